@@ -1,0 +1,19 @@
+// Builds the two shipped files: dist/cli.js (the CLI, one file, commands initialised lazily)
+// and dist/index.js (the programmatic API). Dependencies stay external so that `import('yaml')`
+// and friends are only paid for by the commands that need them.
+import { build } from 'esbuild';
+
+const common = {
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  packages: 'external',
+  sourcemap: 'linked',
+  logLevel: 'warning',
+};
+
+await Promise.all([
+  build({ ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js' }),
+  build({ ...common, entryPoints: ['src/index.ts'], outfile: 'dist/index.js' }),
+]);

@@ -1,0 +1,85 @@
+/**
+ * The CLI's one registry: every command's name, options and help live here; each action
+ * lazy-imports src/cli/commands/<name>.ts so that a command pays only for what it uses (a hook
+ * must not load yaml or chokidar). This file and the command modules are the only code that
+ * prints or decides the exit code.
+ */
+import { Command, CommanderError, Option } from 'commander';
+import { isGuardError } from '../errors.js';
+import { ExitCode, exitCodeFor } from './exit-codes.js';
+import { createOutput, type Output } from './output.js';
+
+/** What every command module exports. */
+export interface CommandContext {
+  cwd: string;
+  out: Output;
+}
+type CommandRun = (args: any, ctx: CommandContext) => Promise<number | void>;
+
+/** Wraps a lazily imported command: output setup, error mapping, exit code. */
+function lazy(load: () => Promise<{ run: CommandRun }>, argNames: string[] = []) {
+  return async (...received: unknown[]): Promise<void> => {
+    // commander passes positional args, then the options object, then the Command.
+    const command = received[received.length - 1] as Command;
+    const options = command.opts() as Record<string, unknown>;
+    const args: Record<string, unknown> = { ...options };
+    argNames.forEach((name, i) => {
+      args[name] = received[i];
+    });
+    const out = createOutput({ json: options.json === true });
+    const cwd = typeof options.cwd === 'string' ? options.cwd : process.cwd();
+    try {
+      const { run } = await load();
+      const code = await run(args, { cwd, out });
+      process.exitCode = code ?? ExitCode.ok;
+    } catch (error) {
+      out.done();
+      process.exitCode = reportError(error, out);
+    }
+  };
+}
+
+export function reportError(error: unknown, out: Output): number {
+  if (isGuardError(error)) {
+    if (out.json) {
+      out.data({ error: { kind: error.kind, message: error.message, hints: error.hints, ...(error.details ? { details: error.details } : {}) } });
+    }
+    const label = error.kind === 'refused' || error.kind === 'blocked' ? 'refused' : 'error';
+    process.stderr.write(`guard: ${label}: ${error.message}\n`);
+    for (const hint of error.hints) process.stderr.write(`  ${hint}\n`);
+    return exitCodeFor(error.kind);
+  }
+  const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
+  if (out.json) out.data({ error: { kind: 'internal', message: String(error) } });
+  process.stderr.write(`guard: internal error (a bug in git-guard, please report it):\n${message}\n`);
+  return ExitCode.internal;
+}
+
+const jsonOption = (): Option => new Option('--json', 'print machine-readable JSON on stdout');
+
+export function buildProgram(): Command {
+  const program = new Command('guard')
+    .description('git-guard: snapshots, protective hooks and one-command rollback for repositories that AI agents work in')
+    .version('0.1.0', '-V, --version')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride()
+    .configureHelp({ sortSubcommands: false });
+
+  // core-commands
+
+  return program;
+}
+
+export async function main(argv: string[]): Promise<void> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv);
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // --help and --version end here with code 0; usage errors were already printed by commander.
+      process.exitCode = error.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
+      return;
+    }
+    process.exitCode = reportError(error, createOutput());
+  }
+}

@@ -1,0 +1,75 @@
+/**
+ * Where a repository lives, as git reports it. We never look for `.git` ourselves: linked
+ * worktrees, submodules, GIT_DIR and `--separate-git-dir` all move it.
+ */
+import path from 'node:path';
+import { GuardError } from '../errors.js';
+import { runGit } from './run.js';
+
+export interface Repo {
+  /** Top of the working tree (absolute). */
+  root: string;
+  /** This worktree's git dir (absolute): `.git` or `.git/worktrees/<name>`. */
+  gitDir: string;
+  /** The common git dir shared by all worktrees (absolute). */
+  commonDir: string;
+  /** Index file of this worktree (absolute; honours GIT_INDEX_FILE). */
+  indexFile: string;
+  /** True for a linked worktree (`git worktree add`). */
+  isLinkedWorktree: boolean;
+}
+
+export async function openRepo(cwd: string): Promise<Repo> {
+  const result = await runGit(
+    [
+      'rev-parse',
+      // Absolute paths whatever the cwd (git >= 2.31).
+      '--path-format=absolute',
+      '--show-toplevel',
+      '--git-dir',
+      '--git-common-dir',
+      '--git-path',
+      'index',
+    ],
+    { cwd, okCodes: [128] },
+  ).catch((error: unknown) => {
+    throw new GuardError('user', `cannot read the repository at ${cwd}`, { cause: error });
+  });
+  if (result.code !== 0) {
+    const stderr = result.stderr.trim();
+    if (/not a git repository/i.test(stderr)) {
+      throw new GuardError('user', `not inside a git repository: ${cwd}`, {
+        hints: ['Run guard inside a git working tree (or pass --cwd DIR).'],
+      });
+    }
+    if (/this operation must be run in a work tree/i.test(stderr) || /--show-toplevel/.test(stderr)) {
+      throw new GuardError('user', `${cwd} is not a working tree (a bare repository?)`, {
+        hints: ['guard protects working trees; for a bare server repository use `guard server install`.'],
+      });
+    }
+    throw new GuardError('git', `git rev-parse failed in ${cwd}: ${stderr}`);
+  }
+  const [root, gitDir, commonDir, indexFile] = result.stdout.toString('utf8').split('\n');
+  if (!root || !gitDir || !commonDir || !indexFile) {
+    throw new GuardError('user', `${cwd} is not inside a git working tree`, {
+      hints: ['Run guard inside a git working tree (or pass --cwd DIR).'],
+    });
+  }
+  return {
+    root,
+    gitDir,
+    commonDir,
+    indexFile,
+    isLinkedWorktree: path.resolve(gitDir) !== path.resolve(commonDir),
+  };
+}
+
+/** Absolute path of a file guard keeps for this worktree (under the worktree's git dir). */
+export function guardPath(repo: Repo, ...parts: string[]): string {
+  return path.join(repo.gitDir, 'guard', ...parts);
+}
+
+/** Absolute path of a file guard shares between all worktrees (under the common git dir). */
+export function guardCommonPath(repo: Repo, ...parts: string[]): string {
+  return path.join(repo.commonDir, 'guard', ...parts);
+}

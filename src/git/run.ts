@@ -1,0 +1,123 @@
+/**
+ * The only place in git-guard that starts git. Every call goes through runGit with an argv array
+ * (never a shell string), a pinned environment and byte-exact output, so callers parse only
+ * NUL-separated machine formats.
+ */
+import { spawn } from 'node:child_process';
+import { GuardError } from '../errors.js';
+
+export interface RunGitOptions {
+  cwd: string;
+  /** Extra environment, e.g. GIT_INDEX_FILE for a private index. `undefined` removes a variable. */
+  env?: Record<string, string | undefined>;
+  /** Bytes to write to git's stdin. */
+  input?: string | Buffer;
+  /** Exit codes that are answers rather than failures (e.g. 1 for `merge-base --is-ancestor`). */
+  okCodes?: number[];
+}
+
+export interface GitResult {
+  stdout: Buffer;
+  stderr: string;
+  code: number;
+}
+
+/** Environment every git call gets. */
+function gitEnv(extra: RunGitOptions['env']): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    // Messages we match on (rarely) and sort orders must not depend on the user's locale.
+    LC_ALL: 'C',
+    // Never wait for a credential prompt inside a hook or a snapshot.
+    GIT_TERMINAL_PROMPT: '0',
+    // Read commands must not take index.lock to refresh stat data: the lock belongs to the user.
+    GIT_OPTIONAL_LOCKS: '0',
+    // Pagers and editors make no sense for a program reading git's output.
+    GIT_PAGER: 'cat',
+    GIT_EDITOR: 'true',
+  };
+  for (const [key, value] of Object.entries(extra ?? {})) {
+    if (value === undefined) delete env[key];
+    else env[key] = value;
+  }
+  return env;
+}
+
+export function runGit(args: string[], options: RunGitOptions): Promise<GitResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('git', args, {
+      cwd: options.cwd,
+      env: gitEnv(options.env),
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
+    child.stderr.on('data', (chunk: Buffer) => err.push(chunk));
+    child.on('error', (error) => {
+      reject(
+        new GuardError('git', `could not start git: ${error.message}`, {
+          hints: ['Install git (2.28 or newer) and make sure it is on PATH.'],
+          cause: error,
+        }),
+      );
+    });
+    child.on('close', (code, signal) => {
+      const stderr = Buffer.concat(err).toString('utf8');
+      const exit = code ?? 128;
+      const result = { stdout: Buffer.concat(out), stderr, code: exit };
+      if (exit === 0 || options.okCodes?.includes(exit)) {
+        resolve(result);
+        return;
+      }
+      const what = signal ? `was killed by ${signal}` : `exited with ${exit}`;
+      reject(
+        new GuardError('git', `git ${args.filter((a) => !a.startsWith('-c')).slice(0, 3).join(' ')} ${what}: ${stderr.trim() || '(no message)'}`, {
+          details: { args, code: exit, signal, stderr },
+        }),
+      );
+    });
+    // git may exit before reading all of stdin (e.g. on a usage error); that is reported via close.
+    child.stdin.on('error', () => undefined);
+    if (options.input !== undefined) child.stdin.end(options.input);
+    else child.stdin.end();
+  });
+}
+
+/** stdout as UTF-8 text with the trailing newline removed. */
+export async function gitText(args: string[], options: RunGitOptions): Promise<string> {
+  const { stdout } = await runGit(args, options);
+  return stdout.toString('utf8').replace(/\n$/, '');
+}
+
+/** Splits NUL-terminated output (`-z`) into records; paths are returned byte-exact as UTF-8. */
+export function splitNul(buffer: Buffer): string[] {
+  const text = buffer.toString('utf8');
+  if (text.length === 0) return [];
+  const parts = text.split('\0');
+  if (parts[parts.length - 1] === '') parts.pop();
+  return parts;
+}
+
+export async function gitNul(args: string[], options: RunGitOptions): Promise<string[]> {
+  const { stdout } = await runGit(args, options);
+  return splitNul(stdout);
+}
+
+/**
+ * Like splitNul, but each record is a "byte string" (latin1): every byte maps to one char, so a
+ * path that is not valid UTF-8 survives the round trip back to git's stdin or to fs calls via
+ * Buffer.from(record, 'latin1').
+ */
+export function splitNulBytes(buffer: Buffer): string[] {
+  const text = buffer.toString('latin1');
+  if (text.length === 0) return [];
+  const parts = text.split('\0');
+  if (parts[parts.length - 1] === '') parts.pop();
+  return parts;
+}
+
+/** Converts a byte string from splitNulBytes to display text. */
+export function bytesToText(bytes: string): string {
+  return Buffer.from(bytes, 'latin1').toString('utf8');
+}

@@ -1,0 +1,130 @@
+/**
+ * The snapshot format. This file owns how a snapshot is encoded in git objects.
+ *
+ * A snapshot is a commit W:
+ *   tree      the working tree: tracked and untracked files that are not ignored (plus ignored
+ *             files the config asks for), with modes and symlinks. So `git show W:path`,
+ *             `git diff W` and `git checkout W -- path` work with plain git.
+ *   parent 1  the previous snapshot of this worktree, or the chain root (see refs.ts)
+ *   parent 2  I: a commit of the index tree whose parent is HEAD (as `git stash` does), which also
+ *             keeps HEAD reachable
+ *   parent 3  K (when the repo has any refs): the "keeper", an octopus commit whose parents are
+ *             every recorded branch, tag and stash tip, so `git gc --prune=now` cannot drop them
+ *             (gitlinks would not keep them alive). K's tree holds the raw bytes of annotated tag
+ *             objects (so a deleted and pruned tag is recreated with the same id), non-commit tag
+ *             targets, and the raw index file when the index had conflicts (no tree can hold it).
+ *   message   a subject line for people, then a marker line, then the metadata as one JSON object.
+ *
+ * What is not captured, and why: ignored files (build output, node_modules: large and
+ * reproducible; secrets unless the config lists them), the contents of submodules (their gitlink
+ * is captured), new untracked files over the size cap and unreadable files (listed in `skipped`).
+ */
+
+export const FORMAT_VERSION = 1;
+const MARKER = '--- git-guard snapshot v1 ---';
+
+export const TRIGGERS = ['manual', 'session-start', 'watch', 'pre-rollback', 'hook', 'recover'] as const;
+export type Trigger = (typeof TRIGGERS)[number];
+
+export type SkipReason = 'too-large' | 'unreadable' | 'nested-repository';
+
+export interface SkippedPath {
+  path: string;
+  reason: SkipReason;
+  size?: number;
+}
+
+export interface HeadState {
+  /** `refs/heads/x` when HEAD is symbolic, null when detached. */
+  symbolic: string | null;
+  /** The commit HEAD resolves to; null on an unborn branch. */
+  oid: string | null;
+}
+
+export interface StashEntry {
+  oid: string;
+  /** The reflog message `git stash list` shows, e.g. "WIP on main: 1234abc msg". */
+  message: string;
+}
+
+export type Operation = 'merge' | 'rebase' | 'cherry-pick' | 'revert' | 'bisect' | 'am';
+
+export interface ChangeCounts {
+  added: number;
+  modified: number;
+  deleted: number;
+}
+
+export interface SnapshotMeta {
+  version: number;
+  /** ISO time the snapshot was taken. */
+  time: string;
+  trigger: Trigger;
+  message: string | null;
+  session: string | null;
+  agent: string | null;
+  /** Worktree chain id (refs.ts) and its absolute path at snapshot time. */
+  worktree: string;
+  root: string;
+  head: HeadState;
+  /** Every local branch (refs/heads/*) and tag (refs/tags/*) with the object it points to. */
+  refs: Record<string, string>;
+  /** Stash entries, stash@{0} first. */
+  stash: StashEntry[];
+  /** A merge, rebase, ... in progress, or null. */
+  operation: Operation | null;
+  /** Tree of the working tree (W's tree) and of the index; indexTree is null when conflicted. */
+  tree: string;
+  indexTree: string | null;
+  /** The commit I (parent 2). */
+  indexCommit: string;
+  /** Path in the keeper's tree of the raw index file, when the index could not be a tree. */
+  rawIndex: string | null;
+  /** The keeper commit K (parent 3), null when the repo had no refs to keep. */
+  keeper: string | null;
+  /** The previous snapshot of this worktree, null for the first. */
+  previous: string | null;
+  skipped: SkippedPath[];
+  /** Files changed in the working tree against the previous snapshot. */
+  changes: ChangeCounts;
+}
+
+export interface Snapshot extends SnapshotMeta {
+  /** The snapshot commit W; its short form is the id people type. */
+  oid: string;
+}
+
+export function encodeMessage(meta: SnapshotMeta): string {
+  const summary = meta.message ?? `${meta.changes.added} added, ${meta.changes.modified} modified, ${meta.changes.deleted} deleted`;
+  const subject = `guard snapshot (${meta.trigger}): ${summary.split('\n')[0]}`.slice(0, 200);
+  return `${subject}\n\n${MARKER}\n${JSON.stringify(meta)}\n`;
+}
+
+/** Parses a commit message written by encodeMessage; null when it is not a guard snapshot. */
+export function decodeMessage(message: string): SnapshotMeta | null {
+  const at = message.indexOf(`\n${MARKER}\n`);
+  if (at < 0) return null;
+  const json = message.slice(at + MARKER.length + 2).trim();
+  try {
+    const meta = JSON.parse(json) as SnapshotMeta;
+    if (typeof meta !== 'object' || meta === null || typeof meta.version !== 'number') return null;
+    return meta;
+  } catch {
+    return null;
+  }
+}
+
+/** Sort/compare helper: same captured state (used to skip no-change snapshots). */
+export function sameState(a: SnapshotMeta, b: Pick<SnapshotMeta, 'tree' | 'indexTree' | 'rawIndex' | 'head' | 'refs' | 'stash' | 'operation' | 'skipped'>): boolean {
+  return (
+    a.tree === b.tree &&
+    a.indexTree === b.indexTree &&
+    a.rawIndex === b.rawIndex &&
+    a.head.symbolic === b.head.symbolic &&
+    a.head.oid === b.head.oid &&
+    a.operation === b.operation &&
+    JSON.stringify(a.refs) === JSON.stringify(b.refs) &&
+    JSON.stringify(a.stash) === JSON.stringify(b.stash) &&
+    JSON.stringify(a.skipped) === JSON.stringify(b.skipped)
+  );
+}

@@ -1,0 +1,46 @@
+/**
+ * A hermetic environment for every git and guard process a test starts: own HOME, no global or
+ * system git config, fixed identity and dates (stable SHAs), no agent markers inherited from the
+ * shell that runs the tests (they would tighten policy), and guard's data dirs inside the temp dir.
+ */
+import path from 'node:path';
+
+const AGENT_MARKERS = [
+  'CLAUDECODE',
+  'CLAUDE_PROJECT_DIR',
+  'CURSOR_AGENT',
+  'GEMINI_CLI',
+  'CODEX_THREAD_ID',
+  'CODEX_SANDBOX',
+  'OPENCODE',
+  'COPILOT_CLI',
+];
+
+export const FIXED_DATE = '2026-01-01T00:00:00Z';
+
+export function hermeticEnv(home: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  for (const key of Object.keys(env)) {
+    if (key.startsWith('GIT_') || key.startsWith('GUARD_') || AGENT_MARKERS.includes(key)) delete env[key];
+  }
+  Object.assign(env, {
+    HOME: home,
+    XDG_CONFIG_HOME: path.join(home, '.config'),
+    XDG_DATA_HOME: path.join(home, '.local', 'share'),
+    XDG_STATE_HOME: path.join(home, '.local', 'state'),
+    GIT_CONFIG_GLOBAL: '/dev/null',
+    GIT_CONFIG_NOSYSTEM: '1',
+    GIT_AUTHOR_NAME: 'Test Author',
+    GIT_AUTHOR_EMAIL: 'author@example.com',
+    GIT_COMMITTER_NAME: 'Test Committer',
+    GIT_COMMITTER_EMAIL: 'committer@example.com',
+    GIT_AUTHOR_DATE: FIXED_DATE,
+    GIT_COMMITTER_DATE: FIXED_DATE,
+    LC_ALL: 'C',
+    TZ: 'UTC',
+    NO_COLOR: '1',
+    CI: 'true',
+    ...extra,
+  });
+  return env;
+}

@@ -1,0 +1,130 @@
+/**
+ * Builds real, hermetic git repositories for tests (see env.ts) and runs git and the built guard
+ * CLI against them. Refuses to operate outside its own temp dir so a test can never touch the
+ * developer's repository.
+ */
+import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { hermeticEnv } from './env.js';
+
+export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const GUARD_BIN = path.join(PROJECT_ROOT, 'bin', 'guard.js');
+
+export interface RunResult {
+  stdout: string;
+  stderr: string;
+  code: number;
+}
+
+export interface TestRepo {
+  /** Temp directory holding home/ and repo/ (and anything else a test makes). */
+  base: string;
+  dir: string;
+  home: string;
+  env: NodeJS.ProcessEnv;
+  /** Runs git in the repo (or `cwd`), throws on a non-zero exit unless `allowFail`. */
+  git(args: string[], options?: { cwd?: string; input?: string; allowFail?: boolean; env?: Record<string, string> }): string;
+  gitResult(args: string[], options?: { cwd?: string; input?: string; env?: Record<string, string> }): RunResult;
+  /** Runs the built guard CLI (bin/guard.js) in the repo. */
+  guard(args: string[], options?: { cwd?: string; input?: string; env?: Record<string, string> }): RunResult;
+  write(file: string, content: string | Buffer, mode?: number): void;
+  read(file: string): string;
+  exists(file: string): boolean;
+  remove(file: string): void;
+  cleanup(): void;
+}
+
+function result(r: SpawnSyncReturns<string>): RunResult {
+  if (r.error) throw r.error;
+  return { stdout: r.stdout, stderr: r.stderr, code: r.status ?? 128 };
+}
+
+export function createTestRepo(options: { init?: boolean; branch?: string } = {}): TestRepo {
+  const base = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'guard-test-')));
+  const home = path.join(base, 'home');
+  const dir = path.join(base, 'repo');
+  fs.mkdirSync(home, { recursive: true });
+  fs.mkdirSync(dir, { recursive: true });
+  const env = hermeticEnv(home);
+
+  const inside = (p: string): string => {
+    const full = path.resolve(dir, p);
+    if (!full.startsWith(base + path.sep) && full !== base) throw new Error(`test helper refuses path outside its temp dir: ${full}`);
+    return full;
+  };
+
+  const gitResult: TestRepo['gitResult'] = (args, opts = {}) =>
+    result(
+      spawnSync('git', args, {
+        cwd: opts.cwd ?? dir,
+        env: { ...env, ...opts.env },
+        input: opts.input,
+        encoding: 'utf8',
+        maxBuffer: 1 << 30,
+      }),
+    );
+
+  const repo: TestRepo = {
+    base,
+    dir,
+    home,
+    env,
+    git(args, opts = {}) {
+      const r = gitResult(args, opts);
+      if (r.code !== 0 && !opts.allowFail) throw new Error(`git ${args.join(' ')} failed (${r.code}): ${r.stderr}`);
+      return r.stdout;
+    },
+    gitResult,
+    guard(args, opts = {}) {
+      return result(
+        spawnSync(process.execPath, [GUARD_BIN, ...args], {
+          cwd: opts.cwd ?? dir,
+          env: { ...env, ...opts.env },
+          input: opts.input ?? '',
+          encoding: 'utf8',
+          maxBuffer: 1 << 30,
+        }),
+      );
+    },
+    write(file, content, mode) {
+      const full = inside(file);
+      fs.mkdirSync(path.dirname(full), { recursive: true });
+      fs.writeFileSync(full, content);
+      if (mode !== undefined) fs.chmodSync(full, mode);
+    },
+    read(file) {
+      return fs.readFileSync(inside(file), 'utf8');
+    },
+    exists(file) {
+      return fs.existsSync(inside(file));
+    },
+    remove(file) {
+      fs.rmSync(inside(file), { recursive: true, force: true });
+    },
+    cleanup() {
+      fs.rmSync(base, { recursive: true, force: true });
+    },
+  };
+
+  if (options.init !== false) {
+    repo.git(['init', '-q', '-b', options.branch ?? 'main']);
+    // Background gc and maintenance race with test cleanup and change object layouts.
+    repo.git(['config', 'gc.auto', '0']);
+    repo.git(['config', 'maintenance.auto', 'false']);
+    repo.git(['config', 'commit.gpgsign', 'false']);
+  }
+  return repo;
+}
+
+/** Runs `fn` with a fresh repo and always cleans up. */
+export async function withTestRepo<T>(fn: (repo: TestRepo) => Promise<T> | T, options?: { init?: boolean; branch?: string }): Promise<T> {
+  const repo = createTestRepo(options);
+  try {
+    return await fn(repo);
+  } finally {
+    repo.cleanup();
+  }
+}

@@ -1,0 +1,7 @@
+// Builds dist/ once before any test spawns bin/guard.js, so tests always run the current source.
+import { execFileSync } from 'node:child_process';
+import { PROJECT_ROOT } from './git-repo.js';
+
+export default function setup(): void {
+  execFileSync(process.execPath, ['scripts/build.mjs'], { cwd: PROJECT_ROOT, stdio: 'inherit' });
+}
