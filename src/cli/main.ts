@@ -65,6 +65,24 @@ export function buildProgram(): Command {
     .exitOverride()
     .configureHelp({ sortSubcommands: false });
 
+  program
+    .command('snapshot')
+    .description('capture the whole repository state (working tree with untracked files, index, HEAD, branches, tags, stash) into hidden refs')
+    .option('-m, --message <msg>', 'a note stored with the snapshot')
+    .option('--trigger <trigger>', 'why the snapshot is taken: manual, session-start, watch, pre-rollback, hook', 'manual')
+    .option('--max-file-size <size>', 'skip new untracked files larger than this (e.g. 50MB, 0 = no limit)')
+    .option('--quiet', 'print nothing on success')
+    .addOption(jsonOption())
+    .action(lazy(() => import('./commands/snapshot.js')));
+
+  program
+    .command('list')
+    .description('list snapshots of this worktree, newest first')
+    .option('-n, --limit <n>', 'show at most N snapshots', '20')
+    .option('--all', 'show every snapshot')
+    .addOption(jsonOption())
+    .action(lazy(() => import('./commands/list.js')));
+
   // core-commands
 
   return program;

@@ -26,7 +26,7 @@ const MARKER = '--- git-guard snapshot v1 ---';
 export const TRIGGERS = ['manual', 'session-start', 'watch', 'pre-rollback', 'hook', 'recover'] as const;
 export type Trigger = (typeof TRIGGERS)[number];
 
-export type SkipReason = 'too-large' | 'unreadable' | 'nested-repository';
+export type SkipReason = 'too-large' | 'unreadable' | 'special-file' | 'nested-repository';
 
 export interface SkippedPath {
   path: string;
@@ -78,7 +78,7 @@ export interface SnapshotMeta {
   indexTree: string | null;
   /** The commit I (parent 2). */
   indexCommit: string;
-  /** Path in the keeper's tree of the raw index file, when the index could not be a tree. */
+  /** Blob holding the raw index file (kept in the keeper's tree), when the index could not be a tree (conflicts). */
   rawIndex: string | null;
   /** The keeper commit K (parent 3), null when the repo had no refs to keep. */
   keeper: string | null;

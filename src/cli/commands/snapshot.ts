@@ -1,0 +1,50 @@
+import { openRepo } from '../../git/repo.js';
+import { createSnapshot } from '../../snapshot/create.js';
+import { TRIGGERS, type Trigger } from '../../snapshot/format.js';
+import { GuardError } from '../../errors.js';
+import type { CommandContext } from '../main.js';
+import { snapshotSettings } from '../snapshot-options.js';
+import { bytes, shortId } from '../format.js';
+import { snapshotJson } from '../snapshot-json.js';
+
+interface Args {
+  message?: string;
+  trigger: string;
+  maxFileSize?: string;
+  quiet?: boolean;
+  json?: boolean;
+}
+
+export async function run(args: Args, { cwd, out }: CommandContext): Promise<number> {
+  if (!(TRIGGERS as readonly string[]).includes(args.trigger)) {
+    throw new GuardError('user', `unknown trigger "${args.trigger}"`, { hints: [`Use one of: ${TRIGGERS.join(', ')}.`] });
+  }
+  const repo = await openRepo(cwd);
+  const settings = await snapshotSettings(repo, args);
+  const { snapshot, created } = await createSnapshot(repo, {
+    trigger: args.trigger as Trigger,
+    message: args.message ?? null,
+    ...settings,
+    onEvent: (event) => {
+      if (event.type === 'phase') out.progress(`snapshot: ${event.phase.replace('-', ' ')}…`);
+    },
+  });
+  out.done();
+  out.data({ ...snapshotJson(snapshot), created });
+  if (args.quiet) return 0;
+  const id = shortId(snapshot.oid);
+  if (created) {
+    const c = snapshot.changes;
+    out.line(`Snapshot ${id} taken (${c.added} added, ${c.modified} modified, ${c.deleted} deleted since the previous one).`);
+  } else {
+    out.line(`Nothing changed since snapshot ${id}; kept it.`);
+  }
+  for (const skip of snapshot.skipped) {
+    out.warn(`  skipped ${skip.path}: ${skip.reason}${skip.size !== undefined ? ` (${bytes(skip.size)})` : ''}`);
+  }
+  if (snapshot.skipped.some((s) => s.reason === 'too-large')) {
+    out.warn('  Large new files are not captured; raise the limit with --max-file-size or snapshot.maxFileSize in .guard.yaml.');
+  }
+  out.line(`Restore it with: guard rollback ${id}`);
+  return 0;
+}

@@ -1,0 +1,60 @@
+/**
+ * Small typed wrappers over git plumbing that writes objects. Every commit guard writes carries
+ * a fixed identity so snapshots never depend on (or fail for lack of) the user's user.name.
+ */
+import type { Repo } from './repo.js';
+import { gitText, runGit } from './run.js';
+
+export const GUARD_IDENTITY = {
+  GIT_AUTHOR_NAME: 'git-guard',
+  GIT_AUTHOR_EMAIL: 'guard@localhost',
+  GIT_COMMITTER_NAME: 'git-guard',
+  GIT_COMMITTER_EMAIL: 'guard@localhost',
+};
+
+export async function commitTree(repo: Repo, tree: string, parents: string[], message: string, env: Record<string, string> = {}): Promise<string> {
+  return gitText(['commit-tree', tree, ...parents.flatMap((p) => ['-p', p])], {
+    cwd: repo.root,
+    input: message,
+    // commit.gpgSign does not apply to commit-tree unless -S is given; hooks do not run for it.
+    env: { ...GUARD_IDENTITY, ...env },
+  });
+}
+
+export interface TreeEntry {
+  mode: string;
+  type: 'blob' | 'tree' | 'commit';
+  oid: string;
+  name: string;
+}
+
+/** Writes a flat tree (names must not contain '/'). */
+export async function makeTree(repo: Repo, entries: TreeEntry[]): Promise<string> {
+  const input = entries.map((e) => `${e.mode} ${e.type} ${e.oid}\t${e.name}\0`).join('');
+  // -z: NUL-terminated input, so names may hold any byte but NUL and '/'.
+  return gitText(['mktree', '-z'], { cwd: repo.root, input });
+}
+
+export async function hashBlob(repo: Repo, content: Buffer | string): Promise<string> {
+  return gitText(['hash-object', '-w', '-t', 'blob', '--stdin'], { cwd: repo.root, input: content });
+}
+
+export async function emptyTree(repo: Repo): Promise<string> {
+  return makeTree(repo, []);
+}
+
+/** Resolves a rev to an oid, or null when it does not exist. */
+export async function resolveRev(repo: Repo, rev: string): Promise<string | null> {
+  const result = await runGit(['rev-parse', '-q', '--verify', '--end-of-options', rev], { cwd: repo.root, okCodes: [1, 128] });
+  return result.code === 0 ? result.stdout.toString('utf8').trim() : null;
+}
+
+export async function objectExists(repo: Repo, oid: string): Promise<boolean> {
+  const result = await runGit(['cat-file', '-e', oid], { cwd: repo.root, okCodes: [1, 128] });
+  return result.code === 0;
+}
+
+/** The all-zero oid of this repository's hash (sha1 or sha256). */
+export function zeroOid(sample: string): string {
+  return '0'.repeat(sample.length === 64 ? 64 : 40);
+}

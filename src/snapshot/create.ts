@@ -1,0 +1,192 @@
+/**
+ * Takes a snapshot (format.ts) of the whole repository state and appends it to this worktree's
+ * chain (refs.ts). Reads the user's state, writes only objects and guard's own ref.
+ */
+import type { Repo } from '../git/repo.js';
+import { runGit } from '../git/run.js';
+import { commitTree, emptyTree, hashBlob, makeTree, zeroOid, type TreeEntry, GUARD_IDENTITY } from '../git/objects.js';
+import { withInternalToken } from '../git/internal-token.js';
+import { GuardError } from '../errors.js';
+import fs from 'node:fs/promises';
+import { captureWorktree } from './capture-worktree.js';
+import { encodeMessage, FORMAT_VERSION, sameState, type ChangeCounts, type Snapshot, type SnapshotMeta, type Trigger } from './format.js';
+import { readRepoState, type RepoState } from './repo-state.js';
+import { headRef, worktreeId } from './refs.js';
+import { readChainHead } from './read.js';
+import { copyUserIndex, removeStaleTempFiles, type TempIndex } from './temp-index.js';
+
+export const DEFAULT_MAX_FILE_SIZE = 50 * 1024 * 1024;
+
+export type SnapshotEvent = { type: 'phase'; phase: 'reading-state' | 'scanning-worktree' | 'writing' } | { type: 'skipped'; path: string; reason: string };
+
+export interface CreateSnapshotOptions {
+  trigger?: Trigger;
+  message?: string | null;
+  session?: string | null;
+  agent?: string | null;
+  /** Bytes; new untracked files above it are skipped and listed. 0 = no limit. Default 50 MB. */
+  maxFileSize?: number;
+  /** Globs of ignored files to capture anyway (e.g. `.env`). */
+  includeIgnored?: string[];
+  /** Write a new snapshot even if nothing changed (the id then differs only in its metadata). */
+  force?: boolean;
+  /** Keep the private index that mirrors the working tree (rollback uses it); caller disposes. */
+  keepIndex?: boolean;
+  onEvent?: (event: SnapshotEvent) => void;
+}
+
+export interface CreateSnapshotResult {
+  snapshot: Snapshot;
+  /** false when nothing changed and the previous snapshot was returned. */
+  created: boolean;
+  /** Only with keepIndex: a private index matching snapshot.tree with fresh stat data. */
+  worktreeIndex?: TempIndex;
+}
+
+/** The fixed, empty commit every chain starts from (same id every time). */
+async function chainRoot(repo: Repo): Promise<string> {
+  return commitTree(repo, await emptyTree(repo), [], 'git-guard chain root\n', {
+    GIT_AUTHOR_DATE: '1970-01-01T00:00:00Z',
+    GIT_COMMITTER_DATE: '1970-01-01T00:00:00Z',
+  });
+}
+
+async function indexCommit(repo: Repo, indexFile: string, head: string | null): Promise<{ indexTree: string | null; rawIndex: string | null; commit: string }> {
+  const result = await runGit(['write-tree'], { cwd: repo.root, env: { GIT_INDEX_FILE: indexFile }, okCodes: [128] });
+  let indexTree: string | null = null;
+  let rawIndex: string | null = null;
+  if (result.code === 0) {
+    indexTree = result.stdout.toString('utf8').trim();
+  } else if (/unmerged|conflict/i.test(result.stderr)) {
+    // A conflicted index has no tree form: keep the index file itself.
+    rawIndex = await hashBlob(repo, await fs.readFile(indexFile));
+  } else {
+    throw new GuardError('git', `could not read the index: ${result.stderr.trim()}`);
+  }
+  const commit = await commitTree(repo, indexTree ?? (await emptyTree(repo)), head ? [head] : [], rawIndex ? 'guard index (conflicted; raw index kept)\n' : 'guard index\n');
+  return { indexTree, rawIndex, commit };
+}
+
+/** The keeper: an octopus commit over every recorded tip, with tag objects and other blobs in its tree. */
+async function keeperCommit(repo: Repo, state: RepoState, rawIndex: string | null): Promise<string | null> {
+  const tips = new Set<string>();
+  const entries: TreeEntry[] = [];
+  if (state.head.oid) tips.add(state.head.oid);
+  for (const entry of state.stash) tips.add(entry.oid);
+  for (const ref of state.refs) {
+    if (ref.type === 'commit') tips.add(ref.oid);
+    if (ref.type === 'tag') {
+      // Keep the tag object's exact bytes so a deleted, pruned tag is recreated with the same id.
+      const raw = await runGit(['cat-file', 'tag', ref.oid], { cwd: repo.root });
+      entries.push({ mode: '100644', type: 'blob', oid: await hashBlob(repo, raw.stdout), name: `tag-${ref.oid}` });
+    }
+    const target = ref.peeledOid ?? ref.oid;
+    const targetType = ref.peeledType ?? ref.type;
+    if (targetType === 'commit') tips.add(target);
+    else if (targetType === 'tree') entries.push({ mode: '040000', type: 'tree', oid: target, name: `target-${target}` });
+    else if (targetType === 'blob') entries.push({ mode: '100644', type: 'blob', oid: target, name: `target-${target}` });
+  }
+  if (rawIndex) entries.push({ mode: '100644', type: 'blob', oid: rawIndex, name: 'index' });
+  if (tips.size === 0 && entries.length === 0) return null;
+  const unique = new Map(entries.map((e) => [e.name, e]));
+  const tree = await makeTree(repo, [...unique.values()]);
+  return commitTree(repo, tree, [...tips].sort(), 'guard keeper: keeps every recorded branch, tag and stash tip reachable\n');
+}
+
+async function countChanges(repo: Repo, from: string | null, to: string): Promise<ChangeCounts> {
+  const counts = { added: 0, modified: 0, deleted: 0 };
+  const base = from ?? (await emptyTree(repo));
+  if (base === to) return counts;
+  const { stdout } = await runGit(['diff-tree', '-r', '-z', '--no-renames', '--name-status', base, to], { cwd: repo.root });
+  const parts = stdout.toString('latin1').split('\0');
+  for (let i = 0; i + 1 < parts.length; i += 2) {
+    const status = parts[i];
+    if (status === 'A') counts.added++;
+    else if (status === 'D') counts.deleted++;
+    else counts.modified++;
+  }
+  return counts;
+}
+
+function refsRecord(state: RepoState): Record<string, string> {
+  return Object.fromEntries(state.refs.map((r) => [r.refname, r.oid]));
+}
+
+export async function createSnapshot(repo: Repo, options: CreateSnapshotOptions = {}): Promise<CreateSnapshotResult> {
+  const emit = options.onEvent ?? (() => undefined);
+  await removeStaleTempFiles(repo);
+  for (let attempt = 0; ; attempt++) {
+    emit({ type: 'phase', phase: 'reading-state' });
+    const [state, previous] = await Promise.all([readRepoState(repo), readChainHead(repo)]);
+    const temp = await copyUserIndex(repo);
+    let keepTemp = false;
+    try {
+      const index = await indexCommit(repo, temp.file, state.head.oid);
+      emit({ type: 'phase', phase: 'scanning-worktree' });
+      const capture = await captureWorktree(repo, temp.file, {
+        maxFileSize: options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE,
+        includeIgnored: options.includeIgnored ?? [],
+      });
+      for (const skip of capture.skipped) emit({ type: 'skipped', path: skip.path, reason: skip.reason });
+
+      const candidate = {
+        tree: capture.tree,
+        indexTree: index.indexTree,
+        rawIndex: index.rawIndex,
+        head: state.head,
+        refs: refsRecord(state),
+        stash: state.stash,
+        operation: state.operation,
+        skipped: capture.skipped,
+      };
+      if (previous && !options.force && sameState(previous, candidate)) {
+        keepTemp = options.keepIndex === true;
+        return { snapshot: previous, created: false, ...(keepTemp ? { worktreeIndex: temp } : {}) };
+      }
+
+      emit({ type: 'phase', phase: 'writing' });
+      const sameRefs = previous && JSON.stringify(previous.refs) === JSON.stringify(candidate.refs) && JSON.stringify(previous.stash) === JSON.stringify(candidate.stash) && previous.head.oid === candidate.head.oid && previous.rawIndex === candidate.rawIndex;
+      const [keeper, changes, root] = await Promise.all([
+        sameRefs ? Promise.resolve(previous.keeper) : keeperCommit(repo, state, index.rawIndex),
+        countChanges(repo, previous?.tree ?? null, capture.tree),
+        chainRoot(repo),
+      ]);
+      const meta: SnapshotMeta = {
+        version: FORMAT_VERSION,
+        time: new Date().toISOString(),
+        trigger: options.trigger ?? 'manual',
+        message: options.message ?? null,
+        session: options.session ?? null,
+        agent: options.agent ?? null,
+        worktree: worktreeId(repo),
+        root: repo.root,
+        ...candidate,
+        indexCommit: index.commit,
+        keeper,
+        previous: previous?.oid ?? null,
+        changes,
+      };
+      const parents = [previous?.oid ?? root, index.commit, ...(keeper ? [keeper] : [])];
+      const oid = await commitTree(repo, capture.tree, parents, encodeMessage(meta));
+      const ref = headRef(repo);
+      const moved = await withInternalToken(repo, (env) =>
+        runGit(['update-ref', '-m', `guard: snapshot (${meta.trigger})`, ref, oid, previous?.oid ?? zeroOid(oid)], {
+          cwd: repo.root,
+          env: { ...env, ...GUARD_IDENTITY },
+          okCodes: [1, 128],
+        }),
+      );
+      if (moved.code !== 0) {
+        // Another snapshot of this worktree landed first: rebuild on top of it.
+        if (attempt < 3 && /but expected|is at .* but expected|cannot lock ref/.test(moved.stderr)) continue;
+        throw new GuardError('git', `could not record the snapshot in ${ref}: ${moved.stderr.trim()}`, {
+          hints: ['Another process may be writing guard refs; run the command again.'],
+        });
+      }
+      keepTemp = options.keepIndex === true;
+      return { snapshot: { ...meta, oid }, created: true, ...(keepTemp ? { worktreeIndex: temp } : {}) };
+    } finally {
+      if (!keepTemp) await temp.dispose();
+    }
+  }
+}

@@ -1,0 +1,134 @@
+/**
+ * Reading snapshots back: the chain of this worktree (newest first), one snapshot by oid, and
+ * the ids people type (`latest`, a short hash, `latest~N`).
+ */
+import type { Repo } from '../git/repo.js';
+import { runGit, splitNul } from '../git/run.js';
+import { GuardError } from '../errors.js';
+import { decodeMessage, type Snapshot } from './format.js';
+import { ALL_CHAIN_HEADS, headRef } from './refs.js';
+
+function parseRecords(stdout: Buffer): Snapshot[] {
+  const snapshots: Snapshot[] = [];
+  for (const record of splitNul(stdout)) {
+    const newline = record.indexOf('\n');
+    const oid = record.slice(0, newline);
+    const meta = decodeMessage(record.slice(newline + 1));
+    if (meta) snapshots.push({ ...meta, oid });
+  }
+  return snapshots;
+}
+
+/** Snapshots of the chain ending at `tip`, newest first. */
+export async function walkChain(repo: Repo, tip: string, limit?: number): Promise<Snapshot[]> {
+  const { stdout } = await runGit(
+    [
+      'log',
+      '--first-parent', // the chain: parent 1 is always the previous snapshot (format.ts)
+      '-z',
+      '--format=%H%n%B',
+      ...(limit !== undefined ? [`--max-count=${limit + 1}`] : []),
+      tip,
+      '--',
+    ],
+    { cwd: repo.root },
+  );
+  const snapshots = parseRecords(stdout);
+  return limit !== undefined ? snapshots.slice(0, limit) : snapshots;
+}
+
+export async function readSnapshot(repo: Repo, oid: string): Promise<Snapshot> {
+  const result = await runGit(['log', '-1', '-z', '--format=%H%n%B', oid, '--'], { cwd: repo.root, okCodes: [128] });
+  const [snapshot] = result.code === 0 ? parseRecords(result.stdout) : [];
+  if (!snapshot) throw new GuardError('user', `${oid} is not a guard snapshot`);
+  return snapshot;
+}
+
+/** The newest snapshot of this worktree, or null before the first. */
+export async function readChainHead(repo: Repo): Promise<Snapshot | null> {
+  const tip = await runGit(['rev-parse', '-q', '--verify', headRef(repo)], { cwd: repo.root, okCodes: [1, 128] });
+  if (tip.code !== 0) return null;
+  const [latest] = await walkChain(repo, tip.stdout.toString('utf8').trim(), 1);
+  return latest ?? null;
+}
+
+export async function listSnapshots(repo: Repo, options: { limit?: number } = {}): Promise<Snapshot[]> {
+  const tip = await runGit(['rev-parse', '-q', '--verify', headRef(repo)], { cwd: repo.root, okCodes: [1, 128] });
+  if (tip.code !== 0) return [];
+  return walkChain(repo, tip.stdout.toString('utf8').trim(), options.limit);
+}
+
+/** Every chain head (one per worktree that ever took a snapshot). */
+export async function listChainHeads(repo: Repo): Promise<Array<{ ref: string; oid: string }>> {
+  const { stdout } = await runGit(['for-each-ref', '--format=%(objectname) %(refname)', ...ALL_CHAIN_HEADS], { cwd: repo.root });
+  return stdout
+    .toString('utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => ({ oid: line.slice(0, line.indexOf(' ')), ref: line.slice(line.indexOf(' ') + 1) }));
+}
+
+const ID_PATTERN = /^[0-9a-f]{4,64}$/i;
+
+/**
+ * Resolves what a person typed: `latest`, `latest~N` (N snapshots before the latest) or a hash
+ * prefix of any snapshot of any worktree (this worktree's chain is searched first).
+ */
+export async function resolveSnapshot(repo: Repo, id: string): Promise<Snapshot> {
+  const own = await listSnapshots(repo);
+  const latest = /^latest(?:~(\d+))?$/.exec(id);
+  if (latest) {
+    const back = Number(latest[1] ?? 0);
+    const found = own[back];
+    if (found) return found;
+    throw new GuardError('user', own.length === 0 ? 'there are no snapshots of this worktree yet' : `there are only ${own.length} snapshots; latest~${back} does not exist`, {
+      hints: own.length === 0 ? ['Take one with `guard snapshot`.'] : ['See them with `guard list`.'],
+    });
+  }
+  if (!ID_PATTERN.test(id)) {
+    throw new GuardError('user', `"${id}" is not a snapshot id (expected "latest", "latest~N" or at least 4 hex digits)`, {
+      hints: ['See the ids with `guard list`.'],
+    });
+  }
+  const needle = id.toLowerCase();
+  let pool = own;
+  let matches = pool.filter((s) => s.oid.startsWith(needle));
+  if (matches.length === 0) {
+    const others = await listChainHeads(repo);
+    pool = [...own];
+    for (const head of others) {
+      if (head.ref === headRef(repo)) continue;
+      pool.push(...(await walkChain(repo, head.oid)));
+    }
+    matches = pool.filter((s) => s.oid.startsWith(needle));
+  }
+  if (matches.length === 1) return matches[0]!;
+  if (matches.length > 1) {
+    throw new GuardError('user', `snapshot id "${id}" is ambiguous: it matches ${matches.length} snapshots`, {
+      hints: [...matches.slice(0, 8).map((s) => `${s.oid.slice(0, 12)}  ${s.time}  ${s.trigger}`), 'Type more digits of the id.'],
+      details: { candidates: matches.map((s) => s.oid) },
+    });
+  }
+  const close = closeMatches(needle, pool);
+  throw new GuardError('user', `no snapshot with id "${id}"`, {
+    hints: close.length > 0 ? ['Did you mean one of these?', ...close.map((s) => `  ${s.oid.slice(0, 12)}  ${s.time}  ${s.trigger}`)] : ['See the ids with `guard list`.'],
+    details: { candidates: close.map((s) => s.oid) },
+  });
+}
+
+/** Ids that share the longest prefix with, or differ by one typo from, what was typed. */
+function closeMatches(needle: string, pool: Snapshot[]): Snapshot[] {
+  const score = (oid: string): number => {
+    let prefix = 0;
+    while (prefix < needle.length && oid[prefix] === needle[prefix]) prefix++;
+    let typos = 0;
+    for (let i = 0; i < needle.length; i++) if (oid[i] !== needle[i]) typos++;
+    return Math.max(prefix, needle.length - typos);
+  };
+  return pool
+    .map((s) => ({ s, score: score(s.oid) }))
+    .filter((x) => x.score >= Math.min(2, needle.length))
+    .sort((a, b) => b.score - a.score)
+    .slice(0, 5)
+    .map((x) => x.s);
+}
