@@ -1,0 +1,137 @@
+/**
+ * Installs and removes guard's hooks in the agents' project configuration. Called by `guard init
+ * --agents LIST` and `guard uninstall`. What guard created is recorded per worktree in
+ * `<gitDir>/guard/agents.json`, so uninstall deletes a file or directory only if guard made it.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { GuardError } from '../errors.js';
+import { guardPath, type Repo } from '../git/repo.js';
+import { AGENTS, findAgent } from './index.js';
+import { packageRoot, shellQuote, shimPath } from './package-root.js';
+import type { AgentIntegration, Detection, FileChange, HookEventKind, InstallRecord } from './types.js';
+
+export type AgentSelection = string[] | 'all' | 'none' | undefined;
+
+export interface AgentInstallReport {
+  agent: string;
+  displayName: string;
+  files: FileChange[];
+  notes: string[];
+  /** Why it was chosen when the selection was "detected". */
+  evidence: string[];
+}
+
+export interface InstallAgentsResult {
+  installed: AgentInstallReport[];
+  /** Agents not installed because they were not detected (only for the default selection). */
+  notDetected: string[];
+}
+
+export interface UninstallAgentsResult {
+  removed: Array<{ agent: string; displayName: string; files: FileChange[] }>;
+}
+
+interface Manifest {
+  version: 1;
+  agents: Record<string, InstallRecord>;
+}
+
+function manifestPath(repo: Repo): string {
+  return guardPath(repo, 'agents.json');
+}
+
+function readManifest(repo: Repo): Manifest {
+  try {
+    const data = JSON.parse(fs.readFileSync(manifestPath(repo), 'utf8')) as Manifest;
+    if (data && data.version === 1 && typeof data.agents === 'object') return data;
+  } catch {
+    // absent or unreadable: start afresh (uninstall still finds guard's entries by their command)
+  }
+  return { version: 1, agents: {} };
+}
+
+function writeManifest(repo: Repo, manifest: Manifest): void {
+  const file = manifestPath(repo);
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, `${JSON.stringify(manifest, null, 2)}\n`);
+}
+
+/** Parses `--agents claude,cursor` / `all` / `none`. */
+export function parseAgentList(text: string): AgentSelection {
+  const value = text.trim().toLowerCase();
+  if (value === 'all' || value === 'none') return value;
+  return value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+}
+
+export function detectAgents(repo: Repo, env: NodeJS.ProcessEnv = process.env): Array<{ agent: AgentIntegration; detection: Detection }> {
+  return AGENTS.map((agent) => ({ agent, detection: agent.detect(repo.root, env) }));
+}
+
+function resolveSelection(repo: Repo, selection: AgentSelection, env: NodeJS.ProcessEnv): { chosen: Array<{ agent: AgentIntegration; evidence: string[] }>; notDetected: string[] } {
+  if (selection === 'none') return { chosen: [], notDetected: [] };
+  if (selection === 'all') return { chosen: AGENTS.map((agent) => ({ agent, evidence: [] })), notDetected: [] };
+  if (selection === undefined) {
+    const detected = detectAgents(repo, env);
+    return {
+      chosen: detected.filter((d) => d.detection.detected).map((d) => ({ agent: d.agent, evidence: d.detection.evidence })),
+      notDetected: detected.filter((d) => !d.detection.detected).map((d) => d.agent.id),
+    };
+  }
+  const unknown = selection.filter((name) => !findAgent(name));
+  if (unknown.length > 0) {
+    throw new GuardError('user', `unknown agent${unknown.length > 1 ? 's' : ''}: ${unknown.join(', ')}`, {
+      hints: [`Known agents: ${AGENTS.map((a) => a.id).join(', ')} (or \`all\`, \`none\`).`],
+    });
+  }
+  const chosen = new Map<string, AgentIntegration>();
+  for (const name of selection) {
+    const agent = findAgent(name) as AgentIntegration;
+    chosen.set(agent.id, agent);
+  }
+  return { chosen: [...chosen.values()].map((agent) => ({ agent, evidence: [] })), notDetected: [] };
+}
+
+/** The command an agent runs for one event: `sh '<package>/hooks/agent-hook.sh' <agent> <event>`. */
+export function hookCommandFor(agentId: string, event: HookEventKind): string {
+  return `sh ${shellQuote(shimPath())} ${agentId} ${event}`;
+}
+
+export async function installAgents(repo: Repo, options: { agents: AgentSelection; env?: NodeJS.ProcessEnv }): Promise<InstallAgentsResult> {
+  const env = options.env ?? process.env;
+  const { chosen, notDetected } = resolveSelection(repo, options.agents, env);
+  packageRoot(); // fail before touching any file if the package cannot be located
+  const manifest = readManifest(repo);
+  const installed: AgentInstallReport[] = [];
+  try {
+    for (const { agent, evidence } of chosen) {
+      const result = agent.install({
+        root: repo.root,
+        hookCommand: (event) => hookCommandFor(agent.id, event),
+        shimPath: shimPath(),
+        previous: manifest.agents[agent.id],
+      });
+      manifest.agents[agent.id] = result.record;
+      installed.push({ agent: agent.id, displayName: agent.displayName, files: result.files, notes: result.notes, evidence });
+    }
+  } finally {
+    // Record what was created even when a later agent failed, so uninstall stays exact.
+    writeManifest(repo, manifest);
+  }
+  return { installed, notDetected };
+}
+
+export async function uninstallAgents(repo: Repo): Promise<UninstallAgentsResult> {
+  const manifest = readManifest(repo);
+  const removed: UninstallAgentsResult['removed'] = [];
+  for (const agent of AGENTS) {
+    const result = agent.uninstall(repo.root, manifest.agents[agent.id]);
+    const touched = result.files.filter((f) => f.action !== 'unchanged');
+    if (touched.length > 0) removed.push({ agent: agent.id, displayName: agent.displayName, files: touched });
+  }
+  fs.rmSync(manifestPath(repo), { force: true });
+  return { removed };
+}

@@ -1,0 +1,128 @@
+/**
+ * The one interface every agent integration implements (Claude Code, Cursor, Codex, Gemini CLI,
+ * Copilot CLI, OpenCode). Agent-specific knowledge (file locations, event names, payload fields,
+ * the deny protocol) never leaves the agent's folder; everything else in guard speaks the
+ * normalized types below. Registration is one line in src/agents/index.ts.
+ *
+ * Invariants every integration keeps:
+ *  - install merges into existing settings without losing a key, and is idempotent (a second run
+ *    writes nothing);
+ *  - uninstall removes exactly guard's entries, and deletes a file only if guard created it and
+ *    nothing else is left in it;
+ *  - formatVerdict never loosens the agent's own permission flow: "allow" means "guard does not
+ *    object", never an auto-approval.
+ */
+
+/** The normalized hook events. The sh shim and `guard agent-hook <agent> <event>` use these names. */
+export const HOOK_EVENTS = ['session-start', 'pre-tool', 'post-tool', 'stop', 'session-end'] as const;
+export type HookEventKind = (typeof HOOK_EVENTS)[number];
+
+export type ToolKind = 'shell' | 'file-write' | 'file-edit' | 'file-delete' | 'other';
+
+export interface ToolCall {
+  kind: ToolKind;
+  /** The agent's own tool name (Bash, run_shell_command, apply_patch ...), for messages and the journal. */
+  name: string;
+  /** Shell tools: the command line exactly as the agent will run it. */
+  command?: string;
+  /** File tools: the path the tool writes (absolute or relative to the event's cwd). */
+  path?: string;
+  /** File tools that touch several files at once (a Codex patch). Includes `path` when set. */
+  paths?: string[];
+}
+
+export interface AgentEvent {
+  kind: HookEventKind;
+  /** The agent's session (conversation, thread) id; null when the payload carries none. */
+  sessionId: string | null;
+  /** Working directory of the agent (or of the tool call); null when the payload carries none. */
+  cwd: string | null;
+  /** pre-tool / post-tool: what is about to run. */
+  tool: ToolCall | null;
+  /** session-start: startup | resume | clear | compact ... when the agent says. */
+  source?: string;
+  /** Claude Code: the permission mode (an "ask" cannot be honoured under bypassPermissions). */
+  permissionMode?: string;
+}
+
+export type Decision = 'allow' | 'ask' | 'deny';
+
+/** What guard answers to one event. */
+export interface HookVerdict {
+  decision: Decision;
+  /** Rule id (e.g. `git.push.force`, `file.protected`, `hook-error`); absent for a plain allow. */
+  rule?: string;
+  /** One sentence for the agent and the person: what was refused and why. */
+  reason?: string;
+  /** For deny/ask: what to do instead. */
+  instead?: string;
+  /** A message for the person (the session summary at stop / session-end). */
+  message?: string;
+}
+
+/** Exactly what the hook process prints and exits with. */
+export interface HookOutput {
+  stdout: string;
+  stderr: string;
+  exitCode: number;
+}
+
+export interface Detection {
+  detected: boolean;
+  /** Where it was seen, for `guard init` output: ".claude/ in the repo", "claude on PATH". */
+  evidence: string[];
+}
+
+/** A file an install or uninstall touched, relative to the worktree root. */
+export interface FileChange {
+  path: string;
+  action: 'created' | 'updated' | 'unchanged' | 'removed' | 'deleted';
+}
+
+export interface InstallContext {
+  /** Worktree root the agent configuration is written into. */
+  root: string;
+  /** Builds the shell command an agent runs for one normalized event. */
+  hookCommand: (event: HookEventKind) => string;
+  /** Absolute path of the sh shim (OpenCode's plugin spawns it directly). */
+  shimPath: string;
+  /** What guard created in an earlier install (so a re-install keeps the record). */
+  previous: InstallRecord | undefined;
+}
+
+/** What guard created, so uninstall can remove exactly that. Stored in <gitDir>/guard/agents.json. */
+export interface InstallRecord {
+  /** Files guard created (relative paths). */
+  createdFiles: string[];
+  /** Directories guard created (relative paths), deepest last. */
+  createdDirs: string[];
+  /** Settings keys guard added that were absent before, per file: dotted paths. */
+  addedKeys: Record<string, string[]>;
+}
+
+export interface InstallResult {
+  files: FileChange[];
+  record: InstallRecord;
+  /** Things the person must do (restart the agent, trust the hooks ...). */
+  notes: string[];
+}
+
+export interface UninstallResult {
+  files: FileChange[];
+}
+
+export interface AgentIntegration {
+  /** Stable id used on the command line and in hook commands: claude, cursor, codex, gemini, copilot, opencode. */
+  id: string;
+  displayName: string;
+  /** Extra names accepted by `--agents` (e.g. claude-code). */
+  aliases?: string[];
+  /** Is this agent used here: configuration in the repo, or installed on the machine. */
+  detect(root: string, env: NodeJS.ProcessEnv): Detection;
+  install(context: InstallContext): InstallResult;
+  uninstall(root: string, record: InstallRecord | undefined): UninstallResult;
+  /** Parses the hook's stdin for one normalized event. Throws on a payload it cannot read. */
+  parseEvent(stdin: string, event: HookEventKind): AgentEvent;
+  /** Renders guard's verdict in this agent's protocol. `event` may be null when parsing failed. */
+  formatVerdict(verdict: HookVerdict, event: HookEventKind, parsed: AgentEvent | null): HookOutput;
+}
