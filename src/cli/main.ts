@@ -83,6 +83,38 @@ export function buildProgram(): Command {
     .addOption(jsonOption())
     .action(lazy(() => import('./commands/list.js')));
 
+  program
+    .command('rollback')
+    .argument('[id]', 'snapshot to restore (default: start of the latest agent session, else the latest snapshot that differs from now)')
+    .description('put the working tree, index, HEAD, branches, tags and stash back as they were in a snapshot (undoable with --undo)')
+    .option('--dry-run', 'print the plan and change nothing')
+    .option('--paths <glob...>', 'restore only paths matching these globs (implies --files-only)')
+    .option('--files-only', 'restore files and the index; leave HEAD, branches, tags and stash alone')
+    .option('--session <id>', 'restore the state at the start of this agent session')
+    .option('--undo', 'undo the most recent rollback (returns to the state just before it)')
+    .option('--resume', 'finish a rollback that was interrupted')
+    .option('-y, --yes', 'do not ask for confirmation (required without a terminal)')
+    .addOption(jsonOption())
+    .action(lazy(() => import('./commands/rollback.js'), ['id']));
+
+  program
+    .command('show')
+    .argument('<id>', 'snapshot id (short hash) or "latest"')
+    .description('show one snapshot: metadata, refs, skipped paths and what changed against the previous snapshot')
+    .option('--stat', 'list changed files with counts (default)')
+    .option('--patch', 'show the full diff against the previous snapshot')
+    .addOption(jsonOption())
+    .action(lazy(() => import('./commands/show.js'), ['id']));
+
+  program
+    .command('diff')
+    .argument('[id]', 'snapshot id (default: latest)')
+    .description('compare a snapshot with the working tree now')
+    .option('--stat', 'summary only')
+    .option('--name-status', 'paths with A/M/D')
+    .addOption(jsonOption())
+    .action(lazy(() => import('./commands/diff.js'), ['id']));
+
   // core-commands
 
   return program;

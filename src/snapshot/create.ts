@@ -190,3 +190,17 @@ export async function createSnapshot(repo: Repo, options: CreateSnapshotOptions 
     }
   }
 }
+
+/** The working tree as a tree object right now, without recording a snapshot (for `guard diff`). */
+export async function currentWorktreeTree(repo: Repo, options: Pick<CreateSnapshotOptions, 'maxFileSize' | 'includeIgnored'> = {}): Promise<string> {
+  const temp = await copyUserIndex(repo);
+  try {
+    const capture = await captureWorktree(repo, temp.file, {
+      maxFileSize: options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE,
+      includeIgnored: options.includeIgnored ?? [],
+    });
+    return capture.tree;
+  } finally {
+    await temp.dispose();
+  }
+}

@@ -1,0 +1,141 @@
+import { createInterface } from 'node:readline/promises';
+import { openRepo } from '../../git/repo.js';
+import { rollback, type RollbackEvent } from '../../restore/rollback.js';
+import type { RollbackPlan } from '../../restore/plan.js';
+import type { Snapshot } from '../../snapshot/format.js';
+import { GuardError } from '../../errors.js';
+import type { CommandContext } from '../main.js';
+import type { Output } from '../output.js';
+import { branchName, shortId } from '../format.js';
+import { snapshotSettings } from '../snapshot-options.js';
+
+interface Args {
+  id?: string;
+  dryRun?: boolean;
+  paths?: string[];
+  filesOnly?: boolean;
+  session?: string;
+  undo?: boolean;
+  resume?: boolean;
+  yes?: boolean;
+  json?: boolean;
+}
+
+const SHOW_PATHS = 15;
+
+function printPlan(out: Output, plan: RollbackPlan, target: Snapshot): void {
+  out.line(`Rollback to snapshot ${shortId(target.oid)} (${target.time}, ${target.trigger}${target.message ? `: ${target.message}` : ''})`);
+  const groups: Array<['write' | 'create' | 'delete', string]> = [
+    ['write', 'restore'],
+    ['create', 'create'],
+    ['delete', 'delete (kept in the pre-rollback snapshot)'],
+  ];
+  for (const [action, label] of groups) {
+    const files = plan.files.filter((f) => f.action === action);
+    if (files.length === 0) continue;
+    out.line(`  ${label}: ${files.length} file${files.length === 1 ? '' : 's'}`);
+    for (const file of files.slice(0, SHOW_PATHS)) out.line(`    ${file.path}`);
+    if (files.length > SHOW_PATHS) out.line(`    … and ${files.length - SHOW_PATHS} more`);
+  }
+  if (plan.indexChanges) out.line('  index: restore the staged state');
+  for (const ref of plan.refs) {
+    const what = ref.from === null ? `create at ${shortId(ref.to!)}` : ref.to === null ? `delete (was ${shortId(ref.from)})` : `move ${shortId(ref.from)} -> ${shortId(ref.to)}`;
+    out.line(`  ${ref.ref}: ${what}`);
+  }
+  if (plan.head) out.line(`  HEAD: ${branchName(plan.head.from.symbolic)} -> ${plan.head.to.symbolic ? branchName(plan.head.to.symbolic) : `detached at ${shortId(plan.head.to.oid ?? '')}`}`);
+  if (plan.stash) out.line(`  stash: ${plan.stash.from.length} -> ${plan.stash.to.length} entries`);
+  for (const skip of plan.skippedRefs) out.line(`  left alone: ${skip.ref} (${skip.reason})`);
+}
+
+function planJson(plan: RollbackPlan): Record<string, unknown> {
+  return {
+    target: plan.target,
+    files: plan.files,
+    index: plan.indexChanges,
+    refs: plan.refs,
+    skippedRefs: plan.skippedRefs,
+    head: plan.head,
+    stash: plan.stash,
+  };
+}
+
+async function ask(question: string): Promise<boolean> {
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    const answer = await rl.question(question);
+    return /^y(es)?$/i.test(answer.trim());
+  } finally {
+    rl.close();
+  }
+}
+
+/** Test-only fault injection: kill this process right after a step, to prove --resume/--undo. */
+function faultInjection(event: RollbackEvent): void {
+  const killAfter = process.env.GUARD_TEST_KILL_AFTER_STEP;
+  if (killAfter && event.type === 'step-done' && event.step === killAfter) process.kill(process.pid, 'SIGKILL');
+}
+
+export async function run(args: Args, { cwd, out }: CommandContext): Promise<number> {
+  if ([args.undo, args.resume, args.id !== undefined || args.session !== undefined].filter(Boolean).length > 1) {
+    throw new GuardError('user', 'choose one of: a snapshot id (or --session), --undo, --resume');
+  }
+  const repo = await openRepo(cwd);
+  const settings = await snapshotSettings(repo, {});
+  let target: Snapshot | undefined;
+  if (args.session !== undefined) {
+    const { sessionStartSnapshot } = await import('../session-target.js');
+    target = await sessionStartSnapshot(repo, args.session);
+  }
+
+  // A rollback half-done is worse than one not started: finish it even on Ctrl-C.
+  const onSigint = (): void => out.warn('guard: rollback in progress; finishing it so nothing is left half-restored…');
+  const result = await rollback(repo, {
+    ...(args.id !== undefined ? { id: args.id } : {}),
+    ...(target ? { target } : {}),
+    undo: args.undo === true,
+    resume: args.resume === true,
+    paths: args.paths ?? [],
+    filesOnly: args.filesOnly === true,
+    dryRun: args.dryRun === true,
+    snapshot: settings,
+    onEvent: (event) => {
+      if (event.type === 'phase') out.progress(`rollback: ${event.phase}…`);
+      faultInjection(event);
+    },
+    confirm: async (plan, { target: t }) => {
+      out.done();
+      printPlan(out, plan, t);
+      if (args.yes) return true;
+      if (!out.interactive || out.json) {
+        throw new GuardError('refused', 'rollback needs confirmation and there is no terminal to ask; nothing was changed', {
+          hints: [`Review the plan above, then run: guard rollback ${shortId(t.oid)} --yes`],
+          details: { plan: planJson(plan) },
+        });
+      }
+      process.on('SIGINT', onSigint);
+      return ask('Proceed? [y/N] ');
+    },
+  }).finally(() => process.off('SIGINT', onSigint));
+  out.done();
+
+  out.data({
+    applied: result.applied,
+    dryRun: args.dryRun === true,
+    nothingToDo: result.nothingToDo,
+    target: { id: shortId(result.target.oid), oid: result.target.oid },
+    preRollbackSnapshot: { id: shortId(result.pre.oid), oid: result.pre.oid },
+    plan: planJson(result.plan),
+  });
+  if (args.dryRun) {
+    printPlan(out, result.plan, result.target);
+    out.line('Dry run: nothing was changed.');
+    return 0;
+  }
+  if (result.nothingToDo) {
+    out.line(`Already at snapshot ${shortId(result.target.oid)}: nothing to change.`);
+    return 0;
+  }
+  out.line(`Rolled back to ${shortId(result.target.oid)}. The state before is snapshot ${shortId(result.pre.oid)}.`);
+  out.line('Undo this rollback with: guard rollback --undo');
+  return 0;
+}

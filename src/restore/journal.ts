@@ -1,0 +1,68 @@
+/**
+ * The rollback journal, per worktree, under `<gitDir>/guard/`:
+ *   rollback-in-progress.json  written before the first change, updated after each step and
+ *                              removed when the rollback finished; if it exists, a rollback was
+ *                              interrupted and `guard rollback --resume` or `--undo` finishes or
+ *                              reverses it.
+ *   last-rollback.json         the pre-rollback snapshot of the latest finished rollback, so
+ *                              `guard rollback --undo` knows where to go back to.
+ * Both are written atomically (write to a temp name, then rename).
+ */
+import fs from 'node:fs/promises';
+import type { Repo } from '../git/repo.js';
+import { guardPath } from '../git/repo.js';
+
+export type RollbackStep = 'planned' | 'refs' | 'head' | 'stash' | 'worktree' | 'index' | 'done';
+
+export interface RollbackRecord {
+  /** Snapshot being restored. */
+  target: string;
+  /** Snapshot taken just before, the way back. */
+  pre: string;
+  filesOnly: boolean;
+  paths: string[];
+  /** Last step completed. */
+  step: RollbackStep;
+  startedAt: string;
+  /** pid of the guard process holding index.lock, so a stale lock can be told from a live one. */
+  pid: number;
+}
+
+const IN_PROGRESS = 'rollback-in-progress.json';
+const LAST = 'last-rollback.json';
+
+async function writeAtomic(file: string, value: unknown): Promise<void> {
+  const tmp = `${file}.${process.pid}.tmp`;
+  await fs.mkdir(file.slice(0, file.lastIndexOf('/')), { recursive: true });
+  await fs.writeFile(tmp, `${JSON.stringify(value, null, 2)}\n`);
+  await fs.rename(tmp, file);
+}
+
+async function readJson<T>(file: string): Promise<T | null> {
+  try {
+    return JSON.parse(await fs.readFile(file, 'utf8')) as T;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw error;
+  }
+}
+
+export function readInProgress(repo: Repo): Promise<RollbackRecord | null> {
+  return readJson<RollbackRecord>(guardPath(repo, IN_PROGRESS));
+}
+
+export function writeInProgress(repo: Repo, record: RollbackRecord): Promise<void> {
+  return writeAtomic(guardPath(repo, IN_PROGRESS), record);
+}
+
+export async function clearInProgress(repo: Repo): Promise<void> {
+  await fs.rm(guardPath(repo, IN_PROGRESS), { force: true });
+}
+
+export function readLastRollback(repo: Repo): Promise<RollbackRecord | null> {
+  return readJson<RollbackRecord>(guardPath(repo, LAST));
+}
+
+export function writeLastRollback(repo: Repo, record: RollbackRecord): Promise<void> {
+  return writeAtomic(guardPath(repo, LAST), record);
+}

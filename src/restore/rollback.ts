@@ -1,0 +1,343 @@
+/**
+ * Rollback: puts the working tree, the index, HEAD, branches, tags and the stash back as a
+ * snapshot recorded them. Invariants (the lessons of tools that lost data while restoring):
+ *  - a pre-rollback snapshot is always taken first, so every rollback can be undone;
+ *  - the plan is computed and confirmed before anything changes;
+ *  - only what differs is touched: no `git clean`, no `reset --hard`; files that exist now but
+ *    not in the target are removed only if the pre-rollback snapshot holds them; ignored files
+ *    the snapshot did not capture are never touched (git refuses to overwrite them and we stop
+ *    before changing anything);
+ *  - refs move in one `update-ref --stdin` transaction that checks their current values;
+ *  - index.lock is held from the first change to the last, and a journal records each step so an
+ *    interrupted rollback can be resumed or reversed.
+ */
+import fs from 'node:fs/promises';
+import type { Repo } from '../git/repo.js';
+import { runGit } from '../git/run.js';
+import { emptyTree, GUARD_IDENTITY, objectExists, zeroOid } from '../git/objects.js';
+import { withInternalToken } from '../git/internal-token.js';
+import { GuardError } from '../errors.js';
+import { createSnapshot } from '../snapshot/create.js';
+import { sameState, type Snapshot } from '../snapshot/format.js';
+import { listSnapshots, readSnapshot, resolveSnapshot } from '../snapshot/read.js';
+import { readOperation } from '../snapshot/repo-state.js';
+import { copyUserIndex, type TempIndex } from '../snapshot/temp-index.js';
+import { lockIndex, type IndexLock } from './index-lock.js';
+import { clearInProgress, readInProgress, readLastRollback, writeInProgress, writeLastRollback, type RollbackRecord, type RollbackStep } from './journal.js';
+import { diffTrees, planRefs, type RollbackPlan } from './plan.js';
+
+export type RollbackEvent =
+  | { type: 'phase'; phase: 'pre-snapshot' | 'planning' | 'checking' | 'refs' | 'worktree' | 'index' }
+  | { type: 'step-done'; step: RollbackStep };
+
+export interface RollbackOptions {
+  /** Snapshot id as typed (`latest`, short hash); default: see defaultTarget. */
+  id?: string;
+  /** A snapshot already resolved (sessions pass their start snapshot). */
+  target?: Snapshot;
+  undo?: boolean;
+  resume?: boolean;
+  /** Globs: restore only matching paths (implies filesOnly). */
+  paths?: string[];
+  filesOnly?: boolean;
+  dryRun?: boolean;
+  /** Asked once with the plan; return false to cancel (nothing is changed). */
+  confirm: (plan: RollbackPlan, context: { target: Snapshot; pre: Snapshot }) => Promise<boolean>;
+  snapshot?: { maxFileSize?: number; includeIgnored?: string[] };
+  onEvent?: (event: RollbackEvent) => void;
+}
+
+export interface RollbackResult {
+  plan: RollbackPlan;
+  target: Snapshot;
+  /** The pre-rollback snapshot: `guard rollback --undo` returns to it. */
+  pre: Snapshot;
+  applied: boolean;
+  /** True when the working tree already matched the target. */
+  nothingToDo: boolean;
+}
+
+const INTERRUPTED_HINTS = ['Finish it with:   guard rollback --resume --yes', 'Or reverse it:    guard rollback --undo --yes'];
+
+function pathspecs(globs: string[]): string[] {
+  return globs.map((g) => `:(glob)${g}`);
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+async function checkPreconditions(repo: Repo, interrupted: RollbackRecord | null): Promise<void> {
+  const operation = await readOperation(repo);
+  if (operation) {
+    throw new GuardError('refused', `a ${operation} is in progress; rollback changed nothing`, {
+      hints: [`Finish it (git ${operation} --continue) or abort it (git ${operation} --abort), then run the rollback again.`],
+    });
+  }
+  const lock = `${repo.indexFile}.lock`;
+  try {
+    await fs.access(lock);
+  } catch {
+    return;
+  }
+  if (interrupted && !isAlive(interrupted.pid)) {
+    // Our own lock from the interrupted rollback: its process is gone, so the lock is stale.
+    await fs.rm(lock, { force: true });
+    return;
+  }
+  throw new GuardError('refused', `another git process holds ${lock}; rollback changed nothing`, {
+    hints: ['Wait for the other git command to finish and run the rollback again.', `If no git process is running, the lock is stale: remove ${lock} and retry.`],
+  });
+}
+
+/**
+ * Default target: the snapshot taken when the most recent agent session started; without any
+ * session, the latest snapshot before now whose state differs from now.
+ */
+async function defaultTarget(repo: Repo, pre: Snapshot): Promise<Snapshot> {
+  const snapshots = await listSnapshots(repo);
+  const sessionStart = snapshots.find((s) => s.trigger === 'session-start');
+  if (sessionStart) return sessionStart;
+  for (const snapshot of snapshots) {
+    if (snapshot.oid === pre.oid) continue;
+    if (!sameState(snapshot, pre)) return snapshot;
+  }
+  throw new GuardError('user', 'there is no earlier snapshot that differs from the current state; nothing to roll back to', {
+    hints: ['See the snapshots with `guard list`.'],
+  });
+}
+
+/** Applies T's entries for the matched paths onto a copy of `base` index; returns the new index file. */
+async function overlayPaths(repo: Repo, base: TempIndex, from: string, to: string, globs: string[]): Promise<void> {
+  const { stdout } = await runGit(['diff-tree', '-r', '-z', '--no-renames', from, to, '--', ...pathspecs(globs)], { cwd: repo.root });
+  // Raw format: ":oldmode newmode oldoid newoid status\0path\0"
+  const parts = stdout.toString('latin1').split('\0');
+  const records: string[] = [];
+  for (let i = 0; i + 1 < parts.length; i += 2) {
+    const [, newMode, , newOid] = parts[i]!.slice(1).split(' ');
+    const deleted = /^0+$/.test(newMode!);
+    records.push(`${deleted ? '0' : newMode} ${deleted ? zeroOid(newOid!) : newOid}\t${parts[i + 1]}\0`);
+  }
+  if (records.length === 0) return;
+  await runGit(['update-index', '-z', '--index-info'], { cwd: repo.root, env: { GIT_INDEX_FILE: base.file }, input: Buffer.from(records.join(''), 'latin1') });
+}
+
+async function writeTreeOf(repo: Repo, indexFile: string): Promise<string> {
+  return (await runGit(['write-tree'], { cwd: repo.root, env: { GIT_INDEX_FILE: indexFile } })).stdout.toString('utf8').trim();
+}
+
+/** Recreates annotated tag objects that were pruned, from the bytes the keeper kept. */
+async function ensureTagObjects(repo: Repo, target: Snapshot, plan: RollbackPlan): Promise<void> {
+  for (const change of plan.refs) {
+    if (!change.to || (await objectExists(repo, change.to))) continue;
+    if (!target.keeper) throw new GuardError('internal', `object ${change.to} for ${change.ref} is missing and the snapshot has no keeper`);
+    const raw = await runGit(['cat-file', 'blob', `${target.keeper}:tag-${change.to}`], { cwd: repo.root, okCodes: [128] });
+    if (raw.code !== 0) throw new GuardError('internal', `object ${change.to} for ${change.ref} is missing from the repository and the snapshot`);
+    const oid = (await runGit(['hash-object', '-t', 'tag', '-w', '--stdin'], { cwd: repo.root, input: raw.stdout })).stdout.toString('utf8').trim();
+    if (oid !== change.to) throw new GuardError('internal', `recreated tag object ${oid} differs from ${change.to}`);
+  }
+}
+
+async function moveRefs(repo: Repo, plan: RollbackPlan, env: Record<string, string>): Promise<void> {
+  if (plan.refs.length === 0) return;
+  const zero = zeroOid(plan.target);
+  const lines = plan.refs.map((c) => (c.to === null ? `delete ${c.ref} ${c.from}\n` : `update ${c.ref} ${c.to} ${c.from ?? zero}\n`));
+  const result = await runGit(['update-ref', '-m', 'guard: rollback', '--stdin'], {
+    cwd: repo.root,
+    env: { ...env, ...GUARD_IDENTITY },
+    input: lines.join(''),
+    okCodes: [1, 128],
+  });
+  if (result.code !== 0) {
+    throw new GuardError('refused', `refs changed while the rollback was prepared; no ref was moved: ${result.stderr.trim()}`, {
+      hints: ['Run the rollback again: it plans from the new state.'],
+    });
+  }
+}
+
+async function moveHead(repo: Repo, plan: RollbackPlan, env: Record<string, string>): Promise<void> {
+  if (!plan.head) return;
+  const to = plan.head.to;
+  const gitEnv = { ...env, ...GUARD_IDENTITY };
+  if (to.symbolic) await runGit(['symbolic-ref', '-m', 'guard: rollback', 'HEAD', to.symbolic], { cwd: repo.root, env: gitEnv });
+  else if (to.oid) await runGit(['update-ref', '-m', 'guard: rollback', '--no-deref', 'HEAD', to.oid], { cwd: repo.root, env: gitEnv });
+}
+
+/** Rewrites refs/stash and its reflog so `git stash list` shows exactly the recorded entries. */
+async function restoreStash(repo: Repo, plan: RollbackPlan, env: Record<string, string>): Promise<void> {
+  if (!plan.stash) return;
+  const gitEnv = { ...env, ...GUARD_IDENTITY };
+  await runGit(['update-ref', '-d', 'refs/stash'], { cwd: repo.root, env: gitEnv, okCodes: [1] });
+  // Oldest first, so the newest ends up as stash@{0}.
+  for (const entry of [...plan.stash.to].reverse()) {
+    await runGit(['update-ref', '--create-reflog', '-m', entry.message, 'refs/stash', entry.oid], { cwd: repo.root, env: gitEnv });
+  }
+}
+
+export async function rollback(repo: Repo, options: RollbackOptions): Promise<RollbackResult> {
+  const emit = options.onEvent ?? (() => undefined);
+  const interrupted = await readInProgress(repo);
+  if (interrupted && !options.resume && !options.undo) {
+    throw new GuardError('refused', `a rollback to ${interrupted.target.slice(0, 12)} was interrupted (${interrupted.startedAt}); nothing was changed now`, {
+      hints: INTERRUPTED_HINTS,
+    });
+  }
+  if (options.resume && !interrupted) {
+    throw new GuardError('user', 'there is no interrupted rollback to resume', { hints: ['See past rollbacks with `guard list`.'] });
+  }
+  await checkPreconditions(repo, interrupted);
+
+  // Resolve an explicit target before touching anything, so a typo fails fast.
+  let target: Snapshot | null = options.target ?? null;
+  let undoOf: string | null = null;
+  if (options.undo) {
+    const last = interrupted ?? (await readLastRollback(repo));
+    if (!last) throw new GuardError('user', 'there is no rollback to undo', { hints: ['See the snapshots with `guard list`.'] });
+    target = await readSnapshot(repo, last.pre);
+    undoOf = last.target;
+  } else if (options.resume && interrupted) {
+    target = await readSnapshot(repo, interrupted.target);
+  } else if (!target && options.id) {
+    target = await resolveSnapshot(repo, options.id);
+  }
+  const paths = options.resume && interrupted ? interrupted.paths : (options.paths ?? []);
+  const filesOnly = options.resume && interrupted ? interrupted.filesOnly : options.filesOnly === true || paths.length > 0;
+
+  emit({ type: 'phase', phase: 'pre-snapshot' });
+  const snap = await createSnapshot(repo, {
+    trigger: 'pre-rollback',
+    message: undoOf ? `before undoing the rollback to ${undoOf.slice(0, 12)}` : target ? `before rollback to ${target.oid.slice(0, 12)}` : 'before rollback',
+    keepIndex: true,
+    ...options.snapshot,
+  });
+  const pre = snap.snapshot;
+  const worktreeIndex = snap.worktreeIndex!;
+  const temps: TempIndex[] = [worktreeIndex];
+  let lock: IndexLock | null = null;
+  try {
+    target ??= await defaultTarget(repo, pre);
+    emit({ type: 'phase', phase: 'planning' });
+
+    // What the working tree and the index should become.
+    let treeGoal = target.tree;
+    let indexGoal: { tree: string | null; raw: string | null } = { tree: target.indexTree, raw: target.rawIndex };
+    if (paths.length > 0) {
+      const hybrid = await copyUserIndex(repo, worktreeIndex.file);
+      temps.push(hybrid);
+      await overlayPaths(repo, hybrid, pre.tree, target.tree, paths);
+      treeGoal = await writeTreeOf(repo, hybrid.file);
+      if (pre.indexTree && target.indexTree) {
+        const staged = await copyUserIndex(repo);
+        temps.push(staged);
+        await overlayPaths(repo, staged, pre.indexTree, target.indexTree, paths);
+        indexGoal = { tree: await writeTreeOf(repo, staged.file), raw: null };
+      } else {
+        indexGoal = { tree: pre.indexTree, raw: pre.rawIndex };
+      }
+    }
+
+    const files = await diffTrees(repo, pre.tree, treeGoal);
+    const refPlan = filesOnly ? { refs: [], skippedRefs: [], head: null, stash: null } : await planRefs(repo, pre, target);
+    const plan: RollbackPlan = {
+      target: target.oid,
+      files,
+      indexChanges: indexGoal.tree !== pre.indexTree || indexGoal.raw !== pre.rawIndex,
+      ...refPlan,
+    };
+    const nothingToDo = plan.files.length === 0 && !plan.indexChanges && plan.refs.length === 0 && !plan.head && !plan.stash;
+    if (options.dryRun || (nothingToDo && !interrupted)) {
+      return { plan, target, pre, applied: false, nothingToDo };
+    }
+
+    emit({ type: 'phase', phase: 'checking' });
+    // read-tree checks everything before it writes anything: an ignored or skipped file in the
+    // way stops the rollback here, with nothing changed.
+    const check = await runGit(['read-tree', '-m', '-u', '-n', treeGoal], { cwd: repo.root, env: { GIT_INDEX_FILE: worktreeIndex.file }, okCodes: [128] });
+    if (check.code !== 0) {
+      const blocked = [...check.stderr.matchAll(/^\t(.+)$/gm)].map((m) => m[1]!);
+      throw new GuardError('refused', 'files that the snapshot did not capture (ignored or skipped) are in the way; rollback changed nothing', {
+        hints: [...blocked.slice(0, 20).map((p) => `  ${p}`), 'Move these files away (or capture them with snapshot.includeIgnored in .guard.yaml) and run the rollback again.'],
+        details: { paths: blocked, stderr: check.stderr },
+      });
+    }
+
+    if (!(await options.confirm(plan, { target, pre }))) {
+      throw new GuardError('refused', 'rollback not confirmed; nothing was changed', {
+        hints: [`Run it again with --yes to confirm: guard rollback ${target.oid.slice(0, 12)} --yes`],
+      });
+    }
+
+    lock = await lockIndex(repo.indexFile);
+    const record: RollbackRecord = {
+      target: target.oid,
+      pre: interrupted?.pre ?? pre.oid,
+      filesOnly,
+      paths,
+      step: 'planned',
+      startedAt: new Date().toISOString(),
+      pid: process.pid,
+    };
+    await writeInProgress(repo, record);
+    const step = async (name: RollbackStep): Promise<void> => {
+      record.step = name;
+      await writeInProgress(repo, record);
+      emit({ type: 'step-done', step: name });
+    };
+
+    await withInternalToken(repo, async (env) => {
+      if (!filesOnly) {
+        emit({ type: 'phase', phase: 'refs' });
+        await ensureTagObjects(repo, target!, plan);
+        await moveRefs(repo, plan, env);
+        await step('refs');
+        await moveHead(repo, plan, env);
+        await step('head');
+        await restoreStash(repo, plan, env);
+        await step('stash');
+      }
+    });
+
+    emit({ type: 'phase', phase: 'worktree' });
+    // One-way merge from the index that mirrors the working tree to the goal: writes, creates and
+    // removes exactly the files that differ.
+    await runGit(['read-tree', '-m', '-u', treeGoal], { cwd: repo.root, env: { GIT_INDEX_FILE: worktreeIndex.file } });
+    await step('worktree');
+
+    emit({ type: 'phase', phase: 'index' });
+    let content: Buffer;
+    if (indexGoal.raw) {
+      content = (await runGit(['cat-file', 'blob', indexGoal.raw], { cwd: repo.root })).stdout;
+    } else {
+      const staged = await copyUserIndex(repo, worktreeIndex.file);
+      temps.push(staged);
+      // Starting from the fresh working-tree index keeps stat data for unchanged entries, so the
+      // next `git status` does not re-read every file.
+      await runGit(['read-tree', '-m', indexGoal.tree ?? (await emptyTree(repo))], { cwd: repo.root, env: { GIT_INDEX_FILE: staged.file } });
+      content = await fs.readFile(staged.file);
+    }
+    await lock.commit(content);
+    lock = null;
+    await step('index');
+
+    await writeLastRollback(repo, { ...record, step: 'done' });
+    await clearInProgress(repo);
+    return { plan, target, pre, applied: true, nothingToDo };
+  } catch (error) {
+    if (lock) await lock.release();
+    const journal = await readInProgress(repo);
+    if (journal && error instanceof GuardError && journal.step !== 'planned') {
+      error.hints.push(...INTERRUPTED_HINTS);
+    } else if (journal && journal.step === 'planned') {
+      // Nothing was changed yet: no need to leave an interrupted rollback behind.
+      await clearInProgress(repo);
+    }
+    throw error;
+  } finally {
+    await Promise.all(temps.map((t) => t.dispose()));
+  }
+}
