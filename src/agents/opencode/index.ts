@@ -1,0 +1,112 @@
+/**
+ * OpenCode. OpenCode has no command hooks; it loads JS/TS plugins from `.opencode/plugins/`. Guard
+ * writes its own plugin, `.opencode/plugins/git-guard.js` (from templates/agents/opencode/), which
+ * spawns the same sh shim as every other agent with a payload the plugin itself builds:
+ *   {"sessionID", "tool", "args", "cwd"}   (args as OpenCode passes them: command, filePath, ...)
+ * and throws to block (verified in docs/agents.md: `tool.execute.before(input, output)`, throwing
+ * an Error blocks the tool). Guard answers `{"decision": "deny"|"ask", "reason"}` or nothing; the
+ * plugin blocks on deny and ask (a plugin cannot ask), and on any answer it cannot read for the
+ * tools that run commands or edit files.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { AgentEvent, AgentIntegration, FileChange, HookEventKind, HookOutput, HookVerdict, InstallRecord, ToolCall } from '../types.js';
+import { detectBy } from '../shared/detect.js';
+import { ensureDirs, inheritRecord, removeCreatedDirs } from '../shared/json-hooks.js';
+import { writeTextAtomic, type JsonObject } from '../shared/json-file.js';
+import { firstStr, objectField, parsePayload, patchPaths, str } from '../shared/payload.js';
+import { verdictText } from '../shared/verdict-text.js';
+import { packageRoot } from '../package-root.js';
+
+const PLUGIN = '.opencode/plugins/git-guard.js';
+/** First line of every plugin guard writes; a file without it is the user's and is never touched. */
+const HEADER = '// git-guard OpenCode plugin.';
+
+function pluginSource(shimPath: string): string {
+  const template = fs.readFileSync(path.join(packageRoot(), 'templates', 'agents', 'opencode', 'git-guard.js'), 'utf8');
+  return template.replace('__GUARD_SHIM__', JSON.stringify(shimPath));
+}
+
+function readIfExists(file: string): string | null {
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch {
+    return null;
+  }
+}
+
+function toolCall(name: string | undefined, args: JsonObject | undefined): ToolCall {
+  const tool = name ?? 'unknown';
+  const file = firstStr(args, 'filePath', 'file_path', 'path');
+  switch (tool) {
+    case 'bash':
+      return { kind: 'shell', name: tool, command: firstStr(args, 'command') ?? '' };
+    case 'write':
+      return { kind: 'file-write', name: tool, path: file };
+    case 'edit':
+    case 'multiedit':
+      return { kind: 'file-edit', name: tool, path: file };
+    case 'patch':
+    case 'apply_patch': {
+      const { paths, deletes } = patchPaths(firstStr(args, 'patchText', 'patch', 'input') ?? '');
+      return { kind: deletes ? 'file-delete' : 'file-edit', name: tool, paths, ...(paths[0] ? { path: paths[0] } : {}) };
+    }
+    default:
+      return { kind: 'other', name: tool };
+  }
+}
+
+function parseEvent(stdin: string, event: HookEventKind): AgentEvent {
+  const payload = parsePayload(stdin);
+  return {
+    kind: event,
+    sessionId: str(payload.sessionID) ?? null,
+    cwd: str(payload.cwd) ?? null,
+    tool: event === 'pre-tool' || event === 'post-tool' ? toolCall(str(payload.tool), objectField(payload.args)) : null,
+  };
+}
+
+function formatVerdict(verdict: HookVerdict, event: HookEventKind): HookOutput {
+  if (event === 'pre-tool' && verdict.decision !== 'allow') {
+    return { stdout: `${JSON.stringify({ decision: verdict.decision, reason: verdictText(verdict) })}\n`, stderr: '', exitCode: 0 };
+  }
+  return { stdout: '', stderr: verdict.message ? `${verdict.message}\n` : '', exitCode: 0 };
+}
+
+function uninstall(root: string, record: InstallRecord | undefined): { files: FileChange[] } {
+  const full = path.join(root, PLUGIN);
+  const current = readIfExists(full);
+  if (current === null || !current.startsWith(HEADER)) return { files: [{ path: PLUGIN, action: 'unchanged' }] };
+  fs.rmSync(full);
+  removeCreatedDirs(root, record, '.opencode');
+  return { files: [{ path: PLUGIN, action: 'deleted' }] };
+}
+
+export const opencode: AgentIntegration = {
+  id: 'opencode',
+  displayName: 'OpenCode',
+  detect: (root, env) =>
+    detectBy(root, env, { repoPaths: ['.opencode', 'opencode.json', 'opencode.jsonc'], homePaths: ['.config/opencode'], binaries: ['opencode'] }),
+  install(context) {
+    const record = inheritRecord(context.root, context.previous);
+    const full = path.join(context.root, PLUGIN);
+    const wanted = pluginSource(context.shimPath);
+    const current = readIfExists(full);
+    if (current !== null && !current.startsWith(HEADER)) {
+      // A user's own file with guard's name: leave it alone and say so.
+      return { files: [{ path: PLUGIN, action: 'unchanged' }], record, notes: [`${PLUGIN} exists and was not written by guard; it was left as is.`] };
+    }
+    if (current === wanted) return { files: [{ path: PLUGIN, action: 'unchanged' }], record, notes: [] };
+    ensureDirs(context.root, PLUGIN, record);
+    writeTextAtomic(full, wanted);
+    if (current === null && !record.createdFiles.includes(PLUGIN)) record.createdFiles.push(PLUGIN);
+    return {
+      files: [{ path: PLUGIN, action: current === null ? 'created' : 'updated' }],
+      record,
+      notes: ['OpenCode loads plugins at startup: restart running sessions.'],
+    };
+  },
+  uninstall,
+  parseEvent,
+  formatVerdict,
+};
