@@ -175,7 +175,9 @@ async function restoreStash(repo: Repo, plan: RollbackPlan, env: Record<string, 
   await runGit(['update-ref', '-d', 'refs/stash'], { cwd: repo.root, env: gitEnv, okCodes: [1] });
   // Oldest first, so the newest ends up as stash@{0}.
   for (const entry of [...plan.stash.to].reverse()) {
-    await runGit(['update-ref', '--create-reflog', '-m', entry.message, 'refs/stash', entry.oid], { cwd: repo.root, env: gitEnv });
+    // A hidden entry had no reflog: restore the ref alone, so `git stash list` stays empty as it was.
+    const reflog = entry.hidden ? [] : ['--create-reflog', '-m', entry.message];
+    await runGit(['update-ref', ...reflog, 'refs/stash', entry.oid], { cwd: repo.root, env: gitEnv });
   }
 }
 

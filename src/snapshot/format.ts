@@ -45,6 +45,8 @@ export interface StashEntry {
   oid: string;
   /** The reflog message `git stash list` shows, e.g. "WIP on main: 1234abc msg". */
   message: string;
+  /** refs/stash pointed here but its reflog was empty (`git stash list` showed nothing). */
+  hidden?: true;
 }
 
 export type Operation = 'merge' | 'rebase' | 'cherry-pick' | 'revert' | 'bisect' | 'am';

@@ -70,10 +70,10 @@ export async function readStash(repo: Repo): Promise<StashEntry[]> {
   );
   const entries = records.map((record) => ({ oid: record.slice(0, record.indexOf(' ')), message: record.slice(record.indexOf(' ') + 1) }));
   if (entries.length === 0) {
-    // The reflog was expired: refs/stash still names the newest entry.
+    // The reflog was expired: `git stash list` shows nothing, but refs/stash still names a commit.
     const oid = exists.stdout.toString('utf8').trim();
     const subject = (await runGit(['log', '-1', '--format=%s', oid], { cwd: repo.root })).stdout.toString('utf8').trim();
-    return [{ oid, message: subject }];
+    return [{ oid, message: subject, hidden: true }];
   }
   return entries;
 }

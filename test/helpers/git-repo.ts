@@ -31,6 +31,7 @@ export interface TestRepo {
   /** Runs the built guard CLI (bin/guard.js) in the repo. */
   guard(args: string[], options?: { cwd?: string; input?: string; env?: Record<string, string> }): RunResult;
   write(file: string, content: string | Buffer, mode?: number): void;
+  symlink(file: string, target: string): void;
   read(file: string): string;
   exists(file: string): boolean;
   remove(file: string): void;
@@ -94,6 +95,12 @@ export function createTestRepo(options: { init?: boolean; branch?: string } = {}
       fs.mkdirSync(path.dirname(full), { recursive: true });
       fs.writeFileSync(full, content);
       if (mode !== undefined) fs.chmodSync(full, mode);
+    },
+    symlink(file, target) {
+      const full = inside(file);
+      fs.mkdirSync(path.dirname(full), { recursive: true });
+      fs.rmSync(full, { force: true });
+      fs.symlinkSync(target, full);
     },
     read(file) {
       return fs.readFileSync(inside(file), 'utf8');

@@ -1,0 +1,47 @@
+/**
+ * A repository with every kind of file and state a snapshot must capture: staged, unstaged and
+ * untracked changes; an exec bit, a symlink, binary and empty files; names with spaces, unicode
+ * and a newline; an ignored file; several branches, a lightweight and an annotated tag; a stash
+ * entry.
+ */
+import type { TestRepo } from './git-repo.js';
+
+export function buildRichRepo(repo: TestRepo): void {
+  repo.write('README.md', '# project\n');
+  repo.write('src/app.js', 'console.log("v1");\n');
+  repo.write('src/lib/util.js', 'export const x = 1;\n');
+  repo.write('bin/run.sh', '#!/bin/sh\necho run\n', 0o755);
+  repo.write('assets/logo.bin', Buffer.from([0, 1, 2, 255, 254, 0, 10, 13]));
+  repo.write('empty.txt', '');
+  repo.write('.gitignore', 'ignored.log\nbuild/\n');
+  repo.git(['add', '-A']);
+  repo.git(['commit', '-q', '-m', 'first']);
+  repo.write('src/app.js', 'console.log("v2");\n');
+  repo.git(['commit', '-q', '-am', 'second']);
+  repo.git(['branch', 'feature']);
+  repo.git(['tag', 'v1']);
+  repo.git(['tag', '-a', 'v1-annotated', '-m', 'release v1']);
+  repo.write('src/app.js', 'console.log("v3");\n');
+  repo.git(['commit', '-q', '-am', 'third']);
+  // a commit only reachable from a side branch
+  repo.git(['checkout', '-q', '-b', 'side']);
+  repo.write('side.txt', 'side work\n');
+  repo.git(['add', 'side.txt']);
+  repo.git(['commit', '-q', '-m', 'side work']);
+  repo.git(['checkout', '-q', 'main']);
+  // a stash entry
+  repo.write('README.md', '# project\nstashed line\n');
+  repo.git(['stash', 'push', '-q', '-m', 'my stash']);
+  // the uncommitted state
+  repo.symlink('link-to-readme', 'README.md');
+  repo.write('src/app.js', 'console.log("staged");\n');
+  repo.git(['add', 'src/app.js', 'link-to-readme']);
+  repo.write('src/app.js', 'console.log("staged then edited");\n');
+  repo.write('src/lib/util.js', 'export const x = 2; // unstaged\n');
+  repo.write('notes/new file.txt', 'untracked with a space\n');
+  repo.write('notes/ünïcødé.txt', 'unicode name\n');
+  repo.write('notes/line\nbreak.txt', 'newline in the name\n');
+  repo.write('tools/new-tool.sh', '#!/bin/sh\necho tool\n', 0o755);
+  repo.write('assets/new.bin', Buffer.from(Array.from({ length: 300 }, (_, i) => i % 256)));
+  repo.write('ignored.log', 'ignored, not captured, never touched\n');
+}

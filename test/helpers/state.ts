@@ -1,0 +1,45 @@
+/**
+ * Captures everything a rollback promises to restore, for byte-exact comparisons: every file and
+ * symlink under the worktree (bytes, exec bit, link target; `.git` excluded), the index with
+ * modes and stages, HEAD, branches, tags and the stash list.
+ */
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { TestRepo } from './git-repo.js';
+
+export interface RepoSnapshotState {
+  files: Record<string, string>;
+  index: string;
+  head: string;
+  refs: string;
+  stash: string;
+}
+
+function walk(root: string, dir: string, out: Record<string, string>): void {
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    const rel = path.relative(root, full);
+    if (rel === '.git') continue;
+    if (entry.isSymbolicLink()) out[rel] = `link -> ${fs.readlinkSync(full)}`;
+    else if (entry.isDirectory()) walk(root, full, out);
+    else if (entry.isFile()) {
+      const exec = (fs.statSync(full).mode & 0o111) !== 0 ? 'x' : '-';
+      out[rel] = `${exec} ${createHash('sha256').update(fs.readFileSync(full)).digest('hex')}`;
+    } else out[rel] = 'special';
+  }
+}
+
+export function captureState(repo: TestRepo, cwd: string = repo.dir): RepoSnapshotState {
+  const files: Record<string, string> = {};
+  walk(cwd, cwd, files);
+  const symbolic = repo.gitResult(['symbolic-ref', '-q', 'HEAD'], { cwd });
+  const head = symbolic.code === 0 ? `ref: ${symbolic.stdout.trim()}` : `detached ${repo.git(['rev-parse', 'HEAD'], { cwd }).trim()}`;
+  return {
+    files,
+    index: repo.git(['ls-files', '-s', '-z'], { cwd }).split('\0').join('\n'),
+    head,
+    refs: repo.git(['for-each-ref', '--format=%(objectname) %(objecttype) %(refname)', 'refs/heads', 'refs/tags'], { cwd }),
+    stash: repo.git(['stash', 'list', '--format=%H %gs'], { cwd }),
+  };
+}
