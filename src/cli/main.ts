@@ -115,6 +115,29 @@ export function buildProgram(): Command {
     .addOption(jsonOption())
     .action(lazy(() => import('./commands/diff.js'), ['id']));
 
+  const configCommand = program
+    .command('config')
+    .description('check, show and explain .guard.yaml, the policy the hooks enforce');
+  configCommand
+    .command('check')
+    .description('validate .guard.yaml and print every problem as file:line:column (exit 1 when there are problems)')
+    .addOption(jsonOption())
+    .action(lazy(() => import('./commands/config.js').then((m) => ({ run: m.check }))));
+  configCommand
+    .command('show')
+    .description('print the effective policy (defaults <- .guard.yaml) and where each value comes from')
+    .addOption(jsonOption())
+    .action(lazy(() => import('./commands/config.js').then((m) => ({ run: m.show }))));
+  configCommand
+    .command('schema')
+    .description('print the JSON schema of .guard.yaml (for editors)')
+    .action(lazy(() => import('./commands/config.js').then((m) => ({ run: m.schema }))));
+  configCommand
+    .command('compile')
+    .description('refresh the compiled policy the git hooks read (done by itself when .guard.yaml changes)')
+    .addOption(jsonOption())
+    .action(lazy(() => import('./commands/config.js').then((m) => ({ run: m.compile }))));
+
   // core-commands
 
   return program;
