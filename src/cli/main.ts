@@ -138,6 +138,42 @@ export function buildProgram(): Command {
     .addOption(jsonOption())
     .action(lazy(() => import('./commands/config.js').then((m) => ({ run: m.compile }))));
 
+  const session = program.command('session').description('agent sessions: a snapshot at the start, a summary and a one-command undo at the end');
+  session
+    .command('start')
+    .description('start a session: takes the session-start snapshot (an existing --id is resumed, keeping its start)')
+    .option('--agent <name>', 'the agent working in this session (claude, cursor, codex, ...)')
+    .option('--id <id>', 'session id to use or resume (default: generated)')
+    .addOption(jsonOption())
+    .action(lazy(async () => ({ run: (await import('./commands/session.js')).start })));
+  session
+    .command('end')
+    .description('end a session and print what it changed and the command that undoes it')
+    .option('--id <id>', 'session to end (default: the innermost open session)')
+    .addOption(jsonOption())
+    .action(lazy(async () => ({ run: (await import('./commands/session.js')).end })));
+  session
+    .command('list')
+    .description('list the sessions of this worktree, newest first')
+    .addOption(jsonOption())
+    .action(lazy(async () => ({ run: (await import('./commands/session.js')).list })));
+
+  program
+    .command('run')
+    .argument('<command...>', 'the command to run, after `--` (e.g. guard run --agent claude -- claude)')
+    .description('run a command (any agent, with or without hooks) inside a session: snapshot first, summary and exit code after')
+    .option('--agent <name>', 'name of the agent the command runs')
+    .addOption(jsonOption())
+    .action(lazy(() => import('./commands/run.js'), ['command']));
+
+  program
+    .command('log')
+    .description('show the event journal: sessions, snapshots, blocked and allowed-after-snapshot commands, rollbacks')
+    .option('--session <id>', 'only the events of this session')
+    .option('-n, --limit <n>', 'show the newest N events (0 = all)', '50')
+    .addOption(jsonOption())
+    .action(lazy(() => import('./commands/log.js')));
+
   // core-commands
 
   return program;

@@ -1,0 +1,46 @@
+/**
+ * How sessions read to a person: the end-of-session summary (printed by `guard session end`,
+ * `guard run` and the agents' stop hooks) and one-line session descriptions. Every summary ends
+ * with the exact command that undoes the session.
+ */
+import type { SessionSummary } from '../session/summary.js';
+import type { SessionRecord } from '../session/store.js';
+import { shortId } from './format.js';
+
+function list(paths: string[], total: number): string {
+  const more = total > paths.length ? `, … ${total - paths.length} more` : '';
+  return `${paths.join(', ')}${more}`;
+}
+
+function refLine(move: SessionSummary['refs'][number]): string {
+  const name = move.ref.replace(/^refs\/heads\//, '').replace(/^refs\/tags\//, 'tag ');
+  if (move.from === null) return `${name} created at ${shortId(move.to as string)}`;
+  if (move.to === null) return `${name} deleted (was ${shortId(move.from)})`;
+  return `${name} ${shortId(move.from)} -> ${shortId(move.to)}`;
+}
+
+export function summaryLines(summary: SessionSummary, heading: string): string[] {
+  const f = summary.files;
+  const lines = [heading];
+  const total = f.added + f.modified + f.deleted;
+  lines.push(total === 0 ? '  files: no changes' : `  files: ${f.added} added, ${f.modified} modified, ${f.deleted} deleted`);
+  if (f.added > 0) lines.push(`    + ${list(f.top.added, f.added)}`);
+  if (f.modified > 0) lines.push(`    ~ ${list(f.top.modified, f.modified)}`);
+  if (f.deleted > 0) lines.push(`    - ${list(f.top.deleted, f.deleted)}`);
+  if (summary.head) lines.push(`  HEAD: ${summary.head.from.replace(/^refs\/heads\//, '')} -> ${summary.head.to.replace(/^refs\/heads\//, '')}`);
+  lines.push(summary.refs.length === 0 ? '  refs moved: none' : `  refs moved: ${summary.refs.length}`);
+  for (const move of summary.refs.slice(0, 10)) lines.push(`    ${refLine(move)}`);
+  if (summary.refs.length > 10) lines.push(`    … ${summary.refs.length - 10} more`);
+  lines.push(`  commands blocked: ${summary.blocked.length}`);
+  for (const b of summary.blocked.slice(0, 5)) lines.push(`    ${b.what}${b.rule ? `  (${b.rule})` : ''}`);
+  lines.push(`  undo everything since the session started: ${summary.rollback}`);
+  return lines;
+}
+
+export function summaryText(summary: SessionSummary, heading: string): string {
+  return summaryLines(summary, heading).join('\n');
+}
+
+export function sessionHeading(session: Pick<SessionRecord, 'id' | 'agent'>, verb: string): string {
+  return `git-guard: session ${session.id}${session.agent ? ` (${session.agent})` : ''} ${verb}`;
+}

@@ -1,0 +1,301 @@
+/**
+ * Agent sessions of one worktree, in `<gitDir>/guard/sessions.json`.
+ *
+ *  - start takes the session-start snapshot (forced, so the session's baseline always exists as a
+ *    snapshot with trigger session-start and this session id, even when nothing changed since the
+ *    previous snapshot) and journals it;
+ *  - resume: starting again with the same agent session id (a resumed Claude conversation, a new
+ *    turn after Stop) reopens the session and keeps its baseline;
+ *  - nesting: a session started while another is open records it as its parent (a stack); ending a
+ *    session also ends the sessions opened inside it;
+ *  - end takes a snapshot of the current state (the "end" state, so the rollback can be undone) and
+ *    computes the summary against the start.
+ *
+ * The file is rewritten under a lock (hooks run in parallel); snapshots are taken outside it.
+ */
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { GuardError } from '../errors.js';
+import { guardPath, type Repo } from '../git/repo.js';
+import { createSnapshot } from '../snapshot/create.js';
+import type { Snapshot } from '../snapshot/format.js';
+import { readSnapshot } from '../snapshot/read.js';
+import { appendEvent } from './journal.js';
+import { withFileLock } from './lock.js';
+import { summarizeSession, type SessionSummary } from './summary.js';
+
+/** Sessions kept in the store (oldest ended ones are dropped first; the journal keeps the history). */
+const MAX_SESSIONS = 200;
+
+export interface SessionRecord {
+  /** guard's id, used by `guard rollback --session ID`. */
+  id: string;
+  /** guard's agent id (claude, cursor, ...) or the name given to `guard run --agent`. */
+  agent: string | null;
+  /** The agent's own session / conversation id, used to recognise a resume. */
+  agentSession: string | null;
+  /** The session-start snapshot (commit oid). */
+  startSnapshot: string;
+  startedAt: string;
+  endedAt: string | null;
+  /** The session that was open when this one started. */
+  parent: string | null;
+  /** How many times the session was resumed after it started. */
+  resumes: number;
+}
+
+interface StoreFile {
+  version: 1;
+  sessions: SessionRecord[];
+}
+
+export interface FoundSession {
+  id: string;
+  agent: string | null;
+  startSnapshot: string;
+  startedAt: string;
+  endedAt: string | null;
+}
+
+function storePath(repo: Repo): string {
+  return guardPath(repo, 'sessions.json');
+}
+
+function readStore(repo: Repo): StoreFile {
+  try {
+    const data = JSON.parse(fs.readFileSync(storePath(repo), 'utf8')) as StoreFile;
+    if (data && data.version === 1 && Array.isArray(data.sessions)) return data;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT' && !(error instanceof SyntaxError)) throw error;
+  }
+  return { version: 1, sessions: [] };
+}
+
+function writeStore(repo: Repo, store: StoreFile): void {
+  const file = storePath(repo);
+  if (store.sessions.length > MAX_SESSIONS) {
+    const open = store.sessions.filter((s) => s.endedAt === null);
+    const ended = store.sessions.filter((s) => s.endedAt !== null);
+    store.sessions = [...ended.slice(Math.max(0, ended.length - (MAX_SESSIONS - open.length))), ...open].sort((a, b) => a.startedAt.localeCompare(b.startedAt));
+  }
+  const temp = `${file}.${process.pid}.tmp`;
+  fs.writeFileSync(temp, `${JSON.stringify(store, null, 2)}\n`);
+  fs.renameSync(temp, file);
+}
+
+function update<T>(repo: Repo, fn: (store: StoreFile) => T): T {
+  const file = storePath(repo);
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  return withFileLock(`${file}.lock`, () => {
+    const store = readStore(repo);
+    const result = fn(store);
+    writeStore(repo, store);
+    return result;
+  });
+}
+
+const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+
+function newId(agent: string | null): string {
+  const prefix = (agent ?? 'session').replace(/[^A-Za-z0-9._-]+/g, '-').slice(0, 24) || 'session';
+  return `${prefix}-${randomBytes(3).toString('hex')}`;
+}
+
+/** The innermost open session (the top of the stack). */
+function topOpen(store: StoreFile): SessionRecord | undefined {
+  return store.sessions.filter((s) => s.endedAt === null).sort((a, b) => a.startedAt.localeCompare(b.startedAt)).pop();
+}
+
+function findRecord(store: StoreFile, query: { id?: string; agent?: string | null; agentSession?: string | null }): SessionRecord | undefined {
+  if (query.id !== undefined) return store.sessions.find((s) => s.id === query.id) ?? store.sessions.find((s) => s.agentSession === query.id);
+  if (query.agentSession) return store.sessions.find((s) => s.agentSession === query.agentSession && s.agent === (query.agent ?? null));
+  return undefined;
+}
+
+export interface StartOptions {
+  agent?: string | null;
+  /** The agent's own session id: a second start with the same id resumes instead of taking a new baseline. */
+  agentSession?: string | null;
+  /** A guard session id to use (or to resume, when it exists). */
+  id?: string;
+  /** Why the agent started the session (startup, resume, clear ...), for the journal. */
+  source?: string;
+}
+
+export interface StartResult {
+  session: SessionRecord;
+  /** True when an existing session was reopened (no new baseline). */
+  resumed: boolean;
+  startSnapshot: Snapshot | null;
+}
+
+function reopen(repo: Repo, query: StartOptions, source: string | undefined): StartResult | undefined {
+  const reopened = update(repo, (store) => {
+    const existing = findRecord(store, { id: query.id, agent: query.agent ?? null, agentSession: query.agentSession ?? null });
+    if (!existing) return undefined;
+    if (existing.endedAt !== null) {
+      existing.endedAt = null;
+      existing.resumes++;
+    }
+    return { ...existing };
+  });
+  if (!reopened) return undefined;
+  appendEvent(repo, {
+    type: 'session-start',
+    session: reopened.id,
+    agent: reopened.agent,
+    agentSession: reopened.agentSession,
+    snapshot: reopened.startSnapshot,
+    resumed: true,
+    ...(source ? { source } : {}),
+  });
+  return { session: reopened, resumed: true, startSnapshot: null };
+}
+
+export async function startSession(repo: Repo, options: StartOptions = {}): Promise<StartResult> {
+  if (options.id !== undefined && !ID_PATTERN.test(options.id)) {
+    throw new GuardError('user', `"${options.id}" is not a valid session id`, { hints: ['Use letters, digits, ".", "_" and "-" (at most 64).'] });
+  }
+  const agent = options.agent ?? null;
+  if (options.id !== undefined || options.agentSession) {
+    const resumed = reopen(repo, options, options.source);
+    if (resumed) return resumed;
+  }
+
+  const id = options.id ?? newId(agent);
+  const { snapshot, created } = await createSnapshot(repo, {
+    trigger: 'session-start',
+    session: id,
+    agent,
+    message: `${agent ?? 'session'} ${id} started`,
+    // The baseline must be a snapshot of this session even when nothing changed since the last one.
+    force: true,
+  });
+  const result = update(repo, (store): StartResult => {
+    // Another hook of the same agent session may have won the race while we took the snapshot.
+    const raced = findRecord(store, { agent, agentSession: options.agentSession ?? null });
+    if (options.agentSession && raced) return { session: { ...raced }, resumed: true, startSnapshot: null };
+    const record: SessionRecord = {
+      id,
+      agent,
+      agentSession: options.agentSession ?? null,
+      startSnapshot: snapshot.oid,
+      startedAt: new Date().toISOString(),
+      endedAt: null,
+      parent: topOpen(store)?.id ?? null,
+      resumes: 0,
+    };
+    store.sessions.push(record);
+    return { session: { ...record }, resumed: false, startSnapshot: snapshot };
+  });
+  if (!result.resumed) {
+    appendEvent(repo, { type: 'snapshot', snapshot: snapshot.oid, trigger: 'session-start', session: id, agent, created });
+    appendEvent(repo, {
+      type: 'session-start',
+      session: id,
+      agent,
+      agentSession: result.session.agentSession,
+      snapshot: snapshot.oid,
+      resumed: false,
+      parent: result.session.parent,
+      ...(options.source ? { source: options.source } : {}),
+    });
+    // Issue 5 (the watcher) starts its daemon for the new session here: startWatcherForSession(repo, result.session).
+  }
+  return result;
+}
+
+export interface EndOptions {
+  id?: string;
+  agent?: string | null;
+  agentSession?: string | null;
+}
+
+export interface EndResult {
+  session: SessionRecord;
+  summary: SessionSummary;
+  /** Sessions opened inside this one that were ended with it. */
+  nestedEnded: string[];
+}
+
+function pickForEnd(store: StoreFile, options: EndOptions): SessionRecord | undefined {
+  if (options.id !== undefined || options.agentSession) return findRecord(store, options);
+  return topOpen(store);
+}
+
+export async function endSession(repo: Repo, options: EndOptions = {}): Promise<EndResult> {
+  const target = pickForEnd(readStore(repo), options);
+  if (!target) {
+    const what = options.id ?? options.agentSession;
+    throw new GuardError('user', what ? `no session "${what}" in this worktree` : 'no session is open in this worktree', {
+      hints: ['See the sessions with `guard session list`.'],
+    });
+  }
+  const [start, { snapshot: end, created }] = await Promise.all([
+    readSnapshot(repo, target.startSnapshot),
+    createSnapshot(repo, { trigger: 'hook', session: target.id, agent: target.agent, message: `${target.agent ?? 'session'} ${target.id} ended` }),
+  ]);
+  if (created) appendEvent(repo, { type: 'snapshot', snapshot: end.oid, trigger: 'hook', session: target.id, agent: target.agent, created });
+  const summary = await summarizeSession(repo, target, start, end);
+  const { session, nestedEnded } = update(repo, (store) => {
+    const now = new Date().toISOString();
+    const record = store.sessions.find((s) => s.id === target.id) as SessionRecord;
+    record.endedAt = now;
+    // Close every open session nested (at any depth) inside this one.
+    const nested: string[] = [];
+    const inside = new Set([record.id]);
+    for (let changed = true; changed; ) {
+      changed = false;
+      for (const s of store.sessions) {
+        if (s.endedAt === null && s.parent !== null && inside.has(s.parent) && !inside.has(s.id)) {
+          s.endedAt = now;
+          inside.add(s.id);
+          nested.push(s.id);
+          changed = true;
+        }
+      }
+    }
+    return { session: { ...record }, nestedEnded: nested };
+  });
+  appendEvent(repo, {
+    type: 'session-end',
+    session: session.id,
+    agent: session.agent,
+    snapshot: end.oid,
+    files: { added: summary.files.added, modified: summary.files.modified, deleted: summary.files.deleted },
+    refsMoved: summary.refs.length,
+    blocked: summary.blocked.length,
+    ...(nestedEnded.length > 0 ? { nestedEnded } : {}),
+  });
+  return { session, summary, nestedEnded };
+}
+
+/**
+ * The session a hook event belongs to, started (or reopened) if needed: the first tool call of a
+ * session whose start hook did not run (hooks installed mid-session, Codex exec) still gets a baseline.
+ */
+export async function ensureSession(repo: Repo, agent: string, agentSession: string | null): Promise<SessionRecord> {
+  if (agentSession) {
+    const existing = findRecord(readStore(repo), { agent, agentSession });
+    if (existing && existing.endedAt === null) return existing;
+    return (await startSession(repo, { agent, agentSession })).session;
+  }
+  const open = readStore(repo)
+    .sessions.filter((s) => s.endedAt === null && s.agent === agent)
+    .pop();
+  return open ?? (await startSession(repo, { agent })).session;
+}
+
+/** All sessions of this worktree, newest first. */
+export function listSessions(repo: Repo): SessionRecord[] {
+  return [...readStore(repo).sessions].sort((a, b) => b.startedAt.localeCompare(a.startedAt));
+}
+
+/** A session by guard id (or agent session id); without an id, the most recent session of this worktree. */
+export function findSession(repo: Repo, id?: string): FoundSession | null {
+  const store = readStore(repo);
+  const record = id !== undefined ? findRecord(store, { id }) : listSessions(repo)[0];
+  if (!record) return null;
+  return { id: record.id, agent: record.agent, startSnapshot: record.startSnapshot, startedAt: record.startedAt, endedAt: record.endedAt };
+}

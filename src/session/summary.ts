@@ -1,0 +1,105 @@
+/**
+ * What an agent session changed: files added, modified and deleted between the session-start
+ * snapshot and now, refs that moved, commands guard blocked, and the command that undoes it all.
+ * Data only; src/cli/session-text.ts renders it.
+ */
+import type { Repo } from '../git/repo.js';
+import { runGit, splitNul } from '../git/run.js';
+import type { Snapshot } from '../snapshot/format.js';
+import { readEvents } from './journal.js';
+
+const TOP = 5;
+
+export interface RefMove {
+  ref: string;
+  /** null: the ref was created during the session. */
+  from: string | null;
+  /** null: the ref was deleted during the session. */
+  to: string | null;
+}
+
+export interface SessionSummary {
+  session: string;
+  agent: string | null;
+  startSnapshot: string;
+  endSnapshot: string;
+  files: {
+    added: number;
+    modified: number;
+    deleted: number;
+    /** Up to five paths of each kind. */
+    top: { added: string[]; modified: string[]; deleted: string[] };
+  };
+  refs: RefMove[];
+  /** HEAD switched branch or was detached/attached; null when it stayed on the same ref. */
+  head: { from: string; to: string } | null;
+  blocked: Array<{ time: string; rule: string | null; what: string }>;
+  /** The exact command that puts the worktree, index and refs back to the session start. */
+  rollback: string;
+}
+
+async function fileChanges(repo: Repo, fromTree: string, toTree: string): Promise<SessionSummary['files']> {
+  const files: SessionSummary['files'] = { added: 0, modified: 0, deleted: 0, top: { added: [], modified: [], deleted: [] } };
+  if (fromTree === toTree) return files;
+  // -r: every file, not top-level trees; -z: paths verbatim; --no-renames: a rename is a delete
+  // plus an add, which is what a rollback undoes.
+  const { stdout } = await runGit(['diff-tree', '-r', '-z', '--no-renames', '--name-status', fromTree, toTree], { cwd: repo.root });
+  const parts = splitNul(stdout);
+  for (let i = 0; i + 1 < parts.length; i += 2) {
+    const status = parts[i] as string;
+    const file = parts[i + 1] as string;
+    const kind = status === 'A' ? 'added' : status === 'D' ? 'deleted' : 'modified';
+    files[kind]++;
+    if (files.top[kind].length < TOP) files.top[kind].push(file);
+  }
+  return files;
+}
+
+function headName(head: Snapshot['head']): string {
+  return head.symbolic ?? `detached at ${head.oid?.slice(0, 12) ?? '(unborn)'}`;
+}
+
+function refMoves(start: Snapshot, end: Snapshot): RefMove[] {
+  const moves: RefMove[] = [];
+  const names = new Set([...Object.keys(start.refs), ...Object.keys(end.refs)]);
+  for (const ref of [...names].sort()) {
+    const from = start.refs[ref] ?? null;
+    const to = end.refs[ref] ?? null;
+    if (from !== to) moves.push({ ref, from, to });
+  }
+  if (JSON.stringify(start.stash) !== JSON.stringify(end.stash)) {
+    moves.push({ ref: 'refs/stash', from: start.stash[0]?.oid ?? null, to: end.stash[0]?.oid ?? null });
+  }
+  return moves;
+}
+
+export async function summarizeSession(
+  repo: Repo,
+  session: { id: string; agent: string | null; startedAt: string },
+  start: Snapshot,
+  end: Snapshot,
+): Promise<SessionSummary> {
+  const blocked = readEvents(repo, { session: session.id, types: ['blocked'] }).map((e) => ({
+    time: e.time,
+    rule: typeof e.rule === 'string' ? e.rule : null,
+    what: typeof e.command === 'string' ? e.command : typeof e.path === 'string' ? e.path : String(e.tool ?? 'a tool call'),
+  }));
+  const head = headName(start.head) === headName(end.head) ? null : { from: headName(start.head), to: headName(end.head) };
+  return {
+    session: session.id,
+    agent: session.agent,
+    startSnapshot: start.oid,
+    endSnapshot: end.oid,
+    files: await fileChanges(repo, start.tree, end.tree),
+    refs: refMoves(start, end),
+    head,
+    blocked,
+    rollback: `guard rollback --session ${session.id}`,
+  };
+}
+
+/** True when the session left anything to report. */
+export function summaryHasChanges(summary: SessionSummary): boolean {
+  const f = summary.files;
+  return f.added + f.modified + f.deleted > 0 || summary.refs.length > 0 || summary.head !== null || summary.blocked.length > 0;
+}
