@@ -25,6 +25,7 @@ import { copyUserIndex, type TempIndex } from '../snapshot/temp-index.js';
 import { lockIndex, type IndexLock } from './index-lock.js';
 import { clearInProgress, readInProgress, readLastRollback, writeInProgress, writeLastRollback, type RollbackRecord, type RollbackStep } from './journal.js';
 import { diffTrees, planRefs, type RollbackPlan } from './plan.js';
+import { uncapturedObstacles } from './obstacles.js';
 
 export type RollbackEvent =
   | { type: 'phase'; phase: 'pre-snapshot' | 'planning' | 'checking' | 'refs' | 'worktree' | 'index' }
@@ -257,6 +258,13 @@ export async function rollback(repo: Repo, options: RollbackOptions): Promise<Ro
     }
 
     emit({ type: 'phase', phase: 'checking' });
+    const obstacles = await uncapturedObstacles(repo, files);
+    if (obstacles.length > 0) {
+      throw new GuardError('refused', 'files that no snapshot holds (ignored, or skipped as too large or unreadable) are where the rollback would write; nothing was changed', {
+        hints: [...obstacles.slice(0, 20).map((p) => `  ${p}`), 'Move them away (or capture them with snapshot.includeIgnored in .guard.yaml), then run the rollback again.'],
+        details: { paths: obstacles },
+      });
+    }
     // read-tree checks everything before it writes anything: an ignored or skipped file in the
     // way stops the rollback here, with nothing changed.
     const check = await runGit(['read-tree', '-m', '-u', '-n', treeGoal], { cwd: repo.root, env: { GIT_INDEX_FILE: worktreeIndex.file }, okCodes: [128] });

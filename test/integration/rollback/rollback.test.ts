@@ -1,0 +1,191 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
+import { buildRichRepo } from '../../helpers/fixtures.js';
+import { captureState } from '../../helpers/state.js';
+
+function snapshot(repo: TestRepo): string {
+  const r = repo.guard(['snapshot', '--json']);
+  expect(r.code, r.stderr).toBe(0);
+  return JSON.parse(r.stdout).id;
+}
+
+function simpleRepo(repo: TestRepo): void {
+  repo.write('a.txt', 'a\n');
+  repo.write('b.txt', 'b\n');
+  repo.git(['add', '-A']);
+  repo.git(['commit', '-q', '-m', 'base']);
+}
+
+describe('guard rollback', () => {
+  it('refuses without a terminal unless --yes is given, prints the plan, and changes nothing', () =>
+    withTestRepo((repo) => {
+      buildRichRepo(repo);
+      snapshot(repo);
+      repo.git(['reset', '-q', '--hard']);
+      const destroyed = captureState(repo);
+      const r = repo.guard(['rollback']);
+      expect(r.code).toBe(3);
+      expect(r.stdout).toContain('restore: ');
+      expect(r.stdout).toContain('src/app.js');
+      expect(r.stderr).toContain('--yes');
+      expect(captureState(repo)).toEqual(destroyed);
+      expect(fs.existsSync(path.join(repo.dir, '.git', 'guard', 'rollback-in-progress.json'))).toBe(false);
+    }));
+
+  it('--dry-run shows the plan as JSON and changes nothing', () =>
+    withTestRepo((repo) => {
+      buildRichRepo(repo);
+      const id = snapshot(repo);
+      repo.git(['clean', '-q', '-fd']);
+      repo.git(['branch', '-D', 'feature']);
+      const destroyed = captureState(repo);
+      const r = repo.guard(['rollback', id, '--dry-run', '--json']);
+      expect(r.code, r.stderr).toBe(0);
+      const out = JSON.parse(r.stdout);
+      expect(out.applied).toBe(false);
+      expect(out.plan.files.filter((f: any) => f.action === 'create').map((f: any) => f.path)).toContain('notes/new file.txt');
+      expect(out.plan.refs).toEqual([{ ref: 'refs/heads/feature', from: null, to: expect.stringMatching(/^[0-9a-f]{40}$/) }]);
+      expect(captureState(repo)).toEqual(destroyed);
+    }));
+
+  it('refuses while a merge is in progress, and while index.lock is held, changing nothing', () =>
+    withTestRepo((repo) => {
+      simpleRepo(repo);
+      snapshot(repo);
+      repo.git(['checkout', '-q', '-b', 'other']);
+      repo.write('a.txt', 'other\n');
+      repo.git(['commit', '-q', '-am', 'other']);
+      repo.git(['checkout', '-q', 'main']);
+      repo.write('a.txt', 'main\n');
+      repo.git(['commit', '-q', '-am', 'main']);
+      repo.gitResult(['merge', 'other']);
+      const during = captureState(repo);
+      const merging = repo.guard(['rollback', '--yes']);
+      expect(merging.code).toBe(3);
+      expect(merging.stderr).toContain('a merge is in progress');
+      expect(merging.stderr).toContain('git merge --abort');
+      expect(captureState(repo)).toEqual(during);
+      repo.git(['merge', '--abort']);
+
+      const lock = path.join(repo.dir, '.git', 'index.lock');
+      fs.writeFileSync(lock, '');
+      const locked = repo.guard(['rollback', '--yes']);
+      expect(locked.code).toBe(3);
+      expect(locked.stderr).toContain('index.lock');
+      expect(fs.existsSync(lock)).toBe(true);
+      fs.rmSync(lock);
+    }));
+
+  it('--paths restores only matching paths and leaves refs alone', () =>
+    withTestRepo((repo) => {
+      simpleRepo(repo);
+      repo.write('src/one.js', '1\n');
+      repo.write('src/two.js', '2\n');
+      snapshot(repo);
+      repo.remove('src');
+      repo.write('a.txt', 'changed\n');
+      repo.git(['branch', 'new-branch']);
+      const r = repo.guard(['rollback', '--paths', 'src/**', '--yes']);
+      expect(r.code, r.stderr).toBe(0);
+      expect(repo.read('src/one.js')).toBe('1\n');
+      expect(repo.read('src/two.js')).toBe('2\n');
+      expect(repo.read('a.txt')).toBe('changed\n');
+      expect(repo.git(['branch', '--list', 'new-branch']).trim()).toBe('new-branch');
+    }));
+
+  it('--files-only restores files and the index but no refs', () =>
+    withTestRepo((repo) => {
+      simpleRepo(repo);
+      snapshot(repo);
+      repo.write('b.txt', 'agent\n');
+      repo.git(['commit', '-q', '-am', 'agent commit']);
+      const head = repo.git(['rev-parse', 'HEAD']);
+      const r = repo.guard(['rollback', '--files-only', '--yes']);
+      expect(r.code, r.stderr).toBe(0);
+      expect(repo.read('b.txt')).toBe('b\n');
+      expect(repo.git(['rev-parse', 'HEAD'])).toBe(head);
+    }));
+
+  it('refuses to overwrite an ignored file the snapshot did not capture, changing nothing', () =>
+    withTestRepo((repo) => {
+      simpleRepo(repo);
+      repo.write('config.local', 'captured while not ignored\n');
+      snapshot(repo);
+      repo.remove('config.local');
+      repo.write('.gitignore', 'config.local\n');
+      repo.write('config.local', 'precious, ignored now\n');
+      const before = captureState(repo);
+      const r = repo.guard(['rollback', '--yes']);
+      expect(r.code).toBe(3);
+      expect(r.stderr).toContain('config.local');
+      expect(captureState(repo)).toEqual(before);
+    }));
+
+  it('leaves a branch checked out in another worktree alone and says so', () =>
+    withTestRepo((repo) => {
+      simpleRepo(repo);
+      repo.git(['branch', 'elsewhere']);
+      snapshot(repo);
+      const wt = path.join(repo.base, 'wt');
+      repo.git(['worktree', 'add', '-q', wt, 'elsewhere']);
+      fs.writeFileSync(path.join(wt, 'c.txt'), 'c\n');
+      repo.git(['add', 'c.txt'], { cwd: wt });
+      repo.git(['commit', '-q', '-m', 'work in wt'], { cwd: wt });
+      const tip = repo.git(['rev-parse', 'elsewhere']);
+      repo.write('a.txt', 'changed\n');
+      const r = repo.guard(['rollback', '--yes']);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout).toContain('left alone: refs/heads/elsewhere');
+      expect(repo.git(['rev-parse', 'elsewhere'])).toBe(tip);
+      expect(repo.read('a.txt')).toBe('a\n');
+    }));
+
+  it('reports unknown and ambiguous ids with close matches', () =>
+    withTestRepo((repo) => {
+      simpleRepo(repo);
+      const id = snapshot(repo);
+      const wrong = `${id.slice(0, 6)}${id[6] === '0' ? '1' : '0'}`;
+      const r = repo.guard(['rollback', wrong, '--yes']);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain(`no snapshot with id "${wrong}"`);
+      expect(r.stderr).toContain(id);
+    }));
+
+  for (const killAfter of ['refs', 'worktree']) {
+    it(`an interrupted rollback (killed after ${killAfter}) is finished by --resume, or reversed by --undo`, () =>
+      withTestRepo((repo) => {
+        buildRichRepo(repo);
+        const before = captureState(repo);
+        const id = snapshot(repo);
+        repo.git(['stash', 'drop', '-q']);
+        repo.git(['reset', '-q', '--hard', 'HEAD~1']);
+        repo.git(['clean', '-q', '-fd']);
+        const destroyed = captureState(repo);
+
+        const killed = repo.guard(['rollback', '--yes'], { env: { GUARD_TEST_KILL_AFTER_STEP: killAfter } });
+        expect(killed.code).not.toBe(0);
+        expect(fs.existsSync(path.join(repo.dir, '.git', 'guard', 'rollback-in-progress.json'))).toBe(true);
+        // Any other rollback is refused until the interrupted one is resolved.
+        const other = repo.guard(['rollback', 'latest', '--yes']);
+        expect(other.code).toBe(3);
+        expect(other.stderr).toContain('--resume');
+
+        const resumed = repo.guard(['rollback', '--resume', '--yes']);
+        expect(resumed.code, resumed.stderr).toBe(0);
+        expect(captureState(repo)).toEqual(before);
+        expect(fs.existsSync(path.join(repo.dir, '.git', 'index.lock'))).toBe(false);
+
+        // The same interruption, reversed instead.
+        const undo = repo.guard(['rollback', '--undo', '--yes']);
+        expect(undo.code, undo.stderr).toBe(0);
+        expect(captureState(repo)).toEqual(destroyed);
+        const killedAgain = repo.guard(['rollback', id, '--yes'], { env: { GUARD_TEST_KILL_AFTER_STEP: killAfter } });
+        expect(killedAgain.code).not.toBe(0);
+        const reversed = repo.guard(['rollback', '--undo', '--yes']);
+        expect(reversed.code, reversed.stderr).toBe(0);
+        expect(captureState(repo)).toEqual(destroyed);
+      }));
+  }
+});
