@@ -4,6 +4,7 @@
  *
  *   refs/guard/main/head               newest snapshot of the main worktree
  *   refs/guard/worktrees/<name>/head   newest snapshot of a linked worktree (<name> as in .git/worktrees)
+ *   refs/guard/keep/head               tips left behind by ref moves, kept reachable (KEEP_REF)
  *
  * One ref per worktree, never one per snapshot: the history is the first-parent chain of snapshot
  * commits (an operation log, like jj's), which ends at a fixed, empty "chain root" commit so that
@@ -27,6 +28,15 @@ export function worktreeId(repo: Repo): string {
 export function headRef(repo: Repo): string {
   return `${GUARD_REF_PREFIX}${worktreeId(repo)}/head`;
 }
+
+/**
+ * The keep chain (owned by src/githooks/keep.ts): one ref for the whole repository whose commits
+ * have an empty tree and, as parents, the previous keep commit plus tips that a ref move left
+ * behind (the old tip of a protected branch moved non-fast-forward or deleted with approval; the
+ * remote tip a push overwrote). It keeps them reachable, so gc never prunes them, without one ref
+ * per tip. Not a snapshot chain: `ALL_CHAIN_HEADS` does not match it.
+ */
+export const KEEP_REF = `${GUARD_REF_PREFIX}keep/head`;
 
 /** Pattern for `git for-each-ref` listing every chain head of every worktree. */
 export const ALL_CHAIN_HEADS = [`${GUARD_REF_PREFIX}main/head`, `${GUARD_REF_PREFIX}worktrees/*/head`];
