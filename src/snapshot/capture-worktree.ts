@@ -186,3 +186,35 @@ export async function captureWorktree(repo: Repo, indexFile: string, options: Ca
   }
   throw new GuardError('git', 'files kept changing while the snapshot read them; try again in a moment', { cause: lastError });
 }
+
+/** Beyond this many changed paths a full walk is cheaper than listing them on the command line. */
+export const MAX_INCREMENTAL_PATHS = 2000;
+
+/**
+ * O(changes) capture for the watcher: `indexFile` is a copy of guard's persistent index, which
+ * mirrors the working tree as of the previous snapshot; only the paths the watcher saw change
+ * (files or directories, existing or gone) are looked at again. Tracked entries under those
+ * paths are re-read or removed; new untracked, non-ignored files under them are added.
+ */
+export async function captureChangedPaths(repo: Repo, indexFile: string, changed: string[], options: CaptureOptions): Promise<CaptureResult> {
+  const skipped: SkippedPath[] = [];
+  // :(literal) so a path with glob characters means only itself (a directory still covers its contents).
+  const specs = [...new Set(changed)].map((p) => `:(literal)${p}`);
+  const [tracked, untracked] = await Promise.all([
+    runGit(['ls-files', '-z', '--', ...specs], { cwd: repo.root, env: indexEnv(indexFile) }),
+    runGit(['ls-files', '-z', '--others', '--exclude-standard', '--', ...specs], { cwd: repo.root, env: indexEnv(indexFile) }),
+  ]);
+  const candidates: Candidate[] = [];
+  for (const bytes of splitNulBytes(tracked.stdout)) candidates.push({ bytes, untracked: false, deleted: false });
+  for (const bytes of splitNulBytes(untracked.stdout)) candidates.push({ bytes, untracked: true, deleted: false });
+  const paths = await screen(repo, candidates, options, skipped);
+  if (paths.length > 0) {
+    await runGit(['update-index', '--add', '--remove', '-z', '--stdin'], {
+      cwd: repo.root,
+      env: indexEnv(indexFile),
+      input: Buffer.from(paths.map((p) => `${p}\0`).join(''), 'latin1'),
+    });
+  }
+  const tree = (await runGit(['write-tree'], { cwd: repo.root, env: indexEnv(indexFile) })).stdout.toString('utf8').trim();
+  return { tree, skipped };
+}

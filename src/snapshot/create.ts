@@ -8,7 +8,8 @@ import { commitTree, emptyTree, hashBlob, makeTree, zeroOid, type TreeEntry, GUA
 import { withInternalToken } from '../git/internal-token.js';
 import { GuardError } from '../errors.js';
 import fs from 'node:fs/promises';
-import { captureWorktree } from './capture-worktree.js';
+import { captureChangedPaths, captureWorktree, MAX_INCREMENTAL_PATHS } from './capture-worktree.js';
+import { persistentIndexFor, savePersistentIndex } from './persistent-index.js';
 import { encodeMessage, FORMAT_VERSION, sameState, type ChangeCounts, type Snapshot, type SnapshotMeta, type Trigger } from './format.js';
 import { readRepoState, type RepoState } from './repo-state.js';
 import { headRef, worktreeId } from './refs.js';
@@ -32,6 +33,15 @@ export interface CreateSnapshotOptions {
   force?: boolean;
   /** Keep the private index that mirrors the working tree (rollback uses it); caller disposes. */
   keepIndex?: boolean;
+  /**
+   * Paths (files or directories, repo-relative) that changed since the previous snapshot, as a
+   * watcher saw them: only these are read again, against guard's persistent index, so the cost
+   * follows the change, not the repo. Falls back to a full walk when the persistent index does
+   * not match the previous snapshot or the list is very long.
+   */
+  changedPaths?: string[];
+  /** Save the working-tree index for later incremental snapshots (implied by changedPaths). */
+  persistIndex?: boolean;
   onEvent?: (event: SnapshotEvent) => void;
 }
 
@@ -118,15 +128,22 @@ export async function createSnapshot(repo: Repo, options: CreateSnapshotOptions 
   for (let attempt = 0; ; attempt++) {
     emit({ type: 'phase', phase: 'reading-state' });
     const [state, previous] = await Promise.all([readRepoState(repo), readChainHead(repo)]);
-    const temp = await copyUserIndex(repo);
+    const userIndex = await copyUserIndex(repo);
+    const base = options.changedPaths && options.changedPaths.length <= MAX_INCREMENTAL_PATHS ? await persistentIndexFor(repo, previous) : null;
+    // The index that will mirror the working tree: guard's persistent one (incremental) or the user's copy.
+    const temp = base ?? userIndex;
     let keepTemp = false;
     try {
-      const index = await indexCommit(repo, temp.file, state.head.oid);
+      const index = await indexCommit(repo, userIndex.file, state.head.oid);
       emit({ type: 'phase', phase: 'scanning-worktree' });
-      const capture = await captureWorktree(repo, temp.file, {
+      const captureOptions = {
         maxFileSize: options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE,
         includeIgnored: options.includeIgnored ?? [],
-      });
+      };
+      const capture = base
+        ? await captureChangedPaths(repo, base.file, options.changedPaths!, captureOptions)
+        : await captureWorktree(repo, temp.file, captureOptions);
+      if (options.persistIndex || options.changedPaths) await savePersistentIndex(repo, temp, capture.tree);
       for (const skip of capture.skipped) emit({ type: 'skipped', path: skip.path, reason: skip.reason });
 
       const candidate = {
@@ -187,6 +204,7 @@ export async function createSnapshot(repo: Repo, options: CreateSnapshotOptions 
       return { snapshot: { ...meta, oid }, created: true, ...(keepTemp ? { worktreeIndex: temp } : {}) };
     } finally {
       if (!keepTemp) await temp.dispose();
+      if (base) await userIndex.dispose();
     }
   }
 }

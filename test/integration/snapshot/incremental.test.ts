@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import fs from 'node:fs';
+import path from 'node:path';
+import { withTestRepo } from '../../helpers/git-repo.js';
+import { openRepo } from '../../../src/git/repo.js';
+import { createSnapshot } from '../../../src/snapshot/create.js';
+
+describe('incremental snapshots (changedPaths)', () => {
+  it('produce the same tree as a full walk while reading only the changed paths', async () => {
+    await withTestRepo(async (repo) => {
+      for (let i = 0; i < 30; i++) repo.write(`dir${i % 3}/file${i}.txt`, `${i}\n`);
+      repo.write('.gitignore', 'node_modules/\n');
+      repo.git(['add', '-A']);
+      repo.git(['commit', '-q', '-m', 'base']);
+      repo.write('untracked-before.txt', 'u\n');
+      // Process env must be hermetic for in-process git calls too.
+      Object.assign(process.env, { GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1', HOME: repo.home });
+      const r = await openRepo(repo.dir);
+      const first = await createSnapshot(r, { persistIndex: true });
+
+      repo.write('dir0/file0.txt', 'changed\n');
+      repo.remove('dir1');
+      repo.write('new-dir/deep/new.txt', 'new\n');
+      repo.write('node_modules/pkg/index.js', 'ignored\n');
+      repo.remove('untracked-before.txt');
+      fs.chmodSync(path.join(repo.dir, 'dir2/file2.txt'), 0o755);
+      const changed = ['dir0/file0.txt', 'dir1', 'new-dir', 'node_modules/pkg/index.js', 'untracked-before.txt', 'dir2/file2.txt'];
+      const incremental = await createSnapshot(r, { trigger: 'watch', changedPaths: changed });
+      expect(incremental.created).toBe(true);
+      expect(incremental.snapshot.previous).toBe(first.snapshot.oid);
+      const full = await createSnapshot(r, { force: true });
+      expect(incremental.snapshot.tree).toBe(full.snapshot.tree);
+      expect(repo.git(['ls-tree', '-r', '--name-only', incremental.snapshot.oid])).not.toContain('node_modules');
+
+      // A change the watcher did not report is not seen by an incremental snapshot (that is the
+      // contract), but the persistent index is discarded once another snapshot moved the chain.
+      repo.write('dir0/file3.txt', 'unreported\n');
+      const unseen = await createSnapshot(r, { trigger: 'watch', changedPaths: ['dir0/file0.txt'] });
+      expect(unseen.created).toBe(false);
+      await createSnapshot(r, { message: 'full snapshot by someone else' });
+      repo.write('dir0/file6.txt', 'also unreported\n');
+      const afterForeign = await createSnapshot(r, { trigger: 'watch', changedPaths: ['dir0/file0.txt'] });
+      expect(repo.git(['show', `${afterForeign.snapshot.oid}:dir0/file6.txt`])).toBe('also unreported\n');
+    });
+  });
+});
