@@ -221,6 +221,8 @@ export interface EndResult {
 
 function pickForEnd(store: StoreFile, options: EndOptions): SessionRecord | undefined {
   if (options.id !== undefined || options.agentSession) return findRecord(store, options);
+  // An agent without session ids: its innermost open session.
+  if (options.agent) return store.sessions.filter((s) => s.endedAt === null && s.agent === options.agent).pop();
   return topOpen(store);
 }
 
