@@ -16,30 +16,135 @@
  */
 import { RULES, type Policy } from '../policy/schema.js';
 
-/** Characters that make a glob more than a literal in picomatch (or that `case` would interpret). */
-const GLOB_META = new Set(['*', '?', '[', ']', '{', '}', '(', ')', '!', '+', '@', '|', '\\']);
+type Token =
+  | { t: 'lit'; ch: string; escaped: boolean }
+  | { t: 'star' }
+  | { t: 'qmark' }
+  | { t: 'slash' }
+  /** A bracket class: exactly one character. */
+  | { t: 'class' }
+  /** Braces, extglobs, groups: any text, so `*`. */
+  | { t: 'group' }
+  | { t: 'globstar' };
+
+/** Index of the bracket that closes `open` at `from` (nesting counted), or -1. */
+function closing(chars: string[], from: number, open: string, close: string): number {
+  let depth = 0;
+  for (let i = from; i < chars.length; i++) {
+    if (chars[i] === '\\') i++;
+    else if (chars[i] === open) depth++;
+    else if (chars[i] === close && --depth === 0) return i;
+  }
+  return -1;
+}
+
+/** End of a `[...]` class starting at `from` (POSIX `[:alpha:]` inside counted), or -1. */
+function classEnd(chars: string[], from: number): number {
+  let i = from + 1;
+  if (chars[i] === '!' || chars[i] === '^') i++;
+  if (chars[i] === ']') i++; // a leading ] is a member
+  for (; i < chars.length; i++) {
+    if (chars[i] === '\\') i++;
+    else if (chars[i] === '[' && chars[i + 1] === ':') {
+      const end = chars.indexOf(']', i + 2);
+      if (end < 0) return -1;
+      i = end;
+    } else if (chars[i] === ']') return i;
+  }
+  return -1;
+}
+
+function tokenize(glob: string): Token[] {
+  const chars = [...glob];
+  const tokens: Token[] = [];
+  for (let i = 0; i < chars.length; i++) {
+    const ch = chars[i]!;
+    const next = chars[i + 1];
+    if (ch === '\\' && next !== undefined) {
+      tokens.push({ t: 'lit', ch: next, escaped: true });
+      i++;
+      continue;
+    }
+    if ('@!+*?'.includes(ch) && next === '(') {
+      const end = closing(chars, i + 1, '(', ')');
+      if (end > 0) {
+        tokens.push({ t: 'group' });
+        i = end;
+        continue;
+      }
+    }
+    if (ch === '(' || ch === '{') {
+      const end = closing(chars, i, ch, ch === '(' ? ')' : '}');
+      if (end > 0) {
+        tokens.push({ t: 'group' });
+        i = end;
+        continue;
+      }
+    }
+    if (ch === '[') {
+      const end = classEnd(chars, i);
+      if (end > 0) {
+        tokens.push({ t: 'class' });
+        i = end;
+        continue;
+      }
+    }
+    if (ch === '*') tokens.push({ t: 'star' });
+    else if (ch === '?') tokens.push({ t: 'qmark' });
+    else if (ch === '/') tokens.push({ t: 'slash' });
+    else tokens.push({ t: 'lit', ch, escaped: false });
+  }
+  // A `**` that is a whole path segment matches zero or more segments, slashes included.
+  const out: Token[] = [];
+  for (let i = 0; i < tokens.length; i++) {
+    const atStart = i === 0 || tokens[i - 1]!.t === 'slash';
+    let j = i;
+    while (tokens[j]?.t === 'star') j++;
+    const atEnd = j === tokens.length || tokens[j]!.t === 'slash';
+    if (j - i >= 2 && atStart && atEnd) {
+      out.push({ t: 'globstar' });
+      i = j - 1;
+    } else out.push(tokens[i]!);
+  }
+  return out;
+}
 
 /**
- * A `case` pattern that matches a superset of what the picomatch glob matches: the literal text
- * before the first and after the last glob character, with `*` between. Slashes next to the
- * wildcard part are dropped because a `**` segment can match nothing (`a/**` matches `a`, and
- * `**` between two slashes matches `a/b`). Spaces become `?` so the pattern survives word
- * splitting.
+ * A `case` pattern that matches a superset of what the picomatch glob (dot: true) matches.
+ * Literal characters stay; `*` and `?` stay (in `case` they also cross `/`, which only widens);
+ * a bracket class becomes `?`; braces, extglobs and groups become `*`. A whole-segment `**` can
+ * match nothing, slash included, so it becomes `*` and swallows one neighbouring slash:
+ * `a/**` -> `a*` (it matches `a`), `**` + `/x` -> `*x`, `a/` + `**` + `/b` -> `a/*b`. Spaces become
+ * `?` so the pattern survives word splitting.
  */
 export function shCasePattern(glob: string): string {
-  const chars = [...glob];
-  const first = chars.findIndex((ch) => GLOB_META.has(ch));
-  if (first < 0) return glob.replace(/ /g, '?');
-  let last = first;
-  chars.forEach((ch, i) => {
-    if (GLOB_META.has(ch)) last = i;
+  const tokens = tokenize(glob);
+  const drop = new Set<number>();
+  tokens.forEach((token, i) => {
+    if (token.t !== 'globstar') return;
+    if (tokens[i + 1]?.t === 'slash') drop.add(i + 1);
+    else if (i === tokens.length - 1 && tokens[i - 1]?.t === 'slash') drop.add(i - 1);
   });
-  const prefix = chars.slice(0, first).join('').replace(/\/+$/, '');
-  const suffix = chars
-    .slice(last + 1)
-    .join('')
-    .replace(/^\/+/, '');
-  return `${prefix}*${suffix}`.replace(/ /g, '?');
+  let pattern = '';
+  tokens.forEach((token, i) => {
+    if (drop.has(i)) return;
+    switch (token.t) {
+      case 'lit':
+        // Characters `case` would treat as pattern syntax can only be literal via an escape.
+        pattern += token.ch === ' ' || '*?[]\\'.includes(token.ch) ? '?' : token.ch;
+        break;
+      case 'qmark':
+      case 'class':
+        pattern += '?';
+        break;
+      case 'slash':
+        pattern += '/';
+        break;
+      default:
+        pattern += '*';
+    }
+  });
+  return pattern.replace(/\*{2,}/g, '*');
 }
 
 /** Single-quotes a value for sh. Control characters other than newline and tab are dropped. */
