@@ -161,7 +161,7 @@ describe('compilePolicy / readPolicy', () => {
     expect(policy.error).toBeNull();
     const vars = sourceSh(policyFiles(r).sh, ['GUARD_PROTECTED_PATHS', 'GUARD_BACKUP_REMOTE'], repo.dir);
     expect(vars.GUARD_BACKUP_REMOTE).toBe('$(touch${IFS}pwned4)');
-    expect(vars.GUARD_PROTECTED_PATHS.split(' ')).toEqual(expect.arrayContaining(["a'b", 'x;?touch?pwned3', 'docs/My?File.md', 'q"uote']));
+    expect(vars.GUARD_PROTECTED_PATHS!.split(' ')).toEqual(expect.arrayContaining(["a'b", 'x;?touch?pwned3', 'docs/My?File.md', 'q"uote']));
     // A hostile key ends up in the error message, which is quoted the same way.
     repo.write('.guard.yaml', `"$(touch pwned5)'\\n; touch pwned6": 1\n`);
     const broken = await compilePolicy(r);
