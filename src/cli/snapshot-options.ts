@@ -1,29 +1,34 @@
 /**
- * Snapshot options as the CLI resolves them: flags over .guard.yaml over defaults. Loading the
- * config is lazy, so a repo without .guard.yaml never pays for the yaml parser.
+ * Snapshot options as the CLI resolves them: flags over .guard.yaml (through the compiled
+ * policy) over defaults.
  */
 import type { Repo } from '../git/repo.js';
 import { GuardError } from '../errors.js';
-import { DEFAULT_MAX_FILE_SIZE } from '../snapshot/create.js';
+import { parseSize, SIZE_HELP } from '../policy/size.js';
 
 export interface SnapshotSettings {
   maxFileSize: number;
   includeIgnored: string[];
+  /** Set when .guard.yaml is broken: the defaults were used for snapshot options, say so. */
+  configError?: string;
 }
-
-const UNITS: Record<string, number> = { '': 1, B: 1, K: 1024, KB: 1024, M: 1024 ** 2, MB: 1024 ** 2, G: 1024 ** 3, GB: 1024 ** 3 };
 
 export function parseSizeFlag(text: string): number {
-  const match = /^\s*(\d+(?:\.\d+)?)\s*([KMG]?B?)\s*$/i.exec(text);
-  const unit = match ? UNITS[match[2]!.toUpperCase()] : undefined;
-  if (!match || unit === undefined) {
-    throw new GuardError('user', `"${text}" is not a size`, { hints: ['Use a number of bytes or a unit: 500KB, 50MB, 1GB (0 = no limit).'] });
-  }
-  return Math.round(Number(match[1]) * unit);
+  const size = parseSize(text);
+  if (size === null) throw new GuardError('user', `"${text}" is not a size`, { hints: [`For --max-file-size, ${SIZE_HELP}.`] });
+  return size;
 }
 
-export async function snapshotSettings(_repo: Repo, flags: { maxFileSize?: string }): Promise<SnapshotSettings> {
-  const settings: SnapshotSettings = { maxFileSize: DEFAULT_MAX_FILE_SIZE, includeIgnored: [] };
-  if (flags.maxFileSize !== undefined) settings.maxFileSize = parseSizeFlag(flags.maxFileSize);
+export async function snapshotSettings(repo: Repo, flags: { maxFileSize?: string }): Promise<SnapshotSettings> {
+  // Validate flags before anything else, so bad input changes nothing.
+  const flagSize = flags.maxFileSize !== undefined ? parseSizeFlag(flags.maxFileSize) : undefined;
+  const { readPolicy } = await import('../config/compile.js');
+  const policy = await readPolicy(repo);
+  const settings: SnapshotSettings = {
+    maxFileSize: policy.snapshot.maxFileSize,
+    includeIgnored: policy.snapshot.includeIgnored,
+    ...(policy.error ? { configError: policy.error } : {}),
+  };
+  if (flagSize !== undefined) settings.maxFileSize = flagSize;
   return settings;
 }

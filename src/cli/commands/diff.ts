@@ -10,7 +10,8 @@ import { snapshotSettings } from '../snapshot-options.js';
 export async function run(args: { id?: string; stat?: boolean; nameStatus?: boolean; json?: boolean }, { cwd, out }: CommandContext): Promise<number> {
   const repo = await openRepo(cwd);
   const snapshot = await resolveSnapshot(repo, args.id ?? 'latest');
-  const now = await currentWorktreeTree(repo, await snapshotSettings(repo, {}));
+  const { configError: _ignored, ...settings } = await snapshotSettings(repo, {});
+  const now = await currentWorktreeTree(repo, settings);
   const files = await diffTrees(repo, snapshot.tree, now);
   out.data({ snapshot: shortId(snapshot.oid), oid: snapshot.oid, files });
   if (out.json) return 0;

@@ -80,7 +80,7 @@ export async function run(args: Args, { cwd, out }: CommandContext): Promise<num
     throw new GuardError('user', 'choose one of: a snapshot id (or --session), --undo, --resume');
   }
   const repo = await openRepo(cwd);
-  const settings = await snapshotSettings(repo, {});
+  const { configError: _ignored, ...settings } = await snapshotSettings(repo, {});
   let target: Snapshot | undefined;
   if (args.session !== undefined) {
     const { sessionStartSnapshot } = await import('../session-target.js');

@@ -20,7 +20,8 @@ export async function run(args: Args, { cwd, out }: CommandContext): Promise<num
     throw new GuardError('user', `unknown trigger "${args.trigger}"`, { hints: [`Use one of: ${TRIGGERS.join(', ')}.`] });
   }
   const repo = await openRepo(cwd);
-  const settings = await snapshotSettings(repo, args);
+  const { configError, ...settings } = await snapshotSettings(repo, args);
+  if (configError) out.warn(`guard: warning: .guard.yaml is invalid, so snapshot options use their defaults:\n${configError}\n  Fix it, then check with: guard config check`);
   const { snapshot, created } = await createSnapshot(repo, {
     trigger: args.trigger as Trigger,
     message: args.message ?? null,
