@@ -67,12 +67,12 @@ function formatVerdict(verdict: HookVerdict, event: HookEventKind, parsed: Agent
   if (event === 'pre-tool' && verdict.decision !== 'allow') {
     const cannotAsk = verdict.decision === 'ask' && parsed?.permissionMode !== undefined && NO_PROMPT_MODES.has(parsed.permissionMode);
     const decision = cannotAsk ? 'deny' : verdict.decision;
-    const suffix = cannotAsk ? ` (Claude Code runs in ${parsed?.permissionMode} mode, where a confirmation cannot be shown, so guard denied it; run the command yourself if you want it.)` : '';
+    const suffix = cannotAsk ? ` (It needs a person's confirmation, which Claude Code does not show in ${parsed?.permissionMode} mode: the person can run it.)` : '';
     const output = {
       hookSpecificOutput: {
         hookEventName: 'PreToolUse',
         permissionDecision: decision,
-        permissionDecisionReason: verdictText(verdict) + suffix,
+        permissionDecisionReason: verdictText({ ...verdict, decision }) + suffix,
       },
     };
     return { stdout: `${JSON.stringify(output)}\n`, stderr: '', exitCode: 0 };
@@ -84,6 +84,7 @@ function formatVerdict(verdict: HookVerdict, event: HookEventKind, parsed: Agent
 export const claudeCode: AgentIntegration = {
   id: 'claude',
   displayName: 'Claude Code',
+  protectedFiles: ['.claude/settings.json', '.claude/settings.local.json'],
   aliases: ['claude-code'],
   detect: (root, env) => detectBy(root, env, { repoPaths: ['.claude', 'CLAUDE.md'], homePaths: ['.claude'], binaries: ['claude'] }),
   install(context) {

@@ -67,7 +67,7 @@ function parseEvent(stdin: string, event: HookEventKind): AgentEvent {
 
 function formatVerdict(verdict: HookVerdict, event: HookEventKind): HookOutput {
   if (event === 'pre-tool' && verdict.decision !== 'allow') {
-    const reason = verdict.decision === 'ask' ? `${verdictText(verdict)} (Codex hooks cannot ask, so guard denied it; run the command yourself if you want it.)` : verdictText(verdict);
+    const reason = verdict.decision === 'ask' ? `${verdictText({ ...verdict, decision: 'deny' })} (It needs a person's confirmation, which Codex hooks cannot ask for: the person can run it.)` : verdictText(verdict);
     const output = { hookSpecificOutput: { hookEventName: 'PreToolUse', permissionDecision: 'deny', permissionDecisionReason: reason } };
     return { stdout: `${JSON.stringify(output)}\n`, stderr: '', exitCode: 0 };
   }
@@ -78,6 +78,7 @@ function formatVerdict(verdict: HookVerdict, event: HookEventKind): HookOutput {
 export const codex: AgentIntegration = {
   id: 'codex',
   displayName: 'OpenAI Codex CLI',
+  protectedFiles: ['.codex/hooks.json', '.codex/config.toml'],
   detect: (root, env) => detectBy(root, env, { repoPaths: ['.codex'], homePaths: ['.codex'], binaries: ['codex'] }),
   install(context) {
     const record = inheritRecord(context.root, context.previous);

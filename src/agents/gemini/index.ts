@@ -69,7 +69,7 @@ function parseEvent(stdin: string, event: HookEventKind): AgentEvent {
 
 function formatVerdict(verdict: HookVerdict, event: HookEventKind): HookOutput {
   if (event === 'pre-tool' && verdict.decision !== 'allow') {
-    const reason = verdict.decision === 'ask' ? `${verdictText(verdict)} (Gemini CLI hooks cannot ask, so guard denied it; run the command yourself if you want it.)` : verdictText(verdict);
+    const reason = verdict.decision === 'ask' ? `${verdictText({ ...verdict, decision: 'deny' })} (It needs a person's confirmation, which Gemini CLI hooks cannot ask for: the person can run it.)` : verdictText(verdict);
     return { stdout: `${JSON.stringify({ decision: 'deny', reason })}\n`, stderr: '', exitCode: 0 };
   }
   if (verdict.message) return { stdout: `${JSON.stringify({ systemMessage: verdict.message })}\n`, stderr: '', exitCode: 0 };
@@ -79,6 +79,7 @@ function formatVerdict(verdict: HookVerdict, event: HookEventKind): HookOutput {
 export const gemini: AgentIntegration = {
   id: 'gemini',
   displayName: 'Gemini CLI',
+  protectedFiles: ['.gemini/settings.json'],
   aliases: ['gemini-cli'],
   detect: (root, env) => detectBy(root, env, { repoPaths: ['.gemini', 'GEMINI.md'], homePaths: ['.gemini'], binaries: ['gemini'] }),
   install(context) {
