@@ -4,3 +4,8 @@
  */
 export { GuardError, isGuardError, type ErrorKind } from './errors.js';
 export { openRepo, type Repo } from './git/repo.js';
+export { loadConfig, type LoadedConfig, type ConfigOverrides } from './config/load.js';
+export { compilePolicy, readPolicy } from './config/compile.js';
+export { isProtectedBranch, isProtectedPath, modeFor } from './policy/match.js';
+export { detectActor, type Actor } from './policy/actor.js';
+export { RULES, type GuardConfig, type Policy, type RuleId, type Mode } from './policy/schema.js';
