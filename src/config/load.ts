@@ -9,7 +9,8 @@
  * also for linked worktrees. Refs (and so the branch and guard-ref rules) are shared by all
  * worktrees, the compiled policy lives in the common git dir, and an agent working in a linked
  * worktree cannot loosen the policy by editing its own checkout's copy. When the main worktree
- * is bare or gone, the current worktree's file is used.
+ * is bare or gone, the first other worktree `git worktree list` shows stands in for it, so that
+ * all worktrees still agree on one file.
  *
  * `yaml` (~50-150 ms to import) is loaded only inside the functions that parse, so importing
  * this module costs nothing on the hook path.
@@ -75,7 +76,10 @@ export async function configSourcePath(repo: Repo): Promise<string> {
   return path.join(main ?? repo.root, CONFIG_FILE_NAME);
 }
 
-/** Root of the main worktree, or null when it is bare or no longer exists. */
+/**
+ * Root of the worktree whose .guard.yaml governs the repository: the main worktree, or, when it
+ * is bare or gone, the first other worktree git lists (so every worktree picks the same file).
+ */
 async function mainWorktreeRoot(repo: Repo): Promise<string | null> {
   // The main worktree is always the first entry. -z (git >= 2.36) keeps odd paths intact.
   let result = await runGit(['worktree', 'list', '--porcelain', '-z'], { cwd: repo.root, okCodes: [129] });
@@ -86,14 +90,17 @@ async function mainWorktreeRoot(repo: Repo): Promise<string | null> {
     result = await runGit(['worktree', 'list', '--porcelain'], { cwd: repo.root });
     records = result.stdout.toString('utf8').split('\n');
   }
-  const first: string[] = [];
+  // Entries are groups of records separated by an empty record.
+  const entries: string[][] = [[]];
   for (const record of records) {
-    if (record === '') break;
-    first.push(record);
+    if (record === '') entries.push([]);
+    else entries[entries.length - 1]!.push(record);
   }
-  const worktree = first.find((line) => line.startsWith('worktree '))?.slice('worktree '.length);
-  if (!worktree || first.includes('bare') || !existsSync(worktree)) return null;
-  return worktree;
+  for (const entry of entries) {
+    const worktree = entry.find((line) => line.startsWith('worktree '))?.slice('worktree '.length);
+    if (worktree && !entry.includes('bare') && existsSync(worktree)) return worktree;
+  }
+  return null;
 }
 
 /** Reads a file's bytes together with a stat that matches them (retries if it changes meanwhile). */

@@ -99,4 +99,21 @@ describe('loadConfig', () => {
     expect((await loadConfig(linkedRepo)).config.protect.branches).toEqual(['main']);
     expect(await configSourcePath(await openRepo(repo.dir))).toBe(path.join(repo.dir, '.guard.yaml'));
   });
+
+  it('a bare repository with linked worktrees: every worktree uses the same file', async () => {
+    repo = createTestRepo();
+    repo.write('a.txt', 'a');
+    repo.git(['add', '-A']);
+    repo.git(['commit', '-qm', 'init']);
+    const bare = path.join(repo.base, 'bare.git');
+    repo.git(['clone', '-q', '--bare', repo.dir, bare]);
+    const one = path.join(repo.base, 'one');
+    const two = path.join(repo.base, 'two');
+    repo.git(['worktree', 'add', '-q', one, 'main'], { cwd: bare });
+    repo.git(['worktree', 'add', '-q', '-b', 'other', two], { cwd: bare });
+    const fromOne = await configSourcePath(await openRepo(one));
+    const fromTwo = await configSourcePath(await openRepo(two));
+    expect(fromOne).toBe(fromTwo);
+    expect([path.join(one, '.guard.yaml'), path.join(two, '.guard.yaml')]).toContain(fromOne);
+  });
 });
