@@ -9,3 +9,6 @@ export { compilePolicy, readPolicy } from './config/compile.js';
 export { isProtectedBranch, isProtectedPath, modeFor } from './policy/match.js';
 export { detectActor, type Actor } from './policy/actor.js';
 export { RULES, type GuardConfig, type Policy, type RuleId, type Mode } from './policy/schema.js';
+export { appendEvent, readEvents, type JournalEvent, type ReadEventsOptions } from './session/journal.js';
+export { startSession, endSession, findSession, listSessions, type SessionRecord, type FoundSession } from './session/store.js';
+export { installAgents, uninstallAgents, type AgentSelection } from './agents/install.js';
