@@ -61,20 +61,19 @@ async function chainRoot(repo: Repo): Promise<string> {
   });
 }
 
-async function indexCommit(repo: Repo, indexFile: string, head: string | null): Promise<{ indexTree: string | null; rawIndex: string | null; commit: string }> {
+/** The index as a tree, or (when it has conflicts, which no tree can hold) the raw index file as a blob. */
+async function readIndexTree(repo: Repo, indexFile: string): Promise<{ indexTree: string | null; rawIndex: string | null }> {
   const result = await runGit(['write-tree'], { cwd: repo.root, env: { GIT_INDEX_FILE: indexFile }, okCodes: [128] });
-  let indexTree: string | null = null;
-  let rawIndex: string | null = null;
-  if (result.code === 0) {
-    indexTree = result.stdout.toString('utf8').trim();
-  } else if (/unmerged|conflict/i.test(result.stderr)) {
-    // A conflicted index has no tree form: keep the index file itself.
-    rawIndex = await hashBlob(repo, await fs.readFile(indexFile));
-  } else {
-    throw new GuardError('git', `could not read the index: ${result.stderr.trim()}`);
-  }
-  const commit = await commitTree(repo, indexTree ?? (await emptyTree(repo)), head ? [head] : [], rawIndex ? 'guard index (conflicted; raw index kept)\n' : 'guard index\n');
-  return { indexTree, rawIndex, commit };
+  if (result.code === 0) return { indexTree: result.stdout.toString('utf8').trim(), rawIndex: null };
+  if (/unmerged|conflict/i.test(result.stderr)) return { indexTree: null, rawIndex: await hashBlob(repo, await fs.readFile(indexFile)) };
+  throw new GuardError('git', `could not read the index: ${result.stderr.trim()}`);
+}
+
+/** The commit I (format.ts): the index tree with HEAD as parent, reused when nothing in it changed. */
+async function indexCommit(repo: Repo, index: { indexTree: string | null; rawIndex: string | null }, head: string | null, previous: Snapshot | null): Promise<string> {
+  if (previous && previous.indexTree === index.indexTree && previous.rawIndex === index.rawIndex && previous.head.oid === head) return previous.indexCommit;
+  const message = index.rawIndex ? 'guard index (conflicted; raw index kept)\n' : 'guard index\n';
+  return commitTree(repo, index.indexTree ?? (await emptyTree(repo)), head ? [head] : [], message);
 }
 
 /** The keeper: an octopus commit over every recorded tip, with tag objects and other blobs in its tree. */
@@ -125,24 +124,25 @@ function refsRecord(state: RepoState): Record<string, string> {
 export async function createSnapshot(repo: Repo, options: CreateSnapshotOptions = {}): Promise<CreateSnapshotResult> {
   const emit = options.onEvent ?? (() => undefined);
   await removeStaleTempFiles(repo);
+  const captureOptions = {
+    maxFileSize: options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE,
+    includeIgnored: options.includeIgnored ?? [],
+  };
   for (let attempt = 0; ; attempt++) {
     emit({ type: 'phase', phase: 'reading-state' });
     const [state, previous] = await Promise.all([readRepoState(repo), readChainHead(repo)]);
-    const userIndex = await copyUserIndex(repo);
-    const base = options.changedPaths && options.changedPaths.length <= MAX_INCREMENTAL_PATHS ? await persistentIndexFor(repo, previous) : null;
-    // The index that will mirror the working tree: guard's persistent one (incremental) or the user's copy.
-    const temp = base ?? userIndex;
+    const incremental = options.changedPaths !== undefined && options.changedPaths.length <= MAX_INCREMENTAL_PATHS;
+    const [userIndex, base] = await Promise.all([copyUserIndex(repo), incremental ? persistentIndexFor(repo, previous) : null]);
+    // The index that will mirror the working tree: guard's persistent one (incremental) or a
+    // second copy of the user's, so that reading the index and walking the tree run in parallel.
+    const temp = base ?? (await copyUserIndex(repo));
     let keepTemp = false;
     try {
-      const index = await indexCommit(repo, userIndex.file, state.head.oid);
       emit({ type: 'phase', phase: 'scanning-worktree' });
-      const captureOptions = {
-        maxFileSize: options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE,
-        includeIgnored: options.includeIgnored ?? [],
-      };
-      const capture = base
-        ? await captureChangedPaths(repo, base.file, options.changedPaths!, captureOptions)
-        : await captureWorktree(repo, temp.file, captureOptions);
+      const [index, capture] = await Promise.all([
+        readIndexTree(repo, userIndex.file),
+        base ? captureChangedPaths(repo, base.file, options.changedPaths!, captureOptions) : captureWorktree(repo, temp.file, captureOptions),
+      ]);
       if (options.persistIndex || options.changedPaths) await savePersistentIndex(repo, temp, capture.tree);
       for (const skip of capture.skipped) emit({ type: 'skipped', path: skip.path, reason: skip.reason });
 
@@ -162,11 +162,17 @@ export async function createSnapshot(repo: Repo, options: CreateSnapshotOptions 
       }
 
       emit({ type: 'phase', phase: 'writing' });
-      const sameRefs = previous && JSON.stringify(previous.refs) === JSON.stringify(candidate.refs) && JSON.stringify(previous.stash) === JSON.stringify(candidate.stash) && previous.head.oid === candidate.head.oid && previous.rawIndex === candidate.rawIndex;
-      const [keeper, changes, root] = await Promise.all([
+      const sameRefs =
+        previous &&
+        JSON.stringify(previous.refs) === JSON.stringify(candidate.refs) &&
+        JSON.stringify(previous.stash) === JSON.stringify(candidate.stash) &&
+        previous.head.oid === candidate.head.oid &&
+        previous.rawIndex === candidate.rawIndex;
+      const [indexOid, keeper, changes, first] = await Promise.all([
+        indexCommit(repo, index, state.head.oid, previous),
         sameRefs ? Promise.resolve(previous.keeper) : keeperCommit(repo, state, index.rawIndex),
         countChanges(repo, previous?.tree ?? null, capture.tree),
-        chainRoot(repo),
+        previous ? Promise.resolve(previous.oid) : chainRoot(repo),
       ]);
       const meta: SnapshotMeta = {
         version: FORMAT_VERSION,
@@ -178,12 +184,12 @@ export async function createSnapshot(repo: Repo, options: CreateSnapshotOptions 
         worktree: worktreeId(repo),
         root: repo.root,
         ...candidate,
-        indexCommit: index.commit,
+        indexCommit: indexOid,
         keeper,
         previous: previous?.oid ?? null,
         changes,
       };
-      const parents = [previous?.oid ?? root, index.commit, ...(keeper ? [keeper] : [])];
+      const parents = [first, indexOid, ...(keeper ? [keeper] : [])];
       const oid = await commitTree(repo, capture.tree, parents, encodeMessage(meta));
       const ref = headRef(repo);
       const moved = await withInternalToken(repo, (env) =>
@@ -204,7 +210,7 @@ export async function createSnapshot(repo: Repo, options: CreateSnapshotOptions 
       return { snapshot: { ...meta, oid }, created: true, ...(keepTemp ? { worktreeIndex: temp } : {}) };
     } finally {
       if (!keepTemp) await temp.dispose();
-      if (base) await userIndex.dispose();
+      await userIndex.dispose();
     }
   }
 }

@@ -46,10 +46,10 @@ export async function readSnapshot(repo: Repo, oid: string): Promise<Snapshot> {
 
 /** The newest snapshot of this worktree, or null before the first. */
 export async function readChainHead(repo: Repo): Promise<Snapshot | null> {
-  const tip = await runGit(['rev-parse', '-q', '--verify', headRef(repo)], { cwd: repo.root, okCodes: [1, 128] });
-  if (tip.code !== 0) return null;
-  const [latest] = await walkChain(repo, tip.stdout.toString('utf8').trim(), 1);
-  return latest ?? null;
+  // One process: exit 128 when the ref does not exist yet.
+  const result = await runGit(['log', '-1', '-z', '--format=%H%n%B', headRef(repo), '--'], { cwd: repo.root, okCodes: [128] });
+  if (result.code !== 0) return null;
+  return parseRecords(result.stdout)[0] ?? null;
 }
 
 export async function listSnapshots(repo: Repo, options: { limit?: number } = {}): Promise<Snapshot[]> {

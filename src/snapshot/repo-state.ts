@@ -33,49 +33,50 @@ const OPERATION_MARKERS: Array<[string, Operation]> = [
   ['BISECT_LOG', 'bisect'],
 ];
 
-export async function readHead(repo: Repo): Promise<HeadState> {
-  const [symbolic, oid] = await Promise.all([
+/** HEAD and every local branch, tag and the stash ref, in as few git processes as possible. */
+export async function readRepoState(repo: Repo): Promise<RepoState> {
+  const [symbolic, listed, operation] = await Promise.all([
     // exit 1: HEAD is detached
     runGit(['symbolic-ref', '-q', 'HEAD'], { cwd: repo.root, okCodes: [1] }),
-    // exit 1 with -q: unborn branch (no commits yet)
-    runGit(['rev-parse', '-q', '--verify', 'HEAD^{commit}'], { cwd: repo.root, okCodes: [1, 128] }),
+    // Ref names cannot contain spaces or newlines (check-ref-format), so this format is unambiguous.
+    runGit(['for-each-ref', '--format=%(objectname) %(objecttype) %(*objectname) %(*objecttype) %(refname)', 'refs/heads', 'refs/tags', 'refs/stash'], {
+      cwd: repo.root,
+    }),
+    readOperation(repo),
   ]);
-  return {
-    symbolic: symbolic.code === 0 ? symbolic.stdout.toString('utf8').trim() : null,
-    oid: oid.code === 0 ? oid.stdout.toString('utf8').trim() : null,
-  };
-}
-
-export async function readRefs(repo: Repo): Promise<RefRecord[]> {
-  // Ref names cannot contain spaces or newlines (check-ref-format), so this format is unambiguous.
-  const { stdout } = await runGit(
-    ['for-each-ref', '--format=%(objectname) %(objecttype) %(*objectname) %(*objecttype) %(refname)', 'refs/heads', 'refs/tags'],
-    { cwd: repo.root },
-  );
   const refs: RefRecord[] = [];
-  for (const line of stdout.toString('utf8').split('\n')) {
+  let stashTip: string | null = null;
+  for (const line of listed.stdout.toString('utf8').split('\n')) {
     if (!line) continue;
     const [oid, type, peeledOid, peeledType, ...rest] = line.split(' ');
-    refs.push({ refname: rest.join(' '), oid: oid!, type: type!, peeledOid: peeledOid || null, peeledType: peeledType || null });
+    const refname = rest.join(' ');
+    if (refname === 'refs/stash') stashTip = oid!;
+    else refs.push({ refname, oid: oid!, type: type!, peeledOid: peeledOid || null, peeledType: peeledType || null });
   }
-  return refs.sort((a, b) => (a.refname < b.refname ? -1 : a.refname > b.refname ? 1 : 0));
+  refs.sort((a, b) => (a.refname < b.refname ? -1 : a.refname > b.refname ? 1 : 0));
+
+  const symbolicRef = symbolic.code === 0 ? symbolic.stdout.toString('utf8').trim() : null;
+  let headOid: string | null;
+  const branch = symbolicRef ? refs.find((r) => r.refname === symbolicRef) : undefined;
+  if (branch) headOid = branch.oid;
+  else if (symbolicRef?.startsWith('refs/heads/')) headOid = null; // an unborn branch
+  else {
+    // Detached, or HEAD names something other than a branch.
+    const resolved = await runGit(['rev-parse', '-q', '--verify', 'HEAD^{commit}'], { cwd: repo.root, okCodes: [1, 128] });
+    headOid = resolved.code === 0 ? resolved.stdout.toString('utf8').trim() : null;
+  }
+  const stash = stashTip ? await readStash(repo, stashTip) : [];
+  return { head: { symbolic: symbolicRef, oid: headOid }, refs, stash, operation };
 }
 
-export async function readStash(repo: Repo): Promise<StashEntry[]> {
-  const exists = await runGit(['rev-parse', '-q', '--verify', 'refs/stash'], { cwd: repo.root, okCodes: [1, 128] });
-  if (exists.code !== 0) return [];
+async function readStash(repo: Repo, tip: string): Promise<StashEntry[]> {
   // One record per reflog entry, newest first: "<oid> <reflog subject>", NUL-terminated.
-  const records = splitNul(
-    (await runGit(['log', '-g', '-z', '--format=%H %gs', 'refs/stash', '--'], { cwd: repo.root, okCodes: [128] })).stdout,
-  );
+  const records = splitNul((await runGit(['log', '-g', '-z', '--format=%H %gs', 'refs/stash', '--'], { cwd: repo.root, okCodes: [128] })).stdout);
   const entries = records.map((record) => ({ oid: record.slice(0, record.indexOf(' ')), message: record.slice(record.indexOf(' ') + 1) }));
-  if (entries.length === 0) {
-    // The reflog was expired: `git stash list` shows nothing, but refs/stash still names a commit.
-    const oid = exists.stdout.toString('utf8').trim();
-    const subject = (await runGit(['log', '-1', '--format=%s', oid], { cwd: repo.root })).stdout.toString('utf8').trim();
-    return [{ oid, message: subject, hidden: true }];
-  }
-  return entries;
+  if (entries.length > 0) return entries;
+  // The reflog was expired: `git stash list` shows nothing, but refs/stash still names a commit.
+  const subject = (await runGit(['log', '-1', '--format=%s', tip], { cwd: repo.root })).stdout.toString('utf8').trim();
+  return [{ oid: tip, message: subject, hidden: true }];
 }
 
 export async function readOperation(repo: Repo): Promise<Operation | null> {
@@ -87,9 +88,4 @@ export async function readOperation(repo: Repo): Promise<Operation | null> {
     if (paths[i] && fs.existsSync(paths[i]!)) return OPERATION_MARKERS[i]![1];
   }
   return null;
-}
-
-export async function readRepoState(repo: Repo): Promise<RepoState> {
-  const [head, refs, stash, operation] = await Promise.all([readHead(repo), readRefs(repo), readStash(repo), readOperation(repo)]);
-  return { head, refs, stash, operation };
 }
