@@ -1,0 +1,110 @@
+/**
+ * The syntax tree of a shell command line, as parse.ts builds it: close to bash's own grammar,
+ * but keeping only what the command guard needs to decide (words with their quoting and
+ * expansions, redirections, heredoc bodies, and the nesting of lists, pipelines and compound
+ * commands). Every simple command keeps its source text, for messages.
+ */
+
+export type WordPart =
+  /** Literal text; `quoted` when it came from quotes or a backslash (no globbing, splitting, braces, tilde). */
+  | { kind: 'lit'; text: string; quoted: boolean }
+  /** `$name`, `${name}`, `${name:-word}` ... `op` is the operator (`''` for a plain reference). */
+  | { kind: 'param'; name: string; op: string; arg: Word | null; quoted: boolean; indirect: boolean; length: boolean }
+  /** `$(...)` or a backtick substitution. */
+  | { kind: 'cmdsub'; body: Script; quoted: boolean }
+  /** `$((...))`: the value is a number guard does not compute; inner substitutions still run. */
+  | { kind: 'arith'; subs: Script[]; quoted: boolean }
+  /** `<(...)` / `>(...)`. */
+  | { kind: 'procsub'; body: Script; direction: '<' | '>' };
+
+export interface Word {
+  parts: WordPart[];
+  /** The word as written. */
+  text: string;
+}
+
+export interface Heredoc {
+  delimiter: string;
+  /** A quoted delimiter (`<<'EOF'`) means the body is taken literally, with no expansion. */
+  quoted: boolean;
+  /** `<<-`: leading tabs are stripped. */
+  strip: boolean;
+  body: string;
+  /** Unquoted heredocs expand `$...` and backticks: the body parsed as a double-quoted word. */
+  bodyWord: Word | null;
+}
+
+export interface Redirect {
+  fd: number | null;
+  /** `<`, `>`, `>>`, `>|`, `<>`, `<<`, `<<-`, `<<<`, `<&`, `>&`, `&>`, `&>>`. */
+  op: string;
+  target: Word | null;
+  heredoc?: Heredoc;
+}
+
+export interface Assignment {
+  name: string;
+  value: Word | null;
+  /** `name=(a b c)` */
+  array: Word[] | null;
+  append: boolean;
+  text: string;
+}
+
+export interface SimpleCommand {
+  type: 'simple';
+  assigns: Assignment[];
+  words: Word[];
+  redirects: Redirect[];
+  source: string;
+}
+
+export interface Subshell {
+  type: 'subshell';
+  body: Script;
+  redirects: Redirect[];
+  source: string;
+}
+
+export interface Group {
+  type: 'group';
+  body: Script;
+  redirects: Redirect[];
+  source: string;
+}
+
+/** if / while / until / for / select / case / [[ ]] / (( )): header words plus the bodies that may run. */
+export interface Compound {
+  type: 'compound';
+  keyword: string;
+  words: Word[];
+  bodies: Script[];
+  /** for/select: the loop variable (its value is not known). */
+  loopVar?: string;
+  redirects: Redirect[];
+  source: string;
+}
+
+export interface FunctionDef {
+  type: 'function';
+  name: string;
+  body: Command;
+  source: string;
+}
+
+export type Command = SimpleCommand | Subshell | Group | Compound | FunctionDef;
+
+export interface Pipeline {
+  commands: Command[];
+  negated: boolean;
+}
+
+export interface AndOr {
+  pipelines: Pipeline[];
+  /** ops[i] joins pipelines[i] and pipelines[i + 1]. */
+  ops: Array<'&&' | '||'>;
+}
+
+export interface Script {
+  items: Array<{ andOr: AndOr; background: boolean }>;
+}

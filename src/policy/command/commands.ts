@@ -1,0 +1,641 @@
+/**
+ * Decides one simple command by its own argv. Wrappers (`env`, `sudo`, `nohup`, `timeout`,
+ * `xargs`, `npx` ...) are peeled off and the wrapped command is decided in their place; shells
+ * and `eval` hand their code back to the evaluator; everything else goes to the handler for the
+ * program (git, rm and friends, interpreters, guard itself). A program guard does not model is
+ * allowed, unless it is handed a path inside `.git` or one of guard's files.
+ */
+import path from 'node:path';
+import { knownField, unknownField, type Field } from './expand.js';
+import { classifyFileCommand, FILE_COMMANDS } from './files.js';
+import { classifyGit } from './git.js';
+import { parseWords } from './parse.js';
+import { classifyScriptCommand, SCRIPT_COMMANDS } from './scripts.js';
+import { makeVerdict } from './rules.js';
+import { report, reportOpaque, shellQuote, sub, values, type Invocation, type Runtime } from './runtime.js';
+import { checkOpaqueArgument, checkWriteTarget } from './targets.js';
+import { resolvePath } from './paths.js';
+
+const SHELLS = new Set(['sh', 'bash', 'dash', 'zsh', 'ksh', 'mksh', 'ash', 'yash', 'posh', 'fish', 'rbash', 'csh', 'tcsh', 'pdksh', 'oksh', 'loksh']);
+
+/** Programs that only read their arguments: a `.git` path given to them is harmless. */
+const READ_ONLY = new Set([
+  'cat', 'less', 'more', 'head', 'tail', 'grep', 'egrep', 'fgrep', 'rg', 'ag', 'ack', 'ls', 'll', 'la', 'dir', 'stat', 'file', 'wc', 'du',
+  'df', 'tree', 'realpath', 'readlink', 'basename', 'dirname', 'echo', 'printf', 'test', '[', 'diff', 'cmp', 'comm', 'md5sum', 'sha1sum',
+  'sha256sum', 'sha512sum', 'shasum', 'cksum', 'b2sum', 'xxd', 'od', 'hexdump', 'strings', 'jq', 'yq', 'bat', 'nl', 'uniq', 'cut', 'column',
+  'tac', 'rev', 'fold', 'fmt', 'zcat', 'zless', 'pwd', 'true', 'false', 'type', 'which', 'whereis', 'cd', 'pushd', 'popd', 'hash',
+  'lsof', 'fuser', 'tokei', 'cloc', 'sha224sum', 'sha384sum', 'md5',
+]);
+
+/** Option letters that take an argument, per wrapper, and what to do with a wrapper's options. */
+interface WrapperSpec {
+  /** Short options taking an argument (as letters) and long ones (without --). */
+  shortArgs?: string;
+  longArgs?: string[];
+  /** After the options, skip this many operands (timeout's duration, taskset's mask). */
+  operands?: number;
+  /** NAME=VALUE pairs may follow the options (env, sudo). */
+  assignments?: boolean;
+}
+
+const WRAPPERS: Record<string, WrapperSpec> = {
+  nohup: {},
+  setsid: {},
+  unbuffer: {},
+  builtin: {},
+  caffeinate: { shortArgs: 'tw' },
+  nice: { shortArgs: 'n', longArgs: ['adjustment'] },
+  timeout: { shortArgs: 'sk', longArgs: ['signal', 'kill-after'], operands: 1 },
+  stdbuf: { shortArgs: 'ioe', longArgs: ['input', 'output', 'error'] },
+  ionice: { shortArgs: 'cnp', longArgs: ['class', 'classdata', 'pid', 'pgid', 'uid'] },
+  chrt: { shortArgs: 'TPD', longArgs: ['sched-runtime', 'sched-period', 'sched-deadline'], operands: 1 },
+  taskset: { operands: 1 },
+  doas: { shortArgs: 'uC' },
+  exec: { shortArgs: 'a' },
+  command: {},
+  strace: { shortArgs: 'eoOpPsSuIXb', longArgs: ['output', 'trace', 'signal', 'user'] },
+  ltrace: { shortArgs: 'eoOpPsSuIXbnAaDFLlt' },
+  catchsegv: {},
+  proxychains: { shortArgs: 'f' },
+  proxychains4: { shortArgs: 'f' },
+  torsocks: {},
+  firejail: {},
+  unshare: {},
+  runuser: { shortArgs: 'ugGs', longArgs: ['user', 'group', 'shell'] },
+  chronic: {},
+  ifne: {},
+  'dbus-run-session': {},
+  'with-contenv': {},
+};
+
+export function classifyInvocation(inv: Invocation, rt: Runtime): void {
+  const first = inv.argv[0];
+  if (!first) return;
+  if (first.value === null) {
+    reportOpaque(rt, `the command name ${first.display} is computed when the command runs`, inv.source);
+    return;
+  }
+  if (first.glob) {
+    reportOpaque(rt, `the command name ${first.display} is a glob pattern`, inv.source);
+    return;
+  }
+  const program = first.value;
+  const name = path.posix.basename(program).toLowerCase();
+  const args = inv.argv.slice(1);
+
+  if (SHELLS.has(name)) return classifyShell(inv, args, rt);
+  if (name === 'busybox' || name === 'toybox') {
+    if (args.length > 0) return rt.exec(sub(inv, args));
+    return;
+  }
+  if (name in WRAPPERS) return unwrap(inv, args, WRAPPERS[name] as WrapperSpec, rt, name);
+  switch (name) {
+    case 'env':
+      return classifyEnv(inv, args, rt);
+    case 'sudo':
+    case 'sudoedit':
+      return classifySudo(inv, args, rt, name === 'sudoedit');
+    case 'su':
+      return classifySu(inv, args, rt);
+    case 'time':
+      return classifyTime(inv, args, rt);
+    case 'xargs':
+      return classifyXargs(inv, args, rt);
+    case 'parallel':
+      return classifyParallel(inv, args, rt);
+    case 'watch':
+      return classifyWatch(inv, args, rt);
+    case 'flock':
+      return classifyFlock(inv, args, rt);
+    case 'npx':
+    case 'pnpx':
+    case 'bunx':
+      return classifyNpx(inv, args, rt);
+    case 'npm':
+    case 'pnpm':
+    case 'yarn':
+      return classifyPackageManager(inv, args, rt, name);
+    case 'eval':
+      return classifyEval(inv, args, rt);
+    case 'source':
+    case '.':
+      return classifySource(inv, args, rt);
+    case 'trap':
+      return classifyTrap(inv, args, rt);
+    case 'guard':
+    case 'git-guard':
+      return classifyGuard(inv, args, rt);
+    case 'kill':
+    case 'pkill':
+    case 'killall':
+      return classifyKill(inv, args, rt, name);
+    default:
+      break;
+  }
+  if (name === 'git' || name.startsWith('git-')) return classifyGit(inv, name, args, rt);
+  if (FILE_COMMANDS.has(name) || /^mkfs(\..*)?$/.test(name)) return classifyFileCommand(inv, name, args, rt);
+  if (SCRIPT_COMMANDS(name)) return classifyScriptCommand(inv, name, args, rt);
+  if (READ_ONLY.has(name)) return;
+  for (const arg of args) {
+    if (arg.value === null) continue;
+    for (const cwd of [inv.cwd]) {
+      const verdict = checkOpaqueArgument(arg.value, cwd, rt.ctx, inv.source, name);
+      if (verdict) rt.report(verdict);
+    }
+  }
+}
+
+/** Index of the first operand after a wrapper's options, or null when an unknown word hides it. */
+function skipOptions(args: Field[], spec: WrapperSpec): number | null {
+  let i = 0;
+  while (i < args.length) {
+    const value = args[i]?.value;
+    if (value === null || value === undefined) return null;
+    if (value === '--') return i + 1;
+    if (!value.startsWith('-') || value === '-') break;
+    if (value.startsWith('--')) {
+      const long = value.slice(2);
+      i += !long.includes('=') && (spec.longArgs ?? []).includes(long) ? 2 : 1;
+      continue;
+    }
+    // A cluster: the first letter that takes an argument consumes the rest or the next word.
+    const letters = value.slice(1);
+    let consumed = 1;
+    for (let j = 0; j < letters.length; j++) {
+      if ((spec.shortArgs ?? '').includes(letters[j] as string)) {
+        if (j === letters.length - 1) consumed = 2;
+        break;
+      }
+    }
+    i += consumed;
+  }
+  return i;
+}
+
+function unwrap(inv: Invocation, args: Field[], spec: WrapperSpec, rt: Runtime, name: string): void {
+  if (name === 'command' && args.some((a) => a.value !== null && /^-[pvV]*[vV][pvV]*$/.test(a.value))) return; // command -v: a lookup
+  if (name === 'ionice' && args.some((a) => a.value === '-p' || a.value === '-P' || a.value === '-u')) return;
+  if (name === 'taskset' && args.some((a) => a.value !== null && /^-\w*p/.test(a.value))) return;
+  let i = skipOptions(args, spec);
+  if (i === null) {
+    reportOpaque(rt, `${name} is given an option guard cannot see, so the command it runs is unknown`, inv.source);
+    return;
+  }
+  i += spec.operands ?? 0;
+  const rest = args.slice(i);
+  if (rest.length > 0) rt.exec(sub(inv, rest));
+}
+
+function classifyEnv(inv: Invocation, args: Field[], rt: Runtime): void {
+  const env = new Map(inv.env);
+  let cwd = inv.cwd;
+  let i = 0;
+  let prefix: Field[] = [];
+  while (i < args.length) {
+    const value = args[i]?.value;
+    if (value === null || value === undefined) {
+      reportOpaque(rt, 'env is given an argument guard cannot see', inv.source);
+      return;
+    }
+    if (value === '--') {
+      i++;
+      break;
+    }
+    if (value === '-' || !value.startsWith('-')) break;
+    const takes = (letter: string, long: string): string | null | undefined => {
+      if (value === `-${letter}` || value === `--${long}`) {
+        i += 2;
+        return args[i - 1]?.value ?? null;
+      }
+      if (value.startsWith(`--${long}=`)) {
+        i++;
+        return value.slice(long.length + 3);
+      }
+      if (value.startsWith(`-${letter}`)) {
+        i++;
+        return value.slice(2);
+      }
+      return undefined;
+    };
+    const chdir = takes('C', 'chdir');
+    if (chdir !== undefined) {
+      cwd = chdir === null ? null : resolvePath(chdir, cwd);
+      continue;
+    }
+    const split = takes('S', 'split-string');
+    if (split !== undefined) {
+      if (split === null) {
+        reportOpaque(rt, 'env -S is given a string guard cannot see', inv.source);
+        return;
+      }
+      prefix = parseWords(split).map((word) => knownField(word.parts.map((p) => (p.kind === 'lit' ? p.text : '')).join('')));
+      continue;
+    }
+    if (takes('u', 'unset') !== undefined) continue;
+    i++;
+  }
+  const rest = [...prefix, ...args.slice(i)];
+  let j = 0;
+  for (; j < rest.length; j++) {
+    const value = rest[j]?.value;
+    const match = value ? /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/s.exec(value) : null;
+    if (!match) break;
+    env.set(match[1] as string, match[2] as string);
+    if (rt.ctx.isAgent && match[1] === 'GUARD_INTERNAL_TOKEN') {
+      rt.report(makeVerdict('deny', 'guard-self', "an agent sets GUARD_INTERNAL_TOKEN, which marks ref updates as guard's own", inv.source));
+    }
+  }
+  const command = rest.slice(j);
+  if (command.length > 0) rt.exec(sub(inv, command, { env, cwd }));
+}
+
+function classifySudo(inv: Invocation, args: Field[], rt: Runtime, edit: boolean): void {
+  const withArg = new Set(['u', 'g', 'p', 'C', 'D', 'r', 't', 'U', 'T', 'h']);
+  const longWithArg = new Set(['user', 'group', 'prompt', 'close-from', 'chdir', 'role', 'type', 'other-user', 'command-timeout', 'host']);
+  let shell = false;
+  let editing = edit;
+  let cwd = inv.cwd;
+  let i = 0;
+  while (i < args.length) {
+    const value = args[i]?.value;
+    if (value === null || value === undefined) {
+      reportOpaque(rt, 'sudo is given an option guard cannot see', inv.source);
+      return;
+    }
+    if (value === '--') {
+      i++;
+      break;
+    }
+    if (!value.startsWith('-') || value === '-') break;
+    if (value.startsWith('--')) {
+      const [long, inline] = value.slice(2).split('=', 2) as [string, string | undefined];
+      if (long === 'shell' || long === 'login') shell = true;
+      if (long === 'edit') editing = true;
+      if (['list', 'validate', 'reset-timestamp', 'remove-timestamp', 'version', 'help'].includes(long)) return;
+      if (long === 'chdir') cwd = resolvePath(inline ?? args[i + 1]?.value ?? null, cwd);
+      i += longWithArg.has(long) && inline === undefined ? 2 : 1;
+      continue;
+    }
+    const letters = value.slice(1);
+    let consumed = 1;
+    for (let j = 0; j < letters.length; j++) {
+      const letter = letters[j] as string;
+      if ('lvkKV'.includes(letter) && letters.length === 1) return; // list, validate, kill timestamp, version
+      if (letter === 's' || letter === 'i') shell = true;
+      if (letter === 'e') editing = true;
+      if (withArg.has(letter)) {
+        const rest = letters.slice(j + 1);
+        const argument = rest !== '' ? rest : (args[i + 1]?.value ?? null);
+        if (rest === '') consumed = 2;
+        if (letter === 'D') cwd = resolvePath(argument, cwd);
+        break;
+      }
+    }
+    i += consumed;
+  }
+  const env = new Map(inv.env);
+  while (i < args.length) {
+    const match = args[i]?.value ? /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/s.exec(args[i]?.value as string) : null;
+    if (!match) break;
+    env.set(match[1] as string, match[2] as string);
+    i++;
+  }
+  const rest = args.slice(i);
+  if (editing) {
+    for (const file of rest) {
+      const verdict = checkWriteTarget(file, cwd, rt.ctx, inv.source, `sudoedit edits ${file.display}`);
+      if (verdict) rt.report(verdict);
+    }
+    return;
+  }
+  if (rest.length === 0) return;
+  if (shell) {
+    const words = values(rest);
+    if (words === null) reportOpaque(rt, 'sudo -s runs a command line guard cannot see', inv.source);
+    else rt.shell(words.join(' '), { cwd, env }, inv.source);
+    return;
+  }
+  rt.exec(sub(inv, rest, { env, cwd }));
+}
+
+function classifySu(inv: Invocation, args: Field[], rt: Runtime): void {
+  for (let i = 0; i < args.length; i++) {
+    const value = args[i]?.value;
+    if (value === null || value === undefined) continue;
+    let command: string | null | undefined;
+    if (value === '-c' || value === '--command' || value === '--session-command') command = args[i + 1]?.value ?? null;
+    else if (value.startsWith('--command=') || value.startsWith('--session-command=')) command = value.slice(value.indexOf('=') + 1);
+    else if (/^-[a-z]*c$/.test(value) && value !== '-c') command = args[i + 1]?.value ?? null;
+    if (command === undefined) continue;
+    if (command === null) reportOpaque(rt, 'su -c runs a command line guard cannot see', inv.source);
+    else rt.shell(command, { cwd: inv.cwd, env: inv.env }, inv.source);
+    return;
+  }
+}
+
+function classifyTime(inv: Invocation, args: Field[], rt: Runtime): void {
+  let i = 0;
+  while (i < args.length) {
+    const value = args[i]?.value;
+    if (value === null || value === undefined) break;
+    if (value === '--') {
+      i++;
+      break;
+    }
+    if (!value.startsWith('-')) break;
+    let output: Field | undefined;
+    if (value === '-o' || value === '--output') {
+      output = args[i + 1];
+      i += 2;
+    } else if (value.startsWith('--output=')) {
+      output = knownField(value.slice('--output='.length));
+      i++;
+    } else if (value === '-f' || value === '--format') {
+      i += 2;
+    } else i++;
+    if (output) {
+      const verdict = checkWriteTarget(output, inv.cwd, rt.ctx, inv.source, `time writes its report to ${output.display}`);
+      if (verdict) rt.report(verdict);
+    }
+  }
+  const rest = args.slice(i);
+  if (rest.length > 0) rt.exec(sub(inv, rest));
+}
+
+function classifyXargs(inv: Invocation, args: Field[], rt: Runtime): void {
+  const withArg = new Set(['a', 'd', 'E', 'I', 'L', 'n', 'P', 's']);
+  const optionalArg = new Set(['e', 'i', 'l']);
+  const longWithArg = new Set(['arg-file', 'delimiter', 'eof', 'replace', 'max-lines', 'max-args', 'max-procs', 'max-chars', 'process-slot-var']);
+  let replace: string | null = null;
+  let i = 0;
+  while (i < args.length) {
+    const value = args[i]?.value;
+    if (value === null || value === undefined) {
+      reportOpaque(rt, 'xargs is given an option guard cannot see', inv.source);
+      return;
+    }
+    if (value === '--') {
+      i++;
+      break;
+    }
+    if (!value.startsWith('-') || value === '-') break;
+    if (value.startsWith('--')) {
+      const [long, inline] = value.slice(2).split('=', 2) as [string, string | undefined];
+      if (long === 'replace') replace = inline ?? '{}';
+      i += longWithArg.has(long) && inline === undefined && long !== 'replace' ? 2 : 1;
+      continue;
+    }
+    const letters = value.slice(1);
+    let consumed = 1;
+    for (let j = 0; j < letters.length; j++) {
+      const letter = letters[j] as string;
+      if (withArg.has(letter)) {
+        const rest = letters.slice(j + 1);
+        if (rest === '') consumed = 2;
+        if (letter === 'I') replace = rest !== '' ? rest : (args[i + 1]?.value ?? '{}');
+        break;
+      }
+      if (optionalArg.has(letter)) {
+        if (letter === 'i') replace = letters.slice(j + 1) || '{}';
+        break;
+      }
+    }
+    i += consumed;
+  }
+  let command = args.slice(i);
+  if (command.length === 0) command = [knownField('echo')];
+  // The arguments xargs adds come from stdin: guard cannot see them.
+  if (replace !== null) {
+    const marker = replace;
+    command = command.map((field, index) => (index > 0 && field.value !== null && field.value.includes(marker) ? unknownField(`${field.display} (from xargs input)`) : field));
+  } else {
+    command = [...command, unknownField('(xargs input)', true)];
+  }
+  rt.exec(sub(inv, command, { stdin: { kind: 'terminal' } }));
+}
+
+function classifyParallel(inv: Invocation, args: Field[], rt: Runtime): void {
+  const end = args.findIndex((a) => a.value !== null && /^:::+\+?$/.test(a.value));
+  const head = end === -1 ? args : args.slice(0, end);
+  const i = skipOptions(head, { shortArgs: 'jNSaIdEX', longArgs: ['jobs', 'sshlogin', 'arg-file', 'delimiter', 'results', 'joblog', 'timeout'] });
+  if (i === null) {
+    reportOpaque(rt, 'parallel is given an option guard cannot see', inv.source);
+    return;
+  }
+  const command = head.slice(i);
+  if (command.length === 0) return;
+  if (command.length === 1 && command[0]?.value?.includes(' ')) {
+    rt.shell(command[0].value, { cwd: inv.cwd, env: inv.env }, inv.source);
+    return;
+  }
+  rt.exec(sub(inv, [...command, unknownField('(parallel input)', true)]));
+}
+
+function classifyWatch(inv: Invocation, args: Field[], rt: Runtime): void {
+  const direct = args.some((a) => a.value === '-x' || a.value === '--exec');
+  const i = skipOptions(args, { shortArgs: 'nq', longArgs: ['interval', 'equexit'] });
+  if (i === null) {
+    reportOpaque(rt, 'watch is given an option guard cannot see', inv.source);
+    return;
+  }
+  const command = args.slice(i);
+  if (command.length === 0) return;
+  if (direct) return rt.exec(sub(inv, command));
+  const words = values(command);
+  if (words === null) reportOpaque(rt, 'watch runs a command line guard cannot see', inv.source);
+  else rt.shell(words.join(' '), { cwd: inv.cwd, env: inv.env }, inv.source);
+}
+
+function classifyFlock(inv: Invocation, args: Field[], rt: Runtime): void {
+  for (let i = 0; i < args.length; i++) {
+    const value = args[i]?.value;
+    if (value === '-c' || value === '--command') {
+      const command = args[i + 1]?.value ?? null;
+      if (command === null) reportOpaque(rt, 'flock -c runs a command line guard cannot see', inv.source);
+      else rt.shell(command, { cwd: inv.cwd, env: inv.env }, inv.source);
+      return;
+    }
+  }
+  const i = skipOptions(args, { shortArgs: 'wE', longArgs: ['timeout', 'conflict-exit-code'] });
+  if (i === null) {
+    reportOpaque(rt, 'flock is given an option guard cannot see', inv.source);
+    return;
+  }
+  const rest = args.slice(i + 1); // the lock file, then the command
+  if (rest.length > 0) rt.exec(sub(inv, rest));
+}
+
+function classifyNpx(inv: Invocation, args: Field[], rt: Runtime): void {
+  let i = 0;
+  while (i < args.length) {
+    const value = args[i]?.value;
+    if (value === null || value === undefined) {
+      reportOpaque(rt, 'npx is given an argument guard cannot see', inv.source);
+      return;
+    }
+    if (value === '--') {
+      i++;
+      break;
+    }
+    if (!value.startsWith('-')) break;
+    if (value === '-c' || value === '--call' || value.startsWith('--call=')) {
+      const command = value.startsWith('--call=') ? value.slice(7) : (args[i + 1]?.value ?? null);
+      if (command === null) reportOpaque(rt, 'npx -c runs a command line guard cannot see', inv.source);
+      else rt.shell(command, { cwd: inv.cwd, env: inv.env }, inv.source);
+      return;
+    }
+    i += value === '-p' || value === '--package' ? 2 : 1;
+  }
+  const rest = args.slice(i);
+  const head = rest[0];
+  if (!head) return;
+  // `npx rimraf@5 dist`, `npx @scope/pkg`: the binary is named after the package.
+  const bin = head.value === null ? head : knownField(packageBin(head.value));
+  rt.exec(sub(inv, [bin, ...rest.slice(1)]));
+}
+
+function packageBin(spec: string): string {
+  let name = spec;
+  if (name.startsWith('@')) name = name.slice(name.indexOf('/') + 1);
+  const at = name.indexOf('@');
+  return at > 0 ? name.slice(0, at) : name;
+}
+
+function classifyPackageManager(inv: Invocation, args: Field[], rt: Runtime, name: string): void {
+  const subIndex = args.findIndex((a) => a.value === null || !a.value.startsWith('-'));
+  const subcommand = args[subIndex]?.value;
+  if (subIndex === -1 || subcommand === undefined) return;
+  if (subcommand === null) return;
+  const runs = name === 'npm' ? ['exec', 'x'] : name === 'pnpm' ? ['exec', 'dlx'] : ['exec', 'dlx'];
+  if (runs.includes(subcommand)) classifyNpx(inv, args.slice(subIndex + 1), rt);
+}
+
+function classifyShell(inv: Invocation, args: Field[], rt: Runtime): void {
+  let command = false;
+  let fromStdin = false;
+  let i = 0;
+  while (i < args.length) {
+    const value = args[i]?.value;
+    if (value === null || value === undefined) {
+      reportOpaque(rt, 'a shell is given an option guard cannot see', inv.source);
+      return;
+    }
+    if (value === '--' || value === '-') {
+      i++;
+      break;
+    }
+    if (value.startsWith('--')) {
+      if (value === '--command') {
+        command = true;
+        i++;
+        break;
+      }
+      i += ['--rcfile', '--init-file'].includes(value) ? 2 : 1;
+      continue;
+    }
+    if (!value.startsWith('-') && !value.startsWith('+')) break;
+    const letters = value.slice(1);
+    let consumed = 1;
+    for (const letter of letters) {
+      if (letter === 'c') command = true;
+      if (letter === 's') fromStdin = true;
+      if (letter === 'o' || letter === 'O') consumed = 2;
+    }
+    i += consumed;
+  }
+  if (command) {
+    const text = args[i];
+    if (!text) return;
+    if (text.value === null) {
+      reportOpaque(rt, `a shell runs ${text.display}, a command line guard cannot see`, inv.source);
+      return;
+    }
+    const positional = args.slice(i + 1).map((a) => a.value);
+    rt.shell(text.value, { cwd: inv.cwd, env: inv.env, positional: positional.length > 0 ? positional : [null] }, inv.source);
+    return;
+  }
+  const script = args[i];
+  if (!fromStdin && script) {
+    if (script.value === null) reportOpaque(rt, `a shell runs the script ${script.display}, which guard cannot see`, inv.source);
+    else if (/^\/(dev\/(stdin|fd\/\d+)|proc\/self\/fd\/\d+)$/.test(script.value)) readStdinScript(inv, rt, 'a shell');
+    return; // a script file: guard does not read files (docs/command-guard.md)
+  }
+  readStdinScript(inv, rt, 'a shell');
+}
+
+/** A shell (or `source /dev/stdin`) running what it reads on stdin. */
+function readStdinScript(inv: Invocation, rt: Runtime, who: string): void {
+  if (inv.stdin.kind !== 'text') return; // a terminal or a file
+  if (inv.stdin.text === null) {
+    reportOpaque(rt, `${who} runs the output of ${inv.stdin.from}, which guard cannot see before it runs`, inv.source);
+    return;
+  }
+  rt.shell(inv.stdin.text, { cwd: inv.cwd, env: inv.env }, inv.source);
+}
+
+function classifyEval(inv: Invocation, args: Field[], rt: Runtime): void {
+  const words = values(args);
+  if (words === null) {
+    reportOpaque(rt, 'eval runs text guard cannot see before it runs', inv.source);
+    return;
+  }
+  rt.shell(words.join(' '), { cwd: inv.cwd, state: inv.state }, inv.source);
+}
+
+function classifySource(inv: Invocation, args: Field[], rt: Runtime): void {
+  const file = args[0];
+  if (!file) return;
+  if (file.value === null) {
+    reportOpaque(rt, `source reads ${file.display}, a file guard cannot know`, inv.source);
+    return;
+  }
+  if (/^(\/dev\/(stdin|fd\/\d+)|\/proc\/self\/fd\/\d+|-)$/.test(file.value)) readStdinScript(inv, rt, 'source');
+}
+
+function classifyTrap(inv: Invocation, args: Field[], rt: Runtime): void {
+  const first = args[0];
+  if (!first || args.length < 2) return;
+  if (first.value === null) {
+    reportOpaque(rt, 'trap installs a command guard cannot see', inv.source);
+    return;
+  }
+  if (first.value === '-' || first.value.startsWith('-')) return;
+  rt.shell(first.value, { cwd: inv.cwd, state: inv.state }, inv.source);
+}
+
+const GUARD_SELF_COMMANDS = new Set(['uninstall', 'approve']);
+
+export function classifyGuard(inv: Invocation, args: Field[], rt: Runtime): void {
+  if (!rt.ctx.isAgent) return;
+  let i = 0;
+  while (i < args.length) {
+    const value = args[i]?.value;
+    if (value === null || value === undefined) {
+      reportOpaque(rt, 'guard is given an argument guard cannot see', inv.source);
+      return;
+    }
+    if (!value.startsWith('-')) break;
+    i += value === '--cwd' || value === '-C' ? 2 : 1;
+  }
+  const command = args[i]?.value;
+  if (command === undefined) return;
+  if (command === null) {
+    reportOpaque(rt, 'guard is given a subcommand guard cannot see', inv.source);
+    return;
+  }
+  if (GUARD_SELF_COMMANDS.has(command)) {
+    report(rt, 'deny', 'guard-self', `an agent runs \`guard ${command}\`, which switches protection off or approves its own refusal`, inv.source);
+  }
+}
+
+function classifyKill(inv: Invocation, args: Field[], rt: Runtime, name: string): void {
+  if (!rt.ctx.isAgent || name === 'kill') return;
+  for (const arg of args) {
+    if (arg.value !== null && /guard/i.test(arg.value) && !arg.value.startsWith('-')) {
+      report(rt, 'deny', 'guard-self', `an agent stops guard's processes (${name} ${arg.display})`, inv.source);
+      return;
+    }
+  }
+}
+
+export { shellQuote };

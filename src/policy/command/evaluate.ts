@@ -1,0 +1,360 @@
+/**
+ * Walks a parsed command line the way the shell would run it and hands every simple command,
+ * fully expanded, to the command handlers. It keeps the little state that changes what a later
+ * command means: the working directory (`cd x && rm -rf y`), variables assigned on the same
+ * line (`X=/; rm -rf $X`), what a command reads on stdin (`echo ... | sh`, heredocs) and what
+ * a command writes through redirections. Every substitution (`$(...)`, backticks, `<(...)`) is
+ * classified as a command of its own.
+ *
+ * Directories are tracked as a set: after `cd x` the next command may run in x or, if cd
+ * failed, where it was; `cd x && cmd` runs cmd only in x. Rules see each possible directory.
+ */
+import type { AndOr, Command, Compound, Pipeline, Redirect, Script, SimpleCommand } from './ast.js';
+import { classifyInvocation } from './commands.js';
+import { cloneState, expandSingle, expandWord, knownField, newState, type ExpandEnv, type Field, type ShellState } from './expand.js';
+import { fastPathAllows } from './fast-path.js';
+import { ParseError, decodeAnsiC, parseScript } from './parse.js';
+import { resolvePath } from './paths.js';
+import { ALLOW, makeVerdict, stricter } from './rules.js';
+import { reportOpaque, type Invocation, type Runtime, type ShellOptions, type Stdin } from './runtime.js';
+import { checkWriteTarget } from './targets.js';
+import type { CommandContext, Verdict } from './types.js';
+
+const MAX_DEPTH = 12;
+const TERMINAL: Stdin = { kind: 'terminal' };
+
+type Cwds = Array<string | null>;
+
+interface Outcome {
+  /** Directories the shell is in if the command succeeded / failed. */
+  succ: Cwds;
+  fail: Cwds;
+  /** What the command prints, when guard can know it (echo, printf, cat of a heredoc). */
+  stdout: string | null;
+}
+
+/** Classifies a whole command line. */
+export function classifySource(source: string, ctx: CommandContext): Verdict {
+  let verdict: Verdict = ALLOW;
+  const sink = (v: Verdict): void => {
+    verdict = stricter(verdict, v);
+  };
+  const evaluator = new Evaluator(ctx, 0, sink);
+  evaluator.shell(source, { cwd: ctx.cwd, state: newState(ctx.cwd) }, source);
+  return verdict;
+}
+
+function union(a: Cwds, b: Cwds): Cwds {
+  const out = [...a];
+  for (const c of b) if (!out.includes(c)) out.push(c);
+  return out;
+}
+
+export class Evaluator implements Runtime {
+  constructor(
+    readonly ctx: CommandContext,
+    readonly depth: number,
+    private readonly sink: (verdict: Verdict) => void,
+  ) {}
+
+  report(verdict: Verdict): void {
+    this.sink(verdict);
+  }
+
+  shell(source: string, options: ShellOptions, origin: string): void {
+    if (this.depth >= MAX_DEPTH) {
+      reportOpaque(this, 'commands are nested too deeply for guard to follow', origin);
+      return;
+    }
+    let script: Script;
+    try {
+      script = parseScript(source);
+    } catch (error) {
+      if (!(error instanceof ParseError)) throw error;
+      // bash runs nothing of a line it cannot parse; still, a parser gap must not let a risky
+      // command through, so only text with no risky word at all is allowed.
+      if (!fastPathAllows(source)) reportOpaque(this, `guard cannot parse this command (${error.message})`, origin);
+      return;
+    }
+    const state = options.state ?? newState(options.cwd);
+    if (!options.state) {
+      for (const [name, value] of options.env ?? []) state.vars.set(name, { value, exported: true });
+      if (options.positional !== undefined) state.positional = options.positional;
+    }
+    const child = new Evaluator(options.ctx ?? this.ctx, this.depth + 1, this.sink);
+    child.script(script, state, TERMINAL);
+  }
+
+  exec(invocation: Invocation): void {
+    if (this.depth >= MAX_DEPTH) {
+      reportOpaque(this, 'commands are nested too deeply for guard to follow', invocation.source);
+      return;
+    }
+    classifyInvocation(invocation, new Evaluator(this.ctx, this.depth + 1, this.sink));
+  }
+
+  // ---------------------------------------------------------------- structure
+
+  script(script: Script, state: ShellState, stdin: Stdin): void {
+    for (const item of script.items) this.andOr(item.andOr, state, stdin);
+  }
+
+  private andOr(node: AndOr, state: ShellState, stdin: Stdin): void {
+    state.cwds = [...state.cwds];
+    let outcome = this.pipeline(node.pipelines[0] as Pipeline, state, stdin);
+    let succ = outcome.succ;
+    let fail = outcome.fail;
+    node.ops.forEach((op, index) => {
+      state.cwds = op === '&&' ? succ : fail;
+      if (state.cwds.length === 0) state.cwds = union(succ, fail);
+      outcome = this.pipeline(node.pipelines[index + 1] as Pipeline, state, stdin);
+      if (op === '&&') {
+        succ = outcome.succ;
+        fail = union(fail, outcome.fail);
+      } else {
+        succ = union(succ, outcome.succ);
+        fail = outcome.fail;
+      }
+    });
+    state.cwds = union(succ, fail);
+  }
+
+  private pipeline(pipeline: Pipeline, state: ShellState, stdin: Stdin): Outcome {
+    if (pipeline.commands.length === 1) return this.command(pipeline.commands[0] as Command, state, stdin);
+    let input = stdin;
+    for (const command of pipeline.commands) {
+      // Every member of a pipeline runs in a subshell: cd and assignments do not persist.
+      const outcome = this.command(command, cloneState(state), input);
+      input = { kind: 'text', text: outcome.stdout, from: sourceOf(command) };
+    }
+    return { succ: state.cwds, fail: state.cwds, stdout: null };
+  }
+
+  private command(command: Command, state: ShellState, stdin: Stdin): Outcome {
+    switch (command.type) {
+      case 'simple':
+        return this.simple(command, state, stdin);
+      case 'subshell': {
+        const input = this.redirects(command.redirects, state, stdin, command.source);
+        this.script(command.body, cloneState(state), input);
+        return { succ: state.cwds, fail: state.cwds, stdout: null };
+      }
+      case 'group': {
+        const input = this.redirects(command.redirects, state, stdin, command.source);
+        this.script(command.body, state, input);
+        return { succ: state.cwds, fail: state.cwds, stdout: null };
+      }
+      case 'compound':
+        return this.compound(command, state, stdin);
+      case 'function': {
+        // A definition runs nothing, but guard cannot follow calls: judge the body now.
+        this.command(command.body, cloneState(state), TERMINAL);
+        return { succ: state.cwds, fail: state.cwds, stdout: null };
+      }
+    }
+  }
+
+  private compound(command: Compound, state: ShellState, stdin: Stdin): Outcome {
+    const env = this.expandEnv(state);
+    for (const word of command.words) expandWord(word, env);
+    const input = this.redirects(command.redirects, state, stdin, command.source);
+    // Bodies may or may not run, and loops repeat: run them on a copy, then merge what may
+    // have changed (directories: either; variables: unknown unless unchanged).
+    const inner = cloneState(state);
+    if (command.loopVar) inner.vars.set(command.loopVar, { value: null, exported: false });
+    for (const body of command.bodies) this.script(body, inner, input);
+    state.cwds = union(state.cwds, inner.cwds);
+    for (const [name, variable] of inner.vars) {
+      const before = state.vars.get(name);
+      if (!before || before.value !== variable.value) state.vars.set(name, { value: null, exported: variable.exported || (before?.exported ?? false) });
+    }
+    return { succ: state.cwds, fail: state.cwds, stdout: null };
+  }
+
+  // ---------------------------------------------------------------- simple commands
+
+  private expandEnv(state: ShellState): ExpandEnv {
+    return {
+      state,
+      home: this.ctx.home,
+      // A substitution runs in a subshell, in the current directory.
+      onSubstitution: (body) => this.script(body, cloneState(state), TERMINAL),
+    };
+  }
+
+  private simple(command: SimpleCommand, state: ShellState, stdin: Stdin): Outcome {
+    const env = this.expandEnv(state);
+    const assigned = new Map<string, string | null>();
+    for (const assignment of command.assigns) {
+      let value: string | null;
+      if (assignment.array) {
+        for (const element of assignment.array) expandWord(element, env);
+        value = null;
+      } else {
+        value = assignment.value ? expandSingle(assignment.value, env).value : '';
+      }
+      if (assignment.append) {
+        const before = state.vars.get(assignment.name)?.value ?? null;
+        value = before !== null && value !== null ? before + value : null;
+      }
+      assigned.set(assignment.name, value);
+    }
+    const argv = command.words.flatMap((word) => expandWord(word, env));
+    const input = this.redirects(command.redirects, state, stdin, command.source);
+    this.checkAssignments(assigned, command.source);
+
+    if (argv.length === 0) {
+      for (const [name, value] of assigned) state.vars.set(name, { value, exported: state.vars.get(name)?.exported ?? false });
+      return { succ: state.cwds, fail: state.cwds, stdout: null };
+    }
+
+    const visible = new Map<string, string | null>();
+    for (const [name, variable] of state.vars) visible.set(name, variable.value);
+    for (const [name, value] of assigned) visible.set(name, value);
+
+    for (const cwd of state.cwds) {
+      classifyInvocation({ argv, env: visible, cwd, stdin: input, source: command.source, state }, this);
+    }
+    return this.builtinEffects(argv, state, input);
+  }
+
+  /** An agent may not set guard's internal token (it marks a ref update as guard's own). */
+  private checkAssignments(assigned: Map<string, string | null>, source: string): void {
+    if (this.ctx.isAgent && assigned.has('GUARD_INTERNAL_TOKEN')) {
+      this.report(makeVerdict('deny', 'guard-self', 'an agent sets GUARD_INTERNAL_TOKEN, which marks ref updates as guard\'s own', source));
+    }
+  }
+
+  /** cd, export, unset, read ...: what changes the shell for the commands that follow. */
+  private builtinEffects(argv: Field[], state: ShellState, stdin: Stdin): Outcome {
+    const unchanged: Outcome = { succ: state.cwds, fail: state.cwds, stdout: null };
+    const name = argv[0]?.value;
+    if (name === null || name === undefined) return unchanged;
+    const args = argv.slice(1);
+    switch (name) {
+      case 'cd':
+      case 'pushd': {
+        const operands = args.filter((a) => !(a.value !== null && /^-[LPe@]+$/.test(a.value)));
+        const target = operands[0];
+        let next: Cwds;
+        if (!target) next = [this.ctx.home ?? null];
+        else if (target.value === '-' || target.value === null) next = [null];
+        else next = state.cwds.map((cwd) => resolvePath(target.value, cwd));
+        return { succ: union([], next), fail: state.cwds, stdout: null };
+      }
+      case 'popd':
+        return { succ: [null], fail: state.cwds, stdout: null };
+      case 'export':
+      case 'declare':
+      case 'typeset':
+      case 'local':
+      case 'readonly': {
+        const exported = name === 'export' || args.some((a) => a.value !== null && /^-\w*x/.test(a.value));
+        for (const arg of args) {
+          if (arg.value === null) continue;
+          const match = /^([A-Za-z_][A-Za-z0-9_]*)(?:=(.*))?$/s.exec(arg.value);
+          if (!match) continue;
+          const varName = match[1] as string;
+          if (this.ctx.isAgent && varName === 'GUARD_INTERNAL_TOKEN') this.checkAssignments(new Map([[varName, null]]), argv.map((a) => a.display).join(' '));
+          const before = state.vars.get(varName);
+          state.vars.set(varName, { value: match[2] !== undefined ? match[2] : (before?.value ?? null), exported: exported || (before?.exported ?? false) });
+        }
+        return unchanged;
+      }
+      case 'unset':
+        for (const arg of args) if (arg.value !== null && !arg.value.startsWith('-')) state.vars.delete(arg.value);
+        return unchanged;
+      case 'read':
+      case 'mapfile':
+      case 'readarray':
+        for (const arg of args) if (arg.value !== null && /^[A-Za-z_]\w*$/.test(arg.value)) state.vars.set(arg.value, { value: null, exported: false });
+        return unchanged;
+      case 'echo':
+        return { ...unchanged, stdout: echoOutput(args) };
+      case 'printf':
+        return { ...unchanged, stdout: printfOutput(args) };
+      case 'cat':
+        return { ...unchanged, stdout: args.every((a) => a.value === '-') && stdin.kind === 'text' ? stdin.text : null };
+      default:
+        return unchanged;
+    }
+  }
+
+  // ---------------------------------------------------------------- redirections
+
+  /** Checks what the redirections write; returns what the command reads on stdin. */
+  private redirects(list: Redirect[], state: ShellState, stdin: Stdin, source: string): Stdin {
+    let input = stdin;
+    const env = this.expandEnv(state);
+    for (const redirect of list) {
+      const op = redirect.op;
+      if (redirect.heredoc) {
+        const doc = redirect.heredoc;
+        const text = doc.bodyWord ? expandSingle(doc.bodyWord, env).value : doc.body;
+        if (redirect.fd === null || redirect.fd === 0) input = { kind: 'text', text, from: 'a heredoc' };
+        continue;
+      }
+      const target = redirect.target ? expandSingle(redirect.target, env) : knownField('');
+      if (op === '<<<') {
+        if (redirect.fd === null || redirect.fd === 0) input = { kind: 'text', text: target.value === null ? null : `${target.value}\n`, from: 'a here-string' };
+        continue;
+      }
+      if (op === '<') {
+        if (redirect.fd === null || redirect.fd === 0) input = isStdinPath(target.value) ? input : { kind: 'file' };
+        continue;
+      }
+      if (op === '<&' || (op === '>&' && target.value !== null && /^(\d+|-)$/.test(target.value))) {
+        if (op === '<&' && (redirect.fd === null || redirect.fd === 0) && target.value !== '0') input = { kind: 'text', text: null, from: `file descriptor ${target.display}` };
+        continue;
+      }
+      // >, >>, >|, &>, &>>, <>, >&file: a write.
+      for (const cwd of state.cwds) {
+        const verdict = checkWriteTarget(target, cwd, this.ctx, source, `redirects output to ${target.display}`);
+        if (verdict) this.report(verdict);
+      }
+    }
+    return input;
+  }
+}
+
+function isStdinPath(value: string | null): boolean {
+  return value === '/dev/stdin' || value === '/dev/fd/0' || value === '/proc/self/fd/0';
+}
+
+function sourceOf(command: Command): string {
+  return command.source;
+}
+
+function echoOutput(args: Field[]): string | null {
+  let newline = true;
+  let escapes = false;
+  let i = 0;
+  for (; i < args.length; i++) {
+    const value = args[i]?.value;
+    if (value === null || value === undefined || !/^-[neE]+$/.test(value)) break;
+    if (value.includes('n')) newline = false;
+    if (value.includes('e')) escapes = true;
+    if (value.includes('E')) escapes = false;
+  }
+  const rest = args.slice(i);
+  if (rest.some((a) => a.value === null)) return null;
+  const text = rest.map((a) => a.value as string).join(' ');
+  return (escapes ? decodeAnsiC(text) : text) + (newline ? '\n' : '');
+}
+
+function printfOutput(args: Field[]): string | null {
+  if (args.some((a) => a.value === null) || args.length === 0) return null;
+  const [format, ...rest] = args.map((a) => a.value as string) as [string, ...string[]];
+  if (/%(?!%|s|b)/.test(format.replace(/%%/g, ''))) return null;
+  const decoded = decodeAnsiC(format);
+  let out = '';
+  let index = 0;
+  do {
+    out += decoded.replace(/%%|%s|%b/g, (directive) => {
+      if (directive === '%%') return '%';
+      const value = rest[index++] ?? '';
+      return directive === '%b' ? decodeAnsiC(value) : value;
+    });
+  } while (index < rest.length && /%[sb]/.test(decoded));
+  return out;
+}

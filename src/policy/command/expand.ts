@@ -1,0 +1,325 @@
+/**
+ * Word expansion as the shell does it, as far as it can be known before the command runs:
+ * brace expansion, tilde, parameters guard can know (assigned earlier in the same command line,
+ * HOME, PWD, positional parameters of a `bash -c` string), quote removal, field splitting and
+ * glob detection. Anything computed at run time (command output, unknown variables, `$IFS`,
+ * arithmetic) becomes an unknown part: a Field whose value is null. Rules then treat unknown
+ * values conservatively instead of guessing.
+ */
+import type { Script, Word, WordPart } from './ast.js';
+
+export interface ShellVar {
+  /** null: set, but to something guard cannot know. */
+  value: string | null;
+  exported: boolean;
+}
+
+export interface ShellState {
+  /** Every directory the command may be running in at this point; null = unknown. */
+  cwds: Array<string | null>;
+  vars: Map<string, ShellVar>;
+  /** `$0 $1 ...` of a `bash -c` string; null when unknown (the outer command line). */
+  positional: Array<string | null> | null;
+}
+
+export interface Field {
+  /** The value after expansion and quote removal; null when any part is unknown. */
+  value: string | null;
+  /** The word as written, for messages. */
+  display: string;
+  /** Unquoted glob characters (`*`, `?`, `[...]`) in a known value. */
+  glob: boolean;
+  /** The value as a glob pattern, quoted glob characters escaped (set when glob). */
+  pattern: string | null;
+  /** An unquoted unknown expansion: may turn into zero, one or several arguments. */
+  splittable: boolean;
+}
+
+export interface ExpandEnv {
+  state: ShellState;
+  home: string | undefined;
+  /** Called for every command substitution (and process substitution) met while expanding. */
+  onSubstitution(body: Script): void;
+}
+
+type Atom = { kind: 'char'; c: string } | { kind: 'part'; part: WordPart };
+
+interface Segment {
+  text: string;
+  /** Quoted text: no splitting, no globbing. */
+  quoted: boolean;
+  /** Unknown value. */
+  unknown: boolean;
+  /** Came from an expansion (so it is subject to field splitting when unquoted). */
+  expansion: boolean;
+}
+
+const MAX_BRACE_WORDS = 256;
+const GLOB_CHARS = /[*?[]/;
+
+export function newState(cwd: string | null): ShellState {
+  return { cwds: [cwd], vars: new Map(), positional: null };
+}
+
+export function cloneState(state: ShellState): ShellState {
+  return { cwds: [...state.cwds], vars: new Map(state.vars), positional: state.positional ? [...state.positional] : null };
+}
+
+export function knownField(value: string): Field {
+  return { value, display: value, glob: false, pattern: null, splittable: false };
+}
+
+export function unknownField(display: string, splittable = false): Field {
+  return { value: null, display, glob: false, pattern: null, splittable };
+}
+
+/** Expands one word into fields (brace expansion can give several, splitting too). */
+export function expandWord(word: Word, env: ExpandEnv, options: { split?: boolean } = {}): Field[] {
+  const split = options.split !== false;
+  const fields: Field[] = [];
+  for (const atoms of braceExpand(toAtoms(word))) {
+    fields.push(...fieldsOf(atoms, word.text, env, split));
+  }
+  return fields;
+}
+
+/** Expands a word that is never split (an assignment value, a redirection target, a case subject). */
+export function expandSingle(word: Word, env: ExpandEnv): Field {
+  const fields = expandWord(word, env, { split: false });
+  if (fields.length === 1 && fields[0]) return fields[0];
+  if (fields.length === 0) return knownField('');
+  // Brace expansion in a redirection target is an error in bash; treat as unknown.
+  return unknownField(word.text);
+}
+
+function toAtoms(word: Word): Atom[] {
+  const atoms: Atom[] = [];
+  for (const part of word.parts) {
+    if (part.kind === 'lit' && !part.quoted) for (const c of part.text) atoms.push({ kind: 'char', c });
+    else atoms.push({ kind: 'part', part });
+  }
+  return atoms;
+}
+
+function isChar(atom: Atom | undefined, c: string): boolean {
+  return atom !== undefined && atom.kind === 'char' && atom.c === c;
+}
+
+/** bash brace expansion over unquoted characters: `{a,b}`, `{1..3}`, nested, with prefix/suffix. */
+function braceExpand(atoms: Atom[]): Atom[][] {
+  for (let i = 0; i < atoms.length; i++) {
+    if (!isChar(atoms[i], '{') || isChar(atoms[i - 1], '$')) continue;
+    let depth = 0;
+    const commas: number[] = [];
+    let close = -1;
+    for (let j = i + 1; j < atoms.length; j++) {
+      if (isChar(atoms[j], '{')) depth++;
+      else if (isChar(atoms[j], '}')) {
+        if (depth === 0) {
+          close = j;
+          break;
+        }
+        depth--;
+      } else if (isChar(atoms[j], ',') && depth === 0) commas.push(j);
+    }
+    if (close === -1) return [atoms];
+    const prefix = atoms.slice(0, i);
+    const suffix = atoms.slice(close + 1);
+    let alternatives: Atom[][] | null = null;
+    if (commas.length > 0) {
+      alternatives = [];
+      let from = i + 1;
+      for (const comma of [...commas, close]) {
+        alternatives.push(atoms.slice(from, comma));
+        from = comma + 1;
+      }
+    } else {
+      alternatives = sequence(atoms.slice(i + 1, close));
+    }
+    if (!alternatives) continue;
+    const out: Atom[][] = [];
+    for (const alternative of alternatives) {
+      for (const expanded of braceExpand([...prefix, ...alternative, ...suffix])) {
+        out.push(expanded);
+        if (out.length > MAX_BRACE_WORDS) return [atoms];
+      }
+    }
+    return out;
+  }
+  return [atoms];
+}
+
+function sequence(inner: Atom[]): Atom[][] | null {
+  if (inner.some((a) => a.kind !== 'char')) return null;
+  const text = inner.map((a) => (a.kind === 'char' ? a.c : '')).join('');
+  const numeric = /^(-?\d+)\.\.(-?\d+)(?:\.\.(-?\d+))?$/.exec(text);
+  const alpha = /^([a-zA-Z])\.\.([a-zA-Z])(?:\.\.(-?\d+))?$/.exec(text);
+  if (!numeric && !alpha) return null;
+  const match = (numeric ?? alpha) as RegExpExecArray;
+  const from = numeric ? Number(match[1]) : (match[1] as string).charCodeAt(0);
+  const to = numeric ? Number(match[2]) : (match[2] as string).charCodeAt(0);
+  const step = Math.max(1, Math.abs(Number(match[3] ?? 1)));
+  const values: string[] = [];
+  const dir = from <= to ? 1 : -1;
+  for (let v = from; dir > 0 ? v <= to : v >= to; v += dir * step) {
+    values.push(numeric ? String(v) : String.fromCharCode(v));
+    if (values.length > MAX_BRACE_WORDS) return null;
+  }
+  return values.map((v) => [...v].map((c) => ({ kind: 'char', c }) as Atom));
+}
+
+function fieldsOf(atoms: Atom[], display: string, env: ExpandEnv, split: boolean): Field[] {
+  const segments = segmentsOf(atoms, env);
+  // Field splitting: unquoted expansion results break fields at IFS whitespace.
+  const fields: Segment[][] = [[]];
+  let sawQuoted = false;
+  const current = (): Segment[] => fields[fields.length - 1] as Segment[];
+  for (const segment of segments) {
+    if (segment.quoted) sawQuoted = true;
+    if (!split || segment.quoted || !segment.expansion || segment.unknown) {
+      current().push(segment);
+      continue;
+    }
+    const pieces = segment.text.split(/[ \t\n]+/);
+    pieces.forEach((piece, index) => {
+      if (index > 0) fields.push([]);
+      if (piece !== '') current().push({ ...segment, text: piece });
+    });
+  }
+  const out: Field[] = [];
+  for (const fieldSegments of fields) {
+    // An unquoted expansion that produced nothing disappears (`rm $EMPTY` has no argument).
+    if (fieldSegments.length === 0) continue;
+    out.push(toField(fieldSegments, display));
+  }
+  if (out.length === 0 && sawQuoted) out.push(knownField(''));
+  return out;
+}
+
+function toField(segments: Segment[], display: string): Field {
+  const unknown = segments.some((s) => s.unknown);
+  const splittable = segments.some((s) => s.unknown && !s.quoted);
+  if (unknown) return unknownField(display, splittable);
+  const value = segments.map((s) => s.text).join('');
+  const glob = segments.some((s) => !s.quoted && GLOB_CHARS.test(s.text));
+  const pattern = glob ? segments.map((s) => (s.quoted ? s.text.replace(/[*?[\]\\]/g, '\\$&') : s.text)).join('') : null;
+  return { value, display, glob, pattern, splittable: false };
+}
+
+function segmentsOf(atoms: Atom[], env: ExpandEnv): Segment[] {
+  const segments: Segment[] = [];
+  const lit = (text: string, quoted: boolean): void => {
+    const last = segments[segments.length - 1];
+    if (last && !last.expansion && !last.unknown && last.quoted === quoted) last.text += text;
+    else segments.push({ text, quoted, unknown: false, expansion: false });
+  };
+  let i = 0;
+  // Tilde expansion at the start of the word: ~, ~/..., ~user.
+  if (isChar(atoms[0], '~')) {
+    let name = '';
+    let j = 1;
+    while (j < atoms.length && atoms[j]?.kind === 'char' && !isChar(atoms[j], '/')) {
+      name += (atoms[j] as { c: string }).c;
+      j++;
+    }
+    if (j === atoms.length || isChar(atoms[j], '/')) {
+      const value = name === '' ? (env.state.vars.get('HOME')?.value ?? env.home ?? null) : name === '+' ? singleCwd(env.state) : null;
+      segments.push(value === null ? { text: `~${name}`, quoted: true, unknown: true, expansion: true } : { text: value, quoted: true, unknown: false, expansion: true });
+      i = j;
+    }
+  }
+  for (; i < atoms.length; i++) {
+    const atom = atoms[i] as Atom;
+    if (atom.kind === 'char') {
+      lit(atom.c, false);
+      continue;
+    }
+    const part = atom.part;
+    switch (part.kind) {
+      case 'lit':
+        lit(part.text, part.quoted);
+        break;
+      case 'param': {
+        const value = paramValue(part, env);
+        segments.push({ text: value ?? `$${part.name}`, quoted: part.quoted, unknown: value === null, expansion: true });
+        break;
+      }
+      case 'cmdsub':
+        env.onSubstitution(part.body);
+        segments.push({ text: '$(...)', quoted: part.quoted, unknown: true, expansion: true });
+        break;
+      case 'arith':
+        for (const sub of part.subs) env.onSubstitution(sub);
+        segments.push({ text: '$((...))', quoted: part.quoted, unknown: true, expansion: true });
+        break;
+      case 'procsub':
+        env.onSubstitution(part.body);
+        // The word becomes a path like /dev/fd/63: a pipe, whose content guard cannot see.
+        segments.push({ text: '/dev/fd/63', quoted: true, unknown: false, expansion: true });
+        break;
+    }
+  }
+  return segments;
+}
+
+function singleCwd(state: ShellState): string | null {
+  return state.cwds.length === 1 ? (state.cwds[0] ?? null) : null;
+}
+
+/** The value of a variable reference, or null when guard cannot know it. */
+export function lookupVar(name: string, env: ExpandEnv): string | null {
+  const { state } = env;
+  if (/^\d+$/.test(name)) {
+    if (!state.positional) return null;
+    return state.positional[Number(name)] ?? '';
+  }
+  if (name === '@' || name === '*') {
+    if (!state.positional) return null;
+    const rest = state.positional.slice(1);
+    return rest.some((v) => v === null) ? null : rest.join(' ');
+  }
+  if (name === '#') return state.positional ? String(Math.max(0, state.positional.length - 1)) : null;
+  // $IFS is never "known": changing or using it is how splitting tricks hide a command.
+  if (name === 'IFS' || '?$!-'.includes(name)) return null;
+  const variable = state.vars.get(name);
+  if (variable) return variable.value;
+  if (name === 'HOME') return env.home ?? null;
+  if (name === 'PWD') return singleCwd(state);
+  return null;
+}
+
+function paramValue(part: Extract<WordPart, { kind: 'param' }>, env: ExpandEnv): string | null {
+  // Substitutions inside the operator's word may run: classify them whatever the value.
+  const argValue = part.arg ? expandArg(part.arg, env) : '';
+  if (part.length || part.indirect) return null;
+  const value = lookupVar(part.name, env);
+  const set = value !== null && (env.state.vars.has(part.name) || part.name === 'HOME' || part.name === 'PWD' || /^\d+$/.test(part.name));
+  switch (part.op) {
+    case '':
+      return value;
+    case ':-':
+    case ':=':
+      if (value === null) return null;
+      return value !== '' ? value : argValue;
+    case '-':
+    case '=':
+      if (value === null) return null;
+      return set ? value : argValue;
+    case ':?':
+    case '?':
+      return value;
+    case ':+':
+      if (value === null) return null;
+      return value !== '' ? argValue : '';
+    case '+':
+      if (value === null) return null;
+      return set ? argValue : '';
+    default:
+      return null;
+  }
+}
+
+function expandArg(word: Word, env: ExpandEnv): string | null {
+  const field = expandSingle(word, env);
+  return field.value;
+}

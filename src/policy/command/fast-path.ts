@@ -1,0 +1,80 @@
+/**
+ * The fast path of hooks/agent-hook.sh, in TypeScript: the exact same test, so the two can be
+ * checked against each other (test/unit/policy/command/fast-path.test.ts runs the sh shim with
+ * dash on every corpus command and compares).
+ *
+ * Soundness argument (docs/command-guard.md): the classifier only ever returns something other
+ * than allow for a command that (a) uses a character outside FAST_PATH_CHARS (expansions `$`,
+ * backticks, backslashes, globs, parentheses, braces, newlines, non-ASCII), or (b) redirects
+ * output anywhere but /dev/null or another descriptor, or (c) contains, once quotes are removed
+ * and the text is cut at every character that is not a letter, digit or `_`, a word from
+ * FAST_PATH_RISKY_WORDS or starting with a FAST_PATH_RISKY_PREFIXES entry (case-insensitive).
+ * Every rule in the classifier is keyed to such a word (a program name, `.git`, a guard file,
+ * `/dev/stdin`), so a command passing all three checks is allowed without starting Node.
+ */
+
+export const FAST_PATH_MAX_LENGTH = 4096;
+
+/** Every character the fast path accepts; anything else goes to the full check. */
+export const FAST_PATH_CHARS = /^[A-Za-z0-9 \t_.,:/=@%+^~'"&|;<>!#-]*$/;
+
+/** Words (as written with `>`) that only send output to /dev/null or another descriptor. */
+export const SAFE_REDIRECT_WORDS: readonly string[] = [
+  '>/dev/null', '1>/dev/null', '2>/dev/null', '&>/dev/null', '>>/dev/null', '1>>/dev/null', '2>>/dev/null', '&>>/dev/null',
+  '2>&1', '1>&2', '>&2',
+];
+
+/** Redirection operators written apart from their target, accepted when the next word is /dev/null. */
+export const SAFE_REDIRECT_OPERATORS: readonly string[] = ['>', '1>', '2>', '&>', '>>', '1>>', '2>>', '&>>'];
+
+/** Words that send a command to the full check (lowercase; matched case-insensitively). */
+export const FAST_PATH_RISKY_WORDS: readonly string[] = [
+  // git and guard's own files and programs
+  'git', 'guard', 'claude', 'cursor', 'codex', 'gemini', 'github', 'opencode', 'copilot',
+  // shells reading stdin (/dev/stdin, /dev/fd/0)
+  'stdin', 'fd',
+  // deleting
+  'rm', 'unlink', 'shred', 'srm', 'rimraf', 'del', 'truncate', 'find',
+  // devices
+  'dd', 'mkfs', 'mkswap', 'wipefs', 'fdisk', 'sfdisk', 'cfdisk', 'gdisk', 'sgdisk', 'parted', 'blkdiscard',
+  // writing by name
+  'cp', 'mv', 'ln', 'install', 'tee', 'sed', 'gsed', 'rsync', 'chmod', 'chown', 'chgrp', 'sudo', 'sudoedit', 'time',
+  // shells, eval and interpreters
+  'sh', 'bash', 'dash', 'zsh', 'ksh', 'mksh', 'ash', 'yash', 'posh', 'fish', 'csh', 'tcsh', 'rbash', 'pdksh', 'oksh', 'loksh',
+  'busybox', 'toybox', 'eval', 'exec', 'source', 'node', 'nodejs', 'deno', 'bun', 'bunx', 'awk', 'gawk', 'mawk', 'nawk',
+  'luajit', 'osascript', 'pwsh', 'powershell',
+  // guard's processes
+  'kill', 'pkill', 'killall',
+];
+
+/** Word prefixes that send a command to the full check (python3, perl5, GIT_DIR, GUARD_...). */
+export const FAST_PATH_RISKY_PREFIXES: readonly string[] = ['python', 'pypy', 'perl', 'ruby', 'php', 'lua', 'git_', 'guard_'];
+
+const RISKY = new Set(FAST_PATH_RISKY_WORDS);
+
+export function isRiskyWord(word: string): boolean {
+  const lower = word.toLowerCase();
+  return RISKY.has(lower) || FAST_PATH_RISKY_PREFIXES.some((prefix) => lower.startsWith(prefix));
+}
+
+/** True when the command provably contains nothing the classifier could object to. */
+export function fastPathAllows(command: string): boolean {
+  if (command.length > FAST_PATH_MAX_LENGTH) return false;
+  if (!FAST_PATH_CHARS.test(command)) return false;
+  const words = command.split(/[ \t]+/);
+  for (let i = 0; i < words.length; i++) {
+    const word = words[i] as string;
+    if (!word.includes('>')) continue;
+    if (SAFE_REDIRECT_WORDS.includes(word)) continue;
+    if (SAFE_REDIRECT_OPERATORS.includes(word) && words[i + 1] === '/dev/null') {
+      i++;
+      continue;
+    }
+    return false;
+  }
+  const unquoted = command.replace(/['"]/g, '');
+  for (const token of unquoted.split(/[^A-Za-z0-9_]+/)) {
+    if (token !== '' && isRiskyWord(token)) return false;
+  }
+  return true;
+}

@@ -1,0 +1,420 @@
+/**
+ * Commands that delete or write files by name: rm and its relatives (unlink, shred, truncate,
+ * rimraf), find -delete / -exec, the writers (cp, mv, ln, install, tee, sed -i, rsync, chmod,
+ * dd) and the disk tools (mkfs, wipefs, fdisk ...). Each operand is judged by targets.ts; the
+ * work here is knowing each tool's options well enough to find its operands (GNU tools accept
+ * options after operands; `--` ends options).
+ */
+import path from 'node:path';
+import { knownField, unknownField, type Field } from './expand.js';
+import { classifyPath, globMatch, isGitDirPath, picomatch, resolvePath } from './paths.js';
+import { makeVerdict } from './rules.js';
+import { report, reportOpaque, sub, type Invocation, type Runtime } from './runtime.js';
+import { checkDeleteAbs, checkDeleteTarget, checkMoveSource, checkWriteTarget, GIT_INTERNAL_NAMES } from './targets.js';
+
+export const FILE_COMMANDS = new Set([
+  'rm', 'unlink', 'rimraf', 'del-cli', 'shred', 'srm', 'truncate', 'find', 'cp', 'mv', 'ln', 'install', 'tee', 'sed', 'gsed', 'rsync',
+  'chmod', 'chown', 'chgrp', 'dd', 'mkswap', 'wipefs', 'fdisk', 'sfdisk', 'cfdisk', 'gdisk', 'sgdisk', 'parted', 'blkdiscard',
+]);
+
+interface Operands {
+  /** Option words (with their arguments folded in as `--opt=value` or separate entries in `args`). */
+  flags: string[];
+  /** Values of options that take an argument, by option name (`-t`, `--target-directory`). */
+  args: Map<string, Field>;
+  operands: Field[];
+}
+
+/**
+ * GNU-style argument split: options anywhere before `--`, operands everywhere else. `shortArgs`
+ * lists letters whose option takes an argument, `longArgs` long names that do (without --).
+ */
+function splitArgs(args: Field[], shortArgs: string, longArgs: string[]): Operands {
+  const flags: string[] = [];
+  const values = new Map<string, Field>();
+  const operands: Field[] = [];
+  let i = 0;
+  for (; i < args.length; i++) {
+    const field = args[i] as Field;
+    const value = field.value;
+    if (value === '--') {
+      operands.push(...args.slice(i + 1));
+      break;
+    }
+    if (value === null || !value.startsWith('-') || value === '-') {
+      operands.push(field);
+      continue;
+    }
+    if (value.startsWith('--')) {
+      const eq = value.indexOf('=');
+      const name = eq === -1 ? value : value.slice(0, eq);
+      flags.push(name);
+      if (eq !== -1) values.set(name, knownField(value.slice(eq + 1)));
+      else if (longArgs.includes(name.slice(2))) {
+        values.set(name, args[i + 1] ?? unknownField(''));
+        i++;
+      }
+      continue;
+    }
+    const letters = value.slice(1);
+    for (let j = 0; j < letters.length; j++) {
+      const letter = letters[j] as string;
+      flags.push(`-${letter}`);
+      if (shortArgs.includes(letter)) {
+        const rest = letters.slice(j + 1);
+        if (rest !== '') values.set(`-${letter}`, knownField(rest));
+        else {
+          values.set(`-${letter}`, args[i + 1] ?? unknownField(''));
+          i++;
+        }
+        break;
+      }
+    }
+  }
+  return { flags, args: values, operands };
+}
+
+function has(parsed: Operands, ...names: string[]): boolean {
+  return names.some((name) => parsed.flags.includes(name));
+}
+
+export function classifyFileCommand(inv: Invocation, name: string, args: Field[], rt: Runtime): void {
+  if (args.some((a) => a.value === '--help' || a.value === '--version')) return;
+  switch (name) {
+    case 'rm':
+    case 'srm':
+      return deleteOperands(inv, rt, splitArgs(args, '', ['interactive']), (p) => has(p, '-r', '-R', '--recursive'), 'rm');
+    case 'unlink':
+      return deleteOperands(inv, rt, splitArgs(args, '', []), () => false, 'unlink');
+    case 'rimraf':
+    case 'del-cli':
+      return deleteOperands(inv, rt, splitArgs(args, '', []), () => true, name);
+    case 'shred': {
+      const parsed = splitArgs(args, 'nsx', ['iterations', 'size', 'random-source', 'remove']);
+      return deleteOperands(inv, rt, parsed, () => false, 'shred', 'shreds');
+    }
+    case 'truncate': {
+      const parsed = splitArgs(args, 'sr', ['size', 'reference']);
+      return deleteOperands(inv, rt, parsed, () => false, 'truncate', 'truncates');
+    }
+    case 'find':
+      return classifyFind(inv, args, rt);
+    case 'cp':
+    case 'install':
+    case 'ln':
+    case 'mv':
+      return classifyCopy(inv, name, args, rt);
+    case 'tee': {
+      const parsed = splitArgs(args, '', []);
+      for (const file of parsed.operands) writeCheck(inv, rt, file, `tee writes ${file.display}`);
+      return;
+    }
+    case 'sed':
+    case 'gsed':
+      return classifySed(inv, args, rt);
+    case 'rsync':
+      return classifyRsync(inv, args, rt);
+    case 'chmod':
+    case 'chown':
+    case 'chgrp': {
+      const parsed = splitArgs(args, '', ['reference']);
+      const paths = parsed.args.has('--reference') ? parsed.operands : parsed.operands.slice(1);
+      for (const file of paths) {
+        const abs = resolvePath(file.value, inv.cwd);
+        if (abs && isGitDirPath(abs, rt.ctx)) {
+          report(rt, 'deny', 'git-dir-write', `${name} changes ${file.display}, inside the git directory (it can switch hooks off)`, inv.source);
+        }
+      }
+      return;
+    }
+    case 'dd':
+      for (const arg of args) {
+        if (arg.value === null) {
+          reportOpaque(rt, `dd is given ${arg.display}, an operand guard cannot see`, inv.source);
+          continue;
+        }
+        if (arg.value.startsWith('of=')) writeCheck(inv, rt, knownField(arg.value.slice(3)), `dd writes ${arg.value.slice(3)}`);
+      }
+      return;
+    default:
+      return classifyDiskTool(inv, name, args, rt);
+  }
+}
+
+function writeCheck(inv: Invocation, rt: Runtime, field: Field, what: string): void {
+  const verdict = checkWriteTarget(field, inv.cwd, rt.ctx, inv.source, what);
+  if (verdict) rt.report(verdict);
+}
+
+function deleteOperands(inv: Invocation, rt: Runtime, parsed: Operands, recursive: (p: Operands) => boolean, tool: string, verb = 'deletes'): void {
+  const isRecursive = recursive(parsed);
+  for (const operand of parsed.operands) {
+    rt.report(checkDeleteTarget(operand, inv.cwd, rt.ctx, inv.source, { recursive: isRecursive, verb: `${tool} ${verb}` }));
+  }
+}
+
+function classifyCopy(inv: Invocation, name: string, args: Field[], rt: Runtime): void {
+  const parsed = splitArgs(args, name === 'install' ? 'tSmogC' : 'tS', ['target-directory', 'suffix', 'backup', 'mode', 'owner', 'group', 'context', 'sparse', 'reflink', 'preserve', 'no-preserve']);
+  if (name === 'install' && has(parsed, '-d', '--directory')) {
+    for (const dir of parsed.operands) writeCheck(inv, rt, dir, `install creates ${dir.display}`);
+    return;
+  }
+  const target = parsed.args.get('-t') ?? parsed.args.get('--target-directory');
+  const sources = target ? parsed.operands : parsed.operands.slice(0, -1);
+  const dest = target ?? parsed.operands[parsed.operands.length - 1];
+  if (!dest) return;
+  const verb = name === 'mv' ? 'moves' : name === 'ln' ? 'links' : 'copies';
+  if (name === 'mv') {
+    for (const source of sources) {
+      const verdict = checkMoveSource(source, inv.cwd, rt.ctx, inv.source);
+      if (verdict) rt.report(verdict);
+    }
+  }
+  writeCheck(inv, rt, dest, `${name} ${verb} into ${dest.display}`);
+  // Into a directory: the file lands at dest/<name>, which may be a file guard protects.
+  if (dest.value !== null && !dest.glob) {
+    for (const source of sources.length > 0 ? sources : []) {
+      if (source.value === null || source.glob) continue;
+      const landing = path.posix.join(dest.value, path.posix.basename(source.value));
+      const verdict = checkWriteTarget(knownField(landing), inv.cwd, rt.ctx, inv.source, `${name} ${verb} ${source.display} to ${landing}`);
+      if (verdict && verdict.verdict === 'deny') rt.report(verdict);
+    }
+  }
+}
+
+function classifySed(inv: Invocation, args: Field[], rt: Runtime): void {
+  const parsed = splitArgs(args, 'efl', ['expression', 'file', 'line-length']);
+  const inPlace = parsed.flags.some((f) => f === '-i' || f === '--in-place' || f.startsWith('-i'));
+  const scripts: Array<Field | undefined> = [];
+  let files = parsed.operands;
+  const expression = parsed.args.get('-e') ?? parsed.args.get('--expression');
+  if (expression) scripts.push(expression);
+  if (!expression && !parsed.args.has('-f') && !parsed.args.has('--file')) {
+    scripts.push(files[0]);
+    files = files.slice(1);
+  }
+  // All -e scripts, not only the last one the map kept.
+  for (let i = 0; i < args.length; i++) if (args[i]?.value === '-e' || args[i]?.value === '--expression') scripts.push(args[i + 1]);
+  for (const script of scripts) {
+    if (!script) continue;
+    if (script.value === null) {
+      if (inPlace) continue;
+      continue;
+    }
+    if (sedExecutes(script.value)) reportOpaque(rt, 'the sed script runs shell commands (the e command or the s///e flag)', inv.source);
+  }
+  if (!inPlace) return;
+  for (const file of files) writeCheck(inv, rt, file, `sed -i edits ${file.display}`);
+}
+
+/** GNU sed's `e` command and `s///e` flag run shell commands. */
+export function sedExecutes(script: string): boolean {
+  if (/(^|[;\n{}])\s*(\d+|\$|\/[^/]*\/)?\s*!?\s*e(\s|;|$)/.test(script)) return true;
+  const substitution = /s([^\w\s\\])(?:\\.|(?!\1)[^\\])*\1(?:\\.|(?!\1)[^\\])*\1([a-zA-Z0-9]*)/g;
+  for (const match of script.matchAll(substitution)) if ((match[2] ?? '').includes('e')) return true;
+  return false;
+}
+
+function classifyRsync(inv: Invocation, args: Field[], rt: Runtime): void {
+  const withArg = ['rsh', 'rsync-path', 'exclude', 'include', 'filter', 'files-from', 'exclude-from', 'include-from', 'temp-dir', 'backup-dir', 'suffix', 'chmod', 'log-file', 'password-file', 'compare-dest', 'link-dest', 'copy-dest', 'partial-dir', 'port', 'timeout', 'max-size', 'min-size', 'bwlimit', 'out-format', 'chown', 'usermap', 'groupmap'];
+  const parsed = splitArgs(args, 'efTBM', withArg);
+  const rsh = parsed.args.get('-e') ?? parsed.args.get('--rsh');
+  if (rsh) {
+    if (rsh.value === null) reportOpaque(rt, 'rsync -e runs a command guard cannot see', inv.source);
+    else rt.shell(rsh.value, { cwd: inv.cwd, env: inv.env }, inv.source);
+  }
+  const operands = parsed.operands;
+  if (operands.length < 2) return;
+  const dest = operands[operands.length - 1] as Field;
+  const sources = operands.slice(0, -1);
+  const remote = (f: Field): boolean => f.value !== null && /^[^/]*:/.test(f.value) && !f.value.startsWith('./');
+  const deletes = parsed.flags.some((f) => f.startsWith('--del'));
+  if (!remote(dest)) {
+    if (deletes) rt.report(checkDeleteTarget(dest, inv.cwd, rt.ctx, inv.source, { recursive: true, verb: 'rsync --delete deletes files in' }));
+    else writeCheck(inv, rt, dest, `rsync writes into ${dest.display}`);
+  }
+  if (has(parsed, '--remove-source-files')) {
+    for (const source of sources) {
+      if (!remote(source)) rt.report(checkDeleteTarget(source, inv.cwd, rt.ctx, inv.source, { recursive: true, verb: 'rsync --remove-source-files deletes' }));
+    }
+  }
+}
+
+function classifyDiskTool(inv: Invocation, name: string, args: Field[], rt: Runtime): void {
+  const parsed = splitArgs(args, 'tLbcCIOUmgN', []);
+  const listing =
+    (name === 'fdisk' && has(parsed, '-l', '--list')) ||
+    (name === 'sfdisk' && has(parsed, '-l', '--list', '-d', '--dump', '-s', '--show-size')) ||
+    (name === 'parted' && has(parsed, '-l', '--list')) ||
+    (name === 'wipefs' && !has(parsed, '-a', '--all', '-o', '--offset'));
+  if (listing) return;
+  for (const operand of parsed.operands) {
+    if (operand.value === null) {
+      reportOpaque(rt, `${name} is given ${operand.display}, a device or file guard cannot see`, inv.source);
+      continue;
+    }
+    const abs = resolvePath(operand.value, inv.cwd);
+    if (abs && abs.startsWith('/dev/')) report(rt, 'deny', 'device-write', `${name} writes the device ${abs}`, inv.source);
+    else if (abs && (abs.startsWith('/') || operand.value.includes('/') || operand.value.includes('.'))) writeCheck(inv, rt, operand, `${name} writes ${operand.display}`);
+  }
+}
+
+// ---------------------------------------------------------------- find
+
+interface FindPlan {
+  starts: Field[];
+  deletes: boolean;
+  execs: Field[][];
+  writes: Field[];
+  /** Positive name filters (-name/-iname: basenames) and path filters (-path/-wholename/-regex). */
+  names: string[];
+  paths: string[];
+  // .git is pruned or excluded (-path ./.git -prune, or -not -path matching .git).
+  skipsGit: boolean;
+  unknown: boolean;
+}
+
+function planFind(args: Field[]): FindPlan {
+  const plan: FindPlan = { starts: [], deletes: false, execs: [], writes: [], names: [], paths: [], skipsGit: false, unknown: false };
+  let i = 0;
+  while (i < args.length && args[i]?.value !== null && /^-(H|L|P|D|O\d?)$/.test(args[i]?.value as string)) i += args[i]?.value === '-D' ? 2 : 1;
+  for (; i < args.length; i++) {
+    const value = args[i]?.value;
+    if (value !== null && value !== undefined && (value.startsWith('-') || value === '(' || value === '!' || value === ',')) break;
+    plan.starts.push(args[i] as Field);
+  }
+  if (plan.starts.length === 0) plan.starts.push(knownField('.'));
+  let negated = false;
+  for (; i < args.length; i++) {
+    const value = args[i]?.value;
+    if (value === null || value === undefined) {
+      plan.unknown = true;
+      continue;
+    }
+    if (value === '!' || value === '-not') {
+      negated = true;
+      continue;
+    }
+    const operand = args[i + 1]?.value ?? null;
+    switch (value) {
+      case '-delete':
+        plan.deletes = true;
+        break;
+      case '-exec':
+      case '-execdir':
+      case '-ok':
+      case '-okdir': {
+        const end = args.findIndex((a, index) => index > i && (a.value === ';' || a.value === '+'));
+        const stop = end === -1 ? args.length : end;
+        plan.execs.push(args.slice(i + 1, stop));
+        i = stop;
+        break;
+      }
+      case '-fprint':
+      case '-fprint0':
+      case '-fls':
+      case '-fprintf':
+        plan.writes.push(args[i + 1] ?? unknownField(''));
+        i += value === '-fprintf' ? 2 : 1;
+        break;
+      case '-name':
+      case '-iname':
+      case '-lname':
+      case '-ilname':
+      case '-path':
+      case '-ipath':
+      case '-wholename':
+      case '-iwholename':
+      case '-regex':
+      case '-iregex': {
+        i++;
+        if (operand === null) {
+          plan.unknown = true;
+          break;
+        }
+        const mentionsGit = /(^|[/*])\.git($|[/*])|^\.git$/.test(operand);
+        const pruned = args[i + 1]?.value === '-prune';
+        if (mentionsGit && (negated || pruned)) plan.skipsGit = true;
+        else if (!negated && !pruned) (value.includes('name') && !value.includes('whole') ? plan.names : plan.paths).push(value.includes('regex') ? `regex:${operand}` : operand);
+        break;
+      }
+      default:
+        break;
+    }
+    negated = false;
+  }
+  return plan;
+}
+
+/** Could the find expression select a file at `rel` (relative to a start shown as `startText`)? */
+function filtersMatch(plan: FindPlan, startText: string, rel: string): boolean {
+  if (plan.names.length === 0 && plan.paths.length === 0) return true;
+  const base = path.posix.basename(rel);
+  const shown = `${startText.replace(/\/$/, '')}/${rel}`;
+  for (const name of plan.names) if (globMatch(name, base, { dot: true })) return true;
+  for (const pattern of plan.paths) {
+    if (pattern.startsWith('regex:')) {
+      try {
+        if (new RegExp(`^${pattern.slice(6)}$`).test(shown)) return true;
+      } catch {
+        return true;
+      }
+    } else if (picomatch().isMatch(shown, pattern, { dot: true, bash: true })) return true;
+  }
+  return false;
+}
+
+function classifyFind(inv: Invocation, args: Field[], rt: Runtime): void {
+  const plan = planFind(args);
+  for (const file of plan.writes) writeCheck(inv, rt, file, `find writes ${file.display}`);
+  if (!plan.deletes && plan.execs.length === 0) return;
+  for (const start of plan.starts) {
+    const abs = start.value === null || start.glob ? null : resolvePath(start.value, inv.cwd);
+    const startText = start.value ?? start.display;
+    const gitSamples = ['.git/HEAD', '.git/config', '.git/index', '.git/refs/heads/main', '.git/objects/01/23456789abcdef0123456789abcdef01234567', '.git/hooks/pre-commit', '.git/packed-refs', ...GIT_INTERNAL_NAMES.map((n) => `.git/${n}`)];
+    const reachesGit = abs !== null && !plan.skipsGit && (plan.unknown || gitSamples.some((rel) => filtersMatch(plan, startText, rel)));
+    const gitInside = abs !== null && rt.ctx.repoRoot !== null && (abs === rt.ctx.repoRoot || isGitDirPath(abs, rt.ctx) || rt.ctx.repoRoot.startsWith(`${abs}/`));
+    if (plan.deletes) {
+      if (abs === null) {
+        report(rt, 'ask', 'rm-unknown-target', `find -delete under ${start.display}, a path guard cannot know before the command runs`, inv.source);
+      } else {
+        rt.report(findDeleteVerdict(abs, plan, startText, reachesGit && gitInside, inv, rt));
+      }
+    }
+    for (const exec of plan.execs) {
+      const representatives: Array<Field> = [];
+      if (abs === null) representatives.push(unknownField('{}'));
+      else {
+        representatives.push(knownField(path.posix.join(abs, 'found-file')));
+        if (reachesGit && gitInside) representatives.push(knownField(path.posix.join(abs === rt.ctx.repoRoot || rt.ctx.repoRoot?.startsWith(`${abs}/`) ? path.posix.join(rt.ctx.repoRoot ?? abs, '.git') : abs, 'HEAD')));
+      }
+      for (const found of representatives) {
+        const argv = exec.map((field) => {
+          if (field.value === null || !field.value.includes('{}')) return field;
+          return found.value === null ? unknownField(field.display) : knownField(field.value.split('{}').join(found.value));
+        });
+        if (argv.length > 0) rt.exec(sub(inv, argv, { stdin: { kind: 'terminal' } }));
+      }
+    }
+  }
+}
+
+function findDeleteVerdict(abs: string, plan: FindPlan, startText: string, reachesGit: boolean, inv: Invocation, rt: Runtime) {
+  const ctx = rt.ctx;
+  if (reachesGit) return makeVerdict('deny', 'git-dir-write', `find -delete under ${startText} can reach files in .git (add -path ./.git -prune, or filter by name)`, inv.source);
+  const kind = classifyPath(abs, ctx);
+  if (kind.kind === 'repo-root' || kind.kind === 'inside') {
+    const rel = kind.kind === 'inside' ? kind.rel : '';
+    // Only the protected paths the filters could select count.
+    for (const glob of ctx.protectedPaths.includes('.guard.yaml') ? ctx.protectedPaths : [...ctx.protectedPaths, '.guard.yaml']) {
+      const sample = glob.replace(/\*\*\//g, '').replace(/\*/g, 'x').replace(/\?/g, 'x');
+      const relSample = rel === '' ? sample : path.posix.relative(rel, sample);
+      if (relSample.startsWith('..')) continue;
+      if (filtersMatch(plan, startText, relSample)) {
+        return makeVerdict('deny', 'protected-path', `find -delete under ${startText} may delete protected paths (matches "${glob}")`, inv.source);
+      }
+    }
+    return makeVerdict('snapshot', 'rm-in-repo', `find -delete deletes files under ${startText} inside the repository`, inv.source);
+  }
+  return checkDeleteAbs(abs, ctx, inv.source, { recursive: true, verb: 'find -delete deletes files under' });
+}

@@ -1,0 +1,744 @@
+/**
+ * git, modelled the way git itself reads a command line: global options before the subcommand
+ * (`-C`, `-c k=v`, `--git-dir`, `--work-tree`, `--config-env`, `--exec-path`), the environment
+ * that redirects or reconfigures git (`GIT_DIR`, `GIT_CONFIG_*`, `GIT_SSH_COMMAND` ...),
+ * aliases defined on the command line, `git-<cmd>` executables, and each subcommand's own
+ * options (see git-options.ts). Remote damage (force/delete/mirror/prune pushes) and the loss of
+ * recovery data (reflog expiry, prune, filter-repo, clean -x) are denied; local damage guard can
+ * restore is a snapshot, but only in the repository guard protects: the same command aimed at
+ * another repository (`-C /tmp/x`, `GIT_DIR=...`) is denied, as guard cannot snapshot it.
+ */
+import { knownField, type Field } from './expand.js';
+import { count, isSet, parseGitArgs, valueOf, type GitOptionSpec, type ParsedGitArgs } from './git-options.js';
+import { parseWords, literalText } from './parse.js';
+import { isUnder, protectedBranch, resolvePath } from './paths.js';
+import { makeVerdict, opaqueKind, type RuleName } from './rules.js';
+import { reportOpaque, sub, type Invocation, type Runtime } from './runtime.js';
+import type { VerdictKind } from './types.js';
+
+type Target = 'same' | 'other' | 'unknown';
+
+interface GitCall {
+  inv: Invocation;
+  rt: Runtime;
+  /** Where git runs (after -C). */
+  cwd: string | null;
+  target: Target;
+  targetDir: string;
+  configs: Array<{ key: string; value: string | null }>;
+  aliases: Map<string, string | null>;
+  aliasDepth: number;
+}
+
+const COMMAND_CONFIG = /^(core\.(sshcommand|pager|editor|askpass|fsmonitor|gitproxy)|sequence\.editor|diff\.external|diff\..+\.(command|textconv)|merge\..+\.driver|filter\..+\.(clean|smudge|process)|credential(\..+)?\.helper|gpg(\..+)?\.program|pager\..+|uploadpack\.packobjectshook|remote\..+\.(uploadpack|receivepack)|interactive\.difffilter|(difftool|mergetool|man|browser)\..+\.(cmd|path)|web\.browser)$/;
+const RECOVERY_CONFIG = /^(gc\.(reflogexpire|reflogexpireunreachable|pruneexpire|worktreepruneexpire|.+\.reflogexpire|.+\.reflogexpireunreachable)|core\.logallrefupdates)$/;
+const COMMAND_ENV = ['GIT_SSH_COMMAND', 'GIT_SSH', 'GIT_PAGER', 'PAGER', 'GIT_EDITOR', 'EDITOR', 'VISUAL', 'GIT_SEQUENCE_EDITOR', 'GIT_ASKPASS', 'SSH_ASKPASS', 'GIT_EXTERNAL_DIFF', 'GIT_PROXY_COMMAND'];
+const HOOK_SKIP_ENV: Array<[string, (value: string | null) => boolean]> = [
+  ['HUSKY', (v) => v === null || v === '0' || v === 'false'],
+  ['HUSKY_SKIP_HOOKS', (v) => v !== ''],
+  ['SKIP_SIMPLE_GIT_HOOKS', (v) => v !== ''],
+  ['LEFTHOOK', (v) => v === null || v === '0' || v === 'false'],
+  ['SKIP', (v) => v !== ''],
+  ['PRE_COMMIT_SKIP', (v) => v !== ''],
+];
+
+export function classifyGit(inv: Invocation, name: string, args: Field[], rt: Runtime): void {
+  const call: GitCall = { inv, rt, cwd: inv.cwd, target: 'same', targetDir: inv.cwd ?? '?', configs: [], aliases: new Map(), aliasDepth: 0 };
+  let gitDir: string | null | undefined = envValue(inv, 'GIT_DIR');
+  let workTree: string | null | undefined = envValue(inv, 'GIT_WORK_TREE');
+  let rest = args;
+  let subcommand: Field | undefined;
+
+  if (name !== 'git') {
+    // `git-reset --hard`, /usr/lib/git-core/git-push: the subcommand is in the program name.
+    subcommand = knownField(name.slice(4));
+  } else {
+    let i = 0;
+    for (; i < args.length; i++) {
+      const field = args[i] as Field;
+      const value = field.value;
+      if (value === null) {
+        reportOpaque(rt, `git is given ${field.display}, which guard cannot see, before its subcommand`, inv.source);
+        return;
+      }
+      const next = (): string | null => {
+        i++;
+        return args[i]?.value ?? null;
+      };
+      if (value === '-C') {
+        const dir = next();
+        call.cwd = dir === null ? null : dir === '' ? call.cwd : resolvePath(dir, call.cwd);
+      } else if (value === '-c') {
+        addConfig(call, next());
+      } else if (value.startsWith('-c') && value.length > 2 && value.includes('=')) {
+        addConfig(call, value.slice(2));
+      } else if (value === '--config-env' || value.startsWith('--config-env=')) {
+        const spec = value === '--config-env' ? next() : value.slice('--config-env='.length);
+        const key = spec === null ? null : spec.slice(0, spec.includes('=') ? spec.indexOf('=') : spec.length);
+        if (key === null) reportOpaque(rt, 'git --config-env sets a configuration key guard cannot see', inv.source);
+        else call.configs.push({ key: key.toLowerCase(), value: null });
+      } else if (value === '--git-dir' || value.startsWith('--git-dir=')) {
+        gitDir = value === '--git-dir' ? next() : value.slice('--git-dir='.length);
+      } else if (value === '--work-tree' || value.startsWith('--work-tree=')) {
+        workTree = value === '--work-tree' ? next() : value.slice('--work-tree='.length);
+      } else if (value === '--namespace' || value === '--super-prefix' || value === '--attr-source' || value === '--list-cmds') {
+        next();
+      } else if (value.startsWith('--exec-path=')) {
+        reportOpaque(rt, 'git --exec-path runs git commands from another directory', inv.source);
+        return;
+      } else if (['-v', '--version', '-h', '--help', '--exec-path', '--html-path', '--man-path', '--info-path'].includes(value)) {
+        return;
+      } else if (!value.startsWith('-')) {
+        break;
+      }
+      // Every other global option (--no-pager, -P, --bare, --literal-pathspecs ...) changes nothing here.
+    }
+    subcommand = args[i];
+    rest = args.slice(i + 1);
+  }
+  if (!subcommand) return;
+
+  if (envValue(inv, 'GIT_EXEC_PATH') !== undefined) {
+    reportOpaque(rt, 'GIT_EXEC_PATH makes git run its commands from another directory', inv.source);
+    return;
+  }
+  readConfigEnv(call);
+  for (const envName of COMMAND_ENV) {
+    const value = envValue(inv, envName);
+    if (value === undefined) continue;
+    if (value === null) reportOpaque(rt, `${envName} is set to a command guard cannot see`, inv.source);
+    else rt.shell(value, { cwd: call.cwd, env: inv.env }, inv.source);
+  }
+  if (rt.ctx.isAgent) {
+    for (const [envName, skips] of HOOK_SKIP_ENV) {
+      const value = envValue(inv, envName);
+      if (value !== undefined && skips(value)) {
+        rt.report(makeVerdict('deny', 'hooks-disable', `an agent runs git with ${envName}=${value ?? '…'}, which skips git hooks`, inv.source));
+      }
+    }
+  }
+  call.target = targetOf(call, gitDir, workTree);
+  for (const config of call.configs) checkConfigValue(call, config.key, config.value, 'git -c');
+  dispatch(call, subcommand, rest);
+}
+
+function envValue(inv: Invocation, name: string): string | null | undefined {
+  return inv.env.has(name) ? (inv.env.get(name) ?? null) : undefined;
+}
+
+function addConfig(call: GitCall, spec: string | null): void {
+  if (spec === null) {
+    reportOpaque(call.rt, 'git -c sets configuration guard cannot see', call.inv.source);
+    return;
+  }
+  const eq = spec.indexOf('=');
+  const key = (eq === -1 ? spec : spec.slice(0, eq)).toLowerCase();
+  const value = eq === -1 ? 'true' : spec.slice(eq + 1);
+  call.configs.push({ key, value });
+  if (key.startsWith('alias.')) call.aliases.set(spec.slice(6, eq === -1 ? spec.length : eq), value);
+}
+
+/** GIT_CONFIG_COUNT / GIT_CONFIG_KEY_n / GIT_CONFIG_VALUE_n and GIT_CONFIG_PARAMETERS. */
+function readConfigEnv(call: GitCall): void {
+  const { inv } = call;
+  const countValue = envValue(inv, 'GIT_CONFIG_COUNT');
+  if (countValue !== undefined) {
+    const n = countValue === null ? NaN : Number(countValue);
+    if (!Number.isInteger(n)) reportOpaque(call.rt, 'GIT_CONFIG_COUNT configures git in a way guard cannot see', inv.source);
+    for (let k = 0; k < (Number.isInteger(n) ? Math.min(n, 64) : 0); k++) {
+      const key = envValue(inv, `GIT_CONFIG_KEY_${k}`);
+      const value = envValue(inv, `GIT_CONFIG_VALUE_${k}`);
+      if (key === null || key === undefined) {
+        if (key === null) reportOpaque(call.rt, `GIT_CONFIG_KEY_${k} is a key guard cannot see`, inv.source);
+        continue;
+      }
+      addConfig(call, `${key}=${value ?? ''}`);
+      if (value === null) (call.configs[call.configs.length - 1] as { value: string | null }).value = null;
+    }
+  }
+  const parameters = envValue(inv, 'GIT_CONFIG_PARAMETERS');
+  if (parameters === null) reportOpaque(call.rt, 'GIT_CONFIG_PARAMETERS configures git in a way guard cannot see', inv.source);
+  else if (parameters !== undefined) {
+    for (const match of parameters.matchAll(/'([^']*)'(?:='([^']*)')?/g)) addConfig(call, match[2] === undefined ? (match[1] as string) : `${match[1]}=${match[2]}`);
+  }
+}
+
+function targetOf(call: GitCall, gitDir: string | null | undefined, workTree: string | null | undefined): Target {
+  const ctx = call.rt.ctx;
+  if (!ctx.repoRoot) {
+    call.targetDir = call.cwd ?? '?';
+    return call.cwd === null ? 'unknown' : 'other';
+  }
+  const root = ctx.repoRoot;
+  const knownGitDirs = [ctx.gitDir, ctx.commonDir, `${root}/.git`].filter((d): d is string => !!d);
+  if (gitDir !== undefined) {
+    const abs = gitDir === null ? null : resolvePath(gitDir, call.cwd);
+    call.targetDir = abs ?? gitDir ?? '?';
+    if (abs === null) return 'unknown';
+    if (!knownGitDirs.includes(abs)) return 'other';
+  }
+  if (workTree !== undefined) {
+    const abs = workTree === null ? null : resolvePath(workTree, call.cwd);
+    call.targetDir = abs ?? workTree ?? '?';
+    if (abs === null) return 'unknown';
+    return abs === root ? 'same' : 'other';
+  }
+  if (gitDir !== undefined) return 'same';
+  if (call.cwd === null) {
+    call.targetDir = '(unknown directory)';
+    return 'unknown';
+  }
+  call.targetDir = call.cwd;
+  return isUnder(call.cwd, root) ? 'same' : 'other';
+}
+
+// ---------------------------------------------------------------- reporting helpers
+
+function deny(call: GitCall, rule: RuleName, reason: string): void {
+  call.rt.report(makeVerdict('deny', rule, reason, call.inv.source));
+}
+
+/** A local change guard can undo: snapshot in the protected repository, deny anywhere else. */
+function local(call: GitCall, kind: VerdictKind, rule: RuleName, reason: string): void {
+  if (kind === 'snapshot' && call.target !== 'same') {
+    if (call.target === 'unknown') {
+      call.rt.report(makeVerdict(opaqueKind(call.rt.ctx.isAgent), 'opaque-command', `${reason}, in a repository guard cannot determine (so it cannot snapshot it first)`, call.inv.source));
+    } else {
+      const where = call.rt.ctx.repoRoot ? `outside the repository guard protects (${call.rt.ctx.repoRoot})` : 'in a directory guard does not protect';
+      call.rt.report(makeVerdict('deny', rule, `${reason}, in ${call.targetDir}, ${where}, so guard cannot snapshot it first`, call.inv.source));
+    }
+    return;
+  }
+  call.rt.report(makeVerdict(kind, rule, reason, call.inv.source));
+}
+
+function opaque(call: GitCall, reason: string): void {
+  reportOpaque(call.rt, reason, call.inv.source);
+}
+
+function agentHooks(call: GitCall, reason: string): void {
+  if (call.rt.ctx.isAgent) deny(call, 'hooks-disable', reason);
+}
+
+// ---------------------------------------------------------------- configuration values
+
+/** A configuration value that git runs or that weakens recovery or hooks. */
+function checkConfigValue(call: GitCall, key: string, value: string | null, how: string): void {
+  if (key === 'core.hookspath') {
+    agentHooks(call, `${how} changes core.hooksPath, which points git away from guard's hooks`);
+    return;
+  }
+  if (key.startsWith('alias.')) {
+    if (value === null) opaque(call, `${how} defines the alias ${key.slice(6)} as something guard cannot see`);
+    else classifyAliasValue(call, value, []);
+    return;
+  }
+  if (COMMAND_CONFIG.test(key)) {
+    if (value === null) {
+      opaque(call, `${how} sets ${key}, a command git runs, to something guard cannot see`);
+      return;
+    }
+    if (/^(true|false|yes|no|on|off|0|1|)$/i.test(value)) return;
+    if (/^credential(\..+)?\.helper$/.test(key) && !value.startsWith('!') && !value.includes(' ')) return;
+    call.rt.shell(value.startsWith('!') ? value.slice(1) : value, { cwd: call.cwd, env: call.inv.env }, call.inv.source);
+  }
+}
+
+function classifyAliasValue(call: GitCall, value: string, args: Field[]): void {
+  if (value.startsWith('!')) {
+    const positional = [null, ...args.map((a) => a.value)];
+    call.rt.shell(`${value.slice(1)} "$@"`, { cwd: call.cwd, env: call.inv.env, positional }, call.inv.source);
+    return;
+  }
+  let words: Field[];
+  try {
+    words = parseWords(value).map((w) => {
+      const text = literalText(w);
+      return text === null ? { value: null, display: w.text, glob: false, pattern: null, splittable: true } : knownField(text);
+    });
+  } catch {
+    opaque(call, `the git alias "${value}" cannot be parsed`);
+    return;
+  }
+  const [head, ...tail] = words;
+  if (!head) return;
+  if (call.aliasDepth > 8) {
+    opaque(call, 'git aliases nest too deeply for guard to follow');
+    return;
+  }
+  dispatch({ ...call, aliasDepth: call.aliasDepth + 1 }, head, [...tail, ...args]);
+}
+
+// ---------------------------------------------------------------- subcommands
+
+function dispatch(call: GitCall, subcommand: Field, args: Field[]): void {
+  if (subcommand.value === null) {
+    opaque(call, `git runs the subcommand ${subcommand.display}, which guard cannot see`);
+    return;
+  }
+  const name = subcommand.value;
+  if (call.aliases.has(name)) {
+    const value = call.aliases.get(name) ?? null;
+    if (value === null) opaque(call, `git alias ${name} runs something guard cannot see`);
+    else classifyAliasValue(call, value, args);
+    return;
+  }
+  const handler = SUBCOMMANDS[name];
+  if (handler) handler(call, args);
+}
+
+const NO_VERIFY: GitOptionSpec['long'] = { 'no-verify': 'none', verify: 'none' };
+
+const SUBCOMMANDS: Record<string, (call: GitCall, args: Field[]) => void> = {
+  push: gitPush,
+  reset(call, args) {
+    const parsed = parseGitArgs(args, {
+      long: { hard: 'none', soft: 'none', mixed: 'none', merge: 'none', keep: 'none', quiet: 'none', patch: 'none', 'intent-to-add': 'none', 'recurse-submodules': 'optional', 'pathspec-from-file': 'required', 'pathspec-file-nul': 'none', refresh: 'none' },
+      short: { q: 'none', p: 'none', N: 'none' },
+      alias: { q: 'quiet', p: 'patch', N: 'intent-to-add' },
+    });
+    if (isSet(parsed, 'hard')) local(call, 'snapshot', 'git-reset-hard', 'git reset --hard discards uncommitted changes');
+    else if (parsed.unknown) opaque(call, 'git reset is given an option guard cannot see');
+  },
+  checkout: gitCheckout,
+  switch: gitSwitch,
+  restore(call, args) {
+    const parsed = parseGitArgs(args, { long: { staged: 'none', worktree: 'none', source: 'required' }, short: { s: 'required', S: 'none', W: 'none' } });
+    if (parsed.operands.length === 0 && parsed.pathspecs.length === 0 && !parsed.options.some((o) => o.name === 'pathspec-from-file')) return;
+    local(call, 'snapshot', 'git-restore', 'git restore discards uncommitted changes');
+  },
+  clean: gitClean,
+  branch: gitBranch,
+  stash: gitStash,
+  reflog(call, args) {
+    const action = args.find((a) => a.value === null || !a.value.startsWith('-'));
+    if (!action) return;
+    if (action.value === null) opaque(call, 'git reflog is given a subcommand guard cannot see');
+    else if (action.value === 'expire') deny(call, 'git-reflog-expire', 'git reflog expire throws reflog entries away');
+    else if (action.value === 'delete') deny(call, 'git-reflog-delete', 'git reflog delete removes reflog entries');
+  },
+  gc(call, args) {
+    const parsed = parseGitArgs(args, { long: { prune: 'optional', aggressive: 'none', auto: 'none', quiet: 'none', force: 'none', cruft: 'none', 'keep-largest-pack': 'none', 'max-cruft-size': 'required', 'expire-to': 'required' }, short: { q: 'none' } });
+    const prune = valueOf(parsed, 'prune');
+    if (prune !== undefined && prune !== '' && isShortExpiry(prune)) deny(call, 'git-gc-prune', `git gc --prune=${prune ?? '…'} deletes unreachable objects without a grace period`);
+    recoveryConfigs(call, 'gc');
+  },
+  prune(call, args) {
+    const parsed = parseGitArgs(args, { long: { 'dry-run': 'none', verbose: 'none', progress: 'none', expire: 'required' }, short: { n: 'none', v: 'none' }, alias: { n: 'dry-run' } });
+    if (isSet(parsed, 'dry-run')) return;
+    const expire = valueOf(parsed, 'expire');
+    if (expire === undefined || isShortExpiry(expire)) deny(call, 'git-gc-prune', 'git prune deletes unreachable objects without a grace period');
+  },
+  repack: (call) => recoveryConfigs(call, 'repack'),
+  maintenance: (call) => recoveryConfigs(call, 'maintenance'),
+  'filter-branch': (call, args) => {
+    if (!args.some((a) => a.value === '--help' || a.value === '-h')) deny(call, 'git-filter-repo', 'git filter-branch rewrites the whole history');
+  },
+  'filter-repo': (call, args) => {
+    if (!args.some((a) => ['--analyze', '--dry-run', '--help', '-h'].includes(a.value ?? ''))) deny(call, 'git-filter-repo', 'git filter-repo rewrites the whole history');
+  },
+  worktree(call, args) {
+    const parsed = parseGitArgs(args, { long: { force: 'none' }, short: { f: 'none' }, alias: { f: 'force' } });
+    const action = parsed.operands[0];
+    if (action?.value === 'remove' && isSet(parsed, 'force')) deny(call, 'git-worktree-remove-force', 'git worktree remove --force deletes a worktree with its uncommitted changes');
+    else if (action?.value === null) opaque(call, 'git worktree is given a subcommand guard cannot see');
+  },
+  submodule: gitSubmodule,
+  config: gitConfig,
+  'update-ref': gitUpdateRef,
+  'symbolic-ref'(call, args) {
+    const parsed = parseGitArgs(args, { long: { delete: 'none', quiet: 'none', short: 'none', 'no-recurse': 'none' }, short: { d: 'none', q: 'none', m: 'required' }, alias: { d: 'delete' } });
+    if (isSet(parsed, 'delete')) local(call, 'snapshot', 'git-update-ref', 'git symbolic-ref --delete removes a symbolic ref');
+  },
+  tag(call, args) {
+    const parsed = parseGitArgs(args, {
+      long: { delete: 'none', force: 'none', message: 'required', file: 'required', list: 'none', annotate: 'none', sign: 'none', 'local-user': 'required', contains: 'optional', 'points-at': 'optional', sort: 'required', format: 'required', cleanup: 'required' },
+      short: { d: 'none', f: 'none', m: 'required', F: 'required', l: 'none', a: 'none', s: 'none', u: 'required', n: 'optional' },
+      alias: { d: 'delete', f: 'force', m: 'message', F: 'file', l: 'list' },
+    });
+    if (isSet(parsed, 'delete')) local(call, 'snapshot', 'git-tag-delete', 'git tag -d deletes a tag');
+    else if (isSet(parsed, 'force')) local(call, 'snapshot', 'git-tag-delete', 'git tag -f moves an existing tag');
+  },
+  rm(call, args) {
+    const parsed = parseGitArgs(args, { long: { force: 'none', cached: 'none', 'dry-run': 'none', quiet: 'none', 'ignore-unmatch': 'none', sparse: 'none', 'pathspec-from-file': 'required' }, short: { f: 'none', n: 'none', q: 'none', r: 'none' }, alias: { f: 'force', n: 'dry-run', q: 'quiet' } });
+    if (isSet(parsed, 'force') && !isSet(parsed, 'cached') && !isSet(parsed, 'dry-run')) local(call, 'snapshot', 'git-rm-force', 'git rm -f deletes files with uncommitted changes');
+  },
+  'read-tree'(call, args) {
+    if (args.some((a) => a.value === '-u' || (a.value !== null && /^-[a-z]*u[a-z]*$/.test(a.value) && !a.value.startsWith('--')))) {
+      local(call, 'snapshot', 'git-worktree-overwrite', 'git read-tree -u overwrites working-tree files');
+    }
+  },
+  'checkout-index'(call, args) {
+    if (args.some((a) => a.value === '--force' || (a.value !== null && /^-[a-z]*f[a-z]*$/.test(a.value)))) {
+      local(call, 'snapshot', 'git-worktree-overwrite', 'git checkout-index --force overwrites working-tree files');
+    }
+  },
+  commit(call, args) {
+    const parsed = parseGitArgs(args, {
+      long: { ...NO_VERIFY, message: 'required', file: 'required', 'reuse-message': 'required', 'reedit-message': 'required', fixup: 'required', squash: 'required', template: 'required', author: 'required', date: 'required', cleanup: 'required', trailer: 'required', 'gpg-sign': 'optional', 'untracked-files': 'optional', 'pathspec-from-file': 'required', amend: 'none', all: 'none' },
+      short: { n: 'none', m: 'required', F: 'required', C: 'required', c: 'required', t: 'required', S: 'optional', u: 'optional' },
+      alias: { n: 'no-verify' },
+    });
+    noVerify(call, parsed, 'commit');
+  },
+  merge(call, args) {
+    const parsed = parseGitArgs(args, { long: { ...NO_VERIFY, message: 'required', file: 'required', strategy: 'required', 'strategy-option': 'required', 'gpg-sign': 'optional', 'into-name': 'required', cleanup: 'required' }, short: { m: 'required', F: 'required', s: 'required', X: 'required', S: 'optional' } });
+    noVerify(call, parsed, 'merge');
+  },
+  pull(call, args) {
+    const parsed = parseGitArgs(args, { long: { ...NO_VERIFY, strategy: 'required', 'strategy-option': 'required', rebase: 'optional', 'upload-pack': 'required', depth: 'required', 'gpg-sign': 'optional' }, short: { s: 'required', X: 'required', r: 'none', S: 'optional' } });
+    noVerify(call, parsed, 'pull');
+    const uploadPack = valueOf(parsed, 'upload-pack');
+    if (uploadPack !== undefined) runConfigCommand(call, uploadPack, 'git pull --upload-pack');
+  },
+  am(call, args) {
+    const parsed = parseGitArgs(args, { long: { ...NO_VERIFY }, short: { n: 'none' }, alias: { n: 'no-verify' } });
+    noVerify(call, parsed, 'am');
+  },
+  rebase(call, args) {
+    const parsed = parseGitArgs(args, { long: { ...NO_VERIFY, exec: 'required', onto: 'required', strategy: 'required', 'strategy-option': 'required', 'gpg-sign': 'optional', whitespace: 'required' }, short: { x: 'required', s: 'required', X: 'required', S: 'optional', C: 'required' }, alias: { x: 'exec' } });
+    noVerify(call, parsed, 'rebase');
+    for (const option of parsed.options) {
+      if (option.name !== 'exec') continue;
+      runConfigCommand(call, option.value ?? null, 'git rebase --exec');
+    }
+  },
+  bisect(call, args) {
+    if (args[0]?.value === 'run' && args.length > 1) call.rt.exec(sub(call.inv, args.slice(1), { cwd: call.cwd }));
+    else if (args[0]?.value === null) opaque(call, 'git bisect is given a subcommand guard cannot see');
+  },
+  fetch: transport('fetch'),
+  clone: transport('clone'),
+  'ls-remote': transport('ls-remote'),
+  remote: transport('remote'),
+  'archive': transport('archive'),
+};
+
+/** Transports can run programs: `ext::` URLs and --upload-pack / --receive-pack / --exec. */
+function transport(subcommand: string) {
+  return (call: GitCall, args: Field[]): void => {
+    for (let i = 0; i < args.length; i++) {
+      const value = args[i]?.value ?? null;
+      if (value === null) continue;
+      if (value.startsWith('ext::')) opaque(call, `git ${subcommand} with the ext:: transport runs a command (${value})`);
+      if (/^--(upload-pack|receive-pack|exec)=/.test(value)) runConfigCommand(call, value.slice(value.indexOf('=') + 1), `git ${subcommand} ${value.slice(0, value.indexOf('='))}`);
+      if (['--upload-pack', '--receive-pack', '--exec'].includes(value) || (value === '-u' && subcommand !== 'remote')) {
+        runConfigCommand(call, args[i + 1]?.value ?? null, `git ${subcommand} ${value}`);
+        i++;
+      }
+    }
+  };
+}
+
+function runConfigCommand(call: GitCall, value: string | null, how: string): void {
+  if (value === null) opaque(call, `${how} runs a command guard cannot see`);
+  else call.rt.shell(value, { cwd: call.cwd, env: call.inv.env }, call.inv.source);
+}
+
+function noVerify(call: GitCall, parsed: ParsedGitArgs, subcommand: string): void {
+  if (isSet(parsed, 'no-verify')) agentHooks(call, `git ${subcommand} --no-verify skips git hooks`);
+  else if (parsed.unknown && call.rt.ctx.isAgent) opaque(call, `git ${subcommand} is given an option guard cannot see (it could be --no-verify)`);
+}
+
+function recoveryConfigs(call: GitCall, subcommand: string): void {
+  for (const { key, value } of call.configs) {
+    if (RECOVERY_CONFIG.test(key) || key === 'gc.pruneexpire' || key === 'gc.prune') {
+      deny(call, 'git-gc-prune', `git -c ${key}=${value ?? '…'} ${subcommand} shortens how long unreachable objects and reflogs are kept`);
+    }
+  }
+}
+
+/** now, all, 1.hour.ago, 3.days.ago...: anything that is not a multi-week grace period. */
+function isShortExpiry(value: string | null): boolean {
+  if (value === null) return true;
+  const v = value.toLowerCase();
+  if (v === 'never' || v === 'false') return false;
+  if (v === 'now' || v === 'all' || v === 'true' || /second|minute|hour|day|^\d+$/.test(v)) return true;
+  return !/week|month|year/.test(v);
+}
+
+// ---------------------------------------------------------------- push
+
+const PUSH_SPEC: GitOptionSpec = {
+  long: {
+    force: 'none', 'force-with-lease': 'optional', 'force-if-includes': 'none', mirror: 'none', delete: 'none', prune: 'none', ...NO_VERIFY,
+    all: 'none', branches: 'none', tags: 'none', 'follow-tags': 'none', 'dry-run': 'none', porcelain: 'none', 'set-upstream': 'none', repo: 'required',
+    'receive-pack': 'required', exec: 'required', 'push-option': 'required', signed: 'optional', atomic: 'none', thin: 'none', quiet: 'none',
+    verbose: 'none', progress: 'none', 'recurse-submodules': 'required', ipv4: 'none', ipv6: 'none',
+  },
+  short: { f: 'none', d: 'none', n: 'none', u: 'none', q: 'none', v: 'none', o: 'required', 4: 'none', 6: 'none' },
+  alias: { f: 'force', d: 'delete', n: 'dry-run', u: 'set-upstream', q: 'quiet', v: 'verbose', o: 'push-option' },
+};
+
+function gitPush(call: GitCall, args: Field[]): void {
+  const parsed = parseGitArgs(args, PUSH_SPEC);
+  if (isSet(parsed, 'dry-run') && !parsed.unknown) return;
+  for (const name of ['receive-pack', 'exec'] as const) {
+    const value = valueOf(parsed, name);
+    if (value !== undefined) runConfigCommand(call, value, `git push --${name}`);
+  }
+  if (isSet(parsed, 'no-verify')) agentHooks(call, 'git push --no-verify skips the pre-push hook');
+  const positional = [...parsed.operands, ...parsed.pathspecs];
+  const refspecs = positional.slice(1);
+  if (isSet(parsed, 'mirror')) deny(call, 'git-push-mirror', 'git push --mirror overwrites and deletes every ref on the remote');
+  if (isSet(parsed, 'delete')) deny(call, 'git-push-delete', `git push --delete deletes ${refspecs.map((r) => r.display).join(', ') || 'remote refs'} on the remote`);
+  if (isSet(parsed, 'prune')) deny(call, 'git-push-prune', 'git push --prune deletes remote refs that have no local counterpart');
+  const force = ['force', 'force-with-lease', 'force-if-includes'].find((name) => isSet(parsed, name));
+  if (force) deny(call, 'git-push-force', `git push --${force} rewrites history on the remote`);
+  for (const refspec of refspecs) {
+    const value = refspec.value;
+    if (value === null) {
+      opaque(call, `git push is given the refspec ${refspec.display}, which guard cannot see (it could force or delete)`);
+      continue;
+    }
+    if (value.startsWith('+')) deny(call, 'git-push-force', `git push ${value} force-updates ${value.slice(1).split(':').pop() || value} on the remote`);
+    else if (value.startsWith(':') || (value.includes(':') && value.split(':')[0] === '')) deny(call, 'git-push-delete', `git push ${value} deletes ${value.slice(1)} on the remote`);
+    if (/(^|:|\+)refs\/(guard\/|\*)/.test(value) || value === 'refs/*:refs/*') deny(call, 'git-push-guard-refs', `git push ${value} sends guard's snapshot refs to the remote`);
+  }
+  if (parsed.unknown && refspecs.length === 0) opaque(call, 'git push is given an option guard cannot see (it could be --force)');
+}
+
+// ---------------------------------------------------------------- checkout / switch / branch
+
+function gitCheckout(call: GitCall, args: Field[]): void {
+  const parsed = parseGitArgs(args, {
+    long: {
+      quiet: 'none', force: 'none', ours: 'none', theirs: 'none', merge: 'none', conflict: 'required', patch: 'none', detach: 'none', orphan: 'required',
+      'overwrite-ignore': 'none', 'ignore-other-worktrees': 'none', 'recurse-submodules': 'optional', progress: 'none', track: 'optional', guess: 'none',
+      'pathspec-from-file': 'required', 'pathspec-file-nul': 'none', overlay: 'none', 'ignore-skip-worktree-bits': 'none',
+    },
+    short: { q: 'none', f: 'none', m: 'none', p: 'none', b: 'required', B: 'required', l: 'none', t: 'none' },
+    alias: { q: 'quiet', f: 'force', m: 'merge', p: 'patch', t: 'track' },
+  });
+  const reset = valueOf(parsed, 'B');
+  if (reset !== undefined) branchMove(call, reset, 'git checkout -B resets');
+  if (parsed.unknown) {
+    opaque(call, 'git checkout is given an argument guard cannot see (it could be a path whose changes are discarded)');
+    return;
+  }
+  const creates = valueOf(parsed, 'b') !== undefined || valueOf(parsed, 'orphan') !== undefined || reset !== undefined;
+  const operands = parsed.operands.map((o) => o.value as string);
+  if (isSet(parsed, 'force')) return local(call, 'snapshot', 'git-checkout-discard', 'git checkout --force throws local changes away');
+  if (isSet(parsed, 'patch')) return local(call, 'snapshot', 'git-checkout-discard', 'git checkout --patch discards selected changes');
+  if (parsed.dashDash && parsed.pathspecs.length > 0) return local(call, 'snapshot', 'git-checkout-discard', `git checkout -- ${parsed.pathspecs.map((p) => p.display).join(' ')} discards uncommitted changes`);
+  if (valueOf(parsed, 'pathspec-from-file') !== undefined) return local(call, 'snapshot', 'git-checkout-discard', 'git checkout --pathspec-from-file discards uncommitted changes');
+  if (creates) {
+    if (operands.length > 1) local(call, 'snapshot', 'git-checkout-discard', 'git checkout with paths discards uncommitted changes');
+    return;
+  }
+  if (operands.length === 0 || (operands.length === 1 && operands[0] === '-')) return;
+  // `git checkout X` is a branch switch or, if X is a path, a silent discard of its changes.
+  const shown = operands.join(' ');
+  local(call, 'snapshot', 'git-checkout-discard', operands.length > 1 ? `git checkout ${shown} overwrites those paths` : `git checkout ${shown}: if ${shown} is a path, its uncommitted changes are discarded`);
+}
+
+function gitSwitch(call: GitCall, args: Field[]): void {
+  const parsed = parseGitArgs(args, {
+    long: { create: 'required', 'force-create': 'required', detach: 'none', guess: 'none', 'discard-changes': 'none', force: 'none', merge: 'none', conflict: 'required', quiet: 'none', progress: 'none', track: 'optional', orphan: 'required', 'ignore-other-worktrees': 'none', 'recurse-submodules': 'optional' },
+    short: { c: 'required', C: 'required', d: 'none', f: 'none', m: 'none', q: 'none', t: 'none' },
+    alias: { c: 'create', C: 'force-create', d: 'detach', f: 'force', m: 'merge', q: 'quiet', t: 'track' },
+  });
+  const forced = valueOf(parsed, 'force-create');
+  if (forced !== undefined) branchMove(call, forced, 'git switch -C resets');
+  if (isSet(parsed, 'discard-changes') || isSet(parsed, 'force')) local(call, 'snapshot', 'git-switch-discard', 'git switch --discard-changes throws local changes away');
+}
+
+/** Forcing a branch to a new commit (or overwriting it): protected -> deny, else snapshot. */
+function branchMove(call: GitCall, branch: string | null, what: string): void {
+  if (branch === null) {
+    opaque(call, `${what} a branch guard cannot see`);
+    return;
+  }
+  const glob = protectedBranch(branch, call.rt.ctx);
+  if (glob) deny(call, 'git-branch-protected', `${what} ${branch}, a protected branch (matches "${glob}")`);
+  else local(call, 'snapshot', 'git-branch-force', `${what} the branch ${branch}`);
+}
+
+function gitBranch(call: GitCall, args: Field[]): void {
+  const parsed = parseGitArgs(args, {
+    long: {
+      delete: 'none', force: 'none', move: 'none', copy: 'none', remotes: 'none', all: 'none', list: 'none', verbose: 'none', quiet: 'none', abbrev: 'optional',
+      column: 'optional', sort: 'required', merged: 'optional', 'no-merged': 'optional', contains: 'optional', 'no-contains': 'optional', 'points-at': 'required',
+      format: 'required', color: 'optional', track: 'optional', 'set-upstream-to': 'required', 'unset-upstream': 'none', 'edit-description': 'none',
+      'create-reflog': 'none', 'show-current': 'none', 'ignore-case': 'none', 'omit-empty': 'none', 'recurse-submodules': 'none',
+    },
+    short: { d: 'none', D: 'none', f: 'none', m: 'none', M: 'none', c: 'none', C: 'none', r: 'none', a: 'none', l: 'none', v: 'none', q: 'none', u: 'required', t: 'none', i: 'none' },
+    alias: { d: 'delete', f: 'force', m: 'move', c: 'copy', r: 'remotes', a: 'all', l: 'list', v: 'verbose', q: 'quiet', u: 'set-upstream-to', t: 'track', i: 'ignore-case' },
+  });
+  const force = isSet(parsed, 'force') || count(parsed, 'D') + count(parsed, 'M') + count(parsed, 'C') > 0;
+  const deleting = isSet(parsed, 'delete') || count(parsed, 'D') > 0;
+  const moving = isSet(parsed, 'move') || count(parsed, 'M') > 0;
+  const copying = isSet(parsed, 'copy') || count(parsed, 'C') > 0;
+  const names = parsed.operands;
+  const listing = isSet(parsed, 'list') || ['merged', 'no-merged', 'contains', 'no-contains', 'points-at', 'set-upstream-to', 'unset-upstream', 'edit-description', 'show-current'].some((o) => valueOf(parsed, o) !== undefined);
+  if (deleting) {
+    if (isSet(parsed, 'remotes')) return; // remote-tracking refs come back with the next fetch
+    for (const name of names) {
+      if (name.value === null) {
+        opaque(call, `git branch ${force ? '-D' : '-d'} deletes a branch guard cannot see`);
+        continue;
+      }
+      const glob = protectedBranch(name.value, call.rt.ctx);
+      if (glob) deny(call, 'git-branch-protected', `git branch ${force ? '-D' : '-d'} ${name.value} deletes a protected branch (matches "${glob}")`);
+      else if (force) local(call, 'snapshot', 'git-branch-delete', `git branch -D ${name.value} deletes the branch even if it is not merged`);
+    }
+    return;
+  }
+  if (moving || copying) {
+    const verb = moving ? 'renames' : 'copies';
+    if (names.some((n) => n.value === null)) {
+      opaque(call, `git branch ${moving ? '-m' : '-c'} is given a branch name guard cannot see`);
+      return;
+    }
+    const [first, second] = names.map((n) => n.value as string);
+    if (moving && first !== undefined && second !== undefined) {
+      const glob = protectedBranch(first, call.rt.ctx);
+      if (glob) return deny(call, 'git-branch-protected', `git branch -m ${first} ${second} renames a protected branch away (matches "${glob}")`);
+    }
+    const target = second ?? first;
+    if (target !== undefined && force) {
+      const glob = protectedBranch(target, call.rt.ctx);
+      if (glob) return deny(call, 'git-branch-protected', `git branch ${moving ? '-M' : '-C'} overwrites ${target}, a protected branch (matches "${glob}")`);
+      return local(call, 'snapshot', 'git-branch-force', `git branch ${moving ? '-M' : '-C'} overwrites ${target} if it exists`);
+    }
+    if (moving && second === undefined) local(call, 'snapshot', 'git-branch-force', `git branch -m ${first ?? ''} ${verb} the current branch (which may be protected)`);
+    return;
+  }
+  if (listing) return;
+  if (isSet(parsed, 'force') && names.length > 0) {
+    const name = names[0] as Field;
+    branchMove(call, name.value, 'git branch -f moves');
+  }
+}
+
+// ---------------------------------------------------------------- clean / stash / submodule
+
+function gitClean(call: GitCall, args: Field[]): void {
+  const parsed = parseGitArgs(args, {
+    long: { force: 'none', 'dry-run': 'none', quiet: 'none', interactive: 'none', exclude: 'required' },
+    short: { d: 'none', f: 'none', i: 'none', n: 'none', q: 'none', e: 'required', x: 'none', X: 'none' },
+    alias: { f: 'force', n: 'dry-run', q: 'quiet', i: 'interactive' },
+  });
+  if (parsed.unknown) {
+    opaque(call, 'git clean is given an option guard cannot see');
+    return;
+  }
+  if (isSet(parsed, 'dry-run')) return;
+  if (count(parsed, 'x') > 0 || count(parsed, 'X') > 0) {
+    return deny(call, 'git-clean-ignored', `git clean -${count(parsed, 'X') > 0 ? 'X' : 'x'} deletes ignored files (.env, local config, caches), which snapshots do not hold`);
+  }
+  if (count(parsed, 'force') >= 2) return deny(call, 'git-clean-nested', 'git clean -ff also deletes nested git repositories, which snapshots do not hold');
+  local(call, 'snapshot', 'git-clean', 'git clean deletes untracked files');
+}
+
+function gitStash(call: GitCall, args: Field[]): void {
+  const action = args.find((a) => a.value === null || !a.value.startsWith('-'));
+  if (!action) return;
+  if (action.value === null) {
+    opaque(call, 'git stash is given a subcommand guard cannot see');
+    return;
+  }
+  if (action.value !== 'drop' && action.value !== 'clear') return;
+  const rule = action.value === 'drop' ? 'git-stash-drop' : 'git-stash-clear';
+  const what = action.value === 'drop' ? 'git stash drop deletes a stash entry' : 'git stash clear deletes every stash entry';
+  if (call.rt.ctx.stashSnapshotted === false) deny(call, rule, `${what}, and guard's snapshots do not hold the stash here`);
+  else local(call, 'snapshot', rule, what);
+}
+
+function gitSubmodule(call: GitCall, args: Field[]): void {
+  const parsed = parseGitArgs(args, { long: { force: 'none', quiet: 'none', all: 'none', recursive: 'none', cached: 'none' }, short: { f: 'none', q: 'none' }, alias: { f: 'force', q: 'quiet' }, stopAtOperand: true });
+  const action = parsed.operands[0];
+  if (!action) return;
+  if (action.value === null) return opaque(call, 'git submodule is given a subcommand guard cannot see');
+  const rest = parsed.operands.slice(1);
+  if (action.value === 'deinit') {
+    const inner = parseGitArgs(rest, { long: { force: 'none', all: 'none', quiet: 'none' }, short: { f: 'none', q: 'none' }, alias: { f: 'force', q: 'quiet' } });
+    if (isSet(inner, 'force') || isSet(parsed, 'force')) deny(call, 'git-submodule-deinit-force', 'git submodule deinit --force deletes submodule working trees with their local changes');
+  } else if (action.value === 'foreach') {
+    const commandWords = rest.filter((a) => a.value !== '--recursive' && a.value !== '-q' && a.value !== '--quiet');
+    if (commandWords.length === 0) return;
+    const words = commandWords.map((w) => w.value);
+    if (words.some((w) => w === null)) return opaque(call, 'git submodule foreach runs a command guard cannot see');
+    // Each submodule is a repository of its own, which guard does not snapshot.
+    const ctx = { ...call.rt.ctx, repoRoot: null, gitDir: null, commonDir: null };
+    call.rt.shell(words.join(' '), { cwd: call.cwd, env: call.inv.env, ctx }, call.inv.source);
+  }
+}
+
+// ---------------------------------------------------------------- config
+
+function gitConfig(call: GitCall, args: Field[]): void {
+  const parsed = parseGitArgs(args, {
+    long: {
+      global: 'none', system: 'none', local: 'none', worktree: 'none', file: 'required', blob: 'required', add: 'none', 'replace-all': 'none', get: 'none',
+      'get-all': 'none', 'get-regexp': 'none', 'get-urlmatch': 'none', unset: 'none', 'unset-all': 'none', 'rename-section': 'none', 'remove-section': 'none',
+      list: 'none', type: 'required', bool: 'none', int: 'none', path: 'none', edit: 'none', null: 'none', 'name-only': 'none', 'show-origin': 'none',
+      'show-scope': 'none', default: 'required', 'fixed-value': 'none', comment: 'required', includes: 'none', value: 'required', all: 'none', regexp: 'none', 'get-color': 'none', 'get-colorbool': 'none',
+    },
+    short: { f: 'required', l: 'none', e: 'none', z: 'none' },
+    alias: { f: 'file', l: 'list', e: 'edit', z: 'null' },
+  });
+  const operands = parsed.operands;
+  const reads = ['get', 'get-all', 'get-regexp', 'get-urlmatch', 'list', 'get-color', 'get-colorbool', 'edit', 'rename-section', 'remove-section'].some((o) => isSet(parsed, o));
+  let key: Field | undefined;
+  let value: Field | undefined;
+  let unset = isSet(parsed, 'unset') || isSet(parsed, 'unset-all');
+  const first = operands[0]?.value;
+  if (first !== undefined && first !== null && ['get', 'set', 'unset', 'list', 'edit', 'rename-section', 'remove-section'].includes(first)) {
+    if (first !== 'set' && first !== 'unset') return;
+    key = operands[1];
+    value = operands[2];
+    unset = first === 'unset';
+  } else {
+    if (reads) return;
+    key = operands[0];
+    value = operands[1];
+    if (!unset && value === undefined) return; // a read
+  }
+  if (!key) return;
+  if (key.value === null) return opaque(call, 'git config writes a key guard cannot see');
+  const lower = key.value.toLowerCase();
+  if (lower === 'core.hookspath') return agentHooks(call, `git config ${unset ? '--unset ' : ''}core.hooksPath changes which hooks git runs`);
+  if (unset) return;
+  const text = value?.value ?? null;
+  if (RECOVERY_CONFIG.test(lower)) {
+    if (lower === 'core.logallrefupdates' ? text !== null && /^(false|no|off|0)$/i.test(text) : isShortExpiry(text)) {
+      return deny(call, 'git-config-recovery', `git config ${key.value} ${text ?? '…'} weakens reflogs or pruning grace periods`);
+    }
+    return;
+  }
+  checkConfigValue(call, lower, text, 'git config');
+}
+
+// ---------------------------------------------------------------- update-ref
+
+function gitUpdateRef(call: GitCall, args: Field[]): void {
+  const parsed = parseGitArgs(args, { long: { stdin: 'none', 'no-deref': 'none', 'create-reflog': 'none' }, short: { d: 'none', m: 'required', z: 'none' } });
+  if (isSet(parsed, 'stdin')) {
+    const stdin = call.inv.stdin;
+    if (stdin.kind !== 'text' || stdin.text === null) return opaque(call, 'git update-ref --stdin reads ref updates guard cannot see');
+    for (const line of stdin.text.split('\n')) {
+      const [verb, ref] = line.trim().split(/\s+/);
+      if (!verb || !ref || !['update', 'create', 'delete', 'verify', 'symref-update', 'symref-delete'].includes(verb) || verb === 'verify') continue;
+      checkRef(call, ref, verb === 'delete' || verb === 'symref-delete');
+    }
+    return;
+  }
+  const ref = parsed.operands[0];
+  if (!ref) return;
+  if (ref.value === null) return opaque(call, 'git update-ref changes a ref guard cannot see');
+  checkRef(call, ref.value, count(parsed, 'd') > 0);
+}
+
+function checkRef(call: GitCall, ref: string, deleting: boolean): void {
+  const verb = deleting ? 'deletes' : 'moves';
+  if (ref.startsWith('refs/guard/') || ref === 'refs/guard') {
+    return deny(call, 'guard-self', `git update-ref ${verb} ${ref}, one of guard's snapshot refs`);
+  }
+  if (ref.startsWith('refs/heads/')) {
+    const glob = protectedBranch(ref, call.rt.ctx);
+    if (glob) return deny(call, 'git-branch-protected', `git update-ref ${verb} ${ref}, a protected branch (matches "${glob}")`);
+  }
+  local(call, 'snapshot', 'git-update-ref', `git update-ref ${verb} ${ref}`);
+}
+

@@ -1,0 +1,188 @@
+/**
+ * Where a path points, relative to what guard protects: the filesystem root, the home
+ * directory, the repository (its root, its `.git`, guard's own files, protected paths) or the
+ * rest of the world. Pure string work on absolute POSIX paths: symlinks cannot be followed here
+ * (no I/O), which docs/command-guard.md lists as a limit.
+ */
+import path from 'node:path';
+import { createRequire } from 'node:module';
+import type picomatchType from 'picomatch';
+import type { CommandContext } from './types.js';
+
+let picomatchModule: typeof picomatchType | undefined;
+/** picomatch, loaded on first use so a command without paths does not pay for it. */
+export function picomatch(): typeof picomatchType {
+  picomatchModule ??= createRequire(import.meta.url)('picomatch') as typeof picomatchType;
+  return picomatchModule;
+}
+
+const matcherCache = new Map<string, (input: string) => boolean>();
+export function globMatch(glob: string, input: string, options: { dot: boolean }): boolean {
+  const key = `${options.dot ? 1 : 0}\0${glob}`;
+  let test = matcherCache.get(key);
+  if (!test) {
+    test = picomatch()(glob, { dot: options.dot });
+    matcherCache.set(key, test);
+  }
+  return test(input);
+}
+
+/** Files that configure guard or the agents' hooks, relative to the repository root. */
+export const GUARD_FILES_IN_REPO: readonly string[] = [
+  '.guard.yaml',
+  '.guard/**',
+  '.claude/settings.json',
+  '.claude/settings.local.json',
+  '.codex/hooks.json',
+  '.codex/config.toml',
+  '.cursor/hooks.json',
+  '.gemini/settings.json',
+  '.github/hooks/**',
+  '.opencode/plugins/**',
+  '.opencode/plugin/**',
+  'opencode.json',
+  'opencode.jsonc',
+];
+
+/** The same for the user-level settings, relative to the home directory. */
+export const GUARD_FILES_IN_HOME: readonly string[] = [
+  '.claude/settings.json',
+  '.claude/settings.local.json',
+  '.codex/hooks.json',
+  '.codex/config.toml',
+  '.cursor/hooks.json',
+  '.gemini/settings.json',
+  '.config/opencode/**',
+  '.copilot/**',
+];
+
+/** Device files that are safe to write (they hold no data). */
+const HARMLESS_DEVICES = /^\/dev\/(null|zero|full|random|urandom|tty|console|stdout|stderr|stdin|fd\/.*|pts\/.*|shm\/.*)$/;
+
+export function isUnder(child: string, parent: string): boolean {
+  return child === parent || child.startsWith(parent === '/' ? '/' : `${parent}/`);
+}
+
+export function isStrictlyUnder(child: string, parent: string): boolean {
+  return child !== parent && isUnder(child, parent);
+}
+
+/** Absolute, normalized path; null when unknown (unknown value, or relative with an unknown cwd). */
+export function resolvePath(value: string | null, cwd: string | null): string | null {
+  if (value === null) return null;
+  if (value === '') return null;
+  if (path.posix.isAbsolute(value)) return path.posix.normalize(value).replace(/(.)\/+$/, '$1');
+  if (cwd === null) return null;
+  return path.posix.resolve(cwd, value);
+}
+
+export type PathKind =
+  | { kind: 'root' }
+  | { kind: 'home' }
+  | { kind: 'git-dir' }
+  | { kind: 'repo-root' }
+  | { kind: 'repo-ancestor' }
+  | { kind: 'inside'; rel: string }
+  | { kind: 'device' }
+  | { kind: 'outside' };
+
+export function isGitDirPath(abs: string, ctx: CommandContext): boolean {
+  if (abs.split('/').some((segment) => segment.toLowerCase() === '.git')) return true;
+  for (const dir of [ctx.gitDir, ctx.commonDir]) if (dir && isUnder(abs, dir)) return true;
+  return false;
+}
+
+export function isDevice(abs: string): boolean {
+  return abs.startsWith('/dev/') && !HARMLESS_DEVICES.test(abs);
+}
+
+export function classifyPath(abs: string, ctx: CommandContext): PathKind {
+  if (abs === '/') return { kind: 'root' };
+  if (ctx.home && ctx.home !== '/' && isUnder(ctx.home, abs)) return { kind: 'home' };
+  if (isGitDirPath(abs, ctx)) return { kind: 'git-dir' };
+  if (ctx.repoRoot) {
+    if (abs === ctx.repoRoot) return { kind: 'repo-root' };
+    if (isStrictlyUnder(ctx.repoRoot, abs)) return { kind: 'repo-ancestor' };
+    if (isUnder(abs, ctx.repoRoot)) return { kind: 'inside', rel: abs.slice(ctx.repoRoot.length + 1) };
+  }
+  if (isDevice(abs)) return { kind: 'device' };
+  return { kind: 'outside' };
+}
+
+/** `.git/info/exclude` is the one file under `.git` that is meant to be edited by hand. */
+export function isEditableGitFile(abs: string, ctx: CommandContext): boolean {
+  const dirs = [ctx.gitDir, ctx.commonDir, ctx.repoRoot ? `${ctx.repoRoot}/.git` : null].filter((d): d is string => !!d);
+  return dirs.some((dir) => abs === `${dir}/info/exclude`);
+}
+
+/** The guard or agent settings file `abs` is (repo- or user-level), or null. */
+export function guardFile(abs: string, ctx: CommandContext): string | null {
+  if (ctx.repoRoot && isStrictlyUnder(abs, ctx.repoRoot)) {
+    const rel = abs.slice(ctx.repoRoot.length + 1);
+    const glob = GUARD_FILES_IN_REPO.find((g) => globMatch(g, rel, { dot: true }));
+    if (glob) return rel;
+  }
+  if (ctx.home && isStrictlyUnder(abs, ctx.home)) {
+    const rel = abs.slice(ctx.home.length + 1);
+    if (GUARD_FILES_IN_HOME.some((g) => globMatch(g, rel, { dot: true }))) return `~/${rel}`;
+  }
+  return null;
+}
+
+/** Does a directory hold guard or agent settings files (deleting it deletes them)? */
+export function containsGuardFiles(abs: string, ctx: CommandContext): string | null {
+  const check = (base: string, globs: readonly string[], label: (rel: string) => string): string | null => {
+    if (!isUnder(base, abs) && !isUnder(abs, base)) return null;
+    for (const glob of globs) {
+      const full = path.posix.join(base, glob.replace(/\/\*\*$/, ''));
+      if (isStrictlyUnder(full, abs)) return label(full.slice(base.length + 1));
+    }
+    return null;
+  };
+  if (ctx.repoRoot) {
+    const hit = check(ctx.repoRoot, GUARD_FILES_IN_REPO, (rel) => rel);
+    if (hit) return hit;
+  }
+  if (ctx.home) return check(ctx.home, GUARD_FILES_IN_HOME, (rel) => `~/${rel}`);
+  return null;
+}
+
+/** The protected-path glob matching `rel` (repository-relative), or null. Always covers .guard.yaml. */
+export function protectedGlob(rel: string, ctx: CommandContext): string | null {
+  for (const glob of protectedGlobs(ctx)) if (globMatch(glob, rel, { dot: true })) return glob;
+  return null;
+}
+
+/** A protected glob that may match something below directory `rel` (deleting it would delete that). */
+export function protectedBelow(rel: string, ctx: CommandContext): string | null {
+  for (const glob of protectedGlobs(ctx)) {
+    if (globMatch(glob, rel, { dot: true })) return glob;
+    const scan = picomatch().scan(glob);
+    const base = scan.isGlob ? scan.base : glob;
+    if (rel === '' || isStrictlyUnder(base, rel)) return glob;
+    // A glob that starts with ** (e.g. **/*.pem) can match at any depth, so below any directory.
+    if (scan.isGlob && base === '' && glob.startsWith('**')) return glob;
+  }
+  return null;
+}
+
+function protectedGlobs(ctx: CommandContext): string[] {
+  return ctx.protectedPaths.includes('.guard.yaml') ? ctx.protectedPaths : [...ctx.protectedPaths, '.guard.yaml'];
+}
+
+/** Is this branch name (or refs/heads/ ref) protected? Returns the glob. */
+export function protectedBranch(name: string, ctx: CommandContext): string | null {
+  let branch = name;
+  if (branch.startsWith('refs/heads/')) branch = branch.slice('refs/heads/'.length);
+  else if (branch.startsWith('refs/')) return null;
+  if (branch === '') return null;
+  for (const glob of ctx.protectedBranches) if (globMatch(glob, branch, { dot: true })) return glob;
+  return null;
+}
+
+/** A short display form of an absolute path: relative to the repository or home when inside. */
+export function displayPath(abs: string, ctx: CommandContext): string {
+  if (ctx.repoRoot && isStrictlyUnder(abs, ctx.repoRoot)) return abs.slice(ctx.repoRoot.length + 1);
+  if (ctx.home && isStrictlyUnder(abs, ctx.home)) return `~/${abs.slice(ctx.home.length + 1)}`;
+  return abs;
+}

@@ -1,0 +1,216 @@
+/**
+ * Every rule the command guard can report, in one table: a stable kebab-case id, a one-line
+ * description, and the default "instead" hint shown with a refusal. docs/command-guard.md lists
+ * the same table; a test keeps the two in step.
+ *
+ * The axis (architecture.md): what guard can restore (inside the repository, not ignored) may
+ * run after a snapshot; what it cannot restore is denied; what it cannot see is asked about
+ * (a person) or denied (an agent, which can always write the command out plainly).
+ */
+import { STRICTNESS, type Verdict, type VerdictKind } from './types.js';
+
+export interface RuleInfo {
+  description: string;
+  instead: string;
+}
+
+export const RULES = {
+  'no-risk': {
+    description: 'Nothing in the command destroys data guard cannot restore.',
+    instead: '',
+  },
+  // Remote history: a remote is outside every snapshot.
+  'git-push-force': {
+    description: 'A force push (`--force`, `-f`, `--force-with-lease`, a `+refspec`) rewrites remote history guard cannot restore.',
+    instead: 'Push without force (pull or rebase first), or ask the person to force-push if it is really intended.',
+  },
+  'git-push-delete': {
+    description: 'A push that deletes a remote branch or tag (`--delete`, `:ref`).',
+    instead: 'Ask the person to delete remote branches; guard cannot bring a remote ref back.',
+  },
+  'git-push-mirror': {
+    description: '`git push --mirror` overwrites and deletes every ref on the remote (and would publish guard\'s snapshots).',
+    instead: 'Push the branches you mean by name.',
+  },
+  'git-push-prune': {
+    description: '`git push --prune` deletes remote refs that have no local counterpart.',
+    instead: 'Push the branches you mean by name; ask the person before deleting remote refs.',
+  },
+  'git-push-guard-refs': {
+    description: "A push refspec that sends guard's snapshot refs (`refs/guard/*`, `refs/*:refs/*`) to a remote.",
+    instead: 'Push branches and tags by name; snapshots stay local (or go to the configured backup remote via guard).',
+  },
+  // guard's recovery data and the git directory.
+  'git-reflog-expire': {
+    description: '`git reflog expire` throws away the reflog entries that make lost commits recoverable.',
+    instead: 'Leave reflogs to expire on their own; guard keeps what it needs in refs/guard.',
+  },
+  'git-reflog-delete': {
+    description: '`git reflog delete` removes reflog entries that make lost commits recoverable.',
+    instead: 'Leave the reflog alone.',
+  },
+  'git-gc-prune': {
+    description: '`git gc --prune=now`, `git prune` or a shortened expiry deletes unreachable objects at once, with no grace period.',
+    instead: 'Run plain `git gc` (it keeps two weeks of unreachable objects), or ask the person.',
+  },
+  'git-config-recovery': {
+    description: 'A git config change that shortens reflog or prune expiry or turns reflogs off, weakening recovery.',
+    instead: 'Keep the defaults; ask the person if the repository really needs it.',
+  },
+  'git-filter-repo': {
+    description: '`git filter-repo` / `git filter-branch` rewrite the whole history and drop the old objects.',
+    instead: 'Ask the person to run history rewrites themselves, on a fresh clone.',
+  },
+  'git-worktree-remove-force': {
+    description: '`git worktree remove --force` deletes a worktree with uncommitted or untracked changes.',
+    instead: 'Commit or stash in that worktree first, then `git worktree remove` without --force.',
+  },
+  'git-submodule-deinit-force': {
+    description: '`git submodule deinit --force` deletes a submodule working tree with its local changes.',
+    instead: 'Commit the submodule\'s changes first, then deinit without --force.',
+  },
+  'git-clean-ignored': {
+    description: '`git clean -x`/`-X` deletes ignored files (.env, local config, caches), which snapshots do not hold.',
+    instead: 'Use `git clean -n -x` to list them, then delete named build paths with rm (guard snapshots first).',
+  },
+  'git-clean-nested': {
+    description: '`git clean -ff` also deletes nested git repositories, which snapshots do not hold.',
+    instead: 'Use `git clean -fd` (one -f) and remove nested repositories by hand if you really mean it.',
+  },
+  'git-dir-write': {
+    description: 'Deleting or writing files under `.git` (refs, packed-refs, HEAD, hooks, config, guard\'s data) bypasses git and guard.',
+    instead: 'Use git commands (git config, git update-ref, git branch) instead of editing .git directly.',
+  },
+  'git-dir-arg': {
+    description: 'A program guard does not know is handed a path inside `.git`, which it may overwrite.',
+    instead: 'Use git commands to read or change repository internals.',
+  },
+  'guard-self': {
+    description: "Switching guard off from inside an agent: `guard uninstall`/`approve`, editing `.guard.yaml` or the agents' hook settings, touching guard's refs or processes.",
+    instead: 'Ask the person to change guard\'s configuration; agents cannot turn their own guard off.',
+  },
+  'guard-file-arg': {
+    description: "An agent hands guard's own files (`.guard.yaml`, hook settings) to a program guard does not know, which may overwrite them.",
+    instead: 'Ask the person to change guard\'s configuration.',
+  },
+  'hooks-disable': {
+    description: 'Skipping or redirecting git hooks (`--no-verify`, `core.hooksPath`, `HUSKY=0`) turns guard\'s git-level checks off for agents.',
+    instead: 'Run the command with hooks on and fix what they report.',
+  },
+  'git-branch-protected': {
+    description: 'Deleting, renaming away or force-moving a protected branch.',
+    instead: 'Work on another branch; ask the person to change protected branches.',
+  },
+  // Local, restorable: snapshot first.
+  'git-reset-hard': {
+    description: '`git reset --hard` discards uncommitted changes (restorable from the snapshot taken first).',
+    instead: 'Use `git stash` to set changes aside, or `git reset --keep`.',
+  },
+  'git-checkout-discard': {
+    description: '`git checkout` with paths, `.` or `--force` overwrites uncommitted changes (restorable from the snapshot taken first).',
+    instead: 'Use `git stash`, or `git switch` for changing branches.',
+  },
+  'git-restore': {
+    description: '`git restore` discards uncommitted changes (restorable from the snapshot taken first).',
+    instead: 'Use `git stash` to set changes aside.',
+  },
+  'git-switch-discard': {
+    description: '`git switch --discard-changes`/`--force` throws local changes away (restorable from the snapshot taken first).',
+    instead: 'Commit or stash first, then switch.',
+  },
+  'git-clean': {
+    description: '`git clean -f` deletes untracked files (restorable from the snapshot taken first).',
+    instead: 'Run `git clean -n` first to see what would go.',
+  },
+  'git-branch-delete': {
+    description: '`git branch -D` deletes an unmerged branch (restorable from the snapshot taken first).',
+    instead: 'Use `git branch -d`, which refuses to drop unmerged work.',
+  },
+  'git-branch-force': {
+    description: 'Force-moving or overwriting a branch (`branch -f`, `-M`, `-C`, `checkout -B`, `switch -C`); restorable from the snapshot taken first.',
+    instead: 'Create a new branch instead of moving an existing one.',
+  },
+  'git-stash-drop': {
+    description: '`git stash drop` deletes a stash entry (restorable once snapshots hold the stash).',
+    instead: 'Leave the stash entry, or `git stash branch` it.',
+  },
+  'git-stash-clear': {
+    description: '`git stash clear` deletes every stash entry (restorable once snapshots hold the stash).',
+    instead: 'Drop the entries you mean one by one.',
+  },
+  'git-rm-force': {
+    description: '`git rm -f` deletes files with uncommitted changes (restorable from the snapshot taken first).',
+    instead: 'Commit or stash the changes first, then `git rm`.',
+  },
+  'git-tag-delete': {
+    description: 'Deleting or force-moving a tag (restorable from the snapshot taken first).',
+    instead: 'Create a new tag name instead.',
+  },
+  'git-update-ref': {
+    description: '`git update-ref` moves or deletes a ref directly (restorable from the snapshot taken first).',
+    instead: 'Use porcelain commands (git branch, git tag) where possible.',
+  },
+  'git-worktree-overwrite': {
+    description: 'Plumbing that overwrites working-tree files (`read-tree -u`, `checkout-index -f`); restorable from the snapshot taken first.',
+    instead: 'Use porcelain commands that refuse to overwrite local changes.',
+  },
+  // Files.
+  'rm-root': {
+    description: 'Removing `/`.',
+    instead: 'Name the paths inside the repository you mean to delete.',
+  },
+  'rm-home': {
+    description: 'Removing the home directory (or a directory that contains it).',
+    instead: 'Name the paths inside the repository you mean to delete.',
+  },
+  'rm-repo-root': {
+    description: 'Removing the repository itself (its root, or a directory that contains it).',
+    instead: 'Delete the files inside it that you mean, by name.',
+  },
+  'rm-outside-repo': {
+    description: 'Deleting or truncating files outside the repository, which guard cannot restore.',
+    instead: 'Ask the person to delete files outside the repository, or keep scratch files inside it.',
+  },
+  'rm-in-repo': {
+    description: 'Deleting files inside the repository (restorable from the snapshot taken first; ignored files are not in snapshots).',
+    instead: 'Delete only what you mean; guard snapshots the repository first.',
+  },
+  'rm-unknown-target': {
+    description: 'Deleting paths guard cannot see before the command runs (variables, command output, xargs input).',
+    instead: 'Write the paths out literally so guard can check them.',
+  },
+  'protected-path': {
+    description: 'Deleting a protected path (anyone), or writing one (agents).',
+    instead: 'Ask the person to change protected files, or remove the path from protect.paths in .guard.yaml.',
+  },
+  'device-write': {
+    description: 'Writing a block device (`dd of=/dev/sda`, `> /dev/sda`, `mkfs`): nothing can bring that data back.',
+    instead: 'Ask the person to run disk-level commands themselves.',
+  },
+  'opaque-command': {
+    description: 'A command guard cannot see before it runs (a computed command name, `eval` of command output, a shell reading a pipe such as `base64 -d | sh`, `$IFS` tricks).',
+    instead: 'Write the command out literally (no eval, no piping into a shell) so guard can check it.',
+  },
+} as const satisfies Record<string, RuleInfo>;
+
+export type RuleName = keyof typeof RULES;
+
+export function makeVerdict(kind: VerdictKind, rule: RuleName, reason: string, command?: string, instead?: string): Verdict {
+  const verdict: Verdict = { verdict: kind, rule, reason };
+  const hint = instead ?? RULES[rule].instead;
+  if (kind !== 'allow' && hint) verdict.instead = hint;
+  if (command !== undefined) verdict.command = command;
+  return verdict;
+}
+
+export const ALLOW: Verdict = Object.freeze({ verdict: 'allow', rule: 'no-risk', reason: 'no destructive command found' }) as Verdict;
+
+/** The stricter of two verdicts; on a tie the first one stays (it came earlier in the command). */
+export function stricter(a: Verdict, b: Verdict): Verdict {
+  return STRICTNESS[b.verdict] > STRICTNESS[a.verdict] ? b : a;
+}
+
+/** What an opaque command gets: a person is asked, an agent is told to write it out. */
+export function opaqueKind(isAgent: boolean): VerdictKind {
+  return isAgent ? 'deny' : 'ask';
+}

@@ -1,0 +1,75 @@
+/**
+ * What command handlers receive: one simple command, fully expanded as far as guard can know it
+ * (an Invocation), and a Runtime to report verdicts and to classify nested code (`bash -c`,
+ * `eval`, `find -exec`, git aliases ...). Handlers never decide alone what a nested string
+ * does; they hand it back to the evaluator, so every level gets the same rules.
+ */
+import type { Field, ShellState } from './expand.js';
+import { makeVerdict, opaqueKind, type RuleName } from './rules.js';
+import type { CommandContext, Verdict, VerdictKind } from './types.js';
+
+/** What a command reads on stdin. `text` is null when it comes from a pipe or expansion guard cannot see. */
+export type Stdin = { kind: 'terminal' } | { kind: 'file' } | { kind: 'text'; text: string | null; from: string };
+
+export interface Invocation {
+  argv: Field[];
+  /** Variables the command sees that this command line set (prefix assignments, exports); null = unknown value. */
+  env: Map<string, string | null>;
+  /** The directory it runs in; null = unknown. */
+  cwd: string | null;
+  stdin: Stdin;
+  /** The simple command as written, for messages. */
+  source: string;
+  /** The shell it runs in (eval and `.` run in the current shell). */
+  state: ShellState;
+}
+
+export interface ShellOptions {
+  cwd: string | null;
+  /** `$0 $1 ...` for a `bash -c` string. */
+  positional?: Array<string | null> | null;
+  /** Run in this shell state (eval) instead of a fresh child shell. */
+  state?: ShellState;
+  /** Exported variables the child shell inherits. */
+  env?: Map<string, string | null>;
+  /** Context override (a submodule's `foreach` runs in another repository). */
+  ctx?: CommandContext;
+}
+
+export interface Runtime {
+  readonly ctx: CommandContext;
+  readonly depth: number;
+  report(verdict: Verdict): void;
+  /** Classifies shell source (a `bash -c` string, an eval, an alias, a heredoc fed to a shell). */
+  shell(source: string, options: ShellOptions, origin: string): void;
+  /** Classifies an argument vector as if it were executed (find -exec, xargs, git bisect run). */
+  exec(invocation: Invocation): void;
+}
+
+export function report(rt: Runtime, kind: VerdictKind, rule: RuleName, reason: string, command: string, instead?: string): void {
+  rt.report(makeVerdict(kind, rule, reason, command, instead));
+}
+
+/** A command guard cannot see through: asked for a person, denied for an agent. */
+export function reportOpaque(rt: Runtime, reason: string, command: string): void {
+  rt.report(makeVerdict(opaqueKind(rt.ctx.isAgent), 'opaque-command', reason, command));
+}
+
+export function sub(inv: Invocation, argv: Field[], changes: Partial<Invocation> = {}): Invocation {
+  return { ...inv, ...changes, argv };
+}
+
+/** The values of fields, or null when any is unknown. */
+export function values(fields: Field[]): string[] | null {
+  const out: string[] = [];
+  for (const field of fields) {
+    if (field.value === null) return null;
+    out.push(field.value);
+  }
+  return out;
+}
+
+/** Quotes a word for display and for re-parsing by the shell parser. */
+export function shellQuote(word: string): string {
+  return /^[A-Za-z0-9_./:=@%+,-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+}

@@ -1,0 +1,497 @@
+/**
+ * Interpreter one-liners: `python -c`, `node -e`, `perl -e`, `ruby -e`, `php -r`, awk programs,
+ * `lua -e`, `osascript -e`, and code fed to an interpreter on stdin. Guard does not run or fully
+ * parse the code; it finds the calls that start a shell or a program (os.system, subprocess,
+ * child_process, system, backticks ...) and the calls that delete or write files, reads their
+ * literal arguments and classifies those like any other command. A call whose argument is not a
+ * literal, or code that reaches these capabilities indirectly (getattr, dynamic import, eval of
+ * a computed string), is opaque. Scripts run from files are not read (a documented limit).
+ */
+import path from 'node:path';
+import { knownField, type Field } from './expand.js';
+import { classifyGuard } from './commands.js';
+import { report, reportOpaque, sub, type Invocation, type Runtime } from './runtime.js';
+import { checkDeleteTarget, checkWriteTarget } from './targets.js';
+
+type Lang = 'python' | 'js' | 'perl' | 'ruby' | 'php' | 'awk' | 'lua' | 'applescript';
+
+export function SCRIPT_COMMANDS(name: string): boolean {
+  return languageOf(name) !== null;
+}
+
+function languageOf(name: string): Lang | null {
+  if (/^(python|pypy)(\d+(\.\d+)*)?[wmu]?$/.test(name)) return 'python';
+  if (/^(node|nodejs|deno|bun)$/.test(name)) return 'js';
+  if (/^perl(\d+(\.\d+)*)?$/.test(name)) return 'perl';
+  if (/^ruby(\d+(\.\d+)*)?$/.test(name)) return 'ruby';
+  if (/^php(\d+(\.\d+)*)?$/.test(name)) return 'php';
+  if (/^(awk|gawk|mawk|nawk)$/.test(name)) return 'awk';
+  if (/^(lua(\d+(\.\d+)*)?|luajit)$/.test(name)) return 'lua';
+  if (name === 'osascript') return 'applescript';
+  return null;
+}
+
+interface Plan {
+  /** Code given on the command line (one entry per -e); null entries are unknown. */
+  code: Array<string | null>;
+  /** Read the program from stdin. */
+  stdin: boolean;
+  /** Files edited in place (perl -i, ruby -i). */
+  inPlace: Field[];
+  /** The script file run, if any. */
+  script: Field | null;
+  rest: Field[];
+  cwd: string | null | undefined;
+}
+
+export function classifyScriptCommand(inv: Invocation, name: string, args: Field[], rt: Runtime): void {
+  const lang = languageOf(name) as Lang;
+  const label = `${name} ${lang === 'python' ? '-c' : lang === 'php' ? '-r' : lang === 'awk' ? 'program' : '-e'}`;
+  if (name === 'deno' || name === 'bun') return classifyDenoBun(inv, name, args, rt);
+  const plan = planFor(lang, args);
+  if (plan === null) {
+    reportOpaque(rt, `${name} is given an option guard cannot see`, inv.source);
+    return;
+  }
+  const cwd = plan.cwd === undefined ? inv.cwd : plan.cwd;
+  const here: Invocation = { ...inv, cwd };
+  if (plan.script && lang === 'js' && isGuardScript(plan.script.value)) return classifyGuard(here, plan.rest, rt);
+  for (const code of plan.code) {
+    if (code === null) reportOpaque(rt, `${label} runs code guard cannot see before it runs`, inv.source);
+    else analyzeCode(code, lang, here, rt, label, 0);
+  }
+  for (const file of plan.inPlace) {
+    const verdict = checkWriteTarget(file, cwd, rt.ctx, inv.source, `${name} -i edits ${file.display}`);
+    if (verdict) rt.report(verdict);
+  }
+  if (plan.stdin || (plan.code.length === 0 && !plan.script)) {
+    if (inv.stdin.kind !== 'text') return;
+    if (inv.stdin.text === null) reportOpaque(rt, `${name} runs the output of ${inv.stdin.from} as code, which guard cannot see before it runs`, inv.source);
+    else analyzeCode(inv.stdin.text, lang, here, rt, `${name} (stdin)`, 0);
+  }
+}
+
+function isGuardScript(value: string | null): boolean {
+  if (value === null) return false;
+  const base = path.posix.basename(value);
+  return base === 'guard.js' || base === 'guard' || base === 'git-guard' || /\/git-guard\/(bin|dist)\//.test(value);
+}
+
+function classifyDenoBun(inv: Invocation, name: string, args: Field[], rt: Runtime): void {
+  const first = args[0]?.value;
+  if (first === null) return reportOpaque(rt, `${name} is given an argument guard cannot see`, inv.source);
+  if (name === 'deno' && first === 'eval') {
+    const code = args.slice(1).find((a) => a.value === null || !a.value.startsWith('-'));
+    if (code) code.value === null ? reportOpaque(rt, 'deno eval runs code guard cannot see', inv.source) : analyzeCode(code.value, 'js', inv, rt, 'deno eval', 0);
+    return;
+  }
+  if (name === 'bun' && first === 'x') {
+    const rest = args.slice(1);
+    if (rest.length > 0) rt.exec(sub(inv, rest));
+    return;
+  }
+  for (let i = 0; i < args.length; i++) {
+    const value = args[i]?.value;
+    if (value === '-e' || value === '--eval' || value === '-p' || value === '--print') {
+      const code = args[i + 1]?.value ?? null;
+      if (code === null) reportOpaque(rt, `${name} -e runs code guard cannot see`, inv.source);
+      else analyzeCode(code, 'js', inv, rt, `${name} -e`, 0);
+    }
+  }
+}
+
+function planFor(lang: Lang, args: Field[]): Plan | null {
+  const plan: Plan = { code: [], stdin: false, inPlace: [], script: null, rest: [], cwd: undefined };
+  const codeFlags: Record<Lang, string> = { python: 'c', js: 'ep', perl: 'eE', ruby: 'e', php: 'rBRE', awk: '', lua: 'e', applescript: 'e' };
+  const argFlags: Record<Lang, string> = { python: 'mWXQ', js: 'rC', perl: 'IMmlF0xCdD', ruby: 'rIEFCx', php: 'fcdzt', awk: 'vf', lua: 'l', applescript: 'ls' };
+  const longCode = lang === 'js' ? ['--eval', '--print'] : lang === 'awk' ? ['--source'] : [];
+  const longArg = lang === 'js' ? ['--require', '--import', '--loader', '--experimental-loader', '--conditions', '--input-type', '--env-file', '--title'] : lang === 'awk' ? ['--file', '--assign', '--field-separator'] : [];
+  let inPlace = false;
+  let programFile = false;
+  let i = 0;
+  for (; i < args.length; i++) {
+    const value = args[i]?.value;
+    if (value === null || value === undefined) {
+      if (plan.code.length === 0) return null;
+      break;
+    }
+    if (value === '--') {
+      i++;
+      break;
+    }
+    if (value === '-') {
+      plan.stdin = true;
+      i++;
+      break;
+    }
+    if (!value.startsWith('-')) break;
+    if (value.startsWith('--')) {
+      const [long, inline] = value.split('=', 2) as [string, string | undefined];
+      if (longCode.includes(long)) plan.code.push(inline ?? args[++i]?.value ?? null);
+      else if (longArg.includes(long) && inline === undefined) i++;
+      if (long === '--file') programFile = true;
+      continue;
+    }
+    const letters = value.slice(1);
+    for (let j = 0; j < letters.length; j++) {
+      const letter = letters[j] as string;
+      const rest = letters.slice(j + 1);
+      if (codeFlags[lang].includes(letter)) {
+        plan.code.push(rest !== '' ? rest : (args[++i]?.value ?? null));
+        break;
+      }
+      if ((lang === 'perl' || lang === 'ruby') && letter === 'i') {
+        inPlace = true;
+        break;
+      }
+      if (argFlags[lang].includes(letter)) {
+        const argument = rest !== '' ? rest : (args[++i]?.value ?? null);
+        if (lang === 'ruby' && letter === 'C') plan.cwd = argument === null ? null : argument;
+        if (lang === 'awk' && letter === 'f') programFile = true;
+        if (lang === 'python' && letter === 'm') plan.script = knownField(`-m ${argument ?? ''}`);
+        break;
+      }
+    }
+    if (plan.script) {
+      i++;
+      break;
+    }
+  }
+  const rest = args.slice(i);
+  if (lang === 'awk') {
+    if (!programFile && plan.code.length === 0) {
+      const program = rest[0];
+      if (program) plan.code.push(program.value);
+      plan.rest = rest.slice(1);
+    } else plan.rest = rest;
+    plan.script = knownField('(awk)');
+    return plan;
+  }
+  if (plan.code.length > 0) {
+    if (inPlace) plan.inPlace = rest.filter((f) => f.value === null || !f.value.startsWith('-'));
+    plan.rest = rest;
+    return plan;
+  }
+  if (!plan.script && rest[0] && !plan.stdin) {
+    plan.script = rest[0];
+    plan.rest = rest.slice(1);
+  }
+  return plan;
+}
+
+// ---------------------------------------------------------------- code analysis
+
+type Literal = { kind: 'string'; value: string } | { kind: 'list'; values: string[] };
+
+interface Capability {
+  /** Matches up to the call's opening parenthesis (or the name, for calls without one). */
+  pattern: RegExp;
+  effect: 'shell' | 'argv' | 'spawn' | 'delete' | 'write' | 'eval';
+}
+
+const CAPABILITIES: Record<Lang, Capability[]> = {
+  python: [
+    { pattern: /(?:\bos\.|(?<![.\w]))(?:system|popen)\s*\(/g, effect: 'shell' },
+    { pattern: /\bsubprocess\.(?:run|call|check_call|check_output|Popen|getoutput|getstatusoutput)\s*\(/g, effect: 'shell' },
+    { pattern: /(?<![.\w])(?:check_call|check_output|Popen|getoutput|getstatusoutput)\s*\(|\bcommands\.getoutput\s*\(/g, effect: 'shell' },
+    { pattern: /\b(?:os\.)?(?:exec[lv]p?e?|spawn[lv]p?e?|posix_spawnp?)\s*\(\s*[^,)]+,\s*/g, effect: 'argv' },
+    { pattern: /\bpty\.spawn\s*\(/g, effect: 'shell' },
+    { pattern: /\b(?:shutil\.)?rmtree\s*\(/g, effect: 'delete' },
+    { pattern: /\bos\.(?:remove|unlink|rmdir|removedirs)\s*\(/g, effect: 'delete' },
+    { pattern: /\bPath\s*\(\s*(?=(?:'[^']*'|"[^"]*")\s*\)\s*\.\s*(?:unlink|rmdir)\s*\()/g, effect: 'delete' },
+    { pattern: /\bopen\s*\((?=\s*(?:'[^']*'|"[^"]*")\s*,\s*(?:mode\s*=\s*)?['"][wax])/g, effect: 'write' },
+    { pattern: /(?<![.\w])(?:exec|eval)\s*\(/g, effect: 'eval' },
+  ],
+  js: [
+    { pattern: /\b(?:exec|execSync)\s*\(/g, effect: 'shell' },
+    { pattern: /\b(?:execFile|execFileSync|spawn|spawnSync|fork)\s*\(/g, effect: 'spawn' },
+    { pattern: /\bBun\.spawn(?:Sync)?\s*\(/g, effect: 'argv' },
+    { pattern: /\b(?:rmSync|rmdirSync|unlinkSync)\s*\(/g, effect: 'delete' },
+    { pattern: /\b(?:fs|fsp|promises)\.(?:rm|rmdir|unlink)\s*\(/g, effect: 'delete' },
+    { pattern: /\b(?:writeFileSync|appendFileSync|writeFile|appendFile|createWriteStream|copyFileSync|symlinkSync)\s*\(/g, effect: 'write' },
+    { pattern: /(?<![.\w])eval\s*\(|\bnew\s+Function\s*\(/g, effect: 'eval' },
+  ],
+  perl: [
+    { pattern: /\b(?:system|exec)\b\s*\(?/g, effect: 'shell' },
+    { pattern: /\b(?:unlink|rmdir|rmtree|remove_tree)\b\s*\(?/g, effect: 'delete' },
+    { pattern: /\beval\s*(?=['"q])/g, effect: 'eval' },
+  ],
+  ruby: [
+    { pattern: /\b(?:Kernel\.)?(?:system|exec|spawn)\b\s*\(?/g, effect: 'shell' },
+    { pattern: /\b(?:IO\.popen|Open3\.\w+)\s*\(?/g, effect: 'shell' },
+    { pattern: /\bFileUtils\.(?:rm_rf|rm_r|rm_f|rm|remove_dir|remove_entry|remove_entry_secure|rmtree|remove)\b\s*\(?/g, effect: 'delete' },
+    { pattern: /\b(?:File|Dir)\.(?:delete|unlink|rmdir)\b\s*\(?/g, effect: 'delete' },
+    { pattern: /\bFile\.write\s*\(?/g, effect: 'write' },
+    { pattern: /(?<![.\w])eval\s*\(?/g, effect: 'eval' },
+  ],
+  php: [
+    { pattern: /\b(?:system|exec|shell_exec|passthru|popen|proc_open|pcntl_exec)\s*\(/g, effect: 'shell' },
+    { pattern: /\b(?:unlink|rmdir)\s*\(/g, effect: 'delete' },
+    { pattern: /\bfile_put_contents\s*\(/g, effect: 'write' },
+    { pattern: /(?<![.\w])eval\s*\(/g, effect: 'eval' },
+  ],
+  awk: [
+    { pattern: /\bsystem\s*\(/g, effect: 'shell' },
+    { pattern: /\|&?\s*(?=")/g, effect: 'shell' },
+    { pattern: /(?<![<>=!])>>?\s*(?=")/g, effect: 'write' },
+  ],
+  lua: [
+    { pattern: /\b(?:os\.execute|io\.popen)\s*\(?/g, effect: 'shell' },
+    { pattern: /\bos\.remove\s*\(?/g, effect: 'delete' },
+    { pattern: /\b(?:load|loadstring|dofile)\s*\(/g, effect: 'eval' },
+  ],
+  applescript: [{ pattern: /\bdo\s+shell\s+script\s+/g, effect: 'shell' }],
+};
+
+/** Code that reaches a shell or the filesystem in a way the capability calls above do not show. */
+const INDIRECT: Record<Lang, RegExp> = {
+  python: /\b(__import__|importlib|getattr)\b|\bsubprocess\b(?!\s*\.\s*(?:run|call|check_call|check_output|Popen|getoutput|getstatusoutput|PIPE|DEVNULL|STDOUT|CalledProcessError|TimeoutExpired|CompletedProcess)\b)/,
+  js: /\brequire\s*\(\s*[^'"`\s)]|\bimport\s*\(\s*[^'"`\s)]|\bprocess\.binding\b|\bDeno\.(run|Command)\b|\{[^}]*:\s*\w+[^}]*\}\s*=\s*require\s*\(\s*['"](?:node:)?child_process/,
+  perl: /`|\bqx\s*[^\s\w]|\bopen\s*\([^)]*\|/,
+  ruby: /`|%x[^\w\s]|\bsend\s*\(|\binstance_eval\b|\bObject\.const_get\b/,
+  php: /`|\$\w+\s*\(/,
+  awk: /\|\s*getline|\bgetline\b\s*<\s*[^"]/,
+  lua: /\brequire\s*\(\s*[^'"]/,
+  applescript: /\bdo\s+shell\s+script\s+[^"]/,
+};
+
+function analyzeCode(code: string, lang: Lang, inv: Invocation, rt: Runtime, label: string, depth: number): void {
+  if (depth > 4) {
+    reportOpaque(rt, `${label} nests code too deeply for guard to follow`, inv.source);
+    return;
+  }
+  let stripped = stripStrings(code, lang);
+  let capabilities = CAPABILITIES[lang];
+  if (lang === 'python') {
+    capabilities = [...capabilities, ...pythonImportCapabilities(stripped)];
+    // Import statements name modules without using them; what they import is matched above.
+    stripped = stripped.replace(/(^|[;\n])(\s*)((?:from\s+\S+\s+)?import\s+[^;\n]*)/g, (_m, lead: string, blank: string, statement: string) => lead + blank + ' '.repeat(statement.length));
+  }
+  if (lang === 'js' && !/child_process|\bBun\.spawn/.test(code)) {
+    // Without child_process (or Bun.spawn) node code cannot start a program: exec( is a RegExp method.
+    capabilities = capabilities.filter((c) => c.effect !== 'shell' && c.effect !== 'spawn');
+  }
+  for (const capability of capabilities) {
+    capability.pattern.lastIndex = 0;
+    for (const match of stripped.matchAll(capability.pattern)) {
+      const start = (match.index ?? 0) + match[0].length;
+      const literal = readLiteral(code, start, lang);
+      applyCapability(capability.effect, literal, code, start, lang, inv, rt, label, depth, match[0].trim());
+    }
+  }
+  if (lang === 'perl' || lang === 'ruby' || lang === 'php') {
+    for (const match of code.matchAll(/`([^`]*)`/g)) handleShellString(match[1] ?? '', lang, inv, rt, label);
+  }
+  const indirect = INDIRECT[lang].exec(stripped);
+  if (indirect && !(lang !== 'js' && /^`/.test(indirect[0]))) {
+    reportOpaque(rt, `${label} reaches a shell or the filesystem indirectly (${indirect[0].trim()}), which guard cannot follow`, inv.source);
+  }
+}
+
+const PY_SHELL = ['system', 'popen', 'run', 'call', 'check_call', 'check_output', 'Popen', 'getoutput', 'getstatusoutput', 'spawn'];
+const PY_DELETE = ['remove', 'unlink', 'rmdir', 'removedirs', 'rmtree'];
+const PY_ARGV = /^(exec[lv]p?e?|spawn[lv]p?e?|posix_spawnp?)$/;
+
+/** `from subprocess import run as r`, `import shutil as sh`: calls through the local names. */
+function pythonImportCapabilities(code: string): Capability[] {
+  const out: Capability[] = [];
+  const modules = /^(os|subprocess|shutil|pty|commands|pathlib)$/;
+  for (const match of code.matchAll(/\bfrom\s+([\w.]+)\s+import\s+([^;\n]+)/g)) {
+    if (!modules.test(match[1] as string)) continue;
+    for (const item of (match[2] as string).replace(/[()]/g, '').split(',')) {
+      const [original, alias] = item.trim().split(/\s+as\s+/) as [string, string | undefined];
+      const local = alias ?? original;
+      if (!/^\w+$/.test(local)) continue;
+      const effect: Capability['effect'] | null = PY_ARGV.test(original) ? 'argv' : PY_SHELL.includes(original) ? 'shell' : PY_DELETE.includes(original) ? 'delete' : null;
+      if (effect) out.push({ pattern: new RegExp(`(?<![.\\w])${local}\\s*\\(${effect === 'argv' ? '\\s*[^,)]+,\\s*' : ''}`, 'g'), effect });
+      if (original === '*') out.push({ pattern: /(?<![.\w])(?:system|popen|run|call|check_call|check_output|Popen|getoutput)\s*\(/g, effect: 'shell' }, { pattern: /(?<![.\w])(?:remove|unlink|rmdir|removedirs|rmtree)\s*\(/g, effect: 'delete' });
+    }
+  }
+  for (const match of code.matchAll(/\bimport\s+(os|subprocess|shutil)\s+as\s+(\w+)/g)) {
+    const alias = match[2] as string;
+    if (match[1] === 'subprocess') out.push({ pattern: new RegExp(`\\b${alias}\\.(?:run|call|check_call|check_output|Popen|getoutput|getstatusoutput)\\s*\\(`, 'g'), effect: 'shell' });
+    if (match[1] === 'os') {
+      out.push({ pattern: new RegExp(`\\b${alias}\\.(?:system|popen)\\s*\\(`, 'g'), effect: 'shell' });
+      out.push({ pattern: new RegExp(`\\b${alias}\\.(?:remove|unlink|rmdir|removedirs)\\s*\\(`, 'g'), effect: 'delete' });
+    }
+    if (match[1] === 'shutil') out.push({ pattern: new RegExp(`\\b${alias}\\.rmtree\\s*\\(`, 'g'), effect: 'delete' });
+  }
+  return out;
+}
+
+function handleShellString(text: string, lang: Lang, inv: Invocation, rt: Runtime, label: string): void {
+  if (interpolates(text, lang)) reportOpaque(rt, `${label} runs a command built at run time`, inv.source);
+  else rt.shell(text, { cwd: inv.cwd, env: inv.env }, inv.source);
+}
+
+function applyCapability(effect: Capability['effect'], literal: Literal | null, code: string, start: number, lang: Lang, inv: Invocation, rt: Runtime, label: string, depth: number, call: string): void {
+  const ctx = rt.ctx;
+  if (literal === null) {
+    if (effect === 'write') return; // writes to computed paths: not judged (docs/command-guard.md)
+    if (effect === 'delete') {
+      report(rt, 'ask', 'rm-unknown-target', `${label} calls ${call.replace(/\s*\($/, '')} on a path guard cannot see before it runs`, inv.source);
+      return;
+    }
+    reportOpaque(rt, `${label} calls ${call.replace(/\s*\($/, '')} with a value guard cannot see before it runs`, inv.source);
+    return;
+  }
+  switch (effect) {
+    case 'shell':
+      if (literal.kind === 'string') rt.shell(literal.value, { cwd: inv.cwd, env: inv.env }, inv.source);
+      else runArgv(literal.values, inv, rt);
+      return;
+    case 'argv':
+      runArgv(literal.kind === 'list' ? literal.values : [literal.value], inv, rt);
+      return;
+    case 'spawn': {
+      if (literal.kind === 'list') return runArgv(literal.values, inv, rt);
+      const after = skipLiteral(code, start, lang);
+      const second = after === null ? null : /^\s*,\s*/.exec(code.slice(after));
+      const args = second ? readLiteral(code, after! + second[0].length, lang) : null;
+      if (second && (args === null || args.kind !== 'list')) {
+        if (/^\s*,\s*\{/.test(code.slice(after!)) || /^\s*\)/.test(code.slice(after!))) return runArgv([literal.value], inv, rt);
+        return reportOpaque(rt, `${label} starts ${literal.value} with arguments guard cannot see`, inv.source);
+      }
+      return runArgv([literal.value, ...(args && args.kind === 'list' ? args.values : [])], inv, rt);
+    }
+    case 'delete':
+      for (const target of literal.kind === 'list' ? literal.values : [literal.value]) {
+        rt.report(checkDeleteTarget(knownField(target), inv.cwd, ctx, inv.source, { recursive: true, verb: `${label} deletes` }));
+      }
+      return;
+    case 'write':
+      if (literal.kind === 'string') {
+        const verdict = checkWriteTarget(knownField(literal.value), inv.cwd, ctx, inv.source, `${label} writes ${literal.value}`);
+        if (verdict) rt.report(verdict);
+      }
+      return;
+    case 'eval':
+      if (literal.kind === 'string') analyzeCode(literal.value, lang, inv, rt, label, depth + 1);
+      return;
+  }
+}
+
+function runArgv(argv: string[], inv: Invocation, rt: Runtime): void {
+  if (argv.length === 0) return;
+  rt.exec(sub(inv, argv.map((a) => knownField(a)), { stdin: { kind: 'terminal' } }));
+}
+
+function interpolates(text: string, lang: Lang): boolean {
+  if (lang === 'perl' || lang === 'php') return /[$@]\w|\$\{/.test(text);
+  if (lang === 'ruby') return /#\{/.test(text);
+  if (lang === 'js') return /\$\{/.test(text);
+  return false;
+}
+
+/** Reads a string or list literal at `start` (after optional blanks and one opening parenthesis). */
+function readLiteral(code: string, start: number, lang: Lang): Literal | null {
+  let i = start;
+  while (/\s/.test(code[i] ?? '')) i++;
+  const open = code[i];
+  if (open === '[' || (open === '(' && lang === 'perl')) {
+    const close = open === '[' ? ']' : ')';
+    const values: string[] = [];
+    i++;
+    for (;;) {
+      while (/[\s,]/.test(code[i] ?? '')) i++;
+      if (code[i] === close) return { kind: 'list', values };
+      const item = readString(code, i, lang);
+      if (!item) return null;
+      values.push(item.value);
+      i = item.end;
+    }
+  }
+  if (lang === 'perl' && /^qw\s*[^\w\s]/.test(code.slice(i))) {
+    const delimiter = code.slice(i + 2).trimStart()[0] as string;
+    const from = code.indexOf(delimiter, i + 2) + 1;
+    const closer = { '(': ')', '[': ']', '{': '}', '<': '>' }[delimiter] ?? delimiter;
+    const end = code.indexOf(closer, from);
+    if (end === -1) return null;
+    return { kind: 'list', values: code.slice(from, end).trim().split(/\s+/).filter(Boolean) };
+  }
+  const first = readString(code, i, lang);
+  if (!first) return null;
+  // Perl/Ruby/PHP `system("git", "push")`: more literals after a comma make it an argv.
+  if (lang === 'perl' || lang === 'ruby' || lang === 'php') {
+    const values = [first.value];
+    let j = first.end;
+    for (;;) {
+      const comma = /^\s*,\s*/.exec(code.slice(j));
+      if (!comma) break;
+      const next = readString(code, j + comma[0].length, lang);
+      if (!next) {
+        if (values.length > 0 && /^\s*[)\];]/.test(code.slice(j + comma[0].length))) break;
+        return null;
+      }
+      values.push(next.value);
+      j = next.end;
+    }
+    if (values.length > 1) return { kind: 'list', values };
+  }
+  // String concatenation or formatting right after the literal: the value is computed.
+  if (/^\s*(\+|\.(?!\w)|%|\.format\b|\.\.)/.test(code.slice(first.end))) return null;
+  return { kind: 'string', value: first.value };
+}
+
+function skipLiteral(code: string, start: number, lang: Lang): number | null {
+  let i = start;
+  while (/\s/.test(code[i] ?? '')) i++;
+  const item = readString(code, i, lang);
+  return item ? item.end : null;
+}
+
+function readString(code: string, start: number, lang: Lang): { value: string; end: number } | null {
+  let i = start;
+  let raw = false;
+  if (lang === 'python') {
+    const prefix = /^[rRbBuUfF]{0,2}(?=['"])/.exec(code.slice(i));
+    if (prefix && prefix[0]) {
+      if (/[fF]/.test(prefix[0])) return null;
+      raw = /[rR]/.test(prefix[0]);
+      i += prefix[0].length;
+    }
+  }
+  const quote = code[i];
+  if (quote !== '"' && quote !== "'" && !(quote === '`' && lang === 'js')) return null;
+  const triple = lang === 'python' && code.startsWith(quote.repeat(3), i);
+  const delimiter = triple ? quote.repeat(3) : quote;
+  i += delimiter.length;
+  let value = '';
+  for (;;) {
+    if (i >= code.length) return null;
+    if (code.startsWith(delimiter, i)) break;
+    const c = code[i] as string;
+    if (c === '\\' && !raw) {
+      const n = code[i + 1] ?? '';
+      value += ({ n: '\n', t: '\t', r: '\r', '0': '\0' } as Record<string, string>)[n] ?? n;
+      i += 2;
+      continue;
+    }
+    value += c;
+    i++;
+  }
+  const end = i + delimiter.length;
+  if (quote === '`' && value.includes('${')) return null;
+  if (quote === '"' && interpolates(value, lang)) return null;
+  return { value, end };
+}
+
+/** The code with the contents of string literals blanked out, so names inside strings do not count. */
+function stripStrings(code: string, lang: Lang): string {
+  let out = '';
+  let i = 0;
+  while (i < code.length) {
+    const c = code[i] as string;
+    const isQuote = c === '"' || c === "'" || (c === '`' && lang === 'js');
+    if (!isQuote || (lang === 'awk' && c === "'")) {
+      out += c;
+      i++;
+      continue;
+    }
+    const item = readString(code, i, lang);
+    const end = item ? item.end : code.indexOf(c, i + 1) === -1 ? code.length : code.indexOf(c, i + 1) + 1;
+    out += c + ' '.repeat(Math.max(0, end - i - 2)) + (end - i >= 2 ? c : '');
+    i = end;
+  }
+  return out;
+}

@@ -1,0 +1,45 @@
+/**
+ * The command guard's public types. `classifyCommand` is pure: everything it knows about the
+ * world (where the repository is, who is acting, what is protected) arrives in CommandContext.
+ */
+
+export type VerdictKind = 'allow' | 'snapshot' | 'ask' | 'deny';
+
+export interface CommandContext {
+  /** Absolute directory the command runs in. */
+  cwd: string;
+  /** Absolute top of the working tree guard protects, or null outside a repository. */
+  repoRoot: string | null;
+  /** Absolute git dir of that worktree (`<root>/.git` or `.git/worktrees/<name>`), when known. */
+  gitDir?: string | null;
+  /** Absolute common git dir (differs from gitDir in a linked worktree), when known. */
+  commonDir?: string | null;
+  /** The user's home directory (for `~` and `$HOME`), when known. */
+  home?: string;
+  /** True when an AI agent runs the command (policy only ever gets stricter for agents). */
+  isAgent: boolean;
+  /** Protected branch-name globs (picomatch; `release/*`). */
+  protectedBranches: string[];
+  /** Protected path globs relative to the repository root (picomatch, dotfiles match). */
+  protectedPaths: string[];
+  /**
+   * Whether guard's snapshots hold the stash entries, so `git stash drop/clear` can be undone.
+   * Defaults to true (the snapshot format records every stash entry and keeps it reachable).
+   */
+  stashSnapshotted?: boolean;
+}
+
+export interface Verdict {
+  verdict: VerdictKind;
+  /** Stable kebab-case rule id (see RULES in rules.ts); `no-risk` for a plain allow. */
+  rule: string;
+  /** One sentence: what was found and why it matters. */
+  reason: string;
+  /** For deny/ask/snapshot: what to do instead. */
+  instead?: string;
+  /** The simple command that decided, as written. */
+  command?: string;
+}
+
+/** deny > ask > snapshot > allow. */
+export const STRICTNESS: Record<VerdictKind, number> = { allow: 0, snapshot: 1, ask: 2, deny: 3 };
