@@ -557,7 +557,8 @@ function classifyShell(inv: Invocation, args: Field[], rt: Runtime): void {
   const script = args[i];
   if (!fromStdin && script) {
     if (script.value === null) reportOpaque(rt, `a shell runs the script ${script.display}, which guard cannot see`, inv.source);
-    else if (/^\/(dev\/(stdin|fd\/\d+)|proc\/self\/fd\/\d+)$/.test(script.value)) readStdinScript(inv, rt, 'a shell');
+    else if (isStdinPath(script.value)) readStdinScript(inv, rt, 'a shell');
+    else if (isPipePath(script.value)) reportOpaque(rt, `a shell runs ${script.value}, the output of another command, which guard cannot see before it runs`, inv.source);
     return; // a script file: guard does not read files (docs/command-guard.md)
   }
   readStdinScript(inv, rt, 'a shell');
@@ -589,7 +590,17 @@ function classifySource(inv: Invocation, args: Field[], rt: Runtime): void {
     reportOpaque(rt, `source reads ${file.display}, a file guard cannot know`, inv.source);
     return;
   }
-  if (/^(\/dev\/(stdin|fd\/\d+)|\/proc\/self\/fd\/\d+|-)$/.test(file.value)) readStdinScript(inv, rt, 'source');
+  if (isStdinPath(file.value) || file.value === '-') readStdinScript(inv, rt, 'source');
+  else if (isPipePath(file.value)) reportOpaque(rt, `source runs ${file.value}, the output of another command, which guard cannot see before it runs`, inv.source);
+}
+
+function isStdinPath(value: string): boolean {
+  return /^\/(dev\/(stdin|fd\/0)|proc\/self\/fd\/0)$/.test(value);
+}
+
+/** /dev/fd/63 and friends: what `<(...)` turns into, a pipe from another command. */
+function isPipePath(value: string): boolean {
+  return /^\/(dev\/fd\/\d+|proc\/self\/fd\/\d+)$/.test(value);
 }
 
 function classifyTrap(inv: Invocation, args: Field[], rt: Runtime): void {

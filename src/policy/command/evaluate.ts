@@ -82,7 +82,7 @@ export class Evaluator implements Runtime {
       if (options.positional !== undefined) state.positional = options.positional;
     }
     const child = new Evaluator(options.ctx ?? this.ctx, this.depth + 1, this.sink);
-    child.script(script, state, TERMINAL);
+    child.script(script, state, options.stdin ?? TERMINAL);
   }
 
   exec(invocation: Invocation): void {

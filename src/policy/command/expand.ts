@@ -55,7 +55,7 @@ interface Segment {
 }
 
 const MAX_BRACE_WORDS = 256;
-const GLOB_CHARS = /[*?[]/;
+const GLOB_CHARS = /[*?]|\[[^\]]+\]/;
 
 export function newState(cwd: string | null): ShellState {
   return { cwds: [cwd], vars: new Map(), positional: null };
@@ -178,6 +178,11 @@ function fieldsOf(atoms: Atom[], display: string, env: ExpandEnv, split: boolean
     if (segment.quoted) sawQuoted = true;
     if (!split || segment.quoted || !segment.expansion || segment.unknown) {
       current().push(segment);
+      continue;
+    }
+    if (env.state.vars.has('IFS')) {
+      // A changed IFS splits expansions in ways guard does not model: the result is unknown.
+      current().push({ ...segment, unknown: true });
       continue;
     }
     const pieces = segment.text.split(/[ \t\n]+/);

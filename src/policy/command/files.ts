@@ -118,8 +118,8 @@ export function classifyFileCommand(inv: Invocation, name: string, args: Field[]
     case 'chown':
     case 'chgrp': {
       const parsed = splitArgs(args, '', ['reference']);
-      const paths = parsed.args.has('--reference') ? parsed.operands : parsed.operands.slice(1);
-      for (const file of paths) {
+      // The mode may be written like an option (-x) or as the first operand: check every operand.
+      for (const file of parsed.operands) {
         const abs = resolvePath(file.value, inv.cwd);
         if (abs && isGitDirPath(abs, rt.ctx)) {
           report(rt, 'deny', 'git-dir-write', `${name} changes ${file.display}, inside the git directory (it can switch hooks off)`, inv.source);
@@ -333,9 +333,10 @@ function planFind(args: Field[]): FindPlan {
           break;
         }
         const mentionsGit = /(^|[/*])\.git($|[/*])|^\.git$/.test(operand);
-        const pruned = args[i + 1]?.value === '-prune';
-        if (mentionsGit && (negated || pruned)) plan.skipsGit = true;
-        else if (!negated && !pruned) (value.includes('name') && !value.includes('whole') ? plan.names : plan.paths).push(value.includes('regex') ? `regex:${operand}` : operand);
+        // `-path ./.git -prune -o ...` excludes; `-name x -prune -exec ...` selects x.
+        const excludes = negated || (args[i + 1]?.value === '-prune' && ['-o', '-or'].includes(args[i + 2]?.value ?? ''));
+        if (mentionsGit && excludes) plan.skipsGit = true;
+        else if (!excludes) (value.includes('name') && !value.includes('whole') ? plan.names : plan.paths).push(value.includes('regex') ? `regex:${operand}` : operand);
         break;
       }
       default:

@@ -21,7 +21,8 @@ export function globMatch(glob: string, input: string, options: { dot: boolean }
   const key = `${options.dot ? 1 : 0}\0${glob}`;
   let test = matcherCache.get(key);
   if (!test) {
-    test = picomatch()(glob, { dot: options.dot });
+    // bash writes a negated bracket as [!...]; picomatch wants [^...].
+    test = picomatch()(glob.replace(/\[!/g, '[^'), { dot: options.dot });
     matcherCache.set(key, test);
   }
   return test(input);

@@ -34,6 +34,8 @@ export interface ShellOptions {
   env?: Map<string, string | null>;
   /** Context override (a submodule's `foreach` runs in another repository). */
   ctx?: CommandContext;
+  /** What the code reads on stdin (awk's `print | "cmd"` feeds cmd the program's output). */
+  stdin?: Stdin;
 }
 
 export interface Runtime {

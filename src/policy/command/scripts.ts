@@ -186,7 +186,9 @@ type Literal = { kind: 'string'; value: string } | { kind: 'list'; values: strin
 interface Capability {
   /** Matches up to the call's opening parenthesis (or the name, for calls without one). */
   pattern: RegExp;
-  effect: 'shell' | 'argv' | 'spawn' | 'delete' | 'write' | 'eval';
+  effect: 'shell' | 'argv' | 'spawn' | 'delete' | 'write' | 'eval' | 'pipe';
+  /** Match against the code itself (the pattern looks into string literals). */
+  raw?: boolean;
 }
 
 const CAPABILITIES: Record<Lang, Capability[]> = {
@@ -198,8 +200,8 @@ const CAPABILITIES: Record<Lang, Capability[]> = {
     { pattern: /\bpty\.spawn\s*\(/g, effect: 'shell' },
     { pattern: /\b(?:shutil\.)?rmtree\s*\(/g, effect: 'delete' },
     { pattern: /\bos\.(?:remove|unlink|rmdir|removedirs)\s*\(/g, effect: 'delete' },
-    { pattern: /\bPath\s*\(\s*(?=(?:'[^']*'|"[^"]*")\s*\)\s*\.\s*(?:unlink|rmdir)\s*\()/g, effect: 'delete' },
-    { pattern: /\bopen\s*\((?=\s*(?:'[^']*'|"[^"]*")\s*,\s*(?:mode\s*=\s*)?['"][wax])/g, effect: 'write' },
+    { pattern: /\bPath\s*\(\s*(?=(?:'[^']*'|"[^"]*")\s*\)\s*\.\s*(?:unlink|rmdir)\s*\()/g, effect: 'delete', raw: true },
+    { pattern: /\bopen\s*\((?=\s*(?:'[^']*'|"[^"]*")\s*,\s*(?:mode\s*=\s*)?['"][wax])/g, effect: 'write', raw: true },
     { pattern: /(?<![.\w])(?:exec|eval)\s*\(/g, effect: 'eval' },
   ],
   js: [
@@ -232,7 +234,7 @@ const CAPABILITIES: Record<Lang, Capability[]> = {
   ],
   awk: [
     { pattern: /\bsystem\s*\(/g, effect: 'shell' },
-    { pattern: /\|&?\s*(?=")/g, effect: 'shell' },
+    { pattern: /\|&?\s*(?=")/g, effect: 'pipe' },
     { pattern: /(?<![<>=!])>>?\s*(?=")/g, effect: 'write' },
   ],
   lua: [
@@ -273,7 +275,7 @@ function analyzeCode(code: string, lang: Lang, inv: Invocation, rt: Runtime, lab
   }
   for (const capability of capabilities) {
     capability.pattern.lastIndex = 0;
-    for (const match of stripped.matchAll(capability.pattern)) {
+    for (const match of (capability.raw ? code : stripped).matchAll(capability.pattern)) {
       const start = (match.index ?? 0) + match[0].length;
       const literal = readLiteral(code, start, lang);
       applyCapability(capability.effect, literal, code, start, lang, inv, rt, label, depth, match[0].trim());
@@ -336,6 +338,10 @@ function applyCapability(effect: Capability['effect'], literal: Literal | null, 
     return;
   }
   switch (effect) {
+    case 'pipe':
+      // awk's `print | "cmd"`: cmd reads what the program prints.
+      if (literal.kind === 'string') rt.shell(literal.value, { cwd: inv.cwd, env: inv.env, stdin: { kind: 'text', text: null, from: label } }, inv.source);
+      return;
     case 'shell':
       if (literal.kind === 'string') rt.shell(literal.value, { cwd: inv.cwd, env: inv.env }, inv.source);
       else runArgv(literal.values, inv, rt);

@@ -135,10 +135,10 @@ function checkDeleteGlob(pattern: string, display: string, cwd: string | null, c
   if (globSegments.some((s) => /[*?[]/.test(s) && globMatch(s, '.git', { dot: false }))) {
     return makeVerdict('deny', 'git-dir-write', `${options.verb} ${display}, which matches .git`, source);
   }
-  if (ctx.repoRoot && isStrictlyUnder(ctx.repoRoot, base) && globMatch(abs, ctx.repoRoot, { dot: false })) {
+  const kind = classifyPath(base, ctx);
+  if (kind.kind !== 'root' && kind.kind !== 'home' && ctx.repoRoot && isStrictlyUnder(ctx.repoRoot, base) && globMatch(abs, ctx.repoRoot, { dot: false })) {
     return makeVerdict('deny', 'rm-repo-root', `${options.verb} ${display}, which matches the repository itself`, source);
   }
-  const kind = classifyPath(base, ctx);
   switch (kind.kind) {
     case 'root':
       return makeVerdict('deny', 'rm-root', `${options.verb} ${display}: everything under /`, source);
@@ -168,9 +168,12 @@ function checkDeleteGlob(pattern: string, display: string, cwd: string | null, c
 /** Could a repo-relative glob pattern delete a protected path? */
 function protectedGlobHit(relPattern: string, ctx: CommandContext, recursive: boolean): string | null {
   const globs = ctx.protectedPaths.includes('.guard.yaml') ? ctx.protectedPaths : [...ctx.protectedPaths, '.guard.yaml'];
+  const patternBase = picomatch().scan(relPattern).base;
   for (const glob of globs) {
     const scan = picomatch().scan(glob);
     const base = scan.isGlob ? scan.base : glob;
+    // The pattern only reaches inside the protected glob's directory (`secrets/*` vs `secrets/**`).
+    if (base !== '' && patternBase !== '' && (patternBase === base || patternBase.startsWith(`${base}/`)) && scan.isGlob) return glob;
     if (base === '') {
       // `**/*.pem` can sit in any directory a recursive delete reaches.
       if (recursive && glob.startsWith('**')) return glob;
