@@ -174,6 +174,14 @@ export function buildProgram(): Command {
     .addOption(jsonOption())
     .action(lazy(() => import('./commands/log.js')));
 
+  program
+    .command('check-command')
+    .argument('<command>', 'the shell command line, as one argument (`-` reads it from stdin)')
+    .description('decide a shell command before it runs: allow, snapshot (take one, then allow), ask or deny, with the rule and what to do instead; exit 3 for deny and ask')
+    .option('--cwd <dir>', 'the directory the command would run in (default: the current one)')
+    .addOption(jsonOption())
+    .action(lazy(() => import('./commands/check-command.js'), ['command']));
+
   // core-commands
 
   return program;

@@ -1,0 +1,115 @@
+// `guard check-command` end to end: the built CLI against real, hermetic repositories.
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestRepo, type TestRepo } from '../../../helpers/git-repo.js';
+
+let repo: TestRepo;
+
+beforeAll(() => {
+  repo = createTestRepo();
+  repo.write('src/app.ts', 'export {};\n');
+  repo.git(['add', '-A']);
+  repo.git(['commit', '-q', '-m', 'init']);
+});
+
+afterAll(() => repo.cleanup());
+
+function check(args: string[], options: { env?: Record<string, string>; input?: string; cwd?: string } = {}) {
+  return repo.guard(['check-command', ...args], options);
+}
+
+function writePolicy(policy: unknown): void {
+  const dir = path.join(repo.dir, '.git', 'guard');
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(path.join(dir, 'policy.json'), JSON.stringify(policy));
+}
+
+function removePolicy(): void {
+  fs.rmSync(path.join(repo.dir, '.git', 'guard', 'policy.json'), { force: true });
+}
+
+describe('guard check-command', () => {
+  it('prints exactly verdict, rule, reason and instead with --json, and exits 3 for deny', () => {
+    const result = check(['--json', 'git push --force origin main']);
+    expect(result.code).toBe(3);
+    const data = JSON.parse(result.stdout) as Record<string, string>;
+    expect(Object.keys(data).sort()).toEqual(['instead', 'reason', 'rule', 'verdict']);
+    expect(data).toMatchObject({ verdict: 'deny', rule: 'git-push-force' });
+  });
+
+  it('exits 0 for allow (no instead) and for snapshot', () => {
+    const allow = check(['--json', 'ls -la']);
+    expect(allow.code).toBe(0);
+    expect(JSON.parse(allow.stdout)).toEqual({ verdict: 'allow', rule: 'no-risk', reason: 'no destructive command found' });
+    const snapshot = check(['--json', 'git reset --hard']);
+    expect(snapshot.code).toBe(0);
+    expect(JSON.parse(snapshot.stdout)).toMatchObject({ verdict: 'snapshot', rule: 'git-reset-hard' });
+  });
+
+  it('exits 3 for ask, so a caller never runs it silently', () => {
+    const result = check(['--json', 'eval "$CMD"']);
+    expect(result.code).toBe(3);
+    expect(JSON.parse(result.stdout)).toMatchObject({ verdict: 'ask', rule: 'opaque-command' });
+  });
+
+  it('reads the command from stdin with -', () => {
+    const result = check(['--json', '-'], { input: 'git clean -fdx\n' });
+    expect(result.code).toBe(3);
+    expect(JSON.parse(result.stdout)).toMatchObject({ rule: 'git-clean-ignored' });
+  });
+
+  it('says what was refused, the rule and what to do instead in human output', () => {
+    const result = check(['rm -rf ~']);
+    expect(result.code).toBe(3);
+    expect(result.stdout).toContain('deny');
+    expect(result.stdout).toContain('[rm-home]');
+    expect(result.stdout).toContain('instead:');
+  });
+
+  it('judges paths against the repository found from --cwd, and outside any repository denies deleting', () => {
+    expect(JSON.parse(check(['--json', 'rm -rf src']).stdout)).toMatchObject({ verdict: 'snapshot', rule: 'rm-in-repo' });
+    expect(JSON.parse(check(['--json', '--cwd', repo.home, 'rm -rf src']).stdout)).toMatchObject({ verdict: 'deny', rule: 'rm-outside-repo' });
+    expect(JSON.parse(check(['--json', '--cwd', path.join(repo.dir, 'src'), 'rm -rf ../src']).stdout)).toMatchObject({ verdict: 'snapshot' });
+  });
+
+  it('is stricter for agents (env markers): --no-verify and guard uninstall', () => {
+    expect(check(['git commit --no-verify -m x']).code).toBe(0);
+    expect(check(['git commit --no-verify -m x'], { env: { CLAUDECODE: '1' } }).code).toBe(3);
+    expect(check(['guard uninstall']).code).toBe(0);
+    const agent = check(['--json', 'guard uninstall'], { env: { CODEX_THREAD_ID: 'thread-1' } });
+    expect(JSON.parse(agent.stdout)).toMatchObject({ verdict: 'deny', rule: 'guard-self' });
+  });
+
+  it('uses the default protected branches without a compiled policy', () => {
+    removePolicy();
+    expect(JSON.parse(check(['--json', 'git branch -D main']).stdout)).toMatchObject({ verdict: 'deny', rule: 'git-branch-protected' });
+    expect(JSON.parse(check(['--json', 'git branch -D release/2']).stdout)).toMatchObject({ verdict: 'deny' });
+    expect(JSON.parse(check(['--json', 'git branch -D trunk']).stdout)).toMatchObject({ verdict: 'snapshot' });
+  });
+
+  it('reads protected branches and paths from the compiled policy', () => {
+    writePolicy({ protect: { branches: ['trunk'], paths: ['.guard.yaml', 'keys/**'] }, error: null });
+    try {
+      expect(JSON.parse(check(['--json', 'git branch -D trunk']).stdout)).toMatchObject({ verdict: 'deny', rule: 'git-branch-protected' });
+      expect(JSON.parse(check(['--json', 'git branch -D main']).stdout)).toMatchObject({ verdict: 'snapshot' });
+      expect(JSON.parse(check(['--json', 'rm -rf keys']).stdout)).toMatchObject({ verdict: 'deny', rule: 'protected-path' });
+    } finally {
+      removePolicy();
+    }
+  });
+
+  it('fails closed when the compiled policy records a config error', () => {
+    writePolicy({ protect: { branches: ['main'], paths: [] }, error: '.guard.yaml:3:1: unknown key' });
+    try {
+      expect(JSON.parse(check(['--json', 'git branch -D anything']).stdout)).toMatchObject({ verdict: 'deny', rule: 'git-branch-protected' });
+      expect(JSON.parse(check(['--json', 'rm notes.txt']).stdout)).toMatchObject({ verdict: 'deny', rule: 'protected-path' });
+    } finally {
+      removePolicy();
+    }
+  });
+
+  it('is a usage error without a command', () => {
+    expect(check([]).code).toBe(2);
+  });
+});
