@@ -1,0 +1,250 @@
+# hooks/lib.sh: the shared prelude of every git-guard hook shim.
+#
+# `guard init` writes each installed hook as one self-contained POSIX sh file: a header that sets
+# GUARD_HOOK, GUARD_PKG, GUARD_NODE and GUARD_HOOKS_IN_COMMON_DIR, then this file, then
+# hooks/<name>.sh (src/githooks/install/shim.ts assembles them). The common path must not start
+# Node (~150 ms) and should start as few external commands as possible (each git call is ~2 ms,
+# and reference-transaction runs about a hundred times in a 10-commit rebase), so everything
+# here is builtins unless a comment says why not.
+#
+# Fail-open vs fail-closed is decided per hook (docs/hooks.md): a check that protects data and
+# cannot run (no node, no guard package) refuses; snapshots and journal lines that cannot be
+# written never block git.
+
+guard_nl='
+'
+
+# `guard status` proves that git really runs this file: it runs the hook through git's own hook
+# resolution (`git hook run`) with GUARD_HOOK_PROBE set and looks for this answer. The probe
+# exits non-zero on purpose, so setting the variable can only ever make a hook refuse, never
+# make it skip a check.
+if [ -n "${GUARD_HOOK_PROBE-}" ]; then
+  guard_probe_node=missing
+  if { [ -n "$GUARD_NODE" ] && [ -x "$GUARD_NODE" ]; } || command -v node >/dev/null 2>&1; then
+    guard_probe_node=ok
+  fi
+  guard_probe_pkg=missing
+  [ -f "$GUARD_PKG/bin/guard.js" ] && guard_probe_pkg=ok
+  printf 'guard-hook-alive hook=%s probe=%s node=%s pkg=%s\n' "$GUARD_HOOK" "$GUARD_HOOK_PROBE" "$guard_probe_node" "$guard_probe_pkg" >&2
+  exit 97
+fi
+
+# Where guard's shared files live (<commonDir>/guard). When the hook was installed into
+# <commonDir>/hooks (no core.hooksPath), git runs it as <commonDir>/hooks/<name>, so $0 already
+# says where the common dir is and no `git rev-parse` (a fork and exec) is needed.
+guard_find_common_dir() {
+  GUARD_COMMON_DIR=
+  if [ "${GUARD_HOOKS_IN_COMMON_DIR-}" = 1 ]; then
+    case $0 in
+      */*/*) GUARD_COMMON_DIR=${0%/*/*} ;;
+      */*) GUARD_COMMON_DIR=. ;;
+    esac
+    [ -n "$GUARD_COMMON_DIR" ] && [ -d "$GUARD_COMMON_DIR/refs" ] || GUARD_COMMON_DIR=
+  fi
+  if [ -z "$GUARD_COMMON_DIR" ]; then
+    GUARD_COMMON_DIR=$(git rev-parse --git-common-dir 2>/dev/null) || GUARD_COMMON_DIR=
+  fi
+  GUARD_DIR="$GUARD_COMMON_DIR/guard"
+}
+
+# Is guard set up in this repository? Sets GUARD_COMMON_DIR and GUARD_DIR. A hooks directory
+# can be shared by repositories without guard (a global core.hooksPath): there the shim only
+# runs the chained hook. The manifest `guard init` writes is the sign.
+guard_setup() {
+  guard_find_common_dir
+  [ -n "$GUARD_COMMON_DIR" ] && [ -f "$GUARD_DIR/hooks-manifest.json" ]
+}
+
+# Loads <commonDir>/guard/policy.sh (written by src/config/compile.ts); call after guard_setup.
+# Returns 0 when the policy is loaded and fresh, 2 when it is missing or older than .guard.yaml
+# (ask Node, which recompiles it).
+guard_load_policy() {
+  guard_policy_sh="$GUARD_DIR/policy.sh"
+  [ -f "$guard_policy_sh" ] || return 2
+  GUARD_CONFIG_ERROR=
+  GUARD_POLICY_SOURCE=
+  . "$guard_policy_sh" || return 2
+  # compile.ts sets policy.sh's mtime just past the source's: an edited .guard.yaml is newer.
+  if [ -n "$GUARD_POLICY_SOURCE" ] && [ "$GUARD_POLICY_SOURCE" -nt "$guard_policy_sh" ]; then
+    return 2
+  fi
+  return 0
+}
+
+# Agent markers (src/policy/actor.ts). Generous on purpose: in sh an actor only ever routes a
+# case to Node, which decides with the exact rules; markers may only tighten policy.
+guard_detect_actor() {
+  guard_actor=human
+  for guard_marker in "${CLAUDECODE-}" "${CURSOR_AGENT-}" "${GEMINI_CLI-}" "${OPENCODE-}" "${COPILOT_CLI-}" "${GUARD_AGENT-}"; do
+    case $guard_marker in
+      '' | 0 | false | no | off | FALSE | False | NO | No | OFF | Off) ;;
+      *) guard_actor=agent; return 0 ;;
+    esac
+  done
+  [ -n "${CODEX_THREAD_ID-}" ] && guard_actor=agent
+  return 0
+}
+
+# Is "$1" (a branch name without refs/heads/) possibly protected? GUARD_PROTECTED_BRANCHES holds
+# case patterns that match at least what the globs match (policy-sh.ts): no match is a sure no.
+guard_branch_maybe_protected() {
+  set -f
+  for guard_pattern in $GUARD_PROTECTED_BRANCHES; do
+    # shellcheck disable=SC2254
+    case $1 in
+      $guard_pattern) set +f; return 0 ;;
+    esac
+  done
+  set +f
+  return 1
+}
+
+# guard's own ref writes carry GUARD_INTERNAL_TOKEN and hold <commonDir>/guard/internal/<token>
+# while they run (src/git/internal-token.ts); the variable alone is not enough.
+guard_internal_ok() {
+  case ${GUARD_INTERNAL_TOKEN-} in
+    '' | *[!A-Za-z0-9-]*) return 1 ;;
+  esac
+  [ -f "$GUARD_DIR/internal/$GUARD_INTERNAL_TOKEN" ]
+}
+
+# Escapes "$1" for a JSON string into guard_json. The common case (no quote, backslash or control
+# character) costs nothing; control characters are replaced by '?' (a worktree path is the only
+# value that can hold them; ref names cannot).
+guard_json_escape() {
+  guard_json=$1
+  case $guard_json in
+    *[\"\\]* | *[[:cntrl:]]*)
+      guard_json=$(printf '%s' "$1" | tr '[:cntrl:]' '?' | sed 's/[\\"]/\\&/g')
+      ;;
+  esac
+}
+
+# The current UTC time (ISO 8601) into guard_now, once per hook run, without starting `date`
+# when possible: a fork and exec costs 1-2 ms, and reference-transaction journals about fifty
+# times in a 10-commit rebase. On Linux, <commonDir>/guard/clock holds "<boot id> <boot time in
+# epoch centiseconds>", so the time is that plus /proc/uptime (which counts suspended time too),
+# converted with shell arithmetic. Elsewhere, or after a reboot, `date` answers (and refreshes
+# the file). guard's Node side rewrites the file too (src/githooks/clock.ts), which also corrects
+# any drift from wall-clock changes since.
+guard_clock() {
+  [ -z "$guard_now" ] || return 0
+  if [ -r /proc/uptime ] && [ -r /proc/sys/kernel/random/boot_id ]; then
+    IFS= read -r guard_boot_id </proc/sys/kernel/random/boot_id
+    read -r guard_uptime guard_rest </proc/uptime
+    guard_up_cs=${guard_uptime%.*}${guard_uptime#*.}
+    guard_up_cs=${guard_up_cs#"${guard_up_cs%%[!0]*}"}
+    guard_clock_id=
+    guard_clock_btime=
+    [ -f "$GUARD_DIR/clock" ] && read -r guard_clock_id guard_clock_btime <"$GUARD_DIR/clock"
+    if [ "$guard_clock_id" = "$guard_boot_id" ] && [ -n "$guard_clock_btime" ]; then
+      guard_iso $(((guard_clock_btime + ${guard_up_cs:-0}) / 100))
+      return 0
+    fi
+    guard_epoch=$(date -u +%s 2>/dev/null) || guard_epoch=
+    if [ -n "$guard_epoch" ]; then
+      printf '%s %s\n' "$guard_boot_id" "$((guard_epoch * 100 - ${guard_up_cs:-0}))" >"$GUARD_DIR/clock" 2>/dev/null || :
+      guard_iso "$guard_epoch"
+      return 0
+    fi
+  fi
+  guard_now=$(date -u +%Y-%m-%dT%H:%M:%SZ 2>/dev/null) || guard_now=
+}
+
+# Epoch seconds -> guard_now, "YYYY-MM-DDTHH:MM:SSZ" (days to civil date: H. Hinnant's algorithm).
+guard_iso() {
+  guard_s=$(($1 % 86400))
+  guard_z=$(($1 / 86400 + 719468))
+  guard_era=$((guard_z / 146097))
+  guard_doe=$((guard_z - guard_era * 146097))
+  guard_yoe=$(((guard_doe - guard_doe / 1460 + guard_doe / 36524 - guard_doe / 146096) / 365))
+  guard_doy=$((guard_doe - (365 * guard_yoe + guard_yoe / 4 - guard_yoe / 100)))
+  guard_mp=$(((5 * guard_doy + 2) / 153))
+  guard_day=$((guard_doy - (153 * guard_mp + 2) / 5 + 1))
+  guard_month=$((guard_mp < 10 ? guard_mp + 3 : guard_mp - 9))
+  guard_year=$((guard_yoe + guard_era * 400 + (guard_month <= 2 ? 1 : 0)))
+  guard_hour=$((guard_s / 3600))
+  guard_min=$((guard_s % 3600 / 60))
+  guard_sec=$((guard_s % 60))
+  # Zero padding without $(printf ...), which would fork.
+  [ "$guard_month" -ge 10 ] || guard_month=0$guard_month
+  [ "$guard_day" -ge 10 ] || guard_day=0$guard_day
+  [ "$guard_hour" -ge 10 ] || guard_hour=0$guard_hour
+  [ "$guard_min" -ge 10 ] || guard_min=0$guard_min
+  [ "$guard_sec" -ge 10 ] || guard_sec=0$guard_sec
+  guard_now=$guard_year-$guard_month-${guard_day}T$guard_hour:$guard_min:${guard_sec}Z
+}
+
+# Appends one line to the event journal (src/session/journal.ts owns the format): one printf of
+# one short line onto an O_APPEND descriptor, so concurrent writers never interleave. Never
+# fails the hook.
+guard_now=
+guard_journal_line() {
+  guard_clock
+  # git runs hooks from the top of the worktree, so $PWD is the worktree root.
+  guard_json_escape "$PWD"
+  printf '{"time":"%s","type":"%s","worktree":"%s",%s}\n' "$guard_now" "$1" "$guard_json" "$2" >>"$GUARD_DIR/journal.jsonl" 2>/dev/null || :
+}
+
+# Runs the hook that was in place before guard (moved to "<name>.guard-chained" by `guard init`),
+# with the same arguments; the caller provides stdin. Scripts for sh or bash are run so that $0
+# still names the original path: hook managers' stubs find their files from $0 (husky's
+# `. "${0%/*}/h"` and its `basename "$0"`). Anything else is executed directly, as git would.
+# Returns the chained hook's exit status (0 when there is none, as git treats a missing hook).
+guard_run_chained() {
+  guard_chained="$0.guard-chained"
+  guard_has_chained || return 0
+  guard_first_line=
+  IFS= read -r guard_first_line <"$guard_chained" || :
+  case $guard_first_line in
+    '#!/bin/sh' | '#!/usr/bin/env sh' | '#!/bin/dash' | '#!/usr/bin/env dash')
+      sh -c '. "$0.guard-chained"' "$0" "$@"
+      ;;
+    '#!/bin/bash' | '#!/usr/bin/env bash')
+      bash -c '. "$0.guard-chained"' "$0" "$@"
+      ;;
+    *)
+      "$guard_chained" "$@"
+      ;;
+  esac
+}
+
+# Is there a chained hook? Callers test this before building a pipeline (each pipeline costs
+# forks, and reference-transaction runs a hundred times in a rebase). A non-executable hook is
+# ignored by git; it stays ignored here.
+guard_has_chained() {
+  [ -f "$0.guard-chained" ] && [ -x "$0.guard-chained" ]
+}
+
+guard_find_node() {
+  GUARD_NODE_BIN=
+  if [ -n "$GUARD_NODE" ] && [ -x "$GUARD_NODE" ]; then
+    GUARD_NODE_BIN=$GUARD_NODE
+  elif command -v node >/dev/null 2>&1; then
+    GUARD_NODE_BIN=node
+  fi
+}
+
+# Runs `guard hook <name> "$@"` (the Node side, src/cli/commands/hook.ts) with the caller's
+# stdin and returns its status. When Node or the package is gone, a check that protects data
+# fails closed ($GUARD_FAIL_CLOSED=1) with a message that says how to get out; otherwise it
+# warns and lets git go on.
+guard_node() {
+  guard_find_node
+  if [ -z "$GUARD_NODE_BIN" ] || [ ! -f "$GUARD_PKG/bin/guard.js" ]; then
+    {
+      printf 'guard: cannot run the %s check: ' "$GUARD_HOOK"
+      if [ -z "$GUARD_NODE_BIN" ]; then printf 'node is not installed (looked for %s and on PATH)\n' "$GUARD_NODE"; else printf '%s/bin/guard.js is missing\n' "$GUARD_PKG"; fi
+      if [ "${GUARD_FAIL_CLOSED-}" = 1 ]; then
+        printf '  Refused: this check protects data, so guard fails closed.\n'
+      else
+        printf '  Allowed: this check only takes a snapshot, so guard lets git go on.\n'
+      fi
+      printf '  Fix: reinstall git-guard and run `guard init`, or remove its hooks with `guard uninstall`\n'
+      printf '  (by hand: delete %s; if %s.guard-chained exists, rename it back to %s).\n' "$0" "$0" "$0"
+    } >&2
+    [ "${GUARD_FAIL_CLOSED-}" = 1 ] && return 1
+    return 0
+  fi
+  "$GUARD_NODE_BIN" "$GUARD_PKG/bin/guard.js" hook "$GUARD_HOOK" "$@"
+}

@@ -1,0 +1,135 @@
+# hooks/reference-transaction.sh: git runs it for every ref transaction, with the state in $1
+# and one "<old> <new> <ref>" line per ref on stdin:
+#   prepared   the refs are locked and a non-zero exit aborts the transaction: guard refuses here
+#              (deleting a protected branch, touching refs/guard/* unless guard itself does, a
+#              non-fast-forward move of a protected branch when the rule says so);
+#   committed  the refs changed: every line goes to the journal (`ref-update`), never blocking;
+#   aborted    nothing changed: nothing to record.
+# It runs about a hundred times in a 10-commit rebase, so the common case is answered here
+# without Node and without forks: lines that touch neither refs/guard/* nor a possibly protected
+# branch, and fast-forward moves of protected branches (one `git merge-base`). Everything else
+# goes to `guard hook reference-transaction` (src/githooks/reference-transaction.ts), which
+# decides exactly.
+
+guard_state=${1-}
+# An aborted transaction changed nothing; git ignores SIGPIPE for this hook, so its input need
+# not even be read.
+[ "$guard_state" = aborted ] && ! guard_has_chained && exit 0
+
+guard_input=
+while IFS= read -r guard_line || [ -n "$guard_line" ]; do
+  guard_input="$guard_input$guard_line$guard_nl"
+done
+
+if ! guard_setup; then
+  # guard is not set up in this repository (a shared hooks directory): only chain.
+  guard_has_chained || exit 0
+  printf '%s' "$guard_input" | guard_run_chained "$@"
+  exit $?
+fi
+
+# `git pack-refs --prune` (run by `git gc`) deletes each loose ref it just packed, one
+# transaction per ref, and that shows here as a deletion. It is one when: the ref is in
+# packed-refs with exactly the old value and packed-refs is not locked. A real deletion of a
+# packed ref holds packed-refs.lock while this hook runs; a loose-only ref is not in packed-refs.
+guard_is_prune() {
+  case $1 in *[!0]*) ;; *) return 1 ;; esac
+  [ ! -e "$GUARD_COMMON_DIR/packed-refs.lock" ] && [ -f "$GUARD_COMMON_DIR/packed-refs" ] &&
+    grep -qxF "$1 $2" "$GUARD_COMMON_DIR/packed-refs" 2>/dev/null
+}
+
+# A write that leaves the ref where it is (pack-refs copying loose refs into packed-refs reports
+# "<zero> <oid>" for each): nothing changes.
+guard_is_noop() {
+  case $1 in *[!0]*) ;; *) return 1 ;; esac
+  guard_current=$(git rev-parse -q --verify "$2" 2>/dev/null) || return 1
+  [ "$guard_current" = "$1" ]
+}
+
+# A fast-forward (or a creation, or no move at all) of ref $3 from $1 to $2.
+guard_is_fast_forward() {
+  guard_old=$1
+  case $guard_old in
+    *[!0]*) ;;
+    # The caller gave no old value: the ref still holds it while prepared.
+    *) guard_old=$(git rev-parse -q --verify "$3" 2>/dev/null) || return 0 ;;
+  esac
+  [ "$guard_old" = "$2" ] && return 0
+  git merge-base --is-ancestor "$guard_old" "$2" 2>/dev/null
+}
+
+# guard's own writes (snapshots, keep, rollback, recover) pass: they are undoable themselves.
+if [ "$guard_state" = prepared ] && ! guard_internal_ok; then
+  # Most transactions (HEAD while detached in a rebase, tags, remote-tracking refs, ORIG_HEAD)
+  # touch no branch and no guard ref: they need neither the policy nor any check.
+  case $guard_input in
+    *" refs/heads/"* | *" refs/guard/"*)
+      guard_ask_node=
+      # A missing or stale policy may not know a protected branch yet: Node recompiles it.
+      guard_load_policy || guard_ask_node=1
+      while [ -z "$guard_ask_node" ] && read -r guard_old_oid guard_new_oid guard_ref; do
+        case $guard_ref in
+          refs/guard/*)
+            guard_is_noop "$guard_new_oid" "$guard_ref" && continue
+            guard_is_prune "$guard_old_oid" "$guard_ref" && continue
+            guard_ask_node=1
+            ;;
+          refs/heads/*)
+            guard_branch_maybe_protected "${guard_ref#refs/heads/}" || continue
+            case $guard_new_oid in
+              *[!0]*) guard_is_fast_forward "$guard_old_oid" "$guard_new_oid" "$guard_ref" || guard_ask_node=1 ;;
+              *) guard_is_prune "$guard_old_oid" "$guard_ref" || guard_ask_node=1 ;;
+            esac
+            ;;
+        esac
+      done <<GUARD_INPUT_END
+$guard_input
+GUARD_INPUT_END
+      if [ -n "$guard_ask_node" ]; then
+        GUARD_FAIL_CLOSED=1
+        printf '%s' "$guard_input" | guard_node "$guard_state" || exit $?
+      fi
+      ;;
+  esac
+  guard_has_chained || exit 0
+  printf '%s' "$guard_input" | guard_run_chained "$@"
+  exit $?
+fi
+
+# Lines that changed nothing are not journaled: while packed-refs.lock is held, git is writing
+# packed-refs (`pack-refs` copying loose refs, or the packed half of a deletion, which the loose
+# half reports again); a "deleted" ref that still resolves was only pruned after packing; and
+# the sequencer's clean-up of pseudo-refs it may not have set (CHERRY_PICK_HEAD, REBASE_HEAD:
+# "delete whatever is there", about thirty times in a rebase) records no value.
+if [ "$guard_state" = committed ]; then
+  guard_detect_actor
+  guard_packing=
+  [ -e "$GUARD_COMMON_DIR/packed-refs.lock" ] && guard_packing=1
+  while read -r guard_old_oid guard_new_oid guard_ref; do
+    [ -n "$guard_ref" ] || continue
+    case $guard_new_oid in
+      *[!0]*) case $guard_old_oid in *[!0]*) ;; *) [ -n "$guard_packing" ] && continue ;; esac ;;
+      *)
+        case $guard_old_oid in
+          *[!0]*)
+            case $guard_ref in
+              refs/*) git rev-parse -q --verify "$guard_ref" >/dev/null 2>&1 && continue ;;
+            esac
+            ;;
+          *)
+            [ -n "$guard_packing" ] && continue
+            case $guard_ref in refs/*) ;; *) continue ;; esac
+            ;;
+        esac
+        ;;
+    esac
+    guard_json_escape "$guard_ref"
+    guard_journal_line ref-update "\"ref\":\"$guard_json\",\"old\":\"$guard_old_oid\",\"new\":\"$guard_new_oid\",\"actor\":\"$guard_actor\""
+  done <<GUARD_INPUT_END
+$guard_input
+GUARD_INPUT_END
+fi
+
+# committed and aborted are after the fact: report, never block.
+guard_has_chained && { printf '%s' "$guard_input" | guard_run_chained "$@" || :; }
+exit 0
