@@ -1,0 +1,86 @@
+/**
+ * The hook files guard installs: for each hook, one self-contained POSIX sh file made of a header
+ * (which hook, where the guard package and node are), hooks/lib.sh and hooks/<name>.sh. Written
+ * whole, so a hook keeps working while the package is being updated, and recognisable by its
+ * marker line so guard never mistakes a user's hook for its own (or the reverse).
+ */
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { GuardError } from '../../errors.js';
+import { shQuote } from '../../config/policy-sh.js';
+
+/** The hooks `guard init` installs in a working repository (docs/hooks.md says why these). */
+export const LOCAL_HOOKS = ['pre-commit', 'pre-push', 'reference-transaction', 'pre-rebase'] as const;
+/** The hook `guard server install` installs in a bare repository. */
+export const SERVER_HOOKS = ['pre-receive'] as const;
+export type HookName = (typeof LOCAL_HOOKS)[number] | (typeof SERVER_HOOKS)[number];
+
+export const SHIM_MARKER = '# git-guard hook shim';
+export const CHAINED_SUFFIX = '.guard-chained';
+
+let packageRootCache: string | undefined;
+
+/** The git-guard package directory (holds bin/guard.js and hooks/), found from this module. */
+export function packageRoot(): string {
+  if (packageRootCache) return packageRootCache;
+  let dir = path.dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 6; i++) {
+    if (existsSync(path.join(dir, 'hooks', 'lib.sh')) && existsSync(path.join(dir, 'bin', 'guard.js'))) {
+      packageRootCache = dir;
+      return dir;
+    }
+    dir = path.dirname(dir);
+  }
+  throw new GuardError('internal', `cannot find git-guard's hooks/ directory near ${fileURLToPath(import.meta.url)}`);
+}
+
+export interface ShimOptions {
+  /** Package root baked into the shim (default: this installation). */
+  pkg?: string;
+  /** node binary baked into the shim (default: the one running guard); PATH is the fallback. */
+  node?: string;
+  /** The shim lives in <commonDir>/hooks and may find the common dir from $0. */
+  inCommonDir: boolean;
+}
+
+export async function renderShim(name: HookName, options: ShimOptions): Promise<string> {
+  const pkg = options.pkg ?? packageRoot();
+  const source = path.join(packageRoot(), 'hooks');
+  const [lib, body] = await Promise.all([fs.readFile(path.join(source, 'lib.sh'), 'utf8'), fs.readFile(path.join(source, `${name}.sh`), 'utf8')]);
+  const header = [
+    '#!/bin/sh',
+    `${SHIM_MARKER}: ${name}. Installed by \`guard init\` (git-guard); \`guard uninstall\` removes it`,
+    `# and puts back the hook that was here before, kept meanwhile as ${name}${CHAINED_SUFFIX}.`,
+    `# Generated from hooks/lib.sh and hooks/${name}.sh in ${pkg} (comments are there); do not edit.`,
+    `GUARD_HOOK=${shQuote(name)}`,
+    `GUARD_PKG=${shQuote(pkg)}`,
+    `GUARD_NODE=${shQuote(options.node ?? process.execPath)}`,
+    `GUARD_HOOKS_IN_COMMON_DIR=${options.inCommonDir ? 1 : 0}`,
+    '',
+  ].join('\n');
+  return `${header}\n${compact(lib)}\n${compact(body)}`;
+}
+
+/**
+ * The installed file leaves out comment lines and blank lines: reference-transaction runs about
+ * a hundred times in a rebase and sh parses the whole file each time. The commented sources are
+ * in the package's hooks/ directory, which the header names.
+ */
+function compact(source: string): string {
+  return source
+    .split('\n')
+    .filter((line) => line.trim() !== '' && !/^\s*#/.test(line))
+    .join('\n')
+    .concat('\n');
+}
+
+export function isShim(content: string): boolean {
+  return content.split('\n', 3).some((line) => line.startsWith(SHIM_MARKER));
+}
+
+export function sha256(content: string | Buffer): string {
+  return createHash('sha256').update(content).digest('hex');
+}

@@ -1,0 +1,100 @@
+/**
+ * pre-commit: refuses a commit that deletes a protected path or moves one out of its protected
+ * location (protected-path-delete); any other change to a protected path (added, modified, moved
+ * within or into a protected location) follows protected-path-modify. The sh shim only starts
+ * this when the staged changes touch a protected path.
+ *
+ * Concluding a merge (`git commit` with MERGE_HEAD): a deletion that comes from the other side
+ * (the path is gone there too) was committed there and is not refused again here.
+ */
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { protectingPathGlob } from '../policy/match.js';
+import type { Repo } from '../git/repo.js';
+import { runGit } from '../git/run.js';
+import type { HookContext } from './context.js';
+import { decide, report, type Decision, type HookReport } from './decide.js';
+import { configuredAt, type Violation } from './messages.js';
+import { stagedChanges, type StagedChange } from './staged-changes.js';
+
+const HOOK = 'pre-commit';
+const SHOW = 5;
+
+async function mergeHeads(repo: Repo): Promise<string[]> {
+  try {
+    const text = await fs.readFile(path.join(repo.gitDir, 'MERGE_HEAD'), 'utf8');
+    return text.split('\n').filter((line) => /^[0-9a-f]{40,64}$/.test(line));
+  } catch {
+    return [];
+  }
+}
+
+async function deletedOnEveryOtherSide(repo: Repo, heads: string[], file: string): Promise<boolean> {
+  if (heads.length === 0) return false;
+  for (const head of heads) {
+    const result = await runGit(['cat-file', '-e', `${head}:${file}`], { cwd: repo.root, okCodes: [1, 128] });
+    if (result.code === 0) return false;
+  }
+  return true;
+}
+
+function list(items: string[]): string {
+  return items.length <= SHOW ? items.join(', ') : `${items.slice(0, SHOW).join(', ')} and ${items.length - SHOW} more`;
+}
+
+function whyProtected(ctx: HookContext, globs: Map<string, string>): string {
+  const unique = [...new Set(globs.values())];
+  return `protected by ${unique.map((g) => `'${g}'`).join(', ')} (${configuredAt(ctx.policy, 'protect.paths', ctx.repo.root)})`;
+}
+
+export async function preCommit(ctx: HookContext): Promise<HookReport> {
+  const changes = await stagedChanges(ctx.repo);
+  const heads = await mergeHeads(ctx.repo);
+  const removed: Array<{ change: StagedChange; glob: string }> = [];
+  const modified: Array<{ change: StagedChange; glob: string }> = [];
+  for (const change of changes) {
+    const fromGlob = protectingPathGlob(ctx.policy, change.from);
+    const toGlob = protectingPathGlob(ctx.policy, change.to);
+    if (change.status === 'D') {
+      if (fromGlob && !(await deletedOnEveryOtherSide(ctx.repo, heads, change.from))) removed.push({ change, glob: fromGlob });
+    } else if (change.status === 'R' && fromGlob && !toGlob) {
+      removed.push({ change, glob: fromGlob });
+    } else if (toGlob || fromGlob) {
+      modified.push({ change, glob: (toGlob ?? fromGlob)! });
+    }
+  }
+
+  const decisions: Decision[] = [];
+  if (removed.length > 0) {
+    const described = removed.map(({ change }) => (change.status === 'R' ? `${change.from} -> ${change.to} (moved out)` : `${change.from} (deleted)`));
+    const paths = removed.map(({ change }) => change.from);
+    const violation: Violation = {
+      rule: 'protected-path-delete',
+      what: `commit that deletes or moves away protected paths: ${list(described)}`,
+      subject: paths.sort().join('\n'),
+      why: whyProtected(ctx, new Map(removed.map(({ change, glob }) => [change.from, glob]))),
+      instead: [
+        `keep them: git restore --source=HEAD --staged --worktree -- ${paths.slice(0, SHOW).map(quote).join(' ')}${paths.length > SHOW ? ' ...' : ''}`,
+        'then commit the rest; to stop protecting a path, remove it from protect.paths in .guard.yaml first (a change to .guard.yaml is itself a protected change)',
+      ],
+    };
+    decisions.push(await decide(ctx, violation, { hook: HOOK }));
+  }
+  if (modified.length > 0) {
+    const paths = modified.map(({ change }) => (change.status === 'R' ? `${change.from} -> ${change.to}` : change.to));
+    const violation: Violation = {
+      rule: 'protected-path-modify',
+      what: `commit that changes protected paths: ${list(paths)}`,
+      subject: paths.sort().join('\n'),
+      why: whyProtected(ctx, new Map(modified.map(({ change, glob }) => [change.to, glob]))),
+      instead: [`leave them out of this commit: git restore --staged -- ${modified.slice(0, SHOW).map(({ change }) => quote(change.to)).join(' ')}`],
+    };
+    decisions.push(await decide(ctx, violation, { hook: HOOK }));
+  }
+  return report(decisions);
+}
+
+/** Quotes a path for a shell command people copy. */
+function quote(file: string): string {
+  return /^[A-Za-z0-9_./@%+=:,-]+$/.test(file) ? file : `'${file.replace(/'/g, `'\\''`)}'`;
+}

@@ -1,0 +1,105 @@
+/**
+ * reference-transaction, state "prepared" (the sh shim answers everything else): refuses
+ *  - deleting a protected branch (protected-branch-delete),
+ *  - creating, moving or deleting anything under refs/guard/ unless guard itself does it
+ *    (guard-refs), and
+ *  - a non-fast-forward move of a protected branch when protected-branch-rewrite is enforced
+ *    for this actor (by default: agents).
+ * `git pack-refs`/`git gc` keep working: rewriting a ref to the value it already has, and
+ * pruning a loose ref that is packed with the same value, are not changes. When a protected
+ * branch's tip is left behind (an allowed rewrite or an approved deletion), it is kept reachable
+ * in the keep chain before git moves the ref. guard's own writes (internal token) pass.
+ */
+import { branchName, protectingBranchGlob } from '../policy/match.js';
+import { GUARD_REF_PREFIX } from '../snapshot/refs.js';
+import type { HookContext } from './context.js';
+import { decide, report, type Decision, type HookReport } from './decide.js';
+import { keepTips, type KeepItem } from './keep.js';
+import { parseRefUpdates, type RefUpdate } from './lines.js';
+import { configuredAt, shortOid, type Violation } from './messages.js';
+import { currentValue, isAncestor, isGuardItself, isPackRefsPrune } from './refs-state.js';
+
+const HOOK = 'reference-transaction';
+
+async function guardRefViolation(ctx: HookContext, update: RefUpdate): Promise<Violation | null> {
+  const current = await currentValue(ctx.repo, update.ref);
+  if (update.new !== null && current === update.new) return null; // no change (pack-refs)
+  if (update.new === null && (await isPackRefsPrune(ctx.repo, update.old, update.ref))) return null;
+  const verb = update.new === null ? 'delete' : current === null ? 'create' : 'move';
+  return {
+    rule: 'guard-refs',
+    what: `${verb} ${update.ref}: only guard itself writes its recovery data under ${GUARD_REF_PREFIX}`,
+    subject: update.ref,
+    instead: [
+      'let guard manage its refs: `guard gc` applies the retention policy, `guard uninstall --purge-snapshots` removes every snapshot',
+      'to copy snapshots somewhere, use the backup (`backup.remote` in .guard.yaml)',
+    ],
+  };
+}
+
+interface BranchCheck {
+  violation: Violation | null;
+  /** The tip this update leaves behind, to keep reachable if it goes ahead. */
+  leftBehind: string | null;
+}
+
+async function branchCheck(ctx: HookContext, update: RefUpdate): Promise<BranchCheck> {
+  const glob = protectingBranchGlob(ctx.policy, update.ref);
+  if (glob === null) return { violation: null, leftBehind: null };
+  const name = branchName(update.ref) ?? update.ref;
+  const why = `${name} is protected: it matches '${glob}' (${configuredAt(ctx.policy, 'protect.branches', ctx.repo.root)})`;
+  const current = await currentValue(ctx.repo, update.ref);
+  const old = update.old ?? current;
+  if (update.new === null) {
+    if (await isPackRefsPrune(ctx.repo, update.old, update.ref)) return { violation: null, leftBehind: null };
+    return {
+      leftBehind: old,
+      violation: {
+        rule: 'protected-branch-delete',
+        what: `delete the protected branch ${name}${old ? ` (at ${shortOid(old)})` : ''}`,
+        subject: update.ref,
+        why,
+        instead: [`keep ${name}; if you meant another branch, check the name`, `to stop protecting it, remove it from protect.branches in .guard.yaml first`],
+      },
+    };
+  }
+  if (old === null || old === update.new || (await isAncestor(ctx.repo, old, update.new))) return { violation: null, leftBehind: null };
+  return {
+    leftBehind: old,
+    violation: {
+      rule: 'protected-branch-rewrite',
+      what: `move the protected branch ${name} from ${shortOid(old)} to ${shortOid(update.new)}, which is not a fast-forward (commit --amend, reset, rebase, branch -f)`,
+      subject: update.ref,
+      why,
+      instead: [`add new commits on top of ${name} (\`git revert\` undoes a commit without rewriting history), or do the rewrite on another branch`],
+    },
+  };
+}
+
+export async function referenceTransaction(ctx: HookContext, state: string, input: string, env: Record<string, string | undefined> = process.env): Promise<HookReport> {
+  if (state !== 'prepared') return { refused: false, messages: [] };
+  if (await isGuardItself(ctx.repo, env)) return { refused: false, messages: [] };
+  const decisions: Decision[] = [];
+  const keep: KeepItem[] = [];
+  for (const update of parseRefUpdates(input)) {
+    if (update.ref.startsWith(GUARD_REF_PREFIX)) {
+      const violation = await guardRefViolation(ctx, update);
+      if (violation) decisions.push(await decide(ctx, violation, { hook: HOOK }));
+      continue;
+    }
+    const check = await branchCheck(ctx, update);
+    if (!check.violation) continue;
+    const decision = await decide(ctx, check.violation, {
+      hook: HOOK,
+      warnExtra: check.leftBehind ? [`the old tip ${shortOid(check.leftBehind)} stays reachable (refs/guard/keep/head); to get it back: git branch ${branchName(update.ref)}-before ${check.leftBehind}`] : [],
+    });
+    decisions.push(decision);
+    if (decision.verdict !== 'refuse' && check.leftBehind) {
+      keep.push({ ref: update.ref, oid: check.leftBehind, reason: check.violation.rule });
+    }
+  }
+  const result = report(decisions);
+  // Keep only when git is going ahead: a refusal aborts the whole transaction.
+  if (!result.refused && keep.length > 0) await keepTips(ctx.repo, keep);
+  return result;
+}

@@ -1,0 +1,63 @@
+/**
+ * Small questions about refs that the hook handlers ask while git holds the transaction's locks.
+ */
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { INTERNAL_TOKEN_ENV } from '../git/internal-token.js';
+import { resolveRev } from '../git/objects.js';
+import { guardCommonPath, type Repo } from '../git/repo.js';
+import { runGit } from '../git/run.js';
+
+/** guard itself is writing: the token is in the environment AND its file exists (internal-token.ts). */
+export async function isGuardItself(repo: Repo, env: Record<string, string | undefined>): Promise<boolean> {
+  const token = env[INTERNAL_TOKEN_ENV];
+  if (!token || !/^[A-Za-z0-9-]+$/.test(token)) return false;
+  try {
+    await fs.access(guardCommonPath(repo, 'internal', token));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The object a ref points to now (while prepared: the value before the transaction). */
+export function currentValue(repo: Repo, ref: string): Promise<string | null> {
+  return resolveRev(repo, ref);
+}
+
+/** true when `ancestor` is an ancestor of (or equal to) `descendant`; false also when either is unknown. */
+export async function isAncestor(repo: Repo, ancestor: string, descendant: string): Promise<boolean> {
+  if (ancestor === descendant) return true;
+  const result = await runGit(['merge-base', '--is-ancestor', ancestor, descendant], { cwd: repo.root, okCodes: [1, 128] });
+  return result.code === 0;
+}
+
+export async function objectKnown(repo: Repo, oid: string): Promise<boolean> {
+  const result = await runGit(['cat-file', '-e', oid], { cwd: repo.root, okCodes: [1, 128] });
+  return result.code === 0;
+}
+
+/**
+ * `git pack-refs --prune` (run by `git gc`) deletes each loose ref it has just packed, in a
+ * transaction of its own that looks like a deletion. It is one when packed-refs holds the ref with
+ * exactly the old value and is not locked: a real deletion of a packed ref holds packed-refs.lock
+ * while the hook runs, and a loose-only ref is not in packed-refs (measured with git 2.39; see
+ * docs/hooks.md).
+ */
+export async function isPackRefsPrune(repo: Repo, old: string | null, ref: string): Promise<boolean> {
+  if (!old) return false;
+  const packed = path.join(repo.commonDir, 'packed-refs');
+  try {
+    await fs.access(`${packed}.lock`);
+    return false;
+  } catch {
+    // not locked: go on
+  }
+  let text: string;
+  try {
+    text = await fs.readFile(packed, 'latin1');
+  } catch {
+    return false;
+  }
+  return text.split('\n').includes(`${old} ${ref}`);
+}

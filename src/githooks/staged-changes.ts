@@ -1,0 +1,52 @@
+/**
+ * What a commit would change: the staged index (honouring GIT_INDEX_FILE, which git sets for
+ * `commit -a` and `commit <paths>`) against HEAD, with renames detected so a move can be told
+ * from an unrelated deletion.
+ */
+import { emptyTree, resolveRev } from '../git/objects.js';
+import type { Repo } from '../git/repo.js';
+import { runGit, splitNul } from '../git/run.js';
+
+export interface StagedChange {
+  /** A added, C copied, D deleted, M modified, R renamed, T type changed, U unmerged. */
+  status: string;
+  /** The path before (renames and copies) or the path itself. */
+  from: string;
+  /** The path after (renames and copies) or the path itself. */
+  to: string;
+}
+
+/** Parses `git diff-index -z --name-status` output (pure). */
+export function parseNameStatus(records: string[]): StagedChange[] {
+  const out: StagedChange[] = [];
+  for (let i = 0; i < records.length; ) {
+    const status = records[i++]!.charAt(0);
+    if (status === 'R' || status === 'C') {
+      const from = records[i++]!;
+      const to = records[i++]!;
+      out.push({ status, from, to });
+    } else {
+      const path = records[i++]!;
+      out.push({ status, from: path, to: path });
+    }
+  }
+  return out;
+}
+
+export async function stagedChanges(repo: Repo, base?: string): Promise<StagedChange[]> {
+  const against = base ?? (await resolveRev(repo, 'HEAD')) ?? (await emptyTree(repo));
+  const { stdout } = await runGit(
+    [
+      'diff-index',
+      '--cached', // index against the tree; the working tree is not looked at
+      '-z', // NUL-separated, names byte-exact
+      '--name-status',
+      '--find-renames', // a move out of a protected location shows as one rename
+      '--no-ext-diff',
+      against,
+      '--',
+    ],
+    { cwd: repo.root },
+  );
+  return parseNameStatus(splitNul(stdout));
+}
