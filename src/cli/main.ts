@@ -182,12 +182,88 @@ export function buildProgram(): Command {
     .addOption(jsonOption())
     .action(lazy(() => import('./commands/check-command.js'), ['command']));
 
+  // --- issue 3: protection (init, uninstall, status, approve, verify, server, hook) ---
+  program
+    .command('init')
+    .description('set guard up here: .guard.yaml, git hooks (chaining the hooks already there), agent hooks, a first snapshot')
+    .option('--preset <name>', 'the preset for a new .guard.yaml: default or strict (an existing file is never overwritten)')
+    .option('-y, --yes', 'do not ask for confirmation')
+    .option('--agents <list>', 'agent hooks to install: claude-code,cursor,codex,gemini,copilot,opencode, all or none (default: the agents detected here)')
+    .addOption(jsonOption())
+    .action(lazy(() => import('./commands/init.js')));
+
+  program
+    .command('uninstall')
+    .description('remove guard\'s hooks and put back exactly what was there before; snapshots stay')
+    .option('--purge-snapshots', 'also delete every snapshot (refs/guard/*)')
+    .addOption(jsonOption())
+    .action(lazy(() => import('./commands/uninstall.js')));
+
+  program
+    .command('status')
+    .description('prove the protection works: each hook run through git (a self-test), hooksPath changes, config, latest snapshot, store size; exits 1 when degraded')
+    .addOption(jsonOption())
+    .action(lazy(() => import('./commands/status.js')));
+
+  program
+    .command('approve')
+    .argument('<rule>', 'the rule to let through, e.g. protected-branch-delete')
+    .description('let a person override one rule that would refuse; only from an interactive terminal, recorded in the journal')
+    .option('--once', 'for the next refused action only')
+    .option('--minutes <n>', 'how long the approval stays valid (default 10)')
+    .addOption(jsonOption())
+    .action(lazy(() => import('./commands/approve.js'), ['rule']));
+
+  program
+    .command('verify')
+    .argument('[range]', 'BASE..HEAD, BASE...HEAD or one commit (default: @{upstream}..HEAD)')
+    .description('check a commit range for deletions of protected paths and rewrites of a protected branch (for CI)')
+    .option('--branch <name>', 'the branch the range was pushed to: refuse a rewrite of its history when it is protected')
+    .addOption(jsonOption())
+    .action(lazy(() => import('./commands/verify.js'), ['range']));
+
+  const serverCommand = program.command('server').description('the server-side hook for a bare repository people push to');
+  serverCommand
+    .command('install')
+    .argument('<path>', 'the bare repository')
+    .description('install a pre-receive hook that enforces .guard.yaml on every push (--no-verify does not skip it)')
+    .option('--config <file>', 'pin this .guard.yaml (default: the one on the default branch before each push)')
+    .option('--allow-snapshots', 'a backup repository: accept refs/guard/* (never deleted or rewritten)')
+    .addOption(jsonOption())
+    .action(lazy(() => import('./commands/server.js').then((m) => ({ run: m.install })), ['path']));
+  serverCommand
+    .command('uninstall')
+    .argument('<path>', 'the bare repository')
+    .description('remove the server-side hook and put back what was there')
+    .addOption(jsonOption())
+    .action(lazy(() => import('./commands/server.js').then((m) => ({ run: m.uninstall })), ['path']));
+
+  program
+    .command('hook', { hidden: true })
+    .argument('<name>', 'the git hook')
+    .argument('[hookArgs...]', 'what git passed to it')
+    .description('the Node side of the git hook shims (hooks/*.sh); not for people')
+    .action(lazy(() => import('./commands/hook.js'), ['name', 'hookArgs']));
+  // --- end issue 3 ---
+
   // core-commands
 
   return program;
 }
 
 export async function main(argv: string[]): Promise<void> {
+  // `guard hook <name>` is what the git hook shims start (issue 3): it skips building and parsing
+  // the whole commander program and loads only the hook path, because it runs inside git
+  // commands. (commander itself is still loaded by the static import above.)
+  if (argv[2] === 'hook' && argv[3] !== undefined && !argv[3].startsWith('-')) {
+    try {
+      const { runHook } = await import('./commands/hook.js');
+      process.exitCode = await runHook(argv[3], argv.slice(4), process.cwd());
+    } catch (error) {
+      process.exitCode = reportError(error, createOutput());
+    }
+    return;
+  }
   const program = buildProgram();
   try {
     await program.parseAsync(argv);

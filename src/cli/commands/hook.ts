@@ -1,0 +1,66 @@
+/**
+ * `guard hook <name> [args...]`: the Node side of the sh shims in hooks/ (installed by
+ * `guard init`). The shims answer the common case themselves and start this only when a check
+ * needs the exact policy. stdin is git's hook input. Messages go to stderr (git shows them);
+ * exit code 0 lets git go on, 3 (refused) stops it. A crash exits 70, which git also treats as a
+ * refusal: the checks that get here protect data, so they fail closed.
+ *
+ * main.ts dispatches `hook` before building the commander program, and this module imports only
+ * the hook path (no yaml unless .guard.yaml changed, no chokidar).
+ */
+import { GuardError } from '../../errors.js';
+import { ExitCode } from '../exit-codes.js';
+import type { CommandContext } from '../main.js';
+import type { HookReport } from '../../githooks/decide.js';
+
+const HOOKS = ['reference-transaction', 'pre-push', 'pre-commit', 'pre-receive'] as const;
+type HookName = (typeof HOOKS)[number];
+
+async function readStdin(): Promise<string> {
+  if (process.stdin.isTTY) return '';
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+async function dispatch(name: HookName, args: string[], cwd: string): Promise<HookReport> {
+  if (name === 'pre-receive') {
+    const { preReceive } = await import('../../githooks/pre-receive.js');
+    return preReceive(cwd, await readStdin());
+  }
+  const { hookContext } = await import('../../githooks/context.js');
+  const ctx = await hookContext(cwd);
+  switch (name) {
+    case 'reference-transaction': {
+      const { referenceTransaction } = await import('../../githooks/reference-transaction.js');
+      return referenceTransaction(ctx, args[0] ?? '', await readStdin());
+    }
+    case 'pre-push': {
+      const { prePush } = await import('../../githooks/pre-push.js');
+      return prePush(ctx, args[0] ?? '', args[1] ?? '', await readStdin());
+    }
+    case 'pre-commit': {
+      const { preCommit } = await import('../../githooks/pre-commit.js');
+      return preCommit(ctx);
+    }
+  }
+}
+
+/** Runs one hook and writes its messages to stderr; returns the exit code. */
+export async function runHook(name: string, args: string[], cwd: string): Promise<number> {
+  if (!(HOOKS as readonly string[]).includes(name)) {
+    throw new GuardError('user', `unknown hook ${JSON.stringify(name)}`, { hints: [`guard hook runs: ${HOOKS.join(', ')} (the shims in hooks/ call it)`] });
+  }
+  const result = await dispatch(name as HookName, args, cwd);
+  for (const message of result.messages) process.stderr.write(`${message}\n`);
+  return result.refused ? ExitCode.refused : ExitCode.ok;
+}
+
+interface Args {
+  name: string;
+  hookArgs?: string[];
+}
+
+export async function run(args: Args, { cwd }: CommandContext): Promise<number> {
+  return runHook(args.name, args.hookArgs ?? [], cwd);
+}

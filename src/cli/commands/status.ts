@@ -1,0 +1,110 @@
+/**
+ * `guard status [--json]`: is protection working here, proven rather than assumed. Each
+ * installed hook is run through git's own hook resolution with a probe (a self-test, see
+ * src/githooks/install/inspect.ts); changes behind guard's back (core.hooksPath, a hook manager
+ * rewriting the hooks) are reported; then the config, the latest snapshot and the store size.
+ * Exits 1 when protection is degraded.
+ */
+import { readPolicy } from '../../config/compile.js';
+import { displayPath } from '../../config/load.js';
+import { openRepo, type Repo } from '../../git/repo.js';
+import { runGit } from '../../git/run.js';
+import { listApprovals } from '../../githooks/approvals.js';
+import { hooksStatus } from '../../githooks/install/local.js';
+import type { HookStatus } from '../../githooks/install/inspect.js';
+import { listSnapshots } from '../../snapshot/read.js';
+import { GUARD_REF_PREFIX } from '../../snapshot/refs.js';
+import { ExitCode } from '../exit-codes.js';
+import { age, bytes, shortId } from '../format.js';
+import type { CommandContext } from '../main.js';
+
+interface Args {
+  json?: boolean;
+}
+
+/**
+ * Bytes of the objects only guard's refs keep alive (git >= 2.38 `--disk-usage`): what the
+ * snapshot store costs on top of the repository. null when git cannot tell.
+ */
+async function storeSize(repo: Repo): Promise<number | null> {
+  const result = await runGit(
+    ['rev-list', '--objects', '--disk-usage', `--glob=${GUARD_REF_PREFIX}*`, '--not', '--branches', '--tags', '--remotes'],
+    { cwd: repo.root, okCodes: [128, 129] },
+  );
+  if (result.code !== 0) return null;
+  const value = Number(result.stdout.toString('utf8').trim());
+  return Number.isFinite(value) ? value : null;
+}
+
+function hookLine(hook: HookStatus): string {
+  const test = hook.selfTest;
+  const ran = test.result === 'alive' ? 'runs (self-test passed)' : test.result === 'skipped' ? 'not tested' : `does NOT run: ${test.detail}`;
+  const file = hook.file === 'installed' ? '' : hook.file === 'replaced' ? `, replaced${hook.replacedBy ? ` by ${hook.replacedBy}` : ''}` : `, ${hook.file}`;
+  const chained = hook.chainedPresent ? `, chains ${hook.chainedManager ?? 'the previous hook'}` : '';
+  return `${test.result === 'alive' && hook.file === 'installed' ? 'ok  ' : 'FAIL'} ${hook.name.padEnd(22)} ${ran}${file}${chained}`;
+}
+
+export async function run(_args: Args, { cwd, out }: CommandContext): Promise<number> {
+  const repo = await openRepo(cwd);
+  const [hooks, policy, snapshots, size, approvals] = await Promise.all([
+    hooksStatus(repo),
+    readPolicy(repo),
+    listSnapshots(repo, { limit: 1 }),
+    storeSize(repo),
+    listApprovals(repo),
+  ]);
+  const problems = [...hooks.problems];
+  if (policy.error) problems.push(`the config is broken (hooks fail closed until it is fixed): ${policy.error.split('\n')[0]}`);
+  const degraded = problems.length > 0;
+  const latest = snapshots[0] ?? null;
+
+  if (out.json) {
+    out.data({
+      ok: !degraded,
+      worktree: repo.root,
+      hooks: {
+        installed: hooks.installed,
+        dir: hooks.location.dir,
+        installedDir: hooks.manifest?.hooksDir ?? null,
+        hooksPath: hooks.location.hooksPath,
+        hooksPathAtInit: hooks.manifest?.hooksPath ?? null,
+        hooksPathChanged: hooks.hooksPathDrift,
+        dirChanged: hooks.dirDrift,
+        list: hooks.hooks,
+      },
+      config: { file: policy.source, exists: policy.sourceExists, valid: policy.error === null, error: policy.error, problems: policy.problems },
+      snapshot: latest ? { id: latest.oid, time: latest.time, trigger: latest.trigger } : null,
+      storeBytes: size,
+      approvals,
+      problems,
+      notes: hooks.notes,
+    });
+    return degraded ? ExitCode.error : ExitCode.ok;
+  }
+
+  out.line(`guard status: ${repo.root}${repo.isLinkedWorktree ? ' (linked worktree)' : ''}`);
+  if (hooks.installed) {
+    const pathNote = hooks.location.hooksPath ? `core.hooksPath = ${hooks.location.hooksPath.value} (${hooks.location.hooksPath.scope})` : 'core.hooksPath not set';
+    out.line(`hooks in ${displayPath(hooks.location.dir, cwd)} (${pathNote}${hooks.hooksPathDrift ? ', CHANGED since guard init' : ', unchanged since guard init'})`);
+    for (const hook of hooks.hooks) out.line(`  ${hookLine(hook)}`);
+  } else {
+    out.line('hooks: not installed (run `guard init`)');
+  }
+  const configFile = displayPath(policy.source, cwd);
+  out.line(
+    policy.error
+      ? `config: ${configFile} is INVALID; the hooks fail closed until it is fixed (\`guard config check\`)`
+      : `config: ${policy.sourceExists ? `${configFile} is valid` : `no ${configFile}, the defaults apply`} (${policy.protect.branches.length} protected branch globs, ${policy.protect.paths.length} protected path globs)`,
+  );
+  out.line(latest ? `latest snapshot: ${shortId(latest.oid)}, ${age(latest.time)} (${latest.trigger})` : 'latest snapshot: none yet (`guard snapshot` takes one)');
+  out.line(`snapshot store: ${size === null ? 'size unknown (needs git 2.38)' : `${bytes(size)} kept only by guard's refs`}`);
+  for (const approval of approvals) out.line(`approval: ${approval.rule}${approval.once ? ' (once)' : ''} until ${approval.expiresAt}, by ${approval.by}`);
+  for (const note of hooks.notes) out.line(`note: ${note}`);
+  if (degraded) {
+    for (const problem of problems) out.warn(`guard: problem: ${problem}`);
+    out.warn('protection is DEGRADED; `guard init` reinstalls the hooks (it chains whatever is there now).');
+    return ExitCode.error;
+  }
+  out.line('protection: ok');
+  return ExitCode.ok;
+}
