@@ -246,6 +246,13 @@ export function buildProgram(): Command {
     .action(lazy(() => import('./commands/hook.js'), ['name', 'hookArgs']));
   // --- end issue 3 ---
 
+  program
+    .command('agent-hook', { hidden: true })
+    .argument('<agent>', 'agent id: claude, cursor, codex, gemini, copilot, opencode')
+    .argument('<event>', 'session-start, pre-tool, post-tool, stop or session-end')
+    .description('answer one agent hook event in that agent\'s protocol (run by the installed agent hooks; payload on stdin)')
+    .action(lazy(() => import('./commands/agent-hook.js'), ['agent', 'event']));
+
   // core-commands
 
   return program;

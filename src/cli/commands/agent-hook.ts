@@ -1,0 +1,221 @@
+/**
+ * `guard agent-hook <agent> <event>`: what every agent hook runs (through hooks/agent-hook.sh,
+ * which answers the plainly benign shell commands itself). Reads the agent's payload on stdin,
+ * and answers in that agent's protocol:
+ *
+ *   session-start      start or resume the session (the session-start snapshot)
+ *   pre-tool, shell    classifyCommand: allow | snapshot (take one, then allow) | ask | deny
+ *   pre-tool, file     guard's own files and protected paths are denied (protected-files.ts)
+ *   stop, session-end  end the session; the summary where the agent shows one
+ *
+ * It never fails open silently: if anything in here throws, a tool call that is not provably
+ * benign is denied in the agent's own protocol and the error goes to the journal as `hook-error`.
+ * Output bytes are the protocol, so this command writes stdout/stderr itself.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import { findAgent } from '../../agents/index.js';
+import { checkFileTarget } from '../../agents/protected-files.js';
+import { HOOK_EVENTS, type AgentEvent, type AgentIntegration, type HookEventKind, type HookVerdict } from '../../agents/types.js';
+import { readPolicy } from '../../config/compile.js';
+import { openRepo, type Repo } from '../../git/repo.js';
+import { classifyCommand } from '../../policy/command/index.js';
+import type { Policy } from '../../policy/schema.js';
+import { appendEvent } from '../../session/journal.js';
+import { endSession, ensureSession, startSession, type SessionRecord } from '../../session/store.js';
+import { summaryHasChanges } from '../../session/summary.js';
+import { createSnapshot } from '../../snapshot/create.js';
+import type { CommandContext } from '../main.js';
+import { shortId } from '../format.js';
+import { sessionHeading, summaryText } from '../session-text.js';
+
+/** Test-only: makes the hook throw after parsing, to prove a crash denies. It can only make guard stricter. */
+const CRASH_ENV = 'GUARD_TEST_CRASH';
+
+interface HookArgs {
+  agent: string;
+  event: string;
+}
+
+async function readStdin(): Promise<string> {
+  if (process.stdin.isTTY) return '';
+  try {
+    // A synchronous read of fd 0 avoids setting up a stream on the hot path.
+    return fs.readFileSync(0, 'utf8');
+  } catch (error) {
+    // A non-blocking descriptor: read it as a stream instead.
+    if ((error as NodeJS.ErrnoException).code !== 'EAGAIN') throw error;
+    const chunks: Buffer[] = [];
+    for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+    return Buffer.concat(chunks).toString('utf8');
+  }
+}
+
+/** The repository the event happens in: the event's cwd, else the hook's own cwd (the agent's project dir). */
+async function repoFor(event: AgentEvent | null, fallback: string): Promise<Repo | null> {
+  for (const dir of [event?.cwd, fallback]) {
+    if (!dir) continue;
+    try {
+      return await openRepo(dir);
+    } catch {
+      // not a repository: try the next candidate
+    }
+  }
+  return null;
+}
+
+function journalBase(agent: AgentIntegration, session: SessionRecord): { session: string; agent: string } {
+  return { session: session.id, agent: agent.id };
+}
+
+async function onShell(repo: Repo, policy: Policy, agent: AgentIntegration, event: AgentEvent, session: SessionRecord, command: string): Promise<HookVerdict> {
+  const cwd = event.cwd ?? repo.root;
+  const result = classifyCommand(command, {
+    cwd,
+    repoRoot: repo.root,
+    gitDir: repo.gitDir,
+    commonDir: repo.commonDir,
+    home: process.env.HOME || os.homedir(),
+    isAgent: true,
+    protectedBranches: policy.protect.branches,
+    protectedPaths: policy.protect.paths,
+  });
+  const base = { ...journalBase(agent, session), tool: event.tool?.name, command, rule: result.rule, reason: result.reason };
+  switch (result.verdict) {
+    case 'allow':
+      return { decision: 'allow' };
+    case 'snapshot': {
+      let snapshot;
+      try {
+        ({ snapshot } = await createSnapshot(repo, { trigger: 'hook', session: session.id, agent: agent.id, message: `before: ${command}`.slice(0, 500) }));
+      } catch (error) {
+        // Never let a destructive command run without its snapshot.
+        const reason = `guard could not take the snapshot this command needs first (${(error as Error).message})`;
+        appendEvent(repo, { type: 'blocked', ...base, rule: 'snapshot-failed', reason });
+        return { decision: 'deny', rule: 'snapshot-failed', reason, instead: 'run `guard snapshot` to see the problem, then try again' };
+      }
+      appendEvent(repo, { type: 'snapshot', snapshot: snapshot.oid, trigger: 'hook', ...journalBase(agent, session) });
+      appendEvent(repo, { type: 'allowed-after-snapshot', ...base, snapshot: snapshot.oid });
+      return { decision: 'allow', rule: result.rule, reason: `snapshot ${shortId(snapshot.oid)} taken first; undo with guard rollback ${shortId(snapshot.oid)}` };
+    }
+    case 'ask':
+      appendEvent(repo, { type: 'asked', ...base });
+      return { decision: 'ask', rule: result.rule, reason: result.reason, ...(result.instead ? { instead: result.instead } : {}) };
+    case 'deny':
+      appendEvent(repo, { type: 'blocked', ...base, ...(result.instead ? { instead: result.instead } : {}) });
+      return { decision: 'deny', rule: result.rule, reason: result.reason, ...(result.instead ? { instead: result.instead } : {}) };
+  }
+}
+
+function onFileTool(repo: Repo, policy: Policy, agent: AgentIntegration, event: AgentEvent, session: SessionRecord): HookVerdict {
+  const tool = event.tool;
+  const targets = [...new Set([...(tool?.paths ?? []), ...(tool?.path ? [tool.path] : [])])];
+  const cwd = event.cwd ?? repo.root;
+  for (const target of targets) {
+    const found = checkFileTarget(repo, policy, target, cwd);
+    if (!found) continue;
+    const entry = { ...journalBase(agent, session), tool: tool?.name, path: found.path, rule: found.rule, reason: found.reason };
+    if (found.mode === 'warn') {
+      appendEvent(repo, { type: 'warned', ...entry });
+      continue;
+    }
+    appendEvent(repo, { type: 'blocked', ...entry });
+    return { decision: 'deny', rule: found.rule, reason: found.reason, instead: found.instead };
+  }
+  return { decision: 'allow' };
+}
+
+async function handle(agent: AgentIntegration, event: AgentEvent, cwd: string): Promise<HookVerdict> {
+  const repo = await repoFor(event, cwd);
+  // Outside a git repository there is nothing of guard's to protect or snapshot.
+  if (!repo) return { decision: 'allow' };
+  if (process.env[CRASH_ENV] === '1') throw new Error(`${CRASH_ENV}=1: simulated crash inside the agent hook`);
+
+  switch (event.kind) {
+    case 'session-start': {
+      const result = await startSession(repo, { agent: agent.id, agentSession: event.sessionId, ...(event.source ? { source: event.source } : {}) });
+      const s = result.session;
+      const what = result.resumed ? 'resumed' : `started at snapshot ${shortId(s.startSnapshot)}`;
+      return { decision: 'allow', message: `${sessionHeading(s, what)}. Undo everything this session does: guard rollback --session ${s.id}` };
+    }
+    case 'pre-tool': {
+      const tool = event.tool;
+      if (!tool || tool.kind === 'other') return { decision: 'allow' };
+      const [policy, session] = await Promise.all([readPolicy(repo), ensureSession(repo, agent.id, event.sessionId)]);
+      if (tool.kind === 'shell') return onShell(repo, policy, agent, event, session, tool.command ?? '');
+      return onFileTool(repo, policy, agent, event, session);
+    }
+    case 'post-tool':
+      return { decision: 'allow' };
+    case 'stop':
+    case 'session-end': {
+      let ended;
+      try {
+        ended = await endSession(repo, { agent: agent.id, agentSession: event.sessionId });
+      } catch (error) {
+        // No session to end (the hooks were installed mid-session and nothing ran): nothing to report.
+        if (error instanceof Error && /no session/.test(error.message)) return { decision: 'allow' };
+        throw error;
+      }
+      const show = event.kind === 'session-end' || summaryHasChanges(ended.summary);
+      return { decision: 'allow', ...(show ? { message: summaryText(ended.summary, sessionHeading(ended.session, 'ended')) } : {}) };
+    }
+  }
+}
+
+/** What a crash answers: risky tool calls are denied; lifecycle events go on (with a warning). */
+function crashVerdict(event: HookEventKind, parsed: AgentEvent | null, error: unknown): HookVerdict {
+  const message = error instanceof Error ? error.message : String(error);
+  if (event !== 'pre-tool') return { decision: 'allow', message: `git-guard: the ${event} hook failed (${message}); see guard log` };
+  // Provably benign: a tool that neither runs commands nor writes files.
+  if (parsed?.tool?.kind === 'other') return { decision: 'allow' };
+  return {
+    decision: 'deny',
+    rule: 'hook-error',
+    reason: `git-guard failed while checking this tool call (${message}), and it blocks what it cannot check`,
+    instead: 'see the error with `guard log --limit 5`; if the command is safe, the person can run it',
+  };
+}
+
+async function journalCrash(agent: AgentIntegration, event: HookEventKind, parsed: AgentEvent | null, cwd: string, error: unknown, verdict: HookVerdict): Promise<void> {
+  try {
+    const repo = await repoFor(parsed, cwd);
+    if (!repo) return;
+    appendEvent(repo, {
+      type: 'hook-error',
+      agent: agent.id,
+      session: null,
+      agentSession: parsed?.sessionId ?? null,
+      event,
+      tool: parsed?.tool?.name ?? null,
+      ...(parsed?.tool?.command !== undefined ? { command: parsed.tool.command } : {}),
+      error: error instanceof Error ? error.message : String(error),
+      decision: verdict.decision,
+    });
+  } catch {
+    // The journal is best effort here; the deny itself is what protects.
+  }
+}
+
+export async function run(args: HookArgs, ctx: CommandContext): Promise<number> {
+  const agent = findAgent(args.agent);
+  const event = args.event as HookEventKind;
+  if (!agent || !HOOK_EVENTS.includes(event)) {
+    // No protocol to answer in: exit 2 with a reason is a block for the agents that honour it.
+    process.stderr.write(`git-guard: unknown ${agent ? `event "${args.event}" (expected ${HOOK_EVENTS.join(', ')})` : `agent "${args.agent}"`}; blocked. Re-run \`guard init\` to rewrite the hooks.\n`);
+    return 2;
+  }
+  let parsed: AgentEvent | null = null;
+  let verdict: HookVerdict;
+  try {
+    parsed = agent.parseEvent(await readStdin(), event);
+    verdict = await handle(agent, parsed, ctx.cwd);
+  } catch (error) {
+    verdict = crashVerdict(event, parsed, error);
+    await journalCrash(agent, event, parsed, ctx.cwd, error, verdict);
+  }
+  const output = agent.formatVerdict(verdict, event, parsed);
+  process.stdout.write(output.stdout);
+  process.stderr.write(output.stderr);
+  return output.exitCode;
+}
