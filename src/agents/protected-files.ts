@@ -3,7 +3,7 @@
  * are never an agent's to change, because changing them switches protection off:
  *  - anything inside the git directory (refs, packed-refs, HEAD, config, hooks): rule `guard-refs`,
  *    or `hooks-disable` for the hooks directory and the config (core.hooksPath);
- *  - `.guard.yaml` and every agent's hook settings: rule `hooks-disable`;
+ *  - `.guard.yaml` and every agent's hook settings (GUARD_FILES_IN_REPO): rule `hooks-disable`;
  *  - the protected paths of the policy (`protect.paths`): rule `agent-file-edit-protected`.
  * Each rule's agent mode from the policy applies (enforce: deny, warn: allow and journal, off).
  * Paths are resolved through symlinks, so a link into `.git` is judged by where it points.
@@ -14,7 +14,7 @@ import path from 'node:path';
 import type { Repo } from '../git/repo.js';
 import { compileGlob, modeFor, normalizeRepoPath, protectingPathGlob, type MatchPolicy } from '../policy/match.js';
 import { CONFIG_FILE_NAME, type Mode, type RuleId } from '../policy/schema.js';
-import { AGENTS } from './index.js';
+import { GUARD_FILES_IN_REPO } from '../policy/command/paths.js';
 
 export interface FileFinding {
   rule: RuleId;
@@ -47,10 +47,14 @@ function inside(child: string, parent: string): boolean {
   return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
 }
 
-let agentGlobs: Array<{ glob: string; test: (p: string) => boolean }> | undefined;
-function agentSettingsGlob(relative: string): string | null {
-  agentGlobs ??= [CONFIG_FILE_NAME, ...AGENTS.flatMap((a) => a.protectedFiles)].map((glob) => ({ glob, test: compileGlob(glob) }));
-  return agentGlobs.find((g) => g.test(relative))?.glob ?? null;
+let guardGlobs: Array<{ glob: string; test: (p: string) => boolean }> | undefined;
+/**
+ * guard's own files in the worktree: the command guard's list (so `rm .cursor/hooks.json` and a
+ * Write to it are judged alike), which covers every agent's protectedFiles (a test keeps it so).
+ */
+function guardFileGlob(relative: string): string | null {
+  guardGlobs ??= [...new Set([CONFIG_FILE_NAME, ...GUARD_FILES_IN_REPO])].map((glob) => ({ glob, test: compileGlob(glob) }));
+  return guardGlobs.find((g) => g.test(relative))?.glob ?? null;
 }
 
 function finding(policy: MatchPolicy, rule: RuleId, file: string, reason: string, instead: string): FileFinding | null {
@@ -80,7 +84,7 @@ export function checkFileTarget(repo: Repo, policy: MatchPolicy, target: string,
     // A linked worktree's or submodule's `.git` file points at its git directory.
     return finding(policy, 'guard-refs', relative, `${relative} links this worktree to its git directory`, 'leave it alone; use git commands instead');
   }
-  const settings = agentSettingsGlob(relative);
+  const settings = guardFileGlob(relative);
   if (settings) {
     return finding(
       policy,

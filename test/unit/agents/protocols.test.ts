@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { AGENTS, findAgent } from '../../../src/agents/index.js';
+import { GUARD_FILES_IN_REPO } from '../../../src/policy/command/index.js';
 import type { AgentEvent, HookVerdict } from '../../../src/agents/types.js';
 
 const DENY: HookVerdict = { decision: 'deny', rule: 'git-push-force', reason: 'a force push rewrites remote history.', instead: 'Push without force.' };
@@ -30,6 +31,10 @@ describe('registry', () => {
     expect(findAgent('claude-code')?.id).toBe('claude');
     expect(findAgent('Gemini-CLI')?.id).toBe('gemini');
     expect(findAgent('vim')).toBeUndefined();
+  });
+
+  it("every agent's hook settings are in the command guard's list of guard files (one list for rm and for file tools)", () => {
+    for (const a of AGENTS) for (const file of a.protectedFiles) expect(GUARD_FILES_IN_REPO).toContain(file);
   });
 });
 
