@@ -50,7 +50,7 @@ function inside(child: string, parent: string): boolean {
 let guardGlobs: Array<{ glob: string; test: (p: string) => boolean }> | undefined;
 /**
  * guard's own files in the worktree: the command guard's list (so `rm .cursor/hooks.json` and a
- * Write to it are judged alike), which covers every agent's protectedFiles (a test keeps it so).
+ * Write to it are judged alike); a test checks that it covers every file the agents' installs write.
  */
 function guardFileGlob(relative: string): string | null {
   guardGlobs ??= [...new Set([CONFIG_FILE_NAME, ...GUARD_FILES_IN_REPO])].map((glob) => ({ glob, test: compileGlob(glob) }));

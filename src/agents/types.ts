@@ -117,11 +117,6 @@ export interface AgentIntegration {
   displayName: string;
   /** Extra names accepted by `--agents` (e.g. claude-code). */
   aliases?: string[];
-  /**
-   * Files (repository-relative globs) through which this agent's hooks could be switched off: its
-   * hook configuration and settings. Agents' file tools may not change them.
-   */
-  protectedFiles: string[];
   /** Is this agent used here: configuration in the repo, or installed on the machine. */
   detect(root: string, env: NodeJS.ProcessEnv): Detection;
   install(context: InstallContext): InstallResult;

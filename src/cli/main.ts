@@ -174,6 +174,51 @@ export function buildProgram(): Command {
     .addOption(jsonOption())
     .action(lazy(() => import('./commands/log.js')));
 
+  // --- watcher, backup, recover, gc (issue 5) ---
+  const watch = program
+    .command('watch')
+    .description('record every change while agents work: a background watcher per worktree that snapshots changes and restores deleted protected paths')
+    .option('--foreground', 'run in this terminal and print what it records (Ctrl-C stops it)')
+    .addOption(new Option('--daemon', 'run as the background watcher (used by guard itself)').hideHelp())
+    .addOption(new Option('--session <id>', 'the session this watcher was started for').hideHelp())
+    .addOption(jsonOption())
+    .action(lazy(() => import('./commands/watch.js')));
+  watch
+    .command('stop')
+    .description('stop the watcher of this worktree (it records pending changes first)')
+    .addOption(jsonOption())
+    .action(lazy(async () => ({ run: (await import('./commands/watch.js')).stop })));
+  watch
+    .command('status')
+    .description('is the watcher running, polling, stopped or crashed, and what has it recorded')
+    .addOption(jsonOption())
+    .action(lazy(async () => ({ run: (await import('./commands/watch.js')).status })));
+
+  const backup = program.command('backup').description('the copy of every snapshot in a private repository outside the working tree (and backup.remote)');
+  backup
+    .command('push')
+    .description('mirror the snapshots into the backup now (and to backup.remote when set)')
+    .option('--local-only', 'only the backup on this machine')
+    .option('--remote-only', 'only backup.remote')
+    .addOption(jsonOption())
+    .action(lazy(async () => ({ run: (await import('./commands/backup.js')).push })));
+  backup
+    .command('status')
+    .description('where the backup is, whether it holds every snapshot, and how the last pushes went')
+    .addOption(jsonOption())
+    .action(lazy(async () => ({ run: (await import('./commands/backup.js')).status })));
+
+  program
+    .command('recover')
+    .description('rebuild a repository (refs, HEAD, index, working tree, stash) from its backup after `rm -rf .git` or a deleted directory')
+    .option('--list', 'list every backup on this machine and change nothing')
+    .option('--from <backup>', 'backup to use: an id from --list or the path of a backup repository (default: the one made from this directory)')
+    .option('--into <dir>', 'directory to rebuild (default: the current directory)')
+    .option('-y, --yes', 'do not ask for confirmation (required without a terminal)')
+    .addOption(jsonOption())
+    .action(lazy(() => import('./commands/recover.js')));
+  // --- end issue 5 ---
+
   program
     .command('check-command')
     .argument('<command>', 'the shell command line, as one argument (`-` reads it from stdin)')

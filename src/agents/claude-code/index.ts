@@ -84,7 +84,6 @@ function formatVerdict(verdict: HookVerdict, event: HookEventKind, parsed: Agent
 export const claudeCode: AgentIntegration = {
   id: 'claude',
   displayName: 'Claude Code',
-  protectedFiles: ['.claude/settings.json', '.claude/settings.local.json'],
   aliases: ['claude-code'],
   detect: (root, env) => detectBy(root, env, { repoPaths: ['.claude', 'CLAUDE.md'], homePaths: ['.claude'], binaries: ['claude'] }),
   install(context) {

@@ -78,7 +78,6 @@ function formatVerdict(verdict: HookVerdict, event: HookEventKind): HookOutput {
 export const codex: AgentIntegration = {
   id: 'codex',
   displayName: 'OpenAI Codex CLI',
-  protectedFiles: ['.codex/hooks.json', '.codex/config.toml'],
   detect: (root, env) => detectBy(root, env, { repoPaths: ['.codex'], homePaths: ['.codex'], binaries: ['codex'] }),
   install(context) {
     const record = inheritRecord(context.root, context.previous);

@@ -74,7 +74,6 @@ function formatVerdict(verdict: HookVerdict, event: HookEventKind): HookOutput {
 export const copilot: AgentIntegration = {
   id: 'copilot',
   displayName: 'GitHub Copilot CLI',
-  protectedFiles: ['.github/hooks/**'],
   aliases: ['copilot-cli'],
   detect: (root, env) => detectBy(root, env, { repoPaths: ['.github/hooks', '.github/copilot-instructions.md'], homePaths: ['.copilot'], binaries: ['copilot'] }),
   install(context) {

@@ -80,7 +80,6 @@ function formatVerdict(verdict: HookVerdict, event: HookEventKind): HookOutput {
 export const cursor: AgentIntegration = {
   id: 'cursor',
   displayName: 'Cursor',
-  protectedFiles: ['.cursor/hooks.json'],
   detect: (root, env) => detectBy(root, env, { repoPaths: ['.cursor', '.cursorrules'], homePaths: ['.cursor'], binaries: ['cursor-agent', 'cursor'] }),
   install(context) {
     const record = inheritRecord(context.root, context.previous);

@@ -79,7 +79,6 @@ function formatVerdict(verdict: HookVerdict, event: HookEventKind): HookOutput {
 export const gemini: AgentIntegration = {
   id: 'gemini',
   displayName: 'Gemini CLI',
-  protectedFiles: ['.gemini/settings.json'],
   aliases: ['gemini-cli'],
   detect: (root, env) => detectBy(root, env, { repoPaths: ['.gemini', 'GEMINI.md'], homePaths: ['.gemini'], binaries: ['gemini'] }),
   install(context) {

@@ -85,7 +85,6 @@ function uninstall(root: string, record: InstallRecord | undefined): { files: Fi
 export const opencode: AgentIntegration = {
   id: 'opencode',
   displayName: 'OpenCode',
-  protectedFiles: ['.opencode/plugins/**', '.opencode/plugin/**', 'opencode.json', 'opencode.jsonc'],
   detect: (root, env) =>
     detectBy(root, env, { repoPaths: ['.opencode', 'opencode.json', 'opencode.jsonc'], homePaths: ['.config/opencode'], binaries: ['opencode'] }),
   install(context) {

@@ -8,6 +8,8 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openRepo } from '../../../src/git/repo.js';
 import { installAgents, uninstallAgents } from '../../../src/agents/install.js';
+import { checkFileTarget } from '../../../src/agents/protected-files.js';
+import { defaultConfig } from '../../../src/policy/schema.js';
 import { withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
 
 interface Case {
@@ -205,6 +207,20 @@ describe('selection', () => {
       expect(result.installed.map((i) => i.agent)).toEqual(['cursor', 'gemini']);
       expect(result.installed[0]?.evidence).toEqual(['.cursor in the repository']);
       expect(result.notDetected).toEqual(['claude', 'codex', 'copilot', 'opencode']);
+    });
+  });
+});
+
+describe('protection of what guard installs', () => {
+  it("denies agents' file tools on every file guard writes for any agent (they could switch the hooks off)", async () => {
+    await withTestRepo(async (t) => {
+      const repo = await openRepo(t.dir);
+      const result = await installAgents(repo, { agents: 'all' });
+      const files = result.installed.flatMap((i) => i.files.map((f) => f.path));
+      expect(files).toHaveLength(6);
+      for (const file of [...files, '.claude/settings.json']) {
+        expect(checkFileTarget(repo, defaultConfig(), file, t.dir), file).toMatchObject({ rule: 'hooks-disable', mode: 'enforce' });
+      }
     });
   });
 });
