@@ -21,6 +21,7 @@ import { guardPath, type Repo } from '../git/repo.js';
 import { createSnapshot } from '../snapshot/create.js';
 import type { Snapshot } from '../snapshot/format.js';
 import { readSnapshot } from '../snapshot/read.js';
+import { startWatcherForSession } from '../watcher/control.js';
 import { appendEvent } from './journal.js';
 import { withFileLock } from './lock.js';
 import { summarizeSession, type SessionSummary } from './summary.js';
@@ -160,7 +161,10 @@ export async function startSession(repo: Repo, options: StartOptions = {}): Prom
   const agent = options.agent ?? null;
   if (options.id !== undefined || options.agentSession) {
     const resumed = reopen(repo, options, options.source);
-    if (resumed) return resumed;
+    if (resumed) {
+      startWatcherForSession(repo, resumed.session);
+      return resumed;
+    }
   }
 
   const id = options.id ?? newId(agent);
@@ -201,7 +205,8 @@ export async function startSession(repo: Repo, options: StartOptions = {}): Prom
       parent: result.session.parent,
       ...(options.source ? { source: options.source } : {}),
     });
-    // Issue 5 (the watcher) starts its daemon for the new session here: startWatcherForSession(repo, result.session).
+    // The watcher records the session's changes (issue 5); it never fails the session start.
+    startWatcherForSession(repo, result.session);
   }
   return result;
 }
@@ -280,12 +285,17 @@ export async function endSession(repo: Repo, options: EndOptions = {}): Promise<
 export async function ensureSession(repo: Repo, agent: string, agentSession: string | null): Promise<SessionRecord> {
   if (agentSession) {
     const existing = findRecord(readStore(repo), { agent, agentSession });
-    if (existing && existing.endedAt === null) return existing;
+    if (existing && existing.endedAt === null) {
+      // A watcher that stopped when idle (or crashed) comes back with the session's activity.
+      startWatcherForSession(repo, existing);
+      return existing;
+    }
     return (await startSession(repo, { agent, agentSession })).session;
   }
   const open = readStore(repo)
     .sessions.filter((s) => s.endedAt === null && s.agent === agent)
     .pop();
+  if (open) startWatcherForSession(repo, open);
   return open ?? (await startSession(repo, { agent })).session;
 }
 

@@ -38,6 +38,40 @@ export interface TestRepo {
   cleanup(): void;
 }
 
+/** Kills every guard watcher daemon whose pid file lies in a repository under `base`. */
+export function stopWatchers(base: string): void {
+  const pidFiles: string[] = [];
+  const visit = (dir: string, depth: number): void => {
+    let entries: fs.Dirent[];
+    try {
+      entries = fs.readdirSync(dir, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const entry of entries) {
+      if (!entry.isDirectory()) continue;
+      const full = path.join(dir, entry.name);
+      if (entry.name === '.git' || entry.name.endsWith('.git')) {
+        pidFiles.push(path.join(full, 'guard', 'watcher.pid'));
+        try {
+          for (const wt of fs.readdirSync(path.join(full, 'worktrees'))) pidFiles.push(path.join(full, 'worktrees', wt, 'guard', 'watcher.pid'));
+        } catch {
+          // no linked worktrees
+        }
+      } else if (depth > 0 && entry.name !== 'node_modules') visit(full, depth - 1);
+    }
+  };
+  visit(base, 3);
+  for (const file of pidFiles) {
+    try {
+      const pid = Number(fs.readFileSync(file, 'utf8').trim());
+      if (pid > 0) process.kill(pid, 'SIGKILL');
+    } catch {
+      // no pid file, or the process is gone
+    }
+  }
+}
+
 function result(r: SpawnSyncReturns<string>): RunResult {
   if (r.error) throw r.error;
   return { stdout: r.stdout, stderr: r.stderr, code: r.status ?? 128 };
@@ -112,7 +146,10 @@ export function createTestRepo(options: { init?: boolean; branch?: string } = {}
       fs.rmSync(inside(file), { recursive: true, force: true });
     },
     cleanup() {
-      fs.rmSync(base, { recursive: true, force: true });
+      // A session start leaves a watcher daemon running in the repo (issue 5): end it first, and
+      // retry while a process that was still writing lets go of the directory.
+      stopWatchers(base);
+      fs.rmSync(base, { recursive: true, force: true, maxRetries: 20, retryDelay: 50 });
     },
   };
 

@@ -1,0 +1,141 @@
+/**
+ * Mirrors the snapshot store into the backup repository (store.ts) and, when `backup.remote` is
+ * set, to that remote: `git push <target> refs/guard/*:refs/guard/*`. Each snapshot keeps the
+ * index, HEAD and every recorded branch, tag and stash tip reachable (format.ts), so pushing the
+ * chain heads copies everything a recovery needs; the snapshot metadata says where each ref went.
+ *
+ * Pushes never delete and never force (the backup would refuse both); the only exception is the
+ * first remote push after `guard gc` rewrote the chains (push-status.ts `remoteNeedsForce`).
+ * `--no-verify`: the user's own pre-push hooks (tests, linters) must not run for a background
+ * mirror; guard's pre-push rule only concerns pushes that are not guard's own. The internal token
+ * marks the push as guard's own for any hook that does run.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { GuardError } from '../errors.js';
+import { withInternalToken } from '../git/internal-token.js';
+import type { Repo } from '../git/repo.js';
+import { runGit } from '../git/run.js';
+import { GUARD_REF_PREFIX } from '../snapshot/refs.js';
+import { resolveLink } from './link.js';
+import { defaultStoreDir } from './location.js';
+import { updatePushStatus, type PushRecord, type RefRejection } from './push-status.js';
+import { recordBackup } from './registry.js';
+import { ensureBackupRepo } from './store.js';
+
+const REFSPEC = `${GUARD_REF_PREFIX}*:${GUARD_REF_PREFIX}*`;
+
+export interface MirrorSettings {
+  backup: { dir: string | null; remote: string | null };
+}
+
+export interface PushOutcome extends PushRecord {
+  /** Nothing to push: the repository has no snapshots yet. */
+  empty?: boolean;
+}
+
+async function hasGuardRefs(repo: Repo): Promise<boolean> {
+  const { stdout } = await runGit(['for-each-ref', '--count=1', '--format=%(refname)', GUARD_REF_PREFIX], { cwd: repo.root });
+  return stdout.length > 0;
+}
+
+/** Parses `git push --porcelain`: "<flag>\t<src>:<dst>\t<summary>" per ref. */
+export function parsePorcelain(text: string): { updated: number; rejected: RefRejection[] } {
+  let updated = 0;
+  const rejected: RefRejection[] = [];
+  for (const line of text.split('\n')) {
+    const match = /^([ +\-*=!])\t([^\t]*):([^\t]*)\t(.*)$/.exec(line);
+    if (!match) continue;
+    const [, flag, , dst, summary] = match as unknown as [string, string, string, string, string];
+    if (flag === '!') rejected.push({ ref: dst, reason: summary });
+    else if (flag !== '=') updated++;
+  }
+  return { updated, rejected };
+}
+
+async function push(repo: Repo, target: string, refspec: string): Promise<Omit<PushRecord, 'time' | 'durationMs'>> {
+  let last: Omit<PushRecord, 'time' | 'durationMs'> | null = null;
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const result = await withInternalToken(repo, (env) =>
+      runGit(['push', '--no-verify', '--porcelain', target, refspec], { cwd: repo.root, env, okCodes: [1, 128] }),
+    );
+    const parsed = parsePorcelain(result.stdout.toString('utf8'));
+    if (result.code === 128 || (result.code !== 0 && parsed.updated === 0 && parsed.rejected.length === 0)) {
+      last = { target, ok: false, updated: 0, rejected: [], error: result.stderr.trim() || `git push exited with ${result.code}` };
+    } else {
+      last = { target, ok: parsed.rejected.length === 0, ...parsed };
+    }
+    // Another push into the same backup held a ref lock: try again shortly.
+    const lockRace = parsed.rejected.some((r) => /lock/i.test(r.reason)) || /cannot lock ref|unable to lock/i.test(result.stderr);
+    if (!lockRace) break;
+    await new Promise((resolve) => setTimeout(resolve, 100 + Math.random() * 200));
+  }
+  return last!;
+}
+
+/** Copies the live repository's config (remotes, branch upstreams) next to the backup, for recover. */
+function saveSourceConfig(repo: Repo, backup: string): void {
+  try {
+    const content = fs.readFileSync(path.join(repo.commonDir, 'config'));
+    const file = path.join(backup, 'guard', 'source-config');
+    let same = false;
+    try {
+      same = fs.readFileSync(file).equals(content);
+    } catch {
+      // first copy
+    }
+    if (same) return;
+    fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+    fs.writeFileSync(`${file}.tmp`, content, { mode: 0o600 });
+    fs.renameSync(`${file}.tmp`, file);
+  } catch {
+    // The config copy is a convenience for recover; the snapshots are what matter.
+  }
+}
+
+/** Pushes every snapshot chain into this repository's backup repository. */
+export async function pushBackup(repo: Repo, settings: MirrorSettings): Promise<PushOutcome> {
+  const started = Date.now();
+  const link = resolveLink(repo, settings.backup.dir);
+  if (!(await hasGuardRefs(repo))) {
+    return { time: new Date().toISOString(), target: link.path, ok: true, updated: 0, rejected: [], durationMs: 0, empty: true };
+  }
+  let outcome: PushRecord;
+  try {
+    await ensureBackupRepo(link.path, { root: repo.root });
+    recordBackup(link.store, { id: link.id, path: link.path, root: repo.root });
+    const machineStore = defaultStoreDir();
+    if (machineStore !== link.store) recordBackup(machineStore, { id: link.id, path: link.path, root: repo.root });
+    const result = await push(repo, link.path, REFSPEC);
+    saveSourceConfig(repo, link.path);
+    outcome = { ...result, time: new Date().toISOString(), durationMs: Date.now() - started };
+  } catch (error) {
+    const message = error instanceof GuardError ? error.message : (error as Error).message;
+    outcome = { time: new Date().toISOString(), target: link.path, ok: false, updated: 0, rejected: [], error: message, durationMs: Date.now() - started };
+  }
+  updatePushStatus(repo, (status) => {
+    status.local = outcome;
+  });
+  return outcome;
+}
+
+/** Pushes every snapshot chain to `backup.remote` (no-op when it is not set). */
+export async function pushRemote(repo: Repo, settings: MirrorSettings): Promise<PushOutcome | null> {
+  const remote = settings.backup.remote;
+  if (!remote) return null;
+  const started = Date.now();
+  if (!(await hasGuardRefs(repo))) {
+    return { time: new Date().toISOString(), target: remote, ok: true, updated: 0, rejected: [], durationMs: 0, empty: true };
+  }
+  let force = false;
+  updatePushStatus(repo, (status) => {
+    force = status.remoteNeedsForce === true;
+  });
+  const result = await push(repo, remote, force ? `+${REFSPEC}` : REFSPEC);
+  const outcome: PushRecord = { ...result, time: new Date().toISOString(), durationMs: Date.now() - started };
+  updatePushStatus(repo, (status) => {
+    status.remote = outcome;
+    if (force && outcome.ok) delete status.remoteNeedsForce;
+  });
+  return outcome;
+}

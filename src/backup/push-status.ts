@@ -1,0 +1,60 @@
+/**
+ * The outcome of the latest mirror pushes, `<commonDir>/guard/backup-status.json`, read by
+ * `guard backup status` and `guard status`. Written after every push (local backup and remote)
+ * under a lock, atomically.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { guardCommonPath, type Repo } from '../git/repo.js';
+import { withFileLock } from '../session/lock.js';
+
+export interface RefRejection {
+  ref: string;
+  reason: string;
+}
+
+export interface PushRecord {
+  time: string;
+  /** Path of the backup repository, or the remote name/URL. */
+  target: string;
+  ok: boolean;
+  /** Refs that moved (or were created) in this push. */
+  updated: number;
+  rejected: RefRejection[];
+  /** Set when the push could not run at all (unreachable remote, git error). */
+  error?: string;
+  durationMs: number;
+}
+
+export interface PushStatusFile {
+  local: PushRecord | null;
+  remote: PushRecord | null;
+  /** Set by `guard gc` after it rewrote chains: the next remote push must replace them (force). */
+  remoteNeedsForce?: boolean;
+}
+
+export function pushStatusPath(repo: Repo): string {
+  return guardCommonPath(repo, 'backup-status.json');
+}
+
+export function readPushStatus(repo: Repo): PushStatusFile {
+  try {
+    const data = JSON.parse(fs.readFileSync(pushStatusPath(repo), 'utf8')) as PushStatusFile;
+    if (data && typeof data === 'object') return { local: data.local ?? null, remote: data.remote ?? null, ...(data.remoteNeedsForce ? { remoteNeedsForce: true } : {}) };
+  } catch {
+    // none yet
+  }
+  return { local: null, remote: null };
+}
+
+export function updatePushStatus(repo: Repo, fn: (status: PushStatusFile) => void): void {
+  const file = pushStatusPath(repo);
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  withFileLock(`${file}.lock`, () => {
+    const status = readPushStatus(repo);
+    fn(status);
+    const temp = `${file}.${process.pid}.tmp`;
+    fs.writeFileSync(temp, `${JSON.stringify(status, null, 2)}\n`);
+    fs.renameSync(temp, file);
+  });
+}

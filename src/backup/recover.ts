@@ -1,0 +1,329 @@
+/**
+ * `guard recover`: rebuilds a repository from its backup after `rm -rf .git`, or after the whole
+ * project directory was deleted. Restores, as of the newest snapshot of the chosen chain: every
+ * branch and tag (annotated tag objects re-created byte for byte from the keeper), HEAD (symbolic
+ * or detached), the stash with its messages, the index (staged state) and the working tree; plus
+ * every snapshot chain, so rollback and the full history keep working; plus remotes and branch
+ * upstreams from the config copy the backup keeps.
+ *
+ * Invariants:
+ *  - it never overwrites a file that exists in the target directory: a file that differs from
+ *    the snapshot (or stands where the snapshot needs a directory) is moved aside, into a sibling
+ *    directory `<target>.guard-aside-<time>/`, and listed; files the snapshot does not have are
+ *    left where they are;
+ *  - it refuses a directory that still is a repository (that is what `guard rollback` is for);
+ *  - it only reads the backup (a fetch), never writes to it.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { GuardError } from '../errors.js';
+import { withInternalToken } from '../git/internal-token.js';
+import { GUARD_IDENTITY } from '../git/objects.js';
+import { openRepo, guardPath, type Repo } from '../git/repo.js';
+import { runGit, splitNul, splitNulBytes } from '../git/run.js';
+import { appendEvent } from '../session/journal.js';
+import { createSnapshot } from '../snapshot/create.js';
+import type { Snapshot } from '../snapshot/format.js';
+import { GUARD_REF_PREFIX } from '../snapshot/refs.js';
+import { chooseChain, listBackups, readChains, type BackupInfo, type ChainInfo } from './catalog.js';
+import { writeLink } from './link.js';
+import { defaultStoreDir } from './location.js';
+import { backupsForRoot, readRegistry, recordBackup } from './registry.js';
+import { backupRoots, inBackup, isBackupRepo } from './store.js';
+
+/** A clean environment for git in the directory being rebuilt (no inherited repository context). */
+const NO_REPO_ENV = { GIT_DIR: undefined, GIT_WORK_TREE: undefined, GIT_INDEX_FILE: undefined, GIT_COMMON_DIR: undefined, GIT_OBJECT_DIRECTORY: undefined };
+
+export interface RecoverPlan {
+  backup: BackupInfo;
+  chain: ChainInfo;
+  snapshot: Snapshot;
+  /** Absolute directory to rebuild. */
+  target: string;
+  targetExists: boolean;
+  /** Debris of a `.git` that is not a repository (e.g. a leftover guard temp dir): moved aside too. */
+  gitDebris: boolean;
+  /** Number of files (and symlinks, gitlinks) in the snapshot's working tree. */
+  files: number;
+  /** Other backups that also served this directory (for the listing). */
+  others: BackupInfo[];
+}
+
+export interface MovedAside {
+  path: string;
+  to: string;
+}
+
+export interface RecoverResult {
+  plan: RecoverPlan;
+  root: string;
+  refs: number;
+  stash: number;
+  /** Files written into the working tree (missing before). */
+  written: number;
+  movedAside: MovedAside[];
+  asideDir: string | null;
+  /** The snapshot recorded after the recovery (trigger recover). */
+  after: string;
+}
+
+function isRepository(dir: string): boolean {
+  const dotGit = path.join(dir, '.git');
+  if (!fs.existsSync(dotGit)) return false;
+  if (fs.statSync(dotGit).isFile()) return true; // a gitdir link (linked worktree, submodule)
+  return fs.existsSync(path.join(dotGit, 'HEAD')) && fs.existsSync(path.join(dotGit, 'objects'));
+}
+
+async function backupFrom(from: string, stores: string[]): Promise<BackupInfo> {
+  const asPath = path.resolve(from);
+  if (isBackupRepo(asPath)) {
+    const chains = await readChains(asPath);
+    return { id: path.basename(asPath).replace(/\.git$/, ''), path: asPath, roots: await backupRoots(asPath), chains, latest: chains.map((c) => c.latest.time).sort().pop() ?? null };
+  }
+  const all = await listBackups(stores);
+  const matches = all.filter((b) => b.id === from || b.id.startsWith(from));
+  if (matches.length === 1) return matches[0]!;
+  throw new GuardError('user', matches.length > 1 ? `"${from}" matches ${matches.length} backups` : `no backup "${from}" (neither a backup repository path nor a known backup id)`, {
+    hints: [...matches.slice(0, 8).map((b) => `  ${b.id}  ${b.path}`), 'See every backup on this machine with: guard recover --list'],
+  });
+}
+
+export async function planRecovery(options: { target: string; from?: string; stores?: string[] }): Promise<RecoverPlan> {
+  const target = path.resolve(options.target);
+  const stores = options.stores ?? [];
+  if (isRepository(target)) {
+    throw new GuardError('refused', `${target} is still a git repository; recover rebuilds a repository whose .git is gone, so nothing was changed`, {
+      hints: ['To go back to an earlier state of a working repository use: guard rollback', 'To rebuild a copy elsewhere use: guard recover --into NEW_DIR'],
+    });
+  }
+  let backup: BackupInfo;
+  let others: BackupInfo[] = [];
+  if (options.from) {
+    backup = await backupFrom(options.from, stores);
+  } else {
+    const all = await listBackups(stores);
+    const forRoot = all.filter((b) => b.roots.includes(target) || b.chains.some((c) => c.latest.root === target));
+    // Prefer the backup the registry used most recently for this directory.
+    const registryOrder = backupsForRoot([...readRegistry(defaultStoreDir()), ...stores.flatMap((s) => readRegistry(s))], target).map((e) => e.path);
+    forRoot.sort((a, b) => {
+      const ra = registryOrder.indexOf(a.path);
+      const rb = registryOrder.indexOf(b.path);
+      if (ra !== rb) return (ra < 0 ? Infinity : ra) - (rb < 0 ? Infinity : rb);
+      return (b.latest ?? '').localeCompare(a.latest ?? '');
+    });
+    if (!forRoot[0]) {
+      throw new GuardError('user', `no backup on this machine was made from ${target}`, {
+        hints:
+          all.length > 0
+            ? ['Backups on this machine:', ...all.slice(0, 10).map((b) => `  ${b.id}  ${b.latest ?? '(empty)'}  ${b.roots.join(', ')}`), 'Pick one with: guard recover --from ID [--into DIR]']
+            : ['There are no guard backups on this machine (see `guard recover --list`). A backup is made after each snapshot while guard watches a session, or with `guard backup push`.'],
+      });
+    }
+    backup = forRoot[0];
+    others = forRoot.slice(1);
+  }
+  const chain = chooseChain(backup, target);
+  if (!chain) throw new GuardError('user', `the backup ${backup.path} holds no snapshots`, { hints: ['See every backup with: guard recover --list'] });
+  const count = await runGit(['ls-tree', '-r', '-z', '--name-only', chain.latest.tree], { ...inBackup(backup.path) });
+  return {
+    backup,
+    chain,
+    snapshot: chain.latest,
+    target,
+    targetExists: fs.existsSync(target),
+    gitDebris: fs.existsSync(path.join(target, '.git')),
+    files: splitNul(count.stdout).length,
+    others,
+  };
+}
+
+function stamp(): string {
+  return new Date().toISOString().replace(/[:.]/g, '-');
+}
+
+/** Moves what is in the way aside, keeping its relative path. */
+class Aside {
+  readonly moved: MovedAside[] = [];
+  private dir: string | null = null;
+  constructor(private readonly target: string) {}
+
+  get directory(): string | null {
+    return this.dir;
+  }
+
+  move(rel: string): void {
+    if (this.dir === null) {
+      this.dir = `${this.target}.guard-aside-${stamp()}`;
+      fs.mkdirSync(this.dir, { recursive: true, mode: 0o700 });
+    }
+    const from = path.join(this.target, rel);
+    const to = path.join(this.dir, rel);
+    fs.mkdirSync(path.dirname(to), { recursive: true });
+    try {
+      fs.renameSync(from, to);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EXDEV') throw error;
+      fs.cpSync(from, to, { recursive: true, preserveTimestamps: true, verbatimSymlinks: true });
+      fs.rmSync(from, { recursive: true, force: true });
+    }
+    this.moved.push({ path: rel, to });
+  }
+}
+
+function lstat(file: string): fs.Stats | null {
+  try {
+    return fs.lstatSync(file);
+  } catch {
+    return null;
+  }
+}
+
+async function recreateTagObjects(repo: Repo, snapshot: Snapshot): Promise<void> {
+  for (const oid of new Set(Object.values(snapshot.refs))) {
+    const exists = await runGit(['cat-file', '-e', oid], { cwd: repo.root, okCodes: [1, 128] });
+    if (exists.code === 0) continue;
+    const raw = snapshot.keeper ? await runGit(['cat-file', 'blob', `${snapshot.keeper}:tag-${oid}`], { cwd: repo.root, okCodes: [128] }) : null;
+    if (!raw || raw.code !== 0) throw new GuardError('internal', `object ${oid} (a recorded ref) is in neither the backup nor the snapshot's keeper`);
+    const made = (await runGit(['hash-object', '-t', 'tag', '-w', '--stdin'], { cwd: repo.root, input: raw.stdout })).stdout.toString('utf8').trim();
+    if (made !== oid) throw new GuardError('internal', `re-created tag object ${made} differs from the recorded ${oid}`);
+  }
+}
+
+async function restoreRefs(repo: Repo, snapshot: Snapshot, env: Record<string, string>): Promise<void> {
+  const gitEnv = { ...NO_REPO_ENV, ...env, ...GUARD_IDENTITY };
+  const lines = Object.entries(snapshot.refs).map(([ref, oid]) => `create ${ref} ${oid}\n`);
+  if (lines.length > 0) await runGit(['update-ref', '-m', 'guard: recover', '--stdin'], { cwd: repo.root, env: gitEnv, input: lines.join('') });
+  if (snapshot.head.symbolic) await runGit(['symbolic-ref', 'HEAD', snapshot.head.symbolic], { cwd: repo.root, env: gitEnv });
+  else if (snapshot.head.oid) await runGit(['update-ref', '-m', 'guard: recover', '--no-deref', 'HEAD', snapshot.head.oid], { cwd: repo.root, env: gitEnv });
+  // Oldest first, so the newest entry ends up as stash@{0}; a hidden entry had no reflog.
+  for (const entry of [...snapshot.stash].reverse()) {
+    const reflog = entry.hidden ? [] : ['--create-reflog', '-m', entry.message];
+    await runGit(['update-ref', ...reflog, 'refs/stash', entry.oid], { cwd: repo.root, env: gitEnv });
+  }
+}
+
+/** Puts the snapshot's working tree into the directory and installs its index; returns files written. */
+async function restoreWorktree(repo: Repo, snapshot: Snapshot, aside: Aside): Promise<number> {
+  const tmpDir = guardPath(repo, 'tmp');
+  fs.mkdirSync(tmpDir, { recursive: true });
+  const treeIndex = path.join(tmpDir, `recover-tree-${process.pid}`);
+  const stagedIndex = path.join(tmpDir, `recover-index-${process.pid}`);
+  const withIndex = (file: string) => ({ cwd: repo.root, env: { ...NO_REPO_ENV, GIT_INDEX_FILE: file } });
+  try {
+    await runGit(['read-tree', snapshot.tree], withIndex(treeIndex));
+    // Compares every existing file with the snapshot by content (the fresh index has no stat data).
+    await runGit(['update-index', '-q', '--refresh'], { ...withIndex(treeIndex), okCodes: [1] });
+    const entries = splitNulBytes((await runGit(['ls-files', '-z', '-s'], withIndex(treeIndex))).stdout).map((record) => {
+      const tab = record.indexOf('\t');
+      return { mode: record.slice(0, 6), path: Buffer.from(record.slice(tab + 1), 'latin1').toString('utf8') };
+    });
+    const gitlinks = new Set(entries.filter((e) => e.mode === '160000').map((e) => e.path));
+    const differing = splitNulBytes((await runGit(['diff-files', '-z', '--name-only'], withIndex(treeIndex))).stdout).map((b) => Buffer.from(b, 'latin1').toString('utf8'));
+    let written = 0;
+    for (const rel of differing) {
+      if (gitlinks.has(rel)) continue; // a submodule's checkout is its own repository: never moved
+      written++;
+      const parts = rel.split('/');
+      let blocked = false;
+      // A file (or symlink) where the snapshot needs a directory.
+      for (let i = 1; i < parts.length && !blocked; i++) {
+        const ancestor = parts.slice(0, i).join('/');
+        const stat = lstat(path.join(repo.root, ancestor));
+        if (stat && !stat.isDirectory()) {
+          aside.move(ancestor);
+          blocked = true;
+        }
+      }
+      if (lstat(path.join(repo.root, rel))) aside.move(rel);
+    }
+    // Without -f, files that exist (equal to the snapshot, as checked above) are left untouched.
+    await runGit(['checkout-index', '-a', '-q', '-u'], { ...withIndex(treeIndex), okCodes: [1] });
+    fs.copyFileSync(treeIndex, stagedIndex);
+    let content: Buffer;
+    if (snapshot.rawIndex) {
+      content = (await runGit(['cat-file', 'blob', snapshot.rawIndex], { cwd: repo.root })).stdout;
+    } else {
+      // One-way merge from the worktree index: entries equal to the staged tree keep fresh stat data.
+      await runGit(['read-tree', '-m', snapshot.indexTree ?? snapshot.tree], withIndex(stagedIndex));
+      content = fs.readFileSync(stagedIndex);
+    }
+    const lock = `${repo.indexFile}.lock`;
+    fs.writeFileSync(lock, content, { flag: 'wx' });
+    fs.renameSync(lock, repo.indexFile);
+    return written;
+  } finally {
+    for (const file of [treeIndex, stagedIndex]) fs.rmSync(file, { force: true });
+    for (const file of [treeIndex, stagedIndex]) fs.rmSync(`${file}.lock`, { force: true });
+  }
+}
+
+/** Remotes and branch upstreams from the config copy the backup keeps (mirror.ts). */
+async function restoreConfig(repo: Repo, backup: string): Promise<void> {
+  const copy = path.join(backup, 'guard', 'source-config');
+  if (!fs.existsSync(copy)) return;
+  const listed = await runGit(['config', '-f', copy, '-z', '--list'], { cwd: repo.root, env: NO_REPO_ENV, okCodes: [1, 128] });
+  if (listed.code !== 0) return;
+  for (const item of splitNul(listed.stdout)) {
+    const newline = item.indexOf('\n');
+    const key = newline < 0 ? item : item.slice(0, newline);
+    const value = newline < 0 ? 'true' : item.slice(newline + 1);
+    if (!/^(remote|branch)\./i.test(key)) continue;
+    await runGit(['config', '--add', key, value], { cwd: repo.root, env: NO_REPO_ENV });
+  }
+}
+
+export async function applyRecovery(plan: RecoverPlan): Promise<RecoverResult> {
+  const { target, snapshot, backup } = plan;
+  fs.mkdirSync(target, { recursive: true });
+  const aside = new Aside(target);
+  if (fs.existsSync(path.join(target, '.git'))) {
+    if (isRepository(target)) throw new GuardError('refused', `${target} became a git repository meanwhile; nothing was changed`);
+    // Not a repository: what is left of one (e.g. a temp dir a guard process recreated). Keep it.
+    aside.move('.git');
+  }
+  await runGit(['init', '--quiet', target], { cwd: target, env: NO_REPO_ENV });
+  const repo = await openRepo(target);
+  await withInternalToken(repo, async (env) => {
+    // A fetch copies the objects: the rebuilt repository borrows nothing from the backup.
+    await runGit(['fetch', '--quiet', '--no-tags', '--no-write-fetch-head', backup.path, `+${GUARD_REF_PREFIX}*:${GUARD_REF_PREFIX}*`], {
+      cwd: repo.root,
+      env: { ...NO_REPO_ENV, ...env },
+    });
+    await recreateTagObjects(repo, snapshot);
+    await restoreRefs(repo, snapshot, env);
+  });
+  const written = await restoreWorktree(repo, snapshot, aside);
+  await restoreConfig(repo, backup.path);
+
+  // Keep mirroring into the backup this repository came from.
+  writeLink(repo, { id: backup.id, path: backup.path });
+  recordBackup(path.dirname(backup.path), { id: backup.id, path: backup.path, root: repo.root });
+  if (defaultStoreDir() !== path.dirname(backup.path)) recordBackup(defaultStoreDir(), { id: backup.id, path: backup.path, root: repo.root });
+
+  const { readPolicy } = await import('../config/compile.js');
+  const policy = await readPolicy(repo);
+  const after = await createSnapshot(repo, {
+    trigger: 'recover',
+    message: `recovered from ${backup.path} at snapshot ${snapshot.oid.slice(0, 12)}`,
+    maxFileSize: policy.snapshot.maxFileSize,
+    includeIgnored: policy.snapshot.includeIgnored,
+  });
+  appendEvent(repo, {
+    type: 'recover',
+    backup: backup.path,
+    snapshot: snapshot.oid,
+    after: after.snapshot.oid,
+    movedAside: aside.moved.length,
+    ...(aside.directory ? { asideDir: aside.directory } : {}),
+  });
+  return {
+    plan,
+    root: repo.root,
+    refs: Object.keys(snapshot.refs).length,
+    stash: snapshot.stash.length,
+    written,
+    movedAside: aside.moved,
+    asideDir: aside.directory,
+    after: after.snapshot.oid,
+  };
+}

@@ -1,0 +1,72 @@
+/**
+ * `guard backup status` as data: where this repository's backup is, whether it holds every
+ * snapshot chain the live repository has, how big and how private it is, and how the latest
+ * pushes (local and remote) went.
+ */
+import fs from 'node:fs';
+import type { Repo } from '../git/repo.js';
+import { runGit } from '../git/run.js';
+import { GUARD_REF_PREFIX } from '../snapshot/refs.js';
+import { readLink } from './link.js';
+import { storeDir } from './location.js';
+import { readPushStatus, type PushRecord } from './push-status.js';
+import { inBackup, isBackupRepo, objectBytes } from './store.js';
+import path from 'node:path';
+
+export interface RefComparison {
+  ref: string;
+  live: string | null;
+  backup: string | null;
+}
+
+export interface BackupStatus {
+  /** The backup repository this worktree mirrors into (null before the first push). */
+  path: string | null;
+  id: string | null;
+  exists: boolean;
+  /** Permission bits of the backup directory, e.g. "700". */
+  mode: string | null;
+  selfContained: boolean | null;
+  /** True when every live refs/guard/* ref has the same value in the backup. */
+  inSync: boolean;
+  refs: RefComparison[];
+  bytes: number | null;
+  lastPush: PushRecord | null;
+  remote: { name: string | null; lastPush: PushRecord | null };
+  /** Where a new backup would be created (backup.dir or the default store). */
+  store: string;
+}
+
+async function guardRefs(cwd: string, env?: Record<string, string | undefined>): Promise<Map<string, string>> {
+  const result = await runGit(['for-each-ref', '--format=%(objectname) %(refname)', GUARD_REF_PREFIX], { cwd, ...(env ? { env } : {}), okCodes: [128] });
+  const refs = new Map<string, string>();
+  for (const line of result.stdout.toString('utf8').split('\n')) {
+    if (!line) continue;
+    refs.set(line.slice(line.indexOf(' ') + 1), line.slice(0, line.indexOf(' ')));
+  }
+  return refs;
+}
+
+export async function backupStatus(repo: Repo, settings: { backup: { dir: string | null; remote: string | null } }): Promise<BackupStatus> {
+  const link = readLink(repo);
+  const store = storeDir(settings.backup.dir);
+  const pushes = readPushStatus(repo);
+  const live = await guardRefs(repo.root);
+  const exists = link !== null && isBackupRepo(link.path);
+  const backupRefs = exists ? await guardRefs(link.path, inBackup(link.path).env) : new Map<string, string>();
+  const refs: RefComparison[] = [...new Set([...live.keys(), ...backupRefs.keys()])].sort().map((ref) => ({ ref, live: live.get(ref) ?? null, backup: backupRefs.get(ref) ?? null }));
+  const alternates = link ? path.join(link.path, 'objects', 'info', 'alternates') : null;
+  return {
+    path: link?.path ?? null,
+    id: link?.id ?? null,
+    exists,
+    mode: exists ? (fs.statSync(link.path).mode & 0o777).toString(8) : null,
+    selfContained: exists ? !(alternates && fs.existsSync(alternates) && fs.readFileSync(alternates, 'utf8').trim() !== '') : null,
+    inSync: exists && [...live].every(([ref, oid]) => backupRefs.get(ref) === oid),
+    refs,
+    bytes: exists ? await objectBytes(link.path) : null,
+    lastPush: pushes.local,
+    remote: { name: settings.backup.remote, lastPush: pushes.remote },
+    store,
+  };
+}

@@ -1,0 +1,102 @@
+/**
+ * One backup repository: a bare, self-contained git repository outside the working tree that
+ * receives every snapshot (refs/guard/*) and so everything the snapshots keep reachable.
+ *
+ * Invariants:
+ *  - self-contained: no `objects/info/alternates` (objects borrowed from the live repository
+ *    would vanish with its `gc --prune=now` or `rm -rf .git`); objects only ever arrive by push
+ *    or fetch, which copy them;
+ *  - it refuses deletions and non-fast-forward updates from pushes (`receive.denyDeletes`,
+ *    `receive.denyNonFastForwards`): a push cannot shorten its history. Retention (`guard gc`)
+ *    rewrites it deliberately with local plumbing, never through a push;
+ *  - private: created 0700 (snapshots hold untracked files, which may be secrets);
+ *  - no hooks run in it: `core.hooksPath` points at an empty directory of its own, so a global
+ *    hooks path cannot run code when guard pushes.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { GuardError } from '../errors.js';
+import { runGit, gitText } from '../git/run.js';
+
+export interface BackupRepo {
+  path: string;
+}
+
+/** git options for commands that run inside the backup repository. */
+export function inBackup(backup: string): { cwd: string; env: Record<string, string | undefined> } {
+  // GIT_DIR pins the repository whatever the environment says; the rest of a worktree context
+  // (an index, a work tree) does not apply to a bare repository.
+  return { cwd: backup, env: { GIT_DIR: backup, GIT_WORK_TREE: undefined, GIT_INDEX_FILE: undefined, GIT_COMMON_DIR: undefined } };
+}
+
+export function isBackupRepo(dir: string): boolean {
+  return fs.existsSync(path.join(dir, 'HEAD')) && fs.existsSync(path.join(dir, 'objects')) && fs.existsSync(path.join(dir, 'refs'));
+}
+
+/** Creates the backup (and a private store directory) if needed, and (re)asserts its settings. */
+export async function ensureBackupRepo(backup: string, source: { root: string }): Promise<void> {
+  const store = path.dirname(backup);
+  fs.mkdirSync(store, { recursive: true, mode: 0o700 });
+  // mkdir's mode is filtered by the umask and ignored for existing directories.
+  fs.chmodSync(store, 0o700);
+  const fresh = !isBackupRepo(backup);
+  if (fresh) {
+    fs.mkdirSync(backup, { recursive: true, mode: 0o700 });
+    await runGit(['init', '--bare', '--quiet', backup], { cwd: store, env: { GIT_DIR: undefined, GIT_WORK_TREE: undefined } });
+  }
+  fs.chmodSync(backup, 0o700);
+  const noHooks = path.join(backup, 'guard', 'no-hooks');
+  fs.mkdirSync(noHooks, { recursive: true, mode: 0o700 });
+  const settings: Array<[string, string]> = [
+    ['receive.denyDeletes', 'true'],
+    ['receive.denyNonFastForwards', 'true'],
+    // A reflog in the backup too: one more way back if something goes wrong there.
+    ['core.logAllRefUpdates', 'always'],
+    ['core.hooksPath', noHooks],
+    ['guard.backup', 'true'],
+  ];
+  const git = inBackup(backup);
+  if (!fresh) {
+    const current = await runGit(['config', '--local', '-z', '--list'], { ...git, okCodes: [1] });
+    const have = new Set(current.stdout.toString('utf8').split('\0').map((kv) => kv.replace('\n', '=')));
+    if (settings.every(([k, v]) => have.has(`${k.toLowerCase()}=${v}`)) && have.has(`guard.root=${source.root}`)) {
+      assertSelfContained(backup);
+      return;
+    }
+  }
+  for (const [key, value] of settings) await runGit(['config', '--local', key, value], git);
+  // Every worktree root the backup served, so a backup can be matched to a directory even without the index.
+  await runGit(['config', '--local', '--replace-all', 'guard.root', source.root, `^${escapeRegex(source.root)}$`], git);
+  assertSelfContained(backup);
+}
+
+function escapeRegex(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** Refuses a backup that borrows objects: it would not survive the live repository's gc. */
+export function assertSelfContained(backup: string): void {
+  const alternates = path.join(backup, 'objects', 'info', 'alternates');
+  if (fs.existsSync(alternates) && fs.readFileSync(alternates, 'utf8').trim() !== '') {
+    throw new GuardError('refused', `the backup ${backup} borrows objects from another repository (objects/info/alternates), so it is not a safe backup`, {
+      hints: [`Make it self-contained with: git -C ${backup} repack -a -d && rm ${alternates}`],
+    });
+  }
+}
+
+/** The worktree roots recorded in a backup's own config. */
+export async function backupRoots(backup: string): Promise<string[]> {
+  const result = await runGit(['config', '--local', '--get-all', 'guard.root'], { ...inBackup(backup), okCodes: [1] });
+  return result.stdout.toString('utf8').split('\n').filter(Boolean);
+}
+
+/** Bytes on disk of the backup's objects (loose + packs). */
+export async function objectBytes(gitDir: string): Promise<number> {
+  const text = await gitText(['count-objects', '-v'], { cwd: gitDir, env: { GIT_DIR: gitDir } });
+  let kib = 0;
+  for (const line of text.split('\n')) {
+    const [key, value] = line.split(': ');
+    if (key === 'size' || key === 'size-pack' || key === 'size-garbage') kib += Number(value) || 0;
+  }
+  return kib * 1024;
+}

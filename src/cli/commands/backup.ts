@@ -1,0 +1,74 @@
+/** `guard backup push|status`: the mirror of the snapshots outside the working tree (src/backup/). */
+import { openRepo } from '../../git/repo.js';
+import { pushBackup, pushRemote, type PushOutcome } from '../../backup/mirror.js';
+import { backupStatus } from '../../backup/status.js';
+import type { PushRecord } from '../../backup/push-status.js';
+import type { CommandContext } from '../main.js';
+import { age, bytes, shortId } from '../format.js';
+
+async function settings(cwd: string) {
+  const repo = await openRepo(cwd);
+  const { readPolicy } = await import('../../config/compile.js');
+  const policy = await readPolicy(repo);
+  return { repo, policy };
+}
+
+function describePush(record: PushRecord): string {
+  if (record.error) return `failed ${age(record.time)}: ${record.error}`;
+  if (!record.ok) return `partly refused ${age(record.time)}: ${record.rejected.map((r) => `${r.ref} (${r.reason})`).join(', ')}`;
+  return `ok ${age(record.time)} (${record.updated} ref${record.updated === 1 ? '' : 's'} updated, ${record.durationMs} ms)`;
+}
+
+export async function push(args: { remoteOnly?: boolean; localOnly?: boolean }, ctx: CommandContext): Promise<number> {
+  const { repo, policy } = await settings(ctx.cwd);
+  const local: PushOutcome | null = args.remoteOnly ? null : await pushBackup(repo, policy);
+  const remote = args.localOnly ? null : await pushRemote(repo, policy);
+  ctx.out.data({ local, remote });
+  let failed = false;
+  if (local) {
+    if (local.empty) ctx.out.line('No snapshots yet: nothing to back up. Take one with `guard snapshot`.');
+    else if (local.ok) ctx.out.line(`Backup ${local.target}: ${local.updated === 0 ? 'already up to date' : `${local.updated} ref${local.updated === 1 ? '' : 's'} updated`}.`);
+    else {
+      failed = true;
+      ctx.out.warn(`guard: backup push to ${local.target} ${describePush(local)}`);
+      if (local.rejected.some((r) => /non-fast-forward|fetch first|stale/i.test(r.reason))) {
+        ctx.out.warn('  The live snapshot chain no longer extends the backup (rewritten by retention?). Run `guard gc` to bring both in line.');
+      }
+    }
+  }
+  if (remote) {
+    if (remote.ok) ctx.out.line(`Remote ${remote.target}: ${remote.updated === 0 ? 'already up to date' : `${remote.updated} ref${remote.updated === 1 ? '' : 's'} updated`}.`);
+    else {
+      failed = true;
+      ctx.out.warn(`guard: backup push to the remote ${remote.target} ${describePush(remote)}`);
+    }
+  } else if (!args.localOnly && !policy.backup.remote && args.remoteOnly) {
+    ctx.out.line('No backup.remote is set in .guard.yaml: snapshots stay on this machine.');
+  }
+  return failed ? 1 : 0;
+}
+
+export async function status(_args: unknown, ctx: CommandContext): Promise<number> {
+  const { repo, policy } = await settings(ctx.cwd);
+  const s = await backupStatus(repo, policy);
+  ctx.out.data(s);
+  if (!s.path || !s.exists) {
+    ctx.out.line(`No backup yet for ${repo.root}. It is made with the first snapshot guard watches, or now with: guard backup push`);
+    ctx.out.line(`  it will live in ${s.store}`);
+    return 0;
+  }
+  ctx.out.line(`Backup: ${s.path}`);
+  ctx.out.line(`  id ${s.id}, ${s.bytes !== null ? bytes(s.bytes) : '?'} of objects, permissions ${s.mode}${s.selfContained ? ', self-contained' : ', BORROWS OBJECTS (not safe)'}`);
+  ctx.out.line(`  ${s.inSync ? 'in sync: it holds every snapshot chain of this repository' : 'NOT in sync with this repository:'}`);
+  if (!s.inSync) {
+    for (const ref of s.refs.filter((r) => r.live !== r.backup)) {
+      ctx.out.line(`    ${ref.ref}: here ${ref.live ? shortId(ref.live) : '-'}, backup ${ref.backup ? shortId(ref.backup) : '-'}`);
+    }
+    ctx.out.line('  Bring it up to date with: guard backup push');
+  }
+  ctx.out.line(`  last push: ${s.lastPush ? describePush(s.lastPush) : 'never'}`);
+  if (s.remote.name) ctx.out.line(`Remote backup: ${s.remote.name}, last push: ${s.remote.lastPush ? describePush(s.remote.lastPush) : 'never'}`);
+  else ctx.out.line('Remote backup: none (set backup.remote in .guard.yaml to send snapshots off this machine)');
+  ctx.out.line('Rebuild this repository from it after `rm -rf .git` with: guard recover');
+  return 0;
+}

@@ -1,0 +1,462 @@
+/**
+ * The watcher of one worktree: records every change as a snapshot soon after it settles,
+ * restores deleted protected paths, and mirrors new snapshots to the backup.
+ *
+ *  - one per worktree (pid file, state-file.ts); it survives the shell that started it (the
+ *    control code detaches it) and stops when the session that started it ends, after
+ *    `watch.idleTimeoutMinutes` without changes or sessions, on `guard watch stop`, or when the
+ *    repository disappears (`rm -rf .git`: the backup is what matters then);
+ *  - snapshots are incremental: the paths the file-system events named are handed to
+ *    createSnapshot as changedPaths (O(changes), guard's persistent index); only git state
+ *    changed (a commit, a stash drop) -> a snapshot that re-reads no file at all; too many paths, an
+ *    event without a name, or a change to an ignored file the config captures (`includeIgnored`)
+ *    -> a full snapshot;
+ *  - debounced (debounce.ts): `watch.debounceMs` after the last change, at least every
+ *    `watch.maxIntervalMs` while changes keep coming;
+ *  - when the OS watch limit is reached the watcher says so (state file, log) and falls back to
+ *    a full snapshot every max(maxIntervalMs, 30 s), with protected paths checked every second.
+ * Nothing here prints: events go to onEvent (the CLI logs them).
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Repo } from '../git/repo.js';
+import { GuardError } from '../errors.js';
+import { compileGlob, type MatchPolicy } from '../policy/match.js';
+import type { Policy } from '../policy/schema.js';
+import { appendEvent } from '../session/journal.js';
+import { listSessions } from '../session/store.js';
+import { createSnapshot } from '../snapshot/create.js';
+import { readChainHead } from '../snapshot/read.js';
+import { Debouncer } from './debounce.js';
+import { FsEvents, type FsChange } from './fs-events.js';
+import { ProtectedRestore, type RestoreEvent } from './protected-restore.js';
+import { acquirePidFile, readPid, releasePidFile, writeStateFile, type WatcherStateFile } from './state-file.js';
+
+/** More changed paths than this in one batch: a full snapshot is cheaper than the path list. */
+const MAX_PATHS = 2000;
+const HEARTBEAT_MS = 5000;
+const POLL_FLOOR_MS = 30_000;
+/**
+ * Passed as the only changed path when nothing in the working tree changed but git's state did
+ * (HEAD, index, refs, stash): git never lists anything under `.git`, so the snapshot re-reads no
+ * file and records the new refs and index.
+ */
+const GIT_STATE_ONLY = '.git';
+
+export type WatcherEvent =
+  | { type: 'ready'; mode: 'events' | 'polling'; dirs: number }
+  | { type: 'snapshot'; oid: string; created: boolean; paths: number | 'all'; ms: number }
+  | { type: 'protected-restore'; path: string; reason: string; snapshot: string }
+  | { type: 'polling'; reason: string }
+  | { type: 'backup'; ok: boolean; target: string; message: string }
+  | { type: 'error'; message: string }
+  | { type: 'stopping'; reason: string };
+
+export interface WatcherOptions {
+  /** The session that started this watcher: it stops when no session is open any more. */
+  startedFor?: string | null;
+  onEvent?: (event: WatcherEvent) => void;
+  /** Test fault injection: pretend the OS watch limit is this many directories. */
+  fakeWatchLimit?: number;
+  /** Mirror snapshots to the backup (default true). */
+  backup?: boolean;
+}
+
+interface OpenSession {
+  id: string;
+  agent: string | null;
+}
+
+async function loadPolicy(repo: Repo): Promise<Policy> {
+  const { readPolicy } = await import('../config/compile.js');
+  return readPolicy(repo);
+}
+
+function topOpenSession(repo: Repo): OpenSession | null {
+  const open = listSessions(repo).filter((s) => s.endedAt === null);
+  const top = open[0];
+  return top ? { id: top.id, agent: top.agent } : null;
+}
+
+/** Drops paths covered by a changed directory above them ("src" covers "src/a.js"). */
+export function collapsePaths(paths: Iterable<string>): string[] {
+  const sorted = [...new Set(paths)].sort();
+  const out: string[] = [];
+  for (const p of sorted) {
+    const last = out[out.length - 1];
+    if (last !== undefined && p.startsWith(`${last}/`)) continue;
+    out.push(p);
+  }
+  return out;
+}
+
+export class Watcher {
+  private readonly emit: (event: WatcherEvent) => void;
+  private policy!: Policy;
+  private fsEvents: FsEvents | null = null;
+  private protect!: ProtectedRestore;
+  private debouncer!: Debouncer;
+  private pending = new Set<string>();
+  private everything = false;
+  private gitChanged = false;
+  private snapshotting: Promise<void> | null = null;
+  private again = false;
+  private pushing = false;
+  private pushWanted = false;
+  private pushDone: Promise<void> = Promise.resolve();
+  private timers: NodeJS.Timeout[] = [];
+  private lastActivity = Date.now();
+  private session: OpenSession | null = null;
+  private sawSession = false;
+  private failures = 0;
+  private stopping: Promise<string> | null = null;
+  private resolveDone!: (reason: string) => void;
+  /** Resolves with the reason once the watcher has stopped. */
+  readonly done: Promise<string>;
+  private state: WatcherStateFile;
+
+  constructor(
+    private readonly repo: Repo,
+    private readonly options: WatcherOptions = {},
+  ) {
+    this.emit = options.onEvent ?? (() => undefined);
+    this.done = new Promise((resolve) => (this.resolveDone = resolve));
+    const now = new Date().toISOString();
+    this.state = {
+      pid: process.pid,
+      state: 'starting',
+      mode: 'events',
+      reason: null,
+      startedAt: now,
+      heartbeatAt: now,
+      stoppedAt: null,
+      startedFor: options.startedFor ?? null,
+      watchedDirs: 0,
+      snapshots: { taken: 0, unchanged: 0, failed: 0 },
+      lastSnapshot: null,
+      lastError: null,
+      protectedRestores: 0,
+      rss: process.memoryUsage().rss,
+    };
+  }
+
+  /** Starts watching; throws GuardError('refused') when another watcher runs for this worktree. */
+  async start(): Promise<void> {
+    const holder = acquirePidFile(this.repo);
+    if (holder !== null) {
+      throw new GuardError('refused', `a watcher already runs for ${this.repo.root} (pid ${holder})`, {
+        hints: ['See it with: guard watch status', 'Stop it with: guard watch stop'],
+        details: { pid: holder },
+      });
+    }
+    this.writeState();
+    try {
+      this.policy = await loadPolicy(this.repo);
+      const watch = this.policy.watch;
+      this.debouncer = new Debouncer(() => void this.snapshot(), { debounceMs: watch.debounceMs, maxIntervalMs: watch.maxIntervalMs });
+      this.session = topOpenSession(this.repo);
+      this.sawSession = this.session !== null;
+      this.protect = new ProtectedRestore(this.repo, {
+        policy: () => (this.policy.error ? null : (this.policy as MatchPolicy)),
+        // Read fresh: a session may have started a moment ago (the file is small).
+        session: () => (this.session = topOpenSession(this.repo)),
+        onRestore: (event) => this.onRestore(event),
+        onError: (error) => this.onError(error),
+      });
+      this.fsEvents = new FsEvents(this.repo, {
+        onChange: (change) => this.onChange(change),
+        onLimit: (error) => void this.fallBackToPolling(error),
+        onError: (error) => this.onError(error),
+        ...(this.options.fakeWatchLimit !== undefined ? { fakeWatchLimit: this.options.fakeWatchLimit } : {}),
+      });
+      await this.fsEvents.start();
+      this.state.watchedDirs = this.fsEvents?.watchedDirs ?? 0;
+      // Whatever changed before the watches were in place: one full snapshot (also primes the persistent index).
+      this.everything = true;
+      await this.snapshot();
+      await this.protect.load((await readChainHead(this.repo))?.tree ?? null);
+      this.state.state = 'running';
+      this.writeState();
+      this.emit({ type: 'ready', mode: this.state.mode, dirs: this.state.watchedDirs });
+      this.timers.push(setInterval(() => void this.heartbeat(), HEARTBEAT_MS));
+      // Bring the backup up to date even when the first snapshot found nothing new.
+      if (this.options.backup !== false && !this.pushing) this.schedulePush();
+    } catch (error) {
+      await this.fsEvents?.close().catch(() => undefined);
+      this.state.state = 'crashed';
+      this.state.reason = `could not start: ${(error as Error).message}`;
+      this.writeState();
+      releasePidFile(this.repo);
+      throw error;
+    }
+  }
+
+  /** Stops after recording what is pending; returns the reason. Safe to call more than once. */
+  stop(reason: string): Promise<string> {
+    this.stopping ??= this.shutdown(reason);
+    return this.stopping;
+  }
+
+  private async shutdown(reason: string): Promise<string> {
+    this.emit({ type: 'stopping', reason });
+    for (const timer of this.timers) clearInterval(timer);
+    this.timers = [];
+    this.state.state = 'stopping';
+    this.writeState();
+    await this.fsEvents?.close().catch(() => undefined);
+    if (this.repoExists()) {
+      await this.protect?.idle().catch(() => undefined);
+      if (this.debouncer?.pending || this.pending.size > 0 || this.everything || this.gitChanged) {
+        this.debouncer?.cancel();
+        await this.snapshot();
+      }
+      if (this.snapshotting) await this.snapshotting;
+      // A last push, bounded: stopping must not hang on a slow remote.
+      await Promise.race([this.pushDone, new Promise((resolve) => setTimeout(resolve, 10_000).unref())]);
+    }
+    this.debouncer?.cancel();
+    this.state.state = 'stopped';
+    this.state.reason = reason;
+    this.state.stoppedAt = new Date().toISOString();
+    this.writeState();
+    releasePidFile(this.repo);
+    this.resolveDone(reason);
+    return reason;
+  }
+
+  /** Records a crash (an unexpected error in the daemon process) where `guard status` sees it. */
+  crashed(error: unknown): void {
+    this.state.state = 'crashed';
+    this.state.reason = error instanceof Error ? error.message : String(error);
+    this.state.lastError = { time: new Date().toISOString(), message: this.state.reason };
+    this.writeState();
+    releasePidFile(this.repo);
+  }
+
+  private repoExists(): boolean {
+    return fs.existsSync(path.join(this.repo.gitDir, 'HEAD'));
+  }
+
+  private writeState(): void {
+    this.state.heartbeatAt = new Date().toISOString();
+    this.state.rss = process.memoryUsage().rss;
+    try {
+      writeStateFile(this.repo, this.state);
+    } catch {
+      // The git dir may be going away; the heartbeat notices.
+    }
+  }
+
+  private onChange(change: FsChange): void {
+    if (this.stopping) return;
+    this.lastActivity = change.at;
+    if (change.kind === 'git') this.gitChanged = true;
+    else if (change.kind === 'everything') this.everything = true;
+    else {
+      this.pending.add(change.rel);
+      this.protect.note(change.rel, change.at);
+    }
+    this.debouncer.touch();
+  }
+
+  private onRestore(event: RestoreEvent): void {
+    this.state.protectedRestores++;
+    this.writeState();
+    try {
+      appendEvent(this.repo, {
+        type: 'protected-restore',
+        session: this.session?.id ?? null,
+        agent: this.session?.agent ?? null,
+        path: event.path,
+        reason: event.reason,
+        snapshot: event.snapshot,
+        mode: event.mode,
+      });
+    } catch (error) {
+      this.onError(error as Error);
+    }
+    this.emit({ type: 'protected-restore', path: event.path, reason: event.reason, snapshot: event.snapshot });
+  }
+
+  private onError(error: Error): void {
+    this.state.lastError = { time: new Date().toISOString(), message: error.message };
+    this.writeState();
+    this.emit({ type: 'error', message: error.message });
+  }
+
+  private includeIgnoredMatchers: Array<(p: string) => boolean> | null = null;
+
+  /** Changes to ignored files the config captures are invisible to an incremental snapshot. */
+  private touchesIncludedIgnored(paths: Iterable<string>): boolean {
+    const globs = this.policy.snapshot.includeIgnored;
+    if (globs.length === 0) return false;
+    // Same reading of the globs as the capture: a glob without '/' matches at any depth.
+    this.includeIgnoredMatchers ??= globs.map((g) => compileGlob(g.includes('/') ? g : `**/${g}`));
+    for (const p of paths) if (this.includeIgnoredMatchers.some((m) => m(p))) return true;
+    return false;
+  }
+
+  /** Takes one snapshot of what is pending (serialised; a call during a snapshot runs again after it). */
+  private snapshot(): Promise<void> {
+    if (this.snapshotting) {
+      this.again = true;
+      return this.snapshotting;
+    }
+    this.snapshotting = this.snapshotLoop().finally(() => {
+      this.snapshotting = null;
+    });
+    return this.snapshotting;
+  }
+
+  private async snapshotLoop(): Promise<void> {
+    do {
+      this.again = false;
+      if (!this.repoExists()) return;
+      if (fs.existsSync(path.join(this.repo.gitDir, 'guard', 'rollback-in-progress.json'))) {
+        // A rollback is rewriting the worktree: record the result once it is done.
+        setTimeout(() => this.debouncer.touch(), 1000).unref();
+        return;
+      }
+      const paths = collapsePaths(this.pending);
+      const full = this.everything || paths.length > MAX_PATHS || this.touchesIncludedIgnored(paths);
+      const gitOnly = this.gitChanged;
+      this.pending = new Set();
+      this.everything = false;
+      this.gitChanged = false;
+      if (!full && paths.length === 0 && !gitOnly) continue;
+      this.session = topOpenSession(this.repo);
+      const started = Date.now();
+      try {
+        const { snapshot, created } = await createSnapshot(this.repo, {
+          trigger: 'watch',
+          session: this.session?.id ?? null,
+          agent: this.session?.agent ?? null,
+          maxFileSize: this.policy.snapshot.maxFileSize,
+          includeIgnored: this.policy.snapshot.includeIgnored,
+          ...(full ? { persistIndex: true } : { changedPaths: paths.length > 0 ? paths : [GIT_STATE_ONLY] }),
+        });
+        this.failures = 0;
+        if (created) {
+          this.state.snapshots.taken++;
+          this.state.lastSnapshot = { oid: snapshot.oid, time: snapshot.time, paths: full ? 'all' : paths.length };
+          appendEvent(this.repo, { type: 'snapshot', snapshot: snapshot.oid, trigger: 'watch', session: this.session?.id ?? null, agent: this.session?.agent ?? null, created });
+          if (this.options.backup !== false) this.schedulePush();
+          // Polling sees no events: keep the list of protected files it checks up to date.
+          if (this.state.mode === 'polling') await this.protect.load(snapshot.tree);
+        } else {
+          this.state.snapshots.unchanged++;
+        }
+        this.writeState();
+        this.emit({ type: 'snapshot', oid: snapshot.oid, created, paths: full ? 'all' : paths.length, ms: Date.now() - started });
+      } catch (error) {
+        if (!this.repoExists()) return;
+        // Keep what was not recorded and try again later.
+        for (const p of paths) this.pending.add(p);
+        if (full) this.everything = true;
+        if (gitOnly) this.gitChanged = true;
+        this.failures++;
+        this.state.snapshots.failed++;
+        this.onError(error as Error);
+        setTimeout(() => this.debouncer.touch(), Math.min(30_000, 1000 * 2 ** this.failures)).unref();
+        return;
+      }
+    } while (this.again);
+  }
+
+  private schedulePush(): void {
+    this.pushWanted = true;
+    if (this.pushing) return;
+    this.pushing = true;
+    this.pushDone = this.pushLoop().finally(() => {
+      this.pushing = false;
+    });
+  }
+
+  private async pushLoop(): Promise<void> {
+    const { pushBackup, pushRemote } = await import('../backup/mirror.js');
+    while (this.pushWanted) {
+      this.pushWanted = false;
+      try {
+        const local = await pushBackup(this.repo, this.policy);
+        if (!local.empty) this.emit({ type: 'backup', ok: local.ok, target: local.target, message: local.error ?? (local.ok ? `${local.updated} refs updated` : local.rejected.map((r) => `${r.ref}: ${r.reason}`).join('; ')) });
+        const remote = await pushRemote(this.repo, this.policy);
+        if (remote && !remote.empty) this.emit({ type: 'backup', ok: remote.ok, target: remote.target, message: remote.error ?? `${remote.updated} refs updated` });
+      } catch (error) {
+        this.onError(error as Error);
+      }
+    }
+  }
+
+  private async fallBackToPolling(error: NodeJS.ErrnoException): Promise<void> {
+    if (this.state.mode === 'polling' || this.stopping) return;
+    const limit = readWatchLimit();
+    const reason =
+      error.code === 'ENOSPC'
+        ? `the OS limit on file watches was reached (${error.message}${limit ? `; fs.inotify.max_user_watches is ${limit}` : ''}); raise it with: sudo sysctl fs.inotify.max_user_watches=524288`
+        : `the OS ran out of file descriptors for watches (${error.code}: ${error.message}); raise the limit (ulimit -n)`;
+    this.state.mode = 'polling';
+    this.state.reason = reason;
+    await this.fsEvents?.close().catch(() => undefined);
+    this.fsEvents = null;
+    this.state.watchedDirs = 0;
+    if (this.state.state !== 'starting') this.state.state = 'running';
+    this.writeState();
+    this.emit({ type: 'polling', reason });
+    const every = Math.max(this.policy?.watch.maxIntervalMs ?? POLL_FLOOR_MS, POLL_FLOOR_MS);
+    this.timers.push(
+      setInterval(() => {
+        this.everything = true;
+        void this.snapshot();
+      }, every),
+    );
+    // Protected paths are few: check them every second even without events.
+    this.timers.push(setInterval(() => this.protect?.sweep(Date.now() - 1000), 1000));
+  }
+
+  private async heartbeat(): Promise<void> {
+    if (this.stopping) return;
+    if (!this.repoExists()) {
+      void this.stop('the repository is gone (its .git was removed); recover it with `guard recover`');
+      return;
+    }
+    if (readPid(this.repo) !== process.pid) {
+      void this.stop('another watcher took over this worktree');
+      return;
+    }
+    try {
+      const previous = JSON.stringify(this.policy.protect.paths) + String(this.policy.error);
+      this.policy = await loadPolicy(this.repo);
+      this.includeIgnoredMatchers = null;
+      if (JSON.stringify(this.policy.protect.paths) + String(this.policy.error) !== previous) await this.protect.load((await readChainHead(this.repo))?.tree ?? null);
+      const before = this.session?.id;
+      this.session = topOpenSession(this.repo);
+      // A session that just started counts as activity.
+      if (this.session && this.session.id !== before) this.lastActivity = Date.now();
+    } catch (error) {
+      this.onError(error as Error);
+    }
+    if (this.session) {
+      this.sawSession = true;
+    } else if (this.options.startedFor && (this.sawSession || Date.now() - Date.parse(this.state.startedAt) > 30_000)) {
+      void this.stop('the session ended');
+      return;
+    }
+    // Idle even with a session open (an agent that crashed never ends its session): the session's
+    // next hook call or `guard watch` starts a watcher again.
+    const idleMinutes = this.policy.watch.idleTimeoutMinutes;
+    if (idleMinutes > 0 && Date.now() - this.lastActivity > idleMinutes * 60_000) {
+      void this.stop(`idle for ${idleMinutes} minutes`);
+      return;
+    }
+    this.state.watchedDirs = this.fsEvents?.watchedDirs ?? 0;
+    this.writeState();
+  }
+}
+
+function readWatchLimit(): string | null {
+  try {
+    return fs.readFileSync('/proc/sys/fs/inotify/max_user_watches', 'utf8').trim();
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,90 @@
+/**
+ * Which directories the watcher must not watch: those git ignores (node_modules, build output),
+ * as git itself decides, nested .gitignore files, info/exclude and core.excludesFile included.
+ * Nothing here parses gitignore syntax.
+ *
+ *  - at start: `git ls-files --others --ignored --exclude-standard --directory` lists candidate
+ *    directories in one walk; `git check-ignore` keeps those that are ignored themselves (a
+ *    directory whose files are all ignored is listed too, but new files in it may not be);
+ *  - later, a directory that appears (say `npm install` creates node_modules) is not descended
+ *    into until git has classified it; the watcher treats it as changed once it is known to be
+ *    watched, so nothing created meanwhile is missed.
+ * A directory that holds tracked files is always watched, even if a pattern matches it.
+ */
+import type { Repo } from '../git/repo.js';
+import { runGit, splitNul } from '../git/run.js';
+
+export class IgnoredDirs {
+  private readonly ignored = new Set<string>();
+  private readonly watched = new Set<string>();
+
+  constructor(private readonly repo: Repo) {}
+
+  /** Classifies every directory that exists now (one walk by git). */
+  async load(): Promise<void> {
+    const listed = await runGit(['ls-files', '-z', '--others', '--ignored', '--exclude-standard', '--directory'], { cwd: this.repo.root });
+    const candidates = splitNul(listed.stdout)
+      .filter((p) => p.endsWith('/'))
+      .map((p) => p.slice(0, -1));
+    for (const dir of await this.ignoredAmong(candidates)) this.ignored.add(dir);
+  }
+
+  get size(): number {
+    return this.ignored.size;
+  }
+
+  /** true/false when known (this directory or one above it is ignored); undefined when not yet classified. */
+  status(rel: string): boolean | undefined {
+    if (rel === '') return false;
+    for (let at = rel.length; at > 0; at = rel.lastIndexOf('/', at - 1)) {
+      if (this.ignored.has(rel.slice(0, at))) return true;
+      if (at === rel.length && this.watched.has(rel)) return false;
+    }
+    return undefined;
+  }
+
+  /** Ignored by an ancestor or itself (unknown counts as not ignored: used for the startup walk). */
+  isIgnored(rel: string): boolean {
+    return this.status(rel) === true;
+  }
+
+  markWatched(rel: string): void {
+    this.watched.add(rel);
+  }
+
+  forget(rel: string): void {
+    this.watched.delete(rel);
+    this.ignored.delete(rel);
+  }
+
+  /** Asks git about new directories; returns the ones to watch. */
+  async classify(dirs: string[]): Promise<string[]> {
+    const fresh = [...new Set(dirs)].filter((d) => this.status(d) === undefined);
+    if (fresh.length === 0) return [];
+    const ignored = new Set(await this.ignoredAmong(fresh));
+    const watch: string[] = [];
+    for (const dir of fresh) {
+      if (ignored.has(dir)) this.ignored.add(dir);
+      else {
+        this.watched.add(dir);
+        watch.push(dir);
+      }
+    }
+    return watch;
+  }
+
+  private async ignoredAmong(dirs: string[]): Promise<string[]> {
+    if (dirs.length === 0) return [];
+    // exit 1: none of them is ignored
+    const result = await runGit(['check-ignore', '-z', '--stdin'], { cwd: this.repo.root, input: dirs.map((d) => `${d}\0`).join(''), okCodes: [1] });
+    const ignored = splitNul(result.stdout);
+    if (ignored.length === 0) return [];
+    // A directory with tracked files in it stays watched, whatever the patterns say.
+    const tracked = await runGit(['ls-files', '-z', '--', ...ignored.map((d) => `:(literal)${d}/`)], { cwd: this.repo.root });
+    const holdTracked = new Set<string>();
+    for (const file of splitNul(tracked.stdout)) {
+      for (const dir of ignored) if (file.startsWith(`${dir}/`)) holdTracked.add(dir);
+    }
+    return ignored.filter((d) => !holdTracked.has(d));
+  }
+}

@@ -1,0 +1,213 @@
+/**
+ * Protected paths (`protect.paths`) deleted or emptied while a session runs come back by
+ * themselves, from the newest snapshot that holds them, within about a second: this is how
+ * "deletions of protected paths are blocked" holds for a plain `rm`, an editor or a script, where
+ * no git hook fires. Each restore is journaled (`protected-restore`) for the session summary.
+ *
+ * What is NOT undone, on purpose:
+ *  - deletions done through git that change HEAD or the index (a branch switch, `git rm`, a
+ *    reset, a rollback): the git hooks and the agent hooks judge those, and undoing a checkout
+ *    file by file would leave a mess; so a path is restored only while HEAD is where the source
+ *    snapshot recorded it and, if the snapshot's index had the path, the index still has it;
+ *  - anything while a rollback runs or right after one finished;
+ *  - anything outside a session, and anything while .guard.yaml is broken (the watcher cannot
+ *    know what it meant to protect; snapshots still record everything).
+ *
+ * Source snapshot: walking the chain from the newest snapshot, the first one that holds the path
+ * with content, stopping at the first snapshot taken before the deletion was seen (a newer one
+ * may already have recorded the deletion). Restores write the blob with its mode (exec bit,
+ * symlink) through a temp file and a rename.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Repo } from '../git/repo.js';
+import { guardPath } from '../git/repo.js';
+import { runGit, splitNul, splitNulBytes } from '../git/run.js';
+import { isProtectedPath, type MatchPolicy } from '../policy/match.js';
+import type { Snapshot } from '../snapshot/format.js';
+import { listSnapshots } from '../snapshot/read.js';
+import { readRepoState } from '../snapshot/repo-state.js';
+
+/** How long a path must stay deleted/empty before it is restored (editors save by delete + rename). */
+export const SETTLE_MS = 250;
+/** How far back the source snapshot is looked for. */
+const CHAIN_LOOKBACK = 20;
+
+export interface RestoreEvent {
+  path: string;
+  reason: 'deleted' | 'emptied';
+  snapshot: string;
+  mode: string;
+}
+
+export interface ProtectedRestoreOptions {
+  policy: () => MatchPolicy | null;
+  /** The open session, or null. */
+  session: () => { id: string; agent: string | null } | null;
+  onRestore: (event: RestoreEvent) => void;
+  onError: (error: Error) => void;
+}
+
+interface TreeEntry {
+  mode: string;
+  type: string;
+  oid: string;
+  size: number;
+}
+
+function lstat(file: string): fs.Stats | null {
+  try {
+    return fs.lstatSync(file);
+  } catch {
+    return null;
+  }
+}
+
+/** ls-tree of a few paths in a tree-ish: path -> entry (blobs and symlinks only). */
+async function entriesAt(repo: Repo, treeish: string, paths: string[]): Promise<Map<string, TreeEntry>> {
+  const out = new Map<string, TreeEntry>();
+  if (paths.length === 0) return out;
+  const result = await runGit(['ls-tree', '-z', '-l', '--full-tree', treeish, '--', ...paths.map((p) => `:(literal)${p}`)], { cwd: repo.root, okCodes: [128] });
+  if (result.code !== 0) return out;
+  for (const record of splitNulBytes(result.stdout)) {
+    // "<mode> SP <type> SP <oid> SP+ <size> TAB <path>"
+    const tab = record.indexOf('\t');
+    const [mode, type, oid, size] = record.slice(0, tab).split(/ +/);
+    const file = Buffer.from(record.slice(tab + 1), 'latin1').toString('utf8');
+    if (type === 'blob') out.set(file, { mode: mode!, type: type!, oid: oid!, size: Number(size) });
+  }
+  return out;
+}
+
+export class ProtectedRestore {
+  /** Protected paths that exist (or existed) in this worktree: the candidates a deletion can hit. */
+  private readonly known = new Set<string>();
+  private readonly queue = new Map<string, number>();
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<void> | null = null;
+  private restoring = new Set<string>();
+
+  constructor(
+    private readonly repo: Repo,
+    private readonly options: ProtectedRestoreOptions,
+  ) {}
+
+  get size(): number {
+    return this.known.size;
+  }
+
+  /** Lists the protected paths in a snapshot's tree (at start, and when the policy changes). */
+  async load(tree: string | null): Promise<void> {
+    this.known.clear();
+    const policy = this.options.policy();
+    if (!tree || !policy) return;
+    const listed = await runGit(['ls-tree', '-r', '-z', '--name-only', '--full-tree', tree], { cwd: this.repo.root });
+    for (const file of splitNul(listed.stdout)) if (isProtectedPath(policy, file)) this.known.add(file);
+  }
+
+  /** A path (file or directory) changed at `at`. */
+  note(rel: string, at: number): void {
+    const policy = this.options.policy();
+    if (!policy || this.restoring.has(rel)) return;
+    const isProtected = isProtectedPath(policy, rel);
+    if (isProtected && lstat(path.join(this.repo.root, rel))?.isFile()) this.known.add(rel);
+    const under = `${rel}/`;
+    let relevant = isProtected;
+    if (!relevant) for (const p of this.known) if (p.startsWith(under)) relevant = true;
+    if (!relevant) return;
+    if (!this.queue.has(rel)) this.queue.set(rel, at);
+    this.timer ??= setTimeout(() => {
+      this.timer = null;
+      this.running = (this.running ?? Promise.resolve()).then(() => this.process()).catch((error: unknown) => this.options.onError(error as Error));
+    }, SETTLE_MS);
+  }
+
+  /** Polling mode: look at every known protected path now. */
+  sweep(at: number): void {
+    for (const p of this.known) {
+      const stat = lstat(path.join(this.repo.root, p));
+      if (!stat || (stat.isFile() && stat.size === 0)) this.note(p, at);
+    }
+  }
+
+  async idle(): Promise<void> {
+    while (this.timer || this.running) {
+      if (this.timer) await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
+      const running = this.running;
+      if (running) {
+        await running;
+        if (this.running === running) this.running = null;
+      }
+    }
+  }
+
+  private async rollbackNearby(since: number): Promise<boolean> {
+    if (lstat(guardPath(this.repo, 'rollback-in-progress.json'))) return true;
+    const last = lstat(guardPath(this.repo, 'last-rollback.json'));
+    return last !== null && last.mtimeMs >= since - 3000;
+  }
+
+  private async process(): Promise<void> {
+    const batch = new Map(this.queue);
+    this.queue.clear();
+    const policy = this.options.policy();
+    const session = this.options.session();
+    if (!policy || !session || batch.size === 0) return;
+    const firstSeen = Math.min(...batch.values());
+
+    // Which protected files are gone or empty now.
+    const hit = new Map<string, 'deleted' | 'emptied'>();
+    for (const rel of batch.keys()) {
+      const candidates = isProtectedPath(policy, rel) ? [rel] : [];
+      for (const p of this.known) if (p.startsWith(`${rel}/`)) candidates.push(p);
+      for (const p of candidates) {
+        const stat = lstat(path.join(this.repo.root, p));
+        if (!stat) hit.set(p, 'deleted');
+        else if (stat.isFile() && stat.size === 0) hit.set(p, 'emptied');
+      }
+    }
+    if (hit.size === 0 || (await this.rollbackNearby(firstSeen))) return;
+
+    const chain = await listSnapshots(this.repo, { limit: CHAIN_LOOKBACK });
+    const sources = new Map<string, { snapshot: Snapshot; entry: TreeEntry }>();
+    for (const snapshot of chain) {
+      const open = [...hit.keys()].filter((p) => !sources.has(p));
+      if (open.length === 0) break;
+      const entries = await entriesAt(this.repo, snapshot.oid, open);
+      for (const [p, entry] of entries) if (entry.size > 0 || entry.mode === '120000') sources.set(p, { snapshot, entry });
+      // Snapshots older than the deletion are authoritative: what they lack did not exist then.
+      if (Date.parse(snapshot.time) < firstSeen) break;
+    }
+    if (sources.size === 0) return;
+
+    const { head } = await readRepoState(this.repo);
+    const trackedNow = new Set(splitNul((await runGit(['ls-files', '-z', '--', ...[...sources.keys()].map((p) => `:(literal)${p}`)], { cwd: this.repo.root })).stdout));
+    for (const [p, { snapshot, entry }] of sources) {
+      if (head.symbolic !== snapshot.head.symbolic || head.oid !== snapshot.head.oid) continue;
+      if (!trackedNow.has(p) && snapshot.indexTree && (await entriesAt(this.repo, snapshot.indexTree, [p])).size > 0) continue;
+      // Still gone or empty after the git calls above?
+      const stat = lstat(path.join(this.repo.root, p));
+      if (stat && !(stat.isFile() && stat.size === 0)) continue;
+      await this.write(p, entry);
+      this.options.onRestore({ path: p, reason: hit.get(p)!, snapshot: snapshot.oid, mode: entry.mode });
+    }
+  }
+
+  private async write(rel: string, entry: TreeEntry): Promise<void> {
+    const target = path.join(this.repo.root, rel);
+    const content = (await runGit(['cat-file', 'blob', entry.oid], { cwd: this.repo.root })).stdout;
+    this.restoring.add(rel);
+    try {
+      fs.mkdirSync(path.dirname(target), { recursive: true });
+      const temp = path.join(path.dirname(target), `.${path.basename(target)}.guard-restore-${process.pid}`);
+      fs.rmSync(temp, { force: true });
+      if (entry.mode === '120000') fs.symlinkSync(content.toString('utf8'), temp);
+      else fs.writeFileSync(temp, content, { mode: entry.mode === '100755' ? 0o755 : 0o644 });
+      if (entry.mode !== '120000') fs.chmodSync(temp, entry.mode === '100755' ? 0o755 : 0o644);
+      fs.renameSync(temp, target);
+    } finally {
+      // The events of our own write arrive after the settle delay; ignore them until then.
+      setTimeout(() => this.restoring.delete(rel), SETTLE_MS * 2).unref();
+    }
+  }
+}

@@ -1,0 +1,117 @@
+/**
+ * The watcher's files, per worktree, under `<gitDir>/guard/`:
+ *   watcher.pid   the daemon's pid; created exclusively, so one daemon runs per worktree
+ *   watcher.json  what the daemon is doing, rewritten atomically on every state change and at
+ *                 every heartbeat; `guard status` and `guard watch status` read it
+ *   watcher.log   the detached daemon's stdout/stderr
+ *
+ * A daemon that dies without saying so (SIGKILL, OOM) leaves `state: running` with a dead pid;
+ * readers report that as a crash (status.ts), so it never goes unnoticed.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { guardPath, type Repo } from '../git/repo.js';
+
+export type WatcherState = 'starting' | 'running' | 'stopping' | 'stopped' | 'crashed';
+export type WatchMode = 'events' | 'polling';
+
+export interface WatcherStateFile {
+  pid: number;
+  state: WatcherState;
+  mode: WatchMode;
+  /** Why the watcher polls instead of watching (e.g. the OS watch limit), or why it stopped/crashed. */
+  reason: string | null;
+  startedAt: string;
+  heartbeatAt: string;
+  stoppedAt: string | null;
+  /** The session that started it, if any. */
+  startedFor: string | null;
+  /** Directories with an OS watch (events mode). */
+  watchedDirs: number;
+  snapshots: { taken: number; unchanged: number; failed: number };
+  lastSnapshot: { oid: string; time: string; paths: number | 'all' } | null;
+  lastError: { time: string; message: string } | null;
+  protectedRestores: number;
+  /** Resident memory of the daemon at the last heartbeat, bytes. */
+  rss: number;
+}
+
+export function watcherFiles(repo: Repo): { pid: string; state: string; log: string } {
+  return { pid: guardPath(repo, 'watcher.pid'), state: guardPath(repo, 'watcher.json'), log: guardPath(repo, 'watcher.log') };
+}
+
+export function readStateFile(repo: Repo): WatcherStateFile | null {
+  try {
+    const data = JSON.parse(fs.readFileSync(watcherFiles(repo).state, 'utf8')) as WatcherStateFile;
+    return data && typeof data.pid === 'number' ? data : null;
+  } catch {
+    return null;
+  }
+}
+
+export function writeStateFile(repo: Repo, state: WatcherStateFile): void {
+  const file = watcherFiles(repo).state;
+  // The repository may be gone (rm -rf .git): never recreate it just to write a status.
+  if (!fs.existsSync(path.dirname(path.dirname(file)))) return;
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const temp = `${file}.${process.pid}.tmp`;
+  fs.writeFileSync(temp, `${JSON.stringify(state, null, 2)}\n`);
+  fs.renameSync(temp, file);
+}
+
+export function readPid(repo: Repo): number | null {
+  try {
+    const pid = Number(fs.readFileSync(watcherFiles(repo).pid, 'utf8').trim());
+    return Number.isInteger(pid) && pid > 0 ? pid : null;
+  } catch {
+    return null;
+  }
+}
+
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+  // Where /proc exists, make sure the pid was not reused by an unrelated process.
+  try {
+    const cmdline = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+    return cmdline.includes('watch');
+  } catch {
+    return true;
+  }
+}
+
+/**
+ * Takes the pid file for this process. Returns the pid of a live daemon that holds it instead,
+ * or null when it is ours. A pid file whose process is gone is stale and taken over.
+ */
+export function acquirePidFile(repo: Repo): number | null {
+  const file = watcherFiles(repo).pid;
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  for (let attempt = 0; attempt < 5; attempt++) {
+    try {
+      const fd = fs.openSync(file, 'wx');
+      fs.writeSync(fd, `${process.pid}\n`);
+      fs.closeSync(fd);
+      return null;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
+    const holder = readPid(repo);
+    if (holder !== null && holder !== process.pid && isAlive(holder)) return holder;
+    if (holder === process.pid) return null;
+    // Stale (the holder died) or half-written: remove it only if it still holds the same content.
+    try {
+      if (readPid(repo) === holder) fs.rmSync(file, { force: true });
+    } catch {
+      // raced with another starter: try again
+    }
+  }
+  return readPid(repo);
+}
+
+export function releasePidFile(repo: Repo): void {
+  if (readPid(repo) === process.pid) fs.rmSync(watcherFiles(repo).pid, { force: true });
+}
