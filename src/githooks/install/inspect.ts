@@ -74,14 +74,19 @@ async function exists(file: string): Promise<boolean> {
 
 /** Runs one hook the way git would and checks that guard's shim answered the probe. */
 export async function selfTest(repo: Repo, cwd: string, name: HookName): Promise<SelfTest> {
+  // Only guard's own shim is run: another program in its place (a hook manager's script) would
+  // do its real work, with side effects.
+  const picked = (await runGit(['rev-parse', '--path-format=absolute', '--git-path', `hooks/${name}`], { cwd })).stdout.toString('utf8').trim();
+  const content = await fs.readFile(picked, 'utf8').catch(() => null);
+  if (content === null) return { result: 'not-run', detail: `git would run ${picked}, which does not exist` };
+  if (!isShim(content)) return { result: 'not-run', detail: `git would run ${picked}, which is not guard's hook` };
   const probe = randomBytes(8).toString('hex');
   const env = { GUARD_HOOK_PROBE: probe };
   let result = await runGit(['hook', 'run', '--ignore-missing', name], { cwd, env, okCodes: [1, 97, 128, 129] });
   if (result.code === 129 && /usage|unknown|not a git command/i.test(result.stderr)) {
     // git < 2.36 has no `git hook run`: run the file git would pick.
-    const file = (await runGit(['rev-parse', '--path-format=absolute', '--git-path', `hooks/${name}`], { cwd })).stdout.toString('utf8').trim();
     const { spawnSync } = await import('node:child_process');
-    const ran = spawnSync(file, [], { cwd, env: { ...process.env, ...env }, encoding: 'utf8' });
+    const ran = spawnSync(picked, [], { cwd, env: { ...process.env, ...env }, encoding: 'utf8' });
     result = { code: ran.status ?? 128, stderr: `${ran.stderr ?? ''}${ran.stdout ?? ''}`, stdout: Buffer.alloc(0) };
   }
   const output = `${result.stderr}${result.stdout.toString('utf8')}`;

@@ -102,9 +102,15 @@ async function installOne(target: InstallTarget, name: HookName, old: HookRecord
     // Someone else's hook is in place. If guard chained one before (a manager has since written
     // over guard's shim), that older copy is kept aside, never overwritten.
     if (chainedStat) {
-      keptAside = `${file}.guard-replaced-${stamp()}`;
-      await fs.rename(chainedFile, keptAside);
       action = 'rechained';
+      const [stale, fresh] = await Promise.all([describeHook(chainedFile), describeHook(file)]);
+      if (stale.sha256 === fresh.sha256 && stale.kind === fresh.kind) {
+        // The manager wrote the same hook again: the old copy holds nothing the new one lacks.
+        await fs.rm(chainedFile);
+      } else {
+        keptAside = `${file}.guard-replaced-${stamp()}`;
+        await fs.rename(chainedFile, keptAside);
+      }
     } else {
       action = 'chained';
     }

@@ -1,0 +1,104 @@
+import { describe, expect, it } from 'vitest';
+import { AGENT_ENV, commitFile, guarded } from './setup.js';
+
+describe('reference-transaction', () => {
+  it('refuses deleting main and touching refs/guard/*, and keeps git gc working', () => {
+    const repo = guarded({ remote: false });
+    try {
+      const main = repo.rev('main');
+      repo.git(['checkout', '-q', '-b', 'side']);
+      const del = repo.run(['branch', '-D', 'main']);
+      expect(del.code).not.toBe(0);
+      expect(del.stderr).toContain('guard: refused: delete the protected branch main');
+      expect(del.stderr).toMatch(/rule protected-branch-delete: enforce for people, configured at \.guard\.yaml:\d+/);
+      expect(del.stderr).toMatch(/main is protected: it matches 'main' \(protect\.branches in \.guard\.yaml:\d+\)/);
+      expect(repo.rev('main')).toBe(main);
+
+      const snap = repo.rev('refs/guard/main/head')!;
+      for (const args of [
+        ['update-ref', '-d', 'refs/guard/main/head'],
+        ['update-ref', 'refs/guard/main/head', main!],
+        ['update-ref', 'refs/guard/evil/head', main!],
+      ]) {
+        const r = repo.run(args);
+        expect(r.code, args.join(' ')).not.toBe(0);
+        expect(r.stderr).toContain('rule guard-refs');
+        expect(repo.rev('refs/guard/main/head')).toBe(snap);
+      }
+      expect(repo.rev('refs/guard/evil/head')).toBeNull();
+
+      // gc packs refs (which reports pruned loose refs as deletions) and prunes objects.
+      const gc = repo.run(['gc', '--prune=now', '-q']);
+      expect(gc.code, gc.stderr).toBe(0);
+      expect(repo.rev('refs/guard/main/head')).toBe(snap);
+      expect(repo.rev('main')).toBe(main);
+      expect(repo.run(['cat-file', '-e', `${snap}^{tree}`]).code).toBe(0);
+      // Packed refs are as protected as loose ones.
+      expect(repo.run(['update-ref', '-d', 'refs/guard/main/head']).code).not.toBe(0);
+      expect(repo.run(['branch', '-D', 'main']).code).not.toBe(0);
+      // guard's own writes still work after packing.
+      repo.write('new.txt', 'x\n');
+      const s = repo.guard(['snapshot', '--json']);
+      expect(s.code, s.stderr).toBe(0);
+      expect(repo.rev('refs/guard/main/head')!.startsWith(JSON.parse(s.stdout).id)).toBe(true);
+      // Packing and pruning journaled no fake deletions.
+      const deletions = repo.journal().filter((e) => e.type === 'ref-update' && /^0+$/.test(String(e.new)) && String(e.ref).startsWith('refs/'));
+      expect(deletions).toEqual([]);
+    } finally {
+      repo.cleanup();
+    }
+  });
+
+  it('lets a person rewrite main with a warning and keeps the old tip; refuses the same for an agent', () => {
+    const repo = guarded({ remote: false });
+    try {
+      expect(commitFile(repo, 'src/app.js', 'v2\n').code).toBe(0);
+      const before = repo.rev('main')!;
+      const amend = repo.run(['commit', '-q', '--amend', '-m', 'amended']);
+      expect(amend.code, amend.stderr).toBe(0);
+      expect(amend.stderr).toContain('guard: warning: move the protected branch main');
+      expect(amend.stderr).toContain(`git branch main-before ${before}`);
+      expect(repo.git(['rev-parse', 'refs/guard/keep/head^@']).split('\n')).toContain(before);
+      const updates = repo.journal().filter((e) => e.type === 'ref-update' && e.ref === 'refs/heads/main');
+      expect(updates.at(-1)).toMatchObject({ old: before, new: repo.rev('main'), actor: 'human', worktree: repo.dir });
+      expect(String(updates.at(-1)!.time)).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+
+      const tip = repo.rev('main');
+      for (const args of [
+        ['commit', '-q', '--amend', '-m', 'agent amend'],
+        ['reset', '-q', '--hard', 'HEAD~1'],
+      ]) {
+        const r = repo.run(args, { env: AGENT_ENV });
+        expect(r.code, args.join(' ')).not.toBe(0);
+        expect(r.stderr).toContain('rule protected-branch-rewrite: enforce for agents (CLAUDECODE is set)');
+        expect(r.stderr).toContain('ask the person you work for');
+        expect(repo.rev('main')).toBe(tip);
+      }
+      // Fast-forward work stays allowed for agents.
+      expect(commitFile(repo, 'src/app.js', 'v3\n', 'agent commit', AGENT_ENV).code).toBe(0);
+      const last = repo.journal().filter((e) => e.type === 'ref-update').at(-1);
+      expect(last).toMatchObject({ actor: 'agent' });
+    } finally {
+      repo.cleanup();
+    }
+  });
+
+  it('journals every ref move of a rebase without refusing it', () => {
+    const repo = guarded({ remote: false });
+    try {
+      repo.git(['checkout', '-q', '-b', 'feature']);
+      for (let i = 0; i < 3; i++) expect(commitFile(repo, `f${i}.txt`, `${i}\n`).code).toBe(0);
+      const oldTip = repo.rev('feature');
+      repo.git(['checkout', '-q', 'main']);
+      expect(commitFile(repo, 'main.txt', 'm\n').code).toBe(0);
+      repo.git(['checkout', '-q', 'feature']);
+      const r = repo.run(['rebase', '-q', 'main']);
+      expect(r.code, r.stderr).toBe(0);
+      const events = repo.journal();
+      expect(events.filter((e) => e.type === 'rebase-start').at(-1)).toMatchObject({ upstream: 'main', tip: oldTip });
+      expect(events.filter((e) => e.type === 'ref-update' && e.ref === 'refs/heads/feature').at(-1)).toMatchObject({ old: oldTip, new: repo.rev('feature') });
+    } finally {
+      repo.cleanup();
+    }
+  });
+});
