@@ -71,6 +71,7 @@ const WRAPPERS: Record<string, WrapperSpec> = {
 export function classifyInvocation(inv: Invocation, rt: Runtime): void {
   const first = inv.argv[0];
   if (!first) return;
+  if (first.value === null && first.tildePath) return; // ~user/bin/tool: a program file, like ./script
   if (first.value === null) {
     reportOpaque(rt, `the command name ${first.display} is computed when the command runs`, inv.source);
     return;

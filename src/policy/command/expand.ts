@@ -33,6 +33,8 @@ export interface Field {
   pattern: string | null;
   /** An unquoted unknown expansion: may turn into zero, one or several arguments. */
   splittable: boolean;
+  /** Unknown only because it starts with `~user` (some user's home directory): a path. */
+  tildePath?: boolean;
 }
 
 export interface ExpandEnv {
@@ -52,6 +54,8 @@ interface Segment {
   unknown: boolean;
   /** Came from an expansion (so it is subject to field splitting when unquoted). */
   expansion: boolean;
+  /** A `~user` prefix guard cannot resolve. */
+  tilde?: boolean;
 }
 
 const MAX_BRACE_WORDS = 256;
@@ -204,7 +208,11 @@ function fieldsOf(atoms: Atom[], display: string, env: ExpandEnv, split: boolean
 function toField(segments: Segment[], display: string): Field {
   const unknown = segments.some((s) => s.unknown);
   const splittable = segments.some((s) => s.unknown && !s.quoted);
-  if (unknown) return unknownField(display, splittable);
+  if (unknown) {
+    const field = unknownField(display, splittable);
+    if (segments.every((s) => !s.unknown || s.tilde)) field.tildePath = true;
+    return field;
+  }
   const value = segments.map((s) => s.text).join('');
   const glob = segments.some((s) => !s.quoted && GLOB_CHARS.test(s.text));
   const pattern = glob ? segments.map((s) => (s.quoted ? s.text.replace(/[*?[\]\\]/g, '\\$&') : s.text)).join('') : null;
@@ -229,7 +237,7 @@ function segmentsOf(atoms: Atom[], env: ExpandEnv): Segment[] {
     }
     if (j === atoms.length || isChar(atoms[j], '/')) {
       const value = name === '' ? (env.state.vars.get('HOME')?.value ?? env.home ?? null) : name === '+' ? singleCwd(env.state) : null;
-      segments.push(value === null ? { text: `~${name}`, quoted: true, unknown: true, expansion: true } : { text: value, quoted: true, unknown: false, expansion: true });
+      segments.push(value === null ? { text: `~${name}`, quoted: true, unknown: true, expansion: true, tilde: true } : { text: value, quoted: true, unknown: false, expansion: true });
       i = j;
     }
   }

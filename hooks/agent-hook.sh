@@ -1,0 +1,277 @@
+#!/bin/sh
+# hooks/agent-hook.sh: the POSIX sh shim every agent hook runs (guard init writes the commands):
+#
+#   sh <package>/hooks/agent-hook.sh <agent> <event>      (the agent's JSON payload on stdin)
+#
+# <agent> is claude, codex, gemini, cursor, copilot or opencode; <event> is session-start,
+# pre-tool, post-tool, stop or session-end. Everything is decided by `guard agent-hook` (Node),
+# except the common case answered here without starting Node (~100 ms): a pre-tool event of a
+# shell tool whose command provably contains nothing the command guard could object to.
+#
+# The fast path is the exact test of src/policy/command/fast-path.ts (a test runs both on the
+# same commands) and is sound by construction, see docs/command-guard.md:
+#  1. the payload is JSON whose only escape sequence is \" (any other backslash: hand off), so
+#     keys and string values can be found without a JSON parser and cannot be spoofed;
+#  2. the tool is the agent's shell tool (by tool name / event name, every occurrence);
+#  3. every command value (all "command" and "cmd" keys; Copilot's toolArgs decoded once) uses
+#     only plain characters (no $, backticks, backslashes, globs, parentheses, braces, newlines),
+#     redirects only to /dev/null or a descriptor, and holds no risky word once quotes are removed.
+# Anything else, or any doubt, goes to Node with the payload unchanged.
+#
+# Allow is answered exactly as each agent's formatVerdict answers it (src/agents/<agent>).
+# If Node or the package cannot be found, a pre-tool event is denied in the agent's protocol
+# (never a silent fail-open) and a hook-error line goes to the journal when the repo is known.
+
+guard_agent=${1-}
+guard_event=${2-}
+guard_payload=$(cat) || guard_payload=
+
+guard_nl='
+'
+
+# guard_values KEY TEXT: sets guard_vals to the string values of every "KEY": in TEXT, joined
+# by newlines (values hold no newline: JSON escapes it). Fails when KEY is not followed by a
+# string, when a "KEY" appears that is not a key, or when KEY is absent.
+guard_values() {
+  guard_key="\"$1\""
+  guard_rest=$2
+  guard_vals=
+  guard_found=0
+  while :; do
+    case $guard_rest in
+      *"$guard_key"*) ;;
+      *) break ;;
+    esac
+    guard_rest=${guard_rest#*"$guard_key"}
+    case $guard_rest in
+      :*) guard_rest=${guard_rest#:} ;;
+      *) return 1 ;;
+    esac
+    while :; do
+      case $guard_rest in
+        ' '*) guard_rest=${guard_rest# } ;;
+        *) break ;;
+      esac
+    done
+    case $guard_rest in
+      \"*) guard_rest=${guard_rest#\"} ;;
+      *) return 1 ;;
+    esac
+    # The value runs to the first quote not escaped as \" (there is no \\ in the payload).
+    guard_val=
+    while :; do
+      case $guard_rest in
+        *\"*) ;;
+        *) return 1 ;;
+      esac
+      guard_chunk=${guard_rest%%\"*}
+      guard_rest=${guard_rest#*\"}
+      case $guard_chunk in
+        *\\) guard_val=$guard_val${guard_chunk%\\}\" ;;
+        *)
+          guard_val=$guard_val$guard_chunk
+          break
+          ;;
+      esac
+    done
+    guard_vals=$guard_vals$guard_val$guard_nl
+    guard_found=1
+  done
+  [ "$guard_found" = 1 ]
+}
+
+# guard_all_values_are KEY PATTERN TEXT: KEY is present and every value matches the case PATTERN.
+guard_all_values_are() {
+  guard_values "$1" "$3" || return 1
+  guard_pattern=$2
+  guard_list=$guard_vals
+  while [ -n "$guard_list" ]; do
+    guard_item=${guard_list%%"$guard_nl"*}
+    guard_list=${guard_list#*"$guard_nl"}
+    eval "case \$guard_item in $guard_pattern) ;; *) return 1 ;; esac"
+  done
+  return 0
+}
+
+# guard_benign COMMAND: the fast-path test of one command line (fast-path.ts, fastPathAllows).
+guard_benign() {
+  guard_cmd=$1
+  [ "${#guard_cmd}" -le 4096 ] || return 1
+  case $guard_cmd in
+    # Letters spelled out: a range like A-Z depends on the locale in some shells.
+    *[!abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789\ \	_.,:/=@%+^~\'\"\&\|\;\<\>!#-]*) return 1 ;;
+  esac
+  set -f
+  IFS=' 	'
+  guard_want_null=0
+  for guard_word in $guard_cmd; do
+    if [ "$guard_want_null" = 1 ]; then
+      [ "$guard_word" = /dev/null ] || return 1
+      guard_want_null=0
+      continue
+    fi
+    case $guard_word in
+      *'>'*)
+        case $guard_word in
+          '>/dev/null'|'1>/dev/null'|'2>/dev/null'|'&>/dev/null'|'>>/dev/null'|'1>>/dev/null'|'2>>/dev/null'|'&>>/dev/null'|'2>&1'|'1>&2'|'>&2') ;;
+          '>'|'1>'|'2>'|'&>'|'>>'|'1>>'|'2>>'|'&>>') guard_want_null=1 ;;
+          *) return 1 ;;
+        esac
+        ;;
+    esac
+  done
+  [ "$guard_want_null" = 0 ] || return 1
+  guard_unquoted=$guard_cmd
+  while :; do
+    case $guard_unquoted in
+      *\'*) guard_unquoted=${guard_unquoted%%\'*}${guard_unquoted#*\'} ;;
+      *\"*) guard_unquoted=${guard_unquoted%%\"*}${guard_unquoted#*\"} ;;
+      *) break ;;
+    esac
+  done
+  IFS=' 	.,:/=@%+^~&|;<>!#-'
+  for guard_token in $guard_unquoted; do
+    case $guard_token in
+      # BEGIN risky words (generated from FAST_PATH_RISKY_WORDS / _PREFIXES; a test keeps them equal)
+      [gG][iI][tT]|[gG][uU][aA][rR][dD]|[cC][lL][aA][uU][dD][eE]|[cC][uU][rR][sS][oO][rR]|[cC][oO][dD][eE][xX]|\
+      [gG][eE][mM][iI][nN][iI]|[gG][iI][tT][hH][uU][bB]|[oO][pP][eE][nN][cC][oO][dD][eE]|\
+      [cC][oO][pP][iI][lL][oO][tT]|[sS][tT][dD][iI][nN]|[fF][dD]|[rR][mM]|[uU][nN][lL][iI][nN][kK]|\
+      [sS][hH][rR][eE][dD]|[sS][rR][mM]|[rR][iI][mM][rR][aA][fF]|[dD][eE][lL]|[tT][rR][uU][nN][cC][aA][tT][eE]|\
+      [fF][iI][nN][dD]|[dD][dD]|[mM][kK][fF][sS]|[mM][kK][sS][wW][aA][pP]|[wW][iI][pP][eE][fF][sS]|\
+      [fF][dD][iI][sS][kK]|[sS][fF][dD][iI][sS][kK]|[cC][fF][dD][iI][sS][kK]|[gG][dD][iI][sS][kK]|\
+      [sS][gG][dD][iI][sS][kK]|[pP][aA][rR][tT][eE][dD]|[bB][lL][kK][dD][iI][sS][cC][aA][rR][dD]|[cC][pP]|\
+      [mM][vV]|[lL][nN]|[iI][nN][sS][tT][aA][lL][lL]|[tT][eE][eE]|[sS][eE][dD]|[gG][sS][eE][dD]|\
+      [rR][sS][yY][nN][cC]|[cC][hH][mM][oO][dD]|[cC][hH][oO][wW][nN]|[cC][hH][gG][rR][pP]|[sS][uU][dD][oO]|\
+      [sS][uU][dD][oO][eE][dD][iI][tT]|[tT][iI][mM][eE]|[sS][hH]|[bB][aA][sS][hH]|[dD][aA][sS][hH]|\
+      [zZ][sS][hH]|[kK][sS][hH]|[mM][kK][sS][hH]|[aA][sS][hH]|[yY][aA][sS][hH]|[pP][oO][sS][hH]|\
+      [fF][iI][sS][hH]|[cC][sS][hH]|[tT][cC][sS][hH]|[rR][bB][aA][sS][hH]|[pP][dD][kK][sS][hH]|\
+      [oO][kK][sS][hH]|[lL][oO][kK][sS][hH]|[bB][uU][sS][yY][bB][oO][xX]|[tT][oO][yY][bB][oO][xX]|\
+      [eE][vV][aA][lL]|[eE][xX][eE][cC]|[sS][oO][uU][rR][cC][eE]|[nN][oO][dD][eE]|[nN][oO][dD][eE][jJ][sS]|\
+      [dD][eE][nN][oO]|[bB][uU][nN]|[bB][uU][nN][xX]|[aA][wW][kK]|[gG][aA][wW][kK]|[mM][aA][wW][kK]|\
+      [nN][aA][wW][kK]|[lL][uU][aA][jJ][iI][tT]|[oO][sS][aA][sS][cC][rR][iI][pP][tT]|[pP][wW][sS][hH]|\
+      [pP][oO][wW][eE][rR][sS][hH][eE][lL][lL]|[kK][iI][lL][lL]|[pP][kK][iI][lL][lL]|\
+      [kK][iI][lL][lL][aA][lL][lL]|[pP][yY][tT][hH][oO][nN]*|[pP][yY][pP][yY]*|[pP][eE][rR][lL]*|\
+      [rR][uU][bB][yY]*|[pP][hH][pP]*|[lL][uU][aA]*|[gG][iI][tT]_*|[gG][uU][aA][rR][dD]_*) return 1 ;;
+      # END risky words
+    esac
+  done
+  return 0
+}
+
+# guard_fast_allow: the whole fast path for this payload.
+guard_fast_allow() {
+  [ "$guard_event" = pre-tool ] || return 1
+  guard_p=$guard_payload
+  [ "${#guard_p}" -le 65536 ] || return 1
+  # Only \" may be escaped: then quotes delimit strings exactly and keys cannot be faked.
+  case $guard_p in
+    *'\\'*) return 1 ;;
+  esac
+  guard_probe=$guard_p
+  while :; do
+    case $guard_probe in
+      *'\"'*) guard_probe=${guard_probe%%'\"'*}${guard_probe#*'\"'} ;;
+      *) break ;;
+    esac
+  done
+  case $guard_probe in
+    *\\*) return 1 ;;
+  esac
+  case $guard_agent in
+    claude) guard_all_values_are tool_name 'Bash' "$guard_p" || return 1 ;;
+    codex) guard_all_values_are tool_name 'Bash|shell|local_shell|exec_command' "$guard_p" || return 1 ;;
+    gemini) guard_all_values_are tool_name 'run_shell_command' "$guard_p" || return 1 ;;
+    cursor) guard_all_values_are hook_event_name 'beforeShellExecution' "$guard_p" || return 1 ;;
+    opencode) guard_all_values_are tool 'bash' "$guard_p" || return 1 ;;
+    copilot)
+      guard_all_values_are toolName 'bash' "$guard_p" || return 1
+      # toolArgs is an object, or a JSON string holding one (older releases): decode it once.
+      case $guard_p in
+        *'"toolArgs":"'* | *'"toolArgs": "'*)
+          guard_values toolArgs "$guard_p" || return 1
+          guard_p=${guard_vals%"$guard_nl"}
+          case $guard_p in
+            *"$guard_nl"* | *\\*) return 1 ;;
+          esac
+          ;;
+      esac
+      ;;
+    *) return 1 ;;
+  esac
+  guard_commands=
+  guard_have=0
+  for guard_k in command cmd; do
+    if guard_values "$guard_k" "$guard_p"; then
+      guard_commands=$guard_commands$guard_vals
+      guard_have=1
+    else
+      # Absent is fine (the other key may hold it); present in any other shape is not.
+      case $guard_p in
+        *"\"$guard_k\""*) return 1 ;;
+      esac
+    fi
+  done
+  [ "$guard_have" = 1 ] || return 1
+  while [ -n "$guard_commands" ]; do
+    guard_one=${guard_commands%%"$guard_nl"*}
+    guard_commands=${guard_commands#*"$guard_nl"}
+    guard_benign "$guard_one" || return 1
+  done
+  return 0
+}
+
+# What each agent's formatVerdict prints for "allow" on a pre-tool event.
+guard_print_allow() {
+  case $guard_agent in
+    gemini) printf '%s\n' '{}' ;;
+    cursor) printf '%s\n' '{"permission":"allow"}' ;;
+  esac
+}
+
+# guard_fail MESSAGE: guard cannot run its full check. Deny a pre-tool event in the agent's
+# protocol (fail closed), let lifecycle events pass, and journal the error when possible.
+guard_fail() {
+  guard_reason="git-guard cannot check this tool call ($1), so it is blocked. Instead: reinstall git-guard (npm install git-guard) or run guard init again."
+  printf 'git-guard: %s\n' "$1" >&2
+  guard_root=$(git rev-parse --show-toplevel 2>/dev/null) || guard_root=
+  guard_common=$(git rev-parse --path-format=absolute --git-common-dir 2>/dev/null) || guard_common=
+  if [ -n "$guard_common" ] && [ -d "$guard_common/guard" ]; then
+    guard_time=$(date -u +%Y-%m-%dT%H:%M:%S.000Z 2>/dev/null) || guard_time=
+    printf '%s\n' "{\"time\":\"$guard_time\",\"type\":\"hook-error\",\"worktree\":\"$guard_root\",\"agent\":\"$guard_agent\",\"event\":\"$guard_event\",\"error\":\"$1\"}" >>"$guard_common/guard/journal.jsonl" 2>/dev/null
+  fi
+  if [ "$guard_event" != pre-tool ]; then
+    case $guard_agent in
+      gemini | cursor) printf '%s\n' '{}' ;;
+    esac
+    exit 0
+  fi
+  case $guard_agent in
+    claude | codex) printf '%s\n' "{\"hookSpecificOutput\":{\"hookEventName\":\"PreToolUse\",\"permissionDecision\":\"deny\",\"permissionDecisionReason\":\"$guard_reason\"}}" ;;
+    gemini) printf '%s\n' "{\"decision\":\"deny\",\"reason\":\"$guard_reason\"}" ;;
+    cursor) printf '%s\n' "{\"permission\":\"deny\",\"user_message\":\"$guard_reason\",\"agent_message\":\"$guard_reason\"}" ;;
+    copilot) printf '%s\n' "{\"permissionDecision\":\"deny\",\"permissionDecisionReason\":\"$guard_reason\"}" ;;
+    *) printf '%s\n' "{\"decision\":\"deny\",\"reason\":\"$guard_reason\"}" ;;
+  esac
+  exit 0
+}
+
+# ---- main (everything above only defines functions; tests load them by this marker)
+if guard_fast_allow; then
+  guard_print_allow
+  exit 0
+fi
+unset IFS
+set +f
+
+case $0 in
+  */*) guard_pkg=${0%/*}/.. ;;
+  *) guard_pkg=.. ;;
+esac
+command -v node >/dev/null 2>&1 || guard_fail 'node was not found on PATH'
+if [ ! -f "$guard_pkg/bin/guard.js" ]; then
+  printf 'git-guard: not found: %s\n' "$guard_pkg/bin/guard.js" >&2
+  guard_fail 'the git-guard package is missing'
+fi
+exec node "$guard_pkg/bin/guard.js" agent-hook "$guard_agent" "$guard_event" <<GUARD_PAYLOAD_END
+$guard_payload
+GUARD_PAYLOAD_END

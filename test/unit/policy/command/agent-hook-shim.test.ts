@@ -1,0 +1,248 @@
+// hooks/agent-hook.sh under real sh (dash): the fast path on every agent's payload shapes, its
+// equivalence with fastPathAllows (TypeScript) on the whole corpus, its soundness against the
+// classifier, the hand-off to Node with the payload unchanged, and failing closed without Node.
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FAST_PATH_RISKY_PREFIXES, FAST_PATH_RISKY_WORDS, classifyCommand, fastPathAllows } from '../../../../src/policy/command/index.js';
+import { PROJECT_ROOT } from '../../../helpers/git-repo.js';
+import { AGENT_CONTEXT, AGENT_ROWS, HUMAN_CONTEXT, HUMAN_ROWS, NO_REPO_ROWS, NO_STASH_ROWS } from './corpus.js';
+
+const SHIM = path.join(PROJECT_ROOT, 'hooks', 'agent-hook.sh');
+const SH = fs.existsSync('/usr/bin/dash') ? '/usr/bin/dash' : '/bin/sh';
+
+let tmp: string;
+let fakeBin: string;
+let noNodeBin: string;
+
+beforeAll(() => {
+  tmp = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'guard-shim-')));
+  fakeBin = path.join(tmp, 'bin');
+  noNodeBin = path.join(tmp, 'empty');
+  fs.mkdirSync(fakeBin);
+  fs.mkdirSync(noNodeBin);
+  // Everything the shim may use except node.
+  for (const tool of ['cat', 'git', 'date']) {
+    const found = spawnSync('sh', ['-c', `command -v ${tool}`], { encoding: 'utf8' }).stdout.trim();
+    if (found) fs.symlinkSync(found, path.join(noNodeBin, tool));
+  }
+  // A stand-in for node: shows it was started, with which arguments, and what it got on stdin.
+  fs.writeFileSync(path.join(fakeBin, 'node'), '#!/bin/sh\nprintf "HANDOFF %s\\n" "$*"\ncat\n', { mode: 0o755 });
+});
+
+afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+interface ShimResult {
+  stdout: string;
+  stderr: string;
+  code: number;
+  handedOff: boolean;
+}
+
+function runShim(agent: string, event: string, payload: string, options: { noNode?: boolean; cwd?: string } = {}): ShimResult {
+  const pathDirs = options.noNode ? [noNodeBin] : [fakeBin, '/usr/bin', '/bin'];
+  const r = spawnSync(SH, [SHIM, agent, event], {
+    input: payload,
+    encoding: 'utf8',
+    cwd: options.cwd ?? tmp,
+    env: { PATH: pathDirs.join(':'), HOME: tmp },
+  });
+  return { stdout: r.stdout, stderr: r.stderr, code: r.status ?? -1, handedOff: r.stdout.startsWith('HANDOFF ') };
+}
+
+/**
+ * The shim's fast-path decision for many payloads in one sh process: its own function
+ * definitions (everything above the main marker) with each payload run in a subshell.
+ */
+function fastPathBatch(agent: string, payloads: string[]): boolean[] {
+  const text = fs.readFileSync(SHIM, 'utf8');
+  const marker = text.indexOf('# ---- main');
+  expect(marker).toBeGreaterThan(0);
+  const harness = path.join(tmp, `harness-${agent}.sh`);
+  const input = path.join(tmp, `payloads-${agent}.txt`);
+  fs.writeFileSync(harness, `${text.slice(0, marker).replace(/^guard_payload=\$\(cat\).*$/m, '')}\nguard_agent=${agent}\nguard_event=pre-tool\nwhile IFS= read -r guard_payload; do\n  if (guard_fast_allow); then echo 1; else echo 0; fi\ndone < '${input}'\n`);
+  fs.writeFileSync(input, `${payloads.join('\n')}\n`);
+  const r = spawnSync(SH, [harness], { encoding: 'utf8', input: '' });
+  expect(r.stderr).toBe('');
+  const lines = r.stdout.trim().split('\n');
+  expect(lines).toHaveLength(payloads.length);
+  return lines.map((l) => l === '1');
+}
+
+const claude = (command: string): string =>
+  JSON.stringify({ session_id: 's1', transcript_path: '/home/dev/.claude/projects/x.jsonl', cwd: '/home/dev/project', permission_mode: 'default', hook_event_name: 'PreToolUse', tool_name: 'Bash', tool_input: { command, description: 'Run it' }, tool_use_id: 'toolu_1' });
+
+const PAYLOADS: Record<string, (command: string) => string> = {
+  claude,
+  codex: (command) => JSON.stringify({ session_id: 's', turn_id: 't', cwd: '/home/dev/project', hook_event_name: 'PreToolUse', tool_name: 'Bash', tool_input: { command } }),
+  gemini: (command) => JSON.stringify({ session_id: 's', cwd: '/home/dev/project', hook_event_name: 'BeforeTool', timestamp: '2026-01-01T00:00:00Z', tool_name: 'run_shell_command', tool_input: { command, description: 'x' } }),
+  cursor: (command) => JSON.stringify({ conversation_id: 'c', generation_id: 'g', hook_event_name: 'beforeShellExecution', workspace_roots: ['/home/dev/project'], command, cwd: '/home/dev/project' }),
+  copilot: (command) => JSON.stringify({ sessionId: 's', timestamp: 1, cwd: '/home/dev/project', toolName: 'bash', toolArgs: JSON.stringify({ command, description: 'x' }) }),
+  opencode: (command) => JSON.stringify({ sessionID: 's', tool: 'bash', args: { command }, cwd: '/home/dev/project' }),
+};
+
+const ALLOW_OUTPUT: Record<string, string> = { claude: '', codex: '', gemini: '{}\n', cursor: '{"permission":"allow"}\n', copilot: '', opencode: '' };
+
+describe('agent-hook.sh fast path', () => {
+  it.each(Object.keys(PAYLOADS))('%s: answers benign commands itself, exactly as the agent module allows', (agent) => {
+    const make = PAYLOADS[agent] as (c: string) => string;
+    for (const command of ['ls -la', 'npm test', 'cat README.md', 'npm test 2>&1 | tail -n 40', "echo 'hello world'", 'mkdir -p build/out']) {
+      const result = runShim(agent, 'pre-tool', make(command));
+      expect({ command, ...result }).toEqual({ command, stdout: ALLOW_OUTPUT[agent], stderr: '', code: 0, handedOff: false });
+    }
+  });
+
+  it.each(Object.keys(PAYLOADS))('%s: hands risky commands to Node with the payload unchanged', (agent) => {
+    const make = PAYLOADS[agent] as (c: string) => string;
+    for (const command of ['git push --force', 'rm -rf src', 'echo $(whoami)', 'curl x | sh', 'ls > out.txt', 'ls *.md', 'GIT_DIR=x ls']) {
+      const payload = make(command);
+      const result = runShim(agent, 'pre-tool', payload);
+      expect(result.handedOff).toBe(true);
+      expect(result.stdout).toBe(`HANDOFF ${PROJECT_ROOT}/hooks/../bin/guard.js agent-hook ${agent} pre-tool\n${payload}\n`);
+    }
+  });
+
+  it('hands every other event and every non-shell tool to Node', () => {
+    expect(runShim('claude', 'session-start', '{"session_id":"s","source":"startup"}').handedOff).toBe(true);
+    expect(runShim('claude', 'stop', '{}').handedOff).toBe(true);
+    expect(runShim('claude', 'post-tool', claude('ls')).handedOff).toBe(true);
+    const write = JSON.stringify({ tool_name: 'Write', tool_input: { file_path: '/home/dev/project/a.txt', content: 'ls' } });
+    expect(runShim('claude', 'pre-tool', write).handedOff).toBe(true);
+    expect(runShim('cursor', 'pre-tool', JSON.stringify({ hook_event_name: 'preToolUse', tool_name: 'Write', tool_input: { file_path: 'a' } })).handedOff).toBe(true);
+    expect(runShim('copilot', 'pre-tool', JSON.stringify({ toolName: 'powershell', toolArgs: { command: 'ls' } })).handedOff).toBe(true);
+    expect(runShim('codex', 'pre-tool', JSON.stringify({ tool_name: 'apply_patch', tool_input: { command: 'ls' } })).handedOff).toBe(true);
+    expect(runShim('unknown-agent', 'pre-tool', claude('ls')).handedOff).toBe(true);
+    expect(runShim('claude', 'pre-tool', '').handedOff).toBe(true);
+    expect(runShim('claude', 'pre-tool', 'not json').handedOff).toBe(true);
+  });
+
+  it('accepts Copilot toolArgs as an object and Codex commands under cmd', () => {
+    expect(runShim('copilot', 'pre-tool', JSON.stringify({ toolName: 'bash', toolArgs: { command: 'ls -la' } })).stdout).toBe('');
+    expect(runShim('codex', 'pre-tool', JSON.stringify({ tool_name: 'exec_command', tool_input: { cmd: 'npm test' } })).stdout).toBe('');
+    expect(runShim('codex', 'pre-tool', JSON.stringify({ tool_name: 'exec_command', tool_input: { cmd: 'rm -rf x' } })).handedOff).toBe(true);
+    // Codex may send the command as an argv array: the shim does not parse arrays.
+    expect(runShim('codex', 'pre-tool', JSON.stringify({ tool_name: 'shell', tool_input: { command: ['bash', '-lc', 'ls'] } })).handedOff).toBe(true);
+  });
+
+  it('treats every escape but \\" as risky, and escaped quotes correctly', () => {
+    expect(runShim('claude', 'pre-tool', claude('echo "hi there"')).stdout).toBe('');
+    for (const command of ['ls\nrm -rf /', 'echo \\x', 'echo "a\\"b"', 'r\u00e9sum\u00e9', 'ls\t-la']) {
+      expect(runShim('claude', 'pre-tool', claude(command)).handedOff, command).toBe(command === 'ls\t-la' ? true : true);
+    }
+    // A hand-written \u escape spelling rm, and a JSON escape of a slash.
+    expect(runShim('claude', 'pre-tool', '{"tool_name":"Bash","tool_input":{"command":"\\u0072m -rf /"}}').handedOff).toBe(true);
+    expect(runShim('claude', 'pre-tool', '{"tool_name":"Bash","tool_input":{"command":"ls \\/tmp"}}').handedOff).toBe(true);
+  });
+
+  it('cannot be fooled by look-alike keys, duplicate keys or unusual JSON spacing', () => {
+    // The real command is risky; a description holding an escaped "command" must not hide it.
+    const spoof = '{"tool_name":"Bash","tool_input":{"description":"{\\"command\\":\\"ls\\"}","command":"rm -rf /"}}';
+    expect(runShim('claude', 'pre-tool', spoof).handedOff).toBe(true);
+    // Two tool names: every one must be the shell tool.
+    expect(runShim('claude', 'pre-tool', '{"tool_name":"Bash","tool_name":"Write","tool_input":{"command":"ls"}}').handedOff).toBe(true);
+    // Two commands: both are checked.
+    expect(runShim('claude', 'pre-tool', '{"tool_name":"Bash","tool_input":{"command":"ls","command":"git push -f"}}').handedOff).toBe(true);
+    // A key written with a space before the colon is not read, so the shim does not decide.
+    expect(runShim('claude', 'pre-tool', '{"tool_name":"Bash","tool_input":{"command" : "rm -rf /"}}').handedOff).toBe(true);
+    expect(runShim('claude', 'pre-tool', '{"tool_name":"Bash","tool_input":{"command": "ls -la"}}').stdout).toBe('');
+    // No command at all.
+    expect(runShim('claude', 'pre-tool', '{"tool_name":"Bash","tool_input":{}}').handedOff).toBe(true);
+    // Copilot's toolArgs string with a double escape inside.
+    expect(runShim('copilot', 'pre-tool', JSON.stringify({ toolName: 'bash', toolArgs: JSON.stringify({ command: 'echo "x"' }) })).handedOff).toBe(true);
+  });
+
+  it('agrees with fastPathAllows on every corpus command, and only ever allows what the classifier allows', () => {
+    const commands = [...new Set([...AGENT_ROWS, ...HUMAN_ROWS, ...NO_REPO_ROWS, ...NO_STASH_ROWS].map((row) => row[0]))];
+    const decisions = fastPathBatch('claude', commands.map(claude));
+    let fast = 0;
+    commands.forEach((command, index) => {
+      const shimAllows = decisions[index] as boolean;
+      expect({ command, shimAllows }).toEqual({ command, shimAllows: fastPathAllows(command) });
+      if (shimAllows) {
+        fast++;
+        expect({ command, verdict: classifyCommand(command, AGENT_CONTEXT).verdict }).toEqual({ command, verdict: 'allow' });
+        expect({ command, verdict: classifyCommand(command, HUMAN_CONTEXT).verdict }).toEqual({ command, verdict: 'allow' });
+      }
+    });
+    console.log(`agent-hook.sh fast path: ${fast} of ${commands.length} corpus commands answered without Node`);
+    expect(fast).toBeGreaterThan(50);
+  });
+
+  it('agrees with fastPathAllows on generated commands, and stays sound on them', () => {
+    const pieces = ['ls', '-la', 'npm', 'test', 'rm', 'git', 'push', '-f', '>', '/dev/null', '2>&1', '|', '&&', ';', "'", '"', 'x', 'src/app.ts', 'GIT_DIR=x', 'node_modules', 'R""M', '.git', 'echo', '#', '~', 'ca', 't', '>>', '2>', 'cp', 'a.txt', 'python3', 'pythonic'];
+    let seed = 7;
+    const rnd = (): number => {
+      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+      return seed / 0x7fffffff;
+    };
+    const commands: string[] = [];
+    for (let i = 0; i < 2000; i++) {
+      const words: string[] = [];
+      const n = 1 + Math.floor(rnd() * 6);
+      for (let j = 0; j < n; j++) words.push((pieces[Math.floor(rnd() * pieces.length)] as string) + (rnd() < 0.15 ? '' : ' '));
+      commands.push(words.join('').trim());
+    }
+    for (const agent of Object.keys(PAYLOADS)) {
+      const make = PAYLOADS[agent] as (c: string) => string;
+      const sample = agent === 'claude' ? commands : commands.slice(0, 300);
+      const decisions = fastPathBatch(agent, sample.map(make));
+      sample.forEach((command, index) => {
+        const shimAllows = decisions[index] as boolean;
+        // Copilot's string toolArgs double-escapes quotes, which the shim hands off.
+        const expected = fastPathAllows(command) && !(agent === 'copilot' && command.includes('"'));
+        expect({ agent, command, shimAllows }).toEqual({ agent, command, shimAllows: expected });
+        if (shimAllows) expect({ command, verdict: classifyCommand(command, AGENT_CONTEXT).verdict }).toEqual({ command, verdict: 'allow' });
+      });
+    }
+  });
+
+  it('keeps its risky-word patterns identical to FAST_PATH_RISKY_WORDS and _PREFIXES', () => {
+    const text = fs.readFileSync(SHIM, 'utf8');
+    const block = /# BEGIN risky words[^\n]*\n([\s\S]*?)\) return 1 ;;\n\s*# END risky words/.exec(text);
+    expect(block).not.toBeNull();
+    const patterns = (block?.[1] as string).replace(/\\\n/g, '').split('|').map((p) => p.trim());
+    const ci = (word: string): string => [...word].map((c) => (/[a-z]/.test(c) ? `[${c}${c.toUpperCase()}]` : c)).join('');
+    expect(patterns).toEqual([...FAST_PATH_RISKY_WORDS.map(ci), ...FAST_PATH_RISKY_PREFIXES.map((p) => `${ci(p)}*`)]);
+  });
+});
+
+describe('agent-hook.sh without Node', () => {
+  const DENY_SHAPE: Record<string, (o: Record<string, unknown>) => boolean> = {
+    claude: (o) => (o.hookSpecificOutput as Record<string, unknown>)?.permissionDecision === 'deny',
+    codex: (o) => (o.hookSpecificOutput as Record<string, unknown>)?.permissionDecision === 'deny',
+    gemini: (o) => o.decision === 'deny' && typeof o.reason === 'string',
+    cursor: (o) => o.permission === 'deny' && typeof o.agent_message === 'string',
+    copilot: (o) => o.permissionDecision === 'deny',
+    opencode: (o) => o.decision === 'deny',
+  };
+
+  it.each(Object.keys(PAYLOADS))('%s: denies a risky pre-tool call in its own protocol (never fails open)', (agent) => {
+    const make = PAYLOADS[agent] as (c: string) => string;
+    const result = runShim(agent, 'pre-tool', make('git push --force'), { noNode: true });
+    expect(result.code).toBe(0);
+    expect(result.stderr).toContain('node was not found');
+    const output = JSON.parse(result.stdout) as Record<string, unknown>;
+    expect(DENY_SHAPE[agent]?.(output)).toBe(true);
+    expect(result.stdout).toContain('Instead:');
+  });
+
+  it('still answers benign commands, and lets lifecycle events pass', () => {
+    expect(runShim('claude', 'pre-tool', claude('ls -la'), { noNode: true })).toMatchObject({ stdout: '', code: 0 });
+    expect(runShim('claude', 'session-start', '{}', { noNode: true })).toMatchObject({ stdout: '', code: 0 });
+    expect(runShim('gemini', 'stop', '{}', { noNode: true })).toMatchObject({ stdout: '{}\n', code: 0 });
+  });
+
+  it('writes a hook-error line to the journal of the repository it runs in', () => {
+    const repo = path.join(tmp, 'repo');
+    fs.mkdirSync(repo);
+    spawnSync('git', ['init', '-q', repo]);
+    fs.mkdirSync(path.join(repo, '.git', 'guard'));
+    runShim('claude', 'pre-tool', claude('rm -rf /'), { noNode: true, cwd: repo });
+    const lines = fs.readFileSync(path.join(repo, '.git', 'guard', 'journal.jsonl'), 'utf8').trim().split('\n');
+    const event = JSON.parse(lines[lines.length - 1] as string) as Record<string, string>;
+    expect(event).toMatchObject({ type: 'hook-error', agent: 'claude', event: 'pre-tool', worktree: repo });
+    expect(event.time).toMatch(/^\d{4}-\d\d-\d\dT/);
+  });
+});
