@@ -98,12 +98,12 @@ interface Grace {
 
 /**
  * Uses an approval for `rule` on `subject` (a ref or path list naming what is being done), or
- * returns null when there is none. A --once approval is gone afterwards (except for the grace
+ * returns null when there is none. `reused`: the same subject within the grace period. A --once approval is gone afterwards (except for the grace
  * period on the same subject).
  */
-export async function consumeApproval(repo: Repo, rule: RuleId, subject: string, now = new Date()): Promise<Approval | null> {
+export async function consumeApproval(repo: Repo, rule: RuleId, subject: string, now = new Date()): Promise<(Approval & { reused?: boolean }) | null> {
   const grace = await readJson<Grace>(graceOf(repo, rule));
-  if (grace && grace.subject === subject && new Date(grace.until).getTime() > now.getTime()) return grace.approval;
+  if (grace && grace.subject === subject && new Date(grace.until).getTime() > now.getTime()) return { ...grace.approval, reused: true };
 
   const file = fileOf(repo, rule);
   const approval = await readJson<Approval>(file);

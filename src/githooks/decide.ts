@@ -52,6 +52,8 @@ export async function decide(ctx: HookContext, violation: Violation, options: De
   }
   const approval = await consumeApproval(ctx.repo, violation.rule, violation.subject);
   if (approval) {
+    // The same git command asking twice (see approvals.ts) is told and journaled once.
+    if (approval.reused) return { verdict: 'approved', violation, approval, text: '' };
     appendEvent(ctx.repo, { type: 'approval-used', ...base, approvedBy: approval.by, approvedAt: approval.createdAt, once: approval.once });
     return { verdict: 'approved', violation, approval, text: approvedText(violation, approval) };
   }
