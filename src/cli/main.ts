@@ -181,7 +181,7 @@ export function buildProgram(): Command {
     .option('--foreground', 'run in this terminal and print what it records (Ctrl-C stops it)')
     .addOption(new Option('--daemon', 'run as the background watcher (used by guard itself)').hideHelp())
     .addOption(new Option('--session <id>', 'the session this watcher was started for').hideHelp())
-    .addOption(jsonOption())
+    // No --json here: commander would take it away from `watch status --json`.
     .action(lazy(() => import('./commands/watch.js')));
   watch
     .command('stop')
@@ -217,6 +217,14 @@ export function buildProgram(): Command {
     .option('-y, --yes', 'do not ask for confirmation (required without a terminal)')
     .addOption(jsonOption())
     .action(lazy(() => import('./commands/recover.js')));
+  program
+    .command('gc')
+    .description('drop old snapshots (snapshot.retention in .guard.yaml) from every chain and from the backup, and report the space reclaimed')
+    .option('--dry-run', 'show what would be dropped and change nothing')
+    .option('--keep-days <n>', 'keep snapshots younger than N days (never less than 1)')
+    .option('--keep-sessions <n>', 'keep the snapshots of the N most recent sessions (the latest is always kept)')
+    .addOption(jsonOption())
+    .action(lazy(() => import('./commands/gc.js')));
   // --- end issue 5 ---
 
   program

@@ -311,3 +311,22 @@ export function findSession(repo: Repo, id?: string): FoundSession | null {
   if (!record) return null;
   return { id: record.id, agent: record.agent, startSnapshot: record.startSnapshot, startedAt: record.startedAt, endedAt: record.endedAt };
 }
+
+/**
+ * Retention (`guard gc`, issue 5) re-creates kept snapshots with new ids when it drops older ones
+ * from a chain: point the sessions of this worktree at the new ids of their start snapshots.
+ */
+export function remapStartSnapshots(repo: Repo, map: ReadonlyMap<string, string>): number {
+  if (map.size === 0 || !fs.existsSync(storePath(repo))) return 0;
+  return update(repo, (store) => {
+    let changed = 0;
+    for (const session of store.sessions) {
+      const to = map.get(session.startSnapshot);
+      if (to) {
+        session.startSnapshot = to;
+        changed++;
+      }
+    }
+    return changed;
+  });
+}

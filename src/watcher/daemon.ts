@@ -14,7 +14,7 @@
  *  - debounced (debounce.ts): `watch.debounceMs` after the last change, at least every
  *    `watch.maxIntervalMs` while changes keep coming;
  *  - when the OS watch limit is reached the watcher says so (state file, log) and falls back to
- *    a full snapshot every max(maxIntervalMs, 30 s), with protected paths checked every second.
+ *    a full snapshot every 3 x maxIntervalMs (30 s by default), protected paths checked every second.
  * Nothing here prints: events go to onEvent (the CLI logs them).
  */
 import fs from 'node:fs';
@@ -35,7 +35,8 @@ import { acquirePidFile, readPid, releasePidFile, writeStateFile, type WatcherSt
 /** More changed paths than this in one batch: a full snapshot is cheaper than the path list. */
 const MAX_PATHS = 2000;
 const HEARTBEAT_MS = 5000;
-const POLL_FLOOR_MS = 30_000;
+/** Polling (no OS watches) takes a full snapshot every 3 x maxIntervalMs (30 s by default), at least 5 s apart. */
+const POLL_FLOOR_MS = 5000;
 /**
  * Passed as the only changed path when nothing in the working tree changed but git's state did
  * (HEAD, index, refs, stash): git never lists anything under `.git`, so the snapshot re-reads no
@@ -402,7 +403,7 @@ export class Watcher {
     if (this.state.state !== 'starting') this.state.state = 'running';
     this.writeState();
     this.emit({ type: 'polling', reason });
-    const every = Math.max(this.policy?.watch.maxIntervalMs ?? POLL_FLOOR_MS, POLL_FLOOR_MS);
+    const every = Math.max((this.policy?.watch.maxIntervalMs ?? 10_000) * 3, POLL_FLOOR_MS);
     this.timers.push(
       setInterval(() => {
         this.everything = true;

@@ -1,0 +1,328 @@
+/**
+ * `guard gc`: retention for the snapshot store and its backup (retention.ts decides what stays).
+ *
+ * A chain is first-parent linked (format.ts), so dropping snapshots means re-creating every kept
+ * snapshot after the first dropped one with a new parent: same tree, same index and keeper
+ * parents, same author and dates, metadata with the new `previous` and recounted changes. The
+ * rewrite is deterministic, so the backup gets exactly the same commits by running the same
+ * rewrite in place (no push: the backup refuses non-fast-forward pushes, on purpose). Kept
+ * snapshots before the first dropped one keep their ids. Sessions and the last rollback are
+ * pointed at the new ids.
+ *
+ * Space: the chain heads move under guard's internal token with their old values checked (a
+ * snapshot that lands meanwhile makes gc redo that chain). Then loose objects no ref reaches any
+ * more are pruned, but only those older than keepDays (never younger than a day): everything a
+ * dropped snapshot held is at least that old, and anything newer (the user's own dangling objects,
+ * an operation in flight) is left alone. The backup is repacked and pruned the same way.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { GuardError } from '../errors.js';
+import { withInternalToken } from '../git/internal-token.js';
+import { GUARD_IDENTITY } from '../git/objects.js';
+import type { Repo } from '../git/repo.js';
+import { gitText, runGit, splitNul } from '../git/run.js';
+import { readInProgress, readLastRollback, writeLastRollback } from '../restore/journal.js';
+import { listSessions, remapStartSnapshots } from '../session/store.js';
+import { decodeMessage, encodeMessage, type ChangeCounts, type SnapshotMeta } from '../snapshot/format.js';
+import { ALL_CHAIN_HEADS, GUARD_REF_PREFIX } from '../snapshot/refs.js';
+import { readLink } from './link.js';
+import { pushBackup, type MirrorSettings } from './mirror.js';
+import { updatePushStatus } from './push-status.js';
+import { DAY_MS, planRetention } from './retention.js';
+import { inBackup, isBackupRepo, objectBytes } from './store.js';
+
+interface GitCtx {
+  cwd: string;
+  env?: Record<string, string | undefined>;
+}
+
+interface Ident {
+  name: string;
+  email: string;
+  /** Raw git date: "<unix seconds> <tz>". */
+  date: string;
+}
+
+interface ChainCommit {
+  oid: string;
+  parents: string[];
+  tree: string;
+  author: Ident;
+  committer: Ident;
+  meta: SnapshotMeta;
+}
+
+export interface GcOptions {
+  dryRun?: boolean;
+  keepDays: number;
+  keepSessions: number;
+  now?: number;
+}
+
+export interface ChainReport {
+  ref: string;
+  before: number;
+  after: number;
+  dropped: string[];
+  /** Kept snapshots that got a new id (old -> new). */
+  renamed: number;
+}
+
+export interface GcReport {
+  dryRun: boolean;
+  chains: ChainReport[];
+  /** Bytes only dropped snapshots hold (estimate before pruning). */
+  reclaimableBytes: number;
+  /** Bytes freed in the live repository (0 for a dry run). */
+  reclaimedBytes: number;
+  backup: { path: string; chains: number; reclaimedBytes: number; skipped: string[] } | null;
+  /** Loose objects older than this were pruned. */
+  pruneCutoff: string;
+}
+
+const SEP = '\x1f\x1eguard-gc\x1e\x1f';
+
+function parseIdent(name: string, email: string, date: string): Ident {
+  return { name, email, date };
+}
+
+async function readChainCommits(ctx: GitCtx, tip: string): Promise<ChainCommit[]> {
+  const format = ['%H', '%P', '%T', '%an', '%ae', '%ad', '%cn', '%ce', '%cd', '%B'].join(SEP);
+  const { stdout } = await runGit(['log', '--first-parent', '-z', '--date=raw', `--format=${format}`, tip, '--'], ctx);
+  const commits: ChainCommit[] = [];
+  for (const record of splitNul(stdout)) {
+    const [oid, parents, tree, an, ae, ad, cn, ce, cd, body] = record.split(SEP) as [string, string, string, string, string, string, string, string, string, string];
+    const meta = decodeMessage(body ?? '');
+    if (!meta) break; // the chain root
+    commits.push({ oid, parents: parents.split(' ').filter(Boolean), tree, author: parseIdent(an, ae, ad), committer: parseIdent(cn, ce, cd), meta });
+  }
+  return commits;
+}
+
+async function emptyTreeIn(ctx: GitCtx): Promise<string> {
+  return gitText(['mktree'], { ...ctx, input: '' });
+}
+
+async function countChanges(ctx: GitCtx, from: string | null, to: string): Promise<ChangeCounts> {
+  const counts = { added: 0, modified: 0, deleted: 0 };
+  const base = from ?? (await emptyTreeIn(ctx));
+  if (base === to) return counts;
+  const { stdout } = await runGit(['diff-tree', '-r', '-z', '--no-renames', '--name-status', base, to], ctx);
+  const parts = splitNul(stdout);
+  for (let i = 0; i + 1 < parts.length; i += 2) {
+    if (parts[i] === 'A') counts.added++;
+    else if (parts[i] === 'D') counts.deleted++;
+    else counts.modified++;
+  }
+  return counts;
+}
+
+/** Re-creates the kept snapshots on a chain without the dropped ones; returns the new head and old->new ids. */
+async function rewriteChain(ctx: GitCtx, commits: ChainCommit[], keep: ReadonlySet<string>): Promise<{ head: string; renamed: Map<string, string> }> {
+  const oldest = commits[commits.length - 1]!;
+  const root = oldest.parents[0]!;
+  let previous: string | null = null;
+  let previousTree: string | null = null;
+  const renamed = new Map<string, string>();
+  for (const commit of [...commits].reverse()) {
+    if (!keep.has(commit.oid)) continue;
+    const parent = previous ?? root;
+    if (commit.parents[0] === parent) {
+      previous = commit.oid;
+      previousTree = commit.tree;
+      continue;
+    }
+    // Spread keeps the key order, so the same rewrite gives the same bytes (and ids) everywhere.
+    const meta: SnapshotMeta = { ...commit.meta, previous, changes: await countChanges(ctx, previousTree, commit.tree) };
+    const oid = await gitText(['commit-tree', commit.tree, ...[parent, ...commit.parents.slice(1)].flatMap((p) => ['-p', p])], {
+      ...ctx,
+      input: encodeMessage(meta),
+      env: {
+        ...ctx.env,
+        ...GUARD_IDENTITY,
+        GIT_AUTHOR_NAME: commit.author.name,
+        GIT_AUTHOR_EMAIL: commit.author.email,
+        GIT_AUTHOR_DATE: commit.author.date,
+        GIT_COMMITTER_NAME: commit.committer.name,
+        GIT_COMMITTER_EMAIL: commit.committer.email,
+        GIT_COMMITTER_DATE: commit.committer.date,
+      },
+    });
+    renamed.set(commit.oid, oid);
+    previous = oid;
+    previousTree = commit.tree;
+  }
+  return { head: previous!, renamed };
+}
+
+async function chainHeads(ctx: GitCtx): Promise<Map<string, string>> {
+  const { stdout } = await runGit(['for-each-ref', '--format=%(objectname) %(refname)', ...ALL_CHAIN_HEADS], ctx);
+  const heads = new Map<string, string>();
+  for (const line of stdout.toString('utf8').split('\n')) if (line) heads.set(line.slice(line.indexOf(' ') + 1), line.slice(0, line.indexOf(' ')));
+  return heads;
+}
+
+/** The Repo of the worktree a chain belongs to (for its session store), when that worktree still exists. */
+function worktreeRepo(repo: Repo, ref: string): Repo | null {
+  const id = ref.slice(GUARD_REF_PREFIX.length, -'/head'.length);
+  if (id === 'main') return { ...repo, gitDir: repo.commonDir, isLinkedWorktree: false };
+  let name: string;
+  try {
+    name = decodeURIComponent(id.slice('worktrees/'.length));
+  } catch {
+    return null;
+  }
+  const gitDir = path.join(repo.commonDir, 'worktrees', name);
+  return fs.existsSync(gitDir) ? { ...repo, gitDir, isLinkedWorktree: true } : null;
+}
+
+/** Snapshots something still points at: open sessions' starts, the last rollback's two states. */
+async function pinnedFor(wt: Repo | null): Promise<Set<string>> {
+  const pinned = new Set<string>();
+  if (!wt) return pinned;
+  for (const session of listSessions(wt)) if (session.endedAt === null) pinned.add(session.startSnapshot);
+  const last = await readLastRollback(wt);
+  if (last) {
+    pinned.add(last.pre);
+    pinned.add(last.target);
+  }
+  return pinned;
+}
+
+/** Bytes of objects that only dropped snapshots reach (their trees and index trees). */
+async function exclusiveBytes(ctx: GitCtx, dropped: ChainCommit[], kept: ChainCommit[]): Promise<number> {
+  if (dropped.length === 0) return 0;
+  const trees = (list: ChainCommit[]) => [...new Set(list.flatMap((c) => [c.tree, c.meta.indexTree].filter((t): t is string => typeof t === 'string')))];
+  const result = await runGit(
+    ['rev-list', '--objects', '--disk-usage', '--stdin'],
+    { ...ctx, input: [...trees(dropped), '--not', ...trees(kept), '--branches', '--tags'].join('\n') + '\n', okCodes: [128] },
+  );
+  // --disk-usage counts objects, not the commits themselves: add theirs (a few hundred bytes each).
+  return result.code === 0 ? Number(result.stdout.toString('utf8').trim()) || 0 : 0;
+}
+
+/** The prune expiry as a date git parses: keepDays ago, never less than a day. */
+function cutoff(keepDays: number, now: number): string {
+  const at = new Date(now - Math.max(keepDays * DAY_MS, DAY_MS));
+  return `${at.toISOString().slice(0, 19).replace('T', ' ')} +0000`;
+}
+
+export async function runGc(repo: Repo, settings: MirrorSettings, options: GcOptions): Promise<GcReport> {
+  const now = options.now ?? Date.now();
+  const dryRun = options.dryRun === true;
+  if (await readInProgress(repo)) {
+    throw new GuardError('refused', 'a rollback is in progress (or was interrupted); gc changed nothing', {
+      hints: ['Finish it with `guard rollback --resume --yes` or reverse it with `guard rollback --undo --yes`, then run gc again.'],
+    });
+  }
+  const live: GitCtx = { cwd: repo.root };
+  const link = readLink(repo);
+  const backupPath = link && isBackupRepo(link.path) ? link.path : null;
+  // First make the backup hold everything, so both sides start from the same chains.
+  if (backupPath && !dryRun) await pushBackup(repo, settings);
+
+  const report: GcReport = { dryRun, chains: [], reclaimableBytes: 0, reclaimedBytes: 0, backup: null, pruneCutoff: new Date(now - Math.max(options.keepDays * DAY_MS, DAY_MS)).toISOString() };
+  const plans = new Map<string, { oldHead: string; keep: Set<string>; newHead: string }>();
+  const bytesBefore = dryRun ? 0 : await objectBytes(repo.commonDir);
+  let rewritten = false;
+
+  for (const [ref] of await chainHeads(live)) {
+    const wt = worktreeRepo(repo, ref);
+    for (let attempt = 0; ; attempt++) {
+      const oldHead = (await chainHeads(live)).get(ref);
+      if (!oldHead) break;
+      const commits = await readChainCommits(live, oldHead);
+      if (commits.length === 0) break;
+      const plan = planRetention(
+        commits.map((c) => ({ oid: c.oid, time: c.meta.time, session: c.meta.session })),
+        { keepDays: options.keepDays, keepSessions: options.keepSessions, now, pinned: await pinnedFor(wt) },
+      );
+      const dropped = commits.filter((c) => !plan.keep.has(c.oid));
+      const chainReport: ChainReport = { ref, before: commits.length, after: plan.keep.size, dropped: dropped.map((c) => c.oid), renamed: 0 };
+      if (dropped.length === 0) {
+        report.chains.push(chainReport);
+        break;
+      }
+      report.reclaimableBytes += await exclusiveBytes(live, dropped, commits.filter((c) => plan.keep.has(c.oid)));
+      if (dryRun) {
+        report.chains.push(chainReport);
+        break;
+      }
+      const { head, renamed } = await rewriteChain(live, commits, plan.keep);
+      const moved = await withInternalToken(repo, (env) =>
+        runGit(['update-ref', '-m', 'guard: gc', ref, head, oldHead], { cwd: repo.root, env: { ...env, ...GUARD_IDENTITY }, okCodes: [1, 128] }),
+      );
+      if (moved.code !== 0) {
+        // A snapshot landed meanwhile: plan this chain again from its new head.
+        if (attempt < 3) continue;
+        throw new GuardError('git', `could not rewrite ${ref}: ${moved.stderr.trim()}`, { hints: ['Run `guard gc` again.'] });
+      }
+      rewritten = true;
+      chainReport.renamed = renamed.size;
+      report.chains.push(chainReport);
+      plans.set(ref, { oldHead, keep: plan.keep, newHead: head });
+      if (wt) {
+        remapStartSnapshots(wt, renamed);
+        const last = await readLastRollback(wt);
+        if (last && (renamed.has(last.pre) || renamed.has(last.target))) {
+          await writeLastRollback(wt, { ...last, pre: renamed.get(last.pre) ?? last.pre, target: renamed.get(last.target) ?? last.target });
+        }
+      }
+      break;
+    }
+  }
+
+  if (!dryRun) {
+    // Only guard's own loose objects become unreachable here; the cutoff keeps everything newer.
+    await runGit(['prune', `--expire=${cutoff(options.keepDays, now)}`], { cwd: repo.root });
+    report.reclaimedBytes = Math.max(0, bytesBefore - (await objectBytes(repo.commonDir)));
+    if (rewritten && settings.backup.remote) {
+      updatePushStatus(repo, (status) => {
+        status.remoteNeedsForce = true;
+      });
+    }
+  }
+  if (backupPath) report.backup = await gcBackup(backupPath, plans, options, now, dryRun);
+  return report;
+}
+
+/** Applies the same retention to the backup: the same rewrite for chains in step with the live ones. */
+async function gcBackup(backup: string, plans: Map<string, { oldHead: string; keep: Set<string>; newHead: string }>, options: GcOptions, now: number, dryRun: boolean) {
+  const ctx: GitCtx = inBackup(backup);
+  const result = { path: backup, chains: 0, reclaimedBytes: 0, skipped: [] as string[] };
+  if (dryRun) return result;
+  const before = await objectBytes(backup);
+  for (const [ref, head] of await chainHeads(ctx)) {
+    const plan = plans.get(ref);
+    const commits = await readChainCommits(ctx, head);
+    let keep: Set<string>;
+    if (plan) {
+      if (plan.oldHead !== head) {
+        result.skipped.push(`${ref}: the backup's chain differs from this repository's; left as it is`);
+        continue;
+      }
+      keep = plan.keep;
+    } else {
+      // A chain only the backup has (a removed worktree): the same rules, nothing pinned.
+      const own = planRetention(commits.map((c) => ({ oid: c.oid, time: c.meta.time, session: c.meta.session })), { keepDays: options.keepDays, keepSessions: options.keepSessions, now });
+      if (own.drop.length === 0) continue;
+      keep = own.keep;
+    }
+    if (commits.every((c) => keep.has(c.oid))) continue;
+    const { head: newHead } = await rewriteChain(ctx, commits, keep);
+    if (plan && newHead !== plan.newHead) {
+      result.skipped.push(`${ref}: rewriting gave ${newHead.slice(0, 12)}, not ${plan.newHead.slice(0, 12)} as here; left as it is`);
+      continue;
+    }
+    // Local plumbing, not a push: the backup's receive.denyNonFastForwards is for pushes.
+    await runGit(['update-ref', '-m', 'guard: gc', ref, newHead, head], ctx);
+    result.chains++;
+  }
+  if (result.chains > 0) {
+    await runGit(['reflog', 'expire', '--expire-unreachable=now', '--all'], ctx);
+    await runGit(['gc', '--quiet', `--prune=${cutoff(options.keepDays, now)}`], ctx);
+  }
+  result.reclaimedBytes = Math.max(0, before - (await objectBytes(backup)));
+  return result;
+}

@@ -1,0 +1,66 @@
+/**
+ * Helpers for the watcher and backup tests: JSON commands, waiting for a condition with a
+ * deadline (never a sleep used as an assertion), and a fast watcher configuration.
+ */
+import { expect } from 'vitest';
+import type { TestRepo } from '../../helpers/git-repo.js';
+
+export function json(repo: TestRepo, args: string[], options: { cwd?: string; env?: Record<string, string> } = {}): any {
+  const r = repo.guard([...args, '--json'], options);
+  expect(r.code, `guard ${args.join(' ')}: ${r.stderr}`).toBe(0);
+  return JSON.parse(r.stdout);
+}
+
+/** Polls `check` until it returns a value that is not undefined/false, or fails after `timeoutMs`. */
+export async function waitFor<T>(what: string, check: () => T | undefined | false | null, timeoutMs = 30_000, everyMs = 100): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const value = check();
+      if (value !== undefined && value !== false && value !== null) return value;
+    } catch (error) {
+      last = error;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+    await new Promise((resolve) => setTimeout(resolve, everyMs));
+  }
+}
+
+/** A .guard.yaml that makes the watcher react quickly. */
+export function fastWatchConfig(extra = ''): string {
+  return `version: 1\nwatch:\n  debounceMs: 150\n  maxIntervalMs: 1000\n${extra}`;
+}
+
+export function snapshots(repo: TestRepo): any[] {
+  return json(repo, ['list', '--all']);
+}
+
+/** Files in a snapshot's tree. */
+export function treeFiles(repo: TestRepo, oid: string): string[] {
+  return repo
+    .git(['ls-tree', '-r', '-z', '--name-only', oid])
+    .split('\0')
+    .filter(Boolean);
+}
+
+export async function waitForWatcher(repo: TestRepo, health: string[] = ['running']): Promise<any> {
+  return waitFor(`the watcher to be ${health.join(' or ')}`, () => {
+    const r = repo.guard(['watch', 'status', '--json']);
+    const status = JSON.parse(r.stdout || '{}');
+    return health.includes(status.health) ? status : undefined;
+  });
+}
+
+/** The newest snapshot (any trigger) for which `match` holds. */
+export async function waitForSnapshot(repo: TestRepo, what: string, match: (snapshot: any, files: string[]) => boolean, timeoutMs?: number): Promise<any> {
+  return waitFor(
+    what,
+    () => {
+      for (const s of snapshots(repo)) if (match(s, treeFiles(repo, s.oid))) return s;
+      return undefined;
+    },
+    timeoutMs,
+    200,
+  );
+}

@@ -1,0 +1,167 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
+import { captureState } from '../../helpers/state.js';
+import { fastWatchConfig, json, snapshots, treeFiles, waitFor, waitForSnapshot, waitForWatcher } from './helpers.js';
+
+function baseRepo(repo: TestRepo, config = fastWatchConfig()): void {
+  repo.write('.gitignore', 'node_modules/\n.env\n*.log\n');
+  repo.write('.guard.yaml', config);
+  repo.write('README.md', '# project\n');
+  repo.write('src/app.js', 'console.log(1);\n');
+  repo.write('src/lib/util.js', 'export const x = 1;\n');
+  repo.write('.github/workflows/ci.yml', 'on: push\n');
+  repo.write('db/migrate/001_init.sh', '#!/bin/sh\necho init\n', 0o755);
+  repo.git(['add', '-A']);
+  repo.git(['commit', '-q', '-m', 'base']);
+}
+
+function startSession(repo: TestRepo): any {
+  return json(repo, ['session', 'start', '--agent', 'test']).session;
+}
+
+describe('the watcher', () => {
+  it('records changes during a session, ignores node_modules churn, and a rollback undoes rm -rf of the worktree', () =>
+    withTestRepo(async (repo) => {
+      baseRepo(repo);
+      startSession(repo);
+      const status = await waitForWatcher(repo);
+      expect(status.file.startedFor).toMatch(/^test-/);
+
+      repo.write('src/new.js', 'new file\n');
+      const recorded = await waitForSnapshot(repo, 'a watch snapshot with src/new.js', (s, files) => s.trigger === 'watch' && files.includes('src/new.js'));
+      expect(recorded.session).toMatch(/^test-/);
+
+      // An install of many files into an ignored directory: watched directories stay the same and
+      // no snapshot records anything from it.
+      const dirsBefore = json(repo, ['watch', 'status']).file.watchedDirs;
+      const countBefore = snapshots(repo).length;
+      for (let d = 0; d < 20; d++) for (let f = 0; f < 25; f++) repo.write(`node_modules/pkg${d}/lib/f${f}.js`, `module.exports = ${f};\n`);
+      repo.write('marker.txt', 'after the install\n');
+      await waitForSnapshot(repo, 'the marker after the install', (_s, files) => files.includes('marker.txt'));
+      const after = snapshots(repo);
+      // The marker's snapshot, plus at most one for the install's top-level directory event.
+      expect(after.length - countBefore).toBeLessThanOrEqual(2);
+      for (const s of after) expect(treeFiles(repo, s.oid).some((f) => f.startsWith('node_modules/'))).toBe(false);
+      expect(json(repo, ['watch', 'status']).file.watchedDirs).toBe(dirsBefore);
+      repo.remove('node_modules');
+
+      const before = captureState(repo);
+      const good = await waitForSnapshot(repo, 'the state before the deletion', (_s, files) => files.includes('src/new.js') && files.includes('marker.txt') && !files.some((f) => f.startsWith('node_modules/')));
+      for (const name of fs.readdirSync(repo.dir)) if (name !== '.git') fs.rmSync(path.join(repo.dir, name), { recursive: true, force: true });
+      await waitForSnapshot(repo, 'a snapshot recording the deletion', (_s, files) => !files.includes('src/app.js'));
+
+      const r = repo.guard(['rollback', good.id, '--yes']);
+      expect(r.code, r.stderr).toBe(0);
+      expect(captureState(repo)).toEqual(before);
+      repo.guard(['watch', 'stop']);
+    }));
+
+  it('keeps a .env listed in snapshot.includeIgnored through git clean -fdx', () =>
+    withTestRepo(async (repo) => {
+      baseRepo(repo, fastWatchConfig('snapshot:\n  includeIgnored: [".env"]\n'));
+      startSession(repo);
+      await waitForWatcher(repo);
+      repo.write('.env', 'SECRET=1\n');
+      repo.write('scratch/notes.txt', 'untracked notes\n');
+      const held = await waitForSnapshot(repo, 'a snapshot holding .env', (_s, files) => files.includes('.env') && files.includes('scratch/notes.txt'));
+      repo.git(['clean', '-q', '-fdx']);
+      expect(repo.exists('.env')).toBe(false);
+      await waitForSnapshot(repo, 'a snapshot recording the clean', (_s, files) => !files.includes('.env'));
+
+      const r = repo.guard(['rollback', held.id, '--yes']);
+      expect(r.code, r.stderr).toBe(0);
+      expect(repo.read('.env')).toBe('SECRET=1\n');
+      expect(repo.read('scratch/notes.txt')).toBe('untracked notes\n');
+      repo.guard(['watch', 'stop']);
+    }));
+
+  it('brings back a protected file deleted by a plain rm, or emptied, and journals it for the session', () =>
+    withTestRepo(async (repo) => {
+      baseRepo(repo);
+      const session = startSession(repo);
+      await waitForWatcher(repo);
+      fs.rmSync(path.join(repo.dir, '.github/workflows/ci.yml'));
+      await waitFor('ci.yml to come back', () => repo.exists('.github/workflows/ci.yml'));
+      expect(repo.read('.github/workflows/ci.yml')).toBe('on: push\n');
+
+      fs.rmSync(path.join(repo.dir, 'db'), { recursive: true });
+      await waitFor('the migration to come back', () => repo.exists('db/migrate/001_init.sh'));
+      expect(repo.read('db/migrate/001_init.sh')).toBe('#!/bin/sh\necho init\n');
+      expect(fs.statSync(path.join(repo.dir, 'db/migrate/001_init.sh')).mode & 0o777).toBe(0o755);
+
+      fs.writeFileSync(path.join(repo.dir, '.guard.yaml'), '');
+      await waitFor('.guard.yaml to be refilled', () => repo.read('.guard.yaml') !== '');
+      expect(repo.read('.guard.yaml')).toBe(fastWatchConfig());
+
+      const events = await waitFor('three protected-restore events', () => {
+        const found = json(repo, ['log', '--session', session.id]).events.filter((e: any) => e.type === 'protected-restore');
+        return found.length >= 3 ? found : undefined;
+      });
+      expect(events.map((e: any) => [e.path, e.reason]).sort()).toEqual([
+        ['.github/workflows/ci.yml', 'deleted'],
+        ['.guard.yaml', 'emptied'],
+        ['db/migrate/001_init.sh', 'deleted'],
+      ]);
+      // The work tree ends up as it started: nothing but the restores happened.
+      expect(repo.git(['status', '--porcelain'])).toBe('');
+      repo.guard(['watch', 'stop']);
+    }));
+
+  it('shows a killed watcher as crashed, and a restarted one records changes again', () =>
+    withTestRepo(async (repo) => {
+      baseRepo(repo);
+      startSession(repo);
+      const first = await waitForWatcher(repo);
+      process.kill(first.pid, 'SIGKILL');
+      const crashed = await waitForWatcher(repo, ['crashed']);
+      expect(crashed.summary).toContain('CRASHED');
+      expect(repo.guard(['watch', 'status']).code).toBe(1);
+
+      const restart = repo.guard(['watch']);
+      expect(restart.code, restart.stderr).toBe(0);
+      expect(restart.stdout).toContain('Watching');
+      const started = await waitForWatcher(repo);
+      expect(started.pid).not.toBe(first.pid);
+      repo.write('src/after-restart.js', 'recorded\n');
+      await waitForSnapshot(repo, 'a snapshot after the restart', (s, files) => s.trigger === 'watch' && files.includes('src/after-restart.js'));
+      // A second start finds the running one.
+      expect(repo.guard(['watch']).stdout).toContain(`Already watching ${repo.dir} (pid ${started.pid})`);
+      const stopped = json(repo, ['watch', 'stop']);
+      expect(stopped).toEqual({ pid: started.pid, stopped: true });
+      expect(json(repo, ['watch', 'status']).health).toBe('stopped');
+    }));
+
+  it('stops by itself when the session that started it ends', () =>
+    withTestRepo(async (repo) => {
+      baseRepo(repo);
+      const session = startSession(repo);
+      await waitForWatcher(repo);
+      json(repo, ['session', 'end', '--id', session.id]);
+      const stopped = await waitForWatcher(repo, ['stopped']);
+      expect(stopped.file.reason).toBe('the session ended');
+    }));
+
+  it('says so and falls back to periodic snapshots when the OS watch limit is reached', () =>
+    withTestRepo(async (repo) => {
+      baseRepo(repo);
+      // Fault injection: behave as if the OS refused a watch beyond the second directory.
+      const env = { GUARD_TEST_FAKE_WATCH_LIMIT: '2' };
+      startSessionWithEnv(repo, env);
+      const status = await waitForWatcher(repo, ['polling']);
+      expect(status.summary).toContain('periodic full snapshots');
+      expect(status.file.reason).toContain('limit on file watches');
+      repo.write('src/lib/polled.js', 'seen by polling\n');
+      await waitForSnapshot(repo, 'a polling snapshot', (s, files) => s.trigger === 'watch' && files.includes('src/lib/polled.js'));
+      // Protected paths are still checked every second.
+      fs.rmSync(path.join(repo.dir, '.github/workflows/ci.yml'));
+      await waitFor('ci.yml to come back while polling', () => repo.exists('.github/workflows/ci.yml'));
+      repo.guard(['watch', 'stop']);
+    }));
+});
+
+function startSessionWithEnv(repo: TestRepo, env: Record<string, string>): void {
+  const r = repo.guard(['session', 'start', '--agent', 'test', '--json'], { env });
+  expect(r.code, r.stderr).toBe(0);
+}
