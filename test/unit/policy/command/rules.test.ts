@@ -1,0 +1,39 @@
+// The rule table is one contract with three readers: classifyCommand, the refusals agents read,
+// and docs/command-guard.md. Every rule has a description and a hint, the doc lists each one
+// verbatim, and every rule is reachable from the corpus.
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { RULES, classifyCommand } from '../../../../src/policy/command/index.js';
+import { PROJECT_ROOT } from '../../../helpers/git-repo.js';
+import { AGENT_CONTEXT, AGENT_ROWS, HUMAN_CONTEXT, HUMAN_ROWS, NO_REPO_CONTEXT, NO_REPO_ROWS, NO_STASH_CONTEXT, NO_STASH_ROWS } from './corpus.js';
+
+describe('command guard rules', () => {
+  it('have kebab-case ids, a description, and an instead hint for every refusal', () => {
+    for (const [id, info] of Object.entries(RULES)) {
+      expect(id).toMatch(/^[a-z]+(-[a-z]+)*$/);
+      expect(info.description.length).toBeGreaterThan(10);
+      if (id !== 'no-risk') expect(info.instead.length).toBeGreaterThan(10);
+    }
+  });
+
+  it('are listed verbatim in docs/command-guard.md', () => {
+    const doc = fs.readFileSync(path.join(PROJECT_ROOT, 'docs', 'command-guard.md'), 'utf8');
+    const esc = (s: string): string => s.replace(/\|/g, '\\|');
+    for (const [id, info] of Object.entries(RULES)) {
+      expect(doc).toContain(`| \`${id}\` | ${esc(info.description)} | ${esc(info.instead) || '—'} |`);
+    }
+  });
+
+  it('are each produced by at least one corpus row', () => {
+    const seen = new Set<string>();
+    const tables = [
+      [AGENT_CONTEXT, AGENT_ROWS],
+      [HUMAN_CONTEXT, HUMAN_ROWS],
+      [NO_REPO_CONTEXT, NO_REPO_ROWS],
+      [NO_STASH_CONTEXT, NO_STASH_ROWS],
+    ] as const;
+    for (const [context, rows] of tables) for (const [command] of rows) seen.add(classifyCommand(command, context).rule);
+    expect([...Object.keys(RULES)].filter((id) => !seen.has(id))).toEqual([]);
+  });
+});
