@@ -8,7 +8,6 @@
  * the rendering of an ask in every protocol is checked in protocols.test.ts.
  */
 import { spawnSync } from 'node:child_process';
-import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestRepo, GUARD_BIN, PROJECT_ROOT, type RunResult, type TestRepo } from '../../helpers/git-repo.js';
@@ -160,14 +159,10 @@ const FIXTURES: AgentFixtures[] = [
   },
 ];
 
-/**
- * The two ways an installed hook reaches guard; the shim is the path agents actually run. The shim
- * belongs to the command-guard work and lands separately: until hooks/agent-hook.sh exists, only
- * the direct path runs here.
- */
+/** The two ways an installed hook reaches guard; the shim is the path agents actually run. */
 const RUNNERS: Array<{ name: string; argv: (agent: string, event: string) => string[] }> = [
   { name: 'guard agent-hook', argv: (agent, event) => [process.execPath, GUARD_BIN, 'agent-hook', agent, event] },
-  ...(fs.existsSync(SHIM) ? [{ name: 'sh hooks/agent-hook.sh', argv: (agent: string, event: string) => ['sh', SHIM, agent, event] }] : []),
+  { name: 'sh hooks/agent-hook.sh', argv: (agent, event) => ['sh', SHIM, agent, event] },
 ];
 
 function hook(t: TestRepo, argv: string[], payload: Payload, env: Record<string, string> = {}): RunResult {
