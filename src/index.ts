@@ -12,3 +12,13 @@ export { RULES, type GuardConfig, type Policy, type RuleId, type Mode } from './
 export { appendEvent, readEvents, type JournalEvent, type ReadEventsOptions } from './session/journal.js';
 export { startSession, endSession, findSession, listSessions, type SessionRecord, type FoundSession } from './session/store.js';
 export { installAgents, uninstallAgents, type AgentSelection } from './agents/install.js';
+export {
+  classifyCommand,
+  fastPathAllows,
+  RULES as COMMAND_RULES,
+  DEFAULT_PROTECTED_BRANCHES,
+  DEFAULT_PROTECTED_PATHS,
+  type CommandContext,
+  type Verdict as CommandVerdict,
+  type VerdictKind as CommandVerdictKind,
+} from './policy/command/index.js';
