@@ -184,24 +184,22 @@ function classifyCopy(inv: Invocation, name: string, args: Field[], rt: Runtime)
 
 function classifySed(inv: Invocation, args: Field[], rt: Runtime): void {
   const parsed = splitArgs(args, 'efl', ['expression', 'file', 'line-length']);
-  const inPlace = parsed.flags.some((f) => f === '-i' || f === '--in-place' || f.startsWith('-i'));
-  const scripts: Array<Field | undefined> = [];
+  const inPlace = parsed.flags.some((f) => f === '-i' || f === '--in-place');
+  // Every -e / --expression script (the parsed map keeps only the last one).
+  const scripts: Field[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const value = args[i]?.value;
+    if ((value === '-e' || value === '--expression') && args[i + 1]) scripts.push(args[i + 1] as Field);
+    else if (value?.startsWith('--expression=')) scripts.push(knownField(value.slice('--expression='.length)));
+    else if (value !== null && value !== undefined && /^-[^-]*e./.test(value)) scripts.push(knownField(value.slice(value.indexOf('e') + 1)));
+  }
   let files = parsed.operands;
-  const expression = parsed.args.get('-e') ?? parsed.args.get('--expression');
-  if (expression) scripts.push(expression);
-  if (!expression && !parsed.args.has('-f') && !parsed.args.has('--file')) {
+  if (scripts.length === 0 && !parsed.args.has('-f') && !parsed.args.has('--file') && files[0]) {
     scripts.push(files[0]);
     files = files.slice(1);
   }
-  // All -e scripts, not only the last one the map kept.
-  for (let i = 0; i < args.length; i++) if (args[i]?.value === '-e' || args[i]?.value === '--expression') scripts.push(args[i + 1]);
   for (const script of scripts) {
-    if (!script) continue;
-    if (script.value === null) {
-      if (inPlace) continue;
-      continue;
-    }
-    if (sedExecutes(script.value)) reportOpaque(rt, 'the sed script runs shell commands (the e command or the s///e flag)', inv.source);
+    if (script.value !== null && sedExecutes(script.value)) reportOpaque(rt, 'the sed script runs shell commands (the e command or the s///e flag)', inv.source);
   }
   if (!inPlace) return;
   for (const file of files) writeCheck(inv, rt, file, `sed -i edits ${file.display}`);
