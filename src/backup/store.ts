@@ -6,20 +6,49 @@
  *  - self-contained: no `objects/info/alternates` (objects borrowed from the live repository
  *    would vanish with its `gc --prune=now` or `rm -rf .git`); objects only ever arrive by push
  *    or fetch, which copy them;
- *  - it refuses deletions and non-fast-forward updates from pushes (`receive.denyDeletes`,
- *    `receive.denyNonFastForwards`): a push cannot shorten its history. Retention (`guard gc`)
- *    rewrites it deliberately with local plumbing, never through a push;
+ *  - it refuses deletions and non-fast-forward updates from pushes: a push cannot shorten its
+ *    history. `receive.denyDeletes` and `receive.denyNonFastForwards` are set, but git applies
+ *    them to refs/heads/* only, so guard's own `update` hook (BACKUP_UPDATE_HOOK) refuses both
+ *    for every ref. Retention (`guard gc`) rewrites chains deliberately with local plumbing,
+ *    never through a push;
  *  - private: created 0700 (snapshots hold untracked files, which may be secrets);
- *  - no hooks run in it: `core.hooksPath` points at an empty directory of its own, so a global
- *    hooks path cannot run code when guard pushes.
+ *  - no other hooks run in it: `core.hooksPath` points at a directory of its own that holds only
+ *    that hook, so a global hooks path cannot run code when guard pushes.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { GuardError } from '../errors.js';
 import { runGit, gitText } from '../git/run.js';
 
-export interface BackupRepo {
-  path: string;
+/** POSIX sh: refuses deleting or rewinding any ref of the backup (git's receive.deny* cover branches only). */
+export const BACKUP_UPDATE_HOOK = `#!/bin/sh
+# git-guard backup repository: the backup only grows. Refuses deleting a ref and any update that
+# is not a fast-forward, for every ref (receive.denyDeletes and receive.denyNonFastForwards only
+# cover refs/heads/*). Retention (guard gc) rewrites the backup with local plumbing, not a push.
+ref=$1 old=$2 new=$3
+case $new in
+*[!0]*) ;;
+*) echo "git-guard backup: refusing to delete $ref (a backup never loses snapshots)" >&2; exit 1 ;;
+esac
+case $old in
+*[!0]*) ;;
+*) exit 0 ;;
+esac
+if git merge-base --is-ancestor "$old" "$new" 2>/dev/null; then exit 0; fi
+echo "git-guard backup: refusing a non-fast-forward update of $ref (a backup never loses snapshots)" >&2
+exit 1
+`;
+
+function writeHook(hooksDir: string): void {
+  const hook = path.join(hooksDir, 'update');
+  try {
+    if (fs.readFileSync(hook, 'utf8') === BACKUP_UPDATE_HOOK && (fs.statSync(hook).mode & 0o100) !== 0) return;
+  } catch {
+    // not there yet
+  }
+  fs.writeFileSync(`${hook}.tmp`, BACKUP_UPDATE_HOOK, { mode: 0o700 });
+  fs.chmodSync(`${hook}.tmp`, 0o700);
+  fs.renameSync(`${hook}.tmp`, hook);
 }
 
 /** git options for commands that run inside the backup repository. */
@@ -45,14 +74,15 @@ export async function ensureBackupRepo(backup: string, source: { root: string })
     await runGit(['init', '--bare', '--quiet', backup], { cwd: store, env: { GIT_DIR: undefined, GIT_WORK_TREE: undefined } });
   }
   fs.chmodSync(backup, 0o700);
-  const noHooks = path.join(backup, 'guard', 'no-hooks');
-  fs.mkdirSync(noHooks, { recursive: true, mode: 0o700 });
+  const hooks = path.join(backup, 'guard', 'hooks');
+  fs.mkdirSync(hooks, { recursive: true, mode: 0o700 });
+  writeHook(hooks);
   const settings: Array<[string, string]> = [
     ['receive.denyDeletes', 'true'],
     ['receive.denyNonFastForwards', 'true'],
     // A reflog in the backup too: one more way back if something goes wrong there.
     ['core.logAllRefUpdates', 'always'],
-    ['core.hooksPath', noHooks],
+    ['core.hooksPath', hooks],
     ['guard.backup', 'true'],
   ];
   const git = inBackup(backup);

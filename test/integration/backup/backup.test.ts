@@ -1,0 +1,136 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
+import { buildRichRepo } from '../../helpers/fixtures.js';
+import { captureState } from '../../helpers/state.js';
+import { json, waitFor } from '../watcher/helpers.js';
+
+function guardRefs(repo: TestRepo, gitDir?: string): string {
+  const args = ['for-each-ref', '--format=%(objectname) %(refname)', 'refs/guard/'];
+  return gitDir ? repo.git(['--git-dir', gitDir, ...args]) : repo.git(args);
+}
+
+describe('the backup store', () => {
+  it('is a private, self-contained bare repository that refuses deletions and non-fast-forward pushes', () =>
+    withTestRepo((repo) => {
+      buildRichRepo(repo);
+      json(repo, ['snapshot']);
+      const push = json(repo, ['backup', 'push']);
+      expect(push.local).toMatchObject({ ok: true, updated: 1 });
+      const status = json(repo, ['backup', 'status']);
+      expect(status).toMatchObject({ exists: true, inSync: true, mode: '700', selfContained: true });
+      const backup: string = status.path;
+      expect(fs.statSync(path.dirname(backup)).mode & 0o777).toBe(0o700);
+      expect(fs.existsSync(path.join(backup, 'objects', 'info', 'alternates'))).toBe(false);
+      expect(guardRefs(repo, backup)).toBe(guardRefs(repo));
+      const index = JSON.parse(fs.readFileSync(path.join(path.dirname(backup), 'index.json'), 'utf8'));
+      expect(index.backups).toEqual([expect.objectContaining({ path: backup, roots: [repo.dir] })]);
+
+      const head = repo.git(['rev-parse', 'refs/guard/main/head']).trim();
+      const deleted = repo.gitResult(['push', '--no-verify', backup, ':refs/guard/main/head']);
+      expect(deleted.code).not.toBe(0);
+      const older = repo.git(['rev-parse', 'refs/guard/main/head^']).trim();
+      const rewound = repo.gitResult(['push', '--no-verify', '--force', backup, `${older}:refs/guard/main/head`]);
+      expect(rewound.code).not.toBe(0);
+      expect(repo.git(['--git-dir', backup, 'rev-parse', 'refs/guard/main/head']).trim()).toBe(head);
+    }));
+
+  it('stays complete after reflog expire and gc --prune=now in the live repository', () =>
+    withTestRepo((repo) => {
+      buildRichRepo(repo);
+      json(repo, ['snapshot']);
+      json(repo, ['backup', 'push']);
+      const before = captureState(repo);
+      const backup = json(repo, ['backup', 'status']).path;
+      // Destroy everything git itself could still bring back.
+      repo.git(['branch', '-D', 'side']);
+      repo.git(['tag', '-d', 'v1-annotated']);
+      repo.git(['stash', 'drop', '-q']);
+      repo.git(['reflog', 'expire', '--expire=now', '--all']);
+      repo.git(['gc', '-q', '--prune=now']);
+      expect(repo.gitResult(['--git-dir', backup, 'fsck', '--full', '--no-dangling']).code).toBe(0);
+
+      // Everything comes back from the backup alone, in a fresh directory.
+      repo.remove('ignored.log');
+      const expected = { ...before, files: Object.fromEntries(Object.entries(before.files).filter(([f]) => f !== 'ignored.log')) };
+      const r = repo.guard(['recover', '--from', backup, '--into', 'copy', '--yes'], { cwd: repo.base });
+      expect(r.code, r.stderr).toBe(0);
+      expect(captureState(repo, path.join(repo.base, 'copy'))).toEqual(expected);
+    }));
+
+  it('pushes the snapshots to backup.remote: a local bare repository', () =>
+    withTestRepo((repo) => {
+      const remote = path.join(repo.base, 'team-backups.git');
+      repo.git(['init', '-q', '--bare', remote], { cwd: repo.base });
+      repo.write('.guard.yaml', `version: 1\nbackup:\n  remote: ${remote}\n`);
+      repo.write('a.txt', 'a\n');
+      repo.git(['add', '-A']);
+      repo.git(['commit', '-q', '-m', 'a']);
+      json(repo, ['snapshot']);
+      const push = json(repo, ['backup', 'push']);
+      expect(push.remote).toMatchObject({ ok: true, target: remote, updated: 1 });
+      expect(guardRefs(repo, remote)).toBe(guardRefs(repo));
+      expect(json(repo, ['backup', 'status']).remote.lastPush.ok).toBe(true);
+    }));
+
+  it('pushes the snapshots to backup.remote over git:// (git daemon on 127.0.0.1)', () =>
+    withTestRepo(async (repo) => {
+      const served = path.join(repo.base, 'served');
+      fs.mkdirSync(served);
+      repo.git(['init', '-q', '--bare', path.join(served, 'backups.git')], { cwd: repo.base });
+      const port = await freePort();
+      const daemon = startGitDaemon(repo, served, port);
+      try {
+        await waitFor('git daemon to listen', () => canConnect(port), 15_000);
+        const url = `git://127.0.0.1:${port}/backups.git`;
+        repo.write('.guard.yaml', `version: 1\nbackup:\n  remote: ${url}\n`);
+        repo.write('a.txt', 'a\n');
+        repo.git(['add', '-A']);
+        repo.git(['commit', '-q', '-m', 'a']);
+        json(repo, ['snapshot']);
+        const push = json(repo, ['backup', 'push', '--remote-only']);
+        expect(push.remote).toMatchObject({ ok: true, target: url });
+        expect(repo.git(['ls-remote', url, 'refs/guard/*'])).toBe(repo.git(['for-each-ref', '--format=%(objectname)\t%(refname)', 'refs/guard/']));
+      } finally {
+        daemon.kill('SIGTERM');
+      }
+    }));
+});
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+const connectable = new Map<number, boolean>();
+function canConnect(port: number): boolean {
+  // Checked asynchronously; waitFor polls the last answer.
+  const socket = net.connect(port, '127.0.0.1');
+  socket.once('connect', () => {
+    connectable.set(port, true);
+    socket.destroy();
+  });
+  socket.once('error', () => socket.destroy());
+  return connectable.get(port) === true;
+}
+
+/** A git daemon on the loopback interface that lives at most a minute. */
+function startGitDaemon(repo: TestRepo, base: string, port: number): ChildProcess {
+  const child = spawn('git', ['daemon', '--reuseaddr', '--listen=127.0.0.1', `--port=${port}`, `--base-path=${base}`, '--export-all', '--enable=receive-pack', '--timeout=30', base], {
+    env: repo.env,
+    stdio: 'ignore',
+  });
+  const bound = setTimeout(() => child.kill('SIGKILL'), 60_000);
+  bound.unref();
+  child.once('exit', () => clearTimeout(bound));
+  return child;
+}

@@ -1,0 +1,97 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
+import { buildRichRepo } from '../../helpers/fixtures.js';
+import { captureState } from '../../helpers/state.js';
+import { json } from '../watcher/helpers.js';
+
+/** Snapshot and mirror: what the watcher does after every change, done by hand. */
+function snapshotAndPush(repo: TestRepo): { snapshot: any; push: any } {
+  const snapshot = json(repo, ['snapshot']);
+  const push = json(repo, ['backup', 'push']);
+  expect(push.local.ok).toBe(true);
+  return { snapshot, push };
+}
+
+function backupPath(repo: TestRepo): string {
+  return json(repo, ['backup', 'status']).path;
+}
+
+describe('guard recover', () => {
+  it('after rm -rf .git gives back every branch, tag, stash entry, the index and the working tree', () =>
+    withTestRepo((repo) => {
+      buildRichRepo(repo);
+      snapshotAndPush(repo);
+      const before = captureState(repo);
+      const backup = backupPath(repo);
+      expect(backup.startsWith(path.join(repo.home, '.local', 'share', 'git-guard', 'backups'))).toBe(true);
+      fs.rmSync(path.join(repo.dir, '.git'), { recursive: true, force: true });
+
+      // It lists what it found first, and needs --yes without a terminal.
+      const asked = repo.guard(['recover']);
+      expect(asked.code).toBe(3);
+      expect(asked.stdout).toContain(`Found backup`);
+      expect(asked.stdout).toContain('branches: 3 (feature, main, side)');
+      expect(asked.stdout).toContain('tags: 2 (v1, v1-annotated)');
+      expect(asked.stdout).toContain('stash entries: 1');
+      expect(asked.stderr).toContain('--yes');
+      expect(fs.existsSync(path.join(repo.dir, '.git'))).toBe(false);
+
+      const r = repo.guard(['recover', '--yes']);
+      expect(r.code, r.stderr).toBe(0);
+      expect(captureState(repo)).toEqual(before);
+      // The snapshot history came back too, and the repository keeps mirroring into the same backup.
+      expect(json(repo, ['list', '--all']).length).toBeGreaterThanOrEqual(1);
+      expect(backupPath(repo)).toBe(backup);
+      expect(repo.git(['cat-file', '-t', 'v1-annotated'])).toBe('tag\n');
+    }));
+
+  it('never overwrites a file that exists: it moves it aside and says where', () =>
+    withTestRepo((repo) => {
+      buildRichRepo(repo);
+      snapshotAndPush(repo);
+      fs.rmSync(path.join(repo.dir, '.git'), { recursive: true, force: true });
+      repo.write('README.md', 'edited after the last snapshot\n');
+      repo.write('extra-not-in-snapshot.txt', 'mine\n');
+      const r = json(repo, ['recover', '--yes']);
+      expect(r.movedAside).toHaveLength(1);
+      expect(r.movedAside[0].path).toBe('README.md');
+      expect(fs.readFileSync(r.movedAside[0].to, 'utf8')).toBe('edited after the last snapshot\n');
+      expect(path.dirname(r.asideDir)).toBe(path.dirname(repo.dir));
+      expect(repo.read('README.md')).toBe('# project\n');
+      expect(repo.read('extra-not-in-snapshot.txt')).toBe('mine\n');
+    }));
+
+  it('rebuilds a deleted project directory with --into, and --list shows every backup', () =>
+    withTestRepo((repo) => {
+      buildRichRepo(repo);
+      repo.remove('ignored.log'); // ignored files are not captured; leave none to compare
+      snapshotAndPush(repo);
+      const before = captureState(repo);
+      fs.rmSync(repo.dir, { recursive: true, force: true });
+
+      const listed = json(repo, ['recover', '--list'], { cwd: repo.base });
+      expect(listed.backups).toHaveLength(1);
+      expect(listed.backups[0].roots).toEqual([repo.dir]);
+      expect(listed.backups[0].chains[0].latest.root).toBe(repo.dir);
+
+      const r = repo.guard(['recover', '--into', 'repo', '--yes'], { cwd: repo.base });
+      expect(r.code, r.stderr).toBe(0);
+      expect(captureState(repo)).toEqual(before);
+    }));
+
+  it('refuses a directory that is still a repository, and a directory no backup came from', () =>
+    withTestRepo((repo) => {
+      buildRichRepo(repo);
+      snapshotAndPush(repo);
+      const still = repo.guard(['recover', '--yes']);
+      expect(still.code).toBe(3);
+      expect(still.stderr).toContain('still a git repository');
+      const elsewhere = repo.guard(['recover', '--into', 'somewhere-else', '--yes'], { cwd: repo.base });
+      expect(elsewhere.code).toBe(1);
+      expect(elsewhere.stderr).toContain('no backup on this machine was made from');
+      expect(elsewhere.stderr).toContain('guard recover --from ID');
+      expect(fs.existsSync(path.join(repo.base, 'somewhere-else'))).toBe(false);
+    }));
+});
