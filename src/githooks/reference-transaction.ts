@@ -10,6 +10,8 @@
  * branch's tip is left behind (an allowed rewrite or an approved deletion), it is kept reachable
  * in the keep chain before git moves the ref. guard's own writes (internal token) pass.
  */
+import fs from 'node:fs/promises';
+import path from 'node:path';
 import { branchName, protectingBranchGlob } from '../policy/match.js';
 import { GUARD_REF_PREFIX } from '../snapshot/refs.js';
 import type { HookContext } from './context.js';
@@ -59,7 +61,10 @@ async function branchCheck(ctx: HookContext, update: RefUpdate): Promise<BranchC
         what: `delete the protected branch ${name}${old ? ` (at ${shortOid(old)})` : ''}`,
         subject: update.ref,
         why,
-        instead: [`keep ${name}; if you meant another branch, check the name`, `to stop protecting it, remove it from protect.branches in .guard.yaml first`],
+        instead: [
+          `keep ${name}; if you meant another branch, check the name (renaming it with \`git branch -m\` deletes the old name, so it is refused too)`,
+          `to stop protecting it, remove it from protect.branches in .guard.yaml first`,
+        ],
       },
     };
   }
@@ -101,5 +106,32 @@ export async function referenceTransaction(ctx: HookContext, state: string, inpu
   const result = report(decisions);
   // Keep only when git is going ahead: a refusal aborts the whole transaction.
   if (!result.refused && keep.length > 0) await keepTips(ctx.repo, keep);
+  if (result.refused) {
+    for (const d of decisions) {
+      if (d.verdict === 'refuse' && d.violation.rule === 'protected-branch-delete') await restoreRenamedReflog(ctx.repo, d.violation.subject);
+    }
+  }
   return result;
+}
+
+/**
+ * `git branch -m` renames by moving the old name's reflog aside, then deleting the old ref. When
+ * guard refuses that deletion, git dies with the reflog still aside; put it back so the refusal
+ * leaves the repository exactly as it was (files backend, git 2.39: logs/refs/.tmp-renamed-log).
+ */
+async function restoreRenamedReflog(repo: HookContext['repo'], ref: string): Promise<void> {
+  const aside = path.join(repo.commonDir, 'logs', 'refs', '.tmp-renamed-log');
+  const home = path.join(repo.commonDir, 'logs', ref);
+  try {
+    await fs.access(aside);
+  } catch {
+    return;
+  }
+  try {
+    await fs.access(home);
+    return; // the ref has its reflog: the file aside belongs to something else
+  } catch {
+    await fs.mkdir(path.dirname(home), { recursive: true });
+    await fs.rename(aside, home).catch(() => undefined);
+  }
 }

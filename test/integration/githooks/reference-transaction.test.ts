@@ -13,6 +13,14 @@ describe('reference-transaction', () => {
       expect(del.stderr).toMatch(/rule protected-branch-delete: enforce for people, configured at \.guard\.yaml:\d+/);
       expect(del.stderr).toMatch(/main is protected: it matches 'main' \(protect\.branches in \.guard\.yaml:\d+\)/);
       expect(repo.rev('main')).toBe(main);
+      // A rename deletes the old name: refused too, and git's half-done rename is put back.
+      const reflog = repo.read('.git/logs/refs/heads/main');
+      const rename = repo.run(['branch', '-m', 'main', 'trunk']);
+      expect(rename.code).not.toBe(0);
+      expect(repo.rev('main')).toBe(main);
+      expect(repo.rev('trunk')).toBeNull();
+      expect(repo.read('.git/logs/refs/heads/main')).toBe(reflog);
+      expect(repo.exists('.git/logs/refs/.tmp-renamed-log')).toBe(false);
 
       const snap = repo.rev('refs/guard/main/head')!;
       for (const args of [
