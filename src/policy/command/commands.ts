@@ -123,6 +123,8 @@ export function classifyInvocation(inv: Invocation, rt: Runtime): void {
       return classifySource(inv, args, rt);
     case 'trap':
       return classifyTrap(inv, args, rt);
+    case 'alias':
+      return classifyAlias(inv, args, rt);
     case 'guard':
     case 'git-guard':
       return classifyGuard(inv, args, rt);
@@ -517,6 +519,7 @@ function classifyShell(inv: Invocation, args: Field[], rt: Runtime): void {
   let i = 0;
   while (i < args.length) {
     const value = args[i]?.value;
+    if ((value === null || value === undefined) && command) break; // the -c string itself
     if (value === null || value === undefined) {
       reportOpaque(rt, 'a shell is given an option guard cannot see', inv.source);
       return;
@@ -613,6 +616,18 @@ function classifyTrap(inv: Invocation, args: Field[], rt: Runtime): void {
   }
   if (first.value === '-' || first.value.startsWith('-')) return;
   rt.shell(first.value, { cwd: inv.cwd, state: inv.state }, inv.source);
+}
+
+/** `alias ll='rm -rf ~'`: shells that expand aliases would run the value later; judge it now. */
+function classifyAlias(inv: Invocation, args: Field[], rt: Runtime): void {
+  for (const arg of args) {
+    if (arg.value === null) {
+      reportOpaque(rt, `alias defines ${arg.display}, which guard cannot see`, inv.source);
+      continue;
+    }
+    const eq = arg.value.indexOf('=');
+    if (eq > 0) rt.shell(arg.value.slice(eq + 1), { cwd: inv.cwd, env: inv.env }, inv.source);
+  }
 }
 
 const GUARD_SELF_COMMANDS = new Set(['uninstall', 'approve']);
