@@ -22,3 +22,5 @@ export {
   type Verdict as CommandVerdict,
   type VerdictKind as CommandVerdictKind,
 } from './policy/command/index.js';
+export { installHooks, uninstallHooks, hooksStatus } from './githooks/install/local.js';
+export { verifyRange, type VerifyResult } from './githooks/verify.js';
