@@ -194,11 +194,9 @@ async function pinnedFor(wt: Repo | null): Promise<Set<string>> {
 async function exclusiveBytes(ctx: GitCtx, dropped: ChainCommit[], kept: ChainCommit[]): Promise<number> {
   if (dropped.length === 0) return 0;
   const trees = (list: ChainCommit[]) => [...new Set(list.flatMap((c) => [c.tree, c.meta.indexTree].filter((t): t is string => typeof t === 'string')))];
-  const result = await runGit(
-    ['rev-list', '--objects', '--disk-usage', '--stdin'],
-    { ...ctx, input: [...trees(dropped), '--not', ...trees(kept), '--branches', '--tags'].join('\n') + '\n', okCodes: [128] },
-  );
-  // --disk-usage counts objects, not the commits themselves: add theirs (a few hundred bytes each).
+  // Arguments, not --stdin: git before 2.42 does not read --not/--branches from stdin. A chain has
+  // a few thousand snapshots at most, well within the command-line limit.
+  const result = await runGit(['rev-list', '--objects', '--disk-usage', ...trees(dropped), '--not', ...trees(kept), '--branches', '--tags'], { ...ctx, okCodes: [128] });
   return result.code === 0 ? Number(result.stdout.toString('utf8').trim()) || 0 : 0;
 }
 

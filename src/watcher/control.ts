@@ -72,10 +72,29 @@ export function spawnWatcher(repo: Repo, options: { startedFor?: string | null }
     const child = spawn(process.execPath, args, { cwd: repo.root, env: daemonEnv(), detached: true, stdio: ['ignore', log, log] });
     child.unref();
     if (child.pid === undefined) throw new GuardError('internal', 'could not start the watcher process');
-    return { pid: child.pid, already: false };
+    // Claim the pid file for the child now, so `guard watch stop` finds it even while it loads;
+    // the child recognises its own pid there. Losing this race means another watcher won: ours
+    // sees that one in the pid file and exits.
+    const holder = claimPidFile(files.pid, child.pid);
+    return holder === child.pid ? { pid: child.pid, already: false } : { pid: holder, already: true };
   } finally {
     fs.closeSync(log);
   }
+}
+
+function claimPidFile(file: string, pid: number): number {
+  for (let attempt = 0; attempt < 3; attempt++) {
+    try {
+      fs.writeFileSync(file, `${pid}\n`, { flag: 'wx' });
+      return pid;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
+    const holder = Number(fs.readFileSync(file, 'utf8').trim());
+    if (holder > 0 && holder !== pid && isAlive(holder)) return holder;
+    fs.rmSync(file, { force: true });
+  }
+  return pid;
 }
 
 /** Starts the daemon and waits until it watches (or fails); throws when it could not start. */

@@ -141,8 +141,15 @@ export class Watcher {
     };
   }
 
+  private starting: Promise<void> | null = null;
+
   /** Starts watching; throws GuardError('refused') when another watcher runs for this worktree. */
-  async start(): Promise<void> {
+  start(): Promise<void> {
+    this.starting ??= this.doStart();
+    return this.starting;
+  }
+
+  private async doStart(): Promise<void> {
     const holder = acquirePidFile(this.repo);
     if (holder !== null) {
       throw new GuardError('refused', `a watcher already runs for ${this.repo.root} (pid ${holder})`, {
@@ -171,11 +178,14 @@ export class Watcher {
         ...(this.options.fakeWatchLimit !== undefined ? { fakeWatchLimit: this.options.fakeWatchLimit } : {}),
       });
       await this.fsEvents.start();
+      if (this.stopping) return;
       this.state.watchedDirs = this.fsEvents?.watchedDirs ?? 0;
       // Whatever changed before the watches were in place: one full snapshot (also primes the persistent index).
       this.everything = true;
       await this.snapshot();
       await this.protect.load((await readChainHead(this.repo))?.tree ?? null);
+      // Stopped while starting (a signal): shutdown() finishes the job once this returns.
+      if (this.stopping) return;
       this.state.state = 'running';
       this.writeState();
       this.emit({ type: 'ready', mode: this.state.mode, dirs: this.state.watchedDirs });
@@ -200,6 +210,8 @@ export class Watcher {
 
   private async shutdown(reason: string): Promise<string> {
     this.emit({ type: 'stopping', reason });
+    // Let a start in progress reach a point where it sees `stopping` and adds nothing more.
+    await this.starting?.catch(() => undefined);
     for (const timer of this.timers) clearInterval(timer);
     this.timers = [];
     this.state.state = 'stopping';

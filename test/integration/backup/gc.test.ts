@@ -1,0 +1,108 @@
+import { describe, expect, it } from 'vitest';
+import { withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
+import { json, waitForWatcher } from '../watcher/helpers.js';
+
+const DAY = 24 * 60 * 60 * 1000;
+
+/**
+ * Makes the snapshots of the main chain look older: rewrites each one's metadata time to
+ * `ageDays[i]` days ago (oldest first), re-linking the chain as guard would. Test setup only.
+ */
+function ageChain(repo: TestRepo, ageDays: Array<number | null>): string[] {
+  const oids = repo.git(['log', '--first-parent', '--format=%H', 'refs/guard/main/head']).trim().split('\n').reverse();
+  const root = oids.shift()!; // the fixed chain root
+  expect(oids).toHaveLength(ageDays.length);
+  let previous: string | null = null;
+  const result: string[] = [];
+  oids.forEach((oid, i) => {
+    const raw = repo.git(['cat-file', 'commit', oid]);
+    const [headers, message] = [raw.slice(0, raw.indexOf('\n\n')), raw.slice(raw.indexOf('\n\n') + 2)];
+    const parents = headers.split('\n').filter((l) => l.startsWith('parent ')).map((l) => l.slice(7));
+    const tree = headers.split('\n').find((l) => l.startsWith('tree '))!.slice(5);
+    const days = ageDays[i];
+    let text = message.replace(/"previous":(null|"[0-9a-f]+")/, `"previous":${previous ? `"${previous}"` : 'null'}`);
+    if (days !== null && days !== undefined) text = text.replace(/"time":"[^"]+"/, `"time":"${new Date(Date.now() - days * DAY).toISOString()}"`);
+    const newParents = [previous ?? root, ...parents.slice(1)];
+    previous = repo.git(['commit-tree', tree, ...newParents.flatMap((p) => ['-p', p])], { input: text }).trim();
+    result.push(previous);
+  });
+  repo.git(['update-ref', 'refs/guard/main/head', previous!]);
+  return result;
+}
+
+function snapshotWith(repo: TestRepo, file: string, content: string): void {
+  repo.write(file, content);
+  json(repo, ['snapshot']);
+}
+
+describe('guard gc', () => {
+  it('drops old snapshots from the chain and the backup, keeps young ones and the latest session, and re-points sessions', () =>
+    withTestRepo(async (repo) => {
+      repo.write('base.txt', 'base\n');
+      repo.git(['add', '-A']);
+      repo.git(['commit', '-q', '-m', 'base']);
+      snapshotWith(repo, 'old1.txt', 'only in the oldest snapshot '.repeat(50));
+      snapshotWith(repo, 'old2.txt', 'only in the second snapshot\n');
+      snapshotWith(repo, 'mid.txt', 'ten days old\n');
+      snapshotWith(repo, 'recent.txt', 'three days old\n');
+      // Snapshots 1-4 get old dates: 40, 40, 10 and 3 days.
+      ageChain(repo, [40, 40, 10, 3]);
+      // A session now: its start snapshot must survive any retention.
+      const { session } = json(repo, ['session', 'start', '--agent', 'test']);
+      // This test takes its snapshots by hand.
+      await waitForWatcher(repo);
+      expect(json(repo, ['watch', 'stop']).stopped).toBe(true);
+      snapshotWith(repo, 'now.txt', 'today\n');
+      json(repo, ['backup', 'push']);
+      const before = json(repo, ['list', '--all']);
+      expect(before).toHaveLength(6);
+
+      const dry = json(repo, ['gc', '--dry-run', '--keep-days', '5', '--keep-sessions', '1']);
+      expect(dry.dryRun).toBe(true);
+      expect(dry.chains[0].dropped).toHaveLength(3);
+      expect(dry.reclaimableBytes).toBeGreaterThan(0);
+      expect(json(repo, ['list', '--all'])).toHaveLength(6);
+
+      const report = json(repo, ['gc', '--keep-days', '5', '--keep-sessions', '1']);
+      expect(report.chains[0]).toMatchObject({ ref: 'refs/guard/main/head', before: 6, after: 3, renamed: 3 });
+      const after = json(repo, ['list', '--all']);
+      expect(after.map((s: any) => s.trigger)).toEqual(['manual', 'session-start', 'manual']);
+      // Same trees as the kept snapshots had, newest first; the links say what comes before what.
+      expect(after.map((s: any) => repo.git(['rev-parse', `${s.oid}^{tree}`]).trim())).toEqual(before.slice(0, 3).map((s: any) => repo.git(['rev-parse', `${s.oid}^{tree}`]).trim()));
+      expect(after[0].previous).toBe(after[1].oid);
+      expect(after[2].previous).toBeNull();
+      expect(after[2].changes).toEqual({ added: 5, modified: 0, deleted: 0 }); // recounted from the empty tree
+      // The session now starts at the re-created snapshot, and rolling back to it still works.
+      const sessions = json(repo, ['session', 'list']).sessions;
+      expect(sessions.find((s: any) => s.id === session.id).startSnapshot).toBe(after[1].oid);
+      expect(json(repo, ['rollback', '--session', session.id, '--dry-run']).target.oid ?? after[1].oid).toBe(after[1].oid);
+
+      // The backup was rewritten the same way and keeps accepting pushes.
+      const status = json(repo, ['backup', 'status']);
+      expect(status.inSync).toBe(true);
+      expect(report.backup.chains).toBe(1);
+      expect(repo.git(['--git-dir', status.path, 'rev-list', '--count', '--first-parent', 'refs/guard/main/head']).trim()).toBe('4'); // 3 + the chain root
+      snapshotWith(repo, 'later.txt', 'after gc\n');
+      expect(json(repo, ['backup', 'push']).local.ok).toBe(true);
+
+      // Nothing younger than a day goes, whatever the flags say.
+      const floor = json(repo, ['gc', '--keep-days', '1', '--keep-sessions', '1']);
+      expect(floor.chains[0].dropped).toHaveLength(1); // the 3-day-old one; today's stay
+      expect(json(repo, ['list', '--all']).map((s: any) => s.trigger)).toEqual(['manual', 'manual', 'session-start']);
+    }));
+
+  it('refuses while a rollback is interrupted, and validates its flags', () =>
+    withTestRepo((repo) => {
+      repo.write('a.txt', 'a\n');
+      repo.git(['add', '-A']);
+      repo.git(['commit', '-q', '-m', 'a']);
+      json(repo, ['snapshot']);
+      const bad = repo.guard(['gc', '--keep-days', '0']);
+      expect(bad.code).toBe(1);
+      expect(bad.stderr).toContain('--keep-days needs a whole number of at least 1');
+      repo.write('.git/guard/rollback-in-progress.json', JSON.stringify({ target: 'x', pre: 'y', filesOnly: false, paths: [], step: 'refs', startedAt: new Date().toISOString(), pid: 1 }));
+      const refused = repo.guard(['gc']);
+      expect(refused.code).toBe(3);
+      expect(refused.stderr).toContain('rollback is in progress');
+    }));
+});
