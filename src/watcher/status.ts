@@ -59,3 +59,13 @@ export function watcherStatus(repo: Repo): WatcherStatus {
   }
   return { ...base, health: 'running', summary: `the watcher (pid ${file.pid}) records changes as they happen (${file.watchedDirs} directories watched)` };
 }
+
+/** What `guard status` shows about the watcher: one line, its JSON, and a problem when it crashed. */
+export function watcherReport(repo: Repo): { line: string; problem: string | null; json: Record<string, unknown> } {
+  const s = watcherStatus(repo);
+  return {
+    line: `watcher: ${s.health}: ${s.summary}`,
+    problem: s.health === 'crashed' ? `the watcher crashed: changes are not being recorded as they happen (restart it with \`guard watch\`; log: ${s.log})` : null,
+    json: { health: s.health, alive: s.alive, pid: s.pid, summary: s.summary, mode: s.file?.mode ?? null, reason: s.file?.reason ?? null, lastSnapshot: s.file?.lastSnapshot ?? null, protectedRestores: s.file?.protectedRestores ?? 0 },
+  };
+}

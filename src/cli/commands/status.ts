@@ -14,6 +14,8 @@ import { hooksStatus } from '../../githooks/install/local.js';
 import type { HookStatus } from '../../githooks/install/inspect.js';
 import { listSnapshots } from '../../snapshot/read.js';
 import { GUARD_REF_PREFIX } from '../../snapshot/refs.js';
+import { backupReport } from '../../backup/status.js';
+import { watcherReport } from '../../watcher/status.js';
 import { ExitCode } from '../exit-codes.js';
 import { age, bytes, shortId } from '../format.js';
 import type { CommandContext } from '../main.js';
@@ -54,6 +56,11 @@ export async function run(_args: Args, { cwd, out }: CommandContext): Promise<nu
     listApprovals(repo),
   ]);
   const problems = [...hooks.problems];
+  // --- issue 5: the watcher and the backup ---
+  const watcher = watcherReport(repo);
+  const backup = backupReport(repo);
+  for (const problem of [watcher.problem, backup.problem]) if (problem) problems.push(problem);
+  // --- end issue 5 ---
   if (policy.error) problems.push(`the config is broken (hooks fail closed until it is fixed): ${policy.error.split('\n')[0]}`);
   const degraded = problems.length > 0;
   const latest = snapshots[0] ?? null;
@@ -75,6 +82,8 @@ export async function run(_args: Args, { cwd, out }: CommandContext): Promise<nu
       config: { file: policy.source, exists: policy.sourceExists, valid: policy.error === null, error: policy.error, problems: policy.problems },
       snapshot: latest ? { id: latest.oid, time: latest.time, trigger: latest.trigger } : null,
       storeBytes: size,
+      watcher: watcher.json,
+      backup: backup.json,
       approvals,
       problems,
       notes: hooks.notes,
@@ -98,6 +107,8 @@ export async function run(_args: Args, { cwd, out }: CommandContext): Promise<nu
   );
   out.line(latest ? `latest snapshot: ${shortId(latest.oid)}, ${age(latest.time)} (${latest.trigger})` : 'latest snapshot: none yet (`guard snapshot` takes one)');
   out.line(`snapshot store: ${size === null ? 'size unknown (needs git 2.38)' : `${bytes(size)} kept only by guard's refs`}`);
+  out.line(watcher.line);
+  out.line(backup.line);
   for (const approval of approvals) out.line(`approval: ${approval.rule}${approval.once ? ' (once)' : ''} until ${approval.expiresAt}, by ${approval.by}`);
   for (const note of hooks.notes) out.line(`note: ${note}`);
   if (degraded) {

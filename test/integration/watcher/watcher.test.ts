@@ -118,6 +118,12 @@ describe('the watcher', () => {
       const crashed = await waitForWatcher(repo, ['crashed']);
       expect(crashed.summary).toContain('CRASHED');
       expect(repo.guard(['watch', 'status']).code).toBe(1);
+      // guard status reports it as a problem.
+      const overall = repo.guard(['status', '--json']);
+      expect(overall.code).toBe(1);
+      const report = JSON.parse(overall.stdout);
+      expect(report.watcher.health).toBe('crashed');
+      expect(report.problems.some((p: string) => p.includes('the watcher crashed'))).toBe(true);
 
       const restart = repo.guard(['watch']);
       expect(restart.code, restart.stderr).toBe(0);
