@@ -324,3 +324,39 @@ async function gcBackup(backup: string, plans: Map<string, { oldHead: string; ke
   result.reclaimedBytes = Math.max(0, before - (await objectBytes(backup)));
   return result;
 }
+
+/**
+ * Bytes of the objects only guard's refs keep alive (what the snapshot store costs on top of the
+ * repository); null when git cannot tell (before 2.38).
+ */
+export async function storeBytes(repo: Repo): Promise<number | null> {
+  const result = await runGit(['rev-list', '--objects', '--disk-usage', `--glob=${GUARD_REF_PREFIX}*`, '--not', '--branches', '--tags', '--remotes'], {
+    cwd: repo.root,
+    okCodes: [128, 129],
+  });
+  const value = Number(result.stdout.toString('utf8').trim());
+  return result.code === 0 && Number.isFinite(value) ? value : null;
+}
+
+const AUTO_EVERY_MS = DAY_MS;
+
+/**
+ * Runs gc when the store has grown past `snapshot.retention.maxStoreSize` (at most once a day;
+ * the watcher calls this now and then). Returns the report, or null when nothing was due.
+ */
+export async function autoGc(repo: Repo, policy: MirrorSettings & { snapshot: { retention: { keepDays: number; keepSessions: number; maxStoreSize: number } } }): Promise<GcReport | null> {
+  const limit = policy.snapshot.retention.maxStoreSize;
+  if (limit <= 0) return null;
+  const marker = path.join(repo.commonDir, 'guard', 'gc-auto.json');
+  try {
+    const last = JSON.parse(fs.readFileSync(marker, 'utf8')) as { time?: string };
+    if (last.time && Date.now() - Date.parse(last.time) < AUTO_EVERY_MS) return null;
+  } catch {
+    // never ran
+  }
+  const size = await storeBytes(repo);
+  if (size === null || size <= limit) return null;
+  fs.mkdirSync(path.dirname(marker), { recursive: true });
+  fs.writeFileSync(marker, `${JSON.stringify({ time: new Date().toISOString(), storeBytes: size })}\n`);
+  return runGc(repo, policy, { keepDays: policy.snapshot.retention.keepDays, keepSessions: policy.snapshot.retention.keepSessions });
+}

@@ -223,6 +223,7 @@ export function buildProgram(): Command {
     .option('--dry-run', 'show what would be dropped and change nothing')
     .option('--keep-days <n>', 'keep snapshots younger than N days (never less than 1)')
     .option('--keep-sessions <n>', 'keep the snapshots of the N most recent sessions (the latest is always kept)')
+    .option('--auto', 'only if the store has grown past snapshot.retention.maxStoreSize (at most once a day; the watcher runs this)')
     .addOption(jsonOption())
     .action(lazy(() => import('./commands/gc.js')));
   // --- end issue 5 ---

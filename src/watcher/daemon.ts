@@ -35,6 +35,8 @@ import { acquirePidFile, readPid, releasePidFile, writeStateFile, type WatcherSt
 /** More changed paths than this in one batch: a full snapshot is cheaper than the path list. */
 const MAX_PATHS = 2000;
 const HEARTBEAT_MS = 5000;
+/** How often the store size is compared with snapshot.retention.maxStoreSize. */
+const GC_CHECK_MS = 60 * 60 * 1000;
 /** Polling (no OS watches) takes a full snapshot every 3 x maxIntervalMs (30 s by default), at least 5 s apart. */
 const POLL_FLOOR_MS = 5000;
 /**
@@ -51,6 +53,7 @@ export type WatcherEvent =
   | { type: 'polling'; reason: string }
   | { type: 'backup'; ok: boolean; target: string; message: string }
   | { type: 'error'; message: string }
+  | { type: 'gc'; dropped: number; reclaimedBytes: number }
   | { type: 'stopping'; reason: string };
 
 export interface WatcherOptions {
@@ -190,6 +193,10 @@ export class Watcher {
       this.writeState();
       this.emit({ type: 'ready', mode: this.state.mode, dirs: this.state.watchedDirs });
       this.timers.push(setInterval(() => void this.heartbeat(), HEARTBEAT_MS));
+      // Retention when the store has grown past snapshot.retention.maxStoreSize.
+      const firstGc = setTimeout(() => void this.maybeGc(), 60_000);
+      firstGc.unref();
+      this.timers.push(firstGc, setInterval(() => void this.maybeGc(), GC_CHECK_MS));
       // Bring the backup up to date even when the first snapshot found nothing new.
       if (this.options.backup !== false && !this.pushing) this.schedulePush();
     } catch (error) {
@@ -212,7 +219,7 @@ export class Watcher {
     this.emit({ type: 'stopping', reason });
     // Let a start in progress reach a point where it sees `stopping` and adds nothing more.
     await this.starting?.catch(() => undefined);
-    for (const timer of this.timers) clearInterval(timer);
+    for (const timer of this.timers) clearTimeout(timer);
     this.timers = [];
     this.state.state = 'stopping';
     this.writeState();
@@ -424,6 +431,21 @@ export class Watcher {
     );
     // Protected paths are few: check them every second even without events.
     this.timers.push(setInterval(() => this.protect?.sweep(Date.now() - 1000), 1000));
+  }
+
+  private async maybeGc(): Promise<void> {
+    if (this.stopping || !this.repoExists()) return;
+    try {
+      const { autoGc } = await import('../backup/gc.js');
+      const report = await autoGc(this.repo, this.policy);
+      if (report) {
+        const dropped = report.chains.reduce((n, c) => n + c.dropped.length, 0);
+        appendEvent(this.repo, { type: 'gc', automatic: true, dropped, reclaimedBytes: report.reclaimedBytes });
+        this.emit({ type: 'gc', dropped, reclaimedBytes: report.reclaimedBytes });
+      }
+    } catch (error) {
+      this.onError(error as Error);
+    }
   }
 
   private async heartbeat(): Promise<void> {

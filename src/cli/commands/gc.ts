@@ -4,11 +4,12 @@
  */
 import { GuardError } from '../../errors.js';
 import { openRepo } from '../../git/repo.js';
-import { runGc } from '../../backup/gc.js';
+import { autoGc, runGc, type GcReport } from '../../backup/gc.js';
 import type { CommandContext } from '../main.js';
 import { bytes } from '../format.js';
 
 interface Args {
+  auto?: boolean;
   dryRun?: boolean;
   keepDays?: string;
   keepSessions?: string;
@@ -28,12 +29,25 @@ export async function run(args: Args, ctx: CommandContext): Promise<number> {
   const { readPolicy } = await import('../../config/compile.js');
   const policy = await readPolicy(repo);
   const retention = policy.snapshot.retention;
-  const report = await runGc(repo, policy, {
-    dryRun: args.dryRun === true,
-    keepDays: keepDays ?? retention.keepDays,
-    keepSessions: keepSessions ?? retention.keepSessions,
-  });
-  ctx.out.data(report);
+  let report: GcReport | null;
+  if (args.auto) {
+    if (args.dryRun || keepDays !== undefined || keepSessions !== undefined) {
+      throw new GuardError('user', '--auto uses snapshot.retention from .guard.yaml and cannot be combined with --dry-run, --keep-days or --keep-sessions');
+    }
+    report = await autoGc(repo, policy);
+    if (!report) {
+      ctx.out.data({ ran: false });
+      ctx.out.line(retention.maxStoreSize > 0 ? 'The snapshot store is within snapshot.retention.maxStoreSize (or gc ran less than a day ago): nothing to do.' : 'snapshot.retention.maxStoreSize is 0: automatic gc is off.');
+      return 0;
+    }
+  } else {
+    report = await runGc(repo, policy, {
+      dryRun: args.dryRun === true,
+      keepDays: keepDays ?? retention.keepDays,
+      keepSessions: keepSessions ?? retention.keepSessions,
+    });
+  }
+  ctx.out.data(args.auto ? { ran: true, ...report } : report);
   const dropped = report.chains.reduce((n, c) => n + c.dropped.length, 0);
   const verb = report.dryRun ? 'would drop' : 'dropped';
   ctx.out.line(`Retention: keep ${keepDays ?? retention.keepDays} days and the last ${keepSessions ?? retention.keepSessions} sessions (never the latest session or anything younger than a day).`);

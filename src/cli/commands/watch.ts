@@ -33,6 +33,8 @@ function describe(event: WatcherEvent): string {
       return `backup ${event.target}: ${event.ok ? 'ok' : 'FAILED'} (${event.message})`;
     case 'error':
       return `error: ${event.message}`;
+    case 'gc':
+      return `the store grew past snapshot.retention.maxStoreSize: gc dropped ${event.dropped} snapshots, ${bytes(event.reclaimedBytes)} reclaimed`;
     case 'stopping':
       return `stopping: ${event.reason}`;
   }

@@ -91,6 +91,24 @@ describe('guard gc', () => {
       expect(json(repo, ['list', '--all']).map((s: any) => s.trigger)).toEqual(['manual', 'manual', 'session-start']);
     }));
 
+  it('--auto runs only when the store is past snapshot.retention.maxStoreSize, at most once a day', () =>
+    withTestRepo((repo) => {
+      repo.write('.guard.yaml', 'version: 1\nsnapshot:\n  retention:\n    keepDays: 2\n    maxStoreSize: 1GB\n');
+      repo.write('base.txt', 'base\n');
+      repo.git(['add', '-A']);
+      repo.git(['commit', '-q', '-m', 'base']);
+      snapshotWith(repo, 'old.txt', 'old content\n');
+      snapshotWith(repo, 'new.txt', 'new content\n');
+      ageChain(repo, [30, null]);
+      expect(json(repo, ['gc', '--auto'])).toEqual({ ran: false });
+      repo.write('.guard.yaml', 'version: 1\nsnapshot:\n  retention:\n    keepDays: 2\n    maxStoreSize: 1B\n');
+      const ran = json(repo, ['gc', '--auto']);
+      expect(ran.ran).toBe(true);
+      expect(ran.chains[0].dropped).toHaveLength(1);
+      expect(json(repo, ['list', '--all'])).toHaveLength(1);
+      expect(json(repo, ['gc', '--auto'])).toEqual({ ran: false });
+    }));
+
   it('refuses while a rollback is interrupted, and validates its flags', () =>
     withTestRepo((repo) => {
       repo.write('a.txt', 'a\n');
