@@ -1,0 +1,119 @@
+// Issue 3 benchmarks: what guard's git hooks add to everyday git commands. Two copies of the same
+// generated 20k-file repository, one with `guard init` (all hooks: pre-commit, pre-push,
+// reference-transaction, pre-rebase) and one without; the same command is timed in both,
+// alternating, and the ratio of the medians is reported.
+//  - `git commit` of one changed file on main (a protected branch): pre-commit's sh fast path
+//    (one `git diff --cached --quiet` over the protected pathspecs) and reference-transaction
+//    (prepared + committed, with a fast-forward check because main is protected).
+//  - `git rebase` of a 10-commit feature branch onto main: reference-transaction runs ~100 times,
+//    all in sh; pre-rebase journals where the rebase started.
+// A third copy has do-nothing hooks of the same names (read stdin, exit 0): the floor any hook
+// costs here (git forks and execs /bin/sh for each run), so the report separates what guard's
+// shims add from what having these hooks at all costs.
+// Usage: node bench/run.mjs hooks [--quick]   (docs/benchmarks/hooks.md has results)
+import fs from 'node:fs';
+import path from 'node:path';
+import { benchEnv, freshCopy, git, guardArgs, median, run as exec, time } from './lib.mjs';
+
+const HOOK_NAMES = ['pre-commit', 'pre-push', 'reference-transaction', 'pre-rebase'];
+
+function setUp(files, name, kind) {
+  const dir = freshCopy(files, name);
+  if (kind === 'guard') exec(process.execPath, guardArgs('init', '--yes', '--agents', 'none'), { cwd: dir });
+  if (kind === 'floor') {
+    for (const hook of HOOK_NAMES) {
+      fs.writeFileSync(path.join(dir, '.git', 'hooks', hook), '#!/bin/sh\nwhile read -r line; do :; done\nexit 0\n', { mode: 0o755 });
+    }
+  }
+  // A feature branch of 10 commits, each touching its own file, and one new commit on main.
+  git(dir, 'checkout', '-q', '-b', 'feature');
+  for (let i = 0; i < 10; i++) {
+    fs.writeFileSync(path.join(dir, 'd0', `s${i}`, `f${i * 100}.txt`), `feature change ${i}\n`);
+    git(dir, 'commit', '-q', '-am', `feature ${i}`);
+  }
+  git(dir, 'checkout', '-q', 'main');
+  fs.writeFileSync(path.join(dir, 'main-change.txt'), 'main moves on\n');
+  git(dir, 'add', 'main-change.txt');
+  git(dir, 'commit', '-q', '-m', 'main moves on');
+  return { dir, feature: git(dir, 'rev-parse', 'feature').trim() };
+}
+
+function floorRows(what, files, times) {
+  return [
+    {
+      name: `  ${what}: do-nothing hooks vs none (the floor), ${files} files`,
+      guard: median(times.floor),
+      git: median(times.plain),
+      baseline: `${what} (no hooks)`,
+      ratio: median(times.floor) / median(times.plain),
+    },
+    {
+      name: `  ${what}: guard hooks vs do-nothing hooks, ${files} files`,
+      guard: median(times.guard),
+      git: median(times.floor),
+      baseline: 'do-nothing hooks',
+      ratio: median(times.guard) / median(times.floor),
+    },
+  ];
+}
+
+export async function run({ sizes = [20000], rounds = 15, quick = false } = {}) {
+  const rows = [];
+  const n = quick ? Math.min(rounds, 5) : rounds;
+  for (const files of sizes) {
+    const plain = setUp(files, 'hooks-plain', 'none');
+    const floor = setUp(files, 'hooks-floor', 'floor');
+    const guarded = setUp(files, 'hooks-guard', 'guard');
+    const repos = { plain, floor, guard: guarded };
+    // Each round runs the three in a rotating order, so drift on a shared machine hits all alike.
+    const order = (round) => {
+      const keys = ['plain', 'floor', 'guard'];
+      return keys.map((_, i) => keys[(i + round) % 3]).map((key) => [key, repos[key]]);
+    };
+    const status = exec(process.execPath, guardArgs('status', '--json'), { cwd: guarded.dir, allowFail: true });
+    const alive = JSON.parse(status.stdout).hooks.list.every((h) => h.selfTest.result === 'alive');
+    if (!alive) throw new Error(`guard's hooks do not run in the benchmark repository:\n${status.stdout}`);
+
+    // 1. Commit one changed file on main.
+    const commitTimes = { plain: [], floor: [], guard: [] };
+    for (let round = 0; round < n + 1; round++) {
+      for (const [key, repo] of order(round)) {
+        const file = path.join(repo.dir, 'd1', 's5', `f${10500 + (round % 50)}.txt`);
+        fs.writeFileSync(file, `commit round ${round}\n`);
+        git(repo.dir, 'add', path.relative(repo.dir, file));
+        const ms = time('git', ['commit', '-q', '-m', `round ${round}`], { cwd: repo.dir });
+        if (round > 0) commitTimes[key].push(ms); // the first round warms the caches
+      }
+    }
+    rows.push({
+      name: `git commit of 1 file on main, ${files} files, guard hooks vs none`,
+      guard: median(commitTimes.guard),
+      git: median(commitTimes.plain),
+      baseline: 'git commit (no hooks)',
+      ratio: median(commitTimes.guard) / median(commitTimes.plain),
+      target: 1.25,
+    });
+    rows.push(...floorRows('git commit', files, commitTimes));
+
+    // 2. Rebase a 10-commit feature branch onto main.
+    const rebaseTimes = { plain: [], floor: [], guard: [] };
+    for (let round = 0; round < n + 1; round++) {
+      for (const [key, repo] of order(round)) {
+        exec('git', ['checkout', '-q', '-f', '-B', 'feature', repo.feature], { cwd: repo.dir, env: benchEnv() });
+        const ms = time('git', ['rebase', '-q', 'main'], { cwd: repo.dir });
+        if (round > 0) rebaseTimes[key].push(ms);
+      }
+    }
+    rows.push({
+      name: `git rebase of 10 commits onto main, ${files} files, guard hooks vs none`,
+      guard: median(rebaseTimes.guard),
+      git: median(rebaseTimes.plain),
+      baseline: 'git rebase (no hooks)',
+      ratio: median(rebaseTimes.guard) / median(rebaseTimes.plain),
+      target: 1.5,
+    });
+    rows.push(...floorRows('git rebase', files, rebaseTimes));
+    for (const repo of [plain, floor, guarded]) fs.rmSync(repo.dir, { recursive: true, force: true });
+  }
+  return rows;
+}
