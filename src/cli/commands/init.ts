@@ -11,7 +11,7 @@ import { configSourcePath, displayPath } from '../../config/load.js';
 import { DEFAULT_PRESET, listPresets, writeConfigFile } from '../../config/presets.js';
 import { GuardError } from '../../errors.js';
 import { guardCommonPath, openRepo, type Repo } from '../../git/repo.js';
-import { hooksStatus, installHooks } from '../../githooks/install/local.js';
+import { assertHooksInstallable, hooksStatus, installHooks } from '../../githooks/install/local.js';
 import type { HookChange } from '../../githooks/install/install.js';
 import { writeClock } from '../../githooks/clock.js';
 import { writePathspecsFile } from '../../githooks/pathspecs.js';
@@ -68,6 +68,9 @@ export async function run(args: Args, { cwd, out }: CommandContext): Promise<num
       return 0;
     }
   }
+
+  // Before anything is written: can the hooks go where git runs them?
+  await assertHooksInstallable(repo);
 
   // 1. The policy file (never overwritten) and its compiled form for the hook path.
   const target = await configRepo(repo);

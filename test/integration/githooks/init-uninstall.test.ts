@@ -50,6 +50,24 @@ describe('guard init / uninstall', () => {
     }
   });
 
+  it('refuses to write into a hooks directory tracked in the repository, before changing anything', () => {
+    const repo = guarded({ init: false, remote: false });
+    try {
+      repo.write('.githooks/pre-commit', '#!/bin/sh\necho shared\n', 0o755);
+      repo.git(['add', '.githooks']);
+      repo.git(['commit', '-q', '-m', 'shared hooks']);
+      repo.git(['config', 'core.hooksPath', '.githooks']);
+      const r = repo.guard(['init', '--yes', '--agents', 'none']);
+      expect(r.code).toBe(3);
+      expect(r.stderr).toContain('core.hooksPath points to .githooks, which holds files tracked in this repository (.githooks/pre-commit)');
+      expect(r.stderr).toContain('ln -s ../../.githooks/pre-commit .git/hooks/pre-commit');
+      expect(repo.git(['status', '--porcelain'])).toBe('');
+      expect(repo.exists('.git/guard/hooks-manifest.json')).toBe(false);
+    } finally {
+      repo.cleanup();
+    }
+  });
+
   it('uninstall --purge-snapshots deletes refs/guard/*; a hooks directory guard created is removed again', () => {
     const repo = guarded({ init: false, remote: false });
     try {
