@@ -19,7 +19,6 @@ import path from 'node:path';
 import { GuardError } from '../errors.js';
 import { guardPath, type Repo } from '../git/repo.js';
 import { createSnapshot } from '../snapshot/create.js';
-import type { Snapshot } from '../snapshot/format.js';
 import { readSnapshot } from '../snapshot/read.js';
 import { startWatcherForSession } from '../watcher/control.js';
 import { appendEvent } from './journal.js';
@@ -128,7 +127,6 @@ export interface StartResult {
   session: SessionRecord;
   /** True when an existing session was reopened (no new baseline). */
   resumed: boolean;
-  startSnapshot: Snapshot | null;
 }
 
 function reopen(repo: Repo, query: StartOptions, source: string | undefined): StartResult | undefined {
@@ -151,7 +149,7 @@ function reopen(repo: Repo, query: StartOptions, source: string | undefined): St
     resumed: true,
     ...(source ? { source } : {}),
   });
-  return { session: reopened, resumed: true, startSnapshot: null };
+  return { session: reopened, resumed: true };
 }
 
 export async function startSession(repo: Repo, options: StartOptions = {}): Promise<StartResult> {
@@ -179,7 +177,7 @@ export async function startSession(repo: Repo, options: StartOptions = {}): Prom
   const result = update(repo, (store): StartResult => {
     // Another hook of the same agent session may have won the race while we took the snapshot.
     const raced = findRecord(store, { agent, agentSession: options.agentSession ?? null });
-    if (options.agentSession && raced) return { session: { ...raced }, resumed: true, startSnapshot: null };
+    if (options.agentSession && raced) return { session: { ...raced }, resumed: true };
     const record: SessionRecord = {
       id,
       agent,
@@ -191,7 +189,7 @@ export async function startSession(repo: Repo, options: StartOptions = {}): Prom
       resumes: 0,
     };
     store.sessions.push(record);
-    return { session: { ...record }, resumed: false, startSnapshot: snapshot };
+    return { session: { ...record }, resumed: false };
   });
   if (!result.resumed) {
     appendEvent(repo, { type: 'snapshot', snapshot: snapshot.oid, trigger: 'session-start', session: id, agent, created });

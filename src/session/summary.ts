@@ -75,7 +75,7 @@ function refMoves(start: Snapshot, end: Snapshot): RefMove[] {
 
 export async function summarizeSession(
   repo: Repo,
-  session: { id: string; agent: string | null; startedAt: string },
+  session: { id: string; agent: string | null },
   start: Snapshot,
   end: Snapshot,
 ): Promise<SessionSummary> {

@@ -96,7 +96,7 @@ async function onShell(repo: Repo, policy: Policy, agent: AgentIntegration, even
       }
       appendEvent(repo, { type: 'snapshot', snapshot: snapshot.oid, trigger: 'hook', ...journalBase(agent, session) });
       appendEvent(repo, { type: 'allowed-after-snapshot', ...base, snapshot: snapshot.oid });
-      return { decision: 'allow', rule: result.rule, reason: `snapshot ${shortId(snapshot.oid)} taken first; undo with guard rollback ${shortId(snapshot.oid)}` };
+      return { decision: 'allow' };
     }
     case 'ask':
       appendEvent(repo, { type: 'asked', ...base });
