@@ -12,8 +12,11 @@ function approveOnTerminal(repo: Guarded, args: string[], answer: string): { cod
   return { code: r.status ?? 128, output: `${r.stdout}${r.stderr}` };
 }
 
+/** util-linux `script` gives a command a pseudo-terminal; without it the terminal case cannot run. */
+const HAS_SCRIPT = spawnSync('script', ['--version'], { encoding: 'utf8' }).status === 0;
+
 describe('guard approve', () => {
-  it('is refused without a terminal and for an agent; from a terminal it lets one refused action through', () => {
+  it('is refused without a terminal and for an agent; no variable stands in for it', () => {
     const repo = guarded({ remote: false });
     try {
       const noTty = repo.guard(['approve', 'protected-branch-delete', '--once']);
@@ -22,10 +25,18 @@ describe('guard approve', () => {
       const agent = repo.guard(['approve', 'protected-branch-delete', '--once'], { env: AGENT_ENV });
       expect(agent.code).toBe(3);
       expect(agent.stderr).toContain('CLAUDECODE is set');
-      // No variable can stand in for an approval.
+      expect(repo.exists('.git/guard/approvals/protected-branch-delete.json')).toBe(false);
       repo.git(['checkout', '-q', '-b', 'side']);
       expect(repo.run(['branch', '-D', 'main'], { env: { GUARD_APPROVE: 'protected-branch-delete', GUARD_INTERNAL_TOKEN: 'x' } }).code).not.toBe(0);
+    } finally {
+      repo.cleanup();
+    }
+  });
 
+  it.skipIf(!HAS_SCRIPT)('from a terminal, lets one refused action through and records it', () => {
+    const repo = guarded({ remote: false });
+    try {
+      repo.git(['checkout', '-q', '-b', 'side']);
       const wrong = approveOnTerminal(repo, ['protected-branch-delete', '--once'], 'yes');
       expect(wrong.code).toBe(3);
       expect(wrong.output).toContain('Not approved');
