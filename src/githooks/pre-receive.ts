@@ -21,7 +21,7 @@ import { pathViolations } from './path-violations.js';
 import type { HookContext } from './context.js';
 import { decide, report, type Decision, type HookReport } from './decide.js';
 import { parseRefUpdates } from './lines.js';
-import { configuredAt, shortOid, type Violation } from './messages.js';
+import { configuredAt, shortOid } from './messages.js';
 import { isAncestor } from './refs-state.js';
 import { openBare, serverPolicy } from './server-policy.js';
 

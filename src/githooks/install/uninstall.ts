@@ -91,7 +91,3 @@ export async function uninstallShims(guardDir: string): Promise<UninstallResult>
   return { installed: true, changes, removedDir };
 }
 
-export function chainedPath(hookPath: string): string {
-  return `${hookPath}${CHAINED_SUFFIX}`;
-}
-
