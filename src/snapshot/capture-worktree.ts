@@ -1,13 +1,18 @@
 /**
  * Turns the working tree into a tree object without touching the user's index.
  *
- * Recipe (measured in docs/BENCHMARKS.md): on a private copy of the user's index, one
- * `git status --porcelain=v2 -z` walk finds what differs from the index (modified, deleted,
- * untracked); only those paths are fed to `git update-index --add --remove`, and `git write-tree`
- * reuses the index's cache-tree for everything else. That costs about one `git status`, where
- * `git add -A` on the copy walks and hashes more, and `git stash create` misses untracked files
- * and takes the user's index.lock.
+ * Recipe (measured in docs/BENCHMARKS.md): one `git status --porcelain=v2 -z` walk against the
+ * user's index (read-only: GIT_OPTIONAL_LOCKS=0) finds what differs from it: modified, deleted,
+ * untracked. Those paths are screened in Node (size cap, unreadable, special files), then fed to
+ * `git update-index --add --remove` on a private copy of the index, and `git write-tree` reuses
+ * the copy's cache-tree for everything else. When the user's index and every differing path are
+ * exactly as at the previous snapshot (same index file, same lstat of each path), the tree is
+ * known and nothing is written at all.
+ *
+ * "Untracked", "ignored" and the size cap are always judged against the user's index, so a full
+ * and an incremental capture of the same working tree give the same tree.
  */
+import { createHash } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Repo } from '../git/repo.js';
@@ -22,9 +27,15 @@ export interface CaptureOptions {
   includeIgnored: string[];
 }
 
-export interface CaptureResult {
-  tree: string;
+/** What differs between the working tree and an index, screened and ready to apply. */
+export interface WorktreeScan {
+  /** Byte strings (latin1) of the paths to feed to update-index, sorted. */
+  paths: string[];
   skipped: SkippedPath[];
+  /** Entries to take out of the private index although the file may exist (now ignored). */
+  drops: string[];
+  /** Identifies the scanned paths and their lstat data: equal scans give equal trees. */
+  signature: string;
 }
 
 interface Candidate {
@@ -38,12 +49,14 @@ function indexEnv(indexFile: string): Record<string, string> {
   return { GIT_INDEX_FILE: indexFile };
 }
 
-/** Paths that differ between the working tree and the index in `indexFile`. */
-async function changedPaths(repo: Repo, indexFile: string, skipped: SkippedPath[]): Promise<Candidate[]> {
+function byPath(a: { path: string }, b: { path: string }): number {
+  return a.path < b.path ? -1 : a.path > b.path ? 1 : 0;
+}
+
+/** Paths that differ between the working tree and the index in `indexFile` (read-only). */
+async function statusCandidates(repo: Repo, indexFile: string, skipped: SkippedPath[]): Promise<Candidate[]> {
   const result = await runGit(
     [
-      // Our parser needs the raw bytes; no submodule recursion costs either.
-      '-c', 'core.quotePath=false',
       'status',
       '--porcelain=v2', // stable machine format
       '-z', // NUL-terminated, paths verbatim
@@ -97,16 +110,13 @@ async function ignoredToInclude(repo: Repo, indexFile: string, globs: string[]):
   return splitNulBytes(result.stdout).map((bytes) => ({ bytes, untracked: true, deleted: false }));
 }
 
-/** Filters out what must not or cannot be captured, recording why. */
-async function screen(repo: Repo, candidates: Candidate[], options: CaptureOptions, skipped: SkippedPath[]): Promise<string[]> {
-  const keep: string[] = [];
+/** Filters out what must not or cannot be captured, recording why; signs what it keeps. */
+async function screen(repo: Repo, candidates: Candidate[], options: CaptureOptions, skipped: SkippedPath[]): Promise<WorktreeScan> {
+  const keep: Array<{ bytes: string; sign: string }> = [];
+  const unique = new Map(candidates.map((c) => [c.bytes, c]));
   await Promise.all(
-    candidates.map(async (candidate) => {
+    [...unique.values()].map(async (candidate) => {
       const text = bytesToText(candidate.bytes);
-      if (candidate.deleted) {
-        keep.push(candidate.bytes);
-        return;
-      }
       if (candidate.bytes.endsWith('/')) {
         // status lists a nested repository (not a submodule) as a directory.
         skipped.push({ path: text.replace(/\/$/, ''), reason: 'nested-repository' });
@@ -116,22 +126,23 @@ async function screen(repo: Repo, candidates: Candidate[], options: CaptureOptio
       const full = Buffer.concat([Buffer.from(`${repo.root}${path.sep}`, 'utf8'), Buffer.from(candidate.bytes, 'latin1')]);
       let stat;
       try {
-        stat = await fs.lstat(full);
+        stat = await fs.lstat(full, { bigint: true });
       } catch {
-        // Vanished since the walk: update-index --remove records it as deleted.
-        keep.push(candidate.bytes);
+        // Gone (or vanished since the walk): update-index --remove records it as deleted.
+        keep.push({ bytes: candidate.bytes, sign: 'gone' });
         return;
       }
+      const sign = `${stat.mode}:${stat.size}:${stat.mtimeNs}:${stat.ctimeNs}:${stat.ino}`;
       if (stat.isSymbolicLink() || stat.isDirectory()) {
-        keep.push(candidate.bytes);
+        keep.push({ bytes: candidate.bytes, sign });
         return;
       }
       if (!stat.isFile()) {
         skipped.push({ path: text, reason: 'special-file' });
         return;
       }
-      if (candidate.untracked && options.maxFileSize > 0 && stat.size > options.maxFileSize) {
-        skipped.push({ path: text, reason: 'too-large', size: stat.size });
+      if (candidate.untracked && options.maxFileSize > 0 && stat.size > BigInt(options.maxFileSize)) {
+        skipped.push({ path: text, reason: 'too-large', size: Number(stat.size) });
         return;
       }
       try {
@@ -141,80 +152,106 @@ async function screen(repo: Repo, candidates: Candidate[], options: CaptureOptio
         skipped.push({ path: text, reason: 'unreadable' });
         return;
       }
-      keep.push(candidate.bytes);
+      keep.push({ bytes: candidate.bytes, sign });
     }),
   );
-  return keep.sort();
+  keep.sort((a, b) => (a.bytes < b.bytes ? -1 : a.bytes > b.bytes ? 1 : 0));
+  skipped.sort(byPath);
+  const hash = createHash('sha1');
+  for (const k of keep) hash.update(`${k.bytes}\0${k.sign}\0`, 'latin1');
+  for (const s of skipped) hash.update(`skip\0${s.path}\0${s.reason}\0`);
+  return { paths: keep.map((k) => k.bytes), drops: [], skipped, signature: hash.digest('hex') };
 }
 
-/**
- * Updates `indexFile` (a private copy) to match the working tree and writes its tree.
- * Retries when a file changes under git's feet (it can even crash git with SIGBUS).
- */
-export async function captureWorktree(repo: Repo, indexFile: string, options: CaptureOptions): Promise<CaptureResult> {
-  let lastError: unknown;
-  for (let attempt = 0; attempt < 3; attempt++) {
-    const skipped: SkippedPath[] = [];
-    try {
-      const candidates = [...(await changedPaths(repo, indexFile, skipped)), ...(await ignoredToInclude(repo, indexFile, options.includeIgnored))];
-      let paths = await screen(repo, candidates, options, skipped);
-      // A file can become unreadable between the check and the read: drop it and try again.
-      for (let round = 0; round < 5 && paths.length > 0; round++) {
-        const result = await runGit(['update-index', '--add', '--remove', '-z', '--stdin'], {
-          cwd: repo.root,
-          env: indexEnv(indexFile),
-          input: Buffer.from(paths.map((p) => `${p}\0`).join(''), 'latin1'),
-          okCodes: [128],
-        });
-        if (result.code === 0) break;
-        const bad = /(?:open|read)\("([^"]+)"\)|unable to (?:index|process|add) (?:file |path )?'?([^'\n]+)'?/.exec(result.stderr);
-        const badPath = bad?.[1] ?? bad?.[2];
-        if (!badPath || !paths.includes(Buffer.from(badPath, 'utf8').toString('latin1'))) {
-          throw new GuardError('git', `could not record the working tree: ${result.stderr.trim()}`);
-        }
-        skipped.push({ path: badPath, reason: 'unreadable' });
-        paths = paths.filter((p) => p !== Buffer.from(badPath, 'utf8').toString('latin1'));
-      }
-      const tree = (await runGit(['write-tree'], { cwd: repo.root, env: indexEnv(indexFile) })).stdout.toString('utf8').trim();
-      skipped.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-      return { tree, skipped };
-    } catch (error) {
-      lastError = error;
-      const signal = (error as GuardError).details?.signal;
-      if (!signal) throw error;
-    }
-  }
-  throw new GuardError('git', 'files kept changing while the snapshot read them; try again in a moment', { cause: lastError });
+/** Full walk: everything that differs between the working tree and the user's index. */
+export async function scanWorktree(repo: Repo, options: CaptureOptions): Promise<WorktreeScan> {
+  const skipped: SkippedPath[] = [];
+  const [fromStatus, ignored] = await Promise.all([
+    statusCandidates(repo, repo.indexFile, skipped),
+    ignoredToInclude(repo, repo.indexFile, options.includeIgnored),
+  ]);
+  return screen(repo, [...fromStatus, ...ignored], options, skipped);
 }
 
 /** Beyond this many changed paths a full walk is cheaper than listing them on the command line. */
 export const MAX_INCREMENTAL_PATHS = 2000;
 
 /**
- * O(changes) capture for the watcher: `indexFile` is a copy of guard's persistent index, which
- * mirrors the working tree as of the previous snapshot; only the paths the watcher saw change
- * (files or directories, existing or gone) are looked at again. Tracked entries under those
- * paths are re-read or removed; new untracked, non-ignored files under them are added.
+ * O(changes) scan for the watcher: only the paths it saw change (files or directories, existing
+ * or gone) are looked at. `mirrorIndex` is guard's persistent index, which mirrors the working
+ * tree as of the previous snapshot: entries it has under those paths are re-read or removed; files
+ * the user tracks or that are untracked and not ignored are (re-)added, judged against the user's
+ * index exactly like a full walk.
  */
-export async function captureChangedPaths(repo: Repo, indexFile: string, changed: string[], options: CaptureOptions): Promise<CaptureResult> {
+export async function scanChangedPaths(repo: Repo, mirrorIndex: string, changed: string[], options: CaptureOptions): Promise<WorktreeScan> {
   const skipped: SkippedPath[] = [];
   // :(literal) so a path with glob characters means only itself (a directory still covers its contents).
   const specs = [...new Set(changed)].map((p) => `:(literal)${p}`);
-  const [tracked, untracked] = await Promise.all([
-    runGit(['ls-files', '-z', '--', ...specs], { cwd: repo.root, env: indexEnv(indexFile) }),
-    runGit(['ls-files', '-z', '--others', '--exclude-standard', '--', ...specs], { cwd: repo.root, env: indexEnv(indexFile) }),
+  const list = (indexFile: string, extra: string[]) =>
+    runGit(['ls-files', '-z', ...extra, '--', ...specs], { cwd: repo.root, env: indexEnv(indexFile) }).then((r) => splitNulBytes(r.stdout));
+  const [inMirror, tracked, untracked] = await Promise.all([
+    list(mirrorIndex, []),
+    list(repo.indexFile, []),
+    list(repo.indexFile, ['--others', '--exclude-standard']),
   ]);
-  const candidates: Candidate[] = [];
-  for (const bytes of splitNulBytes(tracked.stdout)) candidates.push({ bytes, untracked: false, deleted: false });
-  for (const bytes of splitNulBytes(untracked.stdout)) candidates.push({ bytes, untracked: true, deleted: false });
-  const paths = await screen(repo, candidates, options, skipped);
-  if (paths.length > 0) {
-    await runGit(['update-index', '--add', '--remove', '-z', '--stdin'], {
+  const candidates: Candidate[] = [
+    ...tracked.map((bytes) => ({ bytes, untracked: false, deleted: false })),
+    ...untracked.map((bytes) => ({ bytes, untracked: true, deleted: false })),
+  ];
+  const present = new Set([...tracked, ...untracked]);
+  // In the mirror but neither tracked nor untracked-and-not-ignored any more: gone or now ignored.
+  const dropped = inMirror.filter((bytes) => !present.has(bytes));
+  const scan = await screen(repo, candidates, options, skipped);
+  return { ...scan, drops: dropped };
+}
+
+/**
+ * Applies a scan to `indexFile` (a private index) and writes its tree. A file that turns
+ * unreadable between the scan and the read is dropped and listed.
+ */
+export async function applyScan(repo: Repo, indexFile: string, scan: WorktreeScan): Promise<{ tree: string; skipped: SkippedPath[] }> {
+  const skipped = [...scan.skipped];
+  const drops = scan.drops;
+  let paths = scan.paths;
+  if (drops.length > 0) {
+    // --force-remove: the file may still exist (it is ignored now), yet it must leave the mirror.
+    await runGit(['update-index', '--force-remove', '-z', '--stdin'], {
+      cwd: repo.root,
+      env: indexEnv(indexFile),
+      input: Buffer.from(drops.map((p) => `${p}\0`).join(''), 'latin1'),
+    });
+  }
+  for (let round = 0; round < 5 && paths.length > 0; round++) {
+    const result = await runGit(['update-index', '--add', '--remove', '-z', '--stdin'], {
       cwd: repo.root,
       env: indexEnv(indexFile),
       input: Buffer.from(paths.map((p) => `${p}\0`).join(''), 'latin1'),
+      okCodes: [128],
     });
+    if (result.code === 0) break;
+    const bad = /(?:open|read)\("([^"]+)"\)|unable to (?:index|process|add) (?:file |path )?'?([^'\n]+)'?/.exec(result.stderr);
+    const badPath = bad?.[1] ?? bad?.[2];
+    const badBytes = badPath === undefined ? undefined : Buffer.from(badPath, 'utf8').toString('latin1');
+    if (!badPath || !badBytes || !paths.includes(badBytes)) {
+      throw new GuardError('git', `could not record the working tree: ${result.stderr.trim()}`);
+    }
+    skipped.push({ path: badPath, reason: 'unreadable' });
+    paths = paths.filter((p) => p !== badBytes);
   }
   const tree = (await runGit(['write-tree'], { cwd: repo.root, env: indexEnv(indexFile) })).stdout.toString('utf8').trim();
-  return { tree, skipped };
+  return { tree, skipped: skipped.sort(byPath) };
+}
+
+/** Retries `fn` when git was killed by a signal (a file rewritten while git mapped it: SIGBUS). */
+export async function retryOnSignal<T>(fn: () => Promise<T>): Promise<T> {
+  let lastError: unknown;
+  for (let attempt = 0; attempt < 3; attempt++) {
+    try {
+      return await fn();
+    } catch (error) {
+      lastError = error;
+      if (!(error as GuardError).details?.signal) throw error;
+    }
+  }
+  throw new GuardError('git', 'files kept changing while the snapshot read them; try again in a moment', { cause: lastError });
 }

@@ -8,9 +8,9 @@ import { commitTree, emptyTree, hashBlob, makeTree, zeroOid, type TreeEntry, GUA
 import { withInternalToken } from '../git/internal-token.js';
 import { GuardError } from '../errors.js';
 import fs from 'node:fs/promises';
-import { captureChangedPaths, captureWorktree, MAX_INCREMENTAL_PATHS } from './capture-worktree.js';
-import { persistentIndexFor, savePersistentIndex } from './persistent-index.js';
-import { encodeMessage, FORMAT_VERSION, sameState, type ChangeCounts, type Snapshot, type SnapshotMeta, type Trigger } from './format.js';
+import { applyScan, MAX_INCREMENTAL_PATHS, retryOnSignal, scanChangedPaths, scanWorktree } from './capture-worktree.js';
+import { copyPersistentIndex, readPersistentMeta, sameStamp, savePersistentIndex, statIndex } from './persistent-index.js';
+import { encodeMessage, FORMAT_VERSION, sameState, type ChangeCounts, type SkippedPath, type Snapshot, type SnapshotMeta, type Trigger } from './format.js';
 import { readRepoState, type RepoState } from './repo-state.js';
 import { headRef, worktreeId } from './refs.js';
 import { readChainHead } from './read.js';
@@ -40,8 +40,6 @@ export interface CreateSnapshotOptions {
    * not match the previous snapshot or the list is very long.
    */
   changedPaths?: string[];
-  /** Save the working-tree index for later incremental snapshots (implied by changedPaths). */
-  persistIndex?: boolean;
   onEvent?: (event: SnapshotEvent) => void;
 }
 
@@ -59,6 +57,22 @@ async function chainRoot(repo: Repo): Promise<string> {
     GIT_AUTHOR_DATE: '1970-01-01T00:00:00Z',
     GIT_COMMITTER_DATE: '1970-01-01T00:00:00Z',
   });
+}
+
+/** The user's index as a tree, read from a private copy (write-tree writes the index it reads). */
+async function readUserIndexTree(repo: Repo): Promise<{ indexTree: string | null; rawIndex: string | null }> {
+  const copy = await copyUserIndex(repo);
+  try {
+    return await readIndexTree(repo, copy.file);
+  } finally {
+    await copy.dispose();
+  }
+}
+
+/** Whether a sparse checkout is on (then skip-worktree bits must come from the user's index). */
+async function isSparseCheckout(repo: Repo): Promise<boolean> {
+  const result = await runGit(['config', '--bool', 'core.sparseCheckout'], { cwd: repo.root, okCodes: [1] });
+  return result.stdout.toString('utf8').trim() === 'true';
 }
 
 /** The index as a tree, or (when it has conflicts, which no tree can hold) the raw index file as a blob. */
@@ -130,20 +144,49 @@ export async function createSnapshot(repo: Repo, options: CreateSnapshotOptions 
   };
   for (let attempt = 0; ; attempt++) {
     emit({ type: 'phase', phase: 'reading-state' });
-    const [state, previous] = await Promise.all([readRepoState(repo), readChainHead(repo)]);
-    const incremental = options.changedPaths !== undefined && options.changedPaths.length <= MAX_INCREMENTAL_PATHS;
-    const [userIndex, base] = await Promise.all([copyUserIndex(repo), incremental ? persistentIndexFor(repo, previous) : null]);
-    // The index that will mirror the working tree: guard's persistent one (incremental) or a
-    // second copy of the user's, so that reading the index and walking the tree run in parallel.
-    const temp = base ?? (await copyUserIndex(repo));
+    const [state, previous, persisted, userStamp] = await Promise.all([readRepoState(repo), readChainHead(repo), readPersistentMeta(repo), statIndex(repo.indexFile)]);
+    const sameUserIndex = persisted?.userIndex && sameStamp(persisted.userIndex.stamp, userStamp) ? persisted.userIndex : null;
+    // Incremental only when the persistent index mirrors exactly the newest snapshot.
+    const incremental = options.changedPaths !== undefined && options.changedPaths.length <= MAX_INCREMENTAL_PATHS && !!previous && persisted?.tree === previous.tree;
+    const mirror = incremental && persisted ? await copyPersistentIndex(repo, persisted) : null;
+    let temp: TempIndex | null = mirror;
     let keepTemp = false;
     try {
       emit({ type: 'phase', phase: 'scanning-worktree' });
-      const [index, capture] = await Promise.all([
-        readIndexTree(repo, userIndex.file),
-        base ? captureChangedPaths(repo, base.file, options.changedPaths!, captureOptions) : captureWorktree(repo, temp.file, captureOptions),
+      const [index, scan] = await Promise.all([
+        sameUserIndex ? { indexTree: sameUserIndex.indexTree, rawIndex: sameUserIndex.rawIndex } : readUserIndexTree(repo),
+        retryOnSignal(() => (mirror ? scanChangedPaths(repo, mirror.file, options.changedPaths!, captureOptions) : scanWorktree(repo, captureOptions))),
       ]);
-      if (options.persistIndex || options.changedPaths) await savePersistentIndex(repo, temp, capture.tree);
+      let capture: { tree: string; skipped: SkippedPath[] } | null = null;
+      let persist = true;
+      if (!mirror && sameUserIndex && persisted?.scan === scan.signature) {
+        // Same index file, same differing paths with the same lstat data: the same tree as last
+        // time, and nothing to write (a rollback still needs its own copy of that mirror).
+        const kept = options.keepIndex ? await copyPersistentIndex(repo, persisted) : null;
+        if (!options.keepIndex || kept) {
+          capture = { tree: persisted.tree, skipped: scan.skipped };
+          persist = false;
+          temp = kept;
+        }
+      }
+      if (!capture) {
+        temp ??= await copyUserIndex(repo);
+        const base = temp;
+        capture = await retryOnSignal(() => applyScan(repo, base.file, scan));
+      }
+      if (persist && temp) {
+        // Keep the index that now mirrors the working tree, for the watcher and the next walk.
+        await savePersistentIndex(
+          repo,
+          temp,
+          {
+            tree: capture.tree,
+            userIndex: userStamp ? { stamp: userStamp, indexTree: index.indexTree, rawIndex: index.rawIndex } : null,
+            scan: mirror ? null : scan.signature,
+          },
+          options.keepIndex !== true,
+        );
+      }
       for (const skip of capture.skipped) emit({ type: 'skipped', path: skip.path, reason: skip.reason });
 
       const candidate = {
@@ -157,8 +200,8 @@ export async function createSnapshot(repo: Repo, options: CreateSnapshotOptions 
         skipped: capture.skipped,
       };
       if (previous && !options.force && sameState(previous, candidate)) {
-        keepTemp = options.keepIndex === true;
-        return { snapshot: previous, created: false, ...(keepTemp ? { worktreeIndex: temp } : {}) };
+        keepTemp = options.keepIndex === true && temp !== null;
+        return { snapshot: previous, created: false, ...(keepTemp && temp ? { worktreeIndex: temp } : {}) };
       }
 
       emit({ type: 'phase', phase: 'writing' });
@@ -206,24 +249,21 @@ export async function createSnapshot(repo: Repo, options: CreateSnapshotOptions 
           hints: ['Another process may be writing guard refs; run the command again.'],
         });
       }
-      keepTemp = options.keepIndex === true;
-      return { snapshot: { ...meta, oid }, created: true, ...(keepTemp ? { worktreeIndex: temp } : {}) };
+      keepTemp = options.keepIndex === true && temp !== null;
+      return { snapshot: { ...meta, oid }, created: true, ...(keepTemp && temp ? { worktreeIndex: temp } : {}) };
     } finally {
-      if (!keepTemp) await temp.dispose();
-      await userIndex.dispose();
+      // A consumed temp index was moved into place; dispose() then only clears leftovers.
+      if (!keepTemp && temp) await temp.dispose();
     }
   }
 }
 
 /** The working tree as a tree object right now, without recording a snapshot (for `guard diff`). */
 export async function currentWorktreeTree(repo: Repo, options: Pick<CreateSnapshotOptions, 'maxFileSize' | 'includeIgnored'> = {}): Promise<string> {
+  const scan = await retryOnSignal(() => scanWorktree(repo, { maxFileSize: options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE, includeIgnored: options.includeIgnored ?? [] }));
   const temp = await copyUserIndex(repo);
   try {
-    const capture = await captureWorktree(repo, temp.file, {
-      maxFileSize: options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE,
-      includeIgnored: options.includeIgnored ?? [],
-    });
-    return capture.tree;
+    return (await applyScan(repo, temp.file, scan)).tree;
   } finally {
     await temp.dispose();
   }

@@ -1,40 +1,100 @@
 /**
- * guard's persistent private index (`<gitDir>/guard/worktree-index`): a copy of the index that
- * mirrored the working tree at the last snapshot, plus the tree it produced. Incremental
- * snapshots start from it and re-read only changed paths. It is trusted only while its tree is
- * the tree of the chain's newest snapshot; anything else (another process took a snapshot,
- * the file is missing or damaged) means a full walk.
+ * guard's persistent private index: the index that mirrored the working tree at the last
+ * snapshot, kept with fresh stat data, so the next snapshot's walk only has to look at what
+ * changed since, and a snapshot where nothing changed needs no index write at all.
+ *
+ * Layout under `<gitDir>/guard/`: `worktree-index.json` names one `worktree-index.<id>` file and
+ * records what it is known to produce:
+ *   tree       the tree of that index (the working tree at that snapshot)
+ *   userIndex  size/mtime/inode of the user's index at that snapshot, with its indexTree/rawIndex,
+ *              so an unchanged user index is not read again (git replaces the index file on every
+ *              write, so a new inode or mtime means new content)
+ *   scan       the signature of the full walk (differing paths and their lstat data): the same
+ *              user index and the same signature give the same tree, with nothing to write
+ * The JSON is replaced atomically and points at an index file that is never rewritten, so a
+ * reader always gets a matching pair, even with several guard processes at once.
+ *
+ * Full walks always judge tracked/untracked/ignored against the user's index; the persistent
+ * index is only the base of incremental (watcher) snapshots and rollback's working-tree mirror.
  */
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
+import path from 'node:path';
 import type { Repo } from '../git/repo.js';
 import { guardPath } from '../git/repo.js';
-import type { Snapshot } from './format.js';
 import { copyUserIndex, type TempIndex } from './temp-index.js';
 
-const INDEX = 'worktree-index';
 const META = 'worktree-index.json';
+const PREFIX = 'worktree-index.';
 
-export async function persistentIndexFor(repo: Repo, previous: Snapshot | null): Promise<TempIndex | null> {
-  if (!previous) return null;
+export interface IndexStamp {
+  size: number;
+  mtimeMs: number;
+  ino: number;
+}
+
+export interface PersistentMeta {
+  file: string;
+  tree: string;
+  userIndex: { stamp: IndexStamp; indexTree: string | null; rawIndex: string | null } | null;
+  /** Signature of the full-walk scan that produced `tree` on top of that user index (null after an incremental one). */
+  scan: string | null;
+}
+
+export async function statIndex(file: string): Promise<IndexStamp | null> {
   try {
-    const meta = JSON.parse(await fs.readFile(guardPath(repo, META), 'utf8')) as { tree?: string };
-    if (meta.tree !== previous.tree) return null;
-    // copyUserIndex treats a missing file as an empty index; here that would drop every file.
-    await fs.access(guardPath(repo, INDEX));
-    return await copyUserIndex(repo, guardPath(repo, INDEX));
+    const stat = await fs.stat(file);
+    return { size: stat.size, mtimeMs: stat.mtimeMs, ino: stat.ino };
   } catch {
     return null;
   }
 }
 
-export async function savePersistentIndex(repo: Repo, from: TempIndex, tree: string): Promise<void> {
-  const target = guardPath(repo, INDEX);
-  const tmp = `${target}.${process.pid}.tmp`;
-  // Invalidate first: a crash between the two writes must never pair a tree with the wrong index.
-  await fs.rm(guardPath(repo, META), { force: true });
-  await fs.copyFile(from.file, tmp);
-  const stat = await fs.stat(from.file);
-  await fs.utimes(tmp, stat.atime, stat.mtime);
-  await fs.rename(tmp, target);
-  await fs.writeFile(guardPath(repo, META), `${JSON.stringify({ tree })}\n`);
+export function sameStamp(a: IndexStamp | null | undefined, b: IndexStamp | null | undefined): boolean {
+  return !!a && !!b && a.size === b.size && a.mtimeMs === b.mtimeMs && a.ino === b.ino;
+}
+
+export async function readPersistentMeta(repo: Repo): Promise<PersistentMeta | null> {
+  try {
+    const meta = JSON.parse(await fs.readFile(guardPath(repo, META), 'utf8')) as PersistentMeta;
+    if (typeof meta.tree !== 'string' || typeof meta.file !== 'string' || !meta.file.startsWith(PREFIX)) return null;
+    return meta;
+  } catch {
+    return null;
+  }
+}
+
+/** A private copy of the persistent index, or null when it is gone. */
+export async function copyPersistentIndex(repo: Repo, meta: PersistentMeta): Promise<TempIndex | null> {
+  const file = guardPath(repo, meta.file);
+  // copyUserIndex treats a missing file as an empty index; here that would drop every file.
+  try {
+    await fs.access(file);
+    return await copyUserIndex(repo, file);
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Records `from` (a private index mirroring `tree`) as the new persistent index. With
+ * `consume`, the temp file is moved into place instead of copied.
+ */
+export async function savePersistentIndex(repo: Repo, from: TempIndex, meta: Omit<PersistentMeta, 'file'>, consume: boolean): Promise<void> {
+  const dir = guardPath(repo);
+  const name = `${PREFIX}${process.pid}-${randomBytes(4).toString('hex')}`;
+  const target = path.join(dir, name);
+  if (consume) await fs.rename(from.file, target);
+  else {
+    await fs.copyFile(from.file, target);
+    const stat = await fs.stat(from.file);
+    await fs.utimes(target, stat.atime, stat.mtime);
+  }
+  const metaFile = guardPath(repo, META);
+  const tmp = `${metaFile}.${process.pid}.tmp`;
+  await fs.writeFile(tmp, `${JSON.stringify({ ...meta, file: name })}\n`);
+  await fs.rename(tmp, metaFile);
+  // Older index files are no longer named by the meta file; a reader that already copied one is done with it.
+  const names = await fs.readdir(dir);
+  await Promise.all(names.filter((n) => n.startsWith(PREFIX) && n !== name && n !== META && !n.endsWith('.tmp')).map((n) => fs.rm(path.join(dir, n), { force: true })));
 }

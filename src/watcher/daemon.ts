@@ -353,7 +353,7 @@ export class Watcher {
           agent: this.session?.agent ?? null,
           maxFileSize: this.policy.snapshot.maxFileSize,
           includeIgnored: this.policy.snapshot.includeIgnored,
-          ...(full ? { persistIndex: true } : { changedPaths: paths.length > 0 ? paths : [GIT_STATE_ONLY] }),
+          ...(full ? {} : { changedPaths: paths.length > 0 ? paths : [GIT_STATE_ONLY] }),
         });
         this.failures = 0;
         if (created) {

@@ -16,7 +16,7 @@ describe('incremental snapshots (changedPaths)', () => {
       // Process env must be hermetic for in-process git calls too.
       Object.assign(process.env, { GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1', HOME: repo.home });
       const r = await openRepo(repo.dir);
-      const first = await createSnapshot(r, { persistIndex: true });
+      const first = await createSnapshot(r);
 
       repo.write('dir0/file0.txt', 'changed\n');
       repo.remove('dir1');
@@ -33,14 +33,25 @@ describe('incremental snapshots (changedPaths)', () => {
       expect(repo.git(['ls-tree', '-r', '--name-only', incremental.snapshot.oid])).not.toContain('node_modules');
 
       // A change the watcher did not report is not seen by an incremental snapshot (that is the
-      // contract), but the persistent index is discarded once another snapshot moved the chain.
+      // contract; the watcher reports every change)...
       repo.write('dir0/file3.txt', 'unreported\n');
       const unseen = await createSnapshot(r, { trigger: 'watch', changedPaths: ['dir0/file0.txt'] });
       expect(unseen.created).toBe(false);
-      await createSnapshot(r, { message: 'full snapshot by someone else' });
-      repo.write('dir0/file6.txt', 'also unreported\n');
-      const afterForeign = await createSnapshot(r, { trigger: 'watch', changedPaths: ['dir0/file0.txt'] });
-      expect(repo.git(['show', `${afterForeign.snapshot.oid}:dir0/file6.txt`])).toBe('also unreported\n');
+      // ...but without a trustworthy mirror of the newest snapshot, it falls back to a full walk.
+      fs.rmSync(path.join(repo.dir, '.git', 'guard', 'worktree-index.json'));
+      const fallback = await createSnapshot(r, { trigger: 'watch', changedPaths: ['dir0/file0.txt'] });
+      expect(repo.git(['show', `${fallback.snapshot.oid}:dir0/file3.txt`])).toBe('unreported\n');
+      // Incremental and full scans judge "tracked" against the user's index: a big file the user
+      // staged is captured, a file that became ignored leaves the snapshot.
+      repo.write('big.bin', Buffer.alloc(2048, 1));
+      repo.git(['add', 'big.bin']);
+      repo.write('.gitignore', 'node_modules/\ndir2/file2.txt\n');
+      repo.git(['rm', '-q', '--cached', 'dir2/file2.txt']);
+      const mixed = await createSnapshot(r, { trigger: 'watch', maxFileSize: 1024, changedPaths: ['big.bin', '.gitignore', 'dir2/file2.txt'] });
+      const mixedFull = await createSnapshot(r, { force: true, maxFileSize: 1024 });
+      expect(mixed.snapshot.tree).toBe(mixedFull.snapshot.tree);
+      expect(repo.git(['ls-tree', '--name-only', '-r', mixed.snapshot.oid])).toContain('big.bin');
+      expect(repo.git(['ls-tree', '--name-only', '-r', mixed.snapshot.oid])).not.toContain('dir2/file2.txt');
     });
   });
 });
