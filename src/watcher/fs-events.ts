@@ -35,6 +35,8 @@ export interface FsEventsOptions {
 
 const LIMIT_CODES = new Set(['ENOSPC', 'EMFILE', 'ENFILE']);
 
+const COMMON = { ignoreInitial: true, followSymlinks: false, atomic: false, ignorePermissionErrors: true, persistent: true } as const;
+
 /** Names directly in a git dir whose change means the repository state changed. */
 const GIT_ROOT_NAMES = new Set(['HEAD', 'index', 'packed-refs', 'MERGE_HEAD', 'CHERRY_PICK_HEAD', 'REVERT_HEAD', 'BISECT_LOG', 'rebase-merge', 'rebase-apply', 'refs', 'logs']);
 
@@ -56,11 +58,19 @@ function hasGitSegment(rel: string): boolean {
   return rel === '.git' || rel.startsWith('.git/') || rel.includes('/.git/') || rel.endsWith('/.git');
 }
 
+/** Directories handed to one chokidar instance during the start-up walk. */
+const BATCH = 64;
+
+type WatchFn = typeof import('chokidar').watch;
+
 export class FsEvents {
   readonly ignored: IgnoredDirs;
-  private worktree: FSWatcher | null = null;
+  private instances: FSWatcher[] = [];
+  /** Directories that appear while watching. */
+  private runtime: FSWatcher | null = null;
   private git: FSWatcher | null = null;
-  private ready = false;
+  private watchFn: WatchFn | null = null;
+  private closed = false;
   private limitHit = false;
   private dirs = 0;
   private readonly pendingDirs = new Set<string>();
@@ -77,39 +87,110 @@ export class FsEvents {
     return this.dirs;
   }
 
+  /**
+   * Watches every directory that is not ignored. The walk is ours (names only, no stat per file)
+   * and the directories go to chokidar in batches, one batch after the other: chokidar stats every
+   * entry of a directory it reads, and reading a whole 100k-file tree at once holds all of that in
+   * memory (measured: 340 MB resident instead of a flat ~100 MB).
+   */
   async start(): Promise<void> {
     await this.ignored.load();
     const { watch } = await import('chokidar');
-    const common = { ignoreInitial: true, followSymlinks: false, atomic: false, ignorePermissionErrors: true, persistent: true } as const;
-    this.worktree = watch(this.repo.root, { ...common, ignored: (p: string, stats?: fs.Stats) => this.ignoreWorktree(p, stats) });
-    this.worktree.on('raw', (_event, evPath, details) => this.onWorktreeRaw(evPath, watchedPathOf(details)));
-    this.worktree.on('unlinkDir', (p: string) => {
-      const rel = this.rel(p);
-      if (rel === null) return;
-      this.ignored.forget(rel);
-      this.options.onChange({ kind: 'path', rel, at: Date.now() });
-    });
-    this.worktree.on('error', (error: unknown) => this.onWatchError(error as NodeJS.ErrnoException));
-
+    this.watchFn = watch;
     const gitRoots = [...new Set([this.repo.gitDir, this.repo.commonDir])];
-    this.git = watch(gitRoots, { ...common, ignored: (p: string, stats?: fs.Stats) => this.ignoreGit(p, stats) });
+    this.git = watch(gitRoots, { ...COMMON, ignored: (p: string, stats?: fs.Stats) => this.ignoreGit(p, stats) });
     this.git.on('raw', (_event, evPath, details) => this.onGitRaw(evPath, watchedPathOf(details)));
     this.git.on('error', (error: unknown) => this.onWatchError(error as NodeJS.ErrnoException));
+    const gitReady = this.readyOf(this.git);
 
-    const ready = Promise.all([this.worktree, this.git].map((w) => new Promise<void>((resolve) => w.once('ready', () => resolve()))));
-    // close() during the initial walk (the watch limit was hit) ends the wait too.
-    await Promise.race([ready, new Promise<void>((resolve) => (this.onClosed = resolve))]);
-    this.ready = true;
+    let batch: string[] = [];
+    for (const rel of this.walk([''])) {
+      batch.push(rel);
+      if (batch.length >= BATCH) {
+        await this.watchBatch(batch);
+        batch = [];
+      }
+      if (this.closed) return;
+    }
+    if (batch.length > 0) await this.watchBatch(batch);
+    await gitReady;
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    this.onClosed();
+    if (this.classifyTimer) clearTimeout(this.classifyTimer);
+    const all = [...this.instances, this.runtime, this.git].filter((w): w is FSWatcher => w !== null);
+    this.instances = [];
+    this.runtime = null;
+    this.git = null;
+    await Promise.all(all.map((w) => w.close()));
   }
 
   private onClosed: () => void = () => undefined;
 
-  async close(): Promise<void> {
-    this.onClosed();
-    if (this.classifyTimer) clearTimeout(this.classifyTimer);
-    await Promise.all([this.worktree?.close(), this.git?.close()]);
-    this.worktree = null;
-    this.git = null;
+  /** Resolves on the instance's ready, or when close() is called meanwhile. */
+  private readyOf(watcher: FSWatcher): Promise<void> {
+    const closed = new Promise<void>((resolve) => {
+      const previous = this.onClosed;
+      this.onClosed = () => {
+        previous();
+        resolve();
+      };
+    });
+    return Promise.race([new Promise<void>((resolve) => watcher.once('ready', () => resolve())), closed]);
+  }
+
+  /** Breadth-first directories under `from` that are to be watched (not ignored, not .git, not nested repositories). */
+  private *walk(from: string[]): Generator<string> {
+    const queue = [...from];
+    while (queue.length > 0) {
+      const rel = queue.shift()!;
+      yield rel;
+      let entries: fs.Dirent[];
+      try {
+        entries = fs.readdirSync(path.join(this.repo.root, rel), { withFileTypes: true });
+      } catch {
+        continue;
+      }
+      for (const entry of entries) {
+        if (!entry.isDirectory() || entry.name === '.git') continue;
+        const child = rel === '' ? entry.name : `${rel}/${entry.name}`;
+        if (this.ignored.isIgnored(child) || lstatSafe(path.join(this.repo.root, child, '.git'))) continue;
+        this.ignored.markWatched(child);
+        queue.push(child);
+      }
+    }
+  }
+
+  private makeWatcher(paths: string[]): FSWatcher {
+    // depth 0: each directory is watched on its own; what appears later is added by us.
+    const watcher = this.watchFn!(paths, { ...COMMON, depth: 0, ignored: (p: string, stats?: fs.Stats) => this.ignoreWorktree(p, stats) });
+    watcher.on('raw', (_event, evPath, details) => this.onWorktreeRaw(evPath, watchedPathOf(details)));
+    watcher.on('addDir', (p: string) => this.onAddDir(p));
+    watcher.on('unlinkDir', (p: string) => {
+      const rel = this.rel(p);
+      if (rel === null || rel === '') return;
+      this.ignored.forget(rel);
+      this.options.onChange({ kind: 'path', rel, at: Date.now() });
+    });
+    watcher.on('error', (error: unknown) => this.onWatchError(error as NodeJS.ErrnoException));
+    return watcher;
+  }
+
+  private async watchBatch(rels: string[]): Promise<void> {
+    for (const _ of rels) this.countDir();
+    const watcher = this.makeWatcher(rels.map((rel) => path.join(this.repo.root, rel)));
+    this.instances.push(watcher);
+    await this.readyOf(watcher);
+  }
+
+  private addRuntime(rel: string): void {
+    if (this.closed) return;
+    this.countDir();
+    const abs = path.join(this.repo.root, rel);
+    if (this.runtime) this.runtime.add(abs);
+    else this.runtime = this.makeWatcher([abs]);
   }
 
   private rel(abs: string): string | null {
@@ -125,49 +206,57 @@ export class FsEvents {
     if (hasGitSegment(rel)) return true;
     // Files are never watched one by one: their directory's watch reports them.
     if (stats && !stats.isDirectory()) return true;
-    const known = this.ignored.status(rel);
-    if (known !== undefined) return known;
-    const stat = stats ?? lstatSafe(abs);
-    if (!stat || !stat.isDirectory()) return true;
-    // A nested repository (not ours to record beyond its gitlink).
-    if (lstatSafe(path.join(abs, '.git'))) {
-      this.ignored.forget(rel);
-      return true;
+    if (!stats) {
+      const stat = lstatSafe(abs);
+      if (!stat || !stat.isDirectory()) return true;
     }
-    if (!this.ready) {
-      // Startup walk: everything git ignores was listed by IgnoredDirs.load().
-      this.ignored.markWatched(rel);
-      return this.countDir();
-    }
-    // A new directory: ask git before descending (node_modules must never be walked).
-    this.pendingDirs.add(rel);
-    this.classifyTimer ??= setTimeout(() => void this.classifyPending(), 50);
-    return true;
+    // Known-ignored directories stay out; anything else is only listed (depth 0), never read,
+    // until we add it ourselves.
+    return this.ignored.status(rel) === true;
   }
 
-  /** Counts a directory that gets a watch; false = watch it. */
-  private countDir(): boolean {
+  /** Counts a directory that gets a watch. */
+  private countDir(): void {
     this.dirs++;
     const limit = this.options.fakeWatchLimit;
     if (limit !== undefined && this.dirs > limit && !this.limitHit) {
       const error = Object.assign(new Error(`ENOSPC: System limit for number of file watchers reached (simulated at ${limit})`), { code: 'ENOSPC' });
       queueMicrotask(() => this.onWatchError(error));
     }
-    return false;
+  }
+
+  /** A directory appeared: ask git before watching it (node_modules must never be walked). */
+  private onAddDir(abs: string): void {
+    const rel = this.rel(abs);
+    if (rel === null || rel === '' || this.ignored.status(rel) !== undefined) return;
+    this.pendingDirs.add(rel);
+    this.classifyTimer ??= setTimeout(() => void this.classifyPending(), 50);
   }
 
   private async classifyPending(): Promise<void> {
     this.classifyTimer = null;
-    const dirs = [...this.pendingDirs];
+    const top = [...this.pendingDirs];
     this.pendingDirs.clear();
     try {
-      const watch = await this.ignored.classify(dirs.filter((d) => lstatSafe(path.join(this.repo.root, d))?.isDirectory()));
-      for (const dir of watch) {
-        this.countDir();
-        this.worktree?.add(path.join(this.repo.root, dir));
-        // Files created before the watch existed: the snapshot reads the whole directory.
-        this.options.onChange({ kind: 'path', rel: dir, at: Date.now() });
+      // Level by level, so an ignored directory is never descended into.
+      let level = top;
+      while (level.length > 0 && !this.closed) {
+        const watch = await this.ignored.classify(level.filter((d) => lstatSafe(path.join(this.repo.root, d))?.isDirectory() && !lstatSafe(path.join(this.repo.root, d, '.git'))));
+        const next: string[] = [];
+        for (const dir of watch) {
+          this.addRuntime(dir);
+          let entries: fs.Dirent[] = [];
+          try {
+            entries = fs.readdirSync(path.join(this.repo.root, dir), { withFileTypes: true });
+          } catch {
+            // gone again
+          }
+          for (const entry of entries) if (entry.isDirectory() && entry.name !== '.git') next.push(`${dir}/${entry.name}`);
+        }
+        level = next;
       }
+      // Files created before the watches existed: the snapshot reads these directories whole.
+      for (const dir of top) this.options.onChange({ kind: 'path', rel: dir, at: Date.now() });
     } catch (error) {
       this.options.onError(error as Error);
       // Unknown: better a full snapshot than a missed directory.

@@ -58,6 +58,25 @@ describe('the watcher', () => {
       repo.guard(['watch', 'stop']);
     }));
 
+  it('watches directories created later, all the way down, but never an ignored one (nested .gitignore too)', () =>
+    withTestRepo(async (repo) => {
+      baseRepo(repo);
+      startSession(repo);
+      const before = (await waitForWatcher(repo)).file.watchedDirs;
+      repo.write('pkg/sub/deep/x.txt', 'one\n');
+      repo.write('pkg/.gitignore', 'generated/\n');
+      repo.write('pkg/generated/out.txt', 'generated output\n');
+      repo.write('pkg/node_modules/dep/index.js', 'dep\n');
+      await waitForSnapshot(repo, 'the new tree', (_s, files) => files.includes('pkg/sub/deep/x.txt'));
+      // The deepest new directory got its own watch: a later edit there is recorded too.
+      await waitFor('the new directories to be watched', () => json(repo, ['watch', 'status']).file.watchedDirs === before + 3);
+      repo.write('pkg/sub/deep/x.txt', 'two\n');
+      const edited = await waitForSnapshot(repo, 'the edit in the new directory', (s) => repo.git(['show', `${s.oid}:pkg/sub/deep/x.txt`], { allowFail: true }) === 'two\n');
+      expect(treeFiles(repo, edited.oid).filter((f) => f.includes('generated/') || f.includes('node_modules/'))).toEqual([]);
+      expect(json(repo, ['watch', 'status']).file.watchedDirs).toBe(before + 3);
+      repo.guard(['watch', 'stop']);
+    }));
+
   it('keeps a .env listed in snapshot.includeIgnored through git clean -fdx', () =>
     withTestRepo(async (repo) => {
       baseRepo(repo, fastWatchConfig('snapshot:\n  includeIgnored: [".env"]\n'));
