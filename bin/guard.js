@@ -1,9 +1,19 @@
 #!/usr/bin/env node
-// The executable stays tiny: everything else is loaded by dist/cli.js, command by command.
+// The executable stays tiny: everything else is loaded by dist/, command by command.
 import module from 'node:module';
 
 // Node >= 22.1 can cache compiled code between runs; on Node 20 this is simply absent.
 module.enableCompileCache?.();
 
-const { main } = await import('../dist/cli.js');
-await main(process.argv);
+// What hooks run on every commit and tool call takes the hot entry, which skips commander and
+// the rest of the CLI (src/cli/hot.ts); it hands back anything it does not handle itself.
+const HOT = new Set(['hook', 'agent-hook', 'check-command']);
+let handled = false;
+if (HOT.has(process.argv[2])) {
+  const { runHot } = await import('../dist/hot.js');
+  handled = await runHot(process.argv);
+}
+if (!handled) {
+  const { main } = await import('../dist/cli.js');
+  await main(process.argv);
+}

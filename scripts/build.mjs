@@ -15,5 +15,7 @@ const common = {
 
 await Promise.all([
   build({ ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js' }),
+  // The hot entry for hooks: no commander, only the hook and command-guard code (src/cli/hot.ts).
+  build({ ...common, entryPoints: ['src/cli/hot.ts'], outfile: 'dist/hot.js' }),
   build({ ...common, entryPoints: ['src/index.ts'], outfile: 'dist/index.js' }),
 ]);

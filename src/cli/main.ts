@@ -5,8 +5,8 @@
  * prints or decides the exit code.
  */
 import { Command, CommanderError, Option } from 'commander';
-import { isGuardError } from '../errors.js';
-import { ExitCode, exitCodeFor } from './exit-codes.js';
+import { ExitCode } from './exit-codes.js';
+import { reportError } from './report-error.js';
 import { createOutput, type Output } from './output.js';
 
 /** What every command module exports. */
@@ -37,22 +37,6 @@ function lazy(load: () => Promise<{ run: CommandRun }>, argNames: string[] = [])
       process.exitCode = reportError(error, out);
     }
   };
-}
-
-export function reportError(error: unknown, out: Output): number {
-  if (isGuardError(error)) {
-    if (out.json) {
-      out.data({ error: { kind: error.kind, message: error.message, hints: error.hints, ...(error.details ? { details: error.details } : {}) } });
-    }
-    const label = error.kind === 'refused' || error.kind === 'blocked' ? 'refused' : 'error';
-    process.stderr.write(`guard: ${label}: ${error.message}\n`);
-    for (const hint of error.hints) process.stderr.write(`  ${hint}\n`);
-    return exitCodeFor(error.kind);
-  }
-  const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
-  if (out.json) out.data({ error: { kind: 'internal', message: String(error) } });
-  process.stderr.write(`guard: internal error (a bug in git-guard, please report it):\n${message}\n`);
-  return ExitCode.internal;
 }
 
 const jsonOption = (): Option => new Option('--json', 'print machine-readable JSON on stdout');
@@ -228,14 +212,6 @@ export function buildProgram(): Command {
     .action(lazy(() => import('./commands/gc.js')));
   // --- end issue 5 ---
 
-  program
-    .command('check-command')
-    .argument('<command>', 'the shell command line, as one argument (`-` reads it from stdin)')
-    .description('decide a shell command before it runs: allow, snapshot (take one, then allow), ask or deny, with the rule and what to do instead; exit 3 for deny and ask')
-    .option('--cwd <dir>', 'the directory the command would run in (default: the current one)')
-    .addOption(jsonOption())
-    .action(lazy(() => import('./commands/check-command.js'), ['command']));
-
   // --- issue 3: protection (init, uninstall, status, approve, verify, server, hook) ---
   program
     .command('init')
@@ -306,6 +282,14 @@ export function buildProgram(): Command {
     .argument('<event>', 'session-start, pre-tool, post-tool, stop or session-end')
     .description('answer one agent hook event in that agent\'s protocol (run by the installed agent hooks; payload on stdin)')
     .action(lazy(() => import('./commands/agent-hook.js'), ['agent', 'event']));
+
+  program
+    .command('check-command')
+    .argument('<command>', 'the shell command line, as one argument (`-` reads it from stdin)')
+    .description('decide a shell command before it runs: allow, snapshot (take one, then allow), ask or deny, with the rule and what to do instead; exit 3 for deny and ask')
+    .option('--cwd <dir>', 'the directory the command would run in (default: the current one)')
+    .addOption(jsonOption())
+    .action(lazy(() => import('./commands/check-command.js'), ['command']));
 
   // core-commands
 

@@ -1,0 +1,75 @@
+/**
+ * The hot entry: what hooks start on every commit, ref update and agent tool call
+ * (`guard hook`, `guard agent-hook`, `guard check-command`). It parses these few exact forms by
+ * hand and loads neither commander nor the rest of the CLI bundle, because every millisecond here
+ * is paid inside git commands and agent tool calls. Anything else (including --help) returns
+ * false and bin/guard.js falls back to the full CLI, so the two can never disagree on meaning.
+ */
+import { createOutput } from './output.js';
+import { reportError } from './report-error.js';
+
+type Handler = () => Promise<number>;
+
+function checkCommandHandler(args: string[]): Handler | null {
+  let json = false;
+  let cwd: string | undefined;
+  const positional: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (arg === '--') {
+      positional.push(...args.slice(i + 1));
+      break;
+    }
+    if (arg === '--json') json = true;
+    else if (arg === '--cwd' && i + 1 < args.length) cwd = args[++i];
+    else if (arg.startsWith('--cwd=')) cwd = arg.slice('--cwd='.length);
+    else if (arg.startsWith('-') && arg !== '-') return null;
+    else positional.push(arg);
+  }
+  if (positional.length !== 1) return null;
+  return async () => {
+    const out = createOutput({ json });
+    try {
+      const { run } = await import('./commands/check-command.js');
+      return (await run({ command: positional[0]!, json, ...(cwd !== undefined ? { cwd } : {}) }, { cwd: cwd ?? process.cwd(), out })) ?? 0;
+    } catch (error) {
+      return reportError(error, out);
+    }
+  };
+}
+
+function handlerFor(argv: string[]): Handler | null {
+  const [command, ...args] = argv.slice(2);
+  const plain = (value: string | undefined): value is string => value !== undefined && !value.startsWith('-');
+  if (command === 'hook' && plain(args[0])) {
+    return async () => {
+      try {
+        const { runHook } = await import('./commands/hook.js');
+        return await runHook(args[0]!, args.slice(1), process.cwd());
+      } catch (error) {
+        return reportError(error, createOutput());
+      }
+    };
+  }
+  if (command === 'agent-hook' && args.length === 2 && plain(args[0]) && plain(args[1])) {
+    return async () => {
+      const out = createOutput();
+      try {
+        const { run } = await import('./commands/agent-hook.js');
+        return (await run({ agent: args[0]!, event: args[1]! }, { cwd: process.cwd(), out })) ?? 0;
+      } catch (error) {
+        return reportError(error, out);
+      }
+    };
+  }
+  if (command === 'check-command') return checkCommandHandler(args);
+  return null;
+}
+
+/** Runs argv if it is one of the hot forms; false means "not mine, use the full CLI". */
+export async function runHot(argv: string[]): Promise<boolean> {
+  const handler = handlerFor(argv);
+  if (!handler) return false;
+  process.exitCode = await handler();
+  return true;
+}
