@@ -5,7 +5,7 @@
  * SIGINT, SIGTERM and SIGHUP are passed on; when it exits the session ends, the summary goes to
  * stderr, and guard exits with the command's own exit code (128 + signal number if it was killed).
  */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import os from 'node:os';
 import { GuardError } from '../../errors.js';
 import { openRepo } from '../../git/repo.js';
@@ -24,15 +24,20 @@ const FORWARDED: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 function runChild(argv: string[], env: NodeJS.ProcessEnv, cwd: string): Promise<{ code: number; error?: Error }> {
   return new Promise((resolve) => {
     const [file, ...rest] = argv as [string, ...string[]];
-    const child = spawn(file, rest, { stdio: 'inherit', env, cwd });
+    // Handlers go in before the child exists: it can start (and be signalled) before spawn returns.
+    let child: ChildProcess | undefined;
+    const pending: NodeJS.Signals[] = [];
     const forward = (signal: NodeJS.Signals): void => {
-      child.kill(signal);
+      if (child) child.kill(signal);
+      else pending.push(signal);
     };
     for (const signal of FORWARDED) process.on(signal, forward);
     const done = (result: { code: number; error?: Error }): void => {
       for (const signal of FORWARDED) process.off(signal, forward);
       resolve(result);
     };
+    child = spawn(file, rest, { stdio: 'inherit', env, cwd });
+    for (const signal of pending) child.kill(signal);
     child.on('error', (error) => done({ code: (error as NodeJS.ErrnoException).code === 'ENOENT' ? 127 : 126, error }));
     child.on('exit', (code, signal) => {
       if (code !== null) done({ code });
