@@ -38,6 +38,23 @@ function setUp(files, name, kind) {
   return { dir, feature: git(dir, 'rev-parse', 'feature').trim() };
 }
 
+/**
+ * CPU time (user + sys of the hook processes, from the shell's `times`) per run of a repository's
+ * reference-transaction hook for one `HEAD` move: what the shim itself costs, much less sensitive
+ * to the machine's load than wall-clock time.
+ */
+function cpuPerRun(dir, state, runs) {
+  const head = git(dir, 'rev-parse', 'HEAD').trim();
+  const line = `${'0'.repeat(40)} ${head} HEAD`;
+  const script = `i=0; while [ $i -lt ${runs} ]; do printf '%s\\n' '${line}' | .git/hooks/reference-transaction ${state}; i=$((i+1)); done; times`;
+  const out = exec('/bin/sh', ['-c', script], { cwd: dir }).stdout.trim().split('\n');
+  const seconds = (out[1] ?? '').split(/\s+/).map((t) => {
+    const m = /^(\d+)m([\d.]+)s$/.exec(t);
+    return m ? Number(m[1]) * 60 + Number(m[2]) : 0;
+  });
+  return ((seconds[0] ?? 0) + (seconds[1] ?? 0)) * 1000 / runs;
+}
+
 function floorRows(what, files, times) {
   return [
     {
@@ -113,6 +130,20 @@ export async function run({ sizes = [20000], rounds = 15, quick = false } = {}) 
       target: 1.5,
     });
     rows.push(...floorRows('git rebase', files, rebaseTimes));
+
+    // 3. CPU per reference-transaction run, guard's shim vs a do-nothing hook.
+    const runs = quick ? 100 : 300;
+    for (const state of ['prepared', 'committed']) {
+      const guardCpu = cpuPerRun(guarded.dir, state, runs);
+      const floorCpu = cpuPerRun(floor.dir, state, runs);
+      rows.push({
+        name: `reference-transaction ${state}, CPU per run: ${guardCpu.toFixed(2)} vs ${floorCpu.toFixed(2)} ms`,
+        guard: guardCpu,
+        git: floorCpu,
+        baseline: 'do-nothing hook',
+        ratio: guardCpu / floorCpu,
+      });
+    }
     for (const repo of [plain, floor, guarded]) fs.rmSync(repo.dir, { recursive: true, force: true });
   }
   return rows;
