@@ -71,8 +71,9 @@ guard_load_policy() {
   return 0
 }
 
-# Agent markers (src/policy/actor.ts). Generous on purpose: in sh an actor only ever routes a
-# case to Node, which decides with the exact rules; markers may only tighten policy.
+# Agent markers (src/policy/actor.ts), for the journal's actor field. Generous on purpose (any
+# value but an explicit "off" counts): markers may only tighten policy, and every decision that
+# depends on who is acting is made by Node with the exact rules.
 guard_detect_actor() {
   guard_actor=human
   for guard_marker in "${CLAUDECODE-}" "${CURSOR_AGENT-}" "${GEMINI_CLI-}" "${OPENCODE-}" "${COPILOT_CLI-}" "${GUARD_AGENT-}"; do
