@@ -11,6 +11,10 @@ const common = {
   packages: 'external',
   sourcemap: 'linked',
   logLevel: 'warning',
+  // Less to parse at every start (measured: importing the hook bundle went from +46 ms to +30 ms
+  // over bare node); names are kept so stack traces stay readable.
+  minifyWhitespace: true,
+  minifySyntax: true,
 };
 
 await Promise.all([
