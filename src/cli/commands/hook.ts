@@ -5,8 +5,9 @@
  * exit code 0 lets git go on, 3 (refused) stops it. A crash exits 70, which git also treats as a
  * refusal: the checks that get here protect data, so they fail closed.
  *
- * main.ts dispatches `hook` before building the commander program, and this module imports only
- * the hook path (no yaml unless .guard.yaml changed, no chokidar).
+ * bin/guard.js sends `hook` to the hot entry (src/cli/hot.ts), which loads neither commander nor
+ * the rest of the CLI, and this module imports only the hook path (no yaml unless .guard.yaml
+ * changed, no chokidar).
  */
 import { GuardError } from '../../errors.js';
 import { ExitCode } from '../exit-codes.js';
