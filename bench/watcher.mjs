@@ -2,15 +2,14 @@
 //  - the snapshot it takes after 10 files changed (incremental: changedPaths against guard's
 //    persistent index) in a 100k-file repo vs a 20k-file repo (must not grow with the repo), and
 //    vs a full snapshot of the 100k repo taken by the same process (the watcher's start-up scan);
-//    both are measured inside the daemon (`guard watch --foreground` prints each snapshot's ms),
-//    so Node's start-up cost is in neither;
+//    both are measured inside the daemon (its log gives each snapshot's ms), so Node's start-up
+//    cost is in neither;
 //  - the daemon's resident memory on the 100k repo;
 //  - time from a protected file's deletion to its restoration (p50, p95), in a session.
 // Usage: npm run bench -- watcher   (or: node bench/watcher.mjs [--quick])
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { benchEnv, freshCopy, git, GUARD, median, percentile, run as exec } from './lib.mjs';
+import { freshCopy, git, GUARD, median, percentile, run as exec } from './lib.mjs';
 
 const CONFIG = 'version: 1\nwatch:\n  debounceMs: 300\n  maxIntervalMs: 10000\n  idleTimeoutMinutes: 10\n';
 const PROTECTED = '.github/workflows/ci.yml';
@@ -34,40 +33,32 @@ function changeTen(dir, round) {
   }
 }
 
-/** `guard watch --foreground` as a child; resolves lines as they come. */
-function startForeground(dir) {
-  const child = spawn(process.execPath, [GUARD, 'watch', '--foreground'], { cwd: dir, env: benchEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
-  const lines = [];
-  let waiters = [];
-  let buffer = '';
-  child.stdout.on('data', (chunk) => {
-    buffer += chunk.toString('utf8');
-    let at;
-    while ((at = buffer.indexOf('\n')) >= 0) {
-      lines.push(buffer.slice(0, at));
-      buffer = buffer.slice(at + 1);
+/**
+ * The real background daemon (`guard watch`, spawned as sessions spawn it, with its Node flags);
+ * its log lines are the same as `--foreground` prints. `next` resolves the next matching line.
+ */
+async function startDaemon(dir) {
+  const log = path.join(dir, '.git', 'guard', 'watcher.log');
+  fs.rmSync(log, { force: true });
+  exec(process.execPath, [GUARD, 'watch'], { cwd: dir });
+  const pid = JSON.parse(exec(process.execPath, [GUARD, 'watch', 'status', '--json'], { cwd: dir }).stdout).pid;
+  let seen = 0;
+  const next = async (match, timeoutMs = 120_000) => {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const lines = fs.existsSync(log) ? fs.readFileSync(log, 'utf8').split('\n').filter(Boolean) : [];
+      for (let i = seen; i < lines.length; i++) {
+        if (match.test(lines[i])) {
+          seen = i + 1;
+          return lines[i];
+        }
+      }
+      if (Date.now() > deadline) throw new Error(`watcher: no line matching ${match} within ${timeoutMs} ms; log:\n${lines.join('\n')}`);
+      await new Promise((r) => setTimeout(r, 20));
     }
-    waiters = waiters.filter((w) => !w());
-  });
-  const next = (match, timeoutMs = 120_000) =>
-    new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`watcher: no line matching ${match} within ${timeoutMs} ms; got:\n${lines.join('\n')}`)), timeoutMs);
-      const check = () => {
-        const index = lines.findIndex((l) => match.test(l));
-        if (index < 0) return false;
-        const [line] = lines.splice(0, index + 1).slice(-1);
-        clearTimeout(timer);
-        resolve(line);
-        return true;
-      };
-      if (!check()) waiters.push(check);
-    });
-  const stop = () =>
-    new Promise((resolve) => {
-      child.once('exit', resolve);
-      child.kill('SIGTERM');
-    });
-  return { child, next, stop };
+  };
+  const stop = async () => exec(process.execPath, [GUARD, 'watch', 'stop'], { cwd: dir });
+  return { pid, next, stop };
 }
 
 function snapshotMs(line) {
@@ -89,7 +80,7 @@ async function snapshotCosts(files, rounds) {
   let dirs = null;
   for (let round = 0; round < rounds; round++) {
     changeTen(dir, 1000 + round); // picked up by the start-up scan
-    const watcher = startForeground(dir);
+    const watcher = await startDaemon(dir);
     full.push(snapshotMs(await watcher.next(/snapshot \S+ \(full scan|no change \(/)).ms);
     dirs = Number(/watching \((\d+) directories\)/.exec(await watcher.next(/watching/))[1]);
     changeTen(dir, round);
@@ -101,7 +92,7 @@ async function snapshotCosts(files, rounds) {
       ms += event.ms;
     }
     incremental.push(ms);
-    rss = rssOf(watcher.child.pid);
+    rss = rssOf(watcher.pid);
     await watcher.stop();
   }
   return { incremental: median(incremental), full: median(full), rss, dirs, dir };

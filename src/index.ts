@@ -24,3 +24,10 @@ export {
 } from './policy/command/index.js';
 export { installHooks, uninstallHooks, hooksStatus } from './githooks/install/local.js';
 export { verifyRange, type VerifyResult } from './githooks/verify.js';
+export { watcherStatus, type WatcherStatus } from './watcher/status.js';
+export { startWatcher, stopWatcher, startWatcherForSession } from './watcher/control.js';
+export { pushBackup, pushRemote } from './backup/mirror.js';
+export { backupStatus, type BackupStatus } from './backup/status.js';
+export { listBackups, type BackupInfo } from './backup/catalog.js';
+export { planRecovery, applyRecovery, type RecoverPlan, type RecoverResult } from './backup/recover.js';
+export { runGc, autoGc, type GcReport } from './backup/gc.js';

@@ -15,6 +15,14 @@ import { watcherStatus, type WatcherStatus } from './status.js';
 
 const LOG_LIMIT = 1024 * 1024;
 
+/**
+ * Node flags for the daemon: a small young generation and a cap on the old one keep its resident
+ * memory flat (measured on 20k and 100k-file repositories: about 90 MB either way, against
+ * 150-160 MB with the defaults, which let the heap grow after the start-up walk and keep it). The
+ * live heap is a few MB; the cap only bounds how lazily V8 collects.
+ */
+export const DAEMON_NODE_FLAGS = ['--max-semi-space-size=1', '--max-old-space-size=512'];
+
 let entry: string | undefined;
 
 /** bin/guard.js of this guard installation (found from this module's own location). */
@@ -69,7 +77,7 @@ export function spawnWatcher(repo: Repo, options: { startedFor?: string | null }
   try {
     fs.writeSync(log, `${new Date().toISOString()} starting watcher for ${repo.root}\n`);
     const args = [cliEntry(), 'watch', '--daemon', ...(options.startedFor ? ['--session', options.startedFor] : [])];
-    const child = spawn(process.execPath, args, { cwd: repo.root, env: daemonEnv(), detached: true, stdio: ['ignore', log, log] });
+    const child = spawn(process.execPath, [...DAEMON_NODE_FLAGS, ...args], { cwd: repo.root, env: daemonEnv(), detached: true, stdio: ['ignore', log, log] });
     child.unref();
     if (child.pid === undefined) throw new GuardError('internal', 'could not start the watcher process');
     // Claim the pid file for the child now, so `guard watch stop` finds it even while it loads;

@@ -77,6 +77,20 @@ describe('the watcher', () => {
       repo.guard(['watch', 'stop']);
     }));
 
+  it('records git state that no file shows: a new branch, a dropped stash', () =>
+    withTestRepo(async (repo) => {
+      baseRepo(repo);
+      repo.write('README.md', '# stashed change\n');
+      repo.git(['stash', 'push', '-q', '-m', 'work in progress']);
+      startSession(repo);
+      await waitForWatcher(repo);
+      repo.git(['branch', 'feature']);
+      await waitForSnapshot(repo, 'a snapshot with the new branch', (s) => s.trigger === 'watch' && 'refs/heads/feature' in s.refs);
+      repo.git(['stash', 'drop', '-q']);
+      await waitForSnapshot(repo, 'a snapshot after the stash drop', (s) => s.trigger === 'watch' && s.stash.length === 0);
+      repo.guard(['watch', 'stop']);
+    }));
+
   it('keeps a .env listed in snapshot.includeIgnored through git clean -fdx', () =>
     withTestRepo(async (repo) => {
       baseRepo(repo, fastWatchConfig('snapshot:\n  includeIgnored: [".env"]\n'));
