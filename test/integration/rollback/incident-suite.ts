@@ -9,11 +9,17 @@ import { buildRichRepo } from '../../helpers/fixtures.js';
 import { captureState } from '../../helpers/state.js';
 import type { Incident } from './incidents.js';
 
-export function incidentTest(name: string, incident: Incident): void {
-  it(`restores everything after: ${name}, and --undo brings the incident back`, () => {
+export function incidentTest(name: string, incident: Incident, options: { withHooks?: boolean } = {}): void {
+  const title = `restores everything after: ${name}, and --undo brings the incident back${options.withHooks ? ' (with guard init hooks installed)' : ''}`;
+  it(title, () => {
     const repo = createTestRepo();
     try {
       buildRichRepo(repo);
+      if (options.withHooks) {
+        // guard's own hooks must never block guard's own rollback (it is undoable itself).
+        const init = repo.guard(['init', '--yes', '--agents', 'none']);
+        expect(init.code, init.stderr).toBe(0);
+      }
       const before = captureState(repo);
       const snap = repo.guard(['snapshot', '--json']);
       expect(snap.code, snap.stderr).toBe(0);

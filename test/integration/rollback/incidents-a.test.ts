@@ -6,4 +6,6 @@ import { incidentTest } from './incident-suite.js';
 const names = Object.keys(incidents);
 describe('incident suite (part 1)', () => {
   for (const name of names.slice(0, Math.ceil(names.length / 2))) incidentTest(name, incidents[name]!);
+  const reset = names.find((n) => n.startsWith('git reset --hard'))!;
+  incidentTest(reset, incidents[reset]!, { withHooks: true });
 });
