@@ -34,6 +34,8 @@ export interface SessionSummary {
   /** HEAD switched branch or was detached/attached; null when it stayed on the same ref. */
   head: { from: string; to: string } | null;
   blocked: Array<{ time: string; rule: string | null; what: string }>;
+  /** Protected paths the watcher put back after they were deleted or emptied (issue 5). */
+  restored: Array<{ time: string; path: string; reason: string }>;
   /** The exact command that puts the worktree, index and refs back to the session start. */
   rollback: string;
 }
@@ -94,6 +96,11 @@ export async function summarizeSession(
     refs: refMoves(start, end),
     head,
     blocked,
+    restored: readEvents(repo, { session: session.id, types: ['protected-restore'] }).map((e) => ({
+      time: e.time,
+      path: String(e.path),
+      reason: typeof e.reason === 'string' ? e.reason : 'deleted',
+    })),
     rollback: `guard rollback --session ${session.id}`,
   };
 }
@@ -101,5 +108,5 @@ export async function summarizeSession(
 /** True when the session left anything to report. */
 export function summaryHasChanges(summary: SessionSummary): boolean {
   const f = summary.files;
-  return f.added + f.modified + f.deleted > 0 || summary.refs.length > 0 || summary.head !== null || summary.blocked.length > 0;
+  return f.added + f.modified + f.deleted > 0 || summary.refs.length > 0 || summary.head !== null || summary.blocked.length > 0 || summary.restored.length > 0;
 }

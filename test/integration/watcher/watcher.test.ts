@@ -139,6 +139,11 @@ describe('the watcher', () => {
       ]);
       // The work tree ends up as it started: nothing but the restores happened.
       expect(repo.git(['status', '--porcelain'])).toBe('');
+      // The session summary lists the restores.
+      const ended = repo.guard(['session', 'end', '--id', session.id]);
+      expect(ended.code, ended.stderr).toBe(0);
+      expect(ended.stdout).toContain('protected paths restored by the watcher: 3');
+      expect(ended.stdout).toContain('.github/workflows/ci.yml (deleted)');
       repo.guard(['watch', 'stop']);
     }));
 
