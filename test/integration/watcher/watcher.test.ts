@@ -177,6 +177,26 @@ describe('the watcher', () => {
       expect(json(repo, ['watch', 'status']).health).toBe('stopped');
     }));
 
+  it('runs one watcher per worktree, linked worktrees included', () =>
+    withTestRepo(async (repo) => {
+      baseRepo(repo);
+      const linked = path.join(repo.base, 'linked');
+      repo.git(['worktree', 'add', '-q', linked, '-b', 'side']);
+      const inLinked = { cwd: linked };
+      const r = repo.guard(['session', 'start', '--agent', 'test', '--json'], inLinked);
+      expect(r.code, r.stderr).toBe(0);
+      await waitFor('the linked worktree watcher', () => JSON.parse(repo.guard(['watch', 'status', '--json'], inLinked).stdout).health === 'running');
+      expect(json(repo, ['watch', 'status']).health).toBe('not-started');
+      fs.writeFileSync(path.join(linked, 'linked-only.txt'), 'in the linked worktree\n');
+      await waitFor('a snapshot of the linked worktree', () => {
+        const list = JSON.parse(repo.guard(['list', '--json'], inLinked).stdout);
+        return list.find((s: any) => s.trigger === 'watch' && s.worktree.startsWith('worktrees/') && treeFiles(repo, s.oid).includes('linked-only.txt'));
+      });
+      // The main worktree's chain is untouched.
+      expect(snapshots(repo)).toEqual([]);
+      repo.guard(['watch', 'stop'], inLinked);
+    }));
+
   it('stops by itself when the session that started it ends', () =>
     withTestRepo(async (repo) => {
       baseRepo(repo);
