@@ -26,6 +26,7 @@ import { lockIndex, type IndexLock } from './index-lock.js';
 import { clearInProgress, readInProgress, readLastRollback, writeInProgress, writeLastRollback, type RollbackRecord, type RollbackStep } from './journal.js';
 import { diffTrees, planRefs, type RollbackPlan } from './plan.js';
 import { uncapturedObstacles } from './obstacles.js';
+import { isProcessAlive } from '../util/process-alive.js';
 
 export type RollbackEvent =
   | { type: 'phase'; phase: 'pre-snapshot' | 'planning' | 'checking' | 'refs' | 'worktree' | 'index' }
@@ -64,14 +65,6 @@ function pathspecs(globs: string[]): string[] {
   return globs.map((g) => `:(glob)${g}`);
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 async function checkPreconditions(repo: Repo, interrupted: RollbackRecord | null): Promise<void> {
   const operation = await readOperation(repo);
@@ -86,7 +79,7 @@ async function checkPreconditions(repo: Repo, interrupted: RollbackRecord | null
   } catch {
     return;
   }
-  if (interrupted && !isAlive(interrupted.pid)) {
+  if (interrupted && !isProcessAlive(interrupted.pid)) {
     // Our own lock from the interrupted rollback: its process is gone, so the lock is stale.
     await fs.rm(lock, { force: true });
     return;

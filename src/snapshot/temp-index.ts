@@ -14,6 +14,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Repo } from '../git/repo.js';
 import { guardPath } from '../git/repo.js';
+import { isProcessAlive } from '../util/process-alive.js';
 
 export interface TempIndex {
   file: string;
@@ -56,17 +57,9 @@ export async function removeStaleTempFiles(repo: Repo): Promise<void> {
   await Promise.all(
     names.map(async (name) => {
       const pid = Number(/^index-(\d+)-/.exec(name)?.[1]);
-      if (!pid || pid === process.pid || isAlive(pid)) return;
+      if (!pid || pid === process.pid || isProcessAlive(pid)) return;
       await fs.rm(path.join(tempDir(repo), name), { force: true });
     }),
   );
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
