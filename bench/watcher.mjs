@@ -4,12 +4,13 @@
 //    vs a full snapshot of the 100k repo taken by the same process (the watcher's start-up scan);
 //    both are measured inside the daemon (its log gives each snapshot's ms), so Node's start-up
 //    cost is in neither;
+//    (for context also vs a whole `guard snapshot` process);
 //  - the daemon's resident memory on the 100k repo;
 //  - time from a protected file's deletion to its restoration (p50, p95), in a session.
 // Usage: npm run bench -- watcher   (or: node bench/watcher.mjs [--quick])
 import fs from 'node:fs';
 import path from 'node:path';
-import { freshCopy, git, GUARD, median, percentile, run as exec } from './lib.mjs';
+import { freshCopy, git, GUARD, median, percentile, run as exec, time } from './lib.mjs';
 
 const CONFIG = 'version: 1\nwatch:\n  debounceMs: 300\n  maxIntervalMs: 10000\n  idleTimeoutMinutes: 10\n';
 const PROTECTED = '.github/workflows/ci.yml';
@@ -95,7 +96,13 @@ async function snapshotCosts(files, rounds) {
     rss = rssOf(watcher.pid);
     await watcher.stop();
   }
-  return { incremental: median(incremental), full: median(full), rss, dirs, dir };
+  // For context: a full snapshot as a person takes one, a whole `guard snapshot` process.
+  const whole = [];
+  for (let round = 0; round < Math.min(rounds, 3); round++) {
+    changeTen(dir, 2000 + round);
+    whole.push(time(process.execPath, [GUARD, 'snapshot', '--quiet'], { cwd: dir }));
+  }
+  return { incremental: median(incremental), full: median(full), whole: median(whole), rss, dirs, dir };
 }
 
 async function restoreLatency(dir, count) {
@@ -152,6 +159,13 @@ export async function run({ sizes = [20000, 100000], rounds = 5, quick = false }
     baseline: 'full snapshot',
     ratio: b.incremental / b.full,
     target: 0.3,
+  });
+  rows.push({
+    name: `watcher snapshot, 10 changed files vs \`guard snapshot\` (whole process), ${big} files`,
+    guard: b.incremental,
+    git: b.whole,
+    baseline: 'guard snapshot',
+    ratio: b.incremental / b.whole,
   });
   rows.push({ name: `watcher resident memory, ${big} files (${b.dirs} directories watched)`, note: `${(b.rss / 2 ** 20).toFixed(0)} MB` });
   const latencies = await restoreLatency(b.dir, quick ? 8 : 20);
