@@ -142,12 +142,15 @@ export async function createSnapshot(repo: Repo, options: CreateSnapshotOptions 
     maxFileSize: options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE,
     includeIgnored: options.includeIgnored ?? [],
   };
+  // Set when guard's persistent index could not be read (e.g. git expired its shared index): walk.
+  let mirrorFailed = false;
   for (let attempt = 0; ; attempt++) {
     emit({ type: 'phase', phase: 'reading-state' });
     const [state, previous, persisted, userStamp] = await Promise.all([readRepoState(repo), readChainHead(repo), readPersistentMeta(repo), statIndex(repo.indexFile)]);
     const sameUserIndex = persisted?.userIndex && sameStamp(persisted.userIndex.stamp, userStamp) ? persisted.userIndex : null;
     // Incremental only when the persistent index mirrors exactly the newest snapshot.
-    const incremental = options.changedPaths !== undefined && options.changedPaths.length <= MAX_INCREMENTAL_PATHS && !!previous && persisted?.tree === previous.tree;
+    const incremental =
+      !mirrorFailed && options.changedPaths !== undefined && options.changedPaths.length <= MAX_INCREMENTAL_PATHS && !!previous && persisted?.tree === previous.tree;
     const mirror = incremental && persisted ? await copyPersistentIndex(repo, persisted) : null;
     let temp: TempIndex | null = mirror;
     let keepTemp = false;
@@ -156,7 +159,10 @@ export async function createSnapshot(repo: Repo, options: CreateSnapshotOptions 
       const [index, scan] = await Promise.all([
         sameUserIndex ? { indexTree: sameUserIndex.indexTree, rawIndex: sameUserIndex.rawIndex } : readUserIndexTree(repo),
         retryOnSignal(() => (mirror ? scanChangedPaths(repo, mirror.file, options.changedPaths!, captureOptions) : scanWorktree(repo, captureOptions))),
-      ]);
+      ]).catch((error: unknown) => {
+        if (mirror && error instanceof GuardError && error.kind === 'git') mirrorFailed = true;
+        throw error;
+      });
       let capture: { tree: string; skipped: SkippedPath[] } | null = null;
       let persist = true;
       if (!mirror && sameUserIndex && persisted?.scan === scan.signature) {
@@ -172,7 +178,10 @@ export async function createSnapshot(repo: Repo, options: CreateSnapshotOptions 
       if (!capture) {
         temp ??= await copyUserIndex(repo);
         const base = temp;
-        capture = await retryOnSignal(() => applyScan(repo, base.file, scan));
+        capture = await retryOnSignal(() => applyScan(repo, base.file, scan, { splitIndex: mirror !== null })).catch((error: unknown) => {
+          if (mirror && error instanceof GuardError && error.kind === 'git') mirrorFailed = true;
+          throw error;
+        });
       }
       if (persist && temp) {
         // Keep the index that now mirrors the working tree, for the watcher and the next walk.
@@ -251,6 +260,10 @@ export async function createSnapshot(repo: Repo, options: CreateSnapshotOptions 
       }
       keepTemp = options.keepIndex === true && temp !== null;
       return { snapshot: { ...meta, oid }, created: true, ...(keepTemp && temp ? { worktreeIndex: temp } : {}) };
+    } catch (error) {
+      // The persistent index was unreadable: the same snapshot again, as a full walk.
+      if (mirrorFailed && attempt < 3) continue;
+      throw error;
     } finally {
       // A consumed temp index was moved into place; dispose() then only clears leftovers.
       if (!keepTemp && temp) await temp.dispose();

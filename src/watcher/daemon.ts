@@ -39,12 +39,6 @@ const HEARTBEAT_MS = 5000;
 const GC_CHECK_MS = 60 * 60 * 1000;
 /** Polling (no OS watches) takes a full snapshot every 3 x maxIntervalMs (30 s by default), at least 5 s apart. */
 const POLL_FLOOR_MS = 5000;
-/**
- * Passed as the only changed path when nothing in the working tree changed but git's state did
- * (HEAD, index, refs, stash): git never lists anything under `.git`, so the snapshot re-reads no
- * file and records the new refs and index.
- */
-const GIT_STATE_ONLY = '.git';
 
 export type WatcherEvent =
   | { type: 'ready'; mode: 'events' | 'polling'; dirs: number }
@@ -353,7 +347,7 @@ export class Watcher {
           agent: this.session?.agent ?? null,
           maxFileSize: this.policy.snapshot.maxFileSize,
           includeIgnored: this.policy.snapshot.includeIgnored,
-          ...(full ? {} : { changedPaths: paths.length > 0 ? paths : [GIT_STATE_ONLY] }),
+          ...(full ? {} : { changedPaths: paths }),
         });
         this.failures = 0;
         if (created) {

@@ -52,6 +52,22 @@ describe('incremental snapshots (changedPaths)', () => {
       expect(mixed.snapshot.tree).toBe(mixedFull.snapshot.tree);
       expect(repo.git(['ls-tree', '--name-only', '-r', mixed.snapshot.oid])).toContain('big.bin');
       expect(repo.git(['ls-tree', '--name-only', '-r', mixed.snapshot.oid])).not.toContain('dir2/file2.txt');
+
+      // No changed paths: only git state changed; the new branch is recorded, no file is read.
+      repo.git(['branch', 'made-by-agent']);
+      const refsOnly = await createSnapshot(r, { trigger: 'watch', changedPaths: [] });
+      expect(refsOnly.created).toBe(true);
+      expect(refsOnly.snapshot.tree).toBe(mixedFull.snapshot.tree);
+      expect(Object.keys(refsOnly.snapshot.refs)).toContain('refs/heads/made-by-agent');
+
+      // The persistent index is a split index; if git expired its shared part, a full walk runs.
+      repo.write('dir0/file9.txt', 'after the shared index vanished\n');
+      const gitDir = path.join(repo.dir, '.git');
+      const shared = fs.readdirSync(gitDir).filter((n) => n.startsWith('sharedindex.'));
+      expect(shared.length).toBeGreaterThan(0);
+      for (const name of shared) fs.rmSync(path.join(gitDir, name));
+      const recovered = await createSnapshot(r, { trigger: 'watch', changedPaths: ['dir0/file9.txt'] });
+      expect(repo.git(['show', `${recovered.snapshot.oid}:dir0/file9.txt`])).toBe('after the shared index vanished\n');
     });
   });
 });
