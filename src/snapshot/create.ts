@@ -9,7 +9,7 @@ import { withInternalToken } from '../git/internal-token.js';
 import { GuardError } from '../errors.js';
 import fs from 'node:fs/promises';
 import { applyScan, MAX_INCREMENTAL_PATHS, retryOnSignal, scanChangedPaths, scanWorktree } from './capture-worktree.js';
-import { copyPersistentIndex, readPersistentMeta, sameStamp, savePersistentIndex, statIndex } from './persistent-index.js';
+import { copyPersistentIndex, listSharedIndexes, readPersistentMeta, sameStamp, savePersistentIndex, statIndex } from './persistent-index.js';
 import { encodeMessage, FORMAT_VERSION, sameState, type ChangeCounts, type SkippedPath, type Snapshot, type SnapshotMeta, type Trigger } from './format.js';
 import { readRepoState, type RepoState } from './repo-state.js';
 import { headRef, worktreeId } from './refs.js';
@@ -90,6 +90,12 @@ async function indexCommit(repo: Repo, index: { indexTree: string | null; rawInd
   return commitTree(repo, index.indexTree ?? (await emptyTree(repo)), head ? [head] : [], message);
 }
 
+/** Shared index files that appeared while this process wrote a split index. */
+async function sharedIndexesCreated(repo: Repo, before: Set<string> | null): Promise<string[]> {
+  if (!before) return [];
+  return [...(await listSharedIndexes(repo))].filter((name) => !before.has(name));
+}
+
 /** The keeper: an octopus commit over every recorded tip, with tag objects and other blobs in its tree. */
 async function keeperCommit(repo: Repo, state: RepoState, rawIndex: string | null): Promise<string | null> {
   const tips = new Set<string>();
@@ -165,6 +171,7 @@ export async function createSnapshot(repo: Repo, options: CreateSnapshotOptions 
       });
       let capture: { tree: string; skipped: SkippedPath[] } | null = null;
       let persist = true;
+      let sharedBefore: Set<string> | null = null;
       if (!mirror && sameUserIndex && persisted?.scan === scan.signature) {
         // Same index file, same differing paths with the same lstat data: the same tree as last
         // time, and nothing to write (a rollback still needs its own copy of that mirror).
@@ -178,6 +185,7 @@ export async function createSnapshot(repo: Repo, options: CreateSnapshotOptions 
       if (!capture) {
         temp ??= await copyUserIndex(repo);
         const base = temp;
+        sharedBefore = mirror ? await listSharedIndexes(repo) : null;
         capture = await retryOnSignal(() => applyScan(repo, base.file, scan, { splitIndex: mirror !== null })).catch((error: unknown) => {
           if (mirror && error instanceof GuardError && error.kind === 'git') mirrorFailed = true;
           throw error;
@@ -192,8 +200,10 @@ export async function createSnapshot(repo: Repo, options: CreateSnapshotOptions 
             tree: capture.tree,
             userIndex: userStamp ? { stamp: userStamp, indexTree: index.indexTree, rawIndex: index.rawIndex } : null,
             scan: mirror ? null : scan.signature,
+            sharedIndexes: persisted?.sharedIndexes ?? [],
           },
           options.keepIndex !== true,
+          await sharedIndexesCreated(repo, sharedBefore),
         );
       }
       for (const skip of capture.skipped) emit({ type: 'skipped', path: skip.path, reason: skip.reason });

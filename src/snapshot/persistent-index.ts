@@ -16,6 +16,11 @@
  *
  * Full walks always judge tracked/untracked/ignored against the user's index; the persistent
  * index is only the base of incremental (watcher) snapshots and rollback's working-tree mirror.
+ *
+ * Incremental snapshots write it as a split index (only the changed entries are rewritten); git
+ * keeps the shared part as `<gitDir>/sharedindex.<sha>`. guard records which of those files it
+ * created and removes them once its index no longer links to them, so they do not pile up; it
+ * never touches a shared index it did not create (the user may use split indexes too).
  */
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
@@ -39,6 +44,8 @@ export interface PersistentMeta {
   userIndex: { stamp: IndexStamp; indexTree: string | null; rawIndex: string | null } | null;
   /** Signature of the full-walk scan that produced `tree` on top of that user index (null after an incremental one). */
   scan: string | null;
+  /** `sharedindex.*` files in the git dir that guard's split index created (guard removes only these). */
+  sharedIndexes?: string[];
 }
 
 export async function statIndex(file: string): Promise<IndexStamp | null> {
@@ -80,7 +87,40 @@ export async function copyPersistentIndex(repo: Repo, meta: PersistentMeta): Pro
  * Records `from` (a private index mirroring `tree`) as the new persistent index. With
  * `consume`, the temp file is moved into place instead of copied.
  */
-export async function savePersistentIndex(repo: Repo, from: TempIndex, meta: Omit<PersistentMeta, 'file'>, consume: boolean): Promise<void> {
+const SHARED = 'sharedindex.';
+
+/** Names of the `sharedindex.*` files in this worktree's git dir. */
+export async function listSharedIndexes(repo: Repo): Promise<Set<string>> {
+  try {
+    return new Set((await fs.readdir(repo.gitDir)).filter((n) => n.startsWith(SHARED)));
+  } catch {
+    return new Set();
+  }
+}
+
+/**
+ * Claims the newly created shared indexes that `indexFile` links to (a file some other git
+ * process created meanwhile is not linked, so never claimed), and removes the ones guard claimed
+ * before that it no longer links to. Returns what guard owns now.
+ */
+async function pruneSharedIndexes(repo: Repo, indexFile: string, owned: string[], created: string[]): Promise<string[]> {
+  if (owned.length === 0 && created.length === 0) return [];
+  const content = await fs.readFile(indexFile);
+  // The split index's link extension holds the shared index's id as raw bytes.
+  const linked = (name: string): boolean => {
+    const sha = name.slice(SHARED.length);
+    return /^[0-9a-f]{40}([0-9a-f]{24})?$/.test(sha) && content.includes(Buffer.from(sha, 'hex'));
+  };
+  const kept: string[] = [];
+  for (const name of owned) {
+    if (linked(name)) kept.push(name);
+    else await fs.rm(path.join(repo.gitDir, name), { force: true });
+  }
+  for (const name of created) if (!kept.includes(name) && linked(name)) kept.push(name);
+  return kept;
+}
+
+export async function savePersistentIndex(repo: Repo, from: TempIndex, meta: Omit<PersistentMeta, 'file'>, consume: boolean, createdSharedIndexes: string[] = []): Promise<void> {
   const dir = guardPath(repo);
   const name = `${PREFIX}${process.pid}-${randomBytes(4).toString('hex')}`;
   const target = path.join(dir, name);
@@ -90,9 +130,10 @@ export async function savePersistentIndex(repo: Repo, from: TempIndex, meta: Omi
     const stat = await fs.stat(from.file);
     await fs.utimes(target, stat.atime, stat.mtime);
   }
+  const sharedIndexes = await pruneSharedIndexes(repo, target, meta.sharedIndexes ?? [], createdSharedIndexes);
   const metaFile = guardPath(repo, META);
   const tmp = `${metaFile}.${process.pid}.tmp`;
-  await fs.writeFile(tmp, `${JSON.stringify({ ...meta, file: name })}\n`);
+  await fs.writeFile(tmp, `${JSON.stringify({ ...meta, sharedIndexes, file: name })}\n`);
   await fs.rename(tmp, metaFile);
   // Older index files are no longer named by the meta file; a reader that already copied one is done with it.
   const names = await fs.readdir(dir);

@@ -60,6 +60,17 @@ describe('incremental snapshots (changedPaths)', () => {
       expect(refsOnly.snapshot.tree).toBe(mixedFull.snapshot.tree);
       expect(Object.keys(refsOnly.snapshot.refs)).toContain('refs/heads/made-by-agent');
 
+      // Shared index files guard created and no longer links to are removed, not left to pile up.
+      for (let i = 0; i < 3; i++) {
+        repo.write(`churn-${i}.txt`, `${i}\n`);
+        await createSnapshot(r, { trigger: 'watch', changedPaths: [`churn-${i}.txt`] });
+        await createSnapshot(r, { force: true });
+      }
+      const gitDirFiles = fs.readdirSync(path.join(repo.dir, '.git'));
+      expect(gitDirFiles.filter((n) => n.startsWith('sharedindex.')).length).toBeLessThanOrEqual(1);
+      repo.write('churn-last.txt', 'x\n');
+      await createSnapshot(r, { trigger: 'watch', changedPaths: ['churn-last.txt'] });
+
       // The persistent index is a split index; if git expired its shared part, a full walk runs.
       repo.write('dir0/file9.txt', 'after the shared index vanished\n');
       const gitDir = path.join(repo.dir, '.git');
