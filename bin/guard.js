@@ -5,9 +5,9 @@ import module from 'node:module';
 // Node >= 22.1 can cache compiled code between runs; on Node 20 this is simply absent.
 module.enableCompileCache?.();
 
-// What hooks run on every commit and tool call takes the hot entry, which skips commander and
+// What hooks run on every commit and tool call (and `snapshot`) takes the hot entry, which skips commander and
 // the rest of the CLI (src/cli/hot.ts); it hands back anything it does not handle itself.
-const HOT = new Set(['hook', 'agent-hook', 'check-command']);
+const HOT = new Set(['hook', 'agent-hook', 'check-command', 'snapshot']);
 let handled = false;
 if (HOT.has(process.argv[2])) {
   const { runHot } = await import('../dist/hot.js');

@@ -1,6 +1,7 @@
 /**
  * The hot entry: what hooks start on every commit, ref update and agent tool call
- * (`guard hook`, `guard agent-hook`, `guard check-command`). It parses these few exact forms by
+ * (`guard hook`, `guard agent-hook`, `guard check-command`), and `guard snapshot`, which agents,
+ * scripts and hooks run often and whose benchmark is a ratio to `git status`. It parses these few exact forms by
  * hand and loads neither commander nor the rest of the CLI bundle, because every millisecond here
  * is paid inside git commands and agent tool calls. Anything else (including --help) returns
  * false and bin/guard.js falls back to the full CLI, so the two can never disagree on meaning.
@@ -38,6 +39,36 @@ function checkCommandHandler(args: string[]): Handler | null {
   };
 }
 
+/** `guard snapshot [-m MSG] [--trigger T] [--max-file-size S] [--quiet] [--json]`, exactly. */
+function snapshotHandler(args: string[]): Handler | null {
+  const parsed: { message?: string; trigger: string; maxFileSize?: string; quiet?: boolean; json?: boolean } = { trigger: 'manual' };
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    const value = (): string | undefined => (i + 1 < args.length ? args[++i] : undefined);
+    if (arg === '--json') parsed.json = true;
+    else if (arg === '--quiet') parsed.quiet = true;
+    else if (arg === '-m' || arg === '--message') {
+      const v = value();
+      if (v === undefined) return null;
+      parsed.message = v;
+    } else if (arg === '--trigger' || arg === '--max-file-size') {
+      const v = value();
+      if (v === undefined) return null;
+      if (arg === '--trigger') parsed.trigger = v;
+      else parsed.maxFileSize = v;
+    } else return null; // anything else (--help, =forms, typos): commander answers
+  }
+  return async () => {
+    const out = createOutput({ json: parsed.json === true });
+    try {
+      const { run } = await import('./commands/snapshot.js');
+      return (await run(parsed, { cwd: process.cwd(), out })) ?? 0;
+    } catch (error) {
+      return reportError(error, out);
+    }
+  };
+}
+
 function handlerFor(argv: string[]): Handler | null {
   const [command, ...args] = argv.slice(2);
   const plain = (value: string | undefined): value is string => value !== undefined && !value.startsWith('-');
@@ -63,6 +94,7 @@ function handlerFor(argv: string[]): Handler | null {
     };
   }
   if (command === 'check-command') return checkCommandHandler(args);
+  if (command === 'snapshot') return snapshotHandler(args);
   return null;
 }
 
