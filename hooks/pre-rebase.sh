@@ -1,11 +1,12 @@
 # hooks/pre-rebase.sh: $1 is the upstream, $2 the branch being rebased (empty: the current one).
 #
-# No worktree snapshot here, on purpose (docs/hooks.md): git runs pre-rebase only after it has
-# checked that the index and the tracked files match HEAD (and after --autostash has stashed),
-# and a rebase refuses to overwrite untracked files, so the only state a rebase can lose is ref
-# positions. reference-transaction journals every ref move and keeps the old tip of a protected
-# branch reachable; this hook records where the rebase started. A Node snapshot would cost more
-# than the rebase itself (docs/benchmarks/hooks.md).
+# git runs pre-rebase only after it has checked that the index and the tracked files match HEAD
+# (and after --autostash has stashed), and a rebase refuses to overwrite untracked files, so what
+# a person's rebase can lose is ref positions: reference-transaction journals every ref move and
+# keeps the old tip of a protected branch reachable, and this hook records where the rebase
+# started. That costs no Node start (a snapshot would cost more than the rebase itself,
+# docs/benchmarks/hooks.md). A rebase run by an agent also gets a full snapshot first: agents are
+# the ones that rebase without looking, and `guard rollback` then puts everything back at once.
 
 guard_run_chained "$@" || exit $?
 
@@ -16,5 +17,13 @@ if guard_setup; then
   guard_upstream=$guard_json
   guard_json_escape "${2-}"
   guard_journal_line rebase-start "\"upstream\":\"$guard_upstream\",\"branch\":\"$guard_json\",\"tip\":\"$guard_tip\",\"actor\":\"$guard_actor\""
+  if [ "$guard_actor" = agent ]; then
+    guard_find_node
+    # A snapshot only adds safety: if it cannot be taken, say so and let the rebase go on.
+    if [ -z "$GUARD_NODE_BIN" ] || [ ! -f "$GUARD_PKG/bin/guard.js" ] ||
+      ! "$GUARD_NODE_BIN" "$GUARD_PKG/bin/guard.js" snapshot --trigger hook --quiet -m "before a rebase by an agent" >/dev/null 2>&1; then
+      printf 'guard: warning: no snapshot before this rebase (its ref moves are still journaled); check with: guard status\n' >&2
+    fi
+  fi
 fi
 exit 0
