@@ -100,7 +100,8 @@ export function freshCopy(files, name) {
   const source = generatedRepo(files);
   const dir = path.join(WORK, `${name}-${files}`);
   fs.rmSync(dir, { recursive: true, force: true });
-  run('cp', ['-a', source, dir]);
+  // realpath: the cache may be a symlink (a second checkout sharing generated repos).
+  run('cp', ['-a', fs.realpathSync(source), dir]);
   // A real checkout has a fresh, fully stat-valid index.
   git(dir, 'status', '--porcelain');
   return dir;
