@@ -4,7 +4,8 @@
  */
 import type { Repo } from '../git/repo.js';
 import { runGit } from '../git/run.js';
-import { commitTree, emptyTree, hashBlob, makeTree, zeroOid, type TreeEntry, GUARD_IDENTITY } from '../git/objects.js';
+import { commitTree, emptyTree, hashBlob, makeTree, objectExists, zeroOid, type TreeEntry, GUARD_IDENTITY } from '../git/objects.js';
+import { rootTreeFromCacheTree } from './cache-tree.js';
 import { withInternalToken } from '../git/internal-token.js';
 import { GuardError } from '../errors.js';
 import fs from 'node:fs/promises';
@@ -60,7 +61,10 @@ async function chainRoot(repo: Repo): Promise<string> {
 }
 
 /** The user's index as a tree, read from a private copy (write-tree writes the index it reads). */
-async function readUserIndexTree(repo: Repo): Promise<{ indexTree: string | null; rawIndex: string | null }> {
+async function readUserIndexTree(repo: Repo, oidBytes: number): Promise<{ indexTree: string | null; rawIndex: string | null }> {
+  // Usually the index's own cache tree already names it: no copy, no git process.
+  const cached = await rootTreeFromCacheTree(repo.indexFile, oidBytes);
+  if (cached && (await objectExists(repo, cached))) return { indexTree: cached, rawIndex: null };
   const copy = await copyUserIndex(repo);
   try {
     return await readIndexTree(repo, copy.file);
@@ -69,10 +73,10 @@ async function readUserIndexTree(repo: Repo): Promise<{ indexTree: string | null
   }
 }
 
-/** Whether a sparse checkout is on (then skip-worktree bits must come from the user's index). */
-async function isSparseCheckout(repo: Repo): Promise<boolean> {
-  const result = await runGit(['config', '--bool', 'core.sparseCheckout'], { cwd: repo.root, okCodes: [1] });
-  return result.stdout.toString('utf8').trim() === 'true';
+/** Bytes in an object id of this repository (sha1: 20, sha256: 32), from an id it already has. */
+function oidBytes(state: RepoState, previous: Snapshot | null): number {
+  const sample = state.head.oid ?? state.refs[0]?.oid ?? previous?.oid;
+  return sample && sample.length === 64 ? 32 : 20;
 }
 
 /** The index as a tree, or (when it has conflicts, which no tree can hold) the raw index file as a blob. */
@@ -163,7 +167,7 @@ export async function createSnapshot(repo: Repo, options: CreateSnapshotOptions 
     try {
       emit({ type: 'phase', phase: 'scanning-worktree' });
       const [index, scan] = await Promise.all([
-        sameUserIndex ? { indexTree: sameUserIndex.indexTree, rawIndex: sameUserIndex.rawIndex } : readUserIndexTree(repo),
+        sameUserIndex ? { indexTree: sameUserIndex.indexTree, rawIndex: sameUserIndex.rawIndex } : readUserIndexTree(repo, oidBytes(state, previous)),
         retryOnSignal(() => (mirror ? scanChangedPaths(repo, mirror.file, options.changedPaths!, captureOptions) : scanWorktree(repo, captureOptions))),
       ]).catch((error: unknown) => {
         if (mirror && error instanceof GuardError && error.kind === 'git') mirrorFailed = true;
