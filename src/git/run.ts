@@ -99,10 +99,6 @@ export function splitNul(buffer: Buffer): string[] {
   return parts;
 }
 
-export async function gitNul(args: string[], options: RunGitOptions): Promise<string[]> {
-  const { stdout } = await runGit(args, options);
-  return splitNul(stdout);
-}
 
 /**
  * Like splitNul, but each record is a "byte string" (latin1): every byte maps to one char, so a

@@ -90,14 +90,11 @@ async function checkPreconditions(repo: Repo, interrupted: RollbackRecord | null
 }
 
 /**
- * Default target: the snapshot taken when the most recent agent session started; without any
- * session, the latest snapshot before now whose state differs from now.
+ * Default target when the caller names none: the latest snapshot before now whose state differs
+ * from now. (The CLI passes the start of the most recent agent session as `target` first.)
  */
 async function defaultTarget(repo: Repo, pre: Snapshot): Promise<Snapshot> {
-  const snapshots = await listSnapshots(repo);
-  const sessionStart = snapshots.find((s) => s.trigger === 'session-start');
-  if (sessionStart) return sessionStart;
-  for (const snapshot of snapshots) {
+  for (const snapshot of await listSnapshots(repo)) {
     if (snapshot.oid === pre.oid) continue;
     if (!sameState(snapshot, pre)) return snapshot;
   }

@@ -81,10 +81,12 @@ export async function run(args: Args, { cwd, out }: CommandContext): Promise<num
   }
   const repo = await openRepo(cwd);
   const { configError: _ignored, ...settings } = await snapshotSettings(repo, {});
+  // Default target: the snapshot the most recent agent session started from (without a session,
+  // rollback picks the latest snapshot that differs from now).
   let target: Snapshot | undefined;
-  if (args.session !== undefined) {
+  if (args.session !== undefined || (args.id === undefined && !args.undo && !args.resume)) {
     const { sessionStartSnapshot } = await import('../session-target.js');
-    target = await sessionStartSnapshot(repo, args.session);
+    target = (await sessionStartSnapshot(repo, args.session)) ?? undefined;
   }
 
   // A rollback half-done is worse than one not started: finish it even on Ctrl-C.

@@ -189,3 +189,26 @@ describe('guard rollback', () => {
       }));
   }
 });
+
+describe('guard rollback default target', () => {
+  it('is the start of the most recent agent session, even with later snapshots; --session picks one', () =>
+    withTestRepo((repo) => {
+      simpleRepo(repo);
+      const start = JSON.parse(repo.guard(['session', 'start', '--agent', 'claude', '--json']).stdout);
+      repo.write('a.txt', 'agent edit 1\n');
+      snapshot(repo);
+      repo.write('a.txt', 'agent edit 2\n');
+      repo.remove('b.txt');
+      snapshot(repo);
+      expect(repo.guard(['session', 'end']).code).toBe(0);
+      const r = repo.guard(['rollback', '--yes', '--json']);
+      expect(r.code, r.stderr).toBe(0);
+      expect(JSON.parse(r.stdout).target.oid).toBe(start.session.startSnapshot);
+      expect(repo.read('a.txt')).toBe('a\n');
+      expect(repo.read('b.txt')).toBe('b\n');
+
+      const unknown = repo.guard(['rollback', '--session', 'no-such-session', '--yes']);
+      expect(unknown.code).toBe(1);
+      expect(unknown.stderr).toContain(start.session.id);
+    }));
+});
