@@ -62,14 +62,59 @@ export function stopWatchers(base: string): void {
     }
   };
   visit(base, 3);
+  // The daemon leads its own process group (it is spawned detached), and a backup push it started
+  // runs git children that keep writing into the backup store after the daemon dies: kill the
+  // whole group, then wait until it is gone so the directory can be removed.
+  const groups: number[] = [];
   for (const file of pidFiles) {
     try {
       const pid = Number(fs.readFileSync(file, 'utf8').trim());
-      if (pid > 0) process.kill(pid, 'SIGKILL');
+      if (pid > 0) groups.push(pid);
     } catch {
-      // no pid file, or the process is gone
+      // no pid file
     }
   }
+  for (const pid of groups) signalGroup(pid, 'SIGKILL');
+  const deadline = Date.now() + 5_000;
+  while (groups.some(groupAlive) && Date.now() < deadline) sleepSync(20);
+}
+
+/** A group is alive while a member is not a zombie (an unreaped zombie writes nothing). */
+function groupAlive(pgid: number): boolean {
+  let pids: string[];
+  try {
+    pids = fs.readdirSync('/proc').filter((name) => /^\d+$/.test(name));
+  } catch {
+    return signalGroup(pgid, 0);
+  }
+  for (const pid of pids) {
+    try {
+      const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+      // pid (comm) state ppid pgrp ...: comm may hold spaces and parentheses, so split after the last ')'.
+      const [state, , pgrp] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (Number(pgrp) === pgid && state !== 'Z') return true;
+    } catch {
+      // the process ended while we looked
+    }
+  }
+  return false;
+}
+
+/** Signals a process group (falling back to the process); false when nothing is left to signal. */
+function signalGroup(pid: number, signal: NodeJS.Signals | 0): boolean {
+  for (const target of [-pid, pid]) {
+    try {
+      process.kill(target, signal);
+      return true;
+    } catch {
+      // no such group or process
+    }
+  }
+  return false;
+}
+
+function sleepSync(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 }
 
 function result(r: SpawnSyncReturns<string>): RunResult {
