@@ -117,3 +117,83 @@ export function splitNulBytes(buffer: Buffer): string[] {
 export function bytesToText(bytes: string): string {
   return Buffer.from(bytes, 'latin1').toString('utf8');
 }
+
+/**
+ * A git process kept open for a conversation over stdin/stdout (`mktree --batch`, `cat-file
+ * --batch`): one start-up for many requests, where each answer decides the next request.
+ */
+export interface GitPipe {
+  write(data: Buffer | string): void;
+  /** The next line of output, without its newline. */
+  readLine(): Promise<string>;
+  /** Closes stdin and waits for git to exit; rejects like runGit on failure. */
+  close(): Promise<void>;
+}
+
+export function openGitPipe(args: string[], options: Omit<RunGitOptions, 'input' | 'okCodes'>): GitPipe {
+  const child = spawn('git', args, { cwd: options.cwd, env: gitEnv(options.env), stdio: ['pipe', 'pipe', 'pipe'] });
+  let buffered: Buffer = Buffer.alloc(0);
+  const err: Buffer[] = [];
+  let failure: GuardError | null = null;
+  let waiting: { resolve: (line: string) => void; reject: (error: Error) => void } | null = null;
+  const exited = new Promise<void>((resolve) => {
+    child.on('error', (error) => {
+      failure = new GuardError('git', `could not start git: ${error.message}`, { cause: error });
+      resolve();
+    });
+    child.on('close', (code, signal) => {
+      if (code !== 0 && !failure) {
+        const stderr = Buffer.concat(err).toString('utf8');
+        failure = new GuardError('git', `git ${args.slice(0, 2).join(' ')} ${signal ? `was killed by ${signal}` : `exited with ${code}`}: ${stderr.trim() || '(no message)'}`, {
+          details: { args, code, signal, stderr },
+        });
+      }
+      resolve();
+    });
+  });
+  const settle = (): void => {
+    if (!waiting) return;
+    const eol = buffered.indexOf(0x0a);
+    if (eol >= 0) {
+      const line = buffered.toString('latin1', 0, eol);
+      buffered = buffered.subarray(eol + 1);
+      const { resolve } = waiting;
+      waiting = null;
+      resolve(line);
+    }
+  };
+  child.stdout.on('data', (chunk: Buffer) => {
+    buffered = buffered.length ? Buffer.concat([buffered, chunk]) : chunk;
+    settle();
+  });
+  child.stderr.on('data', (chunk: Buffer) => err.push(chunk));
+  child.stdin.on('error', () => undefined);
+  void exited.then(() => {
+    if (waiting) {
+      const { reject } = waiting;
+      waiting = null;
+      reject(failure ?? new GuardError('git', `git ${args.slice(0, 2).join(' ')} ended before answering`));
+    }
+  });
+  return {
+    write(data) {
+      child.stdin.write(data);
+    },
+    readLine() {
+      return new Promise<string>((resolve, reject) => {
+        if (waiting) throw new Error('GitPipe.readLine: one read at a time');
+        waiting = { resolve, reject };
+        settle();
+        if (waiting && child.exitCode !== null) {
+          waiting = null;
+          reject(failure ?? new GuardError('git', `git ${args.slice(0, 2).join(' ')} ended before answering`));
+        }
+      });
+    },
+    async close() {
+      child.stdin.end();
+      await exited;
+      if (failure) throw failure;
+    },
+  };
+}

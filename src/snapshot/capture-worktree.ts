@@ -19,6 +19,8 @@ import type { Repo } from '../git/repo.js';
 import { bytesToText, runGit, splitNulBytes } from '../git/run.js';
 import { GuardError } from '../errors.js';
 import type { SkippedPath } from './format.js';
+import { editTree, type EditResult, type ModeRules, type PathChange, type TreeLeaf } from './tree-edit.js';
+import { emptyTempIndex } from './temp-index.js';
 
 export interface CaptureOptions {
   /** Skip new untracked files larger than this many bytes (0 = no limit). */
@@ -113,6 +115,7 @@ async function ignoredToInclude(repo: Repo, indexFile: string, globs: string[]):
 /** Filters out what must not or cannot be captured, recording why; signs what it keeps. */
 async function screen(repo: Repo, candidates: Candidate[], options: CaptureOptions, skipped: SkippedPath[]): Promise<WorktreeScan> {
   const keep: Array<{ bytes: string; sign: string }> = [];
+  const dirs: Array<{ bytes: string; sign: string }> = [];
   const unique = new Map(candidates.map((c) => [c.bytes, c]));
   await Promise.all(
     [...unique.values()].map(async (candidate) => {
@@ -133,7 +136,14 @@ async function screen(repo: Repo, candidates: Candidate[], options: CaptureOptio
         return;
       }
       const sign = `${stat.mode}:${stat.size}:${stat.mtimeNs}:${stat.ctimeNs}:${stat.ino}`;
-      if (stat.isSymbolicLink() || stat.isDirectory()) {
+      if (stat.isDirectory()) {
+        // A submodule (a directory with its own .git) is recorded as a gitlink to its HEAD; a
+        // tracked file that became a plain directory leaves (its files are candidates themselves).
+        const gitlink = await fs.lstat(Buffer.concat([full, Buffer.from(`${path.sep}.git`)])).then(() => true, () => false);
+        (gitlink ? keep : dirs).push({ bytes: candidate.bytes, sign });
+        return;
+      }
+      if (stat.isSymbolicLink()) {
         keep.push({ bytes: candidate.bytes, sign });
         return;
       }
@@ -155,12 +165,15 @@ async function screen(repo: Repo, candidates: Candidate[], options: CaptureOptio
       keep.push({ bytes: candidate.bytes, sign });
     }),
   );
-  keep.sort((a, b) => (a.bytes < b.bytes ? -1 : a.bytes > b.bytes ? 1 : 0));
+  const byBytes = (a: { bytes: string }, b: { bytes: string }): number => (a.bytes < b.bytes ? -1 : a.bytes > b.bytes ? 1 : 0);
+  keep.sort(byBytes);
+  dirs.sort(byBytes);
   skipped.sort(byPath);
   const hash = createHash('sha1');
   for (const k of keep) hash.update(`${k.bytes}\0${k.sign}\0`, 'latin1');
+  for (const d of dirs) hash.update(`dir\0${d.bytes}\0${d.sign}\0`, 'latin1');
   for (const s of skipped) hash.update(`skip\0${s.path}\0${s.reason}\0`);
-  return { paths: keep.map((k) => k.bytes), drops: [], skipped, signature: hash.digest('hex') };
+  return { paths: keep.map((k) => k.bytes), drops: dirs.map((d) => d.bytes), skipped, signature: hash.digest('hex') };
 }
 
 /** Full walk: everything that differs between the working tree and the user's index. */
@@ -178,56 +191,69 @@ export const MAX_INCREMENTAL_PATHS = 2000;
 
 /**
  * O(changes) scan for the watcher: only the paths it saw change (files or directories, existing
- * or gone) are looked at. `mirrorIndex` is guard's persistent index, which mirrors the working
- * tree as of the previous snapshot: entries it has under those paths are re-read or removed; files
- * the user tracks or that are untracked and not ignored are (re-)added, judged against the user's
- * index exactly like a full walk.
+ * or gone) are looked at. `baseTree` is the previous snapshot's tree: what it has under those
+ * paths is re-read or removed; files the user tracks or that are untracked and not ignored are
+ * (re-)added, judged against the user's index exactly like a full walk.
  */
-export async function scanChangedPaths(repo: Repo, mirrorIndex: string, changed: string[], options: CaptureOptions): Promise<WorktreeScan> {
+/** `:(literal)` so a path with glob characters means only itself (a directory still covers its contents). */
+function literalSpecs(changed: string[]): string[] {
+  return [...new Set(changed)].map((p) => `:(literal)${p}`);
+}
+
+/**
+ * The first half of scanChangedPaths, which needs nothing but the paths (so it can start before
+ * anything else): one pass over the user's index, where -t tags tracked entries (H, S, M, ...)
+ * and untracked ones (?).
+ */
+export function listUserPaths(repo: Repo, changed: string[]): Promise<Buffer> {
+  if (changed.length === 0) return Promise.resolve(Buffer.alloc(0));
+  return runGit(['ls-files', '-z', '-t', '--cached', '--others', '--exclude-standard', '--', ...literalSpecs(changed)], {
+    cwd: repo.root,
+    env: indexEnv(repo.indexFile),
+  }).then((r) => r.stdout);
+}
+
+export async function scanChangedPaths(
+  repo: Repo,
+  baseTree: string,
+  changed: string[],
+  options: CaptureOptions,
+  userPaths: Promise<Buffer> = listUserPaths(repo, changed),
+): Promise<WorktreeScan> {
   const skipped: SkippedPath[] = [];
   // Nothing in the working tree changed (only refs, HEAD or the index): nothing to read.
   if (changed.length === 0) return { paths: [], drops: [], skipped, signature: '' };
-  // :(literal) so a path with glob characters means only itself (a directory still covers its contents).
-  const specs = [...new Set(changed)].map((p) => `:(literal)${p}`);
-  const [mirrorList, userList] = await Promise.all([
-    runGit(['ls-files', '-z', '--', ...specs], { cwd: repo.root, env: indexEnv(mirrorIndex) }),
-    // One pass over the user's index: -t tags tracked entries (H, S, M, ...) and untracked ones (?).
-    runGit(['ls-files', '-z', '-t', '--cached', '--others', '--exclude-standard', '--', ...specs], { cwd: repo.root, env: indexEnv(repo.indexFile) }),
+  const [baseList, userList] = await Promise.all([
+    // ls-tree prunes the walk to the named paths: the cost follows them, not the tree.
+    runGit(['ls-tree', '-r', '-z', '--name-only', baseTree, '--', ...literalSpecs(changed)], { cwd: repo.root }),
+    userPaths.then((stdout) => ({ stdout })),
   ]);
-  const inMirror = splitNulBytes(mirrorList.stdout);
+  const inBase = splitNulBytes(baseList.stdout);
   const tracked: string[] = [];
   const untracked: string[] = [];
-  for (const record of splitNulBytes(userList.stdout)) (record.startsWith('? ') ? untracked : tracked).push(record.slice(2));
+  // Skip-worktree entries (a sparse checkout) are not in the working tree on purpose: the snapshot
+  // keeps what it had for them, as a full walk keeps the index's version.
+  const sparse: string[] = [];
+  for (const record of splitNulBytes(userList.stdout)) (record.startsWith('? ') ? untracked : record.startsWith('S ') ? sparse : tracked).push(record.slice(2));
   const candidates: Candidate[] = [
     ...tracked.map((bytes) => ({ bytes, untracked: false, deleted: false })),
     ...untracked.map((bytes) => ({ bytes, untracked: true, deleted: false })),
   ];
-  const present = new Set([...tracked, ...untracked]);
-  // In the mirror but neither tracked nor untracked-and-not-ignored any more: gone or now ignored.
-  const dropped = inMirror.filter((bytes) => !present.has(bytes));
+  const present = new Set([...tracked, ...untracked, ...sparse]);
+  // In the previous tree but neither tracked nor untracked-and-not-ignored any more: gone or now ignored.
+  const dropped = inBase.filter((bytes) => !present.has(bytes));
   const scan = await screen(repo, candidates, options, skipped);
-  return { ...scan, drops: dropped };
+  return { ...scan, drops: [...new Set([...scan.drops, ...dropped])] };
 }
 
 /**
- * Applies a scan to `indexFile` (a private index) and writes its tree. A file that turns
- * unreadable between the scan and the read is dropped and listed.
+ * Feeds a scan's paths to `git update-index --add --remove` on `indexFile`. A file that turns
+ * unreadable between the scan and the read is left out and listed. Returns the paths that went
+ * in (present or removed) and everything skipped.
  */
-export async function applyScan(repo: Repo, indexFile: string, scan: WorktreeScan, options: { splitIndex?: boolean } = {}): Promise<{ tree: string; skipped: SkippedPath[] }> {
+async function stageScan(repo: Repo, indexFile: string, scan: WorktreeScan, split: string[]): Promise<{ paths: string[]; skipped: SkippedPath[] }> {
   const skipped = [...scan.skipped];
-  // guard's persistent index is rewritten after every watcher snapshot: as a split index, each
-  // write only writes what changed (about half the cost at 100k files, docs/benchmarks/watcher.md).
-  const split = options.splitIndex ? ['-c', 'core.splitIndex=true'] : [];
-  const drops = scan.drops;
   let paths = scan.paths;
-  if (drops.length > 0) {
-    // --force-remove: the file may still exist (it is ignored now), yet it must leave the mirror.
-    await runGit([...split, 'update-index', '--force-remove', '-z', '--stdin'], {
-      cwd: repo.root,
-      env: indexEnv(indexFile),
-      input: Buffer.from(drops.map((p) => `${p}\0`).join(''), 'latin1'),
-    });
-  }
   for (let round = 0; round < 5 && paths.length > 0; round++) {
     const result = await runGit([...split, 'update-index', '--add', '--remove', '-z', '--stdin'], {
       cwd: repo.root,
@@ -245,8 +271,71 @@ export async function applyScan(repo: Repo, indexFile: string, scan: WorktreeSca
     skipped.push({ path: badPath, reason: 'unreadable' });
     paths = paths.filter((p) => p !== badBytes);
   }
-  const tree = (await runGit([...split, 'write-tree'], { cwd: repo.root, env: indexEnv(indexFile) })).stdout.toString('utf8').trim();
+  return { paths, skipped };
+}
+
+/**
+ * Applies a scan to `indexFile` (a private copy of a whole index) and writes its tree. Used when
+ * the caller needs that index afterwards (rollback) or has no base tree (a conflicted index).
+ */
+export async function applyScan(repo: Repo, indexFile: string, scan: WorktreeScan): Promise<{ tree: string; skipped: SkippedPath[] }> {
+  const drops = scan.drops;
+  if (drops.length > 0) {
+    // --force-remove: the file may still exist (it is ignored now), yet it must leave the index.
+    await runGit(['update-index', '--force-remove', '-z', '--stdin'], {
+      cwd: repo.root,
+      env: indexEnv(indexFile),
+      input: Buffer.from(drops.map((p) => `${p}\0`).join(''), 'latin1'),
+    });
+  }
+  const { skipped } = await stageScan(repo, indexFile, scan, []);
+  const tree = (await runGit(['write-tree'], { cwd: repo.root, env: indexEnv(indexFile) })).stdout.toString('utf8').trim();
   return { tree, skipped: skipped.sort(byPath) };
+}
+
+/** Reads core.fileMode and core.symlinks (both default to true on Linux and macOS). */
+export async function readModeRules(repo: Repo): Promise<ModeRules> {
+  const result = await runGit(['config', '-z', '--type=bool', '--get-regexp', '^core\\.(filemode|symlinks)$'], { cwd: repo.root, okCodes: [1] });
+  const rules: ModeRules = { trustExecutableBit: true, hasSymlinks: true };
+  for (const record of splitNulBytes(result.stdout)) {
+    const [key, value] = record.split('\n');
+    if (key === 'core.filemode') rules.trustExecutableBit = value === 'true';
+    if (key === 'core.symlinks') rules.hasSymlinks = value === 'true';
+  }
+  return rules;
+}
+
+/**
+ * Applies a scan on top of the tree `base` (the user's index as a tree, or the previous
+ * snapshot's tree) without reading or writing any whole index: the changed files are hashed into
+ * a private index that holds only them (update-index applies the same filters, symlink and
+ * submodule rules as on a full index), and editTree rewrites only the directories on their way.
+ * Gives the same tree as applyScan on an index whose tree is `base`.
+ */
+export async function captureOnto(repo: Repo, base: string, scan: WorktreeScan, rules: ModeRules): Promise<{ tree: string; skipped: SkippedPath[]; counts: EditResult['counts'] }> {
+  const small = await emptyTempIndex(repo);
+  try {
+    const staged = await stageScan(repo, small.file, scan, []);
+    const leaves = new Map<string, TreeLeaf>();
+    if (staged.paths.length > 0) {
+      // "<mode> <oid> <stage>\t<path>": a path is always stage 0 here.
+      const listed = await runGit(['ls-files', '-s', '-z'], { cwd: repo.root, env: indexEnv(small.file) });
+      for (const record of splitNulBytes(listed.stdout)) {
+        const tab = record.indexOf('\t');
+        const [mode, oid] = record.slice(0, tab).split(' ');
+        leaves.set(record.slice(tab + 1), { mode: mode!, oid: oid! });
+      }
+    }
+    const changes: PathChange[] = [
+      ...scan.drops.map((p) => ({ path: p, entry: null })),
+      // Gone since the scan (or at it): update-index --remove left it out.
+      ...staged.paths.map((p) => ({ path: p, entry: leaves.get(p) ?? null })),
+    ];
+    const { tree, counts } = await editTree(repo, base, changes, rules);
+    return { tree, skipped: staged.skipped.sort(byPath), counts };
+  } finally {
+    await small.dispose();
+  }
 }
 
 /** Retries `fn` when git was killed by a signal (a file rewritten while git mapped it: SIGBUS). */

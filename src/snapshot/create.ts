@@ -9,8 +9,8 @@ import { rootTreeFromCacheTree } from './cache-tree.js';
 import { withInternalToken } from '../git/internal-token.js';
 import { GuardError } from '../errors.js';
 import fs from 'node:fs/promises';
-import { applyScan, MAX_INCREMENTAL_PATHS, retryOnSignal, scanChangedPaths, scanWorktree } from './capture-worktree.js';
-import { copyPersistentIndex, listSharedIndexes, readPersistentMeta, sameStamp, savePersistentIndex, statIndex } from './persistent-index.js';
+import { applyScan, captureOnto, listUserPaths, MAX_INCREMENTAL_PATHS, readModeRules, retryOnSignal, scanChangedPaths, scanWorktree } from './capture-worktree.js';
+import { readScanMemo, sameStamp, saveScanMemo, statIndex, type ScanMemo } from './scan-memo.js';
 import { encodeMessage, FORMAT_VERSION, sameState, type ChangeCounts, type SkippedPath, type Snapshot, type SnapshotMeta, type Trigger } from './format.js';
 import { readRepoState, type RepoState } from './repo-state.js';
 import { headRef, worktreeId } from './refs.js';
@@ -94,12 +94,6 @@ async function indexCommit(repo: Repo, index: { indexTree: string | null; rawInd
   return commitTree(repo, index.indexTree ?? (await emptyTree(repo)), head ? [head] : [], message);
 }
 
-/** Shared index files that appeared while this process wrote a split index. */
-async function sharedIndexesCreated(repo: Repo, before: Set<string> | null): Promise<string[]> {
-  if (!before) return [];
-  return [...(await listSharedIndexes(repo))].filter((name) => !before.has(name));
-}
-
 /** The keeper: an octopus commit over every recorded tip, with tag objects and other blobs in its tree. */
 async function keeperCommit(repo: Repo, state: RepoState, rawIndex: string | null): Promise<string | null> {
   const tips = new Set<string>();
@@ -145,6 +139,16 @@ function refsRecord(state: RepoState): Record<string, string> {
   return Object.fromEntries(state.refs.map((r) => [r.refname, r.oid]));
 }
 
+/**
+ * Skipped paths of the previous snapshot that an incremental one did not look at again: still
+ * skipped (their files did not change), so still listed.
+ */
+function carryOverSkipped(previous: SkippedPath[], fresh: SkippedPath[], changed: string[]): SkippedPath[] {
+  const looked = (p: string): boolean => changed.some((c) => p === c || p.startsWith(`${c}/`));
+  const merged = [...previous.filter((s) => !looked(s.path)), ...fresh];
+  return [...new Map(merged.map((s) => [s.path, s])).values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+
 export async function createSnapshot(repo: Repo, options: CreateSnapshotOptions = {}): Promise<CreateSnapshotResult> {
   const emit = options.onEvent ?? (() => undefined);
   await removeStaleTempFiles(repo);
@@ -152,64 +156,63 @@ export async function createSnapshot(repo: Repo, options: CreateSnapshotOptions 
     maxFileSize: options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE,
     includeIgnored: options.includeIgnored ?? [],
   };
-  // Set when guard's persistent index could not be read (e.g. git expired its shared index): walk.
-  let mirrorFailed = false;
+  const mayGoIncremental = options.changedPaths !== undefined && options.changedPaths.length <= MAX_INCREMENTAL_PATHS && !options.keepIndex;
   for (let attempt = 0; ; attempt++) {
     emit({ type: 'phase', phase: 'reading-state' });
-    const [state, previous, persisted, userStamp] = await Promise.all([readRepoState(repo), readChainHead(repo), readPersistentMeta(repo), statIndex(repo.indexFile)]);
-    const sameUserIndex = persisted?.userIndex && sameStamp(persisted.userIndex.stamp, userStamp) ? persisted.userIndex : null;
-    // Incremental only when the persistent index mirrors exactly the newest snapshot.
-    const incremental =
-      !mirrorFailed && options.changedPaths !== undefined && options.changedPaths.length <= MAX_INCREMENTAL_PATHS && !!previous && persisted?.tree === previous.tree;
-    const mirror = incremental && persisted ? await copyPersistentIndex(repo, persisted) : null;
-    let temp: TempIndex | null = mirror;
+    // The walk is the long pole: start it before the small reads (each spawn costs a few ms).
+    let walk = mayGoIncremental ? null : retryOnSignal(() => scanWorktree(repo, captureOptions));
+    const userPaths = mayGoIncremental ? listUserPaths(repo, options.changedPaths!) : null;
+    // Awaited below (or not needed after all); do not report them unhandled meanwhile.
+    walk?.catch(() => undefined);
+    userPaths?.catch(() => undefined);
+    const [state, previous, memo, userStamp, rules] = await Promise.all([
+      readRepoState(repo),
+      readChainHead(repo),
+      readScanMemo(repo),
+      statIndex(repo.indexFile),
+      readModeRules(repo),
+    ]);
+    const sameUserIndex = memo?.userIndex && sameStamp(memo.userIndex.stamp, userStamp) ? memo.userIndex : null;
+    // Incremental: only the paths the watcher saw change are read, on top of the newest snapshot.
+    // Without a trusted executable bit or symlinks git takes a file's mode from the user's index,
+    // which the previous snapshot's tree does not hold: those (rare) setups always walk.
+    const defaultModes = rules.trustExecutableBit && rules.hasSymlinks;
+    const changedPaths = mayGoIncremental && previous && defaultModes ? options.changedPaths! : null;
+    let temp: TempIndex | null = null;
     let keepTemp = false;
     try {
       emit({ type: 'phase', phase: 'scanning-worktree' });
       const [index, scan] = await Promise.all([
         sameUserIndex ? { indexTree: sameUserIndex.indexTree, rawIndex: sameUserIndex.rawIndex } : readUserIndexTree(repo, oidBytes(state, previous)),
-        retryOnSignal(() => (mirror ? scanChangedPaths(repo, mirror.file, options.changedPaths!, captureOptions) : scanWorktree(repo, captureOptions))),
-      ]).catch((error: unknown) => {
-        if (mirror && error instanceof GuardError && error.kind === 'git') mirrorFailed = true;
-        throw error;
-      });
-      let capture: { tree: string; skipped: SkippedPath[] } | null = null;
-      let persist = true;
-      let sharedBefore: Set<string> | null = null;
-      if (!mirror && sameUserIndex && persisted?.scan === scan.signature) {
-        // Same index file, same differing paths with the same lstat data: the same tree as last
-        // time, and nothing to write (a rollback still needs its own copy of that mirror).
-        const kept = options.keepIndex ? await copyPersistentIndex(repo, persisted) : null;
-        if (!options.keepIndex || kept) {
-          capture = { tree: persisted.tree, skipped: scan.skipped };
-          persist = false;
-          temp = kept;
-        }
+        changedPaths && previous
+          ? retryOnSignal(() => scanChangedPaths(repo, previous.tree, changedPaths, captureOptions, userPaths ?? undefined))
+          : (walk ??= retryOnSignal(() => scanWorktree(repo, captureOptions))),
+      ]);
+      // counts: the changes against the previous snapshot, when the capture already knows them.
+      let capture: { tree: string; skipped: SkippedPath[]; counts?: ChangeCounts | null };
+      if (!changedPaths && !options.keepIndex && sameUserIndex && memo?.scan === scan.signature) {
+        // Same index file, same differing paths with the same lstat data: the same tree as last time.
+        capture = { tree: memo.tree, skipped: scan.skipped };
+      } else if (changedPaths && previous) {
+        capture = await retryOnSignal(() => captureOnto(repo, previous.tree, scan, rules));
+        capture.skipped = carryOverSkipped(previous.skipped, capture.skipped, changedPaths);
+      } else if (!options.keepIndex && index.indexTree !== null) {
+        // The working tree is the index's tree plus what differs from the index.
+        const base = index.indexTree;
+        capture = await retryOnSignal(() => captureOnto(repo, base, scan, rules));
+      } else {
+        // Rollback needs the whole index that mirrors the working tree, and a conflicted index has
+        // no tree to start from: apply the scan to a copy of the user's index.
+        const copy = await copyUserIndex(repo);
+        temp = copy;
+        capture = await retryOnSignal(() => applyScan(repo, copy.file, scan));
       }
-      if (!capture) {
-        temp ??= await copyUserIndex(repo);
-        const base = temp;
-        sharedBefore = mirror ? await listSharedIndexes(repo) : null;
-        capture = await retryOnSignal(() => applyScan(repo, base.file, scan, { splitIndex: mirror !== null })).catch((error: unknown) => {
-          if (mirror && error instanceof GuardError && error.kind === 'git') mirrorFailed = true;
-          throw error;
-        });
-      }
-      if (persist && temp) {
-        // Keep the index that now mirrors the working tree, for the watcher and the next walk.
-        await savePersistentIndex(
-          repo,
-          temp,
-          {
-            tree: capture.tree,
-            userIndex: userStamp ? { stamp: userStamp, indexTree: index.indexTree, rawIndex: index.rawIndex } : null,
-            scan: mirror ? null : scan.signature,
-            sharedIndexes: persisted?.sharedIndexes ?? [],
-          },
-          options.keepIndex !== true,
-          await sharedIndexesCreated(repo, sharedBefore),
-        );
-      }
+      const nextMemo: ScanMemo = {
+        tree: capture.tree,
+        userIndex: userStamp ? { stamp: userStamp, indexTree: index.indexTree, rawIndex: index.rawIndex } : null,
+        scan: changedPaths ? null : scan.signature,
+      };
+      if (JSON.stringify(nextMemo) !== JSON.stringify(memo)) await saveScanMemo(repo, nextMemo);
       for (const skip of capture.skipped) emit({ type: 'skipped', path: skip.path, reason: skip.reason });
 
       const candidate = {
@@ -237,7 +240,7 @@ export async function createSnapshot(repo: Repo, options: CreateSnapshotOptions 
       const [indexOid, keeper, changes, first] = await Promise.all([
         indexCommit(repo, index, state.head.oid, previous),
         sameRefs ? Promise.resolve(previous.keeper) : keeperCommit(repo, state, index.rawIndex),
-        countChanges(repo, previous?.tree ?? null, capture.tree),
+        changedPaths && capture.counts ? Promise.resolve(capture.counts) : countChanges(repo, previous?.tree ?? null, capture.tree),
         previous ? Promise.resolve(previous.oid) : chainRoot(repo),
       ]);
       const meta: SnapshotMeta = {
@@ -274,12 +277,7 @@ export async function createSnapshot(repo: Repo, options: CreateSnapshotOptions 
       }
       keepTemp = options.keepIndex === true && temp !== null;
       return { snapshot: { ...meta, oid }, created: true, ...(keepTemp && temp ? { worktreeIndex: temp } : {}) };
-    } catch (error) {
-      // The persistent index was unreadable: the same snapshot again, as a full walk.
-      if (mirrorFailed && attempt < 3) continue;
-      throw error;
     } finally {
-      // A consumed temp index was moved into place; dispose() then only clears leftovers.
       if (!keepTemp && temp) await temp.dispose();
     }
   }

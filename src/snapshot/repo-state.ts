@@ -79,11 +79,19 @@ async function readStash(repo: Repo, tip: string): Promise<StashEntry[]> {
   return [{ oid: tip, message: subject, hidden: true }];
 }
 
+/** Where each marker would be, per repository: fixed for a worktree, so asked once per process (the watcher asks often). */
+const markerPaths = new WeakMap<Repo, Promise<string[]>>();
+
 export async function readOperation(repo: Repo): Promise<Operation | null> {
-  const { stdout } = await runGit(['rev-parse', '--path-format=absolute', ...OPERATION_MARKERS.flatMap(([name]) => ['--git-path', name])], {
-    cwd: repo.root,
-  });
-  const paths = stdout.toString('utf8').split('\n');
+  let known = markerPaths.get(repo);
+  if (!known) {
+    known = runGit(['rev-parse', '--path-format=absolute', ...OPERATION_MARKERS.flatMap(([name]) => ['--git-path', name])], { cwd: repo.root }).then(({ stdout }) =>
+      stdout.toString('utf8').split('\n'),
+    );
+    markerPaths.set(repo, known);
+    known.catch(() => markerPaths.delete(repo));
+  }
+  const paths = await known;
   for (let i = 0; i < OPERATION_MARKERS.length; i++) {
     if (paths[i] && fs.existsSync(paths[i]!)) return OPERATION_MARKERS[i]![1];
   }

@@ -63,3 +63,8 @@ export async function removeStaleTempFiles(repo: Repo): Promise<void> {
   );
 }
 
+
+/** A private index that starts empty (git treats a missing index file as an empty index). */
+export async function emptyTempIndex(repo: Repo): Promise<TempIndex> {
+  return copyUserIndex(repo, path.join(tempDir(repo), `absent-${process.pid}-${randomBytes(6).toString('hex')}`));
+}

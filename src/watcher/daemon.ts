@@ -7,7 +7,7 @@
  *    `watch.idleTimeoutMinutes` without changes or sessions, on `guard watch stop`, or when the
  *    repository disappears (`rm -rf .git`: the backup is what matters then);
  *  - snapshots are incremental: the paths the file-system events named are handed to
- *    createSnapshot as changedPaths (O(changes), guard's persistent index); only git state
+ *    createSnapshot as changedPaths (O(changes): only those paths and their directories are read); only git state
  *    changed (a commit, a stash drop) -> a snapshot that re-reads no file at all; too many paths, an
  *    event without a name, or a change to an ignored file the config captures (`includeIgnored`)
  *    -> a full snapshot;
@@ -177,7 +177,7 @@ export class Watcher {
       await this.fsEvents.start();
       if (this.stopping) return;
       this.state.watchedDirs = this.fsEvents?.watchedDirs ?? 0;
-      // Whatever changed before the watches were in place: one full snapshot (also primes the persistent index).
+      // Whatever changed before the watches were in place: one full snapshot.
       this.everything = true;
       await this.snapshot();
       await this.protect.load((await readChainHead(this.repo))?.tree ?? null);

@@ -33,14 +33,12 @@ describe('incremental snapshots (changedPaths)', () => {
       expect(repo.git(['ls-tree', '-r', '--name-only', incremental.snapshot.oid])).not.toContain('node_modules');
 
       // A change the watcher did not report is not seen by an incremental snapshot (that is the
-      // contract; the watcher reports every change)...
+      // contract; the watcher reports every change); the next full walk sees it.
       repo.write('dir0/file3.txt', 'unreported\n');
       const unseen = await createSnapshot(r, { trigger: 'watch', changedPaths: ['dir0/file0.txt'] });
       expect(unseen.created).toBe(false);
-      // ...but without a trustworthy mirror of the newest snapshot, it falls back to a full walk.
-      fs.rmSync(path.join(repo.dir, '.git', 'guard', 'worktree-index.json'));
-      const fallback = await createSnapshot(r, { trigger: 'watch', changedPaths: ['dir0/file0.txt'] });
-      expect(repo.git(['show', `${fallback.snapshot.oid}:dir0/file3.txt`])).toBe('unreported\n');
+      const walked = await createSnapshot(r);
+      expect(repo.git(['show', `${walked.snapshot.oid}:dir0/file3.txt`])).toBe('unreported\n');
       // Incremental and full scans judge "tracked" against the user's index: a big file the user
       // staged is captured, a file that became ignored leaves the snapshot.
       repo.write('big.bin', Buffer.alloc(2048, 1));
@@ -60,25 +58,82 @@ describe('incremental snapshots (changedPaths)', () => {
       expect(refsOnly.snapshot.tree).toBe(mixedFull.snapshot.tree);
       expect(Object.keys(refsOnly.snapshot.refs)).toContain('refs/heads/made-by-agent');
 
-      // Shared index files guard created and no longer links to are removed, not left to pile up.
-      for (let i = 0; i < 3; i++) {
-        repo.write(`churn-${i}.txt`, `${i}\n`);
-        await createSnapshot(r, { trigger: 'watch', changedPaths: [`churn-${i}.txt`] });
-        await createSnapshot(r, { force: true });
-      }
-      const gitDirFiles = fs.readdirSync(path.join(repo.dir, '.git'));
-      expect(gitDirFiles.filter((n) => n.startsWith('sharedindex.')).length).toBeLessThanOrEqual(1);
-      repo.write('churn-last.txt', 'x\n');
-      await createSnapshot(r, { trigger: 'watch', changedPaths: ['churn-last.txt'] });
+      // Older versions kept a whole private index (and split-index shared files): removed when found.
+      const guardDir = path.join(repo.dir, '.git', 'guard');
+      fs.rmSync(path.join(guardDir, 'scan-memo.json'));
+      fs.writeFileSync(path.join(guardDir, 'worktree-index.json'), JSON.stringify({ file: 'worktree-index.1-ab', tree: 'x', sharedIndexes: ['sharedindex.0123456789abcdef0123456789abcdef01234567'] }));
+      fs.writeFileSync(path.join(guardDir, 'worktree-index.1-ab'), 'old');
+      fs.writeFileSync(path.join(repo.dir, '.git', 'sharedindex.0123456789abcdef0123456789abcdef01234567'), 'old');
+      fs.writeFileSync(path.join(repo.dir, '.git', 'sharedindex.fedcba9876543210fedcba9876543210fedcba98'), 'the user\'s own');
+      await createSnapshot(r);
+      expect(fs.readdirSync(guardDir).filter((n) => n.startsWith('worktree-index'))).toEqual([]);
+      expect(fs.readdirSync(path.join(repo.dir, '.git')).filter((n) => n.startsWith('sharedindex.'))).toEqual(['sharedindex.fedcba9876543210fedcba9876543210fedcba98']);
+    });
+  });
 
-      // The persistent index is a split index; if git expired its shared part, a full walk runs.
-      repo.write('dir0/file9.txt', 'after the shared index vanished\n');
-      const gitDir = path.join(repo.dir, '.git');
-      const shared = fs.readdirSync(gitDir).filter((n) => n.startsWith('sharedindex.'));
-      expect(shared.length).toBeGreaterThan(0);
-      for (const name of shared) fs.rmSync(path.join(gitDir, name));
-      const recovered = await createSnapshot(r, { trigger: 'watch', changedPaths: ['dir0/file9.txt'] });
-      expect(repo.git(['show', `${recovered.snapshot.oid}:dir0/file9.txt`])).toBe('after the shared index vanished\n');
+  it('match a full walk through file/directory swaps, links, modes, removals and skipped files', async () => {
+    await withTestRepo(async (repo) => {
+      repo.write('swap-to-dir', 'a file that becomes a directory\n');
+      repo.write('swap-to-file/inner/x.txt', 'a directory that becomes a file\n');
+      repo.write('keep/a.txt', 'a\n');
+      repo.write('keep/deeper/b.txt', 'b\n');
+      repo.write('tool.sh', '#!/bin/sh\n');
+      fs.chmodSync(path.join(repo.dir, 'tool.sh'), 0o755);
+      fs.symlinkSync('keep/a.txt', path.join(repo.dir, 'link'));
+      repo.git(['add', '-A']);
+      repo.git(['commit', '-q', '-m', 'base']);
+      Object.assign(process.env, { GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1', HOME: repo.home });
+      const r = await openRepo(repo.dir);
+      repo.write('huge.bin', Buffer.alloc(4096, 7));
+      const first = await createSnapshot(r, { maxFileSize: 1024 });
+      expect(first.snapshot.skipped.map((s) => s.path)).toEqual(['huge.bin']);
+
+      const same = async (changed: string[]): Promise<void> => {
+        const incremental = await createSnapshot(r, { trigger: 'watch', changedPaths: changed, maxFileSize: 1024 });
+        const full = await createSnapshot(r, { force: true, maxFileSize: 1024 });
+        // Its change counts are those of a diff against the snapshot before it.
+        const diff = repo.git(['diff-tree', '-r', '--no-renames', '--name-status', '-z', `${incremental.snapshot.oid}^`, incremental.snapshot.oid]).split('\0');
+        const statuses = diff.filter((_, i) => i % 2 === 0 && i + 1 < diff.length);
+        expect(incremental.snapshot.changes).toEqual({
+          added: statuses.filter((x) => x === 'A').length,
+          modified: statuses.filter((x) => x !== 'A' && x !== 'D').length,
+          deleted: statuses.filter((x) => x === 'D').length,
+        });
+        expect(repo.git(['ls-tree', '-r', incremental.snapshot.tree])).toBe(repo.git(['ls-tree', '-r', full.snapshot.tree]));
+        expect(incremental.snapshot.tree).toBe(full.snapshot.tree);
+        // Paths it did not look at keep their skipped entries.
+        expect(incremental.snapshot.skipped).toEqual(full.snapshot.skipped);
+      };
+
+      repo.remove('swap-to-dir');
+      repo.write('swap-to-dir/now/inside.txt', 'inside\n');
+      repo.remove('swap-to-file');
+      repo.write('swap-to-file', 'now a file\n');
+      await same(['swap-to-dir', 'swap-to-file']);
+
+      fs.chmodSync(path.join(repo.dir, 'tool.sh'), 0o644);
+      fs.rmSync(path.join(repo.dir, 'link'));
+      fs.symlinkSync('keep/deeper/b.txt', path.join(repo.dir, 'link'));
+      repo.write('odd name\twith tab.txt', 'odd\n');
+      await same(['tool.sh', 'link', 'odd name\twith tab.txt']);
+
+      // Directory names with spaces and newlines (the second can only be read level by level).
+      repo.write('dir with space/a b/f.txt', 'spaced\n');
+      await same(['dir with space']);
+      repo.write('dir with space/new\nline/g.txt', 'newline\n');
+      await same(['dir with space/new\nline']);
+
+      // Everything under a directory goes, and the directory with it.
+      repo.remove('keep');
+      await same(['keep']);
+
+      // Without a trusted executable bit (core.fileMode=false) a file keeps the mode the user's
+      // index records (100755 from the commit), whatever its mode on disk or in the last snapshot.
+      repo.git(['config', 'core.fileMode', 'false']);
+      fs.chmodSync(path.join(repo.dir, 'tool.sh'), 0o644);
+      repo.write('tool.sh', '#!/bin/sh\necho changed\n');
+      await same(['tool.sh']);
+      expect(repo.git(['ls-tree', 'refs/guard/main/head', 'tool.sh'])).toMatch(/^100755 /);
     });
   });
 });

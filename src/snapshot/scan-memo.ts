@@ -1,0 +1,80 @@
+/**
+ * What the last snapshot of this worktree found, so the next one can skip work (owns the file
+ * `<gitDir>/guard/scan-memo.json`):
+ *   tree       the working tree as a tree at that snapshot
+ *   userIndex  size/mtime/inode of the user's index then, with its indexTree/rawIndex: an
+ *              unchanged index file is not read again (git replaces the index file on every
+ *              write, so a new inode or mtime means new content)
+ *   scan       the signature of the full walk (differing paths and their lstat data): the same
+ *              user index and the same signature give the same tree, so a snapshot where nothing
+ *              changed writes nothing (null after an incremental snapshot)
+ * The file is replaced atomically; a reader gets the old or the new memo, never a mix.
+ *
+ * Before the snapshot store edited trees directly (tree-edit.ts), guard kept a private index of
+ * the whole working tree here (`worktree-index.json` and `worktree-index.*`, as a split index
+ * with `sharedindex.*` files in the git dir). Those are removed when found.
+ */
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import type { Repo } from '../git/repo.js';
+import { guardPath } from '../git/repo.js';
+
+const MEMO = 'scan-memo.json';
+
+export interface IndexStamp {
+  size: number;
+  mtimeMs: number;
+  ino: number;
+}
+
+export interface ScanMemo {
+  tree: string;
+  userIndex: { stamp: IndexStamp; indexTree: string | null; rawIndex: string | null } | null;
+  scan: string | null;
+}
+
+export async function statIndex(file: string): Promise<IndexStamp | null> {
+  try {
+    const stat = await fs.stat(file);
+    return { size: stat.size, mtimeMs: stat.mtimeMs, ino: stat.ino };
+  } catch {
+    return null;
+  }
+}
+
+export function sameStamp(a: IndexStamp | null | undefined, b: IndexStamp | null | undefined): boolean {
+  return !!a && !!b && a.size === b.size && a.mtimeMs === b.mtimeMs && a.ino === b.ino;
+}
+
+export async function readScanMemo(repo: Repo): Promise<ScanMemo | null> {
+  try {
+    const memo = JSON.parse(await fs.readFile(guardPath(repo, MEMO), 'utf8')) as ScanMemo;
+    return typeof memo.tree === 'string' ? memo : null;
+  } catch {
+    await removeLegacyIndex(repo);
+    return null;
+  }
+}
+
+export async function saveScanMemo(repo: Repo, memo: ScanMemo): Promise<void> {
+  const file = guardPath(repo, MEMO);
+  const tmp = `${file}.${process.pid}.tmp`;
+  await fs.mkdir(path.dirname(file), { recursive: true });
+  await fs.writeFile(tmp, `${JSON.stringify(memo)}\n`);
+  await fs.rename(tmp, file);
+}
+
+/** Removes the private whole-tree index older versions kept, and the shared index files it made. */
+async function removeLegacyIndex(repo: Repo): Promise<void> {
+  const dir = guardPath(repo);
+  let legacy: { sharedIndexes?: unknown };
+  try {
+    legacy = JSON.parse(await fs.readFile(path.join(dir, 'worktree-index.json'), 'utf8')) as { sharedIndexes?: unknown };
+  } catch {
+    return;
+  }
+  const shared = Array.isArray(legacy.sharedIndexes) ? legacy.sharedIndexes.filter((n): n is string => typeof n === 'string' && /^sharedindex\.[0-9a-f]+$/.test(n)) : [];
+  await Promise.all(shared.map((name) => fs.rm(path.join(repo.gitDir, name), { force: true })));
+  const names = await fs.readdir(dir).catch(() => [] as string[]);
+  await Promise.all(names.filter((n) => n.startsWith('worktree-index.')).map((n) => fs.rm(path.join(dir, n), { force: true })));
+}

@@ -1,0 +1,297 @@
+/**
+ * Writes a new tree from an existing one plus a list of changed paths, reading and writing only
+ * the directories on the way to those paths. The cost follows the change, not the repository:
+ * no index of the whole working tree is read or written (an index at 100k files is ~8 MB, and
+ * every git process that touches it pays for reading it).
+ *
+ * Trees are read with one `git cat-file --batch` (raw tree objects, binary-safe for any name) and
+ * written with one `git mktree -z --missing --batch` kept open, deepest first, because a parent
+ * needs its children's ids. mktree sorts the entries in git's order.
+ *
+ * Paths are byte strings (latin1: one char per byte), as splitNulBytes returns them.
+ */
+import type { Repo } from '../git/repo.js';
+import { openGitPipe, runGit } from '../git/run.js';
+import { emptyTree } from '../git/objects.js';
+import { GuardError } from '../errors.js';
+
+export interface TreeLeaf {
+  /** Octal mode as git writes it: 100644, 100755, 120000, 160000. */
+  mode: string;
+  oid: string;
+}
+
+/** A path that now holds `entry`, or that is gone (`null`). */
+export interface PathChange {
+  path: string;
+  entry: TreeLeaf | null;
+}
+
+/** How git turns a file's lstat into a mode (core.fileMode, core.symlinks). */
+export interface ModeRules {
+  trustExecutableBit: boolean;
+  hasSymlinks: boolean;
+}
+
+const REGULAR = new Set(['100644', '100755']);
+
+/**
+ * The mode git would record for a file whose new mode from lstat is `mode`, where the tree had
+ * `before`: without a trusted executable bit a regular file keeps the mode it had; without
+ * symlinks a file that was a link stays one (git's ce_mode_from_stat).
+ */
+function recordedMode(mode: string, before: Entry | undefined, rules: ModeRules): string {
+  if (!REGULAR.has(mode) || !before) return mode;
+  if (!rules.hasSymlinks && before.mode === '120000') return before.mode;
+  if (!rules.trustExecutableBit && REGULAR.has(before.mode)) return before.mode;
+  return mode;
+}
+
+interface Entry {
+  mode: string;
+  oid: string;
+}
+
+interface Dir {
+  /** Entries by name (byte string); a subdirectory has mode 40000. */
+  entries: Map<string, Entry>;
+  dirty: boolean;
+}
+
+const TREE_MODE = '40000';
+
+function isTreeMode(mode: string): boolean {
+  return mode === TREE_MODE || mode === '040000';
+}
+
+function typeOf(mode: string): 'tree' | 'commit' | 'blob' {
+  if (isTreeMode(mode)) return 'tree';
+  return mode === '160000' ? 'commit' : 'blob';
+}
+
+function parentOf(dir: string): string {
+  const at = dir.lastIndexOf('/');
+  return at < 0 ? '' : dir.slice(0, at);
+}
+
+function nameOf(p: string): string {
+  return p.slice(p.lastIndexOf('/') + 1);
+}
+
+function depthOf(dir: string): number {
+  if (dir === '') return 0;
+  let depth = 1;
+  for (let i = 0; i < dir.length; i++) if (dir.charCodeAt(i) === 47) depth++;
+  return depth;
+}
+
+/** Parses a raw tree object: "<mode> <name>\0<raw id>" repeated. */
+function parseTree(data: Buffer, oidBytes: number): Map<string, Entry> {
+  const entries = new Map<string, Entry>();
+  let at = 0;
+  while (at < data.length) {
+    const space = data.indexOf(0x20, at);
+    const nul = data.indexOf(0, space);
+    if (space < 0 || nul < 0 || nul + 1 + oidBytes > data.length) throw new GuardError('git', 'a tree object could not be parsed');
+    entries.set(data.toString('latin1', space + 1, nul), { mode: data.toString('latin1', at, space), oid: data.toString('hex', nul + 1, nul + 1 + oidBytes) });
+    at = nul + 1 + oidBytes;
+  }
+  return entries;
+}
+
+/** Parses `cat-file --batch` output for `count` requests: a tree's entries, or null (missing or not a tree). */
+function parseBatch(stdout: Buffer, count: number, oidBytes: number): Array<Map<string, Entry> | null> {
+  const out: Array<Map<string, Entry> | null> = [];
+  let at = 0;
+  for (let i = 0; i < count; i++) {
+    const eol = stdout.indexOf(0x0a, at);
+    if (eol < 0) throw new GuardError('git', 'cat-file gave fewer answers than it was asked for');
+    // "<oid> <type> <size>" and the content, or "<name> missing" (the name may hold spaces).
+    const header = /^[0-9a-f]+ ([a-z]+) (\d+)$/.exec(stdout.toString('latin1', at, eol));
+    if (!header) {
+      out.push(null);
+      at = eol + 1;
+      continue;
+    }
+    const size = Number(header[2]);
+    out.push(header[1] === 'tree' ? parseTree(stdout.subarray(eol + 1, eol + 1 + size), oidBytes) : null);
+    at = eol + 1 + size + 1;
+  }
+  return out;
+}
+
+/**
+ * Loads every directory in `wanted` that exists as a tree under `base`. One `cat-file --batch`
+ * call names them all as `<base>:<path>`; a name with a newline cannot be asked that way, so then
+ * the directories are read level by level, by id.
+ */
+async function loadDirs(repo: Repo, base: string, wanted: Set<string>): Promise<Map<string, Dir>> {
+  const oidBytes = base.length / 2;
+  const dirs = new Map<string, Dir>();
+  const ordered = [...wanted].sort((a, b) => depthOf(a) - depthOf(b));
+  if (!ordered.some((dir) => dir.includes('\n'))) {
+    const input = ordered.map((dir) => (dir === '' ? `${base}\n` : `${base}:${dir}\n`)).join('');
+    const { stdout } = await runGit(['cat-file', '--batch'], { cwd: repo.root, input: Buffer.from(input, 'latin1') });
+    const trees = parseBatch(stdout, ordered.length, oidBytes);
+    ordered.forEach((dir, i) => {
+      // A directory whose parent is not a directory in `base` does not exist there either.
+      const parentOk = dir === '' || dirs.has(parentOf(dir));
+      const entries = trees[i];
+      if (entries && parentOk) dirs.set(dir, { entries, dirty: false });
+    });
+    if (!dirs.has('')) throw new GuardError('git', `the tree ${base} could not be read`);
+    return dirs;
+  }
+  for (let depth = 0; ; depth++) {
+    const level = ordered.filter((dir) => depthOf(dir) === depth);
+    if (level.length === 0 && depth > 0) break;
+    const ids: Array<{ dir: string; oid: string }> = [];
+    for (const dir of level) {
+      if (dir === '') ids.push({ dir, oid: base });
+      else {
+        const entry = dirs.get(parentOf(dir))?.entries.get(nameOf(dir));
+        if (entry && isTreeMode(entry.mode)) ids.push({ dir, oid: entry.oid });
+      }
+    }
+    if (ids.length === 0) continue;
+    const { stdout } = await runGit(['cat-file', '--batch'], { cwd: repo.root, input: ids.map((t) => `${t.oid}\n`).join('') });
+    const trees = parseBatch(stdout, ids.length, oidBytes);
+    ids.forEach(({ dir }, i) => {
+      if (trees[i]) dirs.set(dir, { entries: trees[i]!, dirty: false });
+    });
+    if (!dirs.has('')) throw new GuardError('git', `the tree ${base} could not be read`);
+  }
+  return dirs;
+}
+
+/** One tree's entries as `mktree -z` input, followed by the empty record that ends it in --batch mode. */
+function mktreeInput(entries: Map<string, Entry>): Buffer {
+  const chunks: Buffer[] = [];
+  for (const [name, e] of entries) chunks.push(Buffer.from(`${e.mode} ${typeOf(e.mode)} ${e.oid}\t${name}\0`, 'latin1'));
+  chunks.push(Buffer.from([0]));
+  return Buffer.concat(chunks);
+}
+
+export interface EditResult {
+  tree: string;
+  /**
+   * Files added, modified and deleted relative to `base`, when every change was a file replacing
+   * a file (or nothing); null when a whole directory was replaced, whose files were not listed.
+   */
+  counts: { added: number; modified: number; deleted: number } | null;
+}
+
+/**
+ * Applies `changes` to the tree `base` and returns the new tree's id. Deletions apply before
+ * additions, so "file a became directory a/" and the reverse both come out right; a directory
+ * left empty disappears, as it would from an index.
+ */
+export async function editTree(repo: Repo, base: string, changes: PathChange[], rules: ModeRules = { trustExecutableBit: true, hasSymlinks: true }): Promise<EditResult> {
+  const counts = { added: 0, modified: 0, deleted: 0 };
+  let exact = true;
+  if (changes.length === 0) return { tree: base, counts };
+  // Every directory on the way to a changed path, loaded from `base` where it exists there.
+  const wanted = new Set<string>(['']);
+  for (const change of changes) {
+    for (let dir = parentOf(change.path); dir !== ''; dir = parentOf(dir)) {
+      if (wanted.has(dir)) break;
+      wanted.add(dir);
+    }
+  }
+  const dirs = await loadDirs(repo, base, wanted);
+
+  const markDirty = (dir: string): void => {
+    for (let d: string | null = dir; d !== null; d = d === '' ? null : parentOf(d)) {
+      const state = dirs.get(d);
+      if (!state || state.dirty) {
+        if (state) break;
+        continue;
+      }
+      state.dirty = true;
+    }
+  };
+  /** The directory `dir`, or null when it (or a parent) is not a directory; `create` makes it one. */
+  const dirFor = (dir: string, create: boolean): Dir | null => {
+    const existing = dirs.get(dir);
+    if (existing) return existing;
+    if (!create) return null;
+    const parent = dirFor(parentOf(dir), true)!;
+    // A file (or link) in the way of a new directory is replaced by it.
+    if (parent.entries.has(nameOf(dir))) exact = false;
+    parent.entries.set(nameOf(dir), { mode: TREE_MODE, oid: '' });
+    const made: Dir = { entries: new Map(), dirty: true };
+    dirs.set(dir, made);
+    markDirty(parentOf(dir));
+    return made;
+  };
+
+  for (const change of changes) {
+    if (change.entry) continue;
+    const dir = dirFor(parentOf(change.path), false);
+    const name = nameOf(change.path);
+    if (!dir?.entries.has(name)) continue;
+    const removed = dir.entries.get(name)!;
+    dir.entries.delete(name);
+    if (isTreeMode(removed.mode)) {
+      dropSubtree(dirs, change.path);
+      exact = false;
+    } else counts.deleted++;
+    markDirty(parentOf(change.path));
+  }
+  for (const change of changes) {
+    if (!change.entry) continue;
+    const dir = dirFor(parentOf(change.path), true)!;
+    const name = nameOf(change.path);
+    const before = dir.entries.get(name);
+    if (before && isTreeMode(before.mode)) {
+      dropSubtree(dirs, change.path);
+      exact = false;
+    }
+    const mode = recordedMode(change.entry.mode, before, rules);
+    if (before && before.mode === mode && before.oid === change.entry.oid) continue;
+    if (!before) counts.added++;
+    else if (!isTreeMode(before.mode)) counts.modified++;
+    dir.entries.set(name, { mode, oid: change.entry.oid });
+    markDirty(parentOf(change.path));
+  }
+
+  // Write changed directories deepest first (a parent needs its children's ids), through one
+  // `mktree --batch` process; an empty directory is removed from its parent instead.
+  if (!dirs.get('')!.dirty) return { tree: base, counts };
+  const dirty = [...dirs.entries()].filter(([, d]) => d.dirty).map(([dir]) => dir);
+  dirty.sort((a, b) => depthOf(b) - depthOf(a));
+  let rootId: string | null = null;
+  // --missing: skip looking up every entry's object (each comes from an existing tree or was just
+  // written), which is most of mktree's time in a large repository.
+  const mktree = openGitPipe(['mktree', '-z', '--missing', '--batch'], { cwd: repo.root });
+  try {
+    // A whole depth at a time: its trees only need ids from deeper ones, already known.
+    for (let i = 0; i < dirty.length; ) {
+      const depth = depthOf(dirty[i]!);
+      const level: string[] = [];
+      for (; i < dirty.length && depthOf(dirty[i]!) === depth; i++) {
+        const dir = dirty[i]!;
+        if (dirs.get(dir)!.entries.size > 0) level.push(dir);
+        else if (dir !== '') dirs.get(parentOf(dir))!.entries.delete(nameOf(dir));
+      }
+      if (level.length === 0) continue;
+      mktree.write(Buffer.concat(level.map((dir) => mktreeInput(dirs.get(dir)!.entries))));
+      for (const dir of level) {
+        const id = (await mktree.readLine()).trim();
+        if (!/^[0-9a-f]{40}([0-9a-f]{24})?$/.test(id)) throw new GuardError('git', `mktree answered "${id}" instead of a tree id`);
+        if (dir === '') rootId = id;
+        else dirs.get(parentOf(dir))!.entries.set(nameOf(dir), { mode: TREE_MODE, oid: id });
+      }
+    }
+  } finally {
+    await mktree.close();
+  }
+  return { tree: rootId ?? (await emptyTree(repo)), counts: exact ? counts : null };
+}
+
+/** Forgets loaded directories under `dir` (it was removed or replaced by a file). */
+function dropSubtree(dirs: Map<string, Dir>, dir: string): void {
+  const prefix = `${dir}/`;
+  dirs.delete(dir);
+  for (const key of [...dirs.keys()]) if (key.startsWith(prefix)) dirs.delete(key);
+}
