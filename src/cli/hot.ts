@@ -6,10 +6,31 @@
  * is paid inside git commands and agent tool calls. Anything else (including --help) returns
  * false and bin/guard.js falls back to the full CLI, so the two can never disagree on meaning.
  */
-import { createOutput } from './output.js';
+import { createOutput, type Output } from './output.js';
 import { reportError } from './report-error.js';
 
 type Handler = () => Promise<number>;
+
+/**
+ * createOutput, made on first use: creating it reads isTTY of stdin, stdout and stderr, which sets
+ * up all three streams (a few ms at start). `guard agent-hook` writes its protocol bytes itself
+ * and `check-command --json` only needs stdout, so they do not pay for the others.
+ */
+function lazyOutput(options: { json?: boolean } = {}): Output {
+  let real: Output | undefined;
+  const get = (): Output => (real ??= createOutput(options));
+  return {
+    json: options.json === true,
+    get interactive() {
+      return get().interactive;
+    },
+    line: (text) => get().line(text),
+    data: (value) => get().data(value),
+    warn: (text) => get().warn(text),
+    progress: (text) => get().progress(text),
+    done: () => real?.done(),
+  };
+}
 
 function checkCommandHandler(args: string[]): Handler | null {
   let json = false;
@@ -29,7 +50,7 @@ function checkCommandHandler(args: string[]): Handler | null {
   }
   if (positional.length !== 1) return null;
   return async () => {
-    const out = createOutput({ json });
+    const out = lazyOutput({ json });
     try {
       const { run } = await import('./commands/check-command.js');
       return (await run({ command: positional[0]!, json, ...(cwd !== undefined ? { cwd } : {}) }, { cwd: cwd ?? process.cwd(), out })) ?? 0;
@@ -84,7 +105,7 @@ function handlerFor(argv: string[]): Handler | null {
   }
   if (command === 'agent-hook' && args.length === 2 && plain(args[0]) && plain(args[1])) {
     return async () => {
-      const out = createOutput();
+      const out = lazyOutput();
       try {
         const { run } = await import('./commands/agent-hook.js');
         return (await run({ agent: args[0]!, event: args[1]! }, { cwd: process.cwd(), out })) ?? 0;
