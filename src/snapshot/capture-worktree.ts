@@ -38,6 +38,8 @@ export interface WorktreeScan {
   drops: string[];
   /** Identifies the scanned paths and their lstat data: equal scans give equal trees. */
   signature: string;
+  /** Paths that were regular files at the scan, with their executable bit. */
+  regular?: Map<string, boolean>;
 }
 
 interface Candidate {
@@ -115,6 +117,7 @@ async function ignoredToInclude(repo: Repo, indexFile: string, globs: string[]):
 /** Filters out what must not or cannot be captured, recording why; signs what it keeps. */
 async function screen(repo: Repo, candidates: Candidate[], options: CaptureOptions, skipped: SkippedPath[]): Promise<WorktreeScan> {
   const keep: Array<{ bytes: string; sign: string }> = [];
+  const regular = new Map<string, boolean>();
   const dirs: Array<{ bytes: string; sign: string }> = [];
   const unique = new Map(candidates.map((c) => [c.bytes, c]));
   await Promise.all(
@@ -163,6 +166,7 @@ async function screen(repo: Repo, candidates: Candidate[], options: CaptureOptio
         return;
       }
       keep.push({ bytes: candidate.bytes, sign });
+      regular.set(candidate.bytes, (Number(stat.mode) & 0o100) !== 0);
     }),
   );
   const byBytes = (a: { bytes: string }, b: { bytes: string }): number => (a.bytes < b.bytes ? -1 : a.bytes > b.bytes ? 1 : 0);
@@ -173,7 +177,7 @@ async function screen(repo: Repo, candidates: Candidate[], options: CaptureOptio
   for (const k of keep) hash.update(`${k.bytes}\0${k.sign}\0`, 'latin1');
   for (const d of dirs) hash.update(`dir\0${d.bytes}\0${d.sign}\0`, 'latin1');
   for (const s of skipped) hash.update(`skip\0${s.path}\0${s.reason}\0`);
-  return { paths: keep.map((k) => k.bytes), drops: dirs.map((d) => d.bytes), skipped, signature: hash.digest('hex') };
+  return { paths: keep.map((k) => k.bytes), drops: dirs.map((d) => d.bytes), skipped, signature: hash.digest('hex'), regular };
 }
 
 /** Full walk: everything that differs between the working tree and the user's index. */
@@ -293,18 +297,6 @@ export async function applyScan(repo: Repo, indexFile: string, scan: WorktreeSca
   return { tree, skipped: skipped.sort(byPath) };
 }
 
-/** Reads core.fileMode and core.symlinks (both default to true on Linux and macOS). */
-export async function readModeRules(repo: Repo): Promise<ModeRules> {
-  const result = await runGit(['config', '-z', '--type=bool', '--get-regexp', '^core\\.(filemode|symlinks)$'], { cwd: repo.root, okCodes: [1] });
-  const rules: ModeRules = { trustExecutableBit: true, hasSymlinks: true };
-  for (const record of splitNulBytes(result.stdout)) {
-    const [key, value] = record.split('\n');
-    if (key === 'core.filemode') rules.trustExecutableBit = value === 'true';
-    if (key === 'core.symlinks') rules.hasSymlinks = value === 'true';
-  }
-  return rules;
-}
-
 /**
  * Applies a scan on top of the tree `base` (the user's index as a tree, or the previous
  * snapshot's tree) without reading or writing any whole index: the changed files are hashed into
@@ -313,11 +305,13 @@ export async function readModeRules(repo: Repo): Promise<ModeRules> {
  * Gives the same tree as applyScan on an index whose tree is `base`.
  */
 export async function captureOnto(repo: Repo, base: string, scan: WorktreeScan, rules: ModeRules): Promise<{ tree: string; skipped: SkippedPath[]; counts: EditResult['counts'] }> {
-  const small = await emptyTempIndex(repo);
+  const hashed = await hashRegularFiles(repo, scan, rules);
+  const rest: WorktreeScan = hashed ? { ...scan, paths: scan.paths.filter((p) => !hashed.has(p)) } : scan;
+  const small = rest.paths.length > 0 ? await emptyTempIndex(repo) : null;
   try {
-    const staged = await stageScan(repo, small.file, scan, []);
-    const leaves = new Map<string, TreeLeaf>();
-    if (staged.paths.length > 0) {
+    const staged = small ? await stageScan(repo, small.file, rest, []) : { paths: [], skipped: [...scan.skipped] };
+    const leaves = new Map<string, TreeLeaf>(hashed ?? []);
+    if (small && staged.paths.length > 0) {
       // "<mode> <oid> <stage>\t<path>": a path is always stage 0 here.
       const listed = await runGit(['ls-files', '-s', '-z'], { cwd: repo.root, env: indexEnv(small.file) });
       for (const record of splitNulBytes(listed.stdout)) {
@@ -328,14 +322,41 @@ export async function captureOnto(repo: Repo, base: string, scan: WorktreeScan, 
     }
     const changes: PathChange[] = [
       ...scan.drops.map((p) => ({ path: p, entry: null })),
+      ...(hashed ? [...hashed].map(([p, entry]) => ({ path: p, entry })) : []),
       // Gone since the scan (or at it): update-index --remove left it out.
       ...staged.paths.map((p) => ({ path: p, entry: leaves.get(p) ?? null })),
     ];
     const { tree, counts } = await editTree(repo, base, changes, rules);
     return { tree, skipped: staged.skipped.sort(byPath), counts };
   } finally {
-    await small.dispose();
+    await small?.dispose();
   }
+}
+
+/**
+ * The common case in one process: regular files (as the scan saw them) go through `git
+ * hash-object -w --stdin-paths`, which applies the same filters update-index would for each path.
+ * Names with a newline cannot go through it, nor can links or submodules; and if any file
+ * vanished or turned unreadable since the scan, hash-object stops: then everything takes the
+ * update-index path, which handles each of those. Returns null when nothing went this way.
+ */
+async function hashRegularFiles(repo: Repo, scan: WorktreeScan, rules: ModeRules): Promise<Map<string, TreeLeaf> | null> {
+  const files = scan.paths.filter((p) => scan.regular?.has(p) && !p.includes('\n'));
+  if (files.length === 0) return null;
+  const result = await runGit(['hash-object', '-w', '--stdin-paths'], {
+    cwd: repo.root,
+    input: Buffer.from(files.map((p) => `${p}\n`).join(''), 'latin1'),
+    okCodes: [128],
+  });
+  const ids = result.stdout.toString('latin1').split('\n').filter(Boolean);
+  if (result.code !== 0 || ids.length !== files.length) return null;
+  const leaves = new Map<string, TreeLeaf>();
+  files.forEach((p, i) => {
+    // Without a trusted executable bit git records a new file as 100644 (editTree keeps an existing one's mode).
+    const executable = rules.trustExecutableBit && scan.regular!.get(p) === true;
+    leaves.set(p, { mode: executable ? '100755' : '100644', oid: ids[i]! });
+  });
+  return leaves;
 }
 
 /** Retries `fn` when git was killed by a signal (a file rewritten while git mapped it: SIGBUS). */

@@ -9,12 +9,12 @@ import { rootTreeFromCacheTree } from './cache-tree.js';
 import { withInternalToken } from '../git/internal-token.js';
 import { GuardError } from '../errors.js';
 import fs from 'node:fs/promises';
-import { applyScan, captureOnto, listUserPaths, MAX_INCREMENTAL_PATHS, readModeRules, retryOnSignal, scanChangedPaths, scanWorktree } from './capture-worktree.js';
+import { applyScan, captureOnto, listUserPaths, MAX_INCREMENTAL_PATHS, retryOnSignal, scanChangedPaths, scanWorktree } from './capture-worktree.js';
+import { readModeRules } from './mode-rules.js';
 import { readScanMemo, sameStamp, saveScanMemo, statIndex, type ScanMemo } from './scan-memo.js';
-import { encodeMessage, FORMAT_VERSION, sameState, type ChangeCounts, type SkippedPath, type Snapshot, type SnapshotMeta, type Trigger } from './format.js';
-import { readRepoState, type RepoState } from './repo-state.js';
+import { decodeMessage, encodeMessage, FORMAT_VERSION, sameState, type ChangeCounts, type SkippedPath, type Snapshot, type SnapshotMeta, type Trigger } from './format.js';
+import { readRepoState, type ChainHeadRecord, type RepoState } from './repo-state.js';
 import { headRef, worktreeId } from './refs.js';
-import { readChainHead } from './read.js';
 import { copyUserIndex, removeStaleTempFiles, type TempIndex } from './temp-index.js';
 
 export const DEFAULT_MAX_FILE_SIZE = 50 * 1024 * 1024;
@@ -52,6 +52,12 @@ export interface CreateSnapshotResult {
   worktreeIndex?: TempIndex;
 }
 
+/** The newest snapshot from its ref's commit id and message; null if the ref names no snapshot. */
+function snapshotFrom(head: ChainHeadRecord): Snapshot | null {
+  const meta = decodeMessage(head.message);
+  return meta ? { ...meta, oid: head.oid } : null;
+}
+
 /** The fixed, empty commit every chain starts from (same id every time). */
 async function chainRoot(repo: Repo): Promise<string> {
   return commitTree(repo, await emptyTree(repo), [], 'git-guard chain root\n', {
@@ -61,10 +67,11 @@ async function chainRoot(repo: Repo): Promise<string> {
 }
 
 /** The user's index as a tree, read from a private copy (write-tree writes the index it reads). */
-async function readUserIndexTree(repo: Repo, oidBytes: number): Promise<{ indexTree: string | null; rawIndex: string | null }> {
-  // Usually the index's own cache tree already names it: no copy, no git process.
+async function readUserIndexTree(repo: Repo, oidBytes: number, known: Set<string>): Promise<{ indexTree: string | null; rawIndex: string | null }> {
+  // Usually the index's own cache tree already names it: no copy, and no git process when it is a
+  // tree a snapshot already recorded (so it exists).
   const cached = await rootTreeFromCacheTree(repo.indexFile, oidBytes);
-  if (cached && (await objectExists(repo, cached))) return { indexTree: cached, rawIndex: null };
+  if (cached && (known.has(cached) || (await objectExists(repo, cached)))) return { indexTree: cached, rawIndex: null };
   const copy = await copyUserIndex(repo);
   try {
     return await readIndexTree(repo, copy.file);
@@ -165,13 +172,14 @@ export async function createSnapshot(repo: Repo, options: CreateSnapshotOptions 
     // Awaited below (or not needed after all); do not report them unhandled meanwhile.
     walk?.catch(() => undefined);
     userPaths?.catch(() => undefined);
-    const [state, previous, memo, userStamp, rules] = await Promise.all([
-      readRepoState(repo),
-      readChainHead(repo),
-      readScanMemo(repo),
+    const [{ chainHead, ...state }, [memo, modeRules], userStamp] = await Promise.all([
+      // The newest snapshot comes with the refs, from the same for-each-ref.
+      readRepoState(repo, { chainRef: headRef(repo) }),
+      readScanMemo(repo).then(async (m) => [m, await readModeRules(repo, m?.modeRules)] as const),
       statIndex(repo.indexFile),
-      readModeRules(repo),
     ]);
+    const rules = modeRules.rules;
+    const previous = chainHead ? snapshotFrom(chainHead) : null;
     const sameUserIndex = memo?.userIndex && sameStamp(memo.userIndex.stamp, userStamp) ? memo.userIndex : null;
     // Incremental: only the paths the watcher saw change are read, on top of the newest snapshot.
     // Without a trusted executable bit or symlinks git takes a file's mode from the user's index,
@@ -183,7 +191,7 @@ export async function createSnapshot(repo: Repo, options: CreateSnapshotOptions 
     try {
       emit({ type: 'phase', phase: 'scanning-worktree' });
       const [index, scan] = await Promise.all([
-        sameUserIndex ? { indexTree: sameUserIndex.indexTree, rawIndex: sameUserIndex.rawIndex } : readUserIndexTree(repo, oidBytes(state, previous)),
+        sameUserIndex ? { indexTree: sameUserIndex.indexTree, rawIndex: sameUserIndex.rawIndex } : readUserIndexTree(repo, oidBytes(state, previous), new Set([previous?.indexTree, previous?.tree].filter((t): t is string => !!t))),
         changedPaths && previous
           ? retryOnSignal(() => scanChangedPaths(repo, previous.tree, changedPaths, captureOptions, userPaths ?? undefined))
           : (walk ??= retryOnSignal(() => scanWorktree(repo, captureOptions))),
@@ -211,6 +219,7 @@ export async function createSnapshot(repo: Repo, options: CreateSnapshotOptions 
         tree: capture.tree,
         userIndex: userStamp ? { stamp: userStamp, indexTree: index.indexTree, rawIndex: index.rawIndex } : null,
         scan: changedPaths ? null : scan.signature,
+        modeRules,
       };
       if (JSON.stringify(nextMemo) !== JSON.stringify(memo)) await saveScanMemo(repo, nextMemo);
       for (const skip of capture.skipped) emit({ type: 'skipped', path: skip.path, reason: skip.reason });

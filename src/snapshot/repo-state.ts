@@ -33,40 +33,87 @@ const OPERATION_MARKERS: Array<[string, Operation]> = [
   ['BISECT_LOG', 'bisect'],
 ];
 
-/** HEAD and every local branch, tag and the stash ref, in as few git processes as possible. */
-export async function readRepoState(repo: Repo): Promise<RepoState> {
-  const [symbolic, listed, operation] = await Promise.all([
-    // exit 1: HEAD is detached
-    runGit(['symbolic-ref', '-q', 'HEAD'], { cwd: repo.root, okCodes: [1] }),
-    // Ref names cannot contain spaces or newlines (check-ref-format), so this format is unambiguous.
-    runGit(['for-each-ref', '--format=%(objectname) %(objecttype) %(*objectname) %(*objecttype) %(refname)', 'refs/heads', 'refs/tags', 'refs/stash'], {
-      cwd: repo.root,
-    }),
-    readOperation(repo),
+/** The chain head read along with the refs (see readRepoState's `chainRef`). */
+export interface ChainHeadRecord {
+  oid: string;
+  message: string;
+}
+
+/**
+ * HEAD and every local branch, tag and the stash ref, in two git processes: each process start
+ * costs several milliseconds here (and more from a large process such as the watcher), so this
+ * is what a snapshot pays before anything else. With `chainRef`, that ref's commit id and
+ * message come back too (the newest snapshot), from the same for-each-ref.
+ */
+export async function readRepoState(repo: Repo, options: { chainRef?: string } = {}): Promise<RepoState & { chainHead?: ChainHeadRecord | null }> {
+  const chainRef = options.chainRef;
+  // Ref names cannot contain spaces or newlines (check-ref-format), so each record's first line is
+  // unambiguous; the chain head's message follows it; %00 ends a record (no message holds a NUL).
+  const format = `%(objectname) %(objecttype) %(*objectname) %(*objecttype) %(refname)${chainRef ? `%(if:equals=${chainRef})%(refname)%(then)%0a%(contents)%(end)` : ''}%00`;
+  const [head, listed] = await Promise.all([
+    readHeadAndMarkers(repo),
+    runGit(['for-each-ref', `--format=${format}`, 'refs/heads', 'refs/tags', 'refs/stash', ...(chainRef ? [chainRef] : [])], { cwd: repo.root }),
   ]);
   const refs: RefRecord[] = [];
   let stashTip: string | null = null;
-  for (const line of listed.stdout.toString('utf8').split('\n')) {
-    if (!line) continue;
+  let chainHead: ChainHeadRecord | null = null;
+  for (const record of listed.stdout.toString('utf8').split('\0\n')) {
+    if (!record) continue;
+    const eol = record.indexOf('\n');
+    const line = eol < 0 ? record : record.slice(0, eol);
     const [oid, type, peeledOid, peeledType, ...rest] = line.split(' ');
     const refname = rest.join(' ');
-    if (refname === 'refs/stash') stashTip = oid!;
+    if (chainRef && refname === chainRef) chainHead = { oid: oid!, message: eol < 0 ? '' : record.slice(eol + 1) };
+    else if (refname === 'refs/stash') stashTip = oid!;
     else refs.push({ refname, oid: oid!, type: type!, peeledOid: peeledOid || null, peeledType: peeledType || null });
   }
   refs.sort((a, b) => (a.refname < b.refname ? -1 : a.refname > b.refname ? 1 : 0));
 
-  const symbolicRef = symbolic.code === 0 ? symbolic.stdout.toString('utf8').trim() : null;
+  const symbolicRef = head.symbolic;
   let headOid: string | null;
   const branch = symbolicRef ? refs.find((r) => r.refname === symbolicRef) : undefined;
   if (branch) headOid = branch.oid;
   else if (symbolicRef?.startsWith('refs/heads/')) headOid = null; // an unborn branch
+  else if (head.oid !== undefined) headOid = head.oid;
   else {
     // Detached, or HEAD names something other than a branch.
     const resolved = await runGit(['rev-parse', '-q', '--verify', 'HEAD^{commit}'], { cwd: repo.root, okCodes: [1, 128] });
     headOid = resolved.code === 0 ? resolved.stdout.toString('utf8').trim() : null;
   }
-  const stash = stashTip ? await readStash(repo, stashTip) : [];
-  return { head: { symbolic: symbolicRef, oid: headOid }, refs, stash, operation };
+  const [stash, operation] = await Promise.all([stashTip ? readStash(repo, stashTip) : Promise.resolve([]), operationFrom(head.markers)]);
+  return { head: { symbolic: symbolicRef, oid: headOid }, refs, stash, operation, ...(chainRef ? { chainHead } : {}) };
+}
+
+/**
+ * HEAD (its commit, and the branch it names or null when detached) and where the operation
+ * markers would be, in one `rev-parse`. On an unborn branch rev-parse cannot name HEAD's commit
+ * and fails: then `symbolic-ref` answers (the marker paths are asked again, alone).
+ */
+async function readHeadAndMarkers(repo: Repo): Promise<{ symbolic: string | null; oid?: string | null; markers: string[] }> {
+  const markerArgs = ['--path-format=absolute', ...OPERATION_MARKERS.flatMap(([name]) => ['--git-path', name])];
+  const both = await runGit(['rev-parse', ...markerArgs, 'HEAD', '--symbolic-full-name', 'HEAD'], { cwd: repo.root, okCodes: [128] });
+  const lines = both.stdout.toString('utf8').split('\n');
+  if (both.code === 0 && lines.length >= OPERATION_MARKERS.length + 2) {
+    const oid = lines[OPERATION_MARKERS.length]!;
+    const name = lines[OPERATION_MARKERS.length + 1]!;
+    // "HEAD": detached; a branch or other ref otherwise (a symbolic ref outside refs/heads is
+    // resolved the old way below, as `oid` is then left out).
+    if (name === 'HEAD') return { symbolic: null, oid, markers: lines };
+    return { symbolic: name, ...(name.startsWith('refs/heads/') ? {} : { oid }), markers: lines };
+  }
+  const [symbolic, markers] = await Promise.all([
+    // exit 1: HEAD is detached
+    runGit(['symbolic-ref', '-q', 'HEAD'], { cwd: repo.root, okCodes: [1] }),
+    runGit(['rev-parse', ...markerArgs], { cwd: repo.root }),
+  ]);
+  return { symbolic: symbolic.code === 0 ? symbolic.stdout.toString('utf8').trim() : null, markers: markers.stdout.toString('utf8').split('\n') };
+}
+
+function operationFrom(paths: string[]): Operation | null {
+  for (let i = 0; i < OPERATION_MARKERS.length; i++) {
+    if (paths[i] && fs.existsSync(paths[i]!)) return OPERATION_MARKERS[i]![1];
+  }
+  return null;
 }
 
 async function readStash(repo: Repo, tip: string): Promise<StashEntry[]> {
@@ -79,21 +126,9 @@ async function readStash(repo: Repo, tip: string): Promise<StashEntry[]> {
   return [{ oid: tip, message: subject, hidden: true }];
 }
 
-/** Where each marker would be, per repository: fixed for a worktree, so asked once per process (the watcher asks often). */
-const markerPaths = new WeakMap<Repo, Promise<string[]>>();
-
 export async function readOperation(repo: Repo): Promise<Operation | null> {
-  let known = markerPaths.get(repo);
-  if (!known) {
-    known = runGit(['rev-parse', '--path-format=absolute', ...OPERATION_MARKERS.flatMap(([name]) => ['--git-path', name])], { cwd: repo.root }).then(({ stdout }) =>
-      stdout.toString('utf8').split('\n'),
-    );
-    markerPaths.set(repo, known);
-    known.catch(() => markerPaths.delete(repo));
-  }
-  const paths = await known;
-  for (let i = 0; i < OPERATION_MARKERS.length; i++) {
-    if (paths[i] && fs.existsSync(paths[i]!)) return OPERATION_MARKERS[i]![1];
-  }
-  return null;
+  const { stdout } = await runGit(['rev-parse', '--path-format=absolute', ...OPERATION_MARKERS.flatMap(([name]) => ['--git-path', name])], {
+    cwd: repo.root,
+  });
+  return operationFrom(stdout.toString('utf8').split('\n'));
 }

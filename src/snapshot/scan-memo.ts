@@ -18,6 +18,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Repo } from '../git/repo.js';
 import { guardPath } from '../git/repo.js';
+import type { KnownModeRules } from './mode-rules.js';
 
 const MEMO = 'scan-memo.json';
 
@@ -31,6 +32,8 @@ export interface ScanMemo {
   tree: string;
   userIndex: { stamp: IndexStamp; indexTree: string | null; rawIndex: string | null } | null;
   scan: string | null;
+  /** core.fileMode / core.symlinks as last read, with the config files' stat data (mode-rules.ts). */
+  modeRules?: KnownModeRules;
 }
 
 export async function statIndex(file: string): Promise<IndexStamp | null> {
