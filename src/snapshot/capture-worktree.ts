@@ -19,7 +19,7 @@ import type { Repo } from '../git/repo.js';
 import { bytesToText, runGit, splitNulBytes } from '../git/run.js';
 import { GuardError } from '../errors.js';
 import type { SkippedPath } from './format.js';
-import { editTree, type EditResult, type ModeRules, type PathChange, type TreeLeaf } from './tree-edit.js';
+import { editTree, entryKind, preloadDirs, type BaseDirs, type EditResult, type ModeRules, type PathChange, type TreeLeaf } from './tree-edit.js';
 import { emptyTempIndex } from './temp-index.js';
 
 export interface CaptureOptions {
@@ -40,6 +40,8 @@ export interface WorktreeScan {
   signature: string;
   /** Paths that were regular files at the scan, with their executable bit. */
   regular?: Map<string, boolean>;
+  /** Directories of the base tree the scan already read (incremental scans). */
+  preload?: BaseDirs;
 }
 
 interface Candidate {
@@ -227,12 +229,24 @@ export async function scanChangedPaths(
   const skipped: SkippedPath[] = [];
   // Nothing in the working tree changed (only refs, HEAD or the index): nothing to read.
   if (changed.length === 0) return { paths: [], drops: [], skipped, signature: '' };
-  const [baseList, userList] = await Promise.all([
-    // ls-tree prunes the walk to the named paths: the cost follows them, not the tree.
-    runGit(['ls-tree', '-r', '-z', '--name-only', baseTree, '--', ...literalSpecs(changed)], { cwd: repo.root }),
-    userPaths.then((stdout) => ({ stdout })),
-  ]);
-  const inBase = splitNulBytes(baseList.stdout);
+  // What the previous tree has at the changed paths comes from the directories on their way,
+  // which the capture needs anyway: one read serves both.
+  const asBytes = [...new Set(changed)].map((p) => Buffer.from(p, 'utf8').toString('latin1'));
+  const preload = preloadDirs(repo, baseTree, asBytes, true);
+  const [dirs, userStdout] = await Promise.all([preload.dirs, userPaths]);
+  const inBase: string[] = [];
+  const deep: string[] = [];
+  for (const p of asBytes) {
+    const kind = entryKind(dirs, p);
+    if (kind === 'leaf') inBase.push(p);
+    else if (kind === 'tree') deep.push(p);
+  }
+  if (deep.length > 0) {
+    // A changed directory: everything the previous tree had under it (ls-tree prunes its walk to them).
+    const listed = await runGit(['ls-tree', '-r', '-z', '--name-only', baseTree, '--', ...deep.map((p) => `:(literal)${bytesToText(p)}`)], { cwd: repo.root });
+    inBase.push(...splitNulBytes(listed.stdout));
+  }
+  const userList = { stdout: userStdout };
   const tracked: string[] = [];
   const untracked: string[] = [];
   // Skip-worktree entries (a sparse checkout) are not in the working tree on purpose: the snapshot
@@ -247,7 +261,7 @@ export async function scanChangedPaths(
   // In the previous tree but neither tracked nor untracked-and-not-ignored any more: gone or now ignored.
   const dropped = inBase.filter((bytes) => !present.has(bytes));
   const scan = await screen(repo, candidates, options, skipped);
-  return { ...scan, drops: [...new Set([...scan.drops, ...dropped])] };
+  return { ...scan, drops: [...new Set([...scan.drops, ...dropped])], preload };
 }
 
 /**
@@ -305,6 +319,8 @@ export async function applyScan(repo: Repo, indexFile: string, scan: WorktreeSca
  * Gives the same tree as applyScan on an index whose tree is `base`.
  */
 export async function captureOnto(repo: Repo, base: string, scan: WorktreeScan, rules: ModeRules): Promise<{ tree: string; skipped: SkippedPath[]; counts: EditResult['counts'] }> {
+  // The directories on the way are read while the files are hashed (or were, by the scan).
+  const preloaded = scan.preload?.base === base ? scan.preload : preloadDirs(repo, base, [...scan.drops, ...scan.paths]);
   const hashed = await hashRegularFiles(repo, scan, rules);
   const rest: WorktreeScan = hashed ? { ...scan, paths: scan.paths.filter((p) => !hashed.has(p)) } : scan;
   const small = rest.paths.length > 0 ? await emptyTempIndex(repo) : null;
@@ -326,7 +342,7 @@ export async function captureOnto(repo: Repo, base: string, scan: WorktreeScan, 
       // Gone since the scan (or at it): update-index --remove left it out.
       ...staged.paths.map((p) => ({ path: p, entry: leaves.get(p) ?? null })),
     ];
-    const { tree, counts } = await editTree(repo, base, changes, rules);
+    const { tree, counts } = await editTree(repo, base, changes, rules, preloaded);
     return { tree, skipped: staged.skipped.sort(byPath), counts };
   } finally {
     await small?.dispose();

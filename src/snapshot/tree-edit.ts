@@ -52,7 +52,7 @@ interface Entry {
   oid: string;
 }
 
-interface Dir {
+export interface Dir {
   /** Entries by name (byte string); a subdirectory has mode 40000. */
   entries: Map<string, Entry>;
   dirty: boolean;
@@ -172,6 +172,44 @@ function mktreeInput(entries: Map<string, Entry>): Buffer {
   return Buffer.concat(chunks);
 }
 
+/** Every directory on the way to the given paths (the root is ""). */
+function wantedDirs(paths: Iterable<string>): Set<string> {
+  const wanted = new Set<string>(['']);
+  for (const p of paths) {
+    for (let dir = parentOf(p); dir !== ''; dir = parentOf(dir)) {
+      if (wanted.has(dir)) break;
+      wanted.add(dir);
+    }
+  }
+  return wanted;
+}
+
+/** The directories of `base` on the way to some paths, being read (so the read overlaps other work). */
+export interface BaseDirs {
+  base: string;
+  wanted: Set<string>;
+  dirs: Promise<Map<string, Dir>>;
+}
+
+/**
+ * Starts reading what editTree will need for changes to `paths` (byte strings); hand the result
+ * to editTree. With `alsoPaths`, the paths themselves are read too where they are directories.
+ */
+export function preloadDirs(repo: Repo, base: string, paths: string[], alsoPaths = false): BaseDirs {
+  const wanted = wantedDirs(paths);
+  if (alsoPaths) for (const p of paths) wanted.add(p);
+  const dirs = loadDirs(repo, base, wanted);
+  dirs.catch(() => undefined); // editTree reads it again if this failed
+  return { base, wanted, dirs };
+}
+
+/** What `base` has at `path` (a byte string) according to preloaded directories: a file, a directory or nothing. */
+export function entryKind(dirs: Map<string, Dir>, p: string): 'tree' | 'leaf' | null {
+  const entry = dirs.get(parentOf(p))?.entries.get(nameOf(p));
+  if (!entry) return null;
+  return isTreeMode(entry.mode) ? 'tree' : 'leaf';
+}
+
 export interface EditResult {
   tree: string;
   /**
@@ -186,19 +224,20 @@ export interface EditResult {
  * additions, so "file a became directory a/" and the reverse both come out right; a directory
  * left empty disappears, as it would from an index.
  */
-export async function editTree(repo: Repo, base: string, changes: PathChange[], rules: ModeRules = { trustExecutableBit: true, hasSymlinks: true }): Promise<EditResult> {
+export async function editTree(
+  repo: Repo,
+  base: string,
+  changes: PathChange[],
+  rules: ModeRules = { trustExecutableBit: true, hasSymlinks: true },
+  preloaded?: BaseDirs,
+): Promise<EditResult> {
   const counts = { added: 0, modified: 0, deleted: 0 };
   let exact = true;
   if (changes.length === 0) return { tree: base, counts };
-  // Every directory on the way to a changed path, loaded from `base` where it exists there.
-  const wanted = new Set<string>(['']);
-  for (const change of changes) {
-    for (let dir = parentOf(change.path); dir !== ''; dir = parentOf(dir)) {
-      if (wanted.has(dir)) break;
-      wanted.add(dir);
-    }
-  }
-  const dirs = await loadDirs(repo, base, wanted);
+  const wanted = wantedDirs(changes.map((c) => c.path));
+  const usable = preloaded && preloaded.base === base && [...wanted].every((dir) => preloaded.wanted.has(dir));
+  const loaded = usable ? await preloaded.dirs.catch(() => null) : null;
+  const dirs = loaded ?? (await loadDirs(repo, base, wanted));
 
   const markDirty = (dir: string): void => {
     for (let d: string | null = dir; d !== null; d = d === '' ? null : parentOf(d)) {
