@@ -272,6 +272,12 @@ if [ ! -f "$guard_pkg/bin/guard.js" ]; then
   printf 'git-guard: not found: %s\n' "$guard_pkg/bin/guard.js" >&2
   guard_fail 'the git-guard package is missing'
 fi
+# The repository of this directory, as openRepo (src/git/repo.ts) asks git for it: one git
+# process here costs less than spawning it from Node. Node uses it only for this directory (its
+# own cwd, since exec keeps it) and asks git itself for any other; empty means "ask git".
+guard_repo=$(git rev-parse --path-format=absolute --show-toplevel --git-dir --git-common-dir --git-path index 2>/dev/null) || guard_repo=
+GUARD_SHIM_REPO=$guard_repo
+export GUARD_SHIM_REPO
 exec node "$guard_pkg/bin/guard.js" agent-hook "$guard_agent" "$guard_event" <<GUARD_PAYLOAD_END
 $guard_payload
 GUARD_PAYLOAD_END

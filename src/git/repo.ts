@@ -73,3 +73,23 @@ export function guardPath(repo: Repo, ...parts: string[]): string {
 export function guardCommonPath(repo: Repo, ...parts: string[]): string {
   return path.join(repo.commonDir, 'guard', ...parts);
 }
+
+/**
+ * The Repo that openRepo would return, from the output of the same `git rev-parse
+ * --path-format=absolute --show-toplevel --git-dir --git-common-dir --git-path index` run by a
+ * trusted caller in the same directory and environment (hooks/agent-hook.sh runs it in sh, where it
+ * is cheaper than spawning git from Node). Null unless it is exactly four absolute paths: the
+ * caller then asks git itself with openRepo.
+ */
+export function repoFromRevParse(stdout: string): Repo | null {
+  const lines = stdout.replace(/\n$/, '').split('\n');
+  if (lines.length !== 4 || !lines.every((line) => line !== '' && path.isAbsolute(line))) return null;
+  const [root, gitDir, commonDir, indexFile] = lines as [string, string, string, string];
+  return {
+    root,
+    gitDir,
+    commonDir,
+    indexFile,
+    isLinkedWorktree: path.resolve(gitDir) !== path.resolve(commonDir),
+  };
+}

@@ -14,11 +14,13 @@
  */
 import fs from 'node:fs';
 import os from 'node:os';
+import path from 'node:path';
+import tty from 'node:tty';
 import { findAgent } from '../../agents/index.js';
 import { checkFileTarget } from '../../agents/protected-files.js';
 import { HOOK_EVENTS, type AgentEvent, type AgentIntegration, type HookEventKind, type HookVerdict } from '../../agents/types.js';
 import { readPolicy } from '../../config/compile.js';
-import { openRepo, type Repo } from '../../git/repo.js';
+import { openRepo, repoFromRevParse, type Repo } from '../../git/repo.js';
 import { classifyCommand } from '../../policy/command/index.js';
 import type { Policy } from '../../policy/schema.js';
 import { appendEvent } from '../../session/journal.js';
@@ -37,8 +39,26 @@ interface HookArgs {
   event: string;
 }
 
+/**
+ * How hooks/agent-hook.sh hands over the repository of the directory it runs in: the output of
+ * its own `git rev-parse` (the one openRepo runs), computed in sh only when it starts Node.
+ */
+const SHIM_REPO_ENV = 'GUARD_SHIM_REPO';
+
+/**
+ * The shim's repository, if it passed one. Read once and removed from the environment, so that
+ * no child (git, the watcher) inherits it: only a shim that exec'd this very process sets it.
+ */
+function takeShimRepo(): Repo | null {
+  const value = process.env[SHIM_REPO_ENV];
+  if (value === undefined) return null;
+  delete process.env[SHIM_REPO_ENV];
+  return value === '' ? null : repoFromRevParse(value);
+}
+
 async function readStdin(): Promise<string> {
-  if (process.stdin.isTTY) return '';
+  // tty.isatty(0) rather than process.stdin.isTTY: the latter sets up a stdin stream.
+  if (tty.isatty(0)) return '';
   try {
     // A synchronous read of fd 0 avoids setting up a stream on the hot path.
     return fs.readFileSync(0, 'utf8');
@@ -51,10 +71,28 @@ async function readStdin(): Promise<string> {
   }
 }
 
-/** The repository the event happens in: the event's cwd, else the hook's own cwd (the agent's project dir). */
-async function repoFor(event: AgentEvent | null, fallback: string): Promise<Repo | null> {
+/** Writes the protocol bytes straight to fd 1 or 2 (no stream set-up); a non-blocking pipe that is full gets the rest through the stream. */
+function writeOut(fd: 1 | 2, text: string): void {
+  if (text === '') return;
+  const bytes = Buffer.from(text, 'utf8');
+  let offset = 0;
+  try {
+    while (offset < bytes.length) offset += fs.writeSync(fd, bytes, offset);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EAGAIN') throw error;
+    (fd === 1 ? process.stdout : process.stderr).write(bytes.subarray(offset));
+  }
+}
+
+/**
+ * The repository the event happens in: the event's cwd, else the hook's own cwd (the agent's
+ * project dir). The shim's answer stands in for `git rev-parse` only for the directory the shim
+ * ran it in, which is this process's cwd (the shim execs Node without changing directory).
+ */
+async function repoFor(event: AgentEvent | null, fallback: string, shimRepo: Repo | null): Promise<Repo | null> {
   for (const dir of [event?.cwd, fallback]) {
     if (!dir) continue;
+    if (shimRepo && path.resolve(dir) === process.cwd()) return shimRepo;
     try {
       return await openRepo(dir);
     } catch {
@@ -125,8 +163,8 @@ function onFileTool(repo: Repo, policy: Policy, agent: AgentIntegration, event: 
   return { decision: 'allow' };
 }
 
-async function handle(agent: AgentIntegration, event: AgentEvent, cwd: string): Promise<HookVerdict> {
-  const repo = await repoFor(event, cwd);
+async function handle(agent: AgentIntegration, event: AgentEvent, cwd: string, shimRepo: Repo | null): Promise<HookVerdict> {
+  const repo = await repoFor(event, cwd, shimRepo);
   // Outside a git repository there is nothing of guard's to protect or snapshot.
   if (!repo) return { decision: 'allow' };
   if (process.env[CRASH_ENV] === '1') throw new Error(`${CRASH_ENV}=1: simulated crash inside the agent hook`);
@@ -177,9 +215,9 @@ function crashVerdict(event: HookEventKind, parsed: AgentEvent | null, error: un
   };
 }
 
-async function journalCrash(agent: AgentIntegration, event: HookEventKind, parsed: AgentEvent | null, cwd: string, error: unknown, verdict: HookVerdict): Promise<void> {
+async function journalCrash(agent: AgentIntegration, event: HookEventKind, parsed: AgentEvent | null, cwd: string, shimRepo: Repo | null, error: unknown, verdict: HookVerdict): Promise<void> {
   try {
-    const repo = await repoFor(parsed, cwd);
+    const repo = await repoFor(parsed, cwd, shimRepo);
     if (!repo) return;
     appendEvent(repo, {
       type: 'hook-error',
@@ -205,17 +243,18 @@ export async function run(args: HookArgs, ctx: CommandContext): Promise<number> 
     process.stderr.write(`git-guard: unknown ${agent ? `event "${args.event}" (expected ${HOOK_EVENTS.join(', ')})` : `agent "${args.agent}"`}; blocked. Re-run \`guard init\` to rewrite the hooks.\n`);
     return 2;
   }
+  const shimRepo = takeShimRepo();
   let parsed: AgentEvent | null = null;
   let verdict: HookVerdict;
   try {
     parsed = agent.parseEvent(await readStdin(), event);
-    verdict = await handle(agent, parsed, ctx.cwd);
+    verdict = await handle(agent, parsed, ctx.cwd, shimRepo);
   } catch (error) {
     verdict = crashVerdict(event, parsed, error);
-    await journalCrash(agent, event, parsed, ctx.cwd, error, verdict);
+    await journalCrash(agent, event, parsed, ctx.cwd, shimRepo, error, verdict);
   }
   const output = agent.formatVerdict(verdict, event, parsed);
-  process.stdout.write(output.stdout);
-  process.stderr.write(output.stderr);
+  writeOut(1, output.stdout);
+  writeOut(2, output.stderr);
   return output.exitCode;
 }

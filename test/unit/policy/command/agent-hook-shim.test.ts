@@ -208,6 +208,24 @@ describe('agent-hook.sh fast path', () => {
   });
 });
 
+describe('agent-hook.sh hand-off: the repository', () => {
+  it('passes its own git rev-parse of the cwd in GUARD_SHIM_REPO (empty outside a repository)', () => {
+    const envBin = path.join(tmp, 'env-bin');
+    fs.mkdirSync(envBin, { recursive: true });
+    fs.writeFileSync(path.join(envBin, 'node'), '#!/bin/sh\nprintf "REPO[%s]" "${GUARD_SHIM_REPO-unset}"\n', { mode: 0o755 });
+    const repo = path.join(tmp, 'repo-env');
+    const sub = path.join(repo, 'sub');
+    fs.mkdirSync(sub, { recursive: true });
+    spawnSync('git', ['init', '-q', repo]);
+    const outside = path.join(tmp, 'not-a-repo');
+    fs.mkdirSync(outside, { recursive: true });
+    const run = (cwd: string): string =>
+      spawnSync(SH, [SHIM, 'claude', 'pre-tool'], { input: claude('git push --force'), encoding: 'utf8', cwd, env: { PATH: [envBin, '/usr/bin', '/bin'].join(':'), HOME: tmp, GIT_CEILING_DIRECTORIES: tmp } }).stdout;
+    expect(run(sub)).toBe(`REPO[${repo}\n${repo}/.git\n${repo}/.git\n${repo}/.git/index]`);
+    expect(run(outside)).toBe('REPO[]');
+  });
+});
+
 describe('agent-hook.sh without Node', () => {
   const DENY_SHAPE: Record<string, (o: Record<string, unknown>) => boolean> = {
     claude: (o) => (o.hookSpecificOutput as Record<string, unknown>)?.permissionDecision === 'deny',
