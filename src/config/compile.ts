@@ -27,9 +27,13 @@ export function policyFiles(repo: Repo): { json: string; sh: string } {
 }
 
 let stamp: string | undefined;
-/** Changes whenever this guard's defaults, rules or policy format change: old caches recompile. */
+/**
+ * Changes whenever this guard's defaults, rules or policy format change: old caches recompile.
+ * It is the canonical JSON of all three itself (about 3 KB), compared as a string on every
+ * readPolicy: exact (no truncated hash), and the hook path needs no node:crypto for it.
+ */
 export function schemaStamp(): string {
-  stamp ??= sha256(Buffer.from(JSON.stringify({ POLICY_FORMAT, defaults: defaultConfig(), rules: RULES }))).slice(0, 16);
+  stamp ??= JSON.stringify({ POLICY_FORMAT, defaults: defaultConfig(), rules: RULES });
   return stamp;
 }
 

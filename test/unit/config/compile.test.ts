@@ -10,7 +10,7 @@ import { compilePolicy, policyFiles, readPolicy } from '../../../src/config/comp
 import { renderPolicySh, ruleVariable, shCasePattern } from '../../../src/config/policy-sh.js';
 import { openRepo } from '../../../src/git/repo.js';
 import { compileGlob } from '../../../src/policy/match.js';
-import { RULES, type Policy, defaultConfig, failClosedConfig } from '../../../src/policy/schema.js';
+import { POLICY_FORMAT, RULES, type Policy, defaultConfig, failClosedConfig } from '../../../src/policy/schema.js';
 import { PROJECT_ROOT, createTestRepo, type TestRepo } from '../../helpers/git-repo.js';
 
 let repo: TestRepo;
@@ -121,6 +121,27 @@ describe('compilePolicy / readPolicy', () => {
     const again = await readPolicy(r);
     expect(again.error).toBeNull();
     expect(JSON.parse(fs.readFileSync(policyFiles(r).json, 'utf8')).error).toBeNull();
+  });
+
+  it('a cache from another schema (an older stamp, other defaults or rules) recompiles; the stamp is exact', async () => {
+    repo = createTestRepo();
+    const r = await openRepo(repo.dir);
+    const first = await readPolicy(r);
+    expect(first.schemaStamp).toBe(JSON.stringify({ POLICY_FORMAT, defaults: defaultConfig(), rules: RULES }));
+    const cached = JSON.parse(fs.readFileSync(policyFiles(r).json, 'utf8')) as Policy;
+    const stale = [
+      // What guard wrote before the stamp was the canonical JSON: a 16-hex sha256 prefix.
+      createHash('sha256').update(cached.schemaStamp).digest('hex').slice(0, 16),
+      cached.schemaStamp.replace('"main"', '"trunk"'),
+      cached.schemaStamp.slice(0, -1),
+      '',
+    ];
+    for (const stamp of stale) {
+      fs.writeFileSync(policyFiles(r).json, JSON.stringify({ ...cached, schemaStamp: stamp, compiledAt: 'stale' }));
+      const again = await readPolicy(r);
+      expect(again.compiledAt).not.toBe('stale');
+      expect(again.schemaStamp).toBe(first.schemaStamp);
+    }
   });
 
   it('a broken config compiles to a fail-closed policy that names the error', async () => {
