@@ -5,11 +5,12 @@
  * every git process that touches it pays for reading it).
  *
  * Trees are read with one `git cat-file --batch` (raw tree objects, binary-safe for any name) and
- * written with one `git mktree -z --missing --batch` kept open, deepest first, because a parent
- * needs its children's ids. mktree sorts the entries in git's order.
+ * written with one `git mktree -z --missing --batch`: their ids are computed here (a parent needs
+ * its children's ids) and checked against what mktree answers.
  *
  * Paths are byte strings (latin1: one char per byte), as splitNulBytes returns them.
  */
+import { createHash } from 'node:crypto';
 import type { Repo } from '../git/repo.js';
 import { openGitPipe, runGit } from '../git/run.js';
 import { emptyTree } from '../git/objects.js';
@@ -294,14 +295,80 @@ export async function editTree(
     markDirty(parentOf(change.path));
   }
 
-  // Write changed directories deepest first (a parent needs its children's ids), through one
-  // `mktree --batch` process; an empty directory is removed from its parent instead.
+  // Write changed directories deepest first; an empty one is removed from its parent instead.
   if (!dirs.get('')!.dirty) return { tree: base, counts };
   const dirty = [...dirs.entries()].filter(([, d]) => d.dirty).map(([dir]) => dir);
   dirty.sort((a, b) => depthOf(b) - depthOf(a));
+  const tree = (await writeComputed(repo, dirs, dirty, base.length === 64 ? 'sha256' : 'sha1')) ?? (await writeConversing(repo, dirs, dirty));
+  return { tree: tree ?? (await emptyTree(repo)), counts: exact ? counts : null };
+}
+
+/** Sets `dir`'s id in its parent, or drops it from its parent when it is empty (id null). */
+function linkToParent(dirs: Map<string, Dir>, dir: string, id: string | null): void {
+  if (dir === '') return;
+  const parent = dirs.get(parentOf(dir))!.entries;
+  if (id === null) parent.delete(nameOf(dir));
+  else parent.set(nameOf(dir), { mode: TREE_MODE, oid: id });
+}
+
+/** A tree object's content: entries in git's order (a directory sorts as if its name ended in "/"). */
+function treeContent(entries: Map<string, Entry>): Buffer {
+  const key = (name: string, e: Entry): string => (isTreeMode(e.mode) ? `${name}/` : name);
+  const sorted = [...entries].sort(([na, ea], [nb, eb]) => {
+    const a = key(na, ea);
+    const b = key(nb, eb);
+    return a < b ? -1 : a > b ? 1 : 0;
+  });
+  const parts: Buffer[] = [];
+  for (const [name, e] of sorted) {
+    parts.push(Buffer.from(`${isTreeMode(e.mode) ? TREE_MODE : e.mode} ${name}\0`, 'latin1'), Buffer.from(e.oid, 'hex'));
+  }
+  return Buffer.concat(parts);
+}
+
+/** The id git gives a tree with these entries (names are byte strings, ids hex). */
+export function treeId(entries: Map<string, { mode: string; oid: string }>, hash: 'sha1' | 'sha256'): string {
+  const content = treeContent(entries);
+  return createHash(hash).update(`tree ${content.length}\0`).update(content).digest('hex');
+}
+
+/**
+ * Computes every tree's id here (git's object hash over the content git would write), so all of
+ * them go to one non-interactive `mktree --batch`: no conversation with a process per depth,
+ * whose round trips cost a scheduler wake-up each on a loaded machine. mktree's answers are
+ * checked against the computed ids; on any difference (which would be a bug here) this returns
+ * undefined and the trees are written again by conversing with mktree, whose ids are git's own.
+ */
+async function writeComputed(repo: Repo, dirs: Map<string, Dir>, dirty: string[], hash: 'sha1' | 'sha256'): Promise<string | null | undefined> {
+  const inputs: Buffer[] = [];
+  const expected: string[] = [];
   let rootId: string | null = null;
-  // --missing: skip looking up every entry's object (each comes from an existing tree or was just
-  // written), which is most of mktree's time in a large repository.
+  const saved = new Map(dirty.map((dir) => [dir, new Map(dirs.get(dir)!.entries)]));
+  for (const dir of dirty) {
+    const entries = dirs.get(dir)!.entries;
+    if (entries.size === 0) {
+      linkToParent(dirs, dir, null);
+      continue;
+    }
+    const id = treeId(entries, hash);
+    inputs.push(mktreeInput(entries));
+    expected.push(id);
+    if (dir === '') rootId = id;
+    else linkToParent(dirs, dir, id);
+  }
+  if (inputs.length === 0) return null;
+  // --missing: skip looking up every entry's object (each comes from an existing tree, was just
+  // written, or is one of these trees), which is most of mktree's time in a large repository.
+  const { stdout } = await runGit(['mktree', '-z', '--missing', '--batch'], { cwd: repo.root, input: Buffer.concat(inputs) });
+  const ids = stdout.toString('latin1').split('\n').filter(Boolean);
+  if (ids.length === expected.length && ids.every((id, i) => id === expected[i])) return rootId;
+  for (const [dir, entries] of saved) dirs.get(dir)!.entries = entries;
+  return undefined;
+}
+
+/** Writes the trees depth by depth through one `mktree --batch` kept open, taking git's ids. */
+async function writeConversing(repo: Repo, dirs: Map<string, Dir>, dirty: string[]): Promise<string | null> {
+  let rootId: string | null = null;
   const mktree = openGitPipe(['mktree', '-z', '--missing', '--batch'], { cwd: repo.root });
   try {
     // A whole depth at a time: its trees only need ids from deeper ones, already known.
@@ -311,7 +378,7 @@ export async function editTree(
       for (; i < dirty.length && depthOf(dirty[i]!) === depth; i++) {
         const dir = dirty[i]!;
         if (dirs.get(dir)!.entries.size > 0) level.push(dir);
-        else if (dir !== '') dirs.get(parentOf(dir))!.entries.delete(nameOf(dir));
+        else linkToParent(dirs, dir, null);
       }
       if (level.length === 0) continue;
       mktree.write(Buffer.concat(level.map((dir) => mktreeInput(dirs.get(dir)!.entries))));
@@ -319,13 +386,13 @@ export async function editTree(
         const id = (await mktree.readLine()).trim();
         if (!/^[0-9a-f]{40}([0-9a-f]{24})?$/.test(id)) throw new GuardError('git', `mktree answered "${id}" instead of a tree id`);
         if (dir === '') rootId = id;
-        else dirs.get(parentOf(dir))!.entries.set(nameOf(dir), { mode: TREE_MODE, oid: id });
+        else linkToParent(dirs, dir, id);
       }
     }
   } finally {
     await mktree.close();
   }
-  return { tree: rootId ?? (await emptyTree(repo)), counts: exact ? counts : null };
+  return rootId;
 }
 
 /** Forgets loaded directories under `dir` (it was removed or replaced by a file). */
