@@ -354,12 +354,15 @@ export async function captureOnto(repo: Repo, base: string, scan: WorktreeScan, 
 /**
  * The common case in one process: regular files (as the scan saw them) go through `git
  * hash-object -w --stdin-paths`, which applies the same filters update-index would for each path.
- * Names with a newline cannot go through it, nor can links or submodules; and if any file
+ * Names with a newline or CR, or starting with a double quote, cannot go through it, nor can
+ * links or submodules; and if any file
  * vanished or turned unreadable since the scan, hash-object stops: then everything takes the
  * update-index path, which handles each of those. Returns null when nothing went this way.
  */
 async function hashRegularFiles(repo: Repo, scan: WorktreeScan, rules: ModeRules): Promise<Map<string, TreeLeaf> | null> {
-  const files = scan.paths.filter((p) => scan.regular?.has(p) && !p.includes('\n'));
+  // hash-object reads one path per line, drops a trailing CR and C-unquotes a line that starts
+  // with a double quote: such names would silently name another file, so they take the other way.
+  const files = scan.paths.filter((p) => scan.regular?.has(p) && !/[\n\r]/.test(p) && !p.startsWith('"'));
   if (files.length === 0) return null;
   const result = await runGit(['hash-object', '-w', '--stdin-paths'], {
     cwd: repo.root,

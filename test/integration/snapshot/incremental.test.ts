@@ -115,7 +115,14 @@ describe('incremental snapshots (changedPaths)', () => {
       fs.rmSync(path.join(repo.dir, 'link'));
       fs.symlinkSync('keep/deeper/b.txt', path.join(repo.dir, 'link'));
       repo.write('odd name\twith tab.txt', 'odd\n');
-      await same(['tool.sh', 'link', 'odd name\twith tab.txt']);
+      // Names git's line-based inputs would read as other names: a trailing CR, a leading quote.
+      repo.write('cr', 'plain\n');
+      repo.write('cr\r', 'with a carriage return\n');
+      repo.write('q', 'plain q\n');
+      repo.write('"q"', 'quoted q\n');
+      await same(['tool.sh', 'link', 'odd name\twith tab.txt', 'cr', 'cr\r', 'q', '"q"']);
+      expect(repo.git(['cat-file', 'blob', 'refs/guard/main/head:cr\r'])).toBe('with a carriage return\n');
+      expect(repo.git(['cat-file', 'blob', 'refs/guard/main/head:"q"'])).toBe('quoted q\n');
 
       // Directory names with spaces and newlines (the second can only be read level by level).
       repo.write('dir with space/a b/f.txt', 'spaced\n');
