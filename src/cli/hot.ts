@@ -6,7 +6,7 @@
  * is paid inside git commands and agent tool calls. Anything else (including --help) returns
  * false and bin/guard.js falls back to the full CLI, so the two can never disagree on meaning.
  */
-import { createOutput, type Output } from './output.js';
+import { createOutput, jsonDocument, writeToFd, type Output } from './output.js';
 import { reportError } from './report-error.js';
 
 type Handler = () => Promise<number>;
@@ -25,7 +25,11 @@ function lazyOutput(options: { json?: boolean } = {}): Output {
       return get().interactive;
     },
     line: (text) => get().line(text),
-    data: (value) => get().data(value),
+    // --json output is one write of the document: straight to fd 1, with the bytes createOutput's
+    // data would print, without setting up any stream.
+    data: (value) => {
+      if (options.json === true) writeToFd(1, jsonDocument(value));
+    },
     warn: (text) => get().warn(text),
     progress: (text) => get().progress(text),
     done: () => real?.done(),

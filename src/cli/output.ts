@@ -3,6 +3,8 @@
  * JSON goes to stdout as one document; human text to stdout; progress and warnings to stderr,
  * progress only on a terminal and never with --json or inside hooks.
  */
+import fs from 'node:fs';
+
 export interface Output {
   readonly json: boolean;
   /** A line of the command's human result (suppressed with --json). */
@@ -16,6 +18,28 @@ export interface Output {
   /** Ends any progress line. */
   done(): void;
   readonly interactive: boolean;
+}
+
+/**
+ * Writes text straight to fd 1 or 2 with fs.writeSync: no stream is set up (a few ms at start
+ * of the hook paths). If the descriptor is a non-blocking pipe that is full (EAGAIN), the rest
+ * goes through process.stdout / process.stderr, so nothing is lost or reordered.
+ */
+export function writeToFd(fd: 1 | 2, text: string): void {
+  if (text === '') return;
+  const bytes = Buffer.from(text, 'utf8');
+  let offset = 0;
+  try {
+    while (offset < bytes.length) offset += fs.writeSync(fd, bytes, offset);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EAGAIN') throw error;
+    (fd === 1 ? process.stdout : process.stderr).write(bytes.subarray(offset));
+  }
+}
+
+/** The bytes `data` prints with --json (one JSON document and a newline). */
+export function jsonDocument(value: unknown): string {
+  return `${JSON.stringify(value, null, 2)}\n`;
 }
 
 export function createOutput(options: { json?: boolean; quiet?: boolean } = {}): Output {
@@ -38,7 +62,7 @@ export function createOutput(options: { json?: boolean; quiet?: boolean } = {}):
     },
     data(value) {
       if (!json) return;
-      process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+      process.stdout.write(jsonDocument(value));
     },
     warn(text) {
       clear();

@@ -15,7 +15,6 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import tty from 'node:tty';
 import { findAgent } from '../../agents/index.js';
 import { checkFileTarget } from '../../agents/protected-files.js';
 import { HOOK_EVENTS, type AgentEvent, type AgentIntegration, type HookEventKind, type HookVerdict } from '../../agents/types.js';
@@ -29,6 +28,7 @@ import { summaryHasChanges } from '../../session/summary.js';
 import { createSnapshot } from '../../snapshot/create.js';
 import type { CommandContext } from '../main.js';
 import { shortId } from '../format.js';
+import { writeToFd } from '../output.js';
 import { sessionHeading, summaryText } from '../session-text.js';
 
 /** Test-only: makes the hook throw after parsing, to prove a crash denies. It can only make guard stricter. */
@@ -57,8 +57,13 @@ function takeShimRepo(): Repo | null {
 }
 
 async function readStdin(): Promise<string> {
-  // tty.isatty(0) rather than process.stdin.isTTY: the latter sets up a stdin stream.
-  if (tty.isatty(0)) return '';
+  // A terminal (or any character device, such as /dev/null) gives no payload. fstat rather
+  // than process.stdin.isTTY or tty.isatty: those set up a stream, or load net and stream.
+  try {
+    if (fs.fstatSync(0).isCharacterDevice()) return '';
+  } catch {
+    return '';
+  }
   try {
     // A synchronous read of fd 0 avoids setting up a stream on the hot path.
     return fs.readFileSync(0, 'utf8');
@@ -68,19 +73,6 @@ async function readStdin(): Promise<string> {
     const chunks: Buffer[] = [];
     for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
     return Buffer.concat(chunks).toString('utf8');
-  }
-}
-
-/** Writes the protocol bytes straight to fd 1 or 2 (no stream set-up); a non-blocking pipe that is full gets the rest through the stream. */
-function writeOut(fd: 1 | 2, text: string): void {
-  if (text === '') return;
-  const bytes = Buffer.from(text, 'utf8');
-  let offset = 0;
-  try {
-    while (offset < bytes.length) offset += fs.writeSync(fd, bytes, offset);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EAGAIN') throw error;
-    (fd === 1 ? process.stdout : process.stderr).write(bytes.subarray(offset));
   }
 }
 
@@ -254,7 +246,7 @@ export async function run(args: HookArgs, ctx: CommandContext): Promise<number> 
     await journalCrash(agent, event, parsed, ctx.cwd, shimRepo, error, verdict);
   }
   const output = agent.formatVerdict(verdict, event, parsed);
-  writeOut(1, output.stdout);
-  writeOut(2, output.stderr);
+  writeToFd(1, output.stdout);
+  writeToFd(2, output.stderr);
   return output.exitCode;
 }
