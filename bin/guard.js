@@ -1,9 +1,10 @@
 #!/usr/bin/env node
 // The executable stays tiny: everything else is loaded by dist/, command by command.
-import module from 'node:module';
 
-// Node >= 22.1 can cache compiled code between runs; on Node 20 this is simply absent.
-module.enableCompileCache?.();
+// Node >= 22.1 can cache compiled code between runs. Older Node has no such cache, and loading
+// node:module only to find that out costs a little at every start, so it is not loaded there.
+const [major, minor] = process.versions.node.split('.').map(Number);
+if (major > 22 || (major === 22 && minor >= 1)) process.getBuiltinModule('node:module').enableCompileCache?.();
 
 // What hooks run on every commit and tool call (and `snapshot`) takes the hot entry, which skips commander and
 // the rest of the CLI (src/cli/hot.ts); it hands back anything it does not handle itself.

@@ -17,9 +17,62 @@ const common = {
   minifySyntax: true,
 };
 
+// How dist/hot.js gets Node's built-in modules. Two costs at start are avoided:
+//  - an ES module import of a built-in goes through a facade that reads every export: for
+//    node:fs that includes `fs.promises` and the stream classes, which loads node:fs/promises
+//    and all the stream modules (a few ms), although the hooks only use synchronous fs calls;
+//  - every import of an ES module is loaded before any code runs, so node:child_process,
+//    node:crypto and node:fs/promises cost their load (a few ms each) even on paths that never
+//    call them (an agent hook's deny, check-command's classification).
+// So each built-in below is taken with process.getBuiltinModule (the CommonJS object, the same
+// one `import x from` gives as default): `now` at start, `first-use` on the first call of one of
+// its functions or the first read of a property (same functions with the same arguments, later).
+// Named imports must be listed (for `first-use`, only functions); an import this does not cover
+// (a name not listed, a namespace import) fails the build instead of being wrong.
+const BUILTINS = {
+  'node:fs': { load: 'now', default: true, named: ['existsSync', 'constants'] },
+  'node:fs/promises': { load: 'first-use', default: true },
+  'node:child_process': { load: 'first-use', named: ['spawn', 'spawnSync', 'execFile', 'execFileSync'] },
+  'node:crypto': { load: 'first-use', named: ['createHash', 'randomBytes', 'randomUUID'] },
+  'node:os': { load: 'first-use', default: true },
+  'node:module': { load: 'first-use', named: ['createRequire'] },
+};
+
+const builtinsOnDemand = {
+  name: 'builtins-on-demand',
+  setup(b) {
+    const names = Object.keys(BUILTINS).map((name) => name.replace(/[:/]/g, '\\$&'));
+    b.onResolve({ filter: new RegExp(`^(${names.join('|')})$`) }, (args) => ({ path: args.path, namespace: 'builtin-on-demand' }));
+    b.onLoad({ filter: /.*/, namespace: 'builtin-on-demand' }, async (args) => {
+      const spec = BUILTINS[args.path];
+      const real = await import(args.path);
+      const id = JSON.stringify(args.path);
+      if (spec.load === 'now') {
+        const lines = [`const m = process.getBuiltinModule(${id});`];
+        if (spec.default) lines.push('export default m;');
+        for (const name of spec.named ?? []) {
+          if (!(name in real)) throw new Error(`builtins-on-demand: ${args.path} has no export ${name}`);
+          lines.push(`export const ${name} = m.${name};`);
+        }
+        return { contents: lines.join('\n'), loader: 'js' };
+      }
+      const lines = ['let m;', `const load = () => (m ??= process.getBuiltinModule(${id}));`];
+      for (const name of spec.named ?? []) {
+        if (typeof real[name] !== 'function') throw new Error(`builtins-on-demand: ${args.path} ${name} is not a function`);
+        lines.push(`export function ${name}(...args) { return load().${name}(...args); }`);
+      }
+      if (spec.default) {
+        const members = Object.keys(real.default).map((key) => `  get ${JSON.stringify(key)}() { return load()[${JSON.stringify(key)}]; },`);
+        lines.push('export default {', ...members, '};');
+      }
+      return { contents: lines.join('\n'), loader: 'js' };
+    });
+  },
+};
+
 await Promise.all([
   build({ ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js' }),
   // The hot entry for hooks: no commander, only the hook and command-guard code (src/cli/hot.ts).
-  build({ ...common, entryPoints: ['src/cli/hot.ts'], outfile: 'dist/hot.js' }),
+  build({ ...common, entryPoints: ['src/cli/hot.ts'], outfile: 'dist/hot.js', plugins: [builtinsOnDemand] }),
   build({ ...common, entryPoints: ['src/index.ts'], outfile: 'dist/index.js' }),
 ]);

@@ -15,6 +15,7 @@
  * atomically (write + rename), so a concurrent reader sees the old or the new policy, never half.
  */
 import { randomBytes } from 'node:crypto';
+import fsSync from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { type Repo, guardCommonPath } from '../git/repo.js';
@@ -84,10 +85,13 @@ async function writePolicyFiles(repo: Repo, policy: Policy): Promise<void> {
   await writeAtomic(files.json, `${JSON.stringify(policy, null, 2)}\n`);
 }
 
+// The read path (readCachedPolicy, isFresh, readPolicy when the cache is fresh) runs in every
+// agent hook: it uses synchronous reads, which need neither node:fs/promises nor the thread pool.
+
 /** The cached policy as it is on disk, or null when it is missing, unreadable or from another format. */
 export async function readCachedPolicy(repo: Repo): Promise<Policy | null> {
   try {
-    const parsed = JSON.parse(await fs.readFile(policyFiles(repo).json, 'utf8')) as Policy;
+    const parsed = JSON.parse(fsSync.readFileSync(policyFiles(repo).json, 'utf8')) as Policy;
     if (parsed.policyFormat !== POLICY_FORMAT || parsed.schemaStamp !== schemaStamp()) return null;
     return parsed;
   } catch {
@@ -95,12 +99,12 @@ export async function readCachedPolicy(repo: Repo): Promise<Policy | null> {
   }
 }
 
-async function isFresh(repo: Repo, policy: Policy): Promise<boolean> {
+function isFresh(repo: Repo, policy: Policy): boolean {
   // In the main worktree the source is known without asking git; a moved repository recompiles.
   if (!repo.isLinkedWorktree && policy.source !== path.join(repo.root, CONFIG_FILE_NAME)) return false;
   let stat;
   try {
-    stat = await fs.stat(policy.source);
+    stat = fsSync.statSync(policy.source);
   } catch {
     // Gone: fresh only if it was already missing when compiled (a linked worktree re-resolves it).
     return !policy.sourceExists;
@@ -108,7 +112,7 @@ async function isFresh(repo: Repo, policy: Policy): Promise<boolean> {
   if (!policy.sourceExists) return false;
   if (stat.size === policy.sourceSize && stat.mtimeMs === policy.sourceMtimeMs) return true;
   try {
-    return sha256(await fs.readFile(policy.source)) === policy.sourceHash;
+    return sha256(fsSync.readFileSync(policy.source)) === policy.sourceHash;
   } catch {
     return false;
   }
@@ -121,10 +125,10 @@ async function isFresh(repo: Repo, policy: Policy): Promise<boolean> {
  */
 export async function readPolicy(repo: Repo): Promise<Policy> {
   const cached = await readCachedPolicy(repo);
-  if (cached && (await isFresh(repo, cached))) {
+  if (cached && isFresh(repo, cached)) {
     // A deleted policy.sh alone is rewritten from the cache.
     try {
-      await fs.access(policyFiles(repo).sh);
+      fsSync.accessSync(policyFiles(repo).sh);
     } catch {
       await writePolicyFiles(repo, cached);
     }

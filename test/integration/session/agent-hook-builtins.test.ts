@@ -1,0 +1,48 @@
+/**
+ * What the deny path of `guard agent-hook` (and check-command) loads of Node: dist/hot.js takes
+ * its built-ins on demand (scripts/build.mjs), so a deny loads no built-in module beyond what an
+ * empty ES module script loads, and check-command only what spawning git needs. A regression
+ * here (a static import that comes back, a stream set up for stdio) costs milliseconds on every
+ * agent tool call, which no timing test could pin down on a shared machine.
+ */
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { GUARD_BIN, withTestRepo } from '../../helpers/git-repo.js';
+
+const PRELOAD = `process.on('exit', () => { require('fs').writeSync(2, '\\nMODULES ' + process.moduleLoadList.filter((m) => m.startsWith('NativeModule ')).map((m) => m.slice(13)).join(' ') + '\\n'); });\n`;
+
+function loaded(stderr: string): Set<string> {
+  const line = stderr.split('\n').find((l) => l.startsWith('MODULES '));
+  expect(line).toBeDefined();
+  return new Set((line as string).slice('MODULES '.length).split(' '));
+}
+
+describe('built-in modules on the hook paths', () => {
+  it('a deny through guard agent-hook loads none beyond an empty ES module; check-command adds only what spawning git needs', async () => {
+    await withTestRepo((t) => {
+      const preload = path.join(t.base, 'preload.cjs');
+      fs.writeFileSync(preload, PRELOAD);
+      const empty = path.join(t.base, 'empty.mjs');
+      fs.writeFileSync(empty, '');
+      const run = (args: string[], input = '', env: Record<string, string> = {}) =>
+        spawnSync(process.execPath, ['-r', preload, ...args], { cwd: t.dir, env: { ...t.env, ...env }, input, encoding: 'utf8' });
+      const base = loaded(run([empty]).stderr);
+
+      const repoDirs = t.git(['rev-parse', '--path-format=absolute', '--show-toplevel', '--git-dir', '--git-common-dir', '--git-path', 'index']).trimEnd();
+      const payload = JSON.stringify({ session_id: 'conv-b', cwd: t.dir, hook_event_name: 'PreToolUse', tool_name: 'Bash', tool_input: { command: 'git push --force origin main' } });
+      // The first call starts the session (snapshot, watcher): the second one is the common case.
+      run([GUARD_BIN, 'agent-hook', 'claude', 'pre-tool'], payload, { GUARD_SHIM_REPO: repoDirs });
+      const deny = run([GUARD_BIN, 'agent-hook', 'claude', 'pre-tool'], payload, { GUARD_SHIM_REPO: repoDirs });
+      expect(deny.stdout).toContain('"permissionDecision":"deny"');
+      expect([...loaded(deny.stderr)].filter((m) => !base.has(m))).toEqual([]);
+
+      const check = run([GUARD_BIN, 'check-command', '--json', 'git push --force origin main']);
+      expect(check.status).toBe(3);
+      const extra = [...loaded(check.stderr)].filter((m) => !base.has(m));
+      expect(extra).toContain('child_process');
+      expect(extra.filter((m) => /crypto|fs\/promises|^os$|^module$|^tty$/.test(m))).toEqual([]);
+    });
+  });
+});
