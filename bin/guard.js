@@ -8,10 +8,17 @@ if (major > 22 || (major === 22 && minor >= 1)) process.getBuiltinModule('node:m
 
 // What hooks run on every commit and tool call (and `snapshot`) takes the hot entry, which skips commander and
 // the rest of the CLI (src/cli/hot.ts); it hands back anything it does not handle itself.
+// agent-hook and check-command (every risky agent tool call) have bundles of their own with only
+// their code; they hand back to the full CLI exactly as the hot entry does.
 const HOT = new Set(['hook', 'agent-hook', 'check-command', 'snapshot']);
 let handled = false;
 if (HOT.has(process.argv[2])) {
-  const { runHot } = await import('../dist/hot.js');
+  const { runHot } =
+    process.argv[2] === 'agent-hook'
+      ? await import('../dist/hot-agent-hook.js')
+      : process.argv[2] === 'check-command'
+        ? await import('../dist/hot-check-command.js')
+        : await import('../dist/hot.js');
   handled = await runHot(process.argv);
 }
 if (!handled) {

@@ -74,5 +74,18 @@ await Promise.all([
   build({ ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js' }),
   // The hot entry for hooks: no commander, only the hook and command-guard code (src/cli/hot.ts).
   build({ ...common, entryPoints: ['src/cli/hot.ts'], outfile: 'dist/hot.js', plugins: [builtinsOnDemand] }),
+  // The same entry for one command each (bin/guard.js picks them): only that command's code, so
+  // an agent hook and check-command compile less at every start (src/cli/hot.ts, runHot<Command>).
+  ...[
+    ['agent-hook', 'runHotAgentHook'],
+    ['check-command', 'runHotCheckCommand'],
+  ].map(([command, name]) =>
+    build({
+      ...common,
+      stdin: { contents: `export { ${name} as runHot } from './src/cli/hot.ts';`, resolveDir: '.', sourcefile: `hot-${command}.ts`, loader: 'ts' },
+      outfile: `dist/hot-${command}.js`,
+      plugins: [builtinsOnDemand],
+    }),
+  ),
   build({ ...common, entryPoints: ['src/index.ts'], outfile: 'dist/index.js' }),
 ]);

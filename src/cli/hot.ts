@@ -94,9 +94,24 @@ function snapshotHandler(args: string[]): Handler | null {
   };
 }
 
+const plain = (value: string | undefined): value is string => value !== undefined && !value.startsWith('-');
+
+/** `guard agent-hook AGENT EVENT`, exactly. */
+function agentHookHandler(args: string[]): Handler | null {
+  if (!(args.length === 2 && plain(args[0]) && plain(args[1]))) return null;
+  return async () => {
+    const out = lazyOutput();
+    try {
+      const { run } = await import('./commands/agent-hook.js');
+      return (await run({ agent: args[0]!, event: args[1]! }, { cwd: process.cwd(), out })) ?? 0;
+    } catch (error) {
+      return reportError(error, out);
+    }
+  };
+}
+
 function handlerFor(argv: string[]): Handler | null {
   const [command, ...args] = argv.slice(2);
-  const plain = (value: string | undefined): value is string => value !== undefined && !value.startsWith('-');
   if (command === 'hook' && plain(args[0])) {
     return async () => {
       try {
@@ -107,17 +122,7 @@ function handlerFor(argv: string[]): Handler | null {
       }
     };
   }
-  if (command === 'agent-hook' && args.length === 2 && plain(args[0]) && plain(args[1])) {
-    return async () => {
-      const out = lazyOutput();
-      try {
-        const { run } = await import('./commands/agent-hook.js');
-        return (await run({ agent: args[0]!, event: args[1]! }, { cwd: process.cwd(), out })) ?? 0;
-      } catch (error) {
-        return reportError(error, out);
-      }
-    };
-  }
+  if (command === 'agent-hook') return agentHookHandler(args);
   if (command === 'check-command') return checkCommandHandler(args);
   if (command === 'snapshot') return snapshotHandler(args);
   return null;
@@ -125,8 +130,26 @@ function handlerFor(argv: string[]): Handler | null {
 
 /** Runs argv if it is one of the hot forms; false means "not mine, use the full CLI". */
 export async function runHot(argv: string[]): Promise<boolean> {
-  const handler = handlerFor(argv);
+  return runHandler(handlerFor(argv));
+}
+
+async function runHandler(handler: Handler | null): Promise<boolean> {
   if (!handler) return false;
   process.exitCode = await handler();
   return true;
+}
+
+/**
+ * runHot for one command only. scripts/build.mjs bundles each into a file of its own
+ * (dist/hot-agent-hook.js, dist/hot-check-command.js) that holds only that command's code: the
+ * agent hook and check-command then compile less at every start. Same parsing, same handlers.
+ */
+export async function runHotAgentHook(argv: string[]): Promise<boolean> {
+  const [command, ...args] = argv.slice(2);
+  return runHandler(command === 'agent-hook' ? agentHookHandler(args) : null);
+}
+
+export async function runHotCheckCommand(argv: string[]): Promise<boolean> {
+  const [command, ...args] = argv.slice(2);
+  return runHandler(command === 'check-command' ? checkCommandHandler(args) : null);
 }

@@ -1,5 +1,5 @@
 /**
- * What the deny path of `guard agent-hook` (and check-command) loads of Node: dist/hot.js takes
+ * What the deny path of `guard agent-hook` (and check-command) loads of Node: their bundles take
  * its built-ins on demand (scripts/build.mjs), so a deny loads no built-in module beyond what an
  * empty ES module script loads, and check-command only what spawning git needs. A regression
  * here (a static import that comes back, a stream set up for stdio) costs milliseconds on every
