@@ -101,21 +101,21 @@ function parseTree(data: Buffer, oidBytes: number): Map<string, Entry> {
 }
 
 /** Parses `cat-file --batch` output for `count` requests: a tree's entries, or null (missing or not a tree). */
-function parseBatch(stdout: Buffer, count: number, oidBytes: number): Array<Map<string, Entry> | null> {
-  const out: Array<Map<string, Entry> | null> = [];
+function parseBatch(stdout: Buffer, count: number, oidBytes: number): Array<{ oid: string; entries: Map<string, Entry> } | null> {
+  const out: Array<{ oid: string; entries: Map<string, Entry> } | null> = [];
   let at = 0;
   for (let i = 0; i < count; i++) {
     const eol = stdout.indexOf(0x0a, at);
     if (eol < 0) throw new GuardError('git', 'cat-file gave fewer answers than it was asked for');
     // "<oid> <type> <size>" and the content, or "<name> missing" (the name may hold spaces).
-    const header = /^[0-9a-f]+ ([a-z]+) (\d+)$/.exec(stdout.toString('latin1', at, eol));
+    const header = /^([0-9a-f]+) ([a-z]+) (\d+)$/.exec(stdout.toString('latin1', at, eol));
     if (!header) {
       out.push(null);
       at = eol + 1;
       continue;
     }
-    const size = Number(header[2]);
-    out.push(header[1] === 'tree' ? parseTree(stdout.subarray(eol + 1, eol + 1 + size), oidBytes) : null);
+    const size = Number(header[3]);
+    out.push(header[2] === 'tree' ? { oid: header[1]!, entries: parseTree(stdout.subarray(eol + 1, eol + 1 + size), oidBytes) } : null);
     at = eol + 1 + size + 1;
   }
   return out;
@@ -123,25 +123,34 @@ function parseBatch(stdout: Buffer, count: number, oidBytes: number): Array<Map<
 
 /**
  * Loads every directory in `wanted` that exists as a tree under `base`. One `cat-file --batch`
- * call names them all as `<base>:<path>`; a name with a newline cannot be asked that way, so then
- * the directories are read level by level, by id.
+ * call names them all as `<base>:<path>`; a name with a newline or CR cannot be asked that way,
+ * so then the directories are read level by level, by id.
  */
 async function loadDirs(repo: Repo, base: string, wanted: Set<string>): Promise<Map<string, Dir>> {
   const oidBytes = base.length / 2;
   const dirs = new Map<string, Dir>();
   const ordered = [...wanted].sort((a, b) => depthOf(a) - depthOf(b));
-  if (!ordered.some((dir) => dir.includes('\n'))) {
+  // cat-file reads one name per line and drops a trailing CR: such names are asked for by id.
+  if (!ordered.some((dir) => /[\n\r]/.test(dir))) {
     const input = ordered.map((dir) => (dir === '' ? `${base}\n` : `${base}:${dir}\n`)).join('');
     const { stdout } = await runGit(['cat-file', '--batch'], { cwd: repo.root, input: Buffer.from(input, 'latin1') });
     const trees = parseBatch(stdout, ordered.length, oidBytes);
-    ordered.forEach((dir, i) => {
-      // A directory whose parent is not a directory in `base` does not exist there either.
-      const parentOk = dir === '' || dirs.has(parentOf(dir));
-      const entries = trees[i];
-      if (entries && parentOk) dirs.set(dir, { entries, dirty: false });
+    // Each answer must be the tree its parent names (ordered: parents first); anything else and
+    // the directories are read again by id.
+    const consistent = ordered.every((dir, i) => {
+      const tree = trees[i];
+      if (dir === '') {
+        if (tree) dirs.set(dir, { entries: tree.entries, dirty: false });
+        return tree !== null;
+      }
+      const entry = dirs.get(parentOf(dir))?.entries.get(nameOf(dir));
+      const isTree = !!entry && isTreeMode(entry.mode);
+      if (isTree !== (tree !== null) || (tree && tree.oid !== entry!.oid)) return false;
+      if (tree) dirs.set(dir, { entries: tree.entries, dirty: false });
+      return true;
     });
-    if (!dirs.has('')) throw new GuardError('git', `the tree ${base} could not be read`);
-    return dirs;
+    if (consistent) return dirs;
+    dirs.clear();
   }
   for (let depth = 0; ; depth++) {
     const level = ordered.filter((dir) => depthOf(dir) === depth);
@@ -158,7 +167,7 @@ async function loadDirs(repo: Repo, base: string, wanted: Set<string>): Promise<
     const { stdout } = await runGit(['cat-file', '--batch'], { cwd: repo.root, input: ids.map((t) => `${t.oid}\n`).join('') });
     const trees = parseBatch(stdout, ids.length, oidBytes);
     ids.forEach(({ dir }, i) => {
-      if (trees[i]) dirs.set(dir, { entries: trees[i]!, dirty: false });
+      if (trees[i]) dirs.set(dir, { entries: trees[i]!.entries, dirty: false });
     });
     if (!dirs.has('')) throw new GuardError('git', `the tree ${base} could not be read`);
   }

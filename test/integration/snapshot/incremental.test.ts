@@ -129,6 +129,13 @@ describe('incremental snapshots (changedPaths)', () => {
       await same(['dir with space']);
       repo.write('dir with space/new\nline/g.txt', 'newline\n');
       await same(['dir with space/new\nline']);
+      // A directory whose name ends in CR next to one without: cat-file would read the other.
+      repo.write('crdir/f.txt', 'plain dir\n');
+      repo.write('crdir/g.txt', 'only in the plain dir\n');
+      await same(['crdir']);
+      repo.write('crdir\r/f.txt', 'cr dir\n');
+      await same(['crdir\r']);
+      expect(repo.git(['cat-file', 'blob', 'refs/guard/main/head:crdir\r/f.txt'])).toBe('cr dir\n');
 
       // Everything under a directory goes, and the directory with it.
       repo.remove('keep');
