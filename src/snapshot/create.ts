@@ -36,9 +36,9 @@ export interface CreateSnapshotOptions {
   keepIndex?: boolean;
   /**
    * Paths (files or directories, repo-relative) that changed since the previous snapshot, as a
-   * watcher saw them: only these are read again, against guard's persistent index, so the cost
-   * follows the change, not the repo. Falls back to a full walk when the persistent index does
-   * not match the previous snapshot or the list is very long.
+   * watcher saw them: only these are read again, on top of the previous snapshot's tree, so the
+   * cost follows the change, not the repo. Falls back to a full walk when there is no previous
+   * snapshot, the list is very long, keepIndex is set, or core.fileMode/core.symlinks is false.
    */
   changedPaths?: string[];
   onEvent?: (event: SnapshotEvent) => void;
