@@ -55,13 +55,11 @@ export async function openRepo(cwd: string): Promise<Repo> {
       hints: ['Run guard inside a git working tree (or pass --cwd DIR).'],
     });
   }
-  return {
-    root,
-    gitDir,
-    commonDir,
-    indexFile,
-    isLinkedWorktree: path.resolve(gitDir) !== path.resolve(commonDir),
-  };
+  return repoFromPaths(root, gitDir, commonDir, indexFile);
+}
+
+function repoFromPaths(root: string, gitDir: string, commonDir: string, indexFile: string): Repo {
+  return { root, gitDir, commonDir, indexFile, isLinkedWorktree: path.resolve(gitDir) !== path.resolve(commonDir) };
 }
 
 /** Absolute path of a file guard keeps for this worktree (under the worktree's git dir). */
@@ -85,11 +83,5 @@ export function repoFromRevParse(stdout: string): Repo | null {
   const lines = stdout.replace(/\n$/, '').split('\n');
   if (lines.length !== 4 || !lines.every((line) => line !== '' && path.isAbsolute(line))) return null;
   const [root, gitDir, commonDir, indexFile] = lines as [string, string, string, string];
-  return {
-    root,
-    gitDir,
-    commonDir,
-    indexFile,
-    isLinkedWorktree: path.resolve(gitDir) !== path.resolve(commonDir),
-  };
+  return repoFromPaths(root, gitDir, commonDir, indexFile);
 }
