@@ -226,6 +226,13 @@ guard_find_node() {
   fi
 }
 
+# Hands the hook's input ($guard_input) to Node, which decides. Fail closed: if Node cannot run
+# or the config is broken, the hook refuses rather than let through what it could not check.
+guard_node_decides() {
+  GUARD_FAIL_CLOSED=1
+  printf '%s' "$guard_input" | guard_node "$@"
+}
+
 # Runs `guard hook <name> "$@"` (the Node side, src/cli/commands/hook.ts) with the caller's
 # stdin and returns its status. When Node or the package is gone, a check that protects data
 # fails closed ($GUARD_FAIL_CLOSED=1) with a message that says how to get out; otherwise it

@@ -32,8 +32,7 @@ if guard_setup && ! guard_internal_ok; then
 $guard_input
 GUARD_INPUT_END
   if [ -n "$guard_ask_node" ]; then
-    GUARD_FAIL_CLOSED=1
-    printf '%s' "$guard_input" | guard_node "$@" || exit $?
+    guard_node_decides "$@" || exit $?
   fi
 fi
 

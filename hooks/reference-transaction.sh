@@ -86,8 +86,7 @@ if [ "$guard_state" = prepared ] && ! guard_internal_ok; then
 $guard_input
 GUARD_INPUT_END
       if [ -n "$guard_ask_node" ]; then
-        GUARD_FAIL_CLOSED=1
-        printf '%s' "$guard_input" | guard_node "$guard_state" || exit $?
+        guard_node_decides "$guard_state" || exit $?
       fi
       ;;
   esac

@@ -271,11 +271,11 @@ export async function scanChangedPaths(
  * unreadable between the scan and the read is left out and listed. Returns the paths that went
  * in (present or removed) and everything skipped.
  */
-async function stageScan(repo: Repo, indexFile: string, scan: WorktreeScan, split: string[]): Promise<{ paths: string[]; skipped: SkippedPath[] }> {
+async function stageScan(repo: Repo, indexFile: string, scan: WorktreeScan): Promise<{ paths: string[]; skipped: SkippedPath[] }> {
   const skipped = [...scan.skipped];
   let paths = scan.paths;
   for (let round = 0; round < 5 && paths.length > 0; round++) {
-    const result = await runGit([...split, 'update-index', '--add', '--remove', '-z', '--stdin'], {
+    const result = await runGit(['update-index', '--add', '--remove', '-z', '--stdin'], {
       cwd: repo.root,
       env: indexEnv(indexFile),
       input: Buffer.from(paths.map((p) => `${p}\0`).join(''), 'latin1'),
@@ -308,7 +308,7 @@ export async function applyScan(repo: Repo, indexFile: string, scan: WorktreeSca
       input: Buffer.from(drops.map((p) => `${p}\0`).join(''), 'latin1'),
     });
   }
-  const { skipped } = await stageScan(repo, indexFile, scan, []);
+  const { skipped } = await stageScan(repo, indexFile, scan);
   const tree = (await runGit(['write-tree'], { cwd: repo.root, env: indexEnv(indexFile) })).stdout.toString('utf8').trim();
   return { tree, skipped: skipped.sort(byPath) };
 }
@@ -327,7 +327,7 @@ export async function captureOnto(repo: Repo, base: string, scan: WorktreeScan, 
   const rest: WorktreeScan = hashed ? { ...scan, paths: scan.paths.filter((p) => !hashed.has(p)) } : scan;
   const small = rest.paths.length > 0 ? await emptyTempIndex(repo) : null;
   try {
-    const staged = small ? await stageScan(repo, small.file, rest, []) : { paths: [], skipped: [...scan.skipped] };
+    const staged = small ? await stageScan(repo, small.file, rest) : { paths: [], skipped: [...scan.skipped] };
     const leaves = new Map<string, TreeLeaf>(hashed ?? []);
     if (small && staged.paths.length > 0) {
       // "<mode> <oid> <stage>\t<path>": a path is always stage 0 here.

@@ -240,6 +240,8 @@ export async function editTree(
   changes: PathChange[],
   rules: ModeRules = { trustExecutableBit: true, hasSymlinks: true },
   preloaded?: BaseDirs,
+  /** false: write through the conversing fallback directly (tests exercise it this way). */
+  computeIds = true,
 ): Promise<EditResult> {
   const counts = { added: 0, modified: 0, deleted: 0 };
   let exact = true;
@@ -308,7 +310,8 @@ export async function editTree(
   if (!dirs.get('')!.dirty) return { tree: base, counts };
   const dirty = [...dirs.entries()].filter(([, d]) => d.dirty).map(([dir]) => dir);
   dirty.sort((a, b) => depthOf(b) - depthOf(a));
-  const tree = (await writeComputed(repo, dirs, dirty, base.length === 64 ? 'sha256' : 'sha1')) ?? (await writeConversing(repo, dirs, dirty));
+  const computed = computeIds ? await writeComputed(repo, dirs, dirty, base.length === 64 ? 'sha256' : 'sha1') : undefined;
+  const tree = computed !== undefined ? computed : await writeConversing(repo, dirs, dirty);
   return { tree: tree ?? (await emptyTree(repo)), counts: exact ? counts : null };
 }
 

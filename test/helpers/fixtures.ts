@@ -45,3 +45,15 @@ export function buildRichRepo(repo: TestRepo): void {
   repo.write('assets/new.bin', Buffer.from(Array.from({ length: 300 }, (_, i) => i % 256)));
   repo.write('ignored.log', 'ignored, not captured, never touched\n');
 }
+
+/** Leaves `repo` in a merge of branch `other` into `main` that stopped on a conflict in a.txt. */
+export function startConflictedMerge(repo: TestRepo): void {
+  repo.git(['checkout', '-q', '-b', 'other']);
+  repo.write('a.txt', 'other\n');
+  repo.git(['commit', '-q', '-am', 'other']);
+  repo.git(['checkout', '-q', 'main']);
+  repo.write('a.txt', 'main\n');
+  repo.git(['commit', '-q', '-am', 'main']);
+  const merge = repo.gitResult(['merge', 'other']);
+  if (merge.code === 0) throw new Error('expected the merge to stop on a conflict');
+}

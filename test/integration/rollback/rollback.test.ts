@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
-import { buildRichRepo } from '../../helpers/fixtures.js';
+import { buildRichRepo, startConflictedMerge } from '../../helpers/fixtures.js';
 import { captureState } from '../../helpers/state.js';
 
 function snapshot(repo: TestRepo): string {
@@ -54,13 +54,7 @@ describe('guard rollback', () => {
     withTestRepo((repo) => {
       simpleRepo(repo);
       snapshot(repo);
-      repo.git(['checkout', '-q', '-b', 'other']);
-      repo.write('a.txt', 'other\n');
-      repo.git(['commit', '-q', '-am', 'other']);
-      repo.git(['checkout', '-q', 'main']);
-      repo.write('a.txt', 'main\n');
-      repo.git(['commit', '-q', '-am', 'main']);
-      repo.gitResult(['merge', 'other']);
+      startConflictedMerge(repo);
       const during = captureState(repo);
       const merging = repo.guard(['rollback', '--yes']);
       expect(merging.code).toBe(3);

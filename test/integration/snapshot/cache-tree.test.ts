@@ -2,6 +2,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
 import { rootTreeFromCacheTree } from '../../../src/snapshot/cache-tree.js';
+import { startConflictedMerge } from '../../helpers/fixtures.js';
 
 /** The fast read must equal `git write-tree` whenever it answers. */
 async function check(repo: TestRepo): Promise<string | null> {
@@ -42,13 +43,7 @@ describe('reading the index tree from the cache-tree extension', () => {
       repo.write('a.txt', 'base\n');
       repo.git(['add', '-A']);
       repo.git(['commit', '-q', '-m', 'base']);
-      repo.git(['checkout', '-q', '-b', 'other']);
-      repo.write('a.txt', 'other\n');
-      repo.git(['commit', '-q', '-am', 'other']);
-      repo.git(['checkout', '-q', 'main']);
-      repo.write('a.txt', 'main\n');
-      repo.git(['commit', '-q', '-am', 'main']);
-      repo.gitResult(['merge', 'other']);
+      startConflictedMerge(repo);
       expect(await rootTreeFromCacheTree(path.join(repo.dir, '.git', 'index'), 20)).toBeNull();
     });
   });
