@@ -55,6 +55,11 @@ function cpuPerRun(dir, state, runs) {
   return ((seconds[0] ?? 0) + (seconds[1] ?? 0)) * 1000 / runs;
 }
 
+/** The target row: guard's hooks against no hooks, medians of the same rounds. */
+function guardRow(name, baseline, times, target) {
+  return { name, guard: median(times.guard), git: median(times.plain), baseline, ratio: median(times.guard) / median(times.plain), target };
+}
+
 function floorRows(what, files, times) {
   return [
     {
@@ -102,14 +107,7 @@ export async function run({ sizes = [20000], rounds = 15, quick = false } = {}) 
         if (round > 0) commitTimes[key].push(ms); // the first round warms the caches
       }
     }
-    rows.push({
-      name: `git commit of 1 file on main, ${files} files, guard hooks vs none`,
-      guard: median(commitTimes.guard),
-      git: median(commitTimes.plain),
-      baseline: 'git commit (no hooks)',
-      ratio: median(commitTimes.guard) / median(commitTimes.plain),
-      target: 1.25,
-    });
+    rows.push(guardRow(`git commit of 1 file on main, ${files} files, guard hooks vs none`, 'git commit (no hooks)', commitTimes, 1.25));
     rows.push(...floorRows('git commit', files, commitTimes));
 
     // 2. Rebase a 10-commit feature branch onto main.
@@ -121,14 +119,7 @@ export async function run({ sizes = [20000], rounds = 15, quick = false } = {}) 
         if (round > 0) rebaseTimes[key].push(ms);
       }
     }
-    rows.push({
-      name: `git rebase of 10 commits onto main, ${files} files, guard hooks vs none`,
-      guard: median(rebaseTimes.guard),
-      git: median(rebaseTimes.plain),
-      baseline: 'git rebase (no hooks)',
-      ratio: median(rebaseTimes.guard) / median(rebaseTimes.plain),
-      target: 1.5,
-    });
+    rows.push(guardRow(`git rebase of 10 commits onto main, ${files} files, guard hooks vs none`, 'git rebase (no hooks)', rebaseTimes, 1.5));
     rows.push(...floorRows('git rebase', files, rebaseTimes));
 
     // 3. CPU per reference-transaction run, guard's shim vs a do-nothing hook.

@@ -1,12 +1,11 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
 import { buildRichRepo } from '../../helpers/fixtures.js';
 import { captureState } from '../../helpers/state.js';
-import { json, waitFor } from '../watcher/helpers.js';
+import { startGitDaemon } from '../../helpers/git-daemon.js';
+import { json } from '../watcher/helpers.js';
 
 function guardRefs(repo: TestRepo, gitDir?: string): string {
   const args = ['for-each-ref', '--format=%(objectname) %(refname)', 'refs/guard/'];
@@ -81,11 +80,9 @@ describe('the backup store', () => {
       const served = path.join(repo.base, 'served');
       fs.mkdirSync(served);
       repo.git(['init', '-q', '--bare', path.join(served, 'backups.git')], { cwd: repo.base });
-      const port = await freePort();
-      const daemon = startGitDaemon(repo, served, port);
+      const daemon = await startGitDaemon(repo, served, 'backups.git');
       try {
-        await waitFor('git daemon to listen', () => canConnect(port), 15_000);
-        const url = `git://127.0.0.1:${port}/backups.git`;
+        const url = daemon.url('backups.git');
         repo.write('.guard.yaml', `version: 1\nbackup:\n  remote: ${url}\n`);
         repo.write('a.txt', 'a\n');
         repo.git(['add', '-A']);
@@ -95,42 +92,7 @@ describe('the backup store', () => {
         expect(push.remote).toMatchObject({ ok: true, target: url });
         expect(repo.git(['ls-remote', url, 'refs/guard/*'])).toBe(repo.git(['for-each-ref', '--format=%(objectname)\t%(refname)', 'refs/guard/']));
       } finally {
-        daemon.kill('SIGTERM');
+        daemon.stop();
       }
     }));
 });
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-const connectable = new Map<number, boolean>();
-function canConnect(port: number): boolean {
-  // Checked asynchronously; waitFor polls the last answer.
-  const socket = net.connect(port, '127.0.0.1');
-  socket.once('connect', () => {
-    connectable.set(port, true);
-    socket.destroy();
-  });
-  socket.once('error', () => socket.destroy());
-  return connectable.get(port) === true;
-}
-
-/** A git daemon on the loopback interface that lives at most a minute. */
-function startGitDaemon(repo: TestRepo, base: string, port: number): ChildProcess {
-  const child = spawn('git', ['daemon', '--reuseaddr', '--listen=127.0.0.1', `--port=${port}`, `--base-path=${base}`, '--export-all', '--enable=receive-pack', '--timeout=30', base], {
-    env: repo.env,
-    stdio: 'ignore',
-  });
-  const bound = setTimeout(() => child.kill('SIGKILL'), 60_000);
-  bound.unref();
-  child.once('exit', () => clearTimeout(bound));
-  return child;
-}

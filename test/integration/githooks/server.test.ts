@@ -1,8 +1,7 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import net from 'node:net';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createTestRepo, type TestRepo } from '../../helpers/git-repo.js';
+import { startGitDaemon, type GitDaemon } from '../../helpers/git-daemon.js';
 
 /** A plain working repository (no local guard hooks: as if --no-verify) and a bare remote with guard's server hook. */
 function setUp(options: { config?: string } = {}): { repo: TestRepo; bare: string } {
@@ -28,17 +27,6 @@ function setUp(options: { config?: string } = {}): { repo: TestRepo; bare: strin
 function serverRev(repo: TestRepo, bare: string, ref: string): string | null {
   const r = repo.gitResult(['--git-dir', bare, 'rev-parse', '-q', '--verify', ref]);
   return r.code === 0 ? r.stdout.trim() : null;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 describe('guard server install (pre-receive in a bare repository)', () => {
@@ -118,22 +106,11 @@ describe('guard server install (pre-receive in a bare repository)', () => {
 
   it('refuses a --no-verify force-push that arrives through git daemon on 127.0.0.1', async () => {
     const { repo, bare } = setUp();
-    let daemon: ChildProcess | undefined;
+    let daemon: GitDaemon | undefined;
     try {
       expect(repo.gitResult(['push', '-q', 'origin', 'main']).code).toBe(0);
-      const port = await freePort();
-      // `timeout` bounds the daemon even if this test dies before `finally`.
-      daemon = spawn('timeout', ['60', 'git', 'daemon', '--reuseaddr', '--listen=127.0.0.1', `--port=${port}`, `--base-path=${repo.base}`, '--export-all', '--enable=receive-pack', '--informative-errors', repo.base], {
-        env: repo.env,
-        stdio: 'ignore',
-      });
-      const url = `git://127.0.0.1:${port}/server.git`;
-      let ready = false;
-      for (let i = 0; i < 50 && !ready; i++) {
-        ready = repo.gitResult(['ls-remote', url]).code === 0;
-        if (!ready) await new Promise((r) => setTimeout(r, 100));
-      }
-      expect(ready).toBe(true);
+      daemon = await startGitDaemon(repo, repo.base, 'server.git');
+      const url = daemon.url('server.git');
       const before = serverRev(repo, bare, 'refs/heads/main');
       repo.git(['commit', '-q', '--amend', '-m', 'rewritten over the network']);
       const force = repo.gitResult(['push', '--no-verify', '--force', url, 'main']);
@@ -141,7 +118,7 @@ describe('guard server install (pre-receive in a bare repository)', () => {
       expect(force.stderr).toContain('guard: refused by the server: rewrite the protected branch main');
       expect(serverRev(repo, bare, 'refs/heads/main')).toBe(before);
     } finally {
-      daemon?.kill('SIGTERM');
+      daemon?.stop();
       repo.cleanup();
     }
   });
