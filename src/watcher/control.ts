@@ -7,9 +7,9 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { GuardError } from '../errors.js';
 import type { Repo } from '../git/repo.js';
+import { packageRoot } from '../util/package-root.js';
 import { isAlive, readPid, watcherFiles } from './state-file.js';
 import { watcherStatus, type WatcherStatus } from './status.js';
 
@@ -23,27 +23,9 @@ const LOG_LIMIT = 1024 * 1024;
  */
 export const DAEMON_NODE_FLAGS = ['--max-semi-space-size=1', '--max-old-space-size=512'];
 
-let entry: string | undefined;
-
-/** bin/guard.js of this guard installation (found from this module's own location). */
+/** bin/guard.js of this guard installation. */
 export function cliEntry(): string {
-  if (entry) return entry;
-  let dir = path.dirname(fileURLToPath(import.meta.url));
-  for (;;) {
-    const candidate = path.join(dir, 'bin', 'guard.js');
-    try {
-      const pkg = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8')) as { name?: string };
-      if (pkg.name === 'git-guard' && fs.existsSync(candidate)) {
-        entry = candidate;
-        return candidate;
-      }
-    } catch {
-      // keep walking up
-    }
-    const parent = path.dirname(dir);
-    if (parent === dir) throw new GuardError('internal', 'cannot find bin/guard.js of this git-guard installation');
-    dir = parent;
-  }
+  return path.join(packageRoot(), 'bin', 'guard.js');
 }
 
 /** The environment for the daemon: the caller's, minus what ties git to the caller's context. */

@@ -5,12 +5,10 @@
  * marker line so guard never mistakes a user's hook for its own (or the reverse).
  */
 import { createHash } from 'node:crypto';
-import { existsSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { GuardError } from '../../errors.js';
 import { shQuote } from '../../config/policy-sh.js';
+import { packageRoot } from '../../util/package-root.js';
 
 /** The hooks `guard init` installs in a working repository (docs/hooks.md says why these). */
 export const LOCAL_HOOKS = ['pre-commit', 'pre-push', 'reference-transaction', 'pre-rebase'] as const;
@@ -21,21 +19,7 @@ export type HookName = (typeof LOCAL_HOOKS)[number] | (typeof SERVER_HOOKS)[numb
 export const SHIM_MARKER = '# git-guard hook shim';
 export const CHAINED_SUFFIX = '.guard-chained';
 
-let packageRootCache: string | undefined;
-
-/** The git-guard package directory (holds bin/guard.js and hooks/), found from this module. */
-export function packageRoot(): string {
-  if (packageRootCache) return packageRootCache;
-  let dir = path.dirname(fileURLToPath(import.meta.url));
-  for (let i = 0; i < 6; i++) {
-    if (existsSync(path.join(dir, 'hooks', 'lib.sh')) && existsSync(path.join(dir, 'bin', 'guard.js'))) {
-      packageRootCache = dir;
-      return dir;
-    }
-    dir = path.dirname(dir);
-  }
-  throw new GuardError('internal', `cannot find git-guard's hooks/ directory near ${fileURLToPath(import.meta.url)}`);
-}
+export { packageRoot };
 
 export interface ShimOptions {
   /** Package root baked into the shim (default: this installation). */
