@@ -286,6 +286,16 @@ export async function createSnapshot(repo: Repo, options: CreateSnapshotOptions 
       }
       keepTemp = options.keepIndex === true && temp !== null;
       return { snapshot: { ...meta, oid }, created: true, ...(keepTemp && temp ? { worktreeIndex: temp } : {}) };
+    } catch (error) {
+      // A failed snapshot wrote no ref and touched nothing of the user's: say so, and what to do.
+      if (error instanceof GuardError && error.kind === 'git' && error.hints.length === 0) {
+        throw new GuardError('git', error.message, {
+          hints: ['No snapshot was recorded and nothing in the repository changed.', 'Check the repository with `git fsck`, then run `guard snapshot` again.'],
+          cause: error,
+          ...(error.details ? { details: error.details } : {}),
+        });
+      }
+      throw error;
     } finally {
       if (!keepTemp && temp) await temp.dispose();
     }
