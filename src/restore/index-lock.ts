@@ -1,17 +1,29 @@
 /**
- * Installing a new index the way git does: create `index.lock` exclusively (so we never race
- * another git process), write the new content into it, then rename it over `index`. Held from
- * the start of a rollback's changes to its end, so no git command sees a half-restored state.
+ * Holding the index the way git does: create `index.lock` exclusively (so we never race another
+ * git process) and keep it from the start of a rollback's changes to its end, so no git command
+ * sees a half-restored state. The new index goes in through a temp file renamed over `index`,
+ * and only then is the lock removed.
+ *
+ * The lock we create holds a marker line with a random token (git never writes one like it), and
+ * the rollback journal records the token: `--resume` after a crash removes index.lock only when it
+ * still holds that marker, never a lock another git process took since.
  */
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
 import { GuardError } from '../errors.js';
 
 export interface IndexLock {
   readonly path: string;
-  /** Writes `content` as the new index and releases the lock (rename over the index). */
+  /** Identifies this lock's content (the journal keeps it, see ownsIndexLock). */
+  readonly token: string;
+  /** Installs `content` as the new index and releases the lock. */
   commit(content: Buffer): Promise<void>;
   /** Releases the lock without changing the index. */
   release(): Promise<void>;
+}
+
+function marker(token: string): string {
+  return `git-guard rollback lock ${token}\n`;
 }
 
 export async function lockIndex(indexFile: string): Promise<IndexLock> {
@@ -27,20 +39,52 @@ export async function lockIndex(indexFile: string): Promise<IndexLock> {
     }
     throw error;
   }
-  let open = true;
+  const token = randomBytes(12).toString('hex');
+  try {
+    await handle.writeFile(marker(token));
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+  let held = true;
+  const release = async (): Promise<void> => {
+    if (!held) return;
+    held = false;
+    await fs.rm(lockPath, { force: true });
+  };
   return {
     path: lockPath,
+    token,
     async commit(content) {
-      await handle.writeFile(content);
-      await handle.sync();
-      await handle.close();
-      open = false;
-      await fs.rename(lockPath, indexFile);
+      const temp = `${indexFile}.guard-${process.pid}-${token}`;
+      const out = await fs.open(temp, 'w');
+      try {
+        await out.writeFile(content);
+        await out.sync();
+      } finally {
+        await out.close();
+      }
+      await fs.rename(temp, indexFile);
+      await release();
     },
-    async release() {
-      if (open) await handle.close();
-      open = false;
-      await fs.rm(lockPath, { force: true });
-    },
+    release,
   };
+}
+
+/** True when `<indexFile>.lock` is the lock a rollback with this token created (and nobody else's). */
+export async function ownsIndexLock(indexFile: string, token: string | undefined): Promise<boolean> {
+  if (!token) return false;
+  try {
+    const handle = await fs.open(`${indexFile}.lock`, 'r');
+    try {
+      const expected = Buffer.from(marker(token));
+      const buffer = Buffer.alloc(expected.length + 1);
+      const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
+      return bytesRead === expected.length && buffer.subarray(0, bytesRead).equals(expected);
+    } finally {
+      await handle.close();
+    }
+  } catch {
+    return false;
+  }
 }

@@ -26,6 +26,8 @@ export interface RollbackRecord {
   startedAt: string;
   /** pid of the guard process holding index.lock, so a stale lock can be told from a live one. */
   pid: number;
+  /** Token written into the index.lock this rollback created: --resume removes only that lock. */
+  lockToken?: string;
 }
 
 const IN_PROGRESS = 'rollback-in-progress.json';

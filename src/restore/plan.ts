@@ -5,11 +5,29 @@
  */
 import type { Repo } from '../git/repo.js';
 import { runGit, splitNul } from '../git/run.js';
+import { gitPathsOf, pathText, type GitPath } from '../git/path.js';
 import type { HeadState, Snapshot, StashEntry } from '../snapshot/format.js';
 
 export interface FileChange {
-  path: string;
+  /** The name as git gave it, byte-exact (see git/path.ts); pathText() shows it. */
+  path: GitPath;
   action: 'write' | 'create' | 'delete';
+  /**
+   * What the goal has at the path (for a delete: what is there now). A submodule comes back as
+   * its gitlink and an empty directory: its files return with `git submodule update --init`.
+   */
+  kind: 'file' | 'symlink' | 'submodule';
+  /** For a submodule: the commit its gitlink records in the goal (now, for a delete). */
+  commit?: string;
+}
+
+/** A FileChange for --json and for people: the name as text (git-quoted when it is not UTF-8). */
+export function fileChangeView(change: FileChange): { path: string; action: FileChange['action']; kind: FileChange['kind']; commit?: string } {
+  return { ...change, path: pathText(change.path) };
+}
+
+function kindOf(mode: string): FileChange['kind'] {
+  return mode === '160000' ? 'submodule' : mode === '120000' ? 'symlink' : 'file';
 }
 
 export interface RefChange {
@@ -37,12 +55,17 @@ export interface RollbackPlan {
 
 export async function diffTrees(repo: Repo, from: string, to: string, pathspecs: string[] = []): Promise<FileChange[]> {
   if (from === to) return [];
-  const { stdout } = await runGit(['diff-tree', '-r', '-z', '--no-renames', '--name-status', from, to, '--', ...pathspecs], { cwd: repo.root });
-  const parts = splitNul(stdout);
+  // Raw format, -z: ":<old mode> <new mode> <old oid> <new oid> <status>\0<path>\0"; the modes
+  // tell a submodule (160000) from a file, and the path stays bytes.
+  const { stdout } = await runGit(['diff-tree', '-r', '-z', '--no-renames', from, to, '--', ...pathspecs], { cwd: repo.root });
+  const parts = gitPathsOf(stdout);
   const changes: FileChange[] = [];
   for (let i = 0; i + 1 < parts.length; i += 2) {
-    const status = parts[i]!;
-    changes.push({ path: parts[i + 1]!, action: status === 'A' ? 'create' : status === 'D' ? 'delete' : 'write' });
+    const [oldMode, newMode, oldOid, newOid, status] = parts[i]!.slice(1).split(' ') as [string, string, string, string, string];
+    const action = status === 'A' ? 'create' : status === 'D' ? 'delete' : 'write';
+    const [mode, oid] = action === 'delete' ? [oldMode, oldOid] : [newMode, newOid];
+    const kind = kindOf(mode);
+    changes.push({ path: parts[i + 1]!, action, kind, ...(kind === 'submodule' ? { commit: oid } : {}) });
   }
   return changes;
 }

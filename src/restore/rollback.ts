@@ -7,9 +7,14 @@
  *    not in the target are removed only if the pre-rollback snapshot holds them; ignored files
  *    the snapshot did not capture are never touched (git refuses to overwrite them and we stop
  *    before changing anything);
- *  - refs move in one `update-ref --stdin` transaction that checks their current values;
+ *  - every ref moves compare-and-swap: branches and tags in one `update-ref --stdin` transaction
+ *    that checks their current values (and that refs/stash is still what the plan saw); HEAD and
+ *    the stash list are read back under the lock and must be what the plan saw, the stash is
+ *    rewritten from its expected top, and a detached HEAD moves with its expected old value (git
+ *    before 2.46 has no compare-and-swap for a symbolic HEAD: it is checked just before);
  *  - index.lock is held from the first change to the last, and a journal records each step so an
- *    interrupted rollback can be resumed or reversed.
+ *    interrupted rollback can be resumed or reversed; --resume removes only the lock it created;
+ *  - every finished rollback, undo and resume is journaled in the event journal (`guard log`).
  */
 import fs from 'node:fs/promises';
 import type { Repo } from '../git/repo.js';
@@ -22,7 +27,12 @@ import { sameState, type Snapshot } from '../snapshot/format.js';
 import { listSnapshots, readSnapshot, resolveSnapshot } from '../snapshot/read.js';
 import { readOperation } from '../snapshot/repo-state.js';
 import { copyUserIndex, type TempIndex } from '../snapshot/temp-index.js';
-import { lockIndex, type IndexLock } from './index-lock.js';
+import { lockIndex, ownsIndexLock, type IndexLock } from './index-lock.js';
+import { readRepoState } from '../snapshot/repo-state.js';
+import type { HeadState, StashEntry } from '../snapshot/format.js';
+import { pathText } from '../git/path.js';
+import { appendEvent } from '../session/journal.js';
+import { findSession } from '../session/store.js';
 import { clearInProgress, readInProgress, readLastRollback, writeInProgress, writeLastRollback, type RollbackRecord, type RollbackStep } from './journal.js';
 import { diffTrees, planRefs, type RollbackPlan } from './plan.js';
 import { uncapturedObstacles } from './obstacles.js';
@@ -79,8 +89,9 @@ async function checkPreconditions(repo: Repo, interrupted: RollbackRecord | null
   } catch {
     return;
   }
-  if (interrupted && !isProcessAlive(interrupted.pid)) {
-    // Our own lock from the interrupted rollback: its process is gone, so the lock is stale.
+  if (interrupted && !isProcessAlive(interrupted.pid) && (await ownsIndexLock(repo.indexFile, interrupted.lockToken))) {
+    // The lock the interrupted rollback created (it still holds our marker) and its process is
+    // gone: stale. A lock without the marker belongs to another git process and stays.
     await fs.rm(lock, { force: true });
     return;
   }
@@ -138,6 +149,8 @@ async function moveRefs(repo: Repo, plan: RollbackPlan, env: Record<string, stri
   if (plan.refs.length === 0) return;
   const zero = zeroOid(plan.target);
   const lines = plan.refs.map((c) => (c.to === null ? `delete ${c.ref} ${c.from}\n` : `update ${c.ref} ${c.to} ${c.from ?? zero}\n`));
+  // The stash moves after the refs: check in the same transaction that it is still what the plan saw.
+  if (plan.stash) lines.push(`verify refs/stash ${plan.stash.from[0]?.oid ?? zero}\n`);
   const result = await runGit(['update-ref', '-m', 'guard: rollback', '--stdin'], {
     cwd: repo.root,
     env: { ...env, ...GUARD_IDENTITY },
@@ -151,25 +164,174 @@ async function moveRefs(repo: Repo, plan: RollbackPlan, env: Record<string, stri
   }
 }
 
-async function moveHead(repo: Repo, plan: RollbackPlan, env: Record<string, string>): Promise<void> {
-  if (!plan.head) return;
-  const to = plan.head.to;
-  const gitEnv = { ...env, ...GUARD_IDENTITY };
-  if (to.symbolic) await runGit(['symbolic-ref', '-m', 'guard: rollback', 'HEAD', to.symbolic], { cwd: repo.root, env: gitEnv });
-  else if (to.oid) await runGit(['update-ref', '-m', 'guard: rollback', '--no-deref', 'HEAD', to.oid], { cwd: repo.root, env: gitEnv });
+/** The HEAD the plan expects once the branches moved: its branch may be one of them. */
+function expectedHead(plan: RollbackPlan, pre: Snapshot): HeadState {
+  const head = pre.head;
+  if (!head.symbolic) return head;
+  const moved = plan.refs.find((c) => c.ref === head.symbolic);
+  return moved ? { symbolic: head.symbolic, oid: moved.to } : head;
 }
 
-/** Rewrites refs/stash and its reflog so `git stash list` shows exactly the recorded entries. */
+function sameHead(a: HeadState, b: HeadState): boolean {
+  return a.symbolic === b.symbolic && a.oid === b.oid;
+}
+
+function sameStash(a: StashEntry[], b: StashEntry[]): boolean {
+  return JSON.stringify(a.map((e) => [e.oid, e.message])) === JSON.stringify(b.map((e) => [e.oid, e.message]));
+}
+
+function describeHead(head: HeadState): string {
+  return head.symbolic ? `${head.symbolic} at ${head.oid?.slice(0, 12) ?? '(no commits)'}` : `detached at ${head.oid?.slice(0, 12) ?? '?'}`;
+}
+
+/**
+ * HEAD and the stash list as the plan saw them (the confirmation can take minutes): read back
+ * under the index lock, before any ref moves, so a checkout or a stash made meanwhile stops the
+ * rollback with nothing changed instead of being overwritten.
+ */
+async function checkHeadAndStash(repo: Repo, plan: RollbackPlan, pre: Snapshot): Promise<void> {
+  const now = await readRepoState(repo);
+  const problems: string[] = [];
+  if (!sameHead(now.head, pre.head)) problems.push(`HEAD is now ${describeHead(now.head)}, the plan saw ${describeHead(pre.head)}`);
+  if (!sameStash(now.stash, pre.stash)) problems.push(`the stash list now has ${now.stash.length} entries (top ${now.stash[0]?.oid.slice(0, 12) ?? 'none'}), the plan saw ${pre.stash.length}`);
+  if (problems.length > 0) {
+    throw new GuardError('refused', `the repository changed while the rollback was prepared; nothing was changed: ${problems.join('; ')}`, {
+      hints: ['Run the rollback again: it plans from the new state (and takes a new pre-rollback snapshot of it).'],
+      details: { head: now.head, stash: now.stash },
+    });
+  }
+}
+
+async function moveHead(repo: Repo, plan: RollbackPlan, pre: Snapshot, env: Record<string, string>): Promise<void> {
+  if (!plan.head) return;
+  const to = plan.head.to;
+  const expected = expectedHead(plan, pre);
+  const gitEnv = { ...env, ...GUARD_IDENTITY };
+  if (to.symbolic) {
+    // symbolic-ref has no old value (update-ref learns symrefs only in git 2.46): check just before.
+    const now = (await readRepoState(repo)).head;
+    if (!sameHead(now, expected)) {
+      throw new GuardError('refused', `HEAD changed while the rollback ran (now ${describeHead(now)}); HEAD was not moved`, {
+        hints: ['The branches were moved already: finish with `guard rollback --resume --yes` or reverse with `guard rollback --undo --yes`.'],
+      });
+    }
+    await runGit(['symbolic-ref', '-m', 'guard: rollback', 'HEAD', to.symbolic], { cwd: repo.root, env: gitEnv });
+  } else if (to.oid) {
+    // With --no-deref, the old value is checked against what HEAD resolves to now.
+    const old = expected.oid ? [expected.oid] : [];
+    const moved = await runGit(['update-ref', '-m', 'guard: rollback', '--no-deref', 'HEAD', to.oid, ...old], { cwd: repo.root, env: gitEnv, okCodes: [1, 128] });
+    if (moved.code !== 0) {
+      throw new GuardError('refused', `HEAD changed while the rollback ran; HEAD was not moved: ${moved.stderr.trim()}`, {
+        hints: ['The branches were moved already: finish with `guard rollback --resume --yes` or reverse with `guard rollback --undo --yes`.'],
+      });
+    }
+  }
+}
+
+/**
+ * Rewrites refs/stash and its reflog so `git stash list` shows exactly the recorded entries.
+ * Every step names the value it expects refs/stash to have, so a `git stash` in between fails it.
+ */
 async function restoreStash(repo: Repo, plan: RollbackPlan, env: Record<string, string>): Promise<void> {
   if (!plan.stash) return;
   const gitEnv = { ...env, ...GUARD_IDENTITY };
-  await runGit(['update-ref', '-d', 'refs/stash'], { cwd: repo.root, env: gitEnv, okCodes: [1] });
+  const zero = zeroOid(plan.target);
+  const fail = (stderr: string): GuardError =>
+    new GuardError('refused', `refs/stash changed while the rollback ran; the stash was not restored: ${stderr.trim()}`, {
+      hints: ['Finish with `guard rollback --resume --yes` or reverse with `guard rollback --undo --yes`.'],
+    });
+  let current = plan.stash.from[0]?.oid ?? null;
+  if (current) {
+    const removed = await runGit(['update-ref', '-d', 'refs/stash', current], { cwd: repo.root, env: gitEnv, okCodes: [1, 128] });
+    if (removed.code !== 0) throw fail(removed.stderr);
+    current = null;
+  }
   // Oldest first, so the newest ends up as stash@{0}.
   for (const entry of [...plan.stash.to].reverse()) {
     // A hidden entry had no reflog: restore the ref alone, so `git stash list` stays empty as it was.
     const reflog = entry.hidden ? [] : ['--create-reflog', '-m', entry.message];
-    await runGit(['update-ref', ...reflog, 'refs/stash', entry.oid], { cwd: repo.root, env: gitEnv });
+    const moved = await runGit(['update-ref', ...reflog, 'refs/stash', entry.oid, current ?? zero], { cwd: repo.root, env: gitEnv, okCodes: [1, 128] });
+    if (moved.code !== 0) throw fail(moved.stderr);
+    current = entry.oid;
   }
+}
+
+/** Paths in the way of the plan, or that git refuses to touch; every one is named. */
+async function checkWorktree(repo: Repo, files: RollbackPlan['files'], treeGoal: string, worktreeIndex: TempIndex): Promise<void> {
+  const obstacles = await uncapturedObstacles(repo, files);
+  if (obstacles.length > 0) {
+    const shown = obstacles.map(pathText);
+    throw new GuardError('refused', `files that no snapshot holds (ignored, or skipped as too large or unreadable) are where the rollback would write; nothing was changed: ${listNames(shown)}`, {
+      hints: [...shown.map((p) => `  ${p}`), 'Move them away (or capture them with snapshot.includeIgnored in .guard.yaml), then run the rollback again.'],
+      details: { paths: shown },
+    });
+  }
+  // read-tree checks everything before it writes anything: a file git will not overwrite stops
+  // the rollback here, with nothing changed.
+  const check = await runGit(['read-tree', '-m', '-u', '-n', treeGoal], { cwd: repo.root, env: { GIT_INDEX_FILE: worktreeIndex.file }, okCodes: [128] });
+  if (check.code !== 0) {
+    const blocked = namesInReadTreeErrors(check.stderr);
+    throw new GuardError('refused', `git would not update some files (changed since the plan, or not captured by the snapshot); rollback changed nothing: ${blocked.length > 0 ? listNames(blocked) : check.stderr.trim()}`, {
+      hints: [...blocked.map((p) => `  ${p}`), 'Move these files away (or capture them with snapshot.includeIgnored in .guard.yaml) and run the rollback again.'],
+      details: { paths: blocked, stderr: check.stderr },
+    });
+  }
+}
+
+/** The names git's unpack-trees errors mention: "Entry 'x' not uptodate", and tab-indented lists. */
+export function namesInReadTreeErrors(stderr: string): string[] {
+  const names = new Set<string>();
+  for (const m of stderr.matchAll(/^\t(.+)$/gm)) names.add(m[1]!);
+  for (const m of stderr.matchAll(/Entry '(.+)' (?:not uptodate|would be overwritten|overlaps)/g)) names.add(m[1]!);
+  return [...names];
+}
+
+function listNames(names: string[]): string {
+  return names.length <= 5 ? names.join(', ') : `${names.slice(0, 5).join(', ')} and ${names.length - 5} more`;
+}
+
+/** Does any of the trees hold a path the globs match? (`--paths` that matches nothing is a typo.) */
+async function globsMatchAnything(repo: Repo, globs: string[], trees: Array<string | null>): Promise<boolean> {
+  // ls-tree knows no glob magic; diff-tree against the empty tree lists the same names.
+  const empty = await emptyTree(repo);
+  for (const tree of new Set(trees.filter((t): t is string => t !== null))) {
+    const listed = await runGit(['diff-tree', '-r', '-z', '--name-only', empty, tree, '--', ...pathspecs(globs)], { cwd: repo.root });
+    if (listed.stdout.length > 0) return true;
+  }
+  return false;
+}
+
+/**
+ * Refreshes the stat data of the private index that mirrors the working tree, the way `git
+ * status` would (`update-index --refresh`): after a `touch`, `cp -a`, an editor's re-save or a
+ * killed rollback, entries whose content did not change would otherwise look modified, and
+ * read-tree would refuse them as "not uptodate". Only guard's private copy is written.
+ */
+async function refreshStat(repo: Repo, index: TempIndex): Promise<void> {
+  // -q: entries that did change are not an error here; --ignore-submodules: their own state is theirs.
+  await runGit(['update-index', '-q', '--ignore-submodules', '--refresh'], { cwd: repo.root, env: { GIT_INDEX_FILE: index.file }, okCodes: [1] });
+}
+
+/** One line in the event journal for every finished rollback, undo and resume (`guard log`). */
+function journalRollback(repo: Repo, mode: 'rollback' | 'undo' | 'resume', plan: RollbackPlan, target: Snapshot, pre: Snapshot, record: RollbackRecord): void {
+  const open = findSession(repo);
+  const count = (action: string): number => plan.files.filter((f) => f.action === action).length;
+  appendEvent(repo, {
+    type: 'rollback',
+    mode,
+    session: open && open.endedAt === null ? open.id : null,
+    agent: open && open.endedAt === null ? open.agent : null,
+    snapshot: target.oid,
+    targetSession: target.session,
+    pre: record.pre,
+    preRollbackSnapshot: pre.oid,
+    filesOnly: record.filesOnly,
+    paths: record.paths,
+    files: { write: count('write'), create: count('create'), delete: count('delete') },
+    refs: plan.refs.map((r) => r.ref),
+    head: plan.head !== null,
+    stash: plan.stash !== null,
+  });
 }
 
 export async function rollback(repo: Repo, options: RollbackOptions): Promise<RollbackResult> {
@@ -215,6 +377,12 @@ export async function rollback(repo: Repo, options: RollbackOptions): Promise<Ro
   try {
     target ??= await defaultTarget(repo, pre);
     emit({ type: 'phase', phase: 'planning' });
+    await refreshStat(repo, worktreeIndex);
+    if (paths.length > 0 && !(await globsMatchAnything(repo, paths, [pre.tree, target.tree, pre.indexTree, target.indexTree]))) {
+      throw new GuardError('user', `no file matches --paths ${paths.map((p) => `'${p}'`).join(' ')}, in the snapshot or now; nothing was changed`, {
+        hints: [`See what the snapshot holds: git ls-tree -r --name-only ${target.oid.slice(0, 12)}`, 'Globs match from the top of the repository: `src/**` or `**/*.js`, not `*.js` for files in subdirectories.'],
+      });
+    }
 
     // What the working tree and the index should become.
     let treeGoal = target.tree;
@@ -248,23 +416,7 @@ export async function rollback(repo: Repo, options: RollbackOptions): Promise<Ro
     }
 
     emit({ type: 'phase', phase: 'checking' });
-    const obstacles = await uncapturedObstacles(repo, files);
-    if (obstacles.length > 0) {
-      throw new GuardError('refused', 'files that no snapshot holds (ignored, or skipped as too large or unreadable) are where the rollback would write; nothing was changed', {
-        hints: [...obstacles.slice(0, 20).map((p) => `  ${p}`), 'Move them away (or capture them with snapshot.includeIgnored in .guard.yaml), then run the rollback again.'],
-        details: { paths: obstacles },
-      });
-    }
-    // read-tree checks everything before it writes anything: an ignored or skipped file in the
-    // way stops the rollback here, with nothing changed.
-    const check = await runGit(['read-tree', '-m', '-u', '-n', treeGoal], { cwd: repo.root, env: { GIT_INDEX_FILE: worktreeIndex.file }, okCodes: [128] });
-    if (check.code !== 0) {
-      const blocked = [...check.stderr.matchAll(/^\t(.+)$/gm)].map((m) => m[1]!);
-      throw new GuardError('refused', 'files that the snapshot did not capture (ignored or skipped) are in the way; rollback changed nothing', {
-        hints: [...blocked.slice(0, 20).map((p) => `  ${p}`), 'Move these files away (or capture them with snapshot.includeIgnored in .guard.yaml) and run the rollback again.'],
-        details: { paths: blocked, stderr: check.stderr },
-      });
-    }
+    await checkWorktree(repo, files, treeGoal, worktreeIndex);
 
     if (!(await options.confirm(plan, { target, pre }))) {
       throw new GuardError('refused', 'rollback not confirmed; nothing was changed', {
@@ -281,8 +433,15 @@ export async function rollback(repo: Repo, options: RollbackOptions): Promise<Ro
       step: 'planned',
       startedAt: new Date().toISOString(),
       pid: process.pid,
+      lockToken: lock.token,
     };
     await writeInProgress(repo, record);
+    // The confirmation may have taken minutes: under the lock, before anything moves, the working
+    // tree, HEAD and the stash must still be what the plan saw (the refs are checked by their
+    // transaction).
+    await refreshStat(repo, worktreeIndex);
+    await checkWorktree(repo, files, treeGoal, worktreeIndex);
+    if (!filesOnly) await checkHeadAndStash(repo, plan, pre);
     const step = async (name: RollbackStep): Promise<void> => {
       record.step = name;
       await writeInProgress(repo, record);
@@ -295,7 +454,7 @@ export async function rollback(repo: Repo, options: RollbackOptions): Promise<Ro
         await ensureTagObjects(repo, target!, plan);
         await moveRefs(repo, plan, env);
         await step('refs');
-        await moveHead(repo, plan, env);
+        await moveHead(repo, plan, pre, env);
         await step('head');
         await restoreStash(repo, plan, env);
         await step('stash');
@@ -326,6 +485,7 @@ export async function rollback(repo: Repo, options: RollbackOptions): Promise<Ro
 
     await writeLastRollback(repo, { ...record, step: 'done' });
     await clearInProgress(repo);
+    journalRollback(repo, options.undo ? 'undo' : options.resume ? 'resume' : 'rollback', plan, target, pre, record);
     return { plan, target, pre, applied: true, nothingToDo };
   } catch (error) {
     if (lock) await lock.release();

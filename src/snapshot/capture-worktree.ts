@@ -275,7 +275,9 @@ async function stageScan(repo: Repo, indexFile: string, scan: WorktreeScan): Pro
   const skipped = [...scan.skipped];
   let paths = scan.paths;
   for (let round = 0; round < 5 && paths.length > 0; round++) {
-    const result = await runGit(['update-index', '--add', '--remove', '-z', '--stdin'], {
+    // --replace: a file where the index has a directory (or the reverse) takes its place, as in
+    // the working tree; without it update-index stops ("appears as both a file and a directory").
+    const result = await runGit(['update-index', '--add', '--remove', '--replace', '-z', '--stdin'], {
       cwd: repo.root,
       env: indexEnv(indexFile),
       input: Buffer.from(paths.map((p) => `${p}\0`).join(''), 'latin1'),

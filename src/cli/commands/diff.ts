@@ -2,7 +2,7 @@ import { openRepo } from '../../git/repo.js';
 import { runGit } from '../../git/run.js';
 import { resolveSnapshot } from '../../snapshot/read.js';
 import { currentWorktreeTree } from '../../snapshot/create.js';
-import { diffTrees } from '../../restore/plan.js';
+import { diffTrees, fileChangeView } from '../../restore/plan.js';
 import type { CommandContext } from '../main.js';
 import { shortId } from '../format.js';
 import { snapshotSettings } from '../snapshot-options.js';
@@ -13,7 +13,7 @@ export async function run(args: { id?: string; stat?: boolean; nameStatus?: bool
   const { configError: _ignored, ...settings } = await snapshotSettings(repo, {});
   const now = await currentWorktreeTree(repo, settings);
   const files = await diffTrees(repo, snapshot.tree, now);
-  out.data({ snapshot: shortId(snapshot.oid), oid: snapshot.oid, files });
+  out.data({ snapshot: shortId(snapshot.oid), oid: snapshot.oid, files: files.map(fileChangeView) });
   if (out.json) return 0;
   if (files.length === 0) {
     out.line(`The working tree matches snapshot ${shortId(snapshot.oid)}.`);
@@ -21,7 +21,7 @@ export async function run(args: { id?: string; stat?: boolean; nameStatus?: bool
   }
   if (args.nameStatus) {
     const symbol = { create: 'A', write: 'M', delete: 'D' } as const;
-    for (const file of files) out.line(`${symbol[file.action]}\t${file.path}`);
+    for (const file of files.map(fileChangeView)) out.line(`${symbol[file.action]}\t${file.path}`);
   } else {
     const flags = args.stat ? ['--stat'] : ['-p'];
     const { stdout } = await runGit(['diff-tree', ...flags, '-r', '--no-renames', snapshot.tree, now], { cwd: repo.root });

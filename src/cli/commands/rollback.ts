@@ -1,7 +1,7 @@
 import { createInterface } from 'node:readline/promises';
 import { openRepo } from '../../git/repo.js';
 import { rollback, type RollbackEvent } from '../../restore/rollback.js';
-import type { RollbackPlan } from '../../restore/plan.js';
+import { fileChangeView, type RollbackPlan } from '../../restore/plan.js';
 import type { Snapshot } from '../../snapshot/format.js';
 import { GuardError } from '../../errors.js';
 import type { CommandContext } from '../main.js';
@@ -31,11 +31,18 @@ function printPlan(out: Output, plan: RollbackPlan, target: Snapshot): void {
     ['delete', 'delete (kept in the pre-rollback snapshot)'],
   ];
   for (const [action, label] of groups) {
-    const files = plan.files.filter((f) => f.action === action);
+    const files = plan.files.filter((f) => f.action === action && f.kind !== 'submodule').map(fileChangeView);
     if (files.length === 0) continue;
     out.line(`  ${label}: ${files.length} file${files.length === 1 ? '' : 's'}`);
     for (const file of files.slice(0, SHOW_PATHS)) out.line(`    ${file.path}`);
     if (files.length > SHOW_PATHS) out.line(`    … and ${files.length - SHOW_PATHS} more`);
+  }
+  // A submodule's files are not in the snapshot (its own repository holds them): the rollback puts
+  // back the gitlink and an empty directory, and git fills it.
+  for (const sub of plan.files.filter((f) => f.kind === 'submodule').map(fileChangeView)) {
+    const at = sub.commit ? ` at ${shortId(sub.commit)}` : '';
+    if (sub.action === 'delete') out.line(`  submodule ${sub.path}: remove its gitlink${at} (its directory is left as it is)`);
+    else out.line(`  submodule ${sub.path}: restore its gitlink${at} as an empty directory; then run: git submodule update --init -- ${shellQuote(sub.path)}`);
   }
   if (plan.indexChanges) out.line('  index: restore the staged state');
   for (const ref of plan.refs) {
@@ -50,13 +57,18 @@ function printPlan(out: Output, plan: RollbackPlan, target: Snapshot): void {
 function planJson(plan: RollbackPlan): Record<string, unknown> {
   return {
     target: plan.target,
-    files: plan.files,
+    files: plan.files.map(fileChangeView),
     index: plan.indexChanges,
     refs: plan.refs,
     skippedRefs: plan.skippedRefs,
     head: plan.head,
     stash: plan.stash,
   };
+}
+
+/** Quotes a path for a shell command people copy. */
+function shellQuote(file: string): string {
+  return /^[A-Za-z0-9_./@%+=:,-]+$/.test(file) ? file : `'${file.replace(/'/g, `'\\''`)}'`;
 }
 
 async function ask(question: string): Promise<boolean> {
@@ -138,6 +150,8 @@ export async function run(args: Args, { cwd, out }: CommandContext): Promise<num
     return 0;
   }
   out.line(`Rolled back to ${shortId(result.target.oid)}. The state before is snapshot ${shortId(result.pre.oid)}.`);
+  const submodules = result.plan.files.filter((f) => f.kind === 'submodule' && f.action !== 'delete').map(fileChangeView);
+  if (submodules.length > 0) out.line(`Fill the restored submodules with: git submodule update --init -- ${submodules.map((s) => shellQuote(s.path)).join(' ')}`);
   out.line('Undo this rollback with: guard rollback --undo');
   return 0;
 }

@@ -2,7 +2,7 @@ import { openRepo } from '../../git/repo.js';
 import { runGit } from '../../git/run.js';
 import { emptyTree } from '../../git/objects.js';
 import { resolveSnapshot, readSnapshot } from '../../snapshot/read.js';
-import { diffTrees } from '../../restore/plan.js';
+import { diffTrees, fileChangeView } from '../../restore/plan.js';
 import type { CommandContext } from '../main.js';
 import { age, branchName, bytes, shortId } from '../format.js';
 import { snapshotJson } from '../snapshot-json.js';
@@ -13,7 +13,7 @@ export async function run(args: { id: string; stat?: boolean; patch?: boolean; j
   const previous = snapshot.previous ? await readSnapshot(repo, snapshot.previous) : null;
   const base = previous?.tree ?? (await emptyTree(repo));
   const files = await diffTrees(repo, base, snapshot.tree);
-  out.data({ ...snapshotJson(snapshot), files });
+  out.data({ ...snapshotJson(snapshot), files: files.map(fileChangeView) });
   if (out.json) return 0;
 
   out.line(`snapshot ${snapshot.oid}`);
@@ -34,7 +34,7 @@ export async function run(args: { id: string; stat?: boolean; patch?: boolean; j
     out.line(patch.stdout.toString('utf8').trimEnd());
   } else {
     const symbol = { create: 'A', write: 'M', delete: 'D' } as const;
-    for (const file of files) out.line(`  ${symbol[file.action]} ${file.path}`);
+    for (const file of files.map(fileChangeView)) out.line(`  ${symbol[file.action]} ${file.path}`);
     if (files.length === 0) out.line('  (no file changes)');
   }
   out.line('');

@@ -1,0 +1,92 @@
+/**
+ * GitPath: a path exactly as git hands it over (`-z` output) or the file system names it, from
+ * that moment until it goes back to git or to an fs call. It is a "byte string": every byte of
+ * the name is one char (latin1), so any name (not valid UTF-8, with CR, LF, a leading quote)
+ * survives, and it can still key a Map or Set and be cut at '/' like any string. The brand keeps
+ * it apart from display text: turning one into the other is always explicit (pathText for people,
+ * matchText for globs, gitPath for a name typed as text).
+ *
+ * Node's child_process takes argv as UTF-8 strings only, so a GitPath that is not valid UTF-8
+ * cannot go on git's command line: send paths on stdin (`-z --stdin`, `--batch`,
+ * `--pathspec-from-file=- --pathspec-file-nul`), as the callers here do.
+ */
+import { isUtf8 } from 'node:buffer';
+import path from 'node:path';
+
+declare const gitPathBrand: unique symbol;
+export type GitPath = string & { readonly [gitPathBrand]: true };
+
+/** The bytes of a Buffer as a GitPath (no decoding). */
+export function gitPathOf(bytes: Buffer): GitPath {
+  return bytes.toString('latin1') as GitPath;
+}
+
+/** A path typed or configured as text (UTF-8), e.g. from the command line. */
+export function gitPath(text: string): GitPath {
+  return Buffer.from(text, 'utf8').toString('latin1') as GitPath;
+}
+
+/** Splits NUL-terminated git output (`-z`) into paths, byte-exact. */
+export function gitPathsOf(output: Buffer): GitPath[] {
+  if (output.length === 0) return [];
+  const parts = output.toString('latin1').split('\0');
+  if (parts[parts.length - 1] === '') parts.pop();
+  return parts as GitPath[];
+}
+
+export function pathBytes(p: GitPath): Buffer {
+  return Buffer.from(p, 'latin1');
+}
+
+/** Absolute file-system path of `p` under `root`, as a Buffer so fs calls reach the exact name. */
+export function fsPath(root: string, p: GitPath): Buffer {
+  return Buffer.concat([Buffer.from(`${root}${path.sep}`, 'utf8'), pathBytes(p)]);
+}
+
+/** `paths`, each followed by NUL: input for `-z --stdin` and `--pathspec-file-nul`. */
+export function nulInput(paths: Iterable<GitPath>): Buffer {
+  return Buffer.concat([...paths].map((p) => Buffer.from(`${p}\0`, 'latin1')));
+}
+
+/** `:(literal)` pathspecs for `--pathspec-from-file=- --pathspec-file-nul`. */
+export function literalPathspecInput(paths: Iterable<GitPath>): Buffer {
+  return Buffer.concat([...paths].map((p) => Buffer.from(`:(literal)${p}\0`, 'latin1')));
+}
+
+/** True when the name is valid UTF-8, so it may go on git's command line and be shown as is. */
+export function isTextPath(p: GitPath): boolean {
+  return isUtf8(pathBytes(p));
+}
+
+/**
+ * The name for glob matching (protect.paths, --paths): its UTF-8 text. An invalid byte becomes
+ * U+FFFD, which `*` and `**` still match; the result is never used to name a file.
+ */
+export function matchText(p: GitPath): string {
+  return pathBytes(p).toString('utf8');
+}
+
+const CONTROL = /[\u0000-\u001f\u007f]/;
+
+/**
+ * The name for people: as is when it is UTF-8 text without control characters, otherwise quoted
+ * the way git quotes it (`"bad\377.log"`, `"a\nb"`), so two different names never look alike.
+ */
+export function pathText(p: GitPath): string {
+  const bytes = pathBytes(p);
+  if (isUtf8(bytes)) {
+    const text = bytes.toString('utf8');
+    if (!CONTROL.test(text) && !text.startsWith('"')) return text;
+  }
+  let out = '"';
+  for (const byte of bytes) {
+    if (byte === 0x22) out += '\\"';
+    else if (byte === 0x5c) out += '\\\\';
+    else if (byte === 0x0a) out += '\\n';
+    else if (byte === 0x0d) out += '\\r';
+    else if (byte === 0x09) out += '\\t';
+    else if (byte >= 0x20 && byte < 0x7f) out += String.fromCharCode(byte);
+    else out += `\\${byte.toString(8).padStart(3, '0')}`;
+  }
+  return `${out}"`;
+}
