@@ -23,6 +23,7 @@ import { openRepo, guardPath, type Repo } from '../git/repo.js';
 import { runGit, splitNul, splitNulBytes } from '../git/run.js';
 import { appendEvent } from '../session/journal.js';
 import { createSnapshot } from '../snapshot/create.js';
+import { recreateMissingTags } from '../snapshot/keeper.js';
 import type { Snapshot } from '../snapshot/format.js';
 import { GUARD_REF_PREFIX } from '../snapshot/refs.js';
 import { chooseChain, listBackups, readChains, type BackupInfo, type ChainInfo } from './catalog.js';
@@ -178,17 +179,6 @@ function lstat(file: string): fs.Stats | null {
   }
 }
 
-async function recreateTagObjects(repo: Repo, snapshot: Snapshot): Promise<void> {
-  for (const oid of new Set(Object.values(snapshot.refs))) {
-    const exists = await runGit(['cat-file', '-e', oid], { cwd: repo.root, okCodes: [1, 128] });
-    if (exists.code === 0) continue;
-    const raw = snapshot.keeper ? await runGit(['cat-file', 'blob', `${snapshot.keeper}:tag-${oid}`], { cwd: repo.root, okCodes: [128] }) : null;
-    if (!raw || raw.code !== 0) throw new GuardError('internal', `object ${oid} (a recorded ref) is in neither the backup nor the snapshot's keeper`);
-    const made = (await runGit(['hash-object', '-t', 'tag', '-w', '--stdin'], { cwd: repo.root, input: raw.stdout })).stdout.toString('utf8').trim();
-    if (made !== oid) throw new GuardError('internal', `re-created tag object ${made} differs from the recorded ${oid}`);
-  }
-}
-
 async function restoreRefs(repo: Repo, snapshot: Snapshot, env: Record<string, string>): Promise<void> {
   const gitEnv = { ...NO_REPO_ENV, ...env, ...GUARD_IDENTITY };
   const lines = Object.entries(snapshot.refs).map(([ref, oid]) => `create ${ref} ${oid}\n`);
@@ -289,7 +279,7 @@ export async function applyRecovery(plan: RecoverPlan): Promise<RecoverResult> {
       cwd: repo.root,
       env: { ...NO_REPO_ENV, ...env },
     });
-    await recreateTagObjects(repo, snapshot);
+    await recreateMissingTags(repo, snapshot.keeper, Object.values(snapshot.refs));
     await restoreRefs(repo, snapshot, env);
   });
   const written = await restoreWorktree(repo, snapshot, aside);

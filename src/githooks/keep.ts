@@ -10,6 +10,7 @@
  */
 import { GuardError } from '../errors.js';
 import { withInternalToken } from '../git/internal-token.js';
+import { checkObjects } from '../git/batch-objects.js';
 import { commitTree, emptyTree, resolveRev, zeroOid } from '../git/objects.js';
 import type { Repo } from '../git/repo.js';
 import { runGit } from '../git/run.js';
@@ -28,27 +29,25 @@ export interface KeepResult {
   kept: KeepItem[];
 }
 
-async function commitOf(repo: Repo, oid: string): Promise<string | null> {
-  return resolveRev(repo, `${oid}^{commit}`);
-}
-
 async function parentsOf(repo: Repo, commit: string): Promise<string[]> {
   const { stdout } = await runGit(['rev-parse', `${commit}^@`], { cwd: repo.root });
   return stdout.toString('utf8').split('\n').filter(Boolean);
 }
 
 export async function keepTips(repo: Repo, items: KeepItem[]): Promise<KeepResult> {
-  const resolved: KeepItem[] = [];
-  for (const item of items) {
-    const commit = await commitOf(repo, item.oid);
-    if (commit && !resolved.some((r) => r.oid === commit)) resolved.push({ ...item, oid: commit });
-  }
-  if (resolved.length === 0) return { commit: null, kept: [] };
+  // Each item's commit (a tag is peeled; a tree or blob is no commit), all in one cat-file.
+  const commits = await checkObjects(repo, items.map((item) => `${item.oid}^{commit}`));
+  const resolved = new Map<string, KeepItem>();
+  items.forEach((item, i) => {
+    const commit = commits[i]?.type === 'commit' ? commits[i]!.oid : null;
+    if (commit && !resolved.has(commit)) resolved.set(commit, { ...item, oid: commit });
+  });
+  if (resolved.size === 0) return { commit: null, kept: [] };
   return withInternalToken(repo, async (env) => {
     for (let attempt = 0; attempt < 5; attempt++) {
       const previous = await resolveRev(repo, KEEP_REF);
       const already = previous ? new Set(await parentsOf(repo, previous)) : new Set<string>();
-      const fresh = resolved.filter((item) => !already.has(item.oid));
+      const fresh = [...resolved.values()].filter((item) => !already.has(item.oid));
       if (fresh.length === 0) return { commit: null, kept: [] };
       const message = [
         `guard keep: ${fresh.map((item) => `${item.ref} ${item.oid.slice(0, 12)}`).join(', ')}`.slice(0, 200),

@@ -19,7 +19,8 @@
 import fs from 'node:fs/promises';
 import type { Repo } from '../git/repo.js';
 import { runGit } from '../git/run.js';
-import { emptyTree, GUARD_IDENTITY, objectExists, zeroOid } from '../git/objects.js';
+import { emptyTree, GUARD_IDENTITY, zeroOid } from '../git/objects.js';
+import { recreateMissingTags } from '../snapshot/keeper.js';
 import { withInternalToken } from '../git/internal-token.js';
 import { GuardError } from '../errors.js';
 import { createSnapshot } from '../snapshot/create.js';
@@ -133,16 +134,9 @@ async function writeTreeOf(repo: Repo, indexFile: string): Promise<string> {
   return (await runGit(['write-tree'], { cwd: repo.root, env: { GIT_INDEX_FILE: indexFile } })).stdout.toString('utf8').trim();
 }
 
-/** Recreates annotated tag objects that were pruned, from the bytes the keeper kept. */
+/** Recreates annotated tag objects that were pruned, from the bytes the keeper kept (batched). */
 async function ensureTagObjects(repo: Repo, target: Snapshot, plan: RollbackPlan): Promise<void> {
-  for (const change of plan.refs) {
-    if (!change.to || (await objectExists(repo, change.to))) continue;
-    if (!target.keeper) throw new GuardError('internal', `object ${change.to} for ${change.ref} is missing and the snapshot has no keeper`);
-    const raw = await runGit(['cat-file', 'blob', `${target.keeper}:tag-${change.to}`], { cwd: repo.root, okCodes: [128] });
-    if (raw.code !== 0) throw new GuardError('internal', `object ${change.to} for ${change.ref} is missing from the repository and the snapshot`);
-    const oid = (await runGit(['hash-object', '-t', 'tag', '-w', '--stdin'], { cwd: repo.root, input: raw.stdout })).stdout.toString('utf8').trim();
-    if (oid !== change.to) throw new GuardError('internal', `recreated tag object ${oid} differs from ${change.to}`);
-  }
+  await recreateMissingTags(repo, target.keeper, plan.refs.flatMap((change) => (change.to ? [change.to] : [])));
 }
 
 async function moveRefs(repo: Repo, plan: RollbackPlan, env: Record<string, string>): Promise<void> {

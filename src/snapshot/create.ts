@@ -4,7 +4,8 @@
  */
 import type { Repo } from '../git/repo.js';
 import { runGit } from '../git/run.js';
-import { commitTree, emptyTree, hashBlob, makeTree, objectExists, zeroOid, type TreeEntry, GUARD_IDENTITY } from '../git/objects.js';
+import { commitTree, emptyTree, hashBlob, objectExists, zeroOid, GUARD_IDENTITY } from '../git/objects.js';
+import { keeperCommit } from './keeper.js';
 import { rootTreeFromCacheTree } from './cache-tree.js';
 import { withInternalToken } from '../git/internal-token.js';
 import { GuardError } from '../errors.js';
@@ -99,32 +100,6 @@ async function indexCommit(repo: Repo, index: { indexTree: string | null; rawInd
   if (previous && previous.indexTree === index.indexTree && previous.rawIndex === index.rawIndex && previous.head.oid === head) return previous.indexCommit;
   const message = index.rawIndex ? 'guard index (conflicted; raw index kept)\n' : 'guard index\n';
   return commitTree(repo, index.indexTree ?? (await emptyTree(repo)), head ? [head] : [], message);
-}
-
-/** The keeper: an octopus commit over every recorded tip, with tag objects and other blobs in its tree. */
-async function keeperCommit(repo: Repo, state: RepoState, rawIndex: string | null): Promise<string | null> {
-  const tips = new Set<string>();
-  const entries: TreeEntry[] = [];
-  if (state.head.oid) tips.add(state.head.oid);
-  for (const entry of state.stash) tips.add(entry.oid);
-  for (const ref of state.refs) {
-    if (ref.type === 'commit') tips.add(ref.oid);
-    if (ref.type === 'tag') {
-      // Keep the tag object's exact bytes so a deleted, pruned tag is recreated with the same id.
-      const raw = await runGit(['cat-file', 'tag', ref.oid], { cwd: repo.root });
-      entries.push({ mode: '100644', type: 'blob', oid: await hashBlob(repo, raw.stdout), name: `tag-${ref.oid}` });
-    }
-    const target = ref.peeledOid ?? ref.oid;
-    const targetType = ref.peeledType ?? ref.type;
-    if (targetType === 'commit') tips.add(target);
-    else if (targetType === 'tree') entries.push({ mode: '040000', type: 'tree', oid: target, name: `target-${target}` });
-    else if (targetType === 'blob') entries.push({ mode: '100644', type: 'blob', oid: target, name: `target-${target}` });
-  }
-  if (rawIndex) entries.push({ mode: '100644', type: 'blob', oid: rawIndex, name: 'index' });
-  if (tips.size === 0 && entries.length === 0) return null;
-  const unique = new Map(entries.map((e) => [e.name, e]));
-  const tree = await makeTree(repo, [...unique.values()]);
-  return commitTree(repo, tree, [...tips].sort(), 'guard keeper: keeps every recorded branch, tag and stash tip reachable\n');
 }
 
 async function countChanges(repo: Repo, from: string | null, to: string): Promise<ChangeCounts> {
@@ -248,7 +223,7 @@ export async function createSnapshot(repo: Repo, options: CreateSnapshotOptions 
         previous.rawIndex === candidate.rawIndex;
       const [indexOid, keeper, changes, first] = await Promise.all([
         indexCommit(repo, index, state.head.oid, previous),
-        sameRefs ? Promise.resolve(previous.keeper) : keeperCommit(repo, state, index.rawIndex),
+        sameRefs ? Promise.resolve(previous.keeper) : keeperCommit(repo, state, index.rawIndex, previous),
         changedPaths && capture.counts ? Promise.resolve(capture.counts) : countChanges(repo, previous?.tree ?? null, capture.tree),
         previous ? Promise.resolve(previous.oid) : chainRoot(repo),
       ]);

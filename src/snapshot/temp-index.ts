@@ -56,9 +56,10 @@ export async function removeStaleTempFiles(repo: Repo): Promise<void> {
   }
   await Promise.all(
     names.map(async (name) => {
-      const pid = Number(/^index-(\d+)-/.exec(name)?.[1]);
+      // index-<pid>-*: a private index; objects-<pid>-*: files for hash-object (git/batch-objects.ts).
+      const pid = Number(/^(?:index|objects)-(\d+)-/.exec(name)?.[1]);
       if (!pid || pid === process.pid || isProcessAlive(pid)) return;
-      await fs.rm(path.join(tempDir(repo), name), { force: true });
+      await fs.rm(path.join(tempDir(repo), name), { recursive: true, force: true });
     }),
   );
 }

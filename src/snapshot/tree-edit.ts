@@ -87,7 +87,7 @@ function depthOf(dir: string): number {
 }
 
 /** Parses a raw tree object: "<mode> <name>\0<raw id>" repeated. */
-function parseTree(data: Buffer, oidBytes: number): Map<string, Entry> {
+export function parseTree(data: Buffer, oidBytes: number): Map<string, Entry> {
   const entries = new Map<string, Entry>();
   let at = 0;
   while (at < data.length) {

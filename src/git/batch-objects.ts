@@ -1,0 +1,86 @@
+/**
+ * Many objects read, checked or written by one git process each, whatever their number: a
+ * repository with a thousand tags must cost what one with ten costs (issue 8). Names are object
+ * ids or `<rev>:<path>` expressions without newlines (cat-file reads one per line).
+ */
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { GuardError } from '../errors.js';
+import { guardPath, type Repo } from './repo.js';
+import { runGit } from './run.js';
+
+export interface StoredObject {
+  oid: string;
+  type: string;
+  content: Buffer;
+}
+
+export interface ObjectInfo {
+  oid: string;
+  type: string;
+}
+
+function assertNames(names: string[]): void {
+  for (const name of names) if (/[\n\r]/.test(name)) throw new GuardError('internal', `an object name with a line break cannot be batched: ${JSON.stringify(name)}`);
+}
+
+/** Each name's object (id, type, raw content), or null when it does not exist; one `cat-file --batch`. */
+export async function readObjects(repo: Repo, names: string[]): Promise<Array<StoredObject | null>> {
+  if (names.length === 0) return [];
+  assertNames(names);
+  const { stdout } = await runGit(['cat-file', '--batch'], { cwd: repo.root, input: names.map((n) => `${n}\n`).join('') });
+  const out: Array<StoredObject | null> = [];
+  let at = 0;
+  for (let i = 0; i < names.length; i++) {
+    const eol = stdout.indexOf(0x0a, at);
+    if (eol < 0) throw new GuardError('git', 'cat-file gave fewer answers than it was asked for');
+    // "<oid> <type> <size>", the content and a newline; or "<name> missing" / "<name> ambiguous".
+    const header = /^([0-9a-f]+) ([a-z]+) (\d+)$/.exec(stdout.toString('latin1', at, eol));
+    if (!header) {
+      out.push(null);
+      at = eol + 1;
+      continue;
+    }
+    const size = Number(header[3]);
+    out.push({ oid: header[1]!, type: header[2]!, content: stdout.subarray(eol + 1, eol + 1 + size) });
+    at = eol + 1 + size + 1;
+  }
+  return out;
+}
+
+/** Each name's id and type, or null when it does not exist; one `cat-file --batch-check`. */
+export async function checkObjects(repo: Repo, names: string[]): Promise<Array<ObjectInfo | null>> {
+  if (names.length === 0) return [];
+  assertNames(names);
+  const { stdout } = await runGit(['cat-file', '--batch-check=%(objectname) %(objecttype) %(objectsize)'], { cwd: repo.root, input: names.map((n) => `${n}\n`).join('') });
+  const lines = stdout.toString('latin1').split('\n');
+  return names.map((_, i) => {
+    // A missing object answers "<name> missing": two fields, never three.
+    const match = /^([0-9a-f]+) ([a-z]+) \d+$/.exec(lines[i] ?? '');
+    return match ? { oid: match[1]!, type: match[2]! } : null;
+  });
+}
+
+/**
+ * Writes objects of one type from their raw content; returns their ids in order. One
+ * `git hash-object -w --stdin-paths` over private temp files (hash-object takes one object from
+ * stdin, and a process per object is what this module exists to avoid). `-t tag` makes git check
+ * that each content is a well-formed tag, as it does for any tag it writes.
+ */
+export async function writeObjects(repo: Repo, type: 'blob' | 'tag', contents: Buffer[]): Promise<string[]> {
+  if (contents.length === 0) return [];
+  const dir = path.join(guardPath(repo, 'tmp'), `objects-${process.pid}-${randomBytes(6).toString('hex')}`);
+  await fs.mkdir(dir, { recursive: true });
+  try {
+    const files = contents.map((_, i) => path.join(dir, String(i)));
+    await Promise.all(contents.map((content, i) => fs.writeFile(files[i]!, content)));
+    // Plain ASCII names: --stdin-paths neither unquotes nor strips anything from them.
+    const { stdout } = await runGit(['hash-object', '-w', '-t', type, '--no-filters', '--stdin-paths'], { cwd: repo.root, input: files.map((f) => `${f}\n`).join('') });
+    const oids = stdout.toString('utf8').split('\n').filter(Boolean);
+    if (oids.length !== contents.length) throw new GuardError('git', `hash-object wrote ${oids.length} objects of ${contents.length}`);
+    return oids;
+  } finally {
+    await fs.rm(dir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,60 @@
+/**
+ * Counts the git processes a command starts, with git's own trace2 event stream: every git
+ * process (also one a hook or another git process starts) appends a "start" event with its argv
+ * to the file GIT_TRACE2_EVENT names. No wrapper on PATH, so nothing about how guard finds git
+ * changes, and processes git starts itself (a hook's git, upload-pack under a fetch) count too.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+
+export interface GitProcessCount {
+  /** Every git process started. */
+  total: number;
+  /** Processes per git subcommand ("cat-file", "hash-object", ...), most frequent first. */
+  byCommand: Array<[string, number]>;
+}
+
+/** An environment addition that makes every git process log to `file` (absolute). */
+export function traceEnv(file: string): Record<string, string> {
+  return { GIT_TRACE2_EVENT: file, GIT_TRACE2_EVENT_NESTING: '1', GIT_TRACE2_CONFIG_PARAMS: '' };
+}
+
+export function countGitProcesses(file: string): GitProcessCount {
+  let text = '';
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch {
+    // no git process ran
+  }
+  const by = new Map<string, number>();
+  let total = 0;
+  for (const line of text.split('\n')) {
+    if (!line.includes('"event":"start"')) continue;
+    const event = JSON.parse(line) as { argv?: string[] };
+    const argv = event.argv ?? [];
+    // The subcommand: the first argument that is not an option (or the value of -C/-c).
+    let name = path.basename(argv[0] ?? 'git');
+    for (let i = 1; i < argv.length; i++) {
+      const arg = argv[i]!;
+      if (arg === '-C' || arg === '-c') {
+        i++;
+        continue;
+      }
+      if (arg.startsWith('-')) continue;
+      name = arg;
+      break;
+    }
+    total++;
+    by.set(name, (by.get(name) ?? 0) + 1);
+  }
+  return { total, byCommand: [...by.entries()].sort((a, b) => b[1] - a[1]) };
+}
+
+/** Runs `fn` with a fresh trace file and returns what it counted. */
+export function withGitCount<T>(dir: string, label: string, fn: (env: Record<string, string>) => T): { result: T; count: GitProcessCount } {
+  const file = path.join(dir, `trace-${label}-${process.pid}-${Date.now()}.json`);
+  const result = fn(traceEnv(file));
+  const count = countGitProcesses(file);
+  fs.rmSync(file, { force: true });
+  return { result, count };
+}
