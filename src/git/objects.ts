@@ -12,6 +12,14 @@ export const GUARD_IDENTITY = {
   GIT_COMMITTER_EMAIL: 'guard@localhost',
 };
 
+/**
+ * The committer line of every commit guard writes (snapshots, their index and keeper commits, the
+ * chain root, keep commits; `guard gc` keeps it when it rewrites the chain). The hooks find guard's
+ * commits in what is being pushed by it (`git rev-list -F --committer=...`); hooks/pre-push.sh
+ * spells the same string.
+ */
+export const GUARD_COMMITTER = `${GUARD_IDENTITY.GIT_COMMITTER_NAME} <${GUARD_IDENTITY.GIT_COMMITTER_EMAIL}>`;
+
 export async function commitTree(repo: Repo, tree: string, parents: string[], message: string, env: Record<string, string> = {}): Promise<string> {
   return gitText(['commit-tree', tree, ...parents.flatMap((p) => ['-p', p])], {
     cwd: repo.root,

@@ -3,7 +3,11 @@
  * rewriting one (protected-branch-force-push: the remote tip is not an ancestor of what is
  * pushed, and a remote tip we do not have counts as a rewrite; --force-with-lease gets no
  * exemption, the hook cannot even see it), and pushing anything under refs/guard/ to any remote
- * but `backup.remote` (guard-refs-push; a `push --mirror` would otherwise publish snapshots).
+ * but `backup.remote` (guard-refs-push; a `push --mirror` would otherwise publish snapshots), and
+ * pushing, under any name, a commit guard wrote or one built on it (`git push origin
+ * refs/guard/main/head:refs/heads/x`, a branch made from a snapshot) to any other remote: a
+ * snapshot holds untracked files, secrets included. Branch rules apply to the remote ref whatever
+ * the local one is.
  * Before a push that rewrites or deletes other branches it takes a snapshot and keeps the remote
  * tips it will overwrite reachable. guard's own pushes (internal token) pass.
  */
@@ -15,7 +19,7 @@ import { decide, report, type Decision, type HookReport } from './decide.js';
 import { keepTips, type KeepItem } from './keep.js';
 import { parsePushUpdates, type PushUpdate } from './lines.js';
 import { configuredAt, shortOid, type Violation } from './messages.js';
-import { isAncestor, isGuardItself, objectKnown } from './refs-state.js';
+import { firstGuardCommit, isAncestor, isGuardItself, objectKnown } from './refs-state.js';
 
 const HOOK = 'pre-push';
 
@@ -60,6 +64,29 @@ async function protectedBranchViolation(ctx: HookContext, remote: string, update
   };
 }
 
+/** Commits guard wrote, pushed under an ordinary name: new to the remote and found in one rev-list. */
+async function snapshotCommitViolation(ctx: HookContext, remote: string, updates: PushUpdate[]): Promise<Violation | null> {
+  const tips = updates.flatMap((u) => (u.localOid ? [u.localOid] : []));
+  const known = updates.flatMap((u) => (u.remoteOid ? [u.remoteOid] : []));
+  // What the remote is known to have already (its remote-tracking refs) is not published again.
+  const exclude = /^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(remote) ? [...known, `--remotes=${remote}`] : known;
+  const found = await firstGuardCommit(ctx.repo, tips, exclude);
+  if (!found) return null;
+  const names = [...new Set(updates.filter((u) => u.localOid).map((u) => u.remoteRef))];
+  return {
+    rule: 'guard-refs-push',
+    what: `push ${names.slice(0, 3).join(', ')}${names.length > 3 ? `, and ${names.length - 3} more` : ''} to ${remote}: it contains ${shortOid(found)}, a commit guard wrote (a snapshot, or a commit built on one), which can hold every file of the working tree, secrets included`,
+    subject: `${remote} ${GUARD_REF_PREFIX}*`,
+    why: ctx.policy.backup.remote
+      ? `only backup.remote (${ctx.policy.backup.remote}, ${configuredAt(ctx.policy, 'backup.remote', ctx.repo.root)}) may receive snapshots`
+      : `no backup.remote is configured (${configuredAt(ctx.policy, 'backup.remote', ctx.repo.root)}), so snapshots never leave this machine`,
+    instead: [
+      'to publish files from a snapshot, check them out (`git checkout <snapshot> -- <path>` or `guard rollback`) and commit them on a branch of your own',
+      `git log --format='%h %cn %s' <ref> shows which commits came from guard (committer git-guard)`,
+    ],
+  };
+}
+
 export async function prePush(
   ctx: HookContext,
   remote: string,
@@ -95,8 +122,14 @@ export async function prePush(
     );
   }
 
+  if (guardRefs.length === 0 && !isBackupRemote(ctx, remote, url)) {
+    const violation = await snapshotCommitViolation(ctx, remote, updates);
+    if (violation) decisions.push(await decide(ctx, violation, { hook: HOOK }));
+  }
+
   for (const update of updates) {
-    if (!update.remoteRef.startsWith('refs/heads/') || update.localRef.startsWith(GUARD_REF_PREFIX)) continue;
+    // The remote ref decides, whatever is pushed to it (a snapshot ref, an oid, another branch).
+    if (!update.remoteRef.startsWith('refs/heads/')) continue;
     const glob = protectingBranchGlob(ctx.policy, update.remoteRef);
     if (glob !== null) {
       const violation = await protectedBranchViolation(ctx, remote, update, glob);

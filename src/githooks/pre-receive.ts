@@ -7,7 +7,9 @@
  *    protected-path-modify), checked commit by commit;
  *  - refs/guard/* (guard-refs-push), unless the repository was installed with
  *    --allow-snapshots (a backup): then snapshots may be added and fast-forwarded but never
- *    deleted or rewritten (guard-refs).
+ *    deleted or rewritten (guard-refs); without --allow-snapshots, also commits guard wrote pushed
+ *    under any other name (a branch made from a snapshot), found with one rev-list of what the push
+ *    adds.
  * A push is refused as a whole. The server cannot tell a person from an agent: the stricter mode
  * of each rule applies, and there are no approvals.
  */
@@ -22,7 +24,7 @@ import type { HookContext } from './context.js';
 import { decide, report, type Decision, type HookReport } from './decide.js';
 import { parseRefUpdates } from './lines.js';
 import { configuredAt, shortOid } from './messages.js';
-import { isAncestor } from './refs-state.js';
+import { firstGuardCommit, isAncestor } from './refs-state.js';
 import { openBare, serverPolicy } from './server-policy.js';
 
 const HOOK = 'pre-receive';
@@ -94,6 +96,24 @@ export async function preReceive(cwd: string, input: string): Promise<HookReport
             subject: update.ref,
             why,
             instead: [`fetch, rebase or merge onto ${name}, then push without --force`, 'or push to a new branch and open a pull request'],
+          },
+          { hook: HOOK },
+        ),
+      );
+    }
+  }
+  if (!allowSnapshots) {
+    const pushed = updates.filter((u) => !u.ref.startsWith(GUARD_REF_PREFIX) && u.new !== null);
+    const found = await firstGuardCommit(repo, pushed.map((u) => u.new!), ['--all']);
+    if (found) {
+      decisions.push(
+        await decide(
+          ctx,
+          {
+            rule: 'guard-refs-push',
+            what: `receive ${pushed.map((u) => u.ref).join(', ')}: it contains ${shortOid(found)}, a commit guard wrote (a snapshot, or a commit built on one), which can hold every file of a working tree, secrets included`,
+            subject: pushed[0]!.ref,
+            instead: ['check the files you need out of the snapshot and commit them on a branch of your own', 'for a backup repository, install with `guard server install --allow-snapshots`'],
           },
           { hook: HOOK },
         ),

@@ -4,7 +4,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { INTERNAL_TOKEN_ENV } from '../git/internal-token.js';
-import { resolveRev } from '../git/objects.js';
+import { GUARD_COMMITTER, resolveRev } from '../git/objects.js';
 import { guardCommonPath, type Repo } from '../git/repo.js';
 import { runGit } from '../git/run.js';
 
@@ -60,4 +60,20 @@ export async function isPackRefsPrune(repo: Repo, old: string | null, ref: strin
     return false;
   }
   return text.split('\n').includes(`${old} ${ref}`);
+}
+
+/**
+ * The first commit guard wrote (a snapshot or one of its helper commits, so: a commit that is a
+ * snapshot or has one in its history) among the commits reachable from `tips` and from none of
+ * `exclude`; null when there is none. One `git rev-list` whatever the number of tips; ids this
+ * repository does not have are ignored (a remote tip we never fetched). `exclude` may hold rev-list
+ * options such as `--all` or `--remotes=origin`.
+ */
+export async function firstGuardCommit(repo: Repo, tips: string[], exclude: string[]): Promise<string | null> {
+  if (tips.length === 0) return null;
+  const { stdout } = await runGit(
+    ['rev-list', '--ignore-missing', '--max-count=1', '--fixed-strings', `--committer=${GUARD_COMMITTER}`, ...tips, '--not', ...exclude, '--'],
+    { cwd: repo.root },
+  );
+  return stdout.toString('utf8').trim() || null;
 }

@@ -2,7 +2,8 @@
  * `guard verify [RANGE]` for CI: the commits of a range must not delete or move away protected
  * paths (protected-path-delete; changes follow protected-path-modify), and with --branch, the
  * range must not rewrite that branch's history when it is protected (the base must be an
- * ancestor of the head; a base missing from a full clone means it was force-pushed away).
+ * ancestor of the head; a base missing from a full clone means it was force-pushed away). Nor may
+ * it contain a commit guard wrote (a snapshot or one built on it: guard-refs-push).
  *
  * The policy is the .guard.yaml of the range's BASE when it has one, so a pull request cannot
  * loosen the rules it is checked against; else the checked-out file. CI cannot tell a person
@@ -22,7 +23,7 @@ import { decide, type Decision } from './decide.js';
 import { configuredAt, shortOid } from './messages.js';
 import { pathViolations } from './path-violations.js';
 import { policyFromText } from './policy-from-text.js';
-import { isAncestor } from './refs-state.js';
+import { firstGuardCommit, isAncestor } from './refs-state.js';
 
 export interface VerifyResult {
   range: string;
@@ -113,6 +114,22 @@ export async function verifyRange(repo: Repo, options: { range: string; branch?:
   const revs = parsed.base ? [`${parsed.base}..${parsed.head}`] : [parsed.head, '-1'];
   const listed = await runGit(['rev-list', '--no-merges', ...revs], { cwd: repo.root });
   const commits = listed.stdout.toString('utf8').split('\n').filter(Boolean);
+  // Without a base only the last commit is checked, as for the paths below.
+  const snapshot = await firstGuardCommit(repo, [parsed.head], [parsed.base ?? `${parsed.head}^@`]);
+  if (snapshot) {
+    decisions.push(
+      await decide(
+        ctx,
+        {
+          rule: 'guard-refs-push',
+          what: `the range contains ${shortOid(snapshot)}, a commit guard wrote (a snapshot, or a commit built on one), which can hold every file of a working tree, secrets included`,
+          subject: snapshot,
+          instead: ['drop the commit from the branch and commit only the files you need from it'],
+        },
+        { hook: 'verify' },
+      ),
+    );
+  }
   for (const violation of pathViolations(ctx, await scanCommits(repo, commits, policy), 'range with')) {
     decisions.push(await decide(ctx, violation, { hook: 'verify' }));
   }

@@ -98,6 +98,17 @@ describe('guard verify', () => {
       expect(JSON.parse(rewrite.stdout).violations).toEqual([expect.objectContaining({ rule: 'protected-branch-force-push' })]);
       // The same range on an unprotected branch is fine.
       expect(repo.guard(['verify', `${tip}..HEAD`, '--branch', 'topic']).code).toBe(0);
+
+      // A range that brings in a snapshot (a branch made from one, plus a commit).
+      repo.write('.env', 'SECRET=1\n');
+      expect(repo.guard(['snapshot']).code).toBe(0);
+      repo.remove('.env');
+      const head = repo.rev('HEAD')!;
+      repo.git(['checkout', '-q', '-b', 'from-snapshot', 'refs/guard/main/head']);
+      commitFile(repo, 'more.txt', 'more\n');
+      const leak = repo.guard(['verify', `${head}..HEAD`, '--json']);
+      expect(leak.code).toBe(3);
+      expect(JSON.parse(leak.stdout).violations).toEqual(expect.arrayContaining([expect.objectContaining({ rule: 'guard-refs-push' })]));
     } finally {
       repo.cleanup();
     }

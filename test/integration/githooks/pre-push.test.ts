@@ -76,6 +76,68 @@ describe('pre-push against a real bare remote', () => {
     }
   });
 
+  it('applies branch rules to the remote ref whatever is pushed: a snapshot ref onto main, even to backup.remote', () => {
+    const repo = guarded();
+    try {
+      repo.write('.guard.yaml', repo.read('.guard.yaml').replace(/remote: null/, 'remote: origin'));
+      expect(repo.guard(['snapshot', '-m', 'before']).code).toBe(0);
+      // main moves on, so the snapshot is no longer a descendant of it: pushing it over main rewrites main.
+      expect(commitFile(repo, 'src/app.js', 'console.log(3);\n').code).toBe(0);
+      expect(repo.run(['push', 'origin', 'main']).code).toBe(0);
+      const main = remoteRev(repo, 'refs/heads/main');
+      const r = repo.run(['push', 'origin', '+refs/guard/main/head:refs/heads/main']);
+      expect(r.code).not.toBe(0);
+      expect(r.stderr).toContain('rule protected-branch-force-push');
+      expect(remoteRev(repo, 'refs/heads/main')).toBe(main);
+    } finally {
+      repo.cleanup();
+    }
+  });
+
+  it('refuses publishing a snapshot, or a commit built on one, under an ordinary branch name', () => {
+    const repo = guarded();
+    try {
+      repo.write('.env', 'SECRET=1\n');
+      expect(repo.guard(['snapshot', '-m', 'with an untracked secret']).code).toBe(0);
+      const snapshot = repo.rev('refs/guard/main/head')!;
+      repo.git(['branch', 'from-snapshot', 'refs/guard/main/head']);
+      const branch = repo.run(['push', 'origin', 'from-snapshot']);
+      expect(branch.code).not.toBe(0);
+      expect(branch.stderr).toContain('rule guard-refs-push');
+      expect(branch.stderr).toContain('a commit guard wrote');
+      expect(remoteRev(repo, 'refs/heads/from-snapshot')).toBeNull();
+
+      const byOid = repo.run(['push', 'origin', `${snapshot}:refs/heads/by-oid`]);
+      expect(byOid.code).not.toBe(0);
+      expect(byOid.stderr).toContain('rule guard-refs-push');
+      expect(remoteRev(repo, 'refs/heads/by-oid')).toBeNull();
+
+      // A commit on top of the snapshot carries it along.
+      repo.remove('.env');
+      repo.git(['checkout', '-q', 'from-snapshot']);
+      expect(commitFile(repo, 'src/more.js', 'more\n').code).toBe(0);
+      const onTop = repo.run(['push', 'origin', 'HEAD:refs/heads/on-top']);
+      expect(onTop.code).not.toBe(0);
+      expect(onTop.stderr).toContain('rule guard-refs-push');
+      expect(remoteRev(repo, 'refs/heads/on-top')).toBeNull();
+      expect(repo.run(['--git-dir', repo.remote, 'cat-file', '-e', snapshot]).code).not.toBe(0);
+
+      // An ordinary new branch still goes through.
+      repo.git(['checkout', '-q', 'main']);
+      repo.git(['checkout', '-q', '-b', 'plain']);
+      expect(commitFile(repo, 'src/plain.js', 'plain\n').code).toBe(0);
+      const plain = repo.run(['push', 'origin', 'plain']);
+      expect(plain.code, plain.stderr).toBe(0);
+
+      // The backup remote may receive them.
+      repo.write('.guard.yaml', repo.read('.guard.yaml').replace(/remote: null/, 'remote: origin'));
+      const backup = repo.run(['push', 'origin', 'from-snapshot']);
+      expect(backup.code, backup.stderr).toBe(0);
+    } finally {
+      repo.cleanup();
+    }
+  });
+
   it('lets an unprotected branch be force-pushed, after a snapshot, and keeps the overwritten remote tip', () => {
     const repo = guarded();
     try {

@@ -69,6 +69,17 @@ describe('guard server install (pre-receive in a bare repository)', () => {
       const snap = repo.gitResult(['push', 'origin', 'refs/guard/main/head']);
       expect(snap.code).not.toBe(0);
       expect(snap.stderr).toContain('rule guard-refs-push');
+
+      // A real snapshot (untracked files included) pushed as an ordinary branch, hooks skipped.
+      repo.git(['update-ref', '-d', 'refs/guard/main/head']);
+      repo.write('.env', 'SECRET=1\n');
+      expect(repo.guard(['snapshot']).code).toBe(0);
+      const snapshot = repo.git(['rev-parse', 'refs/guard/main/head']).trim();
+      const asBranch = repo.gitResult(['push', '--no-verify', 'origin', `${snapshot}:refs/heads/leak`]);
+      expect(asBranch.code).not.toBe(0);
+      expect(asBranch.stderr).toContain('a commit guard wrote');
+      expect(asBranch.stderr).toContain('rule guard-refs-push');
+      expect(serverRev(repo, bare, 'refs/heads/leak')).toBeNull();
     } finally {
       repo.cleanup();
     }
