@@ -68,6 +68,17 @@ if [ "$guard_state" = prepared ] && ! guard_internal_ok; then
       # A missing or stale policy may not know a protected branch yet: Node recompiles it.
       guard_load_policy || guard_ask_node=1
       while [ -z "$guard_ask_node" ] && read -r guard_old_oid guard_new_oid guard_ref; do
+        # git >= 2.46 writes `ref:<target>` for a symbolic-ref value: not an object id, so not
+        # for the checks below; Node decides on branches and guard refs (HEAD passes).
+        case $guard_new_oid$guard_old_oid in
+          *ref:*)
+            case $guard_ref in
+              refs/guard/*) guard_ask_node=1 ;;
+              refs/heads/*) guard_branch_maybe_protected "${guard_ref#refs/heads/}" && guard_ask_node=1 ;;
+            esac
+            continue
+            ;;
+        esac
         case $guard_ref in
           refs/guard/*)
             guard_is_noop "$guard_new_oid" "$guard_ref" && continue

@@ -15,6 +15,7 @@
  * dropped snapshot held is at least that old, and anything newer (the user's own dangling objects,
  * an operation in flight) is left alone. The backup is repacked and pruned the same way.
  */
+import { diskUsage } from '../git/compat.js';
 import fs from 'node:fs';
 import path from 'node:path';
 import { GuardError } from '../errors.js';
@@ -329,13 +330,8 @@ async function gcBackup(backup: string, plans: Map<string, { oldHead: string; ke
  * Bytes of the objects only guard's refs keep alive (what the snapshot store costs on top of the
  * repository); null when git cannot tell (before 2.38).
  */
-export async function storeBytes(repo: Repo): Promise<number | null> {
-  const result = await runGit(['rev-list', '--objects', '--disk-usage', `--glob=${GUARD_REF_PREFIX}*`, '--not', '--branches', '--tags', '--remotes'], {
-    cwd: repo.root,
-    okCodes: [128, 129],
-  });
-  const value = Number(result.stdout.toString('utf8').trim());
-  return result.code === 0 && Number.isFinite(value) ? value : null;
+export function storeBytes(repo: Repo): Promise<number | null> {
+  return diskUsage(repo, [`--glob=${GUARD_REF_PREFIX}*`, '--not', '--branches', '--tags', '--remotes']);
 }
 
 const AUTO_EVERY_MS = DAY_MS;

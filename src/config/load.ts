@@ -15,13 +15,13 @@
  * `yaml` (~50-150 ms to import) is loaded only inside the functions that parse, so importing
  * this module costs nothing on the hook path.
  */
+import { worktreeListRecords } from '../git/compat.js';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { GuardError } from '../errors.js';
 import type { Repo } from '../git/repo.js';
-import { runGit, splitNul } from '../git/run.js';
 import {
   ALWAYS_PROTECTED_PATHS,
   CONFIG_FILE_NAME,
@@ -81,15 +81,8 @@ export async function configSourcePath(repo: Repo): Promise<string> {
  * is bare or gone, the first other worktree git lists (so every worktree picks the same file).
  */
 async function mainWorktreeRoot(repo: Repo): Promise<string | null> {
-  // The main worktree is always the first entry. -z (git >= 2.36) keeps odd paths intact.
-  let result = await runGit(['worktree', 'list', '--porcelain', '-z'], { cwd: repo.root, okCodes: [129] });
-  let records: string[];
-  if (result.code === 0) {
-    records = splitNul(result.stdout);
-  } else {
-    result = await runGit(['worktree', 'list', '--porcelain'], { cwd: repo.root });
-    records = result.stdout.toString('utf8').split('\n');
-  }
+  // The main worktree is always the first entry.
+  const records = await worktreeListRecords(repo);
   // Entries are groups of records separated by an empty record.
   const entries: string[][] = [[]];
   for (const record of records) {

@@ -4,6 +4,7 @@
  */
 import path from 'node:path';
 import { GuardError } from '../errors.js';
+import { requireMinimumGit } from './compat.js';
 import { runGit } from './run.js';
 
 export interface Repo {
@@ -50,6 +51,8 @@ export async function openRepo(cwd: string): Promise<Repo> {
     throw new GuardError('git', `git rev-parse failed in ${cwd}: ${stderr}`);
   }
   const [root, gitDir, commonDir, indexFile] = result.stdout.toString('utf8').split('\n');
+  // git before 2.31 echoes the option it does not know and prints relative paths.
+  if (![root, gitDir, commonDir, indexFile].every((line) => line && path.isAbsolute(line))) await requireMinimumGit();
   if (!root || !gitDir || !commonDir || !indexFile) {
     throw new GuardError('user', `${cwd} is not inside a git working tree`, {
       hints: ['Run guard inside a git working tree (or pass --cwd DIR).'],

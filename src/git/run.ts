@@ -5,6 +5,8 @@
  */
 import { spawn } from 'node:child_process';
 import { GuardError } from '../errors.js';
+// The constant only: compat.ts imports runGit, and a value import cycle would be fragile.
+const MIN_GIT_TEXT = '2.31'; // keep equal to MIN_GIT_TEXT in compat.ts (test/unit/git/compat.test.ts checks)
 
 export interface RunGitOptions {
   cwd: string;
@@ -57,7 +59,7 @@ export function runGit(args: string[], options: RunGitOptions): Promise<GitResul
     child.on('error', (error) => {
       reject(
         new GuardError('git', `could not start git: ${error.message}`, {
-          hints: ['Install git (2.28 or newer) and make sure it is on PATH.'],
+          hints: [`Install git (${MIN_GIT_TEXT} or newer) and make sure it is on PATH.`],
           cause: error,
         }),
       );

@@ -5,11 +5,17 @@
  */
 
 export interface RefUpdate {
-  /** null: the caller gave no old value (creation, or "whatever it is now"). */
+  /** null: the caller gave no old value (creation, or "whatever it is now"), or the old value was a symbolic ref (oldSymref). */
   old: string | null;
-  /** null: the ref is deleted. */
+  /** null: the ref is deleted, or becomes a symbolic ref (newSymref). */
   new: string | null;
   ref: string;
+  /**
+   * git >= 2.46 reports symbolic-ref updates with `ref:<target>` in place of an object id
+   * (githooks(5)): the ref the value named. Absent for ordinary values.
+   */
+  oldSymref?: string;
+  newSymref?: string;
 }
 
 export interface PushUpdate {
@@ -37,11 +43,25 @@ function fields(text: string, count: number): string[][] {
   return out;
 }
 
-/** reference-transaction (and pre-receive / post-receive): `<old> <new> <ref>` lines. */
+const SYMREF = /^ref:(\S+)$/;
+
+/**
+ * reference-transaction (and pre-receive / post-receive): `<old> <new> <ref>` lines, where since
+ * git 2.46 a value may be `ref:<target>` for a symbolic ref.
+ */
 export function parseRefUpdates(text: string): RefUpdate[] {
   return fields(text, 3).map(([old, next, ref]) => {
-    if (!OID.test(old!) || !OID.test(next!)) throw new Error(`unexpected object ids for ${ref}`);
-    return { old: oidOrNull(old!), new: oidOrNull(next!), ref: ref! };
+    const update: RefUpdate = { old: null, new: null, ref: ref! };
+    for (const [value, side] of [
+      [old!, 'old'],
+      [next!, 'new'],
+    ] as const) {
+      const symref = SYMREF.exec(value);
+      if (symref) update[side === 'old' ? 'oldSymref' : 'newSymref'] = symref[1]!;
+      else if (OID.test(value)) update[side] = oidOrNull(value);
+      else throw new Error(`unexpected object ids for ${ref}`);
+    }
+    return update;
   });
 }
 

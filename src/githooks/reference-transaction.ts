@@ -25,12 +25,15 @@ const HOOK = 'reference-transaction';
 
 async function guardRefViolation(ctx: HookContext, update: RefUpdate): Promise<Violation | null> {
   const current = await currentValue(ctx.repo, update.ref);
-  if (update.new !== null && current === update.new) return null; // no change (pack-refs)
-  if (update.new === null && (await isPackRefsPrune(ctx.repo, update.old, update.ref))) return null;
-  const verb = update.new === null ? 'delete' : current === null ? 'create' : 'move';
+  if (update.newSymref === undefined) {
+    if (update.new !== null && current === update.new) return null; // no change (pack-refs)
+    if (update.new === null && (await isPackRefsPrune(ctx.repo, update.old, update.ref))) return null;
+  }
+  const verb = update.newSymref !== undefined ? 'redirect' : update.new === null ? 'delete' : current === null ? 'create' : 'move';
+  const to = update.newSymref !== undefined ? ` to ${update.newSymref}` : '';
   return {
     rule: 'guard-refs',
-    what: `${verb} ${update.ref}: only guard itself writes its recovery data under ${GUARD_REF_PREFIX}`,
+    what: `${verb} ${update.ref}${to}: only guard itself writes its recovery data under ${GUARD_REF_PREFIX}`,
     subject: update.ref,
     instead: [
       'let guard manage its refs: `guard gc` applies the retention policy, `guard uninstall --purge-snapshots` removes every snapshot',
@@ -52,6 +55,19 @@ async function branchCheck(ctx: HookContext, update: RefUpdate): Promise<BranchC
   const why = `${name} is protected: it matches '${glob}' (${configuredAt(ctx.policy, 'protect.branches', ctx.repo.root)})`;
   const current = await currentValue(ctx.repo, update.ref);
   const old = update.old ?? current;
+  if (update.newSymref !== undefined) {
+    // git >= 2.46 reports `git symbolic-ref refs/heads/main <other>`: main would follow another ref.
+    return {
+      leftBehind: old,
+      violation: {
+        rule: 'protected-branch-rewrite',
+        what: `make the protected branch ${name} a symbolic ref to ${update.newSymref}, which moves it wherever that ref goes`,
+        subject: update.ref,
+        why,
+        instead: [`leave ${name} an ordinary branch; for another name for it, use a new branch or an alias in your shell`],
+      },
+    };
+  }
   if (update.new === null) {
     if (await isPackRefsPrune(ctx.repo, update.old, update.ref)) return { violation: null, leftBehind: null };
     return {

@@ -3,6 +3,7 @@
  * delete; refs to move, create and delete; HEAD; the stash list. Pure data, shown to the person
  * (and in --json) before they confirm.
  */
+import { worktreeListRecords } from '../git/compat.js';
 import type { Repo } from '../git/repo.js';
 import { runGit, splitNul } from '../git/run.js';
 import { gitPathsOf, pathText, type GitPath } from '../git/path.js';
@@ -72,14 +73,13 @@ export async function diffTrees(repo: Repo, from: string, to: string, pathspecs:
 
 /** Branches checked out in other worktrees: moving them would pull the rug from under those. */
 async function branchesOfOtherWorktrees(repo: Repo): Promise<Set<string>> {
-  const { stdout } = await runGit(['worktree', 'list', '--porcelain', '-z'], { cwd: repo.root });
   const result = new Set<string>();
   let current: { path?: string; branch?: string } = {};
   const flush = (): void => {
     if (current.branch && current.path && current.path !== repo.root) result.add(current.branch);
     current = {};
   };
-  for (const field of splitNul(stdout)) {
+  for (const field of await worktreeListRecords(repo)) {
     if (field === '') flush();
     else if (field.startsWith('worktree ')) {
       flush();

@@ -5,10 +5,10 @@
  * rewriting the hooks) are reported; then the config, the latest snapshot and the store size.
  * Exits 1 when protection is degraded.
  */
+import { diskUsage } from '../../git/compat.js';
 import { readPolicy } from '../../config/compile.js';
 import { displayPath } from '../../config/load.js';
 import { openRepo, type Repo } from '../../git/repo.js';
-import { runGit } from '../../git/run.js';
 import { listApprovals } from '../../githooks/approvals.js';
 import { hooksStatus } from '../../githooks/install/local.js';
 import type { HookStatus } from '../../githooks/install/inspect.js';
@@ -28,14 +28,8 @@ interface Args {
  * Bytes of the objects only guard's refs keep alive (git >= 2.38 `--disk-usage`): what the
  * snapshot store costs on top of the repository. null when git cannot tell.
  */
-async function storeSize(repo: Repo): Promise<number | null> {
-  const result = await runGit(
-    ['rev-list', '--objects', '--disk-usage', `--glob=${GUARD_REF_PREFIX}*`, '--not', '--branches', '--tags', '--remotes'],
-    { cwd: repo.root, okCodes: [128, 129] },
-  );
-  if (result.code !== 0) return null;
-  const value = Number(result.stdout.toString('utf8').trim());
-  return Number.isFinite(value) ? value : null;
+function storeSize(repo: Repo): Promise<number | null> {
+  return diskUsage(repo, [`--glob=${GUARD_REF_PREFIX}*`, '--not', '--branches', '--tags', '--remotes']);
 }
 
 function hookLine(hook: HookStatus): string {

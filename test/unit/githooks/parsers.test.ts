@@ -9,6 +9,15 @@ const B = 'b'.repeat(40);
 const Z = '0'.repeat(40);
 
 describe('hook input parsers', () => {
+  it('reads the ref:<target> values git >= 2.46 writes for symbolic-ref updates', () => {
+    expect(parseRefUpdates(`ref:refs/heads/main ref:refs/heads/topic HEAD\n${Z} ref:refs/heads/main refs/heads/alias\n${A} ${Z} HEAD\n`)).toEqual([
+      { old: null, new: null, ref: 'HEAD', oldSymref: 'refs/heads/main', newSymref: 'refs/heads/topic' },
+      { old: null, new: null, ref: 'refs/heads/alias', newSymref: 'refs/heads/main' },
+      { old: A, new: null, ref: 'HEAD' },
+    ]);
+    expect(() => parseRefUpdates(`ref: ${A} HEAD`)).toThrow();
+  });
+
   it('reads reference-transaction lines; all-zero ids are "none"', () => {
     expect(parseRefUpdates(`${Z} ${A} refs/heads/main\n${A} ${Z} refs/guard/main/head\n\n`)).toEqual([
       { old: null, new: A, ref: 'refs/heads/main' },
