@@ -3,6 +3,10 @@
 #
 #   sh <package>/hooks/agent-hook.sh <agent> <event>      (the agent's JSON payload on stdin)
 #
+# Agents do not run this file directly: their hook command (src/agents/launcher.ts) runs the copy
+# `guard init` writes to <commonDir>/guard/agent-hook.sh, which is this file with the package
+# root filled in (so the command text holds no path of this machine).
+#
 # <agent> is claude, codex, gemini, cursor, copilot or opencode; <event> is session-start,
 # pre-tool, post-tool, stop or session-end. Everything is decided by `guard agent-hook` (Node),
 # except the common case answered here without starting Node (~100 ms): a pre-tool event of a
@@ -263,10 +267,17 @@ fi
 unset IFS
 set +f
 
-case $0 in
-  */*) guard_pkg=${0%/*}/.. ;;
-  *) guard_pkg=.. ;;
-esac
+# The launcher guard init writes into <commonDir>/guard/ (src/agents/launcher.ts) is this file
+# with the next line filled in; run from the package itself, the package is where this file is.
+guard_pkg_installed=
+if [ -n "$guard_pkg_installed" ]; then
+  guard_pkg=$guard_pkg_installed
+else
+  case $0 in
+    */*) guard_pkg=${0%/*}/.. ;;
+    *) guard_pkg=.. ;;
+  esac
+fi
 command -v node >/dev/null 2>&1 || guard_fail 'node was not found on PATH'
 if [ ! -f "$guard_pkg/bin/guard.js" ]; then
   printf 'git-guard: not found: %s\n' "$guard_pkg/bin/guard.js" >&2

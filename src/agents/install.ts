@@ -8,8 +8,9 @@ import path from 'node:path';
 import { GuardError } from '../errors.js';
 import { guardPath, type Repo } from '../git/repo.js';
 import { AGENTS, findAgent } from './index.js';
-import { packageRoot, shellQuote, shimPath } from './package-root.js';
-import type { AgentIntegration, Detection, FileChange, HookEventKind, InstallRecord } from './types.js';
+import { packageRoot } from './package-root.js';
+import { hookCommandFor, removeLauncher, writeLauncher } from './launcher.js';
+import type { AgentIntegration, Detection, FileChange, InstallRecord } from './types.js';
 
 export type AgentSelection = string[] | 'all' | 'none' | undefined;
 
@@ -26,6 +27,8 @@ export interface InstallAgentsResult {
   installed: AgentInstallReport[];
   /** Agents not installed because they were not detected (only for the default selection). */
   notDetected: string[];
+  /** The launcher in <commonDir>/guard/ that every hook command runs. */
+  launcher: 'created' | 'updated' | 'unchanged';
 }
 
 export interface UninstallAgentsResult {
@@ -95,10 +98,7 @@ function resolveSelection(repo: Repo, selection: AgentSelection, env: NodeJS.Pro
   return { chosen: [...chosen.values()].map((agent) => ({ agent, evidence: [] })), notDetected: [] };
 }
 
-/** The command an agent runs for one event: `sh '<package>/hooks/agent-hook.sh' <agent> <event>`. */
-export function hookCommandFor(agentId: string, event: HookEventKind): string {
-  return `sh ${shellQuote(shimPath())} ${agentId} ${event}`;
-}
+export { hookCommandFor };
 
 export async function installAgents(repo: Repo, options: { agents: AgentSelection; env?: NodeJS.ProcessEnv }): Promise<InstallAgentsResult> {
   const env = options.env ?? process.env;
@@ -106,12 +106,13 @@ export async function installAgents(repo: Repo, options: { agents: AgentSelectio
   packageRoot(); // fail before touching any file if the package cannot be located
   const manifest = readManifest(repo);
   const installed: AgentInstallReport[] = [];
+  // The per-clone launcher every hook command finds (src/agents/launcher.ts).
+  const launcher = chosen.length > 0 ? writeLauncher(repo) : 'unchanged';
   try {
     for (const { agent, evidence } of chosen) {
       const result = agent.install({
         root: repo.root,
         hookCommand: (event) => hookCommandFor(agent.id, event),
-        shimPath: shimPath(),
         previous: manifest.agents[agent.id],
       });
       manifest.agents[agent.id] = result.record;
@@ -121,7 +122,7 @@ export async function installAgents(repo: Repo, options: { agents: AgentSelectio
     // Record what was created even when a later agent failed, so uninstall stays exact.
     writeManifest(repo, manifest);
   }
-  return { installed, notDetected };
+  return { installed, notDetected, launcher };
 }
 
 export async function uninstallAgents(repo: Repo): Promise<UninstallAgentsResult> {
@@ -133,5 +134,6 @@ export async function uninstallAgents(repo: Repo): Promise<UninstallAgentsResult
     if (touched.length > 0) removed.push({ agent: agent.id, displayName: agent.displayName, files: touched });
   }
   fs.rmSync(manifestPath(repo), { force: true });
+  removeLauncher(repo);
   return { removed };
 }

@@ -84,8 +84,6 @@ export interface InstallContext {
   root: string;
   /** Builds the shell command an agent runs for one normalized event. */
   hookCommand: (event: HookEventKind) => string;
-  /** Absolute path of the sh shim (OpenCode's plugin spawns it directly). */
-  shimPath: string;
   /** What guard created in an earlier install (so a re-install keeps the record). */
   previous: InstallRecord | undefined;
 }

@@ -1,8 +1,10 @@
 /**
  * OpenCode. OpenCode has no command hooks; it loads JS/TS plugins from `.opencode/plugins/`. Guard
  * writes its own plugin, `.opencode/plugins/git-guard.js` (from templates/agents/opencode/), which
- * spawns the same sh shim as every other agent with a payload the plugin itself builds:
- *   {"sessionID", "tool", "args", "cwd"}   (args as OpenCode passes them: command, filePath, ...)
+ * spawns the same launcher as every other agent's hook (src/agents/launcher.ts) with a payload the
+ * plugin itself builds:
+ *   {"sessionID", "tool", "args", "cwd"}   (args as OpenCode passes them: command, filePath, ...;
+ *                                           cwd: the bash tool's `workdir` when it has one)
  * and throws to block (verified in docs/agents.md: `tool.execute.before(input, output)`, throwing
  * an Error blocks the tool). Guard answers `{"decision": "deny"|"ask", "reason"}` or nothing; the
  * plugin blocks on deny and ask (a plugin cannot ask), and on any answer it cannot read for the
@@ -22,9 +24,9 @@ const PLUGIN = '.opencode/plugins/git-guard.js';
 /** First line of every plugin guard writes; a file without it is the user's and is never touched. */
 const HEADER = '// git-guard OpenCode plugin.';
 
-function pluginSource(shimPath: string): string {
-  const template = fs.readFileSync(path.join(packageRoot(), 'templates', 'agents', 'opencode', 'git-guard.js'), 'utf8');
-  return template.replace('__GUARD_SHIM__', JSON.stringify(shimPath));
+/** The plugin holds no machine-specific path (it finds the launcher through git), so it can be committed. */
+function pluginSource(): string {
+  return fs.readFileSync(path.join(packageRoot(), 'templates', 'agents', 'opencode', 'git-guard.js'), 'utf8');
 }
 
 function readIfExists(file: string): string | null {
@@ -90,7 +92,7 @@ export const opencode: AgentIntegration = {
   install(context) {
     const record = inheritRecord(context.root, context.previous);
     const full = path.join(context.root, PLUGIN);
-    const wanted = pluginSource(context.shimPath);
+    const wanted = pluginSource();
     const current = readIfExists(full);
     if (current !== null && !current.startsWith(HEADER)) {
       // A user's own file with guard's name: leave it alone and say so.
@@ -103,7 +105,10 @@ export const opencode: AgentIntegration = {
     return {
       files: [{ path: PLUGIN, action: current === null ? 'created' : 'updated' }],
       record,
-      notes: ['OpenCode loads plugins at startup: restart running sessions.'],
+      notes: [
+        'OpenCode loads plugins at startup: restart running sessions.',
+        'A plugin in .opencode/ makes OpenCode run an npm install there at its next start (it adds package.json, a lock file, node_modules and a .gitignore in .opencode/).',
+      ],
     };
   },
   uninstall,

@@ -6,18 +6,18 @@
  *  flat (Cursor, Copilot CLI):
  *    {"hooks": {"beforeShellExecution": [{"command": "...", ...}]}}
  *
- * Guard's entries are recognised by their command, which always runs guard's shim
- * (`.../hooks/agent-hook.sh`); a user's entry never matches. Installing is "remove guard's entries,
+ * Guard's entries are recognised by their command, which always runs guard's launcher
+ * (`<commonDir>/guard/agent-hook.sh`, found through git: src/agents/launcher.ts) or, written by
+ * older versions, the package's shim by absolute path (`.../hooks/agent-hook.sh`); a user's entry
+ * never matches. Installing is "remove guard's entries,
  * then append the wanted ones", so a second install yields the same object (idempotent) and an
  * install with a new package path replaces the old entries instead of adding duplicates.
  */
 import { isObject, type JsonObject } from './json-file.js';
-
-/** The marker every guard hook command contains. */
-export const SHIM_MARKER = '/hooks/agent-hook.sh';
+import { LAUNCHER_MARKER, LEGACY_SHIM_MARKER } from '../launcher.js';
 
 export function isGuardCommand(value: unknown): boolean {
-  return typeof value === 'string' && value.includes(SHIM_MARKER);
+  return typeof value === 'string' && (value.includes(LAUNCHER_MARKER) || value.includes(LEGACY_SHIM_MARKER));
 }
 
 export interface NestedSpec {

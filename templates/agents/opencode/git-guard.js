@@ -1,19 +1,22 @@
 // git-guard OpenCode plugin. Written by `guard init` and removed by `guard uninstall`; edits are
 // overwritten by the next `guard init`. It sends each session and tool event to git-guard's hook
 // (the same one every other agent uses) and throws to block a tool call guard refuses.
-// It fails closed: if guard cannot answer, shell and file-editing tools are blocked.
+// It holds no path of any machine: it asks git for this clone's git directory and runs the
+// launcher `guard init` wrote there (<git common dir>/guard/agent-hook.sh).
+// It fails closed: if guard is set up here but cannot answer, shell and file-editing tools are
+// blocked. In a clone where guard was never set up (no launcher) it warns once and checks nothing.
 import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { isAbsolute, join, resolve } from 'node:path';
 
-const SHIM = __GUARD_SHIM__;
 // Tools that can change files or run commands; anything else is read-only for guard's purposes.
 const CHECKED = new Set(['bash', 'write', 'edit', 'multiedit', 'patch', 'apply_patch']);
 
-function callGuard(event, payload) {
-  return spawnSync('sh', [SHIM, 'opencode', event], {
-    input: JSON.stringify(payload),
-    encoding: 'utf8',
-    timeout: 120000,
-  });
+function findLauncher(directory) {
+  const git = spawnSync('git', ['rev-parse', '--path-format=absolute', '--git-common-dir'], { cwd: directory, encoding: 'utf8' });
+  if (git.error || git.status !== 0) return null;
+  const launcher = join(git.stdout.trim(), 'guard', 'agent-hook.sh');
+  return existsSync(launcher) ? launcher : null;
 }
 
 function answerOf(result) {
@@ -32,19 +35,37 @@ function sessionIdOf(properties) {
   return properties.sessionID ?? properties.info?.id ?? properties.id;
 }
 
-export const GitGuard = async ({ directory }) => ({
-  'tool.execute.before': async (input, output) => {
-    const tool = String(input.tool ?? '');
-    const answer = answerOf(callGuard('pre-tool', { sessionID: input.sessionID, tool, args: output.args ?? {}, cwd: directory }));
-    if (answer === null) {
-      if (CHECKED.has(tool)) throw new Error('git-guard could not check this tool call, so it was blocked. Run `guard status` to see what is wrong.');
-      return;
-    }
-    if (answer.decision === 'deny' || answer.decision === 'ask') throw new Error(answer.reason || 'blocked by git-guard');
-  },
-  event: async ({ event }) => {
-    if (event.type === 'session.created') callGuard('session-start', { sessionID: sessionIdOf(event.properties), cwd: directory });
-    else if (event.type === 'session.idle') callGuard('stop', { sessionID: sessionIdOf(event.properties), cwd: directory });
-    else if (event.type === 'session.deleted') callGuard('session-end', { sessionID: sessionIdOf(event.properties), cwd: directory });
-  },
-});
+/** The directory a tool runs in: OpenCode's bash tool takes a `workdir` argument. */
+function toolCwd(directory, tool, args) {
+  const workdir = tool === 'bash' && typeof args?.workdir === 'string' && args.workdir !== '' ? args.workdir : null;
+  if (workdir === null) return directory;
+  return isAbsolute(workdir) ? workdir : resolve(directory, workdir);
+}
+
+export const GitGuard = async ({ directory }) => {
+  const launcher = findLauncher(directory);
+  if (launcher === null) {
+    console.warn('git-guard is not set up in this clone, so OpenCode runs without its checks: run guard init');
+  }
+  const callGuard = (event, payload) =>
+    spawnSync('sh', [launcher, 'opencode', event], { cwd: directory, input: JSON.stringify(payload), encoding: 'utf8', timeout: 120000 });
+  return {
+    'tool.execute.before': async (input, output) => {
+      if (launcher === null) return;
+      const tool = String(input.tool ?? '');
+      const args = output.args ?? {};
+      const answer = answerOf(callGuard('pre-tool', { sessionID: input.sessionID, tool, args, cwd: toolCwd(directory, tool, args) }));
+      if (answer === null) {
+        if (CHECKED.has(tool)) throw new Error('git-guard could not check this tool call, so it was blocked. Run `guard status` to see what is wrong.');
+        return;
+      }
+      if (answer.decision === 'deny' || answer.decision === 'ask') throw new Error(answer.reason || 'blocked by git-guard');
+    },
+    event: async ({ event }) => {
+      if (launcher === null) return;
+      if (event.type === 'session.created') callGuard('session-start', { sessionID: sessionIdOf(event.properties), cwd: directory });
+      else if (event.type === 'session.idle') callGuard('stop', { sessionID: sessionIdOf(event.properties), cwd: directory });
+      else if (event.type === 'session.deleted') callGuard('session-end', { sessionID: sessionIdOf(event.properties), cwd: directory });
+    },
+  };
+};

@@ -10,7 +10,7 @@ import { openRepo } from '../../../src/git/repo.js';
 import { installAgents, uninstallAgents } from '../../../src/agents/install.js';
 import { checkFileTarget } from '../../../src/agents/protected-files.js';
 import { defaultConfig } from '../../../src/policy/schema.js';
-import { withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
+import { PROJECT_ROOT, withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
 
 interface Case {
   agent: string;
@@ -81,7 +81,13 @@ describe.each(CASES)('$agent install/uninstall', (c) => {
       const installed = JSON.parse(t.read(c.file));
       const commands = c.guardCommands(installed).filter((cmd) => cmd.includes('agent-hook.sh'));
       expect(commands.length).toBeGreaterThan(0);
-      for (const cmd of commands) expect(cmd).toMatch(new RegExp(`^sh \\S*hooks/agent-hook\\.sh'? ${c.agent} (session-start|pre-tool|stop|session-end)$`));
+      for (const cmd of commands) {
+        // The stable command: it finds this clone's launcher through git, no path of this machine.
+        expect(cmd).toMatch(new RegExp(`^sh -c '.*/guard/agent-hook\\.sh.*' git-guard ${c.agent} (session-start|pre-tool|stop|session-end)$`));
+        expect(cmd).not.toContain(PROJECT_ROOT);
+        expect(cmd).not.toContain(t.dir);
+      }
+      expect(t.exists('.git/guard/agent-hook.sh')).toBe(true);
       // Every key of the user's file is still there with the same value (guard only appends).
       for (const [key, value] of Object.entries(c.existing)) {
         if (key === 'hooks') {
@@ -153,8 +159,8 @@ describe('opencode', () => {
       const first = await installAgents(repo, { agents: ['opencode'] });
       expect(first.installed[0]?.files[0]).toEqual({ path: '.opencode/plugins/git-guard.js', action: 'created' });
       const plugin = t.read('.opencode/plugins/git-guard.js');
-      expect(plugin).toContain('hooks/agent-hook.sh');
-      expect(plugin).not.toContain('__GUARD_SHIM__');
+      expect(plugin).toContain("'guard', 'agent-hook.sh'");
+      expect(plugin).not.toContain(PROJECT_ROOT);
       const again = await installAgents(repo, { agents: ['opencode'] });
       expect(again.installed[0]?.files[0]?.action).toBe('unchanged');
       await uninstallAgents(repo);

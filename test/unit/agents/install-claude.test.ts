@@ -20,7 +20,7 @@ describe('Claude Code install', () => {
       expect(installed.permissions).toEqual(original.permissions);
       expect(installed.env).toEqual(original.env);
       expect(installed.hooks.PreToolUse[0]).toEqual(original.hooks.PreToolUse[0]);
-      expect(installed.hooks.PreToolUse[1].hooks[0].command).toMatch(/agent-hook\.sh' claude pre-tool$|agent-hook\.sh claude pre-tool$/);
+      expect(installed.hooks.PreToolUse[1].hooks[0].command).toMatch(/' git-guard claude pre-tool$/);
       expect(Object.keys(installed.hooks)).toEqual(['PreToolUse', 'Stop', 'SessionStart', 'SessionEnd']);
 
       const afterFirst = t.read('.claude/settings.local.json');

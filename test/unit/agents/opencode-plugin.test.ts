@@ -14,13 +14,17 @@ type Hooks = {
   event: (arg: { event: { type: string; properties: Record<string, unknown> } }) => Promise<void>;
 };
 
-/** Writes the plugin with `shimBody` as the shim it spawns, and loads it. */
-async function loadPlugin(t: TestRepo, shimBody: string): Promise<Hooks> {
-  const shim = path.join(t.base, 'shim.sh');
-  fs.writeFileSync(shim, shimBody);
+/** Writes `shimBody` as this clone's launcher (where `guard init` puts it), and loads the plugin. */
+async function loadPlugin(t: TestRepo, shimBody: string | null): Promise<Hooks> {
+  const launcher = path.join(t.dir, '.git', 'guard', 'agent-hook.sh');
+  if (shimBody === null) fs.rmSync(launcher, { force: true });
+  else {
+    fs.mkdirSync(path.dirname(launcher), { recursive: true });
+    fs.writeFileSync(launcher, shimBody);
+  }
   const template = fs.readFileSync(path.join(PROJECT_ROOT, 'templates/agents/opencode/git-guard.js'), 'utf8');
   const file = path.join(t.base, `plugin-${Math.random().toString(16).slice(2)}.mjs`);
-  fs.writeFileSync(file, template.replace('__GUARD_SHIM__', JSON.stringify(shim)));
+  fs.writeFileSync(file, template);
   const mod = (await import(pathToFileURL(file).href)) as { GitGuard: (ctx: { directory: string }) => Promise<Hooks> };
   return mod.GitGuard({ directory: t.dir });
 }
@@ -61,6 +65,23 @@ describe('OpenCode plugin', () => {
       await expect(hooks['tool.execute.before'](call('read'), { args: { filePath: 'x' } })).resolves.toBeUndefined();
       const garbage = await loadPlugin(t, 'echo "not json"\n');
       await expect(garbage['tool.execute.before'](call('bash'), { args: { command: 'ls' } })).rejects.toThrow(/could not check/);
+    });
+  });
+
+  it('passes the bash tool\'s workdir as the cwd guard judges the command in', async () => {
+    await withTestRepo(async (t) => {
+      const hooks = await loadPlugin(t, 'cat > "$(dirname "$0")/payload.json"\n');
+      await hooks['tool.execute.before'](call('bash'), { args: { command: 'ls', workdir: 'sub/dir' } });
+      expect(JSON.parse(t.read('.git/guard/payload.json')).cwd).toBe(path.join(t.dir, 'sub/dir'));
+      await hooks['tool.execute.before'](call('bash'), { args: { command: 'ls' } });
+      expect(JSON.parse(t.read('.git/guard/payload.json')).cwd).toBe(t.dir);
+    });
+  });
+
+  it('in a clone where guard was never set up (no launcher), checks nothing and blocks nothing', async () => {
+    await withTestRepo(async (t) => {
+      const hooks = await loadPlugin(t, null);
+      await expect(hooks['tool.execute.before'](call('bash'), { args: { command: 'git push --force' } })).resolves.toBeUndefined();
     });
   });
 });

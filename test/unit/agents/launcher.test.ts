@@ -1,0 +1,78 @@
+/**
+ * The stable hook command guard writes into (committable) agent settings: the same text on every
+ * machine, it finds this clone's launcher through git and runs it. Driven through real sh with
+ * real git: a guarded clone answers in the agent's protocol (fast path and Node), a teammate's
+ * clone without `guard init` lets the agent go on with a visible message, and a launcher whose
+ * package has gone denies (fails closed).
+ */
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { openRepo } from '../../../src/git/repo.js';
+import { installAgents } from '../../../src/agents/install.js';
+import { hookCommandFor, launcherContent, launcherPath, launcherState } from '../../../src/agents/launcher.js';
+import { PROJECT_ROOT, withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
+
+const claudePayload = (command: string): string => JSON.stringify({ session_id: 's1', cwd: '', hook_event_name: 'PreToolUse', tool_name: 'Bash', tool_input: { command } });
+
+function runHook(t: TestRepo, agent: string, command: string, payload: string, cwd = t.dir): { stdout: string; stderr: string; code: number } {
+  const r = spawnSync('sh', ['-c', command], { cwd, input: payload, encoding: 'utf8', env: t.env });
+  return { stdout: r.stdout, stderr: r.stderr, code: r.status ?? -1 };
+}
+
+describe('the stable agent hook command', () => {
+  it('holds no machine-specific path and is the same text for every install', () => {
+    const command = hookCommandFor('codex', 'pre-tool');
+    expect(command).not.toContain(PROJECT_ROOT);
+    expect(command).toMatch(/^sh -c '.*' git-guard codex pre-tool$/);
+    expect(hookCommandFor('codex', 'pre-tool')).toBe(command);
+  });
+
+  it('runs the launcher guard init wrote: the fast path answers benign commands, Node denies a force push, from a sub-directory too', async () => {
+    await withTestRepo(async (t) => {
+      t.write('sub/a.txt', 'a\n');
+      const repo = await openRepo(t.dir);
+      await installAgents(repo, { agents: ['claude'] });
+      expect(launcherState(repo)).toBe('ok');
+      const command = hookCommandFor('claude', 'pre-tool');
+      expect(runHook(t, 'claude', command, claudePayload('ls -la'))).toEqual({ stdout: '', stderr: '', code: 0 });
+      const denied = runHook(t, 'claude', command, claudePayload('git push --force origin main'), path.join(t.dir, 'sub'));
+      expect(denied.code).toBe(0);
+      expect(JSON.parse(denied.stdout).hookSpecificOutput.permissionDecision).toBe('deny');
+    });
+  });
+
+  it("in a teammate's clone without guard init: exits 1 with the fix on stderr (Claude, Codex, Gemini), 0 where non-zero would block (Copilot, Cursor)", async () => {
+    await withTestRepo(async (t) => {
+      for (const agent of ['claude', 'codex', 'gemini']) {
+        const r = runHook(t, agent, hookCommandFor(agent, 'pre-tool'), claudePayload('git push --force'));
+        expect(r).toMatchObject({ stdout: '', code: 1 });
+        expect(r.stderr).toMatch(/git-guard is not set up in this clone.*run guard init/);
+      }
+      for (const agent of ['copilot', 'cursor']) {
+        const r = runHook(t, agent, hookCommandFor(agent, 'pre-tool'), '{}');
+        expect(r).toMatchObject({ stdout: '', code: 0 });
+        expect(r.stderr).toMatch(/not set up/);
+      }
+      // Outside any repository: the same.
+      const outside = path.join(t.base, 'outside');
+      fs.mkdirSync(outside);
+      expect(runHook(t, 'claude', hookCommandFor('claude', 'pre-tool'), '{}', outside).code).toBe(1);
+    });
+  });
+
+  it('a launcher whose package is gone denies risky calls in the agent protocol', async () => {
+    await withTestRepo(async (t) => {
+      const repo = await openRepo(t.dir);
+      await installAgents(repo, { agents: ['claude'] });
+      const moved = launcherContent().replace(/^guard_pkg_installed=.*$/m, `guard_pkg_installed='${path.join(t.base, 'gone')}'`);
+      fs.writeFileSync(launcherPath(repo), moved);
+      expect(launcherState(repo)).toBe('stale');
+      const r = runHook(t, 'claude', hookCommandFor('claude', 'pre-tool'), claudePayload('git push --force'));
+      expect(r.code).toBe(0);
+      expect(JSON.parse(r.stdout).hookSpecificOutput.permissionDecision).toBe('deny');
+      expect(r.stderr).toMatch(/package is missing/);
+    });
+  });
+});
