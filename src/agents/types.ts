@@ -109,6 +109,27 @@ export interface UninstallResult {
   files: FileChange[];
 }
 
+/** Is guard's part of the agent's hook file what `guard init` wrote? */
+export interface HookFileCheck {
+  /** Relative to the worktree root. */
+  file: string;
+  state: 'ok' | 'missing' | 'changed' | 'unreadable';
+  detail: string;
+}
+
+/**
+ * Will the agent actually load guard's hooks here (agents skip project hooks until the person
+ * trusts the folder or the hooks, silently)? Read from the trust records the agent keeps.
+ */
+export interface TrustReport {
+  /** loads: the agent runs guard's hooks here; blocked: it will not; unknown: guard cannot tell. */
+  state: 'loads' | 'blocked' | 'unknown';
+  /** Why, with the record it was read from. */
+  detail: string;
+  /** The one step that makes them load (blocked and unknown). */
+  fix?: string;
+}
+
 export interface AgentIntegration {
   /** Stable id used on the command line and in hook commands: claude, cursor, codex, gemini, copilot, opencode. */
   id: string;
@@ -123,4 +144,8 @@ export interface AgentIntegration {
   parseEvent(stdin: string, event: HookEventKind): AgentEvent;
   /** Renders guard's verdict in this agent's protocol. `event` may be null when parsing failed. */
   formatVerdict(verdict: HookVerdict, event: HookEventKind, parsed: AgentEvent | null): HookOutput;
+  /** Checks guard's entries in the agent's hook file (src/agents/shared/inspect.ts). */
+  inspect(root: string): HookFileCheck;
+  /** Reads the agent's trust records for this worktree; `env` holds HOME and the agent's config variables. */
+  trust(root: string, env: NodeJS.ProcessEnv): TrustReport;
 }

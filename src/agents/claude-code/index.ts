@@ -15,6 +15,12 @@ import type { NestedSpec } from '../shared/hook-entries.js';
 import type { JsonObject } from '../shared/json-file.js';
 import { firstStr, objectField, parsePayload, str } from '../shared/payload.js';
 import { verdictText } from '../shared/verdict-text.js';
+import { hookCommandFor } from '../launcher.js';
+import { inspectJsonHooks } from '../shared/inspect.js';
+import { claudeTrust } from '../trust/claude.js';
+
+/** The context guard installs with: the stable command of src/agents/launcher.ts. */
+const stableContext = (id: string): InstallContext => ({ root: '', hookCommand: (event) => hookCommandFor(id, event), previous: undefined });
 
 const PLAN: JsonHooksPlan = { file: '.claude/settings.local.json', shape: 'nested', commandKey: 'command' };
 
@@ -98,4 +104,6 @@ export const claudeCode: AgentIntegration = {
   uninstall: (root, record) => ({ files: [uninstallJsonHooks(root, PLAN, record)] }),
   parseEvent,
   formatVerdict,
+  inspect: (root) => inspectJsonHooks(root, PLAN, { nested: specs(stableContext('claude')) }),
+  trust: claudeTrust,
 };

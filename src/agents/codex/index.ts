@@ -19,6 +19,13 @@ import type { JsonObject } from '../shared/json-file.js';
 import { shellQuote } from '../package-root.js';
 import { objectField, parsePayload, patchPaths, str } from '../shared/payload.js';
 import { verdictText } from '../shared/verdict-text.js';
+import { hookCommandFor } from '../launcher.js';
+import { inspectJsonHooks } from '../shared/inspect.js';
+import { readJsonRecord } from '../trust/files.js';
+import { codexTrust } from '../trust/codex.js';
+
+/** The context guard installs with: the stable command of src/agents/launcher.ts. */
+const stableContext = (id: string): InstallContext => ({ root: '', hookCommand: (event) => hookCommandFor(id, event), previous: undefined });
 
 const PLAN: JsonHooksPlan = { file: '.codex/hooks.json', shape: 'nested', commandKey: 'command' };
 
@@ -91,4 +98,9 @@ export const codex: AgentIntegration = {
   uninstall: (root, record) => ({ files: [uninstallJsonHooks(root, PLAN, record)] }),
   parseEvent,
   formatVerdict,
+  inspect: (root) => inspectJsonHooks(root, PLAN, { nested: specs(stableContext('codex')) }),
+  trust(root, env) {
+    const hooks = readJsonRecord(`${root}/${PLAN.file}`);
+    return codexTrust(root, env, hooks.state === 'ok' ? hooks.data : null);
+  },
 };

@@ -16,6 +16,12 @@ import type { FlatSpec } from '../shared/hook-entries.js';
 import type { JsonObject } from '../shared/json-file.js';
 import { firstStr, objectField, parsePayload, str } from '../shared/payload.js';
 import { verdictText } from '../shared/verdict-text.js';
+import { hookCommandFor } from '../launcher.js';
+import { inspectJsonHooks } from '../shared/inspect.js';
+import { copilotTrust } from '../trust/copilot.js';
+
+/** The context guard installs with: the stable command of src/agents/launcher.ts. */
+const stableContext = (id: string): InstallContext => ({ root: '', hookCommand: (event) => hookCommandFor(id, event), previous: undefined });
 
 const PLAN: JsonHooksPlan = { file: '.github/hooks/git-guard.json', shape: 'flat', commandKey: 'bash', ensure: { version: 1 } };
 
@@ -84,4 +90,6 @@ export const copilot: AgentIntegration = {
   uninstall: (root, record) => ({ files: [uninstallJsonHooks(root, PLAN, record)] }),
   parseEvent,
   formatVerdict,
+  inspect: (root) => inspectJsonHooks(root, PLAN, { flat: specs(stableContext('copilot')) }),
+  trust: copilotTrust,
 };

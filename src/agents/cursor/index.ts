@@ -16,6 +16,11 @@ import type { FlatSpec } from '../shared/hook-entries.js';
 import type { JsonObject } from '../shared/json-file.js';
 import { firstStr, objectField, parsePayload, str } from '../shared/payload.js';
 import { verdictText } from '../shared/verdict-text.js';
+import { hookCommandFor } from '../launcher.js';
+import { inspectJsonHooks } from '../shared/inspect.js';
+
+/** The context guard installs with: the stable command of src/agents/launcher.ts. */
+const stableContext = (id: string): InstallContext => ({ root: '', hookCommand: (event) => hookCommandFor(id, event), previous: undefined });
 
 const PLAN: JsonHooksPlan = { file: '.cursor/hooks.json', shape: 'flat', commandKey: 'command', ensure: { version: 1 } };
 
@@ -93,4 +98,7 @@ export const cursor: AgentIntegration = {
   uninstall: (root, record) => ({ files: [uninstallJsonHooks(root, PLAN, record)] }),
   parseEvent,
   formatVerdict,
+  inspect: (root) => inspectJsonHooks(root, PLAN, { flat: specs(stableContext('cursor')) }),
+  // Cursor's agent cannot be installed from a registry, so its trust rules were never observed.
+  trust: () => ({ state: 'unknown', detail: "Cursor's trust rules are not checked (Cursor is tested against documented fixtures only)", fix: 'open the project in Cursor and check Settings > Hooks' }),
 };

@@ -1,11 +1,14 @@
 /**
- * Gemini CLI. Hooks live in `.gemini/settings.json` under `hooks`; the hooks system must be on
- * (`tools.enableHooks`, which guard sets when absent). Protocol, verified against
+ * Gemini CLI. Hooks live in `.gemini/settings.json` under `hooks`; the hooks system is on unless
+ * `hooksConfig.enabled` is false, and `hooksConfig.disabled` can turn single hooks off by name
+ * (guard's are named `git-guard-<event>`); `guard status` reports both (src/agents/trust/gemini.ts).
+ * Gemini runs project hooks only in a trusted folder. Protocol, verified against
  * google-gemini/gemini-cli docs/hooks (docs/agents.md):
  *  - stdin: session_id, cwd, hook_event_name, timestamp; BeforeTool adds tool_name
  *    (run_shell_command, write_file, replace) and tool_input.
- *  - deny: exit 0 with `{"decision":"deny","reason":...}` (the reason goes to the agent). There is
- *    no "ask" in the reference, so guard denies instead. Allow prints `{}` (stdout must be JSON
+ *  - deny: exit 0 with `{"decision":"deny","reason":...}` (the reason goes to the agent). Gemini
+ *    0.61 knows `ask`, but a headless run has no one to ask, so guard still denies with a reason
+ *    saying a person must confirm. Allow prints `{}` (stdout must be JSON
  *    only; a `decision: allow` could skip the person's confirmation).
  *  - timeouts are in milliseconds; SessionEnd is best effort (the CLI does not wait), so AfterAgent
  *    (end of every turn) also ends the session.
@@ -18,8 +21,15 @@ import type { NestedSpec } from '../shared/hook-entries.js';
 import type { JsonObject } from '../shared/json-file.js';
 import { firstStr, objectField, parsePayload, str } from '../shared/payload.js';
 import { verdictText } from '../shared/verdict-text.js';
+import { hookCommandFor } from '../launcher.js';
+import { inspectJsonHooks } from '../shared/inspect.js';
+import { geminiTrust } from '../trust/gemini.js';
 
-const PLAN: JsonHooksPlan = { file: '.gemini/settings.json', shape: 'nested', commandKey: 'command', ensure: { 'tools.enableHooks': true } };
+/** The context guard installs with: the stable command of src/agents/launcher.ts. */
+const stableContext = (id: string): InstallContext => ({ root: '', hookCommand: (event) => hookCommandFor(id, event), previous: undefined });
+
+// Hooks are on by default (`hooksConfig.enabled`); guard no longer writes the obsolete `tools.enableHooks`.
+const PLAN: JsonHooksPlan = { file: '.gemini/settings.json', shape: 'nested', commandKey: 'command', obsolete: { 'tools.enableHooks': true } };
 
 function specs(context: InstallContext): NestedSpec[] {
   const hook = (event: HookEventKind, timeoutMs: number): JsonObject => ({
@@ -69,7 +79,7 @@ function parseEvent(stdin: string, event: HookEventKind): AgentEvent {
 
 function formatVerdict(verdict: HookVerdict, event: HookEventKind): HookOutput {
   if (event === 'pre-tool' && verdict.decision !== 'allow') {
-    const reason = verdict.decision === 'ask' ? `${verdictText({ ...verdict, decision: 'deny' })} (It needs a person's confirmation, which Gemini CLI hooks cannot ask for: the person can run it.)` : verdictText(verdict);
+    const reason = verdict.decision === 'ask' ? `${verdictText({ ...verdict, decision: 'deny' })} (It needs a person's confirmation, and guard cannot tell whether this Gemini CLI run can ask one (headless and --yolo runs cannot): the person can run it.)` : verdictText(verdict);
     return { stdout: `${JSON.stringify({ decision: 'deny', reason })}\n`, stderr: '', exitCode: 0 };
   }
   if (verdict.message) return { stdout: `${JSON.stringify({ systemMessage: verdict.message })}\n`, stderr: '', exitCode: 0 };
@@ -93,4 +103,6 @@ export const gemini: AgentIntegration = {
   uninstall: (root, record) => ({ files: [uninstallJsonHooks(root, PLAN, record)] }),
   parseEvent,
   formatVerdict,
+  inspect: (root) => inspectJsonHooks(root, PLAN, { nested: specs(stableContext('gemini')) }),
+  trust: (root, env) => geminiTrust(root, env, specs(stableContext('gemini')).map((s) => String(s.hook.name))),
 };

@@ -114,4 +114,14 @@ export const opencode: AgentIntegration = {
   uninstall,
   parseEvent,
   formatVerdict,
+  inspect(root) {
+    const current = readIfExists(path.join(root, PLUGIN));
+    if (current === null) return { file: PLUGIN, state: 'missing', detail: `${PLUGIN} is missing` };
+    if (current !== pluginSource()) return { file: PLUGIN, state: 'changed', detail: `${PLUGIN} differs from guard's plugin` };
+    return { file: PLUGIN, state: 'ok', detail: `${PLUGIN} is guard's current plugin` };
+  },
+  trust: (_root, env) =>
+    env.OPENCODE_DISABLE_PROJECT_CONFIG
+      ? { state: 'blocked', detail: 'OPENCODE_DISABLE_PROJECT_CONFIG is set, so OpenCode loads no project plugin', fix: 'unset OPENCODE_DISABLE_PROJECT_CONFIG (and do not start OpenCode with --pure)' }
+      : { state: 'loads', detail: 'OpenCode loads project plugins without asking (not with --pure or OPENCODE_DISABLE_PROJECT_CONFIG)' },
 };

@@ -19,6 +19,12 @@ export interface JsonHooksPlan {
   commandKey: string;
   /** Keys that must hold a value for the hooks to run (e.g. `version: 1`); set only when absent. */
   ensure?: Record<string, unknown>;
+  /**
+   * Keys older versions of guard set that are no longer needed (Gemini's obsolete
+   * `tools.enableHooks`): removed on install and uninstall while they hold guard's value and guard
+   * added them.
+   */
+  obsolete?: Record<string, unknown>;
 }
 
 export function emptyRecord(): InstallRecord {
@@ -85,7 +91,15 @@ export function installJsonHooks(
     plan.shape === 'nested'
       ? addNested(removeNested(data, plan.commandKey).settings, specs.nested ?? [])
       : addFlat(removeFlat(data, plan.commandKey).settings, specs.flat ?? []);
+  const obsolete = Object.keys(plan.obsolete ?? {}).filter((key) => added.has(key));
+  if (obsolete.length > 0) {
+    // Parents guard created for an obsolete key go too, once empty.
+    const parents = [...added].filter((key) => obsolete.some((o) => o.startsWith(`${key}.`)));
+    data = pruneAddedKeys(data, [...obsolete, ...parents], plan.obsolete);
+    for (const key of [...obsolete, ...parents]) if (!hasKey(data, key)) added.delete(key);
+  }
   if (added.size > 0) record.addedKeys[plan.file] = [...added];
+  else delete record.addedKeys[plan.file];
 
   const wrote = writeJsonFile(file, data);
   return { path: plan.file, action: !file.exists ? 'created' : wrote ? 'updated' : 'unchanged' };
@@ -108,7 +122,7 @@ export function uninstallJsonHooks(root: string, plan: JsonHooksPlan, record: In
   const file = readJsonFile(full);
   if (!file.exists) return { path: plan.file, action: 'unchanged' };
   const { settings, removed } = plan.shape === 'nested' ? removeNested(file.data, plan.commandKey) : removeFlat(file.data, plan.commandKey);
-  const pruned = pruneAddedKeys(settings, record?.addedKeys[plan.file] ?? [], plan.ensure ?? {});
+  const pruned = pruneAddedKeys(settings, record?.addedKeys[plan.file] ?? [], { ...plan.obsolete, ...plan.ensure });
   const createdByGuard = record?.createdFiles.includes(plan.file) ?? false;
   if (createdByGuard && Object.keys(pruned).length === 0) {
     fs.rmSync(full);

@@ -122,18 +122,25 @@ describe.each(CASES)('$agent install/uninstall', (c) => {
 });
 
 describe('gemini', () => {
-  it('turns the hooks system on only when the user had not set it, and uninstall takes back only that', async () => {
+  it('writes no hooks switch (hooksConfig.enabled defaults to true), and removes the obsolete tools.enableHooks an older guard added', async () => {
     await withTestRepo(async (t) => {
       const repo = await openRepo(t.dir);
+      t.write('.gemini/settings.json', JSON.stringify({ model: 'x' }));
+      await installAgents(repo, { agents: ['gemini'] });
+      const installed = JSON.parse(t.read('.gemini/settings.json'));
+      expect(installed.tools).toBeUndefined();
+      expect(installed.hooksConfig).toBeUndefined();
+      await uninstallAgents(repo);
+      expect(JSON.parse(t.read('.gemini/settings.json'))).toEqual({ model: 'x' });
+      // An install by an older guard: tools.enableHooks recorded as guard's.
+      t.write('.gemini/settings.json', JSON.stringify({ model: 'x', tools: { enableHooks: true } }));
+      t.write('.git/guard/agents.json', JSON.stringify({ version: 1, agents: { gemini: { createdFiles: [], createdDirs: [], addedKeys: { '.gemini/settings.json': ['hooks', 'tools', 'tools.enableHooks'] } } } }));
+      await installAgents(repo, { agents: ['gemini'] });
+      expect(JSON.parse(t.read('.gemini/settings.json')).tools).toBeUndefined();
+      // A user's own value is never touched.
       t.write('.gemini/settings.json', JSON.stringify({ tools: { enableHooks: false } }));
       await installAgents(repo, { agents: ['gemini'] });
       expect(JSON.parse(t.read('.gemini/settings.json')).tools.enableHooks).toBe(false);
-      await uninstallAgents(repo);
-      t.write('.gemini/settings.json', JSON.stringify({ model: 'x' }));
-      await installAgents(repo, { agents: ['gemini'] });
-      expect(JSON.parse(t.read('.gemini/settings.json')).tools).toEqual({ enableHooks: true });
-      await uninstallAgents(repo);
-      expect(JSON.parse(t.read('.gemini/settings.json'))).toEqual({ model: 'x' });
     });
   });
 });

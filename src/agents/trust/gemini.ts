@@ -1,0 +1,65 @@
+/**
+ * Will Gemini CLI run guard's hooks in this worktree? As gemini-cli decides it (packages/core
+ * utils/trust.ts, hooks/hookRegistry.ts, cli/config/settingsSchema.ts; verified against 0.61.0):
+ *  - project hooks run only in a trusted folder: `GEMINI_CLI_TRUST_WORKSPACE=true|false` decides
+ *    first; then `security.folderTrust.enabled: false` in the user's settings trusts everything;
+ *    then the longest matching rule of `~/.gemini/trustedFolders.json` (or
+ *    `GEMINI_CLI_TRUSTED_FOLDERS_PATH`): TRUST_FOLDER, TRUST_PARENT (the rule's parent), DO_NOT_TRUST;
+ *  - `hooksConfig.enabled: false` turns every hook off; `hooksConfig.disabled` lists hook names
+ *    (a hook's name, else its command) that do not run.
+ */
+import path from 'node:path';
+import type { TrustReport } from '../types.js';
+import { isObject } from '../shared/json-file.js';
+import { getKey } from '../shared/settings-keys.js';
+import { homeOf, isWithin, pathForms, readJsonRecord } from './files.js';
+
+const FIX_TRUST = (root: string): string =>
+  `start \`gemini\` in ${root} once and trust the folder (saved in ~/.gemini/trustedFolders.json), or set GEMINI_CLI_TRUST_WORKSPACE=true in the agent's environment`;
+
+export function geminiFolderTrust(root: string, env: NodeJS.ProcessEnv): { trusted: boolean | undefined; source: string } {
+  const flag = env.GEMINI_CLI_TRUST_WORKSPACE;
+  if (flag === 'true') return { trusted: true, source: 'GEMINI_CLI_TRUST_WORKSPACE=true' };
+  if (flag === 'false') return { trusted: false, source: 'GEMINI_CLI_TRUST_WORKSPACE=false' };
+  const userSettings = path.join(homeOf(env), '.gemini', 'settings.json');
+  const settings = readJsonRecord(userSettings);
+  if (settings.state === 'ok' && getKey(settings.data, 'security.folderTrust.enabled') === false) {
+    return { trusted: true, source: `folder trust is off in ${userSettings}` };
+  }
+  const file = env.GEMINI_CLI_TRUSTED_FOLDERS_PATH || path.join(homeOf(env), '.gemini', 'trustedFolders.json');
+  const record = readJsonRecord(file);
+  if (record.state !== 'ok') return { trusted: undefined, source: `${file} ${record.state === 'absent' ? 'does not exist' : 'is unreadable'}` };
+  let best: { len: number; level: string } | null = null;
+  for (const [rule, level] of Object.entries(record.data)) {
+    if (typeof level !== 'string') continue;
+    const effective = level === 'TRUST_PARENT' ? path.dirname(rule) : rule;
+    const matches = pathForms(effective).some((e) => pathForms(root).some((r) => isWithin(e, r)));
+    if (matches && (!best || rule.length > best.len)) best = { len: rule.length, level };
+  }
+  if (!best) return { trusted: undefined, source: `no rule in ${file} covers ${root}` };
+  if (best.level === 'DO_NOT_TRUST') return { trusted: false, source: `${file} says DO_NOT_TRUST` };
+  return { trusted: best.level === 'TRUST_FOLDER' || best.level === 'TRUST_PARENT', source: `${file} (${best.level})` };
+}
+
+export function geminiTrust(root: string, env: NodeJS.ProcessEnv, guardHookNames: string[]): TrustReport {
+  const folder = geminiFolderTrust(root, env);
+  if (folder.trusted !== true) {
+    return { state: 'blocked', detail: `Gemini CLI runs project hooks only in a trusted folder, and ${root} is not trusted (${folder.source})`, fix: FIX_TRUST(root) };
+  }
+  const files = [path.join(homeOf(env), '.gemini', 'settings.json'), path.join(root, '.gemini', 'settings.json')];
+  for (const file of files) {
+    const record = readJsonRecord(file);
+    if (record.state !== 'ok') continue;
+    if (getKey(record.data, 'hooksConfig.enabled') === false) {
+      return { state: 'blocked', detail: `hooks are turned off in ${file} (hooksConfig.enabled: false)`, fix: `remove hooksConfig.enabled: false from ${file}` };
+    }
+    const disabled = getKey(record.data, 'hooksConfig.disabled');
+    const off = Array.isArray(disabled) ? guardHookNames.filter((name) => disabled.includes(name)) : [];
+    if (off.length > 0) {
+      return { state: 'blocked', detail: `${off.join(', ')} ${off.length > 1 ? 'are' : 'is'} listed in hooksConfig.disabled of ${file}`, fix: `remove ${off.join(', ')} from hooksConfig.disabled in ${file}` };
+    }
+  }
+  const tools = readJsonRecord(path.join(root, '.gemini', 'settings.json'));
+  const legacy = tools.state === 'ok' && isObject(tools.data.tools) && tools.data.tools.enableHooks === false;
+  return { state: 'loads', detail: `the folder is trusted (${folder.source})${legacy ? '; tools.enableHooks: false is obsolete and ignored' : ''}` };
+}
