@@ -60,6 +60,11 @@ function writeManifest(repo: Repo, manifest: Manifest): void {
   fs.writeFileSync(file, `${JSON.stringify(manifest, null, 2)}\n`);
 }
 
+/** The agents `guard init` set up in this worktree (from <gitDir>/guard/agents.json). */
+export function installedAgentIds(repo: Repo): string[] {
+  return Object.keys(readManifest(repo).agents);
+}
+
 /** Parses `--agents claude,cursor` / `all` / `none`. */
 export function parseAgentList(text: string): AgentSelection {
   const value = text.trim().toLowerCase();
@@ -99,6 +104,23 @@ function resolveSelection(repo: Repo, selection: AgentSelection, env: NodeJS.Pro
 }
 
 export { hookCommandFor };
+
+export interface AgentPlan {
+  agent: string;
+  displayName: string;
+  /** The file guard writes, relative to the worktree root. */
+  file: string;
+  evidence: string[];
+}
+
+/** What `installAgents` would set up, for `guard init` to show before it asks. */
+export function planAgents(repo: Repo, selection: AgentSelection, env: NodeJS.ProcessEnv = process.env): { chosen: AgentPlan[]; notDetected: string[] } {
+  const { chosen, notDetected } = resolveSelection(repo, selection, env);
+  return {
+    chosen: chosen.map(({ agent, evidence }) => ({ agent: agent.id, displayName: agent.displayName, file: agent.inspect(repo.root).file, evidence })),
+    notDetected,
+  };
+}
 
 export async function installAgents(repo: Repo, options: { agents: AgentSelection; env?: NodeJS.ProcessEnv }): Promise<InstallAgentsResult> {
   const env = options.env ?? process.env;

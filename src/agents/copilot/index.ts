@@ -81,7 +81,9 @@ export const copilot: AgentIntegration = {
   id: 'copilot',
   displayName: 'GitHub Copilot CLI',
   aliases: ['copilot-cli'],
-  detect: (root, env) => detectBy(root, env, { repoPaths: ['.github/hooks', '.github/copilot-instructions.md'], homePaths: ['.copilot'], binaries: ['copilot'] }),
+  // Evidence of the CLI itself: `.github/copilot-instructions.md` is read by VS Code and code
+  // review too, so it does not say Copilot CLI is used here.
+  detect: (root, env) => detectBy(root, env, { repoPaths: ['.github/hooks'], homePaths: ['.copilot'], binaries: ['copilot'] }),
   install(context) {
     const record = inheritRecord(context.root, context.previous);
     const change = installJsonHooks(context.root, PLAN, { flat: specs(context) }, record);

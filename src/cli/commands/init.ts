@@ -58,11 +58,22 @@ export async function run(args: Args, { cwd, out }: CommandContext): Promise<num
     throw new GuardError('user', `unknown preset ${JSON.stringify(preset)}`, { hints: listPresets().map((p) => `--preset ${p.name}: ${p.description}`) });
   }
 
+  const { installAgents, parseAgentList, planAgents } = await import('../../agents/install.js');
+  const selection = args.agents === undefined ? undefined : parseAgentList(args.agents);
+  // Resolving the selection first also rejects an unknown agent name before anything is written.
+  const agentPlan = planAgents(repo, selection);
+
   if (out.interactive && !args.yes && !out.json) {
     out.line(`guard init will, in ${repo.root}:`);
     out.line(`  - write .guard.yaml from the "${preset}" preset (unless one exists), and compile it for the hooks`);
     out.line('  - install git hooks (pre-commit, pre-push, reference-transaction, pre-rebase), chaining the hooks already there');
-    out.line('  - add guard\'s hooks to the AI agents\' settings, and take a first snapshot');
+    if (agentPlan.chosen.length === 0) out.line('  - set up no AI agent hooks (none detected; choose with --agents)');
+    for (const a of agentPlan.chosen) {
+      out.line(`  - add guard's hooks for ${a.displayName} to ${a.file}${a.evidence.length > 0 ? ` (detected: ${a.evidence.join(', ')})` : ''}`);
+      if (a.agent === 'opencode') out.line('    (OpenCode then runs an npm install in .opencode/ at its next start: package.json, a lock file, node_modules, .gitignore)');
+    }
+    if (agentPlan.chosen.length > 0) out.line(`  - write the hook launcher the agents' hooks run (${displayPath(guardCommonPath(repo, 'agent-hook.sh'), cwd)})`);
+    out.line('  - take a first snapshot');
     if (!(await confirm('Go ahead? [Y/n] ', true))) {
       out.line('Nothing changed.');
       return 0;
@@ -85,8 +96,9 @@ export async function run(args: Args, { cwd, out }: CommandContext): Promise<num
   // 3. Agent hooks. The agents engineer owns src/agents/ (installAgents / uninstallAgents);
   //    `--agents LIST` (claude-code,cursor,... | all | none) is passed through, the default
   //    installs for the agents detected in this repository.
-  const { installAgents, parseAgentList } = await import('../../agents/install.js');
-  const agents = await installAgents(repo, { agents: args.agents === undefined ? undefined : parseAgentList(args.agents) });
+  const agents = await installAgents(repo, { agents: selection });
+  const { agentsHealth } = await import('../../agents/health.js');
+  const agentHealth = agentsHealth(repo, process.env, agents.installed.map((a) => a.agent));
   // -- end of the agents block
 
   // 4. A first snapshot (nothing is written when nothing changed since the last one).
@@ -107,7 +119,10 @@ export async function run(args: Args, { cwd, out }: CommandContext): Promise<num
       changed: changedSomething,
       config: { file: target.file, written: written.written, preset: written.written ? preset : null, error: policy.error },
       hooks: { dir: hooks.manifest.hooksDir, hooksPath: hooks.manifest.hooksPath, changes: hooks.changes, selfTest: status.hooks.map((h) => ({ name: h.name, ...h.selfTest })) },
-      agents: agents.installed.map((a) => ({ agent: a.agent, files: a.files, notes: a.notes })),
+      agents: agents.installed.map((a) => {
+        const health = agentHealth.agents.find((h) => h.agent === a.agent);
+        return { agent: a.agent, files: a.files, notes: a.notes, evidence: a.evidence, trust: health?.trust ?? null };
+      }),
       snapshot: { id: snapshot.oid, created },
       problems: status.problems,
     });
@@ -123,6 +138,9 @@ export async function run(args: Args, { cwd, out }: CommandContext): Promise<num
     const files = report.files.filter((f) => f.action !== 'unchanged');
     out.line(files.length > 0 ? `${report.displayName}: ${files.map((f) => `${f.action} ${displayPath(f.path, cwd)}`).join(', ')}` : `${report.displayName}: already set up`);
     for (const note of report.notes) out.line(`  ${note}`);
+    const trust = agentHealth.agents.find((h) => h.agent === report.agent)?.trust;
+    if (trust?.state === 'loads') out.line(`  its hooks will load: ${trust.detail}`);
+    else if (trust) out.line(`  its hooks will NOT load yet: ${trust.detail}\n  to make them load: ${trust.fix ?? 'trust the project in the agent'}`);
   }
   out.line(created ? `first snapshot: ${shortId(snapshot.oid)}` : `latest snapshot ${shortId(snapshot.oid)} already matches this state`);
   for (const hook of status.hooks) {

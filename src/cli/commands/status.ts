@@ -16,6 +16,7 @@ import { listSnapshots } from '../../snapshot/read.js';
 import { GUARD_REF_PREFIX } from '../../snapshot/refs.js';
 import { backupReport } from '../../backup/status.js';
 import { watcherReport } from '../../watcher/status.js';
+import { agentsHealth, type AgentHealth, type Problem } from '../../agents/health.js';
 import { ExitCode } from '../exit-codes.js';
 import { age, bytes, shortId } from '../format.js';
 import type { CommandContext } from '../main.js';
@@ -40,6 +41,12 @@ function hookLine(hook: HookStatus): string {
   return `${test.result === 'alive' && hook.file === 'installed' ? 'ok  ' : 'FAIL'} ${hook.name.padEnd(22)} ${ran}${file}${chained}`;
 }
 
+function agentLine(a: AgentHealth): string {
+  const ok = a.problems.length === 0;
+  const loads = a.trust.state === 'loads' ? `loads (${a.trust.detail})` : a.trust.state === 'blocked' ? `does NOT load: ${a.trust.detail}` : `load state unknown: ${a.trust.detail}`;
+  return `${ok ? 'ok  ' : 'FAIL'} ${a.displayName.padEnd(22)} ${a.file.detail}; ${loads}`;
+}
+
 export async function run(_args: Args, { cwd, out }: CommandContext): Promise<number> {
   const repo = await openRepo(cwd);
   const [hooks, policy, snapshots, size, approvals] = await Promise.all([
@@ -49,13 +56,17 @@ export async function run(_args: Args, { cwd, out }: CommandContext): Promise<nu
     storeSize(repo),
     listApprovals(repo),
   ]);
-  const problems = [...hooks.problems];
+  // Every problem names its own fix: reinstalling the git hooks does not mend a broken config.
+  const problems: Problem[] = hooks.problems.map((problem) => ({ problem, fix: '`guard init` reinstalls the git hooks (it chains whatever is there now)' }));
   // --- issue 5: the watcher and the backup ---
   const watcher = watcherReport(repo);
   const backup = backupReport(repo);
-  for (const problem of [watcher.problem, backup.problem]) if (problem) problems.push(problem);
+  if (watcher.problem) problems.push({ problem: watcher.problem, fix: '`guard watch` starts the watcher again' });
+  if (backup.problem) problems.push({ problem: backup.problem, fix: '`guard backup status` shows why; `guard backup push` tries again' });
   // --- end issue 5 ---
-  if (policy.error) problems.push(`the config is broken (hooks fail closed until it is fixed): ${policy.error.split('\n')[0]}`);
+  if (policy.error) problems.push({ problem: `the config is broken (hooks fail closed until it is fixed): ${policy.error.split('\n')[0]}`, fix: '`guard config check` shows the error; fix .guard.yaml (reinstalling hooks does not help)' });
+  const agents = agentsHealth(repo);
+  problems.push(...agents.problems);
   const degraded = problems.length > 0;
   const latest = snapshots[0] ?? null;
 
@@ -78,8 +89,13 @@ export async function run(_args: Args, { cwd, out }: CommandContext): Promise<nu
       storeBytes: size,
       watcher: watcher.json,
       backup: backup.json,
+      agents: {
+        launcher: agents.launcher,
+        list: agents.agents.map((a) => ({ agent: a.agent, file: a.file, trust: a.trust, ok: a.problems.length === 0 })),
+      },
       approvals,
-      problems,
+      problems: problems.map((p) => p.problem),
+      fixes: problems,
       notes: hooks.notes,
     });
     return degraded ? ExitCode.error : ExitCode.ok;
@@ -101,13 +117,19 @@ export async function run(_args: Args, { cwd, out }: CommandContext): Promise<nu
   );
   out.line(latest ? `latest snapshot: ${shortId(latest.oid)}, ${age(latest.time)} (${latest.trigger})` : 'latest snapshot: none yet (`guard snapshot` takes one)');
   out.line(`snapshot store: ${size === null ? 'size unknown (needs git 2.38)' : `${bytes(size)} kept only by guard's refs`}`);
+  if (agents.launcher) {
+    out.line(`agent hooks (launcher ${displayPath(agents.launcher.path, cwd)}: ${agents.launcher.state}):`);
+    for (const agent of agents.agents) out.line(`  ${agentLine(agent)}`);
+  } else {
+    out.line('agent hooks: none set up (`guard init --agents LIST`)');
+  }
   out.line(watcher.line);
   out.line(backup.line);
   for (const approval of approvals) out.line(`approval: ${approval.rule}${approval.once ? ' (once)' : ''} until ${approval.expiresAt}, by ${approval.by}`);
   for (const note of hooks.notes) out.line(`note: ${note}`);
   if (degraded) {
-    for (const problem of problems) out.warn(`guard: problem: ${problem}`);
-    out.warn('protection is DEGRADED; `guard init` reinstalls the hooks (it chains whatever is there now).');
+    for (const { problem, fix } of problems) out.warn(`guard: problem: ${problem}\n  fix: ${fix}`);
+    out.warn('protection is DEGRADED (each problem above names its fix).');
     return ExitCode.error;
   }
   out.line('protection: ok');

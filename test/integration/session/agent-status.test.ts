@@ -1,0 +1,69 @@
+/**
+ * `guard status` checks the agent hooks as it checks git hooks: the launcher, guard's entries in
+ * each agent's hook file, and whether the agent will load them (its trust records, in the test's
+ * own HOME); each problem names its own fix. `guard init` says per agent whether its hooks load.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
+
+function trustEverything(t: TestRepo): void {
+  const write = (file: string, text: string): void => {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, text);
+  };
+  write(path.join(t.home, '.copilot', 'config.json'), JSON.stringify({ trustedFolders: [t.dir] }));
+  write(path.join(t.home, '.gemini', 'trustedFolders.json'), JSON.stringify({ [t.dir]: 'TRUST_FOLDER' }));
+}
+
+describe('guard status: agent hooks', () => {
+  it('says per agent whether its hooks load and the one step that makes them load', async () => {
+    await withTestRepo(async (t) => {
+      t.write('a.txt', 'a\n');
+      const init = t.guard(['init', '--yes', '--agents', 'copilot,gemini']);
+      expect(init.code, init.stderr).toBe(0);
+      expect(init.stdout).toMatch(/GitHub Copilot CLI:[\s\S]*its hooks will NOT load yet: .*not one in[\s\S]*to make them load: start `copilot` in/);
+      const before = t.guard(['status', '--json']);
+      expect(before.code).toBe(1);
+      const json = JSON.parse(before.stdout);
+      expect(json.agents.launcher.state).toBe('ok');
+      expect(json.agents.list.map((a: any) => [a.agent, a.file.state, a.trust.state])).toEqual([
+        ['copilot', 'ok', 'blocked'],
+        ['gemini', 'ok', 'blocked'],
+      ]);
+      expect(json.fixes.map((f: any) => f.fix).join('\n')).toMatch(/GEMINI_CLI_TRUST_WORKSPACE=true/);
+
+      trustEverything(t);
+      const after = t.guard(['status']);
+      expect(after.code, after.stderr).toBe(0);
+      expect(after.stdout).toMatch(/ok +GitHub Copilot CLI +guard's hooks in \.github\/hooks\/git-guard\.json are intact; loads/);
+      expect(after.stdout).toContain('protection: ok');
+    });
+  });
+
+  it('notices a deleted hook file (an agent ran git clean) and names the fix', async () => {
+    await withTestRepo(async (t) => {
+      expect(t.guard(['init', '--yes', '--agents', 'copilot']).code).toBe(0);
+      trustEverything(t);
+      t.remove('.github');
+      const r = t.guard(['status']);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(/problem: GitHub Copilot CLI: \.github\/hooks\/git-guard\.json is missing\n {2}fix: `guard init --agents copilot` writes/);
+      expect(r.stdout).not.toContain('protection: ok');
+      fs.rmSync(path.join(t.dir, '.git', 'guard', 'agent-hook.sh'));
+      expect(t.guard(['status']).stderr).toMatch(/launcher .* is missing[^\n]*\n {2}fix: `guard init` writes it again/);
+    });
+  });
+
+  it('a broken config names its own fix, not a hook reinstall', async () => {
+    await withTestRepo(async (t) => {
+      expect(t.guard(['init', '--yes', '--agents', 'none']).code).toBe(0);
+      t.write('.guard.yaml', 'protect: [\n');
+      const r = t.guard(['status']);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(/config is broken[^\n]*\n {2}fix: `guard config check` shows the error/);
+      expect(r.stderr).not.toContain('reinstalls the hooks');
+    });
+  });
+});

@@ -1,0 +1,145 @@
+/**
+ * Whether each agent will load guard's hooks, read from its own trust records in a fixture home
+ * directory. The Codex hashes are the `currentHash` values Codex 0.171.0 itself reported
+ * (`codex app-server`, `hooks/list`) for the hooks `guard init` writes: the command text is the
+ * same on every machine, so they are constants.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { codex } from '../../../src/agents/codex/index.js';
+import { installAgents } from '../../../src/agents/install.js';
+import { claudeTrust } from '../../../src/agents/trust/claude.js';
+import { codexHookHash, codexTrust } from '../../../src/agents/trust/codex.js';
+import { copilotTrust } from '../../../src/agents/trust/copilot.js';
+import { geminiTrust } from '../../../src/agents/trust/gemini.js';
+import { readTomlTables, tomlTable } from '../../../src/agents/trust/toml-lite.js';
+import { openRepo } from '../../../src/git/repo.js';
+import { withTestRepo } from '../../helpers/git-repo.js';
+
+/** What Codex 0.171.0 computed for guard's hooks (see the file comment). */
+const CODEX_HASHES: Record<string, string> = {
+  SessionStart: 'sha256:7ceaa130f72f8c5ddbce4fc7bc41bc2c4a5fcbdbdf3e9f07358bc756cf3e35ee',
+  PreToolUse: 'sha256:d72d499fff1c49f52a57a96c52af29bd0d6f78dcb743641b45e9cda0827b0e66',
+  Stop: 'sha256:69128bf27da237713e8a4d9671a007f5ae442a242a7aae675228e815888d194a',
+};
+const LABEL: Record<string, string> = { SessionStart: 'session_start', PreToolUse: 'pre_tool_use', Stop: 'stop' };
+
+let tmp: string;
+let home: string;
+let root: string;
+beforeEach(() => {
+  tmp = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'guard-trust-')));
+  home = path.join(tmp, 'home');
+  root = path.join(tmp, 'work', 'repo');
+  fs.mkdirSync(home, { recursive: true });
+  fs.mkdirSync(root, { recursive: true });
+});
+afterEach(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+const write = (file: string, text: string): void => {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, text);
+};
+const env = (extra: Record<string, string> = {}): NodeJS.ProcessEnv => ({ HOME: home, ...extra });
+
+describe('Codex', () => {
+  it('computes the trusted_hash Codex computes for each guard hook', async () => {
+    await withTestRepo(async (t) => {
+      await installAgents(await openRepo(t.dir), { agents: ['codex'] });
+      const hooks = JSON.parse(t.read('.codex/hooks.json')).hooks;
+      for (const event of Object.keys(CODEX_HASHES)) expect(codexHookHash(event, hooks[event][0], hooks[event][0].hooks[0])).toBe(CODEX_HASHES[event]);
+    });
+  });
+
+  it('loads only in a trusted project with every guard hook trusted by its current hash', async () => {
+    await withTestRepo(async (t) => {
+      await installAgents(await openRepo(t.dir), { agents: ['codex'] });
+      const config = path.join(t.home, '.codex', 'config.toml');
+      const hooksFile = path.join(t.dir, '.codex', 'hooks.json');
+      const trustE = (): ReturnType<typeof codex.trust> => codex.trust(t.dir, { HOME: t.home });
+      expect(trustE()).toMatchObject({ state: 'blocked', fix: expect.stringContaining('trust the project') });
+      const project = `[projects."${t.dir}"]\ntrust_level = "trusted"\n`;
+      write(config, project);
+      expect(trustE()).toMatchObject({ state: 'blocked', detail: expect.stringContaining('3 of 3 git-guard hooks are untrusted'), fix: expect.stringContaining('/hooks') });
+      const state = (event: string, body: string): string => `\n[hooks.state."${hooksFile}:${LABEL[event]}:0:0"]\n${body}\n`;
+      const all = Object.keys(CODEX_HASHES).map((e) => state(e, `trusted_hash = "${CODEX_HASHES[e]}"`)).join('');
+      write(config, project + all);
+      expect(trustE()).toMatchObject({ state: 'loads' });
+      // Trusted earlier for another command text: "modified", skipped by Codex.
+      write(config, project + all.replace(CODEX_HASHES.Stop as string, `sha256:${'0'.repeat(64)}`));
+      expect(trustE()).toMatchObject({ state: 'blocked', detail: expect.stringContaining('1 of 3 git-guard hooks are modified') });
+      write(config, `${project + all}enabled = false\n`);
+      expect(trustE()).toMatchObject({ state: 'blocked', fix: expect.stringContaining('enable') });
+      // The same state written as inline tables.
+      const inline = Object.keys(CODEX_HASHES).map((e) => `"${hooksFile}:${LABEL[e]}:0:0" = { trusted_hash = "${CODEX_HASHES[e]}" }`).join('\n');
+      write(config, `${project}\n[hooks.state]\n${inline}\n`);
+      expect(trustE()).toMatchObject({ state: 'loads' });
+      write(config, `[features]\nhooks = false\n${project}${all}`);
+      expect(trustE()).toMatchObject({ state: 'blocked', detail: expect.stringContaining('hooks = false') });
+    });
+  });
+
+  it('reads CODEX_HOME', () => {
+    write(path.join(tmp, 'ch', 'config.toml'), `[projects."${root}"]\ntrust_level = "trusted"\n`);
+    expect(codexTrust(root, env({ CODEX_HOME: path.join(tmp, 'ch') }), {}).detail).not.toContain('not trusted');
+  });
+
+  it('toml-lite reads quoted headers, escapes and comments', () => {
+    const tables = readTomlTables('# c\n[a."b.c".d]\nx = "q\\"z" # note\ny = true\n');
+    expect(tomlTable(tables, 'a', 'b.c', 'd')?.get('x')).toBe('q"z');
+    expect(tomlTable(tables, 'a', 'b.c', 'd')?.get('y')).toBe(true);
+  });
+});
+
+describe('Gemini CLI', () => {
+  const names = ['git-guard-session-start', 'git-guard-pre-tool', 'git-guard-stop', 'git-guard-session-end'];
+  const folders = (): string => path.join(home, '.gemini', 'trustedFolders.json');
+
+  it('needs a trusted folder: rules by longest match, TRUST_PARENT, DO_NOT_TRUST, and the environment variable', () => {
+    expect(geminiTrust(root, env(), names)).toMatchObject({ state: 'blocked', fix: expect.stringContaining('GEMINI_CLI_TRUST_WORKSPACE=true') });
+    write(folders(), JSON.stringify({ [root]: 'TRUST_FOLDER' }));
+    expect(geminiTrust(root, env(), names).state).toBe('loads');
+    write(folders(), JSON.stringify({ [path.join(root, 'x')]: 'TRUST_PARENT' }));
+    expect(geminiTrust(root, env(), names).state).toBe('loads');
+    write(folders(), JSON.stringify({ [path.dirname(root)]: 'TRUST_FOLDER', [root]: 'DO_NOT_TRUST' }));
+    expect(geminiTrust(root, env(), names).state).toBe('blocked');
+    expect(geminiTrust(root, env({ GEMINI_CLI_TRUST_WORKSPACE: 'true' }), names).state).toBe('loads');
+    write(folders(), JSON.stringify({ [root]: 'TRUST_FOLDER' }));
+    expect(geminiTrust(root, env({ GEMINI_CLI_TRUST_WORKSPACE: 'false' }), names).state).toBe('blocked');
+  });
+
+  it('reports hooksConfig.enabled: false and guard hooks listed in hooksConfig.disabled', () => {
+    write(folders(), JSON.stringify({ [root]: 'TRUST_FOLDER' }));
+    write(path.join(home, '.gemini', 'settings.json'), JSON.stringify({ hooksConfig: { disabled: ['git-guard-pre-tool'] } }));
+    expect(geminiTrust(root, env(), names)).toMatchObject({ state: 'blocked', fix: expect.stringContaining('remove git-guard-pre-tool from hooksConfig.disabled') });
+    write(path.join(root, '.gemini', 'settings.json'), '// comments are allowed\n{"hooksConfig": {"enabled": false}}');
+    write(path.join(home, '.gemini', 'settings.json'), '{}');
+    expect(geminiTrust(root, env(), names)).toMatchObject({ state: 'blocked', detail: expect.stringContaining('hooksConfig.enabled: false') });
+  });
+});
+
+describe('Claude Code', () => {
+  it('loads where the trust dialog was accepted for the folder or a parent; disableAllHooks turns it off', () => {
+    expect(claudeTrust(root, env())).toMatchObject({ state: 'blocked', fix: expect.stringContaining('accept the trust dialog') });
+    write(path.join(home, '.claude.json'), JSON.stringify({ projects: { [path.dirname(root)]: { hasTrustDialogAccepted: true } } }));
+    expect(claudeTrust(root, env()).state).toBe('loads');
+    write(path.join(tmp, 'cfg', '.claude.json'), JSON.stringify({ projects: {} }));
+    expect(claudeTrust(root, env({ CLAUDE_CONFIG_DIR: path.join(tmp, 'cfg') })).state).toBe('blocked');
+    write(path.join(root, '.claude', 'settings.json'), JSON.stringify({ disableAllHooks: true }));
+    expect(claudeTrust(root, env())).toMatchObject({ state: 'blocked', detail: expect.stringContaining('disableAllHooks') });
+  });
+});
+
+describe('Copilot CLI', () => {
+  it('loads in a trusted folder (or below one), in trustedFolders or the older trusted_folders', () => {
+    expect(copilotTrust(root, env()).state).toBe('blocked');
+    write(path.join(home, '.copilot', 'config.json'), JSON.stringify({ trustedFolders: [path.dirname(root)] }));
+    expect(copilotTrust(root, env()).state).toBe('loads');
+    write(path.join(home, '.copilot', 'config.json'), JSON.stringify({ trusted_folders: [root] }));
+    expect(copilotTrust(root, env()).state).toBe('loads');
+    write(path.join(home, '.copilot', 'config.json'), JSON.stringify({ trustedFolders: [path.join(root, 'sub')] }));
+    expect(copilotTrust(root, env())).toMatchObject({ state: 'blocked', fix: expect.stringContaining('trust the folder') });
+  });
+});
