@@ -259,6 +259,104 @@ guard_fail() {
   exit 0
 }
 
+# guard_one_value KEY TEXT: guard_val is the single string value of KEY in TEXT, or empty when KEY
+# is absent. Fails when KEY appears more than once or not as a string key.
+guard_one_value() {
+  guard_val=
+  case $2 in
+    *"\"$1\""*) ;;
+    *) return 0 ;;
+  esac
+  guard_values "$1" "$2" || return 1
+  guard_val=${guard_vals%"$guard_nl"}
+  case $guard_val in
+    *"$guard_nl"*) return 1 ;;
+  esac
+  return 0
+}
+
+# guard_post_tool_step: the post-tool event of Claude Code or Codex while the watcher of this
+# worktree runs, answered without Node (docs/timeline.md): one step-end line in the journal,
+# then a line in <gitDir>/guard/step-flush, which makes the watcher take the snapshot that
+# closes the step (O(changes)). The payload is read up to "tool_response" (the tool's output,
+# which may be large and full of escapes) with the same reader as the fast path; anything it
+# cannot read exactly, or no running watcher, goes to Node, which does the same or snapshots.
+guard_post_tool_step() {
+  case $guard_agent in
+    claude | codex) ;;
+    *) return 1 ;;
+  esac
+  guard_p=${guard_payload%%,\"tool_response\"*}
+  guard_p=${guard_p%%, \"tool_response\"*}
+  [ "${#guard_p}" -le 65536 ] || return 1
+  case $guard_p in
+    *'\\'*) return 1 ;;
+  esac
+  guard_probe=$guard_p
+  while :; do
+    case $guard_probe in
+      *'\"'*) guard_probe=${guard_probe%%'\"'*}${guard_probe#*'\"'} ;;
+      *) break ;;
+    esac
+  done
+  case $guard_probe in
+    *\\* | *"$guard_nl"*) return 1 ;;
+  esac
+  guard_one_value tool_name "$guard_p" || return 1
+  guard_tool=$guard_val
+  [ -n "$guard_tool" ] || return 1
+  guard_one_value session_id "$guard_p" || return 1
+  guard_sid=$guard_val
+  guard_one_value command "$guard_p" || return 1
+  guard_cmd_json=$guard_val
+  guard_one_value file_path "$guard_p" || return 1
+  guard_file_json=$guard_val
+  guard_step_repo=$(git rev-parse --path-format=absolute --show-toplevel --git-dir --git-common-dir 2>/dev/null) || return 1
+  guard_top=${guard_step_repo%%"$guard_nl"*}
+  guard_rest=${guard_step_repo#*"$guard_nl"}
+  guard_gitdir=${guard_rest%%"$guard_nl"*}
+  guard_common=${guard_rest#*"$guard_nl"}
+  case $guard_top in
+    *[\"\\]* | *[[:cntrl:]]*) return 1 ;;
+  esac
+  [ -d "$guard_gitdir/guard" ] && [ -f "$guard_common/guard/journal.jsonl" ] || return 1
+  # File paths relative to the worktree, as Node records them; anything outside it goes to Node.
+  case $guard_file_json in
+    '') ;;
+    "$guard_top"/*) guard_file_json=${guard_file_json#"$guard_top"/} ;;
+    /* | ../* | */../* | ./* | */./*) return 1 ;;
+    *) [ "$PWD" = "$guard_top" ] || return 1 ;;
+  esac
+  # The watcher runs (pid alive) and watches (its state file says running).
+  guard_wpid=
+  [ -f "$guard_gitdir/guard/watcher.pid" ] && IFS= read -r guard_wpid <"$guard_gitdir/guard/watcher.pid"
+  case $guard_wpid in
+    '' | *[!0-9]*) return 1 ;;
+  esac
+  kill -0 "$guard_wpid" 2>/dev/null || return 1
+  guard_running=
+  while IFS= read -r guard_line; do
+    case $guard_line in
+      *'"state": "running"'*) guard_running=1 ;;
+    esac
+  done <"$guard_gitdir/guard/watcher.json"
+  [ -n "$guard_running" ] || return 1
+  guard_time=$(date -u +%Y-%m-%dT%H:%M:%S.%3NZ 2>/dev/null) || return 1
+  case $guard_time in
+    *N*) guard_time=$(date -u +%Y-%m-%dT%H:%M:%SZ) ;;
+  esac
+  guard_mark="sh$$-$guard_time"
+  guard_fields="\"agent\":\"$guard_agent\",\"tool\":\"$guard_tool\""
+  [ -n "$guard_sid" ] && guard_fields="$guard_fields,\"agentSession\":\"$guard_sid\""
+  case $guard_tool in
+    Bash | shell | local_shell | exec_command) guard_fields="$guard_fields,\"kind\":\"shell\",\"command\":\"$guard_cmd_json\"" ;;
+    *) [ -n "$guard_file_json" ] && guard_fields="$guard_fields,\"kind\":\"file-edit\",\"paths\":[\"$guard_file_json\"]" ;;
+  esac
+  printf '%s\n' "{\"time\":\"$guard_time\",\"type\":\"step-end\",\"worktree\":\"$guard_top\",$guard_fields,\"mark\":\"$guard_mark\",\"via\":\"sh\"}" >>"$guard_common/guard/journal.jsonl" || return 1
+  printf '%s\n' "$guard_mark" >>"$guard_gitdir/guard/step-flush" || return 1
+  return 0
+}
+
 # ---- main (everything above only defines functions; tests load them by this marker)
 if guard_fast_allow; then
   guard_print_allow
@@ -277,6 +375,12 @@ else
     */*) guard_pkg=${0%/*}/.. ;;
     *) guard_pkg=.. ;;
   esac
+fi
+
+# post-tool: record the step without Node when the watcher can close it (prints nothing: an
+# allow after the tool ran, as Claude Code's and Codex's formatVerdict answer it).
+if [ "$guard_event" = post-tool ] && guard_post_tool_step; then
+  exit 0
 fi
 command -v node >/dev/null 2>&1 || guard_fail 'node was not found on PATH'
 if [ ! -f "$guard_pkg/bin/guard.js" ]; then

@@ -117,6 +117,10 @@ if [ "$guard_state" = committed ]; then
   [ -e "$GUARD_COMMON_DIR/packed-refs.lock" ] && guard_packing=1
   while read -r guard_old_oid guard_new_oid guard_ref; do
     [ -n "$guard_ref" ] || continue
+    # guard's own snapshot writes are journaled as snapshots, not as someone's ref move.
+    case $guard_ref in
+      refs/guard/*) guard_internal_ok && continue ;;
+    esac
     case $guard_new_oid in
       *[!0]*) case $guard_old_oid in *[!0]*) ;; *) [ -n "$guard_packing" ] && continue ;; esac ;;
       *)

@@ -41,6 +41,8 @@ export interface AgentEvent {
   tool: ToolCall | null;
   /** session-start: startup | resume | clear | compact ... when the agent says. */
   source?: string;
+  /** The agent's id of this tool call (Claude Code's tool_use_id): pairs a pre-tool with its post-tool. */
+  callId?: string;
   /** Claude Code: the permission mode (an "ask" cannot be honoured under bypassPermissions). */
   permissionMode?: string;
 }

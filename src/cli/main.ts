@@ -152,11 +152,51 @@ export function buildProgram(): Command {
 
   program
     .command('log')
-    .description('show the event journal: sessions, snapshots, blocked and allowed-after-snapshot commands, rollbacks')
+    .description('show the event journal: sessions, steps, snapshots, blocked and allowed-after-snapshot commands, ref moves, restores')
     .option('--session <id>', 'only the events of this session')
+    .option('--type <types...>', 'only events of these types (e.g. blocked ref-update step-start; a trailing * matches a prefix: step*)')
+    .option('--since <when>', 'only events since then: an ISO time, or an age such as 30m, 2h, 1d')
+    .option('--all', "also show guard's own moves of refs/guard/* (hidden: they are not user actions)")
     .option('-n, --limit <n>', 'show the newest N events (0 = all)', '50')
     .addOption(jsonOption())
     .action(lazy(() => import('./commands/log.js')));
+
+  // --- what the agent did (issue 12, docs/timeline.md) ---
+  program
+    .command('timeline')
+    .argument('[session]', 'session id (default: the newest session of this worktree)')
+    .description('what an agent session did, step by step: each tool call with its command, files added/modified/deleted, refs moved, what was blocked, and the ids to undo or restore it')
+    .option('--html <file>', 'write the timeline as one self-contained HTML page (diffs included; no network, no scripts needed)')
+    .addOption(jsonOption())
+    .action(lazy(() => import('./commands/timeline.js'), ['session']));
+
+  program
+    .command('blame')
+    .argument('<path>', 'a file of this worktree')
+    .description('which session, step and command last changed a file, and the changes before that')
+    .addOption(jsonOption())
+    .action(lazy(() => import('./commands/blame.js'), ['path']));
+
+  program
+    .command('restore')
+    .argument('<paths...>', 'files or directories to restore')
+    .description('put files back as they were before the agent touched them (before the newest session, or before a given session or step); undoable with `guard rollback --undo`')
+    .option('--before <session-or-step>', 'a session id (its start) or a step id SESSION:N (just before that step)')
+    .option('--dry-run', 'print what would change and change nothing')
+    .option('-y, --yes', 'do not ask for confirmation (required without a terminal)')
+    .addOption(jsonOption())
+    .action(lazy(() => import('./commands/restore.js'), ['paths']));
+
+  program
+    .command('undo')
+    .argument('<step>', 'a step id as `guard timeline` shows it (SESSION:N, or N for the newest session)')
+    .description('revert only what one step changed, keeping later work (a three-way merge per file); undoable with `guard rollback --undo`')
+    .option('--dry-run', 'print what would change and change nothing')
+    .option('--force', 'files that later steps changed in the same place get the version from before the step (later changes to them are lost from the worktree; they stay in the snapshots)')
+    .addOption(new Option('--conflicts <how>', 'what to do with conflicting files: skip (default) or markers (write them with conflict markers)').choices(['skip', 'markers']).default('skip'))
+    .option('-y, --yes', 'do not ask for confirmation (required without a terminal)')
+    .addOption(jsonOption())
+    .action(lazy(() => import('./commands/undo.js'), ['step']));
 
   // --- watcher, backup, recover, gc (issue 5) ---
   const watch = program

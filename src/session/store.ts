@@ -297,6 +297,13 @@ export async function ensureSession(repo: Repo, agent: string, agentSession: str
   return open ?? (await startSession(repo, { agent })).session;
 }
 
+/** The open session of this agent (by its own session id when it has one), without starting one. */
+export function openSessionOf(repo: Repo, agent: string, agentSession: string | null): SessionRecord | null {
+  const store = readStore(repo);
+  const found = agentSession ? findRecord(store, { agent, agentSession }) : store.sessions.filter((s) => s.endedAt === null && s.agent === agent).pop();
+  return found && found.endedAt === null ? found : null;
+}
+
 /** All sessions of this worktree, newest first. */
 export function listSessions(repo: Repo): SessionRecord[] {
   return [...readStore(repo).sessions].sort((a, b) => b.startedAt.localeCompare(a.startedAt));

@@ -132,3 +132,25 @@ function closeMatches(needle: string, pool: Snapshot[]): Snapshot[] {
     .slice(0, 5)
     .map((x) => x.s);
 }
+
+/** Several snapshots by oid in one git process; ids that name no snapshot are left out. */
+export async function readSnapshots(repo: Repo, oids: Iterable<string>): Promise<Map<string, Snapshot>> {
+  const unique = [...new Set(oids)];
+  const found = new Map<string, Snapshot>();
+  if (unique.length === 0) return found;
+  // --no-walk: exactly these commits, no history; --stdin keeps the argv short for long lists.
+  const result = await runGit(['log', '--no-walk=unsorted', '-z', '--format=%H%n%B', '--stdin', '--'], { cwd: repo.root, input: `${unique.join('\n')}\n`, okCodes: [128] });
+  if (result.code === 0) {
+    for (const snapshot of parseRecords(result.stdout)) found.set(snapshot.oid, snapshot);
+    return found;
+  }
+  // One id is gone (retention dropped it): read them one by one.
+  for (const oid of unique) {
+    try {
+      found.set(oid, await readSnapshot(repo, oid));
+    } catch {
+      // not a snapshot (any more)
+    }
+  }
+  return found;
+}

@@ -25,6 +25,7 @@ import { compileGlob, type MatchPolicy } from '../policy/match.js';
 import type { Policy } from '../policy/schema.js';
 import { appendEvent } from '../session/journal.js';
 import { listSessions } from '../session/store.js';
+import { recordStepSnapshot, stepFlushPath } from '../session/steps.js';
 import { createSnapshot } from '../snapshot/create.js';
 import { readChainHead } from '../snapshot/read.js';
 import { Debouncer } from './debounce.js';
@@ -39,6 +40,8 @@ const HEARTBEAT_MS = 5000;
 const GC_CHECK_MS = 60 * 60 * 1000;
 /** Polling (no OS watches) takes a full snapshot every 3 x maxIntervalMs (30 s by default), at least 5 s apart. */
 const POLL_FLOOR_MS = 5000;
+/** After a step's post-tool hook pokes the watcher: time for chokidar to deliver the step's events. */
+const STEP_GRACE_MS = 25;
 
 export type WatcherEvent =
   | { type: 'ready'; mode: 'events' | 'polling'; dirs: number }
@@ -174,6 +177,8 @@ export class Watcher {
         onError: (error) => this.onError(error),
         ...(this.options.fakeWatchLimit !== undefined ? { fakeWatchLimit: this.options.fakeWatchLimit } : {}),
       });
+      // Marks written before this watcher ran were closed by a snapshot of their own hook.
+      this.readStepMarks();
       await this.fsEvents.start();
       if (this.stopping) return;
       this.state.watchedDirs = this.fsEvents?.watchedDirs ?? 0;
@@ -261,8 +266,62 @@ export class Watcher {
     }
   }
 
+  /** Byte offset of step-flush read so far, and the step marks waiting for their snapshot. */
+  private stepFlushOffset = 0;
+  private stepMarks: string[] = [];
+
+  /** New lines of step-flush: the marks of the post-tool hooks that wait for a snapshot. */
+  private readStepMarks(): string[] {
+    let text: Buffer;
+    try {
+      text = fs.readFileSync(stepFlushPath(this.repo));
+    } catch {
+      return [];
+    }
+    // Truncated or replaced by something shorter: start over.
+    if (text.length < this.stepFlushOffset) this.stepFlushOffset = 0;
+    const fresh = text.subarray(this.stepFlushOffset).toString('utf8');
+    const end = fresh.lastIndexOf('\n');
+    if (end < 0) return [];
+    this.stepFlushOffset += Buffer.byteLength(fresh.slice(0, end + 1));
+    // Keep the file small: a long-running session appends one line per tool call.
+    if (this.stepFlushOffset > 64 * 1024) {
+      try {
+        fs.writeFileSync(stepFlushPath(this.repo), '');
+        this.stepFlushOffset = 0;
+      } catch {
+        // next time
+      }
+    }
+    return fresh
+      .slice(0, end)
+      .split('\n')
+      .map((l) => l.trim())
+      .filter(Boolean);
+  }
+
+  /**
+   * A step ended (an agent's post-tool hook): snapshot now instead of after the debounce, so the
+   * snapshot holds exactly that step's changes. The file events of the step were queued before
+   * the hook's write (one inotify queue), so they are pending already; a short grace lets chokidar
+   * hand them over.
+   */
+  private onStep(): void {
+    const marks = this.readStepMarks();
+    if (marks.length === 0) return;
+    this.stepMarks.push(...marks);
+    setTimeout(() => {
+      this.debouncer.cancel();
+      void this.snapshot();
+    }, STEP_GRACE_MS).unref();
+  }
+
   private onChange(change: FsChange): void {
     if (this.stopping) return;
+    if (change.kind === 'step') {
+      this.onStep();
+      return;
+    }
     this.lastActivity = change.at;
     if (change.kind === 'git') this.gitChanged = true;
     else if (change.kind === 'everything') this.everything = true;
@@ -334,10 +393,16 @@ export class Watcher {
       const paths = collapsePaths(this.pending);
       const full = this.everything || paths.length > MAX_PATHS || this.touchesIncludedIgnored(paths);
       const gitOnly = this.gitChanged;
+      const marks = this.stepMarks;
+      this.stepMarks = [];
       this.pending = new Set();
       this.everything = false;
       this.gitChanged = false;
-      if (!full && paths.length === 0 && !gitOnly) continue;
+      if (!full && paths.length === 0 && !gitOnly) {
+        // The step changed nothing the watcher saw: its state is the previous snapshot's.
+        if (marks.length > 0) this.journalStepSnapshot(marks, null);
+        continue;
+      }
       this.session = topOpenSession(this.repo);
       const started = Date.now();
       try {
@@ -360,12 +425,14 @@ export class Watcher {
         } else {
           this.state.snapshots.unchanged++;
         }
+        if (marks.length > 0) this.journalStepSnapshot(marks, snapshot.oid);
         this.writeState();
         this.emit({ type: 'snapshot', oid: snapshot.oid, created, paths: full ? 'all' : paths.length, ms: Date.now() - started });
       } catch (error) {
         if (!this.repoExists()) return;
         // Keep what was not recorded and try again later.
         for (const p of paths) this.pending.add(p);
+        this.stepMarks.unshift(...marks);
         if (full) this.everything = true;
         if (gitOnly) this.gitChanged = true;
         this.failures++;
@@ -375,6 +442,14 @@ export class Watcher {
         return;
       }
     } while (this.again);
+  }
+
+  private journalStepSnapshot(marks: string[], oid: string | null): void {
+    try {
+      recordStepSnapshot(this.repo, marks, oid, { session: this.session?.id ?? null, agent: this.session?.agent ?? null, by: 'watcher' });
+    } catch (error) {
+      this.onError(error as Error);
+    }
   }
 
   private schedulePush(): void {

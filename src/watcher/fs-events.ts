@@ -12,7 +12,9 @@
  *
  * A second, small watcher follows the git state that no file in the worktree shows: HEAD, the
  * index, loose and packed refs, reflogs (a `git stash drop` changes only logs/refs/stash) and an
- * operation in progress. refs/guard (guard's own writes) and objects are not watched.
+ * operation in progress. refs/guard (guard's own writes) and objects are not watched. It also
+ * follows `<gitDir>/guard/step-flush`, where an agent's post-tool hook asks for the snapshot that
+ * closes a step (src/session/steps.ts).
  *
  * When the OS refuses a watch (ENOSPC: inotify's max_user_watches; EMFILE/ENFILE: descriptors)
  * the error is reported once through onLimit and the caller falls back to polling.
@@ -22,8 +24,9 @@ import path from 'node:path';
 import type { FSWatcher } from 'chokidar';
 import type { Repo } from '../git/repo.js';
 import { IgnoredDirs } from './ignored-dirs.js';
+import { STEP_FLUSH_FILE } from '../session/steps.js';
 
-export type FsChange = { kind: 'path'; rel: string; at: number } | { kind: 'git'; at: number } | { kind: 'everything'; at: number };
+export type FsChange = { kind: 'path'; rel: string; at: number } | { kind: 'git'; at: number } | { kind: 'everything'; at: number } | { kind: 'step'; at: number };
 
 export interface FsEventsOptions {
   onChange: (change: FsChange) => void;
@@ -276,7 +279,7 @@ export class FsEvents {
   }
 
   private ignoreGit(abs: string, stats?: fs.Stats): boolean {
-    const roots = [this.repo.gitDir, this.repo.commonDir];
+    const roots = [this.repo.gitDir, this.repo.commonDir, this.guardDir()];
     if (roots.includes(abs)) return false;
     if (stats && !stats.isDirectory()) return true;
     const stat = stats ?? lstatSafe(abs);
@@ -288,8 +291,16 @@ export class FsEvents {
     return !watched;
   }
 
+  private guardDir(): string {
+    return path.join(this.repo.gitDir, 'guard');
+  }
+
   private onGitRaw(evPath: string | null, watchedPath: string | undefined): void {
     if (!watchedPath || !evPath) return;
+    if (watchedPath === this.guardDir()) {
+      if (evPath === STEP_FLUSH_FILE) this.options.onChange({ kind: 'step', at: Date.now() });
+      return;
+    }
     if (evPath.endsWith('.lock')) return;
     const atRoot = watchedPath === this.repo.gitDir || watchedPath === this.repo.commonDir;
     if (atRoot && !GIT_ROOT_NAMES.has(evPath)) return;

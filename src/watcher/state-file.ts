@@ -115,3 +115,11 @@ export function acquirePidFile(repo: Repo): number | null {
 export function releasePidFile(repo: Repo): void {
   if (readPid(repo) === process.pid) fs.rmSync(watcherFiles(repo).pid, { force: true });
 }
+
+/** A watcher runs for this worktree and watches (it snapshots what it is asked to, O(changes)). */
+export function watcherRunning(repo: Repo): boolean {
+  const pid = readPid(repo);
+  if (pid === null || !isAlive(pid)) return false;
+  const state = readStateFile(repo);
+  return state !== null && state.pid === pid && state.state === 'running';
+}

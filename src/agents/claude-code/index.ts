@@ -32,6 +32,8 @@ function specs(context: InstallContext): NestedSpec[] {
   return [
     { event: 'SessionStart', hook: hook('session-start', 120) },
     { event: 'PreToolUse', matcher: 'Bash|Write|Edit|MultiEdit|NotebookEdit', hook: hook('pre-tool', 120) },
+    // Closes the step the tool call opened (docs/timeline.md); answered by the sh shim when the watcher runs.
+    { event: 'PostToolUse', matcher: 'Bash|Write|Edit|MultiEdit|NotebookEdit', hook: hook('post-tool', 120) },
     { event: 'Stop', hook: hook('stop', 120) },
     { event: 'SessionEnd', hook: hook('session-end', 120) },
   ];
@@ -64,6 +66,8 @@ function parseEvent(stdin: string, event: HookEventKind): AgentEvent {
   };
   const source = str(payload.source);
   if (source) parsed.source = source;
+  const callId = str(payload.tool_use_id);
+  if (callId) parsed.callId = callId;
   const mode = str(payload.permission_mode);
   if (mode) parsed.permissionMode = mode;
   return parsed;

@@ -69,6 +69,8 @@ function parseEvent(stdin: string, event: HookEventKind): AgentEvent {
   };
   const source = str(payload.source);
   if (source) parsed.source = source;
+  const callId = str(payload.tool_use_id);
+  if (callId) parsed.callId = callId;
   return parsed;
 }
 

@@ -23,7 +23,8 @@ import { openRepo, repoFromRevParse, type Repo } from '../../git/repo.js';
 import { classifyCommand } from '../../policy/command/index.js';
 import type { Policy } from '../../policy/schema.js';
 import { appendEvent } from '../../session/journal.js';
-import { endSession, ensureSession, startSession, type SessionRecord } from '../../session/store.js';
+import { newStepMark, pokeWatcher, recordStepEnd, recordStepSnapshot, recordStepStart, type StepCall } from '../../session/steps.js';
+import { endSession, ensureSession, openSessionOf, startSession, type SessionRecord } from '../../session/store.js';
 import { summaryHasChanges } from '../../session/summary.js';
 import { createSnapshot } from '../../snapshot/create.js';
 import type { CommandContext } from '../main.js';
@@ -98,7 +99,10 @@ function journalBase(agent: AgentIntegration, session: SessionRecord): { session
   return { session: session.id, agent: agent.id };
 }
 
-async function onShell(repo: Repo, policy: Policy, agent: AgentIntegration, event: AgentEvent, session: SessionRecord, command: string): Promise<HookVerdict> {
+/** A verdict, and (for the step record) whether guard took a snapshot before allowing. */
+type ShellVerdict = HookVerdict & { snapshotFirst?: boolean };
+
+async function onShell(repo: Repo, policy: Policy, agent: AgentIntegration, event: AgentEvent, session: SessionRecord, command: string): Promise<ShellVerdict> {
   const cwd = event.cwd ?? repo.root;
   const result = classifyCommand(command, {
     cwd,
@@ -126,7 +130,7 @@ async function onShell(repo: Repo, policy: Policy, agent: AgentIntegration, even
       }
       appendEvent(repo, { type: 'snapshot', snapshot: snapshot.oid, trigger: 'hook', ...journalBase(agent, session) });
       appendEvent(repo, { type: 'allowed-after-snapshot', ...base, snapshot: snapshot.oid });
-      return { decision: 'allow' };
+      return { decision: 'allow', snapshotFirst: true };
     }
     case 'ask':
       appendEvent(repo, { type: 'asked', ...base });
@@ -155,6 +159,52 @@ function onFileTool(repo: Repo, policy: Policy, agent: AgentIntegration, event: 
   return { decision: 'allow' };
 }
 
+/** What the journal keeps of a tool call: file paths relative to the worktree when they are inside it. */
+function stepCall(repo: Repo, agent: AgentIntegration, event: AgentEvent, session: string | null): StepCall {
+  const tool = event.tool;
+  const cwd = event.cwd ?? repo.root;
+  const paths = [...new Set([...(tool?.paths ?? []), ...(tool?.path ? [tool.path] : [])])].map((p) => {
+    const relative = path.relative(repo.root, path.resolve(cwd, p));
+    return relative.startsWith('..') || path.isAbsolute(relative) ? p : relative.split(path.sep).join('/');
+  });
+  return {
+    session,
+    agent: agent.id,
+    agentSession: event.sessionId,
+    tool: tool?.name,
+    kind: tool?.kind,
+    ...(tool?.kind === 'shell' ? { command: tool.command ?? '' } : {}),
+    paths,
+    ...(event.callId ? { callId: event.callId } : {}),
+  };
+}
+
+/**
+ * post-tool closes the step: a step-end line, then the snapshot after it. A running watcher takes
+ * that snapshot (it knows what changed, so it costs O(changes)); without one, this hook takes it,
+ * reading only the files a file tool names.
+ */
+async function onPostTool(repo: Repo, agent: AgentIntegration, event: AgentEvent): Promise<void> {
+  const session = openSessionOf(repo, agent.id, event.sessionId);
+  const call = stepCall(repo, agent, event, session?.id ?? null);
+  const mark = newStepMark();
+  recordStepEnd(repo, call, mark);
+  const { watcherRunning } = await import('../../watcher/state-file.js');
+  if (watcherRunning(repo)) {
+    pokeWatcher(repo, mark);
+    return;
+  }
+  const files = call.kind !== 'shell' && call.paths && call.paths.length > 0 && call.paths.every((p) => !path.isAbsolute(p)) ? call.paths : null;
+  const { snapshot } = await createSnapshot(repo, {
+    trigger: 'hook',
+    session: session?.id ?? null,
+    agent: agent.id,
+    message: `after: ${call.command ?? call.paths?.join(' ') ?? call.tool ?? 'a tool call'}`.slice(0, 500),
+    ...(files ? { changedPaths: files } : {}),
+  });
+  recordStepSnapshot(repo, [mark], snapshot.oid, { session: session?.id ?? null, agent: agent.id, by: 'hook' });
+}
+
 async function handle(agent: AgentIntegration, event: AgentEvent, cwd: string, shimRepo: Repo | null): Promise<HookVerdict> {
   const repo = await repoFor(event, cwd, shimRepo);
   // Outside a git repository there is nothing of guard's to protect or snapshot.
@@ -172,10 +222,16 @@ async function handle(agent: AgentIntegration, event: AgentEvent, cwd: string, s
       const tool = event.tool;
       if (!tool || tool.kind === 'other') return { decision: 'allow' };
       const [policy, session] = await Promise.all([readPolicy(repo), ensureSession(repo, agent.id, event.sessionId)]);
-      if (tool.kind === 'shell') return onShell(repo, policy, agent, event, session, tool.command ?? '');
-      return onFileTool(repo, policy, agent, event, session);
+      const { snapshotFirst, ...verdict }: ShellVerdict = tool.kind === 'shell' ? await onShell(repo, policy, agent, event, session, tool.command ?? '') : onFileTool(repo, policy, agent, event, session);
+      try {
+        recordStepStart(repo, stepCall(repo, agent, event, session.id), snapshotFirst ? { ...verdict, decision: 'snapshot' } : verdict);
+      } catch {
+        // The step record is history, never a reason to change the verdict.
+      }
+      return verdict;
     }
     case 'post-tool':
+      if (event.tool && event.tool.kind !== 'other') await onPostTool(repo, agent, event);
       return { decision: 'allow' };
     case 'stop':
     case 'session-end': {

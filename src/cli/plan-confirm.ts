@@ -1,0 +1,34 @@
+/** The file plan of `guard restore` and `guard undo`, and the confirmation they share with rollback's rules. */
+import { GuardError } from '../errors.js';
+import type { RollbackPlan } from '../restore/plan.js';
+import type { Output } from './output.js';
+import { confirm } from './prompt.js';
+
+const SHOW = 15;
+
+export function planLines(plan: RollbackPlan): string[] {
+  const lines: string[] = [];
+  const groups: Array<['write' | 'create' | 'delete', string]> = [
+    ['write', 'restore'],
+    ['create', 'create'],
+    ['delete', 'delete (kept in the pre-restore snapshot)'],
+  ];
+  for (const [action, label] of groups) {
+    const files = plan.files.filter((f) => f.action === action);
+    if (files.length === 0) continue;
+    lines.push(`  ${label}: ${files.length} file${files.length === 1 ? '' : 's'}`);
+    for (const file of files.slice(0, SHOW)) lines.push(`    ${file.path}`);
+    if (files.length > SHOW) lines.push(`    … and ${files.length - SHOW} more`);
+  }
+  if (plan.indexChanges) lines.push('  index: the staged state of these paths too');
+  return lines;
+}
+
+/** Asks at a terminal; without one, --yes is required (the refusal names the exact command). */
+export async function confirmPlan(out: Output, yes: boolean | undefined, again: string): Promise<boolean> {
+  if (yes) return true;
+  if (!out.interactive || out.json) {
+    throw new GuardError('refused', 'this needs confirmation and there is no terminal to ask; nothing was changed', { hints: [`Review the plan above, then run: ${again} --yes`] });
+  }
+  return confirm('Proceed? [y/N] ', false);
+}
