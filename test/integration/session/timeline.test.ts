@@ -1,0 +1,191 @@
+/**
+ * Issue 12: what did the agent do? A scripted Claude Code session of 20 tool calls through the
+ * installed hooks (sh shim, git hooks, watcher), then timeline, blame, restore, undo of a middle
+ * step with and without a conflicting later step, and the undo of each undo, compared byte for
+ * byte with what the files were at each point.
+ */
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
+import { fastWatchConfig, json, waitForWatcher } from '../watcher/helpers.js';
+import { journal, ScriptedClaude, type Tool } from './timeline-driver.js';
+
+const lines = (words: string[]): string => `${words.join('\n')}\n`;
+const A0 = ['one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten'];
+
+function setUp(t: TestRepo): void {
+  t.write('a.txt', lines(A0));
+  t.write('b.txt', 'bee\n');
+  t.write('README.md', '# demo\n');
+  t.write('src/app.js', 'export const app = 1;\n');
+  t.git(['add', '-A']);
+  t.git(['commit', '-q', '-m', 'initial']);
+  t.git(['branch', 'feature']);
+  fs.mkdirSync(path.join(t.dir, '.claude'));
+  const init = t.guard(['init', '--yes', '--agents', 'claude']);
+  expect(init.code, init.stderr).toBe(0);
+  // Claude Code's own settings stay out of the snapshots' way; the watcher reacts quickly.
+  t.write('.git/info/exclude', '.claude/\n');
+  t.write('.guard.yaml', fastWatchConfig());
+}
+
+function bytes(t: TestRepo, file: string): Buffer {
+  return fs.readFileSync(path.join(t.dir, file));
+}
+
+function showBytes(t: TestRepo, oid: string, file: string): Buffer {
+  return spawnSync('git', ['show', `${oid}:${file}`], { cwd: t.dir, env: t.env }).stdout;
+}
+
+describe('timeline, blame, restore and undo of an agent session (issue 12)', () => {
+  it('records 20 tool calls as steps and undoes, restores and blames them byte for byte', async () => {
+    await withTestRepo(async (t) => {
+      setUp(t);
+      const agent = new ScriptedClaude(t, 'conv-timeline');
+      agent.start();
+      await waitForWatcher(t);
+
+      // a.txt as it is after each step (index = step number), to compare with later.
+      const aAfter: Buffer[] = [bytes(t, 'a.txt')];
+      const steps: Tool[] = [
+        /* 1 */ { name: 'Bash', command: "sed -i 's/^two$/TWO/' a.txt" },
+        /* 2 */ { name: 'Write', file: 'notes.md', content: 'first notes\n' },
+        /* 3 */ { name: 'Edit', file: 'a.txt', content: lines(['one', 'TWO', 'three', 'four', 'five', 'six', 'seven', 'eight', 'NINE', 'ten']) },
+        /* 4 */ { name: 'Bash', command: 'rm b.txt' },
+        /* 5 */ { name: 'Bash', command: 'git add -A && git commit -q -m wip' },
+        /* 6 */ { name: 'Write', file: 'src/util.js', content: 'export const util = 1;\n' },
+        /* 7 */ { name: 'Bash', command: 'git branch -D feature' },
+        /* 8 */ { name: 'Edit', file: 'src/app.js', content: 'export const app = 2;\n' },
+        /* 9 */ { name: 'Bash', command: 'git reset --hard' },
+        /* 10 */ { name: 'Bash', command: 'git push --force origin main' },
+        /* 11 */ { name: 'Edit', file: 'a.txt', content: lines(['one', 'TWO', 'three', 'four', 'FIVE', 'six', 'seven', 'eight', 'NINE', 'ten']) },
+        /* 12 */ { name: 'Bash', command: "printf 'c\\none\\n' > c.txt" },
+        /* 13 */ { name: 'Bash', command: 'rm notes.md' },
+        /* 14 */ { name: 'Edit', file: 'src/util.js', content: 'export const util = 2;\n' },
+        /* 15 */ { name: 'Edit', file: 'a.txt', content: lines(['one', '2wo', 'three', 'four', 'FIVE', 'six', 'seven', 'eight', 'NINE', 'ten']) },
+        /* 16 */ { name: 'Bash', command: 'mkdir -p docs && echo hi > docs/x.md' },
+        /* 17 */ { name: 'Write', file: 'c.txt', content: 'c two\n' },
+        /* 18 */ { name: 'Bash', command: 'git tag v1' },
+        /* 19 */ { name: 'Edit', file: 'README.md', content: '# demo\n\nmore\n' },
+        /* 20 */ { name: 'Bash', command: 'ls' },
+      ];
+      const results = [];
+      for (const tool of steps) {
+        results.push(await agent.step(tool));
+        aAfter.push(bytes(t, 'a.txt'));
+      }
+      expect(results.map((r) => r.denied)).toEqual(steps.map((_, i) => i === 9));
+
+      const timeline = json(t, ['timeline']);
+      const session = timeline.session.id as string;
+      expect(timeline.steps).toHaveLength(20);
+      const step = (n: number): any => timeline.steps[n - 1];
+      const files = (n: number): string[] => step(n).files.map((f: any) => `${f.status} ${f.path}`);
+      expect(step(1)).toMatchObject({ id: `${session}:1`, tool: 'Bash', command: "sed -i 's/^two$/TWO/' a.txt", verdict: 'allow' });
+      expect(files(1)).toEqual(['modified a.txt']);
+      expect(files(2)).toEqual(['added notes.md']);
+      expect(step(2).paths).toEqual(['notes.md']);
+      expect(files(3)).toEqual(['modified a.txt']);
+      expect(step(4).verdict).toBe('snapshot');
+      expect(files(4)).toEqual(['deleted b.txt']);
+      expect(step(5).refs.map((r: any) => r.ref)).toEqual(['refs/heads/main']);
+      expect(files(6)).toEqual(['added src/util.js']);
+      expect(step(7).refs).toEqual([{ ref: 'refs/heads/feature', from: expect.any(String), to: null }]);
+      expect(files(8)).toEqual(['modified src/app.js']);
+      expect(files(9)).toEqual(['modified src/app.js']);
+      expect(step(10)).toMatchObject({ verdict: 'deny', rule: 'git-push-force', files: [], command: 'git push --force origin main' });
+      expect(files(12)).toEqual(['added c.txt']);
+      expect(files(13)).toEqual(['deleted notes.md']);
+      expect(files(16)).toEqual(['added docs/x.md']);
+      expect(step(18).refs).toEqual([{ ref: 'refs/tags/v1', from: null, to: expect.any(String) }]);
+      expect(files(19)).toEqual(['modified README.md']);
+      // A benign command answered by the shim's fast path is still a step (from its post-tool).
+      expect(step(20)).toMatchObject({ command: 'ls', verdict: 'allow', files: [] });
+      // guard's own ref moves are not user actions: not journaled, not on any step.
+      expect(journal(t).filter((e) => e.type === 'ref-update' && String(e.ref).startsWith('refs/guard/'))).toEqual([]);
+      expect(timeline.steps.flatMap((s: any) => s.refs.map((r: any) => r.ref)).some((r: string) => r.startsWith('refs/guard/'))).toBe(false);
+      // The post-tool hook ran without Node where it could, and through Node where the payload needed it.
+      const ends = journal(t).filter((e) => e.type === 'step-end');
+      expect(ends.filter((e) => e.via === 'sh').length).toBeGreaterThan(10);
+      expect(ends.find((e) => e.command === "printf 'c\\none\\n' > c.txt").via).toBeUndefined();
+      // Every step's after is the next step's before: nothing falls between two steps.
+      for (let n = 1; n < 20; n++) if (step(n + 1).verdict !== 'deny') expect(step(n + 1).before).toBe(step(n).after);
+
+      const text = t.guard(['timeline']);
+      expect(text.code).toBe(0);
+      expect(text.stdout).toContain(`${session}:10`);
+      expect(text.stdout).toContain('[BLOCKED]');
+      expect(text.stdout).toContain(`guard undo ${session}:3`);
+      expect(text.stdout).toMatch(/branch feature deleted/);
+
+      // blame: the last change and the ones before it.
+      const blame = json(t, ['blame', 'a.txt']);
+      expect(blame.changes.map((c: any) => c.step)).toEqual([15, 11, 3, 1].map((n) => `${session}:${n}`));
+      expect(blame.changes[0].command).toBe('Edit a.txt');
+
+      const now = bytes(t, 'a.txt');
+      expect(now).toEqual(aAfter[20]);
+
+      // restore a.txt as it was just before step 11, then undo the restore.
+      const restored = t.guard(['restore', 'a.txt', '--before', `${session}:11`, '--yes']);
+      expect(restored.code, restored.stderr).toBe(0);
+      expect(bytes(t, 'a.txt')).toEqual(aAfter[10]);
+      expect(bytes(t, 'a.txt')).toEqual(showBytes(t, step(11).before, 'a.txt'));
+      expect(t.guard(['rollback', '--undo', '--yes']).code).toBe(0);
+      expect(bytes(t, 'a.txt')).toEqual(now);
+
+      // undo step 3 (nine -> NINE): later steps changed other lines of a.txt, which stay.
+      const undo3 = t.guard(['undo', `${session}:3`, '--yes']);
+      expect(undo3.code, undo3.stderr).toBe(0);
+      expect(t.read('a.txt')).toBe(lines(['one', '2wo', 'three', 'four', 'FIVE', 'six', 'seven', 'eight', 'nine', 'ten']));
+      expect(t.guard(['rollback', '--undo', '--yes']).code).toBe(0);
+      expect(bytes(t, 'a.txt')).toEqual(now);
+
+      // undo step 1 (two -> TWO): step 15 changed the same line again, so it is a conflict, left alone.
+      const undo1 = t.guard(['undo', `${session}:1`, '--yes', '--json']);
+      expect(undo1.code).toBe(3);
+      expect(JSON.parse(undo1.stdout)).toMatchObject({ applied: false, conflicts: 1, files: [{ path: 'a.txt', action: 'conflict' }] });
+      expect(bytes(t, 'a.txt')).toEqual(now);
+      const markers = t.guard(['undo', `${session}:1`, '--conflicts=markers', '--yes']);
+      expect(markers.code, markers.stderr).toBe(0);
+      expect(t.read('a.txt')).toMatch(/^<<<<<<< now\n2wo\n\|\|\|\|\|\|\| after the step|^<<<<<<< now\n2wo\n=======\ntwo\n>>>>>>> before the step/m);
+      expect(t.guard(['rollback', '--undo', '--yes']).code).toBe(0);
+      expect(bytes(t, 'a.txt')).toEqual(now);
+
+      // undo a delete (step 13): notes.md comes back as it was; undo of the undo removes it again.
+      const notes = showBytes(t, step(13).before, 'notes.md');
+      expect(t.guard(['undo', `${session}:13`, '--yes']).code).toBe(0);
+      expect(bytes(t, 'notes.md')).toEqual(notes);
+      expect(bytes(t, 'a.txt')).toEqual(now);
+      expect(t.guard(['rollback', '--undo', '--yes']).code).toBe(0);
+      expect(t.exists('notes.md')).toBe(false);
+
+      // The journal says what was done, and guard log shows a detail for every line.
+      const log = t.guard(['log', '--type', 'undo', 'restore', '--limit', '0']);
+      expect(log.stdout).toContain(`undid step ${session}:3`);
+      expect(log.stdout).toContain(`restored a.txt as of before step ${session}:11`);
+      const all = json(t, ['log', '--limit', '0']).events;
+      expect(all.length).toBeGreaterThan(40);
+      const rows = t.guard(['log', '--limit', '0']).stdout.trim().split('\n').slice(1);
+      for (const row of rows) expect(row.split(/\s{2,}/).length, row).toBeGreaterThanOrEqual(5);
+    });
+  }, 300_000);
+
+  it('refuses bad input and changes nothing', async () => {
+    await withTestRepo(async (t) => {
+      setUp(t);
+      expect(t.guard(['timeline']).code).toBe(1);
+      const agent = new ScriptedClaude(t, 'conv-bad');
+      agent.start();
+      const before = bytes(t, 'a.txt');
+      expect(t.guard(['undo', 'nope']).code).toBe(1);
+      expect(t.guard(['undo', '7']).stderr).toContain('has no step 7');
+      expect(t.guard(['restore', '../outside', '--yes']).code).toBe(1);
+      expect(t.guard(['restore', 'a.txt', '--before', 'no-such-session', '--yes']).code).toBe(1);
+      expect(t.guard(['log', '--since', 'yesterday-ish']).code).toBe(1);
+      expect(bytes(t, 'a.txt')).toEqual(before);
+    });
+  }, 120_000);
+});
