@@ -1,6 +1,7 @@
 /** The file plan of `guard restore` and `guard undo`, and the confirmation they share with rollback's rules. */
 import { GuardError } from '../errors.js';
 import type { RollbackPlan } from '../restore/plan.js';
+import { pathText } from '../git/path.js';
 import type { Output } from './output.js';
 import { confirm } from './prompt.js';
 
@@ -17,7 +18,7 @@ export function planLines(plan: RollbackPlan): string[] {
     const files = plan.files.filter((f) => f.action === action);
     if (files.length === 0) continue;
     lines.push(`  ${label}: ${files.length} file${files.length === 1 ? '' : 's'}`);
-    for (const file of files.slice(0, SHOW)) lines.push(`    ${file.path}`);
+    for (const file of files.slice(0, SHOW)) lines.push(`    ${pathText(file.path)}`);
     if (files.length > SHOW) lines.push(`    … and ${files.length - SHOW} more`);
   }
   if (plan.indexChanges) lines.push('  index: the staged state of these paths too');

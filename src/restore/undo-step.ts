@@ -16,7 +16,8 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Repo } from '../git/repo.js';
-import { bytesToText, runGit, splitNulBytes } from '../git/run.js';
+import { runGit } from '../git/run.js';
+import { gitPathsOf, isTextPath, matchText, pathText, type GitPath } from '../git/path.js';
 import { commitTree, emptyTree, zeroOid } from '../git/objects.js';
 import { GuardError } from '../errors.js';
 import { createSnapshot } from '../snapshot/create.js';
@@ -35,10 +36,10 @@ export interface Entry {
 export type UndoAction = 'revert' | 'merged' | 'unchanged' | 'conflict' | 'forced' | 'markers';
 
 export interface UndoFile {
-  /** Display text of the path. */
+  /** Display text of the path (pathText). */
   path: string;
-  /** The path's bytes (latin1 string). */
-  bytes: string;
+  /** The path byte-exact. */
+  bytes: GitPath;
   action: UndoAction;
   /** Why a file is a conflict (or was forced / written with markers). */
   reason?: string;
@@ -67,11 +68,11 @@ export interface UndoResult {
 }
 
 /** `git diff-tree -r -z --raw from to`: path (bytes) -> [old entry | null, new entry | null]. */
-async function rawDiff(repo: Repo, from: string, to: string): Promise<Map<string, [Entry | null, Entry | null]>> {
-  const out = new Map<string, [Entry | null, Entry | null]>();
+async function rawDiff(repo: Repo, from: string, to: string): Promise<Map<GitPath, [Entry | null, Entry | null]>> {
+  const out = new Map<GitPath, [Entry | null, Entry | null]>();
   if (from === to) return out;
   const { stdout } = await runGit(['diff-tree', '-r', '-z', '--no-renames', from, to], { cwd: repo.root });
-  const parts = splitNulBytes(stdout);
+  const parts = gitPathsOf(stdout);
   for (let i = 0; i + 1 < parts.length; i += 2) {
     const [oldMode, newMode, oldOid, newOid] = parts[i]!.slice(1).split(' ') as [string, string, string, string];
     const entry = (mode: string, oid: string): Entry | null => (/^0+$/.test(mode) ? null : { mode, oid });
@@ -112,7 +113,7 @@ async function writeBlob(repo: Repo, content: Buffer): Promise<string> {
 }
 
 /** `tree` with entries replaced (null: removed), through a private index; paths stay bytes. */
-async function editTree(repo: Repo, tree: string, edits: Map<string, Entry | null>, sample: string): Promise<string> {
+async function editTree(repo: Repo, tree: string, edits: Map<GitPath, Entry | null>, sample: string): Promise<string> {
   if (edits.size === 0) return tree;
   const index = await emptyTempIndex(repo);
   try {
@@ -134,7 +135,7 @@ export function literalGlob(text: string): string {
 
 /** Paths whose bytes are not UTF-8 cannot be named on git's command line as text. */
 function checkNamable(files: UndoFile[]): void {
-  const bad = files.filter((f) => f.action !== 'unchanged' && f.action !== 'conflict' && Buffer.from(f.path, 'utf8').toString('latin1') !== f.bytes);
+  const bad = files.filter((f) => f.action !== 'unchanged' && f.action !== 'conflict' && !isTextPath(f.bytes));
   if (bad.length > 0) {
     throw new GuardError('user', 'this step changed files whose names are not valid UTF-8; undo cannot name them yet, and changed nothing', {
       hints: [...bad.slice(0, 10).map((f) => `  ${f.path}`), 'Restore them from the step\'s snapshot with `guard rollback ID --paths ...` (see `guard timeline --json` for the snapshot ids).'],
@@ -167,11 +168,11 @@ export async function planUndo(repo: Repo, step: Step, options: Pick<UndoOptions
   ]);
 
   const files: UndoFile[] = [];
-  const treeEdits = new Map<string, Entry | null>();
-  const indexEdits = new Map<string, Entry | null>();
+  const treeEdits = new Map<GitPath, Entry | null>();
+  const indexEdits = new Map<GitPath, Entry | null>();
   for (const [bytes, [b, a]] of stepDiff) {
     const n = laterDiff.has(bytes) ? laterDiff.get(bytes)![1] : a;
-    const file: UndoFile = { path: bytesToText(bytes), bytes, action: 'revert' };
+    const file: UndoFile = { path: pathText(bytes), bytes, action: 'revert' };
     let goal: Entry | null | undefined;
     if (same(n, a)) goal = b;
     else if (same(n, b)) file.action = 'unchanged';
@@ -213,7 +214,7 @@ export async function undoStep(repo: Repo, step: Step, options: UndoOptions): Pr
   const target: Snapshot = { ...plan.now, oid, tree: plan.goal.tree, indexTree: plan.goal.indexTree, rawIndex: null, message: `undo of step ${step.id}` };
   const result = await rollback(repo, {
     target,
-    paths: changing.map((f) => literalGlob(f.path)),
+    paths: changing.map((f) => literalGlob(matchText(f.bytes))),
     filesOnly: true,
     ...(options.snapshot ? { snapshot: options.snapshot } : {}),
     confirm: (rollbackPlan) => options.confirm(rollbackPlan, plan),

@@ -17,7 +17,8 @@
  * watcher (or a hook) took during it.
  */
 import type { Repo } from '../git/repo.js';
-import { bytesToText, runGit, splitNulBytes } from '../git/run.js';
+import { runGit } from '../git/run.js';
+import { gitPathsOf, pathText, type GitPath } from '../git/path.js';
 import { GuardError } from '../errors.js';
 import type { Snapshot } from '../snapshot/format.js';
 import { readSnapshots } from '../snapshot/read.js';
@@ -25,10 +26,10 @@ import { readEvents, type JournalEvent } from './journal.js';
 import { findSession, listSessions, type SessionRecord } from './store.js';
 
 export interface StepFileChange {
-  /** Display text of the path (UTF-8). */
+  /** Display text of the path (pathText: quoted as git quotes it when it is not plain text). */
   path: string;
-  /** The path's bytes as a latin1 string (splitNulBytes): what goes back to git. */
-  bytes: string;
+  /** The path byte-exact: what goes back to git. */
+  bytes: GitPath;
   status: 'added' | 'modified' | 'deleted';
 }
 
@@ -178,7 +179,7 @@ async function diffPairs(repo: Repo, pairs: Array<[string, string]>): Promise<St
   // the header of every line, so each answer lines up with its request.
   const input = wanted.map((p) => `${p.after} ${p.before}\n`).join('');
   const { stdout } = await runGit(['diff-tree', '--stdin', '--always', '-r', '-z', '--no-renames', '--name-status'], { cwd: repo.root, input });
-  const parts = splitNulBytes(stdout);
+  const parts = gitPathsOf(stdout);
   let current = -1;
   for (let i = 0; i < parts.length; ) {
     const token = parts[i]!;
@@ -187,12 +188,12 @@ async function diffPairs(repo: Repo, pairs: Array<[string, string]>): Promise<St
       i++;
       continue;
     }
-    const bytes = parts[i + 1] ?? '';
+    const bytes = parts[i + 1] ?? ('' as GitPath);
     i += 2;
     const target = wanted[current];
     if (!target) continue;
     const status = token === 'A' ? 'added' : token === 'D' ? 'deleted' : 'modified';
-    results[target.i]!.push({ path: bytesToText(bytes), bytes, status });
+    results[target.i]!.push({ path: pathText(bytes), bytes, status });
   }
   return results;
 }
@@ -215,7 +216,7 @@ function refMoves(before: Snapshot | undefined, after: Snapshot | undefined): Pi
 }
 
 /** Events attached to steps: what the hooks and the watcher saw while a step ran. */
-const ATTACHED = new Set(['blocked', 'warned', 'asked', 'approval-used', 'protected-restore', 'ref-update', 'hook-error', 'captured-ignored', 'ignored-captured', 'restore', 'undo']);
+const ATTACHED = new Set(['blocked', 'warned', 'asked', 'approval-used', 'protected-restore', 'ref-update', 'hook-error', 'captured-ignored', 'ignored-captured']);
 
 /** One line about an event, for the timeline and `guard log`. */
 export function eventDetail(event: JournalEvent): string {

@@ -2,6 +2,7 @@
 import { openRepo } from '../../git/repo.js';
 import { appendEvent } from '../../session/journal.js';
 import { rollback } from '../../restore/rollback.js';
+import { fileChangeView } from '../../restore/plan.js';
 import { pathGlobs, restoreTarget } from '../../restore/restore-files.js';
 import type { CommandContext } from '../main.js';
 import { shortId } from '../format.js';
@@ -39,7 +40,7 @@ export async function run(args: RestoreArgs, ctx: CommandContext): Promise<numbe
     nothingToDo: result.nothingToDo,
     target: { label: target.label, session: target.session, step: target.step, id: shortId(target.snapshot.oid), oid: target.snapshot.oid },
     preRestoreSnapshot: { id: shortId(result.pre.oid), oid: result.pre.oid },
-    files: result.plan.files,
+    files: result.plan.files.map(fileChangeView),
   });
   if (args.dryRun) {
     ctx.out.line(`Restore ${args.paths.join(' ')} as of the ${target.label} (snapshot ${shortId(target.snapshot.oid)}):`);

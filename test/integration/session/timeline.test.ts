@@ -7,6 +7,7 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import zlib from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
 import { fastWatchConfig, json, waitForWatcher } from '../watcher/helpers.js';
@@ -37,6 +38,30 @@ function bytes(t: TestRepo, file: string): Buffer {
 
 function showBytes(t: TestRepo, oid: string, file: string): Buffer {
   return spawnSync('git', ['show', `${oid}:${file}`], { cwd: t.dir, env: t.env }).stdout;
+}
+
+/** Debian's chromium (apt-get install chromium), if this machine has it. */
+const CHROMIUM = ['chromium', 'chromium-browser', 'google-chrome'].find((bin) => spawnSync('sh', ['-c', `command -v ${bin}`]).status === 0);
+
+/** Distinct byte values of a PNG's pixel rows: a page of one colour has a handful, a rendered page hundreds. */
+function pngVariety(png: Buffer): { width: number; height: number; distinct: number } {
+  expect(png.subarray(1, 4).toString('latin1')).toBe('PNG');
+  let offset = 8;
+  let width = 0;
+  let height = 0;
+  const idat: Buffer[] = [];
+  while (offset < png.length) {
+    const length = png.readUInt32BE(offset);
+    const type = png.toString('latin1', offset + 4, offset + 8);
+    const data = png.subarray(offset + 8, offset + 8 + length);
+    if (type === 'IHDR') {
+      width = data.readUInt32BE(0);
+      height = data.readUInt32BE(4);
+    } else if (type === 'IDAT') idat.push(data);
+    offset += 12 + length;
+  }
+  const raw = zlib.inflateSync(Buffer.concat(idat));
+  return { width, height, distinct: new Set(raw).size };
 }
 
 describe('timeline, blame, restore and undo of an agent session (issue 12)', () => {
@@ -170,6 +195,51 @@ describe('timeline, blame, restore and undo of an agent session (issue 12)', () 
       expect(all.length).toBeGreaterThan(40);
       const rows = t.guard(['log', '--limit', '0']).stdout.trim().split('\n').slice(1);
       for (const row of rows) expect(row.split(/\s{2,}/).length, row).toBeGreaterThanOrEqual(5);
+    });
+  }, 300_000);
+
+  it.skipIf(!CHROMIUM)(`renders the HTML timeline in a headless browser${CHROMIUM ? '' : ' (skipped: no chromium on PATH; install it with apt-get install -y chromium)'}`, async () => {
+    await withTestRepo(async (t) => {
+      setUp(t);
+      const agent = new ScriptedClaude(t, 'conv-html');
+      agent.start();
+      await waitForWatcher(t);
+      await agent.step({ name: 'Bash', command: "sed -i 's#^two$#TWO-<b>bold</b>#' a.txt" });
+      await agent.step({ name: 'Write', file: 'page notes.md', content: 'notes & more\n' });
+      expect((await agent.step({ name: 'Bash', command: 'git push --force origin main' })).denied).toBe(true);
+      await agent.step({ name: 'Bash', command: 'rm b.txt' });
+      const session = json(t, ['timeline']).session.id as string;
+
+      const file = path.join(t.base, 'timeline.html');
+      const wrote = t.guard(['timeline', '--html', file]);
+      expect(wrote.code, wrote.stderr).toBe(0);
+      const html = fs.readFileSync(file, 'utf8');
+      // Self-contained: no script, no external reference of any kind.
+      expect(html).not.toMatch(/<script|<link|<img|<iframe|@import|url\(|https?:\/\//i);
+      expect(html).toContain('TWO-&lt;b&gt;bold&lt;/b&gt;');
+
+      const browser = (args: string[]): { stdout: string; stderr: string; status: number | null } =>
+        spawnSync(CHROMIUM!, ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', `--user-data-dir=${path.join(t.base, 'chromium')}`, ...args, `file://${file}`], {
+          env: { ...t.env, HOME: t.home },
+          encoding: 'utf8',
+          timeout: 120_000,
+        });
+      const dom = browser(['--dump-dom']);
+      expect(dom.status, dom.stderr).toBe(0);
+      for (let n = 1; n <= 4; n++) expect(dom.stdout).toContain(`${session}:${n}`);
+      expect(dom.stdout).toContain('-two');
+      expect(dom.stdout).toContain('+TWO-&lt;b&gt;bold&lt;/b&gt;');
+      expect(dom.stdout).toContain('+notes &amp; more');
+      expect(dom.stdout).toMatch(/class="step blocked"[\s\S]*git push --force origin main/);
+      expect(dom.stdout).toContain(`guard undo ${session}:4`);
+      expect(dom.stdout).toContain(`guard restore --before ${session}:1 a.txt`);
+
+      const png = path.join(t.base, 'timeline.png');
+      const shot = browser([`--screenshot=${png}`, '--window-size=1200,2000', '--hide-scrollbars']);
+      expect(shot.status, shot.stderr).toBe(0);
+      const variety = pngVariety(fs.readFileSync(png));
+      expect(variety).toMatchObject({ width: 1200, height: 2000 });
+      expect(variety.distinct).toBeGreaterThan(64);
     });
   }, 300_000);
 
