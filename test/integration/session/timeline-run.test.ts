@@ -1,0 +1,58 @@
+/**
+ * Steps where there are no agent hooks (`guard run`: each snapshot is a step) and where no
+ * watcher runs (the post-tool hook takes the snapshot that closes the step itself).
+ */
+import { describe, expect, it } from 'vitest';
+import { withTestRepo } from '../../helpers/git-repo.js';
+import { fastWatchConfig, json } from '../watcher/helpers.js';
+import { journal, ScriptedClaude } from './timeline-driver.js';
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+
+describe('steps without agent hooks or without a watcher (issue 12)', () => {
+  it('guard run: each snapshot taken during the session is a step', async () => {
+    await withTestRepo((t) => {
+      t.write('a.txt', 'a\n');
+      t.git(['add', '-A']);
+      t.git(['commit', '-q', '-m', 'a']);
+      t.write('.guard.yaml', fastWatchConfig());
+      const run = t.guard(['run', '--agent', 'script', '--', 'sh', '-c', 'echo one > f1.txt; sleep 2; echo two > f2.txt; rm a.txt; sleep 2']);
+      expect(run.code, run.stderr).toBe(0);
+      const timeline = json(t, ['timeline']);
+      expect(timeline.session.agent).toBe('script');
+      expect(timeline.steps.length).toBeGreaterThanOrEqual(1);
+      for (const step of timeline.steps) expect(step).toMatchObject({ source: 'snapshot', command: null });
+      const changes = timeline.steps.flatMap((s: any) => s.files.map((f: any) => `${f.status} ${f.path}`)).sort();
+      expect(changes).toEqual(['added f1.txt', 'added f2.txt', 'deleted a.txt']);
+      expect(t.guard(['timeline']).stdout).toContain('changes recorded by the watcher');
+    });
+  }, 120_000);
+
+  it('without a watcher, the post-tool hook takes the snapshot that closes the step', async () => {
+    await withTestRepo(async (t) => {
+      t.write('a.txt', 'a\n');
+      t.git(['add', '-A']);
+      t.git(['commit', '-q', '-m', 'a']);
+      fs.mkdirSync(`${t.dir}/.claude`);
+      expect(t.guard(['init', '--yes', '--agents', 'claude']).code).toBe(0);
+      t.write('.git/info/exclude', '.claude/\n');
+      const agent = new ScriptedClaude(t, 'conv-nowatch');
+      agent.start();
+      expect(t.guard(['watch', 'stop']).code).toBe(0);
+      // A pre-tool starts the watcher of an open session again; a live process in its pid file
+      // that is not watching (as while a watcher starts) keeps it from doing so.
+      const standIn = spawn('sh', ['-c', 'sleep 300', 'watch'], { stdio: 'ignore' });
+      try {
+        fs.writeFileSync(`${t.dir}/.git/guard/watcher.pid`, `${standIn.pid}\n`);
+        fs.rmSync(`${t.dir}/.git/guard/watcher.json`, { force: true });
+        await agent.step({ name: 'Write', file: 'b.txt', content: 'b\n' });
+      } finally {
+        standIn.kill('SIGKILL');
+      }
+      const closing = journal(t).filter((e) => e.type === 'step-snapshot');
+      expect(closing).toEqual([expect.objectContaining({ by: 'hook', snapshot: expect.any(String) })]);
+      const timeline = json(t, ['timeline']);
+      expect(timeline.steps[0].files).toEqual([{ path: 'b.txt', bytes: 'b.txt', status: 'added' }]);
+    });
+  }, 120_000);
+});
