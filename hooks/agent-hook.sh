@@ -341,10 +341,16 @@ guard_post_tool_step() {
     esac
   done <"$guard_gitdir/guard/watcher.json"
   [ -n "$guard_running" ] || return 1
-  guard_time=$(date -u +%Y-%m-%dT%H:%M:%S.%3NZ 2>/dev/null) || return 1
-  case $guard_time in
-    *N*) guard_time=$(date -u +%Y-%m-%dT%H:%M:%SZ) ;;
-  esac
+  # The time without starting `date`: guard_clock of the git hooks' prelude (whole seconds;
+  # the journal's line order is what orders steps).
+  guard_lib=$guard_pkg/hooks/lib.sh
+  [ -f "$guard_lib" ] || return 1
+  . "$guard_lib"
+  GUARD_DIR=$guard_common/guard
+  guard_now=
+  guard_clock
+  [ -n "$guard_now" ] || return 1
+  guard_time=$guard_now
   guard_mark="sh$$-$guard_time"
   guard_fields="\"agent\":\"$guard_agent\",\"tool\":\"$guard_tool\""
   [ -n "$guard_sid" ] && guard_fields="$guard_fields,\"agentSession\":\"$guard_sid\""

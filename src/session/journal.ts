@@ -10,6 +10,9 @@
  *   allowed-after-snapshot  session, agent, command, rule, snapshot
  *   asked                   session, agent, command | path, rule, reason
  *   hook-error              session, agent, event, error, decision
+ *   step-start, step-end,   one agent tool call (a step) and the snapshot that closes it; see
+ *   step-snapshot           src/session/steps.ts and docs/timeline.md
+ *   restore, undo           `guard restore` / `guard undo`: session, step, pre (the snapshot before)
  *   (others write rollback, ref-update, approve, protected-restore, ...)
  *
  * Appends are one write(2) on an O_APPEND descriptor, so concurrent writers (hooks run in parallel,

@@ -224,7 +224,7 @@ describe.each(RUNNERS)('$name', (runner) => {
     it('pre-tool: takes a snapshot before a recoverable destructive command, then allows it', () => {
       const r = run('pre-tool', f.shell(t.dir, 'git reset --hard'));
       expect(r).toEqual({ stdout: f.allow, stderr: '', code: 0 });
-      const log = JSON.parse(t.guard(['log', '--json', '--limit', '1']).stdout).events;
+      const log = JSON.parse(t.guard(['log', '--json', '--limit', '1', '--type', 'allowed-after-snapshot']).stdout).events;
       expect(log[0]).toMatchObject({ type: 'allowed-after-snapshot', agent: f.agent, command: 'git reset --hard' });
     });
 

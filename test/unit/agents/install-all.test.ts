@@ -83,7 +83,7 @@ describe.each(CASES)('$agent install/uninstall', (c) => {
       expect(commands.length).toBeGreaterThan(0);
       for (const cmd of commands) {
         // The stable command: it finds this clone's launcher through git, no path of this machine.
-        expect(cmd).toMatch(new RegExp(`^sh -c '.*/guard/agent-hook\\.sh.*' git-guard ${c.agent} (session-start|pre-tool|stop|session-end)$`));
+        expect(cmd).toMatch(new RegExp(`^sh -c '.*/guard/agent-hook\\.sh.*' git-guard ${c.agent} (session-start|pre-tool|post-tool|stop|session-end)$`));
         expect(cmd).not.toContain(PROJECT_ROOT);
         expect(cmd).not.toContain(t.dir);
       }

@@ -21,7 +21,7 @@ describe('Claude Code install', () => {
       expect(installed.env).toEqual(original.env);
       expect(installed.hooks.PreToolUse[0]).toEqual(original.hooks.PreToolUse[0]);
       expect(installed.hooks.PreToolUse[1].hooks[0].command).toMatch(/' git-guard claude pre-tool$/);
-      expect(Object.keys(installed.hooks)).toEqual(['PreToolUse', 'Stop', 'SessionStart', 'SessionEnd']);
+      expect(Object.keys(installed.hooks)).toEqual(['PreToolUse', 'Stop', 'SessionStart', 'PostToolUse', 'SessionEnd']);
 
       const afterFirst = t.read('.claude/settings.local.json');
       const second = await installAgents(repo, { agents: ['claude'] });

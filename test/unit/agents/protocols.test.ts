@@ -52,6 +52,7 @@ describe('Claude Code', () => {
       sessionId: 'abc123',
       cwd: '/repo',
       tool: { kind: 'shell', name: 'Bash', command: 'git push --force origin main' },
+      callId: 'toolu_01',
       permissionMode: 'default',
     });
     const write = claude.parseEvent(JSON.stringify({ session_id: 's', cwd: '/r', tool_name: 'Write', tool_input: { file_path: '/r/a.ts', content: 'x' } }), 'pre-tool');
