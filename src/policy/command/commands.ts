@@ -132,6 +132,13 @@ export function classifyInvocation(inv: Invocation, rt: Runtime): void {
     case 'pkill':
     case 'killall':
       return classifyKill(inv, args, rt, name);
+    case 'tar':
+    case 'gtar':
+    case 'bsdtar':
+      return classifyTar(inv, args, rt);
+    case 'make':
+    case 'gmake':
+      return classifyMake(inv, args, rt);
     default:
       break;
   }
@@ -204,7 +211,12 @@ function classifyEnv(inv: Invocation, args: Field[], rt: Runtime): void {
       i++;
       break;
     }
-    if (value === '-' || !value.startsWith('-')) break;
+    if (value === '-') {
+      // `env -` is `env -i`: an empty environment, then the command.
+      i++;
+      continue;
+    }
+    if (!value.startsWith('-')) break;
     const takes = (letter: string, long: string): string | null | undefined => {
       if (value === `-${letter}` || value === `--${long}`) {
         i += 2;
@@ -235,6 +247,8 @@ function classifyEnv(inv: Invocation, args: Field[], rt: Runtime): void {
       continue;
     }
     if (takes('u', 'unset') !== undefined) continue;
+    // BSD env -P PATH (where to look the command up) and GNU env -a/--argv0 NAME take a word.
+    if (takes('P', 'path') !== undefined || takes('a', 'argv0') !== undefined) continue;
     i++;
   }
   const rest = [...prefix, ...args.slice(i)];
@@ -426,7 +440,15 @@ function classifyParallel(inv: Invocation, args: Field[], rt: Runtime): void {
     return;
   }
   const command = head.slice(i);
-  if (command.length === 0) return;
+  if (command.length === 0) {
+    // No command: every input is a command line of its own (`parallel ::: 'rm -rf x' 'make'`).
+    const inputs = end === -1 ? null : args.slice(end).filter((a) => a.value === null || !/^:::+\+?$/.test(a.value));
+    const fromFile = end !== -1 && /^::::/.test(args[end]?.value ?? '');
+    const lines = inputs === null || fromFile ? null : values(inputs);
+    if (lines === null) reportOpaque(rt, 'parallel runs its input lines as commands, which guard cannot see', inv.source);
+    else for (const line of lines) rt.shell(line, { cwd: inv.cwd, env: inv.env }, inv.source);
+    return;
+  }
   if (command.length === 1 && command[0]?.value?.includes(' ')) {
     rt.shell(command[0].value, { cwd: inv.cwd, env: inv.env }, inv.source);
     return;
@@ -443,7 +465,10 @@ function classifyWatch(inv: Invocation, args: Field[], rt: Runtime): void {
   }
   const command = args.slice(i);
   if (command.length === 0) return;
-  if (direct) return rt.exec(sub(inv, command));
+  // procps joins the words into a `sh -c` line; -x (and other implementations) run them as they
+  // are. Judge both readings, so neither can hide a command.
+  rt.exec(sub(inv, command));
+  if (direct) return;
   const words = values(command);
   if (words === null) reportOpaque(rt, 'watch runs a command line guard cannot see', inv.source);
   else rt.shell(words.join(' '), { cwd: inv.cwd, env: inv.env }, inv.source);
@@ -554,8 +579,11 @@ function classifyShell(inv: Invocation, args: Field[], rt: Runtime): void {
       reportOpaque(rt, `a shell runs ${text.display}, a command line guard cannot see`, inv.source);
       return;
     }
-    const positional = args.slice(i + 1).map((a) => a.value);
-    rt.shell(text.value, { cwd: inv.cwd, env: inv.env, positional: positional.length > 0 ? positional : [null] }, inv.source);
+    const rest = args.slice(i + 1);
+    // An argument that may split into any number of words (xargs input) makes every position unknown.
+    const unknownCount = rest.some((a) => a.value === null && a.splittable);
+    const positional = unknownCount ? null : rest.map((a) => a.value);
+    rt.shell(text.value, { cwd: inv.cwd, env: inv.env, positional: positional === null ? null : positional.length > 0 ? positional : [null] }, inv.source);
     return;
   }
   const script = args[i];
@@ -656,11 +684,79 @@ export function classifyGuard(inv: Invocation, args: Field[], rt: Runtime): void
 }
 
 function classifyKill(inv: Invocation, args: Field[], rt: Runtime, name: string): void {
-  if (!rt.ctx.isAgent || name === 'kill') return;
+  if (!rt.ctx.isAgent) return;
+  if (name === 'kill') {
+    // `kill $(cat .git/guard/watcher.pid)`, `kill $(pgrep -f guard)`: a pid computed from guard's files or name.
+    const hit = args.find((a) => a.value === null && /guard/i.test(a.display));
+    if (hit) report(rt, 'deny', 'guard-self', `an agent stops guard's processes (kill ${hit.display})`, inv.source);
+    return;
+  }
   for (const arg of args) {
     if (arg.value !== null && /guard/i.test(arg.value) && !arg.value.startsWith('-')) {
       report(rt, 'deny', 'guard-self', `an agent stops guard's processes (${name} ${arg.display})`, inv.source);
       return;
+    }
+  }
+}
+
+/** tar runs programs for some options: checkpoint actions, --to-command, compress programs, volume scripts. */
+function classifyTar(inv: Invocation, args: Field[], rt: Runtime): void {
+  const runs = (command: string | null, how: string): void => {
+    if (command === null) reportOpaque(rt, `${how} runs a command guard cannot see`, inv.source);
+    else rt.shell(command, { cwd: inv.cwd, env: inv.env }, inv.source);
+  };
+  const LONG = ['--to-command', '--use-compress-program', '--info-script', '--new-volume-script', '--rsh-command'];
+  for (let i = 0; i < args.length; i++) {
+    const field = args[i] as Field;
+    const value = field.value;
+    if (value === null) {
+      if (/checkpoint-action|to-command|compress-program|volume-script|info-script|rsh-command/.test(field.display)) reportOpaque(rt, `tar is given ${field.display}, which runs a command guard cannot see`, inv.source);
+      continue;
+    }
+    const action = /^--checkpoint-action=(?:exec|shell)=(.*)$/s.exec(value);
+    if (action) runs(action[1] as string, 'tar --checkpoint-action');
+    else if (value === '--checkpoint-action') {
+      const next = args[i + 1]?.value ?? null;
+      const inner = next === null ? null : /^(?:exec|shell)=(.*)$/s.exec(next);
+      if (next === null) runs(null, 'tar --checkpoint-action');
+      else if (inner) runs(inner[1] as string, 'tar --checkpoint-action');
+      i++;
+    } else {
+      const long = LONG.find((name) => value === name || value.startsWith(`${name}=`));
+      if (long) {
+        runs(value === long ? (args[i + 1]?.value ?? null) : value.slice(long.length + 1), `tar ${long}`);
+        if (value === long) i++;
+      } else if (value === '-I' || value === '-F') {
+        runs(args[i + 1]?.value ?? null, `tar ${value}`);
+        i++;
+      }
+    }
+  }
+}
+
+/** `make -f -` reads its makefile from stdin: its recipes are shell lines guard can read when it sees the text. */
+function classifyMake(inv: Invocation, args: Field[], rt: Runtime): void {
+  for (let i = 0; i < args.length; i++) {
+    const value = args[i]?.value;
+    let file: string | null | undefined;
+    if (value === '-f' || value === '--file' || value === '--makefile') file = args[i + 1]?.value ?? null;
+    else if (value !== null && value !== undefined && /^--(make)?file=/.test(value)) file = value.slice(value.indexOf('=') + 1);
+    else if (value !== null && value !== undefined && /^-f./.test(value)) file = value.slice(2);
+    if (file === undefined) continue;
+    if (file !== null && file !== '-' && !isStdinPath(file)) continue;
+    if (file === null) {
+      reportOpaque(rt, 'make reads a makefile guard cannot see', inv.source);
+      continue;
+    }
+    if (inv.stdin.kind === 'terminal' || inv.stdin.kind === 'file') continue;
+    if (inv.stdin.text === null) {
+      reportOpaque(rt, `make runs the recipes of ${inv.stdin.from}, which guard cannot see before it runs`, inv.source);
+      continue;
+    }
+    for (const line of inv.stdin.text.split('\n')) {
+      const rule = /^[^\t=#:][^=#]*?::?\s*(?:[^;=]*);(.*)$/s.exec(line);
+      const recipe = line.startsWith('\t') ? line.slice(1) : rule ? (rule[1] as string) : null;
+      if (recipe !== null) rt.shell(recipe.replace(/^[@+-]+/, ''), { cwd: inv.cwd, env: inv.env }, inv.source);
     }
   }
 }

@@ -15,9 +15,11 @@ import { cloneState, expandSingle, expandWord, knownField, newState, type Expand
 import { fastPathAllows } from './fast-path.js';
 import { ParseError, decodeAnsiC, parseScript } from './parse.js';
 import { resolvePath } from './paths.js';
+import type { RefChange } from './ref-changes.js';
 import { ALLOW, makeVerdict, stricter } from './rules.js';
 import { reportOpaque, type Invocation, type Runtime, type ShellOptions, type Stdin } from './runtime.js';
 import { checkWriteTarget } from './targets.js';
+import { checkTruncateTarget } from './truncate.js';
 import type { CommandContext, Verdict } from './types.js';
 
 const MAX_DEPTH = 12;
@@ -33,15 +35,33 @@ interface Outcome {
   stdout: string | null;
 }
 
+/** Where every level of a command line reports to. */
+interface Sink {
+  verdict(verdict: Verdict): void;
+  refChange(change: RefChange): void;
+}
+
+/** The strictest verdict of a command line, and the ref changes it announces (ref-changes.ts). */
+export interface Classification {
+  verdict: Verdict;
+  refChanges: RefChange[];
+}
+
 /** Classifies a whole command line. */
-export function classifySource(source: string, ctx: CommandContext): Verdict {
+export function classifySource(source: string, ctx: CommandContext): Classification {
   let verdict: Verdict = ALLOW;
-  const sink = (v: Verdict): void => {
-    verdict = stricter(verdict, v);
+  const refChanges: RefChange[] = [];
+  const sink: Sink = {
+    verdict: (v) => {
+      verdict = stricter(verdict, v);
+    },
+    refChange: (change) => {
+      refChanges.push(change);
+    },
   };
   const evaluator = new Evaluator(ctx, 0, sink);
   evaluator.shell(source, { cwd: ctx.cwd, state: newState(ctx.cwd) }, source);
-  return verdict;
+  return { verdict, refChanges };
 }
 
 function union(a: Cwds, b: Cwds): Cwds {
@@ -54,11 +74,15 @@ export class Evaluator implements Runtime {
   constructor(
     readonly ctx: CommandContext,
     readonly depth: number,
-    private readonly sink: (verdict: Verdict) => void,
+    private readonly sink: Sink,
   ) {}
 
   report(verdict: Verdict): void {
-    this.sink(verdict);
+    this.sink.verdict(verdict);
+  }
+
+  noteRefChange(change: RefChange): void {
+    this.sink.refChange(change);
   }
 
   shell(source: string, options: ShellOptions, origin: string): void {
@@ -200,7 +224,7 @@ export class Evaluator implements Runtime {
       assigned.set(assignment.name, value);
     }
     const argv = command.words.flatMap((word) => expandWord(word, env));
-    const input = this.redirects(command.redirects, state, stdin, command.source);
+    const input = this.redirects(command.redirects, state, stdin, command.source, writesNothing(argv));
     this.checkAssignments(assigned, command.source);
 
     if (argv.length === 0) {
@@ -283,7 +307,7 @@ export class Evaluator implements Runtime {
   // ---------------------------------------------------------------- redirections
 
   /** Checks what the redirections write; returns what the command reads on stdin. */
-  private redirects(list: Redirect[], state: ShellState, stdin: Stdin, source: string): Stdin {
+  private redirects(list: Redirect[], state: ShellState, stdin: Stdin, source: string, emptyOutput = false): Stdin {
     let input = stdin;
     const env = this.expandEnv(state);
     for (const redirect of list) {
@@ -307,14 +331,27 @@ export class Evaluator implements Runtime {
         if (op === '<&' && (redirect.fd === null || redirect.fd === 0) && target.value !== '0') input = { kind: 'text', text: null, from: `file descriptor ${target.display}` };
         continue;
       }
-      // >, >>, >|, &>, &>>, <>, >&file: a write.
+      // >, >>, >|, &>, &>>, <>, >&file: a write. `> file` and `: > file` only empty the file.
+      const truncates = emptyOutput && (op === '>' || op === '>|') && (redirect.fd === null || redirect.fd === 1);
       for (const cwd of state.cwds) {
-        const verdict = checkWriteTarget(target, cwd, this.ctx, source, `redirects output to ${target.display}`);
+        const verdict = truncates
+          ? checkTruncateTarget(target, cwd, this.ctx, source, 'the redirection empties')
+          : checkWriteTarget(target, cwd, this.ctx, source, `redirects output to ${target.display}`);
         if (verdict) this.report(verdict);
       }
     }
     return input;
   }
+}
+
+/** A command whose output is provably empty: none at all (`> f`), `:`, `true`, `echo -n`, `printf ''`. */
+function writesNothing(argv: Field[]): boolean {
+  const name = argv[0]?.value;
+  if (argv.length === 0) return true;
+  if (name === ':' || name === 'true') return argv.length === 1;
+  if (name === 'echo') return echoOutput(argv.slice(1)) === '';
+  if (name === 'printf') return printfOutput(argv.slice(1)) === '';
+  return false;
 }
 
 function isStdinPath(value: string | null): boolean {

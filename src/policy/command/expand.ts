@@ -284,7 +284,9 @@ export function lookupVar(name: string, env: ExpandEnv): string | null {
   const { state } = env;
   if (/^\d+$/.test(name)) {
     if (!state.positional) return null;
-    return state.positional[Number(name)] ?? '';
+    // null is a parameter guard cannot see (it is set); only a missing one expands to ''.
+    const value = state.positional[Number(name)];
+    return value === undefined ? '' : value;
   }
   if (name === '@' || name === '*') {
     if (!state.positional) return null;

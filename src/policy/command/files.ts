@@ -10,6 +10,7 @@ import { knownField, unknownField, type Field } from './expand.js';
 import { classifyPath, globMatch, isGitDirPath, picomatch, resolvePath } from './paths.js';
 import { makeVerdict } from './rules.js';
 import { report, reportOpaque, sub, type Invocation, type Runtime } from './runtime.js';
+import { checkTruncateTarget } from './truncate.js';
 import { checkDeleteAbs, checkDeleteTarget, checkMoveSource, checkWriteTarget, GIT_INTERNAL_NAMES } from './targets.js';
 
 export const FILE_COMMANDS = new Set([
@@ -133,12 +134,18 @@ export function classifyFileCommand(inv: Invocation, name: string, args: Field[]
           reportOpaque(rt, `dd is given ${arg.display}, an operand guard cannot see`, inv.source);
           continue;
         }
-        if (arg.value.startsWith('of=')) writeCheck(inv, rt, knownField(arg.value.slice(3)), `dd writes ${arg.value.slice(3)}`);
+        // dd truncates its output file first (unless conv=notrunc), then overwrites it.
+        if (arg.value.startsWith('of=')) truncateCheck(inv, rt, knownField(arg.value.slice(3)), 'dd overwrites');
       }
       return;
     default:
       return classifyDiskTool(inv, name, args, rt);
   }
+}
+
+function truncateCheck(inv: Invocation, rt: Runtime, field: Field, verb: string): void {
+  const verdict = checkTruncateTarget(field, inv.cwd, rt.ctx, inv.source, verb);
+  if (verdict) rt.report(verdict);
 }
 
 function writeCheck(inv: Invocation, rt: Runtime, field: Field, what: string): void {
@@ -171,6 +178,8 @@ function classifyCopy(inv: Invocation, name: string, args: Field[], rt: Runtime)
     }
   }
   writeCheck(inv, rt, dest, `${name} ${verb} into ${dest.display}`);
+  // `cp /dev/null file` empties the file.
+  if (name === 'cp' && !target && sources.length === 1 && sources[0]?.value === '/dev/null') truncateCheck(inv, rt, dest, 'cp /dev/null empties');
   // Into a directory: the file lands at dest/<name>, which may be a file guard protects.
   if (dest.value !== null && !dest.glob) {
     for (const source of sources.length > 0 ? sources : []) {

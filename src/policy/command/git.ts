@@ -12,6 +12,7 @@ import { knownField, type Field } from './expand.js';
 import { count, isSet, parseGitArgs, valueOf, type GitOptionSpec, type ParsedGitArgs } from './git-options.js';
 import { parseWords, literalText } from './parse.js';
 import { isUnder, protectedBranch, resolvePath } from './paths.js';
+import type { RefChange } from './ref-changes.js';
 import { makeVerdict, opaqueKind, type RuleName } from './rules.js';
 import { reportOpaque, sub, type Invocation, type Runtime } from './runtime.js';
 import type { VerdictKind } from './types.js';
@@ -212,6 +213,31 @@ function local(call: GitCall, kind: VerdictKind, rule: RuleName, reason: string)
   call.rt.report(makeVerdict(kind, rule, reason, call.inv.source));
 }
 
+type Change = RefChange extends infer T ? (T extends unknown ? Omit<T, 'command'> : never) : never;
+
+/**
+ * A ref change in the repository guard protects, for the caller to judge against the repository's
+ * state (ref-changes.ts). Changes aimed elsewhere are already denied or asked about by `local`.
+ */
+function noteRef(call: GitCall, change: Change): void {
+  if (call.target === 'same') call.rt.noteRefChange({ ...change, command: call.inv.source } as RefChange);
+}
+
+/** `refs/guard/x`, or `guard/x` (git's lookup rules try `refs/<name>` second), with any suffix. */
+function namesGuardRef(rev: string): boolean {
+  return /^(\^?)(refs\/)?guard\//.test(rev.replace(/^\+/, ''));
+}
+
+/**
+ * An agent copying one of guard's snapshot refs into a branch or tag: the next push publishes
+ * the snapshot (untracked secrets included), and no pre-push rule sees a refs/guard name then.
+ */
+function fromGuardRef(call: GitCall, start: Field | undefined, what: string): boolean {
+  if (!call.rt.ctx.isAgent || start?.value === undefined || start.value === null || !namesGuardRef(start.value)) return false;
+  deny(call, 'guard-self', `${what} from ${start.value}, one of guard's snapshot refs: a push of it would publish the snapshot, untracked files and secrets included`);
+  return true;
+}
+
 function opaque(call: GitCall, reason: string): void {
   reportOpaque(call.rt, reason, call.inv.source);
 }
@@ -283,8 +309,20 @@ function dispatch(call: GitCall, subcommand: Field, args: Field[]): void {
     else classifyAliasValue(call, value, args);
     return;
   }
+  // Every command that writes objects may run `gc --auto` with these settings.
+  if (name !== 'gc' && name !== 'repack' && name !== 'maintenance' && name !== 'config') autoGcConfigs(call, name);
   const handler = SUBCOMMANDS[name];
   if (handler) handler(call, args);
+  // `git guard uninstall` runs the git-guard executable: judge it as that command.
+  else if (name === 'guard') call.rt.exec(sub(call.inv, [knownField('git-guard'), ...args], { cwd: call.cwd }));
+}
+
+/** `git -c gc.pruneExpire=now commit`: the automatic gc after the commit prunes with no grace period. */
+function autoGcConfigs(call: GitCall, subcommand: string): void {
+  for (const { key, value } of call.configs) {
+    const weakens = key === 'core.logallrefupdates' ? value !== null && /^(false|no|off|0)$/i.test(value) : (RECOVERY_CONFIG.test(key) || key === 'gc.prune') && isShortExpiry(value);
+    if (weakens) deny(call, 'git-gc-prune', `git -c ${key}=${value ?? '…'} ${subcommand}: the automatic gc it may start keeps unreachable objects and reflogs for no grace period`);
+  }
 }
 
 const NO_VERIFY: GitOptionSpec['long'] = { 'no-verify': 'none', verify: 'none' };
@@ -298,12 +336,21 @@ const SUBCOMMANDS: Record<string, (call: GitCall, args: Field[]) => void> = {
       alias: { q: 'quiet', p: 'patch', N: 'intent-to-add' },
     });
     if (isSet(parsed, 'hard')) local(call, 'snapshot', 'git-reset-hard', 'git reset --hard discards uncommitted changes');
+    else if (isSet(parsed, 'merge')) local(call, 'snapshot', 'git-reset-hard', 'git reset --merge discards uncommitted changes in the files the reset touches');
     else if (parsed.unknown) opaque(call, 'git reset is given an option guard cannot see');
+    // `reset REV` moves the checked-out branch (one operand and no pathspec; git itself decides
+    // whether a lone operand is a revision or a path, and so does the caller, by asking git).
+    const mode = ['hard', 'soft', 'mixed', 'merge', 'keep'].some((m) => isSet(parsed, m));
+    const [rev, ...paths] = parsed.operands;
+    if (rev && paths.length === 0 && parsed.pathspecs.length === 0 && !isSet(parsed, 'patch') && (mode || !parsed.dashDash)) {
+      noteRef(call, { kind: 'move', ref: 'HEAD', to: rev.value, how: `git reset ${rev.display}` });
+    }
   },
   checkout: gitCheckout,
   switch: gitSwitch,
   restore(call, args) {
-    const parsed = parseGitArgs(args, { long: { staged: 'none', worktree: 'none', source: 'required' }, short: { s: 'required', S: 'none', W: 'none' } });
+    const parsed = parseGitArgs(args, { long: { staged: 'none', worktree: 'none', source: 'required', patch: 'none', 'pathspec-from-file': 'required' }, short: { s: 'required', S: 'none', W: 'none', p: 'none' }, alias: { p: 'patch' } });
+    if (isSet(parsed, 'patch')) return local(call, 'snapshot', 'git-restore', 'git restore --patch discards the changes picked interactively');
     if (parsed.operands.length === 0 && parsed.pathspecs.length === 0 && !parsed.options.some((o) => o.name === 'pathspec-from-file')) return;
     local(call, 'snapshot', 'git-restore', 'git restore discards uncommitted changes');
   },
@@ -356,6 +403,7 @@ const SUBCOMMANDS: Record<string, (call: GitCall, args: Field[]) => void> = {
       short: { d: 'none', f: 'none', m: 'required', F: 'required', l: 'none', a: 'none', s: 'none', u: 'required', n: 'optional' },
       alias: { d: 'delete', f: 'force', m: 'message', F: 'file', l: 'list' },
     });
+    if (!isSet(parsed, 'delete') && !isSet(parsed, 'list') && parsed.operands.length >= 2 && fromGuardRef(call, parsed.operands[1], `git tag ${parsed.operands[0]?.display ?? ''} creates a tag`)) return;
     if (isSet(parsed, 'delete')) local(call, 'snapshot', 'git-tag-delete', 'git tag -d deletes a tag');
     else if (isSet(parsed, 'force')) local(call, 'snapshot', 'git-tag-delete', 'git tag -f moves an existing tag');
   },
@@ -380,14 +428,18 @@ const SUBCOMMANDS: Record<string, (call: GitCall, args: Field[]) => void> = {
       alias: { n: 'no-verify' },
     });
     noVerify(call, parsed, 'commit');
+    if (isSet(parsed, 'amend')) noteRef(call, { kind: 'rewrite', ref: 'HEAD', how: 'git commit --amend' });
   },
   merge(call, args) {
-    const parsed = parseGitArgs(args, { long: { ...NO_VERIFY, message: 'required', file: 'required', strategy: 'required', 'strategy-option': 'required', 'gpg-sign': 'optional', 'into-name': 'required', cleanup: 'required' }, short: { m: 'required', F: 'required', s: 'required', X: 'required', S: 'optional' } });
+    const parsed = parseGitArgs(args, { long: { ...NO_VERIFY, message: 'required', file: 'required', strategy: 'required', 'strategy-option': 'required', 'gpg-sign': 'optional', 'into-name': 'required', cleanup: 'required', abort: 'none', quit: 'none', continue: 'none' }, short: { m: 'required', F: 'required', s: 'required', X: 'required', S: 'optional' } });
     noVerify(call, parsed, 'merge');
+    if (isSet(parsed, 'abort')) local(call, 'snapshot', 'git-reset-hard', 'git merge --abort resets the working tree, discarding the conflict resolutions and edits made since the merge started');
   },
   pull(call, args) {
     const parsed = parseGitArgs(args, { long: { ...NO_VERIFY, strategy: 'required', 'strategy-option': 'required', rebase: 'optional', 'upload-pack': 'required', depth: 'required', 'gpg-sign': 'optional' }, short: { s: 'required', X: 'required', r: 'none', S: 'optional' } });
     noVerify(call, parsed, 'pull');
+    const rebase = parsed.options.filter((o) => o.name === 'rebase' || o.name === 'r').pop();
+    if (rebase && !rebase.negated && rebase.value !== 'false') noteRef(call, { kind: 'rebase', ref: 'HEAD', upstream: '@{upstream}', how: 'git pull --rebase' });
     const uploadPack = valueOf(parsed, 'upload-pack');
     if (uploadPack !== undefined) runConfigCommand(call, uploadPack, 'git pull --upload-pack');
   },
@@ -396,8 +448,22 @@ const SUBCOMMANDS: Record<string, (call: GitCall, args: Field[]) => void> = {
     noVerify(call, parsed, 'am');
   },
   rebase(call, args) {
-    const parsed = parseGitArgs(args, { long: { ...NO_VERIFY, exec: 'required', onto: 'required', strategy: 'required', 'strategy-option': 'required', 'gpg-sign': 'optional', whitespace: 'required' }, short: { x: 'required', s: 'required', X: 'required', S: 'optional', C: 'required' }, alias: { x: 'exec' } });
+    const parsed = parseGitArgs(args, {
+      long: { ...NO_VERIFY, exec: 'required', onto: 'required', strategy: 'required', 'strategy-option': 'required', 'gpg-sign': 'optional', whitespace: 'required', abort: 'none', continue: 'none', skip: 'none', quit: 'none', 'edit-todo': 'none', 'show-current-patch': 'none', root: 'none', interactive: 'none' },
+      short: { x: 'required', s: 'required', X: 'required', S: 'optional', C: 'required', i: 'none' },
+      alias: { x: 'exec', i: 'interactive' },
+    });
     noVerify(call, parsed, 'rebase');
+    if (isSet(parsed, 'abort')) local(call, 'snapshot', 'git-reset-hard', 'git rebase --abort resets the working tree to where the rebase started, discarding the work done since');
+    if (isSet(parsed, 'skip')) local(call, 'snapshot', 'git-reset-hard', 'git rebase --skip discards the changes of the commit being applied');
+    const acting = !['abort', 'continue', 'skip', 'quit', 'edit-todo', 'show-current-patch'].some((o) => isSet(parsed, o));
+    if (acting) {
+      const [upstream, branch] = parsed.operands;
+      if (branch) noteRef(call, { kind: 'switch', branch: branch.value });
+      const onto = valueOf(parsed, 'onto');
+      const base = isSet(parsed, 'root') ? '--root' : onto !== undefined ? onto : upstream ? upstream.value : '@{upstream}';
+      noteRef(call, { kind: 'rebase', ref: 'HEAD', upstream: base, how: 'git rebase' });
+    }
     for (const option of parsed.options) {
       if (option.name !== 'exec') continue;
       runConfigCommand(call, option.value ?? null, 'git rebase --exec');
@@ -406,6 +472,19 @@ const SUBCOMMANDS: Record<string, (call: GitCall, args: Field[]) => void> = {
   bisect(call, args) {
     if (args[0]?.value === 'run' && args.length > 1) call.rt.exec(sub(call.inv, args.slice(1), { cwd: call.cwd }));
     else if (args[0]?.value === null) opaque(call, 'git bisect is given a subcommand guard cannot see');
+  },
+  // send-pack is push without the pre-push hook: the same rules, and nothing after guard to catch the rest.
+  'send-pack': (call, args) => gitPush(call, args, 'send-pack'),
+  difftool(call, args) {
+    for (let i = 0; i < args.length; i++) {
+      const value = args[i]?.value ?? null;
+      if (value === null) continue;
+      if (value === '-x' || value === '--extcmd') {
+        runConfigCommand(call, args[i + 1]?.value ?? null, `git difftool ${value}`);
+        i++;
+      } else if (value.startsWith('--extcmd=')) runConfigCommand(call, value.slice('--extcmd='.length), 'git difftool --extcmd');
+      else if (/^-x./.test(value)) runConfigCommand(call, value.slice(2), 'git difftool -x');
+    }
   },
   fetch: transport('fetch'),
   clone: transport('clone'),
@@ -470,8 +549,9 @@ const PUSH_SPEC: GitOptionSpec = {
   alias: { f: 'force', d: 'delete', n: 'dry-run', u: 'set-upstream', q: 'quiet', v: 'verbose', o: 'push-option' },
 };
 
-function gitPush(call: GitCall, args: Field[]): void {
+function gitPush(call: GitCall, args: Field[], subcommand = 'push'): void {
   const parsed = parseGitArgs(args, PUSH_SPEC);
+  if (subcommand === 'send-pack' && isSet(parsed, 'all') && call.rt.ctx.isAgent) deny(call, 'git-push-mirror', 'git send-pack --all pushes every branch without the pre-push hook guard relies on');
   if (isSet(parsed, 'dry-run') && !parsed.unknown) return;
   for (const name of ['receive-pack', 'exec'] as const) {
     const value = valueOf(parsed, name);
@@ -493,7 +573,7 @@ function gitPush(call: GitCall, args: Field[]): void {
     }
     if (value.startsWith('+')) deny(call, 'git-push-force', `git push ${value} force-updates ${value.slice(1).split(':').pop() || value} on the remote`);
     else if (value.startsWith(':') || (value.includes(':') && value.split(':')[0] === '')) deny(call, 'git-push-delete', `git push ${value} deletes ${value.slice(1)} on the remote`);
-    if (/(^|:|\+)refs\/(guard\/|\*)/.test(value) || value === 'refs/*:refs/*') deny(call, 'git-push-guard-refs', `git push ${value} sends guard's snapshot refs to the remote`);
+    if (/(^|:|\+)refs\/(guard\/|\*)/.test(value) || value === 'refs/*:refs/*' || namesGuardRef(value)) deny(call, 'git-push-guard-refs', `git push ${value} sends guard's snapshot refs to the remote`);
   }
   if (parsed.unknown && refspecs.length === 0) opaque(call, 'git push is given an option guard cannot see (it could be --force)');
 }
@@ -516,8 +596,16 @@ function gitCheckout(call: GitCall, args: Field[]): void {
     opaque(call, 'git checkout is given an argument guard cannot see (it could be a path whose changes are discarded)');
     return;
   }
-  const creates = valueOf(parsed, 'b') !== undefined || valueOf(parsed, 'orphan') !== undefined || reset !== undefined;
+  const created = valueOf(parsed, 'b') ?? valueOf(parsed, 'orphan') ?? reset;
+  const creates = created !== undefined;
   const operands = parsed.operands.map((o) => o.value as string);
+  if (creates && fromGuardRef(call, parsed.operands[0], `git checkout -b ${created ?? ''} creates a branch`)) return;
+  // Which branch later commands in the line act on (ref-changes.ts).
+  if (!parsed.dashDash && valueOf(parsed, 'pathspec-from-file') === undefined) {
+    if (creates) noteRef(call, { kind: 'switch', branch: created, created: true });
+    else if (isSet(parsed, 'detach')) noteRef(call, { kind: 'switch', branch: null });
+    else if (operands.length === 1) noteRef(call, { kind: 'switch', branch: operands[0] === '-' ? '@{-1}' : (operands[0] as string) });
+  }
   if (isSet(parsed, 'force')) return local(call, 'snapshot', 'git-checkout-discard', 'git checkout --force throws local changes away');
   if (isSet(parsed, 'patch')) return local(call, 'snapshot', 'git-checkout-discard', 'git checkout --patch discards selected changes');
   if (parsed.dashDash && parsed.pathspecs.length > 0) return local(call, 'snapshot', 'git-checkout-discard', `git checkout -- ${parsed.pathspecs.map((p) => p.display).join(' ')} discards uncommitted changes`);
@@ -540,6 +628,12 @@ function gitSwitch(call: GitCall, args: Field[]): void {
   });
   const forced = valueOf(parsed, 'force-create');
   if (forced !== undefined) branchMove(call, forced, 'git switch -C resets');
+  const created = valueOf(parsed, 'create') ?? forced ?? valueOf(parsed, 'orphan');
+  if (created !== undefined && fromGuardRef(call, parsed.operands[0], `git switch -c ${created ?? ''} creates a branch`)) return;
+  const target = parsed.operands[0];
+  if (created !== undefined) noteRef(call, { kind: 'switch', branch: created, created: true });
+  else if (isSet(parsed, 'detach')) noteRef(call, { kind: 'switch', branch: null });
+  else if (target) noteRef(call, { kind: 'switch', branch: target.value === '-' ? '@{-1}' : target.value });
   if (isSet(parsed, 'discard-changes') || isSet(parsed, 'force')) local(call, 'snapshot', 'git-switch-discard', 'git switch --discard-changes throws local changes away');
 }
 
@@ -601,10 +695,14 @@ function gitBranch(call: GitCall, args: Field[]): void {
       if (glob) return deny(call, 'git-branch-protected', `git branch ${moving ? '-M' : '-C'} overwrites ${target}, a protected branch (matches "${glob}")`);
       return local(call, 'snapshot', 'git-branch-force', `git branch ${moving ? '-M' : '-C'} overwrites ${target} if it exists`);
     }
-    if (moving && second === undefined) local(call, 'snapshot', 'git-branch-force', `git branch -m ${first ?? ''} ${verb} the current branch (which may be protected)`);
+    if (moving && second === undefined) {
+      local(call, 'snapshot', 'git-branch-force', `git branch -m ${first ?? ''} ${verb} the current branch (which may be protected)`);
+      noteRef(call, { kind: 'delete', ref: 'HEAD', how: `git branch -m ${first ?? ''} renames it away` });
+    }
     return;
   }
   if (listing) return;
+  if (names.length >= 2 && fromGuardRef(call, names[1], `git branch ${names[0]?.display ?? ''} creates a branch`)) return;
   if (isSet(parsed, 'force') && names.length > 0) {
     const name = names[0] as Field;
     branchMove(call, name.value, 'git branch -f moves');
@@ -727,7 +825,14 @@ function gitUpdateRef(call: GitCall, args: Field[]): void {
   const ref = parsed.operands[0];
   if (!ref) return;
   if (ref.value === null) return opaque(call, 'git update-ref changes a ref guard cannot see');
-  checkRef(call, ref.value, count(parsed, 'd') > 0);
+  const deleting = count(parsed, 'd') > 0;
+  if (!deleting && fromGuardRef(call, parsed.operands[1], `git update-ref ${ref.value} sets a ref`)) return;
+  checkRef(call, ref.value, deleting);
+  if (ref.value === 'HEAD' && !isSet(parsed, 'no-deref')) {
+    const to = parsed.operands[1];
+    if (deleting) noteRef(call, { kind: 'delete', ref: 'HEAD', how: 'git update-ref -d HEAD' });
+    else if (to) noteRef(call, { kind: 'move', ref: 'HEAD', to: to.value, how: `git update-ref HEAD ${to.display}` });
+  }
 }
 
 function checkRef(call: GitCall, ref: string, deleting: boolean): void {

@@ -7,10 +7,13 @@
  * a destructive one. docs/command-guard.md describes the rules and the limits.
  */
 import path from 'node:path';
-import { classifySource } from './evaluate.js';
+import { classifySource, type Classification } from './evaluate.js';
+import { makeVerdict } from './rules.js';
 import type { CommandContext, Verdict } from './types.js';
 
 export type { CommandContext, Verdict, VerdictKind } from './types.js';
+export type { Classification } from './evaluate.js';
+export type { RefChange } from './ref-changes.js';
 export { STRICTNESS } from './types.js';
 export { RULES, type RuleInfo, type RuleName } from './rules.js';
 export {
@@ -35,6 +38,36 @@ function normalizeDir(dir: string | null | undefined): string | null {
 }
 
 export function classifyCommand(command: string, context: CommandContext): Verdict {
+  return classifyCommandFully(command, context).verdict;
+}
+
+/**
+ * classifyCommand, plus the ref changes the command announces (`reset REV` of the checked-out
+ * branch, `commit --amend`, `rebase` ...): the text cannot tell whether they rewrite a protected
+ * branch, so a caller that can ask git judges them (src/githooks/planned-refs.ts).
+ */
+/**
+ * The longest command line guard reads. Parsing is close to linear but not cheap (a 100 KB line
+ * of short commands takes about a second on a loaded machine; a 10 MB one took minutes), and an
+ * agent's hook must answer before the agent's timeout lets the command run. Longer lines are not
+ * classified: an agent is refused, a person asked. Long file contents belong in the file tools.
+ */
+export const MAX_COMMAND_LENGTH = 128 * 1024;
+
+export function classifyCommandFully(command: string, context: CommandContext): Classification {
+  if (command.length > MAX_COMMAND_LENGTH) {
+    const size = `${Math.ceil(command.length / 1024)} KiB`;
+    return {
+      verdict: makeVerdict(
+        context.isAgent ? 'deny' : 'ask',
+        'opaque-command',
+        `the command is ${size} long, more than the ${MAX_COMMAND_LENGTH / 1024} KiB guard reads before it runs, so guard cannot check it`,
+        `${command.slice(0, 80)}…`,
+        'Write long file contents with the file tool (or in several smaller commands), and keep the shell command itself short.',
+      ),
+      refChanges: [],
+    };
+  }
   const cwd = normalizeDir(context.cwd) ?? '/';
   const ctx: CommandContext = {
     ...context,

@@ -5,6 +5,7 @@
  * does; they hand it back to the evaluator, so every level gets the same rules.
  */
 import type { Field, ShellState } from './expand.js';
+import type { RefChange } from './ref-changes.js';
 import { makeVerdict, opaqueKind, type RuleName } from './rules.js';
 import type { CommandContext, Verdict, VerdictKind } from './types.js';
 
@@ -42,6 +43,8 @@ export interface Runtime {
   readonly ctx: CommandContext;
   readonly depth: number;
   report(verdict: Verdict): void;
+  /** Records a change to the protected repository's refs, for the caller to judge against its state. */
+  noteRefChange(change: RefChange): void;
   /** Classifies shell source (a `bash -c` string, an eval, an alias, a heredoc fed to a shell). */
   shell(source: string, options: ShellOptions, origin: string): void;
   /** Classifies an argument vector as if it were executed (find -exec, xargs, git bisect run). */

@@ -148,7 +148,9 @@ const EVERYDAY: Row[] = [
   ['killall -HUP nginx', 'allow'],
   ['pkill -f "node server.js"', 'allow'],
   ['shellcheck scripts/*.sh', 'allow'],
-  ['dd if=/dev/zero of=disk.img bs=1M count=10', 'allow'],
+  // dd truncates its output first: inside the repository that is a snapshot, like truncate.
+  ['dd if=/dev/zero of=disk.img bs=1M count=10', 'snapshot', 'rm-in-repo'],
+  ['dd if=/dev/zero of=/tmp/disk.img bs=1M count=10', 'allow'],
   ['install -m 755 build/tool dist/tool', 'allow'],
   ['rsync -a src/ dist/', 'allow'],
   ['truncate --help', 'allow'],
@@ -200,7 +202,7 @@ const GIT_EVERYDAY: Row[] = [
   ['git branch -m old-name new-name', 'allow'],
   ['git branch --set-upstream-to=origin/main', 'allow'],
   ['git merge feature', 'allow'],
-  ['git merge --abort', 'allow'],
+  ['git merge --abort', 'snapshot', 'git-reset-hard'],
   ['git rebase main', 'allow'],
   ['git rebase -i HEAD~3', 'allow'],
   ['git rebase --continue', 'allow'],
@@ -816,7 +818,7 @@ const DEVICES: Row[] = [
   ['cat /dev/urandom | head -c 16 > key.bin', 'allow'],
   ['echo test > /dev/null', 'allow'],
   ['echo warning > /dev/stderr', 'allow'],
-  ['dd if=/dev/sda of=backup.img', 'allow'],
+  ['dd if=/dev/sda of=backup.img', 'snapshot', 'rm-in-repo'],
 ];
 
 // ------------------------------------------------------------------ opaque: guard cannot see what runs (agent: deny)

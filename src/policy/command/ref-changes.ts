@@ -1,0 +1,27 @@
+/**
+ * What a command line will do to the refs of the repository guard protects, as far as its words
+ * say: move the current branch (`reset REV`), rewrite it (`commit --amend`, `rebase`), rename it
+ * away, or switch to another branch first. The text alone cannot tell whether `git reset --hard
+ * HEAD~1` rewrites a protected branch: that depends on which branch is checked out and where REV
+ * is. So the classifier only records these changes, and the caller that can ask git
+ * (src/githooks/planned-refs.ts) judges them with the rules the git hooks apply, before the
+ * command starts, instead of letting reference-transaction refuse it half-way.
+ */
+
+export type RefChange =
+  /**
+   * HEAD now names this branch (`checkout X`, `switch X`; `created`: `-b`/`-c`); null: detached
+   * or unknown. `checkout X` may also be a path: the judge checks that branch X exists.
+   */
+  | { kind: 'switch'; branch: string | null; created?: boolean; command: string }
+  /** A ref (`HEAD` = the checked-out branch) is set to a revision (`reset REV`, `update-ref HEAD REV`); null: one guard cannot see. */
+  | { kind: 'move'; ref: string; to: string | null; how: string; command: string }
+  /** The checked-out branch gets a commit that does not descend from its tip (`commit --amend`). */
+  | { kind: 'rewrite'; ref: 'HEAD'; how: string; command: string }
+  /**
+   * The branch is replayed onto upstream (`@{upstream}`: the configured one; `--root`: all of its
+   * history; null: a revision guard cannot see): a rewrite unless it is a fast-forward.
+   */
+  | { kind: 'rebase'; ref: string; upstream: string | null; how: string; command: string }
+  /** The ref disappears (`branch -m NEW` renames the current branch away). */
+  | { kind: 'delete'; ref: string; how: string; command: string };
