@@ -5,7 +5,7 @@
  */
 import { appendEvent } from '../session/journal.js';
 import { modeFor } from '../policy/match.js';
-import { consumeApproval, type Approval } from './approvals.js';
+import { consumeApproval, listApprovals, type Approval } from './approvals.js';
 import type { HookContext } from './context.js';
 import { approvedText, refusalText, remoteText, warningText, type Violation } from './messages.js';
 
@@ -59,6 +59,19 @@ export async function decide(ctx: HookContext, violation: Violation, options: De
   }
   appendEvent(ctx.repo, { type: 'blocked', ...base });
   return { verdict: 'refuse', violation, text: refusalText(ctx.policy, ctx.actor, violation, from) };
+}
+
+/**
+ * What `decide` would answer, asked before the git command starts (the agent hooks, so that a
+ * command git would refuse half-way is refused whole): refuse when the rule is enforced for this
+ * actor and no approval is waiting. Nothing is journaled or consumed: the git hook that runs
+ * later, if any, still decides and uses the approval.
+ */
+export async function wouldRefuse(ctx: HookContext, violation: Violation): Promise<boolean> {
+  const remote = ctx.where === 'server' || ctx.where === 'ci';
+  if (modeFor(ctx.policy, violation.rule, remote ? 'agent' : ctx.actor) !== 'enforce') return false;
+  if (remote) return true;
+  return !(await listApprovals(ctx.repo)).some((approval) => approval.rule === violation.rule);
 }
 
 /** The outcome of a hook run: what to print and whether git must stop. */

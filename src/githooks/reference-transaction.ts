@@ -18,7 +18,8 @@ import type { HookContext } from './context.js';
 import { decide, report, type Decision, type HookReport } from './decide.js';
 import { keepTips, type KeepItem } from './keep.js';
 import { parseRefUpdates, type RefUpdate } from './lines.js';
-import { configuredAt, shortOid, type Violation } from './messages.js';
+import { branchDeleteViolation, branchRewriteViolation, branchSymrefViolation } from './branch-violations.js';
+import { shortOid, type Violation } from './messages.js';
 import { currentValue, isAncestor, isGuardItself, isPackRefsPrune } from './refs-state.js';
 
 const HOOK = 'reference-transaction';
@@ -51,50 +52,18 @@ interface BranchCheck {
 async function branchCheck(ctx: HookContext, update: RefUpdate): Promise<BranchCheck> {
   const glob = protectingBranchGlob(ctx.policy, update.ref);
   if (glob === null) return { violation: null, leftBehind: null };
-  const name = branchName(update.ref) ?? update.ref;
-  const why = `${name} is protected: it matches '${glob}' (${configuredAt(ctx.policy, 'protect.branches', ctx.repo.root)})`;
   const current = await currentValue(ctx.repo, update.ref);
   const old = update.old ?? current;
   if (update.newSymref !== undefined) {
     // git >= 2.46 reports `git symbolic-ref refs/heads/main <other>`: main would follow another ref.
-    return {
-      leftBehind: old,
-      violation: {
-        rule: 'protected-branch-rewrite',
-        what: `make the protected branch ${name} a symbolic ref to ${update.newSymref}, which moves it wherever that ref goes`,
-        subject: update.ref,
-        why,
-        instead: [`leave ${name} an ordinary branch; for another name for it, use a new branch or an alias in your shell`],
-      },
-    };
+    return { leftBehind: old, violation: branchSymrefViolation(ctx, update.ref, glob, update.newSymref) };
   }
   if (update.new === null) {
     if (await isPackRefsPrune(ctx.repo, update.old, update.ref)) return { violation: null, leftBehind: null };
-    return {
-      leftBehind: old,
-      violation: {
-        rule: 'protected-branch-delete',
-        what: `delete the protected branch ${name}${old ? ` (at ${shortOid(old)})` : ''}`,
-        subject: update.ref,
-        why,
-        instead: [
-          `keep ${name}; if you meant another branch, check the name (renaming it with \`git branch -m\` deletes the old name, so it is refused too)`,
-          `to stop protecting it, remove it from protect.branches in .guard.yaml first`,
-        ],
-      },
-    };
+    return { leftBehind: old, violation: branchDeleteViolation(ctx, update.ref, glob, old) };
   }
   if (old === null || old === update.new || (await isAncestor(ctx.repo, old, update.new))) return { violation: null, leftBehind: null };
-  return {
-    leftBehind: old,
-    violation: {
-      rule: 'protected-branch-rewrite',
-      what: `move the protected branch ${name} from ${shortOid(old)} to ${shortOid(update.new)}, which is not a fast-forward (commit --amend, reset, rebase, branch -f)`,
-      subject: update.ref,
-      why,
-      instead: [`add new commits on top of ${name} (\`git revert\` undoes a commit without rewriting history), or do the rewrite on another branch`],
-    },
-  };
+  return { leftBehind: old, violation: branchRewriteViolation(ctx, update.ref, glob, old, update.new) };
 }
 
 export async function referenceTransaction(ctx: HookContext, state: string, input: string, env: Record<string, string | undefined> = process.env): Promise<HookReport> {

@@ -131,6 +131,12 @@ export interface GuardConfig {
     maxFileSize: number;
     /** Globs of ignored files to capture anyway (e.g. `.env`). */
     includeIgnored: string[];
+    /**
+     * Seconds an agent hook may spend on the snapshot before a destructive command; past it the
+     * command is refused. Below every agent's hook timeout (120 s as guard installs them), because
+     * an agent runs the tool when its hook times out.
+     */
+    hookBudgetSeconds: number;
     retention: {
       keepDays: number;
       keepSessions: number;
@@ -198,6 +204,7 @@ export function defaultConfig(): GuardConfig {
     snapshot: {
       maxFileSize: 50 * 1024 ** 2,
       includeIgnored: [],
+      hookBudgetSeconds: 60,
       retention: {
         keepDays: 30,
         keepSessions: 20,
@@ -319,6 +326,15 @@ export const CONFIG_SPEC: Extract<Spec, { kind: 'section' }> = {
           default: DEFAULTS.snapshot.includeIgnored,
           description:
             'Ignored files to capture anyway, as path globs (e.g. `.env`), so that `git clean -x` or `rm` cannot lose them. They may hold secrets: they go wherever snapshots go (the backup, backup.remote).',
+        },
+        hookBudgetSeconds: {
+          kind: 'integer',
+          default: DEFAULTS.snapshot.hookBudgetSeconds,
+          min: 1,
+          max: 110,
+          unit: 'seconds',
+          description:
+            "How long an agent hook may spend on the snapshot it takes before a destructive command. If the snapshot is not done by then, the command is refused with a reason (never left to the agent's hook timeout, after which every agent runs the command). Keep it below the agents' hook timeouts (120 s as guard installs them).",
         },
         retention: {
           kind: 'section',

@@ -20,7 +20,8 @@ import { checkFileTarget } from '../../agents/protected-files.js';
 import { HOOK_EVENTS, type AgentEvent, type AgentIntegration, type HookEventKind, type HookVerdict } from '../../agents/types.js';
 import { readPolicy } from '../../config/compile.js';
 import { openRepo, repoFromRevParse, type Repo } from '../../git/repo.js';
-import { classifyCommand } from '../../policy/command/index.js';
+import { refusedRefChange } from '../../githooks/planned-refs.js';
+import { classifyCommandFully } from '../../policy/command/index.js';
 import type { Policy } from '../../policy/schema.js';
 import { appendEvent } from '../../session/journal.js';
 import { newStepMark, pokeWatcher, recordStepEnd, recordStepSnapshot, recordStepStart, type StepCall } from '../../session/steps.js';
@@ -34,6 +35,8 @@ import { sessionHeading, summaryText } from '../session-text.js';
 
 /** Test-only: makes the hook throw after parsing, to prove a crash denies. It can only make guard stricter. */
 const CRASH_ENV = 'GUARD_TEST_CRASH';
+/** Test-only: holds the pre-command snapshot back this many ms, to prove the budget denies. It can only make guard stricter. */
+const SLOW_SNAPSHOT_ENV = 'GUARD_TEST_SNAPSHOT_DELAY_MS';
 
 interface HookArgs {
   agent: string;
@@ -104,7 +107,7 @@ type ShellVerdict = HookVerdict & { snapshotFirst?: boolean };
 
 async function onShell(repo: Repo, policy: Policy, agent: AgentIntegration, event: AgentEvent, session: SessionRecord, command: string): Promise<ShellVerdict> {
   const cwd = event.cwd ?? repo.root;
-  const result = classifyCommand(command, {
+  const classified = classifyCommandFully(command, {
     cwd,
     repoRoot: repo.root,
     gitDir: repo.gitDir,
@@ -114,19 +117,45 @@ async function onShell(repo: Repo, policy: Policy, agent: AgentIntegration, even
     protectedBranches: policy.protect.branches,
     protectedPaths: policy.protect.paths,
   });
+  let result = classified.verdict;
+  if (result.verdict !== 'deny' && classified.refChanges.length > 0) {
+    // What the git hooks would refuse part-way (or, with hooks off, not at all) is refused whole.
+    const actor = { kind: 'agent' as const, agent: agent.id, marker: null };
+    const violation = await refusedRefChange({ repo, policy, actor }, classified.refChanges);
+    if (violation) {
+      result = {
+        verdict: 'deny',
+        rule: violation.rule,
+        reason: `${command.length > 200 ? 'this command' : command} would ${violation.what}; git's own hook refuses that only after the command has started (a reset has already reset the working tree by then), so guard refuses it before it runs${violation.why ? `. ${violation.why}` : ''}`,
+        instead: violation.instead.join('; '),
+      };
+    }
+  }
   const base = { ...journalBase(agent, session), tool: event.tool?.name, command, rule: result.rule, reason: result.reason };
   switch (result.verdict) {
     case 'allow':
       return { decision: 'allow' };
     case 'snapshot': {
+      const budget = policy.snapshot.hookBudgetSeconds;
       let snapshot;
       try {
-        ({ snapshot } = await createSnapshot(repo, { trigger: 'hook', session: session.id, agent: agent.id, message: `before: ${command}`.slice(0, 500) }));
+        ({ snapshot } = await withinBudget(
+          createSnapshot(repo, { trigger: 'hook', session: session.id, agent: agent.id, message: `before: ${command}`.slice(0, 500) }),
+          budget,
+        ));
       } catch (error) {
-        // Never let a destructive command run without its snapshot.
-        const reason = `guard could not take the snapshot this command needs first (${(error as Error).message})`;
-        appendEvent(repo, { type: 'blocked', ...base, rule: 'snapshot-failed', reason });
-        return { decision: 'deny', rule: 'snapshot-failed', reason, instead: 'run `guard snapshot` to see the problem, then try again' };
+        // Never let a destructive command run without its snapshot, and never leave the answer
+        // to the agent's hook timeout: every agent runs the tool when its hook times out.
+        const late = error instanceof SnapshotTooSlow;
+        const rule = late ? 'snapshot-too-slow' : 'snapshot-failed';
+        const reason = late
+          ? `the snapshot this command needs first did not finish in ${budget} s (snapshot.hookBudgetSeconds), so guard refuses the command rather than let it run unprotected`
+          : `guard could not take the snapshot this command needs first (${(error as Error).message})`;
+        const instead = late
+          ? 'retry the command (the next snapshot reuses what this one stored), or have the person start `guard watch` so snapshots are O(changes)'
+          : 'run `guard snapshot` to see the problem, then try again';
+        appendEvent(repo, { type: 'blocked', ...base, rule, reason });
+        return { decision: 'deny', rule, reason, instead };
       }
       appendEvent(repo, { type: 'snapshot', snapshot: snapshot.oid, trigger: 'hook', ...journalBase(agent, session) });
       appendEvent(repo, { type: 'allowed-after-snapshot', ...base, snapshot: snapshot.oid });
@@ -138,6 +167,33 @@ async function onShell(repo: Repo, policy: Policy, agent: AgentIntegration, even
     case 'deny':
       appendEvent(repo, { type: 'blocked', ...base, ...(result.instead ? { instead: result.instead } : {}) });
       return { decision: 'deny', rule: result.rule, reason: result.reason, ...(result.instead ? { instead: result.instead } : {}) };
+  }
+}
+
+class SnapshotTooSlow extends Error {}
+
+/** Set when a snapshot was left running past its budget: run exits at once instead of waiting for it. */
+let abandonedWork = false;
+
+/**
+ * The snapshot, or SnapshotTooSlow once the budget is spent. The snapshot itself is not stopped:
+ * the hook answers and exits (run ends the process), and a snapshot that completes later only
+ * adds a ref; one that does not leaves nothing but unreferenced objects.
+ */
+async function withinBudget<T>(work: Promise<T>, seconds: number): Promise<T> {
+  const delay = Number(process.env[SLOW_SNAPSHOT_ENV] ?? 0);
+  const held = Number.isFinite(delay) && delay > 0 ? work.then((value) => new Promise<T>((resolve) => setTimeout(() => resolve(value), delay).unref())) : work;
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      abandonedWork = true;
+      reject(new SnapshotTooSlow());
+    }, seconds * 1000);
+  });
+  try {
+    return await Promise.race([held, expired]);
+  } finally {
+    clearTimeout(timer);
   }
 }
 
@@ -295,7 +351,10 @@ export async function run(args: HookArgs, ctx: CommandContext): Promise<number> 
   let parsed: AgentEvent | null = null;
   let verdict: HookVerdict;
   try {
-    parsed = agent.parseEvent(await readStdin(), event);
+    const stdin = await readStdin();
+    // A tool call with no payload cannot be checked: refuse it like any other malformed input.
+    if (event === 'pre-tool' && stdin.trim() === '') throw new Error('the hook received an empty payload on stdin');
+    parsed = agent.parseEvent(stdin, event);
     verdict = await handle(agent, parsed, ctx.cwd, shimRepo);
   } catch (error) {
     verdict = crashVerdict(event, parsed, error);
@@ -304,5 +363,7 @@ export async function run(args: HookArgs, ctx: CommandContext): Promise<number> 
   const output = agent.formatVerdict(verdict, event, parsed);
   writeToFd(1, output.stdout);
   writeToFd(2, output.stderr);
+  // The answer is out; a snapshot still running past its budget must not hold the agent up.
+  if (abandonedWork) process.exit(output.exitCode);
   return output.exitCode;
 }

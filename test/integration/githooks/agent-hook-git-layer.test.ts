@@ -1,0 +1,149 @@
+/**
+ * The agent hook refuses up front what the git layer would refuse part-way (issue 9): a reset of
+ * protected main used to get "snapshot, then allow", then git reset the working tree and only
+ * afterwards reference-transaction refused to move main. And for an agent that runs git with the
+ * hooks switched off (Gemini CLI: GIT_CONFIG_* sets core.hooksPath to ""), the agent hook is the
+ * only layer left: it enforces the same rules from the same evaluation.
+ */
+import { spawnSync } from 'node:child_process';
+import { afterEach, describe, expect, it } from 'vitest';
+import { GUARD_BIN } from '../../helpers/git-repo.js';
+import { commitFile, dirState, guarded, type Guarded } from './setup.js';
+
+let repo: Guarded | undefined;
+afterEach(() => {
+  repo?.cleanup();
+  repo = undefined;
+});
+
+function claude(t: Guarded, command: string, env: Record<string, string> = {}) {
+  const payload = { session_id: 's', cwd: t.dir, hook_event_name: 'PreToolUse', tool_name: 'Bash', tool_input: { command } };
+  const r = spawnSync(process.execPath, [GUARD_BIN, 'agent-hook', 'claude', 'pre-tool'], { cwd: t.dir, env: { ...t.env, ...env }, input: JSON.stringify(payload), encoding: 'utf8' });
+  const out = r.stdout.trim() === '' ? null : JSON.parse(r.stdout).hookSpecificOutput;
+  return { code: r.status, decision: (out?.permissionDecision ?? 'allow') as string, reason: (out?.permissionDecisionReason ?? '') as string };
+}
+
+function gemini(t: Guarded, command: string, env: Record<string, string> = {}) {
+  const payload = { session_id: 's', cwd: t.dir, hook_event_name: 'BeforeTool', tool_name: 'run_shell_command', tool_input: { command } };
+  const r = spawnSync(process.execPath, [GUARD_BIN, 'agent-hook', 'gemini', 'pre-tool'], { cwd: t.dir, env: { ...t.env, ...env }, input: JSON.stringify(payload), encoding: 'utf8' });
+  const out = JSON.parse(r.stdout);
+  return { code: r.status, decision: (out.decision ?? 'allow') as string, reason: (out.reason ?? '') as string };
+}
+
+/** What Gemini CLI puts in the environment of every shell command it runs. */
+const GEMINI_SHELL_ENV = { GEMINI_CLI: '1', GIT_CONFIG_COUNT: '1', GIT_CONFIG_KEY_0: 'core.hooksPath', GIT_CONFIG_VALUE_0: '' };
+
+/** Everything a half-done command could have changed: files, the index, HEAD and the refs. */
+function state(t: Guarded) {
+  const files = dirState(t.dir);
+  for (const key of Object.keys(files)) if (key === '.git' || key.startsWith('.git/')) delete files[key];
+  return {
+    files,
+    index: t.git(['ls-files', '-s', '--debug']),
+    head: t.git(['symbolic-ref', 'HEAD']),
+    refs: t.git(['for-each-ref', '--format=%(refname) %(objectname)', 'refs/heads', 'refs/tags']),
+  };
+}
+
+function snapshots(t: Guarded): number {
+  return t.journal().filter((e) => e.type === 'allowed-after-snapshot').length;
+}
+
+describe('agent hook: no half-done commands on protected branches', () => {
+  it('denies git reset --hard HEAD~1 on main before it starts, and leaves the work untouched', () => {
+    repo = guarded();
+    commitFile(repo, 'src/app.js', 'console.log(2);\n');
+    repo.write('src/app.js', 'uncommitted work\n');
+    repo.write('notes.txt', 'untracked work\n');
+    repo.git(['add', 'notes.txt']);
+    const before = state(repo);
+    const r = claude(repo, 'git reset --hard HEAD~1');
+    expect(r.code).toBe(0);
+    expect(r.decision).toBe('deny');
+    expect(r.reason).toContain('protected-branch-rewrite');
+    expect(r.reason).toContain('move the protected branch main');
+    expect(r.reason).toContain('not a fast-forward');
+    expect(state(repo)).toEqual(before);
+    expect(snapshots(repo)).toBe(0);
+    // The same check with the same words as the git layer: reference-transaction refuses the same move.
+    const git = repo.run(['reset', '--soft', 'HEAD~1'], { env: { CLAUDECODE: '1' } });
+    expect(git.code).not.toBe(0);
+    expect(git.stderr).toContain('move the protected branch main');
+  });
+
+  it('takes a snapshot and allows the same reset on a feature branch', () => {
+    repo = guarded();
+    repo.git(['switch', '-q', '-c', 'feature']);
+    commitFile(repo, 'src/app.js', 'console.log(2);\n');
+    repo.write('src/app.js', 'uncommitted work\n');
+    const r = claude(repo, 'git reset --hard HEAD~1');
+    expect(r.decision).toBe('allow');
+    expect(snapshots(repo)).toBe(1);
+  });
+
+  it('allows a reset of main that is a fast-forward, and judges the branch a line switches to', () => {
+    repo = guarded();
+    repo.git(['branch', 'ahead']);
+    repo.git(['switch', '-q', 'ahead']);
+    commitFile(repo, 'src/app.js', 'console.log(3);\n');
+    repo.git(['switch', '-q', 'main']);
+    expect(claude(repo, 'git reset --hard ahead').decision).toBe('allow');
+    expect(claude(repo, 'git reset HEAD src/app.js').decision).toBe('allow');
+    expect(claude(repo, 'git switch -c tmp && git reset --hard HEAD~1').decision).toBe('allow');
+    repo.git(['switch', '-q', 'ahead']);
+    expect(claude(repo, 'git checkout main && git reset --soft HEAD~1').decision).toBe('deny');
+  });
+
+  it('denies commit --amend, an interactive rebase and renaming main away; allows a rebase that only fast-forwards', () => {
+    repo = guarded();
+    commitFile(repo, 'src/app.js', 'console.log(2);\n');
+    for (const command of ['git commit --amend -m "better message"', 'git rebase -i HEAD~1', 'git branch -m trunk', 'git update-ref HEAD HEAD~1']) {
+      const r = claude(repo, command);
+      expect(r.decision, command).toBe('deny');
+    }
+    repo.git(['branch', 'upstream-ahead']);
+    repo.git(['switch', '-q', 'upstream-ahead']);
+    commitFile(repo, 'src/app.js', 'console.log(4);\n');
+    repo.git(['switch', '-q', 'main']);
+    expect(claude(repo, 'git rebase upstream-ahead').decision).toBe('allow');
+  });
+
+  it('lets a person-approved rewrite through to the git layer, which uses the approval', () => {
+    repo = guarded();
+    commitFile(repo, 'src/app.js', 'console.log(2);\n');
+    // guard approve needs a terminal; write the approval the way it does.
+    const approval = { rule: 'protected-branch-rewrite', once: true, createdAt: new Date().toISOString(), expiresAt: new Date(Date.now() + 600_000).toISOString(), by: 'test', tty: null };
+    repo.write('.git/guard/approvals/protected-branch-rewrite.json', JSON.stringify(approval));
+    const tip = repo.rev('main');
+    expect(claude(repo, 'git reset --soft HEAD~1').decision).toBe('allow');
+    expect(repo.run(['reset', '--soft', 'HEAD~1'], { env: { CLAUDECODE: '1' } }).code).toBe(0);
+    expect(repo.rev('main')).not.toBe(tip);
+  });
+});
+
+describe('agent hook: agents that switch the git layer off (Gemini CLI)', () => {
+  it('git itself lets an amend of main through in the Gemini shell environment, so the hook denies it', () => {
+    repo = guarded();
+    commitFile(repo, 'src/app.js', 'console.log(2);\n');
+    const before = state(repo);
+    const r = gemini(repo, 'git commit --amend -m "rewritten"');
+    expect(r.code).toBe(0);
+    expect(r.decision).toBe('deny');
+    expect(r.reason).toContain('move the protected branch main');
+    expect(state(repo)).toEqual(before);
+    // Proof that the hook is the only layer left: with Gemini's environment git does rewrite main.
+    const tip = repo.rev('main');
+    const amend = repo.run(['commit', '--amend', '-q', '-m', 'rewritten'], { env: GEMINI_SHELL_ENV });
+    expect(amend.code).toBe(0);
+    expect(repo.rev('main')).not.toBe(tip);
+  });
+
+  it('denies a reset of main and a snapshot copied into a branch, allows the reset on a feature branch', () => {
+    repo = guarded();
+    commitFile(repo, 'src/app.js', 'console.log(2);\n');
+    expect(gemini(repo, 'git reset --hard HEAD~1').decision).toBe('deny');
+    expect(gemini(repo, 'git branch x refs/guard/keep/head && git push origin x').decision).toBe('deny');
+    repo.git(['switch', '-q', '-c', 'feature']);
+    expect(gemini(repo, 'git reset --hard HEAD~1').decision).toBe('allow');
+  });
+});
