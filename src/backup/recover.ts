@@ -21,6 +21,8 @@ import { withInternalToken } from '../git/internal-token.js';
 import { GUARD_IDENTITY } from '../git/objects.js';
 import { openRepo, guardPath, type Repo } from '../git/repo.js';
 import { runGit, splitNul, splitNulBytes } from '../git/run.js';
+import { fsPath, gitPath, gitPathsOf, pathText, type GitPath } from '../git/path.js';
+import { isUtf8 } from 'node:buffer';
 import { appendEvent } from '../session/journal.js';
 import { createSnapshot } from '../snapshot/create.js';
 import { recreateMissingTags } from '../snapshot/keeper.js';
@@ -152,26 +154,29 @@ class Aside {
     return this.dir;
   }
 
-  move(rel: string): void {
+  /** Moves `rel` (bytes, as git names it) into the aside directory, keeping its name. */
+  move(rel: GitPath): void {
     if (this.dir === null) {
       this.dir = `${this.target}.guard-aside-${stamp()}`;
       fs.mkdirSync(this.dir, { recursive: true, mode: 0o700 });
     }
-    const from = path.join(this.target, rel);
-    const to = path.join(this.dir, rel);
-    fs.mkdirSync(path.dirname(to), { recursive: true });
+    const from = fsPath(this.target, rel);
+    const to = fsPath(this.dir, rel);
+    const parent = path.posix.dirname(rel) as GitPath;
+    fs.mkdirSync(parent === '.' ? this.dir : fsPath(this.dir, parent), { recursive: true });
     try {
       fs.renameSync(from, to);
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EXDEV') throw error;
-      fs.cpSync(from, to, { recursive: true, preserveTimestamps: true, verbatimSymlinks: true });
+      // fs.cpSync takes names as text only: a name that is not UTF-8 cannot be copied across devices.
+      if ((error as NodeJS.ErrnoException).code !== 'EXDEV' || !isUtf8(from) || !isUtf8(to)) throw error;
+      fs.cpSync(from.toString('utf8'), to.toString('utf8'), { recursive: true, preserveTimestamps: true, verbatimSymlinks: true });
       fs.rmSync(from, { recursive: true, force: true });
     }
-    this.moved.push({ path: rel, to });
+    this.moved.push({ path: pathText(rel), to: path.join(this.dir, pathText(rel)) });
   }
 }
 
-function lstat(file: string): fs.Stats | null {
+function lstat(file: string | Buffer): fs.Stats | null {
   try {
     return fs.lstatSync(file);
   } catch {
@@ -203,12 +208,14 @@ async function restoreWorktree(repo: Repo, snapshot: Snapshot, aside: Aside): Pr
     await runGit(['read-tree', snapshot.tree], withIndex(treeIndex));
     // Compares every existing file with the snapshot by content (the fresh index has no stat data).
     await runGit(['update-index', '-q', '--refresh'], { ...withIndex(treeIndex), okCodes: [1] });
+    // Names stay bytes (GitPath) from git to the fs calls: a name that is not valid UTF-8 is
+    // found, compared and moved aside under its own name.
     const entries = splitNulBytes((await runGit(['ls-files', '-z', '-s'], withIndex(treeIndex))).stdout).map((record) => {
       const tab = record.indexOf('\t');
-      return { mode: record.slice(0, 6), path: Buffer.from(record.slice(tab + 1), 'latin1').toString('utf8') };
+      return { mode: record.slice(0, 6), path: record.slice(tab + 1) as GitPath };
     });
     const gitlinks = new Set(entries.filter((e) => e.mode === '160000').map((e) => e.path));
-    const differing = splitNulBytes((await runGit(['diff-files', '-z', '--name-only'], withIndex(treeIndex))).stdout).map((b) => Buffer.from(b, 'latin1').toString('utf8'));
+    const differing = gitPathsOf((await runGit(['diff-files', '-z', '--name-only'], withIndex(treeIndex))).stdout);
     let written = 0;
     for (const rel of differing) {
       if (gitlinks.has(rel)) continue; // a submodule's checkout is its own repository: never moved
@@ -217,14 +224,14 @@ async function restoreWorktree(repo: Repo, snapshot: Snapshot, aside: Aside): Pr
       let blocked = false;
       // A file (or symlink) where the snapshot needs a directory.
       for (let i = 1; i < parts.length && !blocked; i++) {
-        const ancestor = parts.slice(0, i).join('/');
-        const stat = lstat(path.join(repo.root, ancestor));
+        const ancestor = parts.slice(0, i).join('/') as GitPath;
+        const stat = lstat(fsPath(repo.root, ancestor));
         if (stat && !stat.isDirectory()) {
           aside.move(ancestor);
           blocked = true;
         }
       }
-      if (lstat(path.join(repo.root, rel))) aside.move(rel);
+      if (lstat(fsPath(repo.root, rel))) aside.move(rel);
     }
     // Without -f, files that exist (equal to the snapshot, as checked above) are left untouched.
     await runGit(['checkout-index', '-a', '-q', '-u'], { ...withIndex(treeIndex), okCodes: [1] });
@@ -269,7 +276,7 @@ export async function applyRecovery(plan: RecoverPlan): Promise<RecoverResult> {
   if (fs.existsSync(path.join(target, '.git'))) {
     if (isRepository(target)) throw new GuardError('refused', `${target} became a git repository meanwhile; nothing was changed`);
     // Not a repository: what is left of one (e.g. a temp dir a guard process recreated). Keep it.
-    aside.move('.git');
+    aside.move(gitPath('.git'));
   }
   await runGit(['init', '--quiet', target], { cwd: target, env: NO_REPO_ENV });
   const repo = await openRepo(target);

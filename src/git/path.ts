@@ -90,3 +90,22 @@ export function pathText(p: GitPath): string {
   }
   return `${out}"`;
 }
+
+/**
+ * `:(literal)` pathspecs for git's command line that cover `paths`: a name that cannot go on the
+ * command line (not UTF-8) is covered by its nearest ancestor that can, or by the whole tree
+ * (null). Callers list with -r and keep only the names they asked for.
+ */
+export function coveringPathspecs(paths: Iterable<GitPath>): string[] | null {
+  const specs = new Set<string>();
+  for (const p of paths) {
+    let covering: GitPath | null = p;
+    while (covering !== null && !isTextPath(covering)) {
+      const slash = covering.lastIndexOf('/');
+      covering = slash > 0 ? (covering.slice(0, slash) as GitPath) : null;
+    }
+    if (covering === null) return null;
+    specs.add(`:(literal)${pathBytes(covering).toString('utf8')}`);
+  }
+  return [...specs];
+}

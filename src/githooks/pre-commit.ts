@@ -16,6 +16,7 @@ import type { HookContext } from './context.js';
 import { decide, report, type Decision, type HookReport } from './decide.js';
 import { configuredAt, type Violation } from './messages.js';
 import { stagedChanges, type StagedChange } from './staged-changes.js';
+import { gitPathsOf, matchText, pathText, type GitPath } from '../git/path.js';
 
 const HOOK = 'pre-commit';
 const SHOW = 5;
@@ -29,13 +30,19 @@ async function mergeHeads(repo: Repo): Promise<string[]> {
   }
 }
 
-async function deletedOnEveryOtherSide(repo: Repo, heads: string[], file: string): Promise<boolean> {
-  if (heads.length === 0) return false;
+/**
+ * Paths of HEAD that each merge head lacks (a deletion made on the other side). One diff-tree per
+ * head, names as bytes: a path that is not valid UTF-8 cannot go on git's command line.
+ */
+async function deletedOnEveryOtherSide(repo: Repo, heads: string[]): Promise<Set<GitPath>> {
+  let common: Set<GitPath> | null = null;
   for (const head of heads) {
-    const result = await runGit(['cat-file', '-e', `${head}:${file}`], { cwd: repo.root, okCodes: [1, 128] });
-    if (result.code === 0) return false;
+    const { stdout } = await runGit(['diff-tree', '-r', '-z', '--name-only', '--no-renames', '--diff-filter=D', 'HEAD', head], { cwd: repo.root });
+    const gone = new Set(gitPathsOf(stdout));
+    if (common) for (const p of common) if (!gone.has(p)) common.delete(p);
+    common ??= gone;
   }
-  return true;
+  return common ?? new Set<GitPath>();
 }
 
 function list(items: string[]): string {
@@ -52,11 +59,13 @@ export async function preCommit(ctx: HookContext): Promise<HookReport> {
   const heads = await mergeHeads(ctx.repo);
   const removed: Array<{ change: StagedChange; glob: string }> = [];
   const modified: Array<{ change: StagedChange; glob: string }> = [];
+  let deletedElsewhere: Set<GitPath> | null = null;
   for (const change of changes) {
-    const fromGlob = protectingPathGlob(ctx.policy, change.from);
-    const toGlob = protectingPathGlob(ctx.policy, change.to);
+    const fromGlob = protectingPathGlob(ctx.policy, matchText(change.from));
+    const toGlob = protectingPathGlob(ctx.policy, matchText(change.to));
     if (change.status === 'D') {
-      if (fromGlob && !(await deletedOnEveryOtherSide(ctx.repo, heads, change.from))) removed.push({ change, glob: fromGlob });
+      if (fromGlob) deletedElsewhere ??= await deletedOnEveryOtherSide(ctx.repo, heads);
+      if (fromGlob && !deletedElsewhere!.has(change.from)) removed.push({ change, glob: fromGlob });
     } else if (change.status === 'R' && fromGlob && !toGlob) {
       removed.push({ change, glob: fromGlob });
     } else if (toGlob || fromGlob) {
@@ -66,13 +75,13 @@ export async function preCommit(ctx: HookContext): Promise<HookReport> {
 
   const decisions: Decision[] = [];
   if (removed.length > 0) {
-    const described = removed.map(({ change }) => (change.status === 'R' ? `${change.from} -> ${change.to} (moved out)` : `${change.from} (deleted)`));
-    const paths = removed.map(({ change }) => change.from);
+    const described = removed.map(({ change }) => (change.status === 'R' ? `${pathText(change.from)} -> ${pathText(change.to)} (moved out)` : `${pathText(change.from)} (deleted)`));
+    const paths = removed.map(({ change }) => pathText(change.from));
     const violation: Violation = {
       rule: 'protected-path-delete',
       what: `commit that deletes or moves away protected paths: ${list(described)}`,
       subject: paths.sort().join('\n'),
-      why: whyProtected(ctx, new Map(removed.map(({ change, glob }) => [change.from, glob]))),
+      why: whyProtected(ctx, new Map(removed.map(({ change, glob }) => [pathText(change.from), glob]))),
       instead: [
         `keep them: git restore --source=HEAD --staged --worktree -- ${paths.slice(0, SHOW).map(quote).join(' ')}${paths.length > SHOW ? ' ...' : ''}`,
         'then commit the rest; to stop protecting a path, remove it from protect.paths in .guard.yaml first (a change to .guard.yaml is itself a protected change)',
@@ -81,13 +90,13 @@ export async function preCommit(ctx: HookContext): Promise<HookReport> {
     decisions.push(await decide(ctx, violation, { hook: HOOK }));
   }
   if (modified.length > 0) {
-    const paths = modified.map(({ change }) => (change.status === 'R' ? `${change.from} -> ${change.to}` : change.to));
+    const paths = modified.map(({ change }) => (change.status === 'R' ? `${pathText(change.from)} -> ${pathText(change.to)}` : pathText(change.to)));
     const violation: Violation = {
       rule: 'protected-path-modify',
       what: `commit that changes protected paths: ${list(paths)}`,
       subject: paths.sort().join('\n'),
-      why: whyProtected(ctx, new Map(modified.map(({ change, glob }) => [change.to, glob]))),
-      instead: [`leave them out of this commit: git restore --staged -- ${modified.slice(0, SHOW).map(({ change }) => quote(change.to)).join(' ')}`],
+      why: whyProtected(ctx, new Map(modified.map(({ change, glob }) => [pathText(change.to), glob]))),
+      instead: [`leave them out of this commit: git restore --staged -- ${modified.slice(0, SHOW).map(({ change }) => quote(pathText(change.to))).join(' ')}`],
     };
     decisions.push(await decide(ctx, violation, { hook: HOOK }));
   }

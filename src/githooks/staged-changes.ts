@@ -5,20 +5,21 @@
  */
 import { emptyTree, resolveRev } from '../git/objects.js';
 import type { Repo } from '../git/repo.js';
-import { runGit, splitNul } from '../git/run.js';
+import { runGit } from '../git/run.js';
+import { gitPathsOf, type GitPath } from '../git/path.js';
 
-export interface StagedChange {
+export interface StagedChange<P extends string = GitPath> {
   /** A added, C copied, D deleted, M modified, R renamed, T type changed, U unmerged. */
   status: string;
-  /** The path before (renames and copies) or the path itself. */
-  from: string;
-  /** The path after (renames and copies) or the path itself. */
-  to: string;
+  /** The path before (renames and copies) or the path itself, byte-exact. */
+  from: P;
+  /** The path after (renames and copies) or the path itself, byte-exact. */
+  to: P;
 }
 
-/** Parses `git diff-index -z --name-status` output (pure). */
-export function parseNameStatus(records: string[]): StagedChange[] {
-  const out: StagedChange[] = [];
+/** Parses `git diff-index -z --name-status` output (pure); the paths keep the records' type. */
+export function parseNameStatus<P extends string>(records: P[]): Array<StagedChange<P>> {
+  const out: Array<StagedChange<P>> = [];
   for (let i = 0; i < records.length; ) {
     const status = records[i++]!.charAt(0);
     if (status === 'R' || status === 'C') {
@@ -48,5 +49,6 @@ export async function stagedChanges(repo: Repo, base?: string): Promise<StagedCh
     ],
     { cwd: repo.root },
   );
-  return parseNameStatus(splitNul(stdout));
+  // Bytes, not UTF-8 text: a name that is not valid UTF-8 must still name its file.
+  return parseNameStatus(gitPathsOf(stdout));
 }

@@ -31,6 +31,7 @@ import { readChainHead } from '../snapshot/read.js';
 import { Debouncer } from './debounce.js';
 import { FsEvents, type FsChange } from './fs-events.js';
 import { ProtectedRestore, type RestoreEvent } from './protected-restore.js';
+import { gitPath } from '../git/path.js';
 import { acquirePidFile, readPid, releasePidFile, writeStateFile, type WatcherStateFile } from './state-file.js';
 
 /** More changed paths than this in one batch: a full snapshot is cheaper than the path list. */
@@ -327,7 +328,8 @@ export class Watcher {
     else if (change.kind === 'everything') this.everything = true;
     else {
       this.pending.add(change.rel);
-      this.protect.note(change.rel, change.at);
+      // The event's name is text (UTF-8) here; protected-restore keeps names as bytes.
+      this.protect.note(gitPath(change.rel), change.at);
     }
     this.debouncer.touch();
   }

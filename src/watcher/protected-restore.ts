@@ -22,7 +22,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Repo } from '../git/repo.js';
 import { guardPath } from '../git/repo.js';
-import { runGit, splitNul, splitNulBytes } from '../git/run.js';
+import { runGit, splitNulBytes } from '../git/run.js';
+import { coveringPathspecs, fsPath, gitPathsOf, matchText, pathBytes, pathText, type GitPath } from '../git/path.js';
 import { isProtectedPath, type MatchPolicy } from '../policy/match.js';
 import type { Snapshot } from '../snapshot/format.js';
 import { listSnapshots } from '../snapshot/read.js';
@@ -34,6 +35,7 @@ export const SETTLE_MS = 250;
 const CHAIN_LOOKBACK = 20;
 
 export interface RestoreEvent {
+  /** The name for people and the journal (pathText: git-quoted when it is not UTF-8). */
   path: string;
   reason: 'deleted' | 'emptied';
   snapshot: string;
@@ -55,7 +57,7 @@ interface TreeEntry {
   size: number;
 }
 
-function lstat(file: string): fs.Stats | null {
+function lstat(file: Buffer): fs.Stats | null {
   try {
     return fs.lstatSync(file);
   } catch {
@@ -63,29 +65,42 @@ function lstat(file: string): fs.Stats | null {
   }
 }
 
-/** ls-tree of a few paths in a tree-ish: path -> entry (blobs and symlinks only). */
-async function entriesAt(repo: Repo, treeish: string, paths: string[]): Promise<Map<string, TreeEntry>> {
-  const out = new Map<string, TreeEntry>();
+/**
+ * ls-tree of a few paths in a tree-ish: path -> entry (blobs and symlinks only). Names stay bytes;
+ * one that cannot go on the command line is found by listing its nearest ancestor that can.
+ */
+async function entriesAt(repo: Repo, treeish: string, paths: GitPath[]): Promise<Map<GitPath, TreeEntry>> {
+  const out = new Map<GitPath, TreeEntry>();
   if (paths.length === 0) return out;
-  const result = await runGit(['ls-tree', '-z', '-l', '--full-tree', treeish, '--', ...paths.map((p) => `:(literal)${p}`)], { cwd: repo.root, okCodes: [128] });
+  const wanted = new Set(paths);
+  const specs = coveringPathspecs(paths);
+  const result = await runGit(['ls-tree', '-r', '-z', '-l', '--full-tree', treeish, ...(specs ? ['--', ...specs] : [])], { cwd: repo.root, okCodes: [128] });
   if (result.code !== 0) return out;
   for (const record of splitNulBytes(result.stdout)) {
     // "<mode> SP <type> SP <oid> SP+ <size> TAB <path>"
     const tab = record.indexOf('\t');
     const [mode, type, oid, size] = record.slice(0, tab).split(/ +/);
-    const file = Buffer.from(record.slice(tab + 1), 'latin1').toString('utf8');
-    if (type === 'blob') out.set(file, { mode: mode!, type: type!, oid: oid!, size: Number(size) });
+    const file = record.slice(tab + 1) as GitPath;
+    if (type === 'blob' && wanted.has(file)) out.set(file, { mode: mode!, type: type!, oid: oid!, size: Number(size) });
   }
   return out;
 }
 
+/** Which of `paths` the user's index tracks (names as bytes, like entriesAt). */
+async function trackedAmong(repo: Repo, paths: GitPath[]): Promise<Set<GitPath>> {
+  const wanted = new Set(paths);
+  const specs = coveringPathspecs(paths);
+  const listed = await runGit(['ls-files', '-z', ...(specs ? ['--', ...specs] : [])], { cwd: repo.root });
+  return new Set(gitPathsOf(listed.stdout).filter((p) => wanted.has(p)));
+}
+
 export class ProtectedRestore {
   /** Protected paths that exist (or existed) in this worktree: the candidates a deletion can hit. */
-  private readonly known = new Set<string>();
-  private readonly queue = new Map<string, number>();
+  private readonly known = new Set<GitPath>();
+  private readonly queue = new Map<GitPath, number>();
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;
-  private restoring = new Set<string>();
+  private restoring = new Set<GitPath>();
 
   constructor(
     private readonly repo: Repo,
@@ -102,15 +117,15 @@ export class ProtectedRestore {
     const policy = this.options.policy();
     if (!tree || !policy) return;
     const listed = await runGit(['ls-tree', '-r', '-z', '--name-only', '--full-tree', tree], { cwd: this.repo.root });
-    for (const file of splitNul(listed.stdout)) if (isProtectedPath(policy, file)) this.known.add(file);
+    for (const file of gitPathsOf(listed.stdout)) if (isProtectedPath(policy, matchText(file))) this.known.add(file);
   }
 
-  /** A path (file or directory) changed at `at`. */
-  note(rel: string, at: number): void {
+  /** A path (file or directory, its name as bytes) changed at `at`. */
+  note(rel: GitPath, at: number): void {
     const policy = this.options.policy();
     if (!policy || this.restoring.has(rel)) return;
-    const isProtected = isProtectedPath(policy, rel);
-    if (isProtected && lstat(path.join(this.repo.root, rel))?.isFile()) this.known.add(rel);
+    const isProtected = isProtectedPath(policy, matchText(rel));
+    if (isProtected && lstat(fsPath(this.repo.root, rel))?.isFile()) this.known.add(rel);
     const under = `${rel}/`;
     let relevant = isProtected;
     if (!relevant) for (const p of this.known) if (p.startsWith(under)) relevant = true;
@@ -125,7 +140,7 @@ export class ProtectedRestore {
   /** Polling mode: look at every known protected path now. */
   sweep(at: number): void {
     for (const p of this.known) {
-      const stat = lstat(path.join(this.repo.root, p));
+      const stat = lstat(fsPath(this.repo.root, p));
       if (!stat || (stat.isFile() && stat.size === 0)) this.note(p, at);
     }
   }
@@ -142,8 +157,8 @@ export class ProtectedRestore {
   }
 
   private async rollbackNearby(since: number): Promise<boolean> {
-    if (lstat(guardPath(this.repo, 'rollback-in-progress.json'))) return true;
-    const last = lstat(guardPath(this.repo, 'last-rollback.json'));
+    if (lstat(Buffer.from(guardPath(this.repo, 'rollback-in-progress.json')))) return true;
+    const last = lstat(Buffer.from(guardPath(this.repo, 'last-rollback.json')));
     return last !== null && last.mtimeMs >= since - 3000;
   }
 
@@ -156,12 +171,12 @@ export class ProtectedRestore {
     const firstSeen = Math.min(...batch.values());
 
     // Which protected files are gone or empty now.
-    const hit = new Map<string, 'deleted' | 'emptied'>();
+    const hit = new Map<GitPath, 'deleted' | 'emptied'>();
     for (const rel of batch.keys()) {
-      const candidates = isProtectedPath(policy, rel) ? [rel] : [];
+      const candidates = isProtectedPath(policy, matchText(rel)) ? [rel] : [];
       for (const p of this.known) if (p.startsWith(`${rel}/`)) candidates.push(p);
       for (const p of candidates) {
-        const stat = lstat(path.join(this.repo.root, p));
+        const stat = lstat(fsPath(this.repo.root, p));
         if (!stat) hit.set(p, 'deleted');
         else if (stat.isFile() && stat.size === 0) hit.set(p, 'emptied');
       }
@@ -169,7 +184,7 @@ export class ProtectedRestore {
     if (hit.size === 0 || (await this.rollbackNearby(firstSeen))) return;
 
     const chain = await listSnapshots(this.repo, { limit: CHAIN_LOOKBACK });
-    const sources = new Map<string, { snapshot: Snapshot; entry: TreeEntry }>();
+    const sources = new Map<GitPath, { snapshot: Snapshot; entry: TreeEntry }>();
     for (const snapshot of chain) {
       const open = [...hit.keys()].filter((p) => !sources.has(p));
       if (open.length === 0) break;
@@ -181,27 +196,31 @@ export class ProtectedRestore {
     if (sources.size === 0) return;
 
     const { head } = await readRepoState(this.repo);
-    const trackedNow = new Set(splitNul((await runGit(['ls-files', '-z', '--', ...[...sources.keys()].map((p) => `:(literal)${p}`)], { cwd: this.repo.root })).stdout));
+    const trackedNow = await trackedAmong(this.repo, [...sources.keys()]);
     for (const [p, { snapshot, entry }] of sources) {
       if (head.symbolic !== snapshot.head.symbolic || head.oid !== snapshot.head.oid) continue;
       if (!trackedNow.has(p) && snapshot.indexTree && (await entriesAt(this.repo, snapshot.indexTree, [p])).size > 0) continue;
       // Still gone or empty after the git calls above?
-      const stat = lstat(path.join(this.repo.root, p));
+      const stat = lstat(fsPath(this.repo.root, p));
       if (stat && !(stat.isFile() && stat.size === 0)) continue;
       await this.write(p, entry);
-      this.options.onRestore({ path: p, reason: hit.get(p)!, snapshot: snapshot.oid, mode: entry.mode });
+      this.options.onRestore({ path: pathText(p), reason: hit.get(p)!, snapshot: snapshot.oid, mode: entry.mode });
     }
   }
 
-  private async write(rel: string, entry: TreeEntry): Promise<void> {
-    const target = path.join(this.repo.root, rel);
+  private async write(rel: GitPath, entry: TreeEntry): Promise<void> {
+    const target = fsPath(this.repo.root, rel);
+    const slash = rel.lastIndexOf('/');
+    const dir = slash < 0 ? Buffer.from(this.repo.root) : fsPath(this.repo.root, rel.slice(0, slash) as GitPath);
+    const base = pathBytes(rel.slice(slash + 1) as GitPath);
     const content = (await runGit(['cat-file', 'blob', entry.oid], { cwd: this.repo.root })).stdout;
     this.restoring.add(rel);
     try {
-      fs.mkdirSync(path.dirname(target), { recursive: true });
-      const temp = path.join(path.dirname(target), `.${path.basename(target)}.guard-restore-${process.pid}`);
+      fs.mkdirSync(dir, { recursive: true });
+      const temp = Buffer.concat([dir, Buffer.from(`${path.sep}.`), base, Buffer.from(`.guard-restore-${process.pid}`)]);
       fs.rmSync(temp, { force: true });
-      if (entry.mode === '120000') fs.symlinkSync(content.toString('utf8'), temp);
+      // A symlink's blob is its target, bytes as git stores them.
+      if (entry.mode === '120000') fs.symlinkSync(content, temp);
       else fs.writeFileSync(temp, content, { mode: entry.mode === '100755' ? 0o755 : 0o644 });
       if (entry.mode !== '120000') fs.chmodSync(temp, entry.mode === '100755' ? 0o755 : 0o644);
       fs.renameSync(temp, target);
