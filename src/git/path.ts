@@ -109,3 +109,23 @@ export function coveringPathspecs(paths: Iterable<GitPath>): string[] | null {
   }
   return [...specs];
 }
+
+/**
+ * The name as one argument for a command people copy into their shell: bare when safe, in single
+ * quotes when it is plain text, and as bash/zsh `$'...'` with escapes when it holds control
+ * characters or bytes that are not UTF-8 (the only way to type those names exactly).
+ */
+export function shellArg(p: GitPath): string {
+  const bytes = pathBytes(p);
+  const text = bytes.toString('utf8');
+  if (/^[A-Za-z0-9_./@%+=:,-]+$/.test(text)) return text;
+  if (isUtf8(bytes) && !CONTROL.test(text)) return `'${text.replace(/'/g, `'\\''`)}'`;
+  let out = "$'";
+  for (const byte of bytes) {
+    if (byte === 0x27) out += "\\'";
+    else if (byte === 0x5c) out += '\\\\';
+    else if (byte >= 0x20 && byte < 0x7f) out += String.fromCharCode(byte);
+    else out += `\\${byte.toString(8).padStart(3, '0')}`;
+  }
+  return `${out}'`;
+}

@@ -16,7 +16,7 @@ import type { HookContext } from './context.js';
 import { decide, report, type Decision, type HookReport } from './decide.js';
 import { configuredAt, type Violation } from './messages.js';
 import { stagedChanges, type StagedChange } from './staged-changes.js';
-import { gitPathsOf, matchText, pathText, type GitPath } from '../git/path.js';
+import { gitPathsOf, matchText, pathText, shellArg, type GitPath } from '../git/path.js';
 
 const HOOK = 'pre-commit';
 const SHOW = 5;
@@ -77,13 +77,14 @@ export async function preCommit(ctx: HookContext): Promise<HookReport> {
   if (removed.length > 0) {
     const described = removed.map(({ change }) => (change.status === 'R' ? `${pathText(change.from)} -> ${pathText(change.to)} (moved out)` : `${pathText(change.from)} (deleted)`));
     const paths = removed.map(({ change }) => pathText(change.from));
+    const args = removed.map(({ change }) => shellArg(change.from));
     const violation: Violation = {
       rule: 'protected-path-delete',
       what: `commit that deletes or moves away protected paths: ${list(described)}`,
       subject: paths.sort().join('\n'),
       why: whyProtected(ctx, new Map(removed.map(({ change, glob }) => [pathText(change.from), glob]))),
       instead: [
-        `keep them: git restore --source=HEAD --staged --worktree -- ${paths.slice(0, SHOW).map(quote).join(' ')}${paths.length > SHOW ? ' ...' : ''}`,
+        `keep them: git restore --source=HEAD --staged --worktree -- ${args.slice(0, SHOW).join(' ')}${args.length > SHOW ? ' ...' : ''}`,
         'then commit the rest; to stop protecting a path, remove it from protect.paths in .guard.yaml first (a change to .guard.yaml is itself a protected change)',
       ],
     };
@@ -96,14 +97,9 @@ export async function preCommit(ctx: HookContext): Promise<HookReport> {
       what: `commit that changes protected paths: ${list(paths)}`,
       subject: paths.sort().join('\n'),
       why: whyProtected(ctx, new Map(modified.map(({ change, glob }) => [pathText(change.to), glob]))),
-      instead: [`leave them out of this commit: git restore --staged -- ${modified.slice(0, SHOW).map(({ change }) => quote(pathText(change.to))).join(' ')}`],
+      instead: [`leave them out of this commit: git restore --staged -- ${modified.slice(0, SHOW).map(({ change }) => shellArg(change.to)).join(' ')}`],
     };
     decisions.push(await decide(ctx, violation, { hook: HOOK }));
   }
   return report(decisions);
-}
-
-/** Quotes a path for a shell command people copy. */
-function quote(file: string): string {
-  return /^[A-Za-z0-9_./@%+=:,-]+$/.test(file) ? file : `'${file.replace(/'/g, `'\\''`)}'`;
 }

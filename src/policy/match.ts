@@ -40,7 +40,9 @@ function matchersFor(globs: readonly string[]): Array<{ glob: string; test: Matc
  * "input equals the glob text" shortcut, so `a[1].txt` means the class, as sh `case` reads it.
  */
 export function compileGlob(glob: string): Matcher {
-  const re = picomatch().makeRe(glob, { dot: true });
+  const made = picomatch().makeRe(glob, { dot: true });
+  // dotAll: picomatch writes `**` with `.`, which would not match a CR or LF inside a file name.
+  const re = made.flags.includes('s') ? made : new RegExp(made.source, `${made.flags}s`);
   return (input: string) => re.test(input);
 }
 

@@ -2,6 +2,7 @@ import { createInterface } from 'node:readline/promises';
 import { openRepo } from '../../git/repo.js';
 import { rollback, type RollbackEvent } from '../../restore/rollback.js';
 import { fileChangeView, type RollbackPlan } from '../../restore/plan.js';
+import { pathText, shellArg } from '../../git/path.js';
 import type { Snapshot } from '../../snapshot/format.js';
 import { GuardError } from '../../errors.js';
 import type { CommandContext } from '../main.js';
@@ -39,10 +40,10 @@ function printPlan(out: Output, plan: RollbackPlan, target: Snapshot): void {
   }
   // A submodule's files are not in the snapshot (its own repository holds them): the rollback puts
   // back the gitlink and an empty directory, and git fills it.
-  for (const sub of plan.files.filter((f) => f.kind === 'submodule').map(fileChangeView)) {
+  for (const sub of plan.files.filter((f) => f.kind === 'submodule')) {
     const at = sub.commit ? ` at ${shortId(sub.commit)}` : '';
-    if (sub.action === 'delete') out.line(`  submodule ${sub.path}: remove its gitlink${at} (its directory is left as it is)`);
-    else out.line(`  submodule ${sub.path}: restore its gitlink${at} as an empty directory; then run: git submodule update --init -- ${shellQuote(sub.path)}`);
+    if (sub.action === 'delete') out.line(`  submodule ${pathText(sub.path)}: remove its gitlink${at} (its directory is left as it is)`);
+    else out.line(`  submodule ${pathText(sub.path)}: restore its gitlink${at} as an empty directory; then run: git submodule update --init -- ${shellArg(sub.path)}`);
   }
   if (plan.indexChanges) out.line('  index: restore the staged state');
   for (const ref of plan.refs) {
@@ -64,11 +65,6 @@ function planJson(plan: RollbackPlan): Record<string, unknown> {
     head: plan.head,
     stash: plan.stash,
   };
-}
-
-/** Quotes a path for a shell command people copy. */
-function shellQuote(file: string): string {
-  return /^[A-Za-z0-9_./@%+=:,-]+$/.test(file) ? file : `'${file.replace(/'/g, `'\\''`)}'`;
 }
 
 async function ask(question: string): Promise<boolean> {
@@ -150,8 +146,8 @@ export async function run(args: Args, { cwd, out }: CommandContext): Promise<num
     return 0;
   }
   out.line(`Rolled back to ${shortId(result.target.oid)}. The state before is snapshot ${shortId(result.pre.oid)}.`);
-  const submodules = result.plan.files.filter((f) => f.kind === 'submodule' && f.action !== 'delete').map(fileChangeView);
-  if (submodules.length > 0) out.line(`Fill the restored submodules with: git submodule update --init -- ${submodules.map((s) => shellQuote(s.path)).join(' ')}`);
+  const submodules = result.plan.files.filter((f) => f.kind === 'submodule' && f.action !== 'delete');
+  if (submodules.length > 0) out.line(`Fill the restored submodules with: git submodule update --init -- ${submodules.map((s) => shellArg(s.path)).join(' ')}`);
   out.line('Undo this rollback with: guard rollback --undo');
   return 0;
 }

@@ -1,0 +1,190 @@
+/**
+ * Names are bytes end to end (issue 11): a matrix of file names that UTF-8 decoding, line-based
+ * git input or shell quoting would mangle (not valid UTF-8, CR, LF, a leading double quote, runs
+ * of spaces) goes through snapshot, rollback, --undo, recover and the pre-commit hook, and every
+ * comparison is on bytes (names read with readdir as Buffers, the index with ls-files -z).
+ */
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
+import { guarded } from '../githooks/setup.js';
+
+const NAMES: Array<[string, Buffer]> = [
+  ['not UTF-8', Buffer.from('bad\xff.log', 'latin1')],
+  ['CR inside', Buffer.from('cr\rin.txt')],
+  ['CR at the end', Buffer.from('cr-end.txt\r')],
+  ['LF', Buffer.from('lf\nname.txt')],
+  ['leading quote', Buffer.from('"quoted.txt')],
+  ['spaces', Buffer.from(' two  spaces .txt')],
+  ['not UTF-8 directory', Buffer.from('dir\xfe/inner.txt', 'latin1')],
+];
+
+function full(repo: TestRepo, name: Buffer): Buffer {
+  return Buffer.concat([Buffer.from(`${repo.dir}/`), name]);
+}
+
+function writeName(repo: TestRepo, name: Buffer, content: string): void {
+  const slash = name.lastIndexOf(0x2f);
+  if (slash > 0) fs.mkdirSync(full(repo, name.subarray(0, slash)), { recursive: true });
+  fs.writeFileSync(full(repo, name), content);
+}
+
+/** Every file under the worktree by its name's bytes (hex), with exec bit and content hash. */
+function files(repo: TestRepo): Record<string, string> {
+  const out: Record<string, string> = {};
+  const walk = (rel: Buffer | null): void => {
+    const dir = rel ? full(repo, rel) : Buffer.from(repo.dir);
+    for (const name of fs.readdirSync(dir, { encoding: 'buffer' })) {
+      const child = rel ? Buffer.concat([rel, Buffer.from('/'), name]) : name;
+      if (child.toString() === '.git') continue;
+      const stat = fs.lstatSync(full(repo, child));
+      if (stat.isDirectory()) walk(child);
+      else out[child.toString('hex')] = `${stat.mode & 0o111 ? 'x' : '-'} ${createHash('sha256').update(fs.readFileSync(full(repo, child))).digest('hex')}`;
+    }
+  };
+  walk(null);
+  return out;
+}
+
+/** The index, byte-exact (hex of `ls-files -s -z`). */
+function index(repo: TestRepo): string {
+  const r = spawnSync('git', ['ls-files', '-s', '-z'], { cwd: repo.dir, env: repo.env });
+  return r.stdout.toString('hex');
+}
+
+function state(repo: TestRepo): { files: Record<string, string>; index: string } {
+  return { files: files(repo), index: index(repo) };
+}
+
+function gitAdd(repo: TestRepo): void {
+  repo.git(['add', '-A']);
+}
+
+describe('names as bytes: snapshot, rollback and --undo', () => {
+  it('brings back every name byte for byte, tracked and untracked, and --undo the damage', () =>
+    withTestRepo((repo) => {
+      repo.write('README.md', 'base\n');
+      NAMES.forEach(([, name], i) => writeName(repo, name, `tracked ${i}\n`));
+      gitAdd(repo);
+      repo.git(['commit', '-q', '-m', 'base']);
+      // Untracked siblings with the same kinds of names.
+      NAMES.forEach(([, name], i) => writeName(repo, Buffer.concat([name, Buffer.from('.new')]), `untracked ${i}\n`));
+      // A staged change, so the index differs from HEAD too.
+      writeName(repo, NAMES[0]![1], 'staged change\n');
+      repo.git(['add', '-A']);
+      const snap = repo.guard(['snapshot', '--json']);
+      expect(snap.code, snap.stderr).toBe(0);
+      expect(JSON.parse(snap.stdout).skipped).toEqual([]);
+      const before = state(repo);
+
+      // The damage: every tracked name deleted, every untracked one overwritten, the index reset.
+      NAMES.forEach(([, name]) => fs.rmSync(full(repo, name)));
+      NAMES.forEach(([, name]) => writeName(repo, Buffer.concat([name, Buffer.from('.new')]), 'garbage\n'));
+      repo.git(['reset', '-q']);
+      const damaged = state(repo);
+
+      const r = repo.guard(['rollback', '--yes', '--json']);
+      expect(r.code, r.stderr).toBe(0);
+      expect(state(repo)).toEqual(before);
+      // The plan names them as git quotes them: the non-UTF-8 one with an octal escape.
+      const shown = JSON.parse(r.stdout).plan.files.map((f: { path: string }) => f.path);
+      expect(shown).toContain('"bad\\377.log"');
+      expect(shown).toContain('"lf\\nname.txt"');
+
+      const undo = repo.guard(['rollback', '--undo', '--yes']);
+      expect(undo.code, undo.stderr).toBe(0);
+      expect(state(repo)).toEqual(damaged);
+    }));
+
+  it('refuses to overwrite an ignored, never-captured file whose name is not UTF-8, and names it', () =>
+    withTestRepo((repo) => {
+      repo.write('README.md', 'base\n');
+      repo.git(['add', '-A']);
+      repo.git(['commit', '-q', '-m', 'base']);
+      const bad = NAMES[0]![1];
+      writeName(repo, bad, 'captured while not ignored\n');
+      expect(repo.guard(['snapshot']).code).toBe(0);
+      fs.rmSync(full(repo, bad));
+      repo.write('.gitignore', '*.log\n');
+      writeName(repo, bad, 'precious, ignored now, never captured\n');
+      const before = state(repo);
+      const r = repo.guard(['rollback', '--yes']);
+      expect(r.code).toBe(3);
+      expect(r.stderr).toContain('"bad\\377.log"');
+      expect(fs.readFileSync(full(repo, bad), 'utf8')).toBe('precious, ignored now, never captured\n');
+      expect(state(repo)).toEqual(before);
+    }));
+});
+
+describe('names as bytes: recover', () => {
+  it('after rm -rf .git restores every name, moving a changed file aside under its own name', () =>
+    withTestRepo((repo) => {
+      repo.write('README.md', 'base\n');
+      NAMES.forEach(([, name], i) => writeName(repo, name, `content ${i}\n`));
+      gitAdd(repo);
+      repo.git(['commit', '-q', '-m', 'base']);
+      expect(repo.guard(['snapshot']).code).toBe(0);
+      const push = repo.guard(['backup', 'push', '--json']);
+      expect(push.code, push.stderr).toBe(0);
+      const before = state(repo);
+      fs.rmSync(path.join(repo.dir, '.git'), { recursive: true, force: true });
+      // Edited after the last snapshot: recover must move these aside, not skip or overwrite them.
+      NAMES.forEach(([, name]) => writeName(repo, name, 'edited after the snapshot\n'));
+      const r = repo.guard(['recover', '--yes', '--json']);
+      expect(r.code, r.stderr).toBe(0);
+      const out = JSON.parse(r.stdout);
+      expect(out.movedAside).toHaveLength(NAMES.length);
+      expect(state(repo)).toEqual(before);
+      // The aside copies keep their exact names.
+      for (const [, name] of NAMES) {
+        const aside = Buffer.concat([Buffer.from(`${out.asideDir}/`), name]);
+        expect(fs.readFileSync(aside, 'utf8')).toBe('edited after the snapshot\n');
+      }
+    }));
+});
+
+describe('names as bytes: pre-commit', () => {
+  it('refuses deleting a protected file whatever its name, also when concluding a merge', () => {
+    const repo = guarded({ remote: false });
+    try {
+      const protectedNames = NAMES.map(([, name]) => Buffer.concat([Buffer.from('migrations/'), name]));
+      protectedNames.forEach((name, i) => writeName(repo, name, `migration ${i}\n`));
+      repo.git(['add', '-A']);
+      repo.git(['commit', '-q', '-m', 'migrations with odd names']);
+      for (const name of protectedNames) {
+        const rm = spawnSync('git', ['rm', '-q', '--cached', '--pathspec-from-file=-', '--pathspec-file-nul'], { cwd: repo.dir, env: repo.env, input: Buffer.concat([Buffer.from(':(literal)'), name, Buffer.from([0])]) });
+        expect(rm.status, rm.stderr.toString()).toBe(0);
+        const commit = repo.run(['commit', '-q', '-m', 'drop one']);
+        expect(commit.code, `${name.toString('hex')}: ${commit.stderr}`).not.toBe(0);
+        expect(commit.stderr).toContain('protected-path-delete');
+        repo.git(['reset', '-q']);
+      }
+      expect(repo.run(['commit', '-q', '-m', 'x']).stderr).not.toContain('(deleted)');
+      expect(repo.run(['commit', '-q', '-m', 'x']).code).not.toBe(0); // nothing staged
+
+      // Concluding a merge whose other side still has the file: the deletion is ours, refused.
+      const bad = protectedNames[0]!;
+      repo.git(['checkout', '-q', '-b', 'other']);
+      repo.write('other.txt', 'other side\n');
+      repo.git(['add', 'other.txt']);
+      repo.git(['commit', '-q', '-m', 'other side']);
+      repo.git(['checkout', '-q', 'main']);
+      repo.write('mine.txt', 'this side\n');
+      repo.git(['add', 'mine.txt']);
+      repo.git(['commit', '-q', '-m', 'this side']);
+      repo.git(['merge', '-q', '--no-commit', '--no-ff', 'other']);
+      const rm = spawnSync('git', ['rm', '-q', '--cached', '--pathspec-from-file=-', '--pathspec-file-nul'], { cwd: repo.dir, env: repo.env, input: Buffer.concat([Buffer.from(':(literal)'), bad, Buffer.from([0])]) });
+      expect(rm.status, rm.stderr.toString()).toBe(0);
+      const merge = repo.run(['commit', '-q', '--no-edit']);
+      expect(merge.code).not.toBe(0);
+      expect(merge.stderr).toContain('"migrations/bad\\377.log" (deleted)');
+      // The way out names the file so a shell reaches it exactly.
+      expect(merge.stderr).toContain("git restore --source=HEAD --staged --worktree -- $'migrations/bad\\377.log'");
+    } finally {
+      repo.cleanup();
+    }
+  });
+});
