@@ -19,7 +19,7 @@ import type { RefChange } from './ref-changes.js';
 import { ALLOW, makeVerdict, stricter } from './rules.js';
 import { reportOpaque, type Invocation, type Runtime, type ShellOptions, type Stdin } from './runtime.js';
 import { checkWriteTarget } from './targets.js';
-import { checkTruncateTarget } from './truncate.js';
+import { checkTruncateTarget } from './write-targets.js';
 import type { CommandContext, Verdict } from './types.js';
 
 const MAX_DEPTH = 12;

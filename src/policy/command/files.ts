@@ -10,7 +10,7 @@ import { knownField, unknownField, type Field } from './expand.js';
 import { classifyPath, globMatch, isGitDirPath, picomatch, resolvePath } from './paths.js';
 import { makeVerdict } from './rules.js';
 import { report, reportOpaque, sub, type Invocation, type Runtime } from './runtime.js';
-import { checkTruncateTarget } from './truncate.js';
+import { checkTruncateTarget, checkWriteGlob } from './write-targets.js';
 import { checkDeleteAbs, checkDeleteTarget, checkMoveSource, checkWriteTarget, GIT_INTERNAL_NAMES } from './targets.js';
 
 export const FILE_COMMANDS = new Set([
@@ -149,7 +149,7 @@ function truncateCheck(inv: Invocation, rt: Runtime, field: Field, verb: string)
 }
 
 function writeCheck(inv: Invocation, rt: Runtime, field: Field, what: string): void {
-  const verdict = checkWriteTarget(field, inv.cwd, rt.ctx, inv.source, what);
+  const verdict = field.glob ? checkWriteGlob(field, inv.cwd, rt.ctx, inv.source, what) : checkWriteTarget(field, inv.cwd, rt.ctx, inv.source, what);
   if (verdict) rt.report(verdict);
 }
 

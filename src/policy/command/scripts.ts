@@ -12,6 +12,7 @@ import { knownField, type Field } from './expand.js';
 import { classifyGuard } from './commands.js';
 import { report, reportOpaque, sub, type Invocation, type Runtime } from './runtime.js';
 import { checkDeleteTarget, checkWriteTarget } from './targets.js';
+import { checkWriteGlob } from './write-targets.js';
 
 type Lang = 'python' | 'js' | 'perl' | 'ruby' | 'php' | 'awk' | 'lua' | 'applescript';
 
@@ -61,7 +62,7 @@ export function classifyScriptCommand(inv: Invocation, name: string, args: Field
     else analyzeCode(code, lang, here, rt, label, 0);
   }
   for (const file of plan.inPlace) {
-    const verdict = checkWriteTarget(file, cwd, rt.ctx, inv.source, `${name} -i edits ${file.display}`);
+    const verdict = checkWriteGlob(file, cwd, rt.ctx, inv.source, `${name} -i edits ${file.display}`);
     if (verdict) rt.report(verdict);
   }
   if (plan.stdin || (plan.code.length === 0 && !plan.script)) {
