@@ -27,7 +27,6 @@ import { appendEvent } from '../session/journal.js';
 import { createSnapshot } from '../snapshot/create.js';
 import { recreateMissingTags } from '../snapshot/keeper.js';
 import type { Snapshot } from '../snapshot/format.js';
-import { GUARD_REF_PREFIX } from '../snapshot/refs.js';
 import { chooseChain, listBackups, readChains, type BackupInfo, type ChainInfo } from './catalog.js';
 import { writeLink } from './link.js';
 import { defaultStoreDir } from './location.js';
@@ -278,14 +277,17 @@ export async function applyRecovery(plan: RecoverPlan): Promise<RecoverResult> {
     // Not a repository: what is left of one (e.g. a temp dir a guard process recreated). Keep it.
     aside.move(gitPath('.git'));
   }
-  await runGit(['init', '--quiet', target], { cwd: target, env: NO_REPO_ENV });
+  // A local mirror clone of the backup copies (or hard-links) its pack files as they are: the
+  // cost of `git clone --mirror`, where a fetch would re-pack and re-index every object. The
+  // rebuilt repository borrows nothing from the backup (no alternates), and holds its
+  // refs/guard/* (the backup accepts nothing else). No hook runs in a repository being born.
+  await runGit(['-c', 'core.hooksPath=/dev/null', 'clone', '--quiet', '--mirror', backup.path, path.join(target, '.git')], { cwd: target, env: NO_REPO_ENV });
+  const gitDir = { cwd: target, env: { ...NO_REPO_ENV, GIT_DIR: path.join(target, '.git') } };
+  // A working repository, and no remote pointing at the backup (restoreConfig brings the user's).
+  await runGit(['config', 'core.bare', 'false'], gitDir);
+  await runGit(['config', '--remove-section', 'remote.origin'], gitDir);
   const repo = await openRepo(target);
   await withInternalToken(repo, async (env) => {
-    // A fetch copies the objects: the rebuilt repository borrows nothing from the backup.
-    await runGit(['fetch', '--quiet', '--no-tags', '--no-write-fetch-head', backup.path, `+${GUARD_REF_PREFIX}*:${GUARD_REF_PREFIX}*`], {
-      cwd: repo.root,
-      env: { ...NO_REPO_ENV, ...env },
-    });
     await recreateMissingTags(repo, snapshot.keeper, Object.values(snapshot.refs));
     await restoreRefs(repo, snapshot, env);
   });

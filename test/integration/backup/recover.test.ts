@@ -79,6 +79,10 @@ describe('guard recover', () => {
       const r = repo.guard(['recover', '--into', 'repo', '--yes'], { cwd: repo.base });
       expect(r.code, r.stderr).toBe(0);
       expect(captureState(repo)).toEqual(before);
+      // A working repository of its own: not bare, no remote pointing at the backup, no alternates.
+      expect(repo.git(['rev-parse', '--is-bare-repository']).trim()).toBe('false');
+      expect(repo.git(['remote'])).toBe('');
+      expect(fs.existsSync(path.join(repo.dir, '.git', 'objects', 'info', 'alternates'))).toBe(false);
     }));
 
   it('refuses a directory that is still a repository, and a directory no backup came from', () =>
