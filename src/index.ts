@@ -25,7 +25,7 @@ export {
 export { installHooks, uninstallHooks, hooksStatus } from './githooks/install/local.js';
 export { verifyRange, type VerifyResult } from './githooks/verify.js';
 export { watcherStatus, type WatcherStatus } from './watcher/status.js';
-export { startWatcher, stopWatcher, startWatcherForSession } from './watcher/control.js';
+export { startWatcher, stopWatcher, startWatcherForSession, spawnWatcherForSession, awaitSessionWatcher } from './watcher/control.js';
 export { pushBackup, pushRemote } from './backup/mirror.js';
 export { backupStatus, type BackupStatus } from './backup/status.js';
 export { listBackups, type BackupInfo } from './backup/catalog.js';

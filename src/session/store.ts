@@ -20,7 +20,7 @@ import { GuardError } from '../errors.js';
 import { guardPath, type Repo } from '../git/repo.js';
 import { createSnapshot } from '../snapshot/create.js';
 import { readSnapshot } from '../snapshot/read.js';
-import { startWatcherForSession } from '../watcher/control.js';
+import { awaitSessionWatcher, spawnWatcherForSession, type SessionWatcher } from '../watcher/control.js';
 import { appendEvent } from './journal.js';
 import { withFileLock } from './lock.js';
 import { summarizeSession, type SessionSummary } from './summary.js';
@@ -127,9 +127,11 @@ export interface StartResult {
   session: SessionRecord;
   /** True when an existing session was reopened (no new baseline). */
   resumed: boolean;
+  /** The worktree's watcher: ready when its first scan was done before this returned. */
+  watcher: SessionWatcher;
 }
 
-function reopen(repo: Repo, query: StartOptions, source: string | undefined): StartResult | undefined {
+function reopen(repo: Repo, query: StartOptions, source: string | undefined): Omit<StartResult, 'watcher'> | undefined {
   const reopened = update(repo, (store) => {
     const existing = findRecord(store, { id: query.id, agent: query.agent ?? null, agentSession: query.agentSession ?? null });
     if (!existing) return undefined;
@@ -159,13 +161,14 @@ export async function startSession(repo: Repo, options: StartOptions = {}): Prom
   const agent = options.agent ?? null;
   if (options.id !== undefined || options.agentSession) {
     const resumed = reopen(repo, options, options.source);
-    if (resumed) {
-      startWatcherForSession(repo, resumed.session);
-      return resumed;
-    }
+    if (resumed) return { ...resumed, watcher: await awaitSessionWatcher(repo, spawnWatcherForSession(repo, resumed.session)) };
   }
 
   const id = options.id ?? newId(agent);
+  // The watcher records the session's changes (issue 5). Started first, so that its start-up
+  // (Node, the watches, its first scan) overlaps the snapshot; the session is handed back once it
+  // is ready (bounded), so the agent does not run while it still scans. It never fails the start.
+  const spawned = spawnWatcherForSession(repo, { id });
   const { snapshot, created } = await createSnapshot(repo, {
     trigger: 'session-start',
     session: id,
@@ -174,7 +177,7 @@ export async function startSession(repo: Repo, options: StartOptions = {}): Prom
     // The baseline must be a snapshot of this session even when nothing changed since the last one.
     force: true,
   });
-  const result = update(repo, (store): StartResult => {
+  const result = update(repo, (store): Omit<StartResult, 'watcher'> => {
     // Another hook of the same agent session may have won the race while we took the snapshot.
     const raced = findRecord(store, { agent, agentSession: options.agentSession ?? null });
     if (options.agentSession && raced) return { session: { ...raced }, resumed: true };
@@ -203,10 +206,8 @@ export async function startSession(repo: Repo, options: StartOptions = {}): Prom
       parent: result.session.parent,
       ...(options.source ? { source: options.source } : {}),
     });
-    // The watcher records the session's changes (issue 5); it never fails the session start.
-    startWatcherForSession(repo, result.session);
   }
-  return result;
+  return { ...result, watcher: await awaitSessionWatcher(repo, spawned) };
 }
 
 export interface EndOptions {
@@ -284,8 +285,9 @@ export async function ensureSession(repo: Repo, agent: string, agentSession: str
   if (agentSession) {
     const existing = findRecord(readStore(repo), { agent, agentSession });
     if (existing && existing.endedAt === null) {
-      // A watcher that stopped when idle (or crashed) comes back with the session's activity.
-      startWatcherForSession(repo, existing);
+      // A watcher that stopped when idle (or crashed) comes back with the session's activity
+      // (not waited for: this is a tool call's hook).
+      spawnWatcherForSession(repo, existing);
       return existing;
     }
     return (await startSession(repo, { agent, agentSession })).session;
@@ -293,7 +295,7 @@ export async function ensureSession(repo: Repo, agent: string, agentSession: str
   const open = readStore(repo)
     .sessions.filter((s) => s.endedAt === null && s.agent === agent)
     .pop();
-  if (open) startWatcherForSession(repo, open);
+  if (open) spawnWatcherForSession(repo, open);
   return open ?? (await startSession(repo, { agent })).session;
 }
 

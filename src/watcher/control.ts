@@ -126,14 +126,55 @@ export async function stopWatcher(repo: Repo, options: { timeoutMs?: number } = 
   return { pid, stopped: true };
 }
 
+/** How long a session start waits for its watcher's first scan before going on without it. */
+export const SESSION_WATCHER_WAIT_MS = 20_000;
+
+export interface SessionWatcher {
+  pid: number | null;
+  /** The watcher watches (its first scan is done): every change from here on is recorded. */
+  ready: boolean;
+  /** Why it is not ready: it could not start, or it is still scanning (with its pid). */
+  error?: string;
+}
+
 /**
- * Called when a session starts (src/session/store.ts): makes sure this worktree's watcher runs.
- * Never throws and never waits: a session must start even where no watcher can.
+ * Called when a session starts (src/session/store.ts), before its snapshot: makes sure this
+ * worktree's watcher runs, so its start-up (Node, the watches, the first scan) overlaps the
+ * session's snapshot. Never throws: a session must start even where no watcher can.
  */
-export function startWatcherForSession(repo: Repo, session: { id: string }): { pid: number | null; error?: string } {
+export function spawnWatcherForSession(repo: Repo, session: { id: string }): SpawnedWatcher {
   try {
-    return { pid: spawnWatcher(repo, { startedFor: session.id }).pid };
+    return spawnWatcher(repo, { startedFor: session.id });
   } catch (error) {
-    return { pid: null, error: (error as Error).message };
+    return { pid: null, already: false, error: (error as Error).message };
   }
+}
+
+export type SpawnedWatcher = StartResult | { pid: null; already: false; error: string };
+
+/**
+ * Waits (at most `timeoutMs`) until the watcher spawnWatcherForSession started is ready, so the
+ * agent does not start while the watcher is still doing its first scan. Never throws.
+ */
+export async function awaitSessionWatcher(repo: Repo, spawned: SpawnedWatcher, timeoutMs = SESSION_WATCHER_WAIT_MS): Promise<SessionWatcher> {
+  if (spawned.pid === null) return { pid: null, ready: false, error: `the watcher could not start: ${'error' in spawned ? spawned.error : 'unknown error'}` };
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const status = watcherStatus(repo);
+    // The state file may still be an earlier watcher's: only ours (or one that already ran) counts.
+    const ours = spawned.already || status.file?.pid === spawned.pid;
+    if (ours && (status.health === 'running' || status.health === 'polling')) return { pid: status.file?.pid ?? spawned.pid, ready: true };
+    if (ours && status.health === 'crashed') return { pid: spawned.pid, ready: false, error: `the watcher could not start: ${status.file?.reason ?? 'it exited'} (log: ${status.log})` };
+    const pid = readPid(repo) ?? spawned.pid;
+    if (!isAlive(pid)) return { pid: null, ready: false, error: `the watcher exited while starting (log: ${status.log})` };
+    if (Date.now() > deadline) {
+      return { pid, ready: false, error: `the watcher (pid ${pid}) is still doing its first scan after ${Math.round(timeoutMs / 1000)} s; changes are recorded once it is ready (check with: guard watch status)` };
+    }
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+/** Starts the watcher for a session and waits until it is ready (see awaitSessionWatcher). */
+export async function startWatcherForSession(repo: Repo, session: { id: string }, timeoutMs = SESSION_WATCHER_WAIT_MS): Promise<SessionWatcher> {
+  return awaitSessionWatcher(repo, spawnWatcherForSession(repo, session), timeoutMs);
 }

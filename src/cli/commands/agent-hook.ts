@@ -272,7 +272,8 @@ async function handle(agent: AgentIntegration, event: AgentEvent, cwd: string, s
       const result = await startSession(repo, { agent: agent.id, agentSession: event.sessionId, ...(event.source ? { source: event.source } : {}) });
       const s = result.session;
       const what = result.resumed ? 'resumed' : `started at snapshot ${shortId(s.startSnapshot)}`;
-      return { decision: 'allow', message: `${sessionHeading(s, what)}. Undo everything this session does: guard rollback --session ${s.id}` };
+      const watcher = result.watcher.ready ? '' : ` Not ready yet: ${result.watcher.error}.`;
+      return { decision: 'allow', message: `${sessionHeading(s, what)}. Undo everything this session does: guard rollback --session ${s.id}${watcher}` };
     }
     case 'pre-tool': {
       const tool = event.tool;

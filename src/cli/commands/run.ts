@@ -53,8 +53,9 @@ export async function run(args: RunArgs, ctx: CommandContext): Promise<number> {
   }
   const repo = await openRepo(ctx.cwd);
   const agent = args.agent ?? null;
-  const { session } = await startSession(repo, { agent });
+  const { session, watcher } = await startSession(repo, { agent });
   ctx.out.warn(`${sessionHeading(session, 'started')} at snapshot ${shortId(session.startSnapshot)}; undo with: guard rollback --session ${session.id}`);
+  if (!watcher.ready) ctx.out.warn(`guard: the watcher is not ready: ${watcher.error}`);
 
   const env: NodeJS.ProcessEnv = { ...process.env, GUARD_SESSION: session.id, GUARD_AGENT: agent ?? 'agent' };
   const result = await runChild(argv, env, ctx.cwd);

@@ -14,7 +14,7 @@ export async function start(args: StartArgs, ctx: CommandContext): Promise<numbe
   const repo = await openRepo(ctx.cwd);
   const result = await startSession(repo, { agent: args.agent ?? null, ...(args.id !== undefined ? { id: args.id } : {}) });
   const { session } = result;
-  ctx.out.data({ session, resumed: result.resumed });
+  ctx.out.data({ session, resumed: result.resumed, watcher: result.watcher });
   if (result.resumed) {
     ctx.out.line(`${sessionHeading(session, 'resumed')}; it still starts at snapshot ${shortId(session.startSnapshot)}`);
   } else {
@@ -22,6 +22,7 @@ export async function start(args: StartArgs, ctx: CommandContext): Promise<numbe
   }
   ctx.out.line(`  undo everything this session does: guard rollback --session ${session.id}`);
   ctx.out.line(`  end it with: guard session end --id ${session.id}`);
+  ctx.out.line(result.watcher.ready ? '  the watcher is ready: changes are recorded as they happen' : `  the watcher is NOT ready: ${result.watcher.error}`);
   return 0;
 }
 
