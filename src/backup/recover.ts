@@ -268,7 +268,21 @@ async function restoreConfig(repo: Repo, backup: string): Promise<void> {
   }
 }
 
-export async function applyRecovery(plan: RecoverPlan): Promise<RecoverResult> {
+/** The last progress line in git's stderr (`--progress` lines end in CR, or LF when done). */
+function gitProgress(report: (text: string) => void): (chunk: Buffer) => void {
+  return (chunk) => {
+    const line = chunk.toString('utf8').split(/[\r\n]/).filter((l) => l.trim() !== '').pop();
+    if (line) report(line.trim());
+  };
+}
+
+export interface RecoverOptions {
+  /** A short line on what it does now (objects copied, files written), for a terminal. */
+  onProgress?: (text: string) => void;
+}
+
+export async function applyRecovery(plan: RecoverPlan, options: RecoverOptions = {}): Promise<RecoverResult> {
+  const progress = options.onProgress ?? (() => undefined);
   const { target, snapshot, backup } = plan;
   fs.mkdirSync(target, { recursive: true });
   const aside = new Aside(target);
@@ -281,16 +295,23 @@ export async function applyRecovery(plan: RecoverPlan): Promise<RecoverResult> {
   // cost of `git clone --mirror`, where a fetch would re-pack and re-index every object. The
   // rebuilt repository borrows nothing from the backup (no alternates), and holds its
   // refs/guard/* (the backup accepts nothing else). No hook runs in a repository being born.
-  await runGit(['-c', 'core.hooksPath=/dev/null', 'clone', '--quiet', '--mirror', backup.path, path.join(target, '.git')], { cwd: target, env: NO_REPO_ENV });
+  progress(`copying the backup ${backup.path}…`);
+  await runGit(['-c', 'core.hooksPath=/dev/null', 'clone', ...(options.onProgress ? ['--progress'] : ['--quiet']), '--mirror', backup.path, path.join(target, '.git')], {
+    cwd: target,
+    env: NO_REPO_ENV,
+    ...(options.onProgress ? { onStderr: gitProgress((line) => progress(`copying the backup: ${line}`)) } : {}),
+  });
   const gitDir = { cwd: target, env: { ...NO_REPO_ENV, GIT_DIR: path.join(target, '.git') } };
   // A working repository, and no remote pointing at the backup (restoreConfig brings the user's).
   await runGit(['config', 'core.bare', 'false'], gitDir);
   await runGit(['config', '--remove-section', 'remote.origin'], gitDir);
   const repo = await openRepo(target);
   await withInternalToken(repo, async (env) => {
+    progress(`restoring ${Object.keys(snapshot.refs).length} branches and tags…`);
     await recreateMissingTags(repo, snapshot.keeper, Object.values(snapshot.refs));
     await restoreRefs(repo, snapshot, env);
   });
+  progress(`writing the working tree (${plan.files} files)…`);
   const written = await restoreWorktree(repo, snapshot, aside);
   await restoreConfig(repo, backup.path);
 
@@ -301,6 +322,7 @@ export async function applyRecovery(plan: RecoverPlan): Promise<RecoverResult> {
 
   const { readPolicy } = await import('../config/compile.js');
   const policy = await readPolicy(repo);
+  progress('recording a snapshot of the recovered state…');
   const after = await createSnapshot(repo, {
     trigger: 'recover',
     message: `recovered from ${backup.path} at snapshot ${snapshot.oid.slice(0, 12)}`,

@@ -24,6 +24,9 @@ function lazyOutput(options: { json?: boolean } = {}): Output {
     get interactive() {
       return get().interactive;
     },
+    get showsProgress() {
+      return get().showsProgress;
+    },
     line: (text) => get().line(text),
     // --json output is one write of the document: straight to fd 1, with the bytes createOutput's
     // data would print, without setting up any stream.

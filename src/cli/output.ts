@@ -18,6 +18,8 @@ export interface Output {
   /** Ends any progress line. */
   done(): void;
   readonly interactive: boolean;
+  /** progress() shows something (stderr is a terminal, no --json, not inside a git hook). */
+  readonly showsProgress: boolean;
 }
 
 /**
@@ -55,6 +57,7 @@ export function createOutput(options: { json?: boolean; quiet?: boolean } = {}):
   return {
     json,
     interactive: process.stdin.isTTY === true && process.stdout.isTTY === true,
+    showsProgress: progressOn,
     line(text = '') {
       if (json) return;
       clear();

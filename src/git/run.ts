@@ -16,6 +16,8 @@ export interface RunGitOptions {
   input?: string | Buffer;
   /** Exit codes that are answers rather than failures (e.g. 1 for `merge-base --is-ancestor`). */
   okCodes?: number[];
+  /** Sees stderr as it comes (git's `--progress` lines, separated by CR); it is still collected. */
+  onStderr?: (chunk: Buffer) => void;
 }
 
 export interface GitResult {
@@ -55,7 +57,10 @@ export function runGit(args: string[], options: RunGitOptions): Promise<GitResul
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
-    child.stderr.on('data', (chunk: Buffer) => err.push(chunk));
+    child.stderr.on('data', (chunk: Buffer) => {
+      err.push(chunk);
+      options.onStderr?.(chunk);
+    });
     child.on('error', (error) => {
       reject(
         new GuardError('git', `could not start git: ${error.message}`, {

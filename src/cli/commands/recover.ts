@@ -98,7 +98,8 @@ export async function run(args: Args, { cwd, out }: CommandContext): Promise<num
       throw new GuardError('refused', 'recover not confirmed; nothing was changed');
     }
   }
-  const result = await applyRecovery(plan);
+  const result = await applyRecovery(plan, out.showsProgress ? { onProgress: (text) => out.progress(`recover: ${text}`) } : {});
+  out.done();
   out.data({
     root: result.root,
     backup: plan.backup.path,
