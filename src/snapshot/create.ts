@@ -20,7 +20,11 @@ import { copyUserIndex, removeStaleTempFiles, type TempIndex } from './temp-inde
 
 export const DEFAULT_MAX_FILE_SIZE = 50 * 1024 * 1024;
 
-export type SnapshotEvent = { type: 'phase'; phase: 'reading-state' | 'scanning-worktree' | 'writing' } | { type: 'skipped'; path: string; reason: string };
+export type SnapshotEvent =
+  | { type: 'phase'; phase: 'reading-state' | 'scanning-worktree' | 'writing' }
+  | { type: 'skipped'; path: string; reason: string }
+  /** The walk is done: `paths` differ from the index and are read (hashed) now. */
+  | { type: 'scanned'; paths: number };
 
 export interface CreateSnapshotOptions {
   trigger?: Trigger;
@@ -171,6 +175,7 @@ export async function createSnapshot(repo: Repo, options: CreateSnapshotOptions 
           ? retryOnSignal(() => scanChangedPaths(repo, previous.tree, changedPaths, captureOptions, userPaths ?? undefined))
           : (walk ??= retryOnSignal(() => scanWorktree(repo, captureOptions))),
       ]);
+      emit({ type: 'scanned', paths: scan.paths.length });
       // counts: the changes against the previous snapshot, when the capture already knows them.
       let capture: { tree: string; skipped: SkippedPath[]; counts?: ChangeCounts | null };
       if (!changedPaths && !options.keepIndex && sameUserIndex && memo?.scan === scan.signature) {

@@ -91,6 +91,7 @@ export async function run(args: Args, { cwd, out }: CommandContext): Promise<num
   await writeClock(guardCommonPath(repo));
 
   // 2. The git hooks.
+  out.progress('guard init: installing the git hooks…');
   const hooks = await installHooks(repo);
 
   // 3. Agent hooks. The agents engineer owns src/agents/ (installAgents / uninstallAgents);
@@ -102,7 +103,17 @@ export async function run(args: Args, { cwd, out }: CommandContext): Promise<num
   // -- end of the agents block
 
   // 4. A first snapshot (nothing is written when nothing changed since the last one).
-  const { snapshot, created } = await createSnapshot(repo, { trigger: 'manual', message: 'guard init', maxFileSize: policy.snapshot.maxFileSize, includeIgnored: policy.snapshot.includeIgnored });
+  const { snapshot, created } = await createSnapshot(repo, {
+    trigger: 'manual',
+    message: 'guard init',
+    maxFileSize: policy.snapshot.maxFileSize,
+    includeIgnored: policy.snapshot.includeIgnored,
+    onEvent: (event) => {
+      if (event.type === 'phase') out.progress(`guard init: first snapshot: ${event.phase.replace('-', ' ')}…`);
+      if (event.type === 'scanned' && event.paths > 0) out.progress(`guard init: first snapshot: reading ${event.paths} files that differ from the index…`);
+    },
+  });
+  out.done();
 
   // 5. Prove that git runs the hooks.
   const status = await hooksStatus(repo);

@@ -99,6 +99,7 @@ export async function run(args: Args, { cwd, out }: CommandContext): Promise<num
 
   // A rollback half-done is worse than one not started: finish it even on Ctrl-C.
   const onSigint = (): void => out.warn('guard: rollback in progress; finishing it so nothing is left half-restored…');
+  let planned = 0; // files the plan writes, creates or deletes (for the progress line)
   const result = await rollback(repo, {
     ...(args.id !== undefined ? { id: args.id } : {}),
     ...(target ? { target } : {}),
@@ -109,10 +110,11 @@ export async function run(args: Args, { cwd, out }: CommandContext): Promise<num
     dryRun: args.dryRun === true,
     snapshot: settings,
     onEvent: (event) => {
-      if (event.type === 'phase') out.progress(`rollback: ${event.phase}…`);
+      if (event.type === 'phase') out.progress(event.phase === 'worktree' && planned > 0 ? `rollback: writing ${planned} files…` : `rollback: ${event.phase}…`);
       faultInjection(event);
     },
     confirm: async (plan, { target: t }) => {
+      planned = plan.files.length;
       out.done();
       printPlan(out, plan, t);
       if (args.yes) return true;

@@ -28,6 +28,7 @@ export async function run(args: Args, { cwd, out }: CommandContext): Promise<num
     ...settings,
     onEvent: (event) => {
       if (event.type === 'phase') out.progress(`snapshot: ${event.phase.replace('-', ' ')}…`);
+      if (event.type === 'scanned' && event.paths > 0) out.progress(`snapshot: reading ${event.paths} files that differ from the index…`);
     },
   });
   out.done();
