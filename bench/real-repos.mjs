@@ -1,0 +1,171 @@
+// Issue 8 benchmarks: repositories shaped like real ones (many tags, most annotated; many
+// branches; tens of thousands of files), where any cost per ref or per tag shows at once.
+//  - a generated repository: 20k files, 1,000 tags (600 annotated), 150 branches;
+//  - working clones of real public projects (vite, babel, express), made from bare mirrors on
+//    this machine (GUARD_BENCH_MIRRORS, default /work/.mirror/<owner>+<name>/repo); a project
+//    whose mirror is absent is skipped with a line saying how to get it. The clones live in
+//    bench/.work (gitignored), never in the package or in git.
+// Rows, each a ratio against plain git timed in the same run, on the same repository:
+//  - `guard snapshot` after a commit, and a session start (the agent hook) after `git branch`,
+//    vs `git status` (target <= 1.5x);
+//  - the watcher's first scan (`guard watch` returns once it is ready) vs `git status` (<= 2x);
+//  - `guard recover --into` after the directory was deleted vs `git clone --mirror` of the
+//    backup (<= 3x);
+//  - `guard init` vs `git status` plus the backup's first copy (a push of every ref into a fresh
+//    bare repository) (<= 5x).
+// Usage: npm run bench -- real-repos [--quick]   (--quick: the generated repo and express, 1 round)
+import fs from 'node:fs';
+import path from 'node:path';
+import { benchEnv, git, GUARD, median, run as exec, time, WORK } from './lib.mjs';
+
+const MIRRORS = process.env.GUARD_BENCH_MIRRORS ?? '/work/.mirror';
+const PROJECTS = [
+  { name: 'express', repo: 'expressjs/express' },
+  { name: 'vite', repo: 'vitejs/vite' },
+  { name: 'babel', repo: 'babel/babel' },
+];
+
+function guard(dir, args, options = {}) {
+  return time(process.execPath, [GUARD, ...args], { cwd: dir, ...options });
+}
+
+/** The fast-import stream of the generated repository (one process writes it all). */
+function generatedStream({ files, tags, annotated, branches }) {
+  const out = [];
+  const data = (text) => `data ${Buffer.byteLength(text)}\n${text}\n`;
+  const when = '1767225600 +0000';
+  out.push(`commit refs/heads/main\nmark :1\ncommitter bench <bench@example.com> ${when}\n`, data(`generated ${files} files`));
+  for (let i = 0; i < files; i++) out.push(`M 100644 inline d${Math.floor(i / 10000)}/s${Math.floor(i / 100) % 100}/f${i}.txt\n`, data(`file ${i}\n${'x'.repeat(i % 200)}\n`));
+  const commits = Math.max(tags, branches);
+  for (let c = 0; c < commits; c++) {
+    out.push(`commit refs/heads/main\nmark :${c + 2}\ncommitter bench <bench@example.com> ${when}\n`, data(`step ${c}`));
+    out.push('M 100644 inline history.txt\n', data(`step ${c}\n`));
+  }
+  for (let t = 0; t < tags; t++) {
+    if (t < annotated) out.push(`tag v${t}\nfrom :${t + 2}\ntagger bench <bench@example.com> ${when}\n`, data(`release ${t}`));
+    else out.push(`reset refs/tags/light-${t}\nfrom :${t + 2}\n\n`);
+  }
+  for (let b = 0; b < branches; b++) out.push(`reset refs/heads/branch-${b}\nfrom :${b + 2}\n\n`);
+  return `${out.join('')}done\n`;
+}
+
+function generated(dir) {
+  fs.rmSync(dir, { recursive: true, force: true });
+  fs.mkdirSync(dir, { recursive: true });
+  git(dir, 'init', '-q', '-b', 'main');
+  exec('git', ['fast-import', '--quiet', '--done'], { cwd: dir, input: generatedStream({ files: 20000, tags: 1000, annotated: 600, branches: 150 }) });
+  git(dir, 'read-tree', '-u', '--reset', 'main');
+  // As a clone leaves them (fast-import writes one file per ref).
+  git(dir, 'pack-refs', '--all');
+}
+
+/** A working clone of a project's mirror: its branches (as local branches) and tags. */
+function cloneProject(mirror, dir) {
+  fs.rmSync(dir, { recursive: true, force: true });
+  exec('git', ['clone', '--quiet', '--no-tags', mirror, dir]);
+  // Tags and every branch of the project, as a developer's clone after some work would have.
+  git(dir, 'fetch', '--quiet', mirror, '+refs/tags/*:refs/tags/*', '+refs/heads/*:refs/remotes/origin/*');
+  const branches = git(dir, 'for-each-ref', '--format=create refs/heads/%(refname:lstrip=3) %(objectname)', 'refs/remotes/origin').split('\n').filter((l) => l && !/ refs\/heads\/(HEAD|main|master) /.test(l));
+  exec('git', ['update-ref', '--stdin'], { cwd: dir, input: `${branches.join('\n')}\n` });
+}
+
+function shape(dir) {
+  const refs = git(dir, 'for-each-ref', '--format=%(objecttype) %(refname)', 'refs/heads', 'refs/tags').split('\n').filter(Boolean);
+  const tags = refs.filter((r) => r.includes(' refs/tags/'));
+  const files = git(dir, 'ls-files', '-z').split('\0').filter(Boolean).length;
+  return `${files} files, ${tags.length} tags (${tags.filter((t) => t.startsWith('tag ')).length} annotated), ${refs.length - tags.length} branches`;
+}
+
+function row(rows, name, guardMs, gitMs, baseline, target) {
+  rows.push({ name, guard: guardMs, git: gitMs, baseline, ratio: guardMs / gitMs, target });
+}
+
+function measure(name, dir, rounds, rows) {
+  const env = benchEnv();
+  const statusTimes = () => time('git', ['status'], { cwd: dir });
+  git(dir, 'config', 'gc.auto', '0');
+  git(dir, 'config', 'maintenance.auto', 'false');
+  git(dir, 'status'); // a fresh, stat-valid index, as a working clone has
+
+  // guard init vs git status + the backup's first copy (every ref pushed into a fresh bare repo).
+  const firstCopy = path.join(WORK, `real-${name}-firstcopy.git`);
+  fs.rmSync(firstCopy, { recursive: true, force: true });
+  git(WORK, 'init', '-q', '--bare', firstCopy);
+  const statusBefore = statusTimes();
+  const copy = time('git', ['push', '--quiet', firstCopy, 'refs/heads/*:refs/heads/*', 'refs/tags/*:refs/tags/*'], { cwd: dir });
+  fs.rmSync(firstCopy, { recursive: true, force: true });
+  const init = guard(dir, ['init', '--yes', '--agents', 'none']);
+  row(rows, `${name}: guard init`, init, statusBefore + copy, 'git status + first copy', 5);
+
+  const status = [];
+  const snapshot = [];
+  const session = [];
+  const watcher = [];
+  for (let round = 0; round < rounds; round++) {
+    fs.appendFileSync(path.join(dir, 'bench-change.txt'), `round ${round}\n`);
+    git(dir, 'add', 'bench-change.txt');
+    exec('git', ['commit', '-q', '-m', `bench round ${round}`], { cwd: dir, env });
+    status.push(statusTimes());
+    snapshot.push(guard(dir, ['snapshot', '--quiet']));
+
+    git(dir, 'branch', `bench-branch-${round}`);
+    status.push(statusTimes());
+    const payload = JSON.stringify({ session_id: `bench-${Date.now()}-${round}`, cwd: dir, hook_event_name: 'SessionStart', source: 'startup' });
+    session.push(guard(dir, ['agent-hook', 'claude', 'session-start'], { input: payload }));
+    exec(process.execPath, [GUARD, 'watch', 'stop'], { cwd: dir });
+    exec(process.execPath, [GUARD, 'session', 'end'], { cwd: dir, allowFail: true });
+
+    status.push(statusTimes());
+    watcher.push(guard(dir, ['watch']));
+    exec(process.execPath, [GUARD, 'watch', 'stop'], { cwd: dir });
+  }
+  const gitStatus = median(status);
+  row(rows, `${name}: snapshot after a commit`, median(snapshot), gitStatus, 'git status', 1.5);
+  row(rows, `${name}: session start after a branch (watcher ready)`, median(session), gitStatus, 'git status', 1.5);
+  row(rows, `${name}: watcher first scan (guard watch until ready)`, median(watcher), gitStatus, 'git status', 2);
+
+  // recover --into after the directory was deleted vs a mirror clone of the same backup.
+  exec(process.execPath, [GUARD, 'snapshot', '--quiet'], { cwd: dir });
+  exec(process.execPath, [GUARD, 'backup', 'push', '--local-only'], { cwd: dir });
+  const backup = JSON.parse(exec(process.execPath, [GUARD, 'backup', 'status', '--json'], { cwd: dir }).stdout).path;
+  const mirror = path.join(WORK, `real-${name}-mirror.git`);
+  fs.rmSync(mirror, { recursive: true, force: true });
+  const clone = time('git', ['clone', '--quiet', '--mirror', backup, mirror]);
+  // ... plus a checkout of the snapshot's tree into an empty directory: what recover also does.
+  const tree = git(dir, 'rev-parse', 'refs/guard/main/head^{tree}').trim();
+  const checkoutDir = path.join(WORK, `real-${name}-checkout`);
+  fs.rmSync(checkoutDir, { recursive: true, force: true });
+  fs.mkdirSync(checkoutDir);
+  const checkout = time('git', ['--git-dir', mirror, '--work-tree', checkoutDir, 'read-tree', '-u', tree], { env: benchEnv({ GIT_INDEX_FILE: path.join(WORK, `real-${name}-checkout.index`) }) });
+  for (const leftover of [mirror, checkoutDir, path.join(WORK, `real-${name}-checkout.index`)]) fs.rmSync(leftover, { recursive: true, force: true });
+  fs.rmSync(dir, { recursive: true, force: true });
+  const recover = time(process.execPath, [GUARD, 'recover', '--into', dir, '--yes'], { cwd: WORK });
+  row(rows, `${name}: recover --into a deleted directory`, recover, clone, 'git clone --mirror of backup', 3);
+  row(rows, `${name}: recover --into, against clone + checkout`, recover, clone + checkout, 'clone --mirror + checkout');
+  exec(process.execPath, [GUARD, 'watch', 'stop'], { cwd: dir, allowFail: true });
+}
+
+export async function run({ quick = false, rounds } = {}) {
+  const rows = [];
+  const n = rounds ?? (quick ? 1 : 3);
+  fs.mkdirSync(WORK, { recursive: true });
+  // Backups of earlier runs of the same paths would hold other chains: start from none.
+  fs.rmSync(path.join(benchEnv().XDG_DATA_HOME, 'git-guard'), { recursive: true, force: true });
+  const repos = [{ name: 'generated', make: (dir) => generated(dir) }];
+  for (const project of quick ? PROJECTS.slice(0, 1) : PROJECTS) {
+    const mirror = path.join(MIRRORS, `${project.repo.replace('/', '+')}`, 'repo');
+    if (!fs.existsSync(path.join(mirror, 'HEAD'))) {
+      console.log(`${project.name}: skipped, no mirror at ${mirror} (make one with: git clone --mirror https://github.com/${project.repo} ${mirror}, or set GUARD_BENCH_MIRRORS)`);
+      continue;
+    }
+    repos.push({ name: project.name, make: (dir) => cloneProject(mirror, dir) });
+  }
+  for (const repo of repos) {
+    const dir = path.join(WORK, `real-${repo.name}`);
+    repo.make(dir);
+    console.log(`${repo.name}: ${shape(dir)}`);
+    measure(repo.name, dir, n, rows);
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+  return rows;
+}
