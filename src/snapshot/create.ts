@@ -170,7 +170,7 @@ export async function createSnapshot(repo: Repo, options: CreateSnapshotOptions 
     try {
       emit({ type: 'phase', phase: 'scanning-worktree' });
       const [index, scan] = await Promise.all([
-        sameUserIndex ? { indexTree: sameUserIndex.indexTree, rawIndex: sameUserIndex.rawIndex } : readUserIndexTree(repo, oidBytes(state, previous), new Set([previous?.indexTree, previous?.tree].filter((t): t is string => !!t))),
+        sameUserIndex ? { indexTree: sameUserIndex.indexTree, rawIndex: sameUserIndex.rawIndex } : readUserIndexTree(repo, oidBytes(state, previous), new Set([previous?.indexTree, previous?.tree, state.headTree].filter((t): t is string => !!t))),
         changedPaths && previous
           ? retryOnSignal(() => scanChangedPaths(repo, previous.tree, changedPaths, captureOptions, userPaths ?? undefined))
           : (walk ??= retryOnSignal(() => scanWorktree(repo, captureOptions))),

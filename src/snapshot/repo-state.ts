@@ -18,6 +18,11 @@ export interface RefRecord {
 
 export interface RepoState {
   head: HeadState;
+  /**
+   * The tree of the commit rev-parse found at HEAD (null on an unborn branch). Only a hint that this
+   * tree exists (after a commit it is the index's cached tree); HEAD may have moved since.
+   */
+  headTree?: string | null;
   /** refs/heads/* and refs/tags/*, sorted by refname. */
   refs: RefRecord[];
   stash: StashEntry[];
@@ -81,7 +86,7 @@ export async function readRepoState(repo: Repo, options: { chainRef?: string } =
     headOid = resolved.code === 0 ? resolved.stdout.toString('utf8').trim() : null;
   }
   const [stash, operation] = await Promise.all([stashTip ? readStash(repo, stashTip) : Promise.resolve([]), operationFrom(head.markers)]);
-  return { head: { symbolic: symbolicRef, oid: headOid }, refs, stash, operation, ...(chainRef ? { chainHead } : {}) };
+  return { head: { symbolic: symbolicRef, oid: headOid }, headTree: head.tree ?? null, refs, stash, operation, ...(chainRef ? { chainHead } : {}) };
 }
 
 /**
@@ -89,17 +94,19 @@ export async function readRepoState(repo: Repo, options: { chainRef?: string } =
  * markers would be, in one `rev-parse`. On an unborn branch rev-parse cannot name HEAD's commit
  * and fails: then `symbolic-ref` answers (the marker paths are asked again, alone).
  */
-async function readHeadAndMarkers(repo: Repo): Promise<{ symbolic: string | null; oid?: string | null; markers: string[] }> {
+async function readHeadAndMarkers(repo: Repo): Promise<{ symbolic: string | null; oid?: string | null; tree?: string; markers: string[] }> {
   const markerArgs = ['--path-format=absolute', ...OPERATION_MARKERS.flatMap(([name]) => ['--git-path', name])];
-  const both = await runGit(['rev-parse', ...markerArgs, 'HEAD', '--symbolic-full-name', 'HEAD'], { cwd: repo.root, okCodes: [128] });
+  // HEAD's tree too: after a commit it is the index's cached tree, known to exist without asking.
+  const both = await runGit(['rev-parse', ...markerArgs, 'HEAD', 'HEAD^{tree}', '--symbolic-full-name', 'HEAD'], { cwd: repo.root, okCodes: [128] });
   const lines = both.stdout.toString('utf8').split('\n');
-  if (both.code === 0 && lines.length >= OPERATION_MARKERS.length + 2) {
+  if (both.code === 0 && lines.length >= OPERATION_MARKERS.length + 3) {
     const oid = lines[OPERATION_MARKERS.length]!;
-    const name = lines[OPERATION_MARKERS.length + 1]!;
+    const tree = lines[OPERATION_MARKERS.length + 1]!;
+    const name = lines[OPERATION_MARKERS.length + 2]!;
     // "HEAD": detached; a branch or other ref otherwise (a symbolic ref outside refs/heads is
     // resolved the old way below, as `oid` is then left out).
-    if (name === 'HEAD') return { symbolic: null, oid, markers: lines };
-    return { symbolic: name, ...(name.startsWith('refs/heads/') ? {} : { oid }), markers: lines };
+    if (name === 'HEAD') return { symbolic: null, oid, tree, markers: lines };
+    return { symbolic: name, ...(name.startsWith('refs/heads/') ? {} : { oid }), tree, markers: lines };
   }
   const [symbolic, markers] = await Promise.all([
     // exit 1: HEAD is detached
