@@ -131,7 +131,7 @@ export const SESSION_WATCHER_WAIT_MS = 20_000;
 
 export interface SessionWatcher {
   pid: number | null;
-  /** The watcher watches (its first scan is done): every change from here on is recorded. */
+  /** The watcher watches (its watches are in place): every change from here on is recorded. */
   ready: boolean;
   /** Why it is not ready: it could not start, or it is still scanning (with its pid). */
   error?: string;
@@ -163,12 +163,14 @@ export async function awaitSessionWatcher(repo: Repo, spawned: SpawnedWatcher, t
     const status = watcherStatus(repo);
     // The state file may still be an earlier watcher's: only ours (or one that already ran) counts.
     const ours = spawned.already || status.file?.pid === spawned.pid;
-    if (ours && (status.health === 'running' || status.health === 'polling')) return { pid: status.file?.pid ?? spawned.pid, ready: true };
+    // Ready once its watches are in place: its start-up snapshot of what changed before may still run.
+    const watching = status.health === 'starting' && status.alive && status.file?.watching === true;
+    if (ours && (status.health === 'running' || status.health === 'polling' || watching)) return { pid: status.file?.pid ?? spawned.pid, ready: true };
     if (ours && status.health === 'crashed') return { pid: spawned.pid, ready: false, error: `the watcher could not start: ${status.file?.reason ?? 'it exited'} (log: ${status.log})` };
     const pid = readPid(repo) ?? spawned.pid;
     if (!isAlive(pid)) return { pid: null, ready: false, error: `the watcher exited while starting (log: ${status.log})` };
     if (Date.now() > deadline) {
-      return { pid, ready: false, error: `the watcher (pid ${pid}) is still doing its first scan after ${Math.round(timeoutMs / 1000)} s; changes are recorded once it is ready (check with: guard watch status)` };
+      return { pid, ready: false, error: `the watcher (pid ${pid}) is still setting up its watches after ${Math.round(timeoutMs / 1000)} s; changes are recorded once it is ready (check with: guard watch status)` };
     }
     await new Promise((resolve) => setTimeout(resolve, 25));
   }

@@ -183,6 +183,9 @@ export class Watcher {
       await this.fsEvents.start();
       if (this.stopping) return;
       this.state.watchedDirs = this.fsEvents?.watchedDirs ?? 0;
+      // From here every change is seen: a session start waiting for this may let its agent run.
+      this.state.watching = true;
+      this.writeState();
       // Whatever changed before the watches were in place: one full snapshot.
       this.everything = true;
       await this.snapshot();

@@ -28,6 +28,11 @@ export interface WatcherStateFile {
   startedFor: string | null;
   /** Directories with an OS watch (events mode). */
   watchedDirs: number;
+  /**
+   * Its watches are in place (or it polls): every change from now on is seen, so a session may
+   * hand over to the agent, while the start-up snapshot (what changed before) may still run.
+   */
+  watching?: boolean;
   snapshots: { taken: number; unchanged: number; failed: number };
   lastSnapshot: { oid: string; time: string; paths: number | 'all' } | null;
   lastError: { time: string; message: string } | null;

@@ -53,7 +53,10 @@ export function watcherStatus(repo: Repo): WatcherStatus {
   if (file.state === 'stopped') {
     return { ...base, health: 'stopped', summary: `the watcher stopped${file.stoppedAt ? ` at ${file.stoppedAt}` : ''}${file.reason ? ` (${file.reason})` : ''}` };
   }
-  if (file.state === 'starting') return { ...base, health: 'starting', summary: `the watcher (pid ${file.pid}) is starting` };
+  if (file.state === 'starting') {
+    const what = file.watching ? 'watches; its start-up snapshot (what changed before) is running' : 'is starting';
+    return { ...base, health: 'starting', summary: `the watcher (pid ${file.pid}) ${what}` };
+  }
   if (file.mode === 'polling') {
     return { ...base, health: 'polling', summary: `the watcher (pid ${file.pid}) takes periodic full snapshots instead of watching: ${file.reason ?? 'file watching is unavailable'}` };
   }
