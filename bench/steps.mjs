@@ -45,7 +45,7 @@ async function until(what, check, timeoutMs = 120_000) {
 }
 
 export async function run(options = {}) {
-  const files = options.files ?? 100_000;
+  const files = options.files ?? options.sizes?.[0] ?? 100_000;
   const runs = options.runs ?? (options.quick ? 5 : 15);
   const dir = freshCopy(files, 'steps');
   const env = benchEnv();

@@ -67,6 +67,7 @@ function stepHtml(step: Step, patch: { text: string; truncated: boolean } | unde
   const extra = [
     ...step.refs.map((r) => `ref ${r.ref}: ${r.from ? shortId(r.from) : '(none)'} → ${r.to ? shortId(r.to) : 'deleted'}`),
     ...(step.head ? [`HEAD: ${step.head.from} → ${step.head.to}`] : []),
+    ...(step.capturedIgnored.length > 0 ? [`ignored files captured before it ran: ${step.capturedIgnored.join(', ')}`] : []),
     ...step.events.map((e) => `${e.type}: ${e.detail}`),
   ];
   if (extra.length > 0) parts.push(`<ul class="events">${extra.map((e) => `<li>${esc(e)}</li>`).join('')}</ul>`);

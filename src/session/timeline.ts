@@ -68,6 +68,8 @@ export interface Step {
   files: StepFileChange[];
   refs: StepRefMove[];
   head: { from: string; to: string } | null;
+  /** Ignored files guard captured into the snapshot before the command (it deletes them). */
+  capturedIgnored: string[];
   events: StepEvent[];
 }
 
@@ -298,9 +300,15 @@ function sessionRecord(repo: Repo, id?: string): SessionRecord {
   return record;
 }
 
-export async function buildTimeline(repo: Repo, sessionId?: string, options: { events?: JournalEvent[] } = {}): Promise<Timeline> {
-  const session = sessionRecord(repo, sessionId);
-  const all = options.events ?? readEvents(repo, { worktree: repo.root });
+interface Plan {
+  session: SessionRecord;
+  window: Indexed[];
+  found: Draft[];
+  ranges: Array<{ before: string | null; after: string | null }>;
+}
+
+/** What the journal alone says about a session's steps (no git): the steps and their snapshots. */
+function planTimeline(all: JournalEvent[], session: SessionRecord): Plan {
   const { window, owns } = sessionEvents(all, session);
   const points = snapshotPoints(window, session);
   const marks = new Map<string, { idx: number; oid: string | null }>();
@@ -346,9 +354,27 @@ export async function buildTimeline(repo: Repo, sessionId?: string, options: { e
     }
     ranges.push({ before: before?.oid ?? null, after: after?.oid ?? null });
   }
+  return { session, window, found, ranges };
+}
 
-  const pairs = ranges.map((r): [string, string] => [r.before ?? '', r.after ?? '']).map(([b, a]): [string, string] => (b && a ? [b, a] : ['', '']));
-  const [files, snapshots] = await Promise.all([diffPairs(repo, pairs), readSnapshots(repo, ranges.flatMap((r) => [r.before, r.after]).filter((o): o is string => o !== null))]);
+/**
+ * Timelines of several sessions with two git processes in all: one diff-tree --stdin for every
+ * step's files, one log --no-walk for every snapshot's refs.
+ */
+async function completeTimelines(repo: Repo, plans: Plan[]): Promise<Timeline[]> {
+  const ranges = plans.flatMap((p) => p.ranges);
+  const pairs = ranges.map((r): [string, string] => (r.before && r.after ? [r.before, r.after] : ['', '']));
+  const [allFiles, snapshots] = await Promise.all([diffPairs(repo, pairs), readSnapshots(repo, ranges.flatMap((r) => [r.before, r.after]).filter((o): o is string => o !== null))]);
+  let offset = 0;
+  return plans.map((plan) => {
+    const files = allFiles.slice(offset, offset + plan.ranges.length);
+    offset += plan.ranges.length;
+    return finishTimeline(plan, files, snapshots);
+  });
+}
+
+function finishTimeline(plan: Plan, files: StepFileChange[][], snapshots: Map<string, Snapshot>): Timeline {
+  const { session, window, found, ranges } = plan;
 
   // Events attached to the step they happened in: [start of the step, start of the next).
   const stepEvents: StepEvent[][] = found.map(() => []);
@@ -368,8 +394,18 @@ export async function buildTimeline(repo: Repo, sessionId?: string, options: { e
     stepEvents[at]!.push(toStepEvent(event));
   }
 
+  const byIdx = new Map(window.map((w) => [w.idx, w.event]));
+  /** The agent hook's allowed-after-snapshot line of this call (just before its step-start). */
+  const snapshotLine = (d: Draft): JournalEvent | undefined => {
+    for (let idx = d.startIdx - 1; idx >= d.startIdx - 4; idx--) {
+      const e = byIdx.get(idx);
+      if (e?.type === 'allowed-after-snapshot' && e.command === d.start?.command) return e;
+    }
+    return undefined;
+  };
   const steps: Step[] = found.map((d, i) => {
     const range = ranges[i]!;
+    const captured = d.start ? snapshotLine(d)?.capturedIgnored : undefined;
     const e = d.start ?? d.end;
     const paths = Array.isArray(e?.paths) ? (e!.paths as unknown[]).map(String) : [];
     const verdict = d.start ? str(d.start.verdict) : d.end ? 'allow' : null;
@@ -393,6 +429,7 @@ export async function buildTimeline(repo: Repo, sessionId?: string, options: { e
       after: range.after,
       files: files[i] ?? [],
       ...refMoves(range.before ? snapshots.get(range.before) : undefined, range.after ? snapshots.get(range.after) : undefined),
+      capturedIgnored: Array.isArray(captured) ? captured.map(String) : [],
       events: stepEvents[i] ?? [],
     };
   });
@@ -401,6 +438,12 @@ export async function buildTimeline(repo: Repo, sessionId?: string, options: { e
     steps,
     events: sessionLevel,
   };
+}
+
+export async function buildTimeline(repo: Repo, sessionId?: string): Promise<Timeline> {
+  const session = sessionRecord(repo, sessionId);
+  const [timeline] = await completeTimelines(repo, [planTimeline(readEvents(repo, { worktree: repo.root }), session)]);
+  return timeline!;
 }
 
 /**
@@ -423,9 +466,7 @@ export async function findStep(repo: Repo, spec: string): Promise<{ timeline: Ti
 /** Every session of this worktree, newest first, with its steps (for blame). */
 export async function allTimelines(repo: Repo): Promise<Timeline[]> {
   const events = readEvents(repo, { worktree: repo.root });
-  const out: Timeline[] = [];
-  for (const session of listSessions(repo)) out.push(await buildTimeline(repo, session.id, { events }));
-  return out;
+  return completeTimelines(repo, listSessions(repo).map((session) => planTimeline(events, session)));
 }
 
 /** The patch of each step (before..after), for the HTML page; at most maxBytes per step. */

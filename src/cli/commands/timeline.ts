@@ -78,6 +78,7 @@ export function timelineLines(timeline: Timeline, now = Date.now()): string[] {
       const shown = files.slice(0, SHOW_FILES).map((f) => f.path);
       lines.push(`  ${sign} ${status} ${files.length}: ${shown.join(', ')}${files.length > SHOW_FILES ? `, … and ${files.length - SHOW_FILES} more` : ''}`);
     }
+    if (step.capturedIgnored.length > 0) lines.push(`  ignored files captured before it ran: ${step.capturedIgnored.slice(0, SHOW_FILES).join(', ')}${step.capturedIgnored.length > SHOW_FILES ? ', …' : ''}`);
     for (const move of step.refs) lines.push(`  ref: ${refLine(move)}`);
     if (step.head) lines.push(`  HEAD: ${step.head.from} -> ${step.head.to}`);
     for (const event of step.events) lines.push(`  ${event.type}: ${event.detail}`);
@@ -90,6 +91,11 @@ export function timelineLines(timeline: Timeline, now = Date.now()): string[] {
   return lines;
 }
 
+/** --json: paths as text (pathText); the byte form stays internal. */
+export function timelineJson(timeline: Timeline): Record<string, unknown> {
+  return { ...timeline, steps: timeline.steps.map((step) => ({ ...step, files: step.files.map(({ bytes: _bytes, ...file }) => file) })) };
+}
+
 export async function run(args: TimelineArgs, ctx: CommandContext): Promise<number> {
   const repo = await openRepo(ctx.cwd);
   const timeline = await buildTimeline(repo, args.session);
@@ -97,11 +103,11 @@ export async function run(args: TimelineArgs, ctx: CommandContext): Promise<numb
     const { renderTimelineHtml } = await import('../timeline-html.js');
     const file = path.resolve(ctx.cwd, args.html);
     fs.writeFileSync(file, await renderTimelineHtml(repo, timeline));
-    ctx.out.data({ ...timeline, html: file });
+    ctx.out.data({ ...timelineJson(timeline), html: file });
     ctx.out.line(`Wrote ${file}: ${timeline.steps.length} steps of session ${timeline.session.id} (open it in a browser; it needs no network).`);
     return 0;
   }
-  ctx.out.data(timeline);
+  ctx.out.data(timelineJson(timeline));
   for (const line of timelineLines(timeline)) ctx.out.line(line);
   return 0;
 }

@@ -25,6 +25,16 @@ describe('steps without agent hooks or without a watcher (issue 12)', () => {
       const changes = timeline.steps.flatMap((s: any) => s.files.map((f: any) => `${f.status} ${f.path}`)).sort();
       expect(changes).toEqual(['added f1.txt', 'added f2.txt', 'deleted a.txt']);
       expect(t.guard(['timeline']).stdout).toContain('changes recorded by the watcher');
+
+      // A second session changes f1.txt again: blame reads both sessions (one batch of git calls).
+      const first = timeline.session.id;
+      const again = t.guard(['run', '--agent', 'second', '--', 'sh', '-c', 'echo three >> f1.txt; sleep 2']);
+      expect(again.code, again.stderr).toBe(0);
+      const blame = json(t, ['blame', 'f1.txt']);
+      expect(blame.changes.map((c: any) => [c.session === first ? 'first' : c.agent, c.change])).toEqual([
+        ['second', 'modified'],
+        ['first', 'added'],
+      ]);
     });
   }, 120_000);
 
@@ -52,7 +62,7 @@ describe('steps without agent hooks or without a watcher (issue 12)', () => {
       const closing = journal(t).filter((e) => e.type === 'step-snapshot');
       expect(closing).toEqual([expect.objectContaining({ by: 'hook', snapshot: expect.any(String) })]);
       const timeline = json(t, ['timeline']);
-      expect(timeline.steps[0].files).toEqual([{ path: 'b.txt', bytes: 'b.txt', status: 'added' }]);
+      expect(timeline.steps[0].files).toEqual([{ path: 'b.txt', status: 'added' }]);
     });
   }, 120_000);
 });
