@@ -45,6 +45,8 @@ export const FAST_PATH_RISKY_WORDS: readonly string[] = [
   'luajit', 'osascript', 'pwsh', 'powershell',
   // guard's processes
   'kill', 'pkill', 'killall',
+  // programs that run what they read as commands (`make -f -`, `parallel :::: file`)
+  'make', 'gmake', 'parallel',
 ];
 
 /** Word prefixes that send a command to the full check (python3, perl5, GIT_DIR, GUARD_...). */
