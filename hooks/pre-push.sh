@@ -7,21 +7,14 @@
 # `git rev-list` for the whole push that looks for commits guard wrote (snapshots, or commits built
 # on one) among what the remote does not have yet: only the backup remote may receive those.
 
-guard_input=
-while IFS= read -r guard_line || [ -n "$guard_line" ]; do
-  guard_input="$guard_input$guard_line$guard_nl"
-done
+guard_read_input
 
 # guard's own pushes (the backup) pass.
 if guard_setup && ! guard_internal_ok; then
   guard_ask_node=
   guard_load_policy || guard_ask_node=1
-  guard_tips=
-  guard_bases=
   while [ -z "$guard_ask_node" ] && read -r guard_local_ref guard_local_oid guard_remote_ref guard_remote_oid; do
     [ -n "$guard_remote_ref" ] || continue
-    case $guard_local_oid in *[!0]*) guard_tips="$guard_tips $guard_local_oid" ;; esac
-    case $guard_remote_oid in *[!0]*) guard_bases="$guard_bases $guard_remote_oid" ;; esac
     case $guard_local_ref in refs/guard/*) guard_ask_node=1; continue ;; esac
     case $guard_remote_ref in
       refs/guard/*) guard_ask_node=1 ;;
@@ -39,12 +32,18 @@ $guard_input
 GUARD_INPUT_END
   # Commits guard wrote carry its committer (src/git/objects.ts GUARD_COMMITTER), whatever ref
   # they are pushed under. What the remote already has (the old remote tips, its remote-tracking
-  # refs) is not looked at again. A failing rev-list asks Node.
-  if [ -z "$guard_ask_node" ] && [ -n "$guard_tips" ] && [ "${1-}" != "$GUARD_BACKUP_REMOTE" ] && [ "${2-}" != "$GUARD_BACKUP_REMOTE" ]; then
-    guard_remotes=
-    case ${1-} in '' | -* | *[!A-Za-z0-9._-]*) ;; *) guard_remotes="--remotes=$1" ;; esac
-    # shellcheck disable=SC2086
-    guard_found=$(git rev-list --ignore-missing --max-count=1 --fixed-strings '--committer=git-guard <guard@localhost>' $guard_tips --not $guard_bases $guard_remotes -- 2>/dev/null) || guard_found=error
+  # refs) is not looked at again. The ids go on stdin (awk writes "<local oid>" and "^<remote
+  # oid>" lines), so a push of thousands of branches is one process and no shell string grows
+  # line by line. A failing rev-list asks Node.
+  if [ -z "$guard_ask_node" ] && [ "${1-}" != "$GUARD_BACKUP_REMOTE" ] && [ "${2-}" != "$GUARD_BACKUP_REMOTE" ]; then
+    guard_guard_commits() {
+      printf '%s' "$guard_input" | awk '$2 ~ /[1-9a-f]/ { print $2 } $4 ~ /[1-9a-f]/ { print "^" $4 }' |
+        git rev-list --ignore-missing --max-count=1 --fixed-strings '--committer=git-guard <guard@localhost>' --stdin "$@" -- 2>/dev/null
+    }
+    case ${1-} in
+      '' | -* | *[!A-Za-z0-9._-]*) guard_found=$(guard_guard_commits) || guard_found=error ;;
+      *) guard_found=$(guard_guard_commits --not "--remotes=$1") || guard_found=error ;;
+    esac
     [ -z "$guard_found" ] || guard_ask_node=1
   fi
   if [ -n "$guard_ask_node" ]; then

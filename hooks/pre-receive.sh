@@ -4,10 +4,7 @@
 # checks every new commit for protected-path deletions. A push is accepted or refused as a whole.
 # It fails closed: when the check cannot run, the push is refused with a message that says why.
 
-guard_input=
-while IFS= read -r guard_line || [ -n "$guard_line" ]; do
-  guard_input="$guard_input$guard_line$guard_nl"
-done
+guard_read_input
 
 GUARD_FAIL_CLOSED=1
 printf '%s' "$guard_input" | guard_node "$@" || exit $?

@@ -16,10 +16,7 @@ guard_state=${1-}
 # not even be read.
 [ "$guard_state" = aborted ] && ! guard_has_chained && exit 0
 
-guard_input=
-while IFS= read -r guard_line || [ -n "$guard_line" ]; do
-  guard_input="$guard_input$guard_line$guard_nl"
-done
+guard_read_input
 
 if ! guard_setup; then
   # guard is not set up in this repository (a shared hooks directory): only chain.
@@ -115,6 +112,23 @@ if [ "$guard_state" = committed ]; then
   guard_detect_actor
   guard_packing=
   [ -e "$GUARD_COMMON_DIR/packed-refs.lock" ] && guard_packing=1
+  # Deleted refs that still resolve are left out, for all deletions at once: one `git cat-file
+  # --batch-check` resolves every deleted name (as rev-parse does; "<name> missing" when gone) and
+  # one awk drops the lines of those that resolve. A transaction deleting thousands of refs then
+  # costs three processes, not one per ref, and no per-line lookup in a growing shell string.
+  guard_journal_input=$guard_input
+  case $guard_input in
+    *" 0000000000000000000000000000000000000000 refs/"* | *" 0000000000000000000000000000000000000000000000000000000000000000 refs/"*)
+      guard_journal_input=$(
+        {
+          printf '%s' "$guard_input" | awk '$1 ~ /[1-9a-f]/ && $2 !~ /[1-9a-f]/ && $3 ~ /^refs\// { print $3, $3 }' |
+            git cat-file --batch-check='%(objectname) %(rest)' 2>/dev/null | awk '$2 != "missing" { print $2 }'
+          echo
+          printf '%s' "$guard_input"
+        } | awk 'BEGIN { listing = 1 } listing { if ($0 == "") listing = 0; else resolves[$0] = 1; next } !($1 ~ /[1-9a-f]/ && $2 !~ /[1-9a-f]/ && ($3 in resolves))'
+      )
+      ;;
+  esac
   while read -r guard_old_oid guard_new_oid guard_ref; do
     [ -n "$guard_ref" ] || continue
     # guard's own snapshot writes are journaled as snapshots, not as someone's ref move.
@@ -125,11 +139,7 @@ if [ "$guard_state" = committed ]; then
       *[!0]*) case $guard_old_oid in *[!0]*) ;; *) [ -n "$guard_packing" ] && continue ;; esac ;;
       *)
         case $guard_old_oid in
-          *[!0]*)
-            case $guard_ref in
-              refs/*) git rev-parse -q --verify "$guard_ref" >/dev/null 2>&1 && continue ;;
-            esac
-            ;;
+          *[!0]*) ;; # a deleted ref that still resolves was dropped above
           *)
             [ -n "$guard_packing" ] && continue
             case $guard_ref in refs/*) ;; *) continue ;; esac
@@ -140,7 +150,7 @@ if [ "$guard_state" = committed ]; then
     guard_json_escape "$guard_ref"
     guard_journal_line ref-update "\"ref\":\"$guard_json\",\"old\":\"$guard_old_oid\",\"new\":\"$guard_new_oid\",\"actor\":\"$guard_actor\""
   done <<GUARD_INPUT_END
-$guard_input
+$guard_journal_input
 GUARD_INPUT_END
 fi
 

@@ -28,15 +28,61 @@ export interface Output {
  * goes through process.stdout / process.stderr, so nothing is lost or reordered.
  */
 export function writeToFd(fd: 1 | 2, text: string): void {
-  if (text === '') return;
+  if (text === '' || pipeGone[fd]) return;
   const bytes = Buffer.from(text, 'utf8');
   let offset = 0;
   try {
     while (offset < bytes.length) offset += fs.writeSync(fd, bytes, offset);
   } catch (error) {
+    if (isBrokenPipe(error)) {
+      pipeGone[fd] = true;
+      return;
+    }
     if ((error as NodeJS.ErrnoException).code !== 'EAGAIN') throw error;
-    (fd === 1 ? process.stdout : process.stderr).write(bytes.subarray(offset));
+    const stream = fd === 1 ? process.stdout : process.stderr;
+    quietOnBrokenPipe(stream, fd);
+    stream.write(bytes.subarray(offset));
   }
+}
+
+/**
+ * stdout or stderr is a pipe whose reader has gone (`guard list | head -1`): like git, which dies
+ * quietly of SIGPIPE there, stop writing to it without a word. Node ignores SIGPIPE and reports
+ * EPIPE instead, as an 'error' event that would crash the process with a stack trace. The command
+ * itself goes on to its end (a rollback is never cut short by a closed pager) and exits with its
+ * own code.
+ */
+const pipeGone: Record<1 | 2, boolean> = { 1: false, 2: false };
+const watched = new WeakSet<NodeJS.WriteStream>();
+
+function isBrokenPipe(error: unknown): boolean {
+  const code = (error as NodeJS.ErrnoException | null)?.code;
+  return code === 'EPIPE' || code === 'ERR_STREAM_DESTROYED';
+}
+
+function quietOnBrokenPipe(stream: NodeJS.WriteStream, fd: 1 | 2): void {
+  if (watched.has(stream)) return;
+  watched.add(stream);
+  stream.on('error', (error) => {
+    if (isBrokenPipe(error)) {
+      pipeGone[fd] = true;
+      return;
+    }
+    throw error;
+  });
+}
+
+/** Writes to stdout or stderr through its stream unless its reader is gone. */
+function writeStream(fd: 1 | 2, text: string): void {
+  if (pipeGone[fd]) return;
+  const stream = fd === 1 ? process.stdout : process.stderr;
+  quietOnBrokenPipe(stream, fd);
+  stream.write(text);
+}
+
+/** stderr for the few places outside an Output (report-error.ts): quiet when its reader is gone. */
+export function writeStderr(text: string): void {
+  writeStream(2, text);
 }
 
 /** The bytes `data` prints with --json (one JSON document and a newline). */
@@ -50,7 +96,7 @@ export function createOutput(options: { json?: boolean; quiet?: boolean } = {}):
   let progressShown = false;
   const clear = (): void => {
     if (progressShown) {
-      process.stderr.write('\r\x1b[K');
+      writeStream(2, '\r\x1b[K');
       progressShown = false;
     }
   };
@@ -61,19 +107,19 @@ export function createOutput(options: { json?: boolean; quiet?: boolean } = {}):
     line(text = '') {
       if (json) return;
       clear();
-      process.stdout.write(`${text}\n`);
+      writeStream(1, `${text}\n`);
     },
     data(value) {
       if (!json) return;
-      process.stdout.write(jsonDocument(value));
+      writeStream(1, jsonDocument(value));
     },
     warn(text) {
       clear();
-      process.stderr.write(`${text}\n`);
+      writeStream(2, `${text}\n`);
     },
     progress(text) {
       if (!progressOn) return;
-      process.stderr.write(`\r\x1b[K${text}`);
+      writeStream(2, `\r\x1b[K${text}`);
       progressShown = true;
     },
     done: clear,

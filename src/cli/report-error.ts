@@ -1,7 +1,7 @@
 /** Turns an error into the message a person reads (and --json output) and the exit code. */
 import { isGuardError } from '../errors.js';
 import { ExitCode, exitCodeFor } from './exit-codes.js';
-import type { Output } from './output.js';
+import { writeStderr, type Output } from './output.js';
 
 export function reportError(error: unknown, out: Output): number {
   if (isGuardError(error)) {
@@ -9,12 +9,12 @@ export function reportError(error: unknown, out: Output): number {
       out.data({ error: { kind: error.kind, message: error.message, hints: error.hints, ...(error.details ? { details: error.details } : {}) } });
     }
     const label = error.kind === 'refused' || error.kind === 'blocked' ? 'refused' : 'error';
-    process.stderr.write(`guard: ${label}: ${error.message}\n`);
-    for (const hint of error.hints) process.stderr.write(`  ${hint}\n`);
+    writeStderr(`guard: ${label}: ${error.message}\n`);
+    for (const hint of error.hints) writeStderr(`  ${hint}\n`);
     return exitCodeFor(error.kind);
   }
   const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
   if (out.json) out.data({ error: { kind: 'internal', message: String(error) } });
-  process.stderr.write(`guard: internal error (a bug in git-guard, please report it):\n${message}\n`);
+  writeStderr(`guard: internal error (a bug in git-guard, please report it):\n${message}\n`);
   return ExitCode.internal;
 }

@@ -9,6 +9,7 @@
  * the rest of the CLI, and this module imports only the hook path (no yaml unless .guard.yaml
  * changed, no chokidar).
  */
+import { writeStderr } from '../output.js';
 import { GuardError } from '../../errors.js';
 import { ExitCode } from '../exit-codes.js';
 import type { CommandContext } from '../main.js';
@@ -53,7 +54,7 @@ export async function runHook(name: string, args: string[], cwd: string): Promis
     throw new GuardError('user', `unknown hook ${JSON.stringify(name)}`, { hints: [`guard hook runs: ${HOOKS.join(', ')} (the shims in hooks/ call it)`] });
   }
   const result = await dispatch(name as HookName, args, cwd);
-  for (const message of result.messages) process.stderr.write(`${message}\n`);
+  for (const message of result.messages) writeStderr(`${message}\n`);
   return result.refused ? ExitCode.refused : ExitCode.ok;
 }
 

@@ -3,6 +3,7 @@
  * runs it). RANGE is `BASE..HEAD`, `BASE...HEAD` (from their merge base) or one commit; the
  * default is `@{upstream}..HEAD`. Exits 3 when a rule refuses, 0 otherwise (warnings included).
  */
+import { writeStderr } from '../output.js';
 import { GuardError } from '../../errors.js';
 import { openRepo } from '../../git/repo.js';
 import { runGit } from '../../git/run.js';
@@ -36,7 +37,7 @@ export async function run(args: Args, { cwd, out }: CommandContext): Promise<num
   } else {
     out.line(`guard verify ${result.range}: ${result.commits.length} commit(s) from ${result.base ? shortId(result.base) : '(start)'} to ${shortId(result.head)}, rules from ${result.policySource}`);
     for (const note of result.notes) out.line(`note: ${note}`);
-    for (const decision of result.decisions) process.stderr.write(`${decision.text}\n`);
+    for (const decision of result.decisions) writeStderr(`${decision.text}\n`);
     out.line(result.refused ? 'verify: FAILED' : result.decisions.length > 0 ? 'verify: ok, with warnings' : 'verify: ok');
   }
   return result.refused ? ExitCode.refused : ExitCode.ok;

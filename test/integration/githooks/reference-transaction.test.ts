@@ -109,4 +109,34 @@ describe('reference-transaction', () => {
       repo.cleanup();
     }
   });
+
+  it('reads a transaction of hundreds of refs whole: a refusal far down the input, and one journal line per real change', () => {
+    const repo = guarded({ remote: false });
+    try {
+      const head = repo.rev('HEAD')!;
+      const names = Array.from({ length: 300 }, (_, i) => `refs/heads/many/b${i}`);
+      // Line 250 of 301 deletes main: the whole transaction is refused, nothing is created.
+      const lines = names.map((ref) => `create ${ref} ${head}\n`);
+      lines.splice(250, 0, `delete refs/heads/main ${head}\n`);
+      const refused = repo.run(['update-ref', '--stdin'], { input: lines.join('') });
+      expect(refused.code).not.toBe(0);
+      expect(refused.stderr).toContain('delete the protected branch main');
+      expect(repo.rev('refs/heads/many/b0')).toBeNull();
+      expect(repo.rev('main')).toBe(head);
+
+      expect(repo.run(['update-ref', '--stdin'], { input: names.map((ref) => `create ${ref} ${head}\n`).join('') }).code).toBe(0);
+      repo.git(['pack-refs', '--all']);
+      expect(repo.run(['update-ref', '--stdin'], { input: names.map((ref) => `delete ${ref}\n`).join('') }).code).toBe(0);
+      const events = repo.journal().filter((e) => e.type === 'ref-update' && String(e.ref).startsWith('refs/heads/many/'));
+      const created = events.filter((e) => /^0+$/.test(String(e.old)) && !/^0+$/.test(String(e.new)));
+      const deleted = events.filter((e) => /^0+$/.test(String(e.new)));
+      expect(new Set(created.map((e) => e.ref)).size).toBe(300);
+      expect(created.length).toBe(300);
+      // Deleting packed refs runs the hook for the packed-refs file and for the loose refs: each
+      // deletion is journaled once.
+      expect(deleted.map((e) => e.ref).sort()).toEqual([...names].sort());
+    } finally {
+      repo.cleanup();
+    }
+  });
 });
