@@ -106,6 +106,73 @@ guard_detect_actor() {
   return 0
 }
 
+# The agent the environment markers name, in src/policy/actor.ts's order and with the same ids
+# as the agent integrations: guard_agent_id, empty for a person (or GUARD_AGENT, whose `guard run`
+# opens its own session). Returns 1 when no agent marker is set.
+guard_marker_agent() {
+  guard_agent_id=
+  for guard_pair in "claude:${CLAUDECODE-}" "cursor:${CURSOR_AGENT-}" "gemini:${GEMINI_CLI-}" "opencode:${OPENCODE-}" "copilot:${COPILOT_CLI-}"; do
+    case ${guard_pair#*:} in
+      '' | 0 | false | no | off | FALSE | False | NO | No | OFF | Off) ;;
+      *) guard_agent_id=${guard_pair%%:*}; return 0 ;;
+    esac
+  done
+  [ -n "${CODEX_THREAD_ID-}" ] && guard_agent_id=codex && return 0
+  return 1
+}
+
+# The open agent session of this worktree (src/session/open-marker.ts): guard_session_id (empty
+# when none is open) and guard_session_agent, with builtins only. git runs hooks at the top of
+# the worktree, where .git is the git directory or a file naming it (a linked worktree).
+guard_open_session() {
+  guard_session_id=
+  guard_session_agent=
+  if [ -d .git ]; then
+    guard_wt_git=$PWD/.git
+  elif [ -f .git ]; then
+    IFS= read -r guard_wt_git <.git || guard_wt_git=
+    guard_wt_git=${guard_wt_git#gitdir: }
+    case $guard_wt_git in
+      /*) ;;
+      '') guard_wt_git=$GUARD_COMMON_DIR ;;
+      *) guard_wt_git=$PWD/$guard_wt_git ;;
+    esac
+  else
+    guard_wt_git=$GUARD_COMMON_DIR
+  fi
+  [ -f "$guard_wt_git/guard/session-open" ] || return 0
+  read -r guard_session_id guard_session_agent <"$guard_wt_git/guard/session-open" || :
+  # Only what guard writes there (it goes into journal lines as is).
+  case $guard_session_id in *[!A-Za-z0-9._-]*) guard_session_id= ;; esac
+}
+
+# Self-healing (issue 10): an agent runs git here (its marker is set), yet no session is open,
+# so its own hooks did not run (not installed, not trusted, or an agent without hooks). Node then
+# takes a snapshot, opens a session for that agent, starts the watcher and journals plainly that
+# the agent runs without guard's agent hooks and how to fix it (`guard session start
+# --without-agent-hooks`). The common cases cost builtins only: a person (no marker), or an
+# agent whose session is open (one file test). "$1": sync (before the git command goes on: the
+# session's baseline precedes it) or async (reference-transaction: git holds ref locks).
+guard_heal_session() {
+  [ -z "${GUARD_INTERNAL_TOKEN-}" ] || return 0
+  guard_marker_agent || return 0
+  guard_open_session
+  [ -z "$guard_session_id" ] || return 0
+  [ -d "$guard_wt_git/guard" ] || return 0
+  # One healer at a time (hooks run in parallel); Node removes the lock when it is done.
+  mkdir "$guard_wt_git/guard/session-heal.lock" 2>/dev/null || return 0
+  guard_find_node
+  if [ -z "$GUARD_NODE_BIN" ] || [ ! -f "$GUARD_PKG/bin/guard.js" ]; then
+    rmdir "$guard_wt_git/guard/session-heal.lock" 2>/dev/null
+    return 0
+  fi
+  if [ "$1" = sync ]; then
+    "$GUARD_NODE_BIN" "$GUARD_PKG/bin/guard.js" session start --agent "$guard_agent_id" --without-agent-hooks >/dev/null 2>&1 </dev/null || :
+  else
+    ("$GUARD_NODE_BIN" "$GUARD_PKG/bin/guard.js" session start --agent "$guard_agent_id" --without-agent-hooks >/dev/null 2>&1 </dev/null &)
+  fi
+}
+
 # Is "$1" (a branch name without refs/heads/) possibly protected? GUARD_PROTECTED_BRANCHES holds
 # case patterns that match at least what the globs match (policy-sh.ts): no match is a sure no.
 guard_branch_maybe_protected() {

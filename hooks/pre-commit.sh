@@ -9,6 +9,7 @@
 guard_run_chained "$@" || exit $?
 
 guard_setup || exit 0
+guard_heal_session sync
 
 if guard_load_policy && [ -z "$GUARD_CONFIG_ERROR" ]; then
   [ -z "$GUARD_PROTECTED_PATHS" ] && exit 0

@@ -11,6 +11,7 @@ guard_read_input
 
 # guard's own pushes (the backup) pass.
 if guard_setup && ! guard_internal_ok; then
+  guard_heal_session sync
   guard_ask_node=
   guard_load_policy || guard_ask_node=1
   while [ -z "$guard_ask_node" ] && read -r guard_local_ref guard_local_oid guard_remote_ref guard_remote_oid; do

@@ -11,6 +11,7 @@
 guard_run_chained "$@" || exit $?
 
 if guard_setup; then
+  guard_heal_session sync
   guard_detect_actor
   guard_tip=$(git rev-parse -q --verify "${2:-HEAD}^{commit}" 2>/dev/null) || guard_tip=
   guard_json_escape "${1-}"

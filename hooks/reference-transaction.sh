@@ -110,6 +110,11 @@ fi
 # "delete whatever is there", about thirty times in a rebase) records no value.
 if [ "$guard_state" = committed ]; then
   guard_detect_actor
+  guard_heal_session async
+  # What changes during an agent session carries its id (guard log --session, the summary).
+  guard_open_session
+  guard_session_field=
+  [ -n "$guard_session_id" ] && guard_session_field=",\"session\":\"$guard_session_id\""
   guard_packing=
   [ -e "$GUARD_COMMON_DIR/packed-refs.lock" ] && guard_packing=1
   # Deleted refs that still resolve are left out, for all deletions at once: one `git cat-file
@@ -148,7 +153,7 @@ if [ "$guard_state" = committed ]; then
         ;;
     esac
     guard_json_escape "$guard_ref"
-    guard_journal_line ref-update "\"ref\":\"$guard_json\",\"old\":\"$guard_old_oid\",\"new\":\"$guard_new_oid\",\"actor\":\"$guard_actor\""
+    guard_journal_line ref-update "\"ref\":\"$guard_json\",\"old\":\"$guard_old_oid\",\"new\":\"$guard_new_oid\",\"actor\":\"$guard_actor\"$guard_session_field"
   done <<GUARD_INPUT_END
 $guard_journal_input
 GUARD_INPUT_END

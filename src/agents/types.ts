@@ -138,6 +138,12 @@ export interface AgentIntegration {
   displayName: string;
   /** Extra names accepted by `--agents` (e.g. claude-code). */
   aliases?: string[];
+  /**
+   * The agent's hooks report the end of a session (guard installs a session-end hook that fires):
+   * then `stop` (end of a turn) only checkpoints and the session ends at `session-end`. Without,
+   * `stop` ends the session and the next tool call of the same agent session resumes it.
+   */
+  reportsSessionEnd: boolean;
   /** Is this agent used here: configuration in the repo, or installed on the machine. */
   detect(root: string, env: NodeJS.ProcessEnv): Detection;
   install(context: InstallContext): InstallResult;

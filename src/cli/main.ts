@@ -128,6 +128,7 @@ export function buildProgram(): Command {
     .description('start a session: takes the session-start snapshot (an existing --id is resumed, keeping its start)')
     .option('--agent <name>', 'the agent working in this session (claude, cursor, codex, ...)')
     .option('--id <id>', 'session id to use or resume (default: generated)')
+    .addOption(new Option('--without-agent-hooks', 'opened by a git hook for an agent whose own hooks did not run').hideHelp())
     .addOption(jsonOption())
     .action(lazy(async () => ({ run: (await import('./commands/session.js')).start })));
   session
@@ -258,7 +259,7 @@ export function buildProgram(): Command {
     .description('set guard up here: .guard.yaml, git hooks (chaining the hooks already there), agent hooks, a first snapshot')
     .option('--preset <name>', 'the preset for a new .guard.yaml: default or strict (an existing file is never overwritten)')
     .option('-y, --yes', 'do not ask for confirmation')
-    .option('--agents <list>', 'agent hooks to install: claude-code,cursor,codex,gemini,copilot,opencode, all or none (default: the agents detected here)')
+    .option('--agents <list>', 'agent hooks to install: claude,cursor,codex,gemini,copilot,opencode, all or none (default: the agents detected here)')
     .addOption(jsonOption())
     .action(lazy(() => import('./commands/init.js')));
 

@@ -33,9 +33,11 @@ export function summaryLines(summary: SessionSummary, heading: string): string[]
   if (summary.refs.length > 10) lines.push(`    … ${summary.refs.length - 10} more`);
   lines.push(`  commands blocked: ${summary.blocked.length}`);
   for (const b of summary.blocked.slice(0, 5)) lines.push(`    ${b.what}${b.rule ? `  (${b.rule})` : ''}`);
+  if (summary.blocked.length > 5) lines.push(`    … ${summary.blocked.length - 5} more (guard log --session ${summary.session})`);
   if (summary.restored.length > 0) {
     lines.push(`  protected paths restored by the watcher: ${summary.restored.length}`);
     for (const r of summary.restored.slice(0, 5)) lines.push(`    ${r.path} (${r.reason})`);
+    if (summary.restored.length > 5) lines.push(`    … ${summary.restored.length - 5} more`);
   }
   lines.push(`  undo everything since the session started: ${summary.rollback}`);
   return lines;

@@ -4,6 +4,7 @@
  * journaled. Returns the text to show; printing is the CLI's job.
  */
 import { appendEvent } from '../session/journal.js';
+import { readOpenMarker } from '../session/open-marker.js';
 import { modeFor } from '../policy/match.js';
 import { consumeApproval, listApprovals, type Approval } from './approvals.js';
 import type { HookContext } from './context.js';
@@ -38,6 +39,8 @@ export async function decide(ctx: HookContext, violation: Violation, options: De
     subject: violation.subject,
     actor: ctx.actor.kind,
     agent: ctx.actor.agent,
+    // What the git hooks refuse during an agent session belongs to it (guard log --session, the summary).
+    session: ctx.where === 'server' || ctx.where === 'ci' ? null : (readOpenMarker(ctx.repo)?.id ?? null),
     configError: ctx.policy.error,
   };
   if (mode === 'off') return { verdict: 'allow', violation, text: '' };

@@ -11,6 +11,7 @@
  * Before a push that rewrites or deletes other branches it takes a snapshot and keeps the remote
  * tips it will overwrite reachable. guard's own pushes (internal token) pass.
  */
+import { readOpenMarker } from '../session/open-marker.js';
 import { createSnapshot } from '../snapshot/create.js';
 import { branchName, protectingBranchGlob } from '../policy/match.js';
 import { GUARD_REF_PREFIX } from '../snapshot/refs.js';
@@ -151,6 +152,7 @@ export async function prePush(
     trigger: 'hook',
     message: `before pushing to ${remote}, which rewrites or deletes ${names.join(', ')}`,
     agent: ctx.actor.agent,
+    session: readOpenMarker(ctx.repo)?.id ?? null,
   });
   const keep: KeepItem[] = rewrites
     .filter((r): r is Rewrite & { knownRemoteTip: string } => r.knownRemoteTip !== null)

@@ -10,7 +10,7 @@ import type { ActorKind } from './schema.js';
 
 export interface Actor {
   kind: ActorKind;
-  /** Agent id (`claude-code`, `cursor`, `codex`, `gemini`, `opencode`, `copilot`, ...), null for people. */
+  /** Agent id, the same as the agent integrations' (`claude`, `cursor`, `codex`, `gemini`, `opencode`, `copilot`, ...), null for people. */
   agent: string | null;
   /** The environment variable that identified the agent, null for people. */
   marker: string | null;
@@ -25,7 +25,7 @@ interface MarkerSpec {
 
 /** In priority order: the first marker present names the agent. */
 export const AGENT_MARKERS: readonly MarkerSpec[] = [
-  { env: 'CLAUDECODE', agent: 'claude-code', match: 'flag' },
+  { env: 'CLAUDECODE', agent: 'claude', match: 'flag' },
   { env: 'CURSOR_AGENT', agent: 'cursor', match: 'flag' },
   { env: 'GEMINI_CLI', agent: 'gemini', match: 'flag' },
   { env: 'CODEX_THREAD_ID', agent: 'codex', match: 'any' },

@@ -23,6 +23,7 @@ import { readSnapshot } from '../snapshot/read.js';
 import { awaitSessionWatcher, spawnWatcherForSession, type SessionWatcher } from '../watcher/control.js';
 import { appendEvent } from './journal.js';
 import { withFileLock } from './lock.js';
+import { writeOpenMarker } from './open-marker.js';
 import { summarizeSession, type SessionSummary } from './summary.js';
 
 /** Sessions kept in the store (oldest ended ones are dropped first; the journal keeps the history). */
@@ -43,6 +44,14 @@ export interface SessionRecord {
   parent: string | null;
   /** How many times the session was resumed after it started. */
   resumes: number;
+  /**
+   * How it ended: `stop` (a turn ended, for agents without a session-end hook: a later tool call
+   * of the same agent session resumes it) or `end` (the agent's session ended: never reopened by
+   * a tool call). Absent in stores written before this field existed (treated as `stop`).
+   */
+  endedBy?: 'stop' | 'end';
+  /** Opened by a git hook for an agent whose own hooks did not run (hooks/lib.sh self-healing). */
+  withoutAgentHooks?: boolean;
 }
 
 interface StoreFile {
@@ -82,6 +91,7 @@ function writeStore(repo: Repo, store: StoreFile): void {
   const temp = `${file}.${process.pid}.tmp`;
   fs.writeFileSync(temp, `${JSON.stringify(store, null, 2)}\n`);
   fs.renameSync(temp, file);
+  writeOpenMarker(repo, topOpen(store));
 }
 
 function update<T>(repo: Repo, fn: (store: StoreFile) => T): T {
@@ -121,6 +131,8 @@ export interface StartOptions {
   id?: string;
   /** Why the agent started the session (startup, resume, clear ...), for the journal. */
   source?: string;
+  /** Opened by a git hook because the agent's own hooks are not running (journaled plainly). */
+  withoutAgentHooks?: boolean;
 }
 
 export interface StartResult {
@@ -137,6 +149,7 @@ function reopen(repo: Repo, query: StartOptions, source: string | undefined): Om
     if (!existing) return undefined;
     if (existing.endedAt !== null) {
       existing.endedAt = null;
+      delete existing.endedBy;
       existing.resumes++;
     }
     return { ...existing };
@@ -190,6 +203,7 @@ export async function startSession(repo: Repo, options: StartOptions = {}): Prom
       endedAt: null,
       parent: topOpen(store)?.id ?? null,
       resumes: 0,
+      ...(options.withoutAgentHooks ? { withoutAgentHooks: true } : {}),
     };
     store.sessions.push(record);
     return { session: { ...record }, resumed: false };
@@ -214,6 +228,8 @@ export interface EndOptions {
   id?: string;
   agent?: string | null;
   agentSession?: string | null;
+  /** `stop`: a turn ended (resumable by the same agent session); `end` (default): the session is over. */
+  reason?: 'stop' | 'end';
 }
 
 export interface EndResult {
@@ -224,7 +240,11 @@ export interface EndResult {
 }
 
 function pickForEnd(store: StoreFile, options: EndOptions): SessionRecord | undefined {
-  if (options.id !== undefined || options.agentSession) return findRecord(store, options);
+  // An agent session ends once: a second end event (Stop then SessionEnd) finds nothing open.
+  if (options.id !== undefined || options.agentSession) {
+    const found = findRecord(store, options);
+    return found && (found.endedAt === null || options.id !== undefined) ? found : undefined;
+  }
   // An agent without session ids: its innermost open session.
   if (options.agent) return store.sessions.filter((s) => s.endedAt === null && s.agent === options.agent).pop();
   return topOpen(store);
@@ -248,6 +268,7 @@ export async function endSession(repo: Repo, options: EndOptions = {}): Promise<
     const now = new Date().toISOString();
     const record = store.sessions.find((s) => s.id === target.id) as SessionRecord;
     record.endedAt = now;
+    record.endedBy = options.reason ?? 'end';
     // Close every open session nested (at any depth) inside this one.
     const nested: string[] = [];
     const inside = new Set([record.id]);
@@ -290,6 +311,9 @@ export async function ensureSession(repo: Repo, agent: string, agentSession: str
       spawnWatcherForSession(repo, existing);
       return existing;
     }
+    // The agent said its session is over: a straggling tool call is recorded against it, but it
+    // does not reopen the session or start a watcher that would outlive it.
+    if (existing && existing.endedBy === 'end') return existing;
     return (await startSession(repo, { agent, agentSession })).session;
   }
   const open = readStore(repo)
@@ -304,6 +328,22 @@ export function openSessionOf(repo: Repo, agent: string, agentSession: string | 
   const store = readStore(repo);
   const found = agentSession ? findRecord(store, { agent, agentSession }) : store.sessions.filter((s) => s.endedAt === null && s.agent === agent).pop();
   return found && found.endedAt === null ? found : null;
+}
+
+/**
+ * The end of an agent's turn, for agents that also report the end of the session: a snapshot of
+ * the state so far (the watcher keeps recording), without ending the session, so a headless run
+ * (Stop then SessionEnd, AfterAgent then SessionEnd) ends once and shows one summary.
+ */
+export async function checkpointSession(repo: Repo, agent: string, agentSession: string | null): Promise<SessionRecord | null> {
+  const store = readStore(repo);
+  const open = agentSession
+    ? findRecord(store, { agent, agentSession })
+    : store.sessions.filter((s) => s.endedAt === null && s.agent === agent).pop();
+  if (!open || open.endedAt !== null) return null;
+  const { snapshot, created } = await createSnapshot(repo, { trigger: 'hook', session: open.id, agent, message: `${agent} ${open.id}: turn ended` });
+  if (created) appendEvent(repo, { type: 'snapshot', snapshot: snapshot.oid, trigger: 'hook', session: open.id, agent, created });
+  return open;
 }
 
 /** All sessions of this worktree, newest first. */

@@ -75,6 +75,29 @@ function refMoves(start: Snapshot, end: Snapshot): RefMove[] {
   return moves;
 }
 
+/**
+ * Remote-tracking refs the session moved (a branch deleted on the remote shows as its
+ * refs/remotes/ ref deleted): snapshots hold local branches and tags only, so these come from the
+ * reference-transaction journal lines that carry the session id. First old, last new value per ref.
+ */
+function remoteRefMoves(repo: Repo, session: string): RefMove[] {
+  const value = (v: unknown): string | null => (typeof v === 'string' && /[^0]/.test(v) ? v : null);
+  // git reports a remote-tracking ref deleted after a push as 0 -> 0: its last value comes
+  // from the journal line that set it.
+  const last = new Map<string, string | null>();
+  const moves = new Map<string, RefMove>();
+  for (const e of readEvents(repo, { types: ['ref-update'] })) {
+    if (typeof e.ref !== 'string' || !e.ref.startsWith('refs/remotes/')) continue;
+    const before = value(e.old) ?? last.get(e.ref) ?? null;
+    const after = value(e.new);
+    last.set(e.ref, after);
+    if (e.session !== session) continue;
+    const seen = moves.get(e.ref);
+    moves.set(e.ref, { ref: e.ref, from: seen ? seen.from : before, to: after });
+  }
+  return [...moves.values()].filter((m) => m.from !== m.to).sort((a, b) => a.ref.localeCompare(b.ref));
+}
+
 export async function summarizeSession(
   repo: Repo,
   session: { id: string; agent: string | null },
@@ -84,7 +107,15 @@ export async function summarizeSession(
   const blocked = readEvents(repo, { session: session.id, types: ['blocked'] }).map((e) => ({
     time: e.time,
     rule: typeof e.rule === 'string' ? e.rule : null,
-    what: typeof e.command === 'string' ? e.command : typeof e.path === 'string' ? e.path : String(e.tool ?? 'a tool call'),
+    // Agent hooks journal the command or path; git hooks the refused change (`reason`) and the hook.
+    what:
+      typeof e.command === 'string'
+        ? e.command
+        : typeof e.path === 'string'
+          ? e.path
+          : typeof e.hook === 'string' && typeof e.reason === 'string'
+            ? `${e.reason} (git ${e.hook} hook)`
+            : String(e.tool ?? 'a tool call'),
   }));
   const head = headName(start.head) === headName(end.head) ? null : { from: headName(start.head), to: headName(end.head) };
   return {
@@ -93,7 +124,7 @@ export async function summarizeSession(
     startSnapshot: start.oid,
     endSnapshot: end.oid,
     files: await fileChanges(repo, start.tree, end.tree),
-    refs: refMoves(start, end),
+    refs: [...refMoves(start, end), ...remoteRefMoves(repo, session.id)],
     head,
     blocked,
     restored: readEvents(repo, { session: session.id, types: ['protected-restore'] }).map((e) => ({

@@ -85,6 +85,7 @@ function formatVerdict(verdict: HookVerdict, event: HookEventKind): HookOutput {
 export const cursor: AgentIntegration = {
   id: 'cursor',
   displayName: 'Cursor',
+  reportsSessionEnd: true,
   detect: (root, env) => detectBy(root, env, { repoPaths: ['.cursor', '.cursorrules'], homePaths: ['.cursor'], binaries: ['cursor-agent', 'cursor'] }),
   install(context) {
     const record = inheritRecord(context.root, context.previous);

@@ -25,7 +25,7 @@ import { classifyCommandFully } from '../../policy/command/index.js';
 import type { Policy } from '../../policy/schema.js';
 import { appendEvent } from '../../session/journal.js';
 import { newStepMark, pokeWatcher, recordStepEnd, recordStepSnapshot, recordStepStart, type StepCall } from '../../session/steps.js';
-import { endSession, ensureSession, openSessionOf, startSession, type SessionRecord } from '../../session/store.js';
+import { checkpointSession, endSession, ensureSession, openSessionOf, startSession, type SessionRecord } from '../../session/store.js';
 import { summaryHasChanges } from '../../session/summary.js';
 import { createSnapshot } from '../../snapshot/create.js';
 import type { CommandContext } from '../main.js';
@@ -292,11 +292,17 @@ async function handle(agent: AgentIntegration, event: AgentEvent, cwd: string, s
       return { decision: 'allow' };
     case 'stop':
     case 'session-end': {
+      // One end per session: where the agent also reports the session's end, a turn's end only
+      // records the state so far (Stop then SessionEnd in a headless run is one end, one summary).
+      if (event.kind === 'stop' && agent.reportsSessionEnd) {
+        await checkpointSession(repo, agent.id, event.sessionId);
+        return { decision: 'allow' };
+      }
       let ended;
       try {
-        ended = await endSession(repo, { agent: agent.id, agentSession: event.sessionId });
+        ended = await endSession(repo, { agent: agent.id, agentSession: event.sessionId, reason: event.kind === 'stop' ? 'stop' : 'end' });
       } catch (error) {
-        // No session to end (the hooks were installed mid-session and nothing ran): nothing to report.
+        // No open session to end (already ended, or the hooks were installed mid-session and nothing ran): nothing to report.
         if (error instanceof Error && /no session/.test(error.message)) return { decision: 'allow' };
         throw error;
       }

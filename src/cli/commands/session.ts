@@ -8,10 +8,31 @@ import { sessionHeading, summaryLines } from '../session-text.js';
 interface StartArgs {
   agent?: string;
   id?: string;
+  /** Hidden: run by a git hook that saw an agent without a session (hooks/lib.sh guard_heal_session). */
+  withoutAgentHooks?: boolean;
+}
+
+/** The fix `guard status` would name for this agent's hooks, or guard init when it has none. */
+async function hooksFix(repo: Awaited<ReturnType<typeof openRepo>>, agent: string): Promise<string> {
+  const { agentsHealth } = await import('../../agents/health.js');
+  const { findAgent } = await import('../../agents/index.js');
+  const known = findAgent(agent);
+  if (!known) return `run it with \`guard run --agent ${agent} -- ...\``;
+  const { installedAgentIds } = await import('../../agents/install.js');
+  if (!installedAgentIds(repo).includes(known.id)) return `\`guard init --agents ${known.id}\` installs its hooks`;
+  const problems = agentsHealth(repo, process.env, [known.id]).problems;
+  return problems[0]?.fix ?? `check its hooks with \`guard status\``;
 }
 
 export async function start(args: StartArgs, ctx: CommandContext): Promise<number> {
   const repo = await openRepo(ctx.cwd);
+  if (args.withoutAgentHooks && args.agent) {
+    const { openSessionWithoutAgentHooks } = await import('../../session/heal.js');
+    const healed = await openSessionWithoutAgentHooks(repo, args.agent, await hooksFix(repo, args.agent));
+    ctx.out.data(healed);
+    ctx.out.line(`git-guard: ${healed.message}`);
+    return 0;
+  }
   const result = await startSession(repo, { agent: args.agent ?? null, ...(args.id !== undefined ? { id: args.id } : {}) });
   const { session } = result;
   ctx.out.data({ session, resumed: result.resumed, watcher: result.watcher });

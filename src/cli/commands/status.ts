@@ -67,6 +67,14 @@ export async function run(_args: Args, { cwd, out }: CommandContext): Promise<nu
   if (policy.error) problems.push({ problem: `the config is broken (hooks fail closed until it is fixed): ${policy.error.split('\n')[0]}`, fix: '`guard config check` shows the error; fix .guard.yaml (reinstalling hooks does not help)' });
   const agents = agentsHealth(repo);
   problems.push(...agents.problems);
+  // Sessions a git hook opened because an agent ran git without guard's agent hooks (issue 10).
+  const { listSessions } = await import('../../session/store.js');
+  for (const s of listSessions(repo).filter((x) => x.endedAt === null && x.withoutAgentHooks)) {
+    problems.push({
+      problem: `${s.agent ?? 'an agent'} runs git here without guard's agent hooks: a git hook opened session ${s.id} for it (snapshot, watcher), but its commands are not checked before they run`,
+      fix: `make its hooks load (\`guard init --agents ${s.agent ?? 'LIST'}\`, and the trust step above), then \`guard session end --id ${s.id}\``,
+    });
+  }
   const degraded = problems.length > 0;
   const latest = snapshots[0] ?? null;
 

@@ -20,13 +20,14 @@ describe('agent sessions through hooks', () => {
       const [first] = JSON.parse(t.guard(['session', 'list', '--json']).stdout).sessions;
       t.write('a.txt', 'changed\n');
       claude(t, 'stop', { ...base(t, 'conv-1', 'Stop'), stop_hook_active: false });
-      // Next turn: a tool call reopens the ended session; a resumed conversation does too.
+      // Stop is a turn's end (Claude Code also reports SessionEnd): the session stays open, and
+      // the next turn's tool call and a resumed conversation continue it.
       claude(t, 'pre-tool', { ...base(t, 'conv-1', 'PreToolUse'), tool_name: 'Bash', tool_input: { command: 'git push --force origin main' } });
       const resumed = claude(t, 'session-start', { ...base(t, 'conv-1', 'SessionStart'), source: 'resume' });
       expect(JSON.parse(resumed.stdout).systemMessage).toContain(`session ${first.id} (claude) resumed`);
       const sessions = JSON.parse(t.guard(['session', 'list', '--json']).stdout).sessions;
       expect(sessions).toHaveLength(1);
-      expect(sessions[0]).toMatchObject({ id: first.id, agentSession: 'conv-1', startSnapshot: first.startSnapshot, endedAt: null, resumes: 1 });
+      expect(sessions[0]).toMatchObject({ id: first.id, agentSession: 'conv-1', startSnapshot: first.startSnapshot, endedAt: null, resumes: 0 });
       // A different conversation is a different session, nested in the open one.
       claude(t, 'session-start', { ...base(t, 'conv-2', 'SessionStart'), source: 'startup' });
       const two = JSON.parse(t.guard(['session', 'list', '--json']).stdout).sessions;

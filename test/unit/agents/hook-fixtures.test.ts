@@ -11,6 +11,7 @@ import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestRepo, GUARD_BIN, PROJECT_ROOT, type RunResult, type TestRepo } from '../../helpers/git-repo.js';
+import { findAgent } from '../../../src/agents/index.js';
 
 const SHIM = path.join(PROJECT_ROOT, 'hooks', 'agent-hook.sh');
 
@@ -237,9 +238,14 @@ describe.each(RUNNERS)('$name', (runner) => {
       expect(run('pre-tool', f.readOnly(t.dir))).toEqual({ stdout: f.allow, stderr: '', code: 0 });
     });
 
-    it('stop: ends the session and shows the summary with the rollback command', () => {
+    it('stop (or, where the agent reports it, session-end): ends the session and shows the summary with the rollback command', () => {
       t.write('b.txt', `changed by ${f.agent}\n`);
-      const r = run('stop', f.stop(t.dir));
+      let r = run('stop', f.stop(t.dir));
+      if (findAgent(f.agent)?.reportsSessionEnd) {
+        // One end per session: Stop only records the turn's state; SessionEnd ends and summarizes.
+        expect(r).toEqual({ stdout: f.quiet, stderr: '', code: 0 });
+        r = run('session-end', f.stop(t.dir));
+      }
       expect(r.code).toBe(0);
       const summary = /git-guard: session \S+ \(\w+\) ended\n {2}files: \d+ added, \d+ modified, \d+ deleted[\s\S]*commands blocked: \d+[\s\S]*undo everything since the session started: guard rollback --session \S+$/;
       if (f.message) {

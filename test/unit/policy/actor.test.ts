@@ -7,7 +7,7 @@ describe('detectActor', () => {
   });
 
   it.each([
-    ['CLAUDECODE', '1', 'claude-code'],
+    ['CLAUDECODE', '1', 'claude'],
     ['CURSOR_AGENT', '1', 'cursor'],
     ['GEMINI_CLI', '1', 'gemini'],
     ['CODEX_THREAD_ID', '0199a7c3-thread', 'codex'],
@@ -35,7 +35,7 @@ describe('detectActor', () => {
   });
 
   it('several markers: the first in priority order names the agent', () => {
-    expect(detectActor({ CODEX_THREAD_ID: 't', CLAUDECODE: '1' })).toEqual({ kind: 'agent', agent: 'claude-code', marker: 'CLAUDECODE' });
+    expect(detectActor({ CODEX_THREAD_ID: 't', CLAUDECODE: '1' })).toEqual({ kind: 'agent', agent: 'claude', marker: 'CLAUDECODE' });
   });
 
   it('GUARD_AGENT names any other agent, sanitised', () => {
