@@ -29,8 +29,11 @@ describe('pre-rebase', () => {
       const rebase = repo.gitResult(['rebase', '-q', 'main'], { env: { CLAUDECODE: '1' } });
       expect(rebase.code, rebase.stderr).toBe(0);
       const triggers = snapshotTriggers(repo);
-      expect(triggers.length).toBe(before + 1);
-      expect(triggers[0]).toBe('hook');
+      // No session was open, so the hook first opened one for the agent (its own hooks did not
+      // run: self-healing, issue 10), then took the snapshot before the rebase.
+      expect(triggers.length).toBe(before + 2);
+      expect(triggers.slice(0, 2)).toEqual(['hook', 'session-start']);
+      expect(JSON.parse(repo.guard(['session', 'list', '--json']).stdout).sessions[0]).toMatchObject({ agent: 'claude', withoutAgentHooks: true });
       const latest = JSON.parse(repo.guard(['show', 'latest', '--json']).stdout);
       expect(latest.message).toBe('before a rebase by an agent');
       expect(latest.refs['refs/heads/feature']).toBeDefined();
