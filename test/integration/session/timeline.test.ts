@@ -153,6 +153,14 @@ describe('timeline, blame, restore and undo of an agent session (issue 12)', () 
       const now = bytes(t, 'a.txt');
       expect(now).toEqual(aAfter[20]);
 
+      // A dry run says what it would do and changes nothing.
+      const dry = json(t, ['restore', 'a.txt', 'c.txt', '--before', session, '--dry-run']);
+      expect(dry).toMatchObject({ applied: false, dryRun: true, target: { session, step: null } });
+      expect(dry.files.map((f: any) => `${f.action} ${f.path}`).sort()).toEqual(['delete c.txt', 'write a.txt']);
+      expect(bytes(t, 'a.txt')).toEqual(now);
+      expect(json(t, ['undo', `${session}:3`, '--dry-run']).files).toEqual([{ path: 'a.txt', action: 'merged' }]);
+      expect(bytes(t, 'a.txt')).toEqual(now);
+
       // restore a.txt as it was just before step 11, then undo the restore.
       const restored = t.guard(['restore', 'a.txt', '--before', `${session}:11`, '--yes']);
       expect(restored.code, restored.stderr).toBe(0);
@@ -173,6 +181,12 @@ describe('timeline, blame, restore and undo of an agent session (issue 12)', () 
       expect(undo1.code).toBe(3);
       expect(JSON.parse(undo1.stdout)).toMatchObject({ applied: false, conflicts: 1, files: [{ path: 'a.txt', action: 'conflict' }] });
       expect(bytes(t, 'a.txt')).toEqual(now);
+      // --force: the whole file as before the step, the later changes dropped (kept in the snapshots).
+      const forced = t.guard(['undo', `${session}:1`, '--force', '--yes']);
+      expect(forced.code, forced.stderr).toBe(0);
+      expect(bytes(t, 'a.txt')).toEqual(aAfter[0]);
+      expect(t.guard(['rollback', '--undo', '--yes']).code).toBe(0);
+      expect(bytes(t, 'a.txt')).toEqual(now);
       const markers = t.guard(['undo', `${session}:1`, '--conflicts=markers', '--yes']);
       expect(markers.code, markers.stderr).toBe(0);
       expect(t.read('a.txt')).toMatch(/^<<<<<<< now\n2wo\n\|\|\|\|\|\|\| after the step|^<<<<<<< now\n2wo\n=======\ntwo\n>>>>>>> before the step/m);
@@ -191,6 +205,8 @@ describe('timeline, blame, restore and undo of an agent session (issue 12)', () 
       const log = t.guard(['log', '--type', 'undo', 'restore', '--limit', '0']);
       expect(log.stdout).toContain(`undid step ${session}:3`);
       expect(log.stdout).toContain(`restored a.txt as of before step ${session}:11`);
+      expect(json(t, ['log', '--since', '1h', '--session', session, '--type', 'step-start', '--limit', '0']).events).toHaveLength(19);
+      expect(json(t, ['log', '--since', '2099-01-01T00:00:00Z']).events).toEqual([]);
       const all = json(t, ['log', '--limit', '0']).events;
       expect(all.length).toBeGreaterThan(40);
       const rows = t.guard(['log', '--limit', '0']).stdout.trim().split('\n').slice(1);
