@@ -25,18 +25,29 @@ describe('pre-rebase', () => {
   it('takes a snapshot before a rebase run by an agent', () =>
     withTestRepo((repo) => {
       setUpRebase(repo);
+      // As if the agent's hooks had opened a session (without its watcher): no self-healing here.
+      repo.write('.git/guard/session-open', 'claude-abc123 claude\n');
       const before = snapshotTriggers(repo).length;
       const rebase = repo.gitResult(['rebase', '-q', 'main'], { env: { CLAUDECODE: '1' } });
       expect(rebase.code, rebase.stderr).toBe(0);
       const triggers = snapshotTriggers(repo);
-      // No session was open, so the hook first opened one for the agent (its own hooks did not
-      // run: self-healing, issue 10), then took the snapshot before the rebase.
-      expect(triggers.length).toBe(before + 2);
-      expect(triggers.slice(0, 2)).toEqual(['hook', 'session-start']);
-      expect(JSON.parse(repo.guard(['session', 'list', '--json']).stdout).sessions[0]).toMatchObject({ agent: 'claude', withoutAgentHooks: true });
+      expect(triggers.length).toBe(before + 1);
+      expect(triggers[0]).toBe('hook');
       const latest = JSON.parse(repo.guard(['show', 'latest', '--json']).stdout);
       expect(latest.message).toBe('before a rebase by an agent');
       expect(latest.refs['refs/heads/feature']).toBeDefined();
+    }));
+
+  it("an agent's rebase with no session open first opens one for it (its hooks did not run), whose snapshot holds the state before the rebase", () =>
+    withTestRepo((repo) => {
+      setUpRebase(repo);
+      const tip = repo.git(['rev-parse', 'feature']).trim();
+      const rebase = repo.gitResult(['rebase', '-q', 'main'], { env: { CLAUDECODE: '1' } });
+      expect(rebase.code, rebase.stderr).toBe(0);
+      const [session] = JSON.parse(repo.guard(['session', 'list', '--json']).stdout).sessions;
+      expect(session).toMatchObject({ agent: 'claude', withoutAgentHooks: true });
+      const start = JSON.parse(repo.guard(['show', session.startSnapshot, '--json']).stdout);
+      expect(start.refs['refs/heads/feature']).toBe(tip);
     }));
 
   it("journals a person's rebase without starting Node", () =>
