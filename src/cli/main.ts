@@ -225,6 +225,7 @@ export function buildProgram(): Command {
     .description('mirror the snapshots into the backup now (and to backup.remote when set)')
     .option('--local-only', 'only the backup on this machine')
     .option('--remote-only', 'only backup.remote')
+    .addOption(new Option('--background', 'the detached pusher that snapshots start (used by guard itself)').hideHelp())
     .addOption(jsonOption())
     .action(lazy(async () => ({ run: (await import('./commands/backup.js')).push })));
   backup

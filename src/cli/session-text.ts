@@ -5,6 +5,7 @@
  */
 import type { SessionSummary } from '../session/summary.js';
 import type { SessionRecord } from '../session/store.js';
+import type { PushOutcome } from '../backup/mirror.js';
 import { shortId } from './format.js';
 
 function list(paths: string[], total: number): string {
@@ -49,4 +50,14 @@ export function summaryText(summary: SessionSummary, heading: string): string {
 
 export function sessionHeading(session: Pick<SessionRecord, 'id' | 'agent'>, verb: string): string {
   return `git-guard: session ${session.id}${session.agent ? ` (${session.agent})` : ''} ${verb}`;
+}
+
+/**
+ * What a session start says when its snapshot did not reach the backup (null when it did): the
+ * snapshot is only inside `.git` then, and `rm -rf .git` would take it along.
+ */
+export function sessionBackupWarning(backup: PushOutcome | undefined): string | null {
+  if (!backup || backup.ok || backup.empty) return null;
+  const why = backup.error ?? backup.rejected.map((r) => `${r.ref}: ${r.reason}`).join('; ');
+  return `the session-start snapshot is NOT in the backup (push to ${backup.target} failed: ${why}); it exists only in this repository's .git. Retry with: guard backup push`;
 }

@@ -14,13 +14,14 @@
  * The file is rewritten under a lock (hooks run in parallel); snapshots are taken outside it.
  */
 import { randomBytes } from 'node:crypto';
+import type { PushOutcome } from '../backup/mirror.js';
 import fs from 'node:fs';
 import path from 'node:path';
 import { GuardError } from '../errors.js';
 import { guardPath, type Repo } from '../git/repo.js';
 import { createSnapshot } from '../snapshot/create.js';
 import { readSnapshot } from '../snapshot/read.js';
-import { awaitSessionWatcher, spawnWatcherForSession, type SessionWatcher } from '../watcher/control.js';
+import { awaitSessionWatcher, spawnWatcherForSession, stopSessionWatcher, type SessionWatcher } from '../watcher/control.js';
 import { appendEvent } from './journal.js';
 import { withFileLock } from './lock.js';
 import { writeOpenMarker } from './open-marker.js';
@@ -141,6 +142,12 @@ export interface StartResult {
   resumed: boolean;
   /** The worktree's watcher: ready when its first scan was done before this returned. */
   watcher: SessionWatcher;
+  /**
+   * The push of the session-start snapshot into the backup, done before startSession returns (so
+   * before the agent's first command); absent for a resumed session. A failed push is reported
+   * here, never thrown: the session starts anyway.
+   */
+  backup?: PushOutcome;
 }
 
 function reopen(repo: Repo, query: StartOptions, source: string | undefined): Omit<StartResult, 'watcher'> | undefined {
@@ -221,7 +228,25 @@ export async function startSession(repo: Repo, options: StartOptions = {}): Prom
       ...(options.source ? { source: options.source } : {}),
     });
   }
-  return { ...result, watcher: await awaitSessionWatcher(repo, spawned) };
+  // The push and the watcher's start-up run at the same time; both finish before the agent goes on.
+  const [watcher, backup] = await Promise.all([awaitSessionWatcher(repo, spawned), pushSessionStart(repo)]);
+  return { ...result, watcher, backup };
+}
+
+/**
+ * The session-start snapshot goes into the backup before the session starts: an agent's
+ * `rm -rf .git` as its first command must not take the baseline with it (the watcher's own push
+ * comes seconds later). One `git push` of refs/guard/* (src/backup/mirror.ts).
+ */
+async function pushSessionStart(repo: Repo): Promise<PushOutcome> {
+  const [{ pushNow }, { readPolicy }] = await Promise.all([import('../backup/auto-push.js'), import('../config/compile.js')]);
+  let policy;
+  try {
+    policy = await readPolicy(repo);
+  } catch (error) {
+    return { time: new Date().toISOString(), target: '(backup)', ok: false, updated: 0, rejected: [], error: `could not read the config: ${(error as Error).message}`, durationMs: 0 };
+  }
+  return pushNow(repo, policy);
 }
 
 export interface EndOptions {
@@ -264,7 +289,7 @@ export async function endSession(repo: Repo, options: EndOptions = {}): Promise<
   ]);
   if (created) appendEvent(repo, { type: 'snapshot', snapshot: end.oid, trigger: 'hook', session: target.id, agent: target.agent, created });
   const summary = await summarizeSession(repo, target, start, end);
-  const { session, nestedEnded } = update(repo, (store) => {
+  const ended = update(repo, (store) => {
     const now = new Date().toISOString();
     const record = store.sessions.find((s) => s.id === target.id) as SessionRecord;
     record.endedAt = now;
@@ -283,8 +308,15 @@ export async function endSession(repo: Repo, options: EndOptions = {}): Promise<
         }
       }
     }
-    return { session: { ...record }, nestedEnded: nested };
+    return { session: { ...record }, nestedEnded: nested, stillOpen: store.sessions.some((s) => s.endedAt === null) };
   });
+  const { session, nestedEnded, stillOpen } = ended;
+  // The end snapshot recorded everything the session did: a watcher started for sessions stops
+  // now, not at its next heartbeat, so nothing done after the session lands in its snapshots.
+  if (!stillOpen) await stopSessionWatcher(repo).catch(() => undefined);
+  // The end snapshot goes to the backup in the background (src/backup/auto-push.ts).
+  const { backupAfterSnapshot } = await import('../backup/auto-push.js');
+  backupAfterSnapshot(repo, created);
   appendEvent(repo, {
     type: 'session-end',
     session: session.id,

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { GuardError } from '../errors.js';
 import type { Repo } from '../git/repo.js';
 import { packageRoot } from '../util/package-root.js';
-import { isAlive, readPid, watcherFiles } from './state-file.js';
+import { isAlive, readPid, readStateFile, watcherFiles } from './state-file.js';
 import { watcherStatus, type WatcherStatus } from './status.js';
 
 const LOG_LIMIT = 1024 * 1024;
@@ -135,6 +135,27 @@ export interface SessionWatcher {
   ready: boolean;
   /** Why it is not ready: it could not start, or it is still scanning (with its pid). */
   error?: string;
+}
+
+/** A watcher still loading has no state file yet: its command line says whether a session started it. */
+function startedForSession(pid: number): boolean {
+  try {
+    return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').includes('--session');
+  } catch {
+    return true;
+  }
+}
+
+/**
+ * Called when the last open session ended (src/session/store.ts): stops a watcher that was
+ * started for a session (`guard watch` started by hand keeps running) and waits until it exited.
+ */
+export async function stopSessionWatcher(repo: Repo): Promise<boolean> {
+  const pid = readPid(repo);
+  if (pid === null || !isAlive(pid)) return false;
+  const state = readStateFile(repo);
+  if (state?.pid === pid ? !state.startedFor : !startedForSession(pid)) return false;
+  return (await stopWatcher(repo, { timeoutMs: 15_000 })).stopped;
 }
 
 /**

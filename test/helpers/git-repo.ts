@@ -38,7 +38,7 @@ export interface TestRepo {
   cleanup(): void;
 }
 
-/** Kills every guard watcher daemon whose pid file lies in a repository under `base`. */
+/** Kills every guard watcher daemon and backup pusher whose pid file lies in a repository under `base`. */
 export function stopWatchers(base: string): void {
   const pidFiles: string[] = [];
   const visit = (dir: string, depth: number): void => {
@@ -53,6 +53,8 @@ export function stopWatchers(base: string): void {
       const full = path.join(dir, entry.name);
       if (entry.name === '.git' || entry.name.endsWith('.git')) {
         pidFiles.push(path.join(full, 'guard', 'watcher.pid'));
+        // The detached backup pusher that snapshots start (src/backup/auto-push.ts).
+        pidFiles.push(path.join(full, 'guard', 'backup-push.pid'));
         try {
           for (const wt of fs.readdirSync(path.join(full, 'worktrees'))) pidFiles.push(path.join(full, 'worktrees', wt, 'guard', 'watcher.pid'));
         } catch {

@@ -31,7 +31,8 @@ import { createSnapshot } from '../../snapshot/create.js';
 import type { CommandContext } from '../main.js';
 import { shortId } from '../format.js';
 import { writeToFd } from '../output.js';
-import { sessionHeading, summaryText } from '../session-text.js';
+import { backupAfterSnapshot } from '../../backup/auto-push.js';
+import { sessionBackupWarning, sessionHeading, summaryText } from '../session-text.js';
 
 /** Test-only: makes the hook throw after parsing, to prove a crash denies. It can only make guard stricter. */
 const CRASH_ENV = 'GUARD_TEST_CRASH';
@@ -158,6 +159,8 @@ async function onShell(repo: Repo, policy: Policy, agent: AgentIntegration, even
         return { decision: 'deny', rule, reason, instead };
       }
       appendEvent(repo, { type: 'snapshot', snapshot: snapshot.oid, trigger: 'hook', ...journalBase(agent, session) });
+      // Into the backup as well, without holding up the command (the watcher may be idle).
+      backupAfterSnapshot(repo, true);
       appendEvent(repo, { type: 'allowed-after-snapshot', ...base, snapshot: snapshot.oid });
       return { decision: 'allow', snapshotFirst: true };
     }
@@ -273,7 +276,8 @@ async function handle(agent: AgentIntegration, event: AgentEvent, cwd: string, s
       const s = result.session;
       const what = result.resumed ? 'resumed' : `started at snapshot ${shortId(s.startSnapshot)}`;
       const watcher = result.watcher.ready ? '' : ` Not ready yet: ${result.watcher.error}.`;
-      return { decision: 'allow', message: `${sessionHeading(s, what)}. Undo everything this session does: guard rollback --session ${s.id}${watcher}` };
+      const warning = sessionBackupWarning(result.backup);
+      return { decision: 'allow', message: `${sessionHeading(s, what)}. Undo everything this session does: guard rollback --session ${s.id}${watcher}${warning ? `\ngit-guard: WARNING: ${warning}` : ''}` };
     }
     case 'pre-tool': {
       const tool = event.tool;

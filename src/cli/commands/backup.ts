@@ -19,7 +19,8 @@ function describePush(record: PushRecord): string {
   return `ok ${age(record.time)} (${record.updated} ref${record.updated === 1 ? '' : 's'} updated, ${record.durationMs} ms)`;
 }
 
-export async function push(args: { remoteOnly?: boolean; localOnly?: boolean }, ctx: CommandContext): Promise<number> {
+export async function push(args: { remoteOnly?: boolean; localOnly?: boolean; background?: boolean }, ctx: CommandContext): Promise<number> {
+  if (args.background) return background(ctx);
   const { repo, policy } = await settings(ctx.cwd);
   const local: PushOutcome | null = args.remoteOnly ? null : await pushBackup(repo, policy);
   const remote = args.localOnly ? null : await pushRemote(repo, policy);
@@ -71,4 +72,19 @@ export async function status(_args: unknown, ctx: CommandContext): Promise<numbe
   else ctx.out.line('Remote backup: none (set backup.remote in .guard.yaml to send snapshots off this machine)');
   ctx.out.line('Rebuild this repository from it after `rm -rf .git` with: guard recover');
   return 0;
+}
+
+/** `guard backup push --background`: the detached pusher snapshots start (src/backup/auto-push.ts); writes to its log. */
+async function background(ctx: CommandContext): Promise<number> {
+  const repo = await openRepo(ctx.cwd);
+  const { runBackgroundPusher } = await import('../../backup/auto-push.js');
+  const { readPolicy } = await import('../../config/compile.js');
+  const result = await runBackgroundPusher(repo, () => readPolicy(repo));
+  const when = new Date().toISOString();
+  if (result.rounds === 0) ctx.out.line(`${when} another pusher is at work; it pushes this request too`);
+  for (const outcome of [result.local, result.remote]) {
+    if (!outcome || outcome.empty) continue;
+    ctx.out.line(`${when} push to ${outcome.target}: ${outcome.ok ? `ok, ${outcome.updated} refs updated` : describePush(outcome)} (${result.rounds} round${result.rounds === 1 ? '' : 's'})`);
+  }
+  return result.local && !result.local.ok ? 1 : 0;
 }

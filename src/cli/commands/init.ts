@@ -17,6 +17,7 @@ import { writeClock } from '../../githooks/clock.js';
 import { writePathspecsFile } from '../../githooks/pathspecs.js';
 import { appendEvent } from '../../session/journal.js';
 import { createSnapshot } from '../../snapshot/create.js';
+import { backupAfterSnapshot } from '../../backup/auto-push.js';
 import { shortId } from '../format.js';
 import type { CommandContext } from '../main.js';
 import { confirm } from '../prompt.js';
@@ -114,6 +115,9 @@ export async function run(args: Args, { cwd, out }: CommandContext): Promise<num
     },
   });
   out.done();
+
+  // ... and into the backup, in the background (init returns at once).
+  backupAfterSnapshot(repo, created);
 
   // 5. Prove that git runs the hooks.
   const status = await hooksStatus(repo);

@@ -9,6 +9,7 @@ import type { CommandContext } from '../main.js';
 import type { Output } from '../output.js';
 import { branchName, shortId } from '../format.js';
 import { snapshotSettings } from '../snapshot-options.js';
+import { backupAfterSnapshot } from '../../backup/auto-push.js';
 
 interface Args {
   id?: string;
@@ -129,6 +130,8 @@ export async function run(args: Args, { cwd, out }: CommandContext): Promise<num
     },
   }).finally(() => process.off('SIGINT', onSigint));
   out.done();
+  // The pre-rollback snapshot (what --undo goes back to) goes to the backup too, in the background.
+  if (!args.dryRun) backupAfterSnapshot(repo, !result.nothingToDo);
 
   out.data({
     applied: result.applied,

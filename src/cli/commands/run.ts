@@ -12,7 +12,7 @@ import { openRepo } from '../../git/repo.js';
 import { endSession, startSession } from '../../session/store.js';
 import type { CommandContext } from '../main.js';
 import { shortId } from '../format.js';
-import { sessionHeading, summaryText } from '../session-text.js';
+import { sessionBackupWarning, sessionHeading, summaryText } from '../session-text.js';
 
 interface RunArgs {
   agent?: string;
@@ -53,9 +53,11 @@ export async function run(args: RunArgs, ctx: CommandContext): Promise<number> {
   }
   const repo = await openRepo(ctx.cwd);
   const agent = args.agent ?? null;
-  const { session, watcher } = await startSession(repo, { agent });
+  const { session, watcher, backup } = await startSession(repo, { agent });
   ctx.out.warn(`${sessionHeading(session, 'started')} at snapshot ${shortId(session.startSnapshot)}; undo with: guard rollback --session ${session.id}`);
   if (!watcher.ready) ctx.out.warn(`guard: the watcher is not ready: ${watcher.error}`);
+  const backupWarning = sessionBackupWarning(backup);
+  if (backupWarning) ctx.out.warn(`guard: warning: ${backupWarning}`);
 
   const env: NodeJS.ProcessEnv = { ...process.env, GUARD_SESSION: session.id, GUARD_AGENT: agent ?? 'agent' };
   const result = await runChild(argv, env, ctx.cwd);

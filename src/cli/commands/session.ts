@@ -3,7 +3,7 @@ import { openRepo } from '../../git/repo.js';
 import { endSession, listSessions, startSession } from '../../session/store.js';
 import type { CommandContext } from '../main.js';
 import { age, shortId, table } from '../format.js';
-import { sessionHeading, summaryLines } from '../session-text.js';
+import { sessionBackupWarning, sessionHeading, summaryLines } from '../session-text.js';
 
 interface StartArgs {
   agent?: string;
@@ -35,7 +35,7 @@ export async function start(args: StartArgs, ctx: CommandContext): Promise<numbe
   }
   const result = await startSession(repo, { agent: args.agent ?? null, ...(args.id !== undefined ? { id: args.id } : {}) });
   const { session } = result;
-  ctx.out.data({ session, resumed: result.resumed, watcher: result.watcher });
+  ctx.out.data({ session, resumed: result.resumed, watcher: result.watcher, backup: result.backup ?? null });
   if (result.resumed) {
     ctx.out.line(`${sessionHeading(session, 'resumed')}; it still starts at snapshot ${shortId(session.startSnapshot)}`);
   } else {
@@ -44,6 +44,8 @@ export async function start(args: StartArgs, ctx: CommandContext): Promise<numbe
   ctx.out.line(`  undo everything this session does: guard rollback --session ${session.id}`);
   ctx.out.line(`  end it with: guard session end --id ${session.id}`);
   ctx.out.line(result.watcher.ready ? '  the watcher is ready: changes are recorded as they happen' : `  the watcher is NOT ready: ${result.watcher.error}`);
+  const warning = sessionBackupWarning(result.backup);
+  if (warning) ctx.out.warn(`guard: warning: ${warning}`);
   return 0;
 }
 

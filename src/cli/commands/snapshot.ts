@@ -6,6 +6,7 @@ import type { CommandContext } from '../main.js';
 import { snapshotSettings } from '../snapshot-options.js';
 import { bytes, shortId } from '../format.js';
 import { snapshotJson } from '../snapshot-json.js';
+import { backupAfterSnapshot } from '../../backup/auto-push.js';
 
 interface Args {
   message?: string;
@@ -32,6 +33,8 @@ export async function run(args: Args, { cwd, out }: CommandContext): Promise<num
     },
   });
   out.done();
+  // Into the backup too, in a detached process: the command returns now (src/backup/auto-push.ts).
+  backupAfterSnapshot(repo, created);
   out.data({ ...snapshotJson(snapshot), created });
   if (args.quiet) return 0;
   const id = shortId(snapshot.oid);

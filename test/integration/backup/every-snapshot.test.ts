@@ -1,0 +1,102 @@
+/**
+ * Every snapshot reaches the backup, not only the watcher's (issue 11): the session-start
+ * snapshot before `session start` returns, manual snapshots, init and rollbacks in the background.
+ * Each test ends with `rm -rf .git` and `guard recover`, which is what the backup is for.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { stopWatchers, withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
+import { json, waitFor } from '../watcher/helpers.js';
+
+function commitBase(repo: TestRepo): void {
+  repo.write('README.md', '# project\n');
+  repo.write('src/app.js', 'console.log(1);\n');
+  repo.git(['add', '-A']);
+  repo.git(['commit', '-q', '-m', 'base']);
+}
+
+function removeGitDir(repo: TestRepo): void {
+  fs.rmSync(path.join(repo.dir, '.git'), { recursive: true, force: true });
+}
+
+/** Waits until the detached pusher has brought the backup up to date with every chain. */
+async function waitForBackupInSync(repo: TestRepo): Promise<any> {
+  return waitFor('the background push to bring the backup in sync', () => {
+    const status = json(repo, ['backup', 'status']);
+    return status.exists && status.inSync ? status : undefined;
+  });
+}
+
+describe('every snapshot reaches the backup', () => {
+  it('the session-start snapshot is in the backup when `session start` returns: rm -rf .git right after it loses nothing', () =>
+    withTestRepo((repo) => {
+      commitBase(repo);
+      repo.git(['tag', '-a', 'made-just-before', '-m', 'a tag made just before the session']);
+      repo.write('src/app.js', 'console.log("uncommitted work");\n');
+      repo.write('notes.txt', 'untracked notes\n');
+      const started = json(repo, ['session', 'start', '--agent', 'test']);
+      expect(started.backup).toMatchObject({ ok: true });
+      // Nothing else may have pushed: the session's watcher is killed before it could.
+      stopWatchers(repo.base);
+      removeGitDir(repo);
+
+      const r = repo.guard(['recover', '--yes']);
+      expect(r.code, r.stderr).toBe(0);
+      expect(repo.git(['cat-file', '-t', 'made-just-before'])).toBe('tag\n');
+      expect(repo.read('src/app.js')).toBe('console.log("uncommitted work");\n');
+      expect(repo.read('notes.txt')).toBe('untracked notes\n');
+      const list = json(repo, ['list', '--all']);
+      expect(list.some((s: any) => s.oid === started.session.startSnapshot)).toBe(true);
+    }));
+
+  it('says plainly when the session-start push failed, and the session starts anyway', () =>
+    withTestRepo((repo) => {
+      commitBase(repo);
+      // A backup store that cannot be created: a file where the directory must go.
+      const blocked = path.join(repo.base, 'not-a-dir');
+      fs.writeFileSync(blocked, 'a file\n');
+      repo.write('.guard.yaml', `version: 1\nbackup:\n  dir: ${path.join(blocked, 'store')}\n`);
+      const r = repo.guard(['session', 'start', '--agent', 'test']);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stderr).toContain('the session-start snapshot is NOT in the backup');
+      expect(r.stderr).toContain('guard backup push');
+      stopWatchers(repo.base);
+    }));
+
+  it('after guard init and a manual snapshot, recover gives the snapshot back (pushed in the background)', () =>
+    withTestRepo(async (repo) => {
+      commitBase(repo);
+      const init = repo.guard(['init', '--yes', '--agents', 'none']);
+      expect(init.code, init.stderr).toBe(0);
+      await waitForBackupInSync(repo);
+      repo.write('src/app.js', 'console.log("after init");\n');
+      repo.write('draft.md', 'untracked draft\n');
+      const snap = json(repo, ['snapshot']);
+      expect(snap.created).toBe(true);
+      await waitFor('the manual snapshot in the backup', () => {
+        const status = json(repo, ['backup', 'status']);
+        return status.inSync && status.refs.some((ref: any) => ref.backup === snap.oid);
+      });
+      removeGitDir(repo);
+      const r = repo.guard(['recover', '--yes']);
+      expect(r.code, r.stderr).toBe(0);
+      expect(repo.read('src/app.js')).toBe('console.log("after init");\n');
+      expect(repo.read('draft.md')).toBe('untracked draft\n');
+    }));
+
+  it('a rollback pushes its pre-rollback snapshot, so --undo survives rm -rf .git', () =>
+    withTestRepo(async (repo) => {
+      commitBase(repo);
+      const first = json(repo, ['snapshot']);
+      repo.write('src/app.js', 'console.log("later work");\n');
+      const r = repo.guard(['rollback', first.id, '--yes', '--json']);
+      expect(r.code, r.stderr).toBe(0);
+      const pre = JSON.parse(r.stdout).preRollbackSnapshot.oid;
+      await waitFor('the pre-rollback snapshot in the backup', () => {
+        const status = json(repo, ['backup', 'status']);
+        const backupHead = status.refs.find((ref: any) => ref.ref === 'refs/guard/main/head')?.backup;
+        return backupHead && repo.gitResult(['merge-base', '--is-ancestor', pre, backupHead]).code === 0;
+      });
+    }));
+});
