@@ -29,6 +29,7 @@ import { decodeMessage, encodeMessage, type ChangeCounts, type SnapshotMeta } fr
 import { ALL_CHAIN_HEADS, GUARD_REF_PREFIX } from '../snapshot/refs.js';
 import { readLink } from './link.js';
 import { pushBackup, type MirrorSettings } from './mirror.js';
+import { withAsyncFileLock } from '../util/async-lock.js';
 import { updatePushStatus } from './push-status.js';
 import { DAY_MS, planRetention } from './retention.js';
 import { inBackup, isBackupRepo, objectBytes } from './store.js';
@@ -282,7 +283,8 @@ export async function runGc(repo: Repo, settings: MirrorSettings, options: GcOpt
       });
     }
   }
-  if (backupPath) report.backup = await gcBackup(backupPath, plans, options, now, dryRun);
+  // Under the push lock (mirror.ts): a background push must not land between reading and rewriting the backup's chains.
+  if (backupPath) report.backup = dryRun ? await gcBackup(backupPath, plans, options, now, dryRun) : await withAsyncFileLock(`${backupPath}.push-lock`, () => gcBackup(backupPath, plans, options, now, dryRun));
   return report;
 }
 

@@ -13,6 +13,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { GuardError } from '../errors.js';
+import { withAsyncFileLock } from '../util/async-lock.js';
 import { withInternalToken } from '../git/internal-token.js';
 import type { Repo } from '../git/repo.js';
 import { runGit } from '../git/run.js';
@@ -102,13 +103,19 @@ export async function pushBackup(repo: Repo, settings: MirrorSettings): Promise<
   }
   let outcome: PushRecord;
   try {
-    await ensureBackupRepo(link.path, { root: repo.root });
-    recordBackup(link.store, { id: link.id, path: link.path, root: repo.root });
-    const machineStore = defaultStoreDir();
-    if (machineStore !== link.store) recordBackup(machineStore, { id: link.id, path: link.path, root: repo.root });
-    const result = await push(repo, link.path, REFSPEC);
-    saveSourceConfig(repo, link.path);
-    outcome = { ...result, time: new Date().toISOString(), durationMs: Date.now() - started };
+    fs.mkdirSync(link.store, { recursive: true, mode: 0o700 });
+    // One push into a backup at a time (a session start, the watcher, the background pusher and
+    // `guard backup push` may all push at once): creating the backup and its config are not safe
+    // to run twice concurrently, and one push after another costs no more.
+    outcome = await withAsyncFileLock(`${link.path}.push-lock`, async () => {
+      await ensureBackupRepo(link.path, { root: repo.root });
+      recordBackup(link.store, { id: link.id, path: link.path, root: repo.root });
+      const machineStore = defaultStoreDir();
+      if (machineStore !== link.store) recordBackup(machineStore, { id: link.id, path: link.path, root: repo.root });
+      const result = await push(repo, link.path, REFSPEC);
+      saveSourceConfig(repo, link.path);
+      return { ...result, time: new Date().toISOString(), durationMs: Date.now() - started };
+    });
   } catch (error) {
     const message = error instanceof GuardError ? error.message : (error as Error).message;
     outcome = { time: new Date().toISOString(), target: link.path, ok: false, updated: 0, rejected: [], error: message, durationMs: Date.now() - started };

@@ -109,11 +109,14 @@ export async function startWatcher(repo: Repo, options: { startedFor?: string | 
   }
 }
 
+/** The signal a session end sends the watcher, so that it records why it stopped. */
+export const SESSION_ENDED_SIGNAL: NodeJS.Signals = 'SIGUSR2';
+
 /** Asks the daemon to stop (it records what is pending first) and waits for it to exit. */
-export async function stopWatcher(repo: Repo, options: { timeoutMs?: number } = {}): Promise<{ pid: number | null; stopped: boolean }> {
+export async function stopWatcher(repo: Repo, options: { timeoutMs?: number; signal?: NodeJS.Signals } = {}): Promise<{ pid: number | null; stopped: boolean }> {
   const pid = readPid(repo);
   if (pid === null || !isAlive(pid)) return { pid, stopped: false };
-  process.kill(pid, 'SIGTERM');
+  process.kill(pid, options.signal ?? 'SIGTERM');
   const deadline = Date.now() + (options.timeoutMs ?? 30_000);
   while (isAlive(pid)) {
     if (Date.now() > deadline) {
@@ -155,7 +158,7 @@ export async function stopSessionWatcher(repo: Repo): Promise<boolean> {
   if (pid === null || !isAlive(pid)) return false;
   const state = readStateFile(repo);
   if (state?.pid === pid ? !state.startedFor : !startedForSession(pid)) return false;
-  return (await stopWatcher(repo, { timeoutMs: 15_000 })).stopped;
+  return (await stopWatcher(repo, { timeoutMs: 15_000, signal: SESSION_ENDED_SIGNAL })).stopped;
 }
 
 /**

@@ -7,7 +7,7 @@
 import { GuardError } from '../../errors.js';
 import { openRepo } from '../../git/repo.js';
 import { Watcher, type WatcherEvent } from '../../watcher/daemon.js';
-import { spawnWatcher, startWatcher, stopWatcher } from '../../watcher/control.js';
+import { SESSION_ENDED_SIGNAL, spawnWatcher, startWatcher, stopWatcher } from '../../watcher/control.js';
 import { watcherStatus } from '../../watcher/status.js';
 import type { CommandContext } from '../main.js';
 import { age, bytes, shortId } from '../format.js';
@@ -54,8 +54,9 @@ async function runHere(args: RunArgs, ctx: CommandContext): Promise<number> {
     onEvent: (event) => print(describe(event)),
     ...(Number.isInteger(fakeLimit) && fakeLimit > 0 ? { fakeWatchLimit: fakeLimit } : {}),
   });
-  const onSignal = (signal: NodeJS.Signals): void => void watcher.stop(`stopped by ${signal}`);
-  const signals: NodeJS.Signals[] = ['SIGTERM', 'SIGINT', 'SIGHUP'];
+  // SIGUSR2 is what a session end sends (src/watcher/control.ts stopSessionWatcher).
+  const onSignal = (signal: NodeJS.Signals): void => void watcher.stop(signal === SESSION_ENDED_SIGNAL ? 'the session ended' : `stopped by ${signal}`);
+  const signals: NodeJS.Signals[] = ['SIGTERM', 'SIGINT', 'SIGHUP', SESSION_ENDED_SIGNAL];
   for (const signal of signals) process.on(signal, onSignal);
   const onCrash = (error: unknown): void => {
     watcher.crashed(error);

@@ -18,7 +18,8 @@ describe('the backup store', () => {
       buildRichRepo(repo);
       json(repo, ['snapshot']);
       const push = json(repo, ['backup', 'push']);
-      expect(push.local).toMatchObject({ ok: true, updated: 1 });
+      // `updated` may be 0: the background push that `guard snapshot` started may have been first.
+      expect(push.local).toMatchObject({ ok: true });
       const status = json(repo, ['backup', 'status']);
       expect(status).toMatchObject({ exists: true, inSync: true, mode: '700', selfContained: true });
       const backup: string = status.path;
@@ -70,7 +71,7 @@ describe('the backup store', () => {
       repo.git(['commit', '-q', '-m', 'a']);
       json(repo, ['snapshot']);
       const push = json(repo, ['backup', 'push']);
-      expect(push.remote).toMatchObject({ ok: true, target: remote, updated: 1 });
+      expect(push.remote).toMatchObject({ ok: true, target: remote });
       expect(guardRefs(repo, remote)).toBe(guardRefs(repo));
       expect(json(repo, ['backup', 'status']).remote.lastPush.ok).toBe(true);
     }));

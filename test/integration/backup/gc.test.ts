@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
+import fs from 'node:fs';
+import path from 'node:path';
+import { stopWatchers, withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
 import { json, waitForWatcher } from '../watcher/helpers.js';
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -30,6 +32,13 @@ function ageChain(repo: TestRepo, ageDays: Array<number | null>): string[] {
   return result;
 }
 
+/** Test setup only: stops the background pusher and removes the backup, so the next push starts it again. */
+function forgetBackup(repo: TestRepo): void {
+  stopWatchers(repo.base);
+  fs.rmSync(path.join(repo.home, '.local', 'share', 'git-guard'), { recursive: true, force: true });
+  for (const file of ['backup.json', 'backup-status.json', 'backup-push.again']) fs.rmSync(path.join(repo.dir, '.git', 'guard', file), { force: true });
+}
+
 function snapshotWith(repo: TestRepo, file: string, content: string): void {
   repo.write(file, content);
   json(repo, ['snapshot']);
@@ -45,7 +54,10 @@ describe('guard gc', () => {
       snapshotWith(repo, 'old2.txt', 'only in the second snapshot\n');
       snapshotWith(repo, 'mid.txt', 'ten days old\n');
       snapshotWith(repo, 'recent.txt', 'three days old\n');
-      // Snapshots 1-4 get old dates: 40, 40, 10 and 3 days.
+      // Snapshots 1-4 get old dates: 40, 40, 10 and 3 days. The backup (filled in the background
+      // by each snapshot) holds the chain before this rewrite, which no real chain ever undergoes:
+      // start the backup afresh.
+      forgetBackup(repo);
       ageChain(repo, [40, 40, 10, 3]);
       // A session now: its start snapshot must survive any retention.
       const { session } = json(repo, ['session', 'start', '--agent', 'test']);
