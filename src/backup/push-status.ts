@@ -49,6 +49,8 @@ export function readPushStatus(repo: Repo): PushStatusFile {
 
 export function updatePushStatus(repo: Repo, fn: (status: PushStatusFile) => void): void {
   const file = pushStatusPath(repo);
+  // The repository went away meanwhile (rm -rf .git): never re-create its git directory.
+  if (!fs.existsSync(repo.commonDir)) return;
   fs.mkdirSync(path.dirname(file), { recursive: true });
   withFileLock(`${file}.lock`, () => {
     const status = readPushStatus(repo);

@@ -65,14 +65,14 @@ export function spawnWatcher(repo: Repo, options: { startedFor?: string | null }
     // Claim the pid file for the child now, so `guard watch stop` finds it even while it loads;
     // the child recognises its own pid there. Losing this race means another watcher won: ours
     // sees that one in the pid file and exits.
-    const holder = claimPidFile(files.pid, child.pid);
+    const holder = claimPidFile(repo, files.pid, child.pid);
     return holder === child.pid ? { pid: child.pid, already: false } : { pid: holder, already: true };
   } finally {
     fs.closeSync(log);
   }
 }
 
-function claimPidFile(file: string, pid: number): number {
+function claimPidFile(repo: Repo, file: string, pid: number): number {
   for (let attempt = 0; attempt < 3; attempt++) {
     try {
       fs.writeFileSync(file, `${pid}\n`, { flag: 'wx' });
@@ -80,7 +80,8 @@ function claimPidFile(file: string, pid: number): number {
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
     }
-    const holder = Number(fs.readFileSync(file, 'utf8').trim());
+    // readPid: a watcher of another worktree (a pid file copied with the repository) does not count.
+    const holder = readPid(repo) ?? 0;
     if (holder > 0 && holder !== pid && isAlive(holder)) return holder;
     fs.rmSync(file, { force: true });
   }

@@ -64,12 +64,34 @@ export function writeStateFile(repo: Repo, state: WatcherStateFile): void {
   fs.renameSync(temp, file);
 }
 
+/**
+ * The pid in the pid file, or null. A pid whose process works in another directory is not this
+ * worktree's watcher: the pid file came along with a copy of the repository (`cp -a`), and the
+ * process is the original's watcher (the daemon's cwd is its worktree root).
+ */
 export function readPid(repo: Repo): number | null {
+  let pid: number;
   try {
-    const pid = Number(fs.readFileSync(watcherFiles(repo).pid, 'utf8').trim());
-    return Number.isInteger(pid) && pid > 0 ? pid : null;
+    pid = Number(fs.readFileSync(watcherFiles(repo).pid, 'utf8').trim());
   } catch {
     return null;
+  }
+  if (!(Number.isInteger(pid) && pid > 0)) return null;
+  return worksElsewhere(pid, repo.root) ? null : pid;
+}
+
+function worksElsewhere(pid: number, root: string): boolean {
+  let cwd: string;
+  try {
+    cwd = fs.readlinkSync(`/proc/${pid}/cwd`);
+  } catch {
+    // Not running, not ours to inspect, or no /proc: the other checks decide.
+    return false;
+  }
+  try {
+    return cwd !== fs.realpathSync(root) && cwd !== root;
+  } catch {
+    return false;
   }
 }
 

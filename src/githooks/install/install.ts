@@ -141,6 +141,7 @@ export async function installShims(target: InstallTarget): Promise<InstallResult
   const manifest: HooksManifest = {
     version: 1,
     installedAt: sameDir && oldManifest ? oldManifest.installedAt : new Date().toISOString(),
+    commonDir: path.dirname(path.resolve(target.guardDir)),
     hooksDir: target.hooksDir,
     hooksDirCreated: sameDir && oldManifest ? oldManifest.hooksDirCreated : !dirExisted,
     hooksPath: target.hooksPath,

@@ -36,6 +36,13 @@ export interface HookRecord {
 export interface HooksManifest {
   version: 1;
   installedAt: string;
+  /**
+   * The git directory the manifest was written in (`<this>/guard/hooks-manifest.json`). The file
+   * travels with a copied or moved repository; read there, every path below that lay in the old
+   * repository is taken to the same place in this one (readManifest), so `guard uninstall` in a
+   * copy never touches the original's hooks.
+   */
+  commonDir?: string;
   /** Absolute hooks directory guard installed into. */
   hooksDir: string;
   /** guard created the directory (it did not exist): uninstall removes it if it is empty. */
@@ -51,19 +58,59 @@ export interface HooksManifest {
 export const MANIFEST_FILE = 'hooks-manifest.json';
 
 export async function readManifest(guardDir: string): Promise<HooksManifest | null> {
+  let parsed: HooksManifest;
   try {
-    const parsed = JSON.parse(await fs.readFile(path.join(guardDir, MANIFEST_FILE), 'utf8')) as HooksManifest;
-    return parsed.version === 1 && Array.isArray(parsed.hooks) ? parsed : null;
+    parsed = JSON.parse(await fs.readFile(path.join(guardDir, MANIFEST_FILE), 'utf8')) as HooksManifest;
   } catch {
     return null;
   }
+  if (parsed.version !== 1 || !Array.isArray(parsed.hooks)) return null;
+  return relocate(parsed, path.dirname(path.resolve(guardDir)));
+}
+
+/**
+ * Where the manifest was written: its own record, or (a manifest from before that record) the
+ * directory holding the hooks directory when that is a git directory named like this one
+ * (`<old>/.git/hooks` read in `<new>/.git`).
+ */
+function writtenIn(manifest: HooksManifest, commonDir: string): string | null {
+  if (manifest.commonDir) return path.resolve(manifest.commonDir);
+  const parent = path.dirname(path.resolve(manifest.hooksDir));
+  return path.basename(manifest.hooksDir) === 'hooks' && path.basename(parent) === path.basename(commonDir) ? parent : null;
+}
+
+/** Maps `file` from inside `from` to the same place inside `to`; other paths stay as they are. */
+function moveInto(file: string, from: string, to: string): string {
+  const rel = path.relative(from, path.resolve(file));
+  return rel === '' ? to : rel.startsWith('..') || path.isAbsolute(rel) ? file : path.join(to, rel);
+}
+
+/**
+ * A manifest read in another git directory than the one it was written in (the repository was
+ * copied or moved): the paths inside the old git directory, and inside the old working tree
+ * (`core.hooksPath=.husky/_`) for the usual `<root>/.git` layout, are taken to this repository.
+ * Paths elsewhere (a hooks directory shared by many repositories) are left as they are.
+ */
+function relocate(manifest: HooksManifest, commonDir: string): HooksManifest {
+  const from = writtenIn(manifest, commonDir);
+  if (!from || from === commonDir) return { ...manifest, commonDir };
+  const bases: Array<[string, string]> = [[from, commonDir]];
+  if (path.basename(from) === '.git' && path.basename(commonDir) === '.git') bases.push([path.dirname(from), path.dirname(commonDir)]);
+  const move = (file: string): string => {
+    for (const [a, b] of bases) {
+      const moved = moveInto(file, a, b);
+      if (moved !== file) return moved;
+    }
+    return file;
+  };
+  return { ...manifest, commonDir, hooksDir: move(manifest.hooksDir), hooks: manifest.hooks.map((h) => ({ ...h, path: move(h.path) })) };
 }
 
 export async function writeManifest(guardDir: string, manifest: HooksManifest): Promise<void> {
   await fs.mkdir(guardDir, { recursive: true });
   const file = path.join(guardDir, MANIFEST_FILE);
   const temp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-  await fs.writeFile(temp, `${JSON.stringify(manifest, null, 2)}\n`);
+  await fs.writeFile(temp, `${JSON.stringify({ ...manifest, commonDir: path.dirname(path.resolve(guardDir)) }, null, 2)}\n`);
   await fs.rename(temp, file);
 }
 

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { stopWatchers, withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
-import { json, waitFor } from '../watcher/helpers.js';
+import { json, waitFor, waitForBackgroundPush } from '../watcher/helpers.js';
 
 function commitBase(repo: TestRepo): void {
   repo.write('README.md', '# project\n');
@@ -78,6 +78,7 @@ describe('every snapshot reaches the backup', () => {
         const status = json(repo, ['backup', 'status']);
         return status.inSync && status.refs.some((ref: any) => ref.backup === snap.oid);
       });
+      await waitForBackgroundPush(repo);
       removeGitDir(repo);
       const r = repo.guard(['recover', '--yes']);
       expect(r.code, r.stderr).toBe(0);

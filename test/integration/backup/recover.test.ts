@@ -4,13 +4,15 @@ import { describe, expect, it } from 'vitest';
 import { withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
 import { buildRichRepo } from '../../helpers/fixtures.js';
 import { captureState } from '../../helpers/state.js';
-import { json } from '../watcher/helpers.js';
+import { json, waitForBackgroundPush } from '../watcher/helpers.js';
 
 /** Snapshot and mirror: what the watcher does after every change, done by hand. */
-function snapshotAndPush(repo: TestRepo): { snapshot: any; push: any } {
+async function snapshotAndPush(repo: TestRepo): Promise<{ snapshot: any; push: any }> {
   const snapshot = json(repo, ['snapshot']);
   const push = json(repo, ['backup', 'push']);
   expect(push.local.ok).toBe(true);
+  // The snapshot's own background push may still be writing into .git/guard.
+  await waitForBackgroundPush(repo);
   return { snapshot, push };
 }
 
@@ -20,9 +22,9 @@ function backupPath(repo: TestRepo): string {
 
 describe('guard recover', () => {
   it('after rm -rf .git gives back every branch, tag, stash entry, the index and the working tree', () =>
-    withTestRepo((repo) => {
+    withTestRepo(async (repo) => {
       buildRichRepo(repo);
-      snapshotAndPush(repo);
+      await snapshotAndPush(repo);
       const before = captureState(repo);
       const backup = backupPath(repo);
       expect(backup.startsWith(path.join(repo.home, '.local', 'share', 'git-guard', 'backups'))).toBe(true);
@@ -48,9 +50,9 @@ describe('guard recover', () => {
     }));
 
   it('never overwrites a file that exists: it moves it aside and says where', () =>
-    withTestRepo((repo) => {
+    withTestRepo(async (repo) => {
       buildRichRepo(repo);
-      snapshotAndPush(repo);
+      await snapshotAndPush(repo);
       fs.rmSync(path.join(repo.dir, '.git'), { recursive: true, force: true });
       repo.write('README.md', 'edited after the last snapshot\n');
       repo.write('extra-not-in-snapshot.txt', 'mine\n');
@@ -64,10 +66,10 @@ describe('guard recover', () => {
     }));
 
   it('rebuilds a deleted project directory with --into, and --list shows every backup', () =>
-    withTestRepo((repo) => {
+    withTestRepo(async (repo) => {
       buildRichRepo(repo);
       repo.remove('ignored.log'); // ignored files are not captured; leave none to compare
-      snapshotAndPush(repo);
+      await snapshotAndPush(repo);
       const before = captureState(repo);
       fs.rmSync(repo.dir, { recursive: true, force: true });
 
@@ -86,9 +88,9 @@ describe('guard recover', () => {
     }));
 
   it('refuses a directory that is still a repository, and a directory no backup came from', () =>
-    withTestRepo((repo) => {
+    withTestRepo(async (repo) => {
       buildRichRepo(repo);
-      snapshotAndPush(repo);
+      await snapshotAndPush(repo);
       const still = repo.guard(['recover', '--yes']);
       expect(still.code).toBe(3);
       expect(still.stderr).toContain('still a git repository');

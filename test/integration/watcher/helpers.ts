@@ -2,6 +2,8 @@
  * Helpers for the watcher and backup tests: JSON commands, waiting for a condition with a
  * deadline (never a sleep used as an assertion), and a fast watcher configuration.
  */
+import fs from 'node:fs';
+import path from 'node:path';
 import { expect } from 'vitest';
 import type { TestRepo } from '../../helpers/git-repo.js';
 
@@ -63,4 +65,13 @@ export async function waitForSnapshot(repo: TestRepo, what: string, match: (snap
     timeoutMs,
     200,
   );
+}
+
+/**
+ * Waits until no background backup push runs (snapshots start one, src/backup/auto-push.ts):
+ * before a test removes `.git` or the whole directory under it.
+ */
+export async function waitForBackgroundPush(repo: TestRepo): Promise<void> {
+  const pidFile = path.join(repo.dir, '.git', 'guard', 'backup-push.pid');
+  await waitFor('the background backup push to finish', () => !fs.existsSync(pidFile), 60_000, 50);
 }
