@@ -31,7 +31,7 @@ import { copyUserIndex, type TempIndex } from '../snapshot/temp-index.js';
 import { lockIndex, ownsIndexLock, type IndexLock } from './index-lock.js';
 import { readRepoState } from '../snapshot/repo-state.js';
 import type { HeadState, StashEntry } from '../snapshot/format.js';
-import { pathText } from '../git/path.js';
+import { gitPathsOf, pathText } from '../git/path.js';
 import { appendEvent } from '../session/journal.js';
 import { findSession } from '../session/store.js';
 import { clearInProgress, readInProgress, readLastRollback, writeInProgress, writeLastRollback, type RollbackRecord, type RollbackStep } from './journal.js';
@@ -264,7 +264,10 @@ async function checkWorktree(repo: Repo, files: RollbackPlan['files'], treeGoal:
   // the rollback here, with nothing changed.
   const check = await runGit(['read-tree', '-m', '-u', '-n', treeGoal], { cwd: repo.root, env: { GIT_INDEX_FILE: worktreeIndex.file }, okCodes: [128] });
   if (check.code !== 0) {
-    const blocked = namesInReadTreeErrors(check.stderr);
+    // git stops at the first file it will not touch; every file changed since the plan does so.
+    const changed = new Set(gitPathsOf((await runGit(['diff-files', '-z', '--name-only'], { cwd: repo.root, env: { GIT_INDEX_FILE: worktreeIndex.file } })).stdout));
+    const planned = files.filter((f) => changed.has(f.path)).map((f) => pathText(f.path));
+    const blocked = [...new Set([...planned, ...namesInReadTreeErrors(check.stderr)])];
     throw new GuardError('refused', `git would not update some files (changed since the plan, or not captured by the snapshot); rollback changed nothing: ${blocked.length > 0 ? listNames(blocked) : check.stderr.trim()}`, {
       hints: [...blocked.map((p) => `  ${p}`), 'Move these files away (or capture them with snapshot.includeIgnored in .guard.yaml) and run the rollback again.'],
       details: { paths: blocked, stderr: check.stderr },

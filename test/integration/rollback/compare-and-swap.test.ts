@@ -122,12 +122,15 @@ describe('rollback moves refs only from the values it planned with', () => {
       const id = snapshot(repo);
       repo.git(['branch', '-D', 'feature']);
       repo.write('a.txt', 'agent\n');
+      repo.write('b.txt', 'agent\n');
       let during: ReturnType<typeof captureState> | null = null;
       const error = await rollbackWith(repo, id, () => {
         repo.write('a.txt', 'the person typed this meanwhile\n');
+        repo.write('b.txt', 'and this\n');
         during = captureState(repo);
       });
-      expect(error.message).toContain('a.txt');
+      // Every file that stops it is named, not only the first one git met.
+      expect(error.message).toContain('a.txt, b.txt');
       expect(captureState(repo)).toEqual(during);
     }));
 });

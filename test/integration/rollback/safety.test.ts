@@ -88,3 +88,101 @@ describe('rollback: a directory where the target has a file', () => {
       expect(captureState(repo)).toEqual(before);
     }));
 });
+
+describe('rollback --resume and index.lock', () => {
+  it('removes the index.lock the interrupted rollback created, never one another git process holds', () =>
+    withTestRepo((repo) => {
+      repo.write('a.txt', 'a\n');
+      commitAll(repo);
+      repo.git(['branch', 'feature']);
+      snapshot(repo);
+      repo.git(['branch', '-D', 'feature']);
+      repo.write('a.txt', 'agent\n');
+      const killed = repo.guard(['rollback', '--yes'], { env: { GUARD_TEST_KILL_AFTER_STEP: 'refs' } });
+      expect(killed.code).not.toBe(0);
+      const lock = path.join(repo.dir, '.git', 'index.lock');
+      expect(fs.existsSync(lock)).toBe(true);
+
+      // Someone cleaned up guard's lock, and another git process took the index since.
+      fs.rmSync(lock);
+      fs.writeFileSync(lock, 'DIRC another git process is writing this index');
+      const refused = repo.guard(['rollback', '--resume', '--yes']);
+      expect(refused.code).toBe(3);
+      expect(refused.stderr).toContain('another git process holds');
+      expect(fs.readFileSync(lock, 'utf8')).toBe('DIRC another git process is writing this index');
+
+      // That process finished: the resume goes through.
+      fs.rmSync(lock);
+      const resumed = repo.guard(['rollback', '--resume', '--yes']);
+      expect(resumed.code, resumed.stderr).toBe(0);
+      expect(repo.read('a.txt')).toBe('a\n');
+      expect(fs.existsSync(lock)).toBe(false);
+    }));
+});
+
+describe('rollback with stale stat data in the index', () => {
+  it('after touch, a copy with cp -a semantics or a re-save, rollback, --undo and --resume go through', () =>
+    withTestRepo((repo) => {
+      for (let i = 0; i < 5; i++) repo.write(`f${i}.txt`, `v1 ${i}\n`);
+      commitAll(repo);
+      repo.git(['branch', 'feature']);
+      snapshot(repo);
+      const before = captureState(repo);
+      for (let i = 0; i < 5; i++) repo.write(`f${i}.txt`, `v2 ${i}\n`);
+      repo.git(['commit', '-q', '-am', 'agent rewrote everything']);
+      repo.git(['branch', '-D', 'feature']);
+      const incident = captureState(repo);
+      // Same content, new stat data: the index no longer matches what lstat says.
+      const later = new Date(Date.now() + 5_000);
+      const touchAll = (): void => {
+        for (let i = 0; i < 5; i++) fs.utimesSync(path.join(repo.dir, `f${i}.txt`), later, later);
+        // An editor's re-save: same bytes, a new inode.
+        const f0 = path.join(repo.dir, 'f0.txt');
+        fs.copyFileSync(f0, `${f0}.tmp`);
+        fs.renameSync(`${f0}.tmp`, f0);
+      };
+      touchAll();
+      const r = repo.guard(['rollback', '--yes']);
+      expect(r.code, r.stderr).toBe(0);
+      expect(captureState(repo)).toEqual(before);
+
+      touchAll();
+      const undo = repo.guard(['rollback', '--undo', '--yes']);
+      expect(undo.code, undo.stderr).toBe(0);
+      expect(captureState(repo)).toEqual(incident);
+
+      // A killed rollback leaves files rewritten behind the index's back; then stat data is stale.
+      const killed = repo.guard(['rollback', 'latest~2', '--yes'], { env: { GUARD_TEST_KILL_AFTER_STEP: 'worktree' } });
+      expect(killed.code).not.toBe(0);
+      touchAll();
+      const resumed = repo.guard(['rollback', '--resume', '--yes']);
+      expect(resumed.code, resumed.stderr).toBe(0);
+      expect(captureState(repo)).toEqual(before);
+    }));
+});
+
+describe('rollback --paths', () => {
+  it('a glob that matches nothing exits 1, says so, and changes nothing', () =>
+    withTestRepo((repo) => {
+      repo.write('src/one.js', '1\n');
+      commitAll(repo);
+      const id = snapshot(repo);
+      repo.write('src/one.js', 'changed\n');
+      const before = captureState(repo);
+      const r = repo.guard(['rollback', id, '--paths', 'scr/**', '--yes']);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain("no file matches --paths 'scr/**'");
+      expect(captureState(repo)).toEqual(before);
+      // Several globs, none matching anything: the same.
+      const same = repo.guard(['rollback', id, '--paths', 'src/two.js', 'src/*.md', '--yes']);
+      expect(same.code).toBe(1);
+      repo.write('src/two.js', '2\n');
+      const unchanged = repo.guard(['rollback', id, '--paths', 'src/one.js', '--yes']);
+      expect(unchanged.code, unchanged.stderr).toBe(0);
+      expect(repo.read('src/one.js')).toBe('1\n');
+      // A glob that matches a file already as in the snapshot is no typo: nothing to change, exit 0.
+      const nothing = repo.guard(['rollback', id, '--paths', 'src/one.js', '--yes']);
+      expect(nothing.code, nothing.stderr).toBe(0);
+      expect(nothing.stdout).toContain('nothing to change');
+    }));
+});
