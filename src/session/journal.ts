@@ -13,7 +13,10 @@
  *   step-start, step-end,   one agent tool call (a step) and the snapshot that closes it; see
  *   step-snapshot           src/session/steps.ts and docs/timeline.md
  *   restore, undo           `guard restore` / `guard undo`: session, step, pre (the snapshot before)
- *   (others write rollback, ref-update, approve, protected-restore, ...)
+ *   rollback                mode (rollback, undo or resume), snapshot (the target), pre (where
+ *                           --undo goes), preRollbackSnapshot, files {write, create, delete},
+ *                           refs (names moved), head, stash, filesOnly, paths, targetSession
+ *   (others write ref-update, approve, protected-restore, ...)
  *
  * Appends are one write(2) on an O_APPEND descriptor, so concurrent writers (hooks run in parallel,
  * sh hooks append with `printf ... >>`) never interleave within a line. Readers skip a line they

@@ -249,6 +249,14 @@ export function eventDetail(event: JournalEvent): string {
     case 'restore':
       parts.push(`restored ${Array.isArray(event.paths) ? (event.paths as unknown[]).map(String).join(' ') : '?'} as of ${s('step') ? `before step ${s('step')}` : `the start of ${s('session') ?? '?'}`}; before it: snapshot ${(s('pre') ?? '').slice(0, 12)}`);
       break;
+    case 'rollback': {
+      // `guard rollback`, `--undo` and `--resume` (src/restore/rollback.ts journalRollback).
+      const f = (event.files ?? {}) as { write?: number; create?: number; delete?: number };
+      parts.push(`${s('mode') ?? 'rollback'} to snapshot ${(s('snapshot') ?? '').slice(0, 12)}: ${f.write ?? 0} restored, ${f.create ?? 0} created, ${f.delete ?? 0} deleted`);
+      if (Array.isArray(event.refs) && event.refs.length > 0) parts.push(`${event.refs.length} refs`);
+      parts.push(`undo with: guard rollback --undo (before it: snapshot ${(s('preRollbackSnapshot') ?? '').slice(0, 12)})`);
+      break;
+    }
     case 'step-snapshot':
       parts.push(s('snapshot') ? `snapshot ${s('snapshot')!.slice(0, 12)} closes the step` : 'the step changed nothing');
       break;

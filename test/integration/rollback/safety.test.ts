@@ -186,3 +186,62 @@ describe('rollback --paths', () => {
       expect(nothing.stdout).toContain('nothing to change');
     }));
 });
+
+describe('rollback and submodules', () => {
+  it('a removed submodule: the plan says the gitlink comes back as an empty directory and what to run', () =>
+    withTestRepo((repo) => {
+      const lib = path.join(repo.base, 'lib-origin');
+      repo.git(['init', '-q', '-b', 'main', lib]);
+      fs.writeFileSync(path.join(lib, 'lib.txt'), 'library\n');
+      repo.git(['add', '-A'], { cwd: lib });
+      repo.git(['commit', '-q', '-m', 'lib'], { cwd: lib });
+      repo.write('a.txt', 'a\n');
+      commitAll(repo);
+      repo.git(['-c', 'protocol.file.allow=always', 'submodule', 'add', '-q', lib, 'lib']);
+      repo.git(['commit', '-q', '-m', 'add lib']);
+      const id = snapshot(repo);
+      repo.git(['rm', '-q', 'lib']);
+      repo.git(['commit', '-q', '-m', 'drop lib']);
+
+      const dry = repo.guard(['rollback', id, '--dry-run', '--json']);
+      expect(dry.code, dry.stderr).toBe(0);
+      const planned = JSON.parse(dry.stdout).plan.files;
+      expect(planned).toContainEqual({ path: 'lib', action: 'create', kind: 'submodule', commit: expect.stringMatching(/^[0-9a-f]{40}$/) });
+      const r = repo.guard(['rollback', id, '--yes']);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout).toMatch(/submodule lib: restore its gitlink at [0-9a-f]+ as an empty directory; then run: git submodule update --init -- lib/);
+      expect(r.stdout).not.toMatch(/create: \d+ file/);
+      expect(r.stdout).toContain('Fill the restored submodules with: git submodule update --init -- lib');
+      expect(repo.git(['ls-files', '-s', 'lib'])).toMatch(/^160000 /);
+      expect(fs.readdirSync(path.join(repo.dir, 'lib'))).toEqual([]);
+      // What the plan said to run fills it.
+      repo.git(['-c', 'protocol.file.allow=always', 'submodule', 'update', '-q', '--init', '--', 'lib']);
+      expect(repo.read('lib/lib.txt')).toBe('library\n');
+    }));
+});
+
+describe('rollbacks in the event journal', () => {
+  it('rollback, --undo and --resume each leave one entry that guard log shows', () =>
+    withTestRepo((repo) => {
+      repo.write('a.txt', 'a\n');
+      commitAll(repo);
+      const id = snapshot(repo);
+      repo.write('a.txt', 'agent\n');
+      repo.write('new.txt', 'new\n');
+      expect(repo.guard(['rollback', id, '--yes']).code).toBe(0);
+      expect(repo.guard(['rollback', '--undo', '--yes']).code).toBe(0);
+      const killed = repo.guard(['rollback', id, '--yes'], { env: { GUARD_TEST_KILL_AFTER_STEP: 'worktree' } });
+      expect(killed.code).not.toBe(0);
+      expect(repo.guard(['rollback', '--resume', '--yes']).code).toBe(0);
+
+      const log = repo.guard(['log', '--json', '--type', 'rollback']);
+      expect(log.code, log.stderr).toBe(0);
+      const events = JSON.parse(log.stdout).events;
+      expect(events.map((e: { mode: string }) => e.mode)).toEqual(['rollback', 'undo', 'resume']);
+      expect(events[0]).toMatchObject({ type: 'rollback', snapshot: expect.stringMatching(new RegExp(`^${id}`)), files: { write: 1, create: 0, delete: 1 } });
+      expect(events[1].snapshot).toBe(events[0].preRollbackSnapshot);
+      const text = repo.guard(['log']);
+      expect(text.stdout).toMatch(/rollback .*rollback to snapshot [0-9a-f]{12}: 1 restored, 0 created, 1 deleted/);
+      expect(text.stdout).toMatch(/undo to snapshot/);
+    }));
+});
