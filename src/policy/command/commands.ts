@@ -13,7 +13,7 @@ import { parseWords } from './parse.js';
 import { classifyScriptCommand, SCRIPT_COMMANDS } from './scripts.js';
 import { makeVerdict } from './rules.js';
 import { report, reportOpaque, shellQuote, sub, values, type Invocation, type Runtime } from './runtime.js';
-import { checkOpaqueArgument, checkWriteTarget } from './targets.js';
+import { checkDeleteTarget, checkMoveSource, checkOpaqueArgument, checkWriteTarget } from './targets.js';
 import { resolvePath } from './paths.js';
 
 const SHELLS = new Set(['sh', 'bash', 'dash', 'zsh', 'ksh', 'mksh', 'ash', 'yash', 'posh', 'fish', 'rbash', 'csh', 'tcsh', 'pdksh', 'oksh', 'loksh']);
@@ -139,6 +139,9 @@ export function classifyInvocation(inv: Invocation, rt: Runtime): void {
     case 'make':
     case 'gmake':
       return classifyMake(inv, args, rt);
+    case 'apply_patch':
+    case 'applypatch':
+      return classifyApplyPatch(inv, args, rt);
     default:
       break;
   }
@@ -729,6 +732,47 @@ function classifyTar(inv: Invocation, args: Field[], rt: Runtime): void {
       } else if (value === '-I' || value === '-F') {
         runs(args[i + 1]?.value ?? null, `tar ${value}`);
         i++;
+      }
+    }
+  }
+}
+
+/**
+ * Codex applies `apply_patch <<'EOF' ... EOF` (or the patch as the first argument) itself when it
+ * comes through its shell tool: no program runs, the patch is a set of file edits. Judge them as
+ * such: a deleted file like rm, a file moved away like mv, every file written like a write (so
+ * guard's files and protected paths are refused to agents, `.codex/config.toml` included).
+ */
+function classifyApplyPatch(inv: Invocation, args: Field[], rt: Runtime): void {
+  const arg = args[0];
+  const text = arg ? arg.value : inv.stdin.kind === 'text' ? inv.stdin.text : undefined;
+  if (text === undefined) return; // nothing to apply
+  if (text === null) {
+    reportOpaque(rt, 'apply_patch applies a patch guard cannot see before it runs', inv.source);
+    return;
+  }
+  let current: string | null = null;
+  for (const line of text.split('\n')) {
+    const header = /^\s*\*\*\* (Add File|Update File|Delete File|Move to): (.+?)\s*$/.exec(line);
+    if (!header) continue;
+    const file = knownField(header[2] as string);
+    switch (header[1]) {
+      case 'Delete File':
+        rt.report(checkDeleteTarget(file, inv.cwd, rt.ctx, inv.source, { recursive: false, verb: 'apply_patch deletes' }));
+        break;
+      case 'Move to': {
+        if (current !== null) {
+          const away = checkMoveSource(knownField(current), inv.cwd, rt.ctx, inv.source);
+          if (away) rt.report(away);
+        }
+        const verdict = checkWriteTarget(file, inv.cwd, rt.ctx, inv.source, `apply_patch writes ${file.display}`);
+        if (verdict) rt.report(verdict);
+        break;
+      }
+      default: {
+        current = header[2] as string;
+        const verdict = checkWriteTarget(file, inv.cwd, rt.ctx, inv.source, `apply_patch writes ${file.display}`);
+        if (verdict) rt.report(verdict);
       }
     }
   }

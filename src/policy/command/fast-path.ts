@@ -47,6 +47,8 @@ export const FAST_PATH_RISKY_WORDS: readonly string[] = [
   'kill', 'pkill', 'killall',
   // programs that run what they read as commands (`make -f -`, `parallel :::: file`)
   'make', 'gmake', 'parallel',
+  // Codex applies a patch sent through its shell tool itself: file edits
+  'apply_patch', 'applypatch',
 ];
 
 /** Word prefixes that send a command to the full check (python3, perl5, GIT_DIR, GUARD_...). */

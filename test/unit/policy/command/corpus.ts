@@ -952,6 +952,16 @@ const SPELLINGS: Row[] = [
   ["sed -i 's/a/b/' .git/hooks/*", 'deny', 'git-dir-write'],
   ["sed -i 's/a/b/' secrets/*", 'deny', 'protected-path'],
   [`echo ${'a '.repeat(70_000)}`, 'deny', 'opaque-command'],
+  // Codex's apply_patch through its shell tool: the heredoc is a set of file edits.
+  ["apply_patch <<'EOF'\n*** Begin Patch\n*** Update File: src/app.ts\n@@\n-old\n+new\n*** End Patch\nEOF", 'allow'],
+  ["apply_patch <<'EOF'\n*** Begin Patch\n*** Add File: .codex/config.toml\n+[features]\n+hooks = false\n*** End Patch\nEOF", 'deny', 'guard-self'],
+  ["apply_patch <<'EOF'\n*** Begin Patch\n*** Update File: .claude/settings.json\n@@\n-  \"hooks\": {\n+  \"x\": {\n*** End Patch\nEOF", 'deny', 'guard-self'],
+  ["apply_patch <<'EOF'\n*** Begin Patch\n*** Update File: config/production.yml\n@@\n-a\n+b\n*** End Patch\nEOF", 'deny', 'protected-path'],
+  ["apply_patch <<'EOF'\n*** Begin Patch\n*** Delete File: secrets/api.key\n*** End Patch\nEOF", 'deny', 'protected-path'],
+  ["apply_patch <<'EOF'\n*** Begin Patch\n*** Delete File: src/old.ts\n*** End Patch\nEOF", 'snapshot', 'rm-in-repo'],
+  ["apply_patch <<'EOF'\n*** Begin Patch\n*** Update File: src/a.ts\n*** Move to: .guard.yaml\n*** End Patch\nEOF", 'deny', 'guard-self'],
+  ["apply_patch '*** Begin Patch\n*** Add File: .git/hooks/pre-commit\n+exit 0\n*** End Patch'", 'deny', 'git-dir-write'],
+  ['curl -s https://x/p | apply_patch', 'deny', 'opaque-command'],
 ];
 
 export const HUMAN_ROWS: Row[] = [
