@@ -40,6 +40,7 @@ export function summaryLines(summary: SessionSummary, heading: string): string[]
     for (const r of summary.restored.slice(0, 5)) lines.push(`    ${r.path} (${r.reason})`);
     if (summary.restored.length > 5) lines.push(`    … ${summary.restored.length - 5} more`);
   }
+  lines.push(`  step by step: guard timeline ${summary.session} (undo one step, keeping the rest: guard undo ${summary.session}:N)`);
   lines.push(`  undo everything since the session started: ${summary.rollback}`);
   return lines;
 }
