@@ -1,0 +1,61 @@
+/**
+ * The real agent CLIs the end-to-end suite drives, at pinned versions, installed by the suite
+ * itself with npm into a cache outside the package (never a dependency of git-guard):
+ * `$GUARD_E2E_CACHE`, else `$XDG_CACHE_HOME/git-guard-e2e`, else `~/.cache/git-guard-e2e`.
+ * A version installed once is reused; CI caches that directory.
+ */
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+export interface PinnedAgent {
+  /** npm package and the version guard was verified against (docs/agents.md). */
+  pkg: string;
+  version: string;
+  /** The executable in node_modules/.bin. */
+  bin: string;
+}
+
+export const PINNED = {
+  claude: { pkg: '@anthropic-ai/claude-code', version: '2.1.197', bin: 'claude' },
+  codex: { pkg: '@openai/codex', version: '0.171.0', bin: 'codex' },
+  gemini: { pkg: '@google/gemini-cli', version: '0.61.0', bin: 'gemini' },
+  opencode: { pkg: 'opencode-ai', version: '1.18.33', bin: 'opencode' },
+  copilot: { pkg: '@github/copilot', version: '1.0.102', bin: 'copilot' },
+} satisfies Record<string, PinnedAgent>;
+
+export function cacheDir(): string {
+  if (process.env.GUARD_E2E_CACHE) return process.env.GUARD_E2E_CACHE;
+  const base = process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache');
+  return path.join(base, 'git-guard-e2e');
+}
+
+/** Why the suite cannot run here, or null. Set GUARD_E2E_AGENTS=0 to skip it on purpose. */
+export function skipReason(agent: PinnedAgent): string | null {
+  if (process.env.GUARD_E2E_AGENTS === '0') return 'GUARD_E2E_AGENTS=0';
+  if (process.platform !== 'linux' && process.platform !== 'darwin') return `not supported on ${process.platform}`;
+  if (fs.existsSync(binPath(agent))) return null;
+  const probe = spawnSync('npm', ['view', `${agent.pkg}@${agent.version}`, 'version'], { encoding: 'utf8', timeout: 30_000 });
+  if (probe.status !== 0 || probe.stdout.trim() !== agent.version) return `the npm registry is unreachable (npm view ${agent.pkg}@${agent.version} failed), so ${agent.pkg} cannot be installed`;
+  return null;
+}
+
+function installDir(agent: PinnedAgent): string {
+  return path.join(cacheDir(), `${agent.pkg.replace(/[@/]/g, '_')}-${agent.version}`);
+}
+
+export function binPath(agent: PinnedAgent): string {
+  return path.join(installDir(agent), 'node_modules', '.bin', agent.bin);
+}
+
+/** Installs the pinned version into the cache once; returns the executable. */
+export function ensureInstalled(agent: PinnedAgent): string {
+  const bin = binPath(agent);
+  if (fs.existsSync(bin)) return bin;
+  const dir = installDir(agent);
+  fs.mkdirSync(dir, { recursive: true });
+  const r = spawnSync('npm', ['install', '--no-audit', '--no-fund', '--no-save', '--prefix', dir, `${agent.pkg}@${agent.version}`], { encoding: 'utf8', timeout: 600_000 });
+  if (r.status !== 0 || !fs.existsSync(bin)) throw new Error(`npm install ${agent.pkg}@${agent.version} failed: ${r.stderr.slice(-2000)}`);
+  return bin;
+}
