@@ -4,7 +4,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { withTestRepo } from '../../helpers/git-repo.js';
-import { fastWatchConfig, json } from '../watcher/helpers.js';
+import { fastWatchConfig, json, waitFor, waitForWatcher } from '../watcher/helpers.js';
+import { GUARD_BIN } from '../../helpers/git-repo.js';
+import { spawnSync } from 'node:child_process';
 import { journal, ScriptedClaude } from './timeline-driver.js';
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -63,6 +65,37 @@ describe('steps without agent hooks or without a watcher (issue 12)', () => {
       expect(closing).toEqual([expect.objectContaining({ by: 'hook', snapshot: expect.any(String) })]);
       const timeline = json(t, ['timeline']);
       expect(timeline.steps[0].files).toEqual([{ path: 'b.txt', status: 'added' }]);
+    });
+  }, 120_000);
+
+  it('an agent without post-tool hooks: each step is closed by the snapshot taken before the next one starts', async () => {
+    await withTestRepo(async (t) => {
+      t.write('a.txt', 'a\n');
+      t.git(['add', '-A']);
+      t.git(['commit', '-q', '-m', 'a']);
+      t.write('.guard.yaml', fastWatchConfig());
+      const codex = (event: string, payload: object) => {
+        const r = spawnSync(process.execPath, [GUARD_BIN, 'agent-hook', 'codex', event], { cwd: t.dir, env: t.env, input: JSON.stringify(payload), encoding: 'utf8' });
+        expect(r.status, r.stderr).toBe(0);
+        return r.stdout;
+      };
+      const base = { session_id: 'codex-thread', turn_id: 'turn-1', cwd: t.dir };
+      codex('session-start', { ...base, hook_event_name: 'SessionStart', source: 'startup' });
+      await waitForWatcher(t);
+      const shell = (command: string, id: string) => codex('pre-tool', { ...base, hook_event_name: 'PreToolUse', tool_name: 'Bash', tool_input: { command }, tool_use_id: id });
+      // The journal line of the watcher's snapshot, not only its ref: the step is closed by what the journal says.
+      const watched = (file: string) => waitFor(`a journaled watcher snapshot with ${file}`, () => json(t, ['timeline']).steps.at(-1)?.files.some((f: any) => f.path === file), 60_000, 200);
+      shell('echo b > b.txt', 'call_1');
+      t.write('b.txt', 'b\n');
+      await watched('b.txt');
+      shell('echo c > c.txt', 'call_2');
+      t.write('c.txt', 'c\n');
+      await watched('c.txt');
+      const steps = json(t, ['timeline']).steps;
+      expect(steps.map((s: any) => [s.command, s.files.map((f: any) => `${f.status} ${f.path}`)])).toEqual([
+        ['echo b > b.txt', ['added b.txt']],
+        ['echo c > c.txt', ['added c.txt']],
+      ]);
     });
   }, 120_000);
 });
