@@ -109,7 +109,8 @@ function isFresh(repo: Repo, policy: Policy): boolean {
     // Gone: fresh only if it was already missing when compiled (a linked worktree re-resolves it).
     return !policy.sourceExists;
   }
-  if (!policy.sourceExists) return false;
+  // Not a regular file any more (a FIFO would block the read below): recompile, which reports it.
+  if (!policy.sourceExists || !stat.isFile()) return false;
   if (stat.size === policy.sourceSize && stat.mtimeMs === policy.sourceMtimeMs) return true;
   try {
     return sha256(fsSync.readFileSync(policy.source)) === policy.sourceHash;

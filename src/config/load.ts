@@ -17,7 +17,7 @@
  */
 import { worktreeListRecords } from '../git/compat.js';
 import { createHash } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { constants as fsConstants, existsSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { GuardError } from '../errors.js';
@@ -96,6 +96,27 @@ async function mainWorktreeRoot(repo: Repo): Promise<string | null> {
   return null;
 }
 
+/**
+ * A file's bytes, only if it is a regular file (or a symlink to one). A FIFO, a socket or a device
+ * named .guard.yaml would block a plain read forever (every hook and `guard status` would hang):
+ * the file is opened without blocking and checked with fstat before anything is read.
+ */
+export async function readRegularFile(file: string): Promise<Buffer> {
+  const handle = await fs.open(file, fsConstants.O_RDONLY | fsConstants.O_NONBLOCK);
+  try {
+    const stat = await handle.stat();
+    if (!stat.isFile()) {
+      const kind = stat.isFIFO() ? 'a FIFO (named pipe)' : stat.isDirectory() ? 'a directory' : stat.isSocket() ? 'a socket' : 'a device or other special file';
+      throw new GuardError('config', `${file} is ${kind}, not a regular file: guard reads its policy only from a regular file`, {
+        hints: [`Replace it with a regular file (\`rm ${path.basename(file)}\`, then \`guard init\` writes a commented one), or remove it to use the built-in defaults.`],
+      });
+    }
+    return await handle.readFile();
+  } finally {
+    await handle.close();
+  }
+}
+
 /** Reads a file's bytes together with a stat that matches them (retries if it changes meanwhile). */
 export async function readSource(file: string): Promise<{ source: ConfigSource; bytes: Buffer | null }> {
   for (let attempt = 0; ; attempt++) {
@@ -108,7 +129,7 @@ export async function readSource(file: string): Promise<{ source: ConfigSource; 
       }
       throw error;
     }
-    const bytes = await fs.readFile(file);
+    const bytes = await readRegularFile(file);
     const after = await fs.stat(file);
     if ((after.size === before.size && after.mtimeMs === before.mtimeMs) || attempt >= 3) {
       return {

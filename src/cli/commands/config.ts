@@ -2,10 +2,9 @@
  * `guard config check|show|schema|compile`: validate .guard.yaml, print the effective policy,
  * print the JSON schema, refresh the compiled policy the hooks read.
  */
-import fs from 'node:fs/promises';
 import path from 'node:path';
 import { compilePolicy, policyFiles } from '../../config/compile.js';
-import { displayPath, formatProblem, loadConfig, readConfig } from '../../config/load.js';
+import { displayPath, formatProblem, loadConfig, readConfig, readRegularFile } from '../../config/load.js';
 import { openRepo, type Repo } from '../../git/repo.js';
 import { CONFIG_FILE_NAME, CONFIG_SPEC, RULES, type Spec, renderJsonSchema } from '../../policy/schema.js';
 import { formatSize } from '../../policy/size.js';
@@ -19,7 +18,7 @@ interface JsonArgs {
 async function noteLocalCopy(repo: Repo, source: string, ctx: CommandContext): Promise<void> {
   const local = path.join(repo.root, CONFIG_FILE_NAME);
   if (local === source) return;
-  const [mine, theirs] = await Promise.all([fs.readFile(local).catch(() => null), fs.readFile(source).catch(() => null)]);
+  const [mine, theirs] = await Promise.all([readRegularFile(local).catch(() => null), readRegularFile(source).catch(() => null)]);
   if (mine && (!theirs || !mine.equals(theirs))) {
     ctx.out.warn(
       `note: this linked worktree's ${CONFIG_FILE_NAME} differs from the one in effect (${source}); the policy of a repository is the main worktree's file, so changes here take effect once they reach it.`,
