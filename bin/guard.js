@@ -11,17 +11,21 @@ if (major > 22 || (major === 22 && minor >= 1)) process.getBuiltinModule('node:m
 // agent-hook and check-command (every risky agent tool call) have bundles of their own with only
 // their code; they hand back to the full CLI exactly as the hot entry does.
 const HOT = new Set(['hook', 'agent-hook', 'check-command', 'snapshot']);
+// The test suite's own build (dist-test/, with test-only fault injection compiled in; see
+// src/util/test-faults.ts) runs only for a process started with GUARD_TEST_BUNDLE=1 in a checkout
+// where the tests built it; it is never packed, so for an installed guard the variable does nothing.
+const dist = process.env.GUARD_TEST_BUNDLE === '1' && (await import('node:fs')).existsSync(new URL('../dist-test/cli.js', import.meta.url)) ? '../dist-test' : '../dist';
 let handled = false;
 if (HOT.has(process.argv[2])) {
   const { runHot } =
     process.argv[2] === 'agent-hook'
-      ? await import('../dist/hot-agent-hook.js')
+      ? await import(`${dist}/hot-agent-hook.js`)
       : process.argv[2] === 'check-command'
-        ? await import('../dist/hot-check-command.js')
-        : await import('../dist/hot.js');
+        ? await import(`${dist}/hot-check-command.js`)
+        : await import(`${dist}/hot.js`);
   handled = await runHot(process.argv);
 }
 if (!handled) {
-  const { main } = await import('../dist/cli.js');
+  const { main } = await import(`${dist}/cli.js`);
   await main(process.argv);
 }

@@ -70,22 +70,32 @@ const builtinsOnDemand = {
   },
 };
 
-await Promise.all([
-  build({ ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js' }),
-  // The hot entry for hooks: no commander, only the hook and command-guard code (src/cli/hot.ts).
-  build({ ...common, entryPoints: ['src/cli/hot.ts'], outfile: 'dist/hot.js', plugins: [builtinsOnDemand] }),
-  // The same entry for one command each (bin/guard.js picks them): only that command's code, so
-  // an agent hook and check-command compile less at every start (src/cli/hot.ts, runHot<Command>).
-  ...[
-    ['agent-hook', 'runHotAgentHook'],
-    ['check-command', 'runHotCheckCommand'],
-  ].map(([command, name]) =>
-    build({
-      ...common,
-      stdin: { contents: `export { ${name} as runHot } from './src/cli/hot.ts';`, resolveDir: '.', sourcefile: `hot-${command}.ts`, loader: 'ts' },
-      outfile: `dist/hot-${command}.js`,
-      plugins: [builtinsOnDemand],
-    }),
-  ),
-  build({ ...common, entryPoints: ['src/index.ts'], outfile: 'dist/index.js' }),
-]);
+// dist/ is the product; dist-test/ (only with --test: the test suite's global setup builds it) is
+// the same code with the test-only fault injection of src/util/test-faults.ts compiled in. It is
+// never packed ("files" in package.json) and bin/guard.js runs it only under GUARD_TEST_BUNDLE=1.
+async function buildAll(dir, faults) {
+  const define = { __GUARD_TEST_FAULTS__: faults ? 'true' : 'false' };
+  await Promise.all([
+    build({ ...common, entryPoints: ['src/cli/main.ts'], outfile: `${dir}/cli.js`, define }),
+    // The hot entry for hooks: no commander, only the hook and command-guard code (src/cli/hot.ts).
+    build({ ...common, entryPoints: ['src/cli/hot.ts'], outfile: `${dir}/hot.js`, define, plugins: [builtinsOnDemand] }),
+    // The same entry for one command each (bin/guard.js picks them): only that command's code, so
+    // an agent hook and check-command compile less at every start (src/cli/hot.ts, runHot<Command>).
+    ...[
+      ['agent-hook', 'runHotAgentHook'],
+      ['check-command', 'runHotCheckCommand'],
+    ].map(([command, name]) =>
+      build({
+        ...common,
+        stdin: { contents: `export { ${name} as runHot } from './src/cli/hot.ts';`, resolveDir: '.', sourcefile: `hot-${command}.ts`, loader: 'ts' },
+        outfile: `${dir}/hot-${command}.js`,
+        define,
+        plugins: [builtinsOnDemand],
+      }),
+    ),
+    build({ ...common, entryPoints: ['src/index.ts'], outfile: `${dir}/index.js`, define }),
+  ]);
+}
+
+await buildAll('dist', false);
+if (process.argv.includes('--test')) await buildAll('dist-test', true);

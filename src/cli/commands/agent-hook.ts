@@ -12,6 +12,7 @@
  * benign is denied in the agent's own protocol and the error goes to the journal as `hook-error`.
  * Output bytes are the protocol, so this command writes stdout/stderr itself.
  */
+import { TEST_FAULTS, testFault } from '../../util/test-faults.js';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -34,10 +35,6 @@ import { writeToFd } from '../output.js';
 import { backupAfterSnapshot } from '../../backup/auto-push.js';
 import { sessionBackupWarning, sessionHeading, summaryText } from '../session-text.js';
 
-/** Test-only: makes the hook throw after parsing, to prove a crash denies. It can only make guard stricter. */
-const CRASH_ENV = 'GUARD_TEST_CRASH';
-/** Test-only: holds the pre-command snapshot back this many ms, to prove the budget denies. It can only make guard stricter. */
-const SLOW_SNAPSHOT_ENV = 'GUARD_TEST_SNAPSHOT_DELAY_MS';
 
 interface HookArgs {
   agent: string;
@@ -184,7 +181,8 @@ let abandonedWork = false;
  * adds a ref; one that does not leaves nothing but unreferenced objects.
  */
 async function withinBudget<T>(work: Promise<T>, seconds: number): Promise<T> {
-  const delay = Number(process.env[SLOW_SNAPSHOT_ENV] ?? 0);
+  // Test-only (compiled out of the product, util/test-faults.ts): hold the snapshot back, to prove the budget denies.
+  const delay = Number(testFault('GUARD_TEST_SNAPSHOT_DELAY_MS') ?? 0);
   const held = Number.isFinite(delay) && delay > 0 ? work.then((value) => new Promise<T>((resolve) => setTimeout(() => resolve(value), delay).unref())) : work;
   let timer: NodeJS.Timeout | undefined;
   const expired = new Promise<never>((_, reject) => {
@@ -268,7 +266,8 @@ async function handle(agent: AgentIntegration, event: AgentEvent, cwd: string, s
   const repo = await repoFor(event, cwd, shimRepo);
   // Outside a git repository there is nothing of guard's to protect or snapshot.
   if (!repo) return { decision: 'allow' };
-  if (process.env[CRASH_ENV] === '1') throw new Error(`${CRASH_ENV}=1: simulated crash inside the agent hook`);
+  // Test-only (compiled out of the product, util/test-faults.ts): a crash, to prove it denies.
+  if (TEST_FAULTS && testFault('GUARD_TEST_CRASH') === '1') throw new Error('GUARD_TEST_CRASH=1: simulated crash inside the agent hook');
 
   switch (event.kind) {
     case 'session-start': {

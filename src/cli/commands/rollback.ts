@@ -1,4 +1,5 @@
 import { createInterface } from 'node:readline/promises';
+import { testFault } from '../../util/test-faults.js';
 import { openRepo } from '../../git/repo.js';
 import { rollback, type RollbackEvent } from '../../restore/rollback.js';
 import { fileChangeView, type RollbackPlan } from '../../restore/plan.js';
@@ -78,9 +79,9 @@ async function ask(question: string): Promise<boolean> {
   }
 }
 
-/** Test-only fault injection: kill this process right after a step, to prove --resume/--undo. */
+/** Test-only fault injection (compiled out of the product, util/test-faults.ts): kill this process right after a step, to prove --resume/--undo. */
 function faultInjection(event: RollbackEvent): void {
-  const killAfter = process.env.GUARD_TEST_KILL_AFTER_STEP;
+  const killAfter = testFault('GUARD_TEST_KILL_AFTER_STEP');
   if (killAfter && event.type === 'step-done' && event.step === killAfter) process.kill(process.pid, 'SIGKILL');
 }
 

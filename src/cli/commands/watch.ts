@@ -4,6 +4,7 @@
  * once it watches; `--foreground` runs it in this process and prints what it records. The hidden
  * `--daemon` is how the background process itself is started (its output goes to the log file).
  */
+import { testFault } from '../../util/test-faults.js';
 import { GuardError } from '../../errors.js';
 import { openRepo } from '../../git/repo.js';
 import { Watcher, type WatcherEvent } from '../../watcher/daemon.js';
@@ -48,7 +49,7 @@ async function runHere(args: RunArgs, ctx: CommandContext): Promise<number> {
     if (args.daemon) process.stdout.write(`${line}\n`);
     else ctx.out.line(line);
   };
-  const fakeLimit = Number(process.env.GUARD_TEST_FAKE_WATCH_LIMIT);
+  const fakeLimit = Number(testFault('GUARD_TEST_FAKE_WATCH_LIMIT'));
   const watcher = new Watcher(repo, {
     startedFor: args.session ?? null,
     onEvent: (event) => print(describe(event)),

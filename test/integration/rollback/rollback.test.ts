@@ -158,7 +158,7 @@ describe('guard rollback', () => {
         repo.git(['clean', '-q', '-fd']);
         const destroyed = captureState(repo);
 
-        const killed = repo.guard(['rollback', '--yes'], { env: { GUARD_TEST_KILL_AFTER_STEP: killAfter } });
+        const killed = repo.guard(['rollback', '--yes'], { env: { GUARD_TEST_BUNDLE: '1', GUARD_TEST_KILL_AFTER_STEP: killAfter } });
         expect(killed.code).not.toBe(0);
         expect(fs.existsSync(path.join(repo.dir, '.git', 'guard', 'rollback-in-progress.json'))).toBe(true);
         // Any other rollback is refused until the interrupted one is resolved.
@@ -175,7 +175,7 @@ describe('guard rollback', () => {
         const undo = repo.guard(['rollback', '--undo', '--yes']);
         expect(undo.code, undo.stderr).toBe(0);
         expect(captureState(repo)).toEqual(destroyed);
-        const killedAgain = repo.guard(['rollback', id, '--yes'], { env: { GUARD_TEST_KILL_AFTER_STEP: killAfter } });
+        const killedAgain = repo.guard(['rollback', id, '--yes'], { env: { GUARD_TEST_BUNDLE: '1', GUARD_TEST_KILL_AFTER_STEP: killAfter } });
         expect(killedAgain.code).not.toBe(0);
         const reversed = repo.guard(['rollback', '--undo', '--yes']);
         expect(reversed.code, reversed.stderr).toBe(0);

@@ -28,7 +28,7 @@ describe('agent hook limits', () => {
       t.git(['add', '-A']);
       t.git(['commit', '-q', '-m', 'base']);
       t.write('a.txt', 'uncommitted\n');
-      const r = claude(t, payload(t, 'git reset --hard'), { GUARD_TEST_SNAPSHOT_DELAY_MS: '30000' });
+      const r = claude(t, payload(t, 'git reset --hard'), { GUARD_TEST_BUNDLE: '1', GUARD_TEST_SNAPSHOT_DELAY_MS: '30000' });
       expect(r.code).toBe(0);
       expect(r.decision).toBe('deny');
       expect(r.reason).toContain('did not finish in 1 s (snapshot.hookBudgetSeconds)');

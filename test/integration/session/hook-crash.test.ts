@@ -12,7 +12,7 @@ function hook(t: TestRepo, agent: string, event: string, input: string, env: Rec
   return { stdout: r.stdout, stderr: r.stderr, code: r.status };
 }
 
-const CRASH = { GUARD_TEST_CRASH: '1' };
+const CRASH = { GUARD_TEST_BUNDLE: '1', GUARD_TEST_CRASH: '1' };
 
 /** A shell tool call in each agent's payload shape, and where its deny reason is. */
 const SHELL: Record<string, { payload: (dir: string) => object; reason: (out: string) => string }> = {

@@ -211,7 +211,7 @@ describe('the watcher', () => {
     withTestRepo(async (repo) => {
       baseRepo(repo);
       // Fault injection: behave as if the OS refused a watch beyond the second directory.
-      const env = { GUARD_TEST_FAKE_WATCH_LIMIT: '2' };
+      const env = { GUARD_TEST_BUNDLE: '1', GUARD_TEST_FAKE_WATCH_LIMIT: '2' };
       startSessionWithEnv(repo, env);
       const status = await waitForWatcher(repo, ['polling']);
       expect(status.summary).toContain('periodic full snapshots');
