@@ -98,7 +98,7 @@ describe('rollback --resume and index.lock', () => {
       snapshot(repo);
       repo.git(['branch', '-D', 'feature']);
       repo.write('a.txt', 'agent\n');
-      const killed = repo.guard(['rollback', '--yes'], { env: { GUARD_TEST_KILL_AFTER_STEP: 'refs' } });
+      const killed = repo.guard(['rollback', '--yes'], { env: { GUARD_TEST_BUNDLE: '1', GUARD_TEST_KILL_AFTER_STEP: 'refs' } });
       expect(killed.code).not.toBe(0);
       const lock = path.join(repo.dir, '.git', 'index.lock');
       expect(fs.existsSync(lock)).toBe(true);
@@ -152,7 +152,7 @@ describe('rollback with stale stat data in the index', () => {
       expect(captureState(repo)).toEqual(incident);
 
       // A killed rollback leaves files rewritten behind the index's back; then stat data is stale.
-      const killed = repo.guard(['rollback', 'latest~2', '--yes'], { env: { GUARD_TEST_KILL_AFTER_STEP: 'worktree' } });
+      const killed = repo.guard(['rollback', 'latest~2', '--yes'], { env: { GUARD_TEST_BUNDLE: '1', GUARD_TEST_KILL_AFTER_STEP: 'worktree' } });
       expect(killed.code).not.toBe(0);
       touchAll();
       const resumed = repo.guard(['rollback', '--resume', '--yes']);
@@ -230,7 +230,7 @@ describe('rollbacks in the event journal', () => {
       repo.write('new.txt', 'new\n');
       expect(repo.guard(['rollback', id, '--yes']).code).toBe(0);
       expect(repo.guard(['rollback', '--undo', '--yes']).code).toBe(0);
-      const killed = repo.guard(['rollback', id, '--yes'], { env: { GUARD_TEST_KILL_AFTER_STEP: 'worktree' } });
+      const killed = repo.guard(['rollback', id, '--yes'], { env: { GUARD_TEST_BUNDLE: '1', GUARD_TEST_KILL_AFTER_STEP: 'worktree' } });
       expect(killed.code).not.toBe(0);
       expect(repo.guard(['rollback', '--resume', '--yes']).code).toBe(0);
 
