@@ -477,15 +477,30 @@ export async function allTimelines(repo: Repo): Promise<Timeline[]> {
   return completeTimelines(repo, listSessions(repo).map((session) => planTimeline(events, session)));
 }
 
-/** The patch of each step (before..after), for the HTML page; at most maxBytes per step. */
+/**
+ * The patch of each step (before..after), for the HTML page, at most maxBytes per step: one
+ * `git diff-tree --stdin --always -p` for all steps. Each answer starts with a line holding only
+ * the requested commit id, which no patch line can be (patch lines start with a space, +, -, @,
+ * "diff", "index", a mode line or "\").
+ */
 export async function stepPatches(repo: Repo, steps: Step[], maxBytes = 256 * 1024): Promise<Map<string, { text: string; truncated: boolean }>> {
   const out = new Map<string, { text: string; truncated: boolean }>();
-  for (const step of steps) {
-    if (!step.before || !step.after || step.before === step.after || step.files.length === 0) continue;
-    // --no-ext-diff / --no-textconv: the bytes git stores, whatever the user's config says.
-    const { stdout } = await runGit(['diff', '--no-color', '--no-ext-diff', '--no-textconv', '--no-renames', step.before, step.after, '--'], { cwd: repo.root });
-    const truncated = stdout.length > maxBytes;
-    out.set(step.id, { text: stdout.subarray(0, maxBytes).toString('utf8'), truncated });
-  }
+  const wanted = steps.filter((step) => step.before && step.after && step.before !== step.after && step.files.length > 0);
+  if (wanted.length === 0) return out;
+  // --no-ext-diff / --no-textconv: the bytes git stores, whatever the user's config says.
+  const { stdout } = await runGit(['diff-tree', '--stdin', '--always', '-p', '-r', '--no-renames', '--no-color', '--no-ext-diff', '--no-textconv'], {
+    cwd: repo.root,
+    input: wanted.map((step) => `${step.after} ${step.before}\n`).join(''),
+  });
+  const text = stdout.toString('latin1');
+  const headers = [...text.matchAll(/^[0-9a-f]{40}(?:[0-9a-f]{24})?\n/gm)];
+  headers.forEach((header, i) => {
+    const step = wanted[i];
+    if (!step) return;
+    const from = header.index! + header[0].length;
+    const to = headers[i + 1]?.index ?? text.length;
+    const bytes = stdout.subarray(from, to);
+    out.set(step.id, { text: bytes.subarray(0, maxBytes).toString('utf8'), truncated: bytes.length > maxBytes });
+  });
   return out;
 }
