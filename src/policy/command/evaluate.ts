@@ -344,13 +344,14 @@ export class Evaluator implements Runtime {
   }
 }
 
-/** A command whose output is provably empty: none at all (`> f`), `:`, `true`, `echo -n`, `printf ''`. */
+/** A command whose output is provably empty: none at all (`> f`), `:`, `true`, `echo -n`, `printf ''`, `cat /dev/null`. */
 function writesNothing(argv: Field[]): boolean {
   const name = argv[0]?.value;
   if (argv.length === 0) return true;
   if (name === ':' || name === 'true') return argv.length === 1;
   if (name === 'echo') return echoOutput(argv.slice(1)) === '';
   if (name === 'printf') return printfOutput(argv.slice(1)) === '';
+  if (name === 'cat') return argv.length > 1 && argv.slice(1).every((a) => a.value === '/dev/null');
   return false;
 }
 

@@ -5,7 +5,8 @@
  */
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { GUARD_BIN, withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
+import path from 'node:path';
+import { GUARD_BIN, PROJECT_ROOT, withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
 
 function claude(t: TestRepo, input: string, env: Record<string, string> = {}) {
   const r = spawnSync(process.execPath, [GUARD_BIN, 'agent-hook', 'claude', 'pre-tool'], { cwd: t.dir, env: { ...t.env, ...env }, input, encoding: 'utf8', maxBuffer: 1 << 26 });
@@ -59,6 +60,10 @@ describe('agent hook limits', () => {
       expect(r.code).toBe(0);
       expect(r.decision).toBe('deny');
       expect(r.reason).toContain('empty payload');
+      // The same through the sh shim the agents run (it hands an empty payload to Node).
+      const shim = spawnSync('sh', [path.join(PROJECT_ROOT, 'hooks', 'agent-hook.sh'), 'claude', 'pre-tool'], { cwd: t.dir, env: t.env, input, encoding: 'utf8' });
+      expect(JSON.parse(shim.stdout).hookSpecificOutput).toMatchObject({ permissionDecision: 'deny' });
+      expect(JSON.parse(shim.stdout).hookSpecificOutput.permissionDecisionReason).toContain('empty payload');
     });
   });
 });

@@ -892,6 +892,8 @@ const SPELLINGS: Row[] = [
   ['true > notes.txt', 'snapshot', 'rm-in-repo'],
   ['echo -n > notes.txt', 'snapshot', 'rm-in-repo'],
   ["printf '' > .gitignore", 'snapshot', 'rm-in-repo'],
+  ['cat /dev/null > notes.txt', 'snapshot', 'rm-in-repo'],
+  ['cat notes.txt > copy.txt', 'allow'],
   ['> /tmp/scratch.txt', 'allow'],
   [': > ~/.bashrc', 'deny', 'rm-outside-repo'],
   ['> config/production.yml', 'deny', 'protected-path'],
