@@ -214,6 +214,8 @@ describe('selection', () => {
   it('by default installs the agents detected in the repository or on the machine', async () => {
     await withTestRepo(async (t) => {
       t.write('.cursor/rules/x.mdc', 'rule\n');
+      // Read by VS Code and code review too: no evidence that Copilot CLI is used here.
+      t.write('.github/copilot-instructions.md', 'be nice\n');
       fs.mkdirSync(path.join(t.home, '.gemini'), { recursive: true });
       const repo = await openRepo(t.dir);
       const result = await installAgents(repo, { agents: undefined, env: { ...t.env, PATH: '/nonexistent' } });
