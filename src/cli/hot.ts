@@ -92,7 +92,8 @@ function snapshotHandler(args: string[]): Handler | null {
       const { run } = await import('./commands/snapshot.js');
       return (await run(parsed, { cwd: process.cwd(), out })) ?? 0;
     } catch (error) {
-      return reportError(error, out);
+      const { withRecoverHint } = await import('./recover-hint.js');
+      return reportError(await withRecoverHint(error, process.cwd()), out);
     }
   };
 }

@@ -7,6 +7,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { ExitCode } from './exit-codes.js';
 import { reportError } from './report-error.js';
+import { withRecoverHint } from './recover-hint.js';
 import { createOutput, type Output } from './output.js';
 
 /** What every command module exports. */
@@ -34,7 +35,7 @@ function lazy(load: () => Promise<{ run: CommandRun }>, argNames: string[] = [])
       process.exitCode = code ?? ExitCode.ok;
     } catch (error) {
       out.done();
-      process.exitCode = reportError(error, out);
+      process.exitCode = reportError(await withRecoverHint(error, cwd), out);
     }
   };
 }

@@ -40,7 +40,9 @@ export async function openRepo(cwd: string): Promise<Repo> {
     const stderr = result.stderr.trim();
     if (/not a git repository/i.test(stderr)) {
       throw new GuardError('user', `not inside a git repository: ${cwd}`, {
-        hints: ['Run guard inside a git working tree (or pass --cwd DIR).'],
+        hints: ['Run guard inside a git working tree.'],
+        // The CLI looks for a backup of this directory (after `rm -rf .git`) and points at `guard recover`.
+        details: { notARepository: cwd },
       });
     }
     if (/this operation must be run in a work tree/i.test(stderr) || /--show-toplevel/.test(stderr)) {
@@ -55,7 +57,7 @@ export async function openRepo(cwd: string): Promise<Repo> {
   if (![root, gitDir, commonDir, indexFile].every((line) => line && path.isAbsolute(line))) await requireMinimumGit();
   if (!root || !gitDir || !commonDir || !indexFile) {
     throw new GuardError('user', `${cwd} is not inside a git working tree`, {
-      hints: ['Run guard inside a git working tree (or pass --cwd DIR).'],
+      hints: ['Run guard inside a git working tree.'],
     });
   }
   return repoFromPaths(root, gitDir, commonDir, indexFile);

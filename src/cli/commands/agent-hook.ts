@@ -33,6 +33,7 @@ import type { CommandContext } from '../main.js';
 import { shortId } from '../format.js';
 import { writeToFd } from '../output.js';
 import { backupAfterSnapshot } from '../../backup/auto-push.js';
+import { recoverAdvice } from '../recover-hint.js';
 import { sessionBackupWarning, sessionHeading, summaryText } from '../session-text.js';
 
 
@@ -264,8 +265,9 @@ async function onPostTool(repo: Repo, agent: AgentIntegration, event: AgentEvent
 
 async function handle(agent: AgentIntegration, event: AgentEvent, cwd: string, shimRepo: Repo | null): Promise<HookVerdict> {
   const repo = await repoFor(event, cwd, shimRepo);
-  // Outside a git repository there is nothing of guard's to protect or snapshot.
-  if (!repo) return { decision: 'allow' };
+  // Outside a git repository there is nothing of guard's to protect or snapshot, unless its .git
+  // was removed and a backup of it exists: then say how to get it back.
+  if (!repo) return event.kind === 'post-tool' ? { decision: 'allow' } : goneRepoVerdict(event.cwd ?? cwd);
   // Test-only (compiled out of the product, util/test-faults.ts): a crash, to prove it denies.
   if (TEST_FAULTS && testFault('GUARD_TEST_CRASH') === '1') throw new Error('GUARD_TEST_CRASH=1: simulated crash inside the agent hook');
 
@@ -313,6 +315,14 @@ async function handle(agent: AgentIntegration, event: AgentEvent, cwd: string, s
       return { decision: 'allow', ...(show ? { message: summaryText(ended.summary, sessionHeading(ended.session, 'ended')) } : {}) };
     }
   }
+}
+
+/** Allows, and when this directory's repository is gone but a backup of it exists, says so. */
+async function goneRepoVerdict(dir: string): Promise<HookVerdict> {
+  const { backupForDirectory } = await import('../../backup/locate.js');
+  const found = await backupForDirectory(dir);
+  if (!found) return { decision: 'allow' };
+  return { decision: 'allow', message: `git-guard: this directory is no longer a git repository (its .git is gone); ${recoverAdvice(found, path.resolve(dir))}` };
 }
 
 /** What a crash answers: risky tool calls are denied; lifecycle events go on (with a warning). */
