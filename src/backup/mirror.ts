@@ -21,6 +21,7 @@ import { GUARD_REF_PREFIX } from '../snapshot/refs.js';
 import { resolveLink } from './link.js';
 import { defaultStoreDir } from './location.js';
 import { updatePushStatus, type PushRecord, type RefRejection } from './push-status.js';
+import { diagnosePush, errorLines } from './push-diagnosis.js';
 import { recordBackup } from './registry.js';
 import { ensureBackupRepo } from './store.js';
 
@@ -65,6 +66,13 @@ async function push(repo: Repo, target: string, refspec: string): Promise<Omit<P
       last = { target, ok: false, updated: 0, rejected: [], error: result.stderr.trim() || `git push exited with ${result.code}` };
     } else {
       last = { target, ok: parsed.rejected.length === 0, ...parsed };
+      // A refused ref says little ("unpacker error"); git's reason is on stderr.
+      const lines = errorLines(result.stderr);
+      if (!last.ok && lines.length > 0) last.error = lines.join('\n');
+    }
+    if (!last.ok) {
+      const diagnosis = diagnosePush(result.stderr, parsed.rejected.map((r) => r.reason));
+      if (diagnosis) Object.assign(last, diagnosis);
     }
     // Another push into the same backup held a ref lock: try again shortly.
     const lockRace = parsed.rejected.some((r) => /lock/i.test(r.reason)) || /cannot lock ref|unable to lock/i.test(result.stderr);

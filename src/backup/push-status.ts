@@ -21,8 +21,11 @@ export interface PushRecord {
   /** Refs that moved (or were created) in this push. */
   updated: number;
   rejected: RefRejection[];
-  /** Set when the push could not run at all (unreachable remote, git error). */
+  /** Set when the push could not run at all (unreachable remote, git error), or git's error lines when a ref was refused. */
   error?: string;
+  /** Why it failed and what to do, when guard could tell (push-diagnosis.ts). */
+  cause?: string;
+  fix?: string;
   durationMs: number;
 }
 

@@ -72,19 +72,21 @@ export async function backupStatus(repo: Repo, settings: { backup: { dir: string
 }
 
 /** What `guard status` shows about the backup: one line, its JSON, and a problem when the last push failed. */
-export function backupReport(repo: Repo): { line: string; problem: string | null; json: Record<string, unknown> } {
+export function backupReport(repo: Repo): { line: string; problem: string | null; fix: string | null; json: Record<string, unknown> } {
   const link = readLink(repo);
   const pushes = readPushStatus(repo);
   const last = pushes.local;
   const remote = pushes.remote;
   let line: string;
   let problem: string | null = null;
+  let fix: string | null = null;
   if (!link || !last) line = 'backup: none yet (made when the watcher records a session, or now with `guard backup push`)';
   else if (last.ok) line = `backup: ${link.path}, last push ${last.time}`;
   else {
-    line = `backup: ${link.path}, last push FAILED ${last.time}: ${last.error ?? last.rejected.map((r) => `${r.ref} ${r.reason}`).join('; ')}`;
-    problem = `the last push to the backup failed: snapshots since then exist only in this repository (\`guard backup status\`)`;
+    line = `backup: ${link.path}, last push FAILED ${last.time}: ${last.cause ?? last.error ?? last.rejected.map((r) => `${r.ref} ${r.reason}`).join('; ')}`;
+    problem = `the last push to the backup failed${last.cause ? ` (${last.cause})` : ''}: snapshots since then exist only in this repository (\`guard backup status\`)`;
+    fix = last.fix ?? null;
   }
   if (remote) line += `; remote ${remote.target}: ${remote.ok ? `ok ${remote.time}` : `FAILED ${remote.time}`}`;
-  return { line, problem, json: { path: link?.path ?? null, lastPush: last, remote } };
+  return { line, problem, fix, json: { path: link?.path ?? null, lastPush: last, remote } };
 }

@@ -14,8 +14,10 @@ async function settings(cwd: string) {
 }
 
 function describePush(record: PushRecord): string {
-  if (record.error) return `failed ${age(record.time)}: ${record.error}`;
-  if (!record.ok) return `partly refused ${age(record.time)}: ${record.rejected.map((r) => `${r.ref} (${r.reason})`).join(', ')}`;
+  const why = record.cause ? `\n  cause: ${record.cause}${record.fix ? `\n  fix: ${record.fix}` : ''}` : '';
+  const raw = record.error ? `\n  git said: ${record.error.split('\n').join('\n    ')}` : '';
+  if (record.rejected.length === 0 && record.error) return `failed ${age(record.time)}${why}${raw}`;
+  if (!record.ok) return `refused ${age(record.time)}: ${record.rejected.map((r) => `${r.ref} (${r.reason})`).join(', ')}${why}${raw}`;
   return `ok ${age(record.time)} (${record.updated} ref${record.updated === 1 ? '' : 's'} updated, ${record.durationMs} ms)`;
 }
 
@@ -32,7 +34,7 @@ export async function push(args: { remoteOnly?: boolean; localOnly?: boolean; ba
     else {
       failed = true;
       ctx.out.warn(`guard: backup push to ${local.target} ${describePush(local)}`);
-      if (local.rejected.some((r) => /non-fast-forward|fetch first|stale/i.test(r.reason))) {
+      if (!local.cause && local.rejected.some((r) => /non-fast-forward|fetch first|stale/i.test(r.reason))) {
         ctx.out.warn('  The live snapshot chain no longer extends the backup (rewritten by retention?). Run `guard gc` to bring both in line.');
       }
     }

@@ -62,7 +62,7 @@ export async function run(_args: Args, { cwd, out }: CommandContext): Promise<nu
   const watcher = watcherReport(repo);
   const backup = backupReport(repo);
   if (watcher.problem) problems.push({ problem: watcher.problem, fix: '`guard watch` starts the watcher again' });
-  if (backup.problem) problems.push({ problem: backup.problem, fix: '`guard backup status` shows why; `guard backup push` tries again' });
+  if (backup.problem) problems.push({ problem: backup.problem, fix: backup.fix ?? '`guard backup status` shows why; `guard backup push` tries again' });
   // --- end issue 5 ---
   if (policy.error) problems.push({ problem: `the config is broken (hooks fail closed until it is fixed): ${policy.error.split('\n')[0]}`, fix: '`guard config check` shows the error; fix .guard.yaml (reinstalling hooks does not help)' });
   const agents = agentsHealth(repo);

@@ -1,0 +1,40 @@
+/**
+ * A backup push that fails names its cause and the way forward (issue 11), not a bare
+ * "unpacker error" next to advice about reinstalling hooks.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { withTestRepo } from '../../helpers/git-repo.js';
+import { json, waitForBackgroundPush } from '../watcher/helpers.js';
+
+describe('a failed backup push', () => {
+  it('an object missing from history: says so, names the object and suggests git fsck (push, backup status, status)', () =>
+    withTestRepo(async (repo) => {
+      repo.write('README.md', '# project\n');
+      repo.git(['add', '-A']);
+      repo.git(['commit', '-q', '-m', 'base']);
+      repo.write('notes.txt', 'only in the snapshot\n');
+      json(repo, ['snapshot']);
+      await waitForBackgroundPush(repo);
+      // Start the backup afresh, then damage the object store: the untracked file's blob is gone.
+      fs.rmSync(path.join(repo.home, '.local', 'share', 'git-guard'), { recursive: true, force: true });
+      for (const file of ['backup.json', 'backup-status.json']) fs.rmSync(path.join(repo.dir, '.git', 'guard', file), { force: true });
+      const blob = repo.git(['hash-object', 'notes.txt']).trim();
+      fs.rmSync(path.join(repo.dir, '.git', 'objects', blob.slice(0, 2), blob.slice(2)));
+
+      const push = repo.guard(['backup', 'push']);
+      expect(push.code).toBe(1);
+      expect(push.stderr).toContain(`an object the snapshots need is missing from this repository's history (${blob})`);
+      expect(push.stderr).toContain('git fsck --full');
+      expect(push.stderr).toContain(`fatal: unable to read ${blob}`);
+      const asJson = JSON.parse(repo.guard(['backup', 'push', '--json']).stdout);
+      expect(asJson.local).toMatchObject({ ok: false, cause: expect.stringContaining(blob), fix: expect.stringContaining('git fsck') });
+
+      const status = repo.guard(['status']);
+      expect(status.stderr).toContain('the last push to the backup failed (an object the snapshots need is missing');
+      expect(status.stderr).toMatch(/fix: run `git fsck --full`/);
+      expect(status.stderr).not.toMatch(/push to the backup failed[^\n]*\n\s*fix: `guard init` reinstalls/);
+      expect(repo.guard(['backup', 'status']).stdout).toContain('cause: an object the snapshots need is missing');
+    }));
+});
