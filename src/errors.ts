@@ -37,3 +37,35 @@ export class GuardError extends Error {
 export function isGuardError(error: unknown): error is GuardError {
   return error instanceof GuardError;
 }
+
+/** File-system errors guard cannot work around, in the words people know from the shell. */
+const ERRNO_TEXT: Record<string, string> = {
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  EROFS: 'read-only file system',
+  ENOSPC: 'no space left on device',
+  EDQUOT: 'disk quota exceeded',
+};
+
+/**
+ * The one place that maps an errno from the file system (a full disk, a repository this user may
+ * not write to) to a plain GuardError that names the path and the way forward, instead of an
+ * "internal error" with a stack trace. null for anything else (a real bug stays internal).
+ */
+export function fromErrno(error: unknown): GuardError | null {
+  const e = error as NodeJS.ErrnoException | null;
+  if (!e || typeof e !== 'object' || typeof e.code !== 'string' || !(e.code in ERRNO_TEXT)) return null;
+  const text = ERRNO_TEXT[e.code]!;
+  const where = typeof e.path === 'string' ? e.path : null;
+  const reading = e.syscall === 'read' || e.syscall === 'scandir' || e.syscall === 'opendir' || e.syscall === 'stat' || e.syscall === 'lstat';
+  // A failed write(2) carries no path (only open, mkdir, rename ... do): then say what is known.
+  const what = `${reading ? 'cannot read' : 'cannot write'}${where ? ` ${where}` : ''}: ${text}`;
+  const full = e.code === 'ENOSPC' || e.code === 'EDQUOT';
+  const hints = full
+    ? [`Free some space on the disk that holds ${where ?? 'the repository'} (\`df -h\` shows it), then run the command again.`]
+    : [
+        `This command needs to write there; the read-only ones (guard list, show, log, status, config show) work without it.`,
+        `Run it as the user who owns the repository, or fix the permissions${where ? ` (\`ls -ld ${e.syscall === 'mkdir' ? where.slice(0, where.lastIndexOf('/')) || '/' : where}\`)` : ''}.`,
+      ];
+  return new GuardError('user', what, { hints, cause: error, details: { code: e.code, ...(where ? { path: where } : {}), ...(e.syscall ? { syscall: e.syscall } : {}) } });
+}

@@ -1,9 +1,11 @@
 /** Turns an error into the message a person reads (and --json output) and the exit code. */
-import { isGuardError } from '../errors.js';
+import { fromErrno, isGuardError } from '../errors.js';
 import { ExitCode, exitCodeFor } from './exit-codes.js';
 import { writeStderr, type Output } from './output.js';
 
-export function reportError(error: unknown, out: Output): number {
+export function reportError(thrown: unknown, out: Output): number {
+  // A full disk or a directory this user may not write to is not a bug: say which path and why.
+  const error = fromErrno(thrown) ?? thrown;
   if (isGuardError(error)) {
     if (out.json) {
       out.data({ error: { kind: error.kind, message: error.message, hints: error.hints, ...(error.details ? { details: error.details } : {}) } });

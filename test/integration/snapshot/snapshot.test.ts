@@ -3,6 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
 import { captureState } from '../../helpers/state.js';
+import { canDropPrivileges, giveToNobody, guardAsNobody } from '../../helpers/unprivileged.js';
 
 function snapshotJson(repo: TestRepo, args: string[] = [], cwd?: string): any {
   const r = repo.guard(['snapshot', '--json', ...args], cwd ? { cwd } : {});
@@ -79,14 +80,24 @@ describe('guard snapshot', () => {
       expect(snapshotJson(repo, ['--max-file-size', '1KB']).skipped).toEqual([]);
     }));
 
-  // Permission bits do not stop root from reading, so this case can only be shown as another user.
-  it.runIf(process.getuid?.() !== 0)('skips unreadable files and still succeeds', () =>
+  // Permission bits do not stop root from reading, so as root (most CI containers) the snapshot
+  // runs as nobody, in a repository handed to nobody (test/helpers/unprivileged.ts).
+  it.runIf(process.getuid?.() !== 0 || canDropPrivileges)('skips unreadable files and still succeeds', () =>
     withTestRepo((repo) => {
       commitFile(repo);
       repo.write('secret.txt', 'no access\n');
       fs.chmodSync(path.join(repo.dir, 'secret.txt'), 0o000);
-      const snap = snapshotJson(repo);
+      let snap: ReturnType<typeof snapshotJson>;
+      if (process.getuid?.() === 0) {
+        giveToNobody(repo);
+        const r = guardAsNobody(repo, ['snapshot', '--json']);
+        expect(r.code, r.stderr).toBe(0);
+        snap = JSON.parse(r.stdout) as ReturnType<typeof snapshotJson>;
+      } else {
+        snap = snapshotJson(repo);
+      }
       expect(snap.skipped).toEqual([{ path: 'secret.txt', reason: 'unreadable' }]);
+      expect(repo.git(['ls-tree', '--name-only', snap.oid], { env: { GIT_CONFIG_COUNT: '1', GIT_CONFIG_KEY_0: 'safe.directory', GIT_CONFIG_VALUE_0: '*' } }).split('\n')).not.toContain('secret.txt');
     }));
 
   it('rejects bad input with a clear message and changes nothing', () =>
