@@ -137,22 +137,24 @@ guard_benign() {
   for guard_token in $guard_unquoted; do
     case $guard_token in
       # BEGIN risky words (generated from FAST_PATH_RISKY_WORDS / _PREFIXES; a test keeps them equal)
-      [gG][iI][tT]|[gG][uU][aA][rR][dD]|[cC][lL][aA][uU][dD][eE]|[cC][uU][rR][sS][oO][rR]|[cC][oO][dD][eE][xX]|\
-      [gG][eE][mM][iI][nN][iI]|[gG][iI][tT][hH][uU][bB]|[oO][pP][eE][nN][cC][oO][dD][eE]|\
-      [cC][oO][pP][iI][lL][oO][tT]|[sS][tT][dD][iI][nN]|[fF][dD]|[rR][mM]|[uU][nN][lL][iI][nN][kK]|\
-      [sS][hH][rR][eE][dD]|[sS][rR][mM]|[rR][iI][mM][rR][aA][fF]|[dD][eE][lL]|[tT][rR][uU][nN][cC][aA][tT][eE]|\
-      [fF][iI][nN][dD]|[dD][dD]|[mM][kK][fF][sS]|[mM][kK][sS][wW][aA][pP]|[wW][iI][pP][eE][fF][sS]|\
-      [fF][dD][iI][sS][kK]|[sS][fF][dD][iI][sS][kK]|[cC][fF][dD][iI][sS][kK]|[gG][dD][iI][sS][kK]|\
-      [sS][gG][dD][iI][sS][kK]|[pP][aA][rR][tT][eE][dD]|[bB][lL][kK][dD][iI][sS][cC][aA][rR][dD]|[cC][pP]|\
-      [mM][vV]|[lL][nN]|[iI][nN][sS][tT][aA][lL][lL]|[tT][eE][eE]|[sS][eE][dD]|[gG][sS][eE][dD]|\
-      [rR][sS][yY][nN][cC]|[cC][hH][mM][oO][dD]|[cC][hH][oO][wW][nN]|[cC][hH][gG][rR][pP]|[sS][uU][dD][oO]|\
-      [sS][uU][dD][oO][eE][dD][iI][tT]|[tT][iI][mM][eE]|[sS][hH]|[bB][aA][sS][hH]|[dD][aA][sS][hH]|\
-      [zZ][sS][hH]|[kK][sS][hH]|[mM][kK][sS][hH]|[aA][sS][hH]|[yY][aA][sS][hH]|[pP][oO][sS][hH]|\
-      [fF][iI][sS][hH]|[cC][sS][hH]|[tT][cC][sS][hH]|[rR][bB][aA][sS][hH]|[pP][dD][kK][sS][hH]|\
-      [oO][kK][sS][hH]|[lL][oO][kK][sS][hH]|[bB][uU][sS][yY][bB][oO][xX]|[tT][oO][yY][bB][oO][xX]|\
-      [eE][vV][aA][lL]|[eE][xX][eE][cC]|[sS][oO][uU][rR][cC][eE]|[nN][oO][dD][eE]|[nN][oO][dD][eE][jJ][sS]|\
-      [dD][eE][nN][oO]|[bB][uU][nN]|[bB][uU][nN][xX]|[aA][wW][kK]|[gG][aA][wW][kK]|[mM][aA][wW][kK]|\
-      [nN][aA][wW][kK]|[lL][uU][aA][jJ][iI][tT]|[oO][sS][aA][sS][cC][rR][iI][pP][tT]|[pP][wW][sS][hH]|\
+      [gG][iI][tT]|[gG][uU][aA][rR][dD]|[cC][lL][aA][uU][dD][eE]|[cC][uU][rR][sS][oO][rR]|\
+      [cC][oO][dD][eE][xX]|[gG][eE][mM][iI][nN][iI]|[gG][iI][tT][hH][uU][bB]|\
+      [oO][pP][eE][nN][cC][oO][dD][eE]|[cC][oO][pP][iI][lL][oO][tT]|[sS][tT][dD][iI][nN]|[fF][dD]|[rR][mM]|\
+      [uU][nN][lL][iI][nN][kK]|[sS][hH][rR][eE][dD]|[sS][rR][mM]|[rR][iI][mM][rR][aA][fF]|[dD][eE][lL]|\
+      [tT][rR][uU][nN][cC][aA][tT][eE]|[fF][iI][nN][dD]|[eE][rR][aA][sS][eE]|[rR][mM][dD][iI][rR]|[rR][dD]|\
+      [rR][iI]|[iI][tT][eE][mM]|[dD][dD]|[mM][kK][fF][sS]|[mM][kK][sS][wW][aA][pP]|\
+      [wW][iI][pP][eE][fF][sS]|[fF][dD][iI][sS][kK]|[sS][fF][dD][iI][sS][kK]|[cC][fF][dD][iI][sS][kK]|\
+      [gG][dD][iI][sS][kK]|[sS][gG][dD][iI][sS][kK]|[pP][aA][rR][tT][eE][dD]|\
+      [bB][lL][kK][dD][iI][sS][cC][aA][rR][dD]|[cC][pP]|[mM][vV]|[lL][nN]|[iI][nN][sS][tT][aA][lL][lL]|\
+      [tT][eE][eE]|[sS][eE][dD]|[gG][sS][eE][dD]|[rR][sS][yY][nN][cC]|[cC][hH][mM][oO][dD]|\
+      [cC][hH][oO][wW][nN]|[cC][hH][gG][rR][pP]|[sS][uU][dD][oO]|[sS][uU][dD][oO][eE][dD][iI][tT]|\
+      [tT][iI][mM][eE]|[sS][hH]|[bB][aA][sS][hH]|[dD][aA][sS][hH]|[zZ][sS][hH]|[kK][sS][hH]|\
+      [mM][kK][sS][hH]|[aA][sS][hH]|[yY][aA][sS][hH]|[pP][oO][sS][hH]|[fF][iI][sS][hH]|[cC][sS][hH]|\
+      [tT][cC][sS][hH]|[rR][bB][aA][sS][hH]|[pP][dD][kK][sS][hH]|[oO][kK][sS][hH]|[lL][oO][kK][sS][hH]|\
+      [bB][uU][sS][yY][bB][oO][xX]|[tT][oO][yY][bB][oO][xX]|[eE][vV][aA][lL]|[eE][xX][eE][cC]|\
+      [sS][oO][uU][rR][cC][eE]|[nN][oO][dD][eE]|[nN][oO][dD][eE][jJ][sS]|[dD][eE][nN][oO]|[bB][uU][nN]|\
+      [bB][uU][nN][xX]|[aA][wW][kK]|[gG][aA][wW][kK]|[mM][aA][wW][kK]|[nN][aA][wW][kK]|\
+      [lL][uU][aA][jJ][iI][tT]|[oO][sS][aA][sS][cC][rR][iI][pP][tT]|[pP][wW][sS][hH]|\
       [pP][oO][wW][eE][rR][sS][hH][eE][lL][lL]|[kK][iI][lL][lL]|[pP][kK][iI][lL][lL]|\
       [kK][iI][lL][lL][aA][lL][lL]|[mM][aA][kK][eE]|[gG][mM][aA][kK][eE]|[pP][aA][rR][aA][lL][lL][eE][lL]|\
       [aA][pP][pP][lL][yY]_[pP][aA][tT][cC][hH]|[aA][pP][pP][lL][yY][pP][aA][tT][cC][hH]|\

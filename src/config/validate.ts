@@ -220,6 +220,10 @@ export function validateDocument(
         }
         return bad(`expected a size such as ${formatSize(spec.default)}, got ${describe(node)} (${SIZE_HELP})`);
       }
+      case 'boolean': {
+        if (typeof scalar === 'boolean') return scalar;
+        return bad(`expected true or false, got ${describe(node)}`);
+      }
       case 'integer': {
         if (typeof scalar === 'number') {
           if (!Number.isInteger(scalar)) return bad(`expected a whole number of ${spec.unit}, got ${scalar}`);

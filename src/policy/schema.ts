@@ -150,6 +150,14 @@ export interface GuardConfig {
     /** The one git remote that may receive `refs/guard/*`; null = none. */
     remote: string | null;
   };
+  commands: {
+    /** Deleting inside the system temp directory (/tmp, $TMPDIR) is allowed: the agent's scratch space. */
+    tempIsScratch: boolean;
+    /** Ignored output that is rebuilt (names or path globs): deleting it is allowed and it is never captured. */
+    regenerable: string[];
+    /** Bytes of ignored files a command may delete after guard captured them; over it, deny. */
+    maxIgnoredCapture: number;
+  };
   watch: {
     debounceMs: number;
     maxIntervalMs: number;
@@ -187,6 +195,21 @@ export const DEFAULT_PROTECTED_PATHS: readonly string[] = [
   'db/migrate/**',
 ];
 
+/**
+ * Ignored output that build tools and package managers recreate: deleting it is not a reason to
+ * stop, and the command guard does not capture it. A name matches any path segment (so
+ * `packages/a/node_modules` counts); a pattern with `/` matches repo-relative paths. Only
+ * ignored files count: a tracked `build/` is snapshotted like anything else.
+ */
+export const DEFAULT_REGENERABLE: readonly string[] = [
+  'node_modules', 'bower_components', 'jspm_packages', '.pnpm-store', '.yarn/cache',
+  'dist', 'build', 'out', 'target', '.next', '.nuxt', '.svelte-kit', '.angular', '.turbo', '.parcel-cache', '.vite', '.cache',
+  'coverage', '.nyc_output',
+  '__pycache__', '*.pyc', '.pytest_cache', '.mypy_cache', '.ruff_cache', '.tox', '.nox', '.venv', 'venv', '*.egg-info', '.eggs',
+  '.gradle', '.dart_tool', '.build', 'DerivedData', 'Pods', 'vendor/bundle', 'zig-cache', 'zig-out', '_build', 'deps', 'obj', 'bin/Debug', 'bin/Release',
+  '.terraform', '.DS_Store',
+];
+
 function defaultRules(): Record<RuleId, RuleModes> {
   const rules = {} as Record<RuleId, RuleModes>;
   for (const rule of RULES) rules[rule.id] = { ...rule.defaults };
@@ -212,6 +235,11 @@ export function defaultConfig(): GuardConfig {
       },
     },
     backup: { dir: null, remote: null },
+    commands: {
+      tempIsScratch: true,
+      regenerable: [...DEFAULT_REGENERABLE],
+      maxIgnoredCapture: 100 * 1024 ** 2,
+    },
     watch: { debounceMs: 1500, maxIntervalMs: 10_000, idleTimeoutMinutes: 30 },
     rules: defaultRules(),
   };
@@ -280,6 +308,7 @@ export type Spec =
   | { kind: 'version'; description: string }
   | { kind: 'globs'; glob: GlobKind; description: string; default: readonly string[] }
   | { kind: 'size'; description: string; default: number }
+  | { kind: 'boolean'; description: string; default: boolean }
   | { kind: 'integer'; description: string; default: number; min: number; max: number; unit: string }
   | { kind: 'optional-string'; check: 'dir' | 'remote'; description: string; default: null }
   | { kind: 'rules'; description: string };
@@ -383,6 +412,31 @@ export const CONFIG_SPEC: Extract<Spec, { kind: 'section' }> = {
           default: null,
           description:
             'A git remote (name or URL) that receives the snapshots; the only remote refs/guard/* may be pushed to. null = snapshots never leave the machine.',
+        },
+      },
+    },
+    commands: {
+      kind: 'section',
+      description: "What the command guard (the agent hooks, `guard check-command`) lets an agent's shell commands delete.",
+      fields: {
+        tempIsScratch: {
+          kind: 'boolean',
+          default: DEFAULTS.commands.tempIsScratch,
+          description:
+            'Deleting inside the system temp directory (/tmp, $TMPDIR) is allowed: it is the scratch space agents use. false: deleting there is denied like anywhere outside the repository.',
+        },
+        regenerable: {
+          kind: 'globs',
+          glob: 'path',
+          default: DEFAULTS.commands.regenerable,
+          description:
+            'Ignored output that is rebuilt (node_modules, dist, .venv ...): deleting it is allowed and guard does not capture it. A name matches a directory or file of that name at any depth; a glob with / matches paths from the repository root. Other ignored files a command deletes (.env, local config) are captured into the snapshot first. The list replaces the default.',
+        },
+        maxIgnoredCapture: {
+          kind: 'size',
+          default: DEFAULTS.commands.maxIgnoredCapture,
+          description:
+            'The most ignored files (in bytes) guard captures into the snapshot before a command that deletes them (rm, git clean -x); a command that would delete more is denied, naming the largest. At most 10000 files either way.',
         },
       },
     },
@@ -509,6 +563,8 @@ function specSchema(spec: Spec): JsonSchema {
           { type: 'integer', minimum: 0, description: 'Bytes.' },
         ],
       };
+    case 'boolean':
+      return { type: 'boolean', description: spec.description, default: spec.default };
     case 'integer':
       return { type: 'integer', description: `${spec.description} (${spec.unit})`, default: spec.default, minimum: spec.min, maximum: spec.max };
     case 'optional-string':

@@ -28,6 +28,12 @@ export interface CaptureOptions {
   maxFileSize: number;
   /** Pathspecs (glob magic) of ignored files to capture anyway, e.g. `.env`. */
   includeIgnored: string[];
+  /**
+   * Ignored files to capture by exact path (repo-relative byte strings, latin1), e.g. what a
+   * command is about to delete (the command guard's capture). Not subject to maxFileSize: the
+   * command guard bounds them itself.
+   */
+  extraPaths?: string[];
 }
 
 /** What differs between the working tree and an index, screened and ready to apply. */
@@ -50,6 +56,8 @@ interface Candidate {
   bytes: string;
   untracked: boolean;
   deleted: boolean;
+  /** Asked for by path (extraPaths): when it is not there, there is nothing to record. */
+  extra?: boolean;
 }
 
 function indexEnv(indexFile: string): Record<string, string> {
@@ -117,12 +125,18 @@ async function ignoredToInclude(repo: Repo, indexFile: string, globs: string[]):
   return splitNulBytes(result.stdout).map((bytes) => ({ bytes, untracked: true, deleted: false }));
 }
 
+/** The exact ignored files a caller asked for (extraPaths); a file that is gone by now is left out. */
+function extraCandidates(paths: string[] | undefined): Candidate[] {
+  return (paths ?? []).map((bytes) => ({ bytes, untracked: false, deleted: false, extra: true }));
+}
+
 /** Filters out what must not or cannot be captured, recording why; signs what it keeps. */
 async function screen(repo: Repo, candidates: Candidate[], options: CaptureOptions, skipped: SkippedPath[]): Promise<WorktreeScan> {
   const keep: Array<{ bytes: string; sign: string }> = [];
   const regular = new Map<string, boolean>();
   const dirs: Array<{ bytes: string; sign: string }> = [];
-  const unique = new Map(candidates.map((c) => [c.bytes, c]));
+  // A path found by the walk as well wins over the same path asked for by name.
+  const unique = new Map(candidates.map((c) => [c.bytes, c]).reverse() as Array<[string, Candidate]>);
   await Promise.all(
     [...unique.values()].map(async (candidate) => {
       const text = bytesToText(candidate.bytes);
@@ -138,7 +152,7 @@ async function screen(repo: Repo, candidates: Candidate[], options: CaptureOptio
         stat = await fs.lstat(full, { bigint: true });
       } catch {
         // Gone (or vanished since the walk): update-index --remove records it as deleted.
-        keep.push({ bytes: candidate.bytes, sign: 'gone' });
+        if (!candidate.extra) keep.push({ bytes: candidate.bytes, sign: 'gone' });
         return;
       }
       const sign = `${stat.mode}:${stat.size}:${stat.mtimeNs}:${stat.ctimeNs}:${stat.ino}`;
@@ -191,7 +205,7 @@ export async function scanWorktree(repo: Repo, options: CaptureOptions): Promise
     statusCandidates(repo, repo.indexFile, skipped),
     ignoredToInclude(repo, repo.indexFile, options.includeIgnored),
   ]);
-  return screen(repo, [...fromStatus, ...ignored], options, skipped);
+  return screen(repo, [...fromStatus, ...ignored, ...extraCandidates(options.extraPaths)], options, skipped);
 }
 
 /** Beyond this many changed paths a full walk is cheaper than listing them on the command line. */

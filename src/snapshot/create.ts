@@ -3,7 +3,7 @@
  * chain (refs.ts). Reads the user's state, writes only objects and guard's own ref.
  */
 import type { Repo } from '../git/repo.js';
-import { runGit } from '../git/run.js';
+import { bytesToText, runGit } from '../git/run.js';
 import { commitTree, emptyTree, hashBlob, objectExists, zeroOid, GUARD_IDENTITY } from '../git/objects.js';
 import { keeperCommit } from './keeper.js';
 import { rootTreeFromCacheTree } from './cache-tree.js';
@@ -35,6 +35,11 @@ export interface CreateSnapshotOptions {
   maxFileSize?: number;
   /** Globs of ignored files to capture anyway (e.g. `.env`). */
   includeIgnored?: string[];
+  /**
+   * Ignored files to capture by exact path (repo-relative byte strings, latin1): what a command
+   * is about to delete (the command guard's capture). Listed by name in the snapshot (`ignored`).
+   */
+  captureIgnored?: string[];
   /** Write a new snapshot even if nothing changed (the id then differs only in its metadata). */
   force?: boolean;
   /** Keep the private index that mirrors the working tree (rollback uses it); caller disposes. */
@@ -135,14 +140,27 @@ function carryOverSkipped(previous: SkippedPath[], fresh: SkippedPath[], changed
   return [...new Map(merged.map((s) => [s.path, s])).values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 
+/** The captured ignored files that exist (a gone one left nothing to record), as text. */
+async function capturedIgnored(repo: Repo, paths: string[]): Promise<{ ignored?: string[] }> {
+  if (paths.length === 0) return {};
+  const present: string[] = [];
+  for (const bytes of paths) {
+    const full = Buffer.concat([Buffer.from(`${repo.root}/`, 'utf8'), Buffer.from(bytes, 'latin1')]);
+    if (await fs.lstat(full).then(() => true, () => false)) present.push(bytesToText(bytes));
+  }
+  return present.length > 0 ? { ignored: present.sort() } : {};
+}
+
 export async function createSnapshot(repo: Repo, options: CreateSnapshotOptions = {}): Promise<CreateSnapshotResult> {
   const emit = options.onEvent ?? (() => undefined);
   await removeStaleTempFiles(repo);
   const captureOptions = {
     maxFileSize: options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE,
     includeIgnored: options.includeIgnored ?? [],
+    extraPaths: options.captureIgnored ?? [],
   };
-  const mayGoIncremental = options.changedPaths !== undefined && options.changedPaths.length <= MAX_INCREMENTAL_PATHS && !options.keepIndex;
+  // Captured ignored files are only read by a full walk (an incremental scan drops ignored paths).
+  const mayGoIncremental = options.changedPaths !== undefined && options.changedPaths.length <= MAX_INCREMENTAL_PATHS && !options.keepIndex && captureOptions.extraPaths.length === 0;
   for (let attempt = 0; ; attempt++) {
     emit({ type: 'phase', phase: 'reading-state' });
     // The walk is the long pole: start it before the small reads (each spawn costs a few ms).
@@ -213,6 +231,8 @@ export async function createSnapshot(repo: Repo, options: CreateSnapshotOptions 
         stash: state.stash,
         operation: state.operation,
         skipped: capture.skipped,
+        // The ignored files captured by name that were there to capture (by name, for rollback, diff and the summary).
+        ...(await capturedIgnored(repo, captureOptions.extraPaths)),
       };
       if (previous && !options.force && sameState(previous, candidate)) {
         keepTemp = options.keepIndex === true && temp !== null;

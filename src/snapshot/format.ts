@@ -87,6 +87,11 @@ export interface SnapshotMeta {
   /** The previous snapshot of this worktree, null for the first. */
   previous: string | null;
   skipped: SkippedPath[];
+  /**
+   * Ignored files captured by name because a command was about to delete them (the command
+   * guard); absent when there were none. They are in `tree` like any other file.
+   */
+  ignored?: string[];
   /** Files changed in the working tree against the previous snapshot. */
   changes: ChangeCounts;
 }

@@ -22,7 +22,6 @@ import { HOOK_EVENTS, type AgentEvent, type AgentIntegration, type HookEventKind
 import { readPolicy } from '../../config/compile.js';
 import { openRepo, repoFromRevParse, type Repo } from '../../git/repo.js';
 import { refusedRefChange } from '../../githooks/planned-refs.js';
-import { classifyCommandFully } from '../../policy/command/index.js';
 import type { Policy } from '../../policy/schema.js';
 import { appendEvent } from '../../session/journal.js';
 import { newStepMark, pokeWatcher, recordStepEnd, recordStepSnapshot, recordStepStart, type StepCall } from '../../session/steps.js';
@@ -30,6 +29,8 @@ import { checkpointSession, endSession, ensureSession, openSessionOf, startSessi
 import { summaryHasChanges } from '../../session/summary.js';
 import { createSnapshot } from '../../snapshot/create.js';
 import type { CommandContext } from '../main.js';
+import { captureNames, classifyInRepository, commandSettings } from '../command-state.js';
+import type { StateVerdict } from '../../policy/command/index.js';
 import { shortId } from '../format.js';
 import { writeToFd } from '../output.js';
 import { backupAfterSnapshot } from '../../backup/auto-push.js';
@@ -106,17 +107,23 @@ type ShellVerdict = HookVerdict & { snapshotFirst?: boolean };
 
 async function onShell(repo: Repo, policy: Policy, agent: AgentIntegration, event: AgentEvent, session: SessionRecord, command: string): Promise<ShellVerdict> {
   const cwd = event.cwd ?? repo.root;
-  const classified = classifyCommandFully(command, {
-    cwd,
-    repoRoot: repo.root,
-    gitDir: repo.gitDir,
-    commonDir: repo.commonDir,
-    home: process.env.HOME || os.homedir(),
-    isAgent: true,
-    protectedBranches: policy.protect.branches,
-    protectedPaths: policy.protect.paths,
-  });
-  let result = classified.verdict;
+  // The repository as it is now decides what deletions take (command-state.ts).
+  const classified = await classifyInRepository(
+    command,
+    {
+      cwd,
+      repoRoot: repo.root,
+      gitDir: repo.gitDir,
+      commonDir: repo.commonDir,
+      home: process.env.HOME || os.homedir(),
+      isAgent: true,
+      protectedBranches: policy.protect.branches,
+      protectedPaths: policy.protect.paths,
+    },
+    repo,
+    commandSettings(policy),
+  );
+  let result: StateVerdict = classified.verdict;
   if (result.verdict !== 'deny' && classified.refChanges.length > 0) {
     // What the git hooks would refuse part-way (or, with hooks off, not at all) is refused whole.
     const actor = { kind: 'agent' as const, agent: agent.id, marker: null };
@@ -127,6 +134,8 @@ async function onShell(repo: Repo, policy: Policy, agent: AgentIntegration, even
         rule: violation.rule,
         reason: `${command.length > 200 ? 'this command' : command} would ${violation.what}; git's own hook refuses that only after the command has started (a reset has already reset the working tree by then), so guard refuses it before it runs${violation.why ? `. ${violation.why}` : ''}`,
         instead: violation.instead.join('; '),
+        capture: [],
+        captureBytes: 0,
       };
     }
   }
@@ -138,8 +147,10 @@ async function onShell(repo: Repo, policy: Policy, agent: AgentIntegration, even
       const budget = policy.snapshot.hookBudgetSeconds;
       let snapshot;
       try {
+        // The ignored files the command deletes (not regenerable output) go into this snapshot too.
+        const capture = result.capture.length > 0 ? { captureIgnored: result.capture } : {};
         ({ snapshot } = await withinBudget(
-          createSnapshot(repo, { trigger: 'hook', session: session.id, agent: agent.id, message: `before: ${command}`.slice(0, 500) }),
+          createSnapshot(repo, { trigger: 'hook', session: session.id, agent: agent.id, message: `before: ${command}`.slice(0, 500), ...capture }),
           budget,
         ));
       } catch (error) {
@@ -159,7 +170,7 @@ async function onShell(repo: Repo, policy: Policy, agent: AgentIntegration, even
       appendEvent(repo, { type: 'snapshot', snapshot: snapshot.oid, trigger: 'hook', ...journalBase(agent, session) });
       // Into the backup as well, without holding up the command (the watcher may be idle).
       backupAfterSnapshot(repo, true);
-      appendEvent(repo, { type: 'allowed-after-snapshot', ...base, snapshot: snapshot.oid });
+      appendEvent(repo, { type: 'allowed-after-snapshot', ...base, snapshot: snapshot.oid, ...(result.capture.length > 0 ? { capturedIgnored: captureNames(result) } : {}) });
       return { decision: 'allow', snapshotFirst: true };
     }
     case 'ask':

@@ -13,7 +13,8 @@ import path from 'node:path';
 import { GuardError } from '../../errors.js';
 import { guardCommonPath, openRepo, type Repo } from '../../git/repo.js';
 import { detectActor } from '../../policy/actor.js';
-import { DEFAULT_PROTECTED_BRANCHES, DEFAULT_PROTECTED_PATHS, classifyCommand, type CommandContext as GuardContext, type Verdict } from '../../policy/command/index.js';
+import { DEFAULT_PROTECTED_BRANCHES, DEFAULT_PROTECTED_PATHS, type CommandContext as GuardContext, type Verdict } from '../../policy/command/index.js';
+import { captureNames, classifyInRepository, commandSettings, type CommandSettings } from '../command-state.js';
 import { ExitCode } from '../exit-codes.js';
 import type { CommandContext } from '../main.js';
 
@@ -25,6 +26,8 @@ interface CheckArgs {
 interface Protection {
   branches: string[];
   paths: string[];
+  /** The `commands` settings (temp dir as scratch, regenerable output, the capture bound). */
+  commands: CommandSettings;
 }
 
 async function readCommand(arg: string | undefined): Promise<string> {
@@ -53,7 +56,7 @@ function strings(value: unknown): string[] | null {
  * compiled from a broken .guard.yaml carries `error`: then everything counts as protected.
  */
 export function readProtection(repo: Repo | null): Protection {
-  const defaults = { branches: [...DEFAULT_PROTECTED_BRANCHES], paths: [...DEFAULT_PROTECTED_PATHS] };
+  const defaults = { branches: [...DEFAULT_PROTECTED_BRANCHES], paths: [...DEFAULT_PROTECTED_PATHS], commands: commandSettings(null) };
   if (!repo) return defaults;
   let text: string;
   try {
@@ -66,13 +69,14 @@ export function readProtection(repo: Repo | null): Protection {
     policy = JSON.parse(text) as Record<string, unknown>;
   } catch {
     // An unreadable compiled policy must not weaken anything: fail closed.
-    return { branches: ['**'], paths: ['**'] };
+    return { branches: ['**'], paths: ['**'], commands: commandSettings(null) };
   }
-  if (typeof policy.error === 'string' && policy.error !== '') return { branches: ['**'], paths: ['**'] };
+  if (typeof policy.error === 'string' && policy.error !== '') return { branches: ['**'], paths: ['**'], commands: commandSettings(null) };
   const protect = (policy.protect ?? {}) as Record<string, unknown>;
   return {
     branches: strings(protect.branches) ?? strings(policy.protectedBranches) ?? defaults.branches,
     paths: strings(protect.paths) ?? strings(policy.protectedPaths) ?? defaults.paths,
+    commands: commandSettings(policy),
   };
 }
 
@@ -95,7 +99,7 @@ export async function run(args: CheckArgs, ctx: CommandContext): Promise<number>
     protectedBranches: protection.branches,
     protectedPaths: protection.paths,
   };
-  const verdict = classifyCommand(command, guardContext);
+  const { verdict } = await classifyInRepository(command, guardContext, repo, protection.commands);
   const { out } = ctx;
   if (out.json) {
     const data: Record<string, string> = { verdict: verdict.verdict, rule: verdict.rule, reason: verdict.reason };
@@ -105,6 +109,7 @@ export async function run(args: CheckArgs, ctx: CommandContext): Promise<number>
     out.line(`${verdict.verdict}: ${verdict.reason} [${verdict.rule}]`);
     if (verdict.command && verdict.command !== command.trim()) out.line(`  in: ${verdict.command}`);
     if (verdict.verdict === 'snapshot') out.line('  guard takes a snapshot first, so this can be undone with `guard rollback`');
+    if (verdict.verdict === 'snapshot' && verdict.capture.length > 0) out.line(`  ignored files the snapshot must capture: ${captureNames(verdict).join(', ')}`);
     if (verdict.instead && verdict.verdict !== 'allow') out.line(`  instead: ${verdict.instead}`);
   }
   return exitCodeForVerdict(verdict.verdict);

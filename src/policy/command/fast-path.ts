@@ -35,6 +35,8 @@ export const FAST_PATH_RISKY_WORDS: readonly string[] = [
   'stdin', 'fd',
   // deleting
   'rm', 'unlink', 'shred', 'srm', 'rimraf', 'del', 'truncate', 'find',
+  // Windows spellings: cmd.exe's erase, rmdir /s, rd /s; PowerShell's Remove-Item (cut into remove, item) and ri
+  'erase', 'rmdir', 'rd', 'ri', 'item',
   // devices
   'dd', 'mkfs', 'mkswap', 'wipefs', 'fdisk', 'sfdisk', 'cfdisk', 'gdisk', 'sgdisk', 'parted', 'blkdiscard',
   // writing by name

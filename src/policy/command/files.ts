@@ -11,9 +11,11 @@ import { classifyPath, globMatch, isGitDirPath, picomatch, resolvePath } from '.
 import { makeVerdict } from './rules.js';
 import { report, reportOpaque, sub, type Invocation, type Runtime } from './runtime.js';
 import { checkTruncateTarget, checkWriteGlob } from './write-targets.js';
-import { checkDeleteAbs, checkDeleteTarget, checkMoveSource, checkWriteTarget, GIT_INTERNAL_NAMES } from './targets.js';
+import { checkDeleteAbs, checkDeleteTarget, checkMoveSource, checkWriteTarget, deleteLocation, GIT_INTERNAL_NAMES } from './targets.js';
 
 export const FILE_COMMANDS = new Set([
+  // Windows spellings agents emit (cmd.exe's del/erase/rmdir/rd, PowerShell's Remove-Item and its alias ri).
+  'del', 'erase', 'rmdir', 'rd', 'remove-item', 'ri',
   'rm', 'unlink', 'rimraf', 'del-cli', 'shred', 'srm', 'truncate', 'find', 'cp', 'mv', 'ln', 'install', 'tee', 'sed', 'gsed', 'rsync',
   'chmod', 'chown', 'chgrp', 'dd', 'mkswap', 'wipefs', 'fdisk', 'sfdisk', 'cfdisk', 'gdisk', 'sgdisk', 'parted', 'blkdiscard',
 ]);
@@ -92,12 +94,20 @@ export function classifyFileCommand(inv: Invocation, name: string, args: Field[]
       return deleteOperands(inv, rt, splitArgs(args, '', []), () => true, name);
     case 'shred': {
       const parsed = splitArgs(args, 'nsx', ['iterations', 'size', 'random-source', 'remove']);
-      return deleteOperands(inv, rt, parsed, () => false, 'shred', 'shreds');
+      return deleteOperands(inv, rt, parsed, () => false, 'shred', 'shreds', true);
     }
     case 'truncate': {
       const parsed = splitArgs(args, 'sr', ['size', 'reference']);
-      return deleteOperands(inv, rt, parsed, () => false, 'truncate', 'truncates');
+      return deleteOperands(inv, rt, parsed, () => false, 'truncate', 'truncates', true);
     }
+    case 'del':
+    case 'erase':
+    case 'rmdir':
+    case 'rd':
+      return classifyWindowsDelete(inv, name, args, rt);
+    case 'remove-item':
+    case 'ri':
+      return classifyRemoveItem(inv, args, rt);
     case 'find':
       return classifyFind(inv, args, rt);
     case 'cp':
@@ -153,10 +163,59 @@ function writeCheck(inv: Invocation, rt: Runtime, field: Field, what: string): v
   if (verdict) rt.report(verdict);
 }
 
-function deleteOperands(inv: Invocation, rt: Runtime, parsed: Operands, recursive: (p: Operands) => boolean, tool: string, verb = 'deletes'): void {
+function deleteOperands(inv: Invocation, rt: Runtime, parsed: Operands, recursive: (p: Operands) => boolean, tool: string, verb = 'deletes', follow = false): void {
   const isRecursive = recursive(parsed);
   for (const operand of parsed.operands) {
-    rt.report(checkDeleteTarget(operand, inv.cwd, rt.ctx, inv.source, { recursive: isRecursive, verb: `${tool} ${verb}` }));
+    rt.report(checkDeleteTarget(operand, inv.cwd, rt.ctx, inv.source, { recursive: isRecursive, verb: `${tool} ${verb}`, follow }));
+  }
+}
+
+/**
+ * cmd.exe's `del`/`erase` (files; `/s` also in subdirectories) and `rmdir`/`rd` (`/s`: the whole
+ * tree; without it only an empty directory). Switches are `/x` words, never paths. On a POSIX
+ * system `rmdir` is the empty-directory tool: without `/s` it deletes nothing of value.
+ */
+function classifyWindowsDelete(inv: Invocation, name: string, args: Field[], rt: Runtime): void {
+  const isSwitch = (f: Field): boolean => f.value !== null && /^\/[A-Za-z](:[A-Za-z-]*)?$/.test(f.value);
+  const switches = args.filter(isSwitch).map((f) => (f.value as string).toLowerCase());
+  const recursive = switches.some((s) => s === '/s');
+  const operands = args.filter((f) => !isSwitch(f) && !(f.value !== null && f.value.startsWith('-')));
+  if ((name === 'rmdir' || name === 'rd') && !recursive) return;
+  for (const operand of operands) {
+    rt.report(checkDeleteTarget(operand, inv.cwd, rt.ctx, inv.source, { recursive: recursive || name === 'del' || name === 'erase', verb: `${name} deletes` }));
+  }
+}
+
+/**
+ * PowerShell's Remove-Item (alias ri): parameters are case-insensitive and may be shortened
+ * (`-r`, `-Rec`, `-fo`); `-Path`/`-LiteralPath` name what goes, as does every positional word;
+ * a comma separates several paths.
+ */
+function classifyRemoveItem(inv: Invocation, args: Field[], rt: Runtime): void {
+  const withValue = ['path', 'literalpath', 'filter', 'include', 'exclude', 'credential', 'stream'];
+  let recursive = false;
+  const paths: Field[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const field = args[i] as Field;
+    const value = field.value;
+    if (value !== null && /^-[A-Za-z]/.test(value)) {
+      const param = value.slice(1).replace(/:.*$/, '').toLowerCase();
+      if ('recurse'.startsWith(param) && param.length >= 1) recursive = true;
+      const takes = withValue.find((name) => name.startsWith(param) && param.length >= 2);
+      if (takes && !value.includes(':')) {
+        const next = args[++i];
+        if (next && (takes === 'path' || takes === 'literalpath')) paths.push(next);
+      }
+      continue;
+    }
+    paths.push(field);
+  }
+  for (const field of paths) {
+    const parts = field.value === null ? [field] : field.value.split(',').filter((p) => p !== '').map((p) => (p === field.value ? field : knownField(p)));
+    for (const part of parts) {
+      // A directory without -Recurse is not deleted without a confirmation prompt: judge it as if it were.
+      rt.report(checkDeleteTarget(part, inv.cwd, rt.ctx, inv.source, { recursive: true, verb: `Remove-Item${recursive ? ' -Recurse' : ''} deletes` }));
+    }
   }
 }
 
@@ -376,8 +435,11 @@ function classifyFind(inv: Invocation, args: Field[], rt: Runtime): void {
   const plan = planFind(args);
   for (const file of plan.writes) writeCheck(inv, rt, file, `find writes ${file.display}`);
   if (!plan.deletes && plan.execs.length === 0) return;
+  const followsStarts = args.slice(0, args.findIndex((a) => a === plan.starts[0]) + 1).some((a) => a.value === '-L' || a.value === '-H');
   for (const start of plan.starts) {
     const abs = start.value === null || start.glob ? null : resolvePath(start.value, inv.cwd);
+    // find descends through a start point that is a link when told to (-H, -L) or written `lnk/`.
+    const follow = followsStarts || (start.value !== null && /\/\.?$/.test(start.value));
     const startText = start.value ?? start.display;
     const gitSamples = ['.git/HEAD', '.git/config', '.git/index', '.git/refs/heads/main', '.git/objects/01/23456789abcdef0123456789abcdef01234567', '.git/hooks/pre-commit', '.git/packed-refs', ...GIT_INTERNAL_NAMES.map((n) => `.git/${n}`)];
     const reachesGit = abs !== null && !plan.skipsGit && (plan.unknown || gitSamples.some((rel) => filtersMatch(plan, startText, rel)));
@@ -386,7 +448,7 @@ function classifyFind(inv: Invocation, args: Field[], rt: Runtime): void {
       if (abs === null) {
         report(rt, 'ask', 'rm-unknown-target', `find -delete under ${start.display}, a path guard cannot know before the command runs`, inv.source);
       } else {
-        rt.report(findDeleteVerdict(abs, plan, startText, reachesGit && gitInside, inv, rt));
+        rt.report(findDeleteVerdict(abs, plan, startText, reachesGit && gitInside, follow, inv, rt));
       }
     }
     for (const exec of plan.execs) {
@@ -407,9 +469,17 @@ function classifyFind(inv: Invocation, args: Field[], rt: Runtime): void {
   }
 }
 
-function findDeleteVerdict(abs: string, plan: FindPlan, startText: string, reachesGit: boolean, inv: Invocation, rt: Runtime) {
+function findDeleteVerdict(abs: string, plan: FindPlan, startText: string, reachesGit: boolean, follow: boolean, inv: Invocation, rt: Runtime) {
   const ctx = rt.ctx;
   if (reachesGit) return makeVerdict('deny', 'git-dir-write', `find -delete under ${startText} can reach files in .git (add -path ./.git -prune, or filter by name)`, inv.source);
+  // Where the start really is (symlinks, whether it exists) decides first; the filters only
+  // narrow what it deletes inside the repository.
+  const where = deleteLocation(abs, ctx, follow);
+  if (where === 'noted') return makeVerdict('allow', 'no-risk', 'judged once guard has looked at the file system', inv.source);
+  if (where && (!where.exists || !['inside', 'repo-root'].includes(classifyPath(where.target, ctx).kind))) {
+    return checkDeleteAbs(abs, ctx, inv.source, { recursive: true, verb: 'find -delete deletes files under', follow });
+  }
+  if (where) abs = where.target;
   const kind = classifyPath(abs, ctx);
   if (kind.kind === 'repo-root' || kind.kind === 'inside') {
     const rel = kind.kind === 'inside' ? kind.rel : '';

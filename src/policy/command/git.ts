@@ -14,6 +14,7 @@ import { parseWords, literalText } from './parse.js';
 import { isUnder, protectedBranch, resolvePath } from './paths.js';
 import type { RefChange } from './ref-changes.js';
 import { makeVerdict, opaqueKind, type RuleName } from './rules.js';
+import { checkGitClean } from './targets.js';
 import { reportOpaque, sub, type Invocation, type Runtime } from './runtime.js';
 import type { VerdictKind } from './types.js';
 
@@ -722,11 +723,16 @@ function gitClean(call: GitCall, args: Field[]): void {
     return;
   }
   if (isSet(parsed, 'dry-run')) return;
-  if (count(parsed, 'x') > 0 || count(parsed, 'X') > 0) {
-    return deny(call, 'git-clean-ignored', `git clean -${count(parsed, 'X') > 0 ? 'X' : 'x'} deletes ignored files (.env, local config, caches), which snapshots do not hold`);
-  }
   if (count(parsed, 'force') >= 2) return deny(call, 'git-clean-nested', 'git clean -ff also deletes nested git repositories, which snapshots do not hold');
-  local(call, 'snapshot', 'git-clean', 'git clean deletes untracked files');
+  // What it takes of the ignored files is judged (and captured) by checkGitClean (targets.ts).
+  const ignoring = count(parsed, 'X') > 0 ? '-X' : count(parsed, 'x') > 0 ? '-x' : unignores(parsed) ? "with -e '!...' (which un-ignores files)" : call.configs.some((c) => c.key === 'core.excludesfile') ? 'with core.excludesFile overridden' : null;
+  if (call.target !== 'same') return local(call, 'snapshot', ignoring ? 'git-clean-ignored' : 'git-clean', `git clean${ignoring ? ` ${ignoring}` : ''} deletes untracked files`);
+  call.rt.report(checkGitClean({ cwd: call.cwd, pathspecs: [...parsed.operands, ...parsed.pathspecs], takesIgnored: ignoring }, call.rt.ctx, call.inv.source));
+}
+
+/** An `-e` pattern that un-ignores files (`!.env`), or one guard cannot see. */
+function unignores(parsed: ParsedGitArgs): boolean {
+  return parsed.options.some((o) => (o.name === 'e' || o.name === 'exclude') && (o.value === null || (o.value ?? '').startsWith('!')));
 }
 
 function gitStash(call: GitCall, args: Field[]): void {

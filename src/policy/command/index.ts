@@ -9,6 +9,7 @@
 import path from 'node:path';
 import { classifySource, type Classification } from './evaluate.js';
 import { makeVerdict } from './rules.js';
+import { StateView } from './state.js';
 import type { CommandContext, Verdict } from './types.js';
 
 export type { CommandContext, Verdict, VerdictKind } from './types.js';
@@ -27,6 +28,8 @@ export {
   SAFE_REDIRECT_WORDS,
 } from './fast-path.js';
 export { GUARD_FILES_IN_HOME, GUARD_FILES_IN_REPO } from './paths.js';
+export { classifyWithState, type StateClassification, type StateOptions } from './with-state.js';
+export { DEFAULT_CAPTURE_LIMITS, type CaptureLimits, type StateFacts, type StateQueries, type StateReader, type StateVerdict } from './state.js';
 
 /** Documented defaults, used when no compiled policy is available. */
 export const DEFAULT_PROTECTED_BRANCHES: readonly string[] = ['main', 'master', 'release/*'];
@@ -77,6 +80,10 @@ export function classifyCommandFully(command: string, context: CommandContext): 
     commonDir: normalizeDir(context.commonDir),
     protectedPaths: context.protectedPaths.includes('.guard.yaml') ? context.protectedPaths : [...context.protectedPaths, '.guard.yaml'],
   };
+  // Without a view of the file system, every path is judged by its text (the view still
+  // notes, for `git clean`, whether the line changes an ignore file first).
+  ctx.view = context.view ?? new StateView('text');
+  if (context.scratchDirs) ctx.scratchDirs = context.scratchDirs.map((dir) => normalizeDir(dir)).filter((dir): dir is string => dir !== null && dir !== '/');
   const home = normalizeDir(context.home);
   if (home) ctx.home = home;
   else delete ctx.home;

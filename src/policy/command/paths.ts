@@ -1,8 +1,8 @@
 /**
  * Where a path points, relative to what guard protects: the filesystem root, the home
  * directory, the repository (its root, its `.git`, guard's own files, protected paths) or the
- * rest of the world. Pure string work on absolute POSIX paths: symlinks cannot be followed here
- * (no I/O), which docs/command-guard.md lists as a limit.
+ * rest of the world. Pure string work on absolute POSIX paths (and Windows drive paths); symlinks
+ * are followed by the reader of the repository's state (state.ts), not here.
  */
 import path from 'node:path';
 import { createRequire } from 'node:module';
@@ -68,13 +68,45 @@ export function isStrictlyUnder(child: string, parent: string): boolean {
   return child !== parent && isUnder(child, parent);
 }
 
-/** Absolute, normalized path; null when unknown (unknown value, or relative with an unknown cwd). */
+/** `C:/...`, `C:\\...` and `C:...`: a Windows drive path, absolute as far as guard is concerned. */
+const DRIVE_PATH = /^[A-Za-z]:/;
+
+export function isDrivePath(value: string): boolean {
+  return DRIVE_PATH.test(value);
+}
+
+/** A drive path with forward slashes, normalized (`c:\\Users\\x\\..\\y` is `C:/Users/y`). */
+function normalizeDrivePath(value: string): string {
+  const rest = path.posix.normalize(`/${value.slice(2).replace(/\\/g, '/')}`).replace(/(.)\/+$/, '$1');
+  return `${value.slice(0, 1).toUpperCase()}:${rest}`;
+}
+
+/**
+ * Absolute, normalized path; null when unknown (unknown value, or relative with an unknown cwd).
+ * Windows drive paths (`C:/x`, `C:\\x`, which agents on Windows emit) are absolute: on another
+ * drive than the repository they are outside it, never a harmless relative name.
+ */
 export function resolvePath(value: string | null, cwd: string | null): string | null {
   if (value === null) return null;
   if (value === '') return null;
+  if (isDrivePath(value)) return normalizeDrivePath(value);
   if (path.posix.isAbsolute(value)) return path.posix.normalize(value).replace(/(.)\/+$/, '$1');
   if (cwd === null) return null;
+  if (isDrivePath(cwd)) return normalizeDrivePath(`${cwd}/${value}`);
   return path.posix.resolve(cwd, value);
+}
+
+/** Is `abs` strictly inside one of the scratch directories (the system temp dir)? */
+export function scratchDir(abs: string, ctx: CommandContext): string | null {
+  for (const dir of ctx.scratchDirs ?? []) if (dir !== '/' && isStrictlyUnder(abs, dir)) return dir;
+  return null;
+}
+
+/** Files whose change alters what git ignores: `git clean` after it may take files that are ignored now. */
+export function isIgnoreRulesFile(abs: string, ctx: CommandContext): boolean {
+  if (path.posix.basename(abs) === '.gitignore') return true;
+  const dirs = [ctx.gitDir, ctx.commonDir, ctx.repoRoot ? `${ctx.repoRoot}/.git` : null].filter((d): d is string => !!d);
+  return dirs.some((dir) => abs === `${dir}/info/exclude`);
 }
 
 export type PathKind =

@@ -70,7 +70,7 @@ export const RULES = {
     instead: 'Commit the submodule\'s changes first, then deinit without --force.',
   },
   'git-clean-ignored': {
-    description: '`git clean -x`/`-X` deletes ignored files (.env, local config, caches), which snapshots do not hold.',
+    description: '`git clean -x`/`-X` (or after un-ignoring files) deletes ignored files (.env, local config, caches); without a look at the repository guard cannot capture them first.',
     instead: 'Use `git clean -n -x` to list them, then delete named build paths with rm (guard snapshots first).',
   },
   'git-clean-nested': {
@@ -168,12 +168,16 @@ export const RULES = {
     instead: 'Delete the files inside it that you mean, by name.',
   },
   'rm-outside-repo': {
-    description: 'Deleting or truncating files outside the repository, which guard cannot restore.',
-    instead: 'Ask the person to delete files outside the repository, or keep scratch files inside it.',
+    description: 'Deleting or truncating files outside the repository (also through a symbolic link inside it, and overwriting there), which guard cannot restore. The system temp directory is scratch space (`commands.tempIsScratch`).',
+    instead: 'Ask the person to delete files outside the repository, or keep scratch files inside it or in the temp directory.',
   },
   'rm-in-repo': {
-    description: 'Deleting files inside the repository (restorable from the snapshot taken first; ignored files are not in snapshots).',
+    description: 'Deleting files inside the repository (restorable from the snapshot taken first, which also captures the ignored files that go, except regenerable output such as node_modules).',
     instead: 'Delete only what you mean; guard snapshots the repository first.',
+  },
+  'capture-too-large': {
+    description: 'A command would delete more ignored files than guard captures before it (`commands.maxIgnoredCapture`), so they could not be brought back.',
+    instead: 'Delete the large ignored files you mean by name (or add them to commands.regenerable), or ask the person to raise commands.maxIgnoredCapture.',
   },
   'rm-unknown-target': {
     description: 'Deleting paths guard cannot see before the command runs (variables, command output, xargs input).',

@@ -17,13 +17,17 @@ import {
   isDevice,
   isEditableGitFile,
   isGitDirPath,
+  isIgnoreRulesFile,
   isStrictlyUnder,
+  isUnder,
   picomatch,
   protectedBelow,
   protectedGlob,
   resolvePath,
+  scratchDir,
 } from './paths.js';
 import { makeVerdict, opaqueKind } from './rules.js';
+import type { IgnoredEntry, PathFacts, RepoContents } from './state.js';
 import type { CommandContext, Verdict } from './types.js';
 
 /** Basenames of files git keeps in `.git`, to judge whether a name filter could reach them. */
@@ -38,6 +42,17 @@ export interface DeleteOptions {
   recursive: boolean;
   /** "deletes", "truncates", "overwrites" ... for the reason text. */
   verb: string;
+  /**
+   * The operation goes through a symlink at the path itself (truncate, shred, a path written
+   * with a trailing slash: `rm -r lnk/` empties the link's target). Otherwise only the link
+   * itself is removed, and only the symlinks of its parent directories count.
+   */
+  follow?: boolean;
+}
+
+/** Nothing to judge yet: the path was noted for the resolved pass (state.ts). */
+function noted(source: string): Verdict {
+  return makeVerdict('allow', 'no-risk', 'judged once guard has looked at the file system', source);
 }
 
 export function checkWriteTarget(field: Field, cwd: string | null, ctx: CommandContext, source: string, what: string): Verdict | null {
@@ -52,6 +67,25 @@ export function checkWriteTarget(field: Field, cwd: string | null, ctx: CommandC
 }
 
 export function checkWriteAbs(abs: string, ctx: CommandContext, source: string, what: string): Verdict | null {
+  if (isIgnoreRulesFile(abs, ctx) && ctx.view) ctx.view.ignoreRulesChanged = true;
+  const byText = checkWriteText(abs, ctx, source, what);
+  if (byText || !ctx.view) return byText;
+  if (ctx.view.collecting) {
+    ctx.view.path(abs, false);
+    return null;
+  }
+  const facts = ctx.view.path(abs, false);
+  if (!facts || facts.followed === abs) return null;
+  // A write goes where the symlinks lead: judge that place too.
+  const there = checkWriteText(facts.followed, ctx, source, `${what} (through a symbolic link, ${facts.followed})`);
+  if (there) return there;
+  if (facts.followedExists && leavesRepository(abs, facts.followed, ctx)) {
+    return makeVerdict('deny', 'rm-outside-repo', `${what}: ${displayPath(abs, ctx)} is ${facts.followed} through a symbolic link, outside the repository, where guard cannot restore it`, source);
+  }
+  return null;
+}
+
+function checkWriteText(abs: string, ctx: CommandContext, source: string, what: string): Verdict | null {
   if (isGitDirPath(abs, ctx) && !isEditableGitFile(abs, ctx)) {
     return makeVerdict('deny', 'git-dir-write', `${what}: ${displayPath(abs, ctx)} is inside the git directory`, source);
   }
@@ -64,6 +98,14 @@ export function checkWriteAbs(abs: string, ctx: CommandContext, source: string, 
     if (rel !== null && glob) return makeVerdict('deny', 'protected-path', `${what}: ${rel} is a protected path (matches "${glob}")`, source);
   }
   return null;
+}
+
+/** `written` reads as a path in the repository, but `real` (where symlinks lead) is not in it. */
+function leavesRepository(written: string, real: string, ctx: CommandContext): boolean {
+  if (!ctx.repoRoot) return false;
+  const before = classifyPath(written, ctx).kind;
+  const after = classifyPath(real, ctx).kind;
+  return (before === 'inside' || before === 'repo-root') && after !== 'inside' && after !== 'repo-root';
 }
 
 function relativeInRepo(abs: string, ctx: CommandContext): string | null {
@@ -80,10 +122,41 @@ export function checkDeleteTarget(field: Field, cwd: string | null, ctx: Command
   if (abs === null) {
     return makeVerdict('ask', 'rm-unknown-target', `${options.verb} ${field.display} in a directory guard cannot determine`, source);
   }
-  return checkDeleteAbs(abs, ctx, source, options);
+  // `rm -r lnk/` (and `lnk/.`) goes through the link: the target directory's contents go.
+  const follow = options.follow === true || /\/\.?$/.test(field.value);
+  return checkDeleteAbs(abs, ctx, source, { ...options, follow });
 }
 
 export function checkDeleteAbs(abs: string, ctx: CommandContext, source: string, options: DeleteOptions): Verdict {
+  if (isIgnoreRulesFile(abs, ctx) && ctx.view) ctx.view.ignoreRulesChanged = true;
+  const view = ctx.view;
+  if (view?.collecting) {
+    view.path(abs, true);
+    return noted(source);
+  }
+  const facts = view?.resolved ? view.path(abs, true) : null;
+  if (facts) return checkDeleteWithFacts(abs, facts, ctx, source, options);
+  return checkDeleteByText(abs, ctx, source, options);
+}
+
+/**
+ * Where a deletion at `abs` really lands and whether anything is there, for callers that judge
+ * what lies inside themselves (find's filters). 'noted' while collecting; null without facts.
+ */
+export function deleteLocation(abs: string, ctx: CommandContext, follow: boolean): { target: string; exists: boolean } | 'noted' | null {
+  const view = ctx.view;
+  if (view?.collecting) {
+    view.path(abs, false);
+    return 'noted';
+  }
+  const facts = view?.resolved ? view.path(abs, false) : null;
+  if (!facts) return null;
+  const through = follow && facts.isSymlink;
+  return { target: through ? facts.followed : facts.located, exists: through ? facts.followedExists : facts.exists };
+}
+
+/** The verdict from the path's text alone (no view of the file system). */
+function checkDeleteByText(abs: string, ctx: CommandContext, source: string, options: DeleteOptions): Verdict {
   const shown = displayPath(abs, ctx);
   const kind = classifyPath(abs, ctx);
   switch (kind.kind) {
@@ -99,11 +172,106 @@ export function checkDeleteAbs(abs: string, ctx: CommandContext, source: string,
       return makeVerdict('deny', 'rm-repo-root', `${options.verb} ${abs}, which contains the repository`, source);
     case 'device':
       return makeVerdict('deny', 'device-write', `${options.verb} ${abs}, a device`, source);
-    case 'outside':
+    case 'outside': {
+      const scratch = scratchDir(abs, ctx);
+      if (scratch) return makeVerdict('allow', 'no-risk', `${options.verb} ${abs}, in ${scratch}, the scratch space for temporary files`, source);
       return makeVerdict('deny', 'rm-outside-repo', `${options.verb} ${abs}, outside ${ctx.repoRoot ? 'the repository' : 'any repository guard protects'}`, source);
+    }
     case 'inside':
       return checkDeleteInRepo(kind.rel, ctx, source, options);
   }
+}
+
+/**
+ * The verdict from what is there now: the path through its symlinks, whether it exists, and
+ * what git knows of the files at or under it.
+ */
+function checkDeleteWithFacts(abs: string, facts: PathFacts, ctx: CommandContext, source: string, options: DeleteOptions): Verdict {
+  const follow = options.follow === true && facts.isSymlink;
+  const target = follow ? facts.followed : facts.located;
+  const exists = follow ? facts.followedExists : facts.exists;
+  const via = target === abs ? '' : ` (${target}, through a symbolic link)`;
+  if (leavesRepository(abs, target, ctx) && exists) {
+    return makeVerdict('deny', 'rm-outside-repo', `${options.verb} ${displayPath(abs, ctx)}, which is ${target} through a symbolic link: outside the repository, where guard cannot restore it`, source);
+  }
+  const kind = classifyPath(target, ctx);
+  if (kind.kind !== 'inside') {
+    if (!exists && (kind.kind === 'outside' || kind.kind === 'device')) {
+      return makeVerdict('allow', 'no-risk', `${options.verb} ${abs}${via}, which does not exist`, source);
+    }
+    const verdict = checkDeleteByText(target, ctx, source, options);
+    return via && verdict.verdict !== 'allow' ? { ...verdict, reason: `${verdict.reason}${via}` } : verdict;
+  }
+  const rel = kind.rel;
+  if (!exists) return makeVerdict('allow', 'no-risk', `${options.verb} ${rel}, which does not exist`, source);
+  const isDir = follow ? facts.followedIsDir : facts.isDir;
+  // Without -r, rm (and truncate, shred) fail on a directory: nothing goes.
+  if (isDir && !options.recursive) return makeVerdict('allow', 'no-risk', `${options.verb} ${rel}, a directory it does not delete without -r`, source);
+  const contents = follow ? facts.followedContents : facts.locatedContents;
+  if (!contents) return checkDeleteInRepo(rel, ctx, source, options);
+  return judgeContents(rel, contents, isDir, isDir && !facts.emptyDir, ctx, source, options);
+}
+
+/** Byte strings (latin1) from git, as text for matching and messages. */
+function text(bytes: string): string {
+  return Buffer.from(bytes, 'latin1').toString('utf8');
+}
+
+/** What deleting `rel` (which exists) takes, from git's listing of what is at or under it. */
+function judgeContents(rel: string, contents: RepoContents, isDir: boolean, nonEmptyDir: boolean, ctx: CommandContext, source: string, options: DeleteOptions): Verdict {
+  const verb = options.verb;
+  // A nested repository: its own history goes with it, and no snapshot holds that.
+  const nested = contents.untracked.find((p) => p.endsWith('/'));
+  if (nested) {
+    return makeVerdict('deny', 'git-dir-write', `${verb} ${rel}, which ${text(nested) === `${rel}/` ? 'is' : 'holds'} the nested git repository ${text(nested).replace(/\/$/, '')} (its history is in no snapshot)`, source);
+  }
+  const captured = contents.ignored.filter((entry) => !entry.regenerable);
+  const files = [...contents.tracked, ...contents.untracked, ...captured.flatMap((entry) => (entry.files ?? []).map((f) => f.path))].map(text);
+  for (const file of files) {
+    const glob = protectedGlob(file, ctx);
+    if (glob) return makeVerdict('deny', 'protected-path', `${verb} ${rel}${file === rel ? ', a protected path' : `, which holds the protected path ${file}`} (matches "${glob}")`, source);
+    if (ctx.isAgent && ctx.repoRoot) {
+      const own = guardFile(`${ctx.repoRoot}/${file}`, ctx);
+      if (own) return makeVerdict('deny', 'guard-self', `${verb} ${file === rel ? rel : `${rel}, which holds ${own}`}, which configures guard or an agent's hooks`, source);
+    }
+  }
+  for (const entry of contents.ignored) {
+    const dir = text(entry.path).replace(/\/$/, '');
+    // Regenerable output is not looked into, except for a protected path named inside it.
+    const glob = entry.regenerable ? explicitProtectedGlob(dir, ctx) : entry.files === null ? protectedBelow(dir, ctx) : null;
+    if (glob) return makeVerdict('deny', 'protected-path', `${verb} ${rel}, which may hold protected paths in ${dir} (matches "${glob}")`, source);
+    if (ctx.isAgent && ctx.repoRoot && (entry.regenerable || entry.files === null)) {
+      const own = containsGuardFiles(`${ctx.repoRoot}/${dir}`, ctx) ?? guardFile(`${ctx.repoRoot}/${dir}`, ctx);
+      if (own) return makeVerdict('deny', 'guard-self', `${verb} ${rel}, which holds ${own}, which configures guard or an agent's hooks`, source);
+    }
+  }
+  ctx.view?.addCapture(captured);
+  const ignoredNames = captured.flatMap((entry) => (entry.files ?? []).map((f) => text(f.path)));
+  const keep = ignoredNames.length > 0 ? `; guard captures the ignored ${listNames(ignoredNames)} into the snapshot first` : '';
+  if (contents.tracked.length > 0 || contents.untracked.length > 0 || ignoredNames.length > 0) {
+    return makeVerdict('snapshot', 'rm-in-repo', `${verb} ${rel} inside the repository${keep}`, source);
+  }
+  if (contents.ignored.length > 0) return makeVerdict('allow', 'no-risk', `${verb} ${rel}, ignored output that is rebuilt (not kept in snapshots)`, source);
+  // git lists nothing, yet something is there (inside a submodule or a nested repository, a
+  // file git cannot see): judge by the text, as without a view of the repository.
+  if (!isDir || nonEmptyDir) return checkDeleteInRepo(rel, ctx, source, options);
+  return makeVerdict('allow', 'no-risk', `${verb} ${rel}, an empty directory`, source);
+}
+
+/** A protected glob that names something inside `dir` explicitly (not through a leading `**`). */
+function explicitProtectedGlob(dir: string, ctx: CommandContext): string | null {
+  for (const glob of ctx.protectedPaths) {
+    const scan = picomatch().scan(glob);
+    const base = scan.isGlob ? scan.base : glob;
+    if (base !== '' && (isUnder(base, dir) || isUnder(dir, base))) return glob;
+  }
+  return null;
+}
+
+export function listNames(names: string[], limit = 3): string {
+  const shown = names.slice(0, limit).join(', ');
+  const more = names.length > limit ? ` and ${names.length - limit} more` : '';
+  return `${names.length === 1 ? 'file' : 'files'} ${shown}${more}`;
 }
 
 function checkDeleteInRepo(rel: string, ctx: CommandContext, source: string, options: DeleteOptions): Verdict {
@@ -146,8 +314,12 @@ function checkDeleteGlob(pattern: string, display: string, cwd: string | null, c
       return makeVerdict('deny', 'rm-home', `${options.verb} ${display}, in the home directory`, source);
     case 'git-dir':
       return makeVerdict('deny', 'git-dir-write', `${options.verb} ${display}, inside the git directory`, source);
-    case 'repo-ancestor':
     case 'outside':
+      if (ctx.scratchDirs?.some((dir) => dir !== '/' && isUnder(base, dir))) {
+        return makeVerdict('allow', 'no-risk', `${options.verb} ${display}, in the scratch space for temporary files`, source);
+      }
+      return makeVerdict('deny', 'rm-outside-repo', `${options.verb} ${display}, outside the repository`, source);
+    case 'repo-ancestor':
     case 'device':
       return makeVerdict('deny', 'rm-outside-repo', `${options.verb} ${display}, outside the repository`, source);
     case 'repo-root':
@@ -236,4 +408,45 @@ export function checkOpaqueArgument(value: string, cwd: string | null, ctx: Comm
     if (own) return makeVerdict('ask', 'guard-file-arg', `${program} is given ${own}, which configures guard or an agent's hooks`, source);
   }
   return null;
+}
+
+export interface CleanRequest {
+  /** Where git clean runs (after -C); null when unknown. */
+  cwd: string | null;
+  /** Its pathspecs, relative to cwd. */
+  pathspecs: Field[];
+  /** -x, -X, -e patterns or an excludes-file override: it may take files that are ignored now. */
+  takesIgnored: string | null;
+}
+
+/**
+ * `git clean -f` in the protected repository. What it takes that is not ignored is in the
+ * snapshot anyway. Ignored files are not, so when it may take them (-x, -X, -e, an excludes
+ * override, or an ignore file changed earlier in the line) the resolved pass captures every
+ * ignored file in its scope that is not regenerable output into the snapshot; judged by the
+ * text alone, that is a deny.
+ */
+export function checkGitClean(request: CleanRequest, ctx: CommandContext, source: string): Verdict {
+  const view = ctx.view;
+  const why = request.takesIgnored ?? (view?.ignoreRulesChanged ? 'after an ignore file is changed' : null);
+  const known = request.cwd !== null && request.pathspecs.every((p) => p.value !== null);
+  if (view?.collecting && known) {
+    view.clean({ cwd: request.cwd as string, pathspecs: request.pathspecs.map((p) => p.value as string) });
+    return noted(source);
+  }
+  if (why === null) return makeVerdict('snapshot', 'git-clean', 'git clean deletes untracked files', source);
+  const facts = view?.resolved && known ? view.clean({ cwd: request.cwd as string, pathspecs: request.pathspecs.map((p) => p.value as string) }) : null;
+  if (!facts) return makeVerdict('deny', 'git-clean-ignored', `git clean ${why} deletes ignored files (.env, local config, caches), which snapshots do not hold`, source);
+  const captured = facts.ignored.filter((entry) => !entry.regenerable);
+  for (const entry of captured) {
+    for (const file of entry.files ?? []) {
+      const name = text(file.path);
+      const glob = protectedGlob(name, ctx);
+      if (glob) return makeVerdict('deny', 'protected-path', `git clean ${why} deletes ${name}, a protected path (matches "${glob}")`, source);
+    }
+  }
+  view?.addCapture(captured);
+  const names = captured.flatMap((entry) => (entry.files ?? []).map((f) => text(f.path)));
+  const keep = names.length > 0 ? `; guard captures the ignored ${listNames(names)} into the snapshot first` : '; the only ignored files it can reach are regenerable output';
+  return makeVerdict('snapshot', 'git-clean', `git clean ${why} deletes untracked and ignored files${keep}`, source);
 }

@@ -3,6 +3,8 @@
  * world (where the repository is, who is acting, what is protected) arrives in CommandContext.
  */
 
+import type { StateView } from './state.js';
+
 export type VerdictKind = 'allow' | 'snapshot' | 'ask' | 'deny';
 
 export interface CommandContext {
@@ -27,6 +29,17 @@ export interface CommandContext {
    * Defaults to true (the snapshot format records every stash entry and keeps it reachable).
    */
   stashSnapshotted?: boolean;
+  /**
+   * Absolute directories that are the agent's scratch space (the system temp dir): deleting
+   * strictly inside them is allowed. Empty or absent: deleting there is denied like anywhere
+   * outside the repository.
+   */
+  scratchDirs?: string[];
+  /**
+   * What guard knows of the file system and the index right now (state.ts). Absent: every path
+   * is judged by its text alone. classifyWithState sets it.
+   */
+  view?: StateView;
 }
 
 export interface Verdict {

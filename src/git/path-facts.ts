@@ -1,0 +1,237 @@
+/**
+ * Reads what the command guard needs to know about the paths a command line would delete,
+ * truncate, overwrite or move (src/policy/command/state.ts), in one batch:
+ *
+ *  - where each path really is: the real path of its parent plus its name (a symlinked parent
+ *    directory moves it), and where the entry itself leads when followed (lstat, realpath);
+ *  - for deletions inside the repository, what git knows at or under it: one
+ *    `ls-files -t --cached --others --exclude-standard` (tracked and untracked, nested
+ *    repositories as `dir/`) and one `ls-files --others --ignored --directory` (ignored, whole
+ *    ignored directories collapsed), both limited to the targets by literal pathspecs, run at
+ *    the same time; then, only for ignored directories that are not regenerable output, one
+ *    more listing of their files (with lstat for sizes), because those are what gets captured;
+ *  - for `git clean`, the ignored entries in its scope, the same way.
+ *
+ * Nothing walks the whole repository: git prunes its walk to the pathspecs.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { globMatch } from '../policy/command/paths.js';
+import type { CleanFacts, IgnoredEntry, PathFacts, RepoContents, StateFacts, StateQueries } from '../policy/command/state.js';
+import type { Repo } from './repo.js';
+import { runGit, splitNulBytes } from './run.js';
+
+export interface PathFactsOptions {
+  /** Names (`node_modules`, `*.egg-info`) or repo-relative globs (`web/.cache/**`) of regenerable ignored output. */
+  regenerable: readonly string[];
+  /** Beyond this many ignored files in the non-regenerable directories, they are not listed one by one. */
+  maxListedFiles?: number;
+}
+
+const DEFAULT_MAX_LISTED = 20_000;
+
+/** The longest existing prefix of `abs` with its symlinks resolved, plus the rest as written. */
+function realish(abs: string): string {
+  const rest: string[] = [];
+  let existing = abs;
+  for (;;) {
+    try {
+      return path.posix.join(fs.realpathSync(existing), ...rest);
+    } catch {
+      const parent = path.posix.dirname(existing);
+      if (parent === existing) return abs;
+      rest.unshift(path.posix.basename(existing));
+      existing = parent;
+    }
+  }
+}
+
+function isDirEmpty(dir: string): boolean {
+  try {
+    const handle = fs.opendirSync(dir);
+    try {
+      return handle.readSync() === null;
+    } finally {
+      handle.closeSync();
+    }
+  } catch {
+    return false;
+  }
+}
+
+function locate(abs: string): Omit<PathFacts, 'locatedContents' | 'followedContents'> {
+  const located = abs === '/' || /^[A-Za-z]:/.test(abs) ? abs : path.posix.join(realish(path.posix.dirname(abs)), path.posix.basename(abs));
+  let stat: fs.Stats | null = null;
+  try {
+    stat = fs.lstatSync(located);
+  } catch {
+    stat = null;
+  }
+  const facts = {
+    located,
+    followed: located,
+    exists: stat !== null,
+    followedExists: stat !== null,
+    isDir: stat?.isDirectory() ?? false,
+    isSymlink: stat?.isSymbolicLink() ?? false,
+    followedIsDir: stat?.isDirectory() ?? false,
+    emptyDir: false,
+  };
+  if (facts.isSymlink) {
+    try {
+      facts.followed = fs.realpathSync(located);
+      facts.followedIsDir = fs.statSync(facts.followed).isDirectory();
+    } catch {
+      // A dangling link: a write creates its target, a deletion removes only the link.
+      facts.followed = realish(path.posix.resolve(path.posix.dirname(located), fs.readlinkSync(located)));
+      facts.followedExists = false;
+    }
+  }
+  if (facts.isDir) facts.emptyDir = isDirEmpty(located);
+  else if (facts.followedIsDir) facts.emptyDir = isDirEmpty(facts.followed);
+  return facts;
+}
+
+/** `rel` (repo-relative, no trailing slash) when `abs` is strictly inside the repository. */
+function repoRelative(repo: Repo | null, abs: string): string | null {
+  if (!repo) return null;
+  const root = repo.root.replace(/\/+$/, '');
+  return abs.startsWith(`${root}/`) ? abs.slice(root.length + 1) : null;
+}
+
+function literal(rel: string): string {
+  return `:(literal)${rel}`;
+}
+
+/** Is an ignored entry (a latin1 byte string, maybe ending in `/`) regenerable output? */
+export function isRegenerable(entry: string, patterns: readonly string[]): boolean {
+  const rel = Buffer.from(entry.replace(/\/$/, ''), 'latin1').toString('utf8');
+  const segments = rel.split('/');
+  for (const pattern of patterns) {
+    if (!pattern.includes('/')) {
+      if (segments.some((segment) => globMatch(pattern, segment, { dot: true }))) return true;
+      continue;
+    }
+    const glob = pattern.replace(/\/$/, '');
+    for (let i = 1; i <= segments.length; i++) if (globMatch(glob, segments.slice(0, i).join('/'), { dot: true })) return true;
+  }
+  return false;
+}
+
+/** Byte-string (latin1) path to a Buffer for fs calls under the repository root. */
+function fullPath(repo: Repo, bytes: string): Buffer {
+  return Buffer.concat([Buffer.from(`${repo.root}/`, 'utf8'), Buffer.from(bytes, 'latin1')]);
+}
+
+function sizeOf(repo: Repo, bytes: string): number {
+  try {
+    return fs.lstatSync(fullPath(repo, bytes)).size;
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * Ignored entries (as `ls-files --directory` printed them) with the files to capture listed for
+ * those that are not regenerable: one more ls-files over just those directories.
+ */
+async function describeIgnored(repo: Repo, entries: string[], options: PathFactsOptions): Promise<IgnoredEntry[]> {
+  const max = options.maxListedFiles ?? DEFAULT_MAX_LISTED;
+  const out: IgnoredEntry[] = entries.map((entry) => {
+    const regenerable = isRegenerable(entry, options.regenerable);
+    return { path: entry, regenerable, files: regenerable ? null : entry.endsWith('/') ? [] : [{ path: entry, size: sizeOf(repo, entry) }] };
+  });
+  const dirs = out.filter((e) => !e.regenerable && e.path.endsWith('/'));
+  // An argument is text: a directory whose name is not valid UTF-8 cannot be named to git
+  // exactly, so its files stay unlisted (and nothing in it can be captured).
+  for (const dir of dirs) if (Buffer.from(Buffer.from(dir.path, 'latin1').toString('utf8'), 'utf8').toString('latin1') !== dir.path) dir.files = null;
+  const listable = dirs.filter((d) => d.files !== null);
+  if (listable.length === 0) return out;
+  const listed = await runGit(['ls-files', '-z', '--others', '--ignored', '--exclude-standard', '--', ...listable.map((d) => literal(Buffer.from(d.path.slice(0, -1), 'latin1').toString('utf8')))], { cwd: repo.root });
+  const files = splitNulBytes(listed.stdout);
+  if (files.length > max) {
+    for (const dir of listable) dir.files = null;
+    return out;
+  }
+  for (const file of files) {
+    if (isRegenerable(file, options.regenerable)) continue;
+    const dir = listable.find((d) => file.startsWith(d.path));
+    dir?.files?.push({ path: file, size: sizeOf(repo, file) });
+  }
+  return out;
+}
+
+/** Entries that lie at or under `rel`, or are a collapsed directory holding it. */
+function belongsTo(entry: string, rel: string): boolean {
+  const bare = entry.endsWith('/') ? entry.slice(0, -1) : entry;
+  return bare === rel || bare.startsWith(`${rel}/`) || (entry.endsWith('/') && rel.startsWith(entry));
+}
+
+async function readContents(repo: Repo | null, rels: string[], options: PathFactsOptions): Promise<Map<string, RepoContents>> {
+  const result = new Map<string, RepoContents>();
+  if (!repo || rels.length === 0) return result;
+  const specs = rels.map(literal);
+  const [known, ignored] = await Promise.all([
+    // -t tags each entry: H (and other letters) tracked, ? untracked; a nested repository is `? dir/`.
+    runGit(['ls-files', '-z', '-t', '--cached', '--others', '--exclude-standard', '--', ...specs], { cwd: repo.root }),
+    runGit(['ls-files', '-z', '--others', '--ignored', '--exclude-standard', '--directory', '--', ...specs], { cwd: repo.root }),
+  ]);
+  const records = splitNulBytes(known.stdout);
+  const ignoredEntries = await describeIgnored(repo, [...new Set(splitNulBytes(ignored.stdout))], options);
+  for (const rel of rels) {
+    const relBytes = Buffer.from(rel, 'utf8').toString('latin1');
+    const contents: RepoContents = { tracked: [], untracked: [], ignored: [] };
+    for (const record of records) {
+      const entry = record.slice(2);
+      if (!belongsTo(entry, relBytes)) continue;
+      (record.startsWith('? ') ? contents.untracked : contents.tracked).push(entry);
+    }
+    for (const entry of ignoredEntries) {
+      if (!belongsTo(entry.path, relBytes)) continue;
+      // A collapsed directory above the target: only what is under the target goes.
+      const files = entry.files?.filter((f) => belongsTo(f.path, relBytes)) ?? null;
+      contents.ignored.push({ ...entry, files });
+    }
+    result.set(rel, contents);
+  }
+  return result;
+}
+
+async function readClean(repo: Repo, cwd: string, pathspecs: string[], options: PathFactsOptions): Promise<CleanFacts | null> {
+  const listed = await runGit(['ls-files', '-z', '--full-name', '--others', '--ignored', '--exclude-standard', '--directory', '--', ...pathspecs], { cwd, okCodes: [128] }).catch(() => null);
+  if (!listed || listed.code !== 0) return null;
+  return { ignored: await describeIgnored(repo, [...new Set(splitNulBytes(listed.stdout))], options) };
+}
+
+/** Answers every query of a collect pass (state.ts) about this repository (null: outside any). */
+export async function readPathFacts(repo: Repo | null, queries: StateQueries, options: PathFactsOptions): Promise<StateFacts> {
+  const located = new Map<string, Omit<PathFacts, 'locatedContents' | 'followedContents'>>();
+  const wanted = new Set<string>();
+  for (const [abs, query] of queries.paths) {
+    const facts = locate(abs);
+    located.set(abs, facts);
+    if (!query.contents) continue;
+    for (const [place, exists] of [[facts.located, facts.exists], [facts.followed, facts.followedExists]] as const) {
+      const rel = exists ? repoRelative(repo, place) : null;
+      if (rel !== null) wanted.add(rel);
+    }
+  }
+  const cleanEntries = [...queries.cleans.entries()];
+  const [contents, cleans] = await Promise.all([
+    readContents(repo, [...wanted], options),
+    Promise.all(cleanEntries.map(([, query]) => (repo ? readClean(repo, query.cwd, query.pathspecs, options) : Promise.resolve(null)))),
+  ]);
+  const facts: StateFacts = { paths: new Map(), cleans: new Map() };
+  for (const [abs, where] of located) {
+    const at = (place: string): RepoContents | null => {
+      const rel = repoRelative(repo, place);
+      return rel === null ? null : (contents.get(rel) ?? null);
+    };
+    facts.paths.set(abs, { ...where, locatedContents: at(where.located), followedContents: where.isSymlink ? at(where.followed) : at(where.located) });
+  }
+  cleanEntries.forEach(([key], i) => {
+    const clean = cleans[i];
+    if (clean) facts.cleans.set(key, clean);
+  });
+  return facts;
+}

@@ -1,0 +1,156 @@
+/**
+ * What the command guard knows of the repository as it is at the moment of the call. The
+ * classifier itself stays pure: the facts arrive through a StateView in the context, and a
+ * caller that can read the file system and the index (the agent hook, `guard check-command`)
+ * runs it twice through classifyWithState:
+ *
+ *  1. collect: every path a command would delete, truncate, overwrite or move, and every
+ *     `git clean` scope, is noted instead of judged (so only verdicts the text alone decides
+ *     count). If that alone is a deny, or nothing was noted, that is the answer: no I/O.
+ *  2. resolved: the reader (src/git/path-facts.ts) answers all notes in one batch (lstat,
+ *     realpath, one `git ls-files` per kind), and the same command is classified again with
+ *     the facts: where each path really is (symlinks, `..`), whether it exists, and what lies
+ *     there (tracked, untracked, ignored, regenerable output, protected paths, nested
+ *     repositories).
+ *
+ * Without a view (the programmatic API, the corpus) every path is judged by its text, as before.
+ */
+import type { CommandContext, Verdict } from './types.js';
+
+/** One ignored entry a deletion or a clean would remove. Paths are git's bytes as latin1 strings. */
+export interface IgnoredEntry {
+  /** Repository-relative path (a directory ends with `/` when git collapsed it). */
+  path: string;
+  /** Inside well-known regenerable output (node_modules, dist ...): neither captured nor a reason to stop. */
+  regenerable: boolean;
+  /** The files to capture (non-regenerable entries), with their sizes; null when there were too many to list. */
+  files: Array<{ path: string; size: number }> | null;
+}
+
+/** What lies at or under one repository path (paths are repo-relative latin1 byte strings). */
+export interface RepoContents {
+  tracked: string[];
+  /** Untracked, not ignored files; a nested repository appears as `dir/`. */
+  untracked: string[];
+  ignored: IgnoredEntry[];
+}
+
+export interface PathFacts {
+  /** Where the entry itself is: the real path of its parent directory plus its name. */
+  located: string;
+  /** Where it leads when the entry is followed (a symlink's target); equal to located otherwise. */
+  followed: string;
+  /** lstat of located succeeded. */
+  exists: boolean;
+  /** The followed path exists (a dangling link: false). */
+  followedExists: boolean;
+  /** located is a directory / a symlink (lstat); the followed path is a directory (stat). */
+  isDir: boolean;
+  isSymlink: boolean;
+  followedIsDir: boolean;
+  /** The directory at located (or, for a symlink, at followed) has no entries. */
+  emptyDir: boolean;
+  /** What is at or under `located` / `followed` when inside the repository (and existing). */
+  locatedContents: RepoContents | null;
+  followedContents: RepoContents | null;
+}
+
+export interface CleanFacts {
+  /** Ignored entries under the clean's scope (what it would take with the ignore rules gone). */
+  ignored: IgnoredEntry[];
+}
+
+/** A `git clean` to look at: where it runs and the pathspecs it is given (relative to that directory). */
+export interface CleanQuery {
+  cwd: string;
+  pathspecs: string[];
+}
+
+export interface StateQueries {
+  /**
+   * Absolute paths (as written, resolved against the command's cwd, not through symlinks), and
+   * whether what lies under them is needed (deletions) or only where they lead (writes).
+   */
+  paths: Map<string, { contents: boolean }>;
+  cleans: Map<string, CleanQuery>;
+}
+
+export interface StateFacts {
+  paths: Map<string, PathFacts>;
+  cleans: Map<string, CleanFacts>;
+}
+
+export type StateReader = (queries: StateQueries) => Promise<StateFacts>;
+
+/** Mutable per-classification state shared by every nested evaluator (through the context). */
+export class StateView {
+  readonly queries: StateQueries = { paths: new Map(), cleans: new Map() };
+  /** Something in the line writes, deletes or moves an ignore file (.gitignore, info/exclude). */
+  ignoreRulesChanged = false;
+  /** Ignored files (latin1 byte strings) the resolved pass decided to capture before the command. */
+  readonly capture = new Map<string, number>();
+
+  constructor(
+    readonly mode: 'text' | 'collect' | 'resolved',
+    private readonly facts: StateFacts | null = null,
+    /** The resolved pass starts knowing what the collect pass found about ignore files. */
+    ignoreRulesChanged = false,
+  ) {
+    this.ignoreRulesChanged = ignoreRulesChanged;
+  }
+
+  /** Facts for an absolute path; null while collecting (the path is noted) or judging by text. */
+  path(abs: string, contents: boolean): PathFacts | null {
+    if (this.mode === 'collect') {
+      const before = this.queries.paths.get(abs);
+      this.queries.paths.set(abs, { contents: contents || (before?.contents ?? false) });
+      return null;
+    }
+    return this.facts?.paths.get(abs) ?? null;
+  }
+
+  clean(query: CleanQuery): CleanFacts | null {
+    const key = cleanKey(query);
+    if (this.mode === 'collect') {
+      this.queries.cleans.set(key, query);
+      return null;
+    }
+    return this.facts?.cleans.get(key) ?? null;
+  }
+
+  /** True while collecting: state-dependent checks report nothing yet. */
+  get collecting(): boolean {
+    return this.mode === 'collect';
+  }
+
+  /** True when the resolved facts are there to judge by. */
+  get resolved(): boolean {
+    return this.mode === 'resolved';
+  }
+
+  addCapture(entries: IgnoredEntry[]): void {
+    for (const entry of entries) {
+      if (entry.regenerable || !entry.files) continue;
+      for (const file of entry.files) this.capture.set(file.path, file.size);
+    }
+  }
+}
+
+export function cleanKey(query: CleanQuery): string {
+  return JSON.stringify([query.cwd, query.pathspecs]);
+}
+
+/** The verdict, plus the ignored files the pre-command snapshot must capture (latin1 byte strings). */
+export interface StateVerdict extends Verdict {
+  capture: string[];
+  captureBytes: number;
+}
+
+export interface CaptureLimits {
+  /** Bytes the captured ignored files may add up to; over it, deny. */
+  maxBytes: number;
+  /** How many files may be captured; over it, deny. */
+  maxFiles: number;
+}
+
+export const DEFAULT_CAPTURE_LIMITS: CaptureLimits = { maxBytes: 100 * 1024 ** 2, maxFiles: 10_000 };

@@ -1,0 +1,55 @@
+/**
+ * classifyWithState: the command guard with the repository as it is at the moment of the call
+ * (state.ts describes the two passes). The reader is handed in, so this file stays free of I/O:
+ * the agent hook and `guard check-command` pass src/git/path-facts.ts.
+ */
+import { classifyCommandFully } from './index.js';
+import type { RefChange } from './ref-changes.js';
+import { makeVerdict } from './rules.js';
+import { DEFAULT_CAPTURE_LIMITS, StateView, type CaptureLimits, type StateReader, type StateVerdict } from './state.js';
+import type { CommandContext, Verdict } from './types.js';
+
+export interface StateOptions {
+  reader: StateReader;
+  limits?: CaptureLimits;
+}
+
+function withCapture(verdict: Verdict, capture: Map<string, number>): StateVerdict {
+  let bytes = 0;
+  for (const size of capture.values()) bytes += size;
+  return { ...verdict, capture: [...capture.keys()].sort(), captureBytes: bytes };
+}
+
+function mb(bytes: number): string {
+  return `${(bytes / 1024 ** 2).toFixed(1)} MB`;
+}
+
+/** The verdict with what to capture, and the ref changes the command announces (classifyCommandFully). */
+export interface StateClassification {
+  verdict: StateVerdict;
+  refChanges: RefChange[];
+}
+
+export async function classifyWithState(command: string, context: CommandContext, options: StateOptions): Promise<StateClassification> {
+  const collect = new StateView('collect');
+  const first = classifyCommandFully(command, { ...context, view: collect });
+  const queries = collect.queries;
+  // Decided by the text alone: a deny no file can change, or nothing that touches files.
+  if (first.verdict.verdict === 'deny' || (queries.paths.size === 0 && queries.cleans.size === 0)) return { verdict: withCapture(first.verdict, new Map()), refChanges: first.refChanges };
+  const facts = await options.reader(queries);
+  const resolved = new StateView('resolved', facts, collect.ignoreRulesChanged);
+  const second = classifyCommandFully(command, { ...context, view: resolved });
+  return { verdict: limitCapture(second.verdict, resolved, command, options.limits ?? DEFAULT_CAPTURE_LIMITS), refChanges: second.refChanges };
+}
+
+/** The verdict with its capture, or a deny when the capture is over the bound. */
+function limitCapture(verdict: Verdict, resolved: StateView, command: string, limits: CaptureLimits): StateVerdict {
+  if (verdict.verdict !== 'snapshot' || resolved.capture.size === 0) return withCapture(verdict, verdict.verdict === 'snapshot' ? resolved.capture : new Map());
+  const result = withCapture(verdict, resolved.capture);
+  if (result.captureBytes > limits.maxBytes || result.capture.length > limits.maxFiles) {
+    const biggest = [...resolved.capture.entries()].sort((a, b) => b[1] - a[1]).slice(0, 3).map(([p, size]) => `${Buffer.from(p, 'latin1').toString('utf8')} (${mb(size)})`);
+    const reason = `${verdict.command ?? command} deletes ${result.capture.length} ignored files (${mb(result.captureBytes)}), more than guard captures before a command (${limits.maxFiles} files, ${mb(limits.maxBytes)}); the largest: ${biggest.join(', ')}`;
+    return withCapture(makeVerdict('deny', 'capture-too-large', reason, verdict.command), new Map());
+  }
+  return result;
+}
