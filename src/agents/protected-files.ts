@@ -7,7 +7,8 @@
  *  - the protected paths of the policy (`protect.paths`): rule `agent-file-edit-protected`.
  * Each rule's agent mode from the policy applies (enforce: deny, warn: allow and journal, off).
  * Paths are resolved through symlinks, so a link into `.git` is judged by where it points.
- * Paths outside the worktree are not guard's to judge (the command guard handles `rm -rf ~`).
+ * Paths outside the worktree are not guard's to judge (the command guard handles `rm -rf ~`),
+ * except an existing file reached through a symlink inside the repository, which is refused.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -77,7 +78,22 @@ export function checkFileTarget(repo: Repo, policy: MatchPolicy, target: string,
     );
   }
   const root = realish(repo.root);
-  if (!inside(absolute, root)) return null;
+  if (!inside(absolute, root)) {
+    // A path in the repository that a symlink leads out of it: the write would change a file
+    // outside, which no snapshot holds (a new file there destroys nothing).
+    const written = path.resolve(cwd, target);
+    const located = path.join(realish(path.dirname(written)), path.basename(written));
+    if (inside(located, root) && located !== root && fs.existsSync(absolute)) {
+      return finding(
+        policy,
+        'agent-file-edit-protected',
+        normalizeRepoPath(path.relative(root, located)),
+        `${normalizeRepoPath(path.relative(root, located))} is a symbolic link to ${absolute}, outside the repository: changing it there cannot be undone with guard rollback`,
+        'edit the file where it really is only if the person asks for it, or copy it into the repository first',
+      );
+    }
+    return null;
+  }
   const relative = normalizeRepoPath(path.relative(root, absolute));
   if (relative === '') return null;
   if (relative === '.git' || relative.startsWith('.git/')) {
