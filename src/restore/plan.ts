@@ -52,6 +52,8 @@ export interface RollbackPlan {
   skippedRefs: SkippedRef[];
   head: { from: HeadState; to: HeadState } | null;
   stash: { from: StashEntry[]; to: StashEntry[] } | null;
+  /** Ignored files a later snapshot captured (before a command deleted them) that come back. */
+  capturedIgnored?: string[];
 }
 
 export async function diffTrees(repo: Repo, from: string, to: string, pathspecs: string[] = []): Promise<FileChange[]> {

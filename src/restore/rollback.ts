@@ -38,6 +38,7 @@ import { clearInProgress, readInProgress, readLastRollback, writeInProgress, wri
 import { diffTrees, planRefs, type RollbackPlan } from './plan.js';
 import { uncapturedObstacles } from './obstacles.js';
 import { isProcessAlive } from '../util/process-alive.js';
+import { withCapturedIgnored } from './captured-ignored.js';
 
 export type RollbackEvent =
   | { type: 'phase'; phase: 'pre-snapshot' | 'planning' | 'checking' | 'refs' | 'worktree' | 'index' }
@@ -399,6 +400,10 @@ export async function rollback(repo: Repo, options: RollbackOptions): Promise<Ro
       }
     }
 
+    // Ignored files a later snapshot captured before a command deleted them come back too.
+    let capturedIgnored: string[] = [];
+    if (paths.length === 0 && !undoOf) ({ tree: treeGoal, restored: capturedIgnored } = await withCapturedIgnored(repo, target, treeGoal, temps));
+
     const files = await diffTrees(repo, pre.tree, treeGoal);
     const refPlan = filesOnly ? { refs: [], skippedRefs: [], head: null, stash: null } : await planRefs(repo, pre, target);
     const plan: RollbackPlan = {
@@ -406,6 +411,7 @@ export async function rollback(repo: Repo, options: RollbackOptions): Promise<Ro
       files,
       indexChanges: indexGoal.tree !== pre.indexTree || indexGoal.raw !== pre.rawIndex,
       ...refPlan,
+      ...(capturedIgnored.length > 0 ? { capturedIgnored } : {}),
     };
     const nothingToDo = plan.files.length === 0 && !plan.indexChanges && plan.refs.length === 0 && !plan.head && !plan.stash;
     if (options.dryRun || (nothingToDo && !interrupted)) {

@@ -47,6 +47,11 @@ function printPlan(out: Output, plan: RollbackPlan, target: Snapshot): void {
     if (sub.action === 'delete') out.line(`  submodule ${pathText(sub.path)}: remove its gitlink${at} (its directory is left as it is)`);
     else out.line(`  submodule ${pathText(sub.path)}: restore its gitlink${at} as an empty directory; then run: git submodule update --init -- ${shellArg(sub.path)}`);
   }
+  if (plan.capturedIgnored && plan.capturedIgnored.length > 0) {
+    out.line(`  ignored files captured before a command deleted them, brought back: ${plan.capturedIgnored.length}`);
+    for (const name of plan.capturedIgnored.slice(0, SHOW_PATHS)) out.line(`    ${name}`);
+    if (plan.capturedIgnored.length > SHOW_PATHS) out.line(`    … and ${plan.capturedIgnored.length - SHOW_PATHS} more`);
+  }
   if (plan.indexChanges) out.line('  index: restore the staged state');
   for (const ref of plan.refs) {
     const what = ref.from === null ? `create at ${shortId(ref.to!)}` : ref.to === null ? `delete (was ${shortId(ref.from)})` : `move ${shortId(ref.from)} -> ${shortId(ref.to)}`;
@@ -66,6 +71,7 @@ function planJson(plan: RollbackPlan): Record<string, unknown> {
     skippedRefs: plan.skippedRefs,
     head: plan.head,
     stash: plan.stash,
+    capturedIgnored: plan.capturedIgnored ?? [],
   };
 }
 

@@ -1,0 +1,71 @@
+/**
+ * Ignored files the command guard captured into a snapshot because a command was about to delete
+ * them (`ignored` in the snapshot's metadata). Rolling back to an earlier snapshot, which never
+ * held them (ignored files are not snapshotted), brings back those that are missing now, from the
+ * newest snapshot that captured each, so `guard rollback` after `git clean -x` or `rm .env`
+ * returns the file byte for byte. A file that exists now is left alone.
+ *
+ * Names are recorded as text, so a captured name that is not valid UTF-8 is not brought back by
+ * name (it stays in that snapshot's tree: `git checkout <snapshot> -- <path>`).
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Repo } from '../git/repo.js';
+import { runGit } from '../git/run.js';
+import type { Snapshot } from '../snapshot/format.js';
+import { listSnapshots } from '../snapshot/read.js';
+import { emptyTempIndex, type TempIndex } from '../snapshot/temp-index.js';
+
+export interface CapturedOverlay {
+  /** treeGoal with the captured files added. */
+  tree: string;
+  /** Their names, for the plan and the journal. */
+  restored: string[];
+}
+
+/** Captured ignored files of snapshots after `target` that are neither in `tree` nor on disk now. */
+async function missingCaptures(repo: Repo, target: Snapshot): Promise<Map<string, Snapshot>> {
+  const wanted = new Map<string, Snapshot>();
+  for (const snapshot of await listSnapshots(repo)) {
+    if (snapshot.oid === target.oid) break;
+    for (const name of snapshot.ignored ?? []) {
+      if (wanted.has(name)) continue;
+      if (fs.existsSync(path.join(repo.root, name))) continue;
+      wanted.set(name, snapshot);
+    }
+  }
+  return wanted;
+}
+
+/**
+ * `tree` (what the rollback writes) plus the captured ignored files missing now; the same tree
+ * when there are none. The temp index it builds is pushed to `temps` for the caller to dispose.
+ */
+export async function withCapturedIgnored(repo: Repo, target: Snapshot, tree: string, temps: TempIndex[]): Promise<CapturedOverlay> {
+  const wanted = await missingCaptures(repo, target);
+  if (wanted.size === 0) return { tree, restored: [] };
+  const records: string[] = [];
+  const restored: string[] = [];
+  const bySnapshot = new Map<Snapshot, string[]>();
+  for (const [name, snapshot] of wanted) bySnapshot.set(snapshot, [...(bySnapshot.get(snapshot) ?? []), name]);
+  for (const [snapshot, names] of bySnapshot) {
+    const listed = await runGit(['ls-tree', '-r', '-z', snapshot.tree, '--', ...names.map((n) => `:(literal)${n}`)], { cwd: repo.root });
+    for (const record of listed.stdout.toString('latin1').split('\0')) {
+      if (record === '') continue;
+      // "<mode> <type> <oid>\t<path>"
+      const tab = record.indexOf('\t');
+      const [mode, type, oid] = record.slice(0, tab).split(' ');
+      if (type !== 'blob') continue;
+      records.push(`${mode} ${oid}\t${record.slice(tab + 1)}\0`);
+      restored.push(Buffer.from(record.slice(tab + 1), 'latin1').toString('utf8'));
+    }
+  }
+  if (records.length === 0) return { tree, restored: [] };
+  const index = await emptyTempIndex(repo);
+  temps.push(index);
+  const env = { GIT_INDEX_FILE: index.file };
+  await runGit(['read-tree', tree], { cwd: repo.root, env });
+  await runGit(['update-index', '-z', '--index-info'], { cwd: repo.root, env, input: Buffer.from(records.join(''), 'latin1') });
+  const written = await runGit(['write-tree'], { cwd: repo.root, env });
+  return { tree: written.stdout.toString('utf8').trim(), restored: restored.sort() };
+}

@@ -1,0 +1,104 @@
+/**
+ * Ignored files a command deletes are captured into the pre-command snapshot instead of the
+ * command being denied (issue 9): the un-ignore-then-clean, `git clean -e '!.env'` with the
+ * excludes file switched off, and `rm` of an ignored file, each run for real after the agent
+ * hook allowed it, then `guard rollback --yes` brings the file back byte for byte. Regenerable
+ * output (node_modules) is neither captured nor a reason to stop; too much to capture is denied.
+ */
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { GUARD_BIN, withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
+
+const SECRET = Buffer.from('API_KEY=s3cr3t\r\n\u00e9\u0000tail\n', 'latin1');
+
+function hook(t: TestRepo, command: string): { decision: string; reason: string } {
+  const payload = { session_id: 's1', transcript_path: '/t', cwd: t.dir, permission_mode: 'default', hook_event_name: 'PreToolUse', tool_name: 'Bash', tool_input: { command } };
+  const r = spawnSync(process.execPath, [GUARD_BIN, 'agent-hook', 'claude', 'pre-tool'], { cwd: t.dir, env: t.env, input: JSON.stringify(payload), encoding: 'utf8' });
+  expect(r.status, r.stderr).toBe(0);
+  if (r.stdout.trim() === '') return { decision: 'allow', reason: '' };
+  const out = JSON.parse(r.stdout) as { hookSpecificOutput?: { permissionDecision?: string; permissionDecisionReason?: string } };
+  return { decision: out.hookSpecificOutput?.permissionDecision ?? 'allow', reason: out.hookSpecificOutput?.permissionDecisionReason ?? '' };
+}
+
+/** Runs the command the way the agent's shell would, in the repository. */
+function run(t: TestRepo, command: string): void {
+  const r = spawnSync('sh', ['-c', command], { cwd: t.dir, env: t.env, encoding: 'utf8' });
+  expect(r.status, r.stderr).toBe(0);
+}
+
+function setup(t: TestRepo): void {
+  t.write('.gitignore', 'node_modules/\n.env\n*.log\n');
+  t.write('src/app.ts', 'export {};\n');
+  t.git(['add', '-A']);
+  t.git(['commit', '-q', '-m', 'init']);
+  t.write('.env', SECRET);
+  t.write('debug.log', 'log\n');
+  t.write('node_modules/pkg/index.js', 'module.exports = 1;\n');
+}
+
+function rollback(t: TestRepo): string {
+  const r = t.guard(['rollback', '--yes']);
+  expect(r.code, r.stderr + r.stdout).toBe(0);
+  return r.stdout;
+}
+
+describe('the command guard captures the ignored files a command deletes', () => {
+  it("printf '' > .gitignore && git clean -fd: .env is captured first and comes back with guard rollback", async () => {
+    await withTestRepo((t) => {
+      setup(t);
+      const command = "printf '' > .gitignore && git clean -fd";
+      expect(hook(t, command).decision).toBe('allow');
+      run(t, command);
+      expect(t.exists('.env')).toBe(false);
+      const out = rollback(t);
+      expect(out).toContain('.env');
+      expect(fs.readFileSync(path.join(t.dir, '.env'))).toEqual(SECRET);
+      // debug.log (ignored, not regenerable) came back too; node_modules (regenerable) was not kept.
+      expect(t.read('debug.log')).toBe('log\n');
+      expect(t.read('.gitignore')).toBe('node_modules/\n.env\n*.log\n');
+    });
+  });
+
+  it("git -c core.excludesFile=/dev/null clean -fd -e '!.env': .env comes back with guard rollback", async () => {
+    await withTestRepo((t) => {
+      setup(t);
+      const command = "git -c core.excludesFile=/dev/null clean -fd -e '!.env'";
+      const verdict = hook(t, command);
+      expect(verdict.decision).toBe('allow');
+      run(t, command);
+      expect(t.exists('.env')).toBe(false);
+      rollback(t);
+      expect(fs.readFileSync(path.join(t.dir, '.env'))).toEqual(SECRET);
+    });
+  });
+
+  it('rm .env: captured, then back byte for byte; rm -rf node_modules is allowed without capture', async () => {
+    await withTestRepo((t) => {
+      setup(t);
+      expect(hook(t, 'rm -rf node_modules').decision).toBe('allow');
+      expect(hook(t, 'rm .env').decision).toBe('allow');
+      run(t, 'rm .env');
+      expect(t.exists('.env')).toBe(false);
+      const snapshots = JSON.parse(t.guard(['list', '--json']).stdout) as { snapshots: Array<{ ignored?: string[] }> } | Array<{ ignored?: string[] }>;
+      expect(JSON.stringify(snapshots)).toContain('.env');
+      rollback(t);
+      expect(fs.readFileSync(path.join(t.dir, '.env'))).toEqual(SECRET);
+    });
+  });
+
+  it('git clean -fdx over the capture bound is denied, naming the largest file', async () => {
+    await withTestRepo((t) => {
+      setup(t);
+      t.write('.guard.yaml', 'version: 1\ncommands:\n  maxIgnoredCapture: 1KB\n');
+      t.git(['add', '.guard.yaml']);
+      t.git(['commit', '-q', '-m', 'policy']);
+      t.write('data.log', Buffer.alloc(4096, 1));
+      const verdict = hook(t, 'git clean -fdx');
+      expect(verdict.decision).toBe('deny');
+      expect(verdict.reason).toContain('data.log');
+      expect(t.exists('data.log')).toBe(true);
+    });
+  });
+});
