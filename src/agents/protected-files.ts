@@ -81,8 +81,7 @@ export function checkFileTarget(repo: Repo, policy: MatchPolicy, target: string,
   if (!inside(absolute, root)) {
     // A path in the repository that a symlink leads out of it: the write would change a file
     // outside, which no snapshot holds (a new file there destroys nothing).
-    const written = path.resolve(cwd, target);
-    const located = path.join(realish(path.dirname(written)), path.basename(written));
+    const located = path.resolve(realish(cwd), target);
     if (inside(located, root) && located !== root && fs.existsSync(absolute)) {
       return finding(
         policy,

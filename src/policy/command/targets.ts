@@ -15,6 +15,7 @@ import {
   globMatch,
   guardFile,
   isDevice,
+  isDrivePath,
   isEditableGitFile,
   isGitDirPath,
   isIgnoreRulesFile,
@@ -187,6 +188,8 @@ function checkDeleteByText(abs: string, ctx: CommandContext, source: string, opt
  * what git knows of the files at or under it.
  */
 function checkDeleteWithFacts(abs: string, facts: PathFacts, ctx: CommandContext, source: string, options: DeleteOptions): Verdict {
+  // A Windows drive path names nothing on this file system: what is there cannot be looked at.
+  if (isDrivePath(abs)) return checkDeleteByText(abs, ctx, source, options);
   const follow = options.follow === true && facts.isSymlink;
   const target = follow ? facts.followed : facts.located;
   const exists = follow ? facts.followedExists : facts.exists;

@@ -1,0 +1,107 @@
+/**
+ * The command guard decides file-destroying commands by the repository as it is at the call
+ * (issue 9), through the real agent hook with the default .guard.yaml:
+ *  - everyday clean-ups are not denied (regenerable output, paths that do not exist, moves,
+ *    directories holding nothing protected, the temp directory);
+ *  - what is really protected still is (a tracked migration, a nested repository);
+ *  - a symlink in the repository that leads out of it is followed before "inside" is decided:
+ *    truncate, find -delete, rm, a redirection and the file tools are all denied;
+ *  - Windows spellings are deletions, and `C:/` paths are outside the repository.
+ */
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { GUARD_BIN, PROJECT_ROOT, withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
+
+function hookRaw(t: TestRepo, toolName: string, toolInput: Record<string, unknown>): { decision: string; reason: string } {
+  const payload = { session_id: 's1', transcript_path: '/t', cwd: t.dir, permission_mode: 'default', hook_event_name: 'PreToolUse', tool_name: toolName, tool_input: toolInput };
+  const r = spawnSync(process.execPath, [GUARD_BIN, 'agent-hook', 'claude', 'pre-tool'], { cwd: t.dir, env: t.env, input: JSON.stringify(payload), encoding: 'utf8' });
+  expect(r.status, r.stderr).toBe(0);
+  if (r.stdout.trim() === '') return { decision: 'allow', reason: '' };
+  const out = JSON.parse(r.stdout) as { hookSpecificOutput?: { permissionDecision?: string; permissionDecisionReason?: string } };
+  return { decision: out.hookSpecificOutput?.permissionDecision ?? 'allow', reason: out.hookSpecificOutput?.permissionDecisionReason ?? '' };
+}
+
+const bash = (t: TestRepo, command: string) => hookRaw(t, 'Bash', { command });
+
+function setup(t: TestRepo): void {
+  fs.copyFileSync(path.join(PROJECT_ROOT, 'templates', 'guard.default.yaml'), path.join(t.dir, '.guard.yaml'));
+  t.write('.gitignore', 'node_modules/\ndist/\nbuild/\n.next/\ncoverage/\n.env\n');
+  t.write('a.txt', 'a\n');
+  t.write('src/deep/mod.ts', 'export const x = 1;\n');
+  t.write('db/migrations/001_init.sql', 'create table t (id int);\n');
+  t.git(['add', '-A']);
+  t.git(['commit', '-q', '-m', 'init']);
+  t.write('node_modules/orm/migrations/0001.js', 'module.exports = {};\n');
+  t.write('dist/app.js', 'built\n');
+  t.write('build/out.o', 'obj\n');
+  t.write('.next/cache/x', 'c\n');
+  t.write('coverage/lcov.info', 'TN:\n');
+}
+
+describe('file-destroying commands are judged by what is there', () => {
+  it('everyday clean-ups and moves are not denied with the default .guard.yaml', async () => {
+    await withTestRepo((t) => {
+      setup(t);
+      const scratch = fs.mkdtempSync(path.join(fs.realpathSync(t.base), 'scratch-'));
+      for (const command of [
+        'rm -rf node_modules',
+        'rm -rf dist && npm run build',
+        'rm -rf build/',
+        'rm -rf .next coverage',
+        'rm -r src/deep',
+        'rm -rf does-not-exist',
+        'mv a.txt b.txt',
+        `rm -rf ${scratch}`,
+        'rm -rf /tmp/guard-test-does-not-exist-xyz',
+      ]) {
+        expect({ command, ...bash(t, command) }).toMatchObject({ command, decision: 'allow' });
+      }
+    });
+  });
+
+  it('still denies a tracked protected path and a nested repository, and snapshots plain files', async () => {
+    await withTestRepo((t) => {
+      setup(t);
+      t.git(['init', '-q', 'vendor/lib']);
+      t.write('vendor/lib/x', 'x\n');
+      expect(bash(t, 'rm -rf db')).toMatchObject({ decision: 'deny' });
+      expect(bash(t, 'rm -rf db').reason).toContain('db/migrations/001_init.sql');
+      expect(bash(t, 'rm -rf vendor')).toMatchObject({ decision: 'deny' });
+      expect(bash(t, 'rm a.txt')).toMatchObject({ decision: 'allow' });
+    });
+  });
+
+  it('follows a symlink that leads out of the repository: every spelling is denied, the file tools too', async () => {
+    await withTestRepo((t) => {
+      setup(t);
+      const outside = path.join(t.base, 'outside');
+      fs.mkdirSync(outside);
+      fs.writeFileSync(path.join(outside, 'f'), 'precious\n');
+      t.symlink('lnk', outside);
+      for (const command of ['truncate -s0 lnk/f', 'find lnk/ -type f -delete', 'rm -f lnk/f', 'echo x > lnk/f', 'rm -rf lnk/', 'cp a.txt lnk/f', 'rm -f ./src/../lnk/f']) {
+        const verdict = bash(t, command);
+        expect({ command, decision: verdict.decision }).toEqual({ command, decision: 'deny' });
+        expect(verdict.reason).toContain('outside the repository');
+      }
+      expect(hookRaw(t, 'Write', { file_path: path.join(t.dir, 'lnk', 'f'), content: 'x' }).decision).toBe('deny');
+      expect(hookRaw(t, 'Edit', { file_path: 'lnk/f', old_string: 'precious', new_string: 'x' }).decision).toBe('deny');
+      // The link itself is in the repository: removing it (not what it points to) is fine.
+      expect(bash(t, 'rm lnk').decision).toBe('allow');
+      expect(fs.readFileSync(path.join(outside, 'f'), 'utf8')).toBe('precious\n');
+    });
+  });
+
+  it('reads Windows spellings as deletions and C:/ paths as outside the repository', async () => {
+    await withTestRepo((t) => {
+      setup(t);
+      for (const command of ['del /s /q C:\\\\Users\\\\me\\\\proj', 'rmdir /s /q C:/Users/me', 'Remove-Item -Recurse -Force C:/Users/me/proj', 'rm -rf "C:\\Users\\me"', 'rd /s /q D:/data']) {
+        expect({ command, decision: bash(t, command).decision }).toEqual({ command, decision: 'deny' });
+      }
+      expect(bash(t, 'Remove-Item -Recurse -Force db').decision).toBe('deny');
+      expect(bash(t, 'rmdir /s /q dist').decision).toBe('allow');
+      expect(bash(t, 'rmdir emptydir').decision).toBe('allow');
+    });
+  });
+});
