@@ -30,7 +30,9 @@ export function commandSettings(policy: unknown): CommandSettings {
 /** The system temp directory as every spelling an agent may use reaches it (real paths, /tmp included). */
 export function tempDirs(): string[] {
   const dirs = new Set<string>();
-  for (const dir of [os.tmpdir(), process.env.TMPDIR, '/tmp']) {
+  // os.tmpdir() reads these same variables on POSIX; calling it would load node:os on the hook path.
+  const systemTemp = process.platform === 'win32' ? os.tmpdir() : process.env.TMPDIR || process.env.TMP || process.env.TEMP;
+  for (const dir of [systemTemp, '/tmp']) {
     if (!dir) continue;
     dirs.add(dir.replace(/(.)\/+$/, '$1'));
     try {
