@@ -132,7 +132,7 @@ async function onShell(repo: Repo, policy: Policy, agent: AgentIntegration, even
       result = {
         verdict: 'deny',
         rule: violation.rule,
-        reason: `${command.length > 200 ? 'this command' : command} would ${violation.what}; git's own hook refuses that only after the command has started (a reset has already reset the working tree by then), so guard refuses it before it runs${violation.why ? `. ${violation.why}` : ''}`,
+        reason: `${command.length > 200 ? 'this command' : command} would ${violation.what}; git's reference-transaction hook would refuse it only once the command is under way (a reset has reset the working tree by then), or not at all where the agent runs git with hooks off, so guard refuses it before it starts${violation.why ? `. ${violation.why}` : ''}`,
         instead: violation.instead.join('; '),
         capture: [],
         captureBytes: 0,
