@@ -73,11 +73,11 @@ export function buildProgram(): Command {
     .argument('[id]', 'snapshot to restore (default: start of the latest agent session, else the latest snapshot that differs from now)')
     .description('put the working tree, index, HEAD, branches, tags and stash back as they were in a snapshot (undoable with --undo)')
     .option('--dry-run', 'print the plan and change nothing')
-    .option('--paths <glob...>', 'restore only paths matching these globs (implies --files-only)')
+    .option('--paths <glob...>', 'restore only paths matching these globs, from the top of the repository (implies --files-only; exits 1 when no file matches)')
     .option('--files-only', 'restore files and the index; leave HEAD, branches, tags and stash alone')
     .option('--session <id>', 'restore the state at the start of this agent session')
     .option('--undo', 'undo the most recent rollback (returns to the state just before it)')
-    .option('--resume', 'finish a rollback that was interrupted')
+    .option('--resume', 'finish a rollback that was interrupted (every rollback, undo and resume is in `guard log`)')
     .option('-y, --yes', 'do not ask for confirmation (required without a terminal)')
     .addOption(jsonOption())
     .action(lazy(() => import('./commands/rollback.js'), ['id']));
