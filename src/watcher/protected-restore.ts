@@ -137,6 +137,14 @@ export class ProtectedRestore {
     }, SETTLE_MS);
   }
 
+  /**
+   * A file event may name a file by decoded text (U+FFFD for each byte that is not UTF-8): then it
+   * stands for the known path whose text it is, which is checked under its own bytes.
+   */
+  private sameAsText(known: GitPath, rel: GitPath): boolean {
+    return known !== rel && matchText(known) === matchText(rel);
+  }
+
   /** Polling mode: look at every known protected path now. */
   sweep(at: number): void {
     for (const p of this.known) {
@@ -174,7 +182,7 @@ export class ProtectedRestore {
     const hit = new Map<GitPath, 'deleted' | 'emptied'>();
     for (const rel of batch.keys()) {
       const candidates = isProtectedPath(policy, matchText(rel)) ? [rel] : [];
-      for (const p of this.known) if (p.startsWith(`${rel}/`)) candidates.push(p);
+      for (const p of this.known) if (p.startsWith(`${rel}/`) || this.sameAsText(p, rel)) candidates.push(p);
       for (const p of candidates) {
         const stat = lstat(fsPath(this.repo.root, p));
         if (!stat) hit.set(p, 'deleted');

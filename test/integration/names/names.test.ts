@@ -11,6 +11,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
 import { guarded } from '../githooks/setup.js';
+import { fastWatchConfig, json, waitFor, waitForWatcher } from '../watcher/helpers.js';
 
 const NAMES: Array<[string, Buffer]> = [
   ['not UTF-8', Buffer.from('bad\xff.log', 'latin1')],
@@ -187,4 +188,30 @@ describe('names as bytes: pre-commit', () => {
       repo.cleanup();
     }
   });
+});
+
+describe('names as bytes: protected-path restore by the watcher', () => {
+  it('puts back a deleted protected file whose name is not UTF-8 or holds a newline, under its own name', () =>
+    withTestRepo(async (repo) => {
+      repo.write('.guard.yaml', fastWatchConfig());
+      repo.write('README.md', 'base\n');
+      const odd = [Buffer.from('db/migrate/bad\xff.sh', 'latin1'), Buffer.from('db/migrate/lf\nname.sh')];
+      odd.forEach((name, i) => writeName(repo, name, `migration ${i}\n`));
+      repo.git(['add', '-A']);
+      repo.git(['commit', '-q', '-m', 'base']);
+      const session = json(repo, ['session', 'start', '--agent', 'test']).session;
+      try {
+        await waitForWatcher(repo);
+        for (const name of odd) fs.rmSync(full(repo, name));
+        await waitFor('both files to come back', () => odd.every((name) => fs.existsSync(full(repo, name))));
+        odd.forEach((name, i) => expect(fs.readFileSync(full(repo, name), 'utf8')).toBe(`migration ${i}\n`));
+        const events = await waitFor('two protected-restore events', () => {
+          const found = json(repo, ['log', '--session', session.id]).events.filter((e: { type: string }) => e.type === 'protected-restore');
+          return found.length >= 2 ? found : undefined;
+        });
+        expect(events.map((e: { path: string }) => e.path).sort()).toEqual(['"db/migrate/bad\\377.sh"', '"db/migrate/lf\\nname.sh"']);
+      } finally {
+        repo.guard(['watch', 'stop']);
+      }
+    }), 120_000);
 });
