@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
+import { stopWatchers, withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
 import { guarded } from '../githooks/setup.js';
 import { fastWatchConfig, json, waitFor, waitForWatcher } from '../watcher/helpers.js';
 
@@ -131,6 +131,8 @@ describe('names as bytes: recover', () => {
       const push = repo.guard(['backup', 'push', '--json']);
       expect(push.code, push.stderr).toBe(0);
       const before = state(repo);
+      // The snapshot's background pusher must not write into .git while it is being removed.
+      stopWatchers(repo.base);
       fs.rmSync(path.join(repo.dir, '.git'), { recursive: true, force: true });
       // Edited after the last snapshot: recover must move these aside, not skip or overwrite them.
       NAMES.forEach(([, name]) => writeName(repo, name, 'edited after the snapshot\n'));
