@@ -329,7 +329,20 @@ export class Watcher {
     this.lastActivity = change.at;
     if (change.kind === 'git') this.gitChanged = true;
     else if (change.kind === 'everything') this.everything = true;
-    else {
+    else if (change.kind === 'rules') {
+      // What git ignores changed: files it ignored until now were never reported (their directory
+      // had no watch), so a full snapshot, and the directories are classified again.
+      this.everything = true;
+      this.fsEvents
+        ?.rescan()
+        .then(() => {
+          // Once the new watches are in place: whatever was written before they were is read too.
+          if (this.stopping) return;
+          this.everything = true;
+          this.debouncer.touch();
+        })
+        .catch((error: unknown) => this.onError(error as Error));
+    } else {
       this.pending.add(change.rel);
       // The event's name is text (UTF-8) here; protected-restore keeps names as bytes.
       this.protect.note(gitPath(change.rel), change.at);

@@ -26,7 +26,8 @@ import type { Repo } from '../git/repo.js';
 import { IgnoredDirs } from './ignored-dirs.js';
 import { STEP_FLUSH_FILE } from '../session/steps.js';
 
-export type FsChange = { kind: 'path'; rel: string; at: number } | { kind: 'git'; at: number } | { kind: 'everything'; at: number } | { kind: 'step'; at: number };
+/** `rules`: an ignore rule may have changed (a .gitignore, info/exclude, core.excludesFile, the config). */
+export type FsChange = { kind: 'path'; rel: string; at: number } | { kind: 'git'; at: number } | { kind: 'everything'; at: number } | { kind: 'step'; at: number } | { kind: 'rules'; at: number };
 
 export interface FsEventsOptions {
   onChange: (change: FsChange) => void;
@@ -62,6 +63,9 @@ function hasGitSegment(rel: string): boolean {
   return rel === '.git' || rel.startsWith('.git/') || rel.includes('/.git/') || rel.endsWith('/.git');
 }
 
+/** What Node puts in place of bytes that are not UTF-8 when it decodes a file name. */
+const LOSSY = '\uFFFD';
+
 /** Directories handed to one chokidar instance during the start-up walk. */
 const BATCH = 64;
 
@@ -77,6 +81,13 @@ export class FsEvents {
   private closed = false;
   private limitHit = false;
   private dirs = 0;
+  /** Directories with a watch (relative; '' is the root). */
+  private readonly watching = new Set<string>();
+  private rescanning: Promise<void> | null = null;
+  private rescanAgain = false;
+  /** core.excludesFile (or git's default one), polled: it usually lies outside the repository. */
+  private excludesFile: string | null = null;
+  private readonly onExcludesChange = (): void => this.options.onChange({ kind: 'rules', at: Date.now() });
   private readonly pendingDirs = new Set<string>();
   private classifyTimer: NodeJS.Timeout | null = null;
 
@@ -118,11 +129,51 @@ export class FsEvents {
     }
     if (batch.length > 0) await this.watchBatch(batch);
     await gitReady;
+    await this.followExcludesFile();
+  }
+
+  /**
+   * Ignore rules changed: git is asked again which directories it ignores, and every directory
+   * that is no longer ignored gets its watch (a directory that became ignored keeps its watch;
+   * what git ignores is never in a snapshot anyway). The caller takes a full snapshot: files in a
+   * directory that was ignored until now were never reported by any event.
+   */
+  rescan(): Promise<void> {
+    if (this.rescanning) {
+      this.rescanAgain = true;
+      return this.rescanning;
+    }
+    this.rescanning = (async () => {
+      do {
+        this.rescanAgain = false;
+        if (this.closed) return;
+        await this.ignored.reload();
+        for (const rel of this.walk([''])) {
+          if (this.closed) return;
+          if (!this.watching.has(rel)) this.addRuntime(rel);
+        }
+        await this.followExcludesFile();
+      } while (this.rescanAgain);
+    })().finally(() => {
+      this.rescanning = null;
+    });
+    return this.rescanning;
+  }
+
+  /** Polls the excludes file git uses now (it may change with the config). */
+  private async followExcludesFile(): Promise<void> {
+    const file = await this.ignored.excludesFile().catch(() => null);
+    if (this.closed || file === this.excludesFile) return;
+    if (this.excludesFile) fs.unwatchFile(this.excludesFile, this.onExcludesChange);
+    this.excludesFile = file;
+    // Polled, not watched: the file may not exist yet, and its directory is not ours to watch.
+    if (file) fs.watchFile(file, { interval: 1000, persistent: false }, this.onExcludesChange);
   }
 
   async close(): Promise<void> {
     this.closed = true;
     this.onClosed();
+    if (this.excludesFile) fs.unwatchFile(this.excludesFile, this.onExcludesChange);
     if (this.classifyTimer) clearTimeout(this.classifyTimer);
     const all = [...this.instances, this.runtime, this.git].filter((w): w is FSWatcher => w !== null);
     this.instances = [];
@@ -159,6 +210,9 @@ export class FsEvents {
       }
       for (const entry of entries) {
         if (!entry.isDirectory() || entry.name === '.git') continue;
+        // A name that is not UTF-8 arrives decoded lossily and names no directory: it cannot get
+        // a watch (see docs/backup-and-recovery.md, Limits); its parent's watch still reports it.
+        if (entry.name.includes(LOSSY)) continue;
         const child = rel === '' ? entry.name : `${rel}/${entry.name}`;
         if (this.ignored.isIgnored(child) || lstatSafe(path.join(this.repo.root, child, '.git'))) continue;
         this.ignored.markWatched(child);
@@ -176,14 +230,18 @@ export class FsEvents {
       const rel = this.rel(p);
       if (rel === null || rel === '') return;
       this.ignored.forget(rel);
-      this.options.onChange({ kind: 'path', rel, at: Date.now() });
+      this.watching.delete(rel);
+      this.report(rel);
     });
     watcher.on('error', (error: unknown) => this.onWatchError(error as NodeJS.ErrnoException));
     return watcher;
   }
 
   private async watchBatch(rels: string[]): Promise<void> {
-    for (const _ of rels) this.countDir();
+    for (const rel of rels) {
+      this.countDir();
+      this.watching.add(rel);
+    }
     const watcher = this.makeWatcher(rels.map((rel) => path.join(this.repo.root, rel)));
     this.instances.push(watcher);
     await this.readyOf(watcher);
@@ -192,6 +250,7 @@ export class FsEvents {
   private addRuntime(rel: string): void {
     if (this.closed) return;
     this.countDir();
+    this.watching.add(rel);
     const abs = path.join(this.repo.root, rel);
     if (this.runtime) this.runtime.add(abs);
     else this.runtime = this.makeWatcher([abs]);
@@ -232,7 +291,13 @@ export class FsEvents {
   /** A directory appeared: ask git before watching it (node_modules must never be walked). */
   private onAddDir(abs: string): void {
     const rel = this.rel(abs);
-    if (rel === null || rel === '' || this.ignored.status(rel) !== undefined) return;
+    if (rel === null || rel === '') return;
+    // Not UTF-8: no watch can be placed on the lossy name; the snapshot reads the parent whole.
+    if (rel.includes(LOSSY)) {
+      this.report(rel);
+      return;
+    }
+    if (this.ignored.status(rel) !== undefined) return;
     this.pendingDirs.add(rel);
     this.classifyTimer ??= setTimeout(() => void this.classifyPending(), 50);
   }
@@ -273,9 +338,25 @@ export class FsEvents {
     const full = evPath ? path.join(watchedPath, evPath) : watchedPath;
     const rel = this.rel(full);
     if (rel === null || hasGitSegment(rel)) return;
+    if (rel === '.gitignore' || rel.endsWith('/.gitignore')) this.options.onChange({ kind: 'rules', at: Date.now() });
+    this.report(rel);
+  }
+
+  /**
+   * Reports a changed path. Names reach us as text: a file name that is not UTF-8 arrives with
+   * U+FFFD in place of its bytes and names nothing on disk, so the nearest directory above it
+   * whose name survived is reported instead; the snapshot reads that directory whole, by git,
+   * which hands the exact bytes over.
+   */
+  private report(rel: string): void {
     const at = Date.now();
-    if (rel === '') this.options.onChange({ kind: 'everything', at });
-    else this.options.onChange({ kind: 'path', rel, at });
+    let exact = rel;
+    if (exact.includes(LOSSY)) {
+      const parts = exact.split('/');
+      exact = parts.slice(0, parts.findIndex((part) => part.includes(LOSSY))).join('/');
+    }
+    if (exact === '') this.options.onChange({ kind: 'everything', at });
+    else this.options.onChange({ kind: 'path', rel: exact, at });
   }
 
   private ignoreGit(abs: string, stats?: fs.Stats): boolean {
@@ -286,7 +367,8 @@ export class FsEvents {
     if (!stat || !stat.isDirectory()) return true;
     const fromCommon = path.relative(this.repo.commonDir, abs).split(path.sep).join('/');
     if (fromCommon.startsWith('..')) return true;
-    // refs/** and logs/** only, never guard's own refs.
+    // refs/** and logs/** (never guard's own refs), and info/ for info/exclude.
+    if (fromCommon === 'info') return false;
     const watched = /^(refs|logs)(\/|$)/.test(fromCommon) && !/^(refs\/guard|logs\/refs\/guard)(\/|$)/.test(fromCommon);
     return !watched;
   }
@@ -302,6 +384,12 @@ export class FsEvents {
       return;
     }
     if (evPath.endsWith('.lock')) return;
+    // Ignore rules: info/exclude, and the config (core.excludesFile may have moved).
+    if ((watchedPath === path.join(this.repo.commonDir, 'info') && evPath === 'exclude') || (watchedPath === this.repo.commonDir && (evPath === 'config' || evPath === 'info'))) {
+      this.options.onChange({ kind: 'rules', at: Date.now() });
+      return;
+    }
+    if (watchedPath === path.join(this.repo.commonDir, 'info')) return;
     const atRoot = watchedPath === this.repo.gitDir || watchedPath === this.repo.commonDir;
     if (atRoot && !GIT_ROOT_NAMES.has(evPath)) return;
     if (!atRoot && path.relative(this.repo.commonDir, path.join(watchedPath, evPath)).split(path.sep).join('/').startsWith('refs/guard')) return;

@@ -11,6 +11,8 @@
  *    watched, so nothing created meanwhile is missed.
  * A directory that holds tracked files is always watched, even if a pattern matches it.
  */
+import os from 'node:os';
+import path from 'node:path';
 import type { Repo } from '../git/repo.js';
 import { runGit, splitNul } from '../git/run.js';
 
@@ -27,6 +29,25 @@ export class IgnoredDirs {
       .filter((p) => p.endsWith('/'))
       .map((p) => p.slice(0, -1));
     for (const dir of await this.ignoredAmong(candidates)) this.ignored.add(dir);
+  }
+
+  /** Ignore rules changed: forget every classification and ask git again. */
+  async reload(): Promise<void> {
+    const fresh = new IgnoredDirs(this.repo);
+    await fresh.load();
+    this.ignored.clear();
+    this.watched.clear();
+    for (const dir of fresh.ignored) this.ignored.add(dir);
+  }
+
+  /** The excludes file git reads: core.excludesFile, else `$XDG_CONFIG_HOME/git/ignore` (git's default). */
+  async excludesFile(): Promise<string> {
+    // exit 1: not set
+    const result = await runGit(['config', '--path', '--get', 'core.excludesFile'], { cwd: this.repo.root, okCodes: [1] });
+    const value = result.stdout.toString('utf8').replace(/\n$/, '');
+    if (result.code === 0 && value !== '') return path.resolve(this.repo.root, value);
+    const xdg = process.env.XDG_CONFIG_HOME;
+    return path.join(xdg && path.isAbsolute(xdg) ? xdg : path.join(process.env.HOME ?? os.homedir(), '.config'), 'git', 'ignore');
   }
 
   get size(): number {
