@@ -48,7 +48,9 @@ export function prepare(t: TestRepo, agent: string): Prepared {
 
 export function run(bin: string, args: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(bin, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    // PWD too: OpenCode takes its project directory from $PWD, not from its working directory, and
+    // the inherited PWD is the directory the tests were started in.
+    const child = spawn(bin, args, { cwd, env: { ...env, PWD: cwd }, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString('utf8')));
