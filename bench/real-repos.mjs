@@ -136,7 +136,7 @@ function measure(name, dir, rounds, rows) {
   const checkoutDir = path.join(WORK, `real-${name}-checkout`);
   fs.rmSync(checkoutDir, { recursive: true, force: true });
   fs.mkdirSync(checkoutDir);
-  const checkout = time('git', ['--git-dir', mirror, '--work-tree', checkoutDir, 'read-tree', '-u', tree], { env: benchEnv({ GIT_INDEX_FILE: path.join(WORK, `real-${name}-checkout.index`) }) });
+  const checkout = time('git', ['--git-dir', mirror, '--work-tree', checkoutDir, 'read-tree', '-u', '--reset', tree], { env: benchEnv({ GIT_INDEX_FILE: path.join(WORK, `real-${name}-checkout.index`) }) });
   for (const leftover of [mirror, checkoutDir, path.join(WORK, `real-${name}-checkout.index`)]) fs.rmSync(leftover, { recursive: true, force: true });
   fs.rmSync(dir, { recursive: true, force: true });
   const recover = time(process.execPath, [GUARD, 'recover', '--into', dir, '--yes'], { cwd: WORK });

@@ -216,21 +216,27 @@ async function restoreWorktree(repo: Repo, snapshot: Snapshot, aside: Aside): Pr
     const gitlinks = new Set(entries.filter((e) => e.mode === '160000').map((e) => e.path));
     const differing = gitPathsOf((await runGit(['diff-files', '-z', '--name-only'], withIndex(treeIndex))).stdout);
     let written = 0;
+    // What each directory on the way is, asked once (a deleted project: one lstat per top-level
+    // entry instead of several per file); 'absent' also after it was moved aside.
+    const known = new Map<string, 'dir' | 'absent'>();
     for (const rel of differing) {
       if (gitlinks.has(rel)) continue; // a submodule's checkout is its own repository: never moved
       written++;
       const parts = rel.split('/');
-      let blocked = false;
-      // A file (or symlink) where the snapshot needs a directory.
-      for (let i = 1; i < parts.length && !blocked; i++) {
+      let absent = false;
+      for (let i = 1; i < parts.length && !absent; i++) {
         const ancestor = parts.slice(0, i).join('/') as GitPath;
-        const stat = lstat(fsPath(repo.root, ancestor));
-        if (stat && !stat.isDirectory()) {
-          aside.move(ancestor);
-          blocked = true;
+        let kind = known.get(ancestor);
+        if (kind === undefined) {
+          const stat = lstat(fsPath(repo.root, ancestor));
+          // A file (or symlink) where the snapshot needs a directory.
+          if (stat && !stat.isDirectory()) aside.move(ancestor);
+          kind = stat?.isDirectory() ? 'dir' : 'absent';
+          known.set(ancestor, kind);
         }
+        absent = kind === 'absent';
       }
-      if (lstat(fsPath(repo.root, rel))) aside.move(rel);
+      if (!absent && lstat(fsPath(repo.root, rel))) aside.move(rel);
     }
     // Without -f, files that exist (equal to the snapshot, as checked above) are left untouched.
     await runGit(['checkout-index', '-a', '-q', '-u'], { ...withIndex(treeIndex), okCodes: [1] });
