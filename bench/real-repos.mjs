@@ -25,6 +25,28 @@ const PROJECTS = [
   { name: 'babel', repo: 'babel/babel' },
 ];
 
+/**
+ * Stops the worktree's watcher; one still busy (its first backup push copies the whole history)
+ * past `guard watch stop`'s wait is ended with its process group, so the next step starts clean.
+ */
+function stopWatcher(dir) {
+  exec(process.execPath, [GUARD, 'watch', 'stop'], { cwd: dir, allowFail: true });
+  let pid = 0;
+  try {
+    pid = Number(fs.readFileSync(path.join(dir, '.git', 'guard', 'watcher.pid'), 'utf8').trim());
+  } catch {
+    return;
+  }
+  for (const target of [-pid, pid]) {
+    try {
+      process.kill(target, 'SIGKILL');
+      break;
+    } catch {
+      // gone already
+    }
+  }
+}
+
 function guard(dir, args, options = {}) {
   return time(process.execPath, [GUARD, ...args], { cwd: dir, ...options });
 }
@@ -88,14 +110,20 @@ function measure(name, dir, rounds, rows) {
   git(dir, 'status'); // a fresh, stat-valid index, as a working clone has
 
   // guard init vs git status + the backup's first copy (every ref pushed into a fresh bare repo).
+  const statusBefore = statusTimes();
   const firstCopy = path.join(WORK, `real-${name}-firstcopy.git`);
   fs.rmSync(firstCopy, { recursive: true, force: true });
   git(WORK, 'init', '-q', '--bare', firstCopy);
-  const statusBefore = statusTimes();
-  const copy = time('git', ['push', '--quiet', firstCopy, 'refs/heads/*:refs/heads/*', 'refs/tags/*:refs/tags/*'], { cwd: dir });
+  const started = process.hrtime.bigint();
+  const pushed = exec('git', ['push', '--quiet', firstCopy, 'refs/heads/*:refs/heads/*', 'refs/tags/*:refs/tags/*'], { cwd: dir, allowFail: true });
+  // A mirror made as a partial clone may miss old objects: then no copy of the whole history (a
+  // backup) can be made from it, and the rows that need one are left out.
+  const partial = pushed.status !== 0;
+  const copy = partial ? null : Number(process.hrtime.bigint() - started) / 1e6;
   fs.rmSync(firstCopy, { recursive: true, force: true });
   const init = guard(dir, ['init', '--yes', '--agents', 'none']);
-  row(rows, `${name}: guard init`, init, statusBefore + copy, 'git status + first copy', 5);
+  if (copy !== null) row(rows, `${name}: guard init`, init, statusBefore + copy, 'git status + first copy', 5);
+  else row(rows, `${name}: guard init (no first copy: the mirror misses objects)`, init, statusBefore, 'git status');
 
   const status = [];
   const snapshot = [];
@@ -112,18 +140,22 @@ function measure(name, dir, rounds, rows) {
     status.push(statusTimes());
     const payload = JSON.stringify({ session_id: `bench-${Date.now()}-${round}`, cwd: dir, hook_event_name: 'SessionStart', source: 'startup' });
     session.push(guard(dir, ['agent-hook', 'claude', 'session-start'], { input: payload }));
-    exec(process.execPath, [GUARD, 'watch', 'stop'], { cwd: dir });
+    stopWatcher(dir);
     exec(process.execPath, [GUARD, 'session', 'end'], { cwd: dir, allowFail: true });
 
     status.push(statusTimes());
     watcher.push(guard(dir, ['watch']));
-    exec(process.execPath, [GUARD, 'watch', 'stop'], { cwd: dir });
+    stopWatcher(dir);
   }
   const gitStatus = median(status);
   row(rows, `${name}: snapshot after a commit`, median(snapshot), gitStatus, 'git status', 1.5);
   row(rows, `${name}: session start after a branch (watcher ready)`, median(session), gitStatus, 'git status', 1.5);
   row(rows, `${name}: watcher first scan (guard watch until ready)`, median(watcher), gitStatus, 'git status', 2);
 
+  if (partial) {
+    console.log(`${name}: recover rows skipped: the mirror is a partial clone that misses objects of its history, so no backup can hold it whole (a full \`git clone --mirror\` gives them)`);
+    return;
+  }
   // recover --into after the directory was deleted vs a mirror clone of the same backup.
   exec(process.execPath, [GUARD, 'snapshot', '--quiet'], { cwd: dir });
   exec(process.execPath, [GUARD, 'backup', 'push', '--local-only'], { cwd: dir });
@@ -142,7 +174,7 @@ function measure(name, dir, rounds, rows) {
   const recover = time(process.execPath, [GUARD, 'recover', '--into', dir, '--yes'], { cwd: WORK });
   row(rows, `${name}: recover --into a deleted directory`, recover, clone, 'git clone --mirror of backup', 3);
   row(rows, `${name}: recover --into, against clone + checkout`, recover, clone + checkout, 'clone --mirror + checkout');
-  exec(process.execPath, [GUARD, 'watch', 'stop'], { cwd: dir, allowFail: true });
+  stopWatcher(dir);
 }
 
 export async function run({ quick = false, rounds } = {}) {
@@ -162,10 +194,17 @@ export async function run({ quick = false, rounds } = {}) {
   }
   for (const repo of repos) {
     const dir = path.join(WORK, `real-${repo.name}`);
-    repo.make(dir);
-    console.log(`${repo.name}: ${shape(dir)}`);
-    measure(repo.name, dir, n, rows);
-    fs.rmSync(dir, { recursive: true, force: true });
+    try {
+      repo.make(dir);
+      console.log(`${repo.name}: ${shape(dir)}`);
+      measure(repo.name, dir, n, rows);
+    } catch (error) {
+      // One project failing must not lose the rows of the others.
+      console.log(`${repo.name}: failed: ${String(error.message).split('\n').slice(0, 3).join(' / ')}`);
+    } finally {
+      if (fs.existsSync(path.join(dir, '.git'))) stopWatcher(dir);
+      fs.rmSync(dir, { recursive: true, force: true, maxRetries: 20, retryDelay: 100 });
+    }
   }
   return rows;
 }
