@@ -2,26 +2,27 @@
  * Writes that need more than targets.ts's checkWriteTarget:
  *  - spellings that empty a file without naming a delete (`> file`, `: > file`, `cp /dev/null
  *    file`, `dd of=file`) are judged like `truncate`: a snapshot first inside the repository, a
- *    refusal outside it (nothing brings the old content back), except in the system's scratch
- *    directories;
+ *    refusal outside it (nothing brings the old content back), except in the scratch directories
+ *    (the system temp dir);
  *  - in-place edits of a glob (`sed -i ... src/*.js`, `perl -pi ... src/*.js`) are judged by what
  *    the pattern can reach (`.git`, guard's files, protected paths), not refused for being a glob.
  */
 import type { Field } from './expand.js';
 import { stricter } from './rules.js';
-import { resolvePath } from './paths.js';
+import { isStrictlyUnder, resolvePath } from './paths.js';
 import { checkDeleteTarget, checkWriteTarget } from './targets.js';
 import type { CommandContext, Verdict } from './types.js';
 
-/** Scratch space every agent uses; emptying a file there loses nothing anyone keeps. */
-const SCRATCH = /^\/(tmp|var\/tmp|dev\/shm)(\/|$)/;
+/** Without the caller's scratch directories (the system temp dir, commands.tempIsScratch), /tmp. */
+const DEFAULT_SCRATCH = ['/tmp'];
 
 export function checkTruncateTarget(field: Field, cwd: string | null, ctx: CommandContext, source: string, verb: string): Verdict | null {
   const write = checkWriteTarget(field, cwd, ctx, source, `${verb} ${field.display}`);
   if (field.value === null || field.glob) return write;
   const truncate = checkDeleteTarget(field, cwd, ctx, source, { recursive: false, verb });
   if (truncate.verdict === 'allow' || truncate.rule === 'rm-unknown-target') return write;
-  if (truncate.rule === 'rm-outside-repo' && SCRATCH.test(resolvePath(field.value, cwd) ?? '')) return write;
+  const abs = resolvePath(field.value, cwd);
+  if (truncate.rule === 'rm-outside-repo' && abs !== null && (ctx.scratchDirs ?? DEFAULT_SCRATCH).some((dir) => isStrictlyUnder(abs, dir))) return write;
   return write ? stricter(write, truncate) : truncate;
 }
 

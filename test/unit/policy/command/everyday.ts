@@ -155,13 +155,13 @@ export const UNRECOVERABLE: readonly string[] = [
   'git submodule deinit --force --all', 'git clean -ffdx', 'git clean -ff',
   // Files outside the repository, the repository itself, the home directory.
   'rm -rf /', 'rm -rf /*', 'rm -rf ~', 'rm -rf $HOME', 'rm -rf ~/', 'rm -rf ~/Documents', 'rm -rf ~/.ssh', 'rm -f ~/.bashrc', 'rm -rf ..',
-  'rm -rf ../other-project', 'rm -rf /home/dev/app', 'rm -rf /home/dev', 'rm -rf /etc/nginx', 'rm -rf /var/lib/postgresql', 'rm -rf /usr/local/lib',
-  'cd .. && rm -rf app', 'find ~ -name "*.log" -delete', 'find / -name node_modules -exec rm -rf {} +', 'shred -u ~/.ssh/id_ed25519',
+  'rm -rf ../other-project', 'cd .. && rm -rf repo', 'rm -rf ~/..', 'rm -rf /etc/ssl', 'rm -rf /var/lib/postgresql', 'rm -rf /usr/local/lib',
+  'find ~ -name "*.log" -delete', 'find / -name node_modules -exec rm -rf {} +', 'shred -u ~/.ssh/id_ed25519',
   'truncate -s 0 ~/.zsh_history', ': > ~/.bashrc', 'cp /dev/null ~/.gitconfig', 'rsync -a --delete empty/ ~/',
-  "python3 -c 'import shutil; shutil.rmtree(\"/home/dev\")'", "node -e 'require(\"fs\").rmSync(\"/home/dev/other\", {recursive: true})'",
-  'sudo rm -rf /opt', 'git -C ../other-project reset --hard', 'git -C /home/dev/other clean -fd', 'cd ../other && git reset --hard HEAD~3',
+  "python3 -c 'import shutil, os; shutil.rmtree(os.path.expanduser(\"~\"))'", "node -e 'require(\"fs\").rmSync(\"../other-project\", {recursive: true})'",
+  'sudo rm -rf /opt', 'git -C ../other-project reset --hard', 'git -C ../other clean -fd', 'cd ../other && git reset --hard HEAD~3',
   // Disks and devices.
-  'dd if=/dev/zero of=/dev/sda bs=1M', 'mkfs.ext4 /dev/sdb1', 'wipefs -a /dev/nvme0n1', 'echo x > /dev/sda', 'sudo fdisk /dev/sda', 'shred /dev/sdb',
+  'dd if=/dev/zero of=/dev/sda bs=1M', 'mkfs.ext4 /dev/sdb1', 'wipefs -a /dev/nvme0n1', 'echo x > /dev/sda', 'sudo fdisk /dev/sda', 'shred /dev/loop0',
   // Protected paths.
   'rm -rf db/migrate', 'rm -rf .github/workflows', 'rm .gitattributes', 'rm -rf prisma/migrations', 'git rm -r --cached migrations && rm -rf migrations',
   // Switching guard off.
