@@ -35,6 +35,11 @@ export function summaryLines(summary: SessionSummary, heading: string): string[]
   lines.push(`  commands blocked: ${summary.blocked.length}`);
   for (const b of summary.blocked.slice(0, 5)) lines.push(`    ${b.what}${b.rule ? `  (${b.rule})` : ''}`);
   if (summary.blocked.length > 5) lines.push(`    … ${summary.blocked.length - 5} more (guard log --session ${summary.session})`);
+  if (summary.capturedIgnored.length > 0) {
+    lines.push(`  ignored files captured before commands deleted them: ${summary.capturedIgnored.length} (guard rollback brings them back)`);
+    for (const p of summary.capturedIgnored.slice(0, 5)) lines.push(`    ${p}`);
+    if (summary.capturedIgnored.length > 5) lines.push(`    … ${summary.capturedIgnored.length - 5} more`);
+  }
   if (summary.restored.length > 0) {
     lines.push(`  protected paths restored by the watcher: ${summary.restored.length}`);
     for (const r of summary.restored.slice(0, 5)) lines.push(`    ${r.path} (${r.reason})`);

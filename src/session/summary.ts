@@ -36,6 +36,11 @@ export interface SessionSummary {
   blocked: Array<{ time: string; rule: string | null; what: string }>;
   /** Protected paths the watcher put back after they were deleted or emptied (issue 5). */
   restored: Array<{ time: string; path: string; reason: string }>;
+  /**
+   * Ignored files the command guard captured into a pre-command snapshot because a command was
+   * about to delete them (.env before `git clean -x`); `guard rollback` brings them back.
+   */
+  capturedIgnored: string[];
   /** The exact command that puts the worktree, index and refs back to the session start. */
   rollback: string;
 }
@@ -132,6 +137,13 @@ export async function summarizeSession(
       path: String(e.path),
       reason: typeof e.reason === 'string' ? e.reason : 'deleted',
     })),
+    capturedIgnored: [
+      ...new Set(
+        readEvents(repo, { session: session.id, types: ['allowed-after-snapshot'] }).flatMap((e) =>
+          Array.isArray(e.capturedIgnored) ? e.capturedIgnored.filter((p): p is string => typeof p === 'string') : [],
+        ),
+      ),
+    ].sort(),
     rollback: `guard rollback --session ${session.id}`,
   };
 }
@@ -139,5 +151,5 @@ export async function summarizeSession(
 /** True when the session left anything to report. */
 export function summaryHasChanges(summary: SessionSummary): boolean {
   const f = summary.files;
-  return f.added + f.modified + f.deleted > 0 || summary.refs.length > 0 || summary.head !== null || summary.blocked.length > 0 || summary.restored.length > 0;
+  return f.added + f.modified + f.deleted > 0 || summary.refs.length > 0 || summary.head !== null || summary.blocked.length > 0 || summary.restored.length > 0 || summary.capturedIgnored.length > 0;
 }

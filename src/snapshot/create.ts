@@ -303,8 +303,8 @@ export async function createSnapshot(repo: Repo, options: CreateSnapshotOptions 
 }
 
 /** The working tree as a tree object right now, without recording a snapshot (for `guard diff`). */
-export async function currentWorktreeTree(repo: Repo, options: Pick<CreateSnapshotOptions, 'maxFileSize' | 'includeIgnored'> = {}): Promise<string> {
-  const scan = await retryOnSignal(() => scanWorktree(repo, { maxFileSize: options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE, includeIgnored: options.includeIgnored ?? [] }));
+export async function currentWorktreeTree(repo: Repo, options: Pick<CreateSnapshotOptions, 'maxFileSize' | 'includeIgnored' | 'captureIgnored'> = {}): Promise<string> {
+  const scan = await retryOnSignal(() => scanWorktree(repo, { maxFileSize: options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE, includeIgnored: options.includeIgnored ?? [], extraPaths: options.captureIgnored ?? [] }));
   const temp = await copyUserIndex(repo);
   try {
     return (await applyScan(repo, temp.file, scan)).tree;

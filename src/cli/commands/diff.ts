@@ -11,10 +11,13 @@ export async function run(args: { id?: string; stat?: boolean; nameStatus?: bool
   const repo = await openRepo(cwd);
   const snapshot = await resolveSnapshot(repo, args.id ?? 'latest');
   const { configError: _ignored, ...settings } = await snapshotSettings(repo, {});
-  const now = await currentWorktreeTree(repo, settings);
+  // The ignored files the snapshot captured (before a command deleted them) are compared too.
+  const captured = snapshot.ignored ?? [];
+  const now = await currentWorktreeTree(repo, { ...settings, captureIgnored: captured.map((p) => Buffer.from(p, 'utf8').toString('latin1')) });
   const files = await diffTrees(repo, snapshot.tree, now);
-  out.data({ snapshot: shortId(snapshot.oid), oid: snapshot.oid, files: files.map(fileChangeView) });
+  out.data({ snapshot: shortId(snapshot.oid), oid: snapshot.oid, files: files.map(fileChangeView), capturedIgnored: captured });
   if (out.json) return 0;
+  if (captured.length > 0) out.line(`Snapshot ${shortId(snapshot.oid)} captured these ignored files before a command deleted them: ${captured.join(', ')}`);
   if (files.length === 0) {
     out.line(`The working tree matches snapshot ${shortId(snapshot.oid)}.`);
     return 0;

@@ -81,8 +81,19 @@ describe('the command guard captures the ignored files a command deletes', () =>
       expect(hook(t, 'rm .env').decision).toBe('allow');
       run(t, 'rm .env');
       expect(t.exists('.env')).toBe(false);
-      const snapshots = JSON.parse(t.guard(['list', '--json']).stdout) as { snapshots: Array<{ ignored?: string[] }> } | Array<{ ignored?: string[] }>;
-      expect(JSON.stringify(snapshots)).toContain('.env');
+      // guard diff names the captured file and shows it deleted since the snapshot.
+      const diff = JSON.parse(t.guard(['diff', '--json']).stdout) as { capturedIgnored: string[]; files: Array<{ path: string; action: string }> };
+      expect(diff.capturedIgnored).toEqual(['.env']);
+      expect(diff.files).toContainEqual(expect.objectContaining({ path: '.env', action: 'delete' }));
+      // The session summary names it too.
+      const end = spawnSync(process.execPath, [GUARD_BIN, 'agent-hook', 'claude', 'session-end'], {
+        cwd: t.dir,
+        env: t.env,
+        input: JSON.stringify({ session_id: 's1', transcript_path: '/t', cwd: t.dir, hook_event_name: 'SessionEnd', reason: 'exit' }),
+        encoding: 'utf8',
+      });
+      expect(end.stdout).toContain('ignored files captured before commands deleted them: 1');
+      expect(end.stdout).toContain('.env');
       rollback(t);
       expect(fs.readFileSync(path.join(t.dir, '.env'))).toEqual(SECRET);
     });
