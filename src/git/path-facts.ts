@@ -197,6 +197,19 @@ async function readContents(repo: Repo | null, rels: string[], options: PathFact
   return result;
 }
 
+/** What a repo-relative glob (bash-style, `*` within a name) matches, and everything under it. */
+async function readGlob(repo: Repo, pattern: string, options: PathFactsOptions): Promise<RepoContents> {
+  const specs = [`:(glob)${pattern}`, `:(glob)${pattern}/**`];
+  const [known, ignored] = await Promise.all([
+    runGit(['ls-files', '-z', '-t', '--cached', '--others', '--exclude-standard', '--', ...specs], { cwd: repo.root }),
+    runGit(['ls-files', '-z', '--others', '--ignored', '--exclude-standard', '--directory', '--', ...specs], { cwd: repo.root }),
+  ]);
+  const contents: RepoContents = { tracked: [], untracked: [], ignored: [] };
+  for (const record of splitNulBytes(known.stdout)) (record.startsWith('? ') ? contents.untracked : contents.tracked).push(record.slice(2));
+  contents.ignored = await describeIgnored(repo, [...new Set(splitNulBytes(ignored.stdout))], options);
+  return contents;
+}
+
 async function readClean(repo: Repo, cwd: string, pathspecs: string[], options: PathFactsOptions): Promise<CleanFacts | null> {
   const listed = await runGit(['ls-files', '-z', '--full-name', '--others', '--ignored', '--exclude-standard', '--directory', '--', ...pathspecs], { cwd, okCodes: [128] }).catch(() => null);
   if (!listed || listed.code !== 0) return null;
@@ -217,11 +230,13 @@ export async function readPathFacts(repo: Repo | null, queries: StateQueries, op
     }
   }
   const cleanEntries = [...queries.cleans.entries()];
-  const [contents, cleans] = await Promise.all([
+  const globList = repo ? [...queries.globs] : [];
+  const [contents, cleans, globs] = await Promise.all([
     readContents(repo, [...wanted], options),
     Promise.all(cleanEntries.map(([, query]) => (repo ? readClean(repo, query.cwd, query.pathspecs, options) : Promise.resolve(null)))),
+    Promise.all(globList.map((pattern) => readGlob(repo as Repo, pattern, options))),
   ]);
-  const facts: StateFacts = { paths: new Map(), cleans: new Map() };
+  const facts: StateFacts = { paths: new Map(), cleans: new Map(), globs: new Map(globList.map((pattern, i) => [pattern, globs[i] as RepoContents])) };
   for (const [abs, where] of located) {
     const at = (place: string): RepoContents | null => {
       const rel = repoRelative(repo, place);

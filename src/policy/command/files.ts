@@ -455,6 +455,8 @@ function classifyFind(inv: Invocation, args: Field[], rt: Runtime): void {
       const representatives: Array<Field> = [];
       if (abs === null) representatives.push(unknownField('{}'));
       else {
+        // A made-up name standing for whatever find finds: judged by its text, never looked up.
+        rt.ctx.view?.placeholder(path.posix.join(abs, 'found-file'));
         representatives.push(knownField(path.posix.join(abs, 'found-file')));
         if (reachesGit && gitInside) representatives.push(knownField(path.posix.join(abs === rt.ctx.repoRoot || rt.ctx.repoRoot?.startsWith(`${abs}/`) ? path.posix.join(rt.ctx.repoRoot ?? abs, '.git') : abs, 'HEAD')));
       }

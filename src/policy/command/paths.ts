@@ -98,6 +98,8 @@ export function resolvePath(value: string | null, cwd: string | null): string | 
 
 /** Is `abs` strictly inside one of the scratch directories (the system temp dir)? */
 export function scratchDir(abs: string, ctx: CommandContext): string | null {
+  // A home directory inside the temp directory (containers, CI) is still the home directory.
+  if (ctx.home && isUnder(abs, ctx.home)) return null;
   for (const dir of ctx.scratchDirs ?? []) if (dir !== '/' && isStrictlyUnder(abs, dir)) return dir;
   return null;
 }

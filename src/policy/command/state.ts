@@ -73,18 +73,21 @@ export interface StateQueries {
    */
   paths: Map<string, { contents: boolean }>;
   cleans: Map<string, CleanQuery>;
+  /** Repo-relative glob patterns a deletion names (such as dist/* or a packages glob): what git lists that they match. */
+  globs: Set<string>;
 }
 
 export interface StateFacts {
   paths: Map<string, PathFacts>;
   cleans: Map<string, CleanFacts>;
+  globs: Map<string, RepoContents>;
 }
 
 export type StateReader = (queries: StateQueries) => Promise<StateFacts>;
 
 /** Mutable per-classification state shared by every nested evaluator (through the context). */
 export class StateView {
-  readonly queries: StateQueries = { paths: new Map(), cleans: new Map() };
+  readonly queries: StateQueries = { paths: new Map(), cleans: new Map(), globs: new Set() };
   /** Something in the line writes, deletes or moves an ignore file (.gitignore, info/exclude). */
   ignoreRulesChanged = false;
   /** Ignored files (latin1 byte strings) the resolved pass decided to capture before the command. */
@@ -99,14 +102,38 @@ export class StateView {
     this.ignoreRulesChanged = ignoreRulesChanged;
   }
 
+  /**
+   * Paths that stand for files guard cannot name (what `find -exec` is handed): they are judged
+   * by their text, never looked up (a made-up name does not exist, which would read as harmless).
+   */
+  private readonly placeholders: string[] = [];
+
+  placeholder(abs: string): void {
+    if (!this.placeholders.includes(abs)) this.placeholders.push(abs);
+  }
+
+  isPlaceholder(abs: string): boolean {
+    return this.placeholders.some((p) => abs.startsWith(p));
+  }
+
   /** Facts for an absolute path; null while collecting (the path is noted) or judging by text. */
   path(abs: string, contents: boolean): PathFacts | null {
+    if (this.isPlaceholder(abs)) return null;
     if (this.mode === 'collect') {
       const before = this.queries.paths.get(abs);
       this.queries.paths.set(abs, { contents: contents || (before?.contents ?? false) });
       return null;
     }
     return this.facts?.paths.get(abs) ?? null;
+  }
+
+  /** What a repo-relative glob matches (tracked, untracked, ignored); null while collecting or by text. */
+  glob(relPattern: string): RepoContents | null {
+    if (this.mode === 'collect') {
+      this.queries.globs.add(relPattern);
+      return null;
+    }
+    return this.facts?.globs.get(relPattern) ?? null;
   }
 
   clean(query: CleanQuery): CleanFacts | null {

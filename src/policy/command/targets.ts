@@ -71,7 +71,7 @@ export function checkWriteAbs(abs: string, ctx: CommandContext, source: string, 
   if (isIgnoreRulesFile(abs, ctx) && ctx.view) ctx.view.ignoreRulesChanged = true;
   const byText = checkWriteText(abs, ctx, source, what);
   if (byText || !ctx.view) return byText;
-  if (ctx.view.collecting) {
+  if (ctx.view.collecting && !ctx.view.isPlaceholder(abs)) {
     ctx.view.path(abs, false);
     return null;
   }
@@ -131,7 +131,7 @@ export function checkDeleteTarget(field: Field, cwd: string | null, ctx: Command
 export function checkDeleteAbs(abs: string, ctx: CommandContext, source: string, options: DeleteOptions): Verdict {
   if (isIgnoreRulesFile(abs, ctx) && ctx.view) ctx.view.ignoreRulesChanged = true;
   const view = ctx.view;
-  if (view?.collecting) {
+  if (view?.collecting && !view.isPlaceholder(abs)) {
     view.path(abs, true);
     return noted(source);
   }
@@ -146,7 +146,7 @@ export function checkDeleteAbs(abs: string, ctx: CommandContext, source: string,
  */
 export function deleteLocation(abs: string, ctx: CommandContext, follow: boolean): { target: string; exists: boolean } | 'noted' | null {
   const view = ctx.view;
-  if (view?.collecting) {
+  if (view?.collecting && !view.isPlaceholder(abs)) {
     view.path(abs, false);
     return 'noted';
   }
@@ -199,7 +199,7 @@ function checkDeleteWithFacts(abs: string, facts: PathFacts, ctx: CommandContext
   }
   const kind = classifyPath(target, ctx);
   if (kind.kind !== 'inside') {
-    if (!exists && (kind.kind === 'outside' || kind.kind === 'device')) {
+    if (!exists && kind.kind === 'outside') {
       return makeVerdict('allow', 'no-risk', `${options.verb} ${abs}${via}, which does not exist`, source);
     }
     const verdict = checkDeleteByText(target, ctx, source, options);
@@ -318,7 +318,7 @@ function checkDeleteGlob(pattern: string, display: string, cwd: string | null, c
     case 'git-dir':
       return makeVerdict('deny', 'git-dir-write', `${options.verb} ${display}, inside the git directory`, source);
     case 'outside':
-      if (ctx.scratchDirs?.some((dir) => dir !== '/' && isUnder(base, dir))) {
+      if (ctx.scratchDirs?.some((dir) => dir !== '/' && isUnder(base, dir)) && !(ctx.home && (isUnder(base, ctx.home) || isUnder(ctx.home, base)))) {
         return makeVerdict('allow', 'no-risk', `${options.verb} ${display}, in the scratch space for temporary files`, source);
       }
       return makeVerdict('deny', 'rm-outside-repo', `${options.verb} ${display}, outside the repository`, source);
@@ -329,6 +329,15 @@ function checkDeleteGlob(pattern: string, display: string, cwd: string | null, c
     case 'inside': {
       const rel = kind.kind === 'inside' ? kind.rel : '';
       const relPattern = path.posix.join(rel, ...globSegments);
+      // With a view of the repository: what the pattern matches now decides, as for a literal path.
+      if (ctx.view?.collecting) {
+        ctx.view.glob(relPattern);
+        return noted(source);
+      }
+      const matched = ctx.view?.resolved ? ctx.view.glob(relPattern) : null;
+      if (matched && (matched.tracked.length > 0 || matched.untracked.length > 0 || matched.ignored.length > 0)) {
+        return judgeContents(display, matched, true, true, ctx, source, options);
+      }
       const hit = protectedGlobHit(relPattern, ctx, options.recursive);
       if (hit) return makeVerdict('deny', 'protected-path', `${options.verb} ${display}, which may match protected paths ("${hit}")`, source);
       if (ctx.isAgent) {

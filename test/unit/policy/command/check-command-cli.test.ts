@@ -70,12 +70,15 @@ describe('guard check-command', () => {
 
   it('judges paths against the repository found from --cwd, and outside any repository denies deleting', () => {
     expect(JSON.parse(check(['--json', 'rm -rf src']).stdout)).toMatchObject({ verdict: 'snapshot', rule: 'rm-in-repo' });
-    // The verdict follows what is there: a path that does not exist is nothing to lose, and the
-    // test's home lies in the system temp directory, the agent's scratch space.
+    // The verdict follows what is there: a path that does not exist is nothing to lose. The test's
+    // home lies in the system temp directory, but a home directory is never scratch space.
     expect(JSON.parse(check(['--json', '--cwd', repo.home, 'rm -rf src']).stdout)).toMatchObject({ verdict: 'allow' });
     fs.mkdirSync(path.join(repo.home, 'src'), { recursive: true });
     fs.writeFileSync(path.join(repo.home, 'src', 'notes'), 'mine\n');
-    expect(JSON.parse(check(['--json', '--cwd', repo.home, 'rm -rf src']).stdout)).toMatchObject({ verdict: 'allow' });
+    expect(JSON.parse(check(['--json', '--cwd', repo.home, 'rm -rf src']).stdout)).toMatchObject({ verdict: 'deny', rule: 'rm-outside-repo' });
+    // Elsewhere in the temp directory, deleting is allowed.
+    fs.mkdirSync(path.join(repo.base, 'scratch', 'x'), { recursive: true });
+    expect(JSON.parse(check(['--json', '--cwd', repo.base, 'rm -rf scratch']).stdout)).toMatchObject({ verdict: 'allow' });
     // Outside the temp directory (tmpfs /dev/shm where there is one), deleting is denied.
     if (fs.existsSync('/dev/shm')) {
       const outside = fs.mkdtempSync('/dev/shm/guard-check-');
