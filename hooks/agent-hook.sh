@@ -245,6 +245,7 @@ guard_fail() {
   guard_common=$(git rev-parse --path-format=absolute --git-common-dir 2>/dev/null) || guard_common=
   if [ -n "$guard_common" ] && [ -d "$guard_common/guard" ]; then
     guard_time=$(date -u +%Y-%m-%dT%H:%M:%S.000Z 2>/dev/null) || guard_time=
+    [ -e "$guard_common/guard/journal.jsonl" ] || (umask 077 && : >>"$guard_common/guard/journal.jsonl") 2>/dev/null
     printf '%s\n' "{\"time\":\"$guard_time\",\"type\":\"hook-error\",\"worktree\":\"$guard_root\",\"agent\":\"$guard_agent\",\"event\":\"$guard_event\",\"error\":\"$1\"}" >>"$guard_common/guard/journal.jsonl" 2>/dev/null
   fi
   if [ "$guard_event" != pre-tool ]; then

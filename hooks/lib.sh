@@ -271,6 +271,8 @@ guard_journal_line() {
   guard_clock
   # git runs hooks from the top of the worktree, so $PWD is the worktree root.
   guard_json_escape "$PWD"
+  # The journal holds command lines: private (0600). Created here only when missing (one subshell).
+  [ -e "$GUARD_DIR/journal.jsonl" ] || (umask 077 && : >>"$GUARD_DIR/journal.jsonl") 2>/dev/null
   printf '{"time":"%s","type":"%s","worktree":"%s",%s}\n' "$guard_now" "$1" "$guard_json" "$2" >>"$GUARD_DIR/journal.jsonl" 2>/dev/null || :
 }
 

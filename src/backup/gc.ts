@@ -11,7 +11,7 @@
  *
  * Space: the chain heads move under guard's internal token with their old values checked (a
  * snapshot that lands meanwhile makes gc redo that chain). Then loose objects no ref reaches any
- * more are pruned, but only those older than keepDays (never younger than a day): everything a
+ * more are pruned, but only those older than keepMs (never younger than an hour): everything a
  * dropped snapshot held is at least that old, and anything newer (the user's own dangling objects,
  * an operation in flight) is left alone. The backup is repacked and pruned the same way.
  */
@@ -31,7 +31,7 @@ import { readLink } from './link.js';
 import { pushBackup, type MirrorSettings } from './mirror.js';
 import { withAsyncFileLock } from '../util/async-lock.js';
 import { updatePushStatus } from './push-status.js';
-import { DAY_MS, planRetention } from './retention.js';
+import { DAY_MS, HOUR_MS, planRetention } from './retention.js';
 import { inBackup, isBackupRepo, objectBytes } from './store.js';
 
 interface GitCtx {
@@ -57,7 +57,8 @@ interface ChainCommit {
 
 export interface GcOptions {
   dryRun?: boolean;
-  keepDays: number;
+  /** Keep snapshots younger than this (milliseconds). */
+  keepMs: number;
   keepSessions: number;
   now?: number;
 }
@@ -202,9 +203,19 @@ async function exclusiveBytes(ctx: GitCtx, dropped: ChainCommit[], kept: ChainCo
   return result.code === 0 ? Number(result.stdout.toString('utf8').trim()) || 0 : 0;
 }
 
-/** The prune expiry as a date git parses: keepDays ago, never less than a day. */
-function cutoff(keepDays: number, now: number): string {
-  const at = new Date(now - Math.max(keepDays * DAY_MS, DAY_MS));
+/**
+ * Loose objects younger than this are never pruned, whatever the retention: another git process
+ * (a commit, a snapshot) may have written them and not yet pointed a ref at them.
+ */
+const PRUNE_FLOOR_MS = HOUR_MS;
+
+/** The prune expiry as a date git parses: keepMs ago, never less than an hour. */
+function pruneAt(keepMs: number, now: number): Date {
+  return new Date(now - Math.max(keepMs, PRUNE_FLOOR_MS));
+}
+
+function cutoff(keepMs: number, now: number): string {
+  const at = pruneAt(keepMs, now);
   return `${at.toISOString().slice(0, 19).replace('T', ' ')} +0000`;
 }
 
@@ -222,7 +233,7 @@ export async function runGc(repo: Repo, settings: MirrorSettings, options: GcOpt
   // First make the backup hold everything, so both sides start from the same chains.
   if (backupPath && !dryRun) await pushBackup(repo, settings);
 
-  const report: GcReport = { dryRun, chains: [], reclaimableBytes: 0, reclaimedBytes: 0, backup: null, pruneCutoff: new Date(now - Math.max(options.keepDays * DAY_MS, DAY_MS)).toISOString() };
+  const report: GcReport = { dryRun, chains: [], reclaimableBytes: 0, reclaimedBytes: 0, backup: null, pruneCutoff: pruneAt(options.keepMs, now).toISOString() };
   const plans = new Map<string, { oldHead: string; keep: Set<string>; newHead: string }>();
   const bytesBefore = dryRun ? 0 : await objectBytes(repo.commonDir);
   let rewritten = false;
@@ -236,7 +247,7 @@ export async function runGc(repo: Repo, settings: MirrorSettings, options: GcOpt
       if (commits.length === 0) break;
       const plan = planRetention(
         commits.map((c) => ({ oid: c.oid, time: c.meta.time, session: c.meta.session })),
-        { keepDays: options.keepDays, keepSessions: options.keepSessions, now, pinned: await pinnedFor(wt) },
+        { keepMs: options.keepMs, keepSessions: options.keepSessions, now, pinned: await pinnedFor(wt) },
       );
       const dropped = commits.filter((c) => !plan.keep.has(c.oid));
       const chainReport: ChainReport = { ref, before: commits.length, after: plan.keep.size, dropped: dropped.map((c) => c.oid), renamed: 0 };
@@ -275,7 +286,7 @@ export async function runGc(repo: Repo, settings: MirrorSettings, options: GcOpt
 
   if (!dryRun) {
     // Only guard's own loose objects become unreachable here; the cutoff keeps everything newer.
-    await runGit(['prune', `--expire=${cutoff(options.keepDays, now)}`], { cwd: repo.root });
+    await runGit(['prune', `--expire=${cutoff(options.keepMs, now)}`], { cwd: repo.root });
     report.reclaimedBytes = Math.max(0, bytesBefore - (await objectBytes(repo.commonDir)));
     if (rewritten && settings.backup.remote) {
       updatePushStatus(repo, (status) => {
@@ -306,7 +317,7 @@ async function gcBackup(backup: string, plans: Map<string, { oldHead: string; ke
       keep = plan.keep;
     } else {
       // A chain only the backup has (a removed worktree): the same rules, nothing pinned.
-      const own = planRetention(commits.map((c) => ({ oid: c.oid, time: c.meta.time, session: c.meta.session })), { keepDays: options.keepDays, keepSessions: options.keepSessions, now });
+      const own = planRetention(commits.map((c) => ({ oid: c.oid, time: c.meta.time, session: c.meta.session })), { keepMs: options.keepMs, keepSessions: options.keepSessions, now });
       if (own.drop.length === 0) continue;
       keep = own.keep;
     }
@@ -322,7 +333,7 @@ async function gcBackup(backup: string, plans: Map<string, { oldHead: string; ke
   }
   if (result.chains > 0) {
     await runGit(['reflog', 'expire', '--expire-unreachable=now', '--all'], ctx);
-    await runGit(['gc', '--quiet', `--prune=${cutoff(options.keepDays, now)}`], ctx);
+    await runGit(['gc', '--quiet', `--prune=${cutoff(options.keepMs, now)}`], ctx);
   }
   result.reclaimedBytes = Math.max(0, before - (await objectBytes(backup)));
   return result;
@@ -356,5 +367,5 @@ export async function autoGc(repo: Repo, policy: MirrorSettings & { snapshot: { 
   if (size === null || size <= limit) return null;
   fs.mkdirSync(path.dirname(marker), { recursive: true });
   fs.writeFileSync(marker, `${JSON.stringify({ time: new Date().toISOString(), storeBytes: size })}\n`);
-  return runGc(repo, policy, { keepDays: policy.snapshot.retention.keepDays, keepSessions: policy.snapshot.retention.keepSessions });
+  return runGc(repo, policy, { keepMs: policy.snapshot.retention.keepDays * DAY_MS, keepSessions: policy.snapshot.retention.keepSessions });
 }

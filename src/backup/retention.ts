@@ -2,14 +2,15 @@
  * Which snapshots of one chain retention keeps (pure; `guard gc` applies it). A snapshot is kept
  * when any of these holds:
  *  - it is the newest of its chain;
- *  - it is younger than one day (a floor no setting lowers);
- *  - it is younger than `keepDays`;
+ *  - it is younger than `keepMs` (snapshot.retention.keepDays, or `guard gc --keep 12h`; 0
+ *    keeps nothing for its age alone);
  *  - it belongs to one of the `keepSessions` most recent sessions of the chain (so the latest
  *    session's snapshots are always kept: keepSessions is at least 1);
  *  - something still points at it (`pinned`: an open session's start, the last rollback's
  *    before/after states).
  */
 export const DAY_MS = 24 * 60 * 60 * 1000;
+export const HOUR_MS = 60 * 60 * 1000;
 
 export interface RetentionInput {
   oid: string;
@@ -19,7 +20,8 @@ export interface RetentionInput {
 }
 
 export interface RetentionOptions {
-  keepDays: number;
+  /** Keep snapshots younger than this (milliseconds). */
+  keepMs: number;
   keepSessions: number;
   now: number;
   pinned?: ReadonlySet<string>;
@@ -33,7 +35,7 @@ export interface RetentionPlan {
 /** `snapshots`: one chain, newest first. */
 export function planRetention(snapshots: RetentionInput[], options: RetentionOptions): RetentionPlan {
   const keepSessions = Math.max(1, options.keepSessions);
-  const ageLimit = Math.max(options.keepDays * DAY_MS, DAY_MS);
+  const ageLimit = Math.max(0, options.keepMs);
   const recentSessions = new Set<string>();
   for (const s of snapshots) {
     if (recentSessions.size >= keepSessions) break;

@@ -368,7 +368,7 @@ export const CONFIG_SPEC: Extract<Spec, { kind: 'section' }> = {
         retention: {
           kind: 'section',
           description:
-            'How long snapshots are kept (`guard gc`). A snapshot is kept while it is younger than keepDays or belongs to one of the last keepSessions sessions; the latest session and anything younger than a day are never dropped.',
+            'How long snapshots are kept (`guard gc`). A snapshot is kept while it is younger than keepDays or belongs to one of the last keepSessions sessions; the newest snapshot of each chain and the latest session are never dropped (`guard gc --keep 12h` applies a shorter retention once).',
           fields: {
             keepDays: {
               kind: 'integer',

@@ -21,6 +21,11 @@
  * Appends are one write(2) on an O_APPEND descriptor, so concurrent writers (hooks run in parallel,
  * sh hooks append with `printf ... >>`) never interleave within a line. Readers skip a line they
  * cannot parse instead of failing: the journal is a record, never a reason to block work.
+ *
+ * The journal holds agents' full command lines, so it is private to its owner (0600: created so,
+ * and an older, wider mode is narrowed at the next append; the sh hooks create it with umask 077).
+ * It is rotated when it passes JOURNAL_MAX_BYTES: journal.jsonl becomes journal.1.jsonl (.1 -> .2,
+ * ...; JOURNAL_KEEP_OLD old files are kept), and readEvents reads the old files first.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -48,17 +53,74 @@ export function journalPath(repo: Repo): string {
   return guardCommonPath(repo, 'journal.jsonl');
 }
 
+/** Size at which the journal is rotated. */
+export const JOURNAL_MAX_BYTES = 8 * 1024 * 1024;
+/** Rotated files kept (journal.1.jsonl is the newest of them). */
+export const JOURNAL_KEEP_OLD = 3;
+
+/** journal.<n>.jsonl, n >= 1: the rotated files. */
+export function oldJournalPath(repo: Repo, n: number): string {
+  return guardCommonPath(repo, `journal.${n}.jsonl`);
+}
+
+/**
+ * Moves a full journal aside. The first step is an atomic rename to a name of this process's own,
+ * so of two processes rotating at once only one goes on; writers that still hold the old file
+ * open finish their line there (it is kept as journal.1.jsonl).
+ */
+function rotate(repo: Repo, maxBytes: number, keepOld: number): void {
+  const file = journalPath(repo);
+  const mine = `${file}.rotating-${process.pid}`;
+  try {
+    if (fs.statSync(file).size <= maxBytes) return;
+    fs.renameSync(file, mine);
+  } catch {
+    return; // someone else rotated it, or it is gone
+  }
+  fs.rmSync(oldJournalPath(repo, keepOld), { force: true });
+  for (let n = keepOld - 1; n >= 1; n--) {
+    try {
+      fs.renameSync(oldJournalPath(repo, n), oldJournalPath(repo, n + 1));
+    } catch {
+      // that one does not exist yet
+    }
+  }
+  fs.renameSync(mine, oldJournalPath(repo, 1));
+}
+
+/**
+ * Keeps a journal that only the sh hooks wrote to (they append, never rotate or narrow it) in
+ * bounds: narrows a wide mode and rotates past JOURNAL_MAX_BYTES. One stat; commands that run
+ * often without appending themselves (`guard snapshot`) call it. Never fails the caller.
+ */
+export function maintainJournal(repo: Repo): void {
+  try {
+    const file = journalPath(repo);
+    const stat = fs.statSync(file);
+    if ((stat.mode & 0o077) !== 0) fs.chmodSync(file, stat.mode & 0o700);
+    if (stat.size > JOURNAL_MAX_BYTES) rotate(repo, JOURNAL_MAX_BYTES, JOURNAL_KEEP_OLD);
+  } catch {
+    // no journal yet, or not ours to change: the journal is a record, never a reason to fail
+  }
+}
+
 export function appendEvent(repo: Repo, event: NewJournalEvent): JournalEvent {
   const { type, time, worktree, ...rest } = event;
   const full: JournalEvent = { time: time ?? new Date().toISOString(), type, worktree: worktree ?? repo.root, ...rest };
   const file = journalPath(repo);
   fs.mkdirSync(path.dirname(file), { recursive: true });
-  const fd = fs.openSync(file, 'a');
+  const fd = fs.openSync(file, 'a', 0o600);
+  let size = 0;
   try {
     fs.writeSync(fd, `${JSON.stringify(full)}\n`);
+    const stat = fs.fstatSync(fd);
+    size = stat.size;
+    // A journal made by an older guard (or by a hook under a wide umask) was world-readable.
+    if ((stat.mode & 0o077) !== 0) fs.fchmodSync(fd, stat.mode & 0o700);
   } finally {
     fs.closeSync(fd);
   }
+  if (size > JOURNAL_MAX_BYTES) rotate(repo, JOURNAL_MAX_BYTES, JOURNAL_KEEP_OLD);
   return full;
 }
 
@@ -74,14 +136,23 @@ export interface ReadEventsOptions {
   limit?: number;
 }
 
-export function readEvents(repo: Repo, options: ReadEventsOptions = {}): JournalEvent[] {
-  let text: string;
-  try {
-    text = fs.readFileSync(journalPath(repo), 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw error;
+/** The journal's text, the rotated files first (oldest first), then the current one. */
+function journalText(repo: Repo): string {
+  const files = [...Array.from({ length: JOURNAL_KEEP_OLD }, (_, i) => oldJournalPath(repo, JOURNAL_KEEP_OLD - i)), journalPath(repo)];
+  let text = '';
+  for (const file of files) {
+    try {
+      const part = fs.readFileSync(file, 'utf8');
+      text += part.endsWith('\n') || part === '' ? part : `${part}\n`;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    }
   }
+  return text;
+}
+
+export function readEvents(repo: Repo, options: ReadEventsOptions = {}): JournalEvent[] {
+  const text = journalText(repo);
   const since = options.since === undefined ? undefined : new Date(options.since).getTime();
   const types = options.types ? new Set(options.types) : undefined;
   const events: JournalEvent[] = [];

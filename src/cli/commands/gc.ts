@@ -1,10 +1,11 @@
 /**
- * `guard gc [--dry-run] [--keep-days N] [--keep-sessions N]`: drop old snapshots from every chain
+ * `guard gc [--dry-run] [--keep DURATION | --keep-days N] [--keep-sessions N]`: drop old snapshots from every chain
  * and from the backup (src/backup/gc.ts), with the defaults from snapshot.retention in .guard.yaml.
  */
 import { GuardError } from '../../errors.js';
 import { openRepo } from '../../git/repo.js';
 import { autoGc, runGc, type GcReport } from '../../backup/gc.js';
+import { DAY_MS } from '../../backup/retention.js';
 import type { CommandContext } from '../main.js';
 import { bytes } from '../format.js';
 
@@ -12,8 +13,33 @@ interface Args {
   auto?: boolean;
   dryRun?: boolean;
   keepDays?: string;
+  keep?: string;
   keepSessions?: string;
   json?: boolean;
+}
+
+const UNIT_MS: Record<string, number> = { m: 60_000, h: 3_600_000, d: DAY_MS };
+
+/**
+ * How long to keep snapshots for their age alone: `--keep 12h` (m, h or d; 0 keeps nothing for
+ * its age) or `--keep-days N` (0 and fractions allowed). undefined when neither is given.
+ */
+export function keepFor(args: { keep?: string | undefined; keepDays?: string | undefined }): { ms: number; text: string } | undefined {
+  if (args.keep !== undefined && args.keepDays !== undefined) throw new GuardError('user', 'give --keep or --keep-days, not both', { hints: ['Example: guard gc --keep 12h'] });
+  if (args.keepDays !== undefined) {
+    if (!/^\d+(\.\d+)?$/.test(args.keepDays)) throw new GuardError('user', `--keep-days needs a number of days (0 or more, e.g. 7 or 0.5), got "${args.keepDays}"`, { hints: ['Example: guard gc --keep-days 7, or guard gc --keep 12h'] });
+    const days = Number(args.keepDays);
+    return { ms: days * DAY_MS, text: `${days} day${days === 1 ? '' : 's'}` };
+  }
+  if (args.keep !== undefined) {
+    const match = /^(\d+(?:\.\d+)?)([mhd])?$/.exec(args.keep.trim());
+    if (!match || (match[2] === undefined && Number(match[1]) !== 0)) {
+      throw new GuardError('user', `--keep needs a duration such as 30m, 12h or 7d (or 0), got "${args.keep}"`, { hints: ['Example: guard gc --keep 12h --dry-run'] });
+    }
+    const amount = Number(match[1]);
+    return { ms: amount * (match[2] ? UNIT_MS[match[2]]! : 0), text: match[2] ? `${amount}${match[2]}` : '0' };
+  }
+  return undefined;
 }
 
 function positive(text: string | undefined, flag: string): number | undefined {
@@ -23,7 +49,7 @@ function positive(text: string | undefined, flag: string): number | undefined {
 }
 
 export async function run(args: Args, ctx: CommandContext): Promise<number> {
-  const keepDays = positive(args.keepDays, '--keep-days');
+  const keep = keepFor(args);
   const keepSessions = positive(args.keepSessions, '--keep-sessions');
   const repo = await openRepo(ctx.cwd);
   const { readPolicy } = await import('../../config/compile.js');
@@ -31,8 +57,8 @@ export async function run(args: Args, ctx: CommandContext): Promise<number> {
   const retention = policy.snapshot.retention;
   let report: GcReport | null;
   if (args.auto) {
-    if (args.dryRun || keepDays !== undefined || keepSessions !== undefined) {
-      throw new GuardError('user', '--auto uses snapshot.retention from .guard.yaml and cannot be combined with --dry-run, --keep-days or --keep-sessions');
+    if (args.dryRun || keep !== undefined || keepSessions !== undefined) {
+      throw new GuardError('user', '--auto uses snapshot.retention from .guard.yaml and cannot be combined with --dry-run, --keep, --keep-days or --keep-sessions');
     }
     report = await autoGc(repo, policy);
     if (!report) {
@@ -43,14 +69,14 @@ export async function run(args: Args, ctx: CommandContext): Promise<number> {
   } else {
     report = await runGc(repo, policy, {
       dryRun: args.dryRun === true,
-      keepDays: keepDays ?? retention.keepDays,
+      keepMs: keep?.ms ?? retention.keepDays * DAY_MS,
       keepSessions: keepSessions ?? retention.keepSessions,
     });
   }
   ctx.out.data(args.auto ? { ran: true, ...report } : report);
   const dropped = report.chains.reduce((n, c) => n + c.dropped.length, 0);
   const verb = report.dryRun ? 'would drop' : 'dropped';
-  ctx.out.line(`Retention: keep ${keepDays ?? retention.keepDays} days and the last ${keepSessions ?? retention.keepSessions} sessions (never the latest session or anything younger than a day).`);
+  ctx.out.line(`Retention: keep ${keep?.text ?? `${retention.keepDays} days`} and the last ${keepSessions ?? retention.keepSessions} sessions (never the newest snapshot of a chain or the latest session).`);
   for (const chain of report.chains) {
     ctx.out.line(`  ${chain.ref}: ${chain.before} snapshots, ${verb} ${chain.dropped.length}${chain.renamed > 0 ? `, ${chain.renamed} kept ones re-linked (new ids)` : ''}`);
   }

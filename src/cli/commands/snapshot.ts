@@ -1,5 +1,6 @@
 import { openRepo } from '../../git/repo.js';
 import { createSnapshot } from '../../snapshot/create.js';
+import { maintainJournal } from '../../session/journal.js';
 import { TRIGGERS, type Trigger } from '../../snapshot/format.js';
 import { GuardError } from '../../errors.js';
 import type { CommandContext } from '../main.js';
@@ -33,6 +34,8 @@ export async function run(args: Args, { cwd, out }: CommandContext): Promise<num
     },
   });
   out.done();
+  // The hooks append to the journal but never rotate it; snapshots run often enough to.
+  maintainJournal(repo);
   // Into the backup too, in a detached process: the command returns now (src/backup/auto-push.ts).
   backupAfterSnapshot(repo, created);
   out.data({ ...snapshotJson(snapshot), created });

@@ -121,15 +121,40 @@ describe('guard gc', () => {
       expect(json(repo, ['gc', '--auto'])).toEqual({ ran: false });
     }));
 
+  it('keeps by hours or not at all: --keep-days 0 and --keep 12h act on snapshots under a day old', () =>
+    withTestRepo((repo) => {
+      repo.write('a.txt', 'a\n');
+      repo.git(['add', '-A']);
+      repo.git(['commit', '-q', '-m', 'a']);
+      for (let i = 0; i < 6; i++) snapshotWith(repo, `f${i}.txt`, `${i}\n`);
+      ageChain(repo, [0.75, 0.75, 0.75, 0.25, 0.25, null]); // oldest first: 18 h, 6 h, now
+      expect(json(repo, ['list', '--all'])).toHaveLength(6);
+      // Everything but the newest (no sessions here) for --keep-days 0 / --keep 0.
+      expect(json(repo, ['gc', '--dry-run', '--keep-days', '0']).chains[0].dropped).toHaveLength(5);
+      // 12 hours keeps the newest and the two 6 hours old.
+      expect(json(repo, ['gc', '--dry-run', '--keep', '12h']).chains[0].dropped).toHaveLength(3);
+      const text = repo.guard(['gc', '--dry-run', '--keep', '12h']);
+      expect(text.stdout).toContain('Retention: keep 12h');
+      expect(json(repo, ['gc', '--keep', '0']).chains[0].after).toBe(1);
+      expect(json(repo, ['list', '--all'])).toHaveLength(1);
+    }));
+
   it('refuses while a rollback is interrupted, and validates its flags', () =>
     withTestRepo((repo) => {
       repo.write('a.txt', 'a\n');
       repo.git(['add', '-A']);
       repo.git(['commit', '-q', '-m', 'a']);
       json(repo, ['snapshot']);
-      const bad = repo.guard(['gc', '--keep-days', '0']);
-      expect(bad.code).toBe(1);
-      expect(bad.stderr).toContain('--keep-days needs a whole number of at least 1');
+      for (const [args, message] of [
+        [['--keep-days', '-1'], '--keep-days needs a number of days (0 or more'],
+        [['--keep', '5x'], '--keep needs a duration such as 30m, 12h or 7d'],
+        [['--keep', '12'], '--keep needs a duration such as 30m, 12h or 7d'],
+        [['--keep', '1h', '--keep-days', '1'], 'give --keep or --keep-days, not both'],
+      ] as const) {
+        const bad = repo.guard(['gc', ...args]);
+        expect(bad.code, args.join(' ')).toBe(1);
+        expect(bad.stderr).toContain(message);
+      }
       repo.write('.git/guard/rollback-in-progress.json', JSON.stringify({ target: 'x', pre: 'y', filesOnly: false, paths: [], step: 'refs', startedAt: new Date().toISOString(), pid: 1 }));
       const refused = repo.guard(['gc']);
       expect(refused.code).toBe(3);

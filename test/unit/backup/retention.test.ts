@@ -19,16 +19,23 @@ describe('planRetention', () => {
   ];
 
   it('keeps the head, anything younger than keepDays, the latest sessions and pinned snapshots', () => {
-    const plan = planRetention(chain, { keepDays: 7, keepSessions: 2, now: NOW, pinned: new Set(['pinned']) });
+    const plan = planRetention(chain, { keepMs: 7 * DAY_MS, keepSessions: 2, now: NOW, pinned: new Set(['pinned']) });
     expect([...plan.keep].sort()).toEqual(['garbled', 'hour', 'newest', 'older-session', 'pinned', 'recent-session', 'week']);
     expect(plan.drop).toEqual(['oldest-session', 'old']);
   });
 
-  it('never drops the latest session or anything younger than a day', () => {
-    const plan = planRetention(chain, { keepDays: 0, keepSessions: 0, now: NOW });
-    expect(plan.keep.has('hour')).toBe(true);
+  it('never drops the newest snapshot or the latest session; keepMs 0 keeps nothing for its age', () => {
+    const plan = planRetention(chain, { keepMs: 0, keepSessions: 0, now: NOW });
+    expect(plan.keep.has('newest')).toBe(true);
+    expect(plan.keep.has('hour')).toBe(false);
     expect(plan.keep.has('recent-session')).toBe(true);
     expect(plan.keep.has('older-session')).toBe(false);
+    expect(plan.keep.has('week')).toBe(false);
+  });
+
+  it('keeps by hours: a sub-day retention drops what is older', () => {
+    const plan = planRetention(chain, { keepMs: 2 * 3600_000, keepSessions: 1, now: NOW });
+    expect(plan.keep.has('hour')).toBe(true);
     expect(plan.keep.has('week')).toBe(false);
   });
 });
