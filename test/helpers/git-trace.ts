@@ -41,7 +41,8 @@ export function countGitProcesses(file: string): GitProcessCount {
         continue;
       }
       if (arg.startsWith('-')) continue;
-      name = arg;
+      // git-receive-pack '<path>' and the like: the program is the command, not its path argument.
+      if (!arg.startsWith('/')) name = arg;
       break;
     }
     total++;
