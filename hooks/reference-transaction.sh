@@ -159,6 +159,30 @@ $guard_journal_input
 GUARD_INPUT_END
 fi
 
+# A hook manager re-run (husky by `npm install`) writes its stubs over guard's pre-commit, pre-push
+# and pre-rebase in this directory without a word; it has no stub for this hook, so this one still
+# runs and says so, once per change (<commonDir>/guard/hooks-replaced holds what was reported).
+# Builtins only: two line reads per sibling, no fork unless there is something to say.
+if [ "$guard_state" = committed ]; then
+  guard_gone=
+  for guard_sibling in pre-commit pre-push pre-rebase; do
+    guard_l1=
+    guard_l2=
+    { IFS= read -r guard_l1 && IFS= read -r guard_l2; } 2>/dev/null <"${0%/*}/$guard_sibling"
+    case $guard_l2 in '# git-guard hook shim: '*) ;; *) guard_gone="$guard_gone $guard_sibling" ;; esac
+  done
+  guard_reported=
+  [ -f "$GUARD_DIR/hooks-replaced" ] && IFS= read -r guard_reported <"$GUARD_DIR/hooks-replaced"
+  if [ "$guard_gone" != "$guard_reported" ]; then
+    if [ -n "$guard_gone" ]; then
+      printf 'guard: warning: guard'"'"'s%s hook(s) in %s were replaced (a hook manager such as husky re-installed its own), so their checks no longer run.\n  Run `guard init` to put them back: it keeps the new hooks and runs them after guard'"'"'s.\n' "$guard_gone" "${0%/*}" >&2
+      guard_json_escape "${0%/*}"
+      guard_journal_line hooks-replaced "\"hooks\":\"${guard_gone# }\",\"dir\":\"$guard_json\""
+    fi
+    printf '%s\n' "$guard_gone" >"$GUARD_DIR/hooks-replaced" 2>/dev/null || :
+  fi
+fi
+
 # committed and aborted are after the fact: report, never block.
 guard_has_chained && { printf '%s' "$guard_input" | guard_run_chained "$@" || :; }
 exit 0

@@ -48,6 +48,22 @@ describe('coexistence with hook managers and existing hooks', () => {
       repo.git(['commit', '-q', '--amend', '-m', 'rewrite'], { env: m.env });
       expect(repo.run(['push', '-f', 'origin', 'main'], { env: m.env }).code).not.toBe(0);
 
+      // husky re-run (npm install): its stubs replace guard's pre-commit, pre-push and pre-rebase.
+      // guard's reference-transaction (no husky stub) notices at the next ref update, once.
+      installHusky(repo);
+      const first = commitFile(repo, 'src/app.js', 'after husky again\n', 'after husky re-run', m.env);
+      expect(first.code).toBe(0);
+      expect(first.stderr).toContain("guard: warning: guard's pre-commit pre-push pre-rebase hook(s) in .husky/_ were replaced");
+      expect(first.stderr).toContain('Run `guard init` to put them back');
+      expect(repo.journal().filter((e) => e.type === 'hooks-replaced')).toEqual([expect.objectContaining({ hooks: 'pre-commit pre-push pre-rebase' })]);
+      const second = commitFile(repo, 'src/app.js', 'once more\n', 'again', m.env);
+      expect(second.stderr).not.toContain('were replaced');
+      init(repo, m.env);
+      expect(fs.readFileSync(path.join(hooksDir, 'pre-commit'), 'utf8')).toContain('# git-guard hook shim');
+      const restored = commitFile(repo, 'src/app.js', 'restored\n', 'restored', m.env);
+      expect(restored.stderr).not.toContain('were replaced');
+      refusesProtectedDeletion(repo, m.env);
+
       const s = status(repo, m.env);
       expect(s.code).toBe(0);
       expect(s.json.hooks.hooksPath.value).toBe('.husky/_');
