@@ -57,14 +57,15 @@ export function fromErrno(error: unknown): GuardError | null {
   if (!e || typeof e !== 'object' || typeof e.code !== 'string' || !(e.code in ERRNO_TEXT)) return null;
   const text = ERRNO_TEXT[e.code]!;
   const where = typeof e.path === 'string' ? e.path : null;
-  const reading = e.syscall === 'read' || e.syscall === 'scandir' || e.syscall === 'opendir' || e.syscall === 'stat' || e.syscall === 'lstat';
+  // open(2) may be for reading or writing: the errno does not say which.
+  const verb = e.syscall === 'open' ? 'cannot open' : ['read', 'scandir', 'opendir', 'stat', 'lstat', 'access'].includes(e.syscall ?? '') ? 'cannot read' : 'cannot write';
   // A failed write(2) carries no path (only open, mkdir, rename ... do): then say what is known.
-  const what = `${reading ? 'cannot read' : 'cannot write'}${where ? ` ${where}` : ''}: ${text}`;
+  const what = `${verb}${where ? ` ${where}` : ''}: ${text}`;
   const full = e.code === 'ENOSPC' || e.code === 'EDQUOT';
   const hints = full
     ? [`Free some space on the disk that holds ${where ?? 'the repository'} (\`df -h\` shows it), then run the command again.`]
     : [
-        `This command needs to write there; the read-only ones (guard list, show, log, status, config show) work without it.`,
+        `The read-only commands (guard list, show, status, config show) work without writing; guard's journal (guard log) is private to the repository's owner.`,
         `Run it as the user who owns the repository, or fix the permissions${where ? ` (\`ls -ld ${e.syscall === 'mkdir' ? where.slice(0, where.lastIndexOf('/')) || '/' : where}\`)` : ''}.`,
       ];
   return new GuardError('user', what, { hints, cause: error, details: { code: e.code, ...(where ? { path: where } : {}), ...(e.syscall ? { syscall: e.syscall } : {}) } });

@@ -9,7 +9,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createTestRepo } from '../../helpers/git-repo.js';
+import { createTestRepo, stopWatchers } from '../../helpers/git-repo.js';
 
 function canMount(): boolean {
   if (process.getuid?.() !== 0) return false;
@@ -43,6 +43,8 @@ describe.runIf(canMount())('a full disk', () => {
       expect(r.code, r.stderr).toBe(1);
       expect(r.stderr.toLowerCase()).toContain('no space left on device');
     } finally {
+      // The background backup pusher a snapshot starts must go before its repository does.
+      stopWatchers(repo.base);
       spawnSync('umount', ['-l', small]);
       repo.cleanup();
     }

@@ -16,7 +16,7 @@ describe.runIf(canDropPrivileges)('a repository this user cannot write to', () =
       expect(repo.guard(['snapshot', '-m', 'by the owner']).code).toBe(0);
       repo.write('src/app.js', 'changed again\n');
       openToOthers(repo);
-      for (const args of [['status'], ['list'], ['show', 'latest'], ['log'], ['config', 'show'], ['config', 'check']]) {
+      for (const args of [['status'], ['list'], ['show', 'latest'], ['config', 'show'], ['config', 'check']]) {
         const r = guardAsNobody(repo, args);
         expect(r.stderr, args.join(' ')).not.toContain('internal error');
         expect(r.code, `${args.join(' ')}: ${r.stderr}`).toBe(0);
@@ -28,6 +28,11 @@ describe.runIf(canDropPrivileges)('a repository this user cannot write to', () =
         expect(r.stderr.toLowerCase(), args.join(' ')).toMatch(/permission denied|insufficient permission/);
         expect(r.stderr, args.join(' ')).toContain(repo.dir);
       }
+      // The journal holds agents' command lines and is private to its owner: another user is told so.
+      const log = guardAsNobody(repo, ['log']);
+      expect(log.code).toBe(1);
+      expect(log.stderr).toContain(`cannot open ${repo.dir}/.git/guard/journal.jsonl: permission denied`);
+      expect(log.stderr).not.toContain('internal error');
       expect(repo.read('src/app.js')).toBe('changed again\n');
     } finally {
       repo.cleanup();
