@@ -70,13 +70,17 @@ export function remoteRev(repo: Guarded, ref: string): string | null {
   return r.code === 0 ? r.stdout.trim() : null;
 }
 
-/** Every file in a directory (recursively) with mode, kind and content, for byte-exact comparisons. */
-export function dirState(dir: string): Record<string, string> {
+/**
+ * Every file in a directory (recursively) with mode, kind and content, for byte-exact comparisons.
+ * `skip` leaves out an entry and what is under it (such as .git, where a running watcher writes).
+ */
+export function dirState(dir: string, skip: (rel: string) => boolean = () => false): Record<string, string> {
   const out: Record<string, string> = {};
   if (!fs.existsSync(dir)) return out;
   const walk = (sub: string): void => {
     for (const name of fs.readdirSync(path.join(dir, sub)).sort()) {
       const rel = sub ? `${sub}/${name}` : name;
+      if (skip(rel)) continue;
       const full = path.join(dir, rel);
       const stat = fs.lstatSync(full);
       if (stat.isSymbolicLink()) out[rel] = `symlink ${(stat.mode & 0o7777).toString(8)} -> ${fs.readlinkSync(full)}`;

@@ -139,15 +139,12 @@ describe('command guard figures', () => {
     expect(current, 'stale figures: run UPDATE_FIGURES=1 npx vitest run test/unit/policy/command/figures.test.ts').toBe(result.block);
   });
 
-  it('catches the unrecoverable commands (target 99%; what is let through is listed in the page)', () => {
-    // Not yet 99%: with the repository state, `find / -name x -exec rm -rf {} +` is judged by a
-    // representative path under the start that does not exist (files.ts), so it is allowed.
-    // This bound only keeps the figure from getting worse.
-    expect(result.caught / UNRECOVERABLE.length).toBeGreaterThanOrEqual(0.985);
+  it('catches at least 99% of the unrecoverable commands (what is let through is listed in the page)', () => {
+    expect(result.caught / UNRECOVERABLE.length).toBeGreaterThanOrEqual(0.99);
   });
 
-  it('stops no more than 1% of everyday commands (target 0.5%; what is stopped is listed in the page)', () => {
-    expect(result.friction.length / EVERYDAY.length).toBeLessThanOrEqual(0.01);
+  it('stops no more than 0.5% of everyday commands (what is stopped is listed in the page)', () => {
+    expect(result.friction.length / EVERYDAY.length).toBeLessThanOrEqual(0.005);
   });
 
   it('has a few hundred everyday rows, each written once', () => {
