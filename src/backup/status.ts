@@ -80,7 +80,7 @@ export function backupReport(repo: Repo): { line: string; problem: string | null
   let line: string;
   let problem: string | null = null;
   let fix: string | null = null;
-  if (!link || !last) line = 'backup: none yet (made when the watcher records a session, or now with `guard backup push`)';
+  if (!link || !last) line = 'backup: none yet (every snapshot starts one in the background; `guard backup push` makes one now)';
   else if (last.ok) line = `backup: ${link.path}, last push ${last.time}`;
   else {
     line = `backup: ${link.path}, last push FAILED ${last.time}: ${last.cause ?? last.error ?? last.rejected.map((r) => `${r.ref} ${r.reason}`).join('; ')}`;
