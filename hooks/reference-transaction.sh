@@ -162,24 +162,41 @@ fi
 # A hook manager re-run (husky by `npm install`) writes its stubs over guard's pre-commit, pre-push
 # and pre-rebase in this directory without a word; it has no stub for this hook, so this one still
 # runs and says so, once per change (<commonDir>/guard/hooks-replaced holds what was reported).
-# Builtins only: two line reads per sibling, no fork unless there is something to say.
+# A replaced hook whose check the manager's own configuration runs (`guard init` added the entry
+# and wrote <commonDir>/guard/managed-hooks/<hook>, src/githooks/managers/) is only noted.
+# Builtins only: two line reads and a file test per sibling, no fork unless there is something to say.
 if [ "$guard_state" = committed ]; then
   guard_gone=
+  guard_covered=
   for guard_sibling in pre-commit pre-push pre-rebase; do
     guard_l1=
     guard_l2=
     { IFS= read -r guard_l1 && IFS= read -r guard_l2; } 2>/dev/null <"${0%/*}/$guard_sibling"
-    case $guard_l2 in '# git-guard hook shim: '*) ;; *) guard_gone="$guard_gone $guard_sibling" ;; esac
+    case $guard_l2 in
+      '# git-guard hook shim: '*) ;;
+      *)
+        if [ -f "$GUARD_DIR/managed-hooks/$guard_sibling" ]; then
+          guard_covered="$guard_covered $guard_sibling"
+        else
+          guard_gone="$guard_gone $guard_sibling"
+        fi
+        ;;
+    esac
   done
   guard_reported=
   [ -f "$GUARD_DIR/hooks-replaced" ] && IFS= read -r guard_reported <"$GUARD_DIR/hooks-replaced"
-  if [ "$guard_gone" != "$guard_reported" ]; then
+  if [ "$guard_gone/$guard_covered" != "$guard_reported" ]; then
     if [ -n "$guard_gone" ]; then
       printf 'guard: warning: guard'"'"'s%s hook(s) in %s were replaced (a hook manager such as husky re-installed its own), so their checks no longer run.\n  Run `guard init` to put them back: it keeps the new hooks and runs them after guard'"'"'s.\n' "$guard_gone" "${0%/*}" >&2
-      guard_json_escape "${0%/*}"
-      guard_journal_line hooks-replaced "\"hooks\":\"${guard_gone# }\",\"dir\":\"$guard_json\""
     fi
-    printf '%s\n' "$guard_gone" >"$GUARD_DIR/hooks-replaced" 2>/dev/null || :
+    if [ -n "$guard_covered" ]; then
+      printf 'guard: note: guard'"'"'s%s hook(s) in %s were replaced by a hook manager; its configuration runs guard'"'"'s checks instead (`guard status` verifies it).\n' "$guard_covered" "${0%/*}" >&2
+    fi
+    if [ -n "$guard_gone$guard_covered" ]; then
+      guard_json_escape "${0%/*}"
+      guard_journal_line hooks-replaced "\"hooks\":\"${guard_gone# }\",\"throughManager\":\"${guard_covered# }\",\"dir\":\"$guard_json\""
+    fi
+    printf '%s\n' "$guard_gone/$guard_covered" >"$GUARD_DIR/hooks-replaced" 2>/dev/null || :
   fi
 fi
 

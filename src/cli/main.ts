@@ -263,6 +263,7 @@ export function buildProgram(): Command {
     .option('--preset <name>', 'the preset for a new .guard.yaml: default or strict (an existing file is never overwritten)')
     .option('-y, --yes', 'do not ask for confirmation')
     .option('--agents <list>', 'agent hooks to install: claude,cursor,codex,gemini,copilot,opencode, all or none (default: the agents detected here)')
+    .option('--no-hook-manager', "leave the hook manager's configuration alone (husky's .husky/<hook>, lefthook.yml, .pre-commit-config.yaml); by default guard asks (or with --yes, adds) an entry that runs its checks, so re-installing the manager's hooks does not switch guard off")
     .addOption(jsonOption())
     .action(lazy(() => import('./commands/init.js')));
 

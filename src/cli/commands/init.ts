@@ -21,12 +21,36 @@ import { backupAfterSnapshot } from '../../backup/auto-push.js';
 import { shortId } from '../format.js';
 import type { CommandContext } from '../main.js';
 import { confirm } from '../prompt.js';
+import { planManagerEdits, type ManagerPlan, type PlannedEdit } from '../../githooks/managers/plan.js';
+import type { ManagedHook } from '../../githooks/managers/entry.js';
 
 interface Args {
   preset?: string;
   yes?: boolean;
   agents?: string;
   json?: boolean;
+  /** false with --no-hook-manager. */
+  hookManager?: boolean;
+}
+
+function editable(edit: PlannedEdit): boolean {
+  return edit.action === 'create' || edit.action === 'append' || edit.action === 'insert';
+}
+
+/** One line of the plan shown before asking: what guard adds to which file. */
+function describeEdit(edit: PlannedEdit): string {
+  const how = edit.action === 'create' ? 'create' : edit.action === 'append' ? 'append to' : 'add to';
+  return `${how} ${edit.file} an entry that runs guard's ${edit.hooks.join(' and ')} check (${edit.manager})`;
+}
+
+/** What happened to each manager configuration, for the output and --json. */
+interface ManagerOutcome {
+  manager: string;
+  file: string;
+  hooks: ManagedHook[];
+  present: ManagedHook[];
+  action: 'added' | 'present' | 'skipped' | 'unsupported' | 'changed-meanwhile';
+  reason?: string;
 }
 
 function describeChange(change: HookChange, from: string): string {
@@ -63,6 +87,11 @@ export async function run(args: Args, { cwd, out }: CommandContext): Promise<num
   const selection = args.agents === undefined ? undefined : parseAgentList(args.agents);
   // Resolving the selection first also rejects an unknown agent name before anything is written.
   const agentPlan = planAgents(repo, selection);
+  // Hook managers (husky, lefthook, pre-commit) whose configuration should run guard so that
+  // re-installing their hooks does not switch guard off (docs/hooks.md).
+  const managerPlans: ManagerPlan[] = await planManagerEdits(repo);
+  const managerEdits = managerPlans.flatMap((p) => p.edits);
+  let editManagers = args.hookManager !== false && args.yes === true;
 
   if (out.interactive && !args.yes && !out.json) {
     out.line(`guard init will, in ${repo.root}:`);
@@ -74,11 +103,15 @@ export async function run(args: Args, { cwd, out }: CommandContext): Promise<num
       if (a.agent === 'opencode') out.line('    (OpenCode then runs an npm install in .opencode/ at its next start: package.json, a lock file, node_modules, .gitignore)');
     }
     if (agentPlan.chosen.length > 0) out.line(`  - write the hook launcher the agents' hooks run (${displayPath(guardCommonPath(repo, 'agent-hook.sh'), cwd)})`);
+    if (args.hookManager !== false) {
+      for (const edit of managerEdits.filter(editable)) out.line(`  - ${describeEdit(edit)}, so the next ${edit.manager === 'husky' ? '`husky` run (npm install)' : `\`${edit.manager} install\``} keeps guard's checks (--no-hook-manager skips this)`);
+    }
     out.line('  - take a first snapshot');
     if (!(await confirm('Go ahead? [Y/n] ', true))) {
       out.line('Nothing changed.');
       return 0;
     }
+    editManagers = args.hookManager !== false;
   }
 
   // Before anything is written: can the hooks go where git runs them?
@@ -86,7 +119,7 @@ export async function run(args: Args, { cwd, out }: CommandContext): Promise<num
 
   // 1. The policy file (never overwritten) and its compiled form for the hook path.
   const target = await configRepo(repo);
-  const written = await writeConfigFile(target.repo, preset);
+  const configWritten = await writeConfigFile(target.repo, preset);
   const policy = await compilePolicy(repo);
   await writePathspecsFile(repo, policy);
   await writeClock(guardCommonPath(repo));
@@ -94,6 +127,20 @@ export async function run(args: Args, { cwd, out }: CommandContext): Promise<num
   // 2. The git hooks.
   out.progress('guard init: installing the git hooks…');
   const hooks = await installHooks(repo);
+
+  // 2b. The hook managers' configuration, and the launcher their guard entries run.
+  const { applyManagerEdits, writeManagedLauncher } = await import('../../githooks/managers/apply.js');
+  const written = editManagers ? applyManagerEdits(repo, managerPlans) : [];
+  const managerOutcomes: ManagerOutcome[] = managerEdits.map((edit) => {
+    const base = { manager: edit.manager, file: edit.file, hooks: edit.hooks, present: edit.present };
+    if (edit.action === 'present') return { ...base, action: 'present' };
+    if (edit.action === 'unsupported') return { ...base, hooks: [], action: 'unsupported', reason: edit.problem };
+    if (written.includes(edit)) return { ...base, action: 'added' };
+    if (editManagers) return { ...base, action: 'changed-meanwhile', reason: `${edit.file} changed while guard was asking; run guard init again` };
+    return { ...base, action: 'skipped', reason: args.hookManager === false ? '--no-hook-manager' : 'not confirmed (guard init --yes adds it)' };
+  });
+  const covered = new Set<ManagedHook>(managerOutcomes.flatMap((o) => [...o.present, ...(o.action === 'added' ? o.hooks : [])]));
+  await writeManagedLauncher(repo, covered);
 
   // 3. Agent hooks. The agents engineer owns src/agents/ (installAgents / uninstallAgents);
   //    `--agents LIST` (claude-code,cursor,... | all | none) is passed through, the default
@@ -123,21 +170,22 @@ export async function run(args: Args, { cwd, out }: CommandContext): Promise<num
   const status = await hooksStatus(repo);
 
   const agentFiles = agents.installed.flatMap((a) => a.files.filter((f) => f.action !== 'unchanged'));
-  const changedSomething = written.written || hooks.changed || created || agentFiles.length > 0;
+  const changedSomething = configWritten.written || hooks.changed || created || agentFiles.length > 0 || written.length > 0;
   if (changedSomething) {
-    appendEvent(repo, { type: 'init', preset, configWritten: written.written, hooksDir: hooks.manifest.hooksDir, snapshot: snapshot.oid });
+    appendEvent(repo, { type: 'init', preset, configWritten: configWritten.written, hooksDir: hooks.manifest.hooksDir, snapshot: snapshot.oid });
   }
 
   if (out.json) {
     out.data({
       ok: !status.degraded,
       changed: changedSomething,
-      config: { file: target.file, written: written.written, preset: written.written ? preset : null, error: policy.error },
+      config: { file: target.file, written: configWritten.written, preset: configWritten.written ? preset : null, error: policy.error },
       hooks: { dir: hooks.manifest.hooksDir, hooksPath: hooks.manifest.hooksPath, changes: hooks.changes, selfTest: status.hooks.map((h) => ({ name: h.name, ...h.selfTest })) },
       agents: agents.installed.map((a) => {
         const health = agentHealth.agents.find((h) => h.agent === a.agent);
         return { agent: a.agent, files: a.files, notes: a.notes, evidence: a.evidence, trust: health?.trust ?? null };
       }),
+      hookManagers: managerOutcomes,
       snapshot: { id: snapshot.oid, created },
       problems: status.problems,
     });
@@ -145,10 +193,16 @@ export async function run(args: Args, { cwd, out }: CommandContext): Promise<num
   }
 
   const shownConfig = displayPath(target.file, cwd);
-  out.line(written.written ? `wrote ${shownConfig} (preset "${preset}"; every line is commented)` : `kept the existing ${shownConfig}${args.preset ? ` (the "${args.preset}" preset was not applied: guard never overwrites it)` : ''}`);
+  out.line(configWritten.written ? `wrote ${shownConfig} (preset "${preset}"; every line is commented)` : `kept the existing ${shownConfig}${args.preset ? ` (the "${args.preset}" preset was not applied: guard never overwrites it)` : ''}`);
   if (policy.error) out.warn(`guard: warning: ${shownConfig} is invalid, so the hooks fail closed until it is fixed:\n${policy.error}`);
   if (hooks.manifest.hooksPath) out.line(`hooks directory: ${displayPath(hooks.manifest.hooksDir, cwd)} (core.hooksPath = ${hooks.manifest.hooksPath.value}; guard leaves it as it is)`);
   for (const change of hooks.changes) out.line(describeChange(change, cwd));
+  for (const o of managerOutcomes) {
+    if (o.action === 'added') out.line(`${o.manager}: added guard's ${o.hooks.join(' and ')} check to ${o.file}${o.present.length > 0 ? ` (${o.present.join(' and ')} already there)` : ''}; commit it so it survives \`${o.manager === 'husky' ? 'husky' : `${o.manager} install`}\` for everyone (a clone without guard gets a warning, not a failure)`);
+    else if (o.action === 'present') out.line(`${o.manager}: ${o.file} already runs guard's ${o.present.join(' and ')} check`);
+    else if (o.action === 'unsupported') out.warn(`guard: warning: ${o.manager}: ${o.reason}`);
+    else out.line(`${o.manager}: ${o.file} does not run guard (${o.reason}); when ${o.manager} re-installs its hooks, guard's are replaced`);
+  }
   for (const report of agents.installed) {
     const files = report.files.filter((f) => f.action !== 'unchanged');
     out.line(files.length > 0 ? `${report.displayName}: ${files.map((f) => `${f.action} ${displayPath(f.path, cwd)}`).join(', ')}` : `${report.displayName}: already set up`);

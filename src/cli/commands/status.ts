@@ -17,6 +17,7 @@ import { GUARD_REF_PREFIX } from '../../snapshot/refs.js';
 import { backupReport } from '../../backup/status.js';
 import { watcherReport } from '../../watcher/status.js';
 import { agentsHealth, type AgentHealth, type Problem } from '../../agents/health.js';
+import { managersStatus, type ManagerStatus } from '../../githooks/managers/report.js';
 import { ExitCode } from '../exit-codes.js';
 import { age, bytes, shortId } from '../format.js';
 import type { CommandContext } from '../main.js';
@@ -33,7 +34,28 @@ function storeSize(repo: Repo): Promise<number | null> {
   return diskUsage(repo, [`--glob=${GUARD_REF_PREFIX}*`, '--not', '--branches', '--tags', '--remotes']);
 }
 
-function hookLine(hook: HookStatus): string {
+/** A hook whose shim the manager wrote over, and whose configuration runs guard's check instead. */
+interface ThroughManager {
+  manager: string;
+  file: string;
+}
+
+function throughManager(hook: HookStatus, managers: ManagerStatus[]): ThroughManager | null {
+  if (hook.file !== 'replaced' || !hook.replacedBy) return null;
+  for (const m of managers) {
+    if (m.manager !== hook.replacedBy) continue;
+    const file = m.files.find((f) => (f.runsGuard as string[]).includes(hook.name));
+    if (file && (m.covered as string[]).includes(hook.name)) return { manager: m.manager, file: file.file };
+  }
+  return null;
+}
+
+function rerunName(manager: string): string {
+  return manager === 'husky' ? '`husky` run (npm install)' : `\`${manager} install\``;
+}
+
+function hookLine(hook: HookStatus, through: ThroughManager | null): string {
+  if (through) return `ok   ${hook.name.padEnd(22)} runs through ${through.manager}: ${through.file} runs guard's check (a file check; running ${through.manager}'s hook would run its other commands too)`;
   const test = hook.selfTest;
   const ran = test.result === 'alive' ? 'runs (self-test passed)' : test.result === 'skipped' ? 'not tested' : `does NOT run: ${test.detail}`;
   const file = hook.file === 'installed' ? '' : hook.file === 'replaced' ? `, replaced${hook.replacedBy ? ` by ${hook.replacedBy}` : ''}` : `, ${hook.file}`;
@@ -49,15 +71,39 @@ function agentLine(a: AgentHealth): string {
 
 export async function run(_args: Args, { cwd, out }: CommandContext): Promise<number> {
   const repo = await openRepo(cwd);
-  const [hooks, policy, snapshots, size, approvals] = await Promise.all([
+  const [hooks, policy, snapshots, size, approvals, managers] = await Promise.all([
     hooksStatus(repo),
     readPolicy(repo),
     listSnapshots(repo, { limit: 1 }),
     storeSize(repo),
     listApprovals(repo),
+    managersStatus(repo),
   ]);
+  // Hook managers: a hook they wrote over is still checked when their configuration runs guard;
+  // one whose configuration does not run guard gets the exact step that makes it survive.
+  const through = new Map(hooks.hooks.map((h) => [h.name, throughManager(h, managers)] as const));
+  const managerFix = new Map<string, string>();
+  const managerNotes: string[] = [];
+  for (const m of managers) {
+    for (const f of m.files) {
+      for (const hook of f.hooks) {
+        const state = hooks.hooks.find((h) => h.name === hook);
+        if ((f.runsGuard as string[]).includes(hook)) {
+          if (!(m.covered as string[]).includes(hook)) managerFix.set(hook, `\`guard init\` writes the launcher that ${f.file}'s git-guard entry runs, and chains the hooks again`);
+          continue;
+        }
+        if (state?.file === 'installed') managerNotes.push(`${m.manager}: ${f.file} does not run guard's ${hook} check, so the next ${rerunName(m.manager)} replaces guard's ${hook} hook: \`guard init --yes\` adds guard's entry to ${f.file}`);
+        else managerFix.set(hook, `\`guard init --yes\` adds guard's ${hook} entry to ${f.file} (kept when ${m.manager} installs its hooks again) and chains the hooks again`);
+      }
+    }
+  }
   // Every problem names its own fix: reinstalling the git hooks does not mend a broken config.
-  const problems: Problem[] = hooks.problems.map((problem) => ({ problem, fix: '`guard init` reinstalls the git hooks (it chains whatever is there now)' }));
+  const problems: Problem[] = hooks.problems
+    .filter((problem) => !hooks.hooks.some((h) => through.get(h.name) && problem.startsWith(`${h.name}: `)))
+    .map((problem) => {
+      const hook = hooks.hooks.find((h) => problem.startsWith(`${h.name}: `));
+      return { problem, fix: (hook && managerFix.get(hook.name)) ?? '`guard init` reinstalls the git hooks (it chains whatever is there now)' };
+    });
   // --- issue 5: the watcher and the backup ---
   const watcher = watcherReport(repo);
   const backup = backupReport(repo);
@@ -90,8 +136,9 @@ export async function run(_args: Args, { cwd, out }: CommandContext): Promise<nu
         hooksPathAtInit: hooks.manifest?.hooksPath ?? null,
         hooksPathChanged: hooks.hooksPathDrift,
         dirChanged: hooks.dirDrift,
-        list: hooks.hooks,
+        list: hooks.hooks.map((h) => ({ ...h, throughManager: through.get(h.name) ?? null })),
       },
+      hookManagers: managers,
       config: { file: policy.source, exists: policy.sourceExists, valid: policy.error === null, error: policy.error, problems: policy.problems },
       snapshot: latest ? { id: latest.oid, time: latest.time, trigger: latest.trigger } : null,
       storeBytes: size,
@@ -104,7 +151,7 @@ export async function run(_args: Args, { cwd, out }: CommandContext): Promise<nu
       approvals,
       problems: problems.map((p) => p.problem),
       fixes: problems,
-      notes: hooks.notes,
+      notes: [...hooks.notes, ...managerNotes],
     });
     return degraded ? ExitCode.error : ExitCode.ok;
   }
@@ -113,7 +160,7 @@ export async function run(_args: Args, { cwd, out }: CommandContext): Promise<nu
   if (hooks.installed) {
     const pathNote = hooks.location.hooksPath ? `core.hooksPath = ${hooks.location.hooksPath.value} (${hooks.location.hooksPath.scope})` : 'core.hooksPath not set';
     out.line(`hooks in ${displayPath(hooks.location.dir, cwd)} (${pathNote}${hooks.hooksPathDrift ? ', CHANGED since guard init' : ', unchanged since guard init'})`);
-    for (const hook of hooks.hooks) out.line(`  ${hookLine(hook)}`);
+    for (const hook of hooks.hooks) out.line(`  ${hookLine(hook, through.get(hook.name) ?? null)}`);
   } else {
     out.line('hooks: not installed (run `guard init`)');
   }
@@ -134,7 +181,11 @@ export async function run(_args: Args, { cwd, out }: CommandContext): Promise<nu
   out.line(watcher.line);
   out.line(backup.line);
   for (const approval of approvals) out.line(`approval: ${approval.rule}${approval.once ? ' (once)' : ''} until ${approval.expiresAt}, by ${approval.by}`);
-  for (const note of hooks.notes) out.line(`note: ${note}`);
+  for (const m of managers) {
+    const runs = m.files.flatMap((f) => f.runsGuard.map((hook) => `${hook} (${f.file})`));
+    out.line(`hook manager ${m.manager} (${m.evidence}): ${runs.length > 0 ? `its configuration runs guard's ${runs.join(', ')}` : 'its configuration does not run guard'}`);
+  }
+  for (const note of [...hooks.notes, ...managerNotes]) out.line(`note: ${note}`);
   if (degraded) {
     for (const { problem, fix } of problems) out.warn(`guard: problem: ${problem}\n  fix: ${fix}`);
     out.warn('protection is DEGRADED (each problem above names its fix).');

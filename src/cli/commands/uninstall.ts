@@ -2,7 +2,8 @@
  * `guard uninstall [--purge-snapshots]`: puts back exactly what `guard init` found (the hooks it
  * chained, byte for byte; core.hooksPath is never changed by guard), removes the agent hooks and
  * guard's derived files (compiled policy, approvals). Snapshots and the journal stay unless
- * --purge-snapshots; .guard.yaml stays (it is the repository's file).
+ * --purge-snapshots; .guard.yaml stays (it is the repository's file). The entries `guard init` added
+ * to a hook manager's configuration (husky, lefthook, pre-commit) are taken out again.
  */
 import fs from 'node:fs/promises';
 import { displayPath } from '../../config/load.js';
@@ -24,6 +25,9 @@ interface Args {
 export async function run(args: Args, { cwd, out }: CommandContext): Promise<number> {
   const repo = await openRepo(cwd);
   const hooks = await uninstallHooks(repo);
+  // What guard init added to hook managers' configuration (and nothing else), and their launcher.
+  const { removeManagerEdits } = await import('../../githooks/managers/apply.js');
+  const managerEdits = removeManagerEdits(repo);
 
   // Agent hooks (src/agents, owned by the agents engineer).
   const { uninstallAgents } = await import('../../agents/install.js');
@@ -46,7 +50,7 @@ export async function run(args: Args, { cwd, out }: CommandContext): Promise<num
   appendEvent(repo, { type: 'uninstall', hooksRemoved: hooks.installed, purgedRefs: purged.length });
 
   if (out.json) {
-    out.data({ hooks, agents: agents.removed, purgedRefs: purged });
+    out.data({ hooks, hookManagers: managerEdits, agents: agents.removed, purgedRefs: purged });
     return 0;
   }
   if (!hooks.installed) out.line("guard's git hooks were not installed here (no manifest); nothing to restore.");
@@ -60,6 +64,17 @@ export async function run(args: Args, { cwd, out }: CommandContext): Promise<num
     }[change.action];
     out.line(text);
     if (change.note) out.warn(`  note: ${change.note}`);
+  }
+  for (const edit of managerEdits) {
+    const text = {
+      restored: `${edit.file}: removed guard's entry (${edit.manager}); the file is as it was before guard init`,
+      deleted: `${edit.file}: deleted (guard init had created it for ${edit.manager})`,
+      'removed-entry': `${edit.file}: removed guard's entry (${edit.manager})`,
+      'already-gone': `${edit.file}: guard's entry was already gone`,
+      left: `${edit.file}: left as it is`,
+    }[edit.action];
+    out.line(text);
+    if (edit.note) out.warn(`  note: ${edit.note}`);
   }
   if (hooks.removedDir) out.line(`removed ${displayPath(hooks.removedDir, cwd)} (guard had created it)`);
   for (const agent of agents.removed) out.line(`${agent.displayName}: ${agent.files.map((f) => `${f.action} ${displayPath(f.path, cwd)}`).join(', ')}`);

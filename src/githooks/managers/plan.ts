@@ -1,0 +1,101 @@
+/**
+ * What `guard init` would add to each hook manager's configuration, computed without writing:
+ * the file, the hooks, the exact bytes before and after. husky's scripts get two lines appended
+ * (a comment and the command); lefthook.yml and .pre-commit-config.yaml get one entry inserted
+ * (yaml-insert.ts). Everything else in the file stays byte for byte as it was.
+ */
+import { isUtf8 } from 'node:buffer';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Repo } from '../../git/repo.js';
+import { detectManagers, hooksRunningGuard, preCommitStage, type DetectedManager } from './detect.js';
+import { entryCommand, type ManagedHook, type ManagerName } from './entry.js';
+import { insertLefthook, insertPreCommit } from './yaml-insert.js';
+
+export type EditAction = 'create' | 'append' | 'insert' | 'present' | 'unsupported';
+
+export interface PlannedEdit {
+  manager: ManagerName;
+  /** Relative to the worktree root, `/`-separated. */
+  file: string;
+  /** Hooks whose guard entry this edit adds. */
+  hooks: ManagedHook[];
+  /** Hooks whose guard entry the file already has. */
+  present: ManagedHook[];
+  action: EditAction;
+  /** Why guard cannot edit it (action unsupported), with what to add by hand. */
+  problem?: string;
+  before: Buffer | null;
+  after: Buffer | null;
+  /** The text guard inserts (uninstall removes exactly this when the file changed since). */
+  snippets: string[];
+}
+
+export interface ManagerPlan {
+  manager: ManagerName;
+  evidence: string;
+  edits: PlannedEdit[];
+}
+
+function read(file: string): Buffer | null {
+  try {
+    return fs.readFileSync(file);
+  } catch {
+    return null;
+  }
+}
+
+export function huskySnippet(hook: ManagedHook): string {
+  return `# git-guard: runs guard's ${hook} check (added by \`guard init\`, removed by \`guard uninstall\`)\n${entryCommand(hook, '"$@"')}\n`;
+}
+
+function planHusky(file: string, hook: ManagedHook, before: Buffer | null): PlannedEdit {
+  const base = { manager: 'husky' as const, file, before };
+  const present = hooksRunningGuard('husky', before?.toString('latin1') ?? null, [hook]);
+  if (present.length > 0) return { ...base, hooks: [], present, action: 'present', after: null, snippets: [] };
+  const snippet = huskySnippet(hook);
+  if (!before) return { ...base, hooks: [hook], present: [], action: 'create', after: Buffer.from(snippet), snippets: [snippet] };
+  // The script's own bytes are never decoded: guard's lines are appended after them.
+  const lead = before.length > 0 && before[before.length - 1] !== 0x0a ? '\n' : '';
+  return { ...base, hooks: [hook], present: [], action: 'append', after: Buffer.concat([before, Buffer.from(lead + snippet)]), snippets: [lead + snippet] };
+}
+
+/** The lefthook `run` arguments per hook: lefthook substitutes {N} as plain text, so they are quoted. */
+const LEFTHOOK_ARGS: Record<ManagedHook, string> = { 'pre-commit': '', 'pre-push': "'{1}' '{2}'", 'pre-rebase': "'{1}' '{2}'" };
+
+function planYaml(detected: DetectedManager, file: string, hooks: ManagedHook[], before: Buffer | null, stage: () => string): PlannedEdit {
+  const base = { manager: detected.manager, file, before };
+  if (!before || !isUtf8(before)) return { ...base, hooks: [], present: [], action: 'unsupported', problem: `${file} cannot be read as UTF-8 text`, after: null, snippets: [] };
+  let text = before.toString('utf8');
+  const present = hooksRunningGuard(detected.manager, text, hooks);
+  const missing = hooks.filter((h) => !present.includes(h));
+  if (missing.length === 0) return { ...base, hooks: [], present, action: 'present', after: null, snippets: [] };
+  const snippets: string[] = [];
+  for (const hook of missing) {
+    const result =
+      detected.manager === 'lefthook'
+        ? insertLefthook(text, file, { hook, run: entryCommand(hook, LEFTHOOK_ARGS[hook]), useStdin: hook === 'pre-push' })
+        : insertPreCommit(text, file, { id: `git-guard-${hook}`, name: `git-guard (${hook} check)`, entry: entryCommand(hook, ''), stage: stage() });
+    if ('problem' in result) {
+      const by = detected.manager === 'lefthook' ? `a command under ${hook}.commands running: ${entryCommand(hook, LEFTHOOK_ARGS[hook])}` : `a repo: local hook (language: system, pass_filenames: false, always_run: true) with entry: ${entryCommand(hook, '')}`;
+      return { ...base, hooks: [], present, action: 'unsupported', problem: `${result.problem}; add ${by}`, after: null, snippets: [] };
+    }
+    text = result.text;
+    snippets.push(result.snippet);
+  }
+  return { ...base, hooks: missing, present, action: 'insert', after: Buffer.from(text, 'utf8'), snippets };
+}
+
+export async function planManagerEdits(repo: Repo): Promise<ManagerPlan[]> {
+  const detected = await detectManagers(repo);
+  let stage: string | null = null;
+  const stageOnce = (): string => (stage ??= preCommitStage());
+  return detected.map((d) => ({
+    manager: d.manager,
+    evidence: d.evidence,
+    edits: d.files.map(({ file, hooks }) => {
+      const before = read(path.join(repo.root, ...file.split('/')));
+      return d.manager === 'husky' ? planHusky(file, hooks[0]!, before) : planYaml(d, file, hooks, before, stageOnce);
+    }),
+  }));
+}
