@@ -22,8 +22,8 @@ import { GUARD_IDENTITY } from '../git/objects.js';
 import { openRepo, guardPath, type Repo } from '../git/repo.js';
 import { runGit, splitNul, splitNulBytes } from '../git/run.js';
 import { fsPath, gitPath, gitPathsOf, pathText, type GitPath } from '../git/path.js';
-import { isUtf8 } from 'node:buffer';
 import { appendEvent } from '../session/journal.js';
+import { moveTree } from '../util/move-tree.js';
 import { createSnapshot } from '../snapshot/create.js';
 import { recreateMissingTags } from '../snapshot/keeper.js';
 import type { Snapshot } from '../snapshot/format.js';
@@ -163,14 +163,8 @@ class Aside {
     const to = fsPath(this.dir, rel);
     const parent = path.posix.dirname(rel) as GitPath;
     fs.mkdirSync(parent === '.' ? this.dir : fsPath(this.dir, parent), { recursive: true });
-    try {
-      fs.renameSync(from, to);
-    } catch (error) {
-      // fs.cpSync takes names as text only: a name that is not UTF-8 cannot be copied across devices.
-      if ((error as NodeJS.ErrnoException).code !== 'EXDEV' || !isUtf8(from) || !isUtf8(to)) throw error;
-      fs.cpSync(from.toString('utf8'), to.toString('utf8'), { recursive: true, preserveTimestamps: true, verbatimSymlinks: true });
-      fs.rmSync(from, { recursive: true, force: true });
-    }
+    // Also across file systems (a mount inside the working tree), names as bytes.
+    moveTree(from, to);
     this.moved.push({ path: pathText(rel), to: path.join(this.dir, pathText(rel)) });
   }
 }

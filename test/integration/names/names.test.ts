@@ -7,6 +7,7 @@
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { stopWatchers, withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
@@ -147,6 +148,57 @@ describe('names as bytes: recover', () => {
         expect(fs.readFileSync(aside, 'utf8')).toBe('edited after the snapshot\n');
       }
     }));
+});
+
+/** Mounts a tmpfs at `dir` (root only); the reason when it cannot. */
+function mountTmpfs(dir: string): string | null {
+  if (process.getuid?.() !== 0) return 'not root, so no tmpfs can be mounted for a second file system';
+  fs.mkdirSync(dir, { recursive: true });
+  const r = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=8m', 'tmpfs', dir], { encoding: 'utf8' });
+  return r.status === 0 ? null : `mount -t tmpfs failed: ${r.stderr.trim()}`;
+}
+
+const TMPFS_PROBE = (() => {
+  const probe = fs.mkdtempSync(path.join(os.tmpdir(), 'guard-tmpfs-probe-'));
+  const reason = mountTmpfs(probe);
+  if (reason === null) spawnSync('umount', [probe]);
+  fs.rmSync(probe, { recursive: true, force: true });
+  return reason;
+})();
+
+describe('names as bytes: recover across file systems', () => {
+  it.skipIf(TMPFS_PROBE !== null)(`moves a changed file aside from another mount under its own name (${TMPFS_PROBE ?? 'tmpfs inside the worktree'})`, () =>
+    withTestRepo((repo) => {
+      const mnt = path.join(repo.dir, 'mnt');
+      expect(mountTmpfs(mnt)).toBeNull();
+      try {
+        repo.write('README.md', 'base\n');
+        const names = NAMES.map(([, name]) => Buffer.concat([Buffer.from('mnt/'), name]));
+        names.forEach((name, i) => writeName(repo, name, `content ${i}\n`));
+        gitAdd(repo);
+        repo.git(['commit', '-q', '-m', 'base']);
+        expect(repo.guard(['snapshot']).code).toBe(0);
+        const push = repo.guard(['backup', 'push', '--json']);
+        expect(push.code, push.stderr).toBe(0);
+        const before = state(repo);
+        stopWatchers(repo.base);
+        fs.rmSync(path.join(repo.dir, '.git'), { recursive: true, force: true });
+        names.forEach((name) => writeName(repo, name, 'edited after the snapshot\n'));
+        const r = repo.guard(['recover', '--yes', '--json']);
+        expect(r.code, r.stderr).toBe(0);
+        const out = JSON.parse(r.stdout);
+        expect(out.movedAside).toHaveLength(names.length);
+        expect(state(repo)).toEqual(before);
+        // The aside copies are on the other file system, with their exact names, and gone from the mount's old place only after the copy.
+        for (const name of names) {
+          const aside = Buffer.concat([Buffer.from(`${out.asideDir}/`), name]);
+          expect(fs.readFileSync(aside, 'utf8')).toBe('edited after the snapshot\n');
+        }
+        expect(fs.statSync(out.asideDir).dev).not.toBe(fs.statSync(mnt).dev);
+      } finally {
+        spawnSync('umount', ['-l', mnt]);
+      }
+    }), 120_000);
 });
 
 describe('names as bytes: pre-commit', () => {
