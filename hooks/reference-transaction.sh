@@ -164,7 +164,18 @@ fi
 # runs and says so, once per change (<commonDir>/guard/hooks-replaced holds what was reported).
 # A replaced hook whose check the manager's own configuration runs (`guard init` added the entry
 # and wrote <commonDir>/guard/managed-hooks/<hook>, src/githooks/managers/) is only noted.
-# Builtins only: two line reads and a file test per sibling, no fork unless there is something to say.
+# Builtins only: two line reads per sibling, and for a replaced one a read of the configuration
+# file named in managed-hooks/<hook>.from (relative to the worktree root, where git runs hooks);
+# no fork unless there is something to say.
+guard_config_runs_guard() {
+  guard_from=
+  { IFS= read -r guard_from || [ -n "$guard_from" ]; } 2>/dev/null <"$1" || return 1
+  [ -n "$guard_from" ] && [ -f "$guard_from" ] || return 1
+  while IFS= read -r guard_cl || [ -n "$guard_cl" ]; do
+    case $guard_cl in *'/guard/git-hook.sh'*) return 0 ;; esac
+  done <"$guard_from"
+  return 1
+}
 if [ "$guard_state" = committed ]; then
   guard_gone=
   guard_covered=
@@ -175,7 +186,7 @@ if [ "$guard_state" = committed ]; then
     case $guard_l2 in
       '# git-guard hook shim: '*) ;;
       *)
-        if [ -f "$GUARD_DIR/managed-hooks/$guard_sibling" ]; then
+        if [ -f "$GUARD_DIR/managed-hooks/$guard_sibling" ] && guard_config_runs_guard "$GUARD_DIR/managed-hooks/$guard_sibling.from"; then
           guard_covered="$guard_covered $guard_sibling"
         else
           guard_gone="$guard_gone $guard_sibling"

@@ -139,7 +139,7 @@ export async function run(args: Args, { cwd, out }: CommandContext): Promise<num
     if (editManagers) return { ...base, action: 'changed-meanwhile', reason: `${edit.file} changed while guard was asking; run guard init again` };
     return { ...base, action: 'skipped', reason: args.hookManager === false ? '--no-hook-manager' : 'not confirmed (guard init --yes adds it)' };
   });
-  const covered = new Set<ManagedHook>(managerOutcomes.flatMap((o) => [...o.present, ...(o.action === 'added' ? o.hooks : [])]));
+  const covered = new Map<ManagedHook, string>(managerOutcomes.flatMap((o) => [...o.present, ...(o.action === 'added' ? o.hooks : [])].map((hook) => [hook, o.file] as const)));
   await writeManagedLauncher(repo, covered);
 
   // 3. Agent hooks. The agents engineer owns src/agents/ (installAgents / uninstallAgents);

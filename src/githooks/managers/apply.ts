@@ -115,7 +115,7 @@ export function applyManagerEdits(repo: Repo, plans: ManagerPlan[]): PlannedEdit
  * (added now or found there, e.g. committed by a teammate). A hook left out loses its shim copy:
  * the reference-transaction hook reads the copies' presence to tell a covered hook from a lost one.
  */
-export async function writeManagedLauncher(repo: Repo, hooks: ReadonlySet<ManagedHook>): Promise<void> {
+export async function writeManagedLauncher(repo: Repo, hooks: ReadonlyMap<ManagedHook, string>): Promise<void> {
   const dir = guardCommonPath(repo, MANAGED_SHIMS_DIR);
   if (hooks.size === 0) {
     removeManagedLauncher(repo);
@@ -124,10 +124,15 @@ export async function writeManagedLauncher(repo: Repo, hooks: ReadonlySet<Manage
   fs.mkdirSync(dir, { recursive: true });
   for (const hook of MANAGED_HOOKS) {
     const file = path.join(dir, hook);
-    if (!hooks.has(hook)) {
+    const from = hooks.get(hook);
+    if (from === undefined) {
       fs.rmSync(file, { force: true });
+      fs.rmSync(`${file}.from`, { force: true });
       continue;
     }
+    // Which configuration file runs guard for this hook (relative to the worktree), for the
+    // reference-transaction hook's note when the manager replaces guard's shim.
+    if (!fs.existsSync(`${file}.from`) || fs.readFileSync(`${file}.from`, 'utf8') !== `${from}\n`) writeAtomic(`${file}.from`, `${from}\n`, 0o644);
     const shim = await renderShim(hook, { inCommonDir: false });
     if (fs.existsSync(file) && fs.readFileSync(file, 'utf8') === shim) continue;
     writeAtomic(file, shim, 0o755);

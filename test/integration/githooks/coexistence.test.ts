@@ -4,8 +4,10 @@ import { describe, expect, it } from 'vitest';
 import { commitFile, dirState, guarded, type Guarded } from './setup.js';
 import { installHusky, installLefthook, installPreCommitFramework, lefthookScript, managerEnv, simpleGitHooksScript } from './managers.js';
 
+// These tests are about chaining and noticing replaced hooks; guard's entry in the managers' own
+// configuration is tested in hook-managers.test.ts.
 function init(repo: Guarded, env: Record<string, string>): void {
-  const r = repo.guard(['init', '--yes', '--agents', 'none'], { env });
+  const r = repo.guard(['init', '--yes', '--agents', 'none', '--no-hook-manager'], { env });
   expect(r.code, `${r.stdout}\n${r.stderr}`).toBe(0);
   expect(r.stdout).not.toContain('NOT working');
 }
