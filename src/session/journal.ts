@@ -136,19 +136,35 @@ export interface ReadEventsOptions {
   limit?: number;
 }
 
-/** The journal's text, the rotated files first (oldest first), then the current one. */
+/**
+ * The journal's text, the rotated files first (oldest first), then the current one. This is the
+ * one reader of the journal (`guard log`, timeline, blame, restore, undo and the session summary
+ * all go through readEvents), so a session whose early lines were rotated out still has them.
+ * A rotation between reading two of the files would lose the file that moved (or read it twice):
+ * when any of the files is another inode after the read than before, the read starts again.
+ */
 function journalText(repo: Repo): string {
   const files = [...Array.from({ length: JOURNAL_KEEP_OLD }, (_, i) => oldJournalPath(repo, JOURNAL_KEEP_OLD - i)), journalPath(repo)];
-  let text = '';
-  for (const file of files) {
+  const inodes = (): string => files.map((file) => {
     try {
-      const part = fs.readFileSync(file, 'utf8');
-      text += part.endsWith('\n') || part === '' ? part : `${part}\n`;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+      return String(fs.statSync(file).ino);
+    } catch {
+      return '-';
     }
+  }).join(' ');
+  for (let attempt = 1; ; attempt++) {
+    const before = inodes();
+    let text = '';
+    for (const file of files) {
+      try {
+        const part = fs.readFileSync(file, 'utf8');
+        text += part.endsWith('\n') || part === '' ? part : `${part}\n`;
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+      }
+    }
+    if (attempt >= 3 || inodes() === before) return text;
   }
-  return text;
 }
 
 export function readEvents(repo: Repo, options: ReadEventsOptions = {}): JournalEvent[] {

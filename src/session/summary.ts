@@ -4,9 +4,10 @@
  * Data only; src/cli/session-text.ts renders it.
  */
 import type { Repo } from '../git/repo.js';
-import { runGit, splitNul } from '../git/run.js';
+import { runGit } from '../git/run.js';
+import { gitPathsOf, pathText } from '../git/path.js';
 import type { Snapshot } from '../snapshot/format.js';
-import { readEvents } from './journal.js';
+import { readEvents, type JournalEvent } from './journal.js';
 
 const TOP = 5;
 
@@ -51,10 +52,12 @@ async function fileChanges(repo: Repo, fromTree: string, toTree: string): Promis
   // -r: every file, not top-level trees; -z: paths verbatim; --no-renames: a rename is a delete
   // plus an add, which is what a rollback undoes.
   const { stdout } = await runGit(['diff-tree', '-r', '-z', '--no-renames', '--name-status', fromTree, toTree], { cwd: repo.root });
-  const parts = splitNul(stdout);
+  // Names stay bytes until they are shown: one that is not UTF-8 (or holds a newline) is shown
+  // quoted as git quotes it, never decoded lossily.
+  const parts = gitPathsOf(stdout);
   for (let i = 0; i + 1 < parts.length; i += 2) {
     const status = parts[i] as string;
-    const file = parts[i + 1] as string;
+    const file = pathText(parts[i + 1]!);
     const kind = status === 'A' ? 'added' : status === 'D' ? 'deleted' : 'modified';
     files[kind]++;
     if (files.top[kind].length < TOP) files.top[kind].push(file);
@@ -85,14 +88,14 @@ function refMoves(start: Snapshot, end: Snapshot): RefMove[] {
  * refs/remotes/ ref deleted): snapshots hold local branches and tags only, so these come from the
  * reference-transaction journal lines that carry the session id. First old, last new value per ref.
  */
-function remoteRefMoves(repo: Repo, session: string): RefMove[] {
+function remoteRefMoves(events: JournalEvent[], session: string): RefMove[] {
   const value = (v: unknown): string | null => (typeof v === 'string' && /[^0]/.test(v) ? v : null);
   // git reports a remote-tracking ref deleted after a push as 0 -> 0: its last value comes
   // from the journal line that set it.
   const last = new Map<string, string | null>();
   const moves = new Map<string, RefMove>();
-  for (const e of readEvents(repo, { types: ['ref-update'] })) {
-    if (typeof e.ref !== 'string' || !e.ref.startsWith('refs/remotes/')) continue;
+  for (const e of events) {
+    if (e.type !== 'ref-update' || typeof e.ref !== 'string' || !e.ref.startsWith('refs/remotes/')) continue;
     const before = value(e.old) ?? last.get(e.ref) ?? null;
     const after = value(e.new);
     last.set(e.ref, after);
@@ -109,7 +112,10 @@ export async function summarizeSession(
   start: Snapshot,
   end: Snapshot,
 ): Promise<SessionSummary> {
-  const blocked = readEvents(repo, { session: session.id, types: ['blocked'] }).map((e) => ({
+  // One read of the journal (rotated files included) for everything below.
+  const events = readEvents(repo);
+  const mine = (type: string): JournalEvent[] => events.filter((e) => e.type === type && e.session === session.id);
+  const blocked = mine('blocked').map((e) => ({
     time: e.time,
     rule: typeof e.rule === 'string' ? e.rule : null,
     // Agent hooks journal the command or path; git hooks the refused change (`reason`) and the hook.
@@ -129,17 +135,17 @@ export async function summarizeSession(
     startSnapshot: start.oid,
     endSnapshot: end.oid,
     files: await fileChanges(repo, start.tree, end.tree),
-    refs: [...refMoves(start, end), ...remoteRefMoves(repo, session.id)],
+    refs: [...refMoves(start, end), ...remoteRefMoves(events, session.id)],
     head,
     blocked,
-    restored: readEvents(repo, { session: session.id, types: ['protected-restore'] }).map((e) => ({
+    restored: mine('protected-restore').map((e) => ({
       time: e.time,
       path: String(e.path),
       reason: typeof e.reason === 'string' ? e.reason : 'deleted',
     })),
     capturedIgnored: [
       ...new Set(
-        readEvents(repo, { session: session.id, types: ['allowed-after-snapshot'] }).flatMap((e) =>
+        mine('allowed-after-snapshot').flatMap((e) =>
           Array.isArray(e.capturedIgnored) ? e.capturedIgnored.filter((p): p is string => typeof p === 'string') : [],
         ),
       ),

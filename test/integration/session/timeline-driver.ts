@@ -9,15 +9,39 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { expect } from 'vitest';
 import type { TestRepo } from '../../helpers/git-repo.js';
-import { waitFor } from '../watcher/helpers.js';
+import { fastWatchConfig, waitFor } from '../watcher/helpers.js';
+
+/** The repository the scripted sessions work in: a few files, a branch, guard init for Claude Code. */
+export function setUpRepo(t: TestRepo): void {
+  t.write('a.txt', lines(A0));
+  t.write('b.txt', 'bee\n');
+  t.write('README.md', '# demo\n');
+  t.write('src/app.js', 'export const app = 1;\n');
+  t.git(['add', '-A']);
+  t.git(['commit', '-q', '-m', 'initial']);
+  t.git(['branch', 'feature']);
+  fs.mkdirSync(path.join(t.dir, '.claude'));
+  const init = t.guard(['init', '--yes', '--agents', 'claude']);
+  expect(init.code, init.stderr).toBe(0);
+  // Claude Code's own settings stay out of the snapshots' way; the watcher reacts quickly.
+  t.write('.git/info/exclude', '.claude/\n');
+  t.write('.guard.yaml', fastWatchConfig());
+}
+
+export const lines = (words: string[]): string => `${words.join('\n')}\n`;
+export const A0 = ['one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten'];
+
+export function bytes(t: TestRepo, file: string): Buffer {
+  return fs.readFileSync(path.join(t.dir, file));
+}
 
 export type Tool = { name: 'Bash'; command: string } | { name: 'Write' | 'Edit'; file: string; content: string };
 
+/** Every journal line, the rotated files (journal.3..1.jsonl) first, as guard reads them. */
 export function journal(t: TestRepo): any[] {
-  const file = path.join(t.dir, '.git', 'guard', 'journal.jsonl');
-  return fs
-    .readFileSync(file, 'utf8')
-    .split('\n')
+  const dir = path.join(t.dir, '.git', 'guard');
+  return ['journal.3.jsonl', 'journal.2.jsonl', 'journal.1.jsonl', 'journal.jsonl']
+    .flatMap((name) => (fs.existsSync(path.join(dir, name)) ? fs.readFileSync(path.join(dir, name), 'utf8').split('\n') : []))
     .filter(Boolean)
     .map((l) => JSON.parse(l));
 }
@@ -47,7 +71,7 @@ export class ScriptedClaude {
     return { stdout: r.stdout, stderr: r.stderr, code: r.status };
   }
 
-  private base(event: string): object {
+  base(event: string): object {
     return { session_id: this.sessionId, transcript_path: '/tmp/t.jsonl', cwd: this.t.dir, permission_mode: 'default', hook_event_name: event };
   }
 

@@ -10,31 +10,8 @@ import path from 'node:path';
 import zlib from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
-import { fastWatchConfig, json, waitForWatcher } from '../watcher/helpers.js';
-import { journal, ScriptedClaude, type Tool } from './timeline-driver.js';
-
-const lines = (words: string[]): string => `${words.join('\n')}\n`;
-const A0 = ['one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten'];
-
-function setUp(t: TestRepo): void {
-  t.write('a.txt', lines(A0));
-  t.write('b.txt', 'bee\n');
-  t.write('README.md', '# demo\n');
-  t.write('src/app.js', 'export const app = 1;\n');
-  t.git(['add', '-A']);
-  t.git(['commit', '-q', '-m', 'initial']);
-  t.git(['branch', 'feature']);
-  fs.mkdirSync(path.join(t.dir, '.claude'));
-  const init = t.guard(['init', '--yes', '--agents', 'claude']);
-  expect(init.code, init.stderr).toBe(0);
-  // Claude Code's own settings stay out of the snapshots' way; the watcher reacts quickly.
-  t.write('.git/info/exclude', '.claude/\n');
-  t.write('.guard.yaml', fastWatchConfig());
-}
-
-function bytes(t: TestRepo, file: string): Buffer {
-  return fs.readFileSync(path.join(t.dir, file));
-}
+import { json, waitForWatcher } from '../watcher/helpers.js';
+import { A0, bytes, journal, lines, ScriptedClaude, setUpRepo as setUp, type Tool } from './timeline-driver.js';
 
 function showBytes(t: TestRepo, oid: string, file: string): Buffer {
   return spawnSync('git', ['show', `${oid}:${file}`], { cwd: t.dir, env: t.env }).stdout;
