@@ -36,6 +36,8 @@ const BUILTINS = {
   'node:crypto': { load: 'first-use', named: ['createHash', 'randomBytes', 'randomUUID'] },
   'node:os': { load: 'first-use', default: true },
   'node:module': { load: 'first-use', named: ['createRequire'] },
+  // Its ES module facade reads every export, and reading `File` loads internal/file.
+  'node:buffer': { load: 'first-use', named: ['isUtf8'] },
 };
 
 const builtinsOnDemand = {

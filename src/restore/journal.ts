@@ -21,6 +21,11 @@ export interface RollbackRecord {
   pre: string;
   filesOnly: boolean;
   paths: string[];
+  /**
+   * Exact names (GitPath byte strings: one char per byte, which JSON keeps as is), for restores
+   * and undos that name files byte for byte; absent in records written before it existed.
+   */
+  exactPaths?: string[];
   /** Last step completed. */
   step: RollbackStep;
   startedAt: string;

@@ -5,14 +5,16 @@
  * put back by the rollback machinery restricted to those paths, so a pre-restore snapshot is
  * taken first and `guard rollback --undo` undoes the restore.
  */
-import path from 'node:path';
 import type { Repo } from '../git/repo.js';
+import { runGit } from '../git/run.js';
+import { emptyTree } from '../git/objects.js';
+import { gitPath, gitPathsOf, pathText, shellArg, type GitPath } from '../git/path.js';
 import { GuardError } from '../errors.js';
 import { readSnapshot } from '../snapshot/read.js';
 import type { Snapshot } from '../snapshot/format.js';
 import { findStep } from '../session/timeline.js';
 import { findSession, listSessions } from '../session/store.js';
-import { literalGlob } from './undo-step.js';
+import { exactParent, lostBytes, namesFor, typedRelative } from './typed-paths.js';
 
 export interface RestoreTarget {
   /** What the target is, for people: "before step S:3", "start of session S". */
@@ -37,12 +39,32 @@ export async function restoreTarget(repo: Repo, before: string | undefined): Pro
   return { label: `start of session ${session.id}`, snapshot: await readSnapshot(repo, session.startSnapshot), session: session.id, step: null };
 }
 
-/** The paths as typed (relative to cwd) as exact-match globs relative to the worktree root. */
-export function pathGlobs(repo: Repo, cwd: string, paths: string[]): string[] {
-  return paths.map((p) => {
-    const relative = path.relative(repo.root, path.resolve(cwd, p)).split(path.sep).join('/');
-    if (relative.startsWith('..') || path.isAbsolute(relative)) throw new GuardError('user', `${p} is outside this worktree (${repo.root}); nothing was changed`);
-    if (relative === '') throw new GuardError('user', 'restore takes files or directories, not the whole worktree; nothing was changed', { hints: ['For everything, use: guard rollback --session ID'] });
-    return literalGlob(relative);
-  });
+/**
+ * The paths as typed (relative to cwd) as exact names relative to the worktree root. A name that
+ * lost bytes on the command line (typed as `$'bad\377.log'`) is looked up among the names the
+ * target snapshot and the worktree have now (typed-paths.ts).
+ */
+export async function restorePaths(repo: Repo, cwd: string, typed: string[], target: Snapshot): Promise<GitPath[]> {
+  const out: GitPath[] = [];
+  for (const text of typed) {
+    const relative = typedRelative(repo, cwd, text, 'restore');
+    if (!lostBytes(relative)) {
+      out.push(...namesFor(relative, []));
+      continue;
+    }
+    const parent = exactParent(relative);
+    const scope = parent === '' ? [] : ['--', `:(literal)${parent}`];
+    const [inTarget, now] = await Promise.all([
+      runGit(['diff-tree', '-r', '-z', '--name-only', await emptyTree(repo), target.tree, ...scope], { cwd: repo.root }),
+      runGit(['ls-files', '-z', '--cached', '--others', '--exclude-standard', ...scope], { cwd: repo.root }),
+    ]);
+    const names = namesFor(relative, [...gitPathsOf(inTarget.stdout), ...gitPathsOf(now.stdout)]);
+    if (names.length > 1) {
+      throw new GuardError('user', `${text} names ${names.length} files whose names differ only in bytes that are not UTF-8, which the command line cannot tell apart; nothing was changed`, {
+        hints: [...names.map((n) => `  ${pathText(n)}`), `Restore the directory that holds them instead${parent === '' ? ' (or use guard rollback ID --paths GLOB)' : `: guard restore ${shellArg(gitPath(parent))}`}`],
+      });
+    }
+    out.push(names[0] ?? gitPath(relative));
+  }
+  return out;
 }

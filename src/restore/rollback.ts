@@ -29,7 +29,7 @@ import { listSnapshots, readSnapshot, resolveSnapshot } from '../snapshot/read.j
 import { readOperation, readRepoState } from '../snapshot/repo-state.js';
 import { copyUserIndex, type TempIndex } from '../snapshot/temp-index.js';
 import { lockIndex, ownsIndexLock, type IndexLock } from './index-lock.js';
-import { gitPathsOf, pathText } from '../git/path.js';
+import { coveringPathspecs, gitPathsOf, pathText, type GitPath } from '../git/path.js';
 import { appendEvent } from '../session/journal.js';
 import { findSession } from '../session/store.js';
 import { clearInProgress, readInProgress, readLastRollback, writeInProgress, writeLastRollback, type RollbackRecord, type RollbackStep } from './journal.js';
@@ -51,6 +51,11 @@ export interface RollbackOptions {
   resume?: boolean;
   /** Globs: restore only matching paths (implies filesOnly). */
   paths?: string[];
+  /**
+   * Exact names, byte for byte (`guard restore`, `guard undo`): restore only these paths and what
+   * is under them (implies filesOnly). Names that are not UTF-8 work here, not as globs.
+   */
+  exactPaths?: GitPath[];
   filesOnly?: boolean;
   dryRun?: boolean;
   /** Asked once with the plan; return false to cancel (nothing is changed). */
@@ -73,6 +78,42 @@ const INTERRUPTED_HINTS = ['Finish it with:   guard rollback --resume --yes', 'O
 
 function pathspecs(globs: string[]): string[] {
   return globs.map((g) => `:(glob)${g}`);
+}
+
+/** What a files-only rollback restores: glob pathspecs (--paths) and exact names. */
+interface Selection {
+  globs: string[];
+  exact: GitPath[];
+}
+
+const selects = (selection: Selection): boolean => selection.globs.length > 0 || selection.exact.length > 0;
+
+/**
+ * `git diff-tree -r -z <args> from to` restricted to the selection: [header, path] pairs (the
+ * header is the raw record, or the status letter with --name-status). Globs go to git as
+ * pathspecs; exact names cannot always go on git's command line (not UTF-8), so git is asked for
+ * the nearest ancestors that can (coveringPathspecs) and the answer is filtered by bytes here.
+ */
+async function selectedDiff(repo: Repo, args: string[], from: string, to: string, selection: Selection): Promise<Array<[string, GitPath]>> {
+  const out = new Map<GitPath, string>();
+  const collect = (stdout: Buffer, keep: (p: GitPath) => boolean): void => {
+    const parts = gitPathsOf(stdout);
+    for (let i = 0; i + 1 < parts.length; i += 2) if (keep(parts[i + 1]!)) out.set(parts[i + 1]!, parts[i]!);
+  };
+  if (selection.globs.length > 0) {
+    collect((await runGit(['diff-tree', '-r', '-z', '--no-renames', ...args, from, to, '--', ...pathspecs(selection.globs)], { cwd: repo.root })).stdout, () => true);
+  }
+  if (selection.exact.length > 0) {
+    const names = new Set(selection.exact);
+    const covering = coveringPathspecs(selection.exact);
+    const { stdout } = await runGit(['diff-tree', '-r', '-z', '--no-renames', ...args, from, to, ...(covering ? ['--', ...covering] : [])], { cwd: repo.root });
+    collect(stdout, (p) => {
+      if (names.has(p)) return true;
+      for (let slash = p.lastIndexOf('/'); slash > 0; slash = p.lastIndexOf('/', slash - 1)) if (names.has(p.slice(0, slash) as GitPath)) return true;
+      return false;
+    });
+  }
+  return [...out].map(([p, header]) => [header, p]);
 }
 
 
@@ -115,15 +156,13 @@ async function defaultTarget(repo: Repo, pre: Snapshot): Promise<Snapshot> {
 }
 
 /** Applies T's entries for the matched paths onto a copy of `base` index; returns the new index file. */
-async function overlayPaths(repo: Repo, base: TempIndex, from: string, to: string, globs: string[]): Promise<void> {
-  const { stdout } = await runGit(['diff-tree', '-r', '-z', '--no-renames', from, to, '--', ...pathspecs(globs)], { cwd: repo.root });
+async function overlayPaths(repo: Repo, base: TempIndex, from: string, to: string, selection: Selection): Promise<void> {
   // Raw format: ":oldmode newmode oldoid newoid status\0path\0"
-  const parts = stdout.toString('latin1').split('\0');
   const records: string[] = [];
-  for (let i = 0; i + 1 < parts.length; i += 2) {
-    const [, newMode, , newOid] = parts[i]!.slice(1).split(' ');
+  for (const [header, file] of await selectedDiff(repo, [], from, to, selection)) {
+    const [, newMode, , newOid] = header.slice(1).split(' ');
     const deleted = /^0+$/.test(newMode!);
-    records.push(`${deleted ? '0' : newMode} ${deleted ? zeroOid(newOid!) : newOid}\t${parts[i + 1]}\0`);
+    records.push(`${deleted ? '0' : newMode} ${deleted ? zeroOid(newOid!) : newOid}\t${file}\0`);
   }
   if (records.length === 0) return;
   await runGit(['update-index', '-z', '--index-info'], { cwd: repo.root, env: { GIT_INDEX_FILE: base.file }, input: Buffer.from(records.join(''), 'latin1') });
@@ -286,13 +325,12 @@ function listNames(names: string[]): string {
   return names.length <= 5 ? names.join(', ') : `${names.slice(0, 5).join(', ')} and ${names.length - 5} more`;
 }
 
-/** Does any of the trees hold a path the globs match? (`--paths` that matches nothing is a typo.) */
-async function globsMatchAnything(repo: Repo, globs: string[], trees: Array<string | null>): Promise<boolean> {
+/** Does any of the trees hold a path the selection matches? (`--paths` that matches nothing is a typo.) */
+async function selectionMatchesAnything(repo: Repo, selection: Selection, trees: Array<string | null>): Promise<boolean> {
   // ls-tree knows no glob magic; diff-tree against the empty tree lists the same names.
   const empty = await emptyTree(repo);
   for (const tree of new Set(trees.filter((t): t is string => t !== null))) {
-    const listed = await runGit(['diff-tree', '-r', '-z', '--name-only', empty, tree, '--', ...pathspecs(globs)], { cwd: repo.root });
-    if (listed.stdout.length > 0) return true;
+    if ((await selectedDiff(repo, ['--name-status'], empty, tree, selection)).length > 0) return true;
   }
   return false;
 }
@@ -322,7 +360,7 @@ function journalRollback(repo: Repo, mode: 'rollback' | 'undo' | 'resume', plan:
     pre: record.pre,
     preRollbackSnapshot: pre.oid,
     filesOnly: record.filesOnly,
-    paths: record.paths,
+    paths: [...record.paths, ...(record.exactPaths ?? []).map((p) => pathText(p as GitPath))],
     files: { write: count('write'), create: count('create'), delete: count('delete') },
     refs: plan.refs.map((r) => r.ref),
     head: plan.head !== null,
@@ -357,7 +395,9 @@ export async function rollback(repo: Repo, options: RollbackOptions): Promise<Ro
     target = await resolveSnapshot(repo, options.id);
   }
   const paths = options.resume && interrupted ? interrupted.paths : (options.paths ?? []);
-  const filesOnly = options.resume && interrupted ? interrupted.filesOnly : options.filesOnly === true || paths.length > 0;
+  const exactPaths = options.resume && interrupted ? ((interrupted.exactPaths ?? []) as GitPath[]) : (options.exactPaths ?? []);
+  const selection: Selection = { globs: paths, exact: exactPaths };
+  const filesOnly = options.resume && interrupted ? interrupted.filesOnly : options.filesOnly === true || selects(selection);
 
   emit({ type: 'phase', phase: 'pre-snapshot' });
   const snap = await createSnapshot(repo, {
@@ -374,8 +414,8 @@ export async function rollback(repo: Repo, options: RollbackOptions): Promise<Ro
     target ??= await defaultTarget(repo, pre);
     emit({ type: 'phase', phase: 'planning' });
     await refreshStat(repo, worktreeIndex);
-    if (paths.length > 0 && !(await globsMatchAnything(repo, paths, [pre.tree, target.tree, pre.indexTree, target.indexTree]))) {
-      throw new GuardError('user', `no file matches --paths ${paths.map((p) => `'${p}'`).join(' ')}, in the snapshot or now; nothing was changed`, {
+    if (selects(selection) && !(await selectionMatchesAnything(repo, selection, [pre.tree, target.tree, pre.indexTree, target.indexTree]))) {
+      throw new GuardError('user', `no file matches ${[...paths.map((p) => `'${p}'`), ...exactPaths.map(pathText)].join(' ')}, in the snapshot or now; nothing was changed`, {
         hints: [`See what the snapshot holds: git ls-tree -r --name-only ${target.oid.slice(0, 12)}`, 'Globs match from the top of the repository: `src/**` or `**/*.js`, not `*.js` for files in subdirectories.'],
       });
     }
@@ -383,15 +423,15 @@ export async function rollback(repo: Repo, options: RollbackOptions): Promise<Ro
     // What the working tree and the index should become.
     let treeGoal = target.tree;
     let indexGoal: { tree: string | null; raw: string | null } = { tree: target.indexTree, raw: target.rawIndex };
-    if (paths.length > 0) {
+    if (selects(selection)) {
       const hybrid = await copyUserIndex(repo, worktreeIndex.file);
       temps.push(hybrid);
-      await overlayPaths(repo, hybrid, pre.tree, target.tree, paths);
+      await overlayPaths(repo, hybrid, pre.tree, target.tree, selection);
       treeGoal = await writeTreeOf(repo, hybrid.file);
       if (pre.indexTree && target.indexTree) {
         const staged = await copyUserIndex(repo);
         temps.push(staged);
-        await overlayPaths(repo, staged, pre.indexTree, target.indexTree, paths);
+        await overlayPaths(repo, staged, pre.indexTree, target.indexTree, selection);
         indexGoal = { tree: await writeTreeOf(repo, staged.file), raw: null };
       } else {
         indexGoal = { tree: pre.indexTree, raw: pre.rawIndex };
@@ -400,7 +440,7 @@ export async function rollback(repo: Repo, options: RollbackOptions): Promise<Ro
 
     // Ignored files a later snapshot captured before a command deleted them come back too.
     let capturedIgnored: string[] = [];
-    if (paths.length === 0 && !undoOf) ({ tree: treeGoal, restored: capturedIgnored } = await withCapturedIgnored(repo, target, treeGoal, temps));
+    if (!selects(selection) && !undoOf) ({ tree: treeGoal, restored: capturedIgnored } = await withCapturedIgnored(repo, target, treeGoal, temps));
 
     const files = await diffTrees(repo, pre.tree, treeGoal);
     const refPlan = filesOnly ? { refs: [], skippedRefs: [], head: null, stash: null } : await planRefs(repo, pre, target);
@@ -431,6 +471,7 @@ export async function rollback(repo: Repo, options: RollbackOptions): Promise<Ro
       pre: interrupted?.pre ?? pre.oid,
       filesOnly,
       paths,
+      ...(exactPaths.length > 0 ? { exactPaths } : {}),
       step: 'planned',
       startedAt: new Date().toISOString(),
       pid: process.pid,

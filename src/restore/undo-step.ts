@@ -17,7 +17,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Repo } from '../git/repo.js';
 import { runGit } from '../git/run.js';
-import { gitPathsOf, isTextPath, matchText, pathText, type GitPath } from '../git/path.js';
+import { gitPathsOf, pathText, type GitPath } from '../git/path.js';
 import { commitTree, emptyTree, zeroOid } from '../git/objects.js';
 import { GuardError } from '../errors.js';
 import { createSnapshot } from '../snapshot/create.js';
@@ -128,21 +128,6 @@ async function editTree(repo: Repo, tree: string, edits: Map<GitPath, Entry | nu
   }
 }
 
-/** A glob that matches exactly this path (rollback's --paths are `:(glob)` pathspecs). */
-export function literalGlob(text: string): string {
-  return text.replace(/[\\*?[\]]/g, (c) => `\\${c}`);
-}
-
-/** Paths whose bytes are not UTF-8 cannot be named on git's command line as text. */
-function checkNamable(files: UndoFile[]): void {
-  const bad = files.filter((f) => f.action !== 'unchanged' && f.action !== 'conflict' && !isTextPath(f.bytes));
-  if (bad.length > 0) {
-    throw new GuardError('user', 'this step changed files whose names are not valid UTF-8; undo cannot name them yet, and changed nothing', {
-      hints: [...bad.slice(0, 10).map((f) => `  ${f.path}`), 'Restore them from the step\'s snapshot with `guard rollback ID --paths ...` (see `guard timeline --json` for the snapshot ids).'],
-    });
-  }
-}
-
 export async function planUndo(repo: Repo, step: Step, options: Pick<UndoOptions, 'conflicts' | 'force' | 'snapshot'>): Promise<UndoPlan> {
   if (!step.before || !step.after || step.before === step.after || step.files.length === 0) {
     throw new GuardError('user', `step ${step.id} changed no file; there is nothing to undo`, {
@@ -201,7 +186,6 @@ export async function planUndo(repo: Repo, step: Step, options: Pick<UndoOptions
     const inow = laterIndex.has(bytes) ? laterIndex.get(bytes)![1] : ia;
     if (stepIndex.has(bytes) && same(inow, ia)) indexEdits.set(bytes, ib);
   }
-  checkNamable(files);
   const [tree, indexTree] = await Promise.all([editTree(repo, now.tree, treeEdits, now.oid), editTree(repo, now.indexTree, indexEdits, now.oid)]);
   return { step: step.id, files, goal: { tree, indexTree }, now };
 }
@@ -214,7 +198,8 @@ export async function undoStep(repo: Repo, step: Step, options: UndoOptions): Pr
   const target: Snapshot = { ...plan.now, oid, tree: plan.goal.tree, indexTree: plan.goal.indexTree, rawIndex: null, message: `undo of step ${step.id}` };
   const result = await rollback(repo, {
     target,
-    paths: changing.map((f) => literalGlob(matchText(f.bytes))),
+    // Byte for byte: a name that is not UTF-8 (or holds a newline) is undone like any other.
+    exactPaths: changing.map((f) => f.bytes),
     filesOnly: true,
     ...(options.snapshot ? { snapshot: options.snapshot } : {}),
     confirm: (rollbackPlan) => options.confirm(rollbackPlan, plan),

@@ -6,6 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { openRepo } from '../../git/repo.js';
+import { shellArg } from '../../git/path.js';
 import { buildTimeline, type Step, type Timeline } from '../../session/timeline.js';
 import type { CommandContext } from '../main.js';
 import { age, shortId } from '../format.js';
@@ -48,11 +49,8 @@ function refLine(move: { ref: string; from: string | null; to: string | null }):
 /** What can be done about a step, as exact commands. */
 export function stepActions(step: Step): string[] {
   if (step.files.length === 0) return [];
-  return [`guard undo ${step.id}`, `guard restore --before ${step.id} ${step.files.map((f) => quoteArg(f.path)).join(' ')}`];
-}
-
-function quoteArg(value: string): string {
-  return /^[A-Za-z0-9_./@%+=:,-]+$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`;
+  // shellArg: names that are not UTF-8 or hold control characters as $'...', typed back exactly.
+  return [`guard undo ${step.id}`, `guard restore --before ${step.id} ${step.files.map((f) => shellArg(f.bytes)).join(' ')}`];
 }
 
 export function timelineLines(timeline: Timeline, now = Date.now()): string[] {

@@ -1,7 +1,8 @@
-/** Pure pieces of issue 12: --since ages, exact-match globs for restore/undo, journal details. */
+/** Pure pieces of issue 12: --since ages, typed names back to bytes for restore/blame, journal details. */
 import { describe, expect, it } from 'vitest';
 import { parseSince } from '../../../src/cli/commands/log.js';
-import { literalGlob } from '../../../src/restore/undo-step.js';
+import { gitPathOf } from '../../../src/git/path.js';
+import { exactParent, namesFor } from '../../../src/restore/typed-paths.js';
 import { eventDetail, isGuardOwnRefMove } from '../../../src/session/timeline.js';
 
 describe('guard log --since', () => {
@@ -15,11 +16,28 @@ describe('guard log --since', () => {
   });
 });
 
-describe('literalGlob', () => {
-  it('escapes glob characters so a name matches only itself', () => {
-    expect(literalGlob('src/a.txt')).toBe('src/a.txt');
-    expect(literalGlob('d/[x]*?.md')).toBe('d/\\[x\\]\\*\\?.md');
-    expect(literalGlob('back\\slash')).toBe('back\\\\slash');
+describe('typed names back to bytes', () => {
+  // What Node makes of the command line $'dir/bad\377.log': each byte that is not UTF-8 is U+FFFD.
+  const typed = Buffer.from('dir/bad\xff.log', 'latin1').toString('utf8');
+  const bad = gitPathOf(Buffer.from('dir/bad\xff.log', 'latin1'));
+  const other = gitPathOf(Buffer.from('dir/bad\xfe.log', 'latin1'));
+  it('text that lost no bytes is its own name, byte for byte', () => {
+    expect(namesFor('src/[x]*.md', [])).toEqual(['src/[x]*.md']);
+    expect(namesFor('a\nb', [])).toEqual(['a\nb']);
+    expect(namesFor('é.txt', [])).toEqual([gitPathOf(Buffer.from('é.txt'))]);
+  });
+  it('text that lost bytes finds the names it stands for, files or directories above them', () => {
+    expect(typed).toBe('dir/bad\uFFFD.log');
+    expect(namesFor(typed, [bad, gitPathOf(Buffer.from('dir/good.log'))])).toEqual([bad]);
+    expect(namesFor(typed, [bad, other]).sort()).toEqual([bad, other].sort());
+    const dir = gitPathOf(Buffer.from('d\xff', 'latin1'));
+    expect(namesFor('d\uFFFD', [`${dir}/x` as never, `${dir}/y` as never])).toEqual([dir]);
+    expect(namesFor(typed, [])).toEqual([]);
+  });
+  it('asks git for the names under the last directory that lost nothing', () => {
+    expect(exactParent('dir/bad\uFFFD.log')).toBe('dir');
+    expect(exactParent('bad\uFFFD/x')).toBe('');
+    expect(exactParent('plain/name')).toBe('plain/name');
   });
 });
 
