@@ -415,7 +415,8 @@ export async function rollback(repo: Repo, options: RollbackOptions): Promise<Ro
     emit({ type: 'phase', phase: 'planning' });
     await refreshStat(repo, worktreeIndex);
     if (selects(selection) && !(await selectionMatchesAnything(repo, selection, [pre.tree, target.tree, pre.indexTree, target.indexTree]))) {
-      throw new GuardError('user', `no file matches ${[...paths.map((p) => `'${p}'`), ...exactPaths.map(pathText)].join(' ')}, in the snapshot or now; nothing was changed`, {
+      const asked = [...(paths.length > 0 ? [`--paths ${paths.map((p) => `'${p}'`).join(' ')}`] : []), ...exactPaths.map(pathText)].join(' ');
+      throw new GuardError('user', `no file matches ${asked}, in the snapshot or now; nothing was changed`, {
         hints: [`See what the snapshot holds: git ls-tree -r --name-only ${target.oid.slice(0, 12)}`, 'Globs match from the top of the repository: `src/**` or `**/*.js`, not `*.js` for files in subdirectories.'],
       });
     }
