@@ -120,6 +120,14 @@ describe('names that are not text in timeline, blame, restore and undo (issue 12
       expect(t.guard(['rollback', '--undo', '--yes']).code).toBe(0);
       expect(fs.existsSync(file(t, GONE))).toBe(false);
       expect(index(t)).toEqual(indexNow);
+      // The end-of-session summary names them as git quotes them too (never decoded lossily).
+      const end = agent.hook('SessionEnd', { ...agent.base('SessionEnd'), reason: 'exit' });
+      expect(end.code, end.stderr).toBe(0);
+      const summary = JSON.parse(end.stdout).systemMessage as string;
+      expect(summary).toContain('"bad\\377.txt"');
+      expect(summary).toContain('"new\\nline.txt"');
+      expect(summary).toContain('"gone\\377.txt"');
+      expect(summary).not.toContain('\ufffd');
       // Nothing else in the worktree moved.
       expect(fs.readdirSync(t.dir).filter((n) => !n.startsWith('.')).sort()).toEqual(['README.md', 'a.txt', 'b.txt', 'bad\ufffd.txt', 'new\nline.txt', 'src'].sort());
     });
