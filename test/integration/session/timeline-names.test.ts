@@ -38,6 +38,9 @@ describe('names that are not text in timeline, blame, restore and undo (issue 12
       fs.writeFileSync(file(t, BAD), lines(A0));
       fs.writeFileSync(file(t, NL), 'x\n');
       fs.writeFileSync(file(t, GONE), Buffer.from('gone \xfe\xff\n', 'latin1'));
+      // Two names that differ only in a byte that is not UTF-8: one text on the command line.
+      fs.writeFileSync(file(t, Buffer.from('odd\xfe.txt', 'latin1')), 'fe\n');
+      fs.writeFileSync(file(t, Buffer.from('odd\xff.txt', 'latin1')), 'ff\n');
       t.git(['add', '-A']);
       t.git(['commit', '-q', '-m', 'odd names']);
       const agent = new ScriptedClaude(t, 'conv-names');
@@ -120,6 +123,17 @@ describe('names that are not text in timeline, blame, restore and undo (issue 12
       expect(t.guard(['rollback', '--undo', '--yes']).code).toBe(0);
       expect(fs.existsSync(file(t, GONE))).toBe(false);
       expect(index(t)).toEqual(indexNow);
+      // Which of the two odd names is meant cannot be told from the command line: refused, both
+      // named, nothing changed.
+      fs.writeFileSync(file(t, Buffer.from('odd\xff.txt', 'latin1')), 'changed\n');
+      const ambiguous = bash(t, `guard restore --before ${session} $'odd\\377.txt' --yes`);
+      expect(ambiguous.status).toBe(1);
+      expect(ambiguous.stderr).toContain('"odd\\376.txt"');
+      expect(ambiguous.stderr).toContain('"odd\\377.txt"');
+      expect(read(t, Buffer.from('odd\xff.txt', 'latin1')).toString()).toBe('changed\n');
+      expect(read(t, Buffer.from('odd\xfe.txt', 'latin1')).toString()).toBe('fe\n');
+      expect(index(t)).toEqual(indexNow);
+
       // The end-of-session summary names them as git quotes them too (never decoded lossily).
       const end = agent.hook('SessionEnd', { ...agent.base('SessionEnd'), reason: 'exit' });
       expect(end.code, end.stderr).toBe(0);
@@ -129,7 +143,7 @@ describe('names that are not text in timeline, blame, restore and undo (issue 12
       expect(summary).toContain('"gone\\377.txt"');
       expect(summary).not.toContain('\ufffd');
       // Nothing else in the worktree moved.
-      expect(fs.readdirSync(t.dir).filter((n) => !n.startsWith('.')).sort()).toEqual(['README.md', 'a.txt', 'b.txt', 'bad\ufffd.txt', 'new\nline.txt', 'src'].sort());
+      expect(fs.readdirSync(t.dir).filter((n) => !n.startsWith('.')).sort()).toEqual(['README.md', 'a.txt', 'b.txt', 'bad\ufffd.txt', 'new\nline.txt', 'odd\ufffd.txt', 'odd\ufffd.txt', 'src'].sort());
     });
   }, 300_000);
 });
