@@ -8,6 +8,7 @@
 // Usage: node bench/check-command.mjs [--runs N]   or   node bench/run.mjs check-command
 // (docs/benchmarks/check-command.md has results)
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { GUARD, ROOT, WORK, benchEnv, fmt, git, machine, median, percentile, run as exec } from './lib.mjs';
@@ -34,8 +35,17 @@ function setUp() {
   fs.mkdirSync(dir, { recursive: true });
   git(dir, 'init', '-q', '-b', 'main');
   fs.writeFileSync(path.join(dir, 'README.md'), '# bench\n');
+  // What the state checks look at: ignored build output (regenerable), a protected migration,
+  // and a second commit, so that `git reset --hard HEAD~1` on main is a rewrite of main.
+  fs.writeFileSync(path.join(dir, '.gitignore'), 'dist/\n');
+  fs.mkdirSync(path.join(dir, 'dist'), { recursive: true });
+  fs.writeFileSync(path.join(dir, 'dist', 'bundle.js'), 'built\n');
+  fs.mkdirSync(path.join(dir, 'db', 'migrations'), { recursive: true });
+  fs.writeFileSync(path.join(dir, 'db', 'migrations', '001.sql'), 'create table t (id int);\n');
   git(dir, 'add', '-A');
   git(dir, 'commit', '-q', '-m', 'init');
+  fs.writeFileSync(path.join(dir, 'README.md'), '# bench, second\n');
+  git(dir, 'commit', '-q', '-am', 'second');
   return dir;
 }
 
@@ -64,12 +74,44 @@ export async function run(options = {}) {
       target: 1.5,
       expect: (r) => r.stdout.includes('"deny"'),
     },
+    // The state checks: a verdict the text cannot decide, so the hook looks at the repository.
+    {
+      name: 'shim -> agent-hook: rm -rf dist (state: allow)',
+      cmd: SH,
+      args: [SHIM, 'claude', 'pre-tool'],
+      input: payload('rm -rf dist', dir),
+      target: 1.5,
+      expect: (r) => r.stdout === '',
+    },
+    {
+      name: 'shim -> agent-hook: rm -rf db (state: deny)',
+      cmd: SH,
+      args: [SHIM, 'claude', 'pre-tool'],
+      input: payload('rm -rf db', dir),
+      target: 1.5,
+      expect: (r) => r.stdout.includes('"deny"') && r.stdout.includes('protected-path'),
+    },
+    {
+      name: 'shim -> agent-hook: git reset --hard HEAD~1 (refs: deny)',
+      cmd: SH,
+      args: [SHIM, 'claude', 'pre-tool'],
+      input: payload('git reset --hard HEAD~1', dir),
+      target: 1.5,
+      expect: (r) => r.stdout.includes('"deny"') && r.stdout.includes('protected-branch-rewrite'),
+    },
     {
       name: 'guard check-command --json "git push --force"',
       cmd: process.execPath,
       args: [GUARD, 'check-command', '--json', 'git push --force origin main'],
       target: 1.5,
       expect: (r) => r.status === 3 && r.stdout.includes('git-push-force'),
+    },
+    {
+      name: 'guard check-command --json "rm -rf dist"',
+      cmd: process.execPath,
+      args: [GUARD, 'check-command', '--json', 'rm -rf dist'],
+      target: 1.5,
+      expect: (r) => r.status === 0 && r.stdout.includes('"allow"'),
     },
   ];
   // Warm up (file cache, the agent session the hook keeps) and check each answer once.
@@ -107,11 +149,11 @@ export async function run(options = {}) {
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const runsArg = process.argv.indexOf('--runs');
   const rows = await run(runsArg === -1 ? {} : { runs: Number(process.argv[runsArg + 1]) });
-  console.log(`machine: ${machine()}`);
+  console.log(`machine: ${machine()}, load average ${os.loadavg().map((l) => l.toFixed(2)).join(" ")}, ${new Date().toISOString()}`);
   console.log(`node -e 0: p50 ${fmt(rows[0].git)}, p95 ${fmt(rows[0].baselineP95)} (${rows[0].runs} runs, interleaved)`);
-  console.log(`${'case'.padEnd(48)} ${'p50'.padStart(8)} ${'p95'.padStart(8)}  ${'p50/node'.padStart(9)} ${'p95/node'.padStart(9)}  target`);
+  console.log(`${'case'.padEnd(60)} ${'p50'.padStart(8)} ${'p95'.padStart(8)}  ${'p50/node'.padStart(9)} ${'p95/node'.padStart(9)}  target`);
   for (const row of rows) {
     const ok = row.ratio <= row.target ? 'ok' : 'OVER TARGET';
-    console.log(`${row.name.padEnd(48)} ${fmt(row.guard).padStart(8)} ${fmt(row.p95).padStart(8)}  ${`${row.ratio.toFixed(3)}x`.padStart(9)} ${`${row.ratioP95.toFixed(3)}x`.padStart(9)}  <= ${row.target}x ${ok}`);
+    console.log(`${row.name.padEnd(60)} ${fmt(row.guard).padStart(8)} ${fmt(row.p95).padStart(8)}  ${`${row.ratio.toFixed(3)}x`.padStart(9)} ${`${row.ratioP95.toFixed(3)}x`.padStart(9)}  <= ${row.target}x ${ok}`);
   }
 }

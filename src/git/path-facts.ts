@@ -5,11 +5,12 @@
  *  - where each path really is: the real path of its parent plus its name (a symlinked parent
  *    directory moves it), and where the entry itself leads when followed (lstat, realpath);
  *  - for deletions inside the repository, what git knows at or under it: one
+ *    `ls-files --others --ignored --directory` (ignored, whole ignored directories collapsed)
+ *    and, unless every target is wholly ignored regenerable output (`rm -rf node_modules`), one
  *    `ls-files -t --cached --others --exclude-standard` (tracked and untracked, nested
- *    repositories as `dir/`) and one `ls-files --others --ignored --directory` (ignored, whole
- *    ignored directories collapsed), both limited to the targets by literal pathspecs, run at
- *    the same time; then, only for ignored directories that are not regenerable output, one
- *    more listing of their files (with lstat for sizes), because those are what gets captured;
+ *    repositories as `dir/`), both limited to the targets by literal pathspecs; then, only for
+ *    ignored directories that are not regenerable output, one more listing of their files (with
+ *    lstat for sizes), because those are what gets captured;
  *  - for `git clean`, the ignored entries in its scope, the same way.
  *
  * Nothing walks the whole repository: git prunes its walk to the pathspecs.
@@ -19,7 +20,7 @@ import path from 'node:path';
 import { globMatch } from '../policy/command/paths.js';
 import type { CleanFacts, IgnoredEntry, PathFacts, RepoContents, StateFacts, StateQueries } from '../policy/command/state.js';
 import type { Repo } from './repo.js';
-import { runGit, splitNulBytes } from './run.js';
+import { runGitSync, splitNulBytes } from './run.js';
 
 export interface PathFactsOptions {
   /** Names (`node_modules`, `*.egg-info`) or repo-relative globs (`web/.cache/**`) of regenerable ignored output. */
@@ -135,7 +136,7 @@ function sizeOf(repo: Repo, bytes: string): number {
  * Ignored entries (as `ls-files --directory` printed them) with the files to capture listed for
  * those that are not regenerable: one more ls-files over just those directories.
  */
-async function describeIgnored(repo: Repo, entries: string[], options: PathFactsOptions): Promise<IgnoredEntry[]> {
+function describeIgnored(repo: Repo, entries: string[], options: PathFactsOptions): IgnoredEntry[] {
   const max = options.maxListedFiles ?? DEFAULT_MAX_LISTED;
   const out: IgnoredEntry[] = entries.map((entry) => {
     const regenerable = isRegenerable(entry, options.regenerable);
@@ -147,7 +148,7 @@ async function describeIgnored(repo: Repo, entries: string[], options: PathFacts
   for (const dir of dirs) if (Buffer.from(Buffer.from(dir.path, 'latin1').toString('utf8'), 'utf8').toString('latin1') !== dir.path) dir.files = null;
   const listable = dirs.filter((d) => d.files !== null);
   if (listable.length === 0) return out;
-  const listed = await runGit(['ls-files', '-z', '--others', '--ignored', '--exclude-standard', '--', ...listable.map((d) => literal(Buffer.from(d.path.slice(0, -1), 'latin1').toString('utf8')))], { cwd: repo.root });
+  const listed = runGitSync(['ls-files', '-z', '--others', '--ignored', '--exclude-standard', '--', ...listable.map((d) => literal(Buffer.from(d.path.slice(0, -1), 'latin1').toString('utf8')))], { cwd: repo.root });
   const files = splitNulBytes(listed.stdout);
   if (files.length > max) {
     for (const dir of listable) dir.files = null;
@@ -167,19 +168,31 @@ function belongsTo(entry: string, rel: string): boolean {
   return bare === rel || bare.startsWith(`${rel}/`) || (entry.endsWith('/') && rel.startsWith(entry));
 }
 
-async function readContents(repo: Repo | null, rels: string[], options: PathFactsOptions): Promise<Map<string, RepoContents>> {
+/**
+ * A regenerable target (`dist`, `node_modules`) that git lists as one collapsed ignored
+ * directory (`dist/`, or a collapsed directory above it) holds nothing else: git collapses a
+ * directory only when nothing in it is tracked or untracked-and-not-ignored, and a file under an
+ * ignored directory cannot be un-ignored. For such targets the listing of tracked and untracked
+ * files would be empty, so it is not run: `rm -rf node_modules dist` costs one git process.
+ */
+function wholeIgnoredOutput(relBytes: string, ignored: string[], options: PathFactsOptions): boolean {
+  if (!isRegenerable(relBytes, options.regenerable)) return false;
+  return ignored.some((entry) => entry.endsWith('/') && (entry === `${relBytes}/` || relBytes.startsWith(entry)));
+}
+
+function readContents(repo: Repo | null, rels: string[], options: PathFactsOptions): Map<string, RepoContents> {
   const result = new Map<string, RepoContents>();
   if (!repo || rels.length === 0) return result;
-  const specs = rels.map(literal);
-  const [known, ignored] = await Promise.all([
-    // -t tags each entry: H (and other letters) tracked, ? untracked; a nested repository is `? dir/`.
-    runGit(['ls-files', '-z', '-t', '--cached', '--others', '--exclude-standard', '--', ...specs], { cwd: repo.root }),
-    runGit(['ls-files', '-z', '--others', '--ignored', '--exclude-standard', '--directory', '--', ...specs], { cwd: repo.root }),
-  ]);
-  const records = splitNulBytes(known.stdout);
-  const ignoredEntries = await describeIgnored(repo, [...new Set(splitNulBytes(ignored.stdout))], options);
+  const bytesOf = (rel: string): string => Buffer.from(rel, 'utf8').toString('latin1');
+  // Ignored first (whole ignored directories collapsed), then, only for the targets that are not
+  // wholly ignored regenerable output, what is tracked (-t: H and other letters) and untracked
+  // (?; a nested repository is `? dir/`). One process each, synchronously (runGitSync says why).
+  const ignored = [...new Set(splitNulBytes(runGitSync(['ls-files', '-z', '--others', '--ignored', '--exclude-standard', '--directory', '--', ...rels.map(literal)], { cwd: repo.root }).stdout))];
+  const rest = rels.filter((rel) => !wholeIgnoredOutput(bytesOf(rel), ignored, options));
+  const records = rest.length === 0 ? [] : splitNulBytes(runGitSync(['ls-files', '-z', '-t', '--cached', '--others', '--exclude-standard', '--', ...rest.map(literal)], { cwd: repo.root }).stdout);
+  const ignoredEntries = describeIgnored(repo, ignored, options);
   for (const rel of rels) {
-    const relBytes = Buffer.from(rel, 'utf8').toString('latin1');
+    const relBytes = bytesOf(rel);
     const contents: RepoContents = { tracked: [], untracked: [], ignored: [] };
     for (const record of records) {
       const entry = record.slice(2);
@@ -198,22 +211,25 @@ async function readContents(repo: Repo | null, rels: string[], options: PathFact
 }
 
 /** What a repo-relative glob (bash-style, `*` within a name) matches, and everything under it. */
-async function readGlob(repo: Repo, pattern: string, options: PathFactsOptions): Promise<RepoContents> {
+function readGlob(repo: Repo, pattern: string, options: PathFactsOptions): RepoContents {
   const specs = [`:(glob)${pattern}`, `:(glob)${pattern}/**`];
-  const [known, ignored] = await Promise.all([
-    runGit(['ls-files', '-z', '-t', '--cached', '--others', '--exclude-standard', '--', ...specs], { cwd: repo.root }),
-    runGit(['ls-files', '-z', '--others', '--ignored', '--exclude-standard', '--directory', '--', ...specs], { cwd: repo.root }),
-  ]);
+  const known = runGitSync(['ls-files', '-z', '-t', '--cached', '--others', '--exclude-standard', '--', ...specs], { cwd: repo.root });
+  const ignored = runGitSync(['ls-files', '-z', '--others', '--ignored', '--exclude-standard', '--directory', '--', ...specs], { cwd: repo.root });
   const contents: RepoContents = { tracked: [], untracked: [], ignored: [] };
   for (const record of splitNulBytes(known.stdout)) (record.startsWith('? ') ? contents.untracked : contents.tracked).push(record.slice(2));
-  contents.ignored = await describeIgnored(repo, [...new Set(splitNulBytes(ignored.stdout))], options);
+  contents.ignored = describeIgnored(repo, [...new Set(splitNulBytes(ignored.stdout))], options);
   return contents;
 }
 
-async function readClean(repo: Repo, cwd: string, pathspecs: string[], options: PathFactsOptions): Promise<CleanFacts | null> {
-  const listed = await runGit(['ls-files', '-z', '--full-name', '--others', '--ignored', '--exclude-standard', '--directory', '--', ...pathspecs], { cwd, okCodes: [128] }).catch(() => null);
-  if (!listed || listed.code !== 0) return null;
-  return { ignored: await describeIgnored(repo, [...new Set(splitNulBytes(listed.stdout))], options) };
+function readClean(repo: Repo, cwd: string, pathspecs: string[], options: PathFactsOptions): CleanFacts | null {
+  let listed;
+  try {
+    listed = runGitSync(['ls-files', '-z', '--full-name', '--others', '--ignored', '--exclude-standard', '--directory', '--', ...pathspecs], { cwd, okCodes: [128] });
+  } catch {
+    return null;
+  }
+  if (listed.code !== 0) return null;
+  return { ignored: describeIgnored(repo, [...new Set(splitNulBytes(listed.stdout))], options) };
 }
 
 /** Answers every query of a collect pass (state.ts) about this repository (null: outside any). */
@@ -231,11 +247,9 @@ export async function readPathFacts(repo: Repo | null, queries: StateQueries, op
   }
   const cleanEntries = [...queries.cleans.entries()];
   const globList = repo ? [...queries.globs] : [];
-  const [contents, cleans, globs] = await Promise.all([
-    readContents(repo, [...wanted], options),
-    Promise.all(cleanEntries.map(([, query]) => (repo ? readClean(repo, query.cwd, query.pathspecs, options) : Promise.resolve(null)))),
-    Promise.all(globList.map((pattern) => readGlob(repo as Repo, pattern, options))),
-  ]);
+  const contents = readContents(repo, [...wanted], options);
+  const cleans = cleanEntries.map(([, query]) => (repo ? readClean(repo, query.cwd, query.pathspecs, options) : null));
+  const globs = globList.map((pattern) => readGlob(repo as Repo, pattern, options));
   const facts: StateFacts = { paths: new Map(), cleans: new Map(), globs: new Map(globList.map((pattern, i) => [pattern, globs[i] as RepoContents])) };
   for (const [abs, where] of located) {
     const at = (place: string): RepoContents | null => {

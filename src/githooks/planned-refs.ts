@@ -8,25 +8,55 @@
  * core.hooksPath to "" for every shell command).
  *
  * Cost: nothing without a ref change; one `git symbolic-ref` when the checked-out branch is
- * unprotected; a few rev-parse and one merge-base more only for a protected branch.
+ * unprotected; for a protected branch one `cat-file --batch-check` (the branch's tip and the
+ * target together) and one `merge-base --is-ancestor` more. All synchronously: this is the
+ * agent hook's path, where the first asynchronous spawn costs more than git itself (runGitSync).
  */
-import { resolveRev } from '../git/objects.js';
 import type { Repo } from '../git/repo.js';
-import { runGit } from '../git/run.js';
+import { runGitSync } from '../git/run.js';
 import { protectingBranchGlob } from '../policy/match.js';
 import type { RefChange } from '../policy/command/ref-changes.js';
 import { branchDeleteViolation, branchRewriteViolation } from './branch-violations.js';
 import type { HookContext } from './context.js';
 import { wouldRefuse } from './decide.js';
 import type { Violation } from './messages.js';
-import { isAncestor } from './refs-state.js';
 
 /** refs/heads/<name> HEAD points to, or null (detached, or no repository state to read). */
-async function symbolicFullName(repo: Repo, rev: string): Promise<string | null> {
+function symbolicFullName(repo: Repo, rev: string): string | null {
   const args = rev === 'HEAD' ? ['symbolic-ref', '-q', 'HEAD'] : ['rev-parse', '--symbolic-full-name', '--end-of-options', rev];
-  const result = await runGit(args, { cwd: repo.root, okCodes: [1, 128] });
+  const result = runGitSync(args, { cwd: repo.root, okCodes: [1, 128] });
   const name = result.code === 0 ? result.stdout.toString('utf8').trim() : '';
   return name.startsWith('refs/heads/') ? name : null;
+}
+
+/**
+ * The object names of several revisions (as `rev-parse --verify` resolves them; null: none) from
+ * one `git cat-file --batch-check`, which reads each line as a revision, never as an option.
+ */
+function resolveRevs(repo: Repo, revs: string[]): Array<string | null> {
+  // A revision with a line break cannot be one batch line: one rev-parse each instead.
+  if (revs.some((rev) => /[\n\r\0]/.test(rev) || rev === '')) {
+    return revs.map((rev) => {
+      const result = runGitSync(['rev-parse', '-q', '--verify', '--end-of-options', rev], { cwd: repo.root, okCodes: [1, 128] });
+      return result.code === 0 ? result.stdout.toString('utf8').trim() : null;
+    });
+  }
+  const result = runGitSync(['cat-file', '--batch-check=%(objectname)'], { cwd: repo.root, input: `${revs.join('\n')}\n`, okCodes: [128] });
+  const lines = result.code === 0 ? result.stdout.toString('utf8').split('\n') : [];
+  // Each answer is the object name, or `<rev> missing` / `<rev> ambiguous`.
+  return revs.map((_, i) => {
+    const line = lines[i] ?? '';
+    return /^[0-9a-f]{40}([0-9a-f]{24})?$/.test(line) ? line : null;
+  });
+}
+
+function resolveRev(repo: Repo, rev: string): string | null {
+  return resolveRevs(repo, [rev])[0] ?? null;
+}
+
+function isAncestor(repo: Repo, ancestor: string, descendant: string): boolean {
+  if (ancestor === descendant) return true;
+  return runGitSync(['merge-base', '--is-ancestor', ancestor, descendant], { cwd: repo.root, okCodes: [1, 128] }).code === 0;
 }
 
 function fullRef(name: string): string {
@@ -42,11 +72,20 @@ function onBranch(rev: string, switchedTo: string | null): string {
   return rev.replace(/^(HEAD|@)(?=$|[~^])/, switchedTo);
 }
 
-async function violationOf(ctx: HookContext, change: Exclude<RefChange, { kind: 'switch' }>, ref: string, switchedTo: string | null): Promise<Violation | null> {
+function violationOf(ctx: HookContext, change: Exclude<RefChange, { kind: 'switch' }>, ref: string, switchedTo: string | null): Violation | null {
   const glob = protectingBranchGlob(ctx.policy, ref);
   if (glob === null) return null;
-  const old = await resolveRev(ctx.repo, ref);
-  if (old === null) return null; // an unborn branch has no history to lose
+  // The branch's tip, and the revision it would move to (or be replayed onto), in one batch.
+  const base =
+    change.kind === 'move' && change.to !== null
+      ? onBranch(change.to, switchedTo)
+      : change.kind === 'rebase' && change.upstream !== null && change.upstream !== '--root'
+        ? change.upstream === '@{upstream}' && switchedTo !== null
+          ? `${switchedTo}@{upstream}`
+          : onBranch(change.upstream, switchedTo)
+        : null;
+  const [old, target] = base === null ? [resolveRev(ctx.repo, ref), null] : resolveRevs(ctx.repo, [ref, `${base}^{commit}`]);
+  if (!old) return null; // an unborn branch has no history to lose
   switch (change.kind) {
     case 'delete':
       return branchDeleteViolation(ctx, ref, glob, old);
@@ -54,20 +93,17 @@ async function violationOf(ctx: HookContext, change: Exclude<RefChange, { kind: 
       return branchRewriteViolation(ctx, ref, glob, old, 'a new commit beside it', change.how);
     case 'move': {
       if (change.to === null) return branchRewriteViolation(ctx, ref, glob, old, 'a revision guard cannot see before the command runs', change.how);
-      const to = await resolveRev(ctx.repo, `${onBranch(change.to, switchedTo)}^{commit}`);
       // Not a revision: git reads it as a path (`git reset file`) or fails; either way no ref moves.
-      if (to === null || (await isAncestor(ctx.repo, old, to))) return null;
-      return branchRewriteViolation(ctx, ref, glob, old, to, change.how);
+      if (!target || isAncestor(ctx.repo, old, target)) return null;
+      return branchRewriteViolation(ctx, ref, glob, old, target, change.how);
     }
     case 'rebase': {
       if (change.upstream === null || change.upstream === '--root') {
         return branchRewriteViolation(ctx, ref, glob, old, change.upstream === null ? 'a base guard cannot see' : 'all of its history replayed', change.how);
       }
-      const base = change.upstream === '@{upstream}' && switchedTo !== null ? `${switchedTo}@{upstream}` : onBranch(change.upstream, switchedTo);
-      const upstream = await resolveRev(ctx.repo, `${base}^{commit}`);
-      if (upstream === null) return null; // git refuses to start (no such upstream)
+      if (!target) return null; // git refuses to start (no such upstream)
       // Replaying nothing of its own onto a descendant is a fast-forward.
-      if (await isAncestor(ctx.repo, old, upstream)) return null;
+      if (isAncestor(ctx.repo, old, target)) return null;
       return branchRewriteViolation(ctx, ref, glob, old, `its commits replayed onto ${change.upstream}`, change.how);
     }
   }
@@ -82,18 +118,18 @@ export async function refusedRefChange(ctx: HookContext, changes: readonly RefCh
     if (change.kind === 'switch') {
       switched = true;
       if (change.branch === null) head = null;
-      else if (change.branch.startsWith('@{')) head = await symbolicFullName(ctx.repo, change.branch);
+      else if (change.branch.startsWith('@{')) head = symbolicFullName(ctx.repo, change.branch);
       // `git checkout X` of a path switches nothing: only an existing (or new) branch counts.
-      else if (change.created || (await resolveRev(ctx.repo, fullRef(change.branch))) !== null) head = fullRef(change.branch);
+      else if (change.created || resolveRev(ctx.repo, fullRef(change.branch)) !== null) head = fullRef(change.branch);
       continue;
     }
     let ref: string | null;
     if (change.ref === 'HEAD') {
-      if (head === undefined) head = await symbolicFullName(ctx.repo, 'HEAD');
+      if (head === undefined) head = symbolicFullName(ctx.repo, 'HEAD');
       ref = head;
     } else ref = fullRef(change.ref);
     if (ref === null) continue; // detached HEAD: no branch moves
-    const violation = await violationOf(ctx, change, ref, switched ? ref : null);
+    const violation = violationOf(ctx, change, ref, switched ? ref : null);
     if (violation && (await wouldRefuse(ctx, violation))) return violation;
   }
   return null;

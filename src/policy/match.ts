@@ -5,9 +5,8 @@
  * schema.ts, which the compiled policy already holds; the check here keeps that true even for a
  * hand-made policy object).
  */
-import { createRequire } from 'node:module';
-import type picomatchType from 'picomatch';
 import type { Actor } from './actor.js';
+import { picomatch } from './picomatch.js';
 import { type ActorKind, type GuardConfig, type Mode, type RuleId, modeRank, ruleSpec } from './schema.js';
 
 /** What the matchers need: a compiled Policy or a plain GuardConfig. */
@@ -15,20 +14,19 @@ export type MatchPolicy = Pick<GuardConfig, 'protect' | 'rules'> & { error?: str
 
 type Matcher = (input: string) => boolean;
 
-// picomatch is loaded on first use (createRequire keeps the call synchronous), so commands that
-// never match a glob do not pay for it.
-let picomatchModule: typeof picomatchType | undefined;
-function picomatch(): typeof picomatchType {
-  picomatchModule ??= createRequire(import.meta.url)('picomatch') as typeof picomatchType;
-  return picomatchModule;
-}
-
 const compiled = new WeakMap<readonly string[], Array<{ glob: string; test: Matcher }>>();
 
+/**
+ * Each glob compiled on its first test, so `main` is answered without picomatch (its load costs
+ * the agent hook 10-30 ms) when an earlier plain name already matched.
+ */
 function matchersFor(globs: readonly string[]): Array<{ glob: string; test: Matcher }> {
   let list = compiled.get(globs);
   if (!list) {
-    list = globs.map((glob) => ({ glob, test: compileGlob(glob) }));
+    list = globs.map((glob) => {
+      let test: Matcher | undefined;
+      return { glob, test: (input: string) => (test ??= compileGlob(glob))(input) };
+    });
     compiled.set(globs, list);
   }
   return list;
@@ -40,6 +38,8 @@ function matchersFor(globs: readonly string[]): Array<{ glob: string; test: Matc
  * "input equals the glob text" shortcut, so `a[1].txt` means the class, as sh `case` reads it.
  */
 export function compileGlob(glob: string): Matcher {
+  // Text without glob syntax means itself (as the regular expression would); `./` is stripped by picomatch.
+  if (!/[*?[\]{}()!+@\\]/.test(glob) && !glob.startsWith('./')) return (input: string) => input === glob;
   const made = picomatch().makeRe(glob, { dot: true });
   // dotAll: picomatch writes `**` with `.`, which would not match a CR or LF inside a file name.
   const re = made.flags.includes('s') ? made : new RegExp(made.source, `${made.flags}s`);

@@ -5,19 +5,56 @@
  * are followed by the reader of the repository's state (state.ts), not here.
  */
 import path from 'node:path';
-import { createRequire } from 'node:module';
-import type picomatchType from 'picomatch';
+import { picomatch } from '../picomatch.js';
 import type { CommandContext } from './types.js';
 
-let picomatchModule: typeof picomatchType | undefined;
-/** picomatch, loaded on first use so a command without paths does not pay for it. */
-export function picomatch(): typeof picomatchType {
-  picomatchModule ??= createRequire(import.meta.url)('picomatch') as typeof picomatchType;
-  return picomatchModule;
+export { picomatch };
+
+/**
+ * Characters that make a glob more than its text for picomatch (classes, braces, extglobs,
+ * negation, escapes). A glob without them, and not starting with `./` (which picomatch strips),
+ * matches exactly itself: answered without loading picomatch (its load and first compiles cost
+ * 10-30 ms of the agent hook on these machines), as for the regenerable names (`node_modules`).
+ */
+const GLOB_MAGIC = /[*?[\]{}()!+@\\]/;
+
+function isPlainText(glob: string): boolean {
+  return !GLOB_MAGIC.test(glob) && !glob.startsWith('./');
+}
+
+/**
+ * picomatch's `scan` for the two fields guard reads: whether it is a glob, and the directory
+ * before its first glob segment. Computed by hand for plain text and for globs whose only magic
+ * is `* ? [ ]` (the same answer picomatch gives; test/unit/policy/command/glob-scan.test.ts).
+ */
+export function globScan(glob: string): { isGlob: boolean; base: string } {
+  if (isPlainText(glob)) return { isGlob: false, base: glob };
+  if (!/[{}()!+@\\]/.test(glob) && !glob.startsWith('./')) {
+    const segments = glob.split('/');
+    const first = segments.findIndex((segment) => /[*?[\]]/.test(segment));
+    return { isGlob: true, base: segments.slice(0, first).join('/') };
+  }
+  const scan = picomatch().scan(glob);
+  return { isGlob: scan.isGlob, base: scan.base };
 }
 
 const matcherCache = new Map<string, (input: string) => boolean>();
 export function globMatch(glob: string, input: string, options: { dot: boolean }): boolean {
+  if (isPlainText(glob)) return glob === input;
+  // `dir/**` (guard's own files, many protected paths): the directory itself and everything under
+  // it, except `.`/`..` segments and line breaks, which picomatch's `**` does not match.
+  if (options.dot && glob.endsWith('/**') && isPlainText(glob.slice(0, -3))) {
+    const dir = glob.slice(0, -3);
+    if (input === dir) return true;
+    if (!input.startsWith(`${dir}/`)) return false;
+    const rest = input.slice(dir.length + 1);
+    return !/[\n\r\u2028\u2029]/.test(rest) && !rest.split('/').some((segment) => segment === '.' || segment === '..');
+  }
+  // `*.pyc`, `*.egg-info` (regenerable output): one name with that ending. Inputs with a slash or
+  // a line break, and `.`/`..`, go to picomatch, whose answers for them differ by option.
+  if (options.dot && glob.startsWith('*') && isPlainText(glob.slice(1)) && !/[/\n\r\u2028\u2029]/.test(input) && input !== '.' && input !== '..') {
+    return input.endsWith(glob.slice(1));
+  }
   const key = `${options.dot ? 1 : 0}\0${glob}`;
   let test = matcherCache.get(key);
   if (!test) {
@@ -192,7 +229,7 @@ export function protectedGlob(rel: string, ctx: CommandContext): string | null {
 export function protectedBelow(rel: string, ctx: CommandContext): string | null {
   for (const glob of protectedGlobs(ctx)) {
     if (globMatch(glob, rel, { dot: true })) return glob;
-    const scan = picomatch().scan(glob);
+    const scan = globScan(glob);
     const base = scan.isGlob ? scan.base : glob;
     if (rel === '' || isStrictlyUnder(base, rel)) return glob;
     // A glob that starts with ** (e.g. **/*.pem) can match at any depth, so below any directory.

@@ -21,7 +21,7 @@ import {
   isIgnoreRulesFile,
   isStrictlyUnder,
   isUnder,
-  picomatch,
+  globScan,
   protectedBelow,
   protectedGlob,
   resolvePath,
@@ -264,7 +264,7 @@ function judgeContents(rel: string, contents: RepoContents, isDir: boolean, nonE
 /** A protected glob that names something inside `dir` explicitly (not through a leading `**`). */
 function explicitProtectedGlob(dir: string, ctx: CommandContext): string | null {
   for (const glob of ctx.protectedPaths) {
-    const scan = picomatch().scan(glob);
+    const scan = globScan(glob);
     const base = scan.isGlob ? scan.base : glob;
     if (base !== '' && (isUnder(base, dir) || isUnder(dir, base))) return glob;
   }
@@ -352,9 +352,9 @@ function checkDeleteGlob(pattern: string, display: string, cwd: string | null, c
 /** Could a repo-relative glob pattern delete a protected path? */
 function protectedGlobHit(relPattern: string, ctx: CommandContext, recursive: boolean): string | null {
   const globs = ctx.protectedPaths.includes('.guard.yaml') ? ctx.protectedPaths : [...ctx.protectedPaths, '.guard.yaml'];
-  const patternBase = picomatch().scan(relPattern).base;
+  const patternBase = globScan(relPattern).base;
   for (const glob of globs) {
-    const scan = picomatch().scan(glob);
+    const scan = globScan(glob);
     const base = scan.isGlob ? scan.base : glob;
     // The pattern only reaches inside the protected glob's directory (`secrets/*` vs `secrets/**`).
     if (base !== '' && patternBase !== '' && (patternBase === base || patternBase.startsWith(`${base}/`)) && scan.isGlob) return glob;

@@ -11,7 +11,14 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { GUARD_BIN, withTestRepo } from '../../helpers/git-repo.js';
 
-const PRELOAD = `process.on('exit', () => { require('fs').writeSync(2, '\\nMODULES ' + process.moduleLoadList.filter((m) => m.startsWith('NativeModule ')).map((m) => m.slice(13)).join(' ') + '\\n'); });\n`;
+const PRELOAD = `process.on('exit', () => { require('fs').writeSync(2, '\\nMODULES ' + process.moduleLoadList.filter((m) => m.startsWith('NativeModule ')).map((m) => m.slice(13)).join(' ') + '\\nPACKAGES ' + Object.keys(require.cache).filter((f) => f.includes('node_modules')).join(' ') + '\\n'); });\n`;
+
+/** Files loaded from node_modules through the CommonJS loader. */
+function packages(stderr: string): string[] {
+  const line = stderr.split('\n').find((l) => l.startsWith('PACKAGES '));
+  expect(line).toBeDefined();
+  return (line as string).slice('PACKAGES '.length).split(' ').filter(Boolean);
+}
 
 function loaded(stderr: string): Set<string> {
   const line = stderr.split('\n').find((l) => l.startsWith('MODULES '));
@@ -43,6 +50,44 @@ describe('built-in modules on the hook paths', () => {
       const extra = [...loaded(check.stderr)].filter((m) => !base.has(m));
       expect(extra).toContain('child_process');
       expect(extra.filter((m) => /crypto|fs\/promises|^os$|^module$|^tty$/.test(m))).toEqual([]);
+    });
+  });
+
+  it('a verdict from the repository state (ignored output, a protected path, a ref check) loads no package file and nothing beyond spawning git', async () => {
+    await withTestRepo((t) => {
+      const preload = path.join(t.base, 'preload.cjs');
+      fs.writeFileSync(preload, PRELOAD);
+      const empty = path.join(t.base, 'empty.mjs');
+      fs.writeFileSync(empty, '');
+      const run = (args: string[], input = '', env: Record<string, string> = {}) =>
+        spawnSync(process.execPath, ['-r', preload, ...args], { cwd: t.dir, env: { ...t.env, ...env }, input, encoding: 'utf8' });
+      const base = loaded(run([empty]).stderr);
+      t.write('README.md', 'first\n');
+      t.git(['add', '-A']);
+      t.git(['commit', '-q', '-m', 'first']);
+      t.write('.gitignore', 'dist/\n');
+      t.write('dist/bundle.js', 'built\n');
+      t.write('db/migrations/001.sql', 'create table t (id int);\n');
+      t.git(['add', '-A']);
+      t.git(['commit', '-q', '-m', 'second']);
+      const repoDirs = t.git(['rev-parse', '--path-format=absolute', '--show-toplevel', '--git-dir', '--git-common-dir', '--git-path', 'index']).trimEnd();
+      const hook = (command: string) =>
+        run([GUARD_BIN, 'agent-hook', 'claude', 'pre-tool'], JSON.stringify({ session_id: 'conv-s', cwd: t.dir, hook_event_name: 'PreToolUse', tool_name: 'Bash', tool_input: { command } }), { GUARD_SHIM_REPO: repoDirs });
+      hook('ls'); // starts the session
+      for (const [command, decision] of [
+        ['rm -rf dist', null],
+        ['rm -rf db', 'protected-path'],
+        ['git reset --hard HEAD~1', 'protected-branch-rewrite'],
+      ] as const) {
+        const result = hook(command);
+        if (decision === null) expect(result.stdout).toBe('');
+        else expect(result.stdout).toContain(decision);
+        // picomatch comes from inside the bundle (scripts/build.mjs), never through the CommonJS loader.
+        expect({ command, packages: packages(result.stderr) }).toEqual({ command, packages: [] });
+        const extra = [...loaded(result.stderr)].filter((m) => !base.has(m));
+        expect(extra).toContain('child_process');
+        expect({ command, extra: extra.filter((m) => /crypto|^os$|^module$|^tty$|readline/.test(m)) }).toEqual({ command, extra: [] });
+      }
     });
   });
 });
