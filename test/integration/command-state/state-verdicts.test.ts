@@ -73,6 +73,22 @@ describe('file-destroying commands are judged by what is there', () => {
     });
   });
 
+  it('a regenerable name is no pass: a tracked file in an ignored build/ and untracked files in out/ are snapshotted', async () => {
+    await withTestRepo((t) => {
+      setup(t);
+      t.write('build/keep.txt', 'tracked although build/ is ignored\n');
+      t.git(['add', '-f', 'build/keep.txt']);
+      t.git(['commit', '-q', '-m', 'keep']);
+      t.write('out/notes.txt', 'untracked, not ignored\n');
+      const check = (command: string) => JSON.parse(t.guard(['check-command', '--json', command], { env: { CLAUDECODE: '1' } }).stdout) as { verdict: string; rule: string };
+      for (const command of ['rm -rf build', 'rm -rf out', 'rm -rf dist build', 'rm -rf dist out']) {
+        expect({ command, ...check(command) }).toMatchObject({ command, verdict: 'snapshot', rule: 'rm-in-repo' });
+      }
+      // Wholly ignored output alone is nothing to keep.
+      expect(check('rm -rf dist .next')).toMatchObject({ verdict: 'allow' });
+    });
+  });
+
   it('follows a symlink that leads out of the repository: every spelling is denied, the file tools too', async () => {
     await withTestRepo((t) => {
       setup(t);
