@@ -1,14 +1,18 @@
 /**
- * The command guard as the agent hook and `guard check-command` run it: with the repository as
- * it is at the moment of the call (src/policy/command/state.ts), the `commands` settings of the
- * compiled policy, and the system temp directory as scratch space.
+ * The command guard as the agent hook and `guard check-command` run it, one evaluation for both
+ * (evaluateCommand): the text, the repository as it is at the moment of the call
+ * (src/policy/command/state.ts), the `commands` settings of the compiled policy, the system temp
+ * directory as scratch space, and what the git hooks would refuse part-way (the ref checks of
+ * src/githooks/planned-refs.ts).
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import type { Repo } from '../git/repo.js';
 import { readPathFacts } from '../git/path-facts.js';
+import { refusedRefChange } from '../githooks/planned-refs.js';
+import type { Actor } from '../policy/actor.js';
 import { classifyWithState, DEFAULT_CAPTURE_LIMITS, type CommandContext, type StateClassification, type StateVerdict } from '../policy/command/index.js';
-import { DEFAULT_REGENERABLE } from '../policy/schema.js';
+import { DEFAULT_REGENERABLE, type GuardConfig, type Policy } from '../policy/schema.js';
 
 export interface CommandSettings {
   tempIsScratch: boolean;
@@ -51,6 +55,57 @@ export function classifyInRepository(command: string, context: CommandContext, r
     reader: (queries) => readPathFacts(repo, queries, { regenerable: settings.regenerable }),
     limits: { maxBytes: settings.maxIgnoredCapture, maxFiles: DEFAULT_CAPTURE_LIMITS.maxFiles },
   });
+}
+
+export interface Evaluation {
+  /** The directory the command runs in. */
+  cwd: string;
+  /** The repository of that directory; null outside any. */
+  repo: Repo | null;
+  /** The compiled policy (readPolicy); outside a repository, the defaults. */
+  policy: Policy | GuardConfig;
+  actor: Actor;
+  /** The home directory (`~`); default $HOME. */
+  home?: string;
+}
+
+/**
+ * The verdict of the agent hook and of `guard check-command`, from one place, so the two cannot
+ * disagree: the command guard with the repository's state, then, unless that already denies,
+ * the ref changes the command announces judged as the git hooks would judge them (so
+ * `git reset --hard HEAD~1` on protected main is denied here, before it starts, rather than
+ * refused by reference-transaction once the working tree is already reset).
+ */
+export async function evaluateCommand(command: string, input: Evaluation): Promise<StateVerdict> {
+  const { repo, policy, actor } = input;
+  const classified = await classifyInRepository(
+    command,
+    {
+      cwd: input.cwd,
+      repoRoot: repo?.root ?? null,
+      gitDir: repo?.gitDir ?? null,
+      commonDir: repo?.commonDir ?? null,
+      home: input.home ?? (process.env.HOME || os.homedir()),
+      isAgent: actor.kind === 'agent',
+      protectedBranches: policy.protect.branches,
+      protectedPaths: policy.protect.paths,
+    },
+    repo,
+    commandSettings(policy),
+  );
+  const verdict = classified.verdict;
+  if (verdict.verdict === 'deny' || classified.refChanges.length === 0 || !repo || !('policyFormat' in policy)) return verdict;
+  // What the git hooks would refuse part-way (or, with hooks off, not at all) is refused whole.
+  const violation = await refusedRefChange({ repo, policy, actor }, classified.refChanges);
+  if (!violation) return verdict;
+  return {
+    verdict: 'deny',
+    rule: violation.rule,
+    reason: `${command.length > 200 ? 'this command' : command} would ${violation.what}; git's reference-transaction hook would refuse it only once the command is under way (a reset has reset the working tree by then), or not at all where the agent runs git with hooks off, so guard refuses it before it starts${violation.why ? `. ${violation.why}` : ''}`,
+    instead: violation.instead.join('; '),
+    capture: [],
+    captureBytes: 0,
+  };
 }
 
 /** The captured ignored files as text, for messages and the journal. */

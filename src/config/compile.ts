@@ -38,8 +38,11 @@ export function schemaStamp(): string {
   return stamp;
 }
 
-/** Validates .guard.yaml and writes policy.json and policy.sh; returns the policy written. */
-export async function compilePolicy(repo: Repo, options: { file?: string } = {}): Promise<Policy> {
+/**
+ * Validates .guard.yaml and writes policy.json and policy.sh; returns the policy written.
+ * `persist: false` writes nothing (a read-only caller such as `guard check-command`).
+ */
+export async function compilePolicy(repo: Repo, options: { file?: string; persist?: boolean } = {}): Promise<Policy> {
   const read = await readConfig(repo, options);
   const error = read.config ? null : configError(read.problems, read.source.file, repo.root).message;
   const policy: Policy = {
@@ -56,7 +59,7 @@ export async function compilePolicy(repo: Repo, options: { file?: string } = {})
     problems: read.problems,
     locations: read.config ? read.locations : {},
   };
-  await writePolicyFiles(repo, policy);
+  if (options.persist !== false) await writePolicyFiles(repo, policy);
   return policy;
 }
 
@@ -121,19 +124,21 @@ function isFresh(repo: Repo, policy: Policy): boolean {
 
 /**
  * The policy for the hooks: policy.json when it is up to date (no YAML parsing, usually one
- * read and one stat), else a fresh compile. Never throws for a broken config (the policy then
- * carries `error`); throws only when the policy cannot be written.
+ * read and one stat), else a fresh compile, written for the next reader unless `persist: false`.
+ * Never throws for a broken config (the policy then carries `error`); throws only when the
+ * policy cannot be written.
  */
-export async function readPolicy(repo: Repo): Promise<Policy> {
+export async function readPolicy(repo: Repo, options: { persist?: boolean } = {}): Promise<Policy> {
+  const persist = options.persist !== false;
   const cached = await readCachedPolicy(repo);
   if (cached && isFresh(repo, cached)) {
     // A deleted policy.sh alone is rewritten from the cache.
     try {
-      fsSync.accessSync(policyFiles(repo).sh);
+      if (persist) fsSync.accessSync(policyFiles(repo).sh);
     } catch {
       await writePolicyFiles(repo, cached);
     }
     return cached;
   }
-  return compilePolicy(repo);
+  return compilePolicy(repo, { persist });
 }

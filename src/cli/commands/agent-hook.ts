@@ -14,14 +14,12 @@
  */
 import { TEST_FAULTS, testFault } from '../../util/test-faults.js';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { findAgent } from '../../agents/index.js';
 import { checkFileTarget } from '../../agents/protected-files.js';
 import { HOOK_EVENTS, type AgentEvent, type AgentIntegration, type HookEventKind, type HookVerdict } from '../../agents/types.js';
 import { readPolicy } from '../../config/compile.js';
 import { openRepo, repoFromRevParse, type Repo } from '../../git/repo.js';
-import { refusedRefChange } from '../../githooks/planned-refs.js';
 import type { Policy } from '../../policy/schema.js';
 import { appendEvent } from '../../session/journal.js';
 import { newStepMark, pokeWatcher, recordStepEnd, recordStepSnapshot, recordStepStart, type StepCall } from '../../session/steps.js';
@@ -29,8 +27,7 @@ import { checkpointSession, endSession, ensureSession, openSessionOf, startSessi
 import { summaryHasChanges } from '../../session/summary.js';
 import { createSnapshot } from '../../snapshot/create.js';
 import type { CommandContext } from '../main.js';
-import { captureNames, classifyInRepository, commandSettings } from '../command-state.js';
-import type { StateVerdict } from '../../policy/command/index.js';
+import { captureNames, evaluateCommand } from '../command-state.js';
 import { shortId } from '../format.js';
 import { writeToFd } from '../output.js';
 import { backupAfterSnapshot } from '../../backup/auto-push.js';
@@ -106,39 +103,9 @@ function journalBase(agent: AgentIntegration, session: SessionRecord): { session
 type ShellVerdict = HookVerdict & { snapshotFirst?: boolean };
 
 async function onShell(repo: Repo, policy: Policy, agent: AgentIntegration, event: AgentEvent, session: SessionRecord, command: string): Promise<ShellVerdict> {
-  const cwd = event.cwd ?? repo.root;
-  // The repository as it is now decides what deletions take (command-state.ts).
-  const classified = await classifyInRepository(
-    command,
-    {
-      cwd,
-      repoRoot: repo.root,
-      gitDir: repo.gitDir,
-      commonDir: repo.commonDir,
-      home: process.env.HOME || os.homedir(),
-      isAgent: true,
-      protectedBranches: policy.protect.branches,
-      protectedPaths: policy.protect.paths,
-    },
-    repo,
-    commandSettings(policy),
-  );
-  let result: StateVerdict = classified.verdict;
-  if (result.verdict !== 'deny' && classified.refChanges.length > 0) {
-    // What the git hooks would refuse part-way (or, with hooks off, not at all) is refused whole.
-    const actor = { kind: 'agent' as const, agent: agent.id, marker: null };
-    const violation = await refusedRefChange({ repo, policy, actor }, classified.refChanges);
-    if (violation) {
-      result = {
-        verdict: 'deny',
-        rule: violation.rule,
-        reason: `${command.length > 200 ? 'this command' : command} would ${violation.what}; git's reference-transaction hook would refuse it only once the command is under way (a reset has reset the working tree by then), or not at all where the agent runs git with hooks off, so guard refuses it before it starts${violation.why ? `. ${violation.why}` : ''}`,
-        instead: violation.instead.join('; '),
-        capture: [],
-        captureBytes: 0,
-      };
-    }
-  }
+  // The same evaluation as `guard check-command` (command-state.ts): the text, what the repository
+  // holds now, and what the git hooks would refuse part-way.
+  const result = await evaluateCommand(command, { cwd: event.cwd ?? repo.root, repo, policy, actor: { kind: 'agent', agent: agent.id, marker: null } });
   const base = { ...journalBase(agent, session), tool: event.tool?.name, command, rule: result.rule, reason: result.reason };
   switch (result.verdict) {
     case 'allow':

@@ -4,30 +4,25 @@
  * 0 for allow and snapshot (the caller takes a snapshot, then runs it), 3 for deny and for ask
  * (the caller must not run an "ask" without a person confirming it).
  *
- * This is on the hook path: it reads the compiled policy (`<commonDir>/guard/policy.json`) with
- * plain JSON.parse and never loads yaml or chokidar.
+ * The verdict is the agent hook's: the same function (evaluateCommand in ../command-state.ts),
+ * the same policy (readPolicy: policy.json while it is up to date, else .guard.yaml compiled in
+ * memory; nothing is written), the same repository state and ref checks. Only the actor differs:
+ * the agent markers of the environment (src/policy/actor.ts) make it an agent.
  */
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
+import { readPolicy } from '../../config/compile.js';
 import { GuardError } from '../../errors.js';
-import { guardCommonPath, openRepo, type Repo } from '../../git/repo.js';
+import { openRepo, type Repo } from '../../git/repo.js';
 import { detectActor } from '../../policy/actor.js';
-import { DEFAULT_PROTECTED_BRANCHES, DEFAULT_PROTECTED_PATHS, type CommandContext as GuardContext, type Verdict } from '../../policy/command/index.js';
-import { captureNames, classifyInRepository, commandSettings, type CommandSettings } from '../command-state.js';
+import type { Verdict } from '../../policy/command/index.js';
+import { defaultConfig } from '../../policy/schema.js';
+import { captureNames, evaluateCommand } from '../command-state.js';
 import { ExitCode } from '../exit-codes.js';
 import type { CommandContext } from '../main.js';
 
 interface CheckArgs {
   command?: string;
   json?: boolean;
-}
-
-interface Protection {
-  branches: string[];
-  paths: string[];
-  /** The `commands` settings (temp dir as scratch, regenerable output, the capture bound). */
-  commands: CommandSettings;
 }
 
 async function readCommand(arg: string | undefined): Promise<string> {
@@ -47,39 +42,6 @@ async function findRepo(cwd: string): Promise<Repo | null> {
   }
 }
 
-function strings(value: unknown): string[] | null {
-  return Array.isArray(value) && value.every((v) => typeof v === 'string') ? (value as string[]) : null;
-}
-
-/**
- * Protected branches and paths from the compiled policy, else the documented defaults. A policy
- * compiled from a broken .guard.yaml carries `error`: then everything counts as protected.
- */
-export function readProtection(repo: Repo | null): Protection {
-  const defaults = { branches: [...DEFAULT_PROTECTED_BRANCHES], paths: [...DEFAULT_PROTECTED_PATHS], commands: commandSettings(null) };
-  if (!repo) return defaults;
-  let text: string;
-  try {
-    text = fs.readFileSync(guardCommonPath(repo, 'policy.json'), 'utf8');
-  } catch {
-    return defaults;
-  }
-  let policy: Record<string, unknown>;
-  try {
-    policy = JSON.parse(text) as Record<string, unknown>;
-  } catch {
-    // An unreadable compiled policy must not weaken anything: fail closed.
-    return { branches: ['**'], paths: ['**'], commands: commandSettings(null) };
-  }
-  if (typeof policy.error === 'string' && policy.error !== '') return { branches: ['**'], paths: ['**'], commands: commandSettings(null) };
-  const protect = (policy.protect ?? {}) as Record<string, unknown>;
-  return {
-    branches: strings(protect.branches) ?? strings(policy.protectedBranches) ?? defaults.branches,
-    paths: strings(protect.paths) ?? strings(policy.protectedPaths) ?? defaults.paths,
-    commands: commandSettings(policy),
-  };
-}
-
 export function exitCodeForVerdict(verdict: Verdict['verdict']): number {
   return verdict === 'allow' || verdict === 'snapshot' ? ExitCode.ok : ExitCode.refused;
 }
@@ -88,18 +50,9 @@ export async function run(args: CheckArgs, ctx: CommandContext): Promise<number>
   const command = await readCommand(args.command);
   const cwd = path.resolve(ctx.cwd);
   const repo = await findRepo(cwd);
-  const protection = readProtection(repo);
-  const guardContext: GuardContext = {
-    cwd,
-    repoRoot: repo?.root ?? null,
-    gitDir: repo?.gitDir ?? null,
-    commonDir: repo?.commonDir ?? null,
-    home: process.env.HOME || os.homedir(),
-    isAgent: detectActor(process.env).kind === 'agent',
-    protectedBranches: protection.branches,
-    protectedPaths: protection.paths,
-  };
-  const { verdict } = await classifyInRepository(command, guardContext, repo, protection.commands);
+  // Outside a repository there is no .guard.yaml: the documented defaults.
+  const policy = repo ? await readPolicy(repo, { persist: false }) : defaultConfig();
+  const verdict = await evaluateCommand(command, { cwd, repo, policy, actor: detectActor(process.env) });
   const { out } = ctx;
   if (out.json) {
     const data: Record<string, string> = { verdict: verdict.verdict, rule: verdict.rule, reason: verdict.reason };

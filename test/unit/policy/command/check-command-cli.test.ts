@@ -19,14 +19,13 @@ function check(args: string[], options: { env?: Record<string, string>; input?: 
   return repo.guard(['check-command', ...args], options);
 }
 
-function writePolicy(policy: unknown): void {
-  const dir = path.join(repo.dir, '.git', 'guard');
-  fs.mkdirSync(dir, { recursive: true });
-  fs.writeFileSync(path.join(dir, 'policy.json'), JSON.stringify(policy));
+/** check-command reads the policy the hooks read: .guard.yaml, compiled (in memory: it writes nothing). */
+function writeConfig(yaml: string): void {
+  fs.writeFileSync(path.join(repo.dir, '.guard.yaml'), yaml);
 }
 
-function removePolicy(): void {
-  fs.rmSync(path.join(repo.dir, '.git', 'guard', 'policy.json'), { force: true });
+function removeConfig(): void {
+  fs.rmSync(path.join(repo.dir, '.guard.yaml'), { force: true });
 }
 
 describe('guard check-command', () => {
@@ -100,33 +99,42 @@ describe('guard check-command', () => {
     expect(JSON.parse(agent.stdout)).toMatchObject({ verdict: 'deny', rule: 'guard-self' });
   });
 
-  it('uses the default protected branches without a compiled policy', () => {
-    removePolicy();
+  it('uses the default protected branches and paths without a .guard.yaml, and writes nothing', () => {
+    removeConfig();
+    fs.rmSync(path.join(repo.dir, '.git', 'guard'), { recursive: true, force: true });
     expect(JSON.parse(check(['--json', 'git branch -D main']).stdout)).toMatchObject({ verdict: 'deny', rule: 'git-branch-protected' });
     expect(JSON.parse(check(['--json', 'git branch -D release/2']).stdout)).toMatchObject({ verdict: 'deny' });
     expect(JSON.parse(check(['--json', 'git branch -D trunk']).stdout)).toMatchObject({ verdict: 'snapshot' });
+    // The default protected paths are the hooks' (CI workflows, migrations), not only .guard.yaml.
+    repo.write('.github/workflows/ci.yml', 'on: push\n');
+    try {
+      expect(JSON.parse(check(['--json', 'rm -rf .github']).stdout)).toMatchObject({ verdict: 'deny', rule: 'protected-path' });
+    } finally {
+      repo.remove('.github/workflows/ci.yml');
+    }
+    expect(fs.existsSync(path.join(repo.dir, '.git', 'guard'))).toBe(false);
   });
 
-  it('reads protected branches and paths from the compiled policy', () => {
-    writePolicy({ protect: { branches: ['trunk'], paths: ['.guard.yaml', 'keys/**'] }, error: null });
+  it('reads protected branches and paths from .guard.yaml', () => {
+    writeConfig('version: 1\nprotect:\n  branches: [trunk]\n  paths: [.guard.yaml, "keys/**"]\n');
     repo.write('keys/deploy.pem', 'key\n');
     try {
       expect(JSON.parse(check(['--json', 'git branch -D trunk']).stdout)).toMatchObject({ verdict: 'deny', rule: 'git-branch-protected' });
       expect(JSON.parse(check(['--json', 'git branch -D main']).stdout)).toMatchObject({ verdict: 'snapshot' });
       expect(JSON.parse(check(['--json', 'rm -rf keys']).stdout)).toMatchObject({ verdict: 'deny', rule: 'protected-path' });
     } finally {
-      removePolicy();
+      removeConfig();
     }
   });
 
-  it('fails closed when the compiled policy records a config error', () => {
-    writePolicy({ protect: { branches: ['main'], paths: [] }, error: '.guard.yaml:3:1: unknown key' });
+  it('fails closed when .guard.yaml has an error', () => {
+    writeConfig('version: 1\nprotect:\n  branches: [main]\n  paths: []\nunknownKey: 1\n');
     repo.write('notes.txt', 'notes\n');
     try {
       expect(JSON.parse(check(['--json', 'git branch -D anything']).stdout)).toMatchObject({ verdict: 'deny', rule: 'git-branch-protected' });
       expect(JSON.parse(check(['--json', 'rm notes.txt']).stdout)).toMatchObject({ verdict: 'deny', rule: 'protected-path' });
     } finally {
-      removePolicy();
+      removeConfig();
     }
   });
 
