@@ -34,7 +34,13 @@ export async function openRepo(cwd: string): Promise<Repo> {
     ],
     { cwd, okCodes: [128] },
   ).catch((error: unknown) => {
-    throw new GuardError('user', `cannot read the repository at ${cwd}`, { cause: error });
+    // Node names directories with UTF-8 text only: a directory whose path is not UTF-8 reads back
+    // with U+FFFD and cannot be the working directory of a process guard starts.
+    const notText = cwd.includes('\ufffd');
+    throw new GuardError('user', `cannot read the repository at ${cwd}`, {
+      cause: error,
+      hints: notText ? ['The path of this directory is not UTF-8 text, which guard (Node) cannot use as a working directory: move the repository or worktree to a path that is (`git worktree move`, `mv`). git hooks that need guard refuse here meanwhile.'] : [],
+    });
   });
   if (result.code !== 0) {
     const stderr = result.stderr.trim();
@@ -52,7 +58,14 @@ export async function openRepo(cwd: string): Promise<Repo> {
     }
     throw new GuardError('git', `git rev-parse failed in ${cwd}: ${stderr}`);
   }
-  const [root, gitDir, commonDir, indexFile] = result.stdout.toString('utf8').split('\n');
+  let lines = result.stdout.toString('utf8').split('\n');
+  if (lines.length > 5) {
+    // A path holding a newline (a worktree named "a\nb"): rev-parse's answers are line-based, so
+    // ask for each value on its own and drop only the final newline (the rare case pays 4 calls).
+    const one = async (args: string[]): Promise<string> => (await runGit(['rev-parse', '--path-format=absolute', ...args], { cwd })).stdout.toString('utf8').replace(/\n$/, '');
+    lines = await Promise.all([one(['--show-toplevel']), one(['--git-dir']), one(['--git-common-dir']), one(['--git-path', 'index'])]);
+  }
+  const [root, gitDir, commonDir, indexFile] = lines;
   // git before 2.31 echoes the option it does not know and prints relative paths.
   if (![root, gitDir, commonDir, indexFile].every((line) => line && path.isAbsolute(line))) await requireMinimumGit();
   if (!root || !gitDir || !commonDir || !indexFile) {

@@ -20,6 +20,7 @@ import { keepTips, type KeepItem } from './keep.js';
 import { parseRefUpdates, type RefUpdate } from './lines.js';
 import { branchDeleteViolation, branchRewriteViolation, branchSymrefViolation } from './branch-violations.js';
 import { shortOid, type Violation } from './messages.js';
+import { refNameBytes } from '../git/ref-name.js';
 import { currentValue, isAncestor, isGuardItself, isPackRefsPrune } from './refs-state.js';
 
 const HOOK = 'reference-transaction';
@@ -106,7 +107,7 @@ export async function referenceTransaction(ctx: HookContext, state: string, inpu
  */
 async function restoreRenamedReflog(repo: HookContext['repo'], ref: string): Promise<void> {
   const aside = path.join(repo.commonDir, 'logs', 'refs', '.tmp-renamed-log');
-  const home = path.join(repo.commonDir, 'logs', ref);
+  const home = Buffer.concat([Buffer.from(`${path.join(repo.commonDir, 'logs')}/`), refNameBytes(ref)]);
   try {
     await fs.access(aside);
   } catch {
@@ -116,7 +117,7 @@ async function restoreRenamedReflog(repo: HookContext['repo'], ref: string): Pro
     await fs.access(home);
     return; // the ref has its reflog: the file aside belongs to something else
   } catch {
-    await fs.mkdir(path.dirname(home), { recursive: true });
+    await fs.mkdir(home.subarray(0, home.lastIndexOf(0x2f)), { recursive: true });
     await fs.rename(aside, home).catch(() => undefined);
   }
 }

@@ -7,6 +7,7 @@ import { INTERNAL_TOKEN_ENV } from '../git/internal-token.js';
 import { GUARD_COMMITTER, resolveRev } from '../git/objects.js';
 import { guardCommonPath, type Repo } from '../git/repo.js';
 import { runGit } from '../git/run.js';
+import { hasEscapedBytes, refNameBytes } from '../git/ref-name.js';
 
 /** guard itself is writing: the token is in the environment AND its file exists (internal-token.ts). */
 export async function isGuardItself(repo: Repo, env: Record<string, string | undefined>): Promise<boolean> {
@@ -21,8 +22,12 @@ export async function isGuardItself(repo: Repo, env: Record<string, string | und
 }
 
 /** The object a ref points to now (while prepared: the value before the transaction). */
-export function currentValue(repo: Repo, ref: string): Promise<string | null> {
-  return resolveRev(repo, ref);
+export async function currentValue(repo: Repo, ref: string): Promise<string | null> {
+  if (!hasEscapedBytes(ref)) return resolveRev(repo, ref);
+  // A name that is not UTF-8 cannot go on the command line: its bytes go on stdin.
+  const result = await runGit(['cat-file', '--batch-check=%(objectname)'], { cwd: repo.root, input: Buffer.concat([refNameBytes(ref), Buffer.from('\n')]) });
+  const line = result.stdout.toString('latin1').trim();
+  return /^[0-9a-f]{40}([0-9a-f]{24})?$/.test(line) ? line : null;
 }
 
 /** true when `ancestor` is an ancestor of (or equal to) `descendant`; false also when either is unknown. */
@@ -59,7 +64,8 @@ export async function isPackRefsPrune(repo: Repo, old: string | null, ref: strin
   } catch {
     return false;
   }
-  return text.split('\n').includes(`${old} ${ref}`);
+  // packed-refs holds the name's bytes (read as latin1 here, so compare bytes to bytes).
+  return text.split('\n').includes(`${old} ${refNameBytes(ref).toString('latin1')}`);
 }
 
 /**

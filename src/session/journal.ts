@@ -27,6 +27,7 @@
  * It is rotated when it passes JOURNAL_MAX_BYTES: journal.jsonl becomes journal.1.jsonl (.1 -> .2,
  * ...; JOURNAL_KEEP_OLD old files are kept), and readEvents reads the old files first.
  */
+import { isUtf8 } from 'node:buffer';
 import fs from 'node:fs';
 import path from 'node:path';
 import { guardCommonPath, type Repo } from '../git/repo.js';
@@ -137,6 +138,20 @@ export interface ReadEventsOptions {
 }
 
 /**
+ * A journal file as text. The hook shims write ref names and worktree paths as git hands them
+ * over, as bytes; in a line that is not UTF-8, each byte >= 0x80 becomes `\\NNN` inside the JSON
+ * string, so the value reads `release/bad\377` (as src/git/ref-name.ts writes such names), never U+FFFD.
+ */
+function journalPartText(bytes: Buffer): string {
+  if (isUtf8(bytes)) return bytes.toString('utf8');
+  return bytes
+    .toString('latin1')
+    .split('\n')
+    .map((line) => (isUtf8(Buffer.from(line, 'latin1')) ? Buffer.from(line, 'latin1').toString('utf8') : line.replace(/[\u0080-\u00ff]/g, (c) => `\\\\${c.charCodeAt(0).toString(8)}`)))
+    .join('\n');
+}
+
+/**
  * The journal's text, the rotated files first (oldest first), then the current one. This is the
  * one reader of the journal (`guard log`, timeline, blame, restore, undo and the session summary
  * all go through readEvents), so a session whose early lines were rotated out still has them.
@@ -157,7 +172,7 @@ function journalText(repo: Repo): string {
     let text = '';
     for (const file of files) {
       try {
-        const part = fs.readFileSync(file, 'utf8');
+        const part = journalPartText(fs.readFileSync(file));
         text += part.endsWith('\n') || part === '' ? part : `${part}\n`;
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;

@@ -13,16 +13,18 @@ import { writeStderr } from '../output.js';
 import { GuardError } from '../../errors.js';
 import { ExitCode } from '../exit-codes.js';
 import type { CommandContext } from '../main.js';
+import { hookInputText } from '../../git/ref-name.js';
 import type { HookReport } from '../../githooks/decide.js';
 
 const HOOKS = ['reference-transaction', 'pre-push', 'pre-commit', 'pre-receive'] as const;
 type HookName = (typeof HOOKS)[number];
 
+/** The hook's input; ref names that are not UTF-8 stay exact (src/git/ref-name.ts), never U+FFFD. */
 async function readStdin(): Promise<string> {
   if (process.stdin.isTTY) return '';
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
+  return hookInputText(Buffer.concat(chunks));
 }
 
 async function dispatch(name: HookName, args: string[], cwd: string): Promise<HookReport> {

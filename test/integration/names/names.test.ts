@@ -244,6 +244,136 @@ describe('names as bytes: pre-commit', () => {
   });
 });
 
+/** A name's bytes as a printf format for sh (every byte octal), so any name reaches git's argv exactly. */
+function printfOf(bytes: Buffer): string {
+  return [...bytes].map((b) => `\\${b.toString(8).padStart(3, '0')}`).join('');
+}
+
+/** Runs a sh script in the repository (names built with "$(printf ...)"), with the repository's environment. */
+function sh(repo: TestRepo, script: string, env: Record<string, string> = {}, cwd = repo.dir): { code: number; stdout: Buffer; stderr: string } {
+  const r = spawnSync('sh', ['-c', script], { cwd, env: { ...repo.env, ...env } });
+  return { code: r.status ?? 128, stdout: r.stdout, stderr: r.stderr.toString('utf8') };
+}
+
+/** Ref names git accepts that decoding, quoting or line parsing would mangle; git refuses CR, LF and spaces in ref names. */
+const REF_NAMES: Array<[string, Buffer, string]> = [
+  ['not UTF-8', Buffer.from('release/bad\xff', 'latin1'), 'release/bad\\377'],
+  ['not UTF-8, deeper', Buffer.from('release/dir\xfe/x', 'latin1'), 'release/dir\\376/x'],
+  ['leading quote', Buffer.from('release/"quoted'), 'release/"quoted'],
+  ['UTF-8', Buffer.from('release/ünï'), 'release/ünï'],
+];
+
+describe('names as bytes: reference-transaction and pre-push', () => {
+  it('git itself refuses CR, LF and spaces in ref names, so the hooks never see them', () =>
+    withTestRepo((repo) => {
+      repo.write('a', 'a\n');
+      gitAdd(repo);
+      repo.git(['commit', '-q', '-m', 'a']);
+      for (const bad of ['release/cr\r', 'release/lf\nx', 'release/two  spaces']) expect(repo.gitResult(['branch', bad]).code).not.toBe(0);
+    }));
+
+  it('journal, refuse and name every protected branch by its exact name, locally and on the remote', () => {
+    const repo = guarded({ config: 'protect:\n  branches: [main, "release/**"]\n' });
+    try {
+      const other = repo.rev('HEAD')!;
+      repo.write('src/app.js', 'console.log(2);\n');
+      repo.git(['add', '-A']);
+      repo.git(['commit', '-q', '-m', 'second']);
+      for (const [label, bytes, text] of REF_NAMES) {
+        const name = `"$(printf '${printfOf(bytes)}')"`;
+        const ref = `"refs/heads/$(printf '${printfOf(bytes)}')"`;
+        // Created, journaled under its exact name (never U+FFFD), pushed.
+        expect(sh(repo, `git branch ${name} HEAD`).code, label).toBe(0);
+        const created = JSON.parse(repo.guard(['log', '--json', '--type', 'ref-update']).stdout).events.filter((e: any) => e.ref === `refs/heads/${text}`);
+        expect(created.length, label).toBeGreaterThan(0);
+        const push = sh(repo, `git push -q origin ${name}`);
+        expect(push.code, `${label}: ${push.stderr}`).toBe(0);
+
+        // Deleting it here is refused, and the message names it exactly.
+        const del = sh(repo, `git branch -D ${name}`);
+        expect(del.code, label).not.toBe(0);
+        expect(del.stderr).toContain('protected-branch-delete');
+        expect(del.stderr).toContain(`delete the protected branch ${text}`);
+        expect(sh(repo, `git rev-parse -q --verify ${ref}`).stdout.toString().trim(), label).not.toBe('');
+
+        // An agent moving it back without stating the old value: the hook finds the current value by the exact name.
+        const rewrite = sh(repo, `git update-ref ${ref} ${other}`, { CLAUDECODE: '1' });
+        expect(rewrite.code, `${label}: ${rewrite.stderr}`).not.toBe(0);
+        expect(rewrite.stderr).toContain(`move the protected branch ${text} from`);
+
+        // On the remote: a force-push over it and a deletion are refused, naming it.
+        const force = sh(repo, `git push -f origin ${other}:${ref}`);
+        expect(force.code, label).not.toBe(0);
+        expect(force.stderr).toContain('protected-branch-force-push');
+        expect(force.stderr).toContain(text);
+        const remoteDel = sh(repo, `git push origin :${ref}`);
+        expect(remoteDel.code, label).not.toBe(0);
+        expect(remoteDel.stderr).toContain('protected-branch-delete');
+        expect(remoteDel.stderr).toContain(text);
+      }
+      // Nothing in the journal lost a byte to decoding.
+      expect(repo.guard(['log', '--json', '--all']).stdout).not.toContain('\ufffd');
+    } finally {
+      repo.cleanup();
+    }
+  }, 180_000);
+
+  it('work in a linked worktree whose path holds a quote, spaces and a newline', () => {
+    const repo = guarded({ config: 'protect:\n  branches: [main, "release/**"]\n' });
+    try {
+      const wtName = Buffer.from('"wt two  spaces\nend');
+      const wt = Buffer.concat([Buffer.from(`${repo.base}/`), wtName]);
+      const add = sh(repo, `git worktree add -q -b topic "${repo.base}/$(printf '${printfOf(wtName)}')"`);
+      expect(add.code, add.stderr).toBe(0);
+      fs.writeFileSync(Buffer.concat([wt, Buffer.from('/src/app.js')]), 'console.log(3);\n');
+      const inWt = (script: string, env: Record<string, string> = {}): ReturnType<typeof sh> => sh(repo, `cd "${repo.base}/$(printf '${printfOf(wtName)}')" && ${script}`, env);
+      const commit = inWt('git commit -q -am "in the odd worktree"');
+      expect(commit.code, commit.stderr).toBe(0);
+      expect(inWt('git push -q origin topic').code).toBe(0);
+      // The hooks still refuse there: deleting a protected path, deleting main, force-pushing main.
+      const rm = inWt('git rm -q migrations/001_init.sql && git commit -q -m drop');
+      expect(rm.code).not.toBe(0);
+      expect(rm.stderr).toContain('protected-path-delete');
+      expect(inWt('git reset -q --hard').code).toBe(0);
+      repo.git(['branch', 'release/x']);
+      const delMain = inWt('git branch -D release/x');
+      expect(delMain.code).not.toBe(0);
+      expect(delMain.stderr).toContain('protected-branch-delete');
+      const force = inWt(`git push -f origin "$(git commit-tree -m orphan HEAD^{tree}):refs/heads/main"`);
+      expect(force.code).not.toBe(0);
+      expect(force.stderr).toContain('protected-branch-force-push');
+      // The journal lines the hooks wrote there name the worktree without losing a byte to decoding.
+      const events = JSON.parse(repo.guard(['log', '--json', '--all']).stdout).events as Array<{ type: string; worktree?: string }>;
+      const there = events.filter((e) => e.type === 'ref-update' && e.worktree?.includes('"wt two  spaces?end'));
+      expect(there.length).toBeGreaterThan(0);
+    } finally {
+      repo.cleanup();
+    }
+  }, 180_000);
+
+  it('in a worktree whose path is not UTF-8 (Node cannot work there): the sh fast paths work, checks that need Node refuse and say why', () => {
+    const repo = guarded({ remote: false });
+    try {
+      const wtName = Buffer.from('wt\xff', 'latin1');
+      const add = sh(repo, `git worktree add -q -b topic "${repo.base}/$(printf '${printfOf(wtName)}')"`);
+      expect(add.code, add.stderr).toBe(0);
+      const inWt = (script: string): ReturnType<typeof sh> => sh(repo, `cd "${repo.base}/$(printf '${printfOf(wtName)}')" && ${script}`);
+      fs.writeFileSync(Buffer.concat([Buffer.from(`${repo.base}/`), wtName, Buffer.from('/src/app.js')]), 'console.log(3);\n');
+      const commit = inWt('git commit -q -am "no protected path"');
+      expect(commit.code, commit.stderr).toBe(0);
+      const rm = inWt('git rm -q migrations/001_init.sql && git commit -q -m drop');
+      expect(rm.code).not.toBe(0);
+      expect(rm.stderr).toContain('is not UTF-8 text, which guard (Node) cannot use as a working directory');
+      // The ref moves there are journaled by the shim, the worktree named without U+FFFD.
+      const events = JSON.parse(repo.guard(['log', '--json', '--all']).stdout).events as Array<{ type: string; worktree?: string }>;
+      expect(events.some((e) => e.type === 'ref-update' && e.worktree?.endsWith('/wt\\377'))).toBe(true);
+      expect(JSON.stringify(events)).not.toContain('\ufffd');
+    } finally {
+      repo.cleanup();
+    }
+  }, 180_000);
+});
+
 describe('names as bytes: protected-path restore by the watcher', () => {
   it('puts back a deleted protected file whose name is not UTF-8 or holds a newline, under its own name', () =>
     withTestRepo(async (repo) => {
