@@ -311,6 +311,11 @@ describe('names as bytes: reference-transaction and pre-push', () => {
         expect(remoteDel.stderr).toContain('protected-branch-delete');
         expect(remoteDel.stderr).toContain(text);
       }
+      // git gc packs the loose refs and prunes them one by one: not a deletion of those branches.
+      const pack = sh(repo, 'git pack-refs --all --prune');
+      expect(pack.code, pack.stderr).toBe(0);
+      expect(pack.stderr).not.toContain('refused');
+      for (const [, bytes] of REF_NAMES) expect(sh(repo, `git rev-parse -q --verify "refs/heads/$(printf '${printfOf(bytes)}')"`).code).toBe(0);
       // Nothing in the journal lost a byte to decoding.
       expect(repo.guard(['log', '--json', '--all']).stdout).not.toContain('\ufffd');
     } finally {
