@@ -39,8 +39,8 @@ function editable(edit: PlannedEdit): boolean {
 
 /** One line of the plan shown before asking: what guard adds to which file. */
 function describeEdit(edit: PlannedEdit): string {
-  const how = edit.action === 'create' ? 'create' : edit.action === 'append' ? 'append to' : 'add to';
-  return `${how} ${edit.file} an entry that runs guard's ${edit.hooks.join(' and ')} check (${edit.manager})`;
+  const entry = `an entry that runs guard's ${edit.hooks.join(' and ')} check (${edit.manager})`;
+  return edit.action === 'create' ? `create ${edit.file} with ${entry}` : `${edit.action === 'append' ? 'append to' : 'add to'} ${edit.file} ${entry}`;
 }
 
 /** What happened to each manager configuration, for the output and --json. */

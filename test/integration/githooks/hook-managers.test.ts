@@ -4,11 +4,23 @@
  * is still refused through the manager; a clone without guard gets a warning, not a failure;
  * `guard status` says the manager runs guard; `guard uninstall` puts the file back byte for byte.
  */
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { GUARD_BIN } from '../../helpers/git-repo.js';
 import { dirState, guarded, type Guarded } from './setup.js';
 import { HUSKY, LEFTHOOK, managerBin, npmManagerSkip, preCommitSkip, runManager } from './real-managers.js';
+
+/** husky 9's layout as husky writes it (the real program is exercised in the first test). */
+function huskyLayout(repo: Guarded): void {
+  repo.write('.husky/_/h', '#!/usr/bin/env sh\nn=$(basename "$0")\ns=$(dirname "$(dirname "$0")")/$n\n[ ! -f "$s" ] && exit 0\nsh -e "$s" "$@"\n', 0o755);
+  for (const hook of ['pre-commit', 'pre-push', 'pre-rebase']) repo.write(`.husky/_/${hook}`, '#!/usr/bin/env sh\n. "$(dirname "$0")/h"', 0o755);
+  repo.git(['config', 'core.hooksPath', '.husky/_']);
+}
+
+/** util-linux `script` gives a command a pseudo-terminal; without it the prompt cannot be answered. */
+const HAS_SCRIPT = spawnSync('script', ['--version'], { encoding: 'utf8' }).status === 0;
 
 const MARKER_ENV = (repo: Guarded): Record<string, string> => ({ MARKER: path.join(repo.base, 'marker.log') });
 
@@ -136,10 +148,7 @@ describe('hook managers: guard in their own configuration survives their re-inst
   it('husky: --no-hook-manager leaves the scripts alone, and status names the step', () => {
     const repo = guarded({ init: false });
     try {
-      // husky 9's layout as husky writes it (the real program is exercised above).
-      repo.write('.husky/_/h', '#!/usr/bin/env sh\nn=$(basename "$0")\ns=$(dirname "$(dirname "$0")")/$n\n[ ! -f "$s" ] && exit 0\nsh -e "$s" "$@"\n', 0o755);
-      for (const hook of ['pre-commit', 'pre-push', 'pre-rebase']) repo.write(`.husky/_/${hook}`, '#!/usr/bin/env sh\n. "$(dirname "$0")/h"', 0o755);
-      repo.git(['config', 'core.hooksPath', '.husky/_']);
+      huskyLayout(repo);
       const before = dirState(path.join(repo.dir, '.husky'), (rel) => rel === '_');
       const out = init(repo, ['--no-hook-manager']);
       expect(out.hookManagers.every((o: any) => o.action === 'skipped' && o.reason === '--no-hook-manager')).toBe(true);
@@ -156,6 +165,54 @@ describe('hook managers: guard in their own configuration survives their re-inst
       const plain = repo.guard(['init', '--agents', 'none'], { env: MARKER_ENV(repo) });
       expect(plain.stdout).toContain('husky: .husky/pre-commit does not run guard (not confirmed (guard init --yes adds it))');
       expect(dirState(path.join(repo.dir, '.husky'), (rel) => rel === '_')).toEqual(before);
+    } finally {
+      repo.cleanup();
+    }
+  }, 120_000);
+
+  it.skipIf(!HAS_SCRIPT)('on a terminal, init lists each file and hook before asking; "n" changes nothing, "y" adds them', () => {
+    const repo = guarded({ init: false });
+    try {
+      huskyLayout(repo);
+      repo.write('.husky/pre-commit', 'npm test\n');
+      repo.write('lefthook.yml', 'pre-commit:\n  commands:\n    lint:\n      run: "true"\n');
+      const before = { husky: dirState(path.join(repo.dir, '.husky'), (rel) => rel === '_'), lefthook: repo.read('lefthook.yml') };
+      const onTerminal = (answer: string): string => {
+        const command = [process.execPath, GUARD_BIN, 'init', '--agents', 'none'].map((a) => `'${a}'`).join(' ');
+        const r = spawnSync('script', ['-qec', command, '/dev/null'], { cwd: repo.dir, env: repo.env, input: `${answer}\n`, encoding: 'utf8' });
+        return `${r.stdout}${r.stderr}`;
+      };
+      const no = onTerminal('n');
+      expect(no).toContain("  - append to .husky/pre-commit an entry that runs guard's pre-commit check (husky), so the next `husky` run (npm install) keeps guard's checks (--no-hook-manager skips this)");
+      expect(no).toContain("  - create .husky/pre-push with an entry that runs guard's pre-push check (husky)");
+      expect(no).toContain("  - add to lefthook.yml an entry that runs guard's pre-commit and pre-push check (lefthook), so the next `lefthook install` keeps guard's checks");
+      expect(no).toContain('Nothing changed.');
+      expect(dirState(path.join(repo.dir, '.husky'), (rel) => rel === '_')).toEqual(before.husky);
+      expect(repo.read('lefthook.yml')).toBe(before.lefthook);
+      const yes = onTerminal('y');
+      expect(yes).toContain("husky: added guard's pre-commit check to .husky/pre-commit");
+      expect(yes).toContain("lefthook: added guard's pre-commit and pre-push check to lefthook.yml");
+      expect(repo.read('lefthook.yml')).toContain('git-guard:');
+    } finally {
+      repo.cleanup();
+    }
+  }, 120_000);
+
+  it('uninstall after the team edited the file takes out guard\'s entry and keeps their edit', () => {
+    const repo = guarded({ init: false });
+    try {
+      huskyLayout(repo);
+      repo.write('.husky/pre-commit', 'npm test\n');
+      repo.write('lefthook.yml', '# hooks\npre-commit:\n  commands:\n    lint:\n      run: "true"\n');
+      init(repo);
+      fs.appendFileSync(path.join(repo.dir, '.husky/pre-commit'), 'npm run lint\n');
+      fs.appendFileSync(path.join(repo.dir, 'lefthook.yml'), 'output: [summary]\n');
+      const un = repo.guard(['uninstall', '--json']);
+      expect(un.code, un.stderr).toBe(0);
+      const actions = Object.fromEntries(JSON.parse(un.stdout).hookManagers.map((e: any) => [e.file, e.action]));
+      expect(actions).toEqual({ '.husky/pre-commit': 'removed-entry', '.husky/pre-push': 'deleted', '.husky/pre-rebase': 'deleted', 'lefthook.yml': 'removed-entry' });
+      expect(repo.read('.husky/pre-commit')).toBe('npm test\nnpm run lint\n');
+      expect(repo.read('lefthook.yml')).toBe('# hooks\npre-commit:\n  commands:\n    lint:\n      run: "true"\noutput: [summary]\n');
     } finally {
       repo.cleanup();
     }
