@@ -50,7 +50,7 @@ export function tempDirs(): string[] {
 }
 
 export function classifyInRepository(command: string, context: CommandContext, repo: Repo | null, settings: CommandSettings): Promise<StateClassification> {
-  const full: CommandContext = settings.tempIsScratch ? { ...context, scratchDirs: tempDirs() } : context;
+  const full: CommandContext = { ...context, regenerable: settings.regenerable, ...(settings.tempIsScratch ? { scratchDirs: tempDirs() } : {}) };
   return classifyWithState(command, full, {
     reader: (queries) => readPathFacts(repo, queries, { regenerable: settings.regenerable }),
     limits: { maxBytes: settings.maxIgnoredCapture, maxFiles: DEFAULT_CAPTURE_LIMITS.maxFiles },

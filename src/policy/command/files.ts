@@ -12,6 +12,7 @@ import { makeVerdict } from './rules.js';
 import { report, reportOpaque, sub, type Invocation, type Runtime } from './runtime.js';
 import { checkTruncateTarget, checkWriteGlob } from './write-targets.js';
 import { checkDeleteAbs, checkDeleteTarget, checkMoveSource, checkWriteTarget, deleteLocation, GIT_INTERNAL_NAMES } from './targets.js';
+import type { CommandContext } from './types.js';
 
 export const FILE_COMMANDS = new Set([
   // Windows spellings agents emit (cmd.exe's del/erase/rmdir/rd, PowerShell's Remove-Item and its alias ri).
@@ -334,6 +335,8 @@ interface FindPlan {
   writes: Field[];
   /** Positive name filters (-name/-iname: basenames) and path filters (-path/-wholename/-regex). */
   names: string[];
+  /** The option each of `names` came with (`-name`, `-iname`, `-lname` ...). */
+  nameOptions: string[];
   paths: string[];
   // .git is pruned or excluded (-path ./.git -prune, or -not -path matching .git).
   skipsGit: boolean;
@@ -341,7 +344,7 @@ interface FindPlan {
 }
 
 function planFind(args: Field[]): FindPlan {
-  const plan: FindPlan = { starts: [], deletes: false, execs: [], writes: [], names: [], paths: [], skipsGit: false, unknown: false };
+  const plan: FindPlan = { starts: [], deletes: false, execs: [], writes: [], names: [], nameOptions: [], paths: [], skipsGit: false, unknown: false };
   let i = 0;
   while (i < args.length && args[i]?.value !== null && /^-(H|L|P|D|O\d?)$/.test(args[i]?.value as string)) i += args[i]?.value === '-D' ? 2 : 1;
   for (; i < args.length; i++) {
@@ -402,7 +405,10 @@ function planFind(args: Field[]): FindPlan {
         // `-path ./.git -prune -o ...` excludes; `-name x -prune -exec ...` selects x.
         const excludes = negated || (args[i + 1]?.value === '-prune' && ['-o', '-or'].includes(args[i + 2]?.value ?? ''));
         if (mentionsGit && excludes) plan.skipsGit = true;
-        else if (!excludes) (value.includes('name') && !value.includes('whole') ? plan.names : plan.paths).push(value.includes('regex') ? `regex:${operand}` : operand);
+        else if (!excludes && value.includes('name') && !value.includes('whole')) {
+          plan.names.push(operand);
+          plan.nameOptions.push(value);
+        } else if (!excludes) plan.paths.push(value.includes('regex') ? `regex:${operand}` : operand);
         break;
       }
       default:
@@ -451,24 +457,70 @@ function classifyFind(inv: Invocation, args: Field[], rt: Runtime): void {
         rt.report(findDeleteVerdict(abs, plan, startText, reachesGit && gitInside, follow, inv, rt));
       }
     }
+    const regenerable = abs === null || follow ? null : regenerableFinds(plan, abs, startText, rt.ctx);
     for (const exec of plan.execs) {
       const representatives: Array<Field> = [];
       if (abs === null) representatives.push(unknownField('{}'));
+      else if (regenerable) representatives.push(...regenerable);
       else {
         // A made-up name standing for whatever find finds: judged by its text, never looked up.
         rt.ctx.view?.placeholder(path.posix.join(abs, 'found-file'));
         representatives.push(knownField(path.posix.join(abs, 'found-file')));
+        // A start above the repository (`find ..`) finds in the repository too, wherever the start is.
+        const root = rt.ctx.repoRoot;
+        if (root && abs !== root && (abs === '/' || root.startsWith(`${abs}/`))) {
+          rt.ctx.view?.placeholder(path.posix.join(root, 'found-file'));
+          representatives.push(knownField(path.posix.join(root, 'found-file')));
+        }
         if (reachesGit && gitInside) representatives.push(knownField(path.posix.join(abs === rt.ctx.repoRoot || rt.ctx.repoRoot?.startsWith(`${abs}/`) ? path.posix.join(rt.ctx.repoRoot ?? abs, '.git') : abs, 'HEAD')));
       }
       for (const found of representatives) {
-        const argv = exec.map((field) => {
+        const argv = exec.map((field): Field => {
           if (field.value === null || !field.value.includes('{}')) return field;
-          return found.value === null ? unknownField(field.display) : knownField(field.value.split('{}').join(found.value));
+          if (found.value === null) return unknownField(field.display);
+          const value = field.value.split('{}').join(found.value);
+          // A glob standing for what find finds stays a glob (judged by what git lists for it).
+          return found.glob ? { ...found, value, pattern: value, display: field.value.split('{}').join(found.display) } : knownField(value);
         });
         if (argv.length > 0) rt.exec(sub(inv, argv, { stdin: { kind: 'terminal' } }));
       }
     }
   }
+}
+
+/** Does a `-name` operand only match names of regenerable output (`__pycache__`, `*.pyc`)? */
+function onlyRegenerableNames(name: string, patterns: readonly string[]): boolean {
+  const names = patterns.filter((pattern) => !pattern.includes('/'));
+  // A glob operand counts only when it is itself one of the patterns; a literal when a pattern matches it.
+  if (/[*?[\]\\]/.test(name)) return names.includes(name);
+  return name !== '' && name !== '.' && name !== '..' && names.some((pattern) => globMatch(pattern, name, { dot: true }));
+}
+
+/**
+ * What `find START -name NAME -exec ... {}` hands its command, when every name filter names
+ * regenerable output and START lies in the repository: the entries git lists under that name
+ * (`START/**\/NAME`, a glob the state view looks up), judged like any deletion of them: ignored
+ * output is nothing to keep, tracked or untracked files are snapshotted, protected paths denied.
+ * Only with a view of the repository (otherwise, and for every other find, the made-up name of
+ * classifyFind). `-iname` is left out: it also matches names in other cases, which are no
+ * regenerable output.
+ */
+function regenerableFinds(plan: FindPlan, abs: string, startText: string, ctx: CommandContext): Field[] | null {
+  const view = ctx.view;
+  if (!ctx.regenerable || !view || view.mode === 'text' || plan.unknown || plan.paths.length > 0 || plan.names.length === 0) return null;
+  if (plan.nameOptions.some((option) => option !== '-name')) return null;
+  if (!plan.names.every((name) => onlyRegenerableNames(name, ctx.regenerable ?? []))) return null;
+  const kind = classifyPath(abs, ctx).kind;
+  if (kind !== 'inside' && kind !== 'repo-root') return null;
+  const fields: Field[] = [];
+  for (const name of plan.names) {
+    const pattern = `${abs === '/' ? '' : abs}/**/${name}`;
+    view.markFound(pattern);
+    fields.push({ value: pattern, display: `${startText.replace(/\/$/, '')}/**/${name}`, glob: true, pattern, splittable: false });
+    // find tests its start point too: `find __pycache__ -name __pycache__`.
+    if (globMatch(name, path.posix.basename(abs), { dot: true })) fields.push(knownField(abs));
+  }
+  return fields;
 }
 
 function findDeleteVerdict(abs: string, plan: FindPlan, startText: string, reachesGit: boolean, follow: boolean, inv: Invocation, rt: Runtime) {

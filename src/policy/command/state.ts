@@ -108,6 +108,21 @@ export class StateView {
    */
   private readonly placeholders: string[] = [];
 
+  /**
+   * Absolute glob patterns standing for what `find START -name NAME` finds, NAME being regenerable
+   * output: git's listing of the pattern is all there is to judge, and an empty listing means
+   * find finds nothing guard could lose (the rest of the tree is other repositories' output).
+   */
+  private readonly found = new Set<string>();
+
+  markFound(absPattern: string): void {
+    this.found.add(absPattern);
+  }
+
+  isFound(absPattern: string): boolean {
+    return this.found.has(absPattern);
+  }
+
   placeholder(abs: string): void {
     if (!this.placeholders.includes(abs)) this.placeholders.push(abs);
   }

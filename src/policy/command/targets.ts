@@ -338,6 +338,8 @@ function checkDeleteGlob(pattern: string, display: string, cwd: string | null, c
       if (matched && (matched.tracked.length > 0 || matched.untracked.length > 0 || matched.ignored.length > 0)) {
         return judgeContents(display, matched, true, true, ctx, source, options);
       }
+      // What find finds under a regenerable name (files.ts, regenerableFinds): nothing git lists.
+      if (matched && ctx.view?.isFound(abs)) return makeVerdict('allow', 'no-risk', `${options.verb} ${display}, which finds nothing guard keeps`, source);
       const hit = protectedGlobHit(relPattern, ctx, options.recursive);
       if (hit) return makeVerdict('deny', 'protected-path', `${options.verb} ${display}, which may match protected paths ("${hit}")`, source);
       if (ctx.isAgent) {

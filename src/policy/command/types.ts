@@ -36,6 +36,12 @@ export interface CommandContext {
    */
   scratchDirs?: string[];
   /**
+   * Names (`__pycache__`, `*.pyc`) and paths of regenerable output (`commands.regenerable`). With
+   * a view of the repository, `find -name NAME -exec rm -rf {} +` for such names is judged by what
+   * git lists under that name rather than as an unknown directory. Absent: not used.
+   */
+  regenerable?: readonly string[];
+  /**
    * What guard knows of the file system and the index right now (state.ts). Absent: every path
    * is judged by its text alone. classifyWithState sets it.
    */

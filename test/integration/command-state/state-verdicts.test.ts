@@ -89,6 +89,32 @@ describe('file-destroying commands are judged by what is there', () => {
     });
   });
 
+  it('find -name NAME -exec rm for regenerable NAME is judged by what git lists under that name', async () => {
+    await withTestRepo((t) => {
+      setup(t);
+      t.write('.gitignore', 'node_modules/\ndist/\nbuild/\n.next/\ncoverage/\n.env\n__pycache__/\n');
+      t.write('src/__pycache__/mod.cpython-312.pyc', 'bytecode\n');
+      t.write('tests/__pycache__/t.pyc', 'bytecode\n');
+      const check = (command: string) => JSON.parse(t.guard(['check-command', '--json', command], { env: { CLAUDECODE: '1' } }).stdout) as { verdict: string; rule: string };
+      // Ignored bytecode caches only: nothing to keep (before: "found-file may hold protected paths").
+      for (const command of ['find . -name __pycache__ -type d -exec rm -rf {} +', 'find src -name __pycache__ -exec rm -rf {} +', "find . -name '*.pyc' -exec rm -f {} +", 'find . -name node_modules -prune -exec rm -rf {} +']) {
+        expect({ command, ...check(command) }).toMatchObject({ command, verdict: 'allow' });
+      }
+      // A tracked __pycache__ (committed by mistake) is snapshotted first.
+      t.write('lib/__pycache__/keep.pyc', 'tracked\n');
+      t.git(['add', '-f', 'lib/__pycache__/keep.pyc']);
+      t.git(['commit', '-q', '-m', 'tracked cache']);
+      expect(check('find . -name __pycache__ -type d -exec rm -rf {} +')).toMatchObject({ verdict: 'snapshot', rule: 'rm-in-repo' });
+      // Names that are not (only) regenerable output, starts outside the repository, above it: as before.
+      expect(check('find . -name migrations -exec rm -rf {} +')).toMatchObject({ verdict: 'deny', rule: 'protected-path' });
+      expect(check('find . -iname __pycache__ -exec rm -rf {} +')).toMatchObject({ verdict: 'deny', rule: 'protected-path' });
+      expect(check('find / -name node_modules -exec rm -rf {} +')).toMatchObject({ verdict: 'deny' });
+      // `find ..` reaches into the repository even when its parent is scratch space (a temp dir).
+      expect(check('find .. -name node_modules -exec rm -rf {} +')).toMatchObject({ verdict: 'deny' });
+      expect(check('find .. -name migrations -exec rm -rf {} +')).toMatchObject({ verdict: 'deny', rule: 'protected-path' });
+    });
+  });
+
   it('follows a symlink that leads out of the repository: every spelling is denied, the file tools too', async () => {
     await withTestRepo((t) => {
       setup(t);
