@@ -6,15 +6,15 @@
  * allowed, unless it is handed a path inside `.git` or one of guard's files.
  */
 import path from 'node:path';
-import { knownField, unknownField, type Field } from './expand.js';
+import { knownField, provenance, unknownField, type Field } from './expand.js';
 import { classifyFileCommand, FILE_COMMANDS } from './files.js';
 import { classifyGit } from './git.js';
 import { parseWords } from './parse.js';
 import { classifyScriptCommand, SCRIPT_COMMANDS } from './scripts.js';
 import { makeVerdict } from './rules.js';
-import { report, reportOpaque, shellQuote, sub, values, type Invocation, type Runtime } from './runtime.js';
+import { report, reportOpaque, shellQuote, stdinOrigin, sub, values, type Invocation, type Runtime } from './runtime.js';
 import { checkDeleteTarget, checkMoveSource, checkOpaqueArgument, checkWriteTarget } from './targets.js';
-import { resolvePath } from './paths.js';
+import { isUnder, resolvePath } from './paths.js';
 
 const SHELLS = new Set(['sh', 'bash', 'dash', 'zsh', 'ksh', 'mksh', 'ash', 'yash', 'posh', 'fish', 'rbash', 'csh', 'tcsh', 'pdksh', 'oksh', 'loksh']);
 
@@ -387,6 +387,7 @@ function classifyXargs(inv: Invocation, args: Field[], rt: Runtime): void {
   const optionalArg = new Set(['e', 'i', 'l']);
   const longWithArg = new Set(['arg-file', 'delimiter', 'eof', 'replace', 'max-lines', 'max-args', 'max-procs', 'max-chars', 'process-slot-var']);
   let replace: string | null = null;
+  let argFile: string | null = null;
   let i = 0;
   while (i < args.length) {
     const value = args[i]?.value;
@@ -402,6 +403,7 @@ function classifyXargs(inv: Invocation, args: Field[], rt: Runtime): void {
     if (value.startsWith('--')) {
       const [long, inline] = value.slice(2).split('=', 2) as [string, string | undefined];
       if (long === 'replace') replace = inline ?? '{}';
+      if (long === 'arg-file') argFile = inline ?? args[i + 1]?.display ?? null;
       i += longWithArg.has(long) && inline === undefined && long !== 'replace' ? 2 : 1;
       continue;
     }
@@ -413,6 +415,7 @@ function classifyXargs(inv: Invocation, args: Field[], rt: Runtime): void {
         const rest = letters.slice(j + 1);
         if (rest === '') consumed = 2;
         if (letter === 'I') replace = rest !== '' ? rest : (args[i + 1]?.value ?? '{}');
+        if (letter === 'a') argFile = rest !== '' ? rest : (args[i + 1]?.display ?? null);
         break;
       }
       if (optionalArg.has(letter)) {
@@ -424,12 +427,15 @@ function classifyXargs(inv: Invocation, args: Field[], rt: Runtime): void {
   }
   let command = args.slice(i);
   if (command.length === 0) command = [knownField('echo')];
-  // The arguments xargs adds come from stdin: guard cannot see them.
+  // The arguments xargs adds come from stdin (or -a FILE): guard cannot see them, but says where
+  // they come from, so that `xargs kill < .git/guard/watcher.pid` is judged by it.
+  const from = argFile ?? stdinOrigin(inv.stdin);
+  const input = from ? `xargs input from ${from}` : 'xargs input';
   if (replace !== null) {
     const marker = replace;
-    command = command.map((field, index) => (index > 0 && field.value !== null && field.value.includes(marker) ? unknownField(`${field.display} (from xargs input)`) : field));
+    command = command.map((field, index) => (index > 0 && field.value !== null && field.value.includes(marker) ? unknownField(`${field.display} (from ${input})`) : field));
   } else {
-    command = [...command, unknownField('(xargs input)', true)];
+    command = [...command, unknownField(`(${input})`, true)];
   }
   rt.exec(sub(inv, command, { stdin: { kind: 'terminal' } }));
 }
@@ -689,8 +695,12 @@ export function classifyGuard(inv: Invocation, args: Field[], rt: Runtime): void
 function classifyKill(inv: Invocation, args: Field[], rt: Runtime, name: string): void {
   if (!rt.ctx.isAgent) return;
   if (name === 'kill') {
-    // `kill $(cat .git/guard/watcher.pid)`, `kill $(pgrep -f guard)`: a pid computed from guard's files or name.
-    const hit = args.find((a) => a.value === null && /guard/i.test(a.display));
+    // A pid computed from guard's files or name: `kill $(cat .git/guard/watcher.pid)`,
+    // `kill $(pgrep -f guard)`, `p=$(cat .git/guard/watcher.pid); kill $p` (where `$p` came from),
+    // `xargs kill < .git/guard/watcher.pid` (where xargs' input comes from), or computed in guard's
+    // own directory (`cd .git/guard && kill $(cat watcher.pid)`).
+    const inGuardDir = inv.cwd !== null && [rt.ctx.commonDir, rt.ctx.gitDir].some((dir) => dir && isUnder(inv.cwd as string, `${dir}/guard`));
+    const hit = args.find((a) => a.value === null && (inGuardDir || /guard/i.test(provenance(a.display, inv.state))));
     if (hit) report(rt, 'deny', 'guard-self', `an agent stops guard's processes (kill ${hit.display})`, inv.source);
     return;
   }

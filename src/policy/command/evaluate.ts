@@ -11,13 +11,13 @@
  */
 import type { AndOr, Command, Compound, Pipeline, Redirect, Script, SimpleCommand } from './ast.js';
 import { classifyInvocation } from './commands.js';
-import { cloneState, expandSingle, expandWord, knownField, newState, type ExpandEnv, type Field, type ShellState } from './expand.js';
+import { cloneState, expandSingle, expandWord, knownField, newState, provenance, type ExpandEnv, type Field, type ShellState } from './expand.js';
 import { fastPathAllows } from './fast-path.js';
 import { ParseError, decodeAnsiC, parseScript } from './parse.js';
 import { resolvePath } from './paths.js';
 import type { RefChange } from './ref-changes.js';
 import { ALLOW, makeVerdict, stricter } from './rules.js';
-import { reportOpaque, type Invocation, type Runtime, type ShellOptions, type Stdin } from './runtime.js';
+import { reportOpaque, stdinOrigin, type Invocation, type Runtime, type ShellOptions, type Stdin } from './runtime.js';
 import { checkWriteTarget } from './targets.js';
 import { checkTruncateTarget } from './write-targets.js';
 import type { CommandContext, Verdict } from './types.js';
@@ -185,17 +185,21 @@ export class Evaluator implements Runtime {
     // Bodies may or may not run, and loops repeat: run them on a copy, then merge what may
     // have changed (directories: either; variables: unknown unless unchanged).
     const inner = cloneState(state);
-    if (command.loopVar) inner.vars.set(command.loopVar, { value: null, exported: false });
+    if (command.loopVar) inner.vars.set(command.loopVar, { value: null, exported: false, origin: provenance(command.words.map((w) => w.text).join(' '), state) });
     for (const body of command.bodies) this.script(body, inner, input);
     state.cwds = union(state.cwds, inner.cwds);
     for (const [name, variable] of inner.vars) {
       const before = state.vars.get(name);
-      if (!before || before.value !== variable.value) state.vars.set(name, { value: null, exported: variable.exported || (before?.exported ?? false) });
+      if (!before || before.value !== variable.value) {
+        const origin = [before?.origin, variable.origin, variable.value].filter(Boolean).join(' ');
+        state.vars.set(name, { value: null, exported: variable.exported || (before?.exported ?? false), ...(origin ? { origin } : {}) });
+      }
     }
     return { succ: state.cwds, fail: state.cwds, stdout: null };
   }
 
   // ---------------------------------------------------------------- simple commands
+
 
   private expandEnv(state: ShellState): ExpandEnv {
     return {
@@ -209,26 +213,36 @@ export class Evaluator implements Runtime {
   private simple(command: SimpleCommand, state: ShellState, stdin: Stdin): Outcome {
     const env = this.expandEnv(state);
     const assigned = new Map<string, string | null>();
+    const origins = new Map<string, string>();
     for (const assignment of command.assigns) {
       let value: string | null;
+      let origin = '';
       if (assignment.array) {
-        for (const element of assignment.array) expandWord(element, env);
+        const fields = assignment.array.flatMap((element) => expandWord(element, env));
+        origin = provenance(fields.map((f) => f.display).join(' '), state);
         value = null;
       } else {
-        value = assignment.value ? expandSingle(assignment.value, env).value : '';
+        const field = assignment.value ? expandSingle(assignment.value, env) : null;
+        value = field ? field.value : '';
+        if (field && field.value === null) origin = provenance(field.display, state);
       }
       if (assignment.append) {
-        const before = state.vars.get(assignment.name)?.value ?? null;
-        value = before !== null && value !== null ? before + value : null;
+        const before = state.vars.get(assignment.name);
+        value = before?.value != null && value !== null ? before.value + value : null;
+        origin = [before?.origin, origin].filter(Boolean).join(' ');
       }
       assigned.set(assignment.name, value);
+      if (value === null && origin) origins.set(assignment.name, origin);
     }
     const argv = command.words.flatMap((word) => expandWord(word, env));
     const input = this.redirects(command.redirects, state, stdin, command.source, writesNothing(argv));
     this.checkAssignments(assigned, command.source);
 
     if (argv.length === 0) {
-      for (const [name, value] of assigned) state.vars.set(name, { value, exported: state.vars.get(name)?.exported ?? false });
+      for (const [name, value] of assigned) {
+        const origin = origins.get(name);
+        state.vars.set(name, { value, exported: state.vars.get(name)?.exported ?? false, ...(origin ? { origin } : {}) });
+      }
       return { succ: state.cwds, fail: state.cwds, stdout: null };
     }
 
@@ -275,7 +289,12 @@ export class Evaluator implements Runtime {
       case 'readonly': {
         const exported = name === 'export' || args.some((a) => a.value !== null && /^-\w*x/.test(a.value));
         for (const arg of args) {
-          if (arg.value === null) continue;
+          if (arg.value === null) {
+            // `export P=$(cat .git/guard/watcher.pid)`: set, to a value guard cannot know.
+            const unknown = /^([A-Za-z_][A-Za-z0-9_]*)=/.exec(arg.display);
+            if (unknown) state.vars.set(unknown[1] as string, { value: null, exported, origin: provenance(arg.display, state) });
+            continue;
+          }
           const match = /^([A-Za-z_][A-Za-z0-9_]*)(?:=(.*))?$/s.exec(arg.value);
           if (!match) continue;
           const varName = match[1] as string;
@@ -291,7 +310,7 @@ export class Evaluator implements Runtime {
       case 'read':
       case 'mapfile':
       case 'readarray':
-        for (const arg of args) if (arg.value !== null && /^[A-Za-z_]\w*$/.test(arg.value)) state.vars.set(arg.value, { value: null, exported: false });
+        for (const arg of args) if (arg.value !== null && /^[A-Za-z_]\w*$/.test(arg.value)) state.vars.set(arg.value, { value: null, exported: false, ...(stdinOrigin(stdin) ? { origin: stdinOrigin(stdin) } : {}) });
         return unchanged;
       case 'echo':
         return { ...unchanged, stdout: echoOutput(args) };
@@ -324,7 +343,7 @@ export class Evaluator implements Runtime {
         continue;
       }
       if (op === '<') {
-        if (redirect.fd === null || redirect.fd === 0) input = isStdinPath(target.value) ? input : { kind: 'file' };
+        if (redirect.fd === null || redirect.fd === 0) input = isStdinPath(target.value) ? input : { kind: 'file', from: target.display };
         continue;
       }
       if (op === '<&' || (op === '>&' && target.value !== null && /^(\d+|-)$/.test(target.value))) {

@@ -12,6 +12,26 @@ export interface ShellVar {
   /** null: set, but to something guard cannot know. */
   value: string | null;
   exported: boolean;
+  /**
+   * For an unknown value: what it was computed from, as written (`$(cat .git/guard/watcher.pid)`,
+   * the file `read` read), with the origins of the variables that went into it. `kill $p` is
+   * judged by where `$p` came from.
+   */
+  origin?: string;
+}
+
+/**
+ * A word as written, followed by the values and origins of the variables it names: the text
+ * that says where an unknown value comes from (`$p` after `p=$(cat .git/guard/watcher.pid)`).
+ */
+export function provenance(display: string, state: ShellState): string {
+  const parts = [display];
+  for (const match of display.matchAll(/\$\{?([A-Za-z_][A-Za-z0-9_]*)/g)) {
+    const variable = state.vars.get(match[1] as string);
+    if (variable?.value) parts.push(variable.value);
+    if (variable?.origin) parts.push(variable.origin);
+  }
+  return parts.join(' ');
 }
 
 export interface ShellState {
