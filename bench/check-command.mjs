@@ -29,8 +29,14 @@ function payload(command, cwd) {
   });
 }
 
+/** The agent hook starts a session, and with it a watcher: stopped before the repository goes. */
+function stopWatcher(dir) {
+  if (fs.existsSync(path.join(dir, '.git'))) exec(process.execPath, [GUARD, 'watch', 'stop'], { cwd: dir, env: benchEnv(), allowFail: true });
+}
+
 function setUp() {
   const dir = path.join(WORK, 'check-command-repo');
+  stopWatcher(dir);
   fs.rmSync(dir, { recursive: true, force: true });
   fs.mkdirSync(dir, { recursive: true });
   git(dir, 'init', '-q', '-b', 'main');
@@ -125,6 +131,7 @@ export async function run(options = {}) {
   for (let i = 0; i < runs; i++) {
     cases.forEach((c, index) => samples[index].push(timed(c.cmd, c.args, { cwd: dir, env, input: c.input }).ms));
   }
+  stopWatcher(dir);
   const nodeP50 = median(samples[0]);
   const nodeP95 = percentile(samples[0], 95);
   return cases.slice(1).map((c, index) => {
