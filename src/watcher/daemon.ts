@@ -41,8 +41,12 @@ const HEARTBEAT_MS = 5000;
 const GC_CHECK_MS = 60 * 60 * 1000;
 /** Polling (no OS watches) takes a full snapshot every 3 x maxIntervalMs (30 s by default), at least 5 s apart. */
 const POLL_FLOOR_MS = 5000;
-/** After a step's post-tool hook pokes the watcher: time for chokidar to deliver the step's events. */
-const STEP_GRACE_MS = 25;
+/**
+ * After a step's post-tool hook pokes the watcher. The step's own events came before the poke in
+ * the one inotify queue and were handled as they arrived (fs-events.ts), so no grace is needed for
+ * them; 0 only lets the current batch of events finish first.
+ */
+const STEP_GRACE_MS = 0;
 
 export type WatcherEvent =
   | { type: 'ready'; mode: 'events' | 'polling'; dirs: number }
@@ -307,8 +311,7 @@ export class Watcher {
   /**
    * A step ended (an agent's post-tool hook): snapshot now instead of after the debounce, so the
    * snapshot holds exactly that step's changes. The file events of the step were queued before
-   * the hook's write (one inotify queue), so they are pending already; a short grace lets chokidar
-   * hand them over.
+   * the hook's write (one inotify queue), so they are pending already.
    */
   private onStep(): void {
     const marks = this.readStepMarks();

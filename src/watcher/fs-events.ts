@@ -1,27 +1,37 @@
 /**
- * File-system events for the watcher, from chokidar.
+ * File-system events for the watcher, straight from the OS: one `fs.watch` (an inotify watch on
+ * Linux; libuv puts every watch of the process on one inotify descriptor, so events reach us in
+ * the order they happened) per directory, never per file.
  *
- * Chokidar watches directories only, each one on its own (depth 0): the `ignored` function turns
- * away every file (and every directory git ignores, see ignored-dirs.ts, plus `.git` and nested
- * repositories), and the file-level changes come from the directory watches' raw events, which
- * name the entry that changed. So the number of OS watches (inotify on Linux) is the number of
- * directories, not of files: 1013 for the 100k-file benchmark repository. The directories to
- * watch are found by our own walk and given to chokidar in batches (see start()); directories
- * that appear later are classified by git, then added level by level. A raw event only says that
- * a name changed; what changed is read by git at the next snapshot (createSnapshot's changedPaths).
+ * Each directory that is not ignored (ignored-dirs.ts: node_modules, build output, as git
+ * decides; nor `.git`, nor a nested repository) gets a watch, which names the entry of that
+ * directory that changed. So the number of OS watches is the number of directories, not of
+ * files: 13k for babel, 1013 for the 100k-file benchmark repository. The directories are found by
+ * our own walk (names only: one readdir per directory, no stat per file), and a watch is placed
+ * as each one is read. A raw event only says that a name changed; what changed is read by git at
+ * the next snapshot (createSnapshot's changedPaths). A directory that appears later is classified
+ * by git before it is watched (node_modules must never be walked), then watched level by level
+ * and reported whole; one that goes away (or is replaced: a new inode under the same name) loses
+ * its watches.
  *
- * A second, small watcher follows the git state that no file in the worktree shows: HEAD, the
- * index, loose and packed refs, reflogs (a `git stash drop` changes only logs/refs/stash) and an
- * operation in progress. refs/guard (guard's own writes) and objects are not watched. It also
- * follows `<gitDir>/guard/step-flush`, where an agent's post-tool hook asks for the snapshot that
- * closes a step (src/session/steps.ts).
+ * Until issue 8 this was chokidar, one instance per 64 directories: chokidar stats every entry
+ * of every directory it watches and keeps that in memory. On babel (27.7k files, 13k
+ * directories) its start-up took 5.5-6 s and 171 MB; direct watches take 0.25 s and 78 MB (docs/
+ * BENCHMARKS.md). Node's own `fs.watch(dir, { recursive: true })` on Linux (Node 20) was no
+ * alternative: it walks in JS, places a watch on every file and directory, stats each, and
+ * descends into ignored directories.
+ *
+ * A second, small set of watches follows the git state that no file in the worktree shows:
+ * HEAD, the index, loose and packed refs, reflogs (a `git stash drop` changes only
+ * logs/refs/stash) and an operation in progress. refs/guard (guard's own writes) and objects are
+ * not watched. It also follows `<gitDir>/guard/step-flush`, where an agent's post-tool hook asks
+ * for the snapshot that closes a step (src/session/steps.ts).
  *
  * When the OS refuses a watch (ENOSPC: inotify's max_user_watches; EMFILE/ENFILE: descriptors)
  * the error is reported once through onLimit and the caller falls back to polling.
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import type { FSWatcher } from 'chokidar';
 import type { Repo } from '../git/repo.js';
 import { IgnoredDirs } from './ignored-dirs.js';
 import { STEP_FLUSH_FILE } from '../session/steps.js';
@@ -39,24 +49,15 @@ export interface FsEventsOptions {
 }
 
 const LIMIT_CODES = new Set(['ENOSPC', 'EMFILE', 'ENFILE']);
-
-const COMMON = { ignoreInitial: true, followSymlinks: false, atomic: false, ignorePermissionErrors: true, persistent: true } as const;
+/** A directory that went away or cannot be read between the walk and its watch: nothing to watch. */
+const GONE_CODES = new Set(['ENOENT', 'ENOTDIR', 'EACCES', 'EPERM']);
 
 /** Names directly in a git dir whose change means the repository state changed. */
 const GIT_ROOT_NAMES = new Set(['HEAD', 'index', 'packed-refs', 'MERGE_HEAD', 'CHERRY_PICK_HEAD', 'REVERT_HEAD', 'BISECT_LOG', 'rebase-merge', 'rebase-apply', 'refs', 'logs']);
 
-function lstatSafe(file: string): fs.Stats | null {
-  try {
-    return fs.lstatSync(file);
-  } catch {
-    return null;
-  }
-}
-
-/** Raw events carry the directory whose watch fired as `details.watchedPath`. */
-function watchedPathOf(details: unknown): string | undefined {
-  const watched = (details as { watchedPath?: unknown } | null)?.watchedPath;
-  return typeof watched === 'string' ? watched : undefined;
+function lstatSafe(file: string): fs.Stats | undefined {
+  // No exception when it is missing: thrown errors cost more than the lstat itself.
+  return fs.lstatSync(file, { throwIfNoEntry: false });
 }
 
 function hasGitSegment(rel: string): boolean {
@@ -66,23 +67,20 @@ function hasGitSegment(rel: string): boolean {
 /** What Node puts in place of bytes that are not UTF-8 when it decodes a file name. */
 const LOSSY = '\uFFFD';
 
-/** Directories handed to one chokidar instance during the start-up walk. */
-const BATCH = 64;
-
-type WatchFn = typeof import('chokidar').watch;
+interface DirWatch {
+  watcher: fs.FSWatcher;
+  /** The directory's inode when the watch was placed: another inode under the name is a new directory. */
+  ino: number;
+}
 
 export class FsEvents {
   readonly ignored: IgnoredDirs;
-  private instances: FSWatcher[] = [];
-  /** Directories that appear while watching. */
-  private runtime: FSWatcher | null = null;
-  private git: FSWatcher | null = null;
-  private watchFn: WatchFn | null = null;
   private closed = false;
   private limitHit = false;
-  private dirs = 0;
-  /** Directories with a watch (relative; '' is the root). */
-  private readonly watching = new Set<string>();
+  /** Worktree directories with a watch (relative; '' is the root). */
+  private readonly watching = new Map<string, DirWatch>();
+  /** Git directories with a watch (absolute). */
+  private readonly gitWatching = new Map<string, fs.FSWatcher>();
   private rescanning: Promise<void> | null = null;
   private rescanAgain = false;
   /** core.excludesFile (or git's default one), polled: it usually lies outside the repository. */
@@ -99,36 +97,18 @@ export class FsEvents {
   }
 
   get watchedDirs(): number {
-    return this.dirs;
+    return this.watching.size;
   }
 
-  /**
-   * Watches every directory that is not ignored. The walk is ours (names only, no stat per file)
-   * and the directories go to chokidar in batches, one batch after the other: chokidar stats every
-   * entry of a directory it reads, and reading a whole 100k-file tree at once holds all of that in
-   * memory (measured: 340 MB resident instead of a flat ~100 MB).
-   */
+  /** Watches every directory that is not ignored, and the git state. */
   async start(): Promise<void> {
     await this.ignored.load();
-    const { watch } = await import('chokidar');
-    this.watchFn = watch;
-    const gitRoots = [...new Set([this.repo.gitDir, this.repo.commonDir])];
-    this.git = watch(gitRoots, { ...COMMON, ignored: (p: string, stats?: fs.Stats) => this.ignoreGit(p, stats) });
-    this.git.on('raw', (_event, evPath, details) => this.onGitRaw(evPath, watchedPathOf(details)));
-    this.git.on('error', (error: unknown) => this.onWatchError(error as NodeJS.ErrnoException));
-    const gitReady = this.readyOf(this.git);
-
-    let batch: string[] = [];
+    if (this.closed) return;
+    this.watchGitState();
     for (const rel of this.walk([''])) {
-      batch.push(rel);
-      if (batch.length >= BATCH) {
-        await this.watchBatch(batch);
-        batch = [];
-      }
       if (this.closed) return;
+      this.watchDir(rel);
     }
-    if (batch.length > 0) await this.watchBatch(batch);
-    await gitReady;
     await this.followExcludesFile();
   }
 
@@ -150,7 +130,7 @@ export class FsEvents {
         await this.ignored.reload();
         for (const rel of this.walk([''])) {
           if (this.closed) return;
-          if (!this.watching.has(rel)) this.addRuntime(rel);
+          if (!this.watching.has(rel)) this.watchDir(rel);
         }
         await this.followExcludesFile();
       } while (this.rescanAgain);
@@ -172,132 +152,90 @@ export class FsEvents {
 
   async close(): Promise<void> {
     this.closed = true;
-    this.onClosed();
     if (this.excludesFile) fs.unwatchFile(this.excludesFile, this.onExcludesChange);
     if (this.classifyTimer) clearTimeout(this.classifyTimer);
-    const all = [...this.instances, this.runtime, this.git].filter((w): w is FSWatcher => w !== null);
-    this.instances = [];
-    this.runtime = null;
-    this.git = null;
-    await Promise.all(all.map((w) => w.close()));
+    for (const { watcher } of this.watching.values()) watcher.close();
+    for (const watcher of this.gitWatching.values()) watcher.close();
+    this.watching.clear();
+    this.gitWatching.clear();
   }
 
-  private onClosed: () => void = () => undefined;
-
-  /** Resolves on the instance's ready, or when close() is called meanwhile. */
-  private readyOf(watcher: FSWatcher): Promise<void> {
-    const closed = new Promise<void>((resolve) => {
-      const previous = this.onClosed;
-      this.onClosed = () => {
-        previous();
-        resolve();
-      };
-    });
-    return Promise.race([new Promise<void>((resolve) => watcher.once('ready', () => resolve())), closed]);
-  }
-
-  /** Breadth-first directories under `from` that are to be watched (not ignored, not .git, not nested repositories). */
+  /**
+   * Breadth-first directories under `from` that are to be watched (not ignored, not .git, not
+   * nested repositories). A directory's own listing says whether it holds a `.git` (then it is a
+   * nested repository and left out), so there is one readdir per directory and nothing else.
+   */
   private *walk(from: string[]): Generator<string> {
     const queue = [...from];
-    while (queue.length > 0) {
-      const rel = queue.shift()!;
-      yield rel;
-      let entries: fs.Dirent[];
+    for (let at = 0; at < queue.length; at++) {
+      const rel = queue[at]!;
+      let entries: fs.Dirent[] = [];
       try {
         entries = fs.readdirSync(path.join(this.repo.root, rel), { withFileTypes: true });
       } catch {
-        continue;
+        // gone or unreadable: its watch fails the same way, or reports it
       }
+      if (rel !== '' && entries.some((entry) => entry.name === '.git')) continue;
+      if (rel !== '') this.ignored.markWatched(rel);
+      yield rel;
       for (const entry of entries) {
         if (!entry.isDirectory() || entry.name === '.git') continue;
         // A name that is not UTF-8 arrives decoded lossily and names no directory: it cannot get
         // a watch (see docs/backup-and-recovery.md, Limits); its parent's watch still reports it.
         if (entry.name.includes(LOSSY)) continue;
         const child = rel === '' ? entry.name : `${rel}/${entry.name}`;
-        if (this.ignored.isIgnored(child) || lstatSafe(path.join(this.repo.root, child, '.git'))) continue;
-        this.ignored.markWatched(child);
+        if (this.ignored.isIgnored(child)) continue;
         queue.push(child);
       }
     }
   }
 
-  private makeWatcher(paths: string[]): FSWatcher {
-    // depth 0: each directory is watched on its own; what appears later is added by us.
-    const watcher = this.watchFn!(paths, { ...COMMON, depth: 0, ignored: (p: string, stats?: fs.Stats) => this.ignoreWorktree(p, stats) });
-    watcher.on('raw', (_event, evPath, details) => this.onWorktreeRaw(evPath, watchedPathOf(details)));
-    watcher.on('addDir', (p: string) => this.onAddDir(p));
-    watcher.on('unlinkDir', (p: string) => {
-      const rel = this.rel(p);
-      if (rel === null || rel === '') return;
-      this.ignored.forget(rel);
-      this.watching.delete(rel);
-      this.report(rel);
-    });
-    watcher.on('error', (error: unknown) => this.onWatchError(error as NodeJS.ErrnoException));
-    return watcher;
-  }
-
-  private async watchBatch(rels: string[]): Promise<void> {
-    for (const rel of rels) {
-      this.countDir();
-      this.watching.add(rel);
-    }
-    const watcher = this.makeWatcher(rels.map((rel) => path.join(this.repo.root, rel)));
-    this.instances.push(watcher);
-    await this.readyOf(watcher);
-  }
-
-  private addRuntime(rel: string): void {
-    if (this.closed) return;
-    this.countDir();
-    this.watching.add(rel);
-    const abs = path.join(this.repo.root, rel);
-    if (this.runtime) this.runtime.add(abs);
-    else this.runtime = this.makeWatcher([abs]);
-  }
-
-  private rel(abs: string): string | null {
-    const rel = path.relative(this.repo.root, abs).split(path.sep).join('/');
-    if (rel.startsWith('..') || path.isAbsolute(rel)) return null;
-    return rel;
-  }
-
-  private ignoreWorktree(abs: string, stats?: fs.Stats): boolean {
-    const rel = this.rel(abs);
-    if (rel === null) return true;
-    if (rel === '') return false;
-    if (hasGitSegment(rel)) return true;
-    // Files are never watched one by one: their directory's watch reports them.
-    if (stats && !stats.isDirectory()) return true;
-    if (!stats) {
-      const stat = lstatSafe(abs);
-      if (!stat || !stat.isDirectory()) return true;
-    }
-    // Known-ignored directories stay out; anything else is only listed (depth 0), never read,
-    // until we add it ourselves.
-    return this.ignored.status(rel) === true;
-  }
-
-  /** Counts a directory that gets a watch. */
-  private countDir(): void {
-    this.dirs++;
+  /** Places the watch of one worktree directory (relative). */
+  private watchDir(rel: string): void {
+    if (this.closed || this.limitHit || this.watching.has(rel)) return;
     const limit = this.options.fakeWatchLimit;
-    if (limit !== undefined && this.dirs > limit && !this.limitHit) {
+    if (limit !== undefined && this.watching.size >= limit) {
       const error = Object.assign(new Error(`ENOSPC: System limit for number of file watchers reached (simulated at ${limit})`), { code: 'ENOSPC' });
       queueMicrotask(() => this.onWatchError(error));
+      return;
     }
+    const abs = path.join(this.repo.root, rel);
+    const stat = lstatSafe(abs);
+    if (!stat?.isDirectory()) return;
+    const watcher = this.place(abs, (event, name) => this.onWorktreeRaw(rel, event, name));
+    if (watcher) this.watching.set(rel, { watcher, ino: stat.ino });
+  }
+
+  /** fs.watch on a directory; null when it cannot be watched (gone, unreadable, or the OS limit). */
+  private place(abs: string, listener: (event: string, name: string | null) => void): fs.FSWatcher | null {
+    try {
+      const watcher = fs.watch(abs, { persistent: true }, listener);
+      watcher.on('error', (error: unknown) => this.onWatchError(error as NodeJS.ErrnoException));
+      return watcher;
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code ?? '';
+      if (!GONE_CODES.has(code)) this.onWatchError(error as NodeJS.ErrnoException);
+      return null;
+    }
+  }
+
+  /** Removes the watches of `rel` and of every directory under it. */
+  private unwatchTree(rel: string): void {
+    const prefix = `${rel}/`;
+    for (const [dir, { watcher }] of this.watching) {
+      if (dir === rel || dir.startsWith(prefix)) {
+        watcher.close();
+        this.watching.delete(dir);
+      }
+    }
+    this.ignored.forget(rel);
   }
 
   /** A directory appeared: ask git before watching it (node_modules must never be walked). */
-  private onAddDir(abs: string): void {
-    const rel = this.rel(abs);
-    if (rel === null || rel === '') return;
+  private onAddDir(rel: string): void {
     // Not UTF-8: no watch can be placed on the lossy name; the snapshot reads the parent whole.
-    if (rel.includes(LOSSY)) {
-      this.report(rel);
-      return;
-    }
-    if (this.ignored.status(rel) !== undefined) return;
+    if (rel.includes(LOSSY)) return;
+    if (this.ignored.status(rel) === true) return;
     this.pendingDirs.add(rel);
     this.classifyTimer ??= setTimeout(() => void this.classifyPending(), 50);
   }
@@ -310,17 +248,20 @@ export class FsEvents {
       // Level by level, so an ignored directory is never descended into.
       let level = top;
       while (level.length > 0 && !this.closed) {
-        const watch = await this.ignored.classify(level.filter((d) => lstatSafe(path.join(this.repo.root, d))?.isDirectory() && !lstatSafe(path.join(this.repo.root, d, '.git'))));
+        const candidates = level.filter((d) => lstatSafe(path.join(this.repo.root, d))?.isDirectory() && !lstatSafe(path.join(this.repo.root, d, '.git')));
+        // Forget what is known about them: a directory that came back may be another one now.
+        for (const dir of candidates) this.ignored.forget(dir);
+        const watch = await this.ignored.classify(candidates);
         const next: string[] = [];
         for (const dir of watch) {
-          this.addRuntime(dir);
+          this.watchDir(dir);
           let entries: fs.Dirent[] = [];
           try {
             entries = fs.readdirSync(path.join(this.repo.root, dir), { withFileTypes: true });
           } catch {
             // gone again
           }
-          for (const entry of entries) if (entry.isDirectory() && entry.name !== '.git') next.push(`${dir}/${entry.name}`);
+          for (const entry of entries) if (entry.isDirectory() && entry.name !== '.git' && !entry.name.includes(LOSSY)) next.push(`${dir}/${entry.name}`);
         }
         level = next;
       }
@@ -333,13 +274,34 @@ export class FsEvents {
     }
   }
 
-  private onWorktreeRaw(evPath: string | null, watchedPath: string | undefined): void {
-    if (!watchedPath) return;
-    const full = evPath ? path.join(watchedPath, evPath) : watchedPath;
-    const rel = this.rel(full);
-    if (rel === null || hasGitSegment(rel)) return;
-    if (rel === '.gitignore' || rel.endsWith('/.gitignore')) this.options.onChange({ kind: 'rules', at: Date.now() });
+  private onWorktreeRaw(dir: string, event: string, name: string | null): void {
+    if (this.closed) return;
+    if (!name) {
+      this.report(dir);
+      return;
+    }
+    const rel = dir === '' ? name : `${dir}/${name}`;
+    if (hasGitSegment(rel)) return;
+    if (name === '.gitignore') this.options.onChange({ kind: 'rules', at: Date.now() });
     this.report(rel);
+    // A name appeared or went away: if it is (or was) a directory, its watches follow.
+    if (event === 'rename') this.followEntry(rel);
+  }
+
+  /** Keeps the watches right after a rename event on `rel`: a new directory, a gone one, a replaced one. */
+  private followEntry(rel: string): void {
+    if (rel.includes(LOSSY)) return;
+    const stat = lstatSafe(path.join(this.repo.root, rel));
+    const known = this.watching.get(rel);
+    if (stat?.isDirectory()) {
+      if (known && known.ino === stat.ino) return;
+      // A directory under the name that has no watch, or another one (removed and made again).
+      if (known) this.unwatchTree(rel);
+      this.onAddDir(rel);
+      return;
+    }
+    // Gone, or a file now. (An ignored directory that goes away stays known as ignored.)
+    if (known) this.unwatchTree(rel);
   }
 
   /**
@@ -359,40 +321,65 @@ export class FsEvents {
     else this.options.onChange({ kind: 'path', rel: exact, at });
   }
 
-  private ignoreGit(abs: string, stats?: fs.Stats): boolean {
-    const roots = [this.repo.gitDir, this.repo.commonDir, this.guardDir()];
-    if (roots.includes(abs)) return false;
-    if (stats && !stats.isDirectory()) return true;
-    const stat = stats ?? lstatSafe(abs);
-    if (!stat || !stat.isDirectory()) return true;
-    const fromCommon = path.relative(this.repo.commonDir, abs).split(path.sep).join('/');
-    if (fromCommon.startsWith('..')) return true;
-    // refs/** and logs/** (never guard's own refs), and info/ for info/exclude.
-    if (fromCommon === 'info') return false;
-    const watched = /^(refs|logs)(\/|$)/.test(fromCommon) && !/^(refs\/guard|logs\/refs\/guard)(\/|$)/.test(fromCommon);
-    return !watched;
-  }
-
   private guardDir(): string {
     return path.join(this.repo.gitDir, 'guard');
   }
 
-  private onGitRaw(evPath: string | null, watchedPath: string | undefined): void {
-    if (!watchedPath || !evPath) return;
+  /** Whether a directory in the git dir is one whose changes are followed (absolute path). */
+  private gitDirWanted(abs: string): boolean {
+    if (abs === this.repo.gitDir || abs === this.repo.commonDir || abs === this.guardDir()) return true;
+    const fromCommon = path.relative(this.repo.commonDir, abs).split(path.sep).join('/');
+    if (fromCommon.startsWith('..') || path.isAbsolute(fromCommon)) return false;
+    // refs/** and logs/** (never guard's own refs), and info/ for info/exclude.
+    if (fromCommon === 'info') return true;
+    return /^(refs|logs)(\/|$)/.test(fromCommon) && !/^(refs\/guard|logs\/refs\/guard)(\/|$)/.test(fromCommon);
+  }
+
+  /** Watches the git dir (and the common dir), info/, guard/, and every directory of refs/ and logs/. */
+  private watchGitState(): void {
+    const roots = [...new Set([this.repo.gitDir, this.repo.commonDir, this.guardDir(), path.join(this.repo.commonDir, 'info')])];
+    for (const root of roots) this.watchGitDir(root, false);
+    for (const top of ['refs', 'logs']) this.watchGitDir(path.join(this.repo.commonDir, top), true);
+  }
+
+  /** Watches one git directory (and, with `deep`, every directory under it that is wanted). */
+  private watchGitDir(abs: string, deep: boolean): void {
+    if (this.closed || this.gitWatching.has(abs) || !this.gitDirWanted(abs)) return;
+    const watcher = this.place(abs, (_event, name) => this.onGitRaw(abs, name));
+    if (!watcher) return;
+    this.gitWatching.set(abs, watcher);
+    if (!deep) return;
+    let entries: fs.Dirent[] = [];
+    try {
+      entries = fs.readdirSync(abs, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const entry of entries) if (entry.isDirectory()) this.watchGitDir(path.join(abs, entry.name), true);
+  }
+
+  private onGitRaw(watchedPath: string, evPath: string | null): void {
+    if (this.closed || !evPath) return;
     if (watchedPath === this.guardDir()) {
       if (evPath === STEP_FLUSH_FILE) this.options.onChange({ kind: 'step', at: Date.now() });
       return;
     }
     if (evPath.endsWith('.lock')) return;
+    const full = path.join(watchedPath, evPath);
+    // A new directory of refs or logs (refs/heads/feature/), or logs/ or info/ made later.
+    if (!this.gitWatching.has(full) && this.gitDirWanted(full) && lstatSafe(full)?.isDirectory()) {
+      this.watchGitDir(full, /^(refs|logs)(\/|$)/.test(path.relative(this.repo.commonDir, full).split(path.sep).join('/')));
+    }
     // Ignore rules: info/exclude, and the config (core.excludesFile may have moved).
-    if ((watchedPath === path.join(this.repo.commonDir, 'info') && evPath === 'exclude') || (watchedPath === this.repo.commonDir && (evPath === 'config' || evPath === 'info'))) {
+    const info = path.join(this.repo.commonDir, 'info');
+    if ((watchedPath === info && evPath === 'exclude') || (watchedPath === this.repo.commonDir && (evPath === 'config' || evPath === 'info'))) {
       this.options.onChange({ kind: 'rules', at: Date.now() });
       return;
     }
-    if (watchedPath === path.join(this.repo.commonDir, 'info')) return;
+    if (watchedPath === info) return;
     const atRoot = watchedPath === this.repo.gitDir || watchedPath === this.repo.commonDir;
     if (atRoot && !GIT_ROOT_NAMES.has(evPath)) return;
-    if (!atRoot && path.relative(this.repo.commonDir, path.join(watchedPath, evPath)).split(path.sep).join('/').startsWith('refs/guard')) return;
+    if (!atRoot && path.relative(this.repo.commonDir, full).split(path.sep).join('/').startsWith('refs/guard')) return;
     this.options.onChange({ kind: 'git', at: Date.now() });
   }
 

@@ -53,7 +53,8 @@ describe('steps without agent hooks or without a watcher (issue 12)', () => {
       expect(t.guard(['watch', 'stop']).code).toBe(0);
       // A pre-tool starts the watcher of an open session again; a live process in its pid file
       // that is not watching (as while a watcher starts) keeps it from doing so.
-      const standIn = spawn('sh', ['-c', 'sleep 300', 'watch'], { stdio: 'ignore' });
+      // Its cwd is the worktree: a process working elsewhere is not taken for this worktree's watcher.
+      const standIn = spawn('sh', ['-c', 'sleep 300', 'watch'], { stdio: 'ignore', cwd: t.dir });
       try {
         fs.writeFileSync(`${t.dir}/.git/guard/watcher.pid`, `${standIn.pid}\n`);
         fs.rmSync(`${t.dir}/.git/guard/watcher.json`, { force: true });

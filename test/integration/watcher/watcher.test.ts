@@ -77,6 +77,25 @@ describe('the watcher', () => {
       repo.guard(['watch', 'stop']);
     }));
 
+  it('keeps watching a directory that was moved, or removed and made again under the same name', () =>
+    withTestRepo(async (repo) => {
+      baseRepo(repo);
+      startSession(repo);
+      await waitForWatcher(repo);
+      // Removed and made again at once: the old watch belongs to a directory that is gone.
+      fs.rmSync(path.join(repo.dir, 'src/lib'), { recursive: true });
+      fs.mkdirSync(path.join(repo.dir, 'src/lib'));
+      await waitForSnapshot(repo, 'the emptied src/lib', (_s, files) => files.includes('src/app.js') && !files.includes('src/lib/util.js'));
+      repo.write('src/lib/later.js', 'written after the directory was made again\n');
+      await waitForSnapshot(repo, 'a file written into the new src/lib', (_s, files) => files.includes('src/lib/later.js'));
+      // Moved: events under the new name must be recorded under the new name.
+      fs.renameSync(path.join(repo.dir, 'src/lib'), path.join(repo.dir, 'src/moved'));
+      await waitForSnapshot(repo, 'the move', (_s, files) => files.includes('src/moved/later.js') && !files.includes('src/lib/later.js'));
+      repo.write('src/moved/after-move.js', 'after the move\n');
+      await waitForSnapshot(repo, 'a file written into the moved directory', (_s, files) => files.includes('src/moved/after-move.js'));
+      repo.guard(['watch', 'stop']);
+    }));
+
   it('records git state that no file shows: a new branch, a dropped stash', () =>
     withTestRepo(async (repo) => {
       baseRepo(repo);
