@@ -19,9 +19,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { GuardError } from '../errors.js';
 import { guardPath, type Repo } from '../git/repo.js';
-import { createSnapshot } from '../snapshot/create.js';
+import { createSnapshot, DEFAULT_MAX_FILE_SIZE } from '../snapshot/create.js';
 import { readSnapshot } from '../snapshot/read.js';
 import { awaitSessionWatcher, spawnWatcherForSession, stopSessionWatcher, type SessionWatcher } from '../watcher/control.js';
+import { askWatcher } from '../watcher/serve.js';
 import { appendEvent } from './journal.js';
 import { withFileLock } from './lock.js';
 import { writeOpenMarker } from './open-marker.js';
@@ -189,14 +190,11 @@ export async function startSession(repo: Repo, options: StartOptions = {}): Prom
   // (Node, the watches, its first scan) overlaps the snapshot; the session is handed back once it
   // is ready (bounded), so the agent does not run while it still scans. It never fails the start.
   const spawned = spawnWatcherForSession(repo, { id });
-  const { snapshot, created } = await createSnapshot(repo, {
-    trigger: 'session-start',
-    session: id,
-    agent,
-    message: `${agent ?? 'session'} ${id} started`,
-    // The baseline must be a snapshot of this session even when nothing changed since the last one.
-    force: true,
-  });
+  const message = `${agent ?? 'session'} ${id} started`;
+  // A watcher that already ran knows what changed: it takes the baseline, O(changes) (serve.ts).
+  // The baseline must be a snapshot of this session even when nothing changed since the last one (force).
+  const served = spawned.already ? await askWatcher(repo, { root: repo.root, trigger: 'session-start', message, session: id, agent, force: true, maxFileSize: DEFAULT_MAX_FILE_SIZE, includeIgnored: [] }) : null;
+  const { snapshot, created } = served ?? (await createSnapshot(repo, { trigger: 'session-start', session: id, agent, message, force: true }));
   const result = update(repo, (store): Omit<StartResult, 'watcher'> => {
     // Another hook of the same agent session may have won the race while we took the snapshot.
     const raced = findRecord(store, { agent, agentSession: options.agentSession ?? null });

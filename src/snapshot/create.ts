@@ -3,7 +3,7 @@
  * chain (refs.ts). Reads the user's state, writes only objects and guard's own ref.
  */
 import type { Repo } from '../git/repo.js';
-import { bytesToText, runGit } from '../git/run.js';
+import { bytesToText, runGit, splitNulBytes } from '../git/run.js';
 import { commitTree, emptyTree, hashBlob, objectExists, zeroOid, GUARD_IDENTITY } from '../git/objects.js';
 import { keeperCommit } from './keeper.js';
 import { rootTreeFromCacheTree } from './cache-tree.js';
@@ -88,6 +88,29 @@ async function readUserIndexTree(repo: Repo, oidBytes: number, known: Set<string
   } finally {
     await copy.dispose();
   }
+}
+
+/**
+ * Paths (text) whose entry differs between two index trees, for an incremental snapshot: a name
+ * that is not UTF-8 is given as its nearest directory whose name is. null: read everything (an
+ * index without a tree, a conflict, or a top-level name that is not UTF-8).
+ */
+async function indexChangedPaths(repo: Repo, before: string | null, after: string | null): Promise<string[] | null> {
+  if (before === after) return [];
+  if (before === null || after === null) return null;
+  const { stdout } = await runGit(['diff-tree', '-r', '-z', '--name-only', '--no-renames', before, after], { cwd: repo.root });
+  const paths = new Set<string>();
+  for (const bytes of splitNulBytes(stdout)) {
+    let text = bytesToText(bytes);
+    if (Buffer.from(text, 'utf8').toString('latin1') !== bytes) {
+      const parts = bytes.split('/');
+      const bad = parts.findIndex((part) => Buffer.from(bytesToText(part), 'utf8').toString('latin1') !== part);
+      if (bad <= 0) return null;
+      text = bytesToText(parts.slice(0, bad).join('/'));
+    }
+    paths.add(text);
+  }
+  return [...paths];
 }
 
 /** Bytes in an object id of this repository (sha1: 20, sha256: 32), from an id it already has. */
@@ -182,15 +205,30 @@ export async function createSnapshot(repo: Repo, options: CreateSnapshotOptions 
     // Without a trusted executable bit or symlinks git takes a file's mode from the user's index,
     // which the previous snapshot's tree does not hold: those (rare) setups always walk.
     const defaultModes = rules.trustExecutableBit && rules.hasSymlinks;
-    const changedPaths = mayGoIncremental && previous && defaultModes ? options.changedPaths! : null;
+    let changedPaths = mayGoIncremental && previous && defaultModes ? options.changedPaths! : null;
     let temp: TempIndex | null = null;
     let keepTemp = false;
     try {
       emit({ type: 'phase', phase: 'scanning-worktree' });
+      const indexRead = sameUserIndex ? Promise.resolve({ indexTree: sameUserIndex.indexTree, rawIndex: sameUserIndex.rawIndex }) : readUserIndexTree(repo, oidBytes(state, previous), new Set([previous?.indexTree, previous?.tree, state.headTree].filter((t): t is string => !!t)));
+      let changedUserPaths = userPaths;
+      if (changedPaths && previous) {
+        // What the user's index tracks decides what a walk records (an ignored file that is
+        // tracked is kept): paths whose index entry changed since the previous snapshot are read
+        // again too, so an incremental snapshot records what a full walk would.
+        const more = await indexChangedPaths(repo, previous.indexTree, (await indexRead).indexTree);
+        if (more === null) changedPaths = null;
+        else if (more.length > 0) {
+          changedPaths = [...new Set([...changedPaths, ...more])];
+          changedUserPaths = changedPaths.length <= MAX_INCREMENTAL_PATHS ? listUserPaths(repo, changedPaths) : null;
+          if (!changedUserPaths) changedPaths = null;
+        }
+      }
+      const incremental = changedPaths;
       const [index, scan] = await Promise.all([
-        sameUserIndex ? { indexTree: sameUserIndex.indexTree, rawIndex: sameUserIndex.rawIndex } : readUserIndexTree(repo, oidBytes(state, previous), new Set([previous?.indexTree, previous?.tree, state.headTree].filter((t): t is string => !!t))),
-        changedPaths && previous
-          ? retryOnSignal(() => scanChangedPaths(repo, previous.tree, changedPaths, captureOptions, userPaths ?? undefined))
+        indexRead,
+        incremental && previous
+          ? retryOnSignal(() => scanChangedPaths(repo, previous.tree, incremental, captureOptions, changedUserPaths ?? undefined))
           : (walk ??= retryOnSignal(() => scanWorktree(repo, captureOptions))),
       ]);
       emit({ type: 'scanned', paths: scan.paths.length });

@@ -106,7 +106,9 @@ export async function startWatcher(repo: Repo, options: { startedFor?: string | 
       throw new GuardError('internal', 'the watcher exited while starting', { hints: [`See its log: ${status.log}`, ...status.logTail.map((l) => `  ${l}`)] });
     }
     if (Date.now() > deadline) return { ...started, status };
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    // A look at the state file costs well under a millisecond; a coarse poll was up to 100 ms of
+    // `guard watch`'s own time after the watcher was ready (issue 8).
+    await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }
 

@@ -27,6 +27,9 @@ import { appendEvent } from '../session/journal.js';
 import { listSessions } from '../session/store.js';
 import { recordStepSnapshot, stepFlushPath } from '../session/steps.js';
 import { createSnapshot } from '../snapshot/create.js';
+import type { Snapshot } from '../snapshot/format.js';
+import type { Server } from 'node:net';
+import { serveSnapshots, stopServing, type ServeReply, type ServeRequest } from './serve.js';
 import { readChainHead } from '../snapshot/read.js';
 import { Debouncer } from './debounce.js';
 import { FsEvents, type FsChange } from './fs-events.js';
@@ -50,7 +53,7 @@ const STEP_GRACE_MS = 0;
 
 export type WatcherEvent =
   | { type: 'ready'; mode: 'events' | 'polling'; dirs: number }
-  | { type: 'snapshot'; oid: string; created: boolean; paths: number | 'all'; ms: number }
+  | { type: 'snapshot'; oid: string; created: boolean; paths: number | 'all'; ms: number; served?: boolean }
   | { type: 'protected-restore'; path: string; reason: string; snapshot: string }
   | { type: 'polling'; reason: string }
   | { type: 'backup'; ok: boolean; target: string; message: string }
@@ -120,6 +123,8 @@ export class Watcher {
   /** Resolves with the reason once the watcher has stopped. */
   readonly done: Promise<string>;
   private state: WatcherStateFile;
+  /** Answers `guard snapshot` (serve.ts) while running. */
+  private server: Server | null = null;
 
   constructor(
     private readonly repo: Repo,
@@ -198,6 +203,11 @@ export class Watcher {
       if (this.stopping) return;
       this.state.state = 'running';
       this.writeState();
+      // From here `guard snapshot` may ask this watcher for its snapshot (serve.ts).
+      this.server = await serveSnapshots(this.repo, (request) => this.serveSnapshot(request)).catch((error: unknown) => {
+        this.onError(error as Error);
+        return null;
+      });
       this.emit({ type: 'ready', mode: this.state.mode, dirs: this.state.watchedDirs });
       this.timers.push(setInterval(() => void this.heartbeat(), HEARTBEAT_MS));
       // Retention when the store has grown past snapshot.retention.maxStoreSize.
@@ -228,6 +238,8 @@ export class Watcher {
     await this.starting?.catch(() => undefined);
     for (const timer of this.timers) clearTimeout(timer);
     this.timers = [];
+    await stopServing(this.repo, this.server).catch(() => undefined);
+    this.server = null;
     this.state.state = 'stopping';
     this.writeState();
     await this.fsEvents?.close().catch(() => undefined);
@@ -405,64 +417,115 @@ export class Watcher {
   private async snapshotLoop(): Promise<void> {
     do {
       this.again = false;
-      if (!this.repoExists()) return;
-      if (fs.existsSync(path.join(this.repo.gitDir, 'guard', 'rollback-in-progress.json'))) {
-        // A rollback is rewriting the worktree: record the result once it is done.
-        setTimeout(() => this.debouncer.touch(), 1000).unref();
-        return;
-      }
-      const paths = collapsePaths(this.pending);
-      const full = this.everything || paths.length > MAX_PATHS || this.touchesIncludedIgnored(paths);
-      const gitOnly = this.gitChanged;
-      const marks = this.stepMarks;
-      this.stepMarks = [];
-      this.pending = new Set();
-      this.everything = false;
-      this.gitChanged = false;
-      if (!full && paths.length === 0 && !gitOnly) {
-        // The step changed nothing the watcher saw: its state is the previous snapshot's.
-        if (marks.length > 0) this.journalStepSnapshot(marks, null);
-        continue;
-      }
-      this.session = topOpenSession(this.repo);
-      const started = Date.now();
-      try {
-        const { snapshot, created } = await createSnapshot(this.repo, {
-          trigger: 'watch',
-          session: this.session?.id ?? null,
-          agent: this.session?.agent ?? null,
-          maxFileSize: this.policy.snapshot.maxFileSize,
-          includeIgnored: this.policy.snapshot.includeIgnored,
-          ...(full ? {} : { changedPaths: paths }),
-        });
-        this.failures = 0;
-        if (created) {
-          this.state.snapshots.taken++;
-          this.state.lastSnapshot = { oid: snapshot.oid, time: snapshot.time, paths: full ? 'all' : paths.length };
-          appendEvent(this.repo, { type: 'snapshot', snapshot: snapshot.oid, trigger: 'watch', session: this.session?.id ?? null, agent: this.session?.agent ?? null, created });
-          if (this.options.backup !== false) this.schedulePush();
-          // Polling sees no events: keep the list of protected files it checks up to date.
-          if (this.state.mode === 'polling') await this.protect.load(snapshot.tree);
-        } else {
-          this.state.snapshots.unchanged++;
-        }
-        if (marks.length > 0) this.journalStepSnapshot(marks, snapshot.oid);
-        this.writeState();
-        this.emit({ type: 'snapshot', oid: snapshot.oid, created, paths: full ? 'all' : paths.length, ms: Date.now() - started });
-      } catch (error) {
-        if (!this.repoExists()) return;
-        // Keep what was not recorded and try again later.
-        for (const p of paths) this.pending.add(p);
-        this.stepMarks.unshift(...marks);
-        if (full) this.everything = true;
-        if (gitOnly) this.gitChanged = true;
-        this.failures++;
-        this.state.snapshots.failed++;
-        this.onError(error as Error);
-        setTimeout(() => this.debouncer.touch(), Math.min(30_000, 1000 * 2 ** this.failures)).unref();
-        return;
-      }
+      const outcome = await this.snapshotStep();
+      if (outcome === 'stop') return;
     } while (this.again);
+  }
+
+  /**
+   * One snapshot of what is pending. `request`: `guard snapshot` asked for it (serve.ts): taken
+   * even when nothing is pending, with the request's trigger, message and force, and handed back.
+   * 'stop': the loop ends here (the repository is gone, a rollback runs, or the snapshot failed).
+   */
+  private async snapshotStep(request?: ServeRequest): Promise<'stop' | 'next' | { snapshot: Snapshot; created: boolean }> {
+    if (!this.repoExists()) return 'stop';
+    if (fs.existsSync(path.join(this.repo.gitDir, 'guard', 'rollback-in-progress.json'))) {
+      // A rollback is rewriting the worktree: record the result once it is done.
+      setTimeout(() => this.debouncer.touch(), 1000).unref();
+      return 'stop';
+    }
+    const paths = collapsePaths(this.pending);
+    const full = this.everything || paths.length > MAX_PATHS || this.touchesIncludedIgnored(paths);
+    const gitOnly = this.gitChanged;
+    const marks = this.stepMarks;
+    this.stepMarks = [];
+    this.pending = new Set();
+    this.everything = false;
+    this.gitChanged = false;
+    if (!request && !full && paths.length === 0 && !gitOnly) {
+      // The step changed nothing the watcher saw: its state is the previous snapshot's.
+      if (marks.length > 0) this.journalStepSnapshot(marks, null);
+      return 'next';
+    }
+    this.session = topOpenSession(this.repo);
+    const started = Date.now();
+    const trigger = request?.trigger ?? 'watch';
+    const session = request ? request.session : (this.session?.id ?? null);
+    const agent = request ? request.agent : (this.session?.agent ?? null);
+    try {
+      const { snapshot, created } = await createSnapshot(this.repo, {
+        trigger,
+        session,
+        agent,
+        ...(request ? { message: request.message, force: request.force } : {}),
+        maxFileSize: this.policy.snapshot.maxFileSize,
+        includeIgnored: this.policy.snapshot.includeIgnored,
+        ...(full ? {} : { changedPaths: paths }),
+      });
+      this.failures = 0;
+      if (created) {
+        this.state.snapshots.taken++;
+        this.state.lastSnapshot = { oid: snapshot.oid, time: snapshot.time, paths: full ? 'all' : paths.length };
+        // `guard snapshot` journals nothing of its own: neither does the snapshot taken for it.
+        if (!request) appendEvent(this.repo, { type: 'snapshot', snapshot: snapshot.oid, trigger, session, agent, created });
+        if (this.options.backup !== false) this.schedulePush();
+        // Polling sees no events: keep the list of protected files it checks up to date.
+        if (this.state.mode === 'polling') await this.protect.load(snapshot.tree);
+      } else {
+        this.state.snapshots.unchanged++;
+      }
+      if (marks.length > 0) this.journalStepSnapshot(marks, snapshot.oid);
+      this.writeState();
+      this.emit({ type: 'snapshot', oid: snapshot.oid, created, paths: full ? 'all' : paths.length, ms: Date.now() - started, ...(request ? { served: true } : {}) });
+      return request ? { snapshot, created } : 'next';
+    } catch (error) {
+      if (!this.repoExists()) return 'stop';
+      // Keep what was not recorded and try again later.
+      for (const p of paths) this.pending.add(p);
+      this.stepMarks.unshift(...marks);
+      if (full) this.everything = true;
+      if (gitOnly) this.gitChanged = true;
+      this.failures++;
+      this.state.snapshots.failed++;
+      this.onError(error as Error);
+      setTimeout(() => this.debouncer.touch(), Math.min(30_000, 1000 * 2 ** this.failures)).unref();
+      if (request) throw error;
+      return 'stop';
+    }
+  }
+
+  /**
+   * Takes the snapshot `guard snapshot` asked for (serve.ts), O(changes): first every event of a
+   * change made before the request is handled (a barrier through the inotify queue) and new
+   * directories are watched; then, after a snapshot in progress, one snapshot of everything
+   * pending. Declines (the client then walks itself) unless it watches with events, for this
+   * worktree, with the client's snapshot options.
+   */
+  private async serveSnapshot(request: ServeRequest): Promise<ServeReply> {
+    const decline = (reason: string): ServeReply => ({ ok: false, reason });
+    if (this.stopping || this.state.state !== 'running' || this.state.mode !== 'events' || !this.fsEvents) return decline('the watcher does not watch with events now');
+    if (request.root !== this.repo.root) return decline(`this watcher watches ${this.repo.root}`);
+    const settings = this.policy.snapshot;
+    if (request.maxFileSize !== settings.maxFileSize || JSON.stringify(request.includeIgnored) !== JSON.stringify(settings.includeIgnored)) return decline('other snapshot options than the watcher\'s');
+    const events = this.fsEvents;
+    if (!(await events.barrier())) return decline('the watcher could not show that it saw every change');
+    await events.settled();
+    if (this.stopping || this.fsEvents !== events) return decline('the watcher stopped watching');
+    // One snapshot at a time: wait for the running one, then take ours with everything pending.
+    while (this.snapshotting) await this.snapshotting;
+    this.debouncer.cancel();
+    const step = this.snapshotStep(request);
+    this.snapshotting = step.then(
+      () => undefined,
+      () => undefined,
+    ).finally(() => {
+      this.snapshotting = null;
+      // Asked for meanwhile (a debounce fired): run the loop now.
+      if (this.again) void this.snapshot();
+    });
+    const outcome = await step;
+    if (typeof outcome === 'string') return decline('a rollback is in progress or the repository is gone');
+    return { ok: true, snapshot: outcome.snapshot, created: outcome.created };
   }
 
   private journalStepSnapshot(marks: string[], oid: string | null): void {

@@ -85,9 +85,19 @@ export class FsEvents {
   private rescanAgain = false;
   /** core.excludesFile (or git's default one), polled: it usually lies outside the repository. */
   private excludesFile: string | null = null;
-  private readonly onExcludesChange = (): void => this.options.onChange({ kind: 'rules', at: Date.now() });
+  private readonly onExcludesChange = (now: fs.Stats, before: fs.Stats): void => {
+    // fs.watchFile calls once with zeroed stats when the file does not exist (the usual case for
+    // git's default excludes file): nothing changed then, and a rescan plus a full snapshot would
+    // follow every watcher start for nothing.
+    if (now.ino === before.ino && now.mtimeMs === before.mtimeMs && now.ctimeMs === before.ctimeMs && now.size === before.size) return;
+    this.options.onChange({ kind: 'rules', at: Date.now() });
+  };
   private readonly pendingDirs = new Set<string>();
   private classifyTimer: NodeJS.Timeout | null = null;
+  private classifying = false;
+  /** Barrier files written and not seen yet (name -> what to call when its event arrives). */
+  private readonly barriers = new Map<string, () => void>();
+  private barrierCount = 0;
 
   constructor(
     private readonly repo: Repo,
@@ -138,6 +148,43 @@ export class FsEvents {
       this.rescanning = null;
     });
     return this.rescanning;
+  }
+
+  /**
+   * Resolves true once every event of a change made before this call has been handled: a file is
+   * written in guard's directory and its event awaited, which the one inotify queue delivers
+   * after the events of everything written earlier. false when that cannot be shown in time.
+   */
+  barrier(timeoutMs = 5000): Promise<boolean> {
+    const dir = this.guardDir();
+    if (this.closed || !this.gitWatching.has(dir)) return Promise.resolve(false);
+    const name = `watcher-barrier-${process.pid}-${++this.barrierCount}`;
+    const file = path.join(dir, name);
+    return new Promise<boolean>((resolve) => {
+      const timer = setTimeout(() => {
+        this.barriers.delete(name);
+        resolve(false);
+      }, timeoutMs);
+      this.barriers.set(name, () => {
+        clearTimeout(timer);
+        resolve(true);
+      });
+      try {
+        fs.writeFileSync(file, '');
+      } catch {
+        this.barriers.delete(name);
+        clearTimeout(timer);
+        resolve(false);
+      }
+    }).finally(() => fs.rmSync(file, { force: true }));
+  }
+
+  /** Resolves when no new directory waits to be classified and watched, and no rescan runs. */
+  async settled(): Promise<void> {
+    while (!this.closed && (this.classifyTimer || this.classifying || this.rescanning)) {
+      if (this.rescanning) await this.rescanning.catch(() => undefined);
+      else await new Promise((resolve) => setTimeout(resolve, 10));
+    }
   }
 
   /** Polls the excludes file git uses now (it may change with the config). */
@@ -244,6 +291,7 @@ export class FsEvents {
     this.classifyTimer = null;
     const top = [...this.pendingDirs];
     this.pendingDirs.clear();
+    this.classifying = true;
     try {
       // Level by level, so an ignored directory is never descended into.
       let level = top;
@@ -271,6 +319,8 @@ export class FsEvents {
       this.options.onError(error as Error);
       // Unknown: better a full snapshot than a missed directory.
       this.options.onChange({ kind: 'everything', at: Date.now() });
+    } finally {
+      this.classifying = false;
     }
   }
 
@@ -362,6 +412,11 @@ export class FsEvents {
     if (this.closed || !evPath) return;
     if (watchedPath === this.guardDir()) {
       if (evPath === STEP_FLUSH_FILE) this.options.onChange({ kind: 'step', at: Date.now() });
+      const passed = this.barriers.get(evPath);
+      if (passed) {
+        this.barriers.delete(evPath);
+        passed();
+      }
       return;
     }
     if (evPath.endsWith('.lock')) return;

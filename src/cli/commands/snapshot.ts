@@ -8,6 +8,7 @@ import { snapshotSettings } from '../snapshot-options.js';
 import { bytes, shortId } from '../format.js';
 import { snapshotJson } from '../snapshot-json.js';
 import { backupAfterSnapshot } from '../../backup/auto-push.js';
+import { askWatcher } from '../../watcher/serve.js';
 
 interface Args {
   message?: string;
@@ -24,21 +25,26 @@ export async function run(args: Args, { cwd, out }: CommandContext): Promise<num
   const repo = await openRepo(cwd);
   const { configError, ...settings } = await snapshotSettings(repo, args);
   if (configError) out.warn(`guard: warning: .guard.yaml is invalid, so snapshot options use their defaults:\n${configError}\n  Fix it, then check with: guard config check`);
-  const { snapshot, created } = await createSnapshot(repo, {
-    trigger: args.trigger as Trigger,
-    message: args.message ?? null,
-    ...settings,
-    onEvent: (event) => {
-      if (event.type === 'phase') out.progress(`snapshot: ${event.phase.replace('-', ' ')}…`);
-      if (event.type === 'scanned' && event.paths > 0) out.progress(`snapshot: reading ${event.paths} files that differ from the index…`);
-    },
-  });
+  // A running watcher knows what changed since its last snapshot: it takes this one, O(changes),
+  // and pushes it to the backup itself. Without one (or when it declines) the walk is ours.
+  const served = await askWatcher(repo, { root: repo.root, trigger: args.trigger as Trigger, message: args.message ?? null, session: null, agent: null, force: false, ...settings });
+  const { snapshot, created } =
+    served ??
+    (await createSnapshot(repo, {
+      trigger: args.trigger as Trigger,
+      message: args.message ?? null,
+      ...settings,
+      onEvent: (event) => {
+        if (event.type === 'phase') out.progress(`snapshot: ${event.phase.replace('-', ' ')}…`);
+        if (event.type === 'scanned' && event.paths > 0) out.progress(`snapshot: reading ${event.paths} files that differ from the index…`);
+      },
+    }));
   out.done();
   // The hooks append to the journal but never rotate it; snapshots run often enough to.
   maintainJournal(repo);
   // Into the backup too, in a detached process: the command returns now (src/backup/auto-push.ts).
-  backupAfterSnapshot(repo, created);
-  out.data({ ...snapshotJson(snapshot), created });
+  if (!served) backupAfterSnapshot(repo, created);
+  out.data({ ...snapshotJson(snapshot), created, takenBy: served ? 'watcher' : 'walk' });
   if (args.quiet) return 0;
   const id = shortId(snapshot.oid);
   if (created) {

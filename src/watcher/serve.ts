@@ -1,0 +1,135 @@
+/**
+ * A running watcher takes `guard snapshot`'s snapshot for it (issue 8), from what it already
+ * knows: the paths its events named since its last snapshot. The command then costs its own
+ * start and an O(changes) snapshot instead of a walk of the whole working tree (on babel, 27.7k
+ * files: the walk is most of a snapshot).
+ *
+ * The watcher listens on a unix socket, `<gitDir>/guard/watcher.sock` (0600). A client sends one
+ * JSON line (ServeRequest) and gets one back (ServeReply). Before it snapshots, the watcher makes
+ * sure it has seen every change made before the request: it writes a file in a directory it
+ * watches and waits for that file's event, which the one inotify queue delivers after the events
+ * of everything written earlier (daemon.ts, serveSnapshot). It answers only when it watches with
+ * OS events (not while polling), for its own worktree, and with the same snapshot options (size
+ * cap, captured ignored files) as the client's; otherwise, and whenever no watcher answers (none
+ * runs, it died and left its socket, it is still starting), the client takes the snapshot itself
+ * with a full walk, as it always did. Nothing here changes what a snapshot records: the
+ * incremental snapshot equals the full walk's (test/integration/watcher/serve.test.ts).
+ */
+import fs from 'node:fs';
+import type { Server } from 'node:net';
+import { guardPath, type Repo } from '../git/repo.js';
+import type { Snapshot, Trigger } from '../snapshot/format.js';
+
+export interface ServeRequest {
+  /** The worktree the client means; a watcher of another one refuses. */
+  root: string;
+  trigger: Trigger;
+  message: string | null;
+  session: string | null;
+  agent: string | null;
+  force: boolean;
+  maxFileSize: number;
+  includeIgnored: string[];
+}
+
+export type ServeReply = { ok: true; snapshot: Snapshot; created: boolean } | { ok: false; reason: string };
+
+/** Longest socket path used: a unix socket address holds 108 bytes on Linux (104 on macOS). */
+const MAX_SOCKET_PATH = 100;
+/** A request line longer than this is not one of ours. */
+const MAX_REQUEST = 64 * 1024;
+
+export function socketPath(repo: Repo): string {
+  return guardPath(repo, 'watcher.sock');
+}
+
+/** Starts answering requests; null when the socket path is too long for a unix socket. */
+export async function serveSnapshots(repo: Repo, handle: (request: ServeRequest) => Promise<ServeReply>): Promise<Server | null> {
+  const file = socketPath(repo);
+  if (Buffer.byteLength(file) > MAX_SOCKET_PATH) return null;
+  const net = await import('node:net');
+  // A socket left by a watcher that died: this watcher holds the pid file, the socket is its now.
+  fs.rmSync(file, { force: true });
+  const server = net.createServer((socket) => {
+    let data = '';
+    socket.setEncoding('utf8');
+    socket.on('error', () => undefined);
+    socket.on('data', (chunk: string) => {
+      data += chunk;
+      if (data.length > MAX_REQUEST) {
+        socket.destroy();
+        return;
+      }
+      const eol = data.indexOf('\n');
+      if (eol < 0) return;
+      socket.removeAllListeners('data');
+      let request: ServeRequest;
+      try {
+        request = JSON.parse(data.slice(0, eol)) as ServeRequest;
+      } catch {
+        socket.end(`${JSON.stringify({ ok: false, reason: 'not a request' })}\n`);
+        return;
+      }
+      handle(request).then(
+        (reply) => socket.end(`${JSON.stringify(reply)}\n`),
+        (error: unknown) => socket.end(`${JSON.stringify({ ok: false, reason: (error as Error).message })}\n`),
+      );
+    });
+  });
+  server.on('error', () => undefined);
+  const oldMask = process.umask(0o177);
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(file, () => resolve());
+    });
+  } finally {
+    process.umask(oldMask);
+  }
+  return server;
+}
+
+/** Stops answering and removes the socket. */
+export async function stopServing(repo: Repo, server: Server | null): Promise<void> {
+  if (!server) return;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  fs.rmSync(socketPath(repo), { force: true });
+}
+
+/**
+ * Asks this worktree's watcher to take the snapshot. null: no watcher answered or it declined;
+ * the caller takes the snapshot itself. Never throws.
+ */
+export async function askWatcher(repo: Repo, request: ServeRequest, timeoutMs = 120_000): Promise<ServeReply & { ok: true } | null> {
+  const file = socketPath(repo);
+  // No socket, no watcher: not even node:net is loaded.
+  if (Buffer.byteLength(file) > MAX_SOCKET_PATH || !fs.existsSync(file)) return null;
+  const net = await import('node:net');
+  return new Promise((resolve) => {
+    let data = '';
+    let settled = false;
+    const socket = net.createConnection(file);
+    const done = (reply: ServeReply | null): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      socket.destroy();
+      resolve(reply && reply.ok ? reply : null);
+    };
+    const timer = setTimeout(() => done(null), timeoutMs);
+    socket.setEncoding('utf8');
+    socket.on('connect', () => socket.write(`${JSON.stringify(request)}\n`));
+    socket.on('data', (chunk: string) => {
+      data += chunk;
+      const eol = data.indexOf('\n');
+      if (eol < 0) return;
+      try {
+        done(JSON.parse(data.slice(0, eol)) as ServeReply);
+      } catch {
+        done(null);
+      }
+    });
+    socket.on('error', () => done(null));
+    socket.on('close', () => done(null));
+  });
+}
