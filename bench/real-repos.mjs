@@ -6,8 +6,9 @@
 //    whose mirror is absent is skipped with a line saying how to get it. The clones live in
 //    bench/.work (gitignored), never in the package or in git.
 // Rows, each a ratio against plain git timed in the same run, on the same repository:
-//  - `guard snapshot` after a commit, and a session start (the agent hook) after `git branch`,
-//    vs `git status` (target <= 1.5x);
+//  - `guard snapshot` after a commit (without a watcher, and with one running, which then takes
+//    the snapshot), and a session start (the agent hook) after `git branch`, vs `git status`
+//    (target <= 1.5x);
 //  - the watcher's first scan (`guard watch` returns once it is ready) vs `git status` (<= 2x);
 //  - `guard recover --into` after the directory was deleted vs `git clone --mirror` of the
 //    backup (<= 3x);
@@ -129,6 +130,7 @@ function measure(name, dir, rounds, rows) {
   const snapshot = [];
   const session = [];
   const watcher = [];
+  const served = [];
   for (let round = 0; round < rounds; round++) {
     fs.appendFileSync(path.join(dir, 'bench-change.txt'), `round ${round}\n`);
     git(dir, 'add', 'bench-change.txt');
@@ -145,12 +147,20 @@ function measure(name, dir, rounds, rows) {
 
     status.push(statusTimes());
     watcher.push(guard(dir, ['watch']));
+
+    // The same snapshot after a commit while that watcher runs: it takes the snapshot (serve.ts).
+    fs.appendFileSync(path.join(dir, 'bench-change.txt'), `round ${round} watched\n`);
+    git(dir, 'add', 'bench-change.txt');
+    exec('git', ['commit', '-q', '-m', `bench round ${round} watched`], { cwd: dir, env });
+    status.push(statusTimes());
+    served.push(guard(dir, ['snapshot', '--quiet']));
     stopWatcher(dir);
   }
   const gitStatus = median(status);
   row(rows, `${name}: snapshot after a commit`, median(snapshot), gitStatus, 'git status', 1.5);
   row(rows, `${name}: session start after a branch (watcher ready)`, median(session), gitStatus, 'git status', 1.5);
   row(rows, `${name}: watcher first scan (guard watch until ready)`, median(watcher), gitStatus, 'git status', 2);
+  row(rows, `${name}: snapshot after a commit, watcher running`, median(served), gitStatus, 'git status', 1.5);
 
   if (partial) {
     console.log(`${name}: recover rows skipped: the mirror is a partial clone that misses objects of its history, so no backup can hold it whole (a full \`git clone --mirror\` gives them)`);
