@@ -69,7 +69,7 @@ const LOSSY = '\uFFFD';
 
 interface DirWatch {
   watcher: fs.FSWatcher;
-  /** The directory's inode when the watch was placed: another inode under the name is a new directory. */
+  /** The directory's inode when the watch was placed: another inode under the name is a new directory (the same one may be, too: see onWorktreeRaw). */
   ino: number;
 }
 
@@ -331,6 +331,16 @@ export class FsEvents {
       return;
     }
     const rel = dir === '' ? name : `${dir}/${name}`;
+    if (dir !== '' && name === dir.slice(dir.lastIndexOf('/') + 1) && !lstatSafe(path.join(this.repo.root, rel))) {
+      // libuv names a watched directory's own removal or move (IN_DELETE_SELF, IN_MOVE_SELF,
+      // IN_IGNORED) by the directory's name: its watch is dead. The inode cannot tell, as a
+      // directory made again at once often gets the same inode number. (A removed child of the
+      // same name looks alike; watching the directory again costs nothing then.)
+      this.unwatchTree(dir);
+      if (lstatSafe(path.join(this.repo.root, dir))?.isDirectory()) this.onAddDir(dir);
+      this.report(dir);
+      return;
+    }
     if (hasGitSegment(rel)) return;
     if (name === '.gitignore') this.options.onChange({ kind: 'rules', at: Date.now() });
     this.report(rel);
