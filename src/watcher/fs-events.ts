@@ -395,6 +395,21 @@ export class FsEvents {
     return /^(refs|logs)(\/|$)/.test(fromCommon) && !/^(refs\/guard|logs\/refs\/guard)(\/|$)/.test(fromCommon);
   }
 
+  private isRefsOrLogs(abs: string): boolean {
+    return /^(refs|logs)(\/|$)/.test(path.relative(this.repo.commonDir, abs).split(path.sep).join('/'));
+  }
+
+  /** Removes the watches of a git directory and of every directory under it. */
+  private unwatchGitTree(abs: string): void {
+    const prefix = `${abs}${path.sep}`;
+    for (const [dir, watcher] of this.gitWatching) {
+      if (dir === abs || dir.startsWith(prefix)) {
+        watcher.close();
+        this.gitWatching.delete(dir);
+      }
+    }
+  }
+
   /** Watches the git dir (and the common dir), info/, guard/, and every directory of refs/ and logs/. */
   private watchGitState(): void {
     const roots = [...new Set([this.repo.gitDir, this.repo.commonDir, this.guardDir(), path.join(this.repo.commonDir, 'info')])];
@@ -431,9 +446,17 @@ export class FsEvents {
     }
     if (evPath.endsWith('.lock')) return;
     const full = path.join(watchedPath, evPath);
+    if (evPath === path.basename(watchedPath) && watchedPath !== this.repo.gitDir && watchedPath !== this.repo.commonDir && !lstatSafe(full)) {
+      // The directory's own removal or move (git removes refs/heads/team/ with its last branch):
+      // its watches are dead; one made again later is watched anew.
+      this.unwatchGitTree(watchedPath);
+      if (lstatSafe(watchedPath)?.isDirectory()) this.watchGitDir(watchedPath, this.isRefsOrLogs(watchedPath));
+      this.options.onChange({ kind: 'git', at: Date.now() });
+      return;
+    }
     // A new directory of refs or logs (refs/heads/feature/), or logs/ or info/ made later.
     if (!this.gitWatching.has(full) && this.gitDirWanted(full) && lstatSafe(full)?.isDirectory()) {
-      this.watchGitDir(full, /^(refs|logs)(\/|$)/.test(path.relative(this.repo.commonDir, full).split(path.sep).join('/')));
+      this.watchGitDir(full, this.isRefsOrLogs(full));
     }
     // Ignore rules: info/exclude, and the config (core.excludesFile may have moved).
     const info = path.join(this.repo.commonDir, 'info');

@@ -99,6 +99,8 @@ describe('the watcher', () => {
   it('records git state that no file shows: a new branch, a dropped stash', () =>
     withTestRepo(async (repo) => {
       baseRepo(repo);
+      const first = repo.git(['rev-parse', 'HEAD']).trim();
+      repo.git(['commit', '-q', '--allow-empty', '-m', 'second']);
       repo.write('README.md', '# stashed change\n');
       repo.git(['stash', 'push', '-q', '-m', 'work in progress']);
       startSession(repo);
@@ -107,6 +109,16 @@ describe('the watcher', () => {
       await waitForSnapshot(repo, 'a snapshot with the new branch', (s) => s.trigger === 'watch' && 'refs/heads/feature' in s.refs);
       repo.git(['stash', 'drop', '-q']);
       await waitForSnapshot(repo, 'a snapshot after the stash drop', (s) => s.trigger === 'watch' && s.stash.length === 0);
+      // A ref directory that git removes with its last branch and makes again: watched again, so
+      // a branch in it that moves (nothing else changes) is recorded.
+      repo.git(['branch', 'team/a']);
+      await waitForSnapshot(repo, 'team/a', (s) => 'refs/heads/team/a' in s.refs);
+      repo.git(['branch', '-D', '-q', 'team/a']);
+      await waitForSnapshot(repo, 'team/a gone', (s) => !('refs/heads/team/a' in s.refs) && 'refs/heads/feature' in s.refs);
+      repo.git(['branch', 'team/b']);
+      await waitForSnapshot(repo, 'team/b', (s) => 'refs/heads/team/b' in s.refs);
+      repo.git(['update-ref', 'refs/heads/team/b', first]);
+      await waitForSnapshot(repo, 'team/b moved back', (s) => s.refs['refs/heads/team/b'] === first);
       repo.guard(['watch', 'stop']);
     }));
 
