@@ -14,6 +14,7 @@
  * for the same subject for a short grace period.
  */
 import { randomBytes } from 'node:crypto';
+import fsSync from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { guardCommonPath, type Repo } from '../git/repo.js';
@@ -76,15 +77,22 @@ export async function createApproval(
 }
 
 export async function listApprovals(repo: Repo, now = new Date()): Promise<Approval[]> {
+  // Synchronous reads of a directory of a few small files: the agent hook asks this before a ref
+  // rewrite, and node:fs/promises would cost it a module load for nothing.
   let names: string[];
   try {
-    names = await fs.readdir(approvalsDir(repo));
+    names = fsSync.readdirSync(approvalsDir(repo));
   } catch {
     return [];
   }
   const out: Approval[] = [];
   for (const name of names.filter((n) => /^[a-z-]+\.json$/.test(n) && !n.endsWith('.used.json'))) {
-    const approval = await readJson<Approval>(path.join(approvalsDir(repo), name));
+    let approval: Approval | null;
+    try {
+      approval = JSON.parse(fsSync.readFileSync(path.join(approvalsDir(repo), name), 'utf8')) as Approval;
+    } catch {
+      approval = null;
+    }
     if (approval && new Date(approval.expiresAt).getTime() > now.getTime()) out.push(approval);
   }
   return out;

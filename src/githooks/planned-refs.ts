@@ -9,7 +9,8 @@
  *
  * Cost: nothing without a ref change; one `git symbolic-ref` when the checked-out branch is
  * unprotected; for a protected branch one `cat-file --batch-check` (the branch's tip and the
- * target together) and one `merge-base --is-ancestor` more. All synchronously: this is the
+ * target together) and, unless the target is written as the branch's own ancestor (`HEAD~1`),
+ * one `merge-base --is-ancestor` more. All synchronously: this is the
  * agent hook's path, where the first asynchronous spawn costs more than git itself (runGitSync).
  */
 import type { Repo } from '../git/repo.js';
@@ -94,7 +95,11 @@ function violationOf(ctx: HookContext, change: Exclude<RefChange, { kind: 'switc
     case 'move': {
       if (change.to === null) return branchRewriteViolation(ctx, ref, glob, old, 'a revision guard cannot see before the command runs', change.how);
       // Not a revision: git reads it as a path (`git reset file`) or fails; either way no ref moves.
-      if (!target || isAncestor(ctx.repo, old, target)) return null;
+      if (!target || target === old) return null;
+      // `HEAD~1`, `HEAD^2` of the branch being moved name its own ancestors: another commit than its
+      // tip is then never a fast-forward, and no merge-base needs to say so (the common reset).
+      const ownAncestor = change.ref === 'HEAD' && /^(HEAD|@)(?:[~^]\d*)+$/.test(change.to);
+      if (!ownAncestor && isAncestor(ctx.repo, old, target)) return null;
       return branchRewriteViolation(ctx, ref, glob, old, target, change.how);
     }
     case 'rebase': {
