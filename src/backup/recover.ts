@@ -34,6 +34,9 @@ import { backupsForRoot, readRegistry, recordBackup } from './registry.js';
 import { backupRoots, inBackup, isBackupRepo } from './store.js';
 
 /** A clean environment for git in the directory being rebuilt (no inherited repository context). */
+/** Parallel workers writing the working tree (git's parallel checkout; measured best at 4 on 2 cores). */
+const CHECKOUT_WORKERS = 4;
+
 const NO_REPO_ENV = { GIT_DIR: undefined, GIT_WORK_TREE: undefined, GIT_INDEX_FILE: undefined, GIT_COMMON_DIR: undefined, GIT_OBJECT_DIRECTORY: undefined };
 
 export interface RecoverPlan {
@@ -233,7 +236,11 @@ async function restoreWorktree(repo: Repo, snapshot: Snapshot, aside: Aside): Pr
       if (!absent && lstat(fsPath(repo.root, rel))) aside.move(rel);
     }
     // Without -f, files that exist (equal to the snapshot, as checked above) are left untouched.
-    await runGit(['checkout-index', '-a', '-q', '-u'], { ...withIndex(treeIndex), okCodes: [1] });
+    // Writing the files is nearly all of a recover's time, and most of it is the file system
+    // creating inodes (waits, not CPU: after a mass delete, on a `discard` mount, each create can
+    // stall), so a few parallel workers pay even on one or two cores (docs/BENCHMARKS.md, issue 8).
+    // Parallel checkout keeps checkout-index's rules: an existing file is never overwritten.
+    await runGit(['-c', `checkout.workers=${CHECKOUT_WORKERS}`, 'checkout-index', '-a', '-q', '-u'], { ...withIndex(treeIndex), okCodes: [1] });
     fs.copyFileSync(treeIndex, stagedIndex);
     let content: Buffer;
     if (snapshot.rawIndex) {
