@@ -5,7 +5,7 @@
 //  - a risky command through the full path: the same shim handing off to `guard agent-hook`,
 //    and `guard check-command` directly; target <= 1.5x `node -e 0`.
 // Reports p50 and p95 of each.
-// Usage: node bench/check-command.mjs [--runs N]   or   node bench/run.mjs check-command
+// Usage: node bench/check-command.mjs [--runs N] [--compare-code-cache]   or   node bench/run.mjs check-command
 // (docs/benchmarks/check-command.md has results)
 import fs from 'node:fs';
 import os from 'node:os';
@@ -120,16 +120,23 @@ export async function run(options = {}) {
       expect: (r) => r.status === 0 && r.stdout.includes('"allow"'),
     },
   ];
+  // --compare-code-cache: each Node-path case again with bin/code-cache.js switched off (the ES module
+  // bundle, as before it), interleaved with the rest, so both are measured under the same load.
+  if (options.compareCodeCache) {
+    for (let i = cases.length - 1; i >= 0; i--) {
+      if (cases[i].target === 1.5) cases.splice(i + 1, 0, { ...cases[i], name: `${cases[i].name} [no cache]`, env: { GUARD_NO_CODE_CACHE: '1' } });
+    }
+  }
   // Warm up (file cache, the agent session the hook keeps) and check each answer once.
   for (const c of cases) {
     for (let i = 0; i < 3; i++) {
-      const { result } = timed(c.cmd, c.args, { cwd: dir, env, input: c.input });
+      const { result } = timed(c.cmd, c.args, { cwd: dir, env: c.env ? { ...env, ...c.env } : env, input: c.input });
       if (i === 2 && c.expect && !c.expect(result)) throw new Error(`${c.name}: unexpected answer: ${result.stdout}${result.stderr}`);
     }
   }
   const samples = cases.map(() => []);
   for (let i = 0; i < runs; i++) {
-    cases.forEach((c, index) => samples[index].push(timed(c.cmd, c.args, { cwd: dir, env, input: c.input }).ms));
+    cases.forEach((c, index) => samples[index].push(timed(c.cmd, c.args, { cwd: dir, env: c.env ? { ...env, ...c.env } : env, input: c.input }).ms));
   }
   stopWatcher(dir);
   const nodeP50 = median(samples[0]);
@@ -155,7 +162,7 @@ export async function run(options = {}) {
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const runsArg = process.argv.indexOf('--runs');
-  const rows = await run(runsArg === -1 ? {} : { runs: Number(process.argv[runsArg + 1]) });
+  const rows = await run({ ...(runsArg === -1 ? {} : { runs: Number(process.argv[runsArg + 1]) }), compareCodeCache: process.argv.includes('--compare-code-cache') });
   console.log(`machine: ${machine()}, load average ${os.loadavg().map((l) => l.toFixed(2)).join(" ")}, ${new Date().toISOString()}`);
   console.log(`node -e 0: p50 ${fmt(rows[0].git)}, p95 ${fmt(rows[0].baselineP95)} (${rows[0].runs} runs, interleaved)`);
   console.log(`${'case'.padEnd(60)} ${'p50'.padStart(8)} ${'p95'.padStart(8)}  ${'p50/node'.padStart(9)} ${'p95/node'.padStart(9)}  target`);

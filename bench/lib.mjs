@@ -25,6 +25,7 @@ export function benchEnv(extra = {}) {
     ...env,
     HOME,
     XDG_DATA_HOME: path.join(HOME, 'data'),
+    XDG_CACHE_HOME: path.join(HOME, 'cache'),
     GIT_CONFIG_GLOBAL: '/dev/null',
     GIT_CONFIG_NOSYSTEM: '1',
     GIT_AUTHOR_NAME: 'bench',

@@ -4,7 +4,8 @@
 // Node >= 22.1 can cache compiled code between runs. Older Node has no such cache, and loading
 // node:module only to find that out costs a little at every start, so it is not loaded there.
 const [major, minor] = process.versions.node.split('.').map(Number);
-if (major > 22 || (major === 22 && minor >= 1)) process.getBuiltinModule('node:module').enableCompileCache?.();
+const compileCache = major > 22 || (major === 22 && minor >= 1);
+if (compileCache) process.getBuiltinModule('node:module').enableCompileCache?.();
 
 // What hooks run on every commit and tool call (and `snapshot`) takes the hot entry, which skips commander and
 // the rest of the CLI (src/cli/hot.ts); it hands back anything it does not handle itself.
@@ -17,13 +18,20 @@ const HOT = new Set(['hook', 'agent-hook', 'check-command', 'snapshot']);
 const dist = process.env.GUARD_TEST_BUNDLE === '1' && (await import('node:fs')).existsSync(new URL('../dist-test/cli.js', import.meta.url)) ? '../dist-test' : '../dist';
 let handled = false;
 if (HOT.has(process.argv[2])) {
-  const { runHot } =
-    process.argv[2] === 'agent-hook'
-      ? await import(`${dist}/hot-agent-hook.js`)
-      : process.argv[2] === 'check-command'
-        ? await import(`${dist}/hot-check-command.js`)
-        : await import(`${dist}/hot.js`);
-  handled = await runHot(process.argv);
+  const own = process.argv[2] === 'agent-hook' || process.argv[2] === 'check-command';
+  if (own && !compileCache && process.env.GUARD_NO_CODE_CACHE !== '1') {
+    // Older Node: the same bundle as a CommonJS-style body, compiled with V8's code cache (bin/code-cache.js).
+    const { runCached } = await import('./code-cache.js');
+    handled = await runCached(`hot-${process.argv[2]}`, new URL(`${dist}/hot-${process.argv[2]}.cjs`, import.meta.url), process.argv);
+  } else {
+    const { runHot } =
+      process.argv[2] === 'agent-hook'
+        ? await import(`${dist}/hot-agent-hook.js`)
+        : process.argv[2] === 'check-command'
+          ? await import(`${dist}/hot-check-command.js`)
+          : await import(`${dist}/hot.js`);
+    handled = await runHot(process.argv);
+  }
 }
 if (!handled) {
   const { main } = await import(`${dist}/cli.js`);

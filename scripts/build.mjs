@@ -2,6 +2,8 @@
 // and dist/index.js (the programmatic API). Dependencies stay external so that `import('yaml')`
 // and friends are only paid for by the commands that need them.
 import { build } from 'esbuild';
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
 import { createRequire } from 'node:module';
 
 const common = {
@@ -111,9 +113,45 @@ async function buildAll(dir, faults) {
         plugins: [builtinsOnDemand, picomatchBundled],
       }),
     ),
+    // The same two bundles as CommonJS-style function bodies, for Node < 22.1: bin/guard.js compiles
+    // them with node:vm and keeps V8's code cache between runs (src-less: see bin/code-cache.js).
+    ...[
+      ['agent-hook', 'runHotAgentHook'],
+      ['check-command', 'runHotCheckCommand'],
+    ].map(([command, name]) =>
+      build({
+        ...common,
+        format: 'cjs',
+        sourcemap: false,
+        stdin: { contents: `export { ${name} as runHot } from './src/cli/hot.ts';`, resolveDir: '.', sourcefile: `hot-${command}.ts`, loader: 'ts' },
+        outfile: `${dir}/hot-${command}.cjs`,
+        define: { ...define, 'import.meta.url': '__guardMetaUrl' },
+        // import() of yaml / node:net becomes require(): a vm.Script has no module loader of its own.
+        supported: { 'dynamic-import': false },
+        plugins: [builtinsOnDemand, picomatchBundled],
+      }),
+    ),
     build({ ...common, entryPoints: ['src/index.ts'], outfile: `${dir}/index.js`, define }),
   ]);
 }
 
+// Each CommonJS-style bundle becomes one function expression, with a hash of it on the first line:
+// the key of its code cache (bin/code-cache.js).
+function stampBundles(dir) {
+  for (const command of ['agent-hook', 'check-command']) {
+    const file = `${dir}/hot-${command}.cjs`;
+    const code = fs.readFileSync(file, 'utf8');
+    // Wrapped here rather than at every start: the launcher compiles the file as it is. esbuild
+    // writes ASCII only (charset), so the launcher can read it as latin1, without UTF-8 decoding.
+    const body = `(function (exports, require, module, __guardMetaUrl) {${code}\n})`;
+    if (!/^[\x00-\x7f]*$/.test(body)) throw new Error(`${file} is not ASCII`);
+    fs.writeFileSync(file, `//guard-bundle ${createHash('sha256').update(body).digest('hex').slice(0, 16)}\n${body}`);
+  }
+}
+
 await buildAll('dist', false);
-if (process.argv.includes('--test')) await buildAll('dist-test', true);
+stampBundles('dist');
+if (process.argv.includes('--test')) {
+  await buildAll('dist-test', true);
+  stampBundles('dist-test');
+}
