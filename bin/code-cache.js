@@ -5,11 +5,15 @@
 //
 // The cache never decides anything: V8 in release builds does not checksum a code cache, so a file
 // that is corrupt, truncated or from another bundle is refused here (magic, bundle hash, length,
-// checksum) and the bundle is compiled from source, as without a cache. The cache is written only
-// when it was missing or refused, after the command has answered, atomically (temp file + rename);
-// a directory that cannot be written means running without it.
+// checksum) and the bundle is compiled from source, as without a cache. The cache is written after
+// the command has answered, atomically (temp file + rename), when it was missing or refused and in
+// the first GROWING_RUNS runs after that: a run that starts from the cache and compiles what its
+// own path needs (a state check, a ref check) leaves a cache holding both, so the cache grows to
+// the paths the hook really takes, then stays as it is. A directory that cannot be written means
+// running without it.
 const MAGIC = 'GGC1';
-const HEADER = 4 + 16 + 4 + 4; // magic, bundle hash, payload length, checksum
+const HEADER = 4 + 16 + 4 + 4 + 4; // magic, bundle hash, payload length, checksum, runs that wrote it
+const GROWING_RUNS = 8;
 
 // The checksum's loop as WebAssembly: the same loop in JavaScript runs in V8's interpreter at start and
 // takes 2-6 ms over a 400 KB cache; compiled by Liftoff (with the copy into its memory) 1-2 ms. It exports its
@@ -52,7 +56,7 @@ function cacheDir(env) {
   return base && `${base}/git-guard/v8`;
 }
 
-/** The cached data in `file` if it is whole and made for `hash`, else undefined. */
+/** The cached data in `file` and how many runs wrote it, if it is whole and made for `hash`; else undefined. */
 function readCache(fs, file, hash) {
   let bytes;
   try {
@@ -64,11 +68,11 @@ function readCache(fs, file, hash) {
   const length = bytes.readUInt32LE(20);
   if (length !== bytes.length - HEADER) return undefined;
   const payload = bytes.subarray(HEADER);
-  return checksum(payload) === bytes.readUInt32LE(24) ? payload : undefined;
+  return checksum(payload) === bytes.readUInt32LE(24) ? { payload, runs: bytes.readUInt32LE(28) } : undefined;
 }
 
 /** Writes the cache of bundle `name` and removes the caches of its earlier builds (other hashes or Node versions). */
-function writeCache(fs, dir, name, file, hash, payload) {
+function writeCache(fs, dir, name, file, hash, payload, runs) {
   try {
     fs.mkdirSync(dir, { recursive: true });
     const header = Buffer.alloc(HEADER);
@@ -76,6 +80,7 @@ function writeCache(fs, dir, name, file, hash, payload) {
     header.write(hash, 4, 'latin1');
     header.writeUInt32LE(payload.length, 20);
     header.writeUInt32LE(checksum(payload), 24);
+    header.writeUInt32LE(runs, 28);
     const temp = `${file}.${process.pid}.tmp`;
     fs.writeFileSync(temp, Buffer.concat([header, payload]));
     fs.renameSync(temp, file);
@@ -99,13 +104,14 @@ export async function runCached(name, url, argv) {
   const hash = source.startsWith('//guard-bundle ') ? source.slice(15, 31) : null;
   const dir = hash && cacheDir(process.env);
   const file = dir && `${dir}/${name}-${hash}-${process.version}-${process.arch}.bin`;
-  const cachedData = file ? readCache(fs, file, hash) : undefined;
-  const script = new vm.Script(source, { filename: url.href, cachedData });
+  const cache = file ? readCache(fs, file, hash) : undefined;
+  const script = new vm.Script(source, { filename: url.href, cachedData: cache?.payload });
   const module = { exports: {} };
   const require = (id) => (id.startsWith('node:') ? process.getBuiltinModule(id) : process.getBuiltinModule('node:module').createRequire(url)(id));
   script.runInThisContext()(module.exports, require, module, url.href);
   const handled = await module.exports.runHot(argv);
   // After the work, so that the functions it compiled lazily are in the cache too.
-  if (file && (cachedData === undefined || script.cachedDataRejected)) writeCache(fs, dir, name, file, hash, script.createCachedData());
+  if (file && (cache === undefined || script.cachedDataRejected)) writeCache(fs, dir, name, file, hash, script.createCachedData(), 1);
+  else if (file && cache.runs < GROWING_RUNS) writeCache(fs, dir, name, file, hash, script.createCachedData(), cache.runs + 1);
   return handled;
 }
