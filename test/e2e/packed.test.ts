@@ -39,6 +39,17 @@ it('installs from npm pack and protects a real repository', () =>
     expect(rollback.status, rollback.stderr).toBe(0);
     expect(repo.read('src/work.txt')).toBe('precious uncommitted work\n');
     expect(repo.git(['log', '-1', '--format=%s'])).toBe('a commit through the installed hooks\n');
+    // check-command and agent-hook have bundles of their own (and, on Node < 22.1, CommonJS-style
+    // copies run through V8's code cache, bin/code-cache.js): a deny, twice, the second from the cache.
+    for (let i = 0; i < 2; i++) {
+      const deny = guard('check-command', '--json', 'git push --force origin main');
+      expect(deny.status, deny.stderr).toBe(3);
+      expect(deny.stdout).toContain('git-push-force');
+    }
+    const [major = 0, minor = 0] = process.versions.node.split('.').map(Number);
+    if (major < 22 || (major === 22 && minor < 1)) {
+      expect(fs.readdirSync(path.join(repo.env.XDG_CACHE_HOME as string, 'git-guard', 'v8')).some((f) => f.startsWith('hot-check-command-'))).toBe(true);
+    }
     // git guard ... works too (the git-guard bin on PATH)
     const viaGit = spawnSync('git', ['guard', 'list', '--json'], { cwd: repo.dir, env: { ...repo.env, PATH: `${path.join(prefix, 'bin')}:${repo.env.PATH}` }, encoding: 'utf8' });
     expect(viaGit.status, viaGit.stderr).toBe(0);
