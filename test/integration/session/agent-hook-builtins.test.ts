@@ -9,7 +9,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { GUARD_BIN, withTestRepo } from '../../helpers/git-repo.js';
+import { GUARD_BIN, withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
 
 // On Node < 22.1 the launcher runs these bundles through V8's code cache (bin/code-cache.js): that
 // needs node:vm (the only way to a code cache there) and import.meta (to find the bundle), and nothing else.
@@ -31,18 +31,28 @@ function loaded(stderr: string): Set<string> {
   return new Set((line as string).slice('MODULES '.length).split(' '));
 }
 
+/** Runs Node with the preload that reports loaded modules; `base` is what an empty ES module loads. */
+function tracer(t: TestRepo) {
+  const preload = path.join(t.base, 'preload.cjs');
+  fs.writeFileSync(preload, PRELOAD);
+  const empty = path.join(t.base, 'empty.mjs');
+  fs.writeFileSync(empty, '');
+  const run = (args: string[], input = '', env: Record<string, string> = {}) =>
+    spawnSync(process.execPath, ['-r', preload, ...args], { cwd: t.dir, env: { ...t.env, ...env }, input, encoding: 'utf8' });
+  return { run, base: loaded(run([empty]).stderr) };
+}
+
+/** What the agent-hook shim hands Node (GUARD_SHIM_REPO), so the hook skips its own rev-parse. */
+function shimRepo(t: TestRepo): string {
+  return t.git(['rev-parse', '--path-format=absolute', '--show-toplevel', '--git-dir', '--git-common-dir', '--git-path', 'index']).trimEnd();
+}
+
 describe('built-in modules on the hook paths', () => {
   it('a deny through guard agent-hook loads none beyond an empty ES module; check-command adds only what spawning git needs', async () => {
     await withTestRepo((t) => {
-      const preload = path.join(t.base, 'preload.cjs');
-      fs.writeFileSync(preload, PRELOAD);
-      const empty = path.join(t.base, 'empty.mjs');
-      fs.writeFileSync(empty, '');
-      const run = (args: string[], input = '', env: Record<string, string> = {}) =>
-        spawnSync(process.execPath, ['-r', preload, ...args], { cwd: t.dir, env: { ...t.env, ...env }, input, encoding: 'utf8' });
-      const base = loaded(run([empty]).stderr);
+      const { run, base } = tracer(t);
 
-      const repoDirs = t.git(['rev-parse', '--path-format=absolute', '--show-toplevel', '--git-dir', '--git-common-dir', '--git-path', 'index']).trimEnd();
+      const repoDirs = shimRepo(t);
       const payload = JSON.stringify({ session_id: 'conv-b', cwd: t.dir, hook_event_name: 'PreToolUse', tool_name: 'Bash', tool_input: { command: 'git push --force origin main' } });
       // The first call starts the session (snapshot, watcher): the second one is the common case.
       run([GUARD_BIN, 'agent-hook', 'claude', 'pre-tool'], payload, { GUARD_SHIM_REPO: repoDirs });
@@ -60,13 +70,7 @@ describe('built-in modules on the hook paths', () => {
 
   it('a verdict from the repository state (ignored output, a protected path, a ref check) loads no package file and nothing beyond spawning git', async () => {
     await withTestRepo((t) => {
-      const preload = path.join(t.base, 'preload.cjs');
-      fs.writeFileSync(preload, PRELOAD);
-      const empty = path.join(t.base, 'empty.mjs');
-      fs.writeFileSync(empty, '');
-      const run = (args: string[], input = '', env: Record<string, string> = {}) =>
-        spawnSync(process.execPath, ['-r', preload, ...args], { cwd: t.dir, env: { ...t.env, ...env }, input, encoding: 'utf8' });
-      const base = loaded(run([empty]).stderr);
+      const { run, base } = tracer(t);
       t.write('README.md', 'first\n');
       t.git(['add', '-A']);
       t.git(['commit', '-q', '-m', 'first']);
@@ -75,7 +79,7 @@ describe('built-in modules on the hook paths', () => {
       t.write('db/migrations/001.sql', 'create table t (id int);\n');
       t.git(['add', '-A']);
       t.git(['commit', '-q', '-m', 'second']);
-      const repoDirs = t.git(['rev-parse', '--path-format=absolute', '--show-toplevel', '--git-dir', '--git-common-dir', '--git-path', 'index']).trimEnd();
+      const repoDirs = shimRepo(t);
       const hook = (command: string) =>
         run([GUARD_BIN, 'agent-hook', 'claude', 'pre-tool'], JSON.stringify({ session_id: 'conv-s', cwd: t.dir, hook_event_name: 'PreToolUse', tool_name: 'Bash', tool_input: { command } }), { GUARD_SHIM_REPO: repoDirs });
       hook('ls'); // starts the session
