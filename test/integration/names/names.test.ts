@@ -121,32 +121,40 @@ describe('names as bytes: snapshot, rollback and --undo', () => {
     }));
 });
 
+/**
+ * Commits files with these names, snapshots and pushes the backup, removes .git, edits every file,
+ * then recovers: the repository must come back exactly and each edited file must be moved aside
+ * under its own name (not skipped, not overwritten). Returns where they were moved.
+ */
+function recoverEditedNames(repo: TestRepo, names: Buffer[]): string {
+  repo.write('README.md', 'base\n');
+  names.forEach((name, i) => writeName(repo, name, `content ${i}\n`));
+  gitAdd(repo);
+  repo.git(['commit', '-q', '-m', 'base']);
+  expect(repo.guard(['snapshot']).code).toBe(0);
+  const push = repo.guard(['backup', 'push', '--json']);
+  expect(push.code, push.stderr).toBe(0);
+  const before = state(repo);
+  // The snapshot's background pusher must not write into .git while it is being removed.
+  stopWatchers(repo.base);
+  fs.rmSync(path.join(repo.dir, '.git'), { recursive: true, force: true });
+  names.forEach((name) => writeName(repo, name, 'edited after the snapshot\n'));
+  const r = repo.guard(['recover', '--yes', '--json']);
+  expect(r.code, r.stderr).toBe(0);
+  const out = JSON.parse(r.stdout);
+  expect(out.movedAside).toHaveLength(names.length);
+  expect(state(repo)).toEqual(before);
+  for (const name of names) {
+    const aside = Buffer.concat([Buffer.from(`${out.asideDir}/`), name]);
+    expect(fs.readFileSync(aside, 'utf8')).toBe('edited after the snapshot\n');
+  }
+  return out.asideDir as string;
+}
+
 describe('names as bytes: recover', () => {
   it('after rm -rf .git restores every name, moving a changed file aside under its own name', () =>
     withTestRepo((repo) => {
-      repo.write('README.md', 'base\n');
-      NAMES.forEach(([, name], i) => writeName(repo, name, `content ${i}\n`));
-      gitAdd(repo);
-      repo.git(['commit', '-q', '-m', 'base']);
-      expect(repo.guard(['snapshot']).code).toBe(0);
-      const push = repo.guard(['backup', 'push', '--json']);
-      expect(push.code, push.stderr).toBe(0);
-      const before = state(repo);
-      // The snapshot's background pusher must not write into .git while it is being removed.
-      stopWatchers(repo.base);
-      fs.rmSync(path.join(repo.dir, '.git'), { recursive: true, force: true });
-      // Edited after the last snapshot: recover must move these aside, not skip or overwrite them.
-      NAMES.forEach(([, name]) => writeName(repo, name, 'edited after the snapshot\n'));
-      const r = repo.guard(['recover', '--yes', '--json']);
-      expect(r.code, r.stderr).toBe(0);
-      const out = JSON.parse(r.stdout);
-      expect(out.movedAside).toHaveLength(NAMES.length);
-      expect(state(repo)).toEqual(before);
-      // The aside copies keep their exact names.
-      for (const [, name] of NAMES) {
-        const aside = Buffer.concat([Buffer.from(`${out.asideDir}/`), name]);
-        expect(fs.readFileSync(aside, 'utf8')).toBe('edited after the snapshot\n');
-      }
+      recoverEditedNames(repo, NAMES.map(([, name]) => name));
     }));
 });
 
@@ -172,29 +180,9 @@ describe('names as bytes: recover across file systems', () => {
       const mnt = path.join(repo.dir, 'mnt');
       expect(mountTmpfs(mnt)).toBeNull();
       try {
-        repo.write('README.md', 'base\n');
-        const names = NAMES.map(([, name]) => Buffer.concat([Buffer.from('mnt/'), name]));
-        names.forEach((name, i) => writeName(repo, name, `content ${i}\n`));
-        gitAdd(repo);
-        repo.git(['commit', '-q', '-m', 'base']);
-        expect(repo.guard(['snapshot']).code).toBe(0);
-        const push = repo.guard(['backup', 'push', '--json']);
-        expect(push.code, push.stderr).toBe(0);
-        const before = state(repo);
-        stopWatchers(repo.base);
-        fs.rmSync(path.join(repo.dir, '.git'), { recursive: true, force: true });
-        names.forEach((name) => writeName(repo, name, 'edited after the snapshot\n'));
-        const r = repo.guard(['recover', '--yes', '--json']);
-        expect(r.code, r.stderr).toBe(0);
-        const out = JSON.parse(r.stdout);
-        expect(out.movedAside).toHaveLength(names.length);
-        expect(state(repo)).toEqual(before);
-        // The aside copies are on the other file system, with their exact names, and gone from the mount's old place only after the copy.
-        for (const name of names) {
-          const aside = Buffer.concat([Buffer.from(`${out.asideDir}/`), name]);
-          expect(fs.readFileSync(aside, 'utf8')).toBe('edited after the snapshot\n');
-        }
-        expect(fs.statSync(out.asideDir).dev).not.toBe(fs.statSync(mnt).dev);
+        const asideDir = recoverEditedNames(repo, NAMES.map(([, name]) => Buffer.concat([Buffer.from('mnt/'), name])));
+        // The aside copies are on the other file system.
+        expect(fs.statSync(asideDir).dev).not.toBe(fs.statSync(mnt).dev);
       } finally {
         spawnSync('umount', ['-l', mnt]);
       }

@@ -75,3 +75,15 @@ export async function waitForBackgroundPush(repo: TestRepo): Promise<void> {
   const pidFile = path.join(repo.dir, '.git', 'guard', 'backup-push.pid');
   await waitFor('the background backup push to finish', () => !fs.existsSync(pidFile), 60_000, 50);
 }
+
+/** The tree a full walk records: the user's index plus every file git does not ignore (plain git, a private index). */
+export function fullWalkTree(repo: TestRepo): string {
+  const index = path.join(repo.base, `walk-index-${process.pid}`);
+  fs.copyFileSync(path.join(repo.dir, '.git', 'index'), index);
+  try {
+    repo.git(['add', '-A'], { env: { GIT_INDEX_FILE: index } });
+    return repo.git(['write-tree'], { env: { GIT_INDEX_FILE: index } }).trim();
+  } finally {
+    fs.rmSync(index, { force: true });
+  }
+}

@@ -7,19 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
-import { fastWatchConfig, json, waitFor, waitForWatcher } from './helpers.js';
-
-/** The tree a full walk records: the user's index plus every file git does not ignore (plain git, a private index). */
-function fullWalkTree(repo: TestRepo): string {
-  const index = path.join(repo.base, `walk-index-${process.pid}`);
-  fs.copyFileSync(path.join(repo.dir, '.git', 'index'), index);
-  try {
-    repo.git(['add', '-A'], { env: { GIT_INDEX_FILE: index } });
-    return repo.git(['write-tree'], { env: { GIT_INDEX_FILE: index } }).trim();
-  } finally {
-    fs.rmSync(index, { force: true });
-  }
-}
+import { fastWatchConfig, fullWalkTree, json, waitFor, waitForWatcher } from './helpers.js';
 
 function latestTree(repo: TestRepo): string | null {
   const r = repo.gitResult(['rev-parse', '--verify', '-q', 'refs/guard/main/head^{tree}']);
