@@ -67,44 +67,18 @@ export async function run(options = {}) {
   const runs = options.runs ?? (options.quick ? 15 : 60);
   const dir = setUp();
   const env = benchEnv();
+  /** A Claude payload through the installed shim, held to the Node-path target. */
+  const hookCase = (name, command, expect) => ({ name, cmd: SH, args: [SHIM, 'claude', 'pre-tool'], input: payload(command, dir), target: 1.5, expect });
   const cases = [
     { name: 'node -e 0', cmd: process.execPath, args: ['-e', '0'] },
     { name: 'shim, benign: ls -la', cmd: SH, args: [SHIM, 'claude', 'pre-tool'], input: payload('ls -la', dir), target: 0.1, expect: (r) => r.stdout === '' },
     { name: 'shim, benign: npm test', cmd: SH, args: [SHIM, 'claude', 'pre-tool'], input: payload('npm test', dir), target: 0.1, expect: (r) => r.stdout === '' },
     { name: 'shim, benign: cat README.md', cmd: SH, args: [SHIM, 'claude', 'pre-tool'], input: payload('cat README.md', dir), target: 0.1, expect: (r) => r.stdout === '' },
-    {
-      name: 'shim -> guard agent-hook: git push --force',
-      cmd: SH,
-      args: [SHIM, 'claude', 'pre-tool'],
-      input: payload('git push --force origin main', dir),
-      target: 1.5,
-      expect: (r) => r.stdout.includes('"deny"'),
-    },
+    hookCase('shim -> guard agent-hook: git push --force', 'git push --force origin main', (r) => r.stdout.includes('"deny"')),
     // The state checks: a verdict the text cannot decide, so the hook looks at the repository.
-    {
-      name: 'shim -> agent-hook: rm -rf dist (state: allow)',
-      cmd: SH,
-      args: [SHIM, 'claude', 'pre-tool'],
-      input: payload('rm -rf dist', dir),
-      target: 1.5,
-      expect: (r) => r.stdout === '',
-    },
-    {
-      name: 'shim -> agent-hook: rm -rf db (state: deny)',
-      cmd: SH,
-      args: [SHIM, 'claude', 'pre-tool'],
-      input: payload('rm -rf db', dir),
-      target: 1.5,
-      expect: (r) => r.stdout.includes('"deny"') && r.stdout.includes('protected-path'),
-    },
-    {
-      name: 'shim -> agent-hook: git reset --hard HEAD~1 (refs: deny)',
-      cmd: SH,
-      args: [SHIM, 'claude', 'pre-tool'],
-      input: payload('git reset --hard HEAD~1', dir),
-      target: 1.5,
-      expect: (r) => r.stdout.includes('"deny"') && r.stdout.includes('protected-branch-rewrite'),
-    },
+    hookCase('shim -> agent-hook: rm -rf dist (state: allow)', 'rm -rf dist', (r) => r.stdout === ''),
+    hookCase('shim -> agent-hook: rm -rf db (state: deny)', 'rm -rf db', (r) => r.stdout.includes('"deny"') && r.stdout.includes('protected-path')),
+    hookCase('shim -> agent-hook: git reset --hard HEAD~1 (refs: deny)', 'git reset --hard HEAD~1', (r) => r.stdout.includes('"deny"') && r.stdout.includes('protected-branch-rewrite')),
     {
       name: 'guard check-command --json "git push --force"',
       cmd: process.execPath,
