@@ -34,13 +34,13 @@ interface Args {
 }
 
 function editable(edit: PlannedEdit): boolean {
-  return edit.action === 'create' || edit.action === 'append' || edit.action === 'insert';
+  return edit.action === 'create' || edit.action === 'insert';
 }
 
 /** One line of the plan shown before asking: what guard adds to which file. */
 function describeEdit(edit: PlannedEdit): string {
   const entry = `an entry that runs guard's ${edit.hooks.join(' and ')} check (${edit.manager})`;
-  return edit.action === 'create' ? `create ${edit.file} with ${entry}` : `${edit.action === 'append' ? 'append to' : 'add to'} ${edit.file} ${entry}`;
+  return edit.action === 'create' ? `create ${edit.file} with ${entry}` : `add to ${edit.file} ${entry}`;
 }
 
 /** What happened to each manager configuration, for the output and --json. */

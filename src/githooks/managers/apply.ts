@@ -81,7 +81,7 @@ export function applyManagerEdits(repo: Repo, plans: ManagerPlan[]): PlannedEdit
   const written: PlannedEdit[] = [];
   const records = readEditRecords(repo);
   for (const edit of plans.flatMap((p) => p.edits)) {
-    if ((edit.action !== 'create' && edit.action !== 'append' && edit.action !== 'insert') || !edit.after) continue;
+    if ((edit.action !== 'create' && edit.action !== 'insert') || !edit.after) continue;
     const file = abs(repo, edit.file);
     // The file must still be what the plan read (a person may have edited it while asked).
     const now = fs.existsSync(file) ? fs.readFileSync(file) : null;

@@ -1,7 +1,7 @@
 /**
  * What `guard init` would add to each hook manager's configuration, computed without writing:
- * the file, the hooks, the exact bytes before and after. husky's scripts get two lines appended
- * (a comment and the command); lefthook.yml and .pre-commit-config.yaml get one entry inserted
+ * the file, the hooks, the exact bytes before and after. husky's scripts get two lines put first
+ * (a comment and the command: huskySnippet says why); lefthook.yml and .pre-commit-config.yaml get one entry inserted
  * (yaml-insert.ts). Everything else in the file stays byte for byte as it was.
  */
 import { isUtf8 } from 'node:buffer';
@@ -12,7 +12,7 @@ import { detectManagers, hooksRunningGuard, preCommitStage, type DetectedManager
 import { entryCommand, type ManagedHook, type ManagerName } from './entry.js';
 import { insertLefthook, insertPreCommit } from './yaml-insert.js';
 
-export type EditAction = 'create' | 'append' | 'insert' | 'present' | 'unsupported';
+export type EditAction = 'create' | 'insert' | 'present' | 'unsupported';
 
 export interface PlannedEdit {
   manager: ManagerName;
@@ -45,8 +45,14 @@ function read(file: string): Buffer | null {
   }
 }
 
+/**
+ * guard's lines in a husky script. They go first: a project's own checks before them could end
+ * the script early (an `exit 0`, or husky 8 scripts run without -e), and on pre-push they could
+ * read the refs on stdin that guard's check needs. `|| exit` stops the script where husky does not
+ * run it with -e.
+ */
 export function huskySnippet(hook: ManagedHook): string {
-  return `# git-guard: runs guard's ${hook} check (added by \`guard init\`, removed by \`guard uninstall\`)\n${entryCommand(hook, '"$@"')}\n`;
+  return `# git-guard: runs guard's ${hook} check first (added by \`guard init\`, removed by \`guard uninstall\`)\n${entryCommand(hook, '"$@"')} || exit $?\n`;
 }
 
 function planHusky(file: string, hook: ManagedHook, before: Buffer | null): PlannedEdit {
@@ -55,9 +61,10 @@ function planHusky(file: string, hook: ManagedHook, before: Buffer | null): Plan
   if (present.length > 0) return { ...base, hooks: [], present, action: 'present', after: null, snippets: [] };
   const snippet = huskySnippet(hook);
   if (!before) return { ...base, hooks: [hook], present: [], action: 'create', after: Buffer.from(snippet), snippets: [snippet] };
-  // The script's own bytes are never decoded: guard's lines are appended after them.
-  const lead = before.length > 0 && before[before.length - 1] !== 0x0a ? '\n' : '';
-  return { ...base, hooks: [hook], present: [], action: 'append', after: Buffer.concat([before, Buffer.from(lead + snippet)]), snippets: [lead + snippet] };
+  // The script's own bytes are never decoded: guard's lines go before them, after a #! line.
+  const newline = before.indexOf(0x0a);
+  const at = before[0] === 0x23 && before[1] === 0x21 && newline >= 0 ? newline + 1 : 0;
+  return { ...base, hooks: [hook], present: [], action: 'insert', after: Buffer.concat([before.subarray(0, at), Buffer.from(snippet), before.subarray(at)]), snippets: [snippet] };
 }
 
 /** The lefthook `run` arguments per hook: lefthook substitutes {N} as plain text, so they are quoted. */

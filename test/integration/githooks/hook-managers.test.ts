@@ -74,8 +74,10 @@ describe('hook managers: guard in their own configuration survives their re-inst
       const husky = managerBin(HUSKY);
       runManager(repo, husky, []);
       expect(repo.git(['config', 'core.hooksPath']).trim()).toBe('.husky/_');
-      // The team's script, without a final newline (guard must not change its last line).
-      repo.write('.husky/pre-commit', 'echo "team pre-commit" >> "$MARKER"');
+      // The team's script ends the script itself and has no final newline: guard's check must run
+      // before it, and guard must not change the team's bytes.
+      const team = 'echo "team pre-commit" >> "$MARKER"; exit 0';
+      repo.write('.husky/pre-commit', team);
       const before = dirState(path.join(repo.dir, '.husky'), (rel) => rel === '_');
 
       const out = init(repo);
@@ -85,7 +87,8 @@ describe('hook managers: guard in their own configuration survives their re-inst
         ['.husky/pre-rebase', 'added'],
       ]);
       const script = repo.read('.husky/pre-commit');
-      expect(script.startsWith('echo "team pre-commit" >> "$MARKER"\n# git-guard:')).toBe(true);
+      expect(script.startsWith('# git-guard:')).toBe(true);
+      expect(script.endsWith(`|| exit $?\n${team}`)).toBe(true);
       // No machine-specific path in what the team commits.
       for (const f of ['pre-commit', 'pre-push', 'pre-rebase']) {
         const text = repo.read(`.husky/${f}`);
@@ -183,7 +186,7 @@ describe('hook managers: guard in their own configuration survives their re-inst
         return `${r.stdout}${r.stderr}`;
       };
       const no = onTerminal('n');
-      expect(no).toContain("  - append to .husky/pre-commit an entry that runs guard's pre-commit check (husky), so the next `husky` run (npm install) keeps guard's checks (--no-hook-manager skips this)");
+      expect(no).toContain("  - add to .husky/pre-commit an entry that runs guard's pre-commit check (husky), so the next `husky` run (npm install) keeps guard's checks (--no-hook-manager skips this)");
       expect(no).toContain("  - create .husky/pre-push with an entry that runs guard's pre-push check (husky)");
       expect(no).toContain("  - add to lefthook.yml an entry that runs guard's pre-commit and pre-push check (lefthook), so the next `lefthook install` keeps guard's checks");
       expect(no).toContain('Nothing changed.');
