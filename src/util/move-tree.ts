@@ -46,11 +46,16 @@ export function moveTree(from: Buffer, to: Buffer): void {
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EXDEV') throw error;
   }
+  // Something already there is not ours to replace, nor to remove when the copy fails.
+  if (fs.lstatSync(to, { throwIfNoEntry: false })) {
+    throw Object.assign(new Error(`cannot move ${from.toString('latin1')} across file systems: ${to.toString('latin1')} exists`), { code: 'EEXIST' });
+  }
   try {
     copyTree(from, to);
   } catch (error) {
-    // A half copy is not a move: take it away, leave the original as it was.
-    if (fs.existsSync(to)) removeTree(to);
+    // A half copy is not a move: take it away (lstat: a copied symlink may dangle), leave the
+    // original as it was.
+    if (fs.lstatSync(to, { throwIfNoEntry: false })) removeTree(to);
     throw error;
   }
   removeTree(from);
