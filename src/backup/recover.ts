@@ -33,10 +33,10 @@ import { defaultStoreDir } from './location.js';
 import { backupsForRoot, readRegistry, recordBackup } from './registry.js';
 import { backupRoots, inBackup, isBackupRepo } from './store.js';
 
-/** A clean environment for git in the directory being rebuilt (no inherited repository context). */
 /** Parallel workers writing the working tree (git's parallel checkout; measured best at 4 on 2 cores). */
 const CHECKOUT_WORKERS = 4;
 
+/** A clean environment for git in the directory being rebuilt (no inherited repository context). */
 const NO_REPO_ENV = { GIT_DIR: undefined, GIT_WORK_TREE: undefined, GIT_INDEX_FILE: undefined, GIT_COMMON_DIR: undefined, GIT_OBJECT_DIRECTORY: undefined };
 
 export interface RecoverPlan {

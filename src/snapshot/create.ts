@@ -3,7 +3,8 @@
  * chain (refs.ts). Reads the user's state, writes only objects and guard's own ref.
  */
 import type { Repo } from '../git/repo.js';
-import { bytesToText, runGit, splitNulBytes } from '../git/run.js';
+import { bytesToText, runGit } from '../git/run.js';
+import { gitPathsOf, isTextPath, matchText, type GitPath } from '../git/path.js';
 import { commitTree, emptyTree, hashBlob, objectExists, zeroOid, GUARD_IDENTITY } from '../git/objects.js';
 import { keeperCommit } from './keeper.js';
 import { rootTreeFromCacheTree } from './cache-tree.js';
@@ -100,15 +101,16 @@ async function indexChangedPaths(repo: Repo, before: string | null, after: strin
   if (before === null || after === null) return null;
   const { stdout } = await runGit(['diff-tree', '-r', '-z', '--name-only', '--no-renames', before, after], { cwd: repo.root });
   const paths = new Set<string>();
-  for (const bytes of splitNulBytes(stdout)) {
-    let text = bytesToText(bytes);
-    if (Buffer.from(text, 'utf8').toString('latin1') !== bytes) {
-      const parts = bytes.split('/');
-      const bad = parts.findIndex((part) => Buffer.from(bytesToText(part), 'utf8').toString('latin1') !== part);
+  for (const name of gitPathsOf(stdout)) {
+    let covering = name;
+    if (!isTextPath(name)) {
+      const parts = name.split('/');
+      const bad = parts.findIndex((part) => !isTextPath(part as GitPath));
       if (bad <= 0) return null;
-      text = bytesToText(parts.slice(0, bad).join('/'));
+      covering = parts.slice(0, bad).join('/') as GitPath;
     }
-    paths.add(text);
+    // UTF-8 now (checked above): its text is its exact name.
+    paths.add(matchText(covering));
   }
   return [...paths];
 }
