@@ -171,8 +171,9 @@ guard_config_runs_guard() {
   guard_from=
   { IFS= read -r guard_from || [ -n "$guard_from" ]; } 2>/dev/null <"$1" || return 1
   [ -n "$guard_from" ] && [ -f "$guard_from" ] || return 1
+  # IFS= read keeps leading blanks: a comment line (`#`, `  # run: ...`) is not an entry.
   while IFS= read -r guard_cl || [ -n "$guard_cl" ]; do
-    case $guard_cl in *'/guard/git-hook.sh'*) return 0 ;; esac
+    case ${guard_cl#"${guard_cl%%[![:space:]]*}"} in '#'*) ;; *'/guard/git-hook.sh'*) return 0 ;; esac
   done <"$guard_from"
   return 1
 }

@@ -292,4 +292,27 @@ describe('hook managers: guard in their own configuration survives their re-inst
       repo.cleanup();
     }
   }, 180_000);
+
+  // The reference-transaction shim reads the manager's configuration without parsing it: a guard
+  // entry someone commented out does not run, so the replaced hook is reported as gone.
+  it('reference-transaction: a commented-out guard entry in the configuration does not count', () => {
+    const repo = guarded();
+    try {
+      const hooks = path.join(repo.dir, '.git', 'hooks');
+      repo.write('lefthook.yml', "pre-commit:\n  commands:\n#    git-guard:\n#      run: sh -c 'h=$(git rev-parse --git-common-dir)/guard/git-hook.sh' git-guard pre-commit\n");
+      fs.mkdirSync(path.join(repo.dir, '.git/guard/managed-hooks'), { recursive: true });
+      fs.writeFileSync(path.join(repo.dir, '.git/guard/managed-hooks/pre-commit'), '#!/bin/sh\n');
+      fs.writeFileSync(path.join(repo.dir, '.git/guard/managed-hooks/pre-commit.from'), 'lefthook.yml\n');
+      fs.writeFileSync(path.join(hooks, 'pre-commit'), '#!/bin/sh\n# the manager\'s own hook\nexit 0\n', { mode: 0o755 });
+      repo.write('src/app.js', 'console.log(4);\n');
+      repo.git(['add', 'src/app.js', 'lefthook.yml']);
+      const r = repo.run(['commit', '-q', '-m', 'after the manager'], { env: MARKER_ENV(repo) });
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stderr).toContain("guard's pre-commit hook(s) in");
+      expect(r.stderr).toContain('so their checks no longer run');
+      expect(r.stderr).not.toContain("its configuration runs guard's checks instead");
+    } finally {
+      repo.cleanup();
+    }
+  });
 });
