@@ -340,11 +340,17 @@ interface FindPlan {
   paths: string[];
   // .git is pruned or excluded (-path ./.git -prune, or -not -path matching .git).
   skipsGit: boolean;
+  /**
+   * The expression is more than tests joined by "and": it has -o/-or, `,`, a negation or
+   * parentheses, so an action may run for entries that no name filter selected
+   * (`find . -name __pycache__ -o -exec rm -rf {} +` runs rm on everything else).
+   */
+  branches: boolean;
   unknown: boolean;
 }
 
 function planFind(args: Field[]): FindPlan {
-  const plan: FindPlan = { starts: [], deletes: false, execs: [], writes: [], names: [], nameOptions: [], paths: [], skipsGit: false, unknown: false };
+  const plan: FindPlan = { starts: [], deletes: false, execs: [], writes: [], names: [], nameOptions: [], paths: [], skipsGit: false, branches: false, unknown: false };
   let i = 0;
   while (i < args.length && args[i]?.value !== null && /^-(H|L|P|D|O\d?)$/.test(args[i]?.value as string)) i += args[i]?.value === '-D' ? 2 : 1;
   for (; i < args.length; i++) {
@@ -362,8 +368,10 @@ function planFind(args: Field[]): FindPlan {
     }
     if (value === '!' || value === '-not') {
       negated = true;
+      plan.branches = true;
       continue;
     }
+    if (value === '-o' || value === '-or' || value === ',' || value === '(' || value === ')') plan.branches = true;
     const operand = args[i + 1]?.value ?? null;
     switch (value) {
       case '-delete':
@@ -498,7 +506,7 @@ function onlyRegenerableNames(name: string, patterns: readonly string[]): boolea
 
 /**
  * What `find START -name NAME -exec ... {}` hands its command, when every name filter names
- * regenerable output and START lies in the repository: the entries git lists under that name
+ * regenerable output, the tests are joined by "and" only (plan.branches) and START lies in the repository: the entries git lists under that name
  * (`START/**\/NAME`, a glob the state view looks up), judged like any deletion of them: ignored
  * output is nothing to keep, tracked or untracked files are snapshotted, protected paths denied.
  * Only with a view of the repository (otherwise, and for every other find, the made-up name of
@@ -507,7 +515,7 @@ function onlyRegenerableNames(name: string, patterns: readonly string[]): boolea
  */
 function regenerableFinds(plan: FindPlan, abs: string, startText: string, ctx: CommandContext): Field[] | null {
   const view = ctx.view;
-  if (!ctx.regenerable || !view || view.mode === 'text' || plan.unknown || plan.paths.length > 0 || plan.names.length === 0) return null;
+  if (!ctx.regenerable || !view || view.mode === 'text' || plan.unknown || plan.branches || plan.paths.length > 0 || plan.names.length === 0) return null;
   if (plan.nameOptions.some((option) => option !== '-name')) return null;
   if (!plan.names.every((name) => onlyRegenerableNames(name, ctx.regenerable ?? []))) return null;
   const kind = classifyPath(abs, ctx).kind;

@@ -100,6 +100,10 @@ describe('file-destroying commands are judged by what is there', () => {
       for (const command of ['find . -name __pycache__ -type d -exec rm -rf {} +', 'find src -name __pycache__ -exec rm -rf {} +', "find . -name '*.pyc' -exec rm -f {} +", 'find . -name node_modules -prune -exec rm -rf {} +']) {
         expect({ command, ...check(command) }).toMatchObject({ command, verdict: 'allow' });
       }
+      // An expression with -o, a negation or parentheses runs the action on entries no name selected.
+      for (const command of ['find . -name __pycache__ -o -exec rm -rf {} +', 'find . -name __pycache__ -o -not -name keep -exec rm -rf {} +', "find . \\( -name '*.pyc' \\) , -exec rm -f {} +"]) {
+        expect({ command, allowed: check(command).verdict === 'allow' }).toEqual({ command, allowed: false });
+      }
       // A tracked __pycache__ (committed by mistake) is snapshotted first.
       t.write('lib/__pycache__/keep.pyc', 'tracked\n');
       t.git(['add', '-f', 'lib/__pycache__/keep.pyc']);
