@@ -14,21 +14,6 @@
  * be answered right (`rm -rf node_modules` holds no protected path only if guard looks); the
  * figures test (figures.test.ts) reports them, it does not hide them.
  */
-import { DEFAULT_PROTECTED_BRANCHES, DEFAULT_PROTECTED_PATHS } from '../../../../src/policy/schema.js';
-import type { CommandContext } from '../../../../src/policy/command/index.js';
-
-export const FIGURES_ROOT = '/home/dev/app';
-
-export const FIGURES_CONTEXT: CommandContext = {
-  cwd: FIGURES_ROOT,
-  repoRoot: FIGURES_ROOT,
-  gitDir: `${FIGURES_ROOT}/.git`,
-  commonDir: `${FIGURES_ROOT}/.git`,
-  home: '/home/dev',
-  isAgent: true,
-  protectedBranches: [...DEFAULT_PROTECTED_BRANCHES],
-  protectedPaths: [...DEFAULT_PROTECTED_PATHS],
-};
 
 const INSTALLS = [
   'npm install', 'npm i', 'npm ci', 'npm install --save-dev vitest', 'npm install lodash@4.17.21', 'npm uninstall left-pad', 'npm update',
