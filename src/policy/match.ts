@@ -6,6 +6,7 @@
  * hand-made policy object).
  */
 import type { Actor } from './actor.js';
+import { isPlainText } from './command/paths.js';
 import { picomatch } from './picomatch.js';
 import { type ActorKind, type GuardConfig, type Mode, type RuleId, modeRank, ruleSpec } from './schema.js';
 
@@ -38,8 +39,8 @@ function matchersFor(globs: readonly string[]): Array<{ glob: string; test: Matc
  * "input equals the glob text" shortcut, so `a[1].txt` means the class, as sh `case` reads it.
  */
 export function compileGlob(glob: string): Matcher {
-  // Text without glob syntax means itself (as the regular expression would); `./` is stripped by picomatch.
-  if (!/[*?[\]{}()!+@\\]/.test(glob) && !glob.startsWith('./')) return (input: string) => input === glob;
+  // Text without glob syntax means itself (as the regular expression would).
+  if (isPlainText(glob)) return (input: string) => input === glob;
   const made = picomatch().makeRe(glob, { dot: true });
   // dotAll: picomatch writes `**` with `.`, which would not match a CR or LF inside a file name.
   const re = made.flags.includes('s') ? made : new RegExp(made.source, `${made.flags}s`);

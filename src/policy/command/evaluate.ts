@@ -200,7 +200,6 @@ export class Evaluator implements Runtime {
 
   // ---------------------------------------------------------------- simple commands
 
-
   private expandEnv(state: ShellState): ExpandEnv {
     return {
       state,

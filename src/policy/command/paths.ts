@@ -18,7 +18,7 @@ export { picomatch };
  */
 const GLOB_MAGIC = /[*?[\]{}()!+@\\]/;
 
-function isPlainText(glob: string): boolean {
+export function isPlainText(glob: string): boolean {
   return !GLOB_MAGIC.test(glob) && !glob.startsWith('./');
 }
 
