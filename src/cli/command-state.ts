@@ -21,7 +21,7 @@ export interface CommandSettings {
 }
 
 /** `commands` from a compiled policy (the Policy object or its raw JSON); defaults for what is missing. */
-export function commandSettings(policy: unknown): CommandSettings {
+function commandSettings(policy: unknown): CommandSettings {
   const section = (policy as { commands?: Record<string, unknown> } | null)?.commands ?? {};
   const regenerable = Array.isArray(section.regenerable) && section.regenerable.every((r) => typeof r === 'string') ? (section.regenerable as string[]) : DEFAULT_REGENERABLE;
   return {
@@ -49,7 +49,7 @@ export function tempDirs(): string[] {
   return [...dirs];
 }
 
-export function classifyInRepository(command: string, context: CommandContext, repo: Repo | null, settings: CommandSettings): Promise<StateClassification> {
+function classifyInRepository(command: string, context: CommandContext, repo: Repo | null, settings: CommandSettings): Promise<StateClassification> {
   const full: CommandContext = { ...context, regenerable: settings.regenerable, ...(settings.tempIsScratch ? { scratchDirs: tempDirs() } : {}) };
   return classifyWithState(command, full, {
     reader: (queries) => readPathFacts(repo, queries, { regenerable: settings.regenerable }),

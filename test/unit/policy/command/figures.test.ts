@@ -2,8 +2,8 @@
  * Friction and catch (issue 9), computed from the figures corpus (everyday.ts) and written into
  * docs/command-guard.md between the `figures` markers, so the page never holds hand-typed numbers.
  * Each command is decided the way the agent hook decides it: in a real repository laid out like
- * an everyday project (fixture below, on a feature branch, default policy), with the repository
- * state (classifyInRepository) and the ref checks (refusedRefChange).
+ * an everyday project (fixture below, on a feature branch, default policy), through the hook's
+ * own evaluation (evaluateCommand: the repository state and the ref checks).
  * After a change to the classifier or the corpus: `UPDATE_FIGURES=1 npx vitest run
  * test/unit/policy/command/figures.test.ts` rewrites the block; without it the test fails when the
  * page is stale.
