@@ -47,6 +47,22 @@ function gitEnv(extra: RunGitOptions['env']): NodeJS.ProcessEnv {
   return env;
 }
 
+/** git could not be started (runGit and runGitSync say it alike). */
+function startError(error: Error): GuardError {
+  return new GuardError('git', `could not start git: ${error.message}`, {
+    hints: [`Install git (${MIN_GIT_TEXT} or newer) and make sure it is on PATH.`],
+    cause: error,
+  });
+}
+
+/** git exited with a code the caller did not expect, or was killed. */
+function exitError(args: string[], exit: number, signal: NodeJS.Signals | null, stderr: string): GuardError {
+  const what = signal ? `was killed by ${signal}` : `exited with ${exit}`;
+  return new GuardError('git', `git ${args.filter((a) => !a.startsWith('-c')).slice(0, 3).join(' ')} ${what}: ${stderr.trim() || '(no message)'}`, {
+    details: { args, code: exit, signal, stderr },
+  });
+}
+
 export function runGit(args: string[], options: RunGitOptions): Promise<GitResult> {
   return new Promise((resolve, reject) => {
     const child = spawn('git', args, {
@@ -61,14 +77,7 @@ export function runGit(args: string[], options: RunGitOptions): Promise<GitResul
       err.push(chunk);
       options.onStderr?.(chunk);
     });
-    child.on('error', (error) => {
-      reject(
-        new GuardError('git', `could not start git: ${error.message}`, {
-          hints: [`Install git (${MIN_GIT_TEXT} or newer) and make sure it is on PATH.`],
-          cause: error,
-        }),
-      );
-    });
+    child.on('error', (error) => reject(startError(error)));
     child.on('close', (code, signal) => {
       const stderr = Buffer.concat(err).toString('utf8');
       const exit = code ?? 128;
@@ -77,12 +86,7 @@ export function runGit(args: string[], options: RunGitOptions): Promise<GitResul
         resolve(result);
         return;
       }
-      const what = signal ? `was killed by ${signal}` : `exited with ${exit}`;
-      reject(
-        new GuardError('git', `git ${args.filter((a) => !a.startsWith('-c')).slice(0, 3).join(' ')} ${what}: ${stderr.trim() || '(no message)'}`, {
-          details: { args, code: exit, signal, stderr },
-        }),
-      );
+      reject(exitError(args, exit, signal, stderr));
     });
     // git may exit before reading all of stdin (e.g. on a usage error); that is reported via close.
     child.stdin.on('error', () => undefined);
@@ -104,19 +108,11 @@ export function runGitSync(args: string[], options: Omit<RunGitOptions, 'onStder
     input: options.input ?? '',
     maxBuffer: Number.MAX_SAFE_INTEGER,
   });
-  if (result.error) {
-    throw new GuardError('git', `could not start git: ${result.error.message}`, {
-      hints: [`Install git (${MIN_GIT_TEXT} or newer) and make sure it is on PATH.`],
-      cause: result.error,
-    });
-  }
+  if (result.error) throw startError(result.error);
   const stderr = result.stderr.toString('utf8');
   const exit = result.status ?? 128;
   if (exit === 0 || options.okCodes?.includes(exit)) return { stdout: result.stdout, stderr, code: exit };
-  const what = result.signal ? `was killed by ${result.signal}` : `exited with ${exit}`;
-  throw new GuardError('git', `git ${args.filter((a) => !a.startsWith('-c')).slice(0, 3).join(' ')} ${what}: ${stderr.trim() || '(no message)'}`, {
-    details: { args, code: exit, signal: result.signal, stderr },
-  });
+  throw exitError(args, exit, result.signal, stderr);
 }
 
 /** stdout as UTF-8 text with the trailing newline removed. */
