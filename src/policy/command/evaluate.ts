@@ -11,7 +11,7 @@
  */
 import type { AndOr, Command, Compound, Pipeline, Redirect, Script, SimpleCommand } from './ast.js';
 import { classifyInvocation } from './commands.js';
-import { cloneState, expandSingle, expandWord, knownField, newState, provenance, type ExpandEnv, type Field, type ShellState } from './expand.js';
+import { cloneState, expandSingle, expandWord, joinOrigins, knownField, newState, provenance, type ExpandEnv, type Field, type ShellState } from './expand.js';
 import { fastPathAllows } from './fast-path.js';
 import { ParseError, decodeAnsiC, parseScript } from './parse.js';
 import { resolvePath } from './paths.js';
@@ -191,7 +191,7 @@ export class Evaluator implements Runtime {
     for (const [name, variable] of inner.vars) {
       const before = state.vars.get(name);
       if (!before || before.value !== variable.value) {
-        const origin = [before?.origin, variable.origin, variable.value].filter(Boolean).join(' ');
+        const origin = joinOrigins(before?.origin, variable.origin, variable.value);
         state.vars.set(name, { value: null, exported: variable.exported || (before?.exported ?? false), ...(origin ? { origin } : {}) });
       }
     }
@@ -228,7 +228,7 @@ export class Evaluator implements Runtime {
       if (assignment.append) {
         const before = state.vars.get(assignment.name);
         value = before?.value != null && value !== null ? before.value + value : null;
-        origin = [before?.origin, origin].filter(Boolean).join(' ');
+        origin = joinOrigins(before?.origin, origin);
       }
       assigned.set(assignment.name, value);
       if (value === null && origin) origins.set(assignment.name, origin);

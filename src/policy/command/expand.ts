@@ -25,13 +25,22 @@ export interface ShellVar {
  * that says where an unknown value comes from (`$p` after `p=$(cat .git/guard/watcher.pid)`).
  */
 export function provenance(display: string, state: ShellState): string {
-  const parts = [display];
+  const parts: Array<string | null | undefined> = [display];
   for (const match of display.matchAll(/\$\{?([A-Za-z_][A-Za-z0-9_]*)/g)) {
     const variable = state.vars.get(match[1] as string);
-    if (variable?.value) parts.push(variable.value);
-    if (variable?.origin) parts.push(variable.origin);
+    parts.push(variable?.value, variable?.origin);
   }
-  return parts.join(' ');
+  return joinOrigins(...parts);
+}
+
+/**
+ * Origins joined as a set of lines, each text once: `p=$p$p` repeated (or two variables built
+ * from each other) would otherwise double the origin at every step and exhaust memory.
+ */
+export function joinOrigins(...parts: Array<string | null | undefined>): string {
+  const lines = new Set<string>();
+  for (const part of parts) if (part) for (const line of part.split('\n')) lines.add(line);
+  return [...lines].join('\n');
 }
 
 export interface ShellState {

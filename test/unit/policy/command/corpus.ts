@@ -963,6 +963,11 @@ const SPELLINGS: Row[] = [
   ['export P=$(cat .git/guard/watcher.pid) && kill -TERM "$P"', 'deny', 'guard-self'],
   ['pids=($(cat .git/guard/watcher.pid)); kill "${pids[@]}"', 'deny', 'guard-self'],
   ['pid=$(pgrep -f "guard watch") && kill -9 "$pid"', 'deny', 'guard-self'],
+  // A variable built from itself (or two from each other) again and again: its origin is kept once per text, not doubled each time.
+  [`p=$(cat .git/guard/watcher.pid)${'; p=$p$p'.repeat(40)}; kill $p`, 'deny', 'guard-self'],
+  [`p=$(cat .git/guard/watcher.pid)${'; p+=$p'.repeat(40)}; kill $p`, 'deny', 'guard-self'],
+  [`a=$(cat .git/guard/watcher.pid); b=$a${'; a=$a$b; b=$a$b'.repeat(40)}; kill $b`, 'deny', 'guard-self'],
+  [`p=$(cat .git/guard/watcher.pid)${'; for i in 1; do p=$p$p; done'.repeat(40)}; kill $p`, 'deny', 'guard-self'],
   ['G=.git/guard; kill $(cat $G/watcher.pid)', 'deny', 'guard-self'],
   ['cd .git/guard && kill $(cat watcher.pid)', 'deny', 'guard-self'],
   ['p=$(cat server.pid); kill $p', 'allow'],
