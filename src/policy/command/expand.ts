@@ -234,12 +234,21 @@ function fieldsOf(atoms: Atom[], display: string, env: ExpandEnv, split: boolean
   return out;
 }
 
+/**
+ * Longest value guard computes for a word. A variable built from itself (`p=$p$p` repeated)
+ * doubles at each step; past this it is a value guard cannot know, as no real command needs it.
+ */
+const MAX_VALUE = 1 << 20;
+
 function toField(segments: Segment[], display: string): Field {
-  const unknown = segments.some((s) => s.unknown);
-  const splittable = segments.some((s) => s.unknown && !s.quoted);
+  let length = 0;
+  for (const s of segments) length += s.text.length;
+  const tooLong = length > MAX_VALUE;
+  const unknown = tooLong || segments.some((s) => s.unknown);
+  const splittable = tooLong || segments.some((s) => s.unknown && !s.quoted);
   if (unknown) {
     const field = unknownField(display, splittable);
-    if (segments.every((s) => !s.unknown || s.tilde)) field.tildePath = true;
+    if (!tooLong && segments.every((s) => !s.unknown || s.tilde)) field.tildePath = true;
     return field;
   }
   const value = segments.map((s) => s.text).join('');

@@ -968,6 +968,9 @@ const SPELLINGS: Row[] = [
   [`p=$(cat .git/guard/watcher.pid)${'; p+=$p'.repeat(40)}; kill $p`, 'deny', 'guard-self'],
   [`a=$(cat .git/guard/watcher.pid); b=$a${'; a=$a$b; b=$a$b'.repeat(40)}; kill $b`, 'deny', 'guard-self'],
   [`p=$(cat .git/guard/watcher.pid)${'; for i in 1; do p=$p$p; done'.repeat(40)}; kill $p`, 'deny', 'guard-self'],
+  // A known value built the same way is past what guard computes (1 MiB): a value it cannot know.
+  [`p=x${'; p=$p$p'.repeat(40)}; rm -rf $p`, 'ask', 'rm-unknown-target'],
+  [`p=x${'; p=$p$p'.repeat(40)}; echo "$p"`, 'allow'],
   ['G=.git/guard; kill $(cat $G/watcher.pid)', 'deny', 'guard-self'],
   ['cd .git/guard && kill $(cat watcher.pid)', 'deny', 'guard-self'],
   ['p=$(cat server.pid); kill $p', 'allow'],
