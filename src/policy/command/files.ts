@@ -346,11 +346,17 @@ interface FindPlan {
    * (`find . -name __pycache__ -o -exec rm -rf {} +` runs rm on everything else).
    */
   branches: boolean;
+  /**
+   * A top-level -o/-or or `,`: the action may stand in a branch of its own, which the name
+   * filters of the other branches do not narrow (`find . -name '*.pyc' -o -delete` deletes
+   * everything else, .git included).
+   */
+  alternatives: boolean;
   unknown: boolean;
 }
 
 function planFind(args: Field[]): FindPlan {
-  const plan: FindPlan = { starts: [], deletes: false, execs: [], writes: [], names: [], nameOptions: [], paths: [], skipsGit: false, branches: false, unknown: false };
+  const plan: FindPlan = { starts: [], deletes: false, execs: [], writes: [], names: [], nameOptions: [], paths: [], skipsGit: false, branches: false, alternatives: false, unknown: false };
   let i = 0;
   while (i < args.length && args[i]?.value !== null && /^-(H|L|P|D|O\d?)$/.test(args[i]?.value as string)) i += args[i]?.value === '-D' ? 2 : 1;
   for (; i < args.length; i++) {
@@ -360,6 +366,7 @@ function planFind(args: Field[]): FindPlan {
   }
   if (plan.starts.length === 0) plan.starts.push(knownField('.'));
   let negated = false;
+  let depth = 0;
   for (; i < args.length; i++) {
     const value = args[i]?.value;
     if (value === null || value === undefined) {
@@ -372,6 +379,9 @@ function planFind(args: Field[]): FindPlan {
       continue;
     }
     if (value === '-o' || value === '-or' || value === ',' || value === '(' || value === ')') plan.branches = true;
+    if (value === '(') depth++;
+    else if (value === ')') depth = Math.max(0, depth - 1);
+    else if (depth === 0 && (value === '-o' || value === '-or' || value === ',')) plan.alternatives = true;
     const operand = args[i + 1]?.value ?? null;
     switch (value) {
       case '-delete':
@@ -456,7 +466,7 @@ function classifyFind(inv: Invocation, args: Field[], rt: Runtime): void {
     const follow = followsStarts || (start.value !== null && /\/\.?$/.test(start.value));
     const startText = start.value ?? start.display;
     const gitSamples = ['.git/HEAD', '.git/config', '.git/index', '.git/refs/heads/main', '.git/objects/01/23456789abcdef0123456789abcdef01234567', '.git/hooks/pre-commit', '.git/packed-refs', ...GIT_INTERNAL_NAMES.map((n) => `.git/${n}`)];
-    const reachesGit = abs !== null && !plan.skipsGit && (plan.unknown || gitSamples.some((rel) => filtersMatch(plan, startText, rel)));
+    const reachesGit = abs !== null && !plan.skipsGit && (plan.unknown || plan.alternatives || gitSamples.some((rel) => filtersMatch(plan, startText, rel)));
     const gitInside = abs !== null && rt.ctx.repoRoot !== null && (abs === rt.ctx.repoRoot || isGitDirPath(abs, rt.ctx) || rt.ctx.repoRoot.startsWith(`${abs}/`));
     if (plan.deletes) {
       if (abs === null) {

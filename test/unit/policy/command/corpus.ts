@@ -406,6 +406,12 @@ const SNAPSHOT: Row[] = [
   ['find . -name "*.pyc" -delete', 'snapshot', 'rm-in-repo'],
   ['find src -type f -name "*.orig" -delete', 'snapshot', 'rm-in-repo'],
   ['find . -path ./.git -prune -o -type f -name "*.tmp" -delete', 'snapshot', 'rm-in-repo'],
+  // A top-level -o or `,`: the action's own branch has no name filter, so it reaches .git.
+  ['find . -name "*.pyc" -o -delete', 'deny', 'git-dir-write'],
+  ['find . -name "*.pyc" -or -type f -delete', 'deny', 'git-dir-write'],
+  ['find . -name "*.pyc" , -delete', 'deny', 'git-dir-write'],
+  ['find . -name "*.pyc" -o -exec rm -f {} +', 'deny', 'git-dir-write'],
+  ['find . \\( -name "*.pyc" -o -name "*.pyo" \\) -delete', 'snapshot', 'rm-in-repo'],
   ['find . -name node_modules -prune -exec rm -rf {} +', 'snapshot', 'rm-in-repo'],
   ['find build -mindepth 1 -delete', 'snapshot', 'rm-in-repo'],
   ['rsync -a --delete src/ backup/', 'snapshot', 'rm-in-repo'],
