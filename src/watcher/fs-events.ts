@@ -79,6 +79,12 @@ export class FsEvents {
   private limitHit = false;
   /** Worktree directories with a watch (relative; '' is the root). */
   private readonly watching = new Map<string, DirWatch>();
+  /**
+   * How many watched directories lie under each directory (relative): a directory with none is
+   * unwatched without a look at every watch (`rm -rf` of a watched tree reports each directory's
+   * own removal, deepest first; scanning all watches for each was O(removed x watched)).
+   */
+  private readonly watchedBelow = new Map<string, number>();
   /** Git directories with a watch (absolute). */
   private readonly gitWatching = new Map<string, fs.FSWatcher>();
   private rescanning: Promise<void> | null = null;
@@ -204,6 +210,7 @@ export class FsEvents {
     for (const { watcher } of this.watching.values()) watcher.close();
     for (const watcher of this.gitWatching.values()) watcher.close();
     this.watching.clear();
+    this.watchedBelow.clear();
     this.gitWatching.clear();
   }
 
@@ -250,7 +257,22 @@ export class FsEvents {
     const stat = lstatSafe(abs);
     if (!stat?.isDirectory()) return;
     const watcher = this.place(abs, (event, name) => this.onWorktreeRaw(rel, event, name));
-    if (watcher) this.watching.set(rel, { watcher, ino: stat.ino });
+    if (watcher) {
+      this.watching.set(rel, { watcher, ino: stat.ino });
+      this.countBelow(rel, 1);
+    }
+  }
+
+  /** Adds `delta` to the count of every directory above `rel` (the root '' included). */
+  private countBelow(rel: string, delta: number): void {
+    if (rel === '') return;
+    for (let at = rel.lastIndexOf('/'); ; at = rel.lastIndexOf('/', at - 1)) {
+      const above = at < 0 ? '' : rel.slice(0, at);
+      const n = (this.watchedBelow.get(above) ?? 0) + delta;
+      if (n > 0) this.watchedBelow.set(above, n);
+      else this.watchedBelow.delete(above);
+      if (at < 0) return;
+    }
   }
 
   /** fs.watch on a directory; null when it cannot be watched (gone, unreadable, or the OS limit). */
@@ -269,11 +291,17 @@ export class FsEvents {
   /** Removes the watches of `rel` and of every directory under it. */
   private unwatchTree(rel: string): void {
     const prefix = `${rel}/`;
-    for (const [dir, { watcher }] of this.watching) {
-      if (dir === rel || dir.startsWith(prefix)) {
-        watcher.close();
-        this.watching.delete(dir);
-      }
+    const drop = (dir: string, watch: DirWatch): void => {
+      watch.watcher.close();
+      this.watching.delete(dir);
+      this.countBelow(dir, -1);
+    };
+    if (this.watchedBelow.has(rel)) {
+      for (const [dir, watch] of this.watching) if (dir === rel || dir.startsWith(prefix)) drop(dir, watch);
+    } else {
+      // Nothing watched under it (the common case while a tree is removed, deepest first).
+      const own = this.watching.get(rel);
+      if (own) drop(rel, own);
     }
     this.ignored.forget(rel);
   }
