@@ -77,15 +77,20 @@ export async function serveSnapshots(repo: Repo, handle: (request: ServeRequest)
     });
   });
   server.on('error', () => undefined);
+  // The socket is created private (0600). Node binds a unix socket synchronously inside listen(),
+  // so the umask is narrowed only for that call, never while git processes the daemon starts could
+  // inherit it.
+  const listening = new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.once('listening', () => resolve());
+  });
   const oldMask = process.umask(0o177);
   try {
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(file, () => resolve());
-    });
+    server.listen(file);
   } finally {
     process.umask(oldMask);
   }
+  await listening;
   return server;
 }
 

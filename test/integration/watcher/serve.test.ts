@@ -53,6 +53,8 @@ describe('guard snapshot with a running watcher', () => {
       const served = json(repo, ['snapshot']);
       expect(served.takenBy).toBe('watcher');
       expect(served.created).toBe(true);
+      // Only this user may ask the watcher for snapshots.
+      expect(fs.statSync(path.join(repo.dir, '.git', 'guard', 'watcher.sock')).mode & 0o777).toBe(0o600);
       const want = fullWalkTree(repo);
       expect(treeOf(repo, served.oid)).toBe(want);
       const files = repo.git(['ls-tree', '-r', '--name-only', want]);
