@@ -19,6 +19,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { globMatch } from '../policy/command/paths.js';
 import type { CleanFacts, IgnoredEntry, PathFacts, RepoContents, StateFacts, StateQueries } from '../policy/command/state.js';
+import { isTextPath, matchText, type GitPath } from './path.js';
 import type { Repo } from './repo.js';
 import { runGitSync, splitNulBytes } from './run.js';
 
@@ -145,10 +146,10 @@ function describeIgnored(repo: Repo, entries: string[], options: PathFactsOption
   const dirs = out.filter((e) => !e.regenerable && e.path.endsWith('/'));
   // An argument is text: a directory whose name is not valid UTF-8 cannot be named to git
   // exactly, so its files stay unlisted (and nothing in it can be captured).
-  for (const dir of dirs) if (Buffer.from(Buffer.from(dir.path, 'latin1').toString('utf8'), 'utf8').toString('latin1') !== dir.path) dir.files = null;
+  for (const dir of dirs) if (!isTextPath(dir.path as GitPath)) dir.files = null;
   const listable = dirs.filter((d) => d.files !== null);
   if (listable.length === 0) return out;
-  const listed = runGitSync(['ls-files', '-z', '--others', '--ignored', '--exclude-standard', '--', ...listable.map((d) => literal(Buffer.from(d.path.slice(0, -1), 'latin1').toString('utf8')))], { cwd: repo.root });
+  const listed = runGitSync(['ls-files', '-z', '--others', '--ignored', '--exclude-standard', '--', ...listable.map((d) => literal(matchText(d.path.slice(0, -1) as GitPath)))], { cwd: repo.root });
   const files = splitNulBytes(listed.stdout);
   if (files.length > max) {
     for (const dir of listable) dir.files = null;
