@@ -1,11 +1,15 @@
 /**
- * A small exclusive lock for guard's own read-modify-write files (the session store): agent hooks
- * run in parallel, so two of them must not both read the old file and write their own copy.
- * `open(O_CREAT|O_EXCL)` is the lock; a lock older than STALE_MS is left over from a killed process
- * and is taken over. The critical sections it guards are a few milliseconds long.
+ * A small exclusive lock for guard's own read-modify-write files (the session store, the backup
+ * index, the push status): agent hooks run in parallel, so two of them must not both read the old
+ * file and write their own copy. `open(O_CREAT|O_EXCL)` is the lock and the file holds the owner's
+ * pid. The critical sections it guards are a few milliseconds long, so a lock is taken over when
+ * its owner is dead (a watcher killed with SIGKILL inside the section leaves its lock behind, and
+ * `guard recover` right after must not wait for it), or when it is older than STALE_MS (the owner's
+ * pid was reused by another process, or the lock was written by a guard without pids).
  */
 import fs from 'node:fs';
 import { GuardError } from '../errors.js';
+import { isProcessAlive } from '../util/process-alive.js';
 
 const STALE_MS = 30_000;
 const WAIT_MS = 10_000;
@@ -14,18 +18,31 @@ function sleepSync(ms: number): void {
   Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 }
 
-export function withFileLock<T>(lockFile: string, fn: () => T): T {
-  const deadline = Date.now() + WAIT_MS;
+/** Whether a lock someone else holds is left over: its owner is gone, or it is too old to be live. */
+function isLeftOver(lockFile: string): boolean {
+  try {
+    const stat = fs.statSync(lockFile);
+    if (Date.now() - stat.mtimeMs > STALE_MS) return true;
+    const pid = Number(fs.readFileSync(lockFile, 'utf8').trim());
+    // No pid yet: the owner created the file and is writing its pid right now.
+    return Number.isInteger(pid) && pid > 0 && !isProcessAlive(pid);
+  } catch {
+    // Removed by its owner meanwhile: not left over, simply free; the next attempt takes it.
+    return false;
+  }
+}
+
+export function withFileLock<T>(lockFile: string, fn: () => T, options: { waitMs?: number } = {}): T {
+  const deadline = Date.now() + (options.waitMs ?? WAIT_MS);
   for (;;) {
     try {
-      fs.closeSync(fs.openSync(lockFile, 'wx'));
+      fs.writeFileSync(lockFile, `${process.pid}\n`, { flag: 'wx' });
       break;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      try {
-        if (Date.now() - fs.statSync(lockFile).mtimeMs > STALE_MS) fs.rmSync(lockFile, { force: true });
-      } catch {
-        // removed by its owner meanwhile: try again
+      if (isLeftOver(lockFile)) {
+        fs.rmSync(lockFile, { force: true });
+        continue;
       }
       if (Date.now() > deadline) {
         throw new GuardError('refused', `${lockFile} is held by another guard process`, {
