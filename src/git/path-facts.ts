@@ -19,7 +19,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { globMatch } from '../policy/command/paths.js';
 import type { CleanFacts, IgnoredEntry, PathFacts, RepoContents, StateFacts, StateQueries } from '../policy/command/state.js';
-import { isTextPath, matchText, type GitPath } from './path.js';
+import { bytewiseGlobUnder, isTextPath, matchText, type GitPath } from './path.js';
 import type { Repo } from './repo.js';
 import { runGitSync, splitNulBytes } from './run.js';
 
@@ -143,14 +143,17 @@ function describeIgnored(repo: Repo, entries: string[], options: PathFactsOption
     const regenerable = isRegenerable(entry, options.regenerable);
     return { path: entry, regenerable, files: regenerable ? null : entry.endsWith('/') ? [] : [{ path: entry, size: sizeOf(repo, entry) }] };
   });
-  const dirs = out.filter((e) => !e.regenerable && e.path.endsWith('/'));
-  // An argument is text: a directory whose name is not valid UTF-8 cannot be named to git
-  // exactly, so its files stay unlisted (and nothing in it can be captured).
-  for (const dir of dirs) if (!isTextPath(dir.path as GitPath)) dir.files = null;
-  const listable = dirs.filter((d) => d.files !== null);
+  const listable = out.filter((e) => !e.regenerable && e.path.endsWith('/'));
   if (listable.length === 0) return out;
-  const listed = runGitSync(['ls-files', '-z', '--others', '--ignored', '--exclude-standard', '--', ...listable.map((d) => literal(matchText(d.path.slice(0, -1) as GitPath)))], { cwd: repo.root });
-  const files = splitNulBytes(listed.stdout);
+  // An argument is text, and ls-files takes no --pathspec-from-file: a directory whose name is
+  // not valid UTF-8 is named by a glob that matches its bytes (bytewiseGlobUnder), and only
+  // what lies under it byte for byte is kept below.
+  const specs = listable.map((d) => {
+    const dir = d.path.slice(0, -1) as GitPath;
+    return isTextPath(dir) ? literal(matchText(dir)) : bytewiseGlobUnder(dir);
+  });
+  const listed = runGitSync(['ls-files', '-z', '--others', '--ignored', '--exclude-standard', '--', ...specs], { cwd: repo.root });
+  const files = splitNulBytes(listed.stdout).filter((file) => listable.some((d) => file.startsWith(d.path)));
   if (files.length > max) {
     for (const dir of listable) dir.files = null;
     return out;

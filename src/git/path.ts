@@ -111,6 +111,25 @@ export function coveringPathspecs(paths: Iterable<GitPath>): string[] | null {
 }
 
 /**
+ * A `:(glob)` pathspec naming exactly the directory `dir` and everything under it, for a name
+ * that cannot go on git's command line as text (not UTF-8) where the command takes no
+ * `--pathspec-from-file` (ls-files has none): every byte outside ASCII becomes `?`, which git's
+ * wildmatch matches against one byte, and glob characters are escaped. It may also match other
+ * names with the same ASCII bytes, so callers keep only the paths under `dir`, byte for byte.
+ */
+export function bytewiseGlobUnder(dir: GitPath): string {
+  let out = '';
+  for (const byte of pathBytes(dir)) {
+    if (byte >= 0x80) out += '?';
+    else {
+      const c = String.fromCharCode(byte);
+      out += /[*?[\\\]]/.test(c) ? `\\${c}` : c;
+    }
+  }
+  return `:(glob)${out}/**`;
+}
+
+/**
  * The name as one argument for a command people copy into their shell: bare when safe, in single
  * quotes when it is plain text, and as bash/zsh `$'...'` with escapes when it holds control
  * characters or bytes that are not UTF-8 (the only way to type those names exactly).
