@@ -18,6 +18,7 @@ import { constants as fsConstants } from 'node:fs';
 import path from 'node:path';
 import type { Repo } from '../git/repo.js';
 import { bytesToText, runGit, splitNulBytes } from '../git/run.js';
+import { coveringPathspecs, isTextPath, type GitPath } from '../git/path.js';
 import { GuardError } from '../errors.js';
 import type { SkippedPath } from './format.js';
 import { editTree, entryKind, preloadDirs, type BaseDirs, type EditResult, type ModeRules, type PathChange, type TreeLeaf } from './tree-edit.js';
@@ -217,41 +218,63 @@ export const MAX_INCREMENTAL_PATHS = 2000;
  * paths is re-read or removed; files the user tracks or that are untracked and not ignored are
  * (re-)added, judged against the user's index exactly like a full walk.
  */
-/** `:(literal)` so a path with glob characters means only itself (a directory still covers its contents). */
-function literalSpecs(changed: string[]): string[] {
-  return [...new Set(changed)].map((p) => `:(literal)${p}`);
+/** Whether `p` is one of `paths` or lies under one of them (byte strings). */
+function withinAny(paths: ReadonlySet<string>, p: string): boolean {
+  if (paths.has(p)) return true;
+  for (let at = p.indexOf('/'); at > 0; at = p.indexOf('/', at + 1)) if (paths.has(p.slice(0, at))) return true;
+  return false;
+}
+
+/**
+ * Pathspecs for git's command line that cover `changed` (`:(literal)`, so a glob character means
+ * itself; a directory covers its contents), and whether git's answer must be cut back to the
+ * exact names: a name that is not UTF-8 cannot go on the command line (src/git/path.ts), so it is
+ * covered by its nearest directory that can. null: a top-level name that is not UTF-8, which only
+ * the whole tree covers (the caller walks then).
+ */
+function changedSpecs(changed: GitPath[]): { specs: string[]; exact: ReadonlySet<string> | null } | null {
+  const specs = coveringPathspecs(changed);
+  if (specs === null) return null;
+  return { specs, exact: changed.every(isTextPath) ? null : new Set<string>(changed) };
 }
 
 /**
  * The first half of scanChangedPaths, which needs nothing but the paths (so it can start before
  * anything else): one pass over the user's index, where -t tags tracked entries (H, S, M, ...)
- * and untracked ones (?).
+ * and untracked ones (?); records "<tag> <path>", paths as byte strings. null when the paths
+ * cannot be named to git (see changedSpecs): then only a full walk reads them.
  */
-export function listUserPaths(repo: Repo, changed: string[]): Promise<Buffer> {
-  if (changed.length === 0) return Promise.resolve(Buffer.alloc(0));
-  return runGit(['ls-files', '-z', '-t', '--cached', '--others', '--exclude-standard', '--', ...literalSpecs(changed)], {
+export function listUserPaths(repo: Repo, changed: GitPath[]): Promise<string[]> | null {
+  if (changed.length === 0) return Promise.resolve([]);
+  const covering = changedSpecs(changed);
+  if (!covering) return null;
+  return runGit(['ls-files', '-z', '-t', '--cached', '--others', '--exclude-standard', '--', ...covering.specs], {
     cwd: repo.root,
     env: indexEnv(repo.indexFile),
-  }).then((r) => r.stdout);
+  }).then((r) => {
+    const records = splitNulBytes(r.stdout);
+    return covering.exact ? records.filter((record) => withinAny(covering.exact!, record.slice(2))) : records;
+  });
 }
 
 export async function scanChangedPaths(
   repo: Repo,
   baseTree: string,
-  changed: string[],
+  changed: GitPath[],
   options: CaptureOptions,
-  userPaths: Promise<Buffer> = listUserPaths(repo, changed),
+  userPaths: Promise<string[]> | null = listUserPaths(repo, changed),
 ): Promise<WorktreeScan> {
   const skipped: SkippedPath[] = [];
   // Nothing in the working tree changed (only refs, HEAD or the index): nothing to read.
   if (changed.length === 0) return { paths: [], drops: [], skipped, signature: '' };
+  if (!userPaths) throw new Error('scanChangedPaths: paths that cannot be named to git (the caller walks instead)');
   // What the previous tree has at the changed paths comes from the directories on their way,
   // which the capture needs anyway: one read serves both.
-  const asBytes = [...new Set(changed)].map((p) => Buffer.from(p, 'utf8').toString('latin1'));
+  const asBytes = [...new Set(changed)];
   const preload = preloadDirs(repo, baseTree, asBytes, true);
-  const [dirs, userStdout] = await Promise.all([preload.dirs, userPaths]);
+  const [dirs, userRecords] = await Promise.all([preload.dirs, userPaths]);
   const inBase: string[] = [];
-  const deep: string[] = [];
+  const deep: GitPath[] = [];
   for (const p of asBytes) {
     const kind = entryKind(dirs, p);
     if (kind === 'leaf') inBase.push(p);
@@ -259,16 +282,18 @@ export async function scanChangedPaths(
   }
   if (deep.length > 0) {
     // A changed directory: everything the previous tree had under it (ls-tree prunes its walk to them).
-    const listed = await runGit(['ls-tree', '-r', '-z', '--name-only', baseTree, '--', ...deep.map((p) => `:(literal)${bytesToText(p)}`)], { cwd: repo.root });
-    inBase.push(...splitNulBytes(listed.stdout));
+    // (deep is part of `changed`, which changedSpecs could cover: listUserPaths was not null.)
+    const covering = changedSpecs(deep)!;
+    const listed = await runGit(['ls-tree', '-r', '-z', '--name-only', baseTree, '--', ...covering.specs], { cwd: repo.root });
+    const names = splitNulBytes(listed.stdout);
+    inBase.push(...(covering.exact ? names.filter((name) => withinAny(covering.exact!, name)) : names));
   }
-  const userList = { stdout: userStdout };
   const tracked: string[] = [];
   const untracked: string[] = [];
   // Skip-worktree entries (a sparse checkout) are not in the working tree on purpose: the snapshot
   // keeps what it had for them, as a full walk keeps the index's version.
   const sparse: string[] = [];
-  for (const record of splitNulBytes(userList.stdout)) (record.startsWith('? ') ? untracked : record.startsWith('S ') ? sparse : tracked).push(record.slice(2));
+  for (const record of userRecords) (record.startsWith('? ') ? untracked : record.startsWith('S ') ? sparse : tracked).push(record.slice(2));
   const candidates: Candidate[] = [
     ...tracked.map((bytes) => ({ bytes, untracked: false, deleted: false })),
     ...untracked.map((bytes) => ({ bytes, untracked: true, deleted: false })),

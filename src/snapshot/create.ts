@@ -48,10 +48,12 @@ export interface CreateSnapshotOptions {
   /**
    * Paths (files or directories, repo-relative) that changed since the previous snapshot, as a
    * watcher saw them: only these are read again, on top of the previous snapshot's tree, so the
-   * cost follows the change, not the repo. Falls back to a full walk when there is no previous
-   * snapshot, the list is very long, keepIndex is set, or core.fileMode/core.symlinks is false.
+   * cost follows the change, not the repo. Byte strings (GitPath): a name that is not UTF-8 is
+   * given exactly. Falls back to a full walk when there is no previous snapshot, the list is very
+   * long, keepIndex is set, core.fileMode/core.symlinks is false, or a top-level name is not
+   * UTF-8 (no pathspec can name it to git).
    */
-  changedPaths?: string[];
+  changedPaths?: GitPath[];
   onEvent?: (event: SnapshotEvent) => void;
 }
 
@@ -92,27 +94,14 @@ async function readUserIndexTree(repo: Repo, oidBytes: number, known: Set<string
 }
 
 /**
- * Paths (text) whose entry differs between two index trees, for an incremental snapshot: a name
- * that is not UTF-8 is given as its nearest directory whose name is. null: read everything (an
- * index without a tree, a conflict, or a top-level name that is not UTF-8).
+ * Paths (bytes) whose entry differs between two index trees, for an incremental snapshot. null:
+ * read everything (an index without a tree, or a conflict).
  */
-async function indexChangedPaths(repo: Repo, before: string | null, after: string | null): Promise<string[] | null> {
+async function indexChangedPaths(repo: Repo, before: string | null, after: string | null): Promise<GitPath[] | null> {
   if (before === after) return [];
   if (before === null || after === null) return null;
   const { stdout } = await runGit(['diff-tree', '-r', '-z', '--name-only', '--no-renames', before, after], { cwd: repo.root });
-  const paths = new Set<string>();
-  for (const name of gitPathsOf(stdout)) {
-    let covering = name;
-    if (!isTextPath(name)) {
-      const parts = name.split('/');
-      const bad = parts.findIndex((part) => !isTextPath(part as GitPath));
-      if (bad <= 0) return null;
-      covering = parts.slice(0, bad).join('/') as GitPath;
-    }
-    // UTF-8 now (checked above): its text is its exact name.
-    paths.add(matchText(covering));
-  }
-  return [...paths];
+  return gitPathsOf(stdout);
 }
 
 /** Bytes in an object id of this repository (sha1: 20, sha256: 32), from an id it already has. */
@@ -159,8 +148,10 @@ function refsRecord(state: RepoState): Record<string, string> {
  * Skipped paths of the previous snapshot that an incremental one did not look at again: still
  * skipped (their files did not change), so still listed.
  */
-function carryOverSkipped(previous: SkippedPath[], fresh: SkippedPath[], changed: string[]): SkippedPath[] {
-  const looked = (p: string): boolean => changed.some((c) => p === c || p.startsWith(`${c}/`));
+function carryOverSkipped(previous: SkippedPath[], fresh: SkippedPath[], changed: GitPath[]): SkippedPath[] {
+  // A skipped path is recorded as text (a full walk records it so too): compare as text.
+  const texts = changed.map(matchText);
+  const looked = (p: string): boolean => texts.some((c) => p === c || p.startsWith(`${c}/`));
   const merged = [...previous.filter((s) => !looked(s.path)), ...fresh];
   return [...new Map(merged.map((s) => [s.path, s])).values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
@@ -189,8 +180,9 @@ export async function createSnapshot(repo: Repo, options: CreateSnapshotOptions 
   for (let attempt = 0; ; attempt++) {
     emit({ type: 'phase', phase: 'reading-state' });
     // The walk is the long pole: start it before the small reads (each spawn costs a few ms).
-    let walk = mayGoIncremental ? null : retryOnSignal(() => scanWorktree(repo, captureOptions));
+    // (null when a changed name cannot be named to git: then the walk reads it.)
     const userPaths = mayGoIncremental ? listUserPaths(repo, options.changedPaths!) : null;
+    let walk = userPaths ? null : retryOnSignal(() => scanWorktree(repo, captureOptions));
     // Awaited below (or not needed after all); do not report them unhandled meanwhile.
     walk?.catch(() => undefined);
     userPaths?.catch(() => undefined);
@@ -207,7 +199,7 @@ export async function createSnapshot(repo: Repo, options: CreateSnapshotOptions 
     // Without a trusted executable bit or symlinks git takes a file's mode from the user's index,
     // which the previous snapshot's tree does not hold: those (rare) setups always walk.
     const defaultModes = rules.trustExecutableBit && rules.hasSymlinks;
-    let changedPaths = mayGoIncremental && previous && defaultModes ? options.changedPaths! : null;
+    let changedPaths = userPaths && previous && defaultModes ? options.changedPaths! : null;
     let temp: TempIndex | null = null;
     let keepTemp = false;
     try {

@@ -34,7 +34,7 @@ import { readChainHead } from '../snapshot/read.js';
 import { Debouncer } from './debounce.js';
 import { FsEvents, type FsChange } from './fs-events.js';
 import { ProtectedRestore, type RestoreEvent } from './protected-restore.js';
-import { gitPath } from '../git/path.js';
+import { matchText, type GitPath } from '../git/path.js';
 import { acquirePidFile, readPid, releasePidFile, writeStateFile, type WatcherStateFile } from './state-file.js';
 
 /** More changed paths than this in one batch: a full snapshot is cheaper than the path list. */
@@ -88,9 +88,9 @@ function topOpenSession(repo: Repo): OpenSession | null {
 }
 
 /** Drops paths covered by a changed directory above them ("src" covers "src/a.js"). */
-export function collapsePaths(paths: Iterable<string>): string[] {
+export function collapsePaths<P extends string>(paths: Iterable<P>): P[] {
   const sorted = [...new Set(paths)].sort();
-  const out: string[] = [];
+  const out: P[] = [];
   for (const p of sorted) {
     const last = out[out.length - 1];
     if (last !== undefined && p.startsWith(`${last}/`)) continue;
@@ -105,7 +105,8 @@ export class Watcher {
   private fsEvents: FsEvents | null = null;
   private protect!: ProtectedRestore;
   private debouncer!: Debouncer;
-  private pending = new Set<string>();
+  /** Paths the events named since the last snapshot, as bytes (GitPath). */
+  private pending = new Set<GitPath>();
   private everything = false;
   private gitChanged = false;
   private snapshotting: Promise<void> | null = null;
@@ -359,8 +360,8 @@ export class Watcher {
         .catch((error: unknown) => this.onError(error as Error));
     } else {
       this.pending.add(change.rel);
-      // The event's name is text (UTF-8) here; protected-restore keeps names as bytes.
-      this.protect.note(gitPath(change.rel), change.at);
+      // The event's name is bytes, as protected-restore and the snapshot take it.
+      this.protect.note(change.rel, change.at);
     }
     this.debouncer.touch();
   }
@@ -393,12 +394,12 @@ export class Watcher {
   private includeIgnoredMatchers: Array<(p: string) => boolean> | null = null;
 
   /** Changes to ignored files the config captures are invisible to an incremental snapshot. */
-  private touchesIncludedIgnored(paths: Iterable<string>): boolean {
+  private touchesIncludedIgnored(paths: Iterable<GitPath>): boolean {
     const globs = this.policy.snapshot.includeIgnored;
     if (globs.length === 0) return false;
     // Same reading of the globs as the capture: a glob without '/' matches at any depth.
     this.includeIgnoredMatchers ??= globs.map((g) => compileGlob(g.includes('/') ? g : `**/${g}`));
-    for (const p of paths) if (this.includeIgnoredMatchers.some((m) => m(p))) return true;
+    for (const p of paths) if (this.includeIgnoredMatchers.some((m) => m(matchText(p)))) return true;
     return false;
   }
 

@@ -5,7 +5,9 @@
  *
  * Each directory that is not ignored (ignored-dirs.ts: node_modules, build output, as git
  * decides; nor `.git`, nor a nested repository) gets a watch, which names the entry of that
- * directory that changed. So the number of OS watches is the number of directories, not of
+ * directory that changed. Worktree names are bytes from end to end (GitPath: `encoding: 'buffer'`
+ * for fs.watch and readdir, Buffer paths for every fs call), so a name that is not UTF-8 is
+ * watched and reported exactly; decoded as text it would name nothing on disk. So the number of OS watches is the number of directories, not of
  * files: 13k for babel, 1013 for the 100k-file benchmark repository. The directories are found by
  * our own walk (names only: one readdir per directory, no stat per file), and a watch is placed
  * as each one is read. A raw event only says that a name changed; what changed is read by git at
@@ -34,10 +36,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Repo } from '../git/repo.js';
 import { IgnoredDirs } from './ignored-dirs.js';
+import { fsPath, gitPath, gitPathOf, type GitPath } from '../git/path.js';
 import { STEP_FLUSH_FILE } from '../session/steps.js';
 
 /** `rules`: an ignore rule may have changed (a .gitignore, info/exclude, core.excludesFile, the config). */
-export type FsChange = { kind: 'path'; rel: string; at: number } | { kind: 'git'; at: number } | { kind: 'everything'; at: number } | { kind: 'step'; at: number } | { kind: 'rules'; at: number };
+/** `rel` is the name's bytes, as the OS gave them (a GitPath): a name that is not UTF-8 survives. */
+export type FsChange = { kind: 'path'; rel: GitPath; at: number } | { kind: 'git'; at: number } | { kind: 'everything'; at: number } | { kind: 'step'; at: number } | { kind: 'rules'; at: number };
 
 export interface FsEventsOptions {
   onChange: (change: FsChange) => void;
@@ -60,12 +64,33 @@ function lstatSafe(file: string): fs.Stats | undefined {
   return fs.lstatSync(file, { throwIfNoEntry: false });
 }
 
+/** lstat of a worktree path given as bytes (relative to `root`; '' is the root). */
+function lstatRel(root: string, rel: GitPath): fs.Stats | undefined {
+  return rel === '' ? lstatSafe(root) : fs.lstatSync(fsPath(root, rel), { throwIfNoEntry: false });
+}
+
+/** The entries of a worktree directory with their names as bytes (empty when gone or unreadable). */
+function readDirBytes(root: string, rel: GitPath): Array<{ name: GitPath; isDirectory: boolean }> {
+  try {
+    // encoding 'buffer': the names exactly as the file system holds them, never decoded.
+    const entries = fs.readdirSync(rel === '' ? root : fsPath(root, rel), { withFileTypes: true, encoding: 'buffer' });
+    return entries.map((entry) => ({ name: gitPathOf(entry.name as unknown as Buffer), isDirectory: entry.isDirectory() }));
+  } catch {
+    // gone or unreadable: its watch fails the same way, or reports it
+    return [];
+  }
+}
+
+const DOT_GIT = gitPath('.git');
+const GITIGNORE = gitPath('.gitignore');
+
+function join(dir: GitPath, name: GitPath): GitPath {
+  return (dir === '' ? name : `${dir}/${name}`) as GitPath;
+}
+
 function hasGitSegment(rel: string): boolean {
   return rel === '.git' || rel.startsWith('.git/') || rel.includes('/.git/') || rel.endsWith('/.git');
 }
-
-/** What Node puts in place of bytes that are not UTF-8 when it decodes a file name. */
-const LOSSY = '\uFFFD';
 
 interface DirWatch {
   watcher: fs.FSWatcher;
@@ -77,14 +102,14 @@ export class FsEvents {
   readonly ignored: IgnoredDirs;
   private closed = false;
   private limitHit = false;
-  /** Worktree directories with a watch (relative; '' is the root). */
-  private readonly watching = new Map<string, DirWatch>();
+  /** Worktree directories with a watch (relative, as bytes; '' is the root). */
+  private readonly watching = new Map<GitPath, DirWatch>();
   /**
    * How many watched directories lie under each directory (relative): a directory with none is
    * unwatched without a look at every watch (`rm -rf` of a watched tree reports each directory's
    * own removal, deepest first; scanning all watches for each was O(removed x watched)).
    */
-  private readonly watchedBelow = new Map<string, number>();
+  private readonly watchedBelow = new Map<GitPath, number>();
   /** Git directories with a watch (absolute). */
   private readonly gitWatching = new Map<string, fs.FSWatcher>();
   private rescanning: Promise<void> | null = null;
@@ -98,7 +123,7 @@ export class FsEvents {
     if (now.ino === before.ino && now.mtimeMs === before.mtimeMs && now.ctimeMs === before.ctimeMs && now.size === before.size) return;
     this.options.onChange({ kind: 'rules', at: Date.now() });
   };
-  private readonly pendingDirs = new Set<string>();
+  private readonly pendingDirs = new Set<GitPath>();
   private classifyTimer: NodeJS.Timeout | null = null;
   private classifying = false;
   /** Barrier files written and not seen yet (name -> what to call when its event arrives). */
@@ -121,7 +146,7 @@ export class FsEvents {
     await this.ignored.load();
     if (this.closed) return;
     this.watchGitState();
-    for (const rel of this.walk([''])) {
+    for (const rel of this.walk(['' as GitPath])) {
       if (this.closed) return;
       this.watchDir(rel);
     }
@@ -144,7 +169,7 @@ export class FsEvents {
         this.rescanAgain = false;
         if (this.closed) return;
         await this.ignored.reload();
-        for (const rel of this.walk([''])) {
+        for (const rel of this.walk(['' as GitPath])) {
           if (this.closed) return;
           if (!this.watching.has(rel)) this.watchDir(rel);
         }
@@ -219,25 +244,17 @@ export class FsEvents {
    * nested repositories). A directory's own listing says whether it holds a `.git` (then it is a
    * nested repository and left out), so there is one readdir per directory and nothing else.
    */
-  private *walk(from: string[]): Generator<string> {
+  private *walk(from: GitPath[]): Generator<GitPath> {
     const queue = [...from];
     for (let at = 0; at < queue.length; at++) {
       const rel = queue[at]!;
-      let entries: fs.Dirent[] = [];
-      try {
-        entries = fs.readdirSync(path.join(this.repo.root, rel), { withFileTypes: true });
-      } catch {
-        // gone or unreadable: its watch fails the same way, or reports it
-      }
-      if (rel !== '' && entries.some((entry) => entry.name === '.git')) continue;
+      const entries = readDirBytes(this.repo.root, rel);
+      if (rel !== '' && entries.some((entry) => entry.name === DOT_GIT)) continue;
       if (rel !== '') this.ignored.markWatched(rel);
       yield rel;
       for (const entry of entries) {
-        if (!entry.isDirectory() || entry.name === '.git') continue;
-        // A name that is not UTF-8 arrives decoded lossily and names no directory: it cannot get
-        // a watch (see docs/backup-and-recovery.md, Limits); its parent's watch still reports it.
-        if (entry.name.includes(LOSSY)) continue;
-        const child = rel === '' ? entry.name : `${rel}/${entry.name}`;
+        if (!entry.isDirectory || entry.name === DOT_GIT) continue;
+        const child = join(rel, entry.name);
         if (this.ignored.isIgnored(child)) continue;
         queue.push(child);
       }
@@ -245,7 +262,7 @@ export class FsEvents {
   }
 
   /** Places the watch of one worktree directory (relative). */
-  private watchDir(rel: string): void {
+  private watchDir(rel: GitPath): void {
     if (this.closed || this.limitHit || this.watching.has(rel)) return;
     const limit = this.options.fakeWatchLimit;
     if (limit !== undefined && this.watching.size >= limit) {
@@ -253,10 +270,11 @@ export class FsEvents {
       queueMicrotask(() => this.onWatchError(error));
       return;
     }
-    const abs = path.join(this.repo.root, rel);
-    const stat = lstatSafe(abs);
+    const stat = lstatRel(this.repo.root, rel);
     if (!stat?.isDirectory()) return;
-    const watcher = this.place(abs, (event, name) => this.onWorktreeRaw(rel, event, name));
+    const abs = rel === '' ? this.repo.root : fsPath(this.repo.root, rel);
+    // Names come as bytes (encoding 'buffer'): a name that is not UTF-8 still names its file.
+    const watcher = this.placeBytes(abs, (event, name) => this.onWorktreeRaw(rel, event, name === null ? null : gitPathOf(name)));
     if (watcher) {
       this.watching.set(rel, { watcher, ino: stat.ino });
       this.countBelow(rel, 1);
@@ -264,10 +282,10 @@ export class FsEvents {
   }
 
   /** Adds `delta` to the count of every directory above `rel` (the root '' included). */
-  private countBelow(rel: string, delta: number): void {
+  private countBelow(rel: GitPath, delta: number): void {
     if (rel === '') return;
     for (let at = rel.lastIndexOf('/'); ; at = rel.lastIndexOf('/', at - 1)) {
-      const above = at < 0 ? '' : rel.slice(0, at);
+      const above = (at < 0 ? '' : rel.slice(0, at)) as GitPath;
       const n = (this.watchedBelow.get(above) ?? 0) + delta;
       if (n > 0) this.watchedBelow.set(above, n);
       else this.watchedBelow.delete(above);
@@ -277,8 +295,17 @@ export class FsEvents {
 
   /** fs.watch on a directory; null when it cannot be watched (gone, unreadable, or the OS limit). */
   private place(abs: string, listener: (event: string, name: string | null) => void): fs.FSWatcher | null {
+    return this.guardWatch(() => fs.watch(abs, { persistent: true }, listener));
+  }
+
+  /** fs.watch on a worktree directory named by its bytes, which hands the entries' names over as bytes. */
+  private placeBytes(abs: string | Buffer, listener: (event: string, name: Buffer | null) => void): fs.FSWatcher | null {
+    return this.guardWatch(() => fs.watch(abs, { persistent: true, encoding: 'buffer' }, listener));
+  }
+
+  private guardWatch(watch: () => fs.FSWatcher): fs.FSWatcher | null {
     try {
-      const watcher = fs.watch(abs, { persistent: true }, listener);
+      const watcher = watch();
       watcher.on('error', (error: unknown) => this.onWatchError(error as NodeJS.ErrnoException));
       return watcher;
     } catch (error) {
@@ -289,9 +316,9 @@ export class FsEvents {
   }
 
   /** Removes the watches of `rel` and of every directory under it. */
-  private unwatchTree(rel: string): void {
+  private unwatchTree(rel: GitPath): void {
     const prefix = `${rel}/`;
-    const drop = (dir: string, watch: DirWatch): void => {
+    const drop = (dir: GitPath, watch: DirWatch): void => {
       watch.watcher.close();
       this.watching.delete(dir);
       this.countBelow(dir, -1);
@@ -307,9 +334,7 @@ export class FsEvents {
   }
 
   /** A directory appeared: ask git before watching it (node_modules must never be walked). */
-  private onAddDir(rel: string): void {
-    // Not UTF-8: no watch can be placed on the lossy name; the snapshot reads the parent whole.
-    if (rel.includes(LOSSY)) return;
+  private onAddDir(rel: GitPath): void {
     if (this.ignored.status(rel) === true) return;
     this.pendingDirs.add(rel);
     this.classifyTimer ??= setTimeout(() => void this.classifyPending(), 50);
@@ -324,20 +349,14 @@ export class FsEvents {
       // Level by level, so an ignored directory is never descended into.
       let level = top;
       while (level.length > 0 && !this.closed) {
-        const candidates = level.filter((d) => lstatSafe(path.join(this.repo.root, d))?.isDirectory() && !lstatSafe(path.join(this.repo.root, d, '.git')));
+        const candidates = level.filter((d) => lstatRel(this.repo.root, d)?.isDirectory() && !lstatRel(this.repo.root, join(d, DOT_GIT)));
         // Forget what is known about them: a directory that came back may be another one now.
         for (const dir of candidates) this.ignored.forget(dir);
         const watch = await this.ignored.classify(candidates);
-        const next: string[] = [];
+        const next: GitPath[] = [];
         for (const dir of watch) {
           this.watchDir(dir);
-          let entries: fs.Dirent[] = [];
-          try {
-            entries = fs.readdirSync(path.join(this.repo.root, dir), { withFileTypes: true });
-          } catch {
-            // gone again
-          }
-          for (const entry of entries) if (entry.isDirectory() && entry.name !== '.git' && !entry.name.includes(LOSSY)) next.push(`${dir}/${entry.name}`);
+          for (const entry of readDirBytes(this.repo.root, dir)) if (entry.isDirectory && entry.name !== DOT_GIT) next.push(join(dir, entry.name));
         }
         level = next;
       }
@@ -352,34 +371,33 @@ export class FsEvents {
     }
   }
 
-  private onWorktreeRaw(dir: string, event: string, name: string | null): void {
+  private onWorktreeRaw(dir: GitPath, event: string, name: GitPath | null): void {
     if (this.closed) return;
     if (!name) {
       this.report(dir);
       return;
     }
-    const rel = dir === '' ? name : `${dir}/${name}`;
-    if (dir !== '' && name === dir.slice(dir.lastIndexOf('/') + 1) && !lstatSafe(path.join(this.repo.root, rel))) {
+    const rel = join(dir, name);
+    if (dir !== '' && name === dir.slice(dir.lastIndexOf('/') + 1) && !lstatRel(this.repo.root, rel)) {
       // libuv names a watched directory's own removal or move (IN_DELETE_SELF, IN_MOVE_SELF,
       // IN_IGNORED) by the directory's name: its watch is dead. The inode cannot tell, as a
       // directory made again at once often gets the same inode number. (A removed child of the
       // same name looks alike; watching the directory again costs nothing then.)
       this.unwatchTree(dir);
-      if (lstatSafe(path.join(this.repo.root, dir))?.isDirectory()) this.onAddDir(dir);
+      if (lstatRel(this.repo.root, dir)?.isDirectory()) this.onAddDir(dir);
       this.report(dir);
       return;
     }
     if (hasGitSegment(rel)) return;
-    if (name === '.gitignore') this.options.onChange({ kind: 'rules', at: Date.now() });
+    if (name === GITIGNORE) this.options.onChange({ kind: 'rules', at: Date.now() });
     this.report(rel);
     // A name appeared or went away: if it is (or was) a directory, its watches follow.
     if (event === 'rename') this.followEntry(rel);
   }
 
   /** Keeps the watches right after a rename event on `rel`: a new directory, a gone one, a replaced one. */
-  private followEntry(rel: string): void {
-    if (rel.includes(LOSSY)) return;
-    const stat = lstatSafe(path.join(this.repo.root, rel));
+  private followEntry(rel: GitPath): void {
+    const stat = lstatRel(this.repo.root, rel);
     const known = this.watching.get(rel);
     if (stat?.isDirectory()) {
       if (known && known.ino === stat.ino) return;
@@ -392,21 +410,11 @@ export class FsEvents {
     if (known) this.unwatchTree(rel);
   }
 
-  /**
-   * Reports a changed path. Names reach us as text: a file name that is not UTF-8 arrives with
-   * U+FFFD in place of its bytes and names nothing on disk, so the nearest directory above it
-   * whose name survived is reported instead; the snapshot reads that directory whole, by git,
-   * which hands the exact bytes over.
-   */
-  private report(rel: string): void {
+  /** Reports a changed path (its exact bytes); the root itself means everything. */
+  private report(rel: GitPath): void {
     const at = Date.now();
-    let exact = rel;
-    if (exact.includes(LOSSY)) {
-      const parts = exact.split('/');
-      exact = parts.slice(0, parts.findIndex((part) => part.includes(LOSSY))).join('/');
-    }
-    if (exact === '') this.options.onChange({ kind: 'everything', at });
-    else this.options.onChange({ kind: 'path', rel: exact, at });
+    if (rel === '') this.options.onChange({ kind: 'everything', at });
+    else this.options.onChange({ kind: 'path', rel, at });
   }
 
   private guardDir(): string {

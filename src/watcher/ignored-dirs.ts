@@ -10,24 +10,26 @@
  *    into until git has classified it; the watcher treats it as changed once it is known to be
  *    watched, so nothing created meanwhile is missed.
  * A directory that holds tracked files is always watched, even if a pattern matches it.
+ * Directories are named by their bytes (GitPath), as git and the file system hand them over.
  */
 import os from 'node:os';
 import path from 'node:path';
 import type { Repo } from '../git/repo.js';
-import { runGit, splitNul } from '../git/run.js';
+import { runGit } from '../git/run.js';
+import { coveringPathspecs, gitPathsOf, nulInput, type GitPath } from '../git/path.js';
 
 export class IgnoredDirs {
-  private readonly ignored = new Set<string>();
-  private readonly watched = new Set<string>();
+  private readonly ignored = new Set<GitPath>();
+  private readonly watched = new Set<GitPath>();
 
   constructor(private readonly repo: Repo) {}
 
   /** Classifies every directory that exists now (one walk by git). */
   async load(): Promise<void> {
     const listed = await runGit(['ls-files', '-z', '--others', '--ignored', '--exclude-standard', '--directory'], { cwd: this.repo.root });
-    const candidates = splitNul(listed.stdout)
+    const candidates = gitPathsOf(listed.stdout)
       .filter((p) => p.endsWith('/'))
-      .map((p) => p.slice(0, -1));
+      .map((p) => p.slice(0, -1) as GitPath);
     for (const dir of await this.ignoredAmong(candidates)) this.ignored.add(dir);
   }
 
@@ -55,35 +57,35 @@ export class IgnoredDirs {
   }
 
   /** true/false when known (this directory or one above it is ignored); undefined when not yet classified. */
-  status(rel: string): boolean | undefined {
+  status(rel: GitPath): boolean | undefined {
     if (rel === '') return false;
     for (let at = rel.length; at > 0; at = rel.lastIndexOf('/', at - 1)) {
-      if (this.ignored.has(rel.slice(0, at))) return true;
+      if (this.ignored.has(rel.slice(0, at) as GitPath)) return true;
       if (at === rel.length && this.watched.has(rel)) return false;
     }
     return undefined;
   }
 
   /** Ignored by an ancestor or itself (unknown counts as not ignored: used for the startup walk). */
-  isIgnored(rel: string): boolean {
+  isIgnored(rel: GitPath): boolean {
     return this.status(rel) === true;
   }
 
-  markWatched(rel: string): void {
+  markWatched(rel: GitPath): void {
     this.watched.add(rel);
   }
 
-  forget(rel: string): void {
+  forget(rel: GitPath): void {
     this.watched.delete(rel);
     this.ignored.delete(rel);
   }
 
   /** Asks git about new directories; returns the ones to watch. */
-  async classify(dirs: string[]): Promise<string[]> {
+  async classify(dirs: GitPath[]): Promise<GitPath[]> {
     const fresh = [...new Set(dirs)].filter((d) => this.status(d) === undefined);
     if (fresh.length === 0) return [];
     const ignored = new Set(await this.ignoredAmong(fresh));
-    const watch: string[] = [];
+    const watch: GitPath[] = [];
     for (const dir of fresh) {
       if (ignored.has(dir)) this.ignored.add(dir);
       else {
@@ -94,17 +96,24 @@ export class IgnoredDirs {
     return watch;
   }
 
-  private async ignoredAmong(dirs: string[]): Promise<string[]> {
+  private async ignoredAmong(dirs: GitPath[]): Promise<GitPath[]> {
     if (dirs.length === 0) return [];
-    // exit 1: none of them is ignored
-    const result = await runGit(['check-ignore', '-z', '--stdin'], { cwd: this.repo.root, input: dirs.map((d) => `${d}\0`).join(''), okCodes: [1] });
-    const ignored = splitNul(result.stdout);
+    // exit 1: none of them is ignored. Names go on stdin, as bytes.
+    const result = await runGit(['check-ignore', '-z', '--stdin'], { cwd: this.repo.root, input: nulInput(dirs), okCodes: [1] });
+    const ignored = gitPathsOf(result.stdout);
     if (ignored.length === 0) return [];
-    // A directory with tracked files in it stays watched, whatever the patterns say.
-    const tracked = await runGit(['ls-files', '-z', '--', ...ignored.map((d) => `:(literal)${d}/`)], { cwd: this.repo.root });
-    const holdTracked = new Set<string>();
-    for (const file of splitNul(tracked.stdout)) {
-      for (const dir of ignored) if (file.startsWith(`${dir}/`)) holdTracked.add(dir);
+    // A directory with tracked files in it stays watched, whatever the patterns say. A name that
+    // cannot go on the command line (not UTF-8) is covered by a directory above it, or by the
+    // whole index; the listing is matched against the exact names below.
+    const specs = coveringPathspecs(ignored);
+    const tracked = await runGit(['ls-files', '-z', ...(specs ? ['--', ...specs] : [])], { cwd: this.repo.root });
+    const ignoredSet = new Set(ignored);
+    const holdTracked = new Set<GitPath>();
+    for (const file of gitPathsOf(tracked.stdout)) {
+      for (let at = file.indexOf('/'); at > 0; at = file.indexOf('/', at + 1)) {
+        const dir = file.slice(0, at) as GitPath;
+        if (ignoredSet.has(dir)) holdTracked.add(dir);
+      }
     }
     return ignored.filter((d) => !holdTracked.has(d));
   }

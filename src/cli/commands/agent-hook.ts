@@ -20,6 +20,7 @@ import { checkFileTarget } from '../../agents/protected-files.js';
 import { HOOK_EVENTS, type AgentEvent, type AgentIntegration, type HookEventKind, type HookVerdict } from '../../agents/types.js';
 import { readPolicy } from '../../config/compile.js';
 import { openRepo, repoFromRevParse, type Repo } from '../../git/repo.js';
+import { gitPath } from '../../git/path.js';
 import type { Policy } from '../../policy/schema.js';
 import { appendEvent } from '../../session/journal.js';
 import { newStepMark, pokeWatcher, recordStepEnd, recordStepSnapshot, recordStepStart, type StepCall } from '../../session/steps.js';
@@ -236,7 +237,8 @@ async function onPostTool(repo: Repo, agent: AgentIntegration, event: AgentEvent
     session: session?.id ?? null,
     agent: agent.id,
     message: `after: ${call.command ?? call.paths?.join(' ') ?? call.tool ?? 'a tool call'}`.slice(0, 500),
-    ...(files ? { changedPaths: files } : {}),
+    // The tool call names files as text (UTF-8): the snapshot takes their bytes.
+    ...(files ? { changedPaths: files.map((f) => gitPath(f)) } : {}),
   });
   recordStepSnapshot(repo, [mark], snapshot.oid, { session: session?.id ?? null, agent: agent.id, by: 'hook' });
 }

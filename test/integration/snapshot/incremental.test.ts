@@ -4,6 +4,7 @@ import path from 'node:path';
 import { withTestRepo } from '../../helpers/git-repo.js';
 import { openRepo } from '../../../src/git/repo.js';
 import { createSnapshot } from '../../../src/snapshot/create.js';
+import { gitPath, gitPathOf } from '../../../src/git/path.js';
 
 describe('incremental snapshots (changedPaths)', () => {
   it('produce the same tree as a full walk while reading only the changed paths', async () => {
@@ -25,7 +26,7 @@ describe('incremental snapshots (changedPaths)', () => {
       repo.remove('untracked-before.txt');
       fs.chmodSync(path.join(repo.dir, 'dir2/file2.txt'), 0o755);
       const changed = ['dir0/file0.txt', 'dir1', 'new-dir', 'node_modules/pkg/index.js', 'untracked-before.txt', 'dir2/file2.txt'];
-      const incremental = await createSnapshot(r, { trigger: 'watch', changedPaths: changed });
+      const incremental = await createSnapshot(r, { trigger: 'watch', changedPaths: changed.map((p) => gitPath(p)) });
       expect(incremental.created).toBe(true);
       expect(incremental.snapshot.previous).toBe(first.snapshot.oid);
       const full = await createSnapshot(r, { force: true });
@@ -35,7 +36,7 @@ describe('incremental snapshots (changedPaths)', () => {
       // A change the watcher did not report is not seen by an incremental snapshot (that is the
       // contract; the watcher reports every change); the next full walk sees it.
       repo.write('dir0/file3.txt', 'unreported\n');
-      const unseen = await createSnapshot(r, { trigger: 'watch', changedPaths: ['dir0/file0.txt'] });
+      const unseen = await createSnapshot(r, { trigger: 'watch', changedPaths: [gitPath('dir0/file0.txt')] });
       expect(unseen.created).toBe(false);
       const walked = await createSnapshot(r);
       expect(repo.git(['show', `${walked.snapshot.oid}:dir0/file3.txt`])).toBe('unreported\n');
@@ -45,7 +46,7 @@ describe('incremental snapshots (changedPaths)', () => {
       repo.git(['add', 'big.bin']);
       repo.write('.gitignore', 'node_modules/\ndir2/file2.txt\n');
       repo.git(['rm', '-q', '--cached', 'dir2/file2.txt']);
-      const mixed = await createSnapshot(r, { trigger: 'watch', maxFileSize: 1024, changedPaths: ['big.bin', '.gitignore', 'dir2/file2.txt'] });
+      const mixed = await createSnapshot(r, { trigger: 'watch', maxFileSize: 1024, changedPaths: ['big.bin', '.gitignore', 'dir2/file2.txt'].map((p) => gitPath(p)) });
       const mixedFull = await createSnapshot(r, { force: true, maxFileSize: 1024 });
       expect(mixed.snapshot.tree).toBe(mixedFull.snapshot.tree);
       expect(repo.git(['ls-tree', '--name-only', '-r', mixed.snapshot.oid])).toContain('big.bin');
@@ -88,8 +89,10 @@ describe('incremental snapshots (changedPaths)', () => {
       const first = await createSnapshot(r, { maxFileSize: 1024 });
       expect(first.snapshot.skipped.map((s) => s.path)).toEqual(['huge.bin']);
 
-      const same = async (changed: string[]): Promise<void> => {
-        const incremental = await createSnapshot(r, { trigger: 'watch', changedPaths: changed, maxFileSize: 1024 });
+      // Text names, or bytes (a Buffer) for names that are not UTF-8.
+      const same = async (changed: Array<string | Buffer>): Promise<void> => {
+        const changedPaths = changed.map((p) => (typeof p === 'string' ? gitPath(p) : gitPathOf(p)));
+        const incremental = await createSnapshot(r, { trigger: 'watch', changedPaths, maxFileSize: 1024 });
         const full = await createSnapshot(r, { force: true, maxFileSize: 1024 });
         // Its change counts are those of a diff against the snapshot before it.
         const diff = repo.git(['diff-tree', '-r', '--no-renames', '--name-status', '-z', `${incremental.snapshot.oid}^`, incremental.snapshot.oid]).split('\0');
@@ -137,6 +140,27 @@ describe('incremental snapshots (changedPaths)', () => {
       await same(['crdir\r']);
       expect(repo.git(['cat-file', 'blob', 'refs/guard/main/head:crdir\r/f.txt'])).toBe('cr dir\n');
 
+      // Names that are not UTF-8 (byte 0xff), given by their bytes: a file, a directory and what
+      // is under it, a file next to a plain one it must not be confused with; then changed and
+      // removed. (A top-level one cannot be named to git on the command line: that one walks.)
+      const bytes = (name: string): Buffer => Buffer.from(name, 'latin1');
+      const writeBytes = (name: string, data: string): void => {
+        fs.mkdirSync(Buffer.concat([Buffer.from(`${repo.dir}/`), bytes(path.posix.dirname(name))]), { recursive: true });
+        fs.writeFileSync(Buffer.concat([Buffer.from(`${repo.dir}/`), bytes(name)]), data);
+      };
+      writeBytes('odd/bad\xff.txt', 'a file named with 0xff\n');
+      writeBytes('odd/bad.txt', 'the plain one\n');
+      writeBytes('odd/dir\xff/sub/f.txt', 'under a directory named with 0xff\n');
+      await same([bytes('odd/bad\xff.txt'), bytes('odd/bad.txt'), bytes('odd/dir\xff')]);
+      writeBytes('odd/dir\xff/sub/f.txt', 'changed\n');
+      writeBytes('odd/dir\xff/g.txt', 'new\n');
+      fs.rmSync(Buffer.concat([Buffer.from(`${repo.dir}/`), bytes('odd/bad\xff.txt')]));
+      await same([bytes('odd/dir\xff/sub/f.txt'), bytes('odd/dir\xff/g.txt'), bytes('odd/bad\xff.txt')]);
+      writeBytes('\xfftop/h.txt', 'top level\n');
+      await same([bytes('\xfftop')]);
+      expect(repo.git(['ls-tree', '-r', '-z', '--name-only', 'refs/guard/main/head']).split('\0')).toEqual(
+        expect.arrayContaining([bytes('odd/dir\xff/g.txt').toString('utf8'), bytes('\xfftop/h.txt').toString('utf8')]),
+      );
       // Everything under a directory goes, and the directory with it.
       repo.remove('keep');
       await same(['keep']);
