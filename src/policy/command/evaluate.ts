@@ -11,10 +11,11 @@
  */
 import type { AndOr, Command, Compound, Pipeline, Redirect, Script, SimpleCommand } from './ast.js';
 import { classifyInvocation } from './commands.js';
-import { cloneState, expandSingle, expandWord, joinOrigins, knownField, newState, provenance, type ExpandEnv, type Field, type ShellState } from './expand.js';
+import path from 'node:path';
+import { cloneState, expandSingle, expandWord, joinOrigins, knownField, newState, noteWritten, provenance, type ExpandEnv, type Field, type ShellState } from './expand.js';
 import { fastPathAllows } from './fast-path.js';
 import { ParseError, decodeAnsiC, parseScript } from './parse.js';
-import { resolvePath } from './paths.js';
+import { isUnder, resolvePath } from './paths.js';
 import type { RefChange } from './ref-changes.js';
 import { ALLOW, makeVerdict, stricter } from './rules.js';
 import { reportOpaque, stdinOrigin, type Invocation, type Runtime, type ShellOptions, type Stdin } from './runtime.js';
@@ -39,6 +40,8 @@ interface Outcome {
 interface Sink {
   verdict(verdict: Verdict): void;
   refChange(change: RefChange): void;
+  /** Files written so far in the line and where their content came from (ShellState.written). */
+  written: Map<string, string>;
 }
 
 /** The strictest verdict of a command line, and the ref changes it announces (ref-changes.ts). */
@@ -58,9 +61,10 @@ export function classifySource(source: string, ctx: CommandContext): Classificat
     refChange: (change) => {
       refChanges.push(change);
     },
+    written: new Map(),
   };
   const evaluator = new Evaluator(ctx, 0, sink);
-  evaluator.shell(source, { cwd: ctx.cwd, state: newState(ctx.cwd) }, source);
+  evaluator.shell(source, { cwd: ctx.cwd, state: newState(ctx.cwd, sink.written) }, source);
   return { verdict, refChanges };
 }
 
@@ -100,7 +104,7 @@ export class Evaluator implements Runtime {
       if (!fastPathAllows(source)) reportOpaque(this, `guard cannot parse this command (${error.message})`, origin);
       return;
     }
-    const state = options.state ?? newState(options.cwd);
+    const state = options.state ?? newState(options.cwd, this.sink.written);
     if (!options.state) {
       for (const [name, value] of options.env ?? []) state.vars.set(name, { value, exported: true });
       if (options.positional !== undefined) state.positional = options.positional;
@@ -252,7 +256,7 @@ export class Evaluator implements Runtime {
     for (const cwd of state.cwds) {
       classifyInvocation({ argv, env: visible, cwd, stdin: input, source: command.source, state }, this);
     }
-    return this.builtinEffects(argv, state, input);
+    return this.builtinEffects(argv, state, input, command.source);
   }
 
   /** An agent may not set guard's internal token (it marks a ref update as guard's own). */
@@ -263,10 +267,11 @@ export class Evaluator implements Runtime {
   }
 
   /** cd, export, unset, read ...: what changes the shell for the commands that follow. */
-  private builtinEffects(argv: Field[], state: ShellState, stdin: Stdin): Outcome {
+  private builtinEffects(argv: Field[], state: ShellState, stdin: Stdin, source: string): Outcome {
     const unchanged: Outcome = { succ: state.cwds, fail: state.cwds, stdout: null };
     const name = argv[0]?.value;
     if (name === null || name === undefined) return unchanged;
+    this.noteCopies(argv, state, stdin, source);
     const args = argv.slice(1);
     switch (name) {
       case 'cd':
@@ -328,6 +333,7 @@ export class Evaluator implements Runtime {
   private redirects(list: Redirect[], state: ShellState, stdin: Stdin, source: string, emptyOutput = false): Stdin {
     let input = stdin;
     const env = this.expandEnv(state);
+    const writes: string[] = [];
     for (const redirect of list) {
       const op = redirect.op;
       if (redirect.heredoc) {
@@ -350,6 +356,7 @@ export class Evaluator implements Runtime {
         continue;
       }
       // >, >>, >|, &>, &>>, <>, >&file: a write. `> file` and `: > file` only empty the file.
+      if (target.value !== null) writes.push(target.value);
       const truncates = emptyOutput && (op === '>' || op === '>|') && (redirect.fd === null || redirect.fd === 1);
       for (const cwd of state.cwds) {
         const verdict = truncates
@@ -358,7 +365,66 @@ export class Evaluator implements Runtime {
         if (verdict) this.report(verdict);
       }
     }
+    // What the command writes there comes from its words and its stdin: `cat .git/guard/watcher.pid > /tmp/p`.
+    if (writes.length > 0) {
+      const origin = this.contentOrigin(source, state, input);
+      for (const file of writes) noteWritten(state, file, origin);
+    }
     return input;
+  }
+
+  /**
+   * Where what a command writes comes from, for ShellState.written: its text with the origins of
+   * its variables and of the files it reads, where its stdin comes from, and guard's directory
+   * when it runs there (`cd .git/guard && cp watcher.pid /tmp/p`).
+   */
+  private contentOrigin(source: string, state: ShellState, stdin: Stdin): string {
+    const inGuardDir = state.cwds.some((cwd) => cwd !== null && [this.ctx.commonDir, this.ctx.gitDir].some((dir) => dir && isUnder(cwd, `${dir}/guard`)));
+    return joinOrigins(provenance(`${source}\n${stdinOrigin(stdin)}`, state), inGuardDir ? "(run in guard's directory)" : '');
+  }
+
+  /** Files a copying command writes (cp, mv, ln, install, tee, dd of=), as written. */
+  private noteCopies(argv: Field[], state: ShellState, stdin: Stdin, source: string): void {
+    const files = copiedTo(argv);
+    if (files.length === 0) return;
+    const origin = this.contentOrigin(source, state, stdin);
+    for (const file of files) noteWritten(state, file, origin);
+  }
+}
+
+/**
+ * The files cp/mv/ln/install (the destination, and the destination joined with each source's
+ * name in case it is a directory), tee (every operand) and dd (of=) write. An over-estimate is
+ * fine: a file only matters if a later command reads a pid from it.
+ */
+function copiedTo(argv: Field[]): string[] {
+  const name = argv[0]?.value;
+  const args = argv.slice(1);
+  const known = args.map((a) => a.value).filter((v): v is string => v !== null);
+  switch (name) {
+    case 'tee':
+      return known.filter((v) => !v.startsWith('-'));
+    case 'dd':
+      return known.filter((v) => v.startsWith('of=')).map((v) => v.slice(3));
+    case 'cp':
+    case 'mv':
+    case 'ln':
+    case 'install': {
+      let target: string | null = null;
+      const operands: string[] = [];
+      for (let i = 0; i < known.length; i++) {
+        const value = known[i] as string;
+        if (value === '-t' || value === '--target-directory') target = known[++i] ?? null;
+        else if (value.startsWith('--target-directory=')) target = value.slice('--target-directory='.length);
+        else if (/^-t./.test(value)) target = value.slice(2);
+        else if (!value.startsWith('-')) operands.push(value);
+      }
+      const dest = target ?? operands.pop();
+      if (dest === undefined || dest === null) return [];
+      return [...(target === null ? [dest] : []), ...operands.map((source) => path.posix.join(dest, path.posix.basename(source)))];
+    }
+    default:
+      return [];
   }
 }
 

@@ -6,6 +6,7 @@
  * arithmetic) becomes an unknown part: a Field whose value is null. Rules then treat unknown
  * values conservatively instead of guessing.
  */
+import path from 'node:path';
 import type { Script, Word, WordPart } from './ast.js';
 
 export interface ShellVar {
@@ -30,7 +31,40 @@ export function provenance(display: string, state: ShellState): string {
     const variable = state.vars.get(match[1] as string);
     parts.push(variable?.value, variable?.origin);
   }
-  return joinOrigins(...parts);
+  const joined = joinOrigins(...parts);
+  return state.written.size === 0 ? joined : joinOrigins(joined, ...writtenOrigins(joined, state));
+}
+
+/**
+ * What was written earlier in the line into the files a text names (`/tmp/p` in
+ * `$(cat /tmp/p)` after `cat .git/guard/watcher.pid > /tmp/p`): a value read from such a file
+ * comes from there. Words are cut at shell punctuation and looked up as written and against
+ * every directory the command may run in.
+ */
+function writtenOrigins(text: string, state: ShellState): string[] {
+  const out: string[] = [];
+  for (const word of new Set(text.split(/[\s"'`$(){}<>|;&=,]+/))) {
+    if (word === '') continue;
+    for (const key of fileKeys(word, state.cwds)) {
+      const origin = state.written.get(key);
+      if (origin !== undefined) out.push(origin);
+    }
+  }
+  return out;
+}
+
+/** The keys a file is known by in ShellState.written: the text as written and its absolute paths. */
+export function fileKeys(word: string, cwds: Array<string | null>): string[] {
+  const keys = new Set<string>([word]);
+  if (word.startsWith('/')) keys.add(path.posix.normalize(word).replace(/(.)\/+$/, '$1'));
+  else for (const cwd of cwds) if (cwd !== null && cwd.startsWith('/')) keys.add(path.posix.resolve(cwd, word));
+  return [...keys];
+}
+
+/** Records that `file` (as written) now holds what `origin` says, for every directory the writer may be in. */
+export function noteWritten(state: ShellState, file: string, origin: string): void {
+  if (file === '' || origin === '') return;
+  for (const key of fileKeys(file, state.cwds)) state.written.set(key, joinOrigins(state.written.get(key), origin));
 }
 
 /**
@@ -49,6 +83,12 @@ export interface ShellState {
   vars: Map<string, ShellVar>;
   /** `$0 $1 ...` of a `bash -c` string; null when unknown (the outer command line). */
   positional: Array<string | null> | null;
+  /**
+   * Files written earlier in the line, by their keys (fileKeys), with where their content came
+   * from (the writer's words, variables and stdin, as provenance gives them). Files outlive
+   * subshells, pipelines and nested shells, so every state of one classification shares this map.
+   */
+  written: Map<string, string>;
 }
 
 export interface Field {
@@ -90,12 +130,12 @@ interface Segment {
 const MAX_BRACE_WORDS = 256;
 const GLOB_CHARS = /[*?]|\[[^\]]+\]/;
 
-export function newState(cwd: string | null): ShellState {
-  return { cwds: [cwd], vars: new Map(), positional: null };
+export function newState(cwd: string | null, written: Map<string, string> = new Map()): ShellState {
+  return { cwds: [cwd], vars: new Map(), positional: null, written };
 }
 
 export function cloneState(state: ShellState): ShellState {
-  return { cwds: [...state.cwds], vars: new Map(state.vars), positional: state.positional ? [...state.positional] : null };
+  return { cwds: [...state.cwds], vars: new Map(state.vars), positional: state.positional ? [...state.positional] : null, written: state.written };
 }
 
 export function knownField(value: string): Field {
