@@ -21,7 +21,7 @@ import { withInternalToken } from '../git/internal-token.js';
 import { GUARD_IDENTITY } from '../git/objects.js';
 import { openRepo, guardPath, type Repo } from '../git/repo.js';
 import { runGit, splitNul, splitNulBytes } from '../git/run.js';
-import { fsPath, gitPath, gitPathsOf, pathText, type GitPath } from '../git/path.js';
+import { fsPath, gitPath, gitPathOf, gitPathsOf, pathText, type GitPath } from '../git/path.js';
 import { appendEvent } from '../session/journal.js';
 import { moveTree } from '../util/move-tree.js';
 import { createSnapshot } from '../snapshot/create.js';
@@ -54,8 +54,15 @@ export interface RecoverPlan {
   others: BackupInfo[];
 }
 
+/**
+ * Both names as --json shows paths (pathText): the real name when it is UTF-8 text without
+ * control characters, otherwise the whole path quoted the way git quotes it (`"/x/bad\377.log"`),
+ * which C-unquotes to its exact bytes.
+ */
 export interface MovedAside {
+  /** Repository-relative. */
   path: string;
+  /** Where it is now: the absolute path inside the aside directory. */
   to: string;
 }
 
@@ -168,7 +175,8 @@ class Aside {
     fs.mkdirSync(parent === '.' ? this.dir : fsPath(this.dir, parent), { recursive: true });
     // Also across file systems (a mount inside the working tree), names as bytes.
     moveTree(from, to);
-    this.moved.push({ path: pathText(rel), to: path.join(this.dir, pathText(rel)) });
+    // `to` is quoted as one path: quoting only the name inside it would name no file.
+    this.moved.push({ path: pathText(rel), to: pathText(gitPathOf(to)) });
   }
 }
 

@@ -24,6 +24,30 @@ const NAMES: Array<[string, Buffer]> = [
   ['not UTF-8 directory', Buffer.from('dir\xfe/inner.txt', 'latin1')],
 ];
 
+/**
+ * The bytes a --json path stands for: as is when plain text, C-unquoted when git-quoted
+ * (`"bad\\377.log"`), which is how --json shows a name that is not UTF-8 or holds control characters.
+ */
+function jsonPathBytes(shown: string): Buffer {
+  if (!shown.startsWith('"')) return Buffer.from(shown, 'utf8');
+  const escapes: Record<string, number> = { n: 0x0a, r: 0x0d, t: 0x09, '"': 0x22, '\\': 0x5c, a: 0x07, b: 0x08, f: 0x0c, v: 0x0b };
+  const out: number[] = [];
+  const body = shown.slice(1, -1);
+  for (let i = 0; i < body.length; i++) {
+    const c = body[i]!;
+    if (c !== '\\') {
+      out.push(...Buffer.from(c, 'utf8'));
+      continue;
+    }
+    const next = body[++i]!;
+    if (/[0-7]/.test(next)) {
+      out.push(parseInt(body.slice(i, i + 3), 8));
+      i += 2;
+    } else out.push(escapes[next]!);
+  }
+  return Buffer.from(out);
+}
+
 function full(repo: TestRepo, name: Buffer): Buffer {
   return Buffer.concat([Buffer.from(`${repo.dir}/`), name]);
 }
@@ -147,6 +171,13 @@ function recoverEditedNames(repo: TestRepo, names: Buffer[]): string {
   for (const name of names) {
     const aside = Buffer.concat([Buffer.from(`${out.asideDir}/`), name]);
     expect(fs.readFileSync(aside, 'utf8')).toBe('edited after the snapshot\n');
+  }
+  // --json names the real paths: `to` is where the file is now, quoted whole when it must be.
+  const moved = (out.movedAside as Array<{ path: string; to: string }>).map((m) => [jsonPathBytes(m.path).toString('hex'), jsonPathBytes(m.to).toString('hex')]);
+  expect(moved.map(([p]) => p).sort()).toEqual(names.map((n) => n.toString('hex')).sort());
+  for (const [p, to] of moved) {
+    expect(to).toBe(Buffer.concat([Buffer.from(`${out.asideDir}/`), Buffer.from(p!, 'hex')]).toString('hex'));
+    expect(fs.readFileSync(Buffer.from(to!, 'hex'), 'utf8')).toBe('edited after the snapshot\n');
   }
   return out.asideDir as string;
 }
