@@ -51,12 +51,6 @@ export async function emptyTree(repo: Repo): Promise<string> {
   return makeTree(repo, []);
 }
 
-/** Resolves a rev to an oid, or null when it does not exist. */
-export async function resolveRev(repo: Repo, rev: string): Promise<string | null> {
-  const result = await runGit(['rev-parse', '-q', '--verify', '--end-of-options', rev], { cwd: repo.root, okCodes: [1, 128] });
-  return result.code === 0 ? result.stdout.toString('utf8').trim() : null;
-}
-
 export async function objectExists(repo: Repo, oid: string): Promise<boolean> {
   const result = await runGit(['cat-file', '-e', oid], { cwd: repo.root, okCodes: [1, 128] });
   return result.code === 0;

@@ -11,7 +11,8 @@
 import { GuardError } from '../errors.js';
 import { withInternalToken } from '../git/internal-token.js';
 import { checkObjects } from '../git/batch-objects.js';
-import { commitTree, emptyTree, resolveRev, zeroOid } from '../git/objects.js';
+import { commitTree, emptyTree, zeroOid } from '../git/objects.js';
+import { resolveRev } from '../git/revs.js';
 import type { Repo } from '../git/repo.js';
 import { runGit } from '../git/run.js';
 import { KEEP_REF } from '../snapshot/refs.js';

@@ -15,6 +15,7 @@
  */
 import type { Repo } from '../git/repo.js';
 import { runGitSync } from '../git/run.js';
+import { isAncestorSync, resolveRevSync, resolveRevsSync } from '../git/revs.js';
 import { protectingBranchGlob } from '../policy/match.js';
 import type { RefChange } from '../policy/command/ref-changes.js';
 import { branchDeleteViolation, branchRewriteViolation } from './branch-violations.js';
@@ -28,36 +29,6 @@ function symbolicFullName(repo: Repo, rev: string): string | null {
   const result = runGitSync(args, { cwd: repo.root, okCodes: [1, 128] });
   const name = result.code === 0 ? result.stdout.toString('utf8').trim() : '';
   return name.startsWith('refs/heads/') ? name : null;
-}
-
-/**
- * The object names of several revisions (as `rev-parse --verify` resolves them; null: none) from
- * one `git cat-file --batch-check`, which reads each line as a revision, never as an option.
- */
-function resolveRevs(repo: Repo, revs: string[]): Array<string | null> {
-  // A revision with a line break cannot be one batch line: one rev-parse each instead.
-  if (revs.some((rev) => /[\n\r\0]/.test(rev) || rev === '')) {
-    return revs.map((rev) => {
-      const result = runGitSync(['rev-parse', '-q', '--verify', '--end-of-options', rev], { cwd: repo.root, okCodes: [1, 128] });
-      return result.code === 0 ? result.stdout.toString('utf8').trim() : null;
-    });
-  }
-  const result = runGitSync(['cat-file', '--batch-check=%(objectname)'], { cwd: repo.root, input: `${revs.join('\n')}\n`, okCodes: [128] });
-  const lines = result.code === 0 ? result.stdout.toString('utf8').split('\n') : [];
-  // Each answer is the object name, or `<rev> missing` / `<rev> ambiguous`.
-  return revs.map((_, i) => {
-    const line = lines[i] ?? '';
-    return /^[0-9a-f]{40}([0-9a-f]{24})?$/.test(line) ? line : null;
-  });
-}
-
-function resolveRev(repo: Repo, rev: string): string | null {
-  return resolveRevs(repo, [rev])[0] ?? null;
-}
-
-function isAncestor(repo: Repo, ancestor: string, descendant: string): boolean {
-  if (ancestor === descendant) return true;
-  return runGitSync(['merge-base', '--is-ancestor', ancestor, descendant], { cwd: repo.root, okCodes: [1, 128] }).code === 0;
 }
 
 function fullRef(name: string): string {
@@ -85,7 +56,7 @@ function violationOf(ctx: HookContext, change: Exclude<RefChange, { kind: 'switc
           ? `${switchedTo}@{upstream}`
           : onBranch(change.upstream, switchedTo)
         : null;
-  const [old, target] = base === null ? [resolveRev(ctx.repo, ref), null] : resolveRevs(ctx.repo, [ref, `${base}^{commit}`]);
+  const [old, target] = base === null ? [resolveRevSync(ctx.repo, ref), null] : resolveRevsSync(ctx.repo, [ref, `${base}^{commit}`]);
   if (!old) return null; // an unborn branch has no history to lose
   switch (change.kind) {
     case 'delete':
@@ -99,7 +70,7 @@ function violationOf(ctx: HookContext, change: Exclude<RefChange, { kind: 'switc
       // `HEAD~1`, `HEAD^2` of the branch being moved name its own ancestors: another commit than its
       // tip is then never a fast-forward, and no merge-base needs to say so (the common reset).
       const ownAncestor = change.ref === 'HEAD' && /^(HEAD|@)(?:[~^]\d*)+$/.test(change.to);
-      if (!ownAncestor && isAncestor(ctx.repo, old, target)) return null;
+      if (!ownAncestor && isAncestorSync(ctx.repo, old, target)) return null;
       return branchRewriteViolation(ctx, ref, glob, old, target, change.how);
     }
     case 'rebase': {
@@ -108,7 +79,7 @@ function violationOf(ctx: HookContext, change: Exclude<RefChange, { kind: 'switc
       }
       if (!target) return null; // git refuses to start (no such upstream)
       // Replaying nothing of its own onto a descendant is a fast-forward.
-      if (isAncestor(ctx.repo, old, target)) return null;
+      if (isAncestorSync(ctx.repo, old, target)) return null;
       return branchRewriteViolation(ctx, ref, glob, old, `its commits replayed onto ${change.upstream}`, change.how);
     }
   }
@@ -125,7 +96,7 @@ export async function refusedRefChange(ctx: HookContext, changes: readonly RefCh
       if (change.branch === null) head = null;
       else if (change.branch.startsWith('@{')) head = symbolicFullName(ctx.repo, change.branch);
       // `git checkout X` of a path switches nothing: only an existing (or new) branch counts.
-      else if (change.created || resolveRev(ctx.repo, fullRef(change.branch)) !== null) head = fullRef(change.branch);
+      else if (change.created || resolveRevSync(ctx.repo, fullRef(change.branch)) !== null) head = fullRef(change.branch);
       continue;
     }
     let ref: string | null;

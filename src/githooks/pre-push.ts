@@ -20,7 +20,8 @@ import { decide, report, type Decision, type HookReport } from './decide.js';
 import { keepTips, type KeepItem } from './keep.js';
 import { parsePushUpdates, type PushUpdate } from './lines.js';
 import { configuredAt, shortOid, type Violation } from './messages.js';
-import { firstGuardCommit, isAncestor, isGuardItself, objectKnown } from './refs-state.js';
+import { firstGuardCommit, isGuardItself, objectKnown } from './refs-state.js';
+import { isAncestor } from '../git/revs.js';
 
 const HOOK = 'pre-push';
 

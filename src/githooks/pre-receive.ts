@@ -24,7 +24,8 @@ import type { HookContext } from './context.js';
 import { decide, report, type Decision, type HookReport } from './decide.js';
 import { parseRefUpdates } from './lines.js';
 import { configuredAt, shortOid } from './messages.js';
-import { firstGuardCommit, isAncestor } from './refs-state.js';
+import { firstGuardCommit } from './refs-state.js';
+import { isAncestor } from '../git/revs.js';
 import { openBare, serverPolicy } from './server-policy.js';
 
 const HOOK = 'pre-receive';

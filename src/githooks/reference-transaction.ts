@@ -21,7 +21,8 @@ import { parseRefUpdates, type RefUpdate } from './lines.js';
 import { branchDeleteViolation, branchRewriteViolation, branchSymrefViolation } from './branch-violations.js';
 import { shortOid, type Violation } from './messages.js';
 import { refNameBytes } from '../git/ref-name.js';
-import { currentValue, isAncestor, isGuardItself, isPackRefsPrune } from './refs-state.js';
+import { currentValue, isGuardItself, isPackRefsPrune } from './refs-state.js';
+import { isAncestor } from '../git/revs.js';
 
 const HOOK = 'reference-transaction';
 

@@ -4,7 +4,8 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { INTERNAL_TOKEN_ENV } from '../git/internal-token.js';
-import { GUARD_COMMITTER, resolveRev } from '../git/objects.js';
+import { GUARD_COMMITTER } from '../git/objects.js';
+import { resolveRev } from '../git/revs.js';
 import { guardCommonPath, type Repo } from '../git/repo.js';
 import { runGit } from '../git/run.js';
 import { hasEscapedBytes, refNameBytes } from '../git/ref-name.js';
@@ -28,13 +29,6 @@ export async function currentValue(repo: Repo, ref: string): Promise<string | nu
   const result = await runGit(['cat-file', '--batch-check=%(objectname)'], { cwd: repo.root, input: Buffer.concat([refNameBytes(ref), Buffer.from('\n')]) });
   const line = result.stdout.toString('latin1').trim();
   return /^[0-9a-f]{40}([0-9a-f]{24})?$/.test(line) ? line : null;
-}
-
-/** true when `ancestor` is an ancestor of (or equal to) `descendant`; false also when either is unknown. */
-export async function isAncestor(repo: Repo, ancestor: string, descendant: string): Promise<boolean> {
-  if (ancestor === descendant) return true;
-  const result = await runGit(['merge-base', '--is-ancestor', ancestor, descendant], { cwd: repo.root, okCodes: [1, 128] });
-  return result.code === 0;
 }
 
 export async function objectKnown(repo: Repo, oid: string): Promise<boolean> {

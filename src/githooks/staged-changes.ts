@@ -3,7 +3,8 @@
  * `commit -a` and `commit <paths>`) against HEAD, with renames detected so a move can be told
  * from an unrelated deletion.
  */
-import { emptyTree, resolveRev } from '../git/objects.js';
+import { emptyTree } from '../git/objects.js';
+import { resolveRev } from '../git/revs.js';
 import type { Repo } from '../git/repo.js';
 import { runGit } from '../git/run.js';
 import { gitPathsOf, type GitPath } from '../git/path.js';

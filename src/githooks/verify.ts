@@ -11,7 +11,7 @@
  */
 import { readPolicy } from '../config/compile.js';
 import { GuardError } from '../errors.js';
-import { resolveRev } from '../git/objects.js';
+import { isAncestor, resolveRev } from '../git/revs.js';
 import type { Repo } from '../git/repo.js';
 import { runGit } from '../git/run.js';
 import { detectActor } from '../policy/actor.js';
@@ -23,7 +23,7 @@ import { decide, type Decision } from './decide.js';
 import { configuredAt, shortOid } from './messages.js';
 import { pathViolations } from './path-violations.js';
 import { policyFromText } from './policy-from-text.js';
-import { firstGuardCommit, isAncestor } from './refs-state.js';
+import { firstGuardCommit } from './refs-state.js';
 
 export interface VerifyResult {
   range: string;
