@@ -164,17 +164,42 @@ fi
 # runs and says so, once per change (<commonDir>/guard/hooks-replaced holds what was reported).
 # A replaced hook whose check the manager's own configuration runs (`guard init` added the entry
 # and wrote <commonDir>/guard/managed-hooks/<hook>, src/githooks/managers/) is only noted.
-# Builtins only: two line reads per sibling, and for a replaced one a read of the configuration
-# file named in managed-hooks/<hook>.from (relative to the worktree root, where git runs hooks);
-# no fork unless there is something to say.
+# Judged per hook: the configuration must hold an entry (a line that is not a comment) that runs
+# the launcher for that very hook (`.../guard/git-hook.sh' git-guard <hook>`, entry.ts); an entry
+# for pre-commit covers nothing else. Builtins only: two line reads per sibling, and each
+# configuration file named in managed-hooks/<hook>.from (relative to the worktree root, where git
+# runs hooks) read once per run, however many hooks name it (lefthook.yml serves all three); no
+# fork unless there is something to say.
+guard_nl='
+'
+# Configuration files read so far, and "<hook> <file>" for each hook one of them runs guard for.
+guard_cfg_read=$guard_nl
+guard_cfg_runs=$guard_nl
 guard_config_runs_guard() {
   guard_from=
-  { IFS= read -r guard_from || [ -n "$guard_from" ]; } 2>/dev/null <"$1" || return 1
-  [ -n "$guard_from" ] && [ -f "$guard_from" ] || return 1
-  # IFS= read keeps leading blanks: a comment line (`#`, `  # run: ...`) is not an entry.
-  while IFS= read -r guard_cl || [ -n "$guard_cl" ]; do
-    case ${guard_cl#"${guard_cl%%[![:space:]]*}"} in '#'*) ;; *'/guard/git-hook.sh'*) return 0 ;; esac
-  done <"$guard_from"
+  { IFS= read -r guard_from || [ -n "$guard_from" ]; } 2>/dev/null <"$GUARD_DIR/managed-hooks/$1.from" || return 1
+  [ -n "$guard_from" ] || return 1
+  case $guard_cfg_read in
+    *"$guard_nl$guard_from$guard_nl"*) ;;
+    *)
+      guard_cfg_read="$guard_cfg_read$guard_from$guard_nl"
+      [ -f "$guard_from" ] || return 1
+      # IFS= read keeps leading blanks: a comment line (`#`, `  # run: ...`) is not an entry.
+      while IFS= read -r guard_cl || [ -n "$guard_cl" ]; do
+        case ${guard_cl#"${guard_cl%%[![:space:]]*}"} in
+          '#'*) ;;
+          *'/guard/git-hook.sh'*)
+            for guard_h in pre-commit pre-push pre-rebase; do
+              case $guard_cl in
+                *"git-guard $guard_h" | *"git-guard $guard_h "* | *"git-guard $guard_h\""* | *"git-guard $guard_h'"*) guard_cfg_runs="$guard_cfg_runs$guard_h $guard_from$guard_nl" ;;
+              esac
+            done
+            ;;
+        esac
+      done <"$guard_from"
+      ;;
+  esac
+  case $guard_cfg_runs in *"$guard_nl$1 $guard_from$guard_nl"*) return 0 ;; esac
   return 1
 }
 if [ "$guard_state" = committed ]; then
@@ -187,7 +212,7 @@ if [ "$guard_state" = committed ]; then
     case $guard_l2 in
       '# git-guard hook shim: '*) ;;
       *)
-        if [ -f "$GUARD_DIR/managed-hooks/$guard_sibling" ] && guard_config_runs_guard "$GUARD_DIR/managed-hooks/$guard_sibling.from"; then
+        if [ -f "$GUARD_DIR/managed-hooks/$guard_sibling" ] && guard_config_runs_guard "$guard_sibling"; then
           guard_covered="$guard_covered $guard_sibling"
         else
           guard_gone="$guard_gone $guard_sibling"

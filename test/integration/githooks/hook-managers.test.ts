@@ -315,4 +315,45 @@ describe('hook managers: guard in their own configuration survives their re-inst
       repo.cleanup();
     }
   });
+
+  // Per hook, not per file: lefthook.yml runs guard's pre-commit check only, so pre-push, replaced
+  // too and naming the same file, is gone; and the file is read once for both.
+  it('reference-transaction: an entry covers only the hook it runs guard for; the configuration is read once', () => {
+    const repo = guarded();
+    try {
+      const hooks = path.join(repo.dir, '.git', 'hooks');
+      const entry = "sh -c 'h=$(git rev-parse --git-common-dir 2>/dev/null)/guard/git-hook.sh && [ -f \"$h\" ] && exec sh \"$h\" \"$@\"' git-guard";
+      repo.write('lefthook.yml', `pre-commit:\n  commands:\n    git-guard:\n      run: ${entry} pre-commit\npre-push:\n  commands:\n    lint:\n      run: echo git-guard pre-push is not here\n`);
+      fs.mkdirSync(path.join(repo.dir, '.git/guard/managed-hooks'), { recursive: true });
+      for (const hook of ['pre-commit', 'pre-push']) {
+        fs.writeFileSync(path.join(repo.dir, '.git/guard/managed-hooks', hook), '#!/bin/sh\n');
+        fs.writeFileSync(path.join(repo.dir, '.git/guard/managed-hooks', `${hook}.from`), 'lefthook.yml\n');
+        fs.writeFileSync(path.join(hooks, hook), "#!/bin/sh\n# the manager's own hook\nexit 0\n", { mode: 0o755 });
+      }
+      repo.write('src/app.js', 'console.log(5);\n');
+      repo.git(['add', 'src/app.js', 'lefthook.yml']);
+      const trace = path.join(repo.base, 'trace');
+      const traced = HAS_STRACE ? ['strace', '-f', '-qq', '-e', 'trace=openat,open,execve', '-o', trace, 'git'] : ['git'];
+      const r = spawnSync(traced[0]!, [...traced.slice(1), 'commit', '-q', '-m', 'after the manager'], { cwd: repo.dir, env: { ...repo.env, ...MARKER_ENV(repo) }, encoding: 'utf8' });
+      expect(r.status, r.stderr).toBe(0);
+      expect(r.stderr).toContain("guard's pre-push hook(s) in");
+      expect(r.stderr).toContain('so their checks no longer run');
+      expect(r.stderr).toContain("guard's pre-commit hook(s) in");
+      expect(r.stderr).toContain("its configuration runs guard's checks instead");
+      if (HAS_STRACE) {
+        // Opens by the reference-transaction hook's processes (git itself reads the staged file too).
+        const lines = fs.readFileSync(trace, 'utf8').split('\n');
+        const hookPids = new Set(lines.filter((l) => /execve\("[^"]*hooks\/reference-transaction"/.test(l)).map((l) => l.split(' ')[0]));
+        const opens = lines.filter((l) => hookPids.has(l.split(' ')[0]) && l.includes('"lefthook.yml"') && !l.includes('ENOENT'));
+        // Once in the whole run (only `committed` looks), though two replaced hooks name the file.
+        expect(hookPids.size).toBe(2);
+        expect(opens).toHaveLength(1);
+      }
+    } finally {
+      repo.cleanup();
+    }
+  });
 });
+
+/** strace counts how often the hook opens a file; without it that part is left out. */
+const HAS_STRACE = spawnSync('strace', ['-qq', '-e', 'trace=none', 'true'], { encoding: 'utf8' }).status === 0;
