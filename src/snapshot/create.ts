@@ -278,9 +278,10 @@ export async function createSnapshot(repo: Repo, options: CreateSnapshotOptions 
         JSON.stringify(previous.stash) === JSON.stringify(candidate.stash) &&
         previous.head.oid === candidate.head.oid &&
         previous.rawIndex === candidate.rawIndex;
-      const [indexOid, keeper, changes, first] = await Promise.all([
+      const [indexOid, keepers, changes, first] = await Promise.all([
         indexCommit(repo, index, state.head.oid, previous),
-        sameRefs ? Promise.resolve(previous.keeper) : keeperCommit(repo, state, index.rawIndex, previous),
+        // Same refs: the same keepers (a snapshot of the older layout stays so until refs change).
+        sameRefs ? Promise.resolve({ keeper: previous.keeper, tagsKeeper: previous.tagsKeeper }) : keeperCommit(repo, state, index.rawIndex, previous),
         changedPaths && capture.counts ? Promise.resolve(capture.counts) : countChanges(repo, previous?.tree ?? null, capture.tree),
         previous ? Promise.resolve(previous.oid) : chainRoot(repo),
       ]);
@@ -295,11 +296,12 @@ export async function createSnapshot(repo: Repo, options: CreateSnapshotOptions 
         root: repo.root,
         ...candidate,
         indexCommit: indexOid,
-        keeper,
+        keeper: keepers.keeper,
+        ...(keepers.tagsKeeper !== undefined ? { tagsKeeper: keepers.tagsKeeper } : {}),
         previous: previous?.oid ?? null,
         changes,
       };
-      const parents = [first, indexOid, ...(keeper ? [keeper] : [])];
+      const parents = [first, indexOid, ...(keepers.keeper ? [keepers.keeper] : [])];
       const oid = await commitTree(repo, capture.tree, parents, encodeMessage(meta));
       const ref = headRef(repo);
       const moved = await withInternalToken(repo, (env) =>

@@ -9,10 +9,16 @@
  *   parent 2  I: a commit of the index tree whose parent is HEAD (as `git stash` does), which also
  *             keeps HEAD reachable
  *   parent 3  K (when the repo has any refs): the "keeper", an octopus commit whose parents are
- *             every recorded branch, tag and stash tip, so `git gc --prune=now` cannot drop them
- *             (gitlinks would not keep them alive). K's tree holds the raw bytes of annotated tag
- *             objects (so a deleted and pruned tag is recreated with the same id), non-commit tag
- *             targets, and the raw index file when the index had conflicts (no tree can hold it).
+ *             T (below, when there are tags), HEAD and every recorded branch and stash tip, so
+ *             `git gc --prune=now` cannot drop them (gitlinks would not keep them alive). K's tree
+ *             holds the raw index file when the index had conflicts (no tree can hold it).
+ *   K^1       T, the "tags keeper" (when the repo has tags; `tagsKeeper` in the metadata): an
+ *             octopus commit whose parents are the commits the tags point to; its tree holds the
+ *             raw bytes of annotated tag objects (so a deleted and pruned tag is recreated with the
+ *             same id) and non-commit tag targets. The same T is reused while the tags do not
+ *             change, so a backup push after a branch change does not walk every tag's tree.
+ *             Snapshots written before T have no `tagsKeeper`: their K holds the tags itself.
+ *             (keeper.ts writes and reads both; docs/snapshot-format.md describes them.)
  *   message   a subject line for people, then a marker line, then the metadata as one JSON object.
  *
  * What is not captured, and why: ignored files (build output, node_modules: large and
@@ -84,6 +90,11 @@ export interface SnapshotMeta {
   rawIndex: string | null;
   /** The keeper commit K (parent 3), null when the repo had no refs to keep. */
   keeper: string | null;
+  /**
+   * The tags keeper T (K's first parent), null when the repo had no tags. Absent in snapshots
+   * written before it existed, whose K holds the tags' bytes and targets itself (keeper.ts).
+   */
+  tagsKeeper?: string | null;
   /** The previous snapshot of this worktree, null for the first. */
   previous: string | null;
   skipped: SkippedPath[];

@@ -1,37 +1,70 @@
 /**
- * The keeper K (format.ts): an octopus commit whose parents are every recorded branch, tag and
- * stash tip, and whose tree holds what no commit parent can keep: the raw bytes of each annotated
- * tag object as a blob `tag-<tag oid>` (so a deleted and pruned tag is recreated with the same
- * id), non-commit tag targets as `target-<oid>`, and a conflicted raw index as `index`.
+ * The keepers (format.ts, docs/snapshot-format.md owns the layout): what keeps every recorded ref
+ * reachable, and the bytes of annotated tags recreatable, in two levels.
+ *
+ *  - T, the *tags keeper*: an octopus commit whose parents are the commits the recorded tags point
+ *    to, and whose tree holds the raw bytes of each annotated tag object as a blob `tag-<tag oid>`
+ *    (so a deleted and pruned tag is recreated with the same id) and a tag's non-commit target as
+ *    `target-<oid>`. It depends on the set of tag ids alone, and while that set is unchanged the
+ *    next snapshot reuses the same commit (`tagsKeeper` in the metadata): no git process at all.
+ *  - K, the snapshot's keeper (parent 3 of W): an octopus commit whose parents are T, HEAD, every
+ *    branch and stash tip; its tree holds a conflicted raw index as `index` (and, for a branch that
+ *    points at something other than a commit, that object as above).
+ *
+ * Why two levels (docs/DECISIONS.md): the backup push's connectivity check (`rev-list --objects
+ * --not --all` in receive-pack) marks the tree of every parent of a new K as an uninteresting edge;
+ * with every tag a parent of K that was ~1,100 root trees on vite after any branch change. Now an
+ * unchanged T is one edge whose tree is flat, so the push grows with the branches and what changed.
+ * A keeper is dropped with its snapshot by retention and T with the last snapshot that names it, so
+ * no chain of keepers keeps a dropped snapshot's refs alive.
+ *
+ * Snapshots written before T existed have no `tagsKeeper` in their metadata and K holds the tags
+ * itself (K's tree has the `tag-<oid>` blobs, K's parents the tag targets); readers look in T
+ * first and then in K, so both layouts read the same way.
  *
  * Cost (issue 8): a tag object never changes, so its blob is keyed by the tag's id and taken from
- * the previous keeper's tree; only tags the previous snapshot did not record are read, all in one
- * `cat-file --batch`, and written in one `hash-object --stdin-paths`. When every non-commit ref
- * was already recorded the previous keeper's tree is reused as it is (`commit-tree <K>^{tree}`):
- * one git process whatever the number of tags.
+ * the previous tags keeper's tree (or from an old-layout K's); only tags the previous snapshot did
+ * not record are read, all in one `cat-file --batch`, and written in one `hash-object --stdin-paths`.
  */
 import { GuardError } from '../errors.js';
 import { readObjects, checkObjects, writeObjects } from '../git/batch-objects.js';
 import { commitTree, makeTree, type TreeEntry } from '../git/objects.js';
 import type { Repo } from '../git/repo.js';
 import type { Snapshot } from './format.js';
-import type { RepoState } from './repo-state.js';
+import type { RefRecord, RepoState } from './repo-state.js';
 import { parseTree } from './tree-edit.js';
 
-const KEEPER_MESSAGE = 'guard keeper: keeps every recorded branch, tag and stash tip reachable\n';
+const KEEPER_MESSAGE = 'guard keeper: keeps the tags keeper and every recorded branch and stash tip reachable\n';
+const TAGS_KEEPER_MESSAGE = 'guard tags keeper: keeps every recorded tag, its target and its object bytes\n';
 
 export function tagEntryName(tagOid: string): string {
   return `tag-${tagOid}`;
 }
 
-/** What the keeper must hold for `state`: commit parents, annotated tag ids, other tree entries. */
-function keeperContents(state: RepoState, rawIndex: string | null): { tips: string[]; tags: string[]; others: TreeEntry[] } {
-  const tips = new Set<string>();
+export interface Keepers {
+  /** K, parent 3 of the snapshot; null when there is nothing to keep. */
+  keeper: string | null;
+  /** T, K's first parent when the repository has tags; null when it has none. */
+  tagsKeeper: string | null;
+}
+
+interface KeeperContents {
+  /** Commit parents, sorted. */
+  tips: string[];
+  /** Annotated tag objects whose bytes go into the tree. */
+  tags: string[];
+  /** Other tree entries (non-commit targets, the raw index). */
+  others: TreeEntry[];
+}
+
+const isTagRef = (ref: { refname: string }): boolean => ref.refname.startsWith('refs/tags/');
+
+/** What a keeper must hold for `refs` plus `extraTips` (and the raw index, for K). */
+function keeperContents(refs: RefRecord[], extraTips: string[], rawIndex: string | null): KeeperContents {
+  const tips = new Set<string>(extraTips);
   const tags = new Set<string>();
   const others = new Map<string, TreeEntry>();
-  if (state.head.oid) tips.add(state.head.oid);
-  for (const entry of state.stash) tips.add(entry.oid);
-  for (const ref of state.refs) {
+  for (const ref of refs) {
     if (ref.type === 'commit') tips.add(ref.oid);
     if (ref.type === 'tag') tags.add(ref.oid);
     const target = ref.peeledOid ?? ref.oid;
@@ -44,22 +77,20 @@ function keeperContents(state: RepoState, rawIndex: string | null): { tips: stri
   return { tips: [...tips].sort(), tags: [...tags], others: [...others.values()] };
 }
 
-/** The keeper commit for `state`, or null when there is nothing to keep. */
-export async function keeperCommit(repo: Repo, state: RepoState, rawIndex: string | null, previous: Snapshot | null): Promise<string | null> {
-  const { tips, tags, others } = keeperContents(state, rawIndex);
-  if (tips.length === 0 && tags.length === 0 && others.length === 0) return null;
+/** The tag set a tags keeper stands for: the ids the tag refs point to (names do not matter). */
+function tagKey(oids: Iterable<string>): string {
+  return [...new Set(oids)].sort().join(' ');
+}
 
-  // Every non-commit ref's object was recorded by the previous snapshot: its keeper's tree holds
-  // all of it (a same id is a same object). Entries for refs gone since are harmless extras.
-  const recorded = new Set(previous ? Object.values(previous.refs) : []);
-  const prior = previous?.keeper ?? null;
-  if (prior && previous!.rawIndex === rawIndex && state.refs.every((r) => r.type === 'commit' || recorded.has(r.oid))) {
-    return commitTree(repo, `${prior}^{tree}`, tips, KEEPER_MESSAGE);
-  }
-
+/**
+ * Writes the tree of a keeper holding `contents`, taking the blobs of tags `prior`'s tree already
+ * holds (a same id is a same object) and reading only the others: one `cat-file --batch` for the
+ * prior tree and the tags `recorded` does not name, one `hash-object --stdin-paths`, one `mktree`.
+ */
+async function keeperTree(repo: Repo, contents: KeeperContents, prior: string | null, recorded: Set<string>): Promise<string> {
+  const { tags, others } = contents;
   const blobs = new Map<string, string>(); // tag oid -> blob holding its bytes
   const unrecorded = tags.filter((oid) => !recorded.has(oid));
-  // One cat-file: the prior keeper's tree (the blobs of the tags it holds) and the new tags.
   const answers = await readObjects(repo, [...(prior ? [`${prior}^{tree}`] : []), ...unrecorded]);
   const priorTree = prior ? answers[0] : null;
   const freshObjects = prior ? answers.slice(1) : answers;
@@ -68,38 +99,81 @@ export async function keeperCommit(repo: Repo, state: RepoState, rawIndex: strin
       if (name.startsWith('tag-')) blobs.set(name.slice(4), entry.oid);
     }
   }
-  // Tags to copy: the unrecorded ones, plus any recorded one the prior keeper lacks (not expected).
+  // Tags to copy: the unrecorded ones, plus any recorded one the prior keeper lacks.
   const toRead = tags.filter((oid) => !blobs.has(oid) && !unrecorded.includes(oid));
   const more = await readObjects(repo, toRead);
-  const contents = new Map<string, Buffer>();
+  const bytes = new Map<string, Buffer>();
   [...unrecorded.map((oid, i) => [oid, freshObjects[i]] as const), ...toRead.map((oid, i) => [oid, more[i]] as const)].forEach(([oid, object]) => {
     if (blobs.has(oid)) return;
     if (!object || object.type !== 'tag') throw new GuardError('git', `the tag object ${oid} could not be read`);
-    contents.set(oid, object.content);
+    bytes.set(oid, object.content);
   });
-  const written = await writeObjects(repo, 'blob', [...contents.values()]);
-  [...contents.keys()].forEach((oid, i) => blobs.set(oid, written[i]!));
-
+  const written = await writeObjects(repo, 'blob', [...bytes.values()]);
+  [...bytes.keys()].forEach((oid, i) => blobs.set(oid, written[i]!));
   const entries: TreeEntry[] = [...others, ...tags.map((oid): TreeEntry => ({ mode: '100644', type: 'blob', oid: blobs.get(oid)!, name: tagEntryName(oid) }))];
-  const tree = await makeTree(repo, entries);
-  return commitTree(repo, tree, tips, KEEPER_MESSAGE);
+  return makeTree(repo, entries);
+}
+
+/** Whether `previous` was written with a tags keeper (the field is absent in the older layout). */
+function hasTwoLevels(previous: Snapshot | null): previous is Snapshot & { tagsKeeper: string | null } {
+  return previous !== null && previous.tagsKeeper !== undefined;
+}
+
+/** T for the tag refs of `state`: the previous one when the tag set is unchanged, else a new one. */
+async function tagsKeeperCommit(repo: Repo, tagRefs: RefRecord[], previous: Snapshot | null): Promise<string | null> {
+  if (tagRefs.length === 0) return null;
+  const previousTags = previous ? Object.entries(previous.refs).filter(([name]) => isTagRef({ refname: name })).map(([, oid]) => oid) : [];
+  if (hasTwoLevels(previous) && previous.tagsKeeper && tagKey(previousTags) === tagKey(tagRefs.map((r) => r.oid))) return previous.tagsKeeper;
+  // The blobs of tags recorded before are in the previous T, or in an older-layout K.
+  const prior = previous ? (hasTwoLevels(previous) ? previous.tagsKeeper : previous.keeper) : null;
+  const contents = keeperContents(tagRefs, [], null);
+  const tree = await keeperTree(repo, contents, prior, new Set(previousTags));
+  return commitTree(repo, tree, contents.tips, TAGS_KEEPER_MESSAGE);
+}
+
+/** K's tree: the previous K's as it is when it holds the same things (the common case), else written. */
+async function snapshotKeeperTree(repo: Repo, contents: KeeperContents, rawIndex: string | null, previous: Snapshot | null): Promise<string> {
+  if (hasTwoLevels(previous) && previous.keeper && previous.rawIndex === rawIndex && contents.tags.length === 0 && contents.others.every((e) => e.name === 'index')) {
+    return `${previous.keeper}^{tree}`;
+  }
+  const recorded = new Set(previous ? Object.values(previous.refs) : []);
+  return keeperTree(repo, contents, hasTwoLevels(previous) ? previous.keeper : null, recorded);
+}
+
+/** The keepers for `state`: T (reused while the tags are unchanged) and K over T, HEAD, branches and stash. */
+export async function keeperCommit(repo: Repo, state: RepoState, rawIndex: string | null, previous: Snapshot | null): Promise<Keepers> {
+  const tagRefs = state.refs.filter(isTagRef);
+  const otherTips = [...(state.head.oid ? [state.head.oid] : []), ...state.stash.map((entry) => entry.oid)];
+  const contents = keeperContents(state.refs.filter((ref) => !isTagRef(ref)), otherTips, rawIndex);
+  if (tagRefs.length === 0 && contents.tips.length === 0 && contents.tags.length === 0 && contents.others.length === 0) return { keeper: null, tagsKeeper: null };
+  // T and K's tree do not depend on each other: written side by side.
+  const [tagsKeeper, tree] = await Promise.all([tagsKeeperCommit(repo, tagRefs, previous), snapshotKeeperTree(repo, contents, rawIndex, previous)]);
+  const keeper = await commitTree(repo, tree, [...(tagsKeeper ? [tagsKeeper] : []), ...contents.tips], KEEPER_MESSAGE);
+  return { keeper, tagsKeeper };
+}
+
+/** Where a snapshot keeps annotated tag bytes: T first, then K (the only place in the older layout). */
+function tagSources(snapshot: Pick<Snapshot, 'keeper' | 'tagsKeeper'>): string[] {
+  return [snapshot.tagsKeeper, snapshot.keeper].filter((oid): oid is string => typeof oid === 'string');
 }
 
 /**
  * Makes sure every object in `oids` exists, recreating missing annotated tag objects byte for
- * byte from the blobs `keeper` holds: one `cat-file --batch-check`, and when something is
- * missing one `cat-file --batch` and one `hash-object -t tag --stdin-paths`. Returns how many
- * were recreated; throws when a missing object is not in the keeper.
+ * byte from the blobs the snapshot's keepers hold: one `cat-file --batch-check`, and when something
+ * is missing one `cat-file --batch` (each missing tag asked of T and of K) and one `hash-object -t
+ * tag --stdin-paths`. Returns how many were recreated; throws when a missing object is in neither.
  */
-export async function recreateMissingTags(repo: Repo, keeper: string | null, oids: Iterable<string>): Promise<number> {
+export async function recreateMissingTags(repo: Repo, snapshot: Pick<Snapshot, 'keeper' | 'tagsKeeper'>, oids: Iterable<string>): Promise<number> {
   const wanted = [...new Set(oids)];
   const present = await checkObjects(repo, wanted);
   const missing = wanted.filter((_, i) => !present[i]);
   if (missing.length === 0) return 0;
-  if (!keeper) throw new GuardError('internal', `object ${missing[0]} (a recorded ref) is missing and the snapshot has no keeper`);
-  const raws = await readObjects(repo, missing.map((oid) => `${keeper}:${tagEntryName(oid)}`));
-  const contents = raws.map((raw, i) => {
-    if (!raw || raw.type !== 'blob') throw new GuardError('internal', `object ${missing[i]} (a recorded ref) is in neither the repository nor the snapshot's keeper`);
+  const sources = tagSources(snapshot);
+  if (sources.length === 0) throw new GuardError('internal', `object ${missing[0]} (a recorded ref) is missing and the snapshot has no keeper`);
+  const raws = await readObjects(repo, missing.flatMap((oid) => sources.map((source) => `${source}:${tagEntryName(oid)}`)));
+  const contents = missing.map((oid, i) => {
+    const raw = raws.slice(i * sources.length, (i + 1) * sources.length).find((r) => r?.type === 'blob');
+    if (!raw) throw new GuardError('internal', `object ${oid} (a recorded ref) is in neither the repository nor the snapshot's keepers`);
     return raw.content;
   });
   const made = await writeObjects(repo, 'tag', contents);
