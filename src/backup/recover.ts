@@ -323,7 +323,7 @@ export async function applyRecovery(plan: RecoverPlan, options: RecoverOptions =
   const repo = await openRepo(target);
   await withInternalToken(repo, async (env) => {
     progress(`restoring ${Object.keys(snapshot.refs).length} branches and tags…`);
-    await recreateMissingTags(repo, snapshot, Object.values(snapshot.refs));
+    await recreateMissingTags(repo, snapshot.keeper, Object.values(snapshot.refs));
     await restoreRefs(repo, snapshot, env);
   });
   progress(`writing the working tree (${plan.files} files)…`);

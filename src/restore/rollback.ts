@@ -174,7 +174,7 @@ async function writeTreeOf(repo: Repo, indexFile: string): Promise<string> {
 
 /** Recreates annotated tag objects that were pruned, from the bytes the keeper kept (batched). */
 async function ensureTagObjects(repo: Repo, target: Snapshot, plan: RollbackPlan): Promise<void> {
-  await recreateMissingTags(repo, target, plan.refs.flatMap((change) => (change.to ? [change.to] : [])));
+  await recreateMissingTags(repo, target.keeper, plan.refs.flatMap((change) => (change.to ? [change.to] : [])));
 }
 
 async function moveRefs(repo: Repo, plan: RollbackPlan, env: Record<string, string>): Promise<void> {

@@ -1,30 +1,30 @@
 /**
- * The keepers (format.ts, docs/snapshot-format.md owns the layout): what keeps every recorded ref
- * reachable, and the bytes of annotated tags recreatable, in two levels.
+ * The keepers (format.ts; docs/snapshot-format.md owns the layout): what keeps every recorded ref
+ * reachable and every annotated tag recreatable, in two levels.
  *
  *  - T, the *tags keeper*: an octopus commit whose parents are the commits the recorded tags point
  *    to, and whose tree holds the raw bytes of each annotated tag object as a blob `tag-<tag oid>`
  *    (so a deleted and pruned tag is recreated with the same id) and a tag's non-commit target as
- *    `target-<oid>`. It depends on the set of tag ids alone, and while that set is unchanged the
- *    next snapshot reuses the same commit (`tagsKeeper` in the metadata): no git process at all.
+ *    `target-<oid>`. It depends on the set of tag ids alone; while that set is unchanged the next
+ *    snapshot reuses the same commit (`tagsKeeper` in the metadata) and runs no git process for it.
  *  - K, the snapshot's keeper (parent 3 of W): an octopus commit whose parents are T, HEAD, every
- *    branch and stash tip; its tree holds a conflicted raw index as `index` (and, for a branch that
- *    points at something other than a commit, that object as above).
+ *    branch and stash tip. Its tree is T's tree as it is (plus a conflicted raw index as `index`,
+ *    or a branch's non-commit target, when there is one), so K's tree holds the tags' bytes exactly
+ *    as in the older one-level layout: rollback and recover read `<K>:tag-<oid>` in both layouts,
+ *    and a guard of the older code that finds a two-level snapshot keeps working from it.
  *
  * Why two levels (docs/DECISIONS.md): the backup push's connectivity check (`rev-list --objects
- * --not --all` in receive-pack) marks the tree of every parent of a new K as an uninteresting edge;
- * with every tag a parent of K that was ~1,100 root trees on vite after any branch change. Now an
- * unchanged T is one edge whose tree is flat, so the push grows with the branches and what changed.
- * A keeper is dropped with its snapshot by retention and T with the last snapshot that names it, so
- * no chain of keepers keeps a dropped snapshot's refs alive.
+ * --not --all` in receive-pack) marks the root tree of every parent of a new K as an uninteresting
+ * edge; with every tag a parent of K that was ~1,100 trees on vite after any branch change. An
+ * unchanged T is one edge. A keeper is dropped with its snapshot by retention, and T with the last
+ * snapshot whose K names it, so unlike a chain of keepers no dropped snapshot's refs stay alive.
  *
- * Snapshots written before T existed have no `tagsKeeper` in their metadata and K holds the tags
- * itself (K's tree has the `tag-<oid>` blobs, K's parents the tag targets); readers look in T
- * first and then in K, so both layouts read the same way.
+ * Snapshots written before T existed have no `tagsKeeper` and K's parents are every tip, tags
+ * included; the first two-level snapshot after them takes the tags' blobs from that K's tree.
  *
  * Cost (issue 8): a tag object never changes, so its blob is keyed by the tag's id and taken from
- * the previous tags keeper's tree (or from an old-layout K's); only tags the previous snapshot did
- * not record are read, all in one `cat-file --batch`, and written in one `hash-object --stdin-paths`.
+ * the previous tags keeper's tree (or an older-layout K's); only tags the previous snapshot did not
+ * record are read, all in one `cat-file --batch`, and written in one `hash-object --stdin-paths`.
  */
 import { GuardError } from '../errors.js';
 import { readObjects, checkObjects, writeObjects } from '../git/batch-objects.js';
@@ -131,49 +131,51 @@ async function tagsKeeperCommit(repo: Repo, tagRefs: RefRecord[], previous: Snap
   return commitTree(repo, tree, contents.tips, TAGS_KEEPER_MESSAGE);
 }
 
-/** K's tree: the previous K's as it is when it holds the same things (the common case), else written. */
-async function snapshotKeeperTree(repo: Repo, contents: KeeperContents, rawIndex: string | null, previous: Snapshot | null): Promise<string> {
-  if (hasTwoLevels(previous) && previous.keeper && previous.rawIndex === rawIndex && contents.tags.length === 0 && contents.others.every((e) => e.name === 'index')) {
-    return `${previous.keeper}^{tree}`;
+/**
+ * K's tree: T's tree as it is (the same tree object, already in the backup), so K's tree holds
+ * every tag's bytes as in the older layout and readers of either layout look only in K. Only a
+ * conflicted index or a branch that points at a tag, a tree or a blob (rare) needs a tree of its own.
+ */
+async function snapshotKeeperTree(repo: Repo, state: RepoState, own: KeeperContents, rawIndex: string | null, tagsKeeper: string | null, previous: Snapshot | null): Promise<string> {
+  if (own.tags.length === 0 && own.others.length === 0) {
+    if (tagsKeeper) return `${tagsKeeper}^{tree}`;
+    // No tags: the previous K's tree when it held no index (entries for refs gone since are harmless extras).
+    if (previous?.keeper && previous.rawIndex === null) return `${previous.keeper}^{tree}`;
+    return makeTree(repo, []);
   }
-  const recorded = new Set(previous ? Object.values(previous.refs) : []);
-  return keeperTree(repo, contents, hasTwoLevels(previous) ? previous.keeper : null, recorded);
+  const otherTips = [...(state.head.oid ? [state.head.oid] : []), ...state.stash.map((entry) => entry.oid)];
+  const everything = keeperContents(state.refs, otherTips, rawIndex);
+  return keeperTree(repo, everything, tagsKeeper ?? previous?.keeper ?? null, new Set(previous ? Object.values(previous.refs) : []));
 }
 
 /** The keepers for `state`: T (reused while the tags are unchanged) and K over T, HEAD, branches and stash. */
 export async function keeperCommit(repo: Repo, state: RepoState, rawIndex: string | null, previous: Snapshot | null): Promise<Keepers> {
   const tagRefs = state.refs.filter(isTagRef);
   const otherTips = [...(state.head.oid ? [state.head.oid] : []), ...state.stash.map((entry) => entry.oid)];
-  const contents = keeperContents(state.refs.filter((ref) => !isTagRef(ref)), otherTips, rawIndex);
-  if (tagRefs.length === 0 && contents.tips.length === 0 && contents.tags.length === 0 && contents.others.length === 0) return { keeper: null, tagsKeeper: null };
-  // T and K's tree do not depend on each other: written side by side.
-  const [tagsKeeper, tree] = await Promise.all([tagsKeeperCommit(repo, tagRefs, previous), snapshotKeeperTree(repo, contents, rawIndex, previous)]);
-  const keeper = await commitTree(repo, tree, [...(tagsKeeper ? [tagsKeeper] : []), ...contents.tips], KEEPER_MESSAGE);
+  const own = keeperContents(state.refs.filter((ref) => !isTagRef(ref)), otherTips, rawIndex);
+  if (tagRefs.length === 0 && own.tips.length === 0 && own.tags.length === 0 && own.others.length === 0) return { keeper: null, tagsKeeper: null };
+  const tagsKeeper = await tagsKeeperCommit(repo, tagRefs, previous);
+  const tree = await snapshotKeeperTree(repo, state, own, rawIndex, tagsKeeper, previous);
+  const keeper = await commitTree(repo, tree, [...(tagsKeeper ? [tagsKeeper] : []), ...own.tips], KEEPER_MESSAGE);
   return { keeper, tagsKeeper };
-}
-
-/** Where a snapshot keeps annotated tag bytes: T first, then K (the only place in the older layout). */
-function tagSources(snapshot: Pick<Snapshot, 'keeper' | 'tagsKeeper'>): string[] {
-  return [snapshot.tagsKeeper, snapshot.keeper].filter((oid): oid is string => typeof oid === 'string');
 }
 
 /**
  * Makes sure every object in `oids` exists, recreating missing annotated tag objects byte for
- * byte from the blobs the snapshot's keepers hold: one `cat-file --batch-check`, and when something
- * is missing one `cat-file --batch` (each missing tag asked of T and of K) and one `hash-object -t
- * tag --stdin-paths`. Returns how many were recreated; throws when a missing object is in neither.
+ * byte from the blobs `keeper` holds (K's tree holds every tag's bytes in both layouts): one
+ * `cat-file --batch-check`, and when something is missing one `cat-file --batch` and one
+ * `hash-object -t tag --stdin-paths`. Returns how many were recreated; throws when a missing
+ * object is not in the keeper.
  */
-export async function recreateMissingTags(repo: Repo, snapshot: Pick<Snapshot, 'keeper' | 'tagsKeeper'>, oids: Iterable<string>): Promise<number> {
+export async function recreateMissingTags(repo: Repo, keeper: string | null, oids: Iterable<string>): Promise<number> {
   const wanted = [...new Set(oids)];
   const present = await checkObjects(repo, wanted);
   const missing = wanted.filter((_, i) => !present[i]);
   if (missing.length === 0) return 0;
-  const sources = tagSources(snapshot);
-  if (sources.length === 0) throw new GuardError('internal', `object ${missing[0]} (a recorded ref) is missing and the snapshot has no keeper`);
-  const raws = await readObjects(repo, missing.flatMap((oid) => sources.map((source) => `${source}:${tagEntryName(oid)}`)));
-  const contents = missing.map((oid, i) => {
-    const raw = raws.slice(i * sources.length, (i + 1) * sources.length).find((r) => r?.type === 'blob');
-    if (!raw) throw new GuardError('internal', `object ${oid} (a recorded ref) is in neither the repository nor the snapshot's keepers`);
+  if (!keeper) throw new GuardError('internal', `object ${missing[0]} (a recorded ref) is missing and the snapshot has no keeper`);
+  const raws = await readObjects(repo, missing.map((oid) => `${keeper}:${tagEntryName(oid)}`));
+  const contents = raws.map((raw, i) => {
+    if (!raw || raw.type !== 'blob') throw new GuardError('internal', `object ${missing[i]} (a recorded ref) is in neither the repository nor the snapshot's keeper`);
     return raw.content;
   });
   const made = await writeObjects(repo, 'tag', contents);

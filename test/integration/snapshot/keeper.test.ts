@@ -1,7 +1,7 @@
 /**
  * The keepers (src/snapshot/keeper.ts, docs/snapshot-format.md): K (parent 3 of a snapshot) over T,
  * HEAD, branches and stash; T (K's first parent, `tagsKeeper`) over the tags, holding each annotated
- * tag's bytes under `tag-<oid>`. T is reused as the same commit while the tags do not change; a
+ * tag's bytes under `tag-<oid>` (K's tree is T's). T is reused as the same commit while the tags do not change; a
  * deleted and pruned tag comes back with the same id whichever way T was built, and from a snapshot
  * of the older one-level layout (K holding the tags itself) as well.
  */
@@ -110,9 +110,9 @@ describe('the keepers', () => {
       for (const tag of ['v1', 'v2', 'v3', 'tag-of-a-blob']) expect(names).toContain(`tag-${repo.git(['rev-parse', tag]).trim()}`);
       expect(names).toContain(`target-${repo.git(['rev-parse', 'HEAD^{tree}']).trim()}`);
       expect(names).toContain(`target-${repo.git(['rev-parse', 'HEAD:b.txt']).trim()}`);
-      // K itself holds no tag: its parents are T and the branch and HEAD tips.
-      expect(treeNames(repo, keeperOf(repo, second.oid))).toEqual([]);
+      // K's parents are T and the branch and HEAD tips; its tree is T's (the tags' bytes, read from K as before).
       expect(parentsOf(repo, keeperOf(repo, second.oid))).toEqual([secondTags, repo.git(['rev-parse', 'HEAD']).trim()]);
+      expect(repo.git(['rev-parse', `${keeperOf(repo, second.oid)}^{tree}`])).toBe(repo.git(['rev-parse', `${secondTags}^{tree}`]));
 
       commit(repo, 'c.txt');
       repo.git(['branch', 'side']);
@@ -181,5 +181,27 @@ describe('the keepers', () => {
       const forward = repo.guard(['rollback', next.id, '--yes']);
       expect(forward.code, forward.stderr).toBe(0);
       expect(tags(repo)).toBe(newTags);
+    }));
+
+  it('keeps a conflicted index next to the tags in K\'s own tree, over the same tags keeper', () =>
+    withTestRepo((repo) => {
+      commit(repo, 'a.txt');
+      repo.git(['tag', '-a', 'v1', '-m', 'one']);
+      const first = snapshot(repo);
+      const tagsKeeper = meta(repo, first.oid).tagsKeeper;
+      repo.git(['checkout', '-q', '-b', 'other']);
+      repo.write('a.txt', 'theirs\n');
+      repo.git(['commit', '-q', '-am', 'theirs']);
+      repo.git(['checkout', '-q', '-']);
+      repo.write('a.txt', 'ours\n');
+      repo.git(['commit', '-q', '-am', 'ours']);
+      repo.gitResult(['merge', 'other']); // conflicts
+      const conflicted = snapshot(repo);
+      const m = meta(repo, conflicted.oid);
+      expect(m.rawIndex).toMatch(/^[0-9a-f]{40}$/);
+      expect(m.tagsKeeper).toBe(tagsKeeper);
+      const names = treeNames(repo, keeperOf(repo, conflicted.oid));
+      expect(names).toContain('index');
+      expect(names).toContain(`tag-${repo.git(['rev-parse', 'v1']).trim()}`);
     }));
 });
