@@ -30,7 +30,7 @@ const PROJECTS = [
  * Stops the worktree's watcher; one still busy (its first backup push copies the whole history)
  * past `guard watch stop`'s wait is ended with its process group, so the next step starts clean.
  */
-function stopWatcher(dir) {
+export function stopWatcher(dir) {
   exec(process.execPath, [GUARD, 'watch', 'stop'], { cwd: dir, allowFail: true });
   let pid = 0;
   try {
@@ -83,7 +83,7 @@ function generated(dir) {
 }
 
 /** A working clone of a project's mirror: its branches (as local branches) and tags. */
-function cloneProject(mirror, dir) {
+export function cloneProject(mirror, dir) {
   fs.rmSync(dir, { recursive: true, force: true });
   exec('git', ['clone', '--quiet', '--no-tags', mirror, dir]);
   // Tags and every branch of the project, as a developer's clone after some work would have.
