@@ -7,7 +7,6 @@
  */
 import type { Repo } from '../git/repo.js';
 import { runGit } from '../git/run.js';
-import { emptyTree } from '../git/objects.js';
 import { gitPath, gitPathsOf, pathText, shellArg, type GitPath } from '../git/path.js';
 import { GuardError } from '../errors.js';
 import { readSnapshot } from '../snapshot/read.js';
@@ -42,29 +41,37 @@ export async function restoreTarget(repo: Repo, before: string | undefined): Pro
 /**
  * The paths as typed (relative to cwd) as exact names relative to the worktree root. A name that
  * lost bytes on the command line (typed as `$'bad\377.log'`) is looked up among the names the
- * target snapshot and the worktree have now (typed-paths.ts).
+ * target snapshot and the worktree have now (typed-paths.ts). All such names are looked up
+ * together: two git processes whatever their number (one listing of the target's tree, one of
+ * the worktree's names, each under the directories that hold them).
  */
 export async function restorePaths(repo: Repo, cwd: string, typed: string[], target: Snapshot): Promise<GitPath[]> {
-  const out: GitPath[] = [];
-  for (const text of typed) {
-    const relative = typedRelative(repo, cwd, text, 'restore');
-    if (!lostBytes(relative)) {
-      out.push(...namesFor(relative, []));
-      continue;
-    }
-    const parent = exactParent(relative);
-    const scope = parent === '' ? [] : ['--', `:(literal)${parent}`];
-    const [inTarget, now] = await Promise.all([
-      runGit(['diff-tree', '-r', '-z', '--name-only', await emptyTree(repo), target.tree, ...scope], { cwd: repo.root }),
-      runGit(['ls-files', '-z', '--cached', '--others', '--exclude-standard', ...scope], { cwd: repo.root }),
-    ]);
-    const names = namesFor(relative, [...gitPathsOf(inTarget.stdout), ...gitPathsOf(now.stdout)]);
+  const relatives = typed.map((text) => typedRelative(repo, cwd, text, 'restore'));
+  const known = await namesAround(repo, target, relatives.filter(lostBytes).map(exactParent));
+  return relatives.map((relative, i) => {
+    if (!lostBytes(relative)) return namesFor(relative, [])[0]!;
+    const names = namesFor(relative, known);
     if (names.length > 1) {
-      throw new GuardError('user', `${text} names ${names.length} files whose names differ only in bytes that are not UTF-8, which the command line cannot tell apart; nothing was changed`, {
+      const parent = exactParent(relative);
+      throw new GuardError('user', `${typed[i]} names ${names.length} files whose names differ only in bytes that are not UTF-8, which the command line cannot tell apart; nothing was changed`, {
         hints: [...names.map((n) => `  ${pathText(n)}`), `Restore the directory that holds them instead${parent === '' ? ' (or use guard rollback ID --paths GLOB)' : `: guard restore ${shellArg(gitPath(parent))}`}`],
       });
     }
-    out.push(names[0] ?? gitPath(relative));
-  }
-  return out;
+    return names[0] ?? gitPath(relative);
+  });
+}
+
+/**
+ * Every name under `parents` (text, '' for the whole tree) in the target snapshot's tree and in
+ * the worktree now (tracked, or untracked and not ignored). Nothing to ask when `parents` is empty.
+ */
+async function namesAround(repo: Repo, target: Snapshot, parents: string[]): Promise<GitPath[]> {
+  if (parents.length === 0) return [];
+  const unique = [...new Set(parents)];
+  const scope = unique.includes('') ? [] : ['--', ...unique.map((p) => `:(literal)${p}`)];
+  const [inTarget, now] = await Promise.all([
+    runGit(['ls-tree', '-r', '-z', '--name-only', target.tree, ...scope], { cwd: repo.root }),
+    runGit(['ls-files', '-z', '--cached', '--others', '--exclude-standard', ...scope], { cwd: repo.root }),
+  ]);
+  return [...gitPathsOf(inTarget.stdout), ...gitPathsOf(now.stdout)];
 }
