@@ -18,7 +18,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { globMatch } from '../policy/command/paths.js';
-import type { CleanFacts, IgnoredEntry, PathFacts, RepoContents, StateFacts, StateQueries } from '../policy/command/state.js';
+import { couldMatchBelow, fnmatchRegExp, literalPrefix } from '../policy/command/fnmatch.js';
+import type { CleanFacts, FindQuery, IgnoredEntry, PathFacts, RepoContents, StateFacts, StateQueries } from '../policy/command/state.js';
 import { bytewiseGlobUnder, isTextPath, matchText, type GitPath } from './path.js';
 import type { Repo } from './repo.js';
 import { runGitSync, splitNulBytes } from './run.js';
@@ -214,15 +215,76 @@ function readContents(repo: Repo | null, rels: string[], options: PathFactsOptio
   return result;
 }
 
-/** What a repo-relative glob (bash-style, `*` within a name) matches, and everything under it. */
-function readGlob(repo: Repo, pattern: string, options: PathFactsOptions): RepoContents {
-  const specs = [`:(glob)${pattern}`, `:(glob)${pattern}/**`];
+/**
+ * What git lists for these pathspecs: tracked and untracked files (nested repositories as
+ * `dir/`) and ignored entries (whole ignored directories collapsed), each kept only when `keep`
+ * says so (a latin1 byte string; collapsed directories end with `/`).
+ */
+function readListing(repo: Repo, specs: string[], options: PathFactsOptions, keep: (entry: string) => boolean = () => true): RepoContents {
   const known = runGitSync(['ls-files', '-z', '-t', '--cached', '--others', '--exclude-standard', '--', ...specs], { cwd: repo.root });
   const ignored = runGitSync(['ls-files', '-z', '--others', '--ignored', '--exclude-standard', '--directory', '--', ...specs], { cwd: repo.root });
   const contents: RepoContents = { tracked: [], untracked: [], ignored: [] };
-  for (const record of splitNulBytes(known.stdout)) (record.startsWith('? ') ? contents.untracked : contents.tracked).push(record.slice(2));
-  contents.ignored = describeIgnored(repo, [...new Set(splitNulBytes(ignored.stdout))], options);
+  for (const record of splitNulBytes(known.stdout)) {
+    if (keep(record.slice(2))) (record.startsWith('? ') ? contents.untracked : contents.tracked).push(record.slice(2));
+  }
+  contents.ignored = describeIgnored(repo, [...new Set(splitNulBytes(ignored.stdout))].filter(keep), options);
   return contents;
+}
+
+/** What a repo-relative glob (bash-style, `*` within a name) matches, and everything under it. */
+function readGlob(repo: Repo, pattern: string, options: PathFactsOptions): RepoContents {
+  return readListing(repo, [`:(glob)${pattern}`, `:(glob)${pattern}/**`], options);
+}
+
+function globEscape(text: string): string {
+  return text.replace(/[*?[\]\\]/g, (c) => `\\${c}`);
+}
+
+/**
+ * What `find START FILTER` selects (state.ts, FindQuery) and everything under it, as git lists
+ * it; null where that is not all find reaches: START outside the repository, a pattern that
+ * does not translate exactly, or (for a name filter, which git matches by glob and so does not
+ * list the nested repositories it does not name) a nested repository under START.
+ */
+function readFind(repo: Repo, query: FindQuery, options: PathFactsOptions): RepoContents | null {
+  const root = repo.root.replace(/\/+$/, '');
+  const real = realish(query.start);
+  const rel = real === root ? '' : repoRelative(repo, real);
+  if (rel === null) return null;
+  const startSpecs = rel === '' ? [] : [literal(rel)];
+  const filter = query.filter;
+  if (filter.kind === 'all') return readListing(repo, startSpecs, options);
+  const shownDir = query.shown.endsWith('/') ? query.shown : `${query.shown}/`;
+  const shownOf = (sub: string): string => (sub === '' ? query.shown : `${shownDir}${sub}`);
+  const regex = fnmatchRegExp(filter.pattern, filter.icase);
+  // find tests START itself too: when it is selected, everything under it goes.
+  const startSelected = regex === null || regex.test(filter.kind === 'name' ? path.posix.basename(query.shown) : query.shown);
+  if (startSelected) return readListing(repo, startSpecs, options);
+  if (filter.kind === 'name') {
+    const nested = splitNulBytes(runGitSync(['ls-files', '-z', '--others', '--exclude-standard', '--', ...startSpecs], { cwd: repo.root }).stdout);
+    if (nested.some((entry) => entry.endsWith('/'))) return null;
+    const magic = filter.icase ? 'glob,icase' : 'glob';
+    const base = rel === '' ? '' : `${globEscape(rel)}/`;
+    return readListing(repo, [`:(${magic})${base}**/${filter.pattern}`, `:(${magic})${base}**/${filter.pattern}/**`], options);
+  }
+  if (regex === null) return null;
+  // -path: the walk is narrowed to the pattern's literal directory under START, then every entry
+  // is kept when it, or a directory above it under START, is what the pattern matches.
+  const { prefix } = literalPrefix(filter.pattern);
+  let specs = startSpecs;
+  if (!filter.icase && prefix.startsWith(shownDir)) {
+    const dir = prefix.slice(shownDir.length).split('/').slice(0, -1);
+    if (dir.length > 0 && dir.every((segment) => segment !== '' && segment !== '.' && segment !== '..')) specs = [literal(path.posix.join(rel, ...dir))];
+  }
+  const keep = (entry: string): boolean => {
+    const text = Buffer.from(entry, 'latin1').toString('utf8');
+    const isDir = text.endsWith('/');
+    const under = (rel === '' ? text : text.slice(rel.length + 1)).replace(/\/$/, '');
+    const segments = under.split('/');
+    for (let i = 1; i <= segments.length; i++) if (regex.test(shownOf(segments.slice(0, i).join('/')))) return true;
+    return isDir && couldMatchBelow(filter.pattern, shownOf(under), filter.icase);
+  };
+  return readListing(repo, specs, options, keep);
 }
 
 function readClean(repo: Repo, cwd: string, pathspecs: string[], options: PathFactsOptions): CleanFacts | null {
@@ -254,7 +316,14 @@ export async function readPathFacts(repo: Repo | null, queries: StateQueries, op
   const contents = readContents(repo, [...wanted], options);
   const cleans = cleanEntries.map(([, query]) => (repo ? readClean(repo, query.cwd, query.pathspecs, options) : null));
   const globs = globList.map((pattern) => readGlob(repo as Repo, pattern, options));
-  const facts: StateFacts = { paths: new Map(), cleans: new Map(), globs: new Map(globList.map((pattern, i) => [pattern, globs[i] as RepoContents])) };
+  const finds = new Map<string, RepoContents>();
+  if (repo) {
+    for (const [key, query] of queries.finds) {
+      const found = readFind(repo, query, options);
+      if (found) finds.set(key, found);
+    }
+  }
+  const facts: StateFacts = { paths: new Map(), cleans: new Map(), globs: new Map(globList.map((pattern, i) => [pattern, globs[i] as RepoContents])), finds };
   for (const [abs, where] of located) {
     const at = (place: string): RepoContents | null => {
       const rel = repoRelative(repo, place);

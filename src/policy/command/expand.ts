@@ -8,6 +8,7 @@
  */
 import path from 'node:path';
 import type { Script, Word, WordPart } from './ast.js';
+import type { FoundOperand } from './state.js';
 
 export interface ShellVar {
   /** null: set, but to something guard cannot know. */
@@ -104,6 +105,11 @@ export interface Field {
   splittable: boolean;
   /** Unknown only because it starts with `~user` (some user's home directory): a path. */
   tildePath?: boolean;
+  /**
+   * Set by find for an operand built from `{}` (files.ts): what deleting it takes is judged by
+   * this, not by the value, which is a made-up name standing for whatever find finds.
+   */
+  found?: FoundOperand;
 }
 
 export interface ExpandEnv {

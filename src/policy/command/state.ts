@@ -66,6 +66,39 @@ export interface CleanQuery {
   pathspecs: string[];
 }
 
+/**
+ * What `find START FILTER` selects, for git to list (src/git/path-facts.ts): the entries under
+ * START the filter selects, with everything under them (what `-exec rm -rf {}` takes). Only
+ * filters that translate exactly are asked (files.ts, findFilter); the reader answers null where
+ * git cannot see everything find would reach (a nested repository under START).
+ */
+export interface FindQuery {
+  /** START as an absolute path (resolved against the command's directory, not through symlinks). */
+  start: string;
+  /** START as find prints it (as written), which `-path` patterns are matched against. */
+  shown: string;
+  filter: FindFilter;
+}
+
+export type FindFilter =
+  /** No name or path test: everything under START. */
+  | { kind: 'all' }
+  /** `-name`/`-iname`: the entry's name (fnmatch, fnmatch.ts). */
+  | { kind: 'name'; pattern: string; icase: boolean }
+  /** `-path`/`-wholename`/`-ipath`: the whole path as find prints it (START/...). */
+  | { kind: 'path'; pattern: string; icase: boolean };
+
+/**
+ * What an operand built from find's `{}` names, for a deletion: what the find selects (`{}`
+ * alone, judged by git's listing when the view has it), or a whole directory (`{}/..`,
+ * `{}/../x`: the operand leaves the found path, so it may name anything under `abs`).
+ */
+export type FoundOperand = { kind: 'find'; query: FindQuery } | { kind: 'subtree'; abs: string };
+
+export function findKey(query: FindQuery): string {
+  return JSON.stringify([query.start, query.shown, query.filter]);
+}
+
 export interface StateQueries {
   /**
    * Absolute paths (as written, resolved against the command's cwd, not through symlinks), and
@@ -75,19 +108,23 @@ export interface StateQueries {
   cleans: Map<string, CleanQuery>;
   /** Repo-relative glob patterns a deletion names (such as dist/* or a packages glob): what git lists that they match. */
   globs: Set<string>;
+  /** What find commands select (FindQuery), by findKey. */
+  finds: Map<string, FindQuery>;
 }
 
 export interface StateFacts {
   paths: Map<string, PathFacts>;
   cleans: Map<string, CleanFacts>;
   globs: Map<string, RepoContents>;
+  /** By findKey; missing where git cannot list what find reaches. */
+  finds: Map<string, RepoContents>;
 }
 
 export type StateReader = (queries: StateQueries) => Promise<StateFacts>;
 
 /** Mutable per-classification state shared by every nested evaluator (through the context). */
 export class StateView {
-  readonly queries: StateQueries = { paths: new Map(), cleans: new Map(), globs: new Set() };
+  readonly queries: StateQueries = { paths: new Map(), cleans: new Map(), globs: new Set(), finds: new Map() };
   /** Something in the line writes, deletes or moves an ignore file (.gitignore, info/exclude). */
   ignoreRulesChanged = false;
   /** Ignored files (latin1 byte strings) the resolved pass decided to capture before the command. */
@@ -107,21 +144,6 @@ export class StateView {
    * by their text, never looked up (a made-up name does not exist, which would read as harmless).
    */
   private readonly placeholders: string[] = [];
-
-  /**
-   * Absolute glob patterns standing for what `find START -name NAME` finds, NAME being regenerable
-   * output: git's listing of the pattern is all there is to judge, and an empty listing means
-   * find finds nothing guard could lose (the rest of the tree is other repositories' output).
-   */
-  private readonly found = new Set<string>();
-
-  markFound(absPattern: string): void {
-    this.found.add(absPattern);
-  }
-
-  isFound(absPattern: string): boolean {
-    return this.found.has(absPattern);
-  }
 
   placeholder(abs: string): void {
     if (!this.placeholders.includes(abs)) this.placeholders.push(abs);
@@ -149,6 +171,16 @@ export class StateView {
       return null;
     }
     return this.facts?.globs.get(relPattern) ?? null;
+  }
+
+  /** What a find selects (git's listing); null while collecting, by text, or where git cannot list it. */
+  find(query: FindQuery): RepoContents | null {
+    const key = findKey(query);
+    if (this.mode === 'collect') {
+      this.queries.finds.set(key, query);
+      return null;
+    }
+    return this.facts?.finds.get(key) ?? null;
   }
 
   clean(query: CleanQuery): CleanFacts | null {

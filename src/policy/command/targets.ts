@@ -28,7 +28,7 @@ import {
   scratchDir,
 } from './paths.js';
 import { makeVerdict, opaqueKind } from './rules.js';
-import type { IgnoredEntry, PathFacts, RepoContents } from './state.js';
+import type { FindQuery, PathFacts, RepoContents } from './state.js';
 import type { CommandContext, Verdict } from './types.js';
 
 /** Basenames of files git keeps in `.git`, to judge whether a name filter could reach them. */
@@ -115,6 +115,14 @@ function relativeInRepo(abs: string, ctx: CommandContext): string | null {
 
 /** The verdict for deleting (or truncating, shredding) one operand. */
 export function checkDeleteTarget(field: Field, cwd: string | null, ctx: CommandContext, source: string, options: DeleteOptions): Verdict {
+  if (field.found?.kind === 'subtree') {
+    // `{}/..`, `{}/../x`: the operand may name anything under this directory, whatever -r says.
+    return checkDeleteAbs(field.found.abs, ctx, source, { ...options, recursive: true, verb: `${options.verb} ${field.display}, which may name anything under` });
+  }
+  if (field.found?.kind === 'find') {
+    const verdict = checkFound(field.found.query, field.display, ctx, source, options);
+    if (verdict) return verdict;
+  }
   if (field.value === null) {
     return makeVerdict('ask', 'rm-unknown-target', `${options.verb} ${field.display}, a path guard cannot know before the command runs`, source);
   }
@@ -154,6 +162,28 @@ export function deleteLocation(abs: string, ctx: CommandContext, follow: boolean
   if (!facts) return null;
   const through = follow && facts.isSymlink;
   return { target: through ? facts.followed : facts.located, exists: through ? facts.followedExists : facts.exists };
+}
+
+/**
+ * What a find selects (FindQuery), judged by git's listing of it like any deletion of those
+ * files: ignored regenerable output or nothing at all is allowed, tracked or untracked files are
+ * snapshotted (other ignored files captured), protected paths denied. Null when the listing is
+ * not there (judged by text, or git cannot list all that find reaches): the caller judges the
+ * made-up name instead.
+ */
+export function checkFound(query: FindQuery, display: string, ctx: CommandContext, source: string, options: DeleteOptions): Verdict | null {
+  const view = ctx.view;
+  if (!view || view.mode === 'text') return null;
+  if (view.collecting) {
+    view.find(query);
+    return noted(source);
+  }
+  const contents = view.find(query);
+  if (!contents) return null;
+  if (contents.tracked.length === 0 && contents.untracked.length === 0 && contents.ignored.length === 0) {
+    return makeVerdict('allow', 'no-risk', `${options.verb} ${display}, which finds nothing guard keeps`, source);
+  }
+  return judgeContents(display, contents, true, true, ctx, source, { ...options, recursive: true });
 }
 
 /** The verdict from the path's text alone (no view of the file system). */
@@ -338,8 +368,6 @@ function checkDeleteGlob(pattern: string, display: string, cwd: string | null, c
       if (matched && (matched.tracked.length > 0 || matched.untracked.length > 0 || matched.ignored.length > 0)) {
         return judgeContents(display, matched, true, true, ctx, source, options);
       }
-      // What find finds under a regenerable name (files.ts, regenerableFinds): nothing git lists.
-      if (matched && ctx.view?.isFound(abs)) return makeVerdict('allow', 'no-risk', `${options.verb} ${display}, which finds nothing guard keeps`, source);
       const hit = protectedGlobHit(relPattern, ctx, options.recursive);
       if (hit) return makeVerdict('deny', 'protected-path', `${options.verb} ${display}, which may match protected paths ("${hit}")`, source);
       if (ctx.isAgent) {

@@ -111,7 +111,8 @@ describe('file-destroying commands are judged by what is there', () => {
       expect(check('find . -name __pycache__ -type d -exec rm -rf {} +')).toMatchObject({ verdict: 'snapshot', rule: 'rm-in-repo' });
       // Names that are not (only) regenerable output, starts outside the repository, above it: as before.
       expect(check('find . -name migrations -exec rm -rf {} +')).toMatchObject({ verdict: 'deny', rule: 'protected-path' });
-      expect(check('find . -iname __pycache__ -exec rm -rf {} +')).toMatchObject({ verdict: 'deny', rule: 'protected-path' });
+      // -iname is looked up too, case-insensitively (find-filters.test.ts): the tracked cache is snapshotted.
+      expect(check('find . -iname __pycache__ -exec rm -rf {} +')).toMatchObject({ verdict: 'snapshot', rule: 'rm-in-repo' });
       expect(check('find / -name node_modules -exec rm -rf {} +')).toMatchObject({ verdict: 'deny' });
       // `find ..` reaches into the repository even when its parent is scratch space (a temp dir).
       expect(check('find .. -name node_modules -exec rm -rf {} +')).toMatchObject({ verdict: 'deny' });

@@ -1,0 +1,346 @@
+/**
+ * find with -delete or -exec: what it deletes is whatever its filters select under each start
+ * point. By text alone that is approximated (the filters are tested against typical `.git`
+ * contents and the protected paths; `{}` stands for a made-up name under START). With a view of
+ * the repository, a filter that translates exactly (findFilter: one `-name`/`-iname`/`-path`/
+ * `-ipath` test, tests joined by "and", no -L) is looked up as what git lists under START
+ * (FindQuery, answered by src/git/path-facts.ts) and judged like any deletion of those files.
+ * Operands built from `{}` are read as find builds them: START as written, then the found path.
+ */
+import path from 'node:path';
+import { knownField, unknownField, type Field } from './expand.js';
+import { fnmatchRegExp } from './fnmatch.js';
+import { classifyPath, isGitDirPath, resolvePath } from './paths.js';
+import { makeVerdict } from './rules.js';
+import { report, sub, type Invocation, type Runtime } from './runtime.js';
+import type { FindFilter, FindQuery, FoundOperand } from './state.js';
+import { checkDeleteAbs, checkFound, checkWriteTarget, deleteLocation, GIT_INTERNAL_NAMES } from './targets.js';
+import { checkWriteGlob } from './write-targets.js';
+
+interface FindPlan {
+  starts: Field[];
+  deletes: boolean;
+  execs: Field[][];
+  writes: Field[];
+  /** Positive name tests (-name/-iname/-lname/-ilname: basenames), with the option each came with. */
+  names: string[];
+  nameOptions: string[];
+  /** Positive path tests (-path/-wholename/-ipath/-iwholename; -regex as `regex:...`), with their options. */
+  paths: string[];
+  pathOptions: string[];
+  // .git is pruned or excluded (-path ./.git -prune, or -not -path matching .git).
+  skipsGit: boolean;
+  /**
+   * The expression is more than tests joined by "and": it has -o/-or, `,`, a negation or
+   * parentheses, so an action may run for entries that no name filter selected
+   * (`find . -name __pycache__ -o -exec rm -rf {} +` runs rm on everything else).
+   */
+  branches: boolean;
+  /**
+   * A top-level -o/-or or `,`: the action may stand in a branch of its own, which the name
+   * filters of the other branches do not narrow (`find . -name '*.pyc' -o -delete` deletes
+   * everything else, .git included).
+   */
+  alternatives: boolean;
+  /** -mindepth N with N >= 1: START itself is never selected. */
+  skipsStart: boolean;
+  /** -L, -H or -follow: find goes through symbolic links, where git's listing does not. */
+  follows: boolean;
+  unknown: boolean;
+}
+
+function planFind(args: Field[]): FindPlan {
+  const plan: FindPlan = { starts: [], deletes: false, execs: [], writes: [], names: [], nameOptions: [], paths: [], pathOptions: [], skipsGit: false, branches: false, alternatives: false, skipsStart: false, follows: false, unknown: false };
+  let i = 0;
+  while (i < args.length && args[i]?.value !== null && /^-(H|L|P|D|O\d?)$/.test(args[i]?.value as string)) {
+    if (args[i]?.value === '-L' || args[i]?.value === '-H') plan.follows = true;
+    i += args[i]?.value === '-D' ? 2 : 1;
+  }
+  for (; i < args.length; i++) {
+    const value = args[i]?.value;
+    if (value !== null && value !== undefined && (value.startsWith('-') || value === '(' || value === '!' || value === ',')) break;
+    plan.starts.push(args[i] as Field);
+  }
+  if (plan.starts.length === 0) plan.starts.push(knownField('.'));
+  let negated = false;
+  let depth = 0;
+  for (; i < args.length; i++) {
+    const value = args[i]?.value;
+    if (value === null || value === undefined) {
+      plan.unknown = true;
+      continue;
+    }
+    if (value === '!' || value === '-not') {
+      negated = true;
+      plan.branches = true;
+      continue;
+    }
+    if (value === '-o' || value === '-or' || value === ',' || value === '(' || value === ')') plan.branches = true;
+    if (value === '(') depth++;
+    else if (value === ')') depth = Math.max(0, depth - 1);
+    else if (depth === 0 && (value === '-o' || value === '-or' || value === ',')) plan.alternatives = true;
+    const operand = args[i + 1]?.value ?? null;
+    switch (value) {
+      case '-delete':
+        plan.deletes = true;
+        break;
+      case '-follow':
+        plan.follows = true;
+        break;
+      case '-mindepth':
+        if (operand !== null && /^\d+$/.test(operand) && Number(operand) >= 1) plan.skipsStart = true;
+        i++;
+        break;
+      case '-exec':
+      case '-execdir':
+      case '-ok':
+      case '-okdir': {
+        const end = args.findIndex((a, index) => index > i && (a.value === ';' || a.value === '+'));
+        const stop = end === -1 ? args.length : end;
+        plan.execs.push(args.slice(i + 1, stop));
+        i = stop;
+        break;
+      }
+      case '-fprint':
+      case '-fprint0':
+      case '-fls':
+      case '-fprintf':
+        plan.writes.push(args[i + 1] ?? unknownField(''));
+        i += value === '-fprintf' ? 2 : 1;
+        break;
+      case '-name':
+      case '-iname':
+      case '-lname':
+      case '-ilname':
+      case '-path':
+      case '-ipath':
+      case '-wholename':
+      case '-iwholename':
+      case '-regex':
+      case '-iregex': {
+        i++;
+        if (operand === null) {
+          plan.unknown = true;
+          break;
+        }
+        const mentionsGit = /(^|[/*])\.git($|[/*])|^\.git$/.test(operand);
+        // `-path ./.git -prune -o ...` excludes; `-name x -prune -exec ...` selects x.
+        const excludes = negated || (args[i + 1]?.value === '-prune' && ['-o', '-or'].includes(args[i + 2]?.value ?? ''));
+        if (mentionsGit && excludes) plan.skipsGit = true;
+        else if (!excludes && value.includes('name') && !value.includes('whole')) {
+          plan.names.push(operand);
+          plan.nameOptions.push(value);
+        } else if (!excludes) {
+          plan.paths.push(value.includes('regex') ? `regex:${operand}` : operand);
+          plan.pathOptions.push(value);
+        }
+        break;
+      }
+      default:
+        break;
+    }
+    negated = false;
+  }
+  return plan;
+}
+
+/** find's -name/-path test of one entry (fnmatch.ts); an untranslatable pattern may match. */
+function testMatches(pattern: string, icase: boolean, text: string): boolean {
+  const regex = fnmatchRegExp(pattern, icase);
+  return regex === null || regex.test(text);
+}
+
+/** Could the find expression select a file at `rel` (relative to a start shown as `startText`)? */
+function filtersMatch(plan: FindPlan, startText: string, rel: string): boolean {
+  if (plan.names.length === 0 && plan.paths.length === 0) return true;
+  const base = path.posix.basename(rel);
+  const shown = `${startText.replace(/\/$/, '')}/${rel}`;
+  for (const [i, name] of plan.names.entries()) if (testMatches(name, (plan.nameOptions[i] ?? '').startsWith('-i'), base)) return true;
+  for (const [i, pattern] of plan.paths.entries()) {
+    const icase = (plan.pathOptions[i] ?? '').startsWith('-i');
+    if (pattern.startsWith('regex:')) {
+      try {
+        if (new RegExp(`^${pattern.slice(6)}$`, icase ? 'i' : '').test(shown)) return true;
+      } catch {
+        return true;
+      }
+    } else if (testMatches(pattern, icase, shown)) return true;
+  }
+  return false;
+}
+
+/**
+ * The filter as git can list it exactly (a superset of what find selects: one test of several
+ * joined by "and" is enough), or null: -o, `,`, negations, parentheses, -regex, -lname, -L or
+ * -follow, a name with a `/` (find never matches it), case folding outside ASCII, character
+ * classes in -path. Then the command is judged by text.
+ */
+function findFilter(plan: FindPlan): FindFilter | null {
+  if (plan.unknown || plan.branches || plan.follows) return null;
+  if (plan.names.length === 0 && plan.paths.length === 0) return { kind: 'all' };
+  const name = plan.names[0];
+  if (name !== undefined) {
+    const option = plan.nameOptions[0] as string;
+    const icase = option === '-iname';
+    if (option !== '-name' && option !== '-iname') return null;
+    if (name.includes('/') || (icase && /[^\x00-\x7f]/.test(name))) return null;
+    return { kind: 'name', pattern: name, icase };
+  }
+  const pattern = plan.paths[0] as string;
+  const icase = (plan.pathOptions[0] as string).startsWith('-i');
+  if (pattern.startsWith('regex:') || fnmatchRegExp(pattern, icase) === null) return null;
+  return { kind: 'path', pattern, icase };
+}
+
+/** Can find select START itself (which `-exec rm -rf {}` then deletes whole)? */
+function startSelectable(plan: FindPlan, startText: string): boolean {
+  if (plan.skipsStart) return false;
+  if (plan.branches || plan.unknown) return true;
+  const shown = startText;
+  const base = path.posix.basename(startText.replace(/(.)\/+$/, '$1'));
+  for (const [i, name] of plan.names.entries()) if (!testMatches(name, (plan.nameOptions[i] ?? '').startsWith('-i'), base)) return false;
+  for (const [i, pattern] of plan.paths.entries()) {
+    if (!pattern.startsWith('regex:') && !testMatches(pattern, (plan.pathOptions[i] ?? '').startsWith('-i'), shown)) return false;
+  }
+  return true;
+}
+
+/** START as written followed by a path under it, as find prints it. */
+function under(startText: string, rel: string): string {
+  if (rel === '') return startText;
+  return startText.endsWith('/') ? `${startText}${rel}` : `${startText}/${rel}`;
+}
+
+/**
+ * One operand of an -exec command with `{}` in it, for a found path `rel` under START ('' for
+ * START itself): the text find hands over (`{}` replaced by START/rel as find prints it), and,
+ * for the made-up name, what a deletion of it takes (FoundOperand):
+ *  - `{}` alone: what the find selects (the query), when there is one;
+ *  - an operand that leaves the found path (`{}/..`, `{}/../x`): anything under the directory it
+ *    reaches from START itself, so `{}/..` reaches START's parent;
+ *  - text before `{}` (`../{}`, `/backup/{}`): the made-up name moves with it, judged by text.
+ */
+function execOperand(field: Field, rel: string, startText: string, cwd: string | null, query: FindQuery | null): Field {
+  const value = field.value as string;
+  const text = value.split('{}').join(under(startText, rel));
+  const at = value.indexOf('{}');
+  const prefix = value.slice(0, at);
+  const suffix = value.slice(at + 2);
+  let found: FoundOperand | undefined;
+  if (rel === 'found-file') {
+    const normal = path.posix.normalize(`found-file${suffix}`);
+    const leaves = suffix.includes('{}') || !normal.startsWith('found-file');
+    const base = resolvePath(`${prefix}${startText}`, cwd);
+    if (leaves && base !== null) {
+      // From START itself (the shallowest found path) the operand reaches furthest up.
+      const reached = resolvePath(`${prefix}${startText}${suffix.split('{}').join(startText)}`, cwd) ?? '/';
+      found = { kind: 'subtree', abs: commonAncestor(reached, base) };
+    } else if (prefix === '' && suffix === '' && query) found = { kind: 'find', query };
+  }
+  return { ...knownField(text), ...(found ? { found } : {}) };
+}
+
+function commonAncestor(a: string, b: string): string {
+  const x = a.split('/');
+  const y = b.split('/');
+  let n = 0;
+  while (n < x.length && n < y.length && x[n] === y[n]) n++;
+  return x.slice(0, n).join('/') || '/';
+}
+
+export function classifyFind(inv: Invocation, args: Field[], rt: Runtime): void {
+  const plan = planFind(args);
+  const ctx = rt.ctx;
+  for (const file of plan.writes) {
+    const what = `find writes ${file.display}`;
+    const verdict = file.glob ? checkWriteGlob(file, inv.cwd, ctx, inv.source, what) : checkWriteTarget(file, inv.cwd, ctx, inv.source, what);
+    if (verdict) rt.report(verdict);
+  }
+  if (!plan.deletes && plan.execs.length === 0) return;
+  const filter = findFilter(plan);
+  for (const start of plan.starts) {
+    const abs = start.value === null || start.glob ? null : resolvePath(start.value, inv.cwd);
+    // find descends through a start point that is a link when told to (-H, -L) or written `lnk/`.
+    const follow = plan.follows || (start.value !== null && /\/\.?$/.test(start.value));
+    const startText = start.value ?? start.display;
+    const gitSamples = ['.git/HEAD', '.git/config', '.git/index', '.git/refs/heads/main', '.git/objects/01/23456789abcdef0123456789abcdef01234567', '.git/hooks/pre-commit', '.git/packed-refs', ...GIT_INTERNAL_NAMES.map((n) => `.git/${n}`)];
+    const reachesGit = abs !== null && !plan.skipsGit && (plan.unknown || plan.alternatives || gitSamples.some((rel) => filtersMatch(plan, startText, rel)));
+    const gitInside = abs !== null && ctx.repoRoot !== null && (abs === ctx.repoRoot || isGitDirPath(abs, ctx) || ctx.repoRoot.startsWith(`${abs}/`));
+    const kind = abs === null ? null : classifyPath(abs, ctx).kind;
+    // What git can list for it: only with a view, a filter that translates, START in the repository and not followed through links.
+    const query: FindQuery | null = abs !== null && filter && !follow && ctx.view && ctx.view.mode !== 'text' && (kind === 'inside' || kind === 'repo-root') ? { start: abs, shown: startText, filter } : null;
+    if (plan.deletes) {
+      if (abs === null) {
+        report(rt, 'ask', 'rm-unknown-target', `find -delete under ${start.display}, a path guard cannot know before the command runs`, inv.source);
+      } else {
+        rt.report(findDeleteVerdict(abs, plan, startText, reachesGit && gitInside, follow, query, inv, rt));
+      }
+    }
+    for (const exec of plan.execs) {
+      if (abs === null) {
+        const argv = exec.map((field) => (field.value !== null && field.value.includes('{}') ? unknownField(field.display) : field));
+        if (argv.length > 0) rt.exec(sub(inv, argv, { stdin: { kind: 'terminal' } }));
+        continue;
+      }
+      // What `{}` stands for: a made-up name under START (judged by its text, or by the query),
+      // START itself when find can select it, the repository when START is above it, .git when the filters reach it.
+      const found: string[] = ['found-file'];
+      if (startSelectable(plan, startText)) found.push('');
+      const root = ctx.repoRoot;
+      if (root && abs !== root && (abs === '/' || root.startsWith(`${abs}/`))) found.push(path.posix.relative(abs, path.posix.join(root, 'found-file')));
+      if (reachesGit && gitInside && root) found.push(path.posix.relative(abs, abs === root || root.startsWith(`${abs}/`) ? path.posix.join(root, '.git', 'HEAD') : path.posix.join(abs, 'HEAD')));
+      for (const rel of found) {
+        const argv = exec.map((field): Field => {
+          if (field.value === null || !field.value.includes('{}')) return field;
+          // Made-up names are judged by their text, never looked up (they do not exist).
+          if (rel !== '' && !rel.endsWith('HEAD')) {
+            const named = resolvePath(field.value.split('{}').join(under(startText, rel)), inv.cwd);
+            const stem = named === null ? null : named.slice(0, named.lastIndexOf('found-file') + 'found-file'.length);
+            if (stem && stem.endsWith('found-file')) ctx.view?.placeholder(stem);
+          }
+          return execOperand(field, rel, startText, inv.cwd, query);
+        });
+        // rm refuses an operand whose last part is `.` or `..`: START itself written `.` is not deleted that way.
+        if (rel === '' && argv.some((field, i) => field !== exec[i] && field.value !== null && /(^|\/)\.\.?$/.test(field.value))) continue;
+        if (argv.length > 0) rt.exec(sub(inv, argv, { stdin: { kind: 'terminal' } }));
+      }
+    }
+  }
+}
+
+function findDeleteVerdict(abs: string, plan: FindPlan, startText: string, reachesGit: boolean, follow: boolean, query: FindQuery | null, inv: Invocation, rt: Runtime) {
+  const ctx = rt.ctx;
+  if (reachesGit) return makeVerdict('deny', 'git-dir-write', `find -delete under ${startText} can reach files in .git (add -path ./.git -prune, or filter by name)`, inv.source);
+  // Where the start really is (symlinks, whether it exists) decides first; the filters only
+  // narrow what it deletes inside the repository.
+  const where = deleteLocation(abs, ctx, follow);
+  const options = { recursive: true, verb: 'find -delete deletes' };
+  if (where === 'noted') {
+    if (query) checkFound(query, startText, ctx, inv.source, options);
+    return makeVerdict('allow', 'no-risk', 'judged once guard has looked at the file system', inv.source);
+  }
+  // With git's listing of what the filter selects under START (START there, in the repository).
+  if (query && where && where.exists && ['inside', 'repo-root'].includes(classifyPath(where.target, ctx).kind)) {
+    const byListing = checkFound(query, `what find ${startText} selects`, ctx, inv.source, options);
+    if (byListing) return byListing;
+  }
+  if (where && (!where.exists || !['inside', 'repo-root'].includes(classifyPath(where.target, ctx).kind))) {
+    return checkDeleteAbs(abs, ctx, inv.source, { recursive: true, verb: 'find -delete deletes files under', follow });
+  }
+  if (where) abs = where.target;
+  const kind = classifyPath(abs, ctx);
+  if (kind.kind === 'repo-root' || kind.kind === 'inside') {
+    const rel = kind.kind === 'inside' ? kind.rel : '';
+    // Only the protected paths the filters could select count.
+    for (const glob of ctx.protectedPaths.includes('.guard.yaml') ? ctx.protectedPaths : [...ctx.protectedPaths, '.guard.yaml']) {
+      const sample = glob.replace(/\*\*\//g, '').replace(/\*/g, 'x').replace(/\?/g, 'x');
+      const relSample = rel === '' ? sample : path.posix.relative(rel, sample);
+      if (relSample.startsWith('..')) continue;
+      if (filtersMatch(plan, startText, relSample)) {
+        return makeVerdict('deny', 'protected-path', `find -delete under ${startText} may delete protected paths (matches "${glob}")`, inv.source);
+      }
+    }
+    return makeVerdict('snapshot', 'rm-in-repo', `find -delete deletes files under ${startText} inside the repository`, inv.source);
+  }
+  return checkDeleteAbs(abs, ctx, inv.source, { recursive: true, verb: 'find -delete deletes files under' });
+}
