@@ -237,7 +237,8 @@ function execOperand(field: Field, rel: string, startText: string, cwd: string |
       found = { kind: 'subtree', abs: commonAncestor(reached, base) };
     } else if (prefix === '' && suffix === '' && query) found = { kind: 'find', query };
   }
-  return { ...knownField(text), ...(found ? { found } : {}) };
+  const shown = rel === '' ? `${field.display} (${startText} itself)` : `${field.display} (for what find ${startText} finds)`;
+  return { ...knownField(text), display: shown, ...(found ? { found } : {}) };
 }
 
 function commonAncestor(a: string, b: string): string {
