@@ -37,11 +37,34 @@ const FIND_LAUNCHER =
 
 /**
  * The command for one hook. `args` is how the manager passes the hook's arguments on: husky's
- * scripts get them as "$@"; lefthook substitutes `{1}` `{2}` as plain text (quoted here so a
- * remote path with spaces stays one word); pre-commit passes none.
+ * scripts get them as "$@"; pre-commit passes none; lefthook: see lefthookCommand.
  */
 export function entryCommand(hook: ManagedHook, args: string): string {
   return `sh -c '${FIND_LAUNCHER}' git-guard ${hook}${args ? ` ${args}` : ''}`;
+}
+
+/** Ends the here-document that carries lefthook's `{1}` `{2}` (a line no remote URL or branch is). */
+const ARGS_END = 'GIT_GUARD_ARGS';
+
+/**
+ * lefthook's command for one hook. lefthook hands a hook's arguments (pre-push: the remote's name
+ * and URL; pre-rebase: upstream and branch) only as text pasted over `{1}` `{2}` in the command,
+ * unescaped: in quotes, a URL holding `'` (or `"`, `$`) would end them and the check would not
+ * run, or run something else. A quoted here-document is the one place sh takes any text
+ * literally, so the arguments are read from one (on fd 3; stdin stays the pushed refs) into
+ * variables, builtins only, and passed on from there. Several lines, kept on one line of the
+ * YAML file by double quotes. (An argument holding a newline cannot be carried; git has none.)
+ */
+export function lefthookCommand(hook: ManagedHook): string {
+  if (hook === 'pre-commit') return entryCommand(hook, '');
+  return [
+    `exec 3<<'${ARGS_END}'`,
+    '{1}',
+    '{2}',
+    ARGS_END,
+    'IFS= read -r guard_arg1 <&3; IFS= read -r guard_arg2 <&3; exec 3<&-',
+    entryCommand(hook, '"$guard_arg1" "$guard_arg2"'),
+  ].join('\n');
 }
 
 /** The launcher `<commonDir>/guard/git-hook.sh` (POSIX sh, builtins and one `git rev-parse`). */

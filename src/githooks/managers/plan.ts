@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Repo } from '../../git/repo.js';
 import { detectManagers, hooksRunningGuard, preCommitStage, type DetectedManager } from './detect.js';
-import { entryCommand, type ManagedHook, type ManagerName } from './entry.js';
+import { entryCommand, lefthookCommand, type ManagedHook, type ManagerName } from './entry.js';
 import { insertLefthook, insertPreCommit } from './yaml-insert.js';
 
 export type EditAction = 'create' | 'insert' | 'present' | 'unsupported';
@@ -68,7 +68,6 @@ function planHusky(file: string, hook: ManagedHook, before: Buffer | null): Plan
 }
 
 /** The lefthook `run` arguments per hook: lefthook substitutes {N} as plain text, so they are quoted. */
-const LEFTHOOK_ARGS: Record<ManagedHook, string> = { 'pre-commit': '', 'pre-push': "'{1}' '{2}'", 'pre-rebase': "'{1}' '{2}'" };
 
 function planYaml(detected: DetectedManager, file: string, hooks: ManagedHook[], before: Buffer | null, stage: () => string): PlannedEdit {
   const base = { manager: detected.manager, file, before };
@@ -81,10 +80,10 @@ function planYaml(detected: DetectedManager, file: string, hooks: ManagedHook[],
   for (const hook of missing) {
     const result =
       detected.manager === 'lefthook'
-        ? insertLefthook(text, file, { hook, run: entryCommand(hook, LEFTHOOK_ARGS[hook]), useStdin: hook === 'pre-push' })
+        ? insertLefthook(text, file, { hook, run: lefthookCommand(hook), useStdin: hook === 'pre-push' })
         : insertPreCommit(text, file, { id: `git-guard-${hook}`, name: `git-guard (${hook} check)`, entry: entryCommand(hook, ''), stage: stage() });
     if ('problem' in result) {
-      const by = detected.manager === 'lefthook' ? `a command under ${hook}.commands running: ${entryCommand(hook, LEFTHOOK_ARGS[hook])}` : `a repo: local hook (language: system, pass_filenames: false, always_run: true) with entry: ${entryCommand(hook, '')}`;
+      const by = detected.manager === 'lefthook' ? `a command under ${hook}.commands running: ${JSON.stringify(lefthookCommand(hook))}` : `a repo: local hook (language: system, pass_filenames: false, always_run: true) with entry: ${entryCommand(hook, '')}`;
       return { ...base, hooks: [], present, action: 'unsupported', problem: `${result.problem}; add ${by}`, after: null, snippets: [] };
     }
     text = result.text;

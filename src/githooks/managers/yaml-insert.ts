@@ -13,6 +13,10 @@ export type InsertResult = { text: string; snippet: string } | { problem: string
 
 /** A scalar as YAML text for `key: value` (quoted when YAML needs it). */
 export function yamlScalar(value: string): string {
+  // Several lines: a JSON string, which is a YAML double-quoted scalar with \n escapes, keeps them
+  // on the key's line (a block scalar would need the indentation of wherever it is inserted, and
+  // the library's double quotes fold the lines).
+  if (value.includes('\n')) return JSON.stringify(value);
   return stringify(value, { lineWidth: 0 }).replace(/\n$/, '');
 }
 

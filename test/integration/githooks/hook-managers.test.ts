@@ -251,6 +251,21 @@ describe('hook managers: guard in their own configuration survives their re-inst
       repo.git(['init', '-q', '--bare', spaced]);
       const ok = repo.run(['push', '-q', spaced, 'main'], { env: MARKER_ENV(repo) });
       expect(ok.code, ok.stderr).toBe(0);
+      // One with a quote, double quotes and a $ (lefthook pastes {1} {2} into the command
+      // unescaped): a plain push goes through, and a force-push rewriting main is still refused.
+      const quoted = path.join(repo.base, `it's "quoted" $HOME.git`);
+      repo.git(['init', '-q', '--bare', quoted]);
+      const okQuoted = repo.run(['push', '-q', quoted, 'main'], { env: MARKER_ENV(repo) });
+      expect(okQuoted.code, okQuoted.stderr).toBe(0);
+      const tip = repo.rev('HEAD')!;
+      repo.git(['commit', '-q', '--amend', '-m', 'rewritten for the quoted remote']);
+      const forced = repo.run(['push', '-f', quoted, 'main'], { env: MARKER_ENV(repo) });
+      repo.git(['reset', '-q', '--hard', tip]);
+      expect(forced.code, forced.stderr).not.toBe(0);
+      expect(forced.stderr).toContain('protected-branch-force-push');
+      // guard got the remote exactly (pasted into '{1}' it came out as ".../its" and the rest
+      // spilled into other words; a URL holding `'; cmd; '` would have run cmd).
+      expect(forced.stderr).toContain(`on ${quoted} `);
 
       const s = statusJson(repo);
       expect(s.code, s.text).toBe(0);

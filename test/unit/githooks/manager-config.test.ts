@@ -5,11 +5,11 @@
  */
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { entryCommand } from '../../../src/githooks/managers/entry.js';
+import { entryCommand, lefthookCommand } from '../../../src/githooks/managers/entry.js';
 import { hooksRunningGuard } from '../../../src/githooks/managers/detect.js';
 import { insertLefthook, insertPreCommit, removeSnippet } from '../../../src/githooks/managers/yaml-insert.js';
 
-const RUN = entryCommand('pre-push', "'{1}' '{2}'");
+const RUN = lefthookCommand('pre-push');
 
 function inserted(before: string, result: ReturnType<typeof insertLefthook>): string {
   if ('problem' in result) throw new Error(result.problem);
