@@ -221,13 +221,15 @@ function readContents(repo: Repo | null, rels: string[], options: PathFactsOptio
  * says so (a latin1 byte string; collapsed directories end with `/`).
  */
 function readListing(repo: Repo, specs: string[], options: PathFactsOptions, keep: (entry: string) => boolean = () => true): RepoContents {
+  // git lists a whole ignored directory when the pathspec may match inside it: of the files
+  // listed in it (to capture), only those kept count.
   const known = runGitSync(['ls-files', '-z', '-t', '--cached', '--others', '--exclude-standard', '--', ...specs], { cwd: repo.root });
   const ignored = runGitSync(['ls-files', '-z', '--others', '--ignored', '--exclude-standard', '--directory', '--', ...specs], { cwd: repo.root });
   const contents: RepoContents = { tracked: [], untracked: [], ignored: [] };
   for (const record of splitNulBytes(known.stdout)) {
     if (keep(record.slice(2))) (record.startsWith('? ') ? contents.untracked : contents.tracked).push(record.slice(2));
   }
-  contents.ignored = describeIgnored(repo, [...new Set(splitNulBytes(ignored.stdout))].filter(keep), options);
+  contents.ignored = describeIgnored(repo, [...new Set(splitNulBytes(ignored.stdout))].filter(keep), options).map((entry) => (entry.files ? { ...entry, files: entry.files.filter((f) => keep(f.path)) } : entry));
   return contents;
 }
 
@@ -260,12 +262,20 @@ function readFind(repo: Repo, query: FindQuery, options: PathFactsOptions): Repo
   // find tests START itself too: when it is selected, everything under it goes.
   const startSelected = regex === null || regex.test(filter.kind === 'name' ? path.posix.basename(query.shown) : query.shown);
   if (startSelected) return readListing(repo, startSpecs, options);
+  // Submodules' files are not listed by git: a filter could select them unseen.
+  if (fs.existsSync(path.posix.join(root, '.gitmodules'))) return null;
+  const segmentsUnder = (entry: string): string[] => {
+    const text = Buffer.from(entry, 'latin1').toString('utf8').replace(/\/$/, '');
+    return (rel === '' ? text : text.slice(rel.length + 1)).split('/');
+  };
   if (filter.kind === 'name') {
     const nested = splitNulBytes(runGitSync(['ls-files', '-z', '--others', '--exclude-standard', '--', ...startSpecs], { cwd: repo.root }).stdout);
     if (nested.some((entry) => entry.endsWith('/'))) return null;
     const magic = filter.icase ? 'glob,icase' : 'glob';
     const base = rel === '' ? '' : `${globEscape(rel)}/`;
-    return readListing(repo, [`:(${magic})${base}**/${filter.pattern}`, `:(${magic})${base}**/${filter.pattern}/**`], options);
+    // A file counts when it, or a directory above it under START, has the name.
+    const named = (entry: string): boolean => regex === null || entry.endsWith('/') || segmentsUnder(entry).some((segment) => regex.test(segment));
+    return readListing(repo, [`:(${magic})${base}**/${filter.pattern}`, `:(${magic})${base}**/${filter.pattern}/**`], options, named);
   }
   if (regex === null) return null;
   // -path: the walk is narrowed to the pattern's literal directory under START, then every entry
@@ -277,12 +287,9 @@ function readFind(repo: Repo, query: FindQuery, options: PathFactsOptions): Repo
     if (dir.length > 0 && dir.every((segment) => segment !== '' && segment !== '.' && segment !== '..')) specs = [literal(path.posix.join(rel, ...dir))];
   }
   const keep = (entry: string): boolean => {
-    const text = Buffer.from(entry, 'latin1').toString('utf8');
-    const isDir = text.endsWith('/');
-    const under = (rel === '' ? text : text.slice(rel.length + 1)).replace(/\/$/, '');
-    const segments = under.split('/');
+    const segments = segmentsUnder(entry);
     for (let i = 1; i <= segments.length; i++) if (regex.test(shownOf(segments.slice(0, i).join('/')))) return true;
-    return isDir && couldMatchBelow(filter.pattern, shownOf(under), filter.icase);
+    return entry.endsWith('/') && couldMatchBelow(filter.pattern, shownOf(segments.join('/')), filter.icase);
   };
   return readListing(repo, specs, options, keep);
 }

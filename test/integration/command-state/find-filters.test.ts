@@ -68,6 +68,37 @@ describe('find -iname: what git lists under START, case-insensitively', () => {
   });
 });
 
+describe('ignored files and submodules', () => {
+  it('of a whole ignored directory git lists, only the files the filter selects are captured', async () => {
+    const before = t.read('.gitignore');
+    t.write('.gitignore', `${before}local/\n`);
+    t.write('local/notes.md', 'mine\n');
+    t.write('local/data.bin', 'mine too, but no .md\n');
+    try {
+      const md = await decide("find local -name '*.md' -delete");
+      expect(md).toMatchObject({ verdict: 'snapshot', capture: ['local/notes.md'] });
+      const path = await decide("find . -path './local/*.md' -exec rm {} +");
+      expect(path).toMatchObject({ verdict: 'snapshot', capture: ['local/notes.md'] });
+      expect(await decide("find local -name '*.txt' -delete")).toMatchObject({ verdict: 'allow', capture: [] });
+    } finally {
+      t.write('.gitignore', before);
+      t.remove('local');
+    }
+  });
+
+  it('with submodules (a .gitmodules file) a name or path filter is judged by text', async () => {
+    t.write('.gitmodules', '[submodule "sub"]\n\tpath = sub\n\turl = ./sub\n');
+    try {
+      await expectVerdicts([
+        ["find . -iname '*.PYC' -delete", 'snapshot', 'rm-in-repo'],
+        ["find . -path './build/*' -delete", 'snapshot', 'rm-in-repo'],
+      ]);
+    } finally {
+      t.remove('.gitmodules');
+    }
+  });
+});
+
 describe('find -path: the whole path as find prints it', () => {
   it('judges what the pattern selects under START', async () => {
     await expectVerdicts([
