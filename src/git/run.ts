@@ -155,25 +155,36 @@ export function bytesToText(bytes: string): string {
  */
 export interface GitPipe {
   write(data: Buffer | string): void;
-  /** The next line of output, without its newline. */
+  /** The next line (or NUL-terminated record, with `separator: 0`) of output, without its terminator, as a byte string (latin1). */
   readLine(): Promise<string>;
+  /**
+   * The next `count` records at once (one promise, not one per record). With `keep`, only the
+   * records it accepts (by their index in this read) are decoded; the others come back as ''.
+   */
+  readRecords(count: number, keep?: (index: number) => boolean): Promise<string[]>;
   /** Closes stdin and waits for git to exit; rejects like runGit on failure. */
   close(): Promise<void>;
 }
 
-export function openGitPipe(args: string[], options: Omit<RunGitOptions, 'input' | 'okCodes'>): GitPipe {
+export interface GitPipeOptions extends Omit<RunGitOptions, 'input' | 'onStderr'> {
+  /** The byte that ends each record of output: 0x0a (a line, the default) or 0 (`-z` output). */
+  separator?: number;
+}
+
+export function openGitPipe(args: string[], options: GitPipeOptions): GitPipe {
+  const separator = options.separator ?? 0x0a;
   const child = spawn('git', args, { cwd: options.cwd, env: gitEnv(options.env), stdio: ['pipe', 'pipe', 'pipe'] });
   let buffered: Buffer = Buffer.alloc(0);
   const err: Buffer[] = [];
   let failure: GuardError | null = null;
-  let waiting: { resolve: (line: string) => void; reject: (error: Error) => void } | null = null;
+  let waiting: { count: number; keep: ((index: number) => boolean) | undefined; got: string[]; resolve: (records: string[]) => void; reject: (error: Error) => void } | null = null;
   const exited = new Promise<void>((resolve) => {
     child.on('error', (error) => {
       failure = new GuardError('git', `could not start git: ${error.message}`, { cause: error });
       resolve();
     });
     child.on('close', (code, signal) => {
-      if (code !== 0 && !failure) {
+      if (code !== 0 && !options.okCodes?.includes(code ?? 128) && !failure) {
         const stderr = Buffer.concat(err).toString('utf8');
         failure = new GuardError('git', `git ${args.slice(0, 2).join(' ')} ${signal ? `was killed by ${signal}` : `exited with ${code}`}: ${stderr.trim() || '(no message)'}`, {
           details: { args, code, signal, stderr },
@@ -184,13 +195,18 @@ export function openGitPipe(args: string[], options: Omit<RunGitOptions, 'input'
   });
   const settle = (): void => {
     if (!waiting) return;
-    const eol = buffered.indexOf(0x0a);
-    if (eol >= 0) {
-      const line = buffered.toString('latin1', 0, eol);
-      buffered = buffered.subarray(eol + 1);
-      const { resolve } = waiting;
+    let from = 0;
+    while (waiting.got.length < waiting.count) {
+      const eol = buffered.indexOf(separator, from);
+      if (eol < 0) break;
+      waiting.got.push(!waiting.keep || waiting.keep(waiting.got.length) ? buffered.toString('latin1', from, eol) : '');
+      from = eol + 1;
+    }
+    buffered = buffered.subarray(from);
+    if (waiting.got.length === waiting.count) {
+      const { resolve, got } = waiting;
       waiting = null;
-      resolve(line);
+      resolve(got);
     }
   };
   child.stdout.on('data', (chunk: Buffer) => {
@@ -210,10 +226,13 @@ export function openGitPipe(args: string[], options: Omit<RunGitOptions, 'input'
     write(data) {
       child.stdin.write(data);
     },
-    readLine() {
-      return new Promise<string>((resolve, reject) => {
-        if (waiting) throw new Error('GitPipe.readLine: one read at a time');
-        waiting = { resolve, reject };
+    async readLine() {
+      return (await this.readRecords(1))[0]!;
+    },
+    readRecords(count, keep) {
+      return new Promise<string[]>((resolve, reject) => {
+        if (waiting) throw new Error('GitPipe.readRecords: one read at a time');
+        waiting = { count, keep, got: [], resolve, reject };
         settle();
         if (waiting && child.exitCode !== null) {
           waiting = null;

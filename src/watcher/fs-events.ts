@@ -141,16 +141,18 @@ export class FsEvents {
     return this.watching.size;
   }
 
+  /** The watched worktree directories (relative, as bytes; '' is the root), sorted: for tests. */
+  watchedList(): GitPath[] {
+    return [...this.watching.keys()].sort();
+  }
+
   /** Watches every directory that is not ignored, and the git state. */
   async start(): Promise<void> {
-    await this.ignored.load();
-    if (this.closed) return;
     this.watchGitState();
-    for (const rel of this.walk(['' as GitPath])) {
-      if (this.closed) return;
-      this.watchDir(rel);
-    }
-    await this.followExcludesFile();
+    // A small git process, beside the walk rather than after it.
+    const excludes = this.followExcludesFile();
+    await this.ignored.walk((rel) => this.visit(rel));
+    await excludes;
   }
 
   /**
@@ -168,11 +170,8 @@ export class FsEvents {
       do {
         this.rescanAgain = false;
         if (this.closed) return;
-        await this.ignored.reload();
-        for (const rel of this.walk(['' as GitPath])) {
-          if (this.closed) return;
-          if (!this.watching.has(rel)) this.watchDir(rel);
-        }
+        this.ignored.reset();
+        await this.ignored.walk((rel) => this.visit(rel));
         await this.followExcludesFile();
       } while (this.rescanAgain);
     })().finally(() => {
@@ -240,25 +239,20 @@ export class FsEvents {
   }
 
   /**
-   * Breadth-first directories under `from` that are to be watched (not ignored, not .git, not
-   * nested repositories). A directory's own listing says whether it holds a `.git` (then it is a
-   * nested repository and left out), so there is one readdir per directory and nothing else.
+   * One directory of the walk (IgnoredDirs.walk, which asks git which of the subdirectories
+   * returned here are ignored before it visits them): watches it and returns its subdirectories,
+   * or null when it is not to be watched (a nested repository: its listing holds a `.git`). One
+   * readdir per directory and nothing else.
    */
-  private *walk(from: GitPath[]): Generator<GitPath> {
-    const queue = [...from];
-    for (let at = 0; at < queue.length; at++) {
-      const rel = queue[at]!;
-      const entries = readDirBytes(this.repo.root, rel);
-      if (rel !== '' && entries.some((entry) => entry.name === DOT_GIT)) continue;
-      if (rel !== '') this.ignored.markWatched(rel);
-      yield rel;
-      for (const entry of entries) {
-        if (!entry.isDirectory || entry.name === DOT_GIT) continue;
-        const child = join(rel, entry.name);
-        if (this.ignored.isIgnored(child)) continue;
-        queue.push(child);
-      }
-    }
+  private visit(rel: GitPath): GitPath[] | null {
+    if (this.closed) return null;
+    const entries = readDirBytes(this.repo.root, rel);
+    if (rel !== '' && entries.some((entry) => entry.name === DOT_GIT)) return null;
+    if (rel !== '') this.ignored.markWatched(rel);
+    this.watchDir(rel);
+    const children: GitPath[] = [];
+    for (const entry of entries) if (entry.isDirectory && entry.name !== DOT_GIT) children.push(join(rel, entry.name));
+    return children;
   }
 
   /** Places the watch of one worktree directory (relative). */

@@ -3,9 +3,8 @@
  * as git itself decides, nested .gitignore files, info/exclude and core.excludesFile included.
  * Nothing here parses gitignore syntax.
  *
- *  - at start: `git ls-files --others --ignored --exclude-standard --directory` lists candidate
- *    directories in one walk; `git check-ignore` keeps those that are ignored themselves (a
- *    directory whose files are all ignored is listed too, but new files in it may not be);
+ *  - at start: the watcher's own walk asks git about each directory as it finds it (walk():
+ *    one long-lived `git check-ignore`, level by level), and does not descend into ignored ones;
  *  - later, a directory that appears (say `npm install` creates node_modules) is not descended
  *    into until git has classified it; the watcher treats it as changed once it is known to be
  *    watched, so nothing created meanwhile is missed.
@@ -15,6 +14,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import type { Repo } from '../git/repo.js';
+import { headDirectories, openIgnoreOracle } from '../git/check-ignore.js';
 import { runGit } from '../git/run.js';
 import { coveringPathspecs, gitPathsOf, nulInput, type GitPath } from '../git/path.js';
 
@@ -24,22 +24,90 @@ export class IgnoredDirs {
 
   constructor(private readonly repo: Repo) {}
 
-  /** Classifies every directory that exists now (one walk by git). */
-  async load(): Promise<void> {
-    const listed = await runGit(['ls-files', '-z', '--others', '--ignored', '--exclude-standard', '--directory'], { cwd: this.repo.root });
-    const candidates = gitPathsOf(listed.stdout)
-      .filter((p) => p.endsWith('/'))
-      .map((p) => p.slice(0, -1) as GitPath);
-    for (const dir of await this.ignoredAmong(candidates)) this.ignored.add(dir);
+  /**
+   * Walks the worktree from its root, breadth first, asking git about each directory as it is
+   * found (one `check-ignore` conversation, src/git/check-ignore.ts), so an ignored directory is
+   * never listed. `visit(rel)` lists a directory that is to be watched (and watches it) and
+   * returns its subdirectories, or null when it is not to be walked (a nested repository).
+   * The directories of HEAD's tree hold committed files, so they are watched without a question
+   * (most directories of a repository: git is asked about the few others). Directories the
+   * rules exclude but that hold tracked files (staged since HEAD) are walked too, found by one
+   * `ls-files` once the rest is done.
+   */
+  async walk(visit: (rel: GitPath) => GitPath[] | null): Promise<void> {
+    const committed = headDirectories(this.repo.root);
+    const oracle = openIgnoreOracle(this.repo.root);
+    try {
+      const inHead = await committed;
+      const queue: GitPath[] = ['' as GitPath];
+      let at = 0;
+      const excluded: GitPath[] = [];
+      // Questions git has not answered yet; `wake` is called at each answer.
+      let asking = 0;
+      let failure: unknown = null;
+      let wake: (() => void) | null = null;
+      // Subdirectories found and not yet asked about: sent in batches, each one write to git
+      // and one read of its answers.
+      let batch: GitPath[] = [];
+      const send = (): void => {
+        if (batch.length === 0) return;
+        const children = batch;
+        batch = [];
+        asking++;
+        oracle.ask(children).then(
+          (answers) => {
+            children.forEach((child, i) => (answers[i] ? excluded.push(child) : queue.push(child)));
+            asking--;
+            wake?.();
+          },
+          (error: unknown) => {
+            failure ??= error;
+            wake?.();
+          },
+        );
+      };
+      for (;;) {
+        let listed = 0;
+        while (at < queue.length) {
+          // A directory of HEAD's tree is watched without asking (it holds committed files);
+          // nothing else found by this walk is known yet: each is asked about once.
+          for (const child of visit(queue[at++]!) ?? []) {
+            if (inHead.has(child)) queue.push(child);
+            else batch.push(child);
+          }
+          if (batch.length >= 128) send();
+          // Let git's answers in now and then: the next level is walked while git reads this one.
+          if (++listed % 256 === 0) {
+            send();
+            await new Promise((resolve) => setImmediate(resolve));
+          }
+          if (failure) throw failure;
+        }
+        send();
+        if (failure) throw failure;
+        if (asking > 0) {
+          await new Promise<void>((resolve) => (wake = resolve));
+          wake = null;
+          continue;
+        }
+        if (excluded.length === 0) break;
+        const asked = excluded.splice(0);
+        const holding = await this.holdingTracked(asked);
+        for (const dir of asked) {
+          if (holding.has(dir)) queue.push(dir);
+          else this.ignored.add(dir);
+        }
+        if (at === queue.length) break;
+      }
+    } finally {
+      await oracle.close().catch(() => undefined);
+    }
   }
 
-  /** Ignore rules changed: forget every classification and ask git again. */
-  async reload(): Promise<void> {
-    const fresh = new IgnoredDirs(this.repo);
-    await fresh.load();
+  /** Ignore rules changed: forget every classification (walk() asks git again). */
+  reset(): void {
     this.ignored.clear();
     this.watched.clear();
-    for (const dir of fresh.ignored) this.ignored.add(dir);
   }
 
   /** The excludes file git reads: core.excludesFile, else `$XDG_CONFIG_HOME/git/ignore` (git's default). */
@@ -102,19 +170,27 @@ export class IgnoredDirs {
     const result = await runGit(['check-ignore', '-z', '--stdin'], { cwd: this.repo.root, input: nulInput(dirs), okCodes: [1] });
     const ignored = gitPathsOf(result.stdout);
     if (ignored.length === 0) return [];
-    // A directory with tracked files in it stays watched, whatever the patterns say. A name that
-    // cannot go on the command line (not UTF-8) is covered by a directory above it, or by the
-    // whole index; the listing is matched against the exact names below.
-    const specs = coveringPathspecs(ignored);
+    const holdTracked = await this.holdingTracked(ignored);
+    return ignored.filter((d) => !holdTracked.has(d));
+  }
+
+  /**
+   * Those of `dirs` that hold tracked files: they stay watched, whatever the patterns say. A name
+   * that cannot go on the command line (not UTF-8) is covered by a directory above it, or by the
+   * whole index; the listing is matched against the exact names.
+   */
+  private async holdingTracked(dirs: GitPath[]): Promise<Set<GitPath>> {
+    const holding = new Set<GitPath>();
+    if (dirs.length === 0) return holding;
+    const specs = coveringPathspecs(dirs);
     const tracked = await runGit(['ls-files', '-z', ...(specs ? ['--', ...specs] : [])], { cwd: this.repo.root });
-    const ignoredSet = new Set(ignored);
-    const holdTracked = new Set<GitPath>();
+    const asked = new Set(dirs);
     for (const file of gitPathsOf(tracked.stdout)) {
       for (let at = file.indexOf('/'); at > 0; at = file.indexOf('/', at + 1)) {
         const dir = file.slice(0, at) as GitPath;
-        if (ignoredSet.has(dir)) holdTracked.add(dir);
+        if (asked.has(dir)) holding.add(dir);
       }
     }
-    return ignored.filter((d) => !holdTracked.has(d));
+    return holding;
   }
 }

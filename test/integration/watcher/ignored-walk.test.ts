@@ -1,0 +1,85 @@
+/**
+ * The watcher's first walk asks git which directories are ignored as it finds them (one
+ * `check-ignore` conversation, src/git/check-ignore.ts) and watches exactly the others: nested
+ * .gitignore files, negated patterns, directory-only patterns, directories under an ignored one,
+ * an ignored directory that holds committed or staged files (watched: git reports changes in
+ * it), names git would read as pathspec magic, names that are not UTF-8. Real directories, real inotify watches, real git.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { openIgnoreOracle } from '../../../src/git/check-ignore.js';
+import { gitPath, gitPathOf } from '../../../src/git/path.js';
+import { openRepo } from '../../../src/git/repo.js';
+import { FsEvents } from '../../../src/watcher/fs-events.js';
+import { withTestRepo } from '../../helpers/git-repo.js';
+
+describe('the watcher walk', () => {
+  it('watches the directories git does not ignore and none that it does', () =>
+    withTestRepo(async (repo) => {
+      const saved = { ...process.env };
+      Object.assign(process.env, repo.env);
+      let events: FsEvents | null = null;
+      try {
+        // x\xffy/ is ignored by its bytes; w\xffz is not.
+        repo.write('.gitignore', Buffer.concat([Buffer.from(['node_modules/', 'build/', '/gen*/', '!/gen-keep/', 'trk/', 'stg/', '*.log', '/:(top)hidden/', ''].join('\n')), Buffer.from([0x78, 0xff, 0x79, 0x2f, 0x0a])]));
+        // Nested rules: pkg/out is ignored by pkg/.gitignore only; a/b/c lies under an ignored
+        // directory, which `!c/` cannot re-include.
+        repo.write('pkg/.gitignore', 'out/\n');
+        repo.write('a/.gitignore', 'b/\n!c/\n');
+        repo.write('src/lib/index.js', 'x\n');
+        repo.write('pkg/src/main.js', 'x\n');
+        repo.write(':(glob)z/file.txt', 'x\n');
+        repo.write('build.txt/file', 'x\n');
+        // A committed file in an ignored directory: git reports changes to it, so trk and
+        // trk/deep are watched; trk/other holds nothing tracked and stays ignored.
+        repo.write('trk/deep/kept.txt', 'x\n');
+        repo.git(['add', '-A']);
+        repo.git(['add', '-f', 'trk/deep/kept.txt']);
+        repo.git(['commit', '-q', '-m', 'base']);
+        // Staged, not committed, in an ignored directory: watched too (HEAD's tree does not have it).
+        repo.write('stg/new/staged.txt', 'x\n');
+        repo.git(['add', '-f', 'stg/new/staged.txt']);
+        fs.mkdirSync(path.join(repo.dir, 'stg/other'));
+        // Untracked, so only the rules decide (gen-keep is re-included by a negated pattern).
+        for (const dir of ['node_modules/pkg/lib', 'build/x', 'gen-a/y', 'pkg/out/z', 'a/b/c', 'trk/other', 'x.log', ':(top)hidden/q', 'src/build', 'gen-keep/sub']) {
+          fs.mkdirSync(path.join(repo.dir, dir), { recursive: true });
+          fs.writeFileSync(path.join(repo.dir, dir, 'f.txt'), 'x\n');
+        }
+        for (const name of [[0x78, 0xff, 0x79], [0x77, 0xff, 0x7a]]) {
+          const dir = Buffer.concat([Buffer.from(`${repo.dir}/`), Buffer.from(name)]);
+          fs.mkdirSync(dir);
+          fs.writeFileSync(Buffer.concat([dir, Buffer.from('/f.txt')]), 'x\n');
+        }
+        events = new FsEvents(await openRepo(repo.dir), { onChange: () => undefined, onLimit: () => undefined, onError: (e) => { throw e; } });
+        await events.start();
+        expect(events.watchedList()).toEqual(['', ':(glob)z', 'a', 'build.txt', 'gen-keep', 'gen-keep/sub', 'pkg', 'pkg/src', 'src', 'src/lib', 'stg', 'stg/new', 'trk', 'trk/deep', 'w\xffz'].sort());
+
+        // The rules change (build/ is no longer ignored): a rescan asks git again.
+        fs.writeFileSync(path.join(repo.dir, '.gitignore'), Buffer.concat([Buffer.from(['node_modules/', '/gen*/', '!/gen-keep/', 'trk/', 'stg/', '*.log', '/:(top)hidden/', ''].join('\n')), Buffer.from([0x78, 0xff, 0x79, 0x2f, 0x0a])]));
+        await events.rescan();
+        expect(events.watchedList()).toEqual(['', ':(glob)z', 'a', 'build', 'build.txt', 'build/x', 'gen-keep', 'gen-keep/sub', 'pkg', 'pkg/src', 'src', 'src/build', 'src/lib', 'stg', 'stg/new', 'trk', 'trk/deep', 'w\xffz'].sort());
+      } finally {
+        await events?.close();
+        process.env = saved;
+      }
+    }));
+
+  it('asks git in bytes: a name that is not UTF-8, negated patterns, several batches in one conversation', () =>
+    withTestRepo(async (repo) => {
+      const odd = Buffer.from([0x78, 0xff, 0x79]); // "x\xffy"
+      repo.write('.gitignore', Buffer.concat([Buffer.from('/gen*/\n!/gen-keep/\n'), odd, Buffer.from('/\n')]));
+      for (const dir of ['gen-a', 'gen-keep', 'plain']) fs.mkdirSync(path.join(repo.dir, dir));
+      fs.mkdirSync(Buffer.concat([Buffer.from(`${repo.dir}/`), odd]));
+      fs.mkdirSync(path.join(repo.dir, 'x\ufffdy'));
+      const oracle = openIgnoreOracle(repo.dir);
+      try {
+        const first = oracle.ask([gitPathOf(odd), gitPath('x\ufffdy'), gitPath('gen-a')]);
+        const second = oracle.ask([gitPath('gen-keep'), gitPath('plain'), gitPath('gen-a')]);
+        expect(await first).toEqual([true, false, true]);
+        expect(await second).toEqual([false, false, true]);
+      } finally {
+        await oracle.close();
+      }
+    }));
+});
