@@ -10,8 +10,9 @@ if (compileCache) process.getBuiltinModule('node:module').enableCompileCache?.()
 // What hooks run on every commit and tool call (and `snapshot`) takes the hot entry, which skips commander and
 // the rest of the CLI (src/cli/hot.ts); it hands back anything it does not handle itself.
 // agent-hook and check-command (every risky agent tool call) have bundles of their own with only
-// their code; they hand back to the full CLI exactly as the hot entry does.
-const HOT = new Set(['hook', 'agent-hook', 'check-command', 'snapshot']);
+// their code, and so has `watch` (the watcher's start and the daemon itself); they hand back to
+// the full CLI exactly as the hot entry does.
+const HOT = new Set(['hook', 'agent-hook', 'check-command', 'snapshot', 'watch']);
 // The test suite's own build (dist-test/, with test-only fault injection compiled in; see
 // src/util/test-faults.ts) runs only for a process started with GUARD_TEST_BUNDLE=1 in a checkout
 // where the tests built it; it is never packed, so for an installed guard the variable does nothing.
@@ -29,7 +30,9 @@ if (HOT.has(process.argv[2])) {
         ? await import(`${dist}/hot-agent-hook.js`)
         : process.argv[2] === 'check-command'
           ? await import(`${dist}/hot-check-command.js`)
-          : await import(`${dist}/hot.js`);
+          : process.argv[2] === 'watch'
+            ? await import(`${dist}/hot-watch.js`)
+            : await import(`${dist}/hot.js`);
     handled = await runHot(process.argv);
   }
 }

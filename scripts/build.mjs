@@ -104,6 +104,7 @@ async function buildAll(dir, faults) {
     ...[
       ['agent-hook', 'runHotAgentHook'],
       ['check-command', 'runHotCheckCommand'],
+      ['watch', 'runHotWatch'],
     ].map(([command, name]) =>
       build({
         ...common,

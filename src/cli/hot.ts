@@ -98,6 +98,35 @@ function snapshotHandler(args: string[]): Handler | null {
   };
 }
 
+/**
+ * `guard watch` (start the watcher and wait until it is ready) and `guard watch --daemon
+ * [--session ID]` (the watcher itself, which guard starts), exactly: both are on the way to the
+ * watcher's first scan, which a session start waits for, and the full CLI bundle cost each of
+ * the two processes more than Node's own start (issue 8).
+ */
+function watchHandler(args: string[]): Handler | null {
+  let daemon = false;
+  let session: string | undefined;
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (arg === '--daemon') daemon = true;
+    else if (arg === '--session' && i + 1 < args.length) session = args[++i];
+    else return null; // stop, status, --foreground, --help: commander answers
+  }
+  if (session !== undefined && !daemon) return null;
+  return async () => {
+    const out = createOutput();
+    try {
+      const { run } = await import('./commands/watch.js');
+      return (await run({ daemon, ...(session !== undefined ? { session } : {}) }, { cwd: process.cwd(), out })) ?? 0;
+    } catch (error) {
+      out.done();
+      const { withRecoverHint } = await import('./recover-hint.js');
+      return reportError(await withRecoverHint(error, process.cwd()), out);
+    }
+  };
+}
+
 const plain = (value: string | undefined): value is string => value !== undefined && !value.startsWith('-');
 
 /** `guard agent-hook AGENT EVENT`, exactly. */
@@ -146,11 +175,17 @@ async function runHandler(handler: Handler | null): Promise<boolean> {
 /**
  * runHot for one command only. scripts/build.mjs bundles each into a file of its own
  * (dist/hot-agent-hook.js, dist/hot-check-command.js) that holds only that command's code: the
- * agent hook and check-command then compile less at every start. Same parsing, same handlers.
+ * agent hook and check-command then compile less at every start (and dist/hot-watch.js for the
+ * watcher's start). Same parsing, same handlers.
  */
 export async function runHotAgentHook(argv: string[]): Promise<boolean> {
   const [command, ...args] = argv.slice(2);
   return runHandler(command === 'agent-hook' ? agentHookHandler(args) : null);
+}
+
+export async function runHotWatch(argv: string[]): Promise<boolean> {
+  const [command, ...args] = argv.slice(2);
+  return runHandler(command === 'watch' ? watchHandler(args) : null);
 }
 
 export async function runHotCheckCommand(argv: string[]): Promise<boolean> {
