@@ -39,8 +39,10 @@ function editable(edit: PlannedEdit): boolean {
 
 /** One line of the plan shown before asking: what guard adds to which file. */
 function describeEdit(edit: PlannedEdit): string {
+  const rewrite = edit.rewritten ? `rewrite guard's ${edit.rewritten.hooks.join(' and ')} entry in ${edit.file} (an older guard pasted the remote into '...', which a ' in its URL breaks)` : '';
+  if (edit.hooks.length === 0) return rewrite;
   const entry = `an entry that runs guard's ${edit.hooks.join(' and ')} check (${edit.manager})`;
-  return edit.action === 'create' ? `create ${edit.file} with ${entry}` : `add to ${edit.file} ${entry}`;
+  return `${edit.action === 'create' ? `create ${edit.file} with ${entry}` : `add to ${edit.file} ${entry}`}${rewrite ? `, and ${rewrite}` : ''}`;
 }
 
 /** What happened to each manager configuration, for the output and --json. */
@@ -51,6 +53,8 @@ interface ManagerOutcome {
   present: ManagedHook[];
   action: 'added' | 'present' | 'skipped' | 'unsupported' | 'changed-meanwhile';
   reason?: string;
+  /** Hooks whose entry (written unsafely by an older guard) this run rewrote or would rewrite. */
+  rewritten?: ManagedHook[];
 }
 
 function describeChange(change: HookChange, from: string): string {
@@ -132,7 +136,7 @@ export async function run(args: Args, { cwd, out }: CommandContext): Promise<num
   const { applyManagerEdits, writeManagedLauncher } = await import('../../githooks/managers/apply.js');
   const written = editManagers ? applyManagerEdits(repo, managerPlans) : [];
   const managerOutcomes: ManagerOutcome[] = managerEdits.map((edit) => {
-    const base = { manager: edit.manager, file: edit.file, hooks: edit.hooks, present: edit.present };
+    const base = { manager: edit.manager, file: edit.file, hooks: edit.hooks, present: edit.present, ...(edit.rewritten ? { rewritten: edit.rewritten.hooks } : {}) };
     if (edit.action === 'present') return { ...base, action: 'present' };
     if (edit.action === 'unsupported') return { ...base, hooks: [], action: 'unsupported', reason: edit.problem };
     if (written.includes(edit)) return { ...base, action: 'added' };
@@ -198,7 +202,8 @@ export async function run(args: Args, { cwd, out }: CommandContext): Promise<num
   if (hooks.manifest.hooksPath) out.line(`hooks directory: ${displayPath(hooks.manifest.hooksDir, cwd)} (core.hooksPath = ${hooks.manifest.hooksPath.value}; guard leaves it as it is)`);
   for (const change of hooks.changes) out.line(describeChange(change, cwd));
   for (const o of managerOutcomes) {
-    if (o.action === 'added') out.line(`${o.manager}: added guard's ${o.hooks.join(' and ')} check to ${o.file}${o.present.length > 0 ? ` (${o.present.join(' and ')} already there)` : ''}; commit it so it survives \`${o.manager === 'husky' ? 'husky' : `${o.manager} install`}\` for everyone (a clone without guard gets a warning, not a failure)`);
+    if (o.action === 'added' && o.hooks.length === 0) out.line(`${o.manager}: rewrote guard's ${o.rewritten?.join(' and ')} entry in ${o.file} so the hook's arguments (the remote) reach guard exactly; commit it`);
+    else if (o.action === 'added') out.line(`${o.manager}: added guard's ${o.hooks.join(' and ')} check to ${o.file}${o.present.length > 0 ? ` (${o.present.join(' and ')} already there)` : ''}; commit it so it survives \`${o.manager === 'husky' ? 'husky' : `${o.manager} install`}\` for everyone (a clone without guard gets a warning, not a failure)`);
     else if (o.action === 'present') out.line(`${o.manager}: ${o.file} already runs guard's ${o.present.join(' and ')} check`);
     else if (o.action === 'unsupported') out.warn(`guard: warning: ${o.manager}: ${o.reason}`);
     else out.line(`${o.manager}: ${o.file} does not run guard (${o.reason}); when ${o.manager} re-installs its hooks, guard's are replaced`);

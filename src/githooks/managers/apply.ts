@@ -97,7 +97,13 @@ export function applyManagerEdits(repo: Repo, plans: ManagerPlan[]): PlannedEdit
       snippets: edit.snippets,
     };
     const same = records.findIndex((r) => r.file === edit.file);
-    if (same >= 0) {
+    if (same >= 0 && edit.rewritten) {
+      // guard's own earlier entry rewritten in place: the file's bytes before guard stay the
+      // ones to restore, and the recorded entry text follows the rewrite (uninstall removes it).
+      const old = records[same]!;
+      const rewrite = (snippet: string): string => edit.rewritten!.replacements.reduce((text, [from, to]) => text.split(from).join(to), snippet);
+      records[same] = { ...old, hooks: [...new Set([...old.hooks, ...record.hooks])], afterSha256: record.afterSha256, snippets: [...old.snippets.map(rewrite), ...record.snippets] };
+    } else if (same >= 0) {
       // guard edits a file again (its earlier entry was removed by someone): the original bytes stay the oldest known.
       const old = records[same]!;
       records[same] = { ...record, hooks: [...new Set([...old.hooks, ...record.hooks])] };

@@ -43,6 +43,14 @@ export function entryCommand(hook: ManagedHook, args: string): string {
   return `sh -c '${FIND_LAUNCHER}' git-guard ${hook}${args ? ` ${args}` : ''}`;
 }
 
+/**
+ * The lefthook command guard wrote before the arguments went through a here-document: `{1}` `{2}`
+ * pasted inside single quotes, which a `'` in a remote URL ends. `guard init` rewrites it.
+ */
+export function legacyLefthookCommand(hook: ManagedHook): string {
+  return entryCommand(hook, hook === 'pre-commit' ? '' : "'{1}' '{2}'");
+}
+
 /** Ends the here-document that carries lefthook's `{1}` `{2}` (a line no remote URL or branch is). */
 const ARGS_END = 'GIT_GUARD_ARGS';
 

@@ -9,8 +9,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Repo } from '../../git/repo.js';
 import { detectManagers, hooksRunningGuard, preCommitStage, type DetectedManager } from './detect.js';
-import { entryCommand, lefthookCommand, type ManagedHook, type ManagerName } from './entry.js';
-import { insertLefthook, insertPreCommit } from './yaml-insert.js';
+import { entryCommand, lefthookCommand, legacyLefthookCommand, type ManagedHook, type ManagerName } from './entry.js';
+import { insertLefthook, insertPreCommit, yamlScalar } from './yaml-insert.js';
 
 export type EditAction = 'create' | 'insert' | 'present' | 'unsupported';
 
@@ -29,6 +29,11 @@ export interface PlannedEdit {
   after: Buffer | null;
   /** The text guard inserts (uninstall removes exactly this when the file changed since). */
   snippets: string[];
+  /**
+   * Hooks whose guard entry an older guard wrote unsafely (lefthook's `'{1}'`), and the text
+   * replacements (old, new) this edit makes to rewrite them; records of earlier edits follow.
+   */
+  rewritten?: { hooks: ManagedHook[]; replacements: Array<[string, string]> };
 }
 
 export interface ManagerPlan {
@@ -67,7 +72,6 @@ function planHusky(file: string, hook: ManagedHook, before: Buffer | null): Plan
   return { ...base, hooks: [hook], present: [], action: 'insert', after: Buffer.concat([before.subarray(0, at), Buffer.from(snippet), before.subarray(at)]), snippets: [snippet] };
 }
 
-/** The lefthook `run` arguments per hook: lefthook substitutes {N} as plain text, so they are quoted. */
 
 function planYaml(detected: DetectedManager, file: string, hooks: ManagedHook[], before: Buffer | null, stage: () => string): PlannedEdit {
   const base = { manager: detected.manager, file, before };
@@ -75,7 +79,12 @@ function planYaml(detected: DetectedManager, file: string, hooks: ManagedHook[],
   let text = before.toString('utf8');
   const present = hooksRunningGuard(detected.manager, text, hooks);
   const missing = hooks.filter((h) => !present.includes(h));
-  if (missing.length === 0) return { ...base, hooks: [], present, action: 'present', after: null, snippets: [] };
+  const rewritten = detected.manager === 'lefthook' ? rewriteLegacyLefthook(text, present) : null;
+  if (rewritten) text = rewritten.text;
+  if (missing.length === 0) {
+    if (rewritten) return { ...base, hooks: [], present, action: 'insert', after: Buffer.from(text, 'utf8'), snippets: [], rewritten: { hooks: rewritten.hooks, replacements: rewritten.replacements } };
+    return { ...base, hooks: [], present, action: 'present', after: null, snippets: [] };
+  }
   const snippets: string[] = [];
   for (const hook of missing) {
     const result =
@@ -89,7 +98,28 @@ function planYaml(detected: DetectedManager, file: string, hooks: ManagedHook[],
     text = result.text;
     snippets.push(result.snippet);
   }
-  return { ...base, hooks: missing, present, action: 'insert', after: Buffer.from(text, 'utf8'), snippets };
+  return { ...base, hooks: missing, present, action: 'insert', after: Buffer.from(text, 'utf8'), snippets, ...(rewritten ? { rewritten: { hooks: rewritten.hooks, replacements: rewritten.replacements } } : {}) };
+}
+
+/**
+ * guard's lefthook entries written in the old, unsafe form (legacyLefthookCommand), each found
+ * as exactly the `run:` line guard wrote, and the text with them rewritten to the current form.
+ * Only that exact text is touched (once per hook): anything else in the file stays byte for byte.
+ */
+function rewriteLegacyLefthook(text: string, present: ManagedHook[]): { text: string; hooks: ManagedHook[]; replacements: Array<[string, string]> } | null {
+  const hooks: ManagedHook[] = [];
+  const replacements: Array<[string, string]> = [];
+  for (const hook of present) {
+    if (hook === 'pre-commit') continue;
+    const old = `run: ${yamlScalar(legacyLefthookCommand(hook))}`;
+    const at = text.indexOf(old);
+    if (at < 0 || text.indexOf(old, at + 1) >= 0) continue;
+    const now = `run: ${yamlScalar(lefthookCommand(hook))}`;
+    text = text.slice(0, at) + now + text.slice(at + old.length);
+    hooks.push(hook);
+    replacements.push([old, now]);
+  }
+  return hooks.length > 0 ? { text, hooks, replacements } : null;
 }
 
 export async function planManagerEdits(repo: Repo): Promise<ManagerPlan[]> {

@@ -5,12 +5,15 @@
  * `guard status` says the manager runs guard; `guard uninstall` puts the file back byte for byte.
  */
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { GUARD_BIN } from '../../helpers/git-repo.js';
 import { dirState, guarded, type Guarded } from './setup.js';
 import { HUSKY, LEFTHOOK, managerBin, npmManagerSkip, preCommitSkip, runManager } from './real-managers.js';
+import { lefthookCommand, legacyLefthookCommand } from '../../../src/githooks/managers/entry.js';
+import { yamlScalar } from '../../../src/githooks/managers/yaml-insert.js';
 
 /** husky 9's layout as husky writes it (the real program is exercised in the first test). */
 function huskyLayout(repo: Guarded): void {
@@ -273,6 +276,48 @@ describe('hook managers: guard in their own configuration survives their re-inst
 
       const un = repo.guard(['uninstall'], { env: MARKER_ENV(repo) });
       expect(un.code, un.stderr).toBe(0);
+      expect(repo.read('lefthook.yml')).toBe(config);
+    } finally {
+      repo.cleanup();
+    }
+  }, 180_000);
+
+  it.skipIf(lefthookSkip !== null)(`lefthook: init rewrites an entry an older guard wrote with '{1}' (${lefthookSkip ?? 'real lefthook from npm'})`, () => {
+    const repo = guarded({ init: false });
+    try {
+      const lefthook = managerBin(LEFTHOOK);
+      const config = 'pre-commit:\n  commands:\n    lint:\n      run: echo "team lint" >> "$MARKER"\n';
+      repo.write('lefthook.yml', config);
+      runManager(repo, lefthook, ['install']);
+      init(repo);
+      // What an older guard wrote, in the file and in its record of the edit.
+      const now = `run: ${yamlScalar(lefthookCommand('pre-push'))}`;
+      const legacy = `run: ${yamlScalar(legacyLefthookCommand('pre-push'))}`;
+      const recordFile = path.join(repo.dir, '.git/guard/hook-managers.json');
+      const older = repo.read('lefthook.yml').split(now).join(legacy);
+      expect(older).toContain("'{1}' '{2}'");
+      repo.write('lefthook.yml', older);
+      const record = JSON.parse(fs.readFileSync(recordFile, 'utf8'));
+      record.edits[0].snippets = record.edits[0].snippets.map((t: string) => t.split(now).join(legacy));
+      record.edits[0].afterSha256 = createHash('sha256').update(Buffer.from(older)).digest('hex');
+      fs.writeFileSync(recordFile, JSON.stringify(record));
+
+      const again = init(repo);
+      expect(again.hookManagers).toEqual([expect.objectContaining({ manager: 'lefthook', file: 'lefthook.yml', hooks: [], rewritten: ['pre-push'], action: 'added' })]);
+      expect(repo.read('lefthook.yml')).toBe(older.split(legacy).join(now));
+      runManager(repo, lefthook, ['install']);
+      const quoted = path.join(repo.base, `it's "quoted".git`);
+      repo.git(['init', '-q', '--bare', quoted]);
+      expect(repo.run(['push', '-q', quoted, 'main'], { env: MARKER_ENV(repo) }).code).toBe(0);
+      const tip = repo.rev('HEAD')!;
+      repo.git(['commit', '-q', '--amend', '-m', 'rewritten']);
+      const forced = repo.run(['push', '-f', quoted, 'main'], { env: MARKER_ENV(repo) });
+      repo.git(['reset', '-q', '--hard', tip]);
+      expect(forced.stderr).toContain(`protected-branch-force-push`);
+      expect(forced.stderr).toContain(`on ${quoted} `);
+      // Nothing else to rewrite now; uninstall still gives the team's file back byte for byte.
+      expect(init(repo).hookManagers).toEqual([expect.objectContaining({ action: 'present' })]);
+      expect(repo.guard(['uninstall']).code).toBe(0);
       expect(repo.read('lefthook.yml')).toBe(config);
     } finally {
       repo.cleanup();
