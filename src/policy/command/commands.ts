@@ -704,8 +704,13 @@ function classifyKill(inv: Invocation, args: Field[], rt: Runtime, name: string)
     if (hit) report(rt, 'deny', 'guard-self', `an agent stops guard's processes (kill ${hit.display})`, inv.source);
     return;
   }
+  // A name or pattern that says guard, also where it comes from: a variable, command output, or a
+  // file written earlier in the line (`pkill -F /tmp/p` after `cp .git/guard/watcher.pid /tmp/p`).
   for (const arg of args) {
-    if (arg.value !== null && /guard/i.test(arg.value) && !arg.value.startsWith('-')) {
+    // pkill's pid file as `-Ffile` or `--pidfile=file` names the file; other options are skipped.
+    const pidFile = arg.value === null ? null : (/^(-F|--pidfile=)(.+)$/.exec(arg.value)?.[2] ?? null);
+    if (arg.value !== null && arg.value.startsWith('-') && pidFile === null) continue;
+    if (/guard/i.test(arg.value ?? '') || /guard/i.test(provenance(pidFile ?? arg.display, inv.state))) {
       report(rt, 'deny', 'guard-self', `an agent stops guard's processes (${name} ${arg.display})`, inv.source);
       return;
     }
