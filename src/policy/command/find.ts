@@ -64,6 +64,9 @@ function planFind(args: Field[]): FindPlan {
   if (plan.starts.length === 0) plan.starts.push(knownField('.'));
   let negated = false;
   let depth = 0;
+  // find evaluates left to right: a test after an action does not narrow what that action does
+  // (`find . -delete -name '*.pyc'` deletes everything), so only tests before the first count.
+  let acted = false;
   for (; i < args.length; i++) {
     const value = args[i]?.value;
     if (value === null || value === undefined) {
@@ -83,6 +86,7 @@ function planFind(args: Field[]): FindPlan {
     switch (value) {
       case '-delete':
         plan.deletes = true;
+        acted = true;
         break;
       case '-follow':
         plan.follows = true;
@@ -99,6 +103,7 @@ function planFind(args: Field[]): FindPlan {
         const stop = end === -1 ? args.length : end;
         plan.execs.push(args.slice(i + 1, stop));
         i = stop;
+        acted = true;
         break;
       }
       case '-fprint':
@@ -126,7 +131,8 @@ function planFind(args: Field[]): FindPlan {
         const mentionsGit = /(^|[/*])\.git($|[/*])|^\.git$/.test(operand);
         // `-path ./.git -prune -o ...` excludes; `-name x -prune -exec ...` selects x.
         const excludes = negated || (args[i + 1]?.value === '-prune' && ['-o', '-or'].includes(args[i + 2]?.value ?? ''));
-        if (mentionsGit && excludes) plan.skipsGit = true;
+        if (mentionsGit && excludes) plan.skipsGit = !acted || plan.skipsGit;
+        else if (acted) break;
         else if (!excludes && value.includes('name') && !value.includes('whole')) {
           plan.names.push(operand);
           plan.nameOptions.push(value);

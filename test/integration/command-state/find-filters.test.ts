@@ -112,6 +112,8 @@ describe('find -path: the whole path as find prints it', () => {
       ["find . -ipath './DB/*' -exec rm -rf {} +", 'deny', 'protected-path'],
       // A directory the pattern selects goes whole with rm -rf: db/migrations is in db.
       ["find . -path './db' -exec rm -rf {} +", 'deny', 'protected-path'],
+      // A test after the action does not narrow it (nothing in src ends in .js, yet rm takes every file).
+      ["find src -type f -exec rm -f {} + -name '*.js'", 'snapshot', 'rm-in-repo'],
     ]);
   });
 

@@ -411,6 +411,11 @@ const SNAPSHOT: Row[] = [
   ['find . -name "*.pyc" -or -type f -delete', 'deny', 'git-dir-write'],
   ['find . -name "*.pyc" , -delete', 'deny', 'git-dir-write'],
   ['find . -name "*.pyc" -o -exec rm -f {} +', 'deny', 'git-dir-write'],
+  // A test after the action does not narrow it: find evaluates left to right.
+  ['find . -delete -name "*.pyc"', 'deny', 'git-dir-write'],
+  ['find . -exec rm {} \\; -name "*.pyc"', 'deny', 'git-dir-write'],
+  ['find config -exec rm -rf {} + -name "*.tmp"', 'deny', 'protected-path'],
+  ['find . -name "*.pyc" -delete -name x', 'snapshot', 'rm-in-repo'],
   ['find . \\( -name "*.pyc" -o -name "*.pyo" \\) -delete', 'snapshot', 'rm-in-repo'],
   ['find . -name node_modules -prune -exec rm -rf {} +', 'snapshot', 'rm-in-repo'],
   // -iname and -ipath test names case-insensitively, against .git and the protected paths too.
