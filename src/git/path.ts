@@ -118,15 +118,20 @@ export function coveringPathspecs(paths: Iterable<GitPath>): string[] | null {
  * names with the same ASCII bytes, so callers keep only the paths under `dir`, byte for byte.
  */
 export function bytewiseGlobUnder(dir: GitPath): string {
+  return `${bytewiseGlob(dir)}/**`;
+}
+
+/** Like bytewiseGlobUnder, for the name `p` itself (a file, or a directory without its contents). */
+export function bytewiseGlob(p: GitPath): string {
   let out = '';
-  for (const byte of pathBytes(dir)) {
+  for (const byte of pathBytes(p)) {
     if (byte >= 0x80) out += '?';
     else {
       const c = String.fromCharCode(byte);
       out += /[*?[\\\]]/.test(c) ? `\\${c}` : c;
     }
   }
-  return `:(glob)${out}/**`;
+  return `:(glob)${out}`;
 }
 
 /**

@@ -18,7 +18,7 @@ import { constants as fsConstants } from 'node:fs';
 import path from 'node:path';
 import type { Repo } from '../git/repo.js';
 import { bytesToText, runGit, splitNulBytes } from '../git/run.js';
-import { coveringPathspecs, isTextPath, type GitPath } from '../git/path.js';
+import { bytewiseGlob, bytewiseGlobUnder, coveringPathspecs, isTextPath, type GitPath } from '../git/path.js';
 import { GuardError } from '../errors.js';
 import type { SkippedPath } from './format.js';
 import { editTree, entryKind, preloadDirs, type BaseDirs, type EditResult, type ModeRules, type PathChange, type TreeLeaf } from './tree-edit.js';
@@ -228,26 +228,33 @@ function withinAny(paths: ReadonlySet<string>, p: string): boolean {
 /**
  * Pathspecs for git's command line that cover `changed` (`:(literal)`, so a glob character means
  * itself; a directory covers its contents), and whether git's answer must be cut back to the
- * exact names: a name that is not UTF-8 cannot go on the command line (src/git/path.ts), so it is
- * covered by its nearest directory that can. null: a top-level name that is not UTF-8, which only
- * the whole tree covers (the caller walks then).
+ * exact names. A name that is not UTF-8 cannot go on the command line (src/git/path.ts): with
+ * `glob`, for a command that takes glob magic (ls-files), it is named by a glob that matches its
+ * bytes (and maybe other names: hence the cut); without, by its nearest directory that can be
+ * named, or the whole tree (no pathspec) for a top-level one.
  */
-function changedSpecs(changed: GitPath[]): { specs: string[]; exact: ReadonlySet<string> | null } | null {
-  const specs = coveringPathspecs(changed);
-  if (specs === null) return null;
-  return { specs, exact: changed.every(isTextPath) ? null : new Set<string>(changed) };
+function changedSpecs(changed: GitPath[], glob: boolean): { specs: string[]; exact: ReadonlySet<string> | null } {
+  if (changed.every(isTextPath)) return { specs: [...new Set(changed)].map((p) => `:(literal)${bytesToText(p)}`), exact: null };
+  const exact = new Set<string>(changed);
+  if (glob) {
+    const specs = new Set<string>();
+    for (const p of changed) {
+      if (isTextPath(p)) specs.add(`:(literal)${bytesToText(p)}`);
+      else specs.add(bytewiseGlob(p)).add(bytewiseGlobUnder(p));
+    }
+    return { specs: [...specs], exact };
+  }
+  return { specs: coveringPathspecs(changed) ?? [], exact };
 }
 
 /**
  * The first half of scanChangedPaths, which needs nothing but the paths (so it can start before
  * anything else): one pass over the user's index, where -t tags tracked entries (H, S, M, ...)
- * and untracked ones (?); records "<tag> <path>", paths as byte strings. null when the paths
- * cannot be named to git (see changedSpecs): then only a full walk reads them.
+ * and untracked ones (?); records "<tag> <path>", paths as byte strings.
  */
-export function listUserPaths(repo: Repo, changed: GitPath[]): Promise<string[]> | null {
+export function listUserPaths(repo: Repo, changed: GitPath[]): Promise<string[]> {
   if (changed.length === 0) return Promise.resolve([]);
-  const covering = changedSpecs(changed);
-  if (!covering) return null;
+  const covering = changedSpecs(changed, true);
   return runGit(['ls-files', '-z', '-t', '--cached', '--others', '--exclude-standard', '--', ...covering.specs], {
     cwd: repo.root,
     env: indexEnv(repo.indexFile),
@@ -262,12 +269,11 @@ export async function scanChangedPaths(
   baseTree: string,
   changed: GitPath[],
   options: CaptureOptions,
-  userPaths: Promise<string[]> | null = listUserPaths(repo, changed),
+  userPaths: Promise<string[]> = listUserPaths(repo, changed),
 ): Promise<WorktreeScan> {
   const skipped: SkippedPath[] = [];
   // Nothing in the working tree changed (only refs, HEAD or the index): nothing to read.
   if (changed.length === 0) return { paths: [], drops: [], skipped, signature: '' };
-  if (!userPaths) throw new Error('scanChangedPaths: paths that cannot be named to git (the caller walks instead)');
   // What the previous tree has at the changed paths comes from the directories on their way,
   // which the capture needs anyway: one read serves both.
   const asBytes = [...new Set(changed)];
@@ -282,9 +288,9 @@ export async function scanChangedPaths(
   }
   if (deep.length > 0) {
     // A changed directory: everything the previous tree had under it (ls-tree prunes its walk to them).
-    // (deep is part of `changed`, which changedSpecs could cover: listUserPaths was not null.)
-    const covering = changedSpecs(deep)!;
-    const listed = await runGit(['ls-tree', '-r', '-z', '--name-only', baseTree, '--', ...covering.specs], { cwd: repo.root });
+    // ls-tree takes no glob magic: a top-level name that is not UTF-8 lists the whole tree.
+    const covering = changedSpecs(deep, false);
+    const listed = await runGit(['ls-tree', '-r', '-z', '--name-only', baseTree, ...(covering.specs.length > 0 ? ['--', ...covering.specs] : [])], { cwd: repo.root });
     const names = splitNulBytes(listed.stdout);
     inBase.push(...(covering.exact ? names.filter((name) => withinAny(covering.exact!, name)) : names));
   }

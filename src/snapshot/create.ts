@@ -50,8 +50,7 @@ export interface CreateSnapshotOptions {
    * watcher saw them: only these are read again, on top of the previous snapshot's tree, so the
    * cost follows the change, not the repo. Byte strings (GitPath): a name that is not UTF-8 is
    * given exactly. Falls back to a full walk when there is no previous snapshot, the list is very
-   * long, keepIndex is set, core.fileMode/core.symlinks is false, or a top-level name is not
-   * UTF-8 (no pathspec can name it to git).
+   * long, keepIndex is set, or core.fileMode/core.symlinks is false.
    */
   changedPaths?: GitPath[];
   onEvent?: (event: SnapshotEvent) => void;

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { withTestRepo } from '../../helpers/git-repo.js';
@@ -158,6 +159,18 @@ describe('incremental snapshots (changedPaths)', () => {
       await same([bytes('odd/dir\xff/sub/f.txt'), bytes('odd/dir\xff/g.txt'), bytes('odd/bad\xff.txt')]);
       writeBytes('\xfftop/h.txt', 'top level\n');
       await same([bytes('\xfftop')]);
+      // A top-level one is read alone too, not by a walk: a change nobody reported stays unseen.
+      writeBytes('\xfftop/h.txt', 'top level, changed\n');
+      repo.write('unreported.txt', 'not reported\n');
+      const alone = await createSnapshot(r, { trigger: 'watch', changedPaths: [gitPathOf(bytes('\xfftop/h.txt'))], maxFileSize: 1024 });
+      const listed = repo.git(['ls-tree', '-r', '--name-only', alone.snapshot.tree]);
+      expect(listed).not.toContain('unreported.txt');
+      // (Its name cannot go on git's command line: found in ls-tree's bytes.)
+      const entries = spawnSync('git', ['ls-tree', '-r', '-z', alone.snapshot.tree], { cwd: repo.dir, env: repo.env }).stdout.toString('latin1').split('\0');
+      const entry = entries.find((e) => e.endsWith('\t\xfftop/h.txt'));
+      expect(repo.git(['cat-file', 'blob', entry!.split(/\s/)[2]!])).toBe('top level, changed\n');
+      fs.rmSync(path.join(repo.dir, 'unreported.txt'));
+      await same([bytes('\xfftop'), 'unreported.txt']);
       expect(repo.git(['ls-tree', '-r', '-z', '--name-only', 'refs/guard/main/head']).split('\0')).toEqual(
         expect.arrayContaining([bytes('odd/dir\xff/g.txt').toString('utf8'), bytes('\xfftop/h.txt').toString('utf8')]),
       );
