@@ -42,6 +42,8 @@ interface Sink {
   refChange(change: RefChange): void;
   /** Files written so far in the line and where their content came from (ShellState.written). */
   written: Map<string, string>;
+  /** A loop body is being judged a second time (compound): loops inside it are not replayed again. */
+  replaying: boolean;
 }
 
 /** The strictest verdict of a command line, and the ref changes it announces (ref-changes.ts). */
@@ -62,6 +64,7 @@ export function classifySource(source: string, ctx: CommandContext): Classificat
       refChanges.push(change);
     },
     written: new Map(),
+    replaying: false,
   };
   const evaluator = new Evaluator(ctx, 0, sink);
   evaluator.shell(source, { cwd: ctx.cwd, state: newState(ctx.cwd, sink.written) }, source);
@@ -190,7 +193,20 @@ export class Evaluator implements Runtime {
     // have changed (directories: either; variables: unknown unless unchanged).
     const inner = cloneState(state);
     if (command.loopVar) inner.vars.set(command.loopVar, { value: null, exported: false, origin: provenance(command.words.map((w) => w.text).join(' '), state) });
+    const loop = ['while', 'until', 'for', 'select'].includes(command.keyword);
+    const before = loop ? writtenFootprint(state) : 0;
     for (const body of command.bodies) this.script(body, inner, input);
+    // A file a loop writes late in its body is there for the next iteration's first commands
+    // (`for ...; do kill $(cat /tmp/p); cat .git/guard/watcher.pid > /tmp/p; done`): judge the
+    // body once more when it wrote something. Only the outermost loop replays, so the cost is at most twice.
+    if (loop && !this.sink.replaying && writtenFootprint(state) !== before) {
+      this.sink.replaying = true;
+      try {
+        for (const body of command.bodies) this.script(body, inner, input);
+      } finally {
+        this.sink.replaying = false;
+      }
+    }
     state.cwds = union(state.cwds, inner.cwds);
     for (const [name, variable] of inner.vars) {
       const before = state.vars.get(name);
@@ -426,6 +442,13 @@ function copiedTo(argv: Field[]): string[] {
     default:
       return [];
   }
+}
+
+/** How much ShellState.written holds: origins only grow, so any new write changes it. */
+function writtenFootprint(state: ShellState): number {
+  let size = 0;
+  for (const [key, origin] of state.written) size += key.length + origin.length;
+  return size;
 }
 
 /** A command whose output is provably empty: none at all (`> f`), `:`, `true`, `echo -n`, `printf ''`, `cat /dev/null`. */

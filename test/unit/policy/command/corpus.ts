@@ -1037,6 +1037,10 @@ const SPELLINGS: Row[] = [
   ['cat .git/guard/watcher.pid > /tmp/p; kill $(cat /tmp/other.pid)', 'allow'],
   ['cat .git/guard/watcher.pid > /tmp/p; cat /tmp/p', 'allow'],
   ['kill $(cat /tmp/p); cat .git/guard/watcher.pid > /tmp/p', 'allow'],
+  // In a loop, what the body writes late is there for the next iteration.
+  ['for i in 1 2; do kill $(cat /tmp/p); cat .git/guard/watcher.pid > /tmp/p; done', 'deny', 'guard-self'],
+  ['while sleep 1; do xargs kill < /tmp/p; cp .git/guard/watcher.pid /tmp/p; done', 'deny', 'guard-self'],
+  ['for i in 1 2; do kill $(cat /tmp/p); echo 1 > /tmp/p; done', 'allow'],
   ['p=$(cat server.pid); kill $p', 'allow'],
   ['xargs kill < server.pid', 'allow'],
   ['cat server.pid | xargs kill', 'allow'],
