@@ -5,12 +5,14 @@
  *  - where each path really is: the real path of its parent plus its name (a symlinked parent
  *    directory moves it), and where the entry itself leads when followed (lstat, realpath);
  *  - for deletions inside the repository, what git knows at or under it: one
- *    `ls-files --others --ignored --directory` (ignored, whole ignored directories collapsed)
- *    and, unless every target is wholly ignored regenerable output (`rm -rf node_modules`), one
  *    `ls-files -t --cached --others --exclude-standard` (tracked and untracked, nested
- *    repositories as `dir/`), both limited to the targets by literal pathspecs; then, only for
- *    ignored directories that are not regenerable output, one more listing of their files (with
- *    lstat for sizes), because those are what gets captured;
+ *    repositories as `dir/`) unless every target is wholly ignored regenerable output
+ *    (`rm -rf node_modules`), and one `ls-files --others --ignored --directory` (ignored, whole
+ *    ignored directories collapsed), both limited to the targets by literal pathspecs; then,
+ *    only for ignored directories that are not regenerable output, one more listing of their
+ *    files (with lstat for sizes), because those are what gets captured. Each listing runs when
+ *    the classifier first reads what it lists (ContentsListing), so a deletion that a tracked
+ *    protected path already denies does not wait for the ignored one;
  *  - for `git clean`, the ignored entries in its scope, the same way.
  *
  * Nothing walks the whole repository: git prunes its walk to the pathspecs.
@@ -185,33 +187,96 @@ function wholeIgnoredOutput(relBytes: string, ignored: string[], options: PathFa
   return ignored.some((entry) => entry.endsWith('/') && (entry === `${relBytes}/` || relBytes.startsWith(entry)));
 }
 
+/**
+ * What git lists at or under a batch of targets, each listing run on first use, once for the whole
+ * batch (one process each, synchronously: runGitSync says why):
+ *  - the ignored entries (`ls-files --others --ignored --directory`, whole ignored directories
+ *    collapsed), with the files to capture listed under those that are not regenerable;
+ *  - what is tracked (`-t`: H and other letters) and untracked (`?`; a nested repository is
+ *    `? dir/`), for the targets that are not wholly ignored regenerable output.
+ * A deletion is judged on the tracked and untracked files first (targets.ts), and one protected
+ * path or nested repository among them is a deny whatever is ignored: `rm -rf db` over a tracked
+ * migration then costs one git process. `rm -rf node_modules` costs one too, the ignored listing,
+ * which shows there is nothing else to list. Which processes run depends only on which facts the
+ * classifier reads; what each listing says does not change.
+ */
+class ContentsListing {
+  private ignoredLines: string[] | undefined;
+  private described: IgnoredEntry[] | undefined;
+  private records: string[] | undefined;
+
+  constructor(
+    private readonly repo: Repo,
+    /** The targets, repo-relative text; and the same as git's bytes (latin1 strings). */
+    private readonly rels: string[],
+    private readonly options: PathFactsOptions,
+  ) {}
+
+  private ignoredRaw(): string[] {
+    this.ignoredLines ??= [...new Set(splitNulBytes(runGitSync(['ls-files', '-z', '--others', '--ignored', '--exclude-standard', '--directory', '--', ...this.rels.map(literal)], { cwd: this.repo.root }).stdout))];
+    return this.ignoredLines;
+  }
+
+  ignored(): IgnoredEntry[] {
+    this.described ??= describeIgnored(this.repo, this.ignoredRaw(), this.options);
+    return this.described;
+  }
+
+  /** `-t` records (`H path`, `? path`) of everything tracked or untracked under the targets. */
+  known(): string[] {
+    if (this.records) return this.records;
+    // Only a regenerable name can be wholly ignored output, and only the ignored listing can say so.
+    const mayBeOutput = this.rels.some((rel) => isRegenerable(bytesOf(rel), this.options.regenerable));
+    const rest = mayBeOutput ? this.rels.filter((rel) => !wholeIgnoredOutput(bytesOf(rel), this.ignoredRaw(), this.options)) : this.rels;
+    this.records = rest.length === 0 ? [] : splitNulBytes(runGitSync(['ls-files', '-z', '-t', '--cached', '--others', '--exclude-standard', '--', ...rest.map(literal)], { cwd: this.repo.root }).stdout);
+    return this.records;
+  }
+
+  /** What lies at or under `rel` (one of the targets), each field listed when it is first read. */
+  contentsOf(rel: string): RepoContents {
+    const relBytes = bytesOf(rel);
+    let tracked: string[] | undefined;
+    let untracked: string[] | undefined;
+    let ignored: IgnoredEntry[] | undefined;
+    const split = (): void => {
+      tracked = [];
+      untracked = [];
+      for (const record of this.known()) {
+        const entry = record.slice(2);
+        if (belongsTo(entry, relBytes)) (record.startsWith('? ') ? untracked : tracked).push(entry);
+      }
+    };
+    const listing = this;
+    return {
+      get tracked(): string[] {
+        if (!tracked) split();
+        return tracked as string[];
+      },
+      get untracked(): string[] {
+        if (!untracked) split();
+        return untracked as string[];
+      },
+      get ignored(): IgnoredEntry[] {
+        // A collapsed directory above the target: only what is under the target goes.
+        ignored ??= listing
+          .ignored()
+          .filter((entry) => belongsTo(entry.path, relBytes))
+          .map((entry) => ({ ...entry, files: entry.files?.filter((f) => belongsTo(f.path, relBytes)) ?? null }));
+        return ignored;
+      },
+    };
+  }
+}
+
+function bytesOf(rel: string): string {
+  return Buffer.from(rel, 'utf8').toString('latin1');
+}
+
 function readContents(repo: Repo | null, rels: string[], options: PathFactsOptions): Map<string, RepoContents> {
   const result = new Map<string, RepoContents>();
   if (!repo || rels.length === 0) return result;
-  const bytesOf = (rel: string): string => Buffer.from(rel, 'utf8').toString('latin1');
-  // Ignored first (whole ignored directories collapsed), then, only for the targets that are not
-  // wholly ignored regenerable output, what is tracked (-t: H and other letters) and untracked
-  // (?; a nested repository is `? dir/`). One process each, synchronously (runGitSync says why).
-  const ignored = [...new Set(splitNulBytes(runGitSync(['ls-files', '-z', '--others', '--ignored', '--exclude-standard', '--directory', '--', ...rels.map(literal)], { cwd: repo.root }).stdout))];
-  const rest = rels.filter((rel) => !wholeIgnoredOutput(bytesOf(rel), ignored, options));
-  const records = rest.length === 0 ? [] : splitNulBytes(runGitSync(['ls-files', '-z', '-t', '--cached', '--others', '--exclude-standard', '--', ...rest.map(literal)], { cwd: repo.root }).stdout);
-  const ignoredEntries = describeIgnored(repo, ignored, options);
-  for (const rel of rels) {
-    const relBytes = bytesOf(rel);
-    const contents: RepoContents = { tracked: [], untracked: [], ignored: [] };
-    for (const record of records) {
-      const entry = record.slice(2);
-      if (!belongsTo(entry, relBytes)) continue;
-      (record.startsWith('? ') ? contents.untracked : contents.tracked).push(entry);
-    }
-    for (const entry of ignoredEntries) {
-      if (!belongsTo(entry.path, relBytes)) continue;
-      // A collapsed directory above the target: only what is under the target goes.
-      const files = entry.files?.filter((f) => belongsTo(f.path, relBytes)) ?? null;
-      contents.ignored.push({ ...entry, files });
-    }
-    result.set(rel, contents);
-  }
+  const listing = new ContentsListing(repo, rels, options);
+  for (const rel of rels) result.set(rel, listing.contentsOf(rel));
   return result;
 }
 

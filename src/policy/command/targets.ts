@@ -258,16 +258,13 @@ function judgeContents(rel: string, contents: RepoContents, isDir: boolean, nonE
   if (nested) {
     return makeVerdict('deny', 'git-dir-write', `${verb} ${rel}, which ${text(nested) === `${rel}/` ? 'is' : 'holds'} the nested git repository ${text(nested).replace(/\/$/, '')} (its history is in no snapshot)`, source);
   }
+  // Tracked and untracked files first: one protected path among them denies whatever is ignored,
+  // and the ignored listing is then never asked for (path-facts.ts lists each kind on first use).
+  const listed = protectedIn([...contents.tracked, ...contents.untracked], rel, ctx, source, verb);
+  if (listed) return listed;
   const captured = contents.ignored.filter((entry) => !entry.regenerable);
-  const files = [...contents.tracked, ...contents.untracked, ...captured.flatMap((entry) => (entry.files ?? []).map((f) => f.path))].map(text);
-  for (const file of files) {
-    const glob = protectedGlob(file, ctx);
-    if (glob) return makeVerdict('deny', 'protected-path', `${verb} ${rel}${file === rel ? ', a protected path' : `, which holds the protected path ${file}`} (matches "${glob}")`, source);
-    if (ctx.isAgent && ctx.repoRoot) {
-      const own = guardFile(`${ctx.repoRoot}/${file}`, ctx);
-      if (own) return makeVerdict('deny', 'guard-self', `${verb} ${file === rel ? rel : `${rel}, which holds ${own}`}, which configures guard or an agent's hooks`, source);
-    }
-  }
+  const inCapture = protectedIn(captured.flatMap((entry) => (entry.files ?? []).map((f) => f.path)), rel, ctx, source, verb);
+  if (inCapture) return inCapture;
   for (const entry of contents.ignored) {
     const dir = text(entry.path).replace(/\/$/, '');
     // Regenerable output is not looked into, except for a protected path named inside it.
@@ -289,6 +286,19 @@ function judgeContents(rel: string, contents: RepoContents, isDir: boolean, nonE
   // file git cannot see): judge by the text, as without a view of the repository.
   if (!isDir || nonEmptyDir) return checkDeleteInRepo(rel, ctx, source, options);
   return makeVerdict('allow', 'no-risk', `${verb} ${rel}, an empty directory`, source);
+}
+
+/** The deny for the first of `files` (git's bytes) that is a protected path or, for an agent, one of guard's files. */
+function protectedIn(files: string[], rel: string, ctx: CommandContext, source: string, verb: string): Verdict | null {
+  for (const file of files.map(text)) {
+    const glob = protectedGlob(file, ctx);
+    if (glob) return makeVerdict('deny', 'protected-path', `${verb} ${rel}${file === rel ? ', a protected path' : `, which holds the protected path ${file}`} (matches "${glob}")`, source);
+    if (ctx.isAgent && ctx.repoRoot) {
+      const own = guardFile(`${ctx.repoRoot}/${file}`, ctx);
+      if (own) return makeVerdict('deny', 'guard-self', `${verb} ${file === rel ? rel : `${rel}, which holds ${own}`}, which configures guard or an agent's hooks`, source);
+    }
+  }
+  return null;
 }
 
 /** A protected glob that names something inside `dir` explicitly (not through a leading `**`). */
