@@ -7,11 +7,13 @@
  * It is also the only layer left for agents that run git with hooks switched off (Gemini CLI sets
  * core.hooksPath to "" for every shell command).
  *
- * Cost: nothing without a ref change; one `git symbolic-ref` when the checked-out branch is
- * unprotected; for a protected branch one `cat-file --batch-check` (the branch's tip and the
- * target together) and, unless the target is written as the branch's own ancestor (`HEAD~1`),
- * one `merge-base --is-ancestor` more. All synchronously: this is the
- * agent hook's path, where the first asynchronous spawn costs more than git itself (runGitSync).
+ * Cost: nothing without a ref change. For a change of the checked-out branch (`reset`, `commit
+ * --amend`, `rebase`), one `git rev-parse` says which branch HEAD is on, its tip and the revision
+ * the command names (headAndBase); only where that form cannot answer exactly does it take one
+ * `git symbolic-ref` and, for a protected branch, one `cat-file --batch-check` (the branch's tip
+ * and the target together; `rev-parse --verify` for the tip alone). Unless the target is written as the branch's own ancestor (`HEAD~1`),
+ * one `merge-base --is-ancestor` more. All synchronously: this is the agent hook's path, where
+ * the first asynchronous spawn costs more than git itself (runGitSync).
  */
 import type { Repo } from '../git/repo.js';
 import { runGitSync } from '../git/run.js';
@@ -31,6 +33,39 @@ function symbolicFullName(repo: Repo, rev: string): string | null {
   return name.startsWith('refs/heads/') ? name : null;
 }
 
+/** resolveRevsSync, answered from `known` (what headAndBase resolved) when it holds every revision. */
+function resolveKnown(repo: Repo, revs: string[], known: ReadonlyMap<string, string | null>): Array<string | null> {
+  if (revs.every((rev) => known.has(rev))) return revs.map((rev) => known.get(rev) ?? null);
+  return revs.length === 1 ? [resolveRevSync(repo, revs[0]!)] : resolveRevsSync(repo, revs);
+}
+
+const OBJECT_NAME = /^[0-9a-f]{40}([0-9a-f]{24})?$/;
+
+/**
+ * What `git symbolic-ref -q HEAD` and `cat-file --batch-check` of the branch's tip and of
+ * `base^{commit}` would say, from one `git rev-parse HEAD [base^{commit}] --symbolic-full-name
+ * HEAD --` (the revisions are printed as object names, then HEAD's branch; `--` keeps them from
+ * being read as paths). When HEAD is on a branch, HEAD's commit is that branch's tip. Null where
+ * this form cannot answer exactly, so the caller asks the usual way: an unborn HEAD or a base that
+ * does not resolve (rev-parse fails), and a base rev-parse would read as something other than one
+ * revision (an option, a range `a..b`, `^a`, `a^!`, `a^@`), which is not tried at all.
+ */
+function headAndBase(repo: Repo, base: string | null): { head: string | null; tip: string; base: string | null } | null {
+  if (base !== null && !/^[A-Za-z0-9_@{}~^/.+-]+$/.test(base)) return null;
+  if (base !== null && (base.startsWith('-') || base.startsWith('^') || base.includes('..') || /\^[@!-]/.test(base))) return null;
+  const revs = base === null ? ['HEAD'] : ['HEAD', `${base}^{commit}`];
+  const result = runGitSync(['rev-parse', ...revs, '--symbolic-full-name', 'HEAD', '--'], { cwd: repo.root, okCodes: [128] });
+  if (result.code !== 0) return null;
+  const lines = result.stdout.toString('utf8').split('\n');
+  if (lines.length !== revs.length + 3 || lines[revs.length + 1] !== '--' || lines[revs.length + 2] !== '') return null;
+  const oids = lines.slice(0, revs.length);
+  if (!oids.every((line) => OBJECT_NAME.test(line))) return null;
+  const name = lines[revs.length]!;
+  // Detached: rev-parse names HEAD itself, as symbolic-ref -q names nothing.
+  if (name !== 'HEAD' && !name.startsWith('refs/heads/')) return null;
+  return { head: name === 'HEAD' ? null : name, tip: oids[0]!, base: base === null ? null : oids[1]! };
+}
+
 function fullRef(name: string): string {
   return name.startsWith('refs/') ? name : `refs/heads/${name}`;
 }
@@ -44,19 +79,23 @@ function onBranch(rev: string, switchedTo: string | null): string {
   return rev.replace(/^(HEAD|@)(?=$|[~^])/, switchedTo);
 }
 
-function violationOf(ctx: HookContext, change: Exclude<RefChange, { kind: 'switch' }>, ref: string, switchedTo: string | null): Violation | null {
+/** The revision a change moves its branch to, or replays it onto; null when it names none. */
+function baseOf(change: Exclude<RefChange, { kind: 'switch' }>, switchedTo: string | null): string | null {
+  return change.kind === 'move' && change.to !== null
+    ? onBranch(change.to, switchedTo)
+    : change.kind === 'rebase' && change.upstream !== null && change.upstream !== '--root'
+      ? change.upstream === '@{upstream}' && switchedTo !== null
+        ? `${switchedTo}@{upstream}`
+        : onBranch(change.upstream, switchedTo)
+      : null;
+}
+
+function violationOf(ctx: HookContext, change: Exclude<RefChange, { kind: 'switch' }>, ref: string, switchedTo: string | null, known: ReadonlyMap<string, string | null>): Violation | null {
   const glob = protectingBranchGlob(ctx.policy, ref);
   if (glob === null) return null;
   // The branch's tip, and the revision it would move to (or be replayed onto), in one batch.
-  const base =
-    change.kind === 'move' && change.to !== null
-      ? onBranch(change.to, switchedTo)
-      : change.kind === 'rebase' && change.upstream !== null && change.upstream !== '--root'
-        ? change.upstream === '@{upstream}' && switchedTo !== null
-          ? `${switchedTo}@{upstream}`
-          : onBranch(change.upstream, switchedTo)
-        : null;
-  const [old, target] = base === null ? [resolveRevSync(ctx.repo, ref), null] : resolveRevsSync(ctx.repo, [ref, `${base}^{commit}`]);
+  const base = baseOf(change, switchedTo);
+  const [old, target] = base === null ? [resolveKnown(ctx.repo, [ref], known)[0] ?? null, null] : resolveKnown(ctx.repo, [ref, `${base}^{commit}`], known);
   if (!old) return null; // an unborn branch has no history to lose
   switch (change.kind) {
     case 'delete':
@@ -90,6 +129,8 @@ export async function refusedRefChange(ctx: HookContext, changes: readonly RefCh
   if (changes.length === 0) return null;
   let head: string | null | undefined;
   let switched = false;
+  // Revisions already resolved (headAndBase), as resolveRevsSync would resolve them now.
+  const known = new Map<string, string | null>();
   for (const change of changes) {
     if (change.kind === 'switch') {
       switched = true;
@@ -101,11 +142,21 @@ export async function refusedRefChange(ctx: HookContext, changes: readonly RefCh
     }
     let ref: string | null;
     if (change.ref === 'HEAD') {
+      if (head === undefined && !switched) {
+        // Nothing switched yet: HEAD's branch, its tip and the target from one git process.
+        const base = baseOf(change, null);
+        const found = headAndBase(ctx.repo, base);
+        if (found) {
+          head = found.head;
+          if (head !== null) known.set(head, found.tip);
+          if (base !== null) known.set(`${base}^{commit}`, found.base);
+        }
+      }
       if (head === undefined) head = symbolicFullName(ctx.repo, 'HEAD');
       ref = head;
     } else ref = fullRef(change.ref);
     if (ref === null) continue; // detached HEAD: no branch moves
-    const violation = violationOf(ctx, change, ref, switched ? ref : null);
+    const violation = violationOf(ctx, change, ref, switched ? ref : null, known);
     if (violation && (await wouldRefuse(ctx, violation))) return violation;
   }
   return null;
