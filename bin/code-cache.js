@@ -1,3 +1,4 @@
+'use strict';
 // Node 20 has no module.enableCompileCache, so every agent hook and check-command would compile its
 // ~430 KB bundle again. V8's code cache is reachable there through node:vm: the build also emits each
 // of those two bundles as a CommonJS-style body (dist/hot-*.cjs, first line `//guard-bundle <hash>`),
@@ -28,7 +29,7 @@ const CHECKSUM_WASM =
  * A 32-bit checksum of the payload (FNV-1a over its 32-bit words, xor their running sum, then the
  * tail bytes): cheap enough for every start, enough to catch a damaged file.
  */
-export function checksum(bytes) {
+function checksum(bytes) {
   const words = bytes.byteLength >>> 2;
   let a;
   try {
@@ -96,7 +97,7 @@ function writeCache(fs, dir, name, file, hash, payload, runs) {
  * Runs `runHot(argv)` of the CommonJS-style bundle `name` (hot-agent-hook, hot-check-command) at
  * `url` (a file: URL), compiled with the code cache. Returns what runHot returns.
  */
-export async function runCached(name, url, argv) {
+async function runCached(name, url, argv) {
   const fs = process.getBuiltinModule('node:fs');
   const vm = process.getBuiltinModule('node:vm');
   // ASCII only (scripts/build.mjs checks), so latin1 reads it without decoding UTF-8.
@@ -115,3 +116,6 @@ export async function runCached(name, url, argv) {
   else if (file && cache.runs < GROWING_RUNS) writeCache(fs, dir, name, file, hash, script.createCachedData(), cache.runs + 1);
   return handled;
 }
+
+exports.checksum = checksum;
+exports.runCached = runCached;

@@ -1,11 +1,21 @@
 #!/usr/bin/env node
+'use strict';
 // The executable stays tiny: everything else is loaded by dist/, command by command.
+//
+// It is CommonJS (bin/package.json), not an ES module like the rest of the package: starting an ES
+// module main initialises Node's ES module loader (a dozen internal modules, fs/promises and
+// readline among them), 6-10 ms of CPU on these machines, about a tenth of `node -e 0`. The agent
+// hook and check-command on Node < 22.1 run their bundles through bin/code-cache.js, which is
+// CommonJS too, so those answers load no ES module at all; every other command imports its ES
+// module bundle from here, which costs what an ES module main cost before.
 
 // Node >= 22.1 can cache compiled code between runs. Older Node has no such cache, and loading
 // node:module only to find that out costs a little at every start, so it is not loaded there.
 const [major, minor] = process.versions.node.split('.').map(Number);
 const compileCache = major > 22 || (major === 22 && minor >= 1);
 if (compileCache) process.getBuiltinModule('node:module').enableCompileCache?.();
+
+const { pathToFileURL } = process.getBuiltinModule('node:url');
 
 // What hooks run on every commit and tool call (and `snapshot`) takes the hot entry, which skips commander and
 // the rest of the CLI (src/cli/hot.ts); it hands back anything it does not handle itself.
@@ -16,27 +26,25 @@ const HOT = new Set(['hook', 'agent-hook', 'check-command', 'snapshot', 'watch']
 // The test suite's own build (dist-test/, with test-only fault injection compiled in; see
 // src/util/test-faults.ts) runs only for a process started with GUARD_TEST_BUNDLE=1 in a checkout
 // where the tests built it; it is never packed, so for an installed guard the variable does nothing.
-const dist = process.env.GUARD_TEST_BUNDLE === '1' && (await import('node:fs')).existsSync(new URL('../dist-test/cli.js', import.meta.url)) ? '../dist-test' : '../dist';
-let handled = false;
-if (HOT.has(process.argv[2])) {
-  const own = process.argv[2] === 'agent-hook' || process.argv[2] === 'check-command';
-  if (own && !compileCache && process.env.GUARD_NO_CODE_CACHE !== '1') {
-    // Older Node: the same bundle as a CommonJS-style body, compiled with V8's code cache (bin/code-cache.js).
-    const { runCached } = await import('./code-cache.js');
-    handled = await runCached(`hot-${process.argv[2]}`, new URL(`${dist}/hot-${process.argv[2]}.cjs`, import.meta.url), process.argv);
-  } else {
-    const { runHot } =
-      process.argv[2] === 'agent-hook'
-        ? await import(`${dist}/hot-agent-hook.js`)
-        : process.argv[2] === 'check-command'
-          ? await import(`${dist}/hot-check-command.js`)
-          : process.argv[2] === 'watch'
-            ? await import(`${dist}/hot-watch.js`)
-            : await import(`${dist}/hot.js`);
-    handled = await runHot(process.argv);
+const dist = `${__dirname}/../${process.env.GUARD_TEST_BUNDLE === '1' && process.getBuiltinModule('node:fs').existsSync(`${__dirname}/../dist-test/cli.js`) ? 'dist-test' : 'dist'}`;
+const load = (file) => import(pathToFileURL(`${dist}/${file}`).href);
+
+async function main(argv) {
+  let handled = false;
+  if (HOT.has(argv[2])) {
+    const own = argv[2] === 'agent-hook' || argv[2] === 'check-command';
+    if (own && !compileCache && process.env.GUARD_NO_CODE_CACHE !== '1') {
+      // Older Node: the same bundle as a CommonJS-style body, compiled with V8's code cache (bin/code-cache.js).
+      handled = await require('./code-cache.js').runCached(`hot-${argv[2]}`, pathToFileURL(`${dist}/hot-${argv[2]}.cjs`), argv);
+    } else {
+      const bundle = argv[2] === 'agent-hook' || argv[2] === 'check-command' || argv[2] === 'watch' ? `hot-${argv[2]}.js` : 'hot.js';
+      const { runHot } = await load(bundle);
+      handled = await runHot(argv);
+    }
   }
+  if (!handled) await (await load('cli.js')).main(argv);
 }
-if (!handled) {
-  const { main } = await import(`${dist}/cli.js`);
-  await main(process.argv);
-}
+
+// Not caught: Node ends the process on an unhandled rejection as it did on an error thrown at the top
+// of the ES module main this file was (printed, exit status 1).
+main(process.argv);
