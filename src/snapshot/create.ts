@@ -303,8 +303,12 @@ export async function createSnapshot(repo: Repo, options: CreateSnapshotOptions 
       const parents = [first, indexOid, ...(keepers.keeper ? [keepers.keeper] : [])];
       const oid = await commitTree(repo, capture.tree, parents, encodeMessage(meta));
       const ref = headRef(repo);
+      // No hooks for guard's own ref: the reference-transaction hook ran twice here (prepared,
+      // committed: two sh starts, ~8 ms, and on `committed` a session heal) only to let the write
+      // pass (the token) and to journal nothing (refs/guard is not journalled). The token stays,
+      // in case a hook runs anyway.
       const moved = await withInternalToken(repo, (env) =>
-        runGit(['update-ref', '-m', `guard: snapshot (${meta.trigger})`, ref, oid, previous?.oid ?? zeroOid(oid)], {
+        runGit(['-c', 'core.hooksPath=/dev/null', 'update-ref', '-m', `guard: snapshot (${meta.trigger})`, ref, oid, previous?.oid ?? zeroOid(oid)], {
           cwd: repo.root,
           env: { ...env, ...GUARD_IDENTITY },
           okCodes: [1, 128],
