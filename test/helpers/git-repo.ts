@@ -64,10 +64,13 @@ export function stopWatchers(base: string): void {
     }
   };
   visit(base, 3);
+  // A command that removed .git (rm -rf .git, a recover's move) took those pid files with it while
+  // the daemon or pusher may still be writing into the backup store under this test's HOME: every
+  // process started with this test's environment is found through /proc as well.
+  const groups: number[] = [...processesWithHomeUnder(base)];
   // The daemon leads its own process group (it is spawned detached), and a backup push it started
   // runs git children that keep writing into the backup store after the daemon dies: kill the
   // whole group, then wait until it is gone so the directory can be removed.
-  const groups: number[] = [];
   for (const file of pidFiles) {
     try {
       const pid = Number(fs.readFileSync(file, 'utf8').trim());
@@ -79,6 +82,42 @@ export function stopWatchers(base: string): void {
   for (const pid of groups) signalGroup(pid, 'SIGKILL');
   const deadline = Date.now() + 5_000;
   while (groups.some(groupAlive) && Date.now() < deadline) sleepSync(20);
+}
+
+/** Pids of live processes (not this one) whose HOME lies under `base`: a test's own processes. */
+function processesWithHomeUnder(base: string): number[] {
+  const prefix = Buffer.from(`HOME=${base}${path.sep}`);
+  const found: number[] = [];
+  let pids: string[];
+  try {
+    pids = fs.readdirSync('/proc').filter((name) => /^\d+$/.test(name));
+  } catch {
+    return found; // no /proc: the pid files are all there is
+  }
+  for (const pid of pids) {
+    if (Number(pid) === process.pid) continue;
+    try {
+      const environ = fs.readFileSync(`/proc/${pid}/environ`);
+      for (const entry of splitNul(environ)) {
+        if (entry.subarray(0, prefix.length).equals(prefix)) {
+          found.push(Number(pid));
+          break;
+        }
+      }
+    } catch {
+      // ended meanwhile, or another user's process
+    }
+  }
+  return found;
+}
+
+function* splitNul(buf: Buffer): Generator<Buffer> {
+  let start = 0;
+  for (let i = buf.indexOf(0); i !== -1; i = buf.indexOf(0, start)) {
+    yield buf.subarray(start, i);
+    start = i + 1;
+  }
+  if (start < buf.length) yield buf.subarray(start);
 }
 
 /** A group is alive while a member is not a zombie (an unreaped zombie writes nothing). */
