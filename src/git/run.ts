@@ -173,7 +173,10 @@ export interface GitPipeOptions extends Omit<RunGitOptions, 'input' | 'onStderr'
 
 export function openGitPipe(args: string[], options: GitPipeOptions): GitPipe {
   const separator = options.separator ?? 0x0a;
-  const child = spawn('git', args, { cwd: options.cwd, env: gitEnv(options.env), stdio: ['pipe', 'pipe', 'pipe'] });
+  // GIT_FLUSH=1: a conversation needs each answer as soon as it is written. A user's GIT_FLUSH=0
+  // makes check-ignore (and other commands that flush per record) hold its answers until stdin
+  // closes, and a caller that waits for an answer before asking more would wait forever.
+  const child = spawn('git', args, { cwd: options.cwd, env: gitEnv({ GIT_FLUSH: '1', ...options.env }), stdio: ['pipe', 'pipe', 'pipe'] });
   let buffered: Buffer = Buffer.alloc(0);
   const err: Buffer[] = [];
   let failure: GuardError | null = null;

@@ -65,6 +65,25 @@ describe('the watcher walk', () => {
       }
     }));
 
+  it('walks to the end when the user has GIT_FLUSH=0 (git would hold its answers until the questions end)', () =>
+    withTestRepo(async (repo) => {
+      const saved = { ...process.env };
+      // GIT_FLUSH=0 makes check-ignore buffer its answers while stdin stays open; the walk waits
+      // for each level's answers before it asks about the next, so it waited forever.
+      Object.assign(process.env, repo.env, { GIT_FLUSH: '0' });
+      let events: FsEvents | null = null;
+      try {
+        repo.write('.gitignore', 'build/\n');
+        for (const dir of ['build/x', 'src/lib']) fs.mkdirSync(path.join(repo.dir, dir), { recursive: true });
+        events = new FsEvents(await openRepo(repo.dir), { onChange: () => undefined, onLimit: () => undefined, onError: (e) => { throw e; } });
+        await events.start();
+        expect(events.watchedList()).toEqual(['', 'src', 'src/lib']);
+      } finally {
+        await events?.close();
+        process.env = saved;
+      }
+    }), 60_000);
+
   it('asks git in bytes: a name that is not UTF-8, negated patterns, several batches in one conversation', () =>
     withTestRepo(async (repo) => {
       const odd = Buffer.from([0x78, 0xff, 0x79]); // "x\xffy"
