@@ -270,7 +270,9 @@ export function classifyFind(inv: Invocation, args: Field[], rt: Runtime): void 
     // find descends through a start point that is a link when told to (-H, -L) or written `lnk/`.
     const follow = plan.follows || (start.value !== null && /\/\.?$/.test(start.value));
     const startText = start.value ?? start.display;
-    const gitSamples = ['.git/HEAD', '.git/config', '.git/index', '.git/refs/heads/main', '.git/objects/01/23456789abcdef0123456789abcdef01234567', '.git/hooks/pre-commit', '.git/packed-refs', ...GIT_INTERNAL_NAMES.map((n) => `.git/${n}`)];
+    // `.git` itself too: a filter that selects the directory (find . -name .git -exec rm -rf {} +)
+    // deletes all of it, and git's listing never names it, so the query alone would find nothing.
+    const gitSamples = ['.git', '.git/HEAD', '.git/config', '.git/index', '.git/refs/heads/main', '.git/objects/01/23456789abcdef0123456789abcdef01234567', '.git/hooks/pre-commit', '.git/packed-refs', ...GIT_INTERNAL_NAMES.map((n) => `.git/${n}`)];
     const reachesGit = abs !== null && !plan.skipsGit && (plan.unknown || plan.alternatives || gitSamples.some((rel) => filtersMatch(plan, startText, rel)));
     const gitInside = abs !== null && ctx.repoRoot !== null && (abs === ctx.repoRoot || isGitDirPath(abs, ctx) || ctx.repoRoot.startsWith(`${abs}/`));
     const kind = abs === null ? null : classifyPath(abs, ctx).kind;

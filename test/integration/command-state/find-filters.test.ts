@@ -157,3 +157,15 @@ describe('`{}` is START as written plus the found path', () => {
     ]);
   });
 });
+
+describe('find filters that select .git itself, or that git reads otherwise than find', () => {
+  it('denies a filter that selects the .git directory (git never lists it, so the listing is empty)', async () => {
+    await expectVerdicts([
+      ['find . -name .git -exec rm -rf {} +', 'deny', 'git-dir-write'],
+      ["find . -iname '.GIT' -exec rm -rf {} +", 'deny', 'git-dir-write'],
+      ["find . -name '.g?t' -exec rm -rf {} +", 'deny', 'git-dir-write'],
+      ["find . -path './.git' -exec rm -rf {} \\;", 'deny', 'git-dir-write'],
+      ['find . -name .git -delete', 'deny', 'git-dir-write'],
+    ]);
+  });
+});
