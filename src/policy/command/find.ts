@@ -190,12 +190,44 @@ function findFilter(plan: FindPlan): FindFilter | null {
     const icase = option === '-iname';
     if (option !== '-name' && option !== '-iname') return null;
     if (name.includes('/') || (icase && /[^\x00-\x7f]/.test(name))) return null;
+    // git reads the name as a wildmatch glob, which matches nothing where find's fnmatch reads a
+    // character as itself: a `[` with no closing `]`, a trailing lone `\`.
+    if (!sameGlobInGit(name)) return null;
     return { kind: 'name', pattern: name, icase };
   }
   const pattern = plan.paths[0] as string;
   const icase = (plan.pathOptions[0] as string).startsWith('-i');
   if (pattern.startsWith('regex:') || fnmatchRegExp(pattern, icase) === null) return null;
   return { kind: 'path', pattern, icase };
+}
+
+/** Whether git's wildmatch reads `pattern` as find's fnmatch does (no unclosed `[`, no trailing lone `\\`). */
+function sameGlobInGit(pattern: string): boolean {
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i];
+    if (c === '\\') {
+      if (i === pattern.length - 1) return false;
+      i++;
+    } else if (c === '[') {
+      const end = bracketEnd(pattern, i);
+      if (end < 0) return false;
+      i = end;
+    }
+  }
+  return true;
+}
+
+/** Where the bracket expression opened at `pattern[start]` closes (fnmatch's reading), or -1. */
+function bracketEnd(pattern: string, start: number): number {
+  let i = start + 1;
+  if (pattern[i] === '!' || pattern[i] === '^') i++;
+  // A `]` right after the opening (or its negation) is a member, not the end.
+  if (pattern[i] === ']') i++;
+  for (; i < pattern.length; i++) {
+    if (pattern[i] === '\\') i++;
+    else if (pattern[i] === ']') return i;
+  }
+  return -1;
 }
 
 /** Can find select START itself (which `-exec rm -rf {}` then deletes whole)? */

@@ -168,4 +168,20 @@ describe('find filters that select .git itself, or that git reads otherwise than
       ['find . -name .git -delete', 'deny', 'git-dir-write'],
     ]);
   });
+
+  it('judges by text a name with a [ that find reads as itself (git matches nothing with it)', async () => {
+    // fnmatch reads an unclosed [ as an ordinary character; git's wildmatch matches nothing.
+    t.write('db/migrations/[old/002.sql', 'x\n');
+    t.git(['add', '-A']);
+    t.git(['commit', '-q', '-m', 'old migrations']);
+    try {
+      await expectVerdicts([
+        ["find . -name '[old' -exec rm -rf {} +", 'deny', 'protected-path'],
+        ["find db -name '[ol*' -exec rm -rf {} +", 'deny', 'protected-path'],
+      ]);
+    } finally {
+      t.git(['rm', '-rq', 'db/migrations/[old']);
+      t.git(['commit', '-q', '-m', 'drop old migrations']);
+    }
+  });
 });
