@@ -59,19 +59,68 @@ interface KeeperContents {
 
 const isTagRef = (ref: { refname: string }): boolean => ref.refname.startsWith('refs/tags/');
 
+/**
+ * The objects under a tag of a tag (`git tag -a outer inner`): for-each-ref's `%(*objectname)`
+ * peels one level only, so a ref whose target is itself a tag names neither the inner tag
+ * objects nor what the chain ends at. Without them a deleted and pruned chain came back as an
+ * outer tag naming a missing object (every for-each-ref then fails). Each level is one
+ * `cat-file --batch` of the tags at that depth; nothing runs when no ref points at a tag of a tag.
+ */
+interface TagChains {
+  /** Inner tag objects of the chains. */
+  tags: string[];
+  /** What each chain ends at. */
+  ends: Array<{ oid: string; type: string }>;
+}
+
+const NO_CHAINS: TagChains = { tags: [], ends: [] };
+
+async function tagChains(repo: Repo, refs: RefRecord[]): Promise<TagChains> {
+  let level = [...new Set(refs.filter((ref) => ref.peeledType === 'tag' && ref.peeledOid).map((ref) => ref.peeledOid as string))];
+  if (level.length === 0) return NO_CHAINS;
+  const seen = new Set<string>();
+  const chains: TagChains = { tags: [], ends: [] };
+  while (level.length > 0) {
+    level.forEach((oid) => seen.add(oid));
+    chains.tags.push(...level);
+    const objects = await readObjects(repo, level);
+    const next: string[] = [];
+    objects.forEach((object, i) => {
+      if (!object || object.type !== 'tag') throw new GuardError('git', `the tag object ${level[i]} could not be read`);
+      const { oid, type } = taggedObject(object.content);
+      if (type === 'tag') {
+        if (!seen.has(oid)) next.push(oid);
+      } else chains.ends.push({ oid, type });
+    });
+    level = [...new Set(next)];
+  }
+  return chains;
+}
+
+/** The `object` and `type` header lines of a tag object's raw bytes. */
+function taggedObject(content: Buffer): { oid: string; type: string } {
+  const head = content.subarray(0, Math.min(content.length, 200)).toString('latin1');
+  const match = /^object ([0-9a-f]+)\ntype ([a-z]+)\n/.exec(head);
+  if (!match) throw new GuardError('git', 'a tag object has no object/type header');
+  return { oid: match[1]!, type: match[2]! };
+}
+
 /** What a keeper must hold for `refs` plus `extraTips` (and the raw index, for K). */
-function keeperContents(refs: RefRecord[], extraTips: string[], rawIndex: string | null): KeeperContents {
+function keeperContents(refs: RefRecord[], extraTips: string[], rawIndex: string | null, chains: TagChains = NO_CHAINS): KeeperContents {
   const tips = new Set<string>(extraTips);
-  const tags = new Set<string>();
+  const tags = new Set<string>(chains.tags);
   const others = new Map<string, TreeEntry>();
-  for (const ref of refs) {
-    if (ref.type === 'commit') tips.add(ref.oid);
-    if (ref.type === 'tag') tags.add(ref.oid);
-    const target = ref.peeledOid ?? ref.oid;
-    const targetType = ref.peeledType ?? ref.type;
+  const keepTarget = (target: string, targetType: string): void => {
     if (targetType === 'commit') tips.add(target);
     else if (targetType === 'tree') others.set(`target-${target}`, { mode: '040000', type: 'tree', oid: target, name: `target-${target}` });
     else if (targetType === 'blob') others.set(`target-${target}`, { mode: '100644', type: 'blob', oid: target, name: `target-${target}` });
+  };
+  for (const end of chains.ends) keepTarget(end.oid, end.type);
+  for (const ref of refs) {
+    if (ref.type === 'commit') tips.add(ref.oid);
+    if (ref.type === 'tag') tags.add(ref.oid);
+    // A tag of a tag: its inner tags and what they end at come in `chains`.
+    keepTarget(ref.peeledOid ?? ref.oid, ref.peeledType ?? ref.type);
   }
   if (rawIndex) others.set('index', { mode: '100644', type: 'blob', oid: rawIndex, name: 'index' });
   return { tips: [...tips].sort(), tags: [...tags], others: [...others.values()] };
@@ -126,7 +175,7 @@ async function tagsKeeperCommit(repo: Repo, tagRefs: RefRecord[], previous: Snap
   if (hasTwoLevels(previous) && previous.tagsKeeper && tagKey(previousTags) === tagKey(tagRefs.map((r) => r.oid))) return previous.tagsKeeper;
   // The blobs of tags recorded before are in the previous T, or in an older-layout K.
   const prior = previous ? (hasTwoLevels(previous) ? previous.tagsKeeper : previous.keeper) : null;
-  const contents = keeperContents(tagRefs, [], null);
+  const contents = keeperContents(tagRefs, [], null, await tagChains(repo, tagRefs));
   const tree = await keeperTree(repo, contents, prior, new Set(previousTags));
   return commitTree(repo, tree, contents.tips, TAGS_KEEPER_MESSAGE);
 }
@@ -144,7 +193,7 @@ async function snapshotKeeperTree(repo: Repo, state: RepoState, own: KeeperConte
     return makeTree(repo, []);
   }
   const otherTips = [...(state.head.oid ? [state.head.oid] : []), ...state.stash.map((entry) => entry.oid)];
-  const everything = keeperContents(state.refs, otherTips, rawIndex);
+  const everything = keeperContents(state.refs, otherTips, rawIndex, await tagChains(repo, state.refs));
   return keeperTree(repo, everything, tagsKeeper ?? previous?.keeper ?? null, new Set(previous ? Object.values(previous.refs) : []));
 }
 
@@ -152,7 +201,8 @@ async function snapshotKeeperTree(repo: Repo, state: RepoState, own: KeeperConte
 export async function keeperCommit(repo: Repo, state: RepoState, rawIndex: string | null, previous: Snapshot | null): Promise<Keepers> {
   const tagRefs = state.refs.filter(isTagRef);
   const otherTips = [...(state.head.oid ? [state.head.oid] : []), ...state.stash.map((entry) => entry.oid)];
-  const own = keeperContents(state.refs.filter((ref) => !isTagRef(ref)), otherTips, rawIndex);
+  const ownRefs = state.refs.filter((ref) => !isTagRef(ref));
+  const own = keeperContents(ownRefs, otherTips, rawIndex, await tagChains(repo, ownRefs));
   if (tagRefs.length === 0 && own.tips.length === 0 && own.tags.length === 0 && own.others.length === 0) return { keeper: null, tagsKeeper: null };
   const tagsKeeper = await tagsKeeperCommit(repo, tagRefs, previous);
   const tree = await snapshotKeeperTree(repo, state, own, rawIndex, tagsKeeper, previous);
@@ -170,14 +220,25 @@ export async function keeperCommit(repo: Repo, state: RepoState, rawIndex: strin
 export async function recreateMissingTags(repo: Repo, keeper: string | null, oids: Iterable<string>): Promise<number> {
   const wanted = [...new Set(oids)];
   const present = await checkObjects(repo, wanted);
-  const missing = wanted.filter((_, i) => !present[i]);
-  if (missing.length === 0) return 0;
-  if (!keeper) throw new GuardError('internal', `object ${missing[0]} (a recorded ref) is missing and the snapshot has no keeper`);
-  const raws = await readObjects(repo, missing.map((oid) => `${keeper}:${tagEntryName(oid)}`));
-  const contents = raws.map((raw, i) => {
-    if (!raw || raw.type !== 'blob') throw new GuardError('internal', `object ${missing[i]} (a recorded ref) is in neither the repository nor the snapshot's keeper`);
-    return raw.content;
-  });
+  let level = wanted.filter((_, i) => !present[i]);
+  if (level.length === 0) return 0;
+  if (!keeper) throw new GuardError('internal', `object ${level[0]} (a recorded ref) is missing and the snapshot has no keeper`);
+  // A recreated tag of a tag names another tag object, which may be gone too: level by level.
+  const missing: string[] = [];
+  const contents: Buffer[] = [];
+  while (level.length > 0) {
+    const raws = await readObjects(repo, level.map((oid) => `${keeper}:${tagEntryName(oid)}`));
+    const inner: string[] = [];
+    raws.forEach((raw, i) => {
+      if (!raw || raw.type !== 'blob') throw new GuardError('internal', `object ${level[i]} (a recorded ref) is in neither the repository nor the snapshot's keeper`);
+      missing.push(level[i]!);
+      contents.push(raw.content);
+      const tagged = taggedObject(raw.content);
+      if (tagged.type === 'tag' && !missing.includes(tagged.oid) && !inner.includes(tagged.oid)) inner.push(tagged.oid);
+    });
+    const there = await checkObjects(repo, inner);
+    level = inner.filter((_, i) => !there[i]);
+  }
   const made = await writeObjects(repo, 'tag', contents);
   made.forEach((oid, i) => {
     if (oid !== missing[i]) throw new GuardError('internal', `recreated tag object ${oid} differs from the recorded ${missing[i]}`);

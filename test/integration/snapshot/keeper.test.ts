@@ -129,6 +129,33 @@ describe('the keepers', () => {
       expect(repo.git(['cat-file', 'tag', 'v2'])).toContain('two\n\nwith a body');
     }));
 
+  it('keeps a tag of a tag whole: the inner tag object (whose own ref is gone) and the commit it names come back', () =>
+    withTestRepo((repo) => {
+      commit(repo, 'a.txt');
+      repo.git(['checkout', '-q', '-b', 'gone']);
+      commit(repo, 'only-on-gone.txt');
+      // inner -> commit on a branch deleted below; outer -> inner. Only outer has a ref.
+      repo.git(['-c', 'advice.nestedTag=false', 'tag', '-a', 'inner', '-m', 'inner']);
+      repo.git(['-c', 'advice.nestedTag=false', 'tag', '-a', 'outer', '-m', 'outer', 'inner']);
+      const inner = repo.git(['rev-parse', 'inner']).trim();
+      const target = repo.git(['rev-parse', 'inner^{commit}']).trim();
+      repo.git(['tag', '-d', 'inner']);
+      repo.git(['checkout', '-q', 'main']);
+      repo.git(['branch', '-D', 'gone']);
+      const snap = snapshot(repo);
+      const before = tags(repo);
+
+      deleteAndPruneTags(repo);
+      expect(repo.gitResult(['cat-file', '-e', inner]).code).not.toBe(0);
+      const r = repo.guard(['rollback', snap.id, '--yes']);
+      expect(r.code, r.stderr).toBe(0);
+      expect(tags(repo)).toBe(before);
+      // The chain resolves: the inner tag object and its commit are there again.
+      expect(repo.git(['cat-file', '-t', inner]).trim()).toBe('tag');
+      expect(repo.git(['rev-parse', 'outer^{commit}']).trim()).toBe(target);
+      expect(repo.gitResult(['fsck', '--no-dangling']).code).toBe(0);
+    }));
+
   it('reuses the same tags keeper commit while the tags are unchanged, and writes a new one when a tag moves', () =>
     withTestRepo((repo) => {
       commit(repo, 'a.txt');
