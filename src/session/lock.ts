@@ -5,7 +5,8 @@
  * pid. The critical sections it guards are a few milliseconds long, so a lock is taken over when
  * its owner is dead (a watcher killed with SIGKILL inside the section leaves its lock behind, and
  * `guard recover` right after must not wait for it), or when it is older than STALE_MS (the owner's
- * pid was reused by another process, or the lock was written by a guard without pids).
+ * pid was reused by another process, or the lock was written by a guard without pids). A
+ * take-over is itself done under a lock (takeOver), so two waiters cannot both take one over.
  */
 import fs from 'node:fs';
 import { GuardError } from '../errors.js';
@@ -13,6 +14,8 @@ import { isProcessAlive } from '../util/process-alive.js';
 
 const STALE_MS = 30_000;
 const WAIT_MS = 10_000;
+/** A take-over's own lock is held for microseconds; one this old was left by a process that died in it. */
+const BREAK_STALE_MS = 5_000;
 
 function sleepSync(ms: number): void {
   Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
@@ -32,6 +35,34 @@ function isLeftOver(lockFile: string): boolean {
   }
 }
 
+/**
+ * Removes a left-over lock, one waiter at a time. Two waiters may both judge the same dead
+ * owner's lock left over; if each then removed "the lock", the second would remove the one the
+ * first had just created, and both would run their critical sections at once. So the removal
+ * happens under `<lock>.break` (O_EXCL too), after judging the lock again there: by then it may
+ * be gone or a live owner's. false when another waiter holds `<lock>.break`.
+ */
+function takeOver(lockFile: string): boolean {
+  const breaker = `${lockFile}.break`;
+  try {
+    fs.writeFileSync(breaker, `${process.pid}\n`, { flag: 'wx' });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    try {
+      if (Date.now() - fs.statSync(breaker).mtimeMs > BREAK_STALE_MS) fs.rmSync(breaker, { force: true });
+    } catch {
+      // removed by its owner meanwhile
+    }
+    return false;
+  }
+  try {
+    if (isLeftOver(lockFile)) fs.rmSync(lockFile, { force: true });
+  } finally {
+    fs.rmSync(breaker, { force: true });
+  }
+  return true;
+}
+
 export function withFileLock<T>(lockFile: string, fn: () => T, options: { waitMs?: number } = {}): T {
   const deadline = Date.now() + (options.waitMs ?? WAIT_MS);
   for (;;) {
@@ -40,10 +71,8 @@ export function withFileLock<T>(lockFile: string, fn: () => T, options: { waitMs
       break;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      if (isLeftOver(lockFile)) {
-        fs.rmSync(lockFile, { force: true });
-        continue;
-      }
+      // A take-over another waiter is doing: wait like for a live owner (no busy loop).
+      if (isLeftOver(lockFile) && takeOver(lockFile)) continue;
       if (Date.now() > deadline) {
         throw new GuardError('refused', `${lockFile} is held by another guard process`, {
           hints: [`If no guard process is running, remove ${lockFile} and try again.`],

@@ -7,14 +7,17 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { withFileLock } from '../../../src/session/lock.js';
 
 let dir: string;
 beforeEach(() => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'guard-lock-'));
 });
-afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+afterEach(() => {
+  vi.restoreAllMocks();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
 
 /** The pid of a process that has exited (and been reaped). */
 function deadPid(): number {
@@ -47,5 +50,26 @@ describe('withFileLock', () => {
     fs.writeFileSync(lock, `${process.pid}\n`);
     expect(() => withFileLock(lock, () => 'ran', { waitMs: 300 })).toThrow(/is held by another guard process/);
     expect(fs.readFileSync(lock, 'utf8').trim()).toBe(String(process.pid));
+  });
+  it('does not remove a live lock that another waiter took over just after this one judged the old owner dead', () => {
+    const lock = path.join(dir, 'race.lock');
+    fs.writeFileSync(lock, `${deadPid()}\n`);
+    // Two waiters saw the dead owner's lock. The other one wins: between this waiter's reading
+    // of the dead pid and its removal of the lock, it removed the dead lock and wrote its own
+    // (a live pid: this test process). Removing the file then would remove the winner's lock.
+    const realRead = fs.readFileSync;
+    let raced = false;
+    vi.spyOn(fs, 'readFileSync').mockImplementation(((file: fs.PathOrFileDescriptor, options?: unknown) => {
+      const content = realRead(file, options as BufferEncoding);
+      if (!raced && file === lock) {
+        raced = true;
+        fs.rmSync(lock);
+        fs.writeFileSync(lock, `${process.pid}\n`, { flag: 'wx' });
+      }
+      return content;
+    }) as typeof fs.readFileSync);
+    expect(() => withFileLock(lock, () => 'ran', { waitMs: 300 })).toThrow(/is held by another guard process/);
+    expect(raced).toBe(true);
+    expect(realRead(lock, 'utf8').trim()).toBe(String(process.pid));
   });
 });
