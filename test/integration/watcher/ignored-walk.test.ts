@@ -84,6 +84,55 @@ describe('the watcher walk', () => {
       }
     }), 60_000);
 
+  it('walks an unborn branch, a linked worktree and a submodule, each by its own rules', () =>
+    withTestRepo(async (repo) => {
+      const saved = { ...process.env };
+      Object.assign(process.env, repo.env);
+      const walk = async (dir: string): Promise<string[]> => {
+        const events = new FsEvents(await openRepo(dir), { onChange: () => undefined, onLimit: () => undefined, onError: (e) => { throw e; } });
+        try {
+          await events.start();
+          return events.watchedList();
+        } finally {
+          await events.close();
+        }
+      };
+      try {
+        // Unborn: no HEAD tree, so every directory is asked about.
+        repo.write('.gitignore', 'build/\n');
+        for (const dir of ['build/x', 'src/lib']) fs.mkdirSync(path.join(repo.dir, dir), { recursive: true });
+        expect(await walk(repo.dir)).toEqual(['', 'src', 'src/lib']);
+
+        // A submodule (its own repository, its own .gitignore) is left to itself by the
+        // superproject's walk, and walked by its own rules from its root.
+        const sub = path.join(repo.base, 'sub');
+        fs.mkdirSync(sub);
+        repo.git(['init', '-q', '-b', 'main'], { cwd: sub });
+        fs.writeFileSync(path.join(sub, '.gitignore'), 'out/\n');
+        fs.mkdirSync(path.join(sub, 'code'));
+        fs.writeFileSync(path.join(sub, 'code', 'a.txt'), 'a\n');
+        repo.git(['add', '-A'], { cwd: sub });
+        repo.git(['commit', '-q', '-m', 'sub'], { cwd: sub });
+        repo.write('src/lib/a.ts', 'x\n');
+        repo.git(['add', '-A']);
+        repo.git(['commit', '-q', '-m', 'base']);
+        repo.git(['-c', 'protocol.file.allow=always', 'submodule', 'add', '-q', sub, 'mods/sub']);
+        repo.git(['commit', '-q', '-m', 'submodule']);
+        for (const dir of ['mods/sub/out/y', 'mods/sub/build/z']) fs.mkdirSync(path.join(repo.dir, dir), { recursive: true });
+        expect(await walk(repo.dir)).toEqual(['', 'mods', 'src', 'src/lib']);
+        expect(await walk(path.join(repo.dir, 'mods/sub'))).toEqual(['', 'build', 'build/z', 'code']);
+
+        // A linked worktree on a detached HEAD: the same rules, its own directories.
+        const linked = path.join(repo.base, 'linked');
+        repo.git(['worktree', 'add', '-q', '--detach', linked]);
+        for (const dir of ['build/q', 'docs/d']) fs.mkdirSync(path.join(linked, dir), { recursive: true });
+        // (mods/sub is not initialised there: an empty directory, watched like any other.)
+        expect(await walk(linked)).toEqual(['', 'docs', 'docs/d', 'mods', 'mods/sub', 'src', 'src/lib']);
+      } finally {
+        process.env = saved;
+      }
+    }), 60_000);
+
   it('asks git in bytes: a name that is not UTF-8, negated patterns, several batches in one conversation', () =>
     withTestRepo(async (repo) => {
       const odd = Buffer.from([0x78, 0xff, 0x79]); // "x\xffy"
