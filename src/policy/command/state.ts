@@ -175,21 +175,20 @@ export class StateView {
 
   /** What a find selects (git's listing); null while collecting, by text, or where git cannot list it. */
   find(query: FindQuery): RepoContents | null {
-    const key = findKey(query);
-    if (this.mode === 'collect') {
-      this.queries.finds.set(key, query);
-      return null;
-    }
-    return this.facts?.finds.get(key) ?? null;
+    return this.keyed(this.queries.finds, this.facts?.finds, findKey(query), query);
   }
 
   clean(query: CleanQuery): CleanFacts | null {
-    const key = cleanKey(query);
+    return this.keyed(this.queries.cleans, this.facts?.cleans, cleanKey(query), query);
+  }
+
+  /** A query kept by its key: noted while collecting (null), answered from the facts once resolved. */
+  private keyed<Q, A>(asked: Map<string, Q>, answers: Map<string, A> | undefined, key: string, query: Q): A | null {
     if (this.mode === 'collect') {
-      this.queries.cleans.set(key, query);
+      asked.set(key, query);
       return null;
     }
-    return this.facts?.cleans.get(key) ?? null;
+    return answers?.get(key) ?? null;
   }
 
   /** True while collecting: state-dependent checks report nothing yet. */

@@ -6,6 +6,7 @@
  * of the older one-level layout (K holding the tags itself) as well.
  */
 import { describe, expect, it } from 'vitest';
+import { startConflictedMerge } from '../../helpers/fixtures.js';
 import { withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
 
 const MARKER = '--- git-guard snapshot v1 ---';
@@ -216,13 +217,7 @@ describe('the keepers', () => {
       repo.git(['tag', '-a', 'v1', '-m', 'one']);
       const first = snapshot(repo);
       const tagsKeeper = meta(repo, first.oid).tagsKeeper;
-      repo.git(['checkout', '-q', '-b', 'other']);
-      repo.write('a.txt', 'theirs\n');
-      repo.git(['commit', '-q', '-am', 'theirs']);
-      repo.git(['checkout', '-q', '-']);
-      repo.write('a.txt', 'ours\n');
-      repo.git(['commit', '-q', '-am', 'ours']);
-      repo.gitResult(['merge', 'other']); // conflicts
+      startConflictedMerge(repo);
       const conflicted = snapshot(repo);
       const m = meta(repo, conflicted.oid);
       expect(m.rawIndex).toMatch(/^[0-9a-f]{40}$/);
