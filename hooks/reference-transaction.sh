@@ -55,6 +55,27 @@ guard_is_fast_forward() {
   git merge-base --is-ancestor "$guard_old" "$2" 2>/dev/null
 }
 
+# git deletes a ref without naming its old value when its caller gave none (`git branch -D`,
+# `git update-ref -d NAME`, `git fetch --prune`): the line reads "<zero> <zero> <ref>", and the
+# committed run, where the ref is gone, could only journal a deletion of nothing. While prepared
+# the ref still holds its value: one `git cat-file --batch-check` for all such lines notes them in
+# <guardDir>/deleting.<git's pid> for the committed run of the same git process, which journals
+# them and removes the file. Appended, not replaced: deleting a packed ref runs a transaction for
+# packed-refs first (the ref still resolves there) and then one for the loose ref, where a
+# packed-only ref no longer resolves. An aborted run cannot tell a refused deletion from the
+# abort git reports between those two halves, so it leaves the file; a snapshot removes the
+# files of git processes that have ended (removeStaleTempFiles, src/snapshot/temp-index.ts).
+# Only deletions without an old value pay for any of this.
+guard_deleting_file="$GUARD_DIR/deleting.$PPID"
+if [ "$guard_state" = prepared ]; then
+  case $guard_input in
+    *"0000000000000000000000000000000000000000 0000000000000000000000000000000000000000 refs/"* | *"0000000000000000000000000000000000000000000000000000000000000000 0000000000000000000000000000000000000000000000000000000000000000 refs/"*)
+      printf '%s' "$guard_input" | awk '$1 !~ /[1-9a-f]/ && $2 !~ /[1-9a-f]/ && $3 ~ /^refs\// { print $3, $3 }' |
+        git cat-file --batch-check='%(objectname) %(rest)' 2>/dev/null | awk '$2 != "missing"' >>"$guard_deleting_file" 2>/dev/null || :
+      ;;
+  esac
+fi
+
 # guard's own writes (snapshots, keep, rollback, recover) pass: they are undoable themselves.
 if [ "$guard_state" = prepared ] && ! guard_internal_ok; then
   # Most transactions (HEAD while detached in a rebase, tags, remote-tracking refs, ORIG_HEAD)
@@ -134,6 +155,19 @@ if [ "$guard_state" = committed ]; then
       )
       ;;
   esac
+  # Deletions git gave no old value for get the one the prepared run noted (above), once the
+  # loose half is done: while packed-refs.lock is held, the same deletions are reported again
+  # by the transaction that follows.
+  if [ -z "$guard_packing" ] && [ -f "$guard_deleting_file" ]; then
+    guard_journal_input=$(
+      {
+        cat "$guard_deleting_file"
+        echo
+        printf '%s' "$guard_journal_input"
+      } | awk 'BEGIN { listing = 1 } listing { if ($0 == "") listing = 0; else was[$2] = $1; next } $1 !~ /[1-9a-f]/ && $2 !~ /[1-9a-f]/ && ($3 in was) { $1 = was[$3] } { print }'
+    )
+    rm -f "$guard_deleting_file"
+  fi
   while read -r guard_old_oid guard_new_oid guard_ref; do
     [ -n "$guard_ref" ] || continue
     # guard's own snapshot writes are journaled as snapshots, not as someone's ref move.

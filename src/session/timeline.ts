@@ -229,7 +229,9 @@ export function eventDetail(event: JournalEvent): string {
       const old = s('old') ?? '';
       const now = s('new') ?? '';
       const zero = (oid: string): boolean => /^0+$/.test(oid);
-      const what = zero(old) ? `created at ${now.slice(0, 12)}` : zero(now) ? `deleted (was ${old.slice(0, 12)})` : `${old.slice(0, 12)} -> ${now.slice(0, 12)}`;
+      // Both zero: a deletion git gave no old value for, which the hook could not resolve either
+      // (journals written before it did, or a hook not installed in the common directory).
+      const what = zero(now) ? (zero(old) ? 'deleted' : `deleted (was ${old.slice(0, 12)})`) : zero(old) ? `created at ${now.slice(0, 12)}` : `${old.slice(0, 12)} -> ${now.slice(0, 12)}`;
       parts.push(`${s('ref') ?? '?'} ${what}`);
       if (s('actor')) parts.push(`by ${s('actor')}`);
       break;

@@ -13,7 +13,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Repo } from '../git/repo.js';
-import { guardPath } from '../git/repo.js';
+import { guardCommonPath, guardPath } from '../git/repo.js';
 import { isProcessAlive } from '../util/process-alive.js';
 
 export interface TempIndex {
@@ -48,18 +48,27 @@ export async function copyUserIndex(repo: Repo, from: string = repo.indexFile): 
 
 /** Removes temp indexes left by guard processes that no longer run (a crash, a SIGKILL). */
 export async function removeStaleTempFiles(repo: Repo): Promise<void> {
+  await Promise.all([
+    // index-<pid>-*: a private index; objects-<pid>-*: files for hash-object (git/batch-objects.ts).
+    removeFilesOfEndedProcesses(tempDir(repo), /^(?:index|objects)-(\d+)-/),
+    // deleting.<git's pid>: old values the reference-transaction hook noted for a deletion, left
+    // behind when git aborted the transaction (hooks/reference-transaction.sh).
+    removeFilesOfEndedProcesses(guardCommonPath(repo), /^deleting\.(\d+)$/),
+  ]);
+}
+
+async function removeFilesOfEndedProcesses(dir: string, pattern: RegExp): Promise<void> {
   let names: string[];
   try {
-    names = await fs.readdir(tempDir(repo));
+    names = await fs.readdir(dir);
   } catch {
     return;
   }
   await Promise.all(
     names.map(async (name) => {
-      // index-<pid>-*: a private index; objects-<pid>-*: files for hash-object (git/batch-objects.ts).
-      const pid = Number(/^(?:index|objects)-(\d+)-/.exec(name)?.[1]);
+      const pid = Number(pattern.exec(name)?.[1]);
       if (!pid || pid === process.pid || isProcessAlive(pid)) return;
-      await fs.rm(path.join(tempDir(repo), name), { recursive: true, force: true });
+      await fs.rm(path.join(dir, name), { recursive: true, force: true });
     }),
   );
 }

@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { AGENT_ENV, commitFile, guarded } from './setup.js';
 
@@ -135,6 +137,43 @@ describe('reference-transaction', () => {
       // Deleting packed refs runs the hook for the packed-refs file and for the loose refs: each
       // deletion is journaled once.
       expect(deleted.map((e) => e.ref).sort()).toEqual([...names].sort());
+    } finally {
+      repo.cleanup();
+    }
+  });
+
+  it('journals a deletion git gave no old value for with the value the ref held, packed or loose', () => {
+    const repo = guarded({ remote: false });
+    try {
+      const head = repo.rev('HEAD')!;
+      repo.git(['branch', 'packed-only']);
+      repo.git(['pack-refs', '--all']);
+      repo.git(['branch', 'loose']);
+      repo.git(['branch', 'by-update-ref']);
+      repo.git(['tag', 'v1']);
+      // `git branch -D` and `update-ref -d NAME` name no old value: git reports "0 -> 0".
+      repo.git(['branch', '-D', 'packed-only', 'loose']);
+      repo.git(['update-ref', '-d', 'refs/heads/by-update-ref']);
+      repo.git(['tag', '-d', 'v1']);
+      const deletions = repo.journal().filter((e) => e.type === 'ref-update' && /^0+$/.test(String(e.new)));
+      expect(deletions.map((e) => [e.ref, e.old])).toEqual([
+        ['refs/heads/packed-only', head],
+        ['refs/heads/loose', head],
+        ['refs/heads/by-update-ref', head],
+        ['refs/tags/v1', head],
+      ]);
+      const log = repo.guard(['log', '--type', 'ref-update']);
+      expect(log.stdout).toContain(`refs/heads/packed-only deleted (was ${head.slice(0, 12)})`);
+      expect(log.stdout).not.toMatch(/created at 0+ /);
+
+      // A refused deletion leaves the hook's note behind (git's pid); the next snapshot removes it
+      // once that git process has ended.
+      repo.git(['checkout', '-q', '-b', 'side']);
+      expect(repo.run(['branch', '-D', 'main']).code).not.toBe(0);
+      const notes = (): string[] => fs.readdirSync(path.join(repo.dir, '.git', 'guard')).filter((n) => n.startsWith('deleting.'));
+      expect(notes().length).toBe(1);
+      expect(repo.guard(['snapshot', '--quiet']).code).toBe(0);
+      expect(notes()).toEqual([]);
     } finally {
       repo.cleanup();
     }

@@ -46,6 +46,8 @@ describe('eventDetail', () => {
   it('says something for every event type, known or not', () => {
     expect(eventDetail({ ...base, type: 'ref-update', ref: 'refs/heads/x', old: '0'.repeat(40), new: 'a'.repeat(40), actor: 'agent' })).toBe(`refs/heads/x created at ${'a'.repeat(12)} by agent`);
     expect(eventDetail({ ...base, type: 'ref-update', ref: 'refs/heads/x', old: 'b'.repeat(40), new: '0'.repeat(40) })).toBe(`refs/heads/x deleted (was ${'b'.repeat(12)})`);
+    // A deletion git named no old value for (journals written before the hook resolved it): a deletion, not a creation.
+    expect(eventDetail({ ...base, type: 'ref-update', ref: 'refs/heads/x', old: '0'.repeat(40), new: '0'.repeat(40) })).toBe('refs/heads/x deleted');
     expect(eventDetail({ ...base, type: 'step-start', verdict: 'deny', command: 'git push -f' })).toBe('deny: git push -f');
     expect(eventDetail({ ...base, type: 'step-snapshot', snapshot: null })).toBe('the step changed nothing');
     expect(eventDetail({ ...base, type: 'protected-restore', path: 'db/migrations/1.sql', reason: 'deleted' })).toBe('put back db/migrations/1.sql (deleted)');
