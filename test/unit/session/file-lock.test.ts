@@ -1,7 +1,8 @@
 /**
  * guard's short file lock: a lock left by a process that died inside its critical section (a
  * watcher killed with SIGKILL) is taken over at once, so `guard recover` right after such a kill
- * is not refused; a live owner's lock is still respected.
+ * is not refused; a live owner's lock is still respected, and so is a lock written in another pid
+ * namespace (a container sharing the repository), whose pid means nothing here, until it is stale.
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -19,6 +20,17 @@ afterEach(() => {
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
+/** What a lock of this process says about where its pid means something, read from /proc, not from guard. */
+function ourPidSpace(): string {
+  let ns = 'none';
+  try {
+    ns = String(fs.statSync('/proc/self/ns/pid').ino);
+  } catch {
+    // no /proc
+  }
+  return `host=${encodeURIComponent(os.hostname())};pidns=${ns}`;
+}
+
 /** The pid of a process that has exited (and been reaped). */
 function deadPid(): number {
   const child = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' });
@@ -26,7 +38,7 @@ function deadPid(): number {
 }
 
 describe('withFileLock', () => {
-  it('takes over a fresh lock whose owner is dead, without waiting for it to go stale', () => {
+  it('takes over a fresh lock of an older guard (a bare pid) whose owner is dead, without waiting for it to go stale', () => {
     const lock = path.join(dir, 'index.json.lock');
     fs.writeFileSync(lock, `${deadPid()}\n`);
     // No wait at all: a lock that is waited for (as a live owner's is) is refused at once, so
@@ -35,11 +47,40 @@ describe('withFileLock', () => {
     expect(fs.existsSync(lock)).toBe(false);
   });
 
-  it('records its own pid while held and removes the lock after', () => {
+  it('records its own pid, host and pid namespace while held and removes the lock after', () => {
     const lock = path.join(dir, 'store.lock');
-    const seen = withFileLock(lock, () => fs.readFileSync(lock, 'utf8').trim());
-    expect(seen).toBe(String(process.pid));
+    const seen = withFileLock(lock, () => fs.readFileSync(lock, 'utf8'));
+    expect(seen).toBe(`${process.pid} ${ourPidSpace()}\n`);
     expect(fs.existsSync(lock)).toBe(false);
+  });
+
+  it('does not take over at once a fresh lock written in another pid namespace, even with a pid dead here', () => {
+    const lock = path.join(dir, 'foreign.lock');
+    // A live process in a container writes a pid of its own namespace: here it names no process.
+    const foreign = `${deadPid()} host=${encodeURIComponent(os.hostname())};pidns=1\n`;
+    fs.writeFileSync(lock, foreign);
+    expect(() => withFileLock(lock, () => 'ran', { waitMs: 300 })).toThrow(/is held by another guard process/);
+    expect(fs.readFileSync(lock, 'utf8')).toBe(foreign);
+    // Another host, same namespace inode: not ours either.
+    const otherHost = `${deadPid()} host=sandbox-7;pidns=${ourPidSpace().split('pidns=')[1]}\n`;
+    fs.writeFileSync(lock, otherHost);
+    expect(() => withFileLock(lock, () => 'ran', { waitMs: 300 })).toThrow(/is held by another guard process/);
+    expect(fs.readFileSync(lock, 'utf8')).toBe(otherHost);
+  });
+
+  it('takes over at once a fresh lock written in our pid namespace whose owner is dead', () => {
+    const lock = path.join(dir, 'ours.lock');
+    fs.writeFileSync(lock, `${deadPid()} ${ourPidSpace()}\n`);
+    expect(withFileLock(lock, () => 'ran', { waitMs: 0 })).toBe('ran');
+    expect(fs.existsSync(lock)).toBe(false);
+  });
+
+  it('takes over a foreign lock once it is stale', () => {
+    const lock = path.join(dir, 'foreign-stale.lock');
+    fs.writeFileSync(lock, `${deadPid()} host=sandbox-7;pidns=1\n`);
+    const old = new Date(Date.now() - 120_000);
+    fs.utimesSync(lock, old, old);
+    expect(withFileLock(lock, () => 'ran', { waitMs: 0 })).toBe('ran');
   });
 
   it('refuses, naming the lock file and the way out, while a live owner holds it', () => {
