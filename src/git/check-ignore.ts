@@ -16,6 +16,8 @@
  * Paths are bytes both ways (`-z`: no quoting). Each is sent as `./<path>`: a path that begins
  * with `:` would otherwise be read as pathspec magic, which check-ignore refuses and dies on.
  */
+import fs from 'node:fs';
+import { TEST_FAULTS, testFault } from '../util/test-faults.js';
 import { gitPathsOf, type GitPath } from './path.js';
 import { openGitPipe, runGit } from './run.js';
 
@@ -27,10 +29,17 @@ export interface IgnoreOracle {
 }
 
 export function openIgnoreOracle(root: string): IgnoreOracle {
+  // check-ignore dies on any pathspec magic, and these variables turn it on for every path.
+  const env: Record<string, string | undefined> = { GIT_LITERAL_PATHSPECS: undefined, GIT_GLOB_PATHSPECS: undefined, GIT_NOGLOB_PATHSPECS: undefined, GIT_ICASE_PATHSPECS: undefined };
+  // Test-only (compiled out of the product, util/test-faults.ts): git really dies at its first
+  // question, as a check-ignore killed in the middle of a walk would, by that very magic.
+  if (TEST_FAULTS) {
+    const file = testFault('GUARD_TEST_CHECK_IGNORE_DIES_WHILE');
+    if (file && fs.existsSync(file)) env.GIT_ICASE_PATHSPECS = '1';
+  }
   const pipe = openGitPipe(['check-ignore', '--no-index', '--stdin', '-z', '-v', '--non-matching'], {
     cwd: root,
-    // check-ignore dies on any pathspec magic, and these variables turn it on for every path.
-    env: { GIT_LITERAL_PATHSPECS: undefined, GIT_GLOB_PATHSPECS: undefined, GIT_NOGLOB_PATHSPECS: undefined, GIT_ICASE_PATHSPECS: undefined },
+    env,
     separator: 0,
     // exit 1: nothing asked about was ignored
     okCodes: [1],

@@ -1,16 +1,23 @@
 /**
  * Test-only fault injection: the tests kill a rollback after a given step (to prove --resume and
- * --undo), make the agent hook crash or its snapshot slow (to prove that denies), and fake the
- * watcher's inotify limit. None of it ships: scripts/build.mjs defines __GUARD_TEST_FAULTS__ as
- * false for dist/ (what `npm run build`, `npm pack` and users run), so these reads are compiled
- * out and no environment variable can change what guard does. Only dist-test/, which the test
+ * --undo), make the agent hook crash or its snapshot slow (to prove that denies), fake the
+ * watcher's inotify limit, kill its check-ignore, or hold its walk. None of it ships:
+ * scripts/build.mjs defines __GUARD_TEST_FAULTS__ as false for dist/ (what `npm run build`,
+ * `npm pack` and users run), so these reads are compiled out and no environment variable can
+ * change what guard does. Only dist-test/, which the test
  * suite builds for itself (`node scripts/build.mjs --test`; never packed), reads them, and
  * bin/guard.js runs it only for a process started with GUARD_TEST_BUNDLE=1 in a checkout that has
  * it. Source run directly (unit tests) has no definition: no faults either.
  */
 declare const __GUARD_TEST_FAULTS__: boolean | undefined;
 
-export type TestFault = 'GUARD_TEST_KILL_AFTER_STEP' | 'GUARD_TEST_CRASH' | 'GUARD_TEST_SNAPSHOT_DELAY_MS' | 'GUARD_TEST_FAKE_WATCH_LIMIT';
+export type TestFault =
+  | 'GUARD_TEST_KILL_AFTER_STEP'
+  | 'GUARD_TEST_CRASH'
+  | 'GUARD_TEST_SNAPSHOT_DELAY_MS'
+  | 'GUARD_TEST_FAKE_WATCH_LIMIT'
+  /** A file: while it exists, the check-ignore of every watcher walk dies on its first question. */
+  | 'GUARD_TEST_CHECK_IGNORE_DIES_WHILE';
 
 /** true only in the test bundle; a constant the bundler folds, so guarded code is dropped from the product. */
 export const TEST_FAULTS: boolean = typeof __GUARD_TEST_FAULTS__ !== 'undefined' && __GUARD_TEST_FAULTS__;

@@ -14,7 +14,11 @@
  *  - debounced (debounce.ts): `watch.debounceMs` after the last change, at least every
  *    `watch.maxIntervalMs` while changes keep coming;
  *  - when the OS watch limit is reached the watcher says so (state file, log) and falls back to
- *    a full snapshot every 3 x maxIntervalMs (30 s by default), protected paths checked every second.
+ *    a full snapshot every 3 x maxIntervalMs (30 s by default), protected paths checked every second;
+ *  - when a walk of the worktree did not finish (a rescan after an ignore-rule change whose
+ *    check-ignore died, an unreadable directory), some directories may have no watch: the watches
+ *    are incomplete (state file: watchesIncomplete), every snapshot is a full walk (served ones
+ *    too) until a retried rescan finishes (fs-events.ts), one at each failed try.
  * Nothing here prints: events go to onEvent (the CLI logs them).
  */
 import fs from 'node:fs';
@@ -56,6 +60,7 @@ export type WatcherEvent =
   | { type: 'snapshot'; oid: string; created: boolean; paths: number | 'all'; ms: number; served?: boolean }
   | { type: 'protected-restore'; path: string; reason: string; snapshot: string }
   | { type: 'polling'; reason: string }
+  | { type: 'watches'; incomplete: string | null }
   | { type: 'backup'; ok: boolean; target: string; message: string }
   | { type: 'error'; message: string }
   | { type: 'gc'; dropped: number; reclaimedBytes: number }
@@ -144,6 +149,8 @@ export class Watcher {
       stoppedAt: null,
       startedFor: options.startedFor ?? null,
       watchedDirs: 0,
+      watchesIncomplete: false,
+      watchesIncompleteReason: null,
       snapshots: { taken: 0, unchanged: 0, failed: 0 },
       lastSnapshot: null,
       lastError: null,
@@ -186,6 +193,7 @@ export class Watcher {
         onChange: (change) => this.onChange(change),
         onLimit: (error) => void this.fallBackToPolling(error),
         onError: (error) => this.onError(error),
+        onCoverage: (incomplete) => this.onCoverage(incomplete),
         ...(this.options.fakeWatchLimit !== undefined ? { fakeWatchLimit: this.options.fakeWatchLimit } : {}),
       });
       // Marks written before this watcher ran were closed by a snapshot of their own hook.
@@ -366,6 +374,22 @@ export class Watcher {
     this.debouncer.touch();
   }
 
+  /**
+   * Whether the watches cover the worktree changed, or a retried rescan failed again. Each time a
+   * full snapshot: what changed in a directory without a watch is seen by no event; once whole
+   * again, what changed before the new watches were placed is read too.
+   */
+  private onCoverage(incomplete: string | null): void {
+    if (this.stopping) return;
+    const changed = incomplete === null ? this.state.watchesIncomplete === true : this.state.watchesIncomplete !== true;
+    this.state.watchesIncomplete = incomplete !== null;
+    this.state.watchesIncompleteReason = incomplete;
+    this.writeState();
+    if (changed) this.emit({ type: 'watches', incomplete });
+    this.everything = true;
+    this.debouncer.touch();
+  }
+
   private onRestore(event: RestoreEvent): void {
     this.state.protectedRestores++;
     this.writeState();
@@ -436,7 +460,8 @@ export class Watcher {
       return 'stop';
     }
     const paths = collapsePaths(this.pending);
-    const full = this.everything || paths.length > MAX_PATHS || this.touchesIncludedIgnored(paths);
+    // Watches that miss directories: the events do not name every change, only a walk sees them all.
+    const full = this.everything || this.state.watchesIncomplete === true || paths.length > MAX_PATHS || this.touchesIncludedIgnored(paths);
     const gitOnly = this.gitChanged;
     const marks = this.stepMarks;
     this.stepMarks = [];
@@ -499,8 +524,9 @@ export class Watcher {
    * Takes the snapshot `guard snapshot` asked for (serve.ts), O(changes): first every event of a
    * change made before the request is handled (a barrier through the inotify queue) and new
    * directories are watched; then, after a snapshot in progress, one snapshot of everything
-   * pending. Declines (the client then walks itself) unless it watches with events, for this
-   * worktree, with the client's snapshot options.
+   * pending (a full walk while the watches are incomplete: snapshotStep). Declines (the client
+   * then walks itself) unless it watches with events, for this worktree, with the client's
+   * snapshot options.
    */
   private async serveSnapshot(request: ServeRequest): Promise<ServeReply> {
     const decline = (reason: string): ServeReply => ({ ok: false, reason });
@@ -573,6 +599,9 @@ export class Watcher {
     await this.fsEvents?.close().catch(() => undefined);
     this.fsEvents = null;
     this.state.watchedDirs = 0;
+    // No watches at all now: every snapshot is a full walk, as the mode says.
+    this.state.watchesIncomplete = false;
+    this.state.watchesIncompleteReason = null;
     if (this.state.state !== 'starting') this.state.state = 'running';
     this.writeState();
     this.emit({ type: 'polling', reason });

@@ -31,12 +31,18 @@
  *
  * When the OS refuses a watch (ENOSPC: inotify's max_user_watches; EMFILE/ENFILE: descriptors)
  * the error is reported once through onLimit and the caller falls back to polling.
+ *
+ * When a walk does not finish (its check-ignore dies, a directory cannot be read, new directories
+ * cannot be classified), some directories that are not ignored may have no watch, and no event will
+ * ever name what changes in them. Then the watches are incomplete (`incomplete`, reported through
+ * onCoverage): the caller takes full snapshots only, and the rescan is retried (backing off to
+ * every 30 s) until one finishes.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Repo } from '../git/repo.js';
 import { IgnoredDirs } from './ignored-dirs.js';
-import { fsPath, gitPath, gitPathOf, type GitPath } from '../git/path.js';
+import { fsPath, gitPath, gitPathOf, pathText, type GitPath } from '../git/path.js';
 import { STEP_FLUSH_FILE } from '../session/steps.js';
 
 /** `rules`: an ignore rule may have changed (a .gitignore, info/exclude, core.excludesFile, the config). */
@@ -48,6 +54,11 @@ export interface FsEventsOptions {
   /** The OS watch limit was reached: events are incomplete from now on. */
   onLimit: (error: NodeJS.ErrnoException) => void;
   onError: (error: Error) => void;
+  /**
+   * Whether the watches cover every directory that is not ignored: the reason they do not (called
+   * at each walk that did not finish, retries included), or null once a rescan has finished.
+   */
+  onCoverage?: (incomplete: string | null) => void;
   /** Test fault injection: behave as if the OS refused watches beyond this many directories. */
   fakeWatchLimit?: number;
 }
@@ -55,6 +66,8 @@ export interface FsEventsOptions {
 const LIMIT_CODES = new Set(['ENOSPC', 'EMFILE', 'ENFILE']);
 /** A directory that went away or cannot be read between the walk and its watch: nothing to watch. */
 const GONE_CODES = new Set(['ENOENT', 'ENOTDIR', 'EACCES', 'EPERM']);
+/** The longest wait between two tries of a rescan that did not finish. */
+const MAX_RETRY_MS = 30_000;
 
 /** Names directly in a git dir whose change means the repository state changed. */
 const GIT_ROOT_NAMES = new Set(['HEAD', 'index', 'packed-refs', 'MERGE_HEAD', 'CHERRY_PICK_HEAD', 'REVERT_HEAD', 'BISECT_LOG', 'rebase-merge', 'rebase-apply', 'refs', 'logs']);
@@ -69,14 +82,18 @@ function lstatRel(root: string, rel: GitPath): fs.Stats | undefined {
   return rel === '' ? lstatSafe(root) : fs.lstatSync(fsPath(root, rel), { throwIfNoEntry: false });
 }
 
-/** The entries of a worktree directory with their names as bytes (empty when gone or unreadable). */
-function readDirBytes(root: string, rel: GitPath): Array<{ name: GitPath; isDirectory: boolean }> {
+/**
+ * The entries of a worktree directory with their names as bytes (empty when gone or unreadable:
+ * its watch fails the same way, or reports it). Any other failure (EMFILE, EIO...) goes to
+ * `onFailure`: the directory is there and was not read, so what lies under it is not known.
+ */
+function readDirBytes(root: string, rel: GitPath, onFailure?: (error: NodeJS.ErrnoException) => void): Array<{ name: GitPath; isDirectory: boolean }> {
   try {
     // encoding 'buffer': the names exactly as the file system holds them, never decoded.
     const entries = fs.readdirSync(rel === '' ? root : fsPath(root, rel), { withFileTypes: true, encoding: 'buffer' });
     return entries.map((entry) => ({ name: gitPathOf(entry.name as unknown as Buffer), isDirectory: entry.isDirectory() }));
-  } catch {
-    // gone or unreadable: its watch fails the same way, or reports it
+  } catch (error) {
+    if (!GONE_CODES.has((error as NodeJS.ErrnoException).code ?? '')) onFailure?.(error as NodeJS.ErrnoException);
     return [];
   }
 }
@@ -114,6 +131,12 @@ export class FsEvents {
   private readonly gitWatching = new Map<string, fs.FSWatcher>();
   private rescanning: Promise<void> | null = null;
   private rescanAgain = false;
+  /** Why the watches may miss directories (a walk that did not finish), or null. */
+  private gap: string | null = null;
+  /** Walks that did not finish so far: a rescan clears `gap` only if none failed while it ran. */
+  private gaps = 0;
+  private retryTimer: NodeJS.Timeout | null = null;
+  private retries = 0;
   /** core.excludesFile (or git's default one), polled: it usually lies outside the repository. */
   private excludesFile: string | null = null;
   private readonly onExcludesChange = (now: fs.Stats, before: fs.Stats): void => {
@@ -139,6 +162,11 @@ export class FsEvents {
 
   get watchedDirs(): number {
     return this.watching.size;
+  }
+
+  /** Why some directories that are not ignored may have no watch (then only full snapshots are right), or null. */
+  get incomplete(): string | null {
+    return this.gap;
   }
 
   /** The watched worktree directories (relative, as bytes; '' is the root), sorted: for tests. */
@@ -170,9 +198,17 @@ export class FsEvents {
       do {
         this.rescanAgain = false;
         if (this.closed) return;
+        const gapsBefore = this.gaps;
         this.ignored.reset();
-        await this.ignored.walk((rel) => this.visit(rel));
+        try {
+          await this.ignored.walk((rel) => this.visit(rel));
+        } catch (error) {
+          this.markIncomplete(`a rescan of the ignore rules did not finish (${(error as Error).message})`);
+          throw error;
+        }
         await this.followExcludesFile();
+        // Every directory that is not ignored was reached and watched: whole again.
+        if (this.gaps === gapsBefore) this.markComplete();
       } while (this.rescanAgain);
     })().finally(() => {
       this.rescanning = null;
@@ -227,10 +263,36 @@ export class FsEvents {
     if (file) fs.watchFile(file, { interval: 1000, persistent: false }, this.onExcludesChange);
   }
 
+  /**
+   * A walk did not finish: directories it did not reach may have no watch. Said at every such walk
+   * (the caller takes a full snapshot each time), and a rescan is tried again, backing off.
+   */
+  private markIncomplete(reason: string): void {
+    this.gaps++;
+    this.gap = reason;
+    this.options.onCoverage?.(reason);
+    if (this.closed || this.retryTimer) return;
+    const delay = Math.min(MAX_RETRY_MS, 1000 * 2 ** this.retries++);
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = null;
+      this.rescan().catch((error: unknown) => this.options.onError(error as Error));
+    }, delay);
+  }
+
+  private markComplete(): void {
+    this.retries = 0;
+    if (this.gap === null) return;
+    this.gap = null;
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.retryTimer = null;
+    this.options.onCoverage?.(null);
+  }
+
   async close(): Promise<void> {
     this.closed = true;
     if (this.excludesFile) fs.unwatchFile(this.excludesFile, this.onExcludesChange);
     if (this.classifyTimer) clearTimeout(this.classifyTimer);
+    if (this.retryTimer) clearTimeout(this.retryTimer);
     for (const { watcher } of this.watching.values()) watcher.close();
     for (const watcher of this.gitWatching.values()) watcher.close();
     this.watching.clear();
@@ -246,7 +308,7 @@ export class FsEvents {
    */
   private visit(rel: GitPath): GitPath[] | null {
     if (this.closed) return null;
-    const entries = readDirBytes(this.repo.root, rel);
+    const entries = readDirBytes(this.repo.root, rel, (error) => this.markIncomplete(`could not read the directory ${pathText(rel)} (${error.code ?? error.message})`));
     if (rel !== '' && entries.some((entry) => entry.name === DOT_GIT)) return null;
     if (rel !== '') this.ignored.markWatched(rel);
     this.watchDir(rel);
@@ -358,7 +420,8 @@ export class FsEvents {
       for (const dir of top) this.options.onChange({ kind: 'path', rel: dir, at: Date.now() });
     } catch (error) {
       this.options.onError(error as Error);
-      // Unknown: better a full snapshot than a missed directory.
+      // Unknown: better a full snapshot than a missed directory; and these directories have no watch.
+      this.markIncomplete(`new directories could not be classified (${(error as Error).message})`);
       this.options.onChange({ kind: 'everything', at: Date.now() });
     } finally {
       this.classifying = false;

@@ -29,6 +29,14 @@ export interface WatcherStateFile {
   /** Directories with an OS watch (events mode). */
   watchedDirs: number;
   /**
+   * A walk did not finish (a rescan whose check-ignore died, an unreadable directory): some
+   * directories may have no watch, so every snapshot is a full walk until a retried rescan
+   * finishes. Absent in files of older versions.
+   */
+  watchesIncomplete?: boolean;
+  /** Why, while watchesIncomplete. */
+  watchesIncompleteReason?: string | null;
+  /**
    * Its watches are in place (or it polls): every change from now on is seen, so a session may
    * hand over to the agent, while the start-up snapshot (what changed before) may still run.
    */

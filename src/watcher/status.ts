@@ -13,6 +13,8 @@ export interface WatcherStatus {
   health: WatcherHealth;
   /** True while a daemon process for this worktree is alive. */
   alive: boolean;
+  /** Some directories may have no watch (a walk did not finish): every snapshot is a full walk meanwhile. */
+  watchesIncomplete: boolean;
   pid: number | null;
   /** One sentence for people: what the watcher is doing or what went wrong. */
   summary: string;
@@ -36,7 +38,8 @@ export function watcherStatus(repo: Repo): WatcherStatus {
   const pid = readPid(repo) ?? file?.pid ?? null;
   const alive = pid !== null && isAlive(pid);
   const log = watcherFiles(repo).log;
-  const base = { alive, pid, file, log, logTail: [] as string[] };
+  const watchesIncomplete = alive && file?.watchesIncomplete === true && file.mode === 'events' && (file.state === 'running' || file.state === 'starting');
+  const base = { alive, pid, file, log, logTail: [] as string[], watchesIncomplete };
   if (!file) {
     if (alive) return { ...base, health: 'starting', summary: `the watcher (pid ${pid}) is starting` };
     return { ...base, health: 'not-started', summary: 'no watcher has run in this worktree; `guard watch` (or a session) starts one' };
@@ -60,6 +63,13 @@ export function watcherStatus(repo: Repo): WatcherStatus {
   if (file.mode === 'polling') {
     return { ...base, health: 'polling', summary: `the watcher (pid ${file.pid}) takes periodic full snapshots instead of watching: ${file.reason ?? 'file watching is unavailable'}` };
   }
+  if (watchesIncomplete) {
+    return {
+      ...base,
+      health: 'running',
+      summary: `the watcher (pid ${file.pid}) records changes, but its watches are INCOMPLETE (${file.watchesIncompleteReason ?? 'a walk did not finish'}): every snapshot is a full walk until a retried rescan finishes`,
+    };
+  }
   return { ...base, health: 'running', summary: `the watcher (pid ${file.pid}) records changes as they happen (${file.watchedDirs} directories watched)` };
 }
 
@@ -69,6 +79,6 @@ export function watcherReport(repo: Repo): { line: string; problem: string | nul
   return {
     line: `watcher: ${s.health}: ${s.summary}`,
     problem: s.health === 'crashed' ? `the watcher crashed: changes are not being recorded as they happen (restart it with \`guard watch\`; log: ${s.log})` : null,
-    json: { health: s.health, alive: s.alive, pid: s.pid, summary: s.summary, mode: s.file?.mode ?? null, reason: s.file?.reason ?? null, lastSnapshot: s.file?.lastSnapshot ?? null, protectedRestores: s.file?.protectedRestores ?? 0 },
+    json: { health: s.health, alive: s.alive, pid: s.pid, summary: s.summary, mode: s.file?.mode ?? null, watchesIncomplete: s.watchesIncomplete, reason: s.file?.reason ?? null, lastSnapshot: s.file?.lastSnapshot ?? null, protectedRestores: s.file?.protectedRestores ?? 0 },
   };
 }

@@ -30,6 +30,10 @@ function describe(event: WatcherEvent): string {
       return `restored protected ${event.path} (${event.reason}) from snapshot ${shortId(event.snapshot)}`;
     case 'polling':
       return `file watching unavailable, taking periodic snapshots instead: ${event.reason}`;
+    case 'watches':
+      return event.incomplete === null
+        ? 'watches complete again: snapshots follow the events'
+        : `watches INCOMPLETE (${event.incomplete}): every snapshot is a full walk until a retried rescan finishes`;
     case 'backup':
       return `backup ${event.target}: ${event.ok ? 'ok' : 'FAILED'} (${event.message})`;
     case 'error':

@@ -87,3 +87,24 @@ export function fullWalkTree(repo: TestRepo): string {
     fs.rmSync(index, { force: true });
   }
 }
+
+/** The tree of the newest snapshot of the main branch's chain, or null. */
+export function latestTree(repo: TestRepo): string | null {
+  const r = repo.gitResult(['rev-parse', '--verify', '-q', 'refs/guard/main/head^{tree}']);
+  return r.code === 0 ? r.stdout.trim() : null;
+}
+
+/** Waits until the watcher's newest snapshot records exactly what a full walk records now. */
+export async function waitForWatcherToMatchFullWalk(repo: TestRepo, what: string): Promise<string> {
+  let last = '';
+  try {
+    return await waitFor(what, () => {
+      const want = fullWalkTree(repo);
+      const have = latestTree(repo);
+      last = have ? repo.git(['diff-tree', '-r', '--name-status', have, want]) : '(no snapshot)';
+      return have === want ? have : undefined;
+    }, 30_000, 200);
+  } catch (error) {
+    throw new Error(`${(error as Error).message}\nwatcher snapshot vs full walk:\n${last}`);
+  }
+}

@@ -7,27 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
-import { fastWatchConfig, fullWalkTree, json, waitFor, waitForWatcher } from './helpers.js';
-
-function latestTree(repo: TestRepo): string | null {
-  const r = repo.gitResult(['rev-parse', '--verify', '-q', 'refs/guard/main/head^{tree}']);
-  return r.code === 0 ? r.stdout.trim() : null;
-}
-
-/** Waits until the watcher's newest snapshot records exactly what a full walk records now. */
-async function waitForWatcherToMatchFullWalk(repo: TestRepo, what: string): Promise<string> {
-  let last = '';
-  try {
-    return await waitFor(what, () => {
-      const want = fullWalkTree(repo);
-      const have = latestTree(repo);
-      last = have ? repo.git(['diff-tree', '-r', '--name-status', have, want]) : '(no snapshot)';
-      return have === want ? have : undefined;
-    }, 30_000, 200);
-  } catch (error) {
-    throw new Error(`${(error as Error).message}\nwatcher snapshot vs full walk:\n${last}`);
-  }
-}
+import { fastWatchConfig, json, latestTree, waitForWatcher, waitForWatcherToMatchFullWalk } from './helpers.js';
 
 function base(repo: TestRepo): void {
   repo.write('.guard.yaml', fastWatchConfig());
