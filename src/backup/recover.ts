@@ -3,8 +3,8 @@
  * project directory was deleted. Restores, as of the newest snapshot of the chosen chain: every
  * branch and tag (annotated tag objects re-created byte for byte from the keeper), HEAD (symbolic
  * or detached), the stash with its messages, the index (staged state) and the working tree; plus
- * every snapshot chain, so rollback and the full history keep working; plus remotes and branch
- * upstreams from the config copy the backup keeps.
+ * every snapshot chain, so rollback and the full history keep working; plus the repository's
+ * config from the copy the backup keeps; plus guard's own hooks (rearm.ts).
  *
  * Invariants:
  *  - it never overwrites a file that exists in the target directory: a file that differs from
@@ -28,6 +28,7 @@ import { createSnapshot } from '../snapshot/create.js';
 import { recreateMissingTags } from '../snapshot/keeper.js';
 import type { Snapshot } from '../snapshot/format.js';
 import { chooseChain, listBackups, readChains, type BackupInfo, type ChainInfo } from './catalog.js';
+import { rearmProtection, type RearmResult } from './rearm.js';
 import { writeLink } from './link.js';
 import { defaultStoreDir } from './location.js';
 import { backupsForRoot, readRegistry, recordBackup } from './registry.js';
@@ -77,6 +78,8 @@ export interface RecoverResult {
   asideDir: string | null;
   /** The snapshot recorded after the recovery (trigger recover). */
   after: string;
+  /** guard's own protection put back in the rebuilt repository (rearm.ts). */
+  protection: RearmResult;
 }
 
 function isRepository(dir: string): boolean {
@@ -268,18 +271,38 @@ async function restoreWorktree(repo: Repo, snapshot: Snapshot, aside: Aside): Pr
   }
 }
 
-/** Remotes and branch upstreams from the config copy the backup keeps (mirror.ts). */
+/**
+ * Keys of the repository's config that describe this copy of it (its layout, what git found the
+ * file system able to do, its object format): the new clone's values stand, the old ones are
+ * not copied back.
+ */
+const LAYOUT_KEY = /^(core\.(repositoryformatversion|bare|worktree|filemode|symlinks|ignorecase|precomposeunicode)|extensions\..*)$/i;
+
+/**
+ * The repository's own config from the copy the backup keeps (mirror.ts): remotes, branch
+ * upstreams, and everything else the user set for this repository (user.email, core.hooksPath
+ * of a hook manager, gc and fetch settings, includes), which `rm -rf .git` took with it. A key
+ * the new clone already has, or one of LAYOUT_KEY, keeps the clone's value. One `git config
+ * --list` and one write of the whole file, whatever the number of keys.
+ */
 async function restoreConfig(repo: Repo, backup: string): Promise<void> {
   const copy = path.join(backup, 'guard', 'source-config');
   if (!fs.existsSync(copy)) return;
   const listed = await runGit(['config', '-f', copy, '-z', '--list'], { cwd: repo.root, env: NO_REPO_ENV, okCodes: [1, 128] });
   if (listed.code !== 0) return;
-  for (const item of splitNul(listed.stdout)) {
+  const configFile = path.join(repo.commonDir, 'config');
+  const present = await runGit(['config', '-f', configFile, '-z', '--list'], { cwd: repo.root, env: NO_REPO_ENV, okCodes: [1] });
+  const keyOf = (item: string): string => (item.indexOf('\n') < 0 ? item : item.slice(0, item.indexOf('\n'))).toLowerCase();
+  const has = new Set(splitNul(present.stdout).map(keyOf));
+  const restored = splitNul(listed.stdout).filter((item) => !has.has(keyOf(item)) && !LAYOUT_KEY.test(keyOf(item)));
+  if (restored.length === 0) return;
+  // Appended in the copy's order (multi-valued keys such as remote.*.fetch keep theirs), through
+  // git config so that sections, quoting and subsections are written as git writes them.
+  for (const item of restored) {
     const newline = item.indexOf('\n');
     const key = newline < 0 ? item : item.slice(0, newline);
-    const value = newline < 0 ? 'true' : item.slice(newline + 1);
-    if (!/^(remote|branch)\./i.test(key)) continue;
-    await runGit(['config', '--add', key, value], { cwd: repo.root, env: NO_REPO_ENV });
+    const args = newline < 0 ? ['config', '-f', configFile, '--add', key, 'true'] : ['config', '-f', configFile, '--add', key, item.slice(newline + 1)];
+    await runGit(args, { cwd: repo.root, env: NO_REPO_ENV });
   }
 }
 
@@ -335,6 +358,11 @@ export async function applyRecovery(plan: RecoverPlan, options: RecoverOptions =
   recordBackup(path.dirname(backup.path), { id: backup.id, path: backup.path, root: repo.root });
   if (defaultStoreDir() !== path.dirname(backup.path)) recordBackup(defaultStoreDir(), { id: backup.id, path: backup.path, root: repo.root });
 
+  // guard's own protection, which no backup holds (rearm.ts): before the closing snapshot, so
+  // that the repository is guarded from the moment `guard recover` returns.
+  progress('putting back guard\'s hooks…');
+  const protection = await rearmProtection(repo);
+
   const { readPolicy } = await import('../config/compile.js');
   const policy = await readPolicy(repo);
   progress('recording a snapshot of the recovered state…');
@@ -361,5 +389,6 @@ export async function applyRecovery(plan: RecoverPlan, options: RecoverOptions =
     movedAside: aside.moved,
     asideDir: aside.directory,
     after: after.snapshot.oid,
+    protection,
   };
 }

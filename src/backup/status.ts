@@ -80,7 +80,9 @@ export function backupReport(repo: Repo): { line: string; problem: string | null
   let line: string;
   let problem: string | null = null;
   let fix: string | null = null;
-  if (!link || !last) line = 'backup: none yet (every snapshot starts one in the background; `guard backup push` makes one now)';
+  if (!link) line = 'backup: none yet (every snapshot starts one in the background; `guard backup push` makes one now)';
+  // A recovered repository, or a link written before its first push: the backup is there.
+  else if (!last) line = `backup: ${link.path}, no push from here yet (the next snapshot starts one; \`guard backup push\` makes one now)`;
   else if (last.ok) line = `backup: ${link.path}, last push ${last.time}`;
   else {
     line = `backup: ${link.path}, last push FAILED ${last.time}: ${last.cause ?? last.error ?? last.rejected.map((r) => `${r.ref} ${r.reason}`).join('; ')}`;

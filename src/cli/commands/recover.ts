@@ -110,6 +110,7 @@ export async function run(args: Args, { cwd, out }: CommandContext): Promise<num
     movedAside: result.movedAside,
     asideDir: result.asideDir,
     after: result.after,
+    protection: result.protection,
   });
   out.line(`Recovered ${result.root}: ${result.refs} branches and tags, ${result.stash} stash entries, HEAD, the index, and ${result.written} files written.`);
   if (result.movedAside.length > 0) {
@@ -118,5 +119,9 @@ export async function run(args: Args, { cwd, out }: CommandContext): Promise<num
     if (result.movedAside.length > 15) out.line(`  … and ${result.movedAside.length - 15} more`);
   }
   out.line(`Every snapshot came back too: see them with \`guard list\`; the state right after recovery is snapshot ${shortId(result.after)}.`);
+  const { hooks, agents, problems } = result.protection;
+  out.line(`guard is on again here: git hooks ${hooks.length > 0 ? hooks.join(', ') : 'none'}${agents.length > 0 ? `; agent hooks of ${agents.join(', ')}` : ''}.`);
+  out.line('Remote-tracking branches are not in a backup: `git fetch --all` brings them back from your remotes.');
+  for (const problem of problems) out.warn(`guard: problem: ${problem}`);
   return 0;
 }

@@ -114,6 +114,43 @@ describe('guard recover', () => {
       expect(fs.existsSync(path.join(repo.dir, '.git', 'objects', 'info', 'alternates'))).toBe(false);
     }));
 
+  // No backup holds .git/hooks or guard's per-clone launcher: without putting them back, the
+  // recovered repository would run no git hook and the project's agent hooks would find no
+  // launcher (and let the agent go on), right after an incident (src/backup/rearm.ts).
+  it("puts guard back on in the rebuilt repository, and the repository's own config", () =>
+    withTestRepo(async (repo) => {
+      buildRichRepo(repo);
+      const init = repo.guard(['init', '--yes', '--agents', 'claude']);
+      expect(init.code, init.stderr).toBe(0);
+      repo.git(['config', 'user.email', 'me@work.example']);
+      repo.git(['config', '--add', 'guardtest.multi', 'one']);
+      repo.git(['config', '--add', 'guardtest.multi', 'two']);
+      await snapshotAndPush(repo);
+      const before = captureState(repo);
+      const agentFile = fs.readFileSync(path.join(repo.dir, '.claude', 'settings.local.json'));
+      fs.rmSync(path.join(repo.dir, '.git'), { recursive: true, force: true });
+
+      const r = json(repo, ['recover', '--yes']);
+      expect(r.protection.problems).toEqual([]);
+      expect([...r.protection.hooks].sort()).toEqual(['pre-commit', 'pre-push', 'pre-rebase', 'reference-transaction']);
+      expect(r.protection.agents).toEqual(['claude']);
+      // Nothing of the working tree changed for it: the state is the snapshot's, the agent's file its bytes.
+      expect(captureState(repo)).toEqual(before);
+      expect(fs.readFileSync(path.join(repo.dir, '.claude', 'settings.local.json'))).toEqual(agentFile);
+      expect(fs.existsSync(path.join(repo.dir, '.git', 'guard', 'agent-hook.sh'))).toBe(true);
+      // The hooks run: deleting the protected main is refused again.
+      repo.git(['checkout', '-q', '-b', 'after-recovery']);
+      const del = repo.gitResult(['branch', '-D', 'main']);
+      expect(del.code).not.toBe(0);
+      expect(del.stderr).toContain('delete the protected branch main');
+      // The user's config came back; the clone's own layout keys were not doubled.
+      expect(repo.git(['config', 'user.email']).trim()).toBe('me@work.example');
+      expect(repo.git(['config', '--get-all', 'guardtest.multi'])).toBe('one\ntwo\n');
+      expect(repo.git(['config', '--get-all', 'core.bare'])).toBe('false\n');
+      expect(repo.git(['config', '--get-all', 'core.repositoryformatversion'])).toBe('0\n');
+      expect(repo.guard(['status']).stdout).not.toContain('hooks: not installed');
+    }));
+
   it('refuses a directory that is still a repository, and a directory no backup came from', () =>
     withTestRepo(async (repo) => {
       buildRichRepo(repo);
