@@ -35,10 +35,17 @@ export async function readHooksPath(repo: Repo): Promise<HooksPathSetting | null
 export async function hooksLocation(repo: Repo): Promise<HooksLocation> {
   const [dirResult, hooksPath] = await Promise.all([
     // --git-path hooks honours core.hooksPath and worktrees; absolute whatever the cwd.
-    runGit(['rev-parse', '--path-format=absolute', '--git-path', 'hooks'], { cwd: repo.root }),
+    runGit(['rev-parse', '--path-format=absolute', '--git-path', 'hooks'], { cwd: repo.root, okCodes: [128] }),
     readHooksPath(repo),
   ]);
-  const dir = path.resolve(dirResult.stdout.toString('utf8').replace(/\n$/, ''));
+  let value = dirResult.stdout.toString('utf8').replace(/\n$/, '');
+  if (dirResult.code !== 0) {
+    // git makes the path absolute through realpath, which fails when core.hooksPath runs through
+    // a file (`.git/hooks` in a linked worktree, where .git is a file): git then runs no hook
+    // there. The same path as configured, from the worktree root, lets status and init say so.
+    value = (await runGit(['rev-parse', '--git-path', 'hooks'], { cwd: repo.root })).stdout.toString('utf8').replace(/\n$/, '');
+  }
+  const dir = path.resolve(repo.root, value);
   return { dir, hooksPath, inCommonDir: dir === path.resolve(repo.commonDir, 'hooks') };
 }
 

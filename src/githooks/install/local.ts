@@ -2,11 +2,12 @@
  * guard's hooks in a working repository: installed into the hooks directory git uses now (see
  * hooks-dir.ts), with the manifest in `<commonDir>/guard/`, shared by every worktree.
  */
+import fs from 'node:fs';
 import path from 'node:path';
 import { GuardError } from '../../errors.js';
 import { guardCommonPath, type Repo } from '../../git/repo.js';
 import { runGit, splitNul } from '../../git/run.js';
-import { hooksLocation } from './hooks-dir.js';
+import { hooksLocation, type HooksLocation } from './hooks-dir.js';
 import { inspectHooks, type HooksStatus } from './inspect.js';
 import { installShims, type InstallResult } from './install.js';
 import { LOCAL_HOOKS } from './shim.js';
@@ -31,13 +32,41 @@ export async function refuseTrackedHooksDir(repo: Repo, dir: string): Promise<vo
   });
 }
 
+/**
+ * A hooks directory whose path runs through a file (core.hooksPath = `.git/hooks` seen from a
+ * linked worktree, where .git is a file) can never hold a hook: git runs none there. Refused
+ * with what to do, rather than failing on the first mkdir.
+ */
+function refuseHooksDirThroughFile(location: HooksLocation): void {
+  for (let dir = location.dir; ; dir = path.dirname(dir)) {
+    let stat: fs.Stats;
+    try {
+      stat = fs.statSync(dir);
+    } catch {
+      if (path.dirname(dir) === dir) return;
+      continue;
+    }
+    if (stat.isDirectory()) return;
+    const setting = location.hooksPath ? `core.hooksPath (${location.hooksPath.value}, ${location.hooksPath.scope} config)` : 'the hooks directory';
+    throw new GuardError('refused', `${setting} resolves to ${location.dir}, which runs through the file ${dir}: git runs no hook from there, and guard cannot install any`, {
+      hints: [
+        'In a linked worktree .git is a file: give core.hooksPath an absolute path, e.g. `git config core.hooksPath "$(git rev-parse --path-format=absolute --git-common-dir)/hooks"`, or unset it (`git config --unset core.hooksPath`), then run `guard init`.',
+        'Nothing was changed.',
+      ],
+    });
+  }
+}
+
 /** Throws (refused) when guard cannot install into the hooks directory in force; changes nothing. */
 export async function assertHooksInstallable(repo: Repo): Promise<void> {
-  await refuseTrackedHooksDir(repo, (await hooksLocation(repo)).dir);
+  const location = await hooksLocation(repo);
+  refuseHooksDirThroughFile(location);
+  await refuseTrackedHooksDir(repo, location.dir);
 }
 
 export async function installHooks(repo: Repo, options: { pkg?: string; node?: string } = {}): Promise<InstallResult> {
   const location = await hooksLocation(repo);
+  refuseHooksDirThroughFile(location);
   await refuseTrackedHooksDir(repo, location.dir);
   return installShims({
     guardDir: guardCommonPath(repo),

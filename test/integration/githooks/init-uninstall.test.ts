@@ -68,6 +68,27 @@ describe('guard init / uninstall', () => {
     }
   });
 
+  it('refuses, saying why, a core.hooksPath that runs through a file (.git/hooks seen from a linked worktree)', () => {
+    const repo = guarded({ init: false, remote: false });
+    try {
+      const wt = path.join(repo.base, 'wt-hookspath');
+      repo.git(['worktree', 'add', '-q', '-b', 'wt-hp', wt]);
+      repo.git(['config', 'core.hooksPath', '.git/hooks']);
+      // git itself cannot make that path absolute there (its realpath fails on the file .git).
+      const status = repo.guard(['status'], { cwd: wt });
+      expect(status.stderr).not.toContain('internal error');
+      expect(status.stdout).toContain('hooks: not installed');
+      const r = repo.guard(['init', '--yes', '--agents', 'none'], { cwd: wt });
+      expect(r.code, r.stderr).toBe(3);
+      expect(r.stderr).toContain(`core.hooksPath (.git/hooks, local config) resolves to ${path.join(wt, '.git', 'hooks')}, which runs through the file ${path.join(wt, '.git')}`);
+      expect(r.stderr).toContain('git config --unset core.hooksPath');
+      expect(repo.exists('.git/guard/hooks-manifest.json')).toBe(false);
+      expect(repo.exists('.guard.yaml')).toBe(false);
+    } finally {
+      repo.cleanup();
+    }
+  });
+
   it('uninstall --purge-snapshots deletes refs/guard/*; a hooks directory guard created is removed again', () => {
     const repo = guarded({ init: false, remote: false });
     try {
