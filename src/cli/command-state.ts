@@ -18,16 +18,23 @@ export interface CommandSettings {
   tempIsScratch: boolean;
   regenerable: readonly string[];
   maxIgnoredCapture: number;
+  /** snapshot.maxFileSize: a deletion of a larger untracked file cannot be undone (state.ts). */
+  maxFileSize: number;
 }
+
+/** snapshot.maxFileSize's default (src/snapshot/create.ts DEFAULT_MAX_FILE_SIZE, not imported: the hook bundle stays small). */
+const DEFAULT_MAX_FILE_SIZE = 50 * 1024 * 1024;
 
 /** `commands` from a compiled policy (the Policy object or its raw JSON); defaults for what is missing. */
 function commandSettings(policy: unknown): CommandSettings {
   const section = (policy as { commands?: Record<string, unknown> } | null)?.commands ?? {};
+  const snapshot = (policy as { snapshot?: Record<string, unknown> } | null)?.snapshot ?? {};
   const regenerable = Array.isArray(section.regenerable) && section.regenerable.every((r) => typeof r === 'string') ? (section.regenerable as string[]) : DEFAULT_REGENERABLE;
   return {
     tempIsScratch: typeof section.tempIsScratch === 'boolean' ? section.tempIsScratch : true,
     regenerable,
     maxIgnoredCapture: typeof section.maxIgnoredCapture === 'number' ? section.maxIgnoredCapture : DEFAULT_CAPTURE_LIMITS.maxBytes,
+    maxFileSize: typeof snapshot.maxFileSize === 'number' ? snapshot.maxFileSize : DEFAULT_MAX_FILE_SIZE,
   };
 }
 
@@ -50,7 +57,7 @@ export function tempDirs(): string[] {
 }
 
 function classifyInRepository(command: string, context: CommandContext, repo: Repo | null, settings: CommandSettings): Promise<StateClassification> {
-  const full: CommandContext = { ...context, regenerable: settings.regenerable, ...(settings.tempIsScratch ? { scratchDirs: tempDirs() } : {}) };
+  const full: CommandContext = { ...context, regenerable: settings.regenerable, maxFileSize: settings.maxFileSize, ...(settings.tempIsScratch ? { scratchDirs: tempDirs() } : {}) };
   return classifyWithState(command, full, {
     reader: (queries) => readPathFacts(repo, queries, { regenerable: settings.regenerable }),
     limits: { maxBytes: settings.maxIgnoredCapture, maxFiles: DEFAULT_CAPTURE_LIMITS.maxFiles },

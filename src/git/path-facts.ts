@@ -248,6 +248,7 @@ class ContentsListing {
     };
     const listing = this;
     return {
+      sizeOf: (entry) => sizeOf(this.repo, entry),
       get tracked(): string[] {
         if (!tracked) split();
         return tracked as string[];
@@ -290,7 +291,7 @@ function readListing(repo: Repo, specs: string[], options: PathFactsOptions, kee
   // listed in it (to capture), only those kept count.
   const known = runGitSync(['ls-files', '-z', '-t', '--cached', '--others', '--exclude-standard', '--', ...specs], { cwd: repo.root });
   const ignored = runGitSync(['ls-files', '-z', '--others', '--ignored', '--exclude-standard', '--directory', '--', ...specs], { cwd: repo.root });
-  const contents: RepoContents = { tracked: [], untracked: [], ignored: [] };
+  const contents: RepoContents = { tracked: [], untracked: [], ignored: [], sizeOf: (entry) => sizeOf(repo, entry) };
   for (const record of splitNulBytes(known.stdout)) {
     if (keep(record.slice(2))) (record.startsWith('? ') ? contents.untracked : contents.tracked).push(record.slice(2));
   }
@@ -367,7 +368,16 @@ function readClean(repo: Repo, cwd: string, pathspecs: string[], options: PathFa
     return null;
   }
   if (listed.code !== 0) return null;
-  return { ignored: describeIgnored(repo, [...new Set(splitNulBytes(listed.stdout))], options) };
+  let untracked: string[] | undefined;
+  return {
+    ignored: describeIgnored(repo, [...new Set(splitNulBytes(listed.stdout))], options),
+    // What the clean deletes that is not ignored, listed only when a size limit asks for it.
+    get untracked(): string[] {
+      untracked ??= splitNulBytes(runGitSync(['ls-files', '-z', '--full-name', '--others', '--exclude-standard', '--', ...pathspecs], { cwd }).stdout);
+      return untracked;
+    },
+    sizeOf: (entry) => sizeOf(repo, entry),
+  };
 }
 
 /** Answers every query of a collect pass (state.ts) about this repository (null: outside any). */

@@ -179,6 +179,10 @@ export const RULES = {
     description: 'A command would delete more ignored files than guard captures before it (`commands.maxIgnoredCapture`), so they could not be brought back.',
     instead: 'Delete the large ignored files you mean by name (or add them to commands.regenerable), or ask the person to raise commands.maxIgnoredCapture.',
   },
+  'untracked-too-large': {
+    description: 'Deleting an untracked file larger than `snapshot.maxFileSize`: snapshots skip such files, so no rollback could bring it back.',
+    instead: 'Move the file out of the repository first (or add it to git), or ask the person to raise snapshot.maxFileSize in .guard.yaml.',
+  },
   'rm-unknown-target': {
     description: 'Deleting paths guard cannot see before the command runs (variables, command output, xargs input).',
     instead: 'Write the paths out literally so guard can check them.',

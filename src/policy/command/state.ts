@@ -33,6 +33,8 @@ export interface RepoContents {
   /** Untracked, not ignored files; a nested repository appears as `dir/`. */
   untracked: string[];
   ignored: IgnoredEntry[];
+  /** The size (lstat) of one of these entries, read when asked; absent where the reader cannot look. */
+  sizeOf?: (entry: string) => number;
 }
 
 export interface PathFacts {
@@ -58,6 +60,9 @@ export interface PathFacts {
 export interface CleanFacts {
   /** Ignored entries under the clean's scope (what it would take with the ignore rules gone). */
   ignored: IgnoredEntry[];
+  /** Untracked files in the clean's scope (repo-relative), listed when first read; absent where the reader cannot list them. */
+  readonly untracked?: string[];
+  sizeOf?: (entry: string) => number;
 }
 
 /** A `git clean` to look at: where it runs and the pathspecs it is given (relative to that directory). */

@@ -262,6 +262,11 @@ function judgeContents(rel: string, contents: RepoContents, isDir: boolean, nonE
   // and the ignored listing is then never asked for (path-facts.ts lists each kind on first use).
   const listed = protectedIn([...contents.tracked, ...contents.untracked], rel, ctx, source, verb);
   if (listed) return listed;
+  const tooLarge = untrackedTooLarge(contents.untracked, contents.sizeOf, ctx);
+  if (tooLarge) {
+    const what = tooLarge.name === rel ? `${rel} (${tooLarge.size})` : `${rel}, which holds ${tooLarge.name} (${tooLarge.size})${tooLarge.more}`;
+    return makeVerdict('deny', 'untracked-too-large', `${verb} ${what}, ${tooLarge.why}`, source);
+  }
   const captured = contents.ignored.filter((entry) => !entry.regenerable);
   const inCapture = protectedIn(captured.flatMap((entry) => (entry.files ?? []).map((f) => f.path)), rel, ctx, source, verb);
   if (inCapture) return inCapture;
@@ -286,6 +291,27 @@ function judgeContents(rel: string, contents: RepoContents, isDir: boolean, nonE
   // file git cannot see): judge by the text, as without a view of the repository.
   if (!isDir || nonEmptyDir) return checkDeleteInRepo(rel, ctx, source, options);
   return makeVerdict('allow', 'no-risk', `${verb} ${rel}, an empty directory`, source);
+}
+
+/**
+ * Untracked files (git's bytes) larger than snapshot.maxFileSize: snapshots skip them, so a
+ * deletion of one could not be undone. Sizes are read only here, after the cheaper checks, and
+ * only for untracked files (tracked ones are in git's objects whatever their size).
+ */
+function untrackedTooLarge(untracked: string[], sizeOf: ((entry: string) => number) | undefined, ctx: CommandContext): { name: string; size: string; more: string; why: string } | null {
+  const cap = ctx.maxFileSize ?? 0;
+  if (cap <= 0 || !sizeOf || untracked.length === 0) return null;
+  const large = untracked.filter((entry) => !entry.endsWith('/')).map((entry) => ({ entry, size: sizeOf(entry) })).filter((f) => f.size > cap);
+  if (large.length === 0) return null;
+  large.sort((a, b) => b.size - a.size);
+  const first = large[0] as { entry: string; size: number };
+  const mb = (bytes: number): string => `${(bytes / 1024 ** 2).toFixed(1)} MB`;
+  return {
+    name: text(first.entry),
+    size: mb(first.size),
+    more: large.length > 1 ? ` and ${large.length - 1} more such file${large.length > 2 ? 's' : ''}` : '',
+    why: `untracked and larger than snapshot.maxFileSize (${mb(cap)}): snapshots skip such files, so guard could not bring ${large.length > 1 ? 'them' : 'it'} back`,
+  };
 }
 
 /** The deny for the first of `files` (git's bytes) that is a protected path or, for an agent, one of guard's files. */
@@ -440,8 +466,9 @@ export function checkMoveSource(field: Field, cwd: string | null, ctx: CommandCo
   const abs = resolvePath(field.value, cwd);
   if (abs === null) return null;
   const verdict = checkDeleteAbs(abs, ctx, source, { recursive: true, verb: 'moves away' });
-  // Moving files inside the repository or elsewhere keeps their content: only the refusals stay.
-  return verdict.verdict === 'deny' && verdict.rule !== 'rm-outside-repo' ? verdict : null;
+  // Moving files inside the repository or elsewhere keeps their content: only the refusals stay
+  // (moving a file too large for a snapshot out of the way is what that refusal advises).
+  return verdict.verdict === 'deny' && verdict.rule !== 'rm-outside-repo' && verdict.rule !== 'untracked-too-large' ? verdict : null;
 }
 
 /** A program guard does not model is handed a path inside `.git` or one of guard's own files. */
@@ -486,8 +513,10 @@ export function checkGitClean(request: CleanRequest, ctx: CommandContext, source
     view.clean({ cwd: request.cwd as string, pathspecs: request.pathspecs.map((p) => p.value as string) });
     return noted(source);
   }
-  if (why === null) return makeVerdict('snapshot', 'git-clean', 'git clean deletes untracked files', source);
   const facts = view?.resolved && known ? view.clean({ cwd: request.cwd as string, pathspecs: request.pathspecs.map((p) => p.value as string) }) : null;
+  const tooLarge = facts?.untracked ? untrackedTooLarge(facts.untracked, facts.sizeOf, ctx) : null;
+  if (tooLarge) return makeVerdict('deny', 'untracked-too-large', `git clean deletes ${tooLarge.name} (${tooLarge.size})${tooLarge.more}, ${tooLarge.why}`, source);
+  if (why === null) return makeVerdict('snapshot', 'git-clean', 'git clean deletes untracked files', source);
   if (!facts) return makeVerdict('deny', 'git-clean-ignored', `git clean ${why} deletes ignored files (.env, local config, caches), which snapshots do not hold`, source);
   const captured = facts.ignored.filter((entry) => !entry.regenerable);
   for (const entry of captured) {

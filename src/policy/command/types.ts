@@ -42,6 +42,12 @@ export interface CommandContext {
    */
   regenerable?: readonly string[];
   /**
+   * `snapshot.maxFileSize` (bytes; 0 or absent: no limit). A snapshot skips an untracked file
+   * larger than this, so no rollback can bring it back: with a view of the repository, a command
+   * that would delete one is denied, naming it.
+   */
+  maxFileSize?: number;
+  /**
    * What guard knows of the file system and the index right now (state.ts). Absent: every path
    * is judged by its text alone. classifyWithState sets it.
    */

@@ -73,6 +73,33 @@ describe('file-destroying commands are judged by what is there', () => {
     });
   });
 
+  // What guard cannot restore is denied: a snapshot skips an untracked file larger than
+  // snapshot.maxFileSize, so deleting one could never be undone.
+  it('denies deleting an untracked file larger than snapshot.maxFileSize, and still lets it be moved away', async () => {
+    await withTestRepo((t) => {
+      setup(t);
+      const config = t.read('.guard.yaml');
+      expect(config).toContain('  maxFileSize: 50MB');
+      t.write('.guard.yaml', config.replace('  maxFileSize: 50MB', '  maxFileSize: 1MB'));
+      t.write('models/weights.bin', 'w'.repeat(2 * 1024 * 1024));
+      t.write('models/small.bin', 's'.repeat(512 * 1024));
+      for (const command of ['rm models/weights.bin', 'rm -rf models', 'git clean -fd', 'git clean -fdx models', 'find models -name "*.bin" -delete', 'truncate -s 0 models/weights.bin']) {
+        const verdict = bash(t, command);
+        expect({ command, ...verdict }).toMatchObject({ command, decision: 'deny' });
+        expect(verdict.reason).toContain('models/weights.bin (2.0 MB)');
+        expect(verdict.reason).toContain('larger than snapshot.maxFileSize (1.0 MB)');
+        expect(verdict.reason).toContain('Move the file out of the repository first');
+      }
+      // Under the limit: snapshotted first, as any untracked file.
+      expect(bash(t, 'rm models/small.bin')).toMatchObject({ decision: 'allow' });
+      // Moving it out of the way keeps its bytes: what the deny advises.
+      expect(bash(t, `mv models/weights.bin ${t.base}/weights.bin`)).toMatchObject({ decision: 'allow' });
+      // A tracked file of the same size is in git's objects: no deny.
+      t.git(['add', 'models/weights.bin']);
+      expect(bash(t, 'rm models/weights.bin')).toMatchObject({ decision: 'allow' });
+    });
+  });
+
   it('a regenerable name is no pass: a tracked file in an ignored build/ and untracked files in out/ are snapshotted', async () => {
     await withTestRepo((t) => {
       setup(t);
