@@ -380,6 +380,32 @@ function readClean(repo: Repo, cwd: string, pathspecs: string[], options: PathFa
   };
 }
 
+/**
+ * The roots (real paths, as text) of this repository's worktrees other than this one: one `git
+ * worktree list`, asked only when a command deletes something outside this worktree.
+ */
+function otherWorktrees(repo: Repo): string[] {
+  const own = realish(repo.root.replace(/\/+$/, ''));
+  let listed = runGitSync(['worktree', 'list', '--porcelain', '-z'], { cwd: repo.root, okCodes: [128, 129] });
+  let records: string[];
+  if (listed.code === 0) records = splitNulBytes(listed.stdout);
+  else {
+    // git < 2.36 has no -z: lines (a path holding a newline is then misread, and only missed).
+    listed = runGitSync(['worktree', 'list', '--porcelain'], { cwd: repo.root, okCodes: [128, 129] });
+    if (listed.code !== 0) return [];
+    records = listed.stdout.toString('latin1').split('\n');
+  }
+  return records
+    .filter((record) => record.startsWith('worktree '))
+    .map((record) => realish(Buffer.from(record.slice('worktree '.length), 'latin1').toString('utf8')))
+    .filter((root) => root !== own);
+}
+
+/** The worktree among `roots` that `place` is, holds or lies inside; undefined for none. */
+function worktreeAt(place: string, roots: string[]): string | undefined {
+  return roots.find((root) => root === place || root.startsWith(`${place}/`) || place.startsWith(`${root}/`) || place === '/');
+}
+
 /** Answers every query of a collect pass (state.ts) about this repository (null: outside any). */
 export async function readPathFacts(repo: Repo | null, queries: StateQueries, options: PathFactsOptions): Promise<StateFacts> {
   const located = new Map<string, Omit<PathFacts, 'locatedContents' | 'followedContents'>>();
@@ -406,6 +432,19 @@ export async function readPathFacts(repo: Repo | null, queries: StateQueries, op
     }
   }
   const facts: StateFacts = { paths: new Map(), cleans: new Map(), globs: new Map(globList.map((pattern, i) => [pattern, globs[i] as RepoContents])), finds };
+  let worktrees: string[] | undefined;
+  const outside = (place: string): boolean => repo !== null && place !== repo.root.replace(/\/+$/, '') && repoRelative(repo, place) === null;
+  for (const [abs, where] of located) {
+    for (const [place, exists] of [[where.located, where.exists], [where.followed, where.followedExists]] as const) {
+      if (!exists || !outside(place)) continue;
+      worktrees ??= otherWorktrees(repo as Repo);
+      const other = worktreeAt(place, worktrees);
+      if (other) {
+        where.otherWorktree = other;
+        break;
+      }
+    }
+  }
   for (const [abs, where] of located) {
     const at = (place: string): RepoContents | null => {
       const rel = repoRelative(repo, place);

@@ -52,6 +52,12 @@ export interface PathFacts {
   followedIsDir: boolean;
   /** The directory at located (or, for a symlink, at followed) has no entries. */
   emptyDir: boolean;
+  /**
+   * For a path outside this worktree: another worktree of the same repository (its root, a real
+   * path) that the path is, holds or lies inside. Its uncommitted work is in no snapshot of this
+   * worktree, even where the path is in scratch space (a worktree made under /tmp).
+   */
+  otherWorktree?: string;
   /** What is at or under `located` / `followed` when inside the repository (and existing). */
   locatedContents: RepoContents | null;
   followedContents: RepoContents | null;

@@ -228,6 +228,11 @@ function checkDeleteWithFacts(abs: string, facts: PathFacts, ctx: CommandContext
     return makeVerdict('deny', 'rm-outside-repo', `${options.verb} ${displayPath(abs, ctx)}, which is ${target} through a symbolic link: outside the repository, where guard cannot restore it`, source);
   }
   const kind = classifyPath(target, ctx);
+  if (kind.kind === 'outside' && exists && facts.otherWorktree) {
+    const wt = facts.otherWorktree;
+    const relation = target === wt ? 'is' : wt.startsWith(`${target}/`) ? 'holds' : 'is inside';
+    return makeVerdict('deny', 'rm-outside-repo', `${options.verb} ${displayPath(abs, ctx)}${via}, which ${relation} the worktree ${wt} of this repository: its uncommitted work is in no snapshot taken here, so guard could not bring it back`, source);
+  }
   if (kind.kind !== 'inside') {
     if (!exists && kind.kind === 'outside') {
       return makeVerdict('allow', 'no-risk', `${options.verb} ${abs}${via}, which does not exist`, source);

@@ -100,6 +100,32 @@ describe('file-destroying commands are judged by what is there', () => {
     });
   });
 
+  // The temp directory is scratch space, except for what belongs to this repository: another
+  // worktree of it made there holds uncommitted work that no snapshot of this worktree has.
+  it('denies deleting another worktree of this repository, even in the temp directory', async () => {
+    await withTestRepo((t) => {
+      setup(t);
+      const base = fs.realpathSync(t.base);
+      const wt = path.join(base, 'linked-wt');
+      t.git(['worktree', 'add', '-q', '-b', 'linked', wt]);
+      fs.appendFileSync(path.join(wt, 'a.txt'), 'uncommitted\n');
+      const scratch = fs.mkdtempSync(path.join(base, 'scratch-'));
+      for (const [command, relation] of [
+        [`rm -rf ${wt}`, 'is'],
+        [`rm ${wt}/a.txt`, 'is inside'],
+      ]) {
+        const verdict = bash(t, command as string);
+        expect({ command, ...verdict }).toMatchObject({ command, decision: 'deny' });
+        expect(verdict.reason).toContain(`which ${relation} the worktree ${wt} of this repository`);
+      }
+      // The rest of the scratch space stays scratch.
+      expect(bash(t, `rm -rf ${scratch}`)).toMatchObject({ decision: 'allow' });
+      // From the linked worktree, the main one is another worktree too.
+      const fromWt = spawnSync(process.execPath, [GUARD_BIN, 'check-command', '--json', `rm -rf ${fs.realpathSync(t.dir)}/src`], { cwd: wt, env: { ...t.env, CLAUDECODE: '1' }, encoding: 'utf8' });
+      expect(JSON.parse(fromWt.stdout)).toMatchObject({ verdict: 'deny', rule: 'rm-outside-repo' });
+    });
+  });
+
   it('a regenerable name is no pass: a tracked file in an ignored build/ and untracked files in out/ are snapshotted', async () => {
     await withTestRepo((t) => {
       setup(t);
