@@ -136,6 +136,24 @@ async function screen(repo: Repo, candidates: Candidate[], options: CaptureOptio
   const keep: Array<{ bytes: string; sign: string }> = [];
   const regular = new Map<string, boolean>();
   const dirs: Array<{ bytes: string; sign: string }> = [];
+  const beyond: string[] = [];
+  // A Buffer path reaches the file even when its name is not valid UTF-8.
+  const fullPath = (bytes: string): Buffer => Buffer.concat([Buffer.from(`${repo.root}${path.sep}`, 'utf8'), Buffer.from(bytes, 'latin1')]);
+  // Whether every directory on a path's way is one (lstat, each directory once): a tracked
+  // directory replaced by a symlink leaves its files "beyond a symbolic link", which git refuses
+  // to add or --remove, and an lstat through the link would read what lies outside the worktree.
+  const ways = new Map<string, Promise<boolean>>();
+  const realWay = (bytes: string): Promise<boolean> => {
+    const slash = bytes.lastIndexOf('/');
+    if (slash <= 0) return Promise.resolve(true);
+    const dir = bytes.slice(0, slash);
+    let known = ways.get(dir);
+    if (!known) {
+      known = realWay(dir).then((ok) => ok && fs.lstat(fullPath(dir)).then((stat) => stat.isDirectory(), () => false));
+      ways.set(dir, known);
+    }
+    return known;
+  };
   // A path found by the walk as well wins over the same path asked for by name.
   const unique = new Map(candidates.map((c) => [c.bytes, c]).reverse() as Array<[string, Candidate]>);
   await Promise.all(
@@ -146,8 +164,12 @@ async function screen(repo: Repo, candidates: Candidate[], options: CaptureOptio
         skipped.push({ path: text.replace(/\/$/, ''), reason: 'nested-repository' });
         return;
       }
-      // A Buffer path reaches the file even when its name is not valid UTF-8.
-      const full = Buffer.concat([Buffer.from(`${repo.root}${path.sep}`, 'utf8'), Buffer.from(candidate.bytes, 'latin1')]);
+      if (!(await realWay(candidate.bytes))) {
+        // Not in the working tree any more: it leaves the snapshot, as git's own walk says (deleted).
+        if (!candidate.extra) beyond.push(candidate.bytes);
+        return;
+      }
+      const full = fullPath(candidate.bytes);
       let stat;
       try {
         stat = await fs.lstat(full, { bigint: true });
@@ -196,7 +218,9 @@ async function screen(repo: Repo, candidates: Candidate[], options: CaptureOptio
   for (const k of keep) hash.update(`${k.bytes}\0${k.sign}\0`, 'latin1');
   for (const d of dirs) hash.update(`dir\0${d.bytes}\0${d.sign}\0`, 'latin1');
   for (const s of skipped) hash.update(`skip\0${s.path}\0${s.reason}\0`);
-  return { paths: keep.map((k) => k.bytes), drops: dirs.map((d) => d.bytes), skipped, signature: hash.digest('hex'), regular };
+  beyond.sort();
+  for (const b of beyond) hash.update(`beyond\0${b}\0`, 'latin1');
+  return { paths: keep.map((k) => k.bytes), drops: [...dirs.map((d) => d.bytes), ...beyond], skipped, signature: hash.digest('hex'), regular };
 }
 
 /** Full walk: everything that differs between the working tree and the user's index. */

@@ -73,6 +73,35 @@ describe('incremental snapshots (changedPaths)', () => {
     });
   });
 
+  it('record a tracked directory replaced by a symlink out of the worktree as the symlink, never what lies behind it', async () => {
+    await withTestRepo(async (repo) => {
+      repo.write('d/e/f.txt', 'tracked, in the worktree\n');
+      repo.write('g/e/f.txt', 'tracked too\n');
+      repo.write('keep.txt', 'k\n');
+      repo.git(['add', '-A']);
+      repo.git(['commit', '-q', '-m', 'base']);
+      // Behind d, a file at the same path (it must never be read); behind g, nothing there: git
+      // calls g/e/f.txt "beyond a symbolic link" and refuses to add or --remove it.
+      const outside = path.join(repo.base, 'outside');
+      fs.mkdirSync(path.join(outside, 'e'), { recursive: true });
+      fs.writeFileSync(path.join(outside, 'e', 'f.txt'), 'OUTSIDE\n');
+      fs.mkdirSync(path.join(repo.base, 'empty'));
+      Object.assign(process.env, { GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1', HOME: repo.home });
+      const r = await openRepo(repo.dir);
+      await createSnapshot(r);
+      for (const [dir, target] of [['d', '../outside'], ['g', '../empty']] as const) {
+        fs.rmSync(path.join(repo.dir, dir), { recursive: true });
+        fs.symlinkSync(target, path.join(repo.dir, dir));
+      }
+      // The watcher names the directories and the files under them (their events came first).
+      const incremental = await createSnapshot(r, { trigger: 'watch', changedPaths: ['d/e/f.txt', 'd', 'g/e/f.txt', 'g'].map((p) => gitPath(p)) });
+      const full = await createSnapshot(r, { force: true });
+      expect(incremental.snapshot.tree).toBe(full.snapshot.tree);
+      const blob = (text: string): string => repo.git(['hash-object', '--stdin'], { input: text }).trim();
+      expect(repo.git(['ls-tree', '-r', full.snapshot.tree])).toBe(`120000 blob ${blob('../outside')}\td\n120000 blob ${blob('../empty')}\tg\n100644 blob ${blob('k\n')}\tkeep.txt\n`);
+    });
+  });
+
   it('match a full walk through file/directory swaps, links, modes, removals and skipped files', async () => {
     await withTestRepo(async (repo) => {
       repo.write('swap-to-dir', 'a file that becomes a directory\n');
