@@ -17,7 +17,9 @@ export type TestFault =
   | 'GUARD_TEST_SNAPSHOT_DELAY_MS'
   | 'GUARD_TEST_FAKE_WATCH_LIMIT'
   /** A file: while it exists, the check-ignore of every watcher walk dies on its first question. */
-  | 'GUARD_TEST_CHECK_IGNORE_DIES_WHILE';
+  | 'GUARD_TEST_CHECK_IGNORE_DIES_WHILE'
+  /** A directory (relative): the watcher's walk waits before it lists it (watcher/ignored-dirs.ts). */
+  | 'GUARD_TEST_WALK_PAUSE_AT';
 
 /** true only in the test bundle; a constant the bundler folds, so guarded code is dropped from the product. */
 export const TEST_FAULTS: boolean = typeof __GUARD_TEST_FAULTS__ !== 'undefined' && __GUARD_TEST_FAULTS__;

@@ -65,21 +65,33 @@ export interface FsEventsOptions {
 
 const LIMIT_CODES = new Set(['ENOSPC', 'EMFILE', 'ENFILE']);
 /** A directory that went away or cannot be read between the walk and its watch: nothing to watch. */
-const GONE_CODES = new Set(['ENOENT', 'ENOTDIR', 'EACCES', 'EPERM']);
+const GONE_CODES = new Set(['ENOENT', 'ENOTDIR', 'ELOOP', 'EACCES', 'EPERM']);
+/** A path that leads to nothing to look at (see lstatSafe). */
+const NOT_THERE_CODES = new Set(['ENOENT', 'ENOTDIR', 'ELOOP', 'ENAMETOOLONG', 'EACCES', 'EPERM']);
 /** The longest wait between two tries of a rescan that did not finish. */
 const MAX_RETRY_MS = 30_000;
 
 /** Names directly in a git dir whose change means the repository state changed. */
 const GIT_ROOT_NAMES = new Set(['HEAD', 'index', 'packed-refs', 'MERGE_HEAD', 'CHERRY_PICK_HEAD', 'REVERT_HEAD', 'BISECT_LOG', 'rebase-merge', 'rebase-apply', 'refs', 'logs']);
 
-function lstatSafe(file: string): fs.Stats | undefined {
-  // No exception when it is missing: thrown errors cost more than the lstat itself.
-  return fs.lstatSync(file, { throwIfNoEntry: false });
+/**
+ * lstat, undefined when there is nothing there to look at: missing (no exception then: thrown
+ * errors cost more than the lstat itself), or a name under something that is no directory any
+ * more (ENOTDIR: `rm -rf d && touch d`, whose events arrive after), a symlink loop (ELOOP), or
+ * unreadable. Never throws for these: an event handler that threw would end the daemon.
+ */
+function lstatSafe(file: string | Buffer): fs.Stats | undefined {
+  try {
+    return fs.lstatSync(file, { throwIfNoEntry: false });
+  } catch (error) {
+    if (NOT_THERE_CODES.has((error as NodeJS.ErrnoException).code ?? '')) return undefined;
+    throw error;
+  }
 }
 
 /** lstat of a worktree path given as bytes (relative to `root`; '' is the root). */
 function lstatRel(root: string, rel: GitPath): fs.Stats | undefined {
-  return rel === '' ? lstatSafe(root) : fs.lstatSync(fsPath(root, rel), { throwIfNoEntry: false });
+  return lstatSafe(rel === '' ? root : fsPath(root, rel));
 }
 
 /**
@@ -174,12 +186,21 @@ export class FsEvents {
     return [...this.watching.keys()].sort();
   }
 
-  /** Watches every directory that is not ignored, and the git state. */
+  /**
+   * Watches every directory that is not ignored, and the git state. A walk that does not finish
+   * (its check-ignore dies: say a directory became a symlink after it was listed, and git refuses
+   * a path beyond it) leaves the watches incomplete, and is tried again, rather than no watcher.
+   */
   async start(): Promise<void> {
     this.watchGitState();
     // A small git process, beside the walk rather than after it.
     const excludes = this.followExcludesFile();
-    await this.ignored.walk((rel) => this.visit(rel));
+    try {
+      await this.ignored.walk((rel) => this.visit(rel));
+    } catch (error) {
+      this.options.onError(error as Error);
+      this.markIncomplete(`the walk of the worktree did not finish (${(error as Error).message})`);
+    }
     await excludes;
   }
 
@@ -302,23 +323,49 @@ export class FsEvents {
 
   /**
    * One directory of the walk (IgnoredDirs.walk, which asks git which of the subdirectories
-   * returned here are ignored before it visits them): watches it and returns its subdirectories,
-   * or null when it is not to be watched (a nested repository: its listing holds a `.git`). One
-   * readdir per directory and nothing else.
+   * returned here are ignored before it visits them, and classifyPending): watches it and returns
+   * its subdirectories, or null when it is not to be watched (a nested repository: its listing
+   * holds a `.git`) or is no directory of the worktree any more. A listing saw it as a directory,
+   * but by now it may be gone, a file or a symlink (lstat: a symlink is never followed), or a
+   * directory above it may have become a symlink (then the watch of that directory is gone, or
+   * its event is queued and will take every watch under it away): watching through it would
+   * watch outside the worktree, and git refuses a path beyond a symlink. The name is reported, so
+   * the next snapshot records what it is now. One lstat and one readdir per directory, as before.
    */
   private visit(rel: GitPath): GitPath[] | null {
     if (this.closed) return null;
+    const stat = lstatRel(this.repo.root, rel);
+    if (!stat?.isDirectory() || !this.parentWatched(rel)) {
+      this.report(rel);
+      return null;
+    }
+    // Watched before it is listed: what appears in it after the listing has an event.
+    this.watchDir(rel, stat);
     const entries = readDirBytes(this.repo.root, rel, (error) => this.markIncomplete(`could not read the directory ${pathText(rel)} (${error.code ?? error.message})`));
-    if (rel !== '' && entries.some((entry) => entry.name === DOT_GIT)) return null;
+    if (rel !== '' && entries.some((entry) => entry.name === DOT_GIT)) {
+      this.unwatchTree(rel);
+      return null;
+    }
     if (rel !== '') this.ignored.markWatched(rel);
-    this.watchDir(rel);
     const children: GitPath[] = [];
     for (const entry of entries) if (entry.isDirectory && entry.name !== DOT_GIT) children.push(join(rel, entry.name));
     return children;
   }
 
-  /** Places the watch of one worktree directory (relative). */
-  private watchDir(rel: GitPath): void {
+  /**
+   * Whether the directory above `rel` still has its watch (the walk went through it, and no event
+   * has said since that it went away or became a symlink). Without watches (the OS limit) the
+   * walk goes on without this proof; the caller polls then.
+   */
+  private parentWatched(rel: GitPath): boolean {
+    if (rel === '' || this.limitHit) return true;
+    const limit = this.options.fakeWatchLimit;
+    if (limit !== undefined && this.watching.size >= limit) return true;
+    return this.watching.has((rel.includes('/') ? rel.slice(0, rel.lastIndexOf('/')) : '') as GitPath);
+  }
+
+  /** Places the watch of one worktree directory (relative; `stat` its lstat). */
+  private watchDir(rel: GitPath, stat: fs.Stats): void {
     if (this.closed || this.limitHit || this.watching.has(rel)) return;
     const limit = this.options.fakeWatchLimit;
     if (limit !== undefined && this.watching.size >= limit) {
@@ -326,8 +373,6 @@ export class FsEvents {
       queueMicrotask(() => this.onWatchError(error));
       return;
     }
-    const stat = lstatRel(this.repo.root, rel);
-    if (!stat?.isDirectory()) return;
     const abs = rel === '' ? this.repo.root : fsPath(this.repo.root, rel);
     // Names come as bytes (encoding 'buffer'): a name that is not UTF-8 still names its file.
     const watcher = this.placeBytes(abs, (event, name) => this.onWorktreeRaw(rel, event, name === null ? null : gitPathOf(name)));
@@ -410,10 +455,7 @@ export class FsEvents {
         for (const dir of candidates) this.ignored.forget(dir);
         const watch = await this.ignored.classify(candidates);
         const next: GitPath[] = [];
-        for (const dir of watch) {
-          this.watchDir(dir);
-          for (const entry of readDirBytes(this.repo.root, dir)) if (entry.isDirectory && entry.name !== DOT_GIT) next.push(join(dir, entry.name));
-        }
+        for (const dir of watch) next.push(...(this.visit(dir) ?? []));
         level = next;
       }
       // Files created before the watches existed: the snapshot reads these directories whole.

@@ -11,9 +11,11 @@
  * A directory that holds tracked files is always watched, even if a pattern matches it.
  * Directories are named by their bytes (GitPath), as git and the file system hand them over.
  */
+import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Repo } from '../git/repo.js';
+import { guardPath, type Repo } from '../git/repo.js';
+import { TEST_FAULTS, testFault } from '../util/test-faults.js';
 import { headDirectories, openIgnoreOracle } from '../git/check-ignore.js';
 import { runGit } from '../git/run.js';
 import { coveringPathspecs, gitPathsOf, nulInput, type GitPath } from '../git/path.js';
@@ -69,9 +71,12 @@ export class IgnoredDirs {
       for (;;) {
         let listed = 0;
         while (at < queue.length) {
+          const dir = queue[at++]!;
+          // Test-only (compiled out of the product, util/test-faults.ts): hold the walk here.
+          if (TEST_FAULTS) await this.pauseForTest(dir);
           // A directory of HEAD's tree is watched without asking (it holds committed files);
           // nothing else found by this walk is known yet: each is asked about once.
-          for (const child of visit(queue[at++]!) ?? []) {
+          for (const child of visit(dir) ?? []) {
             if (inHead.has(child)) queue.push(child);
             else batch.push(child);
           }
@@ -102,6 +107,22 @@ export class IgnoredDirs {
     } finally {
       await oracle.close().catch(() => undefined);
     }
+  }
+
+  private pausedForTest = false;
+
+  /**
+   * Test bundle only: before the walk lists GUARD_TEST_WALK_PAUSE_AT (the first time), it writes
+   * `<gitDir>/guard/test-walk-paused` and waits until the test removes it (at most a minute), so
+   * a test can change the tree between a listing that saw a directory and that directory's visit.
+   */
+  private async pauseForTest(dir: GitPath): Promise<void> {
+    if (this.pausedForTest || testFault('GUARD_TEST_WALK_PAUSE_AT') !== dir) return;
+    this.pausedForTest = true;
+    const marker = guardPath(this.repo, 'test-walk-paused');
+    fs.writeFileSync(marker, '');
+    const deadline = Date.now() + 60_000;
+    while (fs.existsSync(marker) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
   }
 
   /** Ignore rules changed: forget every classification (walk() asks git again). */

@@ -108,3 +108,22 @@ export async function waitForWatcherToMatchFullWalk(repo: TestRepo, what: string
     throw new Error(`${(error as Error).message}\nwatcher snapshot vs full walk:\n${last}`);
   }
 }
+
+/**
+ * The inodes a process has inotify watches on (its /proc/<pid>/fdinfo of each inotify descriptor):
+ * what the OS watches for it, whatever it believes it watches.
+ */
+export function inotifyWatchedInodes(pid: number): Set<number> {
+  const inodes = new Set<number>();
+  for (const fd of fs.readdirSync(`/proc/${pid}/fd`)) {
+    let target = '';
+    try {
+      target = fs.readlinkSync(`/proc/${pid}/fd/${fd}`);
+    } catch {
+      continue;
+    }
+    if (target !== 'anon_inode:inotify') continue;
+    for (const match of fs.readFileSync(`/proc/${pid}/fdinfo/${fd}`, 'utf8').matchAll(/^inotify wd:[0-9a-f]+ ino:([0-9a-f]+)/gm)) inodes.add(Number.parseInt(match[1]!, 16));
+  }
+  return inodes;
+}
