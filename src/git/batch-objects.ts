@@ -9,6 +9,7 @@ import path from 'node:path';
 import { GuardError } from '../errors.js';
 import { guardPath, type Repo } from './repo.js';
 import { runGit } from './run.js';
+import { objectPipesOf } from './object-pipes.js';
 
 export interface StoredObject {
   oid: string;
@@ -25,11 +26,18 @@ function assertNames(names: string[]): void {
   for (const name of names) if (/[\n\r]/.test(name)) throw new GuardError('internal', `an object name with a line break cannot be batched: ${JSON.stringify(name)}`);
 }
 
-/** Each name's object (id, type, raw content), or null when it does not exist; one `cat-file --batch`. */
+/**
+ * Each name's object (id, type, raw content), or null when it does not exist; one `cat-file
+ * --batch`. Names are byte strings (latin1, as splitNulBytes gives paths, for `<tree>:<path>`);
+ * an ASCII name is the same either way.
+ */
 export async function readObjects(repo: Repo, names: string[]): Promise<Array<StoredObject | null>> {
   if (names.length === 0) return [];
   assertNames(names);
-  const { stdout } = await runGit(['cat-file', '--batch'], { cwd: repo.root, input: names.map((n) => `${n}\n`).join('') });
+  // The watcher daemon keeps one `cat-file --batch` running (object-pipes.ts).
+  const pipes = objectPipesOf(repo);
+  if (pipes) return pipes.readObjects(names);
+  const { stdout } = await runGit(['cat-file', '--batch'], { cwd: repo.root, input: Buffer.from(names.map((n) => `${n}\n`).join(''), 'latin1') });
   const out: Array<StoredObject | null> = [];
   let at = 0;
   for (let i = 0; i < names.length; i++) {
@@ -68,16 +76,19 @@ export async function checkObjects(repo: Repo, names: string[]): Promise<Array<O
  * stdin, and a process per object is what this module exists to avoid). `-t tag` makes git check
  * that each content is a well-formed tag, as it does for any tag it writes.
  */
-export async function writeObjects(repo: Repo, type: 'blob' | 'tag', contents: Buffer[]): Promise<string[]> {
+export async function writeObjects(repo: Repo, type: 'blob' | 'tag' | 'tree', contents: Buffer[]): Promise<string[]> {
   if (contents.length === 0) return [];
   const dir = path.join(guardPath(repo, 'tmp'), `objects-${process.pid}-${randomBytes(6).toString('hex')}`);
   await fs.mkdir(dir, { recursive: true });
   try {
     const files = contents.map((_, i) => path.join(dir, String(i)));
     await Promise.all(contents.map((content, i) => fs.writeFile(files[i]!, content)));
-    // Plain ASCII names: --stdin-paths neither unquotes nor strips anything from them.
-    const { stdout } = await runGit(['hash-object', '-w', '-t', type, '--no-filters', '--stdin-paths'], { cwd: repo.root, input: files.map((f) => `${f}\n`).join('') });
-    const oids = stdout.toString('utf8').split('\n').filter(Boolean);
+    // Plain ASCII names: --stdin-paths neither unquotes nor strips anything from them. The
+    // watcher daemon keeps one such process per type running (object-pipes.ts).
+    const pipes = objectPipesOf(repo);
+    const oids = pipes
+      ? await pipes.hashFiles(type, files)
+      : (await runGit(['hash-object', '-w', '-t', type, '--no-filters', '--stdin-paths'], { cwd: repo.root, input: files.map((f) => `${f}\n`).join('') })).stdout.toString('utf8').split('\n').filter(Boolean);
     if (oids.length !== contents.length) throw new GuardError('git', `hash-object wrote ${oids.length} objects of ${contents.length}`);
     return oids;
   } finally {

@@ -162,6 +162,10 @@ export interface GitPipe {
    * records it accepts (by their index in this read) are decoded; the others come back as ''.
    */
   readRecords(count: number, keep?: (index: number) => boolean): Promise<string[]>;
+  /** The next `count` bytes of output, as they are (`cat-file --batch` content after its header line). */
+  readBytes(count: number): Promise<Buffer>;
+  /** false once git has exited (or could not start): every read after that rejects. */
+  alive(): boolean;
   /** Closes stdin and waits for git to exit; rejects like runGit on failure. */
   close(): Promise<void>;
 }
@@ -180,13 +184,24 @@ export function openGitPipe(args: string[], options: GitPipeOptions): GitPipe {
   let buffered: Buffer = Buffer.alloc(0);
   const err: Buffer[] = [];
   let failure: GuardError | null = null;
-  let waiting: { count: number; keep: ((index: number) => boolean) | undefined; got: string[]; resolve: (records: string[]) => void; reject: (error: Error) => void } | null = null;
+  // One read waits at a time: `count` records (or, with `bytes`, `count` raw bytes).
+  let waiting: {
+    count: number;
+    keep: ((index: number) => boolean) | undefined;
+    got: string[];
+    bytes?: (data: Buffer) => void;
+    resolve: (records: string[]) => void;
+    reject: (error: Error) => void;
+  } | null = null;
+  let ended = false;
   const exited = new Promise<void>((resolve) => {
     child.on('error', (error) => {
+      ended = true;
       failure = new GuardError('git', `could not start git: ${error.message}`, { cause: error });
       resolve();
     });
     child.on('close', (code, signal) => {
+      ended = true;
       if (code !== 0 && !options.okCodes?.includes(code ?? 128) && !failure) {
         const stderr = Buffer.concat(err).toString('utf8');
         failure = new GuardError('git', `git ${args.slice(0, 2).join(' ')} ${signal ? `was killed by ${signal}` : `exited with ${code}`}: ${stderr.trim() || '(no message)'}`, {
@@ -198,6 +213,15 @@ export function openGitPipe(args: string[], options: GitPipeOptions): GitPipe {
   });
   const settle = (): void => {
     if (!waiting) return;
+    if (waiting.bytes) {
+      if (buffered.length < waiting.count) return;
+      const { bytes, count } = waiting;
+      waiting = null;
+      const data = buffered.subarray(0, count);
+      buffered = buffered.subarray(count);
+      bytes(data);
+      return;
+    }
     let from = 0;
     while (waiting.got.length < waiting.count) {
       const eol = buffered.indexOf(separator, from);
@@ -237,12 +261,24 @@ export function openGitPipe(args: string[], options: GitPipeOptions): GitPipe {
         if (waiting) throw new Error('GitPipe.readRecords: one read at a time');
         waiting = { count, keep, got: [], resolve, reject };
         settle();
-        if (waiting && child.exitCode !== null) {
+        if (waiting && ended) {
           waiting = null;
           reject(failure ?? new GuardError('git', `git ${args.slice(0, 2).join(' ')} ended before answering`));
         }
       });
     },
+    readBytes(count) {
+      return new Promise<Buffer>((resolve, reject) => {
+        if (waiting) throw new Error('GitPipe.readBytes: one read at a time');
+        waiting = { count, keep: undefined, got: [], bytes: resolve, resolve: () => undefined, reject };
+        settle();
+        if (waiting && ended) {
+          waiting = null;
+          reject(failure ?? new GuardError('git', `git ${args.slice(0, 2).join(' ')} ended before answering`));
+        }
+      });
+    },
+    alive: () => !ended,
     async close() {
       child.stdin.end();
       await exited;

@@ -39,6 +39,7 @@ import { Debouncer } from './debounce.js';
 import { FsEvents, type FsChange } from './fs-events.js';
 import { ProtectedRestore, type RestoreEvent } from './protected-restore.js';
 import { matchText, type GitPath } from '../git/path.js';
+import { keepObjectPipes, type KeptObjectPipes } from '../git/object-pipes.js';
 import { acquirePidFile, readPid, releasePidFile, writeStateFile, type WatcherStateFile } from './state-file.js';
 
 /** More changed paths than this in one batch: a full snapshot is cheaper than the path list. */
@@ -131,6 +132,11 @@ export class Watcher {
   private state: WatcherStateFile;
   /** Answers `guard snapshot` (serve.ts) while running. */
   private server: Server | null = null;
+  /**
+   * The `cat-file --batch` and `hash-object` processes its snapshots read and write objects with
+   * (object-pipes.ts): kept from start to stop, so a snapshot starts fewer git processes.
+   */
+  private objectPipes: KeptObjectPipes | null = null;
 
   constructor(
     private readonly repo: Repo,
@@ -176,6 +182,7 @@ export class Watcher {
       });
     }
     this.writeState();
+    this.objectPipes = keepObjectPipes(this.repo);
     try {
       this.policy = await loadPolicy(this.repo);
       const watch = this.policy.watch;
@@ -227,6 +234,7 @@ export class Watcher {
       if (this.options.backup !== false && !this.pushing) this.schedulePush();
     } catch (error) {
       await this.fsEvents?.close().catch(() => undefined);
+      await this.objectPipes?.close();
       this.state.state = 'crashed';
       this.state.reason = `could not start: ${(error as Error).message}`;
       this.writeState();
@@ -263,6 +271,8 @@ export class Watcher {
       await Promise.race([this.pushDone, new Promise((resolve) => setTimeout(resolve, 10_000).unref())]);
     }
     this.debouncer?.cancel();
+    // After the last snapshot: nothing reads or writes objects for this watcher any more.
+    await this.objectPipes?.close();
     this.state.state = 'stopped';
     this.state.reason = reason;
     this.state.stoppedAt = new Date().toISOString();
