@@ -49,15 +49,21 @@ class LongLived {
 
   use<T>(talk: (pipe: GitPipe) => Promise<T>): Promise<T> {
     const turn = this.queue.then(async () => {
-      if (!this.pipe?.alive()) this.pipe = this.start();
-      const pipe = this.pipe;
-      try {
-        return await talk(pipe);
-      } catch (error) {
-        // Out of step with its answers, or dead: this process serves nobody any more.
-        this.pipe = null;
-        void pipe.close().catch(() => undefined);
-        throw error;
+      for (let tries = 0; ; tries++) {
+        const fresh = !this.pipe?.alive();
+        if (fresh) this.pipe = this.start();
+        const pipe = this.pipe!;
+        try {
+          return await talk(pipe);
+        } catch (error) {
+          // Out of step with its answers, or dead: this process serves nobody any more.
+          this.pipe = null;
+          void pipe.close().catch(() => undefined);
+          // A process that had died before this request (killed between two snapshots, its end
+          // not seen yet): the request goes once more, to a new one. Every request may be
+          // repeated: reads, and writes of objects named by their content.
+          if (fresh || tries > 0) throw error;
+        }
       }
     });
     this.queue = turn.catch(() => undefined);

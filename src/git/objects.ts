@@ -20,10 +20,21 @@ export const GUARD_IDENTITY = {
  */
 export const GUARD_COMMITTER = `${GUARD_IDENTITY.GIT_COMMITTER_NAME} <${GUARD_IDENTITY.GIT_COMMITTER_EMAIL}>`;
 
+/**
+ * A message this short goes on the command line (`-m`): commit-tree then runs at once instead of
+ * waiting for its stdin to be closed, which a busy caller can delay by several ms (the watcher
+ * daemon closes it from its event loop, after spawning the next process). `-m` adds a newline only
+ * to a message without a final one, so a message that ends with one is recorded byte for byte as
+ * from stdin. A longer one (a snapshot's metadata lists every ref) stays on stdin: the kernel takes
+ * at most 128 KiB in one argument.
+ */
+const MAX_MESSAGE_ARGUMENT = 16 * 1024;
+
 export async function commitTree(repo: Repo, tree: string, parents: string[], message: string, env: Record<string, string> = {}): Promise<string> {
-  return gitText(['commit-tree', tree, ...parents.flatMap((p) => ['-p', p])], {
+  const onCommandLine = message.endsWith('\n') && !message.includes('\0') && message.length <= MAX_MESSAGE_ARGUMENT;
+  return gitText(['commit-tree', tree, ...parents.flatMap((p) => ['-p', p]), ...(onCommandLine ? ['-m', message] : [])], {
     cwd: repo.root,
-    input: message,
+    ...(onCommandLine ? {} : { input: message }),
     // commit.gpgSign does not apply to commit-tree unless -S is given; hooks do not run for it.
     env: { ...GUARD_IDENTITY, ...env },
   });

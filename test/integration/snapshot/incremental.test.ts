@@ -4,10 +4,26 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { withTestRepo } from '../../helpers/git-repo.js';
 import { openRepo } from '../../../src/git/repo.js';
-import { createSnapshot } from '../../../src/snapshot/create.js';
+import { createSnapshot, currentWorktreeTree } from '../../../src/snapshot/create.js';
 import { gitPath, gitPathOf } from '../../../src/git/path.js';
+import { keepObjectPipes } from '../../../src/git/object-pipes.js';
+import type { Repo } from '../../../src/git/repo.js';
 
-describe('incremental snapshots (changedPaths)', () => {
+/**
+ * Every case runs twice: with a git process per batch (guard's commands), and with the object
+ * reads and writes going to long-lived processes (the watcher daemon, src/git/object-pipes.ts),
+ * whose trees must be the same bytes. With those the trees are also checked against one that
+ * reaches them in no way: git's own update-index and write-tree on a copy of the user's index.
+ */
+describe.each([
+  ['one git process per batch', false],
+  ["the watcher daemon's long-lived git processes", true],
+])('incremental snapshots (changedPaths), %s', (_, longLived) => {
+  const keep = (r: Repo): { close(): Promise<void> } => (longLived ? keepObjectPipes(r) : { close: async () => undefined });
+  const byGit = async (r: Repo, tree: string, maxFileSize?: number): Promise<void> => {
+    if (longLived) expect(tree).toBe(await currentWorktreeTree(r, maxFileSize === undefined ? {} : { maxFileSize }));
+  };
+
   it('produce the same tree as a full walk while reading only the changed paths', async () => {
     await withTestRepo(async (repo) => {
       for (let i = 0; i < 30; i++) repo.write(`dir${i % 3}/file${i}.txt`, `${i}\n`);
@@ -18,6 +34,7 @@ describe('incremental snapshots (changedPaths)', () => {
       // Process env must be hermetic for in-process git calls too.
       Object.assign(process.env, { GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1', HOME: repo.home });
       const r = await openRepo(repo.dir);
+      const kept = keep(r);
       const first = await createSnapshot(r);
 
       repo.write('dir0/file0.txt', 'changed\n');
@@ -32,6 +49,7 @@ describe('incremental snapshots (changedPaths)', () => {
       expect(incremental.snapshot.previous).toBe(first.snapshot.oid);
       const full = await createSnapshot(r, { force: true });
       expect(incremental.snapshot.tree).toBe(full.snapshot.tree);
+      await byGit(r, incremental.snapshot.tree);
       expect(repo.git(['ls-tree', '-r', '--name-only', incremental.snapshot.oid])).not.toContain('node_modules');
 
       // A change the watcher did not report is not seen by an incremental snapshot (that is the
@@ -50,6 +68,7 @@ describe('incremental snapshots (changedPaths)', () => {
       const mixed = await createSnapshot(r, { trigger: 'watch', maxFileSize: 1024, changedPaths: ['big.bin', '.gitignore', 'dir2/file2.txt'].map((p) => gitPath(p)) });
       const mixedFull = await createSnapshot(r, { force: true, maxFileSize: 1024 });
       expect(mixed.snapshot.tree).toBe(mixedFull.snapshot.tree);
+      await byGit(r, mixed.snapshot.tree, 1024);
       expect(repo.git(['ls-tree', '--name-only', '-r', mixed.snapshot.oid])).toContain('big.bin');
       expect(repo.git(['ls-tree', '--name-only', '-r', mixed.snapshot.oid])).not.toContain('dir2/file2.txt');
 
@@ -70,6 +89,7 @@ describe('incremental snapshots (changedPaths)', () => {
       await createSnapshot(r);
       expect(fs.readdirSync(guardDir).filter((n) => n.startsWith('worktree-index'))).toEqual([]);
       expect(fs.readdirSync(path.join(repo.dir, '.git')).filter((n) => n.startsWith('sharedindex.'))).toEqual(['sharedindex.fedcba9876543210fedcba9876543210fedcba98']);
+      await kept.close();
     });
   });
 
@@ -115,6 +135,7 @@ describe('incremental snapshots (changedPaths)', () => {
       repo.git(['commit', '-q', '-m', 'base']);
       Object.assign(process.env, { GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1', HOME: repo.home });
       const r = await openRepo(repo.dir);
+      const kept = keep(r);
       repo.write('huge.bin', Buffer.alloc(4096, 7));
       const first = await createSnapshot(r, { maxFileSize: 1024 });
       expect(first.snapshot.skipped.map((s) => s.path)).toEqual(['huge.bin']);
@@ -134,6 +155,7 @@ describe('incremental snapshots (changedPaths)', () => {
         });
         expect(repo.git(['ls-tree', '-r', incremental.snapshot.tree])).toBe(repo.git(['ls-tree', '-r', full.snapshot.tree]));
         expect(incremental.snapshot.tree).toBe(full.snapshot.tree);
+        await byGit(r, incremental.snapshot.tree, 1024);
         // Paths it did not look at keep their skipped entries.
         expect(incremental.snapshot.skipped).toEqual(full.snapshot.skipped);
       };
@@ -214,6 +236,7 @@ describe('incremental snapshots (changedPaths)', () => {
       repo.write('tool.sh', '#!/bin/sh\necho changed\n');
       await same(['tool.sh']);
       expect(repo.git(['ls-tree', 'refs/guard/main/head', 'tool.sh'])).toMatch(/^100755 /);
+      await kept.close();
     });
   });
 });
