@@ -210,8 +210,11 @@ export async function createSnapshot(repo: Repo, options: CreateSnapshotOptions 
         // tracked is kept): paths whose index entry changed since the previous snapshot are read
         // again too, so an incremental snapshot records what a full walk would.
         const more = await indexChangedPaths(repo, previous.indexTree, (await indexRead).indexTree);
+        const known = new Set(changedPaths);
         if (more === null) changedPaths = null;
-        else if (more.length > 0) {
+        // (After a commit these are usually the files the watcher saw change already: then the
+        // listing under way covers them.)
+        else if (more.some((p) => !known.has(p))) {
           changedPaths = [...new Set([...changedPaths, ...more])];
           changedUserPaths = changedPaths.length <= MAX_INCREMENTAL_PATHS ? listUserPaths(repo, changedPaths) : null;
           if (!changedUserPaths) changedPaths = null;
