@@ -15,8 +15,14 @@ import { countGitProcesses, traceEnv, type GitProcessCount } from '../../helpers
 
 const SMALL: ManyRefsOptions = { tags: 50, annotated: 30, branches: 10 };
 const LARGE: ManyRefsOptions = { tags: 1000, annotated: 600, branches: 150 };
-/** Processes a step may start beyond the small repository's count (a retried race, a timer). */
-const SLACK = 3;
+/**
+ * Processes a step may start beyond the small repository's count, whatever the number of refs:
+ * a retried race, a timer, or on a loaded machine one more watcher snapshot during the session
+ * start (events still pending when `guard watch stop` arrives: about 6 processes; seen once in a
+ * full run with other jobs on the two cores). Any cost per ref or per tag is far above it: the
+ * large repository has 950 more tags (570 more annotated) and 140 more branches.
+ */
+const SLACK = 10;
 
 type Step = 'init' | 'snapshot after a commit' | 'session start after a branch' | 'backup push' | 'rollback recreating pruned tags' | 'recover --into';
 
