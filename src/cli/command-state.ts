@@ -8,6 +8,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import type { Repo } from '../git/repo.js';
+import { pathText, type GitPath } from '../git/path.js';
 import { readPathFacts } from '../git/path-facts.js';
 import { refusedRefChange } from '../githooks/planned-refs.js';
 import type { Actor } from '../policy/actor.js';
@@ -117,5 +118,5 @@ export async function evaluateCommand(command: string, input: Evaluation): Promi
 
 /** The captured ignored files as text, for messages and the journal. */
 export function captureNames(verdict: StateVerdict): string[] {
-  return verdict.capture.map((p) => Buffer.from(p, 'latin1').toString('utf8'));
+  return verdict.capture.map((p) => pathText(p as GitPath));
 }

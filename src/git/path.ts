@@ -92,6 +92,35 @@ export function pathText(p: GitPath): string {
 }
 
 /**
+ * The path a pathText string names (its inverse): a quoted name is unquoted the way git quotes
+ * (octal escapes are bytes), anything else is UTF-8 text. pathText quotes every name that begins
+ * with a double quote, so the two never mix up. For names stored as text (a snapshot's captured
+ * ignored files) that must come back to bytes.
+ */
+export function pathFromText(text: string): GitPath {
+  if (!(text.length >= 2 && text.startsWith('"') && text.endsWith('"'))) return gitPath(text);
+  const bytes: number[] = [];
+  const escapes: Record<string, number> = { n: 0x0a, r: 0x0d, t: 0x09, '"': 0x22, '\\': 0x5c, a: 0x07, b: 0x08, f: 0x0c, v: 0x0b };
+  for (let i = 1; i < text.length - 1; i++) {
+    const char = String.fromCodePoint(text.codePointAt(i)!);
+    if (char !== '\\') {
+      bytes.push(...Buffer.from(char, 'utf8'));
+      i += char.length - 1;
+      continue;
+    }
+    const next = text[i + 1] ?? '';
+    if (/[0-7]/.test(next)) {
+      bytes.push(Number.parseInt(text.slice(i + 1, i + 4), 8));
+      i += 3;
+    } else {
+      bytes.push(escapes[next] ?? next.charCodeAt(0));
+      i += 1;
+    }
+  }
+  return gitPathOf(Buffer.from(bytes));
+}
+
+/**
  * `:(literal)` pathspecs for git's command line that cover `paths`: a name that cannot go on the
  * command line (not UTF-8) is covered by its nearest ancestor that can, or by the whole tree
  * (null). Callers list with -r and keep only the names they asked for.

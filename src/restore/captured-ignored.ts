@@ -5,11 +5,13 @@
  * newest snapshot that captured each, so `guard rollback` after `git clean -x` or `rm .env`
  * returns the file byte for byte. A file that exists now is left alone.
  *
- * Names are recorded as text, so a captured name that is not valid UTF-8 is not brought back by
- * name (it stays in that snapshot's tree: `git checkout <snapshot> -- <path>`).
+ * Names are recorded as text the way every path is shown (pathText: git-quoted when not UTF-8) and
+ * read back to their bytes (pathFromText), so a name that is not UTF-8 comes back too. (Snapshots
+ * of older versions recorded such a name decoded, its invalid bytes lost: that one is not found by
+ * name, and stays in that snapshot's tree: `git checkout <snapshot> -- <path>`.)
  */
 import fs from 'node:fs';
-import path from 'node:path';
+import { coveringPathspecs, fsPath, gitPathsOf, pathFromText, pathText, type GitPath } from '../git/path.js';
 import type { Repo } from '../git/repo.js';
 import { runGit } from '../git/run.js';
 import type { Snapshot } from '../snapshot/format.js';
@@ -19,18 +21,19 @@ import { emptyTempIndex, type TempIndex } from '../snapshot/temp-index.js';
 export interface CapturedOverlay {
   /** treeGoal with the captured files added. */
   tree: string;
-  /** Their names, for the plan and the journal. */
+  /** Their names as text (pathText, as every path in --json and the journal), for the plan and the journal. */
   restored: string[];
 }
 
-/** Captured ignored files of snapshots after `target` that are neither in `tree` nor on disk now. */
-async function missingCaptures(repo: Repo, target: Snapshot): Promise<Map<string, Snapshot>> {
-  const wanted = new Map<string, Snapshot>();
+/** Captured ignored files of snapshots after `target` that are neither in `tree` nor on disk now (names as bytes). */
+async function missingCaptures(repo: Repo, target: Snapshot): Promise<Map<GitPath, Snapshot>> {
+  const wanted = new Map<GitPath, Snapshot>();
   for (const snapshot of await listSnapshots(repo)) {
     if (snapshot.oid === target.oid) break;
-    for (const name of snapshot.ignored ?? []) {
+    for (const text of snapshot.ignored ?? []) {
+      const name = pathFromText(text);
       if (wanted.has(name)) continue;
-      if (fs.existsSync(path.join(repo.root, name))) continue;
+      if (fs.existsSync(fsPath(repo.root, name))) continue;
       wanted.set(name, snapshot);
     }
   }
@@ -46,18 +49,22 @@ export async function withCapturedIgnored(repo: Repo, target: Snapshot, tree: st
   if (wanted.size === 0) return { tree, restored: [] };
   const records: string[] = [];
   const restored: string[] = [];
-  const bySnapshot = new Map<Snapshot, string[]>();
+  const bySnapshot = new Map<Snapshot, GitPath[]>();
   for (const [name, snapshot] of wanted) bySnapshot.set(snapshot, [...(bySnapshot.get(snapshot) ?? []), name]);
   for (const [snapshot, names] of bySnapshot) {
-    const listed = await runGit(['ls-tree', '-r', '-z', snapshot.tree, '--', ...names.map((n) => `:(literal)${n}`)], { cwd: repo.root });
-    for (const record of listed.stdout.toString('latin1').split('\0')) {
-      if (record === '') continue;
+    // A name that is not UTF-8 cannot go on the command line: a directory above it covers it (or
+    // the whole tree), and only the exact names asked for are kept.
+    const specs = coveringPathspecs(names);
+    const asked = new Set<string>(names);
+    const listed = await runGit(['ls-tree', '-r', '-z', snapshot.tree, ...(specs ? ['--', ...specs] : [])], { cwd: repo.root });
+    for (const record of gitPathsOf(listed.stdout)) {
       // "<mode> <type> <oid>\t<path>"
       const tab = record.indexOf('\t');
       const [mode, type, oid] = record.slice(0, tab).split(' ');
-      if (type !== 'blob') continue;
-      records.push(`${mode} ${oid}\t${record.slice(tab + 1)}\0`);
-      restored.push(Buffer.from(record.slice(tab + 1), 'latin1').toString('utf8'));
+      const name = record.slice(tab + 1) as GitPath;
+      if (type !== 'blob' || !asked.has(name)) continue;
+      records.push(`${mode} ${oid}\t${name}\0`);
+      restored.push(pathText(name));
     }
   }
   if (records.length === 0) return { tree, restored: [] };

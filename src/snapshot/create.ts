@@ -3,8 +3,8 @@
  * chain (refs.ts). Reads the user's state, writes only objects and guard's own ref.
  */
 import type { Repo } from '../git/repo.js';
-import { bytesToText, runGit } from '../git/run.js';
-import { gitPathsOf, isTextPath, matchText, type GitPath } from '../git/path.js';
+import { runGit } from '../git/run.js';
+import { gitPathsOf, isTextPath, matchText, pathText, type GitPath } from '../git/path.js';
 import { commitTree, emptyTree, hashBlob, objectExists, zeroOid, GUARD_IDENTITY } from '../git/objects.js';
 import { keeperCommit } from './keeper.js';
 import { rootTreeFromCacheTree } from './cache-tree.js';
@@ -155,13 +155,17 @@ function carryOverSkipped(previous: SkippedPath[], fresh: SkippedPath[], changed
   return [...new Map(merged.map((s) => [s.path, s])).values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 
-/** The captured ignored files that exist (a gone one left nothing to record), as text. */
+/**
+ * The captured ignored files that exist (a gone one left nothing to record), as text the way
+ * every path is given as text (pathText: git-quoted when not UTF-8), so pathFromText gives the
+ * exact name back to rollback.
+ */
 async function capturedIgnored(repo: Repo, paths: string[]): Promise<{ ignored?: string[] }> {
   if (paths.length === 0) return {};
   const present: string[] = [];
   for (const bytes of paths) {
     const full = Buffer.concat([Buffer.from(`${repo.root}/`, 'utf8'), Buffer.from(bytes, 'latin1')]);
-    if (await fs.lstat(full).then(() => true, () => false)) present.push(bytesToText(bytes));
+    if (await fs.lstat(full).then(() => true, () => false)) present.push(pathText(bytes as GitPath));
   }
   return present.length > 0 ? { ignored: present.sort() } : {};
 }

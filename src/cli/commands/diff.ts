@@ -1,3 +1,4 @@
+import { pathFromText } from '../../git/path.js';
 import { openRepo } from '../../git/repo.js';
 import { runGit } from '../../git/run.js';
 import { resolveSnapshot } from '../../snapshot/read.js';
@@ -12,8 +13,9 @@ export async function run(args: { id?: string; stat?: boolean; nameStatus?: bool
   const snapshot = await resolveSnapshot(repo, args.id ?? 'latest');
   const { configError: _ignored, ...settings } = await snapshotSettings(repo, {});
   // The ignored files the snapshot captured (before a command deleted them) are compared too.
+  // Recorded as text (pathText, as --json gives every path); pathFromText gives their bytes back.
   const captured = snapshot.ignored ?? [];
-  const now = await currentWorktreeTree(repo, { ...settings, captureIgnored: captured.map((p) => Buffer.from(p, 'utf8').toString('latin1')) });
+  const now = await currentWorktreeTree(repo, { ...settings, captureIgnored: captured.map(pathFromText) });
   const files = await diffTrees(repo, snapshot.tree, now);
   out.data({ snapshot: shortId(snapshot.oid), oid: snapshot.oid, files: files.map(fileChangeView), capturedIgnored: captured });
   if (out.json) return 0;

@@ -74,6 +74,30 @@ describe('the command guard captures the ignored files a command deletes', () =>
     });
   });
 
+  it('an ignored file named with byte 0xff: captured, named in --json as every path is (git-quoted), back byte for byte', async () => {
+    await withTestRepo((t) => {
+      t.write('.gitignore', 'work/\n');
+      t.write('src/app.ts', 'export {};\n');
+      t.git(['add', '-A']);
+      t.git(['commit', '-q', '-m', 'init']);
+      const name = Buffer.concat([Buffer.from('work/bad'), Buffer.from([0xff]), Buffer.from('.env')]);
+      const file = Buffer.concat([Buffer.from(`${t.dir}/`), name]);
+      fs.mkdirSync(path.join(t.dir, 'work'));
+      fs.writeFileSync(file, SECRET);
+      expect(hook(t, 'rm -rf work').decision).toBe('allow');
+      run(t, 'rm -rf work');
+      expect(fs.existsSync(file)).toBe(false);
+      // As `path` in plan.files and diff's files: quoted the way git quotes it.
+      const quoted = '"work/bad\\377.env"';
+      const diff = JSON.parse(t.guard(['diff', '--json']).stdout) as { capturedIgnored: string[] };
+      expect(diff.capturedIgnored).toEqual([quoted]);
+      const r = t.guard(['rollback', '--yes', '--json']);
+      expect(r.code, r.stderr).toBe(0);
+      expect(JSON.parse(r.stdout).plan.capturedIgnored).toEqual([quoted]);
+      expect(fs.readFileSync(file)).toEqual(SECRET);
+    });
+  });
+
   it('rm .env: captured, then back byte for byte; rm -rf node_modules is allowed without capture', async () => {
     await withTestRepo((t) => {
       setup(t);
