@@ -50,6 +50,17 @@ describe('long-lived object processes (src/git/object-pipes.ts)', () => {
       expect(await readObjects(r, names.slice(0, 2))).toEqual(oneShot.read.slice(0, 2));
       expect(mine().filter((p) => p.argv[0] === 'cat-file').map((p) => p.pid)).toEqual([catFile!.pid]);
 
+      // Objects written and packed (and their loose files pruned) while it runs are found.
+      const later = repo.git(['hash-object', '-w', '--stdin'], { input: 'written later\n' }).trim();
+      expect((await readObjects(r, [later]))[0]?.content.toString()).toBe('written later\n');
+      repo.git(['tag', 'later', later]); // reachable: packed by gc, not pruned
+      repo.git(['gc', '-q', '--prune=now']);
+      expect(fs.readdirSync(`${repo.dir}/.git/objects`).filter((d) => /^[0-9a-f]{2}$/.test(d))).toEqual([]);
+      const [packed, ...again] = await readObjects(r, [later, ...names]);
+      expect(packed?.content.toString()).toBe('written later\n');
+      expect(again).toEqual(oneShot.read);
+      expect(mine().filter((p) => p.argv[0] === 'cat-file').map((p) => p.pid)).toEqual([catFile!.pid]);
+
       // Killed: the next request starts another and is answered alike.
       process.kill(catFile!.pid, 'SIGKILL');
       await waitFor('the killed cat-file to be gone', () => !mine().some((p) => p.pid === catFile!.pid), 30_000, 20);
