@@ -1,10 +1,11 @@
 // Same-run A/B of two built guard checkouts on existing repositories, alternating each round:
 // `guard watch` until ready (watch mode; the watcher is stopped after each) or `guard snapshot`
-// after a commit (snapshot mode), with `git status` and `node -e 0` timed in every round. Prints
+// after a commit (snapshot mode) or after 5 changed and 5 new files (dirty mode, a generated
+// repository), with `git status` and `node -e 0` timed in every round. Prints
 // medians, per-round values and ratios to the median `git status`. The repositories are working
 // clones made as bench/real-repos.mjs makes them, with `guard init` run once.
 // Usage: AB_VARIANTS=before=/path/to/built/main,after=/path/to/built/branch \
-//          node bench/ab.mjs watch|snapshot ROUNDS DIR...
+//          node bench/ab.mjs watch|snapshot|dirty ROUNDS DIR...
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -39,6 +40,17 @@ for (const dir of dirs) {
         res.node.push(time(process.execPath, ['-e', '0'], dir));
         res[v].push(time(process.execPath, [bin, 'watch'], dir));
         stop(dir, bin);
+      } else if (mode === 'dirty') {
+        // Five tracked files changed and five new ones (bench/snapshot.mjs's dirty case), in a
+        // generated repository (bench/.work/repo-*: files d<i>/s<j>/f<n>.txt).
+        for (let i = 0; i < 5; i++) {
+          const n = i * 1000 + (r % 100);
+          fs.writeFileSync(path.join(dir, `d${Math.floor(n / 10000)}`, `s${Math.floor(n / 100) % 100}`, `f${n}.txt`), `${v} ${r} ${Date.now()}\n`);
+          fs.writeFileSync(path.join(dir, `d${i}`, `ab-new-${v}-${r}-${i}.txt`), `${v} ${r}\n`);
+        }
+        res.status.push(time('git', ['status'], dir));
+        res.node.push(time(process.execPath, ['-e', '0'], dir));
+        res[v].push(time(process.execPath, [bin, 'snapshot', '--quiet'], dir));
       } else {
         fs.appendFileSync(path.join(dir, 'ab-change.txt'), `${v} ${r}\n`);
         run('git', ['add', 'ab-change.txt'], dir);
