@@ -122,6 +122,31 @@ describe.each([
     });
   });
 
+  it('produce the same tree as a full walk in a sha256 repository', async () => {
+    await withTestRepo(async (repo) => {
+      const dir = path.join(repo.base, 'sha256');
+      repo.git(['init', '-q', '--object-format=sha256', '-b', 'main', dir]);
+      for (let i = 0; i < 6; i++) fs.mkdirSync(path.join(dir, `d${i % 2}`, 'e'), { recursive: true });
+      for (let i = 0; i < 6; i++) fs.writeFileSync(path.join(dir, `d${i % 2}`, 'e', `f${i}.txt`), `${i}\n`);
+      repo.git(['add', '-A'], { cwd: dir });
+      repo.git(['commit', '-q', '-m', 'base'], { cwd: dir });
+      Object.assign(process.env, { GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1', HOME: repo.home });
+      const r = await openRepo(dir);
+      const kept = keep(r);
+      await createSnapshot(r);
+      fs.writeFileSync(path.join(dir, 'd0', 'e', 'f0.txt'), 'changed\n');
+      fs.mkdirSync(path.join(dir, 'new', 'deep'), { recursive: true });
+      fs.writeFileSync(path.join(dir, 'new', 'deep', 'g.txt'), 'new\n');
+      fs.rmSync(path.join(dir, 'd1'), { recursive: true });
+      const incremental = await createSnapshot(r, { trigger: 'watch', changedPaths: ['d0/e/f0.txt', 'new', 'd1'].map((p) => gitPath(p)) });
+      expect(incremental.snapshot.tree).toHaveLength(64);
+      const full = await createSnapshot(r, { force: true });
+      expect(incremental.snapshot.tree).toBe(full.snapshot.tree);
+      await byGit(r, incremental.snapshot.tree);
+      await kept.close();
+    });
+  });
+
   it('match a full walk through file/directory swaps, links, modes, removals and skipped files', async () => {
     await withTestRepo(async (repo) => {
       repo.write('swap-to-dir', 'a file that becomes a directory\n');

@@ -9,7 +9,7 @@ import { editTree, treeId } from '../../../src/snapshot/tree-edit.js';
 const TRICKY = ['a-b', 'a.b', 'a/x', 'a0', 'a/b-c', 'a/b/c', 'a/b.c', 'Z', 'é', 'b c', 'tab\there', 'new\nline/f'];
 
 describe('tree editing', () => {
-  it('writes the trees git writes, in git\'s order, from a single mktree call', async () => {
+  it('writes the trees git writes, in git\'s order, from a single hash-object call', async () => {
     await withTestRepo(async (repo) => {
       for (const name of TRICKY) repo.write(name, `${name}\n`);
       repo.git(['add', '-A']);
@@ -38,8 +38,8 @@ describe('tree editing', () => {
         expect(treeId(entries, 'sha1')).toBe(repo.git(['rev-parse', dir ? `HEAD:${dir}` : 'HEAD^{tree}']).trim());
       }
 
-      // The fallback writer (a conversation with mktree, taking git's ids, used if a computed id
-      // ever differs from mktree's) writes the same trees.
+      // The fallback writer (a conversation with mktree, taking git's ids, used if hash-object's
+      // ids ever differ from the computed ones or git refuses a tree) writes the same trees.
       const conversed = await editTree(r, empty, changes, undefined, undefined, false);
       expect(conversed.tree).toBe(tree);
 
