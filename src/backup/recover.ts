@@ -2,7 +2,9 @@
  * `guard recover`: rebuilds a repository from its backup after `rm -rf .git`, or after the whole
  * project directory was deleted. Restores, as of the newest snapshot of the chosen chain: every
  * branch and tag (annotated tag objects re-created byte for byte from the keeper), HEAD (symbolic
- * or detached), the stash with its messages, the index (staged state) and the working tree; plus
+ * or detached), the stash with its messages, the index (staged state) and the working tree, git's
+ * state of a merge, cherry-pick or revert in progress (a rebase, am or bisect is named, not
+ * restored: restore/operation-plan.ts); plus
  * every snapshot chain, so rollback and the full history keep working; plus the repository's
  * config from the copy the backup keeps; plus guard's own hooks (rearm.ts).
  *
@@ -27,6 +29,8 @@ import { moveTree } from '../util/move-tree.js';
 import { createSnapshot } from '../snapshot/create.js';
 import { recreateMissingTags } from '../snapshot/keeper.js';
 import type { Snapshot } from '../snapshot/format.js';
+import { writeOperationState } from '../snapshot/operation-state.js';
+import { planOperation, type OperationPlan } from '../restore/operation-plan.js';
 import { chooseChain, listBackups, readChains, type BackupInfo, type ChainInfo } from './catalog.js';
 import { rearmProtection, type RearmResult } from './rearm.js';
 import { writeLink } from './link.js';
@@ -53,6 +57,11 @@ export interface RecoverPlan {
   files: number;
   /** Other backups that also served this directory (for the listing). */
   others: BackupInfo[];
+  /**
+   * The merge, cherry-pick or revert in progress when the snapshot was taken, whose git state
+   * (MERGE_HEAD, ...) comes back, or the rebase, am or bisect whose state does not; null: none.
+   */
+  operation: OperationPlan | null;
 }
 
 /**
@@ -149,6 +158,7 @@ export async function planRecovery(options: { target: string; from?: string; sto
     gitDebris: fs.existsSync(path.join(target, '.git')),
     files: splitNul(count.stdout).length,
     others,
+    operation: planOperation(null, chain.latest),
   };
 }
 
@@ -351,6 +361,9 @@ export async function applyRecovery(plan: RecoverPlan, options: RecoverOptions =
   });
   progress(`writing the working tree (${plan.files} files)…`);
   const written = await restoreWorktree(repo, snapshot, aside);
+  // Once refs, HEAD and the index are in place: git's merge, cherry-pick or revert state, so the
+  // operation goes on where it was (a new repository has none to remove).
+  if (snapshot.operationState) await writeOperationState(repo, null, snapshot.operationState);
   await restoreConfig(repo, backup.path);
 
   // Keep mirroring into the backup this repository came from.

@@ -17,6 +17,8 @@ export function snapshotJson(snapshot: Snapshot): Record<string, unknown> {
     refs: snapshot.refs,
     stash: snapshot.stash,
     operation: snapshot.operation,
+    // git's files of a merge, cherry-pick or revert in progress (format.ts); null when none was recorded.
+    operationState: snapshot.operationState ?? null,
     skipped: snapshot.skipped,
     previous: snapshot.previous,
   };

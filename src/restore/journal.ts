@@ -12,7 +12,7 @@ import fs from 'node:fs/promises';
 import type { Repo } from '../git/repo.js';
 import { guardPath } from '../git/repo.js';
 
-export type RollbackStep = 'planned' | 'refs' | 'head' | 'stash' | 'worktree' | 'index' | 'done';
+export type RollbackStep = 'planned' | 'refs' | 'head' | 'stash' | 'worktree' | 'index' | 'operation' | 'done';
 
 export interface RollbackRecord {
   /** Snapshot being restored. */

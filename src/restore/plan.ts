@@ -8,6 +8,7 @@ import type { Repo } from '../git/repo.js';
 import { runGit, splitNul } from '../git/run.js';
 import { gitPathsOf, pathText, type GitPath } from '../git/path.js';
 import type { HeadState, Snapshot, StashEntry } from '../snapshot/format.js';
+import type { OperationPlan } from './operation-plan.js';
 
 export interface FileChange {
   /** The name as git gave it, byte-exact (see git/path.ts); pathText() shows it. */
@@ -52,6 +53,8 @@ export interface RollbackPlan {
   skippedRefs: SkippedRef[];
   head: { from: HeadState; to: HeadState } | null;
   stash: { from: StashEntry[]; to: StashEntry[] } | null;
+  /** git's operation in progress (merge, ...) in the target or now; absent when neither has one. */
+  operation?: OperationPlan;
   /** Ignored files a later snapshot captured (before a command deleted them) that come back. */
   capturedIgnored?: string[];
 }

@@ -24,9 +24,11 @@ import { recreateMissingTags } from '../snapshot/keeper.js';
 import { withInternalToken } from '../git/internal-token.js';
 import { GuardError } from '../errors.js';
 import { createSnapshot } from '../snapshot/create.js';
-import { sameState, type HeadState, type Snapshot, type StashEntry } from '../snapshot/format.js';
+import { sameState, type HeadState, type Operation, type Snapshot, type StashEntry } from '../snapshot/format.js';
 import { listSnapshots, readSnapshot, resolveSnapshot } from '../snapshot/read.js';
 import { readOperation, readRepoState } from '../snapshot/repo-state.js';
+import { readOperationState, sameOperationState, writeOperationState } from '../snapshot/operation-state.js';
+import { operationChanges, planOperation } from './operation-plan.js';
 import { copyUserIndex, type TempIndex } from '../snapshot/temp-index.js';
 import { lockIndex, ownsIndexLock, type IndexLock } from './index-lock.js';
 import { coveringPathspecs, gitPathsOf, pathText, type GitPath } from '../git/path.js';
@@ -117,9 +119,27 @@ async function selectedDiff(repo: Repo, args: string[], from: string, to: string
 }
 
 
+/**
+ * Whether the operation in progress is exactly the merge, cherry-pick or revert the last rollback
+ * (or the interrupted one) wrote back: then `--undo`, `--resume` or another rollback may go on,
+ * since the pre-rollback snapshot records that state and the way back restores it.
+ */
+async function writtenByLastRollback(repo: Repo, operation: Operation, interrupted: RollbackRecord | null): Promise<boolean> {
+  const last = interrupted ?? (await readLastRollback(repo));
+  if (!last) return false;
+  let target: Snapshot;
+  try {
+    target = await readSnapshot(repo, last.target);
+  } catch {
+    return false;
+  }
+  if (target.operation !== operation || !target.operationState) return false;
+  return sameOperationState(await readOperationState(repo, operation), target.operationState);
+}
+
 async function checkPreconditions(repo: Repo, interrupted: RollbackRecord | null): Promise<void> {
   const operation = await readOperation(repo);
-  if (operation) {
+  if (operation && !(await writtenByLastRollback(repo, operation, interrupted))) {
     throw new GuardError('refused', `a ${operation} is in progress; rollback changed nothing`, {
       hints: [`Finish it (git ${operation} --continue) or abort it (git ${operation} --abort), then run the rollback again.`],
     });
@@ -225,6 +245,7 @@ async function checkHeadAndStash(repo: Repo, plan: RollbackPlan, pre: Snapshot):
   const now = await readRepoState(repo);
   const problems: string[] = [];
   if (!sameHead(now.head, pre.head)) problems.push(`HEAD is now ${describeHead(now.head)}, the plan saw ${describeHead(pre.head)}`);
+  if (now.operation !== pre.operation || !sameOperationState(now.operationState, pre.operationState)) problems.push(`git's operation in progress is now ${now.operation ?? 'none'}, the plan saw ${pre.operation ?? 'none'}`);
   if (!sameStash(now.stash, pre.stash)) problems.push(`the stash list now has ${now.stash.length} entries (top ${now.stash[0]?.oid.slice(0, 12) ?? 'none'}), the plan saw ${pre.stash.length}`);
   if (problems.length > 0) {
     throw new GuardError('refused', `the repository changed while the rollback was prepared; nothing was changed: ${problems.join('; ')}`, {
@@ -445,14 +466,17 @@ export async function rollback(repo: Repo, options: RollbackOptions): Promise<Ro
 
     const files = await diffTrees(repo, pre.tree, treeGoal);
     const refPlan = filesOnly ? { refs: [], skippedRefs: [], head: null, stash: null } : await planRefs(repo, pre, target);
+    // git's merge, cherry-pick or revert state goes with the refs (a files-only restore leaves it).
+    const operation = filesOnly ? null : planOperation(pre, target);
     const plan: RollbackPlan = {
       target: target.oid,
       files,
       indexChanges: indexGoal.tree !== pre.indexTree || indexGoal.raw !== pre.rawIndex,
       ...refPlan,
+      ...(operation ? { operation } : {}),
       ...(capturedIgnored.length > 0 ? { capturedIgnored } : {}),
     };
-    const nothingToDo = plan.files.length === 0 && !plan.indexChanges && plan.refs.length === 0 && !plan.head && !plan.stash;
+    const nothingToDo = plan.files.length === 0 && !plan.indexChanges && plan.refs.length === 0 && !plan.head && !plan.stash && !operationChanges(plan.operation);
     if (options.dryRun || (nothingToDo && !interrupted)) {
       return { plan, target, pre, applied: false, nothingToDo };
     }
@@ -525,6 +549,14 @@ export async function rollback(repo: Repo, options: RollbackOptions): Promise<Ro
     await lock.commit(content);
     lock = null;
     await step('index');
+
+    // Last, once refs, HEAD and the index are in place: git's merge, cherry-pick or revert state
+    // (MERGE_HEAD, MERGE_MSG, ...), so `git status` shows the operation and `git commit` makes
+    // the merge commit with all its parents; an undo removes what the rollback wrote.
+    if (operationChanges(plan.operation)) {
+      await writeOperationState(repo, pre.operationState, target.operationState);
+      await step('operation');
+    }
 
     await writeLastRollback(repo, { ...record, step: 'done' });
     await clearInProgress(repo);

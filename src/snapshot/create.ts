@@ -7,6 +7,7 @@ import { runGit } from '../git/run.js';
 import { gitPathsOf, isTextPath, matchText, pathText, type GitPath } from '../git/path.js';
 import { commitTree, emptyTree, hashBlob, objectExists, zeroOid, GUARD_IDENTITY } from '../git/objects.js';
 import { keeperCommit } from './keeper.js';
+import { sameOperationState } from './operation-state.js';
 import { rootTreeFromCacheTree } from './cache-tree.js';
 import { withInternalToken } from '../git/internal-token.js';
 import { GuardError } from '../errors.js';
@@ -268,6 +269,8 @@ export async function createSnapshot(repo: Repo, options: CreateSnapshotOptions 
         refs: refsRecord(state),
         stash: state.stash,
         operation: state.operation,
+        // Only when there is one: a snapshot without it reads as before (and as older snapshots).
+        ...(state.operationState ? { operationState: state.operationState } : {}),
         skipped: capture.skipped,
         // The ignored files captured by name that were there to capture (by name, for rollback, diff and the summary).
         ...(await capturedIgnored(repo, captureOptions.extraPaths)),
@@ -283,7 +286,9 @@ export async function createSnapshot(repo: Repo, options: CreateSnapshotOptions 
         JSON.stringify(previous.refs) === JSON.stringify(candidate.refs) &&
         JSON.stringify(previous.stash) === JSON.stringify(candidate.stash) &&
         previous.head.oid === candidate.head.oid &&
-        previous.rawIndex === candidate.rawIndex;
+        previous.rawIndex === candidate.rawIndex &&
+        // The operation's commits are K's parents too.
+        sameOperationState(previous.operationState, candidate.operationState);
       const [indexOid, keepers, changes, first] = await Promise.all([
         indexCommit(repo, index, state.head.oid, previous),
         // Same refs: the same keepers (a snapshot of the older layout stays so until refs change).

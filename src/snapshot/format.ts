@@ -57,6 +57,26 @@ export interface StashEntry {
 
 export type Operation = 'merge' | 'rebase' | 'cherry-pick' | 'revert' | 'bisect' | 'am';
 
+/**
+ * git's state of a merge, cherry-pick or revert in progress (operation-state.ts), so rollback and
+ * recover bring the operation back, not only its conflicted index. Only the files that exist are
+ * present. The commits are parents of the keeper K, so they live as long as the snapshot.
+ */
+export interface OperationState {
+  /** MERGE_HEAD: the commits being merged, in order (several for an octopus). */
+  mergeHead?: string[];
+  /** CHERRY_PICK_HEAD, REVERT_HEAD: the commit being picked or reverted. */
+  cherryPickHead?: string;
+  revertHead?: string;
+  /** MERGE_MSG and MERGE_MODE, their bytes in base64 (each at most 64 KiB; larger ones are in `omitted`). */
+  mergeMsg?: string;
+  mergeMode?: string;
+  /** The sequencer directory existed (a multi-commit cherry-pick or revert): its todo list is not recorded. */
+  sequencer?: true;
+  /** Files left out for their size (`MERGE_MSG`, `MERGE_MODE`). */
+  omitted?: string[];
+}
+
 export interface ChangeCounts {
   added: number;
   modified: number;
@@ -81,6 +101,12 @@ export interface SnapshotMeta {
   stash: StashEntry[];
   /** A merge, rebase, ... in progress, or null. */
   operation: Operation | null;
+  /**
+   * git's state of a merge, cherry-pick or revert in progress (MERGE_HEAD, MERGE_MSG, ...); absent
+   * when there is none, and in snapshots written before it existed (those roll back the files,
+   * index and refs of such a snapshot, without the operation).
+   */
+  operationState?: OperationState;
   /** Tree of the working tree (W's tree) and of the index; indexTree is null when conflicted. */
   tree: string;
   indexTree: string | null;
@@ -133,7 +159,7 @@ export function decodeMessage(message: string): SnapshotMeta | null {
 }
 
 /** Sort/compare helper: same captured state (used to skip no-change snapshots). */
-export function sameState(a: SnapshotMeta, b: Pick<SnapshotMeta, 'tree' | 'indexTree' | 'rawIndex' | 'head' | 'refs' | 'stash' | 'operation' | 'skipped'>): boolean {
+export function sameState(a: SnapshotMeta, b: Pick<SnapshotMeta, 'tree' | 'indexTree' | 'rawIndex' | 'head' | 'refs' | 'stash' | 'operation' | 'operationState' | 'skipped'>): boolean {
   return (
     a.tree === b.tree &&
     a.indexTree === b.indexTree &&
@@ -141,6 +167,8 @@ export function sameState(a: SnapshotMeta, b: Pick<SnapshotMeta, 'tree' | 'index
     a.head.symbolic === b.head.symbolic &&
     a.head.oid === b.head.oid &&
     a.operation === b.operation &&
+    // Another MERGE_HEAD or message is another state (absent and null both mean none).
+    JSON.stringify(a.operationState ?? null) === JSON.stringify(b.operationState ?? null) &&
     JSON.stringify(a.refs) === JSON.stringify(b.refs) &&
     JSON.stringify(a.stash) === JSON.stringify(b.stash) &&
     JSON.stringify(a.skipped) === JSON.stringify(b.skipped)

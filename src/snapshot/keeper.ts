@@ -8,7 +8,8 @@
  *    `target-<oid>`. It depends on the set of tag ids alone; while that set is unchanged the next
  *    snapshot reuses the same commit (`tagsKeeper` in the metadata) and runs no git process for it.
  *  - K, the snapshot's keeper (parent 3 of W): an octopus commit whose parents are T, HEAD, every
- *    branch and stash tip. Its tree is T's tree as it is (plus a conflicted raw index as `index`,
+ *    branch and stash tip, and the commits of a merge, cherry-pick or revert in progress
+ *    (MERGE_HEAD, CHERRY_PICK_HEAD, REVERT_HEAD: operation-state.ts). Its tree is T's tree as it is (plus a conflicted raw index as `index`,
  *    or a branch's non-commit target, when there is one), so K's tree holds the tags' bytes exactly
  *    as in the older one-level layout: rollback and recover read `<K>:tag-<oid>` in both layouts,
  *    and a guard of the older code that finds a two-level snapshot keeps working from it.
@@ -33,6 +34,7 @@ import type { Repo } from '../git/repo.js';
 import type { Snapshot } from './format.js';
 import type { RefRecord, RepoState } from './repo-state.js';
 import { parseTree } from './tree-edit.js';
+import { operationCommits } from './operation-state.js';
 
 const KEEPER_MESSAGE = 'guard keeper: keeps the tags keeper and every recorded branch and stash tip reachable\n';
 const TAGS_KEEPER_MESSAGE = 'guard tags keeper: keeps every recorded tag, its target and its object bytes\n';
@@ -192,15 +194,24 @@ async function snapshotKeeperTree(repo: Repo, state: RepoState, own: KeeperConte
     if (previous?.keeper && previous.rawIndex === null) return `${previous.keeper}^{tree}`;
     return makeTree(repo, []);
   }
-  const otherTips = [...(state.head.oid ? [state.head.oid] : []), ...state.stash.map((entry) => entry.oid)];
+  const otherTips = tipsBesideRefs(state);
   const everything = keeperContents(state.refs, otherTips, rawIndex, await tagChains(repo, state.refs));
   return keeperTree(repo, everything, tagsKeeper ?? previous?.keeper ?? null, new Set(previous ? Object.values(previous.refs) : []));
+}
+
+/**
+ * HEAD, the stash entries and the commits of a merge, cherry-pick or revert in progress
+ * (MERGE_HEAD may name a commit no branch holds, e.g. a remote-tracking one): rollback and recover
+ * write them back, so they must live as long as the snapshot.
+ */
+function tipsBesideRefs(state: RepoState): string[] {
+  return [...(state.head.oid ? [state.head.oid] : []), ...state.stash.map((entry) => entry.oid), ...operationCommits(state.operationState)];
 }
 
 /** The keepers for `state`: T (reused while the tags are unchanged) and K over T, HEAD, branches and stash. */
 export async function keeperCommit(repo: Repo, state: RepoState, rawIndex: string | null, previous: Snapshot | null): Promise<Keepers> {
   const tagRefs = state.refs.filter(isTagRef);
-  const otherTips = [...(state.head.oid ? [state.head.oid] : []), ...state.stash.map((entry) => entry.oid)];
+  const otherTips = tipsBesideRefs(state);
   const ownRefs = state.refs.filter((ref) => !isTagRef(ref));
   const own = keeperContents(ownRefs, otherTips, rawIndex, await tagChains(repo, ownRefs));
   if (tagRefs.length === 0 && own.tips.length === 0 && own.tags.length === 0 && own.others.length === 0) return { keeper: null, tagsKeeper: null };

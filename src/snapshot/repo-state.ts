@@ -5,7 +5,8 @@
 import fs from 'node:fs';
 import type { Repo } from '../git/repo.js';
 import { runGit, splitNul } from '../git/run.js';
-import type { HeadState, Operation, StashEntry } from './format.js';
+import type { HeadState, Operation, OperationState, StashEntry } from './format.js';
+import { readOperationState } from './operation-state.js';
 
 export interface RefRecord {
   refname: string;
@@ -27,10 +28,14 @@ export interface RepoState {
   refs: RefRecord[];
   stash: StashEntry[];
   operation: Operation | null;
+  /** git's files of a merge, cherry-pick or revert in progress (operation-state.ts); null otherwise. */
+  operationState: OperationState | null;
 }
 
 const OPERATION_MARKERS: Array<[string, Operation]> = [
   ['rebase-merge', 'rebase'],
+  // `git am` keeps its state in rebase-apply/ too, and marks it with this file.
+  ['rebase-apply/applying', 'am'],
   ['rebase-apply', 'rebase'],
   ['MERGE_HEAD', 'merge'],
   ['CHERRY_PICK_HEAD', 'cherry-pick'],
@@ -85,8 +90,10 @@ export async function readRepoState(repo: Repo, options: { chainRef?: string } =
     const resolved = await runGit(['rev-parse', '-q', '--verify', 'HEAD^{commit}'], { cwd: repo.root, okCodes: [1, 128] });
     headOid = resolved.code === 0 ? resolved.stdout.toString('utf8').trim() : null;
   }
-  const [stash, operation] = await Promise.all([stashTip ? readStash(repo, stashTip) : Promise.resolve([]), operationFrom(head.markers)]);
-  return { head: { symbolic: symbolicRef, oid: headOid }, headTree: head.tree ?? null, refs, stash, operation, ...(chainRef ? { chainHead } : {}) };
+  const operation = operationFrom(head.markers);
+  // Only during a merge, cherry-pick or revert: one more rev-parse and a few small reads.
+  const [stash, operationState] = await Promise.all([stashTip ? readStash(repo, stashTip) : Promise.resolve([]), readOperationState(repo, operation)]);
+  return { head: { symbolic: symbolicRef, oid: headOid }, headTree: head.tree ?? null, refs, stash, operation, operationState, ...(chainRef ? { chainHead } : {}) };
 }
 
 /**

@@ -65,6 +65,10 @@ function printPlan(out: Output, plan: RecoverPlan): void {
   }
   if (plan.backup.chains.length > 1) out.line(`  also restored: ${plan.backup.chains.length - 1} other snapshot chain(s) (${plan.backup.chains.filter((c) => c !== plan.chain).map((c) => c.ref).join(', ')})`);
   for (const other of plan.others) out.line(`  another backup of this directory: ${other.id} (newest ${other.latest ?? 'empty'}); use --from ${other.id} for it`);
+  if (plan.operation) {
+    if (plan.operation.write.length > 0) out.line(`  ${plan.operation.to} in progress: ${plan.operation.write.join(', ')} written back`);
+    for (const note of plan.operation.notes) out.line(`  note: ${note}`);
+  }
   out.line(`Into: ${plan.target}${plan.targetExists ? ' (existing files that differ are moved aside, never overwritten)' : ' (new directory)'}`);
 }
 
@@ -111,6 +115,7 @@ export async function run(args: Args, { cwd, out }: CommandContext): Promise<num
     asideDir: result.asideDir,
     after: result.after,
     protection: result.protection,
+    operation: plan.operation,
   });
   out.line(`Recovered ${result.root}: ${result.refs} branches and tags, ${result.stash} stash entries, HEAD, the index, and ${result.written} files written.`);
   if (result.movedAside.length > 0) {
@@ -118,6 +123,7 @@ export async function run(args: Args, { cwd, out }: CommandContext): Promise<num
     for (const moved of result.movedAside.slice(0, 15)) out.line(`  ${moved.path}`);
     if (result.movedAside.length > 15) out.line(`  … and ${result.movedAside.length - 15} more`);
   }
+  for (const note of plan.operation?.notes ?? []) out.line(`Note: ${note}`);
   out.line(`Every snapshot came back too: see them with \`guard list\`; the state right after recovery is snapshot ${shortId(result.after)}.`);
   const { hooks, agents, problems } = result.protection;
   out.line(`guard is on again here: git hooks ${hooks.length > 0 ? hooks.join(', ') : 'none'}${agents.length > 0 ? `; agent hooks of ${agents.join(', ')}` : ''}.`);

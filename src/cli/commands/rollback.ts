@@ -60,6 +60,16 @@ function printPlan(out: Output, plan: RollbackPlan, target: Snapshot): void {
   if (plan.head) out.line(`  HEAD: ${branchName(plan.head.from.symbolic)} -> ${plan.head.to.symbolic ? branchName(plan.head.to.symbolic) : `detached at ${shortId(plan.head.to.oid ?? '')}`}`);
   if (plan.stash) out.line(`  stash: ${plan.stash.from.length} -> ${plan.stash.to.length} entries`);
   for (const skip of plan.skippedRefs) out.line(`  left alone: ${skip.ref} (${skip.reason})`);
+  printOperation(out, plan, '  ');
+}
+
+/** git's merge, cherry-pick or revert state written back or removed, or the operation whose state is not restored. */
+function printOperation(out: Output, plan: RollbackPlan, indent: string): void {
+  const operation = plan.operation;
+  if (!operation) return;
+  if (operation.write.length > 0) out.line(`${indent}${operation.to} in progress: write ${operation.write.join(', ')}`);
+  if (operation.remove.length > 0) out.line(`${indent}${operation.from} in progress: remove ${operation.remove.join(', ')}`);
+  for (const note of operation.notes) out.line(`${indent}note: ${note}`);
 }
 
 function planJson(plan: RollbackPlan): Record<string, unknown> {
@@ -72,6 +82,7 @@ function planJson(plan: RollbackPlan): Record<string, unknown> {
     head: plan.head,
     stash: plan.stash,
     capturedIgnored: plan.capturedIgnored ?? [],
+    operation: plan.operation ?? null,
   };
 }
 
@@ -160,6 +171,8 @@ export async function run(args: Args, { cwd, out }: CommandContext): Promise<num
   out.line(`Rolled back to ${shortId(result.target.oid)}. The state before is snapshot ${shortId(result.pre.oid)}.`);
   const submodules = result.plan.files.filter((f) => f.kind === 'submodule' && f.action !== 'delete');
   if (submodules.length > 0) out.line(`Fill the restored submodules with: git submodule update --init -- ${submodules.map((s) => shellArg(s.path)).join(' ')}`);
+  // Said again after the rollback: what git's state is now and what to do next.
+  for (const note of result.plan.operation?.notes ?? []) out.line(`Note: ${note}`);
   out.line('Undo this rollback with: guard rollback --undo');
   return 0;
 }

@@ -1,3 +1,4 @@
+import { operationFiles } from '../../snapshot/operation-state.js';
 import { openRepo } from '../../git/repo.js';
 import { runGit } from '../../git/run.js';
 import { emptyTree } from '../../git/objects.js';
@@ -21,7 +22,7 @@ export async function run(args: { id: string; stat?: boolean; patch?: boolean; j
   out.line(`trigger   ${snapshot.trigger}${snapshot.session ? `  session ${snapshot.session}` : ''}${snapshot.agent ? `  agent ${snapshot.agent}` : ''}`);
   if (snapshot.message) out.line(`message   ${snapshot.message}`);
   out.line(`HEAD      ${snapshot.head.symbolic ? branchName(snapshot.head.symbolic) : 'detached'} at ${snapshot.head.oid ? shortId(snapshot.head.oid) : '(no commits yet)'}`);
-  if (snapshot.operation) out.line(`operation ${snapshot.operation} in progress`);
+  if (snapshot.operation) out.line(`operation ${snapshot.operation} in progress${snapshot.operationState ? ` (recorded: ${operationFiles(snapshot.operationState).join(', ')})` : ''}`);
   const refs = Object.entries(snapshot.refs);
   out.line(`refs      ${refs.length} branches and tags, ${snapshot.stash.length} stash entries`);
   for (const [ref, oid] of refs.slice(0, 20)) out.line(`  ${ref} ${shortId(oid)}`);

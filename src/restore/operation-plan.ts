@@ -1,0 +1,72 @@
+/**
+ * What a rollback (or recover) does about git's operation in progress: a snapshot taken during a
+ * merge, cherry-pick or revert records git's files of it (snapshot/operation-state.ts), which come
+ * back with the files, the index and the refs; a rebase, `git am` or bisect keeps far more state
+ * (rebase-merge/, rebase-apply/, BISECT_*), which guard does not record: the plan says so plainly,
+ * with what the person can do. Pure data, shown before confirming and in --json.
+ */
+import type { Operation, OperationState, Snapshot } from '../snapshot/format.js';
+import { operationFiles, RECORDED_OPERATIONS, sameOperationState } from '../snapshot/operation-state.js';
+
+export interface OperationPlan {
+  /** The operation in progress now (only a merge, cherry-pick or revert a rollback wrote back) and in the target. */
+  from: Operation | null;
+  to: Operation | null;
+  /** git's files of the operation written back (`to`), e.g. MERGE_HEAD, MERGE_MSG, MERGE_MODE. */
+  write: string[];
+  /** git's files of the operation now that go (kept in the pre-rollback snapshot). */
+  remove: string[];
+  /** false when the target was taken during an operation whose state is not restored. */
+  restored: boolean;
+  /** What the person is told, one line each. */
+  notes: string[];
+}
+
+const ABORT: Partial<Record<Operation, string>> = { merge: 'git merge --abort', 'cherry-pick': 'git cherry-pick --abort', revert: 'git revert --abort' };
+const FINISH: Partial<Record<Operation, string>> = {
+  merge: 'resolve the conflicts, `git add` them and `git commit` to make the merge commit',
+  'cherry-pick': 'resolve the conflicts, `git add` them and `git cherry-pick --continue`',
+  revert: 'resolve the conflicts, `git add` them and `git revert --continue`',
+};
+
+/** What the person can do after getting the files of a snapshot taken mid-operation without the operation. */
+const NOT_RESTORED: Record<string, string> = {
+  rebase: 'git\'s rebase state (.git/rebase-merge or rebase-apply: the commits left to replay) is not restored; to redo the rebase, commit or stash the files and run `git rebase` again',
+  am: 'git\'s `git am` state (.git/rebase-apply: the patches left to apply) is not restored; to go on, commit or stash the files and run `git am` again with the remaining patches',
+  bisect: 'git\'s bisect state (BISECT_LOG and the other BISECT_* files) is not restored; start it again with `git bisect start <bad> <good>` (or replay a saved log with `git bisect replay <file>`)',
+  merge: 'this snapshot was written by an older guard that did not record git\'s merge state (MERGE_HEAD): `git commit` would make an ordinary commit; to make the merge, run `git merge` again',
+  'cherry-pick': 'this snapshot was written by an older guard that did not record CHERRY_PICK_HEAD: run `git cherry-pick` again to pick the commit',
+  revert: 'this snapshot was written by an older guard that did not record REVERT_HEAD: run `git revert` again',
+};
+
+/**
+ * The operation part of a plan from `now` (the pre-rollback snapshot; null for recover, which
+ * starts from nothing) to `target`; null when neither was taken during an operation.
+ */
+export function planOperation(now: Pick<Snapshot, 'operation' | 'operationState'> | null, target: Pick<Snapshot, 'operation' | 'operationState'>): OperationPlan | null {
+  const from = now?.operation ?? null;
+  const to = target.operation;
+  if (!from && !to) return null;
+  const fromState: OperationState | undefined = now?.operationState;
+  const toState = target.operationState;
+  const same = sameOperationState(fromState, toState);
+  const write = same ? [] : operationFiles(toState);
+  const remove = same ? [] : operationFiles(fromState).filter((name) => !operationFiles(toState).includes(name));
+  const notes: string[] = [];
+  const restored = to !== null && RECORDED_OPERATIONS.includes(to) && toState !== undefined;
+  if (to && restored) {
+    notes.push(`the snapshot was taken during a ${to} in progress: ${same ? 'git\'s state of it is already as recorded' : `git's state of it comes back (${write.join(', ')})`}; then ${FINISH[to]}, or \`${ABORT[to]}\``);
+    if (toState.sequencer) notes.push(`the ${to} was one of several commits (.git/sequencer): the commits after this one are not restored; \`git ${to} --continue\` finishes this one, then run \`git ${to}\` again for the rest`);
+    if (toState.omitted?.length) notes.push(`${toState.omitted.join(' and ')} ${toState.omitted.length === 1 ? 'was' : 'were'} too large to record and ${toState.omitted.length === 1 ? 'is' : 'are'} not restored: git will ask for a commit message`);
+  } else if (to) {
+    notes.push(`the snapshot was taken during a ${to} in progress: guard restores the files, the index and the refs but not git's ${to} state`);
+    notes.push(NOT_RESTORED[to]!);
+  }
+  if (remove.length > 0 && from) notes.push(`the ${from} in progress now (written back by the last rollback) ends: ${remove.join(', ')} ${remove.length === 1 ? 'is' : 'are'} removed (kept in the pre-rollback snapshot)`);
+  return { from, to, write, remove, restored: to === null || restored, notes };
+}
+
+/** Whether applying the plan changes git's operation files. */
+export function operationChanges(plan: OperationPlan | null | undefined): boolean {
+  return !!plan && (plan.write.length > 0 || plan.remove.length > 0);
+}

@@ -1,0 +1,155 @@
+/**
+ * git's own state of a merge, cherry-pick or revert in progress (format.ts `operationState`;
+ * docs/snapshot-format.md owns the field): the commits in MERGE_HEAD (one per line, several for
+ * an octopus), CHERRY_PICK_HEAD and REVERT_HEAD, and the bytes of MERGE_MSG and MERGE_MODE.
+ * Without them a rollback to a snapshot taken mid-merge brought back the conflicted index but no
+ * merge: `git commit` after resolving made an ordinary commit and the merge's second parent was
+ * silently lost.
+ *
+ * The files are found with `git rev-parse --git-path` (a linked worktree has its own), read only
+ * when a snapshot sees such an operation (so an ordinary snapshot pays nothing), and written back
+ * by rollback and recover. A rebase, `git am` or bisect keeps its state in directories and many
+ * files (rebase-merge/, rebase-apply/, BISECT_*): those are not recorded, and rollback and recover
+ * say so (operationNote). Neither is the sequencer directory of a multi-commit cherry-pick or
+ * revert: only that it existed (`sequencer`), so the plan can say that the remaining commits are
+ * not brought back.
+ */
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import type { Repo } from '../git/repo.js';
+import { runGit } from '../git/run.js';
+import type { Operation, OperationState } from './format.js';
+
+/** The operations whose whole state is a few small files, which a snapshot records. */
+export const RECORDED_OPERATIONS: readonly Operation[] = ['merge', 'cherry-pick', 'revert'];
+
+/** MERGE_MSG (and MERGE_MODE) larger than this are not recorded, and listed in `omitted`. */
+export const MAX_MESSAGE_BYTES = 64 * 1024;
+
+/** The files guard records and writes back, in the order their paths are asked for. */
+const HEAD_FILES = { mergeHead: 'MERGE_HEAD', cherryPickHead: 'CHERRY_PICK_HEAD', revertHead: 'REVERT_HEAD' } as const;
+const BYTE_FILES = { mergeMsg: 'MERGE_MSG', mergeMode: 'MERGE_MODE' } as const;
+const NAMES = [...Object.values(HEAD_FILES), ...Object.values(BYTE_FILES), 'sequencer'] as const;
+type Name = (typeof NAMES)[number];
+
+const OID_LINE = /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/;
+
+/** Where git keeps each of the files for this worktree, in one `rev-parse`. */
+async function gitPaths(repo: Repo): Promise<Record<Name, string>> {
+  const { stdout } = await runGit(['rev-parse', '--path-format=absolute', ...NAMES.flatMap((name) => ['--git-path', name])], { cwd: repo.root });
+  const lines = stdout.toString('utf8').split('\n');
+  return Object.fromEntries(NAMES.map((name, i) => [name, lines[i]!])) as Record<Name, string>;
+}
+
+async function readOptional(file: string): Promise<Buffer | null> {
+  try {
+    return await fs.readFile(file);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return null;
+    throw error;
+  }
+}
+
+async function exists(file: string): Promise<boolean> {
+  try {
+    await fs.lstat(file);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The oids of a *_HEAD file: one per line (git writes `<oid>\n` for each); anything else is left out. */
+function oidLines(content: Buffer): string[] {
+  return content
+    .toString('latin1')
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => OID_LINE.test(line));
+}
+
+/**
+ * git's state of `operation` as it is on disk now, or null when `operation` is not one whose
+ * state is recorded (or none of its files is there). One `rev-parse` and a few small reads.
+ */
+export async function readOperationState(repo: Repo, operation: Operation | null): Promise<OperationState | null> {
+  if (!operation || !RECORDED_OPERATIONS.includes(operation)) return null;
+  const where = await gitPaths(repo);
+  const state: OperationState = {};
+  const omitted: string[] = [];
+  for (const [key, name] of Object.entries(HEAD_FILES) as Array<[keyof typeof HEAD_FILES, Name]>) {
+    const content = await readOptional(where[name]);
+    if (content === null) continue;
+    const oids = oidLines(content);
+    if (oids.length === 0) continue;
+    if (key === 'mergeHead') state.mergeHead = oids;
+    else state[key] = oids[0]!;
+  }
+  for (const [key, name] of Object.entries(BYTE_FILES) as Array<[keyof typeof BYTE_FILES, Name]>) {
+    const content = await readOptional(where[name]);
+    if (content === null) continue;
+    if (content.length > MAX_MESSAGE_BYTES) omitted.push(name);
+    else state[key] = content.toString('base64');
+  }
+  if (await exists(where.sequencer)) state.sequencer = true;
+  if (omitted.length > 0) state.omitted = omitted;
+  return Object.keys(state).length > 0 ? state : null;
+}
+
+/** The commits the state names, which the keeper keeps reachable as long as the snapshot. */
+export function operationCommits(state: OperationState | null | undefined): string[] {
+  if (!state) return [];
+  return [...(state.mergeHead ?? []), ...(state.cherryPickHead ? [state.cherryPickHead] : []), ...(state.revertHead ? [state.revertHead] : [])];
+}
+
+/** Same recorded state (absent and null are the same: no state). */
+export function sameOperationState(a: OperationState | null | undefined, b: OperationState | null | undefined): boolean {
+  return JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+}
+
+/** The file names a state holds (for people: "MERGE_HEAD, MERGE_MSG, MERGE_MODE"). */
+export function operationFiles(state: OperationState | null | undefined): string[] {
+  if (!state) return [];
+  const names: string[] = [];
+  for (const [key, name] of Object.entries({ ...HEAD_FILES, ...BYTE_FILES })) if ((state as Record<string, unknown>)[key] !== undefined) names.push(name);
+  return names;
+}
+
+/** Each file's bytes as git writes them; null for a file the state does not hold. */
+function contentsOf(state: OperationState | null | undefined): Record<string, Buffer | null> {
+  const out: Record<string, Buffer | null> = {};
+  out.MERGE_HEAD = state?.mergeHead ? Buffer.from(state.mergeHead.map((oid) => `${oid}\n`).join('')) : null;
+  out.CHERRY_PICK_HEAD = state?.cherryPickHead ? Buffer.from(`${state.cherryPickHead}\n`) : null;
+  out.REVERT_HEAD = state?.revertHead ? Buffer.from(`${state.revertHead}\n`) : null;
+  out.MERGE_MSG = state?.mergeMsg !== undefined ? Buffer.from(state.mergeMsg, 'base64') : null;
+  out.MERGE_MODE = state?.mergeMode !== undefined ? Buffer.from(state.mergeMode, 'base64') : null;
+  return out;
+}
+
+/**
+ * Puts git's operation state from `from` (what is on disk now, as recorded) to `to`: writes each
+ * file `to` holds (temp name, then rename), and removes each file `from` held that `to` does not.
+ * A file no snapshot holds is never removed. The heads are written last, so an interruption leaves
+ * at worst a message file and no operation git would act on.
+ */
+export async function writeOperationState(repo: Repo, from: OperationState | null | undefined, to: OperationState | null | undefined): Promise<void> {
+  if (!from && !to) return;
+  const where = await gitPaths(repo);
+  const now = contentsOf(from);
+  const goal = contentsOf(to);
+  const order = ['MERGE_MSG', 'MERGE_MODE', 'MERGE_HEAD', 'CHERRY_PICK_HEAD', 'REVERT_HEAD'] as const;
+  for (const name of order) {
+    const file = where[name];
+    const content = goal[name];
+    if (content) {
+      const tmp = path.join(path.dirname(file), `.${path.basename(file)}.guard-${process.pid}`);
+      await fs.writeFile(tmp, content);
+      await fs.rename(tmp, file);
+    }
+  }
+  // Removed heads first: once MERGE_HEAD is gone git sees no merge, whatever message is left.
+  for (const name of [...order].reverse()) {
+    if (!goal[name] && now[name]) await fs.rm(where[name], { force: true });
+  }
+}
