@@ -27,7 +27,8 @@ import { createSnapshot } from '../snapshot/create.js';
 import { sameState, type HeadState, type Operation, type Snapshot, type StashEntry } from '../snapshot/format.js';
 import { listSnapshots, readSnapshot, resolveSnapshot } from '../snapshot/read.js';
 import { readOperation, readRepoState } from '../snapshot/repo-state.js';
-import { readOperationState, sameOperationState, writeOperationState } from '../snapshot/operation-state.js';
+import { operationCommits, readOperationState, sameOperationState, writeOperationState } from '../snapshot/operation-state.js';
+import { checkObjects } from '../git/batch-objects.js';
 import { operationChanges, planOperation } from './operation-plan.js';
 import { copyUserIndex, type TempIndex } from '../snapshot/temp-index.js';
 import { lockIndex, ownsIndexLock, type IndexLock } from './index-lock.js';
@@ -190,6 +191,21 @@ async function overlayPaths(repo: Repo, base: TempIndex, from: string, to: strin
 
 async function writeTreeOf(repo: Repo, indexFile: string): Promise<string> {
   return (await runGit(['write-tree'], { cwd: repo.root, env: { GIT_INDEX_FILE: indexFile } })).stdout.toString('utf8').trim();
+}
+
+/**
+ * The commits a recorded merge, cherry-pick or revert names must exist (the keeper keeps them):
+ * a MERGE_HEAD naming a missing commit makes every `git commit` fail with "Corrupt MERGE_HEAD".
+ */
+async function checkOperationCommits(repo: Repo, target: Snapshot): Promise<void> {
+  const commits = operationCommits(target.operationState);
+  const present = await checkObjects(repo, commits);
+  const missing = commits.filter((_, i) => !present[i]);
+  if (missing.length > 0) {
+    throw new GuardError('internal', `the commits of the ${target.operation} recorded in snapshot ${target.oid.slice(0, 12)} are missing (${missing.map((oid) => oid.slice(0, 12)).join(', ')}); nothing was changed`, {
+      hints: ['Check the repository with `git fsck`.', `Restore only the files with: guard rollback ${target.oid.slice(0, 12)} --files-only`],
+    });
+  }
 }
 
 /** Recreates annotated tag objects that were pruned, from the bytes the keeper kept (batched). */
@@ -483,6 +499,7 @@ export async function rollback(repo: Repo, options: RollbackOptions): Promise<Ro
 
     emit({ type: 'phase', phase: 'checking' });
     await checkWorktree(repo, files, treeGoal, worktreeIndex);
+    if (plan.operation && plan.operation.write.length > 0) await checkOperationCommits(repo, target);
 
     if (!(await options.confirm(plan, { target, pre }))) {
       throw new GuardError('refused', 'rollback not confirmed; nothing was changed', {

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
-import { buildRichRepo } from '../../helpers/fixtures.js';
+import { buildRichRepo, startConflictedMerge } from '../../helpers/fixtures.js';
 import { captureState } from '../../helpers/state.js';
 import { json, waitForBackgroundPush } from '../watcher/helpers.js';
 
@@ -163,5 +163,60 @@ describe('guard recover', () => {
       expect(elsewhere.stderr).toContain('no backup on this machine was made from');
       expect(elsewhere.stderr).toContain('guard recover --from ID');
       expect(fs.existsSync(path.join(repo.base, 'somewhere-else'))).toBe(false);
+    }));
+  it('brings back a merge in progress: MERGE_HEAD, MERGE_MSG, MERGE_MODE byte-equal, and the commit after resolving has both parents', () =>
+    withTestRepo(async (repo) => {
+      repo.write('a.txt', 'base\n');
+      repo.git(['add', '-A']);
+      repo.git(['commit', '-q', '-m', 'base']);
+      startConflictedMerge(repo);
+      const main = repo.git(['rev-parse', 'main']).trim();
+      const other = repo.git(['rev-parse', 'other']).trim();
+      // Only MERGE_HEAD names the merged commit: the keeper must carry it into the backup.
+      repo.git(['branch', '-D', 'other']);
+      const mergeFiles = (): Record<string, string | null> =>
+        Object.fromEntries(['MERGE_HEAD', 'MERGE_MSG', 'MERGE_MODE'].map((name) => [name, fs.existsSync(path.join(repo.dir, '.git', name)) ? fs.readFileSync(path.join(repo.dir, '.git', name)).toString('base64') : null]));
+      const during = { files: mergeFiles(), status: repo.git(['status', '--porcelain=v2', '--branch', '-z']), state: captureState(repo) };
+      await snapshotAndPush(repo);
+      fs.rmSync(path.join(repo.dir, '.git'), { recursive: true, force: true });
+
+      const asked = repo.guard(['recover']);
+      expect(asked.stdout).toContain('merge in progress: MERGE_HEAD, MERGE_MSG, MERGE_MODE written back');
+      const r = json(repo, ['recover', '--yes']);
+      expect(r.operation).toMatchObject({ to: 'merge', restored: true, write: ['MERGE_HEAD', 'MERGE_MSG', 'MERGE_MODE'] });
+      expect(mergeFiles()).toEqual(during.files);
+      expect(repo.git(['status', '--porcelain=v2', '--branch', '-z'])).toBe(during.status);
+      expect(captureState(repo)).toEqual(during.state);
+      expect(repo.git(['status'])).toContain('You have unmerged paths');
+      repo.write('a.txt', 'resolved\n');
+      repo.git(['add', 'a.txt']);
+      repo.git(['commit', '-q', '--no-edit']);
+      expect(repo.git(['log', '-1', '--format=%P']).trim()).toBe(`${main} ${other}`);
+    }));
+
+  it('says plainly that a rebase in progress at snapshot time is not restored', () =>
+    withTestRepo(async (repo) => {
+      repo.write('a.txt', 'base\n');
+      repo.git(['add', '-A']);
+      repo.git(['commit', '-q', '-m', 'base']);
+      repo.git(['checkout', '-q', '-b', 'topic']);
+      repo.write('a.txt', 'topic\n');
+      repo.git(['commit', '-q', '-am', 'topic']);
+      repo.git(['checkout', '-q', 'main']);
+      repo.write('a.txt', 'main\n');
+      repo.git(['commit', '-q', '-am', 'main']);
+      repo.git(['checkout', '-q', 'topic']);
+      expect(repo.gitResult(['rebase', 'main']).code).not.toBe(0);
+      const during = captureState(repo);
+      await snapshotAndPush(repo);
+      fs.rmSync(path.join(repo.dir, '.git'), { recursive: true, force: true });
+
+      const asked = repo.guard(['recover']);
+      expect(asked.stdout).toContain("the snapshot was taken during a rebase in progress: guard restores the files, the index and the refs but not git's rebase state");
+      const r = repo.guard(['recover', '--yes']);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout).toContain("not git's rebase state");
+      expect(captureState(repo)).toEqual(during);
+      expect(fs.existsSync(path.join(repo.dir, '.git', 'rebase-merge'))).toBe(false);
     }));
 });

@@ -57,6 +57,8 @@ describe('rollback of a snapshot taken during a merge, cherry-pick or revert', (
       startConflictedMerge(repo); // main and other both change a.txt
       const other = repo.git(['rev-parse', 'other']).trim();
       const main = repo.git(['rev-parse', 'main']).trim();
+      // The merged commit is on no branch: only MERGE_HEAD names it (as when merging origin/x).
+      repo.git(['branch', '-D', 'other']);
       const during = { files: opFiles(repo, MERGE_FILES), status: porcelain(repo), state: captureState(repo) };
       expect(Object.values(during.files).every((v) => v !== null)).toBe(true);
       const snap = snapshot(repo);
@@ -64,9 +66,9 @@ describe('rollback of a snapshot taken during a merge, cherry-pick or revert', (
       expect(snap.operationState.mergeHead).toEqual([other]);
 
       repo.git(['merge', '--abort']);
-      // The merged commit is on no branch any more, and pruned: only the snapshot's keeper holds it.
-      repo.git(['branch', '-D', 'other']);
+      // Pruned: only the snapshot's keeper holds the merged commit now.
       pruneUnreachable(repo);
+      expect(repo.gitResult(['cat-file', '-e', other]).code).toBe(0);
       const aborted = { files: opFiles(repo, MERGE_FILES), state: captureState(repo) };
       expect(aborted.files.MERGE_HEAD).toBeNull();
 
@@ -75,7 +77,6 @@ describe('rollback of a snapshot taken during a merge, cherry-pick or revert', (
       expect(opFiles(repo, MERGE_FILES)).toEqual(during.files);
       expect(porcelain(repo)).toBe(during.status);
       const state = captureState(repo);
-      // The branch `other` comes back too (it is in the snapshot), everything else as during the merge.
       expect(state).toEqual(during.state);
       expect(repo.git(['status'])).toContain('You have unmerged paths');
 
@@ -107,11 +108,11 @@ describe('rollback of a snapshot taken during a merge, cherry-pick or revert', (
       repo.git(['checkout', '-q', 'main']);
       repo.git(['merge', '-q', '--no-commit', '--no-ff', 'one', 'two']);
       const heads = [repo.git(['rev-parse', 'one']).trim(), repo.git(['rev-parse', 'two']).trim()];
+      repo.git(['branch', '-D', 'one', 'two']);
       const during = { files: opFiles(repo, MERGE_FILES), status: porcelain(repo), state: captureState(repo) };
       const snap = snapshot(repo);
       expect(snap.operationState.mergeHead).toEqual(heads);
       repo.git(['merge', '--abort']);
-      repo.git(['branch', '-D', 'one', 'two']);
       pruneUnreachable(repo);
 
       rollback(repo, [snap.id]);
@@ -133,6 +134,7 @@ describe('rollback of a snapshot taken during a merge, cherry-pick or revert', (
       repo.write('a.txt', 'main\n');
       repo.git(['commit', '-q', '-am', 'main']);
       expect(repo.gitResult(['cherry-pick', picked]).code).not.toBe(0);
+      repo.git(['branch', '-D', 'pick']);
       const names = ['CHERRY_PICK_HEAD', ...MERGE_FILES];
       const during = { files: opFiles(repo, names), status: porcelain(repo), state: captureState(repo) };
       expect(during.files.CHERRY_PICK_HEAD).not.toBeNull();
@@ -140,7 +142,6 @@ describe('rollback of a snapshot taken during a merge, cherry-pick or revert', (
       expect(snap.operation).toBe('cherry-pick');
       expect(snap.operationState.cherryPickHead).toBe(picked);
       repo.git(['cherry-pick', '--abort']);
-      repo.git(['branch', '-D', 'pick']);
       pruneUnreachable(repo);
 
       const done = rollback(repo, [snap.id]);
