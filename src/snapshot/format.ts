@@ -9,7 +9,8 @@
  *   parent 2  I: a commit of the index tree whose parent is HEAD (as `git stash` does), which also
  *             keeps HEAD reachable
  *   parent 3  K (when the repo has any refs): the "keeper", an octopus commit whose parents are
- *             T (below, when there are tags), HEAD and every recorded branch and stash tip, so
+ *             T (below, when there are tags), HEAD, every recorded branch and stash tip and the
+ *             commits of a merge, cherry-pick or revert in progress (`operationState`), so
  *             `git gc --prune=now` cannot drop them (gitlinks would not keep them alive). K's tree
  *             holds the raw index file when the index had conflicts (no tree can hold it).
  *   K^1       T, the "tags keeper" (when the repo has tags; `tagsKeeper` in the metadata): an
