@@ -231,3 +231,33 @@ describe('rollback of a snapshot taken during a merge, cherry-pick or revert', (
       expect(opFiles(repo, ['MERGE_HEAD']).MERGE_HEAD).toBeNull();
     }));
 });
+
+describe('in a linked worktree', () => {
+  it("the merge state goes back into the worktree's own git dir, not the main one's", () =>
+    withTestRepo((repo) => {
+      base(repo);
+      repo.git(['branch', 'other']);
+      const wt = path.join(repo.base, 'linked');
+      repo.git(['worktree', 'add', '-q', wt, '-b', 'linked']);
+      fs.writeFileSync(path.join(wt, 'a.txt'), 'linked\n');
+      repo.git(['commit', '-q', '-am', 'linked'], { cwd: wt });
+      repo.git(['checkout', '-q', 'other'], { cwd: wt });
+      fs.writeFileSync(path.join(wt, 'a.txt'), 'other\n');
+      repo.git(['commit', '-q', '-am', 'other'], { cwd: wt });
+      repo.git(['checkout', '-q', 'linked'], { cwd: wt });
+      expect(repo.gitResult(['merge', 'other'], { cwd: wt }).code).not.toBe(0);
+      const own = repo.git(['rev-parse', '--path-format=absolute', '--git-path', 'MERGE_HEAD'], { cwd: wt }).trim();
+      expect(own).toContain(`${path.sep}worktrees${path.sep}`);
+      const during = fs.readFileSync(own);
+      const r = repo.guard(['snapshot', '--json'], { cwd: wt });
+      expect(r.code, r.stderr).toBe(0);
+      const id = JSON.parse(r.stdout).id;
+      repo.git(['merge', '--abort'], { cwd: wt });
+      const done = repo.guard(['rollback', id, '--yes'], { cwd: wt });
+      expect(done.code, done.stderr).toBe(0);
+      expect(fs.readFileSync(own)).toEqual(during);
+      expect(fs.existsSync(path.join(repo.dir, '.git', 'MERGE_HEAD'))).toBe(false);
+      expect(repo.git(['status'], { cwd: wt })).toContain('You have unmerged paths');
+      expect(repo.git(['status'])).not.toContain('unmerged');
+    }));
+});
