@@ -232,6 +232,43 @@ describe('rollback of a snapshot taken during a merge, cherry-pick or revert', (
     }));
 });
 
+describe('what stops a rollback to a snapshot taken mid-merge', () => {
+  it('refuses, changing nothing, when a merged commit is missing; a merge the last rollback did not write is refused as before', () =>
+    withTestRepo((repo) => {
+      base(repo);
+      startConflictedMerge(repo);
+      const other = repo.git(['rev-parse', 'other']).trim();
+      repo.git(['branch', '-D', 'other']);
+      const snap = snapshot(repo);
+      repo.git(['merge', '--abort']);
+      // A corrupt object store: the merged commit's (loose) object is gone.
+      const loose = path.join(repo.dir, '.git', 'objects', other.slice(0, 2), other.slice(2));
+      expect(fs.existsSync(loose)).toBe(true);
+      const saved = fs.readFileSync(loose);
+      fs.rmSync(loose, { force: true });
+      const before = { state: captureState(repo), files: opFiles(repo, MERGE_FILES) };
+      const refused = repo.guard(['rollback', snap.id, '--yes']);
+      expect(refused.code).not.toBe(0);
+      expect(refused.stderr).toContain('are missing');
+      expect(refused.stderr).toContain('nothing was changed');
+      expect(captureState(repo)).toEqual(before.state);
+      expect(opFiles(repo, MERGE_FILES)).toEqual(before.files);
+      fs.writeFileSync(loose, saved);
+
+      // Rolled back to the merge, then the person starts another merge of their own: refused as always.
+      rollback(repo, [snap.id]);
+      repo.git(['merge', '--abort']);
+      repo.git(['checkout', '-q', '-b', 'third', 'main~1']);
+      repo.write('a.txt', 'third\n');
+      repo.git(['commit', '-q', '-am', 'third']);
+      repo.git(['checkout', '-q', 'main']);
+      expect(repo.gitResult(['merge', 'third']).code).not.toBe(0);
+      const merging = repo.guard(['rollback', '--undo', '--yes']);
+      expect(merging.code).toBe(3);
+      expect(merging.stderr).toContain('a merge is in progress');
+    }));
+});
+
 describe('in a linked worktree', () => {
   it("the merge state goes back into the worktree's own git dir, not the main one's", () =>
     withTestRepo((repo) => {
