@@ -367,6 +367,13 @@ async function stageScan(repo: Repo, indexFile: string, scan: WorktreeScan): Pro
     const badPath = bad?.[1] ?? bad?.[2];
     const badBytes = badPath === undefined ? undefined : Buffer.from(badPath, 'utf8').toString('latin1');
     if (!badPath || !badBytes || !paths.includes(badBytes)) {
+      // git names its object database relative to the worktree (".git/objects"): say which
+      // repository's database this user cannot write (another user's checkout, a read-only mount).
+      if (/insufficient permission|permission denied/i.test(result.stderr)) {
+        throw new GuardError('git', `could not record the working tree: permission denied: this user cannot add objects to ${path.join(repo.commonDir, 'objects')} (git: ${result.stderr.trim().split('\n')[0]})`, {
+          hints: ['No snapshot was recorded and nothing in the repository changed.', "Run guard as the repository's owner, or make its .git writable for you."],
+        });
+      }
       throw new GuardError('git', `could not record the working tree: ${result.stderr.trim()}`);
     }
     skipped.push({ path: badPath, reason: 'unreadable' });
