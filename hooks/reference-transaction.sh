@@ -64,7 +64,8 @@ guard_is_fast_forward() {
 # packed-refs first (the ref still resolves there) and then one for the loose ref, where a
 # packed-only ref no longer resolves. An aborted run cannot tell a refused deletion from the
 # abort git reports between those two halves, so it leaves the file; a snapshot removes the
-# files of git processes that have ended (removeStaleTempFiles, src/snapshot/temp-index.ts).
+# files of git processes that have ended once an hour old (a pid may be a live git's in another
+# pid namespace; removeStaleTempFiles, src/snapshot/temp-index.ts).
 # Only deletions without an old value pay for any of this.
 guard_deleting_file="$GUARD_DIR/deleting.$PPID"
 if [ "$guard_state" = prepared ]; then

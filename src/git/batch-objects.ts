@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { GuardError } from '../errors.js';
+import { pidSpaceTag } from '../util/process-alive.js';
 import { guardPath, type Repo } from './repo.js';
 import { runGit } from './run.js';
 import { objectPipesOf } from './object-pipes.js';
@@ -78,7 +79,7 @@ export async function checkObjects(repo: Repo, names: string[]): Promise<Array<O
  */
 export async function writeObjects(repo: Repo, type: 'blob' | 'tag' | 'tree', contents: Buffer[]): Promise<string[]> {
   if (contents.length === 0) return [];
-  const dir = path.join(guardPath(repo, 'tmp'), `objects-${process.pid}-${randomBytes(6).toString('hex')}`);
+  const dir = path.join(guardPath(repo, 'tmp'), `objects-${process.pid}.${pidSpaceTag()}-${randomBytes(6).toString('hex')}`);
   await fs.mkdir(dir, { recursive: true });
   try {
     const files = contents.map((_, i) => path.join(dir, String(i)));

@@ -14,7 +14,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Repo } from '../git/repo.js';
 import { guardCommonPath, guardPath } from '../git/repo.js';
-import { isProcessAlive } from '../util/process-alive.js';
+import { isProcessAlive, pidSpaceTag } from '../util/process-alive.js';
 
 export interface TempIndex {
   file: string;
@@ -29,7 +29,7 @@ export function tempDir(repo: Repo): string {
 export async function copyUserIndex(repo: Repo, from: string = repo.indexFile): Promise<TempIndex> {
   const dir = tempDir(repo);
   await fs.mkdir(dir, { recursive: true });
-  const file = path.join(dir, `index-${process.pid}-${randomBytes(6).toString('hex')}`);
+  const file = path.join(dir, `index-${process.pid}.${pidSpaceTag()}-${randomBytes(6).toString('hex')}`);
   try {
     await fs.copyFile(from, file);
     const stat = await fs.stat(from);
@@ -46,29 +46,57 @@ export async function copyUserIndex(repo: Repo, from: string = repo.indexFile): 
   };
 }
 
-/** Removes temp indexes left by guard processes that no longer run (a crash, a SIGKILL). */
-export async function removeStaleTempFiles(repo: Repo): Promise<void> {
+/**
+ * A pid-named file whose writer's namespace is unknown (no tag, another tag, the hook's notes) is
+ * left alone this long after its last change, whether its pid runs here or not: a guard or git in
+ * a container sharing the repository writes pids that name no process here while it runs. Far
+ * longer than a snapshot or a ref transaction takes; a crash's leftovers wait that long.
+ */
+const FOREIGN_STALE_MS = 60 * 60 * 1000;
+
+/**
+ * Removes temp files left by guard (and git) processes that no longer run (a crash, a SIGKILL).
+ * A file is removed when its pid runs no process here and either its name carries our pid-space
+ * tag (written where that pid means what it means here) or it has not changed for
+ * FOREIGN_STALE_MS. `now` is for tests.
+ */
+export async function removeStaleTempFiles(repo: Repo, now: number = Date.now()): Promise<void> {
   await Promise.all([
-    // index-<pid>-*: a private index; objects-<pid>-*: files for hash-object (git/batch-objects.ts).
-    removeFilesOfEndedProcesses(tempDir(repo), /^(?:index|objects)-(\d+)-/),
+    // index-<pid>.<tag>-*: a private index; objects-<pid>.<tag>-*: files for hash-object
+    // (git/batch-objects.ts); a guard before the tag wrote index-<pid>-*. Their age is the
+    // inode's change time: a private index keeps the user's index's mtime (copyUserIndex).
+    removeFilesOfEndedProcesses(tempDir(repo), /^(?:index|objects)-(\d+)(?:\.([0-9a-f]{8}))?-/, 'ctimeMs', now),
     // deleting.<git's pid>: old values the reference-transaction hook noted for a deletion, left
-    // behind when git aborted the transaction (hooks/reference-transaction.sh).
-    removeFilesOfEndedProcesses(guardCommonPath(repo), /^deleting\.(\d+)$/),
+    // behind when git aborted the transaction (hooks/reference-transaction.sh). The hook cannot
+    // tell its namespace cheaply, so only the age says it is not a live git's elsewhere; it
+    // only appends, so mtime is its last change.
+    removeFilesOfEndedProcesses(guardCommonPath(repo), /^deleting\.(\d+)$/, 'mtimeMs', now),
   ]);
 }
 
-async function removeFilesOfEndedProcesses(dir: string, pattern: RegExp): Promise<void> {
+async function removeFilesOfEndedProcesses(dir: string, pattern: RegExp, clock: 'ctimeMs' | 'mtimeMs', now: number): Promise<void> {
   let names: string[];
   try {
     names = await fs.readdir(dir);
   } catch {
     return;
   }
+  const ourTag = pidSpaceTag();
   await Promise.all(
     names.map(async (name) => {
-      const pid = Number(pattern.exec(name)?.[1]);
+      const match = pattern.exec(name);
+      const pid = Number(match?.[1]);
       if (!pid || pid === process.pid || isProcessAlive(pid)) return;
-      await fs.rm(path.join(dir, name), { recursive: true, force: true });
+      const file = path.join(dir, name);
+      if (match?.[2] !== ourTag) {
+        try {
+          const stat = await fs.lstat(file);
+          if (now - stat[clock] <= FOREIGN_STALE_MS) return;
+        } catch {
+          return; // removed by its owner meanwhile
+        }
+      }
+      await fs.rm(file, { recursive: true, force: true });
     }),
   );
 }

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 
@@ -31,4 +32,12 @@ export function pidSpaceId(): string {
   }
   pidSpace = `host=${encodeURIComponent(os.hostname())};pidns=${ns}`;
   return pidSpace;
+}
+
+/**
+ * pidSpaceId() in 8 hex digits, for file names that carry a pid (`index-<pid>.<tag>-…`): a file
+ * whose tag is ours was written where its pid means what it means here.
+ */
+export function pidSpaceTag(): string {
+  return createHash('sha256').update(pidSpaceId()).digest('hex').slice(0, 8);
 }

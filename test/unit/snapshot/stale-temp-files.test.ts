@@ -1,0 +1,103 @@
+/**
+ * removeStaleTempFiles removes what a crashed guard (or an aborted git transaction) left, and
+ * never what a live process in another pid namespace (a container sharing the repository) is
+ * using: there its pid names no process here. A file named with our pid-space tag and a dead pid
+ * goes at once; a foreign or untagged one (an older guard's, the hook's notes) only once it has
+ * not changed for an hour.
+ */
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Repo } from '../../../src/git/repo.js';
+import { copyUserIndex, removeStaleTempFiles } from '../../../src/snapshot/temp-index.js';
+
+const HOUR = 60 * 60 * 1000;
+let dir: string;
+let repo: Repo;
+let tmp: string;
+let guardDir: string;
+beforeEach(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'guard-stale-'));
+  repo = { gitDir: dir, commonDir: dir, indexFile: path.join(dir, 'index') } as Repo;
+  guardDir = path.join(dir, 'guard');
+  tmp = path.join(guardDir, 'tmp');
+  fs.mkdirSync(tmp, { recursive: true });
+});
+afterEach(() => {
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+/** Our pid space's tag, computed from /proc here, not by guard. */
+function ourTag(): string {
+  let ns = 'none';
+  try {
+    ns = String(fs.statSync('/proc/self/ns/pid').ino);
+  } catch {
+    // no /proc
+  }
+  return createHash('sha256').update(`host=${encodeURIComponent(os.hostname())};pidns=${ns}`).digest('hex').slice(0, 8);
+}
+
+function deadPid(): number {
+  const child = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' });
+  return Number(child.stdout);
+}
+
+const listing = (d: string): string[] => fs.readdirSync(d).sort();
+
+describe('removeStaleTempFiles', () => {
+  it('names a private index with our pid and pid-space tag', async () => {
+    const index = await copyUserIndex(repo);
+    expect(path.basename(index.file)).toMatch(new RegExp(`^index-${process.pid}\\.${ourTag()}-[0-9a-f]{12}$`));
+    await index.dispose();
+  });
+
+  it('removes at once the files of a dead pid written in our pid namespace', async () => {
+    const pid = deadPid();
+    fs.writeFileSync(path.join(tmp, `index-${pid}.${ourTag()}-0123456789ab`), 'index');
+    fs.writeFileSync(path.join(tmp, `index-${pid}.${ourTag()}-0123456789ab.lock`), 'lock');
+    fs.mkdirSync(path.join(tmp, `objects-${pid}.${ourTag()}-0123456789ab`));
+    await removeStaleTempFiles(repo);
+    expect(listing(tmp)).toEqual([]);
+  });
+
+  it('keeps fresh files of a pid dead here written elsewhere or by an older guard, and removes them an hour later', async () => {
+    const pid = deadPid();
+    const kept = [
+      `index-${pid}.00000000-0123456789ab`, // another pid namespace's guard
+      `index-${pid}-0123456789ab`, // a guard before the tag
+      `objects-${pid}.ffffffff-0123456789ab`,
+    ].sort();
+    for (const name of kept) fs.writeFileSync(path.join(tmp, name), 'x');
+    fs.writeFileSync(path.join(guardDir, `deleting.${pid}`), 'oid refs/heads/x\n');
+    await removeStaleTempFiles(repo);
+    expect(listing(tmp)).toEqual(kept);
+    expect(listing(guardDir)).toContain(`deleting.${pid}`);
+    await removeStaleTempFiles(repo, Date.now() + 2 * HOUR);
+    expect(listing(tmp)).toEqual([]);
+    expect(listing(guardDir)).not.toContain(`deleting.${pid}`);
+  });
+
+  it('judges a private index by its change time, not its mtime (a copy keeps the user index mtime)', async () => {
+    const pid = deadPid();
+    const name = `index-${pid}.00000000-0123456789ab`;
+    const old = new Date(Date.now() - 2 * HOUR);
+    fs.writeFileSync(path.join(tmp, name), 'x');
+    fs.utimesSync(path.join(tmp, name), old, old);
+    await removeStaleTempFiles(repo);
+    expect(listing(tmp)).toEqual([name]);
+  });
+
+  it('keeps the files of a live pid however old', async () => {
+    const live = process.ppid;
+    const name = `index-${live}.${ourTag()}-0123456789ab`;
+    fs.writeFileSync(path.join(tmp, name), 'x');
+    fs.writeFileSync(path.join(guardDir, `deleting.${live}`), 'x');
+    await removeStaleTempFiles(repo, Date.now() + 2 * HOUR);
+    expect(listing(tmp)).toEqual([name]);
+    expect(listing(guardDir)).toContain(`deleting.${live}`);
+  });
+});
