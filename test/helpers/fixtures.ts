@@ -46,6 +46,18 @@ export function buildRichRepo(repo: TestRepo): void {
   repo.write('ignored.log', 'ignored, not captured, never touched\n');
 }
 
+/** Leaves `repo` on branch `topic` in a rebase onto `main` that stopped on a conflict in a.txt. */
+export function startConflictedRebase(repo: TestRepo): void {
+  repo.git(['checkout', '-q', '-b', 'topic']);
+  repo.write('a.txt', 'topic\n');
+  repo.git(['commit', '-q', '-am', 'topic']);
+  repo.git(['checkout', '-q', 'main']);
+  repo.write('a.txt', 'main\n');
+  repo.git(['commit', '-q', '-am', 'main']);
+  repo.git(['checkout', '-q', 'topic']);
+  if (repo.gitResult(['rebase', 'main']).code === 0) throw new Error('expected the rebase to stop on a conflict');
+}
+
 /** Leaves `repo` in a merge of branch `other` into `main` that stopped on a conflict in a.txt. */
 export function startConflictedMerge(repo: TestRepo): void {
   repo.git(['checkout', '-q', '-b', 'other']);

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
-import { buildRichRepo, startConflictedMerge } from '../../helpers/fixtures.js';
+import { buildRichRepo, startConflictedMerge, startConflictedRebase } from '../../helpers/fixtures.js';
 import { captureState } from '../../helpers/state.js';
 import { json, waitForBackgroundPush } from '../watcher/helpers.js';
 
@@ -199,14 +199,7 @@ describe('guard recover', () => {
       repo.write('a.txt', 'base\n');
       repo.git(['add', '-A']);
       repo.git(['commit', '-q', '-m', 'base']);
-      repo.git(['checkout', '-q', '-b', 'topic']);
-      repo.write('a.txt', 'topic\n');
-      repo.git(['commit', '-q', '-am', 'topic']);
-      repo.git(['checkout', '-q', 'main']);
-      repo.write('a.txt', 'main\n');
-      repo.git(['commit', '-q', '-am', 'main']);
-      repo.git(['checkout', '-q', 'topic']);
-      expect(repo.gitResult(['rebase', 'main']).code).not.toBe(0);
+      startConflictedRebase(repo);
       const during = captureState(repo);
       await snapshotAndPush(repo);
       fs.rmSync(path.join(repo.dir, '.git'), { recursive: true, force: true });

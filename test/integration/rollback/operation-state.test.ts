@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
-import { startConflictedMerge } from '../../helpers/fixtures.js';
+import { startConflictedMerge, startConflictedRebase } from '../../helpers/fixtures.js';
 import { captureState } from '../../helpers/state.js';
 
 const MERGE_FILES = ['MERGE_HEAD', 'MERGE_MSG', 'MERGE_MODE'];
@@ -174,14 +174,7 @@ describe('rollback of a snapshot taken during a merge, cherry-pick or revert', (
   it('a snapshot taken during a rebase: files, index and refs come back, and the plan says the rebase does not', () =>
     withTestRepo((repo) => {
       base(repo);
-      repo.git(['checkout', '-q', '-b', 'topic']);
-      repo.write('a.txt', 'topic\n');
-      repo.git(['commit', '-q', '-am', 'topic']);
-      repo.git(['checkout', '-q', 'main']);
-      repo.write('a.txt', 'main\n');
-      repo.git(['commit', '-q', '-am', 'main']);
-      repo.git(['checkout', '-q', 'topic']);
-      expect(repo.gitResult(['rebase', 'main']).code).not.toBe(0);
+      startConflictedRebase(repo);
       const during = captureState(repo);
       const snap = snapshot(repo);
       expect(snap.operation).toBe('rebase');
