@@ -21,7 +21,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { guardCommonPath, type Repo } from '../git/repo.js';
 import { packageRoot } from '../util/package-root.js';
-import { isProcessAlive } from '../util/process-alive.js';
+import { holderGone, isOurs, pidRecordText, readPidRecord } from '../util/pid-file.js';
 import { pushBackup, pushRemote, type MirrorSettings, type PushOutcome } from './mirror.js';
 import { readPushStatus } from './push-status.js';
 
@@ -34,25 +34,22 @@ export function pusherFiles(repo: Repo): { pid: string; again: string; log: stri
 /** Variables that tie git to the caller's context (a hook's temporary index, an explicit git dir). */
 const CONTEXT_VARIABLES = ['GIT_DIR', 'GIT_WORK_TREE', 'GIT_INDEX_FILE', 'GIT_COMMON_DIR', 'GIT_PREFIX', 'GIT_OBJECT_DIRECTORY', 'GIT_ALTERNATE_OBJECT_DIRECTORIES', 'GIT_QUARANTINE_PATH', 'GIT_REFLOG_ACTION'];
 
-function readPusherPid(file: string): number | null {
-  try {
-    const pid = Number(fs.readFileSync(file, 'utf8').trim());
-    return Number.isInteger(pid) && pid > 0 ? pid : null;
-  } catch {
-    return null;
-  }
-}
-
-/** The pusher for this repository, if one runs (its cmdline names `backup`, so a reused pid does not count). */
+/**
+ * The pusher for this repository, if one runs (its cmdline names `backup`, so a reused pid does
+ * not count). A pusher in another pid namespace (a container sharing the repository) counts as
+ * running until its pid file is an hour unchanged: it refreshes the file each round and will see
+ * the request's marker.
+ */
 function runningPusher(repo: Repo): number | null {
-  const pid = readPusherPid(pusherFiles(repo).pid);
-  if (pid === null || !isProcessAlive(pid)) return null;
+  const record = readPidRecord(pusherFiles(repo).pid);
+  if (record === null || holderGone(record)) return null;
+  if (!record.here) return record.pid;
   try {
-    if (!fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('backup')) return null;
+    if (!fs.readFileSync(`/proc/${record.pid}/cmdline`, 'utf8').includes('backup')) return null;
   } catch {
     // no /proc: trust the pid
   }
-  return pid;
+  return record.pid;
 }
 
 /**
@@ -106,7 +103,7 @@ export function requestBackgroundPush(repo: Repo): { pid: number | null; error?:
       // another pusher and cleanup finds it; the child recognises its own pid there.
       if (child.pid !== undefined) {
         try {
-          fs.writeFileSync(files.pid, `${child.pid}\n`, { flag: 'wx' });
+          fs.writeFileSync(files.pid, pidRecordText(child.pid), { flag: 'wx' });
         } catch {
           // a pusher that started meanwhile (or a dead one's file, which the child takes over)
         }
@@ -135,18 +132,18 @@ export function backupAfterSnapshot(repo: Repo, created: boolean): void {
 
 function claim(file: string): boolean {
   try {
-    fs.writeFileSync(file, `${process.pid}\n`, { flag: 'wx' });
+    fs.writeFileSync(file, pidRecordText(), { flag: 'wx' });
     return true;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
   }
-  const holder = readPusherPid(file);
-  if (holder === process.pid) return true;
-  if (holder !== null && isProcessAlive(holder)) return false;
+  const holder = readPidRecord(file);
+  if (isOurs(holder)) return true;
+  if (holder !== null && !holderGone(holder)) return false;
   // Left by a pusher that died: take it over.
   fs.rmSync(file, { force: true });
   try {
-    fs.writeFileSync(file, `${process.pid}\n`, { flag: 'wx' });
+    fs.writeFileSync(file, pidRecordText(), { flag: 'wx' });
     return true;
   } catch {
     return false;
@@ -166,6 +163,13 @@ export async function runBackgroundPusher(repo: Repo, loadSettings: () => Promis
     try {
       while (fs.existsSync(files.again)) {
         fs.rmSync(files.again, { force: true });
+        // Fresh for a pusher in another pid namespace, which judges this file by its age.
+        try {
+          const now = new Date();
+          fs.utimesSync(files.pid, now, now);
+        } catch {
+          // removed with the repository; the round below finds out
+        }
         // Read each round: .guard.yaml (backup.dir, backup.remote) may have changed.
         const settings = await loadSettings();
         local = await pushBackup(repo, settings);

@@ -1,27 +1,25 @@
 /**
  * An exclusive lock held across asynchronous work (a `git push`): `open(O_CREAT|O_EXCL)` of a file
- * that holds the owner's pid. A lock whose owner is dead is left over from a killed process and
- * is taken over; a live owner is waited for (polling), up to `waitMs`.
+ * that holds the owner's pid and pid space (util/pid-file.ts). A lock whose owner is gone is left
+ * over from a killed process and is taken over (one written in another pid namespace only once an
+ * hour old: its pid means nothing here); a live owner is waited for (polling), up to `waitMs`.
  */
 import fs from 'node:fs';
 import { GuardError } from '../errors.js';
-import { isProcessAlive } from './process-alive.js';
+import { holderGone, pidRecordText, readPidRecord } from './pid-file.js';
 
 function ownerAlive(lockFile: string): boolean {
-  try {
-    const pid = Number(fs.readFileSync(lockFile, 'utf8').trim());
-    // A lock file without a pid yet is being written by its owner right now.
-    return !(Number.isInteger(pid) && pid > 0) || isProcessAlive(pid);
-  } catch {
-    return false;
-  }
+  if (!fs.existsSync(lockFile)) return false;
+  const record = readPidRecord(lockFile);
+  // A lock file without a pid yet is being written by its owner right now.
+  return record === null || !holderGone(record);
 }
 
 export async function withAsyncFileLock<T>(lockFile: string, fn: () => Promise<T>, options: { waitMs?: number } = {}): Promise<T> {
   const deadline = Date.now() + (options.waitMs ?? 120_000);
   for (;;) {
     try {
-      fs.writeFileSync(lockFile, `${process.pid}\n`, { flag: 'wx' });
+      fs.writeFileSync(lockFile, pidRecordText(), { flag: 'wx' });
       break;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;

@@ -73,7 +73,7 @@ export function stopWatchers(base: string): void {
   // whole group, then wait until it is gone so the directory can be removed.
   for (const file of pidFiles) {
     try {
-      const pid = Number(fs.readFileSync(file, 'utf8').trim());
+      const pid = Number(fs.readFileSync(file, 'utf8').trim().split(' ')[0]);
       if (pid > 0) groups.push(pid);
     } catch {
       // no pid file

@@ -45,7 +45,7 @@ async function backgroundPushDone(t: TestRepo): Promise<void> {
   for (;;) {
     let pid = 0;
     try {
-      pid = Number(fs.readFileSync(file, 'utf8').trim());
+      pid = Number(fs.readFileSync(file, 'utf8').trim().split(' ')[0]);
     } catch {
       return;
     }
