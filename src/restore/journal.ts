@@ -31,6 +31,12 @@ export interface RollbackRecord {
   startedAt: string;
   /** pid of the guard process holding index.lock, so a stale lock can be told from a live one. */
   pid: number;
+  /**
+   * Where that pid means something (pidSpaceId(): host and pid namespace); absent in records
+   * written before it existed, whose pid is judged as is. A rollback run in a container sharing
+   * the repository has a pid that names no process here while it runs.
+   */
+  pidSpace?: string;
   /** Token written into the index.lock this rollback created: --resume removes only that lock. */
   lockToken?: string;
 }

@@ -38,7 +38,7 @@ import { findSession } from '../session/store.js';
 import { clearInProgress, readInProgress, readLastRollback, writeInProgress, writeLastRollback, type RollbackRecord, type RollbackStep } from './journal.js';
 import { diffTrees, planRefs, type RollbackPlan } from './plan.js';
 import { uncapturedObstacles } from './obstacles.js';
-import { isProcessAlive } from '../util/process-alive.js';
+import { isProcessAlive, pidSpaceId } from '../util/process-alive.js';
 import { withCapturedIgnored } from './captured-ignored.js';
 
 export type RollbackEvent =
@@ -151,9 +151,11 @@ async function checkPreconditions(repo: Repo, interrupted: RollbackRecord | null
   } catch {
     return;
   }
-  if (interrupted && !isProcessAlive(interrupted.pid) && (await ownsIndexLock(repo.indexFile, interrupted.lockToken))) {
+  const ranHere = interrupted && (interrupted.pidSpace === undefined || interrupted.pidSpace === pidSpaceId());
+  if (interrupted && ranHere && !isProcessAlive(interrupted.pid) && (await ownsIndexLock(repo.indexFile, interrupted.lockToken))) {
     // The lock the interrupted rollback created (it still holds our marker) and its process is
-    // gone: stale. A lock without the marker belongs to another git process and stays.
+    // gone: stale. A lock without the marker belongs to another git process and stays, and so
+    // does one of a rollback run in another pid namespace, whose pid means nothing here.
     await fs.rm(lock, { force: true });
     return;
   }
@@ -517,6 +519,7 @@ export async function rollback(repo: Repo, options: RollbackOptions): Promise<Ro
       step: 'planned',
       startedAt: new Date().toISOString(),
       pid: process.pid,
+      pidSpace: pidSpaceId(),
       lockToken: lock.token,
     };
     await writeInProgress(repo, record);

@@ -166,6 +166,19 @@ describe('guard rollback', () => {
         expect(other.code).toBe(3);
         expect(other.stderr).toContain('--resume');
 
+        // The record names this host's pid namespace; a rollback recorded in another one (a
+        // container sharing the repository) may still run though its pid names nothing here:
+        // its index.lock is not taken, and nothing changes.
+        const recordFile = path.join(repo.dir, '.git', 'guard', 'rollback-in-progress.json');
+        const record = fs.readFileSync(recordFile, 'utf8');
+        expect(JSON.parse(record).pidSpace).toMatch(/^host=.+;pidns=/);
+        fs.writeFileSync(recordFile, JSON.stringify({ ...JSON.parse(record), pidSpace: 'host=sandbox-7;pidns=1' }));
+        const foreign = repo.guard(['rollback', '--resume', '--yes']);
+        expect(foreign.code).not.toBe(0);
+        expect(foreign.stderr).toContain('index.lock');
+        expect(fs.existsSync(path.join(repo.dir, '.git', 'index.lock'))).toBe(true);
+        fs.writeFileSync(recordFile, record);
+
         const resumed = repo.guard(['rollback', '--resume', '--yes']);
         expect(resumed.code, resumed.stderr).toBe(0);
         expect(captureState(repo)).toEqual(before);
