@@ -334,7 +334,8 @@ guard_post_tool_step() {
   esac
   # The watcher runs (pid alive) and watches (its state file says running).
   guard_wpid=
-  [ -f "$guard_gitdir/guard/watcher.pid" ] && IFS= read -r guard_wpid <"$guard_gitdir/guard/watcher.pid"
+  # "<pid> host=<name>;pidns=<inode>" (or a bare pid from an older guard): the pid is the first field.
+  [ -f "$guard_gitdir/guard/watcher.pid" ] && IFS=' ' read -r guard_wpid guard_wspace <"$guard_gitdir/guard/watcher.pid"
   case $guard_wpid in
     '' | *[!0-9]*) return 1 ;;
   esac

@@ -40,7 +40,7 @@ import { FsEvents, type FsChange } from './fs-events.js';
 import { ProtectedRestore, type RestoreEvent } from './protected-restore.js';
 import { matchText, type GitPath } from '../git/path.js';
 import { keepObjectPipes, type KeptObjectPipes } from '../git/object-pipes.js';
-import { acquirePidFile, readPid, releasePidFile, writeStateFile, type WatcherStateFile } from './state-file.js';
+import { acquirePidFile, readPid, releasePidFile, touchPidFile, writeStateFile, type WatcherStateFile } from './state-file.js';
 
 /** More changed paths than this in one batch: a full snapshot is cheaper than the path list. */
 const MAX_PATHS = 2000;
@@ -651,6 +651,7 @@ export class Watcher {
       void this.stop('another watcher took over this worktree');
       return;
     }
+    touchPidFile(this.repo);
     try {
       const previous = JSON.stringify(this.policy.protect.paths) + String(this.policy.error);
       this.policy = await loadPolicy(this.repo);

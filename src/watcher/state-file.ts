@@ -1,6 +1,10 @@
 /**
  * The watcher's files, per worktree, under `<gitDir>/guard/`:
- *   watcher.pid   the daemon's pid; created exclusively, so one daemon runs per worktree
+ *   watcher.pid   the daemon's pid and pid space (`<pid> host=<name>;pidns=<inode>`,
+ *                 util/pid-file.ts); created exclusively, so one daemon runs per worktree. A
+ *                 daemon in another pid namespace (a container sharing the repository) has a
+ *                 pid that means nothing here: its file is not read as a pid here, and is taken
+ *                 over only once an hour unchanged (the daemon touches it at every heartbeat)
  *   watcher.json  what the daemon is doing, rewritten atomically on every state change and at
  *                 every heartbeat; `guard status` and `guard watch status` read it
  *   watcher.log   the detached daemon's stdout/stderr
@@ -11,6 +15,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { guardPath, type Repo } from '../git/repo.js';
+import { holderGone, pidRecordText, readPidRecord } from '../util/pid-file.js';
+import { pidSpaceId } from '../util/process-alive.js';
 
 export type WatcherState = 'starting' | 'running' | 'stopping' | 'stopped' | 'crashed';
 export type WatchMode = 'events' | 'polling';
@@ -80,7 +86,10 @@ export function writeStateFile(repo: Repo, state: WatcherStateFile): void {
 export function readPid(repo: Repo): number | null {
   let pid: number;
   try {
-    pid = Number(fs.readFileSync(watcherFiles(repo).pid, 'utf8').trim());
+    const [pidText, space] = fs.readFileSync(watcherFiles(repo).pid, 'utf8').trim().split(' ');
+    // Written in another pid namespace: its pid names no process here, or another one.
+    if (space !== undefined && space !== pidSpaceId()) return null;
+    pid = Number(pidText);
   } catch {
     return null;
   }
@@ -128,12 +137,14 @@ export function acquirePidFile(repo: Repo): number | null {
   for (let attempt = 0; attempt < 5; attempt++) {
     try {
       const fd = fs.openSync(file, 'wx');
-      fs.writeSync(fd, `${process.pid}\n`);
+      fs.writeSync(fd, pidRecordText());
       fs.closeSync(fd);
       return null;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
     }
+    const record = readPidRecord(file);
+    if (record !== null && !record.here && !holderGone(record)) return record.pid;
     const holder = readPid(repo);
     if (holder !== null && holder !== process.pid && isAlive(holder)) return holder;
     if (holder === process.pid) return null;
@@ -145,6 +156,16 @@ export function acquirePidFile(repo: Repo): number | null {
     }
   }
   return readPid(repo);
+}
+
+/** Keeps the pid file fresh for a guard in another pid namespace, which judges it by its age. */
+export function touchPidFile(repo: Repo): void {
+  try {
+    const now = new Date();
+    fs.utimesSync(watcherFiles(repo).pid, now, now);
+  } catch {
+    // gone with the repository; the heartbeat finds out
+  }
 }
 
 export function releasePidFile(repo: Repo): void {
