@@ -10,6 +10,7 @@ import path from 'node:path';
 import { GuardError } from '../errors.js';
 import type { Repo } from '../git/repo.js';
 import { packageRoot } from '../util/package-root.js';
+import { holderGone, pidRecordText, readPidRecord } from '../util/pid-file.js';
 import { isAlive, readPid, readStateFile, watcherFiles } from './state-file.js';
 import { watcherStatus, type WatcherStatus } from './status.js';
 
@@ -75,11 +76,16 @@ export function spawnWatcher(repo: Repo, options: { startedFor?: string | null }
 function claimPidFile(repo: Repo, file: string, pid: number): number {
   for (let attempt = 0; attempt < 3; attempt++) {
     try {
-      fs.writeFileSync(file, `${pid}\n`, { flag: 'wx' });
+      // With where the pid means something (util/pid-file.ts), as the daemon itself writes it: a
+      // guard in another pid namespace must not take a bare pid of ours for a dead process.
+      fs.writeFileSync(file, pidRecordText(pid), { flag: 'wx' });
       return pid;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
     }
+    // A watcher of another pid namespace (a sandbox sharing the repository) holds it while fresh.
+    const record = readPidRecord(file);
+    if (record !== null && !record.here && !holderGone(record)) return record.pid;
     // readPid: a watcher of another worktree (a pid file copied with the repository) does not count.
     const holder = readPid(repo) ?? 0;
     if (holder > 0 && holder !== pid && isAlive(holder)) return holder;

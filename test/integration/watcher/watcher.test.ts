@@ -201,6 +201,9 @@ describe('the watcher', () => {
       expect(started.pid).not.toBe(first.pid);
       repo.write('src/after-restart.js', 'recorded\n');
       await waitForSnapshot(repo, 'a snapshot after the restart', (s, files) => s.trigger === 'watch' && files.includes('src/after-restart.js'));
+      // The pid file says where its pid means something (a guard in another pid namespace must
+      // not read a bare pid as a dead process and start a second watcher).
+      expect(repo.read('.git/guard/watcher.pid')).toMatch(new RegExp(`^${started.pid} host=[^;]+;pidns=\\S+\\n$`));
       // A second start finds the running one.
       expect(repo.guard(['watch']).stdout).toContain(`Already watching ${repo.dir} (pid ${started.pid})`);
       const stopped = json(repo, ['watch', 'stop']);
