@@ -1,6 +1,9 @@
-import { createHash } from 'node:crypto';
 import fs from 'node:fs';
-import os from 'node:os';
+
+// node:os and node:crypto are taken when first needed, not imported: this module is on the agent
+// hook's path (the watcher's pid file), where a deny loads no built-in module beyond an empty ES
+// module (test/integration/session/agent-hook-builtins.test.ts).
+const builtin = <T>(name: string): T => (process as unknown as { getBuiltinModule(id: string): T }).getBuiltinModule(name);
 
 /** Whether a process with this pid exists (EPERM: it exists but belongs to someone else). */
 export function isProcessAlive(pid: number): boolean {
@@ -13,6 +16,17 @@ export function isProcessAlive(pid: number): boolean {
 }
 
 let pidSpace: string | undefined;
+
+/** os.hostname(); on Linux read from /proc (the same UTS name) so that node:os is not loaded on the hook path. */
+function hostName(): string {
+  try {
+    const name = fs.readFileSync('/proc/sys/kernel/hostname', 'utf8').trim();
+    if (name) return name;
+  } catch {
+    // not Linux
+  }
+  return builtin<typeof import('node:os')>('node:os').hostname();
+}
 
 /**
  * Where this process's pids mean something: its host name and, where /proc shows it, the inode of
@@ -30,7 +44,7 @@ export function pidSpaceId(): string {
   } catch {
     // no /proc: the host name decides
   }
-  pidSpace = `host=${encodeURIComponent(os.hostname())};pidns=${ns}`;
+  pidSpace = `host=${encodeURIComponent(hostName())};pidns=${ns}`;
   return pidSpace;
 }
 
@@ -39,5 +53,5 @@ export function pidSpaceId(): string {
  * whose tag is ours was written where its pid means what it means here.
  */
 export function pidSpaceTag(): string {
-  return createHash('sha256').update(pidSpaceId()).digest('hex').slice(0, 8);
+  return builtin<typeof import('node:crypto')>('node:crypto').createHash('sha256').update(pidSpaceId()).digest('hex').slice(0, 8);
 }
