@@ -4,12 +4,12 @@
  * is not refused; a live owner's lock is still respected, and so is a lock written in another pid
  * namespace (a container sharing the repository), whose pid means nothing here, until it is stale.
  */
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { withFileLock } from '../../../src/session/lock.js';
+import { deadPid, ourPidSpace } from '../../helpers/pid-space.js';
 
 let dir: string;
 beforeEach(() => {
@@ -20,22 +20,7 @@ afterEach(() => {
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
-/** What a lock of this process says about where its pid means something, read from /proc, not from guard. */
-function ourPidSpace(): string {
-  let ns = 'none';
-  try {
-    ns = String(fs.statSync('/proc/self/ns/pid').ino);
-  } catch {
-    // no /proc
-  }
-  return `host=${encodeURIComponent(os.hostname())};pidns=${ns}`;
-}
 
-/** The pid of a process that has exited (and been reaped). */
-function deadPid(): number {
-  const child = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' });
-  return Number(child.stdout);
-}
 
 describe('withFileLock', () => {
   it('takes over a fresh lock of an older guard (a bare pid) whose owner is dead, without waiting for it to go stale', () => {

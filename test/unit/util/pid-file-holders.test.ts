@@ -5,7 +5,6 @@
  * container sharing the repository writes a pid that names no process here while it runs, so its
  * file is kept until it is an hour unchanged.
  */
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -13,6 +12,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { pusherFiles, runBackgroundPusher } from '../../../src/backup/auto-push.js';
 import type { Repo } from '../../../src/git/repo.js';
 import { withAsyncFileLock } from '../../../src/util/async-lock.js';
+import { deadPid, ourPidSpace } from '../../helpers/pid-space.js';
 
 let dir: string;
 beforeEach(() => {
@@ -22,21 +22,7 @@ afterEach(() => {
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
-/** Where this process's pids mean something, read from /proc, not from guard. */
-function ourPidSpace(): string {
-  let ns = 'none';
-  try {
-    ns = String(fs.statSync('/proc/self/ns/pid').ino);
-  } catch {
-    // no /proc
-  }
-  return `host=${encodeURIComponent(os.hostname())};pidns=${ns}`;
-}
 
-function deadPid(): number {
-  const child = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' });
-  return Number(child.stdout);
-}
 
 function age(file: string, ms: number): void {
   const then = new Date(Date.now() - ms);

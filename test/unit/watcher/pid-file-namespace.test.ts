@@ -5,13 +5,13 @@
  * taken over while fresh, so two watchers do not watch one worktree; once an hour unchanged it is.
  * A dead pid recorded in our namespace, or bare by an older guard, is taken over at once.
  */
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Repo } from '../../../src/git/repo.js';
 import { acquirePidFile, readPid, watcherFiles } from '../../../src/watcher/state-file.js';
+import { deadPid, ourPidSpace } from '../../helpers/pid-space.js';
 
 let dir: string;
 let repo: Repo;
@@ -27,20 +27,7 @@ afterEach(() => {
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
-function ourPidSpace(): string {
-  let ns = 'none';
-  try {
-    ns = String(fs.statSync('/proc/self/ns/pid').ino);
-  } catch {
-    // no /proc
-  }
-  return `host=${encodeURIComponent(os.hostname())};pidns=${ns}`;
-}
 
-function deadPid(): number {
-  const child = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' });
-  return Number(child.stdout);
-}
 
 describe('the watcher pid file across pid namespaces', () => {
   it('records our pid and pid space when taken', () => {
