@@ -14,13 +14,12 @@
  * back is returned as a problem, with its fix.
  */
 import { compilePolicy } from '../config/compile.js';
-import { guardCommonPath, type Repo } from '../git/repo.js';
-import { writeClock } from '../githooks/clock.js';
+import type { Repo } from '../git/repo.js';
+import { writeHookFiles } from '../githooks/context.js';
 import { hooksStatus, installHooks } from '../githooks/install/local.js';
 import { planManagerEdits } from '../githooks/managers/plan.js';
 import { writeManagedLauncher } from '../githooks/managers/apply.js';
 import type { ManagedHook } from '../githooks/managers/entry.js';
-import { writePathspecsFile } from '../githooks/pathspecs.js';
 
 export interface RearmResult {
   /** The git hooks that run again (their self-test passed). */
@@ -39,8 +38,7 @@ export async function rearmProtection(repo: Repo): Promise<RearmResult> {
   const problems: string[] = [];
   try {
     const policy = await compilePolicy(repo);
-    await writePathspecsFile(repo, policy);
-    await writeClock(guardCommonPath(repo));
+    await writeHookFiles(repo, policy);
   } catch (error) {
     problems.push(`the policy could not be compiled for the hooks (${reason(error)}); fix: guard init`);
   }

@@ -24,7 +24,12 @@ export async function hookContext(cwd: string, env: Record<string, string | unde
   const repo = await openRepo(cwd);
   const policy = await readPolicy(repo);
   // Keep the pre-commit shim's fast path in step with the policy just read (a no-op when it is).
+  await writeHookFiles(repo, policy);
+  return { repo, policy, actor: detectActor(env) };
+}
+
+/** What the sh shims read beside the compiled policy: the protected pathspecs and the clock. */
+export async function writeHookFiles(repo: Repo, policy: Policy): Promise<void> {
   await writePathspecsFile(repo, policy);
   await writeClock(guardCommonPath(repo));
-  return { repo, policy, actor: detectActor(env) };
 }

@@ -13,8 +13,7 @@ import { GuardError } from '../../errors.js';
 import { guardCommonPath, openRepo, type Repo } from '../../git/repo.js';
 import { assertHooksInstallable, hooksStatus, installHooks } from '../../githooks/install/local.js';
 import type { HookChange } from '../../githooks/install/install.js';
-import { writeClock } from '../../githooks/clock.js';
-import { writePathspecsFile } from '../../githooks/pathspecs.js';
+import { writeHookFiles } from '../../githooks/context.js';
 import { appendEvent } from '../../session/journal.js';
 import { createSnapshot } from '../../snapshot/create.js';
 import { backupAfterSnapshot } from '../../backup/auto-push.js';
@@ -125,8 +124,7 @@ export async function run(args: Args, { cwd, out }: CommandContext): Promise<num
   const target = await configRepo(repo);
   const configWritten = await writeConfigFile(target.repo, preset);
   const policy = await compilePolicy(repo);
-  await writePathspecsFile(repo, policy);
-  await writeClock(guardCommonPath(repo));
+  await writeHookFiles(repo, policy);
 
   // 2. The git hooks.
   out.progress('guard init: installing the git hooks…');
