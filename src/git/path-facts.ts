@@ -25,6 +25,7 @@ import type { CleanFacts, FindQuery, IgnoredEntry, PathFacts, RepoContents, Stat
 import { bytewiseGlobUnder, isTextPath, matchText, type GitPath } from './path.js';
 import type { Repo } from './repo.js';
 import { runGitSync, splitNulBytes } from './run.js';
+import { escapedBytes, escapedText } from '../util/escaped-text.js';
 
 export interface PathFactsOptions {
   /** Names (`node_modules`, `*.egg-info`) or repo-relative globs (`web/.cache/**`) of regenerable ignored output. */
@@ -35,13 +36,21 @@ export interface PathFactsOptions {
 
 const DEFAULT_MAX_LISTED = 20_000;
 
+/*
+ * Paths here are escaped text (util/escaped-text.ts): a name that is not UTF-8 (from `$'\xff'` in
+ * the command, from git or from the file system) keeps its bytes, and every fs call gets them.
+ */
+function realpath(p: string): string {
+  return escapedText(fs.realpathSync(escapedBytes(p), { encoding: 'buffer' }));
+}
+
 /** The longest existing prefix of `abs` with its symlinks resolved, plus the rest as written. */
 function realish(abs: string): string {
   const rest: string[] = [];
   let existing = abs;
   for (;;) {
     try {
-      return path.posix.join(fs.realpathSync(existing), ...rest);
+      return path.posix.join(realpath(existing), ...rest);
     } catch {
       const parent = path.posix.dirname(existing);
       if (parent === existing) return abs;
@@ -53,7 +62,7 @@ function realish(abs: string): string {
 
 function isDirEmpty(dir: string): boolean {
   try {
-    const handle = fs.opendirSync(dir);
+    const handle = fs.opendirSync(escapedBytes(dir));
     try {
       return handle.readSync() === null;
     } finally {
@@ -68,7 +77,7 @@ function locate(abs: string): Omit<PathFacts, 'locatedContents' | 'followedConte
   const located = abs === '/' || /^[A-Za-z]:/.test(abs) ? abs : path.posix.join(realish(path.posix.dirname(abs)), path.posix.basename(abs));
   let stat: fs.Stats | null = null;
   try {
-    stat = fs.lstatSync(located);
+    stat = fs.lstatSync(escapedBytes(located));
   } catch {
     stat = null;
   }
@@ -84,11 +93,11 @@ function locate(abs: string): Omit<PathFacts, 'locatedContents' | 'followedConte
   };
   if (facts.isSymlink) {
     try {
-      facts.followed = fs.realpathSync(located);
-      facts.followedIsDir = fs.statSync(facts.followed).isDirectory();
+      facts.followed = realpath(located);
+      facts.followedIsDir = fs.statSync(escapedBytes(facts.followed)).isDirectory();
     } catch {
       // A dangling link: a write creates its target, a deletion removes only the link.
-      facts.followed = realish(path.posix.resolve(path.posix.dirname(located), fs.readlinkSync(located)));
+      facts.followed = realish(path.posix.resolve(path.posix.dirname(located), escapedText(fs.readlinkSync(escapedBytes(located), { encoding: 'buffer' }))));
       facts.followedExists = false;
     }
   }
@@ -381,10 +390,11 @@ function readClean(repo: Repo, cwd: string, pathspecs: string[], options: PathFa
 }
 
 /**
- * The roots (real paths, as text) of this repository's worktrees other than this one: one `git
- * worktree list`, asked only when a command deletes something outside this worktree.
+ * The roots (real paths, as bytes) of this repository's worktrees other than this one: one `git
+ * worktree list`, asked only when a command deletes something outside this worktree. Bytes, not
+ * text: a worktree whose path is not UTF-8 must still be recognised (decoded, it named no file).
  */
-function otherWorktrees(repo: Repo): string[] {
+function otherWorktrees(repo: Repo): Buffer[] {
   const own = realish(repo.root.replace(/\/+$/, ''));
   let listed = runGitSync(['worktree', 'list', '--porcelain', '-z'], { cwd: repo.root, okCodes: [128, 129] });
   let records: string[];
@@ -397,13 +407,22 @@ function otherWorktrees(repo: Repo): string[] {
   }
   return records
     .filter((record) => record.startsWith('worktree '))
-    .map((record) => realish(Buffer.from(record.slice('worktree '.length), 'latin1').toString('utf8')))
-    .filter((root) => root !== own);
+    .map((record) => realish(escapedText(Buffer.from(record.slice('worktree '.length), 'latin1'))))
+    .filter((root) => root !== own)
+    .map((root) => escapedBytes(root));
+}
+
+/** `inner` is `outer` or lies under it, byte for byte. */
+function isAtOrUnder(inner: Buffer, outer: Buffer): boolean {
+  if (inner.length < outer.length || !inner.subarray(0, outer.length).equals(outer)) return false;
+  return inner.length === outer.length || outer[outer.length - 1] === 0x2f || inner[outer.length] === 0x2f;
 }
 
 /** The worktree among `roots` that `place` is, holds or lies inside; undefined for none. */
-function worktreeAt(place: string, roots: string[]): string | undefined {
-  return roots.find((root) => root === place || root.startsWith(`${place}/`) || place.startsWith(`${root}/`) || place === '/');
+function worktreeAt(place: string, roots: Buffer[]): string | undefined {
+  const bytes = escapedBytes(place);
+  const root = roots.find((candidate) => isAtOrUnder(candidate, bytes) || isAtOrUnder(bytes, candidate));
+  return root && escapedText(root);
 }
 
 /** Answers every query of a collect pass (state.ts) about this repository (null: outside any). */
@@ -432,7 +451,7 @@ export async function readPathFacts(repo: Repo | null, queries: StateQueries, op
     }
   }
   const facts: StateFacts = { paths: new Map(), cleans: new Map(), globs: new Map(globList.map((pattern, i) => [pattern, globs[i] as RepoContents])), finds };
-  let worktrees: string[] | undefined;
+  let worktrees: Buffer[] | undefined;
   const outside = (place: string): boolean => repo !== null && place !== repo.root.replace(/\/+$/, '') && repoRelative(repo, place) === null;
   for (const [abs, where] of located) {
     for (const [place, exists] of [[where.located, where.exists], [where.followed, where.followedExists]] as const) {

@@ -14,6 +14,7 @@ import { classifyInvocation } from './commands.js';
 import path from 'node:path';
 import { cloneState, expandSingle, expandWord, joinOrigins, knownField, newState, noteWritten, provenance, type ExpandEnv, type Field, type ShellState } from './expand.js';
 import { fastPathAllows } from './fast-path.js';
+import { escapedBytes, escapedText } from '../../util/escaped-text.js';
 import { ParseError, decodeAnsiC, parseScript } from './parse.js';
 import { isUnder, resolvePath } from './paths.js';
 import type { RefChange } from './ref-changes.js';
@@ -501,5 +502,6 @@ function printfOutput(args: Field[]): string | null {
       return directive === '%b' ? decodeAnsiC(value) : value;
     });
   } while (index < rest.length && /%[sb]/.test(decoded));
-  return out;
+  // Bytes from the format and from the values join into one name (`printf '\303%s' $'\251'` is é).
+  return escapedText(escapedBytes(out));
 }

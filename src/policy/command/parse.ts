@@ -7,6 +7,7 @@
  * continuations. Anything it cannot parse throws ParseError; the caller then treats the command
  * as opaque rather than guessing.
  */
+import { escapedBytes, escapedText } from '../../util/escaped-text.js';
 import type { Assignment, Command, Compound, Heredoc, Pipeline, Redirect, Script, SimpleCommand, Word, WordPart, AndOr } from './ast.js';
 
 export class ParseError extends Error {
@@ -875,41 +876,49 @@ export function literalText(word: Word): string | null {
   return text;
 }
 
-/** Decodes the body of bash's `$'...'` quoting. */
+/**
+ * Decodes the body of bash's `$'...'` quoting. `\xHH` and octal escapes are bytes, as in bash: a
+ * run of them that is UTF-8 is its characters (`$'\xc3\xa9'` is é), any other byte stays that
+ * byte as escaped text (util/escaped-text.ts), so `$'wt\xff'` names the file whose name holds 0xff.
+ */
 export function decodeAnsiC(raw: string): string {
-  let out = '';
+  const bytes: number[] = [];
+  const text = (s: string): void => {
+    bytes.push(...escapedBytes(s));
+  };
   for (let i = 0; i < raw.length; i++) {
-    const c = raw[i] as string;
+    const c = String.fromCodePoint(raw.codePointAt(i) as number);
     if (c !== '\\') {
-      out += c;
+      text(c);
+      i += c.length - 1;
       continue;
     }
     const n = raw[++i] ?? '';
     const simple: Record<string, string> = { a: '\x07', b: '\b', e: '\x1b', E: '\x1b', f: '\f', n: '\n', r: '\r', t: '\t', v: '\v', '\\': '\\', "'": "'", '"': '"', '?': '?' };
     if (n in simple) {
-      out += simple[n];
+      text(simple[n] as string);
     } else if (/[0-7]/.test(n)) {
       const digits = /^[0-7]{1,3}/.exec(raw.slice(i)) as RegExpExecArray;
-      out += String.fromCharCode(parseInt(digits[0], 8) & 0xff);
+      bytes.push(parseInt(digits[0], 8) & 0xff);
       i += digits[0].length - 1;
     } else if (n === 'x') {
       const digits = /^[0-9a-fA-F]{1,2}/.exec(raw.slice(i + 1));
       if (digits) {
-        out += String.fromCharCode(parseInt(digits[0], 16));
+        bytes.push(parseInt(digits[0], 16));
         i += digits[0].length;
-      } else out += '\\x';
+      } else text('\\x');
     } else if (n === 'u' || n === 'U') {
       const digits = new RegExp(`^[0-9a-fA-F]{1,${n === 'u' ? 4 : 8}}`).exec(raw.slice(i + 1));
       if (digits) {
-        out += String.fromCodePoint(parseInt(digits[0], 16));
+        text(String.fromCodePoint(parseInt(digits[0], 16)));
         i += digits[0].length;
-      } else out += `\\${n}`;
+      } else text(`\\${n}`);
     } else if (n === 'c') {
       const ch = raw[++i] ?? '';
-      out += String.fromCharCode(ch.toUpperCase().charCodeAt(0) & 0x1f);
+      bytes.push(ch.toUpperCase().charCodeAt(0) & 0x1f);
     } else {
-      out += `\\${n}`;
+      text(`\\${n}`);
     }
   }
-  return out;
+  return escapedText(Buffer.from(bytes));
 }

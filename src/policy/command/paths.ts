@@ -4,6 +4,7 @@
  * rest of the world. Pure string work on absolute POSIX paths (and Windows drive paths); symlinks
  * are followed by the reader of the repository's state (state.ts), not here.
  */
+import { shownEscaped } from '../../util/escaped-text.js';
 import path from 'node:path';
 import { picomatch } from '../picomatch.js';
 import type { CommandContext } from './types.js';
@@ -254,7 +255,7 @@ export function protectedBranch(name: string, ctx: CommandContext): string | nul
 
 /** A short display form of an absolute path: relative to the repository or home when inside. */
 export function displayPath(abs: string, ctx: CommandContext): string {
-  if (ctx.repoRoot && isStrictlyUnder(abs, ctx.repoRoot)) return abs.slice(ctx.repoRoot.length + 1);
-  if (ctx.home && isStrictlyUnder(abs, ctx.home)) return `~/${abs.slice(ctx.home.length + 1)}`;
-  return abs;
+  if (ctx.repoRoot && isStrictlyUnder(abs, ctx.repoRoot)) return shownEscaped(abs.slice(ctx.repoRoot.length + 1));
+  if (ctx.home && isStrictlyUnder(abs, ctx.home)) return `~/${shownEscaped(abs.slice(ctx.home.length + 1))}`;
+  return shownEscaped(abs);
 }

@@ -6,6 +6,7 @@
  * are only refused where they switch protection off or destroy what cannot be rebuilt: `.git`,
  * block devices, guard's own files and protected paths (the last two for agents).
  */
+import { shownEscaped } from '../../util/escaped-text.js';
 import path from 'node:path';
 import type { Field } from './expand.js';
 import {
@@ -230,8 +231,8 @@ function checkDeleteWithFacts(abs: string, facts: PathFacts, ctx: CommandContext
   const kind = classifyPath(target, ctx);
   if (kind.kind === 'outside' && exists && facts.otherWorktree) {
     const wt = facts.otherWorktree;
-    const relation = target === wt ? 'is' : wt.startsWith(`${target}/`) ? 'holds' : 'is inside';
-    return makeVerdict('deny', 'rm-outside-repo', `${options.verb} ${displayPath(abs, ctx)}${via}, which ${relation} the worktree ${wt} of this repository: its uncommitted work is in no snapshot taken here, so guard could not bring it back`, source);
+    const relation = target === wt ? 'is' : wt.startsWith(`${target}/`) || target === '/' ? 'holds' : 'is inside';
+    return makeVerdict('deny', 'rm-outside-repo', `${options.verb} ${displayPath(abs, ctx)}${via}, which ${relation} the worktree ${shownEscaped(wt)} of this repository: its uncommitted work is in no snapshot taken here, so guard could not bring it back`, source);
   }
   if (kind.kind !== 'inside') {
     if (!exists && kind.kind === 'outside') {

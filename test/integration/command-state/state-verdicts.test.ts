@@ -126,6 +126,35 @@ describe('file-destroying commands are judged by what is there', () => {
     });
   });
 
+  // A worktree path is bytes: one whose name is not UTF-8 (byte 0xff) is still recognised, named in
+  // the command by bash's `$'\xff'` or octal `$'\377'`, or held by a directory the command deletes.
+  it('denies deleting another worktree whose path is not UTF-8', async () => {
+    await withTestRepo((t) => {
+      setup(t);
+      const base = fs.realpathSync(t.base);
+      fs.mkdirSync(path.join(base, 'par'));
+      // Node's argv is UTF-8 only: the shell makes the name with the raw byte.
+      const added = spawnSync('sh', ['-c', `git worktree add -q -b linked "$(printf '${base}/par/wt\\377')"`], { cwd: t.dir, env: t.env, encoding: 'utf8' });
+      expect(added.status, added.stderr).toBe(0);
+      const wtBytes = Buffer.concat([Buffer.from(`${base}/par/wt`), Buffer.of(0xff)]);
+      expect(fs.existsSync(Buffer.concat([wtBytes, Buffer.from('/a.txt')]))).toBe(true);
+      const shown = `$'${base}/par/wt\\xff'`;
+      for (const [command, relation] of [
+        [`rm -rf ${base}/par/wt$'\\xff'`, 'is'],
+        [`rm -rf "${base}/par/wt"$'\\377'`, 'is'],
+        [`rm ${base}/par/wt$'\\xff'/a.txt`, 'is inside'],
+        [`rm -rf ${base}/par`, 'holds'],
+      ]) {
+        const verdict = bash(t, command as string);
+        expect({ command, ...verdict }).toMatchObject({ command, decision: 'deny' });
+        expect(verdict.reason).toContain(`which ${relation} the worktree ${shown} of this repository`);
+      }
+      // Another name in the same directory is not that worktree: the bytes decide, not a lossy decoding.
+      fs.mkdirSync(Buffer.concat([Buffer.from(`${base}/par/wt`), Buffer.of(0xfe)]));
+      expect(bash(t, `rm -rf ${base}/par/wt$'\\xfe'`)).toMatchObject({ decision: 'allow' });
+    });
+  });
+
   it('a regenerable name is no pass: a tracked file in an ignored build/ and untracked files in out/ are snapshotted', async () => {
     await withTestRepo((t) => {
       setup(t);
