@@ -77,7 +77,7 @@ export async function checkObjects(repo: Repo, names: string[]): Promise<Array<O
  * stdin, and a process per object is what this module exists to avoid). `-t tag` makes git check
  * that each content is a well-formed tag, as it does for any tag it writes.
  */
-export async function writeObjects(repo: Repo, type: 'blob' | 'tag' | 'tree', contents: Buffer[]): Promise<string[]> {
+export async function writeObjects(repo: Repo, type: 'blob' | 'tag' | 'tree' | 'commit', contents: Buffer[]): Promise<string[]> {
   if (contents.length === 0) return [];
   const dir = path.join(guardPath(repo, 'tmp'), `objects-${process.pid}.${pidSpaceTag()}-${randomBytes(6).toString('hex')}`);
   await fs.mkdir(dir, { recursive: true });

@@ -32,7 +32,7 @@ export interface ObjectPipes {
   /** Each name's object, or null when it does not exist (names hold no line break). */
   readObjects(names: string[]): Promise<Array<PipedObject | null>>;
   /** Writes each file (plain ASCII path, no line break) as an object of `type`, without filters; their ids in order. */
-  hashFiles(type: 'blob' | 'tag' | 'tree', files: string[]): Promise<string[]>;
+  hashFiles(type: 'blob' | 'tag' | 'tree' | 'commit', files: string[]): Promise<string[]>;
 }
 
 export interface KeptObjectPipes {
@@ -104,7 +104,7 @@ class Pipes implements ObjectPipes {
     });
   }
 
-  hashFiles(type: 'blob' | 'tag' | 'tree', files: string[]): Promise<string[]> {
+  hashFiles(type: 'blob' | 'tag' | 'tree' | 'commit', files: string[]): Promise<string[]> {
     let hasher = this.hashers.get(type);
     if (!hasher) {
       hasher = new LongLived(() => openGitPipe(['hash-object', '-w', '-t', type, '--no-filters', '--stdin-paths'], { cwd: this.root }));

@@ -4,6 +4,7 @@ import { withTestRepo } from '../../helpers/git-repo.js';
 import { openRepo } from '../../../src/git/repo.js';
 import { readObjects, writeObjects } from '../../../src/git/batch-objects.js';
 import { keepObjectPipes, objectPipesOf } from '../../../src/git/object-pipes.js';
+import { commitTree, gitDate } from '../../../src/git/objects.js';
 import { fastWatchConfig, waitFor, waitForSnapshot, waitForWatcher } from '../watcher/helpers.js';
 
 /** Running git processes (Linux /proc): pid, parent pid, argv and working directory. */
@@ -93,4 +94,45 @@ describe('long-lived object processes (src/git/object-pipes.ts)', () => {
       expect(repo.guard(['watch', 'stop']).code).toBe(0);
       await waitFor('no cat-file or hash-object left running in the repository', () => inRepo().length === 0, 30_000, 50);
     }));
+  it('write the commits commit-tree writes, byte for byte (the daemon writes snapshot commits through them)', async () => {
+    await withTestRepo(async (repo) => {
+      repo.write('a.txt', 'a\n');
+      repo.git(['add', '-A']);
+      repo.git(['commit', '-q', '-m', 'base']);
+      Object.assign(process.env, { GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1', HOME: repo.home });
+      const r = await openRepo(repo.dir);
+      const tree = repo.git(['rev-parse', 'HEAD^{tree}']).trim();
+      const head = repo.git(['rev-parse', 'HEAD']).trim();
+      const long = `${JSON.stringify({ refs: Array.from({ length: 2000 }, (_, i) => `refs/tags/v${i}`) })}\n`;
+      const cases: Array<[string, string[], string, Record<string, string>]> = [
+        [tree, [head], 'guard index\n', {}],
+        [tree, [], 'git-guard chain root\n', { GIT_AUTHOR_DATE: '1970-01-01T00:00:00Z', GIT_COMMITTER_DATE: '1970-01-01T00:00:00Z' }],
+        [tree, [head, head], 'no final newline', {}],
+        [tree, [head], long, { GIT_AUTHOR_DATE: '@1767225600 +0530', GIT_COMMITTER_DATE: '1767225601 -0800' }],
+        [tree, [head], 'zoned\n', { GIT_AUTHOR_DATE: '2026-05-01T10:20:30+02:00', GIT_COMMITTER_DATE: '2026-05-01T10:20:30-0330' }],
+        [tree, [head], 'unicode é ✓\n', {}],
+        [`${head}^{tree}`, [head], 'a keeper names its tree so\n', {}],
+      ];
+      const oneShot = [];
+      for (const [t, parents, message, env] of cases) oneShot.push(await commitTree(r, t, parents, message, env));
+      const kept = keepObjectPipes(r);
+      try {
+        const piped = [];
+        for (const [t, parents, message, env] of cases) piped.push(await commitTree(r, t, parents, message, env));
+        // The environment's fixed dates (test/helpers/env.ts) make both runs write the same bytes.
+        expect(piped).toEqual(oneShot);
+        for (const oid of piped) expect(repo.git(['cat-file', '-t', oid]).trim()).toBe('commit');
+      } finally {
+        await kept.close();
+      }
+    });
+  });
+
+  it('read the dates git reads from GIT_*_DATE, and leave the rest to git', () => {
+    expect(gitDate('2026-01-01T00:00:00Z')).toBe('1767225600 +0000');
+    expect(gitDate('2026-01-01T02:00:00+02:00')).toBe('1767225600 +0200');
+    expect(gitDate('@1767225600 -0130')).toBe('1767225600 -0130');
+    expect(gitDate(undefined, new Date(1767225600_000))).toMatch(/^1767225600 [+-]\d{4}$/);
+    for (const other of ['yesterday', '2026-01-01', 'Thu, 01 Jan 2026 00:00:00 +0000', '1767225600']) expect(gitDate(other)).toBeNull();
+  });
 });
