@@ -17,6 +17,8 @@ export interface PidRecord {
   pid: number;
   /** Written where the pid means what it means here: our pid space, or an older guard's bare pid. */
   here: boolean;
+  /** Where it was written (`host=<name>;pidns=<inode>`); null for an older guard's bare pid. */
+  space: string | null;
   changedMs: number;
 }
 
@@ -31,7 +33,7 @@ export function readPidRecord(file: string): PidRecord | null {
     const [pidText, space] = text.trim().split(' ');
     const pid = Number(pidText);
     if (!(Number.isInteger(pid) && pid > 0)) return null;
-    return { pid, here: space === undefined || space === pidSpaceId(), changedMs: fs.statSync(file).mtimeMs };
+    return { pid, here: space === undefined || space === pidSpaceId(), space: space ?? null, changedMs: fs.statSync(file).mtimeMs };
   } catch {
     return null;
   }
@@ -45,4 +47,15 @@ export function holderGone(record: PidRecord, now: number = Date.now()): boolean
 /** Whether the pid file names this process (its pid in our pid space). */
 export function isOurs(record: PidRecord | null): boolean {
   return record !== null && record.here && record.pid === process.pid;
+}
+
+/** The host name a pid space names (`host=<name>;pidns=...`), for messages; '?' when it has none. */
+export function pidSpaceHost(space: string | null): string {
+  const encoded = /(?:^|;)host=([^;]*)/.exec(space ?? '')?.[1];
+  if (encoded === undefined) return '?';
+  try {
+    return decodeURIComponent(encoded);
+  } catch {
+    return encoded;
+  }
 }

@@ -11,7 +11,7 @@ import { GuardError } from '../errors.js';
 import type { Repo } from '../git/repo.js';
 import { packageRoot } from '../util/package-root.js';
 import { holderGone, pidRecordText, readPidRecord } from '../util/pid-file.js';
-import { isAlive, readPid, readStateFile, watcherFiles } from './state-file.js';
+import { foreignWatcher, isAlive, readPid, readStateFile, watcherFiles, type ForeignWatcher } from './state-file.js';
 import { watcherStatus, type WatcherStatus } from './status.js';
 
 const LOG_LIMIT = 1024 * 1024;
@@ -49,6 +49,9 @@ export interface StartResult {
 export function spawnWatcher(repo: Repo, options: { startedFor?: string | null } = {}): StartResult {
   const running = readPid(repo);
   if (running !== null && isAlive(running)) return { pid: running, already: true };
+  // A watcher of another pid namespace holds the worktree while it refreshes its pid file: no second one.
+  const foreign = foreignWatcher(repo);
+  if (foreign && !foreign.stale) return { pid: foreign.pid, already: true };
   const files = watcherFiles(repo);
   fs.mkdirSync(path.dirname(files.log), { recursive: true });
   try {
@@ -101,7 +104,7 @@ export async function startWatcher(repo: Repo, options: { startedFor?: string | 
   for (;;) {
     const status = watcherStatus(repo);
     const ours = status.file?.pid === started.pid || started.already;
-    if (ours && (status.health === 'running' || status.health === 'polling')) return { ...started, status };
+    if (ours && (status.health === 'running' || status.health === 'polling' || status.health === 'elsewhere')) return { ...started, status };
     if (ours && status.health === 'crashed') {
       throw new GuardError('internal', `the watcher could not start: ${status.file?.reason ?? 'it exited'}`, { hints: [`See its log: ${status.log}`, ...status.logTail.map((l) => `  ${l}`)] });
     }
@@ -122,8 +125,13 @@ export async function startWatcher(repo: Repo, options: { startedFor?: string | 
 export const SESSION_ENDED_SIGNAL: NodeJS.Signals = 'SIGUSR2';
 
 /** Asks the daemon to stop (it records what is pending first) and waits for it to exit. */
-export async function stopWatcher(repo: Repo, options: { timeoutMs?: number; signal?: NodeJS.Signals } = {}): Promise<{ pid: number | null; stopped: boolean }> {
+export async function stopWatcher(repo: Repo, options: { timeoutMs?: number; signal?: NodeJS.Signals } = {}): Promise<{ pid: number | null; stopped: boolean; elsewhere?: ForeignWatcher }> {
   const pid = readPid(repo);
+  if (pid === null) {
+    // Its pid names no process here (or another one): it can only be stopped where it runs.
+    const foreign = foreignWatcher(repo);
+    if (foreign && !foreign.stale) return { pid: null, stopped: false, elsewhere: foreign };
+  }
   if (pid === null || !isAlive(pid)) return { pid, stopped: false };
   process.kill(pid, options.signal ?? 'SIGTERM');
   const deadline = Date.now() + (options.timeoutMs ?? 30_000);
@@ -200,6 +208,7 @@ export async function awaitSessionWatcher(repo: Repo, spawned: SpawnedWatcher, t
     const watching = status.health === 'starting' && status.alive && status.file?.watching === true;
     if (ours && (status.health === 'running' || status.health === 'polling' || watching)) return { pid: status.file?.pid ?? spawned.pid, ready: true };
     if (ours && status.health === 'crashed') return { pid: spawned.pid, ready: false, error: `the watcher could not start: ${status.file?.reason ?? 'it exited'} (log: ${status.log})` };
+    if (status.health === 'elsewhere') return { pid: null, ready: false, error: status.summary };
     const pid = readPid(repo) ?? spawned.pid;
     if (!isAlive(pid)) return { pid: null, ready: false, error: `the watcher exited while starting (log: ${status.log})` };
     if (Date.now() > deadline) {

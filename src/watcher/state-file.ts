@@ -15,7 +15,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { guardPath, type Repo } from '../git/repo.js';
-import { holderGone, pidRecordText, readPidRecord } from '../util/pid-file.js';
+import { holderGone, pidRecordText, pidSpaceHost, readPidRecord } from '../util/pid-file.js';
 import { pidSpaceId } from '../util/process-alive.js';
 
 export type WatcherState = 'starting' | 'running' | 'stopping' | 'stopped' | 'crashed';
@@ -95,6 +95,28 @@ export function readPid(repo: Repo): number | null {
   }
   if (!(Number.isInteger(pid) && pid > 0)) return null;
   return worksElsewhere(pid, repo.root) ? null : pid;
+}
+
+/** A watcher pid file written in another pid namespace (a container sharing the repository). */
+export interface ForeignWatcher {
+  /** Its pid there, which names no process here (or another one). */
+  pid: number;
+  host: string;
+  /** When its daemon last refreshed the file (it does at every heartbeat). */
+  refreshedMs: number;
+  /** Unrefreshed for FOREIGN_STALE_MS: it has most likely ended, and a watcher here may take over. */
+  stale: boolean;
+}
+
+/**
+ * The pid file when another pid namespace wrote it, else null. Nothing here can check that
+ * process: readers report it as such instead of judging its pid, and no command removes the file
+ * while it is refreshed.
+ */
+export function foreignWatcher(repo: Repo, now: number = Date.now()): ForeignWatcher | null {
+  const record = readPidRecord(watcherFiles(repo).pid);
+  if (record === null || record.here) return null;
+  return { pid: record.pid, host: pidSpaceHost(record.space), refreshedMs: record.changedMs, stale: holderGone(record, now) };
 }
 
 function worksElsewhere(pid: number, root: string): boolean {

@@ -5,9 +5,10 @@
  */
 import fs from 'node:fs';
 import type { Repo } from '../git/repo.js';
-import { isAlive, readPid, readStateFile, watcherFiles, type WatcherStateFile } from './state-file.js';
+import { foreignWatcher, isAlive, readPid, readStateFile, watcherFiles, type ForeignWatcher, type WatcherStateFile } from './state-file.js';
 
-export type WatcherHealth = 'running' | 'polling' | 'starting' | 'stopped' | 'crashed' | 'not-started';
+/** 'elsewhere': the pid file was written in another pid namespace, whose process cannot be checked from here. */
+export type WatcherHealth = 'running' | 'polling' | 'starting' | 'stopped' | 'crashed' | 'not-started' | 'elsewhere';
 
 export interface WatcherStatus {
   health: WatcherHealth;
@@ -22,6 +23,25 @@ export interface WatcherStatus {
   log: string;
   /** The last lines of the daemon's log when it crashed. */
   logTail: string[];
+  /** The watcher of another pid namespace that holds the pid file (health 'elsewhere'), else null. */
+  elsewhere: ForeignWatcher | null;
+}
+
+function ago(ms: number): string {
+  const seconds = Math.max(0, Math.round((Date.now() - ms) / 1000));
+  return seconds < 120 ? `${seconds} s ago` : seconds < 7200 ? `${Math.round(seconds / 60)} min ago` : `${Math.round(seconds / 3600)} h ago`;
+}
+
+/**
+ * A watcher whose pid file another pid namespace wrote: its pid means nothing here (it may name
+ * no process, or an unrelated one), so it is neither "running" nor "crashed" from here.
+ */
+function elsewhereStatus(foreign: ForeignWatcher, file: WatcherStateFile | null, log: string): WatcherStatus {
+  const heartbeat = file && file.pid === foreign.pid ? `; its last heartbeat ${ago(Date.parse(file.heartbeatAt))}` : '';
+  const summary = foreign.stale
+    ? `the watcher last ran in another pid namespace (host ${foreign.host}, pid ${foreign.pid} there), cannot be checked from here; its pid file has not been refreshed since ${ago(foreign.refreshedMs)}, so it has most likely ended (\`guard watch\` here takes over)`
+    : `the watcher is running in another pid namespace (host ${foreign.host}, pid ${foreign.pid} there), cannot be checked from here (its pid file was refreshed ${ago(foreign.refreshedMs)}${heartbeat}); see or stop it where it runs`;
+  return { health: 'elsewhere', alive: false, watchesIncomplete: false, pid: foreign.pid, summary, file, log, logTail: [], elsewhere: foreign };
 }
 
 function tail(file: string, lines: number): string[] {
@@ -35,11 +55,13 @@ function tail(file: string, lines: number): string[] {
 
 export function watcherStatus(repo: Repo): WatcherStatus {
   const file = readStateFile(repo);
+  const log = watcherFiles(repo).log;
+  const foreign = foreignWatcher(repo);
+  if (foreign) return elsewhereStatus(foreign, file, log);
   const pid = readPid(repo) ?? file?.pid ?? null;
   const alive = pid !== null && isAlive(pid);
-  const log = watcherFiles(repo).log;
   const watchesIncomplete = alive && file?.watchesIncomplete === true && file.mode === 'events' && (file.state === 'running' || file.state === 'starting');
-  const base = { alive, pid, file, log, logTail: [] as string[], watchesIncomplete };
+  const base = { alive, pid, file, log, logTail: [] as string[], watchesIncomplete, elsewhere: null };
   if (!file) {
     if (alive) return { ...base, health: 'starting', summary: `the watcher (pid ${pid}) is starting` };
     return { ...base, health: 'not-started', summary: 'no watcher has run in this worktree; `guard watch` (or a session) starts one' };
@@ -79,6 +101,6 @@ export function watcherReport(repo: Repo): { line: string; problem: string | nul
   return {
     line: `watcher: ${s.health}: ${s.summary}`,
     problem: s.health === 'crashed' ? `the watcher crashed: changes are not being recorded as they happen (restart it with \`guard watch\`; log: ${s.log})` : null,
-    json: { health: s.health, alive: s.alive, pid: s.pid, summary: s.summary, mode: s.file?.mode ?? null, watchesIncomplete: s.watchesIncomplete, reason: s.file?.reason ?? null, lastSnapshot: s.file?.lastSnapshot ?? null, protectedRestores: s.file?.protectedRestores ?? 0 },
+    json: { health: s.health, alive: s.alive, pid: s.pid, elsewhere: s.elsewhere && { host: s.elsewhere.host, pid: s.elsewhere.pid, refreshedAt: new Date(s.elsewhere.refreshedMs).toISOString(), stale: s.elsewhere.stale }, summary: s.summary, mode: s.file?.mode ?? null, watchesIncomplete: s.watchesIncomplete, reason: s.file?.reason ?? null, lastSnapshot: s.file?.lastSnapshot ?? null, protectedRestores: s.file?.protectedRestores ?? 0 },
   };
 }

@@ -105,6 +105,11 @@ export async function run(args: RunArgs, ctx: CommandContext): Promise<number> {
   const result = await startWatcher(repo);
   ctx.out.data({ pid: result.pid, already: result.already, status: result.status });
   const s = result.status;
+  if (s.health === 'elsewhere') {
+    // Its pid file is fresh: a second watcher here would watch the same worktree twice.
+    ctx.out.line(`Not starting a watcher here: ${s.summary}.`);
+    return 0;
+  }
   ctx.out.line(`${result.already ? 'Already watching' : 'Watching'} ${repo.root} (pid ${result.pid}): ${s.summary}.`);
   ctx.out.line('  Stop it with: guard watch stop');
   return 0;
@@ -114,7 +119,9 @@ export async function stop(_args: unknown, ctx: CommandContext): Promise<number>
   const repo = await openRepo(ctx.cwd);
   const result = await stopWatcher(repo);
   ctx.out.data(result);
-  if (!result.stopped) ctx.out.line('No watcher is running in this worktree.');
+  if (result.elsewhere) {
+    ctx.out.line(`The watcher runs in another pid namespace (host ${result.elsewhere.host}, pid ${result.elsewhere.pid} there) and cannot be stopped from here: run \`guard watch stop\` where it runs.`);
+  } else if (!result.stopped) ctx.out.line('No watcher is running in this worktree.');
   else ctx.out.line(`Stopped the watcher (pid ${result.pid}); pending changes were recorded first.`);
   return 0;
 }
