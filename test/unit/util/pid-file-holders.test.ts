@@ -12,6 +12,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { pusherFiles, runBackgroundPusher } from '../../../src/backup/auto-push.js';
 import type { Repo } from '../../../src/git/repo.js';
 import { withAsyncFileLock } from '../../../src/util/async-lock.js';
+import { holderGone, readPidRecord } from '../../../src/util/pid-file.js';
 import { deadPid, ourPidSpace } from '../../helpers/pid-space.js';
 
 let dir: string;
@@ -55,6 +56,56 @@ describe('withAsyncFileLock (the backup push lock)', () => {
     }
     age(lock, 2 * HOUR);
     expect(await withAsyncFileLock(lock, async () => 'ran', { waitMs: 0 })).toBe('ran');
+  });
+});
+
+describe('a long push keeps its lock', () => {
+  async function until(what: string, check: () => boolean): Promise<void> {
+    const deadline = Date.now() + 20_000;
+    while (!check()) {
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  }
+
+  it('refreshes a held lock, so one older than the stale age whose holder is alive is not taken, here or from another pid namespace', async () => {
+    const lock = path.join(dir, 'backup.push-lock');
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let entered!: () => void;
+    const inside = new Promise<void>((resolve) => {
+      entered = resolve;
+    });
+    const held = withAsyncFileLock(lock, async () => {
+      entered();
+      await gate;
+      return 'pushed';
+    }, { refreshMs: 20 });
+    await inside;
+    // The push has run past the hour: its lock was taken longer ago than a foreign guard waits.
+    age(lock, 2 * HOUR);
+    await until('the holder to refresh its lock', () => Date.now() - fs.statSync(lock).mtimeMs < HOUR);
+    // A guard in another pid namespace, which can only go by the file's time, keeps it...
+    const record = readPidRecord(lock);
+    expect(record).not.toBeNull();
+    expect(holderGone({ ...record!, here: false })).toBe(false);
+    // ...and one here waits for the live holder.
+    await expect(withAsyncFileLock(lock, async () => 'taken', { waitMs: 100 })).rejects.toThrow(/is held by another guard process/);
+    release();
+    expect(await held).toBe('pushed');
+    expect(fs.existsSync(lock)).toBe(false);
+  });
+
+  it('does not remove a lock that is no longer its own when done', async () => {
+    const lock = path.join(dir, 'backup.push-lock');
+    const other = `${process.pid + 1} host=sandbox-7;pidns=1\n`;
+    await withAsyncFileLock(lock, async () => {
+      // Taken over meanwhile (judged stale by another guard): the new owner's lock stays.
+      fs.writeFileSync(lock, other);
+    });
+    expect(fs.readFileSync(lock, 'utf8')).toBe(other);
   });
 });
 
