@@ -213,9 +213,10 @@ class ContentsListing {
   private ignoredLines: string[] | undefined;
   private described: IgnoredEntry[] | undefined;
   private records: string[] | undefined;
+  private gitlinks = new Set<string>();
 
   constructor(
-    private readonly repo: Repo,
+    readonly repo: Repo,
     /** The targets, repo-relative text; and the same as git's bytes (latin1 strings). */
     private readonly rels: string[],
     private readonly options: PathFactsOptions,
@@ -237,8 +238,16 @@ class ContentsListing {
     // Only a regenerable name can be wholly ignored output, and only the ignored listing can say so.
     const mayBeOutput = this.rels.some((rel) => isRegenerable(bytesOf(rel), this.options.regenerable));
     const rest = mayBeOutput ? this.rels.filter((rel) => !wholeIgnoredOutput(bytesOf(rel), this.ignoredRaw(), this.options)) : this.rels;
-    this.records = rest.length === 0 ? [] : splitNulBytes(runGitSync(['ls-files', '-z', '-t', '--cached', '--others', '--exclude-standard', '--', ...rest.map(literal)], { cwd: this.repo.root }).stdout);
+    const known = rest.length === 0 ? { records: [], gitlinks: new Set<string>() } : listKnown(this.repo, rest.map(literal));
+    this.records = known.records;
+    this.gitlinks = known.gitlinks;
     return this.records;
+  }
+
+  /** The tracked submodules (gitlinks) among what known() lists. */
+  submodules(): Set<string> {
+    this.known();
+    return this.gitlinks;
   }
 
   /** What lies at or under `rel` (one of the targets), each field listed when it is first read. */
@@ -266,6 +275,12 @@ class ContentsListing {
         if (!untracked) split();
         return untracked as string[];
       },
+      get submodules(): string[] {
+        return populated(listing.repo, [...listing.submodules()].filter((entry) => belongsTo(entry, relBytes)));
+      },
+      get insideRepository(): string | null {
+        return repositoryAbove(listing.repo, relBytes);
+      },
       get ignored(): IgnoredEntry[] {
         // A collapsed directory above the target: only what is under the target goes.
         ignored ??= listing
@@ -276,6 +291,59 @@ class ContentsListing {
       },
     };
   }
+}
+
+/**
+ * What is tracked (`H path`, and git's other -t letters) or untracked (`? path`, a nested
+ * repository as `? dir/`) under the pathspecs, an unmerged path once; and which of the tracked
+ * entries are gitlinks (submodules), from the same single `ls-files --stage` run.
+ */
+function listKnown(repo: Repo, specs: string[]): { records: string[]; gitlinks: Set<string> } {
+  const listed = runGitSync(['ls-files', '-z', '-t', '--stage', '--cached', '--others', '--exclude-standard', '--', ...specs], { cwd: repo.root });
+  const records = new Set<string>();
+  const gitlinks = new Set<string>();
+  for (const line of splitNulBytes(listed.stdout)) {
+    if (line.startsWith('? ')) {
+      records.add(line);
+      continue;
+    }
+    // `X <mode> <oid> <stage>\t<path>`: the fields before the tab hold no tab.
+    const tab = line.indexOf('\t');
+    if (tab < 0) continue;
+    const entry = line.slice(tab + 1);
+    records.add(`${line.slice(0, 1)} ${entry}`);
+    if (line.slice(2, tab).startsWith('160000 ')) gitlinks.add(entry);
+  }
+  return { records: [...records], gitlinks };
+}
+
+/** A `.git` (directory or gitfile) directly in the directory `rel` (git's bytes) of the repository. */
+function holdsGitDir(repo: Repo, rel: string): boolean {
+  try {
+    fs.lstatSync(fullPath(repo, `${rel}/.git`));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The submodules among `gitlinks` whose working tree is there (checked out: it holds a `.git`). */
+function populated(repo: Repo, gitlinks: string[]): string[] {
+  return gitlinks.filter((entry) => holdsGitDir(repo, entry));
+}
+
+/**
+ * The nearest directory strictly between the repository's root and `rel` (git's bytes) that holds
+ * a `.git`: `rel` then lies in the working tree of a submodule or a nested repository, whose files
+ * git does not list here and no snapshot of this repository holds. One lstat per level.
+ */
+function repositoryAbove(repo: Repo, rel: string): string | null {
+  const parts = rel.split('/');
+  for (let depth = parts.length - 1; depth >= 1; depth--) {
+    const dir = parts.slice(0, depth).join('/');
+    if (holdsGitDir(repo, dir)) return dir;
+  }
+  return null;
 }
 
 function bytesOf(rel: string): string {
@@ -298,12 +366,13 @@ function readContents(repo: Repo | null, rels: string[], options: PathFactsOptio
 function readListing(repo: Repo, specs: string[], options: PathFactsOptions, keep: (entry: string) => boolean = () => true): RepoContents {
   // git lists a whole ignored directory when the pathspec may match inside it: of the files
   // listed in it (to capture), only those kept count.
-  const known = runGitSync(['ls-files', '-z', '-t', '--cached', '--others', '--exclude-standard', '--', ...specs], { cwd: repo.root });
+  const known = listKnown(repo, specs);
   const ignored = runGitSync(['ls-files', '-z', '--others', '--ignored', '--exclude-standard', '--directory', '--', ...specs], { cwd: repo.root });
   const contents: RepoContents = { tracked: [], untracked: [], ignored: [], sizeOf: (entry) => sizeOf(repo, entry) };
-  for (const record of splitNulBytes(known.stdout)) {
+  for (const record of known.records) {
     if (keep(record.slice(2))) (record.startsWith('? ') ? contents.untracked : contents.tracked).push(record.slice(2));
   }
+  contents.submodules = populated(repo, [...known.gitlinks].filter(keep));
   contents.ignored = describeIgnored(repo, [...new Set(splitNulBytes(ignored.stdout))].filter(keep), options).map((entry) => (entry.files ? { ...entry, files: entry.files.filter((f) => keep(f.path)) } : entry));
   return contents;
 }

@@ -336,8 +336,8 @@ const SUBCOMMANDS: Record<string, (call: GitCall, args: Field[]) => void> = {
       short: { q: 'none', p: 'none', N: 'none' },
       alias: { q: 'quiet', p: 'patch', N: 'intent-to-add' },
     });
-    if (isSet(parsed, 'hard')) local(call, 'snapshot', 'git-reset-hard', 'git reset --hard discards uncommitted changes');
-    else if (isSet(parsed, 'merge')) local(call, 'snapshot', 'git-reset-hard', 'git reset --merge discards uncommitted changes in the files the reset touches');
+    if (isSet(parsed, 'hard')) discard(call, parsed, 'git-reset-hard', 'git reset --hard discards uncommitted changes');
+    else if (isSet(parsed, 'merge')) discard(call, parsed, 'git-reset-hard', 'git reset --merge discards uncommitted changes in the files the reset touches');
     else if (parsed.unknown) opaque(call, 'git reset is given an option guard cannot see');
     // `reset REV` moves the checked-out branch (one operand and no pathspec; git itself decides
     // whether a lone operand is a revision or a path, and so does the caller, by asking git).
@@ -350,10 +350,10 @@ const SUBCOMMANDS: Record<string, (call: GitCall, args: Field[]) => void> = {
   checkout: gitCheckout,
   switch: gitSwitch,
   restore(call, args) {
-    const parsed = parseGitArgs(args, { long: { staged: 'none', worktree: 'none', source: 'required', patch: 'none', 'pathspec-from-file': 'required' }, short: { s: 'required', S: 'none', W: 'none', p: 'none' }, alias: { p: 'patch' } });
-    if (isSet(parsed, 'patch')) return local(call, 'snapshot', 'git-restore', 'git restore --patch discards the changes picked interactively');
+    const parsed = parseGitArgs(args, { long: { staged: 'none', worktree: 'none', source: 'required', patch: 'none', 'pathspec-from-file': 'required', 'recurse-submodules': 'none' }, short: { s: 'required', S: 'none', W: 'none', p: 'none' }, alias: { p: 'patch' } });
+    if (isSet(parsed, 'patch')) return discard(call, parsed, 'git-restore', 'git restore --patch discards the changes picked interactively');
     if (parsed.operands.length === 0 && parsed.pathspecs.length === 0 && !parsed.options.some((o) => o.name === 'pathspec-from-file')) return;
-    local(call, 'snapshot', 'git-restore', 'git restore discards uncommitted changes');
+    discard(call, parsed, 'git-restore', 'git restore discards uncommitted changes');
   },
   clean: gitClean,
   branch: gitBranch,
@@ -607,18 +607,21 @@ function gitCheckout(call: GitCall, args: Field[]): void {
     else if (isSet(parsed, 'detach')) noteRef(call, { kind: 'switch', branch: null });
     else if (operands.length === 1) noteRef(call, { kind: 'switch', branch: operands[0] === '-' ? '@{-1}' : (operands[0] as string) });
   }
-  if (isSet(parsed, 'force')) return local(call, 'snapshot', 'git-checkout-discard', 'git checkout --force throws local changes away');
-  if (isSet(parsed, 'patch')) return local(call, 'snapshot', 'git-checkout-discard', 'git checkout --patch discards selected changes');
-  if (parsed.dashDash && parsed.pathspecs.length > 0) return local(call, 'snapshot', 'git-checkout-discard', `git checkout -- ${parsed.pathspecs.map((p) => p.display).join(' ')} discards uncommitted changes`);
-  if (valueOf(parsed, 'pathspec-from-file') !== undefined) return local(call, 'snapshot', 'git-checkout-discard', 'git checkout --pathspec-from-file discards uncommitted changes');
+  if (isSet(parsed, 'force')) return discard(call, parsed, 'git-checkout-discard', 'git checkout --force throws local changes away');
+  if (isSet(parsed, 'patch')) return discard(call, parsed, 'git-checkout-discard', 'git checkout --patch discards selected changes');
+  if (parsed.dashDash && parsed.pathspecs.length > 0) return discard(call, parsed, 'git-checkout-discard', `git checkout -- ${parsed.pathspecs.map((p) => p.display).join(' ')} discards uncommitted changes`);
+  if (valueOf(parsed, 'pathspec-from-file') !== undefined) return discard(call, parsed, 'git-checkout-discard', 'git checkout --pathspec-from-file discards uncommitted changes');
   if (creates) {
-    if (operands.length > 1) local(call, 'snapshot', 'git-checkout-discard', 'git checkout with paths discards uncommitted changes');
+    if (operands.length > 1) discard(call, parsed, 'git-checkout-discard', 'git checkout with paths discards uncommitted changes');
     return;
   }
   if (operands.length === 0 || (operands.length === 1 && operands[0] === '-')) return;
   // `git checkout X` is a branch switch or, if X is a path, a silent discard of its changes.
   const shown = operands.join(' ');
-  local(call, 'snapshot', 'git-checkout-discard', operands.length > 1 ? `git checkout ${shown} overwrites those paths` : `git checkout ${shown}: if ${shown} is a path, its uncommitted changes are discarded`);
+  // A lone operand is most often a branch, and a branch switch refuses to overwrite a
+  // submodule's local changes even when it recurses: only the snapshot is taken.
+  if (operands.length === 1) return local(call, 'snapshot', 'git-checkout-discard', `git checkout ${shown}: if ${shown} is a path, its uncommitted changes are discarded`);
+  discard(call, parsed, 'git-checkout-discard', `git checkout ${shown} overwrites those paths`);
 }
 
 function gitSwitch(call: GitCall, args: Field[]): void {
@@ -635,7 +638,26 @@ function gitSwitch(call: GitCall, args: Field[]): void {
   if (created !== undefined) noteRef(call, { kind: 'switch', branch: created, created: true });
   else if (isSet(parsed, 'detach')) noteRef(call, { kind: 'switch', branch: null });
   else if (target) noteRef(call, { kind: 'switch', branch: target.value === '-' ? '@{-1}' : target.value });
-  if (isSet(parsed, 'discard-changes') || isSet(parsed, 'force')) local(call, 'snapshot', 'git-switch-discard', 'git switch --discard-changes throws local changes away');
+  if (isSet(parsed, 'discard-changes') || isSet(parsed, 'force')) discard(call, parsed, 'git-switch-discard', 'git switch --discard-changes throws local changes away');
+}
+
+/**
+ * The command works inside the submodules too (`--recurse-submodules`, or `-c submodule.recurse`
+ * set true): git then discards the submodules' own uncommitted changes as well.
+ */
+function recursesSubmodules(call: GitCall, parsed: ParsedGitArgs): boolean {
+  if (parsed.options.some((o) => o.name === 'recurse-submodules')) return isSet(parsed, 'recurse-submodules') && valueOf(parsed, 'recurse-submodules') !== 'no';
+  const config = [...call.configs].reverse().find((c) => c.key === 'submodule.recurse');
+  return config !== undefined && (config.value === null || /^(true|yes|on|1)$/i.test(config.value));
+}
+
+/**
+ * A discard of uncommitted changes: a snapshot first; but what it discards inside submodules
+ * (recursing) is in no snapshot, since a snapshot records only a submodule's commit.
+ */
+function discard(call: GitCall, parsed: ParsedGitArgs, rule: RuleName, reason: string): void {
+  if (recursesSubmodules(call, parsed)) return deny(call, 'other-repository', `${reason}, inside the submodules too (it recurses into them), and a snapshot holds only a submodule's commit, not its files`);
+  local(call, 'snapshot', rule, reason);
 }
 
 /** Forcing a branch to a new commit (or overwriting it): protected -> deny, else snapshot. */
@@ -758,6 +780,13 @@ function gitSubmodule(call: GitCall, args: Field[]): void {
   if (action.value === 'deinit') {
     const inner = parseGitArgs(rest, { long: { force: 'none', all: 'none', quiet: 'none' }, short: { f: 'none', q: 'none' }, alias: { f: 'force', q: 'quiet' } });
     if (isSet(inner, 'force') || isSet(parsed, 'force')) deny(call, 'git-submodule-deinit-force', 'git submodule deinit --force deletes submodule working trees with their local changes');
+  } else if (action.value === 'update') {
+    // --force checks the recorded commit out over the submodules' local changes; only the
+    // submodule's own option counts (`git submodule --force` is not a thing git does before it).
+    if (rest.some((a) => a.value === null)) return opaque(call, 'git submodule update is given an argument guard cannot see');
+    const end = rest.findIndex((a) => a.value === '--');
+    const options = end < 0 ? rest : rest.slice(0, end);
+    if (options.some((a) => a.value === '--force' || /^-[a-zA-Z]*f[a-zA-Z]*$/.test(a.value as string)) || isSet(parsed, 'force')) deny(call, 'other-repository', 'git submodule update --force throws away the local changes in the submodules, which no snapshot holds');
   } else if (action.value === 'foreach') {
     const commandWords = rest.filter((a) => a.value !== '--recursive' && a.value !== '-q' && a.value !== '--quiet');
     if (commandWords.length === 0) return;

@@ -69,6 +69,10 @@ export const RULES = {
     description: '`git submodule deinit --force` deletes a submodule working tree with its local changes.',
     instead: 'Commit the submodule\'s changes first, then deinit without --force.',
   },
+  'other-repository': {
+    description: 'Deleting or discarding files of another git repository inside this one (a checked-out submodule, `git submodule update --force`, `--recurse-submodules` on a command that discards changes, a nested repository\'s files): snapshots record only a submodule\'s commit, never its files.',
+    instead: 'Commit the work inside that repository first (or ask the person); `git submodule deinit <path>` without --force refuses while a submodule has local changes.',
+  },
   'git-clean-ignored': {
     description: '`git clean -x`/`-X` (or after un-ignoring files) deletes ignored files (.env, local config, caches); without a look at the repository guard cannot capture them first.',
     instead: 'Use `git clean -n -x` to list them, then delete named build paths with rm (guard snapshots first).',

@@ -35,6 +35,17 @@ export interface RepoContents {
   ignored: IgnoredEntry[];
   /** The size (lstat) of one of these entries, read when asked; absent where the reader cannot look. */
   sizeOf?: (entry: string) => number;
+  /**
+   * Submodules at or under the path whose working tree is checked out (it holds a `.git`): a
+   * snapshot records only a submodule's commit, never its files. Absent where the reader cannot look.
+   */
+  submodules?: string[];
+  /**
+   * The directory of another repository (a submodule or a nested repository, holding a `.git`)
+   * that the path lies inside, strictly below this repository's root; null when none. Absent
+   * where the reader cannot look.
+   */
+  insideRepository?: string | null;
 }
 
 export interface PathFacts {

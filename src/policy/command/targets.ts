@@ -264,6 +264,12 @@ function judgeContents(rel: string, contents: RepoContents, isDir: boolean, nonE
   if (nested) {
     return makeVerdict('deny', 'git-dir-write', `${verb} ${rel}, which ${text(nested) === `${rel}/` ? 'is' : 'holds'} the nested git repository ${text(nested).replace(/\/$/, '')} (its history is in no snapshot)`, source);
   }
+  // A checked-out submodule: its working tree (uncommitted changes, untracked files) goes with
+  // it, and a snapshot records only its commit.
+  const submodule = contents.submodules?.[0];
+  if (submodule !== undefined) {
+    return makeVerdict('deny', 'other-repository', `${verb} ${rel}, which ${text(submodule) === rel ? 'is' : 'holds'} the submodule ${text(submodule)}: its files and uncommitted changes are in no snapshot (a snapshot records only its commit)`, source);
+  }
   // Tracked and untracked files first: one protected path among them denies whatever is ignored,
   // and the ignored listing is then never asked for (path-facts.ts lists each kind on first use).
   const listed = protectedIn([...contents.tracked, ...contents.untracked], rel, ctx, source, verb);
@@ -293,8 +299,13 @@ function judgeContents(rel: string, contents: RepoContents, isDir: boolean, nonE
     return makeVerdict('snapshot', 'rm-in-repo', `${verb} ${rel} inside the repository${keep}`, source);
   }
   if (contents.ignored.length > 0) return makeVerdict('allow', 'no-risk', `${verb} ${rel}, ignored output that is rebuilt (not kept in snapshots)`, source);
-  // git lists nothing, yet something is there (inside a submodule or a nested repository, a
-  // file git cannot see): judge by the text, as without a view of the repository.
+  // git lists nothing, yet something is there. Inside a submodule or a nested repository, it is
+  // that repository's file, which no snapshot of this one holds; anything else git cannot see
+  // is judged by the text, as without a view of the repository.
+  const inside = contents.insideRepository;
+  if (inside) {
+    return makeVerdict('deny', 'other-repository', `${verb} ${rel}, inside ${text(inside)}, another git repository (a submodule or a nested repository): its files are in no snapshot of this one`, source);
+  }
   if (!isDir || nonEmptyDir) return checkDeleteInRepo(rel, ctx, source, options);
   return makeVerdict('allow', 'no-risk', `${verb} ${rel}, an empty directory`, source);
 }

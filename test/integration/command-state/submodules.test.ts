@@ -1,0 +1,71 @@
+/**
+ * A snapshot records a submodule as its commit (the gitlink), never its files: what deletes or
+ * discards a checked-out submodule's working tree, or the files of a nested repository, cannot
+ * be undone by a rollback, so the command guard denies it (rule other-repository) instead of
+ * promising "snapshot first, undo with guard rollback". Found by playing an agent session on a
+ * superproject whose submodule held uncommitted work and an unpushed commit: `rm -rf sub` was
+ * let through as undoable, and the rollback brought back an empty directory.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
+
+function verdict(t: TestRepo, command: string): { verdict: string; rule: string; reason: string } {
+  const r = t.guard(['check-command', '--json', command]);
+  expect([0, 3], r.stderr).toContain(r.code);
+  return JSON.parse(r.stdout) as { verdict: string; rule: string; reason: string };
+}
+
+/** A superproject with the submodule `vendor/lib` (local edits, an untracked file) and the nested repository `nest`. */
+function setup(t: TestRepo): void {
+  const origin = path.join(t.base, 'lib-origin');
+  t.git(['init', '-q', '-b', 'main', origin]);
+  fs.writeFileSync(path.join(origin, 'lib.txt'), 'library\n');
+  t.git(['add', '-A'], { cwd: origin });
+  t.git(['commit', '-q', '-m', 'lib'], { cwd: origin });
+  t.write('top.txt', 'top\n');
+  t.git(['add', '-A']);
+  t.git(['commit', '-q', '-m', 'top']);
+  t.git(['-c', 'protocol.file.allow=always', 'submodule', 'add', '-q', origin, 'vendor/lib']);
+  t.git(['commit', '-q', '-m', 'add lib']);
+  t.write('vendor/lib/lib.txt', 'library\nlocal edit\n');
+  t.write('vendor/lib/notes.txt', 'untracked in the submodule\n');
+  t.git(['init', '-q', 'nest']);
+  t.write('nest/src/a.c', 'int a;\n');
+}
+
+describe('deleting what belongs to another repository inside this one', () => {
+  it('denies rm of a checked-out submodule, of a directory holding one, and of files inside a submodule or a nested repository', async () => {
+    await withTestRepo((t) => {
+      setup(t);
+      for (const command of ['rm -rf vendor/lib', 'rm -rf vendor', 'rm -rf vendor/lib/lib.txt', 'rm vendor/lib/notes.txt', 'cd vendor/lib && rm -f lib.txt', 'rm -rf nest/src', 'rm nest/src/a.c']) {
+        expect({ command, ...verdict(t, command) }).toMatchObject({ command, verdict: 'deny', rule: 'other-repository' });
+      }
+      expect(verdict(t, 'rm -rf vendor/lib').reason).toContain('the submodule vendor/lib');
+      expect(verdict(t, 'rm nest/src/a.c').reason).toContain('inside nest, another git repository');
+      // The nested repository itself keeps its own rule; this repository's files are snapshotted.
+      expect(verdict(t, 'rm -rf nest')).toMatchObject({ verdict: 'deny', rule: 'git-dir-write' });
+      expect(verdict(t, 'rm top.txt')).toMatchObject({ verdict: 'snapshot', rule: 'rm-in-repo' });
+    });
+  });
+
+  it('a submodule that is not checked out (deinit: an empty directory) is only its gitlink, which a snapshot holds', async () => {
+    await withTestRepo((t) => {
+      setup(t);
+      t.git(['submodule', 'deinit', '-q', '-f', 'vendor/lib']);
+      expect(verdict(t, 'rm -rf vendor/lib')).toMatchObject({ verdict: 'snapshot', rule: 'rm-in-repo' });
+    });
+  });
+
+  it('denies discards that recurse into submodules, and lets plain ones and updates through', async () => {
+    await withTestRepo((t) => {
+      setup(t);
+      for (const command of ['git submodule update --force', 'git reset --hard --recurse-submodules', 'git -c submodule.recurse=true reset --hard', 'git checkout -f --recurse-submodules main']) {
+        expect({ command, ...verdict(t, command) }).toMatchObject({ command, verdict: 'deny', rule: 'other-repository' });
+      }
+      expect(verdict(t, 'git reset --hard')).toMatchObject({ verdict: 'snapshot', rule: 'git-reset-hard' });
+      expect(verdict(t, 'git submodule update --init --recursive')).toMatchObject({ verdict: 'allow' });
+    });
+  });
+});
