@@ -34,6 +34,13 @@ export function diagnosePush(stderr: string, rejections: string[]): PushDiagnosi
   if (/Permission denied|EACCES|insufficient permission|read-only file system/i.test(text)) {
     return { cause: 'guard may not write into the backup (permissions or a read-only file system)', fix: 'make the backup directory writable for you (`guard backup status` shows where it is), then `guard backup push`' };
   }
+  if (/shallow update not allowed/i.test(text)) {
+    // The local backup takes shallow updates (store.ts); a remote one may not (GitHub does not).
+    return {
+      cause: 'this clone is shallow (made with `git clone --depth`) and the backup refuses a history that stops short',
+      fix: '`git fetch --unshallow` gives this clone its whole history (then `guard backup push`); or, for a backup repository you own, `git -C <backup> config receive.shallowUpdate true`',
+    };
+  }
   if (/non-fast-forward|fetch first|stale info/i.test(text)) {
     return { cause: 'the snapshot chain here no longer extends the one in the backup (rewritten by retention, or another repository pushed into this backup)', fix: '`guard gc` brings both in line; then `guard backup push`' };
   }

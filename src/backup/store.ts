@@ -83,6 +83,10 @@ export async function ensureBackupRepo(backup: string, source: { root: string })
     // A reflog in the backup too: one more way back if something goes wrong there.
     ['core.logAllRefUpdates', 'always'],
     ['core.hooksPath', hooks],
+    // A shallow clone (`git clone --depth`, as CI and agents' sandboxes make them) can only push
+    // its cut-off history into a repository that takes shallow updates; git refuses them by
+    // default ("shallow update not allowed"), which left such a clone without any backup.
+    ['receive.shallowUpdate', 'true'],
     ['guard.backup', 'true'],
   ];
   const git = inBackup(backup);

@@ -37,4 +37,31 @@ describe('a failed backup push', () => {
       expect(status.stderr).not.toMatch(/push to the backup failed[^\n]*\n\s*fix: `guard init` reinstalls/);
       expect(repo.guard(['backup', 'status']).stdout).toContain('cause: an object the snapshots need is missing');
     }));
+  it('a shallow clone and a remote backup that refuses shallow updates: says the clone is shallow and how to go on', () =>
+    withTestRepo(
+      async (repo) => {
+        const upstream = path.join(repo.base, 'upstream');
+        fs.mkdirSync(upstream);
+        repo.git(['init', '-q', '-b', 'main'], { cwd: upstream });
+        for (const n of [1, 2]) {
+          fs.writeFileSync(path.join(upstream, 'a.txt'), `${n}\n`);
+          repo.git(['add', '-A'], { cwd: upstream });
+          repo.git(['commit', '-q', '-m', `c${n}`], { cwd: upstream });
+        }
+        repo.git(['clone', '-q', '--depth', '1', `file://${upstream}`, repo.dir]);
+        repo.git(['config', 'gc.auto', '0']);
+        // A remote backup guard does not own keeps git's default: no shallow updates.
+        const remote = path.join(repo.base, 'remote.git');
+        repo.git(['init', '-q', '--bare', remote]);
+        repo.write('.guard.yaml', `version: 1\nbackup:\n  remote: ${remote}\n`);
+        json(repo, ['snapshot']);
+        await waitForBackgroundPush(repo);
+
+        const push = JSON.parse(repo.guard(['backup', 'push', '--json']).stdout);
+        // The local backup takes the shallow history; the remote one says why it does not.
+        expect(push.local.ok).toBe(true);
+        expect(push.remote).toMatchObject({ ok: false, cause: expect.stringContaining('this clone is shallow'), fix: expect.stringContaining('git fetch --unshallow') });
+      },
+      { init: false },
+    ));
 });

@@ -49,6 +49,43 @@ describe('guard recover', () => {
       expect(repo.git(['cat-file', '-t', 'v1-annotated'])).toBe('tag\n');
     }));
 
+  it('backs up a shallow clone (git clone --depth 1) and rebuilds it, shallow, after rm -rf .git', () =>
+    withTestRepo(
+      async (repo) => {
+        // Agents' sandboxes and CI clone shallow; git refuses such a history into a repository that
+        // does not take shallow updates ("shallow update not allowed"), and there was no backup at all.
+        const upstream = path.join(repo.base, 'upstream');
+        fs.mkdirSync(upstream);
+        repo.git(['init', '-q', '-b', 'main'], { cwd: upstream });
+        for (const n of [1, 2, 3]) {
+          fs.writeFileSync(path.join(upstream, 'history.txt'), `line ${n}\n`);
+          repo.git(['add', '-A'], { cwd: upstream });
+          repo.git(['commit', '-q', '-m', `upstream ${n}`], { cwd: upstream });
+        }
+        repo.git(['clone', '-q', '--depth', '1', `file://${upstream}`, repo.dir]);
+        for (const [k, v] of [['gc.auto', '0'], ['maintenance.auto', 'false'], ['commit.gpgsign', 'false']]) repo.git(['config', k!, v!]);
+        expect(repo.git(['rev-parse', '--is-shallow-repository']).trim()).toBe('true');
+        repo.write('history.txt', 'line 3\nmine\n');
+        repo.git(['commit', '-q', '-am', 'local work']);
+        repo.git(['branch', 'feature']);
+        repo.write('wip.txt', 'uncommitted\n');
+        await snapshotAndPush(repo);
+        const shallow = fs.readFileSync(path.join(repo.dir, '.git', 'shallow'));
+        const before = captureState(repo);
+        fs.rmSync(path.join(repo.dir, '.git'), { recursive: true, force: true });
+
+        const r = repo.guard(['recover', '--yes']);
+        expect(r.code, r.stderr).toBe(0);
+        expect(captureState(repo)).toEqual(before);
+        expect(fs.readFileSync(path.join(repo.dir, '.git', 'shallow'))).toEqual(shallow);
+        expect(repo.gitResult(['fsck', '--no-progress']).code).toBe(0);
+        // And it goes on backing up from there.
+        repo.write('after.txt', 'after recovery\n');
+        await snapshotAndPush(repo);
+      },
+      { init: false },
+    ));
+
   it('never overwrites a file that exists: it moves it aside and says where', () =>
     withTestRepo(async (repo) => {
       buildRichRepo(repo);
