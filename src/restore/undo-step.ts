@@ -24,6 +24,7 @@ import { createSnapshot } from '../snapshot/create.js';
 import type { Snapshot } from '../snapshot/format.js';
 import { readSnapshots } from '../snapshot/read.js';
 import { emptyTempIndex, tempDir } from '../snapshot/temp-index.js';
+import { pidSpaceTag } from '../util/process-alive.js';
 import type { Step } from '../session/timeline.js';
 import { rollback, type RollbackResult } from './rollback.js';
 import type { RollbackPlan } from './plan.js';
@@ -90,7 +91,9 @@ async function blob(repo: Repo, oid: string): Promise<Buffer> {
 
 /** ours = now, base = after the step, theirs = before it; the merged bytes and whether they conflict. */
 async function mergeFile(repo: Repo, ours: Entry, base: Entry, theirs: Entry): Promise<{ merged: Buffer; conflict: boolean } | null> {
-  const dir = await fs.mkdtemp(path.join(tempDir(repo), `undo-${process.pid}-`));
+  // Named like the private indexes (pid and pid-space tag): one a killed undo leaves behind is
+  // swept by the next snapshot (removeStaleTempFiles), a rollback's included.
+  const dir = await fs.mkdtemp(path.join(tempDir(repo), `undo-${process.pid}.${pidSpaceTag()}-`));
   try {
     const files = ['now', 'after-step', 'before-step'].map((name) => path.join(dir, name));
     const contents = await Promise.all([ours, base, theirs].map((e) => blob(repo, e.oid)));

@@ -63,9 +63,10 @@ const FOREIGN_STALE_MS = 60 * 60 * 1000;
 export async function removeStaleTempFiles(repo: Repo, now: number = Date.now()): Promise<void> {
   await Promise.all([
     // index-<pid>.<tag>-*: a private index; objects-<pid>.<tag>-*: files for hash-object
-    // (git/batch-objects.ts); a guard before the tag wrote index-<pid>-*. Their age is the
-    // inode's change time: a private index keeps the user's index's mtime (copyUserIndex).
-    removeFilesOfEndedProcesses(tempDir(repo), /^(?:index|objects)-(\d+)(?:\.([0-9a-f]{8}))?-/, 'ctimeMs', now),
+    // (git/batch-objects.ts); undo-<pid>.<tag>-*: the three versions `guard undo` merges
+    // (restore/undo-step.ts); a guard before the tag wrote index-<pid>-* and undo-<pid>-*. Their
+    // age is the inode's change time: a private index keeps the user's index's mtime (copyUserIndex).
+    removeFilesOfEndedProcesses(tempDir(repo), /^(?:index|objects|undo)-(\d+)(?:\.([0-9a-f]{8}))?-/, 'ctimeMs', now),
     // deleting.<git's pid>: old values the reference-transaction hook noted for a deletion, left
     // behind when git aborted the transaction (hooks/reference-transaction.sh). The hook cannot
     // tell its namespace cheaply, so only the age says it is not a live git's elsewhere; it

@@ -4,6 +4,7 @@
  * pid files and locks that record `<pid> host=<name>;pidns=<inode>` (src/util/pid-file.ts).
  */
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 
@@ -21,4 +22,9 @@ export function ourPidSpace(): string {
 export function deadPid(): number {
   const child = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' });
   return Number(child.stdout);
+}
+
+/** Our pid space's 8-hex tag, as guard names its temp files (`index-<pid>.<tag>-…`), from ourPidSpace(). */
+export function ourPidSpaceTag(): string {
+  return createHash('sha256').update(ourPidSpace()).digest('hex').slice(0, 8);
 }

@@ -60,6 +60,9 @@ describe('removeStaleTempFiles', () => {
     fs.writeFileSync(path.join(tmp, `index-${pid}.${ourTag()}-0123456789ab`), 'index');
     fs.writeFileSync(path.join(tmp, `index-${pid}.${ourTag()}-0123456789ab.lock`), 'lock');
     fs.mkdirSync(path.join(tmp, `objects-${pid}.${ourTag()}-0123456789ab`));
+    // The three versions a killed `guard undo` was merging.
+    fs.mkdirSync(path.join(tmp, `undo-${pid}.${ourTag()}-a1B2c3`));
+    fs.writeFileSync(path.join(tmp, `undo-${pid}.${ourTag()}-a1B2c3`, 'now'), 'x');
     await removeStaleTempFiles(repo);
     expect(listing(tmp)).toEqual([]);
   });
@@ -70,6 +73,7 @@ describe('removeStaleTempFiles', () => {
       `index-${pid}.00000000-0123456789ab`, // another pid namespace's guard
       `index-${pid}-0123456789ab`, // a guard before the tag
       `objects-${pid}.ffffffff-0123456789ab`,
+      `undo-${pid}-a1B2c3`, // a guard before undo's tag
     ].sort();
     for (const name of kept) fs.writeFileSync(path.join(tmp, name), 'x');
     fs.writeFileSync(path.join(guardDir, `deleting.${pid}`), 'oid refs/heads/x\n');
