@@ -28,6 +28,8 @@ interface GitCall {
   target: Target;
   targetDir: string;
   configs: Array<{ key: string; value: string | null }>;
+  /** The target was decided by the directory git runs in (no --git-dir or --work-tree). */
+  byCwd?: boolean;
   aliases: Map<string, string | null>;
   aliasDepth: number;
 }
@@ -191,6 +193,7 @@ function targetOf(call: GitCall, gitDir: string | null | undefined, workTree: st
     return 'unknown';
   }
   call.targetDir = call.cwd;
+  call.byCwd = true;
   return isUnder(call.cwd, root) ? 'same' : 'other';
 }
 
@@ -201,7 +204,29 @@ function deny(call: GitCall, rule: RuleName, reason: string): void {
 }
 
 /** A local change guard can undo: snapshot in the protected repository, deny anywhere else. */
+/**
+ * git run in a directory of this worktree that belongs to another repository (a submodule or a
+ * nested repository: that directory or one above it, below the root, holds a `.git`) works on
+ * that repository, whose files and refs no snapshot of this one holds. Known only with a view of
+ * the file system (the nearest such directory); null otherwise.
+ */
+function innerRepository(call: GitCall): string | null {
+  const root = call.rt.ctx.repoRoot;
+  const view = call.rt.ctx.view;
+  if (call.target !== 'same' || !call.byCwd || call.cwd === null || !root || !view) return null;
+  for (let dir = call.cwd.replace(/\/+$/, ''); dir !== root && dir.startsWith(`${root}/`); dir = dir.slice(0, dir.lastIndexOf('/'))) {
+    // While collecting, every level is noted (and null comes back); resolved, the nearest counts.
+    if (view.path(`${dir}/.git`, false)?.exists) return dir;
+  }
+  return null;
+}
+
 function local(call: GitCall, kind: VerdictKind, rule: RuleName, reason: string): void {
+  const inner = kind === 'snapshot' ? innerRepository(call) : null;
+  if (inner) {
+    call.rt.report(makeVerdict('deny', rule, `${reason}, in ${inner}, another git repository inside this one (a submodule or a nested repository), whose files no snapshot of this one holds`, call.inv.source));
+    return;
+  }
   if (kind === 'snapshot' && call.target !== 'same') {
     if (call.target === 'unknown') {
       call.rt.report(makeVerdict(opaqueKind(call.rt.ctx.isAgent), 'opaque-command', `${reason}, in a repository guard cannot determine (so it cannot snapshot it first)`, call.inv.source));
@@ -221,7 +246,7 @@ type Change = RefChange extends infer T ? (T extends unknown ? Omit<T, 'command'
  * state (ref-changes.ts). Changes aimed elsewhere are already denied or asked about by `local`.
  */
 function noteRef(call: GitCall, change: Change): void {
-  if (call.target === 'same') call.rt.noteRefChange({ ...change, command: call.inv.source } as RefChange);
+  if (call.target === 'same' && !innerRepository(call)) call.rt.noteRefChange({ ...change, command: call.inv.source } as RefChange);
 }
 
 /** `refs/guard/x`, or `guard/x` (git's lookup rules try `refs/<name>` second), with any suffix. */
@@ -748,7 +773,7 @@ function gitClean(call: GitCall, args: Field[]): void {
   if (count(parsed, 'force') >= 2) return deny(call, 'git-clean-nested', 'git clean -ff also deletes nested git repositories, which snapshots do not hold');
   // What it takes of the ignored files is judged (and captured) by checkGitClean (targets.ts).
   const ignoring = count(parsed, 'X') > 0 ? '-X' : count(parsed, 'x') > 0 ? '-x' : unignores(parsed) ? "with -e '!...' (which un-ignores files)" : call.configs.some((c) => c.key === 'core.excludesfile') ? 'with core.excludesFile overridden' : null;
-  if (call.target !== 'same') return local(call, 'snapshot', ignoring ? 'git-clean-ignored' : 'git-clean', `git clean${ignoring ? ` ${ignoring}` : ''} deletes untracked files`);
+  if (call.target !== 'same' || innerRepository(call)) return local(call, 'snapshot', ignoring ? 'git-clean-ignored' : 'git-clean', `git clean${ignoring ? ` ${ignoring}` : ''} deletes untracked files`);
   call.rt.report(checkGitClean({ cwd: call.cwd, pathspecs: [...parsed.operands, ...parsed.pathspecs], takesIgnored: ignoring }, call.rt.ctx, call.inv.source));
 }
 

@@ -69,3 +69,19 @@ describe('deleting what belongs to another repository inside this one', () => {
     });
   });
 });
+
+describe('git run inside a submodule or a nested repository', () => {
+  it('works on that repository, which no snapshot holds: denied instead of snapshotted', async () => {
+    await withTestRepo((t) => {
+      setup(t);
+      for (const command of ['git -C vendor/lib reset --hard', 'cd vendor/lib && git reset --hard', 'cd vendor/lib && git clean -fd', 'cd nest/src && git checkout -- .', 'git -C nest stash drop']) {
+        expect({ command, ...verdict(t, command) }).toMatchObject({ command, verdict: 'deny' });
+      }
+      expect(verdict(t, 'git -C vendor/lib reset --hard').reason).toContain('another git repository inside this one');
+      // This repository's own subdirectories are this repository.
+      t.write('src/x.ts', 'x\n');
+      expect(verdict(t, 'cd src && git reset --hard')).toMatchObject({ verdict: 'snapshot', rule: 'git-reset-hard' });
+      expect(verdict(t, 'cd vendor/lib && git status')).toMatchObject({ verdict: 'allow' });
+    });
+  });
+});
