@@ -13,6 +13,14 @@
  * say so (operationNote). Neither is the sequencer directory of a multi-commit cherry-pick or
  * revert: only that it existed (`sequencer`), so the plan can say that the remaining commits are
  * not brought back.
+ *
+ * Ref formats: MERGE_HEAD (and FETCH_HEAD) are files in the git dir whatever the ref format, as
+ * are MERGE_MSG and MERGE_MODE. CHERRY_PICK_HEAD and REVERT_HEAD are ordinary pseudo-refs written
+ * through the ref backend: loose files with the files backend, but entries of the reftable stack
+ * in a reftable repository (`git init --ref-format=reftable`, git >= 2.45), where no such file
+ * exists. There they are read with one `cat-file --batch-check` and written with one
+ * `update-ref --stdin`; `rev-parse --show-ref-format` (asked along with the paths, and echoed back
+ * as is by a git before 2.45, which only has the files backend) says which.
  */
 import fs from 'node:fs/promises';
 import path from 'node:path';
@@ -34,11 +42,40 @@ type Name = (typeof NAMES)[number];
 
 const OID_LINE = /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/;
 
-/** Where git keeps each of the files for this worktree, in one `rev-parse`. */
-async function gitPaths(repo: Repo): Promise<Record<Name, string>> {
-  const { stdout } = await runGit(['rev-parse', '--path-format=absolute', ...NAMES.flatMap((name) => ['--git-path', name])], { cwd: repo.root });
+/** The pseudo-refs that live in the ref backend (a reftable's stack), not in files there. */
+const BACKEND_HEADS = ['CHERRY_PICK_HEAD', 'REVERT_HEAD'] as const;
+
+interface Where {
+  paths: Record<Name, string>;
+  /** CHERRY_PICK_HEAD and REVERT_HEAD are reftable entries, not files. */
+  reftable: boolean;
+}
+
+/** Where git keeps each of the files for this worktree and its ref format, in one `rev-parse`. */
+async function gitPaths(repo: Repo): Promise<Where> {
+  const { stdout } = await runGit(['rev-parse', '--path-format=absolute', ...NAMES.flatMap((name) => ['--git-path', name]), '--show-ref-format'], { cwd: repo.root });
   const lines = stdout.toString('utf8').split('\n');
-  return Object.fromEntries(NAMES.map((name, i) => [name, lines[i]!])) as Record<Name, string>;
+  return { paths: Object.fromEntries(NAMES.map((name, i) => [name, lines[i]!])) as Record<Name, string>, reftable: isReftable(lines[NAMES.length]) };
+}
+
+/** `rev-parse --show-ref-format`'s line: "files" or "reftable" (git >= 2.45), the option echoed back before. */
+export function isReftable(line: string | undefined): boolean {
+  return line?.trim() === 'reftable';
+}
+
+/**
+ * CHERRY_PICK_HEAD and REVERT_HEAD of a reftable repository (this worktree's), from the ref
+ * backend in one `cat-file --batch-check`; a missing one is left out.
+ */
+export async function readBackendHeads(repo: Repo): Promise<Partial<Record<(typeof BACKEND_HEADS)[number], string>>> {
+  const { stdout } = await runGit(['cat-file', '--batch-check=%(objectname) %(objecttype)'], { cwd: repo.root, input: Buffer.from(BACKEND_HEADS.map((name) => `${name}\n`).join('')) });
+  const lines = stdout.toString('utf8').split('\n');
+  const out: Partial<Record<(typeof BACKEND_HEADS)[number], string>> = {};
+  BACKEND_HEADS.forEach((name, i) => {
+    const [oid, type] = (lines[i] ?? '').split(' ');
+    if (type === 'commit' && oid && OID_LINE.test(oid)) out[name] = oid;
+  });
+  return out;
 }
 
 async function readOptional(file: string): Promise<Buffer | null> {
@@ -75,10 +112,16 @@ function oidLines(content: Buffer): string[] {
  */
 export async function readOperationState(repo: Repo, operation: Operation | null): Promise<OperationState | null> {
   if (!operation || !RECORDED_OPERATIONS.includes(operation)) return null;
-  const where = await gitPaths(repo);
+  const { paths: where, reftable } = await gitPaths(repo);
   const state: OperationState = {};
   const omitted: string[] = [];
+  const backend = reftable ? await readBackendHeads(repo) : {};
   for (const [key, name] of Object.entries(HEAD_FILES) as Array<[keyof typeof HEAD_FILES, Name]>) {
+    if (reftable && key !== 'mergeHead') {
+      const oid = backend[name as (typeof BACKEND_HEADS)[number]];
+      if (oid) state[key] = oid;
+      continue;
+    }
     const content = await readOptional(where[name]);
     if (content === null) continue;
     const oids = oidLines(content);
@@ -133,23 +176,31 @@ function contentsOf(state: OperationState | null | undefined): Record<string, Bu
  * A file no snapshot holds is never removed. The heads are written last, so an interruption leaves
  * at worst a message file and no operation git would act on.
  */
-export async function writeOperationState(repo: Repo, from: OperationState | null | undefined, to: OperationState | null | undefined): Promise<void> {
+export async function writeOperationState(repo: Repo, from: OperationState | null | undefined, to: OperationState | null | undefined, env?: Record<string, string>): Promise<void> {
   if (!from && !to) return;
-  const where = await gitPaths(repo);
+  const { paths: where, reftable } = await gitPaths(repo);
   const now = contentsOf(from);
   const goal = contentsOf(to);
   const order = ['MERGE_MSG', 'MERGE_MODE', 'MERGE_HEAD', 'CHERRY_PICK_HEAD', 'REVERT_HEAD'] as const;
+  const inBackend = (name: (typeof order)[number]): boolean => reftable && (BACKEND_HEADS as readonly string[]).includes(name);
   for (const name of order) {
     const file = where[name];
     const content = goal[name];
-    if (content) {
+    if (content && !inBackend(name)) {
       const tmp = path.join(path.dirname(file), `.${path.basename(file)}.guard-${process.pid}`);
       await fs.writeFile(tmp, content);
       await fs.rename(tmp, file);
     }
   }
+  // A reftable's CHERRY_PICK_HEAD and REVERT_HEAD: set and deleted in one transaction, after the files.
+  const commands = reftable
+    ? BACKEND_HEADS.flatMap((name) => (goal[name] ? [`update ${name} ${goal[name]!.toString('utf8').trim()}\n`] : now[name] ? [`delete ${name}\n`] : []))
+    : [];
+  if (commands.length > 0) {
+    await runGit(['update-ref', '-m', 'guard: rollback', '--no-deref', '--stdin'], { cwd: repo.root, input: Buffer.from(commands.join('')), ...(env ? { env } : {}) });
+  }
   // Removed heads first: once MERGE_HEAD is gone git sees no merge, whatever message is left.
   for (const name of [...order].reverse()) {
-    if (!goal[name] && now[name]) await fs.rm(where[name], { force: true });
+    if (!goal[name] && now[name] && !inBackend(name)) await fs.rm(where[name], { force: true });
   }
 }

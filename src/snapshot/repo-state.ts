@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import type { Repo } from '../git/repo.js';
 import { runGit, splitNul } from '../git/run.js';
 import type { HeadState, Operation, OperationState, StashEntry } from './format.js';
-import { readOperationState } from './operation-state.js';
+import { isReftable, readBackendHeads, readOperationState } from './operation-state.js';
 
 export interface RefRecord {
   refname: string;
@@ -42,6 +42,15 @@ const OPERATION_MARKERS: Array<[string, Operation]> = [
   ['REVERT_HEAD', 'revert'],
   ['BISECT_LOG', 'bisect'],
 ];
+
+/**
+ * Asked after the markers: MERGE_MSG's path and the ref format. In a reftable repository
+ * CHERRY_PICK_HEAD and REVERT_HEAD are entries of the ref backend, not files (operation-state.ts),
+ * so their markers are never there; git writes MERGE_MSG whenever it stops with one of them, so
+ * only then are they asked for (one `cat-file`): an ordinary snapshot pays nothing more.
+ */
+const AFTER_MARKERS = ['--git-path', 'MERGE_MSG', '--show-ref-format'];
+const EXTRA_LINES = 2;
 
 /** The chain head read along with the refs (see readRepoState's `chainRef`). */
 export interface ChainHeadRecord {
@@ -90,7 +99,7 @@ export async function readRepoState(repo: Repo, options: { chainRef?: string } =
     const resolved = await runGit(['rev-parse', '-q', '--verify', 'HEAD^{commit}'], { cwd: repo.root, okCodes: [1, 128] });
     headOid = resolved.code === 0 ? resolved.stdout.toString('utf8').trim() : null;
   }
-  const operation = operationFrom(head.markers);
+  const operation = await operationFrom(repo, head.markers);
   // Only during a merge, cherry-pick or revert: one more rev-parse and a few small reads.
   const [stash, operationState] = await Promise.all([stashTip ? readStash(repo, stashTip) : Promise.resolve([]), readOperationState(repo, operation)]);
   return { head: { symbolic: symbolicRef, oid: headOid }, headTree: head.tree ?? null, refs, stash, operation, operationState, ...(chainRef ? { chainHead } : {}) };
@@ -102,14 +111,15 @@ export async function readRepoState(repo: Repo, options: { chainRef?: string } =
  * and fails: then `symbolic-ref` answers (the marker paths are asked again, alone).
  */
 async function readHeadAndMarkers(repo: Repo): Promise<{ symbolic: string | null; oid?: string | null; tree?: string; markers: string[] }> {
-  const markerArgs = ['--path-format=absolute', ...OPERATION_MARKERS.flatMap(([name]) => ['--git-path', name])];
+  const markerArgs = ['--path-format=absolute', ...OPERATION_MARKERS.flatMap(([name]) => ['--git-path', name]), ...AFTER_MARKERS];
   // HEAD's tree too: after a commit it is the index's cached tree, known to exist without asking.
   const both = await runGit(['rev-parse', ...markerArgs, 'HEAD', 'HEAD^{tree}', '--symbolic-full-name', 'HEAD'], { cwd: repo.root, okCodes: [128] });
   const lines = both.stdout.toString('utf8').split('\n');
-  if (both.code === 0 && lines.length >= OPERATION_MARKERS.length + 3) {
-    const oid = lines[OPERATION_MARKERS.length]!;
-    const tree = lines[OPERATION_MARKERS.length + 1]!;
-    const name = lines[OPERATION_MARKERS.length + 2]!;
+  const first = OPERATION_MARKERS.length + EXTRA_LINES;
+  if (both.code === 0 && lines.length >= first + 3) {
+    const oid = lines[first]!;
+    const tree = lines[first + 1]!;
+    const name = lines[first + 2]!;
     // "HEAD": detached; a branch or other ref otherwise (a symbolic ref outside refs/heads is
     // resolved the old way below, as `oid` is then left out).
     if (name === 'HEAD') return { symbolic: null, oid, tree, markers: lines };
@@ -123,9 +133,16 @@ async function readHeadAndMarkers(repo: Repo): Promise<{ symbolic: string | null
   return { symbolic: symbolic.code === 0 ? symbolic.stdout.toString('utf8').trim() : null, markers: markers.stdout.toString('utf8').split('\n') };
 }
 
-function operationFrom(paths: string[]): Operation | null {
+/** The operation the marker lines (rev-parse's answer to the marker arguments) show. */
+async function operationFrom(repo: Repo, lines: string[]): Promise<Operation | null> {
   for (let i = 0; i < OPERATION_MARKERS.length; i++) {
-    if (paths[i] && fs.existsSync(paths[i]!)) return OPERATION_MARKERS[i]![1];
+    if (lines[i] && fs.existsSync(lines[i]!)) return OPERATION_MARKERS[i]![1];
+  }
+  const mergeMsg = lines[OPERATION_MARKERS.length];
+  if (isReftable(lines[OPERATION_MARKERS.length + 1]) && mergeMsg && fs.existsSync(mergeMsg)) {
+    const heads = await readBackendHeads(repo);
+    if (heads.CHERRY_PICK_HEAD) return 'cherry-pick';
+    if (heads.REVERT_HEAD) return 'revert';
   }
   return null;
 }
@@ -141,8 +158,8 @@ async function readStash(repo: Repo, tip: string): Promise<StashEntry[]> {
 }
 
 export async function readOperation(repo: Repo): Promise<Operation | null> {
-  const { stdout } = await runGit(['rev-parse', '--path-format=absolute', ...OPERATION_MARKERS.flatMap(([name]) => ['--git-path', name])], {
+  const { stdout } = await runGit(['rev-parse', '--path-format=absolute', ...OPERATION_MARKERS.flatMap(([name]) => ['--git-path', name]), ...AFTER_MARKERS], {
     cwd: repo.root,
   });
-  return operationFrom(stdout.toString('utf8').split('\n'));
+  return operationFrom(repo, stdout.toString('utf8').split('\n'));
 }
