@@ -878,6 +878,8 @@ function gitUpdateRef(call: GitCall, args: Field[]): void {
     for (const line of stdin.text.split('\n')) {
       const [verb, ref] = line.trim().split(/\s+/);
       if (!verb || !ref || !['update', 'create', 'delete', 'verify', 'symref-update', 'symref-delete'].includes(verb) || verb === 'verify') continue;
+      // Creating a ref that is not there yet takes nothing away (git refuses when it exists).
+      if (verb === 'create' && !ref.startsWith('refs/guard/') && ref !== 'refs/guard') continue;
       checkRef(call, ref, verb === 'delete' || verb === 'symref-delete');
     }
     return;
@@ -903,6 +905,11 @@ function checkRef(call: GitCall, ref: string, deleting: boolean): void {
   if (ref.startsWith('refs/heads/')) {
     const glob = protectedBranch(ref, call.rt.ctx);
     if (glob) return deny(call, 'git-branch-protected', `git update-ref ${verb} ${ref}, a protected branch (matches "${glob}")`);
+  }
+  // A snapshot holds branches, tags and the stash (and a fetch brings remote-tracking refs back);
+  // a notes, replace or other ref it does not hold, so "restorable" would be a false promise.
+  if (ref.startsWith('refs/') && !/^refs\/(heads|tags|remotes)\//.test(ref) && ref !== 'refs/stash') {
+    return deny(call, 'git-update-ref-unkept', `git update-ref ${verb} ${ref}, a ref no snapshot holds (snapshots keep branches, tags and the stash)`);
   }
   local(call, 'snapshot', 'git-update-ref', `git update-ref ${verb} ${ref}`);
 }

@@ -150,6 +150,10 @@ export const RULES = {
     description: 'Deleting or force-moving a tag (restorable from the snapshot taken first).',
     instead: 'Create a new tag name instead.',
   },
+  'git-update-ref-unkept': {
+    description: '`git update-ref` deletes or moves a ref that no snapshot holds (`refs/notes/*`, `refs/replace/*`, any ref outside branches, tags, the stash and remote-tracking refs).',
+    instead: 'Use `git notes` or `git replace` themselves, or ask the person to change that ref.',
+  },
   'git-update-ref': {
     description: '`git update-ref` moves or deletes a ref directly (restorable from the snapshot taken first).',
     instead: 'Use porcelain commands (git branch, git tag) where possible.',
