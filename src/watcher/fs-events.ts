@@ -71,8 +71,13 @@ const NOT_THERE_CODES = new Set(['ENOENT', 'ENOTDIR', 'ELOOP', 'ENAMETOOLONG', '
 /** The longest wait between two tries of a rescan that did not finish. */
 const MAX_RETRY_MS = 30_000;
 
-/** Names directly in a git dir whose change means the repository state changed. */
-const GIT_ROOT_NAMES = new Set(['HEAD', 'index', 'packed-refs', 'MERGE_HEAD', 'CHERRY_PICK_HEAD', 'REVERT_HEAD', 'BISECT_LOG', 'rebase-merge', 'rebase-apply', 'refs', 'logs']);
+/**
+ * Names directly in a git dir whose change means the repository state changed: refs, the index,
+ * the operation markers, and every file of git's operation state a snapshot records
+ * (snapshot/operation-state.ts: MERGE_MSG and MERGE_MODE, and `sequencer`, whose presence it notes),
+ * so a merge message edited mid-merge is recorded like the rest.
+ */
+const GIT_ROOT_NAMES = new Set(['HEAD', 'index', 'packed-refs', 'MERGE_HEAD', 'CHERRY_PICK_HEAD', 'REVERT_HEAD', 'MERGE_MSG', 'MERGE_MODE', 'sequencer', 'BISECT_LOG', 'rebase-merge', 'rebase-apply', 'refs', 'logs']);
 
 /**
  * lstat, undefined when there is nothing there to look at: missing (no exception then: thrown
