@@ -513,6 +513,8 @@ export interface CleanRequest {
   pathspecs: Field[];
   /** -x, -X, -e patterns or an excludes-file override: it may take files that are ignored now. */
   takesIgnored: string | null;
+  /** -d: untracked directories go too (without it, files in an untracked directory stay). */
+  directories?: boolean;
 }
 
 /**
@@ -522,6 +524,23 @@ export interface CleanRequest {
  * ignored file in its scope that is not regenerable output into the snapshot; judged by the
  * text alone, that is a deny.
  */
+/**
+ * The first of guard's own files (.guard.yaml, an agent's hook settings: untracked until someone
+ * commits them) that the clean takes, as repo-relative text. Without -d only files directly in
+ * the directory git clean runs in are counted: an untracked directory such as .claude/ stays.
+ */
+function guardFileCleaned(untracked: readonly string[], request: CleanRequest, ctx: CommandContext): string | null {
+  if (!ctx.repoRoot || request.cwd === null) return null;
+  const root = ctx.repoRoot;
+  const here = request.cwd === root ? '' : request.cwd.startsWith(`${root}/`) ? request.cwd.slice(root.length + 1) : null;
+  if (here === null) return null;
+  for (const file of untracked.map(text)) {
+    if (!request.directories && path.posix.dirname(file) !== (here === '' ? '.' : here)) continue;
+    if (guardFile(`${root}/${file}`, ctx)) return file;
+  }
+  return null;
+}
+
 export function checkGitClean(request: CleanRequest, ctx: CommandContext, source: string): Verdict {
   const view = ctx.view;
   const why = request.takesIgnored ?? (view?.ignoreRulesChanged ? 'after an ignore file is changed' : null);
@@ -533,6 +552,8 @@ export function checkGitClean(request: CleanRequest, ctx: CommandContext, source
   const facts = view?.resolved && known ? view.clean({ cwd: request.cwd as string, pathspecs: request.pathspecs.map((p) => p.value as string) }) : null;
   const tooLarge = facts?.untracked ? untrackedTooLarge(facts.untracked, facts.sizeOf, ctx) : null;
   if (tooLarge) return makeVerdict('deny', 'untracked-too-large', `git clean deletes ${tooLarge.name} (${tooLarge.size})${tooLarge.more}, ${tooLarge.why}`, source);
+  const own = facts?.untracked && ctx.isAgent ? guardFileCleaned(facts.untracked, request, ctx) : null;
+  if (own) return makeVerdict('deny', 'guard-self', `git clean deletes ${own}, untracked, which configures guard or an agent's hooks (an agent could switch its own guard off this way)`, source);
   if (why === null) return makeVerdict('snapshot', 'git-clean', 'git clean deletes untracked files', source);
   if (!facts) return makeVerdict('deny', 'git-clean-ignored', `git clean ${why} deletes ignored files (.env, local config, caches), which snapshots do not hold`, source);
   const captured = facts.ignored.filter((entry) => !entry.regenerable);

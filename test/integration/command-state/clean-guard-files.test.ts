@@ -1,0 +1,40 @@
+/**
+ * An agent may not delete guard's own files (.guard.yaml, its hook settings): `rm` of them is
+ * denied (guard-self). `git clean -fd` took them too while they were untracked, as they are right
+ * after `guard init` (found playing an agent session: the clean removed .claude/ and .guard.yaml,
+ * the agent's hooks with them). The clean's untracked listing now decides it.
+ */
+import { spawnSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { GUARD_BIN, withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
+
+function agentVerdict(t: TestRepo, command: string): { decision: string; reason: string } {
+  const payload = { session_id: 's1', transcript_path: '/t', cwd: t.dir, permission_mode: 'default', hook_event_name: 'PreToolUse', tool_name: 'Bash', tool_input: { command } };
+  const r = spawnSync(process.execPath, [GUARD_BIN, 'agent-hook', 'claude', 'pre-tool'], { cwd: t.dir, env: t.env, input: JSON.stringify(payload), encoding: 'utf8' });
+  expect(r.status, r.stderr).toBe(0);
+  if (r.stdout.trim() === '') return { decision: 'allow', reason: '' };
+  const out = JSON.parse(r.stdout) as { hookSpecificOutput?: { permissionDecision?: string; permissionDecisionReason?: string } };
+  return { decision: out.hookSpecificOutput?.permissionDecision ?? 'allow', reason: out.hookSpecificOutput?.permissionDecisionReason ?? '' };
+}
+
+describe('git clean and guard files', () => {
+  it('an agent git clean -fd that would take untracked hook settings is denied; without them, or without -d, it is snapshotted', async () => {
+    await withTestRepo((t) => {
+      t.write('a.txt', 'a\n');
+      t.git(['add', '-A']);
+      t.git(['commit', '-q', '-m', 'a']);
+      t.write('scratch.txt', 'junk\n');
+      expect(agentVerdict(t, 'git clean -fd')).toMatchObject({ decision: 'allow' });
+      t.write('.claude/settings.local.json', '{"hooks":{}}\n');
+      const denied = agentVerdict(t, 'git clean -fd');
+      expect(denied.decision).toBe('deny');
+      expect(denied.reason).toContain('.claude/settings.local.json');
+      // Without -d the untracked .claude/ directory stays; a person may clean.
+      expect(agentVerdict(t, 'git clean -f')).toMatchObject({ decision: 'allow' });
+      const person = t.guard(['check-command', '--json', 'git clean -fd']);
+      expect(JSON.parse(person.stdout)).toMatchObject({ verdict: 'snapshot', rule: 'git-clean' });
+      t.write('.guard.yaml', 'version: 1\n');
+      expect(agentVerdict(t, 'git clean -f').reason).toContain('.guard.yaml');
+    });
+  });
+});
