@@ -21,6 +21,12 @@ export interface FileChange {
   kind: 'file' | 'symlink' | 'submodule';
   /** For a submodule: the commit its gitlink records in the goal (now, for a delete). */
   commit?: string;
+  /**
+   * For a submodule coming back: the commit the goal's index stages for it, when that is not
+   * `commit` (commits made in the submodule and not yet `git add`ed in this repository).
+   * `git submodule update` checks the staged one out, so the recorded one takes one more step.
+   */
+  staged?: string;
 }
 
 /** A FileChange for --json and for people: the name as text (git-quoted when it is not UTF-8). */
@@ -74,6 +80,27 @@ export async function diffTrees(repo: Repo, from: string, to: string, pathspecs:
     changes.push({ path: parts[i + 1]!, action, kind, ...(kind === 'submodule' ? { commit: oid } : {}) });
   }
   return changes;
+}
+
+/**
+ * Marks the submodules coming back whose staged gitlink (in `indexTree`) differs from the one in
+ * the working tree: one ls-tree, and only when a submodule comes back at all.
+ */
+export async function markStagedGitlinks(repo: Repo, changes: FileChange[], indexTree: string | null): Promise<void> {
+  const back = changes.filter((c) => c.kind === 'submodule' && c.action !== 'delete');
+  if (back.length === 0 || !indexTree) return;
+  const { stdout } = await runGit(['ls-tree', '-r', '-z', indexTree], { cwd: repo.root });
+  const staged = new Map<string, string>();
+  for (const entry of gitPathsOf(stdout)) {
+    // `<mode> <type> <oid>\t<path>`
+    const tab = entry.indexOf('\t');
+    const [mode, , oid] = entry.slice(0, tab).split(' ');
+    if (mode === '160000' && oid) staged.set(entry.slice(tab + 1), oid);
+  }
+  for (const change of back) {
+    const oid = staged.get(change.path);
+    if (oid && oid !== change.commit) change.staged = oid;
+  }
 }
 
 /** Branches checked out in other worktrees: moving them would pull the rug from under those. */

@@ -36,7 +36,7 @@ import { coveringPathspecs, gitPathsOf, pathText, type GitPath } from '../git/pa
 import { appendEvent } from '../session/journal.js';
 import { findSession } from '../session/store.js';
 import { clearInProgress, readInProgress, readLastRollback, writeInProgress, writeLastRollback, type RollbackRecord, type RollbackStep } from './journal.js';
-import { diffTrees, planRefs, type RollbackPlan } from './plan.js';
+import { diffTrees, markStagedGitlinks, planRefs, type RollbackPlan } from './plan.js';
 import { uncapturedObstacles } from './obstacles.js';
 import { isProcessAlive, pidSpaceId } from '../util/process-alive.js';
 import { withCapturedIgnored } from './captured-ignored.js';
@@ -483,6 +483,7 @@ export async function rollback(repo: Repo, options: RollbackOptions): Promise<Ro
     if (!selects(selection) && !undoOf) ({ tree: treeGoal, restored: capturedIgnored } = await withCapturedIgnored(repo, target, treeGoal, temps));
 
     const files = await diffTrees(repo, pre.tree, treeGoal);
+    await markStagedGitlinks(repo, files, indexGoal.tree);
     const refPlan = filesOnly ? { refs: [], skippedRefs: [], head: null, stash: null } : await planRefs(repo, pre, target);
     // git's merge, cherry-pick or revert state goes with the refs (a files-only restore leaves it).
     const operation = filesOnly ? null : planOperation(pre, target);

@@ -2,7 +2,7 @@ import { createInterface } from 'node:readline/promises';
 import { testFault } from '../../util/test-faults.js';
 import { openRepo } from '../../git/repo.js';
 import { rollback, type RollbackEvent } from '../../restore/rollback.js';
-import { fileChangeView, type RollbackPlan } from '../../restore/plan.js';
+import { fileChangeView, type FileChange, type RollbackPlan } from '../../restore/plan.js';
 import { pathText, shellArg } from '../../git/path.js';
 import type { Snapshot } from '../../snapshot/format.js';
 import { GuardError } from '../../errors.js';
@@ -45,7 +45,7 @@ function printPlan(out: Output, plan: RollbackPlan, target: Snapshot): void {
   for (const sub of plan.files.filter((f) => f.kind === 'submodule')) {
     const at = sub.commit ? ` at ${shortId(sub.commit)}` : '';
     if (sub.action === 'delete') out.line(`  submodule ${pathText(sub.path)}: remove its gitlink${at} (its directory is left as it is)`);
-    else out.line(`  submodule ${pathText(sub.path)}: restore its gitlink${at} as an empty directory; then run: git submodule update --init -- ${shellArg(sub.path)}`);
+    else out.line(`  submodule ${pathText(sub.path)}: restore its gitlink${at} as an empty directory; then run: ${fillCommand(sub)}`);
   }
   if (plan.capturedIgnored && plan.capturedIgnored.length > 0) {
     out.line(`  ignored files captured before a command deleted them, brought back: ${plan.capturedIgnored.length}`);
@@ -100,6 +100,15 @@ async function ask(question: string): Promise<boolean> {
 function faultInjection(event: RollbackEvent): void {
   const killAfter = testFault('GUARD_TEST_KILL_AFTER_STEP');
   if (killAfter && event.type === 'step-done' && event.step === killAfter) process.kill(process.pid, 'SIGKILL');
+}
+
+/**
+ * The command that fills a restored submodule: `git submodule update` checks out the staged
+ * commit, so when the working tree had another one checked out, a checkout of it follows.
+ */
+function fillCommand(sub: FileChange): string {
+  const update = `git submodule update --init -- ${shellArg(sub.path)}`;
+  return sub.staged && sub.commit ? `${update} && git -C ${shellArg(sub.path)} checkout ${sub.commit} (the staged commit is ${shortId(sub.staged)})` : update;
 }
 
 export async function run(args: Args, { cwd, out }: CommandContext): Promise<number> {
@@ -170,7 +179,11 @@ export async function run(args: Args, { cwd, out }: CommandContext): Promise<num
   }
   out.line(`Rolled back to ${shortId(result.target.oid)}. The state before is snapshot ${shortId(result.pre.oid)}.`);
   const submodules = result.plan.files.filter((f) => f.kind === 'submodule' && f.action !== 'delete');
-  if (submodules.length > 0) out.line(`Fill the restored submodules with: git submodule update --init -- ${submodules.map((s) => shellArg(s.path)).join(' ')}`);
+  if (submodules.length > 0) {
+    out.line(`Fill the restored submodules with: git submodule update --init -- ${submodules.map((s) => shellArg(s.path)).join(' ')}`);
+    // git checks out the staged commit; the one the snapshot's working tree had takes a checkout.
+    for (const sub of submodules.filter((s) => s.staged && s.commit)) out.line(`  then, for the commit ${pathText(sub.path)} had checked out (not the staged ${shortId(sub.staged as string)}): git -C ${shellArg(sub.path)} checkout ${sub.commit}`);
+  }
   // Said again after the rollback: what git's state is now and what to do next.
   for (const note of result.plan.operation?.notes ?? []) out.line(`Note: ${note}`);
   out.line('Undo this rollback with: guard rollback --undo');

@@ -220,6 +220,44 @@ describe('rollback and submodules', () => {
     }));
 });
 
+describe('rollback and a submodule whose checked-out commit is not staged', () => {
+  // Found playing an agent session: a submodule with a commit made inside it and not yet
+  // `git add`ed here came back, and the printed `git submodule update --init` checked out the
+  // staged commit, not the one the plan named. The plan now names both and the checkout to run.
+  it('names the staged commit and the checkout that brings back the recorded one', () =>
+    withTestRepo((repo) => {
+      const lib = path.join(repo.base, 'lib-origin');
+      repo.git(['init', '-q', '-b', 'main', lib]);
+      fs.writeFileSync(path.join(lib, 'lib.txt'), 'library\n');
+      repo.git(['add', '-A'], { cwd: lib });
+      repo.git(['commit', '-q', '-m', 'lib'], { cwd: lib });
+      repo.write('a.txt', 'a\n');
+      commitAll(repo);
+      repo.git(['-c', 'protocol.file.allow=always', 'submodule', 'add', '-q', lib, 'lib']);
+      repo.git(['commit', '-q', '-m', 'add lib']);
+      const staged = repo.git(['rev-parse', 'HEAD:lib']).trim();
+      repo.write('lib/new.txt', 'unpushed\n');
+      repo.git(['add', 'new.txt'], { cwd: path.join(repo.dir, 'lib') });
+      repo.git(['commit', '-q', '-m', 'unpushed'], { cwd: path.join(repo.dir, 'lib') });
+      const recorded = repo.git(['rev-parse', 'HEAD'], { cwd: path.join(repo.dir, 'lib') }).trim();
+      const id = snapshot(repo);
+      repo.git(['submodule', 'deinit', '-q', '-f', 'lib']);
+      repo.git(['rm', '-q', 'lib']);
+
+      const dry = repo.guard(['rollback', id, '--dry-run', '--json']);
+      expect(JSON.parse(dry.stdout).plan.files).toContainEqual({ path: 'lib', action: 'create', kind: 'submodule', commit: recorded, staged });
+      const r = repo.guard(['rollback', id, '--yes']);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout).toContain(`then run: git submodule update --init -- lib && git -C lib checkout ${recorded}`);
+      expect(r.stdout).toContain(`git -C lib checkout ${recorded}`);
+      // What the plan said to run puts the recorded commit back.
+      repo.git(['-c', 'protocol.file.allow=always', 'submodule', 'update', '-q', '--init', '--', 'lib']);
+      repo.git(['checkout', '-q', recorded], { cwd: path.join(repo.dir, 'lib') });
+      expect(repo.read('lib/new.txt')).toBe('unpushed\n');
+      expect(repo.git(['ls-files', '-s', 'lib']).split(' ')[1]).toBe(staged);
+    }));
+});
+
 describe('rollbacks in the event journal', () => {
   it('rollback, --undo and --resume each leave one entry that guard log shows', () =>
     withTestRepo((repo) => {
