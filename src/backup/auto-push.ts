@@ -59,12 +59,12 @@ function runningPusher(repo: Repo): number | null {
 export async function pushNow(repo: Repo, settings: MirrorSettings, options: { remote?: boolean } = {}): Promise<PushOutcome> {
   let local: PushOutcome;
   try {
-    local = await pushBackup(repo, settings);
+    local = await pushBackup(repo, settings, { automatic: true });
   } catch (error) {
     local = { time: new Date().toISOString(), target: '(backup)', ok: false, updated: 0, rejected: [], error: (error as Error).message, durationMs: 0 };
   }
   if (settings.backup.remote) {
-    if (options.remote) await pushRemote(repo, settings).catch(() => null);
+    if (options.remote) await pushRemote(repo, settings, { automatic: true }).catch(() => null);
     else requestBackgroundPush(repo);
   }
   return local;
@@ -172,8 +172,8 @@ export async function runBackgroundPusher(repo: Repo, loadSettings: () => Promis
         }
         // Read each round: .guard.yaml (backup.dir, backup.remote) may have changed.
         const settings = await loadSettings();
-        local = await pushBackup(repo, settings);
-        remote = await pushRemote(repo, settings);
+        local = await pushBackup(repo, settings, { automatic: true });
+        remote = await pushRemote(repo, settings, { automatic: true });
         rounds++;
         // The repository went away (rm -rf .git): nothing more to push from here.
         if (!fs.existsSync(repo.commonDir)) return { local, remote, rounds };

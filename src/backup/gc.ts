@@ -231,7 +231,7 @@ export async function runGc(repo: Repo, settings: MirrorSettings, options: GcOpt
   const link = readLink(repo);
   const backupPath = link && isBackupRepo(link.path) ? link.path : null;
   // First make the backup hold everything, so both sides start from the same chains.
-  if (backupPath && !dryRun) await pushBackup(repo, settings);
+  if (backupPath && !dryRun) await pushBackup(repo, settings, { automatic: true });
 
   const report: GcReport = { dryRun, chains: [], reclaimableBytes: 0, reclaimedBytes: 0, backup: null, pruneCutoff: pruneAt(options.keepMs, now).toISOString() };
   const plans = new Map<string, { oldHead: string; keep: Set<string>; newHead: string }>();

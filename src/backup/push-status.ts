@@ -34,6 +34,11 @@ export interface PushStatusFile {
   remote: PushRecord | null;
   /** Set by `guard gc` after it rewrote chains: the next remote push must replace them (force). */
   remoteNeedsForce?: boolean;
+  /**
+   * Targets (backup path, remote) that have taken a push from this clone: they hold its history,
+   * so in a partial clone an automatic push to them sends only what is new (mirror.ts).
+   */
+  copiedTo?: string[];
 }
 
 export function pushStatusPath(repo: Repo): string {
@@ -43,7 +48,14 @@ export function pushStatusPath(repo: Repo): string {
 export function readPushStatus(repo: Repo): PushStatusFile {
   try {
     const data = JSON.parse(fs.readFileSync(pushStatusPath(repo), 'utf8')) as PushStatusFile;
-    if (data && typeof data === 'object') return { local: data.local ?? null, remote: data.remote ?? null, ...(data.remoteNeedsForce ? { remoteNeedsForce: true } : {}) };
+    if (data && typeof data === 'object') {
+      return {
+        local: data.local ?? null,
+        remote: data.remote ?? null,
+        ...(data.remoteNeedsForce ? { remoteNeedsForce: true } : {}),
+        ...(Array.isArray(data.copiedTo) ? { copiedTo: data.copiedTo.filter((t) => typeof t === 'string') } : {}),
+      };
+    }
   } catch {
     // none yet
   }

@@ -84,7 +84,11 @@ export function backupReport(repo: Repo): { line: string; problem: string | null
   // A recovered repository, or a link written before its first push: the backup is there.
   else if (!last) line = `backup: ${link.path}, no push from here yet (the next snapshot starts one; \`guard backup push\` makes one now)`;
   else if (last.ok) line = `backup: ${link.path}, last push ${last.time}`;
-  else {
+  else if ((last as { skipped?: string }).skipped === 'partial-clone') {
+    line = `backup: ${link.path}, NOT MADE: ${last.cause}`;
+    problem = `there is no backup yet (${last.cause}): snapshots exist only in this repository (\`guard backup status\`)`;
+    fix = last.fix ?? null;
+  } else {
     line = `backup: ${link.path}, last push FAILED ${last.time}: ${last.cause ?? last.error ?? last.rejected.map((r) => `${r.ref} ${r.reason}`).join('; ')}`;
     problem = `the last push to the backup failed${last.cause ? ` (${last.cause})` : ''}: snapshots since then exist only in this repository (\`guard backup status\`)`;
     fix = last.fix ?? null;

@@ -587,9 +587,9 @@ export class Watcher {
     while (this.pushWanted) {
       this.pushWanted = false;
       try {
-        const local = await pushBackup(this.repo, this.policy);
+        const local = await pushBackup(this.repo, this.policy, { automatic: true });
         if (!local.empty) this.emit({ type: 'backup', ok: local.ok, target: local.target, message: local.error ?? (local.ok ? `${local.updated} refs updated` : local.rejected.map((r) => `${r.ref}: ${r.reason}`).join('; ')) });
-        const remote = await pushRemote(this.repo, this.policy);
+        const remote = await pushRemote(this.repo, this.policy, { automatic: true });
         if (remote && !remote.empty) this.emit({ type: 'backup', ok: remote.ok, target: remote.target, message: remote.error ?? `${remote.updated} refs updated` });
       } catch (error) {
         this.onError(error as Error);

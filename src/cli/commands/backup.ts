@@ -1,6 +1,7 @@
 /** `guard backup push|status`: the mirror of the snapshots outside the working tree (src/backup/). */
 import { openRepo } from '../../git/repo.js';
-import { pushBackup, pushRemote, type PushOutcome } from '../../backup/mirror.js';
+import { promisorRemote, pushBackup, pushRemote, type PushOutcome } from '../../backup/mirror.js';
+import { readPushStatus } from '../../backup/push-status.js';
 import { backupStatus } from '../../backup/status.js';
 import type { PushRecord } from '../../backup/push-status.js';
 import type { CommandContext } from '../main.js';
@@ -16,6 +17,8 @@ async function settings(cwd: string) {
 function describePush(record: PushRecord): string {
   const why = record.cause ? `\n  cause: ${record.cause}${record.fix ? `\n  fix: ${record.fix}` : ''}` : '';
   const raw = record.error ? `\n  git said: ${record.error.split('\n').join('\n    ')}` : '';
+  // Not pushed on purpose (a partial clone, mirror.ts): no git error to show.
+  if ((record as PushOutcome).skipped) return `not made ${age(record.time)}${why}`;
   if (record.rejected.length === 0 && record.error) return `failed ${age(record.time)}${why}${raw}`;
   if (!record.ok) return `refused ${age(record.time)}: ${record.rejected.map((r) => `${r.ref} (${r.reason})`).join(', ')}${why}${raw}`;
   return `ok ${age(record.time)} (${record.updated} ref${record.updated === 1 ? '' : 's'} updated, ${record.durationMs} ms)`;
@@ -24,6 +27,10 @@ function describePush(record: PushRecord): string {
 export async function push(args: { remoteOnly?: boolean; localOnly?: boolean; background?: boolean }, ctx: CommandContext): Promise<number> {
   if (args.background) return background(ctx);
   const { repo, policy } = await settings(ctx.cwd);
+  const promisor = await promisorRemote(repo);
+  if (promisor && !readPushStatus(repo).copiedTo?.length) {
+    ctx.out.warn(`guard: this is a partial clone: git first downloads from "${promisor}" the objects of history the clone left out, once, so the backup holds them; this can take a while.`);
+  }
   const local: PushOutcome | null = args.remoteOnly ? null : await pushBackup(repo, policy);
   const remote = args.localOnly ? null : await pushRemote(repo, policy);
   ctx.out.data({ local, remote });
@@ -56,7 +63,9 @@ export async function status(_args: unknown, ctx: CommandContext): Promise<numbe
   const s = await backupStatus(repo, policy);
   ctx.out.data(s);
   if (!s.path || !s.exists) {
-    ctx.out.line(`No backup yet for ${repo.root}. It is made with the first snapshot guard watches, or now with: guard backup push`);
+    const last = s.lastPush as PushOutcome | null;
+    if (last?.skipped) ctx.out.line(`No backup yet for ${repo.root}: not made ${age(last.time)}.\n  cause: ${last.cause}\n  fix: ${last.fix}`);
+    else ctx.out.line(`No backup yet for ${repo.root}. It is made with the first snapshot guard watches, or now with: guard backup push`);
     ctx.out.line(`  it will live in ${s.store}`);
     return 0;
   }

@@ -64,4 +64,46 @@ describe('a failed backup push', () => {
       },
       { init: false },
     ));
+  it('a partial clone: no automatic push downloads its history; guard backup push does, once, and automatic pushes go on from there', () =>
+    withTestRepo(
+      async (repo) => {
+        const upstream = path.join(repo.base, 'upstream');
+        fs.mkdirSync(upstream);
+        repo.git(['init', '-q', '-b', 'main'], { cwd: upstream });
+        repo.git(['config', 'uploadpack.allowFilter', 'true'], { cwd: upstream });
+        for (const n of [1, 2, 3]) {
+          fs.writeFileSync(path.join(upstream, 'a.txt'), `version ${n}\n`);
+          repo.git(['add', '-A'], { cwd: upstream });
+          repo.git(['commit', '-q', '-m', `c${n}`], { cwd: upstream });
+        }
+        repo.git(['clone', '-q', '--filter=blob:none', `file://${upstream}`, repo.dir]);
+        repo.git(['config', 'gc.auto', '0']);
+        // The blobs of older versions stay on the promisor remote (listing them fetches nothing).
+        const missing = (): number => repo.git(['rev-list', '--objects', '--missing=print', '--all']).split('\n').filter((l) => l.startsWith('?')).length;
+        expect(missing()).toBe(2);
+
+        // A snapshot's automatic push: not made, said plainly, nothing downloaded.
+        json(repo, ['snapshot']);
+        await waitForBackgroundPush(repo);
+        expect(missing()).toBe(2);
+        const skipped = json(repo, ['backup', 'status']).lastPush;
+        expect(skipped).toMatchObject({ ok: false, skipped: 'partial-clone', cause: expect.stringContaining('this clone is partial'), fix: expect.stringContaining('guard backup push') });
+        const status = repo.guard(['status']);
+        expect(status.stdout + status.stderr).toContain('there is no backup yet (this clone is partial');
+        expect(repo.guard(['backup', 'status']).stdout).toContain('not made');
+
+        // Asked for: the history comes down once and the backup is made.
+        const push = repo.guard(['backup', 'push', '--json']);
+        expect(push.stderr).toContain('this is a partial clone');
+        expect(JSON.parse(push.stdout).local).toMatchObject({ ok: true });
+        expect(missing()).toBe(0);
+
+        // From then on the automatic pushes go.
+        repo.write('later.txt', 'later\n');
+        json(repo, ['snapshot']);
+        await waitForBackgroundPush(repo);
+        expect(json(repo, ['backup', 'status'])).toMatchObject({ inSync: true, lastPush: { ok: true } });
+      },
+      { init: false },
+    ));
 });
