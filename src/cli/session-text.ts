@@ -64,6 +64,7 @@ export function sessionHeading(session: Pick<SessionRecord, 'id' | 'agent'>, ver
  */
 export function sessionBackupWarning(backup: PushOutcome | undefined): string | null {
   if (!backup || backup.ok || backup.empty) return null;
+  if (backup.skipped) return `the session-start snapshot is NOT in a backup: ${backup.cause}. It exists only in this repository's .git. ${backup.fix}`;
   const why = backup.error ?? backup.rejected.map((r) => `${r.ref}: ${r.reason}`).join('; ');
   return `the session-start snapshot is NOT in the backup (push to ${backup.target} failed: ${why}); it exists only in this repository's .git. Retry with: guard backup push`;
 }

@@ -92,6 +92,13 @@ describe('a failed backup push', () => {
         expect(status.stdout + status.stderr).toContain('there is no backup yet (this clone is partial');
         expect(repo.guard(['backup', 'status']).stdout).toContain('not made');
 
+        // A session start says so too, and does not wait for a download.
+        const start = repo.guard(['agent-hook', 'claude', 'session-start'], { input: JSON.stringify({ session_id: 'partial', cwd: repo.dir, hook_event_name: 'SessionStart', source: 'startup' }) });
+        expect(start.stdout).toContain('NOT in a backup: this clone is partial');
+        expect(missing()).toBe(2);
+        repo.guard(['session', 'end']);
+        repo.guard(['watch', 'stop']);
+
         // Asked for: the history comes down once and the backup is made.
         const push = repo.guard(['backup', 'push', '--json']);
         expect(push.stderr).toContain('this is a partial clone');
