@@ -281,6 +281,9 @@ class ContentsListing {
       get insideRepository(): string | null {
         return repositoryAbove(listing.repo, relBytes);
       },
+      get holdsFiles(): boolean {
+        return holdsNonDirectory(fullPath(listing.repo, relBytes));
+      },
       get ignored(): IgnoredEntry[] {
         // A collapsed directory above the target: only what is under the target goes.
         ignored ??= listing
@@ -344,6 +347,34 @@ function repositoryAbove(repo: Repo, rel: string): string | null {
     if (holdsGitDir(repo, dir)) return dir;
   }
   return null;
+}
+
+/** Directories looked into before holdsNonDirectory gives up and answers "maybe" (true). */
+const MAX_WALKED_DIRS = 2_000;
+
+/**
+ * Whether anything but directories lies under `dir` (a file, a link, a socket ...). Asked only
+ * where git lists nothing under a directory that is not empty, so what it walks is directories
+ * git does not list (empty ones, mostly); past MAX_WALKED_DIRS, or where it cannot read, it
+ * answers true, so the caller stays as careful as before.
+ */
+function holdsNonDirectory(dir: Buffer): boolean {
+  const pending = [dir];
+  for (let walked = 0; pending.length > 0; walked++) {
+    if (walked >= MAX_WALKED_DIRS) return true;
+    const current = pending.pop() as Buffer;
+    let entries: fs.Dirent<Buffer>[];
+    try {
+      entries = fs.readdirSync(current, { withFileTypes: true, encoding: 'buffer' });
+    } catch {
+      return true;
+    }
+    for (const entry of entries) {
+      if (!entry.isDirectory()) return true;
+      pending.push(Buffer.concat([current, Buffer.from('/'), entry.name]));
+    }
+  }
+  return false;
 }
 
 function bytesOf(rel: string): string {

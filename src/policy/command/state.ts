@@ -46,6 +46,12 @@ export interface RepoContents {
    * where the reader cannot look.
    */
   insideRepository?: string | null;
+  /**
+   * Whether anything but directories lies at or under the path, read where git lists nothing
+   * there (false: only empty directories, which no snapshot holds anyway). Absent where the
+   * reader cannot look.
+   */
+  holdsFiles?: boolean;
 }
 
 export interface PathFacts {

@@ -306,6 +306,7 @@ function judgeContents(rel: string, contents: RepoContents, isDir: boolean, nonE
   if (inside) {
     return makeVerdict('deny', 'other-repository', `${verb} ${rel}, inside ${text(inside)}, another git repository (a submodule or a nested repository): its files are in no snapshot of this one`, source);
   }
+  if (isDir && nonEmptyDir && contents.holdsFiles === false) return makeVerdict('allow', 'no-risk', `${verb} ${rel}, which holds only empty directories`, source);
   if (!isDir || nonEmptyDir) return checkDeleteInRepo(rel, ctx, source, options);
   return makeVerdict('allow', 'no-risk', `${verb} ${rel}, an empty directory`, source);
 }

@@ -61,6 +61,23 @@ describe('file-destroying commands are judged by what is there', () => {
     });
   });
 
+  // Found playing an agent session: a directory holding only empty directories (git lists
+  // nothing there) was judged by its text, and the default **/migrations/** glob denied it as
+  // "may hold protected paths".
+  it('allows deleting a directory that holds only empty directories', async () => {
+    await withTestRepo((t) => {
+      setup(t);
+      fs.mkdirSync(path.join(t.dir, 'tmp', 'cache', 'a', 'b'), { recursive: true });
+      fs.mkdirSync(path.join(t.dir, 'tmp', 'cache', 'c'), { recursive: true });
+      const check = (command: string) => JSON.parse(t.guard(['check-command', '--json', command], { env: { CLAUDECODE: '1' } }).stdout) as { verdict: string; rule: string };
+      expect(bash(t, 'rm -rf tmp')).toMatchObject({ decision: 'allow' });
+      expect(check('rm -rf tmp')).toMatchObject({ verdict: 'allow', rule: 'no-risk' });
+      // One file among them: what git lists decides again (snapshot first).
+      t.write('tmp/cache/c/note.txt', 'n\n');
+      expect(check('rm -rf tmp')).toMatchObject({ verdict: 'snapshot', rule: 'rm-in-repo' });
+    });
+  });
+
   it('still denies a tracked protected path and a nested repository, and snapshots plain files', async () => {
     await withTestRepo((t) => {
       setup(t);
