@@ -518,6 +518,12 @@ function isAtOrUnder(inner: Buffer, outer: Buffer): boolean {
   return inner.length === outer.length || outer[outer.length - 1] === 0x2f || inner[outer.length] === 0x2f;
 }
 
+/** The worktrees among `roots` that are `place` or lie under it. */
+function worktreesWithin(place: string, roots: Buffer[]): string[] {
+  const bytes = escapedBytes(place);
+  return roots.filter((root) => isAtOrUnder(root, bytes)).map((root) => escapedText(root));
+}
+
 /** The worktree among `roots` that `place` is, holds or lies inside; undefined for none. */
 function worktreeAt(place: string, roots: Buffer[]): string | undefined {
   const bytes = escapedBytes(place);
@@ -557,6 +563,8 @@ export async function readPathFacts(repo: Repo | null, queries: StateQueries, op
     for (const [place, exists] of [[where.located, where.exists], [where.followed, where.followedExists]] as const) {
       if (!exists || !outside(place)) continue;
       worktrees ??= otherWorktrees(repo as Repo);
+      const within = worktreesWithin(place, worktrees);
+      if (within.length > 0) where.worktreesWithin = within;
       const other = worktreeAt(place, worktrees);
       if (other) {
         where.otherWorktree = other;

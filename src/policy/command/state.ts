@@ -75,6 +75,12 @@ export interface PathFacts {
    * worktree, even where the path is in scratch space (a worktree made under /tmp).
    */
   otherWorktree?: string;
+  /**
+   * For a directory outside this worktree: every other worktree of the repository whose root is
+   * it or lies under it (real paths), so a glob under it (`rm -rf /tmp/x/wt*`) is checked against
+   * each. Absent where none is or the reader cannot look.
+   */
+  worktreesWithin?: string[];
   /** What is at or under `located` / `followed` when inside the repository (and existing). */
   locatedContents: RepoContents | null;
   followedContents: RepoContents | null;

@@ -375,6 +375,31 @@ function checkDeleteInRepo(rel: string, ctx: CommandContext, source: string, opt
   return makeVerdict('snapshot', 'rm-in-repo', `${options.verb} ${rel} inside the repository`, source);
 }
 
+/**
+ * Another worktree of this repository that a glob in scratch space (`rm -rf /tmp/x/wt*`) can
+ * delete: one whose root the pattern's segments match (or an ancestor of it below `base`), or one
+ * that `base` lies inside. 'noted' while collecting; null when none or nothing can be looked at.
+ */
+function worktreeMatchedByGlob(base: string, globSegments: string[], ctx: CommandContext): { root: string; inside: boolean } | 'noted' | null {
+  const view = ctx.view;
+  if (!view || view.isPlaceholder(base)) return null;
+  if (view.collecting) {
+    view.path(base, false);
+    return 'noted';
+  }
+  const facts = view.resolved ? view.path(base, false) : null;
+  if (!facts) return null;
+  const dir = facts.isSymlink ? facts.followed : facts.located;
+  // base is the worktree root or lies inside it: whatever the pattern matches is in that worktree.
+  if (facts.otherWorktree && !facts.otherWorktree.startsWith(`${dir}/`)) return { root: facts.otherWorktree, inside: true };
+  for (const root of facts.worktreesWithin ?? []) {
+    if (!root.startsWith(`${dir}/`)) continue;
+    const below = root.slice(dir.length + 1).split('/');
+    if (globSegments.length <= below.length && globSegments.every((segment, i) => globMatch(segment, below[i]!, { dot: false }))) return { root, inside: false };
+  }
+  return null;
+}
+
 /** Deleting a glob pattern: judge the directory it starts from and whether it can reach `.git`. */
 function checkDeleteGlob(pattern: string, display: string, cwd: string | null, ctx: CommandContext, source: string, options: DeleteOptions): Verdict {
   const abs = resolvePath(pattern, cwd);
@@ -403,6 +428,11 @@ function checkDeleteGlob(pattern: string, display: string, cwd: string | null, c
       return makeVerdict('deny', 'git-dir-write', `${options.verb} ${display}, inside the git directory`, source);
     case 'outside':
       if (ctx.scratchDirs?.some((dir) => dir !== '/' && isUnder(base, dir)) && !(ctx.home && (isUnder(base, ctx.home) || isUnder(ctx.home, base)))) {
+        const worktree = worktreeMatchedByGlob(base, globSegments, ctx);
+        if (worktree === 'noted') return noted(source);
+        if (worktree) {
+          return makeVerdict('deny', 'rm-outside-repo', `${options.verb} ${display}, which matches ${worktree.inside ? 'inside ' : ''}the worktree ${shownEscaped(worktree.root)} of this repository: its uncommitted work is in no snapshot taken here, so guard could not bring it back`, source);
+        }
         return makeVerdict('allow', 'no-risk', `${options.verb} ${display}, in the scratch space for temporary files`, source);
       }
       return makeVerdict('deny', 'rm-outside-repo', `${options.verb} ${display}, outside the repository`, source);

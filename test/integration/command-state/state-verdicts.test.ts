@@ -130,6 +130,7 @@ describe('file-destroying commands are judged by what is there', () => {
       for (const [command, relation] of [
         [`rm -rf ${wt}`, 'is'],
         [`rm ${wt}/a.txt`, 'is inside'],
+        [`rm -rf ${wt}/*`, 'matches inside'],
       ]) {
         const verdict = bash(t, command as string);
         expect({ command, ...verdict }).toMatchObject({ command, decision: 'deny' });
@@ -161,7 +162,15 @@ describe('file-destroying commands are judged by what is there', () => {
         [`rm -rf "${base}/par/wt"$'\\377'`, 'is'],
         [`rm ${base}/par/wt$'\\xff'/a.txt`, 'is inside'],
         [`rm -rf ${base}/par`, 'holds'],
+        // A glob in the scratch space is checked against the worktrees it can reach.
+        [`rm -rf ${base}/par/wt*`, 'matches'],
+        [`rm -rf ${base}/par/w?/`, null],
+        [`rm -rf ${base}/par/wt$'\\xff'/*`, 'matches inside'],
       ]) {
+        if (relation === null) {
+          expect({ command, ...bash(t, command as string) }).toMatchObject({ command, decision: 'allow' });
+          continue;
+        }
         const verdict = bash(t, command as string);
         expect({ command, ...verdict }).toMatchObject({ command, decision: 'deny' });
         expect(verdict.reason).toContain(`which ${relation} the worktree ${shown} of this repository`);
@@ -169,6 +178,7 @@ describe('file-destroying commands are judged by what is there', () => {
       // Another name in the same directory is not that worktree: the bytes decide, not a lossy decoding.
       fs.mkdirSync(Buffer.concat([Buffer.from(`${base}/par/wt`), Buffer.of(0xfe)]));
       expect(bash(t, `rm -rf ${base}/par/wt$'\\xfe'`)).toMatchObject({ decision: 'allow' });
+      expect(bash(t, `rm -rf ${base}/par/x*`)).toMatchObject({ decision: 'allow' });
     });
   });
 
