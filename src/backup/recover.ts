@@ -30,6 +30,9 @@ import { createSnapshot } from '../snapshot/create.js';
 import { recreateMissingTags } from '../snapshot/keeper.js';
 import type { Snapshot } from '../snapshot/format.js';
 import { writeOperationState } from '../snapshot/operation-state.js';
+import { listRawFiles } from '../snapshot/raw-files.js';
+import { readObjects } from '../git/batch-objects.js';
+import { applyRawWrites } from '../restore/raw-restore.js';
 import { planOperation, type OperationPlan } from '../restore/operation-plan.js';
 import { chooseChain, listBackups, readChains, type BackupInfo, type ChainInfo } from './catalog.js';
 import { rearmProtection, type RearmResult } from './rearm.js';
@@ -233,6 +236,20 @@ async function restoreWorktree(repo: Repo, snapshot: Snapshot, aside: Aside): Pr
     });
     const gitlinks = new Set(entries.filter((e) => e.mode === '160000').map((e) => e.path));
     const differing = gitPathsOf((await runGit(['diff-files', '-z', '--name-only'], withIndex(treeIndex))).stdout);
+    // Files git converts whose raw bytes the snapshot kept (format.ts `rawFiles`): a file there that
+    // git calls equal to the snapshot holds other bytes when they are not the raw ones; it is moved
+    // aside like any other file that differs.
+    const raw = snapshot.rawFiles ? await listRawFiles(repo, snapshot.rawFiles.tree) : new Map<string, { oid: string }>();
+    const rawDiffering: GitPath[] = [];
+    if (raw.size > 0) {
+      const listed = new Set<string>(differing);
+      const existing = [...raw].filter(([p]) => !listed.has(p) && lstat(fsPath(repo.root, p as GitPath))?.isFile());
+      const blobs = await readObjects(repo, existing.map(([, leaf]) => leaf.oid));
+      existing.forEach(([p], i) => {
+        if (!blobs[i] || !fs.readFileSync(fsPath(repo.root, p as GitPath)).equals(blobs[i]!.content)) rawDiffering.push(p as GitPath);
+      });
+      differing.push(...rawDiffering);
+    }
     let written = 0;
     // What each directory on the way is, asked once (a deleted project: one lstat per top-level
     // entry instead of several per file); 'absent' also after it was moved aside.
@@ -262,6 +279,11 @@ async function restoreWorktree(repo: Repo, snapshot: Snapshot, aside: Aside): Pr
     // stall), so a few parallel workers pay even on one or two cores (docs/BENCHMARKS.md, issue 8).
     // Parallel checkout keeps checkout-index's rules: an existing file is never overwritten.
     await runGit(['-c', `checkout.workers=${CHECKOUT_WORKERS}`, 'checkout-index', '-a', '-q', '-u'], { ...withIndex(treeIndex), okCodes: [1] });
+    // The raw bytes over git's checkout, where git wrote it (the index re-reads them: stat data).
+    if (raw.size > 0) {
+      const wrote = new Set<string>(differing);
+      await applyRawWrites(repo, [...raw].filter(([p]) => wrote.has(p)).map(([p, leaf]) => ({ path: p as GitPath, blob: leaf.oid })), snapshot.tree, treeIndex);
+    }
     fs.copyFileSync(treeIndex, stagedIndex);
     let content: Buffer;
     if (snapshot.rawIndex) {
@@ -359,12 +381,14 @@ export async function applyRecovery(plan: RecoverPlan, options: RecoverOptions =
     await recreateMissingTags(repo, snapshot.keeper, Object.values(snapshot.refs));
     await restoreRefs(repo, snapshot, env);
   });
+  // The config before the files: git's checkout applies core.autocrlf and the filters the
+  // repository's config sets, as the checkout the snapshot saw did.
+  await restoreConfig(repo, backup.path);
   progress(`writing the working tree (${plan.files} files)…`);
   const written = await restoreWorktree(repo, snapshot, aside);
   // Once refs, HEAD and the index are in place: git's merge, cherry-pick or revert state, so the
   // operation goes on where it was (a new repository has none to remove).
   if (snapshot.operationState) await writeOperationState(repo, null, snapshot.operationState);
-  await restoreConfig(repo, backup.path);
 
   // Keep mirroring into the backup this repository came from.
   writeLink(repo, { id: backup.id, path: backup.path });

@@ -39,12 +39,16 @@ export async function readObjects(repo: Repo, names: string[]): Promise<Array<St
   const pipes = objectPipesOf(repo);
   if (pipes) return pipes.readObjects(names);
   const { stdout } = await runGit(['cat-file', '--batch'], { cwd: repo.root, input: Buffer.from(names.map((n) => `${n}\n`).join(''), 'latin1') });
+  return parseBatch(stdout, names.length);
+}
+
+/** `cat-file --batch` output: "<oid> <type> <size>", the content and a newline, or "<name> missing". */
+function parseBatch(stdout: Buffer, count: number): Array<StoredObject | null> {
   const out: Array<StoredObject | null> = [];
   let at = 0;
-  for (let i = 0; i < names.length; i++) {
+  for (let i = 0; i < count; i++) {
     const eol = stdout.indexOf(0x0a, at);
     if (eol < 0) throw new GuardError('git', 'cat-file gave fewer answers than it was asked for');
-    // "<oid> <type> <size>", the content and a newline; or "<name> missing" / "<name> ambiguous".
     const header = /^([0-9a-f]+) ([a-z]+) (\d+)$/.exec(stdout.toString('latin1', at, eol));
     if (!header) {
       out.push(null);
@@ -54,6 +58,44 @@ export async function readObjects(repo: Repo, names: string[]): Promise<Array<St
     const size = Number(header[3]);
     out.push({ oid: header[1]!, type: header[2]!, content: stdout.subarray(eol + 1, eol + 1 + size) });
     at = eol + 1 + size + 1;
+  }
+  return out;
+}
+
+/**
+ * Each blob as git's checkout would write it at its path (the smudge side: eol, ident,
+ * working-tree-encoding, filters), or null when it does not exist; one `cat-file --batch
+ * --filters`. Paths are byte strings (latin1) without a line break.
+ */
+export async function readCheckedOut(repo: Repo, blobs: Array<{ oid: string; path: string }>): Promise<Array<Buffer | null>> {
+  if (blobs.length === 0) return [];
+  assertNames(blobs.map((b) => b.path));
+  // "<oid> <path>": git splits at the first space, so a path may hold spaces.
+  const input = Buffer.from(blobs.map((b) => `${b.oid} ${b.path}\n`).join(''), 'latin1');
+  const { stdout } = await runGit(['cat-file', '--batch', '--filters'], { cwd: repo.root, input });
+  // git (2.39 at least) gives the blob's own size in the header, not the size of what it writes
+  // after converting it: an answer ends where the next one's header starts (each header is
+  // "<oid> blob <size>" of the blob asked for next), the last one at the end of the output.
+  const out: Array<Buffer | null> = [];
+  const headerAt = (i: number, from: number): number => {
+    const header = new RegExp(`^${blobs[i]!.oid} [a-z]+ \\d+$`);
+    for (let at = from; at < stdout.length; ) {
+      const eol = stdout.indexOf(0x0a, at);
+      if (eol < 0) break;
+      if (header.test(stdout.toString('latin1', at, eol))) return at;
+      const next = stdout.indexOf(Buffer.from(`\n${blobs[i]!.oid} `, 'latin1'), at);
+      if (next < 0) break;
+      at = next + 1;
+    }
+    throw new GuardError('git', 'cat-file --filters gave fewer answers than it was asked for');
+  };
+  let at = headerAt(0, 0);
+  for (let i = 0; i < blobs.length; i++) {
+    const eol = stdout.indexOf(0x0a, at);
+    const start = eol + 1;
+    const end = i + 1 < blobs.length ? headerAt(i + 1, start) - 1 : stdout.length - 1;
+    out.push(stdout.subarray(start, Math.max(start, end)));
+    if (i + 1 < blobs.length) at = end + 1;
   }
   return out;
 }

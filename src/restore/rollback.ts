@@ -40,6 +40,7 @@ import { diffTrees, markStagedGitlinks, planRefs, type RollbackPlan } from './pl
 import { uncapturedObstacles } from './obstacles.js';
 import { isProcessAlive, pidSpaceId } from '../util/process-alive.js';
 import { withCapturedIgnored } from './captured-ignored.js';
+import { applyRawWrites, planRawWrites, type RawSelection } from './raw-restore.js';
 
 export type RollbackEvent =
   | { type: 'phase'; phase: 'pre-snapshot' | 'planning' | 'checking' | 'refs' | 'worktree' | 'index' }
@@ -482,8 +483,16 @@ export async function rollback(repo: Repo, options: RollbackOptions): Promise<Ro
     let capturedIgnored: string[] = [];
     if (!selects(selection) && !undoOf) ({ tree: treeGoal, restored: capturedIgnored } = await withCapturedIgnored(repo, target, treeGoal, temps));
 
-    const files = await diffTrees(repo, pre.tree, treeGoal);
-    await markStagedGitlinks(repo, files, indexGoal.tree);
+    const gitFiles = await diffTrees(repo, pre.tree, treeGoal);
+    await markStagedGitlinks(repo, gitFiles, indexGoal.tree);
+    // Files whose bytes git's checkout would leave wrong (conversions: raw-restore.ts), written
+    // after it; a file only they change is one more write in the plan.
+    const selectRaw: RawSelection | null = selects(selection)
+      ? async (tree) => new Set((await selectedDiff(repo, ['--name-status'], await emptyTree(repo), tree, selection)).map(([, p]) => p as string))
+      : null;
+    const rawWrites = await planRawWrites(repo, pre, target, gitFiles, selectRaw);
+    const planned = new Set(gitFiles.map((f) => f.path));
+    const files = [...gitFiles, ...rawWrites.filter((w) => !planned.has(w.path)).map((w) => ({ path: w.path, action: 'write' as const, kind: 'file' as const }))];
     const refPlan = filesOnly ? { refs: [], skippedRefs: [], head: null, stash: null } : await planRefs(repo, pre, target);
     // git's merge, cherry-pick or revert state goes with the refs (a files-only restore leaves it).
     const operation = filesOnly ? null : planOperation(pre, target);
@@ -553,6 +562,7 @@ export async function rollback(repo: Repo, options: RollbackOptions): Promise<Ro
     // One-way merge from the index that mirrors the working tree to the goal: writes, creates and
     // removes exactly the files that differ.
     await runGit(['read-tree', '-m', '-u', treeGoal], { cwd: repo.root, env: { GIT_INDEX_FILE: worktreeIndex.file } });
+    await applyRawWrites(repo, rawWrites, treeGoal, worktreeIndex.file);
     await step('worktree');
 
     emit({ type: 'phase', phase: 'index' });

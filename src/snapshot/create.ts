@@ -14,6 +14,8 @@ import { GuardError } from '../errors.js';
 import fs from 'node:fs/promises';
 import { applyScan, captureOnto, listUserPaths, MAX_INCREMENTAL_PATHS, retryOnSignal, scanChangedPaths, scanWorktree } from './capture-worktree.js';
 import { readModeRules } from './mode-rules.js';
+import { checkConversions } from './conversions.js';
+import { captureRawFiles, clearRawNote, readRawNote } from './raw-files.js';
 import { readScanMemo, sameStamp, saveScanMemo, statIndex, type ScanMemo } from './scan-memo.js';
 import { decodeMessage, encodeMessage, FORMAT_VERSION, sameState, type ChangeCounts, type SkippedPath, type Snapshot, type SnapshotMeta, type Trigger } from './format.js';
 import { readRepoState, type ChainHeadRecord, type RepoState } from './repo-state.js';
@@ -252,11 +254,28 @@ export async function createSnapshot(repo: Repo, options: CreateSnapshotOptions 
         temp = copy;
         capture = await retryOnSignal(() => applyScan(repo, copy.file, scan));
       }
+      // Files whose bytes git's checkout would not give back (raw-files.ts): looked for only when
+      // some conversion may be in effect (conversions.ts: no git process to find out).
+      const conversion = modeRules.conversion ?? { autocrlf: 'false', attributesFile: null };
+      const [conversions, note] = await Promise.all([checkConversions(repo, conversion, userStamp, oidBytes(state, previous), memo?.attributes, scan.paths, !changedPaths), readRawNote(repo)]);
+      const rawTree = conversions.mayConvert || note.paths.length > 0
+        ? await retryOnSignal(() =>
+            captureRawFiles(repo, {
+              config: conversion,
+              tree: capture.tree,
+              files: scan.regular ?? new Map(),
+              previous: previous?.rawFiles?.tree ?? null,
+              lookedAt: changedPaths ? new Set<string>([...changedPaths, ...scan.drops]) : null,
+              noted: note.paths,
+            }),
+          )
+        : null;
       const nextMemo: ScanMemo = {
         tree: capture.tree,
         userIndex: userStamp ? { stamp: userStamp, indexTree: index.indexTree, rawIndex: index.rawIndex } : null,
         scan: changedPaths ? null : scan.signature,
         modeRules,
+        attributes: conversions.memo,
       };
       if (JSON.stringify(nextMemo) !== JSON.stringify(memo)) await saveScanMemo(repo, nextMemo);
       for (const skip of capture.skipped) emit({ type: 'skipped', path: skip.path, reason: skip.reason });
@@ -275,7 +294,8 @@ export async function createSnapshot(repo: Repo, options: CreateSnapshotOptions 
         // The ignored files captured by name that were there to capture (by name, for rollback, diff and the summary).
         ...(await capturedIgnored(repo, captureOptions.extraPaths)),
       };
-      if (previous && !options.force && sameState(previous, candidate)) {
+      if (previous && !options.force && sameState(previous, { ...candidate, ...(rawTree ? { rawFiles: { tree: rawTree } } : {}) })) {
+        await clearRawNote(repo, note.bytes);
         keepTemp = options.keepIndex === true && temp !== null;
         return { snapshot: previous, created: false, ...(keepTemp && temp ? { worktreeIndex: temp } : {}) };
       }
@@ -289,12 +309,14 @@ export async function createSnapshot(repo: Repo, options: CreateSnapshotOptions 
         previous.rawIndex === candidate.rawIndex &&
         // The operation's commits are K's parents too.
         sameOperationState(previous.operationState, candidate.operationState);
-      const [indexOid, keepers, changes, first] = await Promise.all([
+      const [indexOid, keepers, changes, first, rawCommit] = await Promise.all([
         indexCommit(repo, index, state.head.oid, previous),
         // Same refs: the same keepers (a snapshot of the older layout stays so until refs change).
         sameRefs ? Promise.resolve({ keeper: previous.keeper, tagsKeeper: previous.tagsKeeper }) : keeperCommit(repo, state, index.rawIndex, previous),
         changedPaths && capture.counts ? Promise.resolve(capture.counts) : countChanges(repo, previous?.tree ?? null, capture.tree),
         previous ? Promise.resolve(previous.oid) : chainRoot(repo),
+        // R, reused while the raw tree does not change.
+        !rawTree ? Promise.resolve(null) : previous?.rawFiles?.tree === rawTree ? Promise.resolve(previous.rawFiles.commit) : commitTree(repo, rawTree, [], 'guard raw files\n'),
       ]);
       const meta: SnapshotMeta = {
         version: FORMAT_VERSION,
@@ -311,8 +333,10 @@ export async function createSnapshot(repo: Repo, options: CreateSnapshotOptions 
         ...(keepers.tagsKeeper !== undefined ? { tagsKeeper: keepers.tagsKeeper } : {}),
         previous: previous?.oid ?? null,
         changes,
+        // Only when some file needs it: a snapshot without it reads as before (and as older ones).
+        ...(rawTree && rawCommit ? { rawFiles: { tree: rawTree, commit: rawCommit } } : {}),
       };
-      const parents = [first, indexOid, ...(keepers.keeper ? [keepers.keeper] : [])];
+      const parents = [first, indexOid, ...(keepers.keeper ? [keepers.keeper] : []), ...(rawCommit ? [rawCommit] : [])];
       const oid = await commitTree(repo, capture.tree, parents, encodeMessage(meta));
       const ref = headRef(repo);
       // No hooks for guard's own ref: the reference-transaction hook ran twice here (prepared,
@@ -333,6 +357,7 @@ export async function createSnapshot(repo: Repo, options: CreateSnapshotOptions 
           hints: ['Another process may be writing guard refs; run the command again.'],
         });
       }
+      await clearRawNote(repo, note.bytes);
       keepTemp = options.keepIndex === true && temp !== null;
       return { snapshot: { ...meta, oid }, created: true, ...(keepTemp && temp ? { worktreeIndex: temp } : {}) };
     } catch (error) {

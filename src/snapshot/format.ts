@@ -20,6 +20,13 @@
  *             change, so a backup push after a branch change does not walk every tag's tree.
  *             Snapshots written before T have no `tagsKeeper`: their K holds the tags itself.
  *             (keeper.ts writes and reads both; docs/snapshot-format.md describes them.)
+ *   parent 4  R (or parent 3 when there is no K), only when some file's bytes on disk are not what
+ *             git's checkout of its blob in W writes (core.autocrlf, text/eol, ident, filters):
+ *             a commit without parents whose tree holds those files' raw bytes at their paths
+ *             (`rawFiles` in the metadata; raw-files.ts writes it, restore/raw-restore.ts writes
+ *             the bytes back). Absent in older snapshots and wherever no conversion is in effect:
+ *             readers then take git's checkout of W as the bytes, as before. An older guard
+ *             reading a snapshot with R ignores it (it restores git's checkout, as it always did).
  *   message   a subject line for people, then a marker line, then the metadata as one JSON object.
  *
  * What is not captured, and why: ignored files (build output, node_modules: large and
@@ -132,6 +139,18 @@ export interface SnapshotMeta {
   ignored?: string[];
   /** Files changed in the working tree against the previous snapshot. */
   changes: ChangeCounts;
+  /**
+   * The files whose raw bytes git's checkout of `tree` would not give back: `tree` holds their
+   * raw bytes at their paths, `commit` (a parent of W, no parents itself) keeps it alive. Absent
+   * when there is none (and in snapshots written before it existed).
+   */
+  rawFiles?: RawFiles;
+}
+
+/** The raw tree R and its commit (format.ts header, raw-files.ts). */
+export interface RawFiles {
+  tree: string;
+  commit: string;
 }
 
 export interface Snapshot extends SnapshotMeta {
@@ -160,9 +179,11 @@ export function decodeMessage(message: string): SnapshotMeta | null {
 }
 
 /** Sort/compare helper: same captured state (used to skip no-change snapshots). */
-export function sameState(a: SnapshotMeta, b: Pick<SnapshotMeta, 'tree' | 'indexTree' | 'rawIndex' | 'head' | 'refs' | 'stash' | 'operation' | 'operationState' | 'skipped'>): boolean {
+export function sameState(a: SnapshotMeta, b: Pick<SnapshotMeta, 'tree' | 'indexTree' | 'rawIndex' | 'head' | 'refs' | 'stash' | 'operation' | 'operationState' | 'skipped'> & { rawFiles?: { tree: string } }): boolean {
   return (
     a.tree === b.tree &&
+    // The same blobs with other raw bytes (CRLF now, LF then, under autocrlf=input) differ.
+    (a.rawFiles?.tree ?? null) === (b.rawFiles?.tree ?? null) &&
     a.indexTree === b.indexTree &&
     a.rawIndex === b.rawIndex &&
     a.head.symbolic === b.head.symbolic &&

@@ -3,6 +3,9 @@
  * are true on Linux and macOS unless a repository says otherwise (`git init` writes
  * core.filemode into the repository's config after probing the file system).
  *
+ * The same `git config` call reads core.autocrlf and core.attributesFile (conversions.ts): whether
+ * git converts files on their way in and out is known without a process of its own.
+ *
  * Asking `git config` costs a process start per snapshot, which is a large part of a watcher
  * snapshot, so the answer is kept (in this process and in the scan memo) together with the stat
  * data of every config file git reads by default: the repository's, the worktree's, the global
@@ -17,12 +20,22 @@ import type { Repo } from '../git/repo.js';
 import { runGit, splitNulBytes } from '../git/run.js';
 import type { ModeRules } from './tree-edit.js';
 
+/** The config that decides whether git converts files (conversions.ts). */
+export interface ConversionConfig {
+  /** core.autocrlf: 'true', 'input', or 'false' (also when unset). */
+  autocrlf: 'true' | 'input' | 'false';
+  /** core.attributesFile as set (not expanded), or null when unset. */
+  attributesFile: string | null;
+}
+
 export interface KnownModeRules {
   /** Stat data of the config files when `rules` were read. */
   stamp: string;
   /** When they were read (ms since the epoch). */
   at: number;
   rules: ModeRules;
+  /** Absent in a memo written before it existed: then git is asked again. */
+  conversion?: ConversionConfig;
 }
 
 const MAX_AGE_MS = 24 * 60 * 60 * 1000;
@@ -51,28 +64,44 @@ async function configStamp(repo: Repo): Promise<string> {
   return stats.join('|');
 }
 
-async function askGit(repo: Repo): Promise<ModeRules> {
-  const result = await runGit(['config', '-z', '--type=bool', '--get-regexp', '^core\\.(filemode|symlinks)$'], { cwd: repo.root, okCodes: [1] });
+/** git's boolean spellings; a key without a value (`[core] filemode`) is true. */
+function gitBool(value: string | undefined): boolean | null {
+  if (value === undefined) return true;
+  const v = value.trim().toLowerCase();
+  if (v === 'true' || v === 'yes' || v === 'on' || v === '1') return true;
+  if (v === 'false' || v === 'no' || v === 'off' || v === '0' || v === '') return false;
+  return null;
+}
+
+async function askGit(repo: Repo): Promise<{ rules: ModeRules; conversion: ConversionConfig }> {
+  // No --type=bool: core.autocrlf may be "input" and core.attributesFile is a path; the last
+  // value of a key wins, as git reads it.
+  const result = await runGit(['config', '-z', '--get-regexp', '^core\\.(filemode|symlinks|autocrlf|attributesfile)$'], { cwd: repo.root, okCodes: [1] });
   const rules: ModeRules = { trustExecutableBit: true, hasSymlinks: true };
+  const conversion: ConversionConfig = { autocrlf: 'false', attributesFile: null };
   for (const record of splitNulBytes(result.stdout)) {
-    const [key, value] = record.split('\n');
-    if (key === 'core.filemode') rules.trustExecutableBit = value === 'true';
-    if (key === 'core.symlinks') rules.hasSymlinks = value === 'true';
+    const newline = record.indexOf('\n');
+    const key = newline < 0 ? record : record.slice(0, newline);
+    const value = newline < 0 ? undefined : Buffer.from(record.slice(newline + 1), 'latin1').toString('utf8');
+    if (key === 'core.filemode') rules.trustExecutableBit = gitBool(value) === true;
+    if (key === 'core.symlinks') rules.hasSymlinks = gitBool(value) === true;
+    if (key === 'core.autocrlf') conversion.autocrlf = value?.trim().toLowerCase() === 'input' ? 'input' : gitBool(value) === true ? 'true' : 'false';
+    if (key === 'core.attributesfile') conversion.attributesFile = value ?? null;
   }
-  return rules;
+  return { rules, conversion };
 }
 
 /** The rules, from what this process or the scan memo (`known`) already knows when still valid. */
 export async function readModeRules(repo: Repo, known: KnownModeRules | null | undefined): Promise<KnownModeRules> {
   const stamp = await configStamp(repo);
-  const fresh = (k: KnownModeRules | null | undefined): k is KnownModeRules => !!k && k.stamp === stamp && Date.now() - k.at < MAX_AGE_MS;
+  const fresh = (k: KnownModeRules | null | undefined): k is KnownModeRules => !!k && k.stamp === stamp && Date.now() - k.at < MAX_AGE_MS && k.conversion !== undefined;
   const mine = inProcess.get(repo.gitDir);
   if (fresh(mine)) return mine;
   if (fresh(known)) {
     inProcess.set(repo.gitDir, known);
     return known;
   }
-  const read: KnownModeRules = { stamp, at: Date.now(), rules: await askGit(repo) };
+  const read: KnownModeRules = { stamp, at: Date.now(), ...(await askGit(repo)) };
   inProcess.set(repo.gitDir, read);
   return read;
 }

@@ -5,6 +5,7 @@
  *   userIndex  size/mtime/inode of the user's index then, with its indexTree/rawIndex: an
  *              unchanged index file is not read again (git replaces the index file on every
  *              write, so a new inode or mtime means new content)
+ *   attributes the `.gitattributes` files found in the index (with its stat data) and untracked
  *   scan       the signature of the full walk (differing paths and their lstat data): the same
  *              user index and the same signature give the same tree, so a snapshot where nothing
  *              changed writes nothing (null after an incremental snapshot)
@@ -19,6 +20,7 @@ import path from 'node:path';
 import type { Repo } from '../git/repo.js';
 import { guardPath } from '../git/repo.js';
 import type { KnownModeRules } from './mode-rules.js';
+import type { AttributeFilesMemo } from './conversions.js';
 
 const MEMO = 'scan-memo.json';
 
@@ -34,6 +36,8 @@ export interface ScanMemo {
   scan: string | null;
   /** core.fileMode / core.symlinks as last read, with the config files' stat data (mode-rules.ts). */
   modeRules?: KnownModeRules;
+  /** The `.gitattributes` files in the working tree, as last found (conversions.ts). */
+  attributes?: AttributeFilesMemo;
 }
 
 export async function statIndex(file: string): Promise<IndexStamp | null> {

@@ -1,0 +1,181 @@
+/**
+ * Whether git may convert files on their way into the repository and out of it in this worktree:
+ * core.autocrlf, or a `text`, `eol`, `filter`, `ident` or `working-tree-encoding` attribute in
+ * any attributes file git reads (every `.gitattributes` in the working tree, `info/attributes`,
+ * core.attributesFile or its default, the system file). When none is, a file's bytes on disk are
+ * its blob's bytes and git's checkout gives them back exactly: the snapshot keeps no raw bytes
+ * (raw-files.ts) and this costs no git process.
+ *
+ * The answer is conservative: any such attribute anywhere (also one a macro defines, or behind a
+ * pattern that matches nothing) says "may convert", and raw-files.ts then asks `git check-attr`
+ * about the changed files and keeps raw bytes only where git's checkout would not give them back.
+ *
+ * The config comes with the mode rules (mode-rules.ts: the same `git config` call, memoized).
+ * The tracked `.gitattributes` files are found in the user's index file, read here without git
+ * (a byte search first: an index without the bytes "gitattributes" in a name has none), and kept
+ * in the scan memo with the index's stat data; untracked ones are among the paths the scan reads
+ * (a full walk lists every untracked file) and are remembered across incremental snapshots.
+ */
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type { Repo } from '../git/repo.js';
+import { fsPath, type GitPath } from '../git/path.js';
+import type { ConversionConfig } from './mode-rules.js';
+import { sameStamp, type IndexStamp } from './scan-memo.js';
+
+/** What the scan memo keeps of the attributes files in the working tree (paths as byte strings). */
+export interface AttributeFilesMemo {
+  /** Stat data of the user's index the tracked list was read from. */
+  index: IndexStamp | null;
+  /** Tracked `.gitattributes` paths; null when the index could not be read here (then: may convert). */
+  tracked: string[] | null;
+  /** Untracked `.gitattributes` paths seen by the scans. */
+  untracked: string[];
+}
+
+const NAME = '.gitattributes';
+const ATTRIBUTES = new Set(['text', 'eol', 'filter', 'ident', 'working-tree-encoding']);
+
+function isAttributesFile(p: string): boolean {
+  return p === NAME || p.endsWith(`/${NAME}`);
+}
+
+/** Whether an attributes file's text sets (or a macro defines) an attribute that converts. */
+export function mentionsConversion(text: string): boolean {
+  for (const raw of text.split('\n')) {
+    const line = raw.trim();
+    if (line === '' || line.startsWith('#')) continue;
+    // The first token is the pattern (or `[attr]name`); a quoted pattern with spaces leaves parts
+    // of itself among the attributes, which can only say "may convert" too often, never too rarely.
+    for (const token of line.split(/\s+/).slice(1)) {
+      // `-text` and `!eol` unset or unspecify: no conversion comes from them.
+      if (token.startsWith('-') || token.startsWith('!')) continue;
+      const name = token.split('=')[0]!;
+      if (ATTRIBUTES.has(name)) return true;
+    }
+  }
+  return false;
+}
+
+/** git's varint of index v4 (offset encoding). */
+function readVarint(data: Buffer, at: number): { value: number; next: number } {
+  let c = data[at++]!;
+  let value = c & 127;
+  while (c & 128) {
+    value += 1;
+    c = data[at++]!;
+    value = value * 128 + (c & 127);
+  }
+  return { value, next: at };
+}
+
+/**
+ * The `.gitattributes` paths in an index file (versions 2 to 4), byte strings; null when the
+ * file is not one this reads (a split index keeps its entries elsewhere).
+ */
+export function attributesFilesInIndex(data: Buffer, oidBytes: number): string[] | null {
+  if (data.length < 12 || data.toString('latin1', 0, 4) !== 'DIRC') return null;
+  const version = data.readUInt32BE(4);
+  if (version < 2 || version > 4) return null;
+  // Versions 2 and 3 hold every name whole: no such bytes, no such file. (Version 4 compresses
+  // each name against the one before it, so a name's bytes may not all be there.)
+  if (version !== 4 && data.indexOf('gitattributes', 12, 'latin1') < 0 && data.indexOf('link', 12, 'latin1') < 0) return [];
+  const count = data.readUInt32BE(8);
+  const found: string[] = [];
+  let at = 12;
+  let previous: Buffer = Buffer.alloc(0);
+  const fixed = 40 + oidBytes; // stat data and the object id
+  try {
+    for (let i = 0; i < count; i++) {
+      const flags = data.readUInt16BE(at + fixed);
+      const extended = version >= 3 && (flags & 0x4000) !== 0;
+      const nameAt = at + fixed + 2 + (extended ? 2 : 0);
+      let name: Buffer;
+      if (version === 4) {
+        const { value: strip, next } = readVarint(data, nameAt);
+        const nul = data.indexOf(0, next);
+        if (nul < 0 || strip > previous.length) return null;
+        name = Buffer.concat([previous.subarray(0, previous.length - strip), data.subarray(next, nul)]);
+        at = nul + 1;
+      } else {
+        const nul = data.indexOf(0, nameAt);
+        if (nul < 0) return null;
+        name = data.subarray(nameAt, nul);
+        // Entries are padded with NULs to a multiple of 8 bytes (at least one NUL).
+        at += (nameAt - at + name.length + 8) & ~7;
+      }
+      previous = name;
+      if (name.length >= NAME.length && name.toString('latin1', name.length - NAME.length) === NAME) {
+        const p = name.toString('latin1');
+        if (isAttributesFile(p)) found.push(p);
+      }
+    }
+  } catch {
+    return null;
+  }
+  // The extensions: a split index ("link") holds most entries in a shared index, not read here.
+  for (let hops = 0; hops < 64 && at + 8 <= data.length - oidBytes; hops++) {
+    if (data.toString('latin1', at, at + 4) === 'link') return null;
+    at += 8 + data.readUInt32BE(at + 4);
+  }
+  return found;
+}
+
+/** The attributes files outside the working tree git reads (they may not exist). */
+function outsideFiles(repo: Repo, config: ConversionConfig): string[] {
+  const home = os.homedir();
+  const files = [path.join(repo.commonDir, 'info', 'attributes')];
+  const configured = config.attributesFile;
+  if (configured) files.push(configured.startsWith('~/') ? path.join(home, configured.slice(2)) : path.resolve(repo.root, configured));
+  else files.push(path.join(process.env.XDG_CONFIG_HOME || path.join(home, '.config'), 'git', 'attributes'));
+  // git's system file lives under its prefix; /etc is where distributions put it.
+  if (!process.env.GIT_ATTR_NOSYSTEM) files.push('/etc/gitattributes');
+  return files;
+}
+
+export interface ConversionCheck {
+  /** Whether git may convert any file here. */
+  mayConvert: boolean;
+  memo: AttributeFilesMemo;
+}
+
+/**
+ * Whether any conversion may be in effect. `scanned` are the paths this snapshot reads (a full
+ * walk: every untracked file among them); `full` says whether they come from a full walk.
+ */
+export async function checkConversions(
+  repo: Repo,
+  config: ConversionConfig,
+  userIndex: IndexStamp | null,
+  oidBytes: number,
+  known: AttributeFilesMemo | undefined,
+  scanned: string[],
+  full: boolean,
+): Promise<ConversionCheck> {
+  let tracked: string[] | null;
+  if (known && sameStamp(known.index, userIndex)) tracked = known.tracked;
+  else {
+    const data = await fs.readFile(repo.indexFile).catch(() => null);
+    tracked = data ? attributesFilesInIndex(data, oidBytes) : [];
+  }
+  const trackedSet = new Set(tracked ?? []);
+  const seen = scanned.filter((p) => isAttributesFile(p) && !trackedSet.has(p));
+  const untrackedCandidates = [...new Set([...(full ? [] : (known?.untracked ?? [])), ...seen])].filter((p) => !trackedSet.has(p));
+  const read = (file: string | Buffer): Promise<string | null> => fs.readFile(file, 'utf8').catch(() => null);
+  const [inTree, untrackedTexts, outside] = await Promise.all([
+    Promise.all([...trackedSet].map((p) => read(fsPath(repo.root, p as GitPath)))),
+    Promise.all(untrackedCandidates.map((p) => read(fsPath(repo.root, p as GitPath)))),
+    Promise.all(outsideFiles(repo, config).map((f) => read(f))),
+  ]);
+  const untracked = untrackedCandidates.filter((_, i) => untrackedTexts[i] !== null);
+  const memo: AttributeFilesMemo = { index: userIndex, tracked, untracked };
+  const mayConvert =
+    config.autocrlf !== 'false' ||
+    tracked === null ||
+    // A tracked file missing from the working tree: git reads the index's version (not here).
+    inTree.some((text) => text === null || mentionsConversion(text)) ||
+    untrackedTexts.some((text) => text !== null && mentionsConversion(text)) ||
+    outside.some((text) => text !== null && mentionsConversion(text));
+  return { mayConvert, memo };
+}

@@ -1,0 +1,158 @@
+/**
+ * The raw bytes of the files git's conversions would not give back (format.ts: `rawFiles`).
+ *
+ * The snapshot's tree W holds each file as git stores it, after the clean side of its
+ * conversions (core.autocrlf, `text`/`eol`, `ident`, `working-tree-encoding`, clean/smudge
+ * filters), and rollback writes files with git's checkout, the smudge side. For a file where
+ * smudge(clean(bytes)) is not the bytes (an LF file under autocrlf=true, a CRLF file under
+ * autocrlf=input, a literal `$Id$` under `ident`, a filter that is not its own inverse) the raw
+ * bytes are kept too, as a blob at the same path in a second tree R beside W, and rollback writes
+ * them back without smudging (src/restore/raw-restore.ts).
+ *
+ * Which files: the regular files the snapshot reads (those that differ from the index, and the
+ * untracked ones) whose attributes say git converts them (`git check-attr`), plus the files the
+ * previous snapshot kept raw (a file git sees unchanged may still hold bytes its checkout would
+ * not write, e.g. after `git add` of an LF file under autocrlf=true). For them, git's checkout of
+ * W's blob (`cat-file --batch --filters`) is compared with the bytes on disk; only those that
+ * differ are kept. Each step is one git process for all files. When no conversion is in effect
+ * (conversions.ts) none of this runs.
+ *
+ * An incremental (watcher) snapshot carries the previous R's entries for paths it did not look at.
+ *
+ * A rollback that wrote raw bytes leaves the index's stat data fresh, so git sees those files
+ * unchanged, and the previous snapshot (the pre-rollback one) may not have kept them raw: the
+ * paths it wrote are noted in `<gitDir>/guard/raw-written` (NUL-separated byte strings), and the
+ * next snapshot checks them too, then removes the note.
+ */
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { guardPath, type Repo } from '../git/repo.js';
+import { runGit, splitNulBytes } from '../git/run.js';
+import { fsPath, type GitPath } from '../git/path.js';
+import { checkAttributes } from '../git/check-attr.js';
+import { checkObjects, readCheckedOut, writeObjects } from '../git/batch-objects.js';
+import { editTree, treeId, type PathChange, type TreeLeaf } from './tree-edit.js';
+import type { ConversionConfig } from './mode-rules.js';
+
+const ATTRIBUTES = ['text', 'eol', 'filter', 'ident', 'working-tree-encoding'];
+
+/** Every file of a raw tree R: path (byte string) to mode and blob. One `ls-tree -r`. */
+export async function listRawFiles(repo: Repo, tree: string): Promise<Map<string, TreeLeaf>> {
+  const { stdout } = await runGit(['ls-tree', '-r', '-z', '--full-tree', tree], { cwd: repo.root });
+  const out = new Map<string, TreeLeaf>();
+  for (const record of splitNulBytes(stdout)) {
+    // "<mode> <type> <oid>\t<path>"
+    const tab = record.indexOf('\t');
+    const [mode, , oid] = record.slice(0, tab).split(' ');
+    out.set(record.slice(tab + 1), { mode: mode!, oid: oid! });
+  }
+  return out;
+}
+
+const NOTE = 'raw-written';
+
+/** Notes paths a rollback or recover wrote raw bytes to, for the next snapshot to check. */
+export async function noteRawWrites(repo: Repo, paths: readonly string[]): Promise<void> {
+  if (paths.length === 0) return;
+  const file = guardPath(repo, NOTE);
+  await fs.mkdir(path.dirname(file), { recursive: true });
+  await fs.appendFile(file, Buffer.from(paths.map((p) => `${p}\0`).join(''), 'latin1'));
+}
+
+/** The noted paths (byte strings) and the note's bytes as read (to remove exactly that note). */
+export async function readRawNote(repo: Repo): Promise<{ paths: string[]; bytes: Buffer | null }> {
+  const bytes = await fs.readFile(guardPath(repo, NOTE)).catch(() => null);
+  return { paths: bytes ? splitNulBytes(bytes) : [], bytes };
+}
+
+/** Removes the note once a snapshot has checked it (not when it grew meanwhile). */
+export async function clearRawNote(repo: Repo, read: Buffer | null): Promise<void> {
+  if (!read) return;
+  const now = await fs.readFile(guardPath(repo, NOTE)).catch(() => null);
+  if (now && now.equals(read)) await fs.rm(guardPath(repo, NOTE), { force: true });
+}
+
+/** Whether git converts a file with these attributes (given core.autocrlf). */
+function converts(attrs: Record<string, string> | undefined, config: ConversionConfig): boolean {
+  if (!attrs) return true;
+  const given = (name: string): boolean => attrs[name] !== undefined && attrs[name] !== 'unspecified' && attrs[name] !== 'unset';
+  if (given('filter') || given('ident') || given('working-tree-encoding') || given('eol')) return true;
+  if (attrs.text === 'unset') return false;
+  if (given('text')) return true;
+  // No text attribute: core.autocrlf decides (true and input both act as text=auto).
+  return config.autocrlf !== 'false';
+}
+
+/** Whether `p` is one of `dirs` or lies under one of them. */
+function under(dirs: ReadonlySet<string>, p: string): boolean {
+  if (dirs.has(p)) return true;
+  for (let at = p.indexOf('/'); at > 0; at = p.indexOf('/', at + 1)) if (dirs.has(p.slice(0, at))) return true;
+  return false;
+}
+
+export interface RawCaptureInput {
+  config: ConversionConfig;
+  /** W's tree. */
+  tree: string;
+  /** Regular files this snapshot read, with their executable bit. */
+  files: ReadonlyMap<string, boolean>;
+  /** The previous snapshot's raw tree R, if it had one. */
+  previous: string | null;
+  /**
+   * An incremental snapshot: the paths it looked at (changed files and directories, dropped
+   * ones); the previous R's other entries are carried. null: a full walk, every previous entry
+   * is checked again.
+   */
+  lookedAt: ReadonlySet<string> | null;
+  /** Regular files to check whatever the scan saw (noteRawWrites). */
+  noted?: readonly string[];
+}
+
+/** The raw tree R for this snapshot, or null when every file's checkout gives its bytes back. */
+export async function captureRawFiles(repo: Repo, input: RawCaptureInput): Promise<string | null> {
+  const previous = input.previous ? await listRawFiles(repo, input.previous) : new Map<string, TreeLeaf>();
+  const carried = new Map<string, TreeLeaf>();
+  const toCheck = new Map<string, boolean>(input.files);
+  const again = new Set<string>((input.noted ?? []).filter((p) => !toCheck.has(p)));
+  for (const [p, leaf] of previous) {
+    if (again.has(p)) continue;
+    if (input.lookedAt && !under(input.lookedAt, p)) carried.set(p, leaf);
+    else if (!input.lookedAt && !toCheck.has(p)) again.add(p);
+  }
+  // A file the previous snapshot kept raw and this one did not read: checked again while it is
+  // still a regular file (its executable bit as it is now).
+  const recheck = [...again];
+  const stats = await Promise.all(recheck.map((p) => fs.lstat(fsPath(repo.root, p as GitPath)).catch(() => null)));
+  recheck.forEach((p, i) => {
+    if (stats[i]?.isFile()) toCheck.set(p, (stats[i]!.mode & 0o100) !== 0);
+  });
+  // cat-file reads one name per line: a name with a line break cannot be asked about (its bytes
+  // come back as git's checkout writes them; docs/snapshot-format.md).
+  const paths = [...toCheck.keys()].filter((p) => !/[\n\r]/.test(p)).sort();
+  const kept = new Map<string, TreeLeaf>(carried);
+  if (paths.length > 0) {
+    const attrs = await checkAttributes(repo, paths, ATTRIBUTES);
+    const converting = paths.filter((p) => converts(attrs.get(p), input.config));
+    const blobs = await checkObjects(repo, converting.map((p) => `${input.tree}:${p}`));
+    const present = converting.map((p, i) => ({ path: p, oid: blobs[i]?.type === 'blob' ? blobs[i]!.oid : null })).filter((b): b is { path: string; oid: string } => b.oid !== null);
+    const [checkedOut, onDisk] = await Promise.all([
+      readCheckedOut(repo, present),
+      Promise.all(present.map((b) => fs.readFile(fsPath(repo.root, b.path as GitPath)).catch(() => null))),
+    ]);
+    const differ = present.map((b, i) => ({ ...b, bytes: onDisk[i]!, checkout: checkedOut[i] })).filter((b) => b.bytes !== null && b.checkout !== null && !b.bytes.equals(b.checkout!));
+    const ids = await writeObjects(repo, 'blob', differ.map((d) => d.bytes));
+    differ.forEach((d, i) => kept.set(d.path, { mode: toCheck.get(d.path) ? '100755' : '100644', oid: ids[i]! }));
+  }
+  if (kept.size === 0) return null;
+  // Edit the previous R (only the directories on the way to what changed are written).
+  const hash = input.tree.length === 64 ? 'sha256' : 'sha1';
+  const base = input.previous ?? treeId(new Map(), hash);
+  const changes: PathChange[] = [];
+  for (const [p, leaf] of kept) {
+    const was = previous.get(p);
+    if (!was || was.oid !== leaf.oid || was.mode !== leaf.mode) changes.push({ path: p, entry: leaf });
+  }
+  for (const p of previous.keys()) if (!kept.has(p)) changes.push({ path: p, entry: null });
+  if (changes.length === 0 && input.previous) return input.previous;
+  return (await editTree(repo, base, changes)).tree;
+}
