@@ -1,0 +1,116 @@
+/**
+ * The raw tree R of files git converts (src/snapshot/raw-files.ts) and the check that skips it
+ * when no conversion is in effect (src/snapshot/conversions.ts), in process: an incremental
+ * (watcher) snapshot keeps the same R a full walk keeps, and the tracked `.gitattributes` files
+ * are found in every index version git writes.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
+import { openRepo, type Repo } from '../../../src/git/repo.js';
+import { createSnapshot } from '../../../src/snapshot/create.js';
+import { gitPath } from '../../../src/git/path.js';
+import { keepObjectPipes } from '../../../src/git/object-pipes.js';
+import { attributesFilesInIndex, mentionsConversion } from '../../../src/snapshot/conversions.js';
+
+function hermetic(repo: TestRepo): void {
+  Object.assign(process.env, { GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1', HOME: repo.home });
+}
+
+function rawList(repo: TestRepo, tree: string | undefined): string[] {
+  if (!tree) return [];
+  return repo.git(['ls-tree', '-r', '-z', '--name-only', tree]).split('\0').filter(Boolean);
+}
+
+describe.each([
+  ['one git process per batch', false],
+  ["the watcher daemon's long-lived git processes", true],
+])('raw files in incremental snapshots, %s', (_, longLived) => {
+  const keep = (r: Repo): { close(): Promise<void> } => (longLived ? keepObjectPipes(r) : { close: async () => undefined });
+
+  it('carry what they did not look at and give the raw tree a full walk gives', async () => {
+    await withTestRepo(async (repo) => {
+      repo.git(['config', 'core.autocrlf', 'true']);
+      repo.write('a.txt', 'a\r\n');
+      repo.write('b.txt', 'b\r\n');
+      repo.write('dir/c.txt', 'c\r\n');
+      repo.git(['add', '-A']);
+      repo.git(['commit', '-q', '-m', 'base']);
+      hermetic(repo);
+      const r = await openRepo(repo.dir);
+      const kept = keep(r);
+      try {
+        repo.write('a.txt', 'a lf\n');
+        const first = await createSnapshot(r);
+        expect(rawList(repo, first.snapshot.rawFiles?.tree)).toEqual(['a.txt']);
+
+        repo.write('b.txt', 'b lf\n');
+        repo.write('dir/new.txt', 'new lf\n');
+        const second = await createSnapshot(r, { trigger: 'watch', changedPaths: ['b.txt', 'dir'].map((p) => gitPath(p)) });
+        expect(rawList(repo, second.snapshot.rawFiles?.tree)).toEqual(['a.txt', 'b.txt', 'dir/new.txt']);
+        const full = await createSnapshot(r, { force: true });
+        expect(full.snapshot.rawFiles?.tree).toBe(second.snapshot.rawFiles?.tree);
+        // R is reused while its tree does not change.
+        expect(full.snapshot.rawFiles?.commit).toBe(second.snapshot.rawFiles?.commit);
+
+        // Back to git's own checkout (CRLF): the file leaves R; gone: it leaves R.
+        repo.write('a.txt', 'a\r\n');
+        repo.remove('dir/new.txt');
+        const third = await createSnapshot(r, { trigger: 'watch', changedPaths: ['a.txt', 'dir/new.txt'].map((p) => gitPath(p)) });
+        expect(rawList(repo, third.snapshot.rawFiles?.tree)).toEqual(['b.txt']);
+        const fullAgain = await createSnapshot(r, { force: true });
+        expect(fullAgain.snapshot.rawFiles?.tree).toBe(third.snapshot.rawFiles?.tree);
+
+        // Nothing raw any more: no R at all.
+        repo.write('b.txt', 'b\r\n');
+        const none = await createSnapshot(r, { trigger: 'watch', changedPaths: [gitPath('b.txt')] });
+        expect(none.snapshot.rawFiles).toBeUndefined();
+      } finally {
+        await kept.close();
+      }
+    });
+  });
+});
+
+describe('conversions in effect', () => {
+  it('reads attributes that convert, and not those that do not', () => {
+    expect(mentionsConversion('*.png binary\n*.md -text linguist-documentation\n# * text\n')).toBe(false);
+    expect(mentionsConversion('* text=auto\n')).toBe(true);
+    expect(mentionsConversion('*.sh eol=lf\n')).toBe(true);
+    expect(mentionsConversion('*.psd filter=lfs diff=lfs merge=lfs -text\n')).toBe(true);
+    expect(mentionsConversion('[attr]mine ident\n')).toBe(true);
+    expect(mentionsConversion('*.txt working-tree-encoding=UTF-16\n')).toBe(true);
+    expect(mentionsConversion('*.c !eol -ident\n')).toBe(false);
+  });
+
+  it('finds the tracked .gitattributes in index versions 2, 3 and 4, and gives up on a split index', () =>
+    withTestRepo(async (repo) => {
+      for (let i = 0; i < 20; i++) repo.write(`d${i}/file${i}.txt`, `${i}\n`);
+      repo.write('.gitattributes', '* -text\n');
+      repo.write('d3/.gitattributes', '* -text\n');
+      repo.write('d3/.gitattributesx', 'not one\n');
+      repo.write('d3/sub/.gitattributes', '* -text\n');
+      repo.git(['add', '-A']);
+      // intent-to-add sets an extended flag: a version 3 entry.
+      repo.write('d5/.gitattributes', '* -text\n');
+      repo.git(['add', '-N', 'd5/.gitattributes']);
+      const index = path.join(repo.dir, '.git', 'index');
+      const expected = ['.gitattributes', 'd3/.gitattributes', 'd3/sub/.gitattributes', 'd5/.gitattributes'];
+      for (const version of ['2', '3', '4']) {
+        // -N needs version 3 or more; version 2 is checked without it.
+        if (version === '2') repo.git(['rm', '-q', '--cached', 'd5/.gitattributes']);
+        else repo.git(['add', '-N', 'd5/.gitattributes']);
+        repo.git(['update-index', '--index-version', version]);
+        const data = fs.readFileSync(index);
+        expect(data.readUInt32BE(4)).toBe(version === '2' ? 2 : Number(version));
+        expect(attributesFilesInIndex(data, 20)?.sort()).toEqual(version === '2' ? expected.filter((p) => p !== 'd5/.gitattributes') : expected);
+      }
+      repo.git(['update-index', '--index-version', '2']);
+      repo.git(['rm', '-q', '--cached', 'd5/.gitattributes']);
+      repo.git(['rm', '-q', '--cached', '.gitattributes', 'd3/.gitattributes', 'd3/sub/.gitattributes']);
+      expect(attributesFilesInIndex(fs.readFileSync(index), 20)).toEqual([]);
+      repo.git(['update-index', '--split-index']);
+      expect(attributesFilesInIndex(fs.readFileSync(index), 20)).toBeNull();
+    }));
+});
