@@ -51,8 +51,6 @@ export async function planRawWrites(repo: Repo, pre: Snapshot, target: Snapshot,
     if (act === 'delete') continue;
     // git writes its checkout of the goal's blob where it writes; elsewhere the file keeps its bytes.
     const after = act === 'write' || act === 'create' ? null : (had.get(p)?.oid ?? null);
-    // A path only the pre-rollback snapshot kept raw, that git neither writes nor keeps: gone.
-    if (!want.has(p) && act === undefined && !had.has(p)) continue;
     const goal = want.get(p)?.oid ?? null;
     if (goal !== after) writes.push({ path: p as GitPath, blob: goal });
   }

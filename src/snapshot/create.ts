@@ -15,7 +15,7 @@ import fs from 'node:fs/promises';
 import { applyScan, captureOnto, listUserPaths, MAX_INCREMENTAL_PATHS, retryOnSignal, scanChangedPaths, scanWorktree } from './capture-worktree.js';
 import { readModeRules } from './mode-rules.js';
 import { checkConversions } from './conversions.js';
-import { captureRawFiles, clearRawNote, readRawNote } from './raw-files.js';
+import { captureRawFiles, clearRawNote, rawSignature, readRawNote } from './raw-files.js';
 import { readScanMemo, sameStamp, saveScanMemo, statIndex, type ScanMemo } from './scan-memo.js';
 import { decodeMessage, encodeMessage, FORMAT_VERSION, sameState, type ChangeCounts, type SkippedPath, type Snapshot, type SnapshotMeta, type Trigger } from './format.js';
 import { readRepoState, type ChainHeadRecord, type RepoState } from './repo-state.js';
@@ -237,7 +237,8 @@ export async function createSnapshot(repo: Repo, options: CreateSnapshotOptions 
       emit({ type: 'scanned', paths: scan.paths.length });
       // counts: the changes against the previous snapshot, when the capture already knows them.
       let capture: { tree: string; skipped: SkippedPath[]; counts?: ChangeCounts | null };
-      if (!changedPaths && !options.keepIndex && sameUserIndex && memo?.scan === scan.signature) {
+      const scanAsLastTime = !changedPaths && sameUserIndex !== null && memo?.scan === scan.signature;
+      if (scanAsLastTime && !options.keepIndex && memo) {
         // Same index file, same differing paths with the same lstat data: the same tree as last time.
         capture = { tree: memo.tree, skipped: scan.skipped };
       } else if (changedPaths && previous) {
@@ -258,8 +259,16 @@ export async function createSnapshot(repo: Repo, options: CreateSnapshotOptions 
       // some conversion may be in effect (conversions.ts: no git process to find out).
       const conversion = modeRules.conversion ?? { autocrlf: 'false', attributesFile: null };
       const [conversions, note] = await Promise.all([checkConversions(repo, conversion, userStamp, oidBytes(state, previous), memo?.attributes, scan.paths, !changedPaths), readRawNote(repo)]);
-      const rawTree = conversions.mayConvert || note.paths.length > 0
-        ? await retryOnSignal(() =>
+      const mayConvert = conversions.mayConvert || note.paths.length > 0;
+      // Same scan as the last snapshot (the tree came from the memo), same R files unchanged: same R.
+      const sameRaw =
+        mayConvert && scanAsLastTime && memo && capture.tree === memo.tree && memo.raw?.mayConvert === true && note.paths.length === 0 && memo.raw.tree === (previous?.rawFiles?.tree ?? null) && (await rawSignature(repo, memo.raw.paths)) === memo.raw.sign
+          ? memo.raw
+          : null;
+      const raw = !mayConvert
+        ? { tree: null, paths: [] }
+        : (sameRaw ??
+          (await retryOnSignal(() =>
             captureRawFiles(repo, {
               config: conversion,
               tree: capture.tree,
@@ -268,14 +277,15 @@ export async function createSnapshot(repo: Repo, options: CreateSnapshotOptions 
               lookedAt: changedPaths ? new Set<string>([...changedPaths, ...scan.drops]) : null,
               noted: note.paths,
             }),
-          )
-        : null;
+          )));
+      const rawTree = raw.tree;
       const nextMemo: ScanMemo = {
         tree: capture.tree,
         userIndex: userStamp ? { stamp: userStamp, indexTree: index.indexTree, rawIndex: index.rawIndex } : null,
         scan: changedPaths ? null : scan.signature,
         modeRules,
         attributes: conversions.memo,
+        raw: { tree: rawTree, mayConvert, paths: raw.paths, sign: sameRaw?.sign ?? (await rawSignature(repo, raw.paths)) },
       };
       if (JSON.stringify(nextMemo) !== JSON.stringify(memo)) await saveScanMemo(repo, nextMemo);
       for (const skip of capture.skipped) emit({ type: 'skipped', path: skip.path, reason: skip.reason });

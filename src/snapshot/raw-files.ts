@@ -24,6 +24,7 @@
  * paths it wrote are noted in `<gitDir>/guard/raw-written` (NUL-separated byte strings), and the
  * next snapshot checks them too, then removes the note.
  */
+import { createHash } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { guardPath, type Repo } from '../git/repo.js';
@@ -108,8 +109,8 @@ export interface RawCaptureInput {
   noted?: readonly string[];
 }
 
-/** The raw tree R for this snapshot, or null when every file's checkout gives its bytes back. */
-export async function captureRawFiles(repo: Repo, input: RawCaptureInput): Promise<string | null> {
+/** The raw tree R for this snapshot (null when every file's checkout gives its bytes back) and its paths. */
+export async function captureRawFiles(repo: Repo, input: RawCaptureInput): Promise<{ tree: string | null; paths: string[] }> {
   const previous = input.previous ? await listRawFiles(repo, input.previous) : new Map<string, TreeLeaf>();
   const carried = new Map<string, TreeLeaf>();
   const toCheck = new Map<string, boolean>(input.files);
@@ -143,7 +144,8 @@ export async function captureRawFiles(repo: Repo, input: RawCaptureInput): Promi
     const ids = await writeObjects(repo, 'blob', differ.map((d) => d.bytes));
     differ.forEach((d, i) => kept.set(d.path, { mode: toCheck.get(d.path) ? '100755' : '100644', oid: ids[i]! }));
   }
-  if (kept.size === 0) return null;
+  if (kept.size === 0) return { tree: null, paths: [] };
+  const keptPaths = [...kept.keys()].sort();
   // Edit the previous R (only the directories on the way to what changed are written).
   const hash = input.tree.length === 64 ? 'sha256' : 'sha1';
   const base = input.previous ?? treeId(new Map(), hash);
@@ -153,6 +155,21 @@ export async function captureRawFiles(repo: Repo, input: RawCaptureInput): Promi
     if (!was || was.oid !== leaf.oid || was.mode !== leaf.mode) changes.push({ path: p, entry: leaf });
   }
   for (const p of previous.keys()) if (!kept.has(p)) changes.push({ path: p, entry: null });
-  if (changes.length === 0 && input.previous) return input.previous;
-  return (await editTree(repo, base, changes)).tree;
+  if (changes.length === 0 && input.previous) return { tree: input.previous, paths: keptPaths };
+  return { tree: (await editTree(repo, base, changes)).tree, paths: keptPaths };
+}
+
+/**
+ * The lstat data of R's files, for the scan memo: a snapshot whose scan is the last one's (same
+ * index, same differing files) and whose R's files are unchanged has the same R, found without
+ * a git process.
+ */
+export async function rawSignature(repo: Repo, paths: readonly string[]): Promise<string> {
+  const stats = await Promise.all(paths.map((p) => fs.lstat(fsPath(repo.root, p as GitPath), { bigint: true }).catch(() => null)));
+  const hash = createHash('sha1');
+  paths.forEach((p, i) => {
+    const st = stats[i];
+    hash.update(`${p}\0${st ? `${st.mode}:${st.size}:${st.mtimeNs}:${st.ctimeNs}:${st.ino}` : 'gone'}\0`, 'latin1');
+  });
+  return hash.digest('hex');
 }

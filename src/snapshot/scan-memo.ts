@@ -6,6 +6,7 @@
  *              unchanged index file is not read again (git replaces the index file on every
  *              write, so a new inode or mtime means new content)
  *   attributes the `.gitattributes` files found in the index (with its stat data) and untracked
+ *   raw        the raw tree R and the lstat data of its files (raw-files.ts)
  *   scan       the signature of the full walk (differing paths and their lstat data): the same
  *              user index and the same signature give the same tree, so a snapshot where nothing
  *              changed writes nothing (null after an incremental snapshot)
@@ -38,6 +39,11 @@ export interface ScanMemo {
   modeRules?: KnownModeRules;
   /** The `.gitattributes` files in the working tree, as last found (conversions.ts). */
   attributes?: AttributeFilesMemo;
+  /**
+   * The raw tree R the last snapshot wrote (raw-files.ts; null: none), whether a conversion may
+   * have been in effect, R's paths and their lstat data: with the same scan, the same R.
+   */
+  raw?: { tree: string | null; mayConvert: boolean; paths: string[]; sign: string };
 }
 
 export async function statIndex(file: string): Promise<IndexStamp | null> {

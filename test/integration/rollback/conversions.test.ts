@@ -224,5 +224,7 @@ describe('a repository without conversions', () => {
       expect(converting.filter((a) => a.includes('check-attr'))).toHaveLength(1);
       expect(converting.filter((a) => a.includes('--filters'))).toHaveLength(1);
       expect(rawPaths(repo, repo.git(['rev-parse', 'refs/guard/main/head']).trim())).toEqual(['a.txt', ...Array.from({ length: 20 }, (_, i) => `many/f${i}.txt`).sort()]);
+      // Nothing changed since: the scan memo knows R too, and nothing is asked again.
+      expect(processes(repo, ['snapshot']).filter(rawWork)).toEqual([]);
     }));
 });
