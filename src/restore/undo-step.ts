@@ -27,6 +27,8 @@ import { emptyTempIndex, tempDir } from '../snapshot/temp-index.js';
 import { pidSpaceTag } from '../util/process-alive.js';
 import type { Step } from '../session/timeline.js';
 import { rollback, type RollbackResult } from './rollback.js';
+import { listRawFiles } from '../snapshot/raw-files.js';
+import { editTree as editTreeOnto, treeId, type PathChange } from '../snapshot/tree-edit.js';
 import type { RollbackPlan } from './plan.js';
 
 export interface Entry {
@@ -193,12 +195,35 @@ export async function planUndo(repo: Repo, step: Step, options: Pick<UndoOptions
   return { step: step.id, files, goal: { tree, indexTree }, now };
 }
 
+/**
+ * The raw tree R of the undo's goal (snapshot/raw-files.ts): now's, where a file the undo puts
+ * back to the step's before takes that snapshot's raw bytes, and a merged file has none (its
+ * bytes are git's checkout of the merge). null: no file needs raw bytes.
+ */
+async function undoRawTree(repo: Repo, now: Snapshot, beforeOid: string, changing: UndoFile[]): Promise<string | null> {
+  const before = (await readSnapshots(repo, [beforeOid])).get(beforeOid);
+  if (!now.rawFiles && !before?.rawFiles) return null;
+  const [nowRaw, beforeRaw] = await Promise.all([now.rawFiles ? listRawFiles(repo, now.rawFiles.tree) : new Map(), before?.rawFiles ? listRawFiles(repo, before.rawFiles.tree) : new Map()]);
+  const changes: PathChange[] = [];
+  for (const f of changing) {
+    const back = f.action === 'revert' || f.action === 'forced' ? beforeRaw.get(f.bytes) : undefined;
+    if (back) changes.push({ path: f.bytes, entry: back });
+    else if (nowRaw.has(f.bytes)) changes.push({ path: f.bytes, entry: null });
+  }
+  const empty = treeId(new Map(), now.tree.length === 64 ? 'sha256' : 'sha1');
+  const tree = changes.length === 0 ? (now.rawFiles?.tree ?? empty) : (await editTreeOnto(repo, now.rawFiles?.tree ?? empty, changes)).tree;
+  return tree === empty ? null : tree;
+}
+
 export async function undoStep(repo: Repo, step: Step, options: UndoOptions): Promise<UndoResult> {
   const plan = await planUndo(repo, step, options);
   const changing = plan.files.filter((f) => f.action === 'revert' || f.action === 'merged' || f.action === 'forced' || f.action === 'markers');
   if (options.dryRun || changing.length === 0) return { plan, applied: false, rollback: null };
   const oid = await commitTree(repo, plan.goal.tree, [plan.now.oid], `guard undo of step ${step.id}\n`);
-  const target: Snapshot = { ...plan.now, oid, tree: plan.goal.tree, indexTree: plan.goal.indexTree, rawIndex: null, message: `undo of step ${step.id}` };
+  // The goal's raw bytes: now's R would write now's bytes over the files the undo reverts.
+  const { rawFiles: _nowRaw, ...now } = plan.now;
+  const rawTree = await undoRawTree(repo, plan.now, step.before!, changing);
+  const target: Snapshot = { ...now, oid, tree: plan.goal.tree, indexTree: plan.goal.indexTree, rawIndex: null, message: `undo of step ${step.id}`, ...(rawTree ? { rawFiles: { tree: rawTree, commit: oid } } : {}) };
   const result = await rollback(repo, {
     target,
     // Byte for byte: a name that is not UTF-8 (or holds a newline) is undone like any other.

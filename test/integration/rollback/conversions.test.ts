@@ -13,6 +13,10 @@ import { withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
 import { traceEnv } from '../../helpers/git-trace.js';
 import { json, waitForBackgroundPush } from '../watcher/helpers.js';
 import { decodeMessage, type SnapshotMeta } from '../../../src/snapshot/format.js';
+import { openRepo } from '../../../src/git/repo.js';
+import { gitPath } from '../../../src/git/path.js';
+import { undoStep } from '../../../src/restore/undo-step.js';
+import type { Step } from '../../../src/session/timeline.js';
 
 type Files = Record<string, Buffer | string>;
 
@@ -165,6 +169,25 @@ describe('rollback gives back the bytes of files git converts', () => {
       writeAll(repo, { 'a.txt': 'a now\n', 'b.txt': 'b now\n' });
       ok(repo.guard(['rollback', target, '--paths', 'a.txt', '--yes']), 'rollback --paths');
       expect(bytesOf(repo, ['a.txt', 'b.txt'])).toEqual({ 'a.txt': Buffer.from('a lf\n').toString('hex'), 'b.txt': Buffer.from('b now\n').toString('hex') });
+    }));
+
+  it('guard undo STEP puts a reverted file back with the raw bytes it had before the step', () =>
+    withTestRepo(async (repo) => {
+      repo.git(['config', 'core.autocrlf', 'true']);
+      commitAll(repo, { 'a.txt': 'a\r\n', 'b.txt': 'b\r\n' });
+      writeAll(repo, { 'a.txt': 'before lf\n', 'b.txt': 'b before\n' });
+      const before = snapshot(repo);
+      const beforeBytes = bytesOf(repo, ['a.txt', 'b.txt']);
+      // The step: a.txt as git would write it (no raw bytes now), b.txt another LF file.
+      writeAll(repo, { 'a.txt': 'after\r\n', 'b.txt': 'b after\n' });
+      const after = snapshot(repo);
+      Object.assign(process.env, { GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1', HOME: repo.home });
+      const r = await openRepo(repo.dir);
+      const files = ['a.txt', 'b.txt'].map((p) => ({ path: p, bytes: gitPath(p), status: 'modified' as const }));
+      const step = { id: 's:1', n: 1, session: 's', before, after, files, refs: [], head: null, capturedIgnored: [], events: [] } as unknown as Step;
+      const result = await undoStep(r, step, { confirm: async () => true });
+      expect(result.applied).toBe(true);
+      expect(bytesOf(repo, ['a.txt', 'b.txt'])).toEqual(beforeBytes);
     }));
 
   it('recover after rm -rf .git writes the raw bytes too', () =>
