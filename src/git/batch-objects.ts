@@ -65,14 +65,18 @@ function parseBatch(stdout: Buffer, count: number): Array<StoredObject | null> {
 /**
  * Each blob as git's checkout would write it at its path (the smudge side: eol, ident,
  * working-tree-encoding, filters), or null when it does not exist; one `cat-file --batch
- * --filters`. Paths are byte strings (latin1) without a line break.
+ * --filters`. Paths are byte strings (latin1) without a line break. null when git failed (a
+ * smudge filter that failed).
  */
-export async function readCheckedOut(repo: Repo, blobs: Array<{ oid: string; path: string }>): Promise<Array<Buffer | null>> {
+export async function readCheckedOut(repo: Repo, blobs: Array<{ oid: string; path: string }>): Promise<Array<Buffer | null> | null> {
   if (blobs.length === 0) return [];
   assertNames(blobs.map((b) => b.path));
   // "<oid> <path>": git splits at the first space, so a path may hold spaces.
   const input = Buffer.from(blobs.map((b) => `${b.oid} ${b.path}\n`).join(''), 'latin1');
-  const { stdout } = await runGit(['cat-file', '--batch', '--filters'], { cwd: repo.root, input });
+  // A smudge filter that fails (a required one, or a driver that is not installed) stops git:
+  // null, and the caller does without git's checkout.
+  const { stdout, code } = await runGit(['cat-file', '--batch', '--filters'], { cwd: repo.root, input, okCodes: [1, 128] });
+  if (code !== 0) return null;
   // git (2.39 at least) gives the blob's own size in the header, not the size of what it writes
   // after converting it: an answer ends where the next one's header starts (each header is
   // "<oid> blob <size>" of the blob asked for next), the last one at the end of the output.

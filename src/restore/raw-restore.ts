@@ -73,8 +73,10 @@ export async function applyRawWrites(repo: Repo, writes: readonly RawWrite[], go
   raw.forEach((w, i) => {
     if (rawObjects[i]?.type === 'blob') contents.set(w.path, rawObjects[i]!.content);
   });
+  // (A smudge filter that fails: those files keep what git's checkout or the rollback left.)
   present.forEach((c, i) => {
-    if (smudgedBytes[i]) contents.set(c.path, smudgedBytes[i]!);
+    const bytes = smudgedBytes?.[i];
+    if (bytes) contents.set(c.path, bytes);
   });
   const written: GitPath[] = [];
   for (const [p, content] of contents) {

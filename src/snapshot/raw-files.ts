@@ -140,7 +140,11 @@ export async function captureRawFiles(repo: Repo, input: RawCaptureInput): Promi
       readCheckedOut(repo, present),
       Promise.all(present.map((b) => fs.readFile(fsPath(repo.root, b.path as GitPath)).catch(() => null))),
     ]);
-    const differ = present.map((b, i) => ({ ...b, bytes: onDisk[i]!, checkout: checkedOut[i] })).filter((b) => b.bytes !== null && b.checkout !== null && !b.bytes.equals(b.checkout!));
+    // Without git's checkout (its smudge filter failed) every converted file keeps its raw bytes:
+    // more to store, nothing lost.
+    const differ = present
+      .map((b, i) => ({ ...b, bytes: onDisk[i]!, checkout: checkedOut ? checkedOut[i] : undefined }))
+      .filter((b) => b.bytes !== null && b.checkout !== null && (b.checkout === undefined || !b.bytes.equals(b.checkout)));
     const ids = await writeObjects(repo, 'blob', differ.map((d) => d.bytes));
     differ.forEach((d, i) => kept.set(d.path, { mode: toCheck.get(d.path) ? '100755' : '100644', oid: ids[i]! }));
   }

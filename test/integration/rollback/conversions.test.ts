@@ -160,6 +160,16 @@ describe('rollback gives back the bytes of files git converts', () => {
       );
     }));
 
+  it('a smudge filter that fails does not fail the snapshot: the converted files keep their raw bytes', () =>
+    withTestRepo(async (repo) => {
+      repo.git(['config', 'filter.broken.clean', 'cat']);
+      repo.git(['config', 'filter.broken.smudge', 'false']);
+      repo.git(['config', 'filter.broken.required', 'true']);
+      commitAll(repo, { '.gitattributes': '*.b filter=broken\n', 'x.b': 'one\n', 'y.txt': 'plain\n' });
+      writeAll(repo, { 'x.b': 'two\n', 'y.txt': 'plain too\n' });
+      expect(rawPaths(repo, snapshot(repo))).toEqual(['x.b']);
+    }));
+
   it('a files-only rollback (--paths) writes the raw bytes of the paths it restores, and leaves the others', () =>
     withTestRepo(async (repo) => {
       repo.git(['config', 'core.autocrlf', 'true']);
