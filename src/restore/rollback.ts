@@ -328,6 +328,25 @@ async function restoreStash(repo: Repo, plan: RollbackPlan, env: Record<string, 
   }
 }
 
+/**
+ * guard's own read-tree -u over its private index (which mirrors the whole working tree) must not
+ * apply the user's sparse-checkout patterns: git would mark every entry outside the cone
+ * skip-worktree and delete its file, untracked ones included, which no plan names.
+ */
+const NO_SPARSE = ['-c', 'core.sparseCheckout=false'];
+
+/**
+ * A sparse checkout's state put back after guard's own read-tree (which ignores the patterns, see
+ * NO_SPARSE): `git sparse-checkout reapply` over the user's index, just restored, sets the
+ * skip-worktree bits again and removes only tracked files outside the cone that match the index;
+ * untracked files stay. One config read otherwise.
+ */
+async function reapplySparse(repo: Repo): Promise<void> {
+  const sparse = await runGit(['config', '--type=bool', '--get', 'core.sparseCheckout'], { cwd: repo.root, okCodes: [1] });
+  if (sparse.stdout.toString('utf8').trim() !== 'true') return;
+  await runGit(['sparse-checkout', 'reapply'], { cwd: repo.root, okCodes: [1] });
+}
+
 /** Paths in the way of the plan, or that git refuses to touch; every one is named. */
 async function checkWorktree(repo: Repo, files: RollbackPlan['files'], treeGoal: string, worktreeIndex: TempIndex): Promise<void> {
   const obstacles = await uncapturedObstacles(repo, files);
@@ -340,7 +359,7 @@ async function checkWorktree(repo: Repo, files: RollbackPlan['files'], treeGoal:
   }
   // read-tree checks everything before it writes anything: a file git will not overwrite stops
   // the rollback here, with nothing changed.
-  const check = await runGit(['read-tree', '-m', '-u', '-n', treeGoal], { cwd: repo.root, env: { GIT_INDEX_FILE: worktreeIndex.file }, okCodes: [128] });
+  const check = await runGit([...NO_SPARSE, 'read-tree', '-m', '-u', '-n', treeGoal], { cwd: repo.root, env: { GIT_INDEX_FILE: worktreeIndex.file }, okCodes: [128] });
   if (check.code !== 0) {
     // git stops at the first file it will not touch; every file changed since the plan does so.
     const changed = new Set(gitPathsOf((await runGit(['diff-files', '-z', '--name-only'], { cwd: repo.root, env: { GIT_INDEX_FILE: worktreeIndex.file } })).stdout));
@@ -561,7 +580,7 @@ export async function rollback(repo: Repo, options: RollbackOptions): Promise<Ro
     emit({ type: 'phase', phase: 'worktree' });
     // One-way merge from the index that mirrors the working tree to the goal: writes, creates and
     // removes exactly the files that differ.
-    await runGit(['read-tree', '-m', '-u', treeGoal], { cwd: repo.root, env: { GIT_INDEX_FILE: worktreeIndex.file } });
+    await runGit([...NO_SPARSE, 'read-tree', '-m', '-u', treeGoal], { cwd: repo.root, env: { GIT_INDEX_FILE: worktreeIndex.file } });
     await applyRawWrites(repo, rawWrites, treeGoal, worktreeIndex.file);
     await step('worktree');
 
@@ -580,6 +599,7 @@ export async function rollback(repo: Repo, options: RollbackOptions): Promise<Ro
     await lock.commit(content);
     lock = null;
     await step('index');
+    await reapplySparse(repo);
 
     // Last, once refs, HEAD and the index are in place: git's merge, cherry-pick or revert state
     // (MERGE_HEAD, MERGE_MSG, ...), so `git status` shows the operation and `git commit` makes
