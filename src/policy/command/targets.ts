@@ -584,7 +584,7 @@ export function checkGitClean(request: CleanRequest, ctx: CommandContext, source
   const tooLarge = facts?.untracked ? untrackedTooLarge(facts.untracked, facts.sizeOf, ctx) : null;
   if (tooLarge) return makeVerdict('deny', 'untracked-too-large', `git clean deletes ${tooLarge.name} (${tooLarge.size})${tooLarge.more}, ${tooLarge.why}`, source);
   const own = facts?.untracked && ctx.isAgent ? guardFileCleaned(facts.untracked, request, ctx) : null;
-  if (own) return makeVerdict('deny', 'guard-self', `git clean deletes ${own}, untracked, which configures guard or an agent's hooks (an agent could switch its own guard off this way)`, source);
+  if (own) return makeVerdict('deny', 'guard-self', `git clean deletes ${own}, untracked, which configures guard or an agent's hooks (an agent could switch its own guard off this way); delete the files you mean with rm instead (guard snapshots first), or ask the person to commit or ignore ${own}`, source);
   if (why === null) return makeVerdict('snapshot', 'git-clean', 'git clean deletes untracked files', source);
   if (!facts) return makeVerdict('deny', 'git-clean-ignored', `git clean ${why} deletes ignored files (.env, local config, caches), which snapshots do not hold`, source);
   const captured = facts.ignored.filter((entry) => !entry.regenerable);
