@@ -530,8 +530,9 @@ export class FsEvents {
     if (abs === this.repo.gitDir || abs === this.repo.commonDir || abs === this.guardDir()) return true;
     const fromCommon = path.relative(this.repo.commonDir, abs).split(path.sep).join('/');
     if (fromCommon.startsWith('..') || path.isAbsolute(fromCommon)) return false;
-    // refs/** and logs/** (never guard's own refs), and info/ for info/exclude.
-    if (fromCommon === 'info') return true;
+    // refs/** and logs/** (never guard's own refs), info/ for info/exclude, and a reftable
+    // repository's ref stack (the common one and a linked worktree's own).
+    if (fromCommon === 'info' || abs === path.join(this.repo.commonDir, 'reftable') || abs === path.join(this.repo.gitDir, 'reftable')) return true;
     return /^(refs|logs)(\/|$)/.test(fromCommon) && !/^(refs\/guard|logs\/refs\/guard)(\/|$)/.test(fromCommon);
   }
 
@@ -555,6 +556,12 @@ export class FsEvents {
     const roots = [...new Set([this.repo.gitDir, this.repo.commonDir, this.guardDir(), path.join(this.repo.commonDir, 'info')])];
     for (const root of roots) this.watchGitDir(root, false);
     for (const top of ['refs', 'logs']) this.watchGitDir(path.join(this.repo.commonDir, top), true);
+    // A reftable repository (git >= 2.45) keeps every ref in reftable/ (refs/ is a stub): its
+    // tables.list is replaced at each ref transaction. Absent in a files repository: no watch.
+    for (const dir of new Set([this.repo.commonDir, this.repo.gitDir])) {
+      const stack = path.join(dir, 'reftable');
+      if (lstatSafe(stack)?.isDirectory()) this.watchGitDir(stack, false);
+    }
   }
 
   /** Watches one git directory (and, with `deep`, every directory under it that is wanted). */
@@ -605,6 +612,13 @@ export class FsEvents {
       return;
     }
     if (watchedPath === info) return;
+    // A reftable transaction is committed by replacing tables.list; the new tables written before
+    // it say nothing yet. guard's own ref writes (refs/guard/*) land there too and cannot be told
+    // apart by name: they cost one snapshot that finds nothing changed.
+    if (watchedPath === path.join(this.repo.commonDir, 'reftable') || watchedPath === path.join(this.repo.gitDir, 'reftable')) {
+      if (evPath === 'tables.list') this.options.onChange({ kind: 'git', at: Date.now() });
+      return;
+    }
     const atRoot = watchedPath === this.repo.gitDir || watchedPath === this.repo.commonDir;
     if (atRoot && !GIT_ROOT_NAMES.has(evPath)) return;
     if (!atRoot && path.relative(this.repo.commonDir, full).split(path.sep).join('/').startsWith('refs/guard')) return;
