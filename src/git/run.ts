@@ -39,6 +39,9 @@ function gitEnv(extra: RunGitOptions['env']): NodeJS.ProcessEnv {
     // Pagers and editors make no sense for a program reading git's output.
     GIT_PAGER: 'cat',
     GIT_EDITOR: 'true',
+    // Snapshots are exact objects: a replace ref (`git replace X Y`, which anyone, an agent too,
+    // can write) must not make guard read Y where it stored X, or a rollback write Y's bytes.
+    GIT_NO_REPLACE_OBJECTS: '1',
   };
   for (const [key, value] of Object.entries(extra ?? {})) {
     if (value === undefined) delete env[key];
