@@ -35,7 +35,16 @@ export interface AttributeFilesMemo {
 }
 
 const NAME = '.gitattributes';
-const ATTRIBUTES = new Set(['text', 'eol', 'filter', 'ident', 'working-tree-encoding']);
+// `crlf` is git's old name for `text` (`crlf=input`: `eol=lf`), still honoured.
+const ATTRIBUTES = new Set(['text', 'eol', 'filter', 'ident', 'working-tree-encoding', 'crlf']);
+
+/**
+ * How far an attributes file's conversions can go: 'none'; 'lf' when all it sets is `text` (any
+ * value), `crlf` or `eol=lf`, which only ever turn CRLF into LF on the way in and write LF on the
+ * way out (with core.eol and core.autocrlf not asking for CRLF: checkConversions); 'any' for
+ * `eol=crlf`, `filter`, `ident` or `working-tree-encoding`.
+ */
+export type ConversionLevel = 'none' | 'lf' | 'any';
 
 function isAttributesFile(p: string): boolean {
   return p === NAME || p.endsWith(`/${NAME}`);
@@ -43,6 +52,12 @@ function isAttributesFile(p: string): boolean {
 
 /** Whether an attributes file's text sets (or a macro defines) an attribute that converts. */
 export function mentionsConversion(text: string): boolean {
+  return conversionLevel(text) !== 'none';
+}
+
+/** The furthest conversion an attributes file's text sets (or a macro defines). */
+export function conversionLevel(text: string): ConversionLevel {
+  let level: ConversionLevel = 'none';
   for (const raw of text.split('\n')) {
     const line = raw.trim();
     if (line === '' || line.startsWith('#')) continue;
@@ -51,11 +66,13 @@ export function mentionsConversion(text: string): boolean {
     for (const token of line.split(/\s+/).slice(1)) {
       // `-text` and `!eol` unset or unspecify: no conversion comes from them.
       if (token.startsWith('-') || token.startsWith('!')) continue;
-      const name = token.split('=')[0]!;
-      if (ATTRIBUTES.has(name)) return true;
+      const [name, value] = token.split('=') as [string, string | undefined];
+      if (!ATTRIBUTES.has(name)) continue;
+      if (name === 'text' || name === 'crlf' || (name === 'eol' && value === 'lf')) level = 'lf';
+      else return 'any';
     }
   }
-  return false;
+  return level;
 }
 
 /**
@@ -150,6 +167,14 @@ function outsideFiles(repo: Repo, config: ConversionConfig): string[] {
 export interface ConversionCheck {
   /** Whether git may convert any file here. */
   mayConvert: boolean;
+  /**
+   * Every conversion that may be in effect only turns CRLF into LF on the way in and writes LF on
+   * the way out (`text`, `text=auto`, `eol=lf`, core.autocrlf unset/false/input, core.eol not
+   * crlf), as in most projects that set attributes (vite: `* text=auto eol=lf`, babel: `* text
+   * eol=lf`). Then a file without a CR byte is its own checkout, and only files with one need a
+   * look (raw-files.ts): no git process for a snapshot whose changed files hold none.
+   */
+  lfOnly: boolean;
   memo: AttributeFilesMemo;
 }
 
@@ -183,12 +208,11 @@ export async function checkConversions(
   ]);
   const untracked = untrackedCandidates.filter((_, i) => untrackedTexts[i] !== null);
   const memo: AttributeFilesMemo = { index: userIndex, tracked, untracked };
-  const mayConvert =
-    config.autocrlf !== 'false' ||
-    tracked === null ||
-    // A tracked file missing from the working tree: git reads the index's version (not here).
-    inTree.some((text) => text === null || mentionsConversion(text)) ||
-    untrackedTexts.some((text) => text !== null && mentionsConversion(text)) ||
-    outside.some((text) => text !== null && mentionsConversion(text));
-  return { mayConvert, memo };
+  const levels = [...untrackedTexts, ...outside].filter((text): text is string => text !== null).map(conversionLevel);
+  // A tracked file missing from the working tree: git reads the index's version (not here).
+  const unknown = tracked === null || inTree.some((text) => text === null);
+  for (const text of inTree) if (text !== null) levels.push(conversionLevel(text));
+  const mayConvert = config.autocrlf !== 'false' || unknown || levels.some((level) => level !== 'none');
+  const lfOnly = mayConvert && !unknown && config.autocrlf !== 'true' && config.eol !== 'crlf' && levels.every((level) => level !== 'any');
+  return { mayConvert, lfOnly, memo };
 }

@@ -257,7 +257,7 @@ export async function createSnapshot(repo: Repo, options: CreateSnapshotOptions 
       }
       // Files whose bytes git's checkout would not give back (raw-files.ts): looked for only when
       // some conversion may be in effect (conversions.ts: no git process to find out).
-      const conversion = modeRules.conversion ?? { autocrlf: 'false', attributesFile: null };
+      const conversion = modeRules.conversion ?? { autocrlf: 'false', attributesFile: null, eol: null };
       const [conversions, note] = await Promise.all([checkConversions(repo, conversion, userStamp, oidBytes(state, previous), memo?.attributes, scan.paths, !changedPaths), readRawNote(repo)]);
       const mayConvert = conversions.mayConvert || note.paths.length > 0;
       // Same scan as the last snapshot (the tree came from the memo), same R files unchanged: same R.
@@ -276,6 +276,7 @@ export async function createSnapshot(repo: Repo, options: CreateSnapshotOptions 
               previous: previous?.rawFiles?.tree ?? null,
               lookedAt: changedPaths ? new Set<string>([...changedPaths, ...scan.drops]) : null,
               noted: note.paths,
+              lfOnly: conversions.lfOnly,
             }),
           )));
       const rawTree = raw.tree;

@@ -26,6 +26,8 @@ export interface ConversionConfig {
   autocrlf: 'true' | 'input' | 'false';
   /** core.attributesFile as set (not expanded), or null when unset. */
   attributesFile: string | null;
+  /** core.eol as set (lower case), or null when unset ("native": LF here). */
+  eol: string | null;
 }
 
 export interface KnownModeRules {
@@ -76,9 +78,9 @@ function gitBool(value: string | undefined): boolean | null {
 async function askGit(repo: Repo): Promise<{ rules: ModeRules; conversion: ConversionConfig }> {
   // No --type=bool: core.autocrlf may be "input" and core.attributesFile is a path; the last
   // value of a key wins, as git reads it.
-  const result = await runGit(['config', '-z', '--get-regexp', '^core\\.(filemode|symlinks|autocrlf|attributesfile)$'], { cwd: repo.root, okCodes: [1] });
+  const result = await runGit(['config', '-z', '--get-regexp', '^core\\.(filemode|symlinks|autocrlf|attributesfile|eol)$'], { cwd: repo.root, okCodes: [1] });
   const rules: ModeRules = { trustExecutableBit: true, hasSymlinks: true };
-  const conversion: ConversionConfig = { autocrlf: 'false', attributesFile: null };
+  const conversion: ConversionConfig = { autocrlf: 'false', attributesFile: null, eol: null };
   for (const record of splitNulBytes(result.stdout)) {
     const newline = record.indexOf('\n');
     const key = newline < 0 ? record : record.slice(0, newline);
@@ -87,6 +89,7 @@ async function askGit(repo: Repo): Promise<{ rules: ModeRules; conversion: Conve
     if (key === 'core.symlinks') rules.hasSymlinks = gitBool(value) === true;
     if (key === 'core.autocrlf') conversion.autocrlf = value?.trim().toLowerCase() === 'input' ? 'input' : gitBool(value) === true ? 'true' : 'false';
     if (key === 'core.attributesfile') conversion.attributesFile = value ?? null;
+    if (key === 'core.eol') conversion.eol = value?.trim().toLowerCase() ?? null;
   }
   return { rules, conversion };
 }
@@ -94,7 +97,7 @@ async function askGit(repo: Repo): Promise<{ rules: ModeRules; conversion: Conve
 /** The rules, from what this process or the scan memo (`known`) already knows when still valid. */
 export async function readModeRules(repo: Repo, known: KnownModeRules | null | undefined): Promise<KnownModeRules> {
   const stamp = await configStamp(repo);
-  const fresh = (k: KnownModeRules | null | undefined): k is KnownModeRules => !!k && k.stamp === stamp && Date.now() - k.at < MAX_AGE_MS && k.conversion !== undefined;
+  const fresh = (k: KnownModeRules | null | undefined): k is KnownModeRules => !!k && k.stamp === stamp && Date.now() - k.at < MAX_AGE_MS && k.conversion !== undefined && k.conversion.eol !== undefined;
   const mine = inProcess.get(repo.gitDir);
   if (fresh(mine)) return mine;
   if (fresh(known)) {

@@ -35,7 +35,7 @@ import { checkObjects, readCheckedOut, writeObjects } from '../git/batch-objects
 import { editTree, treeId, type PathChange, type TreeLeaf } from './tree-edit.js';
 import type { ConversionConfig } from './mode-rules.js';
 
-const ATTRIBUTES = ['text', 'eol', 'filter', 'ident', 'working-tree-encoding'];
+const ATTRIBUTES = ['text', 'eol', 'filter', 'ident', 'working-tree-encoding', 'crlf'];
 
 /** Every file of a raw tree R: path (byte string) to mode and blob. One `ls-tree -r`. */
 export async function listRawFiles(repo: Repo, tree: string): Promise<Map<string, TreeLeaf>> {
@@ -80,6 +80,9 @@ function converts(attrs: Record<string, string> | undefined, config: ConversionC
   if (given('filter') || given('ident') || given('working-tree-encoding') || given('eol')) return true;
   if (attrs.text === 'unset') return false;
   if (given('text')) return true;
+  // git's old name for text: `-crlf` is -text, `crlf` text, `crlf=input` eol=lf.
+  if (attrs.crlf === 'unset') return false;
+  if (given('crlf')) return true;
   // No text attribute: core.autocrlf decides (true and input both act as text=auto).
   return config.autocrlf !== 'false';
 }
@@ -107,6 +110,17 @@ export interface RawCaptureInput {
   lookedAt: ReadonlySet<string> | null;
   /** Regular files to check whatever the scan saw (noteRawWrites). */
   noted?: readonly string[];
+  /**
+   * Conversions here only turn CRLF into LF (conversions.ts, lfOnly): a file the scan read is
+   * looked at only when it holds a CR byte. (The previous R's files and noted ones always are.)
+   */
+  lfOnly?: boolean;
+}
+
+/** The files of `files` that hold a CR byte (read here, in parallel). */
+async function withCarriageReturn(repo: Repo, files: readonly string[]): Promise<Set<string>> {
+  const found = await Promise.all(files.map((p) => fs.readFile(fsPath(repo.root, p as GitPath)).then((bytes) => bytes.includes(13), () => true)));
+  return new Set(files.filter((_, i) => found[i]));
 }
 
 /** The raw tree R for this snapshot (null when every file's checkout gives its bytes back) and its paths. */
@@ -114,6 +128,11 @@ export async function captureRawFiles(repo: Repo, input: RawCaptureInput): Promi
   const previous = input.previous ? await listRawFiles(repo, input.previous) : new Map<string, TreeLeaf>();
   const carried = new Map<string, TreeLeaf>();
   const toCheck = new Map<string, boolean>(input.files);
+  if (input.lfOnly) {
+    // Without a CR byte neither side of an LF-only conversion changes a file.
+    const cr = await withCarriageReturn(repo, [...toCheck.keys()]);
+    for (const p of [...toCheck.keys()]) if (!cr.has(p)) toCheck.delete(p);
+  }
   const again = new Set<string>((input.noted ?? []).filter((p) => !toCheck.has(p)));
   for (const [p, leaf] of previous) {
     if (again.has(p)) continue;

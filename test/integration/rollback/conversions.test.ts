@@ -260,4 +260,23 @@ describe('a repository without conversions', () => {
       // Nothing changed since: the scan memo knows R too, and nothing is asked again.
       expect(processes(repo, ['snapshot']).filter(rawWork)).toEqual([]);
     }));
+  it("LF-only attributes (vite's `* text=auto eol=lf`): changed files without a CR cost no git process; a CRLF file is kept exact", () =>
+    withTestRepo(async (repo) => {
+      commitAll(repo, { '.gitattributes': '* text=auto eol=lf\n*.sh text eol=lf\n[attr]lfonly text crlf\n*.bat lfonly !eol\n', 'a.txt': 'a\n', 'b.txt': 'b\n' });
+      writeAll(repo, { 'a.txt': 'a changed\n', 'new.txt': 'new\n' });
+      expect(processes(repo, ['snapshot']).filter(rawWork)).toEqual([]);
+      expect(meta(repo, repo.git(['rev-parse', 'refs/guard/main/head']).trim()).rawFiles).toBeUndefined();
+      // A CR byte: git's clean turns CRLF into LF, so that file's raw bytes are kept, and
+      // rollback and --undo give them back.
+      rollbackAndUndo(repo, { 'b.txt': 'windows\r\nfile\r\n', 'a.txt': 'plain\n' }, { 'b.txt': 'b\n', 'a.txt': 'other\n' }, ['b.txt'], contentStatus);
+      // core.eol=crlf makes git's checkout write CRLF where no eol attribute says otherwise (the
+      // *.bat files: `text` through a macro): then an LF file needs its raw bytes too.
+      repo.git(['config', 'core.eol', 'crlf']);
+      rollbackAndUndo(repo, { 'a.txt': 'lf only\n', 'c.bat': 'echo lf\n' }, { 'a.txt': 'x\n', 'c.bat': 'y\n' }, ['c.bat'], contentStatus);
+    }));
+  it("git's old `crlf` attribute (text under another name): a CRLF file is kept exact", () =>
+    withTestRepo(async (repo) => {
+      commitAll(repo, { '.gitattributes': '*.old crlf\n', 'x.old': 'x\n' });
+      rollbackAndUndo(repo, { 'x.old': 'dos\r\nfile\r\n' }, { 'x.old': 'unix\n' }, ['x.old'], contentStatus);
+    }));
 });
