@@ -39,6 +39,9 @@ function lazyOutput(options: { json?: boolean } = {}): Output {
   };
 }
 
+/** `-h`/`--help` given where a value goes (`--cwd -h`): commander answers with the help (main.ts). */
+const helpWord = (value: string | undefined): boolean => value === '-h' || value === '--help';
+
 function checkCommandHandler(args: string[]): Handler | null {
   let json = false;
   let cwd: string | undefined;
@@ -52,6 +55,7 @@ function checkCommandHandler(args: string[]): Handler | null {
     if (arg === '--json') json = true;
     else if (arg === '--cwd' && i + 1 < args.length) cwd = args[++i];
     else if (arg.startsWith('--cwd=')) cwd = arg.slice('--cwd='.length);
+    if (helpWord(cwd)) return null;
     else if (arg.startsWith('-') && arg !== '-') return null;
     else positional.push(arg);
   }
@@ -77,11 +81,11 @@ function snapshotHandler(args: string[]): Handler | null {
     else if (arg === '--quiet') parsed.quiet = true;
     else if (arg === '-m' || arg === '--message') {
       const v = value();
-      if (v === undefined) return null;
+      if (v === undefined || helpWord(v)) return null;
       parsed.message = v;
     } else if (arg === '--trigger' || arg === '--max-file-size') {
       const v = value();
-      if (v === undefined) return null;
+      if (v === undefined || helpWord(v)) return null;
       if (arg === '--trigger') parsed.trigger = v;
       else parsed.maxFileSize = v;
     } else return null; // anything else (--help, =forms, typos): commander answers
@@ -110,7 +114,7 @@ function watchHandler(args: string[]): Handler | null {
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
     if (arg === '--daemon') daemon = true;
-    else if (arg === '--session' && i + 1 < args.length) session = args[++i];
+    else if (arg === '--session' && i + 1 < args.length && !helpWord(args[i + 1])) session = args[++i];
     else return null; // stop, status, --foreground, --help: commander answers
   }
   if (session !== undefined && !daemon) return null;

@@ -42,13 +42,30 @@ function lazy(load: () => Promise<{ run: CommandRun }>, argNames: string[] = [])
 
 const jsonOption = (): Option => new Option('--json', 'print machine-readable JSON on stdout');
 
+const HELP_WORDS = new Set(['-h', '--help']);
+
+/**
+ * An option that takes a value swallows the word after it, even `-h` (commander's rule for a
+ * required option-argument): `guard recover --into -h` rebuilt a repository into a directory
+ * named `-h`. Such a word is a request for help, never a path or a name, so it prints the help.
+ */
+function asksForHelpAsValue(command: Command): boolean {
+  return command.options.some((option) => {
+    const value: unknown = command.getOptionValue(option.attributeName());
+    return typeof value === 'string' ? HELP_WORDS.has(value) : Array.isArray(value) && value.some((v) => HELP_WORDS.has(v));
+  });
+}
+
 export function buildProgram(): Command {
   const program = new Command('guard')
     .description('git-guard: snapshots, protective hooks and one-command rollback for repositories that AI agents work in')
     .version('0.1.0', '-V, --version')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
-    .configureHelp({ sortSubcommands: false });
+    .configureHelp({ sortSubcommands: false })
+    .hook('preAction', (_program, action) => {
+      if (asksForHelpAsValue(action)) action.help();
+    });
 
   program
     .command('snapshot')
