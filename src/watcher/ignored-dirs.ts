@@ -74,6 +74,7 @@ export class IgnoredDirs {
           const dir = queue[at++]!;
           // Test-only (compiled out of the product, util/test-faults.ts): hold the walk here.
           if (TEST_FAULTS) await this.pauseForTest(dir);
+          if (TEST_FAULTS && this.afterReset) await this.pauseRescanForTest(dir);
           // A directory of HEAD's tree is watched without asking (it holds committed files);
           // nothing else found by this walk is known yet: each is asked about once.
           for (const child of visit(dir) ?? []) {
@@ -125,8 +126,32 @@ export class IgnoredDirs {
     while (fs.existsSync(marker) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
   }
 
+  /**
+   * Test bundle only: when a rescan's walk is about to list GUARD_TEST_RESCAN_PAUSE_AT and the test
+   * has armed the pause (it wrote `<gitDir>/guard/test-rescan-pause`), the walk renames that file to
+   * `test-rescan-paused` (so the test knows the rescan is under way, its classifications
+   * forgotten) and waits until the test removes it (at most a minute): a test can then change the
+   * tree while the rescan runs, at a point it chose. Armed once, it pauses once.
+   */
+  private async pauseRescanForTest(dir: GitPath): Promise<void> {
+    if (testFault('GUARD_TEST_RESCAN_PAUSE_AT') !== dir) return;
+    const armed = guardPath(this.repo, 'test-rescan-pause');
+    const marker = guardPath(this.repo, 'test-rescan-paused');
+    try {
+      fs.renameSync(armed, marker);
+    } catch {
+      return;
+    }
+    const deadline = Date.now() + 60_000;
+    while (fs.existsSync(marker) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+
+  /** Whether reset() has run: every walk from then on is a rescan (for the test pause above). */
+  private afterReset = false;
+
   /** Ignore rules changed: forget every classification (walk() asks git again). */
   reset(): void {
+    this.afterReset = true;
     this.ignored.clear();
     this.watched.clear();
   }
