@@ -76,10 +76,19 @@ export async function waitForBackgroundPush(repo: TestRepo): Promise<void> {
   await waitFor('the background backup push to finish', () => !fs.existsSync(pidFile), 60_000, 50);
 }
 
-/** The tree a full walk records: the user's index plus every file git does not ignore (plain git, a private index). */
+/**
+ * The tree a full walk records: the user's index plus every file git does not ignore (plain git, a
+ * private index). The copy keeps the index's mtime, as guard's own copies do (snapshot/temp-index.ts):
+ * with a fresh mtime git would trust the stat data of an entry written in the same second as the
+ * index ("racily clean") and miss a same-size edit made in that second, and this walk would then
+ * disagree with a watcher that recorded the edit.
+ */
 export function fullWalkTree(repo: TestRepo): string {
   const index = path.join(repo.base, `walk-index-${process.pid}`);
-  fs.copyFileSync(path.join(repo.dir, '.git', 'index'), index);
+  const user = path.join(repo.dir, '.git', 'index');
+  fs.copyFileSync(user, index);
+  const stat = fs.statSync(user);
+  fs.utimesSync(index, stat.atime, stat.mtime);
   try {
     repo.git(['add', '-A'], { env: { GIT_INDEX_FILE: index } });
     return repo.git(['write-tree'], { env: { GIT_INDEX_FILE: index } }).trim();

@@ -31,6 +31,21 @@ function recorded(repo: TestRepo, file: string): string | null {
   return r.status === 0 ? r.stdout : null;
 }
 
+/**
+ * Runs `steps` early in a wall-clock second, again (at most five times) until `oneSecond` says all
+ * it did fell into one second: the racily clean case, whatever the machine's load.
+ */
+async function withinOneSecond(steps: () => void, oneSecond: () => boolean): Promise<void> {
+  for (let tries = 0; tries < 5; tries++) {
+    await new Promise((resolve) => setTimeout(resolve, 1000 - (Date.now() % 1000) + 20));
+    steps();
+    if (oneSecond()) return;
+  }
+  throw new Error('could not make the edits within one second in five tries');
+}
+
+const second = (ms: number): number => Math.floor(ms / 1000);
+
 function setUp(repo: TestRepo): void {
   repo.write('.guard.yaml', fastWatchConfig());
   repo.write('.gitignore', 'build/\n');
@@ -110,4 +125,48 @@ describe('an edit made while the watcher rescans', () => {
         expect(repo.guard(['watch', 'stop']).code).toBe(0);
       }), 180_000);
   }
+});
+
+describe('a racily clean edit (same size, same second)', () => {
+  it('staged and edited again within the second the index was written: recorded by the watcher, by its first full walk and by a full walk', () =>
+    withTestRepo(async (repo) => {
+      setUp(repo);
+      expect(repo.guard(['watch']).code).toBe(0);
+      await waitForWatcher(repo);
+      await waitForWatcherToMatchFullWalk(repo, 'the first snapshot');
+      const app = path.join(repo.dir, 'src', 'app.js');
+      const index = path.join(repo.dir, '.git', 'index');
+      // git compares whole seconds: the index entry of src/app.js then matches the edited file's
+      // stat, and only the index file's own mtime (not older than the entry) says to read it.
+      const stageAndEdit = (staged: string, edited: string) =>
+        withinOneSecond(
+          () => {
+            repo.write('src/app.js', staged);
+            repo.git(['add', 'src/app.js']);
+            repo.write('src/app.js', edited);
+          },
+          () => {
+            const file = fs.statSync(app);
+            return second(file.mtimeMs) === second(fs.statSync(index).mtimeMs) && second(file.ctimeMs) === second(file.mtimeMs);
+          },
+        );
+      await stageAndEdit('console.log(5);\n', 'console.log(6);\n');
+      await waitFor('the watcher to record the edit', () => recorded(repo, 'src/app.js') === 'console.log(6);\n');
+      // Compared in a later second, when a copy of the index with a fresh mtime would no longer
+      // make git read the file (test/integration/watcher/helpers.ts fullWalkTree keeps the mtime).
+      await new Promise((resolve) => setTimeout(resolve, 1000 - (Date.now() % 1000) + 20));
+      await waitForWatcherToMatchFullWalk(repo, 'the edit made in the second the index was written');
+      expect(repo.git(['cat-file', 'blob', ':src/app.js'])).toBe('console.log(5);\n');
+
+      // The same while no watcher runs: the next one's first snapshot, a full walk, is taken in a later second.
+      expect(repo.guard(['watch', 'stop']).code).toBe(0);
+      await stageAndEdit('console.log(7);\n', 'console.log(8);\n');
+      await new Promise((resolve) => setTimeout(resolve, 1000 - (Date.now() % 1000) + 20));
+      expect(repo.guard(['watch']).code).toBe(0);
+      await waitForWatcher(repo);
+      await waitForWatcherToMatchFullWalk(repo, 'the edit made while no watcher ran');
+      expect(recorded(repo, 'src/app.js')).toBe('console.log(8);\n');
+      expect(repo.git(['cat-file', 'blob', ':src/app.js'])).toBe('console.log(7);\n');
+      expect(repo.guard(['watch', 'stop']).code).toBe(0);
+    }), 120_000);
 });
