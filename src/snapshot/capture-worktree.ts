@@ -23,6 +23,7 @@ import { GuardError } from '../errors.js';
 import type { SkippedPath } from './format.js';
 import { editTree, entryKind, preloadDirs, type BaseDirs, type EditResult, type ModeRules, type PathChange, type TreeLeaf } from './tree-edit.js';
 import { emptyTempIndex } from './temp-index.js';
+import { TEST_FAULTS, testFault } from '../util/test-faults.js';
 
 export interface CaptureOptions {
   /** Skip new untracked files larger than this many bytes (0 = no limit). */
@@ -46,6 +47,12 @@ export interface WorktreeScan {
   drops: string[];
   /** Identifies the scanned paths and their lstat data: equal scans give equal trees. */
   signature: string;
+  /**
+   * A signed path changed so shortly before the scan (RACY_MS) that it may change again without
+   * its lstat data changing (same size, and a timestamp the file system's clock has not moved past
+   * yet): the signature cannot vouch for its content, so it is not remembered (scan-memo.ts).
+   */
+  racy?: boolean;
   /** Paths that were regular files at the scan, with their executable bit. */
   regular?: Map<string, boolean>;
   /** Directories of the base tree the scan already read (incremental scans). */
@@ -140,8 +147,24 @@ function isDirectoryItself(file: Buffer): boolean {
   }
 }
 
-/** Filters out what must not or cannot be captured, recording why; signs what it keeps. */
-async function screen(repo: Repo, candidates: Candidate[], options: CaptureOptions, skipped: SkippedPath[]): Promise<WorktreeScan> {
+/**
+ * How long after a change a path's lstat data cannot vouch for its content: git's "racily clean"
+ * problem. A file system stamps a change with a clock that moves in ticks (a few ms on Linux
+ * without fine-grained timestamps, a whole second or two on some file systems): a same-size write
+ * in the tick the scan read the lstat data in leaves them exactly as signed. git re-reads an index
+ * entry not older than the index file; the scan memo is not kept when a signed path changed less
+ * than this before the scan began (two seconds: the coarsest clocks, FAT's, move in steps of two).
+ */
+export const RACY_MS = 2000;
+
+/** A file time as signed; the test bundle can make it whole seconds (GUARD_TEST_STAT_SECONDS, util/test-faults.ts). */
+function clockTime(ns: bigint): bigint {
+  return TEST_FAULTS && testFault('GUARD_TEST_STAT_SECONDS') !== undefined ? (ns / 1_000_000_000n) * 1_000_000_000n : ns;
+}
+
+/** Filters out what must not or cannot be captured, recording why; signs what it keeps. `racyFromNs`: see RACY_MS. */
+async function screen(repo: Repo, candidates: Candidate[], options: CaptureOptions, skipped: SkippedPath[], racyFromNs?: bigint): Promise<WorktreeScan> {
+  let racy = false;
   const keep: Array<{ bytes: string; sign: string }> = [];
   const regular = new Map<string, boolean>();
   const dirs: Array<{ bytes: string; sign: string }> = [];
@@ -188,7 +211,11 @@ async function screen(repo: Repo, candidates: Candidate[], options: CaptureOptio
         if (!candidate.extra) keep.push({ bytes: candidate.bytes, sign: 'gone' });
         return;
       }
-      const sign = `${stat.mode}:${stat.size}:${stat.mtimeNs}:${stat.ctimeNs}:${stat.ino}`;
+      const [mtimeNs, ctimeNs] = [clockTime(stat.mtimeNs), clockTime(stat.ctimeNs)];
+      const sign = `${stat.mode}:${stat.size}:${mtimeNs}:${ctimeNs}:${stat.ino}`;
+      // Every change sets ctime (which, unlike mtime, no one can set back): a change after this
+      // lstat has a later one unless the clock has not moved on since the change before it.
+      if (racyFromNs !== undefined && (ctimeNs >= racyFromNs || mtimeNs >= racyFromNs)) racy = true;
       if (stat.isDirectory()) {
         // A submodule (a directory with its own .git) is recorded as a gitlink to its HEAD; a
         // tracked file that became a plain directory leaves (its files are candidates themselves).
@@ -230,17 +257,19 @@ async function screen(repo: Repo, candidates: Candidate[], options: CaptureOptio
   for (const s of skipped) hash.update(`skip\0${s.path}\0${s.reason}\0`);
   beyond.sort();
   for (const b of beyond) hash.update(`beyond\0${b}\0`, 'latin1');
-  return { paths: keep.map((k) => k.bytes), drops: [...dirs.map((d) => d.bytes), ...beyond], skipped, signature: hash.digest('hex'), regular };
+  return { paths: keep.map((k) => k.bytes), drops: [...dirs.map((d) => d.bytes), ...beyond], skipped, signature: hash.digest('hex'), racy, regular };
 }
 
 /** Full walk: everything that differs between the working tree and the user's index. */
 export async function scanWorktree(repo: Repo, options: CaptureOptions): Promise<WorktreeScan> {
+  // Before git looks at any file: what changed since (or just before) cannot be vouched for by its lstat data.
+  const racyFromNs = BigInt(Date.now() - RACY_MS) * 1_000_000n;
   const skipped: SkippedPath[] = [];
   const [fromStatus, ignored] = await Promise.all([
     statusCandidates(repo, repo.indexFile, skipped),
     ignoredToInclude(repo, repo.indexFile, options.includeIgnored),
   ]);
-  return screen(repo, [...fromStatus, ...ignored, ...extraCandidates(options.extraPaths)], options, skipped);
+  return screen(repo, [...fromStatus, ...ignored, ...extraCandidates(options.extraPaths)], options, skipped, racyFromNs);
 }
 
 /** Beyond this many changed paths a full walk is cheaper than listing them on the command line. */

@@ -12,7 +12,7 @@ import { rootTreeFromCacheTree } from './cache-tree.js';
 import { withInternalToken } from '../git/internal-token.js';
 import { GuardError } from '../errors.js';
 import fs from 'node:fs/promises';
-import { applyScan, captureOnto, listUserPaths, MAX_INCREMENTAL_PATHS, retryOnSignal, scanChangedPaths, scanWorktree } from './capture-worktree.js';
+import { applyScan, captureOnto, listUserPaths, MAX_INCREMENTAL_PATHS, RACY_MS, retryOnSignal, scanChangedPaths, scanWorktree } from './capture-worktree.js';
 import { readModeRules } from './mode-rules.js';
 import { checkConversions } from './conversions.js';
 import { captureRawFiles, clearRawNote, rawSignature, readRawNote } from './raw-files.js';
@@ -185,6 +185,8 @@ export async function createSnapshot(repo: Repo, options: CreateSnapshotOptions 
   const mayGoIncremental = options.changedPaths !== undefined && options.changedPaths.length <= MAX_INCREMENTAL_PATHS && !options.keepIndex && captureOptions.extraPaths.length === 0;
   for (let attempt = 0; ; attempt++) {
     emit({ type: 'phase', phase: 'reading-state' });
+    // An index file written since this (or just before) may be rewritten without its stamp changing (RACY_MS).
+    const racyFromMs = Date.now() - RACY_MS;
     // The walk is the long pole: start it before the small reads (each spawn costs a few ms).
     // (null when a changed name cannot be named to git: then the walk reads it.)
     const userPaths = mayGoIncremental ? listUserPaths(repo, options.changedPaths!) : null;
@@ -282,8 +284,9 @@ export async function createSnapshot(repo: Repo, options: CreateSnapshotOptions 
       const rawTree = raw.tree;
       const nextMemo: ScanMemo = {
         tree: capture.tree,
-        userIndex: userStamp ? { stamp: userStamp, indexTree: index.indexTree, rawIndex: index.rawIndex } : null,
-        scan: changedPaths ? null : scan.signature,
+        userIndex: userStamp && userStamp.mtimeMs < racyFromMs ? { stamp: userStamp, indexTree: index.indexTree, rawIndex: index.rawIndex } : null,
+        // An incremental scan signs only the paths it read; a racy one cannot vouch for what it signed.
+        scan: changedPaths || scan.racy ? null : scan.signature,
         modeRules,
         attributes: conversions.memo,
         raw: { tree: rawTree, mayConvert, paths: raw.paths, sign: sameRaw?.sign ?? (await rawSignature(repo, raw.paths)) },

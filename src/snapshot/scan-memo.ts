@@ -10,6 +10,11 @@
  *   scan       the signature of the full walk (differing paths and their lstat data): the same
  *              user index and the same signature give the same tree, so a snapshot where nothing
  *              changed writes nothing (null after an incremental snapshot)
+ * Neither is kept when what it vouches for changed less than RACY_MS (capture-worktree.ts) before
+ * the snapshot began: a same-size change in the same tick of the file system's clock leaves the
+ * same lstat data (git's "racily clean" entries), and the file system hands a freed inode back,
+ * so two index files written in one tick can carry the same stamp. The next snapshot then reads
+ * them again; a later one, once they are older, keeps the memo.
  * The file is replaced atomically; a reader gets the old or the new memo, never a mix.
  *
  * Before the snapshot store edited trees directly (tree-edit.ts), guard kept a private index of
@@ -22,6 +27,7 @@ import type { Repo } from '../git/repo.js';
 import { guardPath } from '../git/repo.js';
 import type { KnownModeRules } from './mode-rules.js';
 import type { AttributeFilesMemo } from './conversions.js';
+import { TEST_FAULTS, testFault } from '../util/test-faults.js';
 
 const MEMO = 'scan-memo.json';
 
@@ -49,7 +55,9 @@ export interface ScanMemo {
 export async function statIndex(file: string): Promise<IndexStamp | null> {
   try {
     const stat = await fs.stat(file);
-    return { size: stat.size, mtimeMs: stat.mtimeMs, ino: stat.ino };
+    // The test bundle can read it in whole seconds, as a file system with a coarse clock gives it (util/test-faults.ts).
+    const mtimeMs = TEST_FAULTS && testFault('GUARD_TEST_STAT_SECONDS') !== undefined ? Math.floor(stat.mtimeMs / 1000) * 1000 : stat.mtimeMs;
+    return { size: stat.size, mtimeMs, ino: stat.ino };
   } catch {
     return null;
   }

@@ -1,7 +1,8 @@
 /**
  * Test-only fault injection: the tests kill a rollback after a given step (to prove --resume and
  * --undo), make the agent hook crash or its snapshot slow (to prove that denies), fake the
- * watcher's inotify limit, kill its check-ignore, or hold its walk or a rescan. None of it ships:
+ * watcher's inotify limit, kill its check-ignore, or hold its walk or a rescan, or
+ * coarsen the file times a snapshot reads. None of it ships:
  * scripts/build.mjs defines __GUARD_TEST_FAULTS__ as false for dist/ (what `npm run build`,
  * `npm pack` and users run), so these reads are compiled out and no environment variable can
  * change what guard does. Only dist-test/, which the test
@@ -24,7 +25,13 @@ export type TestFault =
    * A directory (relative; '' the root): a rescan's walk (one after reset(), watcher/ignored-dirs.ts)
    * waits before it lists it, each time the test has armed the pause (`<gitDir>/guard/test-rescan-pause`).
    */
-  | 'GUARD_TEST_RESCAN_PAUSE_AT';
+  | 'GUARD_TEST_RESCAN_PAUSE_AT'
+  /**
+   * Set: a snapshot reads file and index times in whole seconds (snapshot/capture-worktree.ts,
+   * scan-memo.ts), as on a file system whose clock moves in seconds: what a same-size edit within
+   * one tick of that clock looks like, made deterministic.
+   */
+  | 'GUARD_TEST_STAT_SECONDS';
 
 /** true only in the test bundle; a constant the bundler folds, so guarded code is dropped from the product. */
 export const TEST_FAULTS: boolean = typeof __GUARD_TEST_FAULTS__ !== 'undefined' && __GUARD_TEST_FAULTS__;

@@ -42,7 +42,7 @@ describe('test-only fault injection', () => {
     const bundle = (dir: string) => fs.readdirSync(path.join(PROJECT_ROOT, dir)).filter((f) => f.endsWith('.js')).map((f) => fs.readFileSync(path.join(PROJECT_ROOT, dir, f), 'utf8')).join('\n');
     const product = bundle('dist');
     const test = bundle('dist-test');
-    for (const name of ['GUARD_TEST_KILL_AFTER_STEP', 'GUARD_TEST_SNAPSHOT_DELAY_MS', 'GUARD_TEST_FAKE_WATCH_LIMIT', 'GUARD_TEST_CHECK_IGNORE_DIES_WHILE', 'GUARD_TEST_WALK_PAUSE_AT', 'GUARD_TEST_RESCAN_PAUSE_AT']) {
+    for (const name of ['GUARD_TEST_KILL_AFTER_STEP', 'GUARD_TEST_SNAPSHOT_DELAY_MS', 'GUARD_TEST_FAKE_WATCH_LIMIT', 'GUARD_TEST_CHECK_IGNORE_DIES_WHILE', 'GUARD_TEST_WALK_PAUSE_AT', 'GUARD_TEST_RESCAN_PAUSE_AT', 'GUARD_TEST_STAT_SECONDS']) {
       expect(product, name).not.toContain(name);
       expect(test, name).toContain(name);
     }
