@@ -25,6 +25,7 @@ import type { CleanFacts, FindQuery, IgnoredEntry, PathFacts, RepoContents, Stat
 import { bytewiseGlobUnder, isTextPath, matchText, type GitPath } from './path.js';
 import type { Repo } from './repo.js';
 import { runGitSync, splitNulBytes } from './run.js';
+import { configRecursesSubmodules } from './submodule-recurse.js';
 import { escapedBytes, escapedText } from '../util/escaped-text.js';
 
 export interface PathFactsOptions {
@@ -557,6 +558,7 @@ export async function readPathFacts(repo: Repo | null, queries: StateQueries, op
     }
   }
   const facts: StateFacts = { paths: new Map(), cleans: new Map(), globs: new Map(globList.map((pattern, i) => [pattern, globs[i] as RepoContents])), finds };
+  if (repo && queries.submoduleRecurse) facts.submoduleRecurse = configRecursesSubmodules(repo);
   let worktrees: Buffer[] | undefined;
   const outside = (place: string): boolean => repo !== null && place !== repo.root.replace(/\/+$/, '') && repoRelative(repo, place) === null;
   for (const [abs, where] of located) {

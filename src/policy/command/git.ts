@@ -667,13 +667,19 @@ function gitSwitch(call: GitCall, args: Field[]): void {
 }
 
 /**
- * The command works inside the submodules too (`--recurse-submodules`, or `-c submodule.recurse`
- * set true): git then discards the submodules' own uncommitted changes as well.
+ * The command works inside the submodules too: `--recurse-submodules`, `-c submodule.recurse`
+ * set true, or, where the command line says neither, `submodule.recurse` true in git's own
+ * configuration (the repository's, or the global one) of a repository that has submodules, as
+ * the state view reads it. git then discards the submodules' own uncommitted changes as well.
+ * 'config' names that last case for the message.
  */
-function recursesSubmodules(call: GitCall, parsed: ParsedGitArgs): boolean {
+function recursesSubmodules(call: GitCall, parsed: ParsedGitArgs): boolean | 'config' {
   if (parsed.options.some((o) => o.name === 'recurse-submodules')) return isSet(parsed, 'recurse-submodules') && valueOf(parsed, 'recurse-submodules') !== 'no';
   const config = [...call.configs].reverse().find((c) => c.key === 'submodule.recurse');
-  return config !== undefined && (config.value === null || /^(true|yes|on|1)$/i.test(config.value));
+  if (config !== undefined) return config.value === null || /^(true|yes|on|1)$/i.test(config.value);
+  // Aimed elsewhere (or inside a submodule), `local` denies it anyway: nothing to ask.
+  if (call.target !== 'same' || innerRepository(call)) return false;
+  return call.rt.ctx.view?.submodulesRecursed() === true ? 'config' : false;
 }
 
 /**
@@ -681,7 +687,12 @@ function recursesSubmodules(call: GitCall, parsed: ParsedGitArgs): boolean {
  * (recursing) is in no snapshot, since a snapshot records only a submodule's commit.
  */
 function discard(call: GitCall, parsed: ParsedGitArgs, rule: RuleName, reason: string): void {
-  if (recursesSubmodules(call, parsed)) return deny(call, 'other-repository', `${reason}, inside the submodules too (it recurses into them), and a snapshot holds only a submodule's commit, not its files`);
+  const recurses = recursesSubmodules(call, parsed);
+  if (recurses) {
+    const why = recurses === 'config' ? 'submodule.recurse is true in git\'s configuration, so it recurses into them' : 'it recurses into them';
+    const forward = recurses === 'config' ? '; add --no-recurse-submodules to leave the submodules as they are' : '';
+    return deny(call, 'other-repository', `${reason}, inside the submodules too (${why}), and a snapshot holds only a submodule's commit, not its files${forward}`);
+  }
   local(call, 'snapshot', rule, reason);
 }
 

@@ -144,6 +144,11 @@ export interface StateQueries {
   globs: Set<string>;
   /** What find commands select (FindQuery), by findKey. */
   finds: Map<string, FindQuery>;
+  /**
+   * A discard of uncommitted changes whose command line does not say whether it recurses into
+   * submodules: git's own configuration (`submodule.recurse`) decides, where there are submodules.
+   */
+  submoduleRecurse: boolean;
 }
 
 export interface StateFacts {
@@ -152,13 +157,18 @@ export interface StateFacts {
   globs: Map<string, RepoContents>;
   /** By findKey; missing where git cannot list what find reaches. */
   finds: Map<string, RepoContents>;
+  /**
+   * The repository has submodules and git's configuration sets `submodule.recurse` true, so a
+   * plain `git reset --hard` discards the submodules' uncommitted work too. Absent where not asked.
+   */
+  submoduleRecurse?: boolean;
 }
 
 export type StateReader = (queries: StateQueries) => Promise<StateFacts>;
 
 /** Mutable per-classification state shared by every nested evaluator (through the context). */
 export class StateView {
-  readonly queries: StateQueries = { paths: new Map(), cleans: new Map(), globs: new Set(), finds: new Map() };
+  readonly queries: StateQueries = { paths: new Map(), cleans: new Map(), globs: new Set(), finds: new Map(), submoduleRecurse: false };
   /** Something in the line writes, deletes or moves an ignore file (.gitignore, info/exclude). */
   ignoreRulesChanged = false;
   /** Ignored files (latin1 byte strings) the resolved pass decided to capture before the command. */
@@ -210,6 +220,18 @@ export class StateView {
   /** What a find selects (git's listing); null while collecting, by text, or where git cannot list it. */
   find(query: FindQuery): RepoContents | null {
     return this.keyed(this.queries.finds, this.facts?.finds, findKey(query), query);
+  }
+
+  /**
+   * Whether git's configuration makes a discard recurse into this repository's submodules; null
+   * while collecting (noted) or by text.
+   */
+  submodulesRecursed(): boolean | null {
+    if (this.mode === 'collect') {
+      this.queries.submoduleRecurse = true;
+      return null;
+    }
+    return this.facts?.submoduleRecurse ?? null;
   }
 
   clean(query: CleanQuery): CleanFacts | null {

@@ -85,3 +85,44 @@ describe('git run inside a submodule or a nested repository', () => {
     });
   });
 });
+
+describe('submodule.recurse set in git\'s configuration, not on the command line', () => {
+  it('makes a plain discard recurse into the submodules: denied like --recurse-submodules; unset, the verdict as before', async () => {
+    await withTestRepo((t) => {
+      setup(t);
+      const discards = ['git reset --hard', 'git checkout -f', 'git checkout -- .', 'git switch --discard-changes main', 'git restore .'];
+      // Unset: a snapshot first, as before (the discard leaves the submodules alone).
+      for (const command of discards) expect({ command, ...verdict(t, command) }).toMatchObject({ command, verdict: 'snapshot' });
+      t.git(['config', 'submodule.recurse', 'true']);
+      for (const command of discards) {
+        expect({ command, ...verdict(t, command) }).toMatchObject({ command, verdict: 'deny', rule: 'other-repository' });
+      }
+      const denied = verdict(t, 'git reset --hard');
+      expect(denied.reason).toContain('submodule.recurse is true');
+      expect(denied.reason).toContain('--no-recurse-submodules');
+      // .gitmodules deleted from the working tree: git reads it from the index and still recurses.
+      fs.rmSync(path.join(t.dir, '.gitmodules'));
+      expect(verdict(t, 'git reset --hard')).toMatchObject({ verdict: 'deny', rule: 'other-repository' });
+      t.git(['checkout', '--', '.gitmodules']);
+      // The command line still decides over the configuration.
+      expect(verdict(t, 'git reset --hard --no-recurse-submodules')).toMatchObject({ verdict: 'snapshot', rule: 'git-reset-hard' });
+      expect(verdict(t, 'git -c submodule.recurse=false reset --hard')).toMatchObject({ verdict: 'snapshot', rule: 'git-reset-hard' });
+      // What the deny rests on: with the config set, git's plain reset --hard discards the
+      // submodule's uncommitted edit, which a snapshot could not bring back.
+      t.git(['reset', '-q', '--hard']);
+      expect(fs.readFileSync(path.join(t.dir, 'vendor/lib/lib.txt'), 'utf8')).toBe('library\n');
+      t.git(['config', '--unset', 'submodule.recurse']);
+      expect(verdict(t, 'git reset --hard')).toMatchObject({ verdict: 'snapshot', rule: 'git-reset-hard' });
+    });
+  });
+
+  it('in a repository without submodules the setting changes nothing', async () => {
+    await withTestRepo((t) => {
+      t.write('a.txt', 'a\n');
+      t.git(['add', '-A']);
+      t.git(['commit', '-q', '-m', 'a']);
+      t.git(['config', 'submodule.recurse', 'true']);
+      expect(verdict(t, 'git reset --hard')).toMatchObject({ verdict: 'snapshot', rule: 'git-reset-hard' });
+    });
+  });
+});
