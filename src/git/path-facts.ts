@@ -21,11 +21,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { globMatch } from '../policy/command/paths.js';
 import { couldMatchBelow, fnmatchRegExp, literalPrefix } from '../policy/command/fnmatch.js';
-import type { CleanFacts, FindQuery, IgnoredEntry, PathFacts, RepoContents, StateFacts, StateQueries } from '../policy/command/state.js';
+import type { CleanFacts, FindQuery, IgnoredEntry, PathFacts, RepoContents, StateFacts, StateQueries, WorktreeRemovalFacts } from '../policy/command/state.js';
 import { bytewiseGlobUnder, isTextPath, matchText, type GitPath } from './path.js';
 import type { Repo } from './repo.js';
 import { runGitSync, splitNulBytes } from './run.js';
 import { configRecursesSubmodules } from './submodule-recurse.js';
+import { ignoredInRemovedWorktree } from './worktree-removal.js';
 import { escapedBytes, escapedText } from '../util/escaped-text.js';
 
 export interface PathFactsOptions {
@@ -532,6 +533,17 @@ function worktreeAt(place: string, roots: Buffer[]): string | undefined {
   return root && escapedText(root);
 }
 
+/** For each `git worktree remove`: the linked worktree it takes and its ignored entries, regenerable output marked. */
+function readWorktreeRemovals(repo: Repo, queries: StateQueries, options: PathFactsOptions): Map<string, WorktreeRemovalFacts> {
+  const removals = new Map<string, WorktreeRemovalFacts>();
+  for (const [key, query] of queries.worktreeRemovals) {
+    const found = ignoredInRemovedWorktree(repo, query.cwd, query.arg);
+    // describeIgnored reads only the root: that worktree's files, relative to its root.
+    if (found) removals.set(key, { root: found.root, ignored: describeIgnored({ ...repo, root: found.root }, found.entries, options) });
+  }
+  return removals;
+}
+
 /** Answers every query of a collect pass (state.ts) about this repository (null: outside any). */
 export async function readPathFacts(repo: Repo | null, queries: StateQueries, options: PathFactsOptions): Promise<StateFacts> {
   const located = new Map<string, Omit<PathFacts, 'locatedContents' | 'followedContents'>>();
@@ -559,6 +571,7 @@ export async function readPathFacts(repo: Repo | null, queries: StateQueries, op
   }
   const facts: StateFacts = { paths: new Map(), cleans: new Map(), globs: new Map(globList.map((pattern, i) => [pattern, globs[i] as RepoContents])), finds };
   if (repo && queries.submoduleRecurse) facts.submoduleRecurse = configRecursesSubmodules(repo);
+  if (repo && queries.worktreeRemovals.size > 0) facts.worktreeRemovals = readWorktreeRemovals(repo, queries, options);
   let worktrees: Buffer[] | undefined;
   const outside = (place: string): boolean => repo !== null && place !== repo.root.replace(/\/+$/, '') && repoRelative(repo, place) === null;
   for (const [abs, where] of located) {

@@ -17,6 +17,7 @@ import { makeVerdict, opaqueKind, type RuleName } from './rules.js';
 import { checkGitClean } from './targets.js';
 import { reportOpaque, sub, type Invocation, type Runtime } from './runtime.js';
 import type { VerdictKind } from './types.js';
+import { escapedText, shownEscaped } from '../../util/escaped-text.js';
 
 type Target = 'same' | 'other' | 'unknown';
 
@@ -414,6 +415,7 @@ const SUBCOMMANDS: Record<string, (call: GitCall, args: Field[]) => void> = {
     const parsed = parseGitArgs(args, { long: { force: 'none' }, short: { f: 'none' }, alias: { f: 'force' } });
     const action = parsed.operands[0];
     if (action?.value === 'remove' && isSet(parsed, 'force')) deny(call, 'git-worktree-remove-force', 'git worktree remove --force deletes a worktree with its uncommitted changes');
+    else if (action?.value === 'remove') worktreeRemove(call, parsed.operands[1]);
     else if (action?.value === null) opaque(call, 'git worktree is given a subcommand guard cannot see');
   },
   submodule: gitSubmodule,
@@ -664,6 +666,32 @@ function gitSwitch(call: GitCall, args: Field[]): void {
   else if (isSet(parsed, 'detach')) noteRef(call, { kind: 'switch', branch: null });
   else if (target) noteRef(call, { kind: 'switch', branch: target.value === '-' ? '@{-1}' : target.value });
   if (isSet(parsed, 'discard-changes') || isSet(parsed, 'force')) discard(call, parsed, 'git-switch-discard', 'git switch --discard-changes throws local changes away');
+}
+
+/**
+ * `git worktree remove <path>` without --force: git refuses while the worktree holds modified or
+ * untracked files, but deletes its ignored files without asking, and no snapshot holds those.
+ * Regenerable output (node_modules, dist ...: commands.regenerable) is fine to lose; any other
+ * ignored file (`.env`, local config) denies, named. Known only with a view of the repository.
+ */
+function worktreeRemove(call: GitCall, where: Field | undefined): void {
+  if (!where) return;
+  if (where.value === null) return opaque(call, 'git worktree remove is given a path guard cannot see');
+  const view = call.rt.ctx.view;
+  if (!view || call.cwd === null || call.target !== 'same' || innerRepository(call)) return;
+  const removal = view.worktreeRemoval({ cwd: call.cwd, arg: where.value });
+  if (!removal) return;
+  const lost: string[] = [];
+  for (const entry of removal.ignored) {
+    if (entry.regenerable) continue;
+    // Too many to list: the directory stands for them. An empty list: only regenerable output inside.
+    if (entry.files === null) lost.push(entry.path);
+    else lost.push(...entry.files.map((f) => f.path));
+  }
+  if (lost.length === 0) return;
+  const shown = lost.slice(0, 5).map((p) => shownEscaped(escapedText(Buffer.from(p, 'latin1'))));
+  const more = lost.length > shown.length ? ` and ${lost.length - shown.length} more` : '';
+  deny(call, 'git-worktree-remove-ignored', `git worktree remove ${where.display} deletes the ignored files of the worktree ${shownEscaped(removal.root)}, which no snapshot holds: ${shown.join(', ')}${more}`);
 }
 
 /**

@@ -69,6 +69,10 @@ export const RULES = {
     description: '`git submodule deinit --force` deletes a submodule working tree with its local changes.',
     instead: 'Commit the submodule\'s changes first, then deinit without --force.',
   },
+  'git-worktree-remove-ignored': {
+    description: '`git worktree remove` (without --force) deletes the linked worktree\'s ignored files (`.env`, local config) without asking, and no snapshot holds them; regenerable output (`commands.regenerable`: node_modules, dist ...) is fine to lose.',
+    instead: 'Move the named files out of that worktree first (or delete them yourself if they are not wanted), then run `git worktree remove` again.',
+  },
   'other-repository': {
     description: 'Deleting or discarding files of another git repository inside this one (a checked-out submodule, `git submodule update --force`, `--recurse-submodules` on a command that discards changes, a nested repository\'s files): snapshots record only a submodule\'s commit, never its files.',
     instead: 'Commit the work inside that repository first (or ask the person); `git submodule deinit <path>` without --force refuses while a submodule has local changes.',

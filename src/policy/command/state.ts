@@ -149,6 +149,26 @@ export interface StateQueries {
    * submodules: git's own configuration (`submodule.recurse`) decides, where there are submodules.
    */
   submoduleRecurse: boolean;
+  /** `git worktree remove <arg>` (without --force) run in `cwd`, by worktreeRemovalKey. */
+  worktreeRemovals: Map<string, WorktreeRemovalQuery>;
+}
+
+export interface WorktreeRemovalQuery {
+  cwd: string;
+  /** The path operand as written (git matches it as a path suffix first, then as a path). */
+  arg: string;
+}
+
+/** The linked worktree a `git worktree remove` takes, and the ignored files that go with it. */
+export interface WorktreeRemovalFacts {
+  /** Its root (escaped text, util/escaped-text.ts). */
+  root: string;
+  /** Its ignored entries, relative to its root, with regenerable output marked (IgnoredEntry). */
+  ignored: IgnoredEntry[];
+}
+
+export function worktreeRemovalKey(query: WorktreeRemovalQuery): string {
+  return JSON.stringify([query.cwd, query.arg]);
 }
 
 export interface StateFacts {
@@ -162,13 +182,15 @@ export interface StateFacts {
    * plain `git reset --hard` discards the submodules' uncommitted work too. Absent where not asked.
    */
   submoduleRecurse?: boolean;
+  /** By worktreeRemovalKey; missing where no linked worktree is named or guard cannot look. */
+  worktreeRemovals?: Map<string, WorktreeRemovalFacts>;
 }
 
 export type StateReader = (queries: StateQueries) => Promise<StateFacts>;
 
 /** Mutable per-classification state shared by every nested evaluator (through the context). */
 export class StateView {
-  readonly queries: StateQueries = { paths: new Map(), cleans: new Map(), globs: new Set(), finds: new Map(), submoduleRecurse: false };
+  readonly queries: StateQueries = { paths: new Map(), cleans: new Map(), globs: new Set(), finds: new Map(), submoduleRecurse: false, worktreeRemovals: new Map() };
   /** Something in the line writes, deletes or moves an ignore file (.gitignore, info/exclude). */
   ignoreRulesChanged = false;
   /** Ignored files (latin1 byte strings) the resolved pass decided to capture before the command. */
@@ -232,6 +254,11 @@ export class StateView {
       return null;
     }
     return this.facts?.submoduleRecurse ?? null;
+  }
+
+  /** The linked worktree `git worktree remove` takes, with its ignored files; null while collecting, by text, or where none is named. */
+  worktreeRemoval(query: WorktreeRemovalQuery): WorktreeRemovalFacts | null {
+    return this.keyed(this.queries.worktreeRemovals, this.facts?.worktreeRemovals, worktreeRemovalKey(query), query);
   }
 
   clean(query: CleanQuery): CleanFacts | null {

@@ -234,6 +234,8 @@ const GIT_EVERYDAY: Row[] = [
   ['git clean --dry-run -fdx', 'allow'],
   ['git clean -n -x', 'allow'],
   ['git worktree add ../wt feature', 'allow'],
+  // Without --force: judged by the ignored files of that worktree where the state is read
+  // (git-worktree-remove-ignored, test/integration/command-state/worktree-remove.test.ts).
   ['git worktree remove ../wt', 'allow'],
   ['git worktree list', 'allow'],
   ['git worktree prune', 'allow'],
@@ -711,6 +713,7 @@ const HOOKS: Row[] = [
   ["GIT_CONFIG_PARAMETERS=\"'core.hooksPath'='/dev/null'\" git commit -m x", 'deny', 'hooks-disable'],
   ['bash -c "git commit --no-verify -m wip"', 'deny', 'hooks-disable'],
   ['git commit $FLAGS -m x', 'deny', 'opaque-command'],
+  ['git worktree remove "$WT"', 'deny', 'opaque-command'],
 ];
 
 // ------------------------------------------------------------------ deny: guard switching itself off (agent)
