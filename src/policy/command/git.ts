@@ -421,6 +421,7 @@ const SUBCOMMANDS: Record<string, (call: GitCall, args: Field[]) => void> = {
   submodule: gitSubmodule,
   config: gitConfig,
   'update-ref': gitUpdateRef,
+  replace: gitReplace,
   'symbolic-ref'(call, args) {
     const parsed = parseGitArgs(args, { long: { delete: 'none', quiet: 'none', short: 'none', 'no-recurse': 'none' }, short: { d: 'none', q: 'none', m: 'required' }, alias: { d: 'delete' } });
     if (isSet(parsed, 'delete')) local(call, 'snapshot', 'git-update-ref', 'git symbolic-ref --delete removes a symbolic ref');
@@ -933,6 +934,28 @@ function gitUpdateRef(call: GitCall, args: Field[]): void {
     const to = parsed.operands[1];
     if (deleting) noteRef(call, { kind: 'delete', ref: 'HEAD', how: 'git update-ref -d HEAD' });
     else if (to) noteRef(call, { kind: 'move', ref: 'HEAD', to: to.value, how: `git update-ref HEAD ${to.display}` });
+  }
+}
+
+/**
+ * `git replace`: its refs (refs/replace/*) are in no snapshot. Creating one takes nothing away (git
+ * refuses when the object already has a replacement); deleting one (`-d`), or overwriting one with
+ * `-f`, could not be undone by a rollback.
+ */
+function gitReplace(call: GitCall, args: Field[]): void {
+  const parsed = parseGitArgs(args, {
+    long: { delete: 'none', force: 'none', edit: 'none', graft: 'none', 'convert-graft-file': 'none', list: 'none', format: 'required', raw: 'none' },
+    short: { d: 'none', f: 'none', e: 'none', g: 'none', l: 'none' },
+    alias: { d: 'delete', f: 'force', e: 'edit', g: 'graft', l: 'list' },
+  });
+  if (isSet(parsed, 'list') || parsed.operands.length === 0) return;
+  const objects = parsed.operands.map((o) => o.display).join(' ');
+  if (isSet(parsed, 'delete')) {
+    return deny(call, 'git-update-ref-unkept', `git replace -d ${objects} deletes the replace refs (refs/replace/*) of those objects, which no snapshot holds`);
+  }
+  if (isSet(parsed, 'force')) {
+    const first = parsed.operands[0]?.display ?? '';
+    return deny(call, 'git-update-ref-unkept', `git replace -f ${objects} overwrites the replace ref of ${first} (refs/replace/*) if it has one, which no snapshot holds; without -f git makes a new one and refuses to overwrite`);
   }
 }
 

@@ -155,8 +155,8 @@ export const RULES = {
     instead: 'Create a new tag name instead.',
   },
   'git-update-ref-unkept': {
-    description: '`git update-ref` deletes or moves a ref that no snapshot holds (`refs/notes/*`, `refs/replace/*`, any ref outside branches, tags, the stash and remote-tracking refs).',
-    instead: 'Use `git notes` or `git replace` themselves, or ask the person to change that ref.',
+    description: '`git update-ref` deletes or moves a ref that no snapshot holds (`refs/notes/*`, `refs/replace/*`, any ref outside branches, tags, the stash and remote-tracking refs); so do `git replace -d` and `git replace -f` (a replace ref).',
+    instead: 'Leave that ref as it is, or ask the person to change it (`git for-each-ref refs/replace refs/notes` shows what it holds); new ones can be made without loss by `git notes add` or `git replace` without -f.',
   },
   'git-update-ref': {
     description: '`git update-ref` moves or deletes a ref directly (restorable from the snapshot taken first).',

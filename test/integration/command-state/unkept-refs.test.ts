@@ -29,4 +29,28 @@ describe('refs no snapshot holds', () => {
       expect(verdict(t, 'git update-ref -d refs/heads/feature')).toMatchObject({ verdict: 'snapshot', rule: 'git-update-ref' });
     });
   });
+
+  it('a deleted replace ref does not come back with a rollback either: git replace -d is denied, a new replacement allowed', async () => {
+    await withTestRepo((t) => {
+      t.write('a.txt', 'a\n');
+      t.git(['add', '-A']);
+      t.git(['commit', '-q', '-m', 'a']);
+      t.write('a.txt', 'b\n');
+      t.git(['commit', '-q', '-am', 'b']);
+      const first = t.git(['rev-parse', 'HEAD~1']).trim();
+      t.git(['replace', first, 'HEAD']);
+      const id = JSON.parse(t.guard(['snapshot', '--json']).stdout).id as string;
+      t.git(['replace', '-d', first]);
+      const r = t.guard(['rollback', id, '--yes']);
+      expect(r.code, r.stderr).toBe(0);
+      // What the verdict below rests on: the snapshot did not hold the replace ref.
+      expect(t.git(['for-each-ref', 'refs/replace'])).toBe('');
+      expect(verdict(t, `git replace ${first} HEAD`)).toMatchObject({ verdict: 'allow' });
+      t.git(['replace', first, 'HEAD']);
+      for (const command of [`git replace -d ${first}`, `git replace --delete ${first.slice(0, 12)}`, `git replace -f ${first} HEAD`]) {
+        expect({ command, ...verdict(t, command) }).toMatchObject({ command, verdict: 'deny', rule: 'git-update-ref-unkept' });
+      }
+      expect(verdict(t, 'git replace -l')).toMatchObject({ verdict: 'allow' });
+    });
+  });
 });
