@@ -55,10 +55,10 @@ function checkCommandHandler(args: string[]): Handler | null {
     if (arg === '--json') json = true;
     else if (arg === '--cwd' && i + 1 < args.length) cwd = args[++i];
     else if (arg.startsWith('--cwd=')) cwd = arg.slice('--cwd='.length);
-    if (helpWord(cwd)) return null;
     else if (arg.startsWith('-') && arg !== '-') return null;
     else positional.push(arg);
   }
+  if (helpWord(cwd)) return null;
   if (positional.length !== 1) return null;
   return async () => {
     const out = lazyOutput({ json });
