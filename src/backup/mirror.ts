@@ -76,9 +76,10 @@ export async function promisorRemote(repo: Repo): Promise<string | null> {
  * when asked, and automatic pushes go on from there (they send only what is new).
  */
 async function partialCloneSkip(repo: Repo, target: string, options: PushOptions): Promise<PushOutcome | null> {
-  if (!options.automatic) return null;
+  // A target that took a push from here holds the history: no `git config` to ask.
+  if (!options.automatic || readPushStatus(repo).copiedTo?.includes(target)) return null;
   const promisor = await promisorRemote(repo);
-  if (!promisor || readPushStatus(repo).copiedTo?.includes(target)) return null;
+  if (!promisor) return null;
   return {
     time: new Date().toISOString(),
     target,

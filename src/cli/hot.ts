@@ -6,6 +6,7 @@
  * is paid inside git commands and agent tool calls. Anything else (including --help) returns
  * false and bin/guard.js falls back to the full CLI, so the two can never disagree on meaning.
  */
+import { isHelpWord } from './help-words.js';
 import { createOutput, jsonDocument, writeToFd, type Output } from './output.js';
 import { reportError } from './report-error.js';
 
@@ -39,8 +40,6 @@ function lazyOutput(options: { json?: boolean } = {}): Output {
   };
 }
 
-/** `-h`/`--help` given where a value goes (`--cwd -h`): commander answers with the help (main.ts). */
-const helpWord = (value: string | undefined): boolean => value === '-h' || value === '--help';
 
 function checkCommandHandler(args: string[]): Handler | null {
   let json = false;
@@ -58,7 +57,7 @@ function checkCommandHandler(args: string[]): Handler | null {
     else if (arg.startsWith('-') && arg !== '-') return null;
     else positional.push(arg);
   }
-  if (helpWord(cwd)) return null;
+  if (isHelpWord(cwd)) return null;
   if (positional.length !== 1) return null;
   return async () => {
     const out = lazyOutput({ json });
@@ -81,11 +80,11 @@ function snapshotHandler(args: string[]): Handler | null {
     else if (arg === '--quiet') parsed.quiet = true;
     else if (arg === '-m' || arg === '--message') {
       const v = value();
-      if (v === undefined || helpWord(v)) return null;
+      if (v === undefined || isHelpWord(v)) return null;
       parsed.message = v;
     } else if (arg === '--trigger' || arg === '--max-file-size') {
       const v = value();
-      if (v === undefined || helpWord(v)) return null;
+      if (v === undefined || isHelpWord(v)) return null;
       if (arg === '--trigger') parsed.trigger = v;
       else parsed.maxFileSize = v;
     } else return null; // anything else (--help, =forms, typos): commander answers
@@ -114,7 +113,7 @@ function watchHandler(args: string[]): Handler | null {
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
     if (arg === '--daemon') daemon = true;
-    else if (arg === '--session' && i + 1 < args.length && !helpWord(args[i + 1])) session = args[++i];
+    else if (arg === '--session' && i + 1 < args.length && !isHelpWord(args[i + 1])) session = args[++i];
     else return null; // stop, status, --foreground, --help: commander answers
   }
   if (session !== undefined && !daemon) return null;

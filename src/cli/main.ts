@@ -4,6 +4,7 @@
  * must not load yaml or chokidar). This file and the command modules are the only code that
  * prints or decides the exit code.
  */
+import { isHelpWord } from './help-words.js';
 import { Command, CommanderError, Option } from 'commander';
 import { ExitCode } from './exit-codes.js';
 import { reportError } from './report-error.js';
@@ -42,8 +43,6 @@ function lazy(load: () => Promise<{ run: CommandRun }>, argNames: string[] = [])
 
 const jsonOption = (): Option => new Option('--json', 'print machine-readable JSON on stdout');
 
-const HELP_WORDS = new Set(['-h', '--help']);
-
 /**
  * An option that takes a value swallows the word after it, even `-h` (commander's rule for a
  * required option-argument): `guard recover --into -h` rebuilt a repository into a directory
@@ -52,7 +51,7 @@ const HELP_WORDS = new Set(['-h', '--help']);
 function asksForHelpAsValue(command: Command): boolean {
   return command.options.some((option) => {
     const value: unknown = command.getOptionValue(option.attributeName());
-    return typeof value === 'string' ? HELP_WORDS.has(value) : Array.isArray(value) && value.some((v) => HELP_WORDS.has(v));
+    return typeof value === 'string' ? isHelpWord(value) : Array.isArray(value) && value.some((v) => typeof v === 'string' && isHelpWord(v));
   });
 }
 

@@ -26,7 +26,7 @@ import { bytewiseGlobUnder, isTextPath, matchText, type GitPath } from './path.j
 import type { Repo } from './repo.js';
 import { runGitSync, splitNulBytes } from './run.js';
 import { configRecursesSubmodules } from './submodule-recurse.js';
-import { ignoredInRemovedWorktree } from './worktree-removal.js';
+import { ignoredInRemovedWorktree, worktreeRoots } from './worktree-removal.js';
 import { escapedBytes, escapedText } from '../util/escaped-text.js';
 
 export interface PathFactsOptions {
@@ -498,18 +498,8 @@ function readClean(repo: Repo, cwd: string, pathspecs: string[], options: PathFa
  */
 function otherWorktrees(repo: Repo): Buffer[] {
   const own = realish(repo.root.replace(/\/+$/, ''));
-  let listed = runGitSync(['worktree', 'list', '--porcelain', '-z'], { cwd: repo.root, okCodes: [128, 129] });
-  let records: string[];
-  if (listed.code === 0) records = splitNulBytes(listed.stdout);
-  else {
-    // git < 2.36 has no -z: lines (a path holding a newline is then misread, and only missed).
-    listed = runGitSync(['worktree', 'list', '--porcelain'], { cwd: repo.root, okCodes: [128, 129] });
-    if (listed.code !== 0) return [];
-    records = listed.stdout.toString('latin1').split('\n');
-  }
-  return records
-    .filter((record) => record.startsWith('worktree '))
-    .map((record) => realish(escapedText(Buffer.from(record.slice('worktree '.length), 'latin1'))))
+  return worktreeRoots(repo)
+    .map((root) => realish(escapedText(root)))
     .filter((root) => root !== own)
     .map((root) => escapedBytes(root));
 }

@@ -13,13 +13,21 @@ import { escapedBytes, escapedText } from '../util/escaped-text.js';
 import type { Repo } from './repo.js';
 import { runGitSync, splitNulBytes } from './run.js';
 
-/** Every worktree's path as git records it (bytes), the main worktree first. */
-function worktreePaths(repo: Repo): Buffer[] {
-  const listed = runGitSync(['worktree', 'list', '--porcelain', '-z'], { cwd: repo.root, okCodes: [128, 129] });
-  if (listed.code !== 0) return [];
-  return splitNulBytes(listed.stdout)
-    .filter((record) => record.startsWith('worktree '))
-    .map((record) => Buffer.from(record.slice('worktree '.length), 'latin1'));
+/**
+ * Every worktree's path as git records it (bytes), the main worktree first: one `git worktree
+ * list` (synchronous, for the command guard's state checks; compat.ts has the asynchronous
+ * records). git < 2.36 has no -z: lines then (a path holding a newline is misread, and only missed).
+ */
+export function worktreeRoots(repo: Repo): Buffer[] {
+  let listed = runGitSync(['worktree', 'list', '--porcelain', '-z'], { cwd: repo.root, okCodes: [128, 129] });
+  let records: string[];
+  if (listed.code === 0) records = splitNulBytes(listed.stdout);
+  else {
+    listed = runGitSync(['worktree', 'list', '--porcelain'], { cwd: repo.root, okCodes: [128, 129] });
+    if (listed.code !== 0) return [];
+    records = listed.stdout.toString('latin1').split('\n');
+  }
+  return records.filter((record) => record.startsWith('worktree ')).map((record) => Buffer.from(record.slice('worktree '.length), 'latin1'));
 }
 
 function realBytes(p: Buffer): Buffer | null {
@@ -56,7 +64,7 @@ function namedWorktree(paths: Buffer[], cwd: string, arg: string): Buffer | unde
  * that name) or guard cannot look (a path Node cannot use as a working directory).
  */
 export function ignoredInRemovedWorktree(repo: Repo, cwd: string, arg: string): { root: string; entries: string[] } | null {
-  const paths = worktreePaths(repo);
+  const paths = worktreeRoots(repo);
   const found = namedWorktree(paths, cwd, arg);
   // git refuses to remove the main worktree.
   if (!found || found.equals(paths[0] as Buffer)) return null;

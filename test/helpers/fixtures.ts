@@ -4,6 +4,8 @@
  * and a newline; an ignored file; several branches, a lightweight and an annotated tag; a stash
  * entry.
  */
+import fs from 'node:fs';
+import path from 'node:path';
 import type { TestRepo } from './git-repo.js';
 
 export function buildRichRepo(repo: TestRepo): void {
@@ -68,4 +70,19 @@ export function startConflictedMerge(repo: TestRepo): void {
   repo.git(['commit', '-q', '-am', 'main']);
   const merge = repo.gitResult(['merge', 'other']);
   if (merge.code === 0) throw new Error('expected the merge to stop on a conflict');
+}
+
+/**
+ * A library repository `<base>/lib-origin` (one commit: lib.txt) added to the repository as the
+ * submodule `at`, committed. Returns the library's path.
+ */
+export function addSubmodule(repo: TestRepo, at: string): string {
+  const origin = path.join(repo.base, 'lib-origin');
+  repo.git(['init', '-q', '-b', 'main', origin]);
+  fs.writeFileSync(path.join(origin, 'lib.txt'), 'library\n');
+  repo.git(['add', '-A'], { cwd: origin });
+  repo.git(['commit', '-q', '-m', 'lib'], { cwd: origin });
+  repo.git(['-c', 'protocol.file.allow=always', 'submodule', 'add', '-q', origin, at]);
+  repo.git(['commit', '-q', '-m', `add ${at}`]);
+  return origin;
 }

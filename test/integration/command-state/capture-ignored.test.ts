@@ -9,18 +9,10 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { agentVerdict } from '../../helpers/verdicts.js';
 import { GUARD_BIN, withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
 
 const SECRET = Buffer.from('API_KEY=s3cr3t\r\n\u00e9\u0000tail\n', 'latin1');
-
-function hook(t: TestRepo, command: string): { decision: string; reason: string } {
-  const payload = { session_id: 's1', transcript_path: '/t', cwd: t.dir, permission_mode: 'default', hook_event_name: 'PreToolUse', tool_name: 'Bash', tool_input: { command } };
-  const r = spawnSync(process.execPath, [GUARD_BIN, 'agent-hook', 'claude', 'pre-tool'], { cwd: t.dir, env: t.env, input: JSON.stringify(payload), encoding: 'utf8' });
-  expect(r.status, r.stderr).toBe(0);
-  if (r.stdout.trim() === '') return { decision: 'allow', reason: '' };
-  const out = JSON.parse(r.stdout) as { hookSpecificOutput?: { permissionDecision?: string; permissionDecisionReason?: string } };
-  return { decision: out.hookSpecificOutput?.permissionDecision ?? 'allow', reason: out.hookSpecificOutput?.permissionDecisionReason ?? '' };
-}
 
 /** Runs the command the way the agent's shell would, in the repository. */
 function run(t: TestRepo, command: string): void {
@@ -49,7 +41,7 @@ describe('the command guard captures the ignored files a command deletes', () =>
     await withTestRepo((t) => {
       setup(t);
       const command = "printf '' > .gitignore && git clean -fd";
-      expect(hook(t, command).decision).toBe('allow');
+      expect(agentVerdict(t, command).decision).toBe('allow');
       run(t, command);
       expect(t.exists('.env')).toBe(false);
       const out = rollback(t);
@@ -65,7 +57,7 @@ describe('the command guard captures the ignored files a command deletes', () =>
     await withTestRepo((t) => {
       setup(t);
       const command = "git -c core.excludesFile=/dev/null clean -fd -e '!.env'";
-      const verdict = hook(t, command);
+      const verdict = agentVerdict(t, command);
       expect(verdict.decision).toBe('allow');
       run(t, command);
       expect(t.exists('.env')).toBe(false);
@@ -84,7 +76,7 @@ describe('the command guard captures the ignored files a command deletes', () =>
       const file = Buffer.concat([Buffer.from(`${t.dir}/`), name]);
       fs.mkdirSync(path.join(t.dir, 'work'));
       fs.writeFileSync(file, SECRET);
-      expect(hook(t, 'rm -rf work').decision).toBe('allow');
+      expect(agentVerdict(t, 'rm -rf work').decision).toBe('allow');
       run(t, 'rm -rf work');
       expect(fs.existsSync(file)).toBe(false);
       // As `path` in plan.files and diff's files: quoted the way git quotes it.
@@ -101,8 +93,8 @@ describe('the command guard captures the ignored files a command deletes', () =>
   it('rm .env: captured, then back byte for byte; rm -rf node_modules is allowed without capture', async () => {
     await withTestRepo((t) => {
       setup(t);
-      expect(hook(t, 'rm -rf node_modules').decision).toBe('allow');
-      expect(hook(t, 'rm .env').decision).toBe('allow');
+      expect(agentVerdict(t, 'rm -rf node_modules').decision).toBe('allow');
+      expect(agentVerdict(t, 'rm .env').decision).toBe('allow');
       run(t, 'rm .env');
       expect(t.exists('.env')).toBe(false);
       // guard diff names the captured file and shows it deleted since the snapshot.
@@ -130,7 +122,7 @@ describe('the command guard captures the ignored files a command deletes', () =>
       t.git(['add', '.guard.yaml']);
       t.git(['commit', '-q', '-m', 'policy']);
       t.write('data.log', Buffer.alloc(4096, 1));
-      const verdict = hook(t, 'git clean -fdx');
+      const verdict = agentVerdict(t, 'git clean -fdx');
       expect(verdict.decision).toBe('deny');
       expect(verdict.reason).toContain('data.log');
       expect(t.exists('data.log')).toBe(true);

@@ -4,18 +4,9 @@
  * after `guard init` (found playing an agent session: the clean removed .claude/ and .guard.yaml,
  * the agent's hooks with them). The clean's untracked listing now decides it.
  */
-import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { GUARD_BIN, withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
-
-function agentVerdict(t: TestRepo, command: string): { decision: string; reason: string } {
-  const payload = { session_id: 's1', transcript_path: '/t', cwd: t.dir, permission_mode: 'default', hook_event_name: 'PreToolUse', tool_name: 'Bash', tool_input: { command } };
-  const r = spawnSync(process.execPath, [GUARD_BIN, 'agent-hook', 'claude', 'pre-tool'], { cwd: t.dir, env: t.env, input: JSON.stringify(payload), encoding: 'utf8' });
-  expect(r.status, r.stderr).toBe(0);
-  if (r.stdout.trim() === '') return { decision: 'allow', reason: '' };
-  const out = JSON.parse(r.stdout) as { hookSpecificOutput?: { permissionDecision?: string; permissionDecisionReason?: string } };
-  return { decision: out.hookSpecificOutput?.permissionDecision ?? 'allow', reason: out.hookSpecificOutput?.permissionDecisionReason ?? '' };
-}
+import { agentVerdict } from '../../helpers/verdicts.js';
+import { withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
 
 describe('git clean and guard files', () => {
   it('an agent git clean -fd that would take untracked hook settings is denied; without them, or without -d, it is snapshotted', async () => {

@@ -9,26 +9,16 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { checkVerdict } from '../../helpers/verdicts.js';
+import { addSubmodule } from '../../helpers/fixtures.js';
 import { withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
-
-function verdict(t: TestRepo, command: string): { verdict: string; rule: string; reason: string } {
-  const r = t.guard(['check-command', '--json', command]);
-  expect([0, 3], r.stderr).toContain(r.code);
-  return JSON.parse(r.stdout) as { verdict: string; rule: string; reason: string };
-}
 
 /** A superproject with the submodule `vendor/lib` (local edits, an untracked file) and the nested repository `nest`. */
 function setup(t: TestRepo): void {
-  const origin = path.join(t.base, 'lib-origin');
-  t.git(['init', '-q', '-b', 'main', origin]);
-  fs.writeFileSync(path.join(origin, 'lib.txt'), 'library\n');
-  t.git(['add', '-A'], { cwd: origin });
-  t.git(['commit', '-q', '-m', 'lib'], { cwd: origin });
   t.write('top.txt', 'top\n');
   t.git(['add', '-A']);
   t.git(['commit', '-q', '-m', 'top']);
-  t.git(['-c', 'protocol.file.allow=always', 'submodule', 'add', '-q', origin, 'vendor/lib']);
-  t.git(['commit', '-q', '-m', 'add lib']);
+  addSubmodule(t, 'vendor/lib');
   t.write('vendor/lib/lib.txt', 'library\nlocal edit\n');
   t.write('vendor/lib/notes.txt', 'untracked in the submodule\n');
   t.git(['init', '-q', 'nest']);
@@ -40,13 +30,13 @@ describe('deleting what belongs to another repository inside this one', () => {
     await withTestRepo((t) => {
       setup(t);
       for (const command of ['rm -rf vendor/lib', 'rm -rf vendor', 'rm -rf vendor/lib/lib.txt', 'rm vendor/lib/notes.txt', 'cd vendor/lib && rm -f lib.txt', 'rm -rf nest/src', 'rm nest/src/a.c']) {
-        expect({ command, ...verdict(t, command) }).toMatchObject({ command, verdict: 'deny', rule: 'other-repository' });
+        expect({ command, ...checkVerdict(t, command) }).toMatchObject({ command, verdict: 'deny', rule: 'other-repository' });
       }
-      expect(verdict(t, 'rm -rf vendor/lib').reason).toContain('the submodule vendor/lib');
-      expect(verdict(t, 'rm nest/src/a.c').reason).toContain('inside nest, another git repository');
+      expect(checkVerdict(t, 'rm -rf vendor/lib').reason).toContain('the submodule vendor/lib');
+      expect(checkVerdict(t, 'rm nest/src/a.c').reason).toContain('inside nest, another git repository');
       // The nested repository itself keeps its own rule; this repository's files are snapshotted.
-      expect(verdict(t, 'rm -rf nest')).toMatchObject({ verdict: 'deny', rule: 'git-dir-write' });
-      expect(verdict(t, 'rm top.txt')).toMatchObject({ verdict: 'snapshot', rule: 'rm-in-repo' });
+      expect(checkVerdict(t, 'rm -rf nest')).toMatchObject({ verdict: 'deny', rule: 'git-dir-write' });
+      expect(checkVerdict(t, 'rm top.txt')).toMatchObject({ verdict: 'snapshot', rule: 'rm-in-repo' });
     });
   });
 
@@ -54,7 +44,7 @@ describe('deleting what belongs to another repository inside this one', () => {
     await withTestRepo((t) => {
       setup(t);
       t.git(['submodule', 'deinit', '-q', '-f', 'vendor/lib']);
-      expect(verdict(t, 'rm -rf vendor/lib')).toMatchObject({ verdict: 'snapshot', rule: 'rm-in-repo' });
+      expect(checkVerdict(t, 'rm -rf vendor/lib')).toMatchObject({ verdict: 'snapshot', rule: 'rm-in-repo' });
     });
   });
 
@@ -62,10 +52,10 @@ describe('deleting what belongs to another repository inside this one', () => {
     await withTestRepo((t) => {
       setup(t);
       for (const command of ['git submodule update --force', 'git reset --hard --recurse-submodules', 'git -c submodule.recurse=true reset --hard', 'git checkout -f --recurse-submodules main']) {
-        expect({ command, ...verdict(t, command) }).toMatchObject({ command, verdict: 'deny', rule: 'other-repository' });
+        expect({ command, ...checkVerdict(t, command) }).toMatchObject({ command, verdict: 'deny', rule: 'other-repository' });
       }
-      expect(verdict(t, 'git reset --hard')).toMatchObject({ verdict: 'snapshot', rule: 'git-reset-hard' });
-      expect(verdict(t, 'git submodule update --init --recursive')).toMatchObject({ verdict: 'allow' });
+      expect(checkVerdict(t, 'git reset --hard')).toMatchObject({ verdict: 'snapshot', rule: 'git-reset-hard' });
+      expect(checkVerdict(t, 'git submodule update --init --recursive')).toMatchObject({ verdict: 'allow' });
     });
   });
 });
@@ -75,13 +65,13 @@ describe('git run inside a submodule or a nested repository', () => {
     await withTestRepo((t) => {
       setup(t);
       for (const command of ['git -C vendor/lib reset --hard', 'cd vendor/lib && git reset --hard', 'cd vendor/lib && git clean -fd', 'cd nest/src && git checkout -- .', 'git -C nest stash drop']) {
-        expect({ command, ...verdict(t, command) }).toMatchObject({ command, verdict: 'deny' });
+        expect({ command, ...checkVerdict(t, command) }).toMatchObject({ command, verdict: 'deny' });
       }
-      expect(verdict(t, 'git -C vendor/lib reset --hard').reason).toContain('another git repository inside this one');
+      expect(checkVerdict(t, 'git -C vendor/lib reset --hard').reason).toContain('another git repository inside this one');
       // This repository's own subdirectories are this repository.
       t.write('src/x.ts', 'x\n');
-      expect(verdict(t, 'cd src && git reset --hard')).toMatchObject({ verdict: 'snapshot', rule: 'git-reset-hard' });
-      expect(verdict(t, 'cd vendor/lib && git status')).toMatchObject({ verdict: 'allow' });
+      expect(checkVerdict(t, 'cd src && git reset --hard')).toMatchObject({ verdict: 'snapshot', rule: 'git-reset-hard' });
+      expect(checkVerdict(t, 'cd vendor/lib && git status')).toMatchObject({ verdict: 'allow' });
     });
   });
 });
@@ -92,27 +82,27 @@ describe('submodule.recurse set in git\'s configuration, not on the command line
       setup(t);
       const discards = ['git reset --hard', 'git checkout -f', 'git checkout -- .', 'git switch --discard-changes main', 'git restore .'];
       // Unset: a snapshot first, as before (the discard leaves the submodules alone).
-      for (const command of discards) expect({ command, ...verdict(t, command) }).toMatchObject({ command, verdict: 'snapshot' });
+      for (const command of discards) expect({ command, ...checkVerdict(t, command) }).toMatchObject({ command, verdict: 'snapshot' });
       t.git(['config', 'submodule.recurse', 'true']);
       for (const command of discards) {
-        expect({ command, ...verdict(t, command) }).toMatchObject({ command, verdict: 'deny', rule: 'other-repository' });
+        expect({ command, ...checkVerdict(t, command) }).toMatchObject({ command, verdict: 'deny', rule: 'other-repository' });
       }
-      const denied = verdict(t, 'git reset --hard');
+      const denied = checkVerdict(t, 'git reset --hard');
       expect(denied.reason).toContain('submodule.recurse is true');
       expect(denied.reason).toContain('--no-recurse-submodules');
       // .gitmodules deleted from the working tree: git reads it from the index and still recurses.
       fs.rmSync(path.join(t.dir, '.gitmodules'));
-      expect(verdict(t, 'git reset --hard')).toMatchObject({ verdict: 'deny', rule: 'other-repository' });
+      expect(checkVerdict(t, 'git reset --hard')).toMatchObject({ verdict: 'deny', rule: 'other-repository' });
       t.git(['checkout', '--', '.gitmodules']);
       // The command line still decides over the configuration.
-      expect(verdict(t, 'git reset --hard --no-recurse-submodules')).toMatchObject({ verdict: 'snapshot', rule: 'git-reset-hard' });
-      expect(verdict(t, 'git -c submodule.recurse=false reset --hard')).toMatchObject({ verdict: 'snapshot', rule: 'git-reset-hard' });
+      expect(checkVerdict(t, 'git reset --hard --no-recurse-submodules')).toMatchObject({ verdict: 'snapshot', rule: 'git-reset-hard' });
+      expect(checkVerdict(t, 'git -c submodule.recurse=false reset --hard')).toMatchObject({ verdict: 'snapshot', rule: 'git-reset-hard' });
       // What the deny rests on: with the config set, git's plain reset --hard discards the
       // submodule's uncommitted edit, which a snapshot could not bring back.
       t.git(['reset', '-q', '--hard']);
       expect(fs.readFileSync(path.join(t.dir, 'vendor/lib/lib.txt'), 'utf8')).toBe('library\n');
       t.git(['config', '--unset', 'submodule.recurse']);
-      expect(verdict(t, 'git reset --hard')).toMatchObject({ verdict: 'snapshot', rule: 'git-reset-hard' });
+      expect(checkVerdict(t, 'git reset --hard')).toMatchObject({ verdict: 'snapshot', rule: 'git-reset-hard' });
     });
   });
 
@@ -122,7 +112,7 @@ describe('submodule.recurse set in git\'s configuration, not on the command line
       t.git(['add', '-A']);
       t.git(['commit', '-q', '-m', 'a']);
       t.git(['config', 'submodule.recurse', 'true']);
-      expect(verdict(t, 'git reset --hard')).toMatchObject({ verdict: 'snapshot', rule: 'git-reset-hard' });
+      expect(checkVerdict(t, 'git reset --hard')).toMatchObject({ verdict: 'snapshot', rule: 'git-reset-hard' });
     });
   });
 });

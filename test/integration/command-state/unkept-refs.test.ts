@@ -4,12 +4,8 @@
  * playing an agent session on a clone with notes). A ref no snapshot holds is denied instead.
  */
 import { describe, expect, it } from 'vitest';
-import { withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
-
-function verdict(t: TestRepo, command: string): { verdict: string; rule: string } {
-  const r = t.guard(['check-command', '--json', command]);
-  return JSON.parse(r.stdout) as { verdict: string; rule: string };
-}
+import { checkVerdict } from '../../helpers/verdicts.js';
+import { withTestRepo } from '../../helpers/git-repo.js';
 
 describe('refs no snapshot holds', () => {
   it('a deleted notes ref does not come back with a rollback, so deleting it is denied, not promised undoable', async () => {
@@ -24,9 +20,9 @@ describe('refs no snapshot holds', () => {
       expect(r.code, r.stderr).toBe(0);
       // What the verdict below rests on: the snapshot did not hold the notes ref.
       expect(t.git(['for-each-ref', 'refs/notes'])).toBe('');
-      expect(verdict(t, 'git update-ref -d refs/notes/commits')).toMatchObject({ verdict: 'deny', rule: 'git-update-ref-unkept' });
+      expect(checkVerdict(t, 'git update-ref -d refs/notes/commits')).toMatchObject({ verdict: 'deny', rule: 'git-update-ref-unkept' });
       t.git(['branch', 'feature']);
-      expect(verdict(t, 'git update-ref -d refs/heads/feature')).toMatchObject({ verdict: 'snapshot', rule: 'git-update-ref' });
+      expect(checkVerdict(t, 'git update-ref -d refs/heads/feature')).toMatchObject({ verdict: 'snapshot', rule: 'git-update-ref' });
     });
   });
 
@@ -45,12 +41,12 @@ describe('refs no snapshot holds', () => {
       expect(r.code, r.stderr).toBe(0);
       // What the verdict below rests on: the snapshot did not hold the replace ref.
       expect(t.git(['for-each-ref', 'refs/replace'])).toBe('');
-      expect(verdict(t, `git replace ${first} HEAD`)).toMatchObject({ verdict: 'allow' });
+      expect(checkVerdict(t, `git replace ${first} HEAD`)).toMatchObject({ verdict: 'allow' });
       t.git(['replace', first, 'HEAD']);
       for (const command of [`git replace -d ${first}`, `git replace --delete ${first.slice(0, 12)}`, `git replace -f ${first} HEAD`]) {
-        expect({ command, ...verdict(t, command) }).toMatchObject({ command, verdict: 'deny', rule: 'git-update-ref-unkept' });
+        expect({ command, ...checkVerdict(t, command) }).toMatchObject({ command, verdict: 'deny', rule: 'git-update-ref-unkept' });
       }
-      expect(verdict(t, 'git replace -l')).toMatchObject({ verdict: 'allow' });
+      expect(checkVerdict(t, 'git replace -l')).toMatchObject({ verdict: 'allow' });
     });
   });
 });

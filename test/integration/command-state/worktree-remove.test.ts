@@ -8,20 +8,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { checkVerdict } from '../../helpers/verdicts.js';
 import { withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
-
-interface Answer {
-  verdict: string;
-  rule: string;
-  reason: string;
-  instead?: string;
-}
-
-function verdict(t: TestRepo, command: string): Answer {
-  const r = t.guard(['check-command', '--json', command]);
-  expect([0, 3], r.stderr).toContain(r.code);
-  return JSON.parse(r.stdout) as Answer;
-}
 
 /** A repository ignoring .env, secrets/ and node_modules/, with the linked worktree `<base>/wt`. */
 function setup(t: TestRepo): string {
@@ -43,9 +31,9 @@ describe('git worktree remove without --force', () => {
       fs.writeFileSync(path.join(wt, 'node_modules', 'pkg', 'index.js'), 'x\n');
       // Every spelling git accepts: relative, absolute, and a unique path suffix (from anywhere).
       for (const command of ['git worktree remove ../wt', `git worktree remove ${wt}`, 'git worktree remove wt']) {
-        expect({ command, ...verdict(t, command) }).toMatchObject({ command, verdict: 'deny', rule: 'git-worktree-remove-ignored' });
+        expect({ command, ...checkVerdict(t, command) }).toMatchObject({ command, verdict: 'deny', rule: 'git-worktree-remove-ignored' });
       }
-      const denied = verdict(t, 'git worktree remove ../wt');
+      const denied = checkVerdict(t, 'git worktree remove ../wt');
       expect(denied.reason).toContain('.env');
       expect(denied.reason).not.toContain('node_modules');
       expect(denied.instead).toContain('Move the named files out');
@@ -53,7 +41,7 @@ describe('git worktree remove without --force', () => {
       fs.rmSync(path.join(wt, '.env'));
       fs.mkdirSync(path.join(wt, 'secrets'));
       fs.writeFileSync(path.join(wt, 'secrets', 'key.pem'), 'key\n');
-      expect(verdict(t, 'git worktree remove ../wt')).toMatchObject({ verdict: 'deny', rule: 'git-worktree-remove-ignored', reason: expect.stringContaining('secrets/key.pem') });
+      expect(checkVerdict(t, 'git worktree remove ../wt')).toMatchObject({ verdict: 'deny', rule: 'git-worktree-remove-ignored', reason: expect.stringContaining('secrets/key.pem') });
       // What the deny rests on: git removes the worktree, ignored files and all, without asking.
       t.git(['worktree', 'remove', wt]);
       expect(fs.existsSync(path.join(wt, 'secrets', 'key.pem'))).toBe(false);
@@ -65,11 +53,11 @@ describe('git worktree remove without --force', () => {
       const wt = setup(t);
       fs.mkdirSync(path.join(wt, 'node_modules', 'pkg'), { recursive: true });
       fs.writeFileSync(path.join(wt, 'node_modules', 'pkg', 'index.js'), 'x\n');
-      expect(verdict(t, 'git worktree remove ../wt')).toMatchObject({ verdict: 'allow' });
+      expect(checkVerdict(t, 'git worktree remove ../wt')).toMatchObject({ verdict: 'allow' });
       // The main worktree and a path that is no worktree: git refuses those itself.
-      expect(verdict(t, `git worktree remove ${t.dir}`)).toMatchObject({ verdict: 'allow' });
-      expect(verdict(t, 'git worktree remove ../nothing-here')).toMatchObject({ verdict: 'allow' });
-      expect(verdict(t, 'git worktree remove --force ../wt')).toMatchObject({ verdict: 'deny', rule: 'git-worktree-remove-force' });
+      expect(checkVerdict(t, `git worktree remove ${t.dir}`)).toMatchObject({ verdict: 'allow' });
+      expect(checkVerdict(t, 'git worktree remove ../nothing-here')).toMatchObject({ verdict: 'allow' });
+      expect(checkVerdict(t, 'git worktree remove --force ../wt')).toMatchObject({ verdict: 'deny', rule: 'git-worktree-remove-force' });
     });
   });
 });

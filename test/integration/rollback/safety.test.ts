@@ -5,6 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { addSubmodule } from '../../helpers/fixtures.js';
 import { withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
 import { captureState } from '../../helpers/state.js';
 
@@ -190,15 +191,9 @@ describe('rollback --paths', () => {
 describe('rollback and submodules', () => {
   it('a removed submodule: the plan says the gitlink comes back as an empty directory and what to run', () =>
     withTestRepo((repo) => {
-      const lib = path.join(repo.base, 'lib-origin');
-      repo.git(['init', '-q', '-b', 'main', lib]);
-      fs.writeFileSync(path.join(lib, 'lib.txt'), 'library\n');
-      repo.git(['add', '-A'], { cwd: lib });
-      repo.git(['commit', '-q', '-m', 'lib'], { cwd: lib });
       repo.write('a.txt', 'a\n');
       commitAll(repo);
-      repo.git(['-c', 'protocol.file.allow=always', 'submodule', 'add', '-q', lib, 'lib']);
-      repo.git(['commit', '-q', '-m', 'add lib']);
+      addSubmodule(repo, 'lib');
       const id = snapshot(repo);
       repo.git(['rm', '-q', 'lib']);
       repo.git(['commit', '-q', '-m', 'drop lib']);
@@ -226,15 +221,9 @@ describe('rollback and a submodule whose checked-out commit is not staged', () =
   // staged commit, not the one the plan named. The plan now names both and the checkout to run.
   it('names the staged commit and the checkout that brings back the recorded one', () =>
     withTestRepo((repo) => {
-      const lib = path.join(repo.base, 'lib-origin');
-      repo.git(['init', '-q', '-b', 'main', lib]);
-      fs.writeFileSync(path.join(lib, 'lib.txt'), 'library\n');
-      repo.git(['add', '-A'], { cwd: lib });
-      repo.git(['commit', '-q', '-m', 'lib'], { cwd: lib });
       repo.write('a.txt', 'a\n');
       commitAll(repo);
-      repo.git(['-c', 'protocol.file.allow=always', 'submodule', 'add', '-q', lib, 'lib']);
-      repo.git(['commit', '-q', '-m', 'add lib']);
+      addSubmodule(repo, 'lib');
       const staged = repo.git(['rev-parse', 'HEAD:lib']).trim();
       repo.write('lib/new.txt', 'unpushed\n');
       repo.git(['add', 'new.txt'], { cwd: path.join(repo.dir, 'lib') });
