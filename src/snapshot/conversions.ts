@@ -22,6 +22,7 @@ import path from 'node:path';
 import type { Repo } from '../git/repo.js';
 import { fsPath, type GitPath } from '../git/path.js';
 import type { ConversionConfig } from './mode-rules.js';
+import { indexPathsNamed } from './index-file.js';
 import { sameStamp, type IndexStamp } from './scan-memo.js';
 
 /** What the scan memo keeps of the attributes files in the working tree (paths as byte strings). */
@@ -75,82 +76,6 @@ export function conversionLevel(text: string): ConversionLevel {
   return level;
 }
 
-/**
- * The `.gitattributes` paths in an index file (versions 2 to 4), byte strings; null when the
- * file is not one this reads (a split index keeps its entries elsewhere).
- */
-export function attributesFilesInIndex(data: Buffer, oidBytes: number): string[] | null {
-  if (data.length < 12 || data.toString('latin1', 0, 4) !== 'DIRC') return null;
-  const version = data.readUInt32BE(4);
-  if (version < 2 || version > 4) return null;
-  // Versions 2 and 3 hold every name whole: no such bytes, no such file. Version 4 keeps of each
-  // name what differs from the one before it: "butes" is missing only where the entry sorted just
-  // before shares ".gitattri" with it (a sibling named like ".gitattri…" before it), not seen.
-  const needle = version === 4 ? 'butes' : 'gitattributes';
-  if (data.indexOf(needle, 12, 'latin1') < 0 && data.indexOf('link', 12, 'latin1') < 0) return [];
-  const count = data.readUInt32BE(8);
-  const found: string[] = [];
-  const wanted = Buffer.from(NAME, 'latin1');
-  let at = 12;
-  // Version 4: the previous name, rebuilt in place (a Buffer per entry cost 100 ms at 100k entries).
-  let name = Buffer.alloc(4096);
-  let length = 0;
-  const fixed = 40 + oidBytes; // stat data and the object id
-  try {
-    for (let i = 0; i < count; i++) {
-      const flags = data.readUInt16BE(at + fixed);
-      const extended = version >= 3 && (flags & 0x4000) !== 0;
-      const nameAt = at + fixed + 2 + (extended ? 2 : 0);
-      let source: Buffer;
-      let start: number;
-      if (version === 4) {
-        // git's varint (offset encoding), inline: an object per entry costs here.
-        let next = nameAt;
-        let c = data[next++]!;
-        let strip = c & 127;
-        while (c & 128) {
-          c = data[next++]!;
-          strip = (strip + 1) * 128 + (c & 127);
-        }
-        const nul = data.indexOf(0, next);
-        if (nul < 0) return null;
-        if (strip > length) return null;
-        const keep = length - strip;
-        if (keep + (nul - next) > name.length) {
-          const bigger = Buffer.alloc(2 * (keep + (nul - next)));
-          name.copy(bigger, 0, 0, keep);
-          name = bigger;
-        }
-        data.copy(name, keep, next, nul);
-        length = keep + (nul - next);
-        source = name;
-        start = 0;
-        at = nul + 1;
-      } else {
-        const nul = data.indexOf(0, nameAt);
-        if (nul < 0) return null;
-        source = data;
-        start = nameAt;
-        length = nul - nameAt;
-        // Entries are padded with NULs to a multiple of 8 bytes (at least one NUL).
-        at += (nameAt - at + length + 8) & ~7;
-      }
-      const end = start + length;
-      if (length >= wanted.length && source.compare(wanted, 0, wanted.length, end - wanted.length, end) === 0) {
-        const p = source.toString('latin1', start, end);
-        if (isAttributesFile(p)) found.push(p);
-      }
-    }
-  } catch {
-    return null;
-  }
-  // The extensions: a split index ("link") holds most entries in a shared index, not read here.
-  for (let hops = 0; hops < 64 && at + 8 <= data.length - oidBytes; hops++) {
-    if (data.toString('latin1', at, at + 4) === 'link') return null;
-    at += 8 + data.readUInt32BE(at + 4);
-  }
-  return found;
-}
 
 /** The attributes files outside the working tree git reads (they may not exist). */
 function outsideFiles(repo: Repo, config: ConversionConfig): string[] {
@@ -190,12 +115,14 @@ export async function checkConversions(
   known: AttributeFilesMemo | undefined,
   scanned: string[],
   full: boolean,
+  /** The user's index file's bytes, read once per snapshot (create.ts; also for its cache tree). */
+  indexData: () => Promise<Buffer | null>,
 ): Promise<ConversionCheck> {
   let tracked: string[] | null;
   if (known && sameStamp(known.index, userIndex)) tracked = known.tracked;
   else {
-    const data = await fs.readFile(repo.indexFile).catch(() => null);
-    tracked = data ? attributesFilesInIndex(data, oidBytes) : [];
+    const data = await indexData();
+    tracked = data ? indexPathsNamed(data, oidBytes, NAME) : [];
   }
   const trackedSet = new Set(tracked ?? []);
   const seen = scanned.filter((p) => isAttributesFile(p) && !trackedSet.has(p));

@@ -8,7 +8,7 @@ import { gitPathsOf, isTextPath, matchText, pathText, type GitPath } from '../gi
 import { commitTree, emptyTree, hashBlob, objectExists, zeroOid, GUARD_IDENTITY } from '../git/objects.js';
 import { keeperCommit } from './keeper.js';
 import { sameOperationState } from './operation-state.js';
-import { rootTreeFromCacheTree } from './cache-tree.js';
+import { rootTreeFromCacheTree } from './index-file.js';
 import { withInternalToken } from '../git/internal-token.js';
 import { GuardError } from '../errors.js';
 import fs from 'node:fs/promises';
@@ -82,10 +82,10 @@ async function chainRoot(repo: Repo): Promise<string> {
 }
 
 /** The user's index as a tree, read from a private copy (write-tree writes the index it reads). */
-async function readUserIndexTree(repo: Repo, oidBytes: number, known: Set<string>): Promise<{ indexTree: string | null; rawIndex: string | null }> {
+async function readUserIndexTree(repo: Repo, oidBytes: number, known: Set<string>, indexData: () => Promise<Buffer | null>): Promise<{ indexTree: string | null; rawIndex: string | null }> {
   // Usually the index's own cache tree already names it: no copy, and no git process when it is a
   // tree a snapshot already recorded (so it exists).
-  const cached = await rootTreeFromCacheTree(repo.indexFile, oidBytes);
+  const cached = await rootTreeFromCacheTree(await indexData(), oidBytes);
   if (cached && (known.has(cached) || (await objectExists(repo, cached)))) return { indexTree: cached, rawIndex: null };
   const copy = await copyUserIndex(repo);
   try {
@@ -184,6 +184,9 @@ export async function createSnapshot(repo: Repo, options: CreateSnapshotOptions 
   // Captured ignored files are only read by a full walk (an incremental scan drops ignored paths).
   const mayGoIncremental = options.changedPaths !== undefined && options.changedPaths.length <= MAX_INCREMENTAL_PATHS && !options.keepIndex && captureOptions.extraPaths.length === 0;
   for (let attempt = 0; ; attempt++) {
+    // The user's index file, read at most once per attempt: its cache tree and its .gitattributes paths.
+    let indexBytes: Promise<Buffer | null> | undefined;
+    const indexData = (): Promise<Buffer | null> => (indexBytes ??= fs.readFile(repo.indexFile).catch(() => null));
     emit({ type: 'phase', phase: 'reading-state' });
     // An index file written since this (or just before) may be rewritten without its stamp changing (RACY_MS).
     const racyFromMs = Date.now() - RACY_MS;
@@ -212,7 +215,7 @@ export async function createSnapshot(repo: Repo, options: CreateSnapshotOptions 
     let keepTemp = false;
     try {
       emit({ type: 'phase', phase: 'scanning-worktree' });
-      const indexRead = sameUserIndex ? Promise.resolve({ indexTree: sameUserIndex.indexTree, rawIndex: sameUserIndex.rawIndex }) : readUserIndexTree(repo, oidBytes(state, previous), new Set([previous?.indexTree, previous?.tree, state.headTree].filter((t): t is string => !!t)));
+      const indexRead = sameUserIndex ? Promise.resolve({ indexTree: sameUserIndex.indexTree, rawIndex: sameUserIndex.rawIndex }) : readUserIndexTree(repo, oidBytes(state, previous), new Set([previous?.indexTree, previous?.tree, state.headTree].filter((t): t is string => !!t)), indexData);
       let changedUserPaths = userPaths;
       if (changedPaths && previous) {
         // What the user's index tracks decides what a walk records (an ignored file that is
@@ -260,7 +263,7 @@ export async function createSnapshot(repo: Repo, options: CreateSnapshotOptions 
       // Files whose bytes git's checkout would not give back (raw-files.ts): looked for only when
       // some conversion may be in effect (conversions.ts: no git process to find out).
       const conversion = modeRules.conversion ?? { autocrlf: 'false', attributesFile: null, eol: null };
-      const [conversions, note] = await Promise.all([checkConversions(repo, conversion, userStamp, oidBytes(state, previous), memo?.attributes, scan.paths, !changedPaths), readRawNote(repo)]);
+      const [conversions, note] = await Promise.all([checkConversions(repo, conversion, userStamp, oidBytes(state, previous), memo?.attributes, scan.paths, !changedPaths, indexData), readRawNote(repo)]);
       const mayConvert = conversions.mayConvert || note.paths.length > 0;
       // Same scan as the last snapshot (the tree came from the memo), same R files unchanged: same R.
       const sameRaw =

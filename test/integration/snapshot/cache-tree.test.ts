@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
-import { rootTreeFromCacheTree } from '../../../src/snapshot/cache-tree.js';
+import { rootTreeFromCacheTree } from '../../../src/snapshot/index-file.js';
 import { startConflictedMerge } from '../../helpers/fixtures.js';
 
 /** The fast read must equal `git write-tree` whenever it answers. */

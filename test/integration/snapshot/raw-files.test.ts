@@ -12,7 +12,9 @@ import { openRepo, type Repo } from '../../../src/git/repo.js';
 import { createSnapshot } from '../../../src/snapshot/create.js';
 import { gitPath } from '../../../src/git/path.js';
 import { keepObjectPipes } from '../../../src/git/object-pipes.js';
-import { attributesFilesInIndex, mentionsConversion } from '../../../src/snapshot/conversions.js';
+import { mentionsConversion } from '../../../src/snapshot/conversions.js';
+import { indexPathsNamed } from '../../../src/snapshot/index-file.js';
+const attributesFilesInIndex = (data: Buffer, oidBytes: number): string[] | null => indexPathsNamed(data, oidBytes, '.gitattributes');
 
 function hermetic(repo: TestRepo): void {
   Object.assign(process.env, { GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1', HOME: repo.home });
