@@ -86,3 +86,25 @@ export function addSubmodule(repo: TestRepo, at: string): string {
   repo.git(['commit', '-q', '-m', `add ${at}`]);
   return origin;
 }
+
+/**
+ * Clones `<base>/upstream` (made here: `commits` commits, each rewriting a.txt, so older versions'
+ * blobs exist only there) into the repository directory with `cloneArgs` (`--depth 1`,
+ * `--filter=blob:none`), the way CI and agents' sandboxes clone: the repository must have been
+ * created with `{ init: false }`. Returns upstream's path.
+ */
+export function cloneFromUpstream(repo: TestRepo, commits: number, cloneArgs: string[]): string {
+  const upstream = path.join(repo.base, 'upstream');
+  fs.mkdirSync(upstream);
+  repo.git(['init', '-q', '-b', 'main'], { cwd: upstream });
+  // A partial clone needs the server side to filter.
+  repo.git(['config', 'uploadpack.allowFilter', 'true'], { cwd: upstream });
+  for (let n = 1; n <= commits; n++) {
+    fs.writeFileSync(path.join(upstream, 'a.txt'), `version ${n}\n`);
+    repo.git(['add', '-A'], { cwd: upstream });
+    repo.git(['commit', '-q', '-m', `upstream ${n}`], { cwd: upstream });
+  }
+  repo.git(['clone', '-q', ...cloneArgs, `file://${upstream}`, repo.dir]);
+  for (const [key, value] of [['gc.auto', '0'], ['maintenance.auto', 'false'], ['commit.gpgsign', 'false']] as const) repo.git(['config', key, value]);
+  return upstream;
+}

@@ -5,6 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { cloneFromUpstream } from '../../helpers/fixtures.js';
 import { withTestRepo } from '../../helpers/git-repo.js';
 import { json, waitForBackgroundPush } from '../watcher/helpers.js';
 
@@ -40,16 +41,7 @@ describe('a failed backup push', () => {
   it('a shallow clone and a remote backup that refuses shallow updates: says the clone is shallow and how to go on', () =>
     withTestRepo(
       async (repo) => {
-        const upstream = path.join(repo.base, 'upstream');
-        fs.mkdirSync(upstream);
-        repo.git(['init', '-q', '-b', 'main'], { cwd: upstream });
-        for (const n of [1, 2]) {
-          fs.writeFileSync(path.join(upstream, 'a.txt'), `${n}\n`);
-          repo.git(['add', '-A'], { cwd: upstream });
-          repo.git(['commit', '-q', '-m', `c${n}`], { cwd: upstream });
-        }
-        repo.git(['clone', '-q', '--depth', '1', `file://${upstream}`, repo.dir]);
-        repo.git(['config', 'gc.auto', '0']);
+        cloneFromUpstream(repo, 2, ['--depth', '1']);
         // A remote backup guard does not own keeps git's default: no shallow updates.
         const remote = path.join(repo.base, 'remote.git');
         repo.git(['init', '-q', '--bare', remote]);
@@ -67,17 +59,7 @@ describe('a failed backup push', () => {
   it('a partial clone: no automatic push downloads its history; guard backup push does, once, and automatic pushes go on from there', () =>
     withTestRepo(
       async (repo) => {
-        const upstream = path.join(repo.base, 'upstream');
-        fs.mkdirSync(upstream);
-        repo.git(['init', '-q', '-b', 'main'], { cwd: upstream });
-        repo.git(['config', 'uploadpack.allowFilter', 'true'], { cwd: upstream });
-        for (const n of [1, 2, 3]) {
-          fs.writeFileSync(path.join(upstream, 'a.txt'), `version ${n}\n`);
-          repo.git(['add', '-A'], { cwd: upstream });
-          repo.git(['commit', '-q', '-m', `c${n}`], { cwd: upstream });
-        }
-        repo.git(['clone', '-q', '--filter=blob:none', `file://${upstream}`, repo.dir]);
-        repo.git(['config', 'gc.auto', '0']);
+        cloneFromUpstream(repo, 3, ['--filter=blob:none']);
         // The blobs of older versions stay on the promisor remote (listing them fetches nothing).
         const missing = (): number => repo.git(['rev-list', '--objects', '--missing=print', '--all']).split('\n').filter((l) => l.startsWith('?')).length;
         expect(missing()).toBe(2);

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
-import { buildRichRepo, startConflictedMerge, startConflictedRebase } from '../../helpers/fixtures.js';
+import { buildRichRepo, cloneFromUpstream, startConflictedMerge, startConflictedRebase } from '../../helpers/fixtures.js';
 import { captureState } from '../../helpers/state.js';
 import { json, waitForBackgroundPush } from '../watcher/helpers.js';
 
@@ -54,18 +54,9 @@ describe('guard recover', () => {
       async (repo) => {
         // Agents' sandboxes and CI clone shallow; git refuses such a history into a repository that
         // does not take shallow updates ("shallow update not allowed"), and there was no backup at all.
-        const upstream = path.join(repo.base, 'upstream');
-        fs.mkdirSync(upstream);
-        repo.git(['init', '-q', '-b', 'main'], { cwd: upstream });
-        for (const n of [1, 2, 3]) {
-          fs.writeFileSync(path.join(upstream, 'history.txt'), `line ${n}\n`);
-          repo.git(['add', '-A'], { cwd: upstream });
-          repo.git(['commit', '-q', '-m', `upstream ${n}`], { cwd: upstream });
-        }
-        repo.git(['clone', '-q', '--depth', '1', `file://${upstream}`, repo.dir]);
-        for (const [k, v] of [['gc.auto', '0'], ['maintenance.auto', 'false'], ['commit.gpgsign', 'false']]) repo.git(['config', k!, v!]);
+        cloneFromUpstream(repo, 3, ['--depth', '1']);
         expect(repo.git(['rev-parse', '--is-shallow-repository']).trim()).toBe('true');
-        repo.write('history.txt', 'line 3\nmine\n');
+        repo.write('a.txt', 'version 3\nmine\n');
         repo.git(['commit', '-q', '-am', 'local work']);
         repo.git(['branch', 'feature']);
         repo.write('wip.txt', 'uncommitted\n');
