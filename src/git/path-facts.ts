@@ -26,7 +26,8 @@ import { bytewiseGlobUnder, isTextPath, matchText, type GitPath } from './path.j
 import type { Repo } from './repo.js';
 import { runGitSync, splitNulBytes } from './run.js';
 import { configRecursesSubmodules } from './submodule-recurse.js';
-import { ignoredInRemovedWorktree, worktreeRoots } from './worktree-removal.js';
+import { withTextPaths } from './text-paths.js';
+import { ignoredInWorktree, removedWorktree, worktreeRoots } from './worktree-removal.js';
 import { escapedBytes, escapedText } from '../util/escaped-text.js';
 
 export interface PathFactsOptions {
@@ -43,7 +44,8 @@ const DEFAULT_MAX_LISTED = 20_000;
  * the command, from git or from the file system) keeps its bytes, and every fs call gets them.
  */
 function realpath(p: string): string {
-  return escapedText(fs.realpathSync(escapedBytes(p), { encoding: 'buffer' }));
+  // The native call: fs.realpathSync decodes a Buffer as UTF-8, so a path holding 0xff would not be found.
+  return escapedText(fs.realpathSync.native(escapedBytes(p), { encoding: 'buffer' }));
 }
 
 /** The longest existing prefix of `abs` with its symlinks resolved, plus the rest as written. */
@@ -135,11 +137,14 @@ export function isRegenerable(entry: string, patterns: readonly string[]): boole
 }
 
 /** Byte-string (latin1) path to a Buffer for fs calls under the repository root. */
-function fullPath(repo: Repo, bytes: string): Buffer {
+/** Where listings run and sizes are read: the worktree's root (a repository's, or a worktree about to be removed). */
+type Listed = Pick<Repo, 'root'>;
+
+function fullPath(repo: Listed, bytes: string): Buffer {
   return Buffer.concat([Buffer.from(`${repo.root}/`, 'utf8'), Buffer.from(bytes, 'latin1')]);
 }
 
-function sizeOf(repo: Repo, bytes: string): number {
+function sizeOf(repo: Listed, bytes: string): number {
   try {
     return fs.lstatSync(fullPath(repo, bytes)).size;
   } catch {
@@ -151,7 +156,7 @@ function sizeOf(repo: Repo, bytes: string): number {
  * Ignored entries (as `ls-files --directory` printed them) with the files to capture listed for
  * those that are not regenerable: one more ls-files over just those directories.
  */
-function describeIgnored(repo: Repo, entries: string[], options: PathFactsOptions): IgnoredEntry[] {
+function describeIgnored(repo: Listed, entries: string[], options: PathFactsOptions): IgnoredEntry[] {
   const max = options.maxListedFiles ?? DEFAULT_MAX_LISTED;
   const out: IgnoredEntry[] = entries.map((entry) => {
     const regenerable = isRegenerable(entry, options.regenerable);
@@ -498,7 +503,7 @@ function readClean(repo: Repo, cwd: string, pathspecs: string[], options: PathFa
  */
 function otherWorktrees(repo: Repo): Buffer[] {
   const own = realish(repo.root.replace(/\/+$/, ''));
-  return worktreeRoots(repo)
+  return worktreeRoots(repo.root)
     .map((root) => realish(escapedText(root)))
     .filter((root) => root !== own)
     .map((root) => escapedBytes(root));
@@ -523,13 +528,22 @@ function worktreeAt(place: string, roots: Buffer[]): string | undefined {
   return root && escapedText(root);
 }
 
-/** For each `git worktree remove`: the linked worktree it takes and its ignored entries, regenerable output marked. */
-function readWorktreeRemovals(repo: Repo, queries: StateQueries, options: PathFactsOptions): Map<string, WorktreeRemovalFacts> {
+/**
+ * For each `git worktree remove`: the linked worktree it takes in the repository it targets, and
+ * its ignored entries, regenerable output marked. Not only this repository's: `git -C /elsewhere
+ * worktree remove wt` loses that worktree's ignored files just the same.
+ */
+function readWorktreeRemovals(queries: StateQueries, options: PathFactsOptions): Map<string, WorktreeRemovalFacts> {
   const removals = new Map<string, WorktreeRemovalFacts>();
   for (const [key, query] of queries.worktreeRemovals) {
-    const found = ignoredInRemovedWorktree(repo, query.cwd, query.arg);
-    // describeIgnored reads only the root: that worktree's files, relative to its root.
-    if (found) removals.set(key, { root: found.root, ignored: describeIgnored({ ...repo, root: found.root }, found.entries, options) });
+    const found = removedWorktree(query);
+    if (!found) continue;
+    // The listings and sizes run in the worktree itself, relative to its root, while git can be started there.
+    const facts = withTextPaths([found], ([root]) => {
+      const entries = ignoredInWorktree(root as string);
+      return entries && { root: escapedText(found), ignored: describeIgnored({ root: root as string }, entries, options) };
+    });
+    if (facts) removals.set(key, facts);
   }
   return removals;
 }
@@ -561,7 +575,7 @@ export async function readPathFacts(repo: Repo | null, queries: StateQueries, op
   }
   const facts: StateFacts = { paths: new Map(), cleans: new Map(), globs: new Map(globList.map((pattern, i) => [pattern, globs[i] as RepoContents])), finds };
   if (repo && queries.submoduleRecurse) facts.submoduleRecurse = configRecursesSubmodules(repo);
-  if (repo && queries.worktreeRemovals.size > 0) facts.worktreeRemovals = readWorktreeRemovals(repo, queries, options);
+  if (queries.worktreeRemovals.size > 0) facts.worktreeRemovals = readWorktreeRemovals(queries, options);
   let worktrees: Buffer[] | undefined;
   const outside = (place: string): boolean => repo !== null && place !== repo.root.replace(/\/+$/, '') && repoRelative(repo, place) === null;
   for (const [abs, where] of located) {

@@ -31,6 +31,9 @@ interface GitCall {
   configs: Array<{ key: string; value: string | null }>;
   /** The target was decided by the directory git runs in (no --git-dir or --work-tree). */
   byCwd?: boolean;
+  /** `--git-dir` / GIT_DIR and `--work-tree` / GIT_WORK_TREE as absolute paths where given (null: guard cannot see them). */
+  gitDir?: string | null;
+  workTree?: string | null;
   aliases: Map<string, string | null>;
   aliasDepth: number;
 }
@@ -123,6 +126,8 @@ export function classifyGit(inv: Invocation, name: string, args: Field[], rt: Ru
     }
   }
   call.target = targetOf(call, gitDir, workTree);
+  if (gitDir !== undefined) call.gitDir = resolvePath(gitDir, call.cwd);
+  if (workTree !== undefined) call.workTree = resolvePath(workTree, call.cwd);
   for (const config of call.configs) checkConfigValue(call, config.key, config.value, 'git -c');
   dispatch(call, subcommand, rest);
 }
@@ -673,14 +678,19 @@ function gitSwitch(call: GitCall, args: Field[]): void {
  * `git worktree remove <path>` without --force: git refuses while the worktree holds modified or
  * untracked files, but deletes its ignored files without asking, and no snapshot holds those.
  * Regenerable output (node_modules, dist ...: commands.regenerable) is fine to lose; any other
- * ignored file (`.env`, local config) denies, named. Known only with a view of the repository.
+ * ignored file (`.env`, local config) denies, named. Which worktree goes is read from the
+ * repository the command really targets (`-C /elsewhere`, `--git-dir`, `GIT_DIR=`, a submodule:
+ * its worktree list, by the bytes of the path), so it is known only with a view of the file system.
  */
 function worktreeRemove(call: GitCall, where: Field | undefined): void {
   if (!where) return;
   if (where.value === null) return opaque(call, 'git worktree remove is given a path guard cannot see');
   const view = call.rt.ctx.view;
-  if (!view || call.cwd === null || call.target !== 'same' || innerRepository(call)) return;
-  const removal = view.worktreeRemoval({ cwd: call.cwd, arg: where.value });
+  if (call.target === 'unknown' || call.cwd === null || call.gitDir === null || call.workTree === null) {
+    return opaque(call, 'git worktree remove runs in a repository guard cannot determine, so it cannot tell whose worktree goes with its ignored files');
+  }
+  if (!view) return;
+  const removal = view.worktreeRemoval({ cwd: call.cwd, ...(call.gitDir ? { gitDir: call.gitDir } : {}), ...(call.workTree ? { workTree: call.workTree } : {}), arg: where.value });
   if (!removal) return;
   const lost: string[] = [];
   for (const entry of removal.ignored) {
@@ -692,7 +702,8 @@ function worktreeRemove(call: GitCall, where: Field | undefined): void {
   if (lost.length === 0) return;
   const shown = lost.slice(0, 5).map((p) => shownEscaped(escapedText(Buffer.from(p, 'latin1'))));
   const more = lost.length > shown.length ? ` and ${lost.length - shown.length} more` : '';
-  deny(call, 'git-worktree-remove-ignored', `git worktree remove ${where.display} deletes the ignored files of the worktree ${shownEscaped(removal.root)}, which no snapshot holds: ${shown.join(', ')}${more}`);
+  const whose = call.target === 'same' ? '' : ` (${call.targetDir}, a repository guard does not protect)`;
+  deny(call, 'git-worktree-remove-ignored', `git worktree remove ${where.display} deletes the ignored files of the worktree ${shownEscaped(removal.root)}${whose}, which no snapshot holds: ${shown.join(', ')}${more}`);
 }
 
 /**

@@ -149,12 +149,19 @@ export interface StateQueries {
    * submodules: git's own configuration (`submodule.recurse`) decides, where there are submodules.
    */
   submoduleRecurse: boolean;
-  /** `git worktree remove <arg>` (without --force) run in `cwd`, by worktreeRemovalKey. */
+  /** `git worktree remove <arg>` (without --force), in the repository it targets, by worktreeRemovalKey. */
   worktreeRemovals: Map<string, WorktreeRemovalQuery>;
 }
 
+/**
+ * A `git worktree remove` as git runs it: where (after `-C`), in which repository (`--git-dir`,
+ * `--work-tree`, `GIT_DIR=`, `GIT_WORK_TREE=`; absolute escaped text where given), and which
+ * worktree. That repository need not be the one guard protects: its worktree list decides.
+ */
 export interface WorktreeRemovalQuery {
   cwd: string;
+  gitDir?: string;
+  workTree?: string;
   /** The path operand as written (git matches it as a path suffix first, then as a path). */
   arg: string;
 }
@@ -168,7 +175,7 @@ export interface WorktreeRemovalFacts {
 }
 
 export function worktreeRemovalKey(query: WorktreeRemovalQuery): string {
-  return JSON.stringify([query.cwd, query.arg]);
+  return JSON.stringify([query.cwd, query.gitDir ?? null, query.workTree ?? null, query.arg]);
 }
 
 export interface StateFacts {

@@ -5,6 +5,7 @@
  * ignored files, so a worktree removal that takes one that is not regenerable output is denied,
  * naming it; node_modules, dist and the like (commands.regenerable) are fine to lose.
  */
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -58,6 +59,86 @@ describe('git worktree remove without --force', () => {
       expect(checkVerdict(t, `git worktree remove ${t.dir}`)).toMatchObject({ verdict: 'allow' });
       expect(checkVerdict(t, 'git worktree remove ../nothing-here')).toMatchObject({ verdict: 'allow' });
       expect(checkVerdict(t, 'git worktree remove --force ../wt')).toMatchObject({ verdict: 'deny', rule: 'git-worktree-remove-force' });
+    });
+  });
+});
+
+/** A second repository `<base>/other` (ignoring .env and node_modules/) with the linked worktree `<base>/other-wt`. */
+function otherRepository(t: TestRepo): { other: string; otherWt: string } {
+  const other = path.join(fs.realpathSync(t.base), 'other');
+  fs.mkdirSync(other);
+  t.git(['init', '-q', other]);
+  fs.writeFileSync(path.join(other, '.gitignore'), '.env\nnode_modules/\n');
+  t.git(['-C', other, 'add', '-A']);
+  t.git(['-C', other, 'commit', '-q', '-m', 'other']);
+  const otherWt = path.join(fs.realpathSync(t.base), 'other-wt');
+  t.git(['-C', other, 'worktree', 'add', '-q', otherWt]);
+  return { other, otherWt };
+}
+
+describe('git worktree remove aimed at the repository the command really targets', () => {
+  it('denies removing another repository\'s worktree that holds an ignored file (-C, --git-dir, --work-tree, GIT_DIR=), naming the way forward', async () => {
+    await withTestRepo((t) => {
+      setup(t);
+      const { other, otherWt } = otherRepository(t);
+      fs.writeFileSync(path.join(otherWt, '.env'), 'OTHER_KEY=secret\n');
+      for (const command of [
+        `git -C ${other} worktree remove ../other-wt`,
+        `git -C ${other} worktree remove other-wt`,
+        `git -C ${otherWt} worktree remove .`,
+        `cd ${other} && git worktree remove ${otherWt}`,
+        `git --git-dir=${other}/.git worktree remove ${otherWt}`,
+        `git --git-dir ${other}/.git --work-tree=${other} worktree remove ../other-wt`,
+        `GIT_DIR=${other}/.git git worktree remove ${otherWt}`,
+        `git -C ${other} worktree remove --force other-wt`,
+      ]) {
+        const verdict = checkVerdict(t, command);
+        expect({ command, ...verdict }).toMatchObject({ command, verdict: 'deny', rule: command.includes('--force') ? 'git-worktree-remove-force' : 'git-worktree-remove-ignored' });
+        if (command.includes('--force')) continue;
+        expect(verdict.reason).toContain(`the worktree ${otherWt}`);
+        expect(verdict.reason).toContain('.env');
+        expect(verdict.instead).toContain('Move the named files out');
+      }
+      // The same names in this repository's own terms: it has no worktree other-wt.
+      expect(checkVerdict(t, 'git worktree remove ../other-wt')).toMatchObject({ verdict: 'allow' });
+      // Only regenerable output in it: nothing to lose that cannot be rebuilt.
+      fs.rmSync(path.join(otherWt, '.env'));
+      fs.mkdirSync(path.join(otherWt, 'node_modules'));
+      fs.writeFileSync(path.join(otherWt, 'node_modules', 'x.js'), 'x\n');
+      expect(checkVerdict(t, `git -C ${other} worktree remove other-wt`)).toMatchObject({ verdict: 'allow' });
+      // A directory guard cannot see: it cannot know which repository's worktree goes.
+      expect(checkVerdict(t, 'git -C "$SOMEWHERE" worktree remove other-wt')).toMatchObject({ rule: 'opaque-command' });
+      // What the deny rests on: git run there removes that worktree, ignored files and all.
+      fs.writeFileSync(path.join(otherWt, '.env'), 'OTHER_KEY=secret\n');
+      t.git(['-C', other, 'worktree', 'remove', 'other-wt']);
+      expect(fs.existsSync(path.join(otherWt, '.env'))).toBe(false);
+    });
+  });
+
+  it('denies removing a worktree whose path is not UTF-8 ($\'\\xff\', $\'\\377\', -C there; a printf substitution is unseen), the files named by their bytes', async () => {
+    await withTestRepo((t) => {
+      setup(t);
+      const base = fs.realpathSync(t.base);
+      // Node's argv is UTF-8 only: the shell makes the name with the raw byte.
+      const added = spawnSync('sh', ['-c', `git worktree add -q -b bytes "$(printf '${base}/wt\\377')"`], { cwd: t.dir, env: t.env, encoding: 'utf8' });
+      expect(added.status, added.stderr).toBe(0);
+      const wtBytes = Buffer.concat([Buffer.from(`${base}/wt`), Buffer.of(0xff)]);
+      fs.writeFileSync(Buffer.concat([wtBytes, Buffer.from('/.env')]), 'API_KEY=secret\n');
+      for (const command of [
+        `git worktree remove ../wt$'\\xff'`,
+        `git worktree remove "${base}/wt"$'\\377'`,
+        `git worktree remove wt$'\\xff'`,
+        `git -C ${base}/wt$'\\xff' worktree remove .`,
+      ]) {
+        const verdict = checkVerdict(t, command);
+        expect({ command, ...verdict }).toMatchObject({ command, verdict: 'deny', rule: 'git-worktree-remove-ignored' });
+        expect(verdict.reason).toContain(`the worktree $'${base}/wt\\xff'`);
+        expect(verdict.reason).toContain('.env');
+      }
+      // guard does not run substitutions: a name printf makes is one it cannot see, never allowed unseen.
+      expect(checkVerdict(t, `git worktree remove "$(printf '../wt\\377')"`)).toMatchObject({ verdict: 'ask', rule: 'opaque-command' });
+      // Another byte is another name: no worktree, git refuses it itself.
+      expect(checkVerdict(t, `git worktree remove ../wt$'\\xfe'`)).toMatchObject({ verdict: 'allow' });
     });
   });
 });
