@@ -27,7 +27,7 @@ import { sameStamp, type IndexStamp } from './scan-memo.js';
 
 /** What the scan memo keeps of the attributes files in the working tree (paths as byte strings). */
 export interface AttributeFilesMemo {
-  /** Stat data of the user's index the tracked list was read from. */
+  /** Stat data of the user's index the tracked list was read from; null when that index was racy (scan-memo.ts), so the next snapshot reads it again. */
   index: IndexStamp | null;
   /** Tracked `.gitattributes` paths; null when the index could not be read here (then: may convert). */
   tracked: string[] | null;

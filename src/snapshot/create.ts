@@ -285,13 +285,16 @@ export async function createSnapshot(repo: Repo, options: CreateSnapshotOptions 
             }),
           )));
       const rawTree = raw.tree;
+      // An index file that changed less than RACY_MS before this attempt began vouches for nothing
+      // it was read for: neither its trees nor its list of .gitattributes files is kept by its stamp.
+      const settledIndex = userStamp && userStamp.mtimeMs < racyFromMs ? userStamp : null;
       const nextMemo: ScanMemo = {
         tree: capture.tree,
-        userIndex: userStamp && userStamp.mtimeMs < racyFromMs ? { stamp: userStamp, indexTree: index.indexTree, rawIndex: index.rawIndex } : null,
+        userIndex: settledIndex ? { stamp: settledIndex, indexTree: index.indexTree, rawIndex: index.rawIndex } : null,
         // An incremental scan signs only the paths it read; a racy one cannot vouch for what it signed.
         scan: changedPaths || scan.racy ? null : scan.signature,
         modeRules,
-        attributes: conversions.memo,
+        attributes: { ...conversions.memo, index: settledIndex },
         raw: { tree: rawTree, mayConvert, paths: raw.paths, sign: sameRaw?.sign ?? (await rawSignature(repo, raw.paths)) },
       };
       if (JSON.stringify(nextMemo) !== JSON.stringify(memo)) await saveScanMemo(repo, nextMemo);

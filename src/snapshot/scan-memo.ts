@@ -10,8 +10,8 @@
  *   scan       the signature of the full walk (differing paths and their lstat data): the same
  *              user index and the same signature give the same tree, so a snapshot where nothing
  *              changed writes nothing (null after an incremental snapshot)
- * Neither is kept when what it vouches for changed less than RACY_MS (capture-worktree.ts) before
- * the snapshot began: a same-size change in the same tick of the file system's clock leaves the
+ * None of userIndex, the attributes' index stamp and scan is kept when what it vouches for
+ * changed less than RACY_MS (capture-worktree.ts) before the snapshot began: a same-size change in the same tick of the file system's clock leaves the
  * same lstat data (git's "racily clean" entries), and the file system hands a freed inode back,
  * so two index files written in one tick can carry the same stamp. The next snapshot then reads
  * them again; a later one, once they are older, keeps the memo.

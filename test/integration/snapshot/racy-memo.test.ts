@@ -12,6 +12,7 @@ import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
+import { decodeMessage } from '../../../src/snapshot/format.js';
 
 const COARSE = { GUARD_TEST_BUNDLE: '1', GUARD_TEST_STAT_SECONDS: '1' };
 const second = (ms: number): number => Math.floor(ms / 1000);
@@ -103,5 +104,59 @@ describe('a racily clean edit and the scan memo', () => {
       const next = snapshot(repo);
       expect(next.created).toBe(true);
       expect(blob(repo, `${next.oid}^2:a.txt`)).toBe(staged);
+    }), 60_000);
+});
+
+describe('a racily clean index and the memo of .gitattributes files', () => {
+  /** The paths a snapshot kept raw bytes for (none: []). */
+  function rawPaths(repo: TestRepo, oid: string): string[] {
+    const meta = decodeMessage(repo.git(['log', '-1', '--format=%B', oid]));
+    if (!meta?.rawFiles) return [];
+    return repo.git(['ls-tree', '-r', '-z', '--name-only', meta.rawFiles.tree]).split('\0').filter(Boolean);
+  }
+
+  // The memo keeps the list of tracked .gitattributes files by the index file's stat data. An
+  // index rewritten in the clock tick the snapshot read it can carry the same size, inode and
+  // mtime ("racily clean"): here `git mv .gitattributez .gitattributes` (same name length, same
+  // blob: the same size) written back into the old index file's inode with its old mtime, set
+  // with utimesSync rather than waited for. The index file's time lies in the future, so it is
+  // within RACY_MS of every snapshot whatever the clock does.
+  it('a tracked .gitattributes staged under the same index stamp is read, and the raw bytes it calls for are kept', () =>
+    withTestRepo((repo) => {
+      repo.write('.gitattributez', '* text\n');
+      repo.write('a.txt', 'a\n');
+      repo.git(['add', '-A']);
+      repo.git(['commit', '-q', '-m', 'base']);
+      const index = path.join(repo.dir, '.git', 'index');
+      const future = new Date(Date.now() + 3_600_000);
+      fs.utimesSync(index, future, future);
+      const stamp = fs.statSync(index);
+      repo.write('new.txt', 'x\r\ny\r\n');
+      // No conversion here yet: nothing is kept raw.
+      expect(rawPaths(repo, snapshot(repo).oid)).toEqual([]);
+
+      // Keep the index file's inode, let git write the renamed entry, and put its bytes there.
+      const keep = `${index}.keep`;
+      fs.linkSync(index, keep);
+      repo.git(['mv', '.gitattributez', '.gitattributes']);
+      // The cache tree as before (git mv drops it; write-tree puts it back): the same size again.
+      repo.git(['write-tree']);
+      const renamed = fs.readFileSync(index);
+      expect(renamed.length).toBe(stamp.size);
+      fs.writeFileSync(keep, renamed);
+      fs.utimesSync(keep, future, future);
+      fs.renameSync(keep, index);
+      const now = fs.statSync(index);
+      expect([now.ino, now.size, now.mtimeMs]).toEqual([stamp.ino, stamp.size, stamp.mtimeMs]);
+      expect(repo.git(['ls-files'])).toBe('.gitattributes\na.txt\n');
+
+      // `* text` now holds: git's checkout writes new.txt with LF, so its CRLF bytes are kept raw.
+      const next = snapshot(repo);
+      expect(next.created).toBe(true);
+      expect(rawPaths(repo, next.oid)).toEqual(['new.txt']);
+      repo.write('new.txt', 'changed\n');
+      const rolled = repo.guard(['rollback', next.oid, '--yes']);
+      expect(rolled.code, rolled.stderr).toBe(0);
+      expect(fs.readFileSync(path.join(repo.dir, 'new.txt')).toString('hex')).toBe(Buffer.from('x\r\ny\r\n').toString('hex'));
     }), 60_000);
 });
