@@ -1,8 +1,10 @@
 /**
  * Many objects read, checked or written by one git process each, whatever their number: a
  * repository with a thousand tags must cost what one with ten costs (issue 8). Names are object
- * ids or `<rev>:<path>` expressions without newlines (cat-file reads one per line).
+ * ids or `<rev>:<path>` expressions without newlines (cat-file reads one per line; tree-edit.ts
+ * leavesAt finds paths with a line break by reading trees).
  */
+import { isUtf8 } from 'node:buffer';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
@@ -64,11 +66,36 @@ function parseBatch(stdout: Buffer, count: number): Array<StoredObject | null> {
 
 /**
  * Each blob as git's checkout would write it at its path (the smudge side: eol, ident,
- * working-tree-encoding, filters), or null when it does not exist; one `cat-file --batch
- * --filters`. Paths are byte strings (latin1) without a line break. null when git failed (a
- * smudge filter that failed).
+ * working-tree-encoding, filters); one `cat-file --batch --filters`. Paths are byte strings
+ * (latin1). That reads one "<oid> <path>" per line, so a path with a line break or a CR is asked
+ * about alone (`cat-file --filters --path=<path>`, one process each: such names are rare); one that
+ * is not UTF-8 as well cannot be named in an argument, and is null. null for all when git failed
+ * (a smudge filter that failed).
  */
 export async function readCheckedOut(repo: Repo, blobs: Array<{ oid: string; path: string }>): Promise<Array<Buffer | null> | null> {
+  if (blobs.length === 0) return [];
+  const out: Array<Buffer | null> = blobs.map(() => null);
+  const lined = blobs.map((b, i) => ({ ...b, i })).filter((b) => /[\n\r]/.test(b.path));
+  const batched = blobs.map((b, i) => ({ ...b, i })).filter((b) => !/[\n\r]/.test(b.path));
+  const [batch, alone] = await Promise.all([
+    readCheckedOutBatch(repo, batched),
+    Promise.all(
+      lined.map(async (b) => {
+        const name = Buffer.from(b.path, 'latin1');
+        if (!isUtf8(name)) return null;
+        const { stdout, code } = await runGit(['cat-file', '--filters', `--path=${name.toString('utf8')}`, b.oid], { cwd: repo.root, okCodes: [1, 128] });
+        return code === 0 ? stdout : undefined;
+      }),
+    ),
+  ]);
+  if (batch === null || alone.includes(undefined)) return null;
+  batched.forEach((b, i) => (out[b.i] = batch[i] ?? null));
+  lined.forEach((b, i) => (out[b.i] = alone[i] ?? null));
+  return out;
+}
+
+/** readCheckedOut for paths without a line break, in one process. */
+async function readCheckedOutBatch(repo: Repo, blobs: Array<{ oid: string; path: string }>): Promise<Buffer[] | null> {
   if (blobs.length === 0) return [];
   assertNames(blobs.map((b) => b.path));
   // "<oid> <path>": git splits at the first space, so a path may hold spaces.
@@ -80,7 +107,7 @@ export async function readCheckedOut(repo: Repo, blobs: Array<{ oid: string; pat
   // git (2.39 at least) gives the blob's own size in the header, not the size of what it writes
   // after converting it: an answer ends where the next one's header starts (each header is
   // "<oid> blob <size>" of the blob asked for next), the last one at the end of the output.
-  const out: Array<Buffer | null> = [];
+  const out: Buffer[] = [];
   const headerAt = (i: number, from: number): number => {
     const header = new RegExp(`^${blobs[i]!.oid} [a-z]+ \\d+$`);
     for (let at = from; at < stdout.length; ) {

@@ -14,10 +14,10 @@ import fs from 'node:fs/promises';
 import type { Repo } from '../git/repo.js';
 import { runGit } from '../git/run.js';
 import { fsPath, nulInput, type GitPath } from '../git/path.js';
-import { checkObjects, readCheckedOut, readObjects } from '../git/batch-objects.js';
+import { readCheckedOut, readObjects } from '../git/batch-objects.js';
 import { listRawFiles, noteRawWrites } from '../snapshot/raw-files.js';
 import type { Snapshot } from '../snapshot/format.js';
-import type { TreeLeaf } from '../snapshot/tree-edit.js';
+import { leavesAt, type TreeLeaf } from '../snapshot/tree-edit.js';
 import type { FileChange } from './plan.js';
 
 /** A file to write after git's checkout: the raw blob, or (null) git's checkout of the goal's blob. */
@@ -65,7 +65,7 @@ export async function applyRawWrites(repo: Repo, writes: readonly RawWrite[], go
   if (writes.length === 0) return [];
   const raw = writes.filter((w) => w.blob !== null);
   const smudged = writes.filter((w) => w.blob === null);
-  const [rawObjects, goalBlobs] = await Promise.all([readObjects(repo, raw.map((w) => w.blob!)), checkObjects(repo, smudged.map((w) => `${goalTree}:${w.path}`))]);
+  const [rawObjects, goalBlobs] = await Promise.all([readObjects(repo, raw.map((w) => w.blob!)), leavesAt(repo, goalTree, smudged.map((w) => w.path))]);
   const checkedOut = smudged.map((w, i) => ({ oid: goalBlobs[i]?.type === 'blob' ? goalBlobs[i]!.oid : null, path: w.path }));
   const present = checkedOut.filter((c): c is { oid: string; path: GitPath } => c.oid !== null);
   const smudgedBytes = await readCheckedOut(repo, present);

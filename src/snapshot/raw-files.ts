@@ -31,8 +31,8 @@ import { guardPath, type Repo } from '../git/repo.js';
 import { runGit, splitNulBytes } from '../git/run.js';
 import { fsPath, type GitPath } from '../git/path.js';
 import { checkAttributes } from '../git/check-attr.js';
-import { checkObjects, readCheckedOut, writeObjects } from '../git/batch-objects.js';
-import { editTree, treeId, type PathChange, type TreeLeaf } from './tree-edit.js';
+import { readCheckedOut, writeObjects } from '../git/batch-objects.js';
+import { editTree, leavesAt, treeId, type PathChange, type TreeLeaf } from './tree-edit.js';
 import type { ConversionConfig } from './mode-rules.js';
 
 const ATTRIBUTES = ['text', 'eol', 'filter', 'ident', 'working-tree-encoding', 'crlf'];
@@ -146,24 +146,23 @@ export async function captureRawFiles(repo: Repo, input: RawCaptureInput): Promi
   recheck.forEach((p, i) => {
     if (stats[i]?.isFile()) toCheck.set(p, (stats[i]!.mode & 0o100) !== 0);
   });
-  // cat-file reads one name per line: a name with a line break cannot be asked about (its bytes
-  // come back as git's checkout writes them; docs/snapshot-format.md).
-  const paths = [...toCheck.keys()].filter((p) => !/[\n\r]/.test(p)).sort();
+  const paths = [...toCheck.keys()].sort();
   const kept = new Map<string, TreeLeaf>(carried);
   if (paths.length > 0) {
     const attrs = await checkAttributes(repo, paths, ATTRIBUTES);
     const converting = paths.filter((p) => converts(attrs.get(p), input.config));
-    const blobs = await checkObjects(repo, converting.map((p) => `${input.tree}:${p}`));
+    // (Names with a line break too: leavesAt and readCheckedOut ask git about them another way.)
+    const blobs = await leavesAt(repo, input.tree, converting);
     const present = converting.map((p, i) => ({ path: p, oid: blobs[i]?.type === 'blob' ? blobs[i]!.oid : null })).filter((b): b is { path: string; oid: string } => b.oid !== null);
     const [checkedOut, onDisk] = await Promise.all([
       readCheckedOut(repo, present),
       Promise.all(present.map((b) => fs.readFile(fsPath(repo.root, b.path as GitPath)).catch(() => null))),
     ]);
-    // Without git's checkout (its smudge filter failed) every converted file keeps its raw bytes:
-    // more to store, nothing lost.
+    // Without git's checkout (its smudge filter failed, or a name with a line break that is not
+    // UTF-8 cannot be given to git) a converted file keeps its raw bytes: more to store, nothing lost.
     const differ = present
-      .map((b, i) => ({ ...b, bytes: onDisk[i]!, checkout: checkedOut ? checkedOut[i] : undefined }))
-      .filter((b) => b.bytes !== null && b.checkout !== null && (b.checkout === undefined || !b.bytes.equals(b.checkout)));
+      .map((b, i) => ({ ...b, bytes: onDisk[i]!, checkout: checkedOut ? checkedOut[i] : null }))
+      .filter((b) => b.bytes !== null && (!b.checkout || !b.bytes.equals(b.checkout)));
     const ids = await writeObjects(repo, 'blob', differ.map((d) => d.bytes));
     differ.forEach((d, i) => kept.set(d.path, { mode: toCheck.get(d.path) ? '100755' : '100644', oid: ids[i]! }));
   }

@@ -15,7 +15,7 @@
 import { createHash } from 'node:crypto';
 import type { Repo } from '../git/repo.js';
 import { openGitPipe } from '../git/run.js';
-import { readObjects, writeObjects } from '../git/batch-objects.js';
+import { checkObjects, readObjects, writeObjects, type ObjectInfo } from '../git/batch-objects.js';
 import { emptyTree } from '../git/objects.js';
 import { GuardError } from '../errors.js';
 
@@ -157,6 +157,24 @@ async function loadDirs(repo: Repo, base: string, wanted: Set<string>): Promise<
     if (!dirs.has('')) throw new GuardError('git', `the tree ${base} could not be read`);
   }
   return dirs;
+}
+
+/**
+ * What `tree` holds at each path (byte strings): its id and type, or null where nothing is there.
+ * One `cat-file --batch-check` names them as `<tree>:<path>`; a name with a line break or a CR
+ * cannot be asked that way (cat-file reads one name per line and drops a trailing CR), so those
+ * are found in the directories on the way, read by id (loadDirs).
+ */
+export async function leavesAt(repo: Repo, tree: string, paths: readonly string[]): Promise<Array<ObjectInfo | null>> {
+  const odd = paths.filter((p) => /[\n\r]/.test(p));
+  const plain = paths.filter((p) => !/[\n\r]/.test(p));
+  const [asked, dirs] = await Promise.all([checkObjects(repo, plain.map((p) => `${tree}:${p}`)), odd.length > 0 ? loadDirs(repo, tree, wantedDirs(odd)) : null]);
+  const byPath = new Map<string, ObjectInfo | null>(plain.map((p, i) => [p, asked[i] ?? null]));
+  for (const p of odd) {
+    const entry = dirs?.get(parentOf(p))?.entries.get(nameOf(p));
+    byPath.set(p, entry ? { oid: entry.oid, type: typeOf(entry.mode) } : null);
+  }
+  return paths.map((p) => byPath.get(p) ?? null);
 }
 
 /** One tree's entries as `mktree -z` input, followed by the empty record that ends it in --batch mode. */

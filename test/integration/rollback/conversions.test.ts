@@ -200,6 +200,23 @@ describe('rollback gives back the bytes of files git converts', () => {
       expect(bytesOf(repo, ['a.txt', 'b.txt'])).toEqual(beforeBytes);
     }));
 
+  // A path is bytes: cat-file reads one name per line (and drops a trailing CR), so names with a
+  // line break are looked up by reading their directories by id, and git's checkout of them is
+  // asked for one by one (`cat-file --filters --path`).
+  it('names with a line break or a CR, in the name and in a directory: autocrlf=true and an eol=crlf attribute', () =>
+    withTestRepo(async (repo) => {
+      repo.git(['config', 'core.autocrlf', 'true']);
+      commitAll(repo, { '.gitattributes': '*.crlf text eol=crlf\n', 'line\nbreak.txt': 'a\r\nb\r\n', 'dir\nx/inner.txt': 'c\r\n', 'cr\rname.txt': 'd\r\n', 'plain.txt': 'p\r\n' });
+      rollbackAndUndo(
+        repo,
+        // ok\nname.txt round-trips (git's checkout writes CRLF): no raw bytes for it. same\nblob.txt
+        // is the same blob both times: --undo writes git's checkout of it where the raw bytes were.
+        { 'line\nbreak.txt': 'lf\nonly\n', 'dir\nx/inner.txt': 'mixed\r\nend\n', 'cr\rname.txt': 'lf\n', 'new\nfile.crlf': 'one\ntwo\n', 'plain.txt': 'plain\n', 'ok\nname.txt': 'fine\r\n', 'same\nblob.txt': 'q\n' },
+        { 'line\nbreak.txt': 'changed\r\n', 'dir\nx/inner.txt': 'other\r\n', 'cr\rname.txt': 'x\r\n', 'new\nfile.crlf': 'three\r\n', 'plain.txt': 'p2\r\n', 'ok\nname.txt': 'also\r\n', 'same\nblob.txt': 'q\r\n' },
+        ['cr\rname.txt', 'dir\nx/inner.txt', 'line\nbreak.txt', 'new\nfile.crlf', 'plain.txt', 'same\nblob.txt'],
+      );
+    }));
+
   it('recover after rm -rf .git writes the raw bytes too', () =>
     withTestRepo(async (repo) => {
       repo.git(['config', 'core.autocrlf', 'true']);
