@@ -15,14 +15,17 @@
  *
  * Source snapshot: walking the chain from the newest snapshot, the first one that holds the path
  * with content, stopping at the first snapshot taken before the deletion was seen (a newer one
- * may already have recorded the deletion). Restores write the blob with its mode (exec bit,
- * symlink) through a temp file and a rename.
+ * may already have recorded the deletion). Restores write the file's bytes as the snapshot kept
+ * them (its raw bytes where git converts the file, contentOf) with its mode (exec bit, symlink)
+ * through a temp file and a rename.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Repo } from '../git/repo.js';
 import { guardPath } from '../git/repo.js';
 import { runGit, splitNulBytes } from '../git/run.js';
+import { readCheckedOut, readObjects } from '../git/batch-objects.js';
+import { GuardError } from '../errors.js';
 import { coveringPathspecs, fsPath, gitPathsOf, matchText, pathBytes, pathText, type GitPath } from '../git/path.js';
 import { isProtectedPath, type MatchPolicy } from '../policy/match.js';
 import type { Snapshot } from '../snapshot/format.js';
@@ -211,17 +214,37 @@ export class ProtectedRestore {
       // Still gone or empty after the git calls above?
       const stat = lstat(fsPath(this.repo.root, p));
       if (stat && !(stat.isFile() && stat.size === 0)) continue;
-      await this.write(p, entry);
+      await this.write(p, entry, await this.contentOf(snapshot, p, entry));
       this.options.onRestore({ path: pathText(p), reason: hit.get(p)!, snapshot: snapshot.oid, mode: entry.mode });
     }
   }
 
-  private async write(rel: GitPath, entry: TreeEntry): Promise<void> {
+  /**
+   * The bytes the file held at the snapshot. The snapshot's tree has git's clean blob (LF where
+   * `text`/autocrlf convert), so: the raw blob the snapshot kept beside its tree where it kept one
+   * (raw-files.ts), else git's checkout of the blob (the smudge side, what a rollback writes), else
+   * (a smudge filter that fails) the blob. A symlink's blob is its target, never converted.
+   */
+  private async contentOf(snapshot: Snapshot, rel: GitPath, entry: TreeEntry): Promise<Buffer> {
+    const blob = async (oid: string): Promise<Buffer> => {
+      const [object] = await readObjects(this.repo, [oid]);
+      if (object?.type !== 'blob') throw new GuardError('git', `the blob ${oid} of ${pathText(rel)} could not be read`);
+      return object.content;
+    };
+    if (entry.mode === '120000') return blob(entry.oid);
+    if (snapshot.rawFiles) {
+      const raw = (await entriesAt(this.repo, snapshot.rawFiles.tree, [rel])).get(rel);
+      if (raw) return blob(raw.oid);
+    }
+    const [checkedOut] = (await readCheckedOut(this.repo, [{ oid: entry.oid, path: rel }])) ?? [];
+    return checkedOut ?? blob(entry.oid);
+  }
+
+  private async write(rel: GitPath, entry: TreeEntry, content: Buffer): Promise<void> {
     const target = fsPath(this.repo.root, rel);
     const slash = rel.lastIndexOf('/');
     const dir = slash < 0 ? Buffer.from(this.repo.root) : fsPath(this.repo.root, rel.slice(0, slash) as GitPath);
     const base = pathBytes(rel.slice(slash + 1) as GitPath);
-    const content = (await runGit(['cat-file', 'blob', entry.oid], { cwd: this.repo.root })).stdout;
     this.restoring.add(rel);
     try {
       fs.mkdirSync(dir, { recursive: true });

@@ -178,6 +178,31 @@ describe('the watcher', () => {
       repo.guard(['watch', 'stop']);
     }));
 
+  // Files git converts: the snapshot's tree holds git's clean blob (LF), which is neither what the
+  // file held nor, under eol=crlf, what git's checkout writes. The restore writes the raw bytes the
+  // snapshot kept (raw-files.ts), else git's checkout of the blob.
+  it('brings back a protected file git converts with its exact bytes: the raw ones the snapshot kept, else git\'s checkout', () =>
+    withTestRepo(async (repo) => {
+      repo.write('.gitattributes', '*.sh text eol=lf\n*.yml text eol=crlf\n');
+      baseRepo(repo);
+      // Kept raw: git's checkout would write LF. Not kept raw: the CRLF git's checkout writes too.
+      const migration = Buffer.from('#!/bin/sh\r\necho changed\r\n');
+      const ci = Buffer.from('on: pull\r\n');
+      fs.writeFileSync(path.join(repo.dir, 'db/migrate/001_init.sh'), migration);
+      fs.writeFileSync(path.join(repo.dir, '.github/workflows/ci.yml'), ci);
+      startSession(repo);
+      await waitForWatcher(repo);
+      await waitForSnapshot(repo, 'a snapshot with both edits', (_s, files) => files.includes('db/migrate/001_init.sh'));
+      const hex = (file: string): string => fs.readFileSync(path.join(repo.dir, file)).toString('hex');
+      fs.rmSync(path.join(repo.dir, 'db'), { recursive: true });
+      fs.rmSync(path.join(repo.dir, '.github/workflows/ci.yml'));
+      await waitFor('both files to come back', () => repo.exists('db/migrate/001_init.sh') && repo.exists('.github/workflows/ci.yml'));
+      expect(hex('db/migrate/001_init.sh')).toBe(migration.toString('hex'));
+      expect(fs.statSync(path.join(repo.dir, 'db/migrate/001_init.sh')).mode & 0o777).toBe(0o755);
+      expect(hex('.github/workflows/ci.yml')).toBe(ci.toString('hex'));
+      repo.guard(['watch', 'stop']);
+    }));
+
   it('shows a killed watcher as crashed, and a restarted one records changes again', () =>
     withTestRepo(async (repo) => {
       baseRepo(repo);
