@@ -9,7 +9,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { checkVerdict } from '../../helpers/verdicts.js';
+import { agentVerdict, checkVerdict } from '../../helpers/verdicts.js';
 import { withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
 
 /** A repository ignoring .env, secrets/ and node_modules/, with the linked worktree `<base>/wt`. */
@@ -99,6 +99,8 @@ describe('git worktree remove aimed at the repository the command really targets
         expect(verdict.reason).toContain('.env');
         expect(verdict.instead).toContain('Move the named files out');
       }
+      // The agent's hook answers the same.
+      expect(agentVerdict(t, `git -C ${other} worktree remove other-wt`)).toMatchObject({ decision: 'deny', reason: expect.stringContaining('.env') });
       // The same names in this repository's own terms: it has no worktree other-wt.
       expect(checkVerdict(t, 'git worktree remove ../other-wt')).toMatchObject({ verdict: 'allow' });
       // Only regenerable output in it: nothing to lose that cannot be rebuilt.
