@@ -275,12 +275,6 @@ export async function scanWorktree(repo: Repo, options: CaptureOptions): Promise
 /** Beyond this many changed paths a full walk is cheaper than listing them on the command line. */
 export const MAX_INCREMENTAL_PATHS = 2000;
 
-/**
- * O(changes) scan for the watcher: only the paths it saw change (files or directories, existing
- * or gone) are looked at. `baseTree` is the previous snapshot's tree: what it has under those
- * paths is re-read or removed; files the user tracks or that are untracked and not ignored are
- * (re-)added, judged against the user's index exactly like a full walk.
- */
 /** Whether `p` is one of `paths` or lies under one of them (byte strings). */
 function withinAny(paths: ReadonlySet<string>, p: string): boolean {
   if (paths.has(p)) return true;
@@ -327,6 +321,14 @@ export function listUserPaths(repo: Repo, changed: GitPath[]): Promise<string[]>
   });
 }
 
+/**
+ * O(changes) scan for the watcher: only the paths it saw change (files or directories, existing
+ * or gone) are looked at. `baseTree` is the previous snapshot's tree: what it has under those
+ * paths is re-read or removed; files the user tracks or that are untracked and not ignored are
+ * (re-)added, judged against the user's index exactly like a full walk. Ignored files asked for
+ * by name (options.extraPaths) are read as a full walk reads them; the caller lists them among
+ * `changed` too, so that one gone since the previous tree leaves it (createSnapshot does).
+ */
 export async function scanChangedPaths(
   repo: Repo,
   baseTree: string,
@@ -366,11 +368,16 @@ export async function scanChangedPaths(
   const candidates: Candidate[] = [
     ...tracked.map((bytes) => ({ bytes, untracked: false, deleted: false })),
     ...untracked.map((bytes) => ({ bytes, untracked: true, deleted: false })),
+    // The ignored files asked for by name (the caller put them among the changed paths): read now,
+    // as a full walk reads them; the same candidates, last, so a tracked entry wins as it does there.
+    ...extraCandidates(options.extraPaths),
   ];
   const present = new Set([...tracked, ...untracked, ...sparse]);
-  // In the previous tree but neither tracked nor untracked-and-not-ignored any more: gone or now ignored.
-  const dropped = inBase.filter((bytes) => !present.has(bytes));
   const scan = await screen(repo, candidates, options, skipped);
+  // In the previous tree but neither tracked nor untracked-and-not-ignored any more: gone or now
+  // ignored. (An ignored file asked for by name and there to read stays: it is in scan.paths.)
+  const kept = new Set(scan.paths);
+  const dropped = inBase.filter((bytes) => !present.has(bytes) && !kept.has(bytes));
   return { ...scan, drops: [...new Set([...scan.drops, ...dropped])], preload };
 }
 

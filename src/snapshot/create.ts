@@ -181,8 +181,11 @@ export async function createSnapshot(repo: Repo, options: CreateSnapshotOptions 
     includeIgnored: options.includeIgnored ?? [],
     extraPaths: options.captureIgnored ?? [],
   };
-  // Captured ignored files are only read by a full walk (an incremental scan drops ignored paths).
-  const mayGoIncremental = options.changedPaths !== undefined && options.changedPaths.length <= MAX_INCREMENTAL_PATHS && !options.keepIndex && captureOptions.extraPaths.length === 0;
+  // Ignored files captured by name are changed paths too: an incremental scan reads them (as a
+  // full walk does: the watcher never follows an ignored file's content), and one the previous
+  // tree holds but that is gone now leaves it.
+  const requested = options.changedPaths === undefined ? undefined : captureOptions.extraPaths.length === 0 ? options.changedPaths : [...new Set([...options.changedPaths, ...(captureOptions.extraPaths as GitPath[])])];
+  const mayGoIncremental = requested !== undefined && requested.length <= MAX_INCREMENTAL_PATHS && !options.keepIndex;
   for (let attempt = 0; ; attempt++) {
     // The user's index file, read at most once per attempt: its cache tree and its .gitattributes paths.
     let indexBytes: Promise<Buffer | null> | undefined;
@@ -192,7 +195,7 @@ export async function createSnapshot(repo: Repo, options: CreateSnapshotOptions 
     const racyFromMs = Date.now() - RACY_MS;
     // The walk is the long pole: start it before the small reads (each spawn costs a few ms).
     // (null when a changed name cannot be named to git: then the walk reads it.)
-    const userPaths = mayGoIncremental ? listUserPaths(repo, options.changedPaths!) : null;
+    const userPaths = mayGoIncremental ? listUserPaths(repo, requested!) : null;
     let walk = userPaths ? null : retryOnSignal(() => scanWorktree(repo, captureOptions));
     // Awaited below (or not needed after all); do not report them unhandled meanwhile.
     walk?.catch(() => undefined);
@@ -210,7 +213,7 @@ export async function createSnapshot(repo: Repo, options: CreateSnapshotOptions 
     // Without a trusted executable bit or symlinks git takes a file's mode from the user's index,
     // which the previous snapshot's tree does not hold: those (rare) setups always walk.
     const defaultModes = rules.trustExecutableBit && rules.hasSymlinks;
-    let changedPaths = userPaths && previous && defaultModes ? options.changedPaths! : null;
+    let changedPaths = userPaths && previous && defaultModes ? requested! : null;
     let temp: TempIndex | null = null;
     let keepTemp = false;
     try {

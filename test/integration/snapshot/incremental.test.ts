@@ -264,4 +264,50 @@ describe.each([
       await kept.close();
     });
   });
+
+  it('read the ignored files a command captures (captureIgnored) as a full walk does, and drop one that is gone', async () => {
+    await withTestRepo(async (repo) => {
+      repo.write('.gitignore', 'build/\n*.env\n');
+      repo.write('src/a.txt', 'a\n');
+      repo.git(['add', '-A']);
+      repo.git(['commit', '-q', '-m', 'base']);
+      Object.assign(process.env, { GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1', HOME: repo.home });
+      const r = await openRepo(repo.dir);
+      const kept = keep(r);
+      await createSnapshot(r);
+
+      // Ignored files no event names (the watcher does not follow them), a tracked change it does.
+      const bad = gitPathOf(Buffer.from('build/deep/bad\xff.bin', 'latin1'));
+      repo.write('build/out.txt', 'build output\n');
+      fs.mkdirSync(path.join(repo.dir, 'build', 'deep'), { recursive: true });
+      fs.writeFileSync(Buffer.concat([Buffer.from(`${repo.dir}/`), Buffer.from(bad, 'latin1')]), Buffer.from([0, 1, 2, 255]));
+      repo.symlink('build/link', 'out.txt');
+      repo.write('conf/local.env', 'KEY=1\n');
+      repo.write('src/a.txt', 'changed\n');
+      const capture = [gitPath('build/out.txt'), bad, gitPath('build/link'), gitPath('conf/local.env')];
+      const incremental = await createSnapshot(r, { trigger: 'hook', changedPaths: [gitPath('src/a.txt')], captureIgnored: capture });
+      const full = await createSnapshot(r, { force: true, captureIgnored: capture });
+      expect(incremental.created).toBe(true);
+      expect(incremental.snapshot.tree).toBe(full.snapshot.tree);
+      expect(incremental.snapshot.ignored).toEqual(full.snapshot.ignored);
+      expect(incremental.snapshot.ignored).toEqual(['"build/deep/bad\\377.bin"', 'build/link', 'build/out.txt', 'conf/local.env']);
+      if (longLived) expect(incremental.snapshot.tree).toBe(await currentWorktreeTree(r, { captureIgnored: capture }));
+      expect(repo.git(['ls-tree', '-r', incremental.snapshot.oid, 'build/link'])).toMatch(/^120000 /);
+
+      // On top of a tree that holds them: one is gone now, one changed, nothing names either.
+      repo.remove('build/out.txt');
+      repo.write('conf/local.env', 'KEY=2\n');
+      const again = await createSnapshot(r, { trigger: 'hook', changedPaths: [], captureIgnored: capture });
+      const againFull = await createSnapshot(r, { force: true, captureIgnored: capture });
+      expect(again.created).toBe(true);
+      expect(again.snapshot.tree).toBe(againFull.snapshot.tree);
+      expect(again.snapshot.ignored).toEqual(againFull.snapshot.ignored);
+      // Counted as a full walk counts them (diff-tree): one deleted, one modified, the rest unchanged.
+      expect(again.snapshot.changes).toEqual({ added: 0, modified: 1, deleted: 1 });
+      const files = repo.git(['ls-tree', '-r', '--name-only', again.snapshot.oid]);
+      expect(files).not.toContain('build/out.txt');
+      expect(repo.git(['show', `${again.snapshot.oid}:conf/local.env`])).toBe('KEY=2\n');
+      await kept.close();
+    });
+  });
 });
