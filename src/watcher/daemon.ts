@@ -494,6 +494,8 @@ export class Watcher {
         session,
         agent,
         ...(request ? { message: request.message, force: request.force } : {}),
+        // An agent hook's capture: read now, whether this snapshot is incremental or a walk.
+        ...(request?.captureIgnored?.length ? { captureIgnored: request.captureIgnored } : {}),
         maxFileSize: this.policy.snapshot.maxFileSize,
         includeIgnored: this.policy.snapshot.includeIgnored,
         ...(full ? {} : { changedPaths: paths }),
@@ -531,7 +533,9 @@ export class Watcher {
   }
 
   /**
-   * Takes the snapshot `guard snapshot` asked for (serve.ts), O(changes): first every event of a
+   * Takes the snapshot `guard snapshot`, a session start or an agent hook's pre-command snapshot
+   * asked for (serve.ts), O(changes), with the ignored files the hook names read at the
+   * snapshot (the watcher does not follow ignored files' content): first every event of a
    * change made before the request is handled (a barrier through the inotify queue) and new
    * directories are watched; then, after a snapshot in progress, one snapshot of everything
    * pending (a full walk while the watches are incomplete: snapshotStep). Declines (the client
@@ -544,6 +548,7 @@ export class Watcher {
     if (request.root !== this.repo.root) return decline(`this watcher watches ${this.repo.root}`);
     const settings = this.policy.snapshot;
     if (request.maxFileSize !== settings.maxFileSize || JSON.stringify(request.includeIgnored) !== JSON.stringify(settings.includeIgnored)) return decline('other snapshot options than the watcher\'s');
+    if (request.captureIgnored !== undefined && !validCapture(request.captureIgnored)) return decline('ignored files to capture that are not paths inside the worktree');
     const events = this.fsEvents;
     if (!(await events.barrier())) return decline('the watcher could not show that it saw every change');
     await events.settled();
@@ -680,6 +685,11 @@ export class Watcher {
     this.state.watchedDirs = this.fsEvents?.watchedDirs ?? 0;
     this.writeState();
   }
+}
+
+/** Paths to capture as an agent hook sends them: repo-relative byte strings, none leaving the worktree. */
+function validCapture(paths: unknown): paths is string[] {
+  return Array.isArray(paths) && paths.every((p) => typeof p === 'string' && p !== '' && !p.startsWith('/') && !p.includes('\0') && !p.split('/').some((part) => part === '..' || part === '.' || part === ''));
 }
 
 function readWatchLimit(): string | null {

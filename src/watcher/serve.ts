@@ -1,6 +1,7 @@
 /**
- * A running watcher takes `guard snapshot`'s snapshot for it (issue 8), from what it already
- * knows: the paths its events named since its last snapshot. The command then costs its own
+ * A running watcher takes `guard snapshot`'s snapshot for it (issue 8), and a session start's
+ * and an agent hook's before a destructive command (agent-hook.ts, preCommandSnapshot), from
+ * what it already knows: the paths its events named since its last snapshot. The command then costs its own
  * start and an O(changes) snapshot instead of a walk of the whole working tree (on babel, 27.7k
  * files: the walk is most of a snapshot).
  *
@@ -17,6 +18,7 @@
  */
 import fs from 'node:fs';
 import type { Server } from 'node:net';
+import { fsPath, pathText, type GitPath } from '../git/path.js';
 import { guardPath, type Repo } from '../git/repo.js';
 import type { Snapshot, Trigger } from '../snapshot/format.js';
 
@@ -30,6 +32,13 @@ export interface ServeRequest {
   force: boolean;
   maxFileSize: number;
   includeIgnored: string[];
+  /**
+   * Ignored files to capture by exact path (byte strings, latin1; createSnapshot's
+   * captureIgnored): what the command an agent hook is about to allow deletes. The watcher does
+   * not follow ignored files, so it reads them at the snapshot. A watcher that does not know this
+   * field would leave them out: the client checks the answer for them (capturedAll).
+   */
+  captureIgnored?: string[];
 }
 
 export type ServeReply = { ok: true; snapshot: Snapshot; created: boolean } | { ok: false; reason: string };
@@ -137,4 +146,26 @@ export async function askWatcher(repo: Repo, request: ServeRequest, timeoutMs = 
     socket.on('error', () => done(null));
     socket.on('close', () => done(null));
   });
+}
+
+/**
+ * Whether a served snapshot holds every ignored file the client asked to capture that is there
+ * now: it lists each in `ignored` (createSnapshot records there those it captured), or the file
+ * is gone. A watcher from before captureIgnored existed would have left them out; the client then
+ * takes the snapshot itself (and the extra snapshot the watcher wrote costs nothing but a ref).
+ */
+export function capturedAll(repo: Repo, snapshot: Snapshot, capture: readonly string[]): boolean {
+  if (capture.length === 0) return true;
+  const listed = new Set(snapshot.ignored ?? []);
+  return capture.every((bytes) => listed.has(pathText(bytes as GitPath)) || gone(fsPath(repo.root, bytes as GitPath)));
+}
+
+/** Nothing at the path (lstat, as the capture looks: a dangling symlink is there). */
+function gone(file: Buffer): boolean {
+  try {
+    return fs.lstatSync(file, { throwIfNoEntry: false }) === undefined;
+  } catch (error) {
+    // ENOTDIR (a file where a directory was) is gone too; anything else is a doubt.
+    return (error as NodeJS.ErrnoException).code === 'ENOTDIR';
+  }
 }

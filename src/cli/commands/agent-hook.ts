@@ -27,11 +27,13 @@ import { newStepMark, pokeWatcher, recordStepEnd, recordStepSnapshot, recordStep
 import { checkpointSession, endSession, ensureSession, openSessionOf, startSession, type SessionRecord } from '../../session/store.js';
 import { summaryHasChanges } from '../../session/summary.js';
 import { createSnapshot } from '../../snapshot/create.js';
+import type { Snapshot } from '../../snapshot/format.js';
 import type { CommandContext } from '../main.js';
 import { captureNames, evaluateCommand } from '../command-state.js';
 import { shortId } from '../format.js';
 import { writeToFd } from '../output.js';
 import { backupAfterSnapshot } from '../../backup/auto-push.js';
+import { askWatcher, capturedAll } from '../../watcher/serve.js';
 import { recoverAdvice } from '../recover-hint.js';
 import { sessionBackupWarning, sessionHeading, summaryText } from '../session-text.js';
 
@@ -113,14 +115,9 @@ async function onShell(repo: Repo, policy: Policy, agent: AgentIntegration, even
       return { decision: 'allow' };
     case 'snapshot': {
       const budget = policy.snapshot.hookBudgetSeconds;
-      let snapshot;
+      let taken;
       try {
-        // The ignored files the command deletes (not regenerable output) go into this snapshot too.
-        const capture = result.capture.length > 0 ? { captureIgnored: result.capture } : {};
-        ({ snapshot } = await withinBudget(
-          createSnapshot(repo, { trigger: 'hook', session: session.id, agent: agent.id, message: `before: ${command}`.slice(0, 500), ...capture }),
-          budget,
-        ));
+        taken = await withinBudget(preCommandSnapshot(repo, policy, { session: session.id, agent: agent.id, message: `before: ${command}`.slice(0, 500), capture: result.capture }, budget), budget);
       } catch (error) {
         // Never let a destructive command run without its snapshot, and never leave the answer
         // to the agent's hook timeout: every agent runs the tool when its hook times out.
@@ -135,9 +132,12 @@ async function onShell(repo: Repo, policy: Policy, agent: AgentIntegration, even
         appendEvent(repo, { type: 'blocked', ...base, rule, reason });
         return { decision: 'deny', rule, reason, instead };
       }
-      appendEvent(repo, { type: 'snapshot', snapshot: snapshot.oid, trigger: 'hook', ...journalBase(agent, session) });
-      // Into the backup as well, without holding up the command (the watcher may be idle).
-      backupAfterSnapshot(repo, true);
+      const { snapshot } = taken;
+      appendEvent(repo, { type: 'snapshot', snapshot: snapshot.oid, trigger: 'hook', ...journalBase(agent, session), takenBy: taken.served ? 'watcher' : 'walk' });
+      // Into the backup as well, without holding up the command: a watcher that took a new
+      // snapshot pushes it itself (as for `guard snapshot`); otherwise a detached pusher does.
+      if (!taken.served) backupAfterSnapshot(repo, true);
+      else if (!taken.created) backupAfterSnapshot(repo, false);
       appendEvent(repo, { type: 'allowed-after-snapshot', ...base, snapshot: snapshot.oid, ...(result.capture.length > 0 ? { capturedIgnored: captureNames(result) } : {}) });
       return { decision: 'allow', snapshotFirst: true };
     }
@@ -148,6 +148,34 @@ async function onShell(repo: Repo, policy: Policy, agent: AgentIntegration, even
       appendEvent(repo, { type: 'blocked', ...base, ...(result.instead ? { instead: result.instead } : {}) });
       return { decision: 'deny', rule: result.rule, reason: result.reason, ...(result.instead ? { instead: result.instead } : {}) };
   }
+}
+
+/**
+ * The snapshot a command needs before it runs. A running watcher takes it first, O(changes), as
+ * for `guard snapshot` (src/watcher/serve.ts): it shows it has seen every change made before the
+ * request, and reads the ignored files the command deletes (`capture`) at the snapshot. Its answer
+ * is used only when it holds each of those files that is there now; otherwise, or when no watcher
+ * answers within half the budget (none runs, another worktree, polling, other snapshot options,
+ * hung), this hook walks the working tree itself, as it always did. Both take .guard.yaml's
+ * snapshot options, the ones the command guard judged the command by (snapshot.maxFileSize).
+ */
+async function preCommandSnapshot(
+  repo: Repo,
+  policy: Policy,
+  what: { session: string; agent: string; message: string; capture: string[] },
+  budgetSeconds: number,
+): Promise<{ snapshot: Snapshot; created: boolean; served: boolean }> {
+  const settings = { maxFileSize: policy.snapshot.maxFileSize, includeIgnored: policy.snapshot.includeIgnored };
+  // The ignored files the command deletes (not regenerable output) go into this snapshot too.
+  const capture = what.capture.length > 0 ? what.capture : null;
+  const served = await askWatcher(
+    repo,
+    { root: repo.root, trigger: 'hook', message: what.message, session: what.session, agent: what.agent, force: false, ...settings, ...(capture ? { captureIgnored: capture } : {}) },
+    budgetSeconds * 500,
+  );
+  if (served && capturedAll(repo, served.snapshot, what.capture)) return { snapshot: served.snapshot, created: served.created, served: true };
+  const walked = await createSnapshot(repo, { trigger: 'hook', session: what.session, agent: what.agent, message: what.message, ...settings, ...(capture ? { captureIgnored: capture } : {}) });
+  return { snapshot: walked.snapshot, created: walked.created, served: false };
 }
 
 class SnapshotTooSlow extends Error {}

@@ -25,7 +25,7 @@ function describe(event: WatcherEvent): string {
     case 'ready':
       return event.mode === 'events' ? `watching (${event.dirs} directories)` : 'watching by polling (see the reason above)';
     case 'snapshot':
-      return `${event.created ? `snapshot ${shortId(event.oid)} (${event.paths === 'all' ? 'full scan' : `${event.paths} changed path${event.paths === 1 ? '' : 's'}`}, ${event.ms} ms)` : `no change (${event.ms} ms)`}${event.served ? ' for a client (guard snapshot or a session start)' : ''}`;
+      return `${event.created ? `snapshot ${shortId(event.oid)} (${event.paths === 'all' ? 'full scan' : `${event.paths} changed path${event.paths === 1 ? '' : 's'}`}, ${event.ms} ms)` : `no change (${event.ms} ms)`}${event.served ? ' for a client (guard snapshot, a session start or an agent hook)' : ''}`;
     case 'protected-restore':
       return `restored protected ${event.path} (${event.reason}) from snapshot ${shortId(event.snapshot)}`;
     case 'polling':
