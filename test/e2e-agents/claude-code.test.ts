@@ -57,7 +57,9 @@ describe.skipIf(skip !== null)(`Claude Code ${AGENT.version} (real CLI)`, () => 
       const [benign, push, rmProtected, read, write, branchDelete, reset] = results as ToolResult[];
       // What the model was told: output, or guard's reason with what to do instead.
       expect(benign).toMatchObject({ isError: false, content: expect.stringContaining('a.txt') });
-      expect(push).toMatchObject({ isError: true, content: expect.stringMatching(/^git-guard blocked this \(rule git-push-force\).*Instead:/s) });
+      // Claude Code 2.1.2xx gave the model guard's reason as it is; 2.1.332 puts "PreToolUse:Bash hook
+      // error: " before it (its wording for any hook's deny, the decision itself unchanged).
+      expect(push).toMatchObject({ isError: true, content: expect.stringMatching(/^(PreToolUse:Bash hook error: )?git-guard blocked this \(rule git-push-force\).*Instead:/s) });
       expect(rmProtected).toMatchObject({ isError: true, content: expect.stringContaining('(rule protected-path)') });
       expect(read).toMatchObject({ isError: false });
       expect(write).toMatchObject({ isError: true, content: expect.stringContaining('rule hooks-disable') });

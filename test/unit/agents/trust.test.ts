@@ -121,10 +121,14 @@ describe('Gemini CLI', () => {
 });
 
 describe('Claude Code', () => {
-  it('loads where the trust dialog was accepted for the folder or a parent; disableAllHooks turns it off', () => {
+  it('loads where the trust dialog was accepted for the repository (a trusted parent no longer counts); disableAllHooks turns it off', () => {
     expect(claudeTrust(root, env())).toMatchObject({ state: 'blocked', fix: expect.stringContaining('accept the trust dialog') });
+    // Claude Code 2.1.332 asks again below a trusted parent (test/e2e-agents/claude-trust.test.ts).
     write(path.join(home, '.claude.json'), JSON.stringify({ projects: { [path.dirname(root)]: { hasTrustDialogAccepted: true } } }));
+    expect(claudeTrust(root, env())).toMatchObject({ state: 'blocked', detail: expect.stringContaining('a parent of the repository'), fix: expect.stringContaining('accept the trust dialog') });
+    write(path.join(home, '.claude.json'), JSON.stringify({ projects: { [root]: { hasTrustDialogAccepted: true } } }));
     expect(claudeTrust(root, env()).state).toBe('loads');
+    expect(claudeTrust(root, env({ CLAUDE_CODE_IGNORE_PERSISTED_TRUST: '1' }))).toMatchObject({ state: 'blocked', detail: expect.stringContaining('CLAUDE_CODE_IGNORE_PERSISTED_TRUST') });
     write(path.join(tmp, 'cfg', '.claude.json'), JSON.stringify({ projects: {} }));
     expect(claudeTrust(root, env({ CLAUDE_CONFIG_DIR: path.join(tmp, 'cfg') })).state).toBe('blocked');
     write(path.join(root, '.claude', 'settings.json'), JSON.stringify({ disableAllHooks: true }));

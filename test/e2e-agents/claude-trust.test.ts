@@ -1,0 +1,99 @@
+/**
+ * Interactive Claude Code and workspace trust, with the real CLI under a pseudo-terminal
+ * (util-linux `script`): does it run guard's project hooks, and does guard's own reading of
+ * trust (src/agents/trust/claude.ts, shown by `guard status`) say the same? Three cases: no
+ * record, the repository's root trusted, only its parent trusted. Claude Code 2.1.197 counted a
+ * trusted parent; 2.1.332 asks again in the repository and runs no hook until the dialog is
+ * accepted, so guard must not report "loads" there. Headless `claude -p` (claude-code.test.ts)
+ * runs project hooks without trust. Skips as claude-code.test.ts does, and without `script`.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { claudeTrust } from '../../src/agents/trust/claude.js';
+import { withTestRepo } from '../helpers/git-repo.js';
+import { ensureInstalled, PINNED, skipReason } from './agents.js';
+import { startAnthropicServer } from './anthropic-server.js';
+
+const AGENT = PINNED.claude;
+const noScript = spawnSync('script', ['--version'], { encoding: 'utf8' }).status === 0 ? null : 'util-linux `script` (a pseudo-terminal) is not installed';
+const skip = skipReason(AGENT) ?? noScript;
+if (skip) console.warn(`e2e-agents: interactive Claude Code ${AGENT.version} skipped: ${skip}`);
+
+/** Runs `command` under a pty until `done(screen)` holds or `ms` pass; returns the screen text. */
+function underPty(command: string, cwd: string, env: NodeJS.ProcessEnv, done: (screen: string) => boolean, ms: number): Promise<string> {
+  return new Promise((resolve) => {
+    const child = spawn('script', ['-qfec', command, '/dev/null'], { cwd, env, stdio: ['pipe', 'pipe', 'pipe'], detached: true });
+    let screen = '';
+    const stop = (): void => {
+      try {
+        process.kill(-child.pid!, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    };
+    const onData = (chunk: Buffer): void => {
+      // Without escape sequences and spaces: the TUI moves the cursor instead of printing spaces.
+      screen += chunk.toString('utf8').replace(/\x1b\][^\x07]*\x07|\x1b\[[0-9;?]*[a-zA-Z]/g, '').replace(/\s+/g, '');
+      if (done(screen)) stop();
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    const timer = setTimeout(stop, ms);
+    child.on('close', () => {
+      clearTimeout(timer);
+      resolve(screen);
+    });
+  });
+}
+
+const TRUST_DIALOG = /Isthisaprojectyoucreatedoroneyoutrust/;
+
+describe.skipIf(skip !== null)(`Claude Code ${AGENT.version} interactive (real CLI under a pty)`, () => {
+  for (const trusted of ['nothing', 'the root', 'only the parent'] as const) {
+    it(`with ${trusted} trusted: hooks run exactly when guard reports that they load`, { timeout: 300_000 }, async () => {
+      const bin = ensureInstalled(AGENT);
+      await withTestRepo(async (t) => {
+        t.write('a.txt', 'committed\n');
+        t.git(['add', '.']);
+        t.git(['commit', '-q', '-m', 'base']);
+        expect(t.guard(['init', '--yes', '--agents', 'claude']).code).toBe(0);
+        const key = 'sk-ant-e2e-test-0123456789abcdefghij';
+        const projects: Record<string, unknown> = {};
+        if (trusted === 'the root') projects[t.dir] = { hasTrustDialogAccepted: true };
+        if (trusted === 'only the parent') projects[path.dirname(t.dir)] = { hasTrustDialogAccepted: true };
+        // Onboarding done and the key approved, so the only dialog left is the trust dialog.
+        fs.writeFileSync(path.join(t.home, '.claude.json'), JSON.stringify({ hasCompletedOnboarding: true, theme: 'dark', numStartups: 5, customApiKeyResponses: { approved: [key.slice(-20)], rejected: [] }, projects }));
+        const expected = trusted === 'the root' ? 'loads' : 'blocked';
+        expect(claudeTrust(t.dir, t.env).state).toBe(expected);
+
+        const server = await startAnthropicServer([{ name: 'Bash', input: { command: 'ls -la', description: 'list' } }]);
+        const journalFile = path.join(t.dir, '.git', 'guard', 'journal.jsonl');
+        const journal = (): string => (fs.existsSync(journalFile) ? fs.readFileSync(journalFile, 'utf8') : '');
+        let screen: string;
+        try {
+          // Ends as soon as the dialog shows or the tool call has come back to the model server.
+          screen = await underPty(
+            `${bin} 'Work on this repository.'`,
+            t.dir,
+            { ...t.env, ANTHROPIC_BASE_URL: server.url, ANTHROPIC_API_KEY: key, DISABLE_TELEMETRY: '1', DISABLE_AUTOUPDATER: '1', CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1', TERM: 'xterm' },
+            (text) => TRUST_DIALOG.test(text) || (server.results().length > 0 && journal().includes('"step-end"')),
+            120_000,
+          );
+        } finally {
+          await server.close();
+        }
+        if (expected === 'loads') {
+          expect(TRUST_DIALOG.test(screen), screen.slice(0, 500)).toBe(false);
+          expect(server.results()).toHaveLength(1);
+          expect(journal()).toContain('"session-start"');
+        } else {
+          expect(TRUST_DIALOG.test(screen), screen.slice(0, 500)).toBe(true);
+          expect(server.results()).toHaveLength(0);
+          expect(journal()).not.toContain('"session-start"');
+        }
+      });
+    });
+  }
+});
