@@ -40,6 +40,7 @@ import { writeLink } from './link.js';
 import { defaultStoreDir } from './location.js';
 import { backupsForRoot, readRegistry, recordBackup } from './registry.js';
 import { backupRoots, inBackup, isBackupRepo } from './store.js';
+import { applyFlags } from '../snapshot/index-flags.js';
 
 /** Parallel workers writing the working tree (git's parallel checkout; measured best at 4 on 2 cores). */
 const CHECKOUT_WORKERS = 4;
@@ -291,6 +292,8 @@ async function restoreWorktree(repo: Repo, snapshot: Snapshot, aside: Aside): Pr
     } else {
       // One-way merge from the worktree index: entries equal to the staged tree keep fresh stat data.
       await runGit(['read-tree', '-m', snapshot.indexTree ?? snapshot.tree], withIndex(stagedIndex));
+      // The bits no tree holds (assume-unchanged, skip-worktree, intent-to-add), over the files just written.
+      await applyFlags(repo, stagedIndex, snapshot.indexFlags);
       content = fs.readFileSync(stagedIndex);
     }
     const lock = `${repo.indexFile}.lock`;

@@ -41,6 +41,7 @@ import { uncapturedObstacles } from './obstacles.js';
 import { isProcessAlive, pidSpaceId } from '../util/process-alive.js';
 import { withCapturedIgnored } from './captured-ignored.js';
 import { applyRawWrites, planRawWrites, type RawSelection } from './raw-restore.js';
+import { applyFlags } from '../snapshot/index-flags.js';
 
 export type RollbackEvent =
   | { type: 'phase'; phase: 'pre-snapshot' | 'planning' | 'checking' | 'refs' | 'worktree' | 'index' }
@@ -518,7 +519,7 @@ export async function rollback(repo: Repo, options: RollbackOptions): Promise<Ro
     const plan: RollbackPlan = {
       target: target.oid,
       files,
-      indexChanges: indexGoal.tree !== pre.indexTree || indexGoal.raw !== pre.rawIndex,
+      indexChanges: indexGoal.tree !== pre.indexTree || indexGoal.raw !== pre.rawIndex || (!selects(selection) && JSON.stringify(target.indexFlags ?? null) !== JSON.stringify(pre.indexFlags ?? null)),
       ...refPlan,
       ...(operation ? { operation } : {}),
       ...(capturedIgnored.length > 0 ? { capturedIgnored } : {}),
@@ -594,6 +595,9 @@ export async function rollback(repo: Repo, options: RollbackOptions): Promise<Ro
       // Starting from the fresh working-tree index keeps stat data for unchanged entries, so the
       // next `git status` does not re-read every file.
       await runGit(['read-tree', '-m', indexGoal.tree ?? (await emptyTree(repo))], { cwd: repo.root, env: { GIT_INDEX_FILE: staged.file } });
+      // The bits no tree holds (assume-unchanged, skip-worktree, intent-to-add) as the snapshot
+      // recorded them; a restore of some paths leaves the index's other entries as they are.
+      if (!selects(selection)) await applyFlags(repo, staged.file, target.indexFlags);
       content = await fs.readFile(staged.file);
     }
     await lock.commit(content);

@@ -24,6 +24,8 @@ import type { SkippedPath } from './format.js';
 import { editTree, entryKind, preloadDirs, type BaseDirs, type EditResult, type ModeRules, type PathChange, type TreeLeaf } from './tree-edit.js';
 import { emptyTempIndex } from './temp-index.js';
 import { TEST_FAULTS, testFault } from '../util/test-faults.js';
+import type { IndexFlags } from './index-file.js';
+import { clearFlags, isSparseCheckout, NO_FLAGS } from './index-flags.js';
 
 export interface CaptureOptions {
   /** Skip new untracked files larger than this many bytes (0 = no limit). */
@@ -57,6 +59,12 @@ export interface WorktreeScan {
   regular?: Map<string, boolean>;
   /** Directories of the base tree the scan already read (incremental scans). */
   preload?: BaseDirs;
+  /**
+   * Entries of the user's index marked assume-unchanged or skip-worktree that the scan read by
+   * name (git status does not look at them: index-flags.ts); a copy of that index must lose the
+   * marks before update-index records their bytes (applyScan).
+   */
+  flagged?: Pick<IndexFlags, 'assumeUnchanged' | 'skipWorktree'>;
 }
 
 interface Candidate {
@@ -260,16 +268,23 @@ async function screen(repo: Repo, candidates: Candidate[], options: CaptureOptio
   return { paths: keep.map((k) => k.bytes), drops: [...dirs.map((d) => d.bytes), ...beyond], skipped, signature: hash.digest('hex'), racy, regular };
 }
 
-/** Full walk: everything that differs between the working tree and the user's index. */
-export async function scanWorktree(repo: Repo, options: CaptureOptions): Promise<WorktreeScan> {
+/**
+ * Full walk: everything that differs between the working tree and the user's index, and the
+ * entries git status does not look at (`flags`: assume-unchanged and skip-worktree ones, read by
+ * name whatever their state, so their local bytes are captured; index-flags.ts).
+ */
+export async function scanWorktree(repo: Repo, options: CaptureOptions, flags: () => Promise<IndexFlags> = () => Promise.resolve(NO_FLAGS)): Promise<WorktreeScan> {
   // Before git looks at any file: what changed since (or just before) cannot be vouched for by its lstat data.
   const racyFromNs = BigInt(Date.now() - RACY_MS) * 1_000_000n;
   const skipped: SkippedPath[] = [];
-  const [fromStatus, ignored] = await Promise.all([
+  const [fromStatus, ignored, marked] = await Promise.all([
     statusCandidates(repo, repo.indexFile, skipped),
     ignoredToInclude(repo, repo.indexFile, options.includeIgnored),
+    flags(),
   ]);
-  return screen(repo, [...fromStatus, ...ignored, ...extraCandidates(options.extraPaths)], options, skipped, racyFromNs);
+  const byName = [...marked.assumeUnchanged, ...marked.skipWorktree].map((bytes) => ({ bytes, untracked: false, deleted: false }));
+  const scan = await screen(repo, [...fromStatus, ...ignored, ...byName, ...extraCandidates(options.extraPaths)], options, skipped, racyFromNs);
+  return byName.length > 0 ? { ...scan, flagged: { assumeUnchanged: marked.assumeUnchanged, skipWorktree: marked.skipWorktree } } : scan;
 }
 
 /** Beyond this many changed paths a full walk is cheaper than listing them on the command line. */
@@ -361,10 +376,12 @@ export async function scanChangedPaths(
   }
   const tracked: string[] = [];
   const untracked: string[] = [];
-  // Skip-worktree entries (a sparse checkout) are not in the working tree on purpose: the snapshot
-  // keeps what it had for them, as a full walk keeps the index's version.
+  // Skip-worktree entries of a sparse checkout are not in the working tree on purpose: the snapshot
+  // keeps what it had for them, as a full walk keeps the index's version. Outside a sparse checkout
+  // one is a local override git does not look at: read like any tracked file, as a full walk does.
   const sparse: string[] = [];
   for (const record of userRecords) (record.startsWith('? ') ? untracked : record.startsWith('S ') ? sparse : tracked).push(record.slice(2));
+  if (sparse.length > 0 && !(await isSparseCheckout(repo))) tracked.push(...sparse.splice(0));
   const candidates: Candidate[] = [
     ...tracked.map((bytes) => ({ bytes, untracked: false, deleted: false })),
     ...untracked.map((bytes) => ({ bytes, untracked: true, deleted: false })),
@@ -423,6 +440,8 @@ async function stageScan(repo: Repo, indexFile: string, scan: WorktreeScan): Pro
  * the caller needs that index afterwards (rollback) or has no base tree (a conflicted index).
  */
 export async function applyScan(repo: Repo, indexFile: string, scan: WorktreeScan): Promise<{ tree: string; skipped: SkippedPath[] }> {
+  // git records no bytes for a marked entry, and update-index --remove drops a skip-worktree one.
+  if (scan.flagged) await clearFlags(repo, indexFile, scan.flagged);
   const drops = scan.drops;
   if (drops.length > 0) {
     // --force-remove: the file may still exist (it is ignored now), yet it must leave the index.

@@ -8,7 +8,8 @@ import { gitPathsOf, isTextPath, matchText, pathText, type GitPath } from '../gi
 import { commitTree, emptyTree, hashBlob, objectExists, zeroOid, GUARD_IDENTITY } from '../git/objects.js';
 import { keeperCommit } from './keeper.js';
 import { sameOperationState } from './operation-state.js';
-import { rootTreeFromCacheTree } from './index-file.js';
+import { rootTreeFromCacheTree, type IndexFlags } from './index-file.js';
+import { flagsMeta, readIndexFlags } from './index-flags.js';
 import { withInternalToken } from '../git/internal-token.js';
 import { GuardError } from '../errors.js';
 import fs from 'node:fs/promises';
@@ -193,18 +194,25 @@ export async function createSnapshot(repo: Repo, options: CreateSnapshotOptions 
     emit({ type: 'phase', phase: 'reading-state' });
     // An index file written since this (or just before) may be rewritten without its stamp changing (RACY_MS).
     const racyFromMs = Date.now() - RACY_MS;
+    const memoRead = readScanMemo(repo);
+    const stampRead = statIndex(repo.indexFile);
+    // The entries no tree holds (index-flags.ts), once per attempt: from the memo while the user's
+    // index file is the one it saw, else read from that file.
+    let flagsRead: Promise<IndexFlags> | undefined;
+    const indexFlags = (): Promise<IndexFlags> =>
+      (flagsRead ??= Promise.all([memoRead, stampRead]).then(async ([m, stamp]) => (m?.userIndex?.flags && sameStamp(m.userIndex.stamp, stamp) ? m.userIndex.flags : readIndexFlags(repo, await indexData()))));
     // The walk is the long pole: start it before the small reads (each spawn costs a few ms).
     // (null when a changed name cannot be named to git: then the walk reads it.)
     const userPaths = mayGoIncremental ? listUserPaths(repo, requested!) : null;
-    let walk = userPaths ? null : retryOnSignal(() => scanWorktree(repo, captureOptions));
+    let walk = userPaths ? null : retryOnSignal(() => scanWorktree(repo, captureOptions, indexFlags));
     // Awaited below (or not needed after all); do not report them unhandled meanwhile.
     walk?.catch(() => undefined);
     userPaths?.catch(() => undefined);
     const [{ chainHead, ...state }, [memo, modeRules], userStamp] = await Promise.all([
       // The newest snapshot comes with the refs, from the same for-each-ref.
       readRepoState(repo, { chainRef: headRef(repo) }),
-      readScanMemo(repo).then(async (m) => [m, await readModeRules(repo, m?.modeRules)] as const),
-      statIndex(repo.indexFile),
+      memoRead.then(async (m) => [m, await readModeRules(repo, m?.modeRules)] as const),
+      stampRead,
     ]);
     const rules = modeRules.rules;
     const previous = chainHead ? snapshotFrom(chainHead) : null;
@@ -240,8 +248,9 @@ export async function createSnapshot(repo: Repo, options: CreateSnapshotOptions 
         indexRead,
         incremental && previous
           ? retryOnSignal(() => scanChangedPaths(repo, previous.tree, incremental, captureOptions, changedUserPaths ?? undefined))
-          : (walk ??= retryOnSignal(() => scanWorktree(repo, captureOptions))),
+          : (walk ??= retryOnSignal(() => scanWorktree(repo, captureOptions, indexFlags))),
       ]);
+      const flags = await indexFlags();
       emit({ type: 'scanned', paths: scan.paths.length });
       // counts: the changes against the previous snapshot, when the capture already knows them.
       let capture: { tree: string; skipped: SkippedPath[]; counts?: ChangeCounts | null };
@@ -293,7 +302,7 @@ export async function createSnapshot(repo: Repo, options: CreateSnapshotOptions 
       const settledIndex = userStamp && userStamp.mtimeMs < racyFromMs ? userStamp : null;
       const nextMemo: ScanMemo = {
         tree: capture.tree,
-        userIndex: settledIndex ? { stamp: settledIndex, indexTree: index.indexTree, rawIndex: index.rawIndex } : null,
+        userIndex: settledIndex ? { stamp: settledIndex, indexTree: index.indexTree, rawIndex: index.rawIndex, flags } : null,
         // An incremental scan signs only the paths it read; a racy one cannot vouch for what it signed.
         scan: changedPaths || scan.racy ? null : scan.signature,
         modeRules,
@@ -313,6 +322,8 @@ export async function createSnapshot(repo: Repo, options: CreateSnapshotOptions 
         operation: state.operation,
         // Only when there is one: a snapshot without it reads as before (and as older snapshots).
         ...(state.operationState ? { operationState: state.operationState } : {}),
+        // Only when some entry is marked or intent-to-add: a snapshot without it reads as before.
+        ...(flagsMeta(flags) ? { indexFlags: flagsMeta(flags) } : {}),
         skipped: capture.skipped,
         // The ignored files captured by name that were there to capture (by name, for rollback, diff and the summary).
         ...(await capturedIgnored(repo, captureOptions.extraPaths)),
@@ -401,7 +412,8 @@ export async function createSnapshot(repo: Repo, options: CreateSnapshotOptions 
 
 /** The working tree as a tree object right now, without recording a snapshot (for `guard diff`). */
 export async function currentWorktreeTree(repo: Repo, options: Pick<CreateSnapshotOptions, 'maxFileSize' | 'includeIgnored' | 'captureIgnored'> = {}): Promise<string> {
-  const scan = await retryOnSignal(() => scanWorktree(repo, { maxFileSize: options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE, includeIgnored: options.includeIgnored ?? [], extraPaths: options.captureIgnored ?? [] }));
+  const flags = async (): Promise<IndexFlags> => readIndexFlags(repo, await fs.readFile(repo.indexFile).catch(() => null));
+  const scan = await retryOnSignal(() => scanWorktree(repo, { maxFileSize: options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE, includeIgnored: options.includeIgnored ?? [], extraPaths: options.captureIgnored ?? [] }, flags));
   const temp = await copyUserIndex(repo);
   try {
     return (await applyScan(repo, temp.file, scan)).tree;

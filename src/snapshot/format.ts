@@ -34,6 +34,8 @@
  * is captured), new untracked files over the size cap and unreadable files (listed in `skipped`).
  */
 
+import type { IndexFlagsMeta } from './index-flags.js';
+
 export const FORMAT_VERSION = 1;
 const MARKER = '--- git-guard snapshot v1 ---';
 
@@ -137,6 +139,12 @@ export interface SnapshotMeta {
    * guard); absent when there were none. They are in `tree` like any other file.
    */
   ignored?: string[];
+  /**
+   * Index entries marked assume-unchanged or skip-worktree, and intent-to-add ones (`git add -N`),
+   * as text (pathText): no tree holds these bits (index-flags.ts). Absent when there are none, and
+   * in snapshots written before it existed. Skip-worktree entries of a sparse checkout are not listed.
+   */
+  indexFlags?: IndexFlagsMeta;
   /** Files changed in the working tree against the previous snapshot. */
   changes: ChangeCounts;
   /**
@@ -179,7 +187,7 @@ export function decodeMessage(message: string): SnapshotMeta | null {
 }
 
 /** Sort/compare helper: same captured state (used to skip no-change snapshots). */
-export function sameState(a: SnapshotMeta, b: Pick<SnapshotMeta, 'tree' | 'indexTree' | 'rawIndex' | 'head' | 'refs' | 'stash' | 'operation' | 'operationState' | 'skipped'> & { rawFiles?: { tree: string } }): boolean {
+export function sameState(a: SnapshotMeta, b: Pick<SnapshotMeta, 'tree' | 'indexTree' | 'rawIndex' | 'head' | 'refs' | 'stash' | 'operation' | 'operationState' | 'skipped' | 'indexFlags'> & { rawFiles?: { tree: string } }): boolean {
   return (
     a.tree === b.tree &&
     // The same blobs with other raw bytes (CRLF now, LF then, under autocrlf=input) differ.
@@ -191,6 +199,8 @@ export function sameState(a: SnapshotMeta, b: Pick<SnapshotMeta, 'tree' | 'index
     a.operation === b.operation &&
     // Another MERGE_HEAD or message is another state (absent and null both mean none).
     JSON.stringify(a.operationState ?? null) === JSON.stringify(b.operationState ?? null) &&
+    // A bit set or cleared (`update-index --skip-worktree`, `git add -N`) is another index state.
+    JSON.stringify(a.indexFlags ?? null) === JSON.stringify(b.indexFlags ?? null) &&
     JSON.stringify(a.refs) === JSON.stringify(b.refs) &&
     JSON.stringify(a.stash) === JSON.stringify(b.stash) &&
     JSON.stringify(a.skipped) === JSON.stringify(b.skipped)

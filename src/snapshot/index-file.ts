@@ -60,6 +60,76 @@ export async function rootTreeFromCacheTree(index: string | Buffer | null, oidBy
 }
 
 /**
+ * Calls `visit` for every entry of an index file (versions 2 to 4) with its name (the bytes
+ * `source[start, end)`, valid only during the call), its 16-bit flags and its extended flags (0
+ * when it has none). Returns false when the file is not one this reads: another layout, or a split
+ * index ("link"), which keeps its entries in a shared index not read here.
+ */
+function walkIndexEntries(data: Buffer, oidBytes: number, visit: (source: Buffer, start: number, end: number, flags: number, extended: number) => void): boolean {
+  if (data.length < 12 || data.toString('latin1', 0, 4) !== 'DIRC') return false;
+  const version = data.readUInt32BE(4);
+  if (version < 2 || version > 4) return false;
+  const count = data.readUInt32BE(8);
+  let at = 12;
+  // Version 4: the previous name, rebuilt in place (a Buffer per entry cost 100 ms at 100k entries).
+  let name = Buffer.alloc(4096);
+  let length = 0;
+  const fixed = 40 + oidBytes; // stat data and the object id
+  try {
+    for (let i = 0; i < count; i++) {
+      const flags = data.readUInt16BE(at + fixed);
+      const hasExtended = version >= 3 && (flags & 0x4000) !== 0;
+      const extended = hasExtended ? data.readUInt16BE(at + fixed + 2) : 0;
+      const nameAt = at + fixed + 2 + (hasExtended ? 2 : 0);
+      let source: Buffer;
+      let start: number;
+      if (version === 4) {
+        // git's varint (offset encoding), inline: an object per entry costs here.
+        let next = nameAt;
+        let c = data[next++]!;
+        let strip = c & 127;
+        while (c & 128) {
+          c = data[next++]!;
+          strip = (strip + 1) * 128 + (c & 127);
+        }
+        const nul = data.indexOf(0, next);
+        if (nul < 0) return false;
+        if (strip > length) return false;
+        const keep = length - strip;
+        if (keep + (nul - next) > name.length) {
+          const bigger = Buffer.alloc(2 * (keep + (nul - next)));
+          name.copy(bigger, 0, 0, keep);
+          name = bigger;
+        }
+        data.copy(name, keep, next, nul);
+        length = keep + (nul - next);
+        source = name;
+        start = 0;
+        at = nul + 1;
+      } else {
+        // The name's length is in the flags unless it is 0xfff or more.
+        const nul = (flags & 0xfff) < 0xfff ? nameAt + (flags & 0xfff) : data.indexOf(0, nameAt);
+        if (nul < 0 || data[nul] !== 0) return false;
+        source = data;
+        start = nameAt;
+        length = nul - nameAt;
+        // Entries are padded with NULs to a multiple of 8 bytes (at least one NUL).
+        at += (nameAt - at + length + 8) & ~7;
+      }
+      visit(source, start, start + length, flags, extended);
+    }
+  } catch {
+    return false;
+  }
+  // The extensions, which must end exactly at the checksum (else the object id size was wrong).
+  for (let hops = 0; hops < 64 && at + 8 <= data.length - oidBytes; hops++) {
+    if (data.toString('latin1', at, at + 4) === 'link') return false;
+    at += 8 + data.readUInt32BE(at + 4);
+  }
+  return at === data.length - oidBytes;
+}
+
+/**
  * The paths in an index file (versions 2 to 4) whose last component is `name` (conversions.ts:
  * `.gitattributes`), byte strings; null when the file is not one this reads (a split index keeps
  * its entries elsewhere).
@@ -73,66 +143,47 @@ export function indexPathsNamed(data: Buffer, oidBytes: number, baseName: string
   // before shares ".gitattri" with it (a sibling named like ".gitattri…" before it), not seen.
   const needle = version === 4 ? baseName.slice(-5) : baseName;
   if (data.indexOf(needle, 12, 'latin1') < 0 && data.indexOf('link', 12, 'latin1') < 0) return [];
-  const count = data.readUInt32BE(8);
   const found: string[] = [];
   const wanted = Buffer.from(baseName, 'latin1');
-  let at = 12;
-  // Version 4: the previous name, rebuilt in place (a Buffer per entry cost 100 ms at 100k entries).
-  let name = Buffer.alloc(4096);
-  let length = 0;
-  const fixed = 40 + oidBytes; // stat data and the object id
-  try {
-    for (let i = 0; i < count; i++) {
-      const flags = data.readUInt16BE(at + fixed);
-      const extended = version >= 3 && (flags & 0x4000) !== 0;
-      const nameAt = at + fixed + 2 + (extended ? 2 : 0);
-      let source: Buffer;
-      let start: number;
-      if (version === 4) {
-        // git's varint (offset encoding), inline: an object per entry costs here.
-        let next = nameAt;
-        let c = data[next++]!;
-        let strip = c & 127;
-        while (c & 128) {
-          c = data[next++]!;
-          strip = (strip + 1) * 128 + (c & 127);
-        }
-        const nul = data.indexOf(0, next);
-        if (nul < 0) return null;
-        if (strip > length) return null;
-        const keep = length - strip;
-        if (keep + (nul - next) > name.length) {
-          const bigger = Buffer.alloc(2 * (keep + (nul - next)));
-          name.copy(bigger, 0, 0, keep);
-          name = bigger;
-        }
-        data.copy(name, keep, next, nul);
-        length = keep + (nul - next);
-        source = name;
-        start = 0;
-        at = nul + 1;
-      } else {
-        const nul = data.indexOf(0, nameAt);
-        if (nul < 0) return null;
-        source = data;
-        start = nameAt;
-        length = nul - nameAt;
-        // Entries are padded with NULs to a multiple of 8 bytes (at least one NUL).
-        at += (nameAt - at + length + 8) & ~7;
-      }
-      const end = start + length;
-      if (length >= wanted.length && source.compare(wanted, 0, wanted.length, end - wanted.length, end) === 0) {
-        const p = source.toString('latin1', start, end);
-        if (p === baseName || p.endsWith(`/${baseName}`)) found.push(p);
-      }
+  const read = walkIndexEntries(data, oidBytes, (source, start, end) => {
+    if (end - start >= wanted.length && source.compare(wanted, 0, wanted.length, end - wanted.length, end) === 0) {
+      const p = source.toString('latin1', start, end);
+      if (p === baseName || p.endsWith(`/${baseName}`)) found.push(p);
     }
-  } catch {
-    return null;
-  }
-  // The extensions: a split index ("link") holds most entries in a shared index, not read here.
-  for (let hops = 0; hops < 64 && at + 8 <= data.length - oidBytes; hops++) {
-    if (data.toString('latin1', at, at + 4) === 'link') return null;
-    at += 8 + data.readUInt32BE(at + 4);
-  }
-  return found;
+  });
+  return read ? found : null;
+}
+
+/**
+ * Index entries whose state no tree holds (byte strings, latin1): `assumeUnchanged` (CE_VALID,
+ * `update-index --assume-unchanged`), `skipWorktree` (`--skip-worktree`, and every entry outside a
+ * sparse checkout's cone) and `intentToAdd` (`git add -N`). null when the file is not one this
+ * reads (another layout, a split index).
+ */
+export interface IndexFlags {
+  assumeUnchanged: string[];
+  skipWorktree: string[];
+  intentToAdd: string[];
+}
+
+const CE_VALID = 0x8000;
+const CE_SKIP_WORKTREE = 0x4000; // extended flags
+const CE_INTENT_TO_ADD = 0x2000; // extended flags
+
+export function indexFlags(data: Buffer, oidBytes: number): IndexFlags | null {
+  const flagged: IndexFlags = { assumeUnchanged: [], skipWorktree: [], intentToAdd: [] };
+  const read = walkIndexEntries(data, oidBytes, (source, start, end, flags, extended) => {
+    if ((flags & CE_VALID) === 0 && (extended & (CE_SKIP_WORKTREE | CE_INTENT_TO_ADD)) === 0) return;
+    const p = source.toString('latin1', start, end);
+    if (flags & CE_VALID) flagged.assumeUnchanged.push(p);
+    if (extended & CE_SKIP_WORKTREE) flagged.skipWorktree.push(p);
+    if (extended & CE_INTENT_TO_ADD) flagged.intentToAdd.push(p);
+  });
+  return read ? flagged : null;
+}
+
+/** indexFlags for an index of either object format (sha1 or sha256: the layout says which). */
+export function indexFlagsOfAnyFormat(data: Buffer | null): IndexFlags | null {
+  if (!data) return null;
+  return indexFlags(data, 20) ?? indexFlags(data, 32);
 }

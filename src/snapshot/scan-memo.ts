@@ -21,6 +21,7 @@
  * the whole working tree here (`worktree-index.json` and `worktree-index.*`, as a split index
  * with `sharedindex.*` files in the git dir). Those are removed when found.
  */
+import type { IndexFlags } from './index-file.js';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Repo } from '../git/repo.js';
@@ -39,7 +40,8 @@ export interface IndexStamp {
 
 export interface ScanMemo {
   tree: string;
-  userIndex: { stamp: IndexStamp; indexTree: string | null; rawIndex: string | null } | null;
+  /** `flags`: its entries no tree holds (index-flags.ts); absent in memos written before them. */
+  userIndex: { stamp: IndexStamp; indexTree: string | null; rawIndex: string | null; flags?: IndexFlags } | null;
   scan: string | null;
   /** core.fileMode / core.symlinks as last read, with the config files' stat data (mode-rules.ts). */
   modeRules?: KnownModeRules;

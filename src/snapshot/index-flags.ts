@@ -1,0 +1,104 @@
+/**
+ * Index entries whose state no tree can hold, kept beside the snapshot's trees:
+ *  - assume-unchanged (`git update-index --assume-unchanged`) and skip-worktree
+ *    (`--skip-worktree`): people mark a tracked file so to keep a local override of it (a config
+ *    file with their own database). git status does not look at such a file, so its local bytes
+ *    were in no snapshot: a capture asks for them by name (capture-worktree.ts), and the bits are
+ *    recorded so rollback sets them again;
+ *  - intent-to-add (`git add -N`): the entry is in no tree (write-tree leaves it out), so rollback
+ *    gave the file back untracked.
+ * In a sparse checkout skip-worktree marks everything outside the cone (most of the index):
+ * those entries are left to git's own `sparse-checkout reapply`, as before.
+ *
+ * Paths are byte strings (latin1) in memory and git-quoted text (pathText) in the metadata, the
+ * way every recorded path is.
+ */
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import type { Repo } from '../git/repo.js';
+import { runGit } from '../git/run.js';
+import { pathFromText, pathText, type GitPath } from '../git/path.js';
+import { indexFlagsOfAnyFormat, type IndexFlags } from './index-file.js';
+
+/** What a snapshot records (SnapshotMeta.indexFlags): each list only when not empty. */
+export interface IndexFlagsMeta {
+  assumeUnchanged?: string[];
+  skipWorktree?: string[];
+  intentToAdd?: string[];
+}
+
+export const NO_FLAGS: IndexFlags = { assumeUnchanged: [], skipWorktree: [], intentToAdd: [] };
+
+/** A sparse checkout's patterns file exists (this worktree's): skip-worktree is the cone's business then. */
+export async function isSparseCheckout(repo: Repo): Promise<boolean> {
+  return fs.access(path.join(repo.gitDir, 'info', 'sparse-checkout')).then(
+    () => true,
+    () => false,
+  );
+}
+
+/** The flagged entries of the user's index file (its bytes), skip-worktree ones left out in a sparse checkout. */
+export async function readIndexFlags(repo: Repo, data: Buffer | null): Promise<IndexFlags> {
+  const flags = indexFlagsOfAnyFormat(data);
+  if (!flags) return NO_FLAGS;
+  if (flags.skipWorktree.length > 0 && (await isSparseCheckout(repo))) return { ...flags, skipWorktree: [] };
+  return flags;
+}
+
+export function hasFlags(flags: IndexFlags): boolean {
+  return flags.assumeUnchanged.length > 0 || flags.skipWorktree.length > 0 || flags.intentToAdd.length > 0;
+}
+
+/** The metadata field, absent (undefined) when no entry is flagged. */
+export function flagsMeta(flags: IndexFlags): IndexFlagsMeta | undefined {
+  if (!hasFlags(flags)) return undefined;
+  const text = (list: string[]): string[] => list.map((p) => pathText(p as GitPath));
+  return {
+    ...(flags.assumeUnchanged.length > 0 ? { assumeUnchanged: text(flags.assumeUnchanged) } : {}),
+    ...(flags.skipWorktree.length > 0 ? { skipWorktree: text(flags.skipWorktree) } : {}),
+    ...(flags.intentToAdd.length > 0 ? { intentToAdd: text(flags.intentToAdd) } : {}),
+  };
+}
+
+const nulList = (paths: GitPath[]): Buffer => Buffer.concat(paths.map((p) => Buffer.from(`${p}\0`, 'latin1')));
+
+/**
+ * Takes the assume-unchanged and skip-worktree bits off `paths` in a private index (so that
+ * update-index records their bytes, and read-tree -u writes and removes their files: git does
+ * neither for a flagged entry). Each list must name entries the index has with that bit.
+ */
+export async function clearFlags(repo: Repo, indexFile: string, flags: Pick<IndexFlags, 'assumeUnchanged' | 'skipWorktree'>): Promise<void> {
+  const env = { GIT_INDEX_FILE: indexFile };
+  // update-index applies only the first of two marking options: one call each.
+  if (flags.assumeUnchanged.length > 0) await runGit(['update-index', '--no-assume-unchanged', '-z', '--stdin'], { cwd: repo.root, env, input: nulList(flags.assumeUnchanged as GitPath[]) });
+  if (flags.skipWorktree.length > 0) await runGit(['update-index', '--no-skip-worktree', '-z', '--stdin'], { cwd: repo.root, env, input: nulList(flags.skipWorktree as GitPath[]) });
+}
+
+/**
+ * Sets a snapshot's recorded bits on the index `indexFile` built from its index tree (rollback),
+ * once the working tree holds the snapshot's files: intent-to-add entries first (`git add -N`
+ * needs the file), then the two marks on entries the index has.
+ */
+export async function applyFlags(repo: Repo, indexFile: string, meta: IndexFlagsMeta | undefined): Promise<void> {
+  if (!meta) return;
+  const env = { GIT_INDEX_FILE: indexFile };
+  const paths = (list: string[] | undefined): GitPath[] => (list ?? []).map(pathFromText);
+  const intentToAdd = paths(meta.intentToAdd);
+  if (intentToAdd.length > 0) {
+    // Names as given, glob characters included; -f: an ignored file may have been added so.
+    await runGit(['--literal-pathspecs', 'add', '-f', '-N', '--pathspec-from-file=-', '--pathspec-file-nul'], { cwd: repo.root, env, input: nulList(intentToAdd) });
+  }
+  const present = new Set<string>();
+  const marked = [...paths(meta.assumeUnchanged), ...paths(meta.skipWorktree)];
+  if (marked.length > 0) {
+    // Only entries the index has can be marked (update-index stops at any other).
+    const listed = await runGit(['ls-files', '-z', '--cached'], { cwd: repo.root, env });
+    for (const p of listed.stdout.toString('latin1').split('\0')) if (p) present.add(p);
+  }
+  const mark = async (option: string, list: GitPath[]): Promise<void> => {
+    const have = list.filter((p) => present.has(p));
+    if (have.length > 0) await runGit(['update-index', option, '-z', '--stdin'], { cwd: repo.root, env, input: nulList(have) });
+  };
+  await mark('--assume-unchanged', paths(meta.assumeUnchanged));
+  await mark('--skip-worktree', paths(meta.skipWorktree));
+}
