@@ -13,6 +13,9 @@ import { describe, expect, it } from 'vitest';
 import { withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
 import { captureState } from '../../helpers/state.js';
 import { waitForBackgroundPush } from '../watcher/helpers.js';
+import { openRepo } from '../../../src/git/repo.js';
+import { createSnapshot } from '../../../src/snapshot/create.js';
+import { gitPath } from '../../../src/git/path.js';
 
 /** The index with every entry's flags (assume-unchanged, skip-worktree, intent-to-add), stat data left out. */
 function indexWithFlags(t: TestRepo): string {
@@ -125,6 +128,24 @@ describe('rollback and index entries no tree can hold', () => {
       const r = t.guard(['recover', '--yes']);
       expect(r.code, r.stderr).toBe(0);
       expect(state(t)).toEqual(before);
+    });
+  });
+
+  it('an incremental snapshot (the watcher) reads the marked files as a full walk does', async () => {
+    await withTestRepo(async (t) => {
+      setUp(t);
+      // In-process snapshots: the process environment must be hermetic too.
+      Object.assign(process.env, { GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1', HOME: t.home });
+      const r = await openRepo(t.dir);
+      await createSnapshot(r);
+      t.write('config.json', 'edited again\n');
+      t.write('local.cfg', 'edited too\n');
+      const incremental = await createSnapshot(r, { trigger: 'watch', changedPaths: [gitPath('config.json'), gitPath('local.cfg')] });
+      expect(incremental.created).toBe(true);
+      expect(t.git(['show', `${incremental.snapshot.oid}:config.json`])).toBe('edited again\n');
+      expect(t.git(['show', `${incremental.snapshot.oid}:local.cfg`])).toBe('edited too\n');
+      const full = await createSnapshot(r, { force: true });
+      expect(incremental.snapshot.tree).toBe(full.snapshot.tree);
     });
   });
 });
