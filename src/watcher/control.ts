@@ -8,7 +8,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { GuardError } from '../errors.js';
-import type { Repo } from '../git/repo.js';
+import { repoFromRevParse, type Repo } from '../git/repo.js';
 import { packageRoot } from '../util/package-root.js';
 import { holderGone, pidRecordText, readPidRecord } from '../util/pid-file.js';
 import { foreignWatcher, isAlive, readPid, readStateFile, watcherFiles, type ForeignWatcher } from './state-file.js';
@@ -29,13 +29,37 @@ export function cliEntry(): string {
   return path.join(packageRoot(), 'bin', 'guard.js');
 }
 
+/**
+ * How the process that starts the daemon hands it the repository it already knows (the four
+ * paths of openRepo's `git rev-parse`, one a line): the daemon then starts no `git rev-parse` of
+ * its own (one process start, 10-40 ms of its start-up). The daemon takes it only for its own
+ * cwd, which is the repository's root (spawnWatcher sets it).
+ */
+const DAEMON_REPO_ENV = 'GUARD_WATCHER_REPO';
+
+/** The repository the starter handed over (see DAEMON_REPO_ENV), removed from the environment so no child inherits it; null: ask git. */
+export function takeHandedRepo(cwd: string): Repo | null {
+  const value = process.env[DAEMON_REPO_ENV];
+  if (value === undefined) return null;
+  delete process.env[DAEMON_REPO_ENV];
+  const repo = repoFromRevParse(value);
+  return repo && repo.root === path.resolve(cwd) ? repo : null;
+}
+
 /** The environment for the daemon: the caller's, minus what ties git to the caller's context. */
-function daemonEnv(): NodeJS.ProcessEnv {
-  const env = { ...process.env };
+function daemonEnv(repo: Repo): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env };
   // A hook may run with a temporary index or an explicit git dir; the daemon finds its repository from its cwd.
+  let bound = false;
   for (const key of ['GIT_DIR', 'GIT_WORK_TREE', 'GIT_INDEX_FILE', 'GIT_COMMON_DIR', 'GIT_PREFIX', 'GIT_OBJECT_DIRECTORY', 'GIT_ALTERNATE_OBJECT_DIRECTORIES', 'GIT_QUARANTINE_PATH', 'GIT_REFLOG_ACTION']) {
+    if (env[key] !== undefined) bound = true;
     delete env[key];
   }
+  // The caller's repository is the daemon's only when nothing above shaped it (a temporary index
+  // would be the caller's alone), and when each path fits on its line: else the daemon asks git.
+  const paths = [repo.root, repo.gitDir, repo.commonDir, repo.indexFile];
+  if (!bound && paths.every((p) => !p.includes('\n'))) env[DAEMON_REPO_ENV] = `${paths.join('\n')}\n`;
+  else delete env[DAEMON_REPO_ENV];
   return env;
 }
 
@@ -63,7 +87,7 @@ export function spawnWatcher(repo: Repo, options: { startedFor?: string | null }
   try {
     fs.writeSync(log, `${new Date().toISOString()} starting watcher for ${repo.root}\n`);
     const args = [cliEntry(), 'watch', '--daemon', ...(options.startedFor ? ['--session', options.startedFor] : [])];
-    const child = spawn(process.execPath, [...DAEMON_NODE_FLAGS, ...args], { cwd: repo.root, env: daemonEnv(), detached: true, stdio: ['ignore', log, log] });
+    const child = spawn(process.execPath, [...DAEMON_NODE_FLAGS, ...args], { cwd: repo.root, env: daemonEnv(repo), detached: true, stdio: ['ignore', log, log] });
     child.unref();
     if (child.pid === undefined) throw new GuardError('internal', 'could not start the watcher process');
     // Claim the pid file for the child now, so `guard watch stop` finds it even while it loads;
@@ -97,14 +121,24 @@ function claimPidFile(repo: Repo, file: string, pid: number): number {
   return pid;
 }
 
-/** Starts the daemon and waits until it watches (or fails); throws when it could not start. */
+/**
+ * Whether a watcher is ready: its watches are in place, so every change from now on is recorded
+ * (its start-up snapshot, of what changed before, may still run), or it polls (no watches to
+ * wait for). What `guard watch` and a session start wait for.
+ */
+export function watcherReady(status: WatcherStatus): boolean {
+  if (status.health === 'running' || status.health === 'polling') return true;
+  return status.health === 'starting' && status.alive && status.file?.watching === true;
+}
+
+/** Starts the daemon and waits until it is ready (watcherReady) or fails; throws when it could not start. */
 export async function startWatcher(repo: Repo, options: { startedFor?: string | null; timeoutMs?: number } = {}): Promise<StartResult & { status: WatcherStatus }> {
   const started = spawnWatcher(repo, options);
   const deadline = Date.now() + (options.timeoutMs ?? 30_000);
   for (;;) {
     const status = watcherStatus(repo);
     const ours = status.file?.pid === started.pid || started.already;
-    if (ours && (status.health === 'running' || status.health === 'polling' || status.health === 'elsewhere')) return { ...started, status };
+    if (ours && (watcherReady(status) || status.health === 'elsewhere')) return { ...started, status };
     if (ours && status.health === 'crashed') {
       throw new GuardError('internal', `the watcher could not start: ${status.file?.reason ?? 'it exited'}`, { hints: [`See its log: ${status.log}`, ...status.logTail.map((l) => `  ${l}`)] });
     }
@@ -204,9 +238,7 @@ export async function awaitSessionWatcher(repo: Repo, spawned: SpawnedWatcher, t
     const status = watcherStatus(repo);
     // The state file may still be an earlier watcher's: only ours (or one that already ran) counts.
     const ours = spawned.already || status.file?.pid === spawned.pid;
-    // Ready once its watches are in place: its start-up snapshot of what changed before may still run.
-    const watching = status.health === 'starting' && status.alive && status.file?.watching === true;
-    if (ours && (status.health === 'running' || status.health === 'polling' || watching)) return { pid: status.file?.pid ?? spawned.pid, ready: true };
+    if (ours && watcherReady(status)) return { pid: status.file?.pid ?? spawned.pid, ready: true };
     if (ours && status.health === 'crashed') return { pid: spawned.pid, ready: false, error: `the watcher could not start: ${status.file?.reason ?? 'it exited'} (log: ${status.log})` };
     if (status.health === 'elsewhere') return { pid: null, ready: false, error: status.summary };
     const pid = readPid(repo) ?? spawned.pid;

@@ -205,10 +205,19 @@ export class Watcher {
       });
       // Marks written before this watcher ran were closed by a snapshot of their own hook.
       this.readStepMarks();
+      // The socket `guard snapshot` asks this watcher through (serve.ts) is set up beside the walk;
+      // requests are declined until the watches are in place.
+      const serving = serveSnapshots(this.repo, (request) => this.serveSnapshot(request)).catch((error: unknown) => {
+        this.onError(error as Error);
+        return null;
+      });
       await this.fsEvents.start();
+      this.server = await serving;
       if (this.stopping) return;
       this.state.watchedDirs = this.fsEvents?.watchedDirs ?? 0;
-      // From here every change is seen: a session start waiting for this may let its agent run.
+      // From here every change is seen: the watcher is ready (`guard watch` and a session start
+      // waiting for it return; a served snapshot waits for the start-up snapshot below, then
+      // records what changed since).
       this.state.watching = true;
       this.writeState();
       // Whatever changed before the watches were in place: one full snapshot.
@@ -219,11 +228,6 @@ export class Watcher {
       if (this.stopping) return;
       this.state.state = 'running';
       this.writeState();
-      // From here `guard snapshot` may ask this watcher for its snapshot (serve.ts).
-      this.server = await serveSnapshots(this.repo, (request) => this.serveSnapshot(request)).catch((error: unknown) => {
-        this.onError(error as Error);
-        return null;
-      });
       this.emit({ type: 'ready', mode: this.state.mode, dirs: this.state.watchedDirs });
       this.timers.push(setInterval(() => void this.heartbeat(), HEARTBEAT_MS));
       // Retention when the store has grown past snapshot.retention.maxStoreSize.
@@ -233,6 +237,8 @@ export class Watcher {
       // Bring the backup up to date even when the first snapshot found nothing new.
       if (this.options.backup !== false && !this.pushing) this.schedulePush();
     } catch (error) {
+      await stopServing(this.repo, this.server).catch(() => undefined);
+      this.server = null;
       await this.fsEvents?.close().catch(() => undefined);
       await this.objectPipes?.close();
       this.state.state = 'crashed';
@@ -544,7 +550,9 @@ export class Watcher {
    */
   private async serveSnapshot(request: ServeRequest): Promise<ServeReply> {
     const decline = (reason: string): ServeReply => ({ ok: false, reason });
-    if (this.stopping || this.state.state !== 'running' || this.state.mode !== 'events' || !this.fsEvents) return decline('the watcher does not watch with events now');
+    // Running, or starting with its watches in place (its start-up snapshot runs: waited for below).
+    const watching = this.state.state === 'running' || (this.state.state === 'starting' && this.state.watching === true);
+    if (this.stopping || !watching || this.state.mode !== 'events' || !this.fsEvents) return decline('the watcher does not watch with events now');
     if (request.root !== this.repo.root) return decline(`this watcher watches ${this.repo.root}`);
     const settings = this.policy.snapshot;
     if (request.maxFileSize !== settings.maxFileSize || JSON.stringify(request.includeIgnored) !== JSON.stringify(settings.includeIgnored)) return decline('other snapshot options than the watcher\'s');

@@ -99,20 +99,58 @@ function lstatRel(root: string, rel: GitPath): fs.Stats | undefined {
   return lstatSafe(rel === '' ? root : fsPath(root, rel));
 }
 
+/** What the walk needs of a directory's listing: its subdirectories, and whether it holds a `.git`. */
+interface DirListing {
+  /** Names of the entries that are directories (as bytes, `.git` left out). */
+  dirs: GitPath[];
+  /** An entry named `.git` (a directory or a file): a nested repository, or a linked worktree's root. */
+  dotGit: boolean;
+}
+
+/** A name as Node decoded it (UTF-8) holds U+FFFD where its bytes were not UTF-8 (or a real U+FFFD): then read it as bytes. */
+const REPLACEMENT = '\ufffd';
+/** Only 7-bit characters: the text is the bytes (a GitPath is a byte string). */
+const ASCII = /^[\x00-\x7f]*$/;
+
 /**
- * The entries of a worktree directory with their names as bytes (empty when gone or unreadable:
- * its watch fails the same way, or reports it). Any other failure (EMFILE, EIO...) goes to
- * `onFailure`: the directory is there and was not read, so what lies under it is not known.
+ * The subdirectories of a worktree directory, their names as bytes (empty when gone or
+ * unreadable: its watch fails the same way, or reports it). Any other failure (EMFILE, EIO...)
+ * goes to `onFailure`: the directory is there and was not read, so what lies under it is not known.
+ *
+ * Read as text first: a Buffer per entry (`encoding: 'buffer'`) costs twice the listing itself
+ * (20k names: 30 against 12.5 ms warm), and only directories are kept. A name that is not UTF-8
+ * decodes with U+FFFD; then the directory is read again as bytes, so no name is ever decoded lossily.
  */
-function readDirBytes(root: string, rel: GitPath, onFailure?: (error: NodeJS.ErrnoException) => void): Array<{ name: GitPath; isDirectory: boolean }> {
+function listDir(root: string, rel: GitPath, onFailure?: (error: NodeJS.ErrnoException) => void): DirListing {
+  const where = rel === '' ? root : fsPath(root, rel);
   try {
-    // encoding 'buffer': the names exactly as the file system holds them, never decoded.
-    const entries = fs.readdirSync(rel === '' ? root : fsPath(root, rel), { withFileTypes: true, encoding: 'buffer' });
-    return entries.map((entry) => ({ name: gitPathOf(entry.name as unknown as Buffer), isDirectory: entry.isDirectory() }));
+    const entries = fs.readdirSync(where, { withFileTypes: true });
+    const dirs: GitPath[] = [];
+    let dotGit = false;
+    for (const entry of entries) {
+      const name = entry.name;
+      if (name.includes(REPLACEMENT)) return listDirBytes(where);
+      if (name === '.git') dotGit = true;
+      else if (entry.isDirectory()) dirs.push(ASCII.test(name) ? (name as GitPath) : gitPath(name));
+    }
+    return { dirs, dotGit };
   } catch (error) {
     if (!GONE_CODES.has((error as NodeJS.ErrnoException).code ?? '')) onFailure?.(error as NodeJS.ErrnoException);
-    return [];
+    return { dirs: [], dotGit: false };
   }
+}
+
+/** listDir for a directory holding a name that is not UTF-8: every name read as bytes (encoding 'buffer'), never decoded. */
+function listDirBytes(where: string | Buffer): DirListing {
+  const entries = fs.readdirSync(where, { withFileTypes: true, encoding: 'buffer' });
+  const dirs: GitPath[] = [];
+  let dotGit = false;
+  for (const entry of entries) {
+    const name = gitPathOf(entry.name as unknown as Buffer);
+    if (name === DOT_GIT) dotGit = true;
+    else if (entry.isDirectory()) dirs.push(name);
+  }
+  return { dirs, dotGit };
 }
 
 const DOT_GIT = gitPath('.git');
@@ -346,15 +384,13 @@ export class FsEvents {
     }
     // Watched before it is listed: what appears in it after the listing has an event.
     this.watchDir(rel, stat);
-    const entries = readDirBytes(this.repo.root, rel, (error) => this.markIncomplete(`could not read the directory ${pathText(rel)} (${error.code ?? error.message})`));
-    if (rel !== '' && entries.some((entry) => entry.name === DOT_GIT)) {
+    const listing = listDir(this.repo.root, rel, (error) => this.markIncomplete(`could not read the directory ${pathText(rel)} (${error.code ?? error.message})`));
+    if (rel !== '' && listing.dotGit) {
       this.unwatchTree(rel);
       return null;
     }
     if (rel !== '') this.ignored.markWatched(rel);
-    const children: GitPath[] = [];
-    for (const entry of entries) if (entry.isDirectory && entry.name !== DOT_GIT) children.push(join(rel, entry.name));
-    return children;
+    return listing.dirs.map((name) => join(rel, name));
   }
 
   /**

@@ -106,7 +106,8 @@ export class IgnoredDirs {
         if (at === queue.length) break;
       }
     } finally {
-      await oracle.close().catch(() => undefined);
+      // Every answer is in: its exit (once it reads the end of its input) is not waited for.
+      void oracle.close().catch(() => undefined);
     }
   }
 

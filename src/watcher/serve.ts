@@ -9,11 +9,12 @@
  * JSON line (ServeRequest) and gets one back (ServeReply). Before it snapshots, the watcher makes
  * sure it has seen every change made before the request: it writes a file in a directory it
  * watches and waits for that file's event, which the one inotify queue delivers after the events
- * of everything written earlier (daemon.ts, serveSnapshot). It answers only when it watches with
- * OS events (not while polling), for its own worktree, and with the same snapshot options (size
- * cap, captured ignored files) as the client's; otherwise, and whenever no watcher answers (none
- * runs, it died and left its socket, it is still starting), the client takes the snapshot itself
- * with a full walk, as it always did. Nothing here changes what a snapshot records: the
+ * of everything written earlier (daemon.ts, serveSnapshot); asked while its start-up snapshot
+ * runs, it answers after that one. It answers only when it watches with OS events (not while
+ * polling), for its own worktree, and with the same snapshot options (size cap, captured ignored
+ * files) as the client's; otherwise, and whenever no watcher answers (none runs, it died and left
+ * its socket, its start-up walk has not placed every watch yet), the client takes the snapshot
+ * itself with a full walk, as it always did. Nothing here changes what a snapshot records: the
  * incremental snapshot equals the full walk's (test/integration/watcher/serve.test.ts).
  */
 import fs from 'node:fs';

@@ -8,7 +8,7 @@ import { testFault } from '../../util/test-faults.js';
 import { GuardError } from '../../errors.js';
 import { openRepo } from '../../git/repo.js';
 import { Watcher, type WatcherEvent } from '../../watcher/daemon.js';
-import { SESSION_ENDED_SIGNAL, spawnWatcher, startWatcher, stopWatcher } from '../../watcher/control.js';
+import { SESSION_ENDED_SIGNAL, spawnWatcher, startWatcher, stopWatcher, takeHandedRepo } from '../../watcher/control.js';
 import { watcherStatus } from '../../watcher/status.js';
 import type { CommandContext } from '../main.js';
 import { age, bytes, shortId } from '../format.js';
@@ -47,7 +47,8 @@ function describe(event: WatcherEvent): string {
 
 /** Runs the watcher in this process until it stops. */
 async function runHere(args: RunArgs, ctx: CommandContext): Promise<number> {
-  const repo = await openRepo(ctx.cwd);
+  // The daemon: the repository its starter already asked git for, if it handed it over.
+  const repo = (args.daemon ? takeHandedRepo(ctx.cwd) : null) ?? (await openRepo(ctx.cwd));
   const print = (text: string): void => {
     const line = `${new Date().toISOString()} ${text}`;
     if (args.daemon) process.stdout.write(`${line}\n`);

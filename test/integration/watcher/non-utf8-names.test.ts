@@ -9,7 +9,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
-import { fullWalkTree, json } from './helpers.js';
+import { fullWalkTree, json, waitForWatcher } from './helpers.js';
 
 /** The absolute path of a name given as latin1 text (each char one byte), as a Buffer. */
 function at(repo: TestRepo, name: string): Buffer {
@@ -47,8 +47,15 @@ describe('the watcher and names that are not UTF-8', () => {
       repo.write('src/app.js', 'console.log(1);\n');
       repo.git(['add', '-A']);
       repo.git(['commit', '-q', '-m', 'base']);
+      // There before the watcher: its start-up walk lists these names (as text first, then again
+      // as bytes, fs-events.ts listDir) and watches the directories under their exact bytes.
+      write(repo, 'pre\xff/sub\xff/e.txt', 'e\n');
       expect(repo.guard(['watch']).code).toBe(0);
       try {
+        // After its start-up snapshot, only the watches of the start-up walk see this change.
+        await waitForWatcher(repo);
+        write(repo, 'pre\xff/sub\xff/e.txt', 'e changed\n');
+        expect(filesOf(repo, servedEqualsWalk(repo))).toContain('pre\xff/sub\xff/e.txt');
         // Made while the watcher runs: a 0xff directory (with one below it) and 0xff files.
         write(repo, 'd\xff/a.txt', 'a\n');
         write(repo, 'd\xff/sub/b.txt', 'b\n');
