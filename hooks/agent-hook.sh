@@ -369,6 +369,55 @@ guard_post_tool_step() {
   return 0
 }
 
+# guard_start_watcher: at a session start, starts this worktree's watcher daemon here, beside the
+# hook's own Node rather than after it (its start is most of what a session start waits for), as
+# spawnWatcher (src/watcher/control.ts) starts it: `node bin/guard.js watch --daemon` with the same
+# Node flags (DAEMON_NODE_FLAGS; a test keeps them equal), in the worktree's root, in a session of
+# its own (setsid: it outlives the agent's process group), output appended to
+# <gitDir>/guard/watcher.log, the repository handed over (GUARD_WATCHER_REPO), and its pid claimed
+# in watcher.pid (noclobber: a starter that got there first keeps it, and this daemon then sees
+# that one and exits). `--session +<agent>`: the session has no id yet; the daemon takes the one
+# that opens. Only the plain case: guard's directory is there and no watcher.pid at all (a
+# watcher that runs, or one that left its file, is for Node to judge), no GIT_* variable shapes
+# the repository, and setsid exists. Sets guard_wpid (Node then waits for that daemon).
+guard_start_watcher() {
+  [ -z "${GIT_DIR-}${GIT_WORK_TREE-}${GIT_INDEX_FILE-}${GIT_COMMON_DIR-}${GIT_OBJECT_DIRECTORY-}${GIT_ALTERNATE_OBJECT_DIRECTORIES-}${GIT_QUARANTINE_PATH-}" ] || return 1
+  # Four absolute paths, one a line (a path holding a newline: Node starts the watcher).
+  guard_w_top=${guard_repo%%"$guard_nl"*}
+  guard_w_rest=${guard_repo#*"$guard_nl"}
+  guard_w_dir=${guard_w_rest%%"$guard_nl"*}/guard
+  guard_w_rest=${guard_w_rest#*"$guard_nl"}
+  case $guard_w_rest in
+    *"$guard_nl"*"$guard_nl"*) return 1 ;;
+    /*"$guard_nl"/*) ;;
+    *) return 1 ;;
+  esac
+  case $guard_w_top$guard_w_dir in
+    /*/*) ;;
+    *) return 1 ;;
+  esac
+  [ -d "$guard_w_dir" ] && [ ! -e "$guard_w_dir/watcher.pid" ] || return 1
+  command -v setsid >/dev/null 2>&1 || return 1
+  # The daemon runs in the worktree's root: the package by an absolute path.
+  case $guard_pkg in
+    /*) guard_w_pkg=$guard_pkg ;;
+    *) guard_w_pkg=$PWD/$guard_pkg ;;
+  esac
+  # The log is kept under 1 MB as spawnWatcher keeps it.
+  if [ -f "$guard_w_dir/watcher.log" ]; then
+    guard_w_size=$(wc -c 2>/dev/null <"$guard_w_dir/watcher.log") || guard_w_size=0
+    [ "${guard_w_size:-0}" -gt 1048576 ] 2>/dev/null && mv -f "$guard_w_dir/watcher.log" "$guard_w_dir/watcher.log.1"
+  fi
+  (
+    cd "$guard_w_top" || exit 1
+    GUARD_WATCHER_REPO=$guard_repo$guard_nl
+    export GUARD_WATCHER_REPO
+    exec setsid node --max-semi-space-size=1 --max-old-space-size=512 "$guard_w_pkg/bin/guard.js" watch --daemon --session "+$guard_agent"
+  ) </dev/null >>"$guard_w_dir/watcher.log" 2>&1 &
+  guard_wpid=$!
+  (set -C && printf '%s\n' "$guard_wpid" >"$guard_w_dir/watcher.pid") 2>/dev/null || return 1
+}
+
 # ---- main (everything above only defines functions; tests load them by this marker)
 if guard_fast_allow; then
   guard_print_allow
@@ -403,6 +452,10 @@ fi
 # process here costs less than spawning it from Node. Node uses it only for this directory (its
 # own cwd, since exec keeps it) and asks git itself for any other; empty means "ask git".
 guard_repo=$(git rev-parse --path-format=absolute --show-toplevel --git-dir --git-common-dir --git-path index 2>/dev/null) || guard_repo=
+if [ "$guard_event" = session-start ] && [ -n "$guard_repo" ] && guard_start_watcher; then
+  GUARD_SHIM_WATCHER=$guard_wpid
+  export GUARD_SHIM_WATCHER
+fi
 GUARD_SHIM_REPO=$guard_repo
 export GUARD_SHIM_REPO
 exec node "$guard_pkg/bin/guard.js" agent-hook "$guard_agent" "$guard_event" <<GUARD_PAYLOAD_END

@@ -135,6 +135,8 @@ export interface StartOptions {
   source?: string;
   /** Opened by a git hook because the agent's own hooks are not running (journaled plainly). */
   withoutAgentHooks?: boolean;
+  /** The pid of the watcher daemon the agent hook's shim already started for this session start (hooks/agent-hook.sh). */
+  watcherPid?: number;
 }
 
 export interface StartResult {
@@ -182,14 +184,14 @@ export async function startSession(repo: Repo, options: StartOptions = {}): Prom
   const agent = options.agent ?? null;
   if (options.id !== undefined || options.agentSession) {
     const resumed = reopen(repo, options, options.source);
-    if (resumed) return { ...resumed, watcher: await awaitSessionWatcher(repo, spawnWatcherForSession(repo, resumed.session)) };
+    if (resumed) return { ...resumed, watcher: await awaitSessionWatcher(repo, spawnWatcherForSession(repo, resumed.session, options.watcherPid)) };
   }
 
   const id = options.id ?? newId(agent);
   // The watcher records the session's changes (issue 5). Started first, so that its start-up
   // (Node, the watches, its first scan) overlaps the snapshot; the session is handed back once it
   // is ready (bounded), so the agent does not run while it still scans. It never fails the start.
-  const spawned = spawnWatcherForSession(repo, { id });
+  const spawned = spawnWatcherForSession(repo, { id }, options.watcherPid);
   const message = `${agent ?? 'session'} ${id} started`;
   // A watcher that already ran knows what changed: it takes the baseline, O(changes) (serve.ts).
   // The baseline must be a snapshot of this session even when nothing changed since the last one (force).

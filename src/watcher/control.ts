@@ -217,7 +217,10 @@ export async function stopSessionWatcher(repo: Repo): Promise<boolean> {
  * worktree's watcher runs, so its start-up (Node, the watches, the first scan) overlaps the
  * session's snapshot. Never throws: a session must start even where no watcher can.
  */
-export function spawnWatcherForSession(repo: Repo, session: { id: string }): SpawnedWatcher {
+export function spawnWatcherForSession(repo: Repo, session: { id: string }, startedByShim?: number): SpawnedWatcher {
+  // hooks/agent-hook.sh started it already, beside this hook's Node, and claimed the pid file for
+  // it: this session waits for that one (while it loads, no state file of its own says so yet).
+  if (startedByShim !== undefined && readPid(repo) === startedByShim && isAlive(startedByShim)) return { pid: startedByShim, already: false };
   try {
     return spawnWatcher(repo, { startedFor: session.id });
   } catch (error) {

@@ -302,6 +302,9 @@ export class Watcher {
   }
 
   private writeState(): void {
+    // Started by an agent hook's shim before the session had an id (`--session +<agent>`,
+    // hooks/agent-hook.sh): the session it was started for is the one open now.
+    if (this.state.startedFor?.startsWith('+') && this.session) this.state.startedFor = this.session.id;
     this.state.heartbeatAt = new Date().toISOString();
     this.state.rss = process.memoryUsage().rss;
     try {

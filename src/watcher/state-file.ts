@@ -169,7 +169,17 @@ export function acquirePidFile(repo: Repo): number | null {
     if (record !== null && !record.here && !holderGone(record)) return record.pid;
     const holder = readPid(repo);
     if (holder !== null && holder !== process.pid && isAlive(holder)) return holder;
-    if (holder === process.pid) return null;
+    if (holder === process.pid) {
+      // Claimed for this process by its starter. hooks/agent-hook.sh writes the bare pid: it is
+      // written again with where it means something (util/pid-file.ts), as a guard in another pid
+      // namespace must not take it for a dead process there.
+      if (record !== null && record.space === null) {
+        const temp = `${file}.${process.pid}.tmp`;
+        fs.writeFileSync(temp, pidRecordText());
+        fs.renameSync(temp, file);
+      }
+      return null;
+    }
     // Stale (the holder died) or half-written: remove it only if it still holds the same content.
     try {
       if (readPid(repo) === holder) fs.rmSync(file, { force: true });

@@ -60,6 +60,21 @@ function takeShimRepo(): Repo | null {
   return value === '' ? null : repoFromRevParse(value);
 }
 
+/**
+ * The watcher daemon hooks/agent-hook.sh started for a session start, beside this process (its
+ * pid), for the shim's repository: the session waits for that one instead of starting another.
+ * Read once and removed from the environment, as the shim's repository.
+ */
+const SHIM_WATCHER_ENV = 'GUARD_SHIM_WATCHER';
+
+function takeShimWatcher(): number | null {
+  const value = process.env[SHIM_WATCHER_ENV];
+  if (value === undefined) return null;
+  delete process.env[SHIM_WATCHER_ENV];
+  const pid = Number(value);
+  return Number.isInteger(pid) && pid > 0 ? pid : null;
+}
+
 async function readStdin(): Promise<string> {
   // A terminal (or any character device, such as /dev/null) gives no payload. fstat rather
   // than process.stdin.isTTY or tty.isatty: those set up a stream, or load net and stream.
@@ -271,7 +286,7 @@ async function onPostTool(repo: Repo, agent: AgentIntegration, event: AgentEvent
   recordStepSnapshot(repo, [mark], snapshot.oid, { session: session?.id ?? null, agent: agent.id, by: 'hook' });
 }
 
-async function handle(agent: AgentIntegration, event: AgentEvent, cwd: string, shimRepo: Repo | null): Promise<HookVerdict> {
+async function handle(agent: AgentIntegration, event: AgentEvent, cwd: string, shimRepo: Repo | null, shimWatcher: number | null): Promise<HookVerdict> {
   const repo = await repoFor(event, cwd, shimRepo);
   // Outside a git repository there is nothing of guard's to protect or snapshot, unless its .git
   // was removed and a backup of it exists: then say how to get it back.
@@ -281,7 +296,9 @@ async function handle(agent: AgentIntegration, event: AgentEvent, cwd: string, s
 
   switch (event.kind) {
     case 'session-start': {
-      const result = await startSession(repo, { agent: agent.id, agentSession: event.sessionId, ...(event.source ? { source: event.source } : {}) });
+      // The shim's watcher watches the shim's repository: it is this session's only when that is the event's.
+      const watcherPid = repo === shimRepo ? shimWatcher : null;
+      const result = await startSession(repo, { agent: agent.id, agentSession: event.sessionId, ...(event.source ? { source: event.source } : {}), ...(watcherPid ? { watcherPid } : {}) });
       const s = result.session;
       const what = result.resumed ? 'resumed' : `started at snapshot ${shortId(s.startSnapshot)}`;
       const watcher = result.watcher.ready ? '' : ` Not ready yet: ${result.watcher.error}.`;
@@ -376,6 +393,7 @@ export async function run(args: HookArgs, ctx: CommandContext): Promise<number> 
     return 2;
   }
   const shimRepo = takeShimRepo();
+  const shimWatcher = takeShimWatcher();
   let parsed: AgentEvent | null = null;
   let verdict: HookVerdict;
   try {
@@ -383,7 +401,7 @@ export async function run(args: HookArgs, ctx: CommandContext): Promise<number> 
     // A tool call with no payload cannot be checked: refuse it like any other malformed input.
     if (event === 'pre-tool' && stdin.trim() === '') throw new Error('the hook received an empty payload on stdin');
     parsed = agent.parseEvent(stdin, event);
-    verdict = await handle(agent, parsed, ctx.cwd, shimRepo);
+    verdict = await handle(agent, parsed, ctx.cwd, shimRepo, shimWatcher);
   } catch (error) {
     verdict = crashVerdict(event, parsed, error);
     await journalCrash(agent, event, parsed, ctx.cwd, shimRepo, error, verdict);
