@@ -1,11 +1,12 @@
 // Same-run A/B of two built guard checkouts on existing repositories, alternating each round:
-// `guard watch` until ready (watch mode; the watcher is stopped after each) or `guard snapshot`
+// `guard watch` until ready (watch mode; the watcher is stopped after each), a session start
+// through the agent hook's shim (session mode), or `guard snapshot`
 // after a commit (snapshot mode) or after 5 changed and 5 new files (dirty mode, a generated
 // repository), with `git status` and `node -e 0` timed in every round. Prints
 // medians, per-round values and ratios to the median `git status`. The repositories are working
 // clones made as bench/real-repos.mjs makes them, with `guard init` run once.
 // Usage: AB_VARIANTS=before=/path/to/built/main,after=/path/to/built/branch \
-//          node bench/ab.mjs watch|snapshot|dirty ROUNDS DIR...
+//          node bench/ab.mjs watch|session|snapshot|dirty ROUNDS DIR...
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -40,6 +41,21 @@ for (const dir of dirs) {
         res.node.push(time(process.execPath, ['-e', '0'], dir));
         res[v].push(time(process.execPath, [bin, 'watch'], dir));
         stop(dir, bin);
+      } else if (mode === 'session') {
+        // A session start after a branch change, through the agent hook's shim as Claude Code
+        // runs it (hooks/agent-hook.sh; it returns once the session-start snapshot is taken and
+        // pushed to the backup and the watcher is ready); the watcher and the session are ended
+        // after each.
+        run('git', ['branch', '-f', `ab-session-${r}`], dir);
+        res.status.push(time('git', ['status'], dir));
+        res.node.push(time(process.execPath, ['-e', '0'], dir));
+        const payload = JSON.stringify({ session_id: `ab-${v}-${r}-${Date.now()}`, cwd: dir, hook_event_name: 'SessionStart', source: 'startup' });
+        const t = process.hrtime.bigint();
+        const hook = spawnSync('sh', [path.join(root, 'hooks/agent-hook.sh'), 'claude', 'session-start'], { cwd: dir, env, input: payload, encoding: 'utf8' });
+        res[v].push(Number(process.hrtime.bigint() - t) / 1e6);
+        if (hook.status !== 0 || hook.stdout.includes('Not ready')) throw new Error(`session start (${v}): ${hook.stdout}${hook.stderr}`);
+        stop(dir, bin);
+        run(process.execPath, [bin, 'session', 'end'], dir, true);
       } else if (mode === 'dirty') {
         // Five tracked files changed and five new ones (bench/snapshot.mjs's dirty case), in a
         // generated repository (bench/.work/repo-*: files d<i>/s<j>/f<n>.txt).

@@ -7,9 +7,11 @@
 //    bench/.work (gitignored), never in the package or in git.
 // Rows, each a ratio against plain git timed in the same run, on the same repository:
 //  - `guard snapshot` after a commit (without a watcher, and with one running, which then takes
-//    the snapshot), and a session start (the agent hook) after `git branch`, vs `git status`
+//    the snapshot), and a session start (the agent hook, through its sh shim as Claude Code runs
+//    it: hooks/agent-hook.sh) after `git branch`, vs `git status`
 //    (target <= 1.5x);
-//  - the watcher's first scan (`guard watch` returns once it is ready) vs `git status` (<= 2x);
+//  - the watcher's first scan (`guard watch` returns once it is ready: every watch in place, its
+//    start-up snapshot may still run) vs `git status` (<= 2x);
 //  - `guard recover --into` after the directory was deleted vs `git clone --mirror` of the
 //    backup (<= 3x);
 //  - `guard init` vs `git status` plus the backup's first copy (a push of every ref into a fresh
@@ -17,7 +19,7 @@
 // Usage: npm run bench -- real-repos [--quick]   (--quick: the generated repo and express, 1 round)
 import fs from 'node:fs';
 import path from 'node:path';
-import { benchEnv, git, GUARD, median, run as exec, time, WORK } from './lib.mjs';
+import { benchEnv, git, GUARD, median, ROOT, run as exec, time, WORK } from './lib.mjs';
 
 const MIRRORS = process.env.GUARD_BENCH_MIRRORS ?? '/work/.mirror';
 const PROJECTS = [
@@ -141,7 +143,8 @@ function measure(name, dir, rounds, rows) {
     git(dir, 'branch', `bench-branch-${round}`);
     status.push(statusTimes());
     const payload = JSON.stringify({ session_id: `bench-${Date.now()}-${round}`, cwd: dir, hook_event_name: 'SessionStart', source: 'startup' });
-    session.push(guard(dir, ['agent-hook', 'claude', 'session-start'], { input: payload }));
+    // Through the agent hook's shim, as Claude Code runs it (it starts the watcher itself).
+    session.push(time('sh', [path.join(ROOT, 'hooks', 'agent-hook.sh'), 'claude', 'session-start'], { cwd: dir, input: payload }));
     stopWatcher(dir);
     exec(process.execPath, [GUARD, 'session', 'end'], { cwd: dir, allowFail: true });
 
