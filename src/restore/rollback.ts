@@ -42,6 +42,7 @@ import { isProcessAlive, pidSpaceId } from '../util/process-alive.js';
 import { withCapturedIgnored } from './captured-ignored.js';
 import { applyRawWrites, planRawWrites, type RawSelection } from './raw-restore.js';
 import { applyFlags } from '../snapshot/index-flags.js';
+import { restoreModes } from '../snapshot/file-modes.js';
 
 export type RollbackEvent =
   | { type: 'phase'; phase: 'pre-snapshot' | 'planning' | 'checking' | 'refs' | 'worktree' | 'index' }
@@ -524,7 +525,8 @@ export async function rollback(repo: Repo, options: RollbackOptions): Promise<Ro
       ...(operation ? { operation } : {}),
       ...(capturedIgnored.length > 0 ? { capturedIgnored } : {}),
     };
-    const nothingToDo = plan.files.length === 0 && !plan.indexChanges && plan.refs.length === 0 && !plan.head && !plan.stash && !operationChanges(plan.operation);
+    const modesChange = !selects(selection) && JSON.stringify(target.modes ?? null) !== JSON.stringify(pre.modes ?? null);
+    const nothingToDo = plan.files.length === 0 && !plan.indexChanges && !modesChange && plan.refs.length === 0 && !plan.head && !plan.stash && !operationChanges(plan.operation);
     if (options.dryRun || (nothingToDo && !interrupted)) {
       return { plan, target, pre, applied: false, nothingToDo };
     }
@@ -604,6 +606,9 @@ export async function rollback(repo: Repo, options: RollbackOptions): Promise<Ro
     lock = null;
     await step('index');
     await reapplySparse(repo);
+    // Permission bits git's checkout does not give (an untracked key at 0600), as the target
+    // recorded them; after the index, which says what is untracked.
+    if (!selects(selection)) await restoreModes(repo, target.modes, pre.modes);
 
     // Last, once refs, HEAD and the index are in place: git's merge, cherry-pick or revert state
     // (MERGE_HEAD, MERGE_MSG, ...), so `git status` shows the operation and `git commit` makes

@@ -26,6 +26,7 @@ import { emptyTempIndex } from './temp-index.js';
 import { TEST_FAULTS, testFault } from '../util/test-faults.js';
 import type { IndexFlags } from './index-file.js';
 import { clearFlags, isSparseCheckout, NO_FLAGS } from './index-flags.js';
+import { isCheckoutMode } from './file-modes.js';
 
 export interface CaptureOptions {
   /** Skip new untracked files larger than this many bytes (0 = no limit). */
@@ -57,6 +58,11 @@ export interface WorktreeScan {
   racy?: boolean;
   /** Paths that were regular files at the scan, with their executable bit. */
   regular?: Map<string, boolean>;
+  /**
+   * Untracked (and captured ignored) regular files whose permission bits are not what git's
+   * checkout gives under this umask (a private key at 0600): file-modes.ts records them.
+   */
+  perms?: Map<string, number>;
   /** Directories of the base tree the scan already read (incremental scans). */
   preload?: BaseDirs;
   /**
@@ -175,6 +181,7 @@ async function screen(repo: Repo, candidates: Candidate[], options: CaptureOptio
   let racy = false;
   const keep: Array<{ bytes: string; sign: string }> = [];
   const regular = new Map<string, boolean>();
+  const perms = new Map<string, number>();
   const dirs: Array<{ bytes: string; sign: string }> = [];
   const beyond: string[] = [];
   // A Buffer path reaches the file even when its name is not valid UTF-8.
@@ -253,6 +260,7 @@ async function screen(repo: Repo, candidates: Candidate[], options: CaptureOptio
       }
       keep.push({ bytes: candidate.bytes, sign });
       regular.set(candidate.bytes, (Number(stat.mode) & 0o100) !== 0);
+      if ((candidate.untracked || candidate.extra) && !isCheckoutMode(Number(stat.mode))) perms.set(candidate.bytes, Number(stat.mode) & 0o7777);
     }),
   );
   const byBytes = (a: { bytes: string }, b: { bytes: string }): number => (a.bytes < b.bytes ? -1 : a.bytes > b.bytes ? 1 : 0);
@@ -265,7 +273,7 @@ async function screen(repo: Repo, candidates: Candidate[], options: CaptureOptio
   for (const s of skipped) hash.update(`skip\0${s.path}\0${s.reason}\0`);
   beyond.sort();
   for (const b of beyond) hash.update(`beyond\0${b}\0`, 'latin1');
-  return { paths: keep.map((k) => k.bytes), drops: [...dirs.map((d) => d.bytes), ...beyond], skipped, signature: hash.digest('hex'), racy, regular };
+  return { paths: keep.map((k) => k.bytes), drops: [...dirs.map((d) => d.bytes), ...beyond], skipped, signature: hash.digest('hex'), racy, regular, ...(perms.size > 0 ? { perms } : {}) };
 }
 
 /**

@@ -10,6 +10,7 @@ import { keeperCommit } from './keeper.js';
 import { sameOperationState } from './operation-state.js';
 import { rootTreeFromCacheTree, type IndexFlags } from './index-file.js';
 import { flagsMeta, readIndexFlags } from './index-flags.js';
+import { modesMeta } from './file-modes.js';
 import { withInternalToken } from '../git/internal-token.js';
 import { GuardError } from '../errors.js';
 import fs from 'node:fs/promises';
@@ -312,6 +313,7 @@ export async function createSnapshot(repo: Repo, options: CreateSnapshotOptions 
       if (JSON.stringify(nextMemo) !== JSON.stringify(memo)) await saveScanMemo(repo, nextMemo);
       for (const skip of capture.skipped) emit({ type: 'skipped', path: skip.path, reason: skip.reason });
 
+      const modes = modesMeta(scan.perms, previous?.modes, changedPaths ? [...changedPaths, ...scan.drops] : null);
       const candidate = {
         tree: capture.tree,
         indexTree: index.indexTree,
@@ -324,6 +326,8 @@ export async function createSnapshot(repo: Repo, options: CreateSnapshotOptions 
         ...(state.operationState ? { operationState: state.operationState } : {}),
         // Only when some entry is marked or intent-to-add: a snapshot without it reads as before.
         ...(flagsMeta(flags) ? { indexFlags: flagsMeta(flags) } : {}),
+        // Untracked files whose permission bits git's checkout would not give (file-modes.ts).
+        ...(modes ? { modes } : {}),
         skipped: capture.skipped,
         // The ignored files captured by name that were there to capture (by name, for rollback, diff and the summary).
         ...(await capturedIgnored(repo, captureOptions.extraPaths)),

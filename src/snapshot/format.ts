@@ -145,6 +145,12 @@ export interface SnapshotMeta {
    * in snapshots written before it existed. Skip-worktree entries of a sparse checkout are not listed.
    */
   indexFlags?: IndexFlagsMeta;
+  /**
+   * Untracked (and captured ignored) files whose permission bits are not what git's checkout
+   * gives under the umask (a key at 0600), as text (pathText) -> octal bits (file-modes.ts).
+   * Absent when there are none, and in snapshots written before it existed.
+   */
+  modes?: Record<string, string>;
   /** Files changed in the working tree against the previous snapshot. */
   changes: ChangeCounts;
   /**
@@ -187,7 +193,7 @@ export function decodeMessage(message: string): SnapshotMeta | null {
 }
 
 /** Sort/compare helper: same captured state (used to skip no-change snapshots). */
-export function sameState(a: SnapshotMeta, b: Pick<SnapshotMeta, 'tree' | 'indexTree' | 'rawIndex' | 'head' | 'refs' | 'stash' | 'operation' | 'operationState' | 'skipped' | 'indexFlags'> & { rawFiles?: { tree: string } }): boolean {
+export function sameState(a: SnapshotMeta, b: Pick<SnapshotMeta, 'tree' | 'indexTree' | 'rawIndex' | 'head' | 'refs' | 'stash' | 'operation' | 'operationState' | 'skipped' | 'indexFlags' | 'modes'> & { rawFiles?: { tree: string } }): boolean {
   return (
     a.tree === b.tree &&
     // The same blobs with other raw bytes (CRLF now, LF then, under autocrlf=input) differ.
@@ -201,6 +207,7 @@ export function sameState(a: SnapshotMeta, b: Pick<SnapshotMeta, 'tree' | 'index
     JSON.stringify(a.operationState ?? null) === JSON.stringify(b.operationState ?? null) &&
     // A bit set or cleared (`update-index --skip-worktree`, `git add -N`) is another index state.
     JSON.stringify(a.indexFlags ?? null) === JSON.stringify(b.indexFlags ?? null) &&
+    JSON.stringify(a.modes ?? null) === JSON.stringify(b.modes ?? null) &&
     JSON.stringify(a.refs) === JSON.stringify(b.refs) &&
     JSON.stringify(a.stash) === JSON.stringify(b.stash) &&
     JSON.stringify(a.skipped) === JSON.stringify(b.skipped)
