@@ -83,10 +83,14 @@ export async function applyFlags(repo: Repo, indexFile: string, meta: IndexFlags
   if (!meta) return;
   const env = { GIT_INDEX_FILE: indexFile };
   const paths = (list: string[] | undefined): GitPath[] => (list ?? []).map(pathFromText);
-  const intentToAdd = paths(meta.intentToAdd);
+  // `git add -N` stops at a name that matches no file: only files that are there (the snapshot
+  // may have skipped one), and a refusal leaves the index as read-tree made it (the bits are not
+  // worth stopping a rollback half-way for).
+  const onDisk = await Promise.all(paths(meta.intentToAdd).map(async (p) => ((await fs.lstat(Buffer.concat([Buffer.from(`${repo.root}${path.sep}`, 'utf8'), Buffer.from(p, 'latin1')])).then(() => true, () => false)) ? p : null)));
+  const intentToAdd = onDisk.filter((p): p is GitPath => p !== null);
   if (intentToAdd.length > 0) {
     // Names as given, glob characters included; -f: an ignored file may have been added so.
-    await runGit(['--literal-pathspecs', 'add', '-f', '-N', '--pathspec-from-file=-', '--pathspec-file-nul'], { cwd: repo.root, env, input: nulList(intentToAdd) });
+    await runGit(['--literal-pathspecs', 'add', '-f', '-N', '--pathspec-from-file=-', '--pathspec-file-nul'], { cwd: repo.root, env, input: nulList(intentToAdd), okCodes: [1, 128] });
   }
   const present = new Set<string>();
   const marked = [...paths(meta.assumeUnchanged), ...paths(meta.skipWorktree)];
