@@ -30,6 +30,19 @@ function setup(t: TestRepo): void {
   t.write('node_modules/pkg/index.js', 'module.exports = 1;\n');
 }
 
+/**
+ * The snapshot the agent hook took before COMMAND. The hook's session also starts the watcher,
+ * whose next snapshot (after the command ran) becomes the latest one whenever it lands first, so
+ * `guard diff` names this one rather than racing the watcher's debounce.
+ */
+function hookSnapshot(t: TestRepo, command: string): string {
+  const r = t.guard(['list', '--all', '--json']);
+  expect(r.code, r.stderr).toBe(0);
+  const found = (JSON.parse(r.stdout) as Array<{ id: string; trigger: string; message?: string }>).find((s) => s.trigger === 'hook' && s.message === `before: ${command}`);
+  expect(found, `a hook snapshot before ${command}`).toBeDefined();
+  return found!.id;
+}
+
 function rollback(t: TestRepo): string {
   const r = t.guard(['rollback', '--yes']);
   expect(r.code, r.stderr + r.stdout).toBe(0);
@@ -81,7 +94,7 @@ describe('the command guard captures the ignored files a command deletes', () =>
       expect(fs.existsSync(file)).toBe(false);
       // As `path` in plan.files and diff's files: quoted the way git quotes it.
       const quoted = '"work/bad\\377.env"';
-      const diff = JSON.parse(t.guard(['diff', '--json']).stdout) as { capturedIgnored: string[] };
+      const diff = JSON.parse(t.guard(['diff', hookSnapshot(t, 'rm -rf work'), '--json']).stdout) as { capturedIgnored: string[] };
       expect(diff.capturedIgnored).toEqual([quoted]);
       const r = t.guard(['rollback', '--yes', '--json']);
       expect(r.code, r.stderr).toBe(0);
@@ -98,7 +111,7 @@ describe('the command guard captures the ignored files a command deletes', () =>
       run(t, 'rm .env');
       expect(t.exists('.env')).toBe(false);
       // guard diff names the captured file and shows it deleted since the snapshot.
-      const diff = JSON.parse(t.guard(['diff', '--json']).stdout) as { capturedIgnored: string[]; files: Array<{ path: string; action: string }> };
+      const diff = JSON.parse(t.guard(['diff', hookSnapshot(t, 'rm .env'), '--json']).stdout) as { capturedIgnored: string[]; files: Array<{ path: string; action: string }> };
       expect(diff.capturedIgnored).toEqual(['.env']);
       expect(diff.files).toContainEqual(expect.objectContaining({ path: '.env', action: 'delete' }));
       // The session summary names it too.
