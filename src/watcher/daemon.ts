@@ -220,9 +220,14 @@ export class Watcher {
       // records what changed since).
       this.state.watching = true;
       this.writeState();
-      // Whatever changed before the watches were in place: one full snapshot.
+      // Whatever changed before the watches were in place: one full snapshot. A watcher started
+      // for a session runs it after the debounce instead: the session start is taking its own
+      // full snapshot at this very moment (src/session/store.ts), and the two walks would share
+      // the CPU while the agent waits. Nothing is lost meanwhile: everything stays pending (a
+      // served request takes it at once), and every change from here on has its event.
       this.everything = true;
-      await this.snapshot();
+      if (this.options.startedFor) this.debouncer.touch();
+      else await this.snapshot();
       await this.protect.load((await readChainHead(this.repo))?.tree ?? null);
       // Stopped while starting (a signal): shutdown() finishes the job once this returns.
       if (this.stopping) return;

@@ -15,9 +15,9 @@ import { GUARD_BIN, withTestRepo, type TestRepo } from '../../helpers/git-repo.j
 import { traceEnv } from '../../helpers/git-trace.js';
 import { fastWatchConfig, fullWalkTree, json, waitFor, waitForSnapshot, waitForWatcher } from './helpers.js';
 
-/** `guard watch`, not waited for: its exit code and output once it returns. */
-function startWatch(repo: TestRepo, env: Record<string, string> = {}): { done: () => boolean; result: Promise<{ code: number | null; stdout: string; stderr: string }> } {
-  const child = spawn(process.execPath, [GUARD_BIN, 'watch'], { cwd: repo.dir, env: { ...repo.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+/** `guard watch` (or other guard arguments), not waited for: its exit code and output once it returns. */
+function startWatch(repo: TestRepo, env: Record<string, string> = {}, args = ['watch']): { done: () => boolean; result: Promise<{ code: number | null; stdout: string; stderr: string }> } {
+  const child = spawn(process.execPath, [GUARD_BIN, ...args], { cwd: repo.dir, env: { ...repo.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   let finished = false;
@@ -94,6 +94,25 @@ describe('guard watch', () => {
       repo.write('z/deep/last/later.txt', 'later\n');
       await waitForSnapshot(repo, 'the watcher to record z/deep/last/later.txt', (s, files) => s.trigger === 'watch' && files.includes('z/deep/last/later.txt'));
       expect(repo.guard(['watch', 'stop']).code).toBe(0);
+    }));
+
+  it('started for a session, records what changed before its watches were in place (its start-up snapshot, after the debounce)', () =>
+    withTestRepo(async (repo) => {
+      commit(repo);
+      const paused = path.join(repo.dir, '.git', 'guard', 'test-walk-paused');
+      fs.mkdirSync(path.dirname(paused), { recursive: true });
+      const start = startWatch(repo, { GUARD_TEST_BUNDLE: '1', GUARD_TEST_WALK_PAUSE_AT: 'z/deep/last' }, ['session', 'start', '--agent', 'test', '--json']);
+      await waitFor('the walk to pause at z/deep/last', () => fs.existsSync(paused));
+      // The session-start snapshot is taken beside the walk: once it is, a change in the
+      // directory not watched yet is seen by neither it nor any event.
+      await waitFor('the session-start snapshot', () => json(repo, ['list', '--all']).some((s: any) => s.trigger === 'session-start'));
+      repo.write('z/deep/last/f.txt', 'changed before its watch was placed\n');
+      fs.rmSync(paused);
+      const started = await start.result;
+      expect(started.code, started.stderr).toBe(0);
+      expect(JSON.parse(started.stdout).watcher.ready).toBe(true);
+      await waitForSnapshot(repo, 'the watcher\'s start-up snapshot to record z/deep/last/f.txt', (s) => s.trigger === 'watch' && repo.git(['show', `${s.oid}:z/deep/last/f.txt`]) === 'changed before its watch was placed\n');
+      expect(repo.guard(['session', 'end']).code).toBe(0);
     }));
 
   it('starts no git process it does not need: one rev-parse (the daemon takes its starter\'s), no check-ignore when every directory is in HEAD', () =>
