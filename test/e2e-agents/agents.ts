@@ -49,13 +49,45 @@ export function binPath(agent: PinnedAgent): string {
   return path.join(installDir(agent), 'node_modules', '.bin', agent.bin);
 }
 
-/** Installs the pinned version into the cache once; returns the executable. */
+const INSTALL_TIMEOUT_MS = 600_000;
+
+function sleepSync(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
+/**
+ * Installs the pinned version into the cache once; returns the executable. The suite runs files
+ * in parallel workers, and two files may need the same program (claude-code and claude-trust):
+ * one npm install per directory at a time, under a lock directory the installer holds until the
+ * install is whole, so no file uses a half-installed program or installs over another's install.
+ */
 export function ensureInstalled(agent: PinnedAgent): string {
   const bin = binPath(agent);
-  if (fs.existsSync(bin)) return bin;
   const dir = installDir(agent);
-  fs.mkdirSync(dir, { recursive: true });
-  const r = spawnSync('npm', ['install', '--no-audit', '--no-fund', '--no-save', '--prefix', dir, `${agent.pkg}@${agent.version}`], { encoding: 'utf8', timeout: 600_000 });
-  if (r.status !== 0 || !fs.existsSync(bin)) throw new Error(`npm install ${agent.pkg}@${agent.version} failed: ${r.stderr.slice(-2000)}`);
-  return bin;
+  const lock = `${dir}.installing`;
+  const deadline = Date.now() + 2 * INSTALL_TIMEOUT_MS;
+  for (;;) {
+    if (!fs.existsSync(lock) && fs.existsSync(bin)) return bin;
+    fs.mkdirSync(cacheDir(), { recursive: true });
+    try {
+      fs.mkdirSync(lock);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      // Another worker installs it. A lock older than any install is left by a killed run.
+      const age = Date.now() - (fs.statSync(lock, { throwIfNoEntry: false })?.mtimeMs ?? Date.now());
+      if (age > INSTALL_TIMEOUT_MS + 60_000) fs.rmSync(lock, { recursive: true, force: true });
+      else if (Date.now() > deadline) throw new Error(`${agent.pkg}@${agent.version}: another install still holds ${lock}`);
+      else sleepSync(500);
+      continue;
+    }
+    try {
+      if (fs.existsSync(bin)) return bin;
+      fs.mkdirSync(dir, { recursive: true });
+      const r = spawnSync('npm', ['install', '--no-audit', '--no-fund', '--no-save', '--prefix', dir, `${agent.pkg}@${agent.version}`], { encoding: 'utf8', timeout: INSTALL_TIMEOUT_MS });
+      if (r.status !== 0 || !fs.existsSync(bin)) throw new Error(`npm install ${agent.pkg}@${agent.version} failed: ${r.stderr.slice(-2000)}`);
+      return bin;
+    } finally {
+      fs.rmSync(lock, { recursive: true, force: true });
+    }
+  }
 }
