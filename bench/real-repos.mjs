@@ -12,6 +12,9 @@
 //    (target <= 1.5x);
 //  - the watcher's first scan (`guard watch` returns once it is ready: every watch in place, its
 //    start-up snapshot may still run) vs `git status` (<= 2x);
+//  - the agent hook (pre-tool) on `rm -rf` of an ignored directory that is not regenerable output
+//    (20 files, ignored through .git/info/exclude), in a session, with the watcher running: it
+//    takes the snapshot with those files captured (serve.ts) vs `git status`;
 //  - `guard recover --into` after the directory was deleted vs `git clone --mirror` of the
 //    backup (<= 3x);
 //  - `guard init` vs `git status` plus the backup's first copy (a push of every ref into a fresh
@@ -133,6 +136,13 @@ function measure(name, dir, rounds, rows) {
   const session = [];
   const watcher = [];
   const served = [];
+  const hook = [];
+  // Ignored local data an agent's `rm -rf` would delete: guard captures it into the snapshot first.
+  fs.appendFileSync(path.join(dir, '.git', 'info', 'exclude'), '\nbench-local/\n');
+  for (let i = 0; i < 20; i++) {
+    fs.mkdirSync(path.join(dir, 'bench-local', `d${i % 4}`), { recursive: true });
+    fs.writeFileSync(path.join(dir, 'bench-local', `d${i % 4}`, `f${i}.txt`), `local data ${i}\n`.repeat(50));
+  }
   for (let round = 0; round < rounds; round++) {
     fs.appendFileSync(path.join(dir, 'bench-change.txt'), `round ${round}\n`);
     git(dir, 'add', 'bench-change.txt');
@@ -157,6 +167,19 @@ function measure(name, dir, rounds, rows) {
     exec('git', ['commit', '-q', '-m', `bench round ${round} watched`], { cwd: dir, env });
     status.push(statusTimes());
     served.push(guard(dir, ['snapshot', '--quiet']));
+
+    // The agent hook before `rm -rf bench-local`, in a session, after an edit: that watcher takes
+    // the snapshot, reading the captured ignored files.
+    const agentSession = `bench-hook-${Date.now()}-${round}`;
+    exec(process.execPath, [GUARD, 'agent-hook', 'claude', 'session-start'], { cwd: dir, input: JSON.stringify({ session_id: agentSession, cwd: dir, hook_event_name: 'SessionStart', source: 'startup' }) });
+    fs.appendFileSync(path.join(dir, 'bench-change.txt'), `round ${round} before rm\n`);
+    status.push(statusTimes());
+    const preTool = JSON.stringify({ session_id: agentSession, cwd: dir, hook_event_name: 'PreToolUse', tool_name: 'Bash', tool_input: { command: 'rm -rf bench-local' } });
+    const hookStart = process.hrtime.bigint();
+    const answer = exec(process.execPath, [GUARD, 'agent-hook', 'claude', 'pre-tool'], { cwd: dir, input: preTool });
+    hook.push(Number(process.hrtime.bigint() - hookStart) / 1e6);
+    if (/"permissionDecision":"(deny|ask)"/.test(answer.stdout)) throw new Error(`the hook did not allow rm -rf bench-local: ${answer.stdout}`);
+    exec(process.execPath, [GUARD, 'session', 'end'], { cwd: dir, allowFail: true });
     stopWatcher(dir);
   }
   const gitStatus = median(status);
@@ -164,6 +187,7 @@ function measure(name, dir, rounds, rows) {
   row(rows, `${name}: session start after a branch (watcher ready)`, median(session), gitStatus, 'git status', 1.5);
   row(rows, `${name}: watcher first scan (guard watch until ready)`, median(watcher), gitStatus, 'git status', 2);
   row(rows, `${name}: snapshot after a commit, watcher running`, median(served), gitStatus, 'git status', 1.5);
+  row(rows, `${name}: agent hook before rm -rf of ignored files it captures, watcher running`, median(hook), gitStatus, 'git status');
 
   if (partial) {
     console.log(`${name}: recover rows skipped: the mirror is a partial clone that misses objects of its history, so no backup can hold it whole (a full \`git clone --mirror\` gives them)`);
