@@ -176,7 +176,8 @@ function measure(name, dir, rounds, rows) {
     status.push(statusTimes());
     const preTool = JSON.stringify({ session_id: agentSession, cwd: dir, hook_event_name: 'PreToolUse', tool_name: 'Bash', tool_input: { command: 'rm -rf bench-local' } });
     const hookStart = process.hrtime.bigint();
-    const answer = exec(process.execPath, [GUARD, 'agent-hook', 'claude', 'pre-tool'], { cwd: dir, input: preTool });
+    // Through the shim as well, as Claude Code runs it.
+    const answer = exec('sh', [path.join(ROOT, 'hooks', 'agent-hook.sh'), 'claude', 'pre-tool'], { cwd: dir, input: preTool });
     hook.push(Number(process.hrtime.bigint() - hookStart) / 1e6);
     if (/"permissionDecision":"(deny|ask)"/.test(answer.stdout)) throw new Error(`the hook did not allow rm -rf bench-local: ${answer.stdout}`);
     exec(process.execPath, [GUARD, 'session', 'end'], { cwd: dir, allowFail: true });
