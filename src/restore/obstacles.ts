@@ -10,7 +10,8 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Repo } from '../git/repo.js';
-import { fsPath, gitPathOf, type GitPath } from '../git/path.js';
+import { fsPath, gitPathOf, gitPathsOf, type GitPath } from '../git/path.js';
+import { runGit } from '../git/run.js';
 import type { FileChange } from './plan.js';
 
 async function lstat(full: Buffer): Promise<{ dir: boolean } | null> {
@@ -38,7 +39,7 @@ async function filesUnder(repo: Repo, dir: GitPath, out: GitPath[]): Promise<voi
   }
 }
 
-export async function uncapturedObstacles(repo: Repo, files: FileChange[]): Promise<GitPath[]> {
+export async function uncapturedObstacles(repo: Repo, files: FileChange[], goal?: string): Promise<GitPath[]> {
   // Paths the pre-rollback snapshot holds (written or deleted by the plan) are safe to replace.
   const captured = new Set<string>(files.filter((f) => f.action !== 'create').map((f) => f.path));
   const obstacles = new Set<GitPath>();
@@ -65,5 +66,43 @@ export async function uncapturedObstacles(repo: Repo, files: FileChange[]): Prom
       parent = path.posix.dirname(parent) as GitPath;
     }
   }
-  return [...obstacles].sort();
+  return (await sameAsGoal(repo, [...obstacles], goal)).sort();
+}
+
+/**
+ * The obstacles whose bytes and executable bit are exactly what the goal tree writes there are
+ * none: nothing is lost (the undo of a rollback that left an ignored `.env` in place finds it there
+ * as an ignored file, the very file it would create). One ls-tree and one hash-object, only when
+ * there are obstacles.
+ */
+async function sameAsGoal(repo: Repo, obstacles: GitPath[], goal: string | undefined): Promise<GitPath[]> {
+  if (obstacles.length === 0 || !goal) return obstacles;
+  // hash-object reads one name a line: names with a line break (or starting with a quote) stay obstacles.
+  const regular: GitPath[] = [];
+  for (const p of obstacles) {
+    if (/[\n\r]/.test(p) || p.startsWith('"')) continue;
+    const stat = await fs.lstat(fsPath(repo.root, p)).catch(() => null);
+    if (stat?.isFile()) regular.push(p);
+  }
+  if (regular.length === 0) return obstacles;
+  const listed = await runGit(['ls-tree', '-r', '-z', goal], { cwd: repo.root });
+  const inGoal = new Map<string, { mode: string; oid: string }>();
+  const wanted = new Set<string>(regular);
+  for (const record of gitPathsOf(listed.stdout)) {
+    const tab = record.indexOf('\t');
+    const name = record.slice(tab + 1);
+    if (!wanted.has(name)) continue;
+    const [mode, , oid] = record.slice(0, tab).split(' ');
+    inGoal.set(name, { mode: mode!, oid: oid! });
+  }
+  const hashed = await runGit(['hash-object', '--no-filters', '--stdin-paths'], { cwd: repo.root, input: Buffer.from(regular.map((p) => `${p}\n`).join(''), 'latin1') });
+  const ids = hashed.stdout.toString('latin1').split('\n');
+  const harmless = new Set<string>();
+  for (const [i, p] of regular.entries()) {
+    const entry = inGoal.get(p);
+    const stat = await fs.lstat(fsPath(repo.root, p));
+    const mode = (stat.mode & 0o100) !== 0 ? '100755' : '100644';
+    if (entry && entry.oid === ids[i] && entry.mode === mode) harmless.add(p);
+  }
+  return obstacles.filter((p) => !harmless.has(p));
 }

@@ -43,6 +43,7 @@ import { withCapturedIgnored } from './captured-ignored.js';
 import { applyRawWrites, planRawWrites, type RawSelection } from './raw-restore.js';
 import { applyFlags } from '../snapshot/index-flags.js';
 import { restoreModes } from '../snapshot/file-modes.js';
+import { keepIgnoredAtTarget } from './ignored-at-target.js';
 
 export type RollbackEvent =
   | { type: 'phase'; phase: 'pre-snapshot' | 'planning' | 'checking' | 'refs' | 'worktree' | 'index' }
@@ -351,7 +352,7 @@ async function reapplySparse(repo: Repo): Promise<void> {
 
 /** Paths in the way of the plan, or that git refuses to touch; every one is named. */
 async function checkWorktree(repo: Repo, files: RollbackPlan['files'], treeGoal: string, worktreeIndex: TempIndex): Promise<void> {
-  const obstacles = await uncapturedObstacles(repo, files);
+  const obstacles = await uncapturedObstacles(repo, files, treeGoal);
   if (obstacles.length > 0) {
     const shown = obstacles.map(pathText);
     throw new GuardError('refused', `files that no snapshot holds (ignored, or skipped as too large or unreadable) are where the rollback would write; nothing was changed: ${listNames(shown)}`, {
@@ -504,7 +505,15 @@ export async function rollback(repo: Repo, options: RollbackOptions): Promise<Ro
     let capturedIgnored: string[] = [];
     if (!selects(selection) && !undoOf) ({ tree: treeGoal, restored: capturedIgnored } = await withCapturedIgnored(repo, target, treeGoal, temps));
 
-    const gitFiles = await diffTrees(repo, pre.tree, treeGoal);
+    let gitFiles = await diffTrees(repo, pre.tree, treeGoal);
+    if (!selects(selection)) {
+      // Files a changed .gitignore made untracked are ignored files at the target: left alone.
+      const kept = await keepIgnoredAtTarget(repo, pre.tree, treeGoal, gitFiles, temps);
+      if (kept.kept.length > 0) {
+        treeGoal = kept.tree;
+        gitFiles = await diffTrees(repo, pre.tree, treeGoal);
+      }
+    }
     await markStagedGitlinks(repo, gitFiles, indexGoal.tree);
     // Files whose bytes git's checkout would leave wrong (conversions: raw-restore.ts), written
     // after it; a file only they change is one more write in the plan.

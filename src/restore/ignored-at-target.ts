@@ -1,0 +1,92 @@
+/**
+ * Files the rollback would delete only because a changed `.gitignore` made them untracked.
+ *
+ * An agent that removes or rewrites a `.gitignore` (`git rm -rf .`, a fresh template without
+ * `.env`) turns the files it ignored (`.env`, `node_modules/`) into untracked files, which the
+ * next snapshot captures. A rollback to a snapshot from before saw them in the pre-rollback
+ * snapshot and not in the target (ignored files are never in a snapshot) and deleted them: the
+ * user's `.env` was gone after the rollback, though it was on disk at the target's time, ignored
+ * (found on a vite clone). Under the target's ignore rules they are ignored files, which a
+ * rollback never touches: they stay where they are.
+ *
+ * Judged with git's own rules: `check-ignore --no-index` once with the target's `.gitignore` files
+ * (written into a temporary directory used as the work tree, with the repository's info/exclude and
+ * core.excludesFile) and once in the real work tree, so a file the current rules ignore too (a
+ * captured `.env` from snapshot.includeIgnored) is deleted as before. Only when the rollback
+ * changes a `.gitignore` file and deletes something: no process otherwise.
+ */
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type { Repo } from '../git/repo.js';
+import { gitPathsOf, type GitPath } from '../git/path.js';
+import { runGit } from '../git/run.js';
+import { emptyTempIndex, type TempIndex } from '../snapshot/temp-index.js';
+import type { FileChange } from './plan.js';
+
+const isIgnoreFile = (p: string): boolean => p === '.gitignore' || p.endsWith('/.gitignore');
+
+/** The paths of `names` that git's ignore rules in `workTree` ignore (names as bytes). */
+async function ignoredIn(repo: Repo, workTree: string, names: GitPath[]): Promise<Set<string>> {
+  const result = await runGit(['--work-tree', workTree, 'check-ignore', '--no-index', '-z', '--stdin'], {
+    cwd: workTree,
+    env: { GIT_DIR: repo.gitDir, GIT_COMMON_DIR: repo.commonDir },
+    input: Buffer.from(names.map((n) => `${n}\0`).join(''), 'latin1'),
+    okCodes: [1],
+  });
+  return new Set(gitPathsOf(result.stdout));
+}
+
+/** Writes the `.gitignore` files of `tree` under `dir` at their paths. */
+async function writeIgnoreFiles(repo: Repo, tree: string, dir: string): Promise<void> {
+  const listed = await runGit(['ls-tree', '-r', '-z', tree], { cwd: repo.root });
+  for (const record of gitPathsOf(listed.stdout)) {
+    const tab = record.indexOf('\t');
+    const name = record.slice(tab + 1);
+    const [, type, oid] = record.slice(0, tab).split(' ');
+    if (type !== 'blob' || !isIgnoreFile(name)) continue;
+    const file = Buffer.concat([Buffer.from(`${dir}${path.sep}`, 'utf8'), Buffer.from(name, 'latin1')]);
+    await fs.mkdir(Buffer.concat([Buffer.from(`${dir}${path.sep}`, 'utf8'), Buffer.from(path.posix.dirname(name), 'latin1')]), { recursive: true });
+    await fs.writeFile(file, (await runGit(['cat-file', 'blob', oid!], { cwd: repo.root })).stdout);
+  }
+}
+
+/**
+ * `goal` plus the files the plan deletes that the target's ignore rules ignore and the current ones
+ * do not (their entries from `preTree`, so read-tree leaves them on disk as they are); `kept` names
+ * them. The same tree when there are none.
+ */
+export async function keepIgnoredAtTarget(repo: Repo, preTree: string, goal: string, files: FileChange[], temps: TempIndex[]): Promise<{ tree: string; kept: GitPath[] }> {
+  const deleted = files.filter((f) => f.action === 'delete' && f.kind !== 'submodule').map((f) => f.path as GitPath);
+  if (deleted.length === 0 || !files.some((f) => isIgnoreFile(f.path))) return { tree: goal, kept: [] };
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'guard-ignore-'));
+  let atTarget: Set<string>;
+  try {
+    await writeIgnoreFiles(repo, goal, dir);
+    atTarget = await ignoredIn(repo, dir, deleted);
+  } finally {
+    await fs.rm(dir, { recursive: true, force: true });
+  }
+  if (atTarget.size === 0) return { tree: goal, kept: [] };
+  const now = await ignoredIn(repo, repo.root, deleted.filter((p) => atTarget.has(p)));
+  const kept = deleted.filter((p) => atTarget.has(p) && !now.has(p));
+  if (kept.length === 0) return { tree: goal, kept: [] };
+  // Their entries as the pre-rollback snapshot has them (what is on disk now).
+  const keep = new Set<string>(kept);
+  const listed = await runGit(['ls-tree', '-r', '-z', preTree], { cwd: repo.root });
+  const records: string[] = [];
+  for (const record of gitPathsOf(listed.stdout)) {
+    const tab = record.indexOf('\t');
+    const name = record.slice(tab + 1);
+    if (!keep.has(name)) continue;
+    const [mode, , oid] = record.slice(0, tab).split(' ');
+    records.push(`${mode} ${oid}\t${name}\0`);
+  }
+  const index = await emptyTempIndex(repo);
+  temps.push(index);
+  const env = { GIT_INDEX_FILE: index.file };
+  await runGit(['read-tree', goal], { cwd: repo.root, env });
+  await runGit(['update-index', '-z', '--index-info'], { cwd: repo.root, env, input: Buffer.from(records.join(''), 'latin1') });
+  const written = await runGit(['write-tree'], { cwd: repo.root, env });
+  return { tree: written.stdout.toString('utf8').trim(), kept };
+}

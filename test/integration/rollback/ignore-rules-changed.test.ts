@@ -1,0 +1,63 @@
+/**
+ * An agent that removes or rewrites a `.gitignore` turns the files it ignored into untracked files,
+ * which the next snapshot captures. A rollback to a snapshot from before deleted them (in the
+ * pre-rollback snapshot, not in the target, where they were ignored): the user's `.env` and build
+ * output were gone after the rollback, though they were on disk, ignored, at the target's time.
+ * Found on a vite clone (`git checkout --orphan` + `git rm -rf .`).
+ */
+import { describe, expect, it } from 'vitest';
+import { withTestRepo } from '../../helpers/git-repo.js';
+import { captureState } from '../../helpers/state.js';
+
+describe('rollback after the ignore rules changed', () => {
+  it('leaves the files the target ignored where they are, and --undo brings back the agent state', async () => {
+    await withTestRepo((t) => {
+      t.write('.gitignore', '.env\ndist/\n');
+      t.write('app.js', 'app\n');
+      t.git(['add', '-A']);
+      t.git(['commit', '-q', '-m', 'base']);
+      t.write('.env', 'TOKEN=secret\n');
+      t.write('dist/out.js', 'built\n');
+      t.write('notes.txt', 'untracked work\n');
+      const before = captureState(t);
+      const snap = t.guard(['snapshot', '--json']);
+      expect(snap.code, snap.stderr).toBe(0);
+      const id = JSON.parse(snap.stdout).id as string;
+
+      // A fresh .gitignore from a template that knows nothing of .env or dist/.
+      t.write('.gitignore', 'node_modules/\n');
+      t.remove('notes.txt');
+      const after = t.guard(['snapshot', '--json']);
+      expect(after.code, after.stderr).toBe(0);
+      const destroyed = captureState(t);
+
+      const r = t.guard(['rollback', id, '--yes']);
+      expect(r.code, r.stderr).toBe(0);
+      expect(t.read('.env')).toBe('TOKEN=secret\n');
+      expect(captureState(t)).toEqual(before);
+
+      const undo = t.guard(['rollback', '--undo', '--yes']);
+      expect(undo.code, undo.stderr).toBe(0);
+      expect(captureState(t)).toEqual(destroyed);
+    });
+  });
+
+  it('still deletes a file both rule sets ignore that only a later snapshot captured', async () => {
+    await withTestRepo((t) => {
+      t.write('.gitignore', '.env\n');
+      t.write('app.js', 'app\n');
+      t.git(['add', '-A']);
+      t.git(['commit', '-q', '-m', 'base']);
+      t.write('.guard.yaml', 'snapshot:\n  includeIgnored: [".env"]\n');
+      const before = captureState(t);
+      const snap = t.guard(['snapshot', '--json']);
+      expect(snap.code, snap.stderr).toBe(0);
+      const id = JSON.parse(snap.stdout).id as string;
+      t.write('.gitignore', '.env\n*.log\n');
+      t.write('.env', 'created by the agent\n');
+      const r = t.guard(['rollback', id, '--yes']);
+      expect(r.code, r.stderr).toBe(0);
+      expect(captureState(t)).toEqual(before);
+    });
+  });
+});
