@@ -19,7 +19,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { GuardError } from '../errors.js';
 import { guardPath, type Repo } from '../git/repo.js';
-import { createSnapshot, DEFAULT_MAX_FILE_SIZE } from '../snapshot/create.js';
+import { createSnapshot } from '../snapshot/create.js';
 import { readSnapshot } from '../snapshot/read.js';
 import { awaitSessionWatcher, spawnWatcherForSession, stopSessionWatcher, type SessionWatcher } from '../watcher/control.js';
 import { askWatcher } from '../watcher/serve.js';
@@ -195,8 +195,11 @@ export async function startSession(repo: Repo, options: StartOptions = {}): Prom
   const message = `${agent ?? 'session'} ${id} started`;
   // A watcher that already ran knows what changed: it takes the baseline, O(changes) (serve.ts).
   // The baseline must be a snapshot of this session even when nothing changed since the last one (force).
-  const served = spawned.already ? await askWatcher(repo, { root: repo.root, trigger: 'session-start', message, session: id, agent, force: true, maxFileSize: DEFAULT_MAX_FILE_SIZE, includeIgnored: [] }) : null;
-  const { snapshot, created } = served ?? (await createSnapshot(repo, { trigger: 'session-start', session: id, agent, message, force: true }));
+  // With .guard.yaml's snapshot options, as every snapshot (and the watcher, which declines others).
+  const { readPolicy } = await import('../config/compile.js');
+  const { maxFileSize, includeIgnored } = (await readPolicy(repo)).snapshot;
+  const served = spawned.already ? await askWatcher(repo, { root: repo.root, trigger: 'session-start', message, session: id, agent, force: true, maxFileSize, includeIgnored }) : null;
+  const { snapshot, created } = served ?? (await createSnapshot(repo, { trigger: 'session-start', session: id, agent, message, force: true, maxFileSize, includeIgnored }));
   const result = update(repo, (store): Omit<StartResult, 'watcher'> => {
     // Another hook of the same agent session may have won the race while we took the snapshot.
     const raced = findRecord(store, { agent, agentSession: options.agentSession ?? null });

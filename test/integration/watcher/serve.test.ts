@@ -98,6 +98,25 @@ describe('guard snapshot with a running watcher', () => {
       repo.guard(['watch', 'stop']);
     }));
 
+  it("takes a session start's baseline with .guard.yaml's snapshot options (a size cap, an ignored .env captured), as a full walk would", () =>
+    withTestRepo(async (repo) => {
+      base(repo);
+      repo.write('.gitignore', 'build/\n*.tmp\n.env\n');
+      repo.write('.guard.yaml', 'version: 1\nwatch:\n  debounceMs: 60000\n  maxIntervalMs: 120000\nsnapshot:\n  maxFileSize: 1MB\n  includeIgnored: [.env]\n');
+      repo.git(['add', '-A']);
+      repo.git(['commit', '-q', '-m', 'options']);
+      expect(repo.guard(['watch']).code).toBe(0);
+      repo.write('.env', 'KEY=1\n');
+      repo.write('src/app.js', 'console.log(4);\n');
+      const started = json(repo, ['session', 'start', '--agent', 'test']);
+      // The watcher served it: it declines a request with other options than its own.
+      expect(fs.readFileSync(path.join(repo.dir, '.git', 'guard', 'watcher.log'), 'utf8')).toMatch(/for a client/);
+      const baseline = started.session.startSnapshot;
+      expect(repo.git(['show', `${baseline}:.env`])).toBe('KEY=1\n');
+      expect(repo.git(['show', `${baseline}:src/app.js`])).toBe('console.log(4);\n');
+      repo.guard(['watch', 'stop']);
+    }));
+
   it('is taken by a full walk when the watcher died and left its socket', () =>
     withTestRepo(async (repo) => {
       base(repo);
