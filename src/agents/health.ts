@@ -5,6 +5,7 @@
  * (the trust records it keeps, src/agents/trust/). Each problem comes with the one step that
  * fixes it.
  */
+import path from 'node:path';
 import { displayPath } from '../config/load.js';
 import type { Repo } from '../git/repo.js';
 import { findAgent } from './index.js';
@@ -49,7 +50,8 @@ export function agentsHealth(repo: Repo, env: NodeJS.ProcessEnv = process.env, i
     const agent = findAgent(id);
     if (!agent) continue;
     const file = agent.inspect(repo.root);
-    const trust = agent.trust(repo.root, env);
+    // Codex reads the main checkout's trust and hooks in a linked worktree (src/agents/trust/codex.ts).
+    const trust = agent.trust(repo.root, env, repo.isLinkedWorktree ? path.dirname(repo.commonDir) : undefined);
     const own: Problem[] = [];
     const shown = displayPath(`${repo.root}/${file.file}`, repo.root);
     if (file.state === 'missing' || file.state === 'changed') {

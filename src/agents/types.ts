@@ -154,6 +154,10 @@ export interface AgentIntegration {
   formatVerdict(verdict: HookVerdict, event: HookEventKind, parsed: AgentEvent | null): HookOutput;
   /** Checks guard's entries in the agent's hook file (src/agents/shared/inspect.ts). */
   inspect(root: string): HookFileCheck;
-  /** Reads the agent's trust records for this worktree; `env` holds HOME and the agent's config variables. */
-  trust(root: string, env: NodeJS.ProcessEnv): TrustReport;
+  /**
+   * Reads the agent's trust records for this worktree; `env` holds HOME and the agent's config
+   * variables. `mainRoot`: in a linked worktree, the directory that holds the common git dir
+   * (the main checkout), which some agents use in place of the worktree (Codex).
+   */
+  trust(root: string, env: NodeJS.ProcessEnv, mainRoot?: string): TrustReport;
 }

@@ -85,7 +85,7 @@ export function stopWatchers(base: string): void {
 }
 
 /** Pids of live processes (not this one) whose HOME lies under `base`: a test's own processes. */
-function processesWithHomeUnder(base: string): number[] {
+export function processesWithHomeUnder(base: string): number[] {
   const prefix = Buffer.from(`HOME=${base}${path.sep}`);
   const found: number[] = [];
   let pids: string[];

@@ -102,8 +102,9 @@ export const codex: AgentIntegration = {
   parseEvent,
   formatVerdict,
   inspect: (root) => inspectJsonHooks(root, PLAN, { nested: specs(stableContext('codex')) }),
-  trust(root, env) {
-    const hooks = readJsonRecord(`${root}/${PLAN.file}`);
-    return codexTrust(root, env, hooks.state === 'ok' ? hooks.data : null);
+  trust(root, env, mainRoot) {
+    // In a linked worktree Codex reads the main checkout's .codex/hooks.json (src/agents/trust/codex.ts).
+    const hooks = readJsonRecord(`${mainRoot ?? root}/${PLAN.file}`);
+    return codexTrust(root, env, hooks.state === 'ok' ? hooks.data : null, mainRoot);
   },
 };

@@ -9,6 +9,12 @@
  *    sha256 over the canonical JSON (keys sorted, compact) of the normalized identity
  *    `{event_name: "<snake_case event>", matcher?, hooks: [{type: "command", command, timeout, async}]}`
  *    (matcher only for events that use one; timeout defaulting to 600; absent options omitted).
+ * In a linked worktree, Codex 0.171.0 (interactive, under a pty: test/e2e-agents/codex-trust.test.ts)
+ * takes the project trust of the worktree or of the main checkout (the directory holding the common
+ * git dir), and reads the MAIN checkout's `.codex/hooks.json`, keyed by that path: the worktree's
+ * own hooks.json is not read, and hook trust recorded under the worktree's path does not count.
+ * An explicit `trust_level = "untrusted"` is final: Codex offers only a restricted session, no
+ * trust dialog.
  */
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
@@ -81,7 +87,18 @@ export function codexHookStates(root: string, hooksData: JsonObject, configText:
   return out;
 }
 
-export function codexTrust(root: string, env: NodeJS.ProcessEnv, hooksData: JsonObject | null): TrustReport {
+/** `[projects."<dir>"] trust_level` for the first form of `dir` that has one. */
+function trustLevel(tables: ReturnType<typeof readTomlTables>, dir: string): unknown {
+  return pathForms(dir)
+    .map((d) => tomlTable(tables, 'projects', d)?.get('trust_level'))
+    .find((level) => level !== undefined);
+}
+
+/**
+ * `hooksData`: the `.codex/hooks.json` Codex reads here, that of `mainRoot` in a linked worktree
+ * (`mainRoot`: the main checkout, see the file comment).
+ */
+export function codexTrust(root: string, env: NodeJS.ProcessEnv, hooksData: JsonObject | null, mainRoot?: string): TrustReport {
   const config = path.join(codexHomeOf(env), 'config.toml');
   let text = '';
   try {
@@ -93,21 +110,42 @@ export function codexTrust(root: string, env: NodeJS.ProcessEnv, hooksData: Json
   if (tomlTable(tables, 'features')?.get('hooks') === false) {
     return { state: 'blocked', detail: `hooks are turned off in ${config} ([features] hooks = false)`, fix: `remove \`hooks = false\` from [features] in ${config}` };
   }
-  const trusted = pathForms(root).some((r) => tomlTable(tables, 'projects', r)?.get('trust_level') === 'trusted');
-  if (!trusted) {
+  const dirs = mainRoot ? [root, mainRoot] : [root];
+  const levels = dirs.map((d) => trustLevel(tables, d));
+  if (!levels.includes('trusted')) {
+    const where = mainRoot ? `neither ${root} nor its main checkout ${mainRoot} is trusted` : `${root} is not trusted`;
+    if (levels.includes('untrusted')) {
+      const dir = dirs[levels.indexOf('untrusted')] as string;
+      return {
+        state: 'blocked',
+        detail: `Codex does not read .codex/ of an untrusted project, and ${dir} is marked untrusted in ${config} (Codex then opens only a restricted session, without asking)`,
+        fix: `set trust_level = "trusted" under [projects."${dir}"] in ${config}, then open /hooks in Codex and trust the git-guard hooks`,
+      };
+    }
     return {
       state: 'blocked',
-      detail: `Codex does not read .codex/ of an untrusted project, and ${root} is not trusted in ${config}`,
+      detail: `Codex does not read .codex/ of an untrusted project, and ${where} in ${config}`,
       fix: `start \`codex\` in ${root} once and trust the project, then open /hooks and trust the git-guard hooks`,
     };
   }
-  const states = codexHookStates(root, hooksData ?? {}, text);
+  const hooksRoot = mainRoot ?? root;
+  const hooksFile = path.join(hooksRoot, '.codex', 'hooks.json');
+  const states = codexHookStates(hooksRoot, hooksData ?? {}, text);
+  if (states.length === 0) {
+    return {
+      state: 'blocked',
+      detail: mainRoot
+        ? `in a linked worktree Codex reads the main checkout's ${hooksFile}, and it holds no git-guard hook (this worktree's own .codex/hooks.json is not read)`
+        : `${hooksFile} holds no git-guard hook`,
+      fix: `run \`guard init --agents codex\` in ${hooksRoot}, then open /hooks in Codex and trust the git-guard hooks`,
+    };
+  }
   const bad = states.filter((s) => s.state !== 'trusted');
-  if (states.length > 0 && bad.length === 0) return { state: 'loads', detail: `all ${states.length} git-guard hooks are trusted in ${config}` };
+  if (bad.length === 0) return { state: 'loads', detail: `all ${states.length} git-guard hooks of ${hooksFile} are trusted in ${config}` };
   const what = [...new Set(bad.map((b) => b.state))].join('/');
   return {
     state: 'blocked',
-    detail: `${bad.length} of ${states.length} git-guard hooks are ${what} in ${config} (Codex skips them without a word)`,
+    detail: `${bad.length} of ${states.length} git-guard hooks of ${hooksFile} are ${what} in ${config} (interactive Codex asks to review them at start and runs them only once trusted; \`codex exec\` skips them without a word)`,
     fix: bad.some((b) => b.state === 'disabled') ? 'open /hooks in Codex and enable and trust the git-guard hooks' : 'open /hooks in Codex and trust the git-guard hooks',
   };
 }

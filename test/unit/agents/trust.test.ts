@@ -9,7 +9,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { codex } from '../../../src/agents/codex/index.js';
+import { agentsHealth } from '../../../src/agents/health.js';
 import { installAgents } from '../../../src/agents/install.js';
+import type { TrustReport } from '../../../src/agents/types.js';
 import { claudeTrust } from '../../../src/agents/trust/claude.js';
 import { codexHookHash, codexTrust } from '../../../src/agents/trust/codex.js';
 import { copilotTrust } from '../../../src/agents/trust/copilot.js';
@@ -62,14 +64,14 @@ describe('Codex', () => {
       expect(trustE()).toMatchObject({ state: 'blocked', fix: expect.stringContaining('trust the project') });
       const project = `[projects."${t.dir}"]\ntrust_level = "trusted"\n`;
       write(config, project);
-      expect(trustE()).toMatchObject({ state: 'blocked', detail: expect.stringContaining('3 of 3 git-guard hooks are untrusted'), fix: expect.stringContaining('/hooks') });
+      expect(trustE()).toMatchObject({ state: 'blocked', detail: expect.stringMatching(/3 of 3 git-guard hooks of .* are untrusted/), fix: expect.stringContaining('/hooks') });
       const state = (event: string, body: string): string => `\n[hooks.state."${hooksFile}:${LABEL[event]}:0:0"]\n${body}\n`;
       const all = Object.keys(CODEX_HASHES).map((e) => state(e, `trusted_hash = "${CODEX_HASHES[e]}"`)).join('');
       write(config, project + all);
       expect(trustE()).toMatchObject({ state: 'loads' });
       // Trusted earlier for another command text: "modified", skipped by Codex.
       write(config, project + all.replace(CODEX_HASHES.Stop as string, `sha256:${'0'.repeat(64)}`));
-      expect(trustE()).toMatchObject({ state: 'blocked', detail: expect.stringContaining('1 of 3 git-guard hooks are modified') });
+      expect(trustE()).toMatchObject({ state: 'blocked', detail: expect.stringMatching(/1 of 3 git-guard hooks of .* are modified/) });
       write(config, `${project + all}enabled = false\n`);
       expect(trustE()).toMatchObject({ state: 'blocked', fix: expect.stringContaining('enable') });
       // The same state written as inline tables.
@@ -78,6 +80,42 @@ describe('Codex', () => {
       expect(trustE()).toMatchObject({ state: 'loads' });
       write(config, `[features]\nhooks = false\n${project}${all}`);
       expect(trustE()).toMatchObject({ state: 'blocked', detail: expect.stringContaining('hooks = false') });
+    });
+  });
+
+  it('an explicit trust_level = "untrusted" is reported with the edit that undoes it (Codex asks nothing then)', async () => {
+    await withTestRepo(async (t) => {
+      await installAgents(await openRepo(t.dir), { agents: ['codex'] });
+      write(path.join(t.home, '.codex', 'config.toml'), `[projects."${t.dir}"]\ntrust_level = "untrusted"\n`);
+      expect(codex.trust(t.dir, { HOME: t.home })).toMatchObject({ state: 'blocked', detail: expect.stringContaining('marked untrusted'), fix: expect.stringContaining('trust_level = "trusted"') });
+    });
+  });
+
+  it("in a linked worktree: the worktree's or the main checkout's project trust, and the main checkout's hooks.json and keys", async () => {
+    await withTestRepo(async (t) => {
+      await installAgents(await openRepo(t.dir), { agents: ['codex'] });
+      t.git(['add', '-A']);
+      t.git(['commit', '-q', '-m', 'guard']);
+      const wt = path.join(t.base, 'wt');
+      t.git(['worktree', 'add', '-q', wt]);
+      const repo = await openRepo(wt);
+      const trust = (): TrustReport => agentsHealth(repo, { HOME: t.home }, ['codex']).agents[0]!.trust;
+      const config = path.join(t.home, '.codex', 'config.toml');
+      const states = (dir: string): string =>
+        Object.keys(CODEX_HASHES)
+          .map((e) => `\n[hooks.state."${path.join(dir, '.codex', 'hooks.json')}:${LABEL[e]}:0:0"]\ntrusted_hash = "${CODEX_HASHES[e]}"\n`)
+          .join('');
+      expect(trust()).toMatchObject({ state: 'blocked', detail: expect.stringContaining('nor its main checkout') });
+      // What Codex 0.171.0 runs: trust of the main checkout, hooks keyed by its hooks.json.
+      write(config, `[projects."${t.dir}"]\ntrust_level = "trusted"\n${states(t.dir)}`);
+      expect(trust().state).toBe('loads');
+      // The worktree trusted and its own hooks.json trusted: Codex asks to review the main checkout's hooks.
+      write(config, `[projects."${wt}"]\ntrust_level = "trusted"\n${states(wt)}`);
+      expect(trust()).toMatchObject({ state: 'blocked', detail: expect.stringContaining(path.join(t.dir, '.codex', 'hooks.json')) });
+      // The main checkout without guard's hooks: the worktree's own are not read.
+      write(config, `[projects."${t.dir}"]\ntrust_level = "trusted"\n${states(t.dir)}${states(wt)}`);
+      fs.rmSync(path.join(t.dir, '.codex'), { recursive: true });
+      expect(trust()).toMatchObject({ state: 'blocked', detail: expect.stringContaining("main checkout's"), fix: expect.stringContaining(`guard init --agents codex\` in ${t.dir}`) });
     });
   });
 
