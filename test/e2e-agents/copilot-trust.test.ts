@@ -1,0 +1,77 @@
+/**
+ * Interactive Copilot CLI and folder trust, with the real CLI under a pseudo-terminal (pty.ts),
+ * offline against the scripted server: does it load guard's `.github/hooks`, and does guard's own
+ * reading (src/agents/trust/copilot.ts, shown by `guard status`) say the same? Cases: nothing
+ * trusted ("Confirm folder trust" shows, nothing runs), the folder trusted, a parent trusted, the
+ * older `trusted_folders` key, only a folder inside the repository trusted. Copilot keeps no
+ * "do not trust" record (answering No ends the session). Each case ends as soon as the dialog
+ * shows or the tool call has come back. Skips as copilot.test.ts does, and without `script`.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { copilot } from '../../src/agents/copilot/index.js';
+import { withTestRepo, type TestRepo } from '../helpers/git-repo.js';
+import { ensureInstalled, PINNED, skipReason } from './agents.js';
+import { startOpenAIServer } from './openai-server.js';
+import { noPty, settle, underPty } from './pty.js';
+
+const AGENT = PINNED.copilot;
+const skip = skipReason(AGENT) ?? noPty;
+if (skip) console.warn(`e2e-agents: interactive Copilot CLI ${AGENT.version} skipped: ${skip}`);
+
+const TRUST_DIALOG = /Confirmfoldertrust/;
+
+const CASES: Array<{ name: string; config: (t: TestRepo) => Record<string, unknown>; loads: boolean }> = [
+  { name: 'nothing trusted', config: () => ({}), loads: false },
+  { name: 'the folder trusted', config: (t) => ({ trustedFolders: [t.dir] }), loads: true },
+  { name: 'a parent trusted', config: (t) => ({ trustedFolders: [path.dirname(t.dir)] }), loads: true },
+  { name: 'the folder in the older trusted_folders', config: (t) => ({ trusted_folders: [t.dir] }), loads: true },
+  { name: 'only a folder inside the repository trusted', config: (t) => ({ trustedFolders: [path.join(t.dir, 'sub')] }), loads: false },
+];
+
+describe.skipIf(skip !== null)(`Copilot CLI ${AGENT.version} interactive (real CLI under a pty)`, () => {
+  for (const c of CASES) {
+    it(`${c.name}: hooks run exactly when guard reports that they load`, { timeout: 300_000 }, async () => {
+      const bin = ensureInstalled(AGENT);
+      await withTestRepo(async (t) => {
+        t.write('a.txt', 'committed\n');
+        t.write('sub/b.txt', 'b\n');
+        t.git(['add', '.']);
+        t.git(['commit', '-q', '-m', 'base']);
+        expect(t.guard(['init', '--yes', '--agents', 'copilot']).code).toBe(0);
+        fs.mkdirSync(path.join(t.home, '.copilot'), { recursive: true });
+        fs.writeFileSync(path.join(t.home, '.copilot', 'config.json'), JSON.stringify(c.config(t)));
+        const predicted = copilot.trust(t.dir, t.env);
+        expect(predicted.state, predicted.detail).toBe(c.loads ? 'loads' : 'blocked');
+
+        const server = await startOpenAIServer([{ name: 'bash', args: { command: 'ls -la', description: 'list' } }]);
+        const env = { ...t.env, COPILOT_OFFLINE: 'true', COPILOT_PROVIDER_BASE_URL: server.url, COPILOT_PROVIDER_API_KEY: 'e2e-test-key', COPILOT_MODEL: 'e2e-model', TERM: 'xterm-256color' };
+        const journalFile = path.join(t.dir, '.git', 'guard', 'journal.jsonl');
+        const journal = (): string => (fs.existsSync(journalFile) ? fs.readFileSync(journalFile, 'utf8') : '');
+        let screen: string;
+        try {
+          screen = await underPty(
+            `${bin} -i 'Work on this repository.'`,
+            t.dir,
+            env,
+            (text) => TRUST_DIALOG.test(text) || (server.toolMessages().length > 0 && journal().includes('"session-start"')),
+            120_000,
+          );
+        } finally {
+          await server.close();
+          await settle(t.base);
+        }
+        if (c.loads) {
+          expect(TRUST_DIALOG.test(screen), screen.slice(-1500)).toBe(false);
+          expect(server.toolMessages()).toHaveLength(1);
+          expect(journal()).toContain('"session-start"');
+        } else {
+          expect(TRUST_DIALOG.test(screen), screen.slice(-1500)).toBe(true);
+          expect(server.toolMessages()).toHaveLength(0);
+          expect(journal()).not.toContain('"session-start"');
+        }
+      });
+    });
+  }
+});
