@@ -2,7 +2,8 @@
  * Runs an agent's interactive CLI under a pseudo-terminal (util-linux `script`), for the tests of
  * workspace trust: interactive sessions are where the agents ask for trust, and their headless
  * modes often skip it. The session is ended (its whole process group killed) as soon as the
- * caller has seen enough, so a case costs seconds.
+ * caller has seen enough, so a case costs seconds. GUARD_PTY_RAW=<file> appends the raw output
+ * there (to see which terminal query a TUI waits for).
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { appendFileSync } from 'node:fs';

@@ -44,7 +44,7 @@ export function geminiFolderTrust(root: string, env: NodeJS.ProcessEnv): { trust
 export function geminiTrust(root: string, env: NodeJS.ProcessEnv, guardHookNames: string[]): TrustReport {
   const folder = geminiFolderTrust(root, env);
   if (folder.trusted !== true) {
-    return { state: 'blocked', detail: `Gemini CLI runs project hooks only in a trusted folder, and ${root} is not trusted (${folder.source})`, fix: FIX_TRUST(root) };
+    return { state: 'blocked', detail: `Gemini CLI runs project hooks only in a trusted folder, and ${root} is not trusted (${folder.source}); it still runs the model's commands there, without them`, fix: FIX_TRUST(root) };
   }
   const files = [path.join(homeOf(env), '.gemini', 'settings.json'), path.join(root, '.gemini', 'settings.json')];
   for (const file of files) {
