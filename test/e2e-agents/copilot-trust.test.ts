@@ -3,14 +3,16 @@
  * offline against the scripted server: does it load guard's `.github/hooks`, and does guard's own
  * reading (src/agents/trust/copilot.ts, shown by `guard status`) say the same? Cases: nothing
  * trusted ("Confirm folder trust" shows, nothing runs), the folder trusted, a parent trusted, the
- * older `trusted_folders` key, only a folder inside the repository trusted. Copilot keeps no
+ * older `trusted_folders` key, only a folder inside the repository trusted, a linked worktree
+ * whose main checkout is trusted (loads: Copilot counts the main checkout). Copilot keeps no
  * "do not trust" record (answering No ends the session). Each case ends as soon as the dialog
  * shows or the tool call has come back. Skips as copilot.test.ts does, and without `script`.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { copilot } from '../../src/agents/copilot/index.js';
+import { agentsHealth } from '../../src/agents/health.js';
+import { openRepo } from '../../src/git/repo.js';
 import { withTestRepo, type TestRepo } from '../helpers/git-repo.js';
 import { ensureInstalled, PINNED, skipReason } from './agents.js';
 import { startOpenAIServer } from './openai-server.js';
@@ -22,12 +24,14 @@ if (skip) console.warn(`e2e-agents: interactive Copilot CLI ${AGENT.version} ski
 
 const TRUST_DIALOG = /Confirmfoldertrust/;
 
-const CASES: Array<{ name: string; config: (t: TestRepo) => Record<string, unknown>; loads: boolean }> = [
+const CASES: Array<{ name: string; linked?: boolean; config: (t: TestRepo) => Record<string, unknown>; loads: boolean }> = [
   { name: 'nothing trusted', config: () => ({}), loads: false },
   { name: 'the folder trusted', config: (t) => ({ trustedFolders: [t.dir] }), loads: true },
   { name: 'a parent trusted', config: (t) => ({ trustedFolders: [path.dirname(t.dir)] }), loads: true },
   { name: 'the folder in the older trusted_folders', config: (t) => ({ trusted_folders: [t.dir] }), loads: true },
   { name: 'only a folder inside the repository trusted', config: (t) => ({ trustedFolders: [path.join(t.dir, 'sub')] }), loads: false },
+  // Copilot CLI 1.0.102 counts a linked worktree's main checkout (guard read the worktree alone until this test).
+  { name: 'a linked worktree, only its main checkout trusted', linked: true, config: (t) => ({ trustedFolders: [t.dir] }), loads: true },
 ];
 
 describe.skipIf(skip !== null)(`Copilot CLI ${AGENT.version} interactive (real CLI under a pty)`, () => {
@@ -40,9 +44,16 @@ describe.skipIf(skip !== null)(`Copilot CLI ${AGENT.version} interactive (real C
         t.git(['add', '.']);
         t.git(['commit', '-q', '-m', 'base']);
         expect(t.guard(['init', '--yes', '--agents', 'copilot']).code).toBe(0);
+        let dir = t.dir;
+        if (c.linked) {
+          t.git(['add', '-A']);
+          t.git(['commit', '-q', '-m', 'guard']);
+          dir = path.join(t.base, 'wt');
+          t.git(['worktree', 'add', '-q', dir]);
+        }
         fs.mkdirSync(path.join(t.home, '.copilot'), { recursive: true });
         fs.writeFileSync(path.join(t.home, '.copilot', 'config.json'), JSON.stringify(c.config(t)));
-        const predicted = copilot.trust(t.dir, t.env);
+        const predicted = agentsHealth(await openRepo(dir), t.env, ['copilot']).agents[0]!.trust;
         expect(predicted.state, predicted.detail).toBe(c.loads ? 'loads' : 'blocked');
 
         const server = await startOpenAIServer([{ name: 'bash', args: { command: 'ls -la', description: 'list' } }]);
@@ -53,7 +64,7 @@ describe.skipIf(skip !== null)(`Copilot CLI ${AGENT.version} interactive (real C
         try {
           screen = await underPty(
             `${bin} -i 'Work on this repository.'`,
-            t.dir,
+            dir,
             env,
             (text) => TRUST_DIALOG.test(text) || (server.toolMessages().length > 0 && journal().includes('"session-start"')),
             120_000,

@@ -3,16 +3,17 @@
  * it run guard's project hooks, and does guard's own reading (src/agents/trust/gemini.ts, shown by
  * `guard status`) say the same? Cases: nothing trusted (the trust dialog shows), the folder
  * trusted, only a parent trusted, a TRUST_PARENT rule below it, DO_NOT_TRUST, the
- * GEMINI_CLI_TRUST_WORKSPACE variable both ways, and folder trust turned off in the user's
- * settings. Untrusted, Gemini 0.61.0 still sends the prompt and runs the model's shell command,
- * only without project hooks: each case ends once the tool result is back at the server (and, to
+ * GEMINI_CLI_TRUST_WORKSPACE variable both ways, folder trust turned off in the user's settings,
+ * and a linked worktree whose main checkout alone is trusted (Gemini asks). Untrusted, Gemini
+ * 0.61.0 still sends the prompt and runs the model's shell command, only without project hooks: each case ends once the tool result is back at the server (and, to
  * be trusted, guard's session has started). `CI` is unset: with it Gemini refuses to start
  * interactively in an untrusted folder. Skips as gemini.test.ts does, and without `script`.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { gemini } from '../../src/agents/gemini/index.js';
+import { agentsHealth } from '../../src/agents/health.js';
+import { openRepo } from '../../src/git/repo.js';
 import { withTestRepo, type TestRepo } from '../helpers/git-repo.js';
 import { ensureInstalled, PINNED, skipReason } from './agents.js';
 import { startGeminiServer } from './gemini-server.js';
@@ -28,6 +29,8 @@ const HOOKS_WARNING = /project-levelhookshavebeendetected/;
 
 interface Case {
   name: string;
+  /** Run in a linked worktree of the repository instead of its main checkout. */
+  linked?: boolean;
   /** trustedFolders.json rules, given the repository. */
   rules?: (t: TestRepo) => Record<string, string>;
   env?: Record<string, string>;
@@ -45,6 +48,7 @@ const CASES: Case[] = [
   { name: 'DO_NOT_TRUST under a trusted parent', rules: (t) => ({ [path.dirname(t.dir)]: 'TRUST_FOLDER', [t.dir]: 'DO_NOT_TRUST' }), loads: false, shows: UNTRUSTED_NOTE },
   { name: 'GEMINI_CLI_TRUST_WORKSPACE=true, nothing recorded', env: { GEMINI_CLI_TRUST_WORKSPACE: 'true' }, loads: true },
   { name: 'GEMINI_CLI_TRUST_WORKSPACE=false, the folder trusted', rules: (t) => ({ [t.dir]: 'TRUST_FOLDER' }), env: { GEMINI_CLI_TRUST_WORKSPACE: 'false' }, loads: false },
+  { name: 'a linked worktree, only its main checkout trusted', linked: true, rules: (t) => ({ [t.dir]: 'TRUST_FOLDER' }), loads: false, shows: TRUST_DIALOG },
   { name: 'folder trust turned off in the user settings', settings: { security: { folderTrust: { enabled: false } } }, loads: true },
 ];
 
@@ -57,6 +61,13 @@ describe.skipIf(skip !== null)(`Gemini CLI ${AGENT.version} interactive (real CL
         t.git(['add', '.']);
         t.git(['commit', '-q', '-m', 'base']);
         expect(t.guard(['init', '--yes', '--agents', 'gemini']).code).toBe(0);
+        let dir = t.dir;
+        if (c.linked) {
+          t.git(['add', '-A']);
+          t.git(['commit', '-q', '-m', 'guard']);
+          dir = path.join(t.base, 'wt');
+          t.git(['worktree', 'add', '-q', dir]);
+        }
         const gem = path.join(t.home, '.gemini');
         fs.mkdirSync(gem, { recursive: true });
         // API-key auth chosen, so the only dialog left is the trust dialog.
@@ -66,7 +77,7 @@ describe.skipIf(skip !== null)(`Gemini CLI ${AGENT.version} interactive (real CL
         const server = await startGeminiServer([{ name: 'run_shell_command', args: { command: 'ls -la' } }]);
         const env: NodeJS.ProcessEnv = { ...t.env, GEMINI_API_KEY: 'e2e-test-key', GOOGLE_GEMINI_BASE_URL: server.url, TERM: 'xterm-256color', ...c.env };
         delete env.CI;
-        const predicted = gemini.trust(t.dir, env);
+        const predicted = agentsHealth(await openRepo(dir), env, ['gemini']).agents[0]!.trust;
         expect(predicted.state, predicted.detail).toBe(c.loads ? 'loads' : 'blocked');
 
         const journalFile = path.join(t.dir, '.git', 'guard', 'journal.jsonl');
@@ -75,7 +86,7 @@ describe.skipIf(skip !== null)(`Gemini CLI ${AGENT.version} interactive (real CL
         try {
           screen = await underPty(
             `${bin} -m gemini-2.5-flash -i 'Work on this repository.'`,
-            t.dir,
+            dir,
             env,
             () => server.responses().length > 0 && (!c.loads || journal().includes('"session-start"')),
             120_000,

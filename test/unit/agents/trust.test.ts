@@ -184,4 +184,18 @@ describe('Copilot CLI', () => {
     write(path.join(home, '.copilot', 'config.json'), JSON.stringify({ trustedFolders: [path.join(root, 'sub')] }));
     expect(copilotTrust(root, env())).toMatchObject({ state: 'blocked', fix: expect.stringContaining('trust the folder') });
   });
+
+  it("in a linked worktree, its main checkout's trust counts too (as Copilot CLI 1.0.102 does)", async () => {
+    await withTestRepo(async (t) => {
+      await installAgents(await openRepo(t.dir), { agents: ['copilot'] });
+      t.git(['add', '-A']);
+      t.git(['commit', '-q', '-m', 'guard']);
+      const wt = path.join(t.base, 'wt');
+      t.git(['worktree', 'add', '-q', wt]);
+      const trust = async (): Promise<TrustReport> => agentsHealth(await openRepo(wt), { HOME: t.home }, ['copilot']).agents[0]!.trust;
+      expect((await trust()).state).toBe('blocked');
+      write(path.join(t.home, '.copilot', 'config.json'), JSON.stringify({ trustedFolders: [t.dir] }));
+      expect(await trust()).toMatchObject({ state: 'loads', detail: expect.stringContaining('main checkout') });
+    });
+  });
 });
