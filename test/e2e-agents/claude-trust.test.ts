@@ -1,8 +1,9 @@
 /**
  * Interactive Claude Code and workspace trust, with the real CLI under a pseudo-terminal
  * (util-linux `script`): does it run guard's project hooks, and does guard's own reading of
- * trust (src/agents/trust/claude.ts, shown by `guard status`) say the same? Three cases: no
- * record, the repository's root trusted, only its parent trusted. Claude Code 2.1.197 counted a
+ * trust (src/agents/trust/claude.ts, shown by `guard status`) say the same? Four cases: no
+ * record, the repository's root trusted, only its parent trusted, a linked worktree whose main
+ * checkout alone is trusted (2.1.332 runs the hooks there without asking). Claude Code 2.1.197 counted a
  * trusted parent; 2.1.332 asks again in the repository and runs no hook until the dialog is
  * accepted, so guard must not report "loads" there. Headless `claude -p` (claude-code.test.ts)
  * runs project hooks without trust. Skips as claude-code.test.ts does, and without `script`.
@@ -11,7 +12,8 @@ import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { claudeTrust } from '../../src/agents/trust/claude.js';
+import { agentsHealth } from '../../src/agents/health.js';
+import { openRepo } from '../../src/git/repo.js';
 import { withTestRepo } from '../helpers/git-repo.js';
 import { ensureInstalled, PINNED, skipReason } from './agents.js';
 import { startAnthropicServer } from './anthropic-server.js';
@@ -51,7 +53,7 @@ function underPty(command: string, cwd: string, env: NodeJS.ProcessEnv, done: (s
 const TRUST_DIALOG = /Isthisaprojectyoucreatedoroneyoutrust/;
 
 describe.skipIf(skip !== null)(`Claude Code ${AGENT.version} interactive (real CLI under a pty)`, () => {
-  for (const trusted of ['nothing', 'the root', 'only the parent'] as const) {
+  for (const trusted of ['nothing', 'the root', 'only the parent', 'only the main checkout (run in a linked worktree)'] as const) {
     it(`with ${trusted} trusted: hooks run exactly when guard reports that they load`, { timeout: 300_000 }, async () => {
       const bin = ensureInstalled(AGENT);
       await withTestRepo(async (t) => {
@@ -59,14 +61,22 @@ describe.skipIf(skip !== null)(`Claude Code ${AGENT.version} interactive (real C
         t.git(['add', '.']);
         t.git(['commit', '-q', '-m', 'base']);
         expect(t.guard(['init', '--yes', '--agents', 'claude']).code).toBe(0);
+        const linked = trusted === 'only the main checkout (run in a linked worktree)';
+        let dir = t.dir;
+        if (linked) {
+          t.git(['add', '-A']);
+          t.git(['commit', '-q', '-m', 'guard']);
+          dir = path.join(t.base, 'wt');
+          t.git(['worktree', 'add', '-q', dir]);
+        }
         const key = 'sk-ant-e2e-test-0123456789abcdefghij';
         const projects: Record<string, unknown> = {};
-        if (trusted === 'the root') projects[t.dir] = { hasTrustDialogAccepted: true };
+        if (trusted === 'the root' || linked) projects[t.dir] = { hasTrustDialogAccepted: true };
         if (trusted === 'only the parent') projects[path.dirname(t.dir)] = { hasTrustDialogAccepted: true };
         // Onboarding done and the key approved, so the only dialog left is the trust dialog.
         fs.writeFileSync(path.join(t.home, '.claude.json'), JSON.stringify({ hasCompletedOnboarding: true, theme: 'dark', numStartups: 5, customApiKeyResponses: { approved: [key.slice(-20)], rejected: [] }, projects }));
-        const expected = trusted === 'the root' ? 'loads' : 'blocked';
-        expect(claudeTrust(t.dir, t.env).state).toBe(expected);
+        const expected = trusted === 'the root' || linked ? 'loads' : 'blocked';
+        expect(agentsHealth(await openRepo(dir), t.env, ['claude']).agents[0]!.trust.state).toBe(expected);
 
         const server = await startAnthropicServer([{ name: 'Bash', input: { command: 'ls -la', description: 'list' } }]);
         const journalFile = path.join(t.dir, '.git', 'guard', 'journal.jsonl');
@@ -76,7 +86,7 @@ describe.skipIf(skip !== null)(`Claude Code ${AGENT.version} interactive (real C
           // Ends as soon as the dialog shows or the tool call has come back to the model server.
           screen = await underPty(
             `${bin} 'Work on this repository.'`,
-            t.dir,
+            dir,
             { ...t.env, ANTHROPIC_BASE_URL: server.url, ANTHROPIC_API_KEY: key, DISABLE_TELEMETRY: '1', DISABLE_AUTOUPDATER: '1', CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1', TERM: 'xterm' },
             (text) => TRUST_DIALOG.test(text) || (server.results().length > 0 && journal().includes('"step-end"')),
             120_000,

@@ -9,14 +9,16 @@
  * the git repository it is in, so a trusted parent of the repository no longer counts, and
  * with CLAUDE_CODE_IGNORE_PERSISTED_TRUST set no record counts at all. guard reads the newer
  * rule (its root is the repository's root): a report of "loads" must hold for the version a user
- * updates to. `disableAllHooks: true` in any settings file turns them off everywhere.
+ * updates to. In a linked worktree, 2.1.332 also counts the trust of its main checkout: trusted
+ * there, it runs the hooks in the worktree without asking (claude-trust.test.ts).
+ * `disableAllHooks: true` in any settings file turns them off everywhere.
  */
 import path from 'node:path';
 import type { TrustReport } from '../types.js';
 import { isObject } from '../shared/json-file.js';
 import { homeOf, pathForms, readJsonRecord, selfAndAncestors } from './files.js';
 
-export function claudeTrust(root: string, env: NodeJS.ProcessEnv): TrustReport {
+export function claudeTrust(root: string, env: NodeJS.ProcessEnv, mainRoot?: string): TrustReport {
   const settings = [
     path.join(env.CLAUDE_CONFIG_DIR || path.join(homeOf(env), '.claude'), 'settings.json'),
     path.join(root, '.claude', 'settings.json'),
@@ -47,6 +49,8 @@ export function claudeTrust(root: string, env: NodeJS.ProcessEnv): TrustReport {
   const forms = pathForms(root);
   const here = forms.find(accepted);
   if (here) return { state: 'loads', detail: `${here} is trusted in ${config}` };
+  const main = mainRoot ? pathForms(mainRoot).find(accepted) : undefined;
+  if (main) return { state: 'loads', detail: `${main}, the main checkout of this linked worktree, is trusted in ${config} (Claude Code counts it)` };
   // Only a parent of the repository is trusted: enough for Claude Code 2.1.197, not for 2.1.332,
   // which shows the trust dialog there and runs no project hook until it is accepted.
   const parent = forms.flatMap((form) => selfAndAncestors(form).slice(1)).find(accepted);

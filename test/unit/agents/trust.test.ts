@@ -174,6 +174,22 @@ describe('Claude Code', () => {
   });
 });
 
+describe('Claude Code in a linked worktree', () => {
+  it("counts its main checkout's accepted trust dialog (as Claude Code 2.1.332 does)", async () => {
+    await withTestRepo(async (t) => {
+      await installAgents(await openRepo(t.dir), { agents: ['claude'] });
+      t.git(['add', '-A']);
+      t.git(['commit', '-q', '-m', 'guard']);
+      const wt = path.join(t.base, 'wt');
+      t.git(['worktree', 'add', '-q', wt]);
+      const trust = async (): Promise<TrustReport> => agentsHealth(await openRepo(wt), { HOME: t.home }, ['claude']).agents[0]!.trust;
+      expect((await trust()).state).toBe('blocked');
+      write(path.join(t.home, '.claude.json'), JSON.stringify({ projects: { [t.dir]: { hasTrustDialogAccepted: true } } }));
+      expect(await trust()).toMatchObject({ state: 'loads', detail: expect.stringContaining('main checkout') });
+    });
+  });
+});
+
 describe('Copilot CLI', () => {
   it('loads in a trusted folder (or below one), in trustedFolders or the older trusted_folders', () => {
     expect(copilotTrust(root, env()).state).toBe('blocked');
