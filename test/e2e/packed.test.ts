@@ -8,7 +8,9 @@ import path from 'node:path';
 import { expect, it } from 'vitest';
 import { PROJECT_ROOT, withTestRepo } from '../helpers/git-repo.js';
 
-it('installs from npm pack and protects a real repository', () =>
+// npm pack and npm install take seconds each, and once took the whole default minute on a loaded
+// machine: a generous bound (a hang still fails), never a measure of speed.
+it('installs from npm pack and protects a real repository', { timeout: 300_000 }, () =>
   withTestRepo((repo) => {
     const packDir = path.join(repo.base, 'pack');
     const prefix = path.join(repo.base, 'prefix');
