@@ -8,7 +8,6 @@
  * accepted, so guard must not report "loads" there. Headless `claude -p` (claude-code.test.ts)
  * runs project hooks without trust. Skips as claude-code.test.ts does, and without `script`.
  */
-import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -17,38 +16,11 @@ import { openRepo } from '../../src/git/repo.js';
 import { withTestRepo } from '../helpers/git-repo.js';
 import { ensureInstalled, PINNED, skipReason } from './agents.js';
 import { startAnthropicServer } from './anthropic-server.js';
+import { noPty, settle, underPty } from './pty.js';
 
 const AGENT = PINNED.claude;
-const noScript = spawnSync('script', ['--version'], { encoding: 'utf8' }).status === 0 ? null : 'util-linux `script` (a pseudo-terminal) is not installed';
-const skip = skipReason(AGENT) ?? noScript;
+const skip = skipReason(AGENT) ?? noPty;
 if (skip) console.warn(`e2e-agents: interactive Claude Code ${AGENT.version} skipped: ${skip}`);
-
-/** Runs `command` under a pty until `done(screen)` holds or `ms` pass; returns the screen text. */
-function underPty(command: string, cwd: string, env: NodeJS.ProcessEnv, done: (screen: string) => boolean, ms: number): Promise<string> {
-  return new Promise((resolve) => {
-    const child = spawn('script', ['-qfec', command, '/dev/null'], { cwd, env, stdio: ['pipe', 'pipe', 'pipe'], detached: true });
-    let screen = '';
-    const stop = (): void => {
-      try {
-        process.kill(-child.pid!, 'SIGKILL');
-      } catch {
-        // already gone
-      }
-    };
-    const onData = (chunk: Buffer): void => {
-      // Without escape sequences and spaces: the TUI moves the cursor instead of printing spaces.
-      screen += chunk.toString('utf8').replace(/\x1b\][^\x07]*\x07|\x1b\[[0-9;?]*[a-zA-Z]/g, '').replace(/\s+/g, '');
-      if (done(screen)) stop();
-    };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', onData);
-    const timer = setTimeout(stop, ms);
-    child.on('close', () => {
-      clearTimeout(timer);
-      resolve(screen);
-    });
-  });
-}
 
 const TRUST_DIALOG = /Isthisaprojectyoucreatedoroneyoutrust/;
 
@@ -93,6 +65,7 @@ describe.skipIf(skip !== null)(`Claude Code ${AGENT.version} interactive (real C
           );
         } finally {
           await server.close();
+          await settle(t.base);
         }
         if (expected === 'loads') {
           expect(TRUST_DIALOG.test(screen), screen.slice(0, 500)).toBe(false);
