@@ -16,7 +16,7 @@ import { openRepo } from '../../src/git/repo.js';
 import { withTestRepo } from '../helpers/git-repo.js';
 import { ensureInstalled, PINNED, skipReason } from './agents.js';
 import { startAnthropicServer } from './anthropic-server.js';
-import { noPty, settle, underPty } from './pty.js';
+import { noPty, settle, underPty, trustRepo } from './pty.js';
 
 const AGENT = PINNED.claude;
 const skip = skipReason(AGENT) ?? noPty;
@@ -29,18 +29,8 @@ describe.skipIf(skip !== null)(`Claude Code ${AGENT.version} interactive (real C
     it(`with ${trusted} trusted: hooks run exactly when guard reports that they load`, { timeout: 300_000 }, async () => {
       const bin = ensureInstalled(AGENT);
       await withTestRepo(async (t) => {
-        t.write('a.txt', 'committed\n');
-        t.git(['add', '.']);
-        t.git(['commit', '-q', '-m', 'base']);
-        expect(t.guard(['init', '--yes', '--agents', 'claude']).code).toBe(0);
         const linked = trusted === 'only the main checkout (run in a linked worktree)';
-        let dir = t.dir;
-        if (linked) {
-          t.git(['add', '-A']);
-          t.git(['commit', '-q', '-m', 'guard']);
-          dir = path.join(t.base, 'wt');
-          t.git(['worktree', 'add', '-q', dir]);
-        }
+        const { dir, journal } = trustRepo(t, 'claude', linked);
         const key = 'sk-ant-e2e-test-0123456789abcdefghij';
         const projects: Record<string, unknown> = {};
         if (trusted === 'the root' || linked) projects[t.dir] = { hasTrustDialogAccepted: true };
@@ -51,8 +41,6 @@ describe.skipIf(skip !== null)(`Claude Code ${AGENT.version} interactive (real C
         expect(agentsHealth(await openRepo(dir), t.env, ['claude']).agents[0]!.trust.state).toBe(expected);
 
         const server = await startAnthropicServer([{ name: 'Bash', input: { command: 'ls -la', description: 'list' } }]);
-        const journalFile = path.join(t.dir, '.git', 'guard', 'journal.jsonl');
-        const journal = (): string => (fs.existsSync(journalFile) ? fs.readFileSync(journalFile, 'utf8') : '');
         let screen: string;
         try {
           // Ends as soon as the dialog shows or the tool call has come back to the model server.

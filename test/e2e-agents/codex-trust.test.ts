@@ -17,7 +17,7 @@ import { codexEventLabel, codexHookHash } from '../../src/agents/trust/codex.js'
 import { openRepo } from '../../src/git/repo.js';
 import { withTestRepo, type TestRepo } from '../helpers/git-repo.js';
 import { ensureInstalled, PINNED, skipReason } from './agents.js';
-import { noPty, settle, underPty } from './pty.js';
+import { noPty, settle, underPty, trustRepo } from './pty.js';
 import { startResponsesServer } from './responses-server.js';
 
 const AGENT = PINNED.codex;
@@ -63,17 +63,7 @@ describe.skipIf(skip !== null)(`Codex ${AGENT.version} interactive (real CLI und
     it(`${c.name}: hooks run exactly when guard reports that they load`, { timeout: 300_000 }, async () => {
       const bin = ensureInstalled(AGENT);
       await withTestRepo(async (t) => {
-        t.write('a.txt', 'committed\n');
-        t.git(['add', '.']);
-        t.git(['commit', '-q', '-m', 'base']);
-        expect(t.guard(['init', '--yes', '--agents', 'codex']).code).toBe(0);
-        let dir = t.dir;
-        if (c.linked) {
-          t.git(['add', '-A']);
-          t.git(['commit', '-q', '-m', 'guard']);
-          dir = path.join(t.base, 'wt');
-          t.git(['worktree', 'add', '-q', dir]);
-        }
+        const { dir, journal } = trustRepo(t, 'codex', c.linked === true);
         const server = await startResponsesServer([{ name: 'exec_command', args: { cmd: 'ls -la' } }]);
         const codexHome = path.join(t.home, '.codex');
         const config = ['model = "e2e-model"', 'model_provider = "e2e"', '', '[model_providers.e2e]', 'name = "e2e"', `base_url = "${server.url}"`, 'wire_api = "responses"', '', ...c.trust(t, dir)];
@@ -83,9 +73,6 @@ describe.skipIf(skip !== null)(`Codex ${AGENT.version} interactive (real CLI und
         const predicted = agentsHealth(await openRepo(dir), env, ['codex']).agents[0]!.trust;
         expect(predicted.state, predicted.detail).toBe(c.dialog ? 'blocked' : 'loads');
 
-        // One journal for all worktrees (in the common git dir).
-        const journalFile = path.join(t.dir, '.git', 'guard', 'journal.jsonl');
-        const journal = (): string => (fs.existsSync(journalFile) ? fs.readFileSync(journalFile, 'utf8') : '');
         let screen: string;
         try {
           screen = await underPty(

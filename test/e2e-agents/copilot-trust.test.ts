@@ -16,7 +16,7 @@ import { openRepo } from '../../src/git/repo.js';
 import { withTestRepo, type TestRepo } from '../helpers/git-repo.js';
 import { ensureInstalled, PINNED, skipReason } from './agents.js';
 import { startOpenAIServer } from './openai-server.js';
-import { noPty, settle, underPty } from './pty.js';
+import { noPty, settle, underPty, trustRepo } from './pty.js';
 
 const AGENT = PINNED.copilot;
 const skip = skipReason(AGENT) ?? noPty;
@@ -39,18 +39,7 @@ describe.skipIf(skip !== null)(`Copilot CLI ${AGENT.version} interactive (real C
     it(`${c.name}: hooks run exactly when guard reports that they load`, { timeout: 300_000 }, async () => {
       const bin = ensureInstalled(AGENT);
       await withTestRepo(async (t) => {
-        t.write('a.txt', 'committed\n');
-        t.write('sub/b.txt', 'b\n');
-        t.git(['add', '.']);
-        t.git(['commit', '-q', '-m', 'base']);
-        expect(t.guard(['init', '--yes', '--agents', 'copilot']).code).toBe(0);
-        let dir = t.dir;
-        if (c.linked) {
-          t.git(['add', '-A']);
-          t.git(['commit', '-q', '-m', 'guard']);
-          dir = path.join(t.base, 'wt');
-          t.git(['worktree', 'add', '-q', dir]);
-        }
+        const { dir, journal } = trustRepo(t, 'copilot', c.linked === true, { 'sub/b.txt': 'b\n' });
         fs.mkdirSync(path.join(t.home, '.copilot'), { recursive: true });
         fs.writeFileSync(path.join(t.home, '.copilot', 'config.json'), JSON.stringify(c.config(t)));
         const predicted = agentsHealth(await openRepo(dir), t.env, ['copilot']).agents[0]!.trust;
@@ -58,8 +47,6 @@ describe.skipIf(skip !== null)(`Copilot CLI ${AGENT.version} interactive (real C
 
         const server = await startOpenAIServer([{ name: 'bash', args: { command: 'ls -la', description: 'list' } }]);
         const env = { ...t.env, COPILOT_OFFLINE: 'true', COPILOT_PROVIDER_BASE_URL: server.url, COPILOT_PROVIDER_API_KEY: 'e2e-test-key', COPILOT_MODEL: 'e2e-model', TERM: 'xterm-256color' };
-        const journalFile = path.join(t.dir, '.git', 'guard', 'journal.jsonl');
-        const journal = (): string => (fs.existsSync(journalFile) ? fs.readFileSync(journalFile, 'utf8') : '');
         let screen: string;
         try {
           screen = await underPty(

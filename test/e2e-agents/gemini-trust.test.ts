@@ -17,7 +17,7 @@ import { openRepo } from '../../src/git/repo.js';
 import { withTestRepo, type TestRepo } from '../helpers/git-repo.js';
 import { ensureInstalled, PINNED, skipReason } from './agents.js';
 import { startGeminiServer } from './gemini-server.js';
-import { noPty, settle, underPty } from './pty.js';
+import { noPty, settle, underPty, trustRepo } from './pty.js';
 
 const AGENT = PINNED.gemini;
 const skip = skipReason(AGENT) ?? noPty;
@@ -57,17 +57,7 @@ describe.skipIf(skip !== null)(`Gemini CLI ${AGENT.version} interactive (real CL
     it(`${c.name}: hooks run exactly when guard reports that they load`, { timeout: 300_000 }, async () => {
       const bin = ensureInstalled(AGENT);
       await withTestRepo(async (t) => {
-        t.write('a.txt', 'committed\n');
-        t.git(['add', '.']);
-        t.git(['commit', '-q', '-m', 'base']);
-        expect(t.guard(['init', '--yes', '--agents', 'gemini']).code).toBe(0);
-        let dir = t.dir;
-        if (c.linked) {
-          t.git(['add', '-A']);
-          t.git(['commit', '-q', '-m', 'guard']);
-          dir = path.join(t.base, 'wt');
-          t.git(['worktree', 'add', '-q', dir]);
-        }
+        const { dir, journal } = trustRepo(t, 'gemini', c.linked === true);
         const gem = path.join(t.home, '.gemini');
         fs.mkdirSync(gem, { recursive: true });
         // API-key auth chosen, so the only dialog left is the trust dialog.
@@ -80,8 +70,6 @@ describe.skipIf(skip !== null)(`Gemini CLI ${AGENT.version} interactive (real CL
         const predicted = agentsHealth(await openRepo(dir), env, ['gemini']).agents[0]!.trust;
         expect(predicted.state, predicted.detail).toBe(c.loads ? 'loads' : 'blocked');
 
-        const journalFile = path.join(t.dir, '.git', 'guard', 'journal.jsonl');
-        const journal = (): string => (fs.existsSync(journalFile) ? fs.readFileSync(journalFile, 'utf8') : '');
         let screen: string;
         try {
           screen = await underPty(

@@ -6,8 +6,9 @@
  * there (to see which terminal query a TUI waits for).
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { appendFileSync } from 'node:fs';
-import { processesWithHomeUnder, stopWatchers } from '../helpers/git-repo.js';
+import { appendFileSync, existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { processesWithHomeUnder, stopWatchers, type TestRepo } from '../helpers/git-repo.js';
 
 /**
  * What a terminal answers to the queries TUIs send at startup (cursor position, device
@@ -97,4 +98,28 @@ export async function settle(base: string): Promise<void> {
     quiet = processesWithHomeUnder(base).length === 0 ? quiet + 1 : 0;
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
+}
+
+/**
+ * The repository every trust case starts from: one commit, guard set up for `agent`, and with
+ * `linked` a linked worktree (guard's files committed first, so it has them too). Returns the
+ * directory the agent is started in and a reader of guard's journal (one for all worktrees, in
+ * the common git dir), where hooks that ran leave their lines.
+ */
+export function trustRepo(t: TestRepo, agent: string, linked: boolean, extraFiles: Record<string, string> = {}): { dir: string; journal: () => string } {
+  t.write('a.txt', 'committed\n');
+  for (const [file, content] of Object.entries(extraFiles)) t.write(file, content);
+  t.git(['add', '.']);
+  t.git(['commit', '-q', '-m', 'base']);
+  const init = t.guard(['init', '--yes', '--agents', agent]);
+  if (init.code !== 0) throw new Error(`guard init failed: ${init.stderr}`);
+  let dir = t.dir;
+  if (linked) {
+    t.git(['add', '-A']);
+    t.git(['commit', '-q', '-m', 'guard']);
+    dir = path.join(t.base, 'wt');
+    t.git(['worktree', 'add', '-q', dir]);
+  }
+  const file = path.join(t.dir, '.git', 'guard', 'journal.jsonl');
+  return { dir, journal: () => (existsSync(file) ? readFileSync(file, 'utf8') : '') };
 }

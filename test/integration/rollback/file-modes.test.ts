@@ -8,6 +8,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
 import { captureState } from '../../helpers/state.js';
+import { guardOk, snapshotId } from '../../helpers/guard-steps.js';
 
 const perms = (t: TestRepo, file: string): string => (fs.lstatSync(path.join(t.dir, file)).mode & 0o7777).toString(8);
 
@@ -32,15 +33,12 @@ describe('rollback and the permission bits of untracked files', () => {
       fs.chmodSync(path.join(t.dir, 'deploy.sh'), 0o700);
       fs.chmodSync(path.join(t.dir, '.env'), 0o600);
       const before = state(t);
-      const snap = t.guard(['snapshot', '--json']);
-      expect(snap.code, snap.stderr).toBe(0);
-      const id = JSON.parse(snap.stdout).id as string;
+      const id = snapshotId(t);
 
       fs.rmSync(path.join(t.dir, 'id_ed25519'));
       fs.rmSync(path.join(t.dir, 'deploy.sh'));
       fs.rmSync(path.join(t.dir, '.env'));
-      const r = t.guard(['rollback', id, '--yes']);
-      expect(r.code, r.stderr).toBe(0);
+      guardOk(t, ['rollback', id, '--yes']);
       expect(perms(t, 'id_ed25519')).toBe('600');
       expect(perms(t, 'deploy.sh')).toBe('700');
       expect(perms(t, '.env')).toBe('600');
@@ -56,17 +54,13 @@ describe('rollback and the permission bits of untracked files', () => {
       t.write('id_ed25519', 'PRIVATE KEY\n');
       fs.chmodSync(path.join(t.dir, 'id_ed25519'), 0o600);
       const before = state(t);
-      const snap = t.guard(['snapshot', '--json']);
-      expect(snap.code, snap.stderr).toBe(0);
-      const id = JSON.parse(snap.stdout).id as string;
+      const id = snapshotId(t);
 
       fs.chmodSync(path.join(t.dir, 'id_ed25519'), 0o644);
       const widened = state(t);
-      const r = t.guard(['rollback', id, '--yes']);
-      expect(r.code, r.stderr).toBe(0);
+      guardOk(t, ['rollback', id, '--yes']);
       expect(state(t)).toEqual(before);
-      const undo = t.guard(['rollback', '--undo', '--yes']);
-      expect(undo.code, undo.stderr).toBe(0);
+      guardOk(t, ['rollback', '--undo', '--yes']);
       expect(state(t)).toEqual(widened);
     });
   });

@@ -8,6 +8,7 @@
 import { describe, expect, it } from 'vitest';
 import { withTestRepo } from '../../helpers/git-repo.js';
 import { captureState } from '../../helpers/state.js';
+import { guardOk, snapshotId } from '../../helpers/guard-steps.js';
 
 describe('rollback after the ignore rules changed', () => {
   it('leaves the files the target ignored where they are, and --undo brings back the agent state', async () => {
@@ -20,24 +21,19 @@ describe('rollback after the ignore rules changed', () => {
       t.write('dist/out.js', 'built\n');
       t.write('notes.txt', 'untracked work\n');
       const before = captureState(t);
-      const snap = t.guard(['snapshot', '--json']);
-      expect(snap.code, snap.stderr).toBe(0);
-      const id = JSON.parse(snap.stdout).id as string;
+      const id = snapshotId(t);
 
       // A fresh .gitignore from a template that knows nothing of .env or dist/.
       t.write('.gitignore', 'node_modules/\n');
       t.remove('notes.txt');
-      const after = t.guard(['snapshot', '--json']);
-      expect(after.code, after.stderr).toBe(0);
+      guardOk(t, ['snapshot', '--json']);
       const destroyed = captureState(t);
 
-      const r = t.guard(['rollback', id, '--yes']);
-      expect(r.code, r.stderr).toBe(0);
+      guardOk(t, ['rollback', id, '--yes']);
       expect(t.read('.env')).toBe('TOKEN=secret\n');
       expect(captureState(t)).toEqual(before);
 
-      const undo = t.guard(['rollback', '--undo', '--yes']);
-      expect(undo.code, undo.stderr).toBe(0);
+      guardOk(t, ['rollback', '--undo', '--yes']);
       expect(captureState(t)).toEqual(destroyed);
     });
   });
@@ -50,13 +46,10 @@ describe('rollback after the ignore rules changed', () => {
       t.git(['commit', '-q', '-m', 'base']);
       t.write('.guard.yaml', 'snapshot:\n  includeIgnored: [".env"]\n');
       const before = captureState(t);
-      const snap = t.guard(['snapshot', '--json']);
-      expect(snap.code, snap.stderr).toBe(0);
-      const id = JSON.parse(snap.stdout).id as string;
+      const id = snapshotId(t);
       t.write('.gitignore', '.env\n*.log\n');
       t.write('.env', 'created by the agent\n');
-      const r = t.guard(['rollback', id, '--yes']);
-      expect(r.code, r.stderr).toBe(0);
+      guardOk(t, ['rollback', id, '--yes']);
       expect(captureState(t)).toEqual(before);
     });
   });

@@ -12,6 +12,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
 import { captureState } from '../../helpers/state.js';
+import { guardOk, snapshotId } from '../../helpers/guard-steps.js';
 import { waitForBackgroundPush } from '../watcher/helpers.js';
 import { openRepo } from '../../../src/git/repo.js';
 import { createSnapshot } from '../../../src/snapshot/create.js';
@@ -48,22 +49,18 @@ describe('rollback and index entries no tree can hold', () => {
     await withTestRepo((t) => {
       setUp(t);
       const before = state(t);
-      const snap = t.guard(['snapshot', '--json']);
-      expect(snap.code, snap.stderr).toBe(0);
-      const id = JSON.parse(snap.stdout).id as string;
+      const id = snapshotId(t);
 
       fs.rmSync(path.join(t.dir, 'config.json'));
       fs.rmSync(path.join(t.dir, 'local.cfg'));
       const destroyed = state(t);
 
-      const r = t.guard(['rollback', id, '--yes']);
-      expect(r.code, r.stderr).toBe(0);
+      guardOk(t, ['rollback', id, '--yes']);
       expect(t.read('config.json')).toBe('{"db": "my local one"}\n');
       expect(t.read('local.cfg')).toBe('shared = 1\nmine = 2\n');
       expect(state(t)).toEqual(before);
 
-      const undo = t.guard(['rollback', '--undo', '--yes']);
-      expect(undo.code, undo.stderr).toBe(0);
+      guardOk(t, ['rollback', '--undo', '--yes']);
       expect(state(t)).toEqual(destroyed);
     });
   });
@@ -72,9 +69,7 @@ describe('rollback and index entries no tree can hold', () => {
     await withTestRepo((t) => {
       setUp(t);
       const before = state(t);
-      const snap = t.guard(['snapshot', '--json']);
-      expect(snap.code, snap.stderr).toBe(0);
-      const id = JSON.parse(snap.stdout).id as string;
+      const id = snapshotId(t);
 
       t.git(['update-index', '--no-skip-worktree', 'config.json']);
       t.git(['update-index', '--no-assume-unchanged', 'local.cfg']);
@@ -83,15 +78,12 @@ describe('rollback and index entries no tree can hold', () => {
       t.write('new.js', 'the agent rewrote it\n');
       const destroyed = state(t);
 
-      const r = t.guard(['rollback', id, '--yes']);
-      expect(r.code, r.stderr).toBe(0);
+      guardOk(t, ['rollback', id, '--yes']);
       expect(state(t)).toEqual(before);
 
-      const undo = t.guard(['rollback', '--undo', '--yes']);
-      expect(undo.code, undo.stderr).toBe(0);
+      guardOk(t, ['rollback', '--undo', '--yes']);
       expect(state(t)).toEqual(destroyed);
-      const redo = t.guard(['rollback', '--undo', '--yes']);
-      expect(redo.code, redo.stderr).toBe(0);
+      guardOk(t, ['rollback', '--undo', '--yes']);
       expect(state(t)).toEqual(before);
     });
   });
@@ -104,12 +96,9 @@ describe('rollback and index entries no tree can hold', () => {
       expect(t.guard(['snapshot']).code).toBe(0);
       t.git(['update-index', '--assume-unchanged', 'app.js']);
       const before = state(t);
-      const snap = t.guard(['snapshot', '--json']);
-      expect(snap.code, snap.stderr).toBe(0);
-      expect(JSON.parse(snap.stdout).created).toBe(true);
+      expect(JSON.parse(guardOk(t, ['snapshot', '--json']).stdout).created).toBe(true);
       t.git(['update-index', '--no-assume-unchanged', 'app.js']);
-      const r = t.guard(['rollback', '--yes']);
-      expect(r.code, r.stderr).toBe(0);
+      guardOk(t, ['rollback', '--yes']);
       expect(state(t)).toEqual(before);
     });
   });
@@ -118,15 +107,12 @@ describe('rollback and index entries no tree can hold', () => {
     await withTestRepo(async (t) => {
       setUp(t);
       const before = state(t);
-      const snap = t.guard(['snapshot']);
-      expect(snap.code, snap.stderr).toBe(0);
-      const push = t.guard(['backup', 'push']);
-      expect(push.code, push.stderr).toBe(0);
+      guardOk(t, ['snapshot']);
+      guardOk(t, ['backup', 'push']);
       await waitForBackgroundPush(t);
       fs.rmSync(path.join(t.dir, '.git'), { recursive: true, force: true });
       fs.rmSync(path.join(t.dir, 'config.json'));
-      const r = t.guard(['recover', '--yes']);
-      expect(r.code, r.stderr).toBe(0);
+      guardOk(t, ['recover', '--yes']);
       expect(state(t)).toEqual(before);
     });
   });
