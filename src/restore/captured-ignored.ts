@@ -16,7 +16,8 @@ import type { Repo } from '../git/repo.js';
 import { runGit } from '../git/run.js';
 import type { Snapshot } from '../snapshot/format.js';
 import { listSnapshots } from '../snapshot/read.js';
-import { emptyTempIndex, type TempIndex } from '../snapshot/temp-index.js';
+import type { TempIndex } from '../snapshot/temp-index.js';
+import { overlayEntries, type OverlayEntry } from './tree-overlay.js';
 
 export interface CapturedOverlay {
   /** treeGoal with the captured files added. */
@@ -47,7 +48,7 @@ async function missingCaptures(repo: Repo, target: Snapshot): Promise<Map<GitPat
 export async function withCapturedIgnored(repo: Repo, target: Snapshot, tree: string, temps: TempIndex[]): Promise<CapturedOverlay> {
   const wanted = await missingCaptures(repo, target);
   if (wanted.size === 0) return { tree, restored: [] };
-  const records: string[] = [];
+  const entries: OverlayEntry[] = [];
   const restored: string[] = [];
   const bySnapshot = new Map<Snapshot, GitPath[]>();
   for (const [name, snapshot] of wanted) bySnapshot.set(snapshot, [...(bySnapshot.get(snapshot) ?? []), name]);
@@ -63,16 +64,9 @@ export async function withCapturedIgnored(repo: Repo, target: Snapshot, tree: st
       const [mode, type, oid] = record.slice(0, tab).split(' ');
       const name = record.slice(tab + 1) as GitPath;
       if (type !== 'blob' || !asked.has(name)) continue;
-      records.push(`${mode} ${oid}\t${name}\0`);
+      entries.push({ mode: mode!, oid: oid!, path: name });
       restored.push(pathText(name));
     }
   }
-  if (records.length === 0) return { tree, restored: [] };
-  const index = await emptyTempIndex(repo);
-  temps.push(index);
-  const env = { GIT_INDEX_FILE: index.file };
-  await runGit(['read-tree', tree], { cwd: repo.root, env });
-  await runGit(['update-index', '-z', '--index-info'], { cwd: repo.root, env, input: Buffer.from(records.join(''), 'latin1') });
-  const written = await runGit(['write-tree'], { cwd: repo.root, env });
-  return { tree: written.stdout.toString('utf8').trim(), restored: restored.sort() };
+  return { tree: await overlayEntries(repo, tree, entries, temps), restored: restored.sort() };
 }

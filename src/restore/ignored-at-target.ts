@@ -20,8 +20,10 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Repo } from '../git/repo.js';
 import { gitPathsOf, type GitPath } from '../git/path.js';
+import { readObjects } from '../git/batch-objects.js';
 import { runGit } from '../git/run.js';
-import { emptyTempIndex, type TempIndex } from '../snapshot/temp-index.js';
+import type { TempIndex } from '../snapshot/temp-index.js';
+import { overlayEntries, type OverlayEntry } from './tree-overlay.js';
 import type { FileChange } from './plan.js';
 
 const isIgnoreFile = (p: string): boolean => p === '.gitignore' || p.endsWith('/.gitignore');
@@ -40,14 +42,22 @@ async function ignoredIn(repo: Repo, workTree: string, names: GitPath[]): Promis
 /** Writes the `.gitignore` files of `tree` under `dir` at their paths. */
 async function writeIgnoreFiles(repo: Repo, tree: string, dir: string): Promise<void> {
   const listed = await runGit(['ls-tree', '-r', '-z', tree], { cwd: repo.root });
+  const files: Array<{ name: string; oid: string }> = [];
   for (const record of gitPathsOf(listed.stdout)) {
     const tab = record.indexOf('\t');
     const name = record.slice(tab + 1);
     const [, type, oid] = record.slice(0, tab).split(' ');
-    if (type !== 'blob' || !isIgnoreFile(name)) continue;
-    const file = Buffer.concat([Buffer.from(`${dir}${path.sep}`, 'utf8'), Buffer.from(name, 'latin1')]);
-    await fs.mkdir(Buffer.concat([Buffer.from(`${dir}${path.sep}`, 'utf8'), Buffer.from(path.posix.dirname(name), 'latin1')]), { recursive: true });
-    await fs.writeFile(file, (await runGit(['cat-file', 'blob', oid!], { cwd: repo.root })).stdout);
+    if (type === 'blob' && isIgnoreFile(name)) files.push({ name, oid: oid! });
+  }
+  // Every .gitignore's content in one `cat-file --batch`, not a process per file.
+  const contents = await readObjects(repo, files.map((f) => f.oid));
+  for (const [i, { name }] of files.entries()) {
+    const at = (p: string): Buffer => Buffer.concat([Buffer.from(`${dir}${path.sep}`, 'utf8'), Buffer.from(p, 'latin1')]);
+    await fs.mkdir(at(path.posix.dirname(name)), { recursive: true });
+    const blob = contents[i];
+    // A missing blob would read as no rules at all: fail rather than delete on a guess.
+    if (!blob) throw new Error(`the target's ${name} (${files[i]!.oid}) is missing from the object store`);
+    await fs.writeFile(at(name), blob.content);
   }
 }
 
@@ -74,19 +84,13 @@ export async function keepIgnoredAtTarget(repo: Repo, preTree: string, goal: str
   // Their entries as the pre-rollback snapshot has them (what is on disk now).
   const keep = new Set<string>(kept);
   const listed = await runGit(['ls-tree', '-r', '-z', preTree], { cwd: repo.root });
-  const records: string[] = [];
+  const entries: OverlayEntry[] = [];
   for (const record of gitPathsOf(listed.stdout)) {
     const tab = record.indexOf('\t');
     const name = record.slice(tab + 1);
     if (!keep.has(name)) continue;
     const [mode, , oid] = record.slice(0, tab).split(' ');
-    records.push(`${mode} ${oid}\t${name}\0`);
+    entries.push({ mode: mode!, oid: oid!, path: name });
   }
-  const index = await emptyTempIndex(repo);
-  temps.push(index);
-  const env = { GIT_INDEX_FILE: index.file };
-  await runGit(['read-tree', goal], { cwd: repo.root, env });
-  await runGit(['update-index', '-z', '--index-info'], { cwd: repo.root, env, input: Buffer.from(records.join(''), 'latin1') });
-  const written = await runGit(['write-tree'], { cwd: repo.root, env });
-  return { tree: written.stdout.toString('utf8').trim(), kept };
+  return { tree: await overlayEntries(repo, goal, entries, temps), kept };
 }

@@ -19,19 +19,24 @@ export function traceEnv(file: string): Record<string, string> {
   return { GIT_TRACE2_EVENT: file, GIT_TRACE2_EVENT_NESTING: '1', GIT_TRACE2_CONFIG_PARAMS: '' };
 }
 
-export function countGitProcesses(file: string): GitProcessCount {
+/** The argv of every git process the trace file recorded, in order. */
+export function tracedArgv(file: string): string[][] {
   let text = '';
   try {
     text = fs.readFileSync(file, 'utf8');
   } catch {
-    // no git process ran
+    return []; // no git process ran
   }
+  return text
+    .split('\n')
+    .filter((line) => line.includes('"event":"start"'))
+    .map((line) => (JSON.parse(line) as { argv?: string[] }).argv ?? []);
+}
+
+export function countGitProcesses(file: string): GitProcessCount {
   const by = new Map<string, number>();
   let total = 0;
-  for (const line of text.split('\n')) {
-    if (!line.includes('"event":"start"')) continue;
-    const event = JSON.parse(line) as { argv?: string[] };
-    const argv = event.argv ?? [];
+  for (const argv of tracedArgv(file)) {
     // The subcommand: the first argument that is not an option (or the value of -C/-c).
     let name = path.basename(argv[0] ?? 'git');
     for (let i = 1; i < argv.length; i++) {

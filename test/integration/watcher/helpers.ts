@@ -77,13 +77,13 @@ export async function waitForBackgroundPush(repo: TestRepo): Promise<void> {
 }
 
 /**
- * The tree a full walk records: the user's index plus every file git does not ignore (plain git, a
- * private index). The copy keeps the index's mtime, as guard's own copies do (snapshot/temp-index.ts):
+ * The tree a full walk records: the user's index plus every file git does not ignore, plus the
+ * ignored files named as captured (plain git, a private index). The copy keeps the index's mtime, as guard's own copies do (snapshot/temp-index.ts):
  * with a fresh mtime git would trust the stat data of an entry written in the same second as the
  * index ("racily clean") and miss a same-size edit made in that second, and this walk would then
  * disagree with a watcher that recorded the edit.
  */
-export function fullWalkTree(repo: TestRepo): string {
+export function fullWalkTree(repo: TestRepo, ignoredCaptured: string[] = []): string {
   const index = path.join(repo.base, `walk-index-${process.pid}`);
   const user = path.join(repo.dir, '.git', 'index');
   fs.copyFileSync(user, index);
@@ -91,6 +91,8 @@ export function fullWalkTree(repo: TestRepo): string {
   fs.utimesSync(index, stat.atime, stat.mtime);
   try {
     repo.git(['add', '-A'], { env: { GIT_INDEX_FILE: index } });
+    // Ignored files a command's snapshot captures (captureIgnored) are recorded as a walk would.
+    if (ignoredCaptured.length > 0) repo.git(['add', '-f', '--', ...ignoredCaptured], { env: { GIT_INDEX_FILE: index } });
     return repo.git(['write-tree'], { env: { GIT_INDEX_FILE: index } }).trim();
   } finally {
     fs.rmSync(index, { force: true });
@@ -135,4 +137,17 @@ export function inotifyWatchedInodes(pid: number): Set<number> {
     for (const match of fs.readFileSync(`/proc/${pid}/fdinfo/${fd}`, 'utf8').matchAll(/^inotify wd:[0-9a-f]+ ino:([0-9a-f]+)/gm)) inodes.add(Number.parseInt(match[1]!, 16));
   }
   return inodes;
+}
+
+/** Kills a watcher daemon without letting it clean up (a crash) and waits until it is gone. */
+export async function killWatcher(pid: number): Promise<void> {
+  process.kill(pid, 'SIGKILL');
+  await waitFor('the watcher to be gone', () => {
+    try {
+      process.kill(pid, 0);
+      return false;
+    } catch {
+      return true;
+    }
+  });
 }

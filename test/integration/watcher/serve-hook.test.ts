@@ -12,9 +12,9 @@ import net from 'node:net';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { GUARD_BIN, withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
-import { countGitProcesses, traceEnv, type GitProcessCount } from '../../helpers/git-trace.js';
+import { countGitProcesses, traceEnv, type GitProcessCount, tracedArgv } from '../../helpers/git-trace.js';
 import { decodeMessage, type SnapshotMeta } from '../../../src/snapshot/format.js';
-import { json, waitFor } from './helpers.js';
+import { fullWalkTree, json, waitFor, killWatcher } from './helpers.js';
 
 const BINARY = Buffer.from([0, 1, 2, 0xff, 0xfe, 13, 10, 0x80, 0x41]);
 
@@ -33,7 +33,7 @@ function preTool(t: TestRepo, command: string): { decision: string; git: GitProc
   const trace = path.join(t.base, `trace-${Date.now()}-${Math.random().toString(36).slice(2)}.json`);
   const r = spawnSync(process.execPath, [GUARD_BIN, 'agent-hook', 'claude', 'pre-tool'], { cwd: t.dir, env: { ...t.env, ...traceEnv(trace) }, input: payload(t, command), encoding: 'utf8' });
   expect(r.status, r.stderr).toBe(0);
-  return { decision: decisionOf(r.stdout), git: countGitProcesses(trace), argv: gitArgv(trace) };
+  return { decision: decisionOf(r.stdout), git: countGitProcesses(trace), argv: tracedArgv(trace) };
 }
 
 /** Claude Code's SessionStart hook: the session the tool calls then belong to (its own snapshot is not the one measured). */
@@ -82,20 +82,6 @@ function preToolAsync(t: TestRepo, command: string): Promise<{ decision: string;
   });
 }
 
-/** The argv of every git process in a trace2 event file. */
-function gitArgv(file: string): string[][] {
-  let text = '';
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch {
-    return [];
-  }
-  return text
-    .split('\n')
-    .filter((line) => line.includes('"event":"start"'))
-    .map((line) => (JSON.parse(line) as { argv: string[] }).argv);
-}
-
 /** A walk of the whole working tree: `git status`, or an `ls-files --others` without a pathspec. */
 function walks(argv: string[][]): string[][] {
   return argv.filter((a) => a.includes('status') || (a.includes('ls-files') && a.some((x) => x === '--others' || x === '-o') && !a.includes('--')));
@@ -119,26 +105,6 @@ function hookSnapshot(t: TestRepo): { snapshot: string; takenBy: string } {
   const found = journal(t).filter((e) => e.type === 'snapshot' && e.trigger === 'hook');
   expect(found.length).toBeGreaterThan(0);
   return found[found.length - 1];
-}
-
-/**
- * The tree a full walk with these ignored files captured records, by plain git: the user's index
- * plus every file git does not ignore plus the named ignored files, on a private index (its mtime
- * kept: see fullWalkTree in helpers.ts).
- */
-function plainGitTree(t: TestRepo, ignored: string[]): string {
-  const index = path.join(t.base, `walk-index-${process.pid}`);
-  const user = path.join(t.dir, '.git', 'index');
-  fs.copyFileSync(user, index);
-  const stat = fs.statSync(user);
-  fs.utimesSync(index, stat.atime, stat.mtime);
-  try {
-    t.git(['add', '-A'], { env: { GIT_INDEX_FILE: index } });
-    t.git(['add', '-f', '--', ...ignored], { env: { GIT_INDEX_FILE: index } });
-    return t.git(['write-tree'], { env: { GIT_INDEX_FILE: index } }).trim();
-  } finally {
-    fs.rmSync(index, { force: true });
-  }
 }
 
 const CAPTURED = ['work/late.bin', 'work/out.txt', 'work/sub/deep.txt'];
@@ -183,7 +149,7 @@ describe("the agent hook's pre-command snapshot with a running watcher", () => {
       const shown = meta(t, taken.snapshot);
       expect(shown.ignored).toEqual(CAPTURED);
       expect(shown.trigger).toBe('hook');
-      expect(t.git(['rev-parse', `${taken.snapshot}^{tree}`]).trim()).toBe(plainGitTree(t, CAPTURED));
+      expect(t.git(['rev-parse', `${taken.snapshot}^{tree}`]).trim()).toBe(fullWalkTree(t, CAPTURED));
       const allowed = journal(t).filter((e) => e.type === 'allowed-after-snapshot');
       expect(allowed[allowed.length - 1]).toMatchObject({ snapshot: taken.snapshot, capturedIgnored: CAPTURED });
 
@@ -213,15 +179,7 @@ describe("the agent hook's pre-command snapshot with a running watcher", () => {
       expect(t.guard(['watch']).code).toBe(0);
       sessionStart(t);
       const status = json(t, ['watch', 'status']);
-      process.kill(status.pid, 'SIGKILL');
-      await waitFor('the watcher to be gone', () => {
-        try {
-          process.kill(status.pid, 0);
-          return false;
-        } catch {
-          return true;
-        }
-      });
+      await killWatcher(status.pid);
       expect(fs.existsSync(path.join(t.dir, '.git', 'guard', 'watcher.sock'))).toBe(true);
       holdWatcherPidFile(t);
       change(t);
@@ -231,7 +189,7 @@ describe("the agent hook's pre-command snapshot with a running watcher", () => {
       expect(taken.takenBy).toBe('walk');
       expect(walks(walked.argv).length).toBeGreaterThan(0);
       expect(meta(t, taken.snapshot).ignored).toEqual(CAPTURED);
-      expect(t.git(['rev-parse', `${taken.snapshot}^{tree}`]).trim()).toBe(plainGitTree(t, CAPTURED));
+      expect(t.git(['rev-parse', `${taken.snapshot}^{tree}`]).trim()).toBe(fullWalkTree(t, CAPTURED));
     }));
 
   it('falls back to its own walk when a watcher answers without the ignored files, or does not answer within half the budget', () =>

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
-import { fullWalkTree, json, waitFor } from './helpers.js';
+import { fullWalkTree, json, waitFor, killWatcher } from './helpers.js';
 
 function treeOf(repo: TestRepo, oid: string): string {
   return repo.git(['rev-parse', `${oid}^{tree}`]).trim();
@@ -124,15 +124,7 @@ describe('guard snapshot with a running watcher', () => {
       const status = json(repo, ['watch', 'status']);
       const socket = path.join(repo.dir, '.git', 'guard', 'watcher.sock');
       expect(fs.existsSync(socket)).toBe(true);
-      process.kill(status.pid, 'SIGKILL');
-      await waitFor('the watcher to be gone', () => {
-        try {
-          process.kill(status.pid, 0);
-          return false;
-        } catch {
-          return true;
-        }
-      });
+      await killWatcher(status.pid);
       expect(fs.existsSync(socket)).toBe(true);
       repo.write('src/after-death.js', 'written after the watcher died\n');
       const walked = json(repo, ['snapshot']);

@@ -12,7 +12,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { GUARD_BIN, withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
-import { traceEnv } from '../../helpers/git-trace.js';
+import { traceEnv, tracedArgv } from '../../helpers/git-trace.js';
 import { fastWatchConfig, fullWalkTree, json, waitFor, waitForSnapshot, waitForWatcher } from './helpers.js';
 
 /** `guard watch` (or other guard arguments), not waited for: its exit code and output once it returns. */
@@ -38,20 +38,6 @@ function stateFile(repo: TestRepo): any {
   } catch {
     return null;
   }
-}
-
-/** The argv of every git process the trace file recorded. */
-function tracedArgv(file: string): string[][] {
-  let text = '';
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch {
-    return [];
-  }
-  return text
-    .split('\n')
-    .filter((line) => line.includes('"event":"start"'))
-    .map((line) => (JSON.parse(line) as { argv: string[] }).argv);
 }
 
 function commit(repo: TestRepo): void {
