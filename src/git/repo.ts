@@ -2,6 +2,7 @@
  * Where a repository lives, as git reports it. We never look for `.git` ourselves: linked
  * worktrees, submodules, GIT_DIR and `--separate-git-dir` all move it.
  */
+import fs from 'node:fs';
 import path from 'node:path';
 import { GuardError } from '../errors.js';
 import { requireMinimumGit } from './compat.js';
@@ -78,6 +79,15 @@ export async function openRepo(cwd: string): Promise<Repo> {
 
 function repoFromPaths(root: string, gitDir: string, commonDir: string, indexFile: string): Repo {
   return { root, gitDir, commonDir, indexFile, isLinkedWorktree: path.resolve(gitDir) !== path.resolve(commonDir) };
+}
+
+/**
+ * False once the repository's git dir is gone (`rm -rf .git`), even when a guard process that was
+ * writing into it at that moment left `.git/guard/...` behind: without HEAD git no longer takes the
+ * directory for a repository, and only the backup (`guard recover`) can bring it back.
+ */
+export function gitDirIntact(repo: Repo): boolean {
+  return fs.existsSync(path.join(repo.gitDir, 'HEAD'));
 }
 
 /** Absolute path of a file guard keeps for this worktree (under the worktree's git dir). */

@@ -6,10 +6,9 @@
  * stderr, and guard exits with the command's own exit code (128 + signal number if it was killed).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import fs from 'node:fs';
 import os from 'node:os';
 import { GuardError } from '../../errors.js';
-import { openRepo } from '../../git/repo.js';
+import { gitDirIntact, openRepo } from '../../git/repo.js';
 import { endSession, startSession } from '../../session/store.js';
 import type { CommandContext } from '../main.js';
 import { shortId } from '../format.js';
@@ -73,9 +72,12 @@ export async function run(args: RunArgs, ctx: CommandContext): Promise<number> {
     // The command's exit code matters more than the summary: report and keep it.
     ctx.out.warn(`guard: the session ${session.id} could not be ended cleanly: ${(error as Error).message}`);
     // The command removed the repository (rm -rf .git): rollback cannot help, the backup can.
-    const found = fs.existsSync(repo.gitDir) ? null : await (await import('../../backup/locate.js')).backupForDirectory(repo.root);
+    // Gone means no HEAD: a guard process writing into .git/guard while `rm -rf .git` ran can leave
+    // that directory behind, and the .git it sits in is no repository any more.
+    const gone = !gitDirIntact(repo);
+    const found = gone ? await (await import('../../backup/locate.js')).backupForDirectory(repo.root) : null;
     if (found) ctx.out.warn(`  the repository's .git is gone; ${recoverAdvice(found, repo.root)} (it rebuilds branches, tags, stash, index and files)`);
-    else if (!fs.existsSync(repo.gitDir)) ctx.out.warn(`  the repository's .git is gone and no backup of it was found (see \`guard recover --list\`)`);
+    else if (gone) ctx.out.warn(`  the repository's .git is gone and no backup of it was found (see \`guard recover --list\`)`);
     else ctx.out.warn(`  undo everything since it started: guard rollback --session ${session.id}`);
   }
   return result.code;
