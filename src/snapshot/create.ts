@@ -4,7 +4,7 @@
  */
 import type { Repo } from '../git/repo.js';
 import { runGit } from '../git/run.js';
-import { gitPathsOf, isTextPath, matchText, pathText, type GitPath } from '../git/path.js';
+import { gitPathsOf, isTextPath, matchText, pathFromText, pathText, type GitPath } from '../git/path.js';
 import { commitTree, emptyTree, hashBlob, objectExists, zeroOid, GUARD_IDENTITY } from '../git/objects.js';
 import { keeperCommit } from './keeper.js';
 import { sameOperationState } from './operation-state.js';
@@ -229,6 +229,18 @@ export async function createSnapshot(repo: Repo, options: CreateSnapshotOptions 
       emit({ type: 'phase', phase: 'scanning-worktree' });
       const indexRead = sameUserIndex ? Promise.resolve({ indexTree: sameUserIndex.indexTree, rawIndex: sameUserIndex.rawIndex }) : readUserIndexTree(repo, oidBytes(state, previous), new Set([previous?.indexTree, previous?.tree, state.headTree].filter((t): t is string => !!t)), indexData);
       let changedUserPaths = userPaths;
+      if (changedPaths && previous?.ignored) {
+        // The ignored files the previous snapshot captured by name (a command's capture) are not
+        // in a walk that does not ask for them: read again, so those not asked for now leave the
+        // tree (else they were carried on, and a rollback brought back output the user removed).
+        const known = new Set(changedPaths);
+        const carried = previous.ignored.map((text) => pathFromText(text)).filter((p) => !known.has(p));
+        if (carried.length > 0) {
+          changedPaths = [...changedPaths, ...carried];
+          changedUserPaths = changedPaths.length <= MAX_INCREMENTAL_PATHS ? listUserPaths(repo, changedPaths) : null;
+          if (!changedUserPaths) changedPaths = null;
+        }
+      }
       if (changedPaths && previous) {
         // What the user's index tracks decides what a walk records (an ignored file that is
         // tracked is kept): paths whose index entry changed since the previous snapshot are read

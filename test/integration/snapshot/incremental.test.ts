@@ -307,6 +307,19 @@ describe.each([
       const files = repo.git(['ls-tree', '-r', '--name-only', again.snapshot.oid]);
       expect(files).not.toContain('build/out.txt');
       expect(repo.git(['show', `${again.snapshot.oid}:conf/local.env`])).toBe('KEY=2\n');
+
+      // The next snapshot that captures nothing (the watcher's, after the command ran or was
+      // refused) records what a walk records: the ignored files are no longer in it, whether
+      // still on disk (conf/local.env, build/link) or not. Before, they were carried from the
+      // previous tree, and a rollback to it brought back a build output the user had removed.
+      repo.write('src/a.txt', 'changed again\n');
+      const after = await createSnapshot(r, { trigger: 'watch', changedPaths: [gitPath('src/a.txt')] });
+      const afterFull = await createSnapshot(r, { force: true });
+      expect(after.created).toBe(true);
+      expect(after.snapshot.tree).toBe(afterFull.snapshot.tree);
+      expect(after.snapshot.ignored).toBeUndefined();
+      expect(repo.git(['ls-tree', '-r', '--name-only', after.snapshot.oid])).toBe('.gitignore\nsrc/a.txt\n');
+      await byGit(r, after.snapshot.tree);
       await kept.close();
     });
   });
