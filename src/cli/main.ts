@@ -86,7 +86,7 @@ export function buildProgram(): Command {
 
   program
     .command('rollback')
-    .argument('[id]', 'snapshot to restore (default: start of the latest agent session, else the latest snapshot that differs from now)')
+    .argument('[id]', 'snapshot to restore (default: start of the latest agent session, else the latest snapshot that differs from now; when that one already lacks files the snapshots before it had, the plan names them)')
     .description('put the working tree, index, HEAD, branches, tags and stash back as they were in a snapshot (undoable with --undo)')
     .option('--dry-run', 'print the plan and change nothing')
     .option('--paths <glob...>', 'restore only paths matching these globs, from the top of the repository (implies --files-only; exits 1 when no file matches)')

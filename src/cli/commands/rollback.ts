@@ -8,7 +8,8 @@ import type { Snapshot } from '../../snapshot/format.js';
 import { GuardError } from '../../errors.js';
 import type { CommandContext } from '../main.js';
 import type { Output } from '../output.js';
-import { branchName, shortId } from '../format.js';
+import { age, branchName, shortId } from '../format.js';
+import { earlierTargets, type EarlierTargets } from '../../restore/earlier-targets.js';
 import { snapshotSettings } from '../snapshot-options.js';
 import { backupAfterSnapshot } from '../../backup/auto-push.js';
 
@@ -61,6 +62,36 @@ function printPlan(out: Output, plan: RollbackPlan, target: Snapshot): void {
   if (plan.stash) out.line(`  stash: ${plan.stash.from.length} -> ${plan.stash.to.length} entries`);
   for (const skip of plan.skippedRefs) out.line(`  left alone: ${skip.ref} (${skip.reason})`);
   printOperation(out, plan, '  ');
+}
+
+function changesText(s: Snapshot): string {
+  return `+${s.changes.added} ~${s.changes.modified} -${s.changes.deleted}`;
+}
+
+/**
+ * After a target rollback picked itself: it may be a snapshot taken in the middle of an incident
+ * (a watcher's), without the files removed before it. Name the snapshots before it that removed or
+ * changed files too, and the one before them all, with the command that goes back there.
+ */
+function printEarlier(out: Output, earlier: EarlierTargets | null): void {
+  if (!earlier || (earlier.run.length < 2 && !earlier.before)) return;
+  const [target, ...rest] = earlier.run;
+  const { deleted, modified } = target!.changes;
+  const words = [deleted > 0 ? `${deleted} file${deleted === 1 ? '' : 's'} removed` : '', modified > 0 ? `${modified} changed` : ''].filter(Boolean).join(' and ');
+  out.line(`  This is the newest snapshot that differs from now, and it already has ${words} against the snapshot before it. If the damage began earlier, go back further:`);
+  for (const s of rest) out.line(`    ${shortId(s.oid)}  ${age(s.time)}  ${s.trigger}  ${changesText(s)}  (removed or changed files too)`);
+  if (earlier.before) {
+    out.line(`    ${shortId(earlier.before.oid)}  ${age(earlier.before.time)}  ${earlier.before.trigger}  ${changesText(earlier.before)}  (before all of them)`);
+    out.line(`  with: guard rollback ${shortId(earlier.before.oid)}   (\`guard list\` shows every snapshot)`);
+  } else {
+    out.line(`  with: guard rollback ID   (\`guard list\` shows every snapshot)`);
+  }
+}
+
+function earlierJson(earlier: EarlierTargets | null): Record<string, unknown> | null {
+  if (!earlier) return null;
+  const view = (s: Snapshot): Record<string, unknown> => ({ id: shortId(s.oid), oid: s.oid, time: s.time, trigger: s.trigger, changes: s.changes });
+  return { run: earlier.run.map(view), before: earlier.before ? view(earlier.before) : null };
 }
 
 /** git's merge, cherry-pick or revert state written back or removed, or the operation whose state is not restored. */
@@ -128,6 +159,9 @@ export async function run(args: Args, { cwd, out }: CommandContext): Promise<num
   // A rollback half-done is worse than one not started: finish it even on Ctrl-C.
   const onSigint = (): void => out.warn('guard: rollback in progress; finishing it so nothing is left half-restored…');
   let planned = 0; // files the plan writes, creates or deletes (for the progress line)
+  // Rollback picks the target itself: say when earlier snapshots hold more (a mid-incident target).
+  const picked = !target && args.id === undefined && !args.undo && !args.resume;
+  let earlier: EarlierTargets | null = null;
   const result = await rollback(repo, {
     ...(args.id !== undefined ? { id: args.id } : {}),
     ...(target ? { target } : {}),
@@ -144,12 +178,14 @@ export async function run(args: Args, { cwd, out }: CommandContext): Promise<num
     confirm: async (plan, { target: t }) => {
       planned = plan.files.length;
       out.done();
+      if (picked) earlier = await earlierTargets(repo, t);
       printPlan(out, plan, t);
+      printEarlier(out, earlier);
       if (args.yes) return true;
       if (!out.interactive || out.json) {
         throw new GuardError('refused', 'rollback needs confirmation and there is no terminal to ask; nothing was changed', {
           hints: [`Review the plan above, then run: guard rollback ${shortId(t.oid)} --yes`],
-          details: { plan: planJson(plan) },
+          details: { plan: planJson(plan), ...(earlier ? { earlier: earlierJson(earlier) } : {}) },
         });
       }
       process.on('SIGINT', onSigint);
@@ -157,6 +193,7 @@ export async function run(args: Args, { cwd, out }: CommandContext): Promise<num
     },
   }).finally(() => process.off('SIGINT', onSigint));
   out.done();
+  if (picked && args.dryRun) earlier = await earlierTargets(repo, result.target);
   // The pre-rollback snapshot (what --undo goes back to) goes to the backup too, in the background.
   if (!args.dryRun) backupAfterSnapshot(repo, !result.nothingToDo);
 
@@ -167,9 +204,11 @@ export async function run(args: Args, { cwd, out }: CommandContext): Promise<num
     target: { id: shortId(result.target.oid), oid: result.target.oid },
     preRollbackSnapshot: { id: shortId(result.pre.oid), oid: result.pre.oid },
     plan: planJson(result.plan),
+    ...(picked ? { earlier: earlierJson(earlier) } : {}),
   });
   if (args.dryRun) {
     printPlan(out, result.plan, result.target);
+    printEarlier(out, earlier);
     out.line('Dry run: nothing was changed.');
     return 0;
   }
