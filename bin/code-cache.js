@@ -1,8 +1,8 @@
 'use strict';
-// Node 20 has no module.enableCompileCache, so every agent hook and check-command would compile its
-// ~430 KB bundle again. V8's code cache is reachable there through node:vm: the build also emits each
-// of those two bundles as a CommonJS-style body (dist/hot-*.cjs, first line `//guard-bundle <hash>`),
-// and this compiles it with the cache kept from an earlier run.
+// Node 20 has no module.enableCompileCache, so every agent hook, check-command, snapshot and watcher
+// would compile its 180-520 KB bundle again. V8's code cache is reachable there through node:vm: the
+// build also emits each of those bundles as a CommonJS-style body (dist/hot-*.cjs, first line
+// `//guard-bundle <hash>`), and this compiles it with the cache kept from an earlier run.
 //
 // The cache never decides anything: V8 in release builds does not checksum a code cache, so a file
 // that is corrupt, truncated or from another bundle is refused here (magic, bundle hash, length,
@@ -94,8 +94,21 @@ function writeCache(fs, dir, name, file, hash, payload, runs) {
 }
 
 /**
- * Runs `runHot(argv)` of the CommonJS-style bundle `name` (hot-agent-hook, hot-check-command) at
- * `url` (a file: URL), compiled with the code cache. Returns what runHot returns.
+ * The cache's name for bundle `name` in this process: V8 refuses a cache made under other V8 flags
+ * (measured: `--max-semi-space-size=1`, which the watcher daemon runs with, refuses one made
+ * without it), so a process with flags of its own (on its command line or in NODE_OPTIONS) keeps
+ * a cache of its own beside the plain one, instead of the two rewriting one file in turn.
+ */
+function cacheName(name, execArgv, nodeOptions) {
+  const flags = [...execArgv, nodeOptions ?? ''].join('\0');
+  return flags === '' ? name : `${name}.f${checksum(Buffer.from(flags, 'utf8')).toString(16).padStart(8, '0')}`;
+}
+
+/**
+ * Runs `runHot(argv, launcher)` of the CommonJS-style bundle `name` (hot-agent-hook,
+ * hot-check-command, hot-snapshot, hot-watch) at `url` (a file: URL), compiled with the code
+ * cache. Returns what runHot returns. `launcher.saveCodeCache()` lets a command that runs on
+ * (the watcher daemon) write the cache once it has started, instead of only when it ends.
  */
 async function runCached(name, url, argv) {
   const fs = process.getBuiltinModule('node:fs');
@@ -104,18 +117,30 @@ async function runCached(name, url, argv) {
   const source = fs.readFileSync(url, 'latin1');
   const hash = source.startsWith('//guard-bundle ') ? source.slice(15, 31) : null;
   const dir = hash && cacheDir(process.env);
-  const file = dir && `${dir}/${name}-${hash}-${process.version}-${process.arch}.bin`;
+  const cached = cacheName(name, process.execArgv, process.env.NODE_OPTIONS);
+  const file = dir && `${dir}/${cached}-${hash}-${process.version}-${process.arch}.bin`;
   const cache = file ? readCache(fs, file, hash) : undefined;
   const script = new vm.Script(source, { filename: url.href, cachedData: cache?.payload });
   const module = { exports: {} };
   const require = (id) => (id.startsWith('node:') ? process.getBuiltinModule(id) : process.getBuiltinModule('node:module').createRequire(url)(id));
   script.runInThisContext()(module.exports, require, module, url.href);
-  const handled = await module.exports.runHot(argv);
+  let saved = false;
+  const saveCodeCache = () => {
+    if (saved || !file) return;
+    saved = true;
+    try {
+      if (cache === undefined || script.cachedDataRejected) writeCache(fs, dir, cached, file, hash, script.createCachedData(), 1);
+      else if (cache.runs < GROWING_RUNS) writeCache(fs, dir, cached, file, hash, script.createCachedData(), cache.runs + 1);
+    } catch {
+      // No cache this time (the daemon calls this from a timer, where a throw would end it).
+    }
+  };
+  const handled = await module.exports.runHot(argv, { saveCodeCache });
   // After the work, so that the functions it compiled lazily are in the cache too.
-  if (file && (cache === undefined || script.cachedDataRejected)) writeCache(fs, dir, name, file, hash, script.createCachedData(), 1);
-  else if (file && cache.runs < GROWING_RUNS) writeCache(fs, dir, name, file, hash, script.createCachedData(), cache.runs + 1);
+  saveCodeCache();
   return handled;
 }
 
+exports.cacheName = cacheName;
 exports.checksum = checksum;
 exports.runCached = runCached;

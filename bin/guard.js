@@ -5,9 +5,9 @@
 // It is CommonJS (bin/package.json), not an ES module like the rest of the package: starting an ES
 // module main initialises Node's ES module loader (a dozen internal modules, fs/promises and
 // readline among them), 6-10 ms of CPU on these machines, about a tenth of `node -e 0`. The agent
-// hook and check-command on Node < 22.1 run their bundles through bin/code-cache.js, which is
-// CommonJS too, so those answers load no ES module at all; every other command imports its ES
-// module bundle from here, which costs what an ES module main cost before.
+// hook, check-command, snapshot and watch on Node < 22.1 run their bundles through
+// bin/code-cache.js, which is CommonJS too, so those commands load no ES module at all; every other
+// command imports its ES module bundle from here, which costs what an ES module main cost before.
 
 // Node >= 22.1 can cache compiled code between runs. Older Node has no such cache, and loading
 // node:module only to find that out costs a little at every start, so it is not loaded there.
@@ -17,12 +17,13 @@ if (compileCache) process.getBuiltinModule('node:module').enableCompileCache?.()
 
 const { pathToFileURL } = process.getBuiltinModule('node:url');
 
-// What hooks run on every commit and tool call (and `snapshot`) takes the hot entry, which skips commander and
-// the rest of the CLI (src/cli/hot.ts); it hands back anything it does not handle itself.
-// agent-hook and check-command (every risky agent tool call) have bundles of their own with only
-// their code, and so has `watch` (the watcher's start and the daemon itself); they hand back to
-// the full CLI exactly as the hot entry does.
+// What hooks run on every commit takes the hot entry, which skips commander and the rest of the
+// CLI (src/cli/hot.ts); it hands back anything it does not handle itself. agent-hook and
+// check-command (every risky agent tool call), `snapshot` and `watch` (the watcher's start and the
+// daemon itself) have bundles of their own with only their code (scripts/build.mjs OWN_BUNDLES);
+// they hand back to the full CLI exactly as the hot entry does.
 const HOT = new Set(['hook', 'agent-hook', 'check-command', 'snapshot', 'watch']);
+const OWN = new Set(['agent-hook', 'check-command', 'snapshot', 'watch']);
 // The test suite's own build (dist-test/, with test-only fault injection compiled in; see
 // src/util/test-faults.ts) runs only for a process started with GUARD_TEST_BUNDLE=1 in a checkout
 // where the tests built it; it is never packed, so for an installed guard the variable does nothing.
@@ -32,13 +33,12 @@ const load = (file) => import(pathToFileURL(`${dist}/${file}`).href);
 async function main(argv) {
   let handled = false;
   if (HOT.has(argv[2])) {
-    const own = argv[2] === 'agent-hook' || argv[2] === 'check-command';
+    const own = OWN.has(argv[2]);
     if (own && !compileCache && process.env.GUARD_NO_CODE_CACHE !== '1') {
       // Older Node: the same bundle as a CommonJS-style body, compiled with V8's code cache (bin/code-cache.js).
       handled = await require('./code-cache.js').runCached(`hot-${argv[2]}`, pathToFileURL(`${dist}/hot-${argv[2]}.cjs`), argv);
     } else {
-      const bundle = argv[2] === 'agent-hook' || argv[2] === 'check-command' || argv[2] === 'watch' ? `hot-${argv[2]}.js` : 'hot.js';
-      const { runHot } = await load(bundle);
+      const { runHot } = await load(own ? `hot-${argv[2]}.js` : 'hot.js');
       handled = await runHot(argv);
     }
   }

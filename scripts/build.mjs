@@ -90,6 +90,18 @@ const picomatchBundled = {
   },
 };
 
+// The commands with a bundle of their own (src/cli/hot.ts exports runHot<Command> for each), as an
+// ES module (dist/hot-<command>.js) and as a CommonJS-style body for V8's code cache on Node < 22.1
+// (dist/hot-<command>.cjs, bin/code-cache.js): the agent hook and check-command (every agent tool
+// call), `guard snapshot` and `guard watch` (the watcher's start and the daemon, which a session
+// start waits for), all of which are timed against `git status` (issue 8).
+const OWN_BUNDLES = [
+  ['agent-hook', 'runHotAgentHook'],
+  ['check-command', 'runHotCheckCommand'],
+  ['snapshot', 'runHotSnapshot'],
+  ['watch', 'runHotWatch'],
+];
+
 // dist/ is the product; dist-test/ (only with --test: the test suite's global setup builds it) is
 // the same code with the test-only fault injection of src/util/test-faults.ts compiled in. It is
 // never packed ("files" in package.json) and bin/guard.js runs it only under GUARD_TEST_BUNDLE=1.
@@ -101,11 +113,7 @@ async function buildAll(dir, faults) {
     build({ ...common, entryPoints: ['src/cli/hot.ts'], outfile: `${dir}/hot.js`, define, plugins: [builtinsOnDemand, picomatchBundled] }),
     // The same entry for one command each (bin/guard.js picks them): only that command's code, so
     // an agent hook and check-command compile less at every start (src/cli/hot.ts, runHot<Command>).
-    ...[
-      ['agent-hook', 'runHotAgentHook'],
-      ['check-command', 'runHotCheckCommand'],
-      ['watch', 'runHotWatch'],
-    ].map(([command, name]) =>
+    ...OWN_BUNDLES.map(([command, name]) =>
       build({
         ...common,
         stdin: { contents: `export { ${name} as runHot } from './src/cli/hot.ts';`, resolveDir: '.', sourcefile: `hot-${command}.ts`, loader: 'ts' },
@@ -114,12 +122,9 @@ async function buildAll(dir, faults) {
         plugins: [builtinsOnDemand, picomatchBundled],
       }),
     ),
-    // The same two bundles as CommonJS-style function bodies, for Node < 22.1: bin/guard.js compiles
+    // The same bundles as CommonJS-style function bodies, for Node < 22.1: bin/guard.js compiles
     // them with node:vm and keeps V8's code cache between runs (src-less: see bin/code-cache.js).
-    ...[
-      ['agent-hook', 'runHotAgentHook'],
-      ['check-command', 'runHotCheckCommand'],
-    ].map(([command, name]) =>
+    ...OWN_BUNDLES.map(([command, name]) =>
       build({
         ...common,
         format: 'cjs',
@@ -139,7 +144,7 @@ async function buildAll(dir, faults) {
 // Each CommonJS-style bundle becomes one function expression, with a hash of it on the first line:
 // the key of its code cache (bin/code-cache.js).
 function stampBundles(dir) {
-  for (const command of ['agent-hook', 'check-command']) {
+  for (const [command] of OWN_BUNDLES) {
     const file = `${dir}/hot-${command}.cjs`;
     const code = fs.readFileSync(file, 'utf8');
     // Wrapped here rather than at every start: the launcher compiles the file as it is. esbuild

@@ -13,6 +13,15 @@ import { reportError } from './report-error.js';
 type Handler = () => Promise<number>;
 
 /**
+ * What bin/code-cache.js hands a bundle it runs (Node < 22.1): `saveCodeCache` writes V8's code
+ * cache of the bundle now rather than when runHot returns, which for the watcher daemon is its
+ * end (a session later, or never when it is killed).
+ */
+export interface Launcher {
+  saveCodeCache?: () => void;
+}
+
+/**
  * createOutput, made on first use: creating it reads isTTY of stdin, stdout and stderr, which sets
  * up all three streams (a few ms at start). `guard agent-hook` writes its protocol bytes itself
  * and `check-command --json` only needs stdout, so they do not pay for the others.
@@ -107,7 +116,7 @@ function snapshotHandler(args: string[]): Handler | null {
  * watcher's first scan, which a session start waits for, and the full CLI bundle cost each of
  * the two processes more than Node's own start (issue 8).
  */
-function watchHandler(args: string[]): Handler | null {
+function watchHandler(args: string[], launcher?: Launcher): Handler | null {
   let daemon = false;
   let session: string | undefined;
   for (let i = 0; i < args.length; i++) {
@@ -121,7 +130,8 @@ function watchHandler(args: string[]): Handler | null {
     const out = createOutput();
     try {
       const { run } = await import('./commands/watch.js');
-      return (await run({ daemon, ...(session !== undefined ? { session } : {}) }, { cwd: process.cwd(), out })) ?? 0;
+      const started = daemon ? launcher?.saveCodeCache : undefined;
+      return (await run({ daemon, ...(session !== undefined ? { session } : {}), ...(started ? { started } : {}) }, { cwd: process.cwd(), out })) ?? 0;
     } catch (error) {
       out.done();
       const { withRecoverHint } = await import('./recover-hint.js');
@@ -179,16 +189,21 @@ async function runHandler(handler: Handler | null): Promise<boolean> {
  * runHot for one command only. scripts/build.mjs bundles each into a file of its own
  * (dist/hot-agent-hook.js, dist/hot-check-command.js) that holds only that command's code: the
  * agent hook and check-command then compile less at every start (and dist/hot-watch.js for the
- * watcher's start). Same parsing, same handlers.
+ * watcher's start, dist/hot-snapshot.js for `guard snapshot`). Same parsing, same handlers.
  */
 export async function runHotAgentHook(argv: string[]): Promise<boolean> {
   const [command, ...args] = argv.slice(2);
   return runHandler(command === 'agent-hook' ? agentHookHandler(args) : null);
 }
 
-export async function runHotWatch(argv: string[]): Promise<boolean> {
+export async function runHotWatch(argv: string[], launcher?: Launcher): Promise<boolean> {
   const [command, ...args] = argv.slice(2);
-  return runHandler(command === 'watch' ? watchHandler(args) : null);
+  return runHandler(command === 'watch' ? watchHandler(args, launcher) : null);
+}
+
+export async function runHotSnapshot(argv: string[]): Promise<boolean> {
+  const [command, ...args] = argv.slice(2);
+  return runHandler(command === 'snapshot' ? snapshotHandler(args) : null);
 }
 
 export async function runHotCheckCommand(argv: string[]): Promise<boolean> {

@@ -18,7 +18,12 @@ interface RunArgs {
   daemon?: boolean;
   session?: string;
   json?: boolean;
+  /** Called a while after the daemon is ready (src/cli/hot.ts Launcher: writes the code cache). */
+  started?: () => void;
 }
+
+/** How long after it is ready the daemon calls `started`: after its start-up snapshot, off the session start's path. */
+const STARTED_DELAY_MS = 3000;
 
 function describe(event: WatcherEvent): string {
   switch (event.type) {
@@ -86,6 +91,9 @@ async function runHere(args: RunArgs, ctx: CommandContext): Promise<number> {
     throw error;
   }
   if (!args.daemon) ctx.out.warn(`guard: watching ${repo.root}; stop with Ctrl-C or \`guard watch stop\``);
+  // Unref'd: a daemon that stops sooner is not kept alive for it (its launcher then calls it at the end).
+  const started = args.started;
+  if (started) setTimeout(started, STARTED_DELAY_MS).unref();
   const reason = await watcher.done;
   for (const signal of signals) process.off(signal, onSignal);
   process.off('uncaughtException', onCrash);

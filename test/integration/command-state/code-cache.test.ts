@@ -1,17 +1,19 @@
 /**
- * On Node < 22.1 the agent hook and check-command run their bundles through V8's code cache
- * (bin/code-cache.js). The cache must never decide a verdict: with no cache, a valid one, a corrupt,
- * truncated or foreign one, or an unwritable cache directory, every answer is the same bytes and
- * exit status as with the cache switched off (GUARD_NO_CODE_CACHE=1, the ES module bundle).
- * A damaged file is replaced by a whole one at the next run.
+ * On Node < 22.1 the agent hook, check-command, `guard snapshot` and `guard watch` (the starter and
+ * the daemon) run their bundles through V8's code cache (bin/code-cache.js). The cache must never
+ * decide a verdict or what a snapshot records: with no cache, a valid one, a corrupt, truncated or
+ * foreign one, or an unwritable cache directory, every answer is the same bytes and exit status
+ * as with the cache switched off (GUARD_NO_CODE_CACHE=1, the ES module bundle), and every
+ * snapshot the same trees. A damaged file is replaced by a whole one at the next run.
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 // @ts-expect-error plain JavaScript launcher code, no declarations
-import { checksum } from '../../../bin/code-cache.js';
+import { cacheName, checksum } from '../../../bin/code-cache.js';
 import { GUARD_BIN, withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
+import { waitForWatcher } from '../watcher/helpers.js';
 
 const [major = 0, minor = 0] = process.versions.node.split('.').map(Number);
 const usesCodeCache = !(major > 22 || (major === 22 && minor >= 1));
@@ -43,6 +45,37 @@ function answers(t: TestRepo, env: Record<string, string> = {}): Answer[] {
       out.push({ status: r.status, stdout: r.stdout, stderr: r.stderr });
     }
   }
+  return out;
+}
+
+/**
+ * Two snapshots (with a watcher running: taken by it), after edits and after they were undone
+ * (--json, then the text output), each as what it records apart from the clock: the command's status and output
+ * with object ids and times replaced, and the tree of the snapshot and of each of its parents.
+ * The edits end where they started, so every call gives the same list.
+ */
+async function snapshots(t: TestRepo, env: Record<string, string>, watcher: boolean): Promise<string[]> {
+  const guard = (...args: string[]) => spawnSync(process.execPath, [GUARD_BIN, ...args], { cwd: t.dir, env: { ...t.env, ...env }, encoding: 'utf8' });
+  if (watcher) {
+    expect(guard('watch').status).toBe(0);
+    // Its start-up snapshot over: what the edits below change is then the served snapshots' alone.
+    await waitForWatcher(t);
+  }
+  const out: string[] = [];
+  const snapshot = (json: boolean): void => {
+    const r = guard('snapshot', ...(json ? ['--json'] : []));
+    const head = t.git(['rev-parse', 'refs/guard/main/head']).trim();
+    const trees = t.git(['rev-list', '--no-walk', '--format=%T', ...t.git(['rev-list', '--parents', '-n', '1', head]).trim().split(' ')]);
+    const text = `${r.status}\n${r.stdout}\n${r.stderr}`.replace(/[0-9a-f]{12,64}/g, '<id>').replace(/\d{4}-\d\d-\d\dT[\d:.]+Z/g, '<time>');
+    out.push(`${text}\n${trees.split('\n').filter((l) => !l.startsWith('commit ')).join(' ')}`);
+  };
+  t.write('notes.txt', 'one\n');
+  t.write('more/new.txt', 'new\n');
+  snapshot(true);
+  t.write('notes.txt', 'zero\n');
+  t.remove('more/new.txt');
+  snapshot(false);
+  if (watcher) expect(guard('watch', 'stop').status).toBe(0);
   return out;
 }
 
@@ -126,8 +159,73 @@ describe('the code cache of the hook bundles', () => {
     });
   });
 
+  // Two tests, one without a watcher (guard snapshot's own bundle walks) and one with a watcher
+  // (the snapshot is the daemon's: guard watch's bundle, and the daemon's cache under its V8 flags).
+  for (const watcher of [false, true]) {
+    const names = watcher ? ['hot-snapshot', 'hot-watch', 'hot-watch.f'] : ['hot-snapshot'];
+    it.skipIf(!usesCodeCache)(`takes the same snapshots ${watcher ? 'through a running watcher' : 'by its own walk'} whatever the cache holds (${names.join(', ')})`, async () => {
+      await withTestRepo(async (t) => {
+        // The watcher takes no snapshot of its own while the test runs: only those it is asked for.
+        t.write('.guard.yaml', 'version: 1\nwatch:\n  debounceMs: 60000\n  maxIntervalMs: 120000\n');
+        setup(t);
+        t.write('notes.txt', 'zero\n');
+        const dir = path.join(t.env.XDG_CACHE_HOME as string, 'git-guard', 'v8');
+        // Those of this test's bundles (the first run makes them; the daemon's when it stops).
+        const files = () => (fs.existsSync(dir) ? fs.readdirSync(dir) : []).filter((f) => names.some((n) => f.startsWith(n))).map((f) => path.join(dir, f));
+        const off = { GUARD_NO_CODE_CACHE: '1' };
+        await snapshots(t, off, watcher);
+        const expected = await snapshots(t, off, watcher);
+        expect(expected.map((a) => /"takenBy": ?"(\w+)"/.exec(a)?.[1])).toEqual([watcher ? 'watcher' : 'walk', undefined]);
+        expect(expected[1]).toMatch(/^0\nSnapshot <id> taken \(0 added, 1 modified, 1 deleted/);
+
+        // No cache yet (made by this run; the daemon's when it stops), then a valid one.
+        expect(await snapshots(t, {}, watcher)).toEqual(expected);
+        expect(files().length).toBe(names.length);
+        expect(files().every(whole)).toBe(true);
+        expect(await snapshots(t, {}, watcher)).toEqual(expected);
+        // Taken from the cache, not refused by V8 (a refused one is written anew, as by its first run).
+        for (const file of files()) expect(fs.readFileSync(file).readUInt32LE(28)).toBeGreaterThan(1);
+
+        // Corrupt: refused, compiled from source, replaced by a whole one.
+        for (const file of files()) {
+          const bytes = fs.readFileSync(file);
+          for (let i = HEADER + 64; i < bytes.length; i += 997) bytes.writeUInt8(bytes.readUInt8(i) ^ 0x5a, i);
+          fs.writeFileSync(file, bytes);
+        }
+        expect(await snapshots(t, {}, watcher)).toEqual(expected);
+        expect(files().every(whole)).toBe(true);
+
+        // Foreign: each file holds another bundle's payload under its own header with a valid
+        // checksum (V8 refuses it); without a watcher, check-command's.
+        const all = files();
+        if (!watcher) expect(spawnSync(process.execPath, [GUARD_BIN, 'check-command', '--json', 'ls'], { cwd: t.dir, env: t.env }).status).toBe(0);
+        const others = watcher ? [...all.slice(1), all[0]!] : fs.readdirSync(dir).filter((f) => f.startsWith('hot-check-command')).map((f) => path.join(dir, f));
+        expect(others.length).toBe(all.length);
+        const payloads = others.map((f) => fs.readFileSync(f).subarray(20));
+        all.forEach((file, i) => fs.writeFileSync(file, Buffer.concat([fs.readFileSync(file).subarray(0, 20), payloads[i]!])));
+        expect(await snapshots(t, {}, watcher)).toEqual(expected);
+        expect(files().every(whole)).toBe(true);
+        all.forEach((file, i) => expect(fs.readFileSync(file).subarray(HEADER).equals(payloads[i]!.subarray(HEADER - 20))).toBe(false));
+
+        // A cache directory that cannot be made: no cache, quietly.
+        const blocked = path.join(t.base, 'not-a-dir');
+        fs.writeFileSync(blocked, 'x');
+        expect(await snapshots(t, { XDG_CACHE_HOME: blocked }, watcher)).toEqual(expected);
+      });
+    });
+  }
+
+  it('keeps a cache per set of V8 flags, which V8 checks', () => {
+    const plain = cacheName('hot-watch', [], undefined);
+    expect(plain).toBe('hot-watch');
+    const daemon = cacheName('hot-watch', ['--max-semi-space-size=1', '--max-old-space-size=512'], undefined);
+    expect(daemon).toMatch(/^hot-watch\.f[0-9a-f]{8}$/);
+    expect(cacheName('hot-watch', [], '--max-old-space-size=512')).not.toBe(plain);
+    expect(cacheName('hot-watch', [], '--max-old-space-size=512')).not.toBe(daemon);
+  });
+
   it('ships the CommonJS-style bundles stamped with their hash', () => {
-    for (const name of ['hot-agent-hook', 'hot-check-command']) {
+    for (const name of ['hot-agent-hook', 'hot-check-command', 'hot-snapshot', 'hot-watch']) {
       const text = fs.readFileSync(path.join(path.dirname(GUARD_BIN), '..', 'dist', `${name}.cjs`), 'latin1');
       expect(text).toMatch(/^\/\/guard-bundle [0-9a-f]{16}\n\(function \(exports, require, module, __guardMetaUrl\) \{/);
     }
