@@ -3,8 +3,8 @@
  * project directory was deleted. Restores, as of the newest snapshot of the chosen chain: every
  * branch and tag (annotated tag objects re-created byte for byte from the keeper), HEAD (symbolic
  * or detached), the stash with its messages, the index (staged state) and the working tree, git's
- * state of a merge, cherry-pick or revert in progress (a rebase, am or bisect is named, not
- * restored: restore/operation-plan.ts); plus
+ * state of a merge, cherry-pick, revert, rebase or am in progress (rebase-merge/ and the other
+ * directories too; a bisect is named, not restored: restore/operation-plan.ts); plus
  * every snapshot chain, so rollback and the full history keep working; plus the repository's
  * config from the copy the backup keeps; plus guard's own hooks (rearm.ts).
  *
@@ -33,7 +33,7 @@ import { writeOperationState } from '../snapshot/operation-state.js';
 import { listRawFiles } from '../snapshot/raw-files.js';
 import { readObjects } from '../git/batch-objects.js';
 import { applyRawWrites } from '../restore/raw-restore.js';
-import { planOperation, type OperationPlan } from '../restore/operation-plan.js';
+import { goalState, planOperation, type OperationPlan } from '../restore/operation-plan.js';
 import { chooseChain, listBackups, readChains, type BackupInfo, type ChainInfo } from './catalog.js';
 import { rearmProtection, type RearmResult } from './rearm.js';
 import { writeLink } from './link.js';
@@ -389,9 +389,11 @@ export async function applyRecovery(plan: RecoverPlan, options: RecoverOptions =
   await restoreConfig(repo, backup.path);
   progress(`writing the working tree (${plan.files} files)…`);
   const written = await restoreWorktree(repo, snapshot, aside);
-  // Once refs, HEAD and the index are in place: git's merge, cherry-pick or revert state, so the
-  // operation goes on where it was (a new repository has none to remove).
-  if (snapshot.operationState) await writeOperationState(repo, null, snapshot.operationState);
+  // Once refs, HEAD and the index are in place: git's merge, cherry-pick, revert, rebase or am
+  // state (rebase-merge/, ...), so the operation goes on where it was (a new repository has none
+  // to remove).
+  const operationGoal = goalState(snapshot);
+  if (operationGoal) await writeOperationState(repo, null, operationGoal);
 
   // Keep mirroring into the backup this repository came from.
   writeLink(repo, { id: backup.id, path: backup.path });

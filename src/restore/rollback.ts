@@ -27,9 +27,9 @@ import { createSnapshot } from '../snapshot/create.js';
 import { sameState, type HeadState, type Operation, type Snapshot, type StashEntry } from '../snapshot/format.js';
 import { listSnapshots, readSnapshot, resolveSnapshot } from '../snapshot/read.js';
 import { readOperation, readRepoState } from '../snapshot/repo-state.js';
-import { operationCommits, readOperationState, sameOperationState, writeOperationState } from '../snapshot/operation-state.js';
+import { operationCommits, readOperationState, RECORDED_OPERATIONS, sameOperationState, writeOperationState } from '../snapshot/operation-state.js';
 import { checkObjects } from '../git/batch-objects.js';
-import { operationChanges, planOperation } from './operation-plan.js';
+import { goalState, operationChanges, planOperation } from './operation-plan.js';
 import { copyUserIndex, type TempIndex } from '../snapshot/temp-index.js';
 import { lockIndex, ownsIndexLock, type IndexLock } from './index-lock.js';
 import { coveringPathspecs, gitPathsOf, pathText, type GitPath } from '../git/path.js';
@@ -146,7 +146,10 @@ async function checkPreconditions(repo: Repo, interrupted: RollbackRecord | null
   const operation = await readOperation(repo);
   if (operation && !(await writtenByLastRollback(repo, operation, interrupted))) {
     throw new GuardError('refused', `a ${operation} is in progress; rollback changed nothing`, {
-      hints: [`Finish it (git ${operation} --continue) or abort it (git ${operation} --abort), then run the rollback again.`],
+      hints: [
+        `Finish it (git ${operation} --continue) or abort it (git ${operation} --abort), then run the rollback again.`,
+        ...(RECORDED_OPERATIONS.includes(operation) ? [`To keep it first: \`guard snapshot\` records it, and \`guard rollback <that snapshot>\` brings the ${operation} back after an abort.`] : []),
+      ],
     });
   }
   const lock = `${repo.indexFile}.lock`;
@@ -200,11 +203,12 @@ async function writeTreeOf(repo: Repo, indexFile: string): Promise<string> {
 }
 
 /**
- * The commits a recorded merge, cherry-pick or revert names must exist (the keeper keeps them):
- * a MERGE_HEAD naming a missing commit makes every `git commit` fail with "Corrupt MERGE_HEAD".
+ * The commits a recorded operation names must exist (the keeper keeps them): a MERGE_HEAD naming
+ * a missing commit makes every `git commit` fail with "Corrupt MERGE_HEAD", a rebase-merge/ whose
+ * onto or picks are gone cannot go on. So must the recorded directories (rebase-merge/, ...).
  */
 async function checkOperationCommits(repo: Repo, target: Snapshot): Promise<void> {
-  const commits = operationCommits(target.operationState);
+  const commits = [...operationCommits(target.operationState), ...Object.values(target.operationState?.dirs ?? {})];
   const present = await checkObjects(repo, commits);
   const missing = commits.filter((_, i) => !present[i]);
   if (missing.length > 0) {
@@ -623,7 +627,7 @@ export async function rollback(repo: Repo, options: RollbackOptions): Promise<Ro
     // (MERGE_HEAD, MERGE_MSG, ...), so `git status` shows the operation and `git commit` makes
     // the merge commit with all its parents; an undo removes what the rollback wrote.
     if (operationChanges(plan.operation)) {
-      await writeOperationState(repo, pre.operationState, target.operationState);
+      await writeOperationState(repo, pre.operationState, goalState(target));
       await step('operation');
     }
 

@@ -8,6 +8,7 @@ import { gitPathsOf, isTextPath, matchText, pathFromText, pathText, type GitPath
 import { commitTree, emptyTree, hashBlob, objectExists, zeroOid, GUARD_IDENTITY } from '../git/objects.js';
 import { keeperCommit } from './keeper.js';
 import { sameOperationState } from './operation-state.js';
+import { recordOperationDirs } from './operation-dirs.js';
 import { rootTreeFromCacheTree, type IndexFlags } from './index-file.js';
 import { flagsMeta, readIndexFlags } from './index-flags.js';
 import { modesMeta } from './file-modes.js';
@@ -325,6 +326,9 @@ export async function createSnapshot(repo: Repo, options: CreateSnapshotOptions 
       if (JSON.stringify(nextMemo) !== JSON.stringify(memo)) await saveScanMemo(repo, nextMemo);
       for (const skip of capture.skipped) emit({ type: 'skipped', path: skip.path, reason: skip.reason });
 
+      // git's state directories of an operation in progress (rebase-merge/, ...): their objects
+      // written and the commits they name found, unless the previous snapshot recorded the same.
+      if (state.operationDirs) state.operationState = await recordOperationDirs(repo, state.operationState, state.operationDirs, previous?.operationState);
       const modes = modesMeta(scan.perms, previous?.modes, changedPaths ? [...changedPaths, ...scan.drops] : null);
       const candidate = {
         tree: capture.tree,

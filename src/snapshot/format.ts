@@ -68,22 +68,31 @@ export interface StashEntry {
 export type Operation = 'merge' | 'rebase' | 'cherry-pick' | 'revert' | 'bisect' | 'am';
 
 /**
- * git's state of a merge, cherry-pick or revert in progress (operation-state.ts), so rollback and
- * recover bring the operation back, not only its conflicted index. Only the files that exist are
- * present. The commits are parents of the keeper K, so they live as long as the snapshot.
+ * git's state of a merge, cherry-pick, revert, rebase or `git am` in progress (operation-state.ts,
+ * operation-dirs.ts), so rollback and recover bring the operation back, not only its conflicted
+ * index. Only the files that exist are present. The commits are parents of the keeper K and the
+ * directories' trees are in K's tree, so they live as long as the snapshot.
  */
 export interface OperationState {
   /** MERGE_HEAD: the commits being merged, in order (several for an octopus). */
   mergeHead?: string[];
-  /** CHERRY_PICK_HEAD, REVERT_HEAD: the commit being picked or reverted. */
+  /** CHERRY_PICK_HEAD, REVERT_HEAD, REBASE_HEAD: the commit being picked, reverted or rebased. */
   cherryPickHead?: string;
   revertHead?: string;
+  rebaseHead?: string;
   /** MERGE_MSG and MERGE_MODE, their bytes in base64 (each at most 64 KiB; larger ones are in `omitted`). */
   mergeMsg?: string;
   mergeMode?: string;
-  /** The sequencer directory existed (a multi-commit cherry-pick or revert): its todo list is not recorded. */
+  /** The sequencer directory existed (a multi-commit cherry-pick or revert); its files are in `dirs.sequencer` since they are recorded. */
   sequencer?: true;
-  /** Files left out for their size (`MERGE_MSG`, `MERGE_MODE`). */
+  /**
+   * git's state directories (rebase-merge, rebase-apply, sequencer): each one's files as a tree
+   * (K's tree holds it as `operation-<name>`). Absent in snapshots written before they were recorded.
+   */
+  dirs?: Partial<Record<'rebase-merge' | 'rebase-apply' | 'sequencer', string>>;
+  /** The commits the directories' files name that no other of them reaches (parents of K). */
+  dirCommits?: string[];
+  /** Files left out for their size (`MERGE_MSG`, `MERGE_MODE`), and directories (`rebase-merge/`) too large or holding more than files. */
   omitted?: string[];
 }
 

@@ -8,9 +8,11 @@
  *    `target-<oid>`. It depends on the set of tag ids alone; while that set is unchanged the next
  *    snapshot reuses the same commit (`tagsKeeper` in the metadata) and runs no git process for it.
  *  - K, the snapshot's keeper (parent 3 of W): an octopus commit whose parents are T, HEAD, every
- *    branch and stash tip, and the commits of a merge, cherry-pick or revert in progress
- *    (MERGE_HEAD, CHERRY_PICK_HEAD, REVERT_HEAD: operation-state.ts). Its tree is T's tree as it is (plus a conflicted raw index as `index`,
- *    or a branch's non-commit target, when there is one), so K's tree holds the tags' bytes exactly
+ *    branch and stash tip, and the commits of an operation in progress (MERGE_HEAD,
+ *    CHERRY_PICK_HEAD, REVERT_HEAD, REBASE_HEAD: operation-state.ts; the commits rebase-merge/,
+ *    rebase-apply/ or sequencer/ name: operation-dirs.ts). Its tree is T's tree as it is (plus a
+ *    conflicted raw index as `index`, git's state directories as `operation-<name>` trees, or a
+ *    branch's non-commit target, when there is one), so K's tree holds the tags' bytes exactly
  *    as in the older one-level layout: rollback and recover read `<K>:tag-<oid>` in both layouts,
  *    and a guard of the older code that finds a two-level snapshot keeps working from it.
  *
@@ -35,6 +37,7 @@ import type { Snapshot } from './format.js';
 import type { RefRecord, RepoState } from './repo-state.js';
 import { parseTree } from './tree-edit.js';
 import { operationCommits } from './operation-state.js';
+import { operationDirEntries } from './operation-dirs.js';
 
 const KEEPER_MESSAGE = 'guard keeper: keeps the tags keeper and every recorded branch and stash tip reachable\n';
 const TAGS_KEEPER_MESSAGE = 'guard tags keeper: keeps every recorded tag, its target and its object bytes\n';
@@ -107,8 +110,8 @@ function taggedObject(content: Buffer): { oid: string; type: string } {
   return { oid: match[1]!, type: match[2]! };
 }
 
-/** What a keeper must hold for `refs` plus `extraTips` (and the raw index, for K). */
-function keeperContents(refs: RefRecord[], extraTips: string[], rawIndex: string | null, chains: TagChains = NO_CHAINS): KeeperContents {
+/** What a keeper must hold for `refs` plus `extraTips` (and, for K, the raw index and `extraEntries`). */
+function keeperContents(refs: RefRecord[], extraTips: string[], rawIndex: string | null, chains: TagChains = NO_CHAINS, extraEntries: TreeEntry[] = []): KeeperContents {
   const tips = new Set<string>(extraTips);
   const tags = new Set<string>(chains.tags);
   const others = new Map<string, TreeEntry>();
@@ -125,6 +128,7 @@ function keeperContents(refs: RefRecord[], extraTips: string[], rawIndex: string
     keepTarget(ref.peeledOid ?? ref.oid, ref.peeledType ?? ref.type);
   }
   if (rawIndex) others.set('index', { mode: '100644', type: 'blob', oid: rawIndex, name: 'index' });
+  for (const entry of extraEntries) others.set(entry.name, entry);
   return { tips: [...tips].sort(), tags: [...tags], others: [...others.values()] };
 }
 
@@ -195,7 +199,7 @@ async function snapshotKeeperTree(repo: Repo, state: RepoState, own: KeeperConte
     return makeTree(repo, []);
   }
   const otherTips = tipsBesideRefs(state);
-  const everything = keeperContents(state.refs, otherTips, rawIndex, await tagChains(repo, state.refs));
+  const everything = keeperContents(state.refs, otherTips, rawIndex, await tagChains(repo, state.refs), operationDirEntries(state.operationState));
   return keeperTree(repo, everything, tagsKeeper ?? previous?.keeper ?? null, new Set(previous ? Object.values(previous.refs) : []));
 }
 
@@ -213,7 +217,8 @@ export async function keeperCommit(repo: Repo, state: RepoState, rawIndex: strin
   const tagRefs = state.refs.filter(isTagRef);
   const otherTips = tipsBesideRefs(state);
   const ownRefs = state.refs.filter((ref) => !isTagRef(ref));
-  const own = keeperContents(ownRefs, otherTips, rawIndex, await tagChains(repo, ownRefs));
+  // git's state directories of an operation in progress (rebase-merge/, ...) are trees in K's tree.
+  const own = keeperContents(ownRefs, otherTips, rawIndex, await tagChains(repo, ownRefs), operationDirEntries(state.operationState));
   if (tagRefs.length === 0 && own.tips.length === 0 && own.tags.length === 0 && own.others.length === 0) return { keeper: null, tagsKeeper: null };
   const tagsKeeper = await tagsKeeperCommit(repo, tagRefs, previous);
   const tree = await snapshotKeeperTree(repo, state, own, rawIndex, tagsKeeper, previous);

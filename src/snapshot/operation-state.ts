@@ -8,11 +8,10 @@
  *
  * The files are found with `git rev-parse --git-path` (a linked worktree has its own), read only
  * when a snapshot sees such an operation (so an ordinary snapshot pays nothing), and written back
- * by rollback and recover. A rebase, `git am` or bisect keeps its state in directories and many
- * files (rebase-merge/, rebase-apply/, BISECT_*): those are not recorded, and rollback and recover
- * say so (operationNote). Neither is the sequencer directory of a multi-commit cherry-pick or
- * revert: only that it existed (`sequencer`), so the plan can say that the remaining commits are
- * not brought back.
+ * by rollback and recover. A rebase or `git am` keeps its state in a directory (rebase-merge/,
+ * rebase-apply/), a multi-commit cherry-pick or revert in sequencer/, with REBASE_HEAD and
+ * MERGE_MSG beside: operation-dirs.ts records those directories and writes them back. Bisect
+ * (BISECT_*) is not recorded, and rollback and recover say so (operation-plan.ts).
  *
  * Ref formats: MERGE_HEAD (and FETCH_HEAD) are files in the git dir whatever the ref format, as
  * are MERGE_MSG and MERGE_MODE. CHERRY_PICK_HEAD and REVERT_HEAD are ordinary pseudo-refs written
@@ -26,36 +25,44 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Repo } from '../git/repo.js';
 import { runGit } from '../git/run.js';
+import { GuardError } from '../errors.js';
 import type { Operation, OperationState } from './format.js';
+import { OPERATION_DIRS, putOperationDir, readDirTree, readOperationDir, removeOperationDir, type DirCapture, type HashName } from './operation-dirs.js';
 
 /** The operations whose whole state is a few small files, which a snapshot records. */
-export const RECORDED_OPERATIONS: readonly Operation[] = ['merge', 'cherry-pick', 'revert'];
+export const RECORDED_OPERATIONS: readonly Operation[] = ['merge', 'cherry-pick', 'revert', 'rebase', 'am'];
 
 /** MERGE_MSG (and MERGE_MODE) larger than this are not recorded, and listed in `omitted`. */
 export const MAX_MESSAGE_BYTES = 64 * 1024;
 
 /** The files guard records and writes back, in the order their paths are asked for. */
-const HEAD_FILES = { mergeHead: 'MERGE_HEAD', cherryPickHead: 'CHERRY_PICK_HEAD', revertHead: 'REVERT_HEAD' } as const;
+const HEAD_FILES = { mergeHead: 'MERGE_HEAD', cherryPickHead: 'CHERRY_PICK_HEAD', revertHead: 'REVERT_HEAD', rebaseHead: 'REBASE_HEAD' } as const;
 const BYTE_FILES = { mergeMsg: 'MERGE_MSG', mergeMode: 'MERGE_MODE' } as const;
-const NAMES = [...Object.values(HEAD_FILES), ...Object.values(BYTE_FILES), 'sequencer'] as const;
+const NAMES = [...Object.values(HEAD_FILES), ...Object.values(BYTE_FILES), ...OPERATION_DIRS] as const;
 type Name = (typeof NAMES)[number];
 
 const OID_LINE = /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/;
 
 /** The pseudo-refs that live in the ref backend (a reftable's stack), not in files there. */
-const BACKEND_HEADS = ['CHERRY_PICK_HEAD', 'REVERT_HEAD'] as const;
+const BACKEND_HEADS = ['CHERRY_PICK_HEAD', 'REVERT_HEAD', 'REBASE_HEAD'] as const;
 
 interface Where {
   paths: Record<Name, string>;
-  /** CHERRY_PICK_HEAD and REVERT_HEAD are reftable entries, not files. */
+  /** CHERRY_PICK_HEAD, REVERT_HEAD and REBASE_HEAD are reftable entries, not files. */
   reftable: boolean;
+  /** The object ids' hash, for the directories' tree ids computed without git. */
+  hash: HashName;
 }
 
-/** Where git keeps each of the files for this worktree and its ref format, in one `rev-parse`. */
+/** Where git keeps each of the files for this worktree, its ref format and hash, in one `rev-parse`. */
 async function gitPaths(repo: Repo): Promise<Where> {
-  const { stdout } = await runGit(['rev-parse', '--path-format=absolute', ...NAMES.flatMap((name) => ['--git-path', name]), '--show-ref-format'], { cwd: repo.root });
+  const { stdout } = await runGit(['rev-parse', '--path-format=absolute', ...NAMES.flatMap((name) => ['--git-path', name]), '--show-object-format', '--show-ref-format'], { cwd: repo.root });
   const lines = stdout.toString('utf8').split('\n');
-  return { paths: Object.fromEntries(NAMES.map((name, i) => [name, lines[i]!])) as Record<Name, string>, reftable: isReftable(lines[NAMES.length]) };
+  return {
+    paths: Object.fromEntries(NAMES.map((name, i) => [name, lines[i]!])) as Record<Name, string>,
+    hash: lines[NAMES.length]?.trim() === 'sha256' ? 'sha256' : 'sha1',
+    reftable: isReftable(lines[NAMES.length + 1]),
+  };
 }
 
 /** `rev-parse --show-ref-format`'s line: "files" or "reftable" (git >= 2.45), the option echoed back before. */
@@ -64,7 +71,7 @@ export function isReftable(line: string | undefined): boolean {
 }
 
 /**
- * CHERRY_PICK_HEAD and REVERT_HEAD of a reftable repository (this worktree's), from the ref
+ * CHERRY_PICK_HEAD, REVERT_HEAD and REBASE_HEAD of a reftable repository (this worktree's), from the ref
  * backend in one `cat-file --batch-check`; a missing one is left out.
  */
 export async function readBackendHeads(repo: Repo): Promise<Partial<Record<(typeof BACKEND_HEADS)[number], string>>> {
@@ -106,13 +113,24 @@ function oidLines(content: Buffer): string[] {
     .filter((line) => OID_LINE.test(line));
 }
 
+/** What a snapshot records of the operation: the state, and the directories' files to write as objects. */
+export interface OperationRead {
+  state: OperationState | null;
+  dirs: DirCapture[];
+}
+
 /**
  * git's state of `operation` as it is on disk now, or null when `operation` is not one whose
  * state is recorded (or none of its files is there). One `rev-parse` and a few small reads.
  */
 export async function readOperationState(repo: Repo, operation: Operation | null): Promise<OperationState | null> {
-  if (!operation || !RECORDED_OPERATIONS.includes(operation)) return null;
-  const { paths: where, reftable } = await gitPaths(repo);
+  return (await readOperationFiles(repo, operation)).state;
+}
+
+/** readOperationState, with the files of the directories read (operation-dirs.ts). */
+export async function readOperationFiles(repo: Repo, operation: Operation | null): Promise<OperationRead> {
+  if (!operation || !RECORDED_OPERATIONS.includes(operation)) return { state: null, dirs: [] };
+  const { paths: where, reftable, hash } = await gitPaths(repo);
   const state: OperationState = {};
   const omitted: string[] = [];
   const backend = reftable ? await readBackendHeads(repo) : {};
@@ -136,26 +154,46 @@ export async function readOperationState(repo: Repo, operation: Operation | null
     else state[key] = content.toString('base64');
   }
   if (await exists(where.sequencer)) state.sequencer = true;
+  const captures: DirCapture[] = [];
+  for (const dir of OPERATION_DIRS) {
+    const read = await readOperationDir(dir, where[dir], hash);
+    if (!read) continue;
+    if ('omitted' in read) omitted.push(`${dir}/`);
+    else {
+      (state.dirs ??= {})[dir] = read.tree;
+      captures.push(read);
+    }
+  }
   if (omitted.length > 0) state.omitted = omitted;
-  return Object.keys(state).length > 0 ? state : null;
+  return { state: Object.keys(state).length > 0 ? state : null, dirs: captures };
 }
 
 /** The commits the state names, which the keeper keeps reachable as long as the snapshot. */
 export function operationCommits(state: OperationState | null | undefined): string[] {
   if (!state) return [];
-  return [...(state.mergeHead ?? []), ...(state.cherryPickHead ? [state.cherryPickHead] : []), ...(state.revertHead ? [state.revertHead] : [])];
+  const heads = [state.cherryPickHead, state.revertHead, state.rebaseHead].filter((oid): oid is string => !!oid);
+  return [...new Set([...(state.mergeHead ?? []), ...heads, ...(state.dirCommits ?? [])])];
 }
 
-/** Same recorded state (absent and null are the same: no state). */
+/**
+ * Same recorded state (absent and null are the same: no state). `dirCommits` is left out: it
+ * follows from the directories' trees, and a state read from disk (rollback's checks) has none.
+ */
 export function sameOperationState(a: OperationState | null | undefined, b: OperationState | null | undefined): boolean {
-  return JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+  const bare = (s: OperationState | null | undefined): string => {
+    if (!s) return 'null';
+    const { dirCommits: _, ...rest } = s;
+    return JSON.stringify(rest);
+  };
+  return bare(a) === bare(b);
 }
 
-/** The file names a state holds (for people: "MERGE_HEAD, MERGE_MSG, MERGE_MODE"). */
+/** The file names a state holds (for people: "MERGE_HEAD, MERGE_MSG, MERGE_MODE", "rebase-merge/"). */
 export function operationFiles(state: OperationState | null | undefined): string[] {
   if (!state) return [];
   const names: string[] = [];
   for (const [key, name] of Object.entries({ ...HEAD_FILES, ...BYTE_FILES })) if ((state as Record<string, unknown>)[key] !== undefined) names.push(name);
+  for (const dir of OPERATION_DIRS) if (state.dirs?.[dir]) names.push(`${dir}/`);
   return names;
 }
 
@@ -165,6 +203,7 @@ function contentsOf(state: OperationState | null | undefined): Record<string, Bu
   out.MERGE_HEAD = state?.mergeHead ? Buffer.from(state.mergeHead.map((oid) => `${oid}\n`).join('')) : null;
   out.CHERRY_PICK_HEAD = state?.cherryPickHead ? Buffer.from(`${state.cherryPickHead}\n`) : null;
   out.REVERT_HEAD = state?.revertHead ? Buffer.from(`${state.revertHead}\n`) : null;
+  out.REBASE_HEAD = state?.rebaseHead ? Buffer.from(`${state.rebaseHead}\n`) : null;
   out.MERGE_MSG = state?.mergeMsg !== undefined ? Buffer.from(state.mergeMsg, 'base64') : null;
   out.MERGE_MODE = state?.mergeMode !== undefined ? Buffer.from(state.mergeMode, 'base64') : null;
   return out;
@@ -172,18 +211,24 @@ function contentsOf(state: OperationState | null | undefined): Record<string, Bu
 
 /**
  * Puts git's operation state from `from` (what is on disk now, as recorded) to `to`: writes each
- * file `to` holds (temp name, then rename), and removes each file `from` held that `to` does not.
- * A file no snapshot holds is never removed. The heads are written last, so an interruption leaves
- * at worst a message file and no operation git would act on.
+ * file `to` holds (temp name, then rename) and each directory (built under a temp name, then
+ * renamed into place: operation-dirs.ts), and removes each file and directory `from` held that
+ * `to` does not. A file no snapshot holds is never removed, and a directory is replaced or removed
+ * only when it is still exactly what `from` recorded (compare-and-swap: otherwise nothing is
+ * written and this throws). The heads are written last, so an interruption leaves at worst a
+ * message file or a directory, and no head git would act on; removal goes the other way round.
  */
 export async function writeOperationState(repo: Repo, from: OperationState | null | undefined, to: OperationState | null | undefined, env?: Record<string, string>): Promise<void> {
   if (!from && !to) return;
-  const { paths: where, reftable } = await gitPaths(repo);
+  const { paths: where, reftable, hash } = await gitPaths(repo);
   const now = contentsOf(from);
   const goal = contentsOf(to);
-  const order = ['MERGE_MSG', 'MERGE_MODE', 'MERGE_HEAD', 'CHERRY_PICK_HEAD', 'REVERT_HEAD'] as const;
-  const inBackend = (name: (typeof order)[number]): boolean => reftable && (BACKEND_HEADS as readonly string[]).includes(name);
-  for (const name of order) {
+  const dirs = await plannedDirs(repo, where, hash, from, to);
+  const heads = ['MERGE_HEAD', 'CHERRY_PICK_HEAD', 'REVERT_HEAD', 'REBASE_HEAD'] as const;
+  const messages = ['MERGE_MSG', 'MERGE_MODE'] as const;
+  type FileName = (typeof heads)[number] | (typeof messages)[number];
+  const inBackend = (name: FileName): boolean => reftable && (BACKEND_HEADS as readonly string[]).includes(name);
+  const put = async (name: FileName): Promise<void> => {
     const file = where[name];
     const content = goal[name];
     if (content && !inBackend(name)) {
@@ -191,16 +236,43 @@ export async function writeOperationState(repo: Repo, from: OperationState | nul
       await fs.writeFile(tmp, content);
       await fs.rename(tmp, file);
     }
-  }
-  // A reftable's CHERRY_PICK_HEAD and REVERT_HEAD: set and deleted in one transaction, after the files.
+  };
+  for (const name of messages) await put(name);
+  for (const { dir, files } of dirs) if (files) await putOperationDir(where[dir], files);
+  for (const name of heads) await put(name);
+  // A reftable's CHERRY_PICK_HEAD, REVERT_HEAD and REBASE_HEAD: set and deleted in one transaction, after the files.
   const commands = reftable
     ? BACKEND_HEADS.flatMap((name) => (goal[name] ? [`update ${name} ${goal[name]!.toString('utf8').trim()}\n`] : now[name] ? [`delete ${name}\n`] : []))
     : [];
   if (commands.length > 0) {
     await runGit(['update-ref', '-m', 'guard: rollback', '--no-deref', '--stdin'], { cwd: repo.root, input: Buffer.from(commands.join('')), ...(env ? { env } : {}) });
   }
-  // Removed heads first: once MERGE_HEAD is gone git sees no merge, whatever message is left.
-  for (const name of [...order].reverse()) {
-    if (!goal[name] && now[name] && !inBackend(name)) await fs.rm(where[name], { force: true });
+  // Removed directories first (once rebase-merge/ is gone git sees no rebase), then the heads
+  // (once MERGE_HEAD is gone git sees no merge), whatever message is left.
+  for (const { dir, files } of dirs) if (!files) await removeOperationDir(where[dir]);
+  for (const name of [...heads].reverse()) if (!goal[name] && now[name] && !inBackend(name)) await fs.rm(where[name], { force: true });
+  for (const name of [...messages].reverse()) if (!goal[name] && now[name]) await fs.rm(where[name], { force: true });
+}
+
+/**
+ * The directories to change, each with the files it gets (null: removed), after checking that
+ * each is on disk what `from` recorded (absent when `from` has none): a rebase the person started
+ * since, or one guard could not record, is never replaced or removed.
+ */
+async function plannedDirs(repo: Repo, where: Where['paths'], hash: HashName, from: OperationState | null | undefined, to: OperationState | null | undefined): Promise<Array<{ dir: (typeof OPERATION_DIRS)[number]; files: Array<{ name: string; content: Buffer }> | null }>> {
+  const out: Array<{ dir: (typeof OPERATION_DIRS)[number]; files: Array<{ name: string; content: Buffer }> | null }> = [];
+  for (const dir of OPERATION_DIRS) {
+    const want = to?.dirs?.[dir] ?? null;
+    const had = from?.dirs?.[dir] ?? null;
+    if (want === had) continue;
+    const disk = await readOperationDir(dir, where[dir], hash);
+    const onDisk = disk === null ? null : 'tree' in disk ? disk.tree : 'unrecorded';
+    if (onDisk !== had) {
+      throw new GuardError('refused', `git's ${dir}/ (${where[dir]}) is not what the rollback planned from (${onDisk === null ? 'it is gone' : had === null ? 'one was made meanwhile' : 'it changed meanwhile'}); git's operation state was left as it is`, {
+        hints: ['Finish or abort the operation in progress, then run the rollback again: it plans from the new state.'],
+      });
+    }
+    out.push({ dir, files: want ? await readDirTree(repo, want) : null });
   }
+  return out;
 }

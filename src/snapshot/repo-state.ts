@@ -6,7 +6,8 @@ import fs from 'node:fs';
 import type { Repo } from '../git/repo.js';
 import { runGit, splitNul } from '../git/run.js';
 import type { HeadState, Operation, OperationState, StashEntry } from './format.js';
-import { isReftable, readBackendHeads, readOperationState } from './operation-state.js';
+import { isReftable, readBackendHeads, readOperationFiles } from './operation-state.js';
+import type { DirCapture } from './operation-dirs.js';
 
 export interface RefRecord {
   refname: string;
@@ -28,8 +29,10 @@ export interface RepoState {
   refs: RefRecord[];
   stash: StashEntry[];
   operation: Operation | null;
-  /** git's files of a merge, cherry-pick or revert in progress (operation-state.ts); null otherwise. */
+  /** git's files of a merge, cherry-pick, revert, rebase or am in progress (operation-state.ts); null otherwise. */
   operationState: OperationState | null;
+  /** The files of git's state directories (rebase-merge/, ...) read for it, to be written as objects (operation-dirs.ts). */
+  operationDirs?: DirCapture[];
 }
 
 const OPERATION_MARKERS: Array<[string, Operation]> = [
@@ -44,13 +47,16 @@ const OPERATION_MARKERS: Array<[string, Operation]> = [
 ];
 
 /**
- * Asked after the markers: MERGE_MSG's path and the ref format. In a reftable repository
- * CHERRY_PICK_HEAD and REVERT_HEAD are entries of the ref backend, not files (operation-state.ts),
- * so their markers are never there; git writes MERGE_MSG whenever it stops with one of them, so
- * only then are they asked for (one `cat-file`): an ordinary snapshot pays nothing more.
+ * Asked after the markers: MERGE_MSG's path, the sequencer's and the ref format. In a reftable
+ * repository CHERRY_PICK_HEAD and REVERT_HEAD are entries of the ref backend, not files
+ * (operation-state.ts), so their markers are never there; git writes MERGE_MSG whenever it stops
+ * with one of them, so only then are they asked for (one `cat-file`): an ordinary snapshot pays
+ * nothing more. sequencer/ alone (a multi-commit cherry-pick whose stopped pick was committed with
+ * `git commit`) is a cherry-pick or revert in progress for git (`git status` says so): one more
+ * stat of a path that is usually not there.
  */
-const AFTER_MARKERS = ['--git-path', 'MERGE_MSG', '--show-ref-format'];
-const EXTRA_LINES = 2;
+const AFTER_MARKERS = ['--git-path', 'MERGE_MSG', '--git-path', 'sequencer', '--show-ref-format'];
+const EXTRA_LINES = 3;
 
 /** The chain head read along with the refs (see readRepoState's `chainRef`). */
 export interface ChainHeadRecord {
@@ -100,9 +106,18 @@ export async function readRepoState(repo: Repo, options: { chainRef?: string } =
     headOid = resolved.code === 0 ? resolved.stdout.toString('utf8').trim() : null;
   }
   const operation = await operationFrom(repo, head.markers);
-  // Only during a merge, cherry-pick or revert: one more rev-parse and a few small reads.
-  const [stash, operationState] = await Promise.all([stashTip ? readStash(repo, stashTip) : Promise.resolve([]), readOperationState(repo, operation)]);
-  return { head: { symbolic: symbolicRef, oid: headOid }, headTree: head.tree ?? null, refs, stash, operation, operationState, ...(chainRef ? { chainHead } : {}) };
+  // Only during an operation: one more rev-parse and a few small reads.
+  const [stash, operationRead] = await Promise.all([stashTip ? readStash(repo, stashTip) : Promise.resolve([]), readOperationFiles(repo, operation)]);
+  return {
+    head: { symbolic: symbolicRef, oid: headOid },
+    headTree: head.tree ?? null,
+    refs,
+    stash,
+    operation,
+    operationState: operationRead.state,
+    ...(operationRead.dirs.length > 0 ? { operationDirs: operationRead.dirs } : {}),
+    ...(chainRef ? { chainHead } : {}),
+  };
 }
 
 /**
@@ -139,12 +154,26 @@ async function operationFrom(repo: Repo, lines: string[]): Promise<Operation | n
     if (lines[i] && fs.existsSync(lines[i]!)) return OPERATION_MARKERS[i]![1];
   }
   const mergeMsg = lines[OPERATION_MARKERS.length];
-  if (isReftable(lines[OPERATION_MARKERS.length + 1]) && mergeMsg && fs.existsSync(mergeMsg)) {
+  if (isReftable(lines[OPERATION_MARKERS.length + 2]) && mergeMsg && fs.existsSync(mergeMsg)) {
     const heads = await readBackendHeads(repo);
     if (heads.CHERRY_PICK_HEAD) return 'cherry-pick';
     if (heads.REVERT_HEAD) return 'revert';
   }
+  const sequencer = lines[OPERATION_MARKERS.length + 1];
+  if (sequencer && fs.existsSync(sequencer)) return sequencerOperation(sequencer);
   return null;
+}
+
+/** What sequencer/ is doing, as git tells (its todo's first command): a revert, else a cherry-pick. */
+function sequencerOperation(dir: string): Operation {
+  let todo = '';
+  try {
+    todo = fs.readFileSync(`${dir}/todo`, 'latin1');
+  } catch {
+    // No todo (git is writing it): a cherry-pick, as git assumes.
+  }
+  const first = todo.split('\n').find((line) => line.trim() !== '' && !line.startsWith('#'));
+  return first && /^\s*revert\s/.test(first) ? 'revert' : 'cherry-pick';
 }
 
 async function readStash(repo: Repo, tip: string): Promise<StashEntry[]> {

@@ -327,7 +327,7 @@ function linkToParent(dirs: Map<string, Dir>, dir: string, id: string | null): v
 }
 
 /** A tree object's content: entries in git's order (a directory sorts as if its name ended in "/"). */
-function treeContent(entries: Map<string, Entry>): Buffer {
+export function treeContent(entries: Map<string, Entry>): Buffer {
   const key = (name: string, e: Entry): string => (isTreeMode(e.mode) ? `${name}/` : name);
   const sorted = [...entries].sort(([na, ea], [nb, eb]) => {
     const a = key(na, ea);

@@ -1,8 +1,10 @@
 /**
  * A snapshot taken during a merge, cherry-pick or revert brings git's state of it back on rollback
  * (MERGE_HEAD, MERGE_MSG, MERGE_MODE, CHERRY_PICK_HEAD), so finishing it makes the commit git would
- * have made (a merge keeps all its parents); `--undo` removes the state again. A rebase's state is
- * not restored, and the plan says so. The commits named by that state stay reachable (the keeper).
+ * have made (a merge keeps all its parents); `--undo` removes the state again. A rebase's state
+ * (rebase-merge/) is tested in rebase-state.test.ts; a snapshot of an older guard, which did not
+ * record it, brings back the files without the rebase, and the plan says so. The commits named by
+ * that state stay reachable (the keeper).
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -40,6 +42,25 @@ function opFiles(repo: TestRepo, names: string[]): Record<string, string | null>
     out[name] = fs.existsSync(file) ? fs.readFileSync(file).toString('base64') : null;
   }
   return out;
+}
+
+/**
+ * The same snapshot as an older guard wrote it (the metadata without operationState), made the
+ * newest of the chain; returns its short id.
+ */
+function asOlderGuard(repo: TestRepo, snap: any): string {
+  const raw = repo.git(['cat-file', 'commit', snap.oid]);
+  const [headers, ...rest] = raw.split('\n\n');
+  const message = rest.join('\n\n');
+  const at = message.indexOf('{');
+  const meta = JSON.parse(message.slice(at));
+  delete meta.operationState;
+  const parents = [...headers!.matchAll(/^parent (\S+)$/gm)].map((m) => m[1]!);
+  const file = path.join(repo.base, 'old-message');
+  fs.writeFileSync(file, `${message.slice(0, at)}${JSON.stringify(meta)}\n`);
+  const old = repo.git(['commit-tree', repo.git(['rev-parse', `${snap.oid}^{tree}`]).trim(), ...parents.flatMap((p) => ['-p', p]), '-F', file]).trim();
+  repo.git(['update-ref', 'refs/guard/main/head', old]);
+  return old.slice(0, 12);
 }
 
 const porcelain = (repo: TestRepo): string => repo.git(['status', '--porcelain=v2', '--branch', '-z']);
@@ -171,23 +192,24 @@ describe('rollback of a snapshot taken during a merge, cherry-pick or revert', (
       expect(Buffer.from(second.operationState.mergeMsg, 'base64').toString()).toContain('edited message');
     }));
 
-  it('a snapshot taken during a rebase: files, index and refs come back, and the plan says the rebase does not', () =>
+  it('a snapshot of an older guard taken during a rebase: files, index and refs come back, and the plan says the rebase does not', () =>
     withTestRepo((repo) => {
       base(repo);
       startConflictedRebase(repo);
       const during = captureState(repo);
       const snap = snapshot(repo);
       expect(snap.operation).toBe('rebase');
-      expect(snap.operationState).toBeNull();
+      expect(Object.keys(snap.operationState.dirs)).toEqual(['rebase-merge']);
       repo.git(['rebase', '--abort']);
+      const old = asOlderGuard(repo, snap);
 
-      const dry = repo.guard(['rollback', snap.id, '--dry-run', '--json']);
+      const dry = repo.guard(['rollback', old, '--dry-run', '--json']);
       expect(dry.code, dry.stderr).toBe(0);
       const plan = JSON.parse(dry.stdout).plan;
       expect(plan.operation).toMatchObject({ from: null, to: 'rebase', write: [], remove: [], restored: false });
       expect(plan.operation.notes.join('\n')).toContain("guard restores the files, the index and the refs but not git's rebase state");
 
-      const r = repo.guard(['rollback', snap.id, '--yes']);
+      const r = repo.guard(['rollback', old, '--yes']);
       expect(r.code, r.stderr).toBe(0);
       expect(r.stdout).toContain('the snapshot was taken during a rebase in progress');
       expect(r.stdout).toContain("not git's rebase state");
@@ -204,20 +226,7 @@ describe('rollback of a snapshot taken during a merge, cherry-pick or revert', (
       const during = captureState(repo);
       const snap = snapshot(repo);
       repo.git(['merge', '--abort']);
-      // The same snapshot as an older guard wrote it: the metadata without operationState.
-      const raw = repo.git(['cat-file', 'commit', snap.oid]);
-      const [headers, ...rest] = raw.split('\n\n');
-      const message = rest.join('\n\n');
-      const at = message.indexOf('{');
-      const meta = JSON.parse(message.slice(at));
-      delete meta.operationState;
-      const parents = [...headers!.matchAll(/^parent (\S+)$/gm)].map((m) => m[1]!);
-      const file = path.join(repo.base, 'old-message');
-      fs.writeFileSync(file, `${message.slice(0, at)}${JSON.stringify(meta)}\n`);
-      const old = repo.git(['commit-tree', snap.tree ?? repo.git(['rev-parse', `${snap.oid}^{tree}`]).trim(), ...parents.flatMap((p) => ['-p', p]), '-F', file]).trim();
-      repo.git(['update-ref', 'refs/guard/main/head', old]);
-
-      const done = rollback(repo, [old.slice(0, 12)]);
+      const done = rollback(repo, [asOlderGuard(repo, snap)]);
       expect(done.plan.operation).toMatchObject({ to: 'merge', write: [], restored: false });
       expect(done.plan.operation.notes.join('\n')).toContain('older guard');
       expect(captureState(repo)).toEqual(during);
