@@ -271,7 +271,9 @@ async function checkHeadAndStash(repo: Repo, plan: RollbackPlan, pre: Snapshot):
   const now = await readRepoState(repo);
   const problems: string[] = [];
   if (!sameHead(now.head, pre.head)) problems.push(`HEAD is now ${describeHead(now.head)}, the plan saw ${describeHead(pre.head)}`);
-  if (now.operation !== pre.operation || !sameOperationState(now.operationState, pre.operationState)) problems.push(`git's operation in progress is now ${now.operation ?? 'none'}, the plan saw ${pre.operation ?? 'none'}`);
+  if (now.operation !== pre.operation) problems.push(`git's operation in progress is now ${now.operation ?? 'none'}, the plan saw ${pre.operation ?? 'none'}`);
+  // Same operation, other state: e.g. `git rebase --edit-todo`, which moves nothing else.
+  else if (!sameOperationState(now.operationState, pre.operationState)) problems.push(`git's ${now.operation} state changed since the plan (its files or its todo list)`);
   if (!sameStash(now.stash, pre.stash)) problems.push(`the stash list now has ${now.stash.length} entries (top ${now.stash[0]?.oid.slice(0, 12) ?? 'none'}), the plan saw ${pre.stash.length}`);
   if (problems.length > 0) {
     throw new GuardError('refused', `the repository changed while the rollback was prepared; nothing was changed: ${problems.join('; ')}`, {

@@ -13,6 +13,9 @@ import { describe, expect, it } from 'vitest';
 import { withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
 import { captureState } from '../../helpers/state.js';
 import { json, waitForBackgroundPush } from '../watcher/helpers.js';
+import { openRepo } from '../../../src/git/repo.js';
+import { rollback as rollbackInProcess } from '../../../src/restore/rollback.js';
+import { GuardError } from '../../../src/errors.js';
 
 function snapshot(repo: TestRepo, cwd?: string): any {
   const r = repo.guard(['snapshot', '--json'], cwd ? { cwd } : {});
@@ -278,6 +281,85 @@ describe('rollback of a snapshot taken during a multi-commit cherry-pick', () =>
       expect(repo.git(['log', '--format=%s', '-5'])).toBe('k4\nk3\nk2 changes a\nk1\nmain\n');
       expect(history(repo, repo.dir, 'HEAD~4..HEAD')).toBe(history(repo, reference, 'HEAD~4..HEAD'));
       expect(fs.existsSync(gitPath(repo, 'sequencer'))).toBe(false);
+    }));
+});
+
+describe('a cherry-pick of several commits whose stopped pick was committed with `git commit`', () => {
+  it('sequencer/ alone is a cherry-pick in progress (as git status says): recorded, and a rollback refuses to go over it', () =>
+    withTestRepo((repo) => {
+      base(repo);
+      repo.git(['checkout', '-q', '-b', 'picks']);
+      const first = commitAll(repo, 'k1 changes a', { 'a.txt': 'picks\n' });
+      const last = commitAll(repo, 'k2', { 'k2.txt': 'k2\n' });
+      repo.git(['checkout', '-q', 'main']);
+      const before = snapshot(repo);
+      commitAll(repo, 'main', { 'a.txt': 'main\n' });
+      expect(repo.gitResult(['cherry-pick', `${first}~1..${last}`]).code).not.toBe(0);
+      fs.writeFileSync(path.join(repo.dir, 'a.txt'), 'resolved\n');
+      repo.git(['add', 'a.txt']);
+      repo.git(['commit', '-q', '--no-edit']);
+      expect(fs.existsSync(gitPath(repo, 'CHERRY_PICK_HEAD'))).toBe(false);
+      expect(repo.git(['status'])).toContain('cherry-pick');
+      const during = { files: stateFiles(repo, 'sequencer', []), state: captureState(repo) };
+      const snap = snapshot(repo);
+      expect(snap.operation).toBe('cherry-pick');
+      expect(Object.keys(snap.operationState.dirs)).toEqual(['sequencer']);
+
+      const refused = repo.guard(['rollback', before.id, '--yes']);
+      expect(refused.code).toBe(3);
+      expect(refused.stderr).toContain('a cherry-pick is in progress');
+      expect(stateFiles(repo, 'sequencer', [])).toEqual(during.files);
+      expect(captureState(repo)).toEqual(during.state);
+    }));
+});
+
+describe('a rebase changed while a rollback waits for its confirmation', () => {
+  it('`git rebase --edit-todo` meanwhile (HEAD unmoved) stops the --undo before anything changes; the edited rebase stays', async () =>
+    withTestRepo(async (repo) => {
+      base(repo);
+      startEditedRebase(repo);
+      const snap = snapshot(repo);
+      repo.git(['rebase', '--abort']);
+      rollback(repo, [snap.id]);
+      // In-process, so the confirmation can run git meanwhile; as hermetic as the CLI.
+      for (const key of Object.keys(process.env)) if (key.startsWith('GIT_') || key.startsWith('GUARD_')) delete process.env[key];
+      Object.assign(process.env, repo.env);
+      let edited: { files: Record<string, string | null>; state: ReturnType<typeof captureState> } | null = null;
+      const error = await rollbackInProcess(await openRepo(repo.dir), {
+        undo: true,
+        confirm: async () => {
+          repo.git(['rebase', '--edit-todo'], { env: { GIT_SEQUENCE_EDITOR: `sh -c 'echo "exec echo mine >/dev/null" >> "$1"' --` } });
+          edited = { files: stateFiles(repo, 'rebase-merge', REBASE_BESIDE), state: captureState(repo) };
+          return true;
+        },
+      }).then(
+        () => null,
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(GuardError);
+      expect((error as GuardError).message).toContain("git's rebase state changed since the plan");
+      expect((error as GuardError).message).toContain('nothing was changed');
+      expect(edited).not.toBeNull();
+      expect(stateFiles(repo, 'rebase-merge', REBASE_BESIDE)).toEqual(edited!.files);
+      expect(captureState(repo)).toEqual(edited!.state);
+    }));
+});
+
+describe('an interrupted rollback to a snapshot taken mid-rebase', () => {
+  it('killed before the rebase state was written: --resume writes it, byte for byte', () =>
+    withTestRepo((repo) => {
+      base(repo);
+      startEditedRebase(repo);
+      const during = { files: stateFiles(repo, 'rebase-merge', REBASE_BESIDE), state: captureState(repo) };
+      const snap = snapshot(repo);
+      repo.git(['rebase', '--abort']);
+      const killed = repo.guard(['rollback', snap.id, '--yes'], { env: { GUARD_TEST_BUNDLE: '1', GUARD_TEST_KILL_AFTER_STEP: 'index' } });
+      expect(killed.code).not.toBe(0);
+      expect(fs.existsSync(gitPath(repo, 'rebase-merge'))).toBe(false);
+      const resumed = repo.guard(['rollback', '--resume', '--yes']);
+      expect(resumed.code, resumed.stderr).toBe(0);
+      expect(stateFiles(repo, 'rebase-merge', REBASE_BESIDE)).toEqual(during.files);
+      expect(captureState(repo)).toEqual(during.state);
     }));
 });
 
