@@ -10,9 +10,11 @@
  *             keeps HEAD reachable
  *   parent 3  K (when the repo has any refs): the "keeper", an octopus commit whose parents are
  *             T (below, when there are tags), HEAD, every recorded branch and stash tip and the
- *             commits of a merge, cherry-pick or revert in progress (`operationState`), so
- *             `git gc --prune=now` cannot drop them (gitlinks would not keep them alive). K's tree
- *             holds the raw index file when the index had conflicts (no tree can hold it).
+ *             commits of an operation in progress (`operationState`: MERGE_HEAD, ..., and those
+ *             rebase-merge/ names), so `git gc --prune=now` cannot drop them (gitlinks would not
+ *             keep them alive). K's tree holds the raw index file when the index had conflicts (no
+ *             tree can hold it), and git's state directories (rebase-merge/, rebase-apply/,
+ *             sequencer/) as trees `operation-<name>`.
  *   K^1       T, the "tags keeper" (when the repo has tags; `tagsKeeper` in the metadata): an
  *             octopus commit whose parents are the commits the tags point to; its tree holds the
  *             raw bytes of annotated tag objects (so a deleted and pruned tag is recreated with the
