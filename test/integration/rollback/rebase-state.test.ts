@@ -198,6 +198,61 @@ describe('rollback of a snapshot taken during an interactive rebase', () => {
     }));
 });
 
+describe('from one rebase state to another', () => {
+  it('a rollback from a rebase it wrote to another step of it replaces rebase-merge/ whole, and --undo brings the first back', () =>
+    withTestRepo((repo) => {
+      base(repo);
+      startEditedRebase(repo);
+      const first = { files: stateFiles(repo, 'rebase-merge', REBASE_BESIDE), state: captureState(repo) };
+      const early = snapshot(repo);
+      // A step further: t3 resolved and committed, the rebase stops again at a `break` put first in its todo.
+      repo.git(['rebase', '--edit-todo'], { env: { GIT_SEQUENCE_EDITOR: `sed -i '1i break'` } });
+      fs.writeFileSync(path.join(repo.dir, 'a.txt'), 'resolved\n');
+      repo.git(['add', 'a.txt']);
+      repo.git(['rebase', '--continue'], { env: { GIT_EDITOR: 'true' } });
+      expect(repo.git(['status'])).toContain('interactive rebase in progress');
+      const second = { files: stateFiles(repo, 'rebase-merge', REBASE_BESIDE), state: captureState(repo) };
+      expect(second.files).not.toEqual(first.files);
+      const later = snapshot(repo);
+      repo.git(['rebase', '--abort']);
+
+      rollback(repo, [early.id]);
+      expect(stateFiles(repo, 'rebase-merge', REBASE_BESIDE)).toEqual(first.files);
+      const done = rollback(repo, [later.id]);
+      expect(done.plan.operation).toMatchObject({ from: 'rebase', to: 'rebase', restored: true });
+      expect(stateFiles(repo, 'rebase-merge', REBASE_BESIDE)).toEqual(second.files);
+      expect(captureState(repo)).toEqual(second.state);
+      rollback(repo, ['--undo']);
+      expect(stateFiles(repo, 'rebase-merge', REBASE_BESIDE)).toEqual(first.files);
+      expect(captureState(repo)).toEqual(first.state);
+    }));
+
+  it('a branch whose name is not UTF-8: head-name comes back byte for byte and --continue updates that branch', () =>
+    withTestRepo((repo) => {
+      base(repo);
+      // git takes any bytes in a branch name; node's arguments cannot hold them, a shell's can.
+      const sh = (script: string): string => execFileSync('sh', ['-c', script], { cwd: repo.dir, env: repo.env }).toString('latin1');
+      sh(`git checkout -q -b "$(printf 'topic-\\377')"`);
+      commitAll(repo, 'topic change', { 'a.txt': 'topic\n' });
+      sh(`git checkout -q main`);
+      commitAll(repo, 'main', { 'a.txt': 'main\n' });
+      sh(`git checkout -q "$(printf 'topic-\\377')"`);
+      expect(repo.gitResult(['rebase', 'main']).code).not.toBe(0);
+      const headName = fs.readFileSync(path.join(gitPath(repo, 'rebase-merge'), 'head-name'));
+      expect(headName).toEqual(Buffer.concat([Buffer.from('refs/heads/topic-'), Buffer.from([0xff]), Buffer.from('\n')]));
+      const during = stateFiles(repo, 'rebase-merge', REBASE_BESIDE);
+      const snap = snapshot(repo);
+      repo.git(['rebase', '--abort']);
+      rollback(repo, [snap.id]);
+      expect(stateFiles(repo, 'rebase-merge', REBASE_BESIDE)).toEqual(during);
+      fs.writeFileSync(path.join(repo.dir, 'a.txt'), 'resolved\n');
+      repo.git(['add', 'a.txt']);
+      repo.git(['rebase', '--continue'], { env: { GIT_EDITOR: 'true' } });
+      expect(sh(`git rev-parse "$(printf 'topic-\\377')~1"`).trim()).toBe(repo.git(['rev-parse', 'main']).trim());
+      expect(sh('git symbolic-ref HEAD')).toBe('refs/heads/topic-\xff\n');
+    }));
+});
+
 describe('rollback of a snapshot taken during `git am`', () => {
   it('rebase-apply/ comes back byte for byte after `git am --abort`, and `git am --continue` applies the rest as it would have', () =>
     withTestRepo((repo) => {
