@@ -2,11 +2,15 @@
 // `guard watch` until ready (watch mode; the watcher is stopped after each), a session start
 // through the agent hook's shim (session mode), or `guard snapshot`
 // after a commit (snapshot mode) or after 5 changed and 5 new files (dirty mode, a generated
-// repository), with `git status` and `node -e 0` timed in every round. Prints
-// medians, per-round values and ratios to the median `git status`. The repositories are working
-// clones made as bench/real-repos.mjs makes them, with `guard init` run once.
+// repository), or the time until `guard snapshot` starts its first git process (first-git mode, from
+// GIT_TRACE2_EVENT: what loading and compiling guard costs before any git work), with `git status`
+// and `node -e 0` timed in every round; the variants' order is reversed every other round. Prints
+// medians, per-round values, ratios to the median `git status`, and the median CPU time of the
+// timed guard process itself (bench/cpu-at-exit.cjs; for watch, the starter's and the daemon's
+// whole life; for session, the hook's). The repositories are working clones made as
+// bench/real-repos.mjs makes them, with `guard init` run once.
 // Usage: AB_VARIANTS=before=/path/to/built/main,after=/path/to/built/branch \
-//          node bench/ab.mjs watch|session|snapshot|dirty ROUNDS DIR...
+//          node bench/ab.mjs watch|session|snapshot|dirty|first-git ROUNDS DIR...
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -25,21 +29,28 @@ const time = (cmd, args, cwd) => { const t = process.hrtime.bigint(); run(cmd, a
 const med = (a) => { const s = [...a].sort((x, y) => x - y); const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
 function stop(dir, bin) {
   run(process.execPath, [bin, 'watch', 'stop'], dir, true);
-  try { const pid = Number(fs.readFileSync(path.join(dir, '.git/guard/watcher.pid'), 'utf8')); process.kill(-pid, 'SIGKILL'); } catch {}
+  // "<pid> host=<name>;pidns=<inode>": the pid is the first field.
+  try { const pid = Number(fs.readFileSync(path.join(dir, '.git/guard/watcher.pid'), 'utf8').split(' ')[0]); process.kill(-pid, 'SIGKILL'); } catch {}
 }
 const rounds = Number(roundsText);
+const cpuFile = path.join(os.tmpdir(), `guard-ab-cpu-${process.pid}`);
+const cpuEnv = { ...env, NODE_OPTIONS: `--require ${path.join(path.dirname(new URL(import.meta.url).pathname), 'cpu-at-exit.cjs')}`, AB_CPU_FILE: cpuFile, AB_CPU_MATCH: mode === 'session' ? 'agent-hook' : mode === 'watch' ? 'watch' : 'snapshot' };
+const timeGuard = (args, cwd, extra = {}) => { const t = process.hrtime.bigint(); const r = spawnSync(process.execPath, args, { cwd, env: { ...cpuEnv, ...extra }, encoding: 'utf8' }); if (r.status !== 0) throw new Error(`${args.join(' ')}: ${r.stderr}`); return Number(process.hrtime.bigint() - t) / 1e6; };
 for (const dir of dirs) {
   const res = { status: [], node: [] };
-  for (const v of Object.keys(variants)) res[v] = [];
+  const cpu = {};
+  for (const v of Object.keys(variants)) { res[v] = []; cpu[v] = []; }
   const loads = [];
   for (let r = 0; r < rounds; r++) {
-    for (const [v, root] of Object.entries(variants)) {
+    const order = Object.entries(variants);
+    for (const [v, root] of r % 2 ? order.reverse() : order) {
       const bin = path.join(root, 'bin/guard.js');
       loads.push(os.loadavg()[0]);
+      fs.rmSync(cpuFile, { force: true });
       if (mode === 'watch') {
         res.status.push(time('git', ['status'], dir));
         res.node.push(time(process.execPath, ['-e', '0'], dir));
-        res[v].push(time(process.execPath, [bin, 'watch'], dir));
+        res[v].push(timeGuard([bin, 'watch'], dir));
         stop(dir, bin);
       } else if (mode === 'session') {
         // A session start after a branch change, through the agent hook's shim as Claude Code
@@ -51,7 +62,7 @@ for (const dir of dirs) {
         res.node.push(time(process.execPath, ['-e', '0'], dir));
         const payload = JSON.stringify({ session_id: `ab-${v}-${r}-${Date.now()}`, cwd: dir, hook_event_name: 'SessionStart', source: 'startup' });
         const t = process.hrtime.bigint();
-        const hook = spawnSync('sh', [path.join(root, 'hooks/agent-hook.sh'), 'claude', 'session-start'], { cwd: dir, env, input: payload, encoding: 'utf8' });
+        const hook = spawnSync('sh', [path.join(root, 'hooks/agent-hook.sh'), 'claude', 'session-start'], { cwd: dir, env: cpuEnv, input: payload, encoding: 'utf8' });
         res[v].push(Number(process.hrtime.bigint() - t) / 1e6);
         if (hook.status !== 0 || hook.stdout.includes('Not ready')) throw new Error(`session start (${v}): ${hook.stdout}${hook.stderr}`);
         stop(dir, bin);
@@ -66,18 +77,38 @@ for (const dir of dirs) {
         }
         res.status.push(time('git', ['status'], dir));
         res.node.push(time(process.execPath, ['-e', '0'], dir));
-        res[v].push(time(process.execPath, [bin, 'snapshot', '--quiet'], dir));
+        res[v].push(timeGuard([bin, 'snapshot', '--quiet'], dir));
+      } else if (mode === 'first-git') {
+        // After a commit, as in snapshot mode; the wall time of the whole snapshot is not kept.
+        fs.appendFileSync(path.join(dir, 'ab-change.txt'), `${v} ${r}\n`);
+        run('git', ['add', 'ab-change.txt'], dir);
+        run('git', ['commit', '-q', '-m', `ab ${v} ${r}`], dir);
+        res.status.push(time('git', ['status'], dir));
+        res.node.push(time(process.execPath, ['-e', '0'], dir));
+        // A file of its own each round: the backup push an earlier snapshot left running in the
+        // background writes its git processes' events to the file it was given.
+        const trace = `${cpuFile}.${r}.${v}.trace`;
+        const started = Date.now();
+        timeGuard([bin, 'snapshot', '--quiet'], dir, { GIT_TRACE2_EVENT: trace });
+        const first = fs.readFileSync(trace, 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line)).find((e) => e.event === 'start');
+        res[v].push(Date.parse(first.time) - started);
+        fs.rmSync(trace, { force: true });
       } else {
         fs.appendFileSync(path.join(dir, 'ab-change.txt'), `${v} ${r}\n`);
         run('git', ['add', 'ab-change.txt'], dir);
         run('git', ['commit', '-q', '-m', `ab ${v} ${r}`], dir);
         res.status.push(time('git', ['status'], dir));
         res.node.push(time(process.execPath, ['-e', '0'], dir));
-        res[v].push(time(process.execPath, [bin, 'snapshot', '--quiet'], dir));
+        res[v].push(timeGuard([bin, 'snapshot', '--quiet'], dir));
+      }
+      try {
+        cpu[v].push(fs.readFileSync(cpuFile, 'utf8').trim().split('\n').reduce((sum, line) => sum + Number(line), 0));
+      } catch {
+        // The process wrote nothing (killed): no CPU for this round.
       }
     }
   }
   const st = med(res.status);
-  const line = Object.entries(res).filter(([, a]) => a.length).map(([k, a]) => `${k} ${med(a).toFixed(0)} ms [${a.map((x) => x.toFixed(0)).join(' ')}]${k === 'status' ? '' : ` ${(med(a) / st).toFixed(2)}x`}`).join('; ');
+  const line = Object.entries(res).filter(([, a]) => a.length).map(([k, a]) => `${k} ${med(a).toFixed(0)} ms [${a.map((x) => x.toFixed(0)).join(' ')}]${k === 'status' ? '' : ` ${(med(a) / st).toFixed(2)}x`}${cpu[k]?.length ? ` cpu ${med(cpu[k]).toFixed(0)} ms` : ''}`).join('; ');
   console.log(`${path.basename(dir)} ${mode} (load ${Math.min(...loads).toFixed(1)}-${Math.max(...loads).toFixed(1)}, ${rounds} rounds): ${line}`);
 }
