@@ -94,7 +94,9 @@ function whole(file: string): boolean {
   return bytes.length > HEADER && bytes.toString('latin1', 0, 4) === 'GGC1' && bytes.readUInt32LE(20) === bytes.length - HEADER && checksum(bytes.subarray(HEADER)) === bytes.readUInt32LE(24);
 }
 
-describe('the code cache of the hook bundles', () => {
+// Each case runs every verdict or snapshot five times over (no cache, valid, corrupt, foreign,
+// unwritable): 48-50 s at load 10-15 on two cores, too near the suite's 60 s default.
+describe('the code cache of the hook bundles', { timeout: 240_000 }, () => {
   it.skipIf(!usesCodeCache)('gives the same answers with no cache, a valid, corrupt, truncated or foreign one, and an unwritable cache directory', async () => {
     await withTestRepo((t) => {
       setup(t);
