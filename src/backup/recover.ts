@@ -41,6 +41,7 @@ import { defaultStoreDir } from './location.js';
 import { backupsForRoot, readRegistry, recordBackup } from './registry.js';
 import { backupRoots, inBackup, isBackupRepo } from './store.js';
 import { applyFlags } from '../snapshot/index-flags.js';
+import { applyRecordedModes, recordedDirs } from '../snapshot/file-modes.js';
 
 /** Parallel workers writing the working tree (git's parallel checkout; measured best at 4 on 2 cores). */
 const CHECKOUT_WORKERS = 4;
@@ -278,6 +279,8 @@ async function restoreWorktree(repo: Repo, snapshot: Snapshot, aside: Aside): Pr
     // Writing the files is nearly all of a recover's time, and most of it is the file system
     // creating inodes (waits, not CPU: after a mass delete, on a `discard` mount, each create can
     // stall), so a few parallel workers pay even on one or two cores (docs/BENCHMARKS.md, issue 8).
+    // The directories whose bits the snapshot knows that are not there yet: the checkout makes them.
+    const made = new Set(recordedDirs(snapshot).filter((dir) => !lstat(fsPath(repo.root, dir as GitPath))?.isDirectory()));
     // Parallel checkout keeps checkout-index's rules: an existing file is never overwritten.
     await runGit(['-c', `checkout.workers=${CHECKOUT_WORKERS}`, 'checkout-index', '-a', '-q', '-u'], { ...withIndex(treeIndex), okCodes: [1] });
     // The raw bytes over git's checkout, where git wrote it (the index re-reads them: stat data).
@@ -285,6 +288,9 @@ async function restoreWorktree(repo: Repo, snapshot: Snapshot, aside: Aside): Pr
       const wrote = new Set<string>(differing);
       await applyRawWrites(repo, [...raw].filter(([p]) => wrote.has(p)).map(([p, leaf]) => ({ path: p as GitPath, blob: leaf.oid })), snapshot.tree, treeIndex);
     }
+    // Permission bits git's checkout does not give (a key at 0600, a 0700 directory), as the
+    // snapshot recorded them, on what this checkout wrote (file-modes.ts).
+    await applyRecordedModes(repo.root, snapshot, new Set<string>(differing), made);
     fs.copyFileSync(treeIndex, stagedIndex);
     let content: Buffer;
     if (snapshot.rawIndex) {

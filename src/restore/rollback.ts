@@ -42,7 +42,7 @@ import { isProcessAlive, pidSpaceId } from '../util/process-alive.js';
 import { withCapturedIgnored } from './captured-ignored.js';
 import { applyRawWrites, planRawWrites, type RawSelection } from './raw-restore.js';
 import { applyFlags } from '../snapshot/index-flags.js';
-import { restoreModes } from '../snapshot/file-modes.js';
+import { keptModes, restoreModes } from '../snapshot/file-modes.js';
 import { keepIgnoredAtTarget } from './ignored-at-target.js';
 
 export type RollbackEvent =
@@ -540,7 +540,7 @@ export async function rollback(repo: Repo, options: RollbackOptions): Promise<Ro
       ...(operation ? { operation } : {}),
       ...(capturedIgnored.length > 0 ? { capturedIgnored } : {}),
     };
-    const modesChange = !selects(selection) && JSON.stringify(target.modes ?? null) !== JSON.stringify(pre.modes ?? null);
+    const modesChange = !selects(selection) && JSON.stringify([target.modes ?? null, target.knownModes ?? null]) !== JSON.stringify([pre.modes ?? null, pre.knownModes ?? null]);
     const nothingToDo = plan.files.length === 0 && !plan.indexChanges && !modesChange && plan.refs.length === 0 && !plan.head && !plan.stash && !operationChanges(plan.operation);
     if (options.dryRun || (nothingToDo && !interrupted)) {
       return { plan, target, pre, applied: false, nothingToDo };
@@ -595,6 +595,9 @@ export async function rollback(repo: Repo, options: RollbackOptions): Promise<Ro
       }
     });
 
+    // read-tree unlinks each file it rewrites and writes it anew with git's default bits: a tracked
+    // file at 0600 the agent edited would come back 0644. Their bits now, to give back (file-modes.ts).
+    const kept = keptModes(repo.root, files.filter((f) => f.action === 'write' && f.kind === 'file').map((f) => f.path));
     emit({ type: 'phase', phase: 'worktree' });
     // One-way merge from the index that mirrors the working tree to the goal: writes, creates and
     // removes exactly the files that differ.
@@ -622,8 +625,9 @@ export async function rollback(repo: Repo, options: RollbackOptions): Promise<Ro
     await step('index');
     await reapplySparse(repo);
     // Permission bits git's checkout does not give (an untracked key at 0600), as the target
-    // recorded them; after the index, which says what is untracked.
-    if (!selects(selection)) await restoreModes(repo, target.modes, pre.modes);
+    // recorded them, and those of the files read-tree rewrote; after the index, which says what is
+    // tracked. A restore of some paths gives back only the rewritten files' bits.
+    await restoreModes(repo, selects(selection) ? {} : target, selects(selection) ? {} : pre, kept);
 
     // Last, once refs, HEAD and the index are in place: git's merge, cherry-pick or revert state
     // (MERGE_HEAD, MERGE_MSG, ...), so `git status` shows the operation and `git commit` makes

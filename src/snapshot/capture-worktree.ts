@@ -26,7 +26,7 @@ import { emptyTempIndex } from './temp-index.js';
 import { TEST_FAULTS, testFault } from '../util/test-faults.js';
 import type { IndexFlags } from './index-file.js';
 import { clearFlags, isSparseCheckout, NO_FLAGS } from './index-flags.js';
-import { isCheckoutMode } from './file-modes.js';
+import { isCheckoutDirMode, isCheckoutMode } from './file-modes.js';
 
 export interface CaptureOptions {
   /** Skip new untracked files larger than this many bytes (0 = no limit). */
@@ -63,6 +63,11 @@ export interface WorktreeScan {
    * checkout gives under this umask (a private key at 0600): file-modes.ts records them.
    */
   perms?: Map<string, number>;
+  /**
+   * Directories on the way of those untracked files whose bits git's checkout would not give (a
+   * `secrets/` at 0700): file-modes.ts records them.
+   */
+  dirPerms?: Map<string, number>;
   /** Directories of the base tree the scan already read (incremental scans). */
   preload?: BaseDirs;
   /**
@@ -152,12 +157,13 @@ function extraCandidates(paths: string[] | undefined): Candidate[] {
   return (paths ?? []).map((bytes) => ({ bytes, untracked: false, deleted: false, extra: true }));
 }
 
-/** A directory, not a symlink to one (false when gone, or under something that is no directory). */
-function isDirectoryItself(file: Buffer): boolean {
+/** A directory's mode, not a symlink's to one (null when gone, or under something that is no directory). */
+function directoryMode(file: Buffer): number | null {
   try {
-    return fsSync.lstatSync(file, { throwIfNoEntry: false })?.isDirectory() === true;
+    const stat = fsSync.lstatSync(file, { throwIfNoEntry: false });
+    return stat?.isDirectory() ? stat.mode : null;
   } catch {
-    return false;
+    return null;
   }
 }
 
@@ -190,17 +196,29 @@ async function screen(repo: Repo, candidates: Candidate[], options: CaptureOptio
   // directory replaced by a symlink leaves its files "beyond a symbolic link", which git refuses
   // to add or --remove, and an lstat through the link would read what lies outside the worktree.
   // Synchronous: a few microseconds each, where a promise per directory cost ten times that.
-  const ways = new Map<string, boolean>();
-  const realWay = (bytes: string): boolean => {
-    const slash = bytes.lastIndexOf('/');
-    if (slash <= 0) return true;
-    const dir = bytes.slice(0, slash);
+  // Each directory's mode is kept (null: not a real way): the permission bits of the directories
+  // an untracked file lies in are recorded from it (file-modes.ts), at no extra lstat.
+  const ways = new Map<string, number | null>();
+  const wayMode = (dir: string): number | null => {
     let known = ways.get(dir);
     if (known === undefined) {
-      known = realWay(dir) && isDirectoryItself(fullPath(dir));
+      known = realWay(dir) ? directoryMode(fullPath(dir)) : null;
       ways.set(dir, known);
     }
     return known;
+  };
+  const realWay = (bytes: string): boolean => {
+    const slash = bytes.lastIndexOf('/');
+    return slash <= 0 || wayMode(bytes.slice(0, slash)) !== null;
+  };
+  const dirPerms = new Map<string, number>();
+  // The directories on an untracked file's way whose bits git's checkout would not give.
+  const recordWay = (bytes: string): void => {
+    for (let slash = bytes.lastIndexOf('/'); slash > 0; slash = bytes.lastIndexOf('/', slash - 1)) {
+      const dir = bytes.slice(0, slash);
+      const mode = ways.get(dir);
+      if (mode != null && !isCheckoutDirMode(mode)) dirPerms.set(dir, mode & 0o7777);
+    }
   };
   // A path found by the walk as well wins over the same path asked for by name.
   const unique = new Map(candidates.map((c) => [c.bytes, c]).reverse() as Array<[string, Candidate]>);
@@ -217,6 +235,7 @@ async function screen(repo: Repo, candidates: Candidate[], options: CaptureOptio
         if (!candidate.extra) beyond.push(candidate.bytes);
         return;
       }
+      if (candidate.untracked || candidate.extra) recordWay(candidate.bytes);
       const full = fullPath(candidate.bytes);
       let stat;
       try {
@@ -273,7 +292,7 @@ async function screen(repo: Repo, candidates: Candidate[], options: CaptureOptio
   for (const s of skipped) hash.update(`skip\0${s.path}\0${s.reason}\0`);
   beyond.sort();
   for (const b of beyond) hash.update(`beyond\0${b}\0`, 'latin1');
-  return { paths: keep.map((k) => k.bytes), drops: [...dirs.map((d) => d.bytes), ...beyond], skipped, signature: hash.digest('hex'), racy, regular, ...(perms.size > 0 ? { perms } : {}) };
+  return { paths: keep.map((k) => k.bytes), drops: [...dirs.map((d) => d.bytes), ...beyond], skipped, signature: hash.digest('hex'), racy, regular, ...(perms.size > 0 ? { perms } : {}), ...(dirPerms.size > 0 ? { dirPerms } : {}) };
 }
 
 /**

@@ -11,7 +11,7 @@ import { sameOperationState } from './operation-state.js';
 import { recordOperationDirs } from './operation-dirs.js';
 import { rootTreeFromCacheTree, type IndexFlags } from './index-file.js';
 import { flagsMeta, readIndexFlags } from './index-flags.js';
-import { modesMeta } from './file-modes.js';
+import { knownModesMeta, modesMeta } from './file-modes.js';
 import { withInternalToken } from '../git/internal-token.js';
 import { GuardError } from '../errors.js';
 import fs from 'node:fs/promises';
@@ -202,7 +202,7 @@ export async function createSnapshot(repo: Repo, options: CreateSnapshotOptions 
     // index file is the one it saw, else read from that file.
     let flagsRead: Promise<IndexFlags> | undefined;
     const indexFlags = (): Promise<IndexFlags> =>
-      (flagsRead ??= Promise.all([memoRead, stampRead]).then(async ([m, stamp]) => (m?.userIndex?.flags && sameStamp(m.userIndex.stamp, stamp) ? m.userIndex.flags : readIndexFlags(repo, await indexData()))));
+      (flagsRead ??= Promise.all([memoRead, stampRead]).then(async ([m, stamp]) => (m?.userIndex?.flags?.metaChanged && sameStamp(m.userIndex.stamp, stamp) ? m.userIndex.flags : readIndexFlags(repo, await indexData()))));
     // The walk is the long pole: start it before the small reads (each spawn costs a few ms).
     // (null when a changed name cannot be named to git: then the walk reads it.)
     const userPaths = mayGoIncremental ? listUserPaths(repo, requested!) : null;
@@ -330,6 +330,9 @@ export async function createSnapshot(repo: Repo, options: CreateSnapshotOptions 
       // written and the commits they name found, unless the previous snapshot recorded the same.
       if (state.operationDirs) state.operationState = await recordOperationDirs(repo, state.operationState, state.operationDirs, previous?.operationState);
       const modes = modesMeta(scan.perms, previous?.modes, changedPaths ? [...changedPaths, ...scan.drops] : null);
+      // Tracked files and directories whose bits guard knows (file-modes.ts): the same few lstat
+      // calls for a full walk and an incremental snapshot, so both record the same.
+      const knownModes = knownModesMeta(repo.root, { previous, modes, metaChanged: flags.metaChanged ?? [], dirPerms: scan.dirPerms });
       const candidate = {
         tree: capture.tree,
         indexTree: index.indexTree,
@@ -344,6 +347,8 @@ export async function createSnapshot(repo: Repo, options: CreateSnapshotOptions 
         ...(flagsMeta(flags) ? { indexFlags: flagsMeta(flags) } : {}),
         // Untracked files whose permission bits git's checkout would not give (file-modes.ts).
         ...(modes ? { modes } : {}),
+        // Tracked files and directories whose permission bits guard knows (file-modes.ts).
+        ...(knownModes ? { knownModes } : {}),
         skipped: capture.skipped,
         // The ignored files captured by name that were there to capture (by name, for rollback, diff and the summary).
         ...(await capturedIgnored(repo, captureOptions.extraPaths)),

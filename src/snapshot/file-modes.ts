@@ -1,15 +1,34 @@
 /**
- * Permission bits of untracked files that git's checkout would not give back. A tree holds only
- * "executable or not", and git writes a file with 0666 (0777) less the umask: an untracked
- * private key, credentials file or captured `.env` at 0600, deleted by an agent, came back 0644,
- * readable by every user of the machine (found on a vite clone). The snapshot records such files'
- * bits (`modes` in the metadata, pathText -> octal), and rollback sets them again.
+ * Permission bits git's checkout would not give back. A tree holds only "executable or not", and
+ * git writes a file with 0666 (0777) less the umask and a directory with 0777 less the umask: an
+ * untracked private key, credentials file or captured `.env` at 0600, deleted by an agent, came
+ * back 0644, readable by every user of the machine (found on a vite clone); a tracked
+ * `config/secrets.yml` at 0600 that an agent edited came back 0644 from guard's own rollback.
  *
- * Only untracked (and captured ignored) files: every snapshot's walk looks at each of them (git
- * status lists them), so a full and an incremental snapshot record the same. A tracked file that
- * is unchanged is never looked at, so its bits are unknown; those are left as git writes them.
+ * Two records in a snapshot's metadata, pathText -> octal bits:
+ *  - `modes`: every untracked (and captured ignored) file whose bits are not the checkout
+ *    default. Complete: every snapshot's walk looks at each of them (git status lists them), so a
+ *    full and an incremental snapshot record the same, and "no record" means "the default".
+ *  - `knownModes`: tracked files and directories (a key ending in `/`) whose bits are not the
+ *    default, as far as guard knows them. Not complete: git's index keeps no permission bits and
+ *    an lstat of every tracked file costs more than `git status` itself (docs/BENCHMARKS.md), so
+ *    only these are looked at, by full and incremental snapshots alike:
+ *      * every path the previous snapshot recorded in either field (a known private file stays
+ *        watched: widened, it leaves the record; an untracked key that was `git add`-ed stays);
+ *      * index entries whose stat data show a metadata change after the last write (ctime is not
+ *        mtime: a chmod that git has seen since, by any `git status`, `add` or `commit`), up to
+ *        MAX_STAT_CHANGED (index-file.ts);
+ *      * the directories on the way of those files and of every untracked file (the walk lstats
+ *        them anyway: capture-worktree.ts).
+ *    What is not known: a tracked file narrowed by chmod that no git command has looked at since
+ *    and no snapshot knew before, or created narrow and added between two snapshots; a tracked
+ *    directory holding no untracked or known file. "No record" means "unknown": left as it is.
+ *
+ * Rollback sets what the target recorded, and gives a tracked file it rewrites (read-tree unlinks
+ * and writes it anew) the bits it had, when the target recorded none (keptModes).
  */
 import fs from 'node:fs/promises';
+import fsSync from 'node:fs';
 import path from 'node:path';
 import type { Repo } from '../git/repo.js';
 import { runGit } from '../git/run.js';
@@ -24,6 +43,24 @@ export function isCheckoutMode(mode: number): boolean {
   return (mode & 0o7777) === checkoutPerms((mode & 0o100) !== 0);
 }
 
+/** The bits git gives a directory it makes (mkdir 0777 less the umask). */
+export function isCheckoutDirMode(mode: number): boolean {
+  return (mode & 0o7777) === (0o777 & ~process.umask());
+}
+
+/** A path inside the repository as the file system takes it (a name need not be UTF-8). */
+function full(root: string, bytes: string): Buffer {
+  return Buffer.concat([Buffer.from(`${root}${path.sep}`, 'utf8'), Buffer.from(bytes, 'latin1')]);
+}
+
+function lstatOf(root: string, bytes: string): fsSync.Stats | undefined {
+  try {
+    return fsSync.lstatSync(full(root, bytes), { throwIfNoEntry: false });
+  } catch {
+    return undefined;
+  }
+}
+
 /** Whether `p` is one of `paths` or lies under one of them (byte strings). */
 function withinAny(paths: ReadonlySet<string>, p: string): boolean {
   if (paths.has(p)) return true;
@@ -31,8 +68,13 @@ function withinAny(paths: ReadonlySet<string>, p: string): boolean {
   return false;
 }
 
+function sortedRecord(out: Map<string, string>): Record<string, string> | undefined {
+  if (out.size === 0) return undefined;
+  return Object.fromEntries([...out].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
 /**
- * The metadata field: the scan's files, and (incremental snapshots, `lookedAt` the paths read
+ * The `modes` field: the scan's files, and (incremental snapshots, `lookedAt` the paths read
  * again) the previous snapshot's records for what the scan did not look at. undefined when empty.
  */
 export function modesMeta(perms: Map<string, number> | undefined, previous: Record<string, string> | undefined, lookedAt: string[] | null): Record<string, string> | undefined {
@@ -42,31 +84,145 @@ export function modesMeta(perms: Map<string, number> | undefined, previous: Reco
     for (const [text, mode] of Object.entries(previous)) if (!withinAny(looked, pathFromText(text))) out.set(text, mode);
   }
   for (const [bytes, mode] of perms ?? []) out.set(pathText(bytes as GitPath), mode.toString(8));
-  if (out.size === 0) return undefined;
-  return Object.fromEntries([...out].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  return sortedRecord(out);
+}
+
+export interface KnownModesInput {
+  /** The previous snapshot's records. */
+  previous?: { modes?: Record<string, string>; knownModes?: Record<string, string> } | null;
+  /** This snapshot's `modes` (untracked files: recorded there, not here). */
+  modes: Record<string, string> | undefined;
+  /** Index entries with a metadata change (IndexFlags.metaChanged), byte strings. */
+  metaChanged: string[];
+  /** Directories on the way of untracked files the scan looked at (WorktreeScan.dirPerms). */
+  dirPerms: Map<string, number> | undefined;
 }
 
 /**
- * After a rollback wrote the target's files: every file either snapshot records sets the bits the
- * target recorded, or, when the target has no record and the file is untracked in the index just
- * restored, the bits git's checkout gives (the undo of a rollback that narrowed them).
+ * The `knownModes` field (see the header): a few lstat calls, one per known or index-flagged file
+ * and per directory on their way, whether the snapshot is a full walk or incremental.
  */
-export async function restoreModes(repo: Repo, target: Record<string, string> | undefined, before: Record<string, string> | undefined): Promise<void> {
-  const texts = new Set([...Object.keys(target ?? {}), ...Object.keys(before ?? {})]);
-  if (texts.size === 0) return;
+export function knownModesMeta(root: string, input: KnownModesInput): Record<string, string> | undefined {
+  const out = new Map<string, string>();
+  const untracked = new Set(Object.keys(input.modes ?? {}));
+  const files = new Set<string>(input.metaChanged);
+  const dirs = new Set<string>();
+  for (const record of [input.previous?.modes, input.previous?.knownModes]) {
+    for (const text of Object.keys(record ?? {})) {
+      if (untracked.has(text)) continue;
+      const bytes = pathFromText(text) as string;
+      if (bytes.endsWith('/')) dirs.add(bytes.slice(0, -1));
+      else files.add(bytes);
+    }
+  }
+  for (const bytes of files) {
+    const text = pathText(bytes as GitPath);
+    if (untracked.has(text)) continue;
+    const stat = lstatOf(root, bytes);
+    if (!stat?.isFile()) continue;
+    if (!isCheckoutMode(stat.mode)) out.set(text, (stat.mode & 0o7777).toString(8));
+    for (let slash = bytes.lastIndexOf('/'); slash > 0; slash = bytes.lastIndexOf('/', slash - 1)) dirs.add(bytes.slice(0, slash));
+  }
+  const dirModes = new Map<string, number>(input.dirPerms ?? []);
+  for (const dir of dirs) {
+    if (dirModes.has(dir)) continue;
+    const stat = lstatOf(root, dir);
+    if (stat?.isDirectory() && !isCheckoutDirMode(stat.mode)) dirModes.set(dir, stat.mode & 0o7777);
+  }
+  for (const [dir, mode] of dirModes) out.set(pathText(`${dir}/` as GitPath), mode.toString(8));
+  return sortedRecord(out);
+}
+
+/** What rollback needs of a snapshot's records. */
+export interface ModeRecords {
+  modes?: Record<string, string>;
+  knownModes?: Record<string, string>;
+}
+
+/**
+ * Before a rollback rewrites `files` (byte strings; read-tree unlinks each and writes it anew
+ * with the checkout default): the bits of those that have others, so they can be given back.
+ */
+export function keptModes(root: string, files: Iterable<string>): Map<string, number> {
+  const kept = new Map<string, number>();
+  for (const bytes of files) {
+    const stat = lstatOf(root, bytes);
+    if (stat?.isFile() && !isCheckoutMode(stat.mode)) kept.set(bytes, stat.mode & 0o7777);
+  }
+  return kept;
+}
+
+/**
+ * After a rollback wrote the target's files (and its index, which says what is tracked):
+ *  - an untracked file: the bits the target's `modes` records; without a record, the checkout
+ *    default when the rollback's starting point recorded other bits (`modes` is complete: the
+ *    undo of a rollback that narrowed it);
+ *  - a tracked file: the bits the target's `knownModes` records; without a record, the bits it
+ *    had before the rollback rewrote it (`kept`) when the executable bit agrees, else it is left
+ *    as it is (its bits are not known). An ignored file no snapshot captured is never touched;
+ *  - a directory the target knows: its bits, deepest first, after the files in it.
+ */
+export async function restoreModes(repo: Repo, target: ModeRecords, before: ModeRecords, kept: Map<string, number> = new Map()): Promise<void> {
+  const fileBytes = new Set<string>(kept.keys());
+  const dirBytes: string[] = [];
+  for (const record of [target.modes, target.knownModes, before.modes]) {
+    for (const text of Object.keys(record ?? {})) {
+      const bytes = pathFromText(text) as string;
+      if (!bytes.endsWith('/')) fileBytes.add(bytes);
+      else if (record === target.knownModes) dirBytes.push(bytes.slice(0, -1));
+    }
+  }
   let tracked: Set<string> | null = null;
-  for (const text of texts) {
-    const file = Buffer.concat([Buffer.from(`${repo.root}${path.sep}`, 'utf8'), Buffer.from(pathFromText(text), 'latin1')]);
+  for (const bytes of fileBytes) {
+    const file = full(repo.root, bytes);
     const stat = await fs.lstat(file).catch(() => null);
     if (!stat?.isFile()) continue;
-    let want: number;
-    const recorded = target?.[text];
-    if (recorded !== undefined) want = Number.parseInt(recorded, 8);
-    else {
-      tracked ??= new Set((await runGit(['ls-files', '-z', '--cached'], { cwd: repo.root })).stdout.toString('latin1').split('\0'));
-      if (tracked.has(pathFromText(text))) continue;
-      want = checkoutPerms((stat.mode & 0o100) !== 0);
+    const text = pathText(bytes as GitPath);
+    tracked ??= new Set((await runGit(['ls-files', '-z', '--cached'], { cwd: repo.root })).stdout.toString('latin1').split('\0'));
+    let want: number | undefined;
+    if (!tracked.has(bytes)) {
+      const recorded = target.modes?.[text];
+      if (recorded !== undefined) want = Number.parseInt(recorded, 8);
+      else if (before.modes?.[text] !== undefined) want = checkoutPerms((stat.mode & 0o100) !== 0);
+    } else {
+      const recorded = target.knownModes?.[text];
+      const had = kept.get(bytes);
+      if (recorded !== undefined) want = Number.parseInt(recorded, 8);
+      else if (had !== undefined && (had & 0o100) === (stat.mode & 0o100)) want = had;
     }
-    if ((stat.mode & 0o7777) !== want) await fs.chmod(file, want);
+    if (want !== undefined && (stat.mode & 0o7777) !== want) await fs.chmod(file, want);
+  }
+  const deepestFirst = dirBytes.sort((a, b) => b.split('/').length - a.split('/').length);
+  for (const bytes of deepestFirst) {
+    const dir = full(repo.root, bytes);
+    const stat = await fs.lstat(dir).catch(() => null);
+    if (!stat?.isDirectory()) continue;
+    const want = Number.parseInt(target.knownModes![pathText(`${bytes}/` as GitPath)]!, 8);
+    if ((stat.mode & 0o7777) !== want) await fs.chmod(dir, want);
+  }
+}
+
+/** The directories a snapshot's `knownModes` records (byte strings), to tell which a restore makes. */
+export function recordedDirs(records: ModeRecords): string[] {
+  return Object.keys(records.knownModes ?? {}).map((text) => pathFromText(text) as string).filter((bytes) => bytes.endsWith('/')).map((bytes) => bytes.slice(0, -1));
+}
+
+/**
+ * `guard recover`: the recorded bits of the files it wrote and of the recorded directories it
+ * made (`made`); what was there already stays as it is, like its bytes.
+ */
+export async function applyRecordedModes(root: string, records: ModeRecords, written: ReadonlySet<string>, made: ReadonlySet<string>): Promise<void> {
+  for (const record of [records.modes, records.knownModes]) {
+    for (const [text, octal] of Object.entries(record ?? {})) {
+      const bytes = pathFromText(text) as string;
+      if (bytes.endsWith('/') || !written.has(bytes)) continue;
+      const stat = lstatOf(root, bytes);
+      if (stat?.isFile() && (stat.mode & 0o7777) !== Number.parseInt(octal, 8)) await fs.chmod(full(root, bytes), Number.parseInt(octal, 8));
+    }
+  }
+  for (const dir of [...made].sort((a, b) => b.split('/').length - a.split('/').length)) {
+    const octal = records.knownModes?.[pathText(`${dir}/` as GitPath)];
+    const stat = lstatOf(root, dir);
+    if (octal !== undefined && stat?.isDirectory() && (stat.mode & 0o7777) !== Number.parseInt(octal, 8)) await fs.chmod(full(root, dir), Number.parseInt(octal, 8));
   }
 }

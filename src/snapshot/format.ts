@@ -162,6 +162,12 @@ export interface SnapshotMeta {
    * Absent when there are none, and in snapshots written before it existed.
    */
   modes?: Record<string, string>;
+  /**
+   * Tracked files, and directories (a key ending in `/`), whose permission bits are not git's
+   * checkout default and that guard knows of (file-modes.ts says which it looks at): not
+   * complete, unlike `modes`. Absent when there are none, and in snapshots written before it existed.
+   */
+  knownModes?: Record<string, string>;
   /** Files changed in the working tree against the previous snapshot. */
   changes: ChangeCounts;
   /**
@@ -204,7 +210,7 @@ export function decodeMessage(message: string): SnapshotMeta | null {
 }
 
 /** Sort/compare helper: same captured state (used to skip no-change snapshots). */
-export function sameState(a: SnapshotMeta, b: Pick<SnapshotMeta, 'tree' | 'indexTree' | 'rawIndex' | 'head' | 'refs' | 'stash' | 'operation' | 'operationState' | 'skipped' | 'indexFlags' | 'modes'> & { rawFiles?: { tree: string } }): boolean {
+export function sameState(a: SnapshotMeta, b: Pick<SnapshotMeta, 'tree' | 'indexTree' | 'rawIndex' | 'head' | 'refs' | 'stash' | 'operation' | 'operationState' | 'skipped' | 'indexFlags' | 'modes' | 'knownModes'> & { rawFiles?: { tree: string } }): boolean {
   return (
     a.tree === b.tree &&
     // The same blobs with other raw bytes (CRLF now, LF then, under autocrlf=input) differ.
@@ -219,6 +225,7 @@ export function sameState(a: SnapshotMeta, b: Pick<SnapshotMeta, 'tree' | 'index
     // A bit set or cleared (`update-index --skip-worktree`, `git add -N`) is another index state.
     JSON.stringify(a.indexFlags ?? null) === JSON.stringify(b.indexFlags ?? null) &&
     JSON.stringify(a.modes ?? null) === JSON.stringify(b.modes ?? null) &&
+    JSON.stringify(a.knownModes ?? null) === JSON.stringify(b.knownModes ?? null) &&
     JSON.stringify(a.refs) === JSON.stringify(b.refs) &&
     JSON.stringify(a.stash) === JSON.stringify(b.stash) &&
     JSON.stringify(a.skipped) === JSON.stringify(b.skipped)

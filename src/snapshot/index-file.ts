@@ -65,7 +65,7 @@ export async function rootTreeFromCacheTree(index: string | Buffer | null, oidBy
  * when it has none). Returns false when the file is not one this reads: another layout, or a split
  * index ("link"), which keeps its entries in a shared index not read here.
  */
-function walkIndexEntries(data: Buffer, oidBytes: number, visit: (source: Buffer, start: number, end: number, flags: number, extended: number) => void): boolean {
+function walkIndexEntries(data: Buffer, oidBytes: number, visit: (source: Buffer, start: number, end: number, flags: number, extended: number, entry: number) => void): boolean {
   if (data.length < 12 || data.toString('latin1', 0, 4) !== 'DIRC') return false;
   const version = data.readUInt32BE(4);
   if (version < 2 || version > 4) return false;
@@ -77,6 +77,7 @@ function walkIndexEntries(data: Buffer, oidBytes: number, visit: (source: Buffer
   const fixed = 40 + oidBytes; // stat data and the object id
   try {
     for (let i = 0; i < count; i++) {
+      const entry = at;
       const flags = data.readUInt16BE(at + fixed);
       const hasExtended = version >= 3 && (flags & 0x4000) !== 0;
       const extended = hasExtended ? data.readUInt16BE(at + fixed + 2) : 0;
@@ -116,7 +117,7 @@ function walkIndexEntries(data: Buffer, oidBytes: number, visit: (source: Buffer
         // Entries are padded with NULs to a multiple of 8 bytes (at least one NUL).
         at += (nameAt - at + length + 8) & ~7;
       }
-      visit(source, start, start + length, flags, extended);
+      visit(source, start, start + length, flags, extended, entry);
     }
   } catch {
     return false;
@@ -164,7 +165,21 @@ export interface IndexFlags {
   assumeUnchanged: string[];
   skipWorktree: string[];
   intentToAdd: string[];
+  /**
+   * Entries whose stat data show a change of the file's metadata after its last write (ctime is
+   * not mtime: a chmod, once git refreshed the entry), at most MAX_STAT_CHANGED of them, else
+   * none (a copied checkout: every entry shows it). file-modes.ts looks at their permission bits.
+   * Absent in memos written before it existed.
+   */
+  metaChanged?: string[];
 }
+
+/**
+ * Beyond this many entries with ctime != mtime the index says nothing about chmods: `cp -a`,
+ * `rsync -a` or `tar x` set every file's mtime back, and looking at each would cost a walk of
+ * lstat calls longer than `git status` itself (docs/DECISIONS.md, "Permission bits").
+ */
+export const MAX_STAT_CHANGED = 1000;
 
 const CE_VALID = 0x8000;
 const CE_SKIP_WORKTREE = 0x4000; // extended flags
@@ -172,14 +187,17 @@ const CE_INTENT_TO_ADD = 0x2000; // extended flags
 
 export function indexFlags(data: Buffer, oidBytes: number): IndexFlags | null {
   const flagged: IndexFlags = { assumeUnchanged: [], skipWorktree: [], intentToAdd: [] };
-  const read = walkIndexEntries(data, oidBytes, (source, start, end, flags, extended) => {
+  const metaChanged: string[] = [];
+  const read = walkIndexEntries(data, oidBytes, (source, start, end, flags, extended, entry) => {
+    // ctime (seconds, nanoseconds) then mtime, 8 bytes each, at the entry's start; a gitlink's are zero.
+    if (metaChanged.length <= MAX_STAT_CHANGED && (data.readUInt32BE(entry) !== data.readUInt32BE(entry + 8) || data.readUInt32BE(entry + 4) !== data.readUInt32BE(entry + 12))) metaChanged.push(source.toString('latin1', start, end));
     if ((flags & CE_VALID) === 0 && (extended & (CE_SKIP_WORKTREE | CE_INTENT_TO_ADD)) === 0) return;
     const p = source.toString('latin1', start, end);
     if (flags & CE_VALID) flagged.assumeUnchanged.push(p);
     if (extended & CE_SKIP_WORKTREE) flagged.skipWorktree.push(p);
     if (extended & CE_INTENT_TO_ADD) flagged.intentToAdd.push(p);
   });
-  return read ? flagged : null;
+  return read ? { ...flagged, metaChanged: metaChanged.length > MAX_STAT_CHANGED ? [] : metaChanged } : null;
 }
 
 /** indexFlags for an index of either object format (sha1 or sha256: the layout says which). */

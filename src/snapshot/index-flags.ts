@@ -27,7 +27,7 @@ export interface IndexFlagsMeta {
   intentToAdd?: string[];
 }
 
-export const NO_FLAGS: IndexFlags = { assumeUnchanged: [], skipWorktree: [], intentToAdd: [] };
+export const NO_FLAGS: IndexFlags = { assumeUnchanged: [], skipWorktree: [], intentToAdd: [], metaChanged: [] };
 
 /** A sparse checkout's patterns file exists (this worktree's): skip-worktree is the cone's business then. */
 export async function isSparseCheckout(repo: Repo): Promise<boolean> {

@@ -1,0 +1,180 @@
+/**
+ * Permission bits of tracked files and of directories, which git keeps nowhere: a tracked
+ * `config/secrets.yml` at 0600 that an agent edited came back 0644 from guard's own rollback
+ * (read-tree writes a file anew), and one deleted by `rm -rf config`, with its 0700 directory,
+ * came back 0644 in a 0755 directory; `guard recover` gave no file its bits back at all.
+ * What a snapshot knows of them, and what it does not, is in src/snapshot/file-modes.ts.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
+import { captureState } from '../../helpers/state.js';
+import { guardOk, snapshotId } from '../../helpers/guard-steps.js';
+import { decodeMessage, type SnapshotMeta } from '../../../src/snapshot/format.js';
+import { json, waitForBackgroundPush } from '../watcher/helpers.js';
+
+const perms = (t: TestRepo, file: string): string => (fs.lstatSync(path.join(t.dir, file)).mode & 0o7777).toString(8);
+
+/** Every file's bytes, the index and refs (captureState), and the bits of every file and directory. */
+function state(t: TestRepo): unknown {
+  const files = captureState(t);
+  const modes: Record<string, string> = {};
+  const walk = (rel: string): void => {
+    for (const entry of fs.readdirSync(path.join(t.dir, rel), { withFileTypes: true })) {
+      const child = rel ? `${rel}/${entry.name}` : entry.name;
+      if (child === '.git' || entry.isSymbolicLink()) continue;
+      modes[entry.isDirectory() ? `${child}/` : child] = perms(t, child);
+      if (entry.isDirectory()) walk(child);
+    }
+  };
+  walk('');
+  return { ...files, modes };
+}
+
+function meta(t: TestRepo, id: string): SnapshotMeta {
+  return decodeMessage(t.git(['log', '-1', '--format=%B', id]))!;
+}
+
+/**
+ * A committed project with private parts: config/ at 0700 holding secrets.yml at 0600 and
+ * deploy.sh at 0750, all tracked; an untracked secrets/ at 0700 with a default-mode file in it.
+ * The chmods come after the commit, and `git status` refreshes the index as any git command
+ * would: that is how guard learns of a tracked file's bits (file-modes.ts).
+ */
+function privateProject(t: TestRepo): void {
+  t.write('app.js', 'app\n');
+  t.write('config/secrets.yml', 'password: hunter2\n');
+  t.write('config/deploy.sh', '#!/bin/sh\necho deploy\n', 0o755);
+  t.git(['add', '-A']);
+  t.git(['commit', '-q', '-m', 'base']);
+  // A file's mtime set back makes its later chmod show in ctime on any clock (a coarse one gives
+  // a write and a chmod in the same tick the same time).
+  for (const f of ['config/secrets.yml', 'config/deploy.sh']) fs.utimesSync(path.join(t.dir, f), new Date('2026-01-01T00:00:00Z'), new Date('2026-01-01T00:00:00Z'));
+  fs.chmodSync(path.join(t.dir, 'config/secrets.yml'), 0o600);
+  fs.chmodSync(path.join(t.dir, 'config/deploy.sh'), 0o750);
+  fs.chmodSync(path.join(t.dir, 'config'), 0o700);
+  t.write('secrets/token.txt', 'TOKEN=1\n');
+  fs.chmodSync(path.join(t.dir, 'secrets'), 0o700);
+  t.git(['status', '--porcelain']);
+}
+
+describe('rollback and the permission bits of tracked files and directories', () => {
+  it('keeps a tracked 0600 file at 0600 when it rewrites it, with the exact bytes; --undo too', async () => {
+    await withTestRepo((t) => {
+      t.write('app.js', 'app\n');
+      t.write('.env.production', 'KEY=production\n');
+      t.git(['add', '-A']);
+      t.git(['commit', '-q', '-m', 'base']);
+      // No snapshot knows these bits: rollback keeps what the file has when it rewrites it.
+      fs.chmodSync(path.join(t.dir, '.env.production'), 0o600);
+      const before = state(t);
+      const id = snapshotId(t);
+
+      fs.writeFileSync(path.join(t.dir, '.env.production'), 'KEY=leaked\n');
+      const edited = state(t);
+      guardOk(t, ['rollback', id, '--yes']);
+      expect(perms(t, '.env.production')).toBe('600');
+      expect(t.read('.env.production')).toBe('KEY=production\n');
+      expect(state(t)).toEqual(before);
+      guardOk(t, ['rollback', '--undo', '--yes']);
+      expect(state(t)).toEqual(edited);
+    });
+  });
+
+  it('gives tracked 0600/0750 files and 0700 directories their bits back after rm -rf; --undo and again', async () => {
+    await withTestRepo((t) => {
+      privateProject(t);
+      const before = state(t);
+      const id = snapshotId(t);
+      expect(meta(t, id).knownModes).toEqual({ 'config/': '700', 'config/deploy.sh': '750', 'config/secrets.yml': '600', 'secrets/': '700' });
+
+      fs.rmSync(path.join(t.dir, 'config'), { recursive: true });
+      fs.rmSync(path.join(t.dir, 'secrets'), { recursive: true });
+      const removed = state(t);
+      guardOk(t, ['rollback', id, '--yes']);
+      expect(state(t)).toEqual(before);
+      guardOk(t, ['rollback', '--undo', '--yes']);
+      expect(state(t)).toEqual(removed);
+      guardOk(t, ['rollback', id, '--yes']);
+      expect(state(t)).toEqual(before);
+    });
+  });
+
+  it('knows a file that was untracked at 0600 once it is committed, and a widened one no more', async () => {
+    await withTestRepo((t) => {
+      t.write('app.js', 'app\n');
+      t.git(['add', '-A']);
+      t.git(['commit', '-q', '-m', 'base']);
+      t.write('id_ed25519', 'PRIVATE KEY\n', 0o600);
+      expect(meta(t, snapshotId(t)).modes).toEqual({ id_ed25519: '600' });
+      t.git(['add', 'id_ed25519']);
+      t.git(['commit', '-q', '-m', 'key']);
+      const id = snapshotId(t);
+      expect(meta(t, id).modes).toBeUndefined();
+      expect(meta(t, id).knownModes).toEqual({ id_ed25519: '600' });
+      const before = state(t);
+      fs.rmSync(path.join(t.dir, 'id_ed25519'));
+      guardOk(t, ['rollback', id, '--yes']);
+      expect(state(t)).toEqual(before);
+      fs.chmodSync(path.join(t.dir, 'id_ed25519'), 0o644);
+      expect(meta(t, snapshotId(t)).knownModes).toBeUndefined();
+    });
+  });
+
+  it('records the same from the paths a watcher saw as from a full walk', async () => {
+    await withTestRepo(async (t) => {
+      t.write('.guard.yaml', 'version: 1\nwatch:\n  debounceMs: 60000\n  maxIntervalMs: 120000\n');
+      privateProject(t);
+      t.write('lib/index.js', 'lib\n');
+      t.git(['add', '-A']);
+      t.git(['commit', '-q', '-m', 'more']);
+      expect(t.guard(['watch']).code).toBe(0);
+      json(t, ['snapshot']);
+
+      // Each kind of change: a new private directory with a file in it, a known file widened, a
+      // tracked directory narrowed under an untracked file, a known directory widened, an edit
+      // that keeps a file's bits, a file made private in a new directory.
+      t.write('vault/key.pem', 'KEY\n', 0o600);
+      fs.chmodSync(path.join(t.dir, 'vault'), 0o700);
+      fs.chmodSync(path.join(t.dir, 'config/deploy.sh'), 0o755);
+      t.write('lib/scratch.txt', 'untracked\n');
+      fs.chmodSync(path.join(t.dir, 'lib'), 0o750);
+      fs.chmodSync(path.join(t.dir, 'secrets'), 0o755);
+      fs.appendFileSync(path.join(t.dir, 'config/secrets.yml'), 'more: 1\n');
+      t.remove('app.js');
+      const served = json(t, ['snapshot']);
+      expect(served.takenBy).toBe('watcher');
+      expect(t.guard(['watch', 'stop']).code).toBe(0);
+
+      // A full walk from the same previous snapshot.
+      t.git(['update-ref', 'refs/guard/main/head', served.previous, served.oid]);
+      const walked = json(t, ['snapshot']);
+      expect(walked.takenBy).toBe('walk');
+      expect(walked.previous).toBe(served.previous);
+      const [a, b] = [meta(t, served.oid), meta(t, walked.oid)];
+      expect(b.tree).toBe(a.tree);
+      expect(b.modes).toEqual(a.modes);
+      expect(b.knownModes).toEqual(a.knownModes);
+      expect(a.modes).toEqual({ 'vault/key.pem': '600' });
+      expect(a.knownModes).toEqual({ 'config/': '700', 'config/secrets.yml': '600', 'lib/': '750', 'vault/': '700' });
+    });
+  });
+
+  it('guard recover after rm -rf .git gives the bits back', async () => {
+    await withTestRepo(async (t) => {
+      privateProject(t);
+      t.write('id_ed25519', 'PRIVATE KEY\n', 0o600);
+      json(t, ['snapshot']);
+      expect(json(t, ['backup', 'push']).local.ok).toBe(true);
+      await waitForBackgroundPush(t);
+      const before = state(t);
+      fs.rmSync(path.join(t.dir, '.git'), { recursive: true, force: true });
+      fs.rmSync(path.join(t.dir, 'config'), { recursive: true });
+      fs.rmSync(path.join(t.dir, 'secrets'), { recursive: true });
+      fs.rmSync(path.join(t.dir, 'id_ed25519'));
+      guardOk(t, ['recover', '--yes']);
+      expect(state(t)).toEqual(before);
+    });
+  });
+});
