@@ -18,8 +18,8 @@
  *      * index entries whose stat data show a metadata change after the last write (ctime is not
  *        mtime: a chmod that git has seen since, by any `git status`, `add` or `commit`), up to
  *        MAX_STAT_CHANGED (index-file.ts);
- *      * the directories on the way of those files and of every untracked file (the walk lstats
- *        them anyway: capture-worktree.ts).
+ *      * the directories on the way of the files recorded here and of every untracked file (the
+ *        walk lstats those anyway: capture-worktree.ts).
  *    What is not known: a tracked file narrowed by chmod that no git command has looked at since
  *    and no snapshot knew before, or created narrow and added between two snapshots; a tracked
  *    directory holding no untracked or known file. "No record" means "unknown": left as it is.
@@ -100,7 +100,7 @@ export interface KnownModesInput {
 
 /**
  * The `knownModes` field (see the header): a few lstat calls, one per known or index-flagged file
- * and per directory on their way, whether the snapshot is a full walk or incremental.
+ * and per directory on the way of those recorded, whether the snapshot is a full walk or incremental.
  */
 export function knownModesMeta(root: string, input: KnownModesInput): Record<string, string> | undefined {
   const out = new Map<string, string>();
@@ -119,8 +119,8 @@ export function knownModesMeta(root: string, input: KnownModesInput): Record<str
     const text = pathText(bytes as GitPath);
     if (untracked.has(text)) continue;
     const stat = lstatOf(root, bytes);
-    if (!stat?.isFile()) continue;
-    if (!isCheckoutMode(stat.mode)) out.set(text, (stat.mode & 0o7777).toString(8));
+    if (!stat?.isFile() || isCheckoutMode(stat.mode)) continue;
+    out.set(text, (stat.mode & 0o7777).toString(8));
     for (let slash = bytes.lastIndexOf('/'); slash > 0; slash = bytes.lastIndexOf('/', slash - 1)) dirs.add(bytes.slice(0, slash));
   }
   const dirModes = new Map<string, number>(input.dirPerms ?? []);

@@ -176,10 +176,10 @@ export interface IndexFlags {
 
 /**
  * Beyond this many entries with ctime != mtime the index says nothing about chmods: `cp -a`,
- * `rsync -a` or `tar x` set every file's mtime back, and looking at each would cost a walk of
- * lstat calls longer than `git status` itself (docs/DECISIONS.md, "Permission bits").
+ * `rsync -a` or `tar x` set every file's mtime back, and each snapshot lstats every one of them:
+ * 1,000 cost 15% of a snapshot of 100k files (docs/DECISIONS.md, "Permission bits git does not keep").
  */
-export const MAX_STAT_CHANGED = 1000;
+export const MAX_STAT_CHANGED = 256;
 
 const CE_VALID = 0x8000;
 const CE_SKIP_WORKTREE = 0x4000; // extended flags

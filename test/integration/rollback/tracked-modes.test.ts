@@ -13,6 +13,7 @@ import { captureState } from '../../helpers/state.js';
 import { guardOk, snapshotId } from '../../helpers/guard-steps.js';
 import { decodeMessage, type SnapshotMeta } from '../../../src/snapshot/format.js';
 import { json, waitForBackgroundPush } from '../watcher/helpers.js';
+import { indexFlags, MAX_STAT_CHANGED } from '../../../src/snapshot/index-file.js';
 
 const perms = (t: TestRepo, file: string): string => (fs.lstatSync(path.join(t.dir, file)).mode & 0o7777).toString(8);
 
@@ -175,6 +176,42 @@ describe('rollback and the permission bits of tracked files and directories', ()
       fs.rmSync(path.join(t.dir, 'id_ed25519'));
       guardOk(t, ['recover', '--yes']);
       expect(state(t)).toEqual(before);
+    });
+  });
+
+  it('finds the chmods git has seen in an index of version 2, 3 or 4, and none past the cap (a copied checkout)', async () => {
+    await withTestRepo((t) => {
+      const past = new Date('2026-01-01T00:00:00Z');
+      t.write('a/x.txt', 'x\n');
+      t.write('b.txt', 'b\n');
+      t.write('c.txt', 'c\n');
+      t.git(['add', '-A']);
+      t.git(['commit', '-q', '-m', 'base']);
+      fs.utimesSync(path.join(t.dir, 'b.txt'), past, past);
+      fs.chmodSync(path.join(t.dir, 'b.txt'), 0o600);
+      const index = path.join(t.dir, '.git', 'index');
+      // Before git refreshed the entry, the index cannot tell.
+      expect(indexFlags(fs.readFileSync(index), 20)?.metaChanged).toEqual([]);
+      t.git(['status', '--porcelain']);
+      for (const version of ['2', '3', '4']) {
+        // Version 3 is written only for an entry that needs its extended flags (intent-to-add).
+        if (version === '3') {
+          t.write('n.txt', 'n\n');
+          t.git(['add', '-N', 'n.txt']);
+        }
+        t.git(['update-index', '--index-version', version]);
+        const data = fs.readFileSync(index);
+        expect(data.readUInt32BE(4)).toBe(Number(version));
+        expect(indexFlags(data, 20)?.metaChanged).toEqual(['b.txt']);
+      }
+      t.git(['rm', '-q', '--cached', 'n.txt']);
+      t.git(['update-index', '--index-version', '2']);
+      for (let i = 0; i < MAX_STAT_CHANGED; i++) t.write(`many/f${i}.txt`, `${i}\n`);
+      t.git(['add', '-A']);
+      t.git(['commit', '-q', '-m', 'many']);
+      for (let i = 0; i < MAX_STAT_CHANGED; i++) fs.utimesSync(path.join(t.dir, `many/f${i}.txt`), past, past);
+      t.git(['status', '--porcelain']);
+      expect(indexFlags(fs.readFileSync(index), 20)?.metaChanged).toEqual([]);
     });
   });
 });
