@@ -42,7 +42,7 @@ import { isProcessAlive, pidSpaceId } from '../util/process-alive.js';
 import { withCapturedIgnored } from './captured-ignored.js';
 import { applyRawWrites, planRawWrites, type RawSelection } from './raw-restore.js';
 import { applyFlags } from '../snapshot/index-flags.js';
-import { keptModes, restoreModes } from '../snapshot/file-modes.js';
+import { keptModes, knownModesDiffer, restoreModes } from '../snapshot/file-modes.js';
 import { keepIgnoredAtTarget } from './ignored-at-target.js';
 
 export type RollbackEvent =
@@ -540,7 +540,7 @@ export async function rollback(repo: Repo, options: RollbackOptions): Promise<Ro
       ...(operation ? { operation } : {}),
       ...(capturedIgnored.length > 0 ? { capturedIgnored } : {}),
     };
-    const modesChange = !selects(selection) && JSON.stringify([target.modes ?? null, target.knownModes ?? null]) !== JSON.stringify([pre.modes ?? null, pre.knownModes ?? null]);
+    const modesChange = !selects(selection) && (JSON.stringify(target.modes ?? null) !== JSON.stringify(pre.modes ?? null) || knownModesDiffer(repo.root, target));
     const nothingToDo = plan.files.length === 0 && !plan.indexChanges && !modesChange && plan.refs.length === 0 && !plan.head && !plan.stash && !operationChanges(plan.operation);
     if (options.dryRun || (nothingToDo && !interrupted)) {
       return { plan, target, pre, applied: false, nothingToDo };

@@ -226,3 +226,18 @@ export async function applyRecordedModes(root: string, records: ModeRecords, wri
     if (octal !== undefined && stat?.isDirectory() && (stat.mode & 0o7777) !== Number.parseInt(octal, 8)) await fs.chmod(full(root, dir), Number.parseInt(octal, 8));
   }
 }
+
+/**
+ * Whether a rollback to `target` would set any bits its `knownModes` records: a path there now
+ * with other bits. (A record the state before the rollback has and the target lacks changes
+ * nothing: no record means unknown.)
+ */
+export function knownModesDiffer(root: string, target: ModeRecords): boolean {
+  for (const [text, octal] of Object.entries(target.knownModes ?? {})) {
+    const bytes = pathFromText(text) as string;
+    const dir = bytes.endsWith('/');
+    const stat = lstatOf(root, dir ? bytes.slice(0, -1) : bytes);
+    if (stat && (dir ? stat.isDirectory() : stat.isFile()) && (stat.mode & 0o7777) !== Number.parseInt(octal, 8)) return true;
+  }
+  return false;
+}

@@ -162,6 +162,28 @@ describe('rollback and the permission bits of tracked files and directories', ()
     });
   });
 
+  it('narrows a known file an agent widened by chmod alone, and calls a target that knew less nothing to do', async () => {
+    await withTestRepo((t) => {
+      t.write('app.js', 'app\n');
+      t.write('config/secrets.yml', 'password: hunter2\n');
+      t.git(['add', '-A']);
+      t.git(['commit', '-q', '-m', 'base']);
+      const unknowing = snapshotId(t);
+      fs.utimesSync(path.join(t.dir, 'config/secrets.yml'), new Date('2026-01-01T00:00:00Z'), new Date('2026-01-01T00:00:00Z'));
+      fs.chmodSync(path.join(t.dir, 'config/secrets.yml'), 0o600);
+      t.git(['status', '--porcelain']);
+      const knowing = snapshotId(t);
+      expect(meta(t, knowing).knownModes).toEqual({ 'config/secrets.yml': '600' });
+
+      fs.chmodSync(path.join(t.dir, 'config/secrets.yml'), 0o644);
+      expect(json(t, ['rollback', knowing, '--yes']).nothingToDo).toBe(false);
+      expect(perms(t, 'config/secrets.yml')).toBe('600');
+      // The earlier snapshot did not know the bits: nothing to do, and nothing widened.
+      expect(json(t, ['rollback', unknowing, '--yes']).nothingToDo).toBe(true);
+      expect(perms(t, 'config/secrets.yml')).toBe('600');
+    });
+  });
+
   it('guard recover after rm -rf .git gives the bits back', async () => {
     await withTestRepo(async (t) => {
       privateProject(t);
