@@ -83,7 +83,16 @@ export function ensureInstalled(agent: PinnedAgent): string {
     try {
       if (fs.existsSync(bin)) return bin;
       fs.mkdirSync(dir, { recursive: true });
-      const r = spawnSync('npm', ['install', '--no-audit', '--no-fund', '--no-save', '--prefix', dir, `${agent.pkg}@${agent.version}`], { encoding: 'utf8', timeout: INSTALL_TIMEOUT_MS });
+      const r = spawnSync('npm', ['install', '--no-audit', '--no-fund', '--no-save', '--prefix', dir, `${agent.pkg}@${agent.version}`], {
+        encoding: 'utf8',
+        timeout: INSTALL_TIMEOUT_MS,
+        // Install scripts run where npm was started (INIT_CWD, inherited from `npm test`):
+        // lefthook's ran `lefthook install` in git-guard's own checkout and put its
+        // prepare-commit-msg hook and a lefthook.yml there. From the cache directory, with git
+        // kept from looking above it, such a script finds no repository.
+        cwd: dir,
+        env: { ...process.env, INIT_CWD: dir, GIT_CEILING_DIRECTORIES: path.dirname(dir) },
+      });
       if (r.status !== 0 || !fs.existsSync(bin)) throw new Error(`npm install ${agent.pkg}@${agent.version} failed: ${r.stderr.slice(-2000)}`);
       return bin;
     } finally {
