@@ -20,6 +20,7 @@
  * the ones no other reaches (`merge-base --independent`, usually orig-head and HEAD) become
  * parents of the keeper, as MERGE_HEAD's commits are.
  *
+ * git's own lock files (`*.lock`) are left out: they exist only while a git process writes.
  * Bounded: at most MAX_DIR_FILES files and MAX_DIR_BYTES bytes per directory, only regular files;
  * a directory beyond that is not recorded (named in `omitted`), and the plan says it is not
  * restored.
@@ -91,6 +92,9 @@ export async function readOperationDir(dir: OperationDir, where: string, hash: H
   let total = 0;
   for (const entry of entries) {
     const name = entry.name.toString('latin1');
+    // A lock file of git's (git-rebase-todo.lock while git rewrites the todo) is there only while
+    // a git process runs; written back, it would stop every later git command on that file.
+
     if (!entry.isFile()) return { dir, omitted: `${dir}/ holds ${JSON.stringify(entry.name.toString('utf8'))}, which is not a regular file` };
     const file = childPath(where, name);
     let content: Buffer;

@@ -31,6 +31,8 @@ describe('readOperationDir', () => {
     fs.mkdirSync(dir);
     fs.writeFileSync(path.join(dir, 'git-rebase-todo'), 'pick 0123456789abcdef0123456789abcdef01234567 one\n');
     fs.writeFileSync(path.join(dir, 'interactive'), '');
+    // git's lock file while it rewrites the todo: not recorded (written back, it would stop git).
+    fs.writeFileSync(path.join(dir, 'git-rebase-todo.lock'), 'half\n');
     fs.writeFileSync(Buffer.concat([Buffer.from(`${dir}/odd-`), Buffer.from([0xff, 0x41])]), Buffer.from([0, 1, 2, 0xfe]));
     const read = await readOperationDir('rebase-merge', dir, 'sha1');
     expect(read && 'tree' in read).toBe(true);
@@ -43,6 +45,7 @@ describe('readOperationDir', () => {
       return Buffer.concat([Buffer.from(`100644 blob ${oid}\t`), Buffer.from(f.name, 'latin1'), Buffer.from([0])]);
     });
     expect(git(['-C', 'repo', 'mktree', '-z'], Buffer.concat(entries))).toBe(read.tree);
+    expect(read.files.map((f) => f.name)).not.toContain('git-rebase-todo.lock');
     expect(read.files.map((f) => f.name)).toContain(Buffer.concat([Buffer.from('odd-'), Buffer.from([0xff, 0x41])]).toString('latin1'));
   });
 
