@@ -38,8 +38,8 @@ const STATE_DIR: Partial<Record<Operation, 'rebase-apply'>> = { am: 'rebase-appl
 
 /** What the person can do after getting the files of a snapshot taken mid-operation without the operation. */
 const NOT_RESTORED: Record<string, string> = {
-  rebase: 'git\'s rebase state (.git/rebase-merge or rebase-apply: the commits left to replay) is not restored (a snapshot of an older guard, or the directory was too large to record); to redo the rebase, commit or stash the files and run `git rebase` again',
-  am: 'git\'s `git am` state (.git/rebase-apply: the patches left to apply) is not restored (a snapshot of an older guard, or the directory was too large to record); to go on, commit or stash the files and run `git am` again with the remaining patches',
+  rebase: 'git\'s rebase state (.git/rebase-merge or rebase-apply: the commits left to replay) is not restored (a snapshot of an older guard, or a directory guard could not record whole: over 10,000 files or 16 MiB, or not only plain files); to redo the rebase, commit or stash the files and run `git rebase` again',
+  am: 'git\'s `git am` state (.git/rebase-apply: the patches left to apply) is not restored (a snapshot of an older guard, or a directory guard could not record whole: over 10,000 files or 16 MiB, or not only plain files); to go on, commit or stash the files and run `git am` again with the remaining patches',
   bisect: 'git\'s bisect state (BISECT_LOG and the other BISECT_* files) is not restored; start it again with `git bisect start <bad> <good>` (or replay a saved log with `git bisect replay <file>`)',
   merge: 'this snapshot was written by an older guard that did not record git\'s merge state (MERGE_HEAD): `git commit` would make an ordinary commit; to make the merge, run `git merge` again',
   'cherry-pick': 'this snapshot was written by an older guard that did not record CHERRY_PICK_HEAD: run `git cherry-pick` again to pick the commit',

@@ -29,7 +29,7 @@ import { GuardError } from '../errors.js';
 import type { Operation, OperationState } from './format.js';
 import { OPERATION_DIRS, putOperationDir, readDirTree, readOperationDir, removeOperationDir, type DirCapture, type HashName } from './operation-dirs.js';
 
-/** The operations whose whole state is a few small files, which a snapshot records. */
+/** The operations whose state a snapshot records: a few small files, and rebase-merge/, rebase-apply/ or sequencer/ (operation-dirs.ts). */
 export const RECORDED_OPERATIONS: readonly Operation[] = ['merge', 'cherry-pick', 'revert', 'rebase', 'am'];
 
 /** MERGE_MSG (and MERGE_MODE) larger than this are not recorded, and listed in `omitted`. */
