@@ -94,7 +94,7 @@ export async function readOperationDir(dir: OperationDir, where: string, hash: H
     const name = entry.name.toString('latin1');
     // A lock file of git's (git-rebase-todo.lock while git rewrites the todo) is there only while
     // a git process runs; written back, it would stop every later git command on that file.
-
+    if (name.endsWith('.lock')) continue;
     if (!entry.isFile()) return { dir, omitted: `${dir}/ holds ${JSON.stringify(entry.name.toString('utf8'))}, which is not a regular file` };
     const file = childPath(where, name);
     let content: Buffer;
