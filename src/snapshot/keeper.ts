@@ -65,9 +65,9 @@ interface KeeperContents {
 const isTagRef = (ref: { refname: string }): boolean => ref.refname.startsWith('refs/tags/');
 
 /**
- * The objects under a tag of a tag (`git tag -a outer inner`): for-each-ref's `%(*objectname)`
- * peels one level only, so a ref whose target is itself a tag names neither the inner tag
- * objects nor what the chain ends at. Without them a deleted and pruned chain came back as an
+ * The objects under a tag of a tag (`git tag -a outer inner`): a ref's record names the object
+ * its tag names, one level down (repo-state.ts), so a ref whose target is itself a tag names
+ * neither the inner tag objects nor what the chain ends at. Without them a deleted and pruned chain came back as an
  * outer tag naming a missing object (every for-each-ref then fails). Each level is one
  * `cat-file --batch` of the tags at that depth; nothing runs when no ref points at a tag of a tag.
  */

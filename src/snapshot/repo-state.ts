@@ -13,7 +13,12 @@ export interface RefRecord {
   refname: string;
   oid: string;
   type: string;
-  /** For annotated tags: what the tag finally points to, and its type. */
+  /**
+   * For annotated tags: the object the tag object names (its `object` and `type` header lines,
+   * for-each-ref's `%(object) %(type)`), one level down; for a tag of a tag that is the inner tag
+   * (keeper.ts follows the chain). Not `%(*objectname)`: git 2.39 peels that one level, newer git
+   * (2.47 here) all the way, and the inner tag objects then went unkept and were lost to a prune.
+   */
   peeledOid: string | null;
   peeledType: string | null;
 }
@@ -74,7 +79,7 @@ export async function readRepoState(repo: Repo, options: { chainRef?: string } =
   const chainRef = options.chainRef;
   // Ref names cannot contain spaces or newlines (check-ref-format), so each record's first line is
   // unambiguous; the chain head's message follows it; %00 ends a record (no message holds a NUL).
-  const format = `%(objectname) %(objecttype) %(*objectname) %(*objecttype) %(refname)${chainRef ? `%(if:equals=${chainRef})%(refname)%(then)%0a%(contents)%(end)` : ''}%00`;
+  const format = `%(objectname) %(objecttype) %(object) %(type) %(refname)${chainRef ? `%(if:equals=${chainRef})%(refname)%(then)%0a%(contents)%(end)` : ''}%00`;
   const [head, listed] = await Promise.all([
     readHeadAndMarkers(repo),
     runGit(['for-each-ref', `--format=${format}`, 'refs/heads', 'refs/tags', 'refs/stash', ...(chainRef ? [chainRef] : [])], { cwd: repo.root }),
