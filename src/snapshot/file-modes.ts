@@ -104,23 +104,22 @@ export interface KnownModesInput {
  */
 export function knownModesMeta(root: string, input: KnownModesInput): Record<string, string> | undefined {
   const out = new Map<string, string>();
-  const untracked = new Set(Object.keys(input.modes ?? {}));
+  // Compared as bytes: a text per index-flagged entry (pathText) cost more than its lstat.
+  const untracked = new Set(Object.keys(input.modes ?? {}).map((text) => pathFromText(text) as string));
   const files = new Set<string>(input.metaChanged);
   const dirs = new Set<string>();
   for (const record of [input.previous?.modes, input.previous?.knownModes]) {
     for (const text of Object.keys(record ?? {})) {
-      if (untracked.has(text)) continue;
       const bytes = pathFromText(text) as string;
       if (bytes.endsWith('/')) dirs.add(bytes.slice(0, -1));
       else files.add(bytes);
     }
   }
   for (const bytes of files) {
-    const text = pathText(bytes as GitPath);
-    if (untracked.has(text)) continue;
+    if (untracked.has(bytes)) continue;
     const stat = lstatOf(root, bytes);
     if (!stat?.isFile() || isCheckoutMode(stat.mode)) continue;
-    out.set(text, (stat.mode & 0o7777).toString(8));
+    out.set(pathText(bytes as GitPath), (stat.mode & 0o7777).toString(8));
     for (let slash = bytes.lastIndexOf('/'); slash > 0; slash = bytes.lastIndexOf('/', slash - 1)) dirs.add(bytes.slice(0, slash));
   }
   const dirModes = new Map<string, number>(input.dirPerms ?? []);
