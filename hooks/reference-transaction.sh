@@ -18,6 +18,37 @@ guard_state=${1-}
 
 guard_read_input
 
+# A transaction of nothing but "<zero> <zero> <name>" lines for pseudorefs (names outside refs/,
+# not HEAD) deletes, without an old value, what may not even be there: git 2.45 and later remove
+# AUTO_MERGE that way after every commit (aborted, prepared, committed: three runs of this hook
+# more per commit), and the sequencer CHERRY_PICK_HEAD and REBASE_HEAD at every rebase step.
+# Nothing guard protects or journals: leave at once, builtins only (the chained hook still runs).
+guard_pseudo_noop() {
+  [ -n "$guard_input" ] || return 1
+  guard_rest=$guard_input
+  while [ -n "$guard_rest" ]; do
+    case $guard_rest in
+      *"$guard_nl"*) guard_l=${guard_rest%%"$guard_nl"*} guard_rest=${guard_rest#*"$guard_nl"} ;;
+      *) guard_l=$guard_rest guard_rest= ;;
+    esac
+    guard_o=${guard_l%% *}
+    guard_t=${guard_l#* }
+    guard_n=${guard_t%% *}
+    guard_r=${guard_t#* }
+    case $guard_o$guard_n in '' | *[!0]*) return 1 ;; esac
+    case $guard_r in '' | refs/* | HEAD | *' '*) return 1 ;; esac
+  done
+  return 0
+}
+if guard_pseudo_noop; then
+  guard_has_chained || exit 0
+  printf '%s' "$guard_input" | guard_run_chained "$@"
+  guard_chained_rc=$?
+  # Only a prepared run's status can abort the transaction; the others report after the fact.
+  [ "$guard_state" = prepared ] && exit $guard_chained_rc
+  exit 0
+fi
+
 if ! guard_setup; then
   # guard is not set up in this repository (a shared hooks directory): only chain.
   guard_has_chained || exit 0

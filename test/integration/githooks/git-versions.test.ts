@@ -79,6 +79,50 @@ describe('git >= 2.46: symbolic-ref values in reference-transaction', () => {
   });
 });
 
+describe('git >= 2.45: AUTO_MERGE removed in a transaction of its own after every commit', () => {
+  it('leaves at once on deletions of pseudorefs (no journal line, no check), runs the chained hook, and still looks at a real ref', () => {
+    const repo = guarded({ remote: false });
+    try {
+      const zero = '0'.repeat(40);
+      const hooks = path.join(repo.dir, '.git', 'hooks');
+      const journal = path.join(repo.dir, '.git', 'guard', 'journal.jsonl');
+      // A hook manager wrote over guard's pre-commit: a committed run that looks says so.
+      fs.writeFileSync(path.join(hooks, 'pre-commit'), "#!/bin/sh\n# the manager's own hook\nexit 0\n", { mode: 0o755 });
+      fs.rmSync(path.join(repo.dir, '.git', 'guard', 'hooks-replaced'), { force: true });
+      const before = fs.readFileSync(journal, 'utf8');
+      for (const state of ['aborted', 'prepared', 'committed']) {
+        for (const input of [`${zero} ${zero} AUTO_MERGE\n`, `${zero} ${zero} CHERRY_PICK_HEAD\n${zero} ${zero} REBASE_HEAD`]) {
+          const r = runHook(repo, state, input);
+          expect(r.code, r.stderr).toBe(0);
+          expect(r.stderr, `${state}: ${input}`).toBe('');
+        }
+      }
+      expect(fs.readFileSync(journal, 'utf8')).toBe(before);
+      expect(fs.existsSync(path.join(repo.dir, '.git', 'guard', 'hooks-replaced'))).toBe(false);
+
+      // The chained hook (the one guard init found there) still gets the input, and while
+      // prepared its refusal still aborts the transaction.
+      const log = path.join(repo.base, 'chained.log');
+      fs.writeFileSync(path.join(hooks, 'reference-transaction.guard-chained'), `#!/bin/sh\necho "$1: $(cat)" >> ${log}\n[ "$1" != prepared ]\n`, { mode: 0o755 });
+      expect(runHook(repo, 'prepared', `${zero} ${zero} AUTO_MERGE\n`).code).not.toBe(0);
+      expect(runHook(repo, 'committed', `${zero} ${zero} AUTO_MERGE\n`).code).toBe(0);
+      expect(fs.readFileSync(log, 'utf8')).toBe(`prepared: ${zero} ${zero} AUTO_MERGE\ncommitted: ${zero} ${zero} AUTO_MERGE\n`);
+      fs.rmSync(path.join(hooks, 'reference-transaction.guard-chained'));
+
+      // Not such a transaction: a branch deleted without an old value, or a pseudoref given a value.
+      const main = repo.rev('main')!;
+      for (const input of [`${zero} ${zero} refs/heads/gone\n`, `${zero} ${main} ORIG_HEAD\n`, `${zero} ${zero} AUTO_MERGE\n${zero} ${main} refs/heads/topic\n`]) {
+        fs.rmSync(path.join(repo.dir, '.git', 'guard', 'hooks-replaced'), { force: true });
+        const r = runHook(repo, 'committed', input);
+        expect(r.code).toBe(0);
+        expect(r.stderr, input).toContain("guard's pre-commit hook(s) in");
+      }
+    } finally {
+      repo.cleanup();
+    }
+  });
+});
+
 describe('older git (a fake `git --version` and the options it lacked)', () => {
   it('git 2.30: every command says plainly that git is too old', () => {
     const repo = guarded({ remote: false });

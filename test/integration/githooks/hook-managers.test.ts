@@ -406,7 +406,9 @@ describe('hook managers: guard in their own configuration survives their re-inst
         const hookPids = new Set(lines.filter((l) => /execve\("[^"]*hooks\/reference-transaction"/.test(l)).map((l) => l.split(' ')[0]));
         const opens = lines.filter((l) => hookPids.has(l.split(' ')[0]) && l.includes('"lefthook.yml"') && !l.includes('ENOENT'));
         // Once in the whole run (only `committed` looks), though two replaced hooks name the file.
-        expect(hookPids.size).toBe(2);
+        // git 2.39 runs the hook twice for a commit (prepared, committed); newer git (2.47) three
+        // times more, for the AUTO_MERGE it removes (aborted, prepared, committed).
+        expect(hookPids.size).toBeGreaterThanOrEqual(2);
         expect(opens).toHaveLength(1);
       }
     } finally {

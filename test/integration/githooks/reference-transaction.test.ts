@@ -140,7 +140,7 @@ describe('reference-transaction', () => {
     } finally {
       repo.cleanup();
     }
-  });
+  }, 240_000); // hundreds of refs through the hook: 14 s on a quiet machine, 75-93 s at load 10-15
 
   it('journals a deletion git gave no old value for with the value the ref held, packed or loose', () => {
     const repo = guarded({ remote: false });
