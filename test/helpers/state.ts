@@ -43,3 +43,8 @@ export function captureState(repo: TestRepo, cwd: string = repo.dir): RepoSnapsh
     stash: repo.git(['stash', 'list', '--format=%H %gs'], { cwd }),
   };
 }
+
+/** A path's permission bits in octal (`'600'`), not following a symlink. */
+export function perms(repo: TestRepo, file: string): string {
+  return (fs.lstatSync(path.join(repo.dir, file)).mode & 0o7777).toString(8);
+}

@@ -7,10 +7,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
-import { captureState } from '../../helpers/state.js';
+import { captureState, perms } from '../../helpers/state.js';
 import { guardOk, snapshotId } from '../../helpers/guard-steps.js';
 
-const perms = (t: TestRepo, file: string): string => (fs.lstatSync(path.join(t.dir, file)).mode & 0o7777).toString(8);
 
 function state(t: TestRepo): unknown {
   const files = captureState(t);

@@ -9,13 +9,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
-import { captureState } from '../../helpers/state.js';
+import { captureState, perms } from '../../helpers/state.js';
 import { guardOk, snapshotId } from '../../helpers/guard-steps.js';
 import { decodeMessage, type SnapshotMeta } from '../../../src/snapshot/format.js';
 import { json, waitForBackgroundPush } from '../watcher/helpers.js';
 import { indexFlags, MAX_STAT_CHANGED } from '../../../src/snapshot/index-file.js';
 
-const perms = (t: TestRepo, file: string): string => (fs.lstatSync(path.join(t.dir, file)).mode & 0o7777).toString(8);
 
 /** Every file's bytes, the index and refs (captureState), and the bits of every file and directory. */
 function state(t: TestRepo): unknown {
