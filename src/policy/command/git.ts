@@ -468,6 +468,7 @@ const SUBCOMMANDS: Record<string, (call: GitCall, args: Field[]) => void> = {
     const parsed = parseGitArgs(args, { long: { ...NO_VERIFY, message: 'required', file: 'required', strategy: 'required', 'strategy-option': 'required', 'gpg-sign': 'optional', 'into-name': 'required', cleanup: 'required', abort: 'none', quit: 'none', continue: 'none' }, short: { m: 'required', F: 'required', s: 'required', X: 'required', S: 'optional' } });
     noVerify(call, parsed, 'merge');
     if (isSet(parsed, 'abort')) local(call, 'snapshot', 'git-reset-hard', 'git merge --abort resets the working tree, discarding the conflict resolutions and edits made since the merge started');
+    if (isSet(parsed, 'quit')) local(call, 'snapshot', 'git-operation-quit', 'git merge --quit forgets the merge in progress (MERGE_HEAD and its message), keeping the index and the files as they are');
   },
   pull(call, args) {
     const parsed = parseGitArgs(args, { long: { ...NO_VERIFY, strategy: 'required', 'strategy-option': 'required', rebase: 'optional', 'upload-pack': 'required', depth: 'required', 'gpg-sign': 'optional' }, short: { s: 'required', X: 'required', r: 'none', S: 'optional' } });
@@ -478,9 +479,12 @@ const SUBCOMMANDS: Record<string, (call: GitCall, args: Field[]) => void> = {
     if (uploadPack !== undefined) runConfigCommand(call, uploadPack, 'git pull --upload-pack');
   },
   am(call, args) {
-    const parsed = parseGitArgs(args, { long: { ...NO_VERIFY }, short: { n: 'none' }, alias: { n: 'no-verify' } });
+    const parsed = parseGitArgs(args, { long: { ...NO_VERIFY, ...SEQUENCE_ACTIONS }, short: { n: 'none' }, alias: { n: 'no-verify' } });
     noVerify(call, parsed, 'am');
+    sequenceAction(call, parsed, 'am');
   },
+  'cherry-pick': (call, args) => sequenceAction(call, parseGitArgs(args, { long: SEQUENCE_ACTIONS }), 'cherry-pick'),
+  revert: (call, args) => sequenceAction(call, parseGitArgs(args, { long: SEQUENCE_ACTIONS }), 'revert'),
   rebase(call, args) {
     const parsed = parseGitArgs(args, {
       long: { ...NO_VERIFY, exec: 'required', onto: 'required', strategy: 'required', 'strategy-option': 'required', 'gpg-sign': 'optional', whitespace: 'required', abort: 'none', continue: 'none', skip: 'none', quit: 'none', 'edit-todo': 'none', 'show-current-patch': 'none', root: 'none', interactive: 'none' },
@@ -490,6 +494,7 @@ const SUBCOMMANDS: Record<string, (call: GitCall, args: Field[]) => void> = {
     noVerify(call, parsed, 'rebase');
     if (isSet(parsed, 'abort')) local(call, 'snapshot', 'git-reset-hard', 'git rebase --abort resets the working tree to where the rebase started, discarding the work done since');
     if (isSet(parsed, 'skip')) local(call, 'snapshot', 'git-reset-hard', 'git rebase --skip discards the changes of the commit being applied');
+    if (isSet(parsed, 'quit')) local(call, 'snapshot', 'git-operation-quit', 'git rebase --quit forgets the rebase in progress (its todo and the commits left to replay), leaving HEAD where it is, usually detached partway');
     const acting = !['abort', 'continue', 'skip', 'quit', 'edit-todo', 'show-current-patch'].some((o) => isSet(parsed, o));
     if (acting) {
       const [upstream, branch] = parsed.operands;
@@ -541,6 +546,29 @@ function transport(subcommand: string) {
       }
     }
   };
+}
+
+/** The options that end or step over a stopped `git am`, cherry-pick or revert (git's OPT_CMDMODE). */
+const SEQUENCE_ACTIONS: GitOptionSpec['long'] = { abort: 'none', skip: 'none', quit: 'none', continue: 'none' };
+
+/** What each of them throws away, said of `git am`, `git cherry-pick` and `git revert`. */
+const SEQUENCE_WORDS: Record<string, { what: string; state: string; item: string; done: string }> = {
+  am: { what: 'the am session', state: 'rebase-apply/: the patches left to apply', item: 'the patch being applied', done: 'the patches applied so far' },
+  'cherry-pick': { what: 'the cherry-pick', state: 'sequencer/ and CHERRY_PICK_HEAD: the commits left to pick', item: 'the commit being picked', done: 'the commits picked so far' },
+  revert: { what: 'the revert', state: 'sequencer/ and REVERT_HEAD: the commits left to revert', item: 'the commit being reverted', done: 'the reverts made so far' },
+};
+
+/**
+ * `--abort`, `--skip` and `--quit` of a stopped `git am`, cherry-pick or revert discard what only
+ * the operation's state holds (the todo, the patches left, the conflict resolutions): a snapshot
+ * records that state (snapshot/operation-dirs.ts), so one taken first brings the stopped
+ * operation back, and `--continue` goes on from there.
+ */
+function sequenceAction(call: GitCall, parsed: ParsedGitArgs, subcommand: string): void {
+  const words = SEQUENCE_WORDS[subcommand] as (typeof SEQUENCE_WORDS)[string];
+  if (isSet(parsed, 'abort')) local(call, 'snapshot', 'git-reset-hard', `git ${subcommand} --abort resets HEAD, the index and the working tree to where ${words.what} started, discarding ${words.done}, the rest of it (${words.state}) and the conflict resolutions made since`);
+  if (isSet(parsed, 'skip')) local(call, 'snapshot', 'git-reset-hard', `git ${subcommand} --skip discards the changes of ${words.item}, with the conflict resolutions and edits made in its files, and goes on with the next`);
+  if (isSet(parsed, 'quit')) local(call, 'snapshot', 'git-operation-quit', `git ${subcommand} --quit forgets ${words.what} in progress (${words.state}), keeping HEAD and the files as they are`);
 }
 
 function runConfigCommand(call: GitCall, value: string | null, how: string): void {

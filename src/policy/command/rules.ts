@@ -114,6 +114,10 @@ export const RULES = {
     description: '`git reset --hard` discards uncommitted changes (restorable from the snapshot taken first).',
     instead: 'Use `git stash` to set changes aside, or `git reset --keep`.',
   },
+  'git-operation-quit': {
+    description: '`--quit` of a merge, rebase, `git am`, cherry-pick or revert forgets the operation in progress (its todo, the commits or patches left, MERGE_HEAD) and keeps the files (restorable from the snapshot taken first, which records the operation\'s state).',
+    instead: 'Finish the operation with `--continue`, or leave it in progress for the person.',
+  },
   'git-checkout-discard': {
     description: '`git checkout` with paths, `.` or `--force` overwrites uncommitted changes (restorable from the snapshot taken first).',
     instead: 'Use `git stash`, or `git switch` for changing branches.',
