@@ -68,6 +68,12 @@ export interface WorktreeScan {
    * `secrets/` at 0700): file-modes.ts records them.
    */
   dirPerms?: Map<string, number>;
+  /**
+   * Tracked files the scan read (changed since the index: git status listed them) whose bits are
+   * not the checkout default: their lstat is made anyway, and the index's stat data cannot tell of
+   * a chmod on a file whose content differs from it (file-modes.ts records them in knownModes).
+   */
+  trackedPerms?: Map<string, number>;
   /** Directories of the base tree the scan already read (incremental scans). */
   preload?: BaseDirs;
   /**
@@ -188,6 +194,7 @@ async function screen(repo: Repo, candidates: Candidate[], options: CaptureOptio
   const keep: Array<{ bytes: string; sign: string }> = [];
   const regular = new Map<string, boolean>();
   const perms = new Map<string, number>();
+  const trackedPerms = new Map<string, number>();
   const dirs: Array<{ bytes: string; sign: string }> = [];
   const beyond: string[] = [];
   // A Buffer path reaches the file even when its name is not valid UTF-8.
@@ -212,7 +219,7 @@ async function screen(repo: Repo, candidates: Candidate[], options: CaptureOptio
     return slash <= 0 || wayMode(bytes.slice(0, slash)) !== null;
   };
   const dirPerms = new Map<string, number>();
-  // The directories on an untracked file's way whose bits git's checkout would not give.
+  // The directories on the way of a file the scan reads whose bits git's checkout would not give.
   const recordWay = (bytes: string): void => {
     for (let slash = bytes.lastIndexOf('/'); slash > 0; slash = bytes.lastIndexOf('/', slash - 1)) {
       const dir = bytes.slice(0, slash);
@@ -235,7 +242,7 @@ async function screen(repo: Repo, candidates: Candidate[], options: CaptureOptio
         if (!candidate.extra) beyond.push(candidate.bytes);
         return;
       }
-      if (candidate.untracked || candidate.extra) recordWay(candidate.bytes);
+      recordWay(candidate.bytes);
       const full = fullPath(candidate.bytes);
       let stat;
       try {
@@ -279,7 +286,7 @@ async function screen(repo: Repo, candidates: Candidate[], options: CaptureOptio
       }
       keep.push({ bytes: candidate.bytes, sign });
       regular.set(candidate.bytes, (Number(stat.mode) & 0o100) !== 0);
-      if ((candidate.untracked || candidate.extra) && !isCheckoutMode(Number(stat.mode))) perms.set(candidate.bytes, Number(stat.mode) & 0o7777);
+      if (!isCheckoutMode(Number(stat.mode))) (candidate.untracked || candidate.extra ? perms : trackedPerms).set(candidate.bytes, Number(stat.mode) & 0o7777);
     }),
   );
   const byBytes = (a: { bytes: string }, b: { bytes: string }): number => (a.bytes < b.bytes ? -1 : a.bytes > b.bytes ? 1 : 0);
@@ -292,7 +299,7 @@ async function screen(repo: Repo, candidates: Candidate[], options: CaptureOptio
   for (const s of skipped) hash.update(`skip\0${s.path}\0${s.reason}\0`);
   beyond.sort();
   for (const b of beyond) hash.update(`beyond\0${b}\0`, 'latin1');
-  return { paths: keep.map((k) => k.bytes), drops: [...dirs.map((d) => d.bytes), ...beyond], skipped, signature: hash.digest('hex'), racy, regular, ...(perms.size > 0 ? { perms } : {}), ...(dirPerms.size > 0 ? { dirPerms } : {}) };
+  return { paths: keep.map((k) => k.bytes), drops: [...dirs.map((d) => d.bytes), ...beyond], skipped, signature: hash.digest('hex'), racy, regular, ...(perms.size > 0 ? { perms } : {}), ...(trackedPerms.size > 0 ? { trackedPerms } : {}), ...(dirPerms.size > 0 ? { dirPerms } : {}) };
 }
 
 /**

@@ -332,7 +332,7 @@ export async function createSnapshot(repo: Repo, options: CreateSnapshotOptions 
       const modes = modesMeta(scan.perms, previous?.modes, changedPaths ? [...changedPaths, ...scan.drops] : null);
       // Tracked files and directories whose bits guard knows (file-modes.ts): the same few lstat
       // calls for a full walk and an incremental snapshot, so both record the same.
-      const knownModes = knownModesMeta(repo.root, { previous, modes, metaChanged: flags.metaChanged ?? [], dirPerms: scan.dirPerms });
+      const knownModes = knownModesMeta(repo.root, { previous, modes, metaChanged: flags.metaChanged ?? [], dirPerms: scan.dirPerms, trackedPerms: scan.trackedPerms });
       const candidate = {
         tree: capture.tree,
         indexTree: index.indexTree,

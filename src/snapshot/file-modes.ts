@@ -18,11 +18,17 @@
  *      * index entries whose stat data show a metadata change after the last write (ctime is not
  *        mtime: a chmod that git has seen since, by any `git status`, `add` or `commit`), up to
  *        MAX_STAT_CHANGED (index-file.ts);
- *      * the directories on the way of the files recorded here and of every untracked file (the
- *        walk lstats those anyway: capture-worktree.ts).
- *    What is not known: a tracked file narrowed by chmod that no git command has looked at since
- *    and no snapshot knew before, or created narrow and added between two snapshots; a tracked
- *    directory holding no untracked or known file. "No record" means "unknown": left as it is.
+ *      * tracked files the snapshot reads because they changed (git status lists them, the walk
+ *        lstats them anyway): an edited file narrowed by chmod has a stale index entry, whose stat
+ *        data cannot show the chmod (found on a vite clone);
+ *      * the directories on the way of the files recorded here and of every file the walk read
+ *        (it lstats those anyway: capture-worktree.ts).
+ *    A path once known stays known: at the default bits once widened (so a rollback's undo gives
+ *    those back), and at its last bits while it is gone (so the snapshots after a rollback that
+ *    brought it back still know them). What is not known: a tracked file with unchanged content
+ *    narrowed by chmod that no git command has looked at since and no snapshot knew before, or
+ *    created narrow and added between two snapshots; a tracked directory holding no changed,
+ *    untracked or known file. "No record" means "unknown": left as it is.
  *
  * Rollback sets what the target recorded, and gives a tracked file it rewrites (read-tree unlinks
  * and writes it anew) the bits it had, when the target recorded none (keptModes).
@@ -94,8 +100,10 @@ export interface KnownModesInput {
   modes: Record<string, string> | undefined;
   /** Index entries with a metadata change (IndexFlags.metaChanged), byte strings. */
   metaChanged: string[];
-  /** Directories on the way of untracked files the scan looked at (WorktreeScan.dirPerms). */
+  /** Directories on the way of the files the scan looked at (WorktreeScan.dirPerms). */
   dirPerms: Map<string, number> | undefined;
+  /** Tracked files the scan read, with bits other than the default (WorktreeScan.trackedPerms). */
+  trackedPerms?: Map<string, number>;
 }
 
 /**
@@ -107,18 +115,33 @@ export function knownModesMeta(root: string, input: KnownModesInput): Record<str
   // Compared as bytes: a text per index-flagged entry (pathText) cost more than its lstat.
   const untracked = new Set(Object.keys(input.modes ?? {}).map((text) => pathFromText(text) as string));
   const files = new Set<string>(input.metaChanged);
+  // Already lstat-ed by the scan (they changed): recorded as read, their directories looked at.
+  const read = new Set<string>();
+  for (const [bytes, mode] of input.trackedPerms ?? []) {
+    if (untracked.has(bytes)) continue;
+    out.set(pathText(bytes as GitPath), mode.toString(8));
+    read.add(bytes);
+  }
   const dirs = new Set<string>();
+  // Paths the previous snapshot knew as tracked stay known at whatever bits they have now, the
+  // default included: a rollback's undo then gives back a file an agent widened (git rewrote it
+  // 0644), where "no record" would leave it as the rollback narrowed it. One that is gone keeps its
+  // record: a rollback that brings it back gives it its bits, and the snapshots after that must
+  // still know them (the index cannot tell: its entry is written before the chmod).
+  const known = new Map<string, string>();
   for (const record of [input.previous?.modes, input.previous?.knownModes]) {
-    for (const text of Object.keys(record ?? {})) {
+    for (const [text, mode] of Object.entries(record ?? {})) {
       const bytes = pathFromText(text) as string;
+      if (record === input.previous?.knownModes) known.set(bytes, mode);
       if (bytes.endsWith('/')) dirs.add(bytes.slice(0, -1));
       else files.add(bytes);
     }
   }
   for (const bytes of files) {
-    if (untracked.has(bytes)) continue;
+    if (untracked.has(bytes) || read.has(bytes)) continue;
     const stat = lstatOf(root, bytes);
-    if (!stat?.isFile() || isCheckoutMode(stat.mode)) continue;
+    if (!stat && known.has(bytes)) out.set(pathText(bytes as GitPath), known.get(bytes)!);
+    if (!stat?.isFile() || (isCheckoutMode(stat.mode) && !known.has(bytes))) continue;
     out.set(pathText(bytes as GitPath), (stat.mode & 0o7777).toString(8));
     for (let slash = bytes.lastIndexOf('/'); slash > 0; slash = bytes.lastIndexOf('/', slash - 1)) dirs.add(bytes.slice(0, slash));
   }
@@ -126,7 +149,8 @@ export function knownModesMeta(root: string, input: KnownModesInput): Record<str
   for (const dir of dirs) {
     if (dirModes.has(dir)) continue;
     const stat = lstatOf(root, dir);
-    if (stat?.isDirectory() && !isCheckoutDirMode(stat.mode)) dirModes.set(dir, stat.mode & 0o7777);
+    if (!stat && known.has(`${dir}/`)) out.set(pathText(`${dir}/` as GitPath), known.get(`${dir}/`)!);
+    if (stat?.isDirectory() && (!isCheckoutDirMode(stat.mode) || known.has(`${dir}/`))) dirModes.set(dir, stat.mode & 0o7777);
   }
   for (const [dir, mode] of dirModes) out.set(pathText(`${dir}/` as GitPath), mode.toString(8));
   return sortedRecord(out);

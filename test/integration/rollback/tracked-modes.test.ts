@@ -101,7 +101,34 @@ describe('rollback and the permission bits of tracked files and directories', ()
     });
   });
 
-  it('knows a file that was untracked at 0600 once it is committed, and a widened one no more', async () => {
+  it('knows the bits of a tracked file that was edited and narrowed with no git command since (found on a vite clone)', async () => {
+    await withTestRepo((t) => {
+      t.write('app.js', 'app\n');
+      t.write('deploy/credentials.yml', 'token: old\n');
+      t.git(['add', '-A']);
+      t.git(['commit', '-q', '-m', 'base']);
+      // Edited, then narrowed, file and directory: the index entry stays stale (its content
+      // differs), so its stat data cannot tell guard of the chmod; the snapshot reads the file anyway.
+      t.write('deploy/credentials.yml', 'token: new\n');
+      fs.chmodSync(path.join(t.dir, 'deploy/credentials.yml'), 0o600);
+      fs.chmodSync(path.join(t.dir, 'deploy'), 0o700);
+      const before = state(t);
+      const id = snapshotId(t);
+      expect(meta(t, id).knownModes).toEqual({ 'deploy/': '700', 'deploy/credentials.yml': '600' });
+
+      // The agent discards the edit (git writes the file anew, 0644) and opens the directory.
+      t.git(['checkout', '--', 'deploy/credentials.yml']);
+      fs.chmodSync(path.join(t.dir, 'deploy'), 0o755);
+      expect(perms(t, 'deploy/credentials.yml')).toBe('644');
+      const discarded = state(t);
+      guardOk(t, ['rollback', id, '--yes']);
+      expect(state(t)).toEqual(before);
+      guardOk(t, ['rollback', '--undo', '--yes']);
+      expect(state(t)).toEqual(discarded);
+    });
+  });
+
+  it('knows a file that was untracked at 0600 once it is committed, and goes on knowing it widened', async () => {
     await withTestRepo((t) => {
       t.write('app.js', 'app\n');
       t.git(['add', '-A']);
@@ -117,8 +144,21 @@ describe('rollback and the permission bits of tracked files and directories', ()
       fs.rmSync(path.join(t.dir, 'id_ed25519'));
       guardOk(t, ['rollback', id, '--yes']);
       expect(state(t)).toEqual(before);
+      expect(meta(t, snapshotId(t)).knownModes).toEqual({ id_ed25519: '600' });
+      // Widened, it stays known at the default bits: a rollback's undo can give those back.
       fs.chmodSync(path.join(t.dir, 'id_ed25519'), 0o644);
-      expect(meta(t, snapshotId(t)).knownModes).toBeUndefined();
+      const widened = snapshotId(t);
+      expect(meta(t, widened).knownModes).toEqual({ id_ed25519: '644' });
+      const open = state(t);
+      guardOk(t, ['rollback', id, '--yes']);
+      expect(perms(t, 'id_ed25519')).toBe('600');
+      guardOk(t, ['rollback', '--undo', '--yes']);
+      expect(state(t)).toEqual(open);
+      expect(meta(t, snapshotId(t)).knownModes).toEqual({ id_ed25519: '644' });
+      // Gone, it keeps its record (a rollback that brings it back gives it those bits).
+      t.git(['rm', '-q', 'id_ed25519']);
+      t.git(['commit', '-q', '-m', 'no key']);
+      expect(meta(t, snapshotId(t)).knownModes).toEqual({ id_ed25519: '644' });
     });
   });
 
@@ -157,7 +197,8 @@ describe('rollback and the permission bits of tracked files and directories', ()
       expect(b.modes).toEqual(a.modes);
       expect(b.knownModes).toEqual(a.knownModes);
       expect(a.modes).toEqual({ 'vault/key.pem': '600' });
-      expect(a.knownModes).toEqual({ 'config/': '700', 'config/secrets.yml': '600', 'lib/': '750', 'vault/': '700' });
+      // config/deploy.sh, known at 0750 before, widened: known at its default bits now.
+      expect(a.knownModes).toEqual({ 'config/': '700', 'config/deploy.sh': '755', 'config/secrets.yml': '600', 'lib/': '750', 'vault/': '700' });
     });
   });
 
