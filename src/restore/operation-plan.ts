@@ -8,7 +8,7 @@
  * before confirming and in --json.
  */
 import type { Operation, OperationState, Snapshot } from '../snapshot/format.js';
-import { operationFiles, RECORDED_OPERATIONS, sameOperationState } from '../snapshot/operation-state.js';
+import { NEVER_REMOVED, operationFiles, RECORDED_OPERATIONS, sameOperationState } from '../snapshot/operation-state.js';
 
 export interface OperationPlan {
   /** The operation in progress now (only one a rollback wrote back) and in the target. */
@@ -61,7 +61,7 @@ export function planOperation(now: Pick<Snapshot, 'operation' | 'operationState'
   const restored = toState !== undefined;
   const same = sameOperationState(fromState, toState);
   const write = same ? [] : operationFiles(toState);
-  const remove = same ? [] : operationFiles(fromState).filter((name) => !operationFiles(toState).includes(name));
+  const remove = same ? [] : operationFiles(fromState).filter((name) => !operationFiles(toState).includes(name) && !NEVER_REMOVED.includes(name));
   const notes: string[] = [];
   if (to && restored && toState) {
     notes.push(`the snapshot was taken during a ${to} in progress: ${same ? 'git\'s state of it is already as recorded' : `git's state of it comes back (${write.join(', ')})`}; then ${FINISH[to]}, or \`${ABORT[to]}\``);

@@ -82,6 +82,12 @@ export interface OperationState {
   cherryPickHead?: string;
   revertHead?: string;
   rebaseHead?: string;
+  /**
+   * ORIG_HEAD during a `git am` only: `git am --abort` goes back there (without it git resets the
+   * index to nothing and deletes the branch). Written back, never removed (git leaves ORIG_HEAD
+   * after many commands).
+   */
+  origHead?: string;
   /** MERGE_MSG and MERGE_MODE, their bytes in base64 (each at most 64 KiB; larger ones are in `omitted`). */
   mergeMsg?: string;
   mergeMode?: string;

@@ -9,7 +9,7 @@
  *    snapshot reuses the same commit (`tagsKeeper` in the metadata) and runs no git process for it.
  *  - K, the snapshot's keeper (parent 3 of W): an octopus commit whose parents are T, HEAD, every
  *    branch and stash tip, and the commits of an operation in progress (MERGE_HEAD,
- *    CHERRY_PICK_HEAD, REVERT_HEAD, REBASE_HEAD: operation-state.ts; the commits rebase-merge/,
+ *    CHERRY_PICK_HEAD, REVERT_HEAD, REBASE_HEAD, a `git am`'s ORIG_HEAD: operation-state.ts; the commits rebase-merge/,
  *    rebase-apply/ or sequencer/ name: operation-dirs.ts). Its tree is T's tree as it is (plus a
  *    conflicted raw index as `index`, git's state directories as `operation-<name>` trees, or a
  *    branch's non-commit target, when there is one), so K's tree holds the tags' bytes exactly

@@ -36,7 +36,7 @@ export const RECORDED_OPERATIONS: readonly Operation[] = ['merge', 'cherry-pick'
 export const MAX_MESSAGE_BYTES = 64 * 1024;
 
 /** The files guard records and writes back, in the order their paths are asked for. */
-const HEAD_FILES = { mergeHead: 'MERGE_HEAD', cherryPickHead: 'CHERRY_PICK_HEAD', revertHead: 'REVERT_HEAD', rebaseHead: 'REBASE_HEAD' } as const;
+const HEAD_FILES = { mergeHead: 'MERGE_HEAD', cherryPickHead: 'CHERRY_PICK_HEAD', revertHead: 'REVERT_HEAD', rebaseHead: 'REBASE_HEAD', origHead: 'ORIG_HEAD' } as const;
 const BYTE_FILES = { mergeMsg: 'MERGE_MSG', mergeMode: 'MERGE_MODE' } as const;
 const NAMES = [...Object.values(HEAD_FILES), ...Object.values(BYTE_FILES), ...OPERATION_DIRS] as const;
 type Name = (typeof NAMES)[number];
@@ -44,7 +44,16 @@ type Name = (typeof NAMES)[number];
 const OID_LINE = /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/;
 
 /** The pseudo-refs that live in the ref backend (a reftable's stack), not in files there. */
-const BACKEND_HEADS = ['CHERRY_PICK_HEAD', 'REVERT_HEAD', 'REBASE_HEAD'] as const;
+const BACKEND_HEADS = ['CHERRY_PICK_HEAD', 'REVERT_HEAD', 'REBASE_HEAD', 'ORIG_HEAD'] as const;
+
+/**
+ * ORIG_HEAD is recorded only during a `git am`, whose --abort resets to it: with rebase-apply/
+ * back but ORIG_HEAD missing (a recover after `rm -rf .git`) or moved (a `git reset` since),
+ * `git am --abort` empties the index and deletes the branch, or goes back somewhere else. It is
+ * written back but never removed: git leaves it after a reset, a merge, a rebase.
+ */
+const ORIG_HEAD_OPERATIONS: readonly Operation[] = ['am'];
+export const NEVER_REMOVED: readonly string[] = ['ORIG_HEAD'];
 
 interface Where {
   paths: Record<Name, string>;
@@ -135,6 +144,7 @@ export async function readOperationFiles(repo: Repo, operation: Operation | null
   const omitted: string[] = [];
   const backend = reftable ? await readBackendHeads(repo) : {};
   for (const [key, name] of Object.entries(HEAD_FILES) as Array<[keyof typeof HEAD_FILES, Name]>) {
+    if (key === 'origHead' && !ORIG_HEAD_OPERATIONS.includes(operation)) continue;
     if (reftable && key !== 'mergeHead') {
       const oid = backend[name as (typeof BACKEND_HEADS)[number]];
       if (oid) state[key] = oid;
@@ -171,7 +181,7 @@ export async function readOperationFiles(repo: Repo, operation: Operation | null
 /** The commits the state names, which the keeper keeps reachable as long as the snapshot. */
 export function operationCommits(state: OperationState | null | undefined): string[] {
   if (!state) return [];
-  const heads = [state.cherryPickHead, state.revertHead, state.rebaseHead].filter((oid): oid is string => !!oid);
+  const heads = [state.cherryPickHead, state.revertHead, state.rebaseHead, state.origHead].filter((oid): oid is string => !!oid);
   return [...new Set([...(state.mergeHead ?? []), ...heads, ...(state.dirCommits ?? [])])];
 }
 
@@ -204,6 +214,7 @@ function contentsOf(state: OperationState | null | undefined): Record<string, Bu
   out.CHERRY_PICK_HEAD = state?.cherryPickHead ? Buffer.from(`${state.cherryPickHead}\n`) : null;
   out.REVERT_HEAD = state?.revertHead ? Buffer.from(`${state.revertHead}\n`) : null;
   out.REBASE_HEAD = state?.rebaseHead ? Buffer.from(`${state.rebaseHead}\n`) : null;
+  out.ORIG_HEAD = state?.origHead ? Buffer.from(`${state.origHead}\n`) : null;
   out.MERGE_MSG = state?.mergeMsg !== undefined ? Buffer.from(state.mergeMsg, 'base64') : null;
   out.MERGE_MODE = state?.mergeMode !== undefined ? Buffer.from(state.mergeMode, 'base64') : null;
   return out;
@@ -224,7 +235,7 @@ export async function writeOperationState(repo: Repo, from: OperationState | nul
   const now = contentsOf(from);
   const goal = contentsOf(to);
   const dirs = await plannedDirs(repo, where, hash, from, to);
-  const heads = ['MERGE_HEAD', 'CHERRY_PICK_HEAD', 'REVERT_HEAD', 'REBASE_HEAD'] as const;
+  const heads = ['MERGE_HEAD', 'CHERRY_PICK_HEAD', 'REVERT_HEAD', 'REBASE_HEAD', 'ORIG_HEAD'] as const;
   const messages = ['MERGE_MSG', 'MERGE_MODE'] as const;
   type FileName = (typeof heads)[number] | (typeof messages)[number];
   const inBackend = (name: FileName): boolean => reftable && (BACKEND_HEADS as readonly string[]).includes(name);
@@ -242,7 +253,7 @@ export async function writeOperationState(repo: Repo, from: OperationState | nul
   for (const name of heads) await put(name);
   // A reftable's CHERRY_PICK_HEAD, REVERT_HEAD and REBASE_HEAD: set and deleted in one transaction, after the files.
   const commands = reftable
-    ? BACKEND_HEADS.flatMap((name) => (goal[name] ? [`update ${name} ${goal[name]!.toString('utf8').trim()}\n`] : now[name] ? [`delete ${name}\n`] : []))
+    ? BACKEND_HEADS.flatMap((name) => (goal[name] ? [`update ${name} ${goal[name]!.toString('utf8').trim()}\n`] : now[name] && !NEVER_REMOVED.includes(name) ? [`delete ${name}\n`] : []))
     : [];
   if (commands.length > 0) {
     await runGit(['update-ref', '-m', 'guard: rollback', '--no-deref', '--stdin'], { cwd: repo.root, input: Buffer.from(commands.join('')), ...(env ? { env } : {}) });
@@ -250,7 +261,7 @@ export async function writeOperationState(repo: Repo, from: OperationState | nul
   // Removed directories first (once rebase-merge/ is gone git sees no rebase), then the heads
   // (once MERGE_HEAD is gone git sees no merge), whatever message is left.
   for (const { dir, files } of dirs) if (!files) await removeOperationDir(where[dir]);
-  for (const name of [...heads].reverse()) if (!goal[name] && now[name] && !inBackend(name)) await fs.rm(where[name], { force: true });
+  for (const name of [...heads].reverse()) if (!goal[name] && now[name] && !inBackend(name) && !NEVER_REMOVED.includes(name)) await fs.rm(where[name], { force: true });
   for (const name of [...messages].reverse()) if (!goal[name] && now[name]) await fs.rm(where[name], { force: true });
 }
 

@@ -13,6 +13,7 @@ import { describe, expect, it } from 'vitest';
 import { withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
 import { captureState } from '../../helpers/state.js';
 import { hookCommandFor } from '../../../src/agents/launcher.js';
+import { json, waitForBackgroundPush } from '../watcher/helpers.js';
 
 /** The agent's hook as Claude Code runs it: the command guard wrote, through `sh -c`. */
 function agentHook(repo: TestRepo, command: string): { decision: string; reason: string } {
@@ -155,5 +156,68 @@ describe("an agent's --abort / --skip / --quit of the person's stopped operation
       expect(repo.read('a.txt')).toBe('resolved\n');
       expect(fs.existsSync(gitPath(repo, c.dir))).toBe(false);
     }),
+  );
+});
+
+describe('ORIG_HEAD of a stopped `git am`, which its --abort goes back to', () => {
+  /** The series stopped on `work`, where it started (work's tip then). */
+  function stoppedAm(repo: TestRepo): string {
+    amSeries(repo);
+    const started = repo.git(['rev-parse', 'ORIG_HEAD']).trim();
+    expect(repo.git(['rev-parse', 'work~1']).trim()).toBe(started);
+    return started;
+  }
+
+  it('comes back with `guard recover` after rm -rf .git: `git am --abort` then goes back to where the am started, not to an empty branch', () =>
+    withTestRepo(async (repo) => {
+      const started = stoppedAm(repo);
+      const during = { files: stateFiles(repo, 'rebase-apply', ['ORIG_HEAD']), state: captureState(repo) };
+      const snap = json(repo, ['snapshot']);
+      expect(snap.operationState.origHead).toBe(started);
+      expect(json(repo, ['backup', 'push']).local.ok).toBe(true);
+      await waitForBackgroundPush(repo);
+      fs.rmSync(path.join(repo.dir, '.git'), { recursive: true, force: true });
+
+      const r = json(repo, ['recover', '--yes']);
+      expect(r.operation).toMatchObject({ to: 'am', restored: true, write: ['ORIG_HEAD', 'rebase-apply/'] });
+      expect(stateFiles(repo, 'rebase-apply', ['ORIG_HEAD'])).toEqual(during.files);
+      expect(captureState(repo)).toEqual(during.state);
+      // What the recover's note offers: without ORIG_HEAD git would empty the index and delete `work`.
+      repo.git(['am', '--abort']);
+      expect(repo.git(['symbolic-ref', 'HEAD'])).toBe('refs/heads/work\n');
+      expect(repo.git(['rev-parse', 'work']).trim()).toBe(started);
+      expect(repo.git(['status', '--porcelain'])).toBe('');
+      expect(repo.read('a.txt')).toBe('work\n');
+    }));
+
+  // In a reftable repository (git >= 2.45) ORIG_HEAD is an entry of the ref backend, not a file.
+  const version = /git version (\d+)\.(\d+)/.exec(spawnSync('git', ['version'], { encoding: 'utf8' }).stdout ?? '');
+  const reftable = Number(version?.[1]) > 2 || (Number(version?.[1]) === 2 && Number(version?.[2]) >= 45);
+  it.each([['files'], ...(reftable ? [['reftable']] : [])])('comes back with a rollback after a `git reset` moved it, and is left in place when rolling back to no am (%s refs)', (format) =>
+    withTestRepo((repo) => {
+      repo.git(['init', '-q', '-b', 'main', ...(format === 'reftable' ? ['--ref-format=reftable'] : [])]);
+      repo.git(['config', 'gc.auto', '0']);
+      if (format === 'reftable') expect(repo.git(['rev-parse', '--show-ref-format']).trim()).toBe('reftable');
+      expect(fs.existsSync(gitPath(repo, 'ORIG_HEAD'))).toBe(false);
+      const started = stoppedAm(repo);
+      expect(fs.existsSync(gitPath(repo, 'ORIG_HEAD'))).toBe(format === 'files');
+      const before = json(repo, ['snapshot']);
+      // Moves ORIG_HEAD (a reset records where HEAD was), then ends the am.
+      repo.git(['reset', '-q', '--hard', 'main']);
+      repo.git(['am', '--quit']);
+      const moved = repo.git(['rev-parse', 'ORIG_HEAD']).trim();
+      expect(moved).not.toBe(started);
+      const back = json(repo, ['rollback', before.id, '--yes']);
+      expect(back.plan.operation.write).toContain('ORIG_HEAD');
+      expect(repo.git(['rev-parse', 'ORIG_HEAD']).trim()).toBe(started);
+      // Back to the state without the am: rebase-apply/ goes, ORIG_HEAD stays (git leaves it too).
+      const undone = json(repo, ['rollback', '--undo', '--yes']);
+      expect(undone.plan.operation.remove).toEqual(['rebase-apply/']);
+      expect(fs.existsSync(gitPath(repo, 'rebase-apply'))).toBe(false);
+      expect(repo.git(['rev-parse', 'ORIG_HEAD']).trim()).toBe(started);
+      json(repo, ['rollback', '--undo', '--yes']);
+      repo.git(['am', '--abort']);
+      expect(repo.git(['rev-parse', 'work']).trim()).toBe(started);
+    }, { init: false }),
   );
 });
