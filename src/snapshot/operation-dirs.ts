@@ -35,6 +35,8 @@ import { runGit } from '../git/run.js';
 import type { TreeEntry } from '../git/objects.js';
 import type { OperationState } from './format.js';
 import { parseTree, treeContent, treeId } from './tree-edit.js';
+import { pidSpaceTag } from '../util/process-alive.js';
+import { TEST_FAULTS, testFault } from '../util/test-faults.js';
 
 export const OPERATION_DIRS = ['rebase-merge', 'rebase-apply', 'sequencer'] as const;
 export type OperationDir = (typeof OPERATION_DIRS)[number];
@@ -197,9 +199,13 @@ export async function readDirTree(repo: Repo, tree: string): Promise<Array<{ nam
   });
 }
 
-/** A name next to `where` for guard's own use, which git never reads. */
-function sibling(where: string, tag: string): string {
-  return path.join(path.dirname(where), `.${path.basename(where)}.guard-${tag}-${process.pid}`);
+/**
+ * A name next to `where` for guard's own use, which git never reads: with this process's pid and
+ * pid-space tag, so one left by a killed guard is removed by the next snapshot or write-back
+ * (removeStaleOperationTemps, snapshot/temp-index.ts).
+ */
+function sibling(where: string, tag: 'new' | 'old'): string {
+  return path.join(path.dirname(where), `.${path.basename(where)}.guard-${tag}-${process.pid}.${pidSpaceTag()}`);
 }
 
 /**
@@ -212,6 +218,8 @@ export async function putOperationDir(where: string, files: Array<{ name: string
   await fs.rm(fresh, { recursive: true, force: true });
   await fs.mkdir(fresh);
   for (const file of files) await fs.writeFile(childPath(fresh, file.name), file.content);
+  // Test-only (compiled out of the product): killed with the new directory built, not yet in place.
+  if (TEST_FAULTS && testFault('GUARD_TEST_KILL_IN_OPERATION_DIR') !== undefined) process.kill(process.pid, 'SIGKILL');
   const old = sibling(where, 'old');
   await fs.rm(old, { recursive: true, force: true });
   let replaced = false;

@@ -27,6 +27,7 @@ import type { Repo } from '../git/repo.js';
 import { runGit } from '../git/run.js';
 import { GuardError } from '../errors.js';
 import type { Operation, OperationState } from './format.js';
+import { pidSpaceTag } from '../util/process-alive.js';
 import { OPERATION_DIRS, putOperationDir, readDirTree, readOperationDir, removeOperationDir, type DirCapture, type HashName } from './operation-dirs.js';
 
 /** The operations whose state a snapshot records: a few small files, and rebase-merge/, rebase-apply/ or sequencer/ (operation-dirs.ts). */
@@ -243,7 +244,7 @@ export async function writeOperationState(repo: Repo, from: OperationState | nul
     const file = where[name];
     const content = goal[name];
     if (content && !inBackend(name)) {
-      const tmp = path.join(path.dirname(file), `.${path.basename(file)}.guard-${process.pid}`);
+      const tmp = path.join(path.dirname(file), `.${path.basename(file)}.guard-${process.pid}.${pidSpaceTag()}`);
       await fs.writeFile(tmp, content);
       await fs.rename(tmp, file);
     }

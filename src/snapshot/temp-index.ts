@@ -72,7 +72,28 @@ export async function removeStaleTempFiles(repo: Repo, now: number = Date.now())
     // tell its namespace cheaply, so only the age says it is not a live git's elsewhere; it
     // only appends, so mtime is its last change.
     removeFilesOfEndedProcesses(guardCommonPath(repo), /^deleting\.(\d+)$/, 'mtimeMs', now),
+    removeStaleOperationTemps(repo, now),
   ]);
+}
+
+/**
+ * guard's own temp names beside git's operation state in a worktree's git dir, which a rollback or
+ * recover killed while writing it back leaves: `.rebase-merge.guard-new-<pid>.<tag>` (a directory
+ * being built) and `.rebase-merge.guard-old-<pid>.<tag>` (one renamed aside; also rebase-apply,
+ * sequencer: snapshot/operation-dirs.ts), `.MERGE_MSG.guard-<pid>.<tag>` (a head or message file:
+ * operation-state.ts); a guard before the tag wrote them without it. git never reads these names;
+ * only they are removed, by the rules above, and never a name of git's or the person's.
+ */
+const OPERATION_TEMP = /^\.(?:(?:rebase-merge|rebase-apply|sequencer)\.guard-(?:new|old)|(?:MERGE_HEAD|CHERRY_PICK_HEAD|REVERT_HEAD|REBASE_HEAD|ORIG_HEAD|MERGE_MSG|MERGE_MODE)\.guard)-(\d+)(?:\.([0-9a-f]{8}))?$/;
+
+/**
+ * The operation temp names of processes that no longer run. Every snapshot sweeps them, and so
+ * every rollback (its pre-rollback snapshot; --resume and --undo too) and every recover (the
+ * snapshot of the state it made).
+ */
+async function removeStaleOperationTemps(repo: Repo, now: number = Date.now()): Promise<void> {
+  // Their age is the inode's change time: a directory's changes with each file written into it.
+  await removeFilesOfEndedProcesses(repo.gitDir, OPERATION_TEMP, 'ctimeMs', now);
 }
 
 async function removeFilesOfEndedProcesses(dir: string, pattern: RegExp, clock: 'ctimeMs' | 'mtimeMs', now: number): Promise<void> {

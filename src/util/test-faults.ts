@@ -14,6 +14,8 @@ declare const __GUARD_TEST_FAULTS__: boolean | undefined;
 
 export type TestFault =
   | 'GUARD_TEST_KILL_AFTER_STEP'
+  /** Set: a write-back of rebase-merge/ (or another state directory) is killed once its temp copy is built. */
+  | 'GUARD_TEST_KILL_IN_OPERATION_DIR'
   | 'GUARD_TEST_CRASH'
   | 'GUARD_TEST_SNAPSHOT_DELAY_MS'
   | 'GUARD_TEST_FAKE_WATCH_LIMIT'

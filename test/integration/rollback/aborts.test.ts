@@ -221,3 +221,37 @@ describe('ORIG_HEAD of a stopped `git am`, which its --abort goes back to', () =
     }, { init: false }),
   );
 });
+
+describe('a write-back of rebase-apply/ killed midway', () => {
+  const temp = /^\.rebase-apply\.guard-new-(\d+)\.([0-9a-f]{8})$/;
+  const leftovers = (repo: TestRepo): string[] => fs.readdirSync(path.join(repo.dir, '.git')).filter((name) => name.includes('.guard-')).sort();
+
+  it("leaves guard's temp directory, which the next rollback (--resume) removes, and never a name of git's, the person's or a live guard's", () =>
+    withTestRepo((repo) => {
+      amSeries(repo);
+      const during = { files: stateFiles(repo, 'rebase-apply', ['ORIG_HEAD']), state: captureState(repo) };
+      const snap = json(repo, ['snapshot']);
+      repo.git(['am', '--abort']);
+      const killed = repo.guard(['rollback', snap.id, '--yes'], { env: { GUARD_TEST_BUNDLE: '1', GUARD_TEST_KILL_IN_OPERATION_DIR: '1' } });
+      expect(killed.code).not.toBe(0);
+      expect(fs.existsSync(gitPath(repo, 'rebase-apply'))).toBe(false);
+      const [left, ...more] = leftovers(repo);
+      expect(more).toEqual([]);
+      const [, , tag] = temp.exec(left ?? '') ?? [];
+      expect(tag).toBeDefined();
+      // A live guard's (this test's parent runs), and names that are not guard's.
+      const others = [`.rebase-apply.guard-new-${process.ppid}.${tag}`, '.rebase-apply.mine', 'rebase-apply.guard-new-1.x'];
+      for (const name of others) fs.mkdirSync(path.join(repo.dir, '.git', name));
+
+      const resumed = repo.guard(['rollback', '--resume', '--yes']);
+      expect(resumed.code, resumed.stderr).toBe(0);
+      expect(stateFiles(repo, 'rebase-apply', ['ORIG_HEAD'])).toEqual(during.files);
+      expect(captureState(repo)).toEqual(during.state);
+      expect(leftovers(repo)).toEqual([`.rebase-apply.guard-new-${process.ppid}.${tag}`, 'rebase-apply.guard-new-1.x'].sort());
+      for (const name of others) expect(fs.existsSync(path.join(repo.dir, '.git', name))).toBe(true);
+      repo.write('a.txt', 'resolved\n');
+      repo.git(['add', 'a.txt']);
+      repo.git(['am', '--continue']);
+      expect(repo.git(['log', '--format=%s', '-5'])).toBe('k4\nk3\nk2 changes a\nk1\nwork\n');
+    }));
+});

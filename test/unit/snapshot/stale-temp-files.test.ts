@@ -95,6 +95,29 @@ describe('removeStaleTempFiles', () => {
     expect(listing(tmp)).toEqual([name]);
   });
 
+  it("removes guard's temp names beside git's operation state (a write-back killed midway), and nothing else there", async () => {
+    const pid = deadPid();
+    const live = process.ppid;
+    // The git dir (here `dir`) holds git's own files and the person's too.
+    const gits = ['rebase-merge', 'MERGE_MSG', 'ORIG_HEAD', '.rebase-merge.guard-new-x', `.rebase-merge.guard-${pid}`, `.MERGE_MSG.swp`, `rebase-apply.guard-new-${pid}.${ourTag()}`];
+    for (const name of gits) fs.writeFileSync(path.join(dir, name), 'x');
+    const ours = [`.rebase-merge.guard-new-${pid}.${ourTag()}`, `.rebase-apply.guard-old-${pid}.${ourTag()}`, `.sequencer.guard-new-${pid}.${ourTag()}`];
+    for (const name of ours) {
+      fs.mkdirSync(path.join(dir, name));
+      fs.writeFileSync(path.join(dir, name, 'git-rebase-todo'), 'pick 0123456 x\n');
+    }
+    fs.writeFileSync(path.join(dir, `.MERGE_MSG.guard-${pid}.${ourTag()}`), 'msg');
+    fs.writeFileSync(path.join(dir, `.ORIG_HEAD.guard-${pid}.${ourTag()}`), 'oid');
+    // A live guard's, another pid namespace's and an older (untagged) guard's wait.
+    const waiting = [`.rebase-merge.guard-new-${live}.${ourTag()}`, `.rebase-merge.guard-new-${pid}.00000000`, `.rebase-merge.guard-new-${pid}`, `.MERGE_MSG.guard-${pid}`];
+    for (const name of waiting) fs.mkdirSync(path.join(dir, name));
+    await removeStaleTempFiles(repo);
+    expect(listing(dir)).toEqual(['guard', ...gits, ...waiting].sort());
+    // An hour later the dead pids' go too, whoever wrote them; the live one's stays.
+    await removeStaleTempFiles(repo, Date.now() + 2 * HOUR);
+    expect(listing(dir).filter((name) => name.includes('.guard-') && !gits.includes(name))).toEqual([`.rebase-merge.guard-new-${live}.${ourTag()}`]);
+  });
+
   it('keeps the files of a live pid however old', async () => {
     const live = process.ppid;
     const name = `index-${live}.${ourTag()}-0123456789ab`;
