@@ -252,7 +252,9 @@ async function screen(repo: Repo, candidates: Candidate[], options: CaptureOptio
         if (!candidate.extra) keep.push({ bytes: candidate.bytes, sign: 'gone' });
         return;
       }
-      const [mtimeNs, ctimeNs] = [clockTime(stat.mtimeNs), clockTime(stat.ctimeNs)];
+      const mtimeNs = clockTime(stat.mtimeNs);
+      // The test bundle can read the change time as the modification time (GUARD_TEST_CTIME_AS_MTIME).
+      const ctimeNs = TEST_FAULTS && testFault('GUARD_TEST_CTIME_AS_MTIME') !== undefined ? mtimeNs : clockTime(stat.ctimeNs);
       const sign = `${stat.mode}:${stat.size}:${mtimeNs}:${ctimeNs}:${stat.ino}`;
       // Every change sets ctime (which, unlike mtime, no one can set back): a change after this
       // lstat has a later one unless the clock has not moved on since the change before it.

@@ -33,7 +33,14 @@ export type TestFault =
    * scan-memo.ts), as on a file system whose clock moves in seconds: what a same-size edit within
    * one tick of that clock looks like, made deterministic.
    */
-  | 'GUARD_TEST_STAT_SECONDS';
+  | 'GUARD_TEST_STAT_SECONDS'
+  /**
+   * Set: the full walk signs a file's ctime as its mtime (snapshot/capture-worktree.ts). No one can
+   * set a ctime, so a test cannot otherwise give an edit the lstat data of an edit made in the
+   * clock tick of the previous look (which only a fast machine manages to do for real): with this
+   * it sets the mtime (utimes) and gets exactly those data, whatever the machine's speed.
+   */
+  | 'GUARD_TEST_CTIME_AS_MTIME';
 
 /** true only in the test bundle; a constant the bundler folds, so guarded code is dropped from the product. */
 export const TEST_FAULTS: boolean = typeof __GUARD_TEST_FAULTS__ !== 'undefined' && __GUARD_TEST_FAULTS__;

@@ -2,10 +2,13 @@
  * The scan memo (src/snapshot/scan-memo.ts) lets a full walk that finds the same differing paths
  * with the same lstat data, under the same index file, reuse the previous tree. A same-size edit
  * made in the clock tick of the last look at a file leaves its lstat data as they were ("racily
- * clean", as git calls it): such an edit must still be recorded. The file system here stamps
- * changes in nanoseconds, so the test bundle reads file and index times in whole seconds
- * (GUARD_TEST_STAT_SECONDS, src/util/test-faults.ts), as a file system whose clock moves in
- * seconds gives them, and the edits are made within one second.
+ * clean", as git calls it): such an edit must still be recorded. Waiting for an edit to fall in
+ * the same tick depends on the machine's speed (a snapshot under load takes longer than a tick),
+ * so the tests make those lstat data themselves: the same size and inode (an edit in place, or the
+ * index's bytes written into its old inode), and the same times, set with utimesSync; a file's
+ * ctime, which no one can set, the test bundle signs as its mtime (GUARD_TEST_CTIME_AS_MTIME,
+ * src/util/test-faults.ts). The times set lie in the future, so they are within RACY_MS of every
+ * snapshot whatever the clock does, as a just-made edit is.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -14,8 +17,8 @@ import { describe, expect, it } from 'vitest';
 import { withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
 import { decodeMessage } from '../../../src/snapshot/format.js';
 
-const COARSE = { GUARD_TEST_BUNDLE: '1', GUARD_TEST_STAT_SECONDS: '1' };
-const second = (ms: number): number => Math.floor(ms / 1000);
+const COARSE = { GUARD_TEST_BUNDLE: '1', GUARD_TEST_STAT_SECONDS: '1', GUARD_TEST_CTIME_AS_MTIME: '1' };
+const HOUR = 3_600_000;
 
 function snapshot(repo: TestRepo): { oid: string; created: boolean } {
   const r = repo.guard(['snapshot', '--json'], { env: COARSE });
@@ -29,81 +32,74 @@ function blob(repo: TestRepo, spec: string): string | null {
   return r.status === 0 ? r.stdout : null;
 }
 
-/** Runs `steps` from the start of a wall-clock second, again (at most five times) until `oneSecond` holds. */
-async function withinOneSecond(steps: () => void, oneSecond: () => boolean): Promise<void> {
-  for (let tries = 0; tries < 5; tries++) {
-    await new Promise((resolve) => setTimeout(resolve, 1000 - (Date.now() % 1000) + 10));
-    steps();
-    if (oneSecond()) return;
-  }
-  throw new Error('could not make the edits within one second in five tries');
-}
-
 function base(repo: TestRepo): void {
   repo.write('a.txt', 'committed\n');
   repo.git(['add', '-A']);
   repo.git(['commit', '-q', '-m', 'base']);
 }
 
+/** Sets a file's times to `at` (whole seconds, as the coarse clock reads them anyway). */
+function stamp(file: string, at: number): void {
+  const when = new Date(Math.floor(at / 1000) * 1000);
+  fs.utimesSync(file, when, when);
+}
+
 describe('a racily clean edit and the scan memo', () => {
-  it('a same-size edit of a file in the second the previous snapshot read it is recorded by the next full walk', () =>
-    withTestRepo(async (repo) => {
+  it('a same-size edit of a file in the tick the previous snapshot read it is recorded by the next full walk', () =>
+    withTestRepo((repo) => {
       base(repo);
       // The index is older than the memo's window (RACY_MS), so the memo is kept for it: only the file is racy.
-      await new Promise((resolve) => setTimeout(resolve, 2100));
+      stamp(path.join(repo.dir, '.git', 'index'), Date.now() - HOUR);
       const notes = path.join(repo.dir, 'notes.txt');
-      let ctimes: number[] = [];
-      await withinOneSecond(
-        () => {
-          repo.write('notes.txt', 'draft 1\n');
-          ctimes = [fs.statSync(notes).ctimeMs];
-          expect(blob(repo, `${snapshot(repo).oid}:notes.txt`)).toBe('draft 1\n');
-          repo.write('notes.txt', 'draft 2\n');
-          ctimes.push(fs.statSync(notes).ctimeMs);
-        },
-        // In whole seconds the lstat data the snapshot signed are the edited file's.
-        () => second(ctimes[0]!) === second(ctimes[1]!),
-      );
+      const tick = Date.now() + HOUR;
+      repo.write('notes.txt', 'draft 1\n');
+      stamp(notes, tick);
+      const signed = fs.statSync(notes);
+      expect(blob(repo, `${snapshot(repo).oid}:notes.txt`)).toBe('draft 1\n');
+      repo.write('notes.txt', 'draft 2\n');
+      stamp(notes, tick);
+      // The lstat data the snapshot signed are the edited file's.
+      const edited = fs.statSync(notes);
+      expect([edited.ino, edited.size, edited.mtimeMs, edited.mode]).toEqual([signed.ino, signed.size, signed.mtimeMs, signed.mode]);
       const next = snapshot(repo);
       expect(next.created).toBe(true);
       expect(blob(repo, `${next.oid}:notes.txt`)).toBe('draft 2\n');
       // Once the file is old enough the memo vouches for it again: nothing changed, nothing new.
-      await new Promise((resolve) => setTimeout(resolve, 2100));
+      stamp(notes, Date.now() - HOUR);
       expect(snapshot(repo).created).toBe(false);
       expect(JSON.parse(fs.readFileSync(path.join(repo.dir, '.git', 'guard', 'scan-memo.json'), 'utf8')).scan).toMatch(/^[0-9a-f]{40}$/);
       repo.write('notes.txt', 'draft 3\n');
       expect(blob(repo, `${snapshot(repo).oid}:notes.txt`)).toBe('draft 3\n');
     }), 60_000);
 
-  it('a file staged again in the second the previous snapshot read the index (same size, the same inode again) is recorded as staged', () =>
-    withTestRepo(async (repo) => {
+  it('a file staged again in the tick the previous snapshot read the index (same size, the same inode again) is recorded as staged', () =>
+    withTestRepo((repo) => {
       base(repo);
       const index = path.join(repo.dir, '.git', 'index');
-      let before: fs.Stats | null = null;
-      await withinOneSecond(
-        () => {
-          repo.write('a.txt', 'staged 1\n');
-          repo.git(['add', 'a.txt']);
-          before = fs.statSync(index);
-          expect(blob(repo, `${snapshot(repo).oid}^2:a.txt`)).toBe('staged 1\n');
-          // git writes a new index file each time; the file system hands the inode it freed back
-          // (one write later on ext4): add until the index has its old inode, size and second again.
-          for (let i = 2; i <= 5; i++) {
-            repo.write('a.txt', `staged ${i}\n`);
-            repo.git(['add', 'a.txt']);
-            if (fs.statSync(index).ino === before.ino) break;
-          }
-        },
-        () => {
-          const now = fs.statSync(index);
-          return before !== null && now.ino === before.ino && now.size === before.size && second(now.mtimeMs) === second(before.mtimeMs);
-        },
-      );
-      const staged = repo.git(['cat-file', 'blob', ':a.txt']);
-      expect(staged).not.toBe('staged 1\n');
+      const tick = Date.now() + HOUR;
+      repo.write('a.txt', 'staged 1\n');
+      repo.git(['add', 'a.txt']);
+      stamp(index, tick);
+      const before = fs.statSync(index);
+      expect(blob(repo, `${snapshot(repo).oid}^2:a.txt`)).toBe('staged 1\n');
+      // git writes a new index file each time; a file system can hand the inode it freed back, and
+      // in one tick the new file then has the old one's stamp: the new bytes go into the old inode.
+      const keep = `${index}.keep`;
+      fs.linkSync(index, keep);
+      // git itself re-reads a.txt only when its entry is not older than the index file (git's own
+      // racy check): the index's time goes back for git's add, and forward again after.
+      stamp(index, Date.now() - HOUR);
+      repo.write('a.txt', 'staged 2\n');
+      repo.git(['add', 'a.txt']);
+      fs.writeFileSync(keep, fs.readFileSync(index));
+      stamp(keep, tick);
+      fs.renameSync(keep, index);
+      const now = fs.statSync(index);
+      expect([now.ino, now.size, now.mtimeMs]).toEqual([before.ino, before.size, before.mtimeMs]);
+      expect(repo.git(['cat-file', 'blob', ':a.txt'])).toBe('staged 2\n');
       const next = snapshot(repo);
       expect(next.created).toBe(true);
-      expect(blob(repo, `${next.oid}^2:a.txt`)).toBe(staged);
+      expect(blob(repo, `${next.oid}^2:a.txt`)).toBe('staged 2\n');
     }), 60_000);
 });
 
