@@ -41,15 +41,25 @@ const CONTEXT_VARIABLES = ['GIT_DIR', 'GIT_WORK_TREE', 'GIT_INDEX_FILE', 'GIT_CO
  * the request's marker.
  */
 function runningPusher(repo: Repo): number | null {
+  return pushInProgress(repo)?.pid ?? null;
+}
+
+/**
+ * The background push running now, if any, with when it claimed its pid file (the pusher
+ * refreshes it each round): what `guard status` and `guard backup status` say while the first
+ * copy of a big repository is being made, when snapshots exist only in the repository.
+ */
+export function pushInProgress(repo: Repo): { pid: number; sinceMs: number } | null {
   const record = readPidRecord(pusherFiles(repo).pid);
   if (record === null || holderGone(record)) return null;
-  if (!record.here) return record.pid;
+  const running = { pid: record.pid, sinceMs: record.changedMs };
+  if (!record.here) return running;
   try {
     if (!fs.readFileSync(`/proc/${record.pid}/cmdline`, 'utf8').includes('backup')) return null;
   } catch {
     // no /proc: trust the pid
   }
-  return record.pid;
+  return running;
 }
 
 /**

@@ -10,6 +10,7 @@ import { GUARD_REF_PREFIX } from '../snapshot/refs.js';
 import { readLink } from './link.js';
 import { storeDir } from './location.js';
 import { readPushStatus, type PushRecord } from './push-status.js';
+import { pushInProgress } from './auto-push.js';
 import { inBackup, isBackupRepo, objectBytes } from './store.js';
 import path from 'node:path';
 
@@ -35,6 +36,17 @@ export interface BackupStatus {
   remote: { name: string | null; lastPush: PushRecord | null };
   /** Where a new backup would be created (backup.dir or the default store). */
   store: string;
+  /** The background push running now (its pid, and since when its current round runs), if any. */
+  pushRunning: { pid: number; since: string } | null;
+}
+
+function runningNow(repo: Repo): { pid: number; since: string } | null {
+  const running = pushInProgress(repo);
+  return running ? { pid: running.pid, since: new Date(running.sinceMs).toISOString() } : null;
+}
+
+function secondsSince(iso: string): string {
+  return `${Math.max(0, Math.round((Date.now() - Date.parse(iso)) / 1000))} s`;
 }
 
 async function guardRefs(cwd: string, env?: Record<string, string | undefined>): Promise<Map<string, string>> {
@@ -68,6 +80,7 @@ export async function backupStatus(repo: Repo, settings: { backup: { dir: string
     lastPush: pushes.local,
     remote: { name: settings.backup.remote, lastPush: pushes.remote },
     store,
+    pushRunning: runningNow(repo),
   };
 }
 
@@ -77,10 +90,14 @@ export function backupReport(repo: Repo): { line: string; problem: string | null
   const pushes = readPushStatus(repo);
   const last = pushes.local;
   const remote = pushes.remote;
+  const running = runningNow(repo);
   let line: string;
   let problem: string | null = null;
   let fix: string | null = null;
-  if (!link) line = 'backup: none yet (every snapshot starts one in the background; `guard backup push` makes one now)';
+  // The first copy of a big repository takes a while (vite: ~20 s): until it ends, snapshots exist
+  // only in the repository, and "no push yet" would read as if nothing were happening.
+  if (running && !last) line = `backup: ${link ? `${link.path}, ` : ''}first copy being made now (pid ${running.pid}, for ${secondsSince(running.since)}); until it ends, snapshots exist only in this repository (\`guard backup status\` says when it is done)`;
+  else if (!link) line = 'backup: none yet (every snapshot starts one in the background; `guard backup push` makes one now)';
   // A recovered repository, or a link written before its first push: the backup is there.
   else if (!last) line = `backup: ${link.path}, no push from here yet (the next snapshot starts one; \`guard backup push\` makes one now)`;
   else if (last.ok) line = `backup: ${link.path}, last push ${last.time}`;
@@ -93,6 +110,7 @@ export function backupReport(repo: Repo): { line: string; problem: string | null
     problem = `the last push to the backup failed${last.cause ? ` (${last.cause})` : ''}: snapshots since then exist only in this repository (\`guard backup status\`)`;
     fix = last.fix ?? null;
   }
+  if (running && last) line += `; a push is running now (pid ${running.pid})`;
   if (remote) line += `; remote ${remote.target}: ${remote.ok ? `ok ${remote.time}` : `FAILED ${remote.time}`}`;
-  return { line, problem, fix, json: { path: link?.path ?? null, lastPush: last, remote } };
+  return { line, problem, fix, json: { path: link?.path ?? null, lastPush: last, remote, pushRunning: running } };
 }

@@ -64,7 +64,8 @@ export async function status(_args: unknown, ctx: CommandContext): Promise<numbe
   ctx.out.data(s);
   if (!s.path || !s.exists) {
     const last = s.lastPush as PushOutcome | null;
-    if (last?.skipped) ctx.out.line(`No backup yet for ${repo.root}: not made ${age(last.time)}.\n  cause: ${last.cause}\n  fix: ${last.fix}`);
+    if (s.pushRunning) ctx.out.line(`No backup yet for ${repo.root}: its first copy is being made now (pid ${s.pushRunning.pid}, started ${age(s.pushRunning.since)}). Until it ends, snapshots exist only in this repository.`);
+    else if (last?.skipped) ctx.out.line(`No backup yet for ${repo.root}: not made ${age(last.time)}.\n  cause: ${last.cause}\n  fix: ${last.fix}`);
     else ctx.out.line(`No backup yet for ${repo.root}. It is made with the first snapshot guard watches, or now with: guard backup push`);
     ctx.out.line(`  it will live in ${s.store}`);
     return 0;
@@ -76,9 +77,10 @@ export async function status(_args: unknown, ctx: CommandContext): Promise<numbe
     for (const ref of s.refs.filter((r) => r.live !== r.backup)) {
       ctx.out.line(`    ${ref.ref}: here ${ref.live ? shortId(ref.live) : '-'}, backup ${ref.backup ? shortId(ref.backup) : '-'}`);
     }
-    ctx.out.line('  Bring it up to date with: guard backup push');
+    ctx.out.line(s.pushRunning ? '  The push running now brings it up to date (see below).' : '  Bring it up to date with: guard backup push');
   }
   ctx.out.line(`  last push: ${s.lastPush ? describePush(s.lastPush) : 'never'}`);
+  if (s.pushRunning) ctx.out.line(`  a push is running now (pid ${s.pushRunning.pid}, this round started ${age(s.pushRunning.since)})${s.lastPush ? '' : ': the first copy; until it ends, snapshots exist only in this repository'}`);
   if (s.remote.name) ctx.out.line(`Remote backup: ${s.remote.name}, last push: ${s.remote.lastPush ? describePush(s.remote.lastPush) : 'never'}`);
   else ctx.out.line('Remote backup: none (set backup.remote in .guard.yaml to send snapshots off this machine)');
   ctx.out.line('Rebuild this repository from it after `rm -rf .git` with: guard recover');

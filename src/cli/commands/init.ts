@@ -17,6 +17,7 @@ import { writeHookFiles } from '../../githooks/context.js';
 import { appendEvent } from '../../session/journal.js';
 import { createSnapshot } from '../../snapshot/create.js';
 import { backupAfterSnapshot } from '../../backup/auto-push.js';
+import { backupReport } from '../../backup/status.js';
 import { shortId } from '../format.js';
 import type { CommandContext } from '../main.js';
 import { confirm } from '../prompt.js';
@@ -215,6 +216,8 @@ export async function run(args: Args, { cwd, out }: CommandContext): Promise<num
     else if (trust) out.line(`  its hooks will NOT load yet: ${trust.detail}\n  to make them load: ${trust.fix ?? 'trust the project in the agent'}`);
   }
   out.line(created ? `first snapshot: ${shortId(snapshot.oid)}` : `latest snapshot ${shortId(snapshot.oid)} already matches this state`);
+  // Where the backup stands: on a big repository its first copy runs on after init returns.
+  out.line(backupReport(repo).line);
   for (const hook of status.hooks) {
     const test = hook.selfTest;
     out.line(`${hook.name}: ${test.result === 'alive' ? 'runs (self-test passed)' : `NOT working: ${test.detail}`}`);

@@ -97,3 +97,37 @@ describe('the backup store', () => {
       }
     }));
 });
+
+describe('a push that is running', () => {
+  // The first copy of a big repository runs on after `guard init` returns (vite: ~20 s); status
+  // said "no push from here yet (the next snapshot starts one)" all that time. A process whose
+  // command line names `backup` holds the pusher's pid file here, as the detached pusher does.
+  it('is said by guard init, guard status and guard backup status, until it ends', async () => {
+    const { spawn } = await import('node:child_process');
+    const { pidRecordText } = await import('../../../src/util/pid-file.js');
+    await withTestRepo(async (repo) => {
+      buildRichRepo(repo);
+      const pusher = spawn('sh', ['-c', 'sleep 120', 'guard-backup-push'], { stdio: 'ignore' });
+      try {
+        const pidFile = path.join(repo.dir, '.git', 'guard', 'backup-push.pid');
+        fs.mkdirSync(path.dirname(pidFile), { recursive: true });
+        fs.writeFileSync(pidFile, pidRecordText(pusher.pid));
+
+        const init = repo.guard(['init', '-y']);
+        expect(init.code).toBe(0);
+        expect(init.stdout).toMatch(new RegExp(`backup: .*first copy being made now \\(pid ${pusher.pid}, .*until it ends, snapshots exist only in this repository`));
+        expect(json(repo, ['status']).backup.pushRunning).toMatchObject({ pid: pusher.pid });
+        const text = repo.guard(['backup', 'status']);
+        // No push has made the backup yet (the fake pusher holds the turn): the first copy is named.
+        expect(text.stdout).toContain(`its first copy is being made now (pid ${pusher.pid}`);
+        expect(text.stdout).not.toContain('Bring it up to date with: guard backup push');
+        expect(json(repo, ['backup', 'status']).pushRunning).toMatchObject({ pid: pusher.pid });
+      } finally {
+        pusher.kill('SIGKILL');
+        await new Promise((resolve) => pusher.once('exit', resolve));
+      }
+      expect(json(repo, ['backup', 'status']).pushRunning).toBeNull();
+      expect(repo.guard(['status']).stdout).not.toContain('being made now');
+    });
+  });
+});
