@@ -15,6 +15,8 @@
  * one `merge-base --is-ancestor` more. All synchronously: this is the agent hook's path, where
  * the first asynchronous spawn costs more than git itself (runGitSync).
  */
+import fs from 'node:fs';
+import path from 'node:path';
 import type { Repo } from '../git/repo.js';
 import { runGitSync } from '../git/run.js';
 import { isAncestorSync, resolveRevSync, resolveRevsSync } from '../git/revs.js';
@@ -80,7 +82,7 @@ function onBranch(rev: string, switchedTo: string | null): string {
 }
 
 /** The revision a change moves its branch to, or replays it onto; null when it names none. */
-function baseOf(change: Exclude<RefChange, { kind: 'switch' }>, switchedTo: string | null): string | null {
+function baseOf(change: Exclude<RefChange, { kind: 'switch' | 'abort' }>, switchedTo: string | null): string | null {
   return change.kind === 'move' && change.to !== null
     ? onBranch(change.to, switchedTo)
     : change.kind === 'rebase' && change.upstream !== null && change.upstream !== '--root'
@@ -90,7 +92,7 @@ function baseOf(change: Exclude<RefChange, { kind: 'switch' }>, switchedTo: stri
       : null;
 }
 
-function violationOf(ctx: HookContext, change: Exclude<RefChange, { kind: 'switch' }>, ref: string, switchedTo: string | null, known: ReadonlyMap<string, string | null>): Violation | null {
+function violationOf(ctx: HookContext, change: Exclude<RefChange, { kind: 'switch' | 'abort' }>, ref: string, switchedTo: string | null, known: ReadonlyMap<string, string | null>): Violation | null {
   const glob = protectingBranchGlob(ctx.policy, ref);
   if (glob === null) return null;
   // The branch's tip, and the revision it would move to (or be replayed onto), in one batch.
@@ -124,6 +126,28 @@ function violationOf(ctx: HookContext, change: Exclude<RefChange, { kind: 'switc
   }
 }
 
+/**
+ * Where an abort moves the checked-out branch back to, as git decides it: `git am --abort` goes to
+ * ORIG_HEAD and a cherry-pick's or revert's to the commit in sequencer/head, each only while its
+ * state directory is there and its abort-safety names HEAD (otherwise git says HEAD moved and
+ * does not rewind). Read from this worktree's git dir, no git process; null: nothing moves.
+ */
+function abortTarget(repo: Repo, operation: 'am' | 'sequencer', headTip: () => string | null): string | null {
+  const dir = path.join(repo.gitDir, operation === 'am' ? 'rebase-apply' : 'sequencer');
+  const read = (name: string): string | null => {
+    try {
+      return fs.readFileSync(path.join(dir, name), 'latin1').trim();
+    } catch {
+      return null;
+    }
+  };
+  const target = operation === 'am' ? (fs.existsSync(dir) ? 'ORIG_HEAD' : null) : read('head');
+  if (target === null) return null;
+  // git reads a missing abort-safety as "no commit", which HEAD never is: no rewind then either.
+  const safety = read('abort-safety');
+  return safety !== null && safety === headTip() ? target : null;
+}
+
 /** The first announced change the git layer would refuse, or null. */
 export async function refusedRefChange(ctx: HookContext, changes: readonly RefChange[]): Promise<Violation | null> {
   if (changes.length === 0) return null;
@@ -131,7 +155,11 @@ export async function refusedRefChange(ctx: HookContext, changes: readonly RefCh
   let switched = false;
   // Revisions already resolved (headAndBase), as resolveRevsSync would resolve them now.
   const known = new Map<string, string | null>();
-  for (const change of changes) {
+  for (const announced of changes) {
+    // An abort is a move back to where the operation started, when git would rewind at all.
+    const to = announced.kind === 'abort' ? abortTarget(ctx.repo, announced.operation, () => resolveRevSync(ctx.repo, 'HEAD')) : null;
+    if (announced.kind === 'abort' && to === null) continue;
+    const change: Exclude<RefChange, { kind: 'abort' }> = announced.kind === 'abort' ? { kind: 'move', ref: 'HEAD', to, how: announced.how, command: announced.command } : announced;
     if (change.kind === 'switch') {
       switched = true;
       if (change.branch === null) head = null;

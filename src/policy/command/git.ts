@@ -566,7 +566,11 @@ const SEQUENCE_WORDS: Record<string, { what: string; state: string; item: string
  */
 function sequenceAction(call: GitCall, parsed: ParsedGitArgs, subcommand: string): void {
   const words = SEQUENCE_WORDS[subcommand] as (typeof SEQUENCE_WORDS)[string];
-  if (isSet(parsed, 'abort')) local(call, 'snapshot', 'git-reset-hard', `git ${subcommand} --abort resets HEAD, the index and the working tree to where ${words.what} started, discarding ${words.done}, the rest of it (${words.state}) and the conflict resolutions made since`);
+  if (isSet(parsed, 'abort')) {
+    local(call, 'snapshot', 'git-reset-hard', `git ${subcommand} --abort resets HEAD, the index and the working tree to where ${words.what} started, discarding ${words.done}, the rest of it (${words.state}) and the conflict resolutions made since`);
+    // It moves the branch back too: judged like a reset (a protected branch), before it starts.
+    noteRef(call, { kind: 'abort', ref: 'HEAD', operation: subcommand === 'am' ? 'am' : 'sequencer', how: `git ${subcommand} --abort` });
+  }
   if (isSet(parsed, 'skip')) local(call, 'snapshot', 'git-reset-hard', `git ${subcommand} --skip discards the changes of ${words.item}, with the conflict resolutions and edits made in its files, and goes on with the next`);
   if (isSet(parsed, 'quit')) local(call, 'snapshot', 'git-operation-quit', `git ${subcommand} --quit forgets ${words.what} in progress (${words.state}), keeping HEAD and the files as they are`);
 }

@@ -23,5 +23,12 @@ export type RefChange =
    * history; null: a revision guard cannot see): a rewrite unless it is a fast-forward.
    */
   | { kind: 'rebase'; ref: string; upstream: string | null; how: string; command: string }
+  /**
+   * `git am --abort` (`am`: back to ORIG_HEAD) or `git cherry-pick`/`git revert --abort`
+   * (`sequencer`: back to the commit in sequencer/head) moves the checked-out branch back to
+   * where the operation started, once the index and files are reset: where that is, and whether
+   * an operation is in progress at all, only git's state files say.
+   */
+  | { kind: 'abort'; ref: 'HEAD'; operation: 'am' | 'sequencer'; how: string; command: string }
   /** The ref disappears (`branch -m NEW` renames the current branch away). */
   | { kind: 'delete'; ref: string; how: string; command: string };

@@ -6,6 +6,8 @@
  * only layer left: it enforces the same rules from the same evaluation.
  */
 import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { GUARD_BIN } from '../../helpers/git-repo.js';
 import { commitFile, dirState, guarded, type Guarded } from './setup.js';
@@ -118,6 +120,79 @@ describe('agent hook: no half-done commands on protected branches', () => {
     expect(claude(repo, 'git reset --soft HEAD~1').decision).toBe('allow');
     expect(repo.run(['reset', '--soft', 'HEAD~1'], { env: { CLAUDECODE: '1' } }).code).toBe(0);
     expect(repo.rev('main')).not.toBe(tip);
+  });
+});
+
+describe("agent hook: an abort that moves protected main back to where the person's operation started", () => {
+  /** git's state directory of the operation, file by file. */
+  const opState = (t: Guarded, dir: string): Record<string, string> => dirState(path.join(t.dir, '.git', dir));
+
+  /**
+   * The person's `git am` or `git cherry-pick` of a few commits on main stops on k2's conflict,
+   * with k3 left: `applied`, k1 came first and is on main now; otherwise k2 is the first.
+   */
+  function stopped(t: Guarded, how: 'am' | 'cherry-pick', applied: boolean): void {
+    t.git(['switch', '-q', '-c', 'topic']);
+    if (applied) commitFile(t, 'k1.txt', 'k1\n', 'k1');
+    commitFile(t, 'src/app.js', 'topic\n', 'k2');
+    commitFile(t, 'k3.txt', 'k3\n', 'k3');
+    t.git(['switch', '-q', 'main']);
+    commitFile(t, 'src/app.js', 'main\n', 'main');
+    if (how === 'am') {
+      const patches = path.join(t.base, 'patches');
+      t.git(['format-patch', '-q', '-o', patches, 'main...topic']);
+      expect(t.run(['am', '-3', ...fs.readdirSync(patches).sort().map((f) => path.join(patches, f))]).code).not.toBe(0);
+    } else expect(t.run(['cherry-pick', 'main..topic']).code).not.toBe(0);
+    expect(t.git(['log', '-1', '--format=%s'])).toBe(applied ? 'k1\n' : 'main\n');
+  }
+
+  it('denies git am --abort on main after a patch was applied, before git resets anything', () => {
+    repo = guarded();
+    stopped(repo, 'am', true);
+    const before = { ...state(repo), op: opState(repo, 'rebase-apply') };
+    const r = claude(repo, 'git am --abort');
+    expect(r.decision).toBe('deny');
+    expect(r.reason).toContain('protected-branch-rewrite');
+    expect(r.reason).toContain('move the protected branch main');
+    expect({ ...state(repo), op: opState(repo, 'rebase-apply') }).toEqual(before);
+    expect(snapshots(repo)).toBe(0);
+    // What the hook spares: git resets the index and files, and only then is main's move refused.
+    const git = repo.run(['am', '--abort'], { env: { CLAUDECODE: '1' } });
+    expect(git.code).not.toBe(0);
+    expect(git.stderr).toContain('move the protected branch main');
+    expect(repo.git(['status', '--porcelain'])).not.toBe('');
+  });
+
+  it('denies git cherry-pick --abort on main after a pick was committed, and allows it once the person committed the stopped pick themselves (git no longer rewinds)', () => {
+    repo = guarded();
+    stopped(repo, 'cherry-pick', true);
+    const before = { ...state(repo), op: opState(repo, 'sequencer') };
+    const r = claude(repo, 'git cherry-pick --abort');
+    expect(r.decision).toBe('deny');
+    expect(r.reason).toContain('move the protected branch main');
+    expect({ ...state(repo), op: opState(repo, 'sequencer') }).toEqual(before);
+    expect(snapshots(repo)).toBe(0);
+    repo.write('src/app.js', 'resolved\n');
+    repo.git(['add', 'src/app.js']);
+    repo.git(['commit', '-q', '--no-edit']);
+    const tip = repo.rev('main');
+    expect(claude(repo, 'git cherry-pick --abort').decision).toBe('allow');
+    expect(snapshots(repo)).toBe(1);
+    const git = repo.run(['cherry-pick', '--abort'], { env: { CLAUDECODE: '1' } });
+    expect(git.stderr).toContain('You seem to have moved HEAD');
+    expect(repo.rev('main')).toBe(tip);
+  });
+
+  it('allows git cherry-pick --abort after a snapshot when nothing was picked yet: main does not move', () => {
+    repo = guarded();
+    stopped(repo, 'cherry-pick', false);
+    expect(Object.keys(opState(repo, 'sequencer')).length).toBeGreaterThan(0);
+    const tip = repo.rev('main');
+    expect(claude(repo, 'git cherry-pick --abort').decision).toBe('allow');
+    expect(snapshots(repo)).toBe(1);
+    const git = repo.run(['cherry-pick', '--abort'], { env: { CLAUDECODE: '1' } });
+    expect(git.code, git.stderr).toBe(0);
+    expect(repo.rev('main')).toBe(tip);
   });
 });
 
