@@ -63,6 +63,8 @@ export interface RollbackPlan {
   operation?: OperationPlan;
   /** Ignored files a later snapshot captured (before a command deleted them) that come back. */
   capturedIgnored?: string[];
+  /** The sparse-checkout view (pattern file, settings) changes back to the target's; absent when it does not. */
+  sparse?: true;
 }
 
 export async function diffTrees(repo: Repo, from: string, to: string, pathspecs: string[] = []): Promise<FileChange[]> {

@@ -44,6 +44,8 @@ import { applyRawWrites, planRawWrites, type RawSelection } from './raw-restore.
 import { applyFlags } from '../snapshot/index-flags.js';
 import { keptModes, knownModesDiffer, restoreModes } from '../snapshot/file-modes.js';
 import { keepIgnoredAtTarget } from './ignored-at-target.js';
+import { restoreSparse } from './sparse-restore.js';
+import { sameSparse } from '../snapshot/sparse-state.js';
 
 export type RollbackEvent =
   | { type: 'phase'; phase: 'pre-snapshot' | 'planning' | 'checking' | 'refs' | 'worktree' | 'index' }
@@ -340,21 +342,10 @@ async function restoreStash(repo: Repo, plan: RollbackPlan, env: Record<string, 
 /**
  * guard's own read-tree -u over its private index (which mirrors the whole working tree) must not
  * apply the user's sparse-checkout patterns: git would mark every entry outside the cone
- * skip-worktree and delete its file, untracked ones included, which no plan names.
+ * skip-worktree and delete its file, untracked ones included, which no plan names. The view is
+ * put back after the index (sparse-restore.ts).
  */
 const NO_SPARSE = ['-c', 'core.sparseCheckout=false'];
-
-/**
- * A sparse checkout's state put back after guard's own read-tree (which ignores the patterns, see
- * NO_SPARSE): `git sparse-checkout reapply` over the user's index, just restored, sets the
- * skip-worktree bits again and removes only tracked files outside the cone that match the index;
- * untracked files stay. One config read otherwise.
- */
-async function reapplySparse(repo: Repo): Promise<void> {
-  const sparse = await runGit(['config', '--type=bool', '--get', 'core.sparseCheckout'], { cwd: repo.root, okCodes: [1] });
-  if (sparse.stdout.toString('utf8').trim() !== 'true') return;
-  await runGit(['sparse-checkout', 'reapply'], { cwd: repo.root, okCodes: [1] });
-}
 
 /** Paths in the way of the plan, or that git refuses to touch; every one is named. */
 async function checkWorktree(repo: Repo, files: RollbackPlan['files'], treeGoal: string, worktreeIndex: TempIndex): Promise<void> {
@@ -529,6 +520,9 @@ export async function rollback(repo: Repo, options: RollbackOptions): Promise<Ro
     const rawWrites = await planRawWrites(repo, pre, target, gitFiles, selectRaw);
     const planned = new Set(gitFiles.map((f) => f.path));
     const files = [...gitFiles, ...rawWrites.filter((w) => !planned.has(w.path)).map((w) => ({ path: w.path, action: 'write' as const, kind: 'file' as const }))];
+    // The sparse view goes with the refs (a files-only restore keeps the view of now); a target
+    // from before it was recorded leaves it as it is.
+    const sparseGoal = filesOnly || target.sparse === undefined ? pre.sparse : target.sparse;
     const refPlan = filesOnly ? { refs: [], skippedRefs: [], head: null, stash: null } : await planRefs(repo, pre, target);
     // git's merge, cherry-pick or revert state goes with the refs (a files-only restore leaves it).
     const operation = filesOnly ? null : planOperation(pre, target);
@@ -539,9 +533,10 @@ export async function rollback(repo: Repo, options: RollbackOptions): Promise<Ro
       ...refPlan,
       ...(operation ? { operation } : {}),
       ...(capturedIgnored.length > 0 ? { capturedIgnored } : {}),
+      ...(sparseGoal !== pre.sparse && !sameSparse(pre.sparse, sparseGoal) ? { sparse: true as const } : {}),
     };
     const modesChange = !selects(selection) && (JSON.stringify(target.modes ?? null) !== JSON.stringify(pre.modes ?? null) || knownModesDiffer(repo.root, target));
-    const nothingToDo = plan.files.length === 0 && !plan.indexChanges && !modesChange && plan.refs.length === 0 && !plan.head && !plan.stash && !operationChanges(plan.operation);
+    const nothingToDo = !plan.sparse && plan.files.length === 0 && !plan.indexChanges && !modesChange && plan.refs.length === 0 && !plan.head && !plan.stash && !operationChanges(plan.operation);
     if (options.dryRun || (nothingToDo && !interrupted)) {
       return { plan, target, pre, applied: false, nothingToDo };
     }
@@ -623,7 +618,7 @@ export async function rollback(repo: Repo, options: RollbackOptions): Promise<Ro
     await lock.commit(content);
     lock = null;
     await step('index');
-    await reapplySparse(repo);
+    await restoreSparse(repo, pre.sparse, sparseGoal);
     // Permission bits git's checkout does not give (an untracked key at 0600), as the target
     // recorded them, and those of the files read-tree rewrote; after the index, which says what is
     // tracked. A restore of some paths gives back only the rewritten files' bits.

@@ -21,6 +21,7 @@ import { checkConversions } from './conversions.js';
 import { captureRawFiles, clearRawNote, rawSignature, readRawNote } from './raw-files.js';
 import { readScanMemo, sameStamp, saveScanMemo, statIndex, type ScanMemo } from './scan-memo.js';
 import { decodeMessage, encodeMessage, FORMAT_VERSION, sameState, type ChangeCounts, type SkippedPath, type Snapshot, type SnapshotMeta, type Trigger } from './format.js';
+import { readSparseState, recordSparsePatterns, sparseEntries } from './sparse-state.js';
 import { readRepoState, type ChainHeadRecord, type RepoState } from './repo-state.js';
 import { headRef, worktreeId } from './refs.js';
 import { copyUserIndex, removeStaleTempFiles, type TempIndex } from './temp-index.js';
@@ -329,6 +330,10 @@ export async function createSnapshot(repo: Repo, options: CreateSnapshotOptions 
       // git's state directories of an operation in progress (rebase-merge/, ...): their objects
       // written and the commits they name found, unless the previous snapshot recorded the same.
       if (state.operationDirs) state.operationState = await recordOperationDirs(repo, state.operationState, state.operationDirs, previous?.operationState);
+      // This worktree's sparse-checkout state (sparse-state.ts): no process without a pattern file
+      // or while it and the config files keep their bytes; its blob written when it changed.
+      const sparse = await readSparseState(repo, state.sparseFile ?? null, oidBytes(state, previous) === 32 ? 'sha256' : 'sha1', previous?.sparse);
+      await recordSparsePatterns(repo, sparse, previous?.sparse);
       const modes = modesMeta(scan.perms, previous?.modes, changedPaths ? [...changedPaths, ...scan.drops] : null);
       // Tracked files and directories whose bits guard knows (file-modes.ts): the same few lstat
       // calls for a full walk and an incremental snapshot, so both record the same.
@@ -343,6 +348,8 @@ export async function createSnapshot(repo: Repo, options: CreateSnapshotOptions 
         operation: state.operation,
         // Only when there is one: a snapshot without it reads as before (and as older snapshots).
         ...(state.operationState ? { operationState: state.operationState } : {}),
+        // Always (absent: a snapshot written before it existed, whose sparse state is unknown).
+        sparse: sparse.state,
         // Only when some entry is marked or intent-to-add: a snapshot without it reads as before.
         ...(flagsMeta(flags) ? { indexFlags: flagsMeta(flags) } : {}),
         // Untracked files whose permission bits git's checkout would not give (file-modes.ts).
@@ -367,11 +374,13 @@ export async function createSnapshot(repo: Repo, options: CreateSnapshotOptions 
         previous.head.oid === candidate.head.oid &&
         previous.rawIndex === candidate.rawIndex &&
         // The operation's commits are K's parents too.
-        sameOperationState(previous.operationState, candidate.operationState);
+        sameOperationState(previous.operationState, candidate.operationState) &&
+        // The pattern file's blob is in K's tree.
+        (previous.sparse?.patterns ?? null) === candidate.sparse.patterns;
       const [indexOid, keepers, changes, first, rawCommit] = await Promise.all([
         indexCommit(repo, index, state.head.oid, previous),
         // Same refs: the same keepers (a snapshot of the older layout stays so until refs change).
-        sameRefs ? Promise.resolve({ keeper: previous.keeper, tagsKeeper: previous.tagsKeeper }) : keeperCommit(repo, state, index.rawIndex, previous),
+        sameRefs ? Promise.resolve({ keeper: previous.keeper, tagsKeeper: previous.tagsKeeper }) : keeperCommit(repo, state, index.rawIndex, previous, sparseEntries(candidate.sparse)),
         changedPaths && capture.counts ? Promise.resolve(capture.counts) : countChanges(repo, previous?.tree ?? null, capture.tree),
         previous ? Promise.resolve(previous.oid) : chainRoot(repo),
         // R, reused while the raw tree does not change.

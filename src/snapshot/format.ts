@@ -37,6 +37,7 @@
  */
 
 import type { IndexFlagsMeta } from './index-flags.js';
+import { sameSparse, type SparseState } from './sparse-state.js';
 
 export const FORMAT_VERSION = 1;
 const MARKER = '--- git-guard snapshot v1 ---';
@@ -134,6 +135,13 @@ export interface SnapshotMeta {
    * index and refs of such a snapshot, without the operation).
    */
   operationState?: OperationState;
+  /**
+   * This worktree's sparse-checkout state (sparse-state.ts): the pattern file's blob (kept in K's
+   * tree as `sparse-checkout`) and core.sparseCheckout, core.sparseCheckoutCone and index.sparse.
+   * `{ "patterns": null }` without a pattern file; absent in snapshots written before it existed
+   * (a rollback to one leaves the sparse state as it is).
+   */
+  sparse?: SparseState;
   /** Tree of the working tree (W's tree) and of the index; indexTree is null when conflicted. */
   tree: string;
   indexTree: string | null;
@@ -216,7 +224,7 @@ export function decodeMessage(message: string): SnapshotMeta | null {
 }
 
 /** Sort/compare helper: same captured state (used to skip no-change snapshots). */
-export function sameState(a: SnapshotMeta, b: Pick<SnapshotMeta, 'tree' | 'indexTree' | 'rawIndex' | 'head' | 'refs' | 'stash' | 'operation' | 'operationState' | 'skipped' | 'indexFlags' | 'modes' | 'knownModes'> & { rawFiles?: { tree: string } }): boolean {
+export function sameState(a: SnapshotMeta, b: Pick<SnapshotMeta, 'tree' | 'indexTree' | 'rawIndex' | 'head' | 'refs' | 'stash' | 'operation' | 'operationState' | 'skipped' | 'indexFlags' | 'modes' | 'knownModes' | 'sparse'> & { rawFiles?: { tree: string } }): boolean {
   return (
     a.tree === b.tree &&
     // The same blobs with other raw bytes (CRLF now, LF then, under autocrlf=input) differ.
@@ -232,6 +240,8 @@ export function sameState(a: SnapshotMeta, b: Pick<SnapshotMeta, 'tree' | 'index
     JSON.stringify(a.indexFlags ?? null) === JSON.stringify(b.indexFlags ?? null) &&
     JSON.stringify(a.modes ?? null) === JSON.stringify(b.modes ?? null) &&
     JSON.stringify(a.knownModes ?? null) === JSON.stringify(b.knownModes ?? null) &&
+    // Another pattern file or setting is another view (absent, in older snapshots, differs from none).
+    sameSparse(a.sparse, b.sparse) &&
     JSON.stringify(a.refs) === JSON.stringify(b.refs) &&
     JSON.stringify(a.stash) === JSON.stringify(b.stash) &&
     JSON.stringify(a.skipped) === JSON.stringify(b.skipped)

@@ -191,7 +191,7 @@ async function tagsKeeperCommit(repo: Repo, tagRefs: RefRecord[], previous: Snap
  * every tag's bytes as in the older layout and readers of either layout look only in K. Only a
  * conflicted index or a branch that points at a tag, a tree or a blob (rare) needs a tree of its own.
  */
-async function snapshotKeeperTree(repo: Repo, state: RepoState, own: KeeperContents, rawIndex: string | null, tagsKeeper: string | null, previous: Snapshot | null): Promise<string> {
+async function snapshotKeeperTree(repo: Repo, state: RepoState, own: KeeperContents, rawIndex: string | null, tagsKeeper: string | null, previous: Snapshot | null, extras: TreeEntry[]): Promise<string> {
   if (own.tags.length === 0 && own.others.length === 0) {
     if (tagsKeeper) return `${tagsKeeper}^{tree}`;
     // No tags: the previous K's tree when it held no index (entries for refs gone since are harmless extras).
@@ -199,7 +199,7 @@ async function snapshotKeeperTree(repo: Repo, state: RepoState, own: KeeperConte
     return makeTree(repo, []);
   }
   const otherTips = tipsBesideRefs(state);
-  const everything = keeperContents(state.refs, otherTips, rawIndex, await tagChains(repo, state.refs), operationDirEntries(state.operationState));
+  const everything = keeperContents(state.refs, otherTips, rawIndex, await tagChains(repo, state.refs), extras);
   return keeperTree(repo, everything, tagsKeeper ?? previous?.keeper ?? null, new Set(previous ? Object.values(previous.refs) : []));
 }
 
@@ -213,15 +213,17 @@ function tipsBesideRefs(state: RepoState): string[] {
 }
 
 /** The keepers for `state`: T (reused while the tags are unchanged) and K over T, HEAD, branches and stash. */
-export async function keeperCommit(repo: Repo, state: RepoState, rawIndex: string | null, previous: Snapshot | null): Promise<Keepers> {
+export async function keeperCommit(repo: Repo, state: RepoState, rawIndex: string | null, previous: Snapshot | null, extraEntries: TreeEntry[] = []): Promise<Keepers> {
   const tagRefs = state.refs.filter(isTagRef);
   const otherTips = tipsBesideRefs(state);
   const ownRefs = state.refs.filter((ref) => !isTagRef(ref));
   // git's state directories of an operation in progress (rebase-merge/, ...) are trees in K's tree.
-  const own = keeperContents(ownRefs, otherTips, rawIndex, await tagChains(repo, ownRefs), operationDirEntries(state.operationState));
+  // ... and the sparse-checkout pattern file's blob (sparse-state.ts).
+  const extras = [...operationDirEntries(state.operationState), ...extraEntries];
+  const own = keeperContents(ownRefs, otherTips, rawIndex, await tagChains(repo, ownRefs), extras);
   if (tagRefs.length === 0 && own.tips.length === 0 && own.tags.length === 0 && own.others.length === 0) return { keeper: null, tagsKeeper: null };
   const tagsKeeper = await tagsKeeperCommit(repo, tagRefs, previous);
-  const tree = await snapshotKeeperTree(repo, state, own, rawIndex, tagsKeeper, previous);
+  const tree = await snapshotKeeperTree(repo, state, own, rawIndex, tagsKeeper, previous, extras);
   const keeper = await commitTree(repo, tree, [...(tagsKeeper ? [tagsKeeper] : []), ...own.tips], KEEPER_MESSAGE);
   return { keeper, tagsKeeper };
 }

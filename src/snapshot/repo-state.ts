@@ -38,6 +38,8 @@ export interface RepoState {
   operationState: OperationState | null;
   /** The files of git's state directories (rebase-merge/, ...) read for it, to be written as objects (operation-dirs.ts). */
   operationDirs?: DirCapture[];
+  /** Where this worktree's sparse-checkout pattern file is (git's answer; it need not exist). */
+  sparseFile?: string | null;
 }
 
 const OPERATION_MARKERS: Array<[string, Operation]> = [
@@ -58,10 +60,12 @@ const OPERATION_MARKERS: Array<[string, Operation]> = [
  * with one of them, so only then are they asked for (one `cat-file`): an ordinary snapshot pays
  * nothing more. sequencer/ alone (a multi-commit cherry-pick whose stopped pick was committed with
  * `git commit`) is a cherry-pick or revert in progress for git (`git status` says so): one more
- * stat of a path that is usually not there.
+ * stat of a path that is usually not there. Last, this worktree's sparse-checkout pattern file
+ * (sparse-state.ts), read by the snapshot: its path comes with the same process.
  */
-const AFTER_MARKERS = ['--git-path', 'MERGE_MSG', '--git-path', 'sequencer', '--show-ref-format'];
-const EXTRA_LINES = 3;
+const AFTER_MARKERS = ['--git-path', 'MERGE_MSG', '--git-path', 'sequencer', '--show-ref-format', '--git-path', 'info/sparse-checkout'];
+const EXTRA_LINES = 4;
+const SPARSE_LINE = OPERATION_MARKERS.length + 3;
 
 /** The chain head read along with the refs (see readRepoState's `chainRef`). */
 export interface ChainHeadRecord {
@@ -121,6 +125,7 @@ export async function readRepoState(repo: Repo, options: { chainRef?: string } =
     operation,
     operationState: operationRead.state,
     ...(operationRead.dirs.length > 0 ? { operationDirs: operationRead.dirs } : {}),
+    sparseFile: head.markers[SPARSE_LINE] || null,
     ...(chainRef ? { chainHead } : {}),
   };
 }

@@ -48,6 +48,7 @@ function printPlan(out: Output, plan: RollbackPlan, target: Snapshot): void {
     if (sub.action === 'delete') out.line(`  submodule ${pathText(sub.path)}: remove its gitlink${at} (its directory is left as it is)`);
     else out.line(`  submodule ${pathText(sub.path)}: restore its gitlink${at} as an empty directory; then run: ${fillCommand(sub)}`);
   }
+  if (plan.sparse) out.line('  the sparse-checkout patterns and settings go back to the snapshot\'s (the files outside the view with them)');
   if (plan.capturedIgnored && plan.capturedIgnored.length > 0) {
     out.line(`  ignored files captured before a command deleted them, brought back: ${plan.capturedIgnored.length}`);
     for (const name of plan.capturedIgnored.slice(0, SHOW_PATHS)) out.line(`    ${name}`);

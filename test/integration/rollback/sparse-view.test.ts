@@ -1,0 +1,184 @@
+/**
+ * The sparse-checkout view through a rollback and its --undo. Found on a vite clone: after an
+ * agent's `git sparse-checkout disable; ...; git sparse-checkout set playground`, the rollback gave
+ * back the files but not the person's view (the pattern file and core.sparseCheckout* were not in
+ * the snapshot), and guard's own `sparse-checkout reapply`, run under the agent's cone patterns,
+ * deleted packages/vite/dist (ignored build output, no snapshot held it): cone mode removes every
+ * directory leaving the cone that holds only ignored files. Snapshots now record the view
+ * (sparse-state.ts), rollback puts it back and reapplies without cone mode's cleaning
+ * (sparse-restore.ts). Every file is compared byte for byte, ignored ones included.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
+import { captureState } from '../../helpers/state.js';
+
+type Mode = 'cone' | 'no-cone';
+
+function snapshot(t: TestRepo, cwd = t.dir): string {
+  const r = t.guard(['snapshot', '--json'], { cwd });
+  expect(r.code, r.stderr).toBe(0);
+  return JSON.parse(r.stdout).id as string;
+}
+
+function rollback(t: TestRepo, args: string[], cwd = t.dir): void {
+  const r = t.guard(['rollback', ...args, '--yes'], { cwd });
+  expect(r.code, r.stderr).toBe(0);
+}
+
+/** The view: the pattern file's bytes (hex), the three settings as git reads them here, the skip-worktree bits. */
+function view(t: TestRepo, cwd = t.dir): unknown {
+  const file = t.git(['rev-parse', '--path-format=absolute', '--git-path', 'info/sparse-checkout'], { cwd }).trim();
+  const setting = (key: string): string | null => {
+    const r = t.gitResult(['config', '--get', key], { cwd });
+    return r.code === 0 ? r.stdout.trim() : null;
+  };
+  return {
+    patterns: fs.existsSync(file) ? fs.readFileSync(file).toString('hex') : null,
+    settings: ['core.sparseCheckout', 'core.sparseCheckoutCone', 'index.sparse'].map(setting),
+    tags: t.git(['ls-files', '-t', '-z'], { cwd }).split('\0'),
+  };
+}
+
+function state(t: TestRepo, cwd = t.dir): unknown {
+  return { ...captureState(t, cwd), view: view(t, cwd) };
+}
+
+/** Every file's name (hex of its bytes: not all are UTF-8) and content, and the view. */
+function bytesState(t: TestRepo): unknown {
+  const files: Record<string, string> = {};
+  const walk = (dir: Buffer): void => {
+    for (const name of fs.readdirSync(dir, { encoding: 'buffer' })) {
+      if (name.toString() === '.git') continue;
+      const full = Buffer.concat([dir, Buffer.from('/'), name]);
+      if (fs.lstatSync(full).isDirectory()) walk(full);
+      else files[full.toString('hex')] = fs.readFileSync(full).toString('hex');
+    }
+  };
+  walk(Buffer.from(t.dir));
+  return { files, index: t.git(['ls-files', '-s', '-z']), view: view(t) };
+}
+
+/** a/, b/, c/ tracked; dist/ ignored everywhere. */
+function commitTree(t: TestRepo, cwd = t.dir): void {
+  for (const name of ['a/f', 'b/f', 'c/f']) fs.mkdirSync(path.join(cwd, path.dirname(name)), { recursive: true });
+  for (const name of ['a/f', 'b/f', 'c/f']) fs.writeFileSync(path.join(cwd, name), `${name}\n`);
+  fs.writeFileSync(path.join(cwd, '.gitignore'), 'dist/\n');
+  t.git(['add', '-A'], { cwd });
+  t.git(['commit', '-q', '-m', 'A'], { cwd });
+}
+
+function setView(t: TestRepo, mode: Mode, dirs: string[], cwd = t.dir): void {
+  t.git(['sparse-checkout', 'set', `--${mode}`, ...(mode === 'cone' ? dirs : dirs.map((d) => `/${d}/`))], { cwd });
+}
+
+/** What the agent did on the vite clone: leave the view, edit a file in it, set another view, reset. */
+function agent(t: TestRepo, mode: Mode, cwd = t.dir): void {
+  t.git(['sparse-checkout', 'disable'], { cwd });
+  fs.appendFileSync(path.join(cwd, 'a/f'), 'agent\n');
+  setView(t, mode, ['c'], cwd);
+  t.git(['reset', '-q', '--hard'], { cwd });
+  fs.appendFileSync(path.join(cwd, 'c/f'), 'agent\n');
+}
+
+describe('rollback puts the sparse-checkout view back', () => {
+  it.each<Mode>(['cone', 'no-cone'])('%s mode: the view and the ignored build output under it, through a rollback and its --undo', async (mode) => {
+    await withTestRepo((t) => {
+      commitTree(t);
+      setView(t, mode, ['a', 'b']);
+      t.write('a/dist/index.js', 'built\n');
+      t.write('b/notes.txt', 'untracked\n');
+      const before = state(t);
+      const id = snapshot(t);
+      agent(t, mode);
+      expect(t.exists('a/dist/index.js')).toBe(true);
+      const after = state(t);
+      rollback(t, [id]);
+      expect(t.read('a/dist/index.js')).toBe('built\n');
+      expect(state(t)).toEqual(before);
+      rollback(t, ['--undo']);
+      expect(state(t)).toEqual(after);
+    });
+  });
+
+  it('an agent that made a full checkout sparse: the rollback gives every file back and the settings unset', async () => {
+    await withTestRepo((t) => {
+      commitTree(t);
+      // Inside the agent's cone: git's own `sparse-checkout set a` removes b/dist with b/ (the hook's business).
+      t.write('a/dist/out.js', 'built\n');
+      const before = state(t);
+      const id = snapshot(t);
+      setView(t, 'cone', ['a']);
+      const after = state(t);
+      // No snapshot named: the one before the agent's view differs from now by the view alone
+      // (the files off the disk keep their index version in the snapshot's tree).
+      rollback(t, []);
+      expect(state(t)).toEqual(before);
+      expect(t.exists('c/f')).toBe(true);
+      rollback(t, ['--undo']);
+      expect(state(t)).toEqual(after);
+      expect(t.guard(['list', '--json']).stdout).toContain(id);
+    });
+  });
+
+  it('a pattern file with a name that is not UTF-8 comes back byte for byte, with its directory', async () => {
+    await withTestRepo((t) => {
+      commitTree(t);
+      const latin = Buffer.from('caf\xe9', 'latin1');
+      fs.mkdirSync(Buffer.concat([Buffer.from(`${t.dir}/`), latin]));
+      fs.writeFileSync(Buffer.concat([Buffer.from(`${t.dir}/`), latin, Buffer.from('/f')]), 'latin\n');
+      t.git(['add', '-A']);
+      t.git(['commit', '-q', '-m', 'latin']);
+      setView(t, 'no-cone', ['a']);
+      const file = t.git(['rev-parse', '--path-format=absolute', '--git-path', 'info/sparse-checkout']).trim();
+      fs.writeFileSync(file, Buffer.concat([Buffer.from('/a/\n/'), latin, Buffer.from('/\n')]));
+      t.git(['sparse-checkout', 'reapply']);
+      const before = bytesState(t);
+      const id = snapshot(t);
+      agent(t, 'no-cone');
+      expect(fs.existsSync(Buffer.concat([Buffer.from(`${t.dir}/`), latin]))).toBe(false);
+      rollback(t, [id]);
+      expect(bytesState(t)).toEqual(before);
+      expect(fs.readFileSync(Buffer.concat([Buffer.from(`${t.dir}/`), latin, Buffer.from('/f')]), 'utf8')).toBe('latin\n');
+    });
+  });
+
+  it('a linked worktree: its own view comes back, the main worktree keeps its own', async () => {
+    await withTestRepo((t) => {
+      commitTree(t);
+      setView(t, 'cone', ['b']);
+      const wt = path.join(t.base, 'wt');
+      t.git(['worktree', 'add', '-q', wt]);
+      setView(t, 'cone', ['a'], wt);
+      fs.mkdirSync(path.join(wt, 'a/dist'));
+      fs.writeFileSync(path.join(wt, 'a/dist/index.js'), 'built\n');
+      const main = state(t);
+      const before = state(t, wt);
+      const id = snapshot(t, wt);
+      agent(t, 'cone', wt);
+      const after = state(t, wt);
+      rollback(t, [id], wt);
+      expect(state(t, wt)).toEqual(before);
+      expect(state(t)).toEqual(main);
+      rollback(t, ['--undo'], wt);
+      expect(state(t, wt)).toEqual(after);
+      expect(state(t)).toEqual(main);
+    });
+  });
+
+  it('a restore of some paths keeps the view of now and the ignored files under directories outside it', async () => {
+    await withTestRepo((t) => {
+      commitTree(t);
+      setView(t, 'cone', ['a', 'b']);
+      t.write('a/dist/index.js', 'built\n');
+      const id = snapshot(t);
+      agent(t, 'cone');
+      const agentView = view(t);
+      rollback(t, [id, '--paths', 'c/**']);
+      expect(t.read('a/dist/index.js')).toBe('built\n');
+      expect(t.read('c/f')).toBe('c/f\n');
+      expect(view(t)).toEqual(agentView);
+    });
+  });
+});
