@@ -18,6 +18,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { restoreSparse } from '../restore/sparse-restore.js';
 import { GuardError } from '../errors.js';
 import { withInternalToken } from '../git/internal-token.js';
 import { GUARD_IDENTITY } from '../git/objects.js';
@@ -400,6 +401,9 @@ export async function applyRecovery(plan: RecoverPlan, options: RecoverOptions =
   // to remove).
   const operationGoal = goalState(snapshot);
   if (operationGoal) await writeOperationState(repo, null, operationGoal);
+  // The sparse-checkout view (sparse-state.ts): every file was written, the ones outside the view
+  // are taken off the disk again and the pattern file and settings put back (sparse-restore.ts).
+  await restoreSparse(repo, { patterns: null }, snapshot.sparse);
 
   // Keep mirroring into the backup this repository came from.
   writeLink(repo, { id: backup.id, path: backup.path });

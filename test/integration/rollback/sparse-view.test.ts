@@ -13,6 +13,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
 import { captureState } from '../../helpers/state.js';
+import { json, waitForBackgroundPush } from '../watcher/helpers.js';
 
 type Mode = 'cone' | 'no-cone';
 
@@ -164,6 +165,23 @@ describe('rollback puts the sparse-checkout view back', () => {
       rollback(t, ['--undo'], wt);
       expect(state(t, wt)).toEqual(after);
       expect(state(t)).toEqual(main);
+    });
+  });
+
+  it('guard recover after rm -rf .git gives the view back with the files', async () => {
+    await withTestRepo(async (t) => {
+      commitTree(t);
+      setView(t, 'cone', ['a']);
+      t.write('a/dist/index.js', 'built\n');
+      json(t, ['snapshot']);
+      expect(json(t, ['backup', 'push']).local.ok).toBe(true);
+      await waitForBackgroundPush(t);
+      const before = state(t);
+      fs.rmSync(path.join(t.dir, '.git'), { recursive: true, force: true });
+      const r = t.guard(['recover', '--yes']);
+      expect(r.code, r.stderr).toBe(0);
+      expect(state(t)).toEqual(before);
+      expect(t.exists('b/f')).toBe(false);
     });
   });
 
