@@ -445,6 +445,7 @@ const SUBCOMMANDS: Record<string, (call: GitCall, args: Field[]) => void> = {
     const parsed = parseGitArgs(args, { long: { force: 'none', cached: 'none', 'dry-run': 'none', quiet: 'none', 'ignore-unmatch': 'none', sparse: 'none', 'pathspec-from-file': 'required' }, short: { f: 'none', n: 'none', q: 'none', r: 'none' }, alias: { f: 'force', n: 'dry-run', q: 'quiet' } });
     if (isSet(parsed, 'force') && !isSet(parsed, 'cached') && !isSet(parsed, 'dry-run')) local(call, 'snapshot', 'git-rm-force', 'git rm -f deletes files with uncommitted changes');
   },
+  'sparse-checkout': gitSparseCheckout,
   'read-tree'(call, args) {
     if (args.some((a) => a.value === '-u' || (a.value !== null && /^-[a-z]*u[a-z]*$/.test(a.value) && !a.value.startsWith('--')))) {
       local(call, 'snapshot', 'git-worktree-overwrite', 'git read-tree -u overwrites working-tree files');
@@ -841,6 +842,24 @@ function gitBranch(call: GitCall, args: Field[]): void {
 }
 
 // ---------------------------------------------------------------- clean / stash / submodule
+
+/**
+ * `git sparse-checkout set|add|reapply|init|disable` rewrites the view: git deletes the tracked
+ * files that leave it, and in cone mode every directory leaving the cone that holds only ignored
+ * files (found on a vite clone: an agent's `set playground` took packages/vite/dist, and no
+ * snapshot had been taken). A snapshot records the view (snapshot/sparse-state.ts), so one first
+ * gives back the view, the tracked files and the untracked ones; the reason says what it cannot.
+ * `list` and `check-rules` only read.
+ */
+const SPARSE_WRITES = new Set(['set', 'add', 'reapply', 'init', 'disable']);
+
+function gitSparseCheckout(call: GitCall, args: Field[]): void {
+  const action = args.find((a) => a.value === null || !a.value.startsWith('-'));
+  if (!action) return;
+  if (action.value === null) return opaque(call, 'git sparse-checkout is given a subcommand guard cannot see');
+  if (!SPARSE_WRITES.has(action.value)) return;
+  local(call, 'snapshot', 'git-sparse-checkout', `git sparse-checkout ${action.value} changes which files are on disk: it deletes the tracked files that leave the view and, in cone mode, the directories leaving the cone that hold only ignored files (build output, .env), which no snapshot holds; guard rollback gives back the view and the tracked and untracked files`);
+}
 
 function gitClean(call: GitCall, args: Field[]): void {
   const parsed = parseGitArgs(args, {

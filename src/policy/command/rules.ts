@@ -166,6 +166,10 @@ export const RULES = {
     description: '`git update-ref` moves or deletes a ref directly (restorable from the snapshot taken first).',
     instead: 'Use porcelain commands (git branch, git tag) where possible.',
   },
+  'git-sparse-checkout': {
+    description: '`git sparse-checkout set`, `add`, `reapply`, `init` or `disable` changes which files are on disk: it deletes the tracked files that leave the view and, in cone mode, every directory leaving the cone that holds only ignored files (build output, `.env`), which no snapshot holds (restorable from the snapshot taken first: the view, the tracked files, untracked files).',
+    instead: 'Leave the person\'s sparse-checkout view as it is; read files outside it with `git show HEAD:path`.',
+  },
   'git-worktree-overwrite': {
     description: 'Plumbing that overwrites working-tree files (`read-tree -u`, `checkout-index -f`); restorable from the snapshot taken first.',
     instead: 'Use porcelain commands that refuse to overwrite local changes.',

@@ -10,6 +10,8 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { hookCommandFor } from '../../../src/agents/launcher.js';
 import { describe, expect, it } from 'vitest';
 import { withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
 import { captureState } from '../../helpers/state.js';
@@ -82,6 +84,40 @@ function agent(t: TestRepo, mode: Mode, cwd = t.dir): void {
   t.git(['reset', '-q', '--hard'], { cwd });
   fs.appendFileSync(path.join(cwd, 'c/f'), 'agent\n');
 }
+
+/** The agent's hook as Claude Code runs it: the command guard init wrote, through `sh -c`. */
+function agentHook(t: TestRepo, command: string): { decision: string; reason: string } {
+  const payload = { session_id: 's', cwd: t.dir, hook_event_name: 'PreToolUse', tool_name: 'Bash', tool_input: { command } };
+  const r = spawnSync('sh', ['-c', hookCommandFor('claude', 'pre-tool')], { cwd: t.dir, env: t.env, input: JSON.stringify(payload), encoding: 'utf8' });
+  expect(r.status, r.stderr).toBe(0);
+  const out = r.stdout.trim() === '' ? null : JSON.parse(r.stdout).hookSpecificOutput;
+  return { decision: out?.permissionDecision ?? 'allow', reason: out?.permissionDecisionReason ?? '' };
+}
+
+describe("an agent's git sparse-checkout through the installed hook", () => {
+  it('is snapshotted first, and the rollback to that snapshot gives the view and the files back', async () => {
+    await withTestRepo((t) => {
+      commitTree(t);
+      setView(t, 'cone', ['a', 'b']);
+      const init = t.guard(['init', '--yes', '--agents', 'claude']);
+      expect(init.code, init.stderr).toBe(0);
+      // The person's work since guard's last snapshot: an untracked file in b/, an edit in a/ (both leave the view).
+      t.write('b/new.txt', 'mine\n');
+      fs.appendFileSync(path.join(t.dir, 'a/f'), 'mine\n');
+      const before = state(t);
+      const hook = agentHook(t, 'git sparse-checkout set c');
+      expect(hook.decision).toBe('allow');
+      const journal = fs.readFileSync(path.join(t.dir, '.git', 'guard', 'journal.jsonl'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
+      const allowed = journal.filter((e) => e.type === 'allowed-after-snapshot');
+      expect(allowed).toHaveLength(1);
+      expect(allowed[0]).toMatchObject({ rule: 'git-sparse-checkout' });
+      t.git(['sparse-checkout', 'set', 'c'], { env: { CLAUDECODE: '1' } });
+      expect(t.exists('b/f')).toBe(false);
+      rollback(t, [allowed[0]!.snapshot as string]);
+      expect(state(t)).toEqual(before);
+    });
+  });
+});
 
 describe('rollback puts the sparse-checkout view back', () => {
   it.each<Mode>(['cone', 'no-cone'])('%s mode: the view and the ignored build output under it, through a rollback and its --undo', async (mode) => {
