@@ -44,7 +44,7 @@ import { applyRawWrites, planRawWrites, type RawSelection } from './raw-restore.
 import { applyFlags } from '../snapshot/index-flags.js';
 import { keptModes, knownModesDiffer, restoreModes } from '../snapshot/file-modes.js';
 import { keepIgnoredAtTarget } from './ignored-at-target.js';
-import { restoreSparse } from './sparse-restore.js';
+import { checkSparsePatterns, restoreSparse } from './sparse-restore.js';
 import { sameSparse } from '../snapshot/sparse-state.js';
 
 export type RollbackEvent =
@@ -544,6 +544,7 @@ export async function rollback(repo: Repo, options: RollbackOptions): Promise<Ro
     emit({ type: 'phase', phase: 'checking' });
     await checkWorktree(repo, files, treeGoal, worktreeIndex);
     if (plan.operation && plan.operation.write.length > 0) await checkOperationCommits(repo, target);
+    if (plan.sparse) await checkSparsePatterns(repo, sparseGoal);
 
     if (!(await options.confirm(plan, { target, pre }))) {
       throw new GuardError('refused', 'rollback not confirmed; nothing was changed', {

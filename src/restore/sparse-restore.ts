@@ -20,7 +20,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { GuardError } from '../errors.js';
-import { readObjects } from '../git/batch-objects.js';
+import { checkObjects, readObjects } from '../git/batch-objects.js';
 import type { Repo } from '../git/repo.js';
 import { runGit } from '../git/run.js';
 import { readSparseConfig, sparseOn, type SparseConfig, type SparseState } from '../snapshot/sparse-state.js';
@@ -43,6 +43,17 @@ async function patternBytes(repo: Repo, oid: string): Promise<Buffer> {
   const [object] = await readObjects(repo, [oid]);
   if (object?.type !== 'blob') throw new GuardError('internal', `the recorded sparse-checkout patterns ${oid.slice(0, 12)} are missing`, { hints: ['Check the repository with `git fsck`.'] });
   return object.content;
+}
+
+/** Before anything changes: the goal's pattern blob must be there (K keeps it), or the rollback stops with nothing changed. */
+export async function checkSparsePatterns(repo: Repo, goal: SparseState | undefined): Promise<void> {
+  if (!goal?.patterns) return;
+  const [present] = await checkObjects(repo, [goal.patterns]);
+  if (!present) {
+    throw new GuardError('internal', `the sparse-checkout patterns recorded in the snapshot (${goal.patterns.slice(0, 12)}) are missing; nothing was changed`, {
+      hints: ['Check the repository with `git fsck`.', 'Restore only the files with: guard rollback <snapshot> --files-only'],
+    });
+  }
 }
 
 async function putFile(file: string, content: Buffer | null): Promise<void> {
