@@ -9,6 +9,8 @@
  *    reset, a rollback): the git hooks and the agent hooks judge those, and undoing a checkout
  *    file by file would leave a mess; so a path is restored only while HEAD is where the source
  *    snapshot recorded it and, if the snapshot's index had the path, the index still has it;
+ *  - a tracked file a sparse checkout took off the disk (skip-worktree in the index): it left the
+ *    view (`git sparse-checkout set`, which the agent hook snapshots first), it was not deleted;
  *  - anything while a rollback runs or right after one finished;
  *  - anything outside a session, and anything while .guard.yaml is broken (the watcher cannot
  *    know what it meant to protect; snapshots still record everything).
@@ -90,11 +92,20 @@ async function entriesAt(repo: Repo, treeish: string, paths: GitPath[]): Promise
 }
 
 /** Which of `paths` the user's index tracks (names as bytes, like entriesAt). */
-async function trackedAmong(repo: Repo, paths: GitPath[]): Promise<Set<GitPath>> {
+async function trackedAmong(repo: Repo, paths: GitPath[]): Promise<{ tracked: Set<GitPath>; outsideView: Set<GitPath> }> {
   const wanted = new Set(paths);
   const specs = coveringPathspecs(paths);
-  const listed = await runGit(['ls-files', '-z', ...(specs ? ['--', ...specs] : [])], { cwd: repo.root });
-  return new Set(gitPathsOf(listed.stdout).filter((p) => wanted.has(p)));
+  // -t: "S " marks a skip-worktree entry, a file a sparse checkout keeps off the disk.
+  const listed = await runGit(['ls-files', '-t', '-z', ...(specs ? ['--', ...specs] : [])], { cwd: repo.root });
+  const tracked = new Set<GitPath>();
+  const outsideView = new Set<GitPath>();
+  for (const record of gitPathsOf(listed.stdout)) {
+    const p = record.slice(2) as GitPath;
+    if (!wanted.has(p)) continue;
+    tracked.add(p);
+    if (record.startsWith('S ')) outsideView.add(p);
+  }
+  return { tracked, outsideView };
 }
 
 export class ProtectedRestore {
@@ -207,9 +218,13 @@ export class ProtectedRestore {
     if (sources.size === 0) return;
 
     const { head } = await readRepoState(this.repo);
-    const trackedNow = await trackedAmong(this.repo, [...sources.keys()]);
+    const { tracked: trackedNow, outsideView } = await trackedAmong(this.repo, [...sources.keys()]);
     for (const [p, { snapshot, entry }] of sources) {
       if (head.symbolic !== snapshot.head.symbolic || head.oid !== snapshot.head.oid) continue;
+      // Taken off the disk by a sparse checkout (`git sparse-checkout set`): the view changed, the
+      // agent hook snapshots that, and a file written back would sit outside the view (on a vite
+      // clone the undo of a rollback then differed by .github/workflows).
+      if (outsideView.has(p)) continue;
       if (!trackedNow.has(p) && snapshot.indexTree && (await entriesAt(this.repo, snapshot.indexTree, [p])).size > 0) continue;
       // Still gone or empty after the git calls above?
       const stat = lstat(fsPath(this.repo.root, p));

@@ -178,6 +178,23 @@ describe('the watcher', () => {
       repo.guard(['watch', 'stop']);
     }));
 
+  it('leaves a protected file a sparse checkout took off the disk: it left the view, it was not deleted', () =>
+    withTestRepo(async (repo) => {
+      baseRepo(repo);
+      const session = startSession(repo);
+      await waitForWatcher(repo);
+      repo.git(['sparse-checkout', 'set', 'db']);
+      expect(repo.exists('.github/workflows/ci.yml')).toBe(false);
+      // A deletion after it, which the watcher does restore: once it is back, the sparse one was seen too.
+      fs.writeFileSync(path.join(repo.dir, '.guard.yaml'), '');
+      await waitFor('.guard.yaml to be refilled', () => repo.read('.guard.yaml') !== '');
+      const events = json(repo, ['log', '--session', session.id]).events.filter((e: any) => e.type === 'protected-restore');
+      expect(events.map((e: any) => e.path)).toEqual(['.guard.yaml']);
+      expect(repo.exists('.github/workflows/ci.yml')).toBe(false);
+      expect(repo.git(['ls-files', '-t', '.github/workflows/ci.yml'])).toBe('S .github/workflows/ci.yml\n');
+      repo.guard(['watch', 'stop']);
+    }));
+
   // Files git converts: the snapshot's tree holds git's clean blob (LF), which is neither what the
   // file held nor, under eol=crlf, what git's checkout writes. The restore writes the raw bytes the
   // snapshot kept (raw-files.ts), else git's checkout of the blob.
