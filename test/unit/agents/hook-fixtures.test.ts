@@ -246,7 +246,7 @@ describe.each(RUNNERS)('$name', (runner) => {
         expect(r).toEqual({ stdout: f.quiet, stderr: '', code: 0 });
         r = run('session-end', f.stop(t.dir));
       }
-      expect(r.code).toBe(0);
+      expect(r.code, r.stderr).toBe(0);
       const summary = /git-guard: session \S+ \(\w+\) ended\n {2}files: \d+ added, \d+ modified, \d+ deleted[\s\S]*commands blocked: \d+[\s\S]*undo everything since the session started: guard rollback --session \S+$/;
       if (f.message) {
         expect(JSON.parse(r.stdout).systemMessage).toMatch(summary);
