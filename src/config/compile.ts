@@ -14,7 +14,6 @@
  * `[ "$GUARD_POLICY_SOURCE" -nt "$policy_sh" ]` and can then ask Node. Both files are replaced
  * atomically (write + rename), so a concurrent reader sees the old or the new policy, never half.
  */
-import { randomBytes } from 'node:crypto';
 import fsSync from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
@@ -22,6 +21,7 @@ import { type Repo, guardCommonPath } from '../git/repo.js';
 import { CONFIG_FILE_NAME, POLICY_FORMAT, RULES, type Policy, defaultConfig, failClosedConfig } from '../policy/schema.js';
 import { configError, readConfig, sha256 } from './load.js';
 import { renderPolicySh } from './policy-sh.js';
+import { writeFileAtomic } from '../util/write-atomic.js';
 
 export function policyFiles(repo: Repo): { json: string; sh: string } {
   return { json: guardCommonPath(repo, 'policy.json'), sh: guardCommonPath(repo, 'policy.sh') };
@@ -63,29 +63,18 @@ export async function compilePolicy(repo: Repo, options: { file?: string; persis
   return policy;
 }
 
-async function writeAtomic(file: string, content: string): Promise<void> {
-  const temp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-  try {
-    await fs.writeFile(temp, content, { mode: 0o644 });
-    await fs.rename(temp, file);
-  } catch (error) {
-    await fs.rm(temp, { force: true });
-    throw error;
-  }
-}
-
 async function writePolicyFiles(repo: Repo, policy: Policy): Promise<void> {
   const files = policyFiles(repo);
   await fs.mkdir(guardCommonPath(repo), { recursive: true });
   // sh first: a reader that sees a fresh policy.json can rely on policy.sh being as fresh.
-  await writeAtomic(files.sh, renderPolicySh(policy));
+  await writeFileAtomic(files.sh, renderPolicySh(policy));
   if (policy.sourceMtimeMs !== null) {
     // Just past the source's mtime (utimes has millisecond precision): `source -nt policy.sh`
     // is false now and true as soon as .guard.yaml is written again.
     const mtime = new Date(Math.floor(policy.sourceMtimeMs) + 1);
     await fs.utimes(files.sh, mtime, mtime);
   }
-  await writeAtomic(files.json, `${JSON.stringify(policy, null, 2)}\n`);
+  await writeFileAtomic(files.json, `${JSON.stringify(policy, null, 2)}\n`);
 }
 
 // The read path (readCachedPolicy, isFresh, readPolicy when the cache is fresh) runs in every

@@ -23,6 +23,7 @@ import { GuardError } from '../errors.js';
 import { checkObjects, readObjects } from '../git/batch-objects.js';
 import type { Repo } from '../git/repo.js';
 import { runGit } from '../git/run.js';
+import { writeFileAtomic } from '../util/write-atomic.js';
 import { readSparseConfig, sparseOn, type SparseConfig, type SparseState } from '../snapshot/sparse-state.js';
 
 /** reapply under the pattern file as it is, without cone mode's directory cleaning and without writing config. */
@@ -62,10 +63,8 @@ async function putFile(file: string, content: Buffer | null): Promise<void> {
     return;
   }
   await fs.mkdir(path.dirname(file), { recursive: true });
-  // Written aside and renamed, so a git process never reads half a pattern file.
-  const fresh = `${file}.guard-${process.pid}`;
-  await fs.writeFile(fresh, content);
-  await fs.rename(fresh, file);
+  // A git process never reads half a pattern file.
+  await writeFileAtomic(file, content);
 }
 
 /** The settings of `goal` where they differ from `now`, in this worktree's config (as `git sparse-checkout` writes them). */

@@ -2,7 +2,9 @@
  * The guard steps rollback tests repeat, each failing the test with guard's own message when it
  * does not succeed: a snapshot (its id), and any other command that must exit 0.
  */
+import { spawnSync } from 'node:child_process';
 import { expect } from 'vitest';
+import { hookCommandFor } from '../../src/agents/launcher.js';
 import type { RunResult, TestRepo } from './git-repo.js';
 
 /** `guard snapshot --json`; returns the snapshot's id. */
@@ -17,4 +19,16 @@ export function guardOk(t: TestRepo, args: string[]): RunResult {
   const r = t.guard(args);
   expect(r.code, r.stderr).toBe(0);
   return r;
+}
+
+/**
+ * The agent's pre-tool hook as Claude Code runs it: the command `guard init` wrote, through
+ * `sh -c` (launcher, sh fast path, Node), for a Bash tool call of `command`. Expects it to exit 0.
+ */
+export function installedClaudeHook(t: TestRepo, command: string): { decision: string; reason: string } {
+  const payload = { session_id: 's', cwd: t.dir, hook_event_name: 'PreToolUse', tool_name: 'Bash', tool_input: { command } };
+  const r = spawnSync('sh', ['-c', hookCommandFor('claude', 'pre-tool')], { cwd: t.dir, env: t.env, input: JSON.stringify(payload), encoding: 'utf8' });
+  expect(r.status, r.stderr).toBe(0);
+  const out = r.stdout.trim() === '' ? null : JSON.parse(r.stdout).hookSpecificOutput;
+  return { decision: out?.permissionDecision ?? 'allow', reason: out?.permissionDecisionReason ?? '' };
 }

@@ -12,17 +12,8 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
 import { captureState } from '../../helpers/state.js';
-import { hookCommandFor } from '../../../src/agents/launcher.js';
+import { installedClaudeHook } from '../../helpers/guard-steps.js';
 import { json, waitForBackgroundPush } from '../watcher/helpers.js';
-
-/** The agent's hook as Claude Code runs it: the command guard wrote, through `sh -c`. */
-function agentHook(repo: TestRepo, command: string): { decision: string; reason: string } {
-  const payload = { session_id: 's', cwd: repo.dir, hook_event_name: 'PreToolUse', tool_name: 'Bash', tool_input: { command } };
-  const r = spawnSync('sh', ['-c', hookCommandFor('claude', 'pre-tool')], { cwd: repo.dir, env: repo.env, input: JSON.stringify(payload), encoding: 'utf8' });
-  expect(r.status, r.stderr).toBe(0);
-  const out = r.stdout.trim() === '' ? null : JSON.parse(r.stdout).hookSpecificOutput;
-  return { decision: out?.permissionDecision ?? 'allow', reason: out?.permissionDecisionReason ?? '' };
-}
 
 function journal(repo: TestRepo): Array<Record<string, unknown>> {
   const file = path.join(repo.dir, '.git', 'guard', 'journal.jsonl');
@@ -126,7 +117,7 @@ describe("an agent's --abort / --skip / --quit of the person's stopped operation
       const reference = path.join(repo.base, 'reference');
       execFileSync('cp', ['-a', repo.dir, reference]);
 
-      const hook = agentHook(repo, c.command);
+      const hook = installedClaudeHook(repo, c.command);
       expect(hook.decision).toBe('allow');
       const allowed = journal(repo).filter((e) => e.type === 'allowed-after-snapshot');
       expect(allowed).toHaveLength(1);

@@ -10,11 +10,10 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { spawnSync } from 'node:child_process';
-import { hookCommandFor } from '../../../src/agents/launcher.js';
 import { describe, expect, it } from 'vitest';
 import { withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
 import { captureState } from '../../helpers/state.js';
+import { installedClaudeHook } from '../../helpers/guard-steps.js';
 import { json, waitForBackgroundPush } from '../watcher/helpers.js';
 
 type Mode = 'cone' | 'no-cone';
@@ -85,15 +84,6 @@ function agent(t: TestRepo, mode: Mode, cwd = t.dir): void {
   fs.appendFileSync(path.join(cwd, 'c/f'), 'agent\n');
 }
 
-/** The agent's hook as Claude Code runs it: the command guard init wrote, through `sh -c`. */
-function agentHook(t: TestRepo, command: string): { decision: string; reason: string } {
-  const payload = { session_id: 's', cwd: t.dir, hook_event_name: 'PreToolUse', tool_name: 'Bash', tool_input: { command } };
-  const r = spawnSync('sh', ['-c', hookCommandFor('claude', 'pre-tool')], { cwd: t.dir, env: t.env, input: JSON.stringify(payload), encoding: 'utf8' });
-  expect(r.status, r.stderr).toBe(0);
-  const out = r.stdout.trim() === '' ? null : JSON.parse(r.stdout).hookSpecificOutput;
-  return { decision: out?.permissionDecision ?? 'allow', reason: out?.permissionDecisionReason ?? '' };
-}
-
 describe("an agent's git sparse-checkout through the installed hook", () => {
   it('is snapshotted first, and the rollback to that snapshot gives the view and the files back', async () => {
     await withTestRepo((t) => {
@@ -105,7 +95,7 @@ describe("an agent's git sparse-checkout through the installed hook", () => {
       t.write('b/new.txt', 'mine\n');
       fs.appendFileSync(path.join(t.dir, 'a/f'), 'mine\n');
       const before = state(t);
-      const hook = agentHook(t, 'git sparse-checkout set c');
+      const hook = installedClaudeHook(t, 'git sparse-checkout set c');
       expect(hook.decision).toBe('allow');
       const journal = fs.readFileSync(path.join(t.dir, '.git', 'guard', 'journal.jsonl'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
       const allowed = journal.filter((e) => e.type === 'allowed-after-snapshot');
