@@ -99,7 +99,9 @@ describe('long-lived object processes (src/git/object-pipes.ts)', () => {
       repo.write('a.txt', 'a\n');
       repo.git(['add', '-A']);
       repo.git(['commit', '-q', '-m', 'base']);
-      Object.assign(process.env, { GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1', HOME: repo.home });
+      // The whole hermetic environment, fixed dates included: cases without dates of their own take
+      // this process's, and a second that ticks between the two runs must not change the bytes.
+      Object.assign(process.env, repo.env);
       const r = await openRepo(repo.dir);
       const tree = repo.git(['rev-parse', 'HEAD^{tree}']).trim();
       const head = repo.git(['rev-parse', 'HEAD']).trim();
@@ -119,7 +121,7 @@ describe('long-lived object processes (src/git/object-pipes.ts)', () => {
       try {
         const piped = [];
         for (const [t, parents, message, env] of cases) piped.push(await commitTree(r, t, parents, message, env));
-        // The environment's fixed dates (test/helpers/env.ts) make both runs write the same bytes.
+        // The fixed dates (test/helpers/env.ts, set above) make both runs write the same bytes.
         expect(piped).toEqual(oneShot);
         for (const oid of piped) expect(repo.git(['cat-file', '-t', oid]).trim()).toBe('commit');
       } finally {
