@@ -104,8 +104,9 @@ export async function evaluateCommand(command: string, input: Evaluation): Promi
   const verdict = classified.verdict;
   if (verdict.verdict === 'deny' || classified.refChanges.length === 0 || !repo || !('policyFormat' in policy)) return verdict;
   // What the git hooks would refuse part-way (or, with hooks off, not at all) is refused whole.
-  const violation = await refusedRefChange({ repo, policy, actor }, classified.refChanges);
-  if (!violation) return verdict;
+  const keep: string[] = [];
+  const violation = await refusedRefChange({ repo, policy, actor }, classified.refChanges, keep);
+  if (!violation) return keep.length > 0 && verdict.verdict === 'snapshot' ? { ...verdict, keep } : verdict;
   return {
     verdict: 'deny',
     rule: violation.rule,

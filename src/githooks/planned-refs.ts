@@ -25,6 +25,7 @@ import type { RefChange } from '../policy/command/ref-changes.js';
 import { branchDeleteViolation, branchRewriteViolation } from './branch-violations.js';
 import type { HookContext } from './context.js';
 import { wouldRefuse } from './decide.js';
+import { configuredAt } from './messages.js';
 import type { Violation } from './messages.js';
 
 /** refs/heads/<name> HEAD points to, or null (detached, or no repository state to read). */
@@ -82,7 +83,7 @@ function onBranch(rev: string, switchedTo: string | null): string {
 }
 
 /** The revision a change moves its branch to, or replays it onto; null when it names none. */
-function baseOf(change: Exclude<RefChange, { kind: 'switch' | 'abort' }>, switchedTo: string | null): string | null {
+function baseOf(change: Exclude<RefChange, { kind: 'switch' | 'abort' | 'push-lease' }>, switchedTo: string | null): string | null {
   return change.kind === 'move' && change.to !== null
     ? onBranch(change.to, switchedTo)
     : change.kind === 'rebase' && change.upstream !== null && change.upstream !== '--root'
@@ -92,7 +93,7 @@ function baseOf(change: Exclude<RefChange, { kind: 'switch' | 'abort' }>, switch
       : null;
 }
 
-function violationOf(ctx: HookContext, change: Exclude<RefChange, { kind: 'switch' | 'abort' }>, ref: string, switchedTo: string | null, known: ReadonlyMap<string, string | null>): Violation | null {
+function violationOf(ctx: HookContext, change: Exclude<RefChange, { kind: 'switch' | 'abort' | 'push-lease' }>, ref: string, switchedTo: string | null, known: ReadonlyMap<string, string | null>): Violation | null {
   const glob = protectingBranchGlob(ctx.policy, ref);
   if (glob === null) return null;
   // The branch's tip, and the revision it would move to (or be replayed onto), in one batch.
@@ -148,8 +149,80 @@ function abortTarget(repo: Repo, operation: 'am' | 'sequencer', headTip: () => s
   return safety !== null && safety === headTip() ? target : null;
 }
 
-/** The first announced change the git layer would refuse, or null. */
-export async function refusedRefChange(ctx: HookContext, changes: readonly RefChange[]): Promise<Violation | null> {
+type PushLease = Extract<RefChange, { kind: 'push-lease' }>;
+
+/** A remote's short name as the remote-tracking refs use it (a URL or path has none). */
+const REMOTE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+
+/**
+ * Where `git push --force-with-lease [remote]` (no refspec) sends the checked-out branch `head`,
+ * as git decides it: the branch's push destination (`%(push)`: its remote-tracking name, which
+ * follows push.default, the upstream, remote.pushDefault and remote.<name>.push; `%(push:remoteref)`
+ * where push refspecs are configured), unless push.default is `matching` (every branch with a
+ * counterpart on the remote goes, protected ones too). Two git processes, only for this form.
+ * A string is the destination branch and its remote; null: git's answer is none guard can judge.
+ */
+function defaultPushDestination(repo: Repo, head: string, remote: string | null): { remote: string; branch: string } | null {
+  const mode = runGitSync(['config', '--get', 'push.default'], { cwd: repo.root, okCodes: [1] }).stdout.toString('utf8').trim();
+  if (mode === 'matching') return null;
+  const out = runGitSync(['for-each-ref', '--format=%(push:remotename)%00%(push)%00%(push:remoteref)', '--end-of-options', head], { cwd: repo.root }).stdout.toString('utf8');
+  const [pushRemote = '', tracking = '', remoteRef = ''] = out.replace(/\n$/, '').split('\0');
+  if (!pushRemote || (remote !== null && remote !== pushRemote)) return null;
+  if (remoteRef) return remoteRef.startsWith('refs/heads/') ? { remote: pushRemote, branch: remoteRef.slice('refs/heads/'.length) } : null;
+  const prefix = `refs/remotes/${pushRemote}/`;
+  return tracking.startsWith(prefix) ? { remote: pushRemote, branch: tracking.slice(prefix.length) } : null;
+}
+
+/**
+ * A lease push judged against the repository: each destination resolved (`HEAD`: the checked-out
+ * branch; none named: git's push destination), a protected one refused as the pre-push hook
+ * refuses it, one guard cannot determine refused too (it could be protected). The remote-tracking
+ * refs of the destinations go to `keep`: the tips the lease lets git overwrite.
+ */
+function pushLeaseViolation(ctx: HookContext, change: PushLease, head: string | null, keep: string[]): Violation | null {
+  const remote = change.remote;
+  const shownRemote = remote ?? 'the remote';
+  const unknown = (why: string): Violation => ({
+    rule: 'protected-branch-force-push',
+    what: `force-push with a lease to a branch guard cannot determine (${why}), which could be a protected one`,
+    subject: `${shownRemote} (unknown branch)`,
+    instead: [`name the branch: git push --force-with-lease ${remote ?? 'origin'} <branch>`],
+  });
+  const resolved: Array<{ remote: string | null; branch: string }> = [];
+  if (change.destinations === null) {
+    if (head === null) return unknown('HEAD is detached');
+    const found = defaultPushDestination(ctx.repo, head, remote);
+    if (found === null) return unknown(`git's push destination for ${head.replace(/^refs\/heads\//, '')} depends on push.default, the upstream or the remote named`);
+    resolved.push(found);
+  } else {
+    for (const destination of change.destinations) {
+      if (destination !== 'HEAD') resolved.push({ remote, branch: destination });
+      else if (head === null) return unknown('HEAD is detached');
+      else resolved.push({ remote, branch: head.replace(/^refs\/heads\//, '') });
+    }
+  }
+  for (const { remote: to, branch } of resolved) {
+    const glob = protectingBranchGlob(ctx.policy, `refs/heads/${branch}`);
+    if (glob !== null) {
+      return {
+        rule: 'protected-branch-force-push',
+        what: `rewrite the protected branch ${branch} on ${to ?? shownRemote} (a force-push; --force-with-lease is no exemption)`,
+        subject: `${to ?? shownRemote} refs/heads/${branch}`,
+        why: `${branch} is protected: it matches '${glob}' (${configuredAt(ctx.policy, 'protect.branches', ctx.repo.root)})`,
+        instead: [`git fetch ${to ?? 'origin'} && git rebase ${to ?? 'origin'}/${branch} (or merge), then push without --force`, 'or push your work to a new branch and open a pull request'],
+      };
+    }
+    if (to !== null && REMOTE_NAME.test(to)) keep.push(`refs/remotes/${to}/${branch}`);
+  }
+  return null;
+}
+
+/**
+ * The first announced change the git layer would refuse, or null. `keep` receives the refs whose
+ * tips the changes let git overwrite where guard must keep them first (a lease push's
+ * remote-tracking refs).
+ */
+export async function refusedRefChange(ctx: HookContext, changes: readonly RefChange[], keep: string[] = []): Promise<Violation | null> {
   if (changes.length === 0) return null;
   let head: string | null | undefined;
   let switched = false;
@@ -160,6 +233,12 @@ export async function refusedRefChange(ctx: HookContext, changes: readonly RefCh
     const to = announced.kind === 'abort' ? abortTarget(ctx.repo, announced.operation, () => resolveRevSync(ctx.repo, 'HEAD')) : null;
     if (announced.kind === 'abort' && to === null) continue;
     const change: Exclude<RefChange, { kind: 'abort' }> = announced.kind === 'abort' ? { kind: 'move', ref: 'HEAD', to, how: announced.how, command: announced.command } : announced;
+    if (change.kind === 'push-lease') {
+      if (head === undefined) head = symbolicFullName(ctx.repo, 'HEAD');
+      const violation = pushLeaseViolation(ctx, change, head, keep);
+      if (violation && (await wouldRefuse(ctx, violation))) return violation;
+      continue;
+    }
     if (change.kind === 'switch') {
       switched = true;
       if (change.branch === null) head = null;

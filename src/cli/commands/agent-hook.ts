@@ -27,6 +27,7 @@ import { newStepMark, pokeWatcher, recordStepEnd, recordStepSnapshot, recordStep
 import { checkpointSession, endSession, ensureSession, openSessionOf, startSession, type SessionRecord } from '../../session/store.js';
 import { summaryHasChanges } from '../../session/summary.js';
 import { createSnapshot } from '../../snapshot/create.js';
+import { keepTips, type KeepItem } from '../../githooks/keep.js';
 import type { Snapshot } from '../../snapshot/format.js';
 import type { CommandContext } from '../main.js';
 import { captureNames, evaluateCommand } from '../command-state.js';
@@ -131,8 +132,13 @@ async function onShell(repo: Repo, policy: Policy, agent: AgentIntegration, even
     case 'snapshot': {
       const budget = policy.snapshot.hookBudgetSeconds;
       let taken;
+      let kept: KeepItem[] = [];
       try {
         taken = await withinBudget(preCommandSnapshot(repo, policy, { session: session.id, agent: agent.id, message: `before: ${command}`.slice(0, 500), capture: result.capture }, budget), budget);
+        // A lease push may overwrite the remote tips its remote-tracking refs name: no snapshot
+        // holds remote-tracking refs, so the keep chain holds those commits (as pre-push does,
+        // which agents running git with hooks off never reach).
+        if (result.keep && result.keep.length > 0) kept = (await keepTips(repo, result.keep.map((ref) => ({ ref, oid: ref, reason: `before: ${command}`.slice(0, 200) })))).kept;
       } catch (error) {
         // Never let a destructive command run without its snapshot, and never leave the answer
         // to the agent's hook timeout: every agent runs the tool when its hook times out.
@@ -153,7 +159,7 @@ async function onShell(repo: Repo, policy: Policy, agent: AgentIntegration, even
       // snapshot pushes it itself (as for `guard snapshot`); otherwise a detached pusher does.
       if (!taken.served) backupAfterSnapshot(repo, true);
       else if (!taken.created) backupAfterSnapshot(repo, false);
-      appendEvent(repo, { type: 'allowed-after-snapshot', ...base, snapshot: snapshot.oid, ...(result.capture.length > 0 ? { capturedIgnored: captureNames(result) } : {}) });
+      appendEvent(repo, { type: 'allowed-after-snapshot', ...base, snapshot: snapshot.oid, ...(result.capture.length > 0 ? { capturedIgnored: captureNames(result) } : {}), ...(kept.length > 0 ? { kept: kept.map((k) => `${k.ref} ${k.oid}`) } : {}) });
       return { decision: 'allow', snapshotFirst: true };
     }
     case 'ask':

@@ -57,11 +57,14 @@ export async function run(args: CheckArgs, ctx: CommandContext): Promise<number>
   if (out.json) {
     const data: Record<string, string> = { verdict: verdict.verdict, rule: verdict.rule, reason: verdict.reason };
     if (verdict.instead) data.instead = verdict.instead;
-    out.data(data);
+    out.data(verdict.keep && verdict.keep.length > 0 ? { ...data, keep: verdict.keep } : data);
   } else {
     out.line(`${verdict.verdict}: ${verdict.reason} [${verdict.rule}]`);
     if (verdict.command && verdict.command !== command.trim()) out.line(`  in: ${verdict.command}`);
-    if (verdict.verdict === 'snapshot') out.line('  guard takes a snapshot first, so this can be undone with `guard rollback`');
+    const keeps = verdict.verdict === 'snapshot' && verdict.keep && verdict.keep.length > 0 ? verdict.keep : null;
+    // What a push overwrites is on the remote, which no rollback moves: the kept tips are the way back.
+    if (keeps) out.line(`  guard takes a snapshot first and keeps the commits these refs name now (refs/guard/keep/head): ${keeps.join(', ')}`);
+    else if (verdict.verdict === 'snapshot') out.line('  guard takes a snapshot first, so this can be undone with `guard rollback`');
     if (verdict.verdict === 'snapshot' && verdict.capture.length > 0) out.line(`  ignored files the snapshot must capture: ${captureNames(verdict).join(', ')}`);
     if (verdict.instead && verdict.verdict !== 'allow') out.line(`  instead: ${verdict.instead}`);
   }

@@ -630,8 +630,10 @@ function gitPush(call: GitCall, args: Field[], subcommand = 'push'): void {
   if (isSet(parsed, 'mirror')) deny(call, 'git-push-mirror', 'git push --mirror overwrites and deletes every ref on the remote');
   if (isSet(parsed, 'delete')) deny(call, 'git-push-delete', `git push --delete deletes ${refspecs.map((r) => r.display).join(', ') || 'remote refs'} on the remote`);
   if (isSet(parsed, 'prune')) deny(call, 'git-push-prune', 'git push --prune deletes remote refs that have no local counterpart');
-  const force = ['force', 'force-with-lease', 'force-if-includes'].find((name) => isSet(parsed, name));
-  if (force) deny(call, 'git-push-force', `git push --${force} rewrites history on the remote`);
+  // --force-if-includes alone does nothing (git applies it only with --force-with-lease).
+  const force = ['force', 'force-with-lease'].find((name) => isSet(parsed, name));
+  if (force === 'force') deny(call, 'git-push-force', 'git push --force rewrites history on the remote');
+  else if (force === 'force-with-lease') pushWithLease(call, parsed, positional[0] ?? null, refspecs);
   for (const refspec of refspecs) {
     const value = refspec.value;
     if (value === null) {
@@ -643,6 +645,50 @@ function gitPush(call: GitCall, args: Field[], subcommand = 'push'): void {
     if (/(^|:|\+)refs\/(guard\/|\*)/.test(value) || value === 'refs/*:refs/*' || namesGuardRef(value)) deny(call, 'git-push-guard-refs', `git push ${value} sends guard's snapshot refs to the remote`);
   }
   if (parsed.unknown && refspecs.length === 0) opaque(call, 'git push is given an option guard cannot see (it could be --force)');
+}
+
+/**
+ * `--force-with-lease` without an expected value (bare, or `=<ref>`): git overwrites a remote
+ * branch only while it still is where this repository's remote-tracking ref says, so the commits
+ * it overwrites are ones this repository has, and guard keeps them (the agent hook keeps the
+ * remote-tracking tips after its snapshot, the pre-push hook keeps the remote's tips). That is
+ * restorable on branches that are not protected; every other form stays a deny: an expected
+ * value written out (`=<ref>:<expect>`, which may be a commit guard never saw), a `+refspec` (no
+ * lease), and pushes of many refs at once (`--all`, `--tags`, glob refspecs). Destinations the
+ * words do not name (`HEAD`, no refspec: push.default and the upstream decide) are noted as a ref
+ * change for the caller to resolve (src/githooks/planned-refs.ts), where a protected one is refused.
+ */
+function pushWithLease(call: GitCall, parsed: ParsedGitArgs, remoteField: Field | null, refspecs: Field[]): void {
+  const lease = valueOf(parsed, 'force-with-lease');
+  const refuse = (why: string): void => deny(call, 'git-push-force', `git push --force-with-lease ${why}`);
+  if (typeof lease === 'string' && lease.includes(':')) return refuse(`with an expected value (${lease}) may overwrite a commit this repository does not have`);
+  if (['all', 'branches', 'tags', 'mirror'].some((name) => isSet(parsed, name))) return refuse('of many refs at once rewrites history on the remote that guard cannot keep');
+  const remote = remoteField === null ? null : remoteField.value;
+  if (remoteField !== null && remote === null) return refuse(`to ${remoteField.display}, a remote guard cannot see`);
+  const destinations: string[] = [];
+  for (const refspec of refspecs) {
+    const value = refspec.value;
+    if (value === null || value.startsWith('+') || value.startsWith(':')) return; // judged by the refspec loop
+    const colon = value.indexOf(':');
+    const source = colon < 0 ? value : value.slice(0, colon);
+    const named = colon < 0 || colon === value.length - 1 ? source : value.slice(colon + 1);
+    if (named.includes('*')) return refuse(`of ${value} rewrites every branch the pattern matches`);
+    // HEAD (or @) pushed under its own name is the checked-out branch: the caller resolves it.
+    const destination = named === 'HEAD' || named === '@' ? 'HEAD' : named.replace(/^refs\/heads\//, '');
+    if (destination.startsWith('refs/')) return refuse(`of ${value} rewrites ${destination}, which is not a branch`);
+    destinations.push(destination);
+  }
+  for (const destination of destinations) {
+    if (destination === 'HEAD') continue;
+    const glob = protectedBranch(destination, call.rt.ctx);
+    if (glob) return deny(call, 'git-push-force', `git push --force-with-lease rewrites ${destination} on ${remote ?? 'the remote'}, a protected branch (matches "${glob}")`);
+  }
+  // By text alone (no view of the repository) the checked-out branch and git's push destination are unknown.
+  const view = call.rt.ctx.view;
+  if (!(view?.collecting || view?.resolved) && (destinations.length === 0 || destinations.includes('HEAD'))) return refuse(`to ${destinations.length === 0 ? "the current branch's push destination" : 'HEAD'}, which only the repository can name (it could be a protected branch)`);
+  const shown = destinations.length === 0 ? "the current branch's push destination" : destinations.map((d) => (d === 'HEAD' ? 'the current branch' : d)).join(', ');
+  local(call, 'snapshot', 'git-push-lease', `git push --force-with-lease rewrites ${shown} on ${remote ?? 'the remote'}, only while it is where this repository last saw it; guard keeps that tip`);
+  noteRef(call, { kind: 'push-lease', remote, destinations: destinations.length === 0 ? null : destinations, how: 'git push --force-with-lease' });
 }
 
 // ---------------------------------------------------------------- checkout / switch / branch

@@ -30,5 +30,12 @@ export type RefChange =
    * an operation is in progress at all, only git's state files say.
    */
   | { kind: 'abort'; ref: 'HEAD'; operation: 'am' | 'sequencer'; how: string; command: string }
+  /**
+   * `git push --force-with-lease` to `remote` (null: the default one) rewrites these remote
+   * branches (`HEAD`: the checked-out branch's name); null: no refspec, so push.default and the
+   * upstream decide. The judge refuses a protected destination and names the remote-tracking
+   * tips guard keeps.
+   */
+  | { kind: 'push-lease'; remote: string | null; destinations: string[] | null; how: string; command: string }
   /** The ref disappears (`branch -m NEW` renames the current branch away). */
   | { kind: 'delete'; ref: string; how: string; command: string };

@@ -21,8 +21,12 @@ export const RULES = {
   },
   // Remote history: a remote is outside every snapshot.
   'git-push-force': {
-    description: 'A force push (`--force`, `-f`, `--force-with-lease`, a `+refspec`) rewrites remote history guard cannot restore.',
-    instead: 'Push without force (pull or rebase first), or ask the person to force-push if it is really intended.',
+    description: 'A force push (`--force`, `-f`, a `+refspec`, `--force-with-lease` with an expected value, of many refs or of a protected branch) rewrites remote history guard cannot restore.',
+    instead: 'Push without force (pull or rebase first); on a branch that is not protected, `git push --force-with-lease` (no expected value) runs after a snapshot; or ask the person to force-push if it is really intended.',
+  },
+  'git-push-lease': {
+    description: '`git push --force-with-lease` (bare or `=<ref>`) of branches that are not protected: git overwrites only the tip this repository last fetched, which guard keeps (refs/guard/keep/head) after its snapshot.',
+    instead: '`git push --force-with-lease <remote> <old tip>:<branch>` puts the remote branch back (the old tip is in refs/guard/keep/head and in the remote-tracking reflog).',
   },
   'git-push-delete': {
     description: 'A push that deletes a remote branch or tag (`--delete`, `:ref`).',

@@ -307,6 +307,12 @@ export function cleanKey(query: CleanQuery): string {
 export interface StateVerdict extends Verdict {
   capture: string[];
   captureBytes: number;
+  /**
+   * Refs whose commits the command lets go where guard must keep them after its snapshot (a
+   * lease push's remote-tracking refs: the remote tips it may overwrite). Set by the caller that
+   * judged the command's ref changes (src/cli/command-state.ts).
+   */
+  keep?: string[];
 }
 
 export interface CaptureLimits {

@@ -108,7 +108,7 @@ const GIT_WRITES = [
   'git branch -d merged-branch', 'git fetch origin && git rebase origin/main', 'git restore --staged src/app.ts', 'git reset HEAD src/app.ts',
   'git submodule update --init --recursive', 'git worktree add ../review feature', 'git config user.name "Dev"', 'git remote add upstream https://github.com/org/repo.git',
   'git commit --amend --no-edit', 'git rebase -i HEAD~3', 'git reset --soft HEAD~1', 'git checkout -- src/app.ts', 'git restore src/app.ts',
-  'git reset --hard', 'git stash drop', 'git branch -D experiment', 'git clean -fdn',
+  'git reset --hard', 'git stash drop', 'git branch -D experiment', 'git clean -fdn', 'git push --force-with-lease origin feature/login',
 ];
 
 const MISC = [
@@ -127,7 +127,7 @@ export const EVERYDAY: readonly string[] = [...INSTALLS, ...BUILDS, ...TESTS, ..
 /** What no snapshot holds: an agent must be stopped (deny, or ask a person). */
 export const UNRECOVERABLE: readonly string[] = [
   // Remote history.
-  'git push --force', 'git push -f origin main', 'git push --force-with-lease origin feature', 'git push origin +main', 'git push origin +HEAD:feature',
+  'git push --force', 'git push -f origin main', 'git push --force-with-lease origin main', 'git push origin +main', 'git push origin +HEAD:feature',
   'git push --delete origin feature', 'git push origin :feature', 'git push origin --delete v1.0', 'git push --mirror', 'git push --prune origin',
   'git push origin "refs/guard/*:refs/guard/*"', 'git push origin refs/guard/main/head:refs/heads/leak', 'git send-pack --force origin main',
   'git branch x refs/guard/main/head && git push origin x', 'git -c push.default=matching push --force', 'git push -uf origin main',

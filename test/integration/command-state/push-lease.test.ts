@@ -1,0 +1,120 @@
+/**
+ * `git push --force-with-lease` through the installed agent hook, judged by the repository:
+ * a lease on a branch that is not protected runs after a snapshot, with the remote tip it may
+ * overwrite kept (refs/guard/keep/head), also where the agent runs git with hooks off (Gemini
+ * CLI does), so no pre-push hook keeps it; a lease whose destination is protected, or one guard
+ * cannot name (detached HEAD, push.default=matching, an upstream of another name), is refused
+ * before it starts. Real git, a real bare remote.
+ */
+import { describe, expect, it } from 'vitest';
+import { withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
+import { installedClaudeHook } from '../../helpers/guard-steps.js';
+
+/** Git with hooks off, as Gemini CLI runs every shell command. */
+const HOOKS_OFF = { GIT_CONFIG_COUNT: '1', GIT_CONFIG_KEY_0: 'core.hooksPath', GIT_CONFIG_VALUE_0: '' };
+
+function commit(repo: TestRepo, file: string, text: string, message: string): string {
+  repo.write(file, text);
+  repo.git(['add', '-A']);
+  repo.git(['commit', '-q', '-m', message]);
+  return repo.git(['rev-parse', 'HEAD']).trim();
+}
+
+/** main and feature pushed to a bare remote (feature tracks origin/feature), then feature amended. */
+function setUp(repo: TestRepo): { remote: string; oldFeature: string; newFeature: string; mainTip: string } {
+  const remote = `${repo.base}/remote.git`;
+  repo.git(['init', '-q', '--bare', remote]);
+  const mainTip = commit(repo, 'a.txt', 'a\n', 'base');
+  repo.git(['remote', 'add', 'origin', remote]);
+  repo.git(['push', '-q', '-u', 'origin', 'main']);
+  expect(repo.guard(['init', '--yes', '--agents', 'claude']).code).toBe(0);
+  repo.git(['switch', '-q', '-c', 'feature']);
+  const oldFeature = commit(repo, 'f.txt', 'one\n', 'feature work');
+  repo.git(['push', '-q', '-u', 'origin', 'feature']);
+  repo.write('f.txt', 'one, amended\n');
+  repo.git(['commit', '-q', '-a', '--amend', '-m', 'feature work, amended']);
+  return { remote, oldFeature, newFeature: repo.git(['rev-parse', 'HEAD']).trim(), mainTip };
+}
+
+const kept = (repo: TestRepo): string[] => {
+  if (repo.gitResult(['rev-parse', '--verify', '-q', 'refs/guard/keep/head']).code !== 0) return [];
+  return repo.git(['rev-parse', 'refs/guard/keep/head^@']).split('\n').filter(Boolean);
+};
+
+describe('git push --force-with-lease through the agent hook', () => {
+  it.each([
+    ['git push --force-with-lease origin feature', {}],
+    ['git push --force-with-lease', {}],
+    ['git push --force-with-lease origin HEAD', {}],
+    ['git push --force-with-lease origin feature', HOOKS_OFF],
+  ] as const)('%s on a feature branch runs after a snapshot and keeps the remote tip it overwrites (hooks %s)', async (command, env) =>
+    withTestRepo((repo) => {
+      const { remote, oldFeature, newFeature } = setUp(repo);
+      const snapshotsBefore = repo.gitResult(['rev-parse', '-q', '--verify', 'refs/guard/main/head']).stdout.trim();
+      const verdict = installedClaudeHook(repo, command);
+      expect(verdict.decision, verdict.reason).toBe('allow');
+      // The hook took a snapshot and kept origin's old feature before the push ran.
+      expect(repo.git(['rev-parse', 'refs/guard/main/head']).trim()).not.toBe(snapshotsBefore);
+      expect(kept(repo)).toContain(oldFeature);
+      const journal = repo.read('.git/guard/journal.jsonl');
+      expect(journal).toContain('"rule":"git-push-lease"');
+      // The push itself, as the agent runs it (hooks off: no pre-push keeps anything more).
+      const pushed = repo.gitResult(['push', '-q', ...command.split(' ').slice(2)], { env });
+      expect(pushed.code, pushed.stderr).toBe(0);
+      expect(repo.git(['--git-dir', remote, 'rev-parse', 'refs/heads/feature']).trim()).toBe(newFeature);
+      // The way back the rule names: the old tip is still here to push.
+      expect(repo.git(['cat-file', '-t', oldFeature]).trim()).toBe('commit');
+      repo.git(['push', '-q', '--force-with-lease', 'origin', `${oldFeature}:feature`], { env: HOOKS_OFF });
+      expect(repo.git(['--git-dir', remote, 'rev-parse', 'refs/heads/feature']).trim()).toBe(oldFeature);
+    }),
+  );
+
+  it('is refused where the destination is protected main, whichever way the command names it', async () =>
+    withTestRepo((repo) => {
+      const { remote, mainTip } = setUp(repo);
+      repo.git(['switch', '-q', 'main']);
+      repo.write('a.txt', 'rewritten\n');
+      repo.git(['commit', '-q', '-a', '--amend', '-m', 'rewritten base']);
+      for (const command of ['git push --force-with-lease', 'git push --force-with-lease origin HEAD', 'git push --force-with-lease origin main', 'git push --force-with-lease origin feature:main']) {
+        const verdict = installedClaudeHook(repo, command);
+        expect(verdict.decision, command).toBe('deny');
+        expect(verdict.reason, command).toMatch(/protected/);
+      }
+      expect(repo.git(['--git-dir', remote, 'rev-parse', 'refs/heads/main']).trim()).toBe(mainTip);
+    }),
+  );
+
+  it('is refused where guard cannot name the destination: detached HEAD, push.default=matching, an upstream of another name', async () =>
+    withTestRepo((repo) => {
+      setUp(repo);
+      // A branch whose upstream is origin/main: with push.default=upstream a plain push goes to main.
+      repo.git(['switch', '-q', '-c', 'fix', '--track', 'origin/main']);
+      repo.git(['config', 'push.default', 'upstream']);
+      const upstream = installedClaudeHook(repo, 'git push --force-with-lease');
+      expect(upstream.decision).toBe('deny');
+      expect(upstream.reason).toMatch(/protected branch main/);
+      repo.git(['config', 'push.default', 'matching']);
+      repo.git(['switch', '-q', 'feature']);
+      const matching = installedClaudeHook(repo, 'git push --force-with-lease');
+      expect(matching.decision).toBe('deny');
+      expect(matching.reason).toMatch(/cannot determine/);
+      repo.git(['config', '--unset', 'push.default']);
+      expect(installedClaudeHook(repo, 'git push --force-with-lease').decision).toBe('allow');
+      repo.git(['switch', '-q', '--detach', 'HEAD']);
+      const detached = installedClaudeHook(repo, 'git push --force-with-lease origin HEAD');
+      expect(detached.decision).toBe('deny');
+      expect(detached.reason).toMatch(/HEAD is detached/);
+    }),
+  );
+
+  it('still refuses --force and an expected value written out, and names the lease as the way forward', async () =>
+    withTestRepo((repo) => {
+      const { oldFeature } = setUp(repo);
+      const force = installedClaudeHook(repo, 'git push --force origin feature');
+      expect(force.decision).toBe('deny');
+      expect(force.reason).toMatch(/--force-with-lease/);
+      expect(installedClaudeHook(repo, `git push --force-with-lease=feature:${oldFeature} origin feature`).decision).toBe('deny');
+      expect(kept(repo)).not.toContain(oldFeature);
+    }),
+  );
+});
