@@ -167,7 +167,7 @@ function defaultPushDestination(repo: Repo, head: string, remote: string | null)
   if (mode === 'matching') return null;
   const out = runGitSync(['for-each-ref', '--format=%(push:remotename)%00%(push)%00%(push:remoteref)', '--end-of-options', head], { cwd: repo.root }).stdout.toString('utf8');
   const [pushRemote = '', tracking = '', remoteRef = ''] = out.replace(/\n$/, '').split('\0');
-  if (!pushRemote || (remote !== null && remote !== pushRemote)) return null;
+  if (!pushRemote || (remote !== null && remote !== pushRemote) || out.includes('\uFFFD')) return null;
   if (remoteRef) return remoteRef.startsWith('refs/heads/') ? { remote: pushRemote, branch: remoteRef.slice('refs/heads/'.length) } : null;
   const prefix = `refs/remotes/${pushRemote}/`;
   return tracking.startsWith(prefix) ? { remote: pushRemote, branch: tracking.slice(prefix.length) } : null;
@@ -189,6 +189,8 @@ function pushLeaseViolation(ctx: HookContext, change: PushLease, head: string | 
     instead: [`name the branch: git push --force-with-lease ${remote ?? 'origin'} <branch>`],
   });
   const resolved: Array<{ remote: string | null; branch: string }> = [];
+  // git's names reach here decoded as UTF-8: a name that is not UTF-8 could not be kept or matched exactly.
+  if (head?.includes('\uFFFD')) return unknown('the checked-out branch has a name that is not UTF-8');
   if (change.destinations === null) {
     if (head === null) return unknown('HEAD is detached');
     const found = defaultPushDestination(ctx.repo, head, remote);

@@ -6,6 +6,7 @@
  * cannot name (detached HEAD, push.default=matching, an upstream of another name), is refused
  * before it starts. Real git, a real bare remote.
  */
+import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
 import { installedClaudeHook } from '../../helpers/guard-steps.js';
@@ -100,6 +101,12 @@ describe('git push --force-with-lease through the agent hook', () => {
       expect(matching.reason).toMatch(/cannot determine/);
       repo.git(['config', '--unset', 'push.default']);
       expect(installedClaudeHook(repo, 'git push --force-with-lease').decision).toBe('allow');
+      // A branch name that is not UTF-8 (git's bytes reach the judge decoded): refused, not guessed.
+      const made = spawnSync('sh', ['-c', `git switch -q -c "$(printf 'caf\\351')" && git push -q -u origin HEAD`], { cwd: repo.dir, env: repo.env, encoding: 'utf8' });
+      expect(made.status, made.stderr).toBe(0);
+      const latin1 = installedClaudeHook(repo, 'git push --force-with-lease origin HEAD');
+      expect(latin1.decision).toBe('deny');
+      expect(latin1.reason).toMatch(/not UTF-8/);
       repo.git(['switch', '-q', '--detach', 'HEAD']);
       const detached = installedClaudeHook(repo, 'git push --force-with-lease origin HEAD');
       expect(detached.decision).toBe('deny');
