@@ -43,36 +43,53 @@ const kept = (repo: TestRepo): string[] => {
 };
 
 describe('git push --force-with-lease through the agent hook', () => {
-  it.each([
-    ['git push --force-with-lease origin feature', {}],
-    ['git push --force-with-lease', {}],
-    ['git push --force-with-lease origin HEAD', {}],
-    ['git push --force-with-lease origin feature', HOOKS_OFF],
-  ] as const)('%s on a feature branch runs after a snapshot and keeps the remote tip it overwrites (hooks %s)', async (command, env) =>
+  it('on a feature branch runs after a snapshot and keeps the remote tip it overwrites, hooks on and off', async () =>
     withTestRepo((repo) => {
-      const { remote, oldFeature, newFeature } = setUp(repo);
-      const snapshotsBefore = repo.gitResult(['rev-parse', '-q', '--verify', 'refs/guard/main/head']).stdout.trim();
-      const verdict = installedClaudeHook(repo, command);
-      expect(verdict.decision, verdict.reason).toBe('allow');
-      // The hook took a snapshot and kept origin's old feature before the push ran.
-      expect(repo.git(['rev-parse', 'refs/guard/main/head']).trim()).not.toBe(snapshotsBefore);
-      expect(kept(repo)).toContain(oldFeature);
-      const journal = repo.read('.git/guard/journal.jsonl');
-      expect(journal).toContain('"rule":"git-push-lease"');
-      // The push itself, as the agent runs it (hooks off: no pre-push keeps anything more).
-      const pushed = repo.gitResult(['push', '-q', ...command.split(' ').slice(2)], { env });
-      expect(pushed.code, pushed.stderr).toBe(0);
-      expect(repo.git(['--git-dir', remote, 'rev-parse', 'refs/heads/feature']).trim()).toBe(newFeature);
-      // The way back the rule names: the old tip is still here to push.
-      expect(repo.git(['cat-file', '-t', oldFeature]).trim()).toBe('commit');
+      const { remote, oldFeature } = setUp(repo);
+      // One repository for every form: each round amends feature again, so the remote tip the
+      // lease overwrites (and guard must keep) is a new commit every time.
+      const rounds: Array<[string, Record<string, string>]> = [
+        ['git push --force-with-lease origin feature', {}],
+        ['git push --force-with-lease', {}],
+        ['git push --force-with-lease origin HEAD', {}],
+        ['git push --force-with-lease origin feature', HOOKS_OFF],
+      ];
+      rounds.forEach(([command, env], round) => {
+        if (round > 0) {
+          repo.write('f.txt', `round ${round}\n`);
+          repo.git(['commit', '-q', '-a', '--amend', '-m', `feature work, round ${round}`]);
+        }
+        const overwritten = repo.git(['rev-parse', 'refs/remotes/origin/feature']).trim();
+        const local = repo.git(['rev-parse', 'HEAD']).trim();
+        expect(kept(repo), command).not.toContain(overwritten);
+        const snapshotsBefore = repo.gitResult(['rev-parse', '-q', '--verify', 'refs/guard/main/head']).stdout.trim();
+        const verdict = installedClaudeHook(repo, command);
+        expect(verdict.decision, `${command}: ${verdict.reason}`).toBe('allow');
+        // The hook took a snapshot and kept origin's tip before the push ran.
+        expect(repo.git(['rev-parse', 'refs/guard/main/head']).trim(), command).not.toBe(snapshotsBefore);
+        expect(kept(repo), command).toContain(overwritten);
+        // The push itself, as the agent runs it (hooks off: no pre-push keeps anything more).
+        const pushed = repo.gitResult(['push', '-q', ...command.split(' ').slice(2)], { env });
+        expect(pushed.code, pushed.stderr).toBe(0);
+        expect(repo.git(['--git-dir', remote, 'rev-parse', 'refs/heads/feature']).trim(), command).toBe(local);
+      });
+      expect(repo.read('.git/guard/journal.jsonl')).toContain('"rule":"git-push-lease"');
+      // The way back the rule names: the first tip is still here to push.
       repo.git(['push', '-q', '--force-with-lease', 'origin', `${oldFeature}:feature`], { env: HOOKS_OFF });
       expect(repo.git(['--git-dir', remote, 'rev-parse', 'refs/heads/feature']).trim()).toBe(oldFeature);
-    }),
-  );
+    }));
 
-  it('is refused where the destination is protected main, whichever way the command names it', async () =>
+  it('is refused where the destination is protected, where guard cannot name it, and with --force or an expected value written out', async () =>
     withTestRepo((repo) => {
-      const { remote, mainTip } = setUp(repo);
+      const { remote, mainTip, oldFeature } = setUp(repo);
+      // --force and a written-out expected value: refused, and the lease is named as the way forward.
+      const force = installedClaudeHook(repo, 'git push --force origin feature');
+      expect(force.decision).toBe('deny');
+      expect(force.reason).toMatch(/--force-with-lease/);
+      expect(installedClaudeHook(repo, `git push --force-with-lease=feature:${oldFeature} origin feature`).decision).toBe('deny');
+      expect(kept(repo)).not.toContain(oldFeature);
+
+      // Protected main, whichever way the command names it.
       repo.git(['switch', '-q', 'main']);
       repo.write('a.txt', 'rewritten\n');
       repo.git(['commit', '-q', '-a', '--amend', '-m', 'rewritten base']);
@@ -82,12 +99,8 @@ describe('git push --force-with-lease through the agent hook', () => {
         expect(verdict.reason, command).toMatch(/protected/);
       }
       expect(repo.git(['--git-dir', remote, 'rev-parse', 'refs/heads/main']).trim()).toBe(mainTip);
-    }),
-  );
 
-  it('is refused where guard cannot name the destination: detached HEAD, push.default=matching, an upstream of another name', async () =>
-    withTestRepo((repo) => {
-      setUp(repo);
+      // Destinations guard cannot name.
       // A branch whose upstream is origin/main: with push.default=upstream a plain push goes to main.
       repo.git(['switch', '-q', '-c', 'fix', '--track', 'origin/main']);
       repo.git(['config', 'push.default', 'upstream']);
@@ -111,17 +124,5 @@ describe('git push --force-with-lease through the agent hook', () => {
       const detached = installedClaudeHook(repo, 'git push --force-with-lease origin HEAD');
       expect(detached.decision).toBe('deny');
       expect(detached.reason).toMatch(/HEAD is detached/);
-    }),
-  );
-
-  it('still refuses --force and an expected value written out, and names the lease as the way forward', async () =>
-    withTestRepo((repo) => {
-      const { oldFeature } = setUp(repo);
-      const force = installedClaudeHook(repo, 'git push --force origin feature');
-      expect(force.decision).toBe('deny');
-      expect(force.reason).toMatch(/--force-with-lease/);
-      expect(installedClaudeHook(repo, `git push --force-with-lease=feature:${oldFeature} origin feature`).decision).toBe('deny');
-      expect(kept(repo)).not.toContain(oldFeature);
-    }),
-  );
+    }));
 });
