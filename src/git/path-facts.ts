@@ -27,7 +27,7 @@ import type { Repo } from './repo.js';
 import { runGitSync, splitNulBytes } from './run.js';
 import { configRecursesSubmodules } from './submodule-recurse.js';
 import { withTextPaths } from './text-paths.js';
-import { ignoredInWorktree, removedWorktree, worktreeRoots } from './worktree-removal.js';
+import { changesInWorktree, ignoredInWorktree, removedWorktree, worktreeRoots } from './worktree-removal.js';
 import { escapedBytes, escapedText } from '../util/escaped-text.js';
 
 export interface PathFactsOptions {
@@ -530,18 +530,24 @@ function worktreeAt(place: string, roots: Buffer[]): string | undefined {
 
 /**
  * For each `git worktree remove`: the linked worktree it takes in the repository it targets, and
- * its ignored entries, regenerable output marked. Not only this repository's: `git -C /elsewhere
- * worktree remove wt` loses that worktree's ignored files just the same.
+ * its ignored entries, regenerable output marked; with --force also whether it is locked and what
+ * it holds that is not HEAD's (changesInWorktree). Not only this repository's: `git -C /elsewhere
+ * worktree remove wt` loses that worktree's files just the same. With --force, a worktree git
+ * cannot list is answered with `changes: null` (the command guard then keeps the deny); without
+ * it, not answered (git itself refuses to remove a worktree it cannot read the state of).
  */
 function readWorktreeRemovals(queries: StateQueries, options: PathFactsOptions): Map<string, WorktreeRemovalFacts> {
   const removals = new Map<string, WorktreeRemovalFacts>();
   for (const [key, query] of queries.worktreeRemovals) {
     const found = removedWorktree(query);
     if (!found) continue;
+    const forced = (query.force ?? 0) > 0;
     // The listings and sizes run in the worktree itself, relative to its root, while git can be started there.
-    const facts = withTextPaths([found], ([root]) => {
+    const facts = withTextPaths([found.root], ([root]): WorktreeRemovalFacts | null => {
       const entries = ignoredInWorktree(root as string);
-      return entries && { root: escapedText(found), ignored: describeIgnored({ root: root as string }, entries, options) };
+      if (!forced) return entries && { root: escapedText(found.root), ignored: describeIgnored({ root: root as string }, entries, options) };
+      const changes = entries && changesInWorktree(root as string);
+      return { root: escapedText(found.root), ignored: entries ? describeIgnored({ root: root as string }, entries, options) : [], locked: found.locked, changes };
     });
     if (facts) removals.set(key, facts);
   }

@@ -18,22 +18,39 @@ import { escapedBytes } from '../util/escaped-text.js';
 import { runGitSync, splitNulBytes } from './run.js';
 import { withTextPaths } from './text-paths.js';
 
+/** A worktree as `git worktree list --porcelain` records it: its path (bytes), and whether it is locked. */
+export interface WorktreeRecord {
+  root: Buffer;
+  locked: boolean;
+}
+
 /**
- * Every worktree's path as git records it (bytes), the main worktree first: one `git worktree
- * list` run in `cwd` with `env` (synchronous, for the command guard's state checks; compat.ts has
- * the asynchronous records). Empty where git finds no repository there. git < 2.36 has no -z:
- * lines then (a path holding a newline is misread, and only missed).
+ * Every worktree as git records it, the main worktree first: one `git worktree list` run in `cwd`
+ * with `env` (synchronous, for the command guard's state checks; compat.ts has the asynchronous
+ * records). Empty where git finds no repository there. git < 2.36 has no -z: lines then (a path
+ * holding a newline is misread, and only missed).
  */
-export function worktreeRoots(cwd: string, env?: Record<string, string>): Buffer[] {
+export function worktreeRecords(cwd: string, env?: Record<string, string>): WorktreeRecord[] {
   let listed = runGitSync(['worktree', 'list', '--porcelain', '-z'], { cwd, env, okCodes: [128, 129] });
-  let records: string[];
-  if (listed.code === 0) records = splitNulBytes(listed.stdout);
+  let fields: string[];
+  if (listed.code === 0) fields = splitNulBytes(listed.stdout);
   else {
     listed = runGitSync(['worktree', 'list', '--porcelain'], { cwd, env, okCodes: [128, 129] });
     if (listed.code !== 0) return [];
-    records = listed.stdout.toString('latin1').split('\n');
+    fields = listed.stdout.toString('latin1').split('\n');
   }
-  return records.filter((record) => record.startsWith('worktree ')).map((record) => Buffer.from(record.slice('worktree '.length), 'latin1'));
+  // One field per attribute; a record starts with `worktree <path>` (and ends with an empty field).
+  const records: WorktreeRecord[] = [];
+  for (const field of fields) {
+    if (field.startsWith('worktree ')) records.push({ root: Buffer.from(field.slice('worktree '.length), 'latin1'), locked: false });
+    else if ((field === 'locked' || field.startsWith('locked ')) && records.length > 0) records[records.length - 1]!.locked = true;
+  }
+  return records;
+}
+
+/** Every worktree's path as git records it (bytes), the main worktree first (worktreeRecords). */
+export function worktreeRoots(cwd: string, env?: Record<string, string>): Buffer[] {
+  return worktreeRecords(cwd, env).map((record) => record.root);
 }
 
 /** The real path, bytes in and out (the native call: fs.realpathSync decodes a Buffer as UTF-8 and so loses a byte like 0xff). */
@@ -58,10 +75,10 @@ function isDirectory(p: Buffer): boolean {
  * with `arg` at a directory boundary (`git worktree remove wt` works from anywhere when only one
  * worktree path ends in `/wt`), then the one whose real path is `arg`'s, resolved against `cwd`.
  */
-function namedWorktree(paths: Buffer[], cwd: string, arg: string): Buffer | undefined {
+function namedWorktree(records: WorktreeRecord[], cwd: string, arg: string): WorktreeRecord | undefined {
   const suffix = escapedBytes(arg);
   if (suffix.length > 0) {
-    const bySuffix = paths.filter((p) => {
+    const bySuffix = records.filter(({ root: p }) => {
       const start = p.length - suffix.length;
       return (start === 0 || (start > 0 && p[start - 1] === 0x2f)) && p.subarray(start).equals(suffix);
     });
@@ -69,30 +86,31 @@ function namedWorktree(paths: Buffer[], cwd: string, arg: string): Buffer | unde
   }
   const wanted = realBytes(escapedBytes(path.posix.resolve(cwd, arg)));
   if (!wanted) return undefined;
-  return paths.find((p) => realBytes(p)?.equals(wanted) ?? false);
+  return records.find(({ root: p }) => realBytes(p)?.equals(wanted) ?? false);
 }
 
 /**
- * The root (bytes) of the linked worktree the `git worktree remove` of `query` would remove, in
- * the repository it targets; null where git would not remove a worktree (no repository there,
- * the main worktree, none by that name).
+ * The linked worktree the `git worktree remove` of `query` would remove, in the repository it
+ * targets (its root as bytes, and whether it is locked: git then refuses unless --force is given
+ * twice); null where git would not remove a worktree (no repository there, the main worktree,
+ * none by that name).
  */
-export function removedWorktree(query: WorktreeRemovalQuery): Buffer | null {
+export function removedWorktree(query: WorktreeRemovalQuery): WorktreeRecord | null {
   const cwd = escapedBytes(query.cwd);
   if (!isDirectory(cwd)) return null;
   const place = [cwd, ...[query.gitDir, query.workTree].filter((p): p is string => p !== undefined).map(escapedBytes)];
-  const paths = withTextPaths(place, ([dir, ...redirected]) => {
+  const records = withTextPaths(place, ([dir, ...redirected]) => {
     const env: Record<string, string> = {};
     let next = 0;
     if (query.gitDir !== undefined) env.GIT_DIR = redirected[next++] as string;
     if (query.workTree !== undefined) env.GIT_WORK_TREE = redirected[next++] as string;
-    return worktreeRoots(dir as string, env);
+    return worktreeRecords(dir as string, env);
   });
   // git resolves a relative operand against the directory it runs in, work tree given or not
   // (`worktree` does not move to the top of the work tree first).
-  const found = namedWorktree(paths, query.cwd, query.arg);
+  const found = namedWorktree(records, query.cwd, query.arg);
   // git refuses to remove the main worktree.
-  if (!found || found.equals(paths[0] as Buffer) || !isDirectory(found)) return null;
+  if (!found || found === records[0] || !isDirectory(found.root)) return null;
   return found;
 }
 
@@ -105,4 +123,38 @@ export function ignoredInWorktree(root: string): string[] | null {
   const listed = runGitSync(['ls-files', '-z', '--others', '--ignored', '--exclude-standard', '--directory'], { cwd: root, okCodes: [128] });
   if (listed.code !== 0) return null;
   return [...new Set(splitNulBytes(listed.stdout))];
+}
+
+/**
+ * What `git worktree remove --force` deletes in the worktree at `root` (the text git can be run
+ * in) beyond its ignored files: the paths whose state is not HEAD's, staged or not (modified,
+ * added, deleted, renamed, conflicted) and the untracked files (a wholly untracked directory as one
+ * `dir/`), as latin1 byte strings relative to the root, from one `git status --porcelain=v2 -z`
+ * (submodules' own changes included: --force takes those too); null where git cannot list them.
+ */
+export function changesInWorktree(root: string): string[] | null {
+  const listed = runGitSync(['status', '--porcelain=v2', '-z', '--untracked-files=normal', '--ignore-submodules=none'], { cwd: root, okCodes: [128] });
+  if (listed.code !== 0) return null;
+  const fields = splitNulBytes(listed.stdout);
+  const changed: string[] = [];
+  for (let i = 0; i < fields.length; i++) {
+    const field = fields[i]!;
+    // `1 XY sub mH mI mW hH hI path`, `2 XY sub mH mI mW hH hI Xscore path` + the original path in
+    // the next field, `u XY sub m1 m2 m3 mW h1 h2 h3 path`, `? path`; `!` (ignored) is not asked for.
+    const kind = field[0];
+    if (kind === '?') changed.push(field.slice(2));
+    else if (kind === '1') changed.push(afterSpaces(field, 8));
+    else if (kind === '2') {
+      changed.push(afterSpaces(field, 9));
+      i++;
+    } else if (kind === 'u') changed.push(afterSpaces(field, 10));
+  }
+  return changed;
+}
+
+/** The rest of `field` after its first `count` spaces (a path may hold spaces itself). */
+function afterSpaces(field: string, count: number): string {
+  let at = -1;
+  for (let n = 0; n < count; n++) at = field.indexOf(' ', at + 1);
+  return field.slice(at + 1);
 }

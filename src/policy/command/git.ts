@@ -419,8 +419,7 @@ const SUBCOMMANDS: Record<string, (call: GitCall, args: Field[]) => void> = {
   worktree(call, args) {
     const parsed = parseGitArgs(args, { long: { force: 'none' }, short: { f: 'none' }, alias: { f: 'force' } });
     const action = parsed.operands[0];
-    if (action?.value === 'remove' && isSet(parsed, 'force')) deny(call, 'git-worktree-remove-force', 'git worktree remove --force deletes a worktree with its uncommitted changes');
-    else if (action?.value === 'remove') worktreeRemove(call, parsed.operands[1]);
+    if (action?.value === 'remove') worktreeRemove(call, parsed.operands[1], forceCount(parsed));
     else if (action?.value === null) opaque(call, 'git worktree is given a subcommand guard cannot see');
   },
   submodule: gitSubmodule,
@@ -753,24 +752,55 @@ function gitSwitch(call: GitCall, args: Field[]): void {
   if (isSet(parsed, 'discard-changes') || isSet(parsed, 'force')) discard(call, parsed, 'git-switch-discard', 'git switch --discard-changes throws local changes away');
 }
 
+/** How many times --force (-f) counts: git's OPT__FORCE counts up, and --no-force sets it back to none. */
+function forceCount(parsed: ParsedGitArgs): number {
+  let n = 0;
+  for (const option of parsed.options) if (option.name === 'force') n = option.negated ? 0 : n + 1;
+  return n;
+}
+
 /**
- * `git worktree remove <path>` without --force: git refuses while the worktree holds modified or
- * untracked files, but deletes its ignored files without asking, and no snapshot holds those.
+ * `git worktree remove <path>`: git refuses while the worktree holds modified or untracked files
+ * (unless --force), but deletes its ignored files without asking, and no snapshot holds those.
  * Regenerable output (node_modules, dist ...: commands.regenerable) is fine to lose; any other
- * ignored file (`.env`, local config) denies, named. Which worktree goes is read from the
- * repository the command really targets (`-C /elsewhere`, `--git-dir`, `GIT_DIR=`, a submodule:
- * its worktree list, by the bytes of the path), so it is known only with a view of the file system.
+ * ignored file (`.env`, local config) denies, named. With --force, what the worktree holds that is
+ * not HEAD's (modified, staged, untracked) goes too, and no snapshot brings a removed worktree
+ * back: that denies, named; a locked worktree goes only with --force twice (once, git refuses). A
+ * path that is no linked worktree there, or a clean one, loses nothing (git refuses the first).
+ * Which worktree goes is read from the repository the command really targets (`-C /elsewhere`,
+ * `--git-dir`, `GIT_DIR=`, a submodule: its worktree list, by the bytes of the path), so it is
+ * known only with a view of the file system: judged by its text alone, --force denies.
  */
-function worktreeRemove(call: GitCall, where: Field | undefined): void {
-  if (!where) return;
-  if (where.value === null) return opaque(call, 'git worktree remove is given a path guard cannot see');
+function worktreeRemove(call: GitCall, where: Field | undefined, force: number): void {
+  const byText = (): void => {
+    if (force > 0) deny(call, 'git-worktree-remove-force', 'git worktree remove --force deletes a worktree with its uncommitted changes');
+  };
+  if (!where) return byText();
+  if (where.value === null) return force > 0 ? byText() : opaque(call, 'git worktree remove is given a path guard cannot see');
   const view = call.rt.ctx.view;
   if (call.target === 'unknown' || call.cwd === null || call.gitDir === null || call.workTree === null) {
+    if (force > 0) return byText();
     return opaque(call, 'git worktree remove runs in a repository guard cannot determine, so it cannot tell whose worktree goes with its ignored files');
   }
-  if (!view) return;
-  const removal = view.worktreeRemoval({ cwd: call.cwd, ...(call.gitDir ? { gitDir: call.gitDir } : {}), ...(call.workTree ? { workTree: call.workTree } : {}), arg: where.value });
+  if (!view?.resolved && !view?.collecting) return byText();
+  const removal = view.worktreeRemoval({ cwd: call.cwd, ...(call.gitDir ? { gitDir: call.gitDir } : {}), ...(call.workTree ? { workTree: call.workTree } : {}), arg: where.value, ...(force > 0 ? { force } : {}) });
+  // Collecting: the resolved pass decides. Resolved without an answer: git names no linked worktree there and refuses.
   if (!removal) return;
+  const whose = call.target === 'same' ? '' : ` (${call.targetDir}, a repository guard does not protect)`;
+  const named = (paths: string[]): string => {
+    const shown = paths.slice(0, 5).map((p) => shownEscaped(escapedText(Buffer.from(p, 'latin1'))));
+    return `${shown.join(', ')}${paths.length > shown.length ? ` and ${paths.length - shown.length} more` : ''}`;
+  };
+  if (force > 0) {
+    // Locked, and --force given once: git refuses ("cannot remove a locked working tree").
+    if (removal.locked && force < 2) return;
+    if (removal.changes === null || removal.changes === undefined) {
+      return deny(call, 'git-worktree-remove-force', `git worktree remove --force deletes the worktree ${shownEscaped(removal.root)}${whose} with whatever it holds that is not committed, and guard could not list what that is`);
+    }
+    if (removal.changes.length > 0) {
+      return deny(call, 'git-worktree-remove-force', `git worktree remove --force ${where.display} deletes the worktree ${shownEscaped(removal.root)}${whose} with its uncommitted and untracked files, which no snapshot brings back: ${named(removal.changes)}`);
+    }
+  }
   const lost: string[] = [];
   for (const entry of removal.ignored) {
     if (entry.regenerable) continue;
@@ -779,10 +809,7 @@ function worktreeRemove(call: GitCall, where: Field | undefined): void {
     else lost.push(...entry.files.map((f) => f.path));
   }
   if (lost.length === 0) return;
-  const shown = lost.slice(0, 5).map((p) => shownEscaped(escapedText(Buffer.from(p, 'latin1'))));
-  const more = lost.length > shown.length ? ` and ${lost.length - shown.length} more` : '';
-  const whose = call.target === 'same' ? '' : ` (${call.targetDir}, a repository guard does not protect)`;
-  deny(call, 'git-worktree-remove-ignored', `git worktree remove ${where.display} deletes the ignored files of the worktree ${shownEscaped(removal.root)}${whose}, which no snapshot holds: ${shown.join(', ')}${more}`);
+  deny(call, 'git-worktree-remove-ignored', `git worktree remove ${where.display} deletes the ignored files of the worktree ${shownEscaped(removal.root)}${whose}, which no snapshot holds: ${named(lost)}`);
 }
 
 /**

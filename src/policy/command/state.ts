@@ -149,7 +149,7 @@ export interface StateQueries {
    * submodules: git's own configuration (`submodule.recurse`) decides, where there are submodules.
    */
   submoduleRecurse: boolean;
-  /** `git worktree remove <arg>` (without --force), in the repository it targets, by worktreeRemovalKey. */
+  /** `git worktree remove <arg>` (with or without --force), in the repository it targets, by worktreeRemovalKey. */
   worktreeRemovals: Map<string, WorktreeRemovalQuery>;
 }
 
@@ -164,6 +164,8 @@ export interface WorktreeRemovalQuery {
   workTree?: string;
   /** The path operand as written (git matches it as a path suffix first, then as a path). */
   arg: string;
+  /** How many times --force is given (absent: none): with it, the worktree's changes are asked for too. */
+  force?: number;
 }
 
 /** The linked worktree a `git worktree remove` takes, and the ignored files that go with it. */
@@ -172,10 +174,17 @@ export interface WorktreeRemovalFacts {
   root: string;
   /** Its ignored entries, relative to its root, with regenerable output marked (IgnoredEntry). */
   ignored: IgnoredEntry[];
+  /** `git worktree lock`ed: git removes it only with --force given twice. */
+  locked?: boolean;
+  /**
+   * Asked with --force only: its paths whose state is not HEAD's, staged or not, and its untracked
+   * files (latin1 byte strings relative to its root; changesInWorktree); null where git could not list them.
+   */
+  changes?: string[] | null;
 }
 
 export function worktreeRemovalKey(query: WorktreeRemovalQuery): string {
-  return JSON.stringify([query.cwd, query.gitDir ?? null, query.workTree ?? null, query.arg]);
+  return JSON.stringify([query.cwd, query.gitDir ?? null, query.workTree ?? null, query.arg, query.force ?? 0]);
 }
 
 export interface StateFacts {

@@ -64,6 +64,9 @@ function project(): TestRepo {
     fs.mkdirSync(path.dirname(path.join(t.base, file)), { recursive: true });
     fs.writeFileSync(path.join(t.base, file), 'x\n');
   }
+  // A linked worktree with work not committed yet, which `git worktree remove --force ../feature` loses.
+  t.git(['worktree', 'add', '-q', '--detach', path.join(t.base, 'feature')]);
+  fs.writeFileSync(path.join(t.base, 'feature', 'draft.txt'), 'x\n');
   return t;
 }
 
