@@ -48,6 +48,12 @@ export interface CreateSnapshotOptions {
    * is about to delete (the command guard's capture). Listed by name in the snapshot (`ignored`).
    */
   captureIgnored?: string[];
+  /**
+   * Tracked files (repo-relative byte strings) whose permission bits to look at, whatever the
+   * index says: what a command is about to delete (the command guard's modePaths). A chmod of an
+   * unchanged file that no git command has seen is otherwise unknown (file-modes.ts).
+   */
+  lookAtModes?: string[];
   /** Write a new snapshot even if nothing changed (the id then differs only in its metadata). */
   force?: boolean;
   /** Keep the private index that mirrors the working tree (rollback uses it); caller disposes. */
@@ -337,7 +343,7 @@ export async function createSnapshot(repo: Repo, options: CreateSnapshotOptions 
       const modes = modesMeta(scan.perms, previous?.modes, changedPaths ? [...changedPaths, ...scan.drops] : null);
       // Tracked files and directories whose bits guard knows (file-modes.ts): the same few lstat
       // calls for a full walk and an incremental snapshot, so both record the same.
-      const knownModes = knownModesMeta(repo.root, { previous, modes, metaChanged: flags.metaChanged ?? [], dirPerms: scan.dirPerms, trackedPerms: scan.trackedPerms });
+      const knownModes = knownModesMeta(repo.root, { previous, modes, metaChanged: flags.metaChanged ?? [], dirPerms: scan.dirPerms, trackedPerms: scan.trackedPerms, lookAt: options.lookAtModes ?? [] });
       const candidate = {
         tree: capture.tree,
         indexTree: index.indexTree,

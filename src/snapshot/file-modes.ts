@@ -15,6 +15,8 @@
  *    only these are looked at, by full and incremental snapshots alike:
  *      * every path the previous snapshot recorded in either field (a known private file stays
  *        watched: widened, it leaves the record; an untracked key that was `git add`-ed stays);
+ *      * the tracked files a command an agent runs is about to delete (the agent hook's snapshot
+ *        before it: CreateSnapshotOptions.lookAtModes, at most MAX_MODE_PATHS of them);
  *      * index entries whose stat data show a metadata change after the last write (ctime is not
  *        mtime: a chmod that git has seen since, by any `git status`, `add` or `commit`), up to
  *        MAX_STAT_CHANGED (index-file.ts);
@@ -26,7 +28,8 @@
  *    A path once known stays known: at the default bits once widened (so a rollback's undo gives
  *    those back), and at its last bits while it is gone (so the snapshots after a rollback that
  *    brought it back still know them). What is not known: a tracked file with unchanged content
- *    narrowed by chmod that no git command has looked at since and no snapshot knew before, or
+ *    narrowed by chmod that no git command has looked at since, no snapshot knew before and no
+ *    command guard snapshot was told about (the watcher sees the chmod itself), or
  *    created narrow and added between two snapshots; a tracked directory holding no changed,
  *    untracked or known file. "No record" means "unknown": left as it is.
  *
@@ -104,6 +107,8 @@ export interface KnownModesInput {
   dirPerms: Map<string, number> | undefined;
   /** Tracked files the scan read, with bits other than the default (WorktreeScan.trackedPerms). */
   trackedPerms?: Map<string, number>;
+  /** Tracked files to look at whatever the index says (CreateSnapshotOptions.lookAtModes), byte strings. */
+  lookAt?: readonly string[];
 }
 
 /**
@@ -114,7 +119,7 @@ export function knownModesMeta(root: string, input: KnownModesInput): Record<str
   const out = new Map<string, string>();
   // Compared as bytes: a text per index-flagged entry (pathText) cost more than its lstat.
   const untracked = new Set(Object.keys(input.modes ?? {}).map((text) => pathFromText(text) as string));
-  const files = new Set<string>(input.metaChanged);
+  const files = new Set<string>([...input.metaChanged, ...(input.lookAt ?? [])]);
   // Already lstat-ed by the scan (they changed): recorded as read, their directories looked at.
   const read = new Set<string>();
   for (const [bytes, mode] of input.trackedPerms ?? []) {
@@ -176,19 +181,35 @@ export function keptModes(root: string, files: Iterable<string>): Map<string, nu
 }
 
 /**
+ * A tracked file the target knows no bits for and the rollback wrote anew (it was gone, or had
+ * the default bits): the bits the state before the rollback last knew for it (its `knownModes`
+ * keeps a gone file's last bits), where they are narrower than the checkout default with the
+ * same executable bit. A private file narrowed before the target snapshot was taken, but known
+ * only to a later one (a chmod no git command saw, found by the snapshot an agent hook took
+ * before deleting it), so comes back private; a guess never widens a file.
+ */
+function lastKnownNarrower(recorded: string | undefined, written: number): number | undefined {
+  if (recorded === undefined) return undefined;
+  const bits = Number.parseInt(recorded, 8);
+  const dflt = checkoutPerms((written & 0o100) !== 0);
+  return (bits & 0o100) === (written & 0o100) && (bits & ~dflt & 0o7777) === 0 && bits !== dflt ? bits : undefined;
+}
+
+/**
  * After a rollback wrote the target's files (and its index, which says what is tracked):
  *  - an untracked file: the bits the target's `modes` records; without a record, the checkout
  *    default when the rollback's starting point recorded other bits (`modes` is complete: the
  *    undo of a rollback that narrowed it);
  *  - a tracked file: the bits the target's `knownModes` records; without a record, the bits it
- *    had before the rollback rewrote it (`kept`) when the executable bit agrees, else it is left
- *    as it is (its bits are not known). An ignored file no snapshot captured is never touched;
+ *    had before the rollback rewrote it (`kept`) when the executable bit agrees; for one that was
+ *    gone or at the default bits, the narrower bits the state before last knew (lastKnownNarrower);
+ *    else it is left as it is (its bits are not known). An ignored file no snapshot captured is never touched;
  *  - a directory the target knows: its bits, deepest first, after the files in it.
  */
 export async function restoreModes(repo: Repo, target: ModeRecords, before: ModeRecords, kept: Map<string, number> = new Map()): Promise<void> {
   const fileBytes = new Set<string>(kept.keys());
   const dirBytes: string[] = [];
-  for (const record of [target.modes, target.knownModes, before.modes]) {
+  for (const record of [target.modes, target.knownModes, before.modes, before.knownModes]) {
     for (const text of Object.keys(record ?? {})) {
       const bytes = pathFromText(text) as string;
       if (!bytes.endsWith('/')) fileBytes.add(bytes);
@@ -212,6 +233,7 @@ export async function restoreModes(repo: Repo, target: ModeRecords, before: Mode
       const had = kept.get(bytes);
       if (recorded !== undefined) want = Number.parseInt(recorded, 8);
       else if (had !== undefined && (had & 0o100) === (stat.mode & 0o100)) want = had;
+      else if (had === undefined) want = lastKnownNarrower(before.knownModes?.[text], stat.mode);
     }
     if (want !== undefined && (stat.mode & 0o7777) !== want) await fs.chmod(file, want);
   }

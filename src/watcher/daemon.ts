@@ -510,6 +510,7 @@ export class Watcher {
         ...(request ? { message: request.message, force: request.force } : {}),
         // An agent hook's capture: read now, whether this snapshot is incremental or a walk.
         ...(request?.captureIgnored?.length ? { captureIgnored: request.captureIgnored } : {}),
+        ...(request?.lookAtModes?.length ? { lookAtModes: request.lookAtModes } : {}),
         maxFileSize: this.policy.snapshot.maxFileSize,
         includeIgnored: this.policy.snapshot.includeIgnored,
         ...(full ? {} : { changedPaths: paths }),
@@ -565,6 +566,7 @@ export class Watcher {
     const settings = this.policy.snapshot;
     if (request.maxFileSize !== settings.maxFileSize || JSON.stringify(request.includeIgnored) !== JSON.stringify(settings.includeIgnored)) return decline('other snapshot options than the watcher\'s');
     if (request.captureIgnored !== undefined && !validCapture(request.captureIgnored)) return decline('ignored files to capture that are not paths inside the worktree');
+    if (request.lookAtModes !== undefined && !validCapture(request.lookAtModes)) return decline('files whose bits to look at that are not paths inside the worktree');
     const events = this.fsEvents;
     if (!(await events.barrier())) return decline('the watcher could not show that it saw every change');
     await events.settled();

@@ -40,6 +40,8 @@ export interface ServeRequest {
    * field would leave them out: the client checks the answer for them (capturedAll).
    */
   captureIgnored?: string[];
+  /** Tracked files whose bits the snapshot looks at (createSnapshot's lookAtModes), byte strings. */
+  lookAtModes?: string[];
 }
 
 export type ServeReply = { ok: true; snapshot: Snapshot; created: boolean } | { ok: false; reason: string };

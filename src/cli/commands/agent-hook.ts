@@ -134,7 +134,7 @@ async function onShell(repo: Repo, policy: Policy, agent: AgentIntegration, even
       let taken;
       let kept: KeepItem[] = [];
       try {
-        taken = await withinBudget(preCommandSnapshot(repo, policy, { session: session.id, agent: agent.id, message: `before: ${command}`.slice(0, 500), capture: result.capture }, budget), budget);
+        taken = await withinBudget(preCommandSnapshot(repo, policy, { session: session.id, agent: agent.id, message: `before: ${command}`.slice(0, 500), capture: result.capture, lookAtModes: result.modePaths ?? [] }, budget), budget);
         // A lease push may overwrite the remote tips its remote-tracking refs name: no snapshot
         // holds remote-tracking refs, so the keep chain holds those commits (as pre-push does,
         // which agents running git with hooks off never reach).
@@ -183,19 +183,21 @@ async function onShell(repo: Repo, policy: Policy, agent: AgentIntegration, even
 async function preCommandSnapshot(
   repo: Repo,
   policy: Policy,
-  what: { session: string; agent: string; message: string; capture: string[] },
+  what: { session: string; agent: string; message: string; capture: string[]; lookAtModes: string[] },
   budgetSeconds: number,
 ): Promise<{ snapshot: Snapshot; created: boolean; served: boolean }> {
   const settings = { maxFileSize: policy.snapshot.maxFileSize, includeIgnored: policy.snapshot.includeIgnored };
   // The ignored files the command deletes (not regenerable output) go into this snapshot too.
   const capture = what.capture.length > 0 ? what.capture : null;
+  // The tracked files it deletes: their bits, which no index holds (file-modes.ts).
+  const lookAt = what.lookAtModes.length > 0 ? { lookAtModes: what.lookAtModes } : {};
   const served = await askWatcher(
     repo,
-    { root: repo.root, trigger: 'hook', message: what.message, session: what.session, agent: what.agent, force: false, ...settings, ...(capture ? { captureIgnored: capture } : {}) },
+    { root: repo.root, trigger: 'hook', message: what.message, session: what.session, agent: what.agent, force: false, ...settings, ...(capture ? { captureIgnored: capture } : {}), ...lookAt },
     budgetSeconds * 500,
   );
   if (served && capturedAll(repo, served.snapshot, what.capture)) return { snapshot: served.snapshot, created: served.created, served: true };
-  const walked = await createSnapshot(repo, { trigger: 'hook', session: what.session, agent: what.agent, message: what.message, ...settings, ...(capture ? { captureIgnored: capture } : {}) });
+  const walked = await createSnapshot(repo, { trigger: 'hook', session: what.session, agent: what.agent, message: what.message, ...settings, ...(capture ? { captureIgnored: capture } : {}), ...lookAt });
   return { snapshot: walked.snapshot, created: walked.created, served: false };
 }
 

@@ -211,6 +211,11 @@ export class StateView {
   ignoreRulesChanged = false;
   /** Ignored files (latin1 byte strings) the resolved pass decided to capture before the command. */
   readonly capture = new Map<string, number>();
+  /**
+   * Tracked files (latin1 byte strings) the command deletes: the snapshot before it looks at their
+   * permission bits (a chmod no git command saw is in no index: file-modes.ts).
+   */
+  readonly modePaths = new Set<string>();
 
   constructor(
     readonly mode: 'text' | 'collect' | 'resolved',
@@ -300,6 +305,10 @@ export class StateView {
     return this.mode === 'resolved';
   }
 
+  addModePaths(tracked: readonly string[]): void {
+    for (const file of tracked) if (this.modePaths.size < MAX_MODE_PATHS) this.modePaths.add(file);
+  }
+
   addCapture(entries: IgnoredEntry[]): void {
     for (const entry of entries) {
       if (entry.regenerable || !entry.files) continue;
@@ -307,6 +316,12 @@ export class StateView {
     }
   }
 }
+
+/**
+ * How many deleted tracked files a pre-command snapshot looks at for their permission bits (one
+ * lstat each); beyond it, the rest are known only as file-modes.ts knows any file.
+ */
+export const MAX_MODE_PATHS = 1000;
 
 export function cleanKey(query: CleanQuery): string {
   return JSON.stringify([query.cwd, query.pathspecs]);
@@ -322,6 +337,8 @@ export interface StateVerdict extends Verdict {
    * judged the command's ref changes (src/cli/command-state.ts).
    */
   keep?: string[];
+  /** Tracked files the command deletes whose permission bits the snapshot looks at (StateView.modePaths). */
+  modePaths?: string[];
 }
 
 export interface CaptureLimits {

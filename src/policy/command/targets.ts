@@ -293,6 +293,7 @@ function judgeContents(rel: string, contents: RepoContents, isDir: boolean, nonE
     }
   }
   ctx.view?.addCapture(captured);
+  ctx.view?.addModePaths(contents.tracked);
   const ignoredNames = captured.flatMap((entry) => (entry.files ?? []).map((f) => text(f.path)));
   const keep = ignoredNames.length > 0 ? `; guard captures the ignored ${listNames(ignoredNames)} into the snapshot first` : '';
   if (contents.tracked.length > 0 || contents.untracked.length > 0 || ignoredNames.length > 0) {

@@ -39,7 +39,10 @@ export async function classifyWithState(command: string, context: CommandContext
   const facts = await options.reader(queries);
   const resolved = new StateView('resolved', facts, collect.ignoreRulesChanged);
   const second = classifyCommandFully(command, { ...context, view: resolved });
-  return { verdict: limitCapture(second.verdict, resolved, command, options.limits ?? DEFAULT_CAPTURE_LIMITS), refChanges: second.refChanges };
+  const verdict = limitCapture(second.verdict, resolved, command, options.limits ?? DEFAULT_CAPTURE_LIMITS);
+  // The tracked files it deletes, for the snapshot taken first to look at their bits.
+  if (verdict.verdict === 'snapshot' && resolved.modePaths.size > 0) verdict.modePaths = [...resolved.modePaths].sort();
+  return { verdict, refChanges: second.refChanges };
 }
 
 /** The verdict with its capture, or a deny when the capture is over the bound. */

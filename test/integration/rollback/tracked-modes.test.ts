@@ -10,10 +10,12 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
 import { captureState, perms } from '../../helpers/state.js';
-import { guardOk, snapshotId } from '../../helpers/guard-steps.js';
+import { guardOk, installedClaudeHook, snapshotId } from '../../helpers/guard-steps.js';
 import { decodeMessage, type SnapshotMeta } from '../../../src/snapshot/format.js';
-import { json, waitForBackgroundPush } from '../watcher/helpers.js';
+import { json, waitForBackgroundPush, waitForWatcher } from '../watcher/helpers.js';
 import { indexFlags, MAX_STAT_CHANGED } from '../../../src/snapshot/index-file.js';
+import { createSnapshot } from '../../../src/snapshot/create.js';
+import { openRepo } from '../../../src/git/repo.js';
 
 
 /** Every file's bytes, the index and refs (captureState), and the bits of every file and directory. */
@@ -125,6 +127,47 @@ describe('rollback and the permission bits of tracked files and directories', ()
       expect(state(t)).toEqual(before);
       guardOk(t, ['rollback', '--undo', '--yes']);
       expect(state(t)).toEqual(discarded);
+    });
+  });
+
+  it.each([
+    ['by its own walk', false],
+    ['served by the watcher', true],
+  ] as const)('learns the bits of a tracked file narrowed with no git command since from an agent\'s rm (the snapshot before it, %s), and a rollback to an earlier snapshot gives them back', async (_, watcher) => {
+    await withTestRepo(async (t) => {
+      t.write('app.js', 'app\n');
+      t.write('conf/ssh_config', 'Host *\n');
+      t.git(['add', '-A']);
+      t.git(['commit', '-q', '-m', 'base']);
+      guardOk(t, ['init', '--yes', '--agents', 'claude']);
+      // A dotfiles-style private file: narrowed after git last looked, so no index entry shows it.
+      fs.chmodSync(path.join(t.dir, 'conf/ssh_config'), 0o600);
+      const earlier = snapshotId(t);
+      expect(meta(t, earlier).knownModes?.['conf/ssh_config']).toBeUndefined();
+      let before: string;
+      if (watcher) {
+        // Through the installed hook: the command guard names the tracked files `rm` deletes, and
+        // the watcher's snapshot looks at them (the hook's session starts the watcher).
+        guardOk(t, ['watch']);
+        await waitForWatcher(t);
+        const verdict = installedClaudeHook(t, 'rm -rf conf');
+        expect(verdict.decision, verdict.reason).toBe('allow');
+        const taken = t.read('.git/guard/journal.jsonl').split('\n').filter(Boolean).map((line) => JSON.parse(line)).filter((e) => e.type === 'snapshot' && e.trigger === 'hook').pop();
+        expect(taken.takenBy).toBe('watcher');
+        before = taken.snapshot;
+      } else {
+        // The hook's own walk when no watcher answers (agent-hook.ts preCommandSnapshot), in process.
+        Object.assign(process.env, t.env);
+        const { snapshot } = await createSnapshot(await openRepo(t.dir), { trigger: 'hook', lookAtModes: ['conf/ssh_config'] });
+        before = snapshot.oid;
+      }
+      expect(meta(t, before).knownModes?.['conf/ssh_config']).toBe('600');
+      fs.rmSync(path.join(t.dir, 'conf'), { recursive: true });
+      guardOk(t, ['rollback', earlier, '--yes']);
+      expect(t.read('conf/ssh_config')).toBe('Host *\n');
+      expect(perms(t, 'conf/ssh_config')).toBe('600');
+      if (watcher) guardOk(t, ['watch', 'stop']);
+      await waitForBackgroundPush(t);
     });
   });
 
