@@ -75,8 +75,12 @@ describe.skipIf(skip !== null)(`Codex ${AGENT.version} interactive (real CLI und
 
         let screen: string;
         try {
+          // --no-daemon: the app server runs inside the TUI's process, as `codex exec` runs it.
+          // By default Codex 0.171.0 first installs a shared app-server daemon into CODEX_HOME,
+          // a copy of its 424 MB package in each test's new HOME (7 s of CPU and 15 s a case
+          // under load), though the trust dialogs, the hook trust and the hooks are the same.
           screen = await underPty(
-            `${bin} 'Work on this repository.'`,
+            `${bin} --no-daemon 'Work on this repository.'`,
             dir,
             env,
             (text) => (c.dialog !== null && c.dialog.test(text)) || (server.outputs().length > 0 && journal().includes('"session-start"')),
