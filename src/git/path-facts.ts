@@ -21,10 +21,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { globMatch } from '../policy/command/paths.js';
 import { couldMatchBelow, fnmatchRegExp, literalPrefix } from '../policy/command/fnmatch.js';
-import type { CleanFacts, FindQuery, IgnoredEntry, PathFacts, RepoContents, StateFacts, StateQueries, WorktreeRemovalFacts } from '../policy/command/state.js';
+import type { CleanFacts, FindQuery, IgnoredEntry, PathFacts, RepoContents, SparseCheckoutFacts, StateFacts, StateQueries, WorktreeRemovalFacts } from '../policy/command/state.js';
 import { bytewiseGlobUnder, isTextPath, matchText, type GitPath } from './path.js';
 import type { Repo } from './repo.js';
 import { runGitSync, splitNulBytes } from './run.js';
+import { sparseLeaving } from './sparse-leaving.js';
 import { configRecursesSubmodules } from './submodule-recurse.js';
 import { withTextPaths } from './text-paths.js';
 import { changesInWorktree, ignoredInWorktree, removedWorktree, worktreeRoots } from './worktree-removal.js';
@@ -554,6 +555,24 @@ function readWorktreeRemovals(queries: StateQueries, options: PathFactsOptions):
   return removals;
 }
 
+/**
+ * For each `git sparse-checkout` that rewrites the view: the ignored files it deletes
+ * (sparse-leaving.ts), regenerable output marked and the files to capture listed. A query git
+ * cannot be asked about (it fails) stays unanswered, and the classifier denies.
+ */
+function readSparseCheckouts(repo: Repo, queries: StateQueries, options: PathFactsOptions): Map<string, SparseCheckoutFacts> {
+  const answers = new Map<string, SparseCheckoutFacts>();
+  for (const [key, query] of queries.sparseCheckouts) {
+    try {
+      const leaving = sparseLeaving(repo, query);
+      answers.set(key, { cone: leaving.cone, ignored: describeIgnored(repo, leaving.ignored, options) });
+    } catch {
+      // unanswered: denied, not guessed
+    }
+  }
+  return answers;
+}
+
 /** Answers every query of a collect pass (state.ts) about this repository (null: outside any). */
 export async function readPathFacts(repo: Repo | null, queries: StateQueries, options: PathFactsOptions): Promise<StateFacts> {
   const located = new Map<string, Omit<PathFacts, 'locatedContents' | 'followedContents'>>();
@@ -582,6 +601,7 @@ export async function readPathFacts(repo: Repo | null, queries: StateQueries, op
   const facts: StateFacts = { paths: new Map(), cleans: new Map(), globs: new Map(globList.map((pattern, i) => [pattern, globs[i] as RepoContents])), finds };
   if (repo && queries.submoduleRecurse) facts.submoduleRecurse = configRecursesSubmodules(repo);
   if (queries.worktreeRemovals.size > 0) facts.worktreeRemovals = readWorktreeRemovals(queries, options);
+  if (repo && queries.sparseCheckouts.size > 0) facts.sparseCheckouts = readSparseCheckouts(repo, queries, options);
   let worktrees: Buffer[] | undefined;
   const outside = (place: string): boolean => repo !== null && place !== repo.root.replace(/\/+$/, '') && repoRelative(repo, place) === null;
   for (const [abs, where] of located) {

@@ -15,6 +15,7 @@ import { isUnder, protectedBranch, resolvePath } from './paths.js';
 import type { RefChange } from './ref-changes.js';
 import { makeVerdict, opaqueKind, type RuleName } from './rules.js';
 import { checkGitClean } from './targets.js';
+import { judgeSparseCheckout, sparseQuery, SPARSE_WRITES } from './sparse-checkout.js';
 import { reportOpaque, sub, type Invocation, type Runtime } from './runtime.js';
 import type { VerdictKind } from './types.js';
 import { escapedText, shownEscaped } from '../../util/escaped-text.js';
@@ -919,19 +920,30 @@ function gitBranch(call: GitCall, args: Field[]): void {
 /**
  * `git sparse-checkout set|add|reapply|init|disable` rewrites the view: git deletes the tracked
  * files that leave it, and in cone mode every directory leaving the cone that holds only ignored
- * files (found on a vite clone: an agent's `set playground` took packages/vite/dist, and no
- * snapshot had been taken). A snapshot records the view (snapshot/sparse-state.ts), so one first
- * gives back the view, the tracked files and the untracked ones; the reason says what it cannot.
- * `list` and `check-rules` only read.
+ * files (found on a vite clone: an agent's `set playground` took packages/vite/dist). A snapshot
+ * first gives back the view and the tracked and untracked files; the ignored ones are read from
+ * the repository and captured into it, or the command is denied (sparse-checkout.ts). `disable`
+ * never runs in cone mode. `list` and `check-rules` only read.
  */
-const SPARSE_WRITES = new Set(['set', 'add', 'reapply', 'init', 'disable']);
-
 function gitSparseCheckout(call: GitCall, args: Field[]): void {
-  const action = args.find((a) => a.value === null || !a.value.startsWith('-'));
+  const index = args.findIndex((a) => a.value === null || !a.value.startsWith('-'));
+  const action = args[index];
   if (!action) return;
   if (action.value === null) return opaque(call, 'git sparse-checkout is given a subcommand guard cannot see');
   if (!SPARSE_WRITES.has(action.value)) return;
-  local(call, 'snapshot', 'git-sparse-checkout', `git sparse-checkout ${action.value} changes which files are on disk: it deletes the tracked files that leave the view and, in cone mode, the directories leaving the cone that hold only ignored files (build output, .env), which no snapshot holds; guard rollback gives back the view and the tracked and untracked files`);
+  const what = `git sparse-checkout ${action.value}`;
+  const view = call.rt.ctx.view;
+  if (action.value === 'disable' || !view || view.mode === 'text' || call.target !== 'same' || call.cwd === null || innerRepository(call)) {
+    const cone = action.value === 'disable' ? '' : ' and, in cone mode, the directories leaving the cone that hold only ignored files (build output, .env), which guard captures first only where it can read the repository';
+    return local(call, 'snapshot', 'git-sparse-checkout', `${what} changes which files are on disk: it deletes the tracked files that leave the view${cone}; guard rollback gives back the view and the tracked and untracked files`);
+  }
+  const forced = call.configs.some((c) => c.key === 'core.sparsecheckout' || c.key === 'core.sparsecheckoutcone');
+  const query = sparseQuery(action.value as 'set' | 'add' | 'reapply' | 'init', args.slice(index + 1), call.cwd, forced);
+  if (view.collecting) {
+    view.sparseCheckout(query);
+    return local(call, 'snapshot', 'git-sparse-checkout', `${what} changes which files are on disk`);
+  }
+  call.rt.report(judgeSparseCheckout(view.sparseCheckout(query), what, call.rt.ctx, call.inv.source));
 }
 
 function gitClean(call: GitCall, args: Field[]): void {

@@ -171,7 +171,7 @@ export const RULES = {
     instead: 'Use porcelain commands (git branch, git tag) where possible.',
   },
   'git-sparse-checkout': {
-    description: '`git sparse-checkout set`, `add`, `reapply`, `init` or `disable` changes which files are on disk: it deletes the tracked files that leave the view and, in cone mode, every directory leaving the cone that holds only ignored files (build output, `.env`), which no snapshot holds (restorable from the snapshot taken first: the view, the tracked files, untracked files).',
+    description: '`git sparse-checkout set`, `add`, `reapply`, `init` or `disable` changes which files are on disk: it deletes the tracked files that leave the view and, in cone mode, every directory leaving the cone that holds only ignored files (build output, `.env.local`). Restorable from the snapshot taken first (the view, tracked and untracked files), which also captures those ignored files, read from the repository before the command, except regenerable output such as dist; what cannot be captured (over `commands.maxIgnoredCapture`, a nested repository, a protected path) is denied.',
     instead: 'Leave the person\'s sparse-checkout view as it is; read files outside it with `git show HEAD:path`.',
   },
   'git-worktree-overwrite': {

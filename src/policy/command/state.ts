@@ -151,6 +151,35 @@ export interface StateQueries {
   submoduleRecurse: boolean;
   /** `git worktree remove <arg>` (with or without --force), in the repository it targets, by worktreeRemovalKey. */
   worktreeRemovals: Map<string, WorktreeRemovalQuery>;
+  /** `git sparse-checkout set|add|reapply|init` in this repository, by sparseCheckoutKey. */
+  sparseCheckouts: Map<string, SparseCheckoutQuery>;
+}
+
+/**
+ * A `git sparse-checkout` that rewrites the view (src/git/sparse-leaving.ts reads what it deletes).
+ * What it is given, as written: the reader takes the rest (mode, existing patterns) from the
+ * repository as git would.
+ */
+export interface SparseCheckoutQuery {
+  /** Where git runs (absolute): in cone mode, directories are relative to it. */
+  cwd: string;
+  action: 'set' | 'add' | 'reapply' | 'init';
+  /** --cone (true) or --no-cone (false) as given; null: git's configured mode decides. */
+  cone: boolean | null;
+  /** The directories `set`/`add` are given (escaped text); null where guard cannot see them all (--stdin, an unknown word). */
+  dirs: string[] | null;
+}
+
+/** What a `git sparse-checkout` deletes that no snapshot holds: the ignored files of the directories leaving the cone. */
+export interface SparseCheckoutFacts {
+  /** git applies cone patterns (only then does it remove directories of ignored files). */
+  cone: boolean;
+  /** The ignored entries in the directories git removes, regenerable output marked (IgnoredEntry). */
+  ignored: IgnoredEntry[];
+}
+
+export function sparseCheckoutKey(query: SparseCheckoutQuery): string {
+  return JSON.stringify([query.cwd, query.action, query.cone, query.dirs]);
 }
 
 /**
@@ -200,13 +229,15 @@ export interface StateFacts {
   submoduleRecurse?: boolean;
   /** By worktreeRemovalKey; missing where no linked worktree is named or guard cannot look. */
   worktreeRemovals?: Map<string, WorktreeRemovalFacts>;
+  /** By sparseCheckoutKey; missing where guard cannot tell. */
+  sparseCheckouts?: Map<string, SparseCheckoutFacts>;
 }
 
 export type StateReader = (queries: StateQueries) => Promise<StateFacts>;
 
 /** Mutable per-classification state shared by every nested evaluator (through the context). */
 export class StateView {
-  readonly queries: StateQueries = { paths: new Map(), cleans: new Map(), globs: new Set(), finds: new Map(), submoduleRecurse: false, worktreeRemovals: new Map() };
+  readonly queries: StateQueries = { paths: new Map(), cleans: new Map(), globs: new Set(), finds: new Map(), submoduleRecurse: false, worktreeRemovals: new Map(), sparseCheckouts: new Map() };
   /** Something in the line writes, deletes or moves an ignore file (.gitignore, info/exclude). */
   ignoreRulesChanged = false;
   /** Ignored files (latin1 byte strings) the resolved pass decided to capture before the command. */
@@ -280,6 +311,11 @@ export class StateView {
   /** The linked worktree `git worktree remove` takes, with its ignored files; null while collecting, by text, or where none is named. */
   worktreeRemoval(query: WorktreeRemovalQuery): WorktreeRemovalFacts | null {
     return this.keyed(this.queries.worktreeRemovals, this.facts?.worktreeRemovals, worktreeRemovalKey(query), query);
+  }
+
+  /** The ignored files a `git sparse-checkout` deletes; null while collecting, by text, or where guard cannot tell. */
+  sparseCheckout(query: SparseCheckoutQuery): SparseCheckoutFacts | null {
+    return this.keyed(this.queries.sparseCheckouts, this.facts?.sparseCheckouts, sparseCheckoutKey(query), query);
   }
 
   clean(query: CleanQuery): CleanFacts | null {

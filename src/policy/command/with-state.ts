@@ -35,7 +35,7 @@ export async function classifyWithState(command: string, context: CommandContext
   const first = classifyCommandFully(command, { ...context, view: collect });
   const queries = collect.queries;
   // Decided by the text alone: a deny no file can change, or nothing that touches files.
-  if (first.verdict.verdict === 'deny' || (queries.paths.size === 0 && queries.cleans.size === 0 && queries.globs.size === 0 && queries.finds.size === 0 && !queries.submoduleRecurse && queries.worktreeRemovals.size === 0)) return { verdict: withCapture(first.verdict, new Map()), refChanges: first.refChanges };
+  if (first.verdict.verdict === 'deny' || (queries.paths.size === 0 && queries.cleans.size === 0 && queries.globs.size === 0 && queries.finds.size === 0 && !queries.submoduleRecurse && queries.worktreeRemovals.size === 0 && queries.sparseCheckouts.size === 0)) return { verdict: withCapture(first.verdict, new Map()), refChanges: first.refChanges };
   const facts = await options.reader(queries);
   const resolved = new StateView('resolved', facts, collect.ignoreRulesChanged);
   const second = classifyCommandFully(command, { ...context, view: resolved });
@@ -45,6 +45,11 @@ export async function classifyWithState(command: string, context: CommandContext
   return { verdict, refChanges: second.refChanges };
 }
 
+/** The way forward where a rule's command cannot be narrowed the way capture-too-large's own advice says. */
+const OVER_BOUND_INSTEAD: Record<string, string> = {
+  'git-sparse-checkout': 'Keep the directories that hold them in the cone, or move the ignored files you need out of them first (or add them to commands.regenerable); or ask the person to run the sparse-checkout command themselves, outside the agent.',
+};
+
 /** The verdict with its capture, or a deny when the capture is over the bound. */
 function limitCapture(verdict: Verdict, resolved: StateView, command: string, limits: CaptureLimits): StateVerdict {
   if (verdict.verdict !== 'snapshot' || resolved.capture.size === 0) return withCapture(verdict, verdict.verdict === 'snapshot' ? resolved.capture : new Map());
@@ -52,7 +57,7 @@ function limitCapture(verdict: Verdict, resolved: StateView, command: string, li
   if (result.captureBytes > limits.maxBytes || result.capture.length > limits.maxFiles) {
     const biggest = [...resolved.capture.entries()].sort((a, b) => b[1] - a[1]).slice(0, 3).map(([p, size]) => `${Buffer.from(p, 'latin1').toString('utf8')} (${mb(size)})`);
     const reason = `${verdict.command ?? command} deletes ${result.capture.length} ignored files (${mb(result.captureBytes)}), more than guard captures before a command (${limits.maxFiles} files, ${mb(limits.maxBytes)}); the largest: ${biggest.join(', ')}`;
-    return withCapture(makeVerdict('deny', 'capture-too-large', reason, verdict.command), new Map());
+    return withCapture(makeVerdict('deny', 'capture-too-large', reason, verdict.command, OVER_BOUND_INSTEAD[verdict.rule]), new Map());
   }
   return result;
 }

@@ -228,3 +228,76 @@ describe('rollback puts the sparse-checkout view back', () => {
     });
   });
 });
+
+/**
+ * In cone mode git removes each directory leaving the cone that holds only ignored files, and no
+ * snapshot holds ignored files: the hook reads them first (src/git/sparse-leaving.ts) and captures
+ * them into its snapshot (src/policy/command/sparse-checkout.ts), or denies what it cannot capture.
+ */
+describe("an agent's cone-mode git sparse-checkout and the ignored files it deletes", () => {
+  const SECRET = Buffer.from('API_KEY=s3cr3t\r\n\u00e9\u0000tail\n', 'latin1');
+  const odd = Buffer.concat([Buffer.from('b/cache-'), Buffer.from([0xff]), Buffer.from('.local')]);
+  const full = (t: TestRepo, rel: Buffer | string): Buffer => Buffer.concat([Buffer.from(`${t.dir}/`), Buffer.isBuffer(rel) ? rel : Buffer.from(rel)]);
+
+  function ignoredFiles(t: TestRepo): void {
+    fs.writeFileSync(path.join(t.dir, '.gitignore'), 'dist/\n*.local\n.env*\n');
+    t.git(['add', '.gitignore']);
+    t.git(['commit', '-q', '-m', 'ignore']);
+    t.write('b/.env.local', SECRET);
+    t.write('b/tool.local', '#!/bin/sh\necho hi\n', 0o755);
+    fs.writeFileSync(full(t, odd), 'not utf-8\n');
+    t.write('b/dist/index.js', 'built\n');
+  }
+
+  it('set: the ignored files of the directory leaving the cone are captured, and the rollback gives them back byte for byte with their modes', async () => {
+    await withTestRepo((t) => {
+      commitTree(t);
+      ignoredFiles(t);
+      const init = t.guard(['init', '--yes', '--agents', 'claude']);
+      expect(init.code, init.stderr).toBe(0);
+      const before = bytesState(t);
+      const modeOf = (rel: string): number => fs.statSync(path.join(t.dir, rel)).mode & 0o777;
+      const hook = installedClaudeHook(t, 'git sparse-checkout set a');
+      expect(hook.decision).toBe('allow');
+      const journal = fs.readFileSync(path.join(t.dir, '.git', 'guard', 'journal.jsonl'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
+      const allowed = journal.filter((e) => e.type === 'allowed-after-snapshot');
+      expect(allowed).toHaveLength(1);
+      expect(allowed[0]).toMatchObject({ rule: 'git-sparse-checkout' });
+      // Named the way every path is (git-quoted when not UTF-8); regenerable output is not captured.
+      const diff = JSON.parse(t.guard(['diff', allowed[0]!.snapshot as string, '--json']).stdout) as { capturedIgnored: string[] };
+      expect(diff.capturedIgnored.sort()).toEqual(['"b/cache-\\377.local"', 'b/.env.local', 'b/tool.local'].sort());
+      t.git(['sparse-checkout', 'set', 'a'], { env: { CLAUDECODE: '1' } });
+      expect(t.exists('b')).toBe(false);
+      expect(t.exists('c')).toBe(false);
+      rollback(t, [allowed[0]!.snapshot as string]);
+      expect(fs.readFileSync(path.join(t.dir, 'b/.env.local'))).toEqual(SECRET);
+      expect(fs.readFileSync(full(t, odd), 'utf8')).toBe('not utf-8\n');
+      expect(modeOf('b/tool.local')).toBe(0o755);
+      expect(modeOf('b/.env.local')).toBe(0o644);
+      // The regenerable output went with the directory, uncaptured, as commands.regenerable says.
+      expect(t.exists('b/dist/index.js')).toBe(false);
+      t.write('b/dist/index.js', 'built\n');
+      expect(bytesState(t)).toEqual(before);
+    });
+  });
+
+  it('over commands.maxIgnoredCapture: denied, naming the count, the file and the way forward', async () => {
+    await withTestRepo((t) => {
+      commitTree(t);
+      t.write('.guard.yaml', 'version: 1\ncommands:\n  maxIgnoredCapture: 1KB\n');
+      t.git(['add', '.guard.yaml']);
+      t.git(['commit', '-q', '-m', 'policy']);
+      ignoredFiles(t);
+      t.write('b/big.local', Buffer.alloc(4096, 1));
+      const init = t.guard(['init', '--yes', '--agents', 'claude']);
+      expect(init.code, init.stderr).toBe(0);
+      const hook = installedClaudeHook(t, 'git sparse-checkout set a');
+      expect(hook.decision).toBe('deny');
+      expect(hook.reason).toContain('deletes 4 ignored files');
+      expect(hook.reason).toContain('b/big.local');
+      expect(hook.reason).toContain('run the sparse-checkout command themselves, outside the agent');
+      // Keeping b in the cone deletes nothing that is ignored: a snapshot, no capture.
+      expect(installedClaudeHook(t, 'git sparse-checkout set a b').decision).toBe('allow');
+    });
+  });
+});
