@@ -95,6 +95,9 @@ const CASES: Array<[string[], string, 'exact' | 'none' | 'superset']> = [
   [['git sparse-checkout set a b'], 'git sparse-checkout add packages/p1', 'none'],
   [['git sparse-checkout set a b d', "printf '/*\\n!/*/\\n/a/\\n' > .git/info/sparse-checkout"], 'git sparse-checkout reapply', 'exact'],
   [['git sparse-checkout set a b', 'git config --worktree core.sparseCheckoutCone false'], 'git sparse-checkout set a', 'none'],
+  [['git sparse-checkout set --sparse-index a b packages'], 'git sparse-checkout set a', 'exact'],
+  // A submodule (a gitlink) in e/: git keeps e/ (and e/direct.local), and removes e/x/ below it.
+  [['git update-index --add --cacheinfo "160000,$(git rev-parse HEAD),e/mod" && git commit -q -m sub && echo kept > e/direct.local'], 'git sparse-checkout set a', 'exact'],
   [[], 'echo a | git sparse-checkout set --stdin', 'superset'],
   [['echo more >> e/x/f'], 'git sparse-checkout set a', 'superset'],
 ];
