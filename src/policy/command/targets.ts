@@ -29,7 +29,7 @@ import {
   scratchDir,
 } from './paths.js';
 import { makeVerdict, opaqueKind } from './rules.js';
-import type { FindQuery, PathFacts, RepoContents } from './state.js';
+import type { FindQuery, PathFacts, RepoContents, IgnoredEntry } from './state.js';
 import type { CommandContext, Verdict } from './types.js';
 
 /** Basenames of files git keeps in `.git`, to judge whether a name filter could reach them. */
@@ -256,6 +256,18 @@ function text(bytes: string): string {
   return Buffer.from(bytes, 'latin1').toString('utf8');
 }
 
+/**
+ * Ignored files that are not regenerable output, in a directory holding more of them than the
+ * reader lists one by one (path-facts.ts, 20,000): no capture could hold them, so a deletion that
+ * takes them is refused, where it used to go ahead with none of them captured (an `rm -rf data`
+ * of 25,000 ignored CSV files read as "ignored output" under a policy without a `**` glob).
+ */
+function tooManyToCapture(captured: IgnoredEntry[], what: (dir: string) => string, source: string): Verdict | null {
+  const entry = captured.find((e) => e.files === null);
+  if (!entry) return null;
+  return makeVerdict('deny', 'capture-too-large', `${what(text(entry.path).replace(/\/$/, ''))}, which holds more ignored files than guard can list to capture first (they are not regenerable output, and no snapshot holds them)`, source);
+}
+
 /** What deleting `rel` (which exists) takes, from git's listing of what is at or under it. */
 function judgeContents(rel: string, contents: RepoContents, isDir: boolean, nonEmptyDir: boolean, ctx: CommandContext, source: string, options: DeleteOptions): Verdict {
   const verb = options.verb;
@@ -292,6 +304,8 @@ function judgeContents(rel: string, contents: RepoContents, isDir: boolean, nonE
       if (own) return makeVerdict('deny', 'guard-self', `${verb} ${rel}, which holds ${own}, which configures guard or an agent's hooks`, source);
     }
   }
+  const unlisted = tooManyToCapture(captured, (dir) => `${verb} ${rel}${dir === rel ? '' : `, with ${dir}`}`, source);
+  if (unlisted) return unlisted;
   ctx.view?.addCapture(captured);
   ctx.view?.addModePaths(contents.tracked);
   const ignoredNames = captured.flatMap((entry) => (entry.files ?? []).map((f) => text(f.path)));
@@ -596,6 +610,8 @@ export function checkGitClean(request: CleanRequest, ctx: CommandContext, source
       if (glob) return makeVerdict('deny', 'protected-path', `git clean ${why} deletes ${name}, a protected path (matches "${glob}")`, source);
     }
   }
+  const unlisted = tooManyToCapture(captured, (dir) => `git clean ${why} deletes ${dir}`, source);
+  if (unlisted) return unlisted;
   view?.addCapture(captured);
   const names = captured.flatMap((entry) => (entry.files ?? []).map((f) => text(f.path)));
   const keep = names.length > 0 ? `; guard captures the ignored ${listNames(names)} into the snapshot first` : '; the only ignored files it can reach are regenerable output';

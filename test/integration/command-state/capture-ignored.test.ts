@@ -141,4 +141,24 @@ describe('the command guard captures the ignored files a command deletes', () =>
       expect(t.exists('data.log')).toBe(true);
     });
   });
+
+  it('rm -rf and git clean -X of more ignored files than guard can list are denied, under a policy without a ** glob (they went ahead uncaptured)', async () => {
+    await withTestRepo((t) => {
+      t.write('.gitignore', 'data/\n');
+      t.write('src/app.ts', 'export {};\n');
+      // No `**` glob among the protected paths: nothing else stops a deletion of data/.
+      t.write('.guard.yaml', 'version: 1\nprotect:\n  paths: [.guard.yaml]\n');
+      t.git(['add', '-A']);
+      t.git(['commit', '-q', '-m', 'init']);
+      // One more than the reader lists one by one (src/git/path-facts.ts, 20,000).
+      fs.mkdirSync(path.join(t.dir, 'data'));
+      for (let i = 0; i <= 20_000; i++) fs.writeFileSync(path.join(t.dir, 'data', `row${i}.csv`), `${i}\n`);
+      for (const command of ['rm -rf data', 'git clean -fdX']) {
+        const verdict = agentVerdict(t, command);
+        expect(verdict.decision, command).toBe('deny');
+        expect(verdict.reason, command).toContain('more ignored files than guard can list');
+      }
+      expect(fs.readdirSync(path.join(t.dir, 'data')).length).toBe(20_001);
+    });
+  });
 });
