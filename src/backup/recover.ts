@@ -1,10 +1,11 @@
 /**
  * `guard recover`: rebuilds a repository from its backup after `rm -rf .git`, or after the whole
  * project directory was deleted. Restores, as of the newest snapshot of the chosen chain: every
- * branch and tag (annotated tag objects re-created byte for byte from the keeper), HEAD (symbolic
+ * branch and tag (annotated tag objects re-created byte for byte from the keeper) and the
+ * worktree's own refs (refs/bisect/*, refs/rewritten/*, refs/worktree/*), HEAD (symbolic
  * or detached), the stash with its messages, the index (staged state) and the working tree, git's
  * state of a merge, cherry-pick, revert, rebase or am in progress (rebase-merge/ and the other
- * directories too; a bisect is named, not restored: restore/operation-plan.ts); plus
+ * directories too, and a bisect's BISECT_* files: restore/operation-plan.ts); plus
  * every snapshot chain, so rollback and the full history keep working; plus the repository's
  * config from the copy the backup keeps; plus guard's own hooks (rearm.ts).
  *

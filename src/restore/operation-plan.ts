@@ -2,9 +2,9 @@
  * What a rollback (or recover) does about git's operation in progress: a snapshot taken during a
  * merge, cherry-pick, revert, rebase or `git am` records git's files of it
  * (snapshot/operation-state.ts, and the directories rebase-merge/, rebase-apply/ and sequencer/:
- * snapshot/operation-dirs.ts), which come back with the files, the index and the refs; bisect
- * (BISECT_*) is not recorded, nor is a directory too large to record, nor anything in a snapshot
- * of an older guard: the plan says so plainly, with what the person can do. Pure data, shown
+ * snapshot/operation-dirs.ts; a bisect's BISECT_* files: snapshot/bisect-files.ts), which come
+ * back with the files, the index and the refs; a directory too large to record is not, nor
+ * anything in a snapshot of an older guard: the plan says so plainly, with what the person can do. Pure data, shown
  * before confirming and in --json.
  */
 import type { Operation, OperationState, Snapshot } from '../snapshot/format.js';
@@ -24,23 +24,24 @@ export interface OperationPlan {
   notes: string[];
 }
 
-const ABORT: Partial<Record<Operation, string>> = { merge: 'git merge --abort', 'cherry-pick': 'git cherry-pick --abort', revert: 'git revert --abort', rebase: 'git rebase --abort', am: 'git am --abort' };
+const ABORT: Partial<Record<Operation, string>> = { merge: 'git merge --abort', 'cherry-pick': 'git cherry-pick --abort', revert: 'git revert --abort', rebase: 'git rebase --abort', am: 'git am --abort', bisect: 'git bisect reset' };
 const FINISH: Partial<Record<Operation, string>> = {
   merge: 'resolve the conflicts, `git add` them and `git commit` to make the merge commit',
   'cherry-pick': 'resolve the conflicts, `git add` them and `git cherry-pick --continue`',
   revert: 'resolve the conflicts, `git add` them and `git revert --continue`',
   rebase: 'resolve any conflicts, `git add` them and `git rebase --continue`',
   am: 'resolve any conflicts, `git add` them and `git am --continue`',
+  bisect: 'go on marking commits with `git bisect good` / `git bisect bad` (`git bisect log` shows the steps so far)',
 };
 
 /** The directory that holds all of an operation's state: without it nothing of that operation comes back. */
-const STATE_DIR: Partial<Record<Operation, 'rebase-apply'>> = { am: 'rebase-apply' };
+const STATE_DIR: Partial<Record<Operation, 'rebase-apply' | 'bisect'>> = { am: 'rebase-apply', bisect: 'bisect' };
 
 /** What the person can do after getting the files of a snapshot taken mid-operation without the operation. */
 const NOT_RESTORED: Record<string, string> = {
   rebase: 'git\'s rebase state (.git/rebase-merge or rebase-apply: the commits left to replay) is not restored (a snapshot of an older guard, or a directory guard could not record whole: over 10,000 files or 16 MiB, or not only plain files); to redo the rebase, commit or stash the files and run `git rebase` again',
   am: 'git\'s `git am` state (.git/rebase-apply: the patches left to apply) is not restored (a snapshot of an older guard, or a directory guard could not record whole: over 10,000 files or 16 MiB, or not only plain files); to go on, commit or stash the files and run `git am` again with the remaining patches',
-  bisect: 'git\'s bisect state (BISECT_LOG and the other BISECT_* files) is not restored; start it again with `git bisect start <bad> <good>` (or replay a saved log with `git bisect replay <file>`)',
+  bisect: 'git\'s bisect state (BISECT_LOG and the other BISECT_* files) is not restored (a snapshot of an older guard, or files guard could not record whole); start it again with `git bisect start <bad> <good>` (or replay a saved log with `git bisect replay <file>`)',
   merge: 'this snapshot was written by an older guard that did not record git\'s merge state (MERGE_HEAD): `git commit` would make an ordinary commit; to make the merge, run `git merge` again',
   'cherry-pick': 'this snapshot was written by an older guard that did not record CHERRY_PICK_HEAD: run `git cherry-pick` again to pick the commit',
   revert: 'this snapshot was written by an older guard that did not record REVERT_HEAD: run `git revert` again',

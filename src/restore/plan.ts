@@ -9,6 +9,7 @@ import { runGit, splitNul } from '../git/run.js';
 import { gitPathsOf, pathText, type GitPath } from '../git/path.js';
 import type { HeadState, Snapshot, StashEntry } from '../snapshot/format.js';
 import type { OperationPlan } from './operation-plan.js';
+import { isPerWorktreeRef } from '../snapshot/repo-state.js';
 
 export interface FileChange {
   /** The name as git gave it, byte-exact (see git/path.ts); pathText() shows it. */
@@ -128,11 +129,19 @@ export async function planRefs(repo: Repo, now: Snapshot, target: Snapshot): Pro
   const others = await branchesOfOtherWorktrees(repo);
   const refs: RefChange[] = [];
   const skippedRefs: SkippedRef[] = [];
+  // A snapshot of another worktree records that worktree's own refs (refs/bisect/*, ...), not this
+  // one's: they are neither written here nor taken as a reason to delete this worktree's. A
+  // snapshot written before they were recorded says nothing about them: they stay as they are.
+  const leaveOwnRefs = target.worktree !== now.worktree || !target.worktreeRefs;
   const names = new Set([...Object.keys(now.refs), ...Object.keys(target.refs)]);
   for (const ref of [...names].sort()) {
     const from = now.refs[ref] ?? null;
     const to = target.refs[ref] ?? null;
     if (from === to) continue;
+    if (leaveOwnRefs && isPerWorktreeRef(ref)) {
+      if (to !== null && target.worktreeRefs) skippedRefs.push({ ref, reason: `a ref of the worktree ${target.root} (each worktree has its own); roll back that worktree to restore it` });
+      continue;
+    }
     if (others.has(ref)) {
       skippedRefs.push({ ref, reason: 'checked out in another worktree; roll back that worktree to move it' });
       continue;

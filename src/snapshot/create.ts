@@ -402,6 +402,8 @@ export async function createSnapshot(repo: Repo, options: CreateSnapshotOptions 
         worktree: worktreeId(repo),
         root: repo.root,
         ...candidate,
+        // `refs` holds this worktree's own refs too (repo-state.ts PER_WORKTREE_REFS).
+        worktreeRefs: true,
         indexCommit: indexOid,
         keeper: keepers.keeper,
         ...(keepers.tagsKeeper !== undefined ? { tagsKeeper: keepers.tagsKeeper } : {}),

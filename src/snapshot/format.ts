@@ -96,9 +96,10 @@ export interface OperationState {
   sequencer?: true;
   /**
    * git's state directories (rebase-merge, rebase-apply, sequencer): each one's files as a tree
-   * (K's tree holds it as `operation-<name>`). Absent in snapshots written before they were recorded.
+   * (K's tree holds it as `operation-<name>`). `bisect`: the BISECT_* files of the worktree's git
+   * directory as one tree (bisect-files.ts). Absent in snapshots written before they were recorded.
    */
-  dirs?: Partial<Record<'rebase-merge' | 'rebase-apply' | 'sequencer', string>>;
+  dirs?: Partial<Record<'rebase-merge' | 'rebase-apply' | 'sequencer' | 'bisect', string>>;
   /** The commits the directories' files name that no other of them reaches (parents of K). */
   dirCommits?: string[];
   /** Files left out for their size (`MERGE_MSG`, `MERGE_MODE`), and directories (`rebase-merge/`) too large or holding more than files. */
@@ -123,8 +124,17 @@ export interface SnapshotMeta {
   worktree: string;
   root: string;
   head: HeadState;
-  /** Every local branch (refs/heads/*) and tag (refs/tags/*) with the object it points to. */
+  /**
+   * Every local branch (refs/heads/*) and tag (refs/tags/*), and this worktree's own refs
+   * (refs/rewritten/*, refs/bisect/*, refs/worktree/*: repo-state.ts PER_WORKTREE_REFS; absent in
+   * snapshots written before they were recorded), with the object each points to.
+   */
   refs: Record<string, string>;
+  /**
+   * `refs` holds this worktree's own refs (refs/rewritten/*, ...), none when it had none. Absent in
+   * snapshots written before they were recorded: a rollback to one leaves this worktree's own refs as they are.
+   */
+  worktreeRefs?: true;
   /** Stash entries, stash@{0} first. */
   stash: StashEntry[];
   /** A merge, rebase, ... in progress, or null. */

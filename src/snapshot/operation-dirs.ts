@@ -40,6 +40,12 @@ import { TEST_FAULTS, testFault } from '../util/test-faults.js';
 
 export const OPERATION_DIRS = ['rebase-merge', 'rebase-apply', 'sequencer'] as const;
 export type OperationDir = (typeof OPERATION_DIRS)[number];
+/**
+ * What is recorded as a tree: a state directory, or `bisect`: the BISECT_* files of this
+ * worktree's git directory (BISECT_LOG, BISECT_START, BISECT_TERMS, BISECT_EXPECTED_REV, ...),
+ * which git keeps beside HEAD rather than in a directory of their own (bisect-files.ts).
+ */
+export type RecordedDir = OperationDir | 'bisect';
 
 /** A rebase of thousands of commits has a todo of a few hundred KiB; a long `git am` series some MiB. */
 export const MAX_DIR_BYTES = 16 * 1024 * 1024;
@@ -57,12 +63,12 @@ export interface DirFile {
 
 /** A directory as read: its files and the id of the tree git gives them. */
 export interface DirCapture {
-  dir: OperationDir;
+  dir: RecordedDir;
   tree: string;
   files: DirFile[];
 }
 
-export type DirRead = DirCapture | { dir: OperationDir; omitted: string };
+export type DirRead = DirCapture | { dir: RecordedDir; omitted: string };
 
 export type HashName = 'sha1' | 'sha256';
 
@@ -76,12 +82,15 @@ function gone(error: unknown): boolean {
 }
 
 /** `where/name` with the name as bytes (a name need not be UTF-8). */
-function childPath(where: string, name: string): Buffer {
+export function childPath(where: string, name: string): Buffer {
   return Buffer.concat([Buffer.from(where + path.sep), Buffer.from(name, 'latin1')]);
 }
 
-/** The directory at `where` as a tree of its files; null when there is none. Only `fs`. */
-export async function readOperationDir(dir: OperationDir, where: string, hash: HashName): Promise<DirRead | null> {
+/**
+ * The directory at `where` as a tree of its files (only those `only` names, when given); null when
+ * there is none. Only `fs`.
+ */
+export async function readOperationDir(dir: RecordedDir, where: string, hash: HashName, only?: (name: string) => boolean): Promise<DirRead | null> {
   let entries;
   try {
     entries = await fs.readdir(where, { withFileTypes: true, encoding: 'buffer' });
@@ -89,6 +98,7 @@ export async function readOperationDir(dir: OperationDir, where: string, hash: H
     if (gone(error)) return null;
     throw error;
   }
+  if (only) entries = entries.filter((entry) => only(entry.name.toString('latin1')));
   if (entries.length > MAX_DIR_FILES) return { dir, omitted: `${dir}/ has ${entries.length} files (more than ${MAX_DIR_FILES})` };
   const files: DirFile[] = [];
   let total = 0;

@@ -10,8 +10,9 @@
  * when a snapshot sees such an operation (so an ordinary snapshot pays nothing), and written back
  * by rollback and recover. A rebase or `git am` keeps its state in a directory (rebase-merge/,
  * rebase-apply/), a multi-commit cherry-pick or revert in sequencer/, with REBASE_HEAD and
- * MERGE_MSG beside: operation-dirs.ts records those directories and writes them back. Bisect
- * (BISECT_*) is not recorded, and rollback and recover say so (operation-plan.ts).
+ * MERGE_MSG beside: operation-dirs.ts records those directories and writes them back. A bisect
+ * keeps its state in the BISECT_* files (bisect-files.ts) and the refs/bisect/* refs (recorded
+ * with the other refs: repo-state.ts).
  *
  * Ref formats: MERGE_HEAD (and FETCH_HEAD) are files in the git dir whatever the ref format, as
  * are MERGE_MSG and MERGE_MODE. CHERRY_PICK_HEAD and REVERT_HEAD are ordinary pseudo-refs written
@@ -29,9 +30,10 @@ import { GuardError } from '../errors.js';
 import type { Operation, OperationState } from './format.js';
 import { pidSpaceTag } from '../util/process-alive.js';
 import { OPERATION_DIRS, putOperationDir, readDirTree, readOperationDir, removeOperationDir, type DirCapture, type HashName } from './operation-dirs.js';
+import { BISECT_LABEL, readBisectFiles, writeBisectFiles } from './bisect-files.js';
 
 /** The operations whose state a snapshot records: a few small files, and rebase-merge/, rebase-apply/ or sequencer/ (operation-dirs.ts). */
-export const RECORDED_OPERATIONS: readonly Operation[] = ['merge', 'cherry-pick', 'revert', 'rebase', 'am'];
+export const RECORDED_OPERATIONS: readonly Operation[] = ['merge', 'cherry-pick', 'revert', 'rebase', 'am', 'bisect'];
 
 /** MERGE_MSG (and MERGE_MODE) larger than this are not recorded, and listed in `omitted`. */
 export const MAX_MESSAGE_BYTES = 64 * 1024;
@@ -141,6 +143,7 @@ export async function readOperationState(repo: Repo, operation: Operation | null
 export async function readOperationFiles(repo: Repo, operation: Operation | null): Promise<OperationRead> {
   if (!operation || !RECORDED_OPERATIONS.includes(operation)) return { state: null, dirs: [] };
   const { paths: where, reftable, hash } = await gitPaths(repo);
+  if (operation === 'bisect') return readBisect(where, hash);
   const state: OperationState = {};
   const omitted: string[] = [];
   const backend = reftable ? await readBackendHeads(repo) : {};
@@ -179,6 +182,14 @@ export async function readOperationFiles(repo: Repo, operation: Operation | null
   return { state: Object.keys(state).length > 0 ? state : null, dirs: captures };
 }
 
+/** A bisect's state: its BISECT_* files, in this worktree's git directory (where MERGE_HEAD would be). */
+async function readBisect(where: Where['paths'], hash: HashName): Promise<OperationRead> {
+  const read = await readBisectFiles(path.dirname(where.MERGE_HEAD), hash);
+  if (!read) return { state: null, dirs: [] };
+  if ('omitted' in read) return { state: { omitted: [BISECT_LABEL] }, dirs: [] };
+  return { state: { dirs: { bisect: read.tree } }, dirs: [read] };
+}
+
 /** The commits the state names, which the keeper keeps reachable as long as the snapshot. */
 export function operationCommits(state: OperationState | null | undefined): string[] {
   if (!state) return [];
@@ -205,6 +216,7 @@ export function operationFiles(state: OperationState | null | undefined): string
   const names: string[] = [];
   for (const [key, name] of Object.entries({ ...HEAD_FILES, ...BYTE_FILES })) if ((state as Record<string, unknown>)[key] !== undefined) names.push(name);
   for (const dir of OPERATION_DIRS) if (state.dirs?.[dir]) names.push(`${dir}/`);
+  if (state.dirs?.bisect) names.push(BISECT_LABEL);
   return names;
 }
 
@@ -236,6 +248,10 @@ export async function writeOperationState(repo: Repo, from: OperationState | nul
   const now = contentsOf(from);
   const goal = contentsOf(to);
   const dirs = await plannedDirs(repo, where, hash, from, to);
+  // The BISECT_* files (never together with another operation's): written or removed whole, checked against `from` first.
+  const bisectFrom = from?.dirs?.bisect ?? null;
+  const bisectTo = to?.dirs?.bisect ?? null;
+  if (bisectFrom !== bisectTo) await writeBisectFiles(path.dirname(where.MERGE_HEAD), hash, bisectFrom, bisectTo ? await readDirTree(repo, bisectTo) : null);
   const heads = ['MERGE_HEAD', 'CHERRY_PICK_HEAD', 'REVERT_HEAD', 'REBASE_HEAD', 'ORIG_HEAD'] as const;
   const messages = ['MERGE_MSG', 'MERGE_MODE'] as const;
   type FileName = (typeof heads)[number] | (typeof messages)[number];

@@ -1,6 +1,7 @@
 /**
- * Reads the ref-level state a snapshot records: HEAD, local branches and tags, stash entries and
- * an operation in progress. Read-only: takes no lock and writes nothing.
+ * Reads the ref-level state a snapshot records: HEAD, local branches and tags, this worktree's
+ * own refs (PER_WORKTREE_REFS), stash entries and an operation in progress. Read-only: takes no
+ * lock and writes nothing.
  */
 import fs from 'node:fs';
 import type { Repo } from '../git/repo.js';
@@ -8,6 +9,22 @@ import { runGit, splitNul } from '../git/run.js';
 import type { HeadState, Operation, OperationState, StashEntry } from './format.js';
 import { isReftable, readBackendHeads, readOperationFiles } from './operation-state.js';
 import type { DirCapture } from './operation-dirs.js';
+
+/**
+ * The refs git keeps per worktree (each worktree has its own, and `for-each-ref` run in a worktree
+ * lists that worktree's): the labels of a `git rebase -r` in progress (refs/rewritten/*: without
+ * them `git rebase --continue` stops with "could not resolve 'refs/rewritten/...'"), the terms of
+ * a bisect (refs/bisect/*: bad, good-<oid>, skip-<oid>) and the person's own refs/worktree/*. They
+ * are recorded with the branches and tags (the same `for-each-ref`: no extra process), moved back
+ * by rollback in the same compare-and-swap transaction, and kept by the keeper; restore/plan.ts
+ * never carries them from one worktree's snapshot into another worktree.
+ */
+export const PER_WORKTREE_REFS = ['refs/rewritten/', 'refs/bisect/', 'refs/worktree/'] as const;
+
+/** Whether `refname` is one of a worktree's own refs (PER_WORKTREE_REFS). */
+export function isPerWorktreeRef(refname: string): boolean {
+  return PER_WORKTREE_REFS.some((prefix) => refname.startsWith(prefix));
+}
 
 export interface RefRecord {
   refname: string;
@@ -30,7 +47,7 @@ export interface RepoState {
    * tree exists (after a commit it is the index's cached tree); HEAD may have moved since.
    */
   headTree?: string | null;
-  /** refs/heads/* and refs/tags/*, sorted by refname. */
+  /** refs/heads/*, refs/tags/* and this worktree's own refs (PER_WORKTREE_REFS), sorted by refname. */
   refs: RefRecord[];
   stash: StashEntry[];
   operation: Operation | null;
@@ -86,7 +103,7 @@ export async function readRepoState(repo: Repo, options: { chainRef?: string } =
   const format = `%(objectname) %(objecttype) %(object) %(type) %(refname)${chainRef ? `%(if:equals=${chainRef})%(refname)%(then)%0a%(contents)%(end)` : ''}%00`;
   const [head, listed] = await Promise.all([
     readHeadAndMarkers(repo),
-    runGit(['for-each-ref', `--format=${format}`, 'refs/heads', 'refs/tags', 'refs/stash', ...(chainRef ? [chainRef] : [])], { cwd: repo.root }),
+    runGit(['for-each-ref', `--format=${format}`, 'refs/heads', 'refs/tags', ...PER_WORKTREE_REFS.map((p) => p.slice(0, -1)), 'refs/stash', ...(chainRef ? [chainRef] : [])], { cwd: repo.root }),
   ]);
   const refs: RefRecord[] = [];
   let stashTip: string | null = null;

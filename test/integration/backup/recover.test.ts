@@ -222,25 +222,28 @@ describe('guard recover', () => {
       expect(repo.git(['log', '-1', '--format=%P']).trim()).toBe(`${main} ${other}`);
     }));
 
-  // A rebase in progress comes back too: rollback/rebase-state.test.ts. A bisect does not.
-  it('says plainly that a bisect in progress at snapshot time is not restored', () =>
+  // A rebase in progress comes back too: rollback/rebase-state.test.ts; a bisect's rollback: rollback/worktree-refs.test.ts.
+  it('brings back a bisect in progress at snapshot time: its BISECT_* files and refs/bisect/*, so `git bisect log` is the same', () =>
     withTestRepo(async (repo) => {
       repo.write('a.txt', 'base\n');
       repo.git(['add', '-A']);
       repo.git(['commit', '-q', '-m', 'base']);
       repo.write('a.txt', 'second\n');
       repo.git(['commit', '-q', '-am', 'second']);
-      repo.git(['bisect', 'start', 'HEAD', 'HEAD~1']);
-      const during = captureState(repo);
+      repo.write('a.txt', 'third\n');
+      repo.git(['commit', '-q', '-am', 'third']);
+      repo.git(['bisect', 'start', 'HEAD', 'HEAD~2']);
+      const during = { state: captureState(repo), log: repo.git(['bisect', 'log']), refs: repo.git(['for-each-ref', 'refs/bisect']) };
+      expect(during.refs).toContain('refs/bisect/bad');
       await snapshotAndPush(repo);
       fs.rmSync(path.join(repo.dir, '.git'), { recursive: true, force: true });
 
       const asked = repo.guard(['recover']);
-      expect(asked.stdout).toContain("the snapshot was taken during a bisect in progress: guard restores the files, the index and the refs but not git's bisect state");
+      expect(asked.stdout).toContain("the snapshot was taken during a bisect in progress: git's state of it comes back (BISECT_*)");
       const r = repo.guard(['recover', '--yes']);
       expect(r.code, r.stderr).toBe(0);
-      expect(r.stdout).toContain("not git's bisect state");
-      expect(captureState(repo)).toEqual(during);
-      expect(fs.existsSync(path.join(repo.dir, '.git', 'BISECT_LOG'))).toBe(false);
+      expect(captureState(repo)).toEqual(during.state);
+      expect(repo.git(['bisect', 'log'])).toBe(during.log);
+      expect(repo.git(['for-each-ref', 'refs/bisect'])).toBe(during.refs);
     }));
 });
