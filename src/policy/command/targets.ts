@@ -292,6 +292,13 @@ function judgeContents(rel: string, contents: RepoContents, isDir: boolean, nonE
     return makeVerdict('deny', 'untracked-too-large', `${verb} ${what}, ${tooLarge.why}`, source);
   }
   const captured = contents.ignored.filter((entry) => !entry.regenerable);
+  // An ignored nested repository (a cloned dependency with its own commits): git lists it as
+  // `dir/`, and no capture holds a repository's history, as for an untracked one above.
+  const ignoredRepository = captured.flatMap((entry) => entry.files ?? []).find((f) => f.path.endsWith('/'));
+  if (ignoredRepository) {
+    const name = text(ignoredRepository.path).replace(/\/$/, '');
+    return makeVerdict('deny', 'git-dir-write', `${verb} ${rel}, which ${name === rel ? 'is' : 'holds'} the ignored nested git repository ${name} (its history is in no snapshot)`, source);
+  }
   const inCapture = protectedIn(captured.flatMap((entry) => (entry.files ?? []).map((f) => f.path)), rel, ctx, source, verb);
   if (inCapture) return inCapture;
   for (const entry of contents.ignored) {

@@ -161,4 +161,25 @@ describe('the command guard captures the ignored files a command deletes', () =>
       expect(fs.readdirSync(path.join(t.dir, 'data')).length).toBe(20_001);
     });
   });
+
+  it('rm -rf of an ignored nested git repository, or of a directory holding one, is denied: no capture holds its history', async () => {
+    await withTestRepo((t) => {
+      t.write('.gitignore', 'vendor/\n');
+      t.write('src/app.ts', 'export {};\n');
+      t.git(['add', '-A']);
+      t.git(['commit', '-q', '-m', 'init']);
+      t.write('vendor/settings.ini', 'cfg\n');
+      t.write('vendor/lib/l.txt', 'l\n');
+      t.git(['init', '-q'], { cwd: path.join(t.dir, 'vendor/lib') });
+      t.git(['add', '-A'], { cwd: path.join(t.dir, 'vendor/lib') });
+      t.git(['commit', '-q', '-m', 'local work'], { cwd: path.join(t.dir, 'vendor/lib') });
+      for (const command of ['rm -rf vendor', 'rm -rf vendor/lib']) {
+        const verdict = agentVerdict(t, command);
+        expect(verdict.decision, command).toBe('deny');
+        expect(verdict.reason, command).toContain('ignored nested git repository vendor/lib');
+      }
+      // Its other ignored files are still captured and allowed.
+      expect(agentVerdict(t, 'rm vendor/settings.ini').decision).toBe('allow');
+    });
+  });
 });
