@@ -49,6 +49,14 @@ export function binPath(agent: PinnedAgent): string {
   return path.join(installDir(agent), 'node_modules', '.bin', agent.bin);
 }
 
+/**
+ * A directory beside the pinned install that the tests of one program share, for files the
+ * program unpacks from itself and would otherwise unpack again into each test's fresh HOME.
+ */
+export function sharedCacheDir(agent: PinnedAgent, name: string): string {
+  return path.join(installDir(agent), name);
+}
+
 const INSTALL_TIMEOUT_MS = 600_000;
 
 function sleepSync(ms: number): void {

@@ -14,7 +14,7 @@ import { describe, expect, it } from 'vitest';
 import { agentsHealth } from '../../src/agents/health.js';
 import { openRepo } from '../../src/git/repo.js';
 import { withTestRepo, type TestRepo } from '../helpers/git-repo.js';
-import { ensureInstalled, PINNED, skipReason } from './agents.js';
+import { ensureInstalled, PINNED, sharedCacheDir, skipReason } from './agents.js';
 import { startOpenAIServer } from './openai-server.js';
 import { noPty, settle, underPty, trustRepo } from './pty.js';
 
@@ -46,7 +46,10 @@ describe.skipIf(skip !== null)(`Copilot CLI ${AGENT.version} interactive (real C
         expect(predicted.state, predicted.detail).toBe(c.loads ? 'loads' : 'blocked');
 
         const server = await startOpenAIServer([{ name: 'bash', args: { command: 'ls -la', description: 'list' } }]);
-        const env = { ...t.env, COPILOT_OFFLINE: 'true', COPILOT_PROVIDER_BASE_URL: server.url, COPILOT_PROVIDER_API_KEY: 'e2e-test-key', COPILOT_MODEL: 'e2e-model', TERM: 'xterm-256color' };
+        // COPILOT_PKG_CACHE_HOME: Copilot's binary unpacks its bundled JavaScript package on first
+        // start (spawning itself once more to do it) into a cache under HOME, new in each test;
+        // shared beside the install, it is unpacked once. Trust and hooks are read from HOME.
+        const env = { ...t.env, COPILOT_PKG_CACHE_HOME: sharedCacheDir(AGENT, 'pkg-cache'), COPILOT_OFFLINE: 'true', COPILOT_PROVIDER_BASE_URL: server.url, COPILOT_PROVIDER_API_KEY: 'e2e-test-key', COPILOT_MODEL: 'e2e-model', TERM: 'xterm-256color' };
         let screen: string;
         try {
           screen = await underPty(

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { copilot } from '../../src/agents/copilot/index.js';
 import { withTestRepo } from '../helpers/git-repo.js';
-import { ensureInstalled, PINNED, skipReason } from './agents.js';
+import { ensureInstalled, PINNED, sharedCacheDir, skipReason } from './agents.js';
 import { startOpenAIServer, type OpenAICall } from './openai-server.js';
 import { checkOutcome, COMMANDS, prepare, run } from './scenario.js';
 
@@ -42,6 +42,8 @@ describe.skipIf(skip !== null)(`Copilot CLI ${AGENT.version} (real CLI)`, () => 
       try {
         result = await run(bin, ['-p', 'Work on this repository.', '--allow-all-tools'], t.dir, {
           ...t.env,
+          // Unpacked once for all tests, not into each test's HOME (see copilot-trust.test.ts).
+          COPILOT_PKG_CACHE_HOME: sharedCacheDir(AGENT, 'pkg-cache'),
           COPILOT_OFFLINE: 'true',
           COPILOT_PROVIDER_BASE_URL: server.url,
           COPILOT_PROVIDER_API_KEY: 'e2e-test-key',
