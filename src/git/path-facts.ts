@@ -21,14 +21,14 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { globMatch } from '../policy/command/paths.js';
 import { couldMatchBelow, fnmatchRegExp, literalPrefix } from '../policy/command/fnmatch.js';
-import type { CleanFacts, FindQuery, IgnoredEntry, PathFacts, RepoContents, SparseCheckoutFacts, StateFacts, StateQueries, WorktreeRemovalFacts } from '../policy/command/state.js';
+import type { CleanFacts, FindQuery, IgnoredEntry, PathFacts, RepoContents, SparseCheckoutFacts, StateFacts, StateQueries, WorktreePruneFacts, WorktreeRemovalFacts } from '../policy/command/state.js';
 import { bytewiseGlobUnder, isTextPath, matchText, type GitPath } from './path.js';
 import type { Repo } from './repo.js';
 import { runGitSync, splitNulBytes } from './run.js';
 import { sparseLeaving } from './sparse-leaving.js';
 import { configRecursesSubmodules } from './submodule-recurse.js';
 import { withTextPaths } from './text-paths.js';
-import { changesInWorktree, ignoredInWorktree, removedWorktree, worktreeRoots } from './worktree-removal.js';
+import { changesInWorktree, ignoredInWorktree, prunedWorktrees, removedWorktree, worktreeRoots } from './worktree-removal.js';
 import { escapedBytes, escapedText } from '../util/escaped-text.js';
 
 export interface PathFactsOptions {
@@ -543,16 +543,32 @@ function readWorktreeRemovals(queries: StateQueries, options: PathFactsOptions):
     const found = removedWorktree(query);
     if (!found) continue;
     const forced = (query.force ?? 0) > 0;
+    const kept = found.leaving ? { leaving: found.leaving } : {};
+    // Its directory deleted by hand: nothing in it to lose, only its record (and the commits it held).
+    if (found.gone) {
+      removals.set(key, { root: escapedText(found.root), ignored: [], locked: found.locked, gone: true, ...(forced ? { changes: [] } : {}), ...kept });
+      continue;
+    }
     // The listings and sizes run in the worktree itself, relative to its root, while git can be started there.
     const facts = withTextPaths([found.root], ([root]): WorktreeRemovalFacts | null => {
       const entries = ignoredInWorktree(root as string);
-      if (!forced) return entries && { root: escapedText(found.root), ignored: describeIgnored({ root: root as string }, entries, options) };
+      if (!forced) return entries && { root: escapedText(found.root), ignored: describeIgnored({ root: root as string }, entries, options), locked: found.locked, ...kept };
       const changes = entries && changesInWorktree(root as string);
-      return { root: escapedText(found.root), ignored: entries ? describeIgnored({ root: root as string }, entries, options) : [], locked: found.locked, changes };
+      return { root: escapedText(found.root), ignored: entries ? describeIgnored({ root: root as string }, entries, options) : [], locked: found.locked, changes, ...kept };
     });
     if (facts) removals.set(key, facts);
   }
   return removals;
+}
+
+/** For each `git worktree prune`: the worktrees whose records it deletes, and the commits only they hold (prunedWorktrees). */
+function readWorktreePrunes(queries: StateQueries): Map<string, WorktreePruneFacts> {
+  const prunes = new Map<string, WorktreePruneFacts>();
+  for (const [key, query] of queries.worktreePrunes) {
+    const pruned = prunedWorktrees(query);
+    if (pruned) prunes.set(key, { roots: pruned.roots.map((root) => escapedText(root)), leaving: pruned.leaving });
+  }
+  return prunes;
 }
 
 /**
@@ -601,6 +617,7 @@ export async function readPathFacts(repo: Repo | null, queries: StateQueries, op
   const facts: StateFacts = { paths: new Map(), cleans: new Map(), globs: new Map(globList.map((pattern, i) => [pattern, globs[i] as RepoContents])), finds };
   if (repo && queries.submoduleRecurse) facts.submoduleRecurse = configRecursesSubmodules(repo);
   if (queries.worktreeRemovals.size > 0) facts.worktreeRemovals = readWorktreeRemovals(queries, options);
+  if (queries.worktreePrunes.size > 0) facts.worktreePrunes = readWorktreePrunes(queries);
   if (repo && queries.sparseCheckouts.size > 0) facts.sparseCheckouts = readSparseCheckouts(repo, queries, options);
   let worktrees: Buffer[] | undefined;
   const outside = (place: string): boolean => repo !== null && place !== repo.root.replace(/\/+$/, '') && repoRelative(repo, place) === null;

@@ -3,6 +3,9 @@
  * the ignored files of that linked worktree (git refuses while tracked files are modified or
  * untracked files are there, but never asks about ignored ones, and no snapshot holds them).
  *
+ * With the worktree, the commits only it holds (worktree-leaving.ts), for `git worktree remove`
+ * and `git worktree prune` alike.
+ *
  * Asked only for that command, of the repository the command really targets (where it runs after
  * `-C`, with its `--git-dir`/`--work-tree`/`GIT_DIR=`), which need not be the one guard protects:
  * one `git worktree list --porcelain -z` there to learn which worktree the path names, the way
@@ -13,15 +16,23 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import type { WorktreeRemovalQuery } from '../policy/command/state.js';
+import type { LeavingCommit, WorktreePruneQuery, WorktreeRemovalQuery } from '../policy/command/state.js';
 import { escapedBytes } from '../util/escaped-text.js';
 import { runGitSync, splitNulBytes } from './run.js';
 import { withTextPaths } from './text-paths.js';
+import { leavingCommits } from './worktree-leaving.js';
 
-/** A worktree as `git worktree list --porcelain` records it: its path (bytes), and whether it is locked. */
+/** A worktree as `git worktree list --porcelain` records it. */
 export interface WorktreeRecord {
+  /** Its path (bytes). */
   root: Buffer;
   locked: boolean;
+  /** The commit its HEAD names; null on an unborn branch (or where git does not say). */
+  head?: string | null;
+  /** Its HEAD is detached: no branch holds that commit on its behalf. */
+  detached?: boolean;
+  /** git reports it `prunable` (its directory is gone, and it is not locked): `git worktree prune` deletes its record. */
+  prunable?: boolean;
 }
 
 /**
@@ -42,8 +53,17 @@ export function worktreeRecords(cwd: string, env?: Record<string, string>): Work
   // One field per attribute; a record starts with `worktree <path>` (and ends with an empty field).
   const records: WorktreeRecord[] = [];
   for (const field of fields) {
-    if (field.startsWith('worktree ')) records.push({ root: Buffer.from(field.slice('worktree '.length), 'latin1'), locked: false });
-    else if ((field === 'locked' || field.startsWith('locked ')) && records.length > 0) records[records.length - 1]!.locked = true;
+    if (field.startsWith('worktree ')) {
+      records.push({ root: Buffer.from(field.slice('worktree '.length), 'latin1'), locked: false, head: null, detached: false, prunable: false });
+      continue;
+    }
+    const record = records[records.length - 1];
+    if (!record) continue;
+    if (field === 'locked' || field.startsWith('locked ')) record.locked = true;
+    else if (field === 'prunable' || field.startsWith('prunable ')) record.prunable = true;
+    else if (field === 'detached') record.detached = true;
+    // An unborn branch shows the null oid.
+    else if (field.startsWith('HEAD ')) record.head = /^0+$/.test(field.slice(5)) ? null : field.slice(5);
   }
   return records;
 }
@@ -62,6 +82,20 @@ function realBytes(p: Buffer): Buffer | null {
   }
 }
 
+/**
+ * The real path as git's strbuf_realpath reads it for a worktree: the last component may be
+ * missing (a worktree whose directory was deleted is still found by its path).
+ */
+function realBytesForgiving(p: Buffer): Buffer | null {
+  const real = realBytes(p);
+  if (real) return real;
+  const slash = p.lastIndexOf(0x2f);
+  if (slash < 0 || slash === p.length - 1) return null;
+  const parent = realBytes(slash === 0 ? Buffer.from('/') : p.subarray(0, slash));
+  if (!parent) return null;
+  return Buffer.concat([parent, parent.equals(Buffer.from('/')) ? Buffer.alloc(0) : Buffer.from('/'), p.subarray(slash + 1)]);
+}
+
 function isDirectory(p: Buffer): boolean {
   try {
     return fs.statSync(p).isDirectory();
@@ -73,7 +107,8 @@ function isDirectory(p: Buffer): boolean {
 /**
  * The worktree `arg` names, as git's find_worktree reads it: first the one worktree whose path ends
  * with `arg` at a directory boundary (`git worktree remove wt` works from anywhere when only one
- * worktree path ends in `/wt`), then the one whose real path is `arg`'s, resolved against `cwd`.
+ * worktree path ends in `/wt`), then the one whose real path is `arg`'s, resolved against `cwd`
+ * (the last component may be missing on either side, as for git: a worktree deleted by hand).
  */
 function namedWorktree(records: WorktreeRecord[], cwd: string, arg: string): WorktreeRecord | undefined {
   const suffix = escapedBytes(arg);
@@ -84,34 +119,68 @@ function namedWorktree(records: WorktreeRecord[], cwd: string, arg: string): Wor
     });
     if (bySuffix.length === 1) return bySuffix[0];
   }
-  const wanted = realBytes(escapedBytes(path.posix.resolve(cwd, arg)));
+  const wanted = realBytesForgiving(escapedBytes(path.posix.resolve(cwd, arg)));
   if (!wanted) return undefined;
-  return records.find(({ root: p }) => realBytes(p)?.equals(wanted) ?? false);
+  return records.find(({ root: p }) => realBytesForgiving(p)?.equals(wanted) ?? false);
 }
 
 /**
- * The linked worktree the `git worktree remove` of `query` would remove, in the repository it
- * targets (its root as bytes, and whether it is locked: git then refuses unless --force is given
- * twice); null where git would not remove a worktree (no repository there, the main worktree,
- * none by that name).
+ * `use` run with the place git runs in for `query` (where, after `-C`; its `--git-dir` and
+ * `--work-tree`), as text a child process can be given (withTextPaths); null where that
+ * directory is not there (git fails to start).
  */
-export function removedWorktree(query: WorktreeRemovalQuery): WorktreeRecord | null {
+function inTargetRepository<T>(query: WorktreeRemovalQuery | WorktreePruneQuery, use: (cwd: string, env: Record<string, string>) => T): T | null {
   const cwd = escapedBytes(query.cwd);
   if (!isDirectory(cwd)) return null;
   const place = [cwd, ...[query.gitDir, query.workTree].filter((p): p is string => p !== undefined).map(escapedBytes)];
-  const records = withTextPaths(place, ([dir, ...redirected]) => {
+  return withTextPaths(place, ([dir, ...redirected]) => {
     const env: Record<string, string> = {};
     let next = 0;
     if (query.gitDir !== undefined) env.GIT_DIR = redirected[next++] as string;
     if (query.workTree !== undefined) env.GIT_WORK_TREE = redirected[next++] as string;
-    return worktreeRecords(dir as string, env);
+    return use(dir as string, env);
   });
-  // git resolves a relative operand against the directory it runs in, work tree given or not
-  // (`worktree` does not move to the top of the work tree first).
-  const found = namedWorktree(records, query.cwd, query.arg);
-  // git refuses to remove the main worktree.
-  if (!found || found === records[0] || !isDirectory(found.root)) return null;
-  return found;
+}
+
+/** The linked worktree a `git worktree remove` takes (removedWorktree). */
+export interface RemovedWorktree extends WorktreeRecord {
+  /** Its directory is not there (deleted by hand): git removes only its record, and nothing is in it to list. */
+  gone: boolean;
+  /** Asked for (`query.keep`): the commits only it holds (leavingCommits). */
+  leaving?: LeavingCommit[];
+}
+
+/**
+ * The linked worktree the `git worktree remove` of `query` would remove, in the repository it
+ * targets (its root as bytes, whether it is locked: git then refuses unless --force is given
+ * twice, and whether its directory is gone: git then deletes its record all the same); null where
+ * git would not remove a worktree (no repository there, the main worktree, none by that name).
+ * With `query.keep`, also the commits only that worktree holds.
+ */
+export function removedWorktree(query: WorktreeRemovalQuery): RemovedWorktree | null {
+  return inTargetRepository(query, (dir, env): RemovedWorktree | null => {
+    const records = worktreeRecords(dir, env);
+    // git resolves a relative operand against the directory it runs in, work tree given or not
+    // (`worktree` does not move to the top of the work tree first).
+    const found = namedWorktree(records, query.cwd, query.arg);
+    // git refuses to remove the main worktree.
+    if (!found || found === records[0]) return null;
+    const removed: RemovedWorktree = { ...found, gone: !isDirectory(found.root) };
+    if (query.keep) removed.leaving = leavingCommits(dir, env, [found]);
+    return removed;
+  });
+}
+
+/**
+ * The linked worktrees `git worktree prune` of `query` deletes the records of (the ones git lists
+ * `prunable`: directory gone, not locked; a `--expire` may spare some, which are kept all the
+ * same), with the commits only they hold where `query.keep` asks; null where git cannot be asked.
+ */
+export function prunedWorktrees(query: WorktreePruneQuery): { roots: Buffer[]; leaving: LeavingCommit[] } | null {
+  return inTargetRepository(query, (dir, env) => {
+    const pruned = worktreeRecords(dir, env).filter((record, i) => i > 0 && record.prunable && !record.locked);
+    return { roots: pruned.map((record) => record.root), leaving: query.keep ? leavingCommits(dir, env, pruned) : [] };
+  });
 }
 
 /**

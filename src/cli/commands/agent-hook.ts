@@ -138,7 +138,13 @@ async function onShell(repo: Repo, policy: Policy, agent: AgentIntegration, even
         // A lease push may overwrite the remote tips its remote-tracking refs name: no snapshot
         // holds remote-tracking refs, so the keep chain holds those commits (as pre-push does,
         // which agents running git with hooks off never reach).
-        if (result.keep && result.keep.length > 0) kept = (await keepTips(repo, result.keep.map((ref) => ({ ref, oid: ref, reason: `before: ${command}`.slice(0, 200) })))).kept;
+        // A removed or pruned worktree's detached HEAD and per-worktree refs: no snapshot of this
+        // worktree holds what only they reach, so the keep chain does (by oid, read before the command).
+        const items: KeepItem[] = [
+          ...(result.keep ?? []).map((ref) => ({ ref, oid: ref, reason: `before: ${command}`.slice(0, 200) })),
+          ...(result.keepCommits ?? []).map((c) => ({ ref: `${c.ref} of worktree ${c.root}`, oid: c.oid, reason: `before: ${command}`.slice(0, 200) })),
+        ];
+        if (items.length > 0) kept = (await keepTips(repo, items)).kept;
       } catch (error) {
         // Never let a destructive command run without its snapshot, and never leave the answer
         // to the agent's hook timeout: every agent runs the tool when its hook times out.

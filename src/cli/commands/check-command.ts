@@ -57,14 +57,21 @@ export async function run(args: CheckArgs, ctx: CommandContext): Promise<number>
   if (out.json) {
     const data: Record<string, string> = { verdict: verdict.verdict, rule: verdict.rule, reason: verdict.reason };
     if (verdict.instead) data.instead = verdict.instead;
-    out.data(verdict.keep && verdict.keep.length > 0 ? { ...data, keep: verdict.keep } : data);
+    const keeps: Record<string, unknown> = {};
+    if (verdict.keep && verdict.keep.length > 0) keeps.keep = verdict.keep;
+    if (verdict.keepCommits && verdict.keepCommits.length > 0) keeps.keepCommits = verdict.keepCommits;
+    out.data({ ...data, ...keeps });
   } else {
     out.line(`${verdict.verdict}: ${verdict.reason} [${verdict.rule}]`);
     if (verdict.command && verdict.command !== command.trim()) out.line(`  in: ${verdict.command}`);
     const keeps = verdict.verdict === 'snapshot' && verdict.keep && verdict.keep.length > 0 ? verdict.keep : null;
     // What a push overwrites is on the remote, which no rollback moves: the kept tips are the way back.
     if (keeps) out.line(`  guard takes a snapshot first and keeps the commits these refs name now (refs/guard/keep/head): ${keeps.join(', ')}`);
-    else if (verdict.verdict === 'snapshot') out.line('  guard takes a snapshot first, so this can be undone with `guard rollback`');
+    else if (verdict.verdict === 'snapshot' && verdict.keepCommits && verdict.keepCommits.length > 0) {
+      // A worktree's commits are in no snapshot of this worktree: the keep chain holds them, and a branch gets one back.
+      out.line(`  guard takes a snapshot first and keeps these commits (refs/guard/keep/head): ${verdict.keepCommits.map((c) => `${c.oid} (${c.ref} of ${c.root})`).join(', ')}`);
+      out.line(`  to get one back: git branch rescued ${verdict.keepCommits[0]!.oid}, or git worktree add <path> ${verdict.keepCommits[0]!.oid}`);
+    } else if (verdict.verdict === 'snapshot') out.line('  guard takes a snapshot first, so this can be undone with `guard rollback`');
     if (verdict.verdict === 'snapshot' && verdict.capture.length > 0) out.line(`  ignored files the snapshot must capture: ${captureNames(verdict).join(', ')}`);
     if (verdict.instead && verdict.verdict !== 'allow') out.line(`  instead: ${verdict.instead}`);
   }

@@ -17,6 +17,7 @@ import { makeVerdict, opaqueKind, type RuleName } from './rules.js';
 import { checkGitClean } from './targets.js';
 import { judgeSparseCheckout, sparseQuery, SPARSE_WRITES } from './sparse-checkout.js';
 import { reportOpaque, sub, type Invocation, type Runtime } from './runtime.js';
+import type { LeavingCommit } from './state.js';
 import type { VerdictKind } from './types.js';
 import { escapedText, shownEscaped } from '../../util/escaped-text.js';
 
@@ -421,6 +422,7 @@ const SUBCOMMANDS: Record<string, (call: GitCall, args: Field[]) => void> = {
     const parsed = parseGitArgs(args, { long: { force: 'none' }, short: { f: 'none' }, alias: { f: 'force' } });
     const action = parsed.operands[0];
     if (action?.value === 'remove') worktreeRemove(call, parsed.operands[1], forceCount(parsed));
+    else if (action?.value === 'prune') worktreePrune(call, args);
     else if (action?.value === null) opaque(call, 'git worktree is given a subcommand guard cannot see');
   },
   submodule: gitSubmodule,
@@ -784,7 +786,7 @@ function worktreeRemove(call: GitCall, where: Field | undefined, force: number):
     return opaque(call, 'git worktree remove runs in a repository guard cannot determine, so it cannot tell whose worktree goes with its ignored files');
   }
   if (!view?.resolved && !view?.collecting) return byText();
-  const removal = view.worktreeRemoval({ cwd: call.cwd, ...(call.gitDir ? { gitDir: call.gitDir } : {}), ...(call.workTree ? { workTree: call.workTree } : {}), arg: where.value, ...(force > 0 ? { force } : {}) });
+  const removal = view.worktreeRemoval({ cwd: call.cwd, ...(call.gitDir ? { gitDir: call.gitDir } : {}), ...(call.workTree ? { workTree: call.workTree } : {}), arg: where.value, ...(force > 0 ? { force } : {}), ...(call.target === 'same' ? { keep: true } : {}) });
   // Collecting: the resolved pass decides. Resolved without an answer: git names no linked worktree there and refuses.
   if (!removal) return;
   const whose = call.target === 'same' ? '' : ` (${call.targetDir}, a repository guard does not protect)`;
@@ -792,9 +794,9 @@ function worktreeRemove(call: GitCall, where: Field | undefined, force: number):
     const shown = paths.slice(0, 5).map((p) => shownEscaped(escapedText(Buffer.from(p, 'latin1'))));
     return `${shown.join(', ')}${paths.length > shown.length ? ` and ${paths.length - shown.length} more` : ''}`;
   };
+  // Locked, and --force given less than twice: git refuses ("cannot remove a locked working tree").
+  if (removal.locked && force < 2) return;
   if (force > 0) {
-    // Locked, and --force given once: git refuses ("cannot remove a locked working tree").
-    if (removal.locked && force < 2) return;
     if (removal.changes === null || removal.changes === undefined) {
       return deny(call, 'git-worktree-remove-force', `git worktree remove --force deletes the worktree ${shownEscaped(removal.root)}${whose} with whatever it holds that is not committed, and guard could not list what that is`);
     }
@@ -809,8 +811,47 @@ function worktreeRemove(call: GitCall, where: Field | undefined, force: number):
     if (entry.files === null) lost.push(entry.path);
     else lost.push(...entry.files.map((f) => f.path));
   }
-  if (lost.length === 0) return;
-  deny(call, 'git-worktree-remove-ignored', `git worktree remove ${where.display} deletes the ignored files of the worktree ${shownEscaped(removal.root)}${whose}, which no snapshot holds: ${named(lost)}`);
+  if (lost.length > 0) {
+    return deny(call, 'git-worktree-remove-ignored', `git worktree remove ${where.display} deletes the ignored files of the worktree ${shownEscaped(removal.root)}${whose}, which no snapshot holds: ${named(lost)}`);
+  }
+  keepLeaving(call, `git worktree remove ${where.display} deletes the worktree ${shownEscaped(removal.root)}${removal.gone ? ' (its directory is already gone: its record goes)' : ''}`, removal.leaving ?? []);
+}
+
+/**
+ * `git worktree prune` deletes the records of the linked worktrees whose directory is gone (and
+ * that are not locked), as `git worktree list` marks them prunable: nothing on disk, but their
+ * HEADs and per-worktree refs go, and with them the commits only those reach (keepLeaving).
+ * `--dry-run` deletes nothing; `--expire` may spare some, kept all the same (keeping more is harmless).
+ */
+function worktreePrune(call: GitCall, args: Field[]): void {
+  const parsed = parseGitArgs(args, { long: { 'dry-run': 'none', verbose: 'none', expire: 'required' }, short: { n: 'none', v: 'none' }, alias: { n: 'dry-run', v: 'verbose' } });
+  if (isSet(parsed, 'dry-run')) return;
+  const view = call.rt.ctx.view;
+  // By text alone nothing is known of the worktrees; elsewhere than here, no commit of this repository goes.
+  if (call.target === 'other' || !view || view.mode === 'text') return;
+  if (call.target === 'unknown' || call.cwd === null || call.gitDir === null || call.workTree === null) {
+    return opaque(call, 'git worktree prune runs in a repository guard cannot determine, so it cannot tell which commits go with the worktrees it prunes');
+  }
+  const pruned = view.worktreePrune({ cwd: call.cwd, ...(call.gitDir ? { gitDir: call.gitDir } : {}), ...(call.workTree ? { workTree: call.workTree } : {}), keep: true });
+  if (!pruned || pruned.roots.length === 0) return;
+  const roots = pruned.roots.slice(0, 3).map((root) => shownEscaped(root));
+  const more = pruned.roots.length > roots.length ? ` and ${pruned.roots.length - roots.length} more` : '';
+  keepLeaving(call, `git worktree prune deletes the records of the worktrees ${roots.join(', ')}${more} (their directories are gone)`, pruned.leaving);
+}
+
+/**
+ * The commits a removed or pruned worktree alone held (its detached HEAD, its refs/bisect/*,
+ * refs/worktree/*, refs/rewritten/*): no snapshot of this worktree holds them, so the command runs
+ * after a snapshot and guard keeps them in refs/guard/keep/head (StateVerdict.keepCommits), where
+ * gc cannot take them and the backup has them. None: nothing to do (a HEAD on a branch is the branch's).
+ */
+function keepLeaving(call: GitCall, what: string, leaving: LeavingCommit[]): void {
+  if (leaving.length === 0 || call.target !== 'same' || innerRepository(call)) return;
+  call.rt.ctx.view?.addKeep(leaving);
+  const shown = leaving.slice(0, 3).map((c) => `${c.ref === 'HEAD' ? 'the detached HEAD' : c.ref} of ${shownEscaped(c.root)} at ${c.oid}`);
+  const more = leaving.length > shown.length ? ` and ${leaving.length - shown.length} more` : '';
+  const first = leaving[0]!.oid;
+  local(call, 'snapshot', 'git-worktree-commits', `${what}, and with it ${shown.join(', ')}${more}, which no branch or tag reaches; guard keeps ${leaving.length === 1 ? 'that commit' : 'those commits'} in refs/guard/keep/head first: \`git branch rescued ${first}\` or \`git worktree add <path> ${first}\` gets ${leaving.length === 1 ? 'it' : 'one'} back`);
 }
 
 /**

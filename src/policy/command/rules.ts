@@ -73,6 +73,10 @@ export const RULES = {
     description: '`git submodule deinit --force` deletes a submodule working tree with its local changes.',
     instead: 'Commit the submodule\'s changes first, then deinit without --force.',
   },
+  'git-worktree-commits': {
+    description: '`git worktree remove` or `git worktree prune` deletes a linked worktree\'s HEAD and its per-worktree refs (refs/bisect, refs/worktree, refs/rewritten); commits only those reach (a detached HEAD\'s) would go unreachable and no snapshot holds them, so guard keeps them in refs/guard/keep/head after its snapshot.',
+    instead: '`git branch <name> <oid>` (or `git worktree add <path> <oid>`) with an oid the message names gets a kept commit back.',
+  },
   'git-worktree-remove-ignored': {
     description: '`git worktree remove` (without --force) deletes the linked worktree\'s ignored files (`.env`, local config) without asking, and no snapshot holds them; regenerable output (`commands.regenerable`: node_modules, dist ...) is fine to lose.',
     instead: 'Move the named files out of that worktree first (or delete them yourself if they are not wanted), then run `git worktree remove` again.',

@@ -151,6 +151,8 @@ export interface StateQueries {
   submoduleRecurse: boolean;
   /** `git worktree remove <arg>` (with or without --force), in the repository it targets, by worktreeRemovalKey. */
   worktreeRemovals: Map<string, WorktreeRemovalQuery>;
+  /** `git worktree prune` (not --dry-run), in the repository it targets, by worktreePruneKey. */
+  worktreePrunes: Map<string, WorktreePruneQuery>;
   /** `git sparse-checkout set|add|reapply|init` in this repository, by sparseCheckoutKey. */
   sparseCheckouts: Map<string, SparseCheckoutQuery>;
 }
@@ -195,6 +197,41 @@ export interface WorktreeRemovalQuery {
   arg: string;
   /** How many times --force is given (absent: none): with it, the worktree's changes are asked for too. */
   force?: number;
+  /** In the repository guard protects: the commits only that worktree holds are asked for too (LeavingCommit). */
+  keep?: boolean;
+}
+
+/**
+ * A commit only a worktree that goes away holds (its detached HEAD, a per-worktree ref such as
+ * refs/bisect/bad), which nothing guard keeps reaches: it would go unreachable with the worktree's
+ * admin directory (src/git/worktree-leaving.ts).
+ */
+export interface LeavingCommit {
+  oid: string;
+  /** The worktree's root (escaped text, util/escaped-text.ts). */
+  root: string;
+  /** `HEAD`, or the per-worktree ref (escaped text) that points at it. */
+  ref: string;
+}
+
+/** A `git worktree prune` as git runs it: where, in which repository (as for WorktreeRemovalQuery). */
+export interface WorktreePruneQuery {
+  cwd: string;
+  gitDir?: string;
+  workTree?: string;
+  /** In the repository guard protects: the commits only the pruned worktrees hold are asked for too. */
+  keep?: boolean;
+}
+
+/** The worktrees a `git worktree prune` deletes the records of, and the commits only they hold. */
+export interface WorktreePruneFacts {
+  /** Their roots (escaped text): git lists them `prunable` (directory gone, not locked). */
+  roots: string[];
+  leaving: LeavingCommit[];
+}
+
+export function worktreePruneKey(query: WorktreePruneQuery): string {
+  return JSON.stringify([query.cwd, query.gitDir ?? null, query.workTree ?? null, query.keep ?? false]);
 }
 
 /** The linked worktree a `git worktree remove` takes, and the ignored files that go with it. */
@@ -205,6 +242,10 @@ export interface WorktreeRemovalFacts {
   ignored: IgnoredEntry[];
   /** `git worktree lock`ed: git removes it only with --force given twice. */
   locked?: boolean;
+  /** Its directory is gone (deleted by hand): git deletes only its record (and HEAD, refs with it). */
+  gone?: boolean;
+  /** Asked with `keep`: the commits only this worktree holds (LeavingCommit). */
+  leaving?: LeavingCommit[];
   /**
    * Asked with --force only: its paths whose state is not HEAD's, staged or not, and its untracked
    * files (latin1 byte strings relative to its root; changesInWorktree); null where git could not list them.
@@ -213,7 +254,7 @@ export interface WorktreeRemovalFacts {
 }
 
 export function worktreeRemovalKey(query: WorktreeRemovalQuery): string {
-  return JSON.stringify([query.cwd, query.gitDir ?? null, query.workTree ?? null, query.arg, query.force ?? 0]);
+  return JSON.stringify([query.cwd, query.gitDir ?? null, query.workTree ?? null, query.arg, query.force ?? 0, query.keep ?? false]);
 }
 
 export interface StateFacts {
@@ -229,6 +270,8 @@ export interface StateFacts {
   submoduleRecurse?: boolean;
   /** By worktreeRemovalKey; missing where no linked worktree is named or guard cannot look. */
   worktreeRemovals?: Map<string, WorktreeRemovalFacts>;
+  /** By worktreePruneKey; missing where git cannot be asked. */
+  worktreePrunes?: Map<string, WorktreePruneFacts>;
   /** By sparseCheckoutKey; missing where guard cannot tell. */
   sparseCheckouts?: Map<string, SparseCheckoutFacts>;
 }
@@ -237,7 +280,7 @@ export type StateReader = (queries: StateQueries) => Promise<StateFacts>;
 
 /** Mutable per-classification state shared by every nested evaluator (through the context). */
 export class StateView {
-  readonly queries: StateQueries = { paths: new Map(), cleans: new Map(), globs: new Set(), finds: new Map(), submoduleRecurse: false, worktreeRemovals: new Map(), sparseCheckouts: new Map() };
+  readonly queries: StateQueries = { paths: new Map(), cleans: new Map(), globs: new Set(), finds: new Map(), submoduleRecurse: false, worktreeRemovals: new Map(), worktreePrunes: new Map(), sparseCheckouts: new Map() };
   /** Something in the line writes, deletes or moves an ignore file (.gitignore, info/exclude). */
   ignoreRulesChanged = false;
   /** Ignored files (latin1 byte strings) the resolved pass decided to capture before the command. */
@@ -247,6 +290,8 @@ export class StateView {
    * permission bits (a chmod no git command saw is in no index: file-modes.ts).
    */
   readonly modePaths = new Set<string>();
+  /** Commits the resolved pass decided guard keeps (refs/guard/keep/head) before the command, by oid, worktree and ref. */
+  readonly keepCommits = new Map<string, LeavingCommit>();
 
   constructor(
     readonly mode: 'text' | 'collect' | 'resolved',
@@ -313,6 +358,17 @@ export class StateView {
     return this.keyed(this.queries.worktreeRemovals, this.facts?.worktreeRemovals, worktreeRemovalKey(query), query);
   }
 
+  /** The worktrees `git worktree prune` deletes the records of; null while collecting, by text, or where git cannot be asked. */
+  worktreePrune(query: WorktreePruneQuery): WorktreePruneFacts | null {
+    return this.keyed(this.queries.worktreePrunes, this.facts?.worktreePrunes, worktreePruneKey(query), query);
+  }
+
+  /** Commits to keep before the command runs (the verdict carries them: StateVerdict.keepCommits). */
+  addKeep(commits: LeavingCommit[]): void {
+    // Each ref that holds one is named (keepTips keeps each commit once).
+    for (const commit of commits) this.keepCommits.set(JSON.stringify([commit.oid, commit.root, commit.ref]), commit);
+  }
+
   /** The ignored files a `git sparse-checkout` deletes; null while collecting, by text, or where guard cannot tell. */
   sparseCheckout(query: SparseCheckoutQuery): SparseCheckoutFacts | null {
     return this.keyed(this.queries.sparseCheckouts, this.facts?.sparseCheckouts, sparseCheckoutKey(query), query);
@@ -373,6 +429,11 @@ export interface StateVerdict extends Verdict {
    * judged the command's ref changes (src/cli/command-state.ts).
    */
   keep?: string[];
+  /**
+   * Commits guard keeps (refs/guard/keep/head) after its snapshot because the command lets them
+   * go unreachable (a removed or pruned worktree's detached HEAD or per-worktree refs).
+   */
+  keepCommits?: LeavingCommit[];
   /** Tracked files the command deletes whose permission bits the snapshot looks at (StateView.modePaths). */
   modePaths?: string[];
 }

@@ -35,13 +35,15 @@ export async function classifyWithState(command: string, context: CommandContext
   const first = classifyCommandFully(command, { ...context, view: collect });
   const queries = collect.queries;
   // Decided by the text alone: a deny no file can change, or nothing that touches files.
-  if (first.verdict.verdict === 'deny' || (queries.paths.size === 0 && queries.cleans.size === 0 && queries.globs.size === 0 && queries.finds.size === 0 && !queries.submoduleRecurse && queries.worktreeRemovals.size === 0 && queries.sparseCheckouts.size === 0)) return { verdict: withCapture(first.verdict, new Map()), refChanges: first.refChanges };
+  if (first.verdict.verdict === 'deny' || (queries.paths.size === 0 && queries.cleans.size === 0 && queries.globs.size === 0 && queries.finds.size === 0 && !queries.submoduleRecurse && queries.worktreeRemovals.size === 0 && queries.worktreePrunes.size === 0 && queries.sparseCheckouts.size === 0)) return { verdict: withCapture(first.verdict, new Map()), refChanges: first.refChanges };
   const facts = await options.reader(queries);
   const resolved = new StateView('resolved', facts, collect.ignoreRulesChanged);
   const second = classifyCommandFully(command, { ...context, view: resolved });
   const verdict = limitCapture(second.verdict, resolved, command, options.limits ?? DEFAULT_CAPTURE_LIMITS);
   // The tracked files it deletes, for the snapshot taken first to look at their bits.
   if (verdict.verdict === 'snapshot' && resolved.modePaths.size > 0) verdict.modePaths = [...resolved.modePaths].sort();
+  // The commits a removed or pruned worktree alone held, for the caller to keep after its snapshot.
+  if (verdict.verdict === 'snapshot' && resolved.keepCommits.size > 0) verdict.keepCommits = [...resolved.keepCommits.values()];
   return { verdict, refChanges: second.refChanges };
 }
 

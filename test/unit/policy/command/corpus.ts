@@ -243,7 +243,11 @@ const GIT_EVERYDAY: Row[] = [
   // (git-worktree-remove-ignored, test/integration/command-state/worktree-remove.test.ts).
   ['git worktree remove ../wt', 'allow'],
   ['git worktree list', 'allow'],
+  // prune (and remove) keep the commits only the worktrees that go reach where the state is read
+  // (git-worktree-commits, test/integration/command-state/worktree-keep.test.ts): by text, allowed.
   ['git worktree prune', 'allow'],
+  ['git worktree prune -n', 'allow'],
+  ['git worktree prune -v --expire 3.months.ago', 'allow'],
   ['git submodule update --init --recursive', 'allow'],
   ['git submodule deinit vendor/lib', 'allow'],
   ['git submodule foreach git status', 'allow'],

@@ -36,7 +36,8 @@ describe('command guard rules', () => {
     for (const [context, rows] of tables) for (const [command] of rows) seen.add(classifyCommand(command, context).rule);
     // capture-too-large needs the repository's state (sizes of ignored files), and so does
     // git-worktree-remove-ignored (that worktree's ignored files): test/integration/command-state covers them.
-    const stateOnly = ['capture-too-large', 'untracked-too-large', 'git-worktree-remove-ignored'];
+    // git-worktree-commits too (which commits only the removed or pruned worktree reaches).
+    const stateOnly = ['capture-too-large', 'untracked-too-large', 'git-worktree-remove-ignored', 'git-worktree-commits'];
     expect([...Object.keys(RULES)].filter((id) => !seen.has(id) && !stateOnly.includes(id))).toEqual([]);
   });
 });
