@@ -115,6 +115,8 @@ describe('removing a linked worktree keeps the commits only it reaches', () => {
         expect(verdict.reason).toContain(wt);
         expect(verdict.reason).toContain(head);
       }
+      // A repository guard cannot determine: which worktrees go is unknown.
+      expect(installedClaudeHook(t, 'git -C "$X" worktree prune')).toMatchObject({ decision: 'deny', reason: expect.stringContaining('cannot determine') });
       expect(installedClaudeHook(t, 'git worktree prune')).toMatchObject({ decision: 'allow' });
       expect(kept(t)).toEqual(expect.arrayContaining([head, side]));
       t.git(['worktree', 'prune']);
