@@ -545,8 +545,9 @@ function readWorktreeRemovals(queries: StateQueries, options: PathFactsOptions):
     const forced = (query.force ?? 0) > 0;
     const kept = found.leaving ? { leaving: found.leaving } : {};
     // Its directory deleted by hand: nothing in it to lose, only its record (and the commits it held).
-    if (found.gone) {
-      removals.set(key, { root: escapedText(found.root), ignored: [], locked: found.locked, gone: true, ...(forced ? { changes: [] } : {}), ...kept });
+    // Asked for `git worktree add`, which deletes no files: its record is all that matters.
+    if (found.gone || query.byPath) {
+      removals.set(key, { root: escapedText(found.root), ignored: [], locked: found.locked, gone: found.gone, ...(forced ? { changes: [] } : {}), ...kept });
       continue;
     }
     // The listings and sizes run in the worktree itself, relative to its root, while git can be started there.

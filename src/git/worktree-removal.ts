@@ -109,10 +109,11 @@ function isDirectory(p: Buffer): boolean {
  * with `arg` at a directory boundary (`git worktree remove wt` works from anywhere when only one
  * worktree path ends in `/wt`), then the one whose real path is `arg`'s, resolved against `cwd`
  * (the last component may be missing on either side, as for git: a worktree deleted by hand).
+ * `byPath`: the real path only, as `git worktree add` looks for a registered worktree there.
  */
-function namedWorktree(records: WorktreeRecord[], cwd: string, arg: string): WorktreeRecord | undefined {
+function namedWorktree(records: WorktreeRecord[], cwd: string, arg: string, byPath = false): WorktreeRecord | undefined {
   const suffix = escapedBytes(arg);
-  if (suffix.length > 0) {
+  if (suffix.length > 0 && !byPath) {
     const bySuffix = records.filter(({ root: p }) => {
       const start = p.length - suffix.length;
       return (start === 0 || (start > 0 && p[start - 1] === 0x2f)) && p.subarray(start).equals(suffix);
@@ -162,11 +163,12 @@ export function removedWorktree(query: WorktreeRemovalQuery): RemovedWorktree | 
     const records = worktreeRecords(dir, env);
     // git resolves a relative operand against the directory it runs in, work tree given or not
     // (`worktree` does not move to the top of the work tree first).
-    const found = namedWorktree(records, query.cwd, query.arg);
+    const found = namedWorktree(records, query.cwd, query.arg, query.byPath);
     // git refuses to remove the main worktree.
     if (!found || found === records[0]) return null;
     const removed: RemovedWorktree = { ...found, gone: !isDirectory(found.root) };
-    if (query.keep) removed.leaving = leavingCommits(dir, env, [found]);
+    // `add` replaces only a worktree whose directory is gone: nothing to ask of any other.
+    if (query.keep && !(query.byPath && !removed.gone)) removed.leaving = leavingCommits(dir, env, [found]);
     return removed;
   });
 }

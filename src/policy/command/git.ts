@@ -423,6 +423,7 @@ const SUBCOMMANDS: Record<string, (call: GitCall, args: Field[]) => void> = {
     const action = parsed.operands[0];
     if (action?.value === 'remove') worktreeRemove(call, parsed.operands[1], forceCount(parsed));
     else if (action?.value === 'prune') worktreePrune(call, args);
+    else if (action?.value === 'add') worktreeAdd(call, args);
     else if (action?.value === null) opaque(call, 'git worktree is given a subcommand guard cannot see');
   },
   submodule: gitSubmodule,
@@ -837,6 +838,32 @@ function worktreePrune(call: GitCall, args: Field[]): void {
   const roots = pruned.roots.slice(0, 3).map((root) => shownEscaped(root));
   const more = pruned.roots.length > roots.length ? ` and ${pruned.roots.length - roots.length} more` : '';
   keepLeaving(call, `git worktree prune deletes the records of the worktrees ${roots.join(', ')}${more} (their directories are gone)`, pruned.leaving);
+}
+
+/**
+ * `git worktree add --force <path>` where `<path>` is a registered worktree whose directory is
+ * gone: git deletes that worktree's record (HEAD, per-worktree refs) to register the new one (a
+ * locked one only with --force twice), so the commits only it held go as with prune
+ * (keepLeaving). git finds that worktree by its path only (no suffix match); without --force it
+ * refuses. Anywhere else `add` loses nothing.
+ */
+function worktreeAdd(call: GitCall, args: Field[]): void {
+  const parsed = parseGitArgs(args, {
+    long: { force: 'none', detach: 'none', checkout: 'none', lock: 'none', reason: 'required', orphan: 'none', track: 'none', 'guess-remote': 'none', quiet: 'none', 'relative-paths': 'none' },
+    short: { f: 'none', b: 'required', B: 'required', q: 'none' },
+    alias: { f: 'force', q: 'quiet' },
+  });
+  const force = forceCount(parsed);
+  const where = parsed.operands[1];
+  const view = call.rt.ctx.view;
+  if (force === 0 || !where || call.target === 'other' || !view || view.mode === 'text') return;
+  if (where.value === null || call.target === 'unknown' || call.cwd === null || call.gitDir === null || call.workTree === null) {
+    return opaque(call, 'git worktree add --force is given a path or a repository guard cannot see, so it cannot tell whether it replaces a worktree whose commits would go');
+  }
+  const replaced = view.worktreeRemoval({ cwd: call.cwd, ...(call.gitDir ? { gitDir: call.gitDir } : {}), ...(call.workTree ? { workTree: call.workTree } : {}), arg: where.value, keep: true, byPath: true });
+  // Only a worktree whose directory is gone is replaced (git refuses an existing one), and a locked one only with --force twice.
+  if (!replaced?.gone || (replaced.locked && force < 2)) return;
+  keepLeaving(call, `git worktree add --force ${where.display} replaces the record of the worktree ${shownEscaped(replaced.root)}, whose directory is gone`, replaced.leaving ?? []);
 }
 
 /**

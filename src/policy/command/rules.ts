@@ -74,7 +74,7 @@ export const RULES = {
     instead: 'Commit the submodule\'s changes first, then deinit without --force.',
   },
   'git-worktree-commits': {
-    description: '`git worktree remove` or `git worktree prune` deletes a linked worktree\'s HEAD and its per-worktree refs (refs/bisect, refs/worktree, refs/rewritten); commits only those reach (a detached HEAD\'s) would go unreachable and no snapshot holds them, so guard keeps them in refs/guard/keep/head after its snapshot.',
+    description: '`git worktree remove`, `git worktree prune` or `git worktree add --force` over a worktree whose directory is gone deletes a linked worktree\'s HEAD and its per-worktree refs (refs/bisect, refs/worktree, refs/rewritten); commits only those reach (a detached HEAD\'s) would go unreachable and no snapshot holds them, so guard keeps them in refs/guard/keep/head after its snapshot.',
     instead: '`git branch <name> <oid>` (or `git worktree add <path> <oid>`) with an oid the message names gets a kept commit back.',
   },
   'git-worktree-remove-ignored': {

@@ -199,6 +199,8 @@ export interface WorktreeRemovalQuery {
   force?: number;
   /** In the repository guard protects: the commits only that worktree holds are asked for too (LeavingCommit). */
   keep?: boolean;
+  /** The operand names the worktree by its path only, not by a path suffix (`git worktree add`). */
+  byPath?: boolean;
 }
 
 /**
@@ -254,7 +256,7 @@ export interface WorktreeRemovalFacts {
 }
 
 export function worktreeRemovalKey(query: WorktreeRemovalQuery): string {
-  return JSON.stringify([query.cwd, query.gitDir ?? null, query.workTree ?? null, query.arg, query.force ?? 0, query.keep ?? false]);
+  return JSON.stringify([query.cwd, query.gitDir ?? null, query.workTree ?? null, query.arg, query.force ?? 0, query.keep ?? false, query.byPath ?? false]);
 }
 
 export interface StateFacts {

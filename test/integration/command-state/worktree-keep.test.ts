@@ -178,6 +178,34 @@ describe('removing a linked worktree keeps the commits only it reaches', () => {
     });
   });
 
+  it('git worktree add --force over a registered worktree whose directory is gone replaces its record: kept first', async () => {
+    await withTestRepo((t) => {
+      setup(t);
+      const wt = path.join(t.base, 'wt');
+      const { head, side } = detachedWork(t, wt);
+      fs.rmSync(wt, { recursive: true, force: true });
+      // Without --force git refuses; `wt` from the main worktree is another path (git matches add by path, not suffix).
+      for (const command of ['git worktree add ../wt', 'git worktree add -f wt', 'git worktree add -f -b other ../elsewhere']) {
+        expect({ command, ...checkVerdict(t, command) }).toMatchObject({ command, verdict: 'allow' });
+      }
+      for (const command of ['git worktree add -f ../wt', 'git worktree add --force -b other ../wt main', `git worktree add --detach -f ${wt}`]) {
+        expect({ command, ...checkVerdict(t, command) }).toMatchObject({ command, verdict: 'snapshot', rule: 'git-worktree-commits' });
+      }
+      // Locked: git replaces it only with --force twice.
+      t.git(['worktree', 'lock', wt]);
+      expect(checkVerdict(t, 'git worktree add -f ../wt')).toMatchObject({ verdict: 'allow' });
+      expect(t.gitResult(['worktree', 'add', '-q', '-f', '../wt']).code).not.toBe(0);
+      expect(checkVerdict(t, 'git worktree add -f -f ../wt')).toMatchObject({ verdict: 'snapshot', rule: 'git-worktree-commits' });
+      t.git(['worktree', 'unlock', wt]);
+      expect(installedClaudeHook(t, 'git worktree add -f ../wt')).toMatchObject({ decision: 'allow' });
+      expect(kept(t)).toEqual(expect.arrayContaining([head, side]));
+      t.git(['worktree', 'add', '-q', '-f', '../wt']);
+      expect(t.git(['rev-parse', 'HEAD'], { cwd: wt }).trim()).not.toBe(head);
+      gcNow(t);
+      for (const oid of [head, side]) expect(inGuardRefs(t, oid)).toBe(true);
+    });
+  });
+
   it('a worktree whose path is not UTF-8: found, its refs read through its admin directory, kept', async () => {
     await withTestRepo((t) => {
       setup(t);

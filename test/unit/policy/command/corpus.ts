@@ -248,6 +248,7 @@ const GIT_EVERYDAY: Row[] = [
   ['git worktree prune', 'allow'],
   ['git worktree prune -n', 'allow'],
   ['git worktree prune -v --expire 3.months.ago', 'allow'],
+  ['git worktree add -f ../wt', 'allow'],
   ['git submodule update --init --recursive', 'allow'],
   ['git submodule deinit vendor/lib', 'allow'],
   ['git submodule foreach git status', 'allow'],
