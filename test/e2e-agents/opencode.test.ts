@@ -11,6 +11,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { withTestRepo } from '../helpers/git-repo.js';
 import { cacheDir, ensureInstalled, PINNED, skipReason } from './agents.js';
+import { ensureConfigDeps, linkConfigDeps } from './opencode-config-deps.js';
 import { startOpenAIServer, type OpenAICall } from './openai-server.js';
 import { checkOutcome, COMMANDS, prepare, run } from './scenario.js';
 
@@ -21,6 +22,7 @@ if (skip) console.warn(`e2e-agents: OpenCode ${AGENT.version} skipped: ${skip}`)
 describe.skipIf(skip !== null)(`OpenCode ${AGENT.version} (real CLI)`, () => {
   it("guard's plugin blocks what guard refuses, snapshots precede destructive commands, rollback and undo are byte-exact", { timeout: 900_000 }, async () => {
     const bin = ensureInstalled(AGENT);
+    const configDeps = ensureConfigDeps(AGENT);
     await withTestRepo(async (t) => {
       const prepared = prepare(t, 'opencode');
       const shell = (command: string): OpenAICall => ({ name: 'bash', args: { command, description: command } });
@@ -36,7 +38,8 @@ describe.skipIf(skip !== null)(`OpenCode ${AGENT.version} (real CLI)`, () => {
       let result;
       try {
         const config = path.join(t.home, '.config', 'opencode', 'opencode.json');
-        fs.mkdirSync(path.dirname(config), { recursive: true });
+        // The user config directory's own SDK install, shared (see opencode-config-deps.ts).
+        linkConfigDeps(configDeps, path.dirname(config));
         fs.writeFileSync(
           config,
           JSON.stringify({
