@@ -41,7 +41,10 @@ describe.skipIf(skip !== null)(`Gemini CLI ${AGENT.version} (real CLI)`, () => {
       const server = await startGeminiServer(script);
       let result;
       try {
-        result = await run(bin, ['-p', 'Work on this repository.', '--yolo', '-m', 'gemini-2.5-flash', '--output-format', 'json'], t.dir, { ...env, GOOGLE_GEMINI_BASE_URL: server.url });
+        // GEMINI_CLI_NO_RELAUNCH: without it Gemini starts, reads its settings and starts itself
+        // again as a child with a bigger heap and this variable set; the child is what runs the
+        // session and the hooks either way (as in gemini-trust.test.ts).
+        result = await run(bin, ['-p', 'Work on this repository.', '--yolo', '-m', 'gemini-2.5-flash', '--output-format', 'json'], t.dir, { ...env, GOOGLE_GEMINI_BASE_URL: server.url, GEMINI_CLI_NO_RELAUNCH: 'true' });
       } finally {
         await server.close();
       }
