@@ -217,7 +217,9 @@ describe('timeline, blame, restore and undo of an agent session (issue 12)', () 
           encoding: 'utf8',
           timeout: 120_000,
         });
-      const dom = browser(['--dump-dom']);
+      // One browser start for both: the DOM on stdout and the screenshot of the same page.
+      const png = path.join(t.base, 'timeline.png');
+      const dom = browser(['--dump-dom', `--screenshot=${png}`, '--window-size=1200,2000', '--hide-scrollbars']);
       expect(dom.status, dom.stderr).toBe(0);
       for (let n = 1; n <= 4; n++) expect(dom.stdout).toContain(`${session}:${n}`);
       expect(dom.stdout).toContain('-two');
@@ -227,9 +229,6 @@ describe('timeline, blame, restore and undo of an agent session (issue 12)', () 
       expect(dom.stdout).toContain(`guard undo ${session}:4`);
       expect(dom.stdout).toContain(`guard restore --before ${session}:1 a.txt`);
 
-      const png = path.join(t.base, 'timeline.png');
-      const shot = browser([`--screenshot=${png}`, '--window-size=1200,2000', '--hide-scrollbars']);
-      expect(shot.status, shot.stderr).toBe(0);
       const variety = pngVariety(fs.readFileSync(png));
       expect(variety).toMatchObject({ width: 1200, height: 2000 });
       expect(variety.distinct).toBeGreaterThan(64);
