@@ -31,7 +31,7 @@ interface FindPlan {
   // .git is pruned or excluded (-path ./.git -prune, or -not -path matching .git).
   skipsGit: boolean;
   /**
-   * The expression is more than tests joined by "and": it has -o/-or, `,`, a negation or
+   * The expression is more than tests joined by "and": it has -o/-or, `,`, a negated group or
    * parentheses, so an action may run for entries that no name filter selected
    * (`find . -name __pycache__ -o -exec rm -rf {} +` runs rm on everything else).
    */
@@ -75,7 +75,10 @@ function planFind(args: Field[]): FindPlan {
     }
     if (value === '!' || value === '-not') {
       negated = true;
-      plan.branches = true;
+      // `-not -path './node_modules/*'`: one test negated, joined by "and" like the others, only
+      // narrows; leaving it out lists a superset, as for any test not translated. A negated
+      // group, `! ( ... )`, is read as branches.
+      if (args[i + 1]?.value === '(') plan.branches = true;
       continue;
     }
     if (value === '-o' || value === '-or' || value === ',' || value === '(' || value === ')') plan.branches = true;
@@ -177,7 +180,8 @@ function filtersMatch(plan: FindPlan, startText: string, rel: string): boolean {
 
 /**
  * The filter as git can list it exactly (a superset of what find selects: one test of several
- * joined by "and" is enough), or null: -o, `,`, negations, parentheses, -regex, -lname, -L or
+ * joined by "and" is enough; a negated test is one left out), or null: -o, `,`, a negated group,
+ * parentheses, -regex, -lname, -L or
  * -follow, a name with a `/` (find never matches it), case folding outside ASCII, character
  * classes in -path. Then the command is judged by text.
  */

@@ -9,7 +9,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { agentVerdict } from '../../helpers/verdicts.js';
+import { agentVerdict, checkVerdict } from '../../helpers/verdicts.js';
 import { GUARD_BIN, withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
 
 const SECRET = Buffer.from('API_KEY=s3cr3t\r\n\u00e9\u0000tail\n', 'latin1');
@@ -124,6 +124,30 @@ describe('the command guard captures the ignored files a command deletes', () =>
       expect(end.stdout).toContain('ignored files captured before commands deleted them: 1');
       expect(end.stdout).toContain('.env');
       rollback(t);
+      expect(fs.readFileSync(path.join(t.dir, '.env'))).toEqual(SECRET);
+    });
+  });
+
+  it("find . -name '*.log' -not -path './node_modules/*' -delete: a negated test only narrows, so the ignored logs are captured and come back", async () => {
+    await withTestRepo((t) => {
+      setup(t);
+      t.write('src/trace.log', 'trace\n');
+      // Before 2026-12-04 any -not left the find judged by its text: a snapshot without the
+      // ignored logs, which are in no snapshot (found by the hunt helper on a vite clone).
+      for (const command of ["find . -name '*.log' -not -path './node_modules/*' -delete", "find . -name '*.log' ! -path './.git/*' -delete"]) {
+        const verdict = checkVerdict(t, command);
+        expect(verdict, command).toMatchObject({ verdict: 'snapshot', rule: 'rm-in-repo' });
+        expect(verdict.reason, command).toContain('debug.log');
+        expect(verdict.reason, command).toContain('src/trace.log');
+      }
+      const command = "find . -name '*.log' -not -path './node_modules/*' -delete";
+      expect(agentVerdict(t, command).decision).toBe('allow');
+      run(t, command);
+      expect(t.exists('debug.log')).toBe(false);
+      expect(t.exists('src/trace.log')).toBe(false);
+      rollback(t);
+      expect(t.read('debug.log')).toBe('log\n');
+      expect(t.read('src/trace.log')).toBe('trace\n');
       expect(fs.readFileSync(path.join(t.dir, '.env'))).toEqual(SECRET);
     });
   });
