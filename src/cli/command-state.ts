@@ -12,7 +12,7 @@ import { pathText, type GitPath } from '../git/path.js';
 import { readPathFacts } from '../git/path-facts.js';
 import { refusedRefChange } from '../githooks/planned-refs.js';
 import type { Actor } from '../policy/actor.js';
-import { classifyWithState, DEFAULT_CAPTURE_LIMITS, type CommandContext, type StateClassification, type StateVerdict } from '../policy/command/index.js';
+import { classifyWithState, DEFAULT_CAPTURE_LIMITS, fileToolCapture, type CommandContext, type FileToolTarget, type StateClassification, type StateVerdict } from '../policy/command/index.js';
 import { DEFAULT_REGENERABLE, type GuardConfig, type Policy } from '../policy/schema.js';
 
 export interface CommandSettings {
@@ -84,23 +84,23 @@ export interface Evaluation {
  * `git reset --hard HEAD~1` on protected main is denied here, before it starts, rather than
  * refused by reference-transaction once the working tree is already reset).
  */
+function contextOf(input: Evaluation): CommandContext {
+  const { repo, policy, actor } = input;
+  return {
+    cwd: input.cwd,
+    repoRoot: repo?.root ?? null,
+    gitDir: repo?.gitDir ?? null,
+    commonDir: repo?.commonDir ?? null,
+    home: input.home ?? (process.env.HOME || os.homedir()),
+    isAgent: actor.kind === 'agent',
+    protectedBranches: policy.protect.branches,
+    protectedPaths: policy.protect.paths,
+  };
+}
+
 export async function evaluateCommand(command: string, input: Evaluation): Promise<StateVerdict> {
   const { repo, policy, actor } = input;
-  const classified = await classifyInRepository(
-    command,
-    {
-      cwd: input.cwd,
-      repoRoot: repo?.root ?? null,
-      gitDir: repo?.gitDir ?? null,
-      commonDir: repo?.commonDir ?? null,
-      home: input.home ?? (process.env.HOME || os.homedir()),
-      isAgent: actor.kind === 'agent',
-      protectedBranches: policy.protect.branches,
-      protectedPaths: policy.protect.paths,
-    },
-    repo,
-    commandSettings(policy),
-  );
+  const classified = await classifyInRepository(command, contextOf(input), repo, commandSettings(policy));
   const verdict = classified.verdict;
   if (verdict.verdict === 'deny' || classified.refChanges.length === 0 || !repo || !('policyFormat' in policy)) return verdict;
   // What the git hooks would refuse part-way (or, with hooks off, not at all) is refused whole.
@@ -120,4 +120,15 @@ export async function evaluateCommand(command: string, input: Evaluation): Promi
 /** The captured ignored files as text, for messages and the journal. */
 export function captureNames(verdict: StateVerdict): string[] {
   return verdict.capture.map((p) => pathText(p as GitPath));
+}
+
+/**
+ * The ignored files an agent's file tools are about to overwrite or delete (fileToolCapture), for
+ * the snapshot the agent hook takes first; none when they are more than guard captures before a
+ * command (commands.maxIgnoredCapture), as a file tool writes one file and is not refused for it.
+ */
+export async function fileToolIgnored(targets: FileToolTarget[], input: Evaluation): Promise<string[]> {
+  const settings = commandSettings(input.policy);
+  const found = await fileToolCapture(targets, { ...contextOf(input), regenerable: settings.regenerable }, { reader: (queries) => readPathFacts(input.repo, queries, { regenerable: settings.regenerable }) });
+  return found.captureBytes > settings.maxIgnoredCapture || found.capture.length > DEFAULT_CAPTURE_LIMITS.maxFiles ? [] : found.capture;
 }

@@ -187,6 +187,15 @@ function describeIgnored(repo: Listed, entries: string[], options: PathFactsOpti
 }
 
 /** Entries that lie at or under `rel`, or are a collapsed directory holding it. */
+/**
+ * A pathspec that matches nothing (git never lists inside .git) and shares no directory with any
+ * target. `ls-files --others --ignored --directory` dies ("internal error - directory entry not
+ * superset of prefix", git 2.39 and 2.47) when the pathspecs' common prefix lies inside an ignored
+ * directory it collapses (`rm node_modules/p/i.js`, `> node_modules/p/i.js`): with this one
+ * beside them there is no common prefix, and git lists `node_modules/` as for any other target.
+ */
+const NO_COMMON_PREFIX = ':(literal).git/guard-no-common-prefix';
+
 function belongsTo(entry: string, rel: string): boolean {
   const bare = entry.endsWith('/') ? entry.slice(0, -1) : entry;
   return bare === rel || bare.startsWith(`${rel}/`) || (entry.endsWith('/') && rel.startsWith(entry));
@@ -231,7 +240,7 @@ class ContentsListing {
   ) {}
 
   private ignoredRaw(): string[] {
-    this.ignoredLines ??= [...new Set(splitNulBytes(runGitSync(['ls-files', '-z', '--others', '--ignored', '--exclude-standard', '--directory', '--', ...this.rels.map(literal)], { cwd: this.repo.root }).stdout))];
+    this.ignoredLines ??= [...new Set(splitNulBytes(runGitSync(['ls-files', '-z', '--others', '--ignored', '--exclude-standard', '--directory', '--', ...this.rels.map(literal), NO_COMMON_PREFIX], { cwd: this.repo.root }).stdout))];
     return this.ignoredLines;
   }
 
@@ -406,7 +415,7 @@ function readListing(repo: Repo, specs: string[], options: PathFactsOptions, kee
   // git lists a whole ignored directory when the pathspec may match inside it: of the files
   // listed in it (to capture), only those kept count.
   const known = listKnown(repo, specs);
-  const ignored = runGitSync(['ls-files', '-z', '--others', '--ignored', '--exclude-standard', '--directory', '--', ...specs], { cwd: repo.root });
+  const ignored = runGitSync(['ls-files', '-z', '--others', '--ignored', '--exclude-standard', '--directory', '--', ...specs, NO_COMMON_PREFIX], { cwd: repo.root });
   const contents: RepoContents = { tracked: [], untracked: [], ignored: [], sizeOf: (entry) => sizeOf(repo, entry) };
   for (const record of known.records) {
     if (keep(record.slice(2))) (record.startsWith('? ') ? contents.untracked : contents.tracked).push(record.slice(2));

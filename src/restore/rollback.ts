@@ -347,9 +347,30 @@ async function restoreStash(repo: Repo, plan: RollbackPlan, env: Record<string, 
  */
 const NO_SPARSE = ['-c', 'core.sparseCheckout=false'];
 
-/** Paths in the way of the plan, or that git refuses to touch; every one is named. */
-async function checkWorktree(repo: Repo, files: RollbackPlan['files'], treeGoal: string, worktreeIndex: TempIndex): Promise<void> {
+/**
+ * Files in the way that the pre-rollback snapshot did not hold, found before anything changed:
+ * rollback takes that snapshot again with them captured (CreateSnapshotOptions.captureIgnored),
+ * so the rollback replaces them and `guard rollback --undo` brings them back.
+ */
+class UncapturedInTheWay extends Error {
+  /** The target the first pass chose: the second one takes the same (its own pre-rollback snapshot is not a target). */
+  target: Snapshot | null = null;
+
+  constructor(readonly paths: GitPath[]) {
+    super('files in the way that the pre-rollback snapshot does not hold');
+  }
+}
+
+/**
+ * Paths in the way of the plan, or that git refuses to touch; every one is named. With `capture`
+ * (the first check, before the confirmation and before anything changed), files in the way that
+ * the pre-rollback snapshot did not hold are handed back to be captured instead of refused: an
+ * ignored `.env.local` that an agent's `cp .env.example .env.local` overwrote (after the command
+ * guard captured the old one) is replaced by the old one, and the new one kept for --undo.
+ */
+async function checkWorktree(repo: Repo, files: RollbackPlan['files'], treeGoal: string, worktreeIndex: TempIndex, capture = false): Promise<void> {
   const obstacles = await uncapturedObstacles(repo, files, treeGoal);
+  if (obstacles.length > 0 && capture) throw new UncapturedInTheWay(obstacles);
   if (obstacles.length > 0) {
     const shown = obstacles.map(pathText);
     throw new GuardError('refused', `files that no snapshot holds (ignored, or skipped as too large or unreadable) are where the rollback would write; nothing was changed: ${listNames(shown)}`, {
@@ -428,6 +449,18 @@ function journalRollback(repo: Repo, mode: 'rollback' | 'undo' | 'resume', plan:
 }
 
 export async function rollback(repo: Repo, options: RollbackOptions): Promise<RollbackResult> {
+  try {
+    return await rollbackOnce(repo, options, null);
+  } catch (error) {
+    if (!(error instanceof UncapturedInTheWay)) throw error;
+    // Nothing was changed: once more, to the same target, with the files in the way captured into
+    // the pre-rollback snapshot. What still cannot be captured (over snapshot.maxFileSize,
+    // unreadable) is refused.
+    return rollbackOnce(repo, error.target && !options.undo && !options.resume ? { ...options, target: error.target } : options, error.paths);
+  }
+}
+
+async function rollbackOnce(repo: Repo, options: RollbackOptions, inTheWay: GitPath[] | null): Promise<RollbackResult> {
   const emit = options.onEvent ?? (() => undefined);
   const interrupted = await readInProgress(repo);
   if (interrupted && !options.resume && !options.undo) {
@@ -464,6 +497,7 @@ export async function rollback(repo: Repo, options: RollbackOptions): Promise<Ro
     message: undoOf ? `before undoing the rollback to ${undoOf.slice(0, 12)}` : target ? `before rollback to ${target.oid.slice(0, 12)}` : 'before rollback',
     keepIndex: true,
     ...options.snapshot,
+    ...(inTheWay ? { captureIgnored: inTheWay } : {}),
   });
   const pre = snap.snapshot;
   const worktreeIndex = snap.worktreeIndex!;
@@ -498,9 +532,10 @@ export async function rollback(repo: Repo, options: RollbackOptions): Promise<Ro
       }
     }
 
-    // Ignored files a later snapshot captured before a command deleted them come back too.
+    // Ignored files a later snapshot captured before a command deleted or overwrote them come back too.
     let capturedIgnored: string[] = [];
-    if (!selects(selection) && !undoOf) ({ tree: treeGoal, restored: capturedIgnored } = await withCapturedIgnored(repo, target, treeGoal, temps));
+    let capturedModes: Record<string, string> = {};
+    if (!selects(selection) && !undoOf) ({ tree: treeGoal, restored: capturedIgnored, modes: capturedModes } = await withCapturedIgnored(repo, target, treeGoal, temps));
 
     let gitFiles = await diffTrees(repo, pre.tree, treeGoal);
     if (!selects(selection)) {
@@ -542,7 +577,12 @@ export async function rollback(repo: Repo, options: RollbackOptions): Promise<Ro
     }
 
     emit({ type: 'phase', phase: 'checking' });
-    await checkWorktree(repo, files, treeGoal, worktreeIndex);
+    try {
+      await checkWorktree(repo, files, treeGoal, worktreeIndex, inTheWay === null);
+    } catch (error) {
+      if (error instanceof UncapturedInTheWay) error.target = target;
+      throw error;
+    }
     if (plan.operation && plan.operation.write.length > 0) await checkOperationCommits(repo, target);
     if (plan.sparse) await checkSparsePatterns(repo, sparseGoal);
 
@@ -623,7 +663,9 @@ export async function rollback(repo: Repo, options: RollbackOptions): Promise<Ro
     // Permission bits git's checkout does not give (an untracked key at 0600), as the target
     // recorded them, and those of the files read-tree rewrote; after the index, which says what is
     // tracked. A restore of some paths gives back only the rewritten files' bits.
-    await restoreModes(repo, selects(selection) ? {} : target, selects(selection) ? {} : pre, kept);
+    // The captured ignored files brought back get the bits their capture recorded (a key at 0600).
+    const modeGoal = Object.keys(capturedModes).length > 0 ? { ...target, modes: { ...target.modes, ...capturedModes } } : target;
+    await restoreModes(repo, selects(selection) ? {} : modeGoal, selects(selection) ? {} : pre, kept);
 
     // Last, once refs, HEAD and the index are in place: git's merge, cherry-pick or revert state
     // (MERGE_HEAD, MERGE_MSG, ...), so `git status` shows the operation and `git commit` makes

@@ -20,7 +20,7 @@ import { checkFileTarget } from '../../agents/protected-files.js';
 import { HOOK_EVENTS, type AgentEvent, type AgentIntegration, type HookEventKind, type HookVerdict } from '../../agents/types.js';
 import { readPolicy } from '../../config/compile.js';
 import { openRepo, repoFromRevParse, type Repo } from '../../git/repo.js';
-import { gitPath } from '../../git/path.js';
+import { gitPath, pathText, type GitPath } from '../../git/path.js';
 import type { Policy } from '../../policy/schema.js';
 import { appendEvent } from '../../session/journal.js';
 import { newStepMark, pokeWatcher, recordStepEnd, recordStepSnapshot, recordStepStart, type StepCall } from '../../session/steps.js';
@@ -30,7 +30,7 @@ import { createSnapshot } from '../../snapshot/create.js';
 import { keepTips, type KeepItem } from '../../githooks/keep.js';
 import type { Snapshot } from '../../snapshot/format.js';
 import type { CommandContext } from '../main.js';
-import { captureNames, evaluateCommand } from '../command-state.js';
+import { captureNames, evaluateCommand, fileToolIgnored } from '../command-state.js';
 import { shortId } from '../format.js';
 import { writeToFd } from '../output.js';
 import { backupAfterSnapshot } from '../../backup/auto-push.js';
@@ -235,7 +235,7 @@ async function withinBudget<T>(work: Promise<T>, seconds: number): Promise<T> {
   }
 }
 
-function onFileTool(repo: Repo, policy: Policy, agent: AgentIntegration, event: AgentEvent, session: SessionRecord): HookVerdict {
+async function onFileTool(repo: Repo, policy: Policy, agent: AgentIntegration, event: AgentEvent, session: SessionRecord): Promise<ShellVerdict> {
   const tool = event.tool;
   const targets = [...new Set([...(tool?.paths ?? []), ...(tool?.path ? [tool.path] : [])])];
   const cwd = event.cwd ?? repo.root;
@@ -250,7 +250,48 @@ function onFileTool(repo: Repo, policy: Policy, agent: AgentIntegration, event: 
     appendEvent(repo, { type: 'blocked', ...entry });
     return { decision: 'deny', rule: found.rule, reason: found.reason, instead: found.instead };
   }
-  return { decision: 'allow' };
+  return captureBeforeFileTool(repo, policy, agent, event, session, targets, cwd);
+}
+
+/**
+ * An ignored file a file tool overwrites or deletes (an Edit or Write of `.env.local`) is in no
+ * snapshot and the watcher does not look at it: the snapshot taken first captures it, as for
+ * `cp .env.example .env.local` in the shell (overwrite-ignored), so `guard rollback` brings the
+ * old bytes back. Tracked and untracked files need nothing here (the watcher's snapshots hold
+ * them), nor does regenerable output; a tool that only writes new files costs one lstat each.
+ */
+async function captureBeforeFileTool(repo: Repo, policy: Policy, agent: AgentIntegration, event: AgentEvent, session: SessionRecord, targets: string[], cwd: string): Promise<ShellVerdict> {
+  const tool = event.tool;
+  const deletes = tool?.kind === 'file-delete';
+  const capture = await fileToolIgnored(
+    targets.map((target) => ({ abs: path.resolve(cwd, target), deletes })),
+    { cwd, repo, policy, actor: { kind: 'agent', agent: agent.id, marker: null } },
+  );
+  if (capture.length === 0) return { decision: 'allow' };
+  const base = { ...journalBase(agent, session), tool: tool?.name, path: targets.join(' '), rule: 'overwrite-ignored', reason: `the file tool ${deletes ? 'deletes' : 'replaces'} ignored files no snapshot holds` };
+  const budget = policy.snapshot.hookBudgetSeconds;
+  let taken;
+  try {
+    taken = await withinBudget(preCommandSnapshot(repo, policy, { session: session.id, agent: agent.id, message: `before: ${tool?.name ?? 'a file tool'} ${targets.join(' ')}`.slice(0, 500), capture, lookAtModes: [] }, budget), budget);
+  } catch (error) {
+    // As for a shell command: never let it run without the snapshot that holds what it replaces.
+    const late = error instanceof SnapshotTooSlow;
+    const rule = late ? 'snapshot-too-slow' : 'snapshot-failed';
+    const reason = late
+      ? `the snapshot this file tool needs first (it replaces the ignored ${captureNamesOf(capture).join(', ')}) did not finish in ${budget} s (snapshot.hookBudgetSeconds)`
+      : `guard could not take the snapshot this file tool needs first (${(error as Error).message})`;
+    appendEvent(repo, { type: 'blocked', ...base, rule, reason });
+    return { decision: 'deny', rule, reason, instead: 'retry, or run `guard snapshot` to see the problem' };
+  }
+  appendEvent(repo, { type: 'snapshot', snapshot: taken.snapshot.oid, trigger: 'hook', ...journalBase(agent, session), takenBy: taken.served ? 'watcher' : 'walk' });
+  if (!taken.served) backupAfterSnapshot(repo, true);
+  else if (!taken.created) backupAfterSnapshot(repo, false);
+  appendEvent(repo, { type: 'allowed-after-snapshot', ...base, snapshot: taken.snapshot.oid, capturedIgnored: captureNamesOf(capture) });
+  return { decision: 'allow', snapshotFirst: true };
+}
+
+function captureNamesOf(capture: string[]): string[] {
+  return capture.map((p) => pathText(p as GitPath));
 }
 
 /** What the journal keeps of a tool call: file paths relative to the worktree when they are inside it. */
@@ -323,7 +364,7 @@ async function handle(agent: AgentIntegration, event: AgentEvent, cwd: string, s
       const tool = event.tool;
       if (!tool || tool.kind === 'other') return { decision: 'allow' };
       const [policy, session] = await Promise.all([readPolicy(repo), ensureSession(repo, agent.id, event.sessionId)]);
-      const { snapshotFirst, ...verdict }: ShellVerdict = tool.kind === 'shell' ? await onShell(repo, policy, agent, event, session, tool.command ?? '') : onFileTool(repo, policy, agent, event, session);
+      const { snapshotFirst, ...verdict }: ShellVerdict = tool.kind === 'shell' ? await onShell(repo, policy, agent, event, session, tool.command ?? '') : await onFileTool(repo, policy, agent, event, session);
       try {
         recordStepStart(repo, stepCall(repo, agent, event, session.id), snapshotFirst ? { ...verdict, decision: 'snapshot' } : verdict);
       } catch {

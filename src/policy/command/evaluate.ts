@@ -378,7 +378,7 @@ export class Evaluator implements Runtime {
       for (const cwd of state.cwds) {
         const verdict = truncates
           ? checkTruncateTarget(target, cwd, this.ctx, source, 'the redirection empties')
-          : checkWriteTarget(target, cwd, this.ctx, source, `redirects output to ${target.display}`);
+          : checkWriteTarget(target, cwd, this.ctx, source, `redirects output to ${target.display}`, { append: op === '>>' || op === '&>>' || op === '<>' });
         if (verdict) this.report(verdict);
       }
     }

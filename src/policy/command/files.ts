@@ -12,7 +12,7 @@ import { makeVerdict } from './rules.js';
 import { report, reportOpaque, sub, type Invocation, type Runtime } from './runtime.js';
 import { classifyFind } from './find.js';
 import { checkTruncateTarget, checkWriteGlob } from './write-targets.js';
-import { checkDeleteAbs, checkDeleteTarget, checkMoveSource, checkWriteTarget, deleteLocation, GIT_INTERNAL_NAMES } from './targets.js';
+import { checkDeleteAbs, checkDeleteTarget, checkMoveSource, checkWriteTarget, deleteLocation, GIT_INTERNAL_NAMES, type WriteOptions } from './targets.js';
 import type { CommandContext } from './types.js';
 
 export const FILE_COMMANDS = new Set([
@@ -119,7 +119,9 @@ export function classifyFileCommand(inv: Invocation, name: string, args: Field[]
       return classifyCopy(inv, name, args, rt);
     case 'tee': {
       const parsed = splitArgs(args, '', []);
-      for (const file of parsed.operands) writeCheck(inv, rt, file, `tee writes ${file.display}`);
+      // `tee -a` appends: the old content stays.
+      const append = has(parsed, '-a', '--append');
+      for (const file of parsed.operands) writeCheck(inv, rt, file, `tee writes ${file.display}`, { append });
       return;
     }
     case 'sed':
@@ -160,8 +162,8 @@ function truncateCheck(inv: Invocation, rt: Runtime, field: Field, verb: string)
   if (verdict) rt.report(verdict);
 }
 
-function writeCheck(inv: Invocation, rt: Runtime, field: Field, what: string): void {
-  const verdict = field.glob ? checkWriteGlob(field, inv.cwd, rt.ctx, inv.source, what) : checkWriteTarget(field, inv.cwd, rt.ctx, inv.source, what);
+function writeCheck(inv: Invocation, rt: Runtime, field: Field, what: string, options: WriteOptions = {}): void {
+  const verdict = field.glob ? checkWriteGlob(field, inv.cwd, rt.ctx, inv.source, what) : checkWriteTarget(field, inv.cwd, rt.ctx, inv.source, what, options);
   if (verdict) rt.report(verdict);
 }
 
@@ -247,7 +249,8 @@ function classifyCopy(inv: Invocation, name: string, args: Field[], rt: Runtime)
       if (source.value === null || source.glob) continue;
       const landing = path.posix.join(dest.value, path.posix.basename(source.value));
       const verdict = checkWriteTarget(knownField(landing), inv.cwd, rt.ctx, inv.source, `${name} ${verb} ${source.display} to ${landing}`);
-      if (verdict && verdict.verdict === 'deny') rt.report(verdict);
+      // A refusal, or an ignored file there that the copy replaces (captured first).
+      if (verdict && (verdict.verdict === 'deny' || verdict.rule === 'overwrite-ignored')) rt.report(verdict);
     }
   }
 }

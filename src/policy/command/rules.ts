@@ -203,6 +203,10 @@ export const RULES = {
     description: 'Deleting files inside the repository (restorable from the snapshot taken first, which also captures the ignored files that go, except regenerable output such as node_modules).',
     instead: 'Delete only what you mean; guard snapshots the repository first.',
   },
+  'overwrite-ignored': {
+    description: 'Overwriting or editing in place an ignored file that is not regenerable output (`.env.local`, local config: `cp .env.example .env.local`, `echo X= > .env.local`, `sed -i`, a file tool): no snapshot holds ignored files, so guard captures it into the snapshot taken first.',
+    instead: 'Nothing to change: the old file is in the snapshot taken first (`guard rollback` brings it back).',
+  },
   'capture-too-large': {
     description: 'A command would delete more ignored files than guard captures before it (`commands.maxIgnoredCapture`), so they could not be brought back.',
     instead: 'Delete the large ignored files you mean by name (or add them to commands.regenerable), or ask the person to raise commands.maxIgnoredCapture.',

@@ -57,7 +57,13 @@ function noted(source: string): Verdict {
   return makeVerdict('allow', 'no-risk', 'judged once guard has looked at the file system', source);
 }
 
-export function checkWriteTarget(field: Field, cwd: string | null, ctx: CommandContext, source: string, what: string): Verdict | null {
+/** How a write treats what is already there. */
+export interface WriteOptions {
+  /** It only appends (`>>`): the old content stays, so an ignored file there needs no capture. */
+  append?: boolean;
+}
+
+export function checkWriteTarget(field: Field, cwd: string | null, ctx: CommandContext, source: string, what: string, options: WriteOptions = {}): Verdict | null {
   if (field.value === null || field.glob) {
     return makeVerdict(opaqueKind(ctx.isAgent), 'opaque-command', `${what}, a path guard cannot know before the command runs`, source);
   }
@@ -65,26 +71,46 @@ export function checkWriteTarget(field: Field, cwd: string | null, ctx: CommandC
   if (abs === null) {
     return makeVerdict(opaqueKind(ctx.isAgent), 'opaque-command', `${what} in a directory guard cannot determine`, source);
   }
-  return checkWriteAbs(abs, ctx, source, what);
+  return checkWriteAbs(abs, ctx, source, what, options);
 }
 
-export function checkWriteAbs(abs: string, ctx: CommandContext, source: string, what: string): Verdict | null {
+export function checkWriteAbs(abs: string, ctx: CommandContext, source: string, what: string, options: WriteOptions = {}): Verdict | null {
   if (isIgnoreRulesFile(abs, ctx) && ctx.view) ctx.view.ignoreRulesChanged = true;
   const byText = checkWriteText(abs, ctx, source, what);
   if (byText || !ctx.view) return byText;
+  // An overwrite needs what lies there (is it an ignored file?); an append only where it leads.
+  const overwrites = options.append !== true;
   if (ctx.view.collecting && !ctx.view.isPlaceholder(abs)) {
-    ctx.view.path(abs, false);
+    ctx.view.path(abs, overwrites);
     return null;
   }
-  const facts = ctx.view.path(abs, false);
-  if (!facts || facts.followed === abs) return null;
-  // A write goes where the symlinks lead: judge that place too.
-  const there = checkWriteText(facts.followed, ctx, source, `${what} (through a symbolic link, ${facts.followed})`);
-  if (there) return there;
-  if (facts.followedExists && leavesRepository(abs, facts.followed, ctx)) {
-    return makeVerdict('deny', 'rm-outside-repo', `${what}: ${displayPath(abs, ctx)} is ${facts.followed} through a symbolic link, outside the repository, where guard cannot restore it`, source);
+  const facts = ctx.view.path(abs, overwrites);
+  if (!facts) return null;
+  if (facts.followed !== abs) {
+    // A write goes where the symlinks lead: judge that place too.
+    const there = checkWriteText(facts.followed, ctx, source, `${what} (through a symbolic link, ${facts.followed})`);
+    if (there) return there;
+    if (facts.followedExists && leavesRepository(abs, facts.followed, ctx)) {
+      return makeVerdict('deny', 'rm-outside-repo', `${what}: ${displayPath(abs, ctx)} is ${facts.followed} through a symbolic link, outside the repository, where guard cannot restore it`, source);
+    }
   }
-  return null;
+  return overwrites ? overwritesIgnored(facts, ctx, source, what) : null;
+}
+
+/**
+ * A write that replaces an ignored file which is not regenerable output (`cp .env.example
+ * .env.local`, `echo KEY= > .env.local`, `sed -i`, an agent's file tool): no snapshot holds
+ * ignored files, and the watcher does not see them, so the old bytes would be gone for good.
+ * The snapshot taken first captures the file, as for a deletion. A tracked or untracked file
+ * needs nothing: every snapshot holds it. Reads only git's ignored listing of the target.
+ */
+function overwritesIgnored(facts: PathFacts, ctx: CommandContext, source: string, what: string): Verdict | null {
+  if (!facts.followedExists || facts.followedIsDir) return null;
+  const captured = (facts.followedContents?.ignored ?? []).filter((entry) => !entry.regenerable);
+  const files = captured.flatMap((entry) => entry.files ?? []);
+  if (files.length === 0) return null;
+  ctx.view?.addCapture(captured);
+  return makeVerdict('snapshot', 'overwrite-ignored', `${what}, which replaces the ignored ${listNames(files.map((f) => text(f.path)))} (no snapshot holds ignored files); guard captures ${files.length > 1 ? 'them' : 'it'} into the snapshot first`, source);
 }
 
 function checkWriteText(abs: string, ctx: CommandContext, source: string, what: string): Verdict | null {

@@ -5,7 +5,8 @@
  */
 import { classifyCommandFully } from './index.js';
 import type { RefChange } from './ref-changes.js';
-import { makeVerdict } from './rules.js';
+import { ALLOW, makeVerdict } from './rules.js';
+import { checkDeleteAbs, checkWriteAbs } from './targets.js';
 import { DEFAULT_CAPTURE_LIMITS, StateView, type CaptureLimits, type StateReader, type StateVerdict } from './state.js';
 import type { CommandContext, Verdict } from './types.js';
 
@@ -62,4 +63,35 @@ function limitCapture(verdict: Verdict, resolved: StateView, command: string, li
     return withCapture(makeVerdict('deny', 'capture-too-large', reason, verdict.command, OVER_BOUND_INSTEAD[verdict.rule]), new Map());
   }
   return result;
+}
+
+/** One path an agent's file tool is about to write or delete (absolute, as the tool names it). */
+export interface FileToolTarget {
+  abs: string;
+  deletes: boolean;
+}
+
+/**
+ * The ignored files (not regenerable output) that an agent's file tools are about to overwrite or
+ * delete (an Edit of `.env.local`, a Write over it, a delete tool): no snapshot holds ignored
+ * files, so the snapshot taken before the tool runs must capture them, as for a shell command's
+ * `cp .env.example .env.local`. Judged by the same checks as the shell's writes and deletions
+ * (checkWriteAbs, checkDeleteAbs); only what they capture is returned: what else they would say
+ * of a file tool is decided by the agent hook's own file rules (protected-files.ts).
+ */
+export async function fileToolCapture(targets: FileToolTarget[], context: CommandContext, options: StateOptions): Promise<{ capture: string[]; captureBytes: number }> {
+  const judge = (view: StateView): void => {
+    const ctx = { ...context, view };
+    for (const target of targets) {
+      if (target.deletes) checkDeleteAbs(target.abs, ctx, 'file tool', { recursive: false, verb: 'the file tool deletes' });
+      else checkWriteAbs(target.abs, ctx, 'file tool', `the file tool writes ${target.abs}`);
+    }
+  };
+  const collect = new StateView('collect');
+  judge(collect);
+  if (collect.queries.paths.size === 0) return { capture: [], captureBytes: 0 };
+  const resolved = new StateView('resolved', await options.reader(collect.queries), collect.ignoreRulesChanged);
+  judge(resolved);
+  const { capture, captureBytes } = withCapture(ALLOW, resolved.capture);
+  return { capture, captureBytes };
 }

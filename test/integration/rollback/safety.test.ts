@@ -52,40 +52,48 @@ describe('rollback: files and directories that trade places', () => {
       expect(captureState(repo)).toEqual(before);
     }));
 
-  it('refuses when an ignored file no snapshot holds sits where the target needs a directory, naming it', () =>
+  // Until 2026-12-04 these two refused, naming the file; now the pre-rollback snapshot captures
+  // what is in the way (rollback.ts, UncapturedInTheWay), so the rollback goes through and
+  // --undo gives the ignored file back byte for byte.
+  it('an ignored file no snapshot holds where the target needs a directory: captured first, --undo gives it back', () =>
     withTestRepo((repo) => {
       repo.write('a.txt', 'a\n');
       repo.write('conf/x', 'tracked\n');
       commitAll(repo);
       snapshot(repo);
+      const atTarget = captureState(repo);
       repo.git(['rm', '-q', '-r', 'conf']);
       repo.git(['commit', '-q', '-m', 'drop conf']);
       repo.write('.git/info/exclude', '/conf\n');
       repo.write('conf', 'precious, ignored, never captured\n');
       const before = captureState(repo);
       const r = repo.guard(['rollback', '--yes']);
-      expect(r.code).toBe(3);
-      expect(r.stderr).toContain('conf');
+      expect(r.code, r.stderr).toBe(0);
+      expect(captureState(repo)).toEqual(atTarget);
+      const undo = repo.guard(['rollback', '--undo', '--yes']);
+      expect(undo.code, undo.stderr).toBe(0);
       expect(repo.read('conf')).toBe('precious, ignored, never captured\n');
       expect(captureState(repo)).toEqual(before);
     }));
 });
 
 describe('rollback: a directory where the target has a file', () => {
-  it('refuses when that directory holds an ignored file no snapshot has, naming it', () =>
+  it('that directory holds an ignored file no snapshot has: captured first, --undo gives it back', () =>
     withTestRepo((repo) => {
       repo.write('d', 'file\n');
       repo.write('.gitignore', '*.log\n');
       commitAll(repo);
       snapshot(repo);
+      const atTarget = captureState(repo);
       repo.remove('d');
       repo.write('d/kept.txt', 'captured\n');
       repo.write('d/secret.log', 'ignored, never captured\n');
       const before = captureState(repo);
       const r = repo.guard(['rollback', '--yes']);
-      expect(r.code).toBe(3);
-      expect(r.stderr).toContain('d/secret.log');
-      expect(r.stderr).not.toContain('d/kept.txt');
+      expect(r.code, r.stderr).toBe(0);
+      expect(captureState(repo)).toEqual(atTarget);
+      const undo = repo.guard(['rollback', '--undo', '--yes']);
+      expect(undo.code, undo.stderr).toBe(0);
       expect(captureState(repo)).toEqual(before);
     }));
 });

@@ -1,0 +1,112 @@
+/**
+ * An ignored file that is not regenerable output (`.env.local`) replaced by an agent: `cp
+ * .env.example .env.local`, `echo KEY= > .env.local`, `sed -i`, `mv`, or Claude Code's Write and
+ * Edit tools. No snapshot holds ignored files and the watcher does not look at them, so before
+ * 2026-12-04 the old bytes were gone for good: the command guard allowed these as plain writes,
+ * and a rollback refused to write over the file that was there now. Now the snapshot taken
+ * first captures the file (rule overwrite-ignored), `guard rollback` puts the old bytes back,
+ * its own snapshot captures the new file, and `guard rollback --undo` gives that back.
+ * Everything is compared byte for byte (files with modes and ignored files, index, HEAD, refs,
+ * stash). Found by the hunt helper on a vite clone (`cp env.example .env.local`).
+ */
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { agentVerdict, checkVerdict } from '../../helpers/verdicts.js';
+import { captureState } from '../../helpers/state.js';
+import { GUARD_BIN, withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
+
+const OLD = Buffer.from('API_KEY=s3cr3t\r\n\u00e9\u0000tail\n', 'latin1');
+
+function run(t: TestRepo, command: string): void {
+  const r = spawnSync('sh', ['-c', command], { cwd: t.dir, env: t.env, encoding: 'utf8' });
+  expect(r.status, r.stderr).toBe(0);
+}
+
+function setup(t: TestRepo): void {
+  t.write('.gitignore', 'node_modules/\n*.local\n');
+  t.write('src/app.ts', 'export {};\n');
+  t.write('env.example', 'API_KEY=\n');
+  t.git(['add', '-A']);
+  t.git(['commit', '-q', '-m', 'init']);
+  t.write('.env.local', OLD, 0o600);
+  t.write('node_modules/pkg/index.js', 'module.exports = 1;\n');
+  t.write('src/app.ts', 'export const changed = 1;\n');
+}
+
+/** Claude Code's pre-tool hook for a file tool (Write or Edit) on FILE. */
+function fileToolVerdict(t: TestRepo, tool: 'Write' | 'Edit', file: string): string {
+  const input = tool === 'Write' ? { file_path: path.join(t.dir, file), content: 'NEW=1\n' } : { file_path: path.join(t.dir, file), old_string: 'API_KEY', new_string: 'KEY' };
+  const payload = { session_id: 's1', transcript_path: '/t', cwd: t.dir, permission_mode: 'default', hook_event_name: 'PreToolUse', tool_name: tool, tool_input: input, tool_use_id: 'toolu_1' };
+  const r = spawnSync(process.execPath, [GUARD_BIN, 'agent-hook', 'claude', 'pre-tool'], { cwd: t.dir, env: t.env, input: JSON.stringify(payload), encoding: 'utf8' });
+  expect(r.status, r.stderr).toBe(0);
+  return r.stdout;
+}
+
+function rollback(t: TestRepo, args: string[] = []): string {
+  const r = t.guard(['rollback', '--yes', ...args]);
+  expect(r.code, r.stderr + r.stdout).toBe(0);
+  return r.stdout;
+}
+
+/** The state with the mode of .env.local, which captureState reads as the exec bit only. */
+function fullState(t: TestRepo): unknown {
+  return { ...captureState(t), envMode: (fs.lstatSync(path.join(t.dir, '.env.local')).mode & 0o777).toString(8) };
+}
+
+const SHELL_OVERWRITES = ['cp env.example .env.local', 'echo NEW=1 > .env.local', "sed -i 's/s3cr3t/x/' .env.local", 'mv env.example .env.local', 'printf "A=1\\n" | tee .env.local'];
+
+describe('an ignored file an agent overwrites is captured first and comes back', () => {
+  it.each(SHELL_OVERWRITES)('%s: overwrite-ignored, rollback gives the old bytes back, --undo the new ones', async (command) => {
+    await withTestRepo((t) => {
+      setup(t);
+      const verdict = checkVerdict(t, command);
+      expect(verdict).toMatchObject({ verdict: 'snapshot', rule: 'overwrite-ignored' });
+      expect(verdict.reason).toContain('.env.local');
+      const before = fullState(t);
+      expect(agentVerdict(t, command).decision).toBe('allow');
+      run(t, command);
+      expect(fs.readFileSync(path.join(t.dir, '.env.local'))).not.toEqual(OLD);
+      const after = fullState(t);
+      // guard rollback with no id, as a person runs it after the incident.
+      const out = rollback(t);
+      expect(out).toContain('.env.local');
+      expect(fs.readFileSync(path.join(t.dir, '.env.local'))).toEqual(OLD);
+      expect(fullState(t)).toEqual(before);
+      rollback(t, ['--undo']);
+      expect(fullState(t)).toEqual(after);
+    });
+  });
+
+  it('appending (>>, tee -a), writing a tracked file and writing inside regenerable output stay plain writes', async () => {
+    await withTestRepo((t) => {
+      setup(t);
+      for (const command of ['echo A=1 >> .env.local', 'echo A=1 | tee -a .env.local', 'echo x > src/app.ts', 'echo x > new.local', 'echo x > node_modules/pkg/index.js', 'rm node_modules/pkg/index.js']) {
+        expect(checkVerdict(t, command), command).toMatchObject({ verdict: 'allow', rule: 'no-risk' });
+      }
+    });
+  });
+
+  it.each(['Write', 'Edit'] as const)("Claude Code's %s tool on .env.local: captured first; a tracked file or a new one takes no snapshot", async (tool) => {
+    await withTestRepo((t) => {
+      setup(t);
+      const before = fullState(t);
+      expect(fileToolVerdict(t, tool, 'src/app.ts')).toBe('');
+      expect(fileToolVerdict(t, tool, 'brand-new.local')).toBe('');
+      expect(fileToolVerdict(t, tool, 'node_modules/pkg/index.js')).toBe('');
+      const events = (): Array<{ type: string; capturedIgnored?: string[] }> => JSON.parse(t.guard(['log', '--json', '--type', 'allowed-after-snapshot']).stdout).events;
+      expect(events()).toEqual([]);
+      expect(fileToolVerdict(t, tool, '.env.local')).toBe('');
+      expect(events()).toEqual([expect.objectContaining({ capturedIgnored: ['.env.local'] })]);
+      // What the tool then does.
+      fs.writeFileSync(path.join(t.dir, '.env.local'), 'NEW=1\n');
+      const after = fullState(t);
+      rollback(t);
+      expect(fs.readFileSync(path.join(t.dir, '.env.local'))).toEqual(OLD);
+      expect(fullState(t)).toEqual(before);
+      rollback(t, ['--undo']);
+      expect(fullState(t)).toEqual(after);
+    });
+  });
+});
