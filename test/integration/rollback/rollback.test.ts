@@ -102,18 +102,24 @@ describe('guard rollback', () => {
       expect(repo.git(['rev-parse', 'HEAD'])).toBe(head);
     }));
 
-  it('refuses to overwrite an ignored file the snapshot did not capture, changing nothing', () =>
+  // Until 2026-12-04 this refused ("files that no snapshot holds are where the rollback would
+  // write"); now the pre-rollback snapshot captures the ignored file in the way first.
+  it('overwrites an ignored file the snapshot did not capture only after capturing it: --undo gives it back', () =>
     withTestRepo((repo) => {
       simpleRepo(repo);
       repo.write('config.local', 'captured while not ignored\n');
       snapshot(repo);
+      const atTarget = captureState(repo);
       repo.remove('config.local');
       repo.write('.gitignore', 'config.local\n');
       repo.write('config.local', 'precious, ignored now\n');
       const before = captureState(repo);
       const r = repo.guard(['rollback', '--yes']);
-      expect(r.code).toBe(3);
-      expect(r.stderr).toContain('config.local');
+      expect(r.code, r.stderr).toBe(0);
+      expect(captureState(repo)).toEqual(atTarget);
+      const undo = repo.guard(['rollback', '--undo', '--yes']);
+      expect(undo.code, undo.stderr).toBe(0);
+      expect(repo.read('config.local')).toBe('precious, ignored now\n');
       expect(captureState(repo)).toEqual(before);
     }));
 
