@@ -1039,7 +1039,7 @@ function unignores(parsed: ParsedGitArgs): boolean {
 
 function gitStash(call: GitCall, args: Field[]): void {
   const action = args.find((a) => a.value === null || !a.value.startsWith('-'));
-  if (!action) return;
+  if (!action || action.value === 'push' || action.value === 'save') return gitStashAll(call, action ? args.slice(args.indexOf(action) + 1) : args, action?.value === 'save');
   if (action.value === null) {
     opaque(call, 'git stash is given a subcommand guard cannot see');
     return;
@@ -1049,6 +1049,28 @@ function gitStash(call: GitCall, args: Field[]): void {
   const what = action.value === 'drop' ? 'git stash drop deletes a stash entry' : 'git stash clear deletes every stash entry';
   if (call.rt.ctx.stashSnapshotted === false) deny(call, rule, `${what}, and guard's snapshots do not hold the stash here`);
   else local(call, 'snapshot', rule, what);
+}
+
+/**
+ * `git stash push --all` (`-a`, also `save`) takes the ignored files in its scope out of the
+ * working tree into the stash. A rollback to the snapshot taken before puts the stash back as it
+ * was, without that entry, and no snapshot holds ignored files: they would be gone from view.
+ * So it is judged like `git clean -x` over the same scope (checkGitClean): the ignored files that
+ * are not regenerable output are captured first, and what no capture can hold is denied.
+ */
+function gitStashAll(call: GitCall, args: Field[], save: boolean): void {
+  const parsed = parseGitArgs(args, {
+    long: { all: 'none', 'include-untracked': 'none', 'keep-index': 'none', 'no-keep-index': 'none', patch: 'none', staged: 'none', quiet: 'none', message: 'required', 'pathspec-from-file': 'required', 'pathspec-file-nul': 'none' },
+    short: { a: 'none', u: 'none', k: 'none', p: 'none', S: 'none', q: 'none', m: 'required' },
+    alias: { a: 'all', u: 'include-untracked', k: 'keep-index', p: 'patch', S: 'staged', q: 'quiet', m: 'message' },
+  });
+  if (!isSet(parsed, 'all')) return;
+  const what = 'git stash --all takes ignored files out of the working tree';
+  if (call.target !== 'same' || innerRepository(call)) return local(call, 'snapshot', 'git-clean-ignored', what);
+  // Pathspecs it cannot see (or given from a file) narrow nothing: the whole directory is its
+  // scope; `save` takes a message, not pathspecs.
+  const known = !save && !parsed.unknown && !isSet(parsed, 'pathspec-from-file');
+  call.rt.report(checkGitClean({ cwd: call.cwd, pathspecs: known ? [...parsed.operands, ...parsed.pathspecs] : [], takesIgnored: '(which stashes ignored files too)', directories: true, label: 'git stash --all' }, call.rt.ctx, call.inv.source));
 }
 
 function gitSubmodule(call: GitCall, args: Field[]): void {

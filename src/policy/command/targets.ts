@@ -594,6 +594,8 @@ export interface CleanRequest {
   takesIgnored: string | null;
   /** -d: untracked directories go too (without it, files in an untracked directory stay). */
   directories?: boolean;
+  /** The command as messages name it: `git clean` unless another takes the same files (`git stash --all`). */
+  label?: string;
 }
 
 /**
@@ -622,6 +624,7 @@ function guardFileCleaned(untracked: readonly string[], request: CleanRequest, c
 
 export function checkGitClean(request: CleanRequest, ctx: CommandContext, source: string): Verdict {
   const view = ctx.view;
+  const label = request.label ?? 'git clean';
   const why = request.takesIgnored ?? (view?.ignoreRulesChanged ? 'after an ignore file is changed' : null);
   const known = request.cwd !== null && request.pathspecs.every((p) => p.value !== null);
   if (view?.collecting && known) {
@@ -630,23 +633,23 @@ export function checkGitClean(request: CleanRequest, ctx: CommandContext, source
   }
   const facts = view?.resolved && known ? view.clean({ cwd: request.cwd as string, pathspecs: request.pathspecs.map((p) => p.value as string) }) : null;
   const tooLarge = facts?.untracked ? untrackedTooLarge(facts.untracked, facts.sizeOf, ctx) : null;
-  if (tooLarge) return makeVerdict('deny', 'untracked-too-large', `git clean deletes ${tooLarge.name} (${tooLarge.size})${tooLarge.more}, ${tooLarge.why}`, source);
+  if (tooLarge) return makeVerdict('deny', 'untracked-too-large', `${label} deletes ${tooLarge.name} (${tooLarge.size})${tooLarge.more}, ${tooLarge.why}`, source);
   const own = facts?.untracked && ctx.isAgent ? guardFileCleaned(facts.untracked, request, ctx) : null;
-  if (own) return makeVerdict('deny', 'guard-self', `git clean deletes ${own}, untracked, which configures guard or an agent's hooks (an agent could switch its own guard off this way); delete the files you mean with rm instead (guard snapshots first), or ask the person to commit or ignore ${own}`, source);
-  if (why === null) return makeVerdict('snapshot', 'git-clean', 'git clean deletes untracked files', source);
-  if (!facts) return makeVerdict('deny', 'git-clean-ignored', `git clean ${why} deletes ignored files (.env, local config, caches), which snapshots do not hold`, source);
+  if (own) return makeVerdict('deny', 'guard-self', `${label} deletes ${own}, untracked, which configures guard or an agent's hooks (an agent could switch its own guard off this way); delete the files you mean with rm instead (guard snapshots first), or ask the person to commit or ignore ${own}`, source);
+  if (why === null) return makeVerdict('snapshot', 'git-clean', `${label} deletes untracked files`, source);
+  if (!facts) return makeVerdict('deny', 'git-clean-ignored', `${label} ${why} deletes ignored files (.env, local config, caches), which snapshots do not hold`, source);
   const captured = facts.ignored.filter((entry) => !entry.regenerable);
   for (const entry of captured) {
     for (const file of entry.files ?? []) {
       const name = text(file.path);
       const glob = protectedGlob(name, ctx);
-      if (glob) return makeVerdict('deny', 'protected-path', `git clean ${why} deletes ${name}, a protected path (matches "${glob}")`, source);
+      if (glob) return makeVerdict('deny', 'protected-path', `${label} ${why} deletes ${name}, a protected path (matches "${glob}")`, source);
     }
   }
-  const unlisted = tooManyToCapture(captured, (dir) => `git clean ${why} deletes ${dir}`, source);
+  const unlisted = tooManyToCapture(captured, (dir) => `${label} ${why} deletes ${dir}`, source);
   if (unlisted) return unlisted;
   view?.addCapture(captured);
   const names = captured.flatMap((entry) => (entry.files ?? []).map((f) => text(f.path)));
   const keep = names.length > 0 ? `; guard captures the ignored ${listNames(names)} into the snapshot first` : '; the only ignored files it can reach are regenerable output';
-  return makeVerdict('snapshot', 'git-clean', `git clean ${why} deletes untracked and ignored files${keep}`, source);
+  return makeVerdict('snapshot', 'git-clean', `${label} ${why} deletes untracked and ignored files${keep}`, source);
 }

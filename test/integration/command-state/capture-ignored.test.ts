@@ -11,6 +11,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { agentVerdict, checkVerdict } from '../../helpers/verdicts.js';
 import { GUARD_BIN, withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
+import { captureState } from '../../helpers/state.js';
 
 const SECRET = Buffer.from('API_KEY=s3cr3t\r\n\u00e9\u0000tail\n', 'latin1');
 
@@ -149,6 +150,31 @@ describe('the command guard captures the ignored files a command deletes', () =>
       expect(t.read('debug.log')).toBe('log\n');
       expect(t.read('src/trace.log')).toBe('trace\n');
       expect(fs.readFileSync(path.join(t.dir, '.env'))).toEqual(SECRET);
+    });
+  });
+
+  it('git stash -a: the ignored files it takes out are captured first, so the rollback (which drops that stash entry) gives them back', async () => {
+    await withTestRepo((t) => {
+      setup(t);
+      t.write('src/app.ts', 'export const wip = 1;\n');
+      // Before 2026-12-04 this was allowed as a plain stash: the rollback dropped the entry, and
+      // .env and debug.log were in no snapshot (found by the hunt helper on a vite clone).
+      const verdict = checkVerdict(t, 'git stash -a');
+      expect(verdict).toMatchObject({ verdict: 'snapshot', rule: 'git-clean' });
+      expect(verdict.reason).toContain('.env');
+      expect(checkVerdict(t, 'git stash push -u')).toMatchObject({ verdict: 'allow' });
+      const before = captureState(t);
+      expect(agentVerdict(t, 'git stash -a').decision).toBe('allow');
+      run(t, 'git stash -a');
+      expect(t.exists('.env')).toBe(false);
+      const after = captureState(t);
+      rollback(t);
+      expect(fs.readFileSync(path.join(t.dir, '.env'))).toEqual(SECRET);
+      // node_modules is regenerable output: not captured, so not compared.
+      const without = (s: ReturnType<typeof captureState>) => ({ ...s, files: Object.fromEntries(Object.entries(s.files).filter(([f]) => !f.startsWith('node_modules/'))) });
+      expect(without(captureState(t))).toEqual(without(before));
+      expect(t.guard(['rollback', '--undo', '--yes']).code).toBe(0);
+      expect(captureState(t).stash).toEqual(after.stash);
     });
   });
 
