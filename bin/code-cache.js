@@ -106,7 +106,7 @@ function cacheName(name, execArgv, nodeOptions) {
 
 /**
  * Runs `runHot(argv, launcher)` of the CommonJS-style bundle `name` (hot-agent-hook,
- * hot-check-command, hot-snapshot, hot-watch) at `url` (a file: URL), compiled with the code
+ * hot-check-command, hot-snapshot, hot-watch, or cli: the whole CLI) at `url` (a file: URL), compiled with the code
  * cache. Returns what runHot returns. `launcher.saveCodeCache()` lets a command that runs on
  * (the watcher daemon) write the cache once it has started, instead of only when it ends.
  */

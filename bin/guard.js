@@ -7,7 +7,8 @@
 // readline among them), 6-10 ms of CPU on these machines, about a tenth of `node -e 0`. The agent
 // hook, check-command, snapshot and watch on Node < 22.1 run their bundles through
 // bin/code-cache.js, which is CommonJS too, so those commands load no ES module at all; every other
-// command imports its ES module bundle from here, which costs what an ES module main cost before.
+// command runs the whole CLI the same way (dist/cli.cjs). Node >= 22.1 (and GUARD_NO_CODE_CACHE=1)
+// imports the ES module bundles instead.
 
 // Node >= 22.1 can cache compiled code between runs. Older Node has no such cache, and loading
 // node:module only to find that out costs a little at every start, so it is not loaded there.
@@ -42,7 +43,14 @@ async function main(argv) {
       handled = await runHot(argv);
     }
   }
-  if (!handled) await (await load('cli.js')).main(argv);
+  if (handled) return;
+  if (!compileCache && process.env.GUARD_NO_CODE_CACHE !== '1') {
+    // Every other command: the whole CLI the same way (dist/cli.cjs), which also spares the ES
+    // module loader; it handles whatever it is given.
+    await require('./code-cache.js').runCached('cli', pathToFileURL(`${dist}/cli.cjs`), argv);
+  } else {
+    await (await load('cli.js')).main(argv);
+  }
 }
 
 // Not caught: Node ends the process on an unhandled rejection as it did on an error thrown at the top

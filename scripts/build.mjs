@@ -102,6 +102,13 @@ const OWN_BUNDLES = [
   ['watch', 'runHotWatch'],
 ];
 
+// The full CLI behind the launcher's interface (runHot(argv) -> handled): it handles every command.
+const CLI_ENTRY = `import { main } from './src/cli/main.ts';
+export async function runHot(argv: string[]): Promise<boolean> { await main(argv); return true; }`;
+
+// The CommonJS-style bundles bin/code-cache.js compiles: each hot command's, and the CLI's.
+const CACHED_BUNDLES = [...OWN_BUNDLES.map(([command]) => `hot-${command}`), 'cli'];
+
 // dist/ is the product; dist-test/ (only with --test: the test suite's global setup builds it) is
 // the same code with the test-only fault injection of src/util/test-faults.ts compiled in. It is
 // never packed ("files" in package.json) and bin/guard.js runs it only under GUARD_TEST_BUNDLE=1.
@@ -137,6 +144,19 @@ async function buildAll(dir, faults) {
         plugins: [builtinsOnDemand, picomatchBundled],
       }),
     ),
+    // Every other command: the whole CLI as a CommonJS-style body too. Loading dist/cli.js as an ES
+    // module cost `guard --version` 200-210 ms of CPU against `node -e 0`'s 90 (parsing 880 KB and
+    // the ES module loader); compiled by bin/code-cache.js with its cache, 125-130 ms (measured on
+    // 2026-12-04, docs/BENCHMARKS.md). Every `guard list`, `rollback` and `status` pays it.
+    build({
+      ...common,
+      format: 'cjs',
+      sourcemap: false,
+      stdin: { contents: CLI_ENTRY, resolveDir: '.', sourcefile: 'cli-entry.ts', loader: 'ts' },
+      outfile: `${dir}/cli.cjs`,
+      define: { ...define, 'import.meta.url': '__guardMetaUrl' },
+      supported: { 'dynamic-import': false },
+    }),
     build({ ...common, entryPoints: ['src/index.ts'], outfile: `${dir}/index.js`, define }),
   ]);
 }
@@ -144,8 +164,8 @@ async function buildAll(dir, faults) {
 // Each CommonJS-style bundle becomes one function expression, with a hash of it on the first line:
 // the key of its code cache (bin/code-cache.js).
 function stampBundles(dir) {
-  for (const [command] of OWN_BUNDLES) {
-    const file = `${dir}/hot-${command}.cjs`;
+  for (const name of CACHED_BUNDLES) {
+    const file = `${dir}/${name}.cjs`;
     const code = fs.readFileSync(file, 'utf8');
     // Wrapped here rather than at every start: the launcher compiles the file as it is. esbuild
     // writes ASCII only (charset), so the launcher can read it as latin1, without UTF-8 decoding.

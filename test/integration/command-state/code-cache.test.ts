@@ -1,6 +1,7 @@
 /**
  * On Node < 22.1 the agent hook, check-command, `guard snapshot` and `guard watch` (the starter and
- * the daemon) run their bundles through V8's code cache (bin/code-cache.js). The cache must never
+ * the daemon) run their bundles through V8's code cache (bin/code-cache.js), and every other
+ * command the whole CLI's (dist/cli.cjs). The cache must never
  * decide a verdict or what a snapshot records: with no cache, a valid one, a corrupt, truncated or
  * foreign one, or an unwritable cache directory, every answer is the same bytes and exit status
  * as with the cache switched off (GUARD_NO_CODE_CACHE=1, the ES module bundle), and every
@@ -217,6 +218,64 @@ describe('the code cache of the hook bundles', { timeout: 240_000 }, () => {
     });
   }
 
+  // Every other command runs the whole CLI through the cache (dist/cli.cjs): read commands, an
+  // error and a usage error give the same bytes and exit status whatever the cache holds.
+  it.skipIf(!usesCodeCache)('runs every other command the same with no cache, a valid, corrupt, truncated or foreign one, and an unwritable cache directory (cli)', async () => {
+    await withTestRepo((t) => {
+      setup(t);
+      const guard = (args: string[], env: Record<string, string> = {}) => {
+        const r = spawnSync(process.execPath, [GUARD_BIN, ...args], { cwd: t.dir, env: { ...t.env, ...env }, encoding: 'utf8' });
+        // Ages move between the runs compared; nothing else does.
+        return { status: r.status, stdout: r.stdout.replace(/\b\d+[smhd] ago\b/g, '<age>'), stderr: r.stderr };
+      };
+      const off = { GUARD_NO_CODE_CACHE: '1' };
+      expect(guard(['snapshot'], off).status).toBe(0);
+      t.write('notes.txt', 'one\n');
+      expect(guard(['snapshot'], off).status).toBe(0);
+      const first = t.git(['rev-parse', 'refs/guard/main/head~1']).trim();
+      const commands = [['list', '--json'], ['status', '--json'], ['show', first], ['diff', first], ['config', 'check'], ['rollback', 'no-such-snapshot'], ['frobnicate'], ['--version'], ['rollback', '--help']];
+      const answers = (env: Record<string, string> = {}) => commands.map((args) => guard(args, env));
+      const expected = answers(off);
+      expect(expected.map((a) => a.status)).toEqual([0, 1, 0, 0, 0, expect.any(Number), expect.any(Number), 0, 0]);
+      expect(expected[5]!.status).not.toBe(0);
+      expect(expected[6]!.status).not.toBe(0);
+      expect(expected[0]!.stdout).toContain(first);
+      // Degraded (no git hooks installed here), which status says with its exit status.
+      expect(expected[1]!.stdout).toContain('"hooks"');
+
+      const cli = () => cacheFiles(t).get('cli');
+      expect(cli()).toBeUndefined();
+      // No cache, then a valid one: used, and grown by its first 8 runs, then left as it is.
+      expect(answers()).toEqual(expected);
+      const file = cli() as string;
+      expect(file && whole(file)).toBe(true);
+      expect(fs.readFileSync(file).readUInt32LE(28)).toBe(8);
+      const grown = fs.readFileSync(file);
+      expect(answers()).toEqual(expected);
+      expect(fs.readFileSync(file).equals(grown)).toBe(true);
+
+      // Corrupt, truncated, foreign (check-command's payload under the CLI's header): refused, replaced.
+      const bytes = Buffer.from(grown);
+      for (let i = HEADER + 64; i < bytes.length; i += 997) bytes.writeUInt8(bytes.readUInt8(i) ^ 0x5a, i);
+      fs.writeFileSync(file, bytes);
+      expect(answers()).toEqual(expected);
+      expect(whole(file)).toBe(true);
+      fs.truncateSync(file, Math.floor(fs.statSync(file).size / 2));
+      expect(answers()).toEqual(expected);
+      expect(whole(file)).toBe(true);
+      expect(guard(['check-command', '--json', 'ls']).status).toBe(0);
+      const other = fs.readFileSync(cacheFiles(t).get('hot-check-command') as string);
+      fs.writeFileSync(file, Buffer.concat([fs.readFileSync(file).subarray(0, 20), other.subarray(20)]));
+      expect(answers()).toEqual(expected);
+      expect(whole(file)).toBe(true);
+      expect(fs.readFileSync(file).subarray(HEADER).equals(other.subarray(HEADER))).toBe(false);
+
+      const blocked = path.join(t.base, 'not-a-dir');
+      fs.writeFileSync(blocked, 'x');
+      expect(answers({ XDG_CACHE_HOME: blocked })).toEqual(expected);
+    });
+  });
+
   it('keeps a cache per set of V8 flags, which V8 checks', () => {
     const plain = cacheName('hot-watch', [], undefined);
     expect(plain).toBe('hot-watch');
@@ -227,7 +286,7 @@ describe('the code cache of the hook bundles', { timeout: 240_000 }, () => {
   });
 
   it('ships the CommonJS-style bundles stamped with their hash', () => {
-    for (const name of ['hot-agent-hook', 'hot-check-command', 'hot-snapshot', 'hot-watch']) {
+    for (const name of ['hot-agent-hook', 'hot-check-command', 'hot-snapshot', 'hot-watch', 'cli']) {
       const text = fs.readFileSync(path.join(path.dirname(GUARD_BIN), '..', 'dist', `${name}.cjs`), 'latin1');
       expect(text).toMatch(/^\/\/guard-bundle [0-9a-f]{16}\n\(function \(exports, require, module, __guardMetaUrl\) \{/);
     }
