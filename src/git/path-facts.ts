@@ -21,7 +21,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { globMatch } from '../policy/command/paths.js';
 import { couldMatchBelow, fnmatchRegExp, literalPrefix } from '../policy/command/fnmatch.js';
-import type { CleanFacts, FindQuery, IgnoredEntry, PathFacts, RepoContents, SparseCheckoutFacts, StateFacts, StateQueries, WorktreePruneFacts, WorktreeRemovalFacts } from '../policy/command/state.js';
+import type { CleanFacts, FindQuery, IgnoredEntry, PathFacts, RepoContents, SparseCheckoutFacts, StateFacts, StateProbe, StateQueries, WorktreePruneFacts, WorktreeRemovalFacts } from '../policy/command/state.js';
 import { bytewiseGlobUnder, isTextPath, matchText, type GitPath } from './path.js';
 import type { Repo } from './repo.js';
 import { runGitSync, splitNulBytes } from './run.js';
@@ -487,21 +487,25 @@ function readFind(repo: Repo, query: FindQuery, options: PathFactsOptions): Repo
 }
 
 function readClean(repo: Repo, cwd: string, pathspecs: string[], options: PathFactsOptions): CleanFacts | null {
+  // The untracked listing first: every clean is judged by it (sizes, guard's own files), and
+  // its exit code says whether git can read the scope at all (128: a pathspec outside it).
   let listed;
   try {
-    listed = runGitSync(['ls-files', '-z', '--full-name', '--others', '--ignored', '--exclude-standard', '--directory', '--', ...pathspecs], { cwd, okCodes: [128] });
+    listed = runGitSync(['ls-files', '-z', '--full-name', '--others', '--exclude-standard', '--', ...pathspecs], { cwd, okCodes: [128] });
   } catch {
     return null;
   }
   if (listed.code !== 0) return null;
-  let untracked: string[] | undefined;
+  const untracked = splitNulBytes(listed.stdout);
+  let ignored: IgnoredEntry[] | undefined;
   return {
-    ignored: describeIgnored(repo, [...new Set(splitNulBytes(listed.stdout))], options),
-    // What the clean deletes that is not ignored, listed only when a size limit asks for it.
-    get untracked(): string[] {
-      untracked ??= splitNulBytes(runGitSync(['ls-files', '-z', '--full-name', '--others', '--exclude-standard', '--', ...pathspecs], { cwd }).stdout);
-      return untracked;
+    // What it takes of the ignored files, listed only when asked: a clean without -x (and
+    // `git stash -u`) never takes them, so the common case costs one git process, not two.
+    get ignored(): IgnoredEntry[] {
+      ignored ??= describeIgnored(repo, [...new Set(splitNulBytes(runGitSync(['ls-files', '-z', '--full-name', '--others', '--ignored', '--exclude-standard', '--directory', '--', ...pathspecs], { cwd }).stdout))], options);
+      return ignored;
     },
+    untracked,
     sizeOf: (entry) => sizeOf(repo, entry),
   };
 }
@@ -599,6 +603,44 @@ function readSparseCheckouts(repo: Repo, queries: StateQueries, options: PathFac
   return answers;
 }
 
+/** What is at `abs` (escaped text), its final symlink not followed. */
+function kindAt(abs: string): 'file' | 'dir' | null {
+  try {
+    return fs.lstatSync(escapedBytes(abs)).isDirectory() ? 'dir' : 'file';
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The looks a recursive write needs once the classifier knows where it lands (StateProbe): an
+ * lstat per path asked, and one ignored listing per landing directory (remembered), never one
+ * git process per file.
+ */
+function probe(repo: Repo | null, options: PathFactsOptions): StateProbe {
+  const listed = new Map<string, IgnoredEntry[] | null>();
+  return {
+    kindAt,
+    ignoredUnder(dir) {
+      if (!listed.has(dir)) listed.set(dir, repo ? ignoredUnder(repo, dir, options) : null);
+      return listed.get(dir) ?? null;
+    },
+  };
+}
+
+/** The ignored entries at or under `dir` (an absolute real path, escaped text), or null outside the repository. */
+function ignoredUnder(repo: Repo, dir: string, options: PathFactsOptions): IgnoredEntry[] | null {
+  const root = repo.root.replace(/\/+$/, '');
+  const rel = dir === root ? '' : repoRelative(repo, dir);
+  if (rel === null) return null;
+  // The root is every path: no pathspec. Elsewhere NO_COMMON_PREFIX keeps git from dying inside a collapsed directory.
+  const specs = rel === '' ? [] : [literal(rel), NO_COMMON_PREFIX];
+  const lines = splitNulBytes(runGitSync(['ls-files', '-z', '--others', '--ignored', '--exclude-standard', '--directory', '--', ...specs], { cwd: repo.root }).stdout);
+  const relBytes = escapedBytes(rel).toString('latin1');
+  const under = (entry: string): boolean => rel === '' || belongsTo(entry, relBytes);
+  return describeIgnored(repo, [...new Set(lines)].filter(under), options).map((entry) => ({ ...entry, files: entry.files?.filter((f) => under(f.path)) ?? null }));
+}
+
 /** Answers every query of a collect pass (state.ts) about this repository (null: outside any). */
 export async function readPathFacts(repo: Repo | null, queries: StateQueries, options: PathFactsOptions): Promise<StateFacts> {
   const located = new Map<string, Omit<PathFacts, 'locatedContents' | 'followedContents'>>();
@@ -629,6 +671,7 @@ export async function readPathFacts(repo: Repo | null, queries: StateQueries, op
   if (queries.worktreeRemovals.size > 0) facts.worktreeRemovals = readWorktreeRemovals(queries, options);
   if (queries.worktreePrunes.size > 0) facts.worktreePrunes = readWorktreePrunes(queries);
   if (repo && queries.sparseCheckouts.size > 0) facts.sparseCheckouts = readSparseCheckouts(repo, queries, options);
+  facts.probe = probe(repo, options);
   let worktrees: Buffer[] | undefined;
   const outside = (place: string): boolean => repo !== null && place !== repo.root.replace(/\/+$/, '') && repoRelative(repo, place) === null;
   for (const [abs, where] of located) {

@@ -14,7 +14,7 @@ import { parseWords, literalText } from './parse.js';
 import { isUnder, protectedBranch, resolvePath } from './paths.js';
 import type { RefChange } from './ref-changes.js';
 import { makeVerdict, opaqueKind, type RuleName } from './rules.js';
-import { checkGitClean } from './targets.js';
+import { checkGitClean, checkStashUntracked } from './targets.js';
 import { judgeSparseCheckout, sparseQuery, SPARSE_WRITES } from './sparse-checkout.js';
 import { reportOpaque, sub, type Invocation, type Runtime } from './runtime.js';
 import type { LeavingCommit } from './state.js';
@@ -1057,6 +1057,11 @@ function gitStash(call: GitCall, args: Field[]): void {
  * was, without that entry, and no snapshot holds ignored files: they would be gone from view.
  * So it is judged like `git clean -x` over the same scope (checkGitClean): the ignored files that
  * are not regenerable output are captured first, and what no capture can hold is denied.
+ *
+ * `--include-untracked` (`-u`) takes the untracked files the same way. Snapshots hold those,
+ * except the ones larger than snapshot.maxFileSize: such a file then lives only in the stash
+ * entry, which a rollback drops (found by the hunt of 2026-12-04), so that one case is denied
+ * (checkStashUntracked); everything else stays allowed, as before.
  */
 function gitStashAll(call: GitCall, args: Field[], save: boolean): void {
   const parsed = parseGitArgs(args, {
@@ -1064,13 +1069,23 @@ function gitStashAll(call: GitCall, args: Field[], save: boolean): void {
     short: { a: 'none', u: 'none', k: 'none', p: 'none', S: 'none', q: 'none', m: 'required' },
     alias: { a: 'all', u: 'include-untracked', k: 'keep-index', p: 'patch', S: 'staged', q: 'quiet', m: 'message' },
   });
-  if (!isSet(parsed, 'all')) return;
+  const all = isSet(parsed, 'all');
+  if (!all && !isSet(parsed, 'include-untracked')) return;
   const what = 'git stash --all takes ignored files out of the working tree';
-  if (call.target !== 'same' || innerRepository(call)) return local(call, 'snapshot', 'git-clean-ignored', what);
-  // Pathspecs it cannot see (or given from a file) narrow nothing: the whole directory is its
+  if (call.target !== 'same' || innerRepository(call)) return all ? local(call, 'snapshot', 'git-clean-ignored', what) : undefined;
+  // Pathspecs it cannot see (or given from a file) narrow nothing: the whole working tree is its
   // scope; `save` takes a message, not pathspecs.
   const known = !save && !parsed.unknown && !isSet(parsed, 'pathspec-from-file');
-  call.rt.report(checkGitClean({ cwd: call.cwd, pathspecs: known ? [...parsed.operands, ...parsed.pathspecs] : [], takesIgnored: '(which stashes ignored files too)', directories: true, label: 'git stash --all' }, call.rt.ctx, call.inv.source));
+  const pathspecs = known ? [...parsed.operands, ...parsed.pathspecs] : [];
+  // Without a pathspec git stash takes the whole working tree's files, wherever in it it runs
+  // (unlike git clean, which keeps to its directory); pathspecs are relative to where it runs.
+  const cwd = pathspecs.length === 0 ? (call.rt.ctx.repoRoot ?? call.cwd) : call.cwd;
+  if (!all) {
+    const verdict = checkStashUntracked({ cwd, pathspecs, takesIgnored: null, label: 'git stash --include-untracked' }, call.rt.ctx, call.inv.source);
+    if (verdict) call.rt.report(verdict);
+    return;
+  }
+  call.rt.report(checkGitClean({ cwd, pathspecs, takesIgnored: '(which stashes ignored files too)', directories: true, label: 'git stash --all' }, call.rt.ctx, call.inv.source));
 }
 
 function gitSubmodule(call: GitCall, args: Field[]): void {

@@ -276,6 +276,23 @@ export interface StateFacts {
   worktreePrunes?: Map<string, WorktreePruneFacts>;
   /** By sparseCheckoutKey; missing where guard cannot tell. */
   sparseCheckouts?: Map<string, SparseCheckoutFacts>;
+  /**
+   * Looks the reader makes only when the classifier asks, for a write that lands a whole tree
+   * over a directory (a recursive copy, an archive extracted): what can be known only once the
+   * landing directory is (overlay.ts). Absent where the reader cannot look.
+   */
+  probe?: StateProbe;
+}
+
+export interface StateProbe {
+  /** What is at an absolute path (escaped text), not following a final symlink: null when nothing. */
+  kindAt(abs: string): 'file' | 'dir' | null;
+  /**
+   * The ignored entries at or under a directory (absolute, a real path) of this repository, as
+   * RepoContents.ignored lists them (regenerable output marked, the files to capture listed);
+   * null when it is not the repository's root or inside it. One git listing per directory asked.
+   */
+  ignoredUnder(dir: string): IgnoredEntry[] | null;
 }
 
 export type StateReader = (queries: StateQueries) => Promise<StateFacts>;
@@ -327,6 +344,11 @@ export class StateView {
       return null;
     }
     return this.facts?.paths.get(abs) ?? null;
+  }
+
+  /** The looks a recursive write needs (StateFacts.probe); null while collecting, by text, or where the reader cannot look. */
+  get probe(): StateProbe | null {
+    return this.mode === 'resolved' ? (this.facts?.probe ?? null) : null;
   }
 
   /** What a repo-relative glob matches (tracked, untracked, ignored); null while collecting or by text. */

@@ -622,6 +622,24 @@ function guardFileCleaned(untracked: readonly string[], request: CleanRequest, c
   return null;
 }
 
+/**
+ * `git stash --include-untracked`: the untracked files in its scope go into the stash entry. A
+ * snapshot holds them too, except those larger than snapshot.maxFileSize, which would then live
+ * only in the entry that a rollback to an earlier snapshot drops: that one case is denied, naming
+ * the file. Null (allowed as before) otherwise, and while collecting (the scope is noted).
+ */
+export function checkStashUntracked(request: CleanRequest, ctx: CommandContext, source: string): Verdict | null {
+  const view = ctx.view;
+  if (!view || view.mode === 'text' || request.cwd === null || request.pathspecs.some((p) => p.value === null)) return null;
+  const query = { cwd: request.cwd, pathspecs: request.pathspecs.map((p) => p.value as string) };
+  const facts = view.clean(query);
+  const tooLarge = facts?.untracked ? untrackedTooLarge(facts.untracked, facts.sizeOf, ctx) : null;
+  if (!tooLarge) return null;
+  const label = request.label ?? 'git stash --include-untracked';
+  const instead = `Run git stash without -u (untracked files stay in place, where guard's snapshots hold the smaller ones), or move ${tooLarge.name} out of the repository first, or ask the person to raise snapshot.maxFileSize in .guard.yaml.`;
+  return makeVerdict('deny', 'untracked-too-large', `${label} takes ${tooLarge.name} (${tooLarge.size})${tooLarge.more} into a stash entry, ${tooLarge.why} once a rollback drops that entry`, source, instead);
+}
+
 export function checkGitClean(request: CleanRequest, ctx: CommandContext, source: string): Verdict {
   const view = ctx.view;
   const label = request.label ?? 'git clean';
