@@ -5,6 +5,7 @@
  * program (git, rm and friends, interpreters, guard itself). A program guard does not model is
  * allowed, unless it is handed a path inside `.git` or one of guard's files.
  */
+import { checkTarExtraction, classifyUnzip } from './archives.js';
 import path from 'node:path';
 import { knownField, provenance, unknownField, type Field } from './expand.js';
 import { classifyFileCommand, FILE_COMMANDS } from './files.js';
@@ -136,6 +137,8 @@ export function classifyInvocation(inv: Invocation, rt: Runtime): void {
     case 'gtar':
     case 'bsdtar':
       return classifyTar(inv, args, rt);
+    case 'unzip':
+      return classifyUnzip(inv, args, rt);
     case 'make':
     case 'gmake':
       return classifyMake(inv, args, rt);
@@ -750,6 +753,8 @@ function classifyTar(inv: Invocation, args: Field[], rt: Runtime): void {
       }
     }
   }
+  // What an extraction replaces: the ignored files where it lands are captured first (archives.ts).
+  checkTarExtraction(inv, args, rt, 'tar');
 }
 
 /**

@@ -41,6 +41,8 @@ export const FAST_PATH_RISKY_WORDS: readonly string[] = [
   'dd', 'mkfs', 'mkswap', 'wipefs', 'fdisk', 'sfdisk', 'cfdisk', 'gdisk', 'sgdisk', 'parted', 'blkdiscard',
   // writing by name
   'cp', 'mv', 'ln', 'install', 'tee', 'sed', 'gsed', 'rsync', 'chmod', 'chown', 'chgrp', 'sudo', 'sudoedit', 'time',
+  // extracting archives over ignored files (archives.ts)
+  'tar', 'gtar', 'bsdtar', 'unzip',
   // shells, eval and interpreters
   'sh', 'bash', 'dash', 'zsh', 'ksh', 'mksh', 'ash', 'yash', 'posh', 'fish', 'csh', 'tcsh', 'rbash', 'pdksh', 'oksh', 'loksh',
   'busybox', 'toybox', 'eval', 'exec', 'source', 'node', 'nodejs', 'deno', 'bun', 'bunx', 'awk', 'gawk', 'mawk', 'nawk',

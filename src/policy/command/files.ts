@@ -11,6 +11,7 @@ import { classifyPath, globMatch, isGitDirPath, picomatch, resolvePath } from '.
 import { makeVerdict } from './rules.js';
 import { report, reportOpaque, sub, type Invocation, type Runtime } from './runtime.js';
 import { classifyFind } from './find.js';
+import { checkOverlay } from './overlay.js';
 import { checkTruncateTarget, checkWriteGlob } from './write-targets.js';
 import { checkDeleteAbs, checkDeleteTarget, checkMoveSource, checkWriteTarget, deleteLocation, GIT_INTERNAL_NAMES, type WriteOptions } from './targets.js';
 import type { CommandContext } from './types.js';
@@ -253,6 +254,30 @@ function classifyCopy(inv: Invocation, name: string, args: Field[], rt: Runtime)
       if (verdict && (verdict.verdict === 'deny' || verdict.rule === 'overwrite-ignored')) rt.report(verdict);
     }
   }
+  if (name === 'cp' && has(parsed, '-r', '-R', '--recursive', '-a', '--archive') && !noClobber(parsed)) copiedTrees(inv, rt, sources, target ?? dest, target === undefined && has(parsed, '-T', '--no-target-directory'));
+}
+
+/** `cp -n`, `--no-clobber`, `--update=none`: nothing that exists is replaced. */
+function noClobber(parsed: Operands): boolean {
+  return has(parsed, '-n', '--no-clobber') || parsed.args.get('--update')?.value === 'none' || parsed.args.get('--update')?.value === 'none-fail';
+}
+
+/**
+ * A directory copied recursively over an existing one (`cp -r tpl/. .`): the ignored files it
+ * replaces there are captured first (overlay.ts). `into` is where cp puts the tree: the
+ * destination itself with -T, else a directory named after the source inside an existing one.
+ */
+function copiedTrees(inv: Invocation, rt: Runtime, sources: Field[], dest: Field, intoItself: boolean): void {
+  if (dest.value === null || dest.glob) return;
+  const destAbs = resolvePath(dest.value, inv.cwd);
+  if (destAbs === null) return;
+  for (const source of sources) {
+    if (source.value === null || source.glob) continue;
+    const from = resolvePath(source.value, inv.cwd);
+    if (from === null) continue;
+    const verdict = checkOverlay({ from, followFrom: /\/\.?$/.test(source.value), dest: destAbs, name: intoItself ? null : path.posix.basename(source.value), what: `cp copies ${source.display} into ${dest.display}` }, rt.ctx, inv.source);
+    if (verdict) rt.report(verdict);
+  }
 }
 
 function classifySed(inv: Invocation, args: Field[], rt: Runtime): void {
@@ -303,11 +328,33 @@ function classifyRsync(inv: Invocation, args: Field[], rt: Runtime): void {
   if (!remote(dest)) {
     if (deletes) rt.report(checkDeleteTarget(dest, inv.cwd, rt.ctx, inv.source, { recursive: true, verb: 'rsync --delete deletes files in' }));
     else writeCheck(inv, rt, dest, `rsync writes into ${dest.display}`);
+    if (has(parsed, '-r', '-a', '--recursive', '--archive') && !has(parsed, '--ignore-existing', '--existing', '--dry-run', '-n', '--list-only')) rsyncTrees(inv, rt, sources.filter((s) => !remote(s)), dest, has(parsed, '-R', '--relative'));
   }
   if (has(parsed, '--remove-source-files')) {
     for (const source of sources) {
       if (!remote(source)) rt.report(checkDeleteTarget(source, inv.cwd, rt.ctx, inv.source, { recursive: true, verb: 'rsync --remove-source-files deletes' }));
     }
+  }
+}
+
+/**
+ * Directories rsync copies over an existing one (`rsync -a tpl/ ./`): the ignored files they
+ * replace are captured first (overlay.ts). `src/` lands in the destination itself, `src` in a
+ * directory of its name there; with --relative the whole path as written goes below the
+ * destination, so every ignored file under it counts, as for an archive.
+ */
+function rsyncTrees(inv: Invocation, rt: Runtime, sources: Field[], dest: Field, relative: boolean): void {
+  if (dest.value === null || dest.glob) return;
+  const destAbs = resolvePath(dest.value, inv.cwd);
+  if (destAbs === null) return;
+  for (const source of sources) {
+    if (source.value === null || source.glob) continue;
+    const from = resolvePath(source.value, inv.cwd);
+    if (from === null) continue;
+    const contents = /\/\.?$/.test(source.value);
+    const what = `rsync copies ${source.display} into ${dest.display}`;
+    const verdict = relative ? checkOverlay({ from: null, dest: destAbs, name: null, what }, rt.ctx, inv.source) : checkOverlay({ from, followFrom: contents, dest: destAbs, name: contents ? null : path.posix.basename(source.value), what }, rt.ctx, inv.source);
+    if (verdict) rt.report(verdict);
   }
 }
 

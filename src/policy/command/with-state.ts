@@ -51,6 +51,7 @@ export async function classifyWithState(command: string, context: CommandContext
 /** The way forward where a rule's command cannot be narrowed the way capture-too-large's own advice says. */
 const OVER_BOUND_INSTEAD: Record<string, string> = {
   'git-sparse-checkout': 'Keep the directories that hold them in the cone, or move the ignored files you need out of them first (or add them to commands.regenerable); or ask the person to run the sparse-checkout command themselves, outside the agent.',
+  'overwrite-ignored': 'Copy or extract into a new or empty directory and move what you need from there, or move the large ignored files out of the way first (or add them to commands.regenerable); or ask the person to raise commands.maxIgnoredCapture.',
 };
 
 /** The verdict with its capture, or a deny when the capture is over the bound. */
@@ -59,7 +60,7 @@ function limitCapture(verdict: Verdict, resolved: StateView, command: string, li
   const result = withCapture(verdict, resolved.capture);
   if (result.captureBytes > limits.maxBytes || result.capture.length > limits.maxFiles) {
     const biggest = [...resolved.capture.entries()].sort((a, b) => b[1] - a[1]).slice(0, 3).map(([p, size]) => `${Buffer.from(p, 'latin1').toString('utf8')} (${mb(size)})`);
-    const reason = `${verdict.command ?? command} deletes ${result.capture.length} ignored files (${mb(result.captureBytes)}), more than guard captures before a command (${limits.maxFiles} files, ${mb(limits.maxBytes)}); the largest: ${biggest.join(', ')}`;
+    const reason = `${verdict.command ?? command} ${verdict.rule === 'overwrite-ignored' ? 'replaces' : 'deletes'} ${result.capture.length} ignored files (${mb(result.captureBytes)}), more than guard captures before a command (${limits.maxFiles} files, ${mb(limits.maxBytes)}); the largest: ${biggest.join(', ')}`;
     return withCapture(makeVerdict('deny', 'capture-too-large', reason, verdict.command, OVER_BOUND_INSTEAD[verdict.rule]), new Map());
   }
   return result;

@@ -167,7 +167,8 @@ describe('agent-hook.sh fast path', () => {
       }
     });
     console.log(`agent-hook.sh fast path: ${fast} of ${commands.length} corpus commands answered without Node`);
-    expect(fast).toBeGreaterThan(50);
+    // tar and unzip go to the full check since 2026-12-04 (an extraction may replace ignored files: archives.ts).
+    expect(fast).toBeGreaterThan(45);
   });
 
   it('agrees with fastPathAllows on generated commands, and stays sound on them', () => {

@@ -1040,6 +1040,14 @@ const SPELLINGS: Row[] = [
   ["tar --checkpoint-action=exec='rm -rf src' -cf x.tar src", 'snapshot', 'rm-in-repo'],
   ["tar -cf x.tar --to-command='git push -f' src", 'deny', 'git-push-force'],
   ['tar -I zstd -cf x.tar.zst src', 'allow'],
+  // An extraction is judged where it lands (archives.ts): by the text alone nothing is known of
+  // the ignored files there, but a directory guard cannot see is opaque, as for cp's destination.
+  ['tar xzf release.tgz -C "$OUT"', 'deny', 'opaque-command'],
+  ['unzip -o bundle.zip -d "$OUT"', 'deny', 'opaque-command'],
+  ['tar -xzf release.tgz -C /tmp/out', 'allow'],
+  ['tar tzf release.tgz', 'allow'],
+  ['cp -r tpl/. .', 'allow'],
+  ['git stash -u', 'allow'],
   ["echo 'all:; rm -rf /' | make -f -", 'deny', 'rm-root'],
   ["printf 'all:\\n\\tgit push --force\\n' | make -f -", 'deny', 'git-push-force'],
   ['make -f - < Makefile.in', 'allow'],
