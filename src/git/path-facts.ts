@@ -17,6 +17,7 @@
  *
  * Nothing walks the whole repository: git prunes its walk to the pathspecs.
  */
+import { isUtf8 } from 'node:buffer';
 import fs from 'node:fs';
 import path from 'node:path';
 import { globMatch } from '../policy/command/paths.js';
@@ -425,9 +426,99 @@ function readListing(repo: Repo, specs: string[], options: PathFactsOptions, kee
   return contents;
 }
 
-/** What a repo-relative glob (bash-style, `*` within a name) matches, and everything under it. */
+/**
+ * What a repo-relative glob (bash-style, `*` within a name) matches, and everything under it.
+ * git lists more than that: a pathspec with a wildcard in a segment "may match inside" every
+ * directory at that depth, so `--directory` reports every ignored (and nested-repository)
+ * directory there whole (`rm -f *.tmp` at the root got `node_modules/`, `.idea/`, `data/` ...,
+ * and a non-regenerable one was captured, or refused as too large to capture). Each entry is
+ * kept only where the pattern's segments match it or a directory above it, or where it is a
+ * directory the pattern reaches below (globEntryFilter). Where git then lists nothing,
+ * `matchesNothing` says whether the pattern names nothing on disk either.
+ */
 function readGlob(repo: Repo, pattern: string, options: PathFactsOptions): RepoContents {
-  return readListing(repo, [`:(glob)${pattern}`, `:(glob)${pattern}/**`], options);
+  const contents = readListing(repo, [`:(glob)${pattern}`, `:(glob)${pattern}/**`], options, globEntryFilter(pattern));
+  if (contents.tracked.length === 0 && contents.untracked.length === 0 && contents.ignored.length === 0 && (contents.submodules ?? []).length === 0) {
+    contents.matchesNothing = globMatchesNothing(repo, pattern);
+  }
+  return contents;
+}
+
+/**
+ * The pattern's segments as per-name matchers (fnmatch), or null where one is not exact or
+ * crosses directories (`**`). Case-insensitive: on a file system that folds case, a literal
+ * segment (`DIST/*`) reaches `dist`; elsewhere this only keeps more.
+ */
+function globSegments(pattern: string): RegExp[] | null {
+  const segments = pattern.split('/').filter((segment) => segment !== '');
+  if (segments.some((segment) => segment.includes('**'))) return null;
+  const matchers = segments.map((segment) => fnmatchRegExp(segment, true));
+  return matchers.every((m) => m !== null) ? (matchers as RegExp[]) : null;
+}
+
+/**
+ * Which of git's entries (latin1 bytes; directories end with `/`) a deletion of `pattern` can
+ * reach. fnmatch's `*` matches a leading dot, bash's does not: the filter keeps more than bash
+ * deletes, never less. A name that is not UTF-8, or a pattern it cannot read exactly, keeps all.
+ */
+function globEntryFilter(pattern: string): (entry: string) => boolean {
+  const matchers = globSegments(pattern);
+  if (!matchers) return () => true;
+  return (entry) => {
+    if (!isTextPath(entry as GitPath)) return true;
+    const isDir = entry.endsWith('/');
+    const names = matchText(entry as GitPath).replace(/\/$/, '').split('/');
+    const depth = Math.min(names.length, matchers.length);
+    for (let i = 0; i < depth; i++) if (!(matchers[i] as RegExp).test(names[i] as string)) return false;
+    // The pattern matches the entry or a directory above it; or the entry is a directory on the way to what it matches.
+    return names.length >= matchers.length || isDir;
+  };
+}
+
+/** Directories globMatchesNothing reads before it answers "maybe something" (false). */
+const MAX_GLOB_DIRS = 2_000;
+
+/**
+ * True only when nothing on disk matches `pattern` (repo-relative): bash then hands the command
+ * the pattern itself, which names nothing either, so the deletion deletes nothing. Walks the
+ * pattern's segments from the root like bash's expansion, but with fnmatch's reading (a leading
+ * dot matches `*`, case is folded), so it finds at least what bash would. Anything it cannot read exactly (a
+ * segment that could be `.` or `..`, a name that is not UTF-8, a non-ASCII pattern, an unreadable
+ * directory, more than MAX_GLOB_DIRS directories) answers false, and the caller judges by the text.
+ */
+function globMatchesNothing(repo: Repo, pattern: string): boolean {
+  const matchers = globSegments(pattern);
+  if (!matchers || matchers.length === 0 || /[^\x00-\x7f]/.test(pattern)) return false;
+  const root = repo.root.replace(/\/+$/, '');
+  // Unmatched, bash passes the pattern on as it is written: a file may have exactly that name.
+  if (fs.existsSync(path.posix.join(root, pattern))) return false;
+  // bash matches `.` and `..` only with a segment that starts with a dot (`.?` reaches `..`),
+  // and readdir never lists them.
+  if (pattern.split('/').some((segment) => /^[.[\\]/.test(segment) && /[*?[]/.test(segment))) return false;
+  let current: Buffer[] = [Buffer.from(root, 'utf8')];
+  let read = 0;
+  for (const matcher of matchers) {
+    const next: Buffer[] = [];
+    for (const dir of current) {
+      if (++read > MAX_GLOB_DIRS) return false;
+      let names: Buffer[];
+      try {
+        names = fs.readdirSync(dir, { encoding: 'buffer' });
+      } catch (error) {
+        // A directory that is not there (or not a directory) holds no match; anything else may.
+        const code = (error as NodeJS.ErrnoException).code;
+        if (code === 'ENOENT' || code === 'ENOTDIR') continue;
+        return false;
+      }
+      for (const name of names) {
+        if (!isUtf8(name)) return false;
+        if (matcher.test(name.toString('utf8'))) next.push(Buffer.concat([dir, Buffer.from('/'), name]));
+      }
+    }
+    if (next.length === 0) return true;
+    current = next;
+  }
+  return false;
 }
 
 function globEscape(text: string): string {

@@ -52,6 +52,13 @@ export interface RepoContents {
    * reader cannot look.
    */
   holdsFiles?: boolean;
+  /**
+   * For a glob's contents where git lists nothing: true when nothing on disk matches the glob
+   * either (bash then passes the pattern itself, which names nothing), so deleting it deletes
+   * nothing. Absent or false where something may match (an empty directory, a name git does not
+   * list) or the reader cannot tell.
+   */
+  matchesNothing?: boolean;
 }
 
 export interface PathFacts {

@@ -500,6 +500,9 @@ function checkDeleteGlob(pattern: string, display: string, cwd: string | null, c
       if (matched && (matched.tracked.length > 0 || matched.untracked.length > 0 || matched.ignored.length > 0)) {
         return judgeContents(display, matched, true, true, ctx, source, options);
       }
+      // Nothing on disk matches (`rm -rf packages/*/dist` where there is no packages/): the
+      // command deletes nothing, so neither a protected glob nor a snapshot is called for.
+      if (matched?.matchesNothing === true) return makeVerdict('allow', 'no-risk', `${options.verb} ${display}, which matches nothing here`, source);
       const hit = protectedGlobHit(relPattern, ctx, options.recursive);
       if (hit) return makeVerdict('deny', 'protected-path', `${options.verb} ${display}, which may match protected paths ("${hit}")`, source);
       if (ctx.isAgent) {

@@ -1,0 +1,87 @@
+/**
+ * A deletion through a glob (`rm -f *.tmp`, `rm -rf` of every packages/NAME/dist) is judged by what the glob
+ * reaches now, found by the friction hunt on vite/babel/express clones (docs/FRICTION.md):
+ *  - git's listing for a wildcard pathspec reports every ignored directory at that depth whole
+ *    ("may match inside"): `rm -f *.tmp` captured all of an ignored `data/` into its snapshot
+ *    (and refused when there were too many files to capture). Only what the pattern reaches counts;
+ *  - a glob that matches nothing on disk deletes nothing: it was judged by its text, so
+ *    deleting every packages/NAME/dist in a repository without packages/ was denied as "may match
+ *    protected paths" (the default `**` + `/migrations/**`), and `rm -f *.tmp` in a subdirectory
+ *    took a snapshot;
+ *  - what a glob does reach is judged as before: tracked and untracked files snapshot, ignored
+ *    files that are not output are captured, a protected path denies.
+ * Decided by `guard check-command --json` as an agent, the evaluation the agent hook shares.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { PROJECT_ROOT, withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
+
+interface Answer {
+  verdict: string;
+  rule: string;
+  reason: string;
+}
+
+function check(t: TestRepo, command: string): Answer {
+  const r = t.guard(['check-command', '--json', command], { env: { CLAUDECODE: '1' } });
+  return JSON.parse(r.stdout) as Answer;
+}
+
+function setup(t: TestRepo): void {
+  fs.copyFileSync(path.join(PROJECT_ROOT, 'templates', 'guard.default.yaml'), path.join(t.dir, '.guard.yaml'));
+  t.write('.gitignore', 'node_modules/\ndist/\ndata/\n*.log\n');
+  t.write('a.txt', 'a\n');
+  t.write('src/app.ts', 'x\n');
+  t.write('db/migrations/001_init.sql', 'create table t (id int);\n');
+  t.git(['add', '-A']);
+  t.git(['commit', '-q', '-m', 'init']);
+  t.write('node_modules/x/index.js', 'x\n');
+  t.write('dist/app.js', 'built\n');
+  // Ignored, not regenerable output: what a snapshot must capture before it is deleted.
+  t.write('data/big.csv', '1,2\n');
+}
+
+describe('deleting through a glob', () => {
+  it('does not capture ignored directories the glob does not reach', async () => {
+    await withTestRepo((t) => {
+      setup(t);
+      // Before: snapshot, "guard captures the ignored file data/big.csv into the snapshot first".
+      expect(check(t, 'rm -f *.tmp')).toMatchObject({ verdict: 'allow' });
+      expect(check(t, 'rm -rf */*.tmp')).toMatchObject({ verdict: 'allow' });
+      // What it does reach is still captured.
+      const csv = check(t, 'rm -f data/*.csv');
+      expect(csv).toMatchObject({ verdict: 'snapshot', rule: 'rm-in-repo' });
+      expect(csv.reason).toContain('data/big.csv');
+      expect(check(t, 'rm -rf d*')).toMatchObject({ verdict: 'deny', rule: 'protected-path' });
+    });
+  });
+
+  it('allows a glob that matches nothing on disk, from the root and from a subdirectory', async () => {
+    await withTestRepo((t) => {
+      setup(t);
+      // Before: deny protected-path ("may match protected paths") and snapshot.
+      expect(check(t, 'rm -rf packages/*/dist')).toMatchObject({ verdict: 'allow', rule: 'no-risk' });
+      expect(check(t, 'cd src && rm -f *.tmp')).toMatchObject({ verdict: 'allow', rule: 'no-risk' });
+      expect(check(t, 'cd src && rm -rf ./dist/*')).toMatchObject({ verdict: 'allow', rule: 'no-risk' });
+    });
+  });
+
+  it('still judges what the glob matches: tracked, untracked, protected, and what git does not list', async () => {
+    await withTestRepo((t) => {
+      setup(t);
+      t.write('src/old.tmp', 'u\n');
+      expect(check(t, 'cd src && rm -f *.tmp')).toMatchObject({ verdict: 'snapshot', rule: 'rm-in-repo' });
+      t.write('packages/a/dist/keep.js', 'k\n');
+      t.git(['add', '-f', 'packages/a/dist/keep.js']);
+      expect(check(t, 'rm -rf packages/*/dist')).toMatchObject({ verdict: 'snapshot', rule: 'rm-in-repo' });
+      expect(check(t, 'rm -rf */migrations')).toMatchObject({ verdict: 'deny', rule: 'protected-path' });
+      // An empty directory is something git does not list: judged by the text, as before.
+      fs.mkdirSync(path.join(t.dir, 'pkgs', 'b', 'out'), { recursive: true });
+      expect(check(t, 'rm -rf pkgs/*/out')).toMatchObject({ verdict: 'deny', rule: 'protected-path' });
+      // A file whose name is the pattern itself: bash passes the unmatched pattern on, and rm deletes it.
+      fs.mkdirSync(path.join(t.dir, 'lit', 'x[ab]'), { recursive: true });
+      expect(check(t, 'rm -rf lit/x[ab]')).not.toMatchObject({ verdict: 'allow' });
+    });
+  });
+});
