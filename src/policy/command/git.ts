@@ -735,8 +735,34 @@ function gitCheckout(call: GitCall, args: Field[]): void {
   const shown = operands.join(' ');
   // A lone operand is most often a branch, and a branch switch refuses to overwrite a
   // submodule's local changes even when it recurses: only the snapshot is taken.
-  if (operands.length === 1) return local(call, 'snapshot', 'git-checkout-discard', `git checkout ${shown}: if ${shown} is a path, its uncommitted changes are discarded`);
+  if (operands.length === 1) {
+    if (namesNoPath(call, parsed)) return;
+    return local(call, 'snapshot', 'git-checkout-discard', `git checkout ${shown}: if ${shown} is a path, its uncommitted changes are discarded`);
+  }
   discard(call, parsed, 'git-checkout-discard', `git checkout ${shown} overwrites those paths`);
+}
+
+/**
+ * `git checkout X` (one operand, no --) where nothing named X exists where git runs: whether git
+ * reads X as a branch or commit (a switch, which refuses to overwrite local changes) or as a
+ * path (which then names no file on disk: a file only the index has is put back, nothing is
+ * overwritten), no local change is lost, so no snapshot is needed. Found by the friction hunt:
+ * `git checkout main`, among the commands agents run most, took a snapshot every time. Only with a
+ * view of the file system (one lstat, no git), only in this repository's own working tree, and
+ * only for an operand git cannot read as a wildcard or magic pathspec; with --merge (local changes
+ * merged, conflicts written over them) or --recurse-submodules the snapshot stays.
+ */
+function namesNoPath(call: GitCall, parsed: ParsedGitArgs): boolean {
+  const view = call.rt.ctx.view;
+  const operand = parsed.operands[0]?.value;
+  if (!view || view.mode === 'text' || call.target !== 'same' || !call.byCwd || call.cwd === null || call.workTree || call.gitDir) return false;
+  if (typeof operand !== 'string' || operand === '' || /[*?[\]\\]/.test(operand) || operand.startsWith(':') || operand.startsWith('-')) return false;
+  if (isSet(parsed, 'merge') || valueOf(parsed, 'conflict') !== undefined || parsed.options.some((o) => o.name === 'recurse-submodules') || call.configs.some((c) => c.key === 'submodule.recurse')) return false;
+  const abs = resolvePath(operand, call.cwd);
+  if (abs === null || innerRepository(call)) return false;
+  // While collecting the lstat is noted; the snapshot verdict stands until the facts say otherwise.
+  const facts = view.path(abs, false);
+  return facts !== null && !facts.exists;
 }
 
 function gitSwitch(call: GitCall, args: Field[]): void {
