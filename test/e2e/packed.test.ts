@@ -56,4 +56,6 @@ it('installs from npm pack and protects a real repository', { timeout: 300_000 }
     const viaGit = spawnSync('git', ['guard', 'list', '--json'], { cwd: repo.dir, env: { ...repo.env, PATH: `${path.join(prefix, 'bin')}:${repo.env.PATH}` }, encoding: 'utf8' });
     expect(viaGit.status, viaGit.stderr).toBe(0);
     expect(JSON.parse(viaGit.stdout).length).toBeGreaterThanOrEqual(2);
-  }));
+    // A cache directory of its own, not the run's shared one (git-repo.ts): the check above is
+    // that this install wrote one.
+  }, { ownCodeCache: true }));

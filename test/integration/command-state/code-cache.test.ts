@@ -89,6 +89,14 @@ function cacheFiles(t: TestRepo): Map<string, string> {
   return files;
 }
 
+/**
+ * The test's HOME holds no cache directory yet: not the run's shared one (git-repo.ts links it in
+ * unless `ownCodeCache`), which other tests may have filled, so every case starts from no cache.
+ */
+function expectNoCacheYet(t: TestRepo): void {
+  expect(fs.lstatSync(path.join(t.env.XDG_CACHE_HOME as string, 'git-guard', 'v8'), { throwIfNoEntry: false }), 'the test starts from no cache directory').toBeUndefined();
+}
+
 /** True when the file has the launcher's header and a payload matching its checksum. */
 function whole(file: string): boolean {
   const bytes = fs.readFileSync(file);
@@ -99,7 +107,10 @@ function whole(file: string): boolean {
 // unwritable): 48-50 s at load 10-15 on two cores, too near the suite's 60 s default.
 describe('the code cache of the hook bundles', { timeout: 240_000 }, () => {
   it.skipIf(!usesCodeCache)('gives the same answers with no cache, a valid, corrupt, truncated or foreign one, and an unwritable cache directory', async () => {
+    // A cache directory of its own (not the run's shared one, git-repo.ts): it starts empty and
+    // is damaged on purpose below.
     await withTestRepo((t) => {
+      expectNoCacheYet(t);
       setup(t);
       // The first call starts the agent session (snapshot, watcher): answers are compared after it.
       answers(t);
@@ -159,7 +170,7 @@ describe('the code cache of the hook bundles', { timeout: 240_000 }, () => {
       const blocked = path.join(t.base, 'not-a-dir');
       fs.writeFileSync(blocked, 'x');
       expect(answers(t, { XDG_CACHE_HOME: blocked })).toEqual(expected);
-    });
+    }, { ownCodeCache: true });
   });
 
   // Two tests, one without a watcher (guard snapshot's own bundle walks) and one with a watcher
@@ -168,6 +179,7 @@ describe('the code cache of the hook bundles', { timeout: 240_000 }, () => {
     const names = watcher ? ['hot-snapshot', 'hot-watch', 'hot-watch.f'] : ['hot-snapshot'];
     it.skipIf(!usesCodeCache)(`takes the same snapshots ${watcher ? 'through a running watcher' : 'by its own walk'} whatever the cache holds (${names.join(', ')})`, async () => {
       await withTestRepo(async (t) => {
+        expectNoCacheYet(t);
         // The watcher takes no snapshot of its own while the test runs: only those it is asked for.
         t.write('.guard.yaml', 'version: 1\nwatch:\n  debounceMs: 60000\n  maxIntervalMs: 120000\n');
         setup(t);
@@ -214,14 +226,16 @@ describe('the code cache of the hook bundles', { timeout: 240_000 }, () => {
         const blocked = path.join(t.base, 'not-a-dir');
         fs.writeFileSync(blocked, 'x');
         expect(await snapshots(t, { XDG_CACHE_HOME: blocked }, watcher)).toEqual(expected);
-      });
+      }, { ownCodeCache: true });
     });
   }
 
   // Every other command runs the whole CLI through the cache (dist/cli.cjs): read commands, an
   // error and a usage error give the same bytes and exit status whatever the cache holds.
   it.skipIf(!usesCodeCache)('runs every other command the same with no cache, a valid, corrupt, truncated or foreign one, and an unwritable cache directory (cli)', async () => {
+    // A cache directory of its own, as above.
     await withTestRepo((t) => {
+      expectNoCacheYet(t);
       setup(t);
       const guard = (args: string[], env: Record<string, string> = {}) => {
         const r = spawnSync(process.execPath, [GUARD_BIN, ...args], { cwd: t.dir, env: { ...t.env, ...env }, encoding: 'utf8' });
@@ -273,7 +287,7 @@ describe('the code cache of the hook bundles', { timeout: 240_000 }, () => {
       const blocked = path.join(t.base, 'not-a-dir');
       fs.writeFileSync(blocked, 'x');
       expect(answers({ XDG_CACHE_HOME: blocked })).toEqual(expected);
-    });
+    }, { ownCodeCache: true });
   });
 
   it('keeps a cache per set of V8 flags, which V8 checks', () => {
