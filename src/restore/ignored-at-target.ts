@@ -39,13 +39,15 @@ async function ignoredIn(repo: Repo, workTree: string, names: GitPath[]): Promis
   return new Set(gitPathsOf(result.stdout));
 }
 
-/** Writes the `.gitignore` files of `tree` under `dir` at their paths. */
-async function writeIgnoreFiles(repo: Repo, tree: string, dir: string): Promise<void> {
+/** Writes the `.gitignore` files of `tree` under `dir` at their paths; returns every name the tree holds. */
+async function writeIgnoreFiles(repo: Repo, tree: string, dir: string): Promise<Set<string>> {
   const listed = await runGit(['ls-tree', '-r', '-z', tree], { cwd: repo.root });
   const files: Array<{ name: string; oid: string }> = [];
+  const names = new Set<string>();
   for (const record of gitPathsOf(listed.stdout)) {
     const tab = record.indexOf('\t');
     const name = record.slice(tab + 1);
+    names.add(name);
     const [, type, oid] = record.slice(0, tab).split(' ');
     if (type === 'blob' && isIgnoreFile(name)) files.push({ name, oid: oid! });
   }
@@ -59,27 +61,58 @@ async function writeIgnoreFiles(repo: Repo, tree: string, dir: string): Promise<
     if (!blob) throw new Error(`the target's ${name} (${files[i]!.oid}) is missing from the object store`);
     await fs.writeFile(at(name), blob.content);
   }
+  return names;
+}
+
+/** A directory above `name` is a file (or link, gitlink) in the tree: `name` cannot stay there. */
+function underFileOf(name: string, names: Set<string>): boolean {
+  for (let slash = name.indexOf('/'); slash !== -1; slash = name.indexOf('/', slash + 1)) if (names.has(name.slice(0, slash))) return true;
+  return false;
 }
 
 /**
  * `goal` plus the files the plan deletes that the target's ignore rules ignore and the current ones
  * do not (their entries from `preTree`, so read-tree leaves them on disk as they are); `kept` names
  * them. The same tree when there are none.
+ *
+ * The same holds for a file the rollback untracks (in the index now, not in `index.goal`) that the
+ * target's rules ignore, though the rules of now ignore it too: the "apply the new .gitignore"
+ * idiom (`git rm -r --cached . && git add -A`) leaves such files on disk, ignored, and no snapshot
+ * holds ignored files, so a rollback to a snapshot taken after it (`guard rollback --undo` of the
+ * rollback to before it) saw them tracked now and absent at the target, and deleted them (found
+ * by the hunt of 2026-12-04; the pre-rollback snapshot kept them, but only another --undo showed
+ * that). A file the target lacked for another reason (added with `git add -f` after it) is then
+ * left on disk, ignored, rather than deleted: nothing is lost either way.
  */
-export async function keepIgnoredAtTarget(repo: Repo, preTree: string, goal: string, files: FileChange[], temps: TempIndex[]): Promise<{ tree: string; kept: GitPath[] }> {
+export async function keepIgnoredAtTarget(repo: Repo, preTree: string, goal: string, files: FileChange[], temps: TempIndex[], index?: { now: string | null; goal: string | null }): Promise<{ tree: string; kept: GitPath[] }> {
   const deleted = files.filter((f) => f.action === 'delete' && f.kind !== 'submodule').map((f) => f.path as GitPath);
-  if (deleted.length === 0 || !files.some((f) => isIgnoreFile(f.path))) return { tree: goal, kept: [] };
+  if (deleted.length === 0) return { tree: goal, kept: [] };
+  const rulesChange = files.some((f) => isIgnoreFile(f.path));
+  // What leaves the index: one diff of the two index trees, only when the rollback deletes files and changes the index.
+  let untracked = new Set<string>();
+  if (index?.now && index.goal && index.now !== index.goal) {
+    const removed = await runGit(['diff-tree', '-r', '-z', '--no-renames', '--name-only', '--diff-filter=D', index.now, index.goal], { cwd: repo.root });
+    const names = new Set<string>(gitPathsOf(removed.stdout));
+    untracked = new Set(deleted.filter((p) => names.has(p)));
+  }
+  if (!rulesChange && untracked.size === 0) return { tree: goal, kept: [] };
+  const candidates = rulesChange ? deleted : deleted.filter((p) => untracked.has(p));
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'guard-ignore-'));
   let atTarget: Set<string>;
+  let inGoal: Set<string>;
   try {
-    await writeIgnoreFiles(repo, goal, dir);
-    atTarget = await ignoredIn(repo, dir, deleted);
+    inGoal = await writeIgnoreFiles(repo, goal, dir);
+    atTarget = await ignoredIn(repo, dir, candidates);
   } finally {
     await fs.rm(dir, { recursive: true, force: true });
   }
   if (atTarget.size === 0) return { tree: goal, kept: [] };
-  const now = await ignoredIn(repo, repo.root, deleted.filter((p) => atTarget.has(p)));
-  const kept = deleted.filter((p) => atTarget.has(p) && !now.has(p));
+  // The rules of now are asked only of files that stay untracked: a file the rollback untracks is
+  // kept whatever they say (they ignore it too after the idiom above).
+  const asked = candidates.filter((p) => atTarget.has(p) && !untracked.has(p));
+  const now = asked.length > 0 ? await ignoredIn(repo, repo.root, asked) : new Set<string>();
+  // Not where the goal puts a file at a directory above it (`conf/x` kept, `conf` a file at the target).
+  const kept = candidates.filter((p) => atTarget.has(p) && !now.has(p) && !underFileOf(p, inGoal));
   if (kept.length === 0) return { tree: goal, kept: [] };
   // Their entries as the pre-rollback snapshot has them (what is on disk now).
   const keep = new Set<string>(kept);

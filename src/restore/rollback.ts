@@ -539,8 +539,8 @@ async function rollbackOnce(repo: Repo, options: RollbackOptions, inTheWay: GitP
 
     let gitFiles = await diffTrees(repo, pre.tree, treeGoal);
     if (!selects(selection)) {
-      // Files a changed .gitignore made untracked are ignored files at the target: left alone.
-      const kept = await keepIgnoredAtTarget(repo, pre.tree, treeGoal, gitFiles, temps);
+      // Files a changed .gitignore (or an untracking index) made untracked are ignored files at the target: left alone.
+      const kept = await keepIgnoredAtTarget(repo, pre.tree, treeGoal, gitFiles, temps, { now: pre.indexTree, goal: indexGoal.tree });
       if (kept.kept.length > 0) {
         treeGoal = kept.tree;
         gitFiles = await diffTrees(repo, pre.tree, treeGoal);
