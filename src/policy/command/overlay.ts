@@ -16,7 +16,7 @@
  */
 import path from 'node:path';
 import { escapedBytes, escapedText, shownEscaped } from '../../util/escaped-text.js';
-import { displayPath } from './paths.js';
+import { classifyPath, displayPath } from './paths.js';
 import { makeVerdict } from './rules.js';
 import type { IgnoredEntry } from './state.js';
 import { listNames } from './targets.js';
@@ -50,6 +50,10 @@ function text(bytes: string): string {
 export function checkOverlay(overlay: Overlay, ctx: CommandContext, source: string): Verdict | null {
   const view = ctx.view;
   if (!view || view.mode === 'text' || !ctx.repoRoot) return null;
+  // A destination written outside the repository (`tar xzf node.tar.gz -C /tmp`) is not looked at:
+  // not even the worktree listing a path outside costs (a link from there into the repository is not followed).
+  const where = classifyPath(overlay.dest, ctx).kind;
+  if (where !== 'inside' && where !== 'repo-root') return null;
   const inside = overlay.name === null || overlay.name === '.' ? null : path.posix.join(overlay.dest, overlay.name);
   if (view.collecting) {
     if (overlay.from !== null) view.path(overlay.from, false);
