@@ -494,6 +494,7 @@ function checkDeleteGlob(pattern: string, display: string, cwd: string | null, c
       // With a view of the repository: what the pattern matches now decides, as for a literal path.
       if (ctx.view?.collecting) {
         ctx.view.glob(relPattern);
+        if (kind.kind === 'inside') ctx.view.path(base, false);
         return noted(source);
       }
       const matched = ctx.view?.resolved ? ctx.view.glob(relPattern) : null;
@@ -503,6 +504,13 @@ function checkDeleteGlob(pattern: string, display: string, cwd: string | null, c
       // Nothing on disk matches (`rm -rf packages/*/dist` where there is no packages/): the
       // command deletes nothing, so neither a protected glob nor a snapshot is called for.
       if (matched?.matchesNothing === true) return makeVerdict('allow', 'no-risk', `${options.verb} ${display}, which matches nothing here`, source);
+      // The directory the pattern starts from is a symbolic link (or lies under one) leading out
+      // of the repository: what it matches is there, where git lists nothing and no snapshot
+      // holds it (`rm -f lnk/*.txt` was "snapshot, then allow"), as for a literal `rm lnk/f`.
+      const start = kind.kind === 'inside' && ctx.view?.resolved ? ctx.view.path(base, false) : null;
+      if (start?.followedExists && leavesRepository(base, start.followed, ctx)) {
+        return makeVerdict('deny', 'rm-outside-repo', `${options.verb} ${display}, in ${start.followed} through a symbolic link: outside the repository, where guard cannot restore it`, source);
+      }
       const hit = protectedGlobHit(relPattern, ctx, options.recursive);
       if (hit) return makeVerdict('deny', 'protected-path', `${options.verb} ${display}, which may match protected paths ("${hit}")`, source);
       if (ctx.isAgent) {

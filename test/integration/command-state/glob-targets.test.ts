@@ -8,6 +8,8 @@
  *    deleting every packages/NAME/dist in a repository without packages/ was denied as "may match
  *    protected paths" (the default `**` + `/migrations/**`), and `rm -f *.tmp` in a subdirectory
  *    took a snapshot;
+ *  - a glob that starts in a symbolic link leading out of the repository is denied, as a
+ *    literal path through it is;
  *  - what a glob does reach is judged as before: tracked and untracked files snapshot, ignored
  *    files that are not output are captured, a protected path denies.
  * Decided by `guard check-command --json` as an agent, the evaluation the agent hook shares.
@@ -64,6 +66,24 @@ describe('deleting through a glob', () => {
       expect(check(t, 'rm -rf packages/*/dist')).toMatchObject({ verdict: 'allow', rule: 'no-risk' });
       expect(check(t, 'cd src && rm -f *.tmp')).toMatchObject({ verdict: 'allow', rule: 'no-risk' });
       expect(check(t, 'cd src && rm -rf ./dist/*')).toMatchObject({ verdict: 'allow', rule: 'no-risk' });
+    });
+  });
+
+  // Found while fixing the above: a glob under a symbolic link that leads out of the repository
+  // deleted files there after a snapshot that could not hold them.
+  it('denies a glob that starts in a symbolic link leading out of the repository', async () => {
+    await withTestRepo((t) => {
+      setup(t);
+      const outside = path.join(t.base, 'outside');
+      fs.mkdirSync(outside, { recursive: true });
+      fs.writeFileSync(path.join(outside, 'precious.txt'), 'p\n');
+      t.symlink('lnk', outside);
+      // Before: snapshot (rm-in-repo), and both ran.
+      expect(check(t, 'rm -f lnk/*.txt')).toMatchObject({ verdict: 'deny', rule: 'rm-outside-repo' });
+      expect(check(t, 'truncate -s 0 lnk/*.txt')).toMatchObject({ verdict: 'deny', rule: 'rm-outside-repo' });
+      expect(check(t, 'rm -f lnk/precious.txt')).toMatchObject({ verdict: 'deny', rule: 'rm-outside-repo' });
+      // Nothing there matches: nothing is deleted.
+      expect(check(t, 'rm -f lnk/*.tmp')).toMatchObject({ verdict: 'allow' });
     });
   });
 
