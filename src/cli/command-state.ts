@@ -12,7 +12,7 @@ import { pathText, type GitPath } from '../git/path.js';
 import { readPathFacts } from '../git/path-facts.js';
 import { refusedRefChange } from '../githooks/planned-refs.js';
 import type { Actor } from '../policy/actor.js';
-import { classifyWithState, DEFAULT_CAPTURE_LIMITS, fileToolCapture, type CommandContext, type FileToolTarget, type StateClassification, type StateVerdict } from '../policy/command/index.js';
+import { classifyWithState, DEFAULT_CAPTURE_LIMITS, fileToolCapture, type CommandContext, type FileToolCapture, type FileToolTarget, type StateClassification, type StateVerdict } from '../policy/command/index.js';
 import { DEFAULT_REGENERABLE, type GuardConfig, type Policy } from '../policy/schema.js';
 
 export interface CommandSettings {
@@ -124,11 +124,13 @@ export function captureNames(verdict: StateVerdict): string[] {
 
 /**
  * The ignored files an agent's file tools are about to overwrite or delete (fileToolCapture), for
- * the snapshot the agent hook takes first; none when they are more than guard captures before a
- * command (commands.maxIgnoredCapture), as a file tool writes one file and is not refused for it.
+ * the snapshot the agent hook takes first; when they are more than guard captures before a command
+ * (commands.maxIgnoredCapture, 10,000 files), none, and the deny (capture-too-large) that says so.
  */
-export async function fileToolIgnored(targets: FileToolTarget[], input: Evaluation): Promise<string[]> {
+export async function fileToolIgnored(targets: FileToolTarget[], input: Evaluation): Promise<FileToolCapture> {
   const settings = commandSettings(input.policy);
-  const found = await fileToolCapture(targets, { ...contextOf(input), regenerable: settings.regenerable }, { reader: (queries) => readPathFacts(input.repo, queries, { regenerable: settings.regenerable }) });
-  return found.captureBytes > settings.maxIgnoredCapture || found.capture.length > DEFAULT_CAPTURE_LIMITS.maxFiles ? [] : found.capture;
+  return fileToolCapture(targets, { ...contextOf(input), regenerable: settings.regenerable }, {
+    reader: (queries) => readPathFacts(input.repo, queries, { regenerable: settings.regenerable }),
+    limits: { maxBytes: settings.maxIgnoredCapture, maxFiles: DEFAULT_CAPTURE_LIMITS.maxFiles },
+  });
 }

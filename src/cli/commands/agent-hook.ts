@@ -5,7 +5,9 @@
  *
  *   session-start      start or resume the session (the session-start snapshot)
  *   pre-tool, shell    classifyCommand: allow | snapshot (take one, then allow) | ask | deny
- *   pre-tool, file     guard's own files and protected paths are denied (protected-files.ts)
+ *   pre-tool, file     guard's own files and protected paths are denied (protected-files.ts);
+ *                      an ignored file it replaces is captured into a snapshot first, or denied
+ *                      when larger than guard captures
  *   stop, session-end  end the session; the summary where the agent shows one
  *
  * It never fails open silently: if anything in here throws, a tool call that is not provably
@@ -130,43 +132,31 @@ async function onShell(repo: Repo, policy: Policy, agent: AgentIntegration, even
     case 'allow':
       return { decision: 'allow' };
     case 'snapshot': {
-      const budget = policy.snapshot.hookBudgetSeconds;
-      let taken;
-      let kept: KeepItem[] = [];
-      try {
-        taken = await withinBudget(preCommandSnapshot(repo, policy, { session: session.id, agent: agent.id, message: `before: ${command}`.slice(0, 500), capture: result.capture, lookAtModes: result.modePaths ?? [] }, budget), budget);
+      const before = `before: ${command}`;
+      return snapshotThenAllow(repo, policy, agent, session, {
+        base,
+        message: before.slice(0, 500),
+        capture: result.capture,
+        lookAtModes: result.modePaths ?? [],
         // A lease push may overwrite the remote tips its remote-tracking refs name: no snapshot
         // holds remote-tracking refs, so the keep chain holds those commits (as pre-push does,
         // which agents running git with hooks off never reach).
         // A removed or pruned worktree's detached HEAD and per-worktree refs: no snapshot of this
         // worktree holds what only they reach, so the keep chain does (by oid, read before the command).
-        const items: KeepItem[] = [
-          ...(result.keep ?? []).map((ref) => ({ ref, oid: ref, reason: `before: ${command}`.slice(0, 200) })),
-          ...(result.keepCommits ?? []).map((c) => ({ ref: `${c.ref} of worktree ${c.root}`, oid: c.oid, reason: `before: ${command}`.slice(0, 200) })),
-        ];
-        if (items.length > 0) kept = (await keepTips(repo, items)).kept;
-      } catch (error) {
-        // Never let a destructive command run without its snapshot, and never leave the answer
-        // to the agent's hook timeout: every agent runs the tool when its hook times out.
-        const late = error instanceof SnapshotTooSlow;
-        const rule = late ? 'snapshot-too-slow' : 'snapshot-failed';
-        const reason = late
-          ? `the snapshot this command needs first did not finish in ${budget} s (snapshot.hookBudgetSeconds), so guard refuses the command rather than let it run unprotected`
-          : `guard could not take the snapshot this command needs first (${(error as Error).message})`;
-        const instead = late
-          ? 'retry the command (the next snapshot reuses what this one stored), or have the person start `guard watch` so snapshots are O(changes)'
-          : 'run `guard snapshot` to see the problem, then try again';
-        appendEvent(repo, { type: 'blocked', ...base, rule, reason });
-        return { decision: 'deny', rule, reason, instead };
-      }
-      const { snapshot } = taken;
-      appendEvent(repo, { type: 'snapshot', snapshot: snapshot.oid, trigger: 'hook', ...journalBase(agent, session), takenBy: taken.served ? 'watcher' : 'walk' });
-      // Into the backup as well, without holding up the command: a watcher that took a new
-      // snapshot pushes it itself (as for `guard snapshot`); otherwise a detached pusher does.
-      if (!taken.served) backupAfterSnapshot(repo, true);
-      else if (!taken.created) backupAfterSnapshot(repo, false);
-      appendEvent(repo, { type: 'allowed-after-snapshot', ...base, snapshot: snapshot.oid, ...(result.capture.length > 0 ? { capturedIgnored: captureNames(result) } : {}), ...(kept.length > 0 ? { kept: kept.map((k) => `${k.ref} ${k.oid}`) } : {}) });
-      return { decision: 'allow', snapshotFirst: true };
+        after: async () => {
+          const items: KeepItem[] = [
+            ...(result.keep ?? []).map((ref) => ({ ref, oid: ref, reason: before.slice(0, 200) })),
+            ...(result.keepCommits ?? []).map((c) => ({ ref: `${c.ref} of worktree ${c.root}`, oid: c.oid, reason: before.slice(0, 200) })),
+          ];
+          const kept = items.length > 0 ? (await keepTips(repo, items)).kept : [];
+          return { ...(result.capture.length > 0 ? { capturedIgnored: captureNames(result) } : {}), ...(kept.length > 0 ? { kept: kept.map((k) => `${k.ref} ${k.oid}`) } : {}) };
+        },
+        tooSlow: (budget) => ({
+          reason: `the snapshot this command needs first did not finish in ${budget} s (snapshot.hookBudgetSeconds), so guard refuses the command rather than let it run unprotected`,
+          instead: 'retry the command (the next snapshot reuses what this one stored), or have the person start `guard watch` so snapshots are O(changes)',
+        }),
+        failed: (error) => ({ reason: `guard could not take the snapshot this command needs first (${error.message})`, instead: 'run `guard snapshot` to see the problem, then try again' }),
+      });
     }
     case 'ask':
       appendEvent(repo, { type: 'asked', ...base });
@@ -235,6 +225,57 @@ async function withinBudget<T>(work: Promise<T>, seconds: number): Promise<T> {
   }
 }
 
+/** What a caller of snapshotThenAllow says in the journal and to the agent. */
+interface SnapshotFirst {
+  /** The journal fields of this tool call (session, agent, tool, rule, reason, ...). */
+  base: Record<string, unknown>;
+  /** The snapshot's message. */
+  message: string;
+  /** The ignored files the snapshot captures, and the tracked files whose bits it looks at. */
+  capture: string[];
+  lookAtModes: string[];
+  /**
+   * Work that must also be done before the tool runs (keeping tips), under the same rule: if it
+   * throws, the call is denied. Returns the fields it adds to the allowed-after-snapshot event.
+   */
+  after: () => Promise<Record<string, unknown>>;
+  /** The reason and way forward of a deny, in the caller's words: the budget ran out, or the snapshot failed. */
+  tooSlow: (budgetSeconds: number) => { reason: string; instead: string };
+  failed: (error: Error) => { reason: string; instead: string };
+}
+
+/**
+ * Takes the snapshot a tool call needs first (preCommandSnapshot, within
+ * snapshot.hookBudgetSeconds), then allows it; a shell command and a file tool both come here, so
+ * what they journal and when they deny cannot drift apart. Never lets the call run without its
+ * snapshot, and never leaves the answer to the agent's hook timeout (every agent runs the tool
+ * when its hook times out): a snapshot past the budget denies with `snapshot-too-slow`, any other
+ * error with `snapshot-failed`.
+ */
+async function snapshotThenAllow(repo: Repo, policy: Policy, agent: AgentIntegration, session: SessionRecord, what: SnapshotFirst): Promise<ShellVerdict> {
+  const budget = policy.snapshot.hookBudgetSeconds;
+  let taken;
+  let added: Record<string, unknown>;
+  try {
+    taken = await withinBudget(preCommandSnapshot(repo, policy, { session: session.id, agent: agent.id, message: what.message, capture: what.capture, lookAtModes: what.lookAtModes }, budget), budget);
+    added = await what.after();
+  } catch (error) {
+    const late = error instanceof SnapshotTooSlow;
+    const rule = late ? 'snapshot-too-slow' : 'snapshot-failed';
+    const { reason, instead } = late ? what.tooSlow(budget) : what.failed(error as Error);
+    appendEvent(repo, { type: 'blocked', ...what.base, rule, reason });
+    return { decision: 'deny', rule, reason, instead };
+  }
+  const { snapshot } = taken;
+  appendEvent(repo, { type: 'snapshot', snapshot: snapshot.oid, trigger: 'hook', ...journalBase(agent, session), takenBy: taken.served ? 'watcher' : 'walk' });
+  // Into the backup as well, without holding up the command: a watcher that took a new
+  // snapshot pushes it itself (as for `guard snapshot`); otherwise a detached pusher does.
+  if (!taken.served) backupAfterSnapshot(repo, true);
+  else if (!taken.created) backupAfterSnapshot(repo, false);
+  appendEvent(repo, { type: 'allowed-after-snapshot', ...what.base, snapshot: snapshot.oid, ...added });
+  return { decision: 'allow', snapshotFirst: true };
+}
+
 async function onFileTool(repo: Repo, policy: Policy, agent: AgentIntegration, event: AgentEvent, session: SessionRecord): Promise<ShellVerdict> {
   const tool = event.tool;
   const targets = [...new Set([...(tool?.paths ?? []), ...(tool?.path ? [tool.path] : [])])];
@@ -258,36 +299,38 @@ async function onFileTool(repo: Repo, policy: Policy, agent: AgentIntegration, e
  * snapshot and the watcher does not look at it: the snapshot taken first captures it, as for
  * `cp .env.example .env.local` in the shell (overwrite-ignored), so `guard rollback` brings the
  * old bytes back. Tracked and untracked files need nothing here (the watcher's snapshots hold
- * them), nor does regenerable output; a tool that only writes new files costs one lstat each.
+ * them), nor does regenerable output; a tool that only writes new files costs one lstat each, and
+ * one over a tracked file a read of the index (path-facts.ts). Ignored files over what guard
+ * captures (commands.maxIgnoredCapture) are denied (capture-too-large): guard could not bring
+ * them back, so the tool does not run, as for the same write from the shell.
  */
 async function captureBeforeFileTool(repo: Repo, policy: Policy, agent: AgentIntegration, event: AgentEvent, session: SessionRecord, targets: string[], cwd: string): Promise<ShellVerdict> {
   const tool = event.tool;
   const deletes = tool?.kind === 'file-delete';
-  const capture = await fileToolIgnored(
+  const { capture, tooLarge } = await fileToolIgnored(
     targets.map((target) => ({ abs: path.resolve(cwd, target), deletes })),
     { cwd, repo, policy, actor: { kind: 'agent', agent: agent.id, marker: null } },
   );
+  if (tooLarge) {
+    // More than guard captures: what guard cannot restore is refused, as for a shell command.
+    appendEvent(repo, { type: 'blocked', ...journalBase(agent, session), tool: tool?.name, path: targets.join(' '), rule: tooLarge.rule, reason: tooLarge.reason, ...(tooLarge.instead ? { instead: tooLarge.instead } : {}) });
+    return { decision: 'deny', rule: tooLarge.rule, reason: tooLarge.reason, ...(tooLarge.instead ? { instead: tooLarge.instead } : {}) };
+  }
   if (capture.length === 0) return { decision: 'allow' };
   const base = { ...journalBase(agent, session), tool: tool?.name, path: targets.join(' '), rule: 'overwrite-ignored', reason: `the file tool ${deletes ? 'deletes' : 'replaces'} ignored files no snapshot holds` };
-  const budget = policy.snapshot.hookBudgetSeconds;
-  let taken;
-  try {
-    taken = await withinBudget(preCommandSnapshot(repo, policy, { session: session.id, agent: agent.id, message: `before: ${tool?.name ?? 'a file tool'} ${targets.join(' ')}`.slice(0, 500), capture, lookAtModes: [] }, budget), budget);
-  } catch (error) {
+  return snapshotThenAllow(repo, policy, agent, session, {
+    base,
+    message: `before: ${tool?.name ?? 'a file tool'} ${targets.join(' ')}`.slice(0, 500),
+    capture,
+    lookAtModes: [],
+    after: async () => ({ capturedIgnored: captureNamesOf(capture) }),
     // As for a shell command: never let it run without the snapshot that holds what it replaces.
-    const late = error instanceof SnapshotTooSlow;
-    const rule = late ? 'snapshot-too-slow' : 'snapshot-failed';
-    const reason = late
-      ? `the snapshot this file tool needs first (it replaces the ignored ${captureNamesOf(capture).join(', ')}) did not finish in ${budget} s (snapshot.hookBudgetSeconds)`
-      : `guard could not take the snapshot this file tool needs first (${(error as Error).message})`;
-    appendEvent(repo, { type: 'blocked', ...base, rule, reason });
-    return { decision: 'deny', rule, reason, instead: 'retry, or run `guard snapshot` to see the problem' };
-  }
-  appendEvent(repo, { type: 'snapshot', snapshot: taken.snapshot.oid, trigger: 'hook', ...journalBase(agent, session), takenBy: taken.served ? 'watcher' : 'walk' });
-  if (!taken.served) backupAfterSnapshot(repo, true);
-  else if (!taken.created) backupAfterSnapshot(repo, false);
-  appendEvent(repo, { type: 'allowed-after-snapshot', ...base, snapshot: taken.snapshot.oid, capturedIgnored: captureNamesOf(capture) });
-  return { decision: 'allow', snapshotFirst: true };
+    tooSlow: (budget) => ({
+      reason: `the snapshot this file tool needs first (it replaces the ignored ${captureNamesOf(capture).join(', ')}) did not finish in ${budget} s (snapshot.hookBudgetSeconds)`,
+      instead: 'retry, or run `guard snapshot` to see the problem',
+    }),
+    failed: (error) => ({ reason: `guard could not take the snapshot this file tool needs first (${error.message})`, instead: 'retry, or run `guard snapshot` to see the problem' }),
+  });
 }
 
 function captureNamesOf(capture: string[]): string[] {

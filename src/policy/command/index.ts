@@ -28,7 +28,7 @@ export {
   SAFE_REDIRECT_WORDS,
 } from './fast-path.js';
 export { GUARD_FILES_IN_HOME, GUARD_FILES_IN_REPO } from './paths.js';
-export { classifyWithState, fileToolCapture, type FileToolTarget, type StateClassification, type StateOptions } from './with-state.js';
+export { classifyWithState, fileToolCapture, type FileToolCapture, type FileToolTarget, type StateClassification, type StateOptions } from './with-state.js';
 export { DEFAULT_CAPTURE_LIMITS, type CaptureLimits, type StateFacts, type StateQueries, type StateReader, type StateVerdict } from './state.js';
 
 /** Documented defaults, used when no compiled policy is available. */

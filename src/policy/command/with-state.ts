@@ -72,15 +72,33 @@ export interface FileToolTarget {
   deletes: boolean;
 }
 
+/** What a file tool's targets need before it runs (fileToolCapture). */
+export interface FileToolCapture {
+  /** The ignored files to capture into the snapshot taken first (latin1 byte strings, sorted). */
+  capture: string[];
+  captureBytes: number;
+  /** A deny (capture-too-large) when they are more than guard captures; capture is then empty. */
+  tooLarge: Verdict | null;
+}
+
+/** A size for a message: bytes, KB or MB (binary units, as .guard.yaml's sizes). */
+function sizeText(bytes: number): string {
+  if (bytes >= 1024 ** 2) return mb(bytes);
+  if (bytes >= 1024) return `${(bytes / 1024).toFixed(1)} KB`;
+  return `${bytes} bytes`;
+}
+
 /**
  * The ignored files (not regenerable output) that an agent's file tools are about to overwrite or
  * delete (an Edit of `.env.local`, a Write over it, a delete tool): no snapshot holds ignored
  * files, so the snapshot taken before the tool runs must capture them, as for a shell command's
  * `cp .env.example .env.local`. Judged by the same checks as the shell's writes and deletions
  * (checkWriteAbs, checkDeleteAbs); only what they capture is returned: what else they would say
- * of a file tool is decided by the agent hook's own file rules (protected-files.ts).
+ * of a file tool is decided by the agent hook's own file rules (protected-files.ts). More than the
+ * limits (commands.maxIgnoredCapture, 10,000 files) is a deny, as for a shell command
+ * (capture-too-large): the tool would replace bytes no snapshot could bring back.
  */
-export async function fileToolCapture(targets: FileToolTarget[], context: CommandContext, options: StateOptions): Promise<{ capture: string[]; captureBytes: number }> {
+export async function fileToolCapture(targets: FileToolTarget[], context: CommandContext, options: StateOptions): Promise<FileToolCapture> {
   const judge = (view: StateView): void => {
     const ctx = { ...context, view };
     for (const target of targets) {
@@ -90,9 +108,18 @@ export async function fileToolCapture(targets: FileToolTarget[], context: Comman
   };
   const collect = new StateView('collect');
   judge(collect);
-  if (collect.queries.paths.size === 0) return { capture: [], captureBytes: 0 };
+  if (collect.queries.paths.size === 0) return { capture: [], captureBytes: 0, tooLarge: null };
   const resolved = new StateView('resolved', await options.reader(collect.queries), collect.ignoreRulesChanged);
   judge(resolved);
   const { capture, captureBytes } = withCapture(ALLOW, resolved.capture);
-  return { capture, captureBytes };
+  const limits = options.limits ?? DEFAULT_CAPTURE_LIMITS;
+  if (captureBytes <= limits.maxBytes && capture.length <= limits.maxFiles) return { capture, captureBytes, tooLarge: null };
+  const verb = targets.every((t) => t.deletes) ? 'deletes' : targets.some((t) => t.deletes) ? 'replaces or deletes' : 'replaces';
+  const largest = [...resolved.capture.entries()].sort((a, b) => b[1] - a[1]).slice(0, 3);
+  const names = largest.map(([p, size]) => `${Buffer.from(p, 'latin1').toString('utf8')} (${sizeText(size)})`);
+  const what = capture.length === 1 ? `the ignored ${names[0]}` : `${capture.length} ignored files (${sizeText(captureBytes)}; the largest: ${names.join(', ')})`;
+  const shown = largest.map(([p]) => Buffer.from(p, 'latin1').toString('utf8')).join(', ');
+  const reason = `the file tool ${verb} ${what}, more than guard captures into the snapshot it takes first (commands.maxIgnoredCapture: ${sizeText(limits.maxBytes)}, at most ${limits.maxFiles} files); no snapshot holds ignored files, so guard could not bring the old bytes back`;
+  const instead = `Leave ${shown} as it is (write to another file), or ask the person to copy it aside and make the change themselves, to raise commands.maxIgnoredCapture in .guard.yaml, or to add it to commands.regenerable if it can be rebuilt.`;
+  return { capture: [], captureBytes: 0, tooLarge: makeVerdict('deny', 'capture-too-large', reason, undefined, instead) };
 }

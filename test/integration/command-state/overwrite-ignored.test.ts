@@ -110,3 +110,40 @@ describe('an ignored file an agent overwrites is captured first and comes back',
     });
   });
 });
+
+/** The decision and reason of Claude Code's pre-tool hook answer (no output is allow). */
+function decisionOf(stdout: string): { decision: string; reason: string } {
+  if (stdout.trim() === '') return { decision: 'allow', reason: '' };
+  const out = JSON.parse(stdout) as { hookSpecificOutput?: { permissionDecision?: string; permissionDecisionReason?: string } };
+  return { decision: out.hookSpecificOutput?.permissionDecision ?? 'allow', reason: out.hookSpecificOutput?.permissionDecisionReason ?? '' };
+}
+
+describe('an ignored file larger than guard captures is not replaced by a file tool', () => {
+  it.each(['Write', 'Edit'] as const)("Claude Code's %s over an ignored file over commands.maxIgnoredCapture: denied (capture-too-large), naming the file, its size, the limit and the way forward; smaller and regenerable files as before", async (tool) => {
+    await withTestRepo((t) => {
+      setup(t);
+      t.write('.gitignore', 'node_modules/\n*.local\ndata/\n');
+      t.write('.guard.yaml', 'version: 1\ncommands:\n  maxIgnoredCapture: 1KB\n');
+      t.git(['add', '-A']);
+      t.git(['commit', '-q', '-m', 'policy']);
+      const big = Buffer.alloc(4096, 7);
+      t.write('data/model.bin', big);
+      t.write('node_modules/pkg/big.js', Buffer.alloc(4096, 0x61));
+      const blocked = (): Array<{ rule?: string; path?: string; reason?: string }> => JSON.parse(t.guard(['log', '--json', '--type', 'blocked']).stdout).events;
+
+      const denied = decisionOf(fileToolVerdict(t, tool, 'data/model.bin'));
+      expect(denied.decision).toBe('deny');
+      for (const part of ['data/model.bin (4.0 KB)', 'commands.maxIgnoredCapture: 1.0 KB', 'could not bring the old bytes back', 'raise commands.maxIgnoredCapture in .guard.yaml']) expect(denied.reason).toContain(part);
+      expect(blocked()).toEqual([expect.objectContaining({ rule: 'capture-too-large', tool, path: path.join(t.dir, 'data/model.bin') })]);
+      // The shell form of the same write is refused under the same rule.
+      expect(checkVerdict(t, 'cp env.example data/model.bin')).toMatchObject({ verdict: 'deny', rule: 'capture-too-large' });
+      expect(fs.readFileSync(path.join(t.dir, 'data/model.bin'))).toEqual(big);
+
+      // Under the limit (.env.local is 19 bytes) it is captured first, as before; regenerable output is free.
+      expect(fileToolVerdict(t, tool, '.env.local')).toBe('');
+      expect(fileToolVerdict(t, tool, 'node_modules/pkg/big.js')).toBe('');
+      expect(JSON.parse(t.guard(['log', '--json', '--type', 'allowed-after-snapshot']).stdout).events).toEqual([expect.objectContaining({ capturedIgnored: ['.env.local'] })]);
+      expect(blocked()).toHaveLength(1);
+    });
+  });
+});

@@ -41,6 +41,25 @@ describe('agent hook limits', () => {
     });
   });
 
+  it('refuses a file tool over an ignored file whose snapshot does not finish within the budget, as for a shell command (one code path)', async () => {
+    await withTestRepo((t) => {
+      t.write('.guard.yaml', 'version: 1\nsnapshot:\n  hookBudgetSeconds: 1\n');
+      t.write('.gitignore', '*.local\n');
+      t.git(['add', '-A']);
+      t.git(['commit', '-q', '-m', 'base']);
+      t.write('.env.local', 'KEY=old\n');
+      const write = JSON.stringify({ session_id: 's', cwd: t.dir, hook_event_name: 'PreToolUse', tool_name: 'Write', tool_input: { file_path: path.join(t.dir, '.env.local'), content: 'KEY=new\n' } });
+      const r = claude(t, write, { GUARD_TEST_BUNDLE: '1', GUARD_TEST_SNAPSHOT_DELAY_MS: '30000' });
+      expect(r.code).toBe(0);
+      expect(r.decision).toBe('deny');
+      expect(r.reason).toContain('replaces the ignored .env.local) did not finish in 1 s (snapshot.hookBudgetSeconds)');
+      expect(journal(t).filter((e) => e.type === 'blocked')).toEqual([expect.objectContaining({ rule: 'snapshot-too-slow', tool: 'Write' })]);
+      // Within the budget it is snapshotted with the file captured, and allowed.
+      expect(claude(t, write).decision).toBe('allow');
+      expect(journal(t).filter((e) => e.type === 'allowed-after-snapshot')).toEqual([expect.objectContaining({ rule: 'overwrite-ignored', capturedIgnored: ['.env.local'] })]);
+    });
+  });
+
   it('refuses a command longer than it classifies, at once', async () => {
     await withTestRepo((t) => {
       t.write('a.txt', 'a\n');
