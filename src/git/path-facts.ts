@@ -12,7 +12,9 @@
  *    only for ignored directories that are not regenerable output, one more listing of their
  *    files (with lstat for sizes), because those are what gets captured. Each listing runs when
  *    the classifier first reads what it lists (ContentsListing), so a deletion that a tracked
- *    protected path already denies does not wait for the ignored one;
+ *    protected path already denies does not wait for the ignored one; a target that is a file
+ *    the index lists is left out of the ignored listing (it holds nothing ignored), which the
+ *    index file says without git: `> src/app.ts` or an agent's Edit of it starts no git process;
  *  - for `git clean`, the ignored entries in its scope, the same way.
  *
  * Nothing walks the whole repository: git prunes its walk to the pathspecs.
@@ -31,6 +33,7 @@ import { configRecursesSubmodules } from './submodule-recurse.js';
 import { withTextPaths } from './text-paths.js';
 import { changesInWorktree, ignoredInWorktree, prunedWorktrees, removedWorktree, worktreeRoots } from './worktree-removal.js';
 import { escapedBytes, escapedText } from '../util/escaped-text.js';
+import { indexListsPathsOfAnyFormat } from '../snapshot/index-file.js';
 
 export interface PathFactsOptions {
   /** Names (`node_modules`, `*.egg-info`) or repo-relative globs (`web/.cache/**`) of regenerable ignored output. */
@@ -238,10 +241,21 @@ class ContentsListing {
     /** The targets, repo-relative text; and the same as git's bytes (latin1 strings). */
     private readonly rels: string[],
     private readonly options: PathFactsOptions,
+    /** The targets that are there and not directories (by lstat, or stat where a link leads). */
+    private readonly nonDirs: ReadonlySet<string> = new Set(),
   ) {}
 
+  /**
+   * The ignored entries at or under the targets. A target the index lists, and which is not a
+   * directory on disk, has none (git lists only what the index does not hold as ignored, and
+   * collapses no directory that holds a tracked file), so it is left out of git's listing: an
+   * Edit or Write of a tracked file costs a read of the index and no git process.
+   */
   private ignoredRaw(): string[] {
-    this.ignoredLines ??= [...new Set(splitNulBytes(runGitSync(['ls-files', '-z', '--others', '--ignored', '--exclude-standard', '--directory', '--', ...this.rels.map(literal), NO_COMMON_PREFIX], { cwd: this.repo.root }).stdout))];
+    if (this.ignoredLines) return this.ignoredLines;
+    const tracked = indexedFiles(this.repo, this.rels.filter((rel) => this.nonDirs.has(rel)));
+    const asked = this.rels.filter((rel) => !tracked.has(rel));
+    this.ignoredLines = asked.length === 0 ? [] : [...new Set(splitNulBytes(runGitSync(['ls-files', '-z', '--others', '--ignored', '--exclude-standard', '--directory', '--', ...asked.map(literal), NO_COMMON_PREFIX], { cwd: this.repo.root }).stdout))];
     return this.ignoredLines;
   }
 
@@ -399,10 +413,28 @@ function bytesOf(rel: string): string {
   return Buffer.from(rel, 'utf8').toString('latin1');
 }
 
-function readContents(repo: Repo | null, rels: string[], options: PathFactsOptions): Map<string, RepoContents> {
+/**
+ * The ones among `rels` (repo-relative escaped text) that the index lists as entries of their own
+ * (indexListsPaths), read from the index file without starting git; none when it cannot be read
+ * (then git is asked, as before).
+ */
+function indexedFiles(repo: Repo, rels: string[]): Set<string> {
+  if (rels.length === 0) return new Set();
+  let data: Buffer;
+  try {
+    data = fs.readFileSync(repo.indexFile);
+  } catch {
+    return new Set();
+  }
+  const bytes = new Map(rels.map((rel) => [escapedBytes(rel).toString('latin1'), rel]));
+  const listed = indexListsPathsOfAnyFormat(data, [...bytes.keys()]);
+  return new Set([...(listed ?? [])].map((b) => bytes.get(b) as string));
+}
+
+function readContents(repo: Repo | null, rels: string[], options: PathFactsOptions, nonDirs: ReadonlySet<string>): Map<string, RepoContents> {
   const result = new Map<string, RepoContents>();
   if (!repo || rels.length === 0) return result;
-  const listing = new ContentsListing(repo, rels, options);
+  const listing = new ContentsListing(repo, rels, options, nonDirs);
   for (const rel of rels) result.set(rel, listing.contentsOf(rel));
   return result;
 }
@@ -736,18 +768,23 @@ function ignoredUnder(repo: Repo, dir: string, options: PathFactsOptions): Ignor
 export async function readPathFacts(repo: Repo | null, queries: StateQueries, options: PathFactsOptions): Promise<StateFacts> {
   const located = new Map<string, Omit<PathFacts, 'locatedContents' | 'followedContents'>>();
   const wanted = new Set<string>();
+  // Of those, the ones no place names as a directory (ContentsListing, for the index's answer).
+  const dirs = new Set<string>();
   for (const [abs, query] of queries.paths) {
     const facts = locate(abs);
     located.set(abs, facts);
     if (!query.contents) continue;
-    for (const [place, exists] of [[facts.located, facts.exists], [facts.followed, facts.followedExists]] as const) {
+    for (const [place, exists, isDir] of [[facts.located, facts.exists, facts.isDir], [facts.followed, facts.followedExists, facts.followedIsDir]] as const) {
       const rel = exists ? repoRelative(repo, place) : null;
-      if (rel !== null) wanted.add(rel);
+      if (rel === null) continue;
+      wanted.add(rel);
+      if (isDir) dirs.add(rel);
     }
   }
+  const nonDirs = new Set([...wanted].filter((rel) => !dirs.has(rel)));
   const cleanEntries = [...queries.cleans.entries()];
   const globList = repo ? [...queries.globs] : [];
-  const contents = readContents(repo, [...wanted], options);
+  const contents = readContents(repo, [...wanted], options, nonDirs);
   const cleans = cleanEntries.map(([, query]) => (repo ? readClean(repo, query.cwd, query.pathspecs, options) : null));
   const globs = globList.map((pattern) => readGlob(repo as Repo, pattern, options));
   const finds = new Map<string, RepoContents>();

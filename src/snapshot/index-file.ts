@@ -211,3 +211,36 @@ export function indexFlagsOfAnyFormat(data: Buffer | null): IndexFlags | null {
   if (!data) return null;
   return indexFlags(data, 20) ?? indexFlags(data, 32);
 }
+
+/**
+ * Which of `paths` (byte strings, latin1; each a name as git stores it, no trailing slash) the
+ * index file lists as entries of their own, at any stage; null when the file is not one this
+ * reads (another layout, a split index). Only a "listed" is an answer (path-facts.ts): a path
+ * this does not find (a sparse index's directory entry, a case-folded name) is asked of git.
+ * Versions 2 and 3 hold every name whole, followed by a NUL: when none of the names' bytes are
+ * in the file, none is listed, and the entries are not walked.
+ */
+export function indexListsPaths(data: Buffer, oidBytes: number, paths: string[]): Set<string> | null {
+  if (data.length < 12 || data.toString('latin1', 0, 4) !== 'DIRC') return null;
+  const version = data.readUInt32BE(4);
+  if (version < 2 || version > 4) return null;
+  const wanted = new Map<number, Buffer[]>();
+  for (const p of new Set(paths)) {
+    const bytes = Buffer.from(p, 'latin1');
+    if (version < 4 && data.indexOf(Buffer.concat([bytes, Buffer.of(0)]), 12) < 0) continue;
+    wanted.set(bytes.length, [...(wanted.get(bytes.length) ?? []), bytes]);
+  }
+  const found = new Set<string>();
+  if (wanted.size === 0) return found;
+  const read = walkIndexEntries(data, oidBytes, (source, start, end) => {
+    const candidates = wanted.get(end - start);
+    if (!candidates) return;
+    for (const bytes of candidates) if (source.compare(bytes, 0, bytes.length, start, end) === 0) found.add(bytes.toString('latin1'));
+  });
+  return read ? found : null;
+}
+
+/** indexListsPaths for an index of either object format (sha1 or sha256: the layout says which). */
+export function indexListsPathsOfAnyFormat(data: Buffer, paths: string[]): Set<string> | null {
+  return indexListsPaths(data, 20, paths) ?? indexListsPaths(data, 32, paths);
+}

@@ -208,7 +208,7 @@ export const RULES = {
     instead: 'Nothing to change: the old file is in the snapshot taken first (`guard rollback` brings it back).',
   },
   'capture-too-large': {
-    description: 'A command would delete more ignored files than guard captures before it (`commands.maxIgnoredCapture`), so they could not be brought back.',
+    description: 'A command would delete or overwrite, or an agent\'s file tool (Write, Edit, delete) replace, more ignored files than guard captures before it (`commands.maxIgnoredCapture`), so they could not be brought back.',
     instead: 'Delete the large ignored files you mean by name (or add them to commands.regenerable), or ask the person to raise commands.maxIgnoredCapture.',
   },
   'untracked-too-large': {
