@@ -120,6 +120,6 @@ export async function fileToolCapture(targets: FileToolTarget[], context: Comman
   const what = capture.length === 1 ? `the ignored ${names[0]}` : `${capture.length} ignored files (${sizeText(captureBytes)}; the largest: ${names.join(', ')})`;
   const shown = largest.map(([p]) => Buffer.from(p, 'latin1').toString('utf8')).join(', ');
   const reason = `the file tool ${verb} ${what}, more than guard captures into the snapshot it takes first (commands.maxIgnoredCapture: ${sizeText(limits.maxBytes)}, at most ${limits.maxFiles} files); no snapshot holds ignored files, so guard could not bring the old bytes back`;
-  const instead = `Leave ${shown} as it is (write to another file), or ask the person to copy it aside and make the change themselves, to raise commands.maxIgnoredCapture in .guard.yaml, or to add it to commands.regenerable if it can be rebuilt.`;
+  const instead = `Leave ${shown} as ${largest.length === 1 ? 'it is' : 'they are'} (write to another file), or ask the person to copy it aside and make the change themselves, to raise commands.maxIgnoredCapture in .guard.yaml, or to add it to commands.regenerable if it can be rebuilt.`;
   return { capture: [], captureBytes: 0, tooLarge: makeVerdict('deny', 'capture-too-large', reason, undefined, instead) };
 }
