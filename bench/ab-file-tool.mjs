@@ -76,4 +76,6 @@ for (const files of sizes) {
     const started = fs.existsSync(trace) ? fs.readFileSync(trace, 'utf8').split('\n').filter((l) => l.includes('"event":"start"')).map((l) => JSON.parse(l).argv.slice(1, 3).join(' ')) : [];
     console.log(`  ${name}: ${started.length} git processes (${started.join('; ')})`);
   }
+  // The session start started a watcher: stop it before the copy is removed.
+  spawnSync(process.execPath, [path.join(variants[variants.length - 1][1], 'bin', 'guard.js'), 'watch', 'stop'], { cwd: dir, env, stdio: 'ignore' });
 }
