@@ -77,7 +77,7 @@ const SHELL = [
   ['cp .env.example .env', S, A], ['cp .env.example .env.local', S, A], ['echo x > fr-new.txt', A], ['echo x >> U', A], ['touch SUB/fr-new.ts', A],
   ["cat > fr-new.md <<'EOF'\n# hi\nEOF", A], ['mkdir -p SUB/fr && echo x > SUB/fr/a.txt', A], ['tar czf /tmp/fr-src.tgz SUB', A],
   // things guard cannot restore or cannot see: a deny is right
-  ['git push --force', D], ['git reflog expire --expire=now --all', D], ['xargs rm < /dev/null', 'ask|deny'], ['rm -rf ..', D], ['rm -rf ~', D],
+  ['git push --force', D], ['git reflog expire --expire=now --all', D], ['xargs rm < /dev/null', 'ask|deny'], ['rm -rf ..', D, 'deny|snapshot'], ['rm -rf ~', D],
 ];
 
 function tool(name, input) {
