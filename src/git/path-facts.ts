@@ -29,6 +29,7 @@ import { bytewiseGlobUnder, isTextPath, matchText, type GitPath } from './path.j
 import type { Repo } from './repo.js';
 import { runGitSync, splitNulBytes } from './run.js';
 import { sparseLeaving } from './sparse-leaving.js';
+import { treeLanding } from './tree-landing.js';
 import { configRecursesSubmodules } from './submodule-recurse.js';
 import { withTextPaths } from './text-paths.js';
 import { changesInWorktree, ignoredInWorktree, prunedWorktrees, removedWorktree, worktreeRoots } from './worktree-removal.js';
@@ -726,6 +727,24 @@ function readSparseCheckouts(repo: Repo, queries: StateQueries, options: PathFac
   return answers;
 }
 
+/**
+ * For each git command that writes another tree's files here: the ignored files it replaces
+ * (tree-landing.ts), regenerable output marked, sizes read. A query whose revisions git cannot
+ * resolve stays unanswered: the command keeps the verdict its text gets.
+ */
+function readTreeLandings(repo: Repo, queries: StateQueries, options: PathFactsOptions): Map<string, IgnoredEntry[]> {
+  const answers = new Map<string, IgnoredEntry[]>();
+  for (const [key, query] of queries.treeLandings) {
+    try {
+      const files = treeLanding(repo, query, (rel) => isRegenerable(rel, options.regenerable));
+      answers.set(key, files.map((file) => ({ path: file, regenerable: isRegenerable(file, options.regenerable), files: file.endsWith('/') ? [] : [{ path: file, size: sizeOf(repo, file) }] })));
+    } catch {
+      // unanswered: judged by the text, as before
+    }
+  }
+  return answers;
+}
+
 /** What is at `abs` (escaped text), its final symlink not followed. */
 function kindAt(abs: string): 'file' | 'dir' | null {
   try {
@@ -799,6 +818,7 @@ export async function readPathFacts(repo: Repo | null, queries: StateQueries, op
   if (queries.worktreeRemovals.size > 0) facts.worktreeRemovals = readWorktreeRemovals(queries, options);
   if (queries.worktreePrunes.size > 0) facts.worktreePrunes = readWorktreePrunes(queries);
   if (repo && queries.sparseCheckouts.size > 0) facts.sparseCheckouts = readSparseCheckouts(repo, queries, options);
+  if (repo && queries.treeLandings.size > 0) facts.treeLandings = readTreeLandings(repo, queries, options);
   facts.probe = probe(repo, options);
   let worktrees: Buffer[] | undefined;
   const outside = (place: string): boolean => repo !== null && place !== repo.root.replace(/\/+$/, '') && repoRelative(repo, place) === null;

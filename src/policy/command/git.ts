@@ -16,6 +16,7 @@ import type { RefChange } from './ref-changes.js';
 import { makeVerdict, opaqueKind, type RuleName } from './rules.js';
 import { checkGitClean, checkStashUntracked } from './targets.js';
 import { judgeSparseCheckout, sparseQuery, SPARSE_WRITES } from './sparse-checkout.js';
+import { judgeTreeLanding } from './tree-landing.js';
 import { reportOpaque, sub, type Invocation, type Runtime } from './runtime.js';
 import type { LeavingCommit } from './state.js';
 import type { VerdictKind } from './types.js';
@@ -247,6 +248,24 @@ function local(call: GitCall, kind: VerdictKind, rule: RuleName, reason: string)
   call.rt.report(makeVerdict(kind, rule, reason, call.inv.source));
 }
 
+/**
+ * A command that writes the files `to` tracks and `from` does not into this working tree
+ * (tree-landing.ts): the ignored files git writes over are captured first. Only where guard sees
+ * the repository git runs in (its own worktree, by the directory, no submodule) and the revisions
+ * are words it can read (not options, not unseen); elsewhere the verdict of the text stands.
+ */
+function landing(call: GitCall, to: Field | string | undefined, what: string, pathspecs: Field[] = [], from = 'HEAD'): void {
+  const view = call.rt.ctx.view;
+  const rev = typeof to === 'string' ? to : to?.value;
+  if (!view || view.mode === 'text' || call.target !== 'same' || !call.byCwd || call.cwd === null || call.gitDir || call.workTree) return;
+  if (typeof rev !== 'string' || rev === '' || (rev.startsWith('-') && rev !== '-') || from.startsWith('-')) return;
+  const specs = pathspecs.map((p) => p.value);
+  if (specs.some((p) => p === null)) return;
+  if (innerRepository(call)) return;
+  const verdict = judgeTreeLanding({ cwd: call.cwd, from, to: rev === '-' ? '@{-1}' : rev, pathspecs: specs as string[] }, what, call.rt.ctx, call.inv.source);
+  if (verdict) call.rt.report(verdict);
+}
+
 type Change = RefChange extends infer T ? (T extends unknown ? Omit<T, 'command'> : never) : never;
 
 /**
@@ -369,6 +388,10 @@ const SUBCOMMANDS: Record<string, (call: GitCall, args: Field[]) => void> = {
       short: { q: 'none', p: 'none', N: 'none' },
       alias: { q: 'quiet', p: 'patch', N: 'intent-to-add' },
     });
+    // --hard, --merge and --keep write the commit's files into the working tree (first: the reason names what is captured).
+    const [target, ...rest] = parsed.operands;
+    const writes = ['hard', 'merge', 'keep'].find((m) => isSet(parsed, m));
+    if (writes && target && rest.length === 0 && parsed.pathspecs.length === 0 && !parsed.unknown) landing(call, target, `git reset --${writes} ${target.display}`);
     if (isSet(parsed, 'hard')) discard(call, parsed, 'git-reset-hard', 'git reset --hard discards uncommitted changes');
     else if (isSet(parsed, 'merge')) discard(call, parsed, 'git-reset-hard', 'git reset --merge discards uncommitted changes in the files the reset touches');
     else if (parsed.unknown) opaque(call, 'git reset is given an option guard cannot see');
@@ -386,6 +409,10 @@ const SUBCOMMANDS: Record<string, (call: GitCall, args: Field[]) => void> = {
     const parsed = parseGitArgs(args, { long: { staged: 'none', worktree: 'none', source: 'required', patch: 'none', 'pathspec-from-file': 'required', 'recurse-submodules': 'none' }, short: { s: 'required', S: 'none', W: 'none', p: 'none' }, alias: { p: 'patch' } });
     if (isSet(parsed, 'patch')) return discard(call, parsed, 'git-restore', 'git restore --patch discards the changes picked interactively');
     if (parsed.operands.length === 0 && parsed.pathspecs.length === 0 && !parsed.options.some((o) => o.name === 'pathspec-from-file')) return;
+    // --source writes that tree's files (into the working tree unless only --staged is asked).
+    const source = valueOf(parsed, 'source') ?? valueOf(parsed, 's');
+    const worktree = isSet(parsed, 'worktree') || isSet(parsed, 'W') || !(isSet(parsed, 'staged') || isSet(parsed, 'S'));
+    if (source && worktree && valueOf(parsed, 'pathspec-from-file') === undefined) landing(call, source, `git restore --source=${source}`, [...parsed.operands, ...parsed.pathspecs]);
     discard(call, parsed, 'git-restore', 'git restore discards uncommitted changes');
   },
   clean: gitClean,
@@ -473,6 +500,11 @@ const SUBCOMMANDS: Record<string, (call: GitCall, args: Field[]) => void> = {
     noVerify(call, parsed, 'merge');
     if (isSet(parsed, 'abort')) local(call, 'snapshot', 'git-reset-hard', 'git merge --abort resets the working tree, discarding the conflict resolutions and edits made since the merge started');
     if (isSet(parsed, 'quit')) local(call, 'snapshot', 'git-operation-quit', 'git merge --quit forgets the merge in progress (MERGE_HEAD and its message), keeping the index and the files as they are');
+    // What each merged commit tracks that HEAD does not (a superset of what the merge writes); no operand: the upstream.
+    if (!['abort', 'quit', 'continue'].some((o) => isSet(parsed, o))) {
+      const revs = parsed.operands.length > 0 ? parsed.operands : ['@{upstream}'];
+      for (const rev of revs) landing(call, rev, `git merge ${typeof rev === 'string' ? '' : rev.display}`.trimEnd());
+    }
   },
   pull(call, args) {
     const parsed = parseGitArgs(args, { long: { ...NO_VERIFY, strategy: 'required', 'strategy-option': 'required', rebase: 'optional', 'upload-pack': 'required', depth: 'required', 'gpg-sign': 'optional' }, short: { s: 'required', X: 'required', r: 'none', S: 'optional' } });
@@ -487,8 +519,8 @@ const SUBCOMMANDS: Record<string, (call: GitCall, args: Field[]) => void> = {
     noVerify(call, parsed, 'am');
     sequenceAction(call, parsed, 'am');
   },
-  'cherry-pick': (call, args) => sequenceAction(call, parseGitArgs(args, { long: SEQUENCE_ACTIONS }), 'cherry-pick'),
-  revert: (call, args) => sequenceAction(call, parseGitArgs(args, { long: SEQUENCE_ACTIONS }), 'revert'),
+  'cherry-pick': (call, args) => picks(call, parseGitArgs(args, { long: SEQUENCE_ACTIONS }), 'cherry-pick'),
+  revert: (call, args) => picks(call, parseGitArgs(args, { long: SEQUENCE_ACTIONS }), 'revert'),
   rebase(call, args) {
     const parsed = parseGitArgs(args, {
       long: { ...NO_VERIFY, exec: 'required', onto: 'required', strategy: 'required', 'strategy-option': 'required', 'gpg-sign': 'optional', whitespace: 'required', abort: 'none', continue: 'none', skip: 'none', quit: 'none', 'edit-todo': 'none', 'show-current-patch': 'none', root: 'none', interactive: 'none' },
@@ -506,6 +538,9 @@ const SUBCOMMANDS: Record<string, (call: GitCall, args: Field[]) => void> = {
       const onto = valueOf(parsed, 'onto');
       const base = isSet(parsed, 'root') ? '--root' : onto !== undefined ? onto : upstream ? upstream.value : '@{upstream}';
       noteRef(call, { kind: 'rebase', ref: 'HEAD', upstream: base, how: 'git rebase' });
+      // It checks out the branch named, then the new base, and replays HEAD's own commits on it.
+      if (branch) landing(call, branch, `git rebase ${upstream?.display ?? ''} ${branch.display}`);
+      if (base !== '--root' && base !== null) landing(call, base, `git rebase ${onto !== undefined ? `--onto ${base}` : base}`);
     }
     for (const option of parsed.options) {
       if (option.name !== 'exec') continue;
@@ -577,6 +612,21 @@ function sequenceAction(call: GitCall, parsed: ParsedGitArgs, subcommand: string
   }
   if (isSet(parsed, 'skip')) local(call, 'snapshot', 'git-reset-hard', `git ${subcommand} --skip discards the changes of ${words.item}, with the conflict resolutions and edits made in its files, and goes on with the next`);
   if (isSet(parsed, 'quit')) local(call, 'snapshot', 'git-operation-quit', `git ${subcommand} --quit forgets ${words.what} in progress (${words.state}), keeping HEAD and the files as they are`);
+}
+
+/**
+ * `git cherry-pick C` writes the files C adds to its parent; `git revert C` the files C deleted.
+ * Single commits only (a range `A..B` keeps the verdict of its text).
+ */
+function picks(call: GitCall, parsed: ParsedGitArgs, subcommand: 'cherry-pick' | 'revert'): void {
+  sequenceAction(call, parsed, subcommand);
+  if (['abort', 'skip', 'quit', 'continue'].some((o) => isSet(parsed, o))) return;
+  for (const rev of parsed.operands) {
+    const value = rev.value;
+    if (value === null || value.includes('..') || value.startsWith('^')) continue;
+    if (subcommand === 'cherry-pick') landing(call, value, `git cherry-pick ${rev.display}`, [], `${value}^`);
+    else landing(call, `${value}^`, `git revert ${rev.display}`, [], value);
+  }
 }
 
 function runConfigCommand(call: GitCall, value: string | null, how: string): void {
@@ -722,6 +772,7 @@ function gitCheckout(call: GitCall, args: Field[]): void {
     else if (isSet(parsed, 'detach')) noteRef(call, { kind: 'switch', branch: null });
     else if (operands.length === 1) noteRef(call, { kind: 'switch', branch: operands[0] === '-' ? '@{-1}' : (operands[0] as string) });
   }
+  checkoutLanding(call, parsed, creates);
   if (isSet(parsed, 'force')) return discard(call, parsed, 'git-checkout-discard', 'git checkout --force throws local changes away');
   if (isSet(parsed, 'patch')) return discard(call, parsed, 'git-checkout-discard', 'git checkout --patch discards selected changes');
   if (parsed.dashDash && parsed.pathspecs.length > 0) return discard(call, parsed, 'git-checkout-discard', `git checkout -- ${parsed.pathspecs.map((p) => p.display).join(' ')} discards uncommitted changes`);
@@ -740,6 +791,27 @@ function gitCheckout(call: GitCall, args: Field[]): void {
     return local(call, 'snapshot', 'git-checkout-discard', `git checkout ${shown}: if ${shown} is a path, its uncommitted changes are discarded`);
   }
   discard(call, parsed, 'git-checkout-discard', `git checkout ${shown} overwrites those paths`);
+}
+
+/**
+ * The tree `git checkout` writes: a new branch's start point, the branch or commit switched to,
+ * or `X` in `checkout X -- paths` / `checkout X a b` (where X may also be a path: then git cannot
+ * resolve it as a revision and nothing is captured, and the discard verdict stands).
+ */
+function checkoutLanding(call: GitCall, parsed: ParsedGitArgs, creates: boolean): void {
+  if (valueOf(parsed, 'orphan') !== undefined || isSet(parsed, 'patch') || valueOf(parsed, 'pathspec-from-file') !== undefined) return;
+  const [rev, ...paths] = parsed.operands;
+  if (!rev) return;
+  const what = `git checkout ${[...parsed.operands.map((o) => o.display), ...(parsed.dashDash ? ['--', ...parsed.pathspecs.map((p) => p.display)] : [])].join(' ')}`;
+  if (creates) {
+    if (paths.length === 0 && !parsed.dashDash) landing(call, rev, what);
+    return;
+  }
+  if (parsed.dashDash) {
+    if (paths.length === 0) landing(call, rev, what, parsed.pathspecs);
+    return;
+  }
+  landing(call, rev, what, paths);
 }
 
 /**
@@ -780,6 +852,8 @@ function gitSwitch(call: GitCall, args: Field[]): void {
   else if (isSet(parsed, 'detach')) noteRef(call, { kind: 'switch', branch: null });
   else if (target) noteRef(call, { kind: 'switch', branch: target.value === '-' ? '@{-1}' : target.value });
   if (isSet(parsed, 'discard-changes') || isSet(parsed, 'force')) discard(call, parsed, 'git-switch-discard', 'git switch --discard-changes throws local changes away');
+  // The tree it checks out: the start point of a new branch (none: HEAD, nothing lands), or the target.
+  if (valueOf(parsed, 'orphan') === undefined && !parsed.unknown && (created === undefined || target)) landing(call, target, `git switch ${parsed.operands.map((o) => o.display).join(' ')}`);
 }
 
 /** How many times --force (-f) counts: git's OPT__FORCE counts up, and --no-force sets it back to none. */

@@ -162,6 +162,27 @@ export interface StateQueries {
   worktreePrunes: Map<string, WorktreePruneQuery>;
   /** `git sparse-checkout set|add|reapply|init` in this repository, by sparseCheckoutKey. */
   sparseCheckouts: Map<string, SparseCheckoutQuery>;
+  /** git commands that write another tree's files into this working tree (tree-landing.ts), by treeLandingKey. */
+  treeLandings: Map<string, TreeLandingQuery>;
+}
+
+/**
+ * A git command that writes the files of another tree into the working tree (`git switch X`,
+ * `reset --hard X`, `checkout X -- .`, `merge X`, `cherry-pick C`): the paths `to` tracks that
+ * `from` does not are where git may write over an ignored file (src/git/tree-landing.ts).
+ */
+export interface TreeLandingQuery {
+  /** Where git runs (absolute): pathspecs and revisions are read there. */
+  cwd: string;
+  /** The tree the working tree holds now (`HEAD`), or a commit's parent for a cherry-pick (`C^`). */
+  from: string;
+  to: string;
+  /** Pathspecs as written (relative to cwd) that limit what is written; empty: the whole tree. */
+  pathspecs: string[];
+}
+
+export function treeLandingKey(query: TreeLandingQuery): string {
+  return JSON.stringify([query.cwd, query.from, query.to, query.pathspecs]);
 }
 
 /**
@@ -284,6 +305,11 @@ export interface StateFacts {
   /** By sparseCheckoutKey; missing where guard cannot tell. */
   sparseCheckouts?: Map<string, SparseCheckoutFacts>;
   /**
+   * By treeLandingKey: the ignored files (not directories) at paths the other tree brings, regenerable
+   * output marked and sizes read; a query is missing where git cannot resolve its revisions.
+   */
+  treeLandings?: Map<string, IgnoredEntry[]>;
+  /**
    * Looks the reader makes only when the classifier asks, for a write that lands a whole tree
    * over a directory (a recursive copy, an archive extracted): what can be known only once the
    * landing directory is (overlay.ts). Absent where the reader cannot look.
@@ -306,9 +332,11 @@ export type StateReader = (queries: StateQueries) => Promise<StateFacts>;
 
 /** Mutable per-classification state shared by every nested evaluator (through the context). */
 export class StateView {
-  readonly queries: StateQueries = { paths: new Map(), cleans: new Map(), globs: new Set(), finds: new Map(), submoduleRecurse: false, worktreeRemovals: new Map(), worktreePrunes: new Map(), sparseCheckouts: new Map() };
+  readonly queries: StateQueries = { paths: new Map(), cleans: new Map(), globs: new Set(), finds: new Map(), submoduleRecurse: false, worktreeRemovals: new Map(), worktreePrunes: new Map(), sparseCheckouts: new Map(), treeLandings: new Map() };
   /** Something in the line writes, deletes or moves an ignore file (.gitignore, info/exclude). */
   ignoreRulesChanged = false;
+  /** The way forward when the capture is over the limits, where the check that asked for it knows a better one than its rule's. */
+  overBoundInstead: string | undefined = undefined;
   /** Ignored files (latin1 byte strings) the resolved pass decided to capture before the command. */
   readonly capture = new Map<string, number>();
   /**
@@ -403,6 +431,11 @@ export class StateView {
   /** The ignored files a `git sparse-checkout` deletes; null while collecting, by text, or where guard cannot tell. */
   sparseCheckout(query: SparseCheckoutQuery): SparseCheckoutFacts | null {
     return this.keyed(this.queries.sparseCheckouts, this.facts?.sparseCheckouts, sparseCheckoutKey(query), query);
+  }
+
+  /** The ignored files a git command writing another tree replaces; null while collecting, by text, or where git cannot resolve it. */
+  treeLanding(query: TreeLandingQuery): IgnoredEntry[] | null {
+    return this.keyed(this.queries.treeLandings, this.facts?.treeLandings, treeLandingKey(query), query);
   }
 
   clean(query: CleanQuery): CleanFacts | null {

@@ -36,7 +36,7 @@ export async function classifyWithState(command: string, context: CommandContext
   const first = classifyCommandFully(command, { ...context, view: collect });
   const queries = collect.queries;
   // Decided by the text alone: a deny no file can change, or nothing that touches files.
-  if (first.verdict.verdict === 'deny' || (queries.paths.size === 0 && queries.cleans.size === 0 && queries.globs.size === 0 && queries.finds.size === 0 && !queries.submoduleRecurse && queries.worktreeRemovals.size === 0 && queries.worktreePrunes.size === 0 && queries.sparseCheckouts.size === 0)) return { verdict: withCapture(first.verdict, new Map()), refChanges: first.refChanges };
+  if (first.verdict.verdict === 'deny' || (queries.paths.size === 0 && queries.cleans.size === 0 && queries.globs.size === 0 && queries.finds.size === 0 && !queries.submoduleRecurse && queries.worktreeRemovals.size === 0 && queries.worktreePrunes.size === 0 && queries.sparseCheckouts.size === 0 && queries.treeLandings.size === 0)) return { verdict: withCapture(first.verdict, new Map()), refChanges: first.refChanges };
   const facts = await options.reader(queries);
   const resolved = new StateView('resolved', facts, collect.ignoreRulesChanged);
   const second = classifyCommandFully(command, { ...context, view: resolved });
@@ -60,8 +60,8 @@ function limitCapture(verdict: Verdict, resolved: StateView, command: string, li
   const result = withCapture(verdict, resolved.capture);
   if (result.captureBytes > limits.maxBytes || result.capture.length > limits.maxFiles) {
     const biggest = [...resolved.capture.entries()].sort((a, b) => b[1] - a[1]).slice(0, 3).map(([p, size]) => `${Buffer.from(p, 'latin1').toString('utf8')} (${mb(size)})`);
-    const reason = `${verdict.command ?? command} ${verdict.rule === 'overwrite-ignored' ? 'replaces' : 'deletes'} ${result.capture.length} ignored files (${mb(result.captureBytes)}), more than guard captures before a command (${limits.maxFiles} files, ${mb(limits.maxBytes)}); the largest: ${biggest.join(', ')}`;
-    return withCapture(makeVerdict('deny', 'capture-too-large', reason, verdict.command, OVER_BOUND_INSTEAD[verdict.rule]), new Map());
+    const reason = `${verdict.command ?? command} ${verdict.rule === 'overwrite-ignored' || resolved.overBoundInstead ? 'replaces' : 'deletes'} ${result.capture.length} ignored files (${mb(result.captureBytes)}), more than guard captures before a command (${limits.maxFiles} files, ${mb(limits.maxBytes)}); the largest: ${biggest.join(', ')}`;
+    return withCapture(makeVerdict('deny', 'capture-too-large', reason, verdict.command, resolved.overBoundInstead ?? OVER_BOUND_INSTEAD[verdict.rule]), new Map());
   }
   return result;
 }

@@ -1,0 +1,102 @@
+/**
+ * The ignored files a git command would write over when it brings another tree's files into the
+ * working tree (`git switch X`, `checkout X -- .`, `reset --hard X`, `merge X`, `cherry-pick C`).
+ * git refuses to overwrite an untracked file that is not ignored, but replaces an ignored one
+ * without a word (`--overwrite-ignore` is its default; merge and reset do the same), and no
+ * snapshot holds ignored files. Checked on git 2.39 and 2.47.
+ *
+ * Only a path the other tree tracks and the current one does not can hold such a file (a path
+ * both track is tracked here, so every snapshot holds it): one tree-to-tree
+ * `git diff-tree -r --diff-filter=AT FROM TO` (cost grows with the difference, not the repository),
+ * then one lstat per path it names and per directory above it (cached). A path that exists (or a
+ * file where the tree needs a directory above it) is a candidate; only where there are candidates,
+ * one `ls-files --others --ignored` over exactly them says which are ignored and untracked (a
+ * staged new file is in the index, so in the snapshot). A directory where the tree brings a file
+ * is listed with what is under it: git removes it. Regenerable output (commands.regenerable) is
+ * marked and never looked at on disk. A revision git cannot resolve (or an unborn HEAD) throws:
+ * the query stays unanswered and the command keeps the verdict its text gets.
+ */
+import fs from 'node:fs';
+import type { TreeLandingQuery } from '../policy/command/state.js';
+import { bytewiseGlob, bytewiseGlobUnder, isTextPath, matchText, type GitPath } from './path.js';
+import type { Repo } from './repo.js';
+import { runGitSync, splitNulBytes } from './run.js';
+
+/** How many pathspecs one ls-files is given (the command line stays far below the system's limit). */
+const CHUNK = 500;
+
+function lstatKind(root: string, rel: string): 'file' | 'dir' | null {
+  try {
+    return fs.lstatSync(Buffer.concat([Buffer.from(`${root}/`, 'utf8'), Buffer.from(rel, 'latin1')])).isDirectory() ? 'dir' : 'file';
+  } catch {
+    return null;
+  }
+}
+
+/** Paths (latin1 byte strings, repo-relative) that `to` tracks and `from` does not, limited to the pathspecs. */
+function addedPaths(repo: Repo, query: TreeLandingQuery): string[] {
+  const specs = query.pathspecs.length > 0 ? ['--', ...query.pathspecs] : [];
+  const out = runGitSync(['diff-tree', '-r', '-z', '--name-only', '--no-renames', '--diff-filter=AT', query.from, query.to, ...specs], { cwd: query.cwd });
+  return splitNulBytes(out.stdout);
+}
+
+/**
+ * The existing entries git would replace for these added paths: the path itself when something
+ * is there, or the first file (or symlink) above it where the tree needs a directory.
+ */
+function candidates(root: string, added: string[], skip: (rel: string) => boolean): string[] {
+  const kinds = new Map<string, 'file' | 'dir' | null>();
+  const kind = (rel: string): 'file' | 'dir' | null => {
+    if (!kinds.has(rel)) kinds.set(rel, lstatKind(root, rel));
+    return kinds.get(rel) ?? null;
+  };
+  const found = new Set<string>();
+  for (const rel of added) {
+    if (skip(rel)) continue;
+    const parts = rel.split('/');
+    let blocked = false;
+    for (let i = 1; i < parts.length && !blocked; i++) {
+      const above = parts.slice(0, i).join('/');
+      const there = kind(above);
+      if (there === 'dir') continue;
+      // Nothing there: git creates it; a file or a link: git replaces it with the directory.
+      if (there === 'file') found.add(above);
+      blocked = true;
+    }
+    if (!blocked && kind(rel) !== null) found.add(rel);
+  }
+  return [...found];
+}
+
+function pathspec(rel: string, dir: boolean): string {
+  const p = rel as GitPath;
+  if (isTextPath(p)) return `:(literal)${matchText(p)}`;
+  return dir ? bytewiseGlobUnder(p) : bytewiseGlob(p);
+}
+
+/**
+ * The ignored, untracked files (latin1, repo-relative) at or under the entries, as git lists them
+ * (a nested repository as `dir/`), in one ls-files per CHUNK entries.
+ */
+function ignoredAt(repo: Repo, entries: string[]): string[] {
+  const root = repo.root.replace(/\/+$/, '');
+  const files: string[] = [];
+  for (let i = 0; i < entries.length; i += CHUNK) {
+    const chunk = entries.slice(i, i + CHUNK);
+    const specs = chunk.map((rel) => pathspec(rel, lstatKind(root, rel) === 'dir'));
+    const listed = splitNulBytes(runGitSync(['ls-files', '-z', '--others', '--ignored', '--exclude-standard', '--', ...specs], { cwd: root }).stdout);
+    // A glob for a name that is not UTF-8 may match other names: keep what lies at or under an entry, byte for byte.
+    files.push(...listed.filter((file) => chunk.some((rel) => file === rel || file.startsWith(`${rel}/`))));
+  }
+  return [...new Set(files)];
+}
+
+/** The ignored entries the command would replace (latin1, repo-relative); throws where git cannot resolve the revisions. */
+export function treeLanding(repo: Repo, query: TreeLandingQuery, regenerable: (rel: string) => boolean): string[] {
+  const added = addedPaths(repo, query);
+  if (added.length === 0) return [];
+  const root = repo.root.replace(/\/+$/, '');
+  const found = candidates(root, added, regenerable);
+  if (found.length === 0) return [];
+  return ignoredAt(repo, found);
+}

@@ -1,0 +1,44 @@
+/**
+ * git commands that write another tree's files into the working tree (`git switch X`, `checkout
+ * X`, `checkout X -- .`, `restore --source X`, `reset --hard X`, `merge X`, `rebase X`,
+ * `cherry-pick C`, `revert C`): where X tracks a file the current branch ignores (`.env`, a local
+ * config committed on an old tag or another branch), git writes X's file over the ignored one
+ * without a word, and no snapshot holds ignored files. Found by the lead on 2026-12-04 (git 2.39
+ * and 2.47): `git switch other` was allowed and `.env` was gone.
+ *
+ * What git replaces is read from the repository (src/git/tree-landing.ts: one tree-to-tree
+ * diff-tree, an lstat per path it adds, one ls-files only where something is on disk there) and
+ * captured into the snapshot taken first, as for `cp .env.example .env.local` (overwrite-ignored);
+ * over the capture limits the command is denied (with-state.ts). Nothing captured, nothing
+ * reported: a switch that replaces no ignored file keeps its verdict (often no snapshot at all).
+ * Where git cannot resolve the revision, the command keeps the verdict its text gets.
+ */
+import { makeVerdict } from './rules.js';
+import type { IgnoredEntry, TreeLandingQuery } from './state.js';
+import { listNames } from './targets.js';
+import type { CommandContext, Verdict } from './types.js';
+
+/** The way forward when what git replaces is over the capture limits. */
+export const LANDING_OVER_BOUND = 'Move the ignored files git would write over out of the way first (or add them to commands.regenerable), then run the command; or ask the person to raise commands.maxIgnoredCapture.';
+
+function text(bytes: string): string {
+  return Buffer.from(bytes, 'latin1').toString('utf8').replace(/\/$/, '');
+}
+
+/**
+ * Notes the query while collecting; once resolved, captures the ignored files the command writes
+ * over and answers overwrite-ignored (null: nothing to capture, or not known yet). `what` says what the command does (`git switch other`).
+ */
+export function judgeTreeLanding(query: TreeLandingQuery, what: string, ctx: CommandContext, source: string): Verdict | null {
+  const view = ctx.view;
+  if (!view || view.mode === 'text') return null;
+  const entries = view.treeLanding(query);
+  if (!entries) return null;
+  // A nested repository (`dir/`) is not captured file by file; git does not remove one it finds there.
+  const captured = entries.filter((e: IgnoredEntry) => !e.regenerable && !e.path.endsWith('/') && (e.files?.length ?? 0) > 0);
+  if (captured.length === 0) return null;
+  view.addCapture(captured);
+  view.overBoundInstead = LANDING_OVER_BOUND;
+  const names = captured.map((e) => text(e.path));
+  return makeVerdict('snapshot', 'overwrite-ignored', `${what} writes ${query.to}'s tracked ${listNames(names)} over the ignored ${names.length > 1 ? 'ones' : 'one'} on disk (git replaces ignored files without asking, and no snapshot holds them); guard captures ${names.length > 1 ? 'them' : 'it'} into the snapshot first`, source);
+}
