@@ -118,6 +118,9 @@ describe('an ignored file another tree tracks is captured before git writes over
       // git checkout X (one operand) stays free too (fb0a0d3) when it lands on nothing ignored.
       expect(checkVerdict(t, 'git checkout other')).toMatchObject({ verdict: 'allow' });
       fs.renameSync(path.join(t.base, 'env.saved'), path.join(t.dir, '.env'));
+      // ... but not when the revision's tree lands on an ignored file: captured.
+      expect(checkVerdict(t, 'git checkout other')).toMatchObject({ verdict: 'snapshot', rule: 'overwrite-ignored' });
+      expect(checkVerdict(t, 'git restore --source other .')).toMatchObject({ verdict: 'snapshot', rule: 'overwrite-ignored' });
       // A revision git cannot resolve keeps the verdict of the text.
       expect(checkVerdict(t, 'git switch no-such-branch')).toMatchObject({ verdict: 'allow' });
       t.write('.guard.yaml', 'commands:\n  maxIgnoredCapture: 10\n');
