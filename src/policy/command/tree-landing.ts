@@ -40,5 +40,5 @@ export function judgeTreeLanding(query: TreeLandingQuery, what: string, ctx: Com
   view.addCapture(captured);
   view.overBoundInstead = LANDING_OVER_BOUND;
   const names = captured.map((e) => text(e.path));
-  return makeVerdict('snapshot', 'overwrite-ignored', `${what} writes ${query.to}'s tracked ${listNames(names)} over the ignored ${names.length > 1 ? 'ones' : 'one'} on disk (git replaces ignored files without asking, and no snapshot holds them); guard captures ${names.length > 1 ? 'them' : 'it'} into the snapshot first`, source);
+  return makeVerdict('snapshot', 'overwrite-ignored', `${what} writes ${query.to}'s tracked files where the ignored ${listNames(names)} ${names.length > 1 ? 'are' : 'is'} on disk (git replaces ignored files without asking, and no snapshot holds them); guard captures ${names.length > 1 ? 'them' : 'it'} into the snapshot first`, source);
 }

@@ -121,6 +121,16 @@ describe('an ignored file another tree tracks is captured before git writes over
       // ... but not when the revision's tree lands on an ignored file: captured.
       expect(checkVerdict(t, 'git checkout other')).toMatchObject({ verdict: 'snapshot', rule: 'overwrite-ignored' });
       expect(checkVerdict(t, 'git restore --source other .')).toMatchObject({ verdict: 'snapshot', rule: 'overwrite-ignored' });
+      // A file where other needs a directory (other tracks docs/new.md), and a directory where
+      // other has a file (git removes it with what is under it): captured.
+      fs.writeFileSync(path.join(t.dir, 'docs'), 'local docs\n');
+      fs.appendFileSync(path.join(t.dir, '.git/info/exclude'), 'docs\n');
+      expect(checkVerdict(t, 'git switch other').reason).toContain('docs');
+      fs.rmSync(path.join(t.dir, 'docs'));
+      fs.mkdirSync(path.join(t.dir, 'docs/new.md'), { recursive: true });
+      fs.writeFileSync(path.join(t.dir, 'docs/new.md/keep'), 'kept\n');
+      expect(checkVerdict(t, 'git switch other').reason).toContain('docs/new.md/keep');
+      fs.rmSync(path.join(t.dir, 'docs'), { recursive: true });
       // A revision git cannot resolve keeps the verdict of the text.
       expect(checkVerdict(t, 'git switch no-such-branch')).toMatchObject({ verdict: 'allow' });
       t.write('.guard.yaml', 'commands:\n  maxIgnoredCapture: 10\n');
