@@ -1137,6 +1137,20 @@ function unignores(parsed: ParsedGitArgs): boolean {
   return parsed.options.some((o) => (o.name === 'e' || o.name === 'exclude') && (o.value === null || (o.value ?? '').startsWith('!')));
 }
 
+/**
+ * `git stash pop|apply [entry]` writes the files the entry adds to the commit it was made on
+ * (a staged new file) over an ignored file there, as a switch does (tree-landing.ts): `entry^1`
+ * to `entry`. Its untracked files (`entry^3`) are not looked at: git refuses to write those over
+ * a file that exists. Options other than --index/-q, or words guard cannot see: the text's verdict.
+ */
+function stashLanding(call: GitCall, args: Field[], action: string): void {
+  const words = args.filter((a) => a.value !== '--index' && a.value !== '-q' && a.value !== '--quiet');
+  if (words.length > 1 || words.some((a) => a.value === null || (a.value as string).startsWith('-'))) return;
+  const written = words[0]?.value ?? 'stash@{0}';
+  const entry = /^\d+$/.test(written) ? `stash@{${written}}` : written;
+  landing(call, entry, `git stash ${action}${words[0] ? ` ${words[0].display}` : ''}`, [], `${entry}^1`);
+}
+
 function gitStash(call: GitCall, args: Field[]): void {
   const action = args.find((a) => a.value === null || !a.value.startsWith('-'));
   if (!action || action.value === 'push' || action.value === 'save') return gitStashAll(call, action ? args.slice(args.indexOf(action) + 1) : args, action?.value === 'save');
@@ -1144,6 +1158,7 @@ function gitStash(call: GitCall, args: Field[]): void {
     opaque(call, 'git stash is given a subcommand guard cannot see');
     return;
   }
+  if (action.value === 'pop' || action.value === 'apply') return stashLanding(call, args.slice(args.indexOf(action) + 1), action.value);
   if (action.value !== 'drop' && action.value !== 'clear') return;
   const rule = action.value === 'drop' ? 'git-stash-drop' : 'git-stash-clear';
   const what = action.value === 'drop' ? 'git stash drop deletes a stash entry' : 'git stash clear deletes every stash entry';

@@ -1,7 +1,7 @@
 /**
  * git writes another tree's tracked file over an ignored one without a word: `git switch other`
  * where other commits `.env` and this branch ignores it (`--overwrite-ignore` is git's default;
- * reset --hard, checkout X -- ., restore --source and merge do the same). No snapshot holds
+ * reset --hard, checkout X -- ., restore --source, merge and stash pop do the same). No snapshot holds
  * ignored files, so before 2026-12-04 the old `.env` was gone (found by the lead, git 2.39 and
  * 2.47). Now the snapshot taken first captures it (overwrite-ignored, src/git/tree-landing.ts):
  * through the installed agent hook, `guard rollback` gives `.env` back byte for byte with its
@@ -26,7 +26,7 @@ function run(t: TestRepo, command: string): void {
 }
 
 /** work ignores .env and dist/; other tracks both (and a file under a new directory). work, not main: a reset of main is a protected branch's. */
-function setup(t: TestRepo): void {
+function setup(t: TestRepo, stash = false): void {
   t.write('src/app.ts', 'export {};\n');
   t.git(['add', '-A']);
   t.git(['commit', '-q', '-m', 'init']);
@@ -37,6 +37,12 @@ function setup(t: TestRepo): void {
   t.git(['add', '-A']);
   t.git(['commit', '-q', '-m', 'other tracks .env and dist']);
   t.git(['checkout', '-q', '-b', 'work', 'main']);
+  if (stash) {
+    // A stash entry holding .env staged, made before .env was ignored.
+    t.write('.env', 'API_KEY=\n');
+    t.git(['add', '.env']);
+    t.git(['stash', '-q']);
+  }
   t.write('.gitignore', '.env\ndist/\n');
   t.git(['add', '.gitignore']);
   t.git(['commit', '-q', '-m', 'ignore .env']);
@@ -61,12 +67,12 @@ function fullState(t: TestRepo): unknown {
   return { ...state, env: fs.readFileSync(env).toString('base64'), envMode: (fs.lstatSync(env).mode & 0o777).toString(8) };
 }
 
-const WRITES = ['git switch other', 'git reset --hard other', 'git checkout other -- .', 'git merge -q --no-edit other'];
+const WRITES = ['git switch other', 'git reset --hard other', 'git checkout other -- .', 'git merge -q --no-edit other', 'git stash pop'];
 
 describe('an ignored file another tree tracks is captured before git writes over it', () => {
   it.each(WRITES)('%s: .env captured, rollback gives it back byte for byte, --undo the state after', async (command) => {
     await withTestRepo((t) => {
-      setup(t);
+      setup(t, command.includes('stash'));
       const verdict = checkVerdict(t, command);
       expect(verdict).toMatchObject({ verdict: 'snapshot', rule: 'overwrite-ignored' });
       expect(verdict.reason).toContain('.env');
@@ -80,7 +86,8 @@ describe('an ignored file another tree tracks is captured before git writes over
       const out = rollback(t);
       expect(out).toContain('.env');
       expect(fs.readFileSync(path.join(t.dir, '.env'))).toEqual(SECRET);
-      expect(fs.readFileSync(path.join(t.dir, 'dist/app.js'), 'utf8')).toBe('built on other\n');
+      // Regenerable output a tree wrote stays as that tree left it (git stash pop writes none).
+      if (!command.includes('stash')) expect(fs.readFileSync(path.join(t.dir, 'dist/app.js'), 'utf8')).toBe('built on other\n');
       expect(fullState(t)).toEqual(before);
       rollback(t, ['--undo']);
       // The tracked .env comes back with its bytes; its permission bits beyond the exec bit are
