@@ -13,8 +13,9 @@
  * one `ls-files --others --ignored` over exactly them says which are ignored and untracked (a
  * staged new file is in the index, so in the snapshot). A directory where the tree brings a file
  * is listed with what is under it: git removes it. Regenerable output (commands.regenerable) is
- * marked and never looked at on disk. A revision git cannot resolve (or an unborn HEAD) throws:
- * the query stays unanswered and the command keeps the verdict its text gets.
+ * never captured (it is matched only where something is in the way). A revision git cannot
+ * resolve (or an unborn HEAD) throws: the query stays unanswered and the command keeps the
+ * verdict its text gets.
  */
 import fs from 'node:fs';
 import type { TreeLandingQuery } from '../policy/command/state.js';
@@ -52,7 +53,6 @@ function candidates(root: string, added: string[], skip: (rel: string) => boolea
   };
   const found = new Set<string>();
   for (const rel of added) {
-    if (skip(rel)) continue;
     const parts = rel.split('/');
     let blocked = false;
     for (let i = 1; i < parts.length && !blocked; i++) {
@@ -60,10 +60,13 @@ function candidates(root: string, added: string[], skip: (rel: string) => boolea
       const there = kind(above);
       if (there === 'dir') continue;
       // Nothing there: git creates it; a file or a link: git replaces it with the directory.
-      if (there === 'file') found.add(above);
+      if (there === 'file' && !skip(rel)) found.add(above);
       blocked = true;
     }
-    if (!blocked && kind(rel) !== null) found.add(rel);
+    // Regenerable output is asked about only here, where something is in the way: matching every
+    // added path against the patterns cost more than the lstats (babel, `git switch 7.x`: 5,655
+    // added paths, ~130 ms of matching against ~30 ms of lstats, nearly all of them ENOENT).
+    if (!blocked && kind(rel) !== null && !skip(rel)) found.add(rel);
   }
   return [...found];
 }
