@@ -268,6 +268,15 @@ function noClobber(parsed: Operands): boolean {
  * destination itself with -T, else a directory named after the source inside an existing one.
  */
 function copiedTrees(inv: Invocation, rt: Runtime, sources: Field[], dest: Field, intoItself: boolean): void {
+  overlaySources(inv, rt, sources, dest, 'cp', (source, from, contents) => ({ from, followFrom: contents, name: intoItself ? null : path.posix.basename(source) }));
+}
+
+/**
+ * Each source of a recursive copy (cp, rsync) judged by checkOverlay against the destination;
+ * `place` says where the tool puts that source's tree (or, with from: null, that every ignored
+ * file under the destination counts). Sources and destinations guard cannot see are skipped.
+ */
+function overlaySources(inv: Invocation, rt: Runtime, sources: Field[], dest: Field, tool: string, place: (source: string, from: string, contents: boolean) => { from: string | null; followFrom?: boolean; name: string | null }): void {
   if (dest.value === null || dest.glob) return;
   const destAbs = resolvePath(dest.value, inv.cwd);
   if (destAbs === null) return;
@@ -275,7 +284,7 @@ function copiedTrees(inv: Invocation, rt: Runtime, sources: Field[], dest: Field
     if (source.value === null || source.glob) continue;
     const from = resolvePath(source.value, inv.cwd);
     if (from === null) continue;
-    const verdict = checkOverlay({ from, followFrom: /\/\.?$/.test(source.value), dest: destAbs, name: intoItself ? null : path.posix.basename(source.value), what: `cp copies ${source.display} into ${dest.display}` }, rt.ctx, inv.source);
+    const verdict = checkOverlay({ ...place(source.value, from, /\/\.?$/.test(source.value)), dest: destAbs, what: `${tool} copies ${source.display} into ${dest.display}` }, rt.ctx, inv.source);
     if (verdict) rt.report(verdict);
   }
 }
@@ -344,18 +353,9 @@ function classifyRsync(inv: Invocation, args: Field[], rt: Runtime): void {
  * destination, so every ignored file under it counts, as for an archive.
  */
 function rsyncTrees(inv: Invocation, rt: Runtime, sources: Field[], dest: Field, relative: boolean): void {
-  if (dest.value === null || dest.glob) return;
-  const destAbs = resolvePath(dest.value, inv.cwd);
-  if (destAbs === null) return;
-  for (const source of sources) {
-    if (source.value === null || source.glob) continue;
-    const from = resolvePath(source.value, inv.cwd);
-    if (from === null) continue;
-    const contents = /\/\.?$/.test(source.value);
-    const what = `rsync copies ${source.display} into ${dest.display}`;
-    const verdict = relative ? checkOverlay({ from: null, dest: destAbs, name: null, what }, rt.ctx, inv.source) : checkOverlay({ from, followFrom: contents, dest: destAbs, name: contents ? null : path.posix.basename(source.value), what }, rt.ctx, inv.source);
-    if (verdict) rt.report(verdict);
-  }
+  overlaySources(inv, rt, sources, dest, 'rsync', (source, from, contents) =>
+    relative ? { from: null, name: null } : { from, followFrom: contents, name: contents ? null : path.posix.basename(source) },
+  );
 }
 
 function classifyDiskTool(inv: Invocation, name: string, args: Field[], rt: Runtime): void {
