@@ -1200,7 +1200,7 @@ function gitStashAll(call: GitCall, args: Field[], save: boolean): void {
     if (verdict) call.rt.report(verdict);
     return;
   }
-  call.rt.report(checkGitClean({ cwd, pathspecs, takesIgnored: '(which stashes ignored files too)', directories: true, label: 'git stash --all' }, call.rt.ctx, call.inv.source));
+  call.rt.report(checkGitClean({ cwd, pathspecs, takesIgnored: '(which stashes ignored files too)', directories: true, label: 'git stash --all', stashes: true }, call.rt.ctx, call.inv.source));
 }
 
 function gitSubmodule(call: GitCall, args: Field[]): void {

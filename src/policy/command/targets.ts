@@ -607,6 +607,8 @@ export interface CleanRequest {
   directories?: boolean;
   /** The command as messages name it: `git clean` unless another takes the same files (`git stash --all`). */
   label?: string;
+  /** The files go into a stash entry, not away (`git stash -a`): the messages say so. */
+  stashes?: boolean;
 }
 
 /**
@@ -645,10 +647,19 @@ export function checkStashUntracked(request: CleanRequest, ctx: CommandContext, 
   const query = { cwd: request.cwd, pathspecs: request.pathspecs.map((p) => p.value as string) };
   const facts = view.clean(query);
   const tooLarge = facts?.untracked ? untrackedTooLarge(facts.untracked, facts.sizeOf, ctx) : null;
-  if (!tooLarge) return null;
   const label = request.label ?? 'git stash --include-untracked';
+  // Stashing guard's own files takes them out of the working tree as -a does (untracked
+  // directories included): the agent's hooks or guard's policy would be gone until a pop.
+  const own = !tooLarge && facts?.untracked && ctx.isAgent ? guardFileCleaned(facts.untracked, { ...request, directories: true }, ctx) : null;
+  if (own) return guardFileStashed(own, label, source);
+  if (!tooLarge) return null;
   const instead = `Run git stash without -u (untracked files stay in place, where guard's snapshots hold the smaller ones), or move ${tooLarge.name} out of the repository first, or ask the person to raise snapshot.maxFileSize in .guard.yaml.`;
   return makeVerdict('deny', 'untracked-too-large', `${label} takes ${tooLarge.name} (${tooLarge.size})${tooLarge.more} into a stash entry, ${tooLarge.why} once a rollback drops that entry`, source, instead);
+}
+
+/** `git stash -u`/`-a` would take one of guard's own files (untracked) out of the working tree. */
+function guardFileStashed(own: string, label: string, source: string): Verdict {
+  return makeVerdict('deny', 'guard-self', `${label} takes ${own}, untracked, out of the working tree into a stash entry: it configures guard or an agent's hooks (an agent could switch its own guard off this way)`, source, `Stash without -u/-a (untracked files stay in place), or name what to stash: git stash push -u -- <paths> leaving ${own} out; or ask the person to commit or ignore ${own}.`);
 }
 
 export function checkGitClean(request: CleanRequest, ctx: CommandContext, source: string): Verdict {
@@ -664,6 +675,7 @@ export function checkGitClean(request: CleanRequest, ctx: CommandContext, source
   const tooLarge = facts?.untracked ? untrackedTooLarge(facts.untracked, facts.sizeOf, ctx) : null;
   if (tooLarge) return makeVerdict('deny', 'untracked-too-large', `${label} deletes ${tooLarge.name} (${tooLarge.size})${tooLarge.more}, ${tooLarge.why}`, source);
   const own = facts?.untracked && ctx.isAgent ? guardFileCleaned(facts.untracked, request, ctx) : null;
+  if (own && request.stashes) return guardFileStashed(own, label, source);
   if (own) return makeVerdict('deny', 'guard-self', `${label} deletes ${own}, untracked, which configures guard or an agent's hooks (an agent could switch its own guard off this way); delete the files you mean with rm instead (guard snapshots first), or ask the person to commit or ignore ${own}`, source);
   if (why === null) return makeVerdict('snapshot', 'git-clean', `${label} deletes untracked files`, source);
   if (!facts) return makeVerdict('deny', 'git-clean-ignored', `${label} ${why} deletes ignored files (.env, local config, caches), which snapshots do not hold`, source);
