@@ -755,6 +755,34 @@ function kindAt(abs: string): 'file' | 'dir' | null {
 }
 
 /**
+ * Everything that is not a directory below `dir` (escaped text), relative to it, without following
+ * symlinks below it: what a recursive copy of `dir` lands (cp -r, rsync -a). Stops after `limit`
+ * entries (directories count), so the cost is bounded whatever the source holds.
+ */
+function walk(dir: string, limit: number): { files: string[]; complete: boolean } {
+  const files: string[] = [];
+  const pending: string[] = [''];
+  let seen = 0;
+  while (pending.length > 0) {
+    const rel = pending.pop() as string;
+    let entries: fs.Dirent<Buffer>[];
+    try {
+      entries = fs.readdirSync(escapedBytes(rel === '' ? dir : `${dir}/${rel}`), { withFileTypes: true, encoding: 'buffer' });
+    } catch {
+      continue;
+    }
+    for (const entry of entries) {
+      if (++seen > limit) return { files, complete: false };
+      const name = escapedText(entry.name);
+      const child = rel === '' ? name : `${rel}/${name}`;
+      if (entry.isDirectory()) pending.push(child);
+      else files.push(child);
+    }
+  }
+  return { files, complete: true };
+}
+
+/**
  * The looks a recursive write needs once the classifier knows where it lands (StateProbe): an
  * lstat per path asked, and one ignored listing per landing directory (remembered), never one
  * git process per file.
@@ -763,6 +791,7 @@ function probe(repo: Repo | null, options: PathFactsOptions): StateProbe {
   const listed = new Map<string, IgnoredEntry[] | null>();
   return {
     kindAt,
+    walk,
     ignoredUnder(dir) {
       if (!listed.has(dir)) listed.set(dir, repo ? ignoredUnder(repo, dir, options) : null);
       return listed.get(dir) ?? null;

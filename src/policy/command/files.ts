@@ -254,7 +254,7 @@ function classifyCopy(inv: Invocation, name: string, args: Field[], rt: Runtime)
       if (verdict && (verdict.verdict === 'deny' || verdict.rule === 'overwrite-ignored')) rt.report(verdict);
     }
   }
-  if (name === 'cp' && has(parsed, '-r', '-R', '--recursive', '-a', '--archive') && !noClobber(parsed)) copiedTrees(inv, rt, sources, target ?? dest, target === undefined && has(parsed, '-T', '--no-target-directory'));
+  if (name === 'cp' && has(parsed, '-r', '-R', '--recursive', '-a', '--archive')) copiedTrees(inv, rt, sources, target ?? dest, target === undefined && has(parsed, '-T', '--no-target-directory'), noClobber(parsed));
 }
 
 /** `cp -n`, `--no-clobber`, `--update=none`: nothing that exists is replaced. */
@@ -267,8 +267,8 @@ function noClobber(parsed: Operands): boolean {
  * replaces there are captured first (overlay.ts). `into` is where cp puts the tree: the
  * destination itself with -T, else a directory named after the source inside an existing one.
  */
-function copiedTrees(inv: Invocation, rt: Runtime, sources: Field[], dest: Field, intoItself: boolean): void {
-  overlaySources(inv, rt, sources, dest, 'cp', (source, from, contents) => ({ from, followFrom: contents, name: intoItself ? null : path.posix.basename(source) }));
+function copiedTrees(inv: Invocation, rt: Runtime, sources: Field[], dest: Field, intoItself: boolean, keeps: boolean): void {
+  overlaySources(inv, rt, sources, dest, 'cp', (source, from, contents) => ({ from, followFrom: contents, name: intoItself ? null : path.posix.basename(source), keeps }));
 }
 
 /**
@@ -276,7 +276,7 @@ function copiedTrees(inv: Invocation, rt: Runtime, sources: Field[], dest: Field
  * `place` says where the tool puts that source's tree (or, with from: null, that every ignored
  * file under the destination counts). Sources and destinations guard cannot see are skipped.
  */
-function overlaySources(inv: Invocation, rt: Runtime, sources: Field[], dest: Field, tool: string, place: (source: string, from: string, contents: boolean) => { from: string | null; followFrom?: boolean; name: string | null }): void {
+function overlaySources(inv: Invocation, rt: Runtime, sources: Field[], dest: Field, tool: string, place: (source: string, from: string, contents: boolean) => { from: string | null; followFrom?: boolean; name: string | null; namedWhenNew?: boolean; keeps?: boolean }): void {
   if (dest.value === null || dest.glob) return;
   const destAbs = resolvePath(dest.value, inv.cwd);
   if (destAbs === null) return;
@@ -337,7 +337,8 @@ function classifyRsync(inv: Invocation, args: Field[], rt: Runtime): void {
   if (!remote(dest)) {
     if (deletes) rt.report(checkDeleteTarget(dest, inv.cwd, rt.ctx, inv.source, { recursive: true, verb: 'rsync --delete deletes files in' }));
     else writeCheck(inv, rt, dest, `rsync writes into ${dest.display}`);
-    if (has(parsed, '-r', '-a', '--recursive', '--archive') && !has(parsed, '--ignore-existing', '--existing', '--dry-run', '-n', '--list-only')) rsyncTrees(inv, rt, sources.filter((s) => !remote(s)), dest, has(parsed, '-R', '--relative'));
+    // --existing updates only files that exist (it replaces them); --ignore-existing only adds new ones.
+    if (has(parsed, '-r', '-a', '--recursive', '--archive') && !has(parsed, '--dry-run', '-n', '--list-only')) rsyncTrees(inv, rt, sources.filter((s) => !remote(s)), dest, has(parsed, '-R', '--relative'), has(parsed, '--ignore-existing'));
   }
   if (has(parsed, '--remove-source-files')) {
     for (const source of sources) {
@@ -352,9 +353,9 @@ function classifyRsync(inv: Invocation, args: Field[], rt: Runtime): void {
  * directory of its name there; with --relative the whole path as written goes below the
  * destination, so every ignored file under it counts, as for an archive.
  */
-function rsyncTrees(inv: Invocation, rt: Runtime, sources: Field[], dest: Field, relative: boolean): void {
+function rsyncTrees(inv: Invocation, rt: Runtime, sources: Field[], dest: Field, relative: boolean, keeps: boolean): void {
   overlaySources(inv, rt, sources, dest, 'rsync', (source, from, contents) =>
-    relative ? { from: null, name: null } : { from, followFrom: contents, name: contents ? null : path.posix.basename(source) },
+    relative ? { from: null, name: null, keeps } : { from, followFrom: contents, name: contents ? null : path.posix.basename(source), namedWhenNew: true, keeps },
   );
 }
 

@@ -16,6 +16,7 @@
  */
 import path from 'node:path';
 import { escapedBytes, escapedText, shownEscaped } from '../../util/escaped-text.js';
+import { checkCopyLanding, landingDirectory } from './overlay-landing.js';
 import { classifyPath, displayPath } from './paths.js';
 import { makeVerdict } from './rules.js';
 import type { IgnoredEntry } from './state.js';
@@ -36,6 +37,10 @@ export interface Overlay {
   name: string | null;
   /** The command and what it does, for the reason (`cp -r copies tpl into .`). */
   what: string;
+  /** A destination that does not exist gets the tree in dest/name (rsync), not as itself (cp). */
+  namedWhenNew?: boolean;
+  /** Files that exist are kept (`cp -n`, `rsync --ignore-existing`): only new files land. */
+  keeps?: boolean;
 }
 
 function latin1(escaped: string): string {
@@ -62,7 +67,15 @@ export function checkOverlay(overlay: Overlay, ctx: CommandContext, source: stri
     return null;
   }
   const dest = view.path(overlay.dest, false);
-  if (!dest || !dest.followedExists || !dest.followedIsDir) return null;
+  // An agent's copy is judged where each of its files lands (guard's files, protected paths, .git),
+  // new files included: overlay-landing.ts.
+  if (overlay.from !== null && ctx.isAgent) {
+    const src = view.path(overlay.from, false);
+    const landing = src?.followedExists && src.followedIsDir && (!src.isSymlink || overlay.followFrom) ? landingDirectory(dest, overlay.dest, overlay.name, overlay.namedWhenNew === true) : null;
+    const refused = landing && src ? checkCopyLanding({ from: src.followed, what: overlay.what }, landing, ctx, source) : null;
+    if (refused) return refused;
+  }
+  if (overlay.keeps || !dest || !dest.followedExists || !dest.followedIsDir) return null;
   // Into a directory that exists: the tree lands in dest/name (which may not exist: a new path).
   const into = inside ? view.path(inside, false) : dest;
   if (!into || !into.followedExists || !into.followedIsDir || into.emptyDir) return null;

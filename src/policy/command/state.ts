@@ -326,6 +326,12 @@ export interface StateProbe {
    * null when it is not the repository's root or inside it. One git listing per directory asked.
    */
   ignoredUnder(dir: string): IgnoredEntry[] | null;
+  /**
+   * What a directory copied recursively holds (absolute, escaped text): the paths below it of
+   * everything that is not a directory (files, symlinks, not followed), relative and escaped, in
+   * readdir order; `complete` false when more than `limit` entries were met and the walk stopped.
+   */
+  walk(dir: string, limit: number): { files: string[]; complete: boolean };
 }
 
 export type StateReader = (queries: StateQueries) => Promise<StateFacts>;
