@@ -11,9 +11,13 @@
 // that grows with the repository's size or tags is issue 8.
 //
 // Usage: npm run build && node scripts/friction-hunt.mjs [--projects express,vite,babel] [--json out.json]
-//          [--guard /path/to/other/checkout] [--tag before]
+//          [--guard /path/to/other/checkout] [--tag before] [--clones DIR] [--keep] [--reuse] [--only REGEX]
 //   clones are made from the bare mirrors (GUARD_BENCH_MIRRORS, default /work/.mirror) into
-//   bench/.work/friction-<tag>-<name> (gitignored) and made again on every run. --guard runs
+//   bench/.work/friction-<tag>-<name> (gitignored; --clones DIR puts them elsewhere, e.g. /tmp,
+//   outside any checkout) and made again on every run. --keep leaves the clone (and its watcher
+//   stopped) for a later --reuse, which skips clone, fixture and init and feeds the same hook
+//   again (a rebuilt checkout is what the installed hook runs); --only REGEX keeps the rows whose
+//   command label matches, to rerun the rows a fix changes. --guard runs
 //   `guard init` (and so the installed hook) from another built checkout, e.g. main, for the
 //   "before" column; each clone is initialised by the checkout under test.
 import { spawnSync } from 'node:child_process';
@@ -32,18 +36,25 @@ const MIRRORS = process.env.GUARD_BENCH_MIRRORS ?? '/work/.mirror';
 const PROJECTS = {
   express: { repo: 'expressjs/express', sub: 'lib', pkgs: ['benchmarks', 'examples'] },
   vite: { repo: 'vitejs/vite', sub: 'packages/vite', pkgs: ['packages/vite', 'packages/create-vite'] },
-  babel: { repo: 'babel/babel', sub: 'packages/babel-core', pkgs: ['packages/babel-core', 'packages/babel-parser'] },
+  // A built babel: packages/*/lib is ignored build output (babel's .gitignore), present after `make build`.
+  babel: { repo: 'babel/babel', sub: 'packages/babel-core', pkgs: ['packages/babel-core', 'packages/babel-parser'], built: ['lib/index.js', 'lib/config/index.js', 'lib/transformation/index.js'] },
 };
 const wanted = opt('--projects', 'express,vite,babel').split(',');
 const GUARD = opt('--guard') ? path.join(path.resolve(opt('--guard')), 'bin', 'guard.js') : OWN_GUARD;
 const TAG = opt('--tag', 'run');
 const jsonOut = opt('--json');
+const CLONES = opt('--clones') ? path.resolve(opt('--clones')) : WORK;
+const KEEP = args.includes('--keep');
+const REUSE = args.includes('--reuse');
+const ONLY = opt('--only') ? new RegExp(opt('--only')) : null;
 
 // Expected verdicts: 'allow', 'snapshot', 'deny', or 'allow|snapshot' where either is right
 // (the command may change something restorable, depending on state guard need not look at); a
 // third element is the expectation from the subdirectory where it differs from the root's. At
 // the root `git clean -fd` would delete guard's own untracked files (.guard.yaml and
 // .claude/settings.local.json until they are committed): a deny for agents by design.
+// A fourth element, { project: expected }, overrides both for one project (what a path is
+// differs: babel's packages/*/lib is ignored build output, express's lib/ is source).
 // Paths name the fixture: T = a tracked file, U = an untracked file, M = a modified tracked file.
 const A = 'allow', S = 'snapshot', D = 'deny', AS = 'allow|snapshot';
 const SHELL = [
@@ -78,6 +89,27 @@ const SHELL = [
   ["cat > fr-new.md <<'EOF'\n# hi\nEOF", A], ['mkdir -p SUB/fr && echo x > SUB/fr/a.txt', A], ['tar czf /tmp/fr-src.tgz SUB', A],
   // things guard cannot restore or cannot see: a deny is right
   ['git push --force', D], ['git reflog expire --expire=now --all', D], ['xargs rm < /dev/null', 'ask|deny'], ['rm -rf ..', D, 'deny|snapshot'], ['rm -rf ~', D],
+  // Added after the express and vite runs (2026-12-04, babel run): what agents run daily that
+  // the list above missed. Clean-ups, formatters and test runners:
+  ['rm -rf node_modules/.cache', A], ['rm -rf packages/*/lib', AS, null, { babel: A }], ['rm -rf SUB/lib', AS, null, { babel: A }],
+  ['rm -rf coverage .nyc_output', A], ['npx eslint --fix SUB', A], ['npx prettier --check .', A], ['yarn jest --updateSnapshot', A],
+  ['npx jest -u SUB', A], ['yarn test', A], ['yarn build', A], ['make build', A], ['make test', A], ['node -e "console.log(1)"', A],
+  // reading
+  ['git log -p -- T', A], ['git log --follow --oneline -- T', A], ['git diff --cached', A], ['git diff main...HEAD --stat', A],
+  ['git grep -n foo', A], ['git remote -v', A], ['git shortlog -sn HEAD | head', A], ['git log --all --oneline | head', A], ['git reflog | head', A],
+  ['git config user.name', A], ['git stash show -p', A], ['head -50 T', A], ['wc -l T', A], ['diff T M', A],
+  // git that rewrites the last commits or drops work guard snapshots first
+  ['git commit --amend --no-edit', AS], ['git commit --amend -m "fix: y"', AS], ['git add . && git commit -m wip', A],
+  ['GIT_SEQUENCE_EDITOR=true git rebase -i HEAD~3', AS], ['GIT_SEQUENCE_EDITOR="sed -i -e 2s/^pick/squash/" git rebase -i HEAD~2', AS],
+  ['git rebase --abort', AS], ['git merge --abort', AS], ['git cherry-pick --abort', AS], ['git switch -', AS], ['git pull --ff-only', AS],
+  ['git fetch --all --tags', AS], ['git push origin HEAD', A], ['git branch -D fr-merged', AS], ['git stash -u', AS], ['git stash drop', AS],
+  ['git restore .', S], ['git checkout -- .', S], ['git checkout .', S], ['git reset --hard HEAD~1', S], ['git reset --hard origin/main', S],
+  ['git checkout HEAD~1 -- T', AS], ['git restore --source=HEAD~1 T', AS], ['git rm --cached T', A], ['git rm T', AS],
+  // files
+  ['chmod +x T', A], ['perl -pi -e "s/a/b/" T', A], ['jq .name package.json > fr-tmp.json && mv fr-tmp.json package.json', A],
+  ['mkdir -p fr-dir && mv U fr-dir/', A], ['ln -s T fr-link', A], ['cp -r SUB/src fr-src-copy', A],
+  // ignored files that are not regenerable: a capture or a deny is right
+  ['git clean -fdx', D, 'deny|snapshot'], ['git clean -fX', 'deny|snapshot'],
 ];
 
 function tool(name, input) {
@@ -122,6 +154,10 @@ function prepare(name, dir, project) {
   for (const f of ['dist/index.js', 'node_modules/.cache/a', 'node_modules/x/index.js', 'coverage/lcov.info', 'build/out.js', '.venv/bin/python', ...project.pkgs.map((p) => `${p}/dist/index.js`), ...project.pkgs.map((p) => `${p}/node_modules/y/index.js`)]) {
     fs.mkdirSync(path.dirname(path.join(dir, f)), { recursive: true });
     fs.writeFileSync(path.join(dir, f), 'a\n');
+  }
+  for (const f of (project.built ?? []).flatMap((b) => project.pkgs.map((p) => `${p}/${b}`))) {
+    fs.mkdirSync(path.dirname(path.join(dir, f)), { recursive: true });
+    fs.writeFileSync(path.join(dir, f), '"use strict";\n');
   }
   fs.writeFileSync(path.join(dir, '.env'), 'SECRET=a\n');
   fs.writeFileSync(path.join(dir, '.env.local'), 'SECRET=a\n');
@@ -193,11 +229,13 @@ export function hunt() {
       console.log(`${name}: no mirror at ${mirror}, skipped`);
       continue;
     }
-    const dir = path.join(WORK, `friction-${TAG}-${name}`);
+    const dir = path.join(CLONES, `friction-${TAG}-${name}`);
     if (fs.existsSync(path.join(dir, '.git'))) stopWatcher(dir);
-    cloneProject(mirror, dir);
-    prepare(name, dir, project);
-    run(process.execPath, [GUARD, 'init', '--yes', '--agents', 'claude', '--no-hook-manager'], { cwd: dir, env });
+    if (!REUSE || !fs.existsSync(path.join(dir, '.claude', 'settings.local.json'))) {
+      cloneProject(mirror, dir);
+      prepare(name, dir, project);
+      run(process.execPath, [GUARD, 'init', '--yes', '--agents', 'claude', '--no-hook-manager'], { cwd: dir, env });
+    }
     const files = { T: '', M: '', U: 'fr-notes.txt' };
     const changed = git(dir, 'diff', '--name-only').split('\n').filter(Boolean);
     files.M = changed[0];
@@ -209,9 +247,10 @@ export function hunt() {
     const tags = git(dir, 'tag').split('\n').filter(Boolean).length;
     console.log(`${name}: ${git(dir, 'ls-files').split('\n').length - 1} files, ${tags} tags; T=${files.T} M=${files.M} U=${files.U}; load ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
     const cases = [];
-    for (const [text, rootExpected, subExpected] of SHELL) {
+    for (const [text, rootExpected, subExpected, perProject] of SHELL) {
+      if (ONLY && !ONLY.test(text)) continue;
       for (const where of ['root', 'sub']) {
-        const expected = where === 'sub' && subExpected ? subExpected : rootExpected;
+        const expected = perProject?.[name] ?? (where === 'sub' && subExpected ? subExpected : rootExpected);
         const cwd = where === 'root' ? dir : path.join(dir, project.sub);
         // From the subdirectory the fixture's paths are written relative to it, as an agent would.
         const rel = (p) => (where === 'root' ? p : path.relative(project.sub, p) || '.');
@@ -221,6 +260,7 @@ export function hunt() {
     }
     const abs = (p) => path.join(dir, p === 'T' ? files.T : p === 'M' ? files.M : p === 'U' ? files.U : p.replace(/^SUB\//, `${project.sub}/`));
     for (const [label, make, expected] of FILE_TOOLS) {
+      if (ONLY && !ONLY.test(label)) continue;
       cases.push({ label, cmd: label, where: 'root', cwd: dir, expected, payload: { ...base(dir, 'PreToolUse'), ...make({ abs }), tool_use_id: 'toolu_fr' } });
     }
     for (const c of cases) {
@@ -231,6 +271,11 @@ export function hunt() {
       rows.push({ project: name, label: c.label, cmd: c.cmd, where: c.where, expected: c.expected, ...v, ms: Math.round(h.ms), gits: h.gits, bg: h.bg, load: loadNow, flag: judge(c.expected, v.verdict) });
     }
     stopWatcher(dir);
+    if (KEEP) {
+      if (jsonOut) fs.writeFileSync(jsonOut, `${JSON.stringify({ machine: machine(), time: new Date().toISOString(), guard: GUARD, rows }, null, 2)}\n`);
+      console.log(`${name}: kept ${dir} (--reuse to feed it again)`);
+      continue;
+    }
     // The rows so far, in case a later project fails; a background backup push may still be
     // writing into the clone, so it is removed only where it can be.
     if (jsonOut) fs.writeFileSync(jsonOut, `${JSON.stringify({ machine: machine(), time: new Date().toISOString(), guard: GUARD, rows }, null, 2)}\n`);
