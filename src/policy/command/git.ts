@@ -1129,7 +1129,10 @@ function gitClean(call: GitCall, args: Field[]): void {
   // What it takes of the ignored files is judged (and captured) by checkGitClean (targets.ts).
   const ignoring = count(parsed, 'X') > 0 ? '-X' : count(parsed, 'x') > 0 ? '-x' : unignores(parsed) ? "with -e '!...' (which un-ignores files)" : call.configs.some((c) => c.key === 'core.excludesfile') ? 'with core.excludesFile overridden' : null;
   if (call.target !== 'same' || innerRepository(call)) return local(call, 'snapshot', ignoring ? 'git-clean-ignored' : 'git-clean', `git clean${ignoring ? ` ${ignoring}` : ''} deletes untracked files`);
-  call.rt.report(checkGitClean({ cwd: call.cwd, pathspecs: [...parsed.operands, ...parsed.pathspecs], takesIgnored: ignoring, directories: isSet(parsed, 'd') }, call.rt.ctx, call.inv.source));
+  // -X alone takes only what the standard ignore rules ignore; an -e pattern or another excludes
+  // file adds to those rules, so then untracked files may go too.
+  const onlyIgnored = count(parsed, 'X') > 0 && count(parsed, 'x') === 0 && !parsed.options.some((o) => o.name === 'e' || o.name === 'exclude') && !call.configs.some((c) => c.key === 'core.excludesfile');
+  call.rt.report(checkGitClean({ cwd: call.cwd, pathspecs: [...parsed.operands, ...parsed.pathspecs], takesIgnored: ignoring, directories: isSet(parsed, 'd'), onlyIgnored }, call.rt.ctx, call.inv.source));
 }
 
 /** An `-e` pattern that un-ignores files (`!.env`), or one guard cannot see. */

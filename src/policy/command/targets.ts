@@ -605,6 +605,11 @@ export interface CleanRequest {
   takesIgnored: string | null;
   /** -d: untracked directories go too (without it, files in an untracked directory stay). */
   directories?: boolean;
+  /**
+   * -X with the standard ignore rules only (no -e, no excludes-file override): git takes the
+   * ignored files and leaves every untracked one, guard's own untracked files among them.
+   */
+  onlyIgnored?: boolean;
   /** The command as messages name it: `git clean` unless another takes the same files (`git stash --all`). */
   label?: string;
   /** The files go into a stash entry, not away (`git stash -a`): the messages say so. */
@@ -672,9 +677,13 @@ export function checkGitClean(request: CleanRequest, ctx: CommandContext, source
     return noted(source);
   }
   const facts = view?.resolved && known ? view.clean({ cwd: request.cwd as string, pathspecs: request.pathspecs.map((p) => p.value as string) }) : null;
-  const tooLarge = facts?.untracked ? untrackedTooLarge(facts.untracked, facts.sizeOf, ctx) : null;
+  // `git clean -X` leaves untracked files alone (found by the friction hunt on babel: `git clean
+  // -fX` was denied for deleting the untracked .guard.yaml, which it keeps), unless an ignore
+  // file changed earlier in the line may have made them ignored.
+  const untracked = request.onlyIgnored && !view?.ignoreRulesChanged ? null : facts?.untracked;
+  const tooLarge = untracked ? untrackedTooLarge(untracked, facts?.sizeOf, ctx) : null;
   if (tooLarge) return makeVerdict('deny', 'untracked-too-large', `${label} deletes ${tooLarge.name} (${tooLarge.size})${tooLarge.more}, ${tooLarge.why}`, source);
-  const own = facts?.untracked && ctx.isAgent ? guardFileCleaned(facts.untracked, request, ctx) : null;
+  const own = untracked && ctx.isAgent ? guardFileCleaned(untracked, request, ctx) : null;
   if (own && request.stashes) return guardFileStashed(own, label, source);
   if (own) return makeVerdict('deny', 'guard-self', `${label} deletes ${own}, untracked, which configures guard or an agent's hooks (an agent could switch its own guard off this way); delete the files you mean with rm instead (guard snapshots first), or ask the person to commit or ignore ${own}`, source);
   if (why === null) return makeVerdict('snapshot', 'git-clean', `${label} deletes untracked files`, source);
@@ -692,5 +701,5 @@ export function checkGitClean(request: CleanRequest, ctx: CommandContext, source
   view?.addCapture(captured);
   const names = captured.flatMap((entry) => (entry.files ?? []).map((f) => text(f.path)));
   const keep = names.length > 0 ? `; guard captures the ignored ${listNames(names)} into the snapshot first` : '; the only ignored files it can reach are regenerable output';
-  return makeVerdict('snapshot', 'git-clean', `${label} ${why} deletes untracked and ignored files${keep}`, source);
+  return makeVerdict('snapshot', 'git-clean', `${label} ${why} deletes ${untracked === null ? 'ignored' : 'untracked and ignored'} files${keep}`, source);
 }

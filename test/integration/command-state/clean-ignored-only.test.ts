@@ -1,0 +1,65 @@
+/**
+ * `git clean -X` deletes only what the ignore rules ignore: every untracked file stays. The
+ * friction hunt on babel (docs/FRICTION.md) found an agent's `git clean -fX` at the root denied
+ * for deleting the untracked .guard.yaml, which it keeps (`guard-self`, the check of `git clean
+ * -fd`). Now the untracked listing is not read for -X; the ignored files it does delete are still
+ * captured first. An -e pattern or an ignore file changed earlier in the line adds to the rules,
+ * so untracked files may go: those keep the check. Judged through Claude Code's hook, then run
+ * with real git: guard's files are still there.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { agentVerdict } from '../../helpers/verdicts.js';
+import { PROJECT_ROOT, withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
+
+function agentCheck(t: TestRepo, command: string): { verdict: string; rule: string; reason: string } {
+  return JSON.parse(t.guard(['check-command', '--json', command], { env: { CLAUDECODE: '1' } }).stdout) as { verdict: string; rule: string; reason: string };
+}
+
+function setup(t: TestRepo): void {
+  t.write('.gitignore', '*.log\nbuild/\n');
+  t.write('src/a.ts', 'a\n');
+  t.git(['add', '-A']);
+  t.git(['commit', '-q', '-m', 'init']);
+  // Right after `guard init`: its files untracked until someone commits them.
+  fs.copyFileSync(path.join(PROJECT_ROOT, 'templates', 'guard.default.yaml'), path.join(t.dir, '.guard.yaml'));
+  t.write('.claude/settings.local.json', '{"hooks":{}}\n');
+  t.write('notes.txt', 'untracked notes\n');
+  t.write('debug.log', 'ignored, not regenerable\n');
+  t.write('build/out.js', 'regenerable output\n');
+}
+
+describe('git clean -X and guard files', () => {
+  it('allows an agent git clean -fX / -fdX (snapshot, the ignored log captured), and git keeps every untracked file', async () => {
+    await withTestRepo((t) => {
+      setup(t);
+      for (const command of ['git clean -fX', 'git clean -fdX', 'git clean -f -d -X .']) {
+        expect(agentVerdict(t, command), command).toMatchObject({ decision: 'allow' });
+        const check = agentCheck(t, command);
+        expect(check, command).toMatchObject({ verdict: 'snapshot', rule: 'git-clean' });
+        expect(check.reason, command).toContain('deletes ignored files; guard captures the ignored file debug.log into the snapshot first');
+      }
+      t.git(['clean', '-q', '-fdX']);
+      expect(fs.existsSync(path.join(t.dir, '.guard.yaml'))).toBe(true);
+      expect(t.read('.claude/settings.local.json')).toBe('{"hooks":{}}\n');
+      expect(t.read('notes.txt')).toBe('untracked notes\n');
+      expect(fs.existsSync(path.join(t.dir, 'debug.log'))).toBe(false);
+      expect(fs.existsSync(path.join(t.dir, 'build'))).toBe(false);
+    });
+  });
+
+  it('still denies -x, -X with an -e pattern, and -X after an ignore file changed in the line', async () => {
+    await withTestRepo((t) => {
+      setup(t);
+      expect(agentCheck(t, 'git clean -fdx')).toMatchObject({ verdict: 'deny', rule: 'guard-self' });
+      // -e adds to the ignore rules: with -X git then deletes the untracked files it matches.
+      const withE = agentCheck(t, "git clean -fX -e '*.yaml'");
+      expect(withE).toMatchObject({ verdict: 'deny', rule: 'guard-self' });
+      expect(withE.reason).toContain('.guard.yaml');
+      expect(agentCheck(t, 'echo .guard.yaml >> .gitignore && git clean -fX')).toMatchObject({ verdict: 'deny', rule: 'guard-self' });
+      // The premise of the -e row, with real git: the pattern makes .guard.yaml ignored, and -X takes it.
+      expect(t.git(['clean', '-n', '-X', '-e', '*.yaml'])).toContain('.guard.yaml');
+    });
+  });
+});
