@@ -37,6 +37,19 @@ function lstatKind(root: string, rel: string): 'file' | 'dir' | null {
 /** Paths (latin1 byte strings, repo-relative) that `to` tracks and `from` does not, limited to the pathspecs. */
 function addedPaths(repo: Repo, query: TreeLandingQuery): string[] {
   const specs = query.pathspecs.length > 0 ? ['--', ...query.pathspecs] : [];
+  if (query.fromIndex) {
+    // An index path whose file is there is tracked (no ignored file can be at it); one that is
+    // missing may be blocked by an ignored file above it, or by a directory at it.
+    return splitNulBytes(runGitSync(['ls-files', '-z', '--deleted', ...specs], { cwd: query.cwd }).stdout);
+  }
+  if (query.range) {
+    // One log over the range: what each commit adds (a revert re-adds what each deleted). Merges
+    // are left out: cherry-pick and revert stop at one without -m. `--end-of-options` keeps a
+    // revision from being read as an option.
+    const filter = query.range === 'pick' ? '--diff-filter=AT' : '--diff-filter=DT';
+    const out = runGitSync(['log', '-z', '--name-only', '--format=', '--no-renames', '--no-merges', filter, '--end-of-options', `${query.from}..${query.to}`, ...specs], { cwd: query.cwd });
+    return [...new Set(splitNulBytes(out.stdout).filter((p) => p !== ''))];
+  }
   const out = runGitSync(['diff-tree', '-r', '-z', '--name-only', '--no-renames', '--diff-filter=AT', query.from, query.to, ...specs], { cwd: query.cwd });
   return splitNulBytes(out.stdout);
 }

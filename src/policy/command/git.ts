@@ -254,7 +254,7 @@ function local(call: GitCall, kind: VerdictKind, rule: RuleName, reason: string)
  * the repository git runs in (its own worktree, by the directory, no submodule) and the revisions
  * are words it can read (not options, not unseen); elsewhere the verdict of the text stands.
  */
-function landing(call: GitCall, to: Field | string | undefined, what: string, pathspecs: Field[] = [], from = 'HEAD'): void {
+function landing(call: GitCall, to: Field | string | undefined, what: string, pathspecs: Field[] = [], from = 'HEAD', range?: 'pick' | 'revert' | 'index'): void {
   const view = call.rt.ctx.view;
   const rev = typeof to === 'string' ? to : to?.value;
   if (!view || view.mode === 'text' || call.target !== 'same' || !call.byCwd || call.cwd === null || call.gitDir || call.workTree) return;
@@ -262,7 +262,8 @@ function landing(call: GitCall, to: Field | string | undefined, what: string, pa
   const specs = pathspecs.map((p) => p.value);
   if (specs.some((p) => p === null)) return;
   if (innerRepository(call)) return;
-  const verdict = judgeTreeLanding({ cwd: call.cwd, from, to: rev === '-' ? '@{-1}' : rev, pathspecs: specs as string[] }, what, call.rt.ctx, call.inv.source);
+  const query = { cwd: call.cwd, from, to: rev === '-' ? '@{-1}' : rev, pathspecs: specs as string[] };
+  const verdict = judgeTreeLanding(range === 'index' ? { ...query, fromIndex: true } : range ? { ...query, range } : query, what, call.rt.ctx, call.inv.source);
   if (verdict) call.rt.report(verdict);
 }
 
@@ -483,6 +484,8 @@ const SUBCOMMANDS: Record<string, (call: GitCall, args: Field[]) => void> = {
   },
   'checkout-index'(call, args) {
     if (args.some((a) => a.value === '--force' || (a.value !== null && /^-[a-z]*f[a-z]*$/.test(a.value)))) {
+      // The ignored files it lands on first: that verdict names them, and the capture is the point.
+      checkoutIndexLanding(call, args);
       local(call, 'snapshot', 'git-worktree-overwrite', 'git checkout-index --force overwrites working-tree files');
     }
   },
@@ -616,17 +619,43 @@ function sequenceAction(call: GitCall, parsed: ParsedGitArgs, subcommand: string
 
 /**
  * `git cherry-pick C` writes the files C adds to its parent; `git revert C` the files C deleted.
- * Single commits only (a range `A..B` keeps the verdict of its text).
+ * A range `A..B` applies each commit of it in turn: the files any of them adds (deletes, for a
+ * revert), read with one git log (tree-landing.ts). `A...B`, `^A B` and `--not` keep the verdict
+ * of their text.
  */
 function picks(call: GitCall, parsed: ParsedGitArgs, subcommand: 'cherry-pick' | 'revert'): void {
   sequenceAction(call, parsed, subcommand);
   if (['abort', 'skip', 'quit', 'continue'].some((o) => isSet(parsed, o))) return;
   for (const rev of parsed.operands) {
     const value = rev.value;
+    const range = value === null ? null : /^([^.]+)\.\.([^.]+)$/.exec(value);
+    if (range) {
+      landing(call, range[2], `git ${subcommand} ${rev.display}`, [], range[1], subcommand === 'cherry-pick' ? 'pick' : 'revert');
+      continue;
+    }
     if (value === null || value.includes('..') || value.startsWith('^')) continue;
     if (subcommand === 'cherry-pick') landing(call, value, `git cherry-pick ${rev.display}`, [], `${value}^`);
     else landing(call, `${value}^`, `git revert ${rev.display}`, [], value);
   }
+}
+
+/**
+ * `git checkout-index -f` (`-a`, or files named) writes the index's files where something is in
+ * the way: an ignored file where the index needs a directory (`conf` ignored, `conf/x` tracked)
+ * is deleted without a word (git 2.39). Judged like a tree landing from the index: the files
+ * missing from the working tree are where it can land on an ignored one. Options other than
+ * -a/-f/-q/-u/--index (`--prefix`, `--stdin`, `--temp`, `-n`) keep the verdict of the text.
+ */
+function checkoutIndexLanding(call: GitCall, args: Field[]): void {
+  const end = args.findIndex((a) => a.value === '--');
+  const options = end < 0 ? args.filter((a) => a.value === null || a.value.startsWith('-')) : args.slice(0, end);
+  const files = end < 0 ? args.filter((a) => a.value !== null && !a.value.startsWith('-')) : args.slice(end + 1);
+  if (options.some((a) => a.value === null || !/^(-[afqu]+|--(all|force|quiet|index))$/.test(a.value))) return;
+  const all = options.some((a) => a.value === '--all' || /^-[a-z]*a/.test(a.value as string));
+  if (!all && files.length === 0) return;
+  // Its operands are paths, not pathspecs: literal for ls-files.
+  const specs = all ? [] : files.map((f) => (f.value === null ? f : { ...f, value: `:(literal)${f.value}` }));
+  landing(call, 'HEAD', `git checkout-index ${all ? '--all ' : ''}--force`, specs, 'HEAD', 'index');
 }
 
 function runConfigCommand(call: GitCall, value: string | null, how: string): void {

@@ -179,10 +179,21 @@ export interface TreeLandingQuery {
   to: string;
   /** Pathspecs as written (relative to cwd) that limit what is written; empty: the whole tree. */
   pathspecs: string[];
+  /**
+   * A range `from..to` applied commit by commit (`git cherry-pick A..B`, `git revert A..B`): the
+   * paths each commit adds (a revert: deletes), not the two ends' difference, since a file a
+   * commit adds and a later one deletes was still written over what was there.
+   */
+  range?: 'pick' | 'revert';
+  /**
+   * `git checkout-index -f`: the index's files, not a tree's, land; only those missing from the
+   * working tree (`ls-files --deleted`: a file or a directory is in the way) can land on an ignored one.
+   */
+  fromIndex?: boolean;
 }
 
 export function treeLandingKey(query: TreeLandingQuery): string {
-  return JSON.stringify([query.cwd, query.from, query.to, query.pathspecs]);
+  return JSON.stringify([query.cwd, query.from, query.to, query.pathspecs, query.range ?? null, query.fromIndex === true]);
 }
 
 /**
