@@ -6,7 +6,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import type { TestRepo } from './git-repo.js';
+import { quietRepoConfig, type TestRepo } from './git-repo.js';
 
 export function buildRichRepo(repo: TestRepo): void {
   repo.write('README.md', '# project\n');
@@ -48,26 +48,29 @@ export function buildRichRepo(repo: TestRepo): void {
   repo.write('ignored.log', 'ignored, not captured, never touched\n');
 }
 
+/**
+ * From main, with `file` committed: commits `file` as "BRANCH\n" on a new branch `branch` and as
+ * "main\n" on main, two changes git cannot merge without a conflict. Leaves main checked out.
+ */
+export function commitConflictingChanges(repo: TestRepo, file: string, branch: string): void {
+  repo.git(['checkout', '-q', '-b', branch]);
+  repo.write(file, `${branch}\n`);
+  repo.git(['commit', '-q', '-am', branch]);
+  repo.git(['checkout', '-q', 'main']);
+  repo.write(file, 'main\n');
+  repo.git(['commit', '-q', '-am', 'main']);
+}
+
 /** Leaves `repo` on branch `topic` in a rebase onto `main` that stopped on a conflict in a.txt. */
 export function startConflictedRebase(repo: TestRepo): void {
-  repo.git(['checkout', '-q', '-b', 'topic']);
-  repo.write('a.txt', 'topic\n');
-  repo.git(['commit', '-q', '-am', 'topic']);
-  repo.git(['checkout', '-q', 'main']);
-  repo.write('a.txt', 'main\n');
-  repo.git(['commit', '-q', '-am', 'main']);
+  commitConflictingChanges(repo, 'a.txt', 'topic');
   repo.git(['checkout', '-q', 'topic']);
   if (repo.gitResult(['rebase', 'main']).code === 0) throw new Error('expected the rebase to stop on a conflict');
 }
 
 /** Leaves `repo` in a merge of branch `other` into `main` that stopped on a conflict in a.txt. */
 export function startConflictedMerge(repo: TestRepo): void {
-  repo.git(['checkout', '-q', '-b', 'other']);
-  repo.write('a.txt', 'other\n');
-  repo.git(['commit', '-q', '-am', 'other']);
-  repo.git(['checkout', '-q', 'main']);
-  repo.write('a.txt', 'main\n');
-  repo.git(['commit', '-q', '-am', 'main']);
+  commitConflictingChanges(repo, 'a.txt', 'other');
   const merge = repo.gitResult(['merge', 'other']);
   if (merge.code === 0) throw new Error('expected the merge to stop on a conflict');
 }
@@ -105,6 +108,6 @@ export function cloneFromUpstream(repo: TestRepo, commits: number, cloneArgs: st
     repo.git(['commit', '-q', '-m', `upstream ${n}`], { cwd: upstream });
   }
   repo.git(['clone', '-q', ...cloneArgs, `file://${upstream}`, repo.dir]);
-  for (const [key, value] of [['gc.auto', '0'], ['maintenance.auto', 'false'], ['commit.gpgsign', 'false']] as const) repo.git(['config', key, value]);
+  quietRepoConfig(repo.dir);
   return upstream;
 }

@@ -1,6 +1,7 @@
 /**
  * The guard steps rollback tests repeat, each failing the test with guard's own message when it
- * does not succeed: a snapshot (its id), and any other command that must exit 0.
+ * does not succeed: a snapshot (its id), a rollback and its --undo, the journal's events of a
+ * type, and any other command that must exit 0.
  */
 import { spawnSync } from 'node:child_process';
 import { expect } from 'vitest';
@@ -19,6 +20,28 @@ export function guardOk(t: TestRepo, args: string[]): RunResult {
   const r = t.guard(args);
   expect(r.code, r.stderr).toBe(0);
   return r;
+}
+
+/**
+ * `guard rollback --yes ARGS` (no id: the default target, as a person runs it after an incident);
+ * expects it to succeed and returns what it printed.
+ */
+export function rollbackOk(t: TestRepo, ...args: string[]): string {
+  const r = t.guard(['rollback', '--yes', ...args]);
+  expect(r.code, r.stderr + r.stdout).toBe(0);
+  return r.stdout;
+}
+
+/** `guard rollback --undo --yes`: puts back the state the last rollback replaced. */
+export function undoOk(t: TestRepo): string {
+  return rollbackOk(t, '--undo');
+}
+
+/** The journal's events of `type` as `guard log --json --type TYPE` shows them (it must succeed). */
+export function loggedEvents<T = Record<string, unknown>>(t: TestRepo, type: string): T[] {
+  const r = t.guard(['log', '--json', '--type', type]);
+  expect(r.code, r.stderr).toBe(0);
+  return (JSON.parse(r.stdout) as { events: T[] }).events;
 }
 
 /**

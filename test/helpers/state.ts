@@ -48,3 +48,11 @@ export function captureState(repo: TestRepo, cwd: string = repo.dir): RepoSnapsh
 export function perms(repo: TestRepo, file: string): string {
   return (fs.lstatSync(path.join(repo.dir, file)).mode & 0o7777).toString(8);
 }
+
+/**
+ * captureState plus the permission bits of `files` (captureState reads only the exec bit, and a
+ * 0600 secret that comes back 0644 is a broken promise); 'none' for a file that is not there.
+ */
+export function stateWithModes(repo: TestRepo, files: string[]): RepoSnapshotState & { modes: Record<string, string> } {
+  return { ...captureState(repo), modes: Object.fromEntries(files.map((f) => [f, fs.existsSync(path.join(repo.dir, f)) ? perms(repo, f) : 'none'])) };
+}
