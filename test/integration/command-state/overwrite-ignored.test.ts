@@ -9,51 +9,28 @@
  * Everything is compared byte for byte (files with modes and ignored files, index, HEAD, refs,
  * stash). Found by the hunt helper on a vite clone (`cp env.example .env.local`).
  */
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { agentVerdict, checkVerdict } from '../../helpers/verdicts.js';
-import { captureState } from '../../helpers/state.js';
-import { GUARD_BIN, withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
+import { preToolHook, type ToolCall } from '../../helpers/claude-hook.js';
+import { commitFiles, shellOk, writeFiles } from '../../helpers/repo-steps.js';
+import { loggedEvents, rollbackOk, undoOk } from '../../helpers/guard-steps.js';
+import { stateWithModes } from '../../helpers/state.js';
+import { withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
 
 const OLD = Buffer.from('API_KEY=s3cr3t\r\n\u00e9\u0000tail\n', 'latin1');
 
-function run(t: TestRepo, command: string): void {
-  const r = spawnSync('sh', ['-c', command], { cwd: t.dir, env: t.env, encoding: 'utf8' });
-  expect(r.status, r.stderr).toBe(0);
-}
-
 function setup(t: TestRepo): void {
-  t.write('.gitignore', 'node_modules/\n*.local\n');
-  t.write('src/app.ts', 'export {};\n');
-  t.write('env.example', 'API_KEY=\n');
-  t.git(['add', '-A']);
-  t.git(['commit', '-q', '-m', 'init']);
-  t.write('.env.local', OLD, 0o600);
-  t.write('node_modules/pkg/index.js', 'module.exports = 1;\n');
-  t.write('src/app.ts', 'export const changed = 1;\n');
+  commitFiles(t, { '.gitignore': 'node_modules/\n*.local\n', 'src/app.ts': 'export {};\n', 'env.example': 'API_KEY=\n' });
+  writeFiles(t, { '.env.local': [OLD, 0o600], 'node_modules/pkg/index.js': 'module.exports = 1;\n', 'src/app.ts': 'export const changed = 1;\n' });
 }
 
-/** Claude Code's pre-tool hook for a file tool (Write or Edit) on FILE. */
-function fileToolVerdict(t: TestRepo, tool: 'Write' | 'Edit', file: string): string {
-  const input = tool === 'Write' ? { file_path: path.join(t.dir, file), content: 'NEW=1\n' } : { file_path: path.join(t.dir, file), old_string: 'API_KEY', new_string: 'KEY' };
-  const payload = { session_id: 's1', transcript_path: '/t', cwd: t.dir, permission_mode: 'default', hook_event_name: 'PreToolUse', tool_name: tool, tool_input: input, tool_use_id: 'toolu_1' };
-  const r = spawnSync(process.execPath, [GUARD_BIN, 'agent-hook', 'claude', 'pre-tool'], { cwd: t.dir, env: t.env, input: JSON.stringify(payload), encoding: 'utf8' });
-  expect(r.status, r.stderr).toBe(0);
-  return r.stdout;
-}
+/** Claude Code's file tool on FILE: a Write, or an Edit of the API_KEY line. */
+const fileTool = (tool: 'Write' | 'Edit', file: string): ToolCall => (tool === 'Write' ? { tool, file } : { tool, file, oldString: 'API_KEY', newString: 'KEY' });
 
-function rollback(t: TestRepo, args: string[] = []): string {
-  const r = t.guard(['rollback', '--yes', ...args]);
-  expect(r.code, r.stderr + r.stdout).toBe(0);
-  return r.stdout;
-}
-
-/** The state with the mode of .env.local, which captureState reads as the exec bit only. */
-function fullState(t: TestRepo): unknown {
-  return { ...captureState(t), envMode: (fs.lstatSync(path.join(t.dir, '.env.local')).mode & 0o777).toString(8) };
-}
+/** The state with the mode of .env.local (a 0600 secret), which captureState reads as the exec bit only. */
+const fullState = (t: TestRepo): unknown => stateWithModes(t, ['.env.local']);
 
 const SHELL_OVERWRITES = ['cp env.example .env.local', 'echo NEW=1 > .env.local', "sed -i 's/s3cr3t/x/' .env.local", 'mv env.example .env.local', 'printf "A=1\\n" | tee .env.local'];
 
@@ -66,15 +43,15 @@ describe('an ignored file an agent overwrites is captured first and comes back',
       expect(verdict.reason).toContain('.env.local');
       const before = fullState(t);
       expect(agentVerdict(t, command).decision).toBe('allow');
-      run(t, command);
+      shellOk(t, command);
       expect(fs.readFileSync(path.join(t.dir, '.env.local'))).not.toEqual(OLD);
       const after = fullState(t);
       // guard rollback with no id, as a person runs it after the incident.
-      const out = rollback(t);
+      const out = rollbackOk(t);
       expect(out).toContain('.env.local');
       expect(fs.readFileSync(path.join(t.dir, '.env.local'))).toEqual(OLD);
       expect(fullState(t)).toEqual(before);
-      rollback(t, ['--undo']);
+      undoOk(t);
       expect(fullState(t)).toEqual(after);
     });
   });
@@ -92,46 +69,36 @@ describe('an ignored file an agent overwrites is captured first and comes back',
     await withTestRepo((t) => {
       setup(t);
       const before = fullState(t);
-      expect(fileToolVerdict(t, tool, 'src/app.ts')).toBe('');
-      expect(fileToolVerdict(t, tool, 'brand-new.local')).toBe('');
-      expect(fileToolVerdict(t, tool, 'node_modules/pkg/index.js')).toBe('');
-      const events = (): Array<{ type: string; capturedIgnored?: string[] }> => JSON.parse(t.guard(['log', '--json', '--type', 'allowed-after-snapshot']).stdout).events;
+      expect(preToolHook(t, fileTool(tool, 'src/app.ts')).stdout).toBe('');
+      expect(preToolHook(t, fileTool(tool, 'brand-new.local')).stdout).toBe('');
+      expect(preToolHook(t, fileTool(tool, 'node_modules/pkg/index.js')).stdout).toBe('');
+      const events = (): Array<{ type: string; capturedIgnored?: string[] }> => loggedEvents(t, 'allowed-after-snapshot');
       expect(events()).toEqual([]);
-      expect(fileToolVerdict(t, tool, '.env.local')).toBe('');
+      expect(preToolHook(t, fileTool(tool, '.env.local')).stdout).toBe('');
       expect(events()).toEqual([expect.objectContaining({ capturedIgnored: ['.env.local'] })]);
       // What the tool then does.
       fs.writeFileSync(path.join(t.dir, '.env.local'), 'NEW=1\n');
       const after = fullState(t);
-      rollback(t);
+      rollbackOk(t);
       expect(fs.readFileSync(path.join(t.dir, '.env.local'))).toEqual(OLD);
       expect(fullState(t)).toEqual(before);
-      rollback(t, ['--undo']);
+      undoOk(t);
       expect(fullState(t)).toEqual(after);
     });
   });
 });
 
-/** The decision and reason of Claude Code's pre-tool hook answer (no output is allow). */
-function decisionOf(stdout: string): { decision: string; reason: string } {
-  if (stdout.trim() === '') return { decision: 'allow', reason: '' };
-  const out = JSON.parse(stdout) as { hookSpecificOutput?: { permissionDecision?: string; permissionDecisionReason?: string } };
-  return { decision: out.hookSpecificOutput?.permissionDecision ?? 'allow', reason: out.hookSpecificOutput?.permissionDecisionReason ?? '' };
-}
-
 describe('an ignored file larger than guard captures is not replaced by a file tool', () => {
   it.each(['Write', 'Edit'] as const)("Claude Code's %s over an ignored file over commands.maxIgnoredCapture: denied (capture-too-large), naming the file, its size, the limit and the way forward; smaller and regenerable files as before", async (tool) => {
     await withTestRepo((t) => {
       setup(t);
-      t.write('.gitignore', 'node_modules/\n*.local\ndata/\n');
-      t.write('.guard.yaml', 'version: 1\ncommands:\n  maxIgnoredCapture: 1KB\n');
-      t.git(['add', '-A']);
-      t.git(['commit', '-q', '-m', 'policy']);
+      commitFiles(t, { '.gitignore': 'node_modules/\n*.local\ndata/\n', '.guard.yaml': 'version: 1\ncommands:\n  maxIgnoredCapture: 1KB\n' }, 'policy');
       const big = Buffer.alloc(4096, 7);
       t.write('data/model.bin', big);
       t.write('node_modules/pkg/big.js', Buffer.alloc(4096, 0x61));
-      const blocked = (): Array<{ rule?: string; path?: string; reason?: string }> => JSON.parse(t.guard(['log', '--json', '--type', 'blocked']).stdout).events;
+      const blocked = (): Array<{ rule?: string; path?: string; reason?: string }> => loggedEvents(t, 'blocked');
 
-      const denied = decisionOf(fileToolVerdict(t, tool, 'data/model.bin'));
+      const denied = preToolHook(t, fileTool(tool, 'data/model.bin'));
       expect(denied.decision).toBe('deny');
       for (const part of ['data/model.bin (4.0 KB)', 'commands.maxIgnoredCapture: 1.0 KB', 'could not bring the old bytes back', 'raise commands.maxIgnoredCapture in .guard.yaml']) expect(denied.reason).toContain(part);
       expect(blocked()).toEqual([expect.objectContaining({ rule: 'capture-too-large', tool, path: path.join(t.dir, 'data/model.bin') })]);
@@ -140,9 +107,9 @@ describe('an ignored file larger than guard captures is not replaced by a file t
       expect(fs.readFileSync(path.join(t.dir, 'data/model.bin'))).toEqual(big);
 
       // Under the limit (.env.local is 19 bytes) it is captured first, as before; regenerable output is free.
-      expect(fileToolVerdict(t, tool, '.env.local')).toBe('');
-      expect(fileToolVerdict(t, tool, 'node_modules/pkg/big.js')).toBe('');
-      expect(JSON.parse(t.guard(['log', '--json', '--type', 'allowed-after-snapshot']).stdout).events).toEqual([expect.objectContaining({ capturedIgnored: ['.env.local'] })]);
+      expect(preToolHook(t, fileTool(tool, '.env.local')).stdout).toBe('');
+      expect(preToolHook(t, fileTool(tool, 'node_modules/pkg/big.js')).stdout).toBe('');
+      expect(loggedEvents(t, 'allowed-after-snapshot')).toEqual([expect.objectContaining({ capturedIgnored: ['.env.local'] })]);
       expect(blocked()).toHaveLength(1);
     });
   });

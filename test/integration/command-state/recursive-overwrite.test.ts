@@ -19,39 +19,22 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fastPathAllows } from '../../../src/policy/command/fast-path.js';
 import { agentVerdict, checkVerdict } from '../../helpers/verdicts.js';
-import { captureState } from '../../helpers/state.js';
+import { commitFiles, shellOk, writeFiles } from '../../helpers/repo-steps.js';
+import { rollbackOk, undoOk } from '../../helpers/guard-steps.js';
+import { captureState, stateWithModes } from '../../helpers/state.js';
 import { withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
 
 const OLD = Buffer.from('API_KEY=s3cr3t\r\n\u00e9\u0000tail\n', 'latin1');
 const HAS_ZIP = spawnSync('sh', ['-c', 'command -v zip && command -v unzip']).status === 0;
 
-function run(t: TestRepo, command: string, cwd = t.dir): void {
-  const r = spawnSync('sh', ['-c', command], { cwd, env: t.env, encoding: 'utf8' });
-  expect(r.status, r.stderr).toBe(0);
-}
-
-function rollback(t: TestRepo, args: string[] = []): string {
-  const r = t.guard(['rollback', '--yes', ...args]);
-  expect(r.code, r.stderr + r.stdout).toBe(0);
-  return r.stdout;
-}
-
 /** The state with the modes of the captured files, which captureState reads as the exec bit only. */
-function fullState(t: TestRepo): unknown {
-  const mode = (file: string): string => (t.exists(file) ? (fs.lstatSync(path.join(t.dir, file)).mode & 0o777).toString(8) : 'none');
-  return { ...captureState(t), modes: [mode('.env.local'), mode('conf/x.local')] };
-}
+const fullState = (t: TestRepo): unknown => stateWithModes(t, ['.env.local', 'conf/x.local']);
 
 describe('git stash -u over an untracked file larger than snapshot.maxFileSize', () => {
   it('is denied with the file, its size, the limit and the way forward; a narrower stash or none of -u stays allowed', async () => {
     await withTestRepo((t) => {
-      t.write('.guard.yaml', 'snapshot:\n  maxFileSize: 1MB\n');
-      t.write('.gitignore', '*.local\n');
-      t.write('sub/a.txt', 'a\n');
-      t.git(['add', '-A']);
-      t.git(['commit', '-q', '-m', 'init']);
-      t.write('big.bin', Buffer.alloc(2 * 1024 * 1024, 7));
-      t.write('sub/small.txt', 'small\n');
+      commitFiles(t, { '.guard.yaml': 'snapshot:\n  maxFileSize: 1MB\n', '.gitignore': '*.local\n', 'sub/a.txt': 'a\n' });
+      writeFiles(t, { 'big.bin': Buffer.alloc(2 * 1024 * 1024, 7), 'sub/small.txt': 'small\n' });
       for (const command of ['git stash -u', 'git stash push --include-untracked', 'git stash save -u wip', 'cd sub && git stash push -u']) {
         const verdict = checkVerdict(t, command);
         expect(verdict, command).toMatchObject({ verdict: 'deny', rule: 'untracked-too-large' });
@@ -72,23 +55,16 @@ describe('git stash -u over an untracked file larger than snapshot.maxFileSize',
 
 /** A template tracked in tpl/, ignored local files in the working tree, archives of the template outside it. */
 function setup(t: TestRepo): { tar: string; zip: string } {
-  t.write('.gitignore', 'node_modules/\nbuild/\n*.local\n');
-  t.write('src/app.ts', 'export {};\n');
-  t.write('tpl/.env.local', 'TEMPLATE=1\n');
-  t.write('tpl/conf/x.local', 'template: true\n');
-  t.write('tpl/src/app.ts', 'export const fromTemplate = 1;\n');
+  // The template's files have ignored names: added with -f.
+  writeFiles(t, { '.gitignore': 'node_modules/\nbuild/\n*.local\n', 'src/app.ts': 'export {};\n', 'tpl/.env.local': 'TEMPLATE=1\n', 'tpl/conf/x.local': 'template: true\n', 'tpl/src/app.ts': 'export const fromTemplate = 1;\n' });
   t.git(['add', '-A', '-f']);
   t.git(['commit', '-q', '-m', 'init']);
-  t.write('.env.local', OLD, 0o600);
-  t.write('conf/x.local', 'local: true\n', 0o640);
-  t.write('other.local', 'not in the template\n');
-  t.write('build/out.js', 'built\n');
-  t.write('node_modules/pkg/index.js', 'module.exports = 1;\n');
+  writeFiles(t, { '.env.local': [OLD, 0o600], 'conf/x.local': ['local: true\n', 0o640], 'other.local': 'not in the template\n', 'build/out.js': 'built\n', 'node_modules/pkg/index.js': 'module.exports = 1;\n' });
   fs.mkdirSync(path.join(t.dir, 'empty'));
   const tar = path.join(t.base, 'tpl.tar');
   const zip = path.join(t.base, 'tpl.zip');
-  run(t, `tar cf '${tar}' .env.local conf src`, path.join(t.dir, 'tpl'));
-  if (HAS_ZIP) run(t, `zip -qr '${zip}' .env.local conf src`, path.join(t.dir, 'tpl'));
+  shellOk(t, `tar cf '${tar}' .env.local conf src`, path.join(t.dir, 'tpl'));
+  if (HAS_ZIP) shellOk(t, `zip -qr '${zip}' .env.local conf src`, path.join(t.dir, 'tpl'));
   return { tar, zip };
 }
 
@@ -106,14 +82,14 @@ describe('a tree copied or extracted over ignored files captures them first', ()
       if (command.startsWith('cp')) expect(verdict.reason).not.toContain('other.local');
       const before = fullState(t);
       expect(agentVerdict(t, command).decision).toBe('allow');
-      run(t, command);
+      shellOk(t, command);
       expect(t.read('.env.local')).toBe('TEMPLATE=1\n');
       const after = fullState(t);
-      const out = rollback(t);
+      const out = rollbackOk(t);
       expect(out).toContain('.env.local');
       expect(fs.readFileSync(path.join(t.dir, '.env.local'))).toEqual(OLD);
       expect(fullState(t)).toEqual(before);
-      rollback(t, ['--undo']);
+      undoOk(t);
       expect(fullState(t)).toEqual(after);
     });
   });

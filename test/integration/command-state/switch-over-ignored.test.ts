@@ -9,33 +9,23 @@
  * captured; over the capture limits the command is denied; the cost stays one diff-tree and at
  * most one ls-files, and a switch that lands on nothing ignored takes no snapshot.
  */
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { agentVerdict, checkVerdict } from '../../helpers/verdicts.js';
-import { captureState } from '../../helpers/state.js';
+import { commitFiles, shellOk, writeFiles } from '../../helpers/repo-steps.js';
+import { rollbackOk, undoOk } from '../../helpers/guard-steps.js';
+import { stateWithModes } from '../../helpers/state.js';
 import { traceEnv, tracedArgv } from '../../helpers/git-trace.js';
 import { withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
 
 const SECRET = Buffer.from('API_KEY=s3cr3t\r\n\u00e9\u0000tail\n', 'latin1');
 
-function run(t: TestRepo, command: string): void {
-  const r = spawnSync('sh', ['-c', command], { cwd: t.dir, env: t.env, encoding: 'utf8' });
-  expect(r.status, r.stderr).toBe(0);
-}
-
 /** work ignores .env and dist/; other tracks both (and a file under a new directory). work, not main: a reset of main is a protected branch's. */
 function setup(t: TestRepo, stash = false): void {
-  t.write('src/app.ts', 'export {};\n');
-  t.git(['add', '-A']);
-  t.git(['commit', '-q', '-m', 'init']);
+  commitFiles(t, { 'src/app.ts': 'export {};\n' });
   t.git(['checkout', '-q', '-b', 'other']);
-  t.write('.env', 'API_KEY=\n');
-  t.write('dist/app.js', 'built on other\n');
-  t.write('docs/new.md', 'new\n');
-  t.git(['add', '-A']);
-  t.git(['commit', '-q', '-m', 'other tracks .env and dist']);
+  commitFiles(t, { '.env': 'API_KEY=\n', 'dist/app.js': 'built on other\n', 'docs/new.md': 'new\n' }, 'other tracks .env and dist');
   t.git(['checkout', '-q', '-b', 'work', 'main']);
   if (stash) {
     // A stash entry holding .env staged, made before .env was ignored.
@@ -46,25 +36,17 @@ function setup(t: TestRepo, stash = false): void {
   t.write('.gitignore', '.env\ndist/\n');
   t.git(['add', '.gitignore']);
   t.git(['commit', '-q', '-m', 'ignore .env']);
-  t.write('.env', SECRET, 0o600);
-  t.write('dist/app.js', 'built here\n');
-}
-
-function rollback(t: TestRepo, args: string[] = []): string {
-  const r = t.guard(['rollback', '--yes', ...args]);
-  expect(r.code, r.stderr + r.stdout).toBe(0);
-  return r.stdout;
+  writeFiles(t, { '.env': [SECRET, 0o600], 'dist/app.js': 'built here\n' });
 }
 
 /**
  * The state with .env's bytes and mode (captureState reads the exec bit only), without dist/:
  * regenerable output, overwritten and not captured (a rollback leaves other's build there).
  */
-function fullState(t: TestRepo): unknown {
-  const env = path.join(t.dir, '.env');
-  const state = captureState(t) as { files: Record<string, string> };
+function fullState(t: TestRepo) {
+  const state = stateWithModes(t, ['.env']);
   delete state.files['dist/app.js'];
-  return { ...state, env: fs.readFileSync(env).toString('base64'), envMode: (fs.lstatSync(env).mode & 0o777).toString(8) };
+  return { ...state, env: fs.readFileSync(path.join(t.dir, '.env')).toString('base64') };
 }
 
 const WRITES = ['git switch other', 'git reset --hard other', 'git checkout other -- .', 'git merge -q --no-edit other', 'git stash pop'];
@@ -80,19 +62,19 @@ describe('an ignored file another tree tracks is captured before git writes over
       expect(verdict.reason).not.toContain('dist');
       const before = fullState(t);
       expect(agentVerdict(t, command).decision).toBe('allow');
-      run(t, command);
+      shellOk(t, command);
       expect(fs.readFileSync(path.join(t.dir, '.env'), 'utf8')).toBe('API_KEY=\n');
       const after = fullState(t);
-      const out = rollback(t);
+      const out = rollbackOk(t);
       expect(out).toContain('.env');
       expect(fs.readFileSync(path.join(t.dir, '.env'))).toEqual(SECRET);
       // Regenerable output a tree wrote stays as that tree left it (git stash pop writes none).
       if (!command.includes('stash')) expect(fs.readFileSync(path.join(t.dir, 'dist/app.js'), 'utf8')).toBe('built on other\n');
       expect(fullState(t)).toEqual(before);
-      rollback(t, ['--undo']);
+      undoOk(t);
       // The tracked .env comes back with its bytes; its permission bits beyond the exec bit are
       // in no commit, so the undo writes into the file the rollback left (0600): not compared.
-      expect({ ...(fullState(t) as object), envMode: null }).toEqual({ ...(after as object), envMode: null });
+      expect({ ...fullState(t), modes: { '.env': null } }).toEqual({ ...after, modes: { '.env': null } });
     });
   });
 
