@@ -10,18 +10,16 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { PROJECT_ROOT, withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
+import { withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
+import { commitFiles, useDefaultPolicy } from '../../helpers/repo-steps.js';
+import { checkVerdict } from '../../helpers/verdicts.js';
 
-function check(t: TestRepo, command: string, cwd?: string): { verdict: string; rule: string } {
-  return JSON.parse(t.guard(['check-command', '--json', command], { env: { CLAUDECODE: '1' }, ...(cwd ? { cwd } : {}) }).stdout) as { verdict: string; rule: string };
-}
+const check = (t: TestRepo, command: string, cwd?: string) => checkVerdict(t, command, { asAgent: true, cwd });
 
 function setup(t: TestRepo): void {
-  fs.copyFileSync(path.join(PROJECT_ROOT, 'templates', 'guard.default.yaml'), path.join(t.dir, '.guard.yaml'));
-  t.write('src/app.ts', 'one\n');
-  t.write('gone.txt', 'g\n');
-  t.git(['add', '-A']);
-  t.git(['commit', '-q', '-m', 'init']);
+  useDefaultPolicy(t);
+  // .guard.yaml is committed with them.
+  commitFiles(t, { 'src/app.ts': 'one\n', 'gone.txt': 'g\n' });
   t.git(['switch', '-q', '-c', 'feature']);
   t.write('src/app.ts', 'one\nlocal change\n');
 }

@@ -7,28 +7,20 @@
  * found path reaches START's parent. Decided through the agent hook's evaluation
  * (evaluateCommand) in a real repository with the default .guard.yaml.
  */
-import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { evaluateCommand } from '../../../src/cli/command-state.js';
 import { readPolicy } from '../../../src/config/compile.js';
 import { openRepo } from '../../../src/git/repo.js';
-import { PROJECT_ROOT, createTestRepo, type TestRepo } from '../../helpers/git-repo.js';
+import { createTestRepo, type TestRepo } from '../../helpers/git-repo.js';
+import { commitFiles, useDefaultPolicy, writeFiles } from '../../helpers/repo-steps.js';
 
 let t: TestRepo;
 beforeAll(() => {
   t = createTestRepo();
-  fs.copyFileSync(path.join(PROJECT_ROOT, 'templates', 'guard.default.yaml'), path.join(t.dir, '.guard.yaml'));
-  t.write('.gitignore', '__pycache__/\n*.pyc\nbuild/\n.env\n');
-  t.write('src/app.ts', 'x\n');
-  t.write('src/util.ts', 'x\n');
-  t.write('db/migrations/001_init.sql', 'create table t (id int);\n');
-  t.write('docs/guide.md', 'guide\n');
-  t.git(['add', '-A']);
-  t.git(['commit', '-q', '-m', 'init']);
-  t.write('src/__pycache__/app.cpython-312.pyc', 'bytecode\n');
-  t.write('lib/mod.pyc', 'bytecode\n');
-  t.write('build/out.js', 'built\n');
+  useDefaultPolicy(t);
+  commitFiles(t, { '.gitignore': '__pycache__/\n*.pyc\nbuild/\n.env\n', 'src/app.ts': 'x\n', 'src/util.ts': 'x\n', 'db/migrations/001_init.sql': 'create table t (id int);\n', 'docs/guide.md': 'guide\n' });
+  writeFiles(t, { 'src/__pycache__/app.cpython-312.pyc': 'bytecode\n', 'lib/mod.pyc': 'bytecode\n', 'build/out.js': 'built\n' });
 }, 60_000);
 afterAll(() => t?.cleanup());
 

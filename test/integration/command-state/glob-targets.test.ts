@@ -17,31 +17,17 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { PROJECT_ROOT, withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
+import { withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
+import { commitFiles, useDefaultPolicy, writeFiles } from '../../helpers/repo-steps.js';
+import { checkVerdict } from '../../helpers/verdicts.js';
 
-interface Answer {
-  verdict: string;
-  rule: string;
-  reason: string;
-}
-
-function check(t: TestRepo, command: string): Answer {
-  const r = t.guard(['check-command', '--json', command], { env: { CLAUDECODE: '1' } });
-  return JSON.parse(r.stdout) as Answer;
-}
+const check = (t: TestRepo, command: string) => checkVerdict(t, command, { asAgent: true });
 
 function setup(t: TestRepo): void {
-  fs.copyFileSync(path.join(PROJECT_ROOT, 'templates', 'guard.default.yaml'), path.join(t.dir, '.guard.yaml'));
-  t.write('.gitignore', 'node_modules/\ndist/\ndata/\n*.log\n');
-  t.write('a.txt', 'a\n');
-  t.write('src/app.ts', 'x\n');
-  t.write('db/migrations/001_init.sql', 'create table t (id int);\n');
-  t.git(['add', '-A']);
-  t.git(['commit', '-q', '-m', 'init']);
-  t.write('node_modules/x/index.js', 'x\n');
-  t.write('dist/app.js', 'built\n');
-  // Ignored, not regenerable output: what a snapshot must capture before it is deleted.
-  t.write('data/big.csv', '1,2\n');
+  useDefaultPolicy(t);
+  commitFiles(t, { '.gitignore': 'node_modules/\ndist/\ndata/\n*.log\n', 'a.txt': 'a\n', 'src/app.ts': 'x\n', 'db/migrations/001_init.sql': 'create table t (id int);\n' });
+  // data/big.csv is ignored, not regenerable output: what a snapshot must capture before it is deleted.
+  writeFiles(t, { 'node_modules/x/index.js': 'x\n', 'dist/app.js': 'built\n', 'data/big.csv': '1,2\n' });
 }
 
 describe('deleting through a glob', () => {

@@ -6,12 +6,13 @@
  * case runs the real agent hook on a real repository and checks the verdict, the reason and which
  * listings git was asked for (git's trace2 events: process counts, no timing).
  */
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { GUARD_BIN, withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
-import { traceEnv } from '../../helpers/git-trace.js';
+import { withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
+import { traceEnv, tracedArgv } from '../../helpers/git-trace.js';
+import { preToolHook } from '../../helpers/claude-hook.js';
+import { commitFiles, writeFiles } from '../../helpers/repo-steps.js';
 
 interface Answer {
   decision: string;
@@ -31,39 +32,31 @@ function listingKind(argv: string[]): string {
 function rmrf(t: TestRepo, target: string): Answer {
   const command = `rm -rf ${target}`;
   const trace = path.join(t.base, `trace-${Date.now()}-${Math.random().toString(36).slice(2)}.json`);
-  const payload = { session_id: 's1', transcript_path: '/t', cwd: t.dir, permission_mode: 'default', hook_event_name: 'PreToolUse', tool_name: 'Bash', tool_input: { command } };
-  const r = spawnSync(process.execPath, [GUARD_BIN, 'agent-hook', 'claude', 'pre-tool'], { cwd: t.dir, env: { ...t.env, ...traceEnv(trace) }, input: JSON.stringify(payload), encoding: 'utf8' });
-  expect(r.status, r.stderr).toBe(0);
-  const listings: string[] = [];
-  const events = fs.existsSync(trace) ? fs.readFileSync(trace, 'utf8').split('\n') : [];
-  for (const line of events) {
-    if (!line.includes('"event":"start"')) continue;
-    const argv = (JSON.parse(line) as { argv?: string[] }).argv ?? [];
-    // Only the listings of the target (the session's first snapshot lists ignored files too).
-    if (argv[1] === 'ls-files' && argv.some((arg) => arg === `:(literal)${target}` || arg.startsWith(`:(literal)${target}/`))) listings.push(listingKind(argv));
-  }
-  if (r.stdout.trim() === '') return { decision: 'allow', reason: '', listings };
-  const out = JSON.parse(r.stdout) as { hookSpecificOutput?: { permissionDecision?: string; permissionDecisionReason?: string } };
-  return { decision: out.hookSpecificOutput?.permissionDecision ?? 'allow', reason: out.hookSpecificOutput?.permissionDecisionReason ?? '', listings };
+  const { decision, reason } = preToolHook(t, { tool: 'Bash', command }, traceEnv(trace));
+  // Only the listings of the target (the session's first snapshot lists ignored files too).
+  const ofTarget = (argv: string[]): boolean => argv[1] === 'ls-files' && argv.some((arg) => arg === `:(literal)${target}` || arg.startsWith(`:(literal)${target}/`));
+  return { decision, reason, listings: tracedArgv(trace).filter(ofTarget).map(listingKind) };
 }
 
 function setup(t: TestRepo): void {
-  t.write('.guard.yaml', 'version: 1\nprotect:\n  paths:\n    - "**/migrations/**"\n');
-  t.write('.gitignore', 'dist/\n*.local\nconf/migrations/\n');
-  t.write('db/migrations/001.sql', 'create table a (id int);\n');
-  t.write('conf/app.ts', 'export {};\n');
-  t.write('src/a.ts', 'export {};\n');
-  t.git(['add', '-A']);
-  t.git(['commit', '-q', '-m', 'init']);
-  // Ignored, not regenerable: captured by a snapshot, so what decides is whether it is protected.
-  t.write('db/cache.local', 'cache\n');
-  t.write('src/x.local', 'local settings\n');
-  t.write('conf/migrations/003.sql', 'create table c (id int);\n');
-  // Untracked, not ignored.
-  t.write('work/migrations/002.sql', 'create table b (id int);\n');
-  t.write('work/notes.txt', 'notes\n');
-  // Ignored regenerable output.
-  t.write('dist/app.js', 'built\n');
+  commitFiles(t, {
+    '.guard.yaml': 'version: 1\nprotect:\n  paths:\n    - "**/migrations/**"\n',
+    '.gitignore': 'dist/\n*.local\nconf/migrations/\n',
+    'db/migrations/001.sql': 'create table a (id int);\n',
+    'conf/app.ts': 'export {};\n',
+    'src/a.ts': 'export {};\n',
+  });
+  writeFiles(t, {
+    // Ignored, not regenerable: captured by a snapshot, so what decides is whether it is protected.
+    'db/cache.local': 'cache\n',
+    'src/x.local': 'local settings\n',
+    'conf/migrations/003.sql': 'create table c (id int);\n',
+    // Untracked, not ignored.
+    'work/migrations/002.sql': 'create table b (id int);\n',
+    'work/notes.txt': 'notes\n',
+    // Ignored regenerable output.
+    'dist/app.js': 'built\n',
+  });
 }
 
 describe('what lies under a deletion target is listed as the verdict needs it', () => {
