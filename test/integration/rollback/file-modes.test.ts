@@ -8,8 +8,8 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
 import { captureState, perms } from '../../helpers/state.js';
-import { guardOk, snapshotId } from '../../helpers/guard-steps.js';
-
+import { rollbackOk, snapshotId, undoOk } from '../../helpers/guard-steps.js';
+import { commitFiles, writeFiles } from '../../helpers/repo-steps.js';
 
 function state(t: TestRepo): unknown {
   const files = captureState(t);
@@ -20,14 +20,8 @@ function state(t: TestRepo): unknown {
 describe('rollback and the permission bits of untracked files', () => {
   it('gives a deleted 0600 key and a captured 0600 .env their bits back', async () => {
     await withTestRepo((t) => {
-      t.write('.gitignore', '.env\n');
-      t.write('app.js', 'app\n');
-      t.git(['add', '-A']);
-      t.git(['commit', '-q', '-m', 'base']);
-      t.write('.guard.yaml', 'snapshot:\n  includeIgnored: [".env"]\n');
-      t.write('id_ed25519', 'PRIVATE KEY\n', 0o600);
-      t.write('deploy.sh', '#!/bin/sh\n', 0o700);
-      t.write('.env', 'TOKEN=secret\n', 0o600);
+      commitFiles(t, { '.gitignore': '.env\n', 'app.js': 'app\n' }, 'base');
+      writeFiles(t, { '.guard.yaml': 'snapshot:\n  includeIgnored: [".env"]\n', id_ed25519: ['PRIVATE KEY\n', 0o600], 'deploy.sh': ['#!/bin/sh\n', 0o700], '.env': ['TOKEN=secret\n', 0o600] });
       fs.chmodSync(path.join(t.dir, 'id_ed25519'), 0o600);
       fs.chmodSync(path.join(t.dir, 'deploy.sh'), 0o700);
       fs.chmodSync(path.join(t.dir, '.env'), 0o600);
@@ -37,7 +31,7 @@ describe('rollback and the permission bits of untracked files', () => {
       fs.rmSync(path.join(t.dir, 'id_ed25519'));
       fs.rmSync(path.join(t.dir, 'deploy.sh'));
       fs.rmSync(path.join(t.dir, '.env'));
-      guardOk(t, ['rollback', id, '--yes']);
+      rollbackOk(t, id);
       expect(perms(t, 'id_ed25519')).toBe('600');
       expect(perms(t, 'deploy.sh')).toBe('700');
       expect(perms(t, '.env')).toBe('600');
@@ -47,9 +41,7 @@ describe('rollback and the permission bits of untracked files', () => {
 
   it('narrows bits an agent widened, and --undo widens them again', async () => {
     await withTestRepo((t) => {
-      t.write('app.js', 'app\n');
-      t.git(['add', '-A']);
-      t.git(['commit', '-q', '-m', 'base']);
+      commitFiles(t, { 'app.js': 'app\n' }, 'base');
       t.write('id_ed25519', 'PRIVATE KEY\n');
       fs.chmodSync(path.join(t.dir, 'id_ed25519'), 0o600);
       const before = state(t);
@@ -57,9 +49,9 @@ describe('rollback and the permission bits of untracked files', () => {
 
       fs.chmodSync(path.join(t.dir, 'id_ed25519'), 0o644);
       const widened = state(t);
-      guardOk(t, ['rollback', id, '--yes']);
+      rollbackOk(t, id);
       expect(state(t)).toEqual(before);
-      guardOk(t, ['rollback', '--undo', '--yes']);
+      undoOk(t);
       expect(state(t)).toEqual(widened);
     });
   });

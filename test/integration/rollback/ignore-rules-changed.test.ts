@@ -8,18 +8,14 @@
 import { describe, expect, it } from 'vitest';
 import { withTestRepo } from '../../helpers/git-repo.js';
 import { captureState } from '../../helpers/state.js';
-import { guardOk, snapshotId } from '../../helpers/guard-steps.js';
+import { guardOk, rollbackOk, snapshotId, undoOk } from '../../helpers/guard-steps.js';
+import { commitFiles, writeFiles } from '../../helpers/repo-steps.js';
 
 describe('rollback after the ignore rules changed', () => {
   it('leaves the files the target ignored where they are, and --undo brings back the agent state', async () => {
     await withTestRepo((t) => {
-      t.write('.gitignore', '.env\ndist/\n');
-      t.write('app.js', 'app\n');
-      t.git(['add', '-A']);
-      t.git(['commit', '-q', '-m', 'base']);
-      t.write('.env', 'TOKEN=secret\n');
-      t.write('dist/out.js', 'built\n');
-      t.write('notes.txt', 'untracked work\n');
+      commitFiles(t, { '.gitignore': '.env\ndist/\n', 'app.js': 'app\n' }, 'base');
+      writeFiles(t, { '.env': 'TOKEN=secret\n', 'dist/out.js': 'built\n', 'notes.txt': 'untracked work\n' });
       const before = captureState(t);
       const id = snapshotId(t);
 
@@ -29,27 +25,24 @@ describe('rollback after the ignore rules changed', () => {
       guardOk(t, ['snapshot', '--json']);
       const destroyed = captureState(t);
 
-      guardOk(t, ['rollback', id, '--yes']);
+      rollbackOk(t, id);
       expect(t.read('.env')).toBe('TOKEN=secret\n');
       expect(captureState(t)).toEqual(before);
 
-      guardOk(t, ['rollback', '--undo', '--yes']);
+      undoOk(t);
       expect(captureState(t)).toEqual(destroyed);
     });
   });
 
   it('still deletes a file both rule sets ignore that only a later snapshot captured', async () => {
     await withTestRepo((t) => {
-      t.write('.gitignore', '.env\n');
-      t.write('app.js', 'app\n');
-      t.git(['add', '-A']);
-      t.git(['commit', '-q', '-m', 'base']);
+      commitFiles(t, { '.gitignore': '.env\n', 'app.js': 'app\n' }, 'base');
       t.write('.guard.yaml', 'snapshot:\n  includeIgnored: [".env"]\n');
       const before = captureState(t);
       const id = snapshotId(t);
       t.write('.gitignore', '.env\n*.log\n');
       t.write('.env', 'created by the agent\n');
-      guardOk(t, ['rollback', id, '--yes']);
+      rollbackOk(t, id);
       expect(captureState(t)).toEqual(before);
     });
   });

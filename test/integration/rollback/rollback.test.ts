@@ -3,26 +3,17 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
 import { buildRichRepo, startConflictedMerge } from '../../helpers/fixtures.js';
+import { rollbackOk, snapshotId, undoOk } from '../../helpers/guard-steps.js';
+import { commitFiles } from '../../helpers/repo-steps.js';
 import { captureState } from '../../helpers/state.js';
 
-function snapshot(repo: TestRepo): string {
-  const r = repo.guard(['snapshot', '--json']);
-  expect(r.code, r.stderr).toBe(0);
-  return JSON.parse(r.stdout).id;
-}
-
-function simpleRepo(repo: TestRepo): void {
-  repo.write('a.txt', 'a\n');
-  repo.write('b.txt', 'b\n');
-  repo.git(['add', '-A']);
-  repo.git(['commit', '-q', '-m', 'base']);
-}
+const simpleRepo = (repo: TestRepo): void => commitFiles(repo, { 'a.txt': 'a\n', 'b.txt': 'b\n' }, 'base');
 
 describe('guard rollback', () => {
   it('refuses without a terminal unless --yes is given, prints the plan, and changes nothing', () =>
     withTestRepo((repo) => {
       buildRichRepo(repo);
-      snapshot(repo);
+      snapshotId(repo);
       repo.git(['reset', '-q', '--hard']);
       const destroyed = captureState(repo);
       const r = repo.guard(['rollback']);
@@ -37,7 +28,7 @@ describe('guard rollback', () => {
   it('--dry-run shows the plan as JSON and changes nothing', () =>
     withTestRepo((repo) => {
       buildRichRepo(repo);
-      const id = snapshot(repo);
+      const id = snapshotId(repo);
       repo.git(['clean', '-q', '-fd']);
       repo.git(['branch', '-D', 'feature']);
       const destroyed = captureState(repo);
@@ -53,7 +44,7 @@ describe('guard rollback', () => {
   it('refuses while a merge is in progress, and while index.lock is held, changing nothing', () =>
     withTestRepo((repo) => {
       simpleRepo(repo);
-      snapshot(repo);
+      snapshotId(repo);
       startConflictedMerge(repo);
       const during = captureState(repo);
       const merging = repo.guard(['rollback', '--yes']);
@@ -77,7 +68,7 @@ describe('guard rollback', () => {
       simpleRepo(repo);
       repo.write('src/one.js', '1\n');
       repo.write('src/two.js', '2\n');
-      snapshot(repo);
+      snapshotId(repo);
       repo.remove('src');
       repo.write('a.txt', 'changed\n');
       repo.git(['branch', 'new-branch']);
@@ -92,7 +83,7 @@ describe('guard rollback', () => {
   it('--files-only restores files and the index but no refs', () =>
     withTestRepo((repo) => {
       simpleRepo(repo);
-      snapshot(repo);
+      snapshotId(repo);
       repo.write('b.txt', 'agent\n');
       repo.git(['commit', '-q', '-am', 'agent commit']);
       const head = repo.git(['rev-parse', 'HEAD']);
@@ -108,17 +99,15 @@ describe('guard rollback', () => {
     withTestRepo((repo) => {
       simpleRepo(repo);
       repo.write('config.local', 'captured while not ignored\n');
-      snapshot(repo);
+      snapshotId(repo);
       const atTarget = captureState(repo);
       repo.remove('config.local');
       repo.write('.gitignore', 'config.local\n');
       repo.write('config.local', 'precious, ignored now\n');
       const before = captureState(repo);
-      const r = repo.guard(['rollback', '--yes']);
-      expect(r.code, r.stderr).toBe(0);
+      rollbackOk(repo);
       expect(captureState(repo)).toEqual(atTarget);
-      const undo = repo.guard(['rollback', '--undo', '--yes']);
-      expect(undo.code, undo.stderr).toBe(0);
+      undoOk(repo);
       expect(repo.read('config.local')).toBe('precious, ignored now\n');
       expect(captureState(repo)).toEqual(before);
     }));
@@ -127,7 +116,7 @@ describe('guard rollback', () => {
     withTestRepo((repo) => {
       simpleRepo(repo);
       repo.git(['branch', 'elsewhere']);
-      snapshot(repo);
+      snapshotId(repo);
       const wt = path.join(repo.base, 'wt');
       repo.git(['worktree', 'add', '-q', wt, 'elsewhere']);
       fs.writeFileSync(path.join(wt, 'c.txt'), 'c\n');
@@ -135,9 +124,8 @@ describe('guard rollback', () => {
       repo.git(['commit', '-q', '-m', 'work in wt'], { cwd: wt });
       const tip = repo.git(['rev-parse', 'elsewhere']);
       repo.write('a.txt', 'changed\n');
-      const r = repo.guard(['rollback', '--yes']);
-      expect(r.code, r.stderr).toBe(0);
-      expect(r.stdout).toContain('left alone: refs/heads/elsewhere');
+      const out = rollbackOk(repo);
+      expect(out).toContain('left alone: refs/heads/elsewhere');
       expect(repo.git(['rev-parse', 'elsewhere'])).toBe(tip);
       expect(repo.read('a.txt')).toBe('a\n');
     }));
@@ -145,7 +133,7 @@ describe('guard rollback', () => {
   it('reports unknown and ambiguous ids with close matches', () =>
     withTestRepo((repo) => {
       simpleRepo(repo);
-      const id = snapshot(repo);
+      const id = snapshotId(repo);
       const wrong = `${id.slice(0, 6)}${id[6] === '0' ? '1' : '0'}`;
       const r = repo.guard(['rollback', wrong, '--yes']);
       expect(r.code).toBe(1);
@@ -158,7 +146,7 @@ describe('guard rollback', () => {
       withTestRepo((repo) => {
         buildRichRepo(repo);
         const before = captureState(repo);
-        const id = snapshot(repo);
+        const id = snapshotId(repo);
         repo.git(['stash', 'drop', '-q']);
         repo.git(['reset', '-q', '--hard', 'HEAD~1']);
         repo.git(['clean', '-q', '-fd']);
@@ -185,19 +173,16 @@ describe('guard rollback', () => {
         expect(fs.existsSync(path.join(repo.dir, '.git', 'index.lock'))).toBe(true);
         fs.writeFileSync(recordFile, record);
 
-        const resumed = repo.guard(['rollback', '--resume', '--yes']);
-        expect(resumed.code, resumed.stderr).toBe(0);
+        rollbackOk(repo, '--resume');
         expect(captureState(repo)).toEqual(before);
         expect(fs.existsSync(path.join(repo.dir, '.git', 'index.lock'))).toBe(false);
 
         // The same interruption, reversed instead.
-        const undo = repo.guard(['rollback', '--undo', '--yes']);
-        expect(undo.code, undo.stderr).toBe(0);
+        undoOk(repo);
         expect(captureState(repo)).toEqual(destroyed);
         const killedAgain = repo.guard(['rollback', id, '--yes'], { env: { GUARD_TEST_BUNDLE: '1', GUARD_TEST_KILL_AFTER_STEP: killAfter } });
         expect(killedAgain.code).not.toBe(0);
-        const reversed = repo.guard(['rollback', '--undo', '--yes']);
-        expect(reversed.code, reversed.stderr).toBe(0);
+        undoOk(repo);
         expect(captureState(repo)).toEqual(destroyed);
       }));
   }
@@ -209,10 +194,10 @@ describe('guard rollback default target', () => {
       simpleRepo(repo);
       const start = JSON.parse(repo.guard(['session', 'start', '--agent', 'claude', '--json']).stdout);
       repo.write('a.txt', 'agent edit 1\n');
-      snapshot(repo);
+      snapshotId(repo);
       repo.write('a.txt', 'agent edit 2\n');
       repo.remove('b.txt');
-      snapshot(repo);
+      snapshotId(repo);
       expect(repo.guard(['session', 'end']).code).toBe(0);
       const r = repo.guard(['rollback', '--yes', '--json']);
       expect(r.code, r.stderr).toBe(0);

@@ -6,49 +6,34 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { addSubmodule } from '../../helpers/fixtures.js';
-import { withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
+import { withTestRepo } from '../../helpers/git-repo.js';
+import { loggedEvents, rollbackOk, snapshotId, undoOk } from '../../helpers/guard-steps.js';
+import { commitFiles } from '../../helpers/repo-steps.js';
 import { captureState } from '../../helpers/state.js';
-
-function snapshot(repo: TestRepo): string {
-  const r = repo.guard(['snapshot', '--json']);
-  expect(r.code, r.stderr).toBe(0);
-  return JSON.parse(r.stdout).id;
-}
-
-function commitAll(repo: TestRepo, message = 'base'): void {
-  repo.git(['add', '-A']);
-  repo.git(['commit', '-q', '-m', message]);
-}
 
 describe('rollback: files and directories that trade places', () => {
   it('restores a tracked directory that was replaced by a file, and --undo brings the file back', () =>
     withTestRepo((repo) => {
-      repo.write('d/e/f', '1\n');
-      repo.write('keep.txt', 'k\n');
-      commitAll(repo);
-      snapshot(repo);
+      commitFiles(repo, { 'd/e/f': '1\n', 'keep.txt': 'k\n' }, 'base');
+      snapshotId(repo);
       const before = captureState(repo);
       repo.remove('d');
       repo.write('d', 'x\n');
       const replaced = captureState(repo);
-      const r = repo.guard(['rollback', '--yes']);
-      expect(r.code, r.stderr).toBe(0);
+      rollbackOk(repo);
       expect(captureState(repo)).toEqual(before);
-      const undo = repo.guard(['rollback', '--undo', '--yes']);
-      expect(undo.code, undo.stderr).toBe(0);
+      undoOk(repo);
       expect(captureState(repo)).toEqual(replaced);
     }));
 
   it('restores a tracked file that was replaced by a directory', () =>
     withTestRepo((repo) => {
-      repo.write('d', 'file\n');
-      commitAll(repo);
-      snapshot(repo);
+      commitFiles(repo, { d: 'file\n' }, 'base');
+      snapshotId(repo);
       const before = captureState(repo);
       repo.remove('d');
       repo.write('d/e/f', 'now a dir\n');
-      const r = repo.guard(['rollback', '--yes']);
-      expect(r.code, r.stderr).toBe(0);
+      rollbackOk(repo);
       expect(captureState(repo)).toEqual(before);
     }));
 
@@ -57,21 +42,17 @@ describe('rollback: files and directories that trade places', () => {
   // --undo gives the ignored file back byte for byte.
   it('an ignored file no snapshot holds where the target needs a directory: captured first, --undo gives it back', () =>
     withTestRepo((repo) => {
-      repo.write('a.txt', 'a\n');
-      repo.write('conf/x', 'tracked\n');
-      commitAll(repo);
-      snapshot(repo);
+      commitFiles(repo, { 'a.txt': 'a\n', 'conf/x': 'tracked\n' }, 'base');
+      snapshotId(repo);
       const atTarget = captureState(repo);
       repo.git(['rm', '-q', '-r', 'conf']);
       repo.git(['commit', '-q', '-m', 'drop conf']);
       repo.write('.git/info/exclude', '/conf\n');
       repo.write('conf', 'precious, ignored, never captured\n');
       const before = captureState(repo);
-      const r = repo.guard(['rollback', '--yes']);
-      expect(r.code, r.stderr).toBe(0);
+      rollbackOk(repo);
       expect(captureState(repo)).toEqual(atTarget);
-      const undo = repo.guard(['rollback', '--undo', '--yes']);
-      expect(undo.code, undo.stderr).toBe(0);
+      undoOk(repo);
       expect(repo.read('conf')).toBe('precious, ignored, never captured\n');
       expect(captureState(repo)).toEqual(before);
     }));
@@ -80,20 +61,16 @@ describe('rollback: files and directories that trade places', () => {
 describe('rollback: a directory where the target has a file', () => {
   it('that directory holds an ignored file no snapshot has: captured first, --undo gives it back', () =>
     withTestRepo((repo) => {
-      repo.write('d', 'file\n');
-      repo.write('.gitignore', '*.log\n');
-      commitAll(repo);
-      snapshot(repo);
+      commitFiles(repo, { d: 'file\n', '.gitignore': '*.log\n' }, 'base');
+      snapshotId(repo);
       const atTarget = captureState(repo);
       repo.remove('d');
       repo.write('d/kept.txt', 'captured\n');
       repo.write('d/secret.log', 'ignored, never captured\n');
       const before = captureState(repo);
-      const r = repo.guard(['rollback', '--yes']);
-      expect(r.code, r.stderr).toBe(0);
+      rollbackOk(repo);
       expect(captureState(repo)).toEqual(atTarget);
-      const undo = repo.guard(['rollback', '--undo', '--yes']);
-      expect(undo.code, undo.stderr).toBe(0);
+      undoOk(repo);
       expect(captureState(repo)).toEqual(before);
     }));
 });
@@ -101,10 +78,9 @@ describe('rollback: a directory where the target has a file', () => {
 describe('rollback --resume and index.lock', () => {
   it('removes the index.lock the interrupted rollback created, never one another git process holds', () =>
     withTestRepo((repo) => {
-      repo.write('a.txt', 'a\n');
-      commitAll(repo);
+      commitFiles(repo, { 'a.txt': 'a\n' }, 'base');
       repo.git(['branch', 'feature']);
-      snapshot(repo);
+      snapshotId(repo);
       repo.git(['branch', '-D', 'feature']);
       repo.write('a.txt', 'agent\n');
       const killed = repo.guard(['rollback', '--yes'], { env: { GUARD_TEST_BUNDLE: '1', GUARD_TEST_KILL_AFTER_STEP: 'refs' } });
@@ -122,8 +98,7 @@ describe('rollback --resume and index.lock', () => {
 
       // That process finished: the resume goes through.
       fs.rmSync(lock);
-      const resumed = repo.guard(['rollback', '--resume', '--yes']);
-      expect(resumed.code, resumed.stderr).toBe(0);
+      rollbackOk(repo, '--resume');
       expect(repo.read('a.txt')).toBe('a\n');
       expect(fs.existsSync(lock)).toBe(false);
     }));
@@ -132,10 +107,9 @@ describe('rollback --resume and index.lock', () => {
 describe('rollback with stale stat data in the index', () => {
   it('after touch, a copy with cp -a semantics or a re-save, rollback, --undo and --resume go through', () =>
     withTestRepo((repo) => {
-      for (let i = 0; i < 5; i++) repo.write(`f${i}.txt`, `v1 ${i}\n`);
-      commitAll(repo);
+      commitFiles(repo, Object.fromEntries([0, 1, 2, 3, 4].map((i) => [`f${i}.txt`, `v1 ${i}\n`])), 'base');
       repo.git(['branch', 'feature']);
-      snapshot(repo);
+      snapshotId(repo);
       const before = captureState(repo);
       for (let i = 0; i < 5; i++) repo.write(`f${i}.txt`, `v2 ${i}\n`);
       repo.git(['commit', '-q', '-am', 'agent rewrote everything']);
@@ -151,21 +125,18 @@ describe('rollback with stale stat data in the index', () => {
         fs.renameSync(`${f0}.tmp`, f0);
       };
       touchAll();
-      const r = repo.guard(['rollback', '--yes']);
-      expect(r.code, r.stderr).toBe(0);
+      rollbackOk(repo);
       expect(captureState(repo)).toEqual(before);
 
       touchAll();
-      const undo = repo.guard(['rollback', '--undo', '--yes']);
-      expect(undo.code, undo.stderr).toBe(0);
+      undoOk(repo);
       expect(captureState(repo)).toEqual(incident);
 
       // A killed rollback leaves files rewritten behind the index's back; then stat data is stale.
       const killed = repo.guard(['rollback', 'latest~2', '--yes'], { env: { GUARD_TEST_BUNDLE: '1', GUARD_TEST_KILL_AFTER_STEP: 'worktree' } });
       expect(killed.code).not.toBe(0);
       touchAll();
-      const resumed = repo.guard(['rollback', '--resume', '--yes']);
-      expect(resumed.code, resumed.stderr).toBe(0);
+      rollbackOk(repo, '--resume');
       expect(captureState(repo)).toEqual(before);
     }));
 });
@@ -173,9 +144,8 @@ describe('rollback with stale stat data in the index', () => {
 describe('rollback --paths', () => {
   it('a glob that matches nothing exits 1, says so, and changes nothing', () =>
     withTestRepo((repo) => {
-      repo.write('src/one.js', '1\n');
-      commitAll(repo);
-      const id = snapshot(repo);
+      commitFiles(repo, { 'src/one.js': '1\n' }, 'base');
+      const id = snapshotId(repo);
       repo.write('src/one.js', 'changed\n');
       const before = captureState(repo);
       const r = repo.guard(['rollback', id, '--paths', 'scr/**', '--yes']);
@@ -199,10 +169,9 @@ describe('rollback --paths', () => {
 describe('rollback and submodules', () => {
   it('a removed submodule: the plan says the gitlink comes back as an empty directory and what to run', () =>
     withTestRepo((repo) => {
-      repo.write('a.txt', 'a\n');
-      commitAll(repo);
+      commitFiles(repo, { 'a.txt': 'a\n' }, 'base');
       addSubmodule(repo, 'lib');
-      const id = snapshot(repo);
+      const id = snapshotId(repo);
       repo.git(['rm', '-q', 'lib']);
       repo.git(['commit', '-q', '-m', 'drop lib']);
 
@@ -210,11 +179,10 @@ describe('rollback and submodules', () => {
       expect(dry.code, dry.stderr).toBe(0);
       const planned = JSON.parse(dry.stdout).plan.files;
       expect(planned).toContainEqual({ path: 'lib', action: 'create', kind: 'submodule', commit: expect.stringMatching(/^[0-9a-f]{40}$/) });
-      const r = repo.guard(['rollback', id, '--yes']);
-      expect(r.code, r.stderr).toBe(0);
-      expect(r.stdout).toMatch(/submodule lib: restore its gitlink at [0-9a-f]+ as an empty directory; then run: git submodule update --init -- lib/);
-      expect(r.stdout).not.toMatch(/create: \d+ file/);
-      expect(r.stdout).toContain('Fill the restored submodules with: git submodule update --init -- lib');
+      const out = rollbackOk(repo, id);
+      expect(out).toMatch(/submodule lib: restore its gitlink at [0-9a-f]+ as an empty directory; then run: git submodule update --init -- lib/);
+      expect(out).not.toMatch(/create: \d+ file/);
+      expect(out).toContain('Fill the restored submodules with: git submodule update --init -- lib');
       expect(repo.git(['ls-files', '-s', 'lib'])).toMatch(/^160000 /);
       expect(fs.readdirSync(path.join(repo.dir, 'lib'))).toEqual([]);
       // What the plan said to run fills it.
@@ -229,24 +197,22 @@ describe('rollback and a submodule whose checked-out commit is not staged', () =
   // staged commit, not the one the plan named. The plan now names both and the checkout to run.
   it('names the staged commit and the checkout that brings back the recorded one', () =>
     withTestRepo((repo) => {
-      repo.write('a.txt', 'a\n');
-      commitAll(repo);
+      commitFiles(repo, { 'a.txt': 'a\n' }, 'base');
       addSubmodule(repo, 'lib');
       const staged = repo.git(['rev-parse', 'HEAD:lib']).trim();
       repo.write('lib/new.txt', 'unpushed\n');
       repo.git(['add', 'new.txt'], { cwd: path.join(repo.dir, 'lib') });
       repo.git(['commit', '-q', '-m', 'unpushed'], { cwd: path.join(repo.dir, 'lib') });
       const recorded = repo.git(['rev-parse', 'HEAD'], { cwd: path.join(repo.dir, 'lib') }).trim();
-      const id = snapshot(repo);
+      const id = snapshotId(repo);
       repo.git(['submodule', 'deinit', '-q', '-f', 'lib']);
       repo.git(['rm', '-q', 'lib']);
 
       const dry = repo.guard(['rollback', id, '--dry-run', '--json']);
       expect(JSON.parse(dry.stdout).plan.files).toContainEqual({ path: 'lib', action: 'create', kind: 'submodule', commit: recorded, staged });
-      const r = repo.guard(['rollback', id, '--yes']);
-      expect(r.code, r.stderr).toBe(0);
-      expect(r.stdout).toContain(`then run: git submodule update --init -- lib && git -C lib checkout ${recorded}`);
-      expect(r.stdout).toContain(`git -C lib checkout ${recorded}`);
+      const out = rollbackOk(repo, id);
+      expect(out).toContain(`then run: git submodule update --init -- lib && git -C lib checkout ${recorded}`);
+      expect(out).toContain(`git -C lib checkout ${recorded}`);
       // What the plan said to run puts the recorded commit back.
       repo.git(['-c', 'protocol.file.allow=always', 'submodule', 'update', '-q', '--init', '--', 'lib']);
       repo.git(['checkout', '-q', recorded], { cwd: path.join(repo.dir, 'lib') });
@@ -258,23 +224,20 @@ describe('rollback and a submodule whose checked-out commit is not staged', () =
 describe('rollbacks in the event journal', () => {
   it('rollback, --undo and --resume each leave one entry that guard log shows', () =>
     withTestRepo((repo) => {
-      repo.write('a.txt', 'a\n');
-      commitAll(repo);
-      const id = snapshot(repo);
+      commitFiles(repo, { 'a.txt': 'a\n' }, 'base');
+      const id = snapshotId(repo);
       repo.write('a.txt', 'agent\n');
       repo.write('new.txt', 'new\n');
-      expect(repo.guard(['rollback', id, '--yes']).code).toBe(0);
-      expect(repo.guard(['rollback', '--undo', '--yes']).code).toBe(0);
+      rollbackOk(repo, id);
+      undoOk(repo);
       const killed = repo.guard(['rollback', id, '--yes'], { env: { GUARD_TEST_BUNDLE: '1', GUARD_TEST_KILL_AFTER_STEP: 'worktree' } });
       expect(killed.code).not.toBe(0);
-      expect(repo.guard(['rollback', '--resume', '--yes']).code).toBe(0);
+      rollbackOk(repo, '--resume');
 
-      const log = repo.guard(['log', '--json', '--type', 'rollback']);
-      expect(log.code, log.stderr).toBe(0);
-      const events = JSON.parse(log.stdout).events;
-      expect(events.map((e: { mode: string }) => e.mode)).toEqual(['rollback', 'undo', 'resume']);
+      const events = loggedEvents<{ mode: string; snapshot: string; preRollbackSnapshot: string }>(repo, 'rollback');
+      expect(events.map((e) => e.mode)).toEqual(['rollback', 'undo', 'resume']);
       expect(events[0]).toMatchObject({ type: 'rollback', snapshot: expect.stringMatching(new RegExp(`^${id}`)), files: { write: 1, create: 0, delete: 1 } });
-      expect(events[1].snapshot).toBe(events[0].preRollbackSnapshot);
+      expect(events[1]?.snapshot).toBe(events[0]?.preRollbackSnapshot);
       const text = repo.guard(['log']);
       expect(text.stdout).toMatch(/rollback .*rollback to snapshot [0-9a-f]{12}: 1 restored, 0 created, 1 deleted/);
       expect(text.stdout).toMatch(/undo to snapshot/);
