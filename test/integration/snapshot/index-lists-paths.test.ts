@@ -11,6 +11,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
+import { commitConflictingChanges } from '../../helpers/fixtures.js';
+import { commitFiles } from '../../helpers/repo-steps.js';
 import { indexListsPaths, indexListsPathsOfAnyFormat } from '../../../src/snapshot/index-file.js';
 
 const LONG = `${'d/'.repeat(2100)}long.txt`;
@@ -54,15 +56,8 @@ describe('indexListsPaths', () => {
 
   it('lists an unmerged path; a split index lists nothing', async () => {
     await withTestRepo((t) => {
-      t.write('c.txt', 'base\n');
-      t.git(['add', 'c.txt']);
-      t.git(['commit', '-q', '-m', 'base']);
-      t.git(['checkout', '-q', '-b', 'other']);
-      t.write('c.txt', 'other\n');
-      t.git(['commit', '-q', '-am', 'other']);
-      t.git(['checkout', '-q', '-']);
-      t.write('c.txt', 'main\n');
-      t.git(['commit', '-q', '-am', 'main']);
+      commitFiles(t, { 'c.txt': 'base\n' }, 'base');
+      commitConflictingChanges(t, 'c.txt', 'other');
       t.gitResult(['merge', '-q', 'other']);
       const index = path.join(t.dir, '.git', 'index');
       expect(t.git(['ls-files', '-u'])).toContain('c.txt');
