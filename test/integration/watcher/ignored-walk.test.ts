@@ -13,6 +13,7 @@ import { gitPath, gitPathOf } from '../../../src/git/path.js';
 import { openRepo } from '../../../src/git/repo.js';
 import { FsEvents } from '../../../src/watcher/fs-events.js';
 import { withTestRepo } from '../../helpers/git-repo.js';
+import { writeFiles } from '../../helpers/repo-steps.js';
 
 describe('the watcher walk', () => {
   it('watches the directories git does not ignore and none that it does', () =>
@@ -25,15 +26,17 @@ describe('the watcher walk', () => {
         repo.write('.gitignore', Buffer.concat([Buffer.from(['node_modules/', 'build/', '/gen*/', '!/gen-keep/', 'trk/', 'stg/', '*.log', '/:(top)hidden/', ''].join('\n')), Buffer.from([0x78, 0xff, 0x79, 0x2f, 0x0a])]));
         // Nested rules: pkg/out is ignored by pkg/.gitignore only; a/b/c lies under an ignored
         // directory, which `!c/` cannot re-include.
-        repo.write('pkg/.gitignore', 'out/\n');
-        repo.write('a/.gitignore', 'b/\n!c/\n');
-        repo.write('src/lib/index.js', 'x\n');
-        repo.write('pkg/src/main.js', 'x\n');
-        repo.write(':(glob)z/file.txt', 'x\n');
-        repo.write('build.txt/file', 'x\n');
-        // A committed file in an ignored directory: git reports changes to it, so trk and
-        // trk/deep are watched; trk/other holds nothing tracked and stays ignored.
-        repo.write('trk/deep/kept.txt', 'x\n');
+        writeFiles(repo, {
+          'pkg/.gitignore': 'out/\n',
+          'a/.gitignore': 'b/\n!c/\n',
+          'src/lib/index.js': 'x\n',
+          'pkg/src/main.js': 'x\n',
+          ':(glob)z/file.txt': 'x\n',
+          'build.txt/file': 'x\n',
+          // A committed file in an ignored directory: git reports changes to it, so trk and
+          // trk/deep are watched; trk/other holds nothing tracked and stays ignored.
+          'trk/deep/kept.txt': 'x\n',
+        });
         repo.git(['add', '-A']);
         repo.git(['add', '-f', 'trk/deep/kept.txt']);
         repo.git(['commit', '-q', '-m', 'base']);

@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
+import { commitFiles, writeFiles } from '../../helpers/repo-steps.js';
 import { fullWalkTree, json, waitFor, killWatcher } from './helpers.js';
 
 function treeOf(repo: TestRepo, oid: string): string {
@@ -20,11 +21,13 @@ function bytesPath(repo: TestRepo, rel: Buffer): Buffer {
 
 function base(repo: TestRepo): void {
   // The watcher's own snapshots wait a minute: the one `guard snapshot` asks for has every change pending.
-  repo.write('.guard.yaml', 'version: 1\nwatch:\n  debounceMs: 60000\n  maxIntervalMs: 120000\n');
-  repo.write('.gitignore', 'build/\n*.tmp\n');
-  repo.write('README.md', '# project\n');
-  repo.write('src/app.js', 'console.log(1);\n');
-  repo.write('logs/keep.tmp', 'an ignored file the user tracks\n');
+  writeFiles(repo, {
+    '.guard.yaml': 'version: 1\nwatch:\n  debounceMs: 60000\n  maxIntervalMs: 120000\n',
+    '.gitignore': 'build/\n*.tmp\n',
+    'README.md': '# project\n',
+    'src/app.js': 'console.log(1);\n',
+    'logs/keep.tmp': 'an ignored file the user tracks\n',
+  });
   repo.git(['add', '-A']);
   repo.git(['add', '-f', 'logs/keep.tmp']);
   repo.git(['commit', '-q', '-m', 'base']);
@@ -101,10 +104,7 @@ describe('guard snapshot with a running watcher', () => {
   it("takes a session start's baseline with .guard.yaml's snapshot options (a size cap, an ignored .env captured), as a full walk would", () =>
     withTestRepo(async (repo) => {
       base(repo);
-      repo.write('.gitignore', 'build/\n*.tmp\n.env\n');
-      repo.write('.guard.yaml', 'version: 1\nwatch:\n  debounceMs: 60000\n  maxIntervalMs: 120000\nsnapshot:\n  maxFileSize: 1MB\n  includeIgnored: [.env]\n');
-      repo.git(['add', '-A']);
-      repo.git(['commit', '-q', '-m', 'options']);
+      commitFiles(repo, { '.gitignore': 'build/\n*.tmp\n.env\n', '.guard.yaml': 'version: 1\nwatch:\n  debounceMs: 60000\n  maxIntervalMs: 120000\nsnapshot:\n  maxFileSize: 1MB\n  includeIgnored: [.env]\n' }, 'options');
       expect(repo.guard(['watch']).code).toBe(0);
       repo.write('.env', 'KEY=1\n');
       repo.write('src/app.js', 'console.log(4);\n');
