@@ -230,6 +230,28 @@ function innerRepository(call: GitCall): string | null {
   return null;
 }
 
+/**
+ * No operation is stopped in the repository git runs in: none of STOPPED_STATES (the files git
+ * keeps while one is stopped, in the worktree's git dir) is there. Then `--abort`,
+ * `--skip` and `--quit` only make git say there is nothing to stop, and change nothing: no
+ * snapshot first (found by the friction hunt: agents run `git rebase --abort` "just in case").
+ * An lstat each, no git process. While collecting (the lstats are noted) and wherever guard
+ * cannot tell which git dir the command reaches, false: the snapshot stays.
+ */
+function nothingInProgress(call: GitCall): boolean {
+  const view = call.rt.ctx.view;
+  const gitDir = call.rt.ctx.gitDir;
+  if (!view || view.mode === 'text' || !gitDir || call.target !== 'same' || !call.byCwd || call.cwd === null || call.workTree || call.gitDir) return false;
+  if (innerRepository(call)) return false;
+  let absent = true;
+  // Every state is asked for (noted) before any answer counts.
+  for (const state of STOPPED_STATES) {
+    const facts = view.path(`${gitDir.replace(/\/+$/, '')}/${state}`, false);
+    if (facts === null || facts.exists) absent = false;
+  }
+  return absent;
+}
+
 function local(call: GitCall, kind: VerdictKind, rule: RuleName, reason: string): void {
   const inner = kind === 'snapshot' ? innerRepository(call) : null;
   if (inner) {
@@ -501,8 +523,9 @@ const SUBCOMMANDS: Record<string, (call: GitCall, args: Field[]) => void> = {
   merge(call, args) {
     const parsed = parseGitArgs(args, { long: { ...NO_VERIFY, message: 'required', file: 'required', strategy: 'required', 'strategy-option': 'required', 'gpg-sign': 'optional', 'into-name': 'required', cleanup: 'required', abort: 'none', quit: 'none', continue: 'none' }, short: { m: 'required', F: 'required', s: 'required', X: 'required', S: 'optional' } });
     noVerify(call, parsed, 'merge');
-    if (isSet(parsed, 'abort')) local(call, 'snapshot', 'git-reset-hard', 'git merge --abort resets the working tree, discarding the conflict resolutions and edits made since the merge started');
-    if (isSet(parsed, 'quit')) local(call, 'snapshot', 'git-operation-quit', 'git merge --quit forgets the merge in progress (MERGE_HEAD and its message), keeping the index and the files as they are');
+    const stopping = (isSet(parsed, 'abort') || isSet(parsed, 'quit')) && !nothingInProgress(call);
+    if (stopping && isSet(parsed, 'abort')) local(call, 'snapshot', 'git-reset-hard', 'git merge --abort resets the working tree, discarding the conflict resolutions and edits made since the merge started');
+    if (stopping && isSet(parsed, 'quit')) local(call, 'snapshot', 'git-operation-quit', 'git merge --quit forgets the merge in progress (MERGE_HEAD and its message), keeping the index and the files as they are');
     // What each merged commit tracks that HEAD does not (a superset of what the merge writes); no operand: the upstream.
     if (!['abort', 'quit', 'continue'].some((o) => isSet(parsed, o))) {
       const revs = parsed.operands.length > 0 ? parsed.operands : ['@{upstream}'];
@@ -531,9 +554,10 @@ const SUBCOMMANDS: Record<string, (call: GitCall, args: Field[]) => void> = {
       alias: { x: 'exec', i: 'interactive' },
     });
     noVerify(call, parsed, 'rebase');
-    if (isSet(parsed, 'abort')) local(call, 'snapshot', 'git-reset-hard', 'git rebase --abort resets the working tree to where the rebase started, discarding the work done since');
-    if (isSet(parsed, 'skip')) local(call, 'snapshot', 'git-reset-hard', 'git rebase --skip discards the changes of the commit being applied');
-    if (isSet(parsed, 'quit')) local(call, 'snapshot', 'git-operation-quit', 'git rebase --quit forgets the rebase in progress (its todo and the commits left to replay), leaving HEAD where it is, usually detached partway');
+    const stopping = ['abort', 'skip', 'quit'].some((o) => isSet(parsed, o)) && !nothingInProgress(call);
+    if (stopping && isSet(parsed, 'abort')) local(call, 'snapshot', 'git-reset-hard', 'git rebase --abort resets the working tree to where the rebase started, discarding the work done since');
+    if (stopping && isSet(parsed, 'skip')) local(call, 'snapshot', 'git-reset-hard', 'git rebase --skip discards the changes of the commit being applied');
+    if (stopping && isSet(parsed, 'quit')) local(call, 'snapshot', 'git-operation-quit', 'git rebase --quit forgets the rebase in progress (its todo and the commits left to replay), leaving HEAD where it is, usually detached partway');
     const acting = !['abort', 'continue', 'skip', 'quit', 'edit-todo', 'show-current-patch'].some((o) => isSet(parsed, o));
     if (acting) {
       const [upstream, branch] = parsed.operands;
@@ -590,6 +614,14 @@ function transport(subcommand: string) {
   };
 }
 
+/**
+ * What git keeps in the worktree's git dir while an operation is stopped: a merge (MERGE_HEAD),
+ * a rebase or `git am` (rebase-merge/, rebase-apply/), a cherry-pick or revert (sequencer/, or
+ * CHERRY_PICK_HEAD / REVERT_HEAD for a single pick). Any of them, of whatever kind, keeps the
+ * snapshot before an --abort, --skip or --quit: only a repository with none skips it.
+ */
+const STOPPED_STATES = ['MERGE_HEAD', 'rebase-merge', 'rebase-apply', 'sequencer', 'CHERRY_PICK_HEAD', 'REVERT_HEAD'] as const;
+
 /** The options that end or step over a stopped `git am`, cherry-pick or revert (git's OPT_CMDMODE). */
 const SEQUENCE_ACTIONS: GitOptionSpec['long'] = { abort: 'none', skip: 'none', quit: 'none', continue: 'none' };
 
@@ -608,6 +640,7 @@ const SEQUENCE_WORDS: Record<string, { what: string; state: string; item: string
  */
 function sequenceAction(call: GitCall, parsed: ParsedGitArgs, subcommand: string): void {
   const words = SEQUENCE_WORDS[subcommand] as (typeof SEQUENCE_WORDS)[string];
+  if (['abort', 'skip', 'quit'].some((o) => isSet(parsed, o)) && nothingInProgress(call)) return;
   if (isSet(parsed, 'abort')) {
     local(call, 'snapshot', 'git-reset-hard', `git ${subcommand} --abort resets HEAD, the index and the working tree to where ${words.what} started, discarding ${words.done}, the rest of it (${words.state}) and the conflict resolutions made since`);
     // It moves the branch back too: judged like a reset (a protected branch), before it starts.
