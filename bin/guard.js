@@ -25,6 +25,11 @@ const { pathToFileURL } = process.getBuiltinModule('node:url');
 // they hand back to the full CLI exactly as the hot entry does.
 const HOT = new Set(['hook', 'agent-hook', 'check-command', 'snapshot', 'watch']);
 const OWN = new Set(['agent-hook', 'check-command', 'snapshot', 'watch']);
+// The bundle of its own for this command line, if any. The detached backup pusher that every
+// snapshot starts (`backup push --background`, exactly as src/backup/auto-push.ts spawns it) has
+// one too: with the whole CLI, loading it cost more CPU than the push (docs/BENCHMARKS.md).
+const ownBundle = (argv) =>
+  OWN.has(argv[2]) ? argv[2] : argv.length === 5 && argv[2] === 'backup' && argv[3] === 'push' && argv[4] === '--background' ? 'backup-pusher' : null;
 // The test suite's own build (dist-test/, with test-only fault injection compiled in; see
 // src/util/test-faults.ts) runs only for a process started with GUARD_TEST_BUNDLE=1 in a checkout
 // where the tests built it; it is never packed, so for an installed guard the variable does nothing.
@@ -33,13 +38,13 @@ const load = (file) => import(pathToFileURL(`${dist}/${file}`).href);
 
 async function main(argv) {
   let handled = false;
-  if (HOT.has(argv[2])) {
-    const own = OWN.has(argv[2]);
-    if (own && !compileCache && process.env.GUARD_NO_CODE_CACHE !== '1') {
+  const own = ownBundle(argv);
+  if (own !== null || HOT.has(argv[2])) {
+    if (own !== null && !compileCache && process.env.GUARD_NO_CODE_CACHE !== '1') {
       // Older Node: the same bundle as a CommonJS-style body, compiled with V8's code cache (bin/code-cache.js).
-      handled = await require('./code-cache.js').runCached(`hot-${argv[2]}`, pathToFileURL(`${dist}/hot-${argv[2]}.cjs`), argv);
+      handled = await require('./code-cache.js').runCached(`hot-${own}`, pathToFileURL(`${dist}/hot-${own}.cjs`), argv);
     } else {
-      const { runHot } = await load(own ? `hot-${argv[2]}.js` : 'hot.js');
+      const { runHot } = await load(own !== null ? `hot-${own}.js` : 'hot.js');
       handled = await runHot(argv);
     }
   }

@@ -100,6 +100,9 @@ const OWN_BUNDLES = [
   ['check-command', 'runHotCheckCommand'],
   ['snapshot', 'runHotSnapshot'],
   ['watch', 'runHotWatch'],
+  // The detached `guard backup push --background` every snapshot starts: with the whole CLI its
+  // start cost more CPU than the push itself (docs/BENCHMARKS.md, "The background backup push").
+  ['backup-pusher', 'runHotBackupPusher'],
 ];
 
 // The full CLI behind the launcher's interface (runHot(argv) -> handled): it handles every command.

@@ -7,7 +7,7 @@
  * false and bin/guard.js falls back to the full CLI, so the two can never disagree on meaning.
  */
 import { isHelpWord } from './help-words.js';
-import { createOutput, jsonDocument, writeToFd, type Output } from './output.js';
+import { createOutput, jsonDocument, logOutput, writeToFd, type Output } from './output.js';
 import { reportError } from './report-error.js';
 
 type Handler = () => Promise<number>;
@@ -156,6 +156,27 @@ function agentHookHandler(args: string[]): Handler | null {
   };
 }
 
+/**
+ * `guard backup push --background`, exactly: the detached pusher every snapshot starts
+ * (src/backup/auto-push.ts). Only in its own bundle (runHotBackupPusher), not in the hot entry:
+ * the launcher picks that bundle by this exact form.
+ */
+function backupPusherHandler(args: string[]): Handler | null {
+  if (!(args.length === 2 && args[0] === 'push' && args[1] === '--background')) return null;
+  return async () => {
+    // Its stdout and stderr are its log (auto-push.ts): no stream to set up.
+    const out = logOutput();
+    try {
+      const { run } = await import('./commands/backup-pusher.js');
+      return await run({}, { cwd: process.cwd(), out });
+    } catch (error) {
+      out.done();
+      const { withRecoverHint } = await import('./recover-hint.js');
+      return reportError(await withRecoverHint(error, process.cwd()), out);
+    }
+  };
+}
+
 function handlerFor(argv: string[]): Handler | null {
   const [command, ...args] = argv.slice(2);
   if (command === 'hook' && plain(args[0])) {
@@ -189,7 +210,8 @@ async function runHandler(handler: Handler | null): Promise<boolean> {
  * runHot for one command only. scripts/build.mjs bundles each into a file of its own
  * (dist/hot-agent-hook.js, dist/hot-check-command.js) that holds only that command's code: the
  * agent hook and check-command then compile less at every start (and dist/hot-watch.js for the
- * watcher's start, dist/hot-snapshot.js for `guard snapshot`). Same parsing, same handlers.
+ * watcher's start, dist/hot-snapshot.js for `guard snapshot`, dist/hot-backup-pusher.js for the
+ * background backup push). Same parsing, same handlers.
  */
 export async function runHotAgentHook(argv: string[]): Promise<boolean> {
   const [command, ...args] = argv.slice(2);
@@ -209,4 +231,9 @@ export async function runHotSnapshot(argv: string[]): Promise<boolean> {
 export async function runHotCheckCommand(argv: string[]): Promise<boolean> {
   const [command, ...args] = argv.slice(2);
   return runHandler(command === 'check-command' ? checkCommandHandler(args) : null);
+}
+
+export async function runHotBackupPusher(argv: string[]): Promise<boolean> {
+  const [command, ...args] = argv.slice(2);
+  return runHandler(command === 'backup' ? backupPusherHandler(args) : null);
 }

@@ -90,6 +90,25 @@ export function jsonDocument(value: unknown): string {
   return `${JSON.stringify(value, null, 2)}\n`;
 }
 
+/**
+ * The Output of a process whose stdout and stderr are its log file, not a person's terminal (the
+ * background backup pusher, src/backup/auto-push.ts): lines go straight to the descriptors and no
+ * stream is set up. createOutput reads isTTY of all three streams, which set them up: for the
+ * pusher, which runs after every snapshot, that was a tenth of its CPU (docs/BENCHMARKS.md).
+ */
+export function logOutput(): Output {
+  return {
+    json: false,
+    interactive: false,
+    showsProgress: false,
+    line: (text = '') => writeToFd(1, `${text}\n`),
+    data: () => undefined,
+    warn: (text) => writeToFd(2, `${text}\n`),
+    progress: () => undefined,
+    done: () => undefined,
+  };
+}
+
 export function createOutput(options: { json?: boolean; quiet?: boolean } = {}): Output {
   const json = options.json === true;
   const progressOn = !json && !options.quiet && process.stderr.isTTY === true && !process.env.GIT_DIR;

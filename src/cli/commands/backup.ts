@@ -3,9 +3,9 @@ import { openRepo } from '../../git/repo.js';
 import { promisorRemote, pushBackup, pushRemote, type PushOutcome } from '../../backup/mirror.js';
 import { readPushStatus } from '../../backup/push-status.js';
 import { backupStatus } from '../../backup/status.js';
-import type { PushRecord } from '../../backup/push-status.js';
 import type { CommandContext } from '../main.js';
 import { age, bytes, shortId } from '../format.js';
+import { describePush } from '../push-text.js';
 
 async function settings(cwd: string) {
   const repo = await openRepo(cwd);
@@ -14,18 +14,9 @@ async function settings(cwd: string) {
   return { repo, policy };
 }
 
-function describePush(record: PushRecord): string {
-  const why = record.cause ? `\n  cause: ${record.cause}${record.fix ? `\n  fix: ${record.fix}` : ''}` : '';
-  const raw = record.error ? `\n  git said: ${record.error.split('\n').join('\n    ')}` : '';
-  // Not pushed on purpose (a partial clone, mirror.ts): no git error to show.
-  if ((record as PushOutcome).skipped) return `not made ${age(record.time)}${why}`;
-  if (record.rejected.length === 0 && record.error) return `failed ${age(record.time)}${why}${raw}`;
-  if (!record.ok) return `refused ${age(record.time)}: ${record.rejected.map((r) => `${r.ref} (${r.reason})`).join(', ')}${why}${raw}`;
-  return `ok ${age(record.time)} (${record.updated} ref${record.updated === 1 ? '' : 's'} updated, ${record.durationMs} ms)`;
-}
-
 export async function push(args: { remoteOnly?: boolean; localOnly?: boolean; background?: boolean }, ctx: CommandContext): Promise<number> {
-  if (args.background) return background(ctx);
+  // Also answered by the pusher's own bundle (src/cli/hot.ts) when its exact form is used.
+  if (args.background) return (await import('./backup-pusher.js')).run(args, ctx);
   const { repo, policy } = await settings(ctx.cwd);
   const promisor = await promisorRemote(repo);
   if (promisor && !readPushStatus(repo).copiedTo?.length) {
@@ -85,19 +76,4 @@ export async function status(_args: unknown, ctx: CommandContext): Promise<numbe
   else ctx.out.line('Remote backup: none (set backup.remote in .guard.yaml to send snapshots off this machine)');
   ctx.out.line('Rebuild this repository from it after `rm -rf .git` with: guard recover');
   return 0;
-}
-
-/** `guard backup push --background`: the detached pusher snapshots start (src/backup/auto-push.ts); writes to its log. */
-async function background(ctx: CommandContext): Promise<number> {
-  const repo = await openRepo(ctx.cwd);
-  const { runBackgroundPusher } = await import('../../backup/auto-push.js');
-  const { readPolicy } = await import('../../config/compile.js');
-  const result = await runBackgroundPusher(repo, () => readPolicy(repo));
-  const when = new Date().toISOString();
-  if (result.rounds === 0) ctx.out.line(`${when} another pusher is at work; it pushes this request too`);
-  for (const outcome of [result.local, result.remote]) {
-    if (!outcome || outcome.empty) continue;
-    ctx.out.line(`${when} push to ${outcome.target}: ${outcome.ok ? `ok, ${outcome.updated} refs updated` : describePush(outcome)} (${result.rounds} round${result.rounds === 1 ? '' : 's'})`);
-  }
-  return result.local && !result.local.ok ? 1 : 0;
 }

@@ -300,7 +300,7 @@ describe('the code cache of the hook bundles', { timeout: 240_000 }, () => {
   });
 
   it('ships the CommonJS-style bundles stamped with their hash', () => {
-    for (const name of ['hot-agent-hook', 'hot-check-command', 'hot-snapshot', 'hot-watch', 'cli']) {
+    for (const name of ['hot-agent-hook', 'hot-check-command', 'hot-snapshot', 'hot-watch', 'hot-backup-pusher', 'cli']) {
       const text = fs.readFileSync(path.join(path.dirname(GUARD_BIN), '..', 'dist', `${name}.cjs`), 'latin1');
       expect(text).toMatch(/^\/\/guard-bundle [0-9a-f]{16}\n\(function \(exports, require, module, __guardMetaUrl\) \{/);
     }
