@@ -17,6 +17,7 @@ import fs from 'node:fs';
 import { coveringPathspecs, fsPath, gitPathsOf, pathFromText, pathText, type GitPath } from '../git/path.js';
 import type { Repo } from '../git/repo.js';
 import { runGit } from '../git/run.js';
+import { checkoutPerms, recordedUmask } from '../snapshot/file-modes.js';
 import type { Snapshot } from '../snapshot/format.js';
 import { listSnapshots } from '../snapshot/read.js';
 import type { TempIndex } from '../snapshot/temp-index.js';
@@ -95,7 +96,11 @@ export async function withCapturedIgnored(repo: Repo, target: Snapshot, tree: st
       entries.push({ mode: mode!, oid: oid!, path: name });
       restored.push(pathText(name));
       const bits = snapshot.modes?.[pathText(name)];
+      // No record is the default under the capturing snapshot's umask, which need not be the
+      // target's nor ours (a key at 0600 captured under an agent's 077): said explicitly.
+      const umask = recordedUmask(snapshot);
       if (bits !== undefined) modes[pathText(name)] = bits;
+      else if (umask !== undefined) modes[pathText(name)] = checkoutPerms(mode === '100755', umask).toString(8);
     }
   }
   return { tree: await overlayEntries(repo, tree, entries, temps), restored: restored.sort(), modes };

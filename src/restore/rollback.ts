@@ -665,7 +665,9 @@ async function rollbackOnce(repo: Repo, options: RollbackOptions, inTheWay: GitP
     // tracked. A restore of some paths gives back only the rewritten files' bits.
     // The captured ignored files brought back get the bits their capture recorded (a key at 0600).
     const modeGoal = Object.keys(capturedModes).length > 0 ? { ...target, modes: { ...target.modes, ...capturedModes } } : target;
-    await restoreModes(repo, selects(selection) ? {} : modeGoal, selects(selection) ? {} : pre, kept);
+    // The files it wrote: under another umask than the target's, untracked ones get the target's default.
+    const written = files.filter((f) => f.action !== 'delete' && f.kind === 'file').map((f) => f.path);
+    await restoreModes(repo, selects(selection) ? {} : modeGoal, selects(selection) ? {} : pre, kept, selects(selection) ? [] : written);
 
     // Last, once refs, HEAD and the index are in place: git's merge, cherry-pick or revert state
     // (MERGE_HEAD, MERGE_MSG, ...), so `git status` shows the operation and `git commit` makes

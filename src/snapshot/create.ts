@@ -9,9 +9,9 @@ import { commitTree, emptyTree, hashBlob, objectExists, zeroOid, GUARD_IDENTITY 
 import { keeperCommit } from './keeper.js';
 import { sameOperationState } from './operation-state.js';
 import { recordOperationDirs } from './operation-dirs.js';
-import { rootTreeFromCacheTree, type IndexFlags } from './index-file.js';
+import { indexListsPathsOfAnyFormat, rootTreeFromCacheTree, type IndexFlags } from './index-file.js';
 import { flagsMeta, readIndexFlags } from './index-flags.js';
-import { knownModesMeta, modesMeta } from './file-modes.js';
+import { knownModesMeta, modesMeta, umaskText } from './file-modes.js';
 import { withInternalToken } from '../git/internal-token.js';
 import { GuardError } from '../errors.js';
 import fs from 'node:fs/promises';
@@ -183,6 +183,20 @@ async function capturedIgnored(repo: Repo, paths: string[]): Promise<{ ignored?:
   return present.length > 0 ? { ignored: present.sort() } : {};
 }
 
+/**
+ * Files the previous snapshot recorded in `modes` (untracked, or captured ignored) that the index
+ * lists now: a captured `.env` at 0600 that `git switch` wrote over with a tracked one at 0644.
+ * file-modes.ts records them at their bits even when those are the default, so a rollback's undo
+ * gives back 0644 and not the bits the rollback left. Read from the index file (no git process);
+ * none when it cannot be read (a split index): then they are unknown, as before.
+ */
+async function nowTracked(previous: Record<string, string> | undefined, modes: Record<string, string> | undefined, indexData: () => Promise<Buffer | null>): Promise<Set<string>> {
+  const gone = Object.keys(previous ?? {}).filter((text) => modes?.[text] === undefined);
+  if (gone.length === 0) return new Set();
+  const data = await indexData();
+  return (data && indexListsPathsOfAnyFormat(data, gone.map((text) => pathFromText(text) as string))) ?? new Set();
+}
+
 export async function createSnapshot(repo: Repo, options: CreateSnapshotOptions = {}): Promise<CreateSnapshotResult> {
   const emit = options.onEvent ?? (() => undefined);
   await removeStaleTempFiles(repo);
@@ -230,7 +244,11 @@ export async function createSnapshot(repo: Repo, options: CreateSnapshotOptions 
     // Without a trusted executable bit or symlinks git takes a file's mode from the user's index,
     // which the previous snapshot's tree does not hold: those (rare) setups always walk.
     const defaultModes = rules.trustExecutableBit && rules.hasSymlinks;
-    let changedPaths = userPaths && previous && defaultModes ? requested! : null;
+    // `modes` is relative to the umask (file-modes.ts): records carried over from a snapshot taken
+    // under another one (or an older snapshot without it) would say "default" of files that are
+    // not the default here, so such a previous snapshot is walked past.
+    const sameUmask = previous?.umask === umaskText();
+    let changedPaths = userPaths && previous && defaultModes && sameUmask ? requested! : null;
     let temp: TempIndex | null = null;
     let keepTemp = false;
     try {
@@ -343,7 +361,7 @@ export async function createSnapshot(repo: Repo, options: CreateSnapshotOptions 
       const modes = modesMeta(scan.perms, previous?.modes, changedPaths ? [...changedPaths, ...scan.drops] : null);
       // Tracked files and directories whose bits guard knows (file-modes.ts): the same few lstat
       // calls for a full walk and an incremental snapshot, so both record the same.
-      const knownModes = knownModesMeta(repo.root, { previous, modes, metaChanged: flags.metaChanged ?? [], dirPerms: scan.dirPerms, trackedPerms: scan.trackedPerms, lookAt: options.lookAtModes ?? [] });
+      const knownModes = knownModesMeta(repo.root, { previous, modes, metaChanged: flags.metaChanged ?? [], dirPerms: scan.dirPerms, trackedPerms: scan.trackedPerms, lookAt: options.lookAtModes ?? [], nowTracked: await nowTracked(previous?.modes, modes, indexData) });
       const candidate = {
         tree: capture.tree,
         indexTree: index.indexTree,
@@ -408,6 +426,8 @@ export async function createSnapshot(repo: Repo, options: CreateSnapshotOptions 
         keeper: keepers.keeper,
         ...(keepers.tagsKeeper !== undefined ? { tagsKeeper: keepers.tagsKeeper } : {}),
         previous: previous?.oid ?? null,
+        // What `modes` is relative to: a rollback under another umask gives this one's default (file-modes.ts).
+        umask: umaskText(),
         changes,
         // Only when some file needs it: a snapshot without it reads as before (and as older ones).
         ...(rawTree && rawCommit ? { rawFiles: { tree: rawTree, commit: rawCommit } } : {}),

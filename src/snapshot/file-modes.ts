@@ -5,6 +5,9 @@
  * back 0644, readable by every user of the machine (found on a vite clone); a tracked
  * `config/secrets.yml` at 0600 that an agent edited came back 0644 from guard's own rollback.
  *
+ * "Default" is under the umask, which each snapshot records (`umask`): a rollback under another
+ * one gives the untracked files it writes the target's default (restoreModes).
+ *
  * Two records in a snapshot's metadata, pathText -> octal bits:
  *  - `modes`: every untracked (and captured ignored) file whose bits are not the checkout
  *    default. Complete: every snapshot's walk looks at each of them (git status lists them), so a
@@ -14,7 +17,10 @@
  *    an lstat of every tracked file costs more than `git status` itself (docs/BENCHMARKS.md), so
  *    only these are looked at, by full and incremental snapshots alike:
  *      * every path the previous snapshot recorded in either field (a known private file stays
- *        watched: widened, it leaves the record; an untracked key that was `git add`-ed stays);
+ *        watched: widened, it leaves the record; an untracked key that was `git add`-ed stays;
+ *        one the index lists now is recorded even at the default bits (`nowTracked`): a captured
+ *        `.env` at 0600 that `git switch` replaced with a tracked one at 0644, which a rollback's
+ *        --undo otherwise left at the 0600 the rollback gave it);
  *      * the tracked files a command an agent runs is about to delete (the agent hook's snapshot
  *        before it: CreateSnapshotOptions.lookAtModes, at most MAX_MODE_PATHS of them);
  *      * index entries whose stat data show a metadata change after the last write (ctime is not
@@ -43,9 +49,19 @@ import type { Repo } from '../git/repo.js';
 import { runGit } from '../git/run.js';
 import { pathFromText, pathText, type GitPath } from '../git/path.js';
 
-/** The bits git's checkout gives a new file under the current umask. */
-export function checkoutPerms(executable: boolean): number {
-  return (executable ? 0o777 : 0o666) & ~process.umask();
+/** The bits git's checkout gives a new file under the current umask (or `umask`). */
+export function checkoutPerms(executable: boolean, umask = process.umask()): number {
+  return (executable ? 0o777 : 0o666) & ~umask;
+}
+
+/** This process's umask as a snapshot records it (`umask`: octal text, "022"). */
+export function umaskText(): string {
+  return process.umask().toString(8).padStart(3, '0');
+}
+
+/** A snapshot's recorded umask, or undefined (older snapshots, or not octal). */
+export function recordedUmask(records: { umask?: string }): number | undefined {
+  return typeof records.umask === 'string' && /^[0-7]{1,4}$/.test(records.umask) ? Number.parseInt(records.umask, 8) & 0o777 : undefined;
 }
 
 export function isCheckoutMode(mode: number): boolean {
@@ -109,6 +125,8 @@ export interface KnownModesInput {
   trackedPerms?: Map<string, number>;
   /** Tracked files to look at whatever the index says (CreateSnapshotOptions.lookAtModes), byte strings. */
   lookAt?: readonly string[];
+  /** Paths the previous snapshot recorded in `modes` that the index lists now (byte strings): recorded even at the default bits. */
+  nowTracked?: ReadonlySet<string>;
 }
 
 /**
@@ -146,7 +164,7 @@ export function knownModesMeta(root: string, input: KnownModesInput): Record<str
     if (untracked.has(bytes) || read.has(bytes)) continue;
     const stat = lstatOf(root, bytes);
     if (!stat && known.has(bytes)) out.set(pathText(bytes as GitPath), known.get(bytes)!);
-    if (!stat?.isFile() || (isCheckoutMode(stat.mode) && !known.has(bytes))) continue;
+    if (!stat?.isFile() || (isCheckoutMode(stat.mode) && !known.has(bytes) && !input.nowTracked?.has(bytes))) continue;
     out.set(pathText(bytes as GitPath), (stat.mode & 0o7777).toString(8));
     for (let slash = bytes.lastIndexOf('/'); slash > 0; slash = bytes.lastIndexOf('/', slash - 1)) dirs.add(bytes.slice(0, slash));
   }
@@ -165,6 +183,8 @@ export function knownModesMeta(root: string, input: KnownModesInput): Record<str
 export interface ModeRecords {
   modes?: Record<string, string>;
   knownModes?: Record<string, string>;
+  /** The umask `modes` is relative to (absent in older snapshots: the current one). */
+  umask?: string;
 }
 
 /**
@@ -196,18 +216,26 @@ function lastKnownNarrower(recorded: string | undefined, written: number): numbe
 }
 
 /**
- * After a rollback wrote the target's files (and its index, which says what is tracked):
+ * After a rollback wrote the target's files (and its index, which says what is tracked; `written`
+ * the files it wrote, under this process's umask):
  *  - an untracked file: the bits the target's `modes` records; without a record, the checkout
- *    default when the rollback's starting point recorded other bits (`modes` is complete: the
- *    undo of a rollback that narrowed it);
+ *    default under the target's umask when the rollback's starting point recorded other bits
+ *    (`modes` is complete: the undo of a rollback that narrowed it) or the rollback wrote it
+ *    under another umask than the target's;
  *  - a tracked file: the bits the target's `knownModes` records; without a record, the bits it
  *    had before the rollback rewrote it (`kept`) when the executable bit agrees; for one that was
  *    gone or at the default bits, the narrower bits the state before last knew (lastKnownNarrower);
  *    else it is left as it is (its bits are not known). An ignored file no snapshot captured is never touched;
  *  - a directory the target knows: its bits, deepest first, after the files in it.
  */
-export async function restoreModes(repo: Repo, target: ModeRecords, before: ModeRecords, kept: Map<string, number> = new Map()): Promise<void> {
+export async function restoreModes(repo: Repo, target: ModeRecords, before: ModeRecords, kept: Map<string, number> = new Map(), written: Iterable<string> = []): Promise<void> {
   const fileBytes = new Set<string>(kept.keys());
+  // The umask `modes` is relative to. Where it is not ours (a snapshot an agent took under 077,
+  // where a key at 0600 is the default and unrecorded), the untracked files the rollback wrote
+  // with our default are given the target's.
+  const targetUmask = recordedUmask(target) ?? process.umask();
+  const rewritten = new Set<string>(targetUmask !== process.umask() ? written : []);
+  for (const bytes of rewritten) fileBytes.add(bytes);
   const dirBytes: string[] = [];
   for (const record of [target.modes, target.knownModes, before.modes, before.knownModes]) {
     for (const text of Object.keys(record ?? {})) {
@@ -227,7 +255,7 @@ export async function restoreModes(repo: Repo, target: ModeRecords, before: Mode
     if (!tracked.has(bytes)) {
       const recorded = target.modes?.[text];
       if (recorded !== undefined) want = Number.parseInt(recorded, 8);
-      else if (before.modes?.[text] !== undefined) want = checkoutPerms((stat.mode & 0o100) !== 0);
+      else if (before.modes?.[text] !== undefined || rewritten.has(bytes)) want = checkoutPerms((stat.mode & 0o100) !== 0, targetUmask);
     } else {
       const recorded = target.knownModes?.[text];
       const had = kept.get(bytes);

@@ -192,6 +192,16 @@ export interface SnapshotMeta {
    * complete, unlike `modes`. Absent when there are none, and in snapshots written before it existed.
    */
   knownModes?: Record<string, string>;
+  /**
+   * The umask of the process that took the snapshot (octal text, "022"): `modes` records the bits
+   * that differ from git's checkout default under it, so "no record" means 0666 (0777) less this
+   * umask. A rollback run under another umask (a snapshot taken under 077, where a key at 0600 is
+   * the default and unrecorded, rolled back from a shell under 022) gives the target's default,
+   * never the current one's (file-modes.ts). Absent in snapshots written before it existed: the
+   * current umask is assumed, as before. Not part of the state (sameState): equal records under
+   * two umasks describe the same files.
+   */
+  umask?: string;
   /** Files changed in the working tree against the previous snapshot. */
   changes: ChangeCounts;
   /**
