@@ -125,11 +125,13 @@ export function captureNames(verdict: StateVerdict): string[] {
 /**
  * The ignored files an agent's file tools are about to overwrite or delete (fileToolCapture), for
  * the snapshot the agent hook takes first; when they are more than guard captures before a command
- * (commands.maxIgnoredCapture, 10,000 files), none, and the deny (capture-too-large) that says so.
+ * (commands.maxIgnoredCapture, 10,000 files), or a deletion guard could not undo, none, and the
+ * deny that says so.
  */
 export async function fileToolIgnored(targets: FileToolTarget[], input: Evaluation): Promise<FileToolCapture> {
   const settings = commandSettings(input.policy);
-  return fileToolCapture(targets, { ...contextOf(input), regenerable: settings.regenerable }, {
+  // maxFileSize: a deletion of a larger untracked file is refused, as the shell's rm is.
+  return fileToolCapture(targets, { ...contextOf(input), regenerable: settings.regenerable, maxFileSize: settings.maxFileSize }, {
     reader: (queries) => readPathFacts(input.repo, queries, { regenerable: settings.regenerable }),
     limits: { maxBytes: settings.maxIgnoredCapture, maxFiles: DEFAULT_CAPTURE_LIMITS.maxFiles },
   });

@@ -307,14 +307,14 @@ async function onFileTool(repo: Repo, policy: Policy, agent: AgentIntegration, e
 async function captureBeforeFileTool(repo: Repo, policy: Policy, agent: AgentIntegration, event: AgentEvent, session: SessionRecord, targets: string[], cwd: string): Promise<ShellVerdict> {
   const tool = event.tool;
   const deletes = tool?.kind === 'file-delete';
-  const { capture, tooLarge } = await fileToolIgnored(
+  const { capture, deny } = await fileToolIgnored(
     targets.map((target) => ({ abs: path.resolve(cwd, target), deletes })),
     { cwd, repo, policy, actor: { kind: 'agent', agent: agent.id, marker: null } },
   );
-  if (tooLarge) {
-    // More than guard captures: what guard cannot restore is refused, as for a shell command.
-    appendEvent(repo, { type: 'blocked', ...journalBase(agent, session), tool: tool?.name, path: targets.join(' '), rule: tooLarge.rule, reason: tooLarge.reason, ...(tooLarge.instead ? { instead: tooLarge.instead } : {}) });
-    return { decision: 'deny', rule: tooLarge.rule, reason: tooLarge.reason, ...(tooLarge.instead ? { instead: tooLarge.instead } : {}) };
+  if (deny) {
+    // More than guard captures, or a deletion guard could not undo: refused, as for a shell command.
+    appendEvent(repo, { type: 'blocked', ...journalBase(agent, session), tool: tool?.name, path: targets.join(' '), rule: deny.rule, reason: deny.reason, ...(deny.instead ? { instead: deny.instead } : {}) });
+    return { decision: 'deny', rule: deny.rule, reason: deny.reason, ...(deny.instead ? { instead: deny.instead } : {}) };
   }
   if (capture.length === 0) return { decision: 'allow' };
   const base = { ...journalBase(agent, session), tool: tool?.name, path: targets.join(' '), rule: 'overwrite-ignored', reason: `the file tool ${deletes ? 'deletes' : 'replaces'} ignored files no snapshot holds` };

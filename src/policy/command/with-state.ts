@@ -77,9 +77,21 @@ export interface FileToolCapture {
   /** The ignored files to capture into the snapshot taken first (latin1 byte strings, sorted). */
   capture: string[];
   captureBytes: number;
-  /** A deny (capture-too-large) when they are more than guard captures; capture is then empty. */
-  tooLarge: Verdict | null;
+  /**
+   * A deny, capture then empty: what a deletion would take that guard could not bring back, as
+   * the shell's rm is told (checkDeleteAbs: an untracked file over snapshot.maxFileSize, ignored
+   * files beyond what guard can list), or ignored files over what guard captures (capture-too-large).
+   */
+  deny: Verdict | null;
 }
+
+/**
+ * Denies of checkDeleteAbs that the agent hook's file rules decide themselves, with their own
+ * modes (protected-files.ts: guard's files, the git directory, protected paths; a path outside
+ * the worktree is not theirs to judge): a file tool is not refused twice, nor where a rule's
+ * mode is warn.
+ */
+const DECIDED_BY_FILE_RULES = new Set(['protected-path', 'guard-self', 'git-dir-write', 'rm-outside-repo', 'rm-root', 'rm-home', 'rm-repo-root', 'device-write']);
 
 /** A size for a message: bytes, KB or MB (binary units, as .guard.yaml's sizes). */
 function sizeText(bytes: number): string {
@@ -93,27 +105,33 @@ function sizeText(bytes: number): string {
  * delete (an Edit of `.env.local`, a Write over it, a delete tool): no snapshot holds ignored
  * files, so the snapshot taken before the tool runs must capture them, as for a shell command's
  * `cp .env.example .env.local`. Judged by the same checks as the shell's writes and deletions
- * (checkWriteAbs, checkDeleteAbs); only what they capture is returned: what else they would say
- * of a file tool is decided by the agent hook's own file rules (protected-files.ts). More than the
- * limits (commands.maxIgnoredCapture, 10,000 files) is a deny, as for a shell command
- * (capture-too-large): the tool would replace bytes no snapshot could bring back.
+ * (checkWriteAbs, checkDeleteAbs); what they capture is returned, and a deletion's deny that the
+ * agent hook's own file rules (protected-files.ts) do not decide (an untracked file over
+ * snapshot.maxFileSize: deleted by the file tool with no copy and no word, where the shell's rm
+ * was refused). More than the limits (commands.maxIgnoredCapture, 10,000 files) is a deny, as for
+ * a shell command (capture-too-large): the tool would replace bytes no snapshot could bring back.
  */
 export async function fileToolCapture(targets: FileToolTarget[], context: CommandContext, options: StateOptions): Promise<FileToolCapture> {
-  const judge = (view: StateView): void => {
+  const judge = (view: StateView): Verdict | null => {
     const ctx = { ...context, view };
+    let deny: Verdict | null = null;
     for (const target of targets) {
-      if (target.deletes) checkDeleteAbs(target.abs, ctx, 'file tool', { recursive: false, verb: 'the file tool deletes' });
-      else checkWriteAbs(target.abs, ctx, 'file tool', `the file tool writes ${target.abs}`);
+      if (target.deletes) {
+        const verdict = checkDeleteAbs(target.abs, ctx, 'file tool', { recursive: false, verb: 'the file tool deletes' });
+        if (verdict.verdict === 'deny' && !DECIDED_BY_FILE_RULES.has(verdict.rule)) deny ??= verdict;
+      } else checkWriteAbs(target.abs, ctx, 'file tool', `the file tool writes ${target.abs}`);
     }
+    return deny;
   };
   const collect = new StateView('collect');
   judge(collect);
-  if (collect.queries.paths.size === 0) return { capture: [], captureBytes: 0, tooLarge: null };
+  if (collect.queries.paths.size === 0) return { capture: [], captureBytes: 0, deny: null };
   const resolved = new StateView('resolved', await options.reader(collect.queries), collect.ignoreRulesChanged);
-  judge(resolved);
+  const denied = judge(resolved);
+  if (denied) return { capture: [], captureBytes: 0, deny: denied };
   const { capture, captureBytes } = withCapture(ALLOW, resolved.capture);
   const limits = options.limits ?? DEFAULT_CAPTURE_LIMITS;
-  if (captureBytes <= limits.maxBytes && capture.length <= limits.maxFiles) return { capture, captureBytes, tooLarge: null };
+  if (captureBytes <= limits.maxBytes && capture.length <= limits.maxFiles) return { capture, captureBytes, deny: null };
   const verb = targets.every((t) => t.deletes) ? 'deletes' : targets.some((t) => t.deletes) ? 'replaces or deletes' : 'replaces';
   const largest = [...resolved.capture.entries()].sort((a, b) => b[1] - a[1]).slice(0, 3);
   const names = largest.map(([p, size]) => `${Buffer.from(p, 'latin1').toString('utf8')} (${sizeText(size)})`);
@@ -121,5 +139,5 @@ export async function fileToolCapture(targets: FileToolTarget[], context: Comman
   const shown = largest.map(([p]) => Buffer.from(p, 'latin1').toString('utf8')).join(', ');
   const reason = `the file tool ${verb} ${what}, more than guard captures into the snapshot it takes first (commands.maxIgnoredCapture: ${sizeText(limits.maxBytes)}, at most ${limits.maxFiles} files); no snapshot holds ignored files, so guard could not bring the old bytes back`;
   const instead = `Leave ${shown} as ${largest.length === 1 ? 'it is' : 'they are'} (write to another file), or ask the person to copy it aside and make the change themselves, to raise commands.maxIgnoredCapture in .guard.yaml, or to add it to commands.regenerable if it can be rebuilt.`;
-  return { capture: [], captureBytes: 0, tooLarge: makeVerdict('deny', 'capture-too-large', reason, undefined, instead) };
+  return { capture: [], captureBytes: 0, deny: makeVerdict('deny', 'capture-too-large', reason, undefined, instead) };
 }
