@@ -5,8 +5,18 @@
  * missing now or whose bytes differ now, from the oldest snapshot after the target that captured
  * each, so `guard rollback` after `git clean -x`, `rm .env` or `cp .env.example .env` returns the
  * file byte for byte. The file there now is captured by the rollback's own snapshot first
- * (rollback.ts), so `guard rollback --undo` gives it back; a directory or symlink there is left
- * alone.
+ * (rollback.ts), so `guard rollback --undo` gives it back.
+ *
+ * A directory where a captured file goes comes out: `git checkout-index -a -f` or a `git switch`
+ * that wrote `conf/x` where the ignored file `conf` was (git deletes an ignored file in the way of a
+ * directory without a word). The rollback deletes what the pre-rollback snapshot holds under it,
+ * and anything else in it is captured into that snapshot first or refuses the rollback
+ * (obstacles.ts), so --undo brings the directory back. Such a directory was left alone until
+ * 2026-12-04 and the captured file silently not restored. A captured file that cannot come back
+ * without undoing the target itself (the target has a directory there, or a file where it needs a
+ * directory), a nested repository there, or a symlink where the capture is a file (or anything but
+ * the same link where it is a link), is left alone and named in `notRestored` with the snapshot
+ * that holds it: never silently.
  *
  * Names are recorded as text the way every path is shown (pathText: git-quoted when not UTF-8) and
  * read back to their bytes (pathFromText), so a name that is not UTF-8 comes back too. (Snapshots
@@ -23,6 +33,16 @@ import { listSnapshots } from '../snapshot/read.js';
 import type { TempIndex } from '../snapshot/temp-index.js';
 import { overlayEntries, type OverlayEntry } from './tree-overlay.js';
 
+/** A captured file the rollback leaves where it is, and where to get it. */
+export interface NotRestored {
+  /** The name as text (pathText). */
+  path: string;
+  /** The snapshot whose tree holds it: `git show <snapshot>:<path>` gives its bytes. */
+  snapshot: string;
+  /** Why it stays out, in words. */
+  reason: string;
+}
+
 export interface CapturedOverlay {
   /** treeGoal with the captured files added. */
   tree: string;
@@ -33,39 +53,113 @@ export interface CapturedOverlay {
    * by name as text, for the rollback to give back: the target never held these files.
    */
   modes: Record<string, string>;
+  /** Captured files that differ from what is there now and do not come back (sorted by name). */
+  notRestored: NotRestored[];
 }
 
 /**
  * Captured ignored files of snapshots after `target`, each from the oldest
  * snapshot after the target that captured it: the capture closest to the target is the file as
  * it was then (an agent's `cp a .env.local` then `rm .env.local` captured the person's file
- * first, then `a`).
+ * first, then `a`). `age` counts from the newest (a larger number is closer to the target).
  */
-async function capturedSince(repo: Repo, target: Snapshot): Promise<Map<GitPath, Snapshot>> {
-  const wanted = new Map<GitPath, Snapshot>();
+async function capturedSince(repo: Repo, target: Snapshot): Promise<Map<GitPath, { snapshot: Snapshot; age: number }>> {
+  const wanted = new Map<GitPath, { snapshot: Snapshot; age: number }>();
   // Newest first: an older snapshot's capture replaces a newer one's.
+  let age = 0;
   for (const snapshot of await listSnapshots(repo)) {
     if (snapshot.oid === target.oid) break;
-    for (const text of snapshot.ignored ?? []) wanted.set(pathFromText(text), snapshot);
+    age += 1;
+    for (const text of snapshot.ignored ?? []) wanted.set(pathFromText(text), { snapshot, age });
   }
   return wanted;
 }
 
-/**
- * Whether the captured blob must be written at `name`: it is missing now, or a regular file is
- * there whose bytes or executable bit differ (a command overwrote the ignored file after the
- * command guard captured it; the rollback's own snapshot captures the file there now first, so
- * --undo gives it back). Anything else there (a directory, a symlink) is left alone.
- */
-async function differsOnDisk(repo: Repo, name: GitPath, mode: string, oid: string): Promise<boolean> {
-  const stat = await fs.promises.lstat(fsPath(repo.root, name)).catch(() => null);
-  if (!stat) return true;
-  if (!stat.isFile() || mode === '120000') return false;
-  if (((stat.mode & 0o100) !== 0 ? '100755' : '100644') !== mode) return true;
-  // hash-object reads one name a line: a name with a line break is compared by its bytes here.
-  const bytes = await fs.promises.readFile(fsPath(repo.root, name));
+/** git's object id of `bytes` as a blob (a symlink's blob is its target). */
+async function blobId(repo: Repo, bytes: Buffer): Promise<string> {
   const hashed = await runGit(['hash-object', '--no-filters', '--stdin'], { cwd: repo.root, input: bytes });
-  return hashed.stdout.toString('latin1').trim() !== oid;
+  return hashed.stdout.toString('latin1').trim();
+}
+
+/** The captured blob goes to disk; it is there already; or it stays out, for `reason`. */
+type OnDisk = 'write' | 'same' | { reason: string };
+
+/**
+ * Whether the captured blob must be written at `name`: it is missing now (or a file stands where
+ * its directory was: obstacles.ts captures that one first), a directory is there (see the top of
+ * this file), or a regular file is there whose bytes or executable bit differ (a command overwrote
+ * the ignored file after the command guard captured it; the rollback's own snapshot captures the
+ * file there now first, so --undo gives it back). A symlink where a file was captured, another
+ * link where a link was, a special file or a nested repository stay, with the reason.
+ */
+async function onDisk(repo: Repo, name: GitPath, mode: string, oid: string): Promise<OnDisk> {
+  const full = fsPath(repo.root, name);
+  const stat = await fs.promises.lstat(full).catch(() => null);
+  if (!stat) return 'write';
+  if (stat.isDirectory()) {
+    // Its history is in no snapshot: the rollback must not delete it to make room.
+    const nested = await fs.promises.lstat(fsPath(repo.root, `${name}/.git` as GitPath)).catch(() => null);
+    return nested ? { reason: 'a nested git repository is there now' } : 'write';
+  }
+  if (mode === '120000') {
+    if (!stat.isSymbolicLink()) return { reason: 'a file is there now, where the capture is a symlink' };
+    return (await blobId(repo, await fs.promises.readlink(full, { encoding: 'buffer' }))) === oid ? 'same' : { reason: 'another symlink is there now' };
+  }
+  if (stat.isSymbolicLink()) return { reason: 'a symlink is there now' };
+  if (!stat.isFile()) return { reason: 'a special file is there now' };
+  if (((stat.mode & 0o100) !== 0 ? '100755' : '100644') !== mode) return 'write';
+  // hash-object reads one name a line: a name with a line break is compared by its bytes here.
+  return (await blobId(repo, await fs.promises.readFile(full))) === oid ? 'same' : 'write';
+}
+
+interface Candidate {
+  entry: OverlayEntry;
+  snapshot: Snapshot;
+  age: number;
+}
+
+/** The directories above `name`, nearest last (`a/b/c` -> `a`, `a/b`). */
+function parentsOf(name: string): string[] {
+  const parents: string[] = [];
+  for (let slash = name.indexOf('/'); slash !== -1; slash = name.indexOf('/', slash + 1)) parents.push(name.slice(0, slash));
+  return parents;
+}
+
+/**
+ * Two captures where one needs the other's name as a directory (`conf` captured, later
+ * `conf/x`): they cannot both be on disk. The one closer to the target stays; the other is named.
+ */
+function dropCapturedConflicts(candidates: Candidate[], out: Map<Candidate, string>): Candidate[] {
+  const byName = new Map<string, Candidate>(candidates.map((c) => [c.entry.path, c]));
+  for (const c of candidates) {
+    for (const parent of parentsOf(c.entry.path)) {
+      const above = byName.get(parent);
+      if (!above) continue;
+      const [loser, winner] = above.age >= c.age ? [c, above] : [above, c];
+      out.set(loser, `the captured file ${pathText(winner.entry.path as GitPath)} comes back where it needs ${loser === c ? 'a directory' : 'a file'}`);
+    }
+  }
+  return candidates.filter((c) => !out.has(c));
+}
+
+/**
+ * The captures that would replace the target's own files (update-index drops the entries in the
+ * way of a file or directory it adds without a word): the target has a directory where the
+ * capture is a file, or a file where the capture needs a directory. Read from what the overlay
+ * removed from `tree` (one diff-tree of two trees); those captures stay out, named.
+ */
+async function goalConflicts(repo: Repo, tree: string, overlaid: string, candidates: Candidate[], out: Map<Candidate, string>): Promise<boolean> {
+  const removed = await runGit(['diff-tree', '-r', '-z', '--no-renames', '--name-only', '--diff-filter=D', tree, overlaid], { cwd: repo.root });
+  const names = gitPathsOf(removed.stdout);
+  if (names.length === 0) return false;
+  for (const c of candidates) {
+    const name = c.entry.path;
+    const under = names.find((n) => n.startsWith(`${name}/`));
+    const above = parentsOf(name).find((p) => names.includes(p as GitPath));
+    if (under !== undefined) out.set(c, `the target has a directory there (${pathText(under)})`);
+    else if (above !== undefined) out.set(c, `the target has a file at ${pathText(above as GitPath)}`);
+  }
+  return true;
 }
 
 /**
@@ -74,13 +168,12 @@ async function differsOnDisk(repo: Repo, name: GitPath, mode: string, oid: strin
  */
 export async function withCapturedIgnored(repo: Repo, target: Snapshot, tree: string, temps: TempIndex[]): Promise<CapturedOverlay> {
   const wanted = await capturedSince(repo, target);
-  if (wanted.size === 0) return { tree, restored: [], modes: {} };
-  const entries: OverlayEntry[] = [];
-  const restored: string[] = [];
-  const modes: Record<string, string> = {};
-  const bySnapshot = new Map<Snapshot, GitPath[]>();
-  for (const [name, snapshot] of wanted) bySnapshot.set(snapshot, [...(bySnapshot.get(snapshot) ?? []), name]);
-  for (const [snapshot, names] of bySnapshot) {
+  if (wanted.size === 0) return { tree, restored: [], modes: {}, notRestored: [] };
+  const candidates: Candidate[] = [];
+  const left = new Map<Candidate, string>();
+  const bySnapshot = new Map<Snapshot, { age: number; names: GitPath[] }>();
+  for (const [name, { snapshot, age }] of wanted) bySnapshot.set(snapshot, { age, names: [...(bySnapshot.get(snapshot)?.names ?? []), name] });
+  for (const [snapshot, { age, names }] of bySnapshot) {
     // A name that is not UTF-8 cannot go on the command line: a directory above it covers it (or
     // the whole tree), and only the exact names asked for are kept.
     const specs = coveringPathspecs(names);
@@ -92,16 +185,34 @@ export async function withCapturedIgnored(repo: Repo, target: Snapshot, tree: st
       const [mode, type, oid] = record.slice(0, tab).split(' ');
       const name = record.slice(tab + 1) as GitPath;
       if (type !== 'blob' || !asked.has(name)) continue;
-      if (!(await differsOnDisk(repo, name, mode!, oid!))) continue;
-      entries.push({ mode: mode!, oid: oid!, path: name });
-      restored.push(pathText(name));
-      const bits = snapshot.modes?.[pathText(name)];
-      // No record is the default under the capturing snapshot's umask, which need not be the
-      // target's nor ours (a key at 0600 captured under an agent's 077): said explicitly.
-      const umask = recordedUmask(snapshot);
-      if (bits !== undefined) modes[pathText(name)] = bits;
-      else if (umask !== undefined) modes[pathText(name)] = checkoutPerms(mode === '100755', umask).toString(8);
+      const there = await onDisk(repo, name, mode!, oid!);
+      if (there === 'same') continue;
+      const candidate = { entry: { mode: mode!, oid: oid!, path: name }, snapshot, age };
+      candidates.push(candidate);
+      if (there !== 'write') left.set(candidate, there.reason);
     }
   }
-  return { tree: await overlayEntries(repo, tree, entries, temps), restored: restored.sort(), modes };
+  let kept = dropCapturedConflicts(candidates.filter((c) => !left.has(c)), left);
+  let overlaid = await overlayEntries(repo, tree, kept.map((c) => c.entry), temps);
+  if (kept.length > 0 && (await goalConflicts(repo, tree, overlaid, kept, left))) {
+    kept = kept.filter((c) => !left.has(c));
+    overlaid = await overlayEntries(repo, tree, kept.map((c) => c.entry), temps);
+  }
+  const modes: Record<string, string> = {};
+  for (const { entry, snapshot } of kept) {
+    const text = pathText(entry.path as GitPath);
+    const bits = snapshot.modes?.[text];
+    // No record is the default under the capturing snapshot's umask, which need not be the
+    // target's nor ours (a key at 0600 captured under an agent's 077): said explicitly.
+    const umask = recordedUmask(snapshot);
+    if (bits !== undefined) modes[text] = bits;
+    else if (umask !== undefined) modes[text] = checkoutPerms(entry.mode === '100755', umask).toString(8);
+  }
+  const notRestored = [...left].map(([c, reason]) => ({ path: pathText(c.entry.path as GitPath), snapshot: c.snapshot.oid, reason }));
+  return {
+    tree: overlaid,
+    restored: kept.map((c) => pathText(c.entry.path as GitPath)).sort(),
+    modes,
+    notRestored: notRestored.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)),
+  };
 }

@@ -9,6 +9,7 @@ import { runGit, splitNul } from '../git/run.js';
 import { gitPathsOf, pathText, type GitPath } from '../git/path.js';
 import type { HeadState, Snapshot, StashEntry } from '../snapshot/format.js';
 import type { OperationPlan } from './operation-plan.js';
+import type { NotRestored } from './captured-ignored.js';
 import { isPerWorktreeRef } from '../snapshot/repo-state.js';
 
 export interface FileChange {
@@ -64,6 +65,12 @@ export interface RollbackPlan {
   operation?: OperationPlan;
   /** Ignored files a later snapshot captured (before a command deleted them) that come back. */
   capturedIgnored?: string[];
+  /**
+   * Captured ignored files that differ from what is there now and do not come back (the target has
+   * a directory where one goes, a nested repository or a symlink is there): named, with the
+   * snapshot that holds each, so none is left out without a word.
+   */
+  capturedNotRestored?: NotRestored[];
   /** The sparse-checkout view (pattern file, settings) changes back to the target's; absent when it does not. */
   sparse?: true;
 }

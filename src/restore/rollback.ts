@@ -39,7 +39,7 @@ import { clearInProgress, readInProgress, readLastRollback, writeInProgress, wri
 import { diffTrees, markStagedGitlinks, planRefs, type RollbackPlan } from './plan.js';
 import { uncapturedObstacles } from './obstacles.js';
 import { isProcessAlive, pidSpaceId } from '../util/process-alive.js';
-import { withCapturedIgnored } from './captured-ignored.js';
+import { withCapturedIgnored, type NotRestored } from './captured-ignored.js';
 import { applyRawWrites, planRawWrites, type RawSelection } from './raw-restore.js';
 import { applyFlags } from '../snapshot/index-flags.js';
 import { keptModes, knownModesDiffer, restoreModes } from '../snapshot/file-modes.js';
@@ -535,7 +535,10 @@ async function rollbackOnce(repo: Repo, options: RollbackOptions, inTheWay: GitP
     // Ignored files a later snapshot captured before a command deleted or overwrote them come back too.
     let capturedIgnored: string[] = [];
     let capturedModes: Record<string, string> = {};
-    if (!selects(selection) && !undoOf) ({ tree: treeGoal, restored: capturedIgnored, modes: capturedModes } = await withCapturedIgnored(repo, target, treeGoal, temps));
+    let capturedNotRestored: NotRestored[] = [];
+    if (!selects(selection) && !undoOf) {
+      ({ tree: treeGoal, restored: capturedIgnored, modes: capturedModes, notRestored: capturedNotRestored } = await withCapturedIgnored(repo, target, treeGoal, temps));
+    }
 
     let gitFiles = await diffTrees(repo, pre.tree, treeGoal);
     if (!selects(selection)) {
@@ -568,6 +571,7 @@ async function rollbackOnce(repo: Repo, options: RollbackOptions, inTheWay: GitP
       ...refPlan,
       ...(operation ? { operation } : {}),
       ...(capturedIgnored.length > 0 ? { capturedIgnored } : {}),
+      ...(capturedNotRestored.length > 0 ? { capturedNotRestored } : {}),
       ...(sparseGoal !== pre.sparse && !sameSparse(pre.sparse, sparseGoal) ? { sparse: true as const } : {}),
     };
     const modesChange = !selects(selection) && (JSON.stringify(target.modes ?? null) !== JSON.stringify(pre.modes ?? null) || knownModesDiffer(repo.root, target));

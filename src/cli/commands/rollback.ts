@@ -3,7 +3,8 @@ import { testFault } from '../../util/test-faults.js';
 import { openRepo } from '../../git/repo.js';
 import { rollback, type RollbackEvent } from '../../restore/rollback.js';
 import { fileChangeView, type FileChange, type RollbackPlan } from '../../restore/plan.js';
-import { pathText, shellArg } from '../../git/path.js';
+import type { NotRestored } from '../../restore/captured-ignored.js';
+import { pathFromText, pathText, shellArg, type GitPath } from '../../git/path.js';
 import type { Snapshot } from '../../snapshot/format.js';
 import { GuardError } from '../../errors.js';
 import type { CommandContext } from '../main.js';
@@ -54,6 +55,7 @@ function printPlan(out: Output, plan: RollbackPlan, target: Snapshot): void {
     for (const name of plan.capturedIgnored.slice(0, SHOW_PATHS)) out.line(`    ${name}`);
     if (plan.capturedIgnored.length > SHOW_PATHS) out.line(`    … and ${plan.capturedIgnored.length - SHOW_PATHS} more`);
   }
+  printNotRestored(out, plan, '  ');
   if (plan.indexChanges) out.line('  index: restore the staged state');
   for (const ref of plan.refs) {
     const what = ref.from === null ? `create at ${shortId(ref.to!)}` : ref.to === null ? `delete (was ${shortId(ref.from)})` : `move ${shortId(ref.from)} -> ${shortId(ref.to)}`;
@@ -63,6 +65,23 @@ function printPlan(out: Output, plan: RollbackPlan, target: Snapshot): void {
   if (plan.stash) out.line(`  stash: ${plan.stash.from.length} -> ${plan.stash.to.length} entries`);
   for (const skip of plan.skippedRefs) out.line(`  left alone: ${skip.ref} (${skip.reason})`);
   printOperation(out, plan, '  ');
+}
+
+/** The command that writes a captured file's bytes out of the snapshot that holds it. */
+function capturedBytesCommand(entry: NotRestored): string {
+  return `git cat-file blob ${shellArg(`${shortId(entry.snapshot)}:${pathFromText(entry.path)}` as GitPath)} > FILE`;
+}
+
+/** Captured ignored files the rollback leaves out: each with its reason and the way to its bytes. */
+function printNotRestored(out: Output, plan: RollbackPlan, indent: string): void {
+  const left = plan.capturedNotRestored ?? [];
+  if (left.length === 0) return;
+  out.line(`${indent}captured ignored files NOT brought back (they stay in the snapshot that captured them): ${left.length}`);
+  for (const entry of left.slice(0, SHOW_PATHS)) {
+    out.line(`${indent}  ${entry.path}: ${entry.reason}`);
+    out.line(`${indent}    its bytes: ${capturedBytesCommand(entry)}   (or: guard rollback ${shortId(entry.snapshot)})`);
+  }
+  if (left.length > SHOW_PATHS) out.line(`${indent}  … and ${left.length - SHOW_PATHS} more (guard rollback --dry-run --json lists them all)`);
 }
 
 function changesText(s: Snapshot): string {
@@ -114,6 +133,7 @@ function planJson(plan: RollbackPlan): Record<string, unknown> {
     head: plan.head,
     stash: plan.stash,
     capturedIgnored: plan.capturedIgnored ?? [],
+    capturedNotRestored: (plan.capturedNotRestored ?? []).map((e) => ({ ...e, command: capturedBytesCommand(e) })),
     operation: plan.operation ?? null,
   };
 }
@@ -215,6 +235,7 @@ export async function run(args: Args, { cwd, out }: CommandContext): Promise<num
   }
   if (result.nothingToDo) {
     out.line(`Already at snapshot ${shortId(result.target.oid)}: nothing to change.`);
+    printNotRestored(out, result.plan, '');
     return 0;
   }
   out.line(`Rolled back to ${shortId(result.target.oid)}. The state before is snapshot ${shortId(result.pre.oid)}.`);
@@ -226,6 +247,8 @@ export async function run(args: Args, { cwd, out }: CommandContext): Promise<num
   }
   // Said again after the rollback: what git's state is now and what to do next.
   for (const note of result.plan.operation?.notes ?? []) out.line(`Note: ${note}`);
+  // Said again last, where it is read: a captured file the rollback did not bring back.
+  printNotRestored(out, result.plan, '');
   out.line('Undo this rollback with: guard rollback --undo');
   return 0;
 }

@@ -103,7 +103,7 @@ describe('cherry-pick and revert of a range over an ignored file', () => {
 
   // The capture is checked in the snapshot itself: `guard rollback` does not put a captured file
   // back where the target's index has a directory (conf/x), which this case always has.
-  it('git checkout-index -a -f over an ignored file where the index needs a directory: the snapshot taken first holds its bytes', async () => {
+  it('git checkout-index -a -f over an ignored file where the index needs a directory: the snapshot taken first holds its bytes, rollback writes it back', async () => {
     await withTestRepo((t) => {
       t.write('a.txt', 'a\n');
       t.write('conf/x', 'tracked\n');
@@ -126,6 +126,11 @@ describe('cherry-pick and revert of a range over an ignored file', () => {
       expect(before).toBeDefined();
       const kept = spawnSync('git', ['cat-file', 'blob', `${(before as string).split(' ')[0]}:conf`], { cwd: t.dir, env: t.env });
       expect(kept.stdout).toEqual(SECRET);
+      // And the rollback puts it back in place of the directory git made (rollback/captured-under-dir).
+      rollback(t);
+      expect(fs.readFileSync(path.join(t.dir, 'conf'))).toEqual(SECRET);
+      expect(fs.lstatSync(path.join(t.dir, 'conf')).mode & 0o777).toBe(0o600);
+      expect(t.git(['ls-files', '-d'])).toBe('conf/x\n');
     });
   });
 });
