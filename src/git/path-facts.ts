@@ -14,7 +14,10 @@
  *    the classifier first reads what it lists (ContentsListing), so a deletion that a tracked
  *    protected path already denies does not wait for the ignored one; a target that is a file
  *    the index lists is left out of the ignored listing (it holds nothing ignored), which the
- *    index file says without git: `> src/app.ts` or an agent's Edit of it starts no git process;
+ *    index file says without git: `> src/app.ts` or an agent's Edit of it starts no git process.
+ *    What is tracked at such a file the index file says as well (indexedPaths: git's -t letter,
+ *    gitlink or not), so `rm src/app.ts` or a delete tool on it starts none either; and a file
+ *    the first listing shows as untracked (`? path`) is left out of the ignored one;
  *  - for `git clean`, the ignored entries in its scope, the same way.
  *
  * Nothing walks the whole repository: git prunes its walk to the pathspecs.
@@ -34,7 +37,7 @@ import { configRecursesSubmodules } from './submodule-recurse.js';
 import { withTextPaths } from './text-paths.js';
 import { changesInWorktree, ignoredInWorktree, prunedWorktrees, removedWorktree, worktreeRoots } from './worktree-removal.js';
 import { escapedBytes, escapedText } from '../util/escaped-text.js';
-import { indexListsPathsOfAnyFormat } from '../snapshot/index-file.js';
+import { indexedPathsOfAnyFormat, type IndexedPath } from '../snapshot/index-file.js';
 
 export interface PathFactsOptions {
   /** Names (`node_modules`, `*.egg-info`) or repo-relative globs (`web/.cache/**`) of regenerable ignored output. */
@@ -236,6 +239,7 @@ class ContentsListing {
   private described: IgnoredEntry[] | undefined;
   private records: string[] | undefined;
   private gitlinks = new Set<string>();
+  private indexedTargets: Map<string, IndexedPath> | undefined;
 
   constructor(
     readonly repo: Repo,
@@ -254,8 +258,11 @@ class ContentsListing {
    */
   private ignoredRaw(): string[] {
     if (this.ignoredLines) return this.ignoredLines;
-    const tracked = indexedFiles(this.repo, this.rels.filter((rel) => this.nonDirs.has(rel)));
-    const asked = this.rels.filter((rel) => !tracked.has(rel));
+    const tracked = this.indexed();
+    // A file git listed as untracked (`? path`, known() read first, as a deletion does) is not
+    // ignored, and no ignored directory lies above it (all below one is ignored): nothing to list.
+    const untracked = new Set((this.records ?? []).filter((record) => record.startsWith('? ')).map((record) => record.slice(2)));
+    const asked = this.rels.filter((rel) => !tracked.has(rel) && !(this.nonDirs.has(rel) && untracked.has(escapedBytes(rel).toString('latin1'))));
     this.ignoredLines = asked.length === 0 ? [] : [...new Set(splitNulBytes(runGitSync(['ls-files', '-z', '--others', '--ignored', '--exclude-standard', '--directory', '--', ...asked.map(literal), NO_COMMON_PREFIX], { cwd: this.repo.root }).stdout))];
     return this.ignoredLines;
   }
@@ -271,10 +278,28 @@ class ContentsListing {
     // Only a regenerable name can be wholly ignored output, and only the ignored listing can say so.
     const mayBeOutput = this.rels.some((rel) => isRegenerable(bytesOf(rel), this.options.regenerable));
     const rest = mayBeOutput ? this.rels.filter((rel) => !wholeIgnoredOutput(bytesOf(rel), this.ignoredRaw(), this.options)) : this.rels;
-    const known = rest.length === 0 ? { records: [], gitlinks: new Set<string>() } : listKnown(this.repo, rest.map(literal));
-    this.records = known.records;
+    // A file the index lists (and nothing under it) is answered from the index file as git would
+    // list it: a Delete tool on a tracked file asks git nothing. The rest is asked of git.
+    const indexed = this.indexed();
+    const asked = rest.filter((rel) => !indexed.has(rel));
+    const known = asked.length === 0 ? { records: [], gitlinks: new Set<string>() } : listKnown(this.repo, asked.map(literal));
+    const records = new Set(known.records);
+    for (const rel of rest) {
+      const entry = indexed.get(rel);
+      if (!entry) continue;
+      const bytes = escapedBytes(rel).toString('latin1');
+      for (const letter of entry.letters) records.add(`${letter} ${bytes}`);
+      if (entry.gitlink) known.gitlinks.add(bytes);
+    }
+    this.records = [...records];
     this.gitlinks = known.gitlinks;
     return this.records;
+  }
+
+  /** The targets that are not directories and that the index lists (indexedFiles), read once. */
+  private indexed(): Map<string, IndexedPath> {
+    this.indexedTargets ??= indexedFiles(this.repo, this.rels.filter((rel) => this.nonDirs.has(rel)));
+    return this.indexedTargets;
   }
 
   /** The tracked submodules (gitlinks) among what known() lists. */
@@ -416,20 +441,22 @@ function bytesOf(rel: string): string {
 
 /**
  * The ones among `rels` (repo-relative escaped text) that the index lists as entries of their own
- * (indexListsPaths), read from the index file without starting git; none when it cannot be read
- * (then git is asked, as before).
+ * with nothing under them, with what git's listing says of them (indexedPaths), read from the
+ * index file without starting git; none when it cannot be read (then git is asked, as before).
+ * The listing is matched byte for byte: where git matches more (GIT_ICASE_PATHSPECS, `readme.md`
+ * for `README.md`), contentsOf keeps only what is the target or under it (belongsTo) all the same.
  */
-function indexedFiles(repo: Repo, rels: string[]): Set<string> {
-  if (rels.length === 0) return new Set();
+function indexedFiles(repo: Repo, rels: string[]): Map<string, IndexedPath> {
+  if (rels.length === 0) return new Map();
   let data: Buffer;
   try {
     data = fs.readFileSync(repo.indexFile);
   } catch {
-    return new Set();
+    return new Map();
   }
   const bytes = new Map(rels.map((rel) => [escapedBytes(rel).toString('latin1'), rel]));
-  const listed = indexListsPathsOfAnyFormat(data, [...bytes.keys()]);
-  return new Set([...(listed ?? [])].map((b) => bytes.get(b) as string));
+  const listed = indexedPathsOfAnyFormat(data, [...bytes.keys()]);
+  return new Map([...(listed ?? [])].map(([b, entry]) => [bytes.get(b) as string, entry]));
 }
 
 function readContents(repo: Repo | null, rels: string[], options: PathFactsOptions, nonDirs: ReadonlySet<string>): Map<string, RepoContents> {

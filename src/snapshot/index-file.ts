@@ -244,3 +244,67 @@ export function indexListsPaths(data: Buffer, oidBytes: number, paths: string[])
 export function indexListsPathsOfAnyFormat(data: Buffer, paths: string[]): Set<string> | null {
   return indexListsPaths(data, 20, paths) ?? indexListsPaths(data, 32, paths);
 }
+
+/**
+ * What `git ls-files -t --stage --cached` prints of a path the index lists (path-facts.ts
+ * listKnown): git's `-t` letter of each of its entries, M for an unmerged stage, S for
+ * skip-worktree, H for the rest (intent-to-add and assume-unchanged too), and whether one of them
+ * is a gitlink (mode 160000, a submodule).
+ */
+export interface IndexedPath {
+  letters: string[];
+  gitlink: boolean;
+}
+
+const GITLINK_MODE = 0o160000;
+const SLASH = 0x2f;
+
+/**
+ * For each of `paths` (byte strings, latin1, no trailing slash) that the index file lists as an
+ * entry of its own and under which (`path/…`) it lists nothing, its entries as `git ls-files -t
+ * --stage --cached -- :(literal)path` would print them; null when the file is not one this reads
+ * (another layout, a split index). A path under which the index lists entries (a sparse
+ * directory entry `path/`, or a directory/file conflict) is left out, as is one it does not list
+ * byte for byte: git is asked about those.
+ */
+export function indexedPaths(data: Buffer, oidBytes: number, paths: string[]): Map<string, IndexedPath> | null {
+  if (data.length < 12 || data.toString('latin1', 0, 4) !== 'DIRC') return null;
+  const version = data.readUInt32BE(4);
+  if (version < 2 || version > 4) return null;
+  const wanted: Buffer[] = [];
+  for (const p of new Set(paths)) {
+    const bytes = Buffer.from(p, 'latin1');
+    // Versions 2 and 3 hold every name whole: without its bytes and a NUL, the path is not listed.
+    if (version < 4 && data.indexOf(Buffer.concat([bytes, Buffer.of(0)]), 12) < 0) continue;
+    wanted.push(bytes);
+  }
+  const found = new Map<string, IndexedPath>();
+  if (wanted.length === 0) return found;
+  const under = new Set<string>();
+  const read = walkIndexEntries(data, oidBytes, (source, start, end, flags, extended, entry) => {
+    const length = end - start;
+    for (const bytes of wanted) {
+      if (length < bytes.length || source.compare(bytes, 0, bytes.length, start, start + bytes.length) !== 0) continue;
+      const name = bytes.toString('latin1');
+      if (length > bytes.length) {
+        if (source[start + bytes.length] === SLASH) under.add(name);
+        continue;
+      }
+      const stage = (flags >> 12) & 3;
+      const letter = stage !== 0 ? 'M' : (extended & CE_SKIP_WORKTREE) !== 0 ? 'S' : 'H';
+      const seen = found.get(name) ?? { letters: [], gitlink: false };
+      if (!seen.letters.includes(letter)) seen.letters.push(letter);
+      // The mode follows ctime, mtime, dev and ino (4 bytes each, times 8).
+      if ((data.readUInt32BE(entry + 24) & 0o170000) === GITLINK_MODE) seen.gitlink = true;
+      found.set(name, seen);
+    }
+  });
+  if (!read) return null;
+  for (const name of under) found.delete(name);
+  return found;
+}
+
+/** indexedPaths for an index of either object format (sha1 or sha256: the layout says which). */
+export function indexedPathsOfAnyFormat(data: Buffer, paths: string[]): Map<string, IndexedPath> | null {
+  return indexedPaths(data, 20, paths) ?? indexedPaths(data, 32, paths);
+}

@@ -300,7 +300,7 @@ async function onFileTool(repo: Repo, policy: Policy, agent: AgentIntegration, e
  * `cp .env.example .env.local` in the shell (overwrite-ignored), so `guard rollback` brings the
  * old bytes back. Tracked and untracked files need nothing here (the watcher's snapshots hold
  * them), nor does regenerable output; a tool that only writes new files costs one lstat each, and
- * one over a tracked file a read of the index (path-facts.ts). Ignored files over what guard
+ * one that writes or deletes a tracked file a read of the index (path-facts.ts). Ignored files over what guard
  * captures (commands.maxIgnoredCapture) are denied (capture-too-large): guard could not bring
  * them back, so the tool does not run, as for the same write from the shell.
  */

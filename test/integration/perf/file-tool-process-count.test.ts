@@ -8,6 +8,12 @@
  * git's trace2 (git-trace.ts), through hooks/agent-hook.sh as Claude Code runs it and through
  * `guard agent-hook` directly. The answers stay right where git must be asked: a file taken out
  * of the index (`git rm --cached`) is ignored again and is captured first.
+ *
+ * A delete tool (Cursor's Delete) asks what is tracked or untracked at the path as well. For a
+ * file the index lists, the index file says that too (path-facts.ts known(), indexedPaths): 2 git
+ * processes -> 1. An untracked file git lists as `? path` is not ignored, so the ignored listing
+ * is not run for it: 3 -> 2. An ignored file still takes both listings and is captured; an
+ * untracked file over snapshot.maxFileSize is still refused (file-tool-delete-deny.test.ts).
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -80,4 +86,71 @@ describe("an agent's file tool on an existing tracked file starts no git process
       expect(events()).toEqual([expect.objectContaining({ capturedIgnored: ['.env.local'] }), expect.objectContaining({ capturedIgnored: ['forced.local'] })]);
     });
   });
+});
+
+/** Cursor's preToolUse hook for TOOL on FILE, run by `guard agent-hook` directly: its answer and git processes. */
+function cursorHook(t: TestRepo, tool: 'Delete' | 'Write', file: string, label: string): { permission: string; message: string; argv: string[][]; total: number } {
+  // A label with a `/` would name a directory that is not there: git would write no trace, and count 0.
+  const trace = path.join(t.base, `trace-cursor-${label.replace(/\W+/g, '-')}.json`);
+  const input = tool === 'Delete' ? { path: path.join(t.dir, file) } : { file_path: path.join(t.dir, file), contents: 'NEW=1\n' };
+  const payload = { conversation_id: 'c1', hook_event_name: 'preToolUse', cwd: t.dir, tool_name: tool, tool_input: input };
+  const r = spawnSync(process.execPath, [GUARD_BIN, 'agent-hook', 'cursor', 'pre-tool'], { cwd: t.dir, env: { ...t.env, ...traceEnv(trace) }, input: JSON.stringify(payload), encoding: 'utf8' });
+  expect(r.status, r.stderr).toBe(0);
+  const out = JSON.parse(r.stdout) as { permission: string; agent_message?: string };
+  return { permission: out.permission, message: out.agent_message ?? '', argv: tracedArgv(trace), total: countGitProcesses(trace).total };
+}
+
+const listsIgnored = (argv: string[]): boolean => isLsFiles(argv) && argv.includes('--ignored');
+
+describe("an agent's delete tool asks git only what the index file cannot say", () => {
+  it('Delete of a tracked file costs 1 git process, of an untracked one 2 (no ignored listing); an ignored file is still captured and a large untracked one refused', async () => {
+    await withTestRepo((t) => {
+      setup(t);
+      t.write('.guard.yaml', 'snapshot:\n  maxFileSize: 1KB\n');
+      t.write('scratch.txt', 'scratch\n');
+      t.write('big.bin', Buffer.alloc(4096, 7));
+      const warmUp = cursorHook(t, 'Delete', 'README.md', 'warm-up');
+      expect(warmUp.permission).toBe('allow');
+      // The trace is written: the session's start alone runs git more than once.
+      expect(warmUp.total).toBeGreaterThan(1);
+      const events = (): Array<{ capturedIgnored?: string[] }> => JSON.parse(t.guard(['log', '--json', '--type', 'allowed-after-snapshot']).stdout).events;
+
+      // Tracked (and tracked although its name is ignored): the repository's discovery alone.
+      for (const file of ['src/app.ts', 'forced.local']) {
+        const tracked = cursorHook(t, 'Delete', file, `tracked-${file}`);
+        expect(tracked.permission, file).toBe('allow');
+        expect(tracked.argv.filter(isLsFiles), `${file}: ${JSON.stringify(tracked.argv)}`).toEqual([]);
+        expect(tracked.total, `${file}: ${JSON.stringify(tracked.argv)}`).toBe(1);
+      }
+
+      // Untracked: one listing says so (`? scratch.txt`), and that it is not ignored.
+      const untracked = cursorHook(t, 'Delete', 'scratch.txt', 'untracked');
+      expect(untracked.permission).toBe('allow');
+      expect(untracked.argv.filter(listsIgnored), JSON.stringify(untracked.argv)).toEqual([]);
+      expect(untracked.total, JSON.stringify(untracked.argv)).toBe(2);
+      expect(events()).toEqual([]);
+
+      // Over snapshot.maxFileSize and untracked: refused, as before (its size read, no ignored listing needed).
+      const big = cursorHook(t, 'Delete', 'big.bin', 'big');
+      expect(big.permission).toBe('deny');
+      expect(big.message).toContain('untracked-too-large');
+      expect(big.total, JSON.stringify(big.argv)).toBe(2);
+
+      // Ignored: git lists it as ignored, and it is captured into the snapshot taken first.
+      const ignored = cursorHook(t, 'Delete', '.env.local', 'ignored');
+      expect(ignored.permission).toBe('allow');
+      expect(ignored.argv.some(listsIgnored)).toBe(true);
+      expect(events()).toEqual([expect.objectContaining({ capturedIgnored: ['.env.local'] })]);
+
+      // Taken out of the index, forced.local is ignored again: git is asked, and it is captured.
+      t.git(['rm', '-q', '--cached', 'forced.local']);
+      expect(cursorHook(t, 'Delete', 'forced.local', 'untracked-again').permission).toBe('allow');
+      expect(events()).toEqual([expect.objectContaining({ capturedIgnored: ['.env.local'] }), expect.objectContaining({ capturedIgnored: ['forced.local'] })]);
+
+      // A Write over an existing untracked file must still learn whether it is ignored: one listing.
+      const write = cursorHook(t, 'Write', 'scratch.txt', 'write-untracked');
+      expect(write.permission).toBe('allow');
+      expect(write.total, JSON.stringify(write.argv)).toBe(2);
+    });
+  }, 240_000);
 });

@@ -5,6 +5,11 @@
  * versions 2, 3 and 4 as git writes them, sha1 and sha256, names that are the tail or the prefix
  * of others, a name of more than 0xfff bytes, a name that is not UTF-8, unmerged entries; a
  * split index lists nothing (git is asked).
+ *
+ * indexedPaths, which answers a deletion's tracked listing without git (path-facts.ts known()),
+ * must say what `git ls-files -t --stage --cached -- :(literal)P` says of P: its -t letters (M
+ * unmerged, S skip-worktree, H otherwise: intent-to-add, assume-unchanged), whether it is a
+ * gitlink, and nothing at all for a P git lists entries under (a sparse index's `d/`, a directory).
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -13,7 +18,7 @@ import { describe, expect, it } from 'vitest';
 import { withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
 import { commitConflictingChanges } from '../../helpers/fixtures.js';
 import { commitFiles } from '../../helpers/repo-steps.js';
-import { indexListsPaths, indexListsPathsOfAnyFormat } from '../../../src/snapshot/index-file.js';
+import { indexedPathsOfAnyFormat, indexListsPaths, indexListsPathsOfAnyFormat, type IndexedPath } from '../../../src/snapshot/index-file.js';
 
 const LONG = `${'d/'.repeat(2100)}long.txt`;
 const NOT_UTF8 = Buffer.from([0x6e, 0xff, 0x2e, 0x74]).toString('latin1');
@@ -65,6 +70,86 @@ describe('indexListsPaths', () => {
       t.git(['merge', '--abort']);
       t.git(['update-index', '--split-index']);
       expect([...(indexListsPathsOfAnyFormat(fs.readFileSync(index), ['c.txt']) ?? [])]).toEqual([]);
+    });
+  });
+});
+
+/** What git's listing says of each path, in indexedPaths' terms (absent: it lists P not alone, or not at all). */
+function gitSays(t: TestRepo, dir: string, paths: string[]): Map<string, IndexedPath> {
+  const out = new Map<string, IndexedPath>();
+  for (const p of paths) {
+    const r = spawnSync('git', ['ls-files', '-z', '-t', '--stage', '--cached', '--', `:(literal)${p}`], { cwd: dir, env: t.env });
+    expect(r.status, r.stderr.toString()).toBe(0);
+    const lines = r.stdout.toString('latin1').split('\0').filter(Boolean);
+    const at = lines.filter((line) => line.slice(line.indexOf('\t') + 1) === p);
+    if (at.length === 0 || at.length !== lines.length) continue;
+    out.set(p, { letters: [...new Set(at.map((line) => line.slice(0, 1)))], gitlink: at.some((line) => line.slice(2).startsWith('160000 ')) });
+  }
+  return out;
+}
+
+describe('indexedPaths', () => {
+  it("says of each path what git's tracked listing says: letters, gitlinks, nothing where entries lie under it; index versions 2, 3 and 4, sha1 and sha256", async () => {
+    await withTestRepo((t) => {
+      for (const format of ['sha1', 'sha256'] as const) {
+        const dir = path.join(t.base, `indexed-${format}`);
+        t.git(['init', '-q', `--object-format=${format}`, dir]);
+        const oid = t.git(['hash-object', '-w', '--stdin'], { cwd: dir, input: 'x\n' }).trim();
+        // `mode oid stage<TAB>path`: c.txt unmerged (stages 1-3), sub a gitlink, d and e directories.
+        const records: Array<[string, number, string]> = [
+          ['100644', 0, 'a.txt'],
+          ['100644', 0, 'b.txt'],
+          ['100644', 1, 'c.txt'],
+          ['100644', 2, 'c.txt'],
+          ['100644', 3, 'c.txt'],
+          ['100755', 0, 'kept.txt'],
+          ['120000', 0, 'link'],
+          ['100644', 0, 'd/x.txt'],
+          ['100644', 0, 'd/y.txt'],
+          ['100644', 0, 'e/deep/z.txt'],
+          ['160000', 0, 'sub'],
+        ];
+        const input = Buffer.concat(records.map(([mode, stage, p]) => Buffer.from(`${mode} ${oid} ${stage}\t${p}\0`)));
+        const r = spawnSync('git', ['update-index', '-z', '--index-info'], { cwd: dir, env: t.env, input });
+        expect(r.status, r.stderr.toString()).toBe(0);
+        t.git(['update-index', '--skip-worktree', 'b.txt'], { cwd: dir });
+        t.git(['update-index', '--assume-unchanged', 'kept.txt'], { cwd: dir });
+        fs.writeFileSync(path.join(dir, 'n.txt'), 'n\n');
+        t.git(['add', '-N', 'n.txt'], { cwd: dir });
+        const paths = ['a.txt', 'b.txt', 'c.txt', 'kept.txt', 'link', 'n.txt', 'sub', 'd', 'd/x.txt', 'e', 'e/deep', 'e/deep/z.txt', 'zzz', 'a.tx', 'd/'];
+        const index = path.join(dir, '.git', 'index');
+        for (const version of ['2', '3', '4']) {
+          t.git(['update-index', '--index-version', version], { cwd: dir });
+          // Extended flags (skip-worktree, intent-to-add) need version 3: git writes 3 when asked for 2.
+          expect(fs.readFileSync(index).readUInt32BE(4)).toBe(version === '2' ? 3 : Number(version));
+          const expected = gitSays(t, dir, paths);
+          // The cases this is about are all there: M, S, H, a gitlink, and paths git lists entries under.
+          expect([...expected.keys()].sort()).toEqual(['a.txt', 'b.txt', 'c.txt', 'd/x.txt', 'e/deep/z.txt', 'kept.txt', 'link', 'n.txt', 'sub']);
+          expect(expected.get('c.txt')).toEqual({ letters: ['M'], gitlink: false });
+          expect(expected.get('b.txt')).toEqual({ letters: ['S'], gitlink: false });
+          expect(expected.get('sub')).toEqual({ letters: ['H'], gitlink: true });
+          expect(indexedPathsOfAnyFormat(fs.readFileSync(index), paths), `${format} v${version}`).toEqual(expected);
+        }
+        t.git(['update-index', '--split-index'], { cwd: dir });
+        expect(indexedPathsOfAnyFormat(fs.readFileSync(index), ['a.txt']), `${format} split`).toBeNull();
+      }
+    });
+  });
+
+  it("leaves out a path under which a sparse index holds a directory entry, as git lists that directory's files", async () => {
+    await withTestRepo((t) => {
+      commitFiles(t, { 'top.txt': 't\n', 'in/a.txt': 'a\n', 'out/b.txt': 'b\n' });
+      t.git(['sparse-checkout', 'set', '--cone', '--sparse-index', 'in']);
+      const index = fs.readFileSync(path.join(t.dir, '.git', 'index'));
+      // The sparse directory entry `out/` is in the file (git 2.39 writes it whole in version 2/3).
+      expect(index.includes(Buffer.from('out/\0'))).toBe(true);
+      const paths = ['top.txt', 'in/a.txt', 'out', 'out/b.txt'];
+      const answered = indexedPathsOfAnyFormat(index, paths);
+      // out/b.txt is not in the file (git expands `out/` to list it): not answered, so git is asked.
+      expect([...(answered?.keys() ?? [])].sort()).toEqual(['in/a.txt', 'top.txt']);
+      const git = gitSays(t, t.dir, paths);
+      expect(git.get('out/b.txt')).toEqual({ letters: ['S'], gitlink: false });
+      for (const [p, said] of answered ?? []) expect(said, p).toEqual(git.get(p));
     });
   });
 });
