@@ -139,8 +139,8 @@ describe("an agent's delete tool asks git only what the index file cannot say", 
       // Ignored: git lists it as ignored, and it is captured into the snapshot taken first.
       const ignored = cursorHook(t, 'Delete', '.env.local', 'ignored');
       expect(ignored.permission).toBe('allow');
-      expect(ignored.argv.some(listsIgnored)).toBe(true);
       expect(events()).toEqual([expect.objectContaining({ capturedIgnored: ['.env.local'] })]);
+      expect(ignored.argv.some(listsIgnored)).toBe(true);
 
       // Taken out of the index, forced.local is ignored again: git is asked, and it is captured.
       t.git(['rm', '-q', '--cached', 'forced.local']);

@@ -95,7 +95,8 @@ describe('indexedPaths', () => {
         const dir = path.join(t.base, `indexed-${format}`);
         t.git(['init', '-q', `--object-format=${format}`, dir]);
         const oid = t.git(['hash-object', '-w', '--stdin'], { cwd: dir, input: 'x\n' }).trim();
-        // `mode oid stage<TAB>path`: c.txt unmerged (stages 1-3), sub a gitlink, d and e directories.
+        // `mode oid stage<TAB>path`: c.txt unmerged (stages 1-3), sub a gitlink, d and e directories;
+        // df a file in stage 1 and a directory in stage 2 (a directory/file conflict of a merge).
         const records: Array<[string, number, string]> = [
           ['100644', 0, 'a.txt'],
           ['100644', 0, 'b.txt'],
@@ -108,6 +109,8 @@ describe('indexedPaths', () => {
           ['100644', 0, 'd/y.txt'],
           ['100644', 0, 'e/deep/z.txt'],
           ['160000', 0, 'sub'],
+          ['100644', 1, 'df'],
+          ['100644', 2, 'df/x'],
         ];
         const input = Buffer.concat(records.map(([mode, stage, p]) => Buffer.from(`${mode} ${oid} ${stage}\t${p}\0`)));
         const r = spawnSync('git', ['update-index', '-z', '--index-info'], { cwd: dir, env: t.env, input });
@@ -116,7 +119,7 @@ describe('indexedPaths', () => {
         t.git(['update-index', '--assume-unchanged', 'kept.txt'], { cwd: dir });
         fs.writeFileSync(path.join(dir, 'n.txt'), 'n\n');
         t.git(['add', '-N', 'n.txt'], { cwd: dir });
-        const paths = ['a.txt', 'b.txt', 'c.txt', 'kept.txt', 'link', 'n.txt', 'sub', 'd', 'd/x.txt', 'e', 'e/deep', 'e/deep/z.txt', 'zzz', 'a.tx', 'd/'];
+        const paths = ['a.txt', 'b.txt', 'c.txt', 'kept.txt', 'link', 'n.txt', 'sub', 'd', 'd/x.txt', 'e', 'e/deep', 'e/deep/z.txt', 'zzz', 'a.tx', 'd/', 'df', 'df/x'];
         const index = path.join(dir, '.git', 'index');
         for (const version of ['2', '3', '4']) {
           t.git(['update-index', '--index-version', version], { cwd: dir });
@@ -124,7 +127,7 @@ describe('indexedPaths', () => {
           expect(fs.readFileSync(index).readUInt32BE(4)).toBe(version === '2' ? 3 : Number(version));
           const expected = gitSays(t, dir, paths);
           // The cases this is about are all there: M, S, H, a gitlink, and paths git lists entries under.
-          expect([...expected.keys()].sort()).toEqual(['a.txt', 'b.txt', 'c.txt', 'd/x.txt', 'e/deep/z.txt', 'kept.txt', 'link', 'n.txt', 'sub']);
+          expect([...expected.keys()].sort()).toEqual(['a.txt', 'b.txt', 'c.txt', 'd/x.txt', 'df/x', 'e/deep/z.txt', 'kept.txt', 'link', 'n.txt', 'sub']);
           expect(expected.get('c.txt')).toEqual({ letters: ['M'], gitlink: false });
           expect(expected.get('b.txt')).toEqual({ letters: ['S'], gitlink: false });
           expect(expected.get('sub')).toEqual({ letters: ['H'], gitlink: true });
