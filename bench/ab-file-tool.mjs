@@ -5,7 +5,11 @@
 // python3 wrapper), its wall time, and once, the git processes it starts (trace2). Timed in every
 // round as the yardstick: `git ls-files --others --ignored` of the same path (the process the
 // overwrite-ignored check used to start) and `node -e 0`. The load average is printed.
-// Usage: AB_VARIANTS=before=/path/to/built/main,after=/path/to/built/branch \
+// AB_CASE picks the call: `edit` (the default, Claude Code's Edit of a tracked file),
+// `delete-tracked` or `delete-untracked` (Cursor's Delete tool on a tracked file, or on an
+// untracked one made in the copy; the hook only judges, so the file stays for the next round).
+// For the deletes the yardstick is the tracked-and-untracked listing they used to start first.
+// Usage: AB_VARIANTS=before=/path/to/built/main,after=/path/to/built/branch [AB_CASE=delete-tracked] \
 //          node bench/ab-file-tool.mjs ROUNDS [FILES...]
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -37,20 +41,31 @@ function measure(argv, input, cwd, extraEnv = {}) {
   return { cpu, wall };
 }
 
+const testCase = process.env.AB_CASE ?? 'edit';
+if (!['edit', 'delete-tracked', 'delete-untracked'].includes(testCase)) throw new Error(`AB_CASE=${testCase}: edit, delete-tracked or delete-untracked`);
+const deletes = testCase !== 'edit';
+
 function payload(dir, file) {
+  if (deletes) return JSON.stringify({ conversation_id: 'ab-file-tool', hook_event_name: 'preToolUse', cwd: dir, tool_name: 'Delete', tool_input: { path: path.join(dir, file) } });
   return JSON.stringify({ session_id: 'ab-file-tool', transcript_path: '/t', cwd: dir, hook_event_name: 'PreToolUse', tool_name: 'Edit', tool_input: { file_path: path.join(dir, file), old_string: 'file', new_string: 'File' } });
 }
 
-const hookArgv = (checkout) => [process.execPath, path.join(checkout, 'bin', 'guard.js'), 'agent-hook', 'claude', 'pre-tool'];
+const hookArgv = (checkout) => [process.execPath, path.join(checkout, 'bin', 'guard.js'), 'agent-hook', deletes ? 'cursor' : 'claude', 'pre-tool'];
+const yardstick = (target) =>
+  deletes
+    ? ['git ls-files -t --others', ['git', 'ls-files', '-z', '-t', '--stage', '--cached', '--others', '--exclude-standard', '--', `:(literal)${target}`]]
+    : ['git ls-files --ignored', ['git', 'ls-files', '-z', '--others', '--ignored', '--exclude-standard', '--directory', '--', `:(literal)${target}`]];
 
-console.log(`node ${process.version}, ${os.cpus().length} cores, ${rounds} rounds`);
+console.log(`node ${process.version}, ${os.cpus().length} cores, ${rounds} rounds, ${testCase}`);
 for (const files of sizes) {
   const dir = freshCopy(files, 'ab-file-tool');
-  const target = 'd0/s0/f0.txt';
+  const target = testCase === 'delete-untracked' ? 'd0/s0/scratch.txt' : 'd0/s0/f0.txt';
+  if (testCase === 'delete-untracked') fs.writeFileSync(path.join(dir, target), 'scratch\n');
   const input = payload(dir, target);
+  const [yardName, yardArgv] = yardstick(target);
   // The session starts on the first call (its snapshot): not what is measured.
   for (const [, checkout] of variants) measure(hookArgv(checkout), input, dir);
-  const res = Object.fromEntries([...variants.map(([name]) => name), 'git ls-files --ignored', 'node -e 0'].map((k) => [k, { cpu: [], wall: [] }]));
+  const res = Object.fromEntries([...variants.map(([name]) => name), yardName, 'node -e 0'].map((k) => [k, { cpu: [], wall: [] }]));
   const loads = [];
   for (let r = 0; r < rounds; r++) {
     loads.push(os.loadavg()[0]);
@@ -60,7 +75,7 @@ for (const files of sizes) {
       res[name].cpu.push(m.cpu);
       res[name].wall.push(m.wall);
     }
-    for (const [name, argv] of [['git ls-files --ignored', ['git', 'ls-files', '-z', '--others', '--ignored', '--exclude-standard', '--directory', '--', `:(literal)${target}`]], ['node -e 0', [process.execPath, '-e', '0']]]) {
+    for (const [name, argv] of [[yardName, yardArgv], ['node -e 0', [process.execPath, '-e', '0']]]) {
       const m = measure(argv, '', dir);
       res[name].cpu.push(m.cpu);
       res[name].wall.push(m.wall);
