@@ -28,7 +28,7 @@ import path from 'node:path';
 import { globMatch } from '../policy/command/paths.js';
 import { couldMatchBelow, fnmatchRegExp, literalPrefix } from '../policy/command/fnmatch.js';
 import type { CleanFacts, FindQuery, IgnoredEntry, PathFacts, RepoContents, SparseCheckoutFacts, StateFacts, StateProbe, StateQueries, WorktreePruneFacts, WorktreeRemovalFacts } from '../policy/command/state.js';
-import { bytewiseGlobUnder, isTextPath, matchText, type GitPath } from './path.js';
+import { bytewiseGlob, bytewiseGlobUnder, isTextPath, matchText, type GitPath } from './path.js';
 import type { Repo } from './repo.js';
 import { runGitSync, splitNulBytes } from './run.js';
 import { sparseLeaving } from './sparse-leaving.js';
@@ -128,6 +128,17 @@ function repoRelative(repo: Repo | null, abs: string): string | null {
 
 function literal(rel: string): string {
   return `:(literal)${rel}`;
+}
+
+/**
+ * Pathspecs for a target (escaped text) and what is under it. A name that is not UTF-8 cannot go on
+ * git's command line as text (its escaped bytes would become U+FFFD and match nothing, so an ignored
+ * `$'k\xff.env'` that rm deletes was never captured): it is asked bytewise, which may list other
+ * names too; what is kept is matched byte for byte (belongsTo, bytesOf).
+ */
+function targetSpecs(rel: string): string[] {
+  const bytes = bytesOf(rel) as GitPath;
+  return isTextPath(bytes) ? [literal(rel)] : [bytewiseGlob(bytes), bytewiseGlobUnder(bytes)];
 }
 
 /** Is an ignored entry (a latin1 byte string, maybe ending in `/`) regenerable output? */
@@ -263,7 +274,7 @@ class ContentsListing {
     // ignored, and no ignored directory lies above it (all below one is ignored): nothing to list.
     const untracked = new Set((this.records ?? []).filter((record) => record.startsWith('? ')).map((record) => record.slice(2)));
     const asked = this.rels.filter((rel) => !tracked.has(rel) && !(this.nonDirs.has(rel) && untracked.has(escapedBytes(rel).toString('latin1'))));
-    this.ignoredLines = asked.length === 0 ? [] : [...new Set(splitNulBytes(runGitSync(['ls-files', '-z', '--others', '--ignored', '--exclude-standard', '--directory', '--', ...asked.map(literal), NO_COMMON_PREFIX], { cwd: this.repo.root }).stdout))];
+    this.ignoredLines = asked.length === 0 ? [] : [...new Set(splitNulBytes(runGitSync(['ls-files', '-z', '--others', '--ignored', '--exclude-standard', '--directory', '--', ...asked.flatMap(targetSpecs), NO_COMMON_PREFIX], { cwd: this.repo.root }).stdout))];
     return this.ignoredLines;
   }
 
@@ -282,7 +293,7 @@ class ContentsListing {
     // list it: a Delete tool on a tracked file asks git nothing. The rest is asked of git.
     const indexed = this.indexed();
     const asked = rest.filter((rel) => !indexed.has(rel));
-    const known = asked.length === 0 ? { records: [], gitlinks: new Set<string>() } : listKnown(this.repo, asked.map(literal));
+    const known = asked.length === 0 ? { records: [], gitlinks: new Set<string>() } : listKnown(this.repo, asked.flatMap(targetSpecs));
     const records = new Set(known.records);
     for (const rel of rest) {
       const entry = indexed.get(rel);
@@ -435,8 +446,9 @@ function holdsNonDirectory(dir: Buffer): boolean {
   return false;
 }
 
+/** `rel` (escaped text) as git's bytes (a latin1 byte string): a name that is not UTF-8 keeps its bytes. */
 function bytesOf(rel: string): string {
-  return Buffer.from(rel, 'utf8').toString('latin1');
+  return escapedBytes(rel).toString('latin1');
 }
 
 /**
