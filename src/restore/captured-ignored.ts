@@ -152,10 +152,11 @@ async function goalConflicts(repo: Repo, tree: string, overlaid: string, candida
   const removed = await runGit(['diff-tree', '-r', '-z', '--no-renames', '--name-only', '--diff-filter=D', tree, overlaid], { cwd: repo.root });
   const names = gitPathsOf(removed.stdout);
   if (names.length === 0) return false;
+  const removedNames = new Set<string>(names);
   for (const c of candidates) {
     const name = c.entry.path;
     const under = names.find((n) => n.startsWith(`${name}/`));
-    const above = parentsOf(name).find((p) => names.includes(p as GitPath));
+    const above = parentsOf(name).find((p) => removedNames.has(p));
     if (under !== undefined) out.set(c, `the target has a directory there (${pathText(under)})`);
     else if (above !== undefined) out.set(c, `the target has a file at ${pathText(above as GitPath)}`);
   }

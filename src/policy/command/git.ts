@@ -661,8 +661,9 @@ function picks(call: GitCall, parsed: ParsedGitArgs, subcommand: 'cherry-pick' |
   if (['abort', 'skip', 'quit', 'continue'].some((o) => isSet(parsed, o))) return;
   for (const rev of parsed.operands) {
     const value = rev.value;
-    const range = value === null ? null : /^([^.]+)\.\.([^.]+)$/.exec(value);
-    if (range) {
+    // `A..B` with dotted names (`v7.0.0..v7.1.0`); `A...B` and a third `..` keep the text's verdict.
+    const range = value === null ? null : /^(.*[^.])\.\.([^.].*)$/.exec(value);
+    if (range && !range[1]!.includes('..') && !range[2]!.includes('..')) {
       landing(call, range[2], `git ${subcommand} ${rev.display}`, [], range[1], subcommand === 'cherry-pick' ? 'pick' : 'revert');
       continue;
     }

@@ -79,7 +79,7 @@ describe('cherry-pick and revert of a range over an ignored file', () => {
       t.git(['add', '-A']);
       t.git(['commit', '-q', '-m', 'init with .env']);
       t.git(['checkout', '-q', '-b', 'work']);
-      t.git(['tag', 'start']);
+      t.git(['tag', 'v1.0.0']);
       t.git(['rm', '-q', '--cached', '.env']);
       t.write('.gitignore', '.env\n');
       t.git(['add', '.gitignore']);
@@ -89,7 +89,7 @@ describe('cherry-pick and revert of a range over an ignored file', () => {
       t.git(['commit', '-q', '-m', 'c']);
       t.write('.env', SECRET, 0o600);
       expect(checkVerdict(t, 'git revert HEAD~1..HEAD')).toMatchObject({ verdict: 'allow' });
-      const command = 'git revert --no-edit start..HEAD';
+      const command = 'git revert --no-edit v1.0.0..HEAD';
       const verdict = checkVerdict(t, command);
       expect(verdict).toMatchObject({ verdict: 'snapshot', rule: 'overwrite-ignored' });
       expect(verdict.reason).toContain('.env');
