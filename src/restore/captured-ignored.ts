@@ -32,16 +32,9 @@ import type { Snapshot } from '../snapshot/format.js';
 import { listSnapshots } from '../snapshot/read.js';
 import type { TempIndex } from '../snapshot/temp-index.js';
 import { overlayEntries, type OverlayEntry } from './tree-overlay.js';
+import type { NotRestored } from './not-restored.js';
 
-/** A captured file the rollback leaves where it is, and where to get it. */
-export interface NotRestored {
-  /** The name as text (pathText). */
-  path: string;
-  /** The snapshot whose tree holds it: `git show <snapshot>:<path>` gives its bytes. */
-  snapshot: string;
-  /** Why it stays out, in words. */
-  reason: string;
-}
+export type { NotRestored } from './not-restored.js';
 
 export interface CapturedOverlay {
   /** treeGoal with the captured files added. */

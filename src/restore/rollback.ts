@@ -39,7 +39,8 @@ import { clearInProgress, readInProgress, readLastRollback, writeInProgress, wri
 import { diffTrees, markStagedGitlinks, planRefs, type RollbackPlan } from './plan.js';
 import { uncapturedObstacles } from './obstacles.js';
 import { isProcessAlive, pidSpaceId } from '../util/process-alive.js';
-import { withCapturedIgnored, type NotRestored } from './captured-ignored.js';
+import { withCapturedIgnored } from './captured-ignored.js';
+import { notRestoredCommand, type NotRestored } from './not-restored.js';
 import { applyRawWrites, planRawWrites, type RawSelection } from './raw-restore.js';
 import { applyFlags } from '../snapshot/index-flags.js';
 import { keptModes, knownModesDiffer, restoreModes } from '../snapshot/file-modes.js';
@@ -426,8 +427,14 @@ async function refreshStat(repo: Repo, index: TempIndex): Promise<void> {
   await runGit(['update-index', '-q', '--ignore-submodules', '--refresh'], { cwd: repo.root, env: { GIT_INDEX_FILE: index.file }, okCodes: [1] });
 }
 
-/** One line in the event journal for every finished rollback, undo and resume (`guard log`). */
-function journalRollback(repo: Repo, mode: 'rollback' | 'undo' | 'resume', plan: RollbackPlan, target: Snapshot, pre: Snapshot, record: RollbackRecord): void {
+/**
+ * One line in the event journal for every finished rollback, undo and resume (`guard log`), and
+ * for a rollback that found nothing to change but left captured files out (`nothingToDo`, `pre`
+ * null: there is nothing to undo). The captured ignored files it brought back and those it left
+ * out, each with its reason and the command that writes its bytes (not-restored.ts), are in the
+ * line: the person reading `guard log` the next morning finds every file the rollback did not give back.
+ */
+function journalRollback(repo: Repo, mode: 'rollback' | 'undo' | 'resume', plan: RollbackPlan, target: Snapshot, pre: Snapshot, record: Pick<RollbackRecord, 'filesOnly' | 'paths' | 'exactPaths'> & { pre: string | null }): void {
   const open = findSession(repo);
   const count = (action: string): number => plan.files.filter((f) => f.action === action).length;
   appendEvent(repo, {
@@ -445,6 +452,9 @@ function journalRollback(repo: Repo, mode: 'rollback' | 'undo' | 'resume', plan:
     refs: plan.refs.map((r) => r.ref),
     head: plan.head !== null,
     stash: plan.stash !== null,
+    ...(record.pre === null ? { nothingToDo: true } : {}),
+    ...(plan.capturedIgnored && plan.capturedIgnored.length > 0 ? { capturedIgnored: plan.capturedIgnored } : {}),
+    ...(plan.capturedNotRestored && plan.capturedNotRestored.length > 0 ? { capturedNotRestored: plan.capturedNotRestored.map((e) => ({ ...e, command: notRestoredCommand(e) })) } : {}),
   });
 }
 
@@ -577,6 +587,8 @@ async function rollbackOnce(repo: Repo, options: RollbackOptions, inTheWay: GitP
     const modesChange = !selects(selection) && (JSON.stringify(target.modes ?? null) !== JSON.stringify(pre.modes ?? null) || knownModesDiffer(repo.root, target));
     const nothingToDo = !plan.sparse && plan.files.length === 0 && !plan.indexChanges && !modesChange && plan.refs.length === 0 && !plan.head && !plan.stash && !operationChanges(plan.operation);
     if (options.dryRun || (nothingToDo && !interrupted)) {
+      // Nothing changes, but a captured file stays out: said in the journal too.
+      if (!options.dryRun && plan.capturedNotRestored) journalRollback(repo, 'rollback', plan, target, pre, { pre: null, filesOnly, paths, exactPaths });
       return { plan, target, pre, applied: false, nothingToDo };
     }
 

@@ -15,7 +15,14 @@
  *   restore, undo           `guard restore` / `guard undo`: session, step, pre (the snapshot before)
  *   rollback                mode (rollback, undo or resume), snapshot (the target), pre (where
  *                           --undo goes), preRollbackSnapshot, files {write, create, delete},
- *                           refs (names moved), head, stash, filesOnly, paths, targetSession
+ *                           refs (names moved), head, stash, filesOnly, paths, targetSession;
+ *                           since 2026-12-04, each only when not empty: capturedIgnored (the
+ *                           captured ignored files brought back, as text), capturedNotRestored
+ *                           [{path, snapshot, reason, command}] (those left out: the snapshot that
+ *                           holds each and `git cat-file blob <snapshot>:<path> > FILE`,
+ *                           src/restore/not-restored.ts), and nothingToDo: true with pre null for
+ *                           a rollback that changed nothing but left captured files out. Older
+ *                           lines have none of the three: read as none
  *   (others write ref-update, approve, protected-restore, ...)
  *
  * Appends are one write(2) on an O_APPEND descriptor, so concurrent writers (hooks run in parallel,

@@ -23,6 +23,7 @@ import { GuardError } from '../errors.js';
 import type { Snapshot } from '../snapshot/format.js';
 import { readSnapshots } from '../snapshot/read.js';
 import { readEvents, type JournalEvent } from './journal.js';
+import { notRestoredCommand } from '../restore/not-restored.js';
 import { findSession, listSessions, type SessionRecord } from './store.js';
 
 export interface StepFileChange {
@@ -220,6 +221,13 @@ function refMoves(before: Snapshot | undefined, after: Snapshot | undefined): Pi
 /** Events attached to steps: what the hooks and the watcher saw while a step ran. */
 const ATTACHED = new Set(['blocked', 'warned', 'asked', 'approval-used', 'protected-restore', 'ref-update', 'hook-error', 'captured-ignored', 'ignored-captured']);
 
+/** Names a `guard log` line shows of a list (the journal holds them all: `guard log --json`). */
+const LOG_NAMES = 10;
+
+function listed(names: string[]): string {
+  return names.length <= LOG_NAMES ? names.join(', ') : `${names.slice(0, LOG_NAMES).join(', ')} and ${names.length - LOG_NAMES} more`;
+}
+
 /** One line about an event, for the timeline and `guard log`. */
 export function eventDetail(event: JournalEvent): string {
   const parts: string[] = [];
@@ -254,9 +262,24 @@ export function eventDetail(event: JournalEvent): string {
     case 'rollback': {
       // `guard rollback`, `--undo` and `--resume` (src/restore/rollback.ts journalRollback).
       const f = (event.files ?? {}) as { write?: number; create?: number; delete?: number };
-      parts.push(`${s('mode') ?? 'rollback'} to snapshot ${(s('snapshot') ?? '').slice(0, 12)}: ${f.write ?? 0} restored, ${f.create ?? 0} created, ${f.delete ?? 0} deleted`);
+      const to = `${s('mode') ?? 'rollback'} to snapshot ${(s('snapshot') ?? '').slice(0, 12)}`;
+      parts.push(event.nothingToDo === true ? `${to}: nothing to change` : `${to}: ${f.write ?? 0} restored, ${f.create ?? 0} created, ${f.delete ?? 0} deleted`);
       if (Array.isArray(event.refs) && event.refs.length > 0) parts.push(`${event.refs.length} refs`);
-      parts.push(`undo with: guard rollback --undo (before it: snapshot ${(s('preRollbackSnapshot') ?? '').slice(0, 12)})`);
+      // The captured ignored files it brought back and those it left out, each with the command
+      // that gives its bytes (lines written before 2026-12-04 have neither: read as none).
+      const said: string[] = [];
+      if (Array.isArray(event.capturedIgnored) && event.capturedIgnored.length > 0) said.push(`captured ignored files brought back: ${listed(event.capturedIgnored.map(String))}`);
+      const left = Array.isArray(event.capturedNotRestored) ? (event.capturedNotRestored as Array<Record<string, unknown>>) : [];
+      if (left.length > 0) {
+        said.push(`captured ignored files NOT brought back (${left.length}, each still in the snapshot that captured it)`);
+        for (const e of left.slice(0, LOG_NAMES)) {
+          const entry = { path: String(e.path ?? '?'), snapshot: String(e.snapshot ?? ''), reason: String(e.reason ?? '') };
+          said.push(`${entry.path}: ${entry.reason}; its bytes: ${notRestoredCommand(entry)}`);
+        }
+        if (left.length > LOG_NAMES) said.push(`and ${left.length - LOG_NAMES} more (guard log --type rollback --json)`);
+      }
+      if (said.length > 0) parts[parts.length - 1] += `; ${said.join('; ')};`;
+      if (event.nothingToDo !== true) parts.push(`undo with: guard rollback --undo (before it: snapshot ${(s('preRollbackSnapshot') ?? '').slice(0, 12)})`);
       break;
     }
     case 'step-snapshot':

@@ -3,8 +3,8 @@ import { testFault } from '../../util/test-faults.js';
 import { openRepo } from '../../git/repo.js';
 import { rollback, type RollbackEvent } from '../../restore/rollback.js';
 import { fileChangeView, type FileChange, type RollbackPlan } from '../../restore/plan.js';
-import type { NotRestored } from '../../restore/captured-ignored.js';
-import { pathFromText, pathText, shellArg, type GitPath } from '../../git/path.js';
+import { notRestoredCommand } from '../../restore/not-restored.js';
+import { pathText, shellArg } from '../../git/path.js';
 import type { Snapshot } from '../../snapshot/format.js';
 import { GuardError } from '../../errors.js';
 import type { CommandContext } from '../main.js';
@@ -67,11 +67,6 @@ function printPlan(out: Output, plan: RollbackPlan, target: Snapshot): void {
   printOperation(out, plan, '  ');
 }
 
-/** The command that writes a captured file's bytes out of the snapshot that holds it. */
-function capturedBytesCommand(entry: NotRestored): string {
-  return `git cat-file blob ${shellArg(`${shortId(entry.snapshot)}:${pathFromText(entry.path)}` as GitPath)} > FILE`;
-}
-
 /** Captured ignored files the rollback leaves out: each with its reason and the way to its bytes. */
 function printNotRestored(out: Output, plan: RollbackPlan, indent: string): void {
   const left = plan.capturedNotRestored ?? [];
@@ -79,7 +74,7 @@ function printNotRestored(out: Output, plan: RollbackPlan, indent: string): void
   out.line(`${indent}captured ignored files NOT brought back (they stay in the snapshot that captured them): ${left.length}`);
   for (const entry of left.slice(0, SHOW_PATHS)) {
     out.line(`${indent}  ${entry.path}: ${entry.reason}`);
-    out.line(`${indent}    its bytes: ${capturedBytesCommand(entry)}   (or: guard rollback ${shortId(entry.snapshot)})`);
+    out.line(`${indent}    its bytes: ${notRestoredCommand(entry)}   (or: guard rollback ${shortId(entry.snapshot)})`);
   }
   if (left.length > SHOW_PATHS) out.line(`${indent}  … and ${left.length - SHOW_PATHS} more (guard rollback --dry-run --json lists them all)`);
 }
@@ -133,7 +128,7 @@ function planJson(plan: RollbackPlan): Record<string, unknown> {
     head: plan.head,
     stash: plan.stash,
     capturedIgnored: plan.capturedIgnored ?? [],
-    capturedNotRestored: (plan.capturedNotRestored ?? []).map((e) => ({ ...e, command: capturedBytesCommand(e) })),
+    capturedNotRestored: (plan.capturedNotRestored ?? []).map((e) => ({ ...e, command: notRestoredCommand(e) })),
     operation: plan.operation ?? null,
   };
 }
