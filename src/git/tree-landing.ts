@@ -42,12 +42,17 @@ function addedPaths(repo: Repo, query: TreeLandingQuery): string[] {
     // missing may be blocked by an ignored file above it, or by a directory at it.
     return splitNulBytes(runGitSync(['ls-files', '-z', '--deleted', ...specs], { cwd: query.cwd }).stdout);
   }
-  if (query.range) {
-    // One log over the range: what each commit adds (a revert re-adds what each deleted). Merges
-    // are left out: cherry-pick and revert stop at one without -m. `--end-of-options` keeps a
-    // revision from being read as an option.
+  if (query.range && query.revs) {
+    // One log over the pick's own revision words: what each commit adds (a revert re-adds what
+    // each deleted). `--no-walk` is what cherry-pick and revert set: commits listed are taken
+    // alone, and a range or a negative (`A..B`, `A...B`, `^A`, `--not`) turns the walk on, as it
+    // does for them (checked with git 2.39). Merges are left out: cherry-pick and revert stop at
+    // one without -m; with -m, each merge against every parent (a superset). The words are
+    // revisions or `--not` (git.ts lets nothing else through); `--` keeps them from being read
+    // as paths.
     const filter = query.range === 'pick' ? '--diff-filter=AT' : '--diff-filter=DT';
-    const out = runGitSync(['log', '-z', '--name-only', '--format=', '--no-renames', '--no-merges', filter, '--end-of-options', `${query.from}..${query.to}`, ...specs], { cwd: query.cwd });
+    const merges = query.merges ? '--diff-merges=separate' : '--no-merges';
+    const out = runGitSync(['log', '-z', '--name-only', '--format=', '--no-renames', '--no-walk', merges, filter, ...query.revs, '--'], { cwd: query.cwd });
     return [...new Set(splitNulBytes(out.stdout).filter((p) => p !== ''))];
   }
   const out = runGitSync(['diff-tree', '-r', '-z', '--name-only', '--no-renames', '--diff-filter=AT', query.from, query.to, ...specs], { cwd: query.cwd });

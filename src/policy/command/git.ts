@@ -18,7 +18,7 @@ import { checkGitClean, checkStashUntracked } from './targets.js';
 import { judgeSparseCheckout, sparseQuery, SPARSE_WRITES } from './sparse-checkout.js';
 import { judgeTreeLanding } from './tree-landing.js';
 import { reportOpaque, sub, type Invocation, type Runtime } from './runtime.js';
-import type { LeavingCommit } from './state.js';
+import type { LeavingCommit, TreeLandingQuery } from './state.js';
 import type { VerdictKind } from './types.js';
 import { escapedText, shownEscaped } from '../../util/escaped-text.js';
 
@@ -276,16 +276,21 @@ function local(call: GitCall, kind: VerdictKind, rule: RuleName, reason: string)
  * the repository git runs in (its own worktree, by the directory, no submodule) and the revisions
  * are words it can read (not options, not unseen); elsewhere the verdict of the text stands.
  */
-function landing(call: GitCall, to: Field | string | undefined, what: string, pathspecs: Field[] = [], from = 'HEAD', range?: 'pick' | 'revert' | 'index'): void {
-  const view = call.rt.ctx.view;
+function landing(call: GitCall, to: Field | string | undefined, what: string, pathspecs: Field[] = [], from = 'HEAD', index = false): void {
   const rev = typeof to === 'string' ? to : to?.value;
-  if (!view || view.mode === 'text' || call.target !== 'same' || !call.byCwd || call.cwd === null || call.gitDir || call.workTree) return;
   if (typeof rev !== 'string' || rev === '' || (rev.startsWith('-') && rev !== '-') || from.startsWith('-')) return;
   const specs = pathspecs.map((p) => p.value);
   if (specs.some((p) => p === null)) return;
+  const query = { from, to: rev === '-' ? '@{-1}' : rev, pathspecs: specs as string[] };
+  judgeLanding(call, index ? { ...query, fromIndex: true } : query, what);
+}
+
+/** Judges a landing query where guard sees the repository git runs in (landing, picks, am). */
+function judgeLanding(call: GitCall, query: Omit<TreeLandingQuery, 'cwd'>, what: string): void {
+  const view = call.rt.ctx.view;
+  if (!view || view.mode === 'text' || call.target !== 'same' || !call.byCwd || call.cwd === null || call.gitDir || call.workTree) return;
   if (innerRepository(call)) return;
-  const query = { cwd: call.cwd, from, to: rev === '-' ? '@{-1}' : rev, pathspecs: specs as string[] };
-  const verdict = judgeTreeLanding(range === 'index' ? { ...query, fromIndex: true } : range ? { ...query, range } : query, what, call.rt.ctx, call.inv.source);
+  const verdict = judgeTreeLanding({ ...query, cwd: call.cwd }, what, call.rt.ctx, call.inv.source);
   if (verdict) call.rt.report(verdict);
 }
 
@@ -545,8 +550,8 @@ const SUBCOMMANDS: Record<string, (call: GitCall, args: Field[]) => void> = {
     noVerify(call, parsed, 'am');
     sequenceAction(call, parsed, 'am');
   },
-  'cherry-pick': (call, args) => picks(call, parseGitArgs(args, { long: SEQUENCE_ACTIONS }), 'cherry-pick'),
-  revert: (call, args) => picks(call, parseGitArgs(args, { long: SEQUENCE_ACTIONS }), 'revert'),
+  'cherry-pick': (call, args) => picks(call, args, 'cherry-pick'),
+  revert: (call, args) => picks(call, args, 'revert'),
   rebase(call, args) {
     const parsed = parseGitArgs(args, {
       long: { ...NO_VERIFY, exec: 'required', onto: 'required', strategy: 'required', 'strategy-option': 'required', 'gpg-sign': 'optional', whitespace: 'required', abort: 'none', continue: 'none', skip: 'none', quit: 'none', 'edit-todo': 'none', 'show-current-patch': 'none', root: 'none', interactive: 'none' },
@@ -650,27 +655,37 @@ function sequenceAction(call: GitCall, parsed: ParsedGitArgs, subcommand: string
   if (isSet(parsed, 'quit')) local(call, 'snapshot', 'git-operation-quit', `git ${subcommand} --quit forgets ${words.what} in progress (${words.state}), keeping HEAD and the files as they are`);
 }
 
+/** cherry-pick's and revert's own options (git 2.39 `-h`); any other option goes to git's revision walk. */
+const PICK_OPTIONS: GitOptionSpec = {
+  long: { ...SEQUENCE_ACTIONS, cleanup: 'required', 'no-commit': 'none', edit: 'none', signoff: 'none', mainline: 'required', 'rerere-autoupdate': 'none', strategy: 'required', 'strategy-option': 'required', 'gpg-sign': 'optional', ff: 'none', 'allow-empty': 'none', 'allow-empty-message': 'none', 'keep-redundant-commits': 'none', reference: 'none', not: 'none' },
+  short: { n: 'none', e: 'none', s: 'none', m: 'required', X: 'required', S: 'optional', x: 'none' },
+  alias: { n: 'no-commit', e: 'edit', s: 'signoff', m: 'mainline', X: 'strategy-option', S: 'gpg-sign' },
+};
+const PICK_NAMES = new Set([...Object.keys(PICK_OPTIONS.long), 'x']);
+
 /**
- * `git cherry-pick C` writes the files C adds to its parent; `git revert C` the files C deleted.
- * A range `A..B` applies each commit of it in turn: the files any of them adds (deletes, for a
- * revert), read with one git log (tree-landing.ts). `A...B`, `^A B` and `--not` keep the verdict
- * of their text.
+ * `git cherry-pick` writes the files each picked commit adds to its parent; `git revert` the files
+ * each reverted commit deleted. Its operands are read by git's revision walk: commits listed
+ * (`C`, `B C`: each alone), or a walk where a range or a negative is given (`A..B`, `A...B`,
+ * `^A B`, `B --not A`). One `git log --no-walk` over the same words lists the same commits
+ * (tree-landing.ts), whatever the spelling, in one process. An option guard does not know (a
+ * revision-walk option such as `--all` or `--stdin`) keeps the verdict of the text.
  */
-function picks(call: GitCall, parsed: ParsedGitArgs, subcommand: 'cherry-pick' | 'revert'): void {
+function picks(call: GitCall, args: Field[], subcommand: 'cherry-pick' | 'revert'): void {
+  const parsed = parseGitArgs(args, PICK_OPTIONS);
   sequenceAction(call, parsed, subcommand);
   if (['abort', 'skip', 'quit', 'continue'].some((o) => isSet(parsed, o))) return;
-  for (const rev of parsed.operands) {
-    const value = rev.value;
-    // `A..B` with dotted names (`v7.0.0..v7.1.0`); `A...B` and a third `..` keep the text's verdict.
-    const range = value === null ? null : /^(.*[^.])\.\.([^.].*)$/.exec(value);
-    if (range && !range[1]!.includes('..') && !range[2]!.includes('..')) {
-      landing(call, range[2], `git ${subcommand} ${rev.display}`, [], range[1], subcommand === 'cherry-pick' ? 'pick' : 'revert');
-      continue;
-    }
-    if (value === null || value.includes('..') || value.startsWith('^')) continue;
-    if (subcommand === 'cherry-pick') landing(call, value, `git cherry-pick ${rev.display}`, [], `${value}^`);
-    else landing(call, `${value}^`, `git revert ${rev.display}`, [], value);
+  if (parsed.unknown || parsed.dashDash || parsed.operands.length === 0 || parsed.options.some((o) => !PICK_NAMES.has(o.name))) return;
+  // The words in order: `--not` flips what follows it.
+  const revs: string[] = [];
+  for (const field of args) {
+    if (parsed.operands.includes(field)) revs.push(field.value === '-' ? '@{-1}' : (field.value as string));
+    else if (field.value === '--not') revs.push('--not');
   }
+  if (revs.some((r) => r === '' || (r.startsWith('-') && r !== '--not'))) return;
+  const merges = valueOf(parsed, 'mainline') !== undefined;
+  const words = args.map((a) => a.display).join(' ');
+  judgeLanding(call, { from: '', to: '', pathspecs: [], range: subcommand === 'cherry-pick' ? 'pick' : 'revert', revs, ...(merges ? { merges } : {}) }, `git ${subcommand} ${words}`);
 }
 
 /**
@@ -689,7 +704,7 @@ function checkoutIndexLanding(call: GitCall, args: Field[]): void {
   if (!all && files.length === 0) return;
   // Its operands are paths, not pathspecs: literal for ls-files.
   const specs = all ? [] : files.map((f) => (f.value === null ? f : { ...f, value: `:(literal)${f.value}` }));
-  landing(call, 'HEAD', `git checkout-index ${all ? '--all ' : ''}--force`, specs, 'HEAD', 'index');
+  landing(call, 'HEAD', `git checkout-index ${all ? '--all ' : ''}--force`, specs, 'HEAD', true);
 }
 
 function runConfigCommand(call: GitCall, value: string | null, how: string): void {

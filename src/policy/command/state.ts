@@ -180,11 +180,27 @@ export interface TreeLandingQuery {
   /** Pathspecs as written (relative to cwd) that limit what is written; empty: the whole tree. */
   pathspecs: string[];
   /**
-   * A range `from..to` applied commit by commit (`git cherry-pick A..B`, `git revert A..B`): the
-   * paths each commit adds (a revert: deletes), not the two ends' difference, since a file a
-   * commit adds and a later one deletes was still written over what was there.
+   * Commits applied one by one (`git cherry-pick`, `git revert`, with `revs` the revision words as
+   * git reads them): the paths each commit adds (a revert: deletes), not the two ends'
+   * difference, since a file a commit adds and a later one deletes was still written over what
+   * was there. `from` and `to` are unused.
    */
   range?: 'pick' | 'revert';
+  /**
+   * The revision words of a cherry-pick or revert, in order, as git's revision walk reads them:
+   * commits (`C`, `A..B`, `A...B`, `^A`) and `--not`. One `git log --no-walk` lists the commits
+   * exactly as the pick does (listed commits alone; a walk where a range or a negative is given).
+   */
+  revs?: string[];
+  /** `-m N` was given: merge commits are picked too (against every parent, a superset). */
+  merges?: boolean;
+  /**
+   * `git am` (`from` and `to` unused): the mbox files it reads (absolute, escaped text), or
+   * `patchText` when it reads a heredoc or here-string. The files the patches create (a new file,
+   * the target of a rename or copy) are where a three-way fallback writes over an ignored file.
+   */
+  patches?: string[];
+  patchText?: string;
   /**
    * `git checkout-index -f`: the index's files, not a tree's, land; only those missing from the
    * working tree (`ls-files --deleted`: a file or a directory is in the way) can land on an ignored one.
@@ -193,7 +209,7 @@ export interface TreeLandingQuery {
 }
 
 export function treeLandingKey(query: TreeLandingQuery): string {
-  return JSON.stringify([query.cwd, query.from, query.to, query.pathspecs, query.range ?? null, query.fromIndex === true]);
+  return JSON.stringify([query.cwd, query.from, query.to, query.pathspecs, query.range ?? null, query.fromIndex === true, query.revs ?? null, query.merges === true, query.patches ?? null, query.patchText ?? null]);
 }
 
 /**

@@ -1,7 +1,7 @@
 /**
  * git commands that write another tree's files into the working tree (`git switch X`, `checkout
  * X`, `checkout X -- .`, `restore --source X`, `reset --hard X`, `merge X`, `rebase X`,
- * `cherry-pick C`, `revert C`, a range `A..B` of either, `checkout-index -f`): where X tracks a file the current branch ignores (`.env`, a local
+ * `cherry-pick`, `revert` in any spelling of their commits, `checkout-index -f`): where X tracks a file the current branch ignores (`.env`, a local
  * config committed on an old tag or another branch), git writes X's file over the ignored one
  * without a word, and no snapshot holds ignored files. Found by the lead on 2026-12-04 (git 2.39
  * and 2.47): `git switch other` was allowed and `.env` was gone.
@@ -40,6 +40,6 @@ export function judgeTreeLanding(query: TreeLandingQuery, what: string, ctx: Com
   view.addCapture(captured);
   view.overBoundInstead = LANDING_OVER_BOUND;
   const names = captured.map((e) => text(e.path));
-  const whose = query.fromIndex ? "the index's" : `${query.to}'s`;
-  return makeVerdict('snapshot', 'overwrite-ignored', `${what} writes ${whose} tracked files where the ignored ${listNames(names)} ${names.length > 1 ? 'are' : 'is'} on disk (git replaces ignored files without asking, and no snapshot holds them); guard captures ${names.length > 1 ? 'them' : 'it'} into the snapshot first`, source);
+  const whose = query.fromIndex ? "the index's tracked files" : query.range === 'pick' ? 'the files the picked commits add' : query.range === 'revert' ? 'back the files the reverted commits deleted' : query.patches || query.patchText !== undefined ? 'the files the patches create' : `${query.to}'s tracked files`;
+  return makeVerdict('snapshot', 'overwrite-ignored', `${what} writes ${whose} where the ignored ${listNames(names)} ${names.length > 1 ? 'are' : 'is'} on disk (git replaces ignored files without asking, and no snapshot holds them); guard captures ${names.length > 1 ? 'them' : 'it'} into the snapshot first`, source);
 }
