@@ -12,11 +12,16 @@
  * directory without a word). The rollback deletes what the pre-rollback snapshot holds under it,
  * and anything else in it is captured into that snapshot first or refuses the rollback
  * (obstacles.ts), so --undo brings the directory back. Such a directory was left alone until
- * 2026-12-04 and the captured file silently not restored. A captured file that cannot come back
- * without undoing the target itself (the target has a directory there, or a file where it needs a
- * directory), a nested repository there, or a symlink where the capture is a file (or anything but
- * the same link where it is a link), is left alone and named in `notRestored` with the snapshot
- * that holds it: never silently.
+ * 2026-12-04 and the captured file silently not restored. A symlink at its name (an agent's
+ * `rm .env && ln -s config/dev.env .env`), or where a directory above it was, goes the same way:
+ * git unlinks it, never follows it, the pre-rollback snapshot holds it (or the obstacle check
+ * captures it first), and --undo gives it back with its target text; so does a file or another
+ * link where the capture is a link. Until 2026-12-04 the link stayed and the file was only
+ * reported, and a link where its directory was could even hide it (read through the link, a
+ * file with the same bytes looked in place). A captured file that cannot come back without
+ * undoing the target itself (the target has a directory there, or a file where it needs a
+ * directory), a nested repository or a special file (fifo, socket: in no snapshot) there, is left
+ * alone and named in `notRestored` with the snapshot that holds it: never silently.
  *
  * Names are recorded as text the way every path is shown (pathText: git-quoted when not UTF-8) and
  * read back to their bytes (pathFromText), so a name that is not UTF-8 comes back too. (Snapshots
@@ -78,14 +83,23 @@ async function blobId(repo: Repo, bytes: Buffer): Promise<string> {
 type OnDisk = 'write' | 'same' | { reason: string };
 
 /**
- * Whether the captured blob must be written at `name`: it is missing now (or a file stands where
- * its directory was: obstacles.ts captures that one first), a directory is there (see the top of
- * this file), or a regular file is there whose bytes or executable bit differ (a command overwrote
- * the ignored file after the command guard captured it; the rollback's own snapshot captures the
- * file there now first, so --undo gives it back). A symlink where a file was captured, another
- * link where a link was, a special file or a nested repository stay, with the reason.
+ * Whether the captured blob must be written at `name`: it is missing now (or a file or a symlink
+ * stands where its directory was: obstacles.ts captures that one first), a directory is there (see
+ * the top of this file), a symlink is there (where the capture is a file, or another link), a
+ * regular file where the capture is a link, or a regular file whose bytes or executable bit differ
+ * (a command overwrote the ignored file after the command guard captured it; the rollback's own
+ * snapshot captures what is there now first, so --undo gives it back). A special file or a nested
+ * repository stays, with the reason.
  */
 async function onDisk(repo: Repo, name: GitPath, mode: string, oid: string): Promise<OnDisk> {
+  // A symlink (or a file) where a directory above it was: lstat of the name would read through
+  // the link, and a file there with the same bytes looked like the capture already in place. It
+  // goes (it is in the pre-rollback snapshot, or captured into it first) and the file comes back.
+  for (const parent of parentsOf(name)) {
+    const above = await fs.promises.lstat(fsPath(repo.root, parent as GitPath)).catch(() => null);
+    if (!above) return 'write';
+    if (!above.isDirectory()) return 'write';
+  }
   const full = fsPath(repo.root, name);
   const stat = await fs.promises.lstat(full).catch(() => null);
   if (!stat) return 'write';
@@ -94,12 +108,15 @@ async function onDisk(repo: Repo, name: GitPath, mode: string, oid: string): Pro
     const nested = await fs.promises.lstat(fsPath(repo.root, `${name}/.git` as GitPath)).catch(() => null);
     return nested ? { reason: 'a nested git repository is there now' } : 'write';
   }
+  // A symlink (to anything: git unlinks it, never follows it) or a regular file is replaced: the
+  // pre-rollback snapshot holds it, or the obstacle check captures it into that snapshot first,
+  // so --undo gives it back, a link's target text exactly. A special file is in no snapshot.
+  if (!stat.isSymbolicLink() && !stat.isFile()) return { reason: 'a special file (fifo, socket or device) is there now' };
   if (mode === '120000') {
-    if (!stat.isSymbolicLink()) return { reason: 'a file is there now, where the capture is a symlink' };
-    return (await blobId(repo, await fs.promises.readlink(full, { encoding: 'buffer' }))) === oid ? 'same' : { reason: 'another symlink is there now' };
+    if (!stat.isSymbolicLink()) return 'write';
+    return (await blobId(repo, await fs.promises.readlink(full, { encoding: 'buffer' }))) === oid ? 'same' : 'write';
   }
-  if (stat.isSymbolicLink()) return { reason: 'a symlink is there now' };
-  if (!stat.isFile()) return { reason: 'a special file is there now' };
+  if (stat.isSymbolicLink()) return 'write';
   if (((stat.mode & 0o100) !== 0 ? '100755' : '100644') !== mode) return 'write';
   // hash-object reads one name a line: a name with a line break is compared by its bytes here.
   return (await blobId(repo, await fs.promises.readFile(full))) === oid ? 'same' : 'write';

@@ -56,3 +56,35 @@ export function perms(repo: TestRepo, file: string): string {
 export function stateWithModes(repo: TestRepo, files: string[]): RepoSnapshotState & { modes: Record<string, string> } {
   return { ...captureState(repo), modes: Object.fromEntries(files.map((f) => [f, fs.existsSync(path.join(repo.dir, f)) ? perms(repo, f) : 'none'])) };
 }
+
+/**
+ * Every path under the work tree by its bytes (names that are not UTF-8 too; `.git` left out),
+ * directories included, with its kind, permission bits and content hash or link target bytes;
+ * plus the index, HEAD, branches, tags, the stash and `git status --ignored`. For rollbacks that
+ * replace one kind of file by another (a symlink by a file, a directory by a file) and back.
+ */
+export function byteState(repo: TestRepo): Record<string, string> {
+  const out: Record<string, string> = {};
+  const walk = (dir: Buffer, rel: string): void => {
+    for (const name of fs.readdirSync(dir, { encoding: 'buffer' })) {
+      const full = Buffer.concat([dir, Buffer.from('/'), name]);
+      const key = `${rel}${name.toString('latin1')}`;
+      if (key === '.git') continue;
+      const stat = fs.lstatSync(full);
+      const bits = (stat.mode & 0o7777).toString(8);
+      if (stat.isDirectory()) {
+        out[key] = `dir ${bits}`;
+        walk(full, `${key}/`);
+      } else if (stat.isSymbolicLink()) out[key] = `link ${bits} -> ${fs.readlinkSync(full, { encoding: 'buffer' }).toString('latin1')}`;
+      else if (stat.isFile()) out[key] = `file ${bits} ${createHash('sha256').update(fs.readFileSync(full)).digest('hex')}`;
+      else out[key] = `special ${bits}`;
+    }
+  };
+  walk(Buffer.from(repo.dir), '');
+  out[':index'] = repo.git(['ls-files', '-s', '-z']);
+  out[':head'] = repo.gitResult(['symbolic-ref', '-q', 'HEAD']).stdout + repo.git(['rev-parse', 'HEAD']);
+  out[':refs'] = repo.git(['for-each-ref', '--format=%(objectname) %(refname)', 'refs/heads', 'refs/tags']);
+  out[':stash'] = repo.git(['stash', 'list', '--format=%H %gs']);
+  out[':status'] = repo.git(['status', '--porcelain=v2', '-z', '--ignored', '--untracked-files=all']);
+  return out;
+}

@@ -19,38 +19,10 @@ import { describe, expect, it } from 'vitest';
 import { agentVerdict } from '../../helpers/verdicts.js';
 import { commitFiles, shellOk } from '../../helpers/repo-steps.js';
 import { guardOk, loggedEvents, rollbackOk, snapshotId } from '../../helpers/guard-steps.js';
-import { createHash } from 'node:crypto';
+import { byteState as state } from '../../helpers/state.js';
 import { withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
 
 const SECRET = Buffer.from('API_KEY=s3cr3t\r\n\u00e9\u0000tail\n', 'latin1');
-
-/**
- * Every path under the work tree by its bytes (names that are not UTF-8 too) with its kind, bits
- * and content hash or link target, plus the index, HEAD, branches, tags and stash.
- */
-function state(t: TestRepo): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (dir: Buffer, rel: string): void => {
-    for (const name of fs.readdirSync(dir, { encoding: 'buffer' })) {
-      const full = Buffer.concat([dir, Buffer.from('/'), name]);
-      const key = `${rel}${name.toString('latin1')}`;
-      if (key === '.git') continue;
-      const stat = fs.lstatSync(full);
-      const bits = (stat.mode & 0o7777).toString(8);
-      if (stat.isDirectory()) {
-        out[key] = `dir ${bits}`;
-        walk(full, `${key}/`);
-      } else if (stat.isSymbolicLink()) out[key] = `link ${bits} ${fs.readlinkSync(full, { encoding: 'buffer' }).toString('latin1')}`;
-      else out[key] = `file ${bits} ${createHash('sha256').update(fs.readFileSync(full)).digest('hex')}`;
-    }
-  };
-  walk(Buffer.from(t.dir), '');
-  out[':index'] = t.git(['ls-files', '-s', '-z']);
-  out[':head'] = t.git(['rev-parse', '--symbolic-full-name', 'HEAD']) + t.git(['rev-parse', 'HEAD']);
-  out[':refs'] = t.git(['for-each-ref', '--format=%(objectname) %(refname)', 'refs/heads', 'refs/tags']);
-  out[':stash'] = t.git(['stash', 'list', '--format=%H %gs']);
-  return out;
-}
 
 /** The agent hook allows `command`, then bash runs it. */
 function agentRuns(t: TestRepo, command: string): void {
