@@ -19,6 +19,8 @@
  */
 import fs from 'node:fs';
 import type { TreeLandingQuery } from '../policy/command/state.js';
+import { escapedBytes } from '../util/escaped-text.js';
+import { patchCreates } from './patch-paths.js';
 import { bytewiseGlob, bytewiseGlobUnder, isTextPath, matchText, type GitPath } from './path.js';
 import type { Repo } from './repo.js';
 import { runGitSync, splitNulBytes } from './run.js';
@@ -34,8 +36,37 @@ function lstatKind(root: string, rel: string): 'file' | 'dir' | null {
   }
 }
 
+/** How much patch text `git am` is judged by (all its mboxes together); over it the query stays unanswered. */
+export const PATCH_READ_LIMIT = 64 * 1024 * 1024;
+
+/** The text (latin1) of the mboxes or Maildirs `git am` reads; throws over PATCH_READ_LIMIT or where one cannot be read. */
+function patchText(files: string[]): string {
+  const parts: Buffer[] = [];
+  let total = 0;
+  const read = (file: Buffer): void => {
+    total += fs.statSync(file).size;
+    if (total > PATCH_READ_LIMIT) throw new Error('patches too large to read');
+    parts.push(fs.readFileSync(file));
+  };
+  for (const file of files) {
+    const bytes = escapedBytes(file);
+    if (!fs.statSync(bytes).isDirectory()) {
+      read(bytes);
+      continue;
+    }
+    // A Maildir: its messages are the files in cur/ and new/.
+    for (const sub of ['cur', 'new']) {
+      const dir = Buffer.concat([bytes, Buffer.from(`/${sub}`)]);
+      for (const name of fs.readdirSync(dir, { encoding: 'buffer' })) read(Buffer.concat([dir, Buffer.from('/'), name]));
+    }
+  }
+  return Buffer.concat(parts).toString('latin1');
+}
+
 /** Paths (latin1 byte strings, repo-relative) that `to` tracks and `from` does not, limited to the pathspecs. */
 function addedPaths(repo: Repo, query: TreeLandingQuery): string[] {
+  if (query.patches) return patchCreates(patchText(query.patches));
+  if (query.patchText !== undefined) return patchCreates(Buffer.from(query.patchText, 'utf8').toString('latin1'));
   const specs = query.pathspecs.length > 0 ? ['--', ...query.pathspecs] : [];
   if (query.fromIndex) {
     // An index path whose file is there is tracked (no ignored file can be at it); one that is

@@ -365,7 +365,7 @@ export class Evaluator implements Runtime {
         continue;
       }
       if (op === '<') {
-        if (redirect.fd === null || redirect.fd === 0) input = isStdinPath(target.value) ? input : { kind: 'file', from: target.display };
+        if (redirect.fd === null || redirect.fd === 0) input = isStdinPath(target.value) ? input : { kind: 'file', from: target.display, path: target.value };
         continue;
       }
       if (op === '<&' || (op === '>&' && target.value !== null && /^(\d+|-)$/.test(target.value))) {

@@ -546,9 +546,10 @@ const SUBCOMMANDS: Record<string, (call: GitCall, args: Field[]) => void> = {
     if (uploadPack !== undefined) runConfigCommand(call, uploadPack, 'git pull --upload-pack');
   },
   am(call, args) {
-    const parsed = parseGitArgs(args, { long: { ...NO_VERIFY, ...SEQUENCE_ACTIONS }, short: { n: 'none' }, alias: { n: 'no-verify' } });
+    const parsed = parseGitArgs(args, AM_OPTIONS);
     noVerify(call, parsed, 'am');
     sequenceAction(call, parsed, 'am');
+    amLanding(call, parsed);
   },
   'cherry-pick': (call, args) => picks(call, args, 'cherry-pick'),
   revert: (call, args) => picks(call, args, 'revert'),
@@ -653,6 +654,44 @@ function sequenceAction(call: GitCall, parsed: ParsedGitArgs, subcommand: string
   }
   if (isSet(parsed, 'skip')) local(call, 'snapshot', 'git-reset-hard', `git ${subcommand} --skip discards the changes of ${words.item}, with the conflict resolutions and edits made in its files, and goes on with the next`);
   if (isSet(parsed, 'quit')) local(call, 'snapshot', 'git-operation-quit', `git ${subcommand} --quit forgets ${words.what} in progress (${words.state}), keeping HEAD and the files as they are`);
+}
+
+/** `git am`'s options (git 2.39 `-h`): those that take a value, so that it is not read as an mbox. */
+const AM_OPTIONS: GitOptionSpec = {
+  long: { ...NO_VERIFY, ...SEQUENCE_ACTIONS, '3way': 'none', resolved: 'none', 'quoted-cr': 'required', whitespace: 'required', directory: 'required', exclude: 'required', include: 'required', 'patch-format': 'required', resolvemsg: 'required', 'show-current-patch': 'optional', 'gpg-sign': 'optional', empty: 'required' },
+  short: { n: 'none', C: 'required', p: 'required', S: 'optional' },
+  alias: { n: 'no-verify', '3': '3way', r: 'resolved', S: 'gpg-sign' },
+};
+
+/**
+ * `git am` over a file a patch creates: plain `git am` refuses (`already exists in working
+ * directory`), but with `-3`/`--3way` or `am.threeWay` set it falls back to a three-way merge that
+ * writes the patch's file over an ignored one (git 2.39, run). The files the patches create are
+ * read from the mboxes (or the heredoc) it is given, without git (src/git/patch-paths.ts), and the
+ * ignored ones there are captured first. Judged without -3 too (am.threeWay is git's config, not
+ * read): where an ignored file is in the way plain `git am` refuses, so the capture costs a
+ * snapshot and loses nothing. Left to the text's verdict: `--no-3way`, a stopped session's
+ * `--continue`/`--skip`/`--abort`/`--quit`/`-r`, `--show-current-patch`, `-p`/`--directory`
+ * (other paths), and patches read from a pipe or a word guard cannot see.
+ */
+function amLanding(call: GitCall, parsed: ParsedGitArgs): void {
+  if (['abort', 'skip', 'quit', 'continue', 'resolved', 'show-current-patch'].some((o) => valueOf(parsed, o) !== undefined)) return;
+  const strip = valueOf(parsed, 'p');
+  if (parsed.options.filter((o) => o.name === '3way').pop()?.negated || (strip !== undefined && strip !== '1') || valueOf(parsed, 'directory') !== undefined) return;
+  if (parsed.unknown || parsed.dashDash) return;
+  const what = `git am ${parsed.options.some((o) => o.name === '3way') ? '-3 ' : ''}`;
+  if (parsed.operands.length > 0) {
+    const files = parsed.operands.map((o) => resolvePath(o.value, call.cwd));
+    if (files.some((f) => f === null)) return;
+    judgeLanding(call, { from: '', to: '', pathspecs: [], patches: files as string[] }, `${what}${parsed.operands.map((o) => o.display).join(' ')}`);
+    return;
+  }
+  const stdin = call.inv.stdin;
+  if (stdin.kind === 'text' && stdin.text !== null) judgeLanding(call, { from: '', to: '', pathspecs: [], patchText: stdin.text }, `${what}< ${stdin.from}`);
+  else if (stdin.kind === 'file' && typeof stdin.path === 'string') {
+    const file = resolvePath(stdin.path, call.inv.cwd);
+    if (file !== null) judgeLanding(call, { from: '', to: '', pathspecs: [], patches: [file] }, `${what}< ${stdin.from ?? file}`);
+  }
 }
 
 /** cherry-pick's and revert's own options (git 2.39 `-h`); any other option goes to git's revision walk. */

@@ -10,8 +10,11 @@ import { makeVerdict, opaqueKind, type RuleName } from './rules.js';
 import type { CommandContext, Verdict, VerdictKind } from './types.js';
 
 /** What a command reads on stdin. `text` is null when it comes from a pipe or expansion guard cannot see. */
-/** What a command reads on stdin; `from` (a file redirect's path as written, or the command piping in) says where it comes from. */
-export type Stdin = { kind: 'terminal' } | { kind: 'file'; from?: string } | { kind: 'text'; text: string | null; from: string };
+/**
+ * What a command reads on stdin; `from` (a file redirect's path as written, or the command piping in) says where it comes from,
+ * `path` a file redirect's path as guard reads it (relative to where the command runs; null: a word guard cannot see).
+ */
+export type Stdin = { kind: 'terminal' } | { kind: 'file'; from?: string; path?: string | null } | { kind: 'text'; text: string | null; from: string };
 
 /** Where stdin comes from, as written (a file, the command piping in), or '' for a terminal. */
 export function stdinOrigin(stdin: Stdin): string {

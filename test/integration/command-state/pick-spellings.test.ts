@@ -17,6 +17,7 @@ import { preToolHook } from '../../helpers/claude-hook.js';
 import { traceEnv, tracedArgv } from '../../helpers/git-trace.js';
 import { withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
 import { stateWithModes } from '../../helpers/state.js';
+import { checkVerdict } from '../../helpers/verdicts.js';
 
 const SECRET = Buffer.from('API_KEY=s3cr3t\r\n\u00e9\u0000tail\n', 'latin1');
 
@@ -47,6 +48,7 @@ function eachOverEnv(t: TestRepo, cases: Array<[string, (t: TestRepo) => void]>)
     t.git(['reset', '-q', '--hard', start]);
     fs.writeFileSync(path.join(t.dir, '.env'), SECRET, { mode: 0o600 });
     fs.chmodSync(path.join(t.dir, '.env'), 0o600);
+    expect(checkVerdict(t, command), command).toMatchObject({ verdict: 'snapshot', rule: 'overwrite-ignored' });
     const before = stateWithModes(t, ['.env']);
     const snapshots = t.git(['for-each-ref', '--format=%(objectname) %(refname)', 'refs/guard/']);
     const answer = hook(t, command, String(i));
@@ -96,8 +98,7 @@ describe('cherry-pick and revert spellings over an ignored file', () => {
       // Listed commits are taken alone: side~3 (b.txt) and side (c.txt) land on nothing, no snapshot.
       fs.writeFileSync(path.join(t.dir, '.env'), SECRET, { mode: 0o600 });
       expect(hook(t, 'git cherry-pick side~3 side', 'free').decision).toBe('allow');
-      const r = t.guard(['check-command', '--json', 'git cherry-pick side~3 side']);
-      expect(JSON.parse(r.stdout)).toMatchObject({ verdict: 'allow' });
+      expect(checkVerdict(t, 'git cherry-pick side~3 side')).toMatchObject({ verdict: 'allow' });
     });
   });
 

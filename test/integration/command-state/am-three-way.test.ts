@@ -1,0 +1,126 @@
+/**
+ * `git am` refuses to create a file over one that exists, ignored or not (`already exists in
+ * working directory`), but `git am -3` (or `am.threeWay`) falls back to a three-way merge that
+ * writes the patch's file over the ignored one without a word (both checked below with git 2.39,
+ * by running them). The command kept the verdict of its text (allow), and the .env was gone. Now
+ * the files the patches create are read from the mbox (or the heredoc) without a git process per
+ * patch (src/git/patch-paths.ts), and the ignored ones there are captured into the snapshot taken
+ * first. Through the installed agent hook; the real command runs, then `guard rollback` gives back
+ * the bytes, modes, index and refs of before.
+ */
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { preToolHook } from '../../helpers/claude-hook.js';
+import { traceEnv, tracedArgv } from '../../helpers/git-trace.js';
+import { withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
+import { stateWithModes } from '../../helpers/state.js';
+import { checkVerdict } from '../../helpers/verdicts.js';
+import { patchCreates } from '../../../src/git/patch-paths.js';
+
+const SECRET = Buffer.from('API_KEY=s3cr3t\r\n\u00e9\u0000tail\n', 'latin1');
+
+function sh(t: TestRepo, command: string): { status: number | null; stderr: string } {
+  return spawnSync('sh', ['-c', command], { cwd: t.dir, env: t.env, encoding: 'utf8' });
+}
+
+/** A repository whose `side` commit adds .env (ignored on main) and x.txt, with that commit as an mbox at ../add-env.patch. */
+function setup(t: TestRepo): string {
+  t.write('.gitignore', '.env\n');
+  t.write('a.txt', 'a\n');
+  t.write('sub/keep.txt', 'k\n');
+  t.git(['add', '-A']);
+  t.git(['commit', '-q', '-m', 'init']);
+  t.git(['checkout', '-q', '-b', 'side']);
+  t.write('.env', 'FROM_PATCH=1\n');
+  t.write('x.txt', 'x\n');
+  t.git(['add', '-f', '.env', 'x.txt']);
+  t.git(['commit', '-q', '-m', 'add .env']);
+  const mbox = path.join(t.base, 'add-env.patch');
+  fs.writeFileSync(mbox, t.git(['format-patch', '--stdout', '-1']));
+  t.git(['checkout', '-q', 'main']);
+  return mbox;
+}
+
+function secretThere(t: TestRepo): void {
+  fs.writeFileSync(path.join(t.dir, '.env'), SECRET, { mode: 0o600 });
+  fs.chmodSync(path.join(t.dir, '.env'), 0o600);
+}
+
+describe('git am -3 over an ignored file', () => {
+  it('the premise: plain git am refuses over the ignored .env, git am -3 writes over it', async () => {
+    await withTestRepo((t) => {
+      const mbox = setup(t);
+      secretThere(t);
+      expect(sh(t, `git am ${mbox}`).status).not.toBe(0);
+      expect(fs.readFileSync(path.join(t.dir, '.env'))).toEqual(SECRET);
+      t.git(['am', '--abort']);
+      expect(sh(t, `git am -3 ${mbox}`).status).toBe(0);
+      expect(t.read('.env')).toBe('FROM_PATCH=1\n');
+    });
+  });
+
+  it('git am -3 of an mbox, from a subdirectory, of stdin and of a heredoc: .env captured first, rollback gives everything back', async () => {
+    await withTestRepo((t) => {
+      const mbox = setup(t);
+      const start = t.git(['rev-parse', 'HEAD']).trim();
+      const heredoc = `git am -3 <<'EOF'\n${fs.readFileSync(mbox, 'utf8')}EOF`;
+      const commands = [`git am -3 ${mbox}`, `cd sub && git am --3way ../../add-env.patch`, `git am -3 < ${mbox}`, `git -c am.threeWay=true am ${mbox}`, heredoc];
+      commands.forEach((command, i) => {
+        t.git(['reset', '-q', '--hard', start]);
+        fs.rmSync(path.join(t.dir, 'x.txt'), { force: true });
+        secretThere(t);
+        expect(checkVerdict(t, command), command).toMatchObject({ verdict: 'snapshot', rule: 'overwrite-ignored' });
+        const before = stateWithModes(t, ['.env']);
+        const guardRefs = t.git(['for-each-ref', '--format=%(objectname) %(refname)', 'refs/guard/']);
+        const trace = path.join(t.base, `trace-${i}.json`);
+        const answer = preToolHook(t, { tool: 'Bash', command }, traceEnv(trace));
+        expect(answer.decision, command).toBe('allow');
+        expect(t.git(['for-each-ref', '--format=%(objectname) %(refname)', 'refs/guard/']), `${command} took a snapshot`).not.toBe(guardRefs);
+        // The patches are read by guard itself: no git process reads them.
+        expect(tracedArgv(trace).filter((argv) => argv.some((a) => a.includes('add-env.patch') || a === 'mailsplit' || a === 'apply')), command).toEqual([]);
+        const r = sh(t, command);
+        expect(r.status, `${command}: ${r.stderr}`).toBe(0);
+        expect(t.read('.env'), command).toBe('FROM_PATCH=1\n');
+        const back = t.guard(['rollback', '--yes']);
+        expect(back.code, `${command}: ${back.stderr}${back.stdout}`).toBe(0);
+        expect(stateWithModes(t, ['.env']), command).toEqual(before);
+        expect(fs.readFileSync(path.join(t.dir, '.env'))).toEqual(SECRET);
+      });
+      // Nothing ignored where the patch lands, --no-3way (git refuses), -p0 (other paths: the text's verdict).
+      fs.rmSync(path.join(t.dir, '.env'));
+      expect(checkVerdict(t, `git am -3 ${mbox}`)).toMatchObject({ verdict: 'allow' });
+      secretThere(t);
+      expect(checkVerdict(t, `git am --no-3way ${mbox}`)).toMatchObject({ verdict: 'allow' });
+      expect(checkVerdict(t, `git am -3 ${mbox}`)).toMatchObject({ verdict: 'snapshot', rule: 'overwrite-ignored' });
+    });
+  });
+
+  it('the names a patch creates are read as git apply reads them: empty, binary, renamed, copied, quoted and non-UTF-8 names', async () => {
+    await withTestRepo((t) => {
+      t.write('a.txt', 'a\n');
+      t.write('old.txt', 'some text that is long enough to be found again as a copy\n'.repeat(4));
+      t.git(['add', '-A']);
+      t.git(['commit', '-q', '-m', 'init']);
+      const names = ['empty.env', 'bin.dat', 'dir with space/x y.env', 'tab\there.env', 'quote"d.env', 'caf\u00e9.env'];
+      for (const name of names) t.write(name, name === 'empty.env' ? '' : name === 'bin.dat' ? Buffer.from([0, 1, 2, 0, 255]) : `${name}\n`);
+      const raw = Buffer.concat([Buffer.from(t.dir + '/'), Buffer.from([0x6b, 0xff, 0x2e, 0x65, 0x6e, 0x76])]); // k\xff.env
+      fs.writeFileSync(raw, 'raw\n');
+      t.git(['add', '-A']);
+      fs.mkdirSync(path.join(t.dir, 'renamed'));
+      t.git(['mv', 'old.txt', 'renamed/new.txt']);
+      t.git(['commit', '-q', '-m', 'add them']);
+      t.git(['checkout', '-q', '-b', 'copy']);
+      fs.copyFileSync(path.join(t.dir, 'renamed/new.txt'), path.join(t.dir, 'copied.txt'));
+      t.git(['add', 'copied.txt']);
+      t.git(['commit', '-q', '-m', 'copy']);
+      const out = spawnSync('git', ['format-patch', '--stdout', '--binary', '-C', '-C', 'HEAD~2'], { cwd: t.dir, env: t.env });
+      const expected = [...names.map((n) => Buffer.from(n, 'utf8').toString('latin1')), 'k\u00ff.env', 'renamed/new.txt', 'copied.txt'];
+      expect(patchCreates(out.stdout.toString('latin1')).sort()).toEqual(expected.sort());
+      // What git itself says the commits add, byte for byte.
+      const added = spawnSync('git', ['log', '-z', '--format=', '--name-only', '--diff-filter=ACR', '-C', '-C', 'HEAD~2..HEAD'], { cwd: t.dir, env: t.env }).stdout.toString('latin1').split('\0').filter(Boolean);
+      expect(added.sort()).toEqual(expected.sort());
+    });
+  });
+});
