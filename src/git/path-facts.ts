@@ -28,7 +28,7 @@ import path from 'node:path';
 import { globMatch } from '../policy/command/paths.js';
 import { couldMatchBelow, fnmatchRegExp, literalPrefix } from '../policy/command/fnmatch.js';
 import type { CleanFacts, FindQuery, IgnoredEntry, PathFacts, RepoContents, SparseCheckoutFacts, StateFacts, StateProbe, StateQueries, WorktreePruneFacts, WorktreeRemovalFacts } from '../policy/command/state.js';
-import { bytewiseGlob, bytewiseGlobUnder, isTextPath, matchText, type GitPath } from './path.js';
+import { atOrUnder, bytewiseGlob, bytewiseGlobUnder, exactPathspecs, globOfEscaped, isTextPath, matchText, commandLinePathspecs, type GitPath } from './path.js';
 import type { Repo } from './repo.js';
 import { runGitSync, splitNulBytes } from './run.js';
 import { sparseLeaving } from './sparse-leaving.js';
@@ -137,8 +137,7 @@ function literal(rel: string): string {
  * names too; what is kept is matched byte for byte (belongsTo, bytesOf).
  */
 function targetSpecs(rel: string): string[] {
-  const bytes = bytesOf(rel) as GitPath;
-  return isTextPath(bytes) ? [literal(rel)] : [bytewiseGlob(bytes), bytewiseGlobUnder(bytes)];
+  return exactPathspecs(bytesOf(rel) as GitPath);
 }
 
 /** Is an ignored entry (a latin1 byte string, maybe ending in `/`) regenerable output? */
@@ -216,8 +215,7 @@ function describeIgnored(repo: Listed, entries: string[], options: PathFactsOpti
 const NO_COMMON_PREFIX = ':(literal).git/guard-no-common-prefix';
 
 function belongsTo(entry: string, rel: string): boolean {
-  const bare = entry.endsWith('/') ? entry.slice(0, -1) : entry;
-  return bare === rel || bare.startsWith(`${rel}/`) || (entry.endsWith('/') && rel.startsWith(entry));
+  return atOrUnder(entry, rel as GitPath);
 }
 
 /**
@@ -451,6 +449,11 @@ function bytesOf(rel: string): string {
   return escapedBytes(rel).toString('latin1');
 }
 
+/** git's bytes (a latin1 byte string) as escaped text, to match against what a command line typed. */
+function escapedOf(entry: string): string {
+  return escapedText(Buffer.from(entry, 'latin1'));
+}
+
 /**
  * The ones among `rels` (repo-relative escaped text) that the index lists as entries of their own
  * with nothing under them, with what git's listing says of them (indexedPaths), read from the
@@ -509,7 +512,9 @@ function readListing(repo: Repo, specs: string[], options: PathFactsOptions, kee
  * `matchesNothing` says whether the pattern names nothing on disk either.
  */
 function readGlob(repo: Repo, pattern: string, options: PathFactsOptions): RepoContents {
-  const contents = readListing(repo, [`:(glob)${pattern}`, `:(glob)${pattern}/**`], options, globEntryFilter(pattern));
+  // A byte of the pattern that is not UTF-8 (`rm $'d\xe9'/*.env`) goes to git as `?`; what is kept is matched against the escaped bytes.
+  const spec = globOfEscaped(pattern);
+  const contents = readListing(repo, [`:(glob)${spec}`, `:(glob)${spec}/**`], options, globEntryFilter(pattern));
   if (contents.tracked.length === 0 && contents.untracked.length === 0 && contents.ignored.length === 0 && (contents.submodules ?? []).length === 0) {
     contents.matchesNothing = globMatchesNothing(repo, pattern);
   }
@@ -531,15 +536,16 @@ function globSegments(pattern: string): RegExp[] | null {
 /**
  * Which of git's entries (latin1 bytes; directories end with `/`) a deletion of `pattern` can
  * reach. fnmatch's `*` matches a leading dot, bash's does not: the filter keeps more than bash
- * deletes, never less. A name that is not UTF-8, or a pattern it cannot read exactly, keeps all.
+ * deletes, never less. Names are matched as escaped text, as the pattern is typed (a byte that is
+ * not UTF-8 matches only itself); a pattern it cannot read exactly keeps all.
  */
 function globEntryFilter(pattern: string): (entry: string) => boolean {
   const matchers = globSegments(pattern);
   if (!matchers) return () => true;
   return (entry) => {
-    if (!isTextPath(entry as GitPath)) return true;
     const isDir = entry.endsWith('/');
-    const names = matchText(entry as GitPath).replace(/\/$/, '').split('/');
+    // Escaped text, as the pattern is: a byte that is not UTF-8 matches only itself (or a wildcard).
+    const names = escapedOf(entry).replace(/\/$/, '').split('/');
     const depth = Math.min(names.length, matchers.length);
     for (let i = 0; i < depth; i++) if (!(matchers[i] as RegExp).test(names[i] as string)) return false;
     // The pattern matches the entry or a directory above it; or the entry is a directory on the way to what it matches.
@@ -608,29 +614,35 @@ function readFind(repo: Repo, query: FindQuery, options: PathFactsOptions): Repo
   const real = realish(query.start);
   const rel = real === root ? '' : repoRelative(repo, real);
   if (rel === null) return null;
-  const startSpecs = rel === '' ? [] : [literal(rel)];
+  // START as bytes: a Latin-1 directory (`find $'d\xe9' -delete`) went to git as U+FFFD and
+  // listed nothing. Bytewise, git may list a neighbour too: only what is under START is kept.
+  const relBytes = bytesOf(rel) as GitPath;
+  const startSpecs = rel === '' ? [] : exactPathspecs(relBytes);
+  const underStart = (entry: string): boolean => rel === '' || atOrUnder(entry, relBytes);
   const filter = query.filter;
-  if (filter.kind === 'all') return readListing(repo, startSpecs, options);
+  if (filter.kind === 'all') return readListing(repo, startSpecs, options, underStart);
   const shownDir = query.shown.endsWith('/') ? query.shown : `${query.shown}/`;
   const shownOf = (sub: string): string => (sub === '' ? query.shown : `${shownDir}${sub}`);
   const regex = fnmatchRegExp(filter.pattern, filter.icase);
   // find tests START itself too: when it is selected, everything under it goes.
   const startSelected = regex === null || regex.test(filter.kind === 'name' ? path.posix.basename(query.shown) : query.shown);
-  if (startSelected) return readListing(repo, startSpecs, options);
+  if (startSelected) return readListing(repo, startSpecs, options, underStart);
   // Submodules' files are not listed by git: a filter could select them unseen.
   if (fs.existsSync(path.posix.join(root, '.gitmodules'))) return null;
   const segmentsUnder = (entry: string): string[] => {
-    const text = Buffer.from(entry, 'latin1').toString('utf8').replace(/\/$/, '');
+    // Escaped text, as START and the pattern are: a byte that is not UTF-8 is one char, itself.
+    const text = escapedOf(entry).replace(/\/$/, '');
     return (rel === '' ? text : text.slice(rel.length + 1)).split('/');
   };
   if (filter.kind === 'name') {
     const nested = splitNulBytes(runGitSync(['ls-files', '-z', '--others', '--exclude-standard', '--', ...startSpecs], { cwd: repo.root }).stdout);
-    if (nested.some((entry) => entry.endsWith('/'))) return null;
+    if (nested.some((entry) => entry.endsWith('/') && underStart(entry))) return null;
     const magic = filter.icase ? 'glob,icase' : 'glob';
-    const base = rel === '' ? '' : `${globEscape(rel)}/`;
+    const base = rel === '' ? '' : `${isTextPath(relBytes) ? globEscape(rel) : bytewiseGlob(relBytes).slice(':(glob)'.length)}/`;
+    const pattern = globOfEscaped(filter.pattern);
     // A file counts when it, or a directory above it under START, has the name.
-    const named = (entry: string): boolean => regex === null || entry.endsWith('/') || segmentsUnder(entry).some((segment) => regex.test(segment));
-    return readListing(repo, [`:(${magic})${base}**/${filter.pattern}`, `:(${magic})${base}**/${filter.pattern}/**`], options, named);
+    const named = (entry: string): boolean => underStart(entry) && (regex === null || entry.endsWith('/') || segmentsUnder(entry).some((segment) => regex.test(segment)));
+    return readListing(repo, [`:(${magic})${base}**/${pattern}`, `:(${magic})${base}**/${pattern}/**`], options, named);
   }
   if (regex === null) return null;
   // -path: the walk is narrowed to the pattern's literal directory under START, then every entry
@@ -639,9 +651,10 @@ function readFind(repo: Repo, query: FindQuery, options: PathFactsOptions): Repo
   let specs = startSpecs;
   if (!filter.icase && prefix.startsWith(shownDir)) {
     const dir = prefix.slice(shownDir.length).split('/').slice(0, -1);
-    if (dir.length > 0 && dir.every((segment) => segment !== '' && segment !== '.' && segment !== '..')) specs = [literal(path.posix.join(rel, ...dir))];
+    if (dir.length > 0 && dir.every((segment) => segment !== '' && segment !== '.' && segment !== '..')) specs = targetSpecs(path.posix.join(rel, ...dir));
   }
   const keep = (entry: string): boolean => {
+    if (!underStart(entry)) return false;
     const segments = segmentsUnder(entry);
     for (let i = 1; i <= segments.length; i++) if (regex.test(shownOf(segments.slice(0, i).join('/')))) return true;
     return entry.endsWith('/') && couldMatchBelow(filter.pattern, shownOf(segments.join('/')), filter.icase);
@@ -649,7 +662,12 @@ function readFind(repo: Repo, query: FindQuery, options: PathFactsOptions): Repo
   return readListing(repo, specs, options, keep);
 }
 
-function readClean(repo: Repo, cwd: string, pathspecs: string[], options: PathFactsOptions): CleanFacts | null {
+function readClean(repo: Repo, cwd: string, typed: string[], options: PathFactsOptions): CleanFacts | null {
+  // `git clean -fdX $'d\xe9'`: as text the name reached git as U+FFFD and listed nothing, so the
+  // ignored files it deletes were not captured. Bytewise, and cut back to what it names.
+  const asked = commandLinePathspecs(repo.root, cwd, typed);
+  if (!asked) return null;
+  const { pathspecs, keep } = asked;
   // The untracked listing first: every clean is judged by it (sizes, guard's own files), and
   // its exit code says whether git can read the scope at all (128: a pathspec outside it).
   let listed;
@@ -659,13 +677,13 @@ function readClean(repo: Repo, cwd: string, pathspecs: string[], options: PathFa
     return null;
   }
   if (listed.code !== 0) return null;
-  const untracked = splitNulBytes(listed.stdout);
+  const untracked = splitNulBytes(listed.stdout).filter(keep);
   let ignored: IgnoredEntry[] | undefined;
   return {
     // What it takes of the ignored files, listed only when asked: a clean without -x (and
     // `git stash -u`) never takes them, so the common case costs one git process, not two.
     get ignored(): IgnoredEntry[] {
-      ignored ??= describeIgnored(repo, [...new Set(splitNulBytes(runGitSync(['ls-files', '-z', '--full-name', '--others', '--ignored', '--exclude-standard', '--directory', '--', ...pathspecs], { cwd }).stdout))], options);
+      ignored ??= describeIgnored(repo, [...new Set(splitNulBytes(runGitSync(['ls-files', '-z', '--full-name', '--others', '--ignored', '--exclude-standard', '--directory', '--', ...pathspecs], { cwd }).stdout))].filter(keep), options).map((entry) => (entry.files ? { ...entry, files: entry.files.filter((f) => keep(f.path)) } : entry));
       return ignored;
     },
     untracked,
@@ -844,7 +862,7 @@ function ignoredUnder(repo: Repo, dir: string, options: PathFactsOptions): Ignor
   const rel = dir === root ? '' : repoRelative(repo, dir);
   if (rel === null) return null;
   // The root is every path: no pathspec. Elsewhere NO_COMMON_PREFIX keeps git from dying inside a collapsed directory.
-  const specs = rel === '' ? [] : [literal(rel), NO_COMMON_PREFIX];
+  const specs = rel === '' ? [] : [...targetSpecs(rel), NO_COMMON_PREFIX];
   const lines = splitNulBytes(runGitSync(['ls-files', '-z', '--others', '--ignored', '--exclude-standard', '--directory', '--', ...specs], { cwd: repo.root }).stdout);
   const relBytes = escapedBytes(rel).toString('latin1');
   const under = (entry: string): boolean => rel === '' || belongsTo(entry, relBytes);

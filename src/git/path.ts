@@ -12,6 +12,7 @@
  */
 import { isUtf8 } from 'node:buffer';
 import path from 'node:path';
+import { escapedBytes } from '../util/escaped-text.js';
 
 declare const gitPathBrand: unique symbol;
 export type GitPath = string & { readonly [gitPathBrand]: true };
@@ -148,6 +149,79 @@ export function coveringPathspecs(paths: Iterable<GitPath>): string[] | null {
  */
 export function bytewiseGlobUnder(dir: GitPath): string {
   return `${bytewiseGlob(dir)}/**`;
+}
+
+/**
+ * Pathspecs for git's command line naming exactly `p` and everything under it: `:(literal)` text
+ * when the name is UTF-8; otherwise (its bytes would reach git as U+FFFD and match nothing) a
+ * bytewise glob for it and one for what is under it, which may match other names too: callers
+ * keep only what is at or under `p`, byte for byte (atOrUnder).
+ */
+export function exactPathspecs(p: GitPath): string[] {
+  return isTextPath(p) ? [`:(literal)${matchText(p)}`] : [bytewiseGlob(p), bytewiseGlobUnder(p)];
+}
+
+/**
+ * Whether git's entry (maybe a collapsed directory ending in `/`) is `p`, lies under it, or is a
+ * collapsed directory that holds it: byte for byte, so a name that differs from `p` only in a
+ * byte that is not UTF-8 (which a bytewise glob also matches) is not kept.
+ */
+export function atOrUnder(entry: string, p: GitPath): boolean {
+  const bare = entry.endsWith('/') ? entry.slice(0, -1) : entry;
+  return bare === p || bare.startsWith(`${p}/`) || (entry.endsWith('/') && p.startsWith(entry));
+}
+
+const ESCAPED_BYTE = /[\udc80-\udcff]/;
+
+/**
+ * A glob typed as escaped text (a shell word, util/escaped-text.ts) for git's `:(glob)` on its
+ * command line: each byte that is not UTF-8 becomes `?`, which matches that byte (and any other
+ * single byte), so git lists a superset; callers match what they keep against the escaped text.
+ */
+export function globOfEscaped(pattern: string): string {
+  return pattern.replace(/[\udc80-\udcff]/g, '?');
+}
+
+/**
+ * A pathspec as a command line writes it (escaped text: a shell word may hold bytes that are not
+ * UTF-8), relative to `cwdRel` (the directory git runs in, relative to the root, escaped text,
+ * '' at the root), as arguments for git's command line. Text goes as it is (`exact` null). With
+ * such bytes: a plain name, or a `:(literal)` one, is named bytewise (exactPathspecs) and `exact`
+ * is the root-relative name to keep git's answer to (atOrUnder); a pattern gets `?` for each byte
+ * (globOfEscaped: more than it names, never less). Null for other magic and absolute paths, which
+ * are not carried (the caller answers as it does where git cannot be asked).
+ */
+export function typedPathspecs(spec: string, cwdRel: string): { specs: string[]; exact: GitPath | null } | null {
+  if (!ESCAPED_BYTE.test(spec)) return { specs: [spec], exact: null };
+  const literal = spec.startsWith(':(literal)');
+  const body = literal ? spec.slice(':(literal)'.length) : spec;
+  if ((!literal && body.startsWith(':')) || body.startsWith('/')) return null;
+  if (!literal && /[*?[\\]/.test(body)) return { specs: [globOfEscaped(body)], exact: null };
+  const rel = path.posix.normalize(path.posix.join(cwdRel, body)).replace(/\/+$/, '');
+  if (rel === '.' || rel === '..' || rel.startsWith('../') || rel.startsWith('/')) return null;
+  const exact = escapedBytes(rel).toString('latin1') as GitPath;
+  const local = escapedBytes(path.posix.normalize(body).replace(/\/+$/, '')).toString('latin1') as GitPath;
+  return { specs: exactPathspecs(local), exact };
+}
+
+/**
+ * A command's pathspecs (escaped text, relative to `cwd`, under the worktree `root`) for git's
+ * command line (typedPathspecs), and which of git's root-relative entries to keep: where every
+ * one was named bytewise, only what lies at or under one of them; else all (a pattern asks for
+ * more, never less). Null where one cannot be carried: the caller answers as where git fails.
+ */
+export function commandLinePathspecs(root: string, cwd: string, typed: readonly string[]): { pathspecs: string[]; keep: (entry: string) => boolean } | null {
+  if (!typed.some((spec) => ESCAPED_BYTE.test(spec))) return { pathspecs: [...typed], keep: () => true };
+  const top = root.replace(/\/+$/, '');
+  const here = cwd.replace(/\/+$/, '');
+  const cwdRel = here === top ? '' : here.startsWith(`${top}/`) ? here.slice(top.length + 1) : null;
+  if (cwdRel === null) return null;
+  const asked = typed.map((spec) => typedPathspecs(spec, cwdRel));
+  if (asked.some((a) => a === null)) return null;
+  const exact = asked.map((a) => a?.exact ?? null);
+  const pathspecs = asked.flatMap((a) => a?.specs ?? []);
+  if (exact.some((e) => e === null)) return { pathspecs, keep: () => true };
+  return { pathspecs, keep: (entry) => exact.some((e) => atOrUnder(entry, e as GitPath)) };
 }
 
 /** Like bytewiseGlobUnder, for the name `p` itself (a file, or a directory without its contents). */

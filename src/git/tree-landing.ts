@@ -21,7 +21,7 @@ import fs from 'node:fs';
 import type { TreeLandingQuery } from '../policy/command/state.js';
 import { escapedBytes } from '../util/escaped-text.js';
 import { patchCreates } from './patch-paths.js';
-import { bytewiseGlob, bytewiseGlobUnder, isTextPath, matchText, type GitPath } from './path.js';
+import { bytewiseGlob, bytewiseGlobUnder, commandLinePathspecs, isTextPath, matchText, type GitPath } from './path.js';
 import type { Repo } from './repo.js';
 import { runGitSync, splitNulBytes } from './run.js';
 
@@ -67,7 +67,16 @@ function patchText(files: string[]): string {
 function addedPaths(repo: Repo, query: TreeLandingQuery): string[] {
   if (query.patches) return patchCreates(patchText(query.patches));
   if (query.patchText !== undefined) return patchCreates(Buffer.from(query.patchText, 'utf8').toString('latin1'));
-  const specs = query.pathspecs.length > 0 ? ['--', ...query.pathspecs] : [];
+  // A pathspec whose name is not UTF-8 (`git checkout X -- $'d\xe9'`) went to git as U+FFFD and
+  // named nothing, so the ignored files it replaces were not captured: named bytewise, and what
+  // git lists is cut back to what it names. One that cannot be carried leaves the query unanswered.
+  const asked = commandLinePathspecs(repo.root, query.cwd, query.pathspecs);
+  if (!asked) throw new Error('a pathspec git cannot be given');
+  const specs = asked.pathspecs.length > 0 ? ['--', ...asked.pathspecs] : [];
+  return listAdded(query, specs).filter(asked.keep);
+}
+
+function listAdded(query: TreeLandingQuery, specs: string[]): string[] {
   if (query.fromIndex) {
     // An index path whose file is there is tracked (no ignored file can be at it); one that is
     // missing may be blocked by an ignored file above it, or by a directory at it.

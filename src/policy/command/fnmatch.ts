@@ -51,7 +51,8 @@ function bracket(pattern: string, start: number): { source: string; end: number 
 
 /** find's match of `pattern` against a whole string, as a RegExp; null where not exact. */
 export function fnmatchRegExp(pattern: string, icase: boolean): RegExp | null {
-  if (icase && /[^\x00-\x7f]/.test(pattern)) return null;
+  // A byte that is not UTF-8 (escaped text: a lone surrogate, util/escaped-text.ts) has no case and matches only itself.
+  if (icase && /[^\x00-\x7f\udc80-\udcff]/.test(pattern)) return null;
   let out = '';
   for (let i = 0; i < pattern.length; i++) {
     const c = pattern[i] as string;
