@@ -47,6 +47,9 @@ import { keptModes, knownModesDiffer, restoreModes } from '../snapshot/file-mode
 import { keepIgnoredAtTarget } from './ignored-at-target.js';
 import { checkSparsePatterns, restoreSparse } from './sparse-restore.js';
 import { sameSparse } from '../snapshot/sparse-state.js';
+import { worktreeId } from '../snapshot/refs.js';
+import { worktreeListRecords } from '../git/compat.js';
+import { shellQuote } from '../agents/package-root.js';
 
 export type RollbackEvent =
   | { type: 'phase'; phase: 'pre-snapshot' | 'planning' | 'checking' | 'refs' | 'worktree' | 'index' }
@@ -171,6 +174,31 @@ async function checkPreconditions(repo: Repo, interrupted: RollbackRecord | null
   }
   throw new GuardError('refused', `another git process holds ${lock}; rollback changed nothing`, {
     hints: ['Wait for the other git command to finish and run the rollback again.', `If no git process is running, the lock is stale: remove ${lock} and retry.`],
+  });
+}
+
+/**
+ * A snapshot of another worktree (`git worktree add`: every worktree's snapshots are in the same
+ * repository, and an id names any of them) records that worktree's HEAD, index, git operation
+ * state, sparse view and own refs. A whole rollback to it here checked out that worktree's branch
+ * in this one too (two worktrees on one branch, which git itself refuses) and wrote its merge or
+ * rebase state here; so it is refused, with nothing changed, naming the worktree and the command
+ * to run there. `--files-only` (and `--paths`, `guard restore`) takes only its files and staged
+ * state here and leaves this worktree's HEAD, branches and git state; `--undo` and `--resume` go
+ * to this worktree's own snapshots. docs/snapshot-format.md, "Snapshots of other worktrees".
+ */
+async function checkSameWorktree(repo: Repo, target: Snapshot): Promise<void> {
+  if (target.worktree === worktreeId(repo)) return;
+  const id = target.oid.slice(0, 12);
+  const head = target.head.symbolic ? target.head.symbolic.replace(/^refs\/heads\//, '') : `detached at ${target.head.oid?.slice(0, 12) ?? '?'}`;
+  // Still a worktree of this repository? One `git worktree list`, only on the way to this refusal.
+  const there = (await worktreeListRecords(repo)).includes(`worktree ${target.root}`);
+  const run = there
+    ? `Roll back that worktree where it is: cd ${shellQuote(target.root)} && guard rollback ${id}`
+    : `That worktree is no longer registered (git worktree list): add it again (git worktree add ${shellQuote(target.root)} ...) and run guard rollback ${id} there.`;
+  throw new GuardError('refused', `snapshot ${id} is of the worktree ${target.root} (${target.worktree}, ${head}), not of this one (${repo.root}); a rollback here would write that worktree's HEAD, index and git state into this one; nothing was changed`, {
+    hints: [run, `To take only its files and staged state into this worktree (this worktree's HEAD, branches and git state stay): guard rollback ${id} --files-only`],
+    details: { snapshotWorktree: target.worktree, snapshotRoot: target.root, worktree: worktreeId(repo), registered: there },
   });
 }
 
@@ -500,6 +528,7 @@ async function rollbackOnce(repo: Repo, options: RollbackOptions, inTheWay: GitP
   const exactPaths = options.resume && interrupted ? ((interrupted.exactPaths ?? []) as GitPath[]) : (options.exactPaths ?? []);
   const selection: Selection = { globs: paths, exact: exactPaths };
   const filesOnly = options.resume && interrupted ? interrupted.filesOnly : options.filesOnly === true || selects(selection);
+  if (target && !filesOnly && !options.undo && !options.resume) await checkSameWorktree(repo, target);
 
   emit({ type: 'phase', phase: 'pre-snapshot' });
   const snap = await createSnapshot(repo, {

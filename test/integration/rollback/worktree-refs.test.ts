@@ -16,7 +16,7 @@ import { snapshotId } from '../../helpers/guard-steps.js';
 import { openRepo } from '../../../src/git/repo.js';
 import { planRefs } from '../../../src/restore/plan.js';
 import type { Snapshot } from '../../../src/snapshot/format.js';
-import { readSnapshot } from '../../../src/snapshot/read.js';
+import { readSnapshot, resolveSnapshot } from '../../../src/snapshot/read.js';
 
 function rollback(repo: TestRepo, args: string[], cwd?: string): any {
   const r = repo.guard(['rollback', ...args, '--yes', '--json'], cwd ? { cwd } : {});
@@ -214,7 +214,7 @@ describe('per-worktree refs of a linked worktree', () => {
     }));
 
   it('a rollback to another worktree\'s snapshot neither writes that worktree\'s own refs here nor deletes this one\'s', () =>
-    withTestRepo((repo) => {
+    withTestRepo(async (repo) => {
       commitAll(repo, 'root', { 'r.txt': 'r\n' });
       const wt = path.join(repo.base, 'wt');
       repo.git(['worktree', 'add', '-q', '--detach', wt]);
@@ -223,11 +223,19 @@ describe('per-worktree refs of a linked worktree', () => {
       const theirs = repo.guard(['snapshot', '--json'], { cwd: wt });
       expect(theirs.code, theirs.stderr).toBe(0);
       const mine = ownRefs(repo);
-      const done = rollback(repo, [JSON.parse(theirs.stdout).id]);
+      // The whole rollback is refused (rollback/other-worktree); --files-only moves no ref.
+      const refused = repo.guard(['rollback', JSON.parse(theirs.stdout).id, '--yes']);
+      expect(refused.code).toBe(3);
+      expect(refused.stderr).toContain(`cd ${wt} && guard rollback`);
+      const done = rollback(repo, [JSON.parse(theirs.stdout).id, '--files-only']);
       expect(done.plan.refs).toEqual([]);
-      expect(done.plan.skippedRefs).toEqual([{ ref: 'refs/worktree/mark', reason: expect.stringContaining('roll back that worktree') }]);
       expect(ownRefs(repo)).toBe(mine);
       expect(ownRefs(repo, wt)).toContain('refs/worktree/mark');
+      // The plan's own rule, for a caller that plans across worktrees: that worktree's refs are skipped, this one's kept.
+      const opened = await openRepo(repo.dir);
+      const plan = await planRefs(opened, await resolveSnapshot(opened, snapshotId(repo)), await resolveSnapshot(opened, JSON.parse(theirs.stdout).id));
+      expect(plan.refs).toEqual([]);
+      expect(plan.skippedRefs).toEqual([{ ref: 'refs/worktree/mark', reason: expect.stringContaining('roll back that worktree') }]);
     }));
 
   it('a rollback to a snapshot written before per-worktree refs were recorded leaves them as they are', () =>
