@@ -10,6 +10,18 @@
 // command runs the whole CLI the same way (dist/cli.cjs). Node >= 22.1 (and GUARD_NO_CODE_CACHE=1)
 // imports the ES module bundles instead.
 
+// The sh shims and guard's own spawns start this process without NODE_EXTRA_CA_CERTS, which Node 20
+// reads and parses at every start (about 37 ms of CPU for a distribution's CA bundle, more than the
+// rest of `node -e 0`) though guard opens no TLS connection; they hand the value over in
+// GUARD_NODE_EXTRA_CA_CERTS (hooks/lib.sh guard_run_node, src/util/own-node-env.ts). It goes back
+// before anything else runs, so every process guard starts (git, hooks, filters, credential
+// helpers, a chained hook) sees the variable exactly as the caller had it.
+const handedCerts = process.env.GUARD_NODE_EXTRA_CA_CERTS;
+if (handedCerts !== undefined) {
+  delete process.env.GUARD_NODE_EXTRA_CA_CERTS;
+  if (!process.env.NODE_EXTRA_CA_CERTS) process.env.NODE_EXTRA_CA_CERTS = handedCerts;
+}
+
 // Node >= 22.1 can cache compiled code between runs. Older Node has no such cache, and loading
 // node:module only to find that out costs a little at every start, so it is not loaded there.
 const [major, minor] = process.versions.node.split('.').map(Number);

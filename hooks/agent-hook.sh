@@ -453,6 +453,15 @@ fi
 # process here costs less than spawning it from Node. Node uses it only for this directory (its
 # own cwd, since exec keeps it) and asks git itself for any other; empty means "ask git".
 guard_repo=$(git rev-parse --path-format=absolute --show-toplevel --git-dir --git-common-dir --git-path index 2>/dev/null) || guard_repo=
+# guard's own Node (this hook and the watcher daemon below) starts without NODE_EXTRA_CA_CERTS, which
+# Node 20 loads at every start (guard_run_node in hooks/lib.sh says why); bin/guard.js puts it back
+# from GUARD_NODE_EXTRA_CA_CERTS before it starts anything. After this line the shim starts
+# nothing else that could use it (wc, mv and setsid for the watcher, then Node).
+if [ -n "${NODE_EXTRA_CA_CERTS-}" ]; then
+  GUARD_NODE_EXTRA_CA_CERTS=$NODE_EXTRA_CA_CERTS
+  export GUARD_NODE_EXTRA_CA_CERTS
+  unset NODE_EXTRA_CA_CERTS
+fi
 if [ "$guard_event" = session-start ] && [ -n "$guard_repo" ] && guard_start_watcher; then
   GUARD_SHIM_WATCHER=$guard_wpid
   export GUARD_SHIM_WATCHER

@@ -167,9 +167,9 @@ guard_heal_session() {
     return 0
   fi
   if [ "$1" = sync ]; then
-    "$GUARD_NODE_BIN" "$GUARD_PKG/bin/guard.js" session start --agent "$guard_agent_id" --without-agent-hooks >/dev/null 2>&1 </dev/null || :
+    guard_run_node "$GUARD_NODE_BIN" "$GUARD_PKG/bin/guard.js" session start --agent "$guard_agent_id" --without-agent-hooks >/dev/null 2>&1 </dev/null || :
   else
-    ("$GUARD_NODE_BIN" "$GUARD_PKG/bin/guard.js" session start --agent "$guard_agent_id" --without-agent-hooks >/dev/null 2>&1 </dev/null &)
+    (guard_run_node "$GUARD_NODE_BIN" "$GUARD_PKG/bin/guard.js" session start --agent "$guard_agent_id" --without-agent-hooks >/dev/null 2>&1 </dev/null &)
   fi
 }
 
@@ -315,6 +315,20 @@ guard_find_node() {
   fi
 }
 
+# Runs "$@", guard's own Node ("$GUARD_NODE_BIN" "$GUARD_PKG/bin/guard.js" ...), without
+# NODE_EXTRA_CA_CERTS: Node 20 reads and parses every certificate of that file as it starts, before
+# any JavaScript (about 37 ms of CPU for Debian's 144-certificate bundle, more than the rest of
+# its start), and guard itself opens no TLS connection. The value rides along in
+# GUARD_NODE_EXTRA_CA_CERTS and bin/guard.js puts it back first thing, so every process guard
+# starts (git, its hooks and filters, a credential helper) gets the variable as it was.
+guard_run_node() {
+  if [ -n "${NODE_EXTRA_CA_CERTS-}" ]; then
+    GUARD_NODE_EXTRA_CA_CERTS=$NODE_EXTRA_CA_CERTS NODE_EXTRA_CA_CERTS= "$@"
+  else
+    "$@"
+  fi
+}
+
 # Hands the hook's input ($guard_input) to Node, which decides. Fail closed: if Node cannot run
 # or the config is broken, the hook refuses rather than let through what it could not check.
 guard_node_decides() {
@@ -343,5 +357,5 @@ guard_node() {
     [ "${GUARD_FAIL_CLOSED-}" = 1 ] && return 1
     return 0
   fi
-  "$GUARD_NODE_BIN" "$GUARD_PKG/bin/guard.js" hook "$GUARD_HOOK" "$@"
+  guard_run_node "$GUARD_NODE_BIN" "$GUARD_PKG/bin/guard.js" hook "$GUARD_HOOK" "$@"
 }

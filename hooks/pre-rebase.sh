@@ -22,7 +22,7 @@ if guard_setup; then
     guard_find_node
     # A snapshot only adds safety: if it cannot be taken, say so and let the rebase go on.
     if [ -z "$GUARD_NODE_BIN" ] || [ ! -f "$GUARD_PKG/bin/guard.js" ] ||
-      ! "$GUARD_NODE_BIN" "$GUARD_PKG/bin/guard.js" snapshot --trigger hook --quiet -m "before a rebase by an agent" >/dev/null 2>&1; then
+      ! guard_run_node "$GUARD_NODE_BIN" "$GUARD_PKG/bin/guard.js" snapshot --trigger hook --quiet -m "before a rebase by an agent" >/dev/null 2>&1; then
       printf 'guard: warning: no snapshot before this rebase (its ref moves are still journaled); check with: guard status\n' >&2
     fi
   fi

@@ -20,6 +20,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { guardCommonPath, type Repo } from '../git/repo.js';
+import { ownNodeEnv } from '../util/own-node-env.js';
 import { packageRoot } from '../util/package-root.js';
 import { holderGone, isOurs, pidRecordText, readPidRecord } from '../util/pid-file.js';
 import { pushBackup, pushRemote, type MirrorSettings, type PushOutcome } from './mirror.js';
@@ -99,7 +100,7 @@ export function requestBackgroundPush(repo: Repo): { pid: number | null; error?:
     }
     const log = fs.openSync(files.log, 'a');
     try {
-      const env = { ...process.env };
+      const env = ownNodeEnv({ ...process.env });
       for (const key of CONTEXT_VARIABLES) delete env[key];
       const child = spawn(process.execPath, [path.join(packageRoot(), 'bin', 'guard.js'), 'backup', 'push', '--background'], {
         cwd: repo.root,

@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { GuardError } from '../errors.js';
 import { repoFromRevParse, type Repo } from '../git/repo.js';
+import { ownNodeEnv } from '../util/own-node-env.js';
 import { packageRoot } from '../util/package-root.js';
 import { holderGone, pidRecordText, readPidRecord } from '../util/pid-file.js';
 import { foreignWatcher, isAlive, readPid, readStateFile, watcherFiles, type ForeignWatcher } from './state-file.js';
@@ -46,9 +47,9 @@ export function takeHandedRepo(cwd: string): Repo | null {
   return repo && repo.root === path.resolve(cwd) ? repo : null;
 }
 
-/** The environment for the daemon: the caller's, minus what ties git to the caller's context. */
+/** The environment for the daemon: the caller's, minus what ties git to the caller's context, NODE_EXTRA_CA_CERTS handed over (ownNodeEnv). */
 function daemonEnv(repo: Repo): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env };
+  const env: NodeJS.ProcessEnv = ownNodeEnv({ ...process.env });
   // A hook may run with a temporary index or an explicit git dir; the daemon finds its repository from its cwd.
   let bound = false;
   for (const key of ['GIT_DIR', 'GIT_WORK_TREE', 'GIT_INDEX_FILE', 'GIT_COMMON_DIR', 'GIT_PREFIX', 'GIT_OBJECT_DIRECTORY', 'GIT_ALTERNATE_OBJECT_DIRECTORIES', 'GIT_QUARANTINE_PATH', 'GIT_REFLOG_ACTION']) {
