@@ -23,6 +23,11 @@ export function hermeticEnv(home: string, extra: Record<string, string> = {}): N
   for (const key of Object.keys(env)) {
     if (key.startsWith('GIT_') || key.startsWith('GUARD_') || AGENT_MARKERS.includes(key)) delete env[key];
   }
+  // Node 20 parses the bundle NODE_EXTRA_CA_CERTS names at every start (37 ms of CPU for Debian's, more
+  // than the rest of `node -e 0`; docs/BENCHMARKS.md), and these machines and CI set it. No process a
+  // test starts opens a TLS connection, and the tests run guard's Node thousands of times. The hand-over
+  // of the variable around guard's own Node is tested with it set on purpose (own-node-ca-certs.test.ts).
+  delete env.NODE_EXTRA_CA_CERTS;
   Object.assign(env, {
     HOME: home,
     XDG_CONFIG_HOME: path.join(home, '.config'),
