@@ -89,6 +89,12 @@ export interface OperationState {
    * after many commands).
    */
   origHead?: string;
+  /**
+   * MERGE_AUTOSTASH: the stash commit of a `git merge --autostash` that stopped, which `git commit`
+   * (or `git merge --abort`) applies when the merge ends. Without it a merge brought back by a
+   * rollback ended without the person's stashed changes, the commit named nowhere (since 2026-12-04).
+   */
+  mergeAutostash?: string;
   /** MERGE_MSG and MERGE_MODE, their bytes in base64 (each at most 64 KiB; larger ones are in `omitted`). */
   mergeMsg?: string;
   mergeMode?: string;

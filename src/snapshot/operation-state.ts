@@ -1,7 +1,9 @@
 /**
  * git's own state of a merge, cherry-pick or revert in progress (format.ts `operationState`;
- * docs/snapshot-format.md owns the field): the commits in MERGE_HEAD (one per line, several for
- * an octopus), CHERRY_PICK_HEAD and REVERT_HEAD, and the bytes of MERGE_MSG and MERGE_MODE.
+ * docs/snapshot-format.md owns the field and lists the files git writes that are not recorded,
+ * AUTO_MERGE among them): the commits in MERGE_HEAD (one per line, several for an octopus),
+ * CHERRY_PICK_HEAD, REVERT_HEAD and MERGE_AUTOSTASH (a `merge --autostash`'s stash of the person's
+ * changes, applied when the merge ends), and the bytes of MERGE_MSG and MERGE_MODE.
  * Without them a rollback to a snapshot taken mid-merge brought back the conflicted index but no
  * merge: `git commit` after resolving made an ordinary commit and the merge's second parent was
  * silently lost.
@@ -15,7 +17,8 @@
  * with the other refs: repo-state.ts).
  *
  * Ref formats: MERGE_HEAD (and FETCH_HEAD) are files in the git dir whatever the ref format, as
- * are MERGE_MSG and MERGE_MODE. CHERRY_PICK_HEAD and REVERT_HEAD are ordinary pseudo-refs written
+ * are MERGE_MSG and MERGE_MODE. CHERRY_PICK_HEAD, REVERT_HEAD (and MERGE_AUTOSTASH, which git
+ * writes through the ref API since 2.44 as far as we know: not checked, git 2.39 here) are ordinary pseudo-refs written
  * through the ref backend: loose files with the files backend, but entries of the reftable stack
  * in a reftable repository (`git init --ref-format=reftable`, git >= 2.45), where no such file
  * exists. There they are read with one `cat-file --batch-check` and written with one
@@ -39,7 +42,7 @@ export const RECORDED_OPERATIONS: readonly Operation[] = ['merge', 'cherry-pick'
 export const MAX_MESSAGE_BYTES = 64 * 1024;
 
 /** The files guard records and writes back, in the order their paths are asked for. */
-const HEAD_FILES = { mergeHead: 'MERGE_HEAD', cherryPickHead: 'CHERRY_PICK_HEAD', revertHead: 'REVERT_HEAD', rebaseHead: 'REBASE_HEAD', origHead: 'ORIG_HEAD' } as const;
+const HEAD_FILES = { mergeHead: 'MERGE_HEAD', cherryPickHead: 'CHERRY_PICK_HEAD', revertHead: 'REVERT_HEAD', rebaseHead: 'REBASE_HEAD', origHead: 'ORIG_HEAD', mergeAutostash: 'MERGE_AUTOSTASH' } as const;
 const BYTE_FILES = { mergeMsg: 'MERGE_MSG', mergeMode: 'MERGE_MODE' } as const;
 const NAMES = [...Object.values(HEAD_FILES), ...Object.values(BYTE_FILES), ...OPERATION_DIRS] as const;
 type Name = (typeof NAMES)[number];
@@ -47,7 +50,7 @@ type Name = (typeof NAMES)[number];
 const OID_LINE = /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/;
 
 /** The pseudo-refs that live in the ref backend (a reftable's stack), not in files there. */
-const BACKEND_HEADS = ['CHERRY_PICK_HEAD', 'REVERT_HEAD', 'REBASE_HEAD', 'ORIG_HEAD'] as const;
+const BACKEND_HEADS = ['CHERRY_PICK_HEAD', 'REVERT_HEAD', 'REBASE_HEAD', 'ORIG_HEAD', 'MERGE_AUTOSTASH'] as const;
 
 /**
  * ORIG_HEAD is recorded only during a `git am`, whose --abort resets to it: with rebase-apply/
@@ -193,7 +196,7 @@ async function readBisect(where: Where['paths'], hash: HashName): Promise<Operat
 /** The commits the state names, which the keeper keeps reachable as long as the snapshot. */
 export function operationCommits(state: OperationState | null | undefined): string[] {
   if (!state) return [];
-  const heads = [state.cherryPickHead, state.revertHead, state.rebaseHead, state.origHead].filter((oid): oid is string => !!oid);
+  const heads = [state.cherryPickHead, state.revertHead, state.rebaseHead, state.origHead, state.mergeAutostash].filter((oid): oid is string => !!oid);
   return [...new Set([...(state.mergeHead ?? []), ...heads, ...(state.dirCommits ?? [])])];
 }
 
@@ -228,6 +231,7 @@ function contentsOf(state: OperationState | null | undefined): Record<string, Bu
   out.REVERT_HEAD = state?.revertHead ? Buffer.from(`${state.revertHead}\n`) : null;
   out.REBASE_HEAD = state?.rebaseHead ? Buffer.from(`${state.rebaseHead}\n`) : null;
   out.ORIG_HEAD = state?.origHead ? Buffer.from(`${state.origHead}\n`) : null;
+  out.MERGE_AUTOSTASH = state?.mergeAutostash ? Buffer.from(`${state.mergeAutostash}\n`) : null;
   out.MERGE_MSG = state?.mergeMsg !== undefined ? Buffer.from(state.mergeMsg, 'base64') : null;
   out.MERGE_MODE = state?.mergeMode !== undefined ? Buffer.from(state.mergeMode, 'base64') : null;
   return out;
@@ -252,7 +256,8 @@ export async function writeOperationState(repo: Repo, from: OperationState | nul
   const bisectFrom = from?.dirs?.bisect ?? null;
   const bisectTo = to?.dirs?.bisect ?? null;
   if (bisectFrom !== bisectTo) await writeBisectFiles(path.dirname(where.MERGE_HEAD), hash, bisectFrom, bisectTo ? await readDirTree(repo, bisectTo) : null);
-  const heads = ['MERGE_HEAD', 'CHERRY_PICK_HEAD', 'REVERT_HEAD', 'REBASE_HEAD', 'ORIG_HEAD'] as const;
+  // MERGE_AUTOSTASH is written before MERGE_HEAD and removed after it: git never sees the merge without it.
+  const heads = ['MERGE_AUTOSTASH', 'MERGE_HEAD', 'CHERRY_PICK_HEAD', 'REVERT_HEAD', 'REBASE_HEAD', 'ORIG_HEAD'] as const;
   const messages = ['MERGE_MSG', 'MERGE_MODE'] as const;
   type FileName = (typeof heads)[number] | (typeof messages)[number];
   const inBackend = (name: FileName): boolean => reftable && (BACKEND_HEADS as readonly string[]).includes(name);
