@@ -10,11 +10,12 @@
  * guard's files and the git directory below the landing (so those are found whatever the source
  * holds), then one walk of the source, bounded by LANDING_WALK_LIMIT entries, whose every file is
  * matched against the protected paths (`**\/migrations/**` can be anywhere). Past the bound the
- * rest is not judged (a copy that large is rare, and refusing it would stop ordinary work).
+ * copy is refused where a protected path can lie below the landing (decided 2026-12-04: before,
+ * the rest went unjudged; raising the bound only moves the gap, see docs/command-guard.md).
  * Archives (tar, unzip) are not listed here: see docs/command-guard.md.
  */
 import path from 'node:path';
-import { classifyPath, guardFile, GUARD_FILES_IN_REPO, isUnder, isStrictlyUnder, protectedBelow, protectedGlob } from './paths.js';
+import { classifyPath, guardFile, GUARD_FILES_IN_REPO, isUnder, isStrictlyUnder, protectedBelow, protectedGlob, protectedGlobsBelow } from './paths.js';
 import { makeVerdict } from './rules.js';
 import type { PathFacts } from './state.js';
 import type { CommandContext, Verdict } from './types.js';
@@ -77,11 +78,27 @@ export function checkCopyLanding(copy: CopyLanding, landing: string, ctx: Comman
   // Then every file of the source against the protected paths (guard's files and the git
   // directory were found above, whole directories included); no walk where none can match.
   const landingRel = landing === root ? '' : landing.slice(root.length + 1);
-  if (!protectedBelow(landingRel, ctx)) return null;
+  const below = protectedBelow(landingRel, ctx);
+  if (!below) return null;
   const prefix = landingRel === '' ? '' : `${landingRel}/`;
-  for (const rel of probe.walk(copy.from, LANDING_WALK_LIMIT).files) {
+  const walked = probe.walk(copy.from, LANDING_WALK_LIMIT);
+  for (const rel of walked.files) {
     const glob = protectedGlob(`${prefix}${rel}`, ctx);
     if (glob) return makeVerdict('deny', 'protected-path', `${copy.what}, which puts ${rel} from the source at ${prefix}${rel}, a protected path (matches "${glob}")`, source, `Copy only what you need, by name or leaving ${rel} out (rsync --exclude); ask the person to change ${prefix}${rel}.`);
+  }
+  // Cut at the bound: the rest of the source is unread, and a protected path can lie below the
+  // landing. Refused rather than let through unjudged (docs/command-guard.md, decided 2026-12-04).
+  if (!walked.complete) {
+    // A glob's fixed part below the landing is looked up by name in the source (an lstat): absent,
+    // nothing of the source can match it (`.gitattributes`, `db/migrate/**`). Only a glob that can
+    // match anywhere below (`**\/migrations/**`), or one whose fixed part the source has, refuses.
+    const open = protectedGlobsBelow(landingRel, ctx).find(({ base }) => {
+      if (base === '' || !isStrictlyUnder(`${root}/${base}`, landing)) return true;
+      return probe.kindAt(`${copy.from}/${base.slice(prefix.length)}`) !== null;
+    });
+    if (!open) return null;
+    const where = landingRel === '' ? 'the repository root' : landingRel;
+    return makeVerdict('deny', 'protected-path', `${copy.what}: its source holds more than ${LANDING_WALK_LIMIT.toLocaleString('en-US')} files and directories, more than guard reads before a copy, and what it did not read lands below ${where}, where a protected path can be (matches "${open.glob}")`, source, `Copy in smaller parts (fewer than ${LANDING_WALK_LIMIT.toLocaleString('en-US')} entries each) or into a directory where no protected path can be, or ask the person to run the copy.`);
   }
   return null;
 }

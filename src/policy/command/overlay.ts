@@ -17,7 +17,7 @@
 import path from 'node:path';
 import { escapedBytes, escapedText, shownEscaped } from '../../util/escaped-text.js';
 import { checkCopyLanding, landingDirectory } from './overlay-landing.js';
-import { classifyPath, displayPath } from './paths.js';
+import { classifyPath, displayPath, isStrictlyUnder } from './paths.js';
 import { makeVerdict } from './rules.js';
 import type { IgnoredEntry } from './state.js';
 import { listNames } from './targets.js';
@@ -55,6 +55,17 @@ function text(bytes: string): string {
 export function checkOverlay(overlay: Overlay, ctx: CommandContext, source: string): Verdict | null {
   const view = ctx.view;
   if (!view || view.mode === 'text' || !ctx.repoRoot) return null;
+  const root = ctx.repoRoot;
+  // A copy into a directory above the repository that holds it (`rsync -a x/ ../`, `cp -r x/. ..`):
+  // what lands in the repository is the source's directory of the repository's path (x/<repo>/),
+  // copied over the root. Judged as that copy; nothing more is looked at where the source has none.
+  if (overlay.from !== null && isStrictlyUnder(root, overlay.dest)) {
+    const landing = overlay.name === null || overlay.name === '.' ? overlay.dest : path.posix.join(overlay.dest, overlay.name);
+    if (landing === root) return checkOverlay({ ...overlay, dest: root, name: null }, ctx, source);
+    if (!isStrictlyUnder(root, landing)) return null;
+    const rel = root.slice(landing.length + 1);
+    return checkOverlay({ ...overlay, from: `${overlay.from}/${rel}`, followFrom: false, dest: root, name: null, what: `${overlay.what} (its ${rel}/ lands on the repository)` }, ctx, source);
+  }
   // A destination written outside the repository (`tar xzf node.tar.gz -C /tmp`) is not looked at:
   // not even the worktree listing a path outside costs (a link from there into the repository is not followed).
   const where = classifyPath(overlay.dest, ctx).kind;
@@ -87,7 +98,6 @@ export function checkOverlay(overlay: Overlay, ctx: CommandContext, source: stri
     from = src.followed;
   }
   const probe = view.probe;
-  const root = ctx.repoRoot;
   const landing = into.followed;
   const ignored = probe?.ignoredUnder(landing);
   if (!probe || !ignored) return null;

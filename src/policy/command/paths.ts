@@ -228,15 +228,26 @@ export function protectedGlob(rel: string, ctx: CommandContext): string | null {
 
 /** A protected glob that may match something below directory `rel` (deleting it would delete that). */
 export function protectedBelow(rel: string, ctx: CommandContext): string | null {
+  return protectedGlobsBelow(rel, ctx)[0]?.glob ?? null;
+}
+
+/**
+ * Every protected glob that can match at or below `rel`, with the fixed part of its path (`base`,
+ * repo-relative: `db/migrate` of `db/migrate/**`, the whole path of a glob without wildcards,
+ * '' for `**\/migrations/**`) and whether it has wildcards.
+ */
+export function protectedGlobsBelow(rel: string, ctx: CommandContext): Array<{ glob: string; base: string; isGlob: boolean }> {
+  const found: Array<{ glob: string; base: string; isGlob: boolean }> = [];
   for (const glob of protectedGlobs(ctx)) {
-    if (globMatch(glob, rel, { dot: true })) return glob;
     const scan = globScan(glob);
     const base = scan.isGlob ? scan.base : glob;
-    if (rel === '' || isStrictlyUnder(base, rel)) return glob;
+    const entry = { glob, base, isGlob: scan.isGlob };
+    if (globMatch(glob, rel, { dot: true })) found.push(entry);
+    else if (rel === '' || isStrictlyUnder(base, rel)) found.push(entry);
     // A glob that starts with ** (e.g. **/*.pem) can match at any depth, so below any directory.
-    if (scan.isGlob && base === '' && glob.startsWith('**')) return glob;
+    else if (scan.isGlob && base === '' && glob.startsWith('**')) found.push(entry);
   }
-  return null;
+  return found;
 }
 
 function protectedGlobs(ctx: CommandContext): string[] {

@@ -15,7 +15,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { agentVerdict, checkVerdict } from '../../helpers/verdicts.js';
-import { captureState } from '../../helpers/state.js';
+import { captureState, stateWithModes } from '../../helpers/state.js';
 import { withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
 import { LANDING_WALK_LIMIT } from '../../../src/policy/command/overlay-landing.js';
 
@@ -73,7 +73,10 @@ describe('a recursive copy is judged where its files land', () => {
     });
   });
 
-  it("guard's files are found in a source too large to walk (past the walk's bound, protected paths are not judged)", async () => {
+  // Past the walk's bound, the rest of the source used to go unjudged: a db/migrations/ read after
+  // the first 20,000 entries was written. Now the copy is refused where a protected path can lie
+  // below the landing, and stays allowed where none can.
+  it("guard's files are found in a source too large to walk; past the walk's bound a copy where a protected path can land is refused", async () => {
     await withTestRepo((t) => {
       setup(t);
       const big = path.join(t.base, 'big');
@@ -85,7 +88,18 @@ describe('a recursive copy is judged where its files land', () => {
       expect(hook.decision).toBe('deny');
       expect(hook.reason).toContain('.claude/settings.local.json');
       fs.rmSync(path.join(big, '.claude'), { recursive: true });
+      const cut = agentVerdict(t, 'cp -r ../big/. .');
+      expect(cut.decision).toBe('deny');
+      expect(cut.reason).toContain('more than 20,000 files and directories');
+      expect(cut.reason).toContain('"**/migrations/**"');
+      expect(cut.reason).toContain('(rule protected-path)');
+      expect(t.exists('db')).toBe(false);
+      // Protected paths with a fixed directory are looked up by name in the unread source: where
+      // the source has no db/migrate, nothing it holds can match: allowed; where it has one, refused.
+      t.write('.guard.yaml', 'version: 1\nprotect:\n  paths: [.guard.yaml, "db/migrate/**"]\n');
       expect(agentVerdict(t, 'cp -r ../big/. .').decision).toBe('allow');
+      put(path.join(big, 'db/migrate/001.rb'), 'x\n');
+      expect(agentVerdict(t, 'cp -r ../big/. .').reason).toContain('where a protected path can be (matches "db/migrate/**")');
     });
   });
 
@@ -106,6 +120,47 @@ describe('a recursive copy is judged where its files land', () => {
       const rollback = t.guard(['rollback', '--yes']);
       expect(rollback.code, rollback.stderr + rollback.stdout).toBe(0);
       expect(fs.readFileSync(path.join(t.dir, '.env.local'))).toEqual(old);
+    });
+  });
+  // A copy into the directory above the repository (`rsync -a x/ ../`) was not looked at: its
+  // destination is outside. Its x/<repo>/ lands in the repository through the parent, so a
+  // .env.local there was replaced with no capture, and an agent's x/<repo>/.guard.yaml was written.
+  it('a copy into a directory above the repository lands in it through its parent: judged where its files land', async () => {
+    await withTestRepo((t) => {
+      setup(t);
+      const name = path.basename(t.dir);
+      const old = Buffer.from('KEY=old\r\n\u00ff\u0000\n', 'latin1');
+      t.write('.env.local', old, 0o600);
+      fs.chmodSync(path.join(t.dir, '.env.local'), 0o600);
+      put(path.join(t.base, `up/${name}/.env.local`), 'KEY=template\n');
+      put(path.join(t.base, 'up/beside.txt'), 'beside\n');
+      const copies = ['cp -r ../up/. ..', ...(HAS_RSYNC ? ['rsync -a ../up/ ../'] : []), `cp -r ../up/${name} ..`];
+      for (const command of copies) {
+        const before = stateWithModes(t, ['.env.local']);
+        expect(checkVerdict(t, command), command).toMatchObject({ verdict: 'snapshot', rule: 'overwrite-ignored' });
+        expect(agentVerdict(t, command).decision, command).toBe('allow');
+        const r = spawnSync('sh', ['-c', command], { cwd: t.dir, env: t.env, encoding: 'utf8' });
+        expect(r.status, r.stderr).toBe(0);
+        expect(t.read('.env.local'), command).toBe('KEY=template\n');
+        const rollback = t.guard(['rollback', '--yes']);
+        expect(rollback.code, rollback.stderr + rollback.stdout).toBe(0);
+        expect(stateWithModes(t, ['.env.local']), command).toEqual(before);
+        expect(fs.readFileSync(path.join(t.dir, '.env.local'))).toEqual(old);
+      }
+      // An agent's copy that lands guard's files, a protected path or .git through the parent: denied, nothing runs.
+      put(path.join(t.base, `evil-up/${name}/.guard.yaml`), 'rules:\n  hooks-disable: off\n');
+      put(path.join(t.base, `mig-up/${name}/db/migrations/001.sql`), 'drop table users;\n');
+      put(path.join(t.base, `git-up/${name}/.git/hooks/pre-commit`), '#!/bin/sh\nexit 0\n');
+      const state = captureState(t);
+      for (const [command, rule] of [['cp -r ../evil-up/. ..', 'guard-self'], ['cp -r ../mig-up/. ..', 'protected-path'], ['cp -r ../git-up/. ..', 'git-dir-write']] as const) {
+        const hook = agentVerdict(t, command);
+        expect(hook.decision, command).toBe('deny');
+        expect(hook.reason, command).toContain(`(rule ${rule})`);
+      }
+      expect(captureState(t)).toEqual(state);
+      // A source with nothing of the repository's name lands beside it: free.
+      expect(checkVerdict(t, 'cp -r ../lib/. ..')).toMatchObject({ verdict: 'allow' });
+      expect(agentVerdict(t, 'cp -r ../lib/. ..').decision).toBe('allow');
     });
   });
 });
