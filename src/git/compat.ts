@@ -16,7 +16,8 @@
  */
 import { GuardError } from '../errors.js';
 import type { Repo } from './repo.js';
-import { runGit, splitNul } from './run.js';
+import { refNameOf } from './ref-name.js';
+import { runGit, splitNulBytes } from './run.js';
 
 export interface GitVersion {
   major: number;
@@ -74,7 +75,8 @@ function unknownOption(result: { code: number; stderr: string }): boolean {
  */
 export async function worktreeListRecords(repo: Repo): Promise<string[]> {
   const result = await runGit(['worktree', 'list', '--porcelain', '-z'], { cwd: repo.root, okCodes: [128, 129] });
-  if (result.code === 0) return splitNul(result.stdout);
+  // A record that is not UTF-8 (a branch `bad\xff` checked out there) as ref-name.ts writes it, as snapshots name refs.
+  if (result.code === 0) return splitNulBytes(result.stdout).map((record) => refNameOf(Buffer.from(record, 'latin1')));
   if (!unknownOption(result)) {
     throw new GuardError('git', `git worktree list failed: ${result.stderr.trim() || `exit ${result.code}`}`);
   }

@@ -33,6 +33,7 @@ import { goalState, operationChanges, planOperation } from './operation-plan.js'
 import { copyUserIndex, type TempIndex } from '../snapshot/temp-index.js';
 import { lockIndex, ownsIndexLock, type IndexLock } from './index-lock.js';
 import { coveringPathspecs, gitPathsOf, pathText, type GitPath } from '../git/path.js';
+import { refNameBytes } from '../git/ref-name.js';
 import { appendEvent } from '../session/journal.js';
 import { findSession } from '../session/store.js';
 import { clearInProgress, readInProgress, readLastRollback, writeInProgress, writeLastRollback, type RollbackRecord, type RollbackStep } from './journal.js';
@@ -257,13 +258,14 @@ async function ensureTagObjects(repo: Repo, target: Snapshot, plan: RollbackPlan
 async function moveRefs(repo: Repo, plan: RollbackPlan, env: Record<string, string>): Promise<void> {
   if (plan.refs.length === 0) return;
   const zero = zeroOid(plan.target);
-  const lines = plan.refs.map((c) => (c.to === null ? `delete ${c.ref} ${c.from}\n` : `update ${c.ref} ${c.to} ${c.from ?? zero}\n`));
+  // A ref name goes back as its bytes (ref-name.ts: `bad\377` is the byte 0xff), on stdin.
+  const lines = plan.refs.map((c) => Buffer.concat([Buffer.from(c.to === null ? 'delete ' : 'update '), refNameBytes(c.ref), Buffer.from(c.to === null ? ` ${c.from}\n` : ` ${c.to} ${c.from ?? zero}\n`)]));
   // The stash moves after the refs: check in the same transaction that it is still what the plan saw.
-  if (plan.stash) lines.push(`verify refs/stash ${plan.stash.from[0]?.oid ?? zero}\n`);
+  if (plan.stash) lines.push(Buffer.from(`verify refs/stash ${plan.stash.from[0]?.oid ?? zero}\n`));
   const result = await runGit(['update-ref', '-m', 'guard: rollback', '--stdin'], {
     cwd: repo.root,
     env: { ...env, ...GUARD_IDENTITY },
-    input: lines.join(''),
+    input: Buffer.concat(lines),
     okCodes: [1, 128],
   });
   if (result.code !== 0) {

@@ -5,6 +5,7 @@
  */
 import fs from 'node:fs';
 import type { Repo } from '../git/repo.js';
+import { hookInputText, refNameOf } from '../git/ref-name.js';
 import { runGit, splitNul } from '../git/run.js';
 import type { HeadState, Operation, OperationState, StashEntry } from './format.js';
 import { isReftable, readBackendHeads, readOperationFiles } from './operation-state.js';
@@ -108,13 +109,16 @@ export async function readRepoState(repo: Repo, options: { chainRef?: string } =
   const refs: RefRecord[] = [];
   let stashTip: string | null = null;
   let chainHead: ChainHeadRecord | null = null;
-  for (const record of listed.stdout.toString('utf8').split('\0\n')) {
+  // Bytes (latin1) until each part is known: a ref name need not be UTF-8 (`git branch $'bad\xff'`),
+  // and decoded as UTF-8 it became U+FFFD, so a rollback created a branch of another name and
+  // left the deleted one gone. It is kept as ref-name.ts writes it (`bad\377`); the message is UTF-8.
+  for (const record of listed.stdout.toString('latin1').split('\0\n')) {
     if (!record) continue;
     const eol = record.indexOf('\n');
     const line = eol < 0 ? record : record.slice(0, eol);
     const [oid, type, peeledOid, peeledType, ...rest] = line.split(' ');
-    const refname = rest.join(' ');
-    if (chainRef && refname === chainRef) chainHead = { oid: oid!, message: eol < 0 ? '' : record.slice(eol + 1) };
+    const refname = refNameOf(Buffer.from(rest.join(' '), 'latin1'));
+    if (chainRef && refname === chainRef) chainHead = { oid: oid!, message: eol < 0 ? '' : Buffer.from(record.slice(eol + 1), 'latin1').toString('utf8') };
     else if (refname === 'refs/stash') stashTip = oid!;
     else refs.push({ refname, oid: oid!, type: type!, peeledOid: peeledOid || null, peeledType: peeledType || null });
   }
@@ -156,7 +160,8 @@ async function readHeadAndMarkers(repo: Repo): Promise<{ symbolic: string | null
   const markerArgs = ['--path-format=absolute', ...OPERATION_MARKERS.flatMap(([name]) => ['--git-path', name]), ...AFTER_MARKERS];
   // HEAD's tree too: after a commit it is the index's cached tree, known to exist without asking.
   const both = await runGit(['rev-parse', ...markerArgs, 'HEAD', 'HEAD^{tree}', '--symbolic-full-name', 'HEAD'], { cwd: repo.root, okCodes: [128] });
-  const lines = both.stdout.toString('utf8').split('\n');
+  // Lines as text, a branch name that is not UTF-8 as ref-name.ts writes it (`refs/heads/bad\377`), as the refs are.
+  const lines = hookInputText(both.stdout).split('\n');
   const first = OPERATION_MARKERS.length + EXTRA_LINES;
   if (both.code === 0 && lines.length >= first + 3) {
     const oid = lines[first]!;
@@ -172,7 +177,7 @@ async function readHeadAndMarkers(repo: Repo): Promise<{ symbolic: string | null
     runGit(['symbolic-ref', '-q', 'HEAD'], { cwd: repo.root, okCodes: [1] }),
     runGit(['rev-parse', ...markerArgs], { cwd: repo.root }),
   ]);
-  return { symbolic: symbolic.code === 0 ? symbolic.stdout.toString('utf8').trim() : null, markers: markers.stdout.toString('utf8').split('\n') };
+  return { symbolic: symbolic.code === 0 ? refNameOf(Buffer.from(symbolic.stdout.toString('latin1').trim(), 'latin1')) : null, markers: markers.stdout.toString('utf8').split('\n') };
 }
 
 /** The operation the marker lines (rev-parse's answer to the marker arguments) show. */
