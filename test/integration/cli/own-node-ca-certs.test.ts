@@ -96,6 +96,26 @@ describe('NODE_EXTRA_CA_CERTS around guard’s own Node', () => {
     });
   });
 
+  it('a session start through the launcher: the hook and the watcher the shim starts itself load nothing either', async () => {
+    await withTestRepo(async (t) => {
+      t.write('a.txt', 'a\n');
+      t.git(['add', '-A']);
+      t.git(['commit', '-q', '-m', 'first']);
+      const init = t.guard(['init', '--yes', '--agents', 'claude']);
+      expect(init.code, init.stderr).toBe(0);
+      const certs = path.join(t.base, 'no-such-ca.pem');
+      const payload = { session_id: 'ca-start', cwd: t.dir, hook_event_name: 'SessionStart', source: 'startup' };
+      const hook = spawnSync('sh', ['-c', hookCommandFor('claude', 'session-start')], { cwd: t.dir, env: { ...t.env, NODE_EXTRA_CA_CERTS: certs }, input: JSON.stringify(payload), encoding: 'utf8' });
+      expect(hook.status, hook.stderr).toBe(0);
+      expect(hook.stderr).not.toContain(WARNING);
+      await waitForWatcher(t);
+      const watcherLog = fs.readFileSync(path.join(t.dir, '.git', 'guard', 'watcher.log'), 'utf8');
+      // Started by the shim (spawnWatcher would have logged "starting watcher for" first).
+      expect(watcherLog).not.toContain('starting watcher for');
+      expect(watcherLog).not.toContain(WARNING);
+    });
+  });
+
   it('a git hook that asks Node starts it without the variable, and answers the same', () => {
     const repo = guarded({ remote: false });
     try {
