@@ -151,8 +151,15 @@ async function buildAll(dir, faults) {
     // module cost `guard --version` 200-210 ms of CPU against `node -e 0`'s 90 (parsing 880 KB and
     // the ES module loader); compiled by bin/code-cache.js with its cache, 125-130 ms (measured on
     // 2026-12-04, docs/BENCHMARKS.md). Every `guard list`, `rollback` and `status` pays it.
+    // Its dependencies (commander, yaml, picomatch) are bundled into it, unlike dist/cli.js: from
+    // node_modules they went through Node's CommonJS loader at every start with no code cache
+    // (commander about 8 ms of CPU, yaml's 70 files about 35 ms for the commands that read
+    // .guard.yaml); inside the bundle they share its cache, and esbuild still evaluates a module
+    // only when it is first required. `guard init` -7.5%, `guard list` -6.6% of CPU
+    // (docs/BENCHMARKS.md, 2026-12-04 evening).
     build({
       ...common,
+      packages: undefined,
       format: 'cjs',
       sourcemap: false,
       stdin: { contents: CLI_ENTRY, resolveDir: '.', sourcefile: 'cli-entry.ts', loader: 'ts' },
