@@ -33,6 +33,7 @@ import type { Repo } from './repo.js';
 import { runGitSync, splitNulBytes } from './run.js';
 import { sparseLeaving } from './sparse-leaving.js';
 import { treeLanding } from './tree-landing.js';
+import { zipMembers } from '../util/zip-members.js';
 import { configRecursesSubmodules } from './submodule-recurse.js';
 import { withTextPaths } from './text-paths.js';
 import { changesInWorktree, ignoredInWorktree, prunedWorktrees, removedWorktree, worktreeRoots } from './worktree-removal.js';
@@ -849,6 +850,9 @@ function probe(repo: Repo | null, options: PathFactsOptions): StateProbe {
   return {
     kindAt,
     walk,
+    zipMembers(archive) {
+      return zipMembers(escapedBytes(archive))?.map((name) => escapedText(name)) ?? null;
+    },
     ignoredUnder(dir) {
       if (!listed.has(dir)) listed.set(dir, repo ? ignoredUnder(repo, dir, options) : null);
       return listed.get(dir) ?? null;

@@ -1,9 +1,10 @@
 /**
  * Archives extracted over a directory (`tar xf x.tar`, `tar -xzf x.tgz -C out`, `unzip -o
- * x.zip`): each member replaces the file of its name there, and guard does not list the members
+ * x.zip`): each member replaces the file of its name there, and guard does not list a tar's members
  * (that would read the whole archive before the command). So an extraction into an existing
  * directory of the repository that holds ignored files (not regenerable output) captures all of
- * them first, or is denied over the capture limits (overlay.ts). Where nothing is replaced there
+ * them first, or is denied over the capture limits (overlay.ts); a zip's members are read from its
+ * central directory (src/util/zip-members.ts), so only what they replace counts. Where nothing is replaced there
  * is nothing to do: `-k`/`--skip-old-files`, `unzip -n`, listing, testing, writing to stdout, or a
  * directory outside the repository, new, empty or holding only regenerable output.
  */
@@ -94,11 +95,22 @@ export function checkTarExtraction(inv: Invocation, args: Field[], rt: Runtime, 
 /** `unzip`: extracts unless it lists, tests, prints or never overwrites (-l -t -v -p -c -z -Z -n). */
 export function classifyUnzip(inv: Invocation, args: Field[], rt: Runtime): void {
   const dirs: Field[] = [];
+  // The archive: the first operand. Its members are read (overlay.ts) unless -j junks their directories.
+  let archive: Field | null | undefined;
+  let junk = false;
   for (let i = 0; i < args.length; i++) {
     const value = args[i]?.value;
-    if (value === null || value === undefined || !value.startsWith('-') || value === '-') continue;
+    if (value === null || value === undefined || !value.startsWith('-') || value === '-') {
+      if (archive === undefined) archive = value === null || value === undefined || args[i]?.glob ? null : (args[i] as Field);
+      continue;
+    }
     if (value === '-x') break; // what follows are member names to leave out
     const letters = value.slice(1);
+    if (/^[PIO]$/.test(letters)) {
+      i++; // a password or a character set
+      continue;
+    }
+    if (letters.replace(/d.*$/, '').includes('j')) junk = true;
     if (/^-?(help|version)$/.test(letters)) return;
     if (/[ltvpczZn]/.test(letters.replace(/d.*$/, ''))) return;
     const d = letters.indexOf('d');
@@ -107,10 +119,11 @@ export function classifyUnzip(inv: Invocation, args: Field[], rt: Runtime): void
     const dir = rest !== '' ? { ...(args[i] as Field), value: rest, display: rest } : args[++i];
     if (dir) dirs.push(dir);
   }
-  extractInto(inv, rt, dirs.length > 0 ? dirs : null, 'unzip extracts an archive');
+  const zip = archive && !junk ? resolvePath(archive.value, inv.cwd) : null;
+  extractInto(inv, rt, dirs.length > 0 ? dirs : null, 'unzip extracts an archive', zip ?? undefined);
 }
 
-function extractInto(inv: Invocation, rt: Runtime, dirs: Field[] | null, what: string): void {
+function extractInto(inv: Invocation, rt: Runtime, dirs: Field[] | null, what: string, zip?: string): void {
   for (const dir of dirs ?? [null]) {
     if (dir && (dir.value === null || dir.glob)) {
       reportOpaque(rt, `${what} into ${dir.display}, a directory guard cannot know before the command runs`, inv.source);
@@ -121,7 +134,7 @@ function extractInto(inv: Invocation, rt: Runtime, dirs: Field[] | null, what: s
       reportOpaque(rt, `${what} in a directory guard cannot determine`, inv.source);
       continue;
     }
-    const verdict = checkOverlay({ from: null, dest: abs, name: null, what: dir ? `${what} into ${dir.display}` : what }, rt.ctx, inv.source);
+    const verdict = checkOverlay({ from: null, dest: abs, name: null, what: dir ? `${what} into ${dir.display}` : what, ...(zip !== undefined ? { zip } : {}) }, rt.ctx, inv.source);
     if (verdict) rt.report(verdict);
   }
 }

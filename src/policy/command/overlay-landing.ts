@@ -12,7 +12,7 @@
  * matched against the protected paths (`**\/migrations/**` can be anywhere). Past the bound the
  * copy is refused where a protected path can lie below the landing (decided 2026-12-04: before,
  * the rest went unjudged; raising the bound only moves the gap, see docs/command-guard.md).
- * Archives (tar, unzip) are not listed here: see docs/command-guard.md.
+ * A zip is judged from its members (CopyLanding.members); a tar is not listed: see docs/command-guard.md.
  */
 import path from 'node:path';
 import { classifyPath, guardFile, GUARD_FILES_IN_REPO, isUnder, isStrictlyUnder, protectedBelow, protectedGlob, protectedGlobsBelow } from './paths.js';
@@ -24,8 +24,10 @@ import type { CommandContext, Verdict } from './types.js';
 export const LANDING_WALK_LIMIT = 20_000;
 
 export interface CopyLanding {
-  /** The source directory, real path (escaped text). */
+  /** The source directory, real path (escaped text); for an archive, the archive. */
   from: string;
+  /** An archive's members (relative, escaped text, directories ending in `/`): the source is these, not a directory. */
+  members?: string[];
   /** What the copy does, for the reason (`cp copies /tmp/evil/. into .`). */
   what: string;
 }
@@ -54,6 +56,8 @@ export function checkCopyLanding(copy: CopyLanding, landing: string, ctx: Comman
   const kind = classifyPath(landing, ctx).kind;
   if (kind !== 'inside' && kind !== 'repo-root') return null;
   const gitDirs = [ctx.gitDir, ctx.commonDir, `${root}/.git`].filter((d): d is string => !!d);
+  const members = copy.members;
+  const has = (rel: string): boolean => (members ? members.some((m) => m === rel || m.startsWith(`${rel}/`)) : probe.kindAt(`${copy.from}/${rel}`) !== null);
   const judge = (rel: string): Verdict | null => {
     const abs = `${landing}/${rel}`;
     const shown = abs.slice(root.length + 1);
@@ -71,7 +75,7 @@ export function checkCopyLanding(copy: CopyLanding, landing: string, ctx: Comman
   for (const candidate of [...GUARD_CANDIDATES.map((c) => `${root}/${c}`), ...gitDirs]) {
     if (!isStrictlyUnder(candidate, landing)) continue;
     const rel = candidate.slice(landing.length + 1);
-    if (probe.kindAt(`${copy.from}/${rel}`) === null) continue;
+    if (!has(rel)) continue;
     const verdict = judge(rel);
     if (verdict) return verdict;
   }
@@ -81,7 +85,7 @@ export function checkCopyLanding(copy: CopyLanding, landing: string, ctx: Comman
   const below = protectedBelow(landingRel, ctx);
   if (!below) return null;
   const prefix = landingRel === '' ? '' : `${landingRel}/`;
-  const walked = probe.walk(copy.from, LANDING_WALK_LIMIT);
+  const walked = members ? { files: members.filter((m) => !m.endsWith('/')), complete: true } : probe.walk(copy.from, LANDING_WALK_LIMIT);
   for (const rel of walked.files) {
     const glob = protectedGlob(`${prefix}${rel}`, ctx);
     if (glob) return makeVerdict('deny', 'protected-path', `${copy.what}, which puts ${rel} from the source at ${prefix}${rel}, a protected path (matches "${glob}")`, source, `Copy only what you need, by name or leaving ${rel} out (rsync --exclude); ask the person to change ${prefix}${rel}.`);
@@ -94,7 +98,7 @@ export function checkCopyLanding(copy: CopyLanding, landing: string, ctx: Comman
     // match anywhere below (`**\/migrations/**`), or one whose fixed part the source has, refuses.
     const open = protectedGlobsBelow(landingRel, ctx).find(({ base }) => {
       if (base === '' || !isStrictlyUnder(`${root}/${base}`, landing)) return true;
-      return probe.kindAt(`${copy.from}/${base.slice(prefix.length)}`) !== null;
+      return has(base.slice(prefix.length));
     });
     if (!open) return null;
     const where = landingRel === '' ? 'the repository root' : landingRel;

@@ -41,6 +41,8 @@ export interface Overlay {
   namedWhenNew?: boolean;
   /** Files that exist are kept (`cp -n`, `rsync --ignore-existing`): only new files land. */
   keeps?: boolean;
+  /** A zip archive extracted (absolute, as written; `from` is null): its members are read from its central directory. */
+  zip?: string;
 }
 
 function latin1(escaped: string): string {
@@ -86,6 +88,14 @@ export function checkOverlay(overlay: Overlay, ctx: CommandContext, source: stri
     const refused = landing && src ? checkCopyLanding({ from: src.followed, what: overlay.what }, landing, ctx, source) : null;
     if (refused) return refused;
   }
+  // A zip's members are read from its central directory (no process, nothing decompressed): an
+  // agent's extraction is judged where each lands, and only the ignored files they replace are captured.
+  const members = overlay.zip !== undefined && view.probe ? view.probe.zipMembers(overlay.zip) : null;
+  if (members && ctx.isAgent) {
+    const landing = landingDirectory(dest, overlay.dest, null, false);
+    const refused = landing ? checkCopyLanding({ from: overlay.zip as string, members, what: overlay.what }, landing, ctx, source) : null;
+    if (refused) return refused;
+  }
   if (overlay.keeps || !dest || !dest.followedExists || !dest.followedIsDir) return null;
   // Into a directory that exists: the tree lands in dest/name (which may not exist: a new path).
   const into = inside ? view.path(inside, false) : dest;
@@ -103,8 +113,14 @@ export function checkOverlay(overlay: Overlay, ctx: CommandContext, source: stri
   if (!probe || !ignored) return null;
   const prefix = landing === root ? '' : `${latin1(landing.slice(root.length + 1))}/`;
   const below = (bytes: string): string => text(bytes.startsWith(prefix) ? bytes.slice(prefix.length) : bytes).replace(/\/$/, '');
-  // What the tree brings to a path under the landing: for an archive, anything may be there.
-  const brought = (bytes: string): 'file' | 'dir' | null => (from === null ? 'file' : probe.kindAt(`${from}/${below(bytes)}`));
+  // What the tree brings to a path under the landing: for an archive not listed, anything may be there.
+  const memberFiles = new Set(members?.filter((m) => !m.endsWith('/')));
+  const memberDirs = new Set(members?.flatMap((m) => m.split('/').slice(0, -1).map((_, i, parts) => parts.slice(0, i + 1).join('/'))));
+  const brought = (bytes: string): 'file' | 'dir' | null => {
+    const rel = below(bytes);
+    if (members) return memberFiles.has(rel) ? 'file' : memberDirs.has(rel) ? 'dir' : null;
+    return from === null ? 'file' : probe.kindAt(`${from}/${rel}`);
+  };
   const shownLanding = landing === root ? 'the repository root' : displayPath(landing, ctx);
   const files = new Map<string, { path: string; size: number }>();
   for (const entry of ignored.filter((e: IgnoredEntry) => !e.regenerable)) {
@@ -120,6 +136,6 @@ export function checkOverlay(overlay: Overlay, ctx: CommandContext, source: stri
   if (files.size === 0) return null;
   view.addCapture([{ path: '', regenerable: false, files: [...files.values()] }]);
   const names = listNames([...files.keys()].map(text));
-  const how = from === null ? `whose members guard does not list, into ${shownLanding}, which holds the ignored ${names}` : `which replaces the ignored ${names}`;
+  const how = from === null && !members ? `whose members guard does not list, into ${shownLanding}, which holds the ignored ${names}` : `which replaces the ignored ${names}`;
   return makeVerdict('snapshot', 'overwrite-ignored', `${overlay.what}, ${how} (no snapshot holds ignored files); guard captures ${files.size > 1 ? 'them' : 'it'} into the snapshot first`, source);
 }

@@ -359,6 +359,12 @@ export interface StateProbe {
    * readdir order; `complete` false when more than `limit` entries were met and the walk stopped.
    */
   walk(dir: string, limit: number): { files: string[]; complete: boolean };
+  /**
+   * The members of a zip archive (absolute path, escaped text), relative and escaped, directories
+   * ending in `/`, read from its central directory (src/util/zip-members.ts); null where guard
+   * cannot tell exactly what unzip writes.
+   */
+  zipMembers(archive: string): string[] | null;
 }
 
 export type StateReader = (queries: StateQueries) => Promise<StateFacts>;
