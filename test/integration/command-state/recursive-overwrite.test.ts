@@ -107,13 +107,16 @@ describe('a tree copied or extracted over ignored files captures them first', ()
         ['rsync -av tpl dst/', 'overwrite-ignored', 'dst/tpl/.env.local'],
         ['tar -xzf ../tpl.tar -C dst', 'overwrite-ignored', 'dst/tpl/.env.local'],
         ['tar --extract --file=../tpl.tar --directory=conf', 'overwrite-ignored', 'conf/x.local'],
-        ['unzip -o ../tpl.zip -d dst', 'overwrite-ignored', 'dst/tpl/.env.local'],
+        // A zip's members are read: its .env.local lands on dst/tpl/.env.local only when extracted there.
+        ['unzip -o ../tpl.zip -d dst/tpl', 'overwrite-ignored', 'dst/tpl/.env.local'],
       ];
       for (const [command, rule, named] of expectations) {
         const verdict = checkVerdict(t, command);
         expect(verdict, command).toMatchObject({ verdict: 'snapshot', rule });
         expect(verdict.reason, command).toContain(named);
       }
+      // Extracted into dst, the zip's members replace nothing there (dst/tpl/.env.local is no member's path).
+      expect(checkVerdict(t, 'unzip -o ../tpl.zip -d dst')).toMatchObject({ verdict: 'allow' });
       t.write('.guard.yaml', 'commands:\n  maxIgnoredCapture: 10\n');
       const over = checkVerdict(t, 'tar xf ../tpl.tar');
       expect(over).toMatchObject({ verdict: 'deny', rule: 'capture-too-large' });
