@@ -131,11 +131,16 @@ async function readCheckedOutBatch(repo: Repo, blobs: Array<{ oid: string; path:
   return out;
 }
 
-/** Each name's id and type, or null when it does not exist; one `cat-file --batch-check`. */
+/**
+ * Each name's id and type, or null when it does not exist; one `cat-file --batch-check`. Names are
+ * byte strings as for readObjects (`<tree>:<path>`): written as text (UTF-8), a path with a byte
+ * >= 0x80 (`café` as much as `k\xff`) named another file, so a CRLF file kept raw (raw-files.ts)
+ * was "missing" and rolled back as git's LF checkout.
+ */
 export async function checkObjects(repo: Repo, names: string[]): Promise<Array<ObjectInfo | null>> {
   if (names.length === 0) return [];
   assertNames(names);
-  const { stdout } = await runGit(['cat-file', '--batch-check=%(objectname) %(objecttype) %(objectsize)'], { cwd: repo.root, input: names.map((n) => `${n}\n`).join('') });
+  const { stdout } = await runGit(['cat-file', '--batch-check=%(objectname) %(objecttype) %(objectsize)'], { cwd: repo.root, input: Buffer.from(names.map((n) => `${n}\n`).join(''), 'latin1') });
   const lines = stdout.toString('latin1').split('\n');
   return names.map((_, i) => {
     // A missing object answers "<name> missing": two fields, never three.
