@@ -68,6 +68,7 @@ export async function restorePaths(repo: Repo, cwd: string, typed: string[], tar
 async function namesAround(repo: Repo, target: Snapshot, parents: string[]): Promise<GitPath[]> {
   if (parents.length === 0) return [];
   const unique = [...new Set(parents)];
+  // Each parent lies above the first component that lost bytes (exactParent): its text is its exact bytes.
   const scope = unique.includes('') ? [] : ['--', ...unique.map((p) => `:(literal)${p}`)];
   const [inTarget, now] = await Promise.all([
     runGit(['ls-tree', '-r', '-z', '--name-only', target.tree, ...scope], { cwd: repo.root }),

@@ -741,7 +741,8 @@ function checkoutIndexLanding(call: GitCall, args: Field[]): void {
   if (options.some((a) => a.value === null || !/^(-[afqu]+|--(all|force|quiet|index))$/.test(a.value))) return;
   const all = options.some((a) => a.value === '--all' || /^-[a-z]*a/.test(a.value as string));
   if (!all && files.length === 0) return;
-  // Its operands are paths, not pathspecs: literal for ls-files.
+  // Its operands are paths, not pathspecs: literal for ls-files. A name that is not UTF-8 keeps its
+  // escaped bytes here; tree-landing's commandLinePathspecs reads `:(literal)` and names it bytewise.
   const specs = all ? [] : files.map((f) => (f.value === null ? f : { ...f, value: `:(literal)${f.value}` }));
   landing(call, 'HEAD', `git checkout-index ${all ? '--all ' : ''}--force`, specs, 'HEAD', true);
 }
