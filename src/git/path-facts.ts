@@ -847,11 +847,14 @@ function walk(dir: string, limit: number): { files: string[]; complete: boolean 
  */
 function probe(repo: Repo | null, options: PathFactsOptions): StateProbe {
   const listed = new Map<string, IgnoredEntry[] | null>();
+  const zips = new Map<string, string[] | null>();
   return {
     kindAt,
     walk,
     zipMembers(archive) {
-      return zipMembers(escapedBytes(archive))?.map((name) => escapedText(name)) ?? null;
+      // Read once per check (the line may be judged more than once).
+      if (!zips.has(archive)) zips.set(archive, zipMembers(escapedBytes(archive))?.map((name) => escapedText(name)) ?? null);
+      return zips.get(archive) ?? null;
     },
     ignoredUnder(dir) {
       if (!listed.has(dir)) listed.set(dir, repo ? ignoredUnder(repo, dir, options) : null);

@@ -115,10 +115,14 @@ export function checkOverlay(overlay: Overlay, ctx: CommandContext, source: stri
   const below = (bytes: string): string => text(bytes.startsWith(prefix) ? bytes.slice(prefix.length) : bytes).replace(/\/$/, '');
   // What the tree brings to a path under the landing: for an archive not listed, anything may be there.
   const memberFiles = new Set(members?.filter((m) => !m.endsWith('/')));
-  const memberDirs = new Set(members?.flatMap((m) => m.split('/').slice(0, -1).map((_, i, parts) => parts.slice(0, i + 1).join('/'))));
+  let memberDirs: Set<string> | null = null; // every directory a member lies in, built when first asked
+  const dirOfMembers = (rel: string): boolean => {
+    memberDirs ??= new Set((members ?? []).flatMap((m) => m.split('/').slice(0, -1).map((_, i, parts) => parts.slice(0, i + 1).join('/'))));
+    return memberDirs.has(rel);
+  };
   const brought = (bytes: string): 'file' | 'dir' | null => {
     const rel = below(bytes);
-    if (members) return memberFiles.has(rel) ? 'file' : memberDirs.has(rel) ? 'dir' : null;
+    if (members) return memberFiles.has(rel) ? 'file' : dirOfMembers(rel) ? 'dir' : null;
     return from === null ? 'file' : probe.kindAt(`${from}/${rel}`);
   };
   const shownLanding = landing === root ? 'the repository root' : displayPath(landing, ctx);
