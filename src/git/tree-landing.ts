@@ -80,7 +80,7 @@ function listAdded(query: TreeLandingQuery, specs: string[]): string[] {
   if (query.fromIndex) {
     // An index path whose file is there is tracked (no ignored file can be at it); one that is
     // missing may be blocked by an ignored file above it, or by a directory at it.
-    return splitNulBytes(runGitSync(['ls-files', '-z', '--deleted', ...specs], { cwd: query.cwd }).stdout);
+    return splitNulBytes(runGitSync(['ls-files', '-z', '--full-name', '--deleted', ...specs], { cwd: query.cwd }).stdout);
   }
   if (query.range && query.revs) {
     // One log over the pick's own revision words: what each commit adds (a revert re-adds what

@@ -133,4 +133,27 @@ describe('cherry-pick and revert of a range over an ignored file', () => {
       expect(t.git(['ls-files', '-d'])).toBe('conf/x\n');
     });
   });
+
+  // From a subdirectory git checks out the files under it only, and ls-files names them relative to
+  // it: `conf/x` there is `sub/conf/x` in the repository (git 2.39, checked by running it).
+  it('git checkout-index -a -f from a subdirectory: the ignored sub/conf in the way is captured, not a conf at the top', async () => {
+    await withTestRepo((t) => {
+      t.write('a.txt', 'a\n');
+      t.write('sub/conf/x', 'tracked\n');
+      t.git(['add', '-A']);
+      t.git(['commit', '-q', '-m', 'init']);
+      t.write('.gitignore', 'conf\n');
+      t.git(['add', '.gitignore']);
+      t.git(['commit', '-q', '-m', 'ignore conf']);
+      fs.rmSync(path.join(t.dir, 'sub', 'conf'), { recursive: true });
+      t.write('sub/conf', SECRET, 0o600);
+      const command = 'git checkout-index -a -f';
+      const verdict = checkVerdict(t, command, { cwd: path.join(t.dir, 'sub') });
+      expect(verdict).toMatchObject({ verdict: 'snapshot', rule: 'overwrite-ignored' });
+      expect(verdict.reason).toContain('sub/conf');
+      const r = spawnSync('sh', ['-c', command], { cwd: path.join(t.dir, 'sub'), env: t.env, encoding: 'utf8' });
+      expect(r.status, r.stderr).toBe(0);
+      expect(t.read('sub/conf/x')).toBe('tracked\n');
+    });
+  });
 });
