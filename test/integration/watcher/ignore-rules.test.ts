@@ -36,7 +36,6 @@ describe('the watcher and ignore rules', () => {
       // build/ is watched now: a later edit there is recorded by events.
       repo.write('build/more.txt', 'more\n');
       await waitForWatcherToMatchFullWalk(repo, 'build/more.txt in a watcher snapshot');
-      repo.guard(['watch', 'stop']);
     }));
 
   it('follows .git/info/exclude and core.excludesFile', () =>
@@ -55,7 +54,6 @@ describe('the watcher and ignore rules', () => {
       fs.writeFileSync(excludes, '# nothing ignored here now\n');
       tree = await waitForWatcherToMatchFullWalk(repo, 'secret/ no longer ignored by core.excludesFile');
       expect(repo.git(['ls-tree', '-r', '--name-only', tree])).toContain('secret/key.txt');
-      repo.guard(['watch', 'stop']);
     }));
 
   it('captures a file whose name is not UTF-8', () =>
@@ -69,7 +67,6 @@ describe('the watcher and ignore rules', () => {
       const listed = names.stdout.split('\0').filter(Boolean);
       expect(listed).toHaveLength(5); // .gitignore .guard.yaml README.md src/app.js + the new one
       expect(listed.some((name) => name.startsWith('src/bad'))).toBe(true);
-      repo.guard(['watch', 'stop']);
     }));
 
   it('property: after a seeded random series of operations the watcher\'s latest snapshot equals a full walk', () =>
@@ -88,7 +85,6 @@ describe('the watcher and ignore rules', () => {
       // And `guard snapshot` (a full walk by guard itself) records the same tree.
       const manual = json(repo, ['snapshot']);
       expect(repo.git(['rev-parse', `${manual.oid}^{tree}`]).trim()).toBe(latestTree(repo));
-      repo.guard(['watch', 'stop']);
     }));
 });
 

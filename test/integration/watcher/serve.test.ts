@@ -98,7 +98,6 @@ describe('guard snapshot with a running watcher', () => {
       const shown = json(repo, ['show', baseline]);
       expect(shown.trigger).toBe('session-start');
       expect(shown.session).toBe(started.session.id);
-      repo.guard(['watch', 'stop']);
     }));
 
   it("takes a session start's baseline with .guard.yaml's snapshot options (a size cap, an ignored .env captured), as a full walk would", () =>
@@ -114,7 +113,6 @@ describe('guard snapshot with a running watcher', () => {
       const baseline = started.session.startSnapshot;
       expect(repo.git(['show', `${baseline}:.env`])).toBe('KEY=1\n');
       expect(repo.git(['show', `${baseline}:src/app.js`])).toBe('console.log(4);\n');
-      repo.guard(['watch', 'stop']);
     }));
 
   it('is taken by a full walk when the watcher died and left its socket', () =>

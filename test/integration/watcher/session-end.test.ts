@@ -50,6 +50,5 @@ describe('a session end', () => {
       const { session } = json(repo, ['session', 'start', '--agent', 'test']);
       json(repo, ['session', 'end', '--id', session.id]);
       expect(alive(running.file.pid)).toBe(true);
-      repo.guard(['watch', 'stop']);
     }));
 });

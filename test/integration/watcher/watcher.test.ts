@@ -55,7 +55,6 @@ describe('the watcher', () => {
       const r = repo.guard(['rollback', good.id, '--yes']);
       expect(r.code, r.stderr).toBe(0);
       expect(captureState(repo)).toEqual(before);
-      repo.guard(['watch', 'stop']);
     }));
 
   it('watches directories created later, all the way down, but never an ignored one (nested .gitignore too)', () =>
@@ -74,7 +73,6 @@ describe('the watcher', () => {
       const edited = await waitForSnapshot(repo, 'the edit in the new directory', (s) => repo.git(['show', `${s.oid}:pkg/sub/deep/x.txt`], { allowFail: true }) === 'two\n');
       expect(treeFiles(repo, edited.oid).filter((f) => f.includes('generated/') || f.includes('node_modules/'))).toEqual([]);
       expect(json(repo, ['watch', 'status']).file.watchedDirs).toBe(before + 3);
-      repo.guard(['watch', 'stop']);
     }));
 
   it('keeps watching a directory that was moved, or removed and made again under the same name', () =>
@@ -93,7 +91,6 @@ describe('the watcher', () => {
       await waitForSnapshot(repo, 'the move', (_s, files) => files.includes('src/moved/later.js') && !files.includes('src/lib/later.js'));
       repo.write('src/moved/after-move.js', 'after the move\n');
       await waitForSnapshot(repo, 'a file written into the moved directory', (_s, files) => files.includes('src/moved/after-move.js'));
-      repo.guard(['watch', 'stop']);
     }));
 
   it('records git state that no file shows: a new branch, a dropped stash', () =>
@@ -119,7 +116,6 @@ describe('the watcher', () => {
       await waitForSnapshot(repo, 'team/b', (s) => 'refs/heads/team/b' in s.refs);
       repo.git(['update-ref', 'refs/heads/team/b', first]);
       await waitForSnapshot(repo, 'team/b moved back', (s) => s.refs['refs/heads/team/b'] === first);
-      repo.guard(['watch', 'stop']);
     }));
 
   it('keeps a .env listed in snapshot.includeIgnored through git clean -fdx', () =>
@@ -138,7 +134,6 @@ describe('the watcher', () => {
       expect(r.code, r.stderr).toBe(0);
       expect(repo.read('.env')).toBe('SECRET=1\n');
       expect(repo.read('scratch/notes.txt')).toBe('untracked notes\n');
-      repo.guard(['watch', 'stop']);
     }));
 
   it('brings back a protected file deleted by a plain rm, or emptied, and journals it for the session', () =>
@@ -175,7 +170,6 @@ describe('the watcher', () => {
       expect(ended.code, ended.stderr).toBe(0);
       expect(ended.stdout).toContain('protected paths restored by the watcher: 3');
       expect(ended.stdout).toContain('.github/workflows/ci.yml (deleted)');
-      repo.guard(['watch', 'stop']);
     }));
 
   it('leaves a protected file a sparse checkout took off the disk: it left the view, it was not deleted', () =>
@@ -192,7 +186,6 @@ describe('the watcher', () => {
       expect(events.map((e: any) => e.path)).toEqual(['.guard.yaml']);
       expect(repo.exists('.github/workflows/ci.yml')).toBe(false);
       expect(repo.git(['ls-files', '-t', '.github/workflows/ci.yml'])).toBe('S .github/workflows/ci.yml\n');
-      repo.guard(['watch', 'stop']);
     }));
 
   // Files git converts: the snapshot's tree holds git's clean blob (LF), which is neither what the
@@ -217,7 +210,6 @@ describe('the watcher', () => {
       expect(hex('db/migrate/001_init.sh')).toBe(migration.toString('hex'));
       expect(fs.statSync(path.join(repo.dir, 'db/migrate/001_init.sh')).mode & 0o777).toBe(0o755);
       expect(hex('.github/workflows/ci.yml')).toBe(ci.toString('hex'));
-      repo.guard(['watch', 'stop']);
     }));
 
   it('shows a killed watcher as crashed, and a restarted one records changes again', () =>
@@ -270,7 +262,6 @@ describe('the watcher', () => {
       });
       // The main worktree's chain is untouched.
       expect(snapshots(repo)).toEqual([]);
-      repo.guard(['watch', 'stop'], inLinked);
     }));
 
   it('stops by itself when the session that started it ends', () =>
@@ -297,7 +288,6 @@ describe('the watcher', () => {
       // Protected paths are still checked every second.
       fs.rmSync(path.join(repo.dir, '.github/workflows/ci.yml'));
       await waitFor('ci.yml to come back while polling', () => repo.exists('.github/workflows/ci.yml'));
-      repo.guard(['watch', 'stop']);
     }));
 });
 
