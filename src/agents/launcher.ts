@@ -9,7 +9,7 @@
  *   sh -c '<find the launcher>' git-guard <agent> <event>
  *
  * It asks git for the common git directory of the directory the agent runs the hook in and execs
- * `<commonDir>/guard/agent-hook.sh`, the launcher `guard init` writes on this machine: a copy of
+ * `<commonDir>/guard/agent-hook.sh` (in a submodule without one: its superprojects', innermost first), the launcher `guard init` writes on this machine: a copy of
  * hooks/agent-hook.sh (the sh fast path included) with this installation's package root filled
  * in. A clone where `guard init` never ran (a teammate's) has no launcher: the command then says
  * so on stderr and lets the agent go on (exit 1 where the agent shows a non-zero hook as a
@@ -44,8 +44,12 @@ export function launcherPath(repo: Repo): string {
 /** The command an agent's hook runs for one event: the same text on every machine and every version. */
 export function hookCommandFor(agentId: string, event: HookEventKind): string {
   const exit = EXIT_ZERO_WHEN_MISSING.has(agentId) ? 0 : 1;
+  // Inside a submodule (cwd in it), its own git dir has no launcher: the superprojects' are looked
+  // up, innermost first, so an agent working in a submodule of a guarded clone is still judged.
   const script =
     `h=$(git rev-parse --git-common-dir 2>/dev/null)${LAUNCHER_MARKER} && [ -f "$h" ] && exec sh "$h" "$@"; ` +
+    `d=.; while s=$(git -C "$d" rev-parse --show-superproject-working-tree 2>/dev/null) && [ -n "$s" ]; do d=$s; ` +
+    `h=$(git -C "$d" rev-parse --path-format=absolute --git-common-dir 2>/dev/null)${LAUNCHER_MARKER} && [ -f "$h" ] && exec sh "$h" "$@"; done; ` +
     `echo "git-guard is not set up in this clone, so this agent runs without its checks: run guard init" >&2; exit ${exit}`;
   return `sh -c ${shellQuote(script)} git-guard ${agentId} ${event}`;
 }

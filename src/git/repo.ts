@@ -86,6 +86,16 @@ function repoFromPaths(root: string, gitDir: string, commonDir: string, indexFil
  * writing into it at that moment left `.git/guard/...` behind: without HEAD git no longer takes the
  * directory for a repository, and only the backup (`guard recover`) can bring it back.
  */
+/**
+ * The working tree of the repository that has `repo` as a submodule (git's answer, absolute), or
+ * null when it is none's.
+ */
+export async function superprojectOf(repo: Repo): Promise<string | null> {
+  const result = await runGit(['rev-parse', '--show-superproject-working-tree'], { cwd: repo.root, okCodes: [128] });
+  const top = result.code === 0 ? result.stdout.toString('utf8').replace(/\n$/, '') : '';
+  return top === '' ? null : top;
+}
+
 export function gitDirIntact(repo: Repo): boolean {
   return fs.existsSync(path.join(repo.gitDir, 'HEAD'));
 }

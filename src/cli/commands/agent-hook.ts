@@ -21,7 +21,7 @@ import { findAgent } from '../../agents/index.js';
 import { checkFileTarget } from '../../agents/protected-files.js';
 import { HOOK_EVENTS, type AgentEvent, type AgentIntegration, type HookEventKind, type HookVerdict } from '../../agents/types.js';
 import { readPolicy } from '../../config/compile.js';
-import { openRepo, repoFromRevParse, type Repo } from '../../git/repo.js';
+import { guardCommonPath, openRepo, repoFromRevParse, superprojectOf, type Repo } from '../../git/repo.js';
 import { gitPath, pathText, type GitPath } from '../../git/path.js';
 import type { Policy } from '../../policy/schema.js';
 import { appendEvent } from '../../session/journal.js';
@@ -106,14 +106,32 @@ async function readStdin(): Promise<string> {
 async function repoFor(event: AgentEvent | null, fallback: string, shimRepo: Repo | null): Promise<Repo | null> {
   for (const dir of [event?.cwd, fallback]) {
     if (!dir) continue;
-    if (shimRepo && path.resolve(dir) === process.cwd()) return shimRepo;
     try {
-      return await openRepo(dir);
+      return await guardedRepo(shimRepo && path.resolve(dir) === process.cwd() ? shimRepo : await openRepo(dir));
     } catch {
       // not a repository: try the next candidate
     }
   }
   return null;
+}
+
+/**
+ * The repository guard protects for an event in `repo`: `repo` itself, or, when guard is not set
+ * up there (no launcher) and it is a submodule, the nearest superproject where it is. The hook
+ * command finds the superproject's launcher from a submodule (launcher.ts); judged from there,
+ * with the event's cwd inside the submodule, git commands and deletions in it are known to work on
+ * another repository (its files are in no snapshot). Judged as its own repository, where guard
+ * has no snapshot and no policy, an agent's `git reset --hard` or `git clean -fdx` run in a
+ * submodule went through unchecked (friction hunt, 2026-12-04 evening). One git process, only
+ * where guard is not set up.
+ */
+async function guardedRepo(repo: Repo): Promise<Repo> {
+  for (let at = repo; ; ) {
+    if (fs.existsSync(guardCommonPath(at, 'agent-hook.sh'))) return at;
+    const top = await superprojectOf(at);
+    if (!top) return repo;
+    at = await openRepo(top);
+  }
 }
 
 function journalBase(agent: AgentIntegration, session: SessionRecord): { session: string; agent: string } {

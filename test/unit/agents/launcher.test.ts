@@ -12,6 +12,7 @@ import { describe, expect, it } from 'vitest';
 import { openRepo } from '../../../src/git/repo.js';
 import { installAgents } from '../../../src/agents/install.js';
 import { hookCommandFor, launcherContent, launcherPath, launcherState } from '../../../src/agents/launcher.js';
+import { addSubmodule } from '../../helpers/fixtures.js';
 import { PROJECT_ROOT, withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
 
 const claudePayload = (command: string): string => JSON.stringify({ session_id: 's1', cwd: '', hook_event_name: 'PreToolUse', tool_name: 'Bash', tool_input: { command } });
@@ -40,6 +41,32 @@ describe('the stable agent hook command', () => {
       const denied = runHook(t, 'claude', command, claudePayload('git push --force origin main'), path.join(t.dir, 'sub'));
       expect(denied.code).toBe(0);
       expect(JSON.parse(denied.stdout).hookSpecificOutput.permissionDecision).toBe('deny');
+    });
+  });
+
+  it("from inside a submodule: finds the superproject's launcher and judges there (the submodule's own files are in no snapshot)", async () => {
+    await withTestRepo(async (t) => {
+      addSubmodule(t, 'vendor/lib');
+      const sub = path.join(t.dir, 'vendor/lib');
+      t.write('vendor/lib/lib.txt', 'local work\n');
+      t.write('vendor/lib/notes.txt', 'untracked\n');
+      const command = hookCommandFor('claude', 'pre-tool');
+      const inSub = (cmd: string): string => JSON.stringify({ session_id: 's1', cwd: sub, hook_event_name: 'PreToolUse', tool_name: 'Bash', tool_input: { command: cmd } });
+      // Before guard init the submodule is a teammate's clone like any other: not set up, visible.
+      expect(runHook(t, 'claude', command, inSub('git reset --hard'), sub)).toMatchObject({ code: 1, stdout: '' });
+      await installAgents(await openRepo(t.dir), { agents: ['claude'] });
+      for (const cmd of ['git reset --hard', 'git clean -fdx', 'git checkout -- .', 'rm -rf .']) {
+        const r = runHook(t, 'claude', command, inSub(cmd), sub);
+        expect({ cmd, code: r.code }).toEqual({ cmd, code: 0 });
+        const out = r.stdout ? JSON.parse(r.stdout).hookSpecificOutput : { permissionDecision: 'allow (no answer)' };
+        expect({ cmd, decision: out.permissionDecision }).toEqual({ cmd, decision: 'deny' });
+        expect(out.permissionDecisionReason).toMatch(/another git repository|submodule/);
+      }
+      expect(runHook(t, 'claude', command, inSub('ls -la'), sub)).toEqual({ stdout: '', stderr: '', code: 0 });
+      expect(runHook(t, 'claude', command, inSub('git status'), sub).stdout).not.toMatch(/deny/);
+      // Nothing was written into the submodule's git dir, and its work is as it was.
+      expect(fs.existsSync(path.join(t.dir, '.git/modules/vendor/lib/guard'))).toBe(false);
+      expect([t.read('vendor/lib/lib.txt'), t.read('vendor/lib/notes.txt')]).toEqual(['local work\n', 'untracked\n']);
     });
   });
 

@@ -1,8 +1,10 @@
 /**
  * Whether each agent will load guard's hooks, read from its own trust records in a fixture home
  * directory. The Codex hashes are the `currentHash` values Codex 0.171.0 itself reported
- * (`codex app-server`, `hooks/list`) for the hooks `guard init` writes: the command text is the
- * same on every machine, so they are constants.
+ * (`codex app-server`, `hooks/list`) for the hooks `guard init` wrote up to 2026-12-04, whose
+ * command text (the same on every machine) is CODEX_0171_SCRIPT: they check codexHookHash. The
+ * current text (launcher.ts: it also finds a superproject's launcher from inside a submodule) is
+ * hashed by codexHookHash, so the trust tests follow it.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -20,12 +22,19 @@ import { readTomlTables, tomlTable } from '../../../src/agents/trust/toml-lite.j
 import { openRepo } from '../../../src/git/repo.js';
 import { withTestRepo } from '../../helpers/git-repo.js';
 
-/** What Codex 0.171.0 computed for guard's hooks (see the file comment). */
-const CODEX_HASHES: Record<string, string> = {
+/** What Codex 0.171.0 computed for guard's hooks with CODEX_0171_SCRIPT (see the file comment). */
+const CODEX_0171_HASHES: Record<string, string> = {
   SessionStart: 'sha256:7ceaa130f72f8c5ddbce4fc7bc41bc2c4a5fcbdbdf3e9f07358bc756cf3e35ee',
   PreToolUse: 'sha256:d72d499fff1c49f52a57a96c52af29bd0d6f78dcb743641b45e9cda0827b0e66',
   Stop: 'sha256:69128bf27da237713e8a4d9671a007f5ae442a242a7aae675228e815888d194a',
 };
+const CODEX_0171_SCRIPT =
+  'h=$(git rev-parse --git-common-dir 2>/dev/null)/guard/agent-hook.sh && [ -f "$h" ] && exec sh "$h" "$@"; echo "git-guard is not set up in this clone, so this agent runs without its checks: run guard init" >&2; exit 1';
+/** The trusted_hash of each guard hook in the clone's .codex/hooks.json, as it is now. */
+function codexHashes(dir: string): Record<string, string> {
+  const hooks = JSON.parse(fs.readFileSync(path.join(dir, '.codex', 'hooks.json'), 'utf8')).hooks;
+  return Object.fromEntries(Object.keys(CODEX_0171_HASHES).map((event) => [event, codexHookHash(event, hooks[event][0], hooks[event][0].hooks[0])]));
+}
 const LABEL: Record<string, string> = { SessionStart: 'session_start', PreToolUse: 'pre_tool_use', Stop: 'stop' };
 
 let tmp: string;
@@ -51,7 +60,13 @@ describe('Codex', () => {
     await withTestRepo(async (t) => {
       await installAgents(await openRepo(t.dir), { agents: ['codex'] });
       const hooks = JSON.parse(t.read('.codex/hooks.json')).hooks;
-      for (const event of Object.keys(CODEX_HASHES)) expect(codexHookHash(event, hooks[event][0], hooks[event][0].hooks[0])).toBe(CODEX_HASHES[event]);
+      for (const event of Object.keys(CODEX_0171_HASHES)) {
+        const handler = { ...hooks[event][0].hooks[0] };
+        handler.command = handler.command.replace(/^sh -c '.*' git-guard /s, `sh -c '${CODEX_0171_SCRIPT}' git-guard `);
+        expect(codexHookHash(event, hooks[event][0], handler)).toBe(CODEX_0171_HASHES[event]);
+        // The current text hashes differently: Codex asks to trust each hook once again after guard init rewrites it.
+        expect(codexHookHash(event, hooks[event][0], hooks[event][0].hooks[0])).not.toBe(CODEX_0171_HASHES[event]);
+      }
     });
   });
 
@@ -60,6 +75,7 @@ describe('Codex', () => {
       await installAgents(await openRepo(t.dir), { agents: ['codex'] });
       const config = path.join(t.home, '.codex', 'config.toml');
       const hooksFile = path.join(t.dir, '.codex', 'hooks.json');
+      const CODEX_HASHES = codexHashes(t.dir);
       const trustE = (): ReturnType<typeof codex.trust> => codex.trust(t.dir, { HOME: t.home });
       expect(trustE()).toMatchObject({ state: 'blocked', fix: expect.stringContaining('trust the project') });
       const project = `[projects."${t.dir}"]\ntrust_level = "trusted"\n`;
@@ -100,6 +116,7 @@ describe('Codex', () => {
       t.git(['worktree', 'add', '-q', wt]);
       const repo = await openRepo(wt);
       const trust = (): TrustReport => agentsHealth(repo, { HOME: t.home }, ['codex']).agents[0]!.trust;
+      const CODEX_HASHES = codexHashes(t.dir);
       const config = path.join(t.home, '.codex', 'config.toml');
       const states = (dir: string): string =>
         Object.keys(CODEX_HASHES)
