@@ -468,6 +468,12 @@ if [ "$guard_event" = session-start ] && [ -n "$guard_repo" ] && guard_start_wat
 fi
 GUARD_SHIM_REPO=$guard_repo
 export GUARD_SHIM_REPO
+# The launcher running, <commonDir>/guard/agent-hook.sh: a superproject's when the agent is inside
+# one of its submodules (src/agents/launcher.ts), where Node judges the event instead.
+if [ -n "$guard_pkg_installed" ]; then
+  GUARD_SHIM_LAUNCHER=$0
+  export GUARD_SHIM_LAUNCHER
+fi
 exec node "$guard_pkg/bin/guard.js" agent-hook "$guard_agent" "$guard_event" <<GUARD_PAYLOAD_END
 $guard_payload
 GUARD_PAYLOAD_END

@@ -64,6 +64,19 @@ function takeShimRepo(): Repo | null {
 }
 
 /**
+ * The launcher that ran this hook (hooks/agent-hook.sh as `guard init` wrote it into a common git
+ * dir), relative to this process's cwd; null when the package's own shim or `guard agent-hook`
+ * ran directly. Read once and removed from the environment, as the shim's repository.
+ */
+const SHIM_LAUNCHER_ENV = 'GUARD_SHIM_LAUNCHER';
+
+function takeShimLauncher(): string | null {
+  const value = process.env[SHIM_LAUNCHER_ENV];
+  delete process.env[SHIM_LAUNCHER_ENV];
+  return value ? path.resolve(value) : null;
+}
+
+/**
  * The watcher daemon hooks/agent-hook.sh started for a session start, beside this process (its
  * pid), for the shim's repository: the session waits for that one instead of starting another.
  * Read once and removed from the environment, as the shim's repository.
@@ -103,11 +116,11 @@ async function readStdin(): Promise<string> {
  * project dir). The shim's answer stands in for `git rev-parse` only for the directory the shim
  * ran it in, which is this process's cwd (the shim execs Node without changing directory).
  */
-async function repoFor(event: AgentEvent | null, fallback: string, shimRepo: Repo | null): Promise<Repo | null> {
+async function repoFor(event: AgentEvent | null, fallback: string, shimRepo: Repo | null, launcher: string | null): Promise<Repo | null> {
   for (const dir of [event?.cwd, fallback]) {
     if (!dir) continue;
     try {
-      return await guardedRepo(shimRepo && path.resolve(dir) === process.cwd() ? shimRepo : await openRepo(dir));
+      return await guardedRepo(shimRepo && path.resolve(dir) === process.cwd() ? shimRepo : await openRepo(dir), launcher);
     } catch {
       // not a repository: try the next candidate
     }
@@ -116,18 +129,19 @@ async function repoFor(event: AgentEvent | null, fallback: string, shimRepo: Rep
 }
 
 /**
- * The repository guard protects for an event in `repo`: `repo` itself, or, when guard is not set
- * up there (no launcher) and it is a submodule, the nearest superproject where it is. The hook
- * command finds the superproject's launcher from a submodule (launcher.ts); judged from there,
+ * The repository guard protects for an event in `repo`: `repo` itself, or, when the launcher that
+ * ran is not `repo`'s, the superproject (nearest first) it belongs to. The hook command finds the
+ * superproject's launcher from a submodule without one (launcher.ts); judged from there,
  * with the event's cwd inside the submodule, git commands and deletions in it are known to work on
  * another repository (its files are in no snapshot). Judged as its own repository, where guard
  * has no snapshot and no policy, an agent's `git reset --hard` or `git clean -fdx` run in a
- * submodule went through unchecked (friction hunt, 2026-12-04 evening). One git process, only
- * where guard is not set up.
+ * submodule went through unchecked (friction hunt, 2026-12-04 evening). No git process unless the
+ * launcher is another repository's (two per level then: rev-parse and the openRepo).
  */
-async function guardedRepo(repo: Repo): Promise<Repo> {
+async function guardedRepo(repo: Repo, launcher: string | null): Promise<Repo> {
+  if (!launcher) return repo;
   for (let at = repo; ; ) {
-    if (fs.existsSync(guardCommonPath(at, 'agent-hook.sh'))) return at;
+    if (guardCommonPath(at, 'agent-hook.sh') === launcher) return at;
     const top = await superprojectOf(at);
     if (!top) return repo;
     at = await openRepo(top);
@@ -402,8 +416,8 @@ async function onPostTool(repo: Repo, agent: AgentIntegration, event: AgentEvent
   recordStepSnapshot(repo, [mark], snapshot.oid, { session: session?.id ?? null, agent: agent.id, by: 'hook' });
 }
 
-async function handle(agent: AgentIntegration, event: AgentEvent, cwd: string, shimRepo: Repo | null, shimWatcher: number | null): Promise<HookVerdict> {
-  const repo = await repoFor(event, cwd, shimRepo);
+async function handle(agent: AgentIntegration, event: AgentEvent, cwd: string, shimRepo: Repo | null, shimWatcher: number | null, launcher: string | null): Promise<HookVerdict> {
+  const repo = await repoFor(event, cwd, shimRepo, launcher);
   // Outside a git repository there is nothing of guard's to protect or snapshot, unless its .git
   // was removed and a backup of it exists: then say how to get it back.
   if (!repo) return event.kind === 'post-tool' ? { decision: 'allow' } : goneRepoVerdict(event.cwd ?? cwd);
@@ -480,9 +494,9 @@ function crashVerdict(event: HookEventKind, parsed: AgentEvent | null, error: un
   };
 }
 
-async function journalCrash(agent: AgentIntegration, event: HookEventKind, parsed: AgentEvent | null, cwd: string, shimRepo: Repo | null, error: unknown, verdict: HookVerdict): Promise<void> {
+async function journalCrash(agent: AgentIntegration, event: HookEventKind, parsed: AgentEvent | null, cwd: string, shimRepo: Repo | null, launcher: string | null, error: unknown, verdict: HookVerdict): Promise<void> {
   try {
-    const repo = await repoFor(parsed, cwd, shimRepo);
+    const repo = await repoFor(parsed, cwd, shimRepo, launcher);
     if (!repo) return;
     appendEvent(repo, {
       type: 'hook-error',
@@ -510,6 +524,7 @@ export async function run(args: HookArgs, ctx: CommandContext): Promise<number> 
   }
   const shimRepo = takeShimRepo();
   const shimWatcher = takeShimWatcher();
+  const launcher = takeShimLauncher();
   let parsed: AgentEvent | null = null;
   let verdict: HookVerdict;
   try {
@@ -517,10 +532,10 @@ export async function run(args: HookArgs, ctx: CommandContext): Promise<number> 
     // A tool call with no payload cannot be checked: refuse it like any other malformed input.
     if (event === 'pre-tool' && stdin.trim() === '') throw new Error('the hook received an empty payload on stdin');
     parsed = agent.parseEvent(stdin, event);
-    verdict = await handle(agent, parsed, ctx.cwd, shimRepo, shimWatcher);
+    verdict = await handle(agent, parsed, ctx.cwd, shimRepo, shimWatcher, launcher);
   } catch (error) {
     verdict = crashVerdict(event, parsed, error);
-    await journalCrash(agent, event, parsed, ctx.cwd, shimRepo, error, verdict);
+    await journalCrash(agent, event, parsed, ctx.cwd, shimRepo, launcher, error, verdict);
   }
   const output = agent.formatVerdict(verdict, event, parsed);
   writeToFd(1, output.stdout);
