@@ -231,6 +231,28 @@ function innerRepository(call: GitCall): string | null {
 }
 
 /**
+ * A checked-out submodule at or under one of `git rm`'s paths (literal paths, read from where git
+ * runs; a pathspec glob is not looked into), as the state view lists it: `git rm -f` deletes its
+ * working tree whatever it holds (friction hunt, 2026-12-04 evening: `git rm -f third_party/ply`
+ * was a snapshot, and the submodule's modified, untracked and ignored files were gone for good).
+ * Null while collecting, by text, or where none is.
+ */
+function submoduleAmong(call: GitCall, operands: Array<{ value: string | null }>): string | null {
+  const view = call.rt.ctx.view;
+  const cwd = call.cwd;
+  if (!view || !call.rt.ctx.repoRoot || call.target !== 'same' || cwd === null) return null;
+  let found: string | null = null;
+  // Every path is asked for (noted while collecting) before any answer counts.
+  for (const operand of operands) {
+    const abs = operand.value === null || /[*?[]/.test(operand.value) ? null : resolvePath(operand.value, cwd);
+    if (abs === null) continue;
+    const submodule = view.path(abs, true)?.locatedContents?.submodules?.[0];
+    if (submodule !== undefined && found === null) found = Buffer.from(submodule, 'latin1').toString('utf8');
+  }
+  return found;
+}
+
+/**
  * No operation is stopped in the repository git runs in: none of STOPPED_STATES (the files git
  * keeps while one is stopped, in the worktree's git dir) is there. Then `--abort`,
  * `--skip` and `--quit` only make git say there is nothing to stop, and change nothing: no
@@ -501,7 +523,14 @@ const SUBCOMMANDS: Record<string, (call: GitCall, args: Field[]) => void> = {
   },
   rm(call, args) {
     const parsed = parseGitArgs(args, { long: { force: 'none', cached: 'none', 'dry-run': 'none', quiet: 'none', 'ignore-unmatch': 'none', sparse: 'none', 'pathspec-from-file': 'required' }, short: { f: 'none', n: 'none', q: 'none', r: 'none' }, alias: { f: 'force', n: 'dry-run', q: 'quiet' } });
-    if (isSet(parsed, 'force') && !isSet(parsed, 'cached') && !isSet(parsed, 'dry-run')) local(call, 'snapshot', 'git-rm-force', 'git rm -f deletes files with uncommitted changes');
+    if (isSet(parsed, 'force') && !isSet(parsed, 'cached') && !isSet(parsed, 'dry-run')) {
+      const submodule = submoduleAmong(call, parsed.operands);
+      if (submodule !== null) {
+        deny(call, 'other-repository', `git rm -f deletes the working tree of the submodule ${submodule} with its uncommitted changes, untracked and ignored files, which no snapshot holds (a snapshot records only its commit); without -f git rm refuses while the submodule has local changes`);
+        return;
+      }
+      local(call, 'snapshot', 'git-rm-force', 'git rm -f deletes files with uncommitted changes');
+    }
   },
   'sparse-checkout': gitSparseCheckout,
   'read-tree'(call, args) {

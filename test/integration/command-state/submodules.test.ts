@@ -40,6 +40,21 @@ describe('deleting what belongs to another repository inside this one', () => {
     });
   });
 
+  it('denies git rm -f of a checked-out submodule or of a directory holding one (git deletes its working tree, changes and all); a snapshot stays for files of this repository', async () => {
+    await withTestRepo((t) => {
+      setup(t);
+      for (const command of ['git rm -f vendor/lib', 'git rm -rf vendor', 'git rm -f vendor/lib/', 'cd vendor && git rm -rf lib', 'git rm -f top.txt vendor/lib']) {
+        expect({ command, ...checkVerdict(t, command) }).toMatchObject({ command, verdict: 'deny', rule: 'other-repository' });
+      }
+      expect(checkVerdict(t, 'git rm -f vendor/lib').reason).toContain('the submodule vendor/lib');
+      expect(checkVerdict(t, 'git rm -f top.txt')).toMatchObject({ verdict: 'snapshot', rule: 'git-rm-force' });
+      expect(checkVerdict(t, 'git rm -f --cached vendor/lib')).toMatchObject({ verdict: 'allow' });
+      // The premise, with real git: the submodule's edit and untracked file are gone, only its git dir stays.
+      t.git(['rm', '-q', '-f', 'vendor/lib']);
+      expect([t.exists('vendor/lib/lib.txt'), t.exists('vendor/lib/notes.txt'), fs.existsSync(path.join(t.dir, '.git/modules/vendor/lib'))]).toEqual([false, false, true]);
+    });
+  });
+
   it('a submodule that is not checked out (deinit: an empty directory) is only its gitlink, which a snapshot holds', async () => {
     await withTestRepo((t) => {
       setup(t);
