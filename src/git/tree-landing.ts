@@ -65,8 +65,8 @@ function patchText(files: string[]): string {
 
 /** Paths (latin1 byte strings, repo-relative) that `to` tracks and `from` does not, limited to the pathspecs. */
 function addedPaths(repo: Repo, query: TreeLandingQuery): string[] {
-  if (query.patches) return patchCreates(patchText(query.patches));
-  if (query.patchText !== undefined) return patchCreates(Buffer.from(query.patchText, 'utf8').toString('latin1'));
+  if (query.patches) return patchCreates(patchText(query.patches), query.naming);
+  if (query.patchText !== undefined) return patchCreates(Buffer.from(query.patchText, 'utf8').toString('latin1'), query.naming);
   // A pathspec whose name is not UTF-8 (`git checkout X -- $'d\xe9'`) went to git as U+FFFD and
   // named nothing, so the ignored files it replaces were not captured: named bytewise, and what
   // git lists is cut back to what it names. One that cannot be carried leaves the query unanswered.

@@ -20,7 +20,7 @@ import { judgeTreeLanding } from './tree-landing.js';
 import { reportOpaque, sub, type Invocation, type Runtime } from './runtime.js';
 import type { LeavingCommit, TreeLandingQuery } from './state.js';
 import type { VerdictKind } from './types.js';
-import { escapedText, shownEscaped } from '../../util/escaped-text.js';
+import { escapedBytes, escapedText, shownEscaped } from '../../util/escaped-text.js';
 
 type Target = 'same' | 'other' | 'unknown';
 
@@ -699,28 +699,52 @@ const AM_OPTIONS: GitOptionSpec = {
  * read from the mboxes (or the heredoc) it is given, without git (src/git/patch-paths.ts), and the
  * ignored ones there are captured first. Judged without -3 too (am.threeWay is git's config, not
  * read): where an ignored file is in the way plain `git am` refuses, so the capture costs a
- * snapshot and loses nothing. Left to the text's verdict: `--no-3way`, a stopped session's
- * `--continue`/`--skip`/`--abort`/`--quit`/`-r`, `--show-current-patch`, `-p`/`--directory`
- * (other paths), and patches read from a pipe or a word guard cannot see.
+ * snapshot and loses nothing. `-p<n>` and `--directory` move where the files land: read as git
+ * apply reads them (amNaming). Left to the text's verdict: `--no-3way`, a stopped session's
+ * `--continue`/`--skip`/`--abort`/`--quit`/`-r`, `--show-current-patch`, a `-p` or `--directory`
+ * guard does not read as git does (amNaming: null), and patches read from a pipe or a word guard
+ * cannot see.
  */
 function amLanding(call: GitCall, parsed: ParsedGitArgs): void {
   if (['abort', 'skip', 'quit', 'continue', 'resolved', 'show-current-patch'].some((o) => valueOf(parsed, o) !== undefined)) return;
-  const strip = valueOf(parsed, 'p');
-  if (parsed.options.filter((o) => o.name === '3way').pop()?.negated || (strip !== undefined && strip !== '1') || valueOf(parsed, 'directory') !== undefined) return;
+  if (parsed.options.filter((o) => o.name === '3way').pop()?.negated) return;
   if (parsed.unknown || parsed.dashDash) return;
+  const naming = amNaming(parsed);
+  if (naming === null) return;
   const what = `git am ${parsed.options.some((o) => o.name === '3way') ? '-3 ' : ''}`;
   if (parsed.operands.length > 0) {
     const files = parsed.operands.map((o) => resolvePath(o.value, call.cwd));
     if (files.some((f) => f === null)) return;
-    judgeLanding(call, { from: '', to: '', pathspecs: [], patches: files as string[] }, `${what}${parsed.operands.map((o) => o.display).join(' ')}`);
+    judgeLanding(call, { from: '', to: '', pathspecs: [], patches: files as string[], naming }, `${what}${parsed.operands.map((o) => o.display).join(' ')}`);
     return;
   }
   const stdin = call.inv.stdin;
-  if (stdin.kind === 'text' && stdin.text !== null) judgeLanding(call, { from: '', to: '', pathspecs: [], patchText: stdin.text }, `${what}< ${stdin.from}`);
+  if (stdin.kind === 'text' && stdin.text !== null) judgeLanding(call, { from: '', to: '', pathspecs: [], patchText: stdin.text, naming }, `${what}< ${stdin.from}`);
   else if (stdin.kind === 'file' && typeof stdin.path === 'string') {
     const file = resolvePath(stdin.path, call.inv.cwd);
-    if (file !== null) judgeLanding(call, { from: '', to: '', pathspecs: [], patches: [file] }, `${what}< ${stdin.from ?? file}`);
+    if (file !== null) judgeLanding(call, { from: '', to: '', pathspecs: [], patches: [file], naming }, `${what}< ${stdin.from ?? file}`);
   }
+}
+
+/**
+ * How `git am` hands `-p<n>` and `--directory=<root>` to git apply (the last of each wins; git
+ * 2.39 run: `-p2` puts b/x/.env at .env, `--directory=sub` at sub/x/.env, `-p0` at b/x/.env).
+ * The root is bytes (latin1) with a `/` put after it, as git does. Null where guard does not
+ * read the value as git would (`-p` not digits: git's atoi; a root git refuses: absolute, `.`,
+ * `..` or empty components), so that the text's verdict stands rather than a wrong landing.
+ */
+function amNaming(parsed: ParsedGitArgs): { strip: number; root: string } | null {
+  const p = valueOf(parsed, 'p');
+  const directory = valueOf(parsed, 'directory');
+  if (p === null || directory === null) return null;
+  if (p !== undefined && !/^[0-9]{1,4}$/.test(p)) return null;
+  const strip = p === undefined ? 1 : Number(p);
+  let root = directory === undefined ? '' : escapedBytes(directory).toString('latin1');
+  if (root !== '') {
+    if (!root.endsWith('/')) root += '/';
+    if (root.slice(0, -1).split('/').some((c) => c === '' || c === '.' || c === '..')) return null;
+  }
+  return { strip, root };
 }
 
 /** cherry-pick's and revert's own options (git 2.39 `-h`); any other option goes to git's revision walk. */

@@ -201,6 +201,8 @@ export interface TreeLandingQuery {
    */
   patches?: string[];
   patchText?: string;
+  /** `git am -p<n>` and `--directory=<root>` (root: latin1 bytes, '' or ending in `/`); -p1 and no root when absent. */
+  naming?: { strip: number; root: string };
   /**
    * `git checkout-index -f`: the index's files, not a tree's, land; only those missing from the
    * working tree (`ls-files --deleted`: a file or a directory is in the way) can land on an ignored one.
@@ -209,7 +211,7 @@ export interface TreeLandingQuery {
 }
 
 export function treeLandingKey(query: TreeLandingQuery): string {
-  return JSON.stringify([query.cwd, query.from, query.to, query.pathspecs, query.range ?? null, query.fromIndex === true, query.revs ?? null, query.merges === true, query.patches ?? null, query.patchText ?? null]);
+  return JSON.stringify([query.cwd, query.from, query.to, query.pathspecs, query.range ?? null, query.fromIndex === true, query.revs ?? null, query.merges === true, query.patches ?? null, query.patchText ?? null, query.naming ?? null]);
 }
 
 /**

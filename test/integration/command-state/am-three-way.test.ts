@@ -15,7 +15,7 @@ import { describe, expect, it } from 'vitest';
 import { preToolHook } from '../../helpers/claude-hook.js';
 import { traceEnv, tracedArgv } from '../../helpers/git-trace.js';
 import { withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
-import { stateWithModes } from '../../helpers/state.js';
+import { byteState, stateWithModes } from '../../helpers/state.js';
 import { checkVerdict } from '../../helpers/verdicts.js';
 import { patchCreates } from '../../../src/git/patch-paths.js';
 
@@ -88,12 +88,72 @@ describe('git am -3 over an ignored file', () => {
         expect(stateWithModes(t, ['.env']), command).toEqual(before);
         expect(fs.readFileSync(path.join(t.dir, '.env'))).toEqual(SECRET);
       });
-      // Nothing ignored where the patch lands, --no-3way (git refuses), -p0 (other paths: the text's verdict).
+      // Nothing ignored where the patch lands, --no-3way (git refuses).
       fs.rmSync(path.join(t.dir, '.env'));
       expect(checkVerdict(t, `git am -3 ${mbox}`)).toMatchObject({ verdict: 'allow' });
       secretThere(t);
       expect(checkVerdict(t, `git am --no-3way ${mbox}`)).toMatchObject({ verdict: 'allow' });
       expect(checkVerdict(t, `git am -3 ${mbox}`)).toMatchObject({ verdict: 'snapshot', rule: 'overwrite-ignored' });
+    });
+  });
+
+  it('-p<n> and --directory move where the new file lands (git 2.39, run): the ignored file there is captured, rollback gives everything back', async () => {
+    await withTestRepo((t) => {
+      // The patch adds x/.env; every .env is ignored, and one is on disk at each place it can land.
+      t.write('.gitignore', '.env\n');
+      t.write('a.txt', 'a\n');
+      t.git(['add', '-A']);
+      t.git(['commit', '-q', '-m', 'init']);
+      t.git(['checkout', '-q', '-b', 'side']);
+      t.write('x/.env', 'FROM_PATCH=1\n');
+      t.git(['add', '-f', 'x/.env']);
+      t.git(['commit', '-q', '-m', 'add x/.env']);
+      const mbox = path.join(t.base, 'add-env.patch');
+      fs.writeFileSync(mbox, t.git(['format-patch', '--stdout', '-1']));
+      t.git(['checkout', '-q', 'main']);
+      const start = t.git(['rev-parse', 'HEAD']).trim();
+      const raw = (rel: string): Buffer => Buffer.concat([Buffer.from(`${t.dir}/`), Buffer.from(rel, 'latin1')]);
+      const landings = ['x/.env', '.env', 'sub/.env', 'sub/x/.env', 'b/x/.env', 'd\u00ff/x/.env', 'x/x/.env'];
+      const secrets = (): void => {
+        for (const rel of landings) {
+          fs.mkdirSync(raw(rel).subarray(0, raw(rel).lastIndexOf('/')), { recursive: true });
+          fs.writeFileSync(raw(rel), SECRET, { mode: 0o600 });
+        }
+      };
+      // [command, where git writes the patch's file] (bash: $'d\377' is a name that is not UTF-8).
+      const cases: Array<[string, string]> = [
+        [`git am -3 -p2 ${mbox}`, '.env'],
+        [`git am -3 -p 2 ${mbox}`, '.env'],
+        [`git am -3 --directory=sub ${mbox}`, 'sub/x/.env'],
+        [`git am --3way -p2 --directory sub/ ${mbox}`, 'sub/.env'],
+        [`git am -3 -p0 ${mbox}`, 'b/x/.env'],
+        [`git am -3 -p3 -p1 --directory=x --directory=sub ${mbox}`, 'sub/x/.env'],
+        [`git am -3 --directory=$'d\\377' < ${mbox}`, 'd\u00ff/x/.env'],
+      ];
+      cases.forEach(([command, landing], i) => {
+        t.git(['reset', '-q', '--hard', start]);
+        secrets();
+        expect(checkVerdict(t, command), command).toMatchObject({ verdict: 'snapshot', rule: 'overwrite-ignored' });
+        const before = byteState(t);
+        const guardRefs = t.git(['for-each-ref', '--format=%(objectname) %(refname)', 'refs/guard/']);
+        const answer = preToolHook(t, { tool: 'Bash', command });
+        expect(answer.decision, command).toBe('allow');
+        expect(t.git(['for-each-ref', '--format=%(objectname) %(refname)', 'refs/guard/']), `${command} took a snapshot`).not.toBe(guardRefs);
+        const r = spawnSync('bash', ['-c', command], { cwd: t.dir, env: t.env, encoding: 'utf8' });
+        expect(r.status, `${command}: ${r.stderr}`).toBe(0);
+        // git wrote the patch's file there, and only there.
+        for (const rel of landings) expect(fs.readFileSync(raw(rel)).toString('latin1'), `${command}: ${rel}`).toBe(rel === landing ? 'FROM_PATCH=1\n' : SECRET.toString('latin1'));
+        const back = t.guard(['rollback', '--yes']);
+        expect(back.code, `${command}: ${back.stderr}${back.stdout}`).toBe(0);
+        expect(byteState(t), `${command} ${i}`).toEqual(before);
+        expect(fs.readFileSync(raw(landing))).toEqual(SECRET);
+      });
+      // A -p or --directory guard does not read as git does keeps the text's verdict, not a wrong landing.
+      t.git(['reset', '-q', '--hard', start]);
+      secrets();
+      for (const command of [`git am -3 -p2x ${mbox}`, `git am -3 --directory=./sub ${mbox}`, `git am -3 --directory=/sub ${mbox}`, `git am -3 -p "$N" ${mbox}`]) {
+        expect(checkVerdict(t, command), command).toMatchObject({ verdict: 'allow' });
+      }
     });
   });
 
@@ -121,6 +181,36 @@ describe('git am -3 over an ignored file', () => {
       // What git itself says the commits add, byte for byte.
       const added = spawnSync('git', ['log', '-z', '--format=', '--name-only', '--diff-filter=ACR', '-C', '-C', 'HEAD~2..HEAD'], { cwd: t.dir, env: t.env }).stdout.toString('latin1').split('\0').filter(Boolean);
       expect(added.sort()).toEqual(expected.sort());
+    });
+  });
+  it('with -p<n> and --directory the names read are where git am puts them: a new file and a rename target (rename to strips n-1)', async () => {
+    await withTestRepo((t) => {
+      const text = 'some text that is long enough to be found again as a rename\n'.repeat(4);
+      t.write('a.txt', 'a\n');
+      for (const rel of ['d/old.txt', 'old.txt', 'sub/d/old.txt', 'sub/old.txt']) t.write(rel, text);
+      t.git(['add', '-A']);
+      t.git(['commit', '-q', '-m', 'init']);
+      const start = t.git(['rev-parse', 'HEAD']).trim();
+      t.git(['mv', 'd/old.txt', 'd/new.txt']);
+      t.write('d/e/n\u00e9w.txt', 'new\n');
+      t.git(['add', '-A']);
+      t.git(['commit', '-q', '-m', 'rename and add']);
+      const mbox = spawnSync('git', ['format-patch', '--stdout', '-M', '-1'], { cwd: t.dir, env: t.env }).stdout as Buffer;
+      fs.writeFileSync(path.join(t.base, 'r.patch'), mbox);
+      const namings: Array<[string[], { strip: number; root: string }]> = [
+        [[], { strip: 1, root: '' }],
+        [['-p2'], { strip: 2, root: '' }],
+        [['--directory=sub'], { strip: 1, root: 'sub/' }],
+        [['-p2', '--directory=sub'], { strip: 2, root: 'sub/' }],
+      ];
+      for (const [options, naming] of namings) {
+        t.git(['reset', '-q', '--hard', start]);
+        const r = spawnSync('git', ['am', '-3', ...options, path.join(t.base, 'r.patch')], { cwd: t.dir, env: t.env, encoding: 'utf8' });
+        expect(r.status, `${options.join(' ')}: ${r.stderr}`).toBe(0);
+        const added = spawnSync('git', ['log', '-1', '-z', '--format=', '--name-only', '--diff-filter=ACR', '-M'], { cwd: t.dir, env: t.env }).stdout.toString('latin1').split('\0').filter(Boolean);
+        expect(added.length, options.join(' ')).toBe(2);
+        expect(patchCreates(mbox.toString('latin1'), naming).sort(), options.join(' ')).toEqual(added.sort());
+      }
     });
   });
 });
