@@ -2,7 +2,8 @@
 // overwritten by the next `guard init`. It sends each session and tool event to git-guard's hook
 // (the same one every other agent uses) and throws to block a tool call guard refuses.
 // It holds no path of any machine: it asks git for this clone's git directory and runs the
-// launcher `guard init` wrote there (<git common dir>/guard/agent-hook.sh).
+// launcher `guard init` wrote there (<git common dir>/guard/agent-hook.sh); inside a submodule
+// without one, its superprojects' (innermost first).
 // It fails closed: if guard is set up here but cannot answer, shell and file-editing tools are
 // blocked. In a clone where guard was never set up (no launcher) it warns once and checks nothing.
 import { spawnSync } from 'node:child_process';
@@ -12,11 +13,32 @@ import { isAbsolute, join, resolve } from 'node:path';
 // Tools that can change files or run commands; anything else is read-only for guard's purposes.
 const CHECKED = new Set(['bash', 'write', 'edit', 'multiedit', 'patch', 'apply_patch']);
 
-function findLauncher(directory) {
-  const git = spawnSync('git', ['rev-parse', '--path-format=absolute', '--git-common-dir'], { cwd: directory, encoding: 'utf8' });
-  if (git.error || git.status !== 0) return null;
-  const launcher = join(git.stdout.trim(), 'guard', 'agent-hook.sh');
+function gitLine(directory, args) {
+  const git = spawnSync('git', args, { cwd: directory, encoding: 'utf8' });
+  return git.error || git.status !== 0 ? '' : git.stdout.replace(/\n$/, '');
+}
+
+function launcherOf(directory) {
+  const common = gitLine(directory, ['rev-parse', '--path-format=absolute', '--git-common-dir']);
+  if (common === '') return null;
+  const launcher = join(common, 'guard', 'agent-hook.sh');
   return existsSync(launcher) ? launcher : null;
+}
+
+/**
+ * This clone's launcher or, inside a submodule (whose own git dir has none), its superprojects',
+ * innermost first, as the hook command of every other agent looks them up (src/agents/launcher.ts):
+ * the superproject's guard then judges each call with the cwd inside the submodule.
+ */
+function findLauncher(directory) {
+  const own = launcherOf(directory);
+  if (own !== null) return own;
+  for (let at = directory; ; ) {
+    at = gitLine(at, ['rev-parse', '--show-superproject-working-tree']);
+    if (at === '') return null;
+    const launcher = launcherOf(at);
+    if (launcher !== null) return launcher;
+  }
 }
 
 function answerOf(result) {

@@ -7,15 +7,20 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { addSubmodule } from '../../helpers/fixtures.js';
 import { GUARD_BIN, PROJECT_ROOT, withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
+import { countGitProcesses, traceEnv } from '../../helpers/git-trace.js';
 
 type Hooks = {
   'tool.execute.before': (input: { tool: string; sessionID: string; callID: string }, output: { args: Record<string, unknown> }) => Promise<void>;
   event: (arg: { event: { type: string; properties: Record<string, unknown> } }) => Promise<void>;
 };
 
-/** Writes `shimBody` as this clone's launcher (where `guard init` puts it), and loads the plugin. */
-async function loadPlugin(t: TestRepo, shimBody: string | null): Promise<Hooks> {
+/**
+ * Writes `shimBody` as this clone's launcher (where `guard init` puts it), and loads the plugin
+ * as OpenCode started in `directory` (the clone's root unless told) loads it.
+ */
+async function loadPlugin(t: TestRepo, shimBody: string | null, directory = t.dir): Promise<Hooks> {
   const launcher = path.join(t.dir, '.git', 'guard', 'agent-hook.sh');
   if (shimBody === null) fs.rmSync(launcher, { force: true });
   else {
@@ -26,7 +31,7 @@ async function loadPlugin(t: TestRepo, shimBody: string | null): Promise<Hooks> 
   const file = path.join(t.base, `plugin-${Math.random().toString(16).slice(2)}.mjs`);
   fs.writeFileSync(file, template);
   const mod = (await import(pathToFileURL(file).href)) as { GitGuard: (ctx: { directory: string }) => Promise<Hooks> };
-  return mod.GitGuard({ directory: t.dir });
+  return mod.GitGuard({ directory });
 }
 
 /** A shim that hands every event to the real `guard agent-hook`, with the test's environment. */
@@ -36,6 +41,27 @@ function realShim(t: TestRepo): string {
     .map(([k, v]) => `export ${k}='${String(v).replace(/'/g, `'\\''`)}'`)
     .join('\n');
   return `${env}\nexec '${process.execPath}' '${GUARD_BIN}' agent-hook "$@"\n`;
+}
+
+/** realShim, handing over its own path as the launcher guard init writes does (hooks/agent-hook.sh). */
+function realLauncher(t: TestRepo): string {
+  return realShim(t).replace(/^exec /m, 'GUARD_SHIM_LAUNCHER=$0; export GUARD_SHIM_LAUNCHER\nexec ');
+}
+
+/** The git processes started while `load` runs (git's trace2, test/helpers/git-trace.ts). */
+async function gitProcessesOf<T>(t: TestRepo, load: () => Promise<T>): Promise<{ value: T; git: number }> {
+  const file = path.join(t.base, `trace-${Math.random().toString(16).slice(2)}.json`);
+  const saved = { ...process.env };
+  Object.assign(process.env, traceEnv(file));
+  try {
+    const value = await load();
+    return { value, git: countGitProcesses(file).total };
+  } finally {
+    for (const key of Object.keys(traceEnv(file))) {
+      if (saved[key] === undefined) delete process.env[key];
+      else process.env[key] = saved[key];
+    }
+  }
 }
 
 const call = (tool: string) => ({ tool, sessionID: 'ses_1', callID: 'c1' });
@@ -82,6 +108,28 @@ describe('OpenCode plugin', () => {
     await withTestRepo(async (t) => {
       const hooks = await loadPlugin(t, null);
       await expect(hooks['tool.execute.before'](call('bash'), { args: { command: 'git push --force' } })).resolves.toBeUndefined();
+    });
+  });
+
+  it("started inside a submodule (no launcher in its own git dir): runs the superproject's, which denies what would wipe the submodule's work", async () => {
+    await withTestRepo(async (t) => {
+      t.write('a.txt', 'a\n');
+      t.git(['add', '.']);
+      t.git(['commit', '-q', '-m', 'base']);
+      addSubmodule(t, 'vendor/lib');
+      const sub = path.join(t.dir, 'vendor/lib');
+      t.write('vendor/lib/lib.txt', 'local work\n');
+      t.write('vendor/lib/notes.txt', 'untracked\n');
+      // Found at load: the submodule's own git dir asked first, then its superproject's.
+      const hooks = await loadPlugin(t, realLauncher(t), sub);
+      for (const command of ['git reset --hard', 'git clean -fdx', 'git checkout -- .', 'rm -rf .']) {
+        await expect(hooks['tool.execute.before'](call('bash'), { args: { command } }), command).rejects.toThrow(/another git repository|submodule/);
+      }
+      await expect(hooks['tool.execute.before'](call('bash'), { args: { command: 'ls -la' } })).resolves.toBeUndefined();
+      expect([t.read('vendor/lib/lib.txt'), t.read('vendor/lib/notes.txt')]).toEqual(['local work\n', 'untracked\n']);
+      expect(fs.existsSync(path.join(t.dir, '.git/modules/vendor/lib/guard'))).toBe(false);
+      // Where the clone has its own launcher, finding it stays one git process (no superproject asked).
+      expect((await gitProcessesOf(t, () => loadPlugin(t, realLauncher(t)))).git).toBe(1);
     });
   });
 });
