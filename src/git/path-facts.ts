@@ -141,17 +141,21 @@ function targetSpecs(rel: string): string[] {
   return exactPathspecs(bytesOf(rel) as GitPath);
 }
 
-/** Is an ignored entry (a latin1 byte string, maybe ending in `/`) regenerable output? */
-export function isRegenerable(entry: string, patterns: readonly string[]): boolean {
+/**
+ * Is an ignored entry (a latin1 byte string, maybe ending in `/`) regenerable output? With `from`,
+ * only its segments past the first `from` count: inside a submodule at `deps/x`, its `src` is not
+ * output because the submodule lies under a directory named like output.
+ */
+export function isRegenerable(entry: string, patterns: readonly string[], from = 0): boolean {
   const rel = Buffer.from(entry.replace(/\/$/, ''), 'latin1').toString('utf8');
   const segments = rel.split('/');
   for (const pattern of patterns) {
     if (!pattern.includes('/')) {
-      if (segments.some((segment) => globMatch(pattern, segment, { dot: true }))) return true;
+      if (segments.slice(from).some((segment) => globMatch(pattern, segment, { dot: true }))) return true;
       continue;
     }
     const glob = pattern.replace(/\/$/, '');
-    for (let i = 1; i <= segments.length; i++) if (globMatch(glob, segments.slice(0, i).join('/'), { dot: true })) return true;
+    for (let i = from + 1; i <= segments.length; i++) if (globMatch(glob, segments.slice(0, i).join('/'), { dot: true })) return true;
   }
   return false;
 }
@@ -255,7 +259,7 @@ class ContentsListing {
     readonly repo: Repo,
     /** The targets, repo-relative text; and the same as git's bytes (latin1 strings). */
     private readonly rels: string[],
-    private readonly options: PathFactsOptions,
+    readonly options: PathFactsOptions,
     /** The targets that are there and not directories (by lstat, or stat where a link leads). */
     private readonly nonDirs: ReadonlySet<string> = new Set(),
   ) {}
@@ -352,6 +356,10 @@ class ContentsListing {
       get holdsFiles(): boolean {
         return holdsNonDirectory(fullPath(listing.repo, relBytes));
       },
+      get ignoredOutputThere(): boolean {
+        const inner = repositoryAbove(listing.repo, relBytes);
+        return inner !== null && isRegenerable(relBytes, listing.options.regenerable, inner.split('/').length) && onlyIgnoredThere(listing.repo, inner, relBytes);
+      },
       get ignored(): IgnoredEntry[] {
         // A collapsed directory above the target: only what is under the target goes.
         ignored ??= listing
@@ -415,6 +423,27 @@ function repositoryAbove(repo: Repo, rel: string): string | null {
     if (holdsGitDir(repo, dir)) return dir;
   }
   return null;
+}
+
+/**
+ * Whether the repository whose working tree is `inner` (a submodule or a nested repository,
+ * repositoryAbove) lists nothing at or under `rel` (both git's bytes, `rel` under `inner`) as
+ * tracked or as untracked and not ignored: then whatever is there is ignored by that repository's
+ * own rules (.gitignore, info/exclude). One `ls-files` run in that repository, which does not
+ * walk into its ignored directories. False where it cannot be asked: a directory name that is
+ * not UTF-8 (a cwd is text), the repository's .git itself, or git failing there.
+ */
+function onlyIgnoredThere(repo: Repo, inner: string, rel: string): boolean {
+  const within = rel.slice(inner.length + 1);
+  if (within === '' || within.split('/')[0] === '.git' || !isTextPath(inner as GitPath)) return false;
+  try {
+    // The other repository's own git dir, index and work tree: none of this one's.
+    const env = { GIT_DIR: undefined, GIT_WORK_TREE: undefined, GIT_INDEX_FILE: undefined, GIT_COMMON_DIR: undefined, GIT_OBJECT_DIRECTORY: undefined };
+    const listed = runGitSync(['ls-files', '-z', '--cached', '--others', '--exclude-standard', '--', ...exactPathspecs(within as GitPath)], { cwd: `${repo.root}/${matchText(inner as GitPath)}`, env });
+    return !splitNulBytes(listed.stdout).some((entry) => atOrUnder(entry, within as GitPath));
+  } catch {
+    return false;
+  }
 }
 
 /** Directories looked into before holdsNonDirectory gives up and answers "maybe" (true). */

@@ -47,6 +47,13 @@ export interface RepoContents {
    */
   insideRepository?: string | null;
   /**
+   * Where the path lies inside such a repository (insideRepository): true when it is regenerable
+   * output (commands.regenerable) that the other repository's own git lists nothing for (nothing
+   * tracked, nothing untracked that its ignore rules do not ignore), so all that goes is that
+   * repository's ignored build output. Read only when asked: one `ls-files` in that repository.
+   */
+  ignoredOutputThere?: boolean;
+  /**
    * Whether anything but directories lies at or under the path, read where git lists nothing
    * there (false: only empty directories, which no snapshot holds anyway). Absent where the
    * reader cannot look.

@@ -352,6 +352,16 @@ function judgeContents(rel: string, contents: RepoContents, isDir: boolean, nonE
   // is judged by the text, as without a view of the repository.
   const inside = contents.insideRepository;
   if (inside) {
+    // Except its ignored, regenerable output (`rm -rf vendor/lib/build`): rebuilt, as this
+    // repository's own `dist` is, and that repository's git lists nothing else there. A protected
+    // path named inside it, or guard's own files, still deny.
+    if (contents.ignoredOutputThere === true) {
+      const glob = explicitProtectedGlob(rel, ctx);
+      if (glob) return makeVerdict('deny', 'protected-path', `${verb} ${rel}, which may hold protected paths (matches "${glob}")`, source);
+      const own = ctx.isAgent && ctx.repoRoot ? (containsGuardFiles(`${ctx.repoRoot}/${rel}`, ctx) ?? guardFile(`${ctx.repoRoot}/${rel}`, ctx)) : null;
+      if (own) return makeVerdict('deny', 'guard-self', `${verb} ${rel}, which holds ${own}, which configures guard or an agent's hooks`, source);
+      return makeVerdict('allow', 'no-risk', `${verb} ${rel}, output that ${text(inside)} (another git repository) ignores and that is rebuilt (commands.regenerable; not kept in snapshots)`, source);
+    }
     return makeVerdict('deny', 'other-repository', `${verb} ${rel}, inside ${text(inside)}, another git repository (a submodule or a nested repository): its files are in no snapshot of this one`, source);
   }
   if (isDir && nonEmptyDir && contents.holdsFiles === false) return makeVerdict('allow', 'no-risk', `${verb} ${rel}, which holds only empty directories`, source);

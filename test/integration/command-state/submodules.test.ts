@@ -4,7 +4,9 @@
  * be undone by a rollback, so the command guard denies it (rule other-repository) instead of
  * promising "snapshot first, undo with guard rollback". Found by playing an agent session on a
  * superproject whose submodule held uncommitted work and an unpushed commit: `rm -rf sub` was
- * let through as undoable, and the rollback brought back an empty directory.
+ * let through as undoable, and the rollback brought back an empty directory. Except a
+ * submodule's ignored, regenerable build output, which is rebuilt as this repository's dist is
+ * (friction hunt on wabt: `rm -rf third_party/ply/build` was denied).
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -12,6 +14,10 @@ import { describe, expect, it } from 'vitest';
 import { checkVerdict } from '../../helpers/verdicts.js';
 import { addSubmodule } from '../../helpers/fixtures.js';
 import { withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
+import { countGitProcesses, traceEnv, tracedArgv } from '../../helpers/git-trace.js';
+
+/** git processes of `guard check-command 'rm -rf dist'` over ignored dist/ at the root (as before the submodule case). */
+const ROOT_DIST_PROCESSES = 2;
 
 /** A superproject with the submodule `vendor/lib` (local edits, an untracked file) and the nested repository `nest`. */
 function setup(t: TestRepo): void {
@@ -71,6 +77,91 @@ describe('deleting what belongs to another repository inside this one', () => {
       }
       expect(checkVerdict(t, 'git reset --hard')).toMatchObject({ verdict: 'snapshot', rule: 'git-reset-hard' });
       expect(checkVerdict(t, 'git submodule update --init --recursive')).toMatchObject({ verdict: 'allow' });
+    });
+  });
+});
+
+/** `guard check-command` on COMMAND, with the git processes it started (git's trace2 events). */
+function traced(t: TestRepo, command: string): { verdict: string; rule: string; total: number; argv: string[][] } {
+  const trace = path.join(t.base, `trace-${Date.now()}-${Math.random().toString(36).slice(2)}.json`);
+  const r = t.guard(['check-command', '--json', command], { env: traceEnv(trace) });
+  expect([0, 3], r.stderr).toContain(r.code);
+  const { verdict, rule } = JSON.parse(r.stdout) as { verdict: string; rule: string };
+  return { verdict, rule, total: countGitProcesses(trace).total, argv: tracedArgv(trace) };
+}
+
+describe('a submodule\'s ignored, regenerable build output', () => {
+  it('rm -rf of it is allowed, as this repository\'s own dist is; denied where the submodule tracks a file there, holds an untracked file its rules do not ignore, or the output is not regenerable', async () => {
+    await withTestRepo((t) => {
+      setup(t);
+      // The submodule's own ignore rules (its info/exclude), none of the superproject's.
+      const exclude = path.resolve(t.dir, 'vendor/lib', t.git(['-C', 'vendor/lib', 'rev-parse', '--git-path', 'info/exclude']).trim());
+      fs.mkdirSync(path.dirname(exclude), { recursive: true });
+      fs.appendFileSync(exclude, 'build/\ndata/\n*.o\n');
+      t.write('vendor/lib/build/out.o', 'obj\n');
+      t.write('vendor/lib/build/gen/lex.c', 'generated\n');
+      t.write('vendor/lib/data/set.csv', 'not rebuilt\n');
+      t.write('.gitignore', 'dist/\n');
+      t.write('dist/app.js', 'built\n');
+      for (const [command, cwd] of [['rm -rf vendor/lib/build', undefined], ['rm -rf vendor/lib/build/gen', undefined], ['rm -rf build', 'vendor/lib']] as const) {
+        expect({ command, ...checkVerdict(t, command, cwd ? { cwd: path.join(t.dir, cwd) } : {}) }).toMatchObject({ command, verdict: 'allow', rule: 'no-risk' });
+      }
+      // Ignored there but not regenerable: no snapshot holds it.
+      expect(checkVerdict(t, 'rm -rf vendor/lib/data')).toMatchObject({ verdict: 'deny', rule: 'other-repository' });
+      // The submodule's own files next to the output, and the output with a protected path named in it.
+      expect(checkVerdict(t, 'rm -rf vendor/lib/build vendor/lib/lib.txt')).toMatchObject({ verdict: 'deny', rule: 'other-repository' });
+      // What it costs: one ls-files in the submodule, over the target only; the root's dist as before.
+      const sub = traced(t, 'rm -rf vendor/lib/build');
+      expect(sub.argv.filter((argv) => argv[1] === 'ls-files' && argv.includes(':(literal)build'))).toHaveLength(1);
+      const dist = traced(t, 'rm -rf dist');
+      expect({ verdict: dist.verdict, total: dist.total }).toEqual({ verdict: 'allow', total: ROOT_DIST_PROCESSES });
+      expect(sub.total).toBe(dist.total + 2);
+      // An untracked file the submodule's rules do not ignore, under build/ (its rules now *.o and build/gen/ only).
+      fs.writeFileSync(exclude, 'data/\n*.o\nbuild/gen/\n');
+      t.write('vendor/lib/build/notes.txt', 'mine\n');
+      expect(checkVerdict(t, 'rm -rf vendor/lib/build')).toMatchObject({ verdict: 'deny', rule: 'other-repository' });
+      expect(checkVerdict(t, 'rm -f vendor/lib/build/out.o')).toMatchObject({ verdict: 'allow', rule: 'no-risk' });
+      fs.rmSync(path.join(t.dir, 'vendor/lib/build/notes.txt'));
+      expect(checkVerdict(t, 'rm -rf vendor/lib/build')).toMatchObject({ verdict: 'allow', rule: 'no-risk' });
+      // A file the submodule tracks under build/ (force-added over its ignore rule).
+      fs.appendFileSync(exclude, 'build/\n');
+      t.write('vendor/lib/build/keep.o', 'kept\n');
+      t.git(['-C', 'vendor/lib', 'add', '-f', 'build/keep.o']);
+      t.git(['-C', 'vendor/lib', 'commit', '-q', '-m', 'keep']);
+      expect(checkVerdict(t, 'rm -rf vendor/lib/build')).toMatchObject({ verdict: 'deny', rule: 'other-repository' });
+      expect(checkVerdict(t, 'rm -rf vendor/lib/build/gen')).toMatchObject({ verdict: 'allow', rule: 'no-risk' });
+      // The premise, with real git: the output goes and the submodule's work stays as it was.
+      const before = t.git(['-C', 'vendor/lib', 'status', '--porcelain=v2', '-z', '--untracked-files=all']);
+      fs.rmSync(path.join(t.dir, 'vendor/lib/build/gen'), { recursive: true });
+      expect(t.git(['-C', 'vendor/lib', 'status', '--porcelain=v2', '-z', '--untracked-files=all'])).toBe(before);
+    });
+  });
+
+  it('only what lies inside the submodule is matched against commands.regenerable: one under deps/ (a regenerable name) is not output as a whole', async () => {
+    await withTestRepo((t) => {
+      t.write('top.txt', 'top\n');
+      t.git(['add', '-A']);
+      t.git(['commit', '-q', '-m', 'top']);
+      addSubmodule(t, 'deps/ext');
+      const exclude = path.resolve(t.dir, 'deps/ext', t.git(['-C', 'deps/ext', 'rev-parse', '--git-path', 'info/exclude']).trim());
+      fs.mkdirSync(path.dirname(exclude), { recursive: true });
+      fs.appendFileSync(exclude, 'conf/\nbuild/\n');
+      t.write('deps/ext/conf/local.ini', 'mine\n');
+      t.write('deps/ext/build/out.o', 'obj\n');
+      expect(checkVerdict(t, 'rm -rf deps/ext/conf')).toMatchObject({ verdict: 'deny', rule: 'other-repository' });
+      expect(checkVerdict(t, 'rm -rf deps/ext/build')).toMatchObject({ verdict: 'allow', rule: 'no-risk' });
+    });
+  });
+
+  it('a protected path named inside it still denies', async () => {
+    await withTestRepo((t) => {
+      setup(t);
+      t.write('.guard.yaml', 'version: 1\nprotect:\n  paths:\n    - "vendor/lib/build/keys/**"\n');
+      const exclude = path.resolve(t.dir, 'vendor/lib', t.git(['-C', 'vendor/lib', 'rev-parse', '--git-path', 'info/exclude']).trim());
+      fs.mkdirSync(path.dirname(exclude), { recursive: true });
+      fs.appendFileSync(exclude, 'build/\n');
+      t.write('vendor/lib/build/keys/k.pem', 'key\n');
+      expect(checkVerdict(t, 'rm -rf vendor/lib/build')).toMatchObject({ verdict: 'deny', rule: 'protected-path' });
     });
   });
 });
