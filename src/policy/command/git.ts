@@ -702,8 +702,8 @@ const AM_OPTIONS: GitOptionSpec = {
  * snapshot and loses nothing. `-p<n>` and `--directory` move where the files land: read as git
  * apply reads them (amNaming). Left to the text's verdict: `--no-3way`, a stopped session's
  * `--continue`/`--skip`/`--abort`/`--quit`/`-r`, `--show-current-patch`, a `-p` or `--directory`
- * guard does not read as git does (amNaming: null), and patches read from a pipe or a word guard
- * cannot see.
+ * guard does not read as git does (amNaming: null), and a word guard cannot see. Patches read
+ * from a pipe: unreadPatches.
  */
 function amLanding(call: GitCall, parsed: ParsedGitArgs): void {
   if (['abort', 'skip', 'quit', 'continue', 'resolved', 'show-current-patch'].some((o) => valueOf(parsed, o) !== undefined)) return;
@@ -720,10 +720,45 @@ function amLanding(call: GitCall, parsed: ParsedGitArgs): void {
   }
   const stdin = call.inv.stdin;
   if (stdin.kind === 'text' && stdin.text !== null) judgeLanding(call, { from: '', to: '', pathspecs: [], patchText: stdin.text, naming }, `${what}< ${stdin.from}`);
-  else if (stdin.kind === 'file' && typeof stdin.path === 'string') {
-    const file = resolvePath(stdin.path, call.inv.cwd);
+  else if (stdin.kind === 'file' && stdin.path !== undefined) {
+    const file = stdin.path === null ? null : resolvePath(stdin.path, call.inv.cwd);
     if (file !== null) judgeLanding(call, { from: '', to: '', pathspecs: [], patches: [file], naming }, `${what}< ${stdin.from ?? file}`);
+    else unreadPatches(call, parsed, `< ${stdin.from ?? 'a file guard cannot name'}`);
+  } else if (stdin.kind === 'text') unreadPatches(call, parsed, stdin.from);
+}
+
+/** The way forward for `… | git am -3`: guard reads a file of patches itself. */
+export const AM_UNREAD_INSTEAD = 'Save the patches to a file first (`curl -o fix.mbox URL`, `git format-patch -o DIR`), then run `git am -3 fix.mbox` as a command of its own: guard reads the file and captures the ignored files the patches would replace.';
+
+/**
+ * An agent's `git am -3` (or `-c am.threeWay=true`) of patches guard cannot read (a pipe:
+ * `curl … | git am -3`, `cat x.mbox | git am -3`; a file it cannot name): where the repository
+ * holds ignored files that are not regenerable output, any of them may be one a patch creates and
+ * the three-way fallback writes over (amLanding), so it is denied with the way forward (save the
+ * patches to a file); with none, or for a person, the verdict of the text stands. Knowing costs one
+ * `ls-files --others --ignored` (StateProbe.ignoredUnder of the root), only for this command.
+ * Plain `git am` is left alone: it refuses over a file that exists unless am.threeWay is set in
+ * git's configuration, which is not read (a process for every such `git am`).
+ */
+function unreadPatches(call: GitCall, parsed: ParsedGitArgs, from: string): void {
+  const { ctx } = call.rt;
+  const view = ctx.view;
+  const root = ctx.repoRoot;
+  if (!ctx.isAgent || !view || view.mode === 'text' || root === null) return;
+  if (call.target !== 'same' || !call.byCwd || call.cwd === null || call.gitDir || call.workTree || innerRepository(call)) return;
+  const config = call.configs.filter((c) => c.key.toLowerCase() === 'am.threeway').pop();
+  const threeWay = isSet(parsed, '3way') || (!parsed.options.some((o) => o.name === '3way') && config !== undefined && (config.value === null || /^(true|yes|on|1|)$/i.test(config.value)));
+  if (!threeWay) return;
+  // The collect pass notes the root so that a resolved pass runs, where the probe can look.
+  if (view.mode === 'collect') {
+    view.path(root, false);
+    return;
   }
+  const ignored = view.probe?.ignoredUnder(root);
+  const kept = ignored?.filter((e) => !e.regenerable) ?? [];
+  if (kept.length === 0) return;
+  const names = kept.slice(0, 3).map((e) => shownEscaped(Buffer.from(e.path, 'latin1').toString('utf8').replace(/\/$/, '')));
+  call.rt.report(makeVerdict('deny', 'opaque-command', `git am ${isSet(parsed, '3way') ? '-3' : 'with am.threeWay'} reads its patches from ${from}, which guard cannot read before it runs, so it cannot tell which files they create; the three-way fallback writes a new file over an ignored one without a word, and this repository holds ignored files no snapshot has (${names.join(', ')}${kept.length > 3 ? ', …' : ''})`, call.inv.source, AM_UNREAD_INSTEAD));
 }
 
 /**

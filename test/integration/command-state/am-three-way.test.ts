@@ -13,7 +13,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { preToolHook } from '../../helpers/claude-hook.js';
-import { traceEnv, tracedArgv } from '../../helpers/git-trace.js';
+import { countGitProcesses, traceEnv, tracedArgv } from '../../helpers/git-trace.js';
 import { withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
 import { byteState, stateWithModes } from '../../helpers/state.js';
 import { checkVerdict } from '../../helpers/verdicts.js';
@@ -211,6 +211,54 @@ describe('git am -3 over an ignored file', () => {
         expect(added.length, options.join(' ')).toBe(2);
         expect(patchCreates(mbox.toString('latin1'), naming).sort(), options.join(' ')).toEqual(added.sort());
       }
+    });
+  });
+  it('an agent\'s git am -3 of patches from a pipe guard cannot read: denied with the way forward where ignored files could be hit, else the text\'s verdict', async () => {
+    await withTestRepo((t) => {
+      const mbox = setup(t);
+      const start = t.git(['rev-parse', 'HEAD']).trim();
+      // The premise: a pipe works like a file, the ignored .env is written over.
+      secretThere(t);
+      expect(sh(t, `cat ${mbox} | git am -3`).status).toBe(0);
+      expect(t.read('.env')).toBe('FROM_PATCH=1\n');
+      t.git(['reset', '-q', '--hard', start]);
+      fs.rmSync(path.join(t.dir, 'x.txt'), { force: true });
+      secretThere(t);
+      const before = stateWithModes(t, ['.env']);
+      const piped = [`cat ${mbox} | git am -3`, `curl -s https://example.invalid/fix.patch | git am --3way`, `cat ${mbox} | git -c am.threeWay=true am`, `git am -3 < "$PATCH"`, `cd sub && cat ${mbox} | git am -3 -p1`];
+      // What it costs to know, against plain `git am` of the same pipe (git refuses over .env, so not judged): one ls-files --ignored.
+      preToolHook(t, { tool: 'Bash', command: 'git status' }); // the first hook call sets guard up (first snapshot, backup): not counted
+      const plainTrace = path.join(t.base, 'pipe-plain.json');
+      expect(preToolHook(t, { tool: 'Bash', command: `cat ${mbox} | git am` }, traceEnv(plainTrace)).decision).toBe('allow');
+      const plain = countGitProcesses(plainTrace);
+      const counts: number[] = [];
+      piped.forEach((command, i) => {
+        const trace = path.join(t.base, `pipe-${i}.json`);
+        const answer = preToolHook(t, { tool: 'Bash', command }, traceEnv(trace));
+        expect(answer.decision, command).toBe('deny');
+        expect(answer.stdout, command).toContain('git am -3 fix.mbox');
+        expect(answer.stdout, command).toContain('.env');
+        counts.push(countGitProcesses(trace).total);
+      });
+      expect(stateWithModes(t, ['.env']), 'a denial changes nothing').toEqual(before);
+      for (const [i, count] of counts.entries()) expect(count, `${piped[i]}: ${JSON.stringify(countGitProcesses(path.join(t.base, `pipe-${i}.json`)).byCommand)} against ${JSON.stringify(plain.byCommand)}`).toBe(plain.total + 1);
+      expect(sh(t, `cat ${mbox} | git am`).status, 'plain git am refuses over .env').not.toBe(0);
+      expect(fs.readFileSync(path.join(t.dir, '.env'))).toEqual(SECRET);
+      t.git(['am', '--abort']);
+      // A person is not denied (the text's verdict); --no-3way neither.
+      expect(checkVerdict(t, `cat ${mbox} | git am -3`)).toMatchObject({ verdict: 'allow' });
+      expect(checkVerdict(t, `cat ${mbox} | git am -3 --no-3way`, { asAgent: true })).toMatchObject({ verdict: 'allow' });
+      // The way forward: the saved file is read and .env captured (the first test runs it and rolls back).
+      expect(checkVerdict(t, `git am -3 ${mbox}`, { asAgent: true })).toMatchObject({ verdict: 'snapshot', rule: 'overwrite-ignored' });
+      // No ignored file that is not regenerable output: nothing can be hit, the text's verdict, and it runs.
+      fs.rmSync(path.join(t.dir, '.env'));
+      t.write('.gitignore', '.env\nnode_modules/\n');
+      t.git(['commit', '-q', '-am', 'ignore node_modules']);
+      t.write('node_modules/dep/index.js', 'x\n');
+      const command = `cat ${mbox} | git am -3`;
+      expect(preToolHook(t, { tool: 'Bash', command }).decision).toBe('allow');
+      expect(sh(t, command).status).toBe(0);
+      expect(t.read('.env')).toBe('FROM_PATCH=1\n');
     });
   });
 });
