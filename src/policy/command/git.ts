@@ -714,17 +714,29 @@ function amLanding(call: GitCall, parsed: ParsedGitArgs): void {
   const what = `git am ${parsed.options.some((o) => o.name === '3way') ? '-3 ' : ''}`;
   if (parsed.operands.length > 0) {
     const files = parsed.operands.map((o) => resolvePath(o.value, call.cwd));
-    if (files.some((f) => f === null)) return;
-    judgeLanding(call, { from: '', to: '', pathspecs: [], patches: files as string[], naming }, `${what}${parsed.operands.map((o) => o.display).join(' ')}`);
+    const shown = parsed.operands.map((o) => o.display).join(' ');
+    if (files.some((f) => f === null)) unreadPatches(call, parsed, shown);
+    else readPatches(call, parsed, { from: '', to: '', pathspecs: [], patches: files as string[], naming }, `${what}${shown}`, shown);
     return;
   }
   const stdin = call.inv.stdin;
   if (stdin.kind === 'text' && stdin.text !== null) judgeLanding(call, { from: '', to: '', pathspecs: [], patchText: stdin.text, naming }, `${what}< ${stdin.from}`);
   else if (stdin.kind === 'file' && stdin.path !== undefined) {
     const file = stdin.path === null ? null : resolvePath(stdin.path, call.inv.cwd);
-    if (file !== null) judgeLanding(call, { from: '', to: '', pathspecs: [], patches: [file], naming }, `${what}< ${stdin.from ?? file}`);
+    if (file !== null) readPatches(call, parsed, { from: '', to: '', pathspecs: [], patches: [file], naming }, `${what}< ${stdin.from ?? file}`, `< ${stdin.from ?? file}`);
     else unreadPatches(call, parsed, `< ${stdin.from ?? 'a file guard cannot name'}`);
   } else if (stdin.kind === 'text') unreadPatches(call, parsed, stdin.from);
+}
+
+/**
+ * Judges the mboxes `git am` names; where guard could not read them once resolved (a file not
+ * there yet: `curl -o fix.mbox URL && git am -3 fix.mbox`, one over PATCH_READ_LIMIT, a new file's
+ * name it cannot read), they are patches it cannot read, as from a pipe (unreadPatches).
+ */
+function readPatches(call: GitCall, parsed: ParsedGitArgs, query: Omit<TreeLandingQuery, 'cwd'>, what: string, shown: string): void {
+  judgeLanding(call, query, what);
+  const view = call.rt.ctx.view;
+  if (view?.mode === 'resolved' && call.cwd !== null && view.treeLanding({ ...query, cwd: call.cwd }) === null) unreadPatches(call, parsed, `${shown} (not there yet, over 64 MiB, or a name guard cannot read)`);
 }
 
 /** The way forward for `… | git am -3`: guard reads a file of patches itself. */

@@ -240,6 +240,12 @@ describe('git am -3 over an ignored file', () => {
         expect(answer.stdout, command).toContain('.env');
         counts.push(countGitProcesses(trace).total);
       });
+      // The way forward written as one line: the mbox is not there when guard looks : the same.
+      for (const command of ['curl -s -o fix.mbox https://example.invalid/fix.patch && git am -3 fix.mbox', 'git am -3 < missing.mbox']) {
+        const answer = preToolHook(t, { tool: 'Bash', command });
+        expect(answer.decision, command).toBe('deny');
+        expect(answer.stdout, command).toContain('git am -3 fix.mbox');
+      }
       expect(stateWithModes(t, ['.env']), 'a denial changes nothing').toEqual(before);
       for (const [i, count] of counts.entries()) expect(count, `${piped[i]}: ${JSON.stringify(countGitProcesses(path.join(t.base, `pipe-${i}.json`)).byCommand)} against ${JSON.stringify(plain.byCommand)}`).toBe(plain.total + 1);
       expect(sh(t, `cat ${mbox} | git am`).status, 'plain git am refuses over .env').not.toBe(0);
@@ -248,6 +254,7 @@ describe('git am -3 over an ignored file', () => {
       // A person is not denied (the text's verdict); --no-3way neither.
       expect(checkVerdict(t, `cat ${mbox} | git am -3`)).toMatchObject({ verdict: 'allow' });
       expect(checkVerdict(t, `cat ${mbox} | git am -3 --no-3way`, { asAgent: true })).toMatchObject({ verdict: 'allow' });
+      expect(checkVerdict(t, 'git am missing.mbox', { asAgent: true })).toMatchObject({ verdict: 'allow' });
       // The way forward: the saved file is read and .env captured (the first test runs it and rolls back).
       expect(checkVerdict(t, `git am -3 ${mbox}`, { asAgent: true })).toMatchObject({ verdict: 'snapshot', rule: 'overwrite-ignored' });
       // No ignored file that is not regenerable output: nothing can be hit, the text's verdict, and it runs.
