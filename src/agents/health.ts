@@ -10,6 +10,7 @@ import { displayPath } from '../config/load.js';
 import type { Repo } from '../git/repo.js';
 import { findAgent } from './index.js';
 import { installedAgentIds } from './install.js';
+import { hasSubmodules } from './submodule-note.js';
 import { launcherPath, launcherState, type LauncherState } from './launcher.js';
 import type { HookFileCheck, TrustReport } from './types.js';
 
@@ -30,12 +31,14 @@ export interface AgentsHealth {
   launcher: { path: string; state: LauncherState } | null;
   agents: AgentHealth[];
   problems: Problem[];
+  /** Installed agents that run unguarded when started inside a submodule, where this repository has submodules (display names). */
+  unguardedInSubmodules: string[];
 }
 
 export function agentsHealth(repo: Repo, env: NodeJS.ProcessEnv = process.env, ids: string[] = installedAgentIds(repo)): AgentsHealth {
   const agents: AgentHealth[] = [];
   const problems: Problem[] = [];
-  if (ids.length === 0) return { launcher: null, agents, problems };
+  if (ids.length === 0) return { launcher: null, agents, problems, unguardedInSubmodules: [] };
   const launcher = { path: launcherPath(repo), state: launcherState(repo) };
   if (launcher.state !== 'ok') {
     problems.push({
@@ -46,6 +49,7 @@ export function agentsHealth(repo: Repo, env: NodeJS.ProcessEnv = process.env, i
       fix: '`guard init` writes it again (the hook files stay as they are)',
     });
   }
+  const unguarded: string[] = [];
   for (const id of ids) {
     const agent = findAgent(id);
     if (!agent) continue;
@@ -62,6 +66,7 @@ export function agentsHealth(repo: Repo, env: NodeJS.ProcessEnv = process.env, i
     if (trust.state === 'blocked') own.push({ problem: `${agent.displayName} will not run guard's hooks: ${trust.detail}`, fix: trust.fix ?? 'trust the project in the agent' });
     agents.push({ agent: agent.id, displayName: agent.displayName, file, trust, problems: own });
     problems.push(...own);
+    if (agent.unguardedInSubmodule) unguarded.push(agent.displayName);
   }
-  return { launcher, agents, problems };
+  return { launcher, agents, problems, unguardedInSubmodules: unguarded.length > 0 && hasSubmodules(repo.root) ? unguarded : [] };
 }

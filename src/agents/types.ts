@@ -144,6 +144,14 @@ export interface AgentIntegration {
    * `stop` ends the session and the next tool call of the same agent session resumes it.
    */
   reportsSessionEnd: boolean;
+  /**
+   * Started with its working directory inside a submodule of this repository, the agent takes the
+   * submodule for its project and loads no hook of this repository, so nothing it runs there is
+   * checked (seen with the real CLI: test/e2e-agents/agent-submodule-start.test.ts,
+   * opencode-submodule.test.ts). `guard status` and the session-start message say so where the
+   * repository has submodules. Unset: not checked (Copilot CLI, Cursor).
+   */
+  unguardedInSubmodule?: boolean;
   /** Is this agent used here: configuration in the repo, or installed on the machine. */
   detect(root: string, env: NodeJS.ProcessEnv): Detection;
   install(context: InstallContext): InstallResult;

@@ -94,6 +94,7 @@ function formatVerdict(verdict: HookVerdict, event: HookEventKind, parsed: Agent
 export const claudeCode: AgentIntegration = {
   id: 'claude',
   displayName: 'Claude Code',
+  unguardedInSubmodule: true,
   reportsSessionEnd: true,
   aliases: ['claude-code'],
   detect: (root, env) => detectBy(root, env, { repoPaths: ['.claude', 'CLAUDE.md'], homePaths: ['.claude'], binaries: ['claude'] }),

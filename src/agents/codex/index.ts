@@ -87,6 +87,7 @@ function formatVerdict(verdict: HookVerdict, event: HookEventKind): HookOutput {
 export const codex: AgentIntegration = {
   id: 'codex',
   displayName: 'OpenAI Codex CLI',
+  unguardedInSubmodule: true,
   reportsSessionEnd: false,
   detect: (root, env) => detectBy(root, env, { repoPaths: ['.codex'], homePaths: ['.codex'], binaries: ['codex'] }),
   install(context) {

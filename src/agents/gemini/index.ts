@@ -89,6 +89,7 @@ function formatVerdict(verdict: HookVerdict, event: HookEventKind): HookOutput {
 export const gemini: AgentIntegration = {
   id: 'gemini',
   displayName: 'Gemini CLI',
+  unguardedInSubmodule: true,
   reportsSessionEnd: true,
   aliases: ['gemini-cli'],
   detect: (root, env) => detectBy(root, env, { repoPaths: ['.gemini', 'GEMINI.md'], homePaths: ['.gemini'], binaries: ['gemini'] }),

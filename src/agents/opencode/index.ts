@@ -87,6 +87,7 @@ function uninstall(root: string, record: InstallRecord | undefined): { files: Fi
 export const opencode: AgentIntegration = {
   id: 'opencode',
   displayName: 'OpenCode',
+  unguardedInSubmodule: true,
   reportsSessionEnd: false,
   detect: (root, env) =>
     detectBy(root, env, { repoPaths: ['.opencode', 'opencode.json', 'opencode.jsonc'], homePaths: ['.config/opencode'], binaries: ['opencode'] }),

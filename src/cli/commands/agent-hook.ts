@@ -19,6 +19,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { findAgent } from '../../agents/index.js';
 import { checkFileTarget } from '../../agents/protected-files.js';
+import { hasSubmodules, submoduleStartNote } from '../../agents/submodule-note.js';
 import { HOOK_EVENTS, type AgentEvent, type AgentIntegration, type HookEventKind, type HookVerdict } from '../../agents/types.js';
 import { readPolicy } from '../../config/compile.js';
 import { guardCommonPath, openRepo, repoFromRevParse, superprojectOf, type Repo } from '../../git/repo.js';
@@ -433,7 +434,8 @@ async function handle(agent: AgentIntegration, event: AgentEvent, cwd: string, s
       const what = result.resumed ? 'resumed' : `started at snapshot ${shortId(s.startSnapshot)}`;
       const watcher = result.watcher.ready ? '' : ` Not ready yet: ${result.watcher.error}.`;
       const warning = sessionBackupWarning(result.backup);
-      return { decision: 'allow', message: `${sessionHeading(s, what)}. Undo everything this session does: guard rollback --session ${s.id}${watcher}${warning ? `\ngit-guard: WARNING: ${warning}` : ''}` };
+      const submodules = agent.unguardedInSubmodule && hasSubmodules(repo.root) ? `\ngit-guard: note: ${submoduleStartNote([agent.displayName])}` : '';
+      return { decision: 'allow', message: `${sessionHeading(s, what)}. Undo everything this session does: guard rollback --session ${s.id}${watcher}${warning ? `\ngit-guard: WARNING: ${warning}` : ''}${submodules}` };
     }
     case 'pre-tool': {
       const tool = event.tool;

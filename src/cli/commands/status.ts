@@ -16,6 +16,7 @@ import { listSnapshots } from '../../snapshot/read.js';
 import { GUARD_REF_PREFIX } from '../../snapshot/refs.js';
 import { backupReport } from '../../backup/status.js';
 import { watcherReport } from '../../watcher/status.js';
+import { submoduleStartNote } from '../../agents/submodule-note.js';
 import { agentsHealth, type AgentHealth, type Problem } from '../../agents/health.js';
 import { managersStatus, type ManagerStatus } from '../../githooks/managers/report.js';
 import { ExitCode } from '../exit-codes.js';
@@ -147,6 +148,7 @@ export async function run(_args: Args, { cwd, out }: CommandContext): Promise<nu
       agents: {
         launcher: agents.launcher,
         list: agents.agents.map((a) => ({ agent: a.agent, file: a.file, trust: a.trust, ok: a.problems.length === 0 })),
+        unguardedInSubmodules: agents.unguardedInSubmodules,
       },
       approvals,
       problems: problems.map((p) => p.problem),
@@ -175,6 +177,7 @@ export async function run(_args: Args, { cwd, out }: CommandContext): Promise<nu
   if (agents.launcher) {
     out.line(`agent hooks (launcher ${displayPath(agents.launcher.path, cwd)}: ${agents.launcher.state}):`);
     for (const agent of agents.agents) out.line(`  ${agentLine(agent)}`);
+    if (agents.unguardedInSubmodules.length > 0) out.line(`  note: ${submoduleStartNote(agents.unguardedInSubmodules)}`);
   } else {
     out.line('agent hooks: none set up (`guard init --agents LIST`)');
   }

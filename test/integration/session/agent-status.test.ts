@@ -3,10 +3,12 @@
  * each agent's hook file, and whether the agent will load them (its trust records, in the test's
  * own HOME); each problem names its own fix. `guard init` says per agent whether its hooks load.
  */
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
+import { addSubmodule } from '../../helpers/fixtures.js';
+import { GUARD_BIN, withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
 
 function trustEverything(t: TestRepo): void {
   const write = (file: string, text: string): void => {
@@ -39,6 +41,33 @@ describe('guard status: agent hooks', () => {
       expect(after.code, after.stderr).toBe(0);
       expect(after.stdout).toMatch(/ok +GitHub Copilot CLI +guard's hooks in \.github\/hooks\/git-guard\.json are intact; loads/);
       expect(after.stdout).toContain('protection: ok');
+    });
+  });
+
+  it('with submodules, names the agents that run unchecked when started inside one (status and session start)', async () => {
+    await withTestRepo(async (t) => {
+      t.write('a.txt', 'a\n');
+      t.git(['add', '.']);
+      t.git(['commit', '-q', '-m', 'a']);
+      expect(t.guard(['init', '--yes', '--agents', 'claude,copilot,gemini']).code).toBe(0);
+      const sessionStart = () => {
+        const r = spawnSync(process.execPath, [GUARD_BIN, 'agent-hook', 'claude', 'session-start'], { cwd: t.dir, env: t.env, input: JSON.stringify({ session_id: 's1', cwd: t.dir, hook_event_name: 'SessionStart', source: 'startup' }), encoding: 'utf8' });
+        expect(r.status, r.stderr).toBe(0);
+        return r.stdout + r.stderr;
+      };
+      // No submodule: no note.
+      expect(JSON.parse(t.guard(['status', '--json']).stdout).agents.unguardedInSubmodules).toEqual([]);
+      expect(t.guard(['status']).stdout).not.toContain('submodule');
+      expect(sessionStart()).not.toContain('submodule');
+
+      addSubmodule(t, 'vendor/lib');
+      expect(JSON.parse(t.guard(['status', '--json']).stdout).agents.unguardedInSubmodules).toEqual(['Claude Code', 'Gemini CLI']);
+      const status = t.guard(['status']);
+      expect(status.stdout).toContain('note: started inside a submodule of this repository, Claude Code and Gemini CLI load no hook of this repository and nothing run there is checked: start them in the superproject instead');
+      // Copilot CLI is not checked (not named); the note is no problem of its own.
+      expect(status.stdout).not.toMatch(/note:.*Copilot/);
+      expect(status.stderr).not.toContain('submodule');
+      expect(sessionStart()).toContain('git-guard: note: started inside a submodule of this repository, Claude Code loads no hook of this repository and nothing run there is checked: start it in the superproject instead');
     });
   });
 
