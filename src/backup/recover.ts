@@ -24,7 +24,7 @@ import { GuardError } from '../errors.js';
 import { withInternalToken } from '../git/internal-token.js';
 import { GUARD_IDENTITY } from '../git/objects.js';
 import { openRepo, guardPath, type Repo } from '../git/repo.js';
-import { runGit, splitNul, splitNulBytes } from '../git/run.js';
+import { runGit, runGitBytes, splitNul, splitNulBytes } from '../git/run.js';
 import { fsPath, gitPath, gitPathOf, gitPathsOf, pathText, type GitPath } from '../git/path.js';
 import { refNameBytes } from '../git/ref-name.js';
 import { appendEvent } from '../session/journal.js';
@@ -214,7 +214,7 @@ async function restoreRefs(repo: Repo, snapshot: Snapshot, env: Record<string, s
   // A ref name as its bytes (ref-name.ts: `bad\377` is the byte 0xff), on stdin.
   const lines = Object.entries(snapshot.refs).map(([ref, oid]) => Buffer.concat([Buffer.from('create '), refNameBytes(ref), Buffer.from(` ${oid}\n`)]));
   if (lines.length > 0) await runGit(['update-ref', '-m', 'guard: recover', '--stdin'], { cwd: repo.root, env: gitEnv, input: Buffer.concat(lines) });
-  if (snapshot.head.symbolic) await runGit(['symbolic-ref', 'HEAD', snapshot.head.symbolic], { cwd: repo.root, env: gitEnv });
+  if (snapshot.head.symbolic) await runGitBytes(['symbolic-ref', 'HEAD', refNameBytes(snapshot.head.symbolic)], { cwd: repo.root, env: gitEnv });
   else if (snapshot.head.oid) await runGit(['update-ref', '-m', 'guard: recover', '--no-deref', 'HEAD', snapshot.head.oid], { cwd: repo.root, env: gitEnv });
   // Oldest first, so the newest entry ends up as stash@{0}; a hidden entry had no reflog.
   for (const entry of [...snapshot.stash].reverse()) {

@@ -4,7 +4,9 @@
  * NUL-separated machine formats.
  */
 import { spawn, spawnSync } from 'node:child_process';
+import { isUtf8 } from 'node:buffer';
 import { GuardError } from '../errors.js';
+import { refNameOf } from './ref-name.js';
 // The constant only: compat.ts imports runGit, and a value import cycle would be fragile.
 const MIN_GIT_TEXT = '2.31'; // keep equal to MIN_GIT_TEXT in compat.ts (test/unit/git/compat.test.ts checks)
 
@@ -67,8 +69,47 @@ function exitError(args: string[], exit: number, signal: NodeJS.Signals | null, 
 }
 
 export function runGit(args: string[], options: RunGitOptions): Promise<GitResult> {
+  return spawnGit('git', args, args, options);
+}
+
+/**
+ * The shell runGitBytes starts: each argument that came escaped (printf's %b: `\0ooo` for a byte,
+ * `\\` for a backslash) is replaced by its bytes, then git gets them all as its own argv. A
+ * fixed script; the arguments are positional parameters, never part of it.
+ */
+const BYTE_ARGS_SCRIPT =
+  'n=$#; while [ "$n" -gt 0 ]; do v=$(printf \'%bx\' "$1"); set -- "$@" "${v%x}"; shift; n=$((n - 1)); done; exec git "$@"';
+
+/** An argument as printf's %b gives back its bytes. */
+function percentB(arg: Buffer): string {
+  let out = '';
+  for (const byte of arg) {
+    if (byte === 0) throw new GuardError('git', 'an argument for git holds a NUL byte, which no argument can hold');
+    if (byte === 0x5c) out += '\\\\';
+    else if (byte >= 0x80) out += `\\0${byte.toString(8).padStart(3, '0')}`;
+    else out += String.fromCharCode(byte);
+  }
+  return out;
+}
+
+/**
+ * runGit where an argument must reach git as bytes that are not UTF-8 (a branch name such as
+ * `rel/bad\xff` for `git symbolic-ref HEAD`, which reads it from nowhere but its command line
+ * before git 2.46). Node hands a child its argv as UTF-8 text only: the byte 0xff would become
+ * U+FFFD (another name). When every argument is UTF-8 this is runGit; otherwise git is started
+ * through `sh -c` (BYTE_ARGS_SCRIPT), which rebuilds the bytes with printf and execs git, so the
+ * process git runs as is the one started here and its exit code is git's.
+ */
+export function runGitBytes(args: (string | Buffer)[], options: RunGitOptions): Promise<GitResult> {
+  const shown = args.map((a) => (typeof a === 'string' ? a : refNameOf(a)));
+  if (args.every((a) => typeof a === 'string' || isUtf8(a))) return runGit(args.map((a) => (typeof a === 'string' ? a : a.toString('utf8'))), options);
+  const escaped = args.map((a) => percentB(typeof a === 'string' ? Buffer.from(a, 'utf8') : a));
+  return spawnGit('sh', ['-c', BYTE_ARGS_SCRIPT, 'sh', ...escaped], shown, options);
+}
+
+function spawnGit(command: string, argv: string[], args: string[], options: RunGitOptions): Promise<GitResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn('git', args, {
+    const child = spawn(command, argv, {
       cwd: options.cwd,
       env: gitEnv(options.env),
       stdio: ['pipe', 'pipe', 'pipe'],

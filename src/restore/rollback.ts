@@ -18,7 +18,7 @@
  */
 import fs from 'node:fs/promises';
 import type { Repo } from '../git/repo.js';
-import { runGit } from '../git/run.js';
+import { runGit, runGitBytes } from '../git/run.js';
 import { emptyTree, GUARD_IDENTITY, zeroOid } from '../git/objects.js';
 import { recreateMissingTags } from '../snapshot/keeper.js';
 import { withInternalToken } from '../git/internal-token.js';
@@ -329,7 +329,8 @@ async function moveHead(repo: Repo, plan: RollbackPlan, pre: Snapshot, env: Reco
         hints: ['The branches were moved already: finish with `guard rollback --resume --yes` or reverse with `guard rollback --undo --yes`.'],
       });
     }
-    await runGit(['symbolic-ref', '-m', 'guard: rollback', 'HEAD', to.symbolic], { cwd: repo.root, env: gitEnv });
+    // As bytes: a branch name that is not UTF-8 (kept as `rel/bad\377`) cannot go on argv as text.
+    await runGitBytes(['symbolic-ref', '-m', 'guard: rollback', 'HEAD', refNameBytes(to.symbolic)], { cwd: repo.root, env: gitEnv });
   } else if (to.oid) {
     // With --no-deref, the old value is checked against what HEAD resolves to now.
     const old = expected.oid ? [expected.oid] : [];
