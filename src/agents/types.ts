@@ -149,7 +149,7 @@ export interface AgentIntegration {
    * submodule for its project and loads no hook of this repository, so nothing it runs there is
    * checked (seen with the real CLI: test/e2e-agents/agent-submodule-start.test.ts,
    * opencode-submodule.test.ts). `guard status` and the session-start message say so where the
-   * repository has submodules. Unset: not checked (Copilot CLI, Cursor).
+   * repository has submodules. Unset: not checked (Cursor).
    */
   unguardedInSubmodule?: boolean;
   /** Is this agent used here: configuration in the repo, or installed on the machine. */

@@ -1,10 +1,11 @@
 /**
- * Claude Code, Gemini CLI and Codex started with their cwd *inside* a submodule of a guarded
- * superproject (real pinned CLIs, the fake model servers of claude-code.test.ts, gemini.test.ts
- * and codex.test.ts). The model asks for `git reset --hard` in the submodule, which would wipe
- * the submodule's uncommitted work (in no snapshot of the superproject). What each agent does is
- * pinned here, so a release that changes it goes red (docs/agents.md, "Started inside a
- * submodule"; OpenCode: opencode-submodule.test.ts). Skips as claude-code.test.ts does.
+ * Claude Code, Gemini CLI, Codex and Copilot CLI started with their cwd *inside* a submodule of a
+ * guarded superproject (real pinned CLIs, the fake model servers of claude-code.test.ts,
+ * gemini.test.ts, codex.test.ts and copilot.test.ts). The model asks for `git reset --hard` in the
+ * submodule, which would wipe the submodule's uncommitted work (in no snapshot of the
+ * superproject). What each agent does is pinned here, so a release that changes it goes red
+ * (docs/agents.md, "Started inside a submodule"; OpenCode: opencode-submodule.test.ts). Skips as
+ * claude-code.test.ts does.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -12,9 +13,10 @@ import { describe, expect, it } from 'vitest';
 import { codexEventLabel, codexHookHash } from '../../src/agents/trust/codex.js';
 import { addSubmodule } from '../helpers/fixtures.js';
 import { withTestRepo, type TestRepo } from '../helpers/git-repo.js';
-import { ensureInstalled, PINNED, skipReason } from './agents.js';
+import { ensureInstalled, PINNED, sharedCacheDir, skipReason } from './agents.js';
 import { startAnthropicServer, type ToolResult } from './anthropic-server.js';
 import { startGeminiServer } from './gemini-server.js';
+import { startOpenAIServer } from './openai-server.js';
 import { startResponsesServer } from './responses-server.js';
 import { run } from './scenario.js';
 
@@ -148,6 +150,39 @@ describe.skipIf(skipReason(CODEX) !== null)(`Codex ${CODEX.version} started insi
         },
         /blocked by PreToolUse hook: git-guard blocked this \(rule git-reset-hard\).*another git repository/s,
       );
+    });
+  });
+});
+
+const COPILOT = PINNED.copilot;
+describe.skipIf(skipReason(COPILOT) !== null)(`Copilot CLI ${COPILOT.version} started inside a submodule (real CLI)`, () => {
+  it("loads no hook of the superproject even with it trusted: git reset --hard runs and wipes the submodule's work", { timeout: 900_000 }, async () => {
+    const bin = ensureInstalled(COPILOT);
+    await withTestRepo(async (t) => {
+      const sub = superproject(t, 'copilot');
+      // The superproject trusted, as in copilot.test.ts (a trusted parent counts for the submodule).
+      fs.mkdirSync(path.join(t.home, '.copilot'), { recursive: true });
+      fs.writeFileSync(path.join(t.home, '.copilot', 'config.json'), JSON.stringify({ trustedFolders: [t.dir] }));
+      const start = async (cwd: string, command: string): Promise<string> => {
+        const server = await startOpenAIServer([{ name: 'bash', args: { command, description: command } }]);
+        try {
+          const result = await run(bin, ['-p', 'Work on this repository.', '--allow-all-tools'], cwd, {
+            ...t.env,
+            COPILOT_PKG_CACHE_HOME: sharedCacheDir(COPILOT, 'pkg-cache'),
+            COPILOT_OFFLINE: 'true',
+            COPILOT_PROVIDER_BASE_URL: server.url,
+            COPILOT_PROVIDER_API_KEY: 'e2e-test-key',
+            COPILOT_MODEL: 'e2e-model',
+          });
+          expect(result.code, result.stderr).toBe(0);
+          const messages = server.toolMessages();
+          expect(messages).toHaveLength(1);
+          return messages[0] as string;
+        } finally {
+          await server.close();
+        }
+      };
+      await bothRuns(t, sub, start, /^Denied by preToolUse hook: git-guard blocked this \(rule git-reset-hard\).*another git repository/s);
     });
   });
 });

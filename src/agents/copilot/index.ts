@@ -80,6 +80,7 @@ function formatVerdict(verdict: HookVerdict, event: HookEventKind): HookOutput {
 export const copilot: AgentIntegration = {
   id: 'copilot',
   displayName: 'GitHub Copilot CLI',
+  unguardedInSubmodule: true,
   reportsSessionEnd: true,
   aliases: ['copilot-cli'],
   // Evidence of the CLI itself: `.github/copilot-instructions.md` is read by VS Code and code

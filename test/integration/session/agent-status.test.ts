@@ -49,7 +49,7 @@ describe('guard status: agent hooks', () => {
       t.write('a.txt', 'a\n');
       t.git(['add', '.']);
       t.git(['commit', '-q', '-m', 'a']);
-      expect(t.guard(['init', '--yes', '--agents', 'claude,copilot,gemini']).code).toBe(0);
+      expect(t.guard(['init', '--yes', '--agents', 'claude,cursor,gemini']).code).toBe(0);
       const sessionStart = () => {
         const r = spawnSync(process.execPath, [GUARD_BIN, 'agent-hook', 'claude', 'session-start'], { cwd: t.dir, env: t.env, input: JSON.stringify({ session_id: 's1', cwd: t.dir, hook_event_name: 'SessionStart', source: 'startup' }), encoding: 'utf8' });
         expect(r.status, r.stderr).toBe(0);
@@ -64,8 +64,8 @@ describe('guard status: agent hooks', () => {
       expect(JSON.parse(t.guard(['status', '--json']).stdout).agents.unguardedInSubmodules).toEqual(['Claude Code', 'Gemini CLI']);
       const status = t.guard(['status']);
       expect(status.stdout).toContain('note: started inside a submodule of this repository, Claude Code and Gemini CLI load no hook of this repository and nothing run there is checked: start them in the superproject instead');
-      // Copilot CLI is not checked (not named); the note is no problem of its own.
-      expect(status.stdout).not.toMatch(/note:.*Copilot/);
+      // Cursor is not checked (not named); the note is no problem of its own.
+      expect(status.stdout).not.toMatch(/note:.*Cursor/);
       expect(status.stderr).not.toContain('submodule');
       expect(sessionStart()).toContain('git-guard: note: started inside a submodule of this repository, Claude Code loads no hook of this repository and nothing run there is checked: start it in the superproject instead');
     });
