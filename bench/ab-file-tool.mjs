@@ -7,7 +7,9 @@
 // overwrite-ignored check used to start) and `node -e 0`. The load average is printed.
 // AB_CASE picks the call: `edit` (the default, Claude Code's Edit of a tracked file),
 // `delete-tracked` or `delete-untracked` (Cursor's Delete tool on a tracked file, or on an
-// untracked one made in the copy; the hook only judges, so the file stays for the next round).
+// untracked one made in the copy; the hook only judges, so the file stays for the next round),
+// `delete-ignored` (on `d0/s0/secret.local`, ignored by a `*.local` line in .git/info/exclude:
+// captured into the snapshot each call takes).
 // For the deletes the yardstick is the tracked-and-untracked listing they used to start first.
 // Usage: AB_VARIANTS=before=/path/to/built/main,after=/path/to/built/branch [AB_CASE=delete-tracked] \
 //          node bench/ab-file-tool.mjs ROUNDS [FILES...]
@@ -42,7 +44,7 @@ function measure(argv, input, cwd, extraEnv = {}) {
 }
 
 const testCase = process.env.AB_CASE ?? 'edit';
-if (!['edit', 'delete-tracked', 'delete-untracked'].includes(testCase)) throw new Error(`AB_CASE=${testCase}: edit, delete-tracked or delete-untracked`);
+if (!['edit', 'delete-tracked', 'delete-untracked', 'delete-ignored'].includes(testCase)) throw new Error(`AB_CASE=${testCase}: edit, delete-tracked, delete-untracked or delete-ignored`);
 const deletes = testCase !== 'edit';
 
 function payload(dir, file) {
@@ -59,8 +61,12 @@ const yardstick = (target) =>
 console.log(`node ${process.version}, ${os.cpus().length} cores, ${rounds} rounds, ${testCase}`);
 for (const files of sizes) {
   const dir = freshCopy(files, 'ab-file-tool');
-  const target = testCase === 'delete-untracked' ? 'd0/s0/scratch.txt' : 'd0/s0/f0.txt';
+  const target = testCase === 'delete-untracked' ? 'd0/s0/scratch.txt' : testCase === 'delete-ignored' ? 'd0/s0/secret.local' : 'd0/s0/f0.txt';
   if (testCase === 'delete-untracked') fs.writeFileSync(path.join(dir, target), 'scratch\n');
+  if (testCase === 'delete-ignored') {
+    fs.appendFileSync(path.join(dir, '.git', 'info', 'exclude'), '\n*.local\n');
+    fs.writeFileSync(path.join(dir, target), 'API_KEY=1\n');
+  }
   const input = payload(dir, target);
   const [yardName, yardArgv] = yardstick(target);
   // The session starts on the first call (its snapshot): not what is measured.

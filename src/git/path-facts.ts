@@ -17,7 +17,11 @@
  *    index file says without git: `> src/app.ts` or an agent's Edit of it starts no git process.
  *    What is tracked at such a file the index file says as well (indexedPaths: git's -t letter,
  *    gitlink or not), so `rm src/app.ts` or a delete tool on it starts none either; and a file
- *    the first listing shows as untracked (`? path`) is left out of the ignored one;
+ *    the first listing shows as untracked (`? path`) is left out of the ignored one. Where every
+ *    target the index does not list is a file (`rm .env.local`, a delete tool on it), the two
+ *    listings are one `git status --porcelain=v2 --ignored=matching -uall` (listOthers): `?` and
+ *    `!` from the same walk, so an ignored file costs one process, not two (in an index up to 1 MiB,
+ *    ~13k files: above, status costs more than the two, STATUS_INDEX_BYTES);
  *  - for `git clean`, the ignored entries in its scope, the same way.
  *
  * Nothing walks the whole repository: git prunes its walk to the pathspecs.
@@ -296,7 +300,22 @@ class ContentsListing {
     // list it: a Delete tool on a tracked file asks git nothing. The rest is asked of git.
     const indexed = this.indexed();
     const asked = rest.filter((rel) => !indexed.has(rel));
+    // Files the index does not list (an agent's Delete of `.env.local`, `rm scratch.txt`): one
+    // `git status` says both what is untracked (`?`) and what is ignored (`!`, collapsed as
+    // `ls-files --directory` collapses), where the two listings took a process each.
+    if (asked.length > 0 && this.ignoredLines === undefined && asked.every((rel) => this.nonDirs.has(rel)) && indexBytes(this.repo) <= STATUS_INDEX_BYTES) {
+      const { untracked, ignored } = listOthers(this.repo, asked.flatMap(targetSpecs));
+      // ignoredRaw() asks only about the targets that are neither indexed nor untracked files:
+      // what it would list of these is what status listed (the indexed ones hold nothing ignored).
+      this.ignoredLines = ignored;
+      return this.withIndexed(rest, indexed, { records: untracked, gitlinks: new Set<string>() });
+    }
     const known = asked.length === 0 ? { records: [], gitlinks: new Set<string>() } : listKnown(this.repo, asked.flatMap(targetSpecs));
+    return this.withIndexed(rest, indexed, known);
+  }
+
+  /** The records git listed, with those the index file gives for the indexed targets. */
+  private withIndexed(rest: string[], indexed: Map<string, IndexedPath>, known: { records: string[]; gitlinks: Set<string> }): string[] {
     const records = new Set(known.records);
     for (const rel of rest) {
       const entry = indexed.get(rel);
@@ -394,6 +413,48 @@ function listKnown(repo: Repo, specs: string[]): { records: string[]; gitlinks: 
     if (line.slice(2, tab).startsWith('160000 ')) gitlinks.add(entry);
   }
   return { records: [...records], gitlinks };
+}
+
+/**
+ * Up to this index size listOthers' one status is cheaper than the two ls-files it replaces for an
+ * ignored file and about as cheap as the one for an untracked file. Status also compares the index
+ * with HEAD and the working tree and hashes every name, ~1.8x one ls-files: at 100k files (7.7
+ * MB) it cost an untracked file's Delete 9 ms of CPU more than its ls-files, so there the two
+ * listings stay (same answers; docs/BENCHMARKS.md).
+ */
+const STATUS_INDEX_BYTES = 1024 ** 2;
+
+function indexBytes(repo: Repo): number {
+  try {
+    return fs.statSync(repo.indexFile).size;
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * What is untracked (`? path`, a nested repository as `? dir/`) and what is ignored (`path`, a
+ * wholly ignored directory as `dir/`) under pathspecs naming files the index does not list, from
+ * one `git status` (porcelain v2): the same walk of the working tree as `ls-files --others
+ * --exclude-standard` and `ls-files --others --ignored --exclude-standard --directory`, in one
+ * process. Status's `1`/`2`/`u` records (a staged deletion of the name) are what the index holds,
+ * which for these names is nothing: skipped. core.fsmonitor off: no daemon is started by a hook;
+ * core.preloadIndex off: its threads lstat the index's entries ahead, 1.2 ms of CPU at 10k files
+ * for the one or two names asked (status 4.3 -> 3.1 ms, one ls-files 2.7);
+ * GIT_OPTIONAL_LOCKS=0 (run.ts): the index is not refreshed or written.
+ */
+function listOthers(repo: Repo, specs: string[]): { untracked: string[]; ignored: string[] } {
+  const listed = runGitSync(['-c', 'core.fsmonitor=false', '-c', 'core.preloadIndex=false', 'status', '--porcelain=v2', '-z', '--no-renames', '--untracked-files=all', '--ignored=matching', '--ignore-submodules=all', '--', ...specs, NO_COMMON_PREFIX], { cwd: repo.root });
+  const untracked = new Set<string>();
+  const ignored = new Set<string>();
+  const fields = splitNulBytes(listed.stdout);
+  for (let i = 0; i < fields.length; i++) {
+    const line = fields[i] ?? '';
+    if (line.startsWith('? ')) untracked.add(line);
+    else if (line.startsWith('! ')) ignored.add(line.slice(2));
+    else if (line.startsWith('2 ')) i++; // a rename's original path follows (not with --no-renames)
+  }
+  return { untracked: [...untracked], ignored: [...ignored] };
 }
 
 /** A `.git` (directory or gitfile) directly in the directory `rel` (git's bytes) of the repository. */

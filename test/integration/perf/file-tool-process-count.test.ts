@@ -14,6 +14,11 @@
  * processes -> 1. An untracked file git lists as `? path` is not ignored, so the ignored listing
  * is not run for it: 3 -> 2. An ignored file still takes both listings and is captured; an
  * untracked file over snapshot.maxFileSize is still refused (file-tool-delete-deny.test.ts).
+ * An ignored file took both listings (`ls-files --others`, then `ls-files --others --ignored
+ * --directory`): 3. For names the index does not list one `git status --porcelain=v2
+ * --ignored=matching -uall` says both, `?` untracked and `!` ignored (collapsed as --directory
+ * collapses): 3 -> 2, untracked stays 2. Captured as before, non-UTF-8 names and a file inside a
+ * wholly ignored directory too, and `guard rollback` gives their bytes and modes back.
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -21,6 +26,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { GUARD_BIN, PROJECT_ROOT, withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
 import { countGitProcesses, traceEnv, tracedArgv } from '../../helpers/git-trace.js';
+import { preToolHook } from '../../helpers/claude-hook.js';
 
 const SHIM = path.join(PROJECT_ROOT, 'hooks', 'agent-hook.sh');
 const SH = fs.existsSync('/usr/bin/dash') ? '/usr/bin/dash' : '/bin/sh';
@@ -101,9 +107,11 @@ function cursorHook(t: TestRepo, tool: 'Delete' | 'Write', file: string, label: 
 }
 
 const listsIgnored = (argv: string[]): boolean => isLsFiles(argv) && argv.includes('--ignored');
+/** The one listing of untracked and ignored names the index does not list (path-facts.ts listOthers). */
+const isStatus = (argv: string[]): boolean => argv.includes('status') && argv.includes('--ignored=matching');
 
 describe("an agent's delete tool asks git only what the index file cannot say", () => {
-  it('Delete of a tracked file costs 1 git process, of an untracked one 2 (no ignored listing); an ignored file is still captured and a large untracked one refused', async () => {
+  it('Delete of a tracked file costs 1 git process, of an untracked or an ignored one 2 (one status); an ignored file is still captured and a large untracked one refused', async () => {
     await withTestRepo((t) => {
       setup(t);
       t.write('.guard.yaml', 'snapshot:\n  maxFileSize: 1KB\n');
@@ -127,6 +135,7 @@ describe("an agent's delete tool asks git only what the index file cannot say", 
       const untracked = cursorHook(t, 'Delete', 'scratch.txt', 'untracked');
       expect(untracked.permission).toBe('allow');
       expect(untracked.argv.filter(listsIgnored), JSON.stringify(untracked.argv)).toEqual([]);
+      expect(untracked.argv.filter(isStatus), JSON.stringify(untracked.argv)).toHaveLength(1);
       expect(untracked.total, JSON.stringify(untracked.argv)).toBe(2);
       expect(events()).toEqual([]);
 
@@ -140,17 +149,74 @@ describe("an agent's delete tool asks git only what the index file cannot say", 
       const ignored = cursorHook(t, 'Delete', '.env.local', 'ignored');
       expect(ignored.permission).toBe('allow');
       expect(events()).toEqual([expect.objectContaining({ capturedIgnored: ['.env.local'] })]);
-      expect(ignored.argv.some(listsIgnored)).toBe(true);
+      // One status says it is not untracked and that it is ignored: the discovery and that one (it was 3).
+      expect(ignored.argv.filter(isLsFiles), JSON.stringify(ignored.argv)).toEqual([]);
+      expect(ignored.argv.filter(isStatus), JSON.stringify(ignored.argv)).toHaveLength(1);
+      expect(ignored.total, JSON.stringify(ignored.argv)).toBe(2);
 
       // Taken out of the index, forced.local is ignored again: git is asked, and it is captured.
       t.git(['rm', '-q', '--cached', 'forced.local']);
       expect(cursorHook(t, 'Delete', 'forced.local', 'untracked-again').permission).toBe('allow');
       expect(events()).toEqual([expect.objectContaining({ capturedIgnored: ['.env.local'] }), expect.objectContaining({ capturedIgnored: ['forced.local'] })]);
 
+      // A file inside a wholly ignored directory (git lists `keys/`, and its files once more to
+      // capture them: 3, was 4), and, by the shell's rm, a name that is not UTF-8 (a delete tool's
+      // JSON cannot carry one): captured, and rollback gives both back, bytes and modes.
+      t.write('.gitignore', '*.local\nkeys/\n');
+      t.git(['commit', '-q', '-am', 'keys ignored']);
+      t.write('keys/deploy.key', 'SECRET\n', 0o755);
+      const latin = Buffer.concat([Buffer.from(`${t.dir}/n`), Buffer.from([0xff]), Buffer.from('.local')]);
+      fs.writeFileSync(latin, 'LATIN=1\n', { mode: 0o600 });
+      fs.chmodSync(latin, 0o600);
+      const inDir = cursorHook(t, 'Delete', 'keys/deploy.key', 'ignored-dir');
+      expect(inDir.permission).toBe('allow');
+      expect(inDir.argv.filter(isStatus), JSON.stringify(inDir.argv)).toHaveLength(1);
+      expect(inDir.total, JSON.stringify(inDir.argv)).toBe(3);
+      expect(events().at(-1)).toEqual(expect.objectContaining({ capturedIgnored: ['keys/deploy.key'] }));
+      fs.rmSync(path.join(t.dir, 'keys/deploy.key'));
+      expect(t.guard(['rollback', '--yes']).code).toBe(0);
+      expect(fs.readFileSync(path.join(t.dir, 'keys/deploy.key'), 'utf8')).toBe('SECRET\n');
+      expect(fs.statSync(path.join(t.dir, 'keys/deploy.key')).mode & 0o777).toBe(0o755);
+
+      const trace = path.join(t.base, 'trace-rm-latin.json');
+      const rm = preToolHook(t, { tool: 'Bash', command: "rm -f n$'\\xff'.local" }, traceEnv(trace));
+      expect(rm.decision, rm.reason).toBe('allow');
+      expect(tracedArgv(trace).filter(isStatus), JSON.stringify(tracedArgv(trace))).toHaveLength(1);
+      // The log names it as git quotes it.
+      expect(events().at(-1)).toEqual(expect.objectContaining({ capturedIgnored: ['"n\\377.local"'] }));
+      fs.rmSync(latin);
+      expect(t.guard(['rollback', '--yes']).code).toBe(0);
+      expect(fs.readFileSync(latin, 'utf8')).toBe('LATIN=1\n');
+      expect(fs.statSync(latin).mode & 0o777).toBe(0o600);
+
       // A Write over an existing untracked file must still learn whether it is ignored: one listing.
       const write = cursorHook(t, 'Write', 'scratch.txt', 'write-untracked');
       expect(write.permission).toBe('allow');
       expect(write.total, JSON.stringify(write.argv)).toBe(2);
+    });
+  }, 240_000);
+
+  it('in an index over 1 MiB (status would cost more than the listings there) an ignored file keeps the two ls-files, and is captured the same', async () => {
+    await withTestRepo((t) => {
+      setup(t);
+      for (let d = 0; d < 40; d++) {
+        fs.mkdirSync(path.join(t.dir, `pad/d${d}`), { recursive: true });
+        for (let f = 0; f < 400; f++) fs.writeFileSync(path.join(t.dir, `pad/d${d}/file-${f}.txt`), `${d}.${f}\n`);
+      }
+      t.git(['add', 'pad']);
+      t.git(['commit', '-q', '-m', 'pad']);
+      expect(fs.statSync(path.join(t.dir, '.git/index')).size).toBeGreaterThan(1024 ** 2);
+      expect(cursorHook(t, 'Delete', 'README.md', 'big-warm-up').permission).toBe('allow');
+      const events = (): Array<{ capturedIgnored?: string[] }> => JSON.parse(t.guard(['log', '--json', '--type', 'allowed-after-snapshot']).stdout).events;
+      const ignored = cursorHook(t, 'Delete', '.env.local', 'big-ignored');
+      expect(ignored.permission).toBe('allow');
+      expect(ignored.argv.filter(isStatus), JSON.stringify(ignored.argv)).toEqual([]);
+      expect(ignored.argv.filter(listsIgnored), JSON.stringify(ignored.argv)).toHaveLength(1);
+      expect(ignored.total, JSON.stringify(ignored.argv)).toBe(3);
+      expect(events()).toEqual([expect.objectContaining({ capturedIgnored: ['.env.local'] })]);
+      const untracked = (t.write('scratch.txt', 'scratch\n'), cursorHook(t, 'Delete', 'scratch.txt', 'big-untracked'));
+      expect(untracked.permission).toBe('allow');
+      expect(untracked.total, JSON.stringify(untracked.argv)).toBe(2);
     });
   }, 240_000);
 });
