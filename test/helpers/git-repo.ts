@@ -175,6 +175,20 @@ function sleepSync(ms: number): void {
   Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 }
 
+/**
+ * `cp -a` of a test repository to `dest`, once the detached backup pusher that guard's last
+ * snapshot started has finished: it removes files of its own under .git/guard (backup-push.again,
+ * its pid file) while it runs, and cp fails on a file that vanishes between listing and copying
+ * ("cannot stat ... backup-push.again", seen in a clean-clone run). Waits up to 60 s.
+ */
+export function copyRepoSettled(dir: string, dest: string): void {
+  const pidFile = path.join(dir, '.git', 'guard', 'backup-push.pid');
+  const deadline = Date.now() + 60_000;
+  while (fs.existsSync(pidFile) && Date.now() < deadline) sleepSync(50);
+  const r = spawnSync('cp', ['-a', dir, dest], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`cp -a ${dir} ${dest} failed: ${r.stderr}`);
+}
+
 function result(r: SpawnSyncReturns<string>): RunResult {
   if (r.error) throw r.error;
   return { stdout: r.stdout, stderr: r.stderr, code: r.status ?? 128 };

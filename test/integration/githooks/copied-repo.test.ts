@@ -3,11 +3,10 @@
  * what they say about the repository must apply to the copy, never to the original (issue 11):
  * the hooks manifest, the backup link and the watcher's pid file.
  */
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
+import { copyRepoSettled, withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
 import { json, waitForBackgroundPush, waitForWatcher } from '../watcher/helpers.js';
 
 function hookFiles(dir: string): Record<string, string> {
@@ -27,8 +26,7 @@ function setUp(repo: TestRepo): void {
 
 function copyRepo(repo: TestRepo, name: string): string {
   const copy = path.join(repo.base, name);
-  const r = spawnSync('cp', ['-a', repo.dir, copy]);
-  expect(r.status).toBe(0);
+  copyRepoSettled(repo.dir, copy);
   return copy;
 }
 

@@ -10,7 +10,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
+import { copyRepoSettled, withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
 import { captureState } from '../../helpers/state.js';
 import { installedClaudeHook } from '../../helpers/guard-steps.js';
 import { json, waitForBackgroundPush } from '../watcher/helpers.js';
@@ -115,7 +115,7 @@ describe("an agent's --abort / --skip / --quit of the person's stopped operation
       expect(Object.keys(during.files).length).toBeGreaterThan(1 + c.beside.length);
       // The person's own way on, from here, in a copy.
       const reference = path.join(repo.base, 'reference');
-      execFileSync('cp', ['-a', repo.dir, reference]);
+      copyRepoSettled(repo.dir, reference);
 
       const hook = installedClaudeHook(repo, c.command);
       expect(hook.decision).toBe('allow');

@@ -10,7 +10,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
+import { copyRepoSettled, withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
 import { captureState } from '../../helpers/state.js';
 import { json, waitForBackgroundPush } from '../watcher/helpers.js';
 import { openRepo } from '../../../src/git/repo.js';
@@ -57,7 +57,7 @@ function pruneUnreachable(repo: TestRepo): void {
 /** A copy of the whole repository as it is now (the person's own, to finish the operation the way they would have). */
 function copyRepo(repo: TestRepo, name: string): string {
   const copy = path.join(repo.base, name);
-  execFileSync('cp', ['-a', repo.dir, copy]);
+  copyRepoSettled(repo.dir, copy);
   return copy;
 }
 

@@ -9,9 +9,8 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
+import { copyRepoSettled, withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
 import { snapshotId } from '../../helpers/guard-steps.js';
 import { openRepo } from '../../../src/git/repo.js';
 import { planRefs } from '../../../src/restore/plan.js';
@@ -76,7 +75,7 @@ function continueRebase(repo: TestRepo, cwd: string): void {
 
 function copyRepo(repo: TestRepo, name: string): string {
   const copy = path.join(repo.base, name);
-  execFileSync('cp', ['-a', repo.dir, copy]);
+  copyRepoSettled(repo.dir, copy);
   return copy;
 }
 
