@@ -29,6 +29,13 @@ export function commitFiles(t: TestRepo, files: Files, message = 'init'): void {
   t.git(['commit', '-q', '-m', message]);
 }
 
+/** Writes `files`, force-adds exactly them (ignored ones too) and commits: a commit that tracks what the repository ignores. */
+export function commitForced(t: TestRepo, files: Files, message: string): void {
+  writeFiles(t, files);
+  t.git(['add', '-f', '--', ...Object.keys(files)]);
+  t.git(['commit', '-q', '-m', message]);
+}
+
 /** The policy `guard init` writes (templates/guard.default.yaml) as the repository's .guard.yaml, not committed. */
 export function useDefaultPolicy(t: TestRepo): void {
   fs.copyFileSync(path.join(PROJECT_ROOT, 'templates', 'guard.default.yaml'), path.join(t.dir, '.guard.yaml'));

@@ -15,6 +15,7 @@ import { describe, expect, it } from 'vitest';
 import { preToolHook } from '../../helpers/claude-hook.js';
 import { countGitProcesses, traceEnv, tracedArgv } from '../../helpers/git-trace.js';
 import { withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
+import { commitFiles, commitForced } from '../../helpers/repo-steps.js';
 import { byteState, stateWithModes } from '../../helpers/state.js';
 import { checkVerdict } from '../../helpers/verdicts.js';
 import { patchCreates } from '../../../src/git/patch-paths.js';
@@ -27,16 +28,9 @@ function sh(t: TestRepo, command: string): { status: number | null; stderr: stri
 
 /** A repository whose `side` commit adds .env (ignored on main) and x.txt, with that commit as an mbox at ../add-env.patch. */
 function setup(t: TestRepo): string {
-  t.write('.gitignore', '.env\n');
-  t.write('a.txt', 'a\n');
-  t.write('sub/keep.txt', 'k\n');
-  t.git(['add', '-A']);
-  t.git(['commit', '-q', '-m', 'init']);
+  commitFiles(t, { '.gitignore': '.env\n', 'a.txt': 'a\n', 'sub/keep.txt': 'k\n' });
   t.git(['checkout', '-q', '-b', 'side']);
-  t.write('.env', 'FROM_PATCH=1\n');
-  t.write('x.txt', 'x\n');
-  t.git(['add', '-f', '.env', 'x.txt']);
-  t.git(['commit', '-q', '-m', 'add .env']);
+  commitForced(t, { '.env': 'FROM_PATCH=1\n', 'x.txt': 'x\n' }, 'add .env');
   const mbox = path.join(t.base, 'add-env.patch');
   fs.writeFileSync(mbox, t.git(['format-patch', '--stdout', '-1']));
   t.git(['checkout', '-q', 'main']);
@@ -100,14 +94,9 @@ describe('git am -3 over an ignored file', () => {
   it('-p<n> and --directory move where the new file lands (git 2.39, run): the ignored file there is captured, rollback gives everything back', async () => {
     await withTestRepo((t) => {
       // The patch adds x/.env; every .env is ignored, and one is on disk at each place it can land.
-      t.write('.gitignore', '.env\n');
-      t.write('a.txt', 'a\n');
-      t.git(['add', '-A']);
-      t.git(['commit', '-q', '-m', 'init']);
+      commitFiles(t, { '.gitignore': '.env\n', 'a.txt': 'a\n' });
       t.git(['checkout', '-q', '-b', 'side']);
-      t.write('x/.env', 'FROM_PATCH=1\n');
-      t.git(['add', '-f', 'x/.env']);
-      t.git(['commit', '-q', '-m', 'add x/.env']);
+      commitForced(t, { 'x/.env': 'FROM_PATCH=1\n' }, 'add x/.env');
       const mbox = path.join(t.base, 'add-env.patch');
       fs.writeFileSync(mbox, t.git(['format-patch', '--stdout', '-1']));
       t.git(['checkout', '-q', 'main']);

@@ -16,6 +16,7 @@ import { describe, expect, it } from 'vitest';
 import { preToolHook } from '../../helpers/claude-hook.js';
 import { traceEnv, tracedArgv } from '../../helpers/git-trace.js';
 import { withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
+import { commitFiles, commitForced } from '../../helpers/repo-steps.js';
 import { stateWithModes } from '../../helpers/state.js';
 import { checkVerdict } from '../../helpers/verdicts.js';
 
@@ -70,22 +71,13 @@ const replaced = (t: TestRepo): void => expect(t.read('.env')).toBe('TRACKED=1\n
 describe('cherry-pick and revert spellings over an ignored file', () => {
   it('cherry-pick of A...B, ^A B, B --not A, commits listed and -n: .env captured first, rollback gives everything back', async () => {
     await withTestRepo((t) => {
-      t.write('.gitignore', '.env\n');
-      t.write('a.txt', 'a\n');
-      t.git(['add', '-A']);
-      t.git(['commit', '-q', '-m', 'init']);
+      commitFiles(t, { '.gitignore': '.env\n', 'a.txt': 'a\n' });
       t.git(['checkout', '-q', '-b', 'side']);
-      t.write('b.txt', 'b\n');
-      t.git(['add', 'b.txt']);
-      t.git(['commit', '-q', '-m', 'b']);
-      t.write('.env', 'TRACKED=1\n');
-      t.git(['add', '-f', '.env']);
-      t.git(['commit', '-q', '-m', 'add .env']);
+      commitFiles(t, { 'b.txt': 'b\n' }, 'b');
+      commitForced(t, { '.env': 'TRACKED=1\n' }, 'add .env');
       t.git(['rm', '-q', '.env']);
       t.git(['commit', '-q', '-m', 'delete .env']);
-      t.write('c.txt', 'c\n');
-      t.git(['add', 'c.txt']);
-      t.git(['commit', '-q', '-m', 'c']);
+      commitFiles(t, { 'c.txt': 'c\n' }, 'c');
       t.git(['checkout', '-q', '-b', 'work', 'main']);
       eachOverEnv(t, [
         ['git cherry-pick work...side', gone],
@@ -104,18 +96,11 @@ describe('cherry-pick and revert spellings over an ignored file', () => {
 
   it('revert of ^A B, B --not A and -n re-adds the .env a commit deleted: captured first, rollback gives everything back', async () => {
     await withTestRepo((t) => {
-      t.write('a.txt', 'a\n');
-      t.write('.env', 'TRACKED=1\n');
-      t.git(['add', '-A']);
-      t.git(['commit', '-q', '-m', 'init with .env']);
+      commitFiles(t, { 'a.txt': 'a\n', '.env': 'TRACKED=1\n' }, 'init with .env');
       t.git(['checkout', '-q', '-b', 'work']);
       t.git(['rm', '-q', '--cached', '.env']);
-      t.write('.gitignore', '.env\n');
-      t.git(['add', '.gitignore']);
-      t.git(['commit', '-q', '-m', 'stop tracking .env']);
-      t.write('c.txt', 'c\n');
-      t.git(['add', 'c.txt']);
-      t.git(['commit', '-q', '-m', 'c']);
+      commitFiles(t, { '.gitignore': '.env\n' }, 'stop tracking .env');
+      commitFiles(t, { 'c.txt': 'c\n' }, 'c');
       eachOverEnv(t, [
         ['git revert --no-edit ^main work', replaced],
         ['git revert --no-edit work --not main', replaced],
