@@ -64,6 +64,11 @@ export interface WriteOptions {
 }
 
 export function checkWriteTarget(field: Field, cwd: string | null, ctx: CommandContext, source: string, what: string, options: WriteOptions = {}): Verdict | null {
+  // `find ... -exec sed -i ... {} +`: `{}` is whatever the find selects, judged by git's listing of it.
+  if (field.found?.kind === 'find' && options.append !== true) {
+    const edit = checkFoundEdit(field.found.query, what, ctx, source);
+    if (edit !== undefined) return edit;
+  }
   if (field.value === null || field.glob) {
     return makeVerdict(opaqueKind(ctx.isAgent), 'opaque-command', `${what}, a path guard cannot know before the command runs`, source);
   }
@@ -211,6 +216,50 @@ export function checkFound(query: FindQuery, display: string, ctx: CommandContex
     return makeVerdict('allow', 'no-risk', `${options.verb} ${display}, which finds nothing guard keeps`, source);
   }
   return judgeContents(display, contents, true, true, ctx, source, { ...options, recursive: true });
+}
+
+/**
+ * A write over every file a find selects (`find src -name '*.js' -exec sed -i ... {} +`): judged
+ * by git's listing of them as checkEdits does. Undefined where the listing is not there (by text,
+ * or git cannot list all that find reaches): the caller judges the made-up name instead.
+ */
+function checkFoundEdit(query: FindQuery, what: string, ctx: CommandContext, source: string): Verdict | null | undefined {
+  const view = ctx.view;
+  if (!view || view.mode === 'text') return undefined;
+  if (view.collecting) {
+    view.find(query);
+    return null;
+  }
+  const contents = view.find(query);
+  return contents ? checkEdits(contents, what, ctx, source, true) : undefined;
+}
+
+/**
+ * An in-place edit (or overwrite) of files guard knows only as a set that holds them (what a glob
+ * matches, what a find selects, what a listing such as `git ls-files` or `grep -rl DIR` can print):
+ * the ignored files in it that are not regenerable output are captured into the snapshot first
+ * (the command may replace any of them); for an agent, a protected path or one of guard's files
+ * in it refuses (`byFiles`: the set is the files themselves, not only where they lie). Null when
+ * the set holds no ignored file to keep.
+ */
+export function checkEdits(contents: RepoContents, what: string, ctx: CommandContext, source: string, byFiles: boolean): Verdict | null {
+  const captured = contents.ignored.filter((entry) => !entry.regenerable);
+  const ignoredFiles = captured.flatMap((entry) => (entry.files ?? []).map((f) => f.path));
+  if (byFiles && ctx.isAgent) {
+    for (const file of [...contents.tracked, ...contents.untracked, ...ignoredFiles].map(text)) {
+      const glob = protectedGlob(file, ctx);
+      const instead = `Name the files to edit, leaving ${file} out (a pathspec such as ':!${file}', or grep -l on the files you mean).`;
+      if (glob) return makeVerdict('deny', 'protected-path', `${what}, which may edit the protected path ${file} (matches "${glob}")`, source, `${instead} Agents may not edit protected paths; ask the person to.`);
+      const own = ctx.repoRoot ? guardFile(`${ctx.repoRoot}/${file}`, ctx) : null;
+      if (own) return makeVerdict('deny', 'guard-self', `${what}, which may edit ${own}, which configures guard or an agent's hooks`, source, instead);
+    }
+  }
+  const unlisted = tooManyToCapture(captured, (dir) => `${what}, which may edit files in ${dir}`, source);
+  if (unlisted) return unlisted;
+  const files = ignoredFiles.filter((f) => !f.endsWith('/'));
+  if (files.length === 0) return null;
+  ctx.view?.addCapture(captured);
+  return makeVerdict('snapshot', 'overwrite-ignored', `${what}, which may replace the ignored ${listNames(files.map(text))} (no snapshot holds ignored files); guard captures ${files.length > 1 ? 'them' : 'it'} into the snapshot first`, source);
 }
 
 /** The verdict from the path's text alone (no view of the file system). */
@@ -456,6 +505,21 @@ function worktreeMatchedByGlob(base: string, globSegments: string[], ctx: Comman
     if (globSegments.length <= below.length && globSegments.every((segment, i) => globMatch(segment, below[i]!, { dot: false }))) return { root, inside: false };
   }
   return null;
+}
+
+/**
+ * A glob inside the repository as the repo-relative pattern the view lists (StateView.glob), or
+ * null where it starts outside the repository or in a directory guard cannot determine.
+ */
+export function globRelPattern(pattern: string, cwd: string | null, ctx: CommandContext): string | null {
+  const abs = resolvePath(pattern, cwd);
+  if (abs === null) return null;
+  const segments = abs.split('/').slice(1);
+  const firstGlob = segments.findIndex((s) => /[*?[]/.test(s));
+  if (firstGlob === -1) return null;
+  const kind = classifyPath(`/${segments.slice(0, firstGlob).join('/')}`, ctx);
+  if (kind.kind !== 'inside' && kind.kind !== 'repo-root') return null;
+  return path.posix.join(kind.kind === 'inside' ? kind.rel : '', ...segments.slice(firstGlob));
 }
 
 /** Deleting a glob pattern: judge the directory it starts from and whether it can reach `.git`. */

@@ -5,12 +5,13 @@
  *    refusal outside it (nothing brings the old content back), except in the scratch directories
  *    (the system temp dir);
  *  - in-place edits of a glob (`sed -i ... src/*.js`, `perl -pi ... src/*.js`) are judged by what
- *    the pattern can reach (`.git`, guard's files, protected paths), not refused for being a glob.
+ *    the pattern can reach (`.git`, guard's files, protected paths), not refused for being a glob,
+ *    and the ignored files it matches are captured into the snapshot first.
  */
 import type { Field } from './expand.js';
 import { stricter } from './rules.js';
 import { isStrictlyUnder, resolvePath } from './paths.js';
-import { checkDeleteTarget, checkWriteTarget } from './targets.js';
+import { checkDeleteTarget, checkEdits, checkWriteTarget, globRelPattern } from './targets.js';
 import type { CommandContext, Verdict } from './types.js';
 
 /** Without the caller's scratch directories (the system temp dir, commands.tempIsScratch), /tmp. */
@@ -30,8 +31,13 @@ export function checkTruncateTarget(field: Field, cwd: string | null, ctx: Comma
 export function checkWriteGlob(field: Field, cwd: string | null, ctx: CommandContext, source: string, what: string): Verdict | null {
   if (!field.glob || field.pattern === null) return checkWriteTarget(field, cwd, ctx, source, what);
   const reach = checkDeleteTarget(field, cwd, ctx, source, { recursive: false, verb: what });
-  if (reach.verdict !== 'deny') return null;
-  if (reach.rule === 'git-dir-write' || reach.rule === 'device-write') return reach;
-  if ((reach.rule === 'protected-path' || reach.rule === 'guard-self') && ctx.isAgent) return reach;
-  return null;
+  if (reach.verdict === 'deny') {
+    if (reach.rule === 'git-dir-write' || reach.rule === 'device-write') return reach;
+    if ((reach.rule === 'protected-path' || reach.rule === 'guard-self') && ctx.isAgent) return reach;
+  }
+  // Once guard has looked: the ignored files the pattern matches (`sed -i ... src/*.js` over an
+  // ignored src/config.local.js) are captured into the snapshot first, as for `sed -i` of one.
+  const rel = ctx.view?.resolved ? globRelPattern(field.pattern, cwd, ctx) : null;
+  const matched = rel === null ? null : (ctx.view?.glob(rel) ?? null);
+  return matched ? checkEdits(matched, what, ctx, source, false) : null;
 }
