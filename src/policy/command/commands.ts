@@ -14,7 +14,7 @@ import { parseWords } from './parse.js';
 import { classifyScriptCommand, SCRIPT_COMMANDS } from './scripts.js';
 import { makeVerdict } from './rules.js';
 import { report, reportOpaque, shellQuote, stdinOrigin, sub, values, type Invocation, type Runtime } from './runtime.js';
-import { checkDeleteTarget, checkMoveSource, checkOpaqueArgument, checkWriteTarget } from './targets.js';
+import { checkDeleteTarget, checkMoveSource, checkOpaqueArgument, checkWriteTarget, movesOut } from './targets.js';
 import { isUnder, resolvePath } from './paths.js';
 
 const SHELLS = new Set(['sh', 'bash', 'dash', 'zsh', 'ksh', 'mksh', 'ash', 'yash', 'posh', 'fish', 'rbash', 'csh', 'tcsh', 'pdksh', 'oksh', 'loksh']);
@@ -782,7 +782,7 @@ function classifyApplyPatch(inv: Invocation, args: Field[], rt: Runtime): void {
         break;
       case 'Move to': {
         if (current !== null) {
-          const away = checkMoveSource(knownField(current), inv.cwd, rt.ctx, inv.source);
+          const away = checkMoveSource(knownField(current), inv.cwd, rt.ctx, inv.source, movesOut(file, inv.cwd, rt.ctx) ? file.display : null);
           if (away) rt.report(away);
         }
         const verdict = checkWriteTarget(file, inv.cwd, rt.ctx, inv.source, `apply_patch writes ${file.display}`);

@@ -13,7 +13,7 @@ import { report, reportOpaque, sub, type Invocation, type Runtime } from './runt
 import { classifyFind } from './find.js';
 import { checkOverlay } from './overlay.js';
 import { checkTruncateTarget, checkWriteGlob } from './write-targets.js';
-import { checkDeleteAbs, checkDeleteTarget, checkMoveSource, checkWriteTarget, deleteLocation, GIT_INTERNAL_NAMES, type WriteOptions } from './targets.js';
+import { checkDeleteAbs, checkDeleteTarget, checkMoveSource, checkWriteTarget, deleteLocation, movesOut, GIT_INTERNAL_NAMES, type WriteOptions } from './targets.js';
 import type { CommandContext } from './types.js';
 
 export const FILE_COMMANDS = new Set([
@@ -236,8 +236,10 @@ function classifyCopy(inv: Invocation, name: string, args: Field[], rt: Runtime)
   if (!dest) return;
   const verb = name === 'mv' ? 'moves' : name === 'ln' ? 'links' : 'copies';
   if (name === 'mv') {
+    // Out of the repository, a move deletes its source there (checkMoveSource).
+    const out = movesOut(dest, inv.cwd, rt.ctx) ? dest.display : null;
     for (const source of sources) {
-      const verdict = checkMoveSource(source, inv.cwd, rt.ctx, inv.source);
+      const verdict = checkMoveSource(source, inv.cwd, rt.ctx, inv.source, out);
       if (verdict) rt.report(verdict);
     }
   }

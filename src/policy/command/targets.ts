@@ -50,6 +50,16 @@ export interface DeleteOptions {
    * itself is removed, and only the symlinks of its parent directories count.
    */
   follow?: boolean;
+  /**
+   * Where what goes is said to go, in place of "inside the repository" (a move out of it:
+   * ", out of the repository (to ../x)").
+   */
+  where?: string;
+  /**
+   * An untracked file over snapshot.maxFileSize is no reason to refuse: it goes with the command
+   * (a move out of the repository), which is what that refusal advises.
+   */
+  keepsLarge?: boolean;
 }
 
 /** Nothing to judge yet: the path was noted for the resolved pass (state.ts). */
@@ -361,7 +371,7 @@ function judgeContents(rel: string, contents: RepoContents, isDir: boolean, nonE
   // and the ignored listing is then never asked for (path-facts.ts lists each kind on first use).
   const listed = protectedIn([...contents.tracked, ...contents.untracked], rel, ctx, source, verb);
   if (listed) return listed;
-  const tooLarge = untrackedTooLarge(contents.untracked, contents.sizeOf, ctx);
+  const tooLarge = options.keepsLarge ? null : untrackedTooLarge(contents.untracked, contents.sizeOf, ctx);
   if (tooLarge) {
     const what = tooLarge.name === rel ? `${rel} (${tooLarge.size})` : `${rel}, which holds ${tooLarge.name} (${tooLarge.size})${tooLarge.more}`;
     return makeVerdict('deny', 'untracked-too-large', `${verb} ${what}, ${tooLarge.why}`, source);
@@ -393,7 +403,7 @@ function judgeContents(rel: string, contents: RepoContents, isDir: boolean, nonE
   const ignoredNames = captured.flatMap((entry) => (entry.files ?? []).map((f) => text(f.path)));
   const keep = ignoredNames.length > 0 ? `; guard captures the ignored ${listNames(ignoredNames)} into the snapshot first` : '';
   if (contents.tracked.length > 0 || contents.untracked.length > 0 || ignoredNames.length > 0) {
-    return makeVerdict('snapshot', 'rm-in-repo', `${verb} ${rel} inside the repository${keep}`, source);
+    return makeVerdict('snapshot', 'rm-in-repo', `${verb} ${rel}${options.where ?? ' inside the repository'}${keep}`, source);
   }
   if (contents.ignored.length > 0) return makeVerdict('allow', 'no-risk', `${verb} ${rel}, ignored output that is rebuilt (not kept in snapshots)`, source);
   // git lists nothing, yet something is there. Inside a submodule or a nested repository, it is
@@ -479,7 +489,7 @@ function checkDeleteInRepo(rel: string, ctx: CommandContext, source: string, opt
     const own = guardFile(abs, ctx) ?? (options.recursive ? containsGuardFiles(abs, ctx) : null);
     if (own) return makeVerdict('deny', 'guard-self', `${options.verb} ${own}, which configures guard or an agent's hooks`, source);
   }
-  return makeVerdict('snapshot', 'rm-in-repo', `${options.verb} ${rel} inside the repository`, source);
+  return makeVerdict('snapshot', 'rm-in-repo', `${options.verb} ${rel}${options.where ?? ' inside the repository'}`, source);
 }
 
 /**
@@ -591,7 +601,7 @@ function checkDeleteGlob(pattern: string, display: string, cwd: string | null, c
         const own = guardFileMatchedBy(relPattern, ctx, options.recursive);
         if (own) return makeVerdict('deny', 'guard-self', `${options.verb} ${display}, which matches ${own}`, source);
       }
-      return makeVerdict('snapshot', 'rm-in-repo', `${options.verb} ${display} inside the repository`, source);
+      return makeVerdict('snapshot', 'rm-in-repo', `${options.verb} ${display}${options.where ?? ' inside the repository'}`, source);
     }
   }
 }
@@ -633,8 +643,16 @@ function guardFileMatchedBy(relPattern: string, ctx: CommandContext, recursive: 
   return null;
 }
 
-/** Moving a path away deletes it where it was: refused for what guard must keep in place. */
-export function checkMoveSource(field: Field, cwd: string | null, ctx: CommandContext, source: string): Verdict | null {
+/**
+ * Moving a path away deletes it where it was: refused for what guard must keep in place. `out`
+ * is where it goes when that is outside the repository (movesOut): then the move is, from the
+ * repository's side, a deletion of the source, whose bytes the next move onto the same name
+ * outside overwrites (Gemini CLI, July 2025: every file of a project moved one by one onto one
+ * name that was not a directory). It is judged as rm's is: a snapshot first, capturing the
+ * ignored files that are not regenerable output, and the refusals as for any move.
+ */
+export function checkMoveSource(field: Field, cwd: string | null, ctx: CommandContext, source: string, out: string | null = null): Verdict | null {
+  if (out !== null && ctx.repoRoot) return checkMoveOut(field, cwd, ctx, source, out);
   if (field.value === null || field.glob) {
     if (field.glob && field.pattern !== null) {
       const abs = resolvePath(field.pattern, cwd);
@@ -650,6 +668,39 @@ export function checkMoveSource(field: Field, cwd: string | null, ctx: CommandCo
   // Moving files inside the repository or elsewhere keeps their content: only the refusals stay
   // (moving a file too large for a snapshot out of the way is what that refusal advises).
   return verdict.verdict === 'deny' && verdict.rule !== 'rm-outside-repo' && verdict.rule !== 'untracked-too-large' ? verdict : null;
+}
+
+function checkMoveOut(field: Field, cwd: string | null, ctx: CommandContext, source: string, out: string): Verdict | null {
+  const where = `, out of the repository (to ${out})`;
+  const verdict = checkDeleteTarget(field, cwd, ctx, source, { recursive: true, verb: 'moves away', where, keepsLarge: true });
+  // What lies outside the repository already is not this repository's to keep.
+  if (verdict.verdict === 'allow' || verdict.rule === 'rm-outside-repo') return null;
+  // A source guard cannot name (`mv "$f" ../x`) may be any file of the repository: the snapshot
+  // holds its tracked and untracked files (which ignored ones it would take cannot be known).
+  if (verdict.rule === 'rm-unknown-target') return makeVerdict('snapshot', 'rm-in-repo', `moves away ${field.display}, a path guard cannot know before the command runs${where}`, source);
+  return verdict;
+}
+
+/**
+ * Whether what mv moves to `dest` leaves the repository: by the destination's text (`../x`,
+ * `/tmp/x`, `~/x`), or once guard has looked, by where its symbolic links lead (`lnk/new`, lnk
+ * leading out: a directory there takes the source inside it, anything else is replaced by it).
+ * A destination guard cannot see is judged by the write check alone.
+ */
+export function movesOut(dest: Field, cwd: string | null, ctx: CommandContext): boolean {
+  if (!ctx.repoRoot || dest.value === null || dest.glob) return false;
+  const abs = resolvePath(dest.value, cwd);
+  if (abs === null || isDrivePath(abs)) return false;
+  const outside = (p: string): boolean => {
+    const kind = classifyPath(p, ctx).kind;
+    return kind === 'outside' || kind === 'repo-ancestor' || kind === 'home' || kind === 'root';
+  };
+  if (outside(abs)) return true;
+  const view = ctx.view;
+  if (!view || view.isPlaceholder(abs)) return false;
+  const facts = view.path(abs, false);
+  if (!facts) return false;
+  return outside(facts.followedExists && facts.followedIsDir ? facts.followed : facts.located);
 }
 
 /** A program guard does not model is handed a path inside `.git` or one of guard's own files. */

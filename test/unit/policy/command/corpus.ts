@@ -495,6 +495,19 @@ const SNAPSHOT: Row[] = [
   ['echo "git reset --hard" | sh', 'snapshot', 'git-reset-hard'],
   ['ls src | grep tmp ; git clean -fd', 'snapshot', 'git-clean'],
   ['rm -rf node_modules && npm install', 'snapshot', 'rm-in-repo'],
+  // A move out of the repository deletes its source there: the next move onto the same name
+  // outside overwrites it (Gemini CLI, July 2025). Judged as rm is.
+  ['mv src/a.js ../newdir', 'snapshot', 'rm-in-repo'],
+  ['mv src/a.js /tmp/x', 'snapshot', 'rm-in-repo'],
+  ['mv -t /tmp src/a.js', 'snapshot', 'rm-in-repo'],
+  ['mv src ~/old-src', 'snapshot', 'rm-in-repo'],
+  ['cd src && mv a.js ../..', 'snapshot', 'rm-in-repo'],
+  ['mv src/* ../elsewhere', 'snapshot', 'rm-in-repo'],
+  ['for f in src/*.js; do mv "$f" ../out; done', 'snapshot', 'rm-in-repo'],
+  ["apply_patch <<'EOF'\n*** Begin Patch\n*** Update File: src/a.ts\n*** Move to: ../a.ts\n*** End Patch\nEOF", 'snapshot', 'rm-in-repo'],
+  ['mv src/a.js lib/a.js', 'allow'],
+  ['cd src && mv a.js ..', 'allow'],
+  ['mv /tmp/a.js /tmp/b.js', 'allow'],
 ];
 
 // ------------------------------------------------------------------ deny: remote history
@@ -820,6 +833,7 @@ const PROTECTED: Row[] = [
   ['rm -rf config', 'deny', 'protected-path'],
   ['rm -rf secrets/*', 'deny', 'protected-path'],
   ['mv secrets /tmp/secrets', 'deny', 'protected-path'],
+  ['mv * ../elsewhere', 'deny', 'protected-path'],
   ['mv .guard.yaml .guard.yaml.bak', 'deny', 'protected-path'],
   ['echo token > secrets/api-token', 'deny', 'protected-path'],
   ['cp new.yml config/production.yml', 'deny', 'protected-path'],
@@ -1192,6 +1206,7 @@ export const NO_REPO_ROWS: Row[] = [
   ['ls -la', 'allow'],
   ['rm -rf build', 'deny', 'rm-outside-repo'],
   ['rm notes.txt', 'deny', 'rm-outside-repo'],
+  ['mv notes.txt ../notes.txt', 'allow'],
   ['git reset --hard', 'deny', 'git-reset-hard'],
   ['git clean -fd', 'deny', 'git-clean'],
   ['git push -f', 'deny', 'git-push-force'],
