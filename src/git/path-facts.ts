@@ -976,7 +976,9 @@ export async function readPathFacts(repo: Repo | null, queries: StateQueries, op
     const facts = locate(abs);
     located.set(abs, facts);
     if (!query.contents) continue;
-    for (const [place, exists, isDir] of [[facts.located, facts.exists, facts.isDir], [facts.followed, facts.followedExists, facts.followedIsDir]] as const) {
+    // 'entry': the entry itself (not where a link leads), and only when it is not a directory.
+    const places = query.contents === 'entry' ? (facts.isDir ? [] : [[facts.located, facts.exists, false] as const]) : ([[facts.located, facts.exists, facts.isDir], [facts.followed, facts.followedExists, facts.followedIsDir]] as const);
+    for (const [place, exists, isDir] of places) {
       const rel = exists ? repoRelative(repo, place) : null;
       if (rel === null) continue;
       wanted.add(rel);

@@ -15,6 +15,7 @@ import { isUnder, protectedBranch, resolvePath } from './paths.js';
 import type { RefChange } from './ref-changes.js';
 import { makeVerdict, opaqueKind, type RuleName } from './rules.js';
 import { checkGitClean, checkStashUntracked } from './targets.js';
+import { judgeGitMv } from './git-mv.js';
 import { judgeSparseCheckout, sparseQuery, SPARSE_WRITES } from './sparse-checkout.js';
 import { judgeTreeLanding } from './tree-landing.js';
 import { reportOpaque, sub, type Invocation, type Runtime } from './runtime.js';
@@ -532,6 +533,7 @@ const SUBCOMMANDS: Record<string, (call: GitCall, args: Field[]) => void> = {
       local(call, 'snapshot', 'git-rm-force', 'git rm -f deletes files with uncommitted changes');
     }
   },
+  mv: gitMv,
   'sparse-checkout': gitSparseCheckout,
   'read-tree'(call, args) {
     if (args.some((a) => a.value === '-u' || (a.value !== null && /^-[a-z]*u[a-z]*$/.test(a.value) && !a.value.startsWith('--')))) {
@@ -1311,6 +1313,25 @@ function gitBranch(call: GitCall, args: Field[]): void {
  * the repository and captured into it, or the command is denied (sparse-checkout.ts). `disable`
  * never runs in cone mode. `list` and `check-rules` only read.
  */
+/**
+ * `git mv -f` renames over what is at its destination (git-mv.ts): an ignored file there is
+ * captured first, a tracked or untracked one takes a snapshot first. Without -f, or with -n, git
+ * replaces nothing. Where guard does not see the repository git runs in, the text's verdict: a
+ * snapshot here, refused elsewhere (local).
+ */
+function gitMv(call: GitCall, args: Field[]): void {
+  const parsed = parseGitArgs(args, { long: { verbose: 'none', 'dry-run': 'none', force: 'none', sparse: 'none' }, short: { v: 'none', n: 'none', f: 'none', k: 'none' }, alias: { v: 'verbose', n: 'dry-run', f: 'force' } });
+  if (!isSet(parsed, 'force') || isSet(parsed, 'dry-run')) return;
+  const words = [...parsed.operands, ...parsed.pathspecs];
+  if (words.length < 2) return;
+  const view = call.rt.ctx.view;
+  if (!view || view.mode === 'text' || call.target !== 'same' || !call.byCwd || call.cwd === null || call.gitDir || call.workTree || innerRepository(call)) {
+    local(call, 'snapshot', 'git-mv-force', 'git mv -f replaces what stands at its destination');
+    return;
+  }
+  for (const verdict of judgeGitMv(words, call.cwd, call.rt.ctx, call.inv.source)) call.rt.report(verdict);
+}
+
 function gitSparseCheckout(call: GitCall, args: Field[]): void {
   const index = args.findIndex((a) => a.value === null || !a.value.startsWith('-'));
   const action = args[index];

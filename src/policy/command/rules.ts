@@ -158,6 +158,10 @@ export const RULES = {
     description: '`git stash clear` deletes every stash entry (restorable once snapshots hold the stash).',
     instead: 'Drop the entries you mean one by one.',
   },
+  'git-mv-force': {
+    description: '`git mv -f` renames a file over a tracked or untracked file at its destination (restorable from the snapshot taken first; an ignored file there is captured first: overwrite-ignored).',
+    instead: 'Move to a name that is free, or `git rm` the file at the destination first.',
+  },
   'git-rm-force': {
     description: '`git rm -f` deletes files with uncommitted changes (restorable from the snapshot taken first).',
     instead: 'Commit or stash the changes first, then `git rm`.',
@@ -204,7 +208,7 @@ export const RULES = {
     instead: 'Delete only what you mean; guard snapshots the repository first.',
   },
   'overwrite-ignored': {
-    description: 'Overwriting or editing in place an ignored file that is not regenerable output (`.env.local`, local config: `cp .env.example .env.local`, `echo X= > .env.local`, `sed -i`, a file tool, a recursive copy or an archive extracted over it: `cp -r tpl/. .`, `tar xf`; a tracked file of another tree that git writes over it: `git switch X`, `checkout X`, `reset --hard X`, `restore --source X`, `merge X`, `cherry-pick C`, `stash pop`, `git am -3` of a patch creating it): no snapshot holds ignored files, so guard captures it into the snapshot taken first.',
+    description: 'Overwriting or editing in place an ignored file that is not regenerable output (`.env.local`, local config: `cp .env.example .env.local`, `echo X= > .env.local`, `sed -i`, a file tool, a recursive copy or an archive extracted over it: `cp -r tpl/. .`, `tar xf`; a tracked file of another tree that git writes over it: `git switch X`, `checkout X`, `reset --hard X`, `restore --source X`, `merge X`, `cherry-pick C`, `stash pop`, `git am -3` of a patch creating it; `git mv -f` onto it): no snapshot holds ignored files, so guard captures it into the snapshot taken first.',
     instead: 'Nothing to change: the old file is in the snapshot taken first (`guard rollback` brings it back).',
   },
   'capture-too-large': {

@@ -147,12 +147,20 @@ export function findKey(query: FindQuery): string {
   return JSON.stringify([query.start, query.shown, query.filter]);
 }
 
+/**
+ * What is wanted of a path besides where it is: nothing (false), what lies at or under it and
+ * where it leads (true: deletions, writes), or only what the entry itself is when it is not a
+ * directory ('entry': a rename replaces the entry, never writes through a final symlink, and
+ * refuses a directory, so nothing under one is listed).
+ */
+export type PathContents = boolean | 'entry';
+
 export interface StateQueries {
   /**
    * Absolute paths (as written, resolved against the command's cwd, not through symlinks), and
    * whether what lies under them is needed (deletions) or only where they lead (writes).
    */
-  paths: Map<string, { contents: boolean }>;
+  paths: Map<string, { contents: PathContents }>;
   cleans: Map<string, CleanQuery>;
   /** Repo-relative glob patterns a deletion names (such as dist/* or a packages glob): what git lists that they match. */
   globs: Set<string>;
@@ -419,11 +427,12 @@ export class StateView {
   }
 
   /** Facts for an absolute path; null while collecting (the path is noted) or judging by text. */
-  path(abs: string, contents: boolean): PathFacts | null {
+  path(abs: string, contents: PathContents): PathFacts | null {
     if (this.isPlaceholder(abs)) return null;
     if (this.mode === 'collect') {
-      const before = this.queries.paths.get(abs);
-      this.queries.paths.set(abs, { contents: contents || (before?.contents ?? false) });
+      const before = this.queries.paths.get(abs)?.contents ?? false;
+      // true asks for more than 'entry', which asks for more than false.
+      this.queries.paths.set(abs, { contents: before === true || contents === true ? true : before || contents });
       return null;
     }
     return this.facts?.paths.get(abs) ?? null;

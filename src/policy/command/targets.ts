@@ -121,14 +121,22 @@ export function checkWriteAbs(abs: string, ctx: CommandContext, source: string, 
  */
 function overwritesIgnored(facts: PathFacts, ctx: CommandContext, source: string, what: string): Verdict | null {
   if (!facts.followedExists || facts.followedIsDir) return null;
-  const captured = (facts.followedContents?.ignored ?? []).filter((entry) => !entry.regenerable);
+  return replacesIgnored(facts.followedContents, ctx, source, what);
+}
+
+/**
+ * The ignored files (not regenerable output) in `contents` that a write or a rename replaces:
+ * captured into the snapshot taken first (overwrite-ignored); null when there are none.
+ */
+export function replacesIgnored(contents: RepoContents | null, ctx: CommandContext, source: string, what: string): Verdict | null {
+  const captured = (contents?.ignored ?? []).filter((entry) => !entry.regenerable);
   const files = captured.flatMap((entry) => entry.files ?? []);
   if (files.length === 0) return null;
   ctx.view?.addCapture(captured);
   return makeVerdict('snapshot', 'overwrite-ignored', `${what}, which replaces the ignored ${listNames(files.map((f) => text(f.path)))} (no snapshot holds ignored files); guard captures ${files.length > 1 ? 'them' : 'it'} into the snapshot first`, source);
 }
 
-function checkWriteText(abs: string, ctx: CommandContext, source: string, what: string): Verdict | null {
+export function checkWriteText(abs: string, ctx: CommandContext, source: string, what: string): Verdict | null {
   if (isGitDirPath(abs, ctx) && !isEditableGitFile(abs, ctx)) {
     return makeVerdict('deny', 'git-dir-write', `${what}: ${displayPath(abs, ctx)} is inside the git directory`, source);
   }
@@ -144,7 +152,7 @@ function checkWriteText(abs: string, ctx: CommandContext, source: string, what: 
 }
 
 /** `written` reads as a path in the repository, but `real` (where symlinks lead) is not in it. */
-function leavesRepository(written: string, real: string, ctx: CommandContext): boolean {
+export function leavesRepository(written: string, real: string, ctx: CommandContext): boolean {
   if (!ctx.repoRoot) return false;
   const before = classifyPath(written, ctx).kind;
   const after = classifyPath(real, ctx).kind;

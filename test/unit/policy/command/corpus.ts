@@ -266,6 +266,10 @@ const GIT_EVERYDAY: Row[] = [
   ['git rm --cached secrets.txt', 'allow'],
   ['git rm old-file.ts', 'allow'],
   ['git mv a.ts b.ts', 'allow'],
+  // Without a view of the repository (the API): -f may replace what is there; -n and no -f replace nothing.
+  ['git mv -f a.ts b.ts', 'snapshot', 'git-mv-force'],
+  ['git mv -k a.ts b.ts', 'allow'],
+  ['git mv -n -f a.ts b.ts', 'allow'],
   ['git remote -v', 'allow'],
   ['git remote add upstream https://github.com/org/repo.git', 'allow'],
   ['git bisect start', 'allow'],

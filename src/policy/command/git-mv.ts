@@ -1,0 +1,108 @@
+/**
+ * `git mv -f`: what it replaces. git renames each source over what stands where it lands (a file
+ * or a symbolic link; a directory there makes it refuse), so an ignored file there (`.env`) was
+ * gone for good while guard allowed the command (found 2026-12-04: `git mv -f src/a.js .env`
+ * left a.js's bytes in .env). Checked against git 2.39 by running it (builtin/mv.c reads the same):
+ *  - without -f, or with -n, git replaces nothing (it refuses "destination exists"); -k only skips
+ *    the sources git refuses, so -k with -f replaces the same;
+ *  - the destination is a directory when lstat says so (`lnk` to a directory is replaced itself,
+ *    `lnk/` is followed), then each source lands at `dest/<its name>`; otherwise one source lands
+ *    at the destination itself and several make git refuse;
+ *  - a source directory is refused over anything that exists, so only file (and symlink) sources
+ *    replace; two sources of one name into one directory replace what is there in turn;
+ *  - paths are read from where git runs (`cd src && git mv -f a.js ../.env`).
+ * What is replaced is judged by what the path-facts listing says of the entry itself, the one
+ * listing every path of the line shares (state.ts 'entry': nothing under a directory is listed):
+ * an ignored file that is not regenerable output is captured first (overwrite-ignored, as for
+ * `mv`), a tracked or untracked file takes a snapshot first (git-mv-force), a file of a nested
+ * repository or one outside the repository through a symbolic link is refused.
+ */
+import path from 'node:path';
+import type { Field } from './expand.js';
+import { displayPath, resolvePath } from './paths.js';
+import { makeVerdict, opaqueKind } from './rules.js';
+import { checkWriteText, leavesRepository, replacesIgnored } from './targets.js';
+import type { CommandContext, Verdict } from './types.js';
+
+/**
+ * The verdicts for `git mv -f WORDS` run in `cwd` (this repository, seen through ctx.view): one
+ * for each place a source lands on something guard must keep first. While collecting, every path
+ * the judgement may need is noted and nothing is returned.
+ */
+export function judgeGitMv(words: Field[], cwd: string, ctx: CommandContext, source: string): Verdict[] {
+  const view = ctx.view;
+  const dest = words[words.length - 1];
+  const sources = words.slice(0, -1);
+  if (!view || !dest || sources.length === 0) return [];
+  const opaque = (reason: string): Verdict => makeVerdict(opaqueKind(ctx.isAgent), 'opaque-command', reason, source);
+  const destAbs = dest.value === null || dest.glob ? null : resolvePath(dest.value, cwd);
+  if (dest.value === null || destAbs === null) return [opaque(`git mv -f moves into ${dest.display}, a path guard cannot know before the command runs`)];
+  const slash = dest.value.endsWith('/');
+  // One source and no trailing slash: the destination itself may be what is replaced.
+  const single = sources.length === 1 && !slash;
+  const destFacts = view.path(destAbs, single ? 'entry' : false);
+  const collecting = view.collecting;
+  // git's lstat of the destination as written: `lnk/` follows the link, `lnk` does not.
+  const intoDir = destFacts !== null && (destFacts.isDir || (slash && destFacts.followedIsDir));
+  const isDirSource = (field: Field): boolean => {
+    const abs = field.value === null || field.glob ? null : resolvePath(field.value, cwd);
+    return abs !== null && view.path(abs, false)?.isDir === true;
+  };
+  const verdicts: Verdict[] = [];
+  const add = (verdict: Verdict | null): void => {
+    if (verdict) verdicts.push(verdict);
+  };
+  if (collecting || intoDir) {
+    for (const field of sources) {
+      const name = field.value === null ? null : path.posix.basename(field.value.replace(/\/+$/, ''));
+      if (name === null || (field.glob && /[*?[]/.test(name))) {
+        if (!collecting) add(opaque(`git mv -f moves ${field.display} into ${dest.display}, names guard cannot know before the command runs: they may replace ignored files there`));
+        continue;
+      }
+      // A directory is never renamed over what exists there: git refuses.
+      if (isDirSource(field)) continue;
+      add(replaceEntry(path.posix.join(destAbs, name), ctx, source, `git mv -f moves ${field.display} into ${dest.display}`));
+    }
+  }
+  if (single && (collecting || (destFacts !== null && !intoDir))) {
+    const only = sources[0] as Field;
+    if (!isDirSource(only)) add(replaceEntry(destAbs, ctx, source, `git mv -f moves ${only.display} to ${dest.display}`));
+  }
+  return verdicts;
+}
+
+/**
+ * A rename landing on `abs`: the entry there (a file or a symbolic link, never followed) is
+ * replaced. Null while collecting (noted), where nothing is there, or where a directory stands
+ * (git refuses).
+ */
+function replaceEntry(abs: string, ctx: CommandContext, source: string, what: string): Verdict | null {
+  const byText = checkWriteText(abs, ctx, source, what);
+  if (byText || !ctx.view) return byText;
+  const facts = ctx.view.path(abs, 'entry');
+  if (!facts || !facts.exists || facts.isDir) return null;
+  const shown = displayPath(abs, ctx);
+  if (facts.located !== abs) {
+    const there = checkWriteText(facts.located, ctx, source, `${what} (through a symbolic link, ${facts.located})`);
+    if (there) return there;
+    if (leavesRepository(abs, facts.located, ctx)) {
+      return makeVerdict('deny', 'rm-outside-repo', `${what}: ${shown} is ${facts.located} through a symbolic link, outside the repository, where guard cannot restore what it replaces`, source);
+    }
+  }
+  const contents = facts.locatedContents;
+  if (!contents) return null;
+  // Tracked and untracked first: for a name the index does not list one git status answers both
+  // this and what is ignored (path-facts.ts); a tracked file is read from the index file alone.
+  const tracked = contents.tracked.length > 0;
+  const kept = tracked || contents.untracked.length > 0;
+  const ignored = replacesIgnored(contents, ctx, source, what);
+  if (ignored) return ignored;
+  if (kept) return makeVerdict('snapshot', 'git-mv-force', `${what}, which replaces the ${tracked ? 'tracked' : 'untracked'} file ${shown} (restorable from the snapshot taken first)`, source);
+  // git lists nothing there, yet a file is: one of a nested repository's (checked with git 2.39:
+  // `git mv -f a.js inner/x` writes over the inner repository's x), which no snapshot holds.
+  const inner = contents.insideRepository;
+  if (inner) {
+    return makeVerdict('deny', 'other-repository', `${what}, which replaces ${shown}, a file of ${Buffer.from(inner, 'latin1').toString('utf8')}, another git repository inside this one, whose files no snapshot of this one holds`, source);
+  }
+  return null;
+}
