@@ -5,6 +5,7 @@
  * directory as scratch space, and what the git hooks would refuse part-way (the ref checks of
  * src/githooks/planned-refs.ts).
  */
+import { expandShellGlob } from '../util/shell-glob.js';
 import fs from 'node:fs';
 import os from 'node:os';
 import type { Repo } from '../git/repo.js';
@@ -61,6 +62,7 @@ function classifyInRepository(command: string, context: CommandContext, repo: Re
   const full: CommandContext = { ...context, regenerable: settings.regenerable, maxFileSize: settings.maxFileSize, ...(settings.tempIsScratch ? { scratchDirs: tempDirs() } : {}) };
   return classifyWithState(command, full, {
     reader: (queries) => readPathFacts(repo, queries, { regenerable: settings.regenerable }),
+    expandLoopGlob: expandShellGlob,
     limits: { maxBytes: settings.maxIgnoredCapture, maxFiles: DEFAULT_CAPTURE_LIMITS.maxFiles },
   });
 }

@@ -79,8 +79,10 @@ export interface Compound {
   keyword: string;
   words: Word[];
   bodies: Script[];
-  /** for/select: the loop variable (its value is not known). */
+  /** for/select: the loop variable. */
   loopVar?: string;
+  /** for/select: the word list was given with `in` (without it, the loop runs over "$@"). */
+  listed?: boolean;
   redirects: Redirect[];
   source: string;
 }

@@ -14,7 +14,7 @@ import { classifyInvocation } from './commands.js';
 import path from 'node:path';
 import { cloneState, expandSingle, expandWord, joinOrigins, knownField, newState, noteWritten, provenance, type ExpandEnv, type Field, type ShellState } from './expand.js';
 import { fastPathAllows } from './fast-path.js';
-import { escapedBytes, escapedText } from '../../util/escaped-text.js';
+import { escapedBytes, escapedText, shownEscaped } from '../../util/escaped-text.js';
 import { ParseError, decodeAnsiC, parseScript } from './parse.js';
 import { isUnder, resolvePath } from './paths.js';
 import type { RefChange } from './ref-changes.js';
@@ -45,6 +45,47 @@ interface Sink {
   written: Map<string, string>;
   /** A loop body is being judged a second time (compound): loops inside it are not replayed again. */
   replaying: boolean;
+  /** Values of `for` loops judged one by one so far in the line (MAX_LOOP_VALUES). */
+  loopValues: number;
+}
+
+/**
+ * The most values of `for` loops the line's bodies are judged for, all loops together (a loop
+ * inside another counts once per outer value): each value is one more pass over the body, and
+ * the paths it names are read in the one batch (state.ts), so past this a loop's variable stays
+ * unknown (ask), as before loops were expanded. 1,000 keeps the classification of the line a
+ * matter of milliseconds per body command and its batch of paths far below the 10,000 files a
+ * snapshot captures.
+ */
+export const MAX_LOOP_VALUES = 1000;
+
+/** Directories a loop's body may run in (ShellState.cwds) before its remaining values are judged as unknown. */
+const MAX_LOOP_CWDS = 16;
+
+/** A sink that names the loop's value in every verdict but allow: `rm "$f"` denied says which $f. */
+function namingSink(parent: Sink, name: string, value: string): Sink {
+  const shown = shownEscaped(value);
+  return {
+    verdict: (v) => {
+      if (v.verdict === 'allow') return parent.verdict(v);
+      const named = v.reason.includes(value) || v.reason.includes(shown) ? v.reason : `${v.reason} (the loop's ${name}=${shown})`;
+      parent.verdict({ ...v, reason: named, command: `${v.command ?? ''} (${name}=${shown})`.trim() });
+    },
+    refChange: (change) => parent.refChange(change),
+    written: parent.written,
+    get replaying() {
+      return parent.replaying;
+    },
+    set replaying(replaying: boolean) {
+      parent.replaying = replaying;
+    },
+    get loopValues() {
+      return parent.loopValues;
+    },
+    set loopValues(count: number) {
+      parent.loopValues = count;
+    },
+  };
 }
 
 /** The strictest verdict of a command line, and the ref changes it announces (ref-changes.ts). */
@@ -66,6 +107,7 @@ export function classifySource(source: string, ctx: CommandContext): Classificat
     },
     written: new Map(),
     replaying: false,
+    loopValues: 0,
   };
   const evaluator = new Evaluator(ctx, 0, sink);
   evaluator.shell(source, { cwd: ctx.cwd, state: newState(ctx.cwd, sink.written) }, source);
@@ -188,8 +230,10 @@ export class Evaluator implements Runtime {
 
   private compound(command: Compound, state: ShellState, stdin: Stdin): Outcome {
     const env = this.expandEnv(state);
-    for (const word of command.words) expandWord(word, env);
+    const fields = command.words.flatMap((word) => expandWord(word, env));
     const input = this.redirects(command.redirects, state, stdin, command.source);
+    const values = command.keyword === 'for' && command.listed ? this.loopValues(fields, state) : null;
+    if (values && command.loopVar !== undefined) return this.unrolled(command, command.loopVar, values, state, input);
     // Bodies may or may not run, and loops repeat: run them on a copy, then merge what may
     // have changed (directories: either; variables: unknown unless unchanged).
     const inner = cloneState(state);
@@ -208,6 +252,61 @@ export class Evaluator implements Runtime {
         this.sink.replaying = false;
       }
     }
+    this.mergeInner(state, inner);
+    return { succ: state.cwds, fail: state.cwds, stdout: null };
+  }
+
+  /**
+   * The values of a `for` loop's word list, when guard can know them all: literal words (split,
+   * brace-expanded, variables known), and globs expanded from the file system as bash would
+   * (StateView.loopGlob; an unmatched glob stays the word itself). Null otherwise (a command
+   * substitution, an unknown variable, a glob by text alone or in a directory guard cannot
+   * determine), or past MAX_LOOP_VALUES values for the whole line: the variable stays unknown.
+   */
+  private loopValues(fields: Field[], state: ShellState): string[] | null {
+    const values: string[] = [];
+    for (const field of fields) {
+      if (field.value === null) return null;
+      if (field.glob) {
+        if (field.pattern === null) return null;
+        const cwd = field.pattern.startsWith('/') ? '/' : state.cwds.length === 1 ? state.cwds[0] : null;
+        if (!cwd) return null;
+        const matched = this.ctx.view?.loopGlob({ cwd, pattern: field.pattern }) ?? null;
+        if (matched === null) return null;
+        values.push(...(matched.length > 0 ? matched : [field.value]));
+      } else values.push(field.value);
+      if (values.length > MAX_LOOP_VALUES) return null;
+    }
+    if (this.sink.loopValues + values.length > MAX_LOOP_VALUES) return null;
+    this.sink.loopValues += values.length;
+    return values;
+  }
+
+  /**
+   * A `for` loop whose values guard knows, judged as bash runs it: the body once per value, in
+   * order, in the same shell (a `cd` in one iteration holds in the next), each verdict naming the
+   * value it was given. If the directories the body may be in multiply past MAX_LOOP_CWDS
+   * (`cd "$d"` with no way back), the rest is judged as an unknown value, as before.
+   */
+  private unrolled(command: Compound, name: string, values: string[], state: ShellState, input: Stdin): Outcome {
+    const inner = cloneState(state);
+    const exported = state.vars.get(name)?.exported ?? false;
+    for (const value of values) {
+      if (inner.cwds.length > MAX_LOOP_CWDS) {
+        inner.vars.set(name, { value: null, exported, origin: provenance(command.words.map((w) => w.text).join(' '), state) });
+        for (const body of command.bodies) this.script(body, inner, input);
+        break;
+      }
+      inner.vars.set(name, { value, exported });
+      const iteration = new Evaluator(this.ctx, this.depth, namingSink(this.sink, name, value));
+      for (const body of command.bodies) iteration.script(body, inner, input);
+    }
+    this.mergeInner(state, inner);
+    return { succ: state.cwds, fail: state.cwds, stdout: null };
+  }
+
+  /** After a compound command: directories either way, variables unknown unless unchanged. */
+  private mergeInner(state: ShellState, inner: ShellState): void {
     state.cwds = union(state.cwds, inner.cwds);
     for (const [name, variable] of inner.vars) {
       const before = state.vars.get(name);
@@ -216,7 +315,6 @@ export class Evaluator implements Runtime {
         state.vars.set(name, { value: null, exported: variable.exported || (before?.exported ?? false), ...(origin ? { origin } : {}) });
       }
     }
-    return { succ: state.cwds, fail: state.cwds, stdout: null };
   }
 
   // ---------------------------------------------------------------- simple commands

@@ -9,6 +9,7 @@
 import path from 'node:path';
 import type { Script, Word, WordPart } from './ast.js';
 import type { FoundOperand } from './state.js';
+import { partRegExp } from '../../util/shell-pattern.js';
 
 export interface ShellVar {
   /** null: set, but to something guard cannot know. */
@@ -389,7 +390,8 @@ export function lookupVar(name: string, env: ExpandEnv): string | null {
 
 function paramValue(part: Extract<WordPart, { kind: 'param' }>, env: ExpandEnv): string | null {
   // Substitutions inside the operator's word may run: classify them whatever the value.
-  const argValue = part.arg ? expandArg(part.arg, env) : '';
+  const argField = part.arg ? expandSingle(part.arg, env) : null;
+  const argValue = argField ? argField.value : '';
   if (part.length || part.indirect) return null;
   const value = lookupVar(part.name, env);
   const set = value !== null && (env.state.vars.has(part.name) || part.name === 'HOME' || part.name === 'PWD' || /^\d+$/.test(part.name));
@@ -413,12 +415,52 @@ function paramValue(part: Extract<WordPart, { kind: 'param' }>, env: ExpandEnv):
     case '+':
       if (value === null) return null;
       return set ? argValue : '';
+    case '#':
+    case '##':
+    case '%':
+    case '%%':
+      if (value === null || !argField || argField.value === null) return null;
+      return removeMatch(value, argField.glob ? argField.pattern : escapePattern(argField.value), part.op);
     default:
       return null;
   }
 }
 
-function expandArg(word: Word, env: ExpandEnv): string | null {
-  const field = expandSingle(word, env);
-  return field.value;
+/** Longest value `${name%pattern}` and its kind are computed for: each is a pattern match per split point. */
+const MAX_TRIMMED = 4096;
+
+function escapePattern(text: string): string {
+  return text.replace(/[*?[\\]/g, '\\$&');
 }
+
+/**
+ * `${name#pattern}`, `##`, `%`, `%%`: the value without the shortest or longest prefix or suffix
+ * the pattern matches (`*` and `?` match `/` here), the value unchanged where none matches. Null
+ * where guard would not be exact (a pattern form partRegExp does not model, a very long value).
+ */
+function removeMatch(value: string, pattern: string | null, op: string): string | null {
+  if (pattern === null) return null;
+  const chars = Array.from(value);
+  if (chars.length > MAX_TRIMMED) return null;
+  const regexp = partRegExp(pattern);
+  if (regexp === null) return null;
+  const n = chars.length;
+  const test = (from: number, to: number): boolean => regexp.test(chars.slice(from, to).join(''));
+  switch (op) {
+    case '#':
+      for (let i = 0; i <= n; i++) if (test(0, i)) return chars.slice(i).join('');
+      break;
+    case '##':
+      for (let i = n; i >= 0; i--) if (test(0, i)) return chars.slice(i).join('');
+      break;
+    case '%':
+      for (let i = n; i >= 0; i--) if (test(i, n)) return chars.slice(0, i).join('');
+      break;
+    case '%%':
+      for (let i = 0; i <= n; i++) if (test(i, n)) return chars.slice(0, i).join('');
+      break;
+  }
+  return value;
+}
+
+

@@ -373,9 +373,10 @@ class Parser {
     return { type: 'function', name, body, source: this.src.slice(start, this.pos).trim() };
   }
 
-  private compound(start: number, keyword: string, words: Word[], bodies: Script[], loopVar?: string): Compound {
+  private compound(start: number, keyword: string, words: Word[], bodies: Script[], loopVar?: string, listed?: boolean): Compound {
     const node: Compound = { type: 'compound', keyword, words, bodies, redirects: this.redirects(), source: '' };
     if (loopVar !== undefined) node.loopVar = loopVar;
+    if (listed) node.listed = true;
     node.source = this.src.slice(start, this.pos).trim();
     return node;
   }
@@ -441,7 +442,8 @@ class Parser {
     if (!name) throw this.error(`expected a name after "${keyword}"`);
     const words: Word[] = [];
     this.skip(true);
-    if (this.atWord(['in'])) {
+    const listed = this.atWord(['in']) !== null;
+    if (listed) {
       this.pos += 2;
       for (;;) {
         this.skip(false);
@@ -458,7 +460,7 @@ class Parser {
       this.pos++;
     }
     const body = this.loopBody();
-    return this.compound(start, keyword, words, [body], name.text);
+    return this.compound(start, keyword, words, [body], name.text, listed);
   }
 
   private caseCommand(start: number): Command {

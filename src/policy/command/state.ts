@@ -386,6 +386,28 @@ export interface StateProbe {
 
 export type StateReader = (queries: StateQueries) => Promise<StateFacts>;
 
+/**
+ * A glob in a `for` loop's word list (`for f in src/*.js`), to expand as bash would before the
+ * body is judged once per value (evaluate.ts): the pattern as Field.pattern gives it (quoted glob
+ * characters escaped with a backslash), relative to `cwd` unless absolute.
+ */
+export interface LoopGlobQuery {
+  cwd: string;
+  pattern: string;
+}
+
+/**
+ * What a caller that can read the file system answers for a LoopGlobQuery: the words bash's
+ * pathname expansion gives (its defaults: no dotglob, sorted), an empty list where nothing
+ * matches (the caller then keeps the word itself, as bash does), or null where guard cannot say
+ * exactly (more than `limit` matches, a pattern form it does not model).
+ */
+export type LoopGlobExpander = (query: LoopGlobQuery, limit: number) => string[] | null;
+
+export function loopGlobKey(query: LoopGlobQuery): string {
+  return JSON.stringify([query.cwd, query.pattern]);
+}
+
 /** Mutable per-classification state shared by every nested evaluator (through the context). */
 export class StateView {
   readonly queries: StateQueries = { paths: new Map(), cleans: new Map(), globs: new Set(), finds: new Map(), submoduleRecurse: false, worktreeRemovals: new Map(), worktreePrunes: new Map(), sparseCheckouts: new Map(), treeLandings: new Map() };
@@ -403,13 +425,30 @@ export class StateView {
   /** Commits the resolved pass decided guard keeps (refs/guard/keep/head) before the command, by oid, worktree and ref. */
   readonly keepCommits = new Map<string, LeavingCommit>();
 
+  /** Loop globs asked for while collecting that no expansion answers yet (classifyWithState expands them, then collects again). */
+  readonly loopGlobQueries = new Map<string, LoopGlobQuery>();
+
   constructor(
     readonly mode: 'text' | 'collect' | 'resolved',
     private readonly facts: StateFacts | null = null,
     /** The resolved pass starts knowing what the collect pass found about ignore files. */
     ignoreRulesChanged = false,
+    /** Loop globs already expanded (by loopGlobKey; null: guard cannot say). */
+    private readonly expansions: ReadonlyMap<string, string[] | null> = new Map(),
   ) {
     this.ignoreRulesChanged = ignoreRulesChanged;
+  }
+
+  /**
+   * What a glob in a `for` loop's word list expands to (LoopGlobExpander); null by text, while
+   * collecting before it was expanded (it is noted), or where guard cannot say.
+   */
+  loopGlob(query: LoopGlobQuery): string[] | null {
+    if (this.mode === 'text') return null;
+    const key = loopGlobKey(query);
+    if (this.expansions.has(key)) return this.expansions.get(key) ?? null;
+    if (this.mode === 'collect') this.loopGlobQueries.set(key, query);
+    return null;
   }
 
   /**

@@ -7,11 +7,13 @@ import { classifyCommandFully } from './index.js';
 import type { RefChange } from './ref-changes.js';
 import { ALLOW, makeVerdict } from './rules.js';
 import { checkDeleteAbs, checkWriteAbs } from './targets.js';
-import { DEFAULT_CAPTURE_LIMITS, StateView, type CaptureLimits, type StateReader, type StateVerdict } from './state.js';
+import { DEFAULT_CAPTURE_LIMITS, StateView, type CaptureLimits, type LoopGlobExpander, type StateReader, type StateVerdict } from './state.js';
 import type { CommandContext, Verdict } from './types.js';
 
 export interface StateOptions {
   reader: StateReader;
+  /** Expands a `for` loop's globs from the file system (src/util/shell-glob.ts); absent: such a loop's variable stays unknown. */
+  expandLoopGlob?: LoopGlobExpander;
   limits?: CaptureLimits;
 }
 
@@ -31,14 +33,35 @@ export interface StateClassification {
   refChanges: RefChange[];
 }
 
+/**
+ * How many times the collect pass runs again with newly expanded loop globs: once for a loop, once
+ * more for a loop inside it whose glob names the outer loop's variable (`for d in packages/*; do
+ * for f in $d/*.js`). Deeper ones stay unknown.
+ */
+const LOOP_GLOB_ROUNDS = 3;
+
+/**
+ * Values a `for` loop's glob may expand to (evaluate.ts MAX_LOOP_VALUES holds the same bound
+ * for all of a line's loops together): past it the loop variable stays unknown, as before.
+ */
+export const LOOP_GLOB_LIMIT = 1000;
+
 export async function classifyWithState(command: string, context: CommandContext, options: StateOptions): Promise<StateClassification> {
-  const collect = new StateView('collect');
-  const first = classifyCommandFully(command, { ...context, view: collect });
+  const expansions = new Map<string, string[] | null>();
+  let collect = new StateView('collect', null, false, expansions);
+  let first = classifyCommandFully(command, { ...context, view: collect });
+  // A `for` loop over a glob: expanded from the file system (no git), then collected again, so
+  // that the body's paths, one set per value, are noted and read in the one batch below.
+  for (let round = 0; round < LOOP_GLOB_ROUNDS && options.expandLoopGlob && collect.loopGlobQueries.size > 0; round++) {
+    for (const [key, query] of collect.loopGlobQueries) expansions.set(key, options.expandLoopGlob(query, LOOP_GLOB_LIMIT));
+    collect = new StateView('collect', null, false, expansions);
+    first = classifyCommandFully(command, { ...context, view: collect });
+  }
   const queries = collect.queries;
   // Decided by the text alone: a deny no file can change, or nothing that touches files.
   if (first.verdict.verdict === 'deny' || (queries.paths.size === 0 && queries.cleans.size === 0 && queries.globs.size === 0 && queries.finds.size === 0 && !queries.submoduleRecurse && queries.worktreeRemovals.size === 0 && queries.worktreePrunes.size === 0 && queries.sparseCheckouts.size === 0 && queries.treeLandings.size === 0)) return { verdict: withCapture(first.verdict, new Map()), refChanges: first.refChanges };
   const facts = await options.reader(queries);
-  const resolved = new StateView('resolved', facts, collect.ignoreRulesChanged);
+  const resolved = new StateView('resolved', facts, collect.ignoreRulesChanged, expansions);
   const second = classifyCommandFully(command, { ...context, view: resolved });
   const verdict = limitCapture(second.verdict, resolved, command, options.limits ?? DEFAULT_CAPTURE_LIMITS);
   // The tracked files it deletes, for the snapshot taken first to look at their bits.

@@ -488,7 +488,11 @@ const SNAPSHOT: Row[] = [
   ["perl -e 'unlink \"a.txt\"'", 'snapshot', 'rm-in-repo'],
   ['X=build; rm -rf $X', 'snapshot', 'rm-in-repo'],
   ['rm -rf "$PWD/build"', 'snapshot', 'rm-in-repo'],
-  ['for d in build dist; do rm -rf "$d"; done', 'ask', 'rm-unknown-target'],
+  // A loop over literal words is judged once per word; over a glob, it needs the file system (by text: unknown).
+  ['for d in build dist; do rm -rf "$d"; done', 'snapshot', 'rm-in-repo'],
+  ['for f in a.txt .guard.yaml; do rm -f "$f"; done', 'deny', 'protected-path'],
+  ['for f in src/*.js; do rm "$f"; done', 'ask', 'rm-unknown-target'],
+  ['for f in $(ls); do rm "$f"; done', 'ask', 'rm-unknown-target'],
   ['bash -c "rm -rf build"', 'snapshot', 'rm-in-repo'],
   ['sh -c "git reset --hard"', 'snapshot', 'git-reset-hard'],
   ['npm run build && git stash drop', 'snapshot', 'git-stash-drop'],
