@@ -159,6 +159,7 @@ guard_benign() {
       [pP][oO][wW][eE][rR][sS][hH][eE][lL][lL]|[kK][iI][lL][lL]|[pP][kK][iI][lL][lL]|\
       [kK][iI][lL][lL][aA][lL][lL]|[mM][aA][kK][eE]|[gG][mM][aA][kK][eE]|[pP][aA][rR][aA][lL][lL][eE][lL]|\
       [aA][pP][pP][lL][yY]_[pP][aA][tT][cC][hH]|[aA][pP][pP][lL][yY][pP][aA][tT][cC][hH]|\
+      [cC][uU][rR][lL]|[wW][gG][eE][tT]|[sS][oO][rR][tT]|[uU][nN][iI][qQ]|[oO][pP][eE][nN][sS][sS][lL]|[gG][cC][cC]|[cC][cC]|[gG]|[cC][lL][aA][nN][gG]|[gG][oO]|\
       [pP][yY][tT][hH][oO][nN]*|[pP][yY][pP][yY]*|[pP][eE][rR][lL]*|\
       [rR][uU][bB][yY]*|[pP][hH][pP]*|[lL][uU][aA]*|[gG][iI][tT]_*|[gG][uU][aA][rR][dD]_*) return 1 ;;
       # END risky words

@@ -10,6 +10,7 @@
  */
 import type { Field } from './expand.js';
 import { checkOverlay } from './overlay.js';
+import { judgeOutputFile } from './output-files.js';
 import { resolvePath } from './paths.js';
 import { reportOpaque, type Invocation, type Runtime } from './runtime.js';
 
@@ -24,10 +25,14 @@ interface TarCall {
   keeps: boolean;
   /** The -C / --directory values, in order. */
   dirs: Field[];
+  /** -c / --create: the archive (-f / --file) is written anew, replacing what is there. */
+  creates: boolean;
+  /** The -f / --file values, in order. */
+  files: Field[];
 }
 
 function readTar(args: Field[]): TarCall | null {
-  const call: TarCall = { extracts: false, keeps: false, dirs: [] };
+  const call: TarCall = { extracts: false, keeps: false, dirs: [], creates: false, files: [] };
   const letters = (cluster: string, values: Field[]): boolean => {
     // Letters up to the first that takes a value; that one takes the rest or the next word.
     let next = 0;
@@ -35,12 +40,14 @@ function readTar(args: Field[]): TarCall | null {
       const letter = cluster[j] as string;
       if (letter === 'x') call.extracts = true;
       if (letter === 'k' || letter === 'O') call.keeps = true;
+      if (letter === 'c') call.creates = true;
       if (TAR_VALUE_LETTERS.includes(letter)) {
         const value = values[next++];
         if (letter === 'C') {
           if (!value) return false;
           call.dirs.push(value);
         }
+        if (letter === 'f' && value) call.files.push(value);
       }
     }
     return true;
@@ -60,12 +67,17 @@ function readTar(args: Field[]): TarCall | null {
     if (value.startsWith('--')) {
       const [name, inline] = value.includes('=') ? [value.slice(0, value.indexOf('=')), value.slice(value.indexOf('=') + 1)] : [value, null];
       if (name === '--extract' || name === '--get') call.extracts = true;
+      if (name === '--create') call.creates = true;
       if (['--keep-old-files', '--skip-old-files', '--to-stdout'].includes(name)) call.keeps = true;
       if (inline === null && TAR_VALUE_LONGS.includes(name)) i++;
       if (name === '--directory') {
         const dir = inline === null ? args[i] : { ...field, value: inline, display: inline };
         if (!dir) return null;
         call.dirs.push(dir);
+      }
+      if (name === '--file') {
+        const file = inline === null ? args[i] : { ...field, value: inline, display: inline };
+        if (file) call.files.push(file);
       }
       continue;
     }
@@ -76,6 +88,7 @@ function readTar(args: Field[]): TarCall | null {
         // `-Cdir`, `-xfx.tar`: the value is the rest of the word.
         if (!letters(cluster.slice(0, at), [])) return null;
         if (cluster[at] === 'C') call.dirs.push({ ...field, value: cluster.slice(at + 1), display: cluster.slice(at + 1) });
+        if (cluster[at] === 'f') call.files.push({ ...field, value: cluster.slice(at + 1), display: cluster.slice(at + 1) });
         continue;
       }
       if (!letters(cluster, at === -1 ? [] : [args[i + 1] as Field])) return null;
@@ -85,9 +98,13 @@ function readTar(args: Field[]): TarCall | null {
   return call;
 }
 
-/** `tar -x`: judged where it extracts (each -C directory, or where it runs). */
+/**
+ * `tar -x`: judged where it extracts (each -C directory, or where it runs). `tar -c -f FILE`:
+ * FILE is replaced (relative to where tar starts: -C only moves the members), judged as `> FILE`.
+ */
 export function checkTarExtraction(inv: Invocation, args: Field[], rt: Runtime, name: string): void {
   const call = readTar(args);
+  if (call?.creates) for (const file of call.files) judgeOutputFile(file, inv.cwd, rt, inv.source, `${name} -c writes ${file.display}`);
   if (!call || !call.extracts || call.keeps) return;
   extractInto(inv, rt, call.dirs.length > 0 ? call.dirs : null, `${name} extracts an archive`);
 }

@@ -10,6 +10,7 @@ import path from 'node:path';
 import { knownField, provenance, unknownField, type Field } from './expand.js';
 import { classifyFileCommand, FILE_COMMANDS } from './files.js';
 import { classifyGit } from './git.js';
+import { classifyOutputFiles, OUTPUT_FILE_PROGRAMS } from './output-files.js';
 import { parseWords } from './parse.js';
 import { classifyScriptCommand, SCRIPT_COMMANDS } from './scripts.js';
 import { makeVerdict } from './rules.js';
@@ -151,6 +152,8 @@ export function classifyInvocation(inv: Invocation, rt: Runtime): void {
   if (name === 'git' || name.startsWith('git-')) return classifyGit(inv, name, args, rt);
   if (FILE_COMMANDS.has(name) || /^mkfs(\..*)?$/.test(name)) return classifyFileCommand(inv, name, args, rt);
   if (SCRIPT_COMMANDS(name)) return classifyScriptCommand(inv, name, args, rt);
+  // `curl -o FILE`, `sort -o FILE`, `uniq IN OUT` ...: the files written, judged as `> FILE`.
+  if (OUTPUT_FILE_PROGRAMS.has(name)) classifyOutputFiles(inv, name, args, rt);
   if (READ_ONLY.has(name)) return;
   for (const arg of args) {
     if (arg.value === null) continue;

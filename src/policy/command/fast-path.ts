@@ -53,6 +53,9 @@ export const FAST_PATH_RISKY_WORDS: readonly string[] = [
   'make', 'gmake', 'parallel',
   // Codex applies a patch sent through its shell tool itself: file edits
   'apply_patch', 'applypatch',
+  // writing a file named by an option or operand (output-files.ts): curl -o, wget -O, sort -o,
+  // uniq IN OUT, openssl -out, gcc/cc/g++ (cut at +: g)/clang -o, go build -o
+  'curl', 'wget', 'sort', 'uniq', 'openssl', 'gcc', 'cc', 'g', 'clang', 'go',
 ];
 
 /** Word prefixes that send a command to the full check (python3, perl5, GIT_DIR, GUARD_...). */

@@ -8,7 +8,7 @@
  * restore is a snapshot, but only in the repository guard protects: the same command aimed at
  * another repository (`-C /tmp/x`, `GIT_DIR=...`) is denied, as guard cannot snapshot it.
  */
-import { knownField, type Field } from './expand.js';
+import { knownField, unknownField, type Field } from './expand.js';
 import { count, isSet, parseGitArgs, valueOf, type GitOptionSpec, type ParsedGitArgs } from './git-options.js';
 import { parseWords, literalText } from './parse.js';
 import { isUnder, protectedBranch, resolvePath } from './paths.js';
@@ -16,6 +16,7 @@ import type { RefChange } from './ref-changes.js';
 import { makeVerdict, opaqueKind, type RuleName } from './rules.js';
 import { checkGitClean, checkStashUntracked } from './targets.js';
 import { judgeGitMv } from './git-mv.js';
+import { judgeOutputFile } from './output-files.js';
 import { judgeSparseCheckout, sparseQuery, SPARSE_WRITES } from './sparse-checkout.js';
 import { judgeTreeLanding } from './tree-landing.js';
 import { reportOpaque, sub, type Invocation, type Runtime } from './runtime.js';
@@ -421,6 +422,12 @@ function dispatch(call: GitCall, subcommand: Field, args: Field[]): void {
   else if (name === 'guard') call.rt.exec(sub(call.inv, [knownField('git-guard'), ...args], { cwd: call.cwd }));
 }
 
+/** A file the git command replaces (a value guard cannot see is judged as `> "$x"` is). */
+function writesFile(call: GitCall, value: string | null, verb: string, display?: string): void {
+  const file = value === null ? unknownField(display ?? 'a path') : knownField(value);
+  judgeOutputFile(file, call.cwd, call.rt, call.inv.source, `${verb} ${file.display}`);
+}
+
 /** `git -c gc.pruneExpire=now commit`: the automatic gc after the commit prunes with no grace period. */
 function autoGcConfigs(call: GitCall, subcommand: string): void {
   for (const { key, value } of call.configs) {
@@ -456,6 +463,19 @@ const SUBCOMMANDS: Record<string, (call: GitCall, args: Field[]) => void> = {
   },
   checkout: gitCheckout,
   switch: gitSwitch,
+  // `git archive -o FILE` and `git bundle create FILE` replace FILE (where git runs): judged as `> FILE`.
+  archive(call, args) {
+    transport('archive')(call, args);
+    const parsed = parseGitArgs(args, { long: { output: 'required', format: 'required', prefix: 'required', remote: 'required', exec: 'required', 'add-file': 'required', 'add-virtual-file': 'required', mtime: 'required', list: 'none', verbose: 'none', 'worktree-attributes': 'none' }, short: { o: 'required', l: 'none', v: 'none' }, alias: { o: 'output', l: 'list', v: 'verbose' } });
+    const output = parsed.options.filter((o) => o.name === 'output' && !o.negated).pop();
+    if (output && output.value !== undefined) writesFile(call, output.value, 'git archive writes');
+  },
+  bundle(call, args) {
+    if (args[0]?.value !== 'create') return;
+    const parsed = parseGitArgs(args.slice(1), { long: { quiet: 'none', progress: 'none', 'all-progress': 'none', 'all-progress-implied': 'none', version: 'required' }, short: { q: 'none' } });
+    const file = parsed.operands[0];
+    if (file) writesFile(call, file.value, 'git bundle create writes', file.display);
+  },
   restore(call, args) {
     const parsed = parseGitArgs(args, { long: { staged: 'none', worktree: 'none', source: 'required', patch: 'none', 'pathspec-from-file': 'required', 'recurse-submodules': 'none' }, short: { s: 'required', S: 'none', W: 'none', p: 'none' }, alias: { p: 'patch' } });
     if (isSet(parsed, 'patch')) return discard(call, parsed, 'git-restore', 'git restore --patch discards the changes picked interactively');
@@ -632,7 +652,6 @@ const SUBCOMMANDS: Record<string, (call: GitCall, args: Field[]) => void> = {
   clone: transport('clone'),
   'ls-remote': transport('ls-remote'),
   remote: transport('remote'),
-  'archive': transport('archive'),
 };
 
 /** Transports can run programs: `ext::` URLs and --upload-pack / --receive-pack / --exec. */

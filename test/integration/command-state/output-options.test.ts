@@ -1,0 +1,125 @@
+/**
+ * An existing ignored file (`.env`, not regenerable output, so no snapshot holds it) replaced by
+ * a tool that names its output file in an option or operand: `curl -o .env`, `wget -O .env`,
+ * `sort -o .env`, `uniq in .env`, `openssl rand -out .env`, `gcc -o .env`, `git archive -o .env`,
+ * `git bundle create .env`, `tar -cf .env`. Before 2026-12-05 these were "allow: no destructive
+ * command found" (the redirection `> .env` was captured first, these were not), so the old bytes
+ * were gone for good. Now each written path goes through the same judgment as a redirection
+ * (src/policy/command/output-files.ts into targets.ts checkWriteTarget): rule overwrite-ignored,
+ * the snapshot captures the file first, `guard rollback` puts the old bytes back. The agent's
+ * step runs the hook as installed (launcher, sh fast path, Node), so the fast path must hand
+ * these tools off. The commands that can run offline run for real; curl reads a file:// URL;
+ * wget (network only) is judged and captured, then its write is done by hand.
+ */
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { checkVerdict } from '../../helpers/verdicts.js';
+import { commitFiles, shellOk, writeFiles } from '../../helpers/repo-steps.js';
+import { installedClaudeHook, loggedEvents, rollbackOk } from '../../helpers/guard-steps.js';
+import { stateWithModes } from '../../helpers/state.js';
+import { withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
+import { withGitCount } from '../../helpers/git-trace.js';
+
+const OLD = Buffer.from('API_KEY=s3cr3t\r\n\u00e9\u0000tail\n', 'latin1');
+const has = (tool: string): boolean => spawnSync('sh', ['-c', `command -v ${tool}`]).status === 0;
+
+function setup(t: TestRepo): void {
+  commitFiles(t, { '.gitignore': '.env\n*.log\ndist/\n', 'data.txt': 'b\na\na\n', 'hello.c': 'int main(void) { return 0; }\n', 'sub/keep.txt': 'k\n' });
+  writeFiles(t, { '.env': [OLD, 0o600], 'dist/app.js': 'built\n', 'tpl/.env': 'FROM_TEMPLATE=1\n' });
+  const init = t.guard(['init', '--yes', '--agents', 'claude']);
+  expect(init.code, init.stderr).toBe(0);
+}
+
+const fullState = (t: TestRepo): unknown => stateWithModes(t, ['.env']);
+const captured = (t: TestRepo): Array<{ capturedIgnored?: string[] }> => loggedEvents(t, 'allowed-after-snapshot');
+
+/** Commands that replace .env and run here without a network (curl reads a file:// URL under the repository). */
+const RUNS: Array<[string, (t: TestRepo) => string, string?]> = [
+  ['sort -o', () => 'sort -o .env data.txt'],
+  ['sort --output=', () => 'sort --output=.env data.txt'],
+  ['uniq IN OUT', () => 'uniq data.txt .env'],
+  ['openssl rand -out', () => 'openssl rand -out .env 16', 'openssl'],
+  ['gcc -o', () => 'gcc -o .env hello.c', 'gcc'],
+  ['git archive -o', () => 'git archive -o .env HEAD'],
+  ['git bundle create', () => 'git bundle create .env HEAD'],
+  ['tar -cf', () => 'tar -cf .env data.txt'],
+  ['tar czf (old style)', () => 'tar czf .env data.txt'],
+  ['curl -o', (t) => `curl -s -o .env file://${t.dir}/data.txt`, 'curl'],
+  ['curl -sSLo (attached)', (t) => `curl -sSLo.env file://${t.dir}/data.txt`, 'curl'],
+  ['curl -O (the URL file name)', (t) => `curl -sO file://${t.dir}/tpl/.env`, 'curl'],
+];
+
+describe('an ignored file replaced through an output-file option is captured first and comes back', () => {
+  it.each(RUNS.map(([label, make, tool]) => [label, make, tool] as const))('%s: overwrite-ignored, the hook captures .env, rollback gives the old bytes back', async (_label, make, tool) => {
+    if (tool && !has(tool)) return; // not installed here: the verdict cases below still cover its text
+    await withTestRepo((t) => {
+      setup(t);
+      const command = make(t);
+      const verdict = checkVerdict(t, command);
+      expect(verdict, command).toMatchObject({ verdict: 'snapshot', rule: 'overwrite-ignored' });
+      expect(verdict.reason).toContain('replaces the ignored file .env');
+      const before = fullState(t);
+      expect(installedClaudeHook(t, command).decision).toBe('allow');
+      expect(captured(t)).toEqual([expect.objectContaining({ capturedIgnored: ['.env'] })]);
+      shellOk(t, command);
+      expect(fs.readFileSync(path.join(t.dir, '.env'))).not.toEqual(OLD);
+      expect(rollbackOk(t)).toContain('.env');
+      expect(fs.readFileSync(path.join(t.dir, '.env'))).toEqual(OLD);
+      expect(fullState(t)).toEqual(before);
+    });
+  });
+
+  it('wget -O / -qO / --output-document= / -N (network: judged and captured, the write done by hand), and relative to where the command runs', async () => {
+    await withTestRepo((t) => {
+      setup(t);
+      for (const command of ['wget -O .env http://127.0.0.1:9/x', 'wget -qO.env http://127.0.0.1:9/x', 'wget --output-document=.env http://127.0.0.1:9/x', 'wget -N http://127.0.0.1:9/.env', 'curl -fsSL http://127.0.0.1:9/x -o .env', 'go build -o .env ./cmd/x', 'g++ -o.env hello.c']) {
+        expect(checkVerdict(t, command), command).toMatchObject({ verdict: 'snapshot', rule: 'overwrite-ignored' });
+      }
+      // From sub/: ../.env is the ignored file, .env there is a new path.
+      const sub = path.join(t.dir, 'sub');
+      expect(checkVerdict(t, 'sort -o ../.env ../data.txt', { cwd: sub })).toMatchObject({ verdict: 'snapshot', rule: 'overwrite-ignored' });
+      expect(checkVerdict(t, 'sort -o .env ../data.txt', { cwd: sub })).toMatchObject({ verdict: 'allow', rule: 'no-risk' });
+      const before = fullState(t);
+      expect(installedClaudeHook(t, 'wget -qO .env http://127.0.0.1:9/x').decision).toBe('allow');
+      expect(captured(t)).toEqual([expect.objectContaining({ capturedIgnored: ['.env'] })]);
+      fs.writeFileSync(path.join(t.dir, '.env'), '<html>downloaded</html>\n');
+      rollbackOk(t);
+      expect(fs.readFileSync(path.join(t.dir, '.env'))).toEqual(OLD);
+      expect(fullState(t)).toEqual(before);
+    });
+  });
+
+  it('what replaces no ignored file stays a plain write: regenerable output, tracked and new files, stdout, no-clobber, wget without -O', async () => {
+    await withTestRepo((t) => {
+      setup(t);
+      const plain = [
+        'sort -o dist/app.js data.txt', 'sort -o data.txt data.txt', 'sort -o new.txt data.txt', 'uniq data.txt', 'uniq data.txt -',
+        'curl -o - http://127.0.0.1:9/x', 'curl --no-clobber -o .env http://127.0.0.1:9/x', 'curl -o dist/app.js http://127.0.0.1:9/x',
+        'wget http://127.0.0.1:9/.env', 'wget -O - http://127.0.0.1:9/x', 'wget -a .env http://127.0.0.1:9/x', 'openssl rand -hex 16',
+        'tar -tf .env', 'git archive HEAD', 'gcc -c hello.c', 'sort data.txt',
+      ];
+      for (const command of plain) expect(checkVerdict(t, command), command).toMatchObject({ verdict: 'allow', rule: 'no-risk' });
+      for (const command of ['sort -o dist/app.js data.txt', 'curl -s -o new.txt http://127.0.0.1:9/x']) expect(installedClaudeHook(t, command).decision).toBe('allow');
+      expect(captured(t)).toEqual([]);
+      expect(fs.readFileSync(path.join(t.dir, '.env'))).toEqual(OLD);
+    });
+  });
+
+  it('costs what the redirection costs: the same git processes for `curl -o .env` as for `> .env`', async () => {
+    await withTestRepo((t) => {
+      setup(t);
+      const judged = (command: string): { verdict: string; processes: string } => {
+        const { result, count } = withGitCount(t.base, command.replace(/[^a-z]+/g, '-'), (env) => t.guard(['check-command', '--json', command], { env }));
+        return { verdict: (JSON.parse(result.stdout) as { rule: string }).rule, processes: JSON.stringify(count.byCommand) };
+      };
+      const redirect = judged('echo x > .env');
+      expect(redirect.verdict).toBe('overwrite-ignored');
+      for (const command of ['curl -o .env http://127.0.0.1:9/x', 'sort -o .env data.txt', 'git archive -o .env HEAD', 'tar -cf .env data.txt']) {
+        expect(judged(command), command).toEqual(redirect);
+      }
+    });
+  });
+});
+
