@@ -94,6 +94,9 @@ function fixture() {
   // gtest: a local commit not in the superproject's gitlink (staged nowhere)
   const gt = path.join(DIR, 'third_party/gtest');
   fs.writeFileSync(path.join(gt, 'fr-local.txt'), 'x\n'); g(gt, 'add', 'fr-local.txt'); g(gt, 'commit', '-q', '-m', 'local work in gtest');
+  // uvwasi: clean, with an ignored local file that is not output (its own info/exclude)
+  fs.appendFileSync(path.join(DIR, '.git/modules/third_party/uvwasi/info/exclude'), '\n.env\n');
+  fs.writeFileSync(path.join(DIR, 'third_party/uvwasi/.env'), 'TOKEN=local\n');
   // superproject: a modified file, an untracked one, an ignored build dir
   fs.appendFileSync(path.join(DIR, 'README.md'), '\nsuper change\n');
   fs.writeFileSync(path.join(DIR, 'fr-notes.txt'), 'notes\n');
@@ -162,6 +165,10 @@ const S = [
   ['git rm dirty sub', 'git rm third_party/ply'],
   ['git rm clean sub', 'git rm third_party/picosha2'],
   ['git rm -f dirty sub', 'git rm -f third_party/ply'],
+  ['deinit clean sub with ignored .env', 'git submodule deinit third_party/uvwasi'],
+  ['git rm clean sub with ignored .env', 'git rm third_party/uvwasi'],
+  ['deinit --all', 'git submodule deinit --all'],
+  ['deinit two clean subs', 'git submodule deinit third_party/picosha2 third_party/wasm-c-api'],
   ['stash -u, dirty sub', 'git stash -u'],
   ['switch to other gitlink', 'git switch fr-other'],
   ['switch --recurse-submodules', 'git switch --recurse-submodules fr-other'],

@@ -31,7 +31,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { globMatch } from '../policy/command/paths.js';
 import { couldMatchBelow, fnmatchRegExp, literalPrefix } from '../policy/command/fnmatch.js';
-import type { CleanFacts, FindQuery, IgnoredEntry, PathFacts, RepoContents, SparseCheckoutFacts, StateFacts, StateProbe, StateQueries, WorktreePruneFacts, WorktreeRemovalFacts } from '../policy/command/state.js';
+import type { CleanFacts, FindQuery, SubmoduleRemoval, IgnoredEntry, PathFacts, RepoContents, SparseCheckoutFacts, StateFacts, StateProbe, StateQueries, WorktreePruneFacts, WorktreeRemovalFacts } from '../policy/command/state.js';
 import { atOrUnder, bytewiseGlob, bytewiseGlobUnder, exactPathspecs, globOfEscaped, isTextPath, matchText, commandLinePathspecs, type GitPath } from './path.js';
 import type { Repo } from './repo.js';
 import { runGitSync, splitNulBytes } from './run.js';
@@ -39,6 +39,7 @@ import { sparseLeaving } from './sparse-leaving.js';
 import { treeLanding } from './tree-landing.js';
 import { zipMembers } from '../util/zip-members.js';
 import { configRecursesSubmodules } from './submodule-recurse.js';
+import { removedSubmodules } from './submodule-removal.js';
 import { withTextPaths } from './text-paths.js';
 import { changesInWorktree, ignoredInWorktree, prunedWorktrees, removedWorktree, worktreeRoots } from './worktree-removal.js';
 import { escapedBytes, escapedText } from '../util/escaped-text.js';
@@ -893,6 +894,29 @@ function readTreeLandings(repo: Repo, queries: StateQueries, options: PathFactsO
   return answers;
 }
 
+/**
+ * For each `git submodule deinit` or `git rm` without --force: the checked-out submodules it
+ * matches (submodule-removal.ts) with their ignored entries, regenerable output marked on the
+ * path inside the submodule (`build/` is output in any submodule; one at `deps/x` is not output
+ * because of `deps`). A directory that is not output stands for its files: nothing is captured
+ * from another repository, so the files are not listed one by one. Unanswered where guard cannot
+ * tell (the classifier denies).
+ */
+function readSubmoduleRemovals(repo: Repo, queries: StateQueries, options: PathFactsOptions): Map<string, SubmoduleRemoval[]> {
+  const answers = new Map<string, SubmoduleRemoval[]>();
+  for (const [key, query] of queries.submoduleRemovals) {
+    let found;
+    try {
+      found = removedSubmodules(repo, query.cwd, query.pathspecs);
+    } catch {
+      found = null;
+    }
+    if (!found) continue;
+    answers.set(key, found.map((sub) => ({ path: sub.path, ...(sub.nested ? { nested: sub.nested } : {}), ignored: sub.ignored && sub.ignored.map((entry) => ({ path: entry, regenerable: isRegenerable(entry, options.regenerable), files: [] })) })));
+  }
+  return answers;
+}
+
 /** What is at `abs` (escaped text), its final symlink not followed. */
 function kindAt(abs: string): 'file' | 'dir' | null {
   try {
@@ -1004,6 +1028,7 @@ export async function readPathFacts(repo: Repo | null, queries: StateQueries, op
   if (queries.worktreePrunes.size > 0) facts.worktreePrunes = readWorktreePrunes(queries);
   if (repo && queries.sparseCheckouts.size > 0) facts.sparseCheckouts = readSparseCheckouts(repo, queries, options);
   if (repo && queries.treeLandings.size > 0) facts.treeLandings = readTreeLandings(repo, queries, options);
+  if (repo && queries.submoduleRemovals.size > 0) facts.submoduleRemovals = readSubmoduleRemovals(repo, queries, options);
   facts.probe = probe(repo, options);
   let worktrees: Buffer[] | undefined;
   const outside = (place: string): boolean => repo !== null && place !== repo.root.replace(/\/+$/, '') && repoRelative(repo, place) === null;

@@ -24,7 +24,8 @@ function exists(p: string): boolean {
   }
 }
 
-function hasSubmodules(repo: Repo): boolean {
+/** A `.gitmodules` in the working tree, or submodule repositories under the common git dir's `modules/`: two lstat calls. */
+export function hasSubmodules(repo: Repo): boolean {
   return exists(path.join(repo.root, '.gitmodules')) || exists(path.join(repo.commonDir, 'modules'));
 }
 

@@ -255,6 +255,41 @@ function submoduleAmong(call: GitCall, operands: Array<{ value: string | null }>
 }
 
 /**
+ * `git submodule deinit` and `git rm` (without --force, --cached, --dry-run) delete the working
+ * tree of each checked-out submodule their pathspecs match once git finds it clean (nothing
+ * modified, staged or untracked, its HEAD at the recorded commit; checked with git 2.39): its
+ * ignored files go with it, and no snapshot holds them (it records only the submodule's commit).
+ * Where one holds ignored files that are not regenerable output (commands.regenerable, matched on
+ * the path inside the submodule), denied with the first few named; a clean submodule, or one
+ * whose ignored files are all output, is allowed as before (its tracked files stay in its git
+ * dir: `git submodule update --init` brings them back). `pathspecs` null: every submodule
+ * (`--all`, or pathspecs guard cannot see). Only in this repository, where git runs in its own
+ * working tree: inside a submodule (its own submodules) the verdict stays as before.
+ */
+function submoduleIgnored(call: GitCall, what: string, pathspecs: string[] | null): void {
+  const view = call.rt.ctx.view;
+  if (!view || !(view.collecting || view.resolved) || call.target !== 'same' || call.cwd === null || !call.rt.ctx.repoRoot || call.gitDir || call.workTree || innerRepository(call)) return;
+  const removal = view.submoduleRemoval({ cwd: call.cwd, pathspecs });
+  if (view.collecting) return;
+  if (removal === null) {
+    return deny(call, 'git-submodule-remove-ignored', `${what} deletes the working trees of the checked-out submodules it names (once git finds them clean) with their ignored files, which no snapshot holds, and guard could not list which those are`);
+  }
+  const lost: string[] = [];
+  for (const sub of removal) {
+    if (sub.ignored === null) lost.push(`${sub.path}/`);
+    else for (const entry of sub.ignored) if (!entry.regenerable) lost.push(`${sub.path}/${entry.path}`);
+  }
+  if (lost.length === 0) return;
+  // The submodules the command names whose trees hold them (a nested one's files go with its parent's).
+  const subs = removal.filter((sub) => !sub.nested && lost.some((p) => p.startsWith(`${sub.path}/`))).map((sub) => sub.path);
+  const text = (p: string): string => shownEscaped(escapedText(Buffer.from(p, 'latin1')));
+  const shown = lost.slice(0, 5).map(text);
+  const more = lost.length > shown.length ? ` and ${lost.length - shown.length} more` : '';
+  const whose = subs.length === 1 ? `the working tree of the submodule ${text(subs[0] as string)} once git finds it clean, its ignored files with it` : `the working trees of the submodules ${subs.map(text).join(', ')} once git finds them clean, their ignored files with them`;
+  deny(call, 'git-submodule-remove-ignored', `${what} deletes ${whose}, which no snapshot holds (a snapshot records only a submodule's commit): ${shown.join(', ')}${more}`);
+}
+
+/**
  * No operation is stopped in the repository git runs in: none of STOPPED_STATES (the files git
  * keeps while one is stopped, in the worktree's git dir) is there. Then `--abort`,
  * `--skip` and `--quit` only make git say there is nothing to stop, and change nothing: no
@@ -551,6 +586,11 @@ const SUBCOMMANDS: Record<string, (call: GitCall, args: Field[]) => void> = {
         return;
       }
       local(call, 'snapshot', 'git-rm-force', 'git rm -f deletes files with uncommitted changes');
+    } else if (!isSet(parsed, 'cached') && !isSet(parsed, 'dry-run')) {
+      // Pathspecs guard cannot see (or read from a file) narrow nothing: every submodule is asked about.
+      const seen = !parsed.unknown && !isSet(parsed, 'pathspec-from-file') && [...parsed.operands, ...parsed.pathspecs].every((a) => a.value !== null);
+      const pathspecs = seen ? [...parsed.operands, ...parsed.pathspecs].map((a) => a.value as string) : null;
+      if (pathspecs === null || pathspecs.length > 0) submoduleIgnored(call, 'git rm', pathspecs);
     }
   },
   mv: gitMv,
@@ -1472,7 +1512,11 @@ function gitSubmodule(call: GitCall, args: Field[]): void {
   const rest = parsed.operands.slice(1);
   if (action.value === 'deinit') {
     const inner = parseGitArgs(rest, { long: { force: 'none', all: 'none', quiet: 'none' }, short: { f: 'none', q: 'none' }, alias: { f: 'force', q: 'quiet' } });
-    if (isSet(inner, 'force') || isSet(parsed, 'force')) deny(call, 'git-submodule-deinit-force', 'git submodule deinit --force deletes submodule working trees with their local changes');
+    if (isSet(inner, 'force') || isSet(parsed, 'force')) return deny(call, 'git-submodule-deinit-force', 'git submodule deinit --force deletes submodule working trees with their local changes');
+    const specs = [...inner.operands, ...inner.pathspecs];
+    if (isSet(inner, 'all') || isSet(parsed, 'all') || inner.unknown || specs.some((a) => a.value === null)) submoduleIgnored(call, 'git submodule deinit', null);
+    // No pathspec and no --all: git refuses ("Use '--all' if you really want to deinitialize all submodules").
+    else if (specs.length > 0) submoduleIgnored(call, 'git submodule deinit', specs.map((a) => a.value as string));
   } else if (action.value === 'update') {
     // --force checks the recorded commit out over the submodules' local changes; only the
     // submodule's own option counts (`git submodule --force` is not a thing git does before it).

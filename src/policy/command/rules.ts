@@ -81,6 +81,10 @@ export const RULES = {
     description: '`git worktree remove` (without --force) deletes the linked worktree\'s ignored files (`.env`, local config) without asking, and no snapshot holds them; regenerable output (`commands.regenerable`: node_modules, dist ...) is fine to lose.',
     instead: 'Move the named files out of that worktree first (or delete them yourself if they are not wanted), then run `git worktree remove` again.',
   },
+  'git-submodule-remove-ignored': {
+    description: '`git submodule deinit` or `git rm` (without --force) of a checked-out submodule deletes its whole working tree once git finds it clean, its ignored files (`.env`, a local database) with it, and no snapshot holds them (it records only the submodule\'s commit); regenerable output (`commands.regenerable`, matched inside the submodule) is fine to lose.',
+    instead: 'Move the named files out of the submodule first (to a place outside it; or delete them yourself if they are not wanted), then run the command again; or ask the person. `git rm --cached <path>` drops the submodule from the index and leaves its files in place.',
+  },
   'other-repository': {
     description: 'Deleting or discarding files of another git repository inside this one (a checked-out submodule, `git submodule update --force`, `--recurse-submodules` on a command that discards changes, a nested repository\'s files): snapshots record only a submodule\'s commit, never its files.',
     instead: 'Commit the work inside that repository first (or ask the person); `git submodule deinit <path>` without --force refuses while a submodule has local changes.',

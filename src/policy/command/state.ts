@@ -179,6 +179,38 @@ export interface StateQueries {
   sparseCheckouts: Map<string, SparseCheckoutQuery>;
   /** git commands that write another tree's files into this working tree (tree-landing.ts), by treeLandingKey. */
   treeLandings: Map<string, TreeLandingQuery>;
+  /** `git submodule deinit` and `git rm` (without --force) in this repository, by submoduleRemovalKey. */
+  submoduleRemovals: Map<string, SubmoduleRemovalQuery>;
+}
+
+/**
+ * A command that deletes the working trees of the submodules its pathspecs match, once git has
+ * found them clean (`git submodule deinit`, `git rm` without --force): their ignored files go
+ * with them (src/git/submodule-removal.ts).
+ */
+export interface SubmoduleRemovalQuery {
+  /** Where git runs (absolute): the pathspecs are relative to it. */
+  cwd: string;
+  /** The pathspecs as written; null: every submodule (`deinit --all`, pathspecs guard cannot see). */
+  pathspecs: string[] | null;
+}
+
+/** One checked-out submodule such a command matches, and its ignored entries. */
+export interface SubmoduleRemoval {
+  /** Its path from this repository's root (git's bytes as a latin1 string). */
+  path: string;
+  /**
+   * Its ignored entries, relative to the submodule's root, regenerable output marked (matched on
+   * that relative path); a directory that is not output stands for its files (`files` empty).
+   * Null where git could not list them there.
+   */
+  ignored: IgnoredEntry[] | null;
+  /** A submodule inside one the command names (its tree goes with that one's). */
+  nested?: true;
+}
+
+export function submoduleRemovalKey(query: SubmoduleRemovalQuery): string {
+  return JSON.stringify([query.cwd, query.pathspecs]);
 }
 
 /**
@@ -353,6 +385,8 @@ export interface StateFacts {
    * output marked and sizes read; a query is missing where git cannot resolve its revisions.
    */
   treeLandings?: Map<string, IgnoredEntry[]>;
+  /** By submoduleRemovalKey: the checked-out submodules matched; missing where git cannot be asked. */
+  submoduleRemovals?: Map<string, SubmoduleRemoval[]>;
   /**
    * Looks the reader makes only when the classifier asks, for a write that lands a whole tree
    * over a directory (a recursive copy, an archive extracted): what can be known only once the
@@ -410,7 +444,7 @@ export function loopGlobKey(query: LoopGlobQuery): string {
 
 /** Mutable per-classification state shared by every nested evaluator (through the context). */
 export class StateView {
-  readonly queries: StateQueries = { paths: new Map(), cleans: new Map(), globs: new Set(), finds: new Map(), submoduleRecurse: false, worktreeRemovals: new Map(), worktreePrunes: new Map(), sparseCheckouts: new Map(), treeLandings: new Map() };
+  readonly queries: StateQueries = { paths: new Map(), cleans: new Map(), globs: new Set(), finds: new Map(), submoduleRecurse: false, worktreeRemovals: new Map(), worktreePrunes: new Map(), sparseCheckouts: new Map(), treeLandings: new Map(), submoduleRemovals: new Map() };
   /** Something in the line writes, deletes or moves an ignore file (.gitignore, info/exclude). */
   ignoreRulesChanged = false;
   /** The way forward when the capture is over the limits, where the check that asked for it knows a better one than its rule's. */
@@ -532,6 +566,11 @@ export class StateView {
   /** The ignored files a git command writing another tree replaces; null while collecting, by text, or where git cannot resolve it. */
   treeLanding(query: TreeLandingQuery): IgnoredEntry[] | null {
     return this.keyed(this.queries.treeLandings, this.facts?.treeLandings, treeLandingKey(query), query);
+  }
+
+  /** The checked-out submodules a deinit or rm matches, with their ignored files; null while collecting, by text, or where git cannot be asked. */
+  submoduleRemoval(query: SubmoduleRemovalQuery): SubmoduleRemoval[] | null {
+    return this.keyed(this.queries.submoduleRemovals, this.facts?.submoduleRemovals, submoduleRemovalKey(query), query);
   }
 
   clean(query: CleanQuery): CleanFacts | null {

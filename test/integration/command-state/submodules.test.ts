@@ -6,12 +6,17 @@
  * superproject whose submodule held uncommitted work and an unpushed commit: `rm -rf sub` was
  * let through as undoable, and the rollback brought back an empty directory. Except a
  * submodule's ignored, regenerable build output, which is rebuilt as this repository's dist is
- * (friction hunt on wabt: `rm -rf third_party/ply/build` was denied).
+ * (friction hunt on wabt: `rm -rf third_party/ply/build` was denied). And `git submodule deinit`
+ * or `git rm` without --force of a clean submodule, which git lets delete its whole working tree,
+ * ignored files and all: denied where those are not regenerable output.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { checkVerdict } from '../../helpers/verdicts.js';
+import { agentVerdict, checkVerdict } from '../../helpers/verdicts.js';
+import { rollbackOk, snapshotId } from '../../helpers/guard-steps.js';
+import { shellOk } from '../../helpers/repo-steps.js';
+import { captureState } from '../../helpers/state.js';
 import { addSubmodule } from '../../helpers/fixtures.js';
 import { withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
 import { countGitProcesses, traceEnv, tracedArgv } from '../../helpers/git-trace.js';
@@ -219,6 +224,148 @@ describe('submodule.recurse set in git\'s configuration, not on the command line
       t.git(['commit', '-q', '-m', 'a']);
       t.git(['config', 'submodule.recurse', 'true']);
       expect(checkVerdict(t, 'git reset --hard')).toMatchObject({ verdict: 'snapshot', rule: 'git-reset-hard' });
+    });
+  });
+});
+
+/** Appends ignore rules to the info/exclude of the repository checked out at `at` (its own rules, none of the superproject's). */
+function excludeIn(t: TestRepo, at: string, rules: string): void {
+  const exclude = path.resolve(t.dir, at, t.git(['-C', at, 'rev-parse', '--git-path', 'info/exclude']).trim());
+  fs.mkdirSync(path.dirname(exclude), { recursive: true });
+  fs.appendFileSync(exclude, rules);
+}
+
+/** A superproject with the clean submodule `vendor/lib` holding ignored .env, local.db (not output) and build/out.o (output). */
+function cleanSubmodule(t: TestRepo): string {
+  t.write('top.txt', 'top\n');
+  t.git(['add', '-A']);
+  t.git(['commit', '-q', '-m', 'top']);
+  const origin = addSubmodule(t, 'vendor/lib');
+  excludeIn(t, 'vendor/lib', '.env\n*.db\nbuild/\n');
+  t.write('vendor/lib/.env', 'TOKEN=secret\n');
+  t.write('vendor/lib/local.db', 'rows\n');
+  t.write('vendor/lib/build/out.o', 'obj\n');
+  return origin;
+}
+
+/** Every file the state holds except those under `dir/`. */
+function without(state: ReturnType<typeof captureState>, dir: string): ReturnType<typeof captureState> {
+  return { ...state, files: Object.fromEntries(Object.entries(state.files).filter(([file]) => !file.startsWith(`${dir}/`))) };
+}
+
+describe('git submodule deinit and git rm of a clean submodule delete its ignored files with its working tree', () => {
+  it('denied, the files named, where the submodule holds ignored files that are not regenerable; git rm --cached, -n, mv and update stay allowed', async () => {
+    await withTestRepo((t) => {
+      cleanSubmodule(t);
+      const removing = ['git submodule deinit vendor/lib', 'git submodule deinit --all', 'git submodule deinit .', 'git submodule --quiet deinit -- vendor', 'cd vendor && git submodule deinit lib', 'git rm vendor/lib', 'git rm -q vendor/lib/', 'git rm -r vendor', "git rm -r 'vendor/*'", 'git add -A && git rm vendor/lib && git commit -m drop'];
+      for (const command of removing) {
+        const hook = agentVerdict(t, command);
+        expect({ command, decision: hook.decision }).toEqual({ command, decision: 'deny' });
+        expect(hook.reason).toContain('vendor/lib/.env, vendor/lib/local.db');
+        expect(hook.reason).not.toContain('build');
+        expect(hook.reason).toContain('Move the named files out of the submodule first');
+        expect({ command, ...checkVerdict(t, command) }).toMatchObject({ command, verdict: 'deny', rule: 'git-submodule-remove-ignored' });
+      }
+      // These keep the submodule's files (checked below with real git for rm --cached and mv).
+      for (const command of ['git rm --cached vendor/lib', 'git rm -n vendor/lib', 'git rm top.txt', 'git submodule update --checkout', 'git submodule deinit', 'git submodule status']) {
+        expect({ command, ...checkVerdict(t, command) }).toMatchObject({ command, verdict: expect.stringMatching(/^(allow|snapshot)$/) });
+      }
+      // The premise, with real git 2.39: the submodule is clean, so git deletes its tree, ignored files too.
+      expect(t.git(['-C', 'vendor/lib', 'status', '--porcelain'])).toBe('');
+      t.git(['submodule', 'deinit', '-q', 'vendor/lib']);
+      expect([t.exists('vendor/lib/.env'), t.exists('vendor/lib/local.db'), t.exists('vendor/lib/lib.txt'), fs.readdirSync(path.join(t.dir, 'vendor/lib'))]).toEqual([false, false, false, []]);
+      t.git(['-c', 'protocol.file.allow=always', 'submodule', 'update', '-q', '--init', '--', 'vendor/lib']);
+      t.write('vendor/lib/.env', 'TOKEN=secret\n');
+      t.git(['rm', '-q', 'vendor/lib']);
+      expect(t.exists('vendor/lib/.env')).toBe(false);
+      // git rm --cached and git mv leave them where they are.
+      t.git(['reset', '-q', '--hard']);
+      t.git(['-c', 'protocol.file.allow=always', 'submodule', 'update', '-q', '--init', '--', 'vendor/lib']);
+      t.write('vendor/lib/.env', 'TOKEN=secret\n');
+      t.git(['mv', 'vendor/lib', 'vendor/lib2']);
+      expect(t.read('vendor/lib2/.env')).toBe('TOKEN=secret\n');
+      t.git(['rm', '-q', '--cached', 'vendor/lib2']);
+      expect(t.read('vendor/lib2/.env')).toBe('TOKEN=secret\n');
+    });
+  });
+
+  it('allowed where the submodule holds no ignored files or only regenerable output; run, rolled back, and the plan\'s update gives back every file but the output', async () => {
+    await withTestRepo((t) => {
+      const origin = cleanSubmodule(t);
+      t.remove('vendor/lib/.env');
+      t.remove('vendor/lib/local.db');
+      // A second one with no ignored file at all. It also keeps .gitmodules from being emptied by
+      // git rm, which in an agent session guard's watcher restores (a protected path, emptied).
+      t.git(['-c', 'protocol.file.allow=always', 'submodule', 'add', '-q', origin, 'deps/ext']);
+      t.git(['commit', '-q', '-m', 'ext']);
+      for (const command of ['git submodule deinit vendor/lib', 'git submodule deinit --all', 'git rm vendor/lib', 'git rm -r vendor']) {
+        t.write('vendor/lib/build/out.o', 'obj\n');
+        const before = without(captureState(t), 'vendor/lib/build');
+        const id = snapshotId(t);
+        expect({ command, ...agentVerdict(t, command) }).toMatchObject({ command, decision: 'allow' });
+        shellOk(t, command);
+        expect(fs.readdirSync(path.join(t.dir, 'vendor')).flatMap((d) => fs.readdirSync(path.join(t.dir, 'vendor', d)))).toEqual([]);
+        rollbackOk(t, id);
+        t.git(['-c', 'protocol.file.allow=always', 'submodule', 'update', '-q', '--init']);
+        expect({ command, ...captureState(t) }).toEqual({ command, ...before });
+      }
+    });
+  });
+
+  it('counts commands.regenerable from the submodule\'s root: at deps/ext its ignored conf/ is not output, its build/ is', async () => {
+    await withTestRepo((t) => {
+      t.write('top.txt', 'top\n');
+      t.git(['add', '-A']);
+      t.git(['commit', '-q', '-m', 'top']);
+      addSubmodule(t, 'deps/ext');
+      excludeIn(t, 'deps/ext', 'conf/\nbuild/\n');
+      t.write('deps/ext/build/out.o', 'obj\n');
+      expect(checkVerdict(t, 'git submodule deinit deps/ext')).toMatchObject({ verdict: 'allow' });
+      t.write('deps/ext/conf/local.ini', 'mine\n');
+      const denied = checkVerdict(t, 'git submodule deinit deps/ext');
+      expect(denied).toMatchObject({ verdict: 'deny', rule: 'git-submodule-remove-ignored' });
+      expect(denied.reason).toContain('the submodule deps/ext');
+      expect(denied.reason).toMatch(/: deps\/ext\/conf\/$/);
+    });
+  });
+
+  it('a submodule of the submodule goes with it: its ignored files are named too', async () => {
+    await withTestRepo((t) => {
+      t.write('top.txt', 'top\n');
+      t.git(['add', '-A']);
+      t.git(['commit', '-q', '-m', 'top']);
+      const origin = addSubmodule(t, 'vendor/lib');
+      t.git(['-c', 'protocol.file.allow=always', 'submodule', 'add', '-q', origin, 'inner'], { cwd: path.join(t.dir, 'vendor/lib') });
+      t.git(['commit', '-q', '-m', 'inner'], { cwd: path.join(t.dir, 'vendor/lib') });
+      t.git(['add', 'vendor/lib']);
+      t.git(['commit', '-q', '-m', 'nested']);
+      excludeIn(t, 'vendor/lib/inner', '.env\n');
+      t.write('vendor/lib/inner/.env', 'TOKEN=inner\n');
+      const denied = checkVerdict(t, 'git submodule deinit vendor/lib');
+      expect(denied).toMatchObject({ verdict: 'deny', rule: 'git-submodule-remove-ignored' });
+      expect(denied.reason).toContain('the submodule vendor/lib once');
+      expect(denied.reason).toContain('vendor/lib/inner/.env');
+      // The premise: git finds the two clean and deletes both trees.
+      t.git(['submodule', 'deinit', '-q', 'vendor/lib']);
+      expect(t.exists('vendor/lib/inner/.env')).toBe(false);
+    });
+  });
+
+  it('costs one git process per checked-out submodule, only for these commands; git rm of a file, none', async () => {
+    await withTestRepo((t) => {
+      const origin = cleanSubmodule(t);
+      t.git(['-c', 'protocol.file.allow=always', 'submodule', 'add', '-q', origin, 'deps/ext']);
+      t.git(['commit', '-q', '-m', 'ext']);
+      const inSubmodule = (argv: string[][]): number => argv.filter((a) => a[1] === 'ls-files' && a.includes('--ignored') && !a.includes('--')).length;
+      const one = traced(t, 'git submodule deinit vendor/lib');
+      expect({ verdict: one.verdict, inSubmodule: inSubmodule(one.argv), stage: one.argv.filter((a) => a.includes('--stage')).length }).toEqual({ verdict: 'deny', inSubmodule: 1, stage: 1 });
+      const all = traced(t, 'git submodule deinit --all');
+      expect({ verdict: all.verdict, inSubmodule: inSubmodule(all.argv), total: all.total }).toEqual({ verdict: 'deny', inSubmodule: 2, total: one.total + 1 });
+      // A file, by name: one lstat says it is no directory, so no submodule; no git process for it.
+      const file = traced(t, 'git rm top.txt');
+      expect({ verdict: file.verdict, listings: file.argv.filter((a) => a[1] === 'ls-files').length }).toEqual({ verdict: 'allow', listings: 0 });
+      const plain = traced(t, 'git status');
+      expect(file.total).toBe(plain.total);
     });
   });
 });

@@ -35,10 +35,11 @@ describe('command guard rules', () => {
     ] as const;
     for (const [context, rows] of tables) for (const [command] of rows) seen.add(classifyCommand(command, context).rule);
     // capture-too-large needs the repository's state (sizes of ignored files), and so does
-    // git-worktree-remove-ignored (that worktree's ignored files): test/integration/command-state covers them.
+    // git-worktree-remove-ignored (that worktree's ignored files) and git-submodule-remove-ignored (a
+    // submodule's): test/integration/command-state covers them.
     // git-worktree-commits too (which commits only the removed or pruned worktree reaches), and
     // overwrite-ignored (whether the file written is ignored).
-    const stateOnly = ['capture-too-large', 'untracked-too-large', 'git-worktree-remove-ignored', 'git-worktree-commits', 'overwrite-ignored'];
+    const stateOnly = ['capture-too-large', 'untracked-too-large', 'git-worktree-remove-ignored', 'git-submodule-remove-ignored', 'git-worktree-commits', 'overwrite-ignored'];
     expect([...Object.keys(RULES)].filter((id) => !seen.has(id) && !stateOnly.includes(id))).toEqual([]);
   });
 });
