@@ -15,13 +15,15 @@
  * listing every path of the line shares (state.ts 'entry': nothing under a directory is listed):
  * an ignored file that is not regenerable output is captured first (overwrite-ignored, as for
  * `mv`), a tracked or untracked file takes a snapshot first (git-mv-force), a file of a nested
- * repository or one outside the repository through a symbolic link is refused.
+ * repository or one outside the repository through a symbolic link is refused. Sources named by
+ * a glob into a directory are judged by what the landing pattern matches there (the glob listing).
  */
 import path from 'node:path';
 import type { Field } from './expand.js';
 import { displayPath, resolvePath } from './paths.js';
 import { makeVerdict, opaqueKind } from './rules.js';
-import { checkWriteText, leavesRepository, replacesIgnored } from './targets.js';
+import { checkWriteText, globRelPattern, leavesRepository, listNames, replacesIgnored } from './targets.js';
+import { checkWriteGlob } from './write-targets.js';
 import type { CommandContext, Verdict } from './types.js';
 
 /**
@@ -55,8 +57,15 @@ export function judgeGitMv(words: Field[], cwd: string, ctx: CommandContext, sou
   if (collecting || intoDir) {
     for (const field of sources) {
       const name = field.value === null ? null : path.posix.basename(field.value.replace(/\/+$/, ''));
-      if (name === null || (field.glob && /[*?[]/.test(name))) {
-        if (!collecting) add(opaque(`git mv -f moves ${field.display} into ${dest.display}, names guard cannot know before the command runs: they may replace ignored files there`));
+      const globName = field.glob && field.pattern !== null ? path.posix.basename(field.pattern.replace(/\/+$/, '')) : null;
+      if (globName !== null && /[*?[]/.test(globName)) {
+        // `git mv -f src/*.js lib/`: the shell's names land as lib/<name>; what the same pattern
+        // matches in lib/ now (a superset of what is replaced) is judged by the glob listing.
+        add(replaceGlob(`${escapeGlob(dest.value.replace(/\/+$/, ''))}/${globName}`, cwd, ctx, source, `git mv -f moves ${field.display} into ${dest.display}`));
+        continue;
+      }
+      if (name === null) {
+        if (!collecting) add(opaque(`git mv -f moves ${field.display} into ${dest.display}, a name guard cannot know before the command runs: it may replace an ignored file there`));
         continue;
       }
       // A directory is never renamed over what exists there: git refuses.
@@ -69,6 +78,25 @@ export function judgeGitMv(words: Field[], cwd: string, ctx: CommandContext, sou
     if (!isDirSource(only)) add(replaceEntry(destAbs, ctx, source, `git mv -f moves ${only.display} to ${dest.display}`));
   }
   return verdicts;
+}
+
+function escapeGlob(text: string): string {
+  return text.replace(/[*?[\]\\]/g, '\\$&');
+}
+
+/**
+ * Sources named by a glob landing in a directory: the ignored files the landing pattern matches
+ * there are captured first (checkWriteGlob, the listing `rm -f *.log` uses), tracked or untracked
+ * ones take a snapshot first. Null while collecting (the pattern is noted) or where nothing matches.
+ */
+function replaceGlob(pattern: string, cwd: string, ctx: CommandContext, source: string, what: string): Verdict | null {
+  const landing: Field = { value: pattern, display: pattern, glob: true, pattern, splittable: false };
+  const edits = checkWriteGlob(landing, cwd, ctx, source, what);
+  if (edits || !ctx.view?.resolved) return edits;
+  const rel = globRelPattern(pattern, cwd, ctx);
+  const matched = rel === null ? null : ctx.view.glob(rel);
+  if (!matched || matched.tracked.length + matched.untracked.length === 0) return null;
+  return makeVerdict('snapshot', 'git-mv-force', `${what}, which may replace the ${matched.tracked.length > 0 ? 'tracked' : 'untracked'} ${listNames([...matched.tracked, ...matched.untracked].map((f) => Buffer.from(f, 'latin1').toString('utf8')))} (restorable from the snapshot taken first)`, source);
 }
 
 /**

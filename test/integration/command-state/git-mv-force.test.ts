@@ -62,6 +62,7 @@ const REPLACING: Array<[string, string, string, string[]]> = [
   ['git -C src mv -f a.js ../.env', 'overwrite-ignored', 'replaces the ignored file .env', ['.env']],
   ['git mv -f src/a.js conf/', 'overwrite-ignored', 'git mv -f moves src/a.js into conf/, which replaces the ignored file conf/a.js', ['conf/a.js']],
   ['git mv -f src/a.js src/b.js conf', 'overwrite-ignored', 'replaces the ignored file conf/a.js', ['conf/a.js', 'conf/b.js']],
+  ['git mv -f src/*.js conf', 'overwrite-ignored', 'git mv -f moves src/*.js into conf, which may replace the ignored files conf/a.js, conf/b.js', ['conf/a.js', 'conf/b.js']],
   ["git mv -f src/a.js $'e\\xff.env'", 'overwrite-ignored', 'replaces the ignored file e\ufffd.env', ['"e\\377.env"']],
   ['git mv -f src/a.js lnk', 'overwrite-ignored', 'replaces the ignored file lnk', ['lnk']],
   ['git mv -f src/a.js notes.txt', 'git-mv-force', 'git mv -f moves src/a.js to notes.txt, which replaces the untracked file notes.txt (restorable from the snapshot taken first)', []],
@@ -115,6 +116,7 @@ const HARMLESS: Array<[string, boolean]> = [
   ['git mv -f src tracked.txt', false], // a directory over what exists: refused
   ['git mv -f src .env', false],
   ['git mv -f src/a.js node_modules/', true], // regenerable output: replaced, not kept (as for mv)
+  ['git mv -f src/*.js node_modules', true],
   ['git mv -f src/a.js new-name.js', true], // nothing there
   ['git mv -f src/a.js .env/', false], // destination directory does not exist
 ];
@@ -124,6 +126,8 @@ describe('git mv that replaces nothing guard must keep is allowed', () => {
     await withTestRepo((t) => {
       setup(t);
       for (const [command, succeeds] of HARMLESS) {
+        // A reset after a move into node_modules/ takes it away with what git moved there.
+        writeFiles(t, { 'node_modules/a.js': 'module.exports = 1;\n' });
         expect(checkVerdict(t, command), command).toMatchObject({ verdict: 'allow', rule: 'no-risk' });
         const before = fs.readFileSync(path.join(t.dir, '.env'));
         const r = run(t, command);
