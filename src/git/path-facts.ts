@@ -583,7 +583,9 @@ function readListing(repo: Repo, specs: string[], options: PathFactsOptions, kee
   // git lists a whole ignored directory when the pathspec may match inside it: of the files
   // listed in it (to capture), only those kept count.
   const known = listKnown(repo, specs);
-  const ignored = runGitSync(['ls-files', '-z', '--others', '--ignored', '--exclude-standard', '--directory', '--', ...specs, NO_COMMON_PREFIX], { cwd: repo.root });
+  // No pathspec is the whole tree: alone, NO_COMMON_PREFIX would be the only pathspec and git
+  // would list nothing (`find . ... | xargs sed -i` at the root captured no ignored file).
+  const ignored = runGitSync(['ls-files', '-z', '--others', '--ignored', '--exclude-standard', '--directory', '--', ...(specs.length === 0 ? ['.'] : specs), NO_COMMON_PREFIX], { cwd: repo.root });
   const contents: RepoContents = { tracked: [], untracked: [], ignored: [], sizeOf: (entry) => sizeOf(repo, entry) };
   for (const record of known.records) {
     if (keep(record.slice(2))) (record.startsWith('? ') ? contents.untracked : contents.tracked).push(record.slice(2));
@@ -752,6 +754,24 @@ function readFind(repo: Repo, query: FindQuery, options: PathFactsOptions): Repo
     return entry.endsWith('/') && couldMatchBelow(filter.pattern, shownOf(segments.join('/')), filter.icase);
   };
   return readListing(repo, specs, options, keep);
+}
+
+/**
+ * The tracked files `git ls-files`/`git grep -l` of these pathspecs can print where they were
+ * typed (a Listing): one `git ls-files -z --full-name` there, git reading the pathspecs as the
+ * listing command does. Null where git cannot (a pathspec outside the repository).
+ */
+function readTracked(repo: Repo, cwd: string, typed: string[]): RepoContents | null {
+  const asked = commandLinePathspecs(repo.root, cwd, typed);
+  if (!asked) return null;
+  let listed;
+  try {
+    listed = runGitSync(['ls-files', '-z', '--full-name', '--', ...asked.pathspecs], { cwd, okCodes: [128] });
+  } catch {
+    return null;
+  }
+  if (listed.code !== 0) return null;
+  return { tracked: [...new Set(splitNulBytes(listed.stdout))].filter(asked.keep), untracked: [], ignored: [] };
 }
 
 function readClean(repo: Repo, cwd: string, typed: string[], options: PathFactsOptions): CleanFacts | null {
@@ -1023,6 +1043,13 @@ export async function readPathFacts(repo: Repo | null, queries: StateQueries, op
     }
   }
   const facts: StateFacts = { paths: new Map(), cleans: new Map(), globs: new Map(globList.map((pattern, i) => [pattern, globs[i] as RepoContents])), finds };
+  if (repo && queries.tracked.size > 0) {
+    facts.tracked = new Map();
+    for (const [key, query] of queries.tracked) {
+      const listed = readTracked(repo, query.cwd, query.pathspecs);
+      if (listed) facts.tracked.set(key, listed);
+    }
+  }
   if (repo && queries.submoduleRecurse) facts.submoduleRecurse = configRecursesSubmodules(repo);
   if (queries.worktreeRemovals.size > 0) facts.worktreeRemovals = readWorktreeRemovals(queries, options);
   if (queries.worktreePrunes.size > 0) facts.worktreePrunes = readWorktreePrunes(queries);

@@ -394,6 +394,7 @@ function classifyXargs(inv: Invocation, args: Field[], rt: Runtime): void {
   const longWithArg = new Set(['arg-file', 'delimiter', 'eof', 'replace', 'max-lines', 'max-args', 'max-procs', 'max-chars', 'process-slot-var']);
   let replace: string | null = null;
   let argFile: string | null = null;
+  let nulInput = false;
   let i = 0;
   while (i < args.length) {
     const value = args[i]?.value;
@@ -408,6 +409,8 @@ function classifyXargs(inv: Invocation, args: Field[], rt: Runtime): void {
     if (!value.startsWith('-') || value === '-') break;
     if (value.startsWith('--')) {
       const [long, inline] = value.slice(2).split('=', 2) as [string, string | undefined];
+      if (long === 'null') nulInput = true;
+      if (long === 'null') nulInput = true;
       if (long === 'replace') replace = inline ?? '{}';
       if (long === 'arg-file') argFile = inline ?? args[i + 1]?.display ?? null;
       i += longWithArg.has(long) && inline === undefined && long !== 'replace' ? 2 : 1;
@@ -417,6 +420,7 @@ function classifyXargs(inv: Invocation, args: Field[], rt: Runtime): void {
     let consumed = 1;
     for (let j = 0; j < letters.length; j++) {
       const letter = letters[j] as string;
+      if (letter === '0') nulInput = true;
       if (withArg.has(letter)) {
         const rest = letters.slice(j + 1);
         if (rest === '') consumed = 2;
@@ -437,11 +441,16 @@ function classifyXargs(inv: Invocation, args: Field[], rt: Runtime): void {
   // they come from, so that `xargs kill < .git/guard/watcher.pid` is judged by it.
   const from = argFile ?? stdinOrigin(inv.stdin);
   const input = from ? `xargs input from ${from}` : 'xargs input';
+  // Names from a listing guard can enumerate (`git ls-files -z | xargs -0 sed -i ...`): each
+  // argument is one of them, whole with -0, else split on blanks (listings.ts).
+  const listing = argFile === null && inv.stdin.kind === 'text' ? inv.stdin.listing : undefined;
+  const split = nulInput ? 'nul' : 'words';
+  const listed = listing && (split === 'nul') === listing.nul ? { listed: { listing, split } as const } : {};
   if (replace !== null) {
     const marker = replace;
-    command = command.map((field, index) => (index > 0 && field.value !== null && field.value.includes(marker) ? unknownField(`${field.display} (from ${input})`) : field));
+    command = command.map((field, index) => (index > 0 && field.value !== null && field.value.includes(marker) ? { ...unknownField(`${field.display} (from ${input})`), ...(field.value === marker ? listed : {}) } : field));
   } else {
-    command = [...command, unknownField(`(${input})`, true)];
+    command = [...command, { ...unknownField(`(${input})`, true), ...listed }];
   }
   rt.exec(sub(inv, command, { stdin: { kind: 'terminal' } }));
 }

@@ -23,6 +23,8 @@ import { reportOpaque, stdinOrigin, type Invocation, type Runtime, type ShellOpt
 import { checkWriteTarget } from './targets.js';
 import { checkTruncateTarget } from './write-targets.js';
 import type { CommandContext, Verdict } from './types.js';
+import { producerListing } from './listings.js';
+import type { Listing } from './state.js';
 
 const MAX_DEPTH = 12;
 const TERMINAL: Stdin = { kind: 'terminal' };
@@ -35,6 +37,8 @@ interface Outcome {
   fail: Cwds;
   /** What the command prints, when guard can know it (echo, printf, cat of a heredoc). */
   stdout: string | null;
+  /** File names from a set guard can list, when it prints them (`git ls-files`, `grep -rl foo src`: listings.ts). */
+  listing?: Listing;
 }
 
 /** Where every level of a command line reports to. */
@@ -199,7 +203,7 @@ export class Evaluator implements Runtime {
     for (const command of pipeline.commands) {
       // Every member of a pipeline runs in a subshell: cd and assignments do not persist.
       const outcome = this.command(command, cloneState(state), input);
-      input = { kind: 'text', text: outcome.stdout, from: sourceOf(command) };
+      input = { kind: 'text', text: outcome.stdout, from: sourceOf(command), ...(outcome.listing ? { listing: outcome.listing } : {}) };
     }
     return { succ: state.cwds, fail: state.cwds, stdout: null };
   }
@@ -324,7 +328,17 @@ export class Evaluator implements Runtime {
       state,
       home: this.ctx.home,
       // A substitution runs in a subshell, in the current directory.
-      onSubstitution: (body) => this.script(body, cloneState(state), TERMINAL),
+      onSubstitution: (body) => {
+        // One command alone (`$(git ls-files '*.js')`): what it prints may be a listing guard can enumerate.
+        const only = body.items.length === 1 ? body.items[0]?.andOr : undefined;
+        if (only && only.pipelines.length === 1 && !body.items[0]?.background) {
+          const inner = cloneState(state);
+          inner.cwds = [...inner.cwds];
+          return this.pipeline(only.pipelines[0] as Pipeline, inner, TERMINAL).listing;
+        }
+        this.script(body, cloneState(state), TERMINAL);
+        return undefined;
+      },
     };
   }
 
@@ -371,7 +385,10 @@ export class Evaluator implements Runtime {
     for (const cwd of state.cwds) {
       classifyInvocation({ argv, env: visible, cwd, stdin: input, source: command.source, state }, this);
     }
-    return this.builtinEffects(argv, state, input, command.source);
+    const outcome = this.builtinEffects(argv, state, input, command.source);
+    const cwd = state.cwds.length === 1 ? (state.cwds[0] ?? null) : null;
+    const listing = outcome.stdout === null ? producerListing(argv, cwd, this.ctx, command.source) : null;
+    return listing ? { ...outcome, listing } : outcome;
   }
 
   /** An agent may not set guard's internal token (it marks a ref update as guard's own). */

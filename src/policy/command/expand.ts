@@ -8,7 +8,7 @@
  */
 import path from 'node:path';
 import type { Script, Word, WordPart } from './ast.js';
-import type { FoundOperand } from './state.js';
+import type { FoundOperand, Listing } from './state.js';
 import { partRegExp } from '../../util/shell-pattern.js';
 
 export interface ShellVar {
@@ -111,13 +111,23 @@ export interface Field {
    * this, not by the value, which is a made-up name standing for whatever find finds.
    */
   found?: FoundOperand;
+  /**
+   * An unknown operand that stands for names a listing command prints (xargs input from `git
+   * ls-files`, `$(grep -rl foo src)`): each is one of the files in the listing (listings.ts).
+   * `split`: how the names reach the command: whole (NUL-separated), or split into words, where a
+   * name holding a blank, a quote, a backslash (or, for `$(...)`, a glob character) could name another file.
+   */
+  listed?: { listing: Listing; split: 'nul' | 'words' | 'glob' };
 }
 
 export interface ExpandEnv {
   state: ShellState;
   home: string | undefined;
-  /** Called for every command substitution (and process substitution) met while expanding. */
-  onSubstitution(body: Script): void;
+  /**
+   * Called for every command substitution (and process substitution) met while expanding; for a
+   * command that prints names from a set guard can list, that listing (Listing).
+   */
+  onSubstitution(body: Script): Listing | undefined | void;
 }
 
 type Atom = { kind: 'char'; c: string } | { kind: 'part'; part: WordPart };
@@ -132,6 +142,8 @@ interface Segment {
   expansion: boolean;
   /** A `~user` prefix guard cannot resolve. */
   tilde?: boolean;
+  /** An unquoted `$(...)` of a command that prints names from a set guard can list (listings.ts). */
+  listing?: Listing;
 }
 
 const MAX_BRACE_WORDS = 256;
@@ -296,6 +308,9 @@ function toField(segments: Segment[], display: string): Field {
   if (unknown) {
     const field = unknownField(display, splittable);
     if (!tooLong && segments.every((s) => !s.unknown || s.tilde)) field.tildePath = true;
+    // The word is the substitution alone (`$(git ls-files '*.js')`): split on IFS, then globbed.
+    const only = segments.length === 1 ? segments[0] : undefined;
+    if (only?.listing) field.listed = { listing: only.listing, split: 'glob' };
     return field;
   }
   const value = segments.map((s) => s.text).join('');
@@ -342,10 +357,11 @@ function segmentsOf(atoms: Atom[], env: ExpandEnv): Segment[] {
         segments.push({ text: value ?? `$${part.name}`, quoted: part.quoted, unknown: value === null, expansion: true });
         break;
       }
-      case 'cmdsub':
-        env.onSubstitution(part.body);
-        segments.push({ text: '$(...)', quoted: part.quoted, unknown: true, expansion: true });
+      case 'cmdsub': {
+        const listing = env.onSubstitution(part.body);
+        segments.push({ text: '$(...)', quoted: part.quoted, unknown: true, expansion: true, ...(listing && !part.quoted ? { listing } : {}) });
         break;
+      }
       case 'arith':
         for (const sub of part.subs) env.onSubstitution(sub);
         segments.push({ text: '$((...))', quoted: part.quoted, unknown: true, expansion: true });

@@ -164,7 +164,7 @@ function truncateCheck(inv: Invocation, rt: Runtime, field: Field, verb: string)
 }
 
 function writeCheck(inv: Invocation, rt: Runtime, field: Field, what: string, options: WriteOptions = {}): void {
-  const verdict = field.glob ? checkWriteGlob(field, inv.cwd, rt.ctx, inv.source, what) : checkWriteTarget(field, inv.cwd, rt.ctx, inv.source, what, options);
+  const verdict = field.glob || (field.listed && !options.append) ? checkWriteGlob(field, inv.cwd, rt.ctx, inv.source, what) : checkWriteTarget(field, inv.cwd, rt.ctx, inv.source, what, options);
   if (verdict) rt.report(verdict);
 }
 

@@ -13,7 +13,8 @@ import { fnmatchRegExp } from './fnmatch.js';
 import { classifyPath, isGitDirPath, resolvePath } from './paths.js';
 import { makeVerdict } from './rules.js';
 import { report, sub, type Invocation, type Runtime } from './runtime.js';
-import type { FindFilter, FindQuery, FoundOperand } from './state.js';
+import type { FindFilter, FindQuery, FoundOperand, Listing } from './state.js';
+import type { CommandContext } from './types.js';
 import { checkDeleteAbs, checkFound, checkWriteTarget, deleteLocation, GIT_INTERNAL_NAMES } from './targets.js';
 import { checkWriteGlob } from './write-targets.js';
 
@@ -388,4 +389,32 @@ function findDeleteVerdict(abs: string, plan: FindPlan, startText: string, reach
     return makeVerdict('snapshot', 'rm-in-repo', `find -delete deletes files under ${startText} inside the repository`, inv.source);
   }
   return checkDeleteAbs(abs, ctx, inv.source, { recursive: true, verb: 'find -delete deletes files under' });
+}
+
+/**
+ * `find DIR ...` printing what it finds (-print, -print0), as a set guard can list: per start in
+ * the repository, what git lists for its filter (a filter git cannot translate: everything under
+ * it, a superset). Null where find does more than print, prints something else (-printf, -ls),
+ * goes through symbolic links, or starts outside the repository or where guard cannot see.
+ */
+export function findListing(args: Field[], cwd: string | null, ctx: CommandContext, shown: string): Listing | null {
+  if (cwd === null || args.some((a) => a.value === null || a.glob)) return null;
+  const words = args.map((a) => a.value as string);
+  if (words.some((w) => /^-(f?printf|f?ls|fprint0?|exec(dir)?|ok(dir)?|delete|quit)$/.test(w))) return null;
+  const plan = planFind(args);
+  if (plan.follows || plan.unknown) return null;
+  const filter: FindFilter = findFilter(plan) ?? { kind: 'all' };
+  const finds: FindQuery[] = [];
+  let reachesGit = false;
+  const gitSamples = ['.git', '.git/HEAD', '.git/config', '.git/index', '.git/refs/heads/main', '.git/hooks/pre-commit', '.git/packed-refs', ...GIT_INTERNAL_NAMES.map((n) => `.git/${n}`)];
+  for (const start of plan.starts) {
+    const abs = resolvePath(start.value as string, cwd);
+    if (abs === null || ctx.repoRoot === null) return null;
+    const kind = classifyPath(abs, ctx).kind;
+    if (kind !== 'inside' && kind !== 'repo-root') return null;
+    const startText = start.value as string;
+    if (kind === 'repo-root' && !plan.skipsGit && (plan.alternatives || gitSamples.some((rel) => filtersMatch(plan, startText, rel)))) reachesGit = true;
+    finds.push({ start: abs, shown: startText, filter });
+  }
+  return { kind: 'tree', finds, reachesGit, cwd, shown, nul: words.includes('-print0') };
 }

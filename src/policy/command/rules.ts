@@ -215,6 +215,10 @@ export const RULES = {
     description: 'Overwriting or editing in place an ignored file that is not regenerable output (`.env.local`, local config: `cp .env.example .env.local`, `echo X= > .env.local`, `sed -i`, a file tool, a recursive copy or an archive extracted over it: `cp -r tpl/. .`, `tar xf`; a tracked file of another tree that git writes over it: `git switch X`, `checkout X`, `reset --hard X`, `restore --source X`, `merge X`, `cherry-pick C`, `stash pop`, `git am -3` of a patch creating it; `git mv -f` onto it; a write through an output-file option: `curl -o`, `wget -O`, `sort -o`, `openssl -out`, `gcc -o`, `git archive -o`, `tar -cf`): no snapshot holds ignored files, so guard captures it into the snapshot taken first.',
     instead: 'Nothing to change: the old file is in the snapshot taken first (`guard rollback` brings it back).',
   },
+  'edit-listed': {
+    description: 'Editing in place the files a listing command prints (`git grep -l foo | xargs sed -i ...`, `find src -name \'*.js\' -print0 | xargs -0 perl -pi ...`, `sed -i ... $(git ls-files \'*.js\')`): the names are unknown before it runs, but every one is in a set guard lists (tracked files, or what lies under the named directories), none of them ignored, so the snapshot taken first holds them all.',
+    instead: 'Nothing to change: the files are in the snapshot taken first (`guard rollback` brings them back).',
+  },
   'capture-too-large': {
     description: 'A command would delete or overwrite, or an agent\'s file tool (Write, Edit, delete) replace, more ignored files than guard captures before it (`commands.maxIgnoredCapture`), so they could not be brought back.',
     instead: 'Delete the large ignored files you mean by name (or add them to commands.regenerable), or ask the person to raise commands.maxIgnoredCapture.',

@@ -8,13 +8,14 @@ import type { Field, ShellState } from './expand.js';
 import type { RefChange } from './ref-changes.js';
 import { makeVerdict, opaqueKind, type RuleName } from './rules.js';
 import type { CommandContext, Verdict, VerdictKind } from './types.js';
+import type { Listing } from './state.js';
 
 /** What a command reads on stdin. `text` is null when it comes from a pipe or expansion guard cannot see. */
 /**
  * What a command reads on stdin; `from` (a file redirect's path as written, or the command piping in) says where it comes from,
  * `path` a file redirect's path as guard reads it (relative to where the command runs; null: a word guard cannot see).
  */
-export type Stdin = { kind: 'terminal' } | { kind: 'file'; from?: string; path?: string | null } | { kind: 'text'; text: string | null; from: string };
+export type Stdin = { kind: 'terminal' } | { kind: 'file'; from?: string; path?: string | null } | { kind: 'text'; text: string | null; from: string; listing?: Listing };
 
 /** Where stdin comes from, as written (a file, the command piping in), or '' for a terminal. */
 export function stdinOrigin(stdin: Stdin): string {

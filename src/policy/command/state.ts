@@ -143,6 +143,28 @@ export type FindFilter =
  */
 export type FoundOperand = { kind: 'find'; query: FindQuery } | { kind: 'subtree'; abs: string };
 
+/**
+ * What a command that prints file names can print, as a set guard can list (listings.ts): the
+ * actual names are a subset of it, so judging every file in it judges the command that edits
+ * them (`git ls-files '*.js' | xargs sed -i ...`, `sed -i ... $(grep -rl foo src)`).
+ *  - tracked: `git ls-files`/`git grep -l` (their pathspecs, as typed, relative to `cwd`): tracked files only;
+ *  - tree: `grep -r`, `rg`, `find DIR`: what each find query selects under its directory, ignored files too.
+ * `nul`: the names are NUL-separated (-z, -0, -print0), so none splits into other names.
+ * `reachesGit`: the walk enters `.git` (`grep -r foo .`), whose files no listing names.
+ * `skipsHidden`: the command never prints a name with a hidden part below its start (rg).
+ */
+export type Listing = { shown: string; cwd: string; nul: boolean } & ({ kind: 'tracked'; pathspecs: string[] } | { kind: 'tree'; finds: FindQuery[]; reachesGit: boolean; skipsHidden?: boolean });
+
+/** A tracked listing for the reader: `git ls-files -z` of these pathspecs where they were typed. */
+export interface TrackedQuery {
+  cwd: string;
+  pathspecs: string[];
+}
+
+export function trackedKey(query: TrackedQuery): string {
+  return JSON.stringify([query.cwd, query.pathspecs]);
+}
+
 export function findKey(query: FindQuery): string {
   return JSON.stringify([query.start, query.shown, query.filter]);
 }
@@ -181,6 +203,8 @@ export interface StateQueries {
   treeLandings: Map<string, TreeLandingQuery>;
   /** `git submodule deinit` and `git rm` (without --force) in this repository, by submoduleRemovalKey. */
   submoduleRemovals: Map<string, SubmoduleRemovalQuery>;
+  /** Tracked files a `git ls-files`/`git grep -l` can print (Listing), by trackedKey. */
+  tracked: Map<string, TrackedQuery>;
 }
 
 /**
@@ -369,6 +393,8 @@ export interface StateFacts {
   globs: Map<string, RepoContents>;
   /** By findKey; missing where git cannot list what find reaches. */
   finds: Map<string, RepoContents>;
+  /** By trackedKey: the tracked files (repo-relative bytes) in `contents.tracked`; missing where git cannot list them. */
+  tracked?: Map<string, RepoContents>;
   /**
    * The repository has submodules and git's configuration sets `submodule.recurse` true, so a
    * plain `git reset --hard` discards the submodules' uncommitted work too. Absent where not asked.
@@ -444,7 +470,7 @@ export function loopGlobKey(query: LoopGlobQuery): string {
 
 /** Mutable per-classification state shared by every nested evaluator (through the context). */
 export class StateView {
-  readonly queries: StateQueries = { paths: new Map(), cleans: new Map(), globs: new Set(), finds: new Map(), submoduleRecurse: false, worktreeRemovals: new Map(), worktreePrunes: new Map(), sparseCheckouts: new Map(), treeLandings: new Map(), submoduleRemovals: new Map() };
+  readonly queries: StateQueries = { paths: new Map(), cleans: new Map(), globs: new Set(), finds: new Map(), submoduleRecurse: false, worktreeRemovals: new Map(), worktreePrunes: new Map(), sparseCheckouts: new Map(), treeLandings: new Map(), tracked: new Map(), submoduleRemovals: new Map() };
   /** Something in the line writes, deletes or moves an ignore file (.gitignore, info/exclude). */
   ignoreRulesChanged = false;
   /** The way forward when the capture is over the limits, where the check that asked for it knows a better one than its rule's. */
@@ -528,6 +554,11 @@ export class StateView {
   /** What a find selects (git's listing); null while collecting, by text, or where git cannot list it. */
   find(query: FindQuery): RepoContents | null {
     return this.keyed(this.queries.finds, this.facts?.finds, findKey(query), query);
+  }
+
+  /** The tracked files a tracked Listing can print; null while collecting, by text, or where git cannot list them. */
+  trackedFiles(query: TrackedQuery): RepoContents | null {
+    return this.keyed(this.queries.tracked, this.facts?.tracked, trackedKey(query), query);
   }
 
   /**

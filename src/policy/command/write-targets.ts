@@ -11,6 +11,7 @@
 import type { Field } from './expand.js';
 import { stricter } from './rules.js';
 import { isStrictlyUnder, resolvePath } from './paths.js';
+import { checkListedEdit } from './listings.js';
 import { checkDeleteTarget, checkEdits, checkWriteTarget, globRelPattern } from './targets.js';
 import type { CommandContext, Verdict } from './types.js';
 
@@ -29,6 +30,11 @@ export function checkTruncateTarget(field: Field, cwd: string | null, ctx: Comma
 
 /** An in-place edit of every file a glob matches: refused only where the pattern can reach what must not be written. */
 export function checkWriteGlob(field: Field, cwd: string | null, ctx: CommandContext, source: string, what: string): Verdict | null {
+  // Names a listing prints (`git ls-files | xargs sed -i`): judged by the set it can print.
+  if (field.value === null && field.listed) {
+    const listed = checkListedEdit(field.listed, cwd, what, ctx, source);
+    if (listed !== undefined) return listed;
+  }
   if (!field.glob || field.pattern === null) return checkWriteTarget(field, cwd, ctx, source, what);
   const reach = checkDeleteTarget(field, cwd, ctx, source, { recursive: false, verb: what });
   if (reach.verdict === 'deny') {
