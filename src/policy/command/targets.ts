@@ -683,9 +683,9 @@ function checkMoveOut(field: Field, cwd: string | null, ctx: CommandContext, sou
   const verdict = checkDeleteTarget(field, cwd, ctx, source, { recursive: true, verb: 'moves away', where, keepsLarge: true });
   // What lies outside the repository already is not this repository's to keep.
   if (verdict.verdict === 'allow' || verdict.rule === 'rm-outside-repo') return null;
-  // A source guard cannot name (`mv "$f" ../x`) may be any file of the repository: the snapshot
-  // holds its tracked and untracked files (which ignored ones it would take cannot be known).
-  if (verdict.rule === 'rm-unknown-target') return makeVerdict('snapshot', 'rm-in-repo', `moves away ${field.display}, a path guard cannot know before the command runs${where}`, source);
+  // A source guard cannot name (`mv "$f" ../x`, `ls | xargs mv -t ../x`) may be any file of the
+  // repository, an ignored one too, which no snapshot would hold: asked about, as `rm "$f"` is.
+  if (verdict.rule === 'rm-unknown-target') return { ...verdict, reason: `${verdict.reason}${where}` };
   return verdict;
 }
 

@@ -107,6 +107,11 @@ describe('a move out of the repository is judged as a deletion of its source', (
       snapshot('mv src/* ../elsewhere', 'out of the repository (to ../elsewhere)');
       // Through a symbolic link that leads out of the repository, to a new name there.
       snapshot('mv src/app.js lnk/new.js', 'out of the repository (to lnk/new.js)');
+      // What find selects is listed (the ignored .env captured); a source guard cannot name is asked about, as rm "$f" is.
+      snapshot("find . -name .env -exec mv {} ../ \\;", 'guard captures the ignored file .env into the snapshot first');
+      for (const command of ['for f in src/*.js; do mv "$f" ../out; done', 'ls src | xargs mv -t ../out']) {
+        expect(checkVerdict(t, command, { asAgent: true }), command).toMatchObject({ verdict: 'ask', rule: 'rm-unknown-target', reason: expect.stringContaining('out of the repository (to ../out)') });
+      }
       // Regenerable output moves out freely, without a snapshot.
       for (const command of ['mv dist ../dist-old', 'mv node_modules /tmp/nm']) expect(checkVerdict(t, command, { asAgent: true }), command).toMatchObject({ verdict: 'allow', rule: 'no-risk' });
       // Moves inside the repository stay as they were.
