@@ -109,7 +109,9 @@ describe('a move out of the repository is judged as a deletion of its source', (
       snapshot('mv src/app.js lnk/new.js', 'out of the repository (to lnk/new.js)');
       // What find selects is listed (the ignored .env captured); a source guard cannot name is asked about, as rm "$f" is.
       snapshot("find . -name .env -exec mv {} ../ \\;", 'guard captures the ignored file .env into the snapshot first');
-      for (const command of ['for f in src/*.js; do mv "$f" ../out; done', 'ls src | xargs mv -t ../out']) {
+      // A loop over words guard can know is judged word by word.
+      snapshot('for f in .env src/*.js; do mv "$f" ../out; done', 'guard captures the ignored file .env into the snapshot first');
+      for (const command of ['for f in $(ls src); do mv "src/$f" ../out; done', 'ls src | xargs mv -t ../out']) {
         expect(checkVerdict(t, command, { asAgent: true }), command).toMatchObject({ verdict: 'ask', rule: 'rm-unknown-target', reason: expect.stringContaining('out of the repository (to ../out)') });
       }
       // Regenerable output moves out freely, without a snapshot.
@@ -125,6 +127,7 @@ describe('a move out of the repository is judged as a deletion of its source', (
       deny('mv db ../x', 'protected-path', 'moves away db, which holds the protected path db/migrations/001.sql (matches "**/migrations/**")');
       // Judged by the glob's listing, or by the words bash makes of it: either way a protected path goes.
       deny('mv * ../elsewhere', 'protected-path', 'which holds the protected path');
+      deny('for f in *; do mv "$f" ../elsewhere; done', 'protected-path', 'moves away db, which holds the protected path db/migrations/001.sql');
       deny('mv .guard.yaml /tmp/', 'protected-path', 'moves away .guard.yaml, a protected path');
       deny('mv . ../x', 'rm-repo-root', 'the repository itself');
       deny(`cd .. && mv ${path.basename(t.dir)} ${path.basename(t.dir)}2`, 'rm-repo-root', 'the repository itself');

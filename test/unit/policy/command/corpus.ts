@@ -493,7 +493,7 @@ const SNAPSHOT: Row[] = [
   ['for f in a.txt .guard.yaml; do rm -f "$f"; done', 'deny', 'protected-path'],
   ['for f in src/*.js; do rm "$f"; done', 'ask', 'rm-unknown-target'],
   ['for f in $(ls); do rm "$f"; done', 'ask', 'rm-unknown-target'],
-  ['for f in src/*.js; do mv "$f" ../out; done', 'ask', 'rm-unknown-target'],
+  ['for f in $(ls src); do mv "src/$f" ../out; done', 'ask', 'rm-unknown-target'],
   ['ls src | xargs mv -t ../out', 'ask', 'rm-unknown-target'],
   ['bash -c "rm -rf build"', 'snapshot', 'rm-in-repo'],
   ['sh -c "git reset --hard"', 'snapshot', 'git-reset-hard'],
