@@ -51,6 +51,8 @@ interface Sink {
   replaying: boolean;
   /** Values of `for` loops judged one by one so far in the line (MAX_LOOP_VALUES). */
   loopValues: number;
+  /** Names of the shell functions the line defines anywhere (one named `basename` changes what `$(basename ...)` prints). */
+  functions: Set<string>;
 }
 
 /**
@@ -77,6 +79,7 @@ function namingSink(parent: Sink, name: string, value: string): Sink {
     },
     refChange: (change) => parent.refChange(change),
     written: parent.written,
+    functions: parent.functions,
     get replaying() {
       return parent.replaying;
     },
@@ -112,6 +115,7 @@ export function classifySource(source: string, ctx: CommandContext): Classificat
     written: new Map(),
     replaying: false,
     loopValues: 0,
+    functions: new Set(),
   };
   const evaluator = new Evaluator(ctx, 0, sink);
   evaluator.shell(source, { cwd: ctx.cwd, state: newState(ctx.cwd, sink.written) }, source);
@@ -225,6 +229,7 @@ export class Evaluator implements Runtime {
       case 'compound':
         return this.compound(command, state, stdin);
       case 'function': {
+        this.sink.functions.add(command.name);
         // A definition runs nothing, but guard cannot follow calls: judge the body now.
         this.command(command.body, cloneState(state), TERMINAL);
         return { succ: state.cwds, fail: state.cwds, stdout: null };
@@ -327,6 +332,7 @@ export class Evaluator implements Runtime {
     return {
       state,
       home: this.ctx.home,
+      functions: this.sink.functions,
       // A substitution runs in a subshell, in the current directory.
       onSubstitution: (body) => {
         // One command alone (`$(git ls-files '*.js')`): what it prints may be a listing guard can enumerate.

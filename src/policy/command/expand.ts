@@ -10,6 +10,7 @@ import path from 'node:path';
 import type { Script, Word, WordPart } from './ast.js';
 import type { FoundOperand, Listing } from './state.js';
 import { partRegExp } from '../../util/shell-pattern.js';
+import { escapedBytes, escapedText } from '../../util/escaped-text.js';
 
 export interface ShellVar {
   /** null: set, but to something guard cannot know. */
@@ -123,6 +124,8 @@ export interface Field {
 export interface ExpandEnv {
   state: ShellState;
   home: string | undefined;
+  /** Shell functions the command line defines (a `basename` function makes `$(basename ...)` unknown). */
+  functions?: ReadonlySet<string>;
   /**
    * Called for every command substitution (and process substitution) met while expanding; for a
    * command that prints names from a set guard can list, that listing (Listing).
@@ -359,7 +362,8 @@ function segmentsOf(atoms: Atom[], env: ExpandEnv): Segment[] {
       }
       case 'cmdsub': {
         const listing = env.onSubstitution(part.body);
-        segments.push({ text: '$(...)', quoted: part.quoted, unknown: true, expansion: true, ...(listing && !part.quoted ? { listing } : {}) });
+        const output = substitutionOutput(part.body, env);
+        segments.push(output === null ? { text: '$(...)', quoted: part.quoted, unknown: true, expansion: true, ...(listing && !part.quoted ? { listing } : {}) } : { text: output, quoted: part.quoted, unknown: false, expansion: true });
         break;
       }
       case 'arith':
@@ -374,6 +378,42 @@ function segmentsOf(atoms: Atom[], env: ExpandEnv): Segment[] {
     }
   }
   return segments;
+}
+
+/**
+ * What a command substitution prints, where guard can compute it exactly: only `basename NAME
+ * [SUFFIX]` (GNU coreutils, as bash runs it: trailing newlines removed) with words made of literal
+ * text and plain known variables, no redirection, no function named basename in the line and PATH
+ * not changed in it. Null for anything else: the value stays unknown.
+ */
+function substitutionOutput(body: Script, env: ExpandEnv): string | null {
+  const item = body.items.length === 1 ? body.items[0] : undefined;
+  if (!item || item.background || item.andOr.pipelines.length !== 1) return null;
+  const pipeline = item.andOr.pipelines[0];
+  const command = pipeline && !pipeline.negated && pipeline.commands.length === 1 ? pipeline.commands[0] : undefined;
+  if (!command || command.type !== 'simple' || command.assigns.length > 0 || command.redirects.length > 0) return null;
+  // Plain words only, so expanding them here runs no substitution a second time.
+  if (!command.words.every((word) => word.parts.every((p) => p.kind === 'lit' || (p.kind === 'param' && p.arg === null)))) return null;
+  if (env.functions?.has('basename') || env.state.vars.has('PATH')) return null;
+  const argv = command.words.flatMap((word) => expandWord(word, env));
+  if (argv[0]?.value !== 'basename' || argv.length < 2 || argv.length > 3 || argv.some((a) => a.value === null || a.glob)) return null;
+  const [name, suffix] = argv.slice(1).map((a) => a.value as string) as [string, string | undefined];
+  if (name.startsWith('-')) return null;
+  return basenameOf(name, suffix);
+}
+
+/** GNU basename's output for NAME [SUFFIX], compared as bytes, without its trailing newlines. */
+export function basenameOf(name: string, suffix: string | undefined): string {
+  const bytes = escapedBytes(name);
+  let end = bytes.length;
+  while (end > 1 && bytes[end - 1] === 0x2f) end--;
+  let base = bytes.subarray(0, end);
+  if (!(base.length === 1 && base[0] === 0x2f)) base = base.subarray(base.lastIndexOf(0x2f) + 1);
+  if (suffix !== undefined && suffix !== '') {
+    const tail = escapedBytes(suffix);
+    if (base.length > tail.length && base.subarray(base.length - tail.length).equals(tail)) base = base.subarray(0, base.length - tail.length);
+  }
+  return escapedText(Buffer.from(base)).replace(/\n+$/, '');
 }
 
 function singleCwd(state: ShellState): string | null {

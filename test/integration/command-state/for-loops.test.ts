@@ -21,6 +21,7 @@ import { commitFiles, useDefaultPolicy, writeFiles } from '../../helpers/repo-st
 import { checkVerdict } from '../../helpers/verdicts.js';
 import { expandShellGlob } from '../../../src/util/shell-glob.js';
 import { escapedText } from '../../../src/util/escaped-text.js';
+import { basenameOf } from '../../../src/policy/command/expand.js';
 
 const check = (t: TestRepo, command: string) => checkVerdict(t, command, { asAgent: true });
 
@@ -100,12 +101,46 @@ describe('a for loop over words guard can know', () => {
         'for f in $UNKNOWN; do rm "$f"; done',
         'for f; do rm "$f"; done',
         'ls | while read f; do rm "$f"; done',
-        // basename's output is not computed: still unknown.
-        'for f in src/*.js; do rm "$(basename "$f" .js).ts"; done',
+        // basename's output is computed only where exact: not with a function of that name, nor with options.
+        'basename() { echo .env; }; for f in src/*.js; do rm "$(basename "$f" .js)"; done',
+        'for f in src/*.js; do rm "$(basename -a "$f")"; done',
+        'for f in src/*.js; do rm "$(basename "$f" | tr a b)"; done',
       ]) {
         const verdict = check(t, command);
         expect(['ask', 'deny'], `${command}: ${JSON.stringify(verdict)}`).toContain(verdict.verdict);
         expect(verdict.reason).toContain('cannot know');
+      }
+    });
+  });
+
+  it('computes $(basename "$f" .js) exactly, as GNU basename prints it', async () => {
+    await withTestRepo((t) => {
+      setup(t);
+      const rm = check(t, 'for f in src/*.js; do rm "src/$(basename "$f" .js).js"; done');
+      expect(rm).toMatchObject({ verdict: 'snapshot', rule: 'rm-in-repo' });
+      expect(rm.reason).toContain('src/a.js');
+      expect(check(t, 'for f in src/*.js; do rm -f "$(basename "$f" .js).ts"; done')).toMatchObject({ verdict: 'allow' });
+      const denied = check(t, 'for f in db/migrations/*; do rm "db/migrations/$(basename "$f")"; done');
+      expect(denied).toMatchObject({ verdict: 'deny', rule: 'protected-path' });
+      expect(denied.reason).toContain('db/migrations/001.sql');
+      const cases: Array<[Buffer, Buffer | null]> = [
+        [Buffer.from('src/a.js'), Buffer.from('.js')],
+        [Buffer.from('a.js'), Buffer.from('a.js')],
+        [Buffer.from('dir/sub///'), null],
+        [Buffer.from('///'), null],
+        [Buffer.from(''), null],
+        [Buffer.from('x/.js'), Buffer.from('.js')],
+        [Buffer.from('name\n\n'), Buffer.from('e')],
+        [Buffer.from([0x64, 0x2f, 0x63, 0x3a, 0xc3, 0xa9]), Buffer.from([0xa9])],
+        [Buffer.from([0x64, 0x2f, 0xff, 0x2e, 0x6a, 0x73]), Buffer.from('.js')],
+      ];
+      for (const [name, suffix] of cases) {
+        // The bytes go to basename through printf (a process argument from Node is UTF-8 text).
+        const hex = (b: Buffer): string => [...b].map((byte) => `\\x${byte.toString(16).padStart(2, '0')}`).join('');
+        const script = `n=$(printf '%bX' '${hex(name)}'); s=$(printf '%bX' '${hex(suffix ?? Buffer.alloc(0))}'); basename -- "\${n%X}" ${suffix ? '"${s%X}"' : ''}`;
+        const real = spawnSync('bash', ['-c', script]).stdout;
+        const expected = escapedText(real).replace(/\n+$/, '');
+        expect(basenameOf(escapedText(name), suffix ? escapedText(suffix) : undefined), name.toString('latin1')).toBe(expected);
       }
     });
   });
