@@ -133,6 +133,25 @@ guard_benign() {
       *) break ;;
     esac
   done
+  # sort, curl and uniq write a file only through some options or operands (FAST_PATH_OPTION_RISKY,
+  # uniqMayWrite in fast-path.ts): look at the words once quotes are removed, cut at blanks.
+  guard_sort_opt=0 guard_curl_opt=0 guard_uq_words=0 guard_uq_ops=-1 guard_uq_write=0 guard_uq_tokens=0
+  for guard_word in $guard_unquoted; do
+    case $guard_word in -o* | -[!-]*o* | --o*) guard_sort_opt=1 ;; esac
+    case $guard_word in -[oOcDJK]* | -[!-]*[oOcDJK]* | --*) guard_curl_opt=1 ;; esac
+    if [ "$guard_uq_ops" -ge 0 ]; then
+      case $guard_word in
+        '|' | '||' | '&&' | ';' | '&' | '|&') guard_uq_ops=-1 ;;
+        *[\|\;\&]*) guard_uq_write=1 ;;
+        -) guard_uq_ops=$((guard_uq_ops + 1)) ;;
+        -*) ;;
+        *) guard_uq_ops=$((guard_uq_ops + 1)) ;;
+      esac
+      [ "$guard_uq_ops" -ge 2 ] && guard_uq_write=1
+      continue
+    fi
+    case $guard_word in [uU][nN][iI][qQ]) guard_uq_words=$((guard_uq_words + 1)) guard_uq_ops=0 ;; esac
+  done
   IFS=' 	.,:/=@%+^~&|;<>!#-'
   for guard_token in $guard_unquoted; do
     case $guard_token in
@@ -159,13 +178,16 @@ guard_benign() {
       [pP][oO][wW][eE][rR][sS][hH][eE][lL][lL]|[kK][iI][lL][lL]|[pP][kK][iI][lL][lL]|\
       [kK][iI][lL][lL][aA][lL][lL]|[mM][aA][kK][eE]|[gG][mM][aA][kK][eE]|[pP][aA][rR][aA][lL][lL][eE][lL]|\
       [aA][pP][pP][lL][yY]_[pP][aA][tT][cC][hH]|[aA][pP][pP][lL][yY][pP][aA][tT][cC][hH]|\
-      [cC][uU][rR][lL]|[wW][gG][eE][tT]|[sS][oO][rR][tT]|[uU][nN][iI][qQ]|[oO][pP][eE][nN][sS][sS][lL]|[gG][cC][cC]|[cC][cC]|[gG]|[cC][lL][aA][nN][gG]|[gG][oO]|\
+      [wW][gG][eE][tT]|[oO][pP][eE][nN][sS][sS][lL]|\
       [pP][yY][tT][hH][oO][nN]*|[pP][yY][pP][yY]*|[pP][eE][rR][lL]*|\
       [rR][uU][bB][yY]*|[pP][hH][pP]*|[lL][uU][aA]*|[gG][iI][tT]_*|[gG][uU][aA][rR][dD]_*) return 1 ;;
       # END risky words
+      [sS][oO][rR][tT]) [ "$guard_sort_opt" = 0 ] || return 1 ;;
+      [cC][uU][rR][lL]) [ "$guard_curl_opt" = 0 ] || return 1 ;;
+      [uU][nN][iI][qQ]) guard_uq_tokens=$((guard_uq_tokens + 1)) ;;
     esac
   done
-  return 0
+  [ "$guard_uq_tokens" = 0 ] || { [ "$guard_uq_write" = 0 ] && [ "$guard_uq_tokens" = "$guard_uq_words" ]; }
 }
 
 # guard_fast_allow: the whole fast path for this payload.

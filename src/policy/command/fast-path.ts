@@ -8,8 +8,9 @@
  * backticks, backslashes, globs, parentheses, braces, newlines, non-ASCII), or (b) redirects
  * output anywhere but /dev/null or another descriptor, or (c) contains, once quotes are removed
  * and the text is cut at every character that is not a letter, digit or `_`, a word from
- * FAST_PATH_RISKY_WORDS or starting with a FAST_PATH_RISKY_PREFIXES entry (case-insensitive).
- * Every rule in the classifier is keyed to such a word (a program name, `.git`, a guard file,
+ * FAST_PATH_RISKY_WORDS or starting with a FAST_PATH_RISKY_PREFIXES entry (case-insensitive),
+ * or a word of FAST_PATH_OPTION_RISKY while the line holds an option that may make it write
+ * (or a `uniq` that may write: uniqMayWrite). Every rule in the classifier is keyed to such a word (a program name, `.git`, a guard file,
  * `/dev/stdin`), so a command passing all three checks is allowed without starting Node.
  */
 
@@ -53,15 +54,64 @@ export const FAST_PATH_RISKY_WORDS: readonly string[] = [
   'make', 'gmake', 'parallel',
   // Codex applies a patch sent through its shell tool itself: file edits
   'apply_patch', 'applypatch',
-  // writing a file named by an option or operand (output-files.ts): curl -o, wget -O, sort -o,
-  // uniq IN OUT, openssl -out, gcc/cc/g++ (cut at +: g)/clang -o, go build -o
-  'curl', 'wget', 'sort', 'uniq', 'openssl', 'gcc', 'cc', 'g', 'clang', 'go',
+  // writing a file named by an option (output-files.ts): wget -O, openssl -out; curl, sort and
+  // uniq only with the options or operands that write (FAST_PATH_OPTION_RISKY below)
+  'wget', 'openssl',
 ];
+
+/**
+ * Programs that write a file only through some of their options or operands (output-files.ts),
+ * common in read-only pipelines (`curl -s localhost:3000`, `ls | sort`, `sort | uniq -c`): such a
+ * word is risky only when the line, once quotes are removed and cut at blanks, also holds a word
+ * that could be the writing option. Looked at over the whole line, not per program, so a
+ * program embedded in a word (`x;sort -o .env`) is covered too. uniq writes its second operand,
+ * which no option marks: see uniqMayWrite.
+ */
+export const FAST_PATH_OPTION_RISKY: Readonly<Record<string, (word: string) => boolean>> = {
+  // sort -o FILE, -uo FILE, -oFILE, --output=FILE and its prefixes (--o, --ou ...)
+  sort: (word) => /^-(?:o|[^-].*o)/s.test(word) || word.startsWith('--o'),
+  // curl -o/-O (also in clusters: -sSLo), -c (cookie jar), -D (header dump), -J, -K (a config
+  // file may name outputs); every long option (--output, --remote-name, --trace, --stderr ...)
+  curl: (word) => /^-(?:[oOcDJK]|[^-].*[oOcDJK])/s.test(word) || word.startsWith('--'),
+};
 
 /** Word prefixes that send a command to the full check (python3, perl5, GIT_DIR, GUARD_...). */
 export const FAST_PATH_RISKY_PREFIXES: readonly string[] = ['python', 'pypy', 'perl', 'ruby', 'php', 'lua', 'git_', 'guard_'];
 
 const RISKY = new Set(FAST_PATH_RISKY_WORDS);
+
+/** Words that end one command and start the next, written apart (`ls | sort`). */
+const SEPARATOR_WORDS = new Set(['|', '||', '&&', ';', '&', '|&']);
+
+/**
+ * Whether some `uniq` of the line (its words once quotes are removed, cut at blanks) may write a
+ * file: `uniq IN OUT` writes OUT. Each `uniq` must stand as a word of its own followed by options
+ * and at most one operand up to the end or a separator word; a `uniq` inside a word
+ * (`a;uniq x y`), or a separator inside a later word, cannot be followed, so the line may write.
+ * `tokens` is how many `uniq` pieces the cut at every non-word character found.
+ */
+export function uniqMayWrite(words: readonly string[], tokens: number): boolean {
+  let standalone = 0;
+  let operands = -1; // -1: not after a uniq
+  for (const word of words) {
+    if (operands >= 0) {
+      if (SEPARATOR_WORDS.has(word)) {
+        operands = -1;
+        continue;
+      }
+      if (/[|;&]/.test(word)) return true;
+      if (word.startsWith('-') && word !== '-') continue;
+      operands++;
+      if (operands >= 2) return true;
+      continue;
+    }
+    if (word.toLowerCase() === 'uniq') {
+      standalone++;
+      operands = 0;
+    }
+  }
+  return standalone !== tokens;
+}
 
 export function isRiskyWord(word: string): boolean {
   const lower = word.toLowerCase();
@@ -84,8 +134,15 @@ export function fastPathAllows(command: string): boolean {
     return false;
   }
   const unquoted = command.replace(/['"]/g, '');
+  const unquotedWords = unquoted.split(/[ \t]+/);
+  let uniqTokens = 0;
   for (const token of unquoted.split(/[^A-Za-z0-9_]+/)) {
-    if (token !== '' && isRiskyWord(token)) return false;
+    if (token === '') continue;
+    if (isRiskyWord(token)) return false;
+    const lower = token.toLowerCase();
+    const writes = FAST_PATH_OPTION_RISKY[lower];
+    if (writes && unquotedWords.some(writes)) return false;
+    if (lower === 'uniq') uniqTokens++;
   }
-  return true;
+  return uniqTokens === 0 || !uniqMayWrite(unquotedWords, uniqTokens);
 }

@@ -1,7 +1,7 @@
 /**
  * Programs that write a file named by an option or operand rather than through a redirection:
- * `curl -o .env URL`, `wget -O .env URL`, `sort -o .env`, `uniq in .env`, `openssl rand -out .env`,
- * `gcc -o .env`, `go build -o .env`. Each path written is judged exactly as `> path` is
+ * `curl -o .env URL`, `wget -O .env URL`, `sort -o .env`, `uniq in .env`, `openssl rand -out .env`.
+ * Each path written is judged exactly as `> path` is
  * (targets.ts checkWriteTarget): an existing ignored file that is not regenerable output is
  * captured into the snapshot first (overwrite-ignored), `.git`, devices, guard's files and
  * protected paths are refused, everything else is a plain write. Before 2026-12-05 these were
@@ -9,14 +9,15 @@
  *
  * The table below is each tool's own option grammar, read from its `--help` and man page on the
  * machine this was written on (curl 7.88.1, GNU Wget 1.21.3, GNU coreutils 9.1 sort and uniq,
- * OpenSSL 3.0.19, gcc 12.2.0; go 1.x from `go help build`, not installed there). git's
+ * OpenSSL 3.0.19). git's
  * `archive -o` and `bundle create`, and tar's `-c -f`, are judged where those commands are
  * (git.ts, archives.ts). Paths are relative to where the command runs.
  */
 import path from 'node:path';
 import { knownField, unknownField, type Field } from './expand.js';
 import type { Invocation, Runtime } from './runtime.js';
-import { checkWriteTarget } from './targets.js';
+import { checkWriteTarget, checkWriteText } from './targets.js';
+import { resolvePath } from './paths.js';
 import { checkWriteGlob } from './write-targets.js';
 
 /** One option grammar: which options take a value, and how a value may be written. */
@@ -80,14 +81,19 @@ const SORT: Grammar = {
 const UNIQ: Grammar = { shortValues: 'fsw', longValues: ['skip-fields', 'skip-chars', 'check-chars'], longFlags: [], inline: true };
 
 /**
- * The C compiler drivers (gcc 12.2.0 `--help`: `-o <file>`, also `-ofile`, `--output=file`,
- * `--output file`). Not `c++`: the hook's sh fast path cuts words at `+`, and `c` as a risky word
- * would send nearly every command line (`-c`) to Node.
+ * The compiler drivers (gcc 12.2.0 `--help`: `-o <file>`, also `-ofile`, `--output=file`,
+ * `--output file`) and `go build`/`go test -c` (`-o F`, `-o=F`, `--o F`; go is not installed on
+ * the machine this was written on: from `go help build`). What they write is the build's own
+ * output, which the next build writes again: judging it as a redirection would snapshot (and
+ * capture a binary) before every build, and their names would send every `go test` and `cc`
+ * line through Node, for a loss (`gcc -o .env`) nobody makes. So only the refusals that need no
+ * look at the repository apply (`gcc -o .git/hooks/pre-commit`, guard's files, protected paths:
+ * checkWriteText), and they are not words of the hook's fast path (a path into `.git` or one of
+ * guard's files holds a risky word itself). Not `c++`: the fast path cuts words at `+`.
  */
-const C_COMPILERS = new Set(['gcc', 'cc', 'g++', 'clang', 'clang++']);
-
+const COMPILERS = new Set(['gcc', 'cc', 'g++', 'clang', 'clang++', 'go']);
 /** Programs whose output files this module knows (commands.ts sends them here). */
-export const OUTPUT_FILE_PROGRAMS = new Set(['curl', 'wget', 'sort', 'uniq', 'openssl', 'go', ...C_COMPILERS]);
+export const OUTPUT_FILE_PROGRAMS = new Set(['curl', 'wget', 'sort', 'uniq', 'openssl', ...COMPILERS]);
 
 interface Option {
   /** `-o`, `--output` (a long name as the tool resolves an unambiguous prefix). */
@@ -163,7 +169,8 @@ export interface OutputFile {
 
 /** The files `name args...` writes by option or operand, over what is there (stdout, `-`, left out). */
 export function outputFiles(name: string, args: Field[]): OutputFile[] {
-  if (C_COMPILERS.has(name)) return compilerOutputs(name, args);
+  if (name === 'go') return goOutputs(args);
+  if (COMPILERS.has(name)) return compilerOutputs(name, args);
   switch (name) {
     case 'curl':
       return curlOutputs(args);
@@ -177,8 +184,6 @@ export function outputFiles(name: string, args: Field[]): OutputFile[] {
     }
     case 'openssl':
       return opensslOutputs(args);
-    case 'go':
-      return goOutputs(args);
     default:
       return [];
   }
@@ -318,7 +323,15 @@ function goOutputs(args: Field[]): OutputFile[] {
 
 /** Judges every file the program writes as a redirection to it is judged. */
 export function classifyOutputFiles(inv: Invocation, name: string, args: Field[], rt: Runtime): void {
-  for (const { file, what } of outputFiles(name, args)) judgeOutputFile(file, inv.cwd, rt, inv.source, what);
+  const refusalsOnly = COMPILERS.has(name);
+  for (const { file, what } of outputFiles(name, args)) {
+    if (!refusalsOnly) judgeOutputFile(file, inv.cwd, rt, inv.source, what);
+    else if (file.value !== null && !file.glob) {
+      const abs = resolvePath(file.value, inv.cwd);
+      const verdict = abs === null ? null : checkWriteText(abs, rt.ctx, inv.source, what);
+      if (verdict) rt.report(verdict);
+    }
+  }
 }
 
 /**

@@ -212,7 +212,7 @@ export const RULES = {
     instead: 'Delete only what you mean; guard snapshots the repository first.',
   },
   'overwrite-ignored': {
-    description: 'Overwriting or editing in place an ignored file that is not regenerable output (`.env.local`, local config: `cp .env.example .env.local`, `echo X= > .env.local`, `sed -i`, a file tool, a recursive copy or an archive extracted over it: `cp -r tpl/. .`, `tar xf`; a tracked file of another tree that git writes over it: `git switch X`, `checkout X`, `reset --hard X`, `restore --source X`, `merge X`, `cherry-pick C`, `stash pop`, `git am -3` of a patch creating it; `git mv -f` onto it; a write through an output-file option: `curl -o`, `wget -O`, `sort -o`, `openssl -out`, `gcc -o`, `git archive -o`, `tar -cf`): no snapshot holds ignored files, so guard captures it into the snapshot taken first.',
+    description: 'Overwriting or editing in place an ignored file that is not regenerable output (`.env.local`, local config: `cp .env.example .env.local`, `echo X= > .env.local`, `sed -i`, a file tool, a recursive copy or an archive extracted over it: `cp -r tpl/. .`, `tar xf`; a tracked file of another tree that git writes over it: `git switch X`, `checkout X`, `reset --hard X`, `restore --source X`, `merge X`, `cherry-pick C`, `stash pop`, `git am -3` of a patch creating it; `git mv -f` onto it; a write through an output-file option: `curl -o`, `wget -O`, `sort -o`, `openssl -out`, `git archive -o`, `tar -cf`): no snapshot holds ignored files, so guard captures it into the snapshot taken first.',
     instead: 'Nothing to change: the old file is in the snapshot taken first (`guard rollback` brings it back).',
   },
   'edit-listed': {

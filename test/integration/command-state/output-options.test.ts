@@ -41,7 +41,6 @@ const RUNS: Array<[string, (t: TestRepo) => string, string?]> = [
   ['sort --output=', () => 'sort --output=.env data.txt'],
   ['uniq IN OUT', () => 'uniq data.txt .env'],
   ['openssl rand -out', () => 'openssl rand -out .env 16', 'openssl'],
-  ['gcc -o', () => 'gcc -o .env hello.c', 'gcc'],
   ['git archive -o', () => 'git archive -o .env HEAD'],
   ['git bundle create', () => 'git bundle create .env HEAD'],
   ['tar -cf', () => 'tar -cf .env data.txt'],
@@ -74,7 +73,7 @@ describe('an ignored file replaced through an output-file option is captured fir
   it('wget -O / -qO / --output-document= / -N (network: judged and captured, the write done by hand), and relative to where the command runs', async () => {
     await withTestRepo((t) => {
       setup(t);
-      for (const command of ['wget -O .env http://127.0.0.1:9/x', 'wget -qO.env http://127.0.0.1:9/x', 'wget --output-document=.env http://127.0.0.1:9/x', 'wget -N http://127.0.0.1:9/.env', 'curl -fsSL http://127.0.0.1:9/x -o .env', 'go build -o .env ./cmd/x', 'g++ -o.env hello.c']) {
+      for (const command of ['wget -O .env http://127.0.0.1:9/x', 'wget -qO.env http://127.0.0.1:9/x', 'wget --output-document=.env http://127.0.0.1:9/x', 'wget -N http://127.0.0.1:9/.env', 'curl -fsSL http://127.0.0.1:9/x -o .env']) {
         expect(checkVerdict(t, command), command).toMatchObject({ verdict: 'snapshot', rule: 'overwrite-ignored' });
       }
       // From sub/: ../.env is the ignored file, .env there is a new path.
@@ -99,6 +98,8 @@ describe('an ignored file replaced through an output-file option is captured fir
         'curl -o - http://127.0.0.1:9/x', 'curl --no-clobber -o .env http://127.0.0.1:9/x', 'curl -o dist/app.js http://127.0.0.1:9/x',
         'wget http://127.0.0.1:9/.env', 'wget -O - http://127.0.0.1:9/x', 'wget -a .env http://127.0.0.1:9/x', 'openssl rand -hex 16',
         'tar -tf .env', 'git archive HEAD', 'gcc -c hello.c', 'sort data.txt',
+        // A compiler's output is the build's own (output-files.ts): no capture before each build.
+        'gcc -o .env hello.c', 'g++ -o.env hello.c', 'go build -o .env ./cmd/x', 'go test -c -o .env ./pkg',
       ];
       for (const command of plain) expect(checkVerdict(t, command), command).toMatchObject({ verdict: 'allow', rule: 'no-risk' });
       for (const command of ['sort -o dist/app.js data.txt', 'curl -s -o new.txt http://127.0.0.1:9/x']) expect(installedClaudeHook(t, command).decision).toBe('allow');

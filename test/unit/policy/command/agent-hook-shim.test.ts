@@ -126,6 +126,15 @@ describe('agent-hook.sh fast path', () => {
     expect(runShim('codex', 'pre-tool', JSON.stringify({ tool_name: 'shell', tool_input: { command: ['bash', '-lc', 'ls'] } })).handedOff).toBe(true);
   });
 
+  it('answers curl, sort and uniq in sh unless an option or operand may write a file, and hands those to Node', () => {
+    const fast = ['curl -s http://localhost:3000/api', 'curl -sS -X POST -H Content-Type:application/json localhost:8080', 'ls | sort', 'sort -rn counts.txt', 'cat a | sort | uniq -c | sort -rn | head', 'uniq -c data.txt', 'sort -u data.txt | uniq'];
+    const handed = ['curl -o .env http://x', 'curl -sSLo .env http://x', 'curl -O http://x/.env', 'curl --output .env http://x', 'curl -c jar http://x', 'sort -o .env a', 'sort -uo .env a', "sort '-o' .env a", 'sort --output=.env a', 'uniq a .env', 'uniq -c a .env', 'cat a | uniq - .env', 'x;uniq a', 'uniq a|cat', 'ls | sort; sort -o .env a'];
+    const decisions = fastPathBatch('claude', [...fast, ...handed].map(claude));
+    fast.forEach((command, i) => expect({ command, fast: decisions[i] }).toEqual({ command, fast: true }));
+    handed.forEach((command, i) => expect({ command, fast: decisions[fast.length + i] }).toEqual({ command, fast: false }));
+    for (const command of [...fast, ...handed]) expect({ command, ts: fastPathAllows(command) }).toEqual({ command, ts: fast.includes(command) });
+  });
+
   it('treats every escape but \\" as risky, and escaped quotes correctly', () => {
     expect(runShim('claude', 'pre-tool', claude('echo "hi there"')).stdout).toBe('');
     for (const command of ['ls\nrm -rf /', 'echo \\x', 'echo "a\\"b"', 'r\u00e9sum\u00e9', 'ls\t-la']) {
@@ -168,12 +177,13 @@ describe('agent-hook.sh fast path', () => {
     });
     console.log(`agent-hook.sh fast path: ${fast} of ${commands.length} corpus commands answered without Node`);
     // tar and unzip go to the full check since 2026-12-04 (an extraction may replace ignored files: archives.ts),
-    // curl, wget, sort, uniq, openssl, gcc/cc/g++/clang and go since 2026-12-05 (output-file options: output-files.ts).
+    // wget and openssl since 2026-12-05 (output-file options: output-files.ts); curl, sort and uniq only
+    // with an option or operand that writes (FAST_PATH_OPTION_RISKY, uniqMayWrite).
     expect(fast).toBeGreaterThan(40);
   });
 
   it('agrees with fastPathAllows on generated commands, and stays sound on them', () => {
-    const pieces = ['ls', '-la', 'npm', 'test', 'rm', 'git', 'push', '-f', '>', '/dev/null', '2>&1', '|', '&&', ';', "'", '"', 'x', 'src/app.ts', 'GIT_DIR=x', 'node_modules', 'R""M', '.git', 'echo', '#', '~', 'ca', 't', '>>', '2>', 'cp', 'a.txt', 'python3', 'pythonic'];
+    const pieces = ['ls', '-la', 'npm', 'test', 'rm', 'git', 'push', '-f', '>', '/dev/null', '2>&1', '|', '&&', ';', "'", '"', 'x', 'src/app.ts', 'GIT_DIR=x', 'node_modules', 'R""M', '.git', 'echo', '#', '~', 'ca', 't', '>>', '2>', 'cp', 'a.txt', 'python3', 'pythonic', 'sort', 'curl', 'uniq', 'UNIQ', 'Sort', '-o', '-uo', '-rn', '--output=x', '-sSLo', '-sS', '-c', '-', 'data.txt', '.env', '|', ';uniq', '-a-o', '--fail'];
     let seed = 7;
     const rnd = (): number => {
       seed = (seed * 1103515245 + 12345) & 0x7fffffff;
