@@ -991,23 +991,41 @@ function probe(repo: Repo | null, options: PathFactsOptions): StateProbe {
       return zips.get(archive) ?? null;
     },
     ignoredUnder(dir) {
-      if (!listed.has(dir)) listed.set(dir, repo ? ignoredUnder(repo, dir, options) : null);
+      if (!listed.has(dir)) listed.set(dir, repo ? ignoredUnder(repo, [dir], options)[0] ?? null : null);
       return listed.get(dir) ?? null;
+    },
+    ignoredUnderAll(dirs) {
+      const asked = [...new Set(dirs)].filter((dir) => !listed.has(dir));
+      if (asked.length < 2 || !repo) return;
+      const answers = ignoredUnder(repo, asked, options);
+      asked.forEach((dir, i) => listed.set(dir, answers[i] ?? null));
     },
   };
 }
 
-/** The ignored entries at or under `dir` (an absolute real path, escaped text), or null outside the repository. */
-function ignoredUnder(repo: Repo, dir: string, options: PathFactsOptions): IgnoredEntry[] | null {
+/**
+ * The ignored entries at or under each of `dirs` (absolute real paths, escaped text), or null for
+ * one outside the repository: one listing for them all (and one of the files of the collapsed
+ * directories), however many directories are asked.
+ */
+function ignoredUnder(repo: Repo, dirs: string[], options: PathFactsOptions): Array<IgnoredEntry[] | null> {
   const root = repo.root.replace(/\/+$/, '');
-  const rel = dir === root ? '' : repoRelative(repo, dir);
-  if (rel === null) return null;
+  const rels = dirs.map((dir) => (dir === root ? '' : repoRelative(repo, dir)));
+  const inside = rels.filter((rel): rel is string => rel !== null);
+  if (inside.length === 0) return dirs.map(() => null);
   // The root is every path: no pathspec. Elsewhere NO_COMMON_PREFIX keeps git from dying inside a collapsed directory.
-  const specs = rel === '' ? [] : [...targetSpecs(rel), NO_COMMON_PREFIX];
+  const specs = inside.includes('') ? [] : [...inside.flatMap(targetSpecs), NO_COMMON_PREFIX];
   const lines = splitNulBytes(runGitSync(['ls-files', '-z', '--others', '--ignored', '--exclude-standard', '--directory', '--', ...specs], { cwd: repo.root }).stdout);
-  const relBytes = escapedBytes(rel).toString('latin1');
-  const under = (entry: string): boolean => rel === '' || belongsTo(entry, relBytes);
-  return describeIgnored(repo, [...new Set(lines)].filter(under), options).map((entry) => ({ ...entry, files: entry.files?.filter((f) => under(f.path)) ?? null }));
+  const unders = inside.map((rel) => {
+    const relBytes = escapedBytes(rel).toString('latin1');
+    return (entry: string): boolean => rel === '' || belongsTo(entry, relBytes);
+  });
+  const described = describeIgnored(repo, [...new Set(lines)].filter((line) => unders.some((under) => under(line))), options);
+  return rels.map((rel) => {
+    if (rel === null) return null;
+    const under = unders[inside.indexOf(rel)] as (entry: string) => boolean;
+    return described.filter((entry) => under(entry.path)).map((entry) => ({ ...entry, files: entry.files?.filter((f) => under(f.path)) ?? null }));
+  });
 }
 
 /** Answers every query of a collect pass (state.ts) about this repository (null: outside any). */

@@ -6,15 +6,17 @@
  * options after operands; `--` ends options).
  */
 import path from 'node:path';
+import { shownEscaped } from '../../util/escaped-text.js';
 import { knownField, unknownField, type Field } from './expand.js';
-import { classifyPath, globMatch, isGitDirPath, picomatch, resolvePath } from './paths.js';
-import { makeVerdict } from './rules.js';
+import { classifyPath, globMatch, isGitDirPath, isUnder, picomatch, resolvePath } from './paths.js';
+import { makeVerdict, opaqueKind } from './rules.js';
 import { report, reportOpaque, sub, type Invocation, type Runtime } from './runtime.js';
 import { classifyFind } from './find.js';
 import { checkOverlay } from './overlay.js';
 import { checkTruncateTarget, checkWriteGlob } from './write-targets.js';
 import { checkDeleteAbs, checkDeleteTarget, checkMoveSource, checkWriteTarget, deleteLocation, movesOut, GIT_INTERNAL_NAMES, type WriteOptions } from './targets.js';
 import type { CommandContext } from './types.js';
+import { GLOB_EXPANSION_LIMIT } from './state.js';
 
 export const FILE_COMMANDS = new Set([
   // Windows spellings agents emit (cmd.exe's del/erase/rmdir/rd, PowerShell's Remove-Item and its alias ri).
@@ -231,10 +233,10 @@ function classifyCopy(inv: Invocation, name: string, args: Field[], rt: Runtime)
     return;
   }
   const target = parsed.args.get('-t') ?? parsed.args.get('--target-directory');
-  const sources = target ? parsed.operands : parsed.operands.slice(0, -1);
   const dest = target ?? parsed.operands[parsed.operands.length - 1];
   if (!dest) return;
   const verb = name === 'mv' ? 'moves' : name === 'ln' ? 'links' : 'copies';
+  const sources = expandSources(inv, rt, target ? parsed.operands : parsed.operands.slice(0, -1), dest, name, verb);
   if (name === 'mv') {
     // Out of the repository, a move deletes its source there (checkMoveSource).
     const out = movesOut(dest, inv.cwd, rt.ctx) ? dest.display : null;
@@ -251,12 +253,57 @@ function classifyCopy(inv: Invocation, name: string, args: Field[], rt: Runtime)
     for (const source of sources.length > 0 ? sources : []) {
       if (source.value === null || source.glob) continue;
       const landing = path.posix.join(dest.value, path.posix.basename(source.value));
-      const verdict = checkWriteTarget(knownField(landing), inv.cwd, rt.ctx, inv.source, `${name} ${verb} ${source.display} to ${landing}`);
+      const verdict = checkWriteTarget(knownField(landing), inv.cwd, rt.ctx, inv.source, `${name} ${verb} ${source.display} to ${shownEscaped(landing)}`);
       // A refusal, or an ignored file there that the copy replaces (captured first).
       if (verdict && (verdict.verdict === 'deny' || verdict.rule === 'overwrite-ignored')) rt.report(verdict);
     }
   }
   if (name === 'cp' && has(parsed, '-r', '-R', '--recursive', '-a', '--archive')) copiedTrees(inv, rt, sources, target ?? dest, target === undefined && has(parsed, '-T', '--no-target-directory'), noClobber(parsed));
+}
+
+/**
+ * The sources as bash hands them to the command: a source glob (`cp dist/* .`, `mv dist/a* ./`)
+ * becomes the words it matches on disk (GlobExpansion, read before the landings are noted), each
+ * then judged as a literal source (where it lands, what it replaces, a recursive copy's tree, a
+ * move's source); one that matches nothing stays the word as written, as bash leaves it. Before,
+ * every source glob was passed over: an ignored `./app.log` replaced by `cp dist/* .` was not
+ * captured. Only where the copy can land in the repository (its destination is in it, or above
+ * it) or a move takes from it. Expanded by the same expander as a `for` loop's glob
+ * (StateView.loopGlob, src/util/shell-glob.ts). A glob it cannot expand (more than
+ * GLOB_EXPANSION_LIMIT words, more than its directory bound, a form it does not read exactly) is a
+ * path guard cannot know: refused for an agent, asked of a person (opaqueKind).
+ */
+function expandSources(inv: Invocation, rt: Runtime, sources: Field[], dest: Field, name: string, verb: string): Field[] {
+  const { ctx } = rt;
+  const root = ctx.repoRoot;
+  if (!ctx.view || ctx.view.mode === 'text' || !root || inv.cwd === null || !sources.some((s) => s.glob && s.pattern !== null)) return sources;
+  const reaches = (value: string | null): boolean => {
+    const abs = resolvePath(value, inv.cwd);
+    return abs !== null && (isUnder(abs, root) || isUnder(root, abs));
+  };
+  const landsHere = dest.value !== null && !dest.glob && reaches(dest.value);
+  const out: Field[] = [];
+  for (const source of sources) {
+    if (!source.glob || source.pattern === null || !(landsHere || (name === 'mv' && reaches(source.pattern)))) {
+      out.push(source);
+      continue;
+    }
+    const words = ctx.view.globWords({ cwd: inv.cwd, pattern: source.pattern, limit: GLOB_EXPANSION_LIMIT });
+    if (words === undefined) {
+      out.push(source);
+      continue;
+    }
+    if (words === null) {
+      const why = `a pattern guard cannot expand before the command runs (it matches more than ${GLOB_EXPANSION_LIMIT.toLocaleString('en-US')} names, reads more directories than guard reads before a command, or uses a form guard does not expand exactly, such as [[:alpha:]]), so what it replaces is not known`;
+      rt.report(makeVerdict(opaqueKind(ctx.isAgent), 'opaque-command', `${name} ${verb} ${source.display}, ${why}`, inv.source, `Name the files (or a narrower pattern), or copy the directory itself (cp -r dir/. ${dest.display}), so guard can see what lands where; or ask the person to run it.`));
+      out.push(source);
+      continue;
+    }
+    // Nothing matches: bash passes the word as written.
+    if (words.length === 0) out.push({ ...knownField(source.value as string), display: source.display });
+    else for (const word of words) out.push({ ...knownField(word), display: shownEscaped(word) });
+  }
+  return out;
 }
 
 /** `cp -n`, `--no-clobber`, `--update=none`: nothing that exists is replaced. */
@@ -282,6 +329,7 @@ function overlaySources(inv: Invocation, rt: Runtime, sources: Field[], dest: Fi
   if (dest.value === null || dest.glob) return;
   const destAbs = resolvePath(dest.value, inv.cwd);
   if (destAbs === null) return;
+  prefetchLandings(rt.ctx, destAbs, sources);
   for (const source of sources) {
     if (source.value === null || source.glob) continue;
     const from = resolvePath(source.value, inv.cwd);
@@ -289,6 +337,25 @@ function overlaySources(inv: Invocation, rt: Runtime, sources: Field[], dest: Fi
     const verdict = checkOverlay({ ...place(source.value, from, /\/\.?$/.test(source.value)), dest: destAbs, what: `${tool} copies ${source.display} into ${dest.display}` }, rt.ctx, inv.source);
     if (verdict) rt.report(verdict);
   }
+}
+
+/**
+ * Several directories copied into one (`cp -r dist/* .`, the words of a glob): the ignored files
+ * under each directory they land on are listed in one go (StateProbe.ignoredUnderAll), not one
+ * listing per directory, so the cost does not grow with the words. Only existing directories of
+ * the repository, named after a source, are asked (where cp puts a directory copied into one).
+ */
+function prefetchLandings(ctx: CommandContext, destAbs: string, sources: Field[]): void {
+  const view = ctx.view;
+  const probe = view?.probe;
+  if (!view || !probe?.ignoredUnderAll || sources.length < 2) return;
+  const dirs: string[] = [];
+  for (const source of sources) {
+    if (source.value === null || source.glob) continue;
+    const facts = view.path(path.posix.join(destAbs, path.posix.basename(source.value)), false);
+    if (facts?.followedExists && facts.followedIsDir && !facts.emptyDir) dirs.push(facts.followed);
+  }
+  probe.ignoredUnderAll(dirs);
 }
 
 function classifySed(inv: Invocation, args: Field[], rt: Runtime): void {

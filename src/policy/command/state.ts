@@ -431,6 +431,11 @@ export interface StateProbe {
    */
   ignoredUnder(dir: string): IgnoredEntry[] | null;
   /**
+   * Lists the ignored entries under several directories at once, for ignoredUnder to answer each
+   * (a glob copy's directories: `cp -r dist/* .`), so the cost does not grow with how many there are.
+   */
+  ignoredUnderAll?(dirs: string[]): void;
+  /**
    * What a directory copied recursively holds (absolute, escaped text): the paths below it of
    * everything that is not a directory (files, symlinks, not followed), relative and escaped, in
    * readdir order; `complete` false when more than `limit` entries were met and the walk stopped.
@@ -454,7 +459,19 @@ export type StateReader = (queries: StateQueries) => Promise<StateFacts>;
 export interface LoopGlobQuery {
   cwd: string;
   pattern: string;
+  /**
+   * How many words it may give before guard calls it unknown; absent: LOOP_GLOB_LIMIT. A copy's
+   * source glob (`cp dist/* .`, files.ts) asks with GLOB_EXPANSION_LIMIT.
+   */
+  limit?: number;
 }
+
+/**
+ * Words a copy's, move's or link's source glob may expand to (files.ts): past it, or where guard
+ * cannot expand it exactly, what it matches is not known (refused for an agent, asked of a person),
+ * as a copied tree is past the copy walk's LANDING_WALK_LIMIT.
+ */
+export const GLOB_EXPANSION_LIMIT = 20_000;
 
 /**
  * What a caller that can read the file system answers for a LoopGlobQuery: the words bash's
@@ -465,7 +482,7 @@ export interface LoopGlobQuery {
 export type LoopGlobExpander = (query: LoopGlobQuery, limit: number) => string[] | null;
 
 export function loopGlobKey(query: LoopGlobQuery): string {
-  return JSON.stringify([query.cwd, query.pattern]);
+  return JSON.stringify(query.limit === undefined ? [query.cwd, query.pattern] : [query.cwd, query.pattern, query.limit]);
 }
 
 /** Mutable per-classification state shared by every nested evaluator (through the context). */
@@ -509,6 +526,18 @@ export class StateView {
     if (this.expansions.has(key)) return this.expansions.get(key) ?? null;
     if (this.mode === 'collect') this.loopGlobQueries.set(key, query);
     return null;
+  }
+
+  /**
+   * The words of a glob as loopGlob expands it, telling apart what loopGlob's null merges:
+   * undefined where nothing is known yet (by text, the first collect pass, which notes it, or
+   * without an expander), null where the expander could not say (over `limit` words, a form it
+   * does not expand exactly).
+   */
+  globWords(query: LoopGlobQuery): string[] | null | undefined {
+    const key = loopGlobKey(query);
+    const words = this.loopGlob(query);
+    return words !== null ? words : this.expansions.has(key) ? null : undefined;
   }
 
   /**

@@ -53,7 +53,7 @@ export async function classifyWithState(command: string, context: CommandContext
   // A `for` loop over a glob: expanded from the file system (no git), then collected again, so
   // that the body's paths, one set per value, are noted and read in the one batch below.
   for (let round = 0; round < LOOP_GLOB_ROUNDS && options.expandLoopGlob && collect.loopGlobQueries.size > 0; round++) {
-    for (const [key, query] of collect.loopGlobQueries) expansions.set(key, options.expandLoopGlob(query, LOOP_GLOB_LIMIT));
+    for (const [key, query] of collect.loopGlobQueries) expansions.set(key, options.expandLoopGlob(query, query.limit ?? LOOP_GLOB_LIMIT));
     collect = new StateView('collect', null, false, expansions);
     first = classifyCommandFully(command, { ...context, view: collect });
   }

@@ -63,7 +63,7 @@ const REPLACING: Array<[string, string, string, string[]]> = [
   ['git mv -f src/a.js conf/', 'overwrite-ignored', 'git mv -f moves src/a.js into conf/, which replaces the ignored file conf/a.js', ['conf/a.js']],
   ['git mv -f src/a.js src/b.js conf', 'overwrite-ignored', 'replaces the ignored file conf/a.js', ['conf/a.js', 'conf/b.js']],
   ['git mv -f src/*.js conf', 'overwrite-ignored', 'git mv -f moves src/*.js into conf, which may replace the ignored files conf/a.js, conf/b.js', ['conf/a.js', 'conf/b.js']],
-  ["git mv -f src/a.js $'e\\xff.env'", 'overwrite-ignored', 'replaces the ignored file e\ufffd.env', ['"e\\377.env"']],
+  ["git mv -f src/a.js $'e\\xff.env'", 'overwrite-ignored', "replaces the ignored file $'e\\xff.env'", ['"e\\377.env"']],
   ['git mv -f src/a.js lnk', 'overwrite-ignored', 'replaces the ignored file lnk', ['lnk']],
   ['git mv -f src/a.js notes.txt', 'git-mv-force', 'git mv -f moves src/a.js to notes.txt, which replaces the untracked file notes.txt (restorable from the snapshot taken first)', []],
   ['git mv -f src/a.js tracked.txt', 'git-mv-force', 'replaces the tracked file tracked.txt', []],
