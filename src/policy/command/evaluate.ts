@@ -59,9 +59,11 @@ interface Sink {
  * The most values of `for` loops the line's bodies are judged for, all loops together (a loop
  * inside another counts once per outer value): each value is one more pass over the body, and
  * the paths it names are read in the one batch (state.ts), so past this a loop's variable stays
- * unknown (ask), as before loops were expanded. 1,000 keeps the classification of the line a
- * matter of milliseconds per body command and its batch of paths far below the 10,000 files a
- * snapshot captures.
+ * unknown (ask), as before loops were expanded. At 1,000 values `guard check-command` of
+ * `for f in gen/*.txt; do rm "$f"; done` took 0.50-0.56 s of CPU against 0.08 s for 2 values
+ * (one git process either way; load 11-13 on 2 cores), about 0.45 ms per value and body command:
+ * well inside an agent hook's time, and the batch of paths far below the 10,000 files a snapshot
+ * captures.
  */
 export const MAX_LOOP_VALUES = 1000;
 
