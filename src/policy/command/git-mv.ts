@@ -20,9 +20,9 @@
  */
 import path from 'node:path';
 import type { Field } from './expand.js';
-import { displayPath, resolvePath } from './paths.js';
+import { classifyPath, displayPath, resolvePath } from './paths.js';
 import { makeVerdict, opaqueKind } from './rules.js';
-import { checkWriteText, globRelPattern, leavesRepository, listNames, replacesIgnored } from './targets.js';
+import { checkMoveSource, checkWriteText, globRelPattern, leavesRepository, listNames, movesOut, replacesIgnored } from './targets.js';
 import { checkWriteGlob } from './write-targets.js';
 import type { CommandContext, Verdict } from './types.js';
 
@@ -76,6 +76,37 @@ export function judgeGitMv(words: Field[], cwd: string, ctx: CommandContext, sou
   if (single && (collecting || (destFacts !== null && !intoDir))) {
     const only = sources[0] as Field;
     if (!isDirSource(only)) add(replaceEntry(destAbs, ctx, source, `git mv -f moves ${only.display} to ${dest.display}`));
+  }
+  return verdicts;
+}
+
+/**
+ * `git mv SRC... lnk/` where lnk is a symbolic link leading out of the repository: git refuses a
+ * destination outside the repository by its text ("'../x' is outside repository", git 2.39), but
+ * follows a link written with a slash and puts the sources there (`RD src/a.js -> lnk/a.js`, the
+ * file outside). As for `mv`, that deletes each source from the repository (an unstaged change is
+ * then only outside, where the next move onto the same name overwrites it): each is judged as
+ * checkMoveSource judges a move out (a snapshot first, protected paths refused). Only a
+ * destination written inside the repository with a trailing slash is looked at (one lstat while
+ * collecting, no git process); -n moves nothing.
+ */
+export function judgeGitMvOut(words: Field[], cwd: string, ctx: CommandContext, source: string): Verdict[] {
+  const dest = words[words.length - 1];
+  if (!dest || words.length < 2 || dest.value === null || dest.glob || !dest.value.endsWith('/')) return [];
+  const abs = resolvePath(dest.value, cwd);
+  if (abs === null || classifyPath(abs, ctx).kind !== 'inside') return [];
+  // While collecting, whether the link leads out is not known yet: the sources are noted with it,
+  // so that once it is they are judged by what they hold, not by their text.
+  if (ctx.view?.collecting) {
+    movesOut(dest, cwd, ctx);
+    for (const field of words.slice(0, -1)) checkMoveSource(field, cwd, ctx, source, dest.display);
+    return [];
+  }
+  if (!movesOut(dest, cwd, ctx)) return [];
+  const verdicts: Verdict[] = [];
+  for (const field of words.slice(0, -1)) {
+    const verdict = checkMoveSource(field, cwd, ctx, source, dest.display);
+    if (verdict) verdicts.push(verdict);
   }
   return verdicts;
 }

@@ -15,7 +15,7 @@ import { isUnder, protectedBranch, resolvePath } from './paths.js';
 import type { RefChange } from './ref-changes.js';
 import { makeVerdict, opaqueKind, type RuleName } from './rules.js';
 import { checkGitClean, checkStashUntracked } from './targets.js';
-import { judgeGitMv } from './git-mv.js';
+import { judgeGitMv, judgeGitMvOut } from './git-mv.js';
 import { judgeOutputFile } from './output-files.js';
 import { judgeSparseCheckout, sparseQuery, SPARSE_WRITES } from './sparse-checkout.js';
 import { judgeTreeLanding } from './tree-landing.js';
@@ -1380,8 +1380,13 @@ function gitBranch(call: GitCall, args: Field[]): void {
  */
 function gitMv(call: GitCall, args: Field[]): void {
   const parsed = parseGitArgs(args, { long: { verbose: 'none', 'dry-run': 'none', force: 'none', sparse: 'none' }, short: { v: 'none', n: 'none', f: 'none', k: 'none' }, alias: { v: 'verbose', n: 'dry-run', f: 'force' } });
-  if (!isSet(parsed, 'force') || isSet(parsed, 'dry-run')) return;
+  if (isSet(parsed, 'dry-run')) return;
   const words = [...parsed.operands, ...parsed.pathspecs];
+  // Into a symbolic link leading out of the repository (`git mv src/a.js lnk/`): a move out (git-mv.ts).
+  if (call.rt.ctx.view && call.target === 'same' && call.byCwd && call.cwd !== null && !call.gitDir && !call.workTree && !innerRepository(call)) {
+    for (const verdict of judgeGitMvOut(words, call.cwd, call.rt.ctx, call.inv.source)) call.rt.report(verdict);
+  }
+  if (!isSet(parsed, 'force')) return;
   if (words.length < 2) return;
   const view = call.rt.ctx.view;
   if (!view || view.mode === 'text' || call.target !== 'same' || !call.byCwd || call.cwd === null || call.gitDir || call.workTree || innerRepository(call)) {

@@ -135,6 +135,40 @@ describe('a move out of the repository is judged as a deletion of its source', (
     });
   });
 
+  it('git mv refuses a destination outside the repository, but follows lnk/ out of it: judged as mv, and the unstaged change comes back', async () => {
+    await withTestRepo((t) => {
+      setup(t);
+      // The premise, git 2.39: a destination outside the repository by its text is refused.
+      const refused = t.gitResult(['mv', 'README.md', '../x']);
+      expect(refused.code).toBe(128);
+      expect(refused.stderr).toContain('is outside repository');
+      expect(t.exists('README.md')).toBe(true);
+      const outside = path.join(t.base, 'outdir');
+      fs.mkdirSync(outside);
+      t.symlink('lnk', outside);
+      t.git(['add', 'lnk']);
+      t.git(['commit', '-q', '-m', 'link']);
+      // The session starts; then an unstaged change: the index keeps the old blob, the new bytes go with the file.
+      expect(agentVerdict(t, 'git status')).toMatchObject({ decision: 'allow' });
+      t.write('README.md', '# project, edited\n');
+      const before = fullState(t);
+      expect(checkVerdict(t, 'git mv README.md lnk/', { asAgent: true })).toMatchObject({ verdict: 'snapshot', rule: 'rm-in-repo', reason: expect.stringContaining('moves away README.md, out of the repository (to lnk/)') });
+      expect(agentVerdict(t, 'git mv db lnk/')).toMatchObject({ decision: 'deny', reason: expect.stringContaining('which holds the protected path db/migrations/001.sql') });
+      // Written without the slash, git refuses (destination exists): nothing to judge.
+      expect(checkVerdict(t, 'git mv README.md lnk', { asAgent: true })).toMatchObject({ verdict: 'allow' });
+      const command = 'git mv README.md lnk/';
+      expect(agentVerdict(t, command)).toMatchObject({ decision: 'allow' });
+      expect(hookSnapshots(t, command)).toHaveLength(1);
+      shellOk(t, command);
+      expect(t.exists('README.md')).toBe(false);
+      // The file went out through the link; then another move onto the same name replaces it.
+      expect(fs.readFileSync(path.join(outside, 'README.md'), 'utf8')).toBe('# project, edited\n');
+      fs.writeFileSync(path.join(outside, 'README.md'), 'something else\n');
+      rollbackOk(t, hookSnapshots(t, command)[0]!);
+      expect(fullState(t)).toEqual(before);
+    });
+  });
+
   it('a protected source is denied through the hook and nothing moves', async () => {
     await withTestRepo((t) => {
       setup(t);
