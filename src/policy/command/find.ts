@@ -263,7 +263,7 @@ function under(startText: string, rel: string): string {
  *    reaches from START itself, so `{}/..` reaches START's parent;
  *  - text before `{}` (`../{}`, `/backup/{}`): the made-up name moves with it, judged by text.
  */
-function execOperand(field: Field, rel: string, startText: string, cwd: string | null, query: FindQuery | null): Field {
+function execOperand(field: Field, rel: string, startText: string, cwd: string | null, query: FindQuery | null, superset = false): Field {
   const value = field.value as string;
   const text = value.split('{}').join(under(startText, rel));
   const at = value.indexOf('{}');
@@ -278,7 +278,7 @@ function execOperand(field: Field, rel: string, startText: string, cwd: string |
       // From START itself (the shallowest found path) the operand reaches furthest up.
       const reached = resolvePath(`${prefix}${startText}${suffix.split('{}').join(startText)}`, cwd) ?? '/';
       found = { kind: 'subtree', abs: commonAncestor(reached, base) };
-    } else if (prefix === '' && suffix === '' && query) found = { kind: 'find', query };
+    } else if (prefix === '' && suffix === '' && query) found = superset ? { kind: 'find', query, superset } : { kind: 'find', query };
   }
   const shown = rel === '' ? `${field.display} (${startText} itself)` : `${field.display} (for what find ${startText} finds)`;
   return { ...knownField(text), display: shown, ...(found ? { found } : {}) };
@@ -315,6 +315,11 @@ export function classifyFind(inv: Invocation, args: Field[], rt: Runtime): void 
     const kind = abs === null ? null : classifyPath(abs, ctx).kind;
     // What git can list for it: only with a view, a filter that translates, START in the repository and not followed through links.
     const query: FindQuery | null = abs !== null && filter && !follow && ctx.view && ctx.view.mode !== 'text' && (kind === 'inside' || kind === 'repo-root') ? { start: abs, shown: startText, filter } : null;
+    // What `{}` of an -exec stands for where git cannot list the filter exactly (-regex, -o, a
+    // name in a variable): everything under START, a superset, for an edit only (`find src -regex
+    // '.*\.js' -exec sed -i ... {} +` over an ignored src/config.local.js captured nothing); a
+    // deletion is judged by the made-up name as before.
+    const execQuery: FindQuery | null = query ?? (abs !== null && !follow && !plan.follows && ctx.view && ctx.view.mode !== 'text' && (kind === 'inside' || kind === 'repo-root') ? { start: abs, shown: startText, filter: { kind: 'all' } } : null);
     if (plan.deletes) {
       if (abs === null) {
         report(rt, 'ask', 'rm-unknown-target', `find -delete under ${start.display}, a path guard cannot know before the command runs`, inv.source);
@@ -344,7 +349,7 @@ export function classifyFind(inv: Invocation, args: Field[], rt: Runtime): void 
             const stem = named === null ? null : named.slice(0, named.lastIndexOf('found-file') + 'found-file'.length);
             if (stem && stem.endsWith('found-file')) ctx.view?.placeholder(stem);
           }
-          return execOperand(field, rel, startText, inv.cwd, query);
+          return execOperand(field, rel, startText, inv.cwd, execQuery, query === null);
         });
         // rm refuses an operand whose last part is `.` or `..`: START itself written `.` is not deleted that way.
         if (rel === '' && argv.some((field, i) => field !== exec[i] && field.value !== null && /(^|\/)\.\.?$/.test(field.value))) continue;

@@ -141,7 +141,7 @@ export type FindFilter =
  * alone, judged by git's listing when the view has it), or a whole directory (`{}/..`,
  * `{}/../x`: the operand leaves the found path, so it may name anything under `abs`).
  */
-export type FoundOperand = { kind: 'find'; query: FindQuery } | { kind: 'subtree'; abs: string };
+export type FoundOperand = { kind: 'find'; query: FindQuery; /** The query lists more than the find selects (its filter did not translate): for an edit only. */ superset?: true } | { kind: 'subtree'; abs: string };
 
 /**
  * What a command that prints file names can print, as a set guard can list (listings.ts): the

@@ -169,7 +169,7 @@ export function checkDeleteTarget(field: Field, cwd: string | null, ctx: Command
     // `{}/..`, `{}/../x`: the operand may name anything under this directory, whatever -r says.
     return checkDeleteAbs(field.found.abs, ctx, source, { ...options, recursive: true, verb: `${options.verb} ${field.display}, which may name anything under` });
   }
-  if (field.found?.kind === 'find') {
+  if (field.found?.kind === 'find' && field.found.superset !== true) {
     const verdict = checkFound(field.found.query, field.display, ctx, source, options);
     if (verdict) return verdict;
   }
@@ -249,7 +249,9 @@ function checkFoundEdit(query: FindQuery, what: string, ctx: CommandContext, sou
     return null;
   }
   const contents = view.find(query);
-  return contents ? checkEdits(contents, what, ctx, source, true) : undefined;
+  // A nested repository or a checked-out submodule in it: judged by the made-up name, as before.
+  if (!contents || (contents.submodules ?? []).length > 0 || contents.untracked.some((u) => u.endsWith('/'))) return undefined;
+  return checkEdits(contents, what, ctx, source, true);
 }
 
 /**

@@ -39,6 +39,9 @@ const EDITS: Array<[string, string[]]> = [
   ["find src -name '*.js' -exec sed -i s/a/b/ {} +", ['src/config.local.js']],
   ["find . -name .env -exec sed -i s/a/b/ {} \\;", ['.env']],
   ["find src -name '*.js' -exec perl -pi -e s/a/b/ {} +", ['src/config.local.js']],
+  // A filter git cannot list exactly (-regex, -o): judged by everything under START.
+  ["find src -regex '.*\\.js' -exec sed -i s/a/b/ {} +", ['src/config.local.js']],
+  ['find src -name a.js -o -name config.local.js -exec sed -i s/a/b/ {} +', ['src/config.local.js']],
 ];
 
 describe('an in-place edit of a glob or of what find selects captures the ignored files in it first', () => {
