@@ -14,7 +14,7 @@ import { parseWords, literalText } from './parse.js';
 import { isUnder, protectedBranch, resolvePath } from './paths.js';
 import type { RefChange } from './ref-changes.js';
 import { makeVerdict, opaqueKind, type RuleName } from './rules.js';
-import { checkGitClean, checkStashUntracked } from './targets.js';
+import { checkGitClean, checkMoveSource, checkStashUntracked } from './targets.js';
 import { judgeGitMv, judgeGitMvOut } from './git-mv.js';
 import { judgeOutputFile } from './output-files.js';
 import { judgeSparseCheckout, sparseQuery, SPARSE_WRITES } from './sparse-checkout.js';
@@ -1386,8 +1386,17 @@ function gitMv(call: GitCall, args: Field[]): void {
   if (call.rt.ctx.view && call.target === 'same' && call.byCwd && call.cwd !== null && !call.gitDir && !call.workTree && !innerRepository(call)) {
     for (const verdict of judgeGitMvOut(words, call.cwd, call.rt.ctx, call.inv.source)) call.rt.report(verdict);
   }
-  if (!isSet(parsed, 'force')) return;
   if (words.length < 2) return;
+  // Moving a source away deletes it where it was, as `mv` does: a protected path, guard's own
+  // files or .git are refused whatever -f says (`git mv db/migrations/001.sql old/` was allowed
+  // where `mv` of it is denied).
+  if (call.target === 'same' && call.cwd !== null) {
+    for (const field of words.slice(0, -1)) {
+      const away = checkMoveSource(field, call.cwd, call.rt.ctx, call.inv.source);
+      if (away) call.rt.report(away);
+    }
+  }
+  if (!isSet(parsed, 'force')) return;
   const view = call.rt.ctx.view;
   if (!view || view.mode === 'text' || call.target !== 'same' || !call.byCwd || call.cwd === null || call.gitDir || call.workTree || innerRepository(call)) {
     local(call, 'snapshot', 'git-mv-force', 'git mv -f replaces what stands at its destination');

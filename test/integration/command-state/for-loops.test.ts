@@ -93,6 +93,20 @@ describe('a for loop over words guard can know', () => {
     });
   });
 
+  // Found while checking the brief's `git mv` loop: git mv of a protected path was allowed where mv of it is denied.
+  it('denies git mv of a protected path, in a loop or not, as mv; a git mv loop within src stays allowed', async () => {
+    await withTestRepo((t) => {
+      setup(t);
+      for (const command of ['git mv db/migrations/001.sql old.sql', 'for f in db/migrations/*; do git mv "$f" "${f%.sql}.bak"; done', 'mv db/migrations/001.sql old.sql']) {
+        const verdict = check(t, command);
+        expect(verdict, command).toMatchObject({ verdict: 'deny', rule: 'protected-path' });
+        expect(verdict.reason).toContain('db/migrations/001.sql');
+      }
+      expect(check(t, 'git mv -n db/migrations/001.sql old.sql')).toMatchObject({ verdict: 'allow' });
+      expect(check(t, 'for f in src/*.js; do git mv "$f" "${f%.js}.ts"; done')).toMatchObject({ verdict: 'allow' });
+    });
+  });
+
   it('keeps ask for word lists guard cannot know', async () => {
     await withTestRepo((t) => {
       setup(t);
