@@ -14,7 +14,10 @@
  *    before 2.46 has no compare-and-swap for a symbolic HEAD: it is checked just before);
  *  - index.lock is held from the first change to the last, and a journal records each step so an
  *    interrupted rollback can be resumed or reversed; --resume removes only the lock it created;
- *  - every finished rollback, undo and resume is journaled in the event journal (`guard log`).
+ *  - every finished rollback, undo and resume is journaled in the event journal (`guard log`);
+ *  - the worktree's watcher is paused from before the pre-rollback snapshot to the end
+ *    (watcher/serve.ts, pauseWatcher): it writes no protected file back and takes no snapshot
+ *    while the rollback plans, checks and writes; the result says whether it was paused.
  */
 import fs from 'node:fs/promises';
 import type { Repo } from '../git/repo.js';
@@ -51,6 +54,10 @@ import { sameSparse } from '../snapshot/sparse-state.js';
 import { worktreeId } from '../snapshot/refs.js';
 import { worktreeListRecords } from '../git/compat.js';
 import { shellQuote } from '../agents/package-root.js';
+import { pauseWatcher, type WatcherPause } from '../watcher/serve.js';
+import { guardPath } from '../git/repo.js';
+import { TEST_FAULTS, testFault } from '../util/test-faults.js';
+import { existsSync, renameSync } from 'node:fs';
 
 export type RollbackEvent =
   | { type: 'phase'; phase: 'pre-snapshot' | 'planning' | 'checking' | 'refs' | 'worktree' | 'index' }
@@ -86,7 +93,14 @@ export interface RollbackResult {
   applied: boolean;
   /** True when the working tree already matched the target. */
   nothingToDo: boolean;
+  /**
+   * The worktree's watcher during the rollback: paused (it wrote nothing and took no snapshot),
+   * none running, or one that did not pause (reason: it may have acted meanwhile).
+   */
+  watcher: WatcherRecord;
 }
+
+export type WatcherRecord = { state: 'paused' | 'none' } | { state: 'unanswered'; reason: string };
 
 const INTERRUPTED_HINTS = ['Finish it with:   guard rollback --resume --yes', 'Or reverse it:    guard rollback --undo --yes'];
 
@@ -465,7 +479,7 @@ async function refreshStat(repo: Repo, index: TempIndex): Promise<void> {
  * out, each with its reason and the command that writes its bytes (not-restored.ts), are in the
  * line: the person reading `guard log` the next morning finds every file the rollback did not give back.
  */
-function journalRollback(repo: Repo, mode: 'rollback' | 'undo' | 'resume', plan: RollbackPlan, target: Snapshot, pre: Snapshot, record: Pick<RollbackRecord, 'filesOnly' | 'paths' | 'exactPaths'> & { pre: string | null }): void {
+function journalRollback(repo: Repo, mode: 'rollback' | 'undo' | 'resume', plan: RollbackPlan, target: Snapshot, pre: Snapshot, record: Pick<RollbackRecord, 'filesOnly' | 'paths' | 'exactPaths'> & { pre: string | null }, watcher: WatcherRecord): void {
   const open = findSession(repo);
   const count = (action: string): number => plan.files.filter((f) => f.action === action).length;
   appendEvent(repo, {
@@ -484,24 +498,53 @@ function journalRollback(repo: Repo, mode: 'rollback' | 'undo' | 'resume', plan:
     head: plan.head !== null,
     stash: plan.stash !== null,
     ...(record.pre === null ? { nothingToDo: true } : {}),
+    // Whether the watcher held still while it ran (paused), none ran, or one did not pause (why).
+    watcher: watcher.state === 'unanswered' ? `did not pause: ${watcher.reason}` : watcher.state,
     ...(plan.capturedIgnored && plan.capturedIgnored.length > 0 ? { capturedIgnored: plan.capturedIgnored } : {}),
     ...(plan.capturedNotRestored && plan.capturedNotRestored.length > 0 ? { capturedNotRestored: plan.capturedNotRestored.map((e) => ({ ...e, command: notRestoredCommand(e) })) } : {}),
   });
 }
 
 export async function rollback(repo: Repo, options: RollbackOptions): Promise<RollbackResult> {
+  // The watcher holds still from before the pre-rollback snapshot to the end: a protected file it
+  // was about to write back would otherwise land between the plan and the checks (the rollback
+  // refused with "git would not update some files" and the watcher's bytes stayed), and a
+  // snapshot of its could record a half-restored tree. A dry run changes nothing: no pause.
+  const pause: WatcherPause = options.dryRun ? { state: 'none' } : await pauseWatcher(repo);
+  const watcher: WatcherRecord = pause.state === 'unanswered' ? { state: 'unanswered', reason: pause.reason } : { state: pause.state };
   try {
-    return await rollbackOnce(repo, options, null);
-  } catch (error) {
-    if (!(error instanceof UncapturedInTheWay)) throw error;
-    // Nothing was changed: once more, to the same target, with the files in the way captured into
-    // the pre-rollback snapshot. What still cannot be captured (over snapshot.maxFileSize,
-    // unreadable) is refused.
-    return rollbackOnce(repo, error.target && !options.undo && !options.resume ? { ...options, target: error.target } : options, error.paths);
+    try {
+      return await rollbackOnce(repo, options, null, watcher);
+    } catch (error) {
+      if (!(error instanceof UncapturedInTheWay)) throw error;
+      // Nothing was changed: once more, to the same target, with the files in the way captured into
+      // the pre-rollback snapshot. What still cannot be captured (over snapshot.maxFileSize,
+      // unreadable) is refused.
+      return await rollbackOnce(repo, error.target && !options.undo && !options.resume ? { ...options, target: error.target } : options, error.paths, watcher);
+    }
+  } finally {
+    if (pause.state === 'paused') pause.release();
   }
 }
 
-async function rollbackOnce(repo: Repo, options: RollbackOptions, inTheWay: GitPath[] | null): Promise<RollbackResult> {
+/**
+ * Test bundle only: with GUARD_TEST_ROLLBACK_HOLD set and `<gitDir>/guard/test-rollback-hold`
+ * written by the test, the rollback, once planned and before its checks, renames that file to
+ * `test-rollback-held` and waits until the test removes it (at most a minute). Armed once, holds once.
+ */
+async function holdForTest(repo: Repo): Promise<void> {
+  if (testFault('GUARD_TEST_ROLLBACK_HOLD') === undefined) return;
+  const marker = guardPath(repo, 'test-rollback-held');
+  try {
+    renameSync(guardPath(repo, 'test-rollback-hold'), marker);
+  } catch {
+    return;
+  }
+  const deadline = Date.now() + 60_000;
+  while (existsSync(marker) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+}
+
+async function rollbackOnce(repo: Repo, options: RollbackOptions, inTheWay: GitPath[] | null, watcher: WatcherRecord): Promise<RollbackResult> {
   const emit = options.onEvent ?? (() => undefined);
   const interrupted = await readInProgress(repo);
   if (interrupted && !options.resume && !options.undo) {
@@ -620,10 +663,11 @@ async function rollbackOnce(repo: Repo, options: RollbackOptions, inTheWay: GitP
     const nothingToDo = !plan.sparse && plan.files.length === 0 && !plan.indexChanges && !modesChange && plan.refs.length === 0 && !plan.head && !plan.stash && !operationChanges(plan.operation);
     if (options.dryRun || (nothingToDo && !interrupted)) {
       // Nothing changes, but a captured file stays out: said in the journal too.
-      if (!options.dryRun && plan.capturedNotRestored) journalRollback(repo, 'rollback', plan, target, pre, { pre: null, filesOnly, paths, exactPaths });
-      return { plan, target, pre, applied: false, nothingToDo };
+      if (!options.dryRun && plan.capturedNotRestored) journalRollback(repo, 'rollback', plan, target, pre, { pre: null, filesOnly, paths, exactPaths }, watcher);
+      return { plan, target, pre, applied: false, nothingToDo, watcher };
     }
 
+    if (TEST_FAULTS) await holdForTest(repo);
     emit({ type: 'phase', phase: 'checking' });
     try {
       await checkWorktree(repo, files, treeGoal, worktreeIndex, inTheWay === null);
@@ -727,8 +771,8 @@ async function rollbackOnce(repo: Repo, options: RollbackOptions, inTheWay: GitP
 
     await writeLastRollback(repo, { ...record, step: 'done' });
     await clearInProgress(repo);
-    journalRollback(repo, options.undo ? 'undo' : options.resume ? 'resume' : 'rollback', plan, target, pre, record);
-    return { plan, target, pre, applied: true, nothingToDo };
+    journalRollback(repo, options.undo ? 'undo' : options.resume ? 'resume' : 'rollback', plan, target, pre, record, watcher);
+    return { plan, target, pre, applied: true, nothingToDo, watcher };
   } catch (error) {
     if (lock) await lock.release();
     const journal = await readInProgress(repo);

@@ -278,6 +278,9 @@ export function eventDetail(event: JournalEvent): string {
         }
         if (left.length > LOG_NAMES) said.push(`and ${left.length - LOG_NAMES} more (guard log --type rollback --json)`);
       }
+      // The watcher during it (lines written before 2026-12-05 do not say): held still, or not.
+      if (event.watcher === 'paused') said.push('the watcher was paused while it ran (no protected restore, no snapshot meanwhile)');
+      else if (typeof event.watcher === 'string' && event.watcher.startsWith('did not pause')) said.push(`the watcher ${event.watcher}: it may have restored protected files or taken snapshots meanwhile`);
       if (said.length > 0) parts[parts.length - 1] += `; ${said.join('; ')};`;
       if (event.nothingToDo !== true) parts.push(`undo with: guard rollback --undo (before it: snapshot ${(s('preRollbackSnapshot') ?? '').slice(0, 12)})`);
       break;

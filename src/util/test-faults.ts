@@ -1,7 +1,8 @@
 /**
  * Test-only fault injection: the tests kill a rollback after a given step (to prove --resume and
  * --undo), make the agent hook crash or its snapshot slow (to prove that denies), fake the
- * watcher's inotify limit, kill its check-ignore, or hold its walk or a rescan, or
+ * watcher's inotify limit, kill its check-ignore, or hold its walk, a rescan or a protected
+ * restore, hold a rollback after its plan, or
  * coarsen the file times a snapshot reads. None of it ships:
  * scripts/build.mjs defines __GUARD_TEST_FAULTS__ as false for dist/ (what `npm run build`,
  * `npm pack` and users run), so these reads are compiled out and no environment variable can
@@ -33,6 +34,16 @@ export type TestFault =
    * scan-memo.ts), as on a file system whose clock moves in seconds: what a same-size edit within
    * one tick of that clock looks like, made deterministic.
    */
+  /**
+   * Set: the watcher's protected restore holds before its last look and write while the test
+   * has armed it (`<gitDir>/guard/test-restore-hold`; watcher/protected-restore.ts).
+   */
+  | 'GUARD_TEST_RESTORE_HOLD'
+  /**
+   * Set: a rollback holds once it has planned, before its checks, while the test has armed it
+   * (`<gitDir>/guard/test-rollback-hold`; restore/rollback.ts).
+   */
+  | 'GUARD_TEST_ROLLBACK_HOLD'
   | 'GUARD_TEST_STAT_SECONDS'
   /**
    * Set: the full walk signs a file's ctime as its mtime (snapshot/capture-worktree.ts). No one can

@@ -33,7 +33,7 @@ import { recordStepSnapshot, stepFlushPath } from '../session/steps.js';
 import { createSnapshot } from '../snapshot/create.js';
 import type { Snapshot } from '../snapshot/format.js';
 import type { Server } from 'node:net';
-import { serveSnapshots, stopServing, type ServeReply, type ServeRequest } from './serve.js';
+import { serveSnapshots, stopServing, type PauseReply, type PauseRequest, type ServeReply, type ServeRequest } from './serve.js';
 import { readChainHead } from '../snapshot/read.js';
 import { Debouncer } from './debounce.js';
 import { FsEvents, type FsChange } from './fs-events.js';
@@ -137,6 +137,8 @@ export class Watcher {
    * (object-pipes.ts): kept from start to stop, so a snapshot starts fewer git processes.
    */
   private objectPipes: KeptObjectPipes | null = null;
+  /** The rollbacks holding the watcher still (pauseFor): no snapshot, no protected restore. */
+  private readonly pausedFor: number[] = [];
 
   constructor(
     private readonly repo: Repo,
@@ -207,7 +209,7 @@ export class Watcher {
       this.readStepMarks();
       // The socket `guard snapshot` asks this watcher through (serve.ts) is set up beside the walk;
       // requests are declined until the watches are in place.
-      const serving = serveSnapshots(this.repo, (request) => this.serveSnapshot(request)).catch((error: unknown) => {
+      const serving = serveSnapshots(this.repo, (request) => this.serveSnapshot(request), (request) => this.pauseFor(request)).catch((error: unknown) => {
         this.onError(error as Error);
         return null;
       });
@@ -478,6 +480,8 @@ export class Watcher {
    */
   private async snapshotStep(request?: ServeRequest): Promise<'stop' | 'next' | { snapshot: Snapshot; created: boolean }> {
     if (!this.repoExists()) return 'stop';
+    // A rollback holds the watcher still: what is pending stays pending, recorded when it ends (resume).
+    if (this.pausedFor.length > 0) return 'stop';
     if (fs.existsSync(path.join(this.repo.gitDir, 'guard', 'rollback-in-progress.json'))) {
       // A rollback is rewriting the worktree: record the result once it is done.
       setTimeout(() => this.debouncer.touch(), 1000).unref();
@@ -562,6 +566,7 @@ export class Watcher {
     // Running, or starting with its watches in place (its start-up snapshot runs: waited for below).
     const watching = this.state.state === 'running' || (this.state.state === 'starting' && this.state.watching === true);
     if (this.stopping || !watching || this.state.mode !== 'events' || !this.fsEvents) return decline('the watcher does not watch with events now');
+    if (this.pausedFor.length > 0) return decline('a rollback is running (the watcher is paused for it)');
     if (request.root !== this.repo.root) return decline(`this watcher watches ${this.repo.root}`);
     const settings = this.policy.snapshot;
     if (request.maxFileSize !== settings.maxFileSize || JSON.stringify(request.includeIgnored) !== JSON.stringify(settings.includeIgnored)) return decline('other snapshot options than the watcher\'s');
@@ -586,6 +591,38 @@ export class Watcher {
     const outcome = await step;
     if (typeof outcome === 'string') return decline('a rollback is in progress or the repository is gone');
     return { ok: true, snapshot: outcome.snapshot, created: outcome.created };
+  }
+
+  /**
+   * A rollback asks the watcher to hold still while it runs (serve.ts, PauseRequest): from the
+   * answer until the rollback closes its connection no protected restore is written (one due is
+   * looked at again afterwards: protected-restore.ts) and no snapshot is taken, so none records a
+   * half-restored tree (one that later became a rollback's default target or a restore's
+   * source); the snapshot running when the request came finishes first. The rollback takes its
+   * own pre-rollback snapshot (what --undo returns to); the watcher records the result once the
+   * pause ends, from the events it kept.
+   */
+  private async pauseFor(request: PauseRequest): Promise<{ reply: PauseReply; resume: () => void }> {
+    if (request.worktree !== this.repo.root || this.stopping || !this.protect) return { reply: { ok: false, reason: this.stopping ? 'the watcher is stopping' : `this watcher watches ${this.repo.root}` }, resume: () => undefined };
+    this.pausedFor.push(request.pid);
+    this.protect.pause();
+    this.debouncer.cancel();
+    this.state.pausedFor = [...this.pausedFor];
+    this.writeState();
+    let resumed = false;
+    const resume = (): void => {
+      if (resumed) return;
+      resumed = true;
+      this.pausedFor.splice(this.pausedFor.indexOf(request.pid), 1);
+      this.state.pausedFor = [...this.pausedFor];
+      if (!this.stopping) this.writeState();
+      this.protect.resume();
+      // What the rollback wrote (and anything else meanwhile): recorded now.
+      if (this.pausedFor.length === 0 && !this.stopping) this.debouncer.touch();
+    };
+    // The snapshot in progress, if any, records the tree from before the rollback: let it finish.
+    while (this.snapshotting) await this.snapshotting;
+    return { reply: { ok: true, paused: true }, resume };
   }
 
   private journalStepSnapshot(marks: string[], oid: string | null): void {

@@ -11,7 +11,15 @@
  *    snapshot recorded it and, if the snapshot's index had the path, the index still has it;
  *  - a tracked file a sparse checkout took off the disk (skip-worktree in the index): it left the
  *    view (`git sparse-checkout set`, which the agent hook snapshots first), it was not deleted;
- *  - anything while a rollback runs or right after one finished;
+ *  - anything while a rollback runs or right after one finished: a rollback pauses the watcher
+ *    from before its pre-rollback snapshot to its end (pause()/resume(), serve.ts): no file is
+ *    written from the moment the pause is answered (the check is made just before the write, with
+ *    nothing awaited in between); what was due meanwhile is dropped when the rollback finished
+ *    (it decided what the files are) and looked at again when it did not (refused, cancelled),
+ *    as first seen, so a file still gone comes back from a snapshot older than its deletion. (Before,
+ *    a restore decided as a rollback started wrote the file under it: the rollback refused with
+ *    "git would not update some files" and the watcher's bytes stayed.) A rollback that cannot
+ *    reach the watcher still has rollback-in-progress.json, from its confirmation on;
  *  - anything outside a session, and anything while .guard.yaml is broken (the watcher cannot
  *    know what it meant to protect; snapshots still record everything).
  *
@@ -33,6 +41,7 @@ import { isProtectedPath, type MatchPolicy } from '../policy/match.js';
 import type { Snapshot } from '../snapshot/format.js';
 import { listSnapshots } from '../snapshot/read.js';
 import { readRepoState } from '../snapshot/repo-state.js';
+import { TEST_FAULTS, testFault } from '../util/test-faults.js';
 
 /** How long a path must stay deleted/empty before it is restored (editors save by delete + rename). */
 export const SETTLE_MS = 250;
@@ -115,6 +124,10 @@ export class ProtectedRestore {
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;
   private restoring = new Set<GitPath>();
+  /** Rollbacks holding the watcher (pause()); while above 0 nothing is written. */
+  private paused = 0;
+  /** Paths due while paused, with when they were first seen: noted again on resume(). */
+  private readonly deferred = new Map<GitPath, number>();
 
   constructor(
     private readonly repo: Repo,
@@ -167,6 +180,32 @@ export class ProtectedRestore {
     }
   }
 
+  /** A rollback starts: from now on, until resume(), no file is written. */
+  pause(): void {
+    if (this.paused++ === 0) this.rollbackMarkAtPause = this.lastRollbackMark();
+  }
+
+  /**
+   * The rollbacks ended. One finished meanwhile (last-rollback.json was written): it decided what
+   * the files are, and what was due is dropped. Else (it was refused or cancelled) what
+   * was due is looked at again now: still gone or empty, it comes back.
+   */
+  resume(): void {
+    if (this.paused === 0 || --this.paused > 0) return;
+    const due = [...this.deferred];
+    this.deferred.clear();
+    if (this.lastRollbackMark() !== this.rollbackMarkAtPause) return;
+    // As first seen: the snapshots taken since (the rollback's own) are not older than the deletion.
+    for (const [p, at] of due) this.note(p, at);
+  }
+
+  private rollbackMarkAtPause = '';
+
+  private lastRollbackMark(): string {
+    const stat = lstat(Buffer.from(guardPath(this.repo, 'last-rollback.json')));
+    return stat ? `${stat.ino}:${stat.mtimeMs}:${stat.size}` : '';
+  }
+
   async idle(): Promise<void> {
     while (this.timer || this.running) {
       if (this.timer) await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
@@ -187,6 +226,10 @@ export class ProtectedRestore {
   private async process(): Promise<void> {
     const batch = new Map(this.queue);
     this.queue.clear();
+    if (this.paused > 0) {
+      for (const [p, at] of batch) this.deferred.set(p, Math.min(at, this.deferred.get(p) ?? at));
+      return;
+    }
     const policy = this.options.policy();
     const session = this.options.session();
     if (!policy || !session || batch.size === 0) return;
@@ -226,12 +269,54 @@ export class ProtectedRestore {
       // clone the undo of a rollback then differed by .github/workflows).
       if (outsideView.has(p)) continue;
       if (!trackedNow.has(p) && snapshot.indexTree && (await entriesAt(this.repo, snapshot.indexTree, [p])).size > 0) continue;
-      // Still gone or empty after the git calls above?
-      const stat = lstat(fsPath(this.repo.root, p));
-      if (stat && !(stat.isFile() && stat.size === 0)) continue;
-      await this.write(p, entry, await this.contentOf(snapshot, p, entry));
+      const held = TEST_FAULTS ? await this.holdForTest() : false;
+      const outcome = await this.restoreOne(p, entry, snapshot, firstSeen);
+      if (held) this.releasedForTest(outcome);
+      if (outcome !== 'written') continue;
       this.options.onRestore({ path: pathText(p), reason: hit.get(p)!, snapshot: snapshot.oid, mode: entry.mode });
     }
+  }
+
+  /**
+   * Writes one file back unless it came back meanwhile or a rollback paused the watcher. The
+   * pause is checked last, with nothing awaited between the check and the write (write() is
+   * synchronous): once a rollback has its answer to the pause, no restore lands under it.
+   */
+  private async restoreOne(p: GitPath, entry: TreeEntry, snapshot: Snapshot, firstSeen: number): Promise<'written' | 'back' | 'deferred'> {
+    // Still gone or empty after the git calls above?
+    const stat = lstat(fsPath(this.repo.root, p));
+    if (stat && !(stat.isFile() && stat.size === 0)) return 'back';
+    const content = await this.contentOf(snapshot, p, entry);
+    if (this.paused > 0) {
+      this.deferred.set(p, Math.min(firstSeen, this.deferred.get(p) ?? firstSeen));
+      return 'deferred';
+    }
+    this.write(p, entry, content);
+    return 'written';
+  }
+
+  /**
+   * Test bundle only: when the test armed it (`<gitDir>/guard/test-restore-hold`, with
+   * GUARD_TEST_RESTORE_HOLD set), a restore about to look at its file a last time and write it
+   * renames the file to `test-restore-held` and waits until the test removes it (at most a
+   * minute); releasedForTest then writes `test-restore-done` with what it did (written, back,
+   * deferred). A test holds a restore that is due while it starts a rollback. Armed once, it holds once.
+   */
+  private async holdForTest(): Promise<boolean> {
+    if (testFault('GUARD_TEST_RESTORE_HOLD') === undefined) return false;
+    const marker = guardPath(this.repo, 'test-restore-held');
+    try {
+      fs.renameSync(guardPath(this.repo, 'test-restore-hold'), marker);
+    } catch {
+      return false;
+    }
+    const deadline = Date.now() + 60_000;
+    while (fs.existsSync(marker) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+    return true;
+  }
+
+  private releasedForTest(outcome: string): void {
+    fs.writeFileSync(guardPath(this.repo, 'test-restore-done'), outcome);
   }
 
   /**
@@ -255,7 +340,7 @@ export class ProtectedRestore {
     return checkedOut ?? blob(entry.oid);
   }
 
-  private async write(rel: GitPath, entry: TreeEntry, content: Buffer): Promise<void> {
+  private write(rel: GitPath, entry: TreeEntry, content: Buffer): void {
     const target = fsPath(this.repo.root, rel);
     const slash = rel.lastIndexOf('/');
     const dir = slash < 0 ? Buffer.from(this.repo.root) : fsPath(this.repo.root, rel.slice(0, slash) as GitPath);

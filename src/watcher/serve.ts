@@ -16,6 +16,10 @@
  * its socket, its start-up walk has not placed every watch yet), the client takes the snapshot
  * itself with a full walk, as it always did. Nothing here changes what a snapshot records: the
  * incremental snapshot equals the full walk's (test/integration/watcher/serve.test.ts).
+ *
+ * The same socket takes a rollback's pause (PauseRequest, pauseWatcher): the watcher answers once
+ * its snapshot in progress is done and then writes no protected file and takes no snapshot until
+ * the rollback closes the connection (daemon.ts, pauseFor; test/integration/watcher/rollback-pause.test.ts).
  */
 import fs from 'node:fs';
 import type { Server } from 'node:net';
@@ -46,6 +50,28 @@ export interface ServeRequest {
 
 export type ServeReply = { ok: true; snapshot: Snapshot; created: boolean } | { ok: false; reason: string };
 
+/**
+ * A rollback (src/restore/rollback.ts) asks the watcher to hold still while it runs: no protected
+ * restore written, no snapshot taken, from the answer until the client closes its connection
+ * (the rollback ends, or its process dies). `root` is '' on purpose: a watcher from before pauses
+ * existed reads the line as a snapshot request for another worktree and declines it.
+ */
+export interface PauseRequest {
+  pause: 'rollback';
+  root: '';
+  worktree: string;
+  pid: number;
+}
+
+export type PauseReply = { ok: true; paused: true } | { ok: false; reason: string };
+
+/** What the watcher does with a pause: the reply, and what to run once the client lets go. */
+export type PauseHandler = (request: PauseRequest) => Promise<{ reply: PauseReply; resume: () => void }>;
+
+function isPause(request: unknown): request is PauseRequest {
+  return typeof request === 'object' && request !== null && (request as PauseRequest).pause === 'rollback';
+}
+
 /** Longest socket path used: a unix socket address holds 108 bytes on Linux (104 on macOS). */
 const MAX_SOCKET_PATH = 100;
 /** A request line longer than this is not one of ours. */
@@ -56,7 +82,7 @@ export function socketPath(repo: Repo): string {
 }
 
 /** Starts answering requests; null when the socket path is too long for a unix socket. */
-export async function serveSnapshots(repo: Repo, handle: (request: ServeRequest) => Promise<ServeReply>): Promise<Server | null> {
+export async function serveSnapshots(repo: Repo, handle: (request: ServeRequest) => Promise<ServeReply>, pause?: PauseHandler): Promise<Server | null> {
   const file = socketPath(repo);
   if (Buffer.byteLength(file) > MAX_SOCKET_PATH) return null;
   const net = await import('node:net');
@@ -80,6 +106,31 @@ export async function serveSnapshots(repo: Repo, handle: (request: ServeRequest)
         request = JSON.parse(data.slice(0, eol)) as ServeRequest;
       } catch {
         socket.end(`${JSON.stringify({ ok: false, reason: 'not a request' })}\n`);
+        return;
+      }
+      if (isPause(request)) {
+        if (!pause) {
+          socket.end(`${JSON.stringify({ ok: false, reason: 'this watcher does not pause' })}\n`);
+          return;
+        }
+        // The pause lasts while the client keeps the connection open; it ends with it, however
+        // the client ends (released, exited, killed).
+        let closed = false;
+        let resume: (() => void) | null = null;
+        socket.on('close', () => {
+          closed = true;
+          resume?.();
+          resume = null;
+        });
+        pause(request).then(
+          (held) => {
+            if (closed) return held.resume();
+            resume = held.resume;
+            if (held.reply.ok) socket.write(`${JSON.stringify(held.reply)}\n`);
+            else socket.end(`${JSON.stringify(held.reply)}\n`);
+          },
+          (error: unknown) => socket.end(`${JSON.stringify({ ok: false, reason: (error as Error).message })}\n`),
+        );
         return;
       }
       handle(request).then(
@@ -148,6 +199,63 @@ export async function askWatcher(repo: Repo, request: ServeRequest, timeoutMs = 
     });
     socket.on('error', () => done(null));
     socket.on('close', () => done(null));
+  });
+}
+
+/** A rollback's hold on the watcher: `release()` ends it (closing the connection). */
+export type WatcherPause = { state: 'paused'; release: () => void } | { state: 'none' } | { state: 'unanswered'; reason: string };
+
+/**
+ * Asks this worktree's watcher to pause for a rollback and waits until it has (its snapshot in
+ * progress done, no protected restore to be written from then on). 'none': no watcher listens
+ * (no socket, or one a dead watcher left); 'unanswered': one listens but did not pause (it
+ * declined, it is from before pauses existed, or it did not answer within `timeoutMs`). Never throws.
+ */
+export async function pauseWatcher(repo: Repo, timeoutMs = 60_000): Promise<WatcherPause> {
+  const file = socketPath(repo);
+  if (Buffer.byteLength(file) > MAX_SOCKET_PATH || !fs.existsSync(file)) return { state: 'none' };
+  const net = await import('node:net');
+  const request: PauseRequest = { pause: 'rollback', root: '', worktree: repo.root, pid: process.pid };
+  return new Promise((resolve) => {
+    let data = '';
+    let settled = false;
+    let connected = false;
+    const socket = net.createConnection(file);
+    const done = (result: WatcherPause): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      if (result.state !== 'paused') socket.destroy();
+      resolve(result);
+    };
+    const timer = setTimeout(() => done({ state: 'unanswered', reason: `the watcher did not answer within ${Math.round(timeoutMs / 1000)} s` }), timeoutMs);
+    socket.setEncoding('utf8');
+    socket.on('connect', () => {
+      connected = true;
+      socket.write(`${JSON.stringify(request)}\n`);
+    });
+    socket.on('data', (chunk: string) => {
+      data += chunk;
+      const eol = data.indexOf('\n');
+      if (eol < 0 || settled) return;
+      let reply: PauseReply;
+      try {
+        reply = JSON.parse(data.slice(0, eol)) as PauseReply;
+      } catch {
+        done({ state: 'unanswered', reason: 'the watcher answered something that is not a reply' });
+        return;
+      }
+      if (!reply.ok || (reply as { paused?: unknown }).paused !== true) {
+        done({ state: 'unanswered', reason: reply.ok ? 'the watcher does not know pauses (an older guard): restart it with `guard watch stop` and `guard watch`' : reply.reason });
+        return;
+      }
+      // Held open for the rollback; it must not keep the process alive by itself.
+      socket.unref();
+      done({ state: 'paused', release: () => socket.destroy() });
+    });
+    // No one listening on the socket (a watcher that died left it): nothing to pause.
+    socket.on('error', (error: NodeJS.ErrnoException) => done(!connected && (error.code === 'ECONNREFUSED' || error.code === 'ENOENT') ? { state: 'none' } : { state: 'unanswered', reason: error.message }));
+    socket.on('close', () => done({ state: 'unanswered', reason: 'the watcher closed the connection without pausing' }));
   });
 }
 

@@ -51,6 +51,11 @@ export interface WatcherStateFile {
   lastSnapshot: { oid: string; time: string; paths: number | 'all' } | null;
   lastError: { time: string; message: string } | null;
   protectedRestores: number;
+  /**
+   * The rollbacks (their pids) the watcher holds still for (serve.ts, PauseRequest): no snapshot,
+   * no protected restore until they end. Absent in files of older versions.
+   */
+  pausedFor?: number[];
   /** Resident memory of the daemon at the last heartbeat, bytes. */
   rss: number;
 }

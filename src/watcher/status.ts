@@ -92,6 +92,10 @@ export function watcherStatus(repo: Repo): WatcherStatus {
       summary: `the watcher (pid ${file.pid}) records changes, but its watches are INCOMPLETE (${file.watchesIncompleteReason ?? 'a walk did not finish'}): every snapshot is a full walk until a retried rescan finishes`,
     };
   }
+  if (file.pausedFor && file.pausedFor.length > 0) {
+    // A rollback holds it still (serve.ts, PauseRequest): what changes meanwhile is recorded once it ends.
+    return { ...base, health: 'running', summary: `the watcher (pid ${file.pid}) is paused while a rollback runs (pid ${file.pausedFor.join(', ')}): it records what changed once the rollback ends` };
+  }
   return { ...base, health: 'running', summary: `the watcher (pid ${file.pid}) records changes as they happen (${file.watchedDirs} directories watched)` };
 }
 
@@ -101,6 +105,6 @@ export function watcherReport(repo: Repo): { line: string; problem: string | nul
   return {
     line: `watcher: ${s.health}: ${s.summary}`,
     problem: s.health === 'crashed' ? `the watcher crashed: changes are not being recorded as they happen (restart it with \`guard watch\`; log: ${s.log})` : null,
-    json: { health: s.health, alive: s.alive, pid: s.pid, elsewhere: s.elsewhere && { host: s.elsewhere.host, pid: s.elsewhere.pid, refreshedAt: new Date(s.elsewhere.refreshedMs).toISOString(), stale: s.elsewhere.stale }, summary: s.summary, mode: s.file?.mode ?? null, watchesIncomplete: s.watchesIncomplete, reason: s.file?.reason ?? null, lastSnapshot: s.file?.lastSnapshot ?? null, protectedRestores: s.file?.protectedRestores ?? 0 },
+    json: { health: s.health, alive: s.alive, pid: s.pid, elsewhere: s.elsewhere && { host: s.elsewhere.host, pid: s.elsewhere.pid, refreshedAt: new Date(s.elsewhere.refreshedMs).toISOString(), stale: s.elsewhere.stale }, summary: s.summary, mode: s.file?.mode ?? null, watchesIncomplete: s.watchesIncomplete, reason: s.file?.reason ?? null, lastSnapshot: s.file?.lastSnapshot ?? null, protectedRestores: s.file?.protectedRestores ?? 0, pausedFor: s.file?.pausedFor ?? [] },
   };
 }

@@ -1,7 +1,7 @@
 import { createInterface } from 'node:readline/promises';
 import { testFault } from '../../util/test-faults.js';
 import { openRepo } from '../../git/repo.js';
-import { rollback, type RollbackEvent } from '../../restore/rollback.js';
+import { rollback, type RollbackEvent, type WatcherRecord } from '../../restore/rollback.js';
 import { fileChangeView, type FileChange, type RollbackPlan } from '../../restore/plan.js';
 import { notRestoredCommand } from '../../restore/not-restored.js';
 import { pathText, shellArg } from '../../git/path.js';
@@ -149,6 +149,12 @@ function faultInjection(event: RollbackEvent): void {
   if (killAfter && event.type === 'step-done' && event.step === killAfter) process.kill(process.pid, 'SIGKILL');
 }
 
+/** What the worktree's watcher did while the rollback ran (nothing said when none runs). */
+function printWatcher(out: Output, watcher: WatcherRecord): void {
+  if (watcher.state === 'paused') out.line('The watcher was paused while it ran (it restored no protected file and took no snapshot meanwhile); it records the result now.');
+  else if (watcher.state === 'unanswered') out.warn(`guard: the watcher did not pause for this rollback (${watcher.reason}): it may have restored protected files or taken snapshots while it ran. Check the files with \`git status\`; \`guard rollback --undo\` still returns to the state before.`);
+}
+
 /**
  * The command that fills a restored submodule: `git submodule update` checks out the staged
  * commit, so when the working tree had another one checked out, a checkout of it follows.
@@ -220,6 +226,7 @@ export async function run(args: Args, { cwd, out }: CommandContext): Promise<num
     target: { id: shortId(result.target.oid), oid: result.target.oid },
     preRollbackSnapshot: { id: shortId(result.pre.oid), oid: result.pre.oid },
     plan: planJson(result.plan),
+    watcher: result.watcher,
     ...(picked ? { earlier: earlierJson(earlier) } : {}),
   });
   if (args.dryRun) {
@@ -234,6 +241,7 @@ export async function run(args: Args, { cwd, out }: CommandContext): Promise<num
     return 0;
   }
   out.line(`Rolled back to ${shortId(result.target.oid)}. The state before is snapshot ${shortId(result.pre.oid)}.`);
+  printWatcher(out, result.watcher);
   const submodules = result.plan.files.filter((f) => f.kind === 'submodule' && f.action !== 'delete');
   if (submodules.length > 0) {
     out.line(`Fill the restored submodules with: git submodule update --init -- ${submodules.map((s) => shellArg(s.path)).join(' ')}`);

@@ -1,0 +1,163 @@
+/**
+ * A rollback and the watcher's protected-path restore (src/watcher/protected-restore.ts) must not
+ * act on the same files at once. Seen in an agent session: `git rm` of the last submodule emptied
+ * `.gitmodules` (a protected path), the watcher's restore was due, and a `guard rollback` run
+ * right after failed with "git would not update some files: .gitmodules", said it changed
+ * nothing, yet the file had the watcher's bytes (docs/FRICTION.md). Now a rollback pauses the
+ * watcher (watcher/serve.ts, pauseWatcher) from before its pre-rollback snapshot to its end.
+ *
+ * The race is made deterministic by two holds of the test bundle (util/test-faults.ts): the
+ * watcher's restore holds right before its last look at the file and its write
+ * (GUARD_TEST_RESTORE_HOLD), the rollback holds once planned, before its checks
+ * (GUARD_TEST_ROLLBACK_HOLD). The test releases the restore while the rollback is held: exactly
+ * the interleaving of the report, every run. Real git, the real watcher daemon.
+ */
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { GUARD_BIN, stopWatchers, withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
+import { captureState } from '../../helpers/state.js';
+import { fastWatchConfig, json, snapshots, waitFor, waitForWatcher, waitForWatcherToMatchFullWalk } from './helpers.js';
+
+const HOLDS = { GUARD_TEST_BUNDLE: '1', GUARD_TEST_RESTORE_HOLD: '1', GUARD_TEST_ROLLBACK_HOLD: '1' };
+
+const bases: string[] = [];
+afterEach(() => {
+  // withTestRepo stops them too; here also when an assertion failed half-way.
+  for (const base of bases.splice(0)) stopWatchers(base);
+});
+
+function guardFile(repo: TestRepo, name: string): string {
+  return path.join(repo.dir, '.git', 'guard', name);
+}
+
+function guardInBackground(repo: TestRepo, args: string[]): { pid: number; done: Promise<{ code: number | null; stdout: string; stderr: string }> } {
+  const child = spawn(process.execPath, [GUARD_BIN, ...args], { cwd: repo.dir, env: { ...repo.env, ...HOLDS }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  return { pid: child.pid!, done: new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr }))) };
+}
+
+/** A committed project with a protected file, a session (its watcher started with the holds), and the session's start snapshot. */
+async function setUp(repo: TestRepo): Promise<{ start: string; session: string }> {
+  bases.push(repo.base);
+  repo.write('.guard.yaml', fastWatchConfig());
+  repo.write('src/app.js', 'console.log(1);\n');
+  repo.write('.github/workflows/ci.yml', 'on: push\njobs: {}\n');
+  repo.write('db/migrate/001_init.sh', '#!/bin/sh\necho init\n', 0o755);
+  repo.git(['add', '-A']);
+  repo.git(['commit', '-q', '-m', 'base']);
+  const started = repo.guard(['session', 'start', '--agent', 'test', '--json'], { env: HOLDS });
+  expect(started.code, started.stderr).toBe(0);
+  const session = JSON.parse(started.stdout).session;
+  await waitForWatcher(repo);
+  return { start: session.startSnapshot, session: session.id };
+}
+
+/**
+ * The agent's change: src/app.js edited and the protected ci.yml emptied, with the watcher's
+ * restore of ci.yml held just before it writes. Returns the state then (what --undo goes back to).
+ */
+async function agentEmptiesProtectedFile(repo: TestRepo): Promise<ReturnType<typeof captureState>> {
+  repo.write('src/app.js', 'console.log(2);\n');
+  fs.writeFileSync(guardFile(repo, 'test-restore-hold'), '');
+  fs.writeFileSync(path.join(repo.dir, '.github/workflows/ci.yml'), '');
+  await waitFor('the watcher restore of ci.yml to be due and held', () => fs.existsSync(guardFile(repo, 'test-restore-held')), 60_000, 20);
+  return captureState(repo);
+}
+
+/**
+ * Releases the held restore while the rollback is held after its plan, then the rollback;
+ * returns what the restore did and the watcher's status while the rollback was held.
+ */
+async function releaseRestoreDuringRollback(repo: TestRepo): Promise<{ outcome: string; status: any }> {
+  await waitFor('the rollback to hold after its plan', () => fs.existsSync(guardFile(repo, 'test-rollback-held')), 60_000, 20);
+  const status = json(repo, ['watch', 'status']);
+  fs.rmSync(guardFile(repo, 'test-restore-held'));
+  const outcome = await waitFor('the held restore to finish', () => fs.existsSync(guardFile(repo, 'test-restore-done')) && fs.readFileSync(guardFile(repo, 'test-restore-done'), 'utf8'), 60_000, 20);
+  fs.rmSync(guardFile(repo, 'test-rollback-held'));
+  return { outcome, status };
+}
+
+/** The watcher held still for this rollback while it ran, and said so. */
+function expectPausedFor(held: { outcome: string; status: any }, rollbackPid: number): void {
+  expect(held.outcome).toBe('deferred');
+  expect(held.status.file.pausedFor).toEqual([rollbackPid]);
+  expect(held.status.summary).toContain(`paused while a rollback runs (pid ${rollbackPid})`);
+}
+
+describe('a rollback while the watcher restores a protected file', () => {
+  it('the restore due when the rollback starts waits: the rollback succeeds, byte for byte, and --undo returns to the state before it', () =>
+    withTestRepo(async (repo) => {
+      const { start } = await setUp(repo);
+      const atStart = captureState(repo);
+      const before = await agentEmptiesProtectedFile(repo);
+      // Emptied (the sha-256 of no bytes), not yet restored.
+      expect(before.files['.github/workflows/ci.yml']).toBe('- e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855');
+
+      fs.writeFileSync(guardFile(repo, 'test-rollback-hold'), '');
+      const rollback = guardInBackground(repo, ['rollback', start, '--yes', '--json']);
+      const held = await releaseRestoreDuringRollback(repo);
+      const r = await rollback.done;
+      // Before the fix the watcher wrote ci.yml while the rollback was held ('written') and the
+      // rollback then refused: "git would not update some files ...: .github/workflows/ci.yml".
+      expect(r.code, r.stderr).toBe(0);
+      expectPausedFor(held, rollback.pid);
+      const out = JSON.parse(r.stdout);
+      expect(out.applied).toBe(true);
+      expect(out.watcher).toEqual({ state: 'paused' });
+
+      // Files (bytes, exec bits), index, HEAD, branches, tags, stash: as at the session start.
+      expect(captureState(repo)).toEqual(atStart);
+      await waitFor('the watcher to be paused for no one', () => json(repo, ['watch', 'status']).file.pausedFor.length === 0 || undefined);
+      // The watcher records the result once the pause ends, and no snapshot of it lies between
+      // the pre-rollback snapshot and that one (none of a half-restored tree).
+      const after = await waitForWatcherToMatchFullWalk(repo, 'the watcher to record the rolled-back tree');
+      const list = snapshots(repo);
+      const preAt = list.findIndex((s: any) => s.id === out.preRollbackSnapshot.id || s.oid === out.preRollbackSnapshot.oid);
+      expect(preAt).toBeGreaterThan(-1);
+      for (const s of list.slice(0, preAt)) expect(repo.git(['rev-parse', `${s.oid}^{tree}`]).trim()).toBe(after);
+      expect(captureState(repo)).toEqual(atStart);
+
+      // The journal says what happened: the rollback, with the watcher paused; no restore by the watcher.
+      const events = json(repo, ['log']).events;
+      const rolled = events.filter((e: any) => e.type === 'rollback');
+      expect(rolled).toHaveLength(1);
+      expect(rolled[0].watcher).toBe('paused');
+      expect(events.filter((e: any) => e.type === 'protected-restore')).toEqual([]);
+      const text = repo.guard(['log']);
+      expect(text.stdout).toContain('the watcher was paused while it ran');
+
+      // --undo goes to the pre-rollback snapshot: the state the agent left, ci.yml empty.
+      const undo = repo.guard(['rollback', '--undo', '--yes', '--json'], { env: { GUARD_TEST_BUNDLE: '1' } });
+      expect(undo.code, undo.stderr).toBe(0);
+      expect(JSON.parse(undo.stdout).target.oid).toBe(out.preRollbackSnapshot.oid);
+      expect(captureState(repo)).toEqual(before);
+      expect(repo.guard(['watch', 'stop']).code).toBe(0);
+    }));
+
+  it('a rollback that changes nothing (refused) lets the watcher go on: the held restore is done after it', () =>
+    withTestRepo(async (repo) => {
+      const { start } = await setUp(repo);
+      await agentEmptiesProtectedFile(repo);
+      fs.writeFileSync(guardFile(repo, 'test-rollback-hold'), '');
+      // No --yes and no terminal: refused after the plan, nothing changed.
+      const rollback = guardInBackground(repo, ['rollback', start]);
+      const held = await releaseRestoreDuringRollback(repo);
+      const r = await rollback.done;
+      expect(r.code).not.toBe(0);
+      expect(r.stderr).toContain('rollback needs confirmation');
+      expectPausedFor(held, rollback.pid);
+      await waitFor('ci.yml to come back once the rollback let go', () => repo.read('.github/workflows/ci.yml') === 'on: push\njobs: {}\n' || undefined);
+      const restores = await waitFor('the restore in the journal', () => {
+        const found = json(repo, ['log']).events.filter((e: any) => e.type === 'protected-restore');
+        return found.length > 0 ? found : undefined;
+      });
+      expect(restores.map((e: any) => [e.path, e.reason])).toEqual([['.github/workflows/ci.yml', 'emptied']]);
+      expect(json(repo, ['log']).events.filter((e: any) => e.type === 'rollback')).toEqual([]);
+      expect(repo.guard(['watch', 'stop']).code).toBe(0);
+    }));
+});
