@@ -40,6 +40,7 @@ import { treeLanding } from './tree-landing.js';
 import { zipMembers } from '../util/zip-members.js';
 import { configRecursesSubmodules } from './submodule-recurse.js';
 import { removedSubmodules } from './submodule-removal.js';
+import { guardedPaths } from './guarded-paths.js';
 import { withTextPaths } from './text-paths.js';
 import { changesInWorktree, ignoredInWorktree, prunedWorktrees, removedWorktree, worktreeRoots } from './worktree-removal.js';
 import { escapedBytes, escapedText } from '../util/escaped-text.js';
@@ -1074,6 +1075,13 @@ export async function readPathFacts(repo: Repo | null, queries: StateQueries, op
   if (repo && queries.sparseCheckouts.size > 0) facts.sparseCheckouts = readSparseCheckouts(repo, queries, options);
   if (repo && queries.treeLandings.size > 0) facts.treeLandings = readTreeLandings(repo, queries, options);
   if (repo && queries.submoduleRemovals.size > 0) facts.submoduleRemovals = readSubmoduleRemovals(repo, queries, options);
+  if (repo && queries.guardedPaths.size > 0) {
+    facts.guardedPaths = new Map();
+    for (const [key, query] of queries.guardedPaths) {
+      const files = guardedPaths(repo, query);
+      if (files) facts.guardedPaths.set(key, files);
+    }
+  }
   facts.probe = probe(repo, options);
   let worktrees: Buffer[] | undefined;
   const outside = (place: string): boolean => repo !== null && place !== repo.root.replace(/\/+$/, '') && repoRelative(repo, place) === null;

@@ -16,6 +16,7 @@ import type { RefChange } from './ref-changes.js';
 import { makeVerdict, opaqueKind, type RuleName } from './rules.js';
 import { checkGitClean, checkMoveSource, checkStashUntracked } from './targets.js';
 import { judgeGitMv, judgeGitMvOut } from './git-mv.js';
+import { judgeGuardedPaths, type GuardedPathsAsk } from './git-paths.js';
 import { judgeOutputFile } from './output-files.js';
 import { judgeSparseCheckout, sparseQuery, SPARSE_WRITES } from './sparse-checkout.js';
 import { judgeTreeLanding } from './tree-landing.js';
@@ -512,12 +513,19 @@ const SUBCOMMANDS: Record<string, (call: GitCall, args: Field[]) => void> = {
     if (file) writesFile(call, file.value, 'git bundle create writes', file.display);
   },
   restore(call, args) {
-    const parsed = parseGitArgs(args, { long: { staged: 'none', worktree: 'none', source: 'required', patch: 'none', 'pathspec-from-file': 'required', 'recurse-submodules': 'none' }, short: { s: 'required', S: 'none', W: 'none', p: 'none' }, alias: { p: 'patch' } });
+    const parsed = parseGitArgs(args, { long: { staged: 'none', worktree: 'none', source: 'required', patch: 'none', 'pathspec-from-file': 'required', 'recurse-submodules': 'none', overlay: 'none', 'pathspec-file-nul': 'none', ours: 'none', theirs: 'none', merge: 'none', conflict: 'required', 'ignore-unmerged': 'none', 'ignore-skip-worktree-bits': 'none', progress: 'none', quiet: 'none' }, short: { s: 'required', S: 'none', W: 'none', p: 'none' }, alias: { p: 'patch' } });
     if (isSet(parsed, 'patch')) return discard(call, parsed, 'git-restore', 'git restore --patch discards the changes picked interactively');
     if (parsed.operands.length === 0 && parsed.pathspecs.length === 0 && !parsed.options.some((o) => o.name === 'pathspec-from-file')) return;
     // --source writes that tree's files (into the working tree unless only --staged is asked).
     const source = valueOf(parsed, 'source') ?? valueOf(parsed, 's');
     const worktree = isSet(parsed, 'worktree') || isSet(parsed, 'W') || !(isSet(parsed, 'staged') || isSet(parsed, 'S'));
+    if (worktree && valueOf(parsed, 'pathspec-from-file') === undefined) {
+      // From the index, or from --source (HEAD with --staged); files the source lacks are deleted unless --overlay.
+      const from = source ?? (isSet(parsed, 'staged') || isSet(parsed, 'S') ? 'HEAD' : null);
+      if (from === null || (from !== '' && !from.startsWith('-'))) {
+        guardedPaths(call, { words: [...parsed.operands, ...parsed.pathspecs], recursive: true, what: `git restore${source ? ` --source=${source}` : ''} rewrites or deletes`, instead: RESTORE_OTHERS, diff: { from, cached: false, overlay: isSet(parsed, 'overlay') } });
+      }
+    }
     if (source && worktree && valueOf(parsed, 'pathspec-from-file') === undefined) landing(call, source, `git restore --source=${source}`, [...parsed.operands, ...parsed.pathspecs]);
     discard(call, parsed, 'git-restore', 'git restore discards uncommitted changes');
   },
@@ -579,6 +587,10 @@ const SUBCOMMANDS: Record<string, (call: GitCall, args: Field[]) => void> = {
   },
   rm(call, args) {
     const parsed = parseGitArgs(args, { long: { force: 'none', cached: 'none', 'dry-run': 'none', quiet: 'none', 'ignore-unmatch': 'none', sparse: 'none', 'pathspec-from-file': 'required' }, short: { f: 'none', n: 'none', q: 'none', r: 'none' }, alias: { f: 'force', n: 'dry-run', q: 'quiet' } });
+    if (!isSet(parsed, 'dry-run')) {
+      const cached = isSet(parsed, 'cached');
+      guardedPaths(call, { words: [...parsed.operands, ...parsed.pathspecs], recursive: isSet(parsed, 'r'), what: cached ? 'git rm --cached deletes, from the next commit on,' : 'git rm deletes', instead: NAME_OTHERS });
+    }
     if (isSet(parsed, 'force') && !isSet(parsed, 'cached') && !isSet(parsed, 'dry-run')) {
       const submodule = submoduleAmong(call, parsed.operands);
       if (submodule !== null) {
@@ -1052,6 +1064,7 @@ function gitCheckout(call: GitCall, args: Field[]): void {
     else if (operands.length === 1) noteRef(call, { kind: 'switch', branch: operands[0] === '-' ? '@{-1}' : (operands[0] as string) });
   }
   checkoutLanding(call, parsed, creates);
+  checkoutPaths(call, parsed, creates);
   if (isSet(parsed, 'force')) return discard(call, parsed, 'git-checkout-discard', 'git checkout --force throws local changes away');
   if (isSet(parsed, 'patch')) return discard(call, parsed, 'git-checkout-discard', 'git checkout --patch discards selected changes');
   if (parsed.dashDash && parsed.pathspecs.length > 0) return discard(call, parsed, 'git-checkout-discard', `git checkout -- ${parsed.pathspecs.map((p) => p.display).join(' ')} discards uncommitted changes`);
@@ -1070,6 +1083,34 @@ function gitCheckout(call: GitCall, args: Field[]): void {
     return local(call, 'snapshot', 'git-checkout-discard', `git checkout ${shown}: if ${shown} is a path, its uncommitted changes are discarded`);
   }
   discard(call, parsed, 'git-checkout-discard', `git checkout ${shown} overwrites those paths`);
+}
+
+/**
+ * `git checkout [<tree-ish>] [--] <pathspec>` rewriting one of guard's files or a protected path
+ * (git-paths.ts): from the index, or from the tree-ish (overlay: what it lacks stays, unless
+ * --no-overlay). A lone operand is most often a branch: read as a path only where its text names
+ * one of those files or a directory holding one (`git checkout .`). A branch switch (`git
+ * checkout main`, `git switch`) is not judged here: it is normal work, and the compiled policy in
+ * .git/guard keeps the hook working whatever the branch holds.
+ */
+function checkoutPaths(call: GitCall, parsed: ParsedGitArgs, creates: boolean): void {
+  if (creates || isSet(parsed, 'patch') || valueOf(parsed, 'pathspec-from-file') !== undefined) return;
+  const ops = parsed.operands;
+  const overlay = !parsed.options.some((o) => o.name === 'overlay' && o.negated);
+  const what = (rev: string | null): string => `git checkout${rev === null ? '' : ` ${rev}`} rewrites${overlay ? '' : ' or deletes'}`;
+  const rev = (field: Field | undefined): string | null | undefined => (field === undefined ? null : field.value === null || field.value === '' || field.value.startsWith('-') ? undefined : field.value);
+  if (parsed.dashDash) {
+    if (parsed.pathspecs.length === 0 || ops.length > 1) return;
+    const from = rev(ops[0]);
+    if (from === undefined) return;
+    guardedPaths(call, { words: parsed.pathspecs, recursive: true, what: what(from), instead: RESTORE_OTHERS, diff: { from, cached: false, overlay: from !== null && overlay } });
+  } else if (ops.length >= 2) {
+    const from = rev(ops[0]);
+    if (from === undefined || from === null) return;
+    guardedPaths(call, { words: ops.slice(1), recursive: true, what: what(from), instead: RESTORE_OTHERS, diff: { from, cached: false, overlay } });
+  } else if (ops.length === 1 && ops[0]?.value !== '-') {
+    guardedPaths(call, { words: ops, recursive: true, textOnly: true, what: what(null), instead: RESTORE_OTHERS, diff: { from: null, cached: false, overlay: false } });
+  }
 }
 
 /**
@@ -1289,6 +1330,19 @@ function discard(call: GitCall, parsed: ParsedGitArgs, rule: RuleName, reason: s
   }
   local(call, 'snapshot', rule, reason);
 }
+
+/**
+ * An agent's git path command over guard's files or protected paths (git-paths.ts), only in the
+ * repository guard protects, where git runs in its own working tree.
+ */
+function guardedPaths(call: GitCall, ask: Omit<GuardedPathsAsk, 'cwd'>): void {
+  if (!call.rt.ctx.isAgent || call.target !== 'same' || !call.byCwd || call.cwd === null || call.gitDir || call.workTree) return;
+  const verdict = judgeGuardedPaths({ ...ask, cwd: call.cwd }, call.rt.ctx, call.inv.source, () => innerRepository(call) === null);
+  if (verdict) call.rt.report(verdict);
+}
+
+const NAME_OTHERS = "Name only the files you mean, leaving guard's files and protected paths out; ask the person to change those.";
+const RESTORE_OTHERS = "Name the paths to restore leaving guard's files and protected paths out (git restore -- src, git checkout -- src); ask the person to restore those.";
 
 /** Forcing a branch to a new commit (or overwriting it): protected -> deny, else snapshot. */
 function branchMove(call: GitCall, branch: string | null, what: string): void {

@@ -161,6 +161,32 @@ export interface TrackedQuery {
   pathspecs: string[];
 }
 
+/**
+ * The files of this repository a git path command (`git rm`, `git checkout -- <paths>`,
+ * `git restore <paths>`) would take away or change among its pathspecs (src/git/guarded-paths.ts),
+ * asked for an agent only where a pathspec may cover guard's files or a protected path.
+ */
+export interface GuardedPathsQuery {
+  /** Where git runs (absolute): the pathspecs are relative to it. */
+  cwd: string;
+  /**
+   * The pathspecs to look at, as git reads them; `ifDir`: it matters only where it is a directory
+   * now (a protected glob such as `**\/migrations/**` can lie below any directory), so the reader
+   * drops it, with no git process, where lstat finds no directory there.
+   */
+  specs: Array<{ spec: string; ifDir: boolean }>;
+  /**
+   * Absent: the tracked files the pathspecs match (`git rm`). Present: the files
+   * whose content would change, `from` (null: the index) against the working tree, or against the
+   * index with `cached`; `overlay`: files `from` lacks are left alone (`git checkout X -- p`).
+   */
+  diff?: { from: string | null; cached: boolean; overlay: boolean };
+}
+
+export function guardedPathsKey(query: GuardedPathsQuery): string {
+  return JSON.stringify([query.cwd, query.specs, query.diff ?? null]);
+}
+
 export function trackedKey(query: TrackedQuery): string {
   return JSON.stringify([query.cwd, query.pathspecs]);
 }
@@ -205,6 +231,8 @@ export interface StateQueries {
   submoduleRemovals: Map<string, SubmoduleRemovalQuery>;
   /** Tracked files a `git ls-files`/`git grep -l` can print (Listing), by trackedKey. */
   tracked: Map<string, TrackedQuery>;
+  /** git path commands an agent runs over guard's files or protected paths, by guardedPathsKey. */
+  guardedPaths: Map<string, GuardedPathsQuery>;
 }
 
 /**
@@ -413,6 +441,8 @@ export interface StateFacts {
   treeLandings?: Map<string, IgnoredEntry[]>;
   /** By submoduleRemovalKey: the checked-out submodules matched; missing where git cannot be asked. */
   submoduleRemovals?: Map<string, SubmoduleRemoval[]>;
+  /** By guardedPathsKey: the files (repo-relative, latin1 byte strings) taken or changed; missing where git cannot be asked. */
+  guardedPaths?: Map<string, string[]>;
   /**
    * Looks the reader makes only when the classifier asks, for a write that lands a whole tree
    * over a directory (a recursive copy, an archive extracted): what can be known only once the
@@ -487,7 +517,7 @@ export function loopGlobKey(query: LoopGlobQuery): string {
 
 /** Mutable per-classification state shared by every nested evaluator (through the context). */
 export class StateView {
-  readonly queries: StateQueries = { paths: new Map(), cleans: new Map(), globs: new Set(), finds: new Map(), submoduleRecurse: false, worktreeRemovals: new Map(), worktreePrunes: new Map(), sparseCheckouts: new Map(), treeLandings: new Map(), tracked: new Map(), submoduleRemovals: new Map() };
+  readonly queries: StateQueries = { paths: new Map(), cleans: new Map(), globs: new Set(), finds: new Map(), submoduleRecurse: false, worktreeRemovals: new Map(), worktreePrunes: new Map(), sparseCheckouts: new Map(), treeLandings: new Map(), tracked: new Map(), submoduleRemovals: new Map(), guardedPaths: new Map() };
   /** Something in the line writes, deletes or moves an ignore file (.gitignore, info/exclude). */
   ignoreRulesChanged = false;
   /** The way forward when the capture is over the limits, where the check that asked for it knows a better one than its rule's. */
@@ -635,6 +665,11 @@ export class StateView {
 
   clean(query: CleanQuery): CleanFacts | null {
     return this.keyed(this.queries.cleans, this.facts?.cleans, cleanKey(query), query);
+  }
+
+  /** The files a git path command takes or changes among its pathspecs; null while collecting, by text, or where git cannot be asked. */
+  guardedPaths(query: GuardedPathsQuery): string[] | null {
+    return this.keyed(this.queries.guardedPaths, this.facts?.guardedPaths, guardedPathsKey(query), query);
   }
 
   /** A query kept by its key: noted while collecting (null), answered from the facts once resolved. */

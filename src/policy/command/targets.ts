@@ -617,7 +617,7 @@ function checkDeleteGlob(pattern: string, display: string, cwd: string | null, c
 }
 
 /** Could a repo-relative glob pattern delete a protected path? */
-function protectedGlobHit(relPattern: string, ctx: CommandContext, recursive: boolean): string | null {
+export function protectedGlobHit(relPattern: string, ctx: CommandContext, recursive: boolean): string | null {
   const globs = ctx.protectedPaths.includes('.guard.yaml') ? ctx.protectedPaths : [...ctx.protectedPaths, '.guard.yaml'];
   const patternBase = globScan(relPattern).base;
   for (const glob of globs) {
@@ -640,7 +640,7 @@ function protectedGlobHit(relPattern: string, ctx: CommandContext, recursive: bo
   return null;
 }
 
-function guardFileMatchedBy(relPattern: string, ctx: CommandContext, recursive: boolean): string | null {
+export function guardFileMatchedBy(relPattern: string, ctx: CommandContext, recursive: boolean): string | null {
   const files = ['.guard.yaml', '.claude/settings.json', '.claude/settings.local.json', '.codex/hooks.json', '.codex/config.toml', '.cursor/hooks.json', '.gemini/settings.json', '.github/hooks', '.opencode', 'opencode.json', 'opencode.jsonc'];
   for (const file of files) {
     const candidates = [file];

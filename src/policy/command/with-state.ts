@@ -59,7 +59,7 @@ export async function classifyWithState(command: string, context: CommandContext
   }
   const queries = collect.queries;
   // Decided by the text alone: a deny no file can change, or nothing that touches files.
-  if (first.verdict.verdict === 'deny' || (queries.paths.size === 0 && queries.cleans.size === 0 && queries.globs.size === 0 && queries.finds.size === 0 && !queries.submoduleRecurse && queries.worktreeRemovals.size === 0 && queries.worktreePrunes.size === 0 && queries.sparseCheckouts.size === 0 && queries.treeLandings.size === 0 && queries.submoduleRemovals.size === 0 && queries.tracked.size === 0)) return { verdict: withCapture(first.verdict, new Map()), refChanges: first.refChanges };
+  if (first.verdict.verdict === 'deny' || (queries.paths.size === 0 && queries.cleans.size === 0 && queries.globs.size === 0 && queries.finds.size === 0 && !queries.submoduleRecurse && queries.worktreeRemovals.size === 0 && queries.worktreePrunes.size === 0 && queries.sparseCheckouts.size === 0 && queries.treeLandings.size === 0 && queries.submoduleRemovals.size === 0 && queries.tracked.size === 0 && queries.guardedPaths.size === 0)) return { verdict: withCapture(first.verdict, new Map()), refChanges: first.refChanges };
   const facts = await options.reader(queries);
   const resolved = new StateView('resolved', facts, collect.ignoreRulesChanged, expansions);
   const second = classifyCommandFully(command, { ...context, view: resolved });
