@@ -481,7 +481,11 @@ export class Watcher {
   private async snapshotStep(request?: ServeRequest): Promise<'stop' | 'next' | { snapshot: Snapshot; created: boolean }> {
     if (!this.repoExists()) return 'stop';
     // A rollback holds the watcher still: what is pending stays pending, recorded when it ends (resume).
-    if (this.pausedFor.length > 0) return 'stop';
+    if (this.pausedFor.length > 0) {
+      this.state.snapshots.held = (this.state.snapshots.held ?? 0) + 1;
+      this.writeState();
+      return 'stop';
+    }
     if (fs.existsSync(path.join(this.repo.gitDir, 'guard', 'rollback-in-progress.json'))) {
       // A rollback is rewriting the worktree: record the result once it is done.
       setTimeout(() => this.debouncer.touch(), 1000).unref();

@@ -47,7 +47,8 @@ export interface WatcherStateFile {
    * hand over to the agent, while the start-up snapshot (what changed before) may still run.
    */
   watching?: boolean;
-  snapshots: { taken: number; unchanged: number; failed: number };
+  /** held: times a snapshot was due while a rollback held the watcher still (taken after it instead; absent in older files). */
+  snapshots: { taken: number; unchanged: number; failed: number; held?: number };
   lastSnapshot: { oid: string; time: string; paths: number | 'all' } | null;
   lastError: { time: string; message: string } | null;
   protectedRestores: number;

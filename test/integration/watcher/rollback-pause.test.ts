@@ -18,7 +18,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { GUARD_BIN, stopWatchers, withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
 import { captureState } from '../../helpers/state.js';
-import { fastWatchConfig, json, snapshots, waitFor, waitForWatcher, waitForWatcherToMatchFullWalk } from './helpers.js';
+import { fastWatchConfig, json, snapshots, treeFiles, waitFor, waitForWatcher, waitForWatcherToMatchFullWalk } from './helpers.js';
 
 const HOLDS = { GUARD_TEST_BUNDLE: '1', GUARD_TEST_RESTORE_HOLD: '1', GUARD_TEST_ROLLBACK_HOLD: '1' };
 
@@ -73,9 +73,10 @@ async function agentEmptiesProtectedFile(repo: TestRepo): Promise<ReturnType<typ
  * Releases the held restore while the rollback is held after its plan, then the rollback;
  * returns what the restore did and the watcher's status while the rollback was held.
  */
-async function releaseRestoreDuringRollback(repo: TestRepo): Promise<{ outcome: string; status: any }> {
+async function releaseRestoreDuringRollback(repo: TestRepo, whileHeld: () => Promise<void> = async () => undefined): Promise<{ outcome: string; status: any }> {
   await waitFor('the rollback to hold after its plan', () => fs.existsSync(guardFile(repo, 'test-rollback-held')), 60_000, 20);
   const status = json(repo, ['watch', 'status']);
+  await whileHeld();
   fs.rmSync(guardFile(repo, 'test-restore-held'));
   const outcome = await waitFor('the held restore to finish', () => fs.existsSync(guardFile(repo, 'test-restore-done')) && fs.readFileSync(guardFile(repo, 'test-restore-done'), 'utf8'), 60_000, 20);
   fs.rmSync(guardFile(repo, 'test-rollback-held'));
@@ -100,7 +101,12 @@ describe('a rollback while the watcher restores a protected file', () => {
 
       fs.writeFileSync(guardFile(repo, 'test-rollback-hold'), '');
       const rollback = guardInBackground(repo, ['rollback', start, '--yes', '--json']);
-      const held = await releaseRestoreDuringRollback(repo);
+      const held = await releaseRestoreDuringRollback(repo, async () => {
+        // The agent goes on meanwhile: the snapshot that becomes due is held (counted), not taken
+        // while the rollback runs; the watcher records it once the rollback ends.
+        repo.write('notes.txt', 'written while the rollback ran\n');
+        await waitFor('the watcher to hold a snapshot for the rollback', () => json(repo, ['watch', 'status']).file.snapshots.held > 0 || undefined);
+      });
       const r = await rollback.done;
       // Before the fix the watcher wrote ci.yml while the rollback was held ('written') and the
       // rollback then refused: "git would not update some files ...: .github/workflows/ci.yml".
@@ -110,8 +116,12 @@ describe('a rollback while the watcher restores a protected file', () => {
       expect(out.applied).toBe(true);
       expect(out.watcher).toEqual({ state: 'paused' });
 
-      // Files (bytes, exec bits), index, HEAD, branches, tags, stash: as at the session start.
-      expect(captureState(repo)).toEqual(atStart);
+      // Files (bytes, exec bits), index, HEAD, branches, tags, stash: as at the session start,
+      // and the file written meanwhile, which no plan named, left alone.
+      const rolledBack = captureState(repo);
+      expect(rolledBack.files['notes.txt']).toBeDefined();
+      delete rolledBack.files['notes.txt'];
+      expect(rolledBack).toEqual(atStart);
       await waitFor('the watcher to be paused for no one', () => json(repo, ['watch', 'status']).file.pausedFor.length === 0 || undefined);
       // The watcher records the result once the pause ends, and no snapshot of it lies between
       // the pre-rollback snapshot and that one (none of a half-restored tree).
@@ -119,8 +129,13 @@ describe('a rollback while the watcher restores a protected file', () => {
       const list = snapshots(repo);
       const preAt = list.findIndex((s: any) => s.id === out.preRollbackSnapshot.id || s.oid === out.preRollbackSnapshot.oid);
       expect(preAt).toBeGreaterThan(-1);
-      for (const s of list.slice(0, preAt)) expect(repo.git(['rev-parse', `${s.oid}^{tree}`]).trim()).toBe(after);
-      expect(captureState(repo)).toEqual(atStart);
+      // Every one of them records the rolled-back tree and index (parent 2: the index commit).
+      const index = repo.git(['rev-parse', `${list[0].oid}^2^{tree}`]).trim();
+      for (const s of list.slice(0, preAt)) {
+        expect(repo.git(['rev-parse', `${s.oid}^{tree}`]).trim()).toBe(after);
+        expect(repo.git(['rev-parse', `${s.oid}^2^{tree}`]).trim()).toBe(index);
+      }
+      expect(treeFiles(repo, list[0].oid)).toContain('notes.txt');
 
       // The journal says what happened: the rollback, with the watcher paused; no restore by the watcher.
       const events = json(repo, ['log']).events;
@@ -131,7 +146,8 @@ describe('a rollback while the watcher restores a protected file', () => {
       const text = repo.guard(['log']);
       expect(text.stdout).toContain('the watcher was paused while it ran');
 
-      // --undo goes to the pre-rollback snapshot: the state the agent left, ci.yml empty.
+      // --undo goes to the pre-rollback snapshot: the state the agent left, ci.yml empty (notes.txt,
+      // not in it, is removed: the undo's own pre-rollback snapshot holds it).
       const undo = repo.guard(['rollback', '--undo', '--yes', '--json'], { env: { GUARD_TEST_BUNDLE: '1' } });
       expect(undo.code, undo.stderr).toBe(0);
       expect(JSON.parse(undo.stdout).target.oid).toBe(out.preRollbackSnapshot.oid);
