@@ -88,6 +88,31 @@ export function writeLauncher(repo: Repo): 'created' | 'updated' | 'unchanged' {
   return state === 'missing' ? 'created' : 'updated';
 }
 
+/**
+ * After an upgrade of this install (the same package root, new files), the launcher every clone
+ * holds is stale: its sh fast path is the old one, which may allow in sh what the new version
+ * sends to Node. Rewritten here (temp + rename: an sh still reading the old file keeps its
+ * inode) when it is stale and was written for this very package root; a launcher another install
+ * wrote (another guard_pkg_installed= line, or none) is that install's, and stays as it is.
+ * File reads only: no git process. Returns what it did.
+ */
+export function refreshLauncher(repo: Repo): 'refreshed' | 'ok' | 'missing' | 'other-install' {
+  const file = launcherPath(repo);
+  let current: string;
+  try {
+    current = fs.readFileSync(file, 'utf8');
+  } catch {
+    return 'missing';
+  }
+  const fresh = launcherContent();
+  if (current === fresh) return 'ok';
+  if (!current.split('\n').includes(`${PKG_LINE}${shellQuote(packageRoot())}`)) return 'other-install';
+  const temp = `${file}.${process.pid}.tmp`;
+  fs.writeFileSync(temp, fresh, { mode: 0o755 });
+  fs.renameSync(temp, file);
+  return 'refreshed';
+}
+
 export function removeLauncher(repo: Repo): void {
   fs.rmSync(launcherPath(repo), { force: true });
 }

@@ -429,13 +429,18 @@ async function handle(agent: AgentIntegration, event: AgentEvent, cwd: string, s
     case 'session-start': {
       // The shim's watcher watches the shim's repository: it is this session's only when that is the event's.
       const watcherPid = repo === shimRepo ? shimWatcher : null;
-      const result = await startSession(repo, { agent: agent.id, agentSession: event.sessionId, ...(event.source ? { source: event.source } : {}), ...(watcherPid ? { watcherPid } : {}) });
+      // Beside it: guard's own launcher and git hook shims left stale by an upgrade of this install
+      // are brought to the installed version (file reads only; never a reason to fail the start).
+      const [result, refreshed] = await Promise.all([
+        startSession(repo, { agent: agent.id, agentSession: event.sessionId, ...(event.source ? { source: event.source } : {}), ...(watcherPid ? { watcherPid } : {}) }),
+        refreshOwnCopies(repo),
+      ]);
       const s = result.session;
       const what = result.resumed ? 'resumed' : `started at snapshot ${shortId(s.startSnapshot)}`;
       const watcher = result.watcher.ready ? '' : ` Not ready yet: ${result.watcher.error}.`;
       const warning = sessionBackupWarning(result.backup);
       const submodules = agent.unguardedInSubmodule && hasSubmodules(repo.root) ? `\ngit-guard: note: ${submoduleStartNote([agent.displayName])}` : '';
-      return { decision: 'allow', message: `${sessionHeading(s, what)}. Undo everything this session does: guard rollback --session ${s.id}${watcher}${warning ? `\ngit-guard: WARNING: ${warning}` : ''}${submodules}` };
+      return { decision: 'allow', message: `${sessionHeading(s, what)}. Undo everything this session does: guard rollback --session ${s.id}${watcher}${warning ? `\ngit-guard: WARNING: ${warning}` : ''}${submodules}${refreshed ? `\n${refreshed}` : ''}` };
     }
     case 'pre-tool': {
       const tool = event.tool;
@@ -471,6 +476,16 @@ async function handle(agent: AgentIntegration, event: AgentEvent, cwd: string, s
       const show = event.kind === 'session-end' || summaryHasChanges(ended.summary);
       return { decision: 'allow', ...(show ? { message: summaryText(ended.summary, sessionHeading(ended.session, 'ended')) } : {}) };
     }
+  }
+}
+
+/** The session-start refresh of guard's per-clone copies (src/agents/refresh.ts): what to say, or ''. */
+async function refreshOwnCopies(repo: Repo): Promise<string> {
+  try {
+    const { refreshInstall, refreshMessage } = await import('../../agents/refresh.js');
+    return refreshMessage(await refreshInstall(repo, 'session-start'));
+  } catch (error) {
+    return `git-guard: note: could not update this clone's hook files to the installed version (${error instanceof Error ? error.message : String(error)}): \`guard init\` writes them again`;
   }
 }
 

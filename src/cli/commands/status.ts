@@ -72,6 +72,11 @@ function agentLine(a: AgentHealth): string {
 
 export async function run(_args: Args, { cwd, out }: CommandContext): Promise<number> {
   const repo = await openRepo(cwd);
+  // guard's own launcher and git hook shims left stale by an upgrade of this install are brought
+  // to the installed version first (src/agents/refresh.ts), so what follows reports them as they run.
+  const { refreshInstall, refreshMessage } = await import('../../agents/refresh.js');
+  // A clone guard cannot write (read-only) is reported as it is: status never fails for this.
+  const refreshed = await refreshInstall(repo, 'status').catch(() => ({ launcher: null, hooks: [], edited: [] }));
   const [hooks, policy, snapshots, size, approvals, managers] = await Promise.all([
     hooksStatus(repo),
     readPolicy(repo),
@@ -151,6 +156,7 @@ export async function run(_args: Args, { cwd, out }: CommandContext): Promise<nu
         unguardedInSubmodules: agents.unguardedInSubmodules,
       },
       approvals,
+      refreshed,
       problems: problems.map((p) => p.problem),
       fixes: problems,
       notes: [...hooks.notes, ...managerNotes],
@@ -159,6 +165,7 @@ export async function run(_args: Args, { cwd, out }: CommandContext): Promise<nu
   }
 
   out.line(`guard status: ${repo.root}${repo.isLinkedWorktree ? ' (linked worktree)' : ''}`);
+  for (const line of refreshMessage(refreshed).split('\n').filter(Boolean)) out.line(line.replace(/^git-guard: /, ''));
   if (hooks.installed) {
     const pathNote = hooks.location.hooksPath ? `core.hooksPath = ${hooks.location.hooksPath.value} (${hooks.location.hooksPath.scope})` : 'core.hooksPath not set';
     out.line(`hooks in ${displayPath(hooks.location.dir, cwd)} (${pathNote}${hooks.hooksPathDrift ? ', CHANGED since guard init' : ', unchanged since guard init'})`);

@@ -65,7 +65,7 @@ export async function describeHook(file: string): Promise<PreviousHook> {
 }
 
 /** Writes a file atomically (temp + rename): git never runs half a hook. */
-async function writeExecutable(file: string, content: string, mode = 0o755): Promise<void> {
+export async function writeExecutable(file: string, content: string, mode = 0o755): Promise<void> {
   const temp = path.join(path.dirname(file), `.${path.basename(file)}.guard-${process.pid}-${randomBytes(4).toString('hex')}.tmp`);
   await fs.writeFile(temp, content, { mode });
   await fs.chmod(temp, mode); // the umask must not drop the exec bits

@@ -1,0 +1,182 @@
+/**
+ * After an upgrade of git-guard (the same package root, new files), every clone's agent hook
+ * launcher and git hook shims still held the old sh (the launcher's fast path could allow in sh
+ * what the new version sends to Node) until `guard init` ran again in that clone. Now the agent
+ * session start (and `guard status`) brings guard's own, unmodified copies written for this package
+ * root to the installed version, journals it, and says so once. Driven with a copy of the package
+ * whose sh files change between `guard init` and the session start, through the hook command an
+ * agent runs (sh, the launcher, Node).
+ */
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { hookCommandFor } from '../../../src/agents/launcher.js';
+import { refreshInstall } from '../../../src/agents/refresh.js';
+import { openRepo } from '../../../src/git/repo.js';
+import { readManifest } from '../../../src/githooks/install/manifest.js';
+import { sha256 } from '../../../src/githooks/install/shim.js';
+import { readEvents } from '../../../src/session/journal.js';
+import { countGitProcesses, traceEnv } from '../../helpers/git-trace.js';
+import { PROJECT_ROOT, withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
+
+/** A copy of the installed package (what `npm install -g` lays down), in the test's directory. */
+function copyPackage(t: TestRepo): string {
+  const pkg = path.join(t.base, 'pkg');
+  fs.mkdirSync(pkg);
+  for (const entry of ['bin', 'dist', 'hooks', 'templates', 'package.json']) fs.cpSync(path.join(PROJECT_ROOT, entry), path.join(pkg, entry), { recursive: true });
+  fs.symlinkSync(path.join(PROJECT_ROOT, 'node_modules'), path.join(pkg, 'node_modules'));
+  return pkg;
+}
+
+function guardFrom(t: TestRepo, pkg: string, args: string[]): { code: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [path.join(pkg, 'bin', 'guard.js'), ...args], { cwd: t.dir, env: t.env, input: '', encoding: 'utf8' });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+const startPayload = (t: TestRepo, id: string): string => JSON.stringify({ session_id: id, cwd: t.dir, hook_event_name: 'SessionStart', source: 'startup' });
+
+/** The session start as Claude Code runs it: the stable hook command, which finds this clone's launcher. */
+function sessionStartViaLauncher(t: TestRepo, id: string): string {
+  const r = spawnSync('sh', ['-c', hookCommandFor('claude', 'session-start')], { cwd: t.dir, env: t.env, input: startPayload(t, id), encoding: 'utf8' });
+  expect(r.status, r.stderr).toBe(0);
+  return `${r.stdout}${r.stderr}`;
+}
+
+/** An upgrade in place: the package's sh files change, its root stays. */
+function upgrade(pkg: string): void {
+  fs.appendFileSync(path.join(pkg, 'hooks', 'agent-hook.sh'), ': upgraded-launcher\n');
+  fs.appendFileSync(path.join(pkg, 'hooks', 'lib.sh'), 'guard_upgraded=1\n');
+}
+
+const bytes = (file: string): Buffer => fs.readFileSync(file);
+const refreshEvents = async (t: TestRepo): Promise<any[]> => (await readEvents(await openRepo(t.dir))).filter((e) => e.type === 'install-refreshed');
+
+function base(t: TestRepo): void {
+  t.write('a.txt', 'a\n');
+  t.git(['add', '-A']);
+  t.git(['commit', '-q', '-m', 'base']);
+  // A hook of the user's own, which guard chains (moved to pre-rebase.guard-chained).
+  t.write('.git/hooks/pre-rebase', '#!/bin/sh\necho users-own-pre-rebase\n', 0o755);
+}
+
+/** The launcher guard init writes for `pkg` as it is now: its agent-hook.sh with the package root filled in. */
+function launcherFor(pkg: string): string {
+  return fs.readFileSync(path.join(pkg, 'hooks', 'agent-hook.sh'), 'utf8').replace(/^guard_pkg_installed=$/m, `guard_pkg_installed=${pkg}`);
+}
+
+describe('an upgrade of the same install, seen at the next agent session start', () => {
+  it("updates this clone's launcher and guard's unmodified git hook shims, journals it, says it once; an edited shim and the chained hook stay", () =>
+    withTestRepo(async (t) => {
+      base(t);
+      const pkg = copyPackage(t);
+      const init = guardFrom(t, pkg, ['init', '-y', '--agents', 'claude']);
+      expect(init.code, init.stderr).toBe(0);
+      const hooks = path.join(t.dir, '.git', 'hooks');
+      const launcher = path.join(t.dir, '.git', 'guard', 'agent-hook.sh');
+      expect(fs.readFileSync(launcher, 'utf8')).toBe(launcherFor(pkg));
+      // The user edits guard's pre-push shim.
+      fs.appendFileSync(path.join(hooks, 'pre-push'), '# my own line\n');
+      const edited = bytes(path.join(hooks, 'pre-push'));
+      const chained = bytes(path.join(hooks, 'pre-rebase.guard-chained'));
+
+      upgrade(pkg);
+      expect(fs.readFileSync(launcher, 'utf8')).not.toBe(launcherFor(pkg));
+      const said = sessionStartViaLauncher(t, 'conv-1');
+      expect(said).toContain("git-guard: updated this clone's agent hook launcher to the installed version");
+      expect(said).toContain("git-guard: updated this clone's git hooks (pre-commit, reference-transaction, pre-rebase) to the installed version");
+      expect(said).toMatch(/left pre-push as it is: edited after guard init/);
+
+      expect(fs.readFileSync(launcher, 'utf8')).toBe(launcherFor(pkg));
+      expect(fs.statSync(launcher).mode & 0o111).not.toBe(0);
+      for (const name of ['pre-commit', 'reference-transaction', 'pre-rebase']) {
+        const shim = fs.readFileSync(path.join(hooks, name), 'utf8');
+        expect({ name, upgraded: shim.includes('guard_upgraded=1') }).toEqual({ name, upgraded: true });
+        expect(fs.statSync(path.join(hooks, name)).mode & 0o777).toBe(0o755);
+      }
+      expect(bytes(path.join(hooks, 'pre-push'))).toEqual(edited);
+      expect(bytes(path.join(hooks, 'pre-rebase.guard-chained'))).toEqual(chained);
+      // The manifest follows the new shims: status still tells guard's copies from the edited one.
+      const manifest = (await readManifest(path.join(t.dir, '.git', 'guard')))!;
+      for (const record of manifest.hooks) expect({ name: record.name, same: record.shimSha256 === sha256(bytes(record.path)) }).toEqual({ name: record.name, same: record.name !== 'pre-push' });
+      const events = await refreshEvents(t);
+      expect(events).toHaveLength(1);
+      expect(events[0]).toMatchObject({ by: 'session-start', package: pkg, launcher, hooks: ['pre-commit', 'reference-transaction', 'pre-rebase'], leftEdited: ['pre-push'] });
+
+      // The upgraded sh now runs: the chained hook still runs behind guard's refreshed pre-rebase.
+      const rebaseHook = t.gitResult(['hook', 'run', 'pre-rebase', '--', 'main']);
+      expect(`${rebaseHook.stdout}${rebaseHook.stderr}`).toContain('users-own-pre-rebase');
+      // Once: the next session start has nothing to update and says nothing about it.
+      expect(sessionStartViaLauncher(t, 'conv-2')).not.toMatch(/updated this clone/);
+      expect(await refreshEvents(t)).toHaveLength(1);
+      const status = JSON.parse(guardFrom(t, pkg, ['status', '--json']).stdout);
+      expect(status.agents.launcher.state).toBe('ok');
+      expect(status.hooks.list.map((h: any) => [h.name, h.file])).toEqual([['pre-commit', 'installed'], ['pre-push', 'modified'], ['reference-transaction', 'installed'], ['pre-rebase', 'installed']]);
+    }));
+
+  it('`guard status` updates them too, and says so', () =>
+    withTestRepo(async (t) => {
+      base(t);
+      const pkg = copyPackage(t);
+      expect(guardFrom(t, pkg, ['init', '-y', '--agents', 'claude']).code).toBe(0);
+      upgrade(pkg);
+      const status = guardFrom(t, pkg, ['status']);
+      expect(status.stdout).toContain("updated this clone's agent hook launcher to the installed version");
+      expect(status.stdout).toMatch(/agent hooks \(launcher .*: ok\)/);
+      expect(fs.readFileSync(path.join(t.dir, '.git', 'guard', 'agent-hook.sh'), 'utf8')).toBe(launcherFor(pkg));
+      expect((await refreshEvents(t)).map((e) => e.by)).toEqual(['status']);
+    }));
+
+  it("leaves a launcher and shims another install wrote (another package root) as they are", () =>
+    withTestRepo(async (t) => {
+      base(t);
+      // guard init from this checkout; the session start then runs from another install (the copy).
+      expect(t.guard(['init', '-y', '--agents', 'claude']).code).toBe(0);
+      const pkg = copyPackage(t);
+      upgrade(pkg);
+      const launcher = path.join(t.dir, '.git', 'guard', 'agent-hook.sh');
+      const files = [launcher, ...['pre-commit', 'pre-push', 'reference-transaction', 'pre-rebase', 'pre-rebase.guard-chained'].map((n) => path.join(t.dir, '.git', 'hooks', n))];
+      const before = files.map(bytes);
+      const r = spawnSync(process.execPath, [path.join(pkg, 'bin', 'guard.js'), 'agent-hook', 'claude', 'session-start'], { cwd: t.dir, env: t.env, input: startPayload(t, 'conv-other'), encoding: 'utf8' });
+      expect(r.status, r.stderr).toBe(0);
+      expect(r.stdout).toContain('started at snapshot');
+      expect(r.stdout).not.toMatch(/updated this clone/);
+      expect(files.map(bytes)).toEqual(before);
+      expect(await refreshEvents(t)).toEqual([]);
+    }));
+
+  it('runs no git process: a stale launcher and shim are updated from file reads alone', () =>
+    withTestRepo(async (t) => {
+      base(t);
+      expect(t.guard(['init', '-y', '--agents', 'claude']).code).toBe(0);
+      const repo = await openRepo(t.dir);
+      const launcher = path.join(t.dir, '.git', 'guard', 'agent-hook.sh');
+      const fresh = fs.readFileSync(launcher, 'utf8');
+      const shim = path.join(t.dir, '.git', 'hooks', 'pre-commit');
+      const freshShim = fs.readFileSync(shim, 'utf8');
+      // What an older version of this install wrote: other sh, this package root; the shim as guard recorded it.
+      fs.writeFileSync(launcher, `${fresh}: an older version\n`);
+      const old = `${freshShim}: an older version\n`;
+      fs.writeFileSync(shim, old);
+      const guardDir = path.join(t.dir, '.git', 'guard');
+      const manifestFile = path.join(guardDir, 'hooks-manifest.json');
+      const manifest = JSON.parse(fs.readFileSync(manifestFile, 'utf8'));
+      manifest.hooks.find((h: any) => h.name === 'pre-commit').shimSha256 = sha256(old);
+      fs.writeFileSync(manifestFile, JSON.stringify(manifest));
+
+      const trace = path.join(t.base, 'trace.json');
+      const saved = { ...process.env };
+      Object.assign(process.env, traceEnv(trace));
+      let result;
+      try {
+        result = await refreshInstall(repo, 'test');
+      } finally {
+        for (const key of Object.keys(traceEnv(trace))) if (saved[key] === undefined) delete process.env[key];
+        else process.env[key] = saved[key];
+      }
+      expect(result).toEqual({ launcher, hooks: ['pre-commit'], edited: [] });
+      expect(countGitProcesses(trace).total).toBe(0);
+      expect(fs.readFileSync(launcher, 'utf8')).toBe(fresh);
+      expect(fs.readFileSync(shim, 'utf8')).toBe(freshShim);
+    }));
+});
