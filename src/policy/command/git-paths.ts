@@ -39,6 +39,12 @@ export interface GuardedPathsAsk {
   instead: string;
   /** Only pathspecs whose text names such a file or a directory holding one (a lone `git checkout X`, most often a branch). */
   textOnly?: boolean;
+  /**
+   * What git does where `diff.from` is no revision it can resolve (`git checkout X a b`: then X is
+   * a path too, and all come from the index); asked too, and refusing as well, only where the first
+   * of its words, by its text, can cover such a file, so `git checkout HEAD~1 .` costs nothing more.
+   */
+  orElse?: Omit<GuardedPathsAsk, 'cwd' | 'orElse'>;
 }
 
 /** The pathspec (as git reads it) to look at for `field`, and whether only a directory there counts; null: it covers none. */
@@ -83,21 +89,31 @@ function specOf(field: Field, ask: GuardedPathsAsk, ctx: CommandContext): { spec
 export function judgeGuardedPaths(ask: GuardedPathsAsk, ctx: CommandContext, source: string, here: () => boolean = () => true): Verdict | null {
   const view = ctx.view;
   if (!ctx.isAgent || !view || view.mode === 'text' || !ctx.repoRoot) return null;
-  const specs: GuardedPathsQuery['specs'] = [];
-  for (const field of ask.words) {
-    const spec = specOf(field, ask, ctx);
-    if (spec && !(spec.ifDir && ask.textOnly)) specs.push(spec);
-  }
+  const specsOf = (one: Omit<GuardedPathsAsk, 'orElse'>): GuardedPathsQuery['specs'] => {
+    const specs: GuardedPathsQuery['specs'] = [];
+    for (const field of one.words) {
+      const spec = specOf(field, one, ctx);
+      if (spec && !(spec.ifDir && one.textOnly)) specs.push(spec);
+    }
+    return specs;
+  };
+  const specs = specsOf(ask);
+  const first = ask.orElse?.words[0] ? specOf(ask.orElse.words[0], { ...ask.orElse, cwd: ask.cwd }, ctx) : null;
+  const orElse = ask.orElse && first && !first.ifDir ? { ...ask.orElse, cwd: ask.cwd } : null;
   // git runs in a submodule or nested repository inside this one: not this repository's files.
-  if (specs.length === 0 || !here()) return null;
-  const files = view.guardedPaths({ cwd: ask.cwd, specs, ...(ask.diff ? { diff: ask.diff } : {}) });
-  if (!files) return null;
-  for (const file of files) {
-    const text = Buffer.from(file, 'latin1').toString('utf8');
-    const own = guardFile(`${ctx.repoRoot}/${text}`, ctx);
-    if (own) return makeVerdict('deny', 'guard-self', `${ask.what} ${own}, which configures guard or an agent's hooks (an agent could switch its own guard off this way)`, source, ask.instead);
-    const glob = protectedGlob(text, ctx);
-    if (glob) return makeVerdict('deny', 'protected-path', `${ask.what} ${text}, a protected path (matches "${glob}")`, source, ask.instead);
+  if ((specs.length === 0 && !orElse) || !here()) return null;
+  const answer = (one: Omit<GuardedPathsAsk, 'orElse'>, oneSpecs: GuardedPathsQuery['specs']): string[] | null => (oneSpecs.length === 0 ? [] : view.guardedPaths({ cwd: one.cwd, specs: oneSpecs, ...(one.diff ? { diff: one.diff } : {}) }));
+  // Both readings where X's text names such a file (it is then hardly a revision): either one refuses.
+  const readings: Array<[Omit<GuardedPathsAsk, 'orElse'>, string[] | null]> = [[ask, answer(ask, specs)]];
+  if (orElse) readings.push([orElse, answer(orElse, specsOf(orElse))]);
+  for (const [used, files] of readings) {
+    for (const file of files ?? []) {
+      const text = Buffer.from(file, 'latin1').toString('utf8');
+      const own = guardFile(`${ctx.repoRoot}/${text}`, ctx);
+      if (own) return makeVerdict('deny', 'guard-self', `${used.what} ${own}, which configures guard or an agent's hooks (an agent could switch its own guard off this way)`, source, used.instead);
+      const glob = protectedGlob(text, ctx);
+      if (glob) return makeVerdict('deny', 'protected-path', `${used.what} ${text}, a protected path (matches "${glob}")`, source, used.instead);
+    }
   }
   return null;
 }

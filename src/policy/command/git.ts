@@ -1107,7 +1107,9 @@ function checkoutPaths(call: GitCall, parsed: ParsedGitArgs, creates: boolean): 
   } else if (ops.length >= 2) {
     const from = rev(ops[0]);
     if (from === undefined || from === null) return;
-    guardedPaths(call, { words: ops.slice(1), recursive: true, what: what(from), instead: RESTORE_OTHERS, diff: { from, cached: false, overlay } });
+    // X may be a path too (git then reads every operand as one, from the index).
+    const asPaths = { words: ops, recursive: true, what: what(null), instead: RESTORE_OTHERS, diff: { from: null, cached: false, overlay: false } };
+    guardedPaths(call, { words: ops.slice(1), recursive: true, what: what(from), instead: RESTORE_OTHERS, diff: { from, cached: false, overlay }, orElse: asPaths });
   } else if (ops.length === 1 && ops[0]?.value !== '-') {
     guardedPaths(call, { words: ops, recursive: true, textOnly: true, what: what(null), instead: RESTORE_OTHERS, diff: { from: null, cached: false, overlay: false } });
   }

@@ -73,6 +73,8 @@ const DENIED_EDITED: Array<[string, string]> = [
   ['git checkout -- .guard.yaml', '.guard.yaml'],
   ['git checkout HEAD -- .', 'git checkout HEAD rewrites .guard.yaml'],
   ['git checkout HEAD .guard.yaml README.md', '.guard.yaml'],
+  // No revision first: git reads every operand as a path, from the index.
+  ['git checkout .guard.yaml README.md', 'git checkout rewrites .guard.yaml'],
   ['cd src && git checkout -- ..', '.guard.yaml'],
   ['git restore .', 'git restore rewrites or deletes .guard.yaml'],
   ['git restore --worktree --staged :/', '.guard.yaml'],
@@ -110,6 +112,9 @@ describe('git path commands over guard files and protected paths: refused for an
       // A path the edit is not under stays the snapshot it was.
       expect(checkVerdict(t, 'git checkout -- src', { asAgent: true })).toMatchObject({ verdict: 'snapshot', rule: 'git-checkout-discard' });
       expect(checkVerdict(t, 'git restore src/a.js', { asAgent: true })).toMatchObject({ verdict: 'snapshot', rule: 'git-restore' });
+      // Overlay: HEAD~1 lacks .guard.yaml, so the edit stays where it is.
+      expect(checkVerdict(t, 'git checkout HEAD~1 .', { asAgent: true })).toMatchObject({ verdict: 'snapshot' });
+      expect(checkVerdict(t, 'git checkout HEAD~1 -- .', { asAgent: true })).toMatchObject({ verdict: 'snapshot' });
       // --staged alone changes the index only (documented): the snapshot stays.
       expect(checkVerdict(t, 'git restore --staged .', { asAgent: true })).toMatchObject({ verdict: 'snapshot' });
     });
@@ -183,6 +188,9 @@ describe('cost: one git process over the pathspecs that may cover guard files, n
       expect(pathspecLooks(t, 'git checkout -- . src README.md')).toHaveLength(1);
       expect(pathspecLooks(t, 'git rm -r src db')).toHaveLength(1);
       expect(pathspecLooks(t, "git rm '*.js'")).toHaveLength(1);
+      // A revision first: only its paths are looked at; a first word naming guard's file: both readings.
+      expect(pathspecLooks(t, 'git checkout HEAD~1 . src')).toHaveLength(1);
+      expect(pathspecLooks(t, 'git checkout .guard.yaml README.md')).toHaveLength(1);
     });
   });
 });
