@@ -23,18 +23,19 @@ export interface InstallRefresh {
 
 export async function refreshInstall(repo: Repo, by: string): Promise<InstallRefresh> {
   const launcher = refreshLauncher(repo) === 'refreshed' ? launcherPath(repo) : null;
-  const { refreshed, edited } = await refreshShims(repo);
-  if (launcher || refreshed.length > 0) {
+  const { refreshed, edited, managed } = await refreshShims(repo);
+  const hooks = [...refreshed, ...managed.map((h) => `${h} (hook manager's)`)];
+  if (launcher || hooks.length > 0) {
     appendEvent(repo, {
       type: 'install-refreshed',
       by,
       package: packageRoot(),
       ...(launcher ? { launcher } : {}),
-      ...(refreshed.length > 0 ? { hooks: refreshed } : {}),
+      ...(hooks.length > 0 ? { hooks } : {}),
       ...(edited.length > 0 ? { leftEdited: edited } : {}),
     });
   }
-  return { launcher, hooks: refreshed, edited };
+  return { launcher, hooks, edited };
 }
 
 /** What a session start says about a refresh (empty when nothing was rewritten). */

@@ -8,12 +8,18 @@
  * is reported back so the caller can say so. The manifest follows the new hashes, so `guard
  * status` keeps telling guard's copies from edited ones.
  *
+ * The shim copies a hook manager's guard entry runs (`<commonDir>/guard/managed-hooks/<hook>`,
+ * src/githooks/managers/apply.ts) are guard's private files, like the launcher: rewritten when
+ * their GUARD_PKG line names this package root, with the node they name.
+ *
  * File reads only, no git process: the hooks directory is the manifest's (where guard installed);
  * a changed core.hooksPath is `guard status`'s to report and `guard init`'s to follow.
  */
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { shQuote } from '../../config/policy-sh.js';
 import { guardCommonPath, type Repo } from '../../git/repo.js';
+import { MANAGED_HOOKS, MANAGED_SHIMS_DIR } from '../managers/entry.js';
 import { writeExecutable } from './install.js';
 import { readManifest, writeManifest, type HookRecord } from './manifest.js';
 import { isShim, packageRoot, renderShim, sha256, type HookName } from './shim.js';
@@ -23,10 +29,41 @@ export interface ShimRefresh {
   refreshed: HookName[];
   /** Stale shims left as they are: edited after `guard init`. */
   edited: HookName[];
+  /** Shim copies a hook manager's guard entry runs, rewritten (`managed-hooks/<hook>`). */
+  managed: HookName[];
+}
+
+/** The value of a `NAME='...'` line of a shim's header, as shQuote wrote it; null when absent or not so quoted. */
+function headerValue(content: string, name: string): string | null {
+  const line = content.split('\n', 12).find((l) => l.startsWith(`${name}=`));
+  const quoted = line?.slice(name.length + 1);
+  if (!quoted || !/^'(?:[^']|'\\'')*'$/.test(quoted)) return null;
+  return quoted.slice(1, -1).split(`'\\''`).join("'");
+}
+
+async function refreshManaged(repo: Repo): Promise<HookName[]> {
+  const refreshed: HookName[] = [];
+  for (const hook of MANAGED_HOOKS) {
+    const file = guardCommonPath(repo, MANAGED_SHIMS_DIR, hook);
+    let content: string;
+    try {
+      content = await fs.readFile(file, 'utf8');
+    } catch {
+      continue;
+    }
+    if (!isShim(content) || headerValue(content, 'GUARD_PKG') !== packageRoot()) continue;
+    const node = headerValue(content, 'GUARD_NODE');
+    if (node === null) continue;
+    const fresh = await renderShim(hook, { node, inCommonDir: false });
+    if (content === fresh || !fresh.includes(`\nGUARD_NODE=${shQuote(node)}\n`)) continue;
+    await writeExecutable(file, fresh);
+    refreshed.push(hook);
+  }
+  return refreshed;
 }
 
 export async function refreshShims(repo: Repo): Promise<ShimRefresh> {
-  const result: ShimRefresh = { refreshed: [], edited: [] };
+  const result: ShimRefresh = { refreshed: [], edited: [], managed: await refreshManaged(repo) };
   const guardDir = guardCommonPath(repo);
   const manifest = await readManifest(guardDir);
   // Another install's shims (another package root) are that install's to update.

@@ -114,6 +114,25 @@ describe('an upgrade of the same install, seen at the next agent session start',
       expect(status.hooks.list.map((h: any) => [h.name, h.file])).toEqual([['pre-commit', 'installed'], ['pre-push', 'modified'], ['reference-transaction', 'installed'], ['pre-rebase', 'installed']]);
     }));
 
+  it("updates the shim copies a hook manager's guard entry runs (managed-hooks), keeping the node they name", () =>
+    withTestRepo(async (t) => {
+      base(t);
+      t.write('lefthook.yml', 'pre-commit:\n  commands:\n    lint:\n      run: "true"\n');
+      const pkg = copyPackage(t);
+      const init = guardFrom(t, pkg, ['init', '-y', '--agents', 'claude']);
+      expect(init.code, init.stderr).toBe(0);
+      const managed = path.join(t.dir, '.git', 'guard', 'managed-hooks');
+      const names = fs.readdirSync(managed).filter((n) => !n.endsWith('.from')).sort();
+      expect(names).toEqual(['pre-commit', 'pre-push']);
+      const nodeLine = (n: string): string | undefined => fs.readFileSync(path.join(managed, n), 'utf8').split('\n').find((l) => l.startsWith('GUARD_NODE='));
+      const nodes = names.map(nodeLine);
+      upgrade(pkg);
+      expect(sessionStartViaLauncher(t, 'conv-m')).toContain("pre-commit (hook manager's), pre-push (hook manager's)) to the installed version");
+      for (const n of names) expect({ n, upgraded: fs.readFileSync(path.join(managed, n), 'utf8').includes('guard_upgraded=1') }).toEqual({ n, upgraded: true });
+      expect(names.map(nodeLine)).toEqual(nodes);
+      expect(fs.statSync(path.join(managed, 'pre-commit')).mode & 0o777).toBe(0o755);
+    }));
+
   it('`guard status` updates them too, and says so', () =>
     withTestRepo(async (t) => {
       base(t);
@@ -130,12 +149,17 @@ describe('an upgrade of the same install, seen at the next agent session start',
   it("leaves a launcher and shims another install wrote (another package root) as they are", () =>
     withTestRepo(async (t) => {
       base(t);
+      t.write('lefthook.yml', 'pre-commit:\n  commands:\n    lint:\n      run: "true"\n');
       // guard init from this checkout; the session start then runs from another install (the copy).
       expect(t.guard(['init', '-y', '--agents', 'claude']).code).toBe(0);
       const pkg = copyPackage(t);
       upgrade(pkg);
       const launcher = path.join(t.dir, '.git', 'guard', 'agent-hook.sh');
-      const files = [launcher, ...['pre-commit', 'pre-push', 'reference-transaction', 'pre-rebase', 'pre-rebase.guard-chained'].map((n) => path.join(t.dir, '.git', 'hooks', n))];
+      const files = [
+        launcher,
+        ...['pre-commit', 'pre-push', 'reference-transaction', 'pre-rebase', 'pre-rebase.guard-chained'].map((n) => path.join(t.dir, '.git', 'hooks', n)),
+        ...['pre-commit', 'pre-push'].map((n) => path.join(t.dir, '.git', 'guard', 'managed-hooks', n)),
+      ];
       const before = files.map(bytes);
       const r = spawnSync(process.execPath, [path.join(pkg, 'bin', 'guard.js'), 'agent-hook', 'claude', 'session-start'], { cwd: t.dir, env: t.env, input: startPayload(t, 'conv-other'), encoding: 'utf8' });
       expect(r.status, r.stderr).toBe(0);
@@ -175,6 +199,8 @@ describe('an upgrade of the same install, seen at the next agent session start',
         else process.env[key] = saved[key];
       }
       expect(result).toEqual({ launcher, hooks: ['pre-commit'], edited: [] });
+      // Nothing stale: nothing written, still no git process.
+      expect(await refreshInstall(repo, 'test')).toEqual({ launcher: null, hooks: [], edited: [] });
       expect(countGitProcesses(trace).total).toBe(0);
       expect(fs.readFileSync(launcher, 'utf8')).toBe(fresh);
       expect(fs.readFileSync(shim, 'utf8')).toBe(freshShim);
