@@ -8,7 +8,9 @@
  *  - deletions done through git that change HEAD or the index (a branch switch, `git rm`, a
  *    reset, a rollback): the git hooks and the agent hooks judge those, and undoing a checkout
  *    file by file would leave a mess; so a path is restored only while HEAD is where the source
- *    snapshot recorded it and, if the snapshot's index had the path, the index still has it;
+ *    snapshot recorded it and, if the snapshot's index had the path, the index still has it with
+ *    the same blob (`git rm` of the last submodule empties .gitmodules in the index and on disk:
+ *    written back, the file and the index disagreed);
  *  - a tracked file a sparse checkout took off the disk (skip-worktree in the index): it left the
  *    view (`git sparse-checkout set`, which the agent hook snapshots first), it was not deleted;
  *  - anything while a rollback runs or right after one finished: a rollback pauses the watcher
@@ -100,18 +102,20 @@ async function entriesAt(repo: Repo, treeish: string, paths: GitPath[]): Promise
   return out;
 }
 
-/** Which of `paths` the user's index tracks (names as bytes, like entriesAt). */
-async function trackedAmong(repo: Repo, paths: GitPath[]): Promise<{ tracked: Set<GitPath>; outsideView: Set<GitPath> }> {
+/** Which of `paths` the user's index tracks, with their staged blob (names as bytes, like entriesAt). */
+async function trackedAmong(repo: Repo, paths: GitPath[]): Promise<{ tracked: Map<GitPath, string>; outsideView: Set<GitPath> }> {
   const wanted = new Set(paths);
   const specs = coveringPathspecs(paths);
   // -t: "S " marks a skip-worktree entry, a file a sparse checkout keeps off the disk.
-  const listed = await runGit(['ls-files', '-t', '-z', ...(specs ? ['--', ...specs] : [])], { cwd: repo.root });
-  const tracked = new Set<GitPath>();
+  // -s: "<tag> <mode> SP <oid> SP <stage> TAB <path>".
+  const listed = await runGit(['ls-files', '-t', '-s', '-z', ...(specs ? ['--', ...specs] : [])], { cwd: repo.root });
+  const tracked = new Map<GitPath, string>();
   const outsideView = new Set<GitPath>();
   for (const record of gitPathsOf(listed.stdout)) {
-    const p = record.slice(2) as GitPath;
+    const tab = record.indexOf('\t');
+    const p = record.slice(tab + 1) as GitPath;
     if (!wanted.has(p)) continue;
-    tracked.add(p);
+    tracked.set(p, record.slice(2, tab).split(' ')[1]!);
     if (record.startsWith('S ')) outsideView.add(p);
   }
   return { tracked, outsideView };
@@ -268,9 +272,8 @@ export class ProtectedRestore {
       // agent hook snapshots that, and a file written back would sit outside the view (on a vite
       // clone the undo of a rollback then differed by .github/workflows).
       if (outsideView.has(p)) continue;
-      if (!trackedNow.has(p) && snapshot.indexTree && (await entriesAt(this.repo, snapshot.indexTree, [p])).size > 0) continue;
       const held = TEST_FAULTS ? await this.holdForTest() : false;
-      const outcome = await this.restoreOne(p, entry, snapshot, firstSeen);
+      const outcome = await this.restoreOne(p, entry, snapshot, firstSeen, trackedNow.get(p));
       if (held) this.releasedForTest(outcome);
       if (outcome !== 'written') continue;
       this.options.onRestore({ path: pathText(p), reason: hit.get(p)!, snapshot: snapshot.oid, mode: entry.mode });
@@ -278,11 +281,19 @@ export class ProtectedRestore {
   }
 
   /**
-   * Writes one file back unless it came back meanwhile or a rollback paused the watcher. The
+   * Writes one file back unless git staged its change, it came back meanwhile, or a rollback
+   * paused the watcher. The
    * pause is checked last, with nothing awaited between the check and the write (write() is
    * synchronous): once a rollback has its answer to the pause, no restore lands under it.
    */
-  private async restoreOne(p: GitPath, entry: TreeEntry, snapshot: Snapshot, firstSeen: number): Promise<'written' | 'back' | 'deferred'> {
+  private async restoreOne(p: GitPath, entry: TreeEntry, snapshot: Snapshot, firstSeen: number, stagedNow: string | undefined): Promise<'written' | 'staged' | 'back' | 'deferred'> {
+    // Staged through git since the snapshot: `git rm` (the index lost the path) or a change git
+    // made in the index too (`git rm` of the last submodule empties .gitmodules there and on
+    // disk): the hooks judge those; written back, the file and the index would disagree.
+    if (snapshot.indexTree) {
+      const staged = (await entriesAt(this.repo, snapshot.indexTree, [p])).get(p);
+      if (staged && stagedNow !== staged.oid) return 'staged';
+    }
     // Still gone or empty after the git calls above?
     const stat = lstat(fsPath(this.repo.root, p));
     if (stat && !(stat.isFile() && stat.size === 0)) return 'back';
@@ -297,10 +308,10 @@ export class ProtectedRestore {
 
   /**
    * Test bundle only: when the test armed it (`<gitDir>/guard/test-restore-hold`, with
-   * GUARD_TEST_RESTORE_HOLD set), a restore about to look at its file a last time and write it
-   * renames the file to `test-restore-held` and waits until the test removes it (at most a
-   * minute); releasedForTest then writes `test-restore-done` with what it did (written, back,
-   * deferred). A test holds a restore that is due while it starts a rollback. Armed once, it holds once.
+   * GUARD_TEST_RESTORE_HOLD set), a restore about to look at the index, its file a last time and
+   * write it renames the file to `test-restore-held` and waits until the test removes it (at
+   * most a minute); releasedForTest then writes `test-restore-done` with what it did (written,
+   * staged, back, deferred). A test holds a restore that is due while it starts a rollback. Armed once, it holds once.
    */
   private async holdForTest(): Promise<boolean> {
     if (testFault('GUARD_TEST_RESTORE_HOLD') === undefined) return false;

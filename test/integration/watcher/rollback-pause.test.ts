@@ -18,6 +18,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { GUARD_BIN, stopWatchers, withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
 import { captureState } from '../../helpers/state.js';
+import { addSubmodule } from '../../helpers/fixtures.js';
 import { fastWatchConfig, json, snapshots, treeFiles, waitFor, waitForWatcher, waitForWatcherToMatchFullWalk } from './helpers.js';
 
 const HOLDS = { GUARD_TEST_BUNDLE: '1', GUARD_TEST_RESTORE_HOLD: '1', GUARD_TEST_ROLLBACK_HOLD: '1' };
@@ -174,6 +175,50 @@ describe('a rollback while the watcher restores a protected file', () => {
       });
       expect(restores.map((e: any) => [e.path, e.reason])).toEqual([['.github/workflows/ci.yml', 'emptied']]);
       expect(json(repo, ['log']).events.filter((e: any) => e.type === 'rollback')).toEqual([]);
+      expect(repo.guard(['watch', 'stop']).code).toBe(0);
+    }));
+
+  it('git rm of the last submodule (the report): the watcher leaves .gitmodules as git staged it, and the rollback and --undo are exact', () =>
+    withTestRepo(async (repo) => {
+      bases.push(repo.base);
+      repo.write('.guard.yaml', fastWatchConfig());
+      repo.write('.github/workflows/ci.yml', 'on: push\n');
+      repo.git(['add', '-A']);
+      repo.git(['commit', '-q', '-m', 'base']);
+      addSubmodule(repo, 'vendor/lib');
+      const started = repo.guard(['session', 'start', '--agent', 'test', '--json'], { env: HOLDS });
+      expect(started.code, started.stderr).toBe(0);
+      const start = JSON.parse(started.stdout).session.startSnapshot;
+      await waitForWatcher(repo);
+      const atStart = captureState(repo);
+
+      // git empties .gitmodules in the index and on disk; the watcher's restore of it is held
+      // before it looks at the index, and released.
+      fs.writeFileSync(guardFile(repo, 'test-restore-hold'), '');
+      repo.git(['rm', '-q', 'vendor/lib']);
+      await waitFor('the watcher restore of .gitmodules to be due and held', () => fs.existsSync(guardFile(repo, 'test-restore-held')), 60_000, 20);
+      fs.rmSync(guardFile(repo, 'test-restore-held'));
+      const outcome = await waitFor('the held restore to finish', () => fs.existsSync(guardFile(repo, 'test-restore-done')) && fs.readFileSync(guardFile(repo, 'test-restore-done'), 'utf8'), 60_000, 20);
+      // Before: 'written', the old .gitmodules over git's empty one while the index kept it empty
+      // (the file and the index apart, and the race with the rollback of the report).
+      expect(outcome).toBe('staged');
+      expect(repo.read('.gitmodules')).toBe('');
+      expect(repo.git(['ls-files', '-s', '--', '.gitmodules'])).toMatch(/^100644 e69de29bb2d1d6434b8b29ae775ad8c2e48c5391 0\t\.gitmodules\n$/);
+      expect(json(repo, ['log']).events.filter((e: any) => e.type === 'protected-restore')).toEqual([]);
+      const afterRm = captureState(repo);
+
+      const r = repo.guard(['rollback', start, '--yes', '--json']);
+      expect(r.code, r.stderr).toBe(0);
+      expect(JSON.parse(r.stdout).watcher).toEqual({ state: 'paused' });
+      repo.git(['-c', 'protocol.file.allow=always', 'submodule', 'update', '-q', '--init']);
+      expect(captureState(repo)).toEqual(atStart);
+      const undo = repo.guard(['rollback', '--undo', '--yes']);
+      expect(undo.code, undo.stderr).toBe(0);
+      // The submodule's own checkout (filled by the update above) is its repository's: a rollback
+      // leaves it (docs/FRICTION.md); everything else is as git rm left it.
+      const undone = captureState(repo);
+      undone.files = Object.fromEntries(Object.entries(undone.files).filter(([file]) => !file.startsWith('vendor/lib/')));
+      expect(undone).toEqual(afterRm);
       expect(repo.guard(['watch', 'stop']).code).toBe(0);
     }));
 });
