@@ -32,7 +32,7 @@ import path from 'node:path';
 import { globMatch } from '../policy/command/paths.js';
 import { couldMatchBelow, fnmatchRegExp, literalPrefix } from '../policy/command/fnmatch.js';
 import type { CleanFacts, FindQuery, SubmoduleRemoval, IgnoredEntry, PathFacts, RepoContents, SparseCheckoutFacts, StateFacts, StateProbe, StateQueries, WorktreePruneFacts, WorktreeRemovalFacts } from '../policy/command/state.js';
-import { atOrUnder, bytewiseGlob, bytewiseGlobUnder, exactPathspecs, globOfEscaped, isTextPath, matchText, commandLinePathspecs, type GitPath } from './path.js';
+import { atOrUnder, bytewiseGlob, bytewiseGlobUnder, exactPathspecs, globOfEscaped, hasEscapedByte, isTextPath, matchText, commandLinePathspecs, type GitPath } from './path.js';
 import type { Repo } from './repo.js';
 import { runGitSync, splitNulBytes } from './run.js';
 import { sparseLeaving } from './sparse-leaving.js';
@@ -760,18 +760,25 @@ function readFind(repo: Repo, query: FindQuery, options: PathFactsOptions): Repo
 /**
  * The tracked files `git ls-files`/`git grep -l` of these pathspecs can print where they were
  * typed (a Listing): one `git ls-files -z --full-name` there, git reading the pathspecs as the
- * listing command does. Null where git cannot (a pathspec outside the repository).
+ * listing command does. With `grep` (the command's own options and patterns, each one known to
+ * run nothing and write nothing: listings.ts), the one process is that `git grep` itself, with
+ * `-z --full-name --no-color` and the pathspecs after `--`: the names it prints, not every tracked
+ * file under the pathspecs (`git grep -l someFunction` does not name the workflows). A pattern or
+ * option that is not UTF-8 text cannot be carried as typed: then the ls-files superset. Null where
+ * git cannot (a pathspec outside the repository, a pattern git refuses).
  */
-function readTracked(repo: Repo, cwd: string, typed: string[]): RepoContents | null {
+function readTracked(repo: Repo, cwd: string, typed: string[], grep?: string[]): RepoContents | null {
   const asked = commandLinePathspecs(repo.root, cwd, typed);
   if (!asked) return null;
+  const exact = grep !== undefined && !grep.some(hasEscapedByte);
   let listed;
   try {
-    listed = runGitSync(['ls-files', '-z', '--full-name', '--', ...asked.pathspecs], { cwd, okCodes: [128] });
+    // grep exits 1 when no file matches (an empty set), 128 where it cannot read the pathspecs or the pattern.
+    listed = exact ? runGitSync(['grep', '--no-color', '-z', '--full-name', ...grep, '--', ...asked.pathspecs], { cwd, okCodes: [1, 128] }) : runGitSync(['ls-files', '-z', '--full-name', '--', ...asked.pathspecs], { cwd, okCodes: [128] });
   } catch {
     return null;
   }
-  if (listed.code !== 0) return null;
+  if (listed.code === 128) return null;
   return { tracked: [...new Set(splitNulBytes(listed.stdout))].filter(asked.keep), untracked: [], ignored: [] };
 }
 
@@ -1065,7 +1072,7 @@ export async function readPathFacts(repo: Repo | null, queries: StateQueries, op
   if (repo && queries.tracked.size > 0) {
     facts.tracked = new Map();
     for (const [key, query] of queries.tracked) {
-      const listed = readTracked(repo, query.cwd, query.pathspecs);
+      const listed = readTracked(repo, query.cwd, query.pathspecs, query.grep);
       if (listed) facts.tracked.set(key, listed);
     }
   }

@@ -173,6 +173,11 @@ export function atOrUnder(entry: string, p: GitPath): boolean {
 
 const ESCAPED_BYTE = /[\udc80-\udcff]/;
 
+/** Escaped text (escaped-text.ts) that holds a byte that is not UTF-8, so it cannot reach git as typed. */
+export function hasEscapedByte(text: string): boolean {
+  return ESCAPED_BYTE.test(text);
+}
+
 /**
  * A glob typed as escaped text (a shell word, util/escaped-text.ts) for git's `:(glob)` on its
  * command line: each byte that is not UTF-8 becomes `?`, which matches that byte (and any other

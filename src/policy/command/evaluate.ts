@@ -53,6 +53,37 @@ interface Sink {
   loopValues: number;
   /** Names of the shell functions the line defines anywhere (one named `basename` changes what `$(basename ...)` prints). */
   functions: Set<string>;
+  /** Whether a command judged so far may change files, and how deep in a body judged once for many runs (a loop, a function): FileOrder. */
+  order: FileOrder;
+}
+
+/**
+ * What a listing guard runs before the line (`git grep -l`, whose names depend on what the files
+ * hold) may rely on: no command before it in the line changed a file (`changed`), and it is not
+ * in a body that may run after later commands (`unordered`: a loop judged once, a function).
+ * `git merge feature && git grep -l node | xargs sed -i ...` greps files the merge wrote.
+ */
+interface FileOrder {
+  changed: boolean;
+  unordered: number;
+}
+
+/** Commands that change no file (their redirections aside: redirectsWrite). */
+const CHANGES_NO_FILE = new Set(['cd', 'pushd', 'popd', 'pwd', 'echo', 'printf', 'true', 'false', ':', 'test', '[', 'export', 'unset', 'ls', 'cat', 'head', 'tail', 'wc']);
+const GIT_CHANGES_NO_FILE = new Set(['grep', 'ls-files', 'status', 'log', 'diff', 'show', 'rev-parse']);
+
+function changesNoFile(argv: Field[]): boolean {
+  const [name, sub] = argv.map((a) => a.value);
+  if (name === 'git') return sub !== null && sub !== undefined && GIT_CHANGES_NO_FILE.has(sub) && !argv.some((a) => a.value?.startsWith('--output') || a.value === '-O' || a.value?.startsWith('--open-files-in-pager'));
+  return name !== null && name !== undefined && CHANGES_NO_FILE.has(name);
+}
+
+function redirectsWrite(redirects: readonly Redirect[]): boolean {
+  return redirects.some((r) => {
+    if (!['>', '>>', '>|', '<>', '&>', '&>>', '>&'].includes(r.op)) return false;
+    const target = r.target?.text ?? '';
+    return target !== '/dev/null' && !(r.op === '>&' && /^(\d+|-)$/.test(target));
+  });
 }
 
 /**
@@ -82,6 +113,7 @@ function namingSink(parent: Sink, name: string, value: string): Sink {
     refChange: (change) => parent.refChange(change),
     written: parent.written,
     functions: parent.functions,
+    order: parent.order,
     get replaying() {
       return parent.replaying;
     },
@@ -118,6 +150,7 @@ export function classifySource(source: string, ctx: CommandContext): Classificat
     replaying: false,
     loopValues: 0,
     functions: new Set(),
+    order: { changed: false, unordered: 0 },
   };
   const evaluator = new Evaluator(ctx, 0, sink);
   evaluator.shell(source, { cwd: ctx.cwd, state: newState(ctx.cwd, sink.written) }, source);
@@ -232,8 +265,14 @@ export class Evaluator implements Runtime {
         return this.compound(command, state, stdin);
       case 'function': {
         this.sink.functions.add(command.name);
-        // A definition runs nothing, but guard cannot follow calls: judge the body now.
-        this.command(command.body, cloneState(state), TERMINAL);
+        // A definition runs nothing, but guard cannot follow calls: judge the body now, as one
+        // that may run after any later command.
+        this.sink.order.unordered++;
+        try {
+          this.command(command.body, cloneState(state), TERMINAL);
+        } finally {
+          this.sink.order.unordered--;
+        }
         return { succ: state.cwds, fail: state.cwds, stdout: null };
       }
     }
@@ -251,17 +290,23 @@ export class Evaluator implements Runtime {
     if (command.loopVar) inner.vars.set(command.loopVar, { value: null, exported: false, origin: provenance(command.words.map((w) => w.text).join(' '), state) });
     const loop = ['while', 'until', 'for', 'select'].includes(command.keyword);
     const before = loop ? writtenFootprint(state) : 0;
-    for (const body of command.bodies) this.script(body, inner, input);
-    // A file a loop writes late in its body is there for the next iteration's first commands
-    // (`for ...; do kill $(cat /tmp/p); cat .git/guard/watcher.pid > /tmp/p; done`): judge the
-    // body once more when it wrote something. Only the outermost loop replays, so the cost is at most twice.
-    if (loop && !this.sink.replaying && writtenFootprint(state) !== before) {
-      this.sink.replaying = true;
-      try {
-        for (const body of command.bodies) this.script(body, inner, input);
-      } finally {
-        this.sink.replaying = false;
+    // A body judged once for every run: a listing in it may run after a later command's changes.
+    if (loop) this.sink.order.unordered++;
+    try {
+      for (const body of command.bodies) this.script(body, inner, input);
+      // A file a loop writes late in its body is there for the next iteration's first commands
+      // (`for ...; do kill $(cat /tmp/p); cat .git/guard/watcher.pid > /tmp/p; done`): judge the
+      // body once more when it wrote something. Only the outermost loop replays, so the cost is at most twice.
+      if (loop && !this.sink.replaying && writtenFootprint(state) !== before) {
+        this.sink.replaying = true;
+        try {
+          for (const body of command.bodies) this.script(body, inner, input);
+        } finally {
+          this.sink.replaying = false;
+        }
       }
+    } finally {
+      if (loop) this.sink.order.unordered--;
     }
     this.mergeInner(state, inner);
     return { succ: state.cwds, fail: state.cwds, stdout: null };
@@ -395,7 +440,9 @@ export class Evaluator implements Runtime {
     }
     const outcome = this.builtinEffects(argv, state, input, command.source);
     const cwd = state.cwds.length === 1 ? (state.cwds[0] ?? null) : null;
-    const listing = outcome.stdout === null ? producerListing(argv, cwd, this.ctx, command.source) : null;
+    const order = this.sink.order;
+    const listing = outcome.stdout === null ? producerListing(argv, cwd, this.ctx, command.source, !order.changed && order.unordered === 0) : null;
+    if (!changesNoFile(argv) || redirectsWrite(command.redirects)) order.changed = true;
     return listing ? { ...outcome, listing } : outcome;
   }
 

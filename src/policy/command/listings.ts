@@ -7,7 +7,9 @@
  * path or one of guard's files in it refuses an agent, `.git` reached by the walk refuses.
  *
  *  - `git ls-files` / `git grep -l` (no --others, --untracked, --no-index, --recurse-submodules,
- *    -C ...): tracked files of the pathspecs, one `git ls-files -z` where they were typed;
+ *    -C ...): tracked files of the pathspecs, one `git ls-files -z` where they were typed; for a
+ *    `git grep` whose options are all known here and that no earlier command may have changed
+ *    the files for, that grep itself (gitGrep): the names it prints, not every tracked file;
  *  - `grep -r -l` (not -R), `rg -l`/`rg --files` (no --hidden, -u, -L), `find DIR` printing:
  *    what lies under the named directories, ignored files included (find.ts's listings).
  * Anything else, or an option not known here, is no listing: the command stays `ask`.
@@ -20,15 +22,19 @@ import type { Listing, RepoContents } from './state.js';
 import { checkEdits } from './targets.js';
 import type { CommandContext, Verdict } from './types.js';
 
-/** What `argv` prints as a listing guard can enumerate, or null. */
-export function producerListing(argv: Field[], cwd: string | null, ctx: CommandContext, shown: string): Listing | null {
+/**
+ * What `argv` prints as a listing guard can enumerate, or null. `ordered`: no command before it
+ * in the line may have changed a file (evaluate.ts), so what git finds in the files now is what
+ * the command finds when it runs.
+ */
+export function producerListing(argv: Field[], cwd: string | null, ctx: CommandContext, shown: string, ordered = false): Listing | null {
   if (cwd === null || !ctx.repoRoot || argv.some((a) => a.value === null)) return null;
   const words = argv.map((a) => a.value as string);
   const [name, ...args] = words;
   if (name === 'git') {
     const [sub, ...rest] = args;
     if (sub === 'ls-files') return gitLsFiles(rest, cwd, shown);
-    if (sub === 'grep') return gitGrep(rest, cwd, shown);
+    if (sub === 'grep') return gitGrep(rest, cwd, shown, ordered);
     return null;
   }
   if (name === 'find') return findListing(argv.slice(1), cwd, ctx, shown);
@@ -56,39 +62,68 @@ function gitLsFiles(args: string[], cwd: string, shown: string): Listing | null 
   return { kind: 'tracked', pathspecs, cwd, shown, nul };
 }
 
-function gitGrep(args: string[], cwd: string, shown: string): Listing | null {
-  const words: string[] = [];
+/** git grep's options that change which files match and nothing else (they run nothing, write nothing, read no file). */
+const GREP_MATCH_LONGS = ['--cached', '--ignore-case', '--word-regexp', '--invert-match', '--fixed-strings', '--extended-regexp', '--basic-regexp', '--perl-regexp', '--and', '--or', '--not', '--all-match', '(', ')'];
+
+/**
+ * `git grep -l`/`-L`/`--name-only` as a tracked listing, or null. Where every option is one of
+ * the few known here (match options, -e, -l/-L, -z, -n, -h, -r, -I, --max-depth) and no earlier
+ * command of the line may have changed a file (`ordered`), the listing carries them (`grep`):
+ * the reader runs that git grep for the exact names. `-f FILE` reads patterns from a file an
+ * earlier command (or stdin, `-f -`) may hold otherwise: the superset, as any option not known
+ * here is no listing at all (`-O` runs a pager on the files, `--untracked`, `--no-index`, `--textconv`).
+ * Words after the pattern are read as pathspecs, as before: a revision (`git grep -l foo HEAD~1`
+ * prints `HEAD~1:path`, a name of no file here) then lists nothing.
+ */
+function gitGrep(args: string[], cwd: string, shown: string, ordered: boolean): Listing | null {
+  const positional: string[] = [];
+  const options: string[] = [];
   let names = false;
   let nul = false;
-  let pattern = false;
+  let patterns = false;
+  let exact = ordered;
+  let afterDashes: string[] | null = null;
   for (let i = 0; i < args.length; i++) {
     const arg = args[i] as string;
     if (arg === '--') {
-      words.push(...args.slice(i + 1));
+      afterDashes = args.slice(i + 1);
       break;
     }
-    if (arg === '-e' || arg === '-f') {
-      pattern = true;
-      i++;
-      continue;
-    }
-    if (['--files-with-matches', '--files-without-match', '--name-only'].includes(arg)) names = true;
-    else if (arg === '--null') nul = true;
-    else if (['--cached', '--ignore-case', '--word-regexp', '--invert-match', '--fixed-strings', '--extended-regexp', '--basic-regexp', '--perl-regexp', '--and', '--or', '--not', '--all-match'].includes(arg)) continue;
-    else if (/^-[lLiwvFEGPIznrh]+$/.test(arg)) {
-      if (/[lL]/.test(arg)) names = true;
-      if (arg.includes('z')) nul = true;
-    } else if (/^-[lLiwvFEGPIznrh]*[ef]$/.test(arg)) {
-      if (/[lL]/.test(arg)) names = true;
-      if (arg.includes('z')) nul = true;
-      pattern = true;
-      i++;
-    } else if (arg.startsWith('-')) return null;
-    else if (!pattern) pattern = true;
-    // Revisions or pathspecs: read as pathspecs (a revision lists `REV:path` names, which name no file here).
-    else words.push(arg);
+    const bundle = /^-([lLiwvFEGPIznrh]*)([ef]?)$/.exec(arg);
+    if (bundle && arg !== '-') {
+      const [, flags = '', valued] = bundle;
+      if (/[lL]/.test(flags)) names = true;
+      if (flags.includes('z')) nul = true;
+      options.push(arg);
+      if (valued) {
+        const value = args[i + 1];
+        if (value === undefined) return null;
+        if (valued === 'f') exact = false;
+        patterns = true;
+        options.push(value);
+        i++;
+      }
+    } else if (['--files-with-matches', '--files-without-match', '--name-only'].includes(arg)) {
+      names = true;
+      options.push(arg);
+    } else if (arg === '--null') {
+      nul = true;
+      options.push(arg);
+    } else if (GREP_MATCH_LONGS.includes(arg) || /^--max-depth=-?\d+$/.test(arg)) options.push(arg);
+    else if (arg === '--max-depth' && /^-?\d+$/.test(args[i + 1] ?? '')) options.push(arg, args[++i] as string);
+    else if (arg.startsWith('-')) return null;
+    else positional.push(arg);
   }
-  return names ? { kind: 'tracked', pathspecs: words, cwd, shown, nul } : null;
+  if (!names) return null;
+  // With no -e/-f the first word is the pattern, also when it comes after `--` (`git grep -l -- foo` greps for foo).
+  if (!patterns) {
+    const pattern = positional.length > 0 ? positional.shift() : afterDashes?.shift();
+    if (pattern === undefined) return null;
+    options.push('-e', pattern);
+  }
+  // Revisions or pathspecs: read as pathspecs (a revision lists `REV:path` names, which name no file here).
+  const pathspecs = [...positional, ...(afterDashes ?? [])];
+  return { kind: 'tracked', pathspecs, cwd, shown, nul, ...(exact ? { grep: options } : {}) };
 }
 
 /** GNU grep's recursive start points (none: `.`), or null where it is not `grep -r -l` as known here. */
@@ -225,7 +260,7 @@ export function checkListedEdit(listed: NonNullable<Field['listed']>, cwd: strin
   }
   const dirs = listing.kind === 'tracked' ? [listing.cwd] : listing.finds.map((f) => f.start);
   const others = dirs.map((dir) => inOtherRepository(dir, ctx));
-  const answers: Array<RepoContents | null> = listing.kind === 'tracked' ? [view.trackedFiles({ cwd: listing.cwd, pathspecs: listing.pathspecs })] : listing.finds.map((query) => view.find(query));
+  const answers: Array<RepoContents | null> = listing.kind === 'tracked' ? [view.trackedFiles({ cwd: listing.cwd, pathspecs: listing.pathspecs, ...(listing.grep ? { grep: listing.grep } : {}) })] : listing.finds.map((query) => view.find(query));
   if (view.collecting) return null;
   if (others.some(Boolean) || answers.some((a) => a === null)) return undefined;
   const contents: RepoContents = { tracked: [], untracked: [], ignored: [] };

@@ -148,17 +148,24 @@ export type FoundOperand = { kind: 'find'; query: FindQuery; /** The query lists
  * actual names are a subset of it, so judging every file in it judges the command that edits
  * them (`git ls-files '*.js' | xargs sed -i ...`, `sed -i ... $(grep -rl foo src)`).
  *  - tracked: `git ls-files`/`git grep -l` (their pathspecs, as typed, relative to `cwd`): tracked files only;
+ *    `grep`: the git grep's own options and patterns, where guard may run it for the exact names;
  *  - tree: `grep -r`, `rg`, `find DIR`: what each find query selects under its directory, ignored files too.
  * `nul`: the names are NUL-separated (-z, -0, -print0), so none splits into other names.
  * `reachesGit`: the walk enters `.git` (`grep -r foo .`), whose files no listing names.
  * `skipsHidden`: the command never prints a name with a hidden part below its start (rg).
  */
-export type Listing = { shown: string; cwd: string; nul: boolean } & ({ kind: 'tracked'; pathspecs: string[] } | { kind: 'tree'; finds: FindQuery[]; reachesGit: boolean; skipsHidden?: boolean });
+export type Listing = { shown: string; cwd: string; nul: boolean } & ({ kind: 'tracked'; pathspecs: string[]; grep?: string[] } | { kind: 'tree'; finds: FindQuery[]; reachesGit: boolean; skipsHidden?: boolean });
 
-/** A tracked listing for the reader: `git ls-files -z` of these pathspecs where they were typed. */
+/**
+ * A tracked listing for the reader: `git ls-files -z` of these pathspecs where they were typed,
+ * or, with `grep` (a `git grep` whose options are all known to run nothing and write nothing:
+ * listings.ts), that `git grep -z --full-name <grep> -- <pathspecs>` itself, which prints the
+ * exact names instead of every tracked file under the pathspecs.
+ */
 export interface TrackedQuery {
   cwd: string;
   pathspecs: string[];
+  grep?: string[];
 }
 
 /**
@@ -188,7 +195,7 @@ export function guardedPathsKey(query: GuardedPathsQuery): string {
 }
 
 export function trackedKey(query: TrackedQuery): string {
-  return JSON.stringify([query.cwd, query.pathspecs]);
+  return JSON.stringify([query.cwd, query.pathspecs, query.grep ?? null]);
 }
 
 export function findKey(query: FindQuery): string {
