@@ -123,7 +123,7 @@ function gitGrep(args: string[], cwd: string, shown: string, ordered: boolean): 
   }
   // Revisions or pathspecs: read as pathspecs (a revision lists `REV:path` names, which name no file here).
   const pathspecs = [...positional, ...(afterDashes ?? [])];
-  return { kind: 'tracked', pathspecs, cwd, shown, nul, ...(exact ? { grep: options } : {}) };
+  return { kind: 'tracked', pathspecs, cwd, shown, nul, recursesByConfig: true, ...(exact ? { grep: options } : {}) };
 }
 
 /** GNU grep's recursive start points (none: `.`), or null where it is not `grep -r -l` as known here. */
@@ -261,8 +261,11 @@ export function checkListedEdit(listed: NonNullable<Field['listed']>, cwd: strin
   const dirs = listing.kind === 'tracked' ? [listing.cwd] : listing.finds.map((f) => f.start);
   const others = dirs.map((dir) => inOtherRepository(dir, ctx));
   const answers: Array<RepoContents | null> = listing.kind === 'tracked' ? [view.trackedFiles({ cwd: listing.cwd, pathspecs: listing.pathspecs, ...(listing.grep ? { grep: listing.grep } : {}) })] : listing.finds.map((query) => view.find(query));
+  // git grep reads `submodule.recurse`: then it prints, and the edit takes, files of checked-out
+  // submodules, which no snapshot of this repository holds (a git process only where there are submodules).
+  const recurses = listing.kind === 'tracked' && listing.recursesByConfig === true ? view.submodulesRecursed() : false;
   if (view.collecting) return null;
-  if (others.some(Boolean) || answers.some((a) => a === null)) return undefined;
+  if (recurses !== false || others.some(Boolean) || answers.some((a) => a === null)) return undefined;
   const contents: RepoContents = { tracked: [], untracked: [], ignored: [] };
   for (const [i, answer] of (answers as RepoContents[]).entries()) {
     // A nested repository or a checked-out submodule in the set: its files are in no snapshot.

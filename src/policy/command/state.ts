@@ -154,7 +154,7 @@ export type FoundOperand = { kind: 'find'; query: FindQuery; /** The query lists
  * `reachesGit`: the walk enters `.git` (`grep -r foo .`), whose files no listing names.
  * `skipsHidden`: the command never prints a name with a hidden part below its start (rg).
  */
-export type Listing = { shown: string; cwd: string; nul: boolean } & ({ kind: 'tracked'; pathspecs: string[]; grep?: string[] } | { kind: 'tree'; finds: FindQuery[]; reachesGit: boolean; skipsHidden?: boolean });
+export type Listing = { shown: string; cwd: string; nul: boolean } & ({ kind: 'tracked'; pathspecs: string[]; grep?: string[]; /** git grep: `submodule.recurse` makes it print (and the edit take) files of checked-out submodules. */ recursesByConfig?: true } | { kind: 'tree'; finds: FindQuery[]; reachesGit: boolean; skipsHidden?: boolean });
 
 /**
  * A tracked listing for the reader: `git ls-files -z` of these pathspecs where they were typed,

@@ -115,6 +115,25 @@ describe('git grep -l in an edit: judged by the names the grep prints, not by ev
     });
   });
 
+  it('with submodule.recurse git grep prints and the edit takes a submodule\'s files, which no snapshot holds: ask, as for a nested repository', async () => {
+    await withTestRepo((t) => {
+      setup(t);
+      const origin = path.join(t.base, 'lib-origin');
+      fs.mkdirSync(origin);
+      t.git(['init', '-q'], { cwd: origin });
+      fs.writeFileSync(path.join(origin, 'lib.js'), 'someFunction();\n');
+      t.git(['add', '-A'], { cwd: origin });
+      t.git(['commit', '-q', '-m', 'lib'], { cwd: origin });
+      t.git(['-c', 'protocol.file.allow=always', 'submodule', 'add', '-q', origin, 'vendor/lib']);
+      t.git(['commit', '-q', '-m', 'submodule']);
+      const command = 'git grep -l someFunction -- src vendor | xargs sed -i s/someFunction/newName/';
+      expect(checkVerdict(t, command)).toMatchObject({ verdict: 'snapshot', rule: 'edit-listed' });
+      t.git(['config', 'submodule.recurse', 'true']);
+      expect(t.git(['grep', '-l', 'someFunction', '--', 'src', 'vendor'])).toContain('vendor/lib/lib.js');
+      expect(checkVerdict(t, command)).toMatchObject({ verdict: 'ask', rule: 'opaque-command' });
+    });
+  });
+
   it('one git process lists the set, as the ls-files listing did, and the count does not grow with the files', async () => {
     await withTestRepo((t) => {
       setup(t);
