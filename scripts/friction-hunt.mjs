@@ -111,6 +111,11 @@ const SHELL = [
   // ignored files that are not regenerable: a capture or a deny is right
   // -x takes guard's untracked files at the root too (a deny there); -X leaves every untracked file.
   ['git clean -fdx', D, S], ['git clean -fX', S],
+  // Added 2026-12-05 (the command guard's changes of 2026-12-04): loops, listings, output-file
+  // options, glob sources, moves out, git's path commands, compilers.
+  [`for f in src/*.ts; do sed -i 's/a/b/' "$f"; done`, AS], ['git grep -l foo | xargs sed -i s/foo/bar/', AS],
+  ['curl -s localhost:3000', A], ['ls | sort | uniq -c', A], ['sort -o out.txt in.txt', A], ['mv dist/* build/', A],
+  ['mv src/x.ts ../', AS], ['git rm --cached -r .', AS], ['go test ./...', A], ['gcc -o app main.c', A],
 ];
 
 function tool(name, input) {
