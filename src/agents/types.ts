@@ -29,6 +29,11 @@ export interface ToolCall {
   path?: string;
   /** File tools that touch several files at once (a Codex patch). Includes `path` when set. */
   paths?: string[];
+  /**
+   * A Codex-style patch tool (`*** Update File:` ... `*** Move to:`): the patch text. The pre-tool
+   * hook judges it as the shell line `apply_patch '<patch>'` is judged (one judgment for both forms).
+   */
+  patch?: string;
 }
 
 export interface AgentEvent {

@@ -54,7 +54,7 @@ function toolCall(name: string | undefined, input: JsonObject | undefined): Tool
   if (tool === 'apply_patch') {
     const patch = [input?.command, input?.patch, input?.input].map(commandText).find((v) => v !== undefined) ?? '';
     const { paths, deletes } = patchPaths(patch);
-    return { kind: deletes ? 'file-delete' : 'file-edit', name: tool, paths, ...(paths[0] ? { path: paths[0] } : {}) };
+    return { kind: deletes ? 'file-delete' : 'file-edit', name: tool, paths, ...(paths[0] ? { path: paths[0] } : {}), patch };
   }
   return { kind: 'other', name: tool };
 }

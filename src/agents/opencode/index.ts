@@ -50,8 +50,9 @@ function toolCall(name: string | undefined, args: JsonObject | undefined): ToolC
       return { kind: 'file-edit', name: tool, path: file };
     case 'patch':
     case 'apply_patch': {
-      const { paths, deletes } = patchPaths(firstStr(args, 'patchText', 'patch', 'input') ?? '');
-      return { kind: deletes ? 'file-delete' : 'file-edit', name: tool, paths, ...(paths[0] ? { path: paths[0] } : {}) };
+      const patch = firstStr(args, 'patchText', 'patch', 'input') ?? '';
+      const { paths, deletes } = patchPaths(patch);
+      return { kind: deletes ? 'file-delete' : 'file-edit', name: tool, paths, ...(paths[0] ? { path: paths[0] } : {}), patch };
     }
     default:
       return { kind: 'other', name: tool };

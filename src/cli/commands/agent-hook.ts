@@ -18,6 +18,7 @@ import { TEST_FAULTS, testFault } from '../../util/test-faults.js';
 import fs from 'node:fs';
 import path from 'node:path';
 import { findAgent } from '../../agents/index.js';
+import { shellQuote } from '../../agents/package-root.js';
 import { checkFileTarget } from '../../agents/protected-files.js';
 import { hasSubmodules, submoduleStartNote } from '../../agents/submodule-note.js';
 import { HOOK_EVENTS, type AgentEvent, type AgentIntegration, type HookEventKind, type HookVerdict } from '../../agents/types.js';
@@ -309,6 +310,19 @@ async function snapshotThenAllow(repo: Repo, policy: Policy, agent: AgentIntegra
   return { decision: 'allow', snapshotFirst: true };
 }
 
+/**
+ * Codex's apply_patch tool call (and OpenCode's) as the shell line Codex would apply the same
+ * patch from: `apply_patch '<patch>'`. The command guard judges that line (classifyApplyPatch in
+ * src/policy/command/commands.ts), so the tool call and the shell form get one judgment: a file
+ * moved out of the repository (`*** Move to: ../a.ts`) or deleted is a deletion (snapshot first,
+ * ignored files that are not regenerable captured, protected paths and guard's files denied), an
+ * ignored file written over (`*** Add File: .env`, `*** Move to: .env`) is captured first. Quoted,
+ * not a heredoc, so no line of the patch can end it.
+ */
+function applyPatchLine(patch: string): string {
+  return `apply_patch ${shellQuote(patch)}`;
+}
+
 async function onFileTool(repo: Repo, policy: Policy, agent: AgentIntegration, event: AgentEvent, session: SessionRecord): Promise<ShellVerdict> {
   const tool = event.tool;
   const targets = [...new Set([...(tool?.paths ?? []), ...(tool?.path ? [tool.path] : [])])];
@@ -446,7 +460,12 @@ async function handle(agent: AgentIntegration, event: AgentEvent, cwd: string, s
       const tool = event.tool;
       if (!tool || tool.kind === 'other') return { decision: 'allow' };
       const [policy, session] = await Promise.all([readPolicy(repo), ensureSession(repo, agent.id, event.sessionId)]);
-      const { snapshotFirst, ...verdict }: ShellVerdict = tool.kind === 'shell' ? await onShell(repo, policy, agent, event, session, tool.command ?? '') : await onFileTool(repo, policy, agent, event, session);
+      const { snapshotFirst, ...verdict }: ShellVerdict =
+        tool.kind === 'shell'
+          ? await onShell(repo, policy, agent, event, session, tool.command ?? '')
+          : tool.patch !== undefined
+            ? await onShell(repo, policy, agent, event, session, applyPatchLine(tool.patch))
+            : await onFileTool(repo, policy, agent, event, session);
       try {
         recordStepStart(repo, stepCall(repo, agent, event, session.id), snapshotFirst ? { ...verdict, decision: 'snapshot' } : verdict);
       } catch {

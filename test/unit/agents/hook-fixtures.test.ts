@@ -23,6 +23,11 @@ interface AgentFixtures {
   shell(dir: string, command: string): Payload;
   /** A file-writing tool call on `file`. */
   fileWrite(dir: string, file: string): Payload;
+  /**
+   * The deny of fileWrite on .guard.yaml, where it is not FILE_DENY_TEXT: Codex's apply_patch is
+   * judged as the same patch sent through the shell (`apply_patch '<patch>'`), with its words.
+   */
+  fileDenyText?: string;
   /** A tool that neither runs commands nor writes files. */
   readOnly(dir: string): Payload;
   stop(dir: string): Payload;
@@ -90,6 +95,8 @@ const FIXTURES: AgentFixtures[] = [
       tool_input: { command: `*** Begin Patch\n*** Update File: ${file}\n@@\n-a\n+b\n*** End Patch\n` },
       tool_use_id: 'call_2',
     }),
+    fileDenyText:
+      "git-guard blocked this (rule guard-self): apply_patch writes .guard.yaml: .guard.yaml configures guard or an agent's hooks. Instead: Ask the person to change guard's configuration; agents cannot turn their own guard off.",
     readOnly: (dir) => ({ session_id: SID, turn_id: 'turn-1', cwd: dir, hook_event_name: 'PreToolUse', tool_name: 'mcp__docs__search', tool_input: { q: 'x' }, tool_use_id: 'call_3' }),
     stop: (dir) => ({ session_id: SID, turn_id: 'turn-1', cwd: dir, hook_event_name: 'Stop', model: 'gpt-5-codex', stop_hook_active: false, last_assistant_message: 'done' }),
     allow: '',
@@ -230,7 +237,7 @@ describe.each(RUNNERS)('$name', (runner) => {
     });
 
     it('pre-tool: denies a file tool on .guard.yaml with the exact text; allows an ordinary file', () => {
-      expect(run('pre-tool', f.fileWrite(t.dir, '.guard.yaml'))).toEqual({ stdout: f.deny(FILE_DENY_TEXT), stderr: '', code: 0 });
+      expect(run('pre-tool', f.fileWrite(t.dir, '.guard.yaml'))).toEqual({ stdout: f.deny(f.fileDenyText ?? FILE_DENY_TEXT), stderr: '', code: 0 });
       expect(run('pre-tool', f.fileWrite(t.dir, 'src/new.ts'))).toEqual({ stdout: f.allow, stderr: '', code: 0 });
     });
 

@@ -103,6 +103,8 @@ describe('Codex', () => {
       name: 'apply_patch',
       paths: ['src/a.ts', '.guard.yaml'],
       path: 'src/a.ts',
+      // Judged by the hook as `apply_patch '<patch>'` in the shell is (agent-hook.ts applyPatchLine).
+      patch,
     });
   });
 
@@ -185,6 +187,9 @@ describe('OpenCode', () => {
     const ev = opencode.parseEvent(JSON.stringify({ sessionID: 'ses_1', tool: 'bash', args: { command: 'git reset --hard', description: 'x' }, cwd: '/repo' }), 'pre-tool');
     expect(ev).toEqual({ kind: 'pre-tool', sessionId: 'ses_1', cwd: '/repo', tool: { kind: 'shell', name: 'bash', command: 'git reset --hard' } });
     expect(opencode.parseEvent(JSON.stringify({ tool: 'write', args: { filePath: '/repo/a', content: '' } }), 'pre-tool').tool).toEqual({ kind: 'file-write', name: 'write', path: '/repo/a' });
+    // Its apply_patch takes a Codex-style patch: judged, as Codex's, as `apply_patch '<patch>'` in the shell.
+    const patchText = '*** Begin Patch\n*** Update File: a.ts\n*** Move to: ../a.ts\n@@\n-x\n+y\n*** End Patch\n';
+    expect(opencode.parseEvent(JSON.stringify({ tool: 'apply_patch', args: { patchText }, cwd: '/repo' }), 'pre-tool').tool).toEqual({ kind: 'file-edit', name: 'apply_patch', paths: ['a.ts', '../a.ts'], path: 'a.ts', patch: patchText });
   });
 
   it('answers deny/ask as JSON for the plugin to throw on; allow prints nothing', () => {
