@@ -109,10 +109,21 @@ export async function evaluateCommand(command: string, input: Evaluation): Promi
   const keep: string[] = [];
   const violation = await refusedRefChange({ repo, policy, actor }, classified.refChanges, keep);
   if (!violation) return keep.length > 0 && verdict.verdict === 'snapshot' ? { ...verdict, keep } : verdict;
+  const shown = command.length > 200 ? 'this command' : command;
+  if (violation.rule === 'protected-path-delete' || violation.rule === 'protected-path-modify') {
+    return {
+      verdict: 'deny',
+      rule: violation.rule,
+      reason: `${shown} would make a ${violation.what}; git's pre-commit hook refuses such a commit, but not where the agent runs git with hooks off (Gemini CLI), so guard refuses it before it starts${violation.why ? `. ${violation.why}` : ''}`,
+      instead: violation.instead.join('; '),
+      capture: [],
+      captureBytes: 0,
+    };
+  }
   return {
     verdict: 'deny',
     rule: violation.rule,
-    reason: `${command.length > 200 ? 'this command' : command} would ${violation.what}; ${violation.rule === 'protected-branch-force-push' ? "git's pre-push hook would refuse it" : "git's reference-transaction hook would refuse it only once the command is under way (a reset has reset the working tree by then)"}, or not at all where the agent runs git with hooks off, so guard refuses it before it starts${violation.why ? `. ${violation.why}` : ''}`,
+    reason: `${shown} would ${violation.what}; ${violation.rule === 'protected-branch-force-push' ? "git's pre-push hook would refuse it" : "git's reference-transaction hook would refuse it only once the command is under way (a reset has reset the working tree by then)"}, or not at all where the agent runs git with hooks off, so guard refuses it before it starts${violation.why ? `. ${violation.why}` : ''}`,
     instead: violation.instead.join('; '),
     capture: [],
     captureBytes: 0,

@@ -26,6 +26,9 @@ import { branchDeleteViolation, branchRewriteViolation } from './branch-violatio
 import type { HookContext } from './context.js';
 import { wouldRefuse } from './decide.js';
 import { configuredAt } from './messages.js';
+import { policyPathspecs } from './pathspecs.js';
+import { commitViolations } from './pre-commit.js';
+import { commitChangesSync, type StagedChange } from './staged-changes.js';
 import type { Violation } from './messages.js';
 
 /** refs/heads/<name> HEAD points to, or null (detached, or no repository state to read). */
@@ -83,7 +86,7 @@ function onBranch(rev: string, switchedTo: string | null): string {
 }
 
 /** The revision a change moves its branch to, or replays it onto; null when it names none. */
-function baseOf(change: Exclude<RefChange, { kind: 'switch' | 'abort' | 'push-lease' }>, switchedTo: string | null): string | null {
+function baseOf(change: Exclude<RefChange, { kind: 'switch' | 'abort' | 'push-lease' | 'commit' }>, switchedTo: string | null): string | null {
   return change.kind === 'move' && change.to !== null
     ? onBranch(change.to, switchedTo)
     : change.kind === 'rebase' && change.upstream !== null && change.upstream !== '--root'
@@ -93,7 +96,7 @@ function baseOf(change: Exclude<RefChange, { kind: 'switch' | 'abort' | 'push-le
       : null;
 }
 
-function violationOf(ctx: HookContext, change: Exclude<RefChange, { kind: 'switch' | 'abort' | 'push-lease' }>, ref: string, switchedTo: string | null, known: ReadonlyMap<string, string | null>): Violation | null {
+function violationOf(ctx: HookContext, change: Exclude<RefChange, { kind: 'switch' | 'abort' | 'push-lease' | 'commit' }>, ref: string, switchedTo: string | null, known: ReadonlyMap<string, string | null>): Violation | null {
   const glob = protectingBranchGlob(ctx.policy, ref);
   if (glob === null) return null;
   // The branch's tip, and the revision it would move to (or be replayed onto), in one batch.
@@ -220,6 +223,31 @@ function pushLeaseViolation(ctx: HookContext, change: PushLease, head: string | 
 }
 
 /**
+ * What an agent's `git commit` would commit under the protected paths, as the pre-commit hook
+ * would be asked (its fast path's pathspecs; pre-commit.ts decides on the names): a plain commit
+ * (or --amend) the index, `-a` the working tree of the tracked files, `git commit <pathspec>` the
+ * working tree of those paths, -i those and the index. One git process for a plain commit or -a;
+ * none without protected paths. Where guard cannot see what is committed (a pathspec it cannot
+ * read, --patch), both the index and the working tree, a superset.
+ */
+function committed(ctx: HookContext, change: Extract<RefChange, { kind: 'commit' }>): StagedChange[] {
+  const specs = policyPathspecs(ctx.policy);
+  if (specs.length === 0) return [];
+  const named = change.pathspecs !== null && change.pathspecs.length > 0 && !change.interactive && change.cwd !== null;
+  if (named && !change.include) return commitChangesSync(ctx.repo, { cached: false, pathspecs: change.pathspecs!, cwd: change.cwd! });
+  if (change.pathspecs !== null && change.pathspecs.length === 0 && !change.interactive && !change.include) return commitChangesSync(ctx.repo, { cached: !change.all, pathspecs: specs });
+  const both = [
+    ...commitChangesSync(ctx.repo, { cached: true, pathspecs: specs }),
+    ...(named ? commitChangesSync(ctx.repo, { cached: false, pathspecs: change.pathspecs!, cwd: change.cwd! }) : commitChangesSync(ctx.repo, { cached: false, pathspecs: specs })),
+  ];
+  const seen = new Set<string>();
+  return both.filter((c) => {
+    const key = `${c.status}\0${c.from}\0${c.to}`;
+    return !seen.has(key) && seen.add(key) !== undefined;
+  });
+}
+
+/**
  * The first announced change the git layer would refuse, or null. `keep` receives the refs whose
  * tips the changes let git overwrite where guard must keep them first (a lease push's
  * remote-tracking refs).
@@ -231,10 +259,18 @@ export async function refusedRefChange(ctx: HookContext, changes: readonly RefCh
   // Revisions already resolved (headAndBase), as resolveRevsSync would resolve them now.
   const known = new Map<string, string | null>();
   for (const announced of changes) {
+    if (announced.kind === 'commit') {
+      // A person's pre-commit hook runs and decides; an agent's may not (Gemini CLI: hooks off).
+      if (ctx.actor.kind !== 'agent') continue;
+      for (const violation of await commitViolations(ctx, committed(ctx, announced))) {
+        if (await wouldRefuse(ctx, violation)) return violation;
+      }
+      continue;
+    }
     // An abort is a move back to where the operation started, when git would rewind at all.
     const to = announced.kind === 'abort' ? abortTarget(ctx.repo, announced.operation, () => resolveRevSync(ctx.repo, 'HEAD')) : null;
     if (announced.kind === 'abort' && to === null) continue;
-    const change: Exclude<RefChange, { kind: 'abort' }> = announced.kind === 'abort' ? { kind: 'move', ref: 'HEAD', to, how: announced.how, command: announced.command } : announced;
+    const change: Exclude<RefChange, { kind: 'abort' | 'commit' }> = announced.kind === 'abort' ? { kind: 'move', ref: 'HEAD', to, how: announced.how, command: announced.command } : announced;
     if (change.kind === 'push-lease') {
       if (head === undefined) head = symbolicFullName(ctx.repo, 'HEAD');
       const violation = pushLeaseViolation(ctx, change, head, keep);

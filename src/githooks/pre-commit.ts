@@ -54,9 +54,13 @@ function whyProtected(ctx: HookContext, globs: Map<string, string>): string {
   return `protected by ${unique.map((g) => `'${g}'`).join(', ')} (${configuredAt(ctx.policy, 'protect.paths', ctx.repo.root)})`;
 }
 
-export async function preCommit(ctx: HookContext): Promise<HookReport> {
-  const changes = await stagedChanges(ctx.repo);
-  const heads = await mergeHeads(ctx.repo);
+/**
+ * What the pre-commit hook refuses or warns about in a commit of `changes`, before any mode is
+ * applied: the protected-path-delete and protected-path-modify violations. Shared with the agent
+ * hooks (planned-refs.ts), which judge an agent's `git commit` with it before git starts: Gemini
+ * CLI runs git with core.hooksPath="", so this hook never runs for it.
+ */
+export async function commitViolations(ctx: HookContext, changes: readonly StagedChange[]): Promise<Violation[]> {
   const removed: Array<{ change: StagedChange; glob: string }> = [];
   const modified: Array<{ change: StagedChange; glob: string }> = [];
   let deletedElsewhere: Set<GitPath> | null = null;
@@ -64,7 +68,7 @@ export async function preCommit(ctx: HookContext): Promise<HookReport> {
     const fromGlob = protectingPathGlob(ctx.policy, matchText(change.from));
     const toGlob = protectingPathGlob(ctx.policy, matchText(change.to));
     if (change.status === 'D') {
-      if (fromGlob) deletedElsewhere ??= await deletedOnEveryOtherSide(ctx.repo, heads);
+      if (fromGlob) deletedElsewhere ??= await deletedOnEveryOtherSide(ctx.repo, await mergeHeads(ctx.repo));
       if (fromGlob && !deletedElsewhere!.has(change.from)) removed.push({ change, glob: fromGlob });
     } else if (change.status === 'R' && fromGlob && !toGlob) {
       removed.push({ change, glob: fromGlob });
@@ -73,7 +77,7 @@ export async function preCommit(ctx: HookContext): Promise<HookReport> {
     }
   }
 
-  const decisions: Decision[] = [];
+  const violations: Violation[] = [];
   if (removed.length > 0) {
     const described = removed.map(({ change }) => (change.status === 'R' ? `${pathText(change.from)} -> ${pathText(change.to)} (moved out)` : `${pathText(change.from)} (deleted)`));
     const paths = removed.map(({ change }) => pathText(change.from));
@@ -88,7 +92,7 @@ export async function preCommit(ctx: HookContext): Promise<HookReport> {
         'then commit the rest; to stop protecting a path, remove it from protect.paths in .guard.yaml first (a change to .guard.yaml is itself a protected change)',
       ],
     };
-    decisions.push(await decide(ctx, violation, { hook: HOOK }));
+    violations.push(violation);
   }
   if (modified.length > 0) {
     const paths = modified.map(({ change }) => (change.status === 'R' ? `${pathText(change.from)} -> ${pathText(change.to)}` : pathText(change.to)));
@@ -99,7 +103,13 @@ export async function preCommit(ctx: HookContext): Promise<HookReport> {
       why: whyProtected(ctx, new Map(modified.map(({ change, glob }) => [pathText(change.to), glob]))),
       instead: [`leave them out of this commit: git restore --staged -- ${modified.slice(0, SHOW).map(({ change }) => shellArg(change.to)).join(' ')}`],
     };
-    decisions.push(await decide(ctx, violation, { hook: HOOK }));
+    violations.push(violation);
   }
+  return violations;
+}
+
+export async function preCommit(ctx: HookContext): Promise<HookReport> {
+  const decisions: Decision[] = [];
+  for (const violation of await commitViolations(ctx, await stagedChanges(ctx.repo))) decisions.push(await decide(ctx, violation, { hook: HOOK }));
   return report(decisions);
 }

@@ -6,7 +6,7 @@
 import { emptyTree } from '../git/objects.js';
 import { resolveRev } from '../git/revs.js';
 import type { Repo } from '../git/repo.js';
-import { runGit } from '../git/run.js';
+import { runGit, runGitSync } from '../git/run.js';
 import { gitPathsOf, type GitPath } from '../git/path.js';
 
 export interface StagedChange<P extends string = GitPath> {
@@ -52,4 +52,23 @@ export async function stagedChanges(repo: Repo, base?: string): Promise<StagedCh
   );
   // Bytes, not UTF-8 text: a name that is not valid UTF-8 must still name its file.
   return parseNameStatus(gitPathsOf(stdout));
+}
+
+/**
+ * What a `git commit` would change, asked before it starts (the agent hooks; planned-refs.ts),
+ * synchronously. `cached`: the index against HEAD (a plain commit, as stagedChanges); otherwise
+ * the working tree of the tracked files against HEAD (`commit -a`, `commit <pathspec>`). Limited
+ * to `pathspecs`, read from `cwd`; the names come from the top whatever diff.relative says. One
+ * git process; on an unborn HEAD one more (`ls-files`: every entry is then an addition).
+ */
+export function commitChangesSync(repo: Repo, options: { cached: boolean; pathspecs: string[]; cwd?: string }): StagedChange[] {
+  const cwd = options.cwd ?? repo.root;
+  const result = runGitSync(
+    ['diff-index', ...(options.cached ? ['--cached'] : []), '-z', '--name-status', '--find-renames', '--no-ext-diff', '--no-relative', 'HEAD', '--', ...options.pathspecs],
+    { cwd, okCodes: [128] },
+  );
+  if (result.code === 0) return parseNameStatus(gitPathsOf(result.stdout));
+  // No HEAD yet (or no such pathspec): what the index holds is all added.
+  const listed = runGitSync(['ls-files', '-z', '--cached', '--full-name', '--', ...options.pathspecs], { cwd, okCodes: [128] });
+  return gitPathsOf(listed.stdout).map((p) => ({ status: 'A', from: p, to: p }));
 }

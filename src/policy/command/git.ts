@@ -621,12 +621,25 @@ const SUBCOMMANDS: Record<string, (call: GitCall, args: Field[]) => void> = {
   },
   commit(call, args) {
     const parsed = parseGitArgs(args, {
-      long: { ...NO_VERIFY, message: 'required', file: 'required', 'reuse-message': 'required', 'reedit-message': 'required', fixup: 'required', squash: 'required', template: 'required', author: 'required', date: 'required', cleanup: 'required', trailer: 'required', 'gpg-sign': 'optional', 'untracked-files': 'optional', 'pathspec-from-file': 'required', amend: 'none', all: 'none' },
-      short: { n: 'none', m: 'required', F: 'required', C: 'required', c: 'required', t: 'required', S: 'optional', u: 'optional' },
-      alias: { n: 'no-verify' },
+      long: { ...NO_VERIFY, message: 'required', file: 'required', 'reuse-message': 'required', 'reedit-message': 'required', fixup: 'required', squash: 'required', template: 'required', author: 'required', date: 'required', cleanup: 'required', trailer: 'required', 'gpg-sign': 'optional', 'untracked-files': 'optional', 'pathspec-from-file': 'required', amend: 'none', all: 'none', only: 'none', include: 'none', patch: 'none', interactive: 'none', 'dry-run': 'none' },
+      short: { n: 'none', m: 'required', F: 'required', C: 'required', c: 'required', t: 'required', S: 'optional', u: 'optional', a: 'none', o: 'none', i: 'none', p: 'none' },
+      alias: { n: 'no-verify', a: 'all', o: 'only', i: 'include', p: 'patch' },
     });
     noVerify(call, parsed, 'commit');
     if (isSet(parsed, 'amend')) noteRef(call, { kind: 'rewrite', ref: 'HEAD', how: 'git commit --amend' });
+    // What it commits, for the caller to judge as the pre-commit hook would (planned-refs.ts).
+    if (!isSet(parsed, 'dry-run')) {
+      const words = [...parsed.operands, ...parsed.pathspecs];
+      const seen = !parsed.unknown && valueOf(parsed, 'pathspec-from-file') === undefined && words.every((w) => w.value !== null);
+      noteRef(call, {
+        kind: 'commit',
+        all: isSet(parsed, 'all'),
+        include: isSet(parsed, 'include'),
+        interactive: isSet(parsed, 'patch') || isSet(parsed, 'interactive'),
+        pathspecs: seen ? words.map((w) => w.value as string) : null,
+        cwd: call.cwd,
+      });
+    }
   },
   merge(call, args) {
     const parsed = parseGitArgs(args, { long: { ...NO_VERIFY, message: 'required', file: 'required', strategy: 'required', 'strategy-option': 'required', 'gpg-sign': 'optional', 'into-name': 'required', cleanup: 'required', abort: 'none', quit: 'none', continue: 'none' }, short: { m: 'required', F: 'required', s: 'required', X: 'required', S: 'optional' } });

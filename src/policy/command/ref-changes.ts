@@ -37,5 +37,12 @@ export type RefChange =
    * tips guard keeps.
    */
   | { kind: 'push-lease'; remote: string | null; destinations: string[] | null; how: string; command: string }
+  /**
+   * `git commit`: not a ref change the branch rules judge, but what it commits, judged for an agent
+   * as the pre-commit hook judges it (Gemini CLI runs git with hooks off). `all`: -a; `pathspecs`:
+   * `git commit <pathspec>` (only those, as in the working tree; with `include`, -i, added to the
+   * index), null when guard cannot see them; `interactive`: --patch/--interactive; `cwd`: where git runs.
+   */
+  | { kind: 'commit'; all: boolean; include: boolean; interactive: boolean; pathspecs: string[] | null; cwd: string | null; command: string }
   /** The ref disappears (`branch -m NEW` renames the current branch away). */
   | { kind: 'delete'; ref: string; how: string; command: string };

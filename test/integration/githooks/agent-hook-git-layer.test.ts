@@ -10,6 +10,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { GUARD_BIN } from '../../helpers/git-repo.js';
+import { withGitCount } from '../../helpers/git-trace.js';
+import { checkVerdict } from '../../helpers/verdicts.js';
 import { commitFile, dirState, guarded, type Guarded } from './setup.js';
 
 let repo: Guarded | undefined;
@@ -220,5 +222,76 @@ describe('agent hook: agents that switch the git layer off (Gemini CLI)', () => 
     expect(gemini(repo, 'git branch x refs/guard/keep/head && git push origin x').decision).toBe('deny');
     repo.git(['switch', '-q', '-c', 'feature']);
     expect(gemini(repo, 'git reset --hard HEAD~1').decision).toBe('allow');
+  });
+});
+
+describe("agent hook: a commit the pre-commit hook would refuse (Gemini CLI never runs it)", () => {
+  /** guarded() commits .guard.yaml, as teams do. */
+  const committedGuard = (): Guarded => guarded();
+
+  it('denies `git commit` with protected paths staged as deleted (git rm --cached), for Gemini and Claude, HEAD and index unchanged', () => {
+    repo = committedGuard();
+    const t = repo;
+    // On a branch of its own: an amend of main is refused as a rewrite first.
+    t.git(['switch', '-q', '-c', 'feature']);
+    t.git(['rm', '-q', '--cached', '.guard.yaml', '.github/workflows/ci.yml']);
+    const before = state(t);
+    for (const command of ['git commit -m x', 'git commit -q -m x', 'git commit --amend -m x', 'git commit -am x', 'git commit --all -m x', 'git commit -i -m x src/app.js', 'git commit -m x -- .github']) {
+      for (const [who, r] of [['gemini', gemini(t, command)], ['claude', claude(t, command)]] as const) {
+        expect(r.decision, `${who}: ${command}`).toBe('deny');
+        expect(r.reason, `${who}: ${command}`).toContain('protected-path-delete');
+        if (command !== 'git commit --amend -m x') expect(r.reason, `${who}: ${command}`).toContain('.github/workflows/ci.yml (deleted)');
+      }
+    }
+    const r = gemini(t, 'git commit -m x');
+    expect(r.reason).toContain("commit that deletes or moves away protected paths: .github/workflows/ci.yml (deleted), .guard.yaml (deleted)");
+    expect(r.reason).toContain('git restore --source=HEAD --staged --worktree -- .github/workflows/ci.yml .guard.yaml');
+    expect(state(t)).toEqual(before);
+    // A person is not judged here: their pre-commit hook runs (below) and decides.
+    expect(checkVerdict(t, 'git commit -m x')).toMatchObject({ verdict: 'allow' });
+    expect(checkVerdict(t, 'git commit -m x', { asAgent: true })).toMatchObject({ verdict: 'deny', rule: 'protected-path-delete' });
+    // The same words as the pre-commit hook, which refuses it for Claude (hooks on).
+    const hooked = t.run(['commit', '-q', '-m', 'x'], { env: { CLAUDECODE: '1' } });
+    expect(hooked.code).not.toBe(0);
+    expect(hooked.stderr).toContain('commit that deletes or moves away protected paths: .github/workflows/ci.yml (deleted), .guard.yaml (deleted)');
+    expect(state(t)).toEqual(before);
+    // Proof that the agent hook is the only layer left for Gemini: its environment commits the deletion.
+    const tip = t.rev('HEAD');
+    expect(t.run(['commit', '-q', '-m', 'x'], { env: GEMINI_SHELL_ENV }).code).toBe(0);
+    expect(t.rev('HEAD')).not.toBe(tip);
+  });
+
+  it('judges what -a and a pathspec commit take from the working tree, and allows a commit that leaves protected paths alone', () => {
+    repo = committedGuard();
+    const t = repo;
+    fs.rmSync(path.join(t.dir, '.github/workflows/ci.yml'));
+    t.write('src/app.js', 'console.log(5);\n');
+    for (const command of ['git commit -a -m x', 'git commit -m x .github', 'git commit -o -m x -- .github/workflows/ci.yml', 'git commit -m x .']) {
+      const r = gemini(t, command);
+      expect(r.decision, command).toBe('deny');
+      expect(r.reason, command).toContain('.github/workflows/ci.yml (deleted)');
+    }
+    // Nothing protected in the index, or in the paths named: allowed, and git commits it.
+    for (const command of ['git commit -m x', 'git commit -m x src/app.js', 'git commit -m x -- src']) expect(gemini(t, command).decision, command).toBe('allow');
+    t.git(['add', 'src/app.js']);
+    expect(gemini(t, 'git commit -q -m "normal change"').decision).toBe('allow');
+    expect(claude(t, 'git commit -q -m "normal change"').decision).toBe('allow');
+    expect(t.run(['commit', '-q', '-m', 'normal change'], { env: GEMINI_SHELL_ENV }).code).toBe(0);
+    expect(t.git(['log', '-1', '--format=%s'])).toBe('normal change\n');
+    expect(t.git(['ls-tree', '-r', '--name-only', 'HEAD'])).toContain('.github/workflows/ci.yml');
+  });
+
+  it('costs one git process more than a commit it does not judge (--dry-run)', () => {
+    repo = committedGuard();
+    const t = repo;
+    t.write('src/app.js', 'console.log(6);\n');
+    t.git(['add', 'src/app.js']);
+    const count = (command: string, env: Record<string, string> = {}) => withGitCount(t.base, 'commit', (trace) => claude(t, command, { ...env, ...trace })).count.total;
+    // The session's first call starts it (snapshots, journal): not what is measured.
+    count('git status');
+    const unjudged = count('git commit --dry-run -m x');
+    const judged = count('git commit -m x');
+    expect(judged).toBe(unjudged + 1);
+    expect(count('git commit --dry-run -m x')).toBe(unjudged);
   });
 });
