@@ -5,9 +5,9 @@
  * were allowed or a snapshot (found 2026-12-04 with guard's files committed, as teams do): an
  * agent could switch its own guard off, or delete `db/migrations/001.sql`, through git. Now each is
  * judged as its shell spelling is, by what git would actually do in this repository:
- *  - `git rm` (with or without -f, -r, --cached) deletes the tracked files its pathspecs match.
- *    `--cached` leaves the file on disk but deletes it from the next commit, so from every clone
- *    and checkout after it: it counts too;
+ *  - `git rm` (with or without -f, -r) deletes the tracked files its pathspecs match. `--cached`
+ *    leaves the file on disk and is not judged here: the commit that would delete it from every
+ *    clone is (git.ts commit, planned-refs.ts), as the pre-commit hook judges it;
  *  - `git mv` sources are judged as mv's are ("moves away ...": git.ts gitMv, checkMoveSource);
  *  - `git checkout [<tree-ish>] -- <pathspec>` and `git restore [--source=X] <pathspec>` rewrite
  *    or delete the files that differ from the source: refused only where one of guard's files or

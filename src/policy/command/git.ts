@@ -588,8 +588,10 @@ const SUBCOMMANDS: Record<string, (call: GitCall, args: Field[]) => void> = {
   rm(call, args) {
     const parsed = parseGitArgs(args, { long: { force: 'none', cached: 'none', 'dry-run': 'none', quiet: 'none', 'ignore-unmatch': 'none', sparse: 'none', 'pathspec-from-file': 'required' }, short: { f: 'none', n: 'none', q: 'none', r: 'none' }, alias: { f: 'force', n: 'dry-run', q: 'quiet' } });
     if (!isSet(parsed, 'dry-run')) {
-      const cached = isSet(parsed, 'cached');
-      guardedPaths(call, { words: [...parsed.operands, ...parsed.pathspecs], recursive: isSet(parsed, 'r'), what: cached ? 'git rm --cached deletes, from the next commit on,' : 'git rm deletes', instead: NAME_OTHERS });
+      // --cached leaves the files on disk: only a commit deletes them, and that commit is judged
+      // (commit, planned-refs.ts) as the pre-commit hook judges it. `git rm -r --cached . && git add .`
+      // after a .gitignore change touches every tracked file, a workflow or guard's own among them.
+      if (!isSet(parsed, 'cached')) guardedPaths(call, { words: [...parsed.operands, ...parsed.pathspecs], recursive: isSet(parsed, 'r'), what: 'git rm deletes', instead: NAME_OTHERS });
     }
     if (isSet(parsed, 'force') && !isSet(parsed, 'cached') && !isSet(parsed, 'dry-run')) {
       const submodule = submoduleAmong(call, parsed.operands);

@@ -2,7 +2,8 @@
  * git's own path commands over guard's files and protected paths, by an agent. Found 2026-12-04
  * with guard's files committed after `guard init` (as teams do): `rm .guard.yaml` and `mv
  * .guard.yaml old.yaml` were refused, but `git rm .guard.yaml`, `git rm -r .claude`, `git mv .claude
- * x`, `git rm -r --cached .claude` were allowed (git mv's sources: judged as mv's since 44a0ff4),
+ * x`, `git rm -r --cached .claude` were allowed (git mv's sources: judged as mv's since 44a0ff4;
+ * `git rm --cached` is allowed again since the commit that would delete is judged instead),
  * `git rm -f .guard.yaml`, `git checkout -- .claude`
  * and `git restore --source=HEAD~1 .` a snapshot, and `git rm db/migrations/001.sql` was only
  * caught at commit time. Now each is refused through the installed Claude Code hook, judged by what
@@ -43,9 +44,7 @@ function run(t: TestRepo, command: string): void {
 const DENIED_CLEAN: Array<[string, string, string]> = [
   ['git rm .guard.yaml', 'guard-self', 'git rm deletes .guard.yaml'],
   ['git rm -f .guard.yaml', 'guard-self', 'git rm deletes .guard.yaml'],
-  ['git rm -q --cached -- .guard.yaml', 'guard-self', 'git rm --cached deletes, from the next commit on, .guard.yaml'],
   ['git rm -r .claude', 'guard-self', '.claude/settings.local.json'],
-  ['git rm -r --cached .claude', 'guard-self', '.claude/settings.local.json'],
   ['git rm -rf .', 'guard-self', 'git rm deletes'],
   ["git rm '.claude/*'", 'guard-self', '.claude/settings.local.json'],
   // git mv's sources are judged as mv's (44a0ff4); guard init protects its own files by protect.paths too.
@@ -57,7 +56,6 @@ const DENIED_CLEAN: Array<[string, string, string]> = [
   ['git rm db/migrations/001.sql', 'protected-path', 'git rm deletes db/migrations/001.sql, a protected path (matches "**/migrations/**")'],
   ['git rm -r db', 'protected-path', 'db/migrations/001.sql'],
   ["git rm '*.sql'", 'protected-path', 'db/migrations/001.sql'],
-  ['git rm --cached db/migrations/001.sql', 'protected-path', 'db/migrations/001.sql'],
   ['git mv db/migrations db/old', 'protected-path', 'moves away db/migrations, which holds the protected path db/migrations/001.sql'],
   ['git mv db data', 'protected-path', 'db/migrations/001.sql'],
   // HEAD~1 has none of guard's files: restore (no overlay) deletes them.
@@ -144,6 +142,10 @@ const KEPT: Array<[string, string]> = [
   ['git rm src/b.js', 'allow'],
   ['git rm -rf src', 'snapshot'],
   ['git rm -r --cached src', 'allow'],
+  // --cached keeps the files on disk; the commit that would delete them is judged (agent-hook-git-layer.test.ts).
+  ['git rm -q --cached -- .guard.yaml', 'allow'],
+  ['git rm -r --cached .claude', 'allow'],
+  ['git rm --cached db/migrations/001.sql', 'allow'],
   ['git mv src lib', 'allow'],
   ['git mv src/a.js src/c.js', 'allow'],
   ['git checkout main', 'allow'],

@@ -234,6 +234,8 @@ describe("agent hook: a commit the pre-commit hook would refuse (Gemini CLI neve
     const t = repo;
     // On a branch of its own: an amend of main is refused as a rewrite first.
     t.git(['switch', '-q', '-c', 'feature']);
+    // What the agent may now do itself: the files stay on disk.
+    for (const answer of [gemini(t, 'git rm -q --cached .guard.yaml .github/workflows/ci.yml'), claude(t, 'git rm -q --cached .guard.yaml .github/workflows/ci.yml')]) expect(answer.decision).toBe('allow');
     t.git(['rm', '-q', '--cached', '.guard.yaml', '.github/workflows/ci.yml']);
     const before = state(t);
     for (const command of ['git commit -m x', 'git commit -q -m x', 'git commit --amend -m x', 'git commit -am x', 'git commit --all -m x', 'git commit -i -m x src/app.js', 'git commit -m x -- .github']) {
@@ -279,6 +281,19 @@ describe("agent hook: a commit the pre-commit hook would refuse (Gemini CLI neve
     expect(t.run(['commit', '-q', '-m', 'normal change'], { env: GEMINI_SHELL_ENV }).code).toBe(0);
     expect(t.git(['log', '-1', '--format=%s'])).toBe('normal change\n');
     expect(t.git(['ls-tree', '-r', '--name-only', 'HEAD'])).toContain('.github/workflows/ci.yml');
+  });
+
+  it('allows the .gitignore cleanup, git rm -r --cached . && git add ., and the commit after it', () => {
+    repo = committedGuard();
+    const t = repo;
+    t.write('.gitignore', 'build/\n');
+    t.write('build/out.js', 'generated\n');
+    const command = 'git rm -r -q --cached . && git add .';
+    expect(gemini(t, command).decision).toBe('allow');
+    expect(claude(t, command).decision).toBe('allow');
+    const r = spawnSync('bash', ['-c', command], { cwd: t.dir, env: { ...t.env, ...GEMINI_SHELL_ENV }, encoding: 'utf8' });
+    expect(r.status, r.stderr).toBe(0);
+    expect(gemini(t, 'git commit -q -m "apply .gitignore"').decision).toBe('allow');
   });
 
   it('costs one git process more than a commit it does not judge (--dry-run)', () => {
