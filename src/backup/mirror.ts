@@ -21,7 +21,7 @@ import { GUARD_REF_PREFIX } from '../snapshot/refs.js';
 import { resolveLink } from './link.js';
 import { defaultStoreDir } from './location.js';
 import { readPushStatus, updatePushStatus, type PushRecord, type RefRejection } from './push-status.js';
-import { diagnosePush, errorLines } from './push-diagnosis.js';
+import { diagnosePush, errorLines, unreadableObjects } from './push-diagnosis.js';
 import { recordBackup } from './registry.js';
 import { ensureBackupRepo } from './store.js';
 
@@ -94,6 +94,27 @@ async function partialCloneSkip(repo: Repo, target: string, options: PushOptions
   };
 }
 
+/**
+ * The memo of a push that failed for objects git could not read (push-status.ts): an automatic
+ * push to the same target checks them first, with one `git cat-file --batch-check`, and while any
+ * is still missing returns the same failure at once instead of packing the whole history again
+ * to fail the same way. Null (push) when there is no memo (no git process), when the push was
+ * asked for (`guard backup push`), or when every object is back.
+ */
+async function missingMemo(repo: Repo, last: PushRecord | null, target: string, options: PushOptions): Promise<PushOutcome | null> {
+  if (!options.automatic || !last || last.ok || last.target !== target || !last.missing?.length) return null;
+  const result = await runGit(['cat-file', '--batch-check=%(objectname)'], { cwd: repo.root, input: `${last.missing.join('\n')}\n` });
+  const missing = result.stdout
+    .toString('utf8')
+    .split('\n')
+    .map((line) => /^(\S+) missing$/.exec(line)?.[1])
+    .filter((oid): oid is string => oid !== undefined);
+  if (missing.length === 0) return null;
+  const still = `not retried: ${missing.join(', ')} ${missing.length === 1 ? 'is' : 'are'} still missing`;
+  const cause = (last.cause ?? '').replace(/; not retried: .*$/, '');
+  return { ...last, time: new Date().toISOString(), durationMs: 0, missing, cause: cause ? `${cause}; ${still}` : still };
+}
+
 function noteCopied(status: { copiedTo?: string[] }, outcome: PushRecord): void {
   if (outcome.ok && !status.copiedTo?.includes(outcome.target)) status.copiedTo = [...(status.copiedTo ?? []), outcome.target];
 }
@@ -135,6 +156,8 @@ async function push(repo: Repo, target: string, refspec: string): Promise<Omit<P
     if (!last.ok) {
       const diagnosis = diagnosePush(result.stderr, parsed.rejected.map((r) => r.reason));
       if (diagnosis) Object.assign(last, diagnosis);
+      const missing = unreadableObjects(result.stderr, parsed.rejected.map((r) => r.reason));
+      if (missing.length > 0) last.missing = missing;
     }
     // Another push into the same backup held a ref lock: try again shortly.
     const lockRace = parsed.rejected.some((r) => /lock/i.test(r.reason)) || /cannot lock ref|unable to lock/i.test(result.stderr);
@@ -171,7 +194,7 @@ export async function pushBackup(repo: Repo, settings: MirrorSettings, options: 
   if (!(await hasGuardRefs(repo))) {
     return { time: new Date().toISOString(), target: link.path, ok: true, updated: 0, rejected: [], durationMs: 0, empty: true };
   }
-  const skip = await partialCloneSkip(repo, link.path, options);
+  const skip = (await partialCloneSkip(repo, link.path, options)) ?? (await missingMemo(repo, readPushStatus(repo).local, link.path, options));
   if (skip) {
     updatePushStatus(repo, (status) => {
       status.local = skip;
@@ -212,7 +235,7 @@ export async function pushRemote(repo: Repo, settings: MirrorSettings, options: 
   if (!(await hasGuardRefs(repo))) {
     return { time: new Date().toISOString(), target: remote, ok: true, updated: 0, rejected: [], durationMs: 0, empty: true };
   }
-  const skip = await partialCloneSkip(repo, remote, options);
+  const skip = (await partialCloneSkip(repo, remote, options)) ?? (await missingMemo(repo, readPushStatus(repo).remote, remote, options));
   if (skip) {
     updatePushStatus(repo, (status) => {
       status.remote = skip;

@@ -19,9 +19,20 @@ export function errorLines(stderr: string): string[] {
     .filter((line) => /^(fatal|error|remote: error|remote: fatal):/i.test(line) || /^remote: git-guard backup/.test(line));
 }
 
+const UNREADABLE = /(?:unable to read|bad object|missing (?:blob|tree|commit|tag) object|did not receive expected object|could not read)\s+([0-9a-f]{40,64})/gi;
+
+/**
+ * The objects git said it could not read while building the pack (each once, in order): what a
+ * push that failed for a missing object leaves in its record (push-status.ts `missing`).
+ */
+export function unreadableObjects(stderr: string, rejections: string[]): string[] {
+  const text = `${stderr}\n${rejections.join('\n')}`;
+  return [...new Set([...text.matchAll(UNREADABLE)].map((m) => m[1]!.toLowerCase()))];
+}
+
 export function diagnosePush(stderr: string, rejections: string[]): PushDiagnosis | null {
   const text = `${stderr}\n${rejections.join('\n')}`;
-  const missing = /(?:unable to read|bad object|missing (?:blob|tree|commit|tag) object|did not receive expected object|could not read)\s+([0-9a-f]{40,64})/i.exec(text)?.[1];
+  const missing = unreadableObjects(stderr, rejections)[0];
   if (missing || /pack-objects died|bad object|unable to read [0-9a-f]/i.test(text)) {
     return {
       cause: `an object the snapshots need is missing from this repository's history${missing ? ` (${missing})` : ''}, so git cannot build the pack to send (the backup's "unpacker error" only echoes that)`,

@@ -2,6 +2,16 @@
  * The outcome of the latest mirror pushes, `<commonDir>/guard/backup-status.json`, read by
  * `guard backup status` and `guard status`. Written after every push (local backup and remote)
  * under a lock, atomically.
+ *
+ * It is also the memo of a push that failed because an object of the history cannot be read (a
+ * damaged clone, or one made from a mirror that lacks objects, that is not a partial clone): the
+ * record's `missing` lists those objects. git packs the whole history before it finds out (4.7 s
+ * for babel), so an automatic push (session start, watcher, background pusher) first checks them
+ * with one `git cat-file --batch-check` and, while any is still missing, does not push but
+ * reports the same failure at once ("not retried: <oid> is still missing", mirror.ts
+ * missingMemo). Once the object is back the push runs; `guard backup push` always tries, and its
+ * success (like any push's) replaces the record and so clears the memo. A record without
+ * `missing`, the healthy case, costs no git process.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -26,6 +36,8 @@ export interface PushRecord {
   /** Why it failed and what to do, when guard could tell (push-diagnosis.ts). */
   cause?: string;
   fix?: string;
+  /** Objects git could not read when this push failed (see above): the next automatic push checks them first. */
+  missing?: string[];
   durationMs: number;
 }
 

@@ -66,5 +66,7 @@ export function sessionBackupWarning(backup: PushOutcome | undefined): string | 
   if (!backup || backup.ok || backup.empty) return null;
   if (backup.skipped) return `the session-start snapshot is NOT in a backup: ${backup.cause}. It exists only in this repository's .git. ${backup.fix}`;
   const why = backup.error ?? backup.rejected.map((r) => `${r.ref}: ${r.reason}`).join('; ');
+  // Diagnosed (push-diagnosis.ts): the cause in words and its fix, which ends in `guard backup push`.
+  if (backup.cause && backup.fix) return `the session-start snapshot is NOT in the backup (push to ${backup.target} failed: ${backup.cause}); it exists only in this repository's .git. Fix: ${backup.fix}`;
   return `the session-start snapshot is NOT in the backup (push to ${backup.target} failed: ${why}); it exists only in this repository's .git. Retry with: guard backup push`;
 }

@@ -6,10 +6,73 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cloneFromUpstream } from '../../helpers/fixtures.js';
-import { withTestRepo } from '../../helpers/git-repo.js';
+import { countGitProcesses, traceEnv, tracedArgv } from '../../helpers/git-trace.js';
+import { withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
 import { json, waitForBackgroundPush } from '../watcher/helpers.js';
 
+/** A session start through Claude Code's hook, every git process traced: its message and its git argv. */
+async function tracedSessionStart(repo: TestRepo, id: string): Promise<{ message: string; argv: string[][]; packs: number }> {
+  const trace = path.join(repo.base, `trace-${id}.json`);
+  const start = repo.guard(['agent-hook', 'claude', 'session-start'], { input: JSON.stringify({ session_id: id, cwd: repo.dir, hook_event_name: 'SessionStart', source: 'startup' }), env: traceEnv(trace) });
+  expect(start.code, start.stderr).toBe(0);
+  repo.guard(['session', 'end']);
+  await waitForBackgroundPush(repo);
+  repo.guard(['watch', 'stop']);
+  const packs = countGitProcesses(trace).byCommand.find(([name]) => name === 'pack-objects')?.[1] ?? 0;
+  return { message: start.stdout + start.stderr, argv: tracedArgv(trace), packs };
+}
+
 describe('a failed backup push', () => {
+  it('an object missing from a clone that is not partial: one failed push, then session starts report it at once without packing until the object is back', () =>
+    withTestRepo(async (repo) => {
+      repo.write('README.md', '# project\n');
+      repo.git(['add', '-A']);
+      repo.git(['commit', '-q', '-m', 'base']);
+      repo.write('gone.txt', 'an old file\n');
+      repo.git(['add', '-A']);
+      repo.git(['commit', '-q', '-m', 'add']);
+      repo.git(['rm', '-q', 'gone.txt']);
+      repo.git(['commit', '-q', '-m', 'remove']);
+      // A damaged clone: a blob of the history is gone; HEAD's tree does not need it, so status works.
+      const blob = repo.git(['rev-parse', 'HEAD~:gone.txt']).trim();
+      fs.rmSync(path.join(repo.dir, '.git', 'objects', blob.slice(0, 2), blob.slice(2)));
+
+      // The first session start packs, fails, and says why.
+      const first = await tracedSessionStart(repo, 'first');
+      expect(first.message).toContain('the session-start snapshot is NOT in the backup');
+      expect(first.message).toContain(blob);
+      expect(first.packs).toBeGreaterThan(0);
+      expect(json(repo, ['backup', 'status']).lastPush).toMatchObject({ ok: false, missing: [blob] });
+
+      // The next one checks the object (one cat-file), packs nothing and says the same, at once.
+      const second = await tracedSessionStart(repo, 'second');
+      expect(second.packs).toBe(0);
+      expect(second.argv.filter((a) => a.includes('push'))).toEqual([]);
+      expect(second.message).toContain('the session-start snapshot is NOT in the backup');
+      expect(second.message).toContain('git fsck --full');
+      expect(second.message).toContain(`not retried: ${blob} is still missing`);
+
+      // A person's guard backup push always tries (and fails the same way).
+      const asked = repo.guard(['backup', 'push']);
+      expect(asked.code).toBe(1);
+      expect(asked.stderr).toContain(`fatal: unable to read ${blob}`);
+
+      // The object written back (as the fix says): the next session start pushes, and the backup has its snapshot.
+      const back = path.join(repo.base, 'gone.txt');
+      fs.writeFileSync(back, 'an old file\n');
+      expect(repo.git(['hash-object', '-w', '--', back]).trim()).toBe(blob);
+      const third = await tracedSessionStart(repo, 'third');
+      expect(third.message).not.toContain('NOT in the backup');
+      expect(third.packs).toBeGreaterThan(0);
+      expect(json(repo, ['backup', 'status'])).toMatchObject({ inSync: true, lastPush: { ok: true } });
+      expect(json(repo, ['backup', 'status']).lastPush.missing).toBeUndefined();
+
+      // Healthy again: no memo, so no object check.
+      const fourth = await tracedSessionStart(repo, 'fourth');
+      expect(fourth.argv.filter((a) => a.includes('--batch-check=%(objectname)'))).toEqual([]);
+      expect(fourth.message).not.toContain('NOT in the backup');
+    }));
+
   it('an object missing from history: says so, names the object and suggests git fsck (push, backup status, status)', () =>
     withTestRepo(async (repo) => {
       repo.write('README.md', '# project\n');
