@@ -25,6 +25,11 @@ export function planLines(plan: RollbackPlan): string[] {
   return lines;
 }
 
+/** Whether confirmPlan will wait on a person's answer (the rollback pauses the watcher only after it). */
+export function asksPerson(out: Output, yes: boolean | undefined): boolean {
+  return !yes && out.interactive && !out.json;
+}
+
 /** Asks at a terminal; without one, --yes is required (the refusal names the exact command). */
 export async function confirmPlan(out: Output, yes: boolean | undefined, again: string): Promise<boolean> {
   if (yes) return true;

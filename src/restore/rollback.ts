@@ -17,7 +17,11 @@
  *  - every finished rollback, undo and resume is journaled in the event journal (`guard log`);
  *  - the worktree's watcher is paused from before the pre-rollback snapshot to the end
  *    (watcher/serve.ts, pauseWatcher): it writes no protected file back and takes no snapshot
- *    while the rollback plans, checks and writes; the result says whether it was paused.
+ *    while the rollback plans, checks and writes; the result says whether it was paused. When a
+ *    person is asked (options.asks), the watcher keeps working while the question is open: the
+ *    plan is made and shown unpaused, and once confirmed the watcher is paused and the rollback
+ *    planned again from a new pre-rollback snapshot (the same one when nothing changed), so what
+ *    changed while the question was open is in the snapshot --undo returns to (changedWhileAsked).
  */
 import fs from 'node:fs/promises';
 import type { Repo } from '../git/repo.js';
@@ -81,6 +85,11 @@ export interface RollbackOptions {
   dryRun?: boolean;
   /** Asked once with the plan; return false to cancel (nothing is changed). */
   confirm: (plan: RollbackPlan, context: { target: Snapshot; pre: Snapshot }) => Promise<boolean>;
+  /**
+   * The confirmation waits on a person (no --yes, at a terminal): the watcher is paused only once
+   * confirmed, not while the question is open (it may stay open for minutes while an agent works).
+   */
+  asks?: boolean;
   snapshot?: { maxFileSize?: number; includeIgnored?: string[] };
   onEvent?: (event: RollbackEvent) => void;
 }
@@ -94,10 +103,22 @@ export interface RollbackResult {
   /** True when the working tree already matched the target. */
   nothingToDo: boolean;
   /**
+   * Asked (options.asks): the repository changed while the question was open. The rollback was
+   * planned again after the confirmation; what changed is in `pre` (--undo brings it back).
+   */
+  changedWhileAsked?: boolean;
+  /**
    * The worktree's watcher during the rollback: paused (it wrote nothing and took no snapshot),
    * none running, or one that did not pause (reason: it may have acted meanwhile).
    */
   watcher: WatcherRecord;
+}
+
+/** Thrown by the unpaused first pass once the person confirmed: nothing was changed yet. */
+class Confirmed extends Error {
+  constructor(readonly pre: Snapshot, readonly target: Snapshot) {
+    super('confirmed');
+  }
 }
 
 export type WatcherRecord = { state: 'paused' | 'none' } | { state: 'unanswered'; reason: string };
@@ -506,31 +527,70 @@ function journalRollback(repo: Repo, mode: 'rollback' | 'undo' | 'resume', plan:
 }
 
 export async function rollback(repo: Repo, options: RollbackOptions): Promise<RollbackResult> {
+  if (options.dryRun) return attempt(repo, options, { state: 'none' });
+  let asked: Confirmed | null = null;
+  if (options.asks) {
+    // A person is asked: while the question is open the watcher goes on (an agent may still be
+    // working). Planned and shown unpaused; a refusal or an error ends here, nothing changed.
+    try {
+      // Nothing to do, or an answer of no: returned or thrown here, and the watcher never paused.
+      return await attempt(repo, {
+        ...options,
+        confirm: async (plan, context) => {
+          if (!(await options.confirm(plan, context))) return false;
+          throw new Confirmed(context.pre, context.target);
+        },
+      }, { state: 'none' });
+    } catch (error) {
+      if (!(error instanceof Confirmed)) throw error;
+      asked = error;
+    }
+  }
   // The watcher holds still from before the pre-rollback snapshot to the end: a protected file it
   // was about to write back would otherwise land between the plan and the checks (the rollback
   // refused with "git would not update some files" and the watcher's bytes stayed), and a
-  // snapshot of its could record a half-restored tree. A dry run changes nothing: no pause.
-  const pause: WatcherPause = options.dryRun ? { state: 'none' } : await pauseWatcher(repo);
+  // snapshot of its could record a half-restored tree. Once confirmed, planned again paused: a
+  // change made while the question was open is in the new pre-rollback snapshot (or refused by
+  // the checks), never lost, and reported (changedWhileAsked).
+  const pause: WatcherPause = await pauseWatcher(repo);
   const watcher: WatcherRecord = pause.state === 'unanswered' ? { state: 'unanswered', reason: pause.reason } : { state: pause.state };
   try {
-    try {
-      return await rollbackOnce(repo, options, null, watcher);
-    } catch (error) {
-      if (!(error instanceof UncapturedInTheWay)) throw error;
-      // Nothing was changed: once more, to the same target, with the files in the way captured into
-      // the pre-rollback snapshot. What still cannot be captured (over snapshot.maxFileSize,
-      // unreadable) is refused.
-      return await rollbackOnce(repo, error.target && !options.undo && !options.resume ? { ...options, target: error.target } : options, error.paths, watcher);
-    }
+    if (!asked) return await attempt(repo, options, watcher);
+    const confirmedPre = asked.pre;
+    let changed = false;
+    const result = await attempt(repo, {
+      ...options,
+      // The target confirmed (a default one is not picked again from a newer pre-rollback snapshot).
+      ...(options.undo || options.resume ? {} : { target: asked.target }),
+      confirm: async (_plan, { pre }) => {
+        changed = !sameState(confirmedPre, pre);
+        return true;
+      },
+    }, watcher);
+    return changed ? { ...result, changedWhileAsked: true } : result;
   } finally {
     if (pause.state === 'paused') pause.release();
+  }
+}
+
+/** One rollback; files in the way that no snapshot holds are captured and it runs once more. */
+async function attempt(repo: Repo, options: RollbackOptions, watcher: WatcherRecord): Promise<RollbackResult> {
+  try {
+    return await rollbackOnce(repo, options, null, watcher);
+  } catch (error) {
+    if (!(error instanceof UncapturedInTheWay)) throw error;
+    // Nothing was changed: once more, to the same target, with the files in the way captured into
+    // the pre-rollback snapshot. What still cannot be captured (over snapshot.maxFileSize,
+    // unreadable) is refused.
+    return await rollbackOnce(repo, error.target && !options.undo && !options.resume ? { ...options, target: error.target } : options, error.paths, watcher);
   }
 }
 
 /**
  * Test bundle only: with GUARD_TEST_ROLLBACK_HOLD set and `<gitDir>/guard/test-rollback-hold`
  * written by the test, the rollback, once planned and before its checks, renames that file to
- * `test-rollback-held` and waits until the test removes it (at most a minute). Armed once, holds once.
+ * `test-rollback-held` and waits until the test removes it (at most a minute). Armed once, holds once:
+ * with a question (options.asks), armed after the answer it holds the paused pass planned again.
  */
 async function holdForTest(repo: Repo): Promise<void> {
   if (testFault('GUARD_TEST_ROLLBACK_HOLD') === undefined) return;
@@ -774,6 +834,8 @@ async function rollbackOnce(repo: Repo, options: RollbackOptions, inTheWay: GitP
     journalRollback(repo, options.undo ? 'undo' : options.resume ? 'resume' : 'rollback', plan, target, pre, record, watcher);
     return { plan, target, pre, applied: true, nothingToDo, watcher };
   } catch (error) {
+    // Confirmed in the unpaused pass: nothing was changed, and an interrupted rollback stays.
+    if (error instanceof Confirmed) throw error;
     if (lock) await lock.release();
     const journal = await readInProgress(repo);
     if (journal && error instanceof GuardError && journal.step !== 'planned') {

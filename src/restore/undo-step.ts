@@ -62,6 +62,8 @@ export interface UndoOptions {
   dryRun?: boolean;
   confirm: (plan: RollbackPlan, undo: UndoPlan) => Promise<boolean>;
   snapshot?: { maxFileSize?: number; includeIgnored?: string[] };
+  /** The confirmation waits on a person: the watcher is paused only once confirmed (rollback.ts). */
+  asks?: boolean;
 }
 
 export interface UndoResult {
@@ -230,6 +232,7 @@ export async function undoStep(repo: Repo, step: Step, options: UndoOptions): Pr
     exactPaths: changing.map((f) => f.bytes),
     filesOnly: true,
     ...(options.snapshot ? { snapshot: options.snapshot } : {}),
+    ...(options.asks ? { asks: true } : {}),
     confirm: (rollbackPlan) => options.confirm(rollbackPlan, plan),
   });
   return { plan, applied: result.applied, rollback: result };

@@ -8,7 +8,7 @@ import { typedRelative } from '../../restore/typed-paths.js';
 import { pathText, shellArg } from '../../git/path.js';
 import type { CommandContext } from '../main.js';
 import { shortId } from '../format.js';
-import { confirmPlan, planLines } from '../plan-confirm.js';
+import { asksPerson, confirmPlan, planLines } from '../plan-confirm.js';
 import { snapshotSettings } from '../snapshot-options.js';
 
 interface RestoreArgs {
@@ -33,6 +33,7 @@ export async function run(args: RestoreArgs, ctx: CommandContext): Promise<numbe
     exactPaths: exact,
     filesOnly: true,
     dryRun: args.dryRun === true,
+    asks: asksPerson(ctx.out, args.yes),
     snapshot: settings,
     confirm: async (plan) => {
       ctx.out.line(`Restore ${shown} as of the ${target.label} (snapshot ${shortId(target.snapshot.oid)}):`);

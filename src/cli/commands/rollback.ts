@@ -1,3 +1,4 @@
+import { asksPerson } from '../plan-confirm.js';
 import { createInterface } from 'node:readline/promises';
 import { testFault } from '../../util/test-faults.js';
 import { openRepo } from '../../git/repo.js';
@@ -192,6 +193,7 @@ export async function run(args: Args, { cwd, out }: CommandContext): Promise<num
     paths: args.paths ?? [],
     filesOnly: args.filesOnly === true,
     dryRun: args.dryRun === true,
+    asks: asksPerson(out, args.yes),
     snapshot: settings,
     onEvent: (event) => {
       if (event.type === 'phase') out.progress(event.phase === 'worktree' && planned > 0 ? `rollback: writing ${planned} files…` : `rollback: ${event.phase}…`);
@@ -227,6 +229,7 @@ export async function run(args: Args, { cwd, out }: CommandContext): Promise<num
     preRollbackSnapshot: { id: shortId(result.pre.oid), oid: result.pre.oid },
     plan: planJson(result.plan),
     watcher: result.watcher,
+    ...(result.changedWhileAsked ? { changedWhileAsked: true } : {}),
     ...(picked ? { earlier: earlierJson(earlier) } : {}),
   });
   if (args.dryRun) {
@@ -241,6 +244,7 @@ export async function run(args: Args, { cwd, out }: CommandContext): Promise<num
     return 0;
   }
   out.line(`Rolled back to ${shortId(result.target.oid)}. The state before is snapshot ${shortId(result.pre.oid)}.`);
+  if (result.changedWhileAsked) out.warn(`guard: the repository changed while the question was open; the rollback was planned again after your answer and those changes are in snapshot ${shortId(result.pre.oid)} (undo with \`guard rollback --undo\`).`);
   printWatcher(out, result.watcher);
   const submodules = result.plan.files.filter((f) => f.kind === 'submodule' && f.action !== 'delete');
   if (submodules.length > 0) {

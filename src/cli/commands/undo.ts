@@ -6,7 +6,7 @@ import { undoStep, type UndoFile } from '../../restore/undo-step.js';
 import type { CommandContext } from '../main.js';
 import { shortId } from '../format.js';
 import { ExitCode } from '../exit-codes.js';
-import { confirmPlan } from '../plan-confirm.js';
+import { asksPerson, confirmPlan } from '../plan-confirm.js';
 import { snapshotSettings } from '../snapshot-options.js';
 import { stepTitle } from './timeline.js';
 
@@ -42,6 +42,7 @@ export async function run(args: UndoArgs, ctx: CommandContext): Promise<number> 
     force: args.force === true,
     conflicts: args.conflicts ?? 'skip',
     snapshot: settings,
+    asks: asksPerson(ctx.out, args.yes),
     confirm: async (_plan, undo) => {
       ctx.out.line(header);
       for (const line of fileLines(undo.files)) ctx.out.line(line);

@@ -221,4 +221,47 @@ describe('a rollback while the watcher restores a protected file', () => {
       expect(undone).toEqual(afterRm);
       expect(repo.guard(['watch', 'stop']).code).toBe(0);
     }));
+
+  it('at the "Proceed?" question (a terminal, no --yes) the watcher goes on; paused once confirmed, the rollback is exact and --undo brings back what changed while asked', () =>
+    withTestRepo(async (repo) => {
+      const { start } = await setUp(repo);
+      const atStart = captureState(repo);
+      repo.write('src/app.js', 'console.log(2);\n');
+      // A person at a terminal: guard under `script` (a pseudo-terminal), answered through its stdin.
+      const command = [process.execPath, GUARD_BIN, 'rollback', start].map((a) => `'${a}'`).join(' ');
+      const child = spawn('script', ['-qec', command, '/dev/null'], { cwd: repo.dir, env: { ...repo.env, ...HOLDS }, stdio: ['pipe', 'pipe', 'pipe'] });
+      let output = '';
+      child.stdout.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+      child.stderr.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+      const done = new Promise<number | null>((resolve) => child.on('close', resolve));
+      await waitFor('the question', () => output.includes('Proceed? [y/N]') || undefined, 60_000, 20);
+
+      // While the question is open: the watcher is not paused and takes snapshots of the agent's work.
+      const status = json(repo, ['watch', 'status']);
+      expect(status.file.pausedFor ?? []).toEqual([]);
+      expect(status.summary).not.toContain('paused while a rollback runs');
+      repo.write('src/app.js', 'console.log(3);\n');
+      repo.write('notes.txt', 'written while the question was open\n');
+      await waitFor('the watcher to snapshot the change made while asked', () => treeFiles(repo, snapshots(repo)[0].oid).includes('notes.txt') || undefined);
+      const whileAsked = captureState(repo);
+
+      // Confirmed: the rollback (planned again) holds after its plan, with the watcher paused for it.
+      fs.writeFileSync(guardFile(repo, 'test-rollback-hold'), '');
+      child.stdin.write('y\n');
+      await waitFor('the confirmed rollback to hold after its plan', () => fs.existsSync(guardFile(repo, 'test-rollback-held')) || undefined, 60_000, 20);
+      const paused = json(repo, ['watch', 'status']);
+      expect(paused.file.pausedFor).toHaveLength(1);
+      expect(paused.summary).toContain('paused while a rollback runs');
+      fs.rmSync(guardFile(repo, 'test-rollback-held'));
+      expect(await done, output).toBe(0);
+      expect(output).toContain('the repository changed while the question was open');
+      expect(output).toContain('The watcher was paused while it ran');
+
+      // Exact: bytes, modes, index, HEAD, refs as at the start (notes.txt, in the new pre-rollback snapshot, removed).
+      expect(captureState(repo)).toEqual(atStart);
+      const undo = repo.guard(['rollback', '--undo', '--yes']);
+      expect(undo.code, undo.stderr).toBe(0);
+      expect(captureState(repo)).toEqual(whileAsked);
+      expect(repo.guard(['watch', 'stop']).code).toBe(0);
+    }));
 });
