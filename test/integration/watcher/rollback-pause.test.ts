@@ -264,4 +264,45 @@ describe('a rollback while the watcher restores a protected file', () => {
       expect(captureState(repo)).toEqual(whileAsked);
       expect(repo.guard(['watch', 'stop']).code).toBe(0);
     }));
+
+  it('confirmed with nothing changed while asked: no new snapshot, no warning; an answer of no changes nothing', () =>
+    withTestRepo(async (repo) => {
+      const { start } = await setUp(repo);
+      const atStart = captureState(repo);
+      repo.write('src/app.js', 'console.log(2);\n');
+      const edited = captureState(repo);
+      await waitForWatcherToMatchFullWalk(repo, 'the watcher to record the edit');
+      const latest = snapshots(repo)[0];
+      const command = [process.execPath, GUARD_BIN, 'rollback', start].map((a) => `'${a}'`).join(' ');
+      const ask = (answer: string): Promise<{ code: number | null; output: string }> => {
+        const child = spawn('script', ['-qec', command, '/dev/null'], { cwd: repo.dir, env: { ...repo.env, ...HOLDS }, stdio: ['pipe', 'pipe', 'pipe'] });
+        let output = '';
+        child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+          output += chunk;
+          if (output.includes('Proceed? [y/N]') && answer) {
+            child.stdin.write(`${answer}\n`);
+            answer = '';
+          }
+        });
+        return new Promise((resolve) => child.on('close', (code) => resolve({ code, output })));
+      };
+      const no = await ask('n');
+      expect(no.code, no.output).not.toBe(0);
+      expect(no.output).toContain('rollback not confirmed; nothing was changed');
+      expect(captureState(repo)).toEqual(edited);
+      expect(json(repo, ['log']).events.filter((e: any) => e.type === 'rollback')).toEqual([]);
+
+      const yes = await ask('y');
+      expect(yes.code, yes.output).toBe(0);
+      expect(yes.output).not.toContain('changed while the question was open');
+      expect(yes.output).toContain('The watcher was paused while it ran');
+      expect(captureState(repo)).toEqual(atStart);
+      // Asked and planned again after the answer, from the same state: no new snapshot, the
+      // watcher's of the edit is the state before.
+      expect(yes.output).toContain(`The state before is snapshot ${latest.id}.`);
+      const undo = repo.guard(['rollback', '--undo', '--yes']);
+      expect(undo.code, undo.stderr).toBe(0);
+      expect(captureState(repo)).toEqual(edited);
+      expect(repo.guard(['watch', 'stop']).code).toBe(0);
+    }));
 });
