@@ -19,10 +19,10 @@
  * a glob into a directory are judged by what the landing pattern matches there (the glob listing).
  */
 import path from 'node:path';
-import type { Field } from './expand.js';
+import { knownField, type Field } from './expand.js';
 import { classifyPath, displayPath, resolvePath } from './paths.js';
 import { makeVerdict, opaqueKind } from './rules.js';
-import { checkMoveSource, checkWriteText, globRelPattern, leavesRepository, listNames, movesOut, replacesIgnored } from './targets.js';
+import { checkMoveSource, checkWriteTarget, checkWriteText, globRelPattern, leavesRepository, listNames, movesOut, replacesIgnored } from './targets.js';
 import { checkWriteGlob } from './write-targets.js';
 import type { CommandContext, Verdict } from './types.js';
 
@@ -76,6 +76,32 @@ export function judgeGitMv(words: Field[], cwd: string, ctx: CommandContext, sou
   if (single && (collecting || (destFacts !== null && !intoDir))) {
     const only = sources[0] as Field;
     if (!isDirSource(only)) add(replaceEntry(destAbs, ctx, source, `git mv -f moves ${only.display} to ${dest.display}`));
+  }
+  return verdicts;
+}
+
+/**
+ * Where `git mv SRC... DEST` puts its sources, judged for an agent as `mv`'s destination is
+ * (files.ts classifyCopy: the destination, then each `DEST/<source's name>`), by the same check
+ * (checkWriteTarget) read from the text alone: a protected path, guard's own files or .git are
+ * refused (`git mv notes.md .github/workflows/new.yml` and `git mv x.sql db/migrations/` were
+ * allowed where `mv` of the same is denied). No path is looked up, so no git process: without -f
+ * git replaces nothing, and -f's replacements are judgeGitMv's. A destination guard cannot know
+ * is refused as mv's is (opaque). A person's `git mv` is judged as before.
+ */
+export function judgeGitMvDest(words: Field[], cwd: string, ctx: CommandContext, source: string, force: boolean): Verdict[] {
+  const dest = words[words.length - 1];
+  if (!ctx.isAgent || !dest || words.length < 2) return [];
+  const what = `git mv${force ? ' -f' : ''} moves`;
+  const verdicts: Verdict[] = [];
+  const into = checkWriteTarget(dest, cwd, ctx, source, `${what} into ${dest.display}`, { textOnly: true });
+  if (into) verdicts.push(into);
+  if (dest.value === null || dest.glob) return verdicts;
+  for (const field of words.slice(0, -1)) {
+    if (field.value === null || field.glob) continue;
+    const landing = path.posix.join(dest.value, path.posix.basename(field.value.replace(/\/+$/, '')));
+    const verdict = checkWriteTarget(knownField(landing), cwd, ctx, source, `${what} ${field.display} to ${displayPath(resolvePath(landing, cwd) ?? landing, ctx)}`, { textOnly: true });
+    if (verdict?.verdict === 'deny') verdicts.push(verdict);
   }
   return verdicts;
 }

@@ -15,7 +15,7 @@ import { isUnder, protectedBranch, resolvePath } from './paths.js';
 import type { RefChange } from './ref-changes.js';
 import { makeVerdict, opaqueKind, type RuleName } from './rules.js';
 import { checkGitClean, checkMoveSource, checkStashUntracked } from './targets.js';
-import { judgeGitMv, judgeGitMvOut } from './git-mv.js';
+import { judgeGitMv, judgeGitMvDest, judgeGitMvOut } from './git-mv.js';
 import { judgeGuardedPaths, type GuardedPathsAsk } from './git-paths.js';
 import { judgeOutputFile } from './output-files.js';
 import { judgeSparseCheckout, sparseQuery, SPARSE_WRITES } from './sparse-checkout.js';
@@ -1466,6 +1466,8 @@ function gitMv(call: GitCall, args: Field[]): void {
       const away = checkMoveSource(field, call.cwd, call.rt.ctx, call.inv.source);
       if (away) call.rt.report(away);
     }
+    // Where the sources land, for an agent as mv's destination: a protected path is refused.
+    for (const verdict of judgeGitMvDest(words, call.cwd, call.rt.ctx, call.inv.source, isSet(parsed, 'force'))) call.rt.report(verdict);
   }
   if (!isSet(parsed, 'force')) return;
   const view = call.rt.ctx.view;

@@ -71,6 +71,12 @@ function noted(source: string): Verdict {
 export interface WriteOptions {
   /** It only appends (`>>`): the old content stays, so an ignored file there needs no capture. */
   append?: boolean;
+  /**
+   * Only the refusals read from the path's text (.git, a device, and for an agent guard's files
+   * and protected paths): nothing is looked up, so no git process. `git mv`'s destinations, where
+   * git itself refuses to replace what exists without -f (and git-mv.ts judges -f's landings).
+   */
+  textOnly?: boolean;
 }
 
 export function checkWriteTarget(field: Field, cwd: string | null, ctx: CommandContext, source: string, what: string, options: WriteOptions = {}): Verdict | null {
@@ -92,7 +98,7 @@ export function checkWriteTarget(field: Field, cwd: string | null, ctx: CommandC
 export function checkWriteAbs(abs: string, ctx: CommandContext, source: string, what: string, options: WriteOptions = {}): Verdict | null {
   if (isIgnoreRulesFile(abs, ctx) && ctx.view) ctx.view.ignoreRulesChanged = true;
   const byText = checkWriteText(abs, ctx, source, what);
-  if (byText || !ctx.view) return byText;
+  if (byText || !ctx.view || options.textOnly === true) return byText;
   // An overwrite needs what lies there (is it an ignored file?); an append only where it leads.
   const overwrites = options.append !== true;
   if (ctx.view.collecting && !ctx.view.isPlaceholder(abs)) {

@@ -56,7 +56,8 @@ const DENIED_CLEAN: Array<[string, string, string]> = [
   ['git rm db/migrations/001.sql', 'protected-path', 'git rm deletes db/migrations/001.sql, a protected path (matches "**/migrations/**")'],
   ['git rm -r db', 'protected-path', 'db/migrations/001.sql'],
   ["git rm '*.sql'", 'protected-path', 'db/migrations/001.sql'],
-  ['git mv db/migrations db/old', 'protected-path', 'moves away db/migrations, which holds the protected path db/migrations/001.sql'],
+  // Decided from the text, as `mv db/migrations db/old` is (its landing, judged first since git-mv-protected-dest).
+  ['git mv db/migrations db/old', 'protected-path', 'git mv moves db/migrations to db/old/migrations: db/old/migrations is a protected path'],
   ['git mv db data', 'protected-path', 'db/migrations/001.sql'],
   // HEAD~1 has none of guard's files: restore (no overlay) deletes them.
   ['git restore --source=HEAD~1 .', 'guard-self', 'git restore --source=HEAD~1 rewrites or deletes'],
