@@ -17,6 +17,7 @@ import { checkTruncateTarget, checkWriteGlob } from './write-targets.js';
 import { checkDeleteAbs, checkDeleteTarget, checkMoveSource, checkWriteTarget, deleteLocation, movesOut, GIT_INTERNAL_NAMES, type WriteOptions } from './targets.js';
 import type { CommandContext } from './types.js';
 import { GLOB_EXPANSION_LIMIT } from './state.js';
+import { scanGnuArgs } from './gnu-args.js';
 
 export const FILE_COMMANDS = new Set([
   // Windows spellings agents emit (cmd.exe's del/erase/rmdir/rd, PowerShell's Remove-Item and its alias ri).
@@ -38,48 +39,10 @@ interface Operands {
  * lists letters whose option takes an argument, `longArgs` long names that do (without --).
  */
 function splitArgs(args: Field[], shortArgs: string, longArgs: string[]): Operands {
-  const flags: string[] = [];
+  const { options, operands } = scanGnuArgs(args, { shortValues: shortArgs, longValues: longArgs, longFlags: [], inline: true, prefixes: false, missing: unknownField('') });
   const values = new Map<string, Field>();
-  const operands: Field[] = [];
-  let i = 0;
-  for (; i < args.length; i++) {
-    const field = args[i] as Field;
-    const value = field.value;
-    if (value === '--') {
-      operands.push(...args.slice(i + 1));
-      break;
-    }
-    if (value === null || !value.startsWith('-') || value === '-') {
-      operands.push(field);
-      continue;
-    }
-    if (value.startsWith('--')) {
-      const eq = value.indexOf('=');
-      const name = eq === -1 ? value : value.slice(0, eq);
-      flags.push(name);
-      if (eq !== -1) values.set(name, knownField(value.slice(eq + 1)));
-      else if (longArgs.includes(name.slice(2))) {
-        values.set(name, args[i + 1] ?? unknownField(''));
-        i++;
-      }
-      continue;
-    }
-    const letters = value.slice(1);
-    for (let j = 0; j < letters.length; j++) {
-      const letter = letters[j] as string;
-      flags.push(`-${letter}`);
-      if (shortArgs.includes(letter)) {
-        const rest = letters.slice(j + 1);
-        if (rest !== '') values.set(`-${letter}`, knownField(rest));
-        else {
-          values.set(`-${letter}`, args[i + 1] ?? unknownField(''));
-          i++;
-        }
-        break;
-      }
-    }
-  }
-  return { flags, args: values, operands };
+  for (const option of options) if (option.value !== null) values.set(option.name, option.value);
+  return { flags: options.map((o) => o.name), args: values, operands };
 }
 
 function has(parsed: Operands, ...names: string[]): boolean {

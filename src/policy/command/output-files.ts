@@ -19,21 +19,10 @@ import type { Invocation, Runtime } from './runtime.js';
 import { checkWriteTarget, checkWriteText } from './targets.js';
 import { resolvePath } from './paths.js';
 import { checkWriteGlob } from './write-targets.js';
-
-/** One option grammar: which options take a value, and how a value may be written. */
-interface Grammar {
-  /** Short letters whose option takes a value: the rest of the cluster, or the next word. */
-  shortValues: string;
-  /** Long names (without `--`) that take a value. */
-  longValues: readonly string[];
-  /** Long names without a value that the tool's rules below look at (for prefix matching). */
-  longFlags: readonly string[];
-  /** `--name=value` is understood (getopt_long); curl only takes the value as the next word. */
-  inline: boolean;
-}
+import { scanGnuArgs, type GnuGrammar, type ScannedArgs } from './gnu-args.js';
 
 /** curl 7.88.1, `curl --help all`: short and long options that take a value. */
-const CURL: Grammar = {
+const CURL: GnuGrammar = {
   shortValues: 'ACDEFHKPQTUXYbcdehmortuwxyz',
   longValues: (
     'abstract-unix-socket alt-svc aws-sigv4 cacert capath cert cert-type ciphers config connect-timeout connect-to continue-at cookie ' +
@@ -51,10 +40,12 @@ const CURL: Grammar = {
   ).split(' '),
   longFlags: ['remote-name', 'remote-name-all', 'remote-header-name', 'no-clobber', 'globoff', 'create-dirs'],
   inline: false,
+  prefixes: true,
+  missing: null,
 };
 
 /** GNU Wget 1.21.3, `wget --help` (`-n` takes the letters of -nc, -nd, -nH, -np, -nv). */
-const WGET: Grammar = {
+const WGET: GnuGrammar = {
   shortValues: 'eoaiBtOTwQPUlARDIXn',
   longValues: (
     'execute output-file append-output report-speed input-file base config rejected-log tries retry-on-http-error output-document ' +
@@ -67,18 +58,22 @@ const WGET: Grammar = {
   ).split(' '),
   longFlags: ['timestamping', 'no-clobber'],
   inline: true,
+  prefixes: true,
+  missing: null,
 };
 
 /** GNU sort 9.1, `sort --help`. */
-const SORT: Grammar = {
+const SORT: GnuGrammar = {
   shortValues: 'kotST',
   longValues: ['key', 'output', 'field-separator', 'buffer-size', 'temporary-directory', 'random-source', 'sort', 'batch-size', 'compress-program', 'files0-from', 'parallel'],
   longFlags: [],
   inline: true,
+  prefixes: true,
+  missing: null,
 };
 
 /** GNU uniq 9.1, `uniq --help`: `uniq [OPTION]... [INPUT [OUTPUT]]`. */
-const UNIQ: Grammar = { shortValues: 'fsw', longValues: ['skip-fields', 'skip-chars', 'check-chars'], longFlags: [], inline: true };
+const UNIQ: GnuGrammar = { shortValues: 'fsw', longValues: ['skip-fields', 'skip-chars', 'check-chars'], longFlags: [], inline: true, prefixes: true, missing: null };
 
 /**
  * The compiler drivers (gcc 12.2.0 `--help`: `-o <file>`, also `-ofile`, `--output=file`,
@@ -95,69 +90,11 @@ const COMPILERS = new Set(['gcc', 'cc', 'g++', 'clang', 'clang++', 'go']);
 /** Programs whose output files this module knows (commands.ts sends them here). */
 export const OUTPUT_FILE_PROGRAMS = new Set(['curl', 'wget', 'sort', 'uniq', 'openssl', ...COMPILERS]);
 
-interface Option {
-  /** `-o`, `--output` (a long name as the tool resolves an unambiguous prefix). */
-  name: string;
-  value: Field | null;
-}
-
-interface Scanned {
-  options: Option[];
-  operands: Field[];
-}
-
-/** A GNU-style command line: clusters, options anywhere before `--`, long names by unique prefix. */
-function scan(args: Field[], grammar: Grammar): Scanned {
-  const options: Option[] = [];
-  const operands: Field[] = [];
-  const longNames = [...grammar.longValues, ...grammar.longFlags];
-  for (let i = 0; i < args.length; i++) {
-    const field = args[i] as Field;
-    const value = field.value;
-    if (value === '--') {
-      operands.push(...args.slice(i + 1));
-      break;
-    }
-    if (value === null || !value.startsWith('-') || value === '-') {
-      operands.push(field);
-      continue;
-    }
-    if (value.startsWith('--')) {
-      const eq = grammar.inline ? value.indexOf('=') : -1;
-      const written = eq === -1 ? value.slice(2) : value.slice(2, eq);
-      const name = resolveLong(written, longNames);
-      if (eq !== -1) options.push({ name: `--${name}`, value: knownField(value.slice(eq + 1)) });
-      else if (grammar.longValues.includes(name)) options.push({ name: `--${name}`, value: args[++i] ?? null });
-      else options.push({ name: `--${name}`, value: null });
-      continue;
-    }
-    const letters = value.slice(1);
-    for (let j = 0; j < letters.length; j++) {
-      const letter = letters[j] as string;
-      if (!grammar.shortValues.includes(letter)) {
-        options.push({ name: `-${letter}`, value: null });
-        continue;
-      }
-      const rest = letters.slice(j + 1);
-      options.push({ name: `-${letter}`, value: rest !== '' ? knownField(rest) : (args[++i] ?? null) });
-      break;
-    }
-  }
-  return { options, operands };
-}
-
-/** The long option a written name stands for: itself, or the one name it is a prefix of. */
-function resolveLong(written: string, names: readonly string[]): string {
-  if (names.includes(written)) return written;
-  const candidates = names.filter((name) => name.startsWith(written));
-  return candidates.length === 1 ? (candidates[0] as string) : written;
-}
-
-function values(scanned: Scanned, ...names: string[]): Field[] {
+function values(scanned: ScannedArgs, ...names: string[]): Field[] {
   return scanned.options.filter((o) => names.includes(o.name) && o.value !== null).map((o) => o.value as Field);
 }
 
-function has(scanned: Scanned, ...names: string[]): boolean {
+function has(scanned: ScannedArgs, ...names: string[]): boolean {
   return scanned.options.some((o) => names.includes(o.name));
 }
 
@@ -177,9 +114,9 @@ export function outputFiles(name: string, args: Field[]): OutputFile[] {
     case 'wget':
       return wgetOutputs(args);
     case 'sort':
-      return written('sort', values(scan(args, SORT), '-o', '--output'));
+      return written('sort', values(scanGnuArgs(args, SORT), '-o', '--output'));
     case 'uniq': {
-      const output = scan(args, UNIQ).operands[1];
+      const output = scanGnuArgs(args, UNIQ).operands[1];
       return written('uniq', output ? [output] : []);
     }
     case 'openssl':
@@ -203,7 +140,7 @@ function written(tool: string, files: Field[], how = 'writes'): OutputFile[] {
  * judged as `-O`. The cookie jar, header dump, traces and the rest write their file too.
  */
 function curlOutputs(args: Field[]): OutputFile[] {
-  const scanned = scan(args, CURL);
+  const scanned = scanGnuArgs(args, CURL);
   const urls = [...scanned.operands, ...values(scanned, '--url')];
   const dirs = values(scanned, '--output-dir');
   const dir = dirs[dirs.length - 1];
@@ -262,7 +199,7 @@ function urlFileName(url: Field, globs: boolean): Field | null {
  * `--save-cookies` writes its file.
  */
 function wgetOutputs(args: Field[]): OutputFile[] {
-  const scanned = scan(args, WGET);
+  const scanned = scanGnuArgs(args, WGET);
   const documents = values(scanned, '-O', '--output-document');
   const files = [...written('wget', documents), ...written('wget', values(scanned, '-o', '--output-file', '--save-cookies'))];
   if (documents.length === 0 && has(scanned, '-N', '--timestamping')) {
