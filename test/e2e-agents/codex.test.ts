@@ -6,23 +6,40 @@
  * proves them: an untrusted or "modified" hook would not run and the denies below would not hold.
  * Codex's shell tool (exec_command) reaches the hook as Bash; the edit of .guard.yaml is an
  * `apply_patch` sent through the shell, as Codex models do. Skips as claude-code.test.ts does.
+ *
+ * The second case drives Codex's apply_patch TOOL call. Codex offers that tool (a freeform
+ * `custom` tool) only to a model whose metadata has `apply_patch_tool_type`; a custom provider's
+ * model is looked up in Codex's bundled catalog by longest slug prefix (codex-rs models-manager
+ * construct_model_info_from_candidates), and an unknown slug gets fallback metadata without it.
+ * So that case names a catalog model (APPLY_PATCH_MODEL) served by the scripted provider.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { codex } from '../../src/agents/codex/index.js';
+import { shellQuote } from '../../src/agents/package-root.js';
 import { codexEventLabel, codexHookHash } from '../../src/agents/trust/codex.js';
 import { withTestRepo, type TestRepo } from '../helpers/git-repo.js';
+import { guardOk, loggedEvents } from '../helpers/guard-steps.js';
+import { commitFiles, writeFiles } from '../helpers/repo-steps.js';
+import { byteState } from '../helpers/state.js';
+import { checkVerdict } from '../helpers/verdicts.js';
 import { ensureInstalled, PINNED, skipReason } from './agents.js';
 import { startResponsesServer, type FunctionCall } from './responses-server.js';
-import { checkOutcome, COMMANDS, prepare, run } from './scenario.js';
+import { checkOutcome, COMMANDS, journal, prepare, run } from './scenario.js';
 
 const AGENT = PINNED.codex;
 const skip = skipReason(AGENT);
 if (skip) console.warn(`e2e-agents: Codex ${AGENT.version} skipped: ${skip}`);
 
+/**
+ * A model of Codex's bundled catalog whose metadata says `apply_patch_tool_type: "freeform"` (every
+ * model of the 0.171.0 catalog does); the scripted provider serves it like any other slug.
+ */
+const APPLY_PATCH_MODEL = 'gpt-5.5';
+
 /** config.toml: the scripted provider, the trusted project, and guard's hooks trusted by hash. */
-function writeCodexConfig(t: TestRepo, url: string): void {
+function writeCodexConfig(t: TestRepo, url: string, model = 'e2e-model'): void {
   const hooksFile = path.join(t.dir, '.codex', 'hooks.json');
   const hooks = JSON.parse(fs.readFileSync(hooksFile, 'utf8')).hooks as Record<string, Array<{ hooks: Array<Record<string, unknown>> }>>;
   const states = Object.entries(hooks).map(([event, groups]) => {
@@ -30,7 +47,7 @@ function writeCodexConfig(t: TestRepo, url: string): void {
     return `[hooks.state."${hooksFile}:${codexEventLabel(event)}:0:0"]\ntrusted_hash = "${codexHookHash(event, group, group.hooks[0] as Record<string, unknown>)}"\n`;
   });
   const config = [
-    'model = "e2e-model"',
+    `model = "${model}"`,
     'model_provider = "e2e"',
     '',
     '[model_providers.e2e]',
@@ -77,6 +94,86 @@ describe.skipIf(skip !== null)(`Codex ${AGENT.version} (real CLI)`, () => {
       expect(reset).toMatch(/exited with code 0/);
       const session = JSON.parse(t.guard(['session', 'list', '--json']).stdout).sessions[0];
       checkOutcome(t, prepared, 'codex', session.agentSession, 'stop');
+    });
+  });
+
+  it("its apply_patch TOOL call (not the shell's) goes through guard's judgment: a move out of the repository and deletions of tracked files after a snapshot, a protected file's deletion denied, as check-command judges the same patch; rollback is byte-exact", { timeout: 900_000 }, async () => {
+    const bin = ensureInstalled(AGENT);
+    await withTestRepo(async (t) => {
+      commitFiles(t, {
+        'src/a.ts': 'export const a = 1;\n',
+        'src/b.ts': 'export const b = 1;\n',
+        'src/c.ts': 'export const c = 1;\n',
+        'scripts/run.sh': ['#!/bin/sh\necho run\n', 0o755],
+        '.github/workflows/ci.yml': 'on: push\n',
+      });
+      // Work no commit holds: a staged change (the file the patch moves out), an unstaged one (a
+      // file it deletes), an untracked file.
+      writeFiles(t, { 'src/a.ts': 'export const a = 2;\n', 'src/b.ts': 'export const b = 2;\n', 'notes.txt': 'untracked\n' });
+      t.git(['add', 'src/a.ts']);
+      guardOk(t, ['init', '--yes', '--agents', 'codex']);
+      const patchOf = (body: string): string => `*** Begin Patch\n${body}\n*** End Patch\n`;
+      const moveOut = patchOf('*** Update File: src/a.ts\n*** Move to: ../moved-a.ts\n@@\n-export const a = 2;\n+export const a = 3;');
+      const deletes = patchOf('*** Delete File: src/b.ts\n*** Delete File: src/c.ts');
+      const protectedDelete = patchOf('*** Delete File: .github/workflows/ci.yml');
+      // What the command guard says of the same patches sent through the shell.
+      const shell = [moveOut, deletes, protectedDelete].map((patch) => checkVerdict(t, `apply_patch ${shellQuote(patch)}`, { asAgent: true }));
+      expect(shell.map((v) => [v.verdict, v.rule])).toEqual([
+        ['snapshot', 'rm-in-repo'],
+        ['snapshot', 'rm-in-repo'],
+        ['deny', 'protected-path'],
+      ]);
+      const before = byteState(t);
+
+      const server = await startResponsesServer([moveOut, deletes, protectedDelete].map((input) => ({ name: 'apply_patch', input })));
+      let result;
+      try {
+        writeCodexConfig(t, server.url, APPLY_PATCH_MODEL);
+        expect(codex.trust(t.dir, t.env)).toMatchObject({ state: 'loads' });
+        result = await run(bin, ['exec', '--dangerously-bypass-approvals-and-sandbox', 'Work on this repository.'], t.dir, { ...t.env, CODEX_HOME: path.join(t.home, '.codex') });
+      } finally {
+        await server.close();
+      }
+      expect(result.code, result.stderr).toBe(0);
+      // Codex offered apply_patch as its own (freeform) tool: the calls below are that tool's.
+      expect(server.offered(), `Codex ${AGENT.version} offered no apply_patch tool to ${APPLY_PATCH_MODEL}`).toContainEqual({ type: 'custom', name: 'apply_patch' });
+      const [moved, deleted, denied] = server.outputs() as string[];
+      expect(moved).toMatch(/Success/);
+      expect(deleted).toMatch(/Success/);
+      expect(denied).toContain(`git-guard blocked this (rule protected-path): ${shell[2]!.reason}`);
+
+      // Applied: the staged file left the repository, the two files are gone; the protected one stays.
+      expect(fs.readFileSync(path.join(t.base, 'moved-a.ts'), 'utf8')).toBe('export const a = 3;\n');
+      expect(t.exists('src/a.ts')).toBe(false);
+      expect(t.exists('src/b.ts')).toBe(false);
+      expect(t.exists('src/c.ts')).toBe(false);
+      expect(t.read('.github/workflows/ci.yml')).toBe('on: push\n');
+
+      // The hook judged each tool call as the shell line: the same rule and reason, a snapshot
+      // before each patch it allowed, the deny in the journal.
+      const sessions = JSON.parse(t.guard(['session', 'list', '--json']).stdout).sessions;
+      expect(sessions).toHaveLength(1);
+      const events = journal(t).filter((e) => e.session === sessions[0].id);
+      const judged = loggedEvents<{ tool?: string; command?: string; rule: string; reason: string; snapshot: string }>(t, 'allowed-after-snapshot');
+      for (const [i, patch] of [moveOut, deletes].entries()) {
+        const mine = judged.filter((e) => e.command === `apply_patch ${shellQuote(patch)}`);
+        expect(mine.map((e) => [e.tool, e.rule, e.reason])).toEqual([['apply_patch', shell[i]!.rule, shell[i]!.reason]]);
+        expect(t.guard(['show', mine[0]!.snapshot, '--json']).code).toBe(0);
+      }
+      expect(events.filter((e) => e.type === 'blocked').map((e) => [e.tool, e.rule])).toEqual([['apply_patch', 'protected-path']]);
+
+      // guard rollback brings back every byte, mode, the index and the refs; --undo returns (but
+      // for the empty src/ the deletions left: no snapshot holds an empty directory,
+      // docs/snapshot-format.md).
+      const after = byteState(t);
+      expect(after.src).toBe('dir 755');
+      delete after.src;
+      const back = t.guard(['rollback', '--yes']);
+      expect(back.code, back.stderr).toBe(0);
+      expect(byteState(t)).toEqual(before);
+      const undo = t.guard(['rollback', '--undo', '--yes']);
+      expect(undo.code, undo.stderr).toBe(0);
+      expect(byteState(t)).toEqual(after);
     });
   });
 });

@@ -3,7 +3,8 @@
  * `.codex/` layer is trusted, and each non-managed hook must be reviewed and trusted in `/hooks`).
  * Protocol, verified against codex-rs/hooks (docs/agents.md):
  *  - stdin: session_id, turn_id, cwd, hook_event_name; PreToolUse adds tool_name (`Bash`,
- *    `apply_patch`, MCP names) and tool_input (`{command}`; a patch for apply_patch).
+ *    `apply_patch`, MCP names) and tool_input (`{command}`; a patch for apply_patch, as the real
+ *    0.171.0 sends it for its apply_patch tool call: test/e2e-agents/codex.test.ts).
  *  - deny: exit 0 with hookSpecificOutput.permissionDecision "deny" and a non-empty reason.
  *    `ask`, and `allow` without updatedInput, are "unsupported" and make the hook fail, which lets
  *    the tool run: so guard turns ask into deny and prints nothing for allow. Exit 2 counts only
