@@ -2,7 +2,8 @@
  * The real agent CLIs the end-to-end suite drives, at pinned versions, installed by the suite
  * itself with npm into a cache outside the package (never a dependency of git-guard):
  * `$GUARD_E2E_CACHE`, else `$XDG_CACHE_HOME/git-guard-e2e`, else `~/.cache/git-guard-e2e`.
- * A version installed once is reused; CI caches that directory.
+ * A version installed once is reused; CI caches that directory. GUARD_E2E_VERSIONS runs other
+ * versions instead (parseVersionOverrides).
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -17,13 +18,54 @@ export interface PinnedAgent {
   bin: string;
 }
 
-export const PINNED = {
+const PINS = {
   claude: { pkg: '@anthropic-ai/claude-code', version: '2.1.332', bin: 'claude' },
   codex: { pkg: '@openai/codex', version: '0.171.0', bin: 'codex' },
   gemini: { pkg: '@google/gemini-cli', version: '0.61.0', bin: 'gemini' },
   opencode: { pkg: 'opencode-ai', version: '1.18.33', bin: 'opencode' },
   copilot: { pkg: '@github/copilot', version: '1.0.102', bin: 'copilot' },
 } satisfies Record<string, PinnedAgent>;
+
+const SEMVER = /^\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?$/;
+
+/**
+ * `GUARD_E2E_VERSIONS`, e.g. `codex=latest,claude=2.1.340`: the versions to run instead of the
+ * pins, to try a new release before its pin moves. A version, or a dist-tag of the package
+ * (`latest`) that the registry resolves. Anything else is an error naming the fix, not a silent
+ * fallback to the pin.
+ */
+export function parseVersionOverrides(text: string | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const entry of (text ?? '').split(',').map((e) => e.trim()).filter(Boolean)) {
+    const [name, version, ...rest] = entry.split('=').map((p) => p.trim());
+    if (!name || !version || rest.length > 0) throw new Error(`GUARD_E2E_VERSIONS: "${entry}" is not AGENT=VERSION (e.g. codex=latest,claude=2.1.340)`);
+    if (!(name in PINS)) throw new Error(`GUARD_E2E_VERSIONS: no agent "${name}" (one of ${Object.keys(PINS).join(', ')})`);
+    if (!SEMVER.test(version) && !/^[a-z][a-z0-9-]*$/.test(version)) throw new Error(`GUARD_E2E_VERSIONS: "${version}" for ${name} is neither a version nor a dist-tag`);
+    out[name] = version;
+  }
+  return out;
+}
+
+function resolveVersion(pkg: string, spec: string): string {
+  if (SEMVER.test(spec)) return spec;
+  const r = spawnSync('npm', ['view', `${pkg}@${spec}`, 'version'], { encoding: 'utf8', timeout: 30_000 });
+  const version = (r.stdout ?? '').trim();
+  if (r.status !== 0 || !SEMVER.test(version)) throw new Error(`GUARD_E2E_VERSIONS: npm view ${pkg}@${spec} version gave no version (${(r.stderr ?? '').trim().slice(-300) || version})`);
+  return version;
+}
+
+function withOverrides(text: string | undefined): typeof PINS {
+  const overrides = parseVersionOverrides(text);
+  const out = { ...PINS };
+  for (const [name, spec] of Object.entries(overrides)) {
+    const key = name as keyof typeof PINS;
+    out[key] = { ...PINS[key], version: resolveVersion(PINS[key].pkg, spec) };
+  }
+  return out;
+}
+
+/** The pins, or the versions GUARD_E2E_VERSIONS names instead. */
+export const PINNED = withOverrides(process.env.GUARD_E2E_VERSIONS);
 
 export function cacheDir(): string {
   if (process.env.GUARD_E2E_CACHE) return process.env.GUARD_E2E_CACHE;
