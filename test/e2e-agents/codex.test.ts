@@ -97,10 +97,11 @@ describe.skipIf(skip !== null)(`Codex ${AGENT.version} (real CLI)`, () => {
     });
   });
 
-  it("its apply_patch TOOL call (not the shell's) goes through guard's judgment: a move out of the repository and deletions of tracked files after a snapshot, a protected file's deletion denied, as check-command judges the same patch; rollback is byte-exact", { timeout: 900_000 }, async () => {
+  it("its apply_patch TOOL call (not the shell's) goes through guard's judgment: a move out of the repository, deletions of tracked files and an Add File over an ignored secret after a snapshot, a protected file's deletion denied, as check-command judges the same patch; rollback is byte-exact", { timeout: 900_000 }, async () => {
     const bin = ensureInstalled(AGENT);
     await withTestRepo(async (t) => {
       commitFiles(t, {
+        '.gitignore': '.env\n',
         'src/a.ts': 'export const a = 1;\n',
         'src/b.ts': 'export const b = 1;\n',
         'src/c.ts': 'export const c = 1;\n',
@@ -108,24 +109,27 @@ describe.skipIf(skip !== null)(`Codex ${AGENT.version} (real CLI)`, () => {
         '.github/workflows/ci.yml': 'on: push\n',
       });
       // Work no commit holds: a staged change (the file the patch moves out), an unstaged one (a
-      // file it deletes), an untracked file.
-      writeFiles(t, { 'src/a.ts': 'export const a = 2;\n', 'src/b.ts': 'export const b = 2;\n', 'notes.txt': 'untracked\n' });
+      // file it deletes), an untracked file, an ignored secret (0600) a patch writes over.
+      writeFiles(t, { 'src/a.ts': 'export const a = 2;\n', 'src/b.ts': 'export const b = 2;\n', 'notes.txt': 'untracked\n', '.env': ['API_KEY=s3cr3t\n', 0o600] });
       t.git(['add', 'src/a.ts']);
       guardOk(t, ['init', '--yes', '--agents', 'codex']);
       const patchOf = (body: string): string => `*** Begin Patch\n${body}\n*** End Patch\n`;
       const moveOut = patchOf('*** Update File: src/a.ts\n*** Move to: ../moved-a.ts\n@@\n-export const a = 2;\n+export const a = 3;');
       const deletes = patchOf('*** Delete File: src/b.ts\n*** Delete File: src/c.ts');
       const protectedDelete = patchOf('*** Delete File: .github/workflows/ci.yml');
+      const overEnv = patchOf('*** Add File: .env\n+API_KEY=placeholder');
+      const patches = [moveOut, deletes, protectedDelete, overEnv];
       // What the command guard says of the same patches sent through the shell.
-      const shell = [moveOut, deletes, protectedDelete].map((patch) => checkVerdict(t, `apply_patch ${shellQuote(patch)}`, { asAgent: true }));
+      const shell = patches.map((patch) => checkVerdict(t, `apply_patch ${shellQuote(patch)}`, { asAgent: true }));
       expect(shell.map((v) => [v.verdict, v.rule])).toEqual([
         ['snapshot', 'rm-in-repo'],
         ['snapshot', 'rm-in-repo'],
         ['deny', 'protected-path'],
+        ['snapshot', 'overwrite-ignored'],
       ]);
       const before = byteState(t);
 
-      const server = await startResponsesServer([moveOut, deletes, protectedDelete].map((input) => ({ name: 'apply_patch', input })));
+      const server = await startResponsesServer(patches.map((input) => ({ name: 'apply_patch', input })));
       let result;
       try {
         writeCodexConfig(t, server.url, APPLY_PATCH_MODEL);
@@ -137,9 +141,10 @@ describe.skipIf(skip !== null)(`Codex ${AGENT.version} (real CLI)`, () => {
       expect(result.code, result.stderr).toBe(0);
       // Codex offered apply_patch as its own (freeform) tool: the calls below are that tool's.
       expect(server.offered(), `Codex ${AGENT.version} offered no apply_patch tool to ${APPLY_PATCH_MODEL}`).toContainEqual({ type: 'custom', name: 'apply_patch' });
-      const [moved, deleted, denied] = server.outputs() as string[];
+      const [moved, deleted, denied, replaced] = server.outputs() as string[];
       expect(moved).toMatch(/Success/);
       expect(deleted).toMatch(/Success/);
+      expect(replaced).toMatch(/Success/);
       expect(denied).toContain(`git-guard blocked this (rule protected-path): ${shell[2]!.reason}`);
 
       // Applied: the staged file left the repository, the two files are gone; the protected one stays.
@@ -148,6 +153,7 @@ describe.skipIf(skip !== null)(`Codex ${AGENT.version} (real CLI)`, () => {
       expect(t.exists('src/b.ts')).toBe(false);
       expect(t.exists('src/c.ts')).toBe(false);
       expect(t.read('.github/workflows/ci.yml')).toBe('on: push\n');
+      expect(t.read('.env')).toBe('API_KEY=placeholder\n');
 
       // The hook judged each tool call as the shell line: the same rule and reason, a snapshot
       // before each patch it allowed, the deny in the journal.
@@ -155,11 +161,14 @@ describe.skipIf(skip !== null)(`Codex ${AGENT.version} (real CLI)`, () => {
       expect(sessions).toHaveLength(1);
       const events = journal(t).filter((e) => e.session === sessions[0].id);
       const judged = loggedEvents<{ tool?: string; command?: string; rule: string; reason: string; snapshot: string }>(t, 'allowed-after-snapshot');
-      for (const [i, patch] of [moveOut, deletes].entries()) {
-        const mine = judged.filter((e) => e.command === `apply_patch ${shellQuote(patch)}`);
+      for (const i of [0, 1, 3]) {
+        const mine = judged.filter((e) => e.command === `apply_patch ${shellQuote(patches[i]!)}`);
         expect(mine.map((e) => [e.tool, e.rule, e.reason])).toEqual([['apply_patch', shell[i]!.rule, shell[i]!.reason]]);
         expect(t.guard(['show', mine[0]!.snapshot, '--json']).code).toBe(0);
       }
+      // The secret was captured into the snapshot before the patch that wrote over it.
+      const envSnapshot = judged.find((e) => e.command === `apply_patch ${shellQuote(overEnv)}`)!.snapshot;
+      expect((JSON.parse(t.guard(['diff', envSnapshot, '--json']).stdout) as { capturedIgnored: string[] }).capturedIgnored).toEqual(['.env']);
       expect(events.filter((e) => e.type === 'blocked').map((e) => [e.tool, e.rule])).toEqual([['apply_patch', 'protected-path']]);
 
       // guard rollback brings back every byte, mode, the index and the refs; --undo returns (but
