@@ -1,6 +1,8 @@
 /** The file plan of `guard restore` and `guard undo`, and the confirmation they share with rollback's rules. */
 import { GuardError } from '../errors.js';
 import type { RollbackPlan } from '../restore/plan.js';
+import type { RollbackResult } from '../restore/rollback.js';
+import { shortId } from './format.js';
 import { pathText } from '../git/path.js';
 import type { Output } from './output.js';
 import { confirm } from './prompt.js';
@@ -37,4 +39,15 @@ export async function confirmPlan(out: Output, yes: boolean | undefined, again: 
     throw new GuardError('refused', 'this needs confirmation and there is no terminal to ask; nothing was changed', { hints: [`Review the plan above, then run: ${again} --yes`] });
   }
   return confirm('Proceed? [y/N] ', false);
+}
+
+/**
+ * What a rollback, a restore and an undo say after they changed files: that a change made while
+ * the person was asked is in the snapshot the undo goes back to (the plan was made again after the
+ * answer), and whether the watcher held still meanwhile. One text for the three commands.
+ */
+export function printAfterChange(out: Output, result: Pick<RollbackResult, 'changedWhileAsked' | 'watcher' | 'pre'>, what: string): void {
+  if (result.changedWhileAsked) out.warn(`guard: the repository changed while the question was open; the ${what} was planned again after your answer and those changes are in snapshot ${shortId(result.pre.oid)} (undo with \`guard rollback --undo\`).`);
+  if (result.watcher.state === 'paused') out.line('The watcher was paused while it ran (it restored no protected file and took no snapshot meanwhile); it records the result now.');
+  else if (result.watcher.state === 'unanswered') out.warn(`guard: the watcher did not pause for this ${what} (${result.watcher.reason}): it may have restored protected files or taken snapshots while it ran. Check the files with \`git status\`; \`guard rollback --undo\` still returns to the state before.`);
 }

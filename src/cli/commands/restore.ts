@@ -8,7 +8,7 @@ import { typedRelative } from '../../restore/typed-paths.js';
 import { pathText, shellArg } from '../../git/path.js';
 import type { CommandContext } from '../main.js';
 import { shortId } from '../format.js';
-import { asksPerson, confirmPlan, planLines } from '../plan-confirm.js';
+import { asksPerson, confirmPlan, planLines, printAfterChange } from '../plan-confirm.js';
 import { snapshotSettings } from '../snapshot-options.js';
 
 interface RestoreArgs {
@@ -48,6 +48,8 @@ export async function run(args: RestoreArgs, ctx: CommandContext): Promise<numbe
     target: { label: target.label, session: target.session, step: target.step, id: shortId(target.snapshot.oid), oid: target.snapshot.oid },
     preRestoreSnapshot: { id: shortId(result.pre.oid), oid: result.pre.oid },
     files: result.plan.files.map(fileChangeView),
+    watcher: result.watcher,
+    ...(result.changedWhileAsked ? { changedWhileAsked: true } : {}),
   });
   if (args.dryRun) {
     ctx.out.line(`Restore ${shown} as of the ${target.label} (snapshot ${shortId(target.snapshot.oid)}):`);
@@ -63,5 +65,6 @@ export async function run(args: RestoreArgs, ctx: CommandContext): Promise<numbe
   appendEvent(repo, { type: 'restore', session: target.session, step: target.step, target: target.snapshot.oid, pre: result.pre.oid, paths: exact.map(pathText), files: result.plan.files.length });
   ctx.out.line(`Restored ${result.plan.files.length} file${result.plan.files.length === 1 ? '' : 's'} as of the ${target.label}. The state before is snapshot ${shortId(result.pre.oid)}.`);
   ctx.out.line('Undo this restore with: guard rollback --undo');
+  printAfterChange(ctx.out, result, 'restore');
   return 0;
 }

@@ -1,8 +1,8 @@
-import { asksPerson } from '../plan-confirm.js';
+import { asksPerson, printAfterChange } from '../plan-confirm.js';
 import { createInterface } from 'node:readline/promises';
 import { testFault } from '../../util/test-faults.js';
 import { openRepo } from '../../git/repo.js';
-import { rollback, type RollbackEvent, type WatcherRecord } from '../../restore/rollback.js';
+import { rollback, type RollbackEvent } from '../../restore/rollback.js';
 import { fileChangeView, type FileChange, type RollbackPlan } from '../../restore/plan.js';
 import { notRestoredCommand } from '../../restore/not-restored.js';
 import { pathText, shellArg } from '../../git/path.js';
@@ -151,11 +151,6 @@ function faultInjection(event: RollbackEvent): void {
 }
 
 /** What the worktree's watcher did while the rollback ran (nothing said when none runs). */
-function printWatcher(out: Output, watcher: WatcherRecord): void {
-  if (watcher.state === 'paused') out.line('The watcher was paused while it ran (it restored no protected file and took no snapshot meanwhile); it records the result now.');
-  else if (watcher.state === 'unanswered') out.warn(`guard: the watcher did not pause for this rollback (${watcher.reason}): it may have restored protected files or taken snapshots while it ran. Check the files with \`git status\`; \`guard rollback --undo\` still returns to the state before.`);
-}
-
 /**
  * The command that fills a restored submodule: `git submodule update` checks out the staged
  * commit, so when the working tree had another one checked out, a checkout of it follows.
@@ -244,8 +239,7 @@ export async function run(args: Args, { cwd, out }: CommandContext): Promise<num
     return 0;
   }
   out.line(`Rolled back to ${shortId(result.target.oid)}. The state before is snapshot ${shortId(result.pre.oid)}.`);
-  if (result.changedWhileAsked) out.warn(`guard: the repository changed while the question was open; the rollback was planned again after your answer and those changes are in snapshot ${shortId(result.pre.oid)} (undo with \`guard rollback --undo\`).`);
-  printWatcher(out, result.watcher);
+  printAfterChange(out, result, 'rollback');
   const submodules = result.plan.files.filter((f) => f.kind === 'submodule' && f.action !== 'delete');
   if (submodules.length > 0) {
     out.line(`Fill the restored submodules with: git submodule update --init -- ${submodules.map((s) => shellArg(s.path)).join(' ')}`);

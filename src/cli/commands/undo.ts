@@ -6,7 +6,7 @@ import { undoStep, type UndoFile } from '../../restore/undo-step.js';
 import type { CommandContext } from '../main.js';
 import { shortId } from '../format.js';
 import { ExitCode } from '../exit-codes.js';
-import { asksPerson, confirmPlan } from '../plan-confirm.js';
+import { asksPerson, confirmPlan, printAfterChange } from '../plan-confirm.js';
 import { snapshotSettings } from '../snapshot-options.js';
 import { stepTitle } from './timeline.js';
 
@@ -58,6 +58,8 @@ export async function run(args: UndoArgs, ctx: CommandContext): Promise<number> 
     files,
     conflicts: conflicts.length,
     preUndoSnapshot: result.rollback ? { id: shortId(result.rollback.pre.oid), oid: result.rollback.pre.oid } : null,
+    ...(result.rollback ? { watcher: result.rollback.watcher } : {}),
+    ...(result.rollback?.changedWhileAsked ? { changedWhileAsked: true } : {}),
   });
   if (args.dryRun || !result.applied) {
     ctx.out.line(header);
@@ -79,5 +81,6 @@ export async function run(args: UndoArgs, ctx: CommandContext): Promise<number> 
   appendEvent(repo, { type: 'undo', session: step.session, step: step.id, pre: result.rollback!.pre.oid, files: files.filter((f) => f.action !== 'unchanged' && f.action !== 'conflict').length, conflicts: conflicts.length });
   ctx.out.line(`Undid step ${step.id}. The state before is snapshot ${shortId(result.rollback!.pre.oid)}.`);
   ctx.out.line('Undo this undo with: guard rollback --undo');
+  printAfterChange(ctx.out, result.rollback!, 'undo');
   return 0;
 }

@@ -305,4 +305,31 @@ describe('a rollback while the watcher restores a protected file', () => {
       expect(captureState(repo)).toEqual(edited);
       expect(repo.guard(['watch', 'stop']).code).toBe(0);
     }));
+  it('guard restore at the "Proceed?" question: what changed while asked is reported and in the pre-restore snapshot; the watcher paused and says so', () =>
+    withTestRepo(async (repo) => {
+      const { session } = await setUp(repo);
+      repo.write('src/app.js', 'console.log(2);\n');
+      await waitForWatcherToMatchFullWalk(repo, 'the watcher to record the edit');
+      const command = [process.execPath, GUARD_BIN, 'restore', '--before', session, 'src/app.js'].map((a) => `'${a}'`).join(' ');
+      const child = spawn('script', ['-qec', command, '/dev/null'], { cwd: repo.dir, env: { ...repo.env, ...HOLDS }, stdio: ['pipe', 'pipe', 'pipe'] });
+      let output = '';
+      child.stdout.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+      child.stderr.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+      const done = new Promise<number | null>((resolve) => child.on('close', resolve));
+      await waitFor('the question', () => output.includes('Proceed? [y/N]') || undefined, 60_000, 20);
+      repo.write('notes.txt', 'written while the question was open\n');
+      await waitFor('the watcher to snapshot the change made while asked', () => treeFiles(repo, snapshots(repo)[0].oid).includes('notes.txt') || undefined);
+      const whileAsked = captureState(repo);
+      child.stdin.write('y\n');
+      expect(await done, output).toBe(0);
+      expect(output).toContain('the repository changed while the question was open; the restore was planned again');
+      expect(output).toContain('The watcher was paused while it ran');
+      // Only the path asked for went back; notes.txt, written while asked, stays and is in the pre-restore snapshot.
+      expect(repo.read('src/app.js')).toBe('console.log(1);\n');
+      expect(repo.read('notes.txt')).toBe('written while the question was open\n');
+      const undo = repo.guard(['rollback', '--undo', '--yes']);
+      expect(undo.code, undo.stderr).toBe(0);
+      expect(captureState(repo)).toEqual(whileAsked);
+      expect(repo.guard(['watch', 'stop']).code).toBe(0);
+    }));
 });
