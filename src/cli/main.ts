@@ -89,7 +89,7 @@ export function buildProgram(): Command {
     .argument('[id]', 'snapshot to restore (default: start of the latest agent session, else the latest snapshot that differs from now; when that one already lacks files the snapshots before it had, the plan names them)')
     .description('put the working tree, index, HEAD, branches, tags and stash back as they were in a snapshot (undoable with --undo)')
     .option('--dry-run', 'print the plan and change nothing')
-    .option('--paths <glob...>', 'restore only paths matching these globs, from the top of the repository (implies --files-only; exits 1 when no file matches)')
+    .option('--paths <glob...>', 'restore only paths matching these globs, from the top of the repository (implies --files-only; exits 1 when no file matches); a value in double quotes (\'"k\\377.env"\', as guard shows names) is one exact name')
     .option('--files-only', 'restore files and the index; leave HEAD, branches, tags and stash alone')
     .option('--session <id>', 'restore the state at the start of this agent session')
     .option('--undo', 'undo the most recent rollback (returns to the state just before it)')

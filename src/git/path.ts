@@ -261,3 +261,17 @@ export function shellArg(p: GitPath): string {
   }
   return `${out}'`;
 }
+
+/**
+ * The name as one `guard rollback --paths` argument for the shell that names exactly it: bare
+ * when it holds nothing a glob or the shell reads specially, otherwise in double quotes as
+ * pathText shows it (`"k\377.env"`: rollback takes a quoted value as one exact name, bytes that
+ * are not UTF-8 included), single-quoted for the shell.
+ */
+export function exactPathArg(p: GitPath): string {
+  const text = pathBytes(p).toString('utf8');
+  if (isTextPath(p) && /^[A-Za-z0-9_./@%+=:,-]+$/.test(text)) return text;
+  const shown = pathText(p);
+  const quoted = shown.startsWith('"') ? shown : `"${text.replace(/[\\"]/g, '\\$&')}"`;
+  return `'${quoted.replace(/'/g, `'\\''`)}'`;
+}

@@ -51,7 +51,7 @@ import { withCapturedIgnored } from './captured-ignored.js';
 import { notRestoredCommand, type NotRestored } from './not-restored.js';
 import { applyRawWrites, planRawWrites, type RawSelection } from './raw-restore.js';
 import { applyFlags } from '../snapshot/index-flags.js';
-import { keptModes, knownModesDiffer, restoreModes } from '../snapshot/file-modes.js';
+import { keptModes, knownModesDiffer, restoreModes, type ModeRecords } from '../snapshot/file-modes.js';
 import { keepIgnoredAtTarget } from './ignored-at-target.js';
 import { checkSparsePatterns, restoreSparse } from './sparse-restore.js';
 import { sameSparse } from '../snapshot/sparse-state.js';
@@ -136,6 +136,13 @@ interface Selection {
 }
 
 const selects = (selection: Selection): boolean => selection.globs.length > 0 || selection.exact.length > 0;
+
+/** The records of `target` for these files only (byte strings), with its umask. */
+function recordsOf(target: ModeRecords, files: readonly string[]): ModeRecords {
+  const names = new Set(files.map((f) => pathText(f as GitPath)));
+  const pick = (record: Record<string, string> | undefined): Record<string, string> => Object.fromEntries(Object.entries(record ?? {}).filter(([text]) => names.has(text)));
+  return { modes: pick(target.modes), knownModes: pick(target.knownModes), ...(target.umask !== undefined ? { umask: target.umask } : {}) };
+}
 
 /**
  * `git diff-tree -r -z <args> from to` restricted to the selection: [header, path] pairs (the
@@ -819,7 +826,9 @@ async function rollbackOnce(repo: Repo, options: RollbackOptions, inTheWay: GitP
     const modeGoal = Object.keys(capturedModes).length > 0 ? { ...target, modes: { ...target.modes, ...capturedModes } } : target;
     // The files it wrote: under another umask than the target's, untracked ones get the target's default.
     const written = files.filter((f) => f.action !== 'delete' && f.kind === 'file').map((f) => f.path);
-    await restoreModes(repo, selects(selection) ? {} : modeGoal, selects(selection) ? {} : pre, kept, selects(selection) ? [] : written);
+    // A restore of some paths gives the files it wrote the bits the target recorded for them (a
+    // key at 0600 captured before a pull wrote over it comes back 0600), and nothing else's.
+    await restoreModes(repo, selects(selection) ? recordsOf(modeGoal, written) : modeGoal, selects(selection) ? {} : pre, kept, selects(selection) ? [] : written);
 
     // Last, once refs, HEAD and the index are in place: git's merge, cherry-pick or revert state
     // (MERGE_HEAD, MERGE_MSG, ...), so `git status` shows the operation and `git commit` makes

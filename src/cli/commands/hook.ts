@@ -16,7 +16,7 @@ import type { CommandContext } from '../main.js';
 import { hookInputText } from '../../git/ref-name.js';
 import type { HookReport } from '../../githooks/decide.js';
 
-const HOOKS = ['reference-transaction', 'pre-push', 'pre-commit', 'pre-receive'] as const;
+const HOOKS = ['reference-transaction', 'pre-push', 'pre-commit', 'pre-receive', 'fetch-landing'] as const;
 type HookName = (typeof HOOKS)[number];
 
 /** The hook's input; ref names that are not UTF-8 stay exact (src/git/ref-name.ts), never U+FFFD. */
@@ -31,6 +31,11 @@ async function dispatch(name: HookName, args: string[], cwd: string): Promise<Ho
   if (name === 'pre-receive') {
     const { preReceive } = await import('../../githooks/pre-receive.js');
     return preReceive(cwd, await readStdin());
+  }
+  if (name === 'fetch-landing') {
+    // Not a git hook: the reference-transaction shim starts it after a fetch (src/githooks/fetch-landing.ts).
+    const { fetchLanding } = await import('../../githooks/fetch-landing.js');
+    return fetchLanding(cwd, args[0] ?? '', args[1] ?? '');
   }
   const { hookContext } = await import('../../githooks/context.js');
   const ctx = await hookContext(cwd);

@@ -5,7 +5,7 @@ import { openRepo } from '../../git/repo.js';
 import { rollback, type RollbackEvent } from '../../restore/rollback.js';
 import { fileChangeView, type FileChange, type RollbackPlan } from '../../restore/plan.js';
 import { notRestoredCommand } from '../../restore/not-restored.js';
-import { pathText, shellArg } from '../../git/path.js';
+import { pathFromText, pathText, shellArg } from '../../git/path.js';
 import type { Snapshot } from '../../snapshot/format.js';
 import { GuardError } from '../../errors.js';
 import type { CommandContext } from '../main.js';
@@ -14,6 +14,9 @@ import { age, branchName, shortId } from '../format.js';
 import { earlierTargets, type EarlierTargets } from '../../restore/earlier-targets.js';
 import { snapshotSettings } from '../snapshot-options.js';
 import { backupAfterSnapshot } from '../../backup/auto-push.js';
+
+/** A --paths value in double quotes: one exact name (pathText's form), not a glob. */
+const quotedName = (p: string): boolean => p.length >= 2 && p.startsWith('"') && p.endsWith('"');
 
 interface Args {
   id?: string;
@@ -185,7 +188,10 @@ export async function run(args: Args, { cwd, out }: CommandContext): Promise<num
     ...(target ? { target } : {}),
     undo: args.undo === true,
     resume: args.resume === true,
-    paths: args.paths ?? [],
+    // A value in double quotes is one exact name, as guard shows names (pathText: `"bad\377.log"`),
+    // so a name that is not UTF-8, or holds glob characters, can be given back exactly.
+    paths: (args.paths ?? []).filter((p) => !quotedName(p)),
+    exactPaths: (args.paths ?? []).filter(quotedName).map(pathFromText),
     filesOnly: args.filesOnly === true,
     dryRun: args.dryRun === true,
     asks: asksPerson(out, args.yes),
