@@ -17,16 +17,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { codex } from '../../src/agents/codex/index.js';
-import { shellQuote } from '../../src/agents/package-root.js';
 import { codexEventLabel, codexHookHash } from '../../src/agents/trust/codex.js';
 import { withTestRepo, type TestRepo } from '../helpers/git-repo.js';
-import { guardOk, loggedEvents } from '../helpers/guard-steps.js';
-import { commitFiles, writeFiles } from '../helpers/repo-steps.js';
-import { byteState } from '../helpers/state.js';
-import { checkVerdict } from '../helpers/verdicts.js';
 import { ensureInstalled, PINNED, skipReason } from './agents.js';
 import { startResponsesServer, type FunctionCall } from './responses-server.js';
-import { checkOutcome, COMMANDS, journal, prepare, run } from './scenario.js';
+import { checkOutcome, checkPatchOutcome, COMMANDS, prepare, preparePatches, run } from './scenario.js';
 
 const AGENT = PINNED.codex;
 const skip = skipReason(AGENT);
@@ -100,36 +95,8 @@ describe.skipIf(skip !== null)(`Codex ${AGENT.version} (real CLI)`, () => {
   it("its apply_patch TOOL call (not the shell's) goes through guard's judgment: a move out of the repository, deletions of tracked files and an Add File over an ignored secret after a snapshot, a protected file's deletion denied, as check-command judges the same patch; rollback is byte-exact", { timeout: 900_000 }, async () => {
     const bin = ensureInstalled(AGENT);
     await withTestRepo(async (t) => {
-      commitFiles(t, {
-        '.gitignore': '.env\n',
-        'src/a.ts': 'export const a = 1;\n',
-        'src/b.ts': 'export const b = 1;\n',
-        'src/c.ts': 'export const c = 1;\n',
-        'scripts/run.sh': ['#!/bin/sh\necho run\n', 0o755],
-        '.github/workflows/ci.yml': 'on: push\n',
-      });
-      // Work no commit holds: a staged change (the file the patch moves out), an unstaged one (a
-      // file it deletes), an untracked file, an ignored secret (0600) a patch writes over.
-      writeFiles(t, { 'src/a.ts': 'export const a = 2;\n', 'src/b.ts': 'export const b = 2;\n', 'notes.txt': 'untracked\n', '.env': ['API_KEY=s3cr3t\n', 0o600] });
-      t.git(['add', 'src/a.ts']);
-      guardOk(t, ['init', '--yes', '--agents', 'codex']);
-      const patchOf = (body: string): string => `*** Begin Patch\n${body}\n*** End Patch\n`;
-      const moveOut = patchOf('*** Update File: src/a.ts\n*** Move to: ../moved-a.ts\n@@\n-export const a = 2;\n+export const a = 3;');
-      const deletes = patchOf('*** Delete File: src/b.ts\n*** Delete File: src/c.ts');
-      const protectedDelete = patchOf('*** Delete File: .github/workflows/ci.yml');
-      const overEnv = patchOf('*** Add File: .env\n+API_KEY=placeholder');
-      const patches = [moveOut, deletes, protectedDelete, overEnv];
-      // What the command guard says of the same patches sent through the shell.
-      const shell = patches.map((patch) => checkVerdict(t, `apply_patch ${shellQuote(patch)}`, { asAgent: true }));
-      expect(shell.map((v) => [v.verdict, v.rule])).toEqual([
-        ['snapshot', 'rm-in-repo'],
-        ['snapshot', 'rm-in-repo'],
-        ['deny', 'protected-path'],
-        ['snapshot', 'overwrite-ignored'],
-      ]);
-      const before = byteState(t);
-
-      const server = await startResponsesServer(patches.map((input) => ({ name: 'apply_patch', input })));
+      const prepared = preparePatches(t, 'codex');
+      const server = await startResponsesServer(prepared.patches.map((input) => ({ name: 'apply_patch', input })));
       let result;
       try {
         writeCodexConfig(t, server.url, APPLY_PATCH_MODEL);
@@ -141,48 +108,10 @@ describe.skipIf(skip !== null)(`Codex ${AGENT.version} (real CLI)`, () => {
       expect(result.code, result.stderr).toBe(0);
       // Codex offered apply_patch as its own (freeform) tool: the calls below are that tool's.
       expect(server.offered(), `Codex ${AGENT.version} offered no apply_patch tool to ${APPLY_PATCH_MODEL}`).toContainEqual({ type: 'custom', name: 'apply_patch' });
-      const [moved, deleted, denied, replaced] = server.outputs() as string[];
-      expect(moved).toMatch(/Success/);
-      expect(deleted).toMatch(/Success/);
-      expect(replaced).toMatch(/Success/);
-      expect(denied).toContain(`git-guard blocked this (rule protected-path): ${shell[2]!.reason}`);
-
-      // Applied: the staged file left the repository, the two files are gone; the protected one stays.
-      expect(fs.readFileSync(path.join(t.base, 'moved-a.ts'), 'utf8')).toBe('export const a = 3;\n');
-      expect(t.exists('src/a.ts')).toBe(false);
-      expect(t.exists('src/b.ts')).toBe(false);
-      expect(t.exists('src/c.ts')).toBe(false);
-      expect(t.read('.github/workflows/ci.yml')).toBe('on: push\n');
-      expect(t.read('.env')).toBe('API_KEY=placeholder\n');
-
-      // The hook judged each tool call as the shell line: the same rule and reason, a snapshot
-      // before each patch it allowed, the deny in the journal.
-      const sessions = JSON.parse(t.guard(['session', 'list', '--json']).stdout).sessions;
-      expect(sessions).toHaveLength(1);
-      const events = journal(t).filter((e) => e.session === sessions[0].id);
-      const judged = loggedEvents<{ tool?: string; command?: string; rule: string; reason: string; snapshot: string }>(t, 'allowed-after-snapshot');
-      for (const i of [0, 1, 3]) {
-        const mine = judged.filter((e) => e.command === `apply_patch ${shellQuote(patches[i]!)}`);
-        expect(mine.map((e) => [e.tool, e.rule, e.reason])).toEqual([['apply_patch', shell[i]!.rule, shell[i]!.reason]]);
-        expect(t.guard(['show', mine[0]!.snapshot, '--json']).code).toBe(0);
-      }
-      // The secret was captured into the snapshot before the patch that wrote over it.
-      const envSnapshot = judged.find((e) => e.command === `apply_patch ${shellQuote(overEnv)}`)!.snapshot;
-      expect((JSON.parse(t.guard(['diff', envSnapshot, '--json']).stdout) as { capturedIgnored: string[] }).capturedIgnored).toEqual(['.env']);
-      expect(events.filter((e) => e.type === 'blocked').map((e) => [e.tool, e.rule])).toEqual([['apply_patch', 'protected-path']]);
-
-      // guard rollback brings back every byte, mode, the index and the refs; --undo returns (but
-      // for the empty src/ the deletions left: no snapshot holds an empty directory,
-      // docs/snapshot-format.md).
-      const after = byteState(t);
-      expect(after.src).toBe('dir 755');
-      delete after.src;
-      const back = t.guard(['rollback', '--yes']);
-      expect(back.code, back.stderr).toBe(0);
-      expect(byteState(t)).toEqual(before);
-      const undo = t.guard(['rollback', '--undo', '--yes']);
-      expect(undo.code, undo.stderr).toBe(0);
-      expect(byteState(t)).toEqual(after);
+      const outputs = server.outputs();
+      // Codex's own words for an applied patch.
+      for (const i of [0, 1, 3]) expect(outputs[i]).toMatch(/Success/);
+      checkPatchOutcome(t, prepared, outputs);
     });
   });
 });

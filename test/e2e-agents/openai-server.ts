@@ -17,12 +17,15 @@ export interface ScriptedOpenAI {
   url: string;
   /** The content of each tool message the agent sent back, in order. */
   toolMessages(): string[];
+  /** The names of the function tools of the first request that offered tools. */
+  offered(): string[];
   close(): Promise<void>;
 }
 
 export async function startOpenAIServer(script: OpenAICall[]): Promise<ScriptedOpenAI> {
   let step = 0;
   let tools: string[] = [];
+  let offered: string[] | undefined;
   const server = http.createServer((req, res) => {
     let body = '';
     req.on('data', (d: Buffer) => (body += d.toString('utf8')));
@@ -41,6 +44,7 @@ export async function startOpenAIServer(script: OpenAICall[]): Promise<ScriptedO
         res.end(JSON.stringify({ object: 'list', data: [{ id: json.model ?? 'e2e-model', object: 'model' }] }));
         return;
       }
+      if ((json.tools ?? []).length > 0) offered ??= (json.tools as Array<{ function?: { name?: unknown } }>).map((t) => String(t.function?.name));
       const call = (json.tools ?? []).length > 0 && step < script.length ? script[step++] : undefined;
       const id = `chatcmpl-${step}`;
       const toolCall = call ? { id: `call_${step}`, type: 'function', function: { name: call.name, arguments: JSON.stringify(call.args) } } : undefined;
@@ -67,6 +71,7 @@ export async function startOpenAIServer(script: OpenAICall[]): Promise<ScriptedO
   return {
     url: `http://127.0.0.1:${port}/v1`,
     toolMessages: () => tools,
+    offered: () => offered ?? [],
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }

@@ -8,7 +8,12 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { expect } from 'vitest';
+import { shellQuote } from '../../src/agents/package-root.js';
 import type { TestRepo } from '../helpers/git-repo.js';
+import { guardOk, loggedEvents } from '../helpers/guard-steps.js';
+import { commitFiles, writeFiles } from '../helpers/repo-steps.js';
+import { byteState } from '../helpers/state.js';
+import { checkVerdict, type CheckVerdict } from '../helpers/verdicts.js';
 
 export interface Prepared {
   remote: string;
@@ -105,4 +110,114 @@ export function checkOutcome(t: TestRepo, p: Prepared, agent: string, agentSessi
   expect(undo.code, undo.stderr).toBe(0);
   expect(t.read('a.txt')).toBe('committed\n');
   expect(t.gitResult(['rev-parse', '--verify', '-q', 'refs/heads/feature']).code).not.toBe(0);
+}
+
+/**
+ * The apply_patch scenario, for the agents whose own apply_patch TOOL takes a patch (Codex with a
+ * catalog model, OpenCode with a gpt- model): the patches, in the order the model sends them, and
+ * what `guard check-command` says of each sent through the shell (`apply_patch '<patch>'`), which
+ * the tool call must get too.
+ */
+export interface PatchPrepared {
+  patches: string[];
+  shell: CheckVerdict[];
+  before: Record<string, string>;
+}
+
+const patchOf = (body: string): string => `*** Begin Patch\n${body}\n*** End Patch\n`;
+
+export function preparePatches(t: TestRepo, agent: string): PatchPrepared {
+  commitFiles(t, {
+    '.gitignore': '.env\n',
+    'src/a.ts': 'export const a = 1;\n',
+    'src/b.ts': 'export const b = 1;\n',
+    'src/c.ts': 'export const c = 1;\n',
+    'scripts/run.sh': ['#!/bin/sh\necho run\n', 0o755],
+    '.github/workflows/ci.yml': 'on: push\n',
+  });
+  // Work no commit holds: a staged change (the file the patch moves out), an unstaged one (a file
+  // it deletes), an untracked file, an ignored secret (0600) a patch writes over.
+  writeFiles(t, { 'src/a.ts': 'export const a = 2;\n', 'src/b.ts': 'export const b = 2;\n', 'notes.txt': 'untracked\n', '.env': ['API_KEY=s3cr3t\n', 0o600] });
+  t.git(['add', 'src/a.ts']);
+  guardOk(t, ['init', '--yes', '--agents', agent]);
+  const patches = [
+    // A move of a tracked file out of the repository, deletions of tracked files, a protected
+    // file's deletion, an Add File over the ignored secret.
+    patchOf('*** Update File: src/a.ts\n*** Move to: ../moved-a.ts\n@@\n-export const a = 2;\n+export const a = 3;'),
+    patchOf('*** Delete File: src/b.ts\n*** Delete File: src/c.ts'),
+    patchOf('*** Delete File: .github/workflows/ci.yml'),
+    patchOf('*** Add File: .env\n+API_KEY=placeholder'),
+  ];
+  const shell = patches.map((patch) => checkVerdict(t, `apply_patch ${shellQuote(patch)}`, { asAgent: true }));
+  expect(shell.map((v) => [v.verdict, v.rule])).toEqual([
+    ['snapshot', 'rm-in-repo'],
+    ['snapshot', 'rm-in-repo'],
+    ['deny', 'protected-path'],
+    ['snapshot', 'overwrite-ignored'],
+  ]);
+  return { patches, shell, before: byteState(t) };
+}
+
+/**
+ * After the agent sent the patches as apply_patch tool calls (`outputs`: the tool results the
+ * model received, in order): the three allowed ones applied, each after a snapshot journaled with
+ * check-command's rule and reason, the secret captured first; the protected deletion denied with
+ * check-command's reason; `guard rollback --yes` byte-exact, `--undo` back. `startupDir`: a
+ * directory the agent fills itself at startup, before guard's session starts (OpenCode's npm
+ * install in `.opencode/`): what is new there since `before` is no part of the comparison with it.
+ */
+export function checkPatchOutcome(t: TestRepo, p: PatchPrepared, outputs: string[], startupDir?: string): void {
+  expect(outputs).toHaveLength(p.patches.length);
+  for (const i of [0, 1, 3]) expect(outputs[i], p.patches[i]).not.toMatch(/git-guard|blocked/);
+  expect(outputs[2]).toContain(`git-guard blocked this (rule protected-path): ${p.shell[2]!.reason}`);
+
+  // Applied: the staged file left the repository, the two files are gone, the secret replaced; the
+  // protected file stays.
+  expect(fs.readFileSync(path.join(t.base, 'moved-a.ts'), 'utf8')).toBe('export const a = 3;\n');
+  expect(t.exists('src/a.ts')).toBe(false);
+  expect(t.exists('src/b.ts')).toBe(false);
+  expect(t.exists('src/c.ts')).toBe(false);
+  expect(t.read('.github/workflows/ci.yml')).toBe('on: push\n');
+  expect(t.read('.env')).toBe('API_KEY=placeholder\n');
+
+  // The hook judged each tool call as the shell line: the same rule and reason, a snapshot before
+  // each patch it allowed, the deny in the journal.
+  const sessions = JSON.parse(t.guard(['session', 'list', '--json']).stdout).sessions;
+  expect(sessions).toHaveLength(1);
+  const events = journal(t).filter((e) => e.session === sessions[0].id);
+  const judged = loggedEvents<{ tool?: string; command?: string; rule: string; reason: string; snapshot: string }>(t, 'allowed-after-snapshot');
+  for (const i of [0, 1, 3]) {
+    const mine = judged.filter((e) => e.command === `apply_patch ${shellQuote(p.patches[i]!)}`);
+    expect(mine.map((e) => [e.tool, e.rule, e.reason])).toEqual([['apply_patch', p.shell[i]!.rule, p.shell[i]!.reason]]);
+    expect(t.guard(['show', mine[0]!.snapshot, '--json']).code).toBe(0);
+  }
+  // The secret was captured into the snapshot before the patch that wrote over it.
+  const envSnapshot = judged.find((e) => e.command === `apply_patch ${shellQuote(p.patches[3]!)}`)!.snapshot;
+  expect((JSON.parse(t.guard(['diff', envSnapshot, '--json']).stdout) as { capturedIgnored: string[] }).capturedIgnored).toEqual(['.env']);
+  expect(events.filter((e) => e.type === 'blocked').map((e) => [e.tool, e.rule])).toEqual([['apply_patch', 'protected-path']]);
+
+  // guard rollback brings back every byte, mode, the index and the refs; --undo returns (but for
+  // the empty src/ the deletions left: no snapshot holds an empty directory,
+  // docs/snapshot-format.md).
+  const after = byteState(t);
+  expect(after.src).toBe('dir 755');
+  delete after.src;
+  const back = t.guard(['rollback', '--yes']);
+  expect(back.code, back.stderr).toBe(0);
+  expect(startupDir ? withoutNew(byteState(t), p.before, startupDir) : byteState(t)).toEqual(p.before);
+  const undo = t.guard(['rollback', '--undo', '--yes']);
+  expect(undo.code, undo.stderr).toBe(0);
+  expect(byteState(t)).toEqual(after);
+}
+
+/** `state` without the paths under `dir` that `before` does not have (files and status records). */
+function withoutNew(state: Record<string, string>, before: Record<string, string>, dir: string): Record<string, string> {
+  const out = { ...state };
+  for (const key of Object.keys(out)) if (key.startsWith(dir) && !(key in before)) delete out[key];
+  const known = new Set((before[':status'] ?? '').split('\0'));
+  out[':status'] = (out[':status'] ?? '')
+    .split('\0')
+    .filter((record) => known.has(record) || !/^[?!] /.test(record) || !record.slice(2).startsWith(dir))
+    .join('\0');
+  return out;
 }
