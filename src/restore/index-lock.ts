@@ -10,6 +10,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
+import path from 'node:path';
 import { GuardError } from '../errors.js';
 
 export interface IndexLock {
@@ -26,11 +27,42 @@ function marker(token: string): string {
   return `git-guard rollback lock ${token}\n`;
 }
 
-export async function lockIndex(indexFile: string): Promise<IndexLock> {
+/** A new lock's token: the rollback journals it before it takes the lock (rollback.ts). */
+export function newLockToken(): string {
+  return randomBytes(12).toString('hex');
+}
+
+/**
+ * Takes `<indexFile>.lock` holding the marker of `token`, in one step: the marker is written to
+ * `tempFile` (in guard's temp directory, which the next guard run sweeps of ended processes'
+ * files) and hard-linked to the lock's name, which fails when the name exists, as git's exclusive
+ * create does. A lock created empty and then written could be left without its marker by a
+ * SIGKILL between the two, and `--resume` would not know it as its own.
+ */
+export async function lockIndex(indexFile: string, token: string, tempFile: string): Promise<IndexLock> {
   const lockPath = `${indexFile}.lock`;
-  let handle: fs.FileHandle;
+  await fs.mkdir(path.dirname(tempFile), { recursive: true });
+  const handle = await fs.open(tempFile, 'w');
   try {
-    handle = await fs.open(lockPath, 'wx');
+    await handle.writeFile(marker(token));
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+  try {
+    try {
+      await fs.link(tempFile, lockPath);
+    } catch (error) {
+      // A file system without hard links: create exclusively, then write (the old way).
+      if (!['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS'].includes((error as NodeJS.ErrnoException).code ?? '')) throw error;
+      const lock = await fs.open(lockPath, 'wx');
+      try {
+        await lock.writeFile(marker(token));
+        await lock.sync();
+      } finally {
+        await lock.close();
+      }
+    }
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'EEXIST') {
       throw new GuardError('refused', `another git process is using the index (${lockPath} exists); nothing was changed`, {
@@ -38,13 +70,8 @@ export async function lockIndex(indexFile: string): Promise<IndexLock> {
       });
     }
     throw error;
-  }
-  const token = randomBytes(12).toString('hex');
-  try {
-    await handle.writeFile(marker(token));
-    await handle.sync();
   } finally {
-    await handle.close();
+    await fs.rm(tempFile, { force: true });
   }
   let held = true;
   const release = async (): Promise<void> => {

@@ -24,6 +24,7 @@
  *    changed while the question was open is in the snapshot --undo returns to (changedWhileAsked).
  */
 import fs from 'node:fs/promises';
+import path from 'node:path';
 import type { Repo } from '../git/repo.js';
 import { runGit, runGitBytes } from '../git/run.js';
 import { emptyTree, GUARD_IDENTITY, zeroOid } from '../git/objects.js';
@@ -37,8 +38,8 @@ import { readOperation, readRepoState } from '../snapshot/repo-state.js';
 import { operationCommits, readOperationState, RECORDED_OPERATIONS, sameOperationState, writeOperationState } from '../snapshot/operation-state.js';
 import { checkObjects } from '../git/batch-objects.js';
 import { goalState, operationChanges, planOperation } from './operation-plan.js';
-import { copyUserIndex, type TempIndex } from '../snapshot/temp-index.js';
-import { lockIndex, ownsIndexLock, type IndexLock } from './index-lock.js';
+import { copyUserIndex, tempDir, type TempIndex } from '../snapshot/temp-index.js';
+import { lockIndex, newLockToken, ownsIndexLock, type IndexLock } from './index-lock.js';
 import { coveringPathspecs, gitPathsOf, pathText, type GitPath } from '../git/path.js';
 import { refNameBytes } from '../git/ref-name.js';
 import { appendEvent } from '../session/journal.js';
@@ -46,7 +47,7 @@ import { findSession } from '../session/store.js';
 import { clearInProgress, readInProgress, readLastRollback, writeInProgress, writeLastRollback, type RollbackRecord, type RollbackStep } from './journal.js';
 import { diffTrees, markStagedGitlinks, planRefs, type RollbackPlan } from './plan.js';
 import { uncapturedObstacles } from './obstacles.js';
-import { isProcessAlive, pidSpaceId } from '../util/process-alive.js';
+import { isProcessAlive, pidSpaceId, pidSpaceTag } from '../util/process-alive.js';
 import { withCapturedIgnored } from './captured-ignored.js';
 import { notRestoredCommand, type NotRestored } from './not-restored.js';
 import { applyRawWrites, planRawWrites, type RawSelection } from './raw-restore.js';
@@ -751,7 +752,11 @@ async function rollbackOnce(repo: Repo, options: RollbackOptions, inTheWay: GitP
       });
     }
 
-    lock = await lockIndex(repo.indexFile);
+    // The journal first, naming the lock's token, then the lock: a rollback killed between the two
+    // leaves a journal that --resume finishes (no lock) or a lock it knows as its own, never a
+    // lock no journal names (every git command refused, and nothing to resume; found by the
+    // rollback fuzzer, test/fuzz/rollback-fuzz.test.ts).
+    const lockToken = newLockToken();
     const record: RollbackRecord = {
       target: target.oid,
       pre: interrupted?.pre ?? pre.oid,
@@ -762,9 +767,11 @@ async function rollbackOnce(repo: Repo, options: RollbackOptions, inTheWay: GitP
       startedAt: new Date().toISOString(),
       pid: process.pid,
       pidSpace: pidSpaceId(),
-      lockToken: lock.token,
+      lockToken,
     };
     await writeInProgress(repo, record);
+    lock = await lockIndex(repo.indexFile, lockToken, path.join(tempDir(repo), `index-${process.pid}.${pidSpaceTag()}-lock-${lockToken}`));
+    emit({ type: 'step-done', step: 'planned' });
     // The confirmation may have taken minutes: under the lock, before anything moves, the working
     // tree, HEAD and the stash must still be what the plan saw (the refs are checked by their
     // transaction).
@@ -847,9 +854,11 @@ async function rollbackOnce(repo: Repo, options: RollbackOptions, inTheWay: GitP
     if (error instanceof Confirmed) throw error;
     if (lock) await lock.release();
     const journal = await readInProgress(repo);
-    if (journal && error instanceof GuardError && journal.step !== 'planned') {
+    // The journal of a rollback this one resumes or undoes stays, whatever step it names: that
+    // rollback changed things (a failed --resume that took no lock must not erase it).
+    if (journal && error instanceof GuardError && (journal.step !== 'planned' || interrupted)) {
       error.hints.push(...INTERRUPTED_HINTS);
-    } else if (journal && journal.step === 'planned') {
+    } else if (journal && journal.step === 'planned' && !interrupted) {
       // Nothing was changed yet: no need to leave an interrupted rollback behind.
       await clearInProgress(repo);
     }
