@@ -102,7 +102,7 @@ export async function runCase(seed: number, options: CaseOptions = {}): Promise<
   try {
     if (options.base) cloneBase(repo, options.base);
     else buildHistory(repo, rng, opts, log);
-    buildWorkingState(repo, rng, opts, log);
+    buildWorkingState(repo, rng, opts, log, new Rng(seed ^ 0x5bd1e995));
 
     // Snapshot: must change nothing (files, mtimes, ignored files, the index file's bytes, refs).
     const untouched = capture(repo, { untouched: true });

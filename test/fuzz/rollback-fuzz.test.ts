@@ -12,7 +12,14 @@ import { describe, expect, it } from 'vitest';
 import { runCase } from './rollback-case.js';
 
 /** Seeds that run in CI; found-bug seeds are kept here with what they found. */
-const FIXED_SEEDS = [1, 2, 3, 4, 5, 6];
+const FIXED_SEEDS = [
+  122, // a kill after a random delay left index.lock with no journal (fixed: the journal first, rollback/killed-at-lock)
+  123, // the destroyer changed nothing: rollback has nothing to do and makes no rollback to undo (oracle)
+  228, // a conflicted merge in S0, a stray MERGE_MSG in S1 (in no snapshot: compared only during an operation)
+  201,
+  204,
+  208,
+];
 
 const cases = process.env.GUARD_FUZZ_CASES ? Number(process.env.GUARD_FUZZ_CASES) : 0;
 const first = process.env.GUARD_FUZZ_SEED ? Number(process.env.GUARD_FUZZ_SEED) : 1000;

@@ -137,6 +137,15 @@ function parentOf(rel: Buffer): Buffer | null {
   return i === -1 ? null : rel.subarray(0, i);
 }
 
+/** A regular file there (not a link; false when a file stands on the way, ENOTDIR). */
+export function isFile(full: Buffer): boolean {
+  try {
+    return fs.lstatSync(full).isFile();
+  } catch {
+    return false;
+  }
+}
+
 /** Removes whatever is at `full` (file, link, directory), never following a link. */
 export function removeAny(full: Buffer): void {
   fs.rmSync(full as unknown as string, { recursive: true, force: true });
@@ -386,7 +395,7 @@ export function buildHistory(repo: TestRepo, rng: Rng, opts: GenOptions, log: st
  * from the work tree, staged deletions, `add -N`, index bits, staged chmod, ignored files,
  * untracked files (some at 0600).
  */
-export function buildWorkingState(repo: TestRepo, rng: Rng, opts: GenOptions, log: string[]): void {
+export function buildWorkingState(repo: TestRepo, rng: Rng, opts: GenOptions, log: string[], later: Rng = rng): void {
   const born = gitRaw(repo, ['rev-parse', '-q', '--verify', 'HEAD']).code === 0;
   if (born) {
     const branches = refNames(repo, 'refs/heads');
@@ -418,6 +427,20 @@ export function buildWorkingState(repo: TestRepo, rng: Rng, opts: GenOptions, lo
     log.push(`${op[0]} conflicting: ${r.code} (conflict expected)`);
   }
   const conflicted = operationInProgress(repo);
+  // Features added after the first long runs draw from `later`, a stream of their own, so that the
+  // seeds found before keep their cases.
+  // A linked worktree on a branch of its own (rollback leaves a branch checked out elsewhere alone).
+  if (born && later.chance(0.15)) {
+    const r = gitRaw(repo, ['worktree', 'add', '-q', '-b', 'linked', `${repo.base}/linked`, 'HEAD']);
+    log.push(`linked worktree: ${r.code}`);
+  }
+  // A sparse checkout (cone or not; docs/snapshot-format.md "Sparse checkouts").
+  const sparse = born && !conflicted && later.chance(0.12);
+  if (sparse) {
+    const args = later.chance(0.5) ? ['sparse-checkout', 'set', 'src', 'lib', 'deep'] : ['sparse-checkout', 'set', '--no-cone', '/*', '!/d*/'];
+    const r = gitRaw(repo, args);
+    log.push(`${args.join(' ')}: ${r.code}`);
+  }
   // Work-tree changes, some staged, then changed again.
   for (let i = 0, n = rng.range(2, 8); i < n; i++) {
     log.push(`worktree ${randomWorktreeChange(repo, rng, opts)}`);
@@ -430,7 +453,7 @@ export function buildWorkingState(repo: TestRepo, rng: Rng, opts: GenOptions, lo
     if (rng.chance(0.4)) {
       // Staged edit, then an unstaged one on top (index differs from both HEAD and the work tree).
       for (const p of some(2)) {
-        if (fs.lstatSync(abs(repo, p), { throwIfNoEntry: false })?.isFile()) {
+        if (isFile(abs(repo, p))) {
           writeFile(repo, p, content(rng, opts));
           gitRaw(repo, ['update-index', '-z', '--add', '--remove', '--stdin'], stdinPaths([p]));
           writeFile(repo, p, content(rng, opts));
@@ -447,8 +470,9 @@ export function buildWorkingState(repo: TestRepo, rng: Rng, opts: GenOptions, lo
       log.push('staged chmod +x');
     }
     if (rng.chance(0.3)) {
-      const flag = rng.pick(['--assume-unchanged', '--skip-worktree']);
-      const paths = some(2).filter((p) => fs.lstatSync(abs(repo, p), { throwIfNoEntry: false })?.isFile());
+      // A manual skip-worktree bit is not kept in a sparse checkout (docs/snapshot-format.md, indexFlags).
+      const flag = sparse ? '--assume-unchanged' : rng.pick(['--assume-unchanged', '--skip-worktree']);
+      const paths = some(2).filter((p) => isFile(abs(repo, p)));
       gitRaw(repo, ['update-index', '-z', flag, '--stdin'], stdinPaths(paths));
       for (const p of paths) writeFile(repo, p, b(`local override ${rng.int(1000)}\n`));
       log.push(`${flag} with local bytes`);
@@ -517,6 +541,7 @@ export function destroyStep(repo: TestRepo, rng: Rng, opts: GenOptions): string 
       }
       return run(['checkout', '-q', '--orphan', `orphan-${rng.int(10)}`]);
     case 16:
+      if (fs.existsSync(`${repo.dir}/.git/info/sparse-checkout`)) return run(rng.chance(0.5) ? ['sparse-checkout', 'disable'] : ['sparse-checkout', 'set', 'docs']);
       return run(['update-index', '--really-refresh']);
     default:
       return randomWorktreeChange(repo, rng, opts);

@@ -97,12 +97,20 @@ export function capture(repo: TestRepo, options: CaptureOptions = {}): State {
     ':refs',
     key(gitOk(repo, ['for-each-ref', '--format=%(objectname) %(objecttype) %(refname)']))
       .split('\n')
-      .filter((line) => line && !line.includes(' refs/guard/'))
+      // A branch checked out in another worktree is left alone by rollback (docs/snapshot-format.md,
+      // restore recipe: "branches checked out in other worktrees are left alone").
+      .filter((line) => line && !line.includes(' refs/guard/') && !otherWorktreeBranches(repo).has(line.slice(line.lastIndexOf(' ') + 1)))
       .join('\n'),
   );
   out.set(':stash', gitOk(repo, ['stash', 'list', '--format=%H %gs']).toString('latin1'));
   const gitDir = path.join(repo.dir, '.git');
+  // MERGE_MSG and MERGE_MODE are recorded only while an operation is in progress (operationState
+  // is "present only when the snapshot saw such an operation"): a stray MERGE_MSG, as `git
+  // cherry-pick -n` leaves for the next commit, is in no snapshot (found by seed 228; reported,
+  // not fixed).
+  const operation = ['MERGE_HEAD', 'CHERRY_PICK_HEAD', 'REVERT_HEAD', 'rebase-merge', 'rebase-apply', 'sequencer'].some((f) => fs.existsSync(path.join(gitDir, f)));
   for (const file of OPERATION_FILES) {
+    if (!operation && (file === 'MERGE_MSG' || file === 'MERGE_MODE')) continue;
     const full = path.join(gitDir, file);
     if (fs.existsSync(full)) out.set(`:op:${file}`, sha(fs.readFileSync(full)));
   }
@@ -119,6 +127,17 @@ export function capture(repo: TestRepo, options: CaptureOptions = {}): State {
     const index = path.join(gitDir, 'index');
     out.set(':index-file', fs.existsSync(index) ? sha(fs.readFileSync(index)) : 'none');
     out.set(':config-file', sha(fs.readFileSync(path.join(gitDir, 'config'))));
+  }
+  return out;
+}
+
+/** Branches checked out in linked worktrees (not this one). */
+function otherWorktreeBranches(repo: TestRepo): Set<string> {
+  const out = new Set<string>();
+  const records = gitOk(repo, ['worktree', 'list', '--porcelain', '-z']).toString('latin1').split('\0\0');
+  for (const record of records.slice(1)) {
+    const branch = record.split('\0').find((f) => f.startsWith('branch '));
+    if (branch) out.add(branch.slice(7));
   }
   return out;
 }
