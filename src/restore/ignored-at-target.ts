@@ -23,6 +23,7 @@ import { gitPathsOf, type GitPath } from '../git/path.js';
 import { readObjects } from '../git/batch-objects.js';
 import { runGit } from '../git/run.js';
 import type { TempIndex } from '../snapshot/temp-index.js';
+import { leavesAt } from '../snapshot/tree-edit.js';
 import { overlayEntries, type OverlayEntry } from './tree-overlay.js';
 import type { FileChange } from './plan.js';
 
@@ -107,6 +108,17 @@ export async function keepIgnoredAtTarget(repo: Repo, preTree: string, goal: str
     await fs.rm(dir, { recursive: true, force: true });
   }
   if (atTarget.size === 0) return { tree: goal, kept: [] };
+  // git ignores untracked files only: a file the target's index tracks was not ignored there,
+  // whatever its rules say (deleted from the worktree, not staged: the rollback deletes it). One
+  // `cat-file --batch-check` of those the target's rules match, only when there are some.
+  if (index?.goal) {
+    const matched = candidates.filter((p) => atTarget.has(p));
+    const leaves = await leavesAt(repo, index.goal, matched);
+    matched.forEach((p, i) => {
+      if (leaves[i]) atTarget.delete(p);
+    });
+    if (atTarget.size === 0) return { tree: goal, kept: [] };
+  }
   // The rules of now are asked only of files that stay untracked: a file the rollback untracks is
   // kept whatever they say (they ignore it too after the idiom above).
   const asked = candidates.filter((p) => atTarget.has(p) && !untracked.has(p));
