@@ -121,10 +121,12 @@ export function byteState(repo: TestRepo): Map<string, string> {
   // What git ignores now (the rules change: .gitignore is edited too), as git says it.
   const ignored = new Set(splitNul(gitBytes(repo, ['ls-files', '-z', '--others', '--ignored', '--exclude-standard'])));
   for (const [p, entry] of listTree(repo)) {
-    if (ignored.has(p) || entry.kind === 'dir') continue;
+    if (entry.kind === 'dir') continue;
+    // Ignored files are in no snapshot: kept apart (`I`), for the rollback check (rollbackDiff).
+    const key = `${ignored.has(p) ? 'I' : 'F'} ${p}`;
     const file = abs(repo, p);
     if (entry.kind === 'link') {
-      out.set(`F ${p}`, `link -> ${fs.readlinkSync(file, { encoding: 'buffer' }).toString('latin1')}`);
+      out.set(key, `link -> ${fs.readlinkSync(file, { encoding: 'buffer' }).toString('latin1')}`);
       continue;
     }
     // An untracked file's permission bits are recorded when they are not git's default
@@ -132,7 +134,7 @@ export function byteState(repo: TestRepo): Map<string, string> {
     // executable bit is promised (ibid., "... of tracked files": that record is not complete).
     const mode = fs.lstatSync(file).mode;
     const bits = tracked.has(p) ? ((mode & 0o100) !== 0 ? 'x' : '-') : (mode & 0o777).toString(8);
-    out.set(`F ${p}`, `${bits} ${createHash('sha256').update(fs.readFileSync(file)).digest('hex')}`);
+    out.set(key, `${bits} ${createHash('sha256').update(fs.readFileSync(file)).digest('hex')}`);
   }
   out.set(':index', index);
   const symbolic = repo.gitResult(['symbolic-ref', '-q', 'HEAD']);
@@ -142,13 +144,44 @@ export function byteState(repo: TestRepo): Map<string, string> {
   return out;
 }
 
-/** The keys whose values differ, for a failure message ('' when equal). */
-export function diffStates(want: Map<string, string>, have: Map<string, string>): string {
+/** A state's file entries by path, ignored or not. */
+function files(state: Map<string, string>): Map<P, string> {
+  return new Map([...state].filter(([key]) => key.startsWith('F ') || key.startsWith('I ')).map(([key, value]) => [key.slice(2), value]));
+}
+
+/**
+ * What a rollback (or its --undo) from the state `pre` to the recorded state `want` got wrong in
+ * `post` ('' when nothing): every file `want` holds that git does not ignore, byte for byte, and
+ * the index, HEAD, branches, tags and stash exactly. A file ignored before the rollback is in no
+ * snapshot and is never touched (nothing could bring it back; docs/snapshot-format.md, "Ignore
+ * rules that changed since the target" and the restore recipe): it stays as it was, even where
+ * the rules of `want` do not ignore it, unless `want` puts a file there or it lay in the way (then
+ * the rollback captured and replaced it). A file that `want`'s rules ignore after the rollback is
+ * not compared (as at the target, an ignored file).
+ */
+export function rollbackDiff(want: Map<string, string>, pre: Map<string, string>, post: Map<string, string>): string {
   const lines: string[] = [];
-  for (const key of [...new Set([...want.keys(), ...have.keys()])].sort()) {
-    const a = want.get(key);
-    const b = have.get(key);
-    if (a !== b) lines.push(`${JSON.stringify(key)}: want ${JSON.stringify(a ?? '(absent)')}, have ${JSON.stringify(b ?? '(absent)')}`);
+  const bad = (what: string, key: string, a: string | undefined, b: string | undefined): void => {
+    lines.push(`${what} ${JSON.stringify(key)}: want ${JSON.stringify(a ?? '(absent)')}, have ${JSON.stringify(b ?? '(absent)')}`);
+  };
+  const before = files(pre);
+  const after = files(post);
+  for (const [key, value] of want) {
+    if (key.startsWith('I ')) continue;
+    const have = key.startsWith('F ') ? after.get(key.slice(2)) : post.get(key);
+    if (have !== value) bad(key.startsWith('F ') ? 'file' : 'state', key, value, have);
+  }
+  for (const [key, value] of post) {
+    if (!key.startsWith('F ') || want.has(key)) continue;
+    const p = key.slice(2);
+    // Left as it was: ignored before the rollback.
+    if (pre.has(`I ${p}`) && before.get(p) === value) continue;
+    bad('extra file', key, undefined, value);
+  }
+  for (const [key, value] of pre) {
+    if (!key.startsWith('I ') || want.has(`F ${key.slice(2)}`)) continue;
+    const have = after.get(key.slice(2));
+    if (have !== undefined && have !== value) bad('ignored file changed', key, value, have);
   }
   return lines.join('\n');
 }

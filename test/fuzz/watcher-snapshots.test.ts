@@ -37,7 +37,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createTestRepo, type TestRepo } from '../helpers/git-repo.js';
 import { fullWalkTree, json, waitFor, waitForWatcher } from '../integration/watcher/helpers.js';
-import { burst, byteState, diffStates, gitBytes, gitStep, rng, show, type Rng } from './watcher-gen.js';
+import { burst, byteState, gitBytes, gitStep, rng, rollbackDiff, show, type Rng } from './watcher-gen.js';
 
 /** The seeds CI runs (each found nothing, or is the regression of what it found: README). */
 const FIXED_SEEDS = [1, 2];
@@ -149,7 +149,13 @@ async function runCase(seed: number): Promise<void> {
   const recorded: Recorded[] = [];
   let pid = 0;
   const fail = (what: string): never => {
-    throw new Error(`seed ${seed}: ${what}\n--- what ran ---\n${history.join('\n')}`);
+    let log = '';
+    try {
+      log = fs.readFileSync(path.join(repo.dir, '.git', 'guard', 'watcher.log'), 'utf8').split('\n').slice(-40).join('\n');
+    } catch {
+      // no log
+    }
+    throw new Error(`seed ${seed}: ${what}\n--- what ran ---\n${history.join('\n')}\n--- the watcher's log (end) ---\n${log}`);
   };
   try {
     setUp(repo);
@@ -186,13 +192,14 @@ async function runCase(seed: number): Promise<void> {
       const before = byteState(repo);
       const rolled = repo.guard(['rollback', '--yes', '--json', target.oid]);
       if (rolled.code !== 0) fail(`guard rollback --yes ${target.oid} (burst ${target.burst}) failed (${rolled.code}): ${rolled.stderr}${rolled.stdout}`);
-      const diff = diffStates(target.state, byteState(repo));
+      const rolledBack = byteState(repo);
+      const diff = rollbackDiff(target.state, before, rolledBack);
       if (diff) fail(`guard rollback to burst ${target.burst}'s snapshot ${target.oid} (${target.how}) does not give its state back:\n${diff}`);
       // Already there (the last burst's state, with nothing run since): no rollback, nothing to undo.
       if (JSON.parse(rolled.stdout).nothingToDo === true) continue;
       const undone = repo.guard(['rollback', '--undo', '--yes']);
       if (undone.code !== 0) fail(`guard rollback --undo --yes after burst ${target.burst}'s rollback failed (${undone.code}): ${undone.stderr}${undone.stdout}`);
-      const back = diffStates(before, byteState(repo));
+      const back = rollbackDiff(before, rolledBack, byteState(repo));
       if (back) fail(`guard rollback --undo after the rollback to burst ${target.burst} does not give the state before back:\n${back}`);
     }
   } finally {
