@@ -225,87 +225,6 @@ $guard_journal_input
 GUARD_INPUT_END
 fi
 
-# A fetch moves a remote-tracking ref before the merge that may follow it (`git pull` runs
-# `git fetch` as a child and waits for it, then merges or rebases): the new tip is known here and
-# the working tree is still untouched. git replaces an ignored file with a tracked one without a
-# word (a teammate's `git add -f .env` is merged over the local `.env`), and no snapshot holds
-# ignored files; so when the tip a merge would take lands on ignored files that are on disk, they
-# are captured into a snapshot now. Which tip: the one git marked for merging in FETCH_HEAD (the
-# lines before the first `not-for-merge`; written, and flushed, before each ref's transaction):
-# the current branch's upstream for `git fetch` and `git pull`, the named branch for
-# `git pull origin main`, whose remote-tracking ref git updates as well. Other remote-tracking
-# refs are not what a pull merges, and checking each would cost a git process per ref.
-# Cost: nothing but this `case` unless a refs/remotes/ line moves; then builtins read FETCH_HEAD,
-# and only a line whose new value is marked for merging pays one `git diff-tree` (once per tip and
-# git process: <guardDir>/fetch-landing) and builtin tests of what it adds; one `git ls-files`
-# only where something is on disk there; Node (the exact query, src/git/tree-landing.ts, and the
-# snapshot: src/githooks/fetch-landing.ts) only where an ignored file is. Never blocks the fetch.
-guard_landing_scan='
-n=$#
-while [ "$n" -gt 0 ]; do
-  p=$1
-  shift
-  n=$((n - 1))
-  e=
-  d=
-  r=$p
-  while :; do
-    case $r in
-      */*) s=${r%%/*} r=${r#*/} ;;
-      *) { [ -e "$p" ] || [ -L "$p" ]; } && e=$p; break ;;
-    esac
-    d=${d:+$d/}$s
-    [ -d "$d" ] && [ ! -L "$d" ] && continue
-    { [ -e "$d" ] || [ -L "$d" ]; } && e=$d
-    break
-  done
-  [ -n "$e" ] && set -- "$@" "$e"
-done
-[ "$#" -gt 0 ] || exit 0
-[ -n "$(git --literal-pathspecs ls-files -o -i --exclude-standard -- "$@" 2>/dev/null)" ] && echo ignored
-exit 0
-'
-guard_fetch_landing() {
-  case $guard_input in *" refs/remotes/"*) ;; *) return 0 ;; esac
-  guard_internal_ok && return 0
-  # A worktree's top (git runs hooks there), not a bare repository.
-  [ -e .git ] || return 0
-  guard_merge_oids=
-  guard_tab='	'
-  if [ -f "$guard_wt_git/FETCH_HEAD" ]; then
-    while IFS= read -r guard_l; do
-      case ${guard_l#*"$guard_tab"} in
-        "$guard_tab"*) guard_merge_oids="$guard_merge_oids ${guard_l%%"$guard_tab"*}" ;;
-        *) break ;;
-      esac
-    done <"$guard_wt_git/FETCH_HEAD"
-  fi
-  [ -n "$guard_merge_oids" ] || return 0
-  while read -r guard_old_oid guard_new_oid guard_ref; do
-    case $guard_ref in refs/remotes/*) ;; *) continue ;; esac
-    [ "$guard_old_oid" != "$guard_new_oid" ] || continue
-    case "$guard_merge_oids " in *" $guard_new_oid "*) ;; *) continue ;; esac
-    guard_seen=
-    [ -f "$GUARD_DIR/fetch-landing" ] && read -r guard_seen <"$GUARD_DIR/fetch-landing"
-    [ "$guard_seen" = "$PPID $guard_new_oid" ] && continue
-    printf '%s\n' "$PPID $guard_new_oid" >"$GUARD_DIR/fetch-landing" 2>/dev/null || :
-    guard_landing=$(git diff-tree -r -z --name-only --no-renames --diff-filter=AT HEAD "$guard_new_oid" -- 2>/dev/null | xargs -0 sh -c "$guard_landing_scan" guard-landing 2>/dev/null)
-    [ -n "$guard_landing" ] || continue
-    guard_find_node
-    if [ -z "$GUARD_NODE_BIN" ] || [ ! -f "$GUARD_PKG/bin/guard.js" ]; then
-      printf 'guard: warning: %s brings files over ignored ones here, and guard cannot run to capture them (node or the package is missing); move them aside before merging it.\n' "${guard_ref#refs/remotes/}" >&2
-      continue
-    fi
-    guard_run_node "$GUARD_NODE_BIN" "$GUARD_PKG/bin/guard.js" hook fetch-landing "$guard_ref" "$guard_new_oid" </dev/null || :
-  done <<GUARD_INPUT_END
-$guard_input
-GUARD_INPUT_END
-  return 0
-}
-if [ "$guard_state" = committed ]; then
-  guard_fetch_landing
-fi
-
 # A hook manager re-run (husky by `npm install`) writes its stubs over guard's pre-commit, pre-push
 # and pre-rebase in this directory without a word; it has no stub for this hook, so this one still
 # runs and says so, once per change (<commonDir>/guard/hooks-replaced holds what was reported).
@@ -386,4 +305,87 @@ fi
 
 # committed and aborted are after the fact: report, never block.
 guard_has_chained && { printf '%s' "$guard_input" | guard_run_chained "$@" || :; }
+
+# A fetch moves a remote-tracking ref before the merge that may follow it (`git pull` runs
+# `git fetch` as a child and waits for it, then merges or rebases): the new tip is known here and
+# the working tree is still untouched. git replaces an ignored file with a tracked one without a
+# word (a teammate's `git add -f .env` is merged over the local `.env`), and no snapshot holds
+# ignored files; so when the tip a merge would take lands on ignored files that are on disk, they
+# are captured into a snapshot now. Which tip: the one git marked for merging in FETCH_HEAD (the
+# lines before the first `not-for-merge`; written, and flushed, before each ref's transaction;
+# per worktree): the current branch's upstream for `git fetch` and `git pull`, the named branch
+# for `git pull origin main`, whose remote-tracking ref git updates as well. Other
+# remote-tracking refs are not what a pull merges, and checking each would cost a git process
+# per ref. Last in the file, behind exits, so that a transaction with no refs/remotes/ line (or
+# none moved to a tip marked for merging) does not even parse what follows.
+# Cost: one `case` unless a refs/remotes/ line moves; then builtins read FETCH_HEAD, and only a
+# line whose new value is marked for merging pays one `git diff-tree` (once per tip and git
+# process: <guardDir>/fetch-landing) and builtin tests of what it adds; one `git ls-files` only
+# where something is on disk there; Node (the exact query, src/git/tree-landing.ts, and the
+# snapshot: src/githooks/fetch-landing.ts) only where an ignored file is. Never blocks the fetch.
+[ "$guard_state" = committed ] || exit 0
+case $guard_input in *" refs/remotes/"*) ;; *) exit 0 ;; esac
+# A worktree's top (git runs hooks there), not a bare repository; not guard's own writes.
+[ -e .git ] && [ -f "$guard_wt_git/FETCH_HEAD" ] || exit 0
+guard_internal_ok && exit 0
+guard_merge_oids=
+guard_tab='	'
+while IFS= read -r guard_l; do
+  case ${guard_l#*"$guard_tab"} in
+    "$guard_tab"*) guard_merge_oids="$guard_merge_oids ${guard_l%%"$guard_tab"*}" ;;
+    *) break ;;
+  esac
+done <"$guard_wt_git/FETCH_HEAD"
+guard_hit=
+for guard_oid in $guard_merge_oids; do
+  case $guard_input in *" $guard_oid refs/remotes/"*) guard_hit=1 ;; esac
+done
+[ -n "$guard_hit" ] || exit 0
+# Run by xargs over the paths the tip adds (NUL-separated, any bytes): for each, the entry git
+# would replace (the path, or the first file or link above it where the tree needs a directory);
+# then one ls-files says whether any of them is ignored and untracked.
+guard_landing_scan='
+n=$#
+while [ "$n" -gt 0 ]; do
+  p=$1
+  shift
+  n=$((n - 1))
+  e=
+  d=
+  r=$p
+  while :; do
+    case $r in
+      */*) s=${r%%/*} r=${r#*/} ;;
+      *) { [ -e "$p" ] || [ -L "$p" ]; } && e=$p; break ;;
+    esac
+    d=${d:+$d/}$s
+    [ -d "$d" ] && [ ! -L "$d" ] && continue
+    { [ -e "$d" ] || [ -L "$d" ]; } && e=$d
+    break
+  done
+  [ -n "$e" ] && set -- "$@" "$e"
+done
+[ "$#" -gt 0 ] || exit 0
+[ -n "$(git --literal-pathspecs ls-files -o -i --exclude-standard -- "$@" 2>/dev/null)" ] && echo ignored
+exit 0
+'
+while read -r guard_old_oid guard_new_oid guard_ref; do
+  case $guard_ref in refs/remotes/*) ;; *) continue ;; esac
+  [ "$guard_old_oid" != "$guard_new_oid" ] || continue
+  case "$guard_merge_oids " in *" $guard_new_oid "*) ;; *) continue ;; esac
+  guard_seen=
+  [ -f "$GUARD_DIR/fetch-landing" ] && read -r guard_seen <"$GUARD_DIR/fetch-landing"
+  [ "$guard_seen" = "$PPID $guard_new_oid" ] && continue
+  printf '%s\n' "$PPID $guard_new_oid" >"$GUARD_DIR/fetch-landing" 2>/dev/null || :
+  guard_landing=$(git diff-tree -r -z --name-only --no-renames --diff-filter=AT HEAD "$guard_new_oid" -- 2>/dev/null | xargs -0 sh -c "$guard_landing_scan" guard-landing 2>/dev/null)
+  [ -n "$guard_landing" ] || continue
+  guard_find_node
+  if [ -z "$GUARD_NODE_BIN" ] || [ ! -f "$GUARD_PKG/bin/guard.js" ]; then
+    printf 'guard: warning: %s brings files over ignored ones here, and guard cannot run to capture them (node or the package is missing); move them aside before merging it.\n' "${guard_ref#refs/remotes/}" >&2
+    continue
+  fi
+  guard_run_node "$GUARD_NODE_BIN" "$GUARD_PKG/bin/guard.js" hook fetch-landing "$guard_ref" "$guard_new_oid" </dev/null || :
+done <<GUARD_INPUT_END
+$guard_input
+GUARD_INPUT_END
 exit 0
