@@ -273,6 +273,13 @@ async function overlayPaths(repo: Repo, base: TempIndex, from: string, to: strin
   await runGit(['update-index', '-z', '--index-info'], { cwd: repo.root, env: { GIT_INDEX_FILE: base.file }, input: Buffer.from(records.join(''), 'latin1') });
 }
 
+/** `snapshot` without the recorded bits of the untracked files `paths` (bytes). */
+function withoutModes(snapshot: Snapshot, paths: GitPath[]): Snapshot {
+  if (!snapshot.modes) return snapshot;
+  const drop = new Set<string>(paths.map(pathText));
+  return { ...snapshot, modes: Object.fromEntries(Object.entries(snapshot.modes).filter(([text]) => !drop.has(text))) };
+}
+
 async function writeTreeOf(repo: Repo, indexFile: string): Promise<string> {
   return (await runGit(['write-tree'], { cwd: repo.root, env: { GIT_INDEX_FILE: indexFile } })).stdout.toString('utf8').trim();
 }
@@ -694,10 +701,13 @@ async function rollbackOnce(repo: Repo, options: RollbackOptions, inTheWay: GitP
     }
 
     let gitFiles = await diffTrees(repo, pre.tree, treeGoal);
+    // Ignored at the target, left alone: their permission bits too (below).
+    let keptIgnored: GitPath[] = [];
     if (!selects(selection)) {
       // Files a changed .gitignore (or an untracking index) made untracked are ignored files at the target: left alone.
       const kept = await keepIgnoredAtTarget(repo, pre.tree, treeGoal, gitFiles, temps, { now: pre.indexTree, goal: indexGoal.tree });
       if (kept.kept.length > 0) {
+        keptIgnored = kept.kept;
         treeGoal = kept.tree;
         gitFiles = await diffTrees(repo, pre.tree, treeGoal);
       }
@@ -835,7 +845,12 @@ async function rollbackOnce(repo: Repo, options: RollbackOptions, inTheWay: GitP
     const written = files.filter((f) => f.action !== 'delete' && f.kind === 'file').map((f) => f.path);
     // A restore of some paths gives the files it wrote the bits the target recorded for them (a
     // key at 0600 captured before a pull wrote over it comes back 0600), and nothing else's.
-    await restoreModes(repo, selects(selection) ? recordsOf(modeGoal, written) : modeGoal, selects(selection) ? {} : pre, kept, selects(selection) ? [] : written);
+    // A file kept because the target ignores it (a .gitignore rewritten after the target made .env
+    // untracked, so the state before the rollback recorded its 0600) is an ignored file at the
+    // target, which the target records no bits for: its bits stay as they are, where the bits
+    // recorded before would have sent it to the checkout default (a 0600 secret left 0644).
+    const modesBefore = keptIgnored.length > 0 ? withoutModes(pre, keptIgnored) : pre;
+    await restoreModes(repo, selects(selection) ? recordsOf(modeGoal, written) : modeGoal, selects(selection) ? {} : modesBefore, kept, selects(selection) ? [] : written);
 
     // Last, once refs, HEAD and the index are in place: git's merge, cherry-pick or revert state
     // (MERGE_HEAD, MERGE_MSG, ...), so `git status` shows the operation and `git commit` makes

@@ -7,7 +7,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { withTestRepo } from '../../helpers/git-repo.js';
-import { captureState } from '../../helpers/state.js';
+import { captureState, perms, stateWithModes } from '../../helpers/state.js';
 import { guardOk, rollbackOk, snapshotId, undoOk } from '../../helpers/guard-steps.js';
 import { commitFiles, writeFiles } from '../../helpers/repo-steps.js';
 
@@ -31,6 +31,26 @@ describe('rollback after the ignore rules changed', () => {
 
       undoOk(t);
       expect(captureState(t)).toEqual(destroyed);
+    });
+  });
+
+  it('leaves their permission bits too: a 0600 .env stays 0600, through --undo as well', async () => {
+    // Found by the command-guard fuzzer (test/fuzz/command-guard.test.ts: `curl -s -o .gitignore
+    // file://...`): the state before the rollback recorded the untracked .env at 0600, the target
+    // records no bits for it (ignored there), so the rollback set the checkout default: 0644.
+    await withTestRepo((t) => {
+      commitFiles(t, { '.gitignore': '.env\n', 'app.js': 'app\n' }, 'base');
+      writeFiles(t, { '.env': ['TOKEN=secret\n', 0o600], 'sub/.env': ['SUB=1\n', 0o600], 'notes.txt': 'untracked\n' });
+      const modes = (): unknown => stateWithModes(t, ['.env', 'sub/.env']);
+      const before = modes();
+      const id = snapshotId(t);
+      t.write('.gitignore', 'node_modules/\n');
+      const rewritten = modes();
+      rollbackOk(t, id);
+      expect(perms(t, '.env')).toBe('600');
+      expect(modes()).toEqual(before);
+      undoOk(t);
+      expect(modes()).toEqual(rewritten);
     });
   });
 
