@@ -60,6 +60,14 @@ export interface DeleteOptions {
    * (a move out of the repository), which is what that refusal advises.
    */
   keepsLarge?: boolean;
+  /**
+   * A move inside the repository: the files go along, so only the ignored ones that are not
+   * regenerable output count. No snapshot holds them, and once moved a rollback does not bring
+   * them back (`mv .env .env.bak`: .env.bak is an untracked file the newest snapshot lacks, which
+   * the rollback removes): they are captured into a snapshot first. Anything else moved stays
+   * allowed; judged by text alone (no listing), the move is allowed as before.
+   */
+  withinRepo?: boolean;
 }
 
 /** Nothing to judge yet: the path was noted for the resolved pass (state.ts). */
@@ -414,9 +422,14 @@ function judgeContents(rel: string, contents: RepoContents, isDir: boolean, nonE
   }
   const unlisted = tooManyToCapture(captured, (dir) => `${verb} ${rel}${dir === rel ? '' : `, with ${dir}`}`, source);
   if (unlisted) return unlisted;
+  const ignoredNames = captured.flatMap((entry) => (entry.files ?? []).map((f) => text(f.path)));
+  if (options.withinRepo) {
+    if (ignoredNames.length === 0) return makeVerdict('allow', 'no-risk', `${verb} ${rel} inside the repository`, source);
+    ctx.view?.addCapture(captured);
+    return makeVerdict('snapshot', 'rm-in-repo', `${verb} ${rel} inside the repository, where no snapshot holds the ignored ${listNames(ignoredNames)} (a rollback would not bring ${ignoredNames.length > 1 ? 'them' : 'it'} back); guard captures ${ignoredNames.length > 1 ? 'them' : 'it'} into the snapshot first`, source);
+  }
   ctx.view?.addCapture(captured);
   ctx.view?.addModePaths(contents.tracked);
-  const ignoredNames = captured.flatMap((entry) => (entry.files ?? []).map((f) => text(f.path)));
   const keep = ignoredNames.length > 0 ? `; guard captures the ignored ${listNames(ignoredNames)} into the snapshot first` : '';
   if (contents.tracked.length > 0 || contents.untracked.length > 0 || ignoredNames.length > 0) {
     return makeVerdict('snapshot', 'rm-in-repo', `${verb} ${rel}${options.where ?? ' inside the repository'}${keep}`, source);
@@ -505,6 +518,8 @@ function checkDeleteInRepo(rel: string, ctx: CommandContext, source: string, opt
     const own = guardFile(abs, ctx) ?? (options.recursive ? containsGuardFiles(abs, ctx) : null);
     if (own) return makeVerdict('deny', 'guard-self', `${options.verb} ${own}, which configures guard or an agent's hooks`, source);
   }
+  // Judged by its text: what a move inside the repository takes along is not known, and it stays allowed.
+  if (options.withinRepo) return makeVerdict('allow', 'no-risk', `${options.verb} ${rel} inside the repository`, source);
   return makeVerdict('snapshot', 'rm-in-repo', `${options.verb} ${rel}${options.where ?? ' inside the repository'}`, source);
 }
 
@@ -680,9 +695,12 @@ export function checkMoveSource(field: Field, cwd: string | null, ctx: CommandCo
   }
   const abs = resolvePath(field.value, cwd);
   if (abs === null) return null;
-  const verdict = checkDeleteAbs(abs, ctx, source, { recursive: true, verb: 'moves away' });
+  const verdict = checkDeleteAbs(abs, ctx, source, { recursive: true, verb: 'moves away', keepsLarge: true, withinRepo: true });
   // Moving files inside the repository or elsewhere keeps their content: only the refusals stay
-  // (moving a file too large for a snapshot out of the way is what that refusal advises).
+  // (moving a file too large for a snapshot out of the way is what that refusal advises), and the
+  // snapshot that captures the ignored files it moves (withinRepo: a rollback would not bring
+  // them back where they were).
+  if (verdict.verdict === 'snapshot') return verdict;
   return verdict.verdict === 'deny' && verdict.rule !== 'rm-outside-repo' && verdict.rule !== 'untracked-too-large' ? verdict : null;
 }
 
