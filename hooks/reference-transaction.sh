@@ -324,7 +324,31 @@ guard_has_chained && { printf '%s' "$guard_input" | guard_run_chained "$@" || :;
 # where something is on disk there; Node (the exact query, src/git/tree-landing.ts, and the
 # snapshot: src/githooks/fetch-landing.ts) only where an ignored file is. Never blocks the fetch.
 [ "$guard_state" = committed ] || exit 0
-case $guard_input in *" refs/remotes/"*) ;; *) exit 0 ;; esac
+# A pull from a URL or a path (`git pull https://host/repo main`) moves no remote-tracking ref:
+# its fetch runs no transaction at all, only FETCH_HEAD (a file) is written. When it merges, the
+# merge's first transaction sets ORIG_HEAD before it writes the tree (git 2.39, ff and not), with
+# GIT_REFLOG_ACTION "pull <options> <url> ..." from git pull: then the tips FETCH_HEAD marks for
+# merging are checked the same way. (A rebase writes the tree before any transaction: not
+# covered.) A pull from a remote's name got its check at fetch time, so only a first word that
+# holds a / or a : (a URL or a path; remote names do not) is taken for one.
+guard_from_url=
+case $guard_input in
+  *" refs/remotes/"*) ;;
+  *" ORIG_HEAD$guard_nl"*)
+    case ${GIT_REFLOG_ACTION-} in "pull "*) ;; *) exit 0 ;; esac
+    set -f
+    for guard_w in ${GIT_REFLOG_ACTION#pull }; do
+      case $guard_w in
+        -*) continue ;;
+        */* | *:*) guard_from_url=1 ;;
+      esac
+      break
+    done
+    set +f
+    [ -n "$guard_from_url" ] || exit 0
+    ;;
+  *) exit 0 ;;
+esac
 # A worktree's top (git runs hooks there), not a bare repository; not guard's own writes.
 [ -e .git ] && [ -f "$guard_wt_git/FETCH_HEAD" ] || exit 0
 guard_internal_ok && exit 0
@@ -336,11 +360,11 @@ while IFS= read -r guard_l; do
     *) break ;;
   esac
 done <"$guard_wt_git/FETCH_HEAD"
-guard_hit=
+guard_hit=$guard_from_url
 for guard_oid in $guard_merge_oids; do
   case $guard_input in *" $guard_oid refs/remotes/"*) guard_hit=1 ;; esac
 done
-[ -n "$guard_hit" ] || exit 0
+[ -n "$guard_merge_oids" ] && [ -n "$guard_hit" ] || exit 0
 # Run by xargs over the paths the tip adds (NUL-separated, any bytes): for each, the entry git
 # would replace (the path, or the first file or link above it where the tree needs a directory);
 # then one ls-files says whether any of them is ignored and untracked.
@@ -369,22 +393,30 @@ done
 [ -n "$(git --literal-pathspecs ls-files -o -i --exclude-standard -- "$@" 2>/dev/null)" ] && echo ignored
 exit 0
 '
+# Checks tip $2 (of ref $1: a remote-tracking ref, or FETCH_HEAD) against HEAD, once per git process.
+guard_land() {
+  guard_seen=
+  [ -f "$GUARD_DIR/fetch-landing" ] && read -r guard_seen <"$GUARD_DIR/fetch-landing"
+  [ "$guard_seen" = "$PPID $2" ] && return 0
+  printf '%s\n' "$PPID $2" >"$GUARD_DIR/fetch-landing" 2>/dev/null || :
+  guard_landing=$(git diff-tree -r -z --name-only --no-renames --diff-filter=AT HEAD "$2" -- 2>/dev/null | xargs -0 sh -c "$guard_landing_scan" guard-landing 2>/dev/null)
+  [ -n "$guard_landing" ] || return 0
+  guard_find_node
+  if [ -z "$GUARD_NODE_BIN" ] || [ ! -f "$GUARD_PKG/bin/guard.js" ]; then
+    printf 'guard: warning: %s brings files over ignored ones here, and guard cannot run to capture them (node or the package is missing); move them aside before merging it.\n' "${1#refs/remotes/}" >&2
+    return 0
+  fi
+  guard_run_node "$GUARD_NODE_BIN" "$GUARD_PKG/bin/guard.js" hook fetch-landing "$1" "$2" </dev/null || :
+}
+if [ -n "$guard_from_url" ]; then
+  for guard_oid in $guard_merge_oids; do guard_land FETCH_HEAD "$guard_oid"; done
+  exit 0
+fi
 while read -r guard_old_oid guard_new_oid guard_ref; do
   case $guard_ref in refs/remotes/*) ;; *) continue ;; esac
   [ "$guard_old_oid" != "$guard_new_oid" ] || continue
   case "$guard_merge_oids " in *" $guard_new_oid "*) ;; *) continue ;; esac
-  guard_seen=
-  [ -f "$GUARD_DIR/fetch-landing" ] && read -r guard_seen <"$GUARD_DIR/fetch-landing"
-  [ "$guard_seen" = "$PPID $guard_new_oid" ] && continue
-  printf '%s\n' "$PPID $guard_new_oid" >"$GUARD_DIR/fetch-landing" 2>/dev/null || :
-  guard_landing=$(git diff-tree -r -z --name-only --no-renames --diff-filter=AT HEAD "$guard_new_oid" -- 2>/dev/null | xargs -0 sh -c "$guard_landing_scan" guard-landing 2>/dev/null)
-  [ -n "$guard_landing" ] || continue
-  guard_find_node
-  if [ -z "$GUARD_NODE_BIN" ] || [ ! -f "$GUARD_PKG/bin/guard.js" ]; then
-    printf 'guard: warning: %s brings files over ignored ones here, and guard cannot run to capture them (node or the package is missing); move them aside before merging it.\n' "${guard_ref#refs/remotes/}" >&2
-    continue
-  fi
-  guard_run_node "$GUARD_NODE_BIN" "$GUARD_PKG/bin/guard.js" hook fetch-landing "$guard_ref" "$guard_new_oid" </dev/null || :
+  guard_land "$guard_ref" "$guard_new_oid"
 done <<GUARD_INPUT_END
 $guard_input
 GUARD_INPUT_END

@@ -2,7 +2,9 @@
  * `guard hook fetch-landing REF TIP`: started by the reference-transaction shim (committed state)
  * when a fetch moved the remote-tracking ref REF to TIP, a tip git marked for merging in
  * FETCH_HEAD (what `git pull` merges or rebases onto next, and what `git fetch` leaves for a
- * `git merge`), and something ignored is on disk where TIP tracks a file that HEAD does not.
+ * `git merge`), or (REF `FETCH_HEAD`) when a `git pull` from a URL is about to merge TIP (its
+ * merge's ORIG_HEAD transaction), and something ignored is on disk where TIP tracks a file that
+ * HEAD does not.
  *
  * git writes a tracked file over an ignored one without a word (a teammate's `git add -f .env`
  * pulled over the local `.env`; checked with git 2.39: ff, merge and rebase pulls), and no
@@ -32,7 +34,7 @@ import { hookContext } from './context.js';
 const OID = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
 
 function shortRef(ref: string): string {
-  return ref.replace(/^refs\/remotes\//, '');
+  return ref === 'FETCH_HEAD' ? 'what git pull fetched (FETCH_HEAD)' : ref.replace(/^refs\/remotes\//, '');
 }
 
 function listed(names: string[]): string {
@@ -50,7 +52,7 @@ function sizeOf(root: string, file: string): number {
 export async function fetchLanding(cwd: string, ref: string, tip: string, env: Record<string, string | undefined> = process.env): Promise<HookReport> {
   const name = shortRef(ref);
   try {
-    if (!ref.startsWith('refs/remotes/') || !OID.test(tip)) return { refused: false, messages: [] };
+    if (!(ref.startsWith('refs/remotes/') || ref === 'FETCH_HEAD') || !OID.test(tip)) return { refused: false, messages: [] };
     const ctx = await hookContext(cwd, env);
     const { repo, policy } = ctx;
     const regenerable = (rel: string): boolean => isRegenerable(rel, policy.commands.regenerable);

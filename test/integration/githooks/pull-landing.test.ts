@@ -94,7 +94,7 @@ function mode(t: TestRepo, name: string | Buffer): string {
   return (fs.lstatSync(full).mode & 0o777).toString(8);
 }
 
-const PULLS: Array<[string, (p: Pulled) => string]> = [
+const PULLS: Array<[string, (p: Pulled) => string, string?]> = [
   ['git pull (fast-forward)', (p) => ok(p.t, ['pull', '-q', '--ff-only']).stderr],
   [
     'git pull (merge)',
@@ -123,10 +123,22 @@ const PULLS: Array<[string, (p: Pulled) => string]> = [
       return ok(p.t, ['pull', '-q', '--ff-only', 'origin', 'main']).stderr;
     },
   ],
+  // From a path (a URL alike): no remote-tracking ref moves; the merge's ORIG_HEAD transaction does it.
+  ['git pull <path> main (fast-forward)', (p) => ok(p.t, ['pull', '-q', '--ff-only', path.join(p.t.base, 'up.git'), 'main']).stderr, 'FETCH_HEAD'],
+  [
+    'git pull <path> main (merge)',
+    (p) => {
+      p.t.write('local.txt', 'local work\n');
+      ok(p.t, ['add', 'local.txt']);
+      ok(p.t, ['commit', '-q', '-m', 'local']);
+      return ok(p.t, ['pull', '-q', '--no-rebase', '--no-edit', path.join(p.t.base, 'up.git'), 'main']).stderr;
+    },
+    'FETCH_HEAD',
+  ],
 ];
 
 describe('a pull captures the ignored files it writes over, at fetch time', () => {
-  it.each(PULLS)('%s: .env captured before the merge, the printed command gives its bytes and 0600 back', (_name, pull) => {
+  it.each(PULLS)('%s: .env captured before the merge, the printed command gives its bytes and 0600 back', (_name, pull, ref = 'refs/remotes/origin/main') => {
     const p = setup();
     const { t } = p;
     try {
@@ -134,10 +146,10 @@ describe('a pull captures the ignored files it writes over, at fetch time', () =
       const stderr = pull(p);
       // The pull went through and wrote the teammate's .env, as git does.
       expect(t.read('.env')).toBe(THEIRS);
-      expect(stderr).toContain('guard: origin/main tracks .env, ignored and on disk here');
+      expect(stderr).toContain(`guard: ${ref === 'FETCH_HEAD' ? 'what git pull fetched (FETCH_HEAD)' : 'origin/main'} tracks .env, ignored and on disk here`);
       const captured = loggedEvents<{ capturedIgnored: string[]; ref: string }>(t, 'ignored-captured');
       expect(captured).toHaveLength(1);
-      expect(captured[0]).toMatchObject({ capturedIgnored: ['.env'], ref: 'refs/remotes/origin/main' });
+      expect(captured[0]).toMatchObject({ capturedIgnored: ['.env'], ref });
       const head = t.git(['rev-parse', 'HEAD']);
       const r = t.guard([...giveBackCommand(stderr), '--yes']);
       expect(r.code, r.stderr + r.stdout).toBe(0);
