@@ -2,7 +2,8 @@
  * Takes a snapshot (format.ts) of the whole repository state and appends it to this worktree's
  * chain (refs.ts). Reads the user's state, writes only objects and guard's own ref.
  */
-import type { Repo } from '../git/repo.js';
+import { guardPath, type Repo } from '../git/repo.js';
+import { TEST_FAULTS, testFault } from '../util/test-faults.js';
 import { runGit } from '../git/run.js';
 import { gitPathsOf, isTextPath, matchText, pathFromText, pathText, type GitPath } from '../git/path.js';
 import { commitTree, emptyTree, hashBlob, objectExists, zeroOid, GUARD_IDENTITY } from '../git/objects.js';
@@ -19,7 +20,7 @@ import { applyScan, captureOnto, listUserPaths, MAX_INCREMENTAL_PATHS, RACY_MS, 
 import { readModeRules } from './mode-rules.js';
 import { checkConversions } from './conversions.js';
 import { captureRawFiles, clearRawNote, rawSignature, readRawNote } from './raw-files.js';
-import { readScanMemo, sameStamp, saveScanMemo, statIndex, type ScanMemo } from './scan-memo.js';
+import { readScanMemo, sameStamp, saveScanMemo, statIndex, type IndexStamp, type ScanMemo } from './scan-memo.js';
 import { decodeMessage, encodeMessage, FORMAT_VERSION, sameState, type ChangeCounts, type SkippedPath, type Snapshot, type SnapshotMeta, type Trigger } from './format.js';
 import { readSparseState, recordSparsePatterns, sparseEntries } from './sparse-state.js';
 import { readRepoState, type ChainHeadRecord, type RepoState } from './repo-state.js';
@@ -197,6 +198,30 @@ async function nowTracked(previous: Record<string, string> | undefined, modes: R
   return (data && indexListsPathsOfAnyFormat(data, gone.map((text) => pathFromText(text) as string))) ?? new Set();
 }
 
+/** The index file is the same (both stamps, or neither: no index). */
+function sameIndexFile(a: IndexStamp | null, b: IndexStamp | null): boolean {
+  return a === null || b === null ? a === b : sameStamp(a, b);
+}
+
+/**
+ * Test bundle only: with GUARD_TEST_SNAPSHOT_HOLD set and `<gitDir>/guard/test-snapshot-hold`
+ * written by the test, a full walk, once its scan of the worktree is done and before it reads the
+ * index tree, renames that file to `test-snapshot-held` and waits until the test removes it (at
+ * most a minute). Armed once, holds once.
+ */
+async function holdAfterScan(repo: Repo, walk: Promise<unknown>): Promise<void> {
+  if (testFault('GUARD_TEST_SNAPSHOT_HOLD') === undefined) return;
+  await walk.catch(() => undefined);
+  const marker = guardPath(repo, 'test-snapshot-held');
+  try {
+    await fs.rename(guardPath(repo, 'test-snapshot-hold'), marker);
+  } catch {
+    return;
+  }
+  const deadline = Date.now() + 60_000;
+  while ((await fs.stat(marker).then(() => true, () => false)) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+}
+
 export async function createSnapshot(repo: Repo, options: CreateSnapshotOptions = {}): Promise<CreateSnapshotResult> {
   const emit = options.onEvent ?? (() => undefined);
   await removeStaleTempFiles(repo);
@@ -210,6 +235,7 @@ export async function createSnapshot(repo: Repo, options: CreateSnapshotOptions 
   // tree holds but that is gone now leaves it.
   const requested = options.changedPaths === undefined ? undefined : captureOptions.extraPaths.length === 0 ? options.changedPaths : [...new Set([...options.changedPaths, ...(captureOptions.extraPaths as GitPath[])])];
   const mayGoIncremental = requested !== undefined && requested.length <= MAX_INCREMENTAL_PATHS && !options.keepIndex;
+  let consistencyTries = 0;
   for (let attempt = 0; ; attempt++) {
     // The user's index file, read at most once per attempt: its cache tree and its .gitattributes paths.
     let indexBytes: Promise<Buffer | null> | undefined;
@@ -253,6 +279,7 @@ export async function createSnapshot(repo: Repo, options: CreateSnapshotOptions 
     let keepTemp = false;
     try {
       emit({ type: 'phase', phase: 'scanning-worktree' });
+      if (TEST_FAULTS && walk) await holdAfterScan(repo, walk);
       const indexRead = sameUserIndex ? Promise.resolve({ indexTree: sameUserIndex.indexTree, rawIndex: sameUserIndex.rawIndex }) : readUserIndexTree(repo, oidBytes(state, previous), new Set([previous?.indexTree, previous?.tree, state.headTree].filter((t): t is string => !!t)), indexData);
       let changedUserPaths = userPaths;
       if (changedPaths && previous?.ignored) {
@@ -336,6 +363,16 @@ export async function createSnapshot(repo: Repo, options: CreateSnapshotOptions 
             }),
           )));
       const rawTree = raw.tree;
+      // The index changed while this attempt read it (a `git add` or `git rm --cached` between the
+      // scan, which judged files against one index, and the index tree, read from the other): the
+      // tree may lack a file both call the other's (untracked by the one, tracked by the other),
+      // and the next incremental snapshot, comparing index trees, would never look at it again.
+      // Taken again, a few times (a git command is soon done); one stat, no git process.
+      if (consistencyTries < 4 && !sameIndexFile(userStamp, await statIndex(repo.indexFile))) {
+        consistencyTries++;
+        attempt--;
+        continue;
+      }
       // An index file that changed less than RACY_MS before this attempt began vouches for nothing
       // it was read for: neither its trees nor its list of .gitattributes files is kept by its stamp.
       const settledIndex = userStamp && userStamp.mtimeMs < racyFromMs ? userStamp : null;

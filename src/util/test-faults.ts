@@ -44,6 +44,11 @@ export type TestFault =
    * (`<gitDir>/guard/test-rollback-hold`; restore/rollback.ts).
    */
   | 'GUARD_TEST_ROLLBACK_HOLD'
+  /**
+   * Set: a full walk holds once its worktree scan is done, before it reads the index tree, while
+   * the test has armed it (`<gitDir>/guard/test-snapshot-hold`; snapshot/create.ts).
+   */
+  | 'GUARD_TEST_SNAPSHOT_HOLD'
   | 'GUARD_TEST_STAT_SECONDS'
   /**
    * Set: the full walk signs a file's ctime as its mtime (snapshot/capture-worktree.ts). No one can
