@@ -190,6 +190,25 @@ describe('a pull captures the ignored files it writes over, at fetch time', () =
     }
   });
 
+  it('over commands.maxIgnoredCapture: no snapshot, a warning that says to move the files aside, the pull goes on', () => {
+    const p = setup();
+    const { t } = p;
+    try {
+      t.write('.guard.yaml', 'commands:\n  maxIgnoredCapture: 10\n');
+      teammatePushes(p, { '.env': THEIRS });
+      const before = hookSnapshots(t);
+      const stderr = ok(t, ['pull', '-q', '--ff-only']).stderr;
+      expect(stderr).toContain('guard: warning: merging origin/main (git pull, git merge) writes its tracked files over the ignored .env');
+      expect(stderr).toContain('Move them aside before the merge');
+      expect(t.read('.env')).toBe(THEIRS);
+      expect(hookSnapshots(t)).toBe(before);
+      expect(loggedEvents(t, 'ignored-captured')).toHaveLength(0);
+      expect(loggedEvents<{ rule: string }>(t, 'warned').map((e) => e.rule)).toContain('capture-too-large');
+    } finally {
+      t.cleanup();
+    }
+  });
+
   it('regenerable output (dist/) and a pull landing on nothing ignored: no snapshot, no Node, one diff-tree', () => {
     const p = setup();
     const { t } = p;
