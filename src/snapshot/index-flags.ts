@@ -13,12 +13,15 @@
  * Paths are byte strings (latin1) in memory and git-quoted text (pathText) in the metadata, the
  * way every recorded path is.
  */
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Repo } from '../git/repo.js';
 import { runGit } from '../git/run.js';
 import { pathFromText, pathText, type GitPath } from '../git/path.js';
 import { indexFlagsOfAnyFormat, type IndexFlags } from './index-file.js';
+import { tempDir } from './temp-index.js';
+import { pidSpaceTag } from '../util/process-alive.js';
 
 /** What a snapshot records (SnapshotMeta.indexFlags): each list only when not empty. */
 export interface IndexFlagsMeta {
@@ -83,14 +86,36 @@ export async function applyFlags(repo: Repo, indexFile: string, meta: IndexFlags
   if (!meta) return;
   const env = { GIT_INDEX_FILE: indexFile };
   const paths = (list: string[] | undefined): GitPath[] => (list ?? []).map(pathFromText);
-  // `git add -N` stops at a name that matches no file: only files that are there (the snapshot
-  // may have skipped one), and a refusal leaves the index as read-tree made it (the bits are not
-  // worth stopping a rollback half-way for).
-  const onDisk = await Promise.all(paths(meta.intentToAdd).map(async (p) => ((await fs.lstat(Buffer.concat([Buffer.from(`${repo.root}${path.sep}`, 'utf8'), Buffer.from(p, 'latin1')])).then(() => true, () => false)) ? p : null)));
+  // `git add -N` needs a file by each name. Those on disk are added here; an intent-to-add entry
+  // whose file was gone at the snapshot (`git add -N x && rm x`, kept by git as added-then-deleted)
+  // is added from an empty file of that name in a private temp work tree, so the work tree gets no
+  // file it did not have (the rollback fuzzer found these entries dropped, seed 1075). A refusal
+  // leaves the index as read-tree made it (the bits are not worth stopping a rollback half-way for).
+  const all = paths(meta.intentToAdd);
+  const onDisk = await Promise.all(all.map(async (p) => ((await fs.lstat(Buffer.concat([Buffer.from(`${repo.root}${path.sep}`, 'utf8'), Buffer.from(p, 'latin1')])).then(() => true, () => false)) ? p : null)));
   const intentToAdd = onDisk.filter((p): p is GitPath => p !== null);
-  if (intentToAdd.length > 0) {
-    // Names as given, glob characters included; -f: an ignored file may have been added so.
-    await runGit(['--literal-pathspecs', 'add', '-f', '-N', '--pathspec-from-file=-', '--pathspec-file-nul'], { cwd: repo.root, env, input: nulList(intentToAdd), okCodes: [1, 128] });
+  const missing = all.filter((_, i) => onDisk[i] === null);
+  // Names as given, glob characters included; -f: an ignored file may have been added so.
+  // Sparse rules off: git add refuses a path outside the sparse definition of now, and a rollback
+  // adds the entries before it writes the target's definition back (a root file left out by the
+  // view an agent set: the fuzzer's seed 1062).
+  const addN = ['-c', 'core.sparseCheckout=false', '--literal-pathspecs', 'add', '-f', '-N', '--pathspec-from-file=-', '--pathspec-file-nul'];
+  if (intentToAdd.length > 0) await runGit(addN, { cwd: repo.root, env, input: nulList(intentToAdd), okCodes: [1, 128] });
+  if (missing.length > 0) {
+    const tree = path.join(tempDir(repo), `index-${process.pid}.${pidSpaceTag()}-intent-${randomBytes(6).toString('hex')}`);
+    try {
+      const base = Buffer.from(`${tree}${path.sep}`, 'utf8');
+      for (const p of missing) {
+        const rel = Buffer.from(p, 'latin1');
+        const slash = rel.lastIndexOf(0x2f);
+        await fs.mkdir(slash > 0 ? Buffer.concat([base, rel.subarray(0, slash)]) : tree, { recursive: true });
+        await fs.writeFile(Buffer.concat([base, rel]), '');
+      }
+      // The repository's git dir with the temp work tree.
+      await runGit(addN, { cwd: tree, env: { ...env, GIT_DIR: repo.gitDir, GIT_WORK_TREE: tree }, input: nulList(missing), okCodes: [1, 128] });
+    } finally {
+      await fs.rm(tree, { recursive: true, force: true });
+    }
   }
   const present = new Set<string>();
   const marked = [...paths(meta.assumeUnchanged), ...paths(meta.skipWorktree)];

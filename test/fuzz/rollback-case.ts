@@ -9,13 +9,18 @@ import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { createTestRepo, GUARD_BIN, processesWithHomeUnder, quietRepoConfig, type TestRepo } from '../helpers/git-repo.js';
-import { buildHistory, buildWorkingState, destroyStep, endOperation, gitRaw, operationInProgress, Rng, type GenOptions } from './rollback-gen.js';
+import { buildHistory, buildWorkingState, destroyStep, laterDestroyStep, endOperation, gitRaw, operationInProgress, Rng, type GenOptions } from './rollback-gen.js';
 import { capture, diffStates, ignoredOf, promised, type State } from './rollback-oracle.js';
 
 export interface CaseOptions {
   /** A bare repository to clone as the base state (a real project's shape) instead of generated history. */
   base?: string;
   big?: boolean;
+  /**
+   * The destroyer steps added after the first long runs (laterDestroyStep); false reproduces a
+   * seed found before them.
+   */
+  laterDestroy?: boolean;
   /** Skip the interrupted-rollback phase. */
   noKill?: boolean;
 }
@@ -102,7 +107,8 @@ export async function runCase(seed: number, options: CaseOptions = {}): Promise<
   try {
     if (options.base) cloneBase(repo, options.base);
     else buildHistory(repo, rng, opts, log);
-    buildWorkingState(repo, rng, opts, log, new Rng(seed ^ 0x5bd1e995));
+    const later = new Rng(seed ^ 0x5bd1e995);
+    buildWorkingState(repo, rng, opts, log, later);
 
     // Snapshot: must change nothing (files, mtimes, ignored files, the index file's bytes, refs).
     const untouched = capture(repo, { untouched: true });
@@ -118,7 +124,10 @@ export async function runCase(seed: number, options: CaseOptions = {}): Promise<
     const s0 = capture(repo);
 
     // Destroy.
-    for (let i = 0, n = rng.range(1, 8); i < n; i++) log.push(`destroy: ${destroyStep(repo, rng, opts)}`);
+    for (let i = 0, n = rng.range(1, 8); i < n; i++) {
+      log.push(`destroy: ${destroyStep(repo, rng, opts)}`);
+      if (options.laterDestroy !== false && later.chance(0.25)) log.push(`destroy: ${laterDestroyStep(repo, later)}`);
+    }
     if (operationInProgress(repo)) {
       // A rollback refuses during a merge, rebase, cherry-pick...: exit 3, nothing changed.
       const before = capture(repo);

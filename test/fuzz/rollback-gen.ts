@@ -497,6 +497,49 @@ export function buildWorkingState(repo: TestRepo, rng: Rng, opts: GenOptions, lo
   }
 }
 
+/**
+ * Destroyer steps added after the first long runs, from their own stream (`later`), run after a
+ * main step now and then: ignore rules that change, git mv/rm, restores of the index and the work
+ * tree, a clean merge or a conflicted one, the index bits cleared, a directory's bits.
+ */
+export function laterDestroyStep(repo: TestRepo, later: Rng): string {
+  const branches = refNames(repo, 'refs/heads');
+  const run = (args: string[]): string => `git ${args.join(' ')} -> ${gitRaw(repo, args).code}`;
+  const { files, dirs } = listEntries(repo);
+  switch (later.int(9)) {
+    case 0: {
+      // New ignore rules: the .gitignore rewritten or removed (docs: "Ignore rules that changed since the target").
+      const rules = later.pick(['', '*.txt\n', '*.log\n', 'src/\n*.bin\n', '!debug.log\n*.md\n']);
+      if (rules === '') removeAny(abs(repo, b('.gitignore')));
+      else writeFile(repo, b('.gitignore'), b(rules));
+      return `.gitignore = ${JSON.stringify(rules)}`;
+    }
+    case 1:
+      return files.length > 0 && dirs.length > 0 ? `git mv -> ${gitRaw(repo, ['mv', '-k', '--', files[0]!.toString('utf8'), dirs[0]!.toString('utf8')]).code}` : 'none';
+    case 2:
+      return dirs.length > 0 ? run(['rm', '-r', '-q', '--ignore-unmatch', '--', later.pick(dirs).toString('utf8')]) : 'none';
+    case 3:
+      return run(['restore', '--staged', '.']);
+    case 4:
+      return run(['checkout', '-q', '--', '.']);
+    case 5:
+      return run(['stash', 'apply', '-q']);
+    case 6:
+      return branches.length > 0 ? run(['merge', '-q', '--no-edit', later.pick(branches)]) : 'none';
+    case 7: {
+      const tracked = splitZ(gitOk(repo, ['ls-files', '-z']));
+      gitRaw(repo, ['update-index', '-z', '--no-skip-worktree', '--no-assume-unchanged', '--stdin'], Buffer.concat(tracked.flatMap((p) => [p, Buffer.from([0])])));
+      return run(['checkout', '-q', '--', '.']);
+    }
+    default: {
+      if (dirs.length === 0) return 'none';
+      const d = later.pick(dirs);
+      fs.chmodSync(abs(repo, d), later.pick([0o700, 0o750, 0o755]));
+      return 'chmod dir';
+    }
+  }
+}
+
 /** One destroyer step; returns its name for the log. */
 export function destroyStep(repo: TestRepo, rng: Rng, opts: GenOptions): string {
   const branches = refNames(repo, 'refs/heads');
