@@ -48,6 +48,7 @@ import path from 'node:path';
 import type { Repo } from '../git/repo.js';
 import { runGit } from '../git/run.js';
 import { pathFromText, pathText, type GitPath } from '../git/path.js';
+import { leavesAt } from './tree-edit.js';
 
 /** The bits git's checkout gives a new file under the current umask (or `umask`). */
 export function checkoutPerms(executable: boolean, umask = process.umask()): number {
@@ -185,6 +186,8 @@ export interface ModeRecords {
   knownModes?: Record<string, string>;
   /** The umask `modes` is relative to (absent in older snapshots: the current one). */
   umask?: string;
+  /** The snapshot's tree: which untracked files it held (restoreModes). */
+  tree?: string;
 }
 
 /**
@@ -220,8 +223,9 @@ function lastKnownNarrower(recorded: string | undefined, written: number): numbe
  * the files it wrote, under this process's umask):
  *  - an untracked file: the bits the target's `modes` records; without a record, the checkout
  *    default under the target's umask when the rollback's starting point recorded other bits
- *    (`modes` is complete: the undo of a rollback that narrowed it) or the rollback wrote it
- *    under another umask than the target's;
+ *    (`modes` is complete: the undo of a rollback that narrowed it), knew it as tracked and the
+ *    target's tree holds it (untracked there), or the rollback wrote it under another umask than
+ *    the target's;
  *  - a tracked file: the bits the target's `knownModes` records; without a record, the bits it
  *    had before the rollback rewrote it (`kept`) when the executable bit agrees; for one that was
  *    gone or at the default bits, the narrower bits the state before last knew (lastKnownNarrower);
@@ -245,6 +249,7 @@ export async function restoreModes(repo: Repo, target: ModeRecords, before: Mode
     }
   }
   let tracked: Set<string> | null = null;
+  const wasTracked: Array<{ bytes: string; file: Buffer | string; mode: number }> = [];
   for (const bytes of fileBytes) {
     const file = full(repo.root, bytes);
     const stat = await fs.lstat(file).catch(() => null);
@@ -256,6 +261,7 @@ export async function restoreModes(repo: Repo, target: ModeRecords, before: Mode
       const recorded = target.modes?.[text];
       if (recorded !== undefined) want = Number.parseInt(recorded, 8);
       else if (before.modes?.[text] !== undefined || rewritten.has(bytes)) want = checkoutPerms((stat.mode & 0o100) !== 0, targetUmask);
+      else if (before.knownModes?.[text] !== undefined && target.tree) wasTracked.push({ bytes, file, mode: stat.mode });
     } else {
       const recorded = target.knownModes?.[text];
       const had = kept.get(bytes);
@@ -264,6 +270,19 @@ export async function restoreModes(repo: Repo, target: ModeRecords, before: Mode
       else if (had === undefined) want = lastKnownNarrower(before.knownModes?.[text], stat.mode);
     }
     if (want !== undefined && (stat.mode & 0o7777) !== want) await fs.chmod(file, want);
+  }
+  // Tracked before the rollback (its bits known), untracked now: where the target's tree holds it,
+  // it was an untracked file there, whose bits `modes` records unless they were the default (a file
+  // committed and narrowed after the target came back 0600 where the target had it 0644). One
+  // `cat-file --batch-check`, only for such files; one the target does not hold (kept because the
+  // target's rules ignore it) is left as it is.
+  if (wasTracked.length > 0 && target.tree) {
+    const leaves = await leavesAt(repo, target.tree, wasTracked.map((f) => f.bytes));
+    for (const [i, { file, mode }] of wasTracked.entries()) {
+      if (leaves[i]?.type !== 'blob') continue;
+      const want = checkoutPerms((mode & 0o100) !== 0, targetUmask);
+      if ((mode & 0o7777) !== want) await fs.chmod(file, want);
+    }
   }
   const deepestFirst = dirBytes.sort((a, b) => b.split('/').length - a.split('/').length);
   for (const bytes of deepestFirst) {
