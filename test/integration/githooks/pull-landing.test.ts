@@ -190,6 +190,34 @@ describe('a pull captures the ignored files it writes over, at fetch time', () =
     }
   });
 
+  it("an agent's git pull: the agent hook's verdict stays allow, the fetch captures into a snapshot of the agent's session", () => {
+    const p = setup();
+    const { t } = p;
+    try {
+      const started = t.guard(['session', 'start', '--agent', 'claude']);
+      expect(started.code, started.stderr).toBe(0);
+      const check = t.guard(['check-command', '--json', 'git pull']);
+      expect(JSON.parse(check.stdout)).toMatchObject({ verdict: 'allow' });
+      teammatePushes(p, { '.env': THEIRS });
+      const stderr = ok(t, ['pull', '-q', '--ff-only'], { CLAUDECODE: '1' }).stderr;
+      expect(t.read('.env')).toBe(THEIRS);
+      const id = /Captured into snapshot (\S+);/.exec(stderr)?.[1];
+      expect(id, stderr).toBeDefined();
+      const list = t.guard(['list', '--json']);
+      const snap = (JSON.parse(list.stdout) as Array<{ id: string; session: string | null; agent: string | null }>).find((s) => s.id === id);
+      expect(snap?.session).toMatch(/^claude-/);
+      expect(snap?.agent).toBe('claude');
+      const events = loggedEvents<{ session: string; actor: string }>(t, 'ignored-captured');
+      expect(events[0]).toMatchObject({ session: snap!.session, actor: 'agent' });
+      const r = t.guard(['rollback', id!, '--paths', '.env', '--yes']);
+      expect(r.code, r.stderr + r.stdout).toBe(0);
+      expect(fs.readFileSync(path.join(t.dir, '.env'))).toEqual(SECRET);
+      expect(mode(t, '.env')).toBe('600');
+    } finally {
+      t.cleanup();
+    }
+  });
+
   it('over commands.maxIgnoredCapture: no snapshot, a warning that says to move the files aside, the pull goes on', () => {
     const p = setup();
     const { t } = p;
