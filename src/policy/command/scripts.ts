@@ -11,7 +11,7 @@ import path from 'node:path';
 import { knownField, type Field } from './expand.js';
 import { classifyGuard } from './commands.js';
 import { report, reportOpaque, sub, type Invocation, type Runtime } from './runtime.js';
-import { checkDeleteTarget, checkWriteTarget } from './targets.js';
+import { checkDeleteTarget, checkMoveSource, checkWriteTarget, movesOut } from './targets.js';
 import { checkWriteGlob } from './write-targets.js';
 
 type Lang = 'python' | 'js' | 'perl' | 'ruby' | 'php' | 'awk' | 'lua' | 'applescript';
@@ -187,7 +187,7 @@ type Literal = { kind: 'string'; value: string } | { kind: 'list'; values: strin
 interface Capability {
   /** Matches up to the call's opening parenthesis (or the name, for calls without one). */
   pattern: RegExp;
-  effect: 'shell' | 'argv' | 'spawn' | 'delete' | 'write' | 'eval' | 'pipe';
+  effect: 'shell' | 'argv' | 'spawn' | 'delete' | 'write' | 'eval' | 'pipe' | 'move';
   /** Match against the code itself (the pattern looks into string literals). */
   raw?: boolean;
 }
@@ -201,6 +201,7 @@ const CAPABILITIES: Record<Lang, Capability[]> = {
     { pattern: /\bpty\.spawn\s*\(/g, effect: 'shell' },
     { pattern: /\b(?:shutil\.)?rmtree\s*\(/g, effect: 'delete' },
     { pattern: /\bos\.(?:remove|unlink|rmdir|removedirs)\s*\(/g, effect: 'delete' },
+    { pattern: /\b(?:os\.(?:rename|renames|replace)|shutil\.move)\s*\(/g, effect: 'move' },
     { pattern: /\bPath\s*\(\s*(?=(?:'[^']*'|"[^"]*")\s*\)\s*\.\s*(?:unlink|rmdir)\s*\()/g, effect: 'delete', raw: true },
     { pattern: /\bopen\s*\((?=\s*(?:'[^']*'|"[^"]*")\s*,\s*(?:mode\s*=\s*)?['"][wax])/g, effect: 'write', raw: true },
     { pattern: /(?<![.\w])(?:exec|eval)\s*\(/g, effect: 'eval' },
@@ -211,12 +212,14 @@ const CAPABILITIES: Record<Lang, Capability[]> = {
     { pattern: /\bBun\.spawn(?:Sync)?\s*\(/g, effect: 'argv' },
     { pattern: /\b(?:rmSync|rmdirSync|unlinkSync)\s*\(/g, effect: 'delete' },
     { pattern: /\b(?:fs|fsp|promises)\.(?:rm|rmdir|unlink)\s*\(/g, effect: 'delete' },
+    { pattern: /\brenameSync\s*\(|\b(?:fs|fsp|promises)\.rename\s*\(/g, effect: 'move' },
     { pattern: /\b(?:writeFileSync|appendFileSync|writeFile|appendFile|createWriteStream|copyFileSync|symlinkSync)\s*\(/g, effect: 'write' },
     { pattern: /(?<![.\w])eval\s*\(|\bnew\s+Function\s*\(/g, effect: 'eval' },
   ],
   perl: [
     { pattern: /\b(?:system|exec)\b\s*\(?/g, effect: 'shell' },
     { pattern: /\b(?:unlink|rmdir|rmtree|remove_tree)\b\s*\(?/g, effect: 'delete' },
+    { pattern: /(?<![\w:])(?:rename|move)\b\s*\(?/g, effect: 'move' },
     { pattern: /\beval\s*(?=['"q])/g, effect: 'eval' },
   ],
   ruby: [
@@ -224,12 +227,14 @@ const CAPABILITIES: Record<Lang, Capability[]> = {
     { pattern: /\b(?:IO\.popen|Open3\.\w+)\s*\(?/g, effect: 'shell' },
     { pattern: /\bFileUtils\.(?:rm_rf|rm_r|rm_f|rm|remove_dir|remove_entry|remove_entry_secure|rmtree|remove)\b\s*\(?/g, effect: 'delete' },
     { pattern: /\b(?:File|Dir)\.(?:delete|unlink|rmdir)\b\s*\(?/g, effect: 'delete' },
+    { pattern: /\b(?:File\.rename|FileUtils\.(?:mv|move))\b\s*\(?/g, effect: 'move' },
     { pattern: /\bFile\.write\s*\(?/g, effect: 'write' },
     { pattern: /(?<![.\w])eval\s*\(?/g, effect: 'eval' },
   ],
   php: [
     { pattern: /\b(?:system|exec|shell_exec|passthru|popen|proc_open|pcntl_exec)\s*\(/g, effect: 'shell' },
     { pattern: /\b(?:unlink|rmdir)\s*\(/g, effect: 'delete' },
+    { pattern: /(?<![\w>$])rename\s*\(/g, effect: 'move' },
     { pattern: /\bfile_put_contents\s*\(/g, effect: 'write' },
     { pattern: /(?<![.\w])eval\s*\(/g, effect: 'eval' },
   ],
@@ -331,7 +336,7 @@ function applyCapability(effect: Capability['effect'], literal: Literal | null, 
   const ctx = rt.ctx;
   if (literal === null) {
     if (effect === 'write') return; // writes to computed paths: not judged (docs/command-guard.md)
-    if (effect === 'delete') {
+    if (effect === 'delete' || effect === 'move') {
       report(rt, 'ask', 'rm-unknown-target', `${label} calls ${call.replace(/\s*\($/, '')} on a path guard cannot see before it runs`, inv.source);
       return;
     }
@@ -360,6 +365,32 @@ function applyCapability(effect: Capability['effect'], literal: Literal | null, 
         return reportOpaque(rt, `${label} starts ${literal.value} with arguments guard cannot see`, inv.source);
       }
       return runArgv([literal.value, ...(args && args.kind === 'list' ? args.values : [])], inv, rt);
+    }
+    case 'move': {
+      // A rename moves its source away, as mv does (checkMoveSource: a snapshot where it leaves
+      // the repository or carries an ignored file no snapshot holds), and writes its destination.
+      let from: string | undefined;
+      let to: string | null = null;
+      if (literal.kind === 'list') [from, to = null] = literal.values as [string, string?];
+      else {
+        from = literal.value;
+        const after = skipLiteral(code, start, lang);
+        const comma = after === null ? null : /^\s*,\s*/.exec(code.slice(after));
+        const second = comma ? readLiteral(code, after! + comma[0].length, lang) : null;
+        to = second?.kind === 'string' ? second.value : null;
+      }
+      if (from === undefined) return;
+      if (to === null) {
+        // Where it goes guard cannot see: judged as the deletion of its source.
+        rt.report(checkDeleteTarget(knownField(from), inv.cwd, ctx, inv.source, { recursive: true, verb: `${label} moves away` }));
+        return;
+      }
+      const dest = knownField(to);
+      const away = checkMoveSource(knownField(from), inv.cwd, ctx, inv.source, movesOut(dest, inv.cwd, ctx) ? to : null);
+      if (away) rt.report(away);
+      const written = checkWriteTarget(dest, inv.cwd, ctx, inv.source, `${label} moves ${from} to ${to}`);
+      if (written) rt.report(written);
+      return;
     }
     case 'delete':
       for (const target of literal.kind === 'list' ? literal.values : [literal.value]) {
