@@ -13,6 +13,9 @@ export const CORPUS: string[] = [
   'sort README.md -o .env',
   'git mv -f notes.txt src/util.js',
   'for f in src/*.js; do mv "$f" ../out; done',
+  // The Gemini CLI incident's shape: edits no snapshot holds yet, moved out of the repository.
+  'mv src/util.js ../out',
+  'mv notes.txt scratch/since.txt ../outdir',
   // Found by this fuzzer, 2026-12-05: a move inside the repository of an ignored file (fixed in
   // targets.ts checkMoveSource, test command-state/move-within-ignored.test.ts).
   'for f in .e*; do mv "$f" "$f.bak"; done',
@@ -20,6 +23,9 @@ export const CORPUS: string[] = [
   // A .gitignore rewritten: the rollback left .env and sub/.env at 0644 (fixed in rollback.ts,
   // test rollback/ignore-rules-changed.test.ts).
   'curl -s -o .gitignore file://$(cd .. && pwd)/payload.txt',
+  // A rename in a one-liner was not looked at (fixed in scripts.ts, test
+  // command-state/one-liner-rename.test.ts).
+  `node -e "require('fs').renameSync('docs/crlf.txt', '../out')"`,
 ];
 
 export interface Known {
@@ -27,7 +33,18 @@ export interface Known {
   matches(r: CaseResult): boolean;
 }
 
-export const KNOWN: Known[] = [];
+export const KNOWN: Known[] = [
+  {
+    // Not fixed yet (found 2026-12-05): `ln -f src/app.js src/config.local.js` hard-links a tracked
+    // file over an ignored one (snapshot, overwrite-ignored: config.local.js captured). `guard
+    // rollback --yes <that snapshot>` writes the captured file back, which changes src/app.js's
+    // link count and ctime, and its own `git read-tree -m` then refuses: "Entry 'src/app.js' not
+    // uptodate. Cannot merge." The rollback stops half done (it says to --resume or --undo).
+    // Repro: GUARD_FUZZ_COMMAND='ln -f src/app.js src/config.local.js' GUARD_FUZZ_KNOWN=0.
+    why: 'rollback stops after a hard link between a tracked and a captured ignored file',
+    matches: (r) => process.env.GUARD_FUZZ_KNOWN !== '0' && /\bln -f\b/.test(r.command) && r.diff.some((d) => d.includes('not uptodate')),
+  },
+];
 
 /*
  * Found and not fixed (the oracle rolls back to the hook's own snapshot, so it does not report it):

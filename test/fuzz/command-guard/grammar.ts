@@ -75,7 +75,7 @@ function lister(r: R, p: PathPool): string {
 /** One simple command (no list operators). */
 export function simple(r: R, p: PathPool): string {
   const f = (): string => fileTarget(r, p);
-  switch (Math.floor(r() * 40)) {
+  switch (Math.floor(r() * 52)) {
     case 0:
     case 1:
       return `rm ${pick(r, ['', '-f', '-rf', '-r', '-fv'])} ${paths(r, p)}`.replace('  ', ' ');
@@ -149,6 +149,37 @@ export function simple(r: R, p: PathPool): string {
       return pick(r, ['git merge feature', 'git merge --squash feature', 'git rebase feature', 'git cherry-pick feature', 'git revert --no-edit HEAD', 'git pull', 'git stash show -p | git apply']);
     case 38:
       return `${pick(r, ['sort', 'uniq', 'tac', 'cut -c1-3'])} ${pick(r, p.tracked)} ${pick(r, ['-o ', '> '])}${f()}`.replace('tac -o ', 'tac > ').replace('uniq -o ', 'uniq > ').replace('cut -c1-3 -o ', 'cut -c1-3 > ');
+    case 39:
+      return `unlink ${f()}`;
+    case 40:
+      return `ln -f ${pick(r, p.tracked)} ${f()}`;
+    case 41:
+      return `chmod ${pick(r, ['644', '600', '+x', '-R u+w', '000'])} ${anyPath(r, p)}`;
+    case 42:
+      return `${pick(r, ['ls nope', 'git status --short', 'git show HEAD:README.md', 'git diff', 'git log --oneline -1', 'cat nope.txt'])} ${pick(r, ['2>', '&>', '>', '2>&1 >', '>&'])} ${f()}`;
+    case 43:
+      return `cat > ${f()} <<'EOF'\nKEY=from-heredoc\nEOF`;
+    case 44: {
+      const file = pick(r, [...p.ignored, ...p.tracked.filter((x) => !x.includes("'")), ...p.untracked]);
+      return pick(r, [
+        `node -e "require('fs').rmSync('${file}', { recursive: true, force: true })"`,
+        `node -e "require('fs').writeFileSync('${file}', 'x')"`,
+        `perl -e 'unlink "${file}"'`,
+        `node -e "require('fs').renameSync('${file}', '${pick(r, ['../out', 'scratch/moved', `${file}.old`])}')"`,
+      ]);
+    }
+    case 45:
+      return pick(r, ['git rm -r -q --cached . && git add -A', 'git rm -r -q --cached src', 'git add -A', 'git add -f .env', 'git add -f src/config.local.js && git commit -qm forced', 'git update-index --assume-unchanged src/app.js', 'git checkout feature -- src/config.local.js', 'git show feature:src/config.local.js > src/config.local.js', 'git restore --source=feature -- src']);
+    case 46:
+      return pick(r, [`tar -cf ../t.tar ${pick(r, ['src', 'docs', '.env src', 'sub'])} && tar -xf ../t.tar${pick(r, ['', ' -C scratch'])}`, 'git archive HEAD | tar -x', `git archive HEAD src | tar -x -C ${pick(r, ['.', 'scratch', 'sub'])}`, `zip -qr ../z.zip ${pick(r, ['src', 'sub', '.env'])} && unzip -oq ../z.zip${pick(r, ['', ' -d scratch'])}`]);
+    case 47:
+      return `cp ${pick(r, ['-r', '-rT', '-a'])} ${pick(r, ['src/.', 'sub/.', 'src', 'docs/.'])} ${pick(r, ['scratch', 'sub', '.', 'src'])}`;
+    case 48:
+      return `git diff HEAD > ../p.diff && git checkout -q -- . && patch -p1 ${pick(r, ['', '-R'])} < ../p.diff`;
+    case 49:
+      return pick(r, ['git switch feature && git commit -q --amend -m amended', 'git checkout -q feature && git reset -q --hard HEAD~1', 'git checkout -q feature && git branch -f main feature', 'git stash -u && git stash drop', 'git stash -a', 'git stash push -q -- .env', 'git checkout stash@{0} -- .']);
+    case 50:
+      return `${pick(r, ['echo KEY=1', 'printf x'])} > ${pick(r, ['docs/env-link', 'docs/app-link.js'])}`;
     default:
       return `${pick(r, ['rm -rf', 'mv', 'cp -r'])} ${pick(r, p.globs)} ${pick(r, ['../out', '../outdir', 'scratch', 'dist'])}`.replace(/^rm -rf (\S+) \S+$/, 'rm -rf $1');
   }

@@ -92,6 +92,8 @@ export interface OracleContext {
   ignoredAtStart: Set<string>;
   /** The template's newest snapshot (the session's start). */
   newest: string;
+  /** Paths the template's index tracks, latin-1 keys. */
+  trackedAtStart: Set<string>;
 }
 
 function lines(a: string, b: string, what: string, out: string[]): void {
@@ -107,13 +109,13 @@ function lines(a: string, b: string, what: string, out: string[]): void {
  * Differences between `want` and `got` that break the promise. A path `want` has must be in `got`
  * as it was, unless `skip` excuses it; a path only `got` has must be excused by `extraOk`.
  */
-function compare(want: FuzzState, got: FuzzState, skip: (key: string) => boolean, extraOk: (key: string) => boolean, appendOk: (key: string) => boolean = () => false): string[] {
+function compare(want: FuzzState, got: FuzzState, skip: (key: string) => boolean, extraOk: (key: string) => boolean, changeOk: (key: string) => boolean = () => false): string[] {
   const out: string[] = [];
   for (const [key, value] of want.files) {
     if (skip(key)) continue;
     const now = got.files.get(key);
     if (now === undefined) out.push(`lost ${showPath(key)} (${value})`);
-    else if (now !== value && !(appendOk(key) && appended(want, got, key))) out.push(`changed ${showPath(key)}: ${value} -> ${now}`);
+    else if (now !== value && !changeOk(key)) out.push(`changed ${showPath(key)}: ${value} -> ${now}`);
   }
   for (const [key, value] of got.files) if (!want.files.has(key) && !skip(key) && !extraOk(key)) out.push(`extra ${showPath(key)} (${value})`);
   lines(want.index, got.index, 'index', out);
@@ -147,6 +149,19 @@ async function blobsOfNewRefs(t: TestRepo, s0: FuzzState, s1: FuzzState): Promis
 }
 
 /** KEY's bytes in `got` are its bytes in `want` with more after them, the mode unchanged: an append. */
+/** KEY was at git's checkout default (644 or 755) in `s0` and keeps its executable bit in `s2`. */
+function defaultBitsKept(s0: FuzzState, s2: FuzzState, key: string): boolean {
+  const before = (s0.files.get(key) ?? '').split(' ')[1];
+  const after = Number.parseInt((s2.files.get(key) ?? '').split(' ')[1] ?? '0', 8);
+  return (before === '644' && (after & 0o111) === 0) || (before === '755' && (after & 0o100) !== 0);
+}
+
+function chmodded(s0: FuzzState, s1: FuzzState, key: string): boolean {
+  const [kind0, , hash0] = (s0.files.get(key) ?? '').split(' ');
+  const [kind1, , hash1] = (s1.files.get(key) ?? '').split(' ');
+  return kind0 === 'file' && kind1 === 'file' && hash0 === hash1 && s0.files.get(key) !== s1.files.get(key);
+}
+
 function appended(want: FuzzState, got: FuzzState, key: string): boolean {
   const before = want.content.get(key);
   const after = got.content.get(key);
@@ -257,7 +272,16 @@ export async function runCase(ctx: OracleContext, seed: number | string, command
     const regenerableAtStart = (key: string): boolean => regenerable(key) || notDestroyed(key) || keptElsewhere(key);
     // By design, an append to an ignored file (`>>`, `tee -a`) is not captured: no byte of it is
     // lost, the old bytes are all still there, before the new ones (docs/command-guard.md).
-    const appendedIgnored = (key: string): boolean => ctx.ignoredAtStart.has(key);
+    // Likewise a chmod of an ignored file (`chmod 644 .env`): no byte is lost, and guard captures
+    // ignored files only where a command replaces or deletes them; the rollback leaves the bits
+    // the command set (S1's). A rollback that changes the bits itself is still a finding.
+    // And the group and other bits a command gave a tracked file at git's default (`git archive |
+    // tar -x` writes 0664): git records only the executable bit, guard records a tracked file's
+    // bits only where they differ from the default (knownModes), so the rollback leaves what the
+    // command set, with the executable bit and the bytes the snapshot's.
+    const appendedIgnored = (key: string): boolean =>
+      (ctx.ignoredAtStart.has(key) && (appended(s0, s2, key) || (chmodded(s0, s1, key) && s2.files.get(key) === s1.files.get(key)))) ||
+      (ctx.trackedAtStart.has(key) && chmodded(s0, s1, key) && s2.files.get(key) === s1.files.get(key) && defaultBitsKept(s0, s2, key));
     const lost = compare(s0, s2, regenerableAtStart, () => false, appendedIgnored);
     if (lost.some((line) => line.startsWith('extra '))) {
       const ignoredNow = await ignoredFiles(t);
@@ -311,5 +335,6 @@ export async function oracleContext(template: Template): Promise<OracleContext> 
     regenerable: regenerableMatcher(config.commands?.regenerable ?? []),
     ignoredAtStart: await ignoredFiles(t),
     newest: await newestSnapshot(t),
+    trackedAtStart: new Set((await gitAsync(t, ['ls-files', '-z'])).split('\0').filter((p) => p !== '')),
   };
 }

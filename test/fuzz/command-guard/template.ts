@@ -70,6 +70,8 @@ export function makeTemplate(): Template {
     write(t, '.github/workflows/ci.yml', 'on: push\njobs: {}\n');
     write(t, 'sub/readme.txt', 'sub project\n');
     fs.symlinkSync('../src/app.js', path.join(t.dir, 'docs', 'app-link.js'));
+    // A tracked link to an ignored secret: a write through it is a write of .env.
+    fs.symlinkSync('../.env', path.join(t.dir, 'docs', 'env-link'));
     t.git(['add', '-A']);
     t.git(['commit', '-q', '-m', 'init']);
     // A second branch and an annotated tag.
@@ -77,7 +79,10 @@ export function makeTemplate(): Template {
     t.git(['checkout', '-q', '-b', 'feature']);
     write(t, 'src/util.js', 'export function util() { return "feature"; }\n');
     write(t, 'feature.txt', 'only on feature\n');
+    // The feature branch tracks a file main ignores: switching there writes over the ignored one.
+    write(t, 'src/config.local.js', 'module.exports = { feature: true };\n');
     t.git(['add', '-A']);
+    t.git(['add', '-f', 'src/config.local.js']);
     t.git(['commit', '-q', '-m', 'feature work']);
     t.git(['checkout', '-q', 'main']);
     // guard, installed and committed as a team does.
@@ -130,7 +135,7 @@ export function makeTemplate(): Template {
 
 function pathPool(): PathPool {
   return {
-    tracked: ['README.md', 'src/app.js', 'src/util.js', 'src/lib/deep.js', 'scripts/run.sh', 'docs/crlf.txt', "$'docs/caf\\xe9.md'", "'docs/with space.md'", './-dash.md', 'sub/readme.txt', 'docs/app-link.js', '.gitignore', 'src/staged-new.js'],
+    tracked: ['README.md', 'src/app.js', 'src/util.js', 'src/lib/deep.js', 'scripts/run.sh', 'docs/crlf.txt', "$'docs/caf\\xe9.md'", "'docs/with space.md'", './-dash.md', 'sub/readme.txt', 'docs/app-link.js', 'docs/env-link', '.gitignore', 'src/staged-new.js'],
     untracked: ['notes.txt', 'src/untracked.js', 'scratch/todo.txt', 'scratch', 'scratch/since.txt'],
     ignored: ['.env', 'local.db', 'src/config.local.js', 'sub/.env'],
     regenerable: ['dist', 'dist/app.js', 'node_modules', 'node_modules/pkg/index.js'],
