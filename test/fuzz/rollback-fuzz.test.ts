@@ -21,6 +21,8 @@ const FIXED: { seed: number; early?: true }[] = [
   { seed: 228, early: true }, // a conflicted merge in S0, a stray MERGE_MSG in S1 (in no snapshot: compared only during an operation)
   { seed: 1062, early: true }, // sparse view changed + add -N: the entry dropped (fixed: add -N with sparse rules off, rollback/intent-to-add-missing)
   { seed: 1075, early: true }, // add -N of a file deleted since: the entry dropped (fixed: added from a temp work tree, rollback/intent-to-add-missing)
+  { seed: 2009 }, // chmod after add -N: the intent-to-add entry's mode is not recorded (documented; oracle)
+  { seed: 2083 }, // git restore --staged in a cone: an entry outside left unmarked, marked by reapply (documented; oracle)
   { seed: 201, early: true },
   { seed: 208, early: true }, // assume-unchanged: red with applyFlags skipped in src/restore/rollback.ts
 ];

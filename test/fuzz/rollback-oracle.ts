@@ -89,8 +89,23 @@ export function capture(repo: TestRepo, options: CaptureOptions = {}): State {
   };
   walk(Buffer.from(repo.dir), null);
 
-  out.set(':index', key(gitOk(repo, ['ls-files', '-s', '-z'])));
-  out.set(':index-flags', indexFlags(repo));
+  // In a sparse checkout the skip-worktree bits are the view's: rollback writes the view back with
+  // `git sparse-checkout reapply`, which marks every entry outside it (docs/snapshot-format.md,
+  // "Sparse checkouts" and indexFlags), also one a `git restore --staged` had left unmarked (seed 2083).
+  const sparseOn = gitRaw(repo, ['config', '--type=bool', '--get', 'core.sparseCheckout']).stdout.toString().trim() === 'true';
+  const flags = indexFlags(repo, sparseOn);
+  out.set(':index-flags', flags.text);
+  // An intent-to-add entry's mode is not recorded (indexFlags lists names): `git add -N` at the
+  // rollback takes it from the file then (seed 2009: a chmod after add -N; docs/snapshot-format.md).
+  out.set(
+    ':index',
+    splitZ(gitOk(repo, ['ls-files', '-s', '-z']))
+      .map((entry) => {
+        const name = key(entry.subarray(entry.indexOf(0x09) + 1));
+        return flags.intentToAdd.has(name) ? `(mode) ${key(entry).slice(7)}` : key(entry);
+      })
+      .join('\0'),
+  );
   const symbolic = gitRaw(repo, ['symbolic-ref', '-q', 'HEAD']);
   out.set(':head', symbolic.code === 0 ? `ref ${symbolic.stdout.toString().trim()}` : `detached ${gitRaw(repo, ['rev-parse', '-q', '--verify', 'HEAD']).stdout.toString().trim()}`);
   out.set(
@@ -142,10 +157,11 @@ function otherWorktreeBranches(repo: TestRepo): Set<string> {
   return out;
 }
 
-/** Each index entry's name with the bits no tree holds: stage, assume-unchanged, skip-worktree, intent-to-add. */
-function indexFlags(repo: TestRepo): string {
+/** Each index entry's name with the bits no tree holds: stage, assume-unchanged, skip-worktree (not with `sparse`), intent-to-add. */
+function indexFlags(repo: TestRepo, sparse: boolean): { text: string; intentToAdd: Set<string> } {
   const raw = gitOk(repo, ['ls-files', '--debug', '-z']);
   const lines: string[] = [];
+  const intentToAdd = new Set<string>();
   let at = 0;
   while (at < raw.length) {
     const nul = raw.indexOf(0, at);
@@ -156,11 +172,12 @@ function indexFlags(repo: TestRepo): string {
     for (let i = 0; i < 5; i++) end = raw.indexOf(0x0a, end) + 1;
     const block = raw.subarray(nul + 1, end).toString('latin1');
     const flags = parseInt(/flags: ([0-9a-f]+)/.exec(block)?.[1] ?? '0', 16);
-    const kept = flags & (0x8000 | 0x3000 | 0x40000000 | 0x20000000);
+    const kept = flags & (0x8000 | 0x3000 | (sparse ? 0 : 0x40000000) | 0x20000000);
+    if (kept & 0x20000000) intentToAdd.add(key(name));
     if (kept & ~0x3000) lines.push(`${key(name)} ${kept.toString(16)}`);
     at = end;
   }
-  return lines.join('\n');
+  return { text: lines.join('\n'), intentToAdd };
 }
 
 /** The keys of the ignored files, their values as in `capture`. */
