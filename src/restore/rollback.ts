@@ -825,8 +825,11 @@ async function rollbackOnce(repo: Repo, options: RollbackOptions, inTheWay: GitP
       const staged = await copyUserIndex(repo, worktreeIndex.file);
       temps.push(staged);
       // Starting from the fresh working-tree index keeps stat data for unchanged entries, so the
-      // next `git status` does not re-read every file.
-      await runGit(['read-tree', '-m', indexGoal.tree ?? (await emptyTree(repo))], { cwd: repo.root, env: { GIT_INDEX_FILE: staged.file } });
+      // next `git status` does not re-read every file. -i: the worktree is written already and
+      // this computes the index alone; without it git checked each changed entry's file against
+      // stat data the worktree step had made stale (a hard link's partner rewritten changes its
+      // ctime: "Entry 'src/app.js' not uptodate", the rollback stopped half done).
+      await runGit(['read-tree', '-i', '-m', indexGoal.tree ?? (await emptyTree(repo))], { cwd: repo.root, env: { GIT_INDEX_FILE: staged.file } });
       // The bits no tree holds (assume-unchanged, skip-worktree, intent-to-add) as the snapshot
       // recorded them; a restore of some paths leaves the index's other entries as they are.
       if (!selects(selection)) await applyFlags(repo, staged.file, target.indexFlags);
