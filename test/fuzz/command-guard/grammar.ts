@@ -158,7 +158,8 @@ export function simple(r: R, p: PathPool): string {
     case 42:
       return `${pick(r, ['ls nope', 'git status --short', 'git show HEAD:README.md', 'git diff', 'git log --oneline -1', 'cat nope.txt'])} ${pick(r, ['2>', '&>', '>', '2>&1 >', '>&'])} ${f()}`;
     case 43:
-      return `cat > ${f()} <<'EOF'\nKEY=from-heredoc\nEOF`;
+      // The body goes after the whole line (commandFor): a heredoc's lines follow the next newline.
+      return `cat > ${f()} <<'EOF'`;
     case 44: {
       const file = pick(r, [...p.ignored, ...p.tracked.filter((x) => !x.includes("'")), ...p.untracked]);
       return pick(r, [
@@ -195,6 +196,8 @@ export function commandFor(seed: number, p: PathPool): string {
   for (let i = 1; i < parts; i++) line = `${line} ${pick(r, ['&&', ';', '&&', '||'])} ${simple(r, pool)}`;
   if (cd) line = `cd ${cd} && ${line}`;
   if (chance(r, 0.08)) line = `( ${line} )`;
+  // Each heredoc's body, in order, after the line.
+  for (let i = 0; i < line.split("<<'EOF'").length - 1; i++) line += `\nKEY=from-heredoc-${i}\nEOF`;
   return line;
 }
 
