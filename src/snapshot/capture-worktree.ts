@@ -478,7 +478,13 @@ async function stageScan(repo: Repo, indexFile: string, scan: WorktreeScan): Pro
 export async function applyScan(repo: Repo, indexFile: string, scan: WorktreeScan): Promise<{ tree: string; skipped: SkippedPath[] }> {
   // git records no bytes for a marked entry, and update-index --remove drops a skip-worktree one.
   if (scan.flagged) await clearFlags(repo, indexFile, scan.flagged);
-  const drops = scan.drops;
+  // A marked entry's stat data are not kept up to date by git: local bytes written in the second of
+  // the entry's own stat data, with the same size, look unchanged to update-index, which then
+  // records the index's blob (the rollback fuzzer, seed 3080: a skip-worktree file's local bytes
+  // lost by the --undo of a rollback). The marked files the scan reads leave the private index
+  // first, so that update-index hashes them.
+  const marked = scan.flagged ? new Set<string>([...scan.flagged.assumeUnchanged, ...scan.flagged.skipWorktree]) : null;
+  const drops = marked ? [...scan.drops, ...scan.paths.filter((p) => marked.has(p))] : scan.drops;
   if (drops.length > 0) {
     // --force-remove: the file may still exist (it is ignored now), yet it must leave the index.
     await runGit(['update-index', '--force-remove', '-z', '--stdin'], {

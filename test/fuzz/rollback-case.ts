@@ -139,6 +139,11 @@ export async function runCase(seed: number, options: CaseOptions = {}): Promise<
       log.push('destroy: operation ended');
     }
     const s1 = capture(repo);
+    if (process.env.GUARD_FUZZ_STOP === 's1') {
+      // For a look at S1 by hand (with GUARD_FUZZ_KEEP=1): the case stops before the rollback.
+      findings.push('stopped at S1 (GUARD_FUZZ_STOP)');
+      return { seed, findings, log, ms: Date.now() - started };
+    }
 
     // Rollback, undo.
     const t0 = Date.now();
