@@ -50,6 +50,16 @@ const WAIT_MS = 120_000;
 
 const seeds = CASES > 0 ? Array.from({ length: CASES }, (_, i) => FIRST_SEED + i) : FIXED_SEEDS;
 
+/**
+ * Found by long runs and not fixed yet (test/fuzz/README.md, "Known"): each replays exactly
+ * (the rollbacks do not depend on the watcher's timing). Run with GUARD_FUZZ_KNOWN=1.
+ */
+const KNOWN = [
+  { seed: 403, bursts: 14, rollbacks: 6, what: 'the rollback to burst 2 creates an empty file under x1/ that neither the target nor the state before has' },
+  { seed: 412, bursts: 14, rollbacks: 6, what: 'the rollback to burst 0 creates c/new\\nline2/lib0 (bytes of an earlier state) that neither the target nor the state before has (seed 402 alike)' },
+  { seed: 417, bursts: 14, rollbacks: 6, what: 'a file untracked at 0644 at the target, tracked and narrowed to 0640 since with no git command after the chmod, stays 0640 after the rollback' },
+];
+
 interface Recorded {
   burst: number;
   oid: string;
@@ -142,7 +152,7 @@ function setUp(repo: TestRepo): void {
   repo.git(['commit', '-q', '-m', 'guard']);
 }
 
-async function runCase(seed: number): Promise<void> {
+async function runCase(seed: number, bursts = BURSTS, rollbacks = ROLLBACKS): Promise<void> {
   const r: Rng = rng(seed);
   const repo = createTestRepo();
   const history: string[] = [];
@@ -162,7 +172,7 @@ async function runCase(seed: number): Promise<void> {
     const started = repo.guard(['watch']);
     expect(started.code, started.stderr).toBe(0);
     pid = (await waitForWatcher(repo)).pid;
-    for (let i = 0; i < BURSTS; i++) {
+    for (let i = 0; i < bursts; i++) {
       history.push(`# burst ${i}`);
       history.push(...(await burst(repo, r, 4 + r.int(14))));
       if (r.chance(0.4)) history.push(gitStep(repo, r, i));
@@ -186,7 +196,7 @@ async function runCase(seed: number): Promise<void> {
 
     // Rollbacks to some of the states (and the last), each undone.
     const picks = new Set<number>([recorded.length - 1]);
-    while (picks.size < Math.min(ROLLBACKS, recorded.length)) picks.add(r.int(recorded.length));
+    while (picks.size < Math.min(rollbacks, recorded.length)) picks.add(r.int(recorded.length));
     for (const at of picks) {
       const target = recorded[at]!;
       const before = byteState(repo);
@@ -223,5 +233,8 @@ function alive(pid: number): boolean {
 describe('the watcher\'s snapshots, fuzzed', () => {
   for (const seed of seeds) {
     it(`seed ${seed}: every settled state it snapshotted equals a full walk and is given back by a rollback, byte for byte`, () => runCase(seed), WAIT_MS * 4 + BURSTS * 30_000);
+  }
+  for (const known of KNOWN) {
+    it.skipIf(!process.env.GUARD_FUZZ_KNOWN)(`known, not fixed: seed ${known.seed} (${known.bursts} bursts, ${known.rollbacks} rollbacks): ${known.what}`, () => runCase(known.seed, known.bursts, known.rollbacks), WAIT_MS * 4 + known.bursts * 30_000);
   }
 });
