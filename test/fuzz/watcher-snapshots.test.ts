@@ -32,6 +32,7 @@
  * per case, GUARD_FUZZ_ROLLBACKS the rollbacks). A failure names its seed and prints the edits of
  * every burst.
  */
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -165,6 +166,8 @@ async function runCase(seed: number, bursts = BURSTS, rollbacks = ROLLBACKS): Pr
     } catch {
       // no log
     }
+    // GUARD_FUZZ_KEEP=1: the failing case's directory (repo and HOME) is copied for a look.
+    if (process.env.GUARD_FUZZ_KEEP) spawnSync('cp', ['-a', repo.base, `/tmp/fw-keep-${seed}`]);
     throw new Error(`seed ${seed}: ${what}\n--- what ran ---\n${history.join('\n')}\n--- the watcher's log (end) ---\n${log}`);
   };
   try {
