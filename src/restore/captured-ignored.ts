@@ -36,6 +36,7 @@ import { checkoutPerms, recordedUmask } from '../snapshot/file-modes.js';
 import type { Snapshot } from '../snapshot/format.js';
 import { listSnapshots } from '../snapshot/read.js';
 import type { TempIndex } from '../snapshot/temp-index.js';
+import { ignoredByRulesOf } from './ignored-at-target.js';
 import { overlayEntries, type OverlayEntry } from './tree-overlay.js';
 import type { NotRestored } from './not-restored.js';
 
@@ -179,6 +180,13 @@ async function goalConflicts(repo: Repo, tree: string, overlaid: string, candida
  */
 export async function withCapturedIgnored(repo: Repo, target: Snapshot, tree: string, temps: TempIndex[]): Promise<CapturedOverlay> {
   const wanted = await capturedSince(repo, target);
+  if (wanted.size === 0) return { tree, restored: [], modes: {}, notRestored: [] };
+  // Only a file the target's rules ignore can have lain there unseen: one they do not ignore was
+  // absent at the target (its tree holds every file its rules do not ignore). A file captured in
+  // the way of an earlier rollback while other rules ignored it came back where the target had
+  // nothing (found by the watcher fuzzer, seed 403).
+  const ignoredThen = await ignoredByRulesOf(repo, target.tree, [...wanted.keys()]);
+  for (const name of [...wanted.keys()]) if (!ignoredThen.has(name)) wanted.delete(name);
   if (wanted.size === 0) return { tree, restored: [], modes: {}, notRestored: [] };
   const candidates: Candidate[] = [];
   const left = new Map<Candidate, string>();

@@ -65,6 +65,22 @@ async function writeIgnoreFiles(repo: Repo, tree: string, dir: string): Promise<
   return names;
 }
 
+/**
+ * The names of `names` that the ignore rules of `tree` (its .gitignore files, with the
+ * repository's info/exclude and core.excludesFile) ignore: one `ls-tree`, one `cat-file --batch`
+ * and one `check-ignore --no-index`.
+ */
+export async function ignoredByRulesOf(repo: Repo, tree: string, names: GitPath[]): Promise<Set<string>> {
+  if (names.length === 0) return new Set();
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'guard-ignore-'));
+  try {
+    await writeIgnoreFiles(repo, tree, dir);
+    return await ignoredIn(repo, dir, names);
+  } finally {
+    await fs.rm(dir, { recursive: true, force: true });
+  }
+}
+
 /** A directory above `name` is a file (or link, gitlink) in the tree: `name` cannot stay there. */
 function underFileOf(name: string, names: Set<string>): boolean {
   for (let slash = name.indexOf('/'); slash !== -1; slash = name.indexOf('/', slash + 1)) if (names.has(name.slice(0, slash))) return true;
