@@ -20,7 +20,7 @@ import { applyScan, captureOnto, listUserPaths, MAX_INCREMENTAL_PATHS, RACY_MS, 
 import { readModeRules } from './mode-rules.js';
 import { checkConversions } from './conversions.js';
 import { captureRawFiles, clearRawNote, rawSignature, readRawNote } from './raw-files.js';
-import { readScanMemo, sameStamp, saveScanMemo, statIndex, type IndexStamp, type ScanMemo } from './scan-memo.js';
+import { clearScanMemo, readScanMemo, sameStamp, saveScanMemo, statIndex, type IndexStamp, type ScanMemo } from './scan-memo.js';
 import { decodeMessage, encodeMessage, FORMAT_VERSION, sameState, type ChangeCounts, type SkippedPath, type Snapshot, type SnapshotMeta, type Trigger } from './format.js';
 import { readSparseState, recordSparsePatterns, sparseEntries } from './sparse-state.js';
 import { readRepoState, type ChainHeadRecord, type RepoState } from './repo-state.js';
@@ -222,6 +222,9 @@ async function holdAfterScan(repo: Repo, walk: Promise<unknown>): Promise<void> 
   while ((await fs.stat(marker).then(() => true, () => false)) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
 }
 
+/** Written when a snapshot was recorded while the index changed under every attempt: the next one walks. */
+const WALK_NEXT = 'walk-next';
+
 export async function createSnapshot(repo: Repo, options: CreateSnapshotOptions = {}): Promise<CreateSnapshotResult> {
   const emit = options.onEvent ?? (() => undefined);
   await removeStaleTempFiles(repo);
@@ -234,7 +237,9 @@ export async function createSnapshot(repo: Repo, options: CreateSnapshotOptions 
   // full walk does: the watcher never follows an ignored file's content), and one the previous
   // tree holds but that is gone now leaves it.
   const requested = options.changedPaths === undefined ? undefined : captureOptions.extraPaths.length === 0 ? options.changedPaths : [...new Set([...options.changedPaths, ...(captureOptions.extraPaths as GitPath[])])];
-  const mayGoIncremental = requested !== undefined && requested.length <= MAX_INCREMENTAL_PATHS && !options.keepIndex;
+  // A snapshot recorded while the user's index kept changing under it is no base to build on.
+  const walkNext = await fs.access(guardPath(repo, WALK_NEXT)).then(() => true, () => false);
+  const mayGoIncremental = requested !== undefined && requested.length <= MAX_INCREMENTAL_PATHS && !options.keepIndex && !walkNext;
   let consistencyTries = 0;
   for (let attempt = 0; ; attempt++) {
     // The user's index file, read at most once per attempt: its cache tree and its .gitattributes paths.
@@ -368,11 +373,17 @@ export async function createSnapshot(repo: Repo, options: CreateSnapshotOptions 
       // tree may lack a file both call the other's (untracked by the one, tracked by the other),
       // and the next incremental snapshot, comparing index trees, would never look at it again.
       // Taken again, a few times (a git command is soon done); one stat, no git process.
-      if (consistencyTries < 4 && !sameIndexFile(userStamp, await statIndex(repo.indexFile))) {
+      // Still changing after that (a script running `git add` file by file): recorded as read, but
+      // vouching for nothing: no memo, and the next snapshot walks the whole tree (WALK_NEXT)
+      // instead of building on this one.
+      const indexMoved = !sameIndexFile(userStamp, await statIndex(repo.indexFile));
+      if (indexMoved && consistencyTries < 4) {
         consistencyTries++;
         attempt--;
         continue;
       }
+      if (indexMoved) await fs.writeFile(guardPath(repo, WALK_NEXT), '').catch(() => undefined);
+      else if (walkNext) await fs.rm(guardPath(repo, WALK_NEXT), { force: true });
       // An index file that changed less than RACY_MS before this attempt began vouches for nothing
       // it was read for: neither its trees nor its list of .gitattributes files is kept by its stamp.
       const settledIndex = userStamp && userStamp.mtimeMs < racyFromMs ? userStamp : null;
@@ -385,7 +396,8 @@ export async function createSnapshot(repo: Repo, options: CreateSnapshotOptions 
         attributes: { ...conversions.memo, index: settledIndex },
         raw: { tree: rawTree, mayConvert, paths: raw.paths, sign: sameRaw?.sign ?? (await rawSignature(repo, raw.paths)) },
       };
-      if (JSON.stringify(nextMemo) !== JSON.stringify(memo)) await saveScanMemo(repo, nextMemo);
+      if (indexMoved) await clearScanMemo(repo);
+      else if (JSON.stringify(nextMemo) !== JSON.stringify(memo)) await saveScanMemo(repo, nextMemo);
       for (const skip of capture.skipped) emit({ type: 'skipped', path: skip.path, reason: skip.reason });
 
       // git's state directories of an operation in progress (rebase-merge/, ...): their objects

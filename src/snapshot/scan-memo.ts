@@ -87,6 +87,11 @@ export async function saveScanMemo(repo: Repo, memo: ScanMemo): Promise<void> {
   await fs.rename(tmp, file);
 }
 
+/** Forgets what the last snapshot found: the next one reads everything again. */
+export async function clearScanMemo(repo: Repo): Promise<void> {
+  await fs.rm(guardPath(repo, MEMO), { force: true });
+}
+
 /** Removes the private whole-tree index older versions kept, and the shared index files it made. */
 async function removeLegacyIndex(repo: Repo): Promise<void> {
   const dir = guardPath(repo);

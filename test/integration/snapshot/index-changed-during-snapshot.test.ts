@@ -16,12 +16,17 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { GUARD_BIN, withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
 import { fullWalkTree, waitFor } from '../watcher/helpers.js';
 
-/** `guard snapshot --json` held after its scan while `command` runs; its snapshot's tree. */
-async function snapshotAround(repo: TestRepo, command: () => void): Promise<string> {
+/**
+ * `guard snapshot --json` held after its scan while `command` runs; its snapshot's tree. With
+ * several commands, each attempt is held again (the hold re-armed before the release) and the
+ * next command runs there: an index that changes under every attempt.
+ */
+async function snapshotAround(repo: TestRepo, command: () => void, ...more: Array<() => void>): Promise<string> {
   const guardDir = path.join(repo.dir, '.git', 'guard');
   fs.mkdirSync(guardDir, { recursive: true });
   fs.writeFileSync(path.join(guardDir, 'test-snapshot-hold'), '');
@@ -32,9 +37,12 @@ async function snapshotAround(repo: TestRepo, command: () => void): Promise<stri
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
   const done = new Promise<number | null>((resolve) => child.on('close', resolve));
   const held = path.join(guardDir, 'test-snapshot-held');
-  await waitFor('the snapshot to hold after its scan', () => fs.existsSync(held), 60_000, 20);
-  command();
-  fs.rmSync(held);
+  for (const [i, step] of [command, ...more].entries()) {
+    await waitFor(`the snapshot to hold after its scan (attempt ${i + 1})`, () => fs.existsSync(held), 60_000, 20);
+    step();
+    if (i < more.length) fs.writeFileSync(path.join(guardDir, 'test-snapshot-hold'), '');
+    fs.rmSync(held);
+  }
   const code = await done;
   expect(code, stderr).toBe(0);
   const oid = JSON.parse(stdout).oid as string;
@@ -70,5 +78,26 @@ describe('a snapshot while git rewrites the index', () => {
       const tree = await snapshotAround(repo, () => repo.git(['add', 'notes.txt']));
       expect(repo.git(['ls-tree', '-r', '--name-only', tree]).split('\n')).toContain('notes.txt');
       expect(tree).toBe(fullWalkTree(repo));
+    }));
+
+  it('an index that changed under every attempt: recorded as read, and the next snapshot, though told only the edited file, walks the whole tree', () =>
+    withTestRepo(async (repo) => {
+      base(repo);
+      const rm = (): void => void repo.git(['rm', '-q', '--cached', 'src/lib.js']);
+      const add = (): void => void repo.git(['add', 'src/lib.js']);
+      // Five attempts (the first and four retries), each scan overtaken by the next change; the last
+      // scan sees src/lib.js tracked and unchanged and its index tree no longer holds it.
+      await snapshotAround(repo, rm, add, rm, add, rm);
+      expect(fs.existsSync(path.join(repo.dir, '.git', 'guard', 'walk-next'))).toBe(true);
+      // The agent edits src/app.js with its file tool: the hook's snapshot after it is told only
+      // that path (createSnapshot's changedPaths), as the watcher's would be.
+      repo.write('src/app.js', 'console.log(3);\n');
+      const payload = JSON.stringify({ session_id: 's1', transcript_path: '/t', cwd: repo.dir, permission_mode: 'default', hook_event_name: 'PostToolUse', tool_name: 'Edit', tool_input: { file_path: path.join(repo.dir, 'src/app.js'), old_string: '2', new_string: '3' }, tool_response: {}, tool_use_id: 'toolu_1' });
+      const post = spawnSync(process.execPath, [GUARD_BIN, 'agent-hook', 'claude', 'post-tool'], { cwd: repo.dir, env: repo.env, input: payload, encoding: 'utf8' });
+      expect(post.status, post.stderr).toBe(0);
+      const tree = repo.git(['rev-parse', 'refs/guard/main/head^{tree}']).trim();
+      expect(repo.git(['ls-tree', '-r', '--name-only', tree]).split('\n')).toContain('src/lib.js');
+      expect(tree).toBe(fullWalkTree(repo));
+      expect(fs.existsSync(path.join(repo.dir, '.git', 'guard', 'walk-next'))).toBe(false);
     }));
 });
