@@ -319,6 +319,14 @@ async function moveRefs(repo: Repo, plan: RollbackPlan, env: Record<string, stri
     okCodes: [1, 128],
   });
   if (result.code !== 0) {
+    // A lock file git left behind (a git process killed while it held the ref, e.g. an interrupted
+    // rollback's own update-ref): not a ref that changed, and planning again does not help.
+    const lock = /Unable to create '(.+\.lock)': File exists/.exec(result.stderr)?.[1];
+    if (lock) {
+      throw new GuardError('refused', `git's lock file ${lock} is in the way (left by a git process that was killed, or one still running); no ref was moved and nothing was changed`, {
+        hints: [`If no git command is running in this repository, remove it (rm '${lock.replace(/'/g, "'\\''")}') and run the same guard command again.`],
+      });
+    }
     throw new GuardError('refused', `refs changed while the rollback was prepared; no ref was moved: ${result.stderr.trim()}`, {
       hints: ['Run the rollback again: it plans from the new state.'],
     });
