@@ -8,7 +8,7 @@
 import path from 'node:path';
 import { shownEscaped } from '../../util/escaped-text.js';
 import { knownField, unknownField, type Field } from './expand.js';
-import { classifyPath, globMatch, isGitDirPath, isUnder, picomatch, resolvePath } from './paths.js';
+import { classifyPath, containsGuardFiles, globMatch, guardFile, isGitDirPath, isUnder, picomatch, resolvePath } from './paths.js';
 import { makeVerdict, opaqueKind } from './rules.js';
 import { report, reportOpaque, sub, type Invocation, type Runtime } from './runtime.js';
 import { classifyFind } from './find.js';
@@ -43,6 +43,21 @@ function splitArgs(args: Field[], shortArgs: string, longArgs: string[]): Operan
   const values = new Map<string, Field>();
   for (const option of options) if (option.value !== null) values.set(option.name, option.value);
   return { flags: options.map((o) => o.name), args: values, operands };
+}
+
+/**
+ * A chmod mode that cannot take the owner's access away: symbolic clauses that only add (`+x`,
+ * `u+rw,go+r`), or digits whose owner part is 7 (`755`, `0700`). Anything else (`000`, `644` on a
+ * directory, `u-r`, `a=`) may, and `chmod` of guard's own files with it is refused for an agent.
+ */
+function chmodOnlyKeepsOwnerAccess(mode: string | null): boolean {
+  if (mode === null) return false;
+  const digits = /^0*([0-7]{1,4})$/.exec(mode);
+  if (digits) {
+    const d = digits[1]!.padStart(3, '0');
+    return d[d.length - 3] === '7';
+  }
+  return mode.split(',').every((clause) => /^[ugoa]*\+[rwxXst]*$/.test(clause));
 }
 
 function has(parsed: Operands, ...names: string[]): boolean {
@@ -100,11 +115,17 @@ export function classifyFileCommand(inv: Invocation, name: string, args: Field[]
     case 'chgrp': {
       const parsed = splitArgs(args, '', ['reference']);
       // The mode may be written like an option (-x) or as the first operand: check every operand.
+      const harmless = name === 'chmod' && !parsed.args.has('--reference') && chmodOnlyKeepsOwnerAccess(parsed.operands[0]?.value ?? null);
       for (const file of parsed.operands) {
         const abs = resolvePath(file.value, inv.cwd);
         if (abs && isGitDirPath(abs, rt.ctx)) {
           report(rt, 'deny', 'git-dir-write', `${name} changes ${file.display}, inside the git directory (it can switch hooks off)`, inv.source);
+          continue;
         }
+        // An agent's `chmod 000 .claude/settings.local.json` (or of .claude, or chown to someone
+        // else) leaves the agent unable to read its hook settings: its next session runs unguarded.
+        const own = abs && rt.ctx.isAgent && !harmless ? (guardFile(abs, rt.ctx) ?? containsGuardFiles(abs, rt.ctx)) : null;
+        if (own) report(rt, 'deny', 'guard-self', `${name} ${file.display} changes who may read ${own}, which configures guard or an agent's hooks (unreadable, the agent's next session runs without guard)`, inv.source);
       }
       return;
     }

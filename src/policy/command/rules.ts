@@ -106,7 +106,7 @@ export const RULES = {
     instead: 'Use git commands to read or change repository internals.',
   },
   'guard-self': {
-    description: "Switching guard off from inside an agent: `guard uninstall`/`approve`, editing `.guard.yaml` or the agents' hook settings (also through git: `git rm`, `git mv` of them or onto them, or a `git checkout -- <path>`/`git restore` that would change them), touching guard's refs or processes.",
+    description: "Switching guard off from inside an agent: `guard uninstall`/`approve`, editing `.guard.yaml` or the agents' hook settings (also through git: `git rm`, `git mv` of them or onto them, or a `git checkout -- <path>`/`git restore` that would change them; a `chmod`/`chown` that can make them unreadable), touching guard's refs or processes.",
     instead: 'Ask the person to change guard\'s configuration; agents cannot turn their own guard off.',
   },
   'guard-file-arg': {

@@ -765,6 +765,21 @@ const GIT_DIR: Row[] = [
   ['git update-ref -d refs/guard/main/head', 'deny', 'guard-self'],
   ['git update-ref refs/guard/main/head HEAD', 'deny', 'guard-self'],
   ["printf 'delete refs/guard/main/head\\n' | git update-ref --stdin", 'deny', 'guard-self'],
+  // Guard's own files made unreadable (the agent's next session would load no hook): refused;
+  // modes that keep the owner's access, and chmod of other files, are not.
+  ['chmod 000 .claude/settings.local.json', 'deny', 'guard-self'],
+  ['chmod -R 000 .claude', 'deny', 'guard-self'],
+  ['chmod 644 .claude', 'deny', 'guard-self'],
+  ['chmod u-r .guard.yaml', 'deny', 'guard-self'],
+  ['chmod -R 644 .', 'deny', 'guard-self'],
+  ['chmod --reference=src/app.js .guard.yaml', 'deny', 'guard-self'],
+  ['chown nobody .guard.yaml', 'deny', 'guard-self'],
+  ['chmod 755 .claude', 'allow'],
+  ['chmod 0700 .claude', 'allow'],
+  ['chmod +x .claude/settings.local.json', 'allow'],
+  ['chmod -R u+rwX .', 'allow'],
+  ['chmod 000 src/app.js', 'allow'],
+  ['chmod -R 644 src', 'allow'],
   ['git for-each-ref --format="%(refname)" refs/guard | xargs -n1 git update-ref -d', 'deny', 'opaque-command'],
 ];
 
@@ -1207,6 +1222,7 @@ export const HUMAN_ROWS: Row[] = [
   ['guard uninstall', 'allow'],
   ['guard approve abc', 'allow'],
   ['echo "rules: {}" > .guard.yaml', 'allow'],
+  ['chmod 000 .guard.yaml', 'allow'],
   ['vim .guard.yaml', 'allow'],
   ['echo token > secrets/api-token', 'allow'],
   ['rm .guard.yaml', 'deny', 'protected-path'],
