@@ -501,8 +501,15 @@ export class Evaluator implements Runtime {
       case 'read':
       case 'mapfile':
       case 'readarray':
-        for (const arg of args) if (arg.value !== null && /^[A-Za-z_]\w*$/.test(arg.value)) state.vars.set(arg.value, { value: null, exported: false, ...(stdinOrigin(stdin) ? { origin: stdinOrigin(stdin) } : {}) });
+      {
+        const names = args.filter((arg) => arg.value !== null && /^[A-Za-z_]\w*$/.test(arg.value));
+        // `read [-r] f` from a listing's lines (not -d/-a/-n/-N, not two variables, not mapfile):
+        // f is one line the listing prints, and an in-place edit of "$f" is judged by its set.
+        const oneLine = name === 'read' && names.length === 1 && stdin.kind === 'text' && stdin.listing && !stdin.listing.nul && args.every((arg) => arg.value !== null && (arg === names[0] || arg.value === '-r'));
+        const listing = oneLine && stdin.kind === 'text' ? stdin.listing : undefined;
+        for (const arg of names) state.vars.set(arg.value as string, { value: null, exported: false, ...(stdinOrigin(stdin) ? { origin: stdinOrigin(stdin) } : {}), ...(listing ? { listing } : {}) });
         return unchanged;
+      }
       case 'echo':
         return { ...unchanged, stdout: echoOutput(args) };
       case 'printf':

@@ -22,6 +22,11 @@ export interface ShellVar {
    * judged by where `$p` came from.
    */
   origin?: string;
+  /**
+   * Read by `read VAR` from a listing's output (`git ls-files src | while read -r f; do ...`):
+   * each value is one line that listing prints (listings.ts), as xargs's arguments are.
+   */
+  listing?: Listing;
 }
 
 /**
@@ -145,8 +150,12 @@ interface Segment {
   expansion: boolean;
   /** A `~user` prefix guard cannot resolve. */
   tilde?: boolean;
-  /** An unquoted `$(...)` of a command that prints names from a set guard can list (listings.ts). */
+  /**
+   * An unquoted `$(...)` of a command that prints names from a set guard can list (listings.ts),
+   * or a variable `read` from one (`"$f"`: one line, not split; `$f`: split and globbed).
+   */
   listing?: Listing;
+  listSplit?: 'words' | 'glob';
 }
 
 const MAX_BRACE_WORDS = 256;
@@ -313,7 +322,7 @@ function toField(segments: Segment[], display: string): Field {
     if (!tooLong && segments.every((s) => !s.unknown || s.tilde)) field.tildePath = true;
     // The word is the substitution alone (`$(git ls-files '*.js')`): split on IFS, then globbed.
     const only = segments.length === 1 ? segments[0] : undefined;
-    if (only?.listing) field.listed = { listing: only.listing, split: 'glob' };
+    if (only?.listing) field.listed = { listing: only.listing, split: only.listSplit ?? 'glob' };
     return field;
   }
   const value = segments.map((s) => s.text).join('');
@@ -357,7 +366,9 @@ function segmentsOf(atoms: Atom[], env: ExpandEnv): Segment[] {
         break;
       case 'param': {
         const value = paramValue(part, env);
-        segments.push({ text: value ?? `$${part.name}`, quoted: part.quoted, unknown: value === null, expansion: true });
+        // `"$f"` of a `read f` fed by a listing: one line of what the listing prints.
+        const listing = value === null && part.op === '' ? env.state.vars.get(part.name)?.listing : undefined;
+        segments.push({ text: value ?? `$${part.name}`, quoted: part.quoted, unknown: value === null, expansion: true, ...(listing ? { listing, listSplit: part.quoted ? ('words' as const) : ('glob' as const) } : {}) });
         break;
       }
       case 'cmdsub': {

@@ -34,9 +34,12 @@ const CAPTURING = [
   "find src -name '*.js' | xargs sed -i s/foo/bar/",
   "find src -name '*.js' -print0 | xargs -0 perl -pi -e s/foo/bar/",
   'sed -i s/foo/bar/ $(grep -rl foo src)',
+  // A `while read` loop over the lines of a listing: the variable is one of its names (evaluate.ts `read`).
+  "find src -name '*.js' | while read -r f; do sed -i s/foo/bar/ \"$f\"; done",
+  'grep -rl foo src | while IFS= read -r f; do perl -pi -e s/foo/bar/ "$f"; done',
 ];
 
-const TRACKED = ['git grep -l foo | xargs sed -i s/foo/bar/', "git ls-files '*.js' | xargs sed -i s/foo/bar/", 'git grep -lz foo -- src | xargs -0 perl -pi -e s/foo/bar/', "sed -i s/foo/bar/ $(git ls-files '*.js')"];
+const TRACKED = ["git ls-files '*.js' | while read f; do sed -i s/foo/bar/ \"$f\"; done", 'git grep -l foo | xargs sed -i s/foo/bar/', "git ls-files '*.js' | xargs sed -i s/foo/bar/", 'git grep -lz foo -- src | xargs -0 perl -pi -e s/foo/bar/', "sed -i s/foo/bar/ $(git ls-files '*.js')"];
 
 describe('an in-place edit of what a listing prints is judged by the set it can print', () => {
   it.each(CAPTURING)('%s: the ignored file under the directory is captured first; run, rollback gives its bytes back', async (command) => {
@@ -102,6 +105,12 @@ describe('an in-place edit of what a listing prints is judged by the set it can 
       commitFiles(t, { 'src/x .env': 'foo\n' }, 'blank');
       expect(checkVerdict(t, 'git ls-files | xargs sed -i s/foo/bar/')).toMatchObject({ verdict: 'ask' });
       expect(checkVerdict(t, 'git ls-files -z | xargs -0 sed -i s/foo/bar/')).toMatchObject({ verdict: 'snapshot', rule: 'edit-listed' });
+      // read strips blanks and reads backslashes: the same name makes a while-read loop ask too.
+      expect(checkVerdict(t, 'git ls-files | while read -r f; do sed -i s/foo/bar/ "$f"; done')).toMatchObject({ verdict: 'ask' });
+      // Not one line of a listing: another producer, two variables, a NUL delimiter.
+      for (const command of ['cat list | while read f; do sed -i s/foo/bar/ "$f"; done', 'git ls-files src | while read f g; do sed -i s/foo/bar/ "$f"; done', "git ls-files -z src | while read -r -d '' f; do sed -i s/foo/bar/ \"$f\"; done"]) {
+        expect(checkVerdict(t, command), command).toMatchObject({ verdict: 'ask' });
+      }
     });
   });
 
