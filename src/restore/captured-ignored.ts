@@ -181,13 +181,19 @@ async function goalConflicts(repo: Repo, tree: string, overlaid: string, candida
 export async function withCapturedIgnored(repo: Repo, target: Snapshot, tree: string, temps: TempIndex[]): Promise<CapturedOverlay> {
   const wanted = await capturedSince(repo, target);
   if (wanted.size === 0) return { tree, restored: [], modes: {}, notRestored: [] };
-  // Only a file the target's rules ignore can have lain there unseen: one they do not ignore was
-  // absent at the target (its tree holds every file its rules do not ignore). A file captured in
-  // the way of an earlier rollback while other rules ignored it came back where the target had
-  // nothing (found by the watcher fuzzer, seed 403).
-  const ignoredThen = await ignoredByRulesOf(repo, target.tree, [...wanted.keys()]);
-  for (const name of [...wanted.keys()]) if (!ignoredThen.has(name)) wanted.delete(name);
-  if (wanted.size === 0) return { tree, restored: [], modes: {}, notRestored: [] };
+  // A file an earlier rollback captured because it was in its way (a pre-rollback snapshot) comes
+  // back only where the target's rules ignore it: one they do not ignore was absent at the target
+  // (its tree holds every file its rules do not ignore), and it came back where the target had
+  // nothing (found by the watcher fuzzer, seed 403). A file an agent's command or tool destroyed
+  // (captured by the hook's snapshot, or a person's) comes back whatever the target's rules said:
+  // it was created after the target, and the rollback gives back what the agent destroyed (an
+  // ignored key deleted after `keys/` was added to .gitignore; file-tool-process-count.test.ts).
+  const fromRollbacks = [...wanted].filter(([, where]) => where.snapshot.trigger === 'pre-rollback').map(([name]) => name);
+  if (fromRollbacks.length > 0) {
+    const ignoredThen = await ignoredByRulesOf(repo, target.tree, fromRollbacks);
+    for (const name of fromRollbacks) if (!ignoredThen.has(name)) wanted.delete(name);
+    if (wanted.size === 0) return { tree, restored: [], modes: {}, notRestored: [] };
+  }
   const candidates: Candidate[] = [];
   const left = new Map<Candidate, string>();
   const bySnapshot = new Map<Snapshot, { age: number; names: GitPath[] }>();
