@@ -12,44 +12,9 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import type { TestRepo } from '../helpers/git-repo.js';
 
-/** mulberry32: small, fast, and the same sequence for a seed on every machine. */
-export class Rng {
-  private state: number;
-  constructor(seed: number) {
-    this.state = seed >>> 0;
-  }
-  next(): number {
-    this.state = (this.state + 0x6d2b79f5) >>> 0;
-    let t = this.state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  }
-  int(n: number): number {
-    return Math.floor(this.next() * n);
-  }
-  range(lo: number, hi: number): number {
-    return lo + this.int(hi - lo + 1);
-  }
-  chance(p: number): boolean {
-    return this.next() < p;
-  }
-  pick<T>(items: readonly T[]): T {
-    return items[this.int(items.length)] as T;
-  }
-  bytes(n: number): Buffer {
-    const out = Buffer.alloc(n);
-    let i = 0;
-    while (i < n) {
-      let v = (this.next() * 4294967296) >>> 0;
-      for (let k = 0; k < 4 && i < n; k++, i++) {
-        out[i] = v & 0xff;
-        v >>>= 8;
-      }
-    }
-    return out;
-  }
-}
+import { Rng } from '../helpers/seeded-random.js';
+
+export { Rng };
 
 export interface GitOut {
   code: number;

@@ -11,34 +11,17 @@
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
+import { Rng } from '../helpers/seeded-random.js';
 import type { TestRepo } from '../helpers/git-repo.js';
 
 /** A byte string, one char per byte. */
 export type P = string;
 
-export interface Rng {
-  next(): number;
-  int(n: number): number;
-  pick<T>(items: readonly T[]): T;
-  chance(p: number): boolean;
-}
+export type { Rng } from '../helpers/seeded-random.js';
 
-/** mulberry32: small, seeded, the same sequence on every machine. */
+/** The generator's numbers for a seed (test/helpers/seeded-random.ts). */
 export function rng(seed: number): Rng {
-  let a = seed >>> 0;
-  const next = (): number => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  return {
-    next,
-    int: (n) => Math.floor(next() * n),
-    pick: (items) => items[Math.floor(next() * items.length)]!,
-    chance: (p) => next() < p,
-  };
+  return new Rng(seed);
 }
 
 const utf8 = (text: string): P => Buffer.from(text, 'utf8').toString('latin1');

@@ -6,19 +6,11 @@
  * Paths are relative to the repository or `../` of it (the case's sandbox); nothing here names a
  * path outside the sandbox but /dev/null, /dev/zero and the sandbox's own payload via `../`.
  */
+import { randomStream } from '../../helpers/seeded-random.js';
 import type { PathPool } from './template.js';
 
-/** mulberry32: a small seeded PRNG, good enough to spread cases. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The seed's number stream (test/helpers/seeded-random.ts). */
+export const rng = randomStream;
 
 /** The seed of case `k` of a run seeded `base` (so one case reruns alone from the seed printed). */
 export function caseSeed(base: number, k: number): number {

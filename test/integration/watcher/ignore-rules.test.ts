@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
+import { randomStream } from '../../helpers/seeded-random.js';
 import { fastWatchConfig, json, latestTree, waitForWatcher, waitForWatcherToMatchFullWalk } from './helpers.js';
 
 function base(repo: TestRepo): void {
@@ -88,17 +89,8 @@ describe('the watcher and ignore rules', () => {
     }));
 });
 
-/** mulberry32: a small seeded PRNG, so a failure can be replayed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A seeded number stream (test/helpers/seeded-random.ts), so a failure can be replayed. */
+const prng = randomStream;
 
 const DIRS = ['', 'src', 'src/deep', 'build', 'build/out', 'docs', 'sp ace'];
 const NAMES: Array<string | Buffer> = ['a.txt', 'b c.txt', '"quoted.txt', 'x.tmp', 'caf\u00e9.md', Buffer.from('bad\xff.txt', 'latin1'), Buffer.from('lat\xe9n1.txt', 'latin1'), 'notes.txt'];

@@ -84,6 +84,21 @@ async function releaseRestoreDuringRollback(repo: TestRepo, whileHeld: () => Pro
   return { outcome, status };
 }
 
+/**
+ * A person at a terminal: guard under `script` (a pseudo-terminal), run until it asks "Proceed?";
+ * answered through the child's stdin. `output()` is everything said so far (stdout and stderr).
+ */
+async function askedAtTerminal(repo: TestRepo, args: string[]): Promise<{ child: ReturnType<typeof spawn>; output: () => string; done: Promise<number | null> }> {
+  const command = [process.execPath, GUARD_BIN, ...args].map((a) => `'${a}'`).join(' ');
+  const child = spawn('script', ['-qec', command, '/dev/null'], { cwd: repo.dir, env: { ...repo.env, ...HOLDS }, stdio: ['pipe', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+  const done = new Promise<number | null>((resolve) => child.on('close', resolve));
+  await waitFor('the question', () => output.includes('Proceed? [y/N]') || undefined, 60_000, 20);
+  return { child, output: () => output, done };
+}
+
 /** The watcher held still for this rollback while it ran, and said so. */
 function expectPausedFor(held: { outcome: string; status: any }, rollbackPid: number): void {
   expect(held.outcome).toBe('deferred');
@@ -227,14 +242,7 @@ describe('a rollback while the watcher restores a protected file', () => {
       const { start } = await setUp(repo);
       const atStart = captureState(repo);
       repo.write('src/app.js', 'console.log(2);\n');
-      // A person at a terminal: guard under `script` (a pseudo-terminal), answered through its stdin.
-      const command = [process.execPath, GUARD_BIN, 'rollback', start].map((a) => `'${a}'`).join(' ');
-      const child = spawn('script', ['-qec', command, '/dev/null'], { cwd: repo.dir, env: { ...repo.env, ...HOLDS }, stdio: ['pipe', 'pipe', 'pipe'] });
-      let output = '';
-      child.stdout.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
-      child.stderr.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
-      const done = new Promise<number | null>((resolve) => child.on('close', resolve));
-      await waitFor('the question', () => output.includes('Proceed? [y/N]') || undefined, 60_000, 20);
+      const { child, output: said, done } = await askedAtTerminal(repo, ['rollback', start]);
 
       // While the question is open: the watcher is not paused and takes snapshots of the agent's work.
       const status = json(repo, ['watch', 'status']);
@@ -247,15 +255,15 @@ describe('a rollback while the watcher restores a protected file', () => {
 
       // Confirmed: the rollback (planned again) holds after its plan, with the watcher paused for it.
       fs.writeFileSync(guardFile(repo, 'test-rollback-hold'), '');
-      child.stdin.write('y\n');
+      child.stdin!.write('y\n');
       await waitFor('the confirmed rollback to hold after its plan', () => fs.existsSync(guardFile(repo, 'test-rollback-held')) || undefined, 60_000, 20);
       const paused = json(repo, ['watch', 'status']);
       expect(paused.file.pausedFor).toHaveLength(1);
       expect(paused.summary).toContain('paused while a rollback runs');
       fs.rmSync(guardFile(repo, 'test-rollback-held'));
-      expect(await done, output).toBe(0);
-      expect(output).toContain('the repository changed while the question was open');
-      expect(output).toContain('The watcher was paused while it ran');
+      expect(await done, said()).toBe(0);
+      expect(said()).toContain('the repository changed while the question was open');
+      expect(said()).toContain('The watcher was paused while it ran');
 
       // Exact: bytes, modes, index, HEAD, refs as at the start (notes.txt, in the new pre-rollback snapshot, removed).
       expect(captureState(repo)).toEqual(atStart);
@@ -310,20 +318,14 @@ describe('a rollback while the watcher restores a protected file', () => {
       const { session } = await setUp(repo);
       repo.write('src/app.js', 'console.log(2);\n');
       await waitForWatcherToMatchFullWalk(repo, 'the watcher to record the edit');
-      const command = [process.execPath, GUARD_BIN, 'restore', '--before', session, 'src/app.js'].map((a) => `'${a}'`).join(' ');
-      const child = spawn('script', ['-qec', command, '/dev/null'], { cwd: repo.dir, env: { ...repo.env, ...HOLDS }, stdio: ['pipe', 'pipe', 'pipe'] });
-      let output = '';
-      child.stdout.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
-      child.stderr.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
-      const done = new Promise<number | null>((resolve) => child.on('close', resolve));
-      await waitFor('the question', () => output.includes('Proceed? [y/N]') || undefined, 60_000, 20);
+      const { child, output: said, done } = await askedAtTerminal(repo, ['restore', '--before', session, 'src/app.js']);
       repo.write('notes.txt', 'written while the question was open\n');
       await waitFor('the watcher to snapshot the change made while asked', () => treeFiles(repo, snapshots(repo)[0].oid).includes('notes.txt') || undefined);
       const whileAsked = captureState(repo);
-      child.stdin.write('y\n');
-      expect(await done, output).toBe(0);
-      expect(output).toContain('the repository changed while the question was open; the restore was planned again');
-      expect(output).toContain('The watcher was paused while it ran');
+      child.stdin!.write('y\n');
+      expect(await done, said()).toBe(0);
+      expect(said()).toContain('the repository changed while the question was open; the restore was planned again');
+      expect(said()).toContain('The watcher was paused while it ran');
       // Only the path asked for went back; notes.txt, written while asked, stays and is in the pre-restore snapshot.
       expect(repo.read('src/app.js')).toBe('console.log(1);\n');
       expect(repo.read('notes.txt')).toBe('written while the question was open\n');
