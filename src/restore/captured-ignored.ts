@@ -56,20 +56,41 @@ export interface CapturedOverlay {
   notRestored: NotRestored[];
 }
 
+/** A capture to bring back: the snapshot that holds it; `held`: on disk at the target (its `heldIgnored`). */
+interface Wanted {
+  snapshot: Snapshot;
+  age: number;
+  held: boolean;
+}
+
 /**
  * Captured ignored files of snapshots after `target`, each from the oldest
  * snapshot after the target that captured it: the capture closest to the target is the file as
  * it was then (an agent's `cp a .env.local` then `rm .env.local` captured the person's file
  * first, then `a`). `age` counts from the newest (a larger number is closer to the target).
+ * And those the target's `heldIgnored` names: captured by a snapshot before it, still on disk
+ * unchanged when it was taken (a watcher snapshot between an agent hook's capture of `.env` and
+ * the command that deleted it), from the snapshot that holds them.
  */
-async function capturedSince(repo: Repo, target: Snapshot): Promise<Map<GitPath, { snapshot: Snapshot; age: number }>> {
-  const wanted = new Map<GitPath, { snapshot: Snapshot; age: number }>();
+async function capturedSince(repo: Repo, target: Snapshot): Promise<Map<GitPath, Wanted>> {
+  const wanted = new Map<GitPath, Wanted>();
+  const held = Object.entries(target.heldIgnored ?? {}).filter(([, record]) => record.in !== undefined && record.in !== target.oid);
+  const snapshots = await listSnapshots(repo);
   // Newest first: an older snapshot's capture replaces a newer one's.
   let age = 0;
-  for (const snapshot of await listSnapshots(repo)) {
+  for (const snapshot of snapshots) {
     if (snapshot.oid === target.oid) break;
     age += 1;
-    for (const text of snapshot.ignored ?? []) wanted.set(pathFromText(text), { snapshot, age });
+    for (const text of snapshot.ignored ?? []) wanted.set(pathFromText(text), { snapshot, age, held: false });
+  }
+  // On disk at the target, as an earlier snapshot captured it (`heldIgnored`): that file, whatever
+  // a later capture says (closest to the target of all).
+  if (held.length > 0) {
+    const byOid = new Map(snapshots.map((s) => [s.oid, s]));
+    for (const [text, record] of held) {
+      const holder = byOid.get(record.in!);
+      if (holder) wanted.set(pathFromText(text), { snapshot: holder, age: Number.MAX_SAFE_INTEGER, held: true });
+    }
   }
   return wanted;
 }
@@ -188,7 +209,8 @@ export async function withCapturedIgnored(repo: Repo, target: Snapshot, tree: st
   // (captured by the hook's snapshot, or a person's) comes back whatever the target's rules said:
   // it was created after the target, and the rollback gives back what the agent destroyed (an
   // ignored key deleted after `keys/` was added to .gitignore; file-tool-process-count.test.ts).
-  const fromRollbacks = [...wanted].filter(([, where]) => where.snapshot.trigger === 'pre-rollback').map(([name]) => name);
+  // (A file the target's `heldIgnored` names was on disk at the target: it comes back whatever held it.)
+  const fromRollbacks = [...wanted].filter(([, where]) => where.snapshot.trigger === 'pre-rollback' && !where.held).map(([name]) => name);
   if (fromRollbacks.length > 0) {
     const ignoredThen = await ignoredByRulesOf(repo, target.tree, fromRollbacks);
     for (const name of fromRollbacks) if (!ignoredThen.has(name)) wanted.delete(name);

@@ -59,6 +59,12 @@ export interface WorktreeScan {
   /** Paths that were regular files at the scan, with their executable bit. */
   regular?: Map<string, boolean>;
   /**
+   * Ignored files asked for by name (extraPaths) that the scan keeps, with their lstat data
+   * (signOf), when they had not changed for RACY_MS before the scan: while a later lstat gives the
+   * same, the file holds the bytes this snapshot read (create.ts heldIgnoredMeta).
+   */
+  extraSigns?: Map<string, string>;
+  /**
    * Untracked (and captured ignored) regular files whose permission bits are not what git's
    * checkout gives under this umask (a private key at 0600): file-modes.ts records them.
    */
@@ -188,9 +194,30 @@ function clockTime(ns: bigint): bigint {
   return TEST_FAULTS && testFault('GUARD_TEST_STAT_SECONDS') !== undefined ? (ns / 1_000_000_000n) * 1_000_000_000n : ns;
 }
 
+/**
+ * A path's lstat data as the scan signs them: mode, size, modification and change times, inode.
+ * Every change sets the change time, which no one can set back.
+ */
+function signOf(stat: fsSync.BigIntStats): { sign: string; mtimeNs: bigint; ctimeNs: bigint } {
+  const mtimeNs = clockTime(stat.mtimeNs);
+  // The test bundle can read the change time as the modification time (GUARD_TEST_CTIME_AS_MTIME).
+  const ctimeNs = TEST_FAULTS && testFault('GUARD_TEST_CTIME_AS_MTIME') !== undefined ? mtimeNs : clockTime(stat.ctimeNs);
+  return { sign: `${stat.mode}:${stat.size}:${mtimeNs}:${ctimeNs}:${stat.ino}`, mtimeNs, ctimeNs };
+}
+
+/** The sign (signOf) of the file at `full` now; null when nothing is there. */
+export async function lstatSign(full: Buffer): Promise<string | null> {
+  const stat = await fs.lstat(full, { bigint: true }).catch(() => null);
+  return stat ? signOf(stat).sign : null;
+}
+
 /** Filters out what must not or cannot be captured, recording why; signs what it keeps. `racyFromNs`: see RACY_MS. */
 async function screen(repo: Repo, candidates: Candidate[], options: CaptureOptions, skipped: SkippedPath[], racyFromNs?: bigint): Promise<WorktreeScan> {
   let racy = false;
+  // Ignored files asked for by name are signed for later snapshots (extraSigns) only when they had
+  // not changed for RACY_MS before this scan, whatever kind of scan it is.
+  const extraRacyFromNs = racyFromNs ?? BigInt(Date.now() - RACY_MS) * 1_000_000n;
+  const extraSigns = new Map<string, string>();
   const keep: Array<{ bytes: string; sign: string }> = [];
   const regular = new Map<string, boolean>();
   const perms = new Map<string, number>();
@@ -252,10 +279,8 @@ async function screen(repo: Repo, candidates: Candidate[], options: CaptureOptio
         if (!candidate.extra) keep.push({ bytes: candidate.bytes, sign: 'gone' });
         return;
       }
-      const mtimeNs = clockTime(stat.mtimeNs);
-      // The test bundle can read the change time as the modification time (GUARD_TEST_CTIME_AS_MTIME).
-      const ctimeNs = TEST_FAULTS && testFault('GUARD_TEST_CTIME_AS_MTIME') !== undefined ? mtimeNs : clockTime(stat.ctimeNs);
-      const sign = `${stat.mode}:${stat.size}:${mtimeNs}:${ctimeNs}:${stat.ino}`;
+      const { sign, mtimeNs, ctimeNs } = signOf(stat);
+      const settledExtra = candidate.extra === true && ctimeNs < extraRacyFromNs && mtimeNs < extraRacyFromNs;
       // Every change sets ctime (which, unlike mtime, no one can set back): a change after this
       // lstat has a later one unless the clock has not moved on since the change before it.
       if (racyFromNs !== undefined && (ctimeNs >= racyFromNs || mtimeNs >= racyFromNs)) racy = true;
@@ -268,6 +293,7 @@ async function screen(repo: Repo, candidates: Candidate[], options: CaptureOptio
       }
       if (stat.isSymbolicLink()) {
         keep.push({ bytes: candidate.bytes, sign });
+        if (settledExtra) extraSigns.set(candidate.bytes, sign);
         return;
       }
       if (!stat.isFile()) {
@@ -287,6 +313,7 @@ async function screen(repo: Repo, candidates: Candidate[], options: CaptureOptio
         return;
       }
       keep.push({ bytes: candidate.bytes, sign });
+      if (settledExtra) extraSigns.set(candidate.bytes, sign);
       regular.set(candidate.bytes, (Number(stat.mode) & 0o100) !== 0);
       if (!isCheckoutMode(Number(stat.mode))) (candidate.untracked || candidate.extra ? perms : trackedPerms).set(candidate.bytes, Number(stat.mode) & 0o7777);
     }),
@@ -301,7 +328,7 @@ async function screen(repo: Repo, candidates: Candidate[], options: CaptureOptio
   for (const s of skipped) hash.update(`skip\0${s.path}\0${s.reason}\0`);
   beyond.sort();
   for (const b of beyond) hash.update(`beyond\0${b}\0`, 'latin1');
-  return { paths: keep.map((k) => k.bytes), drops: [...dirs.map((d) => d.bytes), ...beyond], skipped, signature: hash.digest('hex'), racy, regular, ...(perms.size > 0 ? { perms } : {}), ...(trackedPerms.size > 0 ? { trackedPerms } : {}), ...(dirPerms.size > 0 ? { dirPerms } : {}) };
+  return { paths: keep.map((k) => k.bytes), drops: [...dirs.map((d) => d.bytes), ...beyond], skipped, signature: hash.digest('hex'), racy, regular, ...(extraSigns.size > 0 ? { extraSigns } : {}), ...(perms.size > 0 ? { perms } : {}), ...(trackedPerms.size > 0 ? { trackedPerms } : {}), ...(dirPerms.size > 0 ? { dirPerms } : {}) };
 }
 
 /**

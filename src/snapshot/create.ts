@@ -16,12 +16,12 @@ import { knownModesMeta, modesMeta, umaskText } from './file-modes.js';
 import { withInternalToken } from '../git/internal-token.js';
 import { GuardError } from '../errors.js';
 import fs from 'node:fs/promises';
-import { applyScan, captureOnto, listUserPaths, MAX_INCREMENTAL_PATHS, RACY_MS, retryOnSignal, scanChangedPaths, scanWorktree } from './capture-worktree.js';
+import { applyScan, captureOnto, listUserPaths, lstatSign, MAX_INCREMENTAL_PATHS, RACY_MS, retryOnSignal, scanChangedPaths, scanWorktree } from './capture-worktree.js';
 import { readModeRules } from './mode-rules.js';
 import { checkConversions } from './conversions.js';
 import { captureRawFiles, clearRawNote, rawSignature, readRawNote } from './raw-files.js';
 import { clearScanMemo, readScanMemo, sameStamp, saveScanMemo, statIndex, type IndexStamp, type ScanMemo } from './scan-memo.js';
-import { decodeMessage, encodeMessage, FORMAT_VERSION, sameState, type ChangeCounts, type SkippedPath, type Snapshot, type SnapshotMeta, type Trigger } from './format.js';
+import { decodeMessage, encodeMessage, FORMAT_VERSION, sameState, type ChangeCounts, type HeldIgnored, type SkippedPath, type Snapshot, type SnapshotMeta, type Trigger } from './format.js';
 import { readSparseState, recordSparsePatterns, sparseEntries } from './sparse-state.js';
 import { readRepoState, type ChainHeadRecord, type RepoState } from './repo-state.js';
 import { headRef, worktreeId } from './refs.js';
@@ -182,6 +182,30 @@ async function capturedIgnored(repo: Repo, paths: string[]): Promise<{ ignored?:
     if (await fs.lstat(full).then(() => true, () => false)) present.push(pathText(bytes as GitPath));
   }
   return present.length > 0 ? { ignored: present.sort() } : {};
+}
+
+/**
+ * The `heldIgnored` record (format.ts): this snapshot's own captures whose lstat data the scan
+ * signed (`signs`), and the previous snapshot's records whose file a lstat finds unchanged now
+ * (one lstat each, no git process), pointing at the snapshot that holds the bytes. A name this
+ * snapshot captured itself is its own record or none (a capture too fresh to sign).
+ */
+async function heldIgnoredMeta(repo: Repo, previous: Snapshot | null, own: string[] | undefined, signs: Map<string, string> | undefined): Promise<Record<string, HeldIgnored> | undefined> {
+  const held: Record<string, HeldIgnored> = {};
+  const captured = new Set(own ?? []);
+  for (const text of captured) {
+    const sign = signs?.get(pathFromText(text));
+    if (sign !== undefined) held[text] = { sign };
+  }
+  const carried = Object.entries(previous?.heldIgnored ?? {}).filter(([text]) => !captured.has(text));
+  await Promise.all(
+    carried.map(async ([text, record]) => {
+      const now = await lstatSign(Buffer.concat([Buffer.from(`${repo.root}/`, 'utf8'), Buffer.from(pathFromText(text), 'latin1')]));
+      if (now === record.sign) held[text] = { sign: record.sign, in: record.in ?? previous!.oid };
+    }),
+  );
+  const names = Object.keys(held).sort();
+  return names.length > 0 ? Object.fromEntries(names.map((text) => [text, held[text]!])) : undefined;
 }
 
 /**
@@ -411,6 +435,9 @@ export async function createSnapshot(repo: Repo, options: CreateSnapshotOptions 
       // Tracked files and directories whose bits guard knows (file-modes.ts): the same few lstat
       // calls for a full walk and an incremental snapshot, so both record the same.
       const knownModes = knownModesMeta(repo.root, { previous, modes, metaChanged: flags.metaChanged ?? [], dirPerms: scan.dirPerms, trackedPerms: scan.trackedPerms, lookAt: options.lookAtModes ?? [], nowTracked: await nowTracked(previous?.modes, modes, indexData) });
+      const ignoredNow = await capturedIgnored(repo, captureOptions.extraPaths);
+      // Captured ignored files still there unchanged (a rollback to this snapshot brings them back).
+      const heldIgnored = await heldIgnoredMeta(repo, previous, ignoredNow.ignored, scan.extraSigns);
       const candidate = {
         tree: capture.tree,
         indexTree: index.indexTree,
@@ -431,7 +458,7 @@ export async function createSnapshot(repo: Repo, options: CreateSnapshotOptions 
         ...(knownModes ? { knownModes } : {}),
         skipped: capture.skipped,
         // The ignored files captured by name that were there to capture (by name, for rollback, diff and the summary).
-        ...(await capturedIgnored(repo, captureOptions.extraPaths)),
+        ...ignoredNow,
       };
       if (previous && !options.force && sameState(previous, { ...candidate, ...(rawTree ? { rawFiles: { tree: rawTree } } : {}) })) {
         await clearRawNote(repo, note.bytes);
@@ -480,6 +507,7 @@ export async function createSnapshot(repo: Repo, options: CreateSnapshotOptions 
         changes,
         // Only when some file needs it: a snapshot without it reads as before (and as older ones).
         ...(rawTree && rawCommit ? { rawFiles: { tree: rawTree, commit: rawCommit } } : {}),
+        ...(heldIgnored ? { heldIgnored } : {}),
       };
       const parents = [first, indexOid, ...(keepers.keeper ? [keepers.keeper] : []), ...(rawCommit ? [rawCommit] : [])];
       const oid = await commitTree(repo, capture.tree, parents, encodeMessage(meta));

@@ -181,6 +181,17 @@ export interface SnapshotMeta {
    */
   ignored?: string[];
   /**
+   * Ignored files a snapshot captured by name (`ignored`: this one's or an earlier one's) that were
+   * on disk, unchanged since that capture, when this snapshot was taken: as text (pathText) ->
+   * the lstat data signed at the capture (`sign`, capture-worktree.ts signOf) and the snapshot
+   * whose tree holds the bytes (`in`; absent: this one). This tree does not hold them (ignored
+   * files are not snapshotted), yet they were there: a rollback to this snapshot brings them back
+   * from `in` (captured-ignored.ts). Carried from snapshot to snapshot while a lstat gives the same
+   * data; a file that changed (or had changed less than RACY_MS before its capture) has none.
+   * Absent when there are none, and in snapshots written before it existed. Not part of the state.
+   */
+  heldIgnored?: Record<string, HeldIgnored>;
+  /**
    * Index entries marked assume-unchanged or skip-worktree, and intent-to-add ones (`git add -N`),
    * as text (pathText): no tree holds these bits (index-flags.ts). Absent when there are none, and
    * in snapshots written before it existed. Skip-worktree entries of a sparse checkout are not listed.
@@ -216,6 +227,12 @@ export interface SnapshotMeta {
    * when there is none (and in snapshots written before it existed).
    */
   rawFiles?: RawFiles;
+}
+
+/** One entry of `heldIgnored`. */
+export interface HeldIgnored {
+  sign: string;
+  in?: string;
 }
 
 /** The raw tree R and its commit (format.ts header, raw-files.ts). */
