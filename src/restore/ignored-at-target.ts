@@ -88,6 +88,17 @@ function underFileOf(name: string, names: Set<string>): boolean {
 }
 
 /**
+ * The files a rollback untracks: in the index tree `now`, not in `goal` (byte strings). One
+ * `diff-tree` of the two trees, whatever the number of files; none when either is missing (a
+ * conflicted index) or they are the same.
+ */
+export async function filesUntracked(repo: Repo, now: string | null, goal: string | null): Promise<ReadonlySet<string>> {
+  if (!now || !goal || now === goal) return new Set();
+  const removed = await runGit(['diff-tree', '-r', '-z', '--no-renames', '--name-only', '--diff-filter=D', now, goal], { cwd: repo.root });
+  return new Set<string>(gitPathsOf(removed.stdout));
+}
+
+/**
  * `goal` plus the files the plan deletes that the target's ignore rules ignore and the current ones
  * do not (their entries from `preTree`, so read-tree leaves them on disk as they are); `kept` names
  * them. The same tree when there are none.
@@ -101,15 +112,14 @@ function underFileOf(name: string, names: Set<string>): boolean {
  * that). A file the target lacked for another reason (added with `git add -f` after it) is then
  * left on disk, ignored, rather than deleted: nothing is lost either way.
  */
-export async function keepIgnoredAtTarget(repo: Repo, preTree: string, goal: string, files: FileChange[], temps: TempIndex[], index?: { now: string | null; goal: string | null }): Promise<{ tree: string; kept: GitPath[] }> {
+export async function keepIgnoredAtTarget(repo: Repo, preTree: string, goal: string, files: FileChange[], temps: TempIndex[], index?: { now: string | null; goal: string | null; untracks?: () => Promise<ReadonlySet<string>> }): Promise<{ tree: string; kept: GitPath[] }> {
   const deleted = files.filter((f) => f.action === 'delete' && f.kind !== 'submodule').map((f) => f.path as GitPath);
   if (deleted.length === 0) return { tree: goal, kept: [] };
   const rulesChange = files.some((f) => isIgnoreFile(f.path));
   // What leaves the index: one diff of the two index trees, only when the rollback deletes files and changes the index.
   let untracked = new Set<string>();
   if (index?.now && index.goal && index.now !== index.goal) {
-    const removed = await runGit(['diff-tree', '-r', '-z', '--no-renames', '--name-only', '--diff-filter=D', index.now, index.goal], { cwd: repo.root });
-    const names = new Set<string>(gitPathsOf(removed.stdout));
+    const names = await (index.untracks ?? (() => filesUntracked(repo, index.now, index.goal)))();
     untracked = new Set(deleted.filter((p) => names.has(p)));
   }
   if (!rulesChange && untracked.size === 0) return { tree: goal, kept: [] };

@@ -39,6 +39,12 @@ export interface RollbackRecord {
   pidSpace?: string;
   /** Token written into the index.lock this rollback created: --resume removes only that lock. */
   lockToken?: string;
+  /**
+   * Files this rollback untracked and gave the target's default bits, with the bits they had
+   * (pathText -> octal) where the pre-rollback snapshot knew none (a tracked file narrowed by a
+   * chmod no git command saw since): --undo gives those back. Absent when there were none.
+   */
+  untrackedModes?: Record<string, string>;
 }
 
 const IN_PROGRESS = 'rollback-in-progress.json';

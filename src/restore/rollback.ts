@@ -53,7 +53,7 @@ import { notRestoredCommand, type NotRestored } from './not-restored.js';
 import { applyRawWrites, planRawWrites, type RawSelection } from './raw-restore.js';
 import { applyFlags } from '../snapshot/index-flags.js';
 import { keptModes, knownModesDiffer, restoreModes, type ModeRecords } from '../snapshot/file-modes.js';
-import { keepIgnoredAtTarget } from './ignored-at-target.js';
+import { filesUntracked, keepIgnoredAtTarget } from './ignored-at-target.js';
 import { checkSparsePatterns, restoreSparse } from './sparse-restore.js';
 import { sameSparse } from '../snapshot/sparse-state.js';
 import { worktreeId } from '../snapshot/refs.js';
@@ -648,6 +648,8 @@ async function rollbackOnce(repo: Repo, options: RollbackOptions, inTheWay: GitP
     if (!last) throw new GuardError('user', 'there is no rollback to undo', { hints: ['See the snapshots with `guard list`.'] });
     target = await readSnapshot(repo, last.pre);
     undoOf = last.target;
+    // Bits of files the rollback untracked that its pre-rollback snapshot did not know (tracked there).
+    if (last.untrackedModes) target = { ...target, knownModes: { ...last.untrackedModes, ...target.knownModes } };
   } else if (options.resume && interrupted) {
     target = await readSnapshot(repo, interrupted.target);
   } else if (!target && options.id) {
@@ -708,12 +710,16 @@ async function rollbackOnce(repo: Repo, options: RollbackOptions, inTheWay: GitP
       ({ tree: treeGoal, restored: capturedIgnored, modes: capturedModes, notRestored: capturedNotRestored } = await withCapturedIgnored(repo, target, treeGoal, temps));
     }
 
+    // The files this rollback untracks (one diff-tree of the two index trees, once, when asked).
+    const goalIndexTree = indexGoal.tree;
+    let untracked: Promise<ReadonlySet<string>> | undefined;
+    const untracks = (): Promise<ReadonlySet<string>> => (untracked ??= filesUntracked(repo, pre.indexTree, goalIndexTree));
     let gitFiles = await diffTrees(repo, pre.tree, treeGoal);
     // Ignored at the target, left alone: their permission bits too (below).
     let keptIgnored: GitPath[] = [];
     if (!selects(selection)) {
       // Files a changed .gitignore (or an untracking index) made untracked are ignored files at the target: left alone.
-      const kept = await keepIgnoredAtTarget(repo, pre.tree, treeGoal, gitFiles, temps, { now: pre.indexTree, goal: indexGoal.tree });
+      const kept = await keepIgnoredAtTarget(repo, pre.tree, treeGoal, gitFiles, temps, { now: pre.indexTree, goal: indexGoal.tree, untracks });
       if (kept.kept.length > 0) {
         keptIgnored = kept.kept;
         treeGoal = kept.tree;
@@ -861,7 +867,11 @@ async function rollbackOnce(repo: Repo, options: RollbackOptions, inTheWay: GitP
     // target, which the target records no bits for: its bits stay as they are, where the bits
     // recorded before would have sent it to the checkout default (a 0600 secret left 0644).
     const modesBefore = keptIgnored.length > 0 ? withoutModes(pre, keptIgnored) : pre;
-    await restoreModes(repo, selects(selection) ? recordsOf(modeGoal, written) : modeGoal, selects(selection) ? {} : modesBefore, kept, selects(selection) ? [] : written);
+    // The files it untracks that were tracked with bits no snapshot knew (narrowed by a chmod no
+    // git command saw since) get the default back when the target held them untracked at it, and
+    // the bits they had go into the journal for --undo (the state before did not know them).
+    const learned = await restoreModes(repo, selects(selection) ? recordsOf(modeGoal, written) : modeGoal, selects(selection) ? {} : modesBefore, kept, selects(selection) ? [] : written, selects(selection) ? new Set() : await untracks());
+    if (Object.keys(learned).length > 0) record.untrackedModes = learned;
 
     // Last, once refs, HEAD and the index are in place: git's merge, cherry-pick or revert state
     // (MERGE_HEAD, MERGE_MSG, ...), so `git status` shows the operation and `git commit` makes

@@ -231,9 +231,12 @@ function lastKnownNarrower(recorded: string | undefined, written: number): numbe
  *    gone or at the default bits, the narrower bits the state before last knew (lastKnownNarrower);
  *    else it is left as it is (its bits are not known). An ignored file no snapshot captured is never touched;
  *  - a directory the target knows: its bits, deepest first, after the files in it.
+ * `untracks`: the files the rollback takes out of the index (byte strings). Returns the bits of
+ * those it gave the target's default that `before` did not know (pathText -> octal).
  */
-export async function restoreModes(repo: Repo, target: ModeRecords, before: ModeRecords, kept: Map<string, number> = new Map(), written: Iterable<string> = []): Promise<void> {
-  const fileBytes = new Set<string>(kept.keys());
+export async function restoreModes(repo: Repo, target: ModeRecords, before: ModeRecords, kept: Map<string, number> = new Map(), written: Iterable<string> = [], untracks: ReadonlySet<string> = new Set()): Promise<Record<string, string>> {
+  const fileBytes = new Set<string>([...kept.keys(), ...untracks]);
+  const learned: Record<string, string> = {};
   // The umask `modes` is relative to. Where it is not ours (a snapshot an agent took under 077,
   // where a key at 0600 is the default and unrecorded), the untracked files the rollback wrote
   // with our default are given the target's.
@@ -249,7 +252,7 @@ export async function restoreModes(repo: Repo, target: ModeRecords, before: Mode
     }
   }
   let tracked: Set<string> | null = null;
-  const wasTracked: Array<{ bytes: string; file: Buffer | string; mode: number }> = [];
+  const wasTracked: Array<{ bytes: string; file: Buffer | string; mode: number; had: number }> = [];
   for (const bytes of fileBytes) {
     const file = full(repo.root, bytes);
     const stat = await fs.lstat(file).catch(() => null);
@@ -261,7 +264,7 @@ export async function restoreModes(repo: Repo, target: ModeRecords, before: Mode
       const recorded = target.modes?.[text];
       if (recorded !== undefined) want = Number.parseInt(recorded, 8);
       else if (before.modes?.[text] !== undefined || rewritten.has(bytes)) want = checkoutPerms((stat.mode & 0o100) !== 0, targetUmask);
-      else if (before.knownModes?.[text] !== undefined && target.tree) wasTracked.push({ bytes, file, mode: stat.mode });
+      else if ((before.knownModes?.[text] !== undefined || untracks.has(bytes)) && target.tree) wasTracked.push({ bytes, file, mode: stat.mode, had: kept.get(bytes) ?? stat.mode });
     } else {
       const recorded = target.knownModes?.[text];
       const had = kept.get(bytes);
@@ -271,17 +274,23 @@ export async function restoreModes(repo: Repo, target: ModeRecords, before: Mode
     }
     if (want !== undefined && (stat.mode & 0o7777) !== want) await fs.chmod(file, want);
   }
-  // Tracked before the rollback (its bits known), untracked now: where the target's tree holds it,
-  // it was an untracked file there, whose bits `modes` records unless they were the default (a file
-  // committed and narrowed after the target came back 0600 where the target had it 0644). One
-  // `cat-file --batch-check`, only for such files; one the target does not hold (kept because the
-  // target's rules ignore it) is left as it is.
+  // Tracked before the rollback (its bits known, or `untracks` names it: the rollback takes it out
+  // of the index), untracked now: where the target's tree holds it, it was an untracked file there,
+  // whose bits `modes` records unless they were the default (a file committed and narrowed after
+  // the target came back 0600 where the target had it 0644; narrowed with no git command since, no
+  // snapshot knew it: found by the watcher fuzzer, seed 417). One `cat-file --batch-check`, only
+  // for such files; one the target does not hold (kept because the target's rules ignore it) is
+  // left as it is. The bits such a file had where the state before knew none are returned, for
+  // the rollback's journal (--undo gives them back).
   if (wasTracked.length > 0 && target.tree) {
     const leaves = await leavesAt(repo, target.tree, wasTracked.map((f) => f.bytes));
-    for (const [i, { file, mode }] of wasTracked.entries()) {
+    for (const [i, { bytes, file, mode, had }] of wasTracked.entries()) {
       if (leaves[i]?.type !== 'blob') continue;
       const want = checkoutPerms((mode & 0o100) !== 0, targetUmask);
-      if ((mode & 0o7777) !== want) await fs.chmod(file, want);
+      if ((mode & 0o7777) === want) continue;
+      await fs.chmod(file, want);
+      const text = pathText(bytes as GitPath);
+      if (before.knownModes?.[text] === undefined) learned[text] = (had & 0o7777).toString(8);
     }
   }
   const deepestFirst = dirBytes.sort((a, b) => b.split('/').length - a.split('/').length);
@@ -292,6 +301,7 @@ export async function restoreModes(repo: Repo, target: ModeRecords, before: Mode
     const want = Number.parseInt(target.knownModes![pathText(`${bytes}/` as GitPath)]!, 8);
     if ((stat.mode & 0o7777) !== want) await fs.chmod(dir, want);
   }
+  return learned;
 }
 
 /** The directories a snapshot's `knownModes` records (byte strings), to tell which a restore makes. */
