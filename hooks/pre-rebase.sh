@@ -18,6 +18,24 @@ if guard_setup; then
   guard_upstream=$guard_json
   guard_json_escape "${2-}"
   guard_journal_line rebase-start "\"upstream\":\"$guard_upstream\",\"branch\":\"$guard_json\",\"tip\":\"$guard_tip\",\"actor\":\"$guard_actor\""
+  # A pull's rebase (`git pull --rebase`, pull.rebase; GIT_REFLOG_ACTION "pull ..."): the tips its
+  # fetch marked for merging in FETCH_HEAD land now, before the rebase writes the tree (a rebase
+  # writes it before its first ref transaction). reference-transaction leaves every pull to this
+  # hook or to its merge's ORIG_HEAD, so each pull is checked once, whether its fetch brought the
+  # tip, found it fetched already, or came from a URL (hooks/landing.sh). $1 is no help: pull
+  # passes the fork point there when it finds one.
+  case ${GIT_REFLOG_ACTION-} in
+    pull | "pull "*)
+      guard_open_session
+      if [ -e .git ] && [ -f "$guard_wt_git/FETCH_HEAD" ]; then
+        if . "$GUARD_PKG/hooks/landing.sh" 2>/dev/null; then
+          guard_land_fetch_head
+        else
+          printf 'guard: warning: cannot check what this pull brings over ignored files (%s is missing); check with: guard status\n' "$GUARD_PKG/hooks/landing.sh" >&2
+        fi
+      fi
+      ;;
+  esac
   if [ "$guard_actor" = agent ]; then
     guard_find_node
     # A snapshot only adds safety: if it cannot be taken, say so and let the rebase go on.

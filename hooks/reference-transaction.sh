@@ -306,116 +306,65 @@ fi
 # committed and aborted are after the fact: report, never block.
 guard_has_chained && { printf '%s' "$guard_input" | guard_run_chained "$@" || :; }
 
-# A fetch moves a remote-tracking ref before the merge that may follow it (`git pull` runs
-# `git fetch` as a child and waits for it, then merges or rebases): the new tip is known here and
-# the working tree is still untouched. git replaces an ignored file with a tracked one without a
-# word (a teammate's `git add -f .env` is merged over the local `.env`), and no snapshot holds
-# ignored files; so when the tip a merge would take lands on ignored files that are on disk, they
-# are captured into a snapshot now. Which tip: the one git marked for merging in FETCH_HEAD (the
-# lines before the first `not-for-merge`; written, and flushed, before each ref's transaction;
-# per worktree): the current branch's upstream for `git fetch` and `git pull`, the named branch
-# for `git pull origin main`, whose remote-tracking ref git updates as well. Other
-# remote-tracking refs are not what a pull merges, and checking each would cost a git process
-# per ref. Last in the file, behind exits, so that a transaction with no refs/remotes/ line (or
-# none moved to a tip marked for merging) does not even parse what follows.
+# A fetch moves a remote-tracking ref before the merge that may follow it: the new tip is known
+# here and the working tree is still untouched. git replaces an ignored file with a tracked one
+# without a word (a teammate's `git add -f .env` is merged over the local `.env`), and no snapshot
+# holds ignored files; so when the tip a merge would take lands on ignored files that are on disk,
+# they are captured into a snapshot now. Which tip: the one git marked for merging in FETCH_HEAD
+# (the lines before the first `not-for-merge`; written, and flushed, before each ref's
+# transaction; per worktree): the current branch's upstream. Other remote-tracking refs are not
+# what a merge takes, and checking each would cost a git process per ref. Last in the file,
+# behind exits, so that a transaction with no refs/remotes/ line (or none moved to a tip marked
+# for merging) does not even parse what follows. The checks themselves are in hooks/landing.sh
+# (sourced from the package only when a tip is to be checked; pre-rebase uses them too).
 # Cost: one `case` unless a refs/remotes/ line moves; then builtins read FETCH_HEAD, and only a
 # line whose new value is marked for merging pays one `git diff-tree` (once per tip and git
 # process: <guardDir>/fetch-landing) and builtin tests of what it adds; one `git ls-files` only
 # where something is on disk there; Node (the exact query, src/git/tree-landing.ts, and the
 # snapshot: src/githooks/fetch-landing.ts) only where an ignored file is. Never blocks the fetch.
+#
+# `git pull` (GIT_REFLOG_ACTION "pull ..." for its fetch, merge and rebase alike) is checked once,
+# when it is about to write the tree, not at its fetch: its merge's first transaction sets
+# ORIG_HEAD before the tree is written (git 2.39, ff and not), and its rebase runs pre-rebase
+# first (hooks/pre-rebase.sh). There FETCH_HEAD holds what the pull's fetch marked for merging,
+# whether that fetch moved a remote-tracking ref (a new tip), moved none (a tip fetched earlier,
+# or in another worktree) or has none (a pull from a URL or a path).
 [ "$guard_state" = committed ] || exit 0
-# A pull from a URL or a path (`git pull https://host/repo main`) moves no remote-tracking ref:
-# its fetch runs no transaction at all, only FETCH_HEAD (a file) is written. When it merges, the
-# merge's first transaction sets ORIG_HEAD before it writes the tree (git 2.39, ff and not), with
-# GIT_REFLOG_ACTION "pull <options> <url> ..." from git pull: then the tips FETCH_HEAD marks for
-# merging are checked the same way. (A rebase writes the tree before any transaction: not
-# covered.) A pull from a remote's name got its check at fetch time, so only a first word that
-# holds a / or a : (a URL or a path; remote names do not) is taken for one.
-guard_from_url=
+guard_at_merge=
 case $guard_input in
-  *" refs/remotes/"*) ;;
+  *" refs/remotes/"*)
+    case ${GIT_REFLOG_ACTION-} in pull | "pull "*) exit 0 ;; esac
+    ;;
   *" ORIG_HEAD$guard_nl"*)
-    case ${GIT_REFLOG_ACTION-} in "pull "*) ;; *) exit 0 ;; esac
-    set -f
-    for guard_w in ${GIT_REFLOG_ACTION#pull }; do
-      case $guard_w in
-        -*) continue ;;
-        */* | *:*) guard_from_url=1 ;;
-      esac
-      break
-    done
-    set +f
-    [ -n "$guard_from_url" ] || exit 0
+    case ${GIT_REFLOG_ACTION-} in pull | "pull "*) ;; *) exit 0 ;; esac
+    guard_at_merge=1
     ;;
   *) exit 0 ;;
 esac
 # A worktree's top (git runs hooks there), not a bare repository; not guard's own writes.
+guard_open_session
 [ -e .git ] && [ -f "$guard_wt_git/FETCH_HEAD" ] || exit 0
 guard_internal_ok && exit 0
-guard_merge_oids=
-guard_tab='	'
-while IFS= read -r guard_l; do
-  case ${guard_l#*"$guard_tab"} in
-    "$guard_tab"*) guard_merge_oids="$guard_merge_oids ${guard_l%%"$guard_tab"*}" ;;
-    *) break ;;
-  esac
-done <"$guard_wt_git/FETCH_HEAD"
-guard_hit=$guard_from_url
-for guard_oid in $guard_merge_oids; do
-  case $guard_input in *" $guard_oid refs/remotes/"*) guard_hit=1 ;; esac
-done
-[ -n "$guard_merge_oids" ] && [ -n "$guard_hit" ] || exit 0
-# Run by xargs over the paths the tip adds (NUL-separated, any bytes): for each, the entry git
-# would replace (the path, or the first file or link above it where the tree needs a directory);
-# then one ls-files says whether any of them is ignored and untracked.
-guard_landing_scan='
-n=$#
-while [ "$n" -gt 0 ]; do
-  p=$1
-  shift
-  n=$((n - 1))
-  e=
-  d=
-  r=$p
-  while :; do
-    case $r in
-      */*) s=${r%%/*} r=${r#*/} ;;
-      *) { [ -e "$p" ] || [ -L "$p" ]; } && e=$p; break ;;
-    esac
-    d=${d:+$d/}$s
-    [ -d "$d" ] && [ ! -L "$d" ] && continue
-    { [ -e "$d" ] || [ -L "$d" ]; } && e=$d
-    break
-  done
-  [ -n "$e" ] && set -- "$@" "$e"
-done
-[ "$#" -gt 0 ] || exit 0
-[ -n "$(git --literal-pathspecs ls-files -o -i --exclude-standard -- "$@" 2>/dev/null)" ] && echo ignored
-exit 0
-'
-# Checks tip $2 (of ref $1: a remote-tracking ref, or FETCH_HEAD) against HEAD, once per git process.
-guard_land() {
-  guard_seen=
-  [ -f "$GUARD_DIR/fetch-landing" ] && read -r guard_seen <"$GUARD_DIR/fetch-landing"
-  [ "$guard_seen" = "$PPID $2" ] && return 0
-  printf '%s\n' "$PPID $2" >"$GUARD_DIR/fetch-landing" 2>/dev/null || :
-  guard_landing=$(git diff-tree -r -z --name-only --no-renames --diff-filter=AT HEAD "$2" -- 2>/dev/null | xargs -0 sh -c "$guard_landing_scan" guard-landing 2>/dev/null)
-  [ -n "$guard_landing" ] || return 0
-  guard_find_node
-  if [ -z "$GUARD_NODE_BIN" ] || [ ! -f "$GUARD_PKG/bin/guard.js" ]; then
-    printf 'guard: warning: %s brings files over ignored ones here, and guard cannot run to capture them (node or the package is missing); move them aside before merging it.\n' "${1#refs/remotes/}" >&2
-    return 0
-  fi
-  guard_run_node "$GUARD_NODE_BIN" "$GUARD_PKG/bin/guard.js" hook fetch-landing "$1" "$2" </dev/null || :
-}
-if [ -n "$guard_from_url" ]; then
-  for guard_oid in $guard_merge_oids; do guard_land FETCH_HEAD "$guard_oid"; done
+# A rebase's ORIG_HEAD comes once it has written the tree: its pre-rebase checked.
+[ -n "$guard_at_merge" ] && { [ -d "$guard_wt_git/rebase-merge" ] || [ -d "$guard_wt_git/rebase-apply" ]; } && exit 0
+if ! . "$GUARD_PKG/hooks/landing.sh" 2>/dev/null; then
+  printf 'guard: warning: cannot check what this fetch brings over ignored files (%s is missing); check with: guard status\n' "$GUARD_PKG/hooks/landing.sh" >&2
   exit 0
 fi
+if [ -n "$guard_at_merge" ]; then
+  guard_land_fetch_head
+  exit 0
+fi
+guard_read_merge_oids
+# `git fetch --atomic` truncates FETCH_HEAD when it starts and writes it only after its one
+# transaction: empty here. The tip a merge takes is then the upstream's (one rev-parse, only then).
+guard_upstream=
+[ -s "$guard_wt_git/FETCH_HEAD" ] || guard_upstream=$(git rev-parse -q --symbolic-full-name '@{upstream}' 2>/dev/null) || guard_upstream=
+[ -n "$guard_merge_oids$guard_upstream" ] || exit 0
 while read -r guard_old_oid guard_new_oid guard_ref; do
   case $guard_ref in refs/remotes/*) ;; *) continue ;; esac
   [ "$guard_old_oid" != "$guard_new_oid" ] || continue
-  case "$guard_merge_oids " in *" $guard_new_oid "*) ;; *) continue ;; esac
+  case "$guard_merge_oids " in *" $guard_new_oid "*) ;; *) [ "$guard_ref" = "$guard_upstream" ] || continue ;; esac
   guard_land "$guard_ref" "$guard_new_oid"
 done <<GUARD_INPUT_END
 $guard_input

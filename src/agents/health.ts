@@ -11,6 +11,7 @@ import type { Repo } from '../git/repo.js';
 import { findAgent } from './index.js';
 import { installedAgentIds } from './install.js';
 import { hasSubmodules } from './submodule-note.js';
+import { AGENTS_WITHOUT_GIT_HOOKS } from '../policy/actor.js';
 import { launcherPath, launcherState, type LauncherState } from './launcher.js';
 import type { HookFileCheck, TrustReport } from './types.js';
 
@@ -33,12 +34,17 @@ export interface AgentsHealth {
   problems: Problem[];
   /** Installed agents that run unguarded when started inside a submodule, where this repository has submodules (display names). */
   unguardedInSubmodules: string[];
+  /**
+   * Installed agents that run every git command with git's hooks off (display names; Gemini CLI:
+   * core.hooksPath=""): for them guard's agent hook is the only layer (docs/hooks.md).
+   */
+  gitHooksOff: string[];
 }
 
 export function agentsHealth(repo: Repo, env: NodeJS.ProcessEnv = process.env, ids: string[] = installedAgentIds(repo)): AgentsHealth {
   const agents: AgentHealth[] = [];
   const problems: Problem[] = [];
-  if (ids.length === 0) return { launcher: null, agents, problems, unguardedInSubmodules: [] };
+  if (ids.length === 0) return { launcher: null, agents, problems, unguardedInSubmodules: [], gitHooksOff: [] };
   const launcher = { path: launcherPath(repo), state: launcherState(repo) };
   if (launcher.state !== 'ok') {
     problems.push({
@@ -68,5 +74,6 @@ export function agentsHealth(repo: Repo, env: NodeJS.ProcessEnv = process.env, i
     problems.push(...own);
     if (agent.unguardedInSubmodule) unguarded.push(agent.displayName);
   }
-  return { launcher, agents, problems, unguardedInSubmodules: unguarded.length > 0 && hasSubmodules(repo.root) ? unguarded : [] };
+  const hooksOff = ids.filter((id) => AGENTS_WITHOUT_GIT_HOOKS.has(id)).map((id) => findAgent(id)?.displayName ?? id);
+  return { launcher, agents, problems, unguardedInSubmodules: unguarded.length > 0 && hasSubmodules(repo.root) ? unguarded : [], gitHooksOff: hooksOff };
 }

@@ -12,7 +12,7 @@ import type { Repo } from '../git/repo.js';
 import { pathText, type GitPath } from '../git/path.js';
 import { readPathFacts } from '../git/path-facts.js';
 import { refusedRefChange } from '../githooks/planned-refs.js';
-import type { Actor } from '../policy/actor.js';
+import { AGENTS_WITHOUT_GIT_HOOKS, type Actor } from '../policy/actor.js';
 import { classifyWithState, DEFAULT_CAPTURE_LIMITS, fileToolCapture, type CommandContext, type FileToolCapture, type FileToolTarget, type StateClassification, type StateVerdict } from '../policy/command/index.js';
 import { DEFAULT_REGENERABLE, type GuardConfig, type Policy } from '../policy/schema.js';
 
@@ -95,6 +95,7 @@ function contextOf(input: Evaluation): CommandContext {
     commonDir: repo?.commonDir ?? null,
     home: input.home ?? (process.env.HOME || os.homedir()),
     isAgent: actor.kind === 'agent',
+    gitHooksOff: actor.kind === 'agent' && actor.agent !== null && AGENTS_WITHOUT_GIT_HOOKS.has(actor.agent),
     protectedBranches: policy.protect.branches,
     protectedPaths: policy.protect.paths,
   };

@@ -1,10 +1,9 @@
 /**
- * `guard hook fetch-landing REF TIP`: started by the reference-transaction shim (committed state)
- * when a fetch moved the remote-tracking ref REF to TIP, a tip git marked for merging in
- * FETCH_HEAD (what `git pull` merges or rebases onto next, and what `git fetch` leaves for a
- * `git merge`), or (REF `FETCH_HEAD`) when a `git pull` from a URL is about to merge TIP (its
- * merge's ORIG_HEAD transaction), and something ignored is on disk where TIP tracks a file that
- * HEAD does not.
+ * `guard hook fetch-landing REF TIP`: started by hooks/landing.sh when `git fetch` moved the
+ * remote-tracking ref REF to TIP, a tip git marked for merging in FETCH_HEAD (what it leaves for a
+ * `git merge`; reference-transaction, committed state), or (REF `FETCH_HEAD`) when a `git pull`
+ * is about to merge or rebase onto TIP (its merge's ORIG_HEAD transaction, its rebase's
+ * pre-rebase hook), and something ignored is on disk where TIP tracks a file that HEAD does not.
  *
  * git writes a tracked file over an ignored one without a word (a teammate's `git add -f .env`
  * pulled over the local `.env`; checked with git 2.39: ff, merge and rebase pulls), and no
@@ -68,8 +67,10 @@ export async function fetchLanding(cwd: string, ref: string, tip: string, env: R
       return {
         refused: false,
         messages: [
-          `guard: warning: merging ${name} (git pull, git merge) writes its tracked files over the ignored ${listed(names)} here, without a word; they are more than guard captures (commands.maxIgnoredCapture), so no snapshot holds them.`,
-          '  Move them aside before the merge (a `git pull` already under way merges right after this fetch: copy them back from the merge result only if you need the old bytes).',
+          `guard: warning: merging ${name}${ref === 'FETCH_HEAD' ? '' : ' (git pull, git merge)'} writes its tracked files over the ignored ${listed(names)} here, without a word; they are more than guard captures (commands.maxIgnoredCapture), so no snapshot holds them.`,
+          ref === 'FETCH_HEAD'
+            ? '  This pull writes over them right after this message; before the next one, move them aside (or raise commands.maxIgnoredCapture).'
+            : '  Move them aside before the merge (a `git pull` already under way merges right after this fetch: copy them back from the merge result only if you need the old bytes).',
         ],
       };
     }

@@ -34,6 +34,13 @@ export const AGENT_MARKERS: readonly MarkerSpec[] = [
 ];
 
 /**
+ * Agents that run every git command with git's hooks switched off (Gemini CLI 0.61: GIT_CONFIG_COUNT
+ * sets core.hooksPath to "" in each shell command's environment; docs/agents.md): for them the
+ * agent hook is the only layer, and `guard status` says so.
+ */
+export const AGENTS_WITHOUT_GIT_HOOKS: ReadonlySet<string> = new Set(['gemini']);
+
+/**
  * A generic marker for agents guard has no integration for (`guard run --agent NAME` can set it
  * for the command it starts). Its value names the agent.
  */

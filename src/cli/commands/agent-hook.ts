@@ -24,7 +24,7 @@ import { hasSubmodules, submoduleStartNote } from '../../agents/submodule-note.j
 import { HOOK_EVENTS, type AgentEvent, type AgentIntegration, type HookEventKind, type HookVerdict } from '../../agents/types.js';
 import { readPolicy } from '../../config/compile.js';
 import { guardCommonPath, openRepo, repoFromRevParse, superprojectOf, type Repo } from '../../git/repo.js';
-import { gitPath, pathText, type GitPath } from '../../git/path.js';
+import { exactPathArg, gitPath, pathText, type GitPath } from '../../git/path.js';
 import type { Policy } from '../../policy/schema.js';
 import { appendEvent } from '../../session/journal.js';
 import { newStepMark, pokeWatcher, recordStepEnd, recordStepSnapshot, recordStepStart, type StepCall } from '../../session/steps.js';
@@ -172,6 +172,7 @@ async function onShell(repo: Repo, policy: Policy, agent: AgentIntegration, even
         message: before.slice(0, 500),
         capture: result.capture,
         lookAtModes: result.modePaths ?? [],
+        tellCaptured: true,
         // A lease push may overwrite the remote tips its remote-tracking refs name: no snapshot
         // holds remote-tracking refs, so the keep chain holds those commits (as pre-push does,
         // which agents running git with hooks off never reach).
@@ -269,6 +270,12 @@ interface SnapshotFirst {
   capture: string[];
   lookAtModes: string[];
   /**
+   * Tell the person which ignored files were captured and the `guard rollback ID --paths F` that
+   * gives them back (a shell command: `git pull`, `git merge X` over `.env`; a file tool's own
+   * target stays silent, the agent asked for exactly that file).
+   */
+  tellCaptured?: boolean;
+  /**
    * Work that must also be done before the tool runs (keeping tips), under the same rule: if it
    * throws, the call is denied. Returns the fields it adds to the allowed-after-snapshot event.
    */
@@ -307,7 +314,19 @@ async function snapshotThenAllow(repo: Repo, policy: Policy, agent: AgentIntegra
   if (!taken.served) backupAfterSnapshot(repo, true);
   else if (!taken.created) backupAfterSnapshot(repo, false);
   appendEvent(repo, { type: 'allowed-after-snapshot', ...what.base, snapshot: snapshot.oid, ...added });
-  return { decision: 'allow', snapshotFirst: true };
+  return { decision: 'allow', snapshotFirst: true, ...(what.tellCaptured && what.capture.length > 0 ? { message: capturedMessage(snapshot.oid, what.capture) } : {}) };
+}
+
+/**
+ * What the person is told when the snapshot taken first captured ignored files the call writes
+ * over or deletes (`.env` under a `git pull`): which, and the command that gives exactly them back.
+ */
+function capturedMessage(oid: string, capture: string[]): string {
+  const id = shortId(oid);
+  const names = capture.map((p) => pathText(p as GitPath));
+  const shown = names.length <= 5 ? names.join(', ') : `${names.slice(0, 5).join(', ')} and ${names.length - 5} more`;
+  const them = names.length > 1 ? 'them' : 'it';
+  return `git-guard: the ignored ${shown} ${names.length > 1 ? 'were' : 'was'} captured into snapshot ${id} before this call writes over ${them}; to get ${them} back: guard rollback ${id} --paths ${capture.map((p) => exactPathArg(p as GitPath)).join(' ')}`;
 }
 
 /**

@@ -64,6 +64,11 @@ function hookLine(hook: HookStatus, through: ThroughManager | null): string {
   return `${test.result === 'alive' && hook.file === 'installed' ? 'ok  ' : 'FAIL'} ${hook.name.padEnd(22)} ${ran}${file}${chained}`;
 }
 
+/** Agents that run git with git's hooks off: what guard's git hooks do not see for them. */
+function gitHooksOffNote(names: string[]): string {
+  return `${names.join(', ')} ${names.length > 1 ? 'run' : 'runs'} every git command with git's hooks off (core.hooksPath=""), so guard's git hooks never run for ${names.length > 1 ? 'their' : 'its'} commands: only the agent hook checks them, before they run (a pull is judged by the tip already fetched; docs/hooks.md, "Agents that run git with hooks off")`;
+}
+
 function agentLine(a: AgentHealth): string {
   const ok = a.problems.length === 0;
   const loads = a.trust.state === 'loads' ? `loads (${a.trust.detail})` : a.trust.state === 'blocked' ? `does NOT load: ${a.trust.detail}` : `load state unknown: ${a.trust.detail}`;
@@ -154,6 +159,7 @@ export async function run(_args: Args, { cwd, out }: CommandContext): Promise<nu
         launcher: agents.launcher,
         list: agents.agents.map((a) => ({ agent: a.agent, file: a.file, trust: a.trust, ok: a.problems.length === 0 })),
         unguardedInSubmodules: agents.unguardedInSubmodules,
+        gitHooksOff: agents.gitHooksOff,
       },
       approvals,
       refreshed,
@@ -185,6 +191,7 @@ export async function run(_args: Args, { cwd, out }: CommandContext): Promise<nu
     out.line(`agent hooks (launcher ${displayPath(agents.launcher.path, cwd)}: ${agents.launcher.state}):`);
     for (const agent of agents.agents) out.line(`  ${agentLine(agent)}`);
     if (agents.unguardedInSubmodules.length > 0) out.line(`  note: ${submoduleStartNote(agents.unguardedInSubmodules)}`);
+    if (agents.gitHooksOff.length > 0) out.line(`  note: ${gitHooksOffNote(agents.gitHooksOff)}`);
   } else {
     out.line('agent hooks: none set up (`guard init --agents LIST`)');
   }

@@ -345,6 +345,41 @@ function landing(call: GitCall, to: Field | string | undefined, what: string, pa
   judgeLanding(call, index ? { ...query, fromIndex: true } : query, what);
 }
 
+/**
+ * Whether git's hooks are off for this command: the agent runs git with hooks off (Gemini CLI sets
+ * core.hooksPath to "" for every shell command), or the command sets core.hooksPath itself.
+ */
+function gitHooksOff(call: GitCall): boolean {
+  return call.rt.ctx.gitHooksOff === true || call.configs.some((c) => c.key.toLowerCase() === 'core.hookspath');
+}
+
+/**
+ * `git pull` merges (or rebases onto) what its fetch brings: with git's hooks on, the
+ * reference-transaction hook captures the ignored files that tip lands on while the fetch moves
+ * it (docs/hooks.md); with them off, only this check runs, before the fetch, so it can judge only
+ * the tips already fetched: the current branch's upstream (`git pull`, `git pull REMOTE`), or
+ * `refs/remotes/REMOTE/BRANCH` for each branch named (`git pull origin main`, `+main:x`,
+ * `refs/heads/main`), as the remote's default fetch refspec maps it. A tip not fetched yet, a
+ * pull from a URL or a path, a tag, a glob or a refspec mapped elsewhere leaves the query
+ * unanswered (the verdict of the text stands; docs/hooks.md lists it).
+ */
+function pullLanding(call: GitCall, parsed: ParsedGitArgs): void {
+  if (parsed.unknown || parsed.dashDash) return;
+  const [remote, ...refspecs] = parsed.operands;
+  const rebase = parsed.options.filter((o) => o.name === 'rebase' || o.name === 'r').pop();
+  const how = rebase && !rebase.negated && rebase.value !== 'false' ? 'git pull --rebase' : 'git pull';
+  const name = remote?.value ?? '';
+  // A URL or a path (`../up.git`, `host:repo`, `/srv/repo`) has no remote-tracking refs.
+  if (remote && (name === '' || name.includes(':') || name.startsWith('/') || name.startsWith('.') || name.includes('..'))) return;
+  if (!remote || refspecs.length === 0) return landing(call, '@{upstream}', `${how}${remote ? ` ${remote.display}` : ''}`);
+  for (const spec of refspecs) {
+    const source = (spec.value as string).replace(/^\+/, '').split(':')[0] ?? '';
+    const branch = source.startsWith('refs/heads/') ? source.slice('refs/heads/'.length) : source;
+    if (branch === '' || branch === 'tag' || branch.includes('*') || branch.startsWith('refs/') || branch.startsWith('-')) return;
+    landing(call, `refs/remotes/${name}/${branch}`, `${how} ${remote.display} ${spec.display}`);
+  }
+}
+
 /** Judges a landing query where guard sees the repository git runs in (landing, picks, am). */
 function judgeLanding(call: GitCall, query: Omit<TreeLandingQuery, 'cwd'>, what: string): void {
   const view = call.rt.ctx.view;
@@ -656,12 +691,16 @@ const SUBCOMMANDS: Record<string, (call: GitCall, args: Field[]) => void> = {
     }
   },
   pull(call, args) {
-    const parsed = parseGitArgs(args, { long: { ...NO_VERIFY, strategy: 'required', 'strategy-option': 'required', rebase: 'optional', 'upload-pack': 'required', depth: 'required', 'gpg-sign': 'optional' }, short: { s: 'required', X: 'required', r: 'none', S: 'optional' } });
+    const parsed = parseGitArgs(args, {
+      long: { ...NO_VERIFY, strategy: 'required', 'strategy-option': 'required', rebase: 'optional', 'upload-pack': 'required', depth: 'required', 'gpg-sign': 'optional', deepen: 'required', 'shallow-since': 'required', 'shallow-exclude': 'required', 'server-option': 'required', 'negotiation-tip': 'required', refmap: 'required', jobs: 'required', cleanup: 'required', log: 'optional', 'recurse-submodules': 'optional' },
+      short: { s: 'required', X: 'required', r: 'none', S: 'optional', o: 'required', j: 'required' },
+    });
     noVerify(call, parsed, 'pull');
     const rebase = parsed.options.filter((o) => o.name === 'rebase' || o.name === 'r').pop();
     if (rebase && !rebase.negated && rebase.value !== 'false') noteRef(call, { kind: 'rebase', ref: 'HEAD', upstream: '@{upstream}', how: 'git pull --rebase' });
     const uploadPack = valueOf(parsed, 'upload-pack');
     if (uploadPack !== undefined) runConfigCommand(call, uploadPack, 'git pull --upload-pack');
+    if (gitHooksOff(call)) pullLanding(call, parsed);
   },
   am(call, args) {
     const parsed = parseGitArgs(args, AM_OPTIONS);

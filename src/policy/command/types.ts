@@ -20,6 +20,12 @@ export interface CommandContext {
   home?: string;
   /** True when an AI agent runs the command (policy only ever gets stricter for agents). */
   isAgent: boolean;
+  /**
+   * True when the agent runs git with git's hooks switched off (Gemini CLI sets core.hooksPath to
+   * "" for every shell command: AGENTS_WITHOUT_GIT_HOOKS, actor.ts): the checks the hooks make
+   * while git runs (a pull's fetch-time capture) are made here, before the command, where they can.
+   */
+  gitHooksOff?: boolean;
   /** Protected branch-name globs (picomatch; `release/*`). */
   protectedBranches: string[];
   /** Protected path globs relative to the repository root (picomatch, dotfiles match). */

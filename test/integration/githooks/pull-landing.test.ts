@@ -94,8 +94,13 @@ function mode(t: TestRepo, name: string | Buffer): string {
   return (fs.lstatSync(full).mode & 0o777).toString(8);
 }
 
-const PULLS: Array<[string, (p: Pulled) => string, string?]> = [
-  ['git pull (fast-forward)', (p) => ok(p.t, ['pull', '-q', '--ff-only']).stderr],
+/**
+ * Each pull: what it runs, and the ref the capture names. A pull is checked once, when it is about
+ * to write the tree (its merge's ORIG_HEAD, its rebase's pre-rebase), against what FETCH_HEAD marks
+ * for merging; `git fetch` alone is checked at fetch time, against the remote-tracking ref it moves.
+ */
+const PULLS: Array<[string, (p: Pulled) => string, string]> = [
+  ['git pull (fast-forward)', (p) => ok(p.t, ['pull', '-q', '--ff-only']).stderr, 'FETCH_HEAD'],
   [
     'git pull (merge)',
     (p) => {
@@ -104,6 +109,7 @@ const PULLS: Array<[string, (p: Pulled) => string, string?]> = [
       ok(p.t, ['commit', '-q', '-m', 'local']);
       return ok(p.t, ['pull', '-q', '--no-rebase', '--no-edit']).stderr;
     },
+    'FETCH_HEAD',
   ],
   [
     'git pull --rebase',
@@ -113,15 +119,47 @@ const PULLS: Array<[string, (p: Pulled) => string, string?]> = [
       ok(p.t, ['commit', '-q', '-m', 'local']);
       return ok(p.t, ['pull', '-q', '--rebase']).stderr;
     },
+    'FETCH_HEAD',
   ],
-  ['git fetch, then git merge origin/main', (p) => ok(p.t, ['fetch', '-q']).stderr + ok(p.t, ['merge', '-q', '--ff-only', 'origin/main']).stderr],
-  ['git pull origin main (tracking branch set)', (p) => ok(p.t, ['pull', '-q', '--ff-only', 'origin', 'main']).stderr],
+  ['git fetch, then git merge origin/main', (p) => ok(p.t, ['fetch', '-q']).stderr + ok(p.t, ['merge', '-q', '--ff-only', 'origin/main']).stderr, 'refs/remotes/origin/main'],
+  // FETCH_HEAD is written after --atomic's one transaction: the upstream's line is checked instead.
+  ['git fetch --atomic, then git merge origin/main', (p) => ok(p.t, ['fetch', '-q', '--atomic']).stderr + ok(p.t, ['merge', '-q', '--ff-only', 'origin/main']).stderr, 'refs/remotes/origin/main'],
+  ['git pull origin main (tracking branch set)', (p) => ok(p.t, ['pull', '-q', '--ff-only', 'origin', 'main']).stderr, 'FETCH_HEAD'],
   [
     'git pull origin main (no tracking branch)',
     (p) => {
       ok(p.t, ['branch', '--unset-upstream']);
       return ok(p.t, ['pull', '-q', '--ff-only', 'origin', 'main']).stderr;
     },
+    'FETCH_HEAD',
+  ],
+  // The tip was fetched before .env was there (or in another worktree, or with hooks off): the
+  // pull's own fetch moves nothing; its merge is checked all the same.
+  [
+    'git pull of a tip fetched earlier',
+    (p) => {
+      const saved = path.join(p.t.base, 'env.saved');
+      fs.renameSync(path.join(p.t.dir, '.env'), saved);
+      const fetched = ok(p.t, ['fetch', '-q']).stderr;
+      expect(fetched).not.toContain('guard:');
+      fs.renameSync(saved, path.join(p.t.dir, '.env'));
+      return ok(p.t, ['pull', '-q', '--ff-only']).stderr;
+    },
+    'FETCH_HEAD',
+  ],
+  [
+    'git pull --rebase of a tip fetched earlier',
+    (p) => {
+      p.t.write('local.txt', 'local work\n');
+      ok(p.t, ['add', 'local.txt']);
+      ok(p.t, ['commit', '-q', '-m', 'local']);
+      const saved = path.join(p.t.base, 'env.saved');
+      fs.renameSync(path.join(p.t.dir, '.env'), saved);
+      ok(p.t, ['fetch', '-q']);
+      fs.renameSync(saved, path.join(p.t.dir, '.env'));
+      return ok(p.t, ['pull', '-q', '--rebase']).stderr;
+    },
+    'FETCH_HEAD',
   ],
   // From a path (a URL alike): no remote-tracking ref moves; the merge's ORIG_HEAD transaction does it.
   ['git pull <path> main (fast-forward)', (p) => ok(p.t, ['pull', '-q', '--ff-only', path.join(p.t.base, 'up.git'), 'main']).stderr, 'FETCH_HEAD'],
@@ -135,10 +173,21 @@ const PULLS: Array<[string, (p: Pulled) => string, string?]> = [
     },
     'FETCH_HEAD',
   ],
+  // A rebase writes the tree before its first ref transaction: pre-rebase checks it.
+  [
+    'git pull --rebase <path> main',
+    (p) => {
+      p.t.write('local.txt', 'local work\n');
+      ok(p.t, ['add', 'local.txt']);
+      ok(p.t, ['commit', '-q', '-m', 'local']);
+      return ok(p.t, ['pull', '-q', '--rebase', path.join(p.t.base, 'up.git'), 'main']).stderr;
+    },
+    'FETCH_HEAD',
+  ],
 ];
 
 describe('a pull captures the ignored files it writes over, at fetch time', () => {
-  it.each(PULLS)('%s: .env captured before the merge, the printed command gives its bytes and 0600 back', (_name, pull, ref = 'refs/remotes/origin/main') => {
+  it.each(PULLS)('%s: .env captured before the merge, the printed command gives its bytes and 0600 back', (_name, pull, ref) => {
     const p = setup();
     const { t } = p;
     try {
@@ -226,8 +275,8 @@ describe('a pull captures the ignored files it writes over, at fetch time', () =
       teammatePushes(p, { '.env': THEIRS });
       const before = hookSnapshots(t);
       const stderr = ok(t, ['pull', '-q', '--ff-only']).stderr;
-      expect(stderr).toContain('guard: warning: merging origin/main (git pull, git merge) writes its tracked files over the ignored .env');
-      expect(stderr).toContain('Move them aside before the merge');
+      expect(stderr).toContain('guard: warning: merging what git pull fetched (FETCH_HEAD) writes its tracked files over the ignored .env');
+      expect(stderr).toContain('move them aside');
       expect(t.read('.env')).toBe(THEIRS);
       expect(hookSnapshots(t)).toBe(before);
       expect(loggedEvents(t, 'ignored-captured')).toHaveLength(0);
@@ -273,6 +322,35 @@ describe('a pull captures the ignored files it writes over, at fetch time', () =
       expect(argv2.filter((a) => a.includes('ls-files')).length, JSON.stringify(argv2)).toBe(1);
       expect(argv2.filter((a) => a.includes('rev-parse')).length, JSON.stringify(argv2)).toBe(0);
       expect(hookSnapshots(t)).toBe(before);
+    } finally {
+      t.cleanup();
+    }
+  });
+
+  it('an unborn HEAD (git checkout --orphan): the fetch and the agent hook compare with nothing, so every file of the tip counts; .env comes back', () => {
+    const p = setup();
+    const { t } = p;
+    try {
+      // An orphan branch with nothing on disk but the ignored .env (ignored by info/exclude).
+      ok(t, ['checkout', '-q', '--orphan', 'fresh']);
+      ok(t, ['rm', '-rq', '--cached', '.']);
+      fs.rmSync(path.join(t.dir, 'app.txt'));
+      fs.rmSync(path.join(t.dir, '.gitignore'));
+      fs.appendFileSync(path.join(t.dir, '.git/info/exclude'), '.env\n');
+      teammatePushes(p, { '.env': THEIRS });
+      // The fetch (FETCH_HEAD marks main, named) captures it.
+      const fetched = ok(t, ['fetch', '-q', 'origin', 'main']).stderr;
+      expect(fetched).toContain('guard: origin/main tracks .env');
+      // The agent hook, before the merge: overwrite-ignored, .env named.
+      const check = JSON.parse(t.guard(['check-command', '--json', 'git merge origin/main'], { env: { CLAUDECODE: '1' } }).stdout) as { verdict: string; reason: string };
+      expect(check).toMatchObject({ verdict: 'snapshot', rule: 'overwrite-ignored' });
+      expect(check.reason).toContain('.env');
+      ok(t, ['merge', '-q', 'origin/main']);
+      expect(t.read('.env')).toBe(THEIRS);
+      const r = t.guard([...giveBackCommand(fetched), '--yes']);
+      expect(r.code, r.stderr + r.stdout).toBe(0);
+      expect(fs.readFileSync(path.join(t.dir, '.env'))).toEqual(SECRET);
+      expect(mode(t, '.env')).toBe('600');
     } finally {
       t.cleanup();
     }

@@ -71,6 +71,22 @@ describe('guard status: agent hooks', () => {
     });
   });
 
+  it('says which installed agents run git with hooks off (Gemini CLI), where only the agent hook checks their commands', async () => {
+    await withTestRepo(async (t) => {
+      t.write('a.txt', 'a\n');
+      t.git(['add', '.']);
+      t.git(['commit', '-q', '-m', 'a']);
+      expect(t.guard(['init', '--yes', '--agents', 'claude']).code).toBe(0);
+      expect(JSON.parse(t.guard(['status', '--json']).stdout).agents.gitHooksOff).toEqual([]);
+      expect(t.guard(['status']).stdout).not.toContain('hooks off');
+      expect(t.guard(['init', '--yes', '--agents', 'claude,gemini']).code).toBe(0);
+      expect(JSON.parse(t.guard(['status', '--json']).stdout).agents.gitHooksOff).toEqual(['Gemini CLI']);
+      const status = t.guard(['status']);
+      expect(status.stdout).toContain('note: Gemini CLI runs every git command with git\'s hooks off (core.hooksPath=""), so guard\'s git hooks never run for its commands: only the agent hook checks them');
+      expect(status.stdout).toContain('docs/hooks.md, "Agents that run git with hooks off"');
+    });
+  });
+
   it('notices a deleted hook file (an agent ran git clean) and names the fix', async () => {
     await withTestRepo(async (t) => {
       expect(t.guard(['init', '--yes', '--agents', 'copilot']).code).toBe(0);
