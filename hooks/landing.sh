@@ -63,8 +63,12 @@ guard_land() {
   guard_run_node "$GUARD_NODE_BIN" "$GUARD_PKG/bin/guard.js" hook fetch-landing "$1" "$2" </dev/null || :
 }
 
-# A pull about to write the tree: each tip its fetch marked for merging.
+# A pull about to write the tree: each tip its fetch marked for merging, but HEAD's own ($1, when
+# known: an up-to-date pull still writes ORIG_HEAD, and a tip equal to HEAD lands nothing).
 guard_land_fetch_head() {
   guard_read_merge_oids
-  for guard_oid in $guard_merge_oids; do guard_land FETCH_HEAD "$guard_oid"; done
+  for guard_oid in $guard_merge_oids; do
+    [ "$guard_oid" = "${1-}" ] && continue
+    guard_land FETCH_HEAD "$guard_oid"
+  done
 }

@@ -352,7 +352,14 @@ if ! . "$GUARD_PKG/hooks/landing.sh" 2>/dev/null; then
   exit 0
 fi
 if [ -n "$guard_at_merge" ]; then
-  guard_land_fetch_head
+  # ORIG_HEAD's new value is HEAD's.
+  guard_head_oid=
+  while read -r guard_old_oid guard_new_oid guard_ref; do
+    [ "$guard_ref" = ORIG_HEAD ] && guard_head_oid=$guard_new_oid
+  done <<GUARD_INPUT_END
+$guard_input
+GUARD_INPUT_END
+  guard_land_fetch_head "$guard_head_oid"
   exit 0
 fi
 guard_read_merge_oids

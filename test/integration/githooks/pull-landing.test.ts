@@ -310,6 +310,11 @@ describe('a pull captures the ignored files it writes over, at fetch time', () =
       expect(sub('ls-files'), JSON.stringify(argv)).toBe(0);
       expect(sub('rev-parse'), JSON.stringify(argv)).toBe(0);
       expect(hookSnapshots(t)).toBe(before);
+      // Already up to date: its merge still writes ORIG_HEAD, but the tip is HEAD: no git process.
+      const file3 = path.join(t.base, 'trace-up-to-date.json');
+      ok(t, ['pull', '-q', '--ff-only'], traceEnv(file3));
+      const argv3 = tracedArgv(file3);
+      expect(argv3.filter((a) => a.includes('diff-tree')).length, JSON.stringify(argv3)).toBe(0);
 
       // Something untracked but not ignored in the way: git refuses the pull itself; one ls-files, no Node.
       teammatePushes(p, { 'notes.txt': 'theirs\n' });
