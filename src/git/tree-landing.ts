@@ -15,7 +15,8 @@
  * is listed with what is under it: git removes it. Regenerable output (commands.regenerable) is
  * never captured (it is matched only where something is in the way). A revision git cannot
  * resolve throws: the query stays unanswered and the command keeps the verdict its text gets.
- * On an unborn HEAD every path the other tree tracks counts as added (one ls-tree).
+ * On an unborn HEAD, for a tip known to exist (a fetch's), every path it tracks counts as added
+ * (one ls-tree).
  */
 import fs from 'node:fs';
 import type { TreeLandingQuery } from '../policy/command/state.js';
@@ -99,11 +100,11 @@ function listAdded(query: TreeLandingQuery, specs: string[]): string[] {
     const out = runGitSync(['diff-tree', '-r', '-z', '--name-only', '--no-renames', '--diff-filter=AT', query.from, query.to, ...specs], { cwd: query.cwd });
     return splitNulBytes(out.stdout);
   } catch (error) {
-    // An unborn HEAD (a new repository, `git checkout --orphan`): every path `to` tracks is one it
-    // adds, and git merge, reset --hard and switch -c X TO write them over ignored files there too
-    // (git 2.39, run). One rev-parse says so, only where diff-tree failed; with pathspecs the
-    // query stays unanswered (ls-tree does not read pathspec magic).
-    if (query.from !== 'HEAD' || specs.length > 0 || runGitSync(['rev-parse', '-q', '--verify', 'HEAD'], { cwd: query.cwd, okCodes: [1] }).code === 0) throw error;
+    // An unborn HEAD (a new repository, `git checkout --orphan`) where `to` is known to exist:
+    // every path `to` tracks is one it adds, and git merge, reset --hard and switch -c X TO write
+    // them over ignored files there too (git 2.39, run). With pathspecs the query stays
+    // unanswered (ls-tree does not read pathspec magic).
+    if (query.from !== 'HEAD' || !query.toExists || specs.length > 0) throw error;
     return splitNulBytes(runGitSync(['ls-tree', '-r', '-z', '--name-only', '--full-tree', query.to], { cwd: query.cwd }).stdout);
   }
 }

@@ -57,7 +57,7 @@ export async function fetchLanding(cwd: string, ref: string, tip: string, env: R
     const regenerable = (rel: string): boolean => isRegenerable(rel, policy.commands.regenerable);
     const root = repo.root.replace(/\/+$/, '');
     // A nested repository (`dir/`) is not captured file by file; git does not remove one it finds there.
-    const files = treeLanding(repo, { cwd: root, from: 'HEAD', to: tip, pathspecs: [] }, regenerable).filter((f) => !f.endsWith('/') && !regenerable(f));
+    const files = treeLanding(repo, { cwd: root, from: 'HEAD', to: tip, toExists: true, pathspecs: [] }, regenerable).filter((f) => !f.endsWith('/') && !regenerable(f));
     if (files.length === 0) return { refused: false, messages: [] };
     const names = files.map((f) => pathText(f as GitPath));
     const bytes = files.reduce((sum, f) => sum + sizeOf(root, f), 0);

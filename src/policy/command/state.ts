@@ -283,6 +283,13 @@ export interface TreeLandingQuery {
   /** The tree the working tree holds now (`HEAD`), or a commit's parent for a cherry-pick (`C^`). */
   from: string;
   to: string;
+  /**
+   * `to` is an object id known to exist (a fetched tip: src/githooks/fetch-landing.ts): where
+   * diff-tree from `HEAD` fails, HEAD is unborn, and every path `to` tracks counts as added (one
+   * ls-tree, no process to ask). Not set by the agent hook, where a failed diff-tree is far more
+   * often a revision that does not resolve, which must cost nothing more.
+   */
+  toExists?: boolean;
   /** Pathspecs as written (relative to cwd) that limit what is written; empty: the whole tree. */
   pathspecs: string[];
   /**
