@@ -751,7 +751,12 @@ async function rollbackOnce(repo: Repo, options: RollbackOptions, inTheWay: GitP
       ...(capturedNotRestored.length > 0 ? { capturedNotRestored } : {}),
       ...(sparseGoal !== pre.sparse && !sameSparse(pre.sparse, sparseGoal) ? { sparse: true as const } : {}),
     };
-    const modesChange = !selects(selection) && (JSON.stringify(target.modes ?? null) !== JSON.stringify(pre.modes ?? null) || knownModesDiffer(repo.root, target));
+    // A restore of some paths: the files it selects, when either side records bits at all (one diff-tree).
+    const records = (r: ModeRecords): number => Object.keys(r.modes ?? {}).length + Object.keys(r.knownModes ?? {}).length;
+    const selectedForModes = selects(selection) && records(target) + records(pre) > 0 ? (await selectedDiff(repo, ['--name-status'], await emptyTree(repo), treeGoal, selection)).map(([, p]) => p as string) : null;
+    const modesChange = selects(selection)
+      ? selectedForModes !== null && JSON.stringify(recordsOf(target, selectedForModes)) !== JSON.stringify({ ...recordsOf(pre, selectedForModes), umask: target.umask })
+      : JSON.stringify(target.modes ?? null) !== JSON.stringify(pre.modes ?? null) || knownModesDiffer(repo.root, target);
     const nothingToDo = !plan.sparse && plan.files.length === 0 && !plan.indexChanges && !modesChange && plan.refs.length === 0 && !plan.head && !plan.stash && !operationChanges(plan.operation);
     if (options.dryRun || (nothingToDo && !interrupted)) {
       // Nothing changes, but a captured file stays out: said in the journal too.
@@ -855,13 +860,11 @@ async function rollbackOnce(repo: Repo, options: RollbackOptions, inTheWay: GitP
     await restoreSparse(repo, pre.sparse, sparseGoal);
     // Permission bits git's checkout does not give (an untracked key at 0600), as the target
     // recorded them, and those of the files read-tree rewrote; after the index, which says what is
-    // tracked. A restore of some paths gives back only the rewritten files' bits.
+    // tracked. A restore of some paths gives back only the selected files' bits (below).
     // The captured ignored files brought back get the bits their capture recorded (a key at 0600).
     const modeGoal = Object.keys(capturedModes).length > 0 ? { ...target, modes: { ...target.modes, ...capturedModes } } : target;
     // The files it wrote: under another umask than the target's, untracked ones get the target's default.
     const written = files.filter((f) => f.action !== 'delete' && f.kind === 'file').map((f) => f.path);
-    // A restore of some paths gives the files it wrote the bits the target recorded for them (a
-    // key at 0600 captured before a pull wrote over it comes back 0600), and nothing else's.
     // A file kept because the target ignores it (a .gitignore rewritten after the target made .env
     // untracked, so the state before the rollback recorded its 0600) is an ignored file at the
     // target, which the target records no bits for: its bits stay as they are, where the bits
@@ -870,7 +873,15 @@ async function rollbackOnce(repo: Repo, options: RollbackOptions, inTheWay: GitP
     // The files it untracks that were tracked with bits no snapshot knew (narrowed by a chmod no
     // git command saw since) get the default back when the target held them untracked at it, and
     // the bits they had go into the journal for --undo (the state before did not know them).
-    const learned = await restoreModes(repo, selects(selection) ? recordsOf(modeGoal, written) : modeGoal, selects(selection) ? {} : modesBefore, kept, selects(selection) ? [] : written, selects(selection) ? new Set() : await untracks());
+    // A restore of some paths gives every file it selects the bits the target records for it,
+    // also one whose bytes it did not have to write (an agent's chmod 644 of a key at 0600 stayed
+    // 0644 before 2026-12-05: found by the rollback fuzzer's wider states, seed 5108), and git's
+    // default back to an untracked one that only the state before recorded; nothing else's. The
+    // selected files: one diff-tree, only when either side records bits at all.
+    const selected = selectedForModes ?? written;
+    const learned = selects(selection)
+      ? await restoreModes(repo, recordsOf(modeGoal, selected), { modes: recordsOf(pre, selected).modes }, kept, [], new Set())
+      : await restoreModes(repo, modeGoal, modesBefore, kept, written, await untracks());
     if (Object.keys(learned).length > 0) record.untrackedModes = learned;
 
     // Last, once refs, HEAD and the index are in place: git's merge, cherry-pick or revert state
