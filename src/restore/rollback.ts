@@ -51,7 +51,7 @@ import { isProcessAlive, pidSpaceId, pidSpaceTag } from '../util/process-alive.j
 import { withCapturedIgnored } from './captured-ignored.js';
 import { notRestoredCommand, type NotRestored } from './not-restored.js';
 import { applyRawWrites, planRawWrites, type RawSelection } from './raw-restore.js';
-import { applyFlags } from '../snapshot/index-flags.js';
+import { applyFlags, type IndexFlagsMeta } from '../snapshot/index-flags.js';
 import { keptModes, knownModesDiffer, restoreModes, type ModeRecords } from '../snapshot/file-modes.js';
 import { filesUntracked, keepIgnoredAtTarget } from './ignored-at-target.js';
 import { checkSparsePatterns, restoreSparse } from './sparse-restore.js';
@@ -260,17 +260,33 @@ async function defaultTarget(repo: Repo, pre: Snapshot): Promise<Snapshot> {
   });
 }
 
-/** Applies T's entries for the matched paths onto a copy of `base` index; returns the new index file. */
-async function overlayPaths(repo: Repo, base: TempIndex, from: string, to: string, selection: Selection): Promise<void> {
+/** Applies T's entries for the matched paths onto a copy of `base` index; returns the paths it changed. */
+async function overlayPaths(repo: Repo, base: TempIndex, from: string, to: string, selection: Selection): Promise<GitPath[]> {
   // Raw format: ":oldmode newmode oldoid newoid status\0path\0"
   const records: string[] = [];
+  const changed: GitPath[] = [];
   for (const [header, file] of await selectedDiff(repo, [], from, to, selection)) {
     const [, newMode, , newOid] = header.slice(1).split(' ');
     const deleted = /^0+$/.test(newMode!);
     records.push(`${deleted ? '0' : newMode} ${deleted ? zeroOid(newOid!) : newOid}\t${file}\0`);
+    changed.push(file);
   }
-  if (records.length === 0) return;
+  if (records.length === 0) return changed;
   await runGit(['update-index', '-z', '--index-info'], { cwd: repo.root, env: { GIT_INDEX_FILE: base.file }, input: Buffer.from(records.join(''), 'latin1') });
+  return changed;
+}
+
+/**
+ * The index bits after a restore of some paths (`--paths`, `guard restore`): the entries it took
+ * from the target take the target's assume-unchanged, skip-worktree and intent-to-add bits, every
+ * other entry keeps its own. The index is rebuilt from a tree, which holds none of them: before
+ * 2026-12-05 a `--paths` restore dropped the bits of entries it did not touch (an assume-unchanged
+ * local override, found by the rollback fuzzer's wider states, seed 5109).
+ */
+function flagsAfterRestore(before: IndexFlagsMeta | undefined, target: IndexFlagsMeta | undefined, changed: readonly GitPath[]): IndexFlagsMeta {
+  const taken = new Set<string>(changed.map(pathText));
+  const pick = (name: keyof IndexFlagsMeta): string[] => [...(before?.[name] ?? []).filter((t) => !taken.has(t)), ...(target?.[name] ?? []).filter((t) => taken.has(t))];
+  return { assumeUnchanged: pick('assumeUnchanged'), skipWorktree: pick('skipWorktree'), intentToAdd: pick('intentToAdd') };
 }
 
 /** `snapshot` without the recorded bits of the untracked files `paths` (bytes). */
@@ -687,6 +703,8 @@ async function rollbackOnce(repo: Repo, options: RollbackOptions, inTheWay: GitP
     // What the working tree and the index should become.
     let treeGoal = target.tree;
     let indexGoal: { tree: string | null; raw: string | null } = { tree: target.indexTree, raw: target.rawIndex };
+    // A restore of some paths: the index entries it takes from the target (their bits come from the target too).
+    let takenEntries: GitPath[] = [];
     if (selects(selection)) {
       const hybrid = await copyUserIndex(repo, worktreeIndex.file);
       temps.push(hybrid);
@@ -695,7 +713,7 @@ async function rollbackOnce(repo: Repo, options: RollbackOptions, inTheWay: GitP
       if (pre.indexTree && target.indexTree) {
         const staged = await copyUserIndex(repo);
         temps.push(staged);
-        await overlayPaths(repo, staged, pre.indexTree, target.indexTree, selection);
+        takenEntries = await overlayPaths(repo, staged, pre.indexTree, target.indexTree, selection);
         indexGoal = { tree: await writeTreeOf(repo, staged.file), raw: null };
       } else {
         indexGoal = { tree: pre.indexTree, raw: pre.rawIndex };
@@ -850,8 +868,9 @@ async function rollbackOnce(repo: Repo, options: RollbackOptions, inTheWay: GitP
       // ctime: "Entry 'src/app.js' not uptodate", the rollback stopped half done).
       await runGit(['read-tree', '-i', '-m', indexGoal.tree ?? (await emptyTree(repo))], { cwd: repo.root, env: { GIT_INDEX_FILE: staged.file } });
       // The bits no tree holds (assume-unchanged, skip-worktree, intent-to-add) as the snapshot
-      // recorded them; a restore of some paths leaves the index's other entries as they are.
-      if (!selects(selection)) await applyFlags(repo, staged.file, target.indexFlags);
+      // recorded them; a restore of some paths gives them to the entries it took from the snapshot
+      // and leaves the index's other entries' bits as they were (flagsAfterRestore).
+      await applyFlags(repo, staged.file, selects(selection) ? flagsAfterRestore(pre.indexFlags, target.indexFlags, takenEntries) : target.indexFlags);
       content = await fs.readFile(staged.file);
     }
     await lock.commit(content);
