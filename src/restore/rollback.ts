@@ -197,7 +197,10 @@ async function checkPreconditions(repo: Repo, interrupted: RollbackRecord | null
   if (operation && !(await writtenByLastRollback(repo, operation, interrupted))) {
     throw new GuardError('refused', `a ${operation} is in progress; rollback changed nothing`, {
       hints: [
-        `Finish it (git ${operation} --continue) or abort it (git ${operation} --abort), then run the rollback again.`,
+        // git bisect has no --continue or --abort: it ends with `git bisect reset` (found by the rollback fuzzer's wider states, seed 6024).
+        operation === 'bisect'
+          ? 'Finish it (git bisect good / git bisect bad until it names the commit) or end it (git bisect reset), then run the rollback again.'
+          : `Finish it (git ${operation} --continue) or abort it (git ${operation} --abort), then run the rollback again.`,
         ...(RECORDED_OPERATIONS.includes(operation) ? [`To keep it first: \`guard snapshot\` records it, and \`guard rollback <that snapshot>\` brings the ${operation} back after an abort.`] : []),
       ],
     });
