@@ -9,8 +9,9 @@ import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { createTestRepo, GUARD_BIN, processesWithHomeUnder, quietRepoConfig, type TestRepo } from '../helpers/git-repo.js';
-import { buildHistory, buildWorkingState, destroyStep, laterDestroyStep, endOperation, gitRaw, operationInProgress, Rng, type GenOptions } from './rollback-gen.js';
-import { capture, diffStates, ignoredOf, promised, type State } from './rollback-oracle.js';
+import { buildHistory, buildWorkingState, destroyStep, laterDestroyStep, endOperation, gitDirOf, gitRaw, operationInProgress, Rng, type GenOptions, type WideOptions } from './rollback-gen.js';
+import { pathsTarget, wideDestroyStep } from './rollback-ops.js';
+import { capture, diffStates, ignoredOf, promised, submodules, type State } from './rollback-oracle.js';
 
 export interface CaseOptions {
   /** A bare repository to clone as the base state (a real project's shape) instead of generated history. */
@@ -28,6 +29,12 @@ export interface CaseOptions {
    * depends on the machine's speed, so the fixed seeds of CI use steps and stay reproducible.
    */
   killByStepOnly?: boolean;
+  /**
+   * The wider states (rollback-ops.ts, from a stream of their own): operations stopped half way,
+   * a submodule with local changes, a rollback run from a linked worktree, `--paths`. Off for the
+   * seeds found before them, so they keep their cases.
+   */
+  wide?: boolean;
 }
 
 export interface CaseResult {
@@ -56,10 +63,18 @@ async function settle(repo: TestRepo, ms = 20_000): Promise<void> {
  * on its way (captured into the pre-rollback snapshot: docs/snapshot-format.md, "Other files in
  * the way"), and may stay as an extra untracked-or-ignored file where the target lacks it.
  */
-function checkRollback(label: string, expected: State, from: State, actual: State, findings: string[], strictIgnored: boolean): void {
+function checkRollback(label: string, expected: State, from: State, actual: State, findings: string[], strictIgnored: boolean, extra?: Extra): void {
+  // The inside of a submodule is in no snapshot (docs/snapshot-format.md, "Submodules"): no rollback may change it.
+  const subDiff = diffStates(submodules(from), submodules(actual));
+  if (subDiff.length > 0) findings.push(`${label}: the inside of a submodule changed:\n  ${subDiff.join('\n  ')}`);
+  if (extra?.main) {
+    // A rollback run in a linked worktree leaves the main worktree (its files, index, HEAD, git state) alone.
+    const mainDiff = diffStates(mainView(extra.main.before), mainView(capture(extra.main.repo)));
+    if (mainDiff.length > 0) findings.push(`${label}: the main worktree changed:\n  ${mainDiff.join('\n  ')}`);
+  }
   const ignoredFrom = ignoredOf(from);
   const exp = promised(expected);
-  const act = promised(actual);
+  const act = promised(extra?.normalize ? extra.normalize(actual) : actual);
   for (const [name, value] of ignoredFrom) {
     // Still there, ignored or not: no part of the comparison.
     if (act.get(`file:${name}`) === value && !exp.has(`file:${name}`)) act.delete(`file:${name}`);
@@ -74,6 +89,63 @@ function checkRollback(label: string, expected: State, from: State, actual: Stat
     const inTheWay = expectedFiles.some((f) => f === name || f.startsWith(`${name}/`) || name.startsWith(`${f}/`));
     if (!inTheWay || strictIgnored) findings.push(`${label}: ignored file ${JSON.stringify(name)} changed: ${value} -> ${now.get(name) ?? 'gone'}`);
   }
+}
+
+interface Extra {
+  /** The rollback runs in a linked worktree: the main worktree's state before it. */
+  main?: { repo: TestRepo; before: State };
+  /** What a `--paths` rollback does not promise, taken out of the state after it (pathsExpected). */
+  normalize?: (state: State) => State;
+}
+
+/** What a rollback in another worktree must not touch: the main worktree's files, index, HEAD and git state. */
+function mainView(state: State): State {
+  return new Map([...state].filter(([k]) => k.startsWith('file:') || k.startsWith('sub:') || k === ':index' || k === ':index-flags' || k === ':head' || k.startsWith(':op:')));
+}
+
+const selectedBy = (name: string) => (p: string): boolean => p === name || p.startsWith(`${name}/`);
+
+/**
+ * What `guard rollback --paths NAME --paths 'NAME/**'` promises (docs/snapshot-format.md, "Snapshots
+ * of other worktrees" and the restore recipe): the snapshot's files and staged entries under NAME,
+ * everything else as it was (other files, other index entries and their bits, HEAD, refs, stash,
+ * git's operation state, the sparse view). Index entries are compared only when neither index is
+ * conflicted (a conflicted one has no tree: the index stays as it is).
+ */
+function pathsExpected(s0: State, s1: State, name: string): State {
+  const m = selectedBy(name);
+  const out: State = new Map();
+  const entries = (s: State, k: string, sep: string): string[] => (s.get(k) ?? '').split(sep).filter(Boolean);
+  const nameOfEntry = (e: string): string => e.slice(e.indexOf('\t') + 1);
+  const flagName = (line: string): string => line.slice(0, line.lastIndexOf(' '));
+  for (const [k, v] of s1) if (!(k.startsWith('file:') && m(k.slice(5)))) out.set(k, v);
+  for (const [k, v] of s0) if (k.startsWith('file:') && m(k.slice(5))) out.set(k, v);
+  const conflicted = (s: State): boolean => entries(s, ':index', '\0').some((e) => !e.includes(' 0\t'));
+  if (!conflicted(s0) && !conflicted(s1)) {
+    const byName = (a: string, b: string): number => (nameOfEntry(a) < nameOfEntry(b) ? -1 : nameOfEntry(a) > nameOfEntry(b) ? 1 : 0);
+    const ita = (e: string): boolean => e.startsWith('(mode)');
+    out.set(':index', [...entries(s1, ':index', '\0').filter((e) => !m(nameOfEntry(e))), ...entries(s0, ':index', '\0').filter((e) => m(nameOfEntry(e)) && !ita(e))].sort(byName).join('\0'));
+    out.set(':index-flags', entries(s1, ':index-flags', '\n').filter((l) => !m(flagName(l))).join('\n'));
+  }
+  return out;
+}
+
+/**
+ * Not promised by a `--paths` rollback, taken out of the state after it: the assume-unchanged,
+ * skip-worktree and intent-to-add bits of the selected entries (an entry it takes from the snapshot
+ * takes the snapshot's, one it leaves keeps its own: flagsAfterRestore in src/restore/rollback.ts),
+ * and so a selected intent-to-add entry (the file itself is compared).
+ */
+function pathsNormalize(name: string, s0: State, s1: State): (state: State) => State {
+  const m = selectedBy(name);
+  const conflicted = (s: State): boolean => (s.get(':index') ?? '').split('\0').filter(Boolean).some((e) => !e.includes(' 0\t'));
+  if (conflicted(s0) || conflicted(s1)) return (state) => state;
+  return (state) => {
+    const out = new Map(state);
+    out.set(':index', (state.get(':index') ?? '').split('\0').filter((e) => e && !(m(e.slice(e.indexOf('\t') + 1)) && e.startsWith('(mode)'))).join('\0'));
+    out.set(':index-flags', (state.get(':index-flags') ?? '').split('\n').filter((l) => l && !m(l.slice(0, l.lastIndexOf(' ')))).join('\n'));
+    return out;
+  };
 }
 
 function guard(repo: TestRepo, args: string[], env: Record<string, string> = {}): { code: number; out: string; stdout: string } {
@@ -108,12 +180,26 @@ export async function runCase(seed: number, options: CaseOptions = {}): Promise<
   const opts: GenOptions = { big: options.big ?? true };
   const log: string[] = [];
   const findings: string[] = [];
-  const repo = createTestRepo(options.base ? { init: false } : {});
+  const main = createTestRepo(options.base ? { init: false } : {});
+  let repo = main;
   try {
     if (options.base) cloneBase(repo, options.base);
     else buildHistory(repo, rng, opts, log);
     const later = new Rng(seed ^ 0x5bd1e995);
-    buildWorkingState(repo, rng, opts, log, later);
+    // The wider states (rollback-ops.ts) draw from a stream of their own.
+    const wideRng = options.wide ? new Rng(seed ^ 0x27d4eb2f) : null;
+    const fromWorktree = wideRng !== null && gitRaw(repo, ['rev-parse', '-q', '--verify', 'HEAD']).code === 0 && wideRng.chance(0.15);
+    const pathsMode = wideRng !== null && wideRng.chance(0.2);
+    const wide: WideOptions | undefined = wideRng ? { rng: wideRng, submodule: !fromWorktree && wideRng.chance(0.25) } : undefined;
+    if (fromWorktree) {
+      // The whole case runs in a linked worktree on a branch of its own; the main worktree stays on main.
+      const dir = path.join(repo.base, 'wt-run');
+      const r = gitRaw(repo, ['worktree', 'add', '-q', '-b', 'run', dir, 'HEAD']);
+      if (r.code !== 0) throw new Error(`worktree add failed: ${r.stderr}`);
+      repo = { ...repo, dir };
+      log.push('the case runs in the linked worktree wt-run');
+    }
+    buildWorkingState(repo, rng, opts, log, later, wide);
 
     // Snapshot: must change nothing (files, mtimes, ignored files, the index file's bytes, refs).
     const untouched = capture(repo, { untouched: true });
@@ -127,9 +213,11 @@ export async function runCase(seed: number, options: CaseOptions = {}): Promise<
     const snapDiff = diffStates(untouched, afterSnap);
     if (snapDiff.length > 0) findings.push(`guard snapshot changed the repository:\n  ${snapDiff.join('\n  ')}`);
     const s0 = capture(repo);
+    const s0Names = [...s0.keys()].filter((k) => k.startsWith('file:')).map((k) => k.slice(5));
 
     // Destroy.
     for (let i = 0, n = rng.range(1, 8); i < n; i++) {
+      if (wideRng && wideRng.chance(operationInProgress(repo) ? 0.6 : 0.3)) log.push(`destroy: ${wideDestroyStep(repo, wideRng)}`);
       log.push(`destroy: ${destroyStep(repo, rng, opts)}`);
       if (options.laterDestroy !== false && later.chance(0.25)) log.push(`destroy: ${laterDestroyStep(repo, later)}`);
     }
@@ -144,6 +232,13 @@ export async function runCase(seed: number, options: CaseOptions = {}): Promise<
       log.push('destroy: operation ended');
     }
     const s1 = capture(repo);
+    const extra: Extra = repo !== main ? { main: { repo: main, before: capture(main) } } : {};
+        // --paths NAME --paths 'NAME/**': NAME a top-level name of S0 or S1 (plain characters only).
+    const pathsName = pathsMode && wideRng ? pathsTarget(repo, wideRng, s0Names.map((n) => n.split('/')[0]!).filter((n) => /^[A-Za-z0-9._-]+$/.test(n) && n !== '.gitignore')) : null;
+    const pathsArgs = pathsName ? ['--paths', pathsName, '--paths', `${pathsName}/**`] : [];
+    const goal = pathsName ? pathsExpected(s0, s1, pathsName) : s0;
+    if (pathsName) log.push(`rollback --paths ${pathsName} --paths '${pathsName}/**'`);
+    const goalExtra: Extra = pathsName ? { ...extra, normalize: pathsNormalize(pathsName, s0, s1) } : extra;
     if (process.env.GUARD_FUZZ_STOP === 's1') {
       // For a look at S1 by hand (with GUARD_FUZZ_KEEP=1): the case stops before the rollback.
       findings.push('stopped at S1 (GUARD_FUZZ_STOP)');
@@ -152,13 +247,13 @@ export async function runCase(seed: number, options: CaseOptions = {}): Promise<
 
     // Rollback, undo.
     const t0 = Date.now();
-    const rb = guard(repo, ['rollback', '--yes', '--json', id]);
+    const rb = guard(repo, ['rollback', '--yes', '--json', id, ...pathsArgs]);
     const rollbackMs = Date.now() - t0;
     if (rb.code !== 0) {
       findings.push(`rollback failed (${rb.code}): ${rb.out}`);
       return { seed, findings, log, ms: Date.now() - started };
     }
-    checkRollback('rollback', s0, s1, capture(repo), findings, false);
+    checkRollback('rollback', goal, s1, capture(repo), findings, false, goalExtra);
     if ((JSON.parse(rb.stdout) as { nothingToDo: boolean }).nothingToDo) {
       // The destroyer changed nothing the snapshot holds: no rollback was made, none to undo.
       log.push('rollback: nothing to do');
@@ -169,7 +264,7 @@ export async function runCase(seed: number, options: CaseOptions = {}): Promise<
       findings.push(`rollback --undo failed (${undo.code}): ${undo.out}`);
       return { seed, findings, log, ms: Date.now() - started };
     }
-    checkRollback('undo', s1, s1, capture(repo), findings, true);
+    checkRollback('undo', s1, s1, capture(repo), findings, true, extra);
     if (findings.length > 0 || options.noKill) return { seed, findings, log, ms: Date.now() - started };
 
     // The same rollback, killed: by step (test bundle) or after a random delay (product bundle).
@@ -185,7 +280,7 @@ export async function runCase(seed: number, options: CaseOptions = {}): Promise<
       log.push(`kill after ${delay} ms (the first rollback took ${rollbackMs} ms)`);
     }
     const group = rng.chance(0.5);
-    const child = spawn(process.execPath, [GUARD_BIN, 'rollback', '--yes', id], { cwd: repo.dir, env: { ...repo.env, ...env }, detached: true, stdio: 'ignore' });
+    const child = spawn(process.execPath, [GUARD_BIN, 'rollback', '--yes', id, ...pathsArgs], { cwd: repo.dir, env: { ...repo.env, ...env }, detached: true, stdio: 'ignore' });
     const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
     if (!byStep) {
       await sleep(delay);
@@ -198,18 +293,27 @@ export async function runCase(seed: number, options: CaseOptions = {}): Promise<
     }
     await exited;
     await settle(repo);
-    const interrupted = fs.existsSync(path.join(repo.dir, '.git', 'guard', 'rollback-in-progress.json'));
+    const interrupted = fs.existsSync(path.join(gitDirOf(repo), 'guard', 'rollback-in-progress.json'));
     log.push(`interrupted: ${interrupted}`);
     if (interrupted) {
-      const resume = guard(repo, ['rollback', '--resume', '--yes']);
+      let resume = guard(repo, ['rollback', '--resume', '--yes']);
+      // A ref lock git left when the kill took its update-ref too (the whole process group): the
+      // refusal names it and says to remove it when no git command runs (seed 204, test
+      // rollback/ref-lock-left); the way forward it names is followed.
+      const lock = /rm '([^']+\.lock)'/.exec(resume.out)?.[1];
+      if (resume.code !== 0 && lock && lock.startsWith(repo.base)) {
+        fs.rmSync(lock, { force: true });
+        log.push(`resume: removed the ref lock it named (${path.basename(lock)}) and ran it again`);
+        resume = guard(repo, ['rollback', '--resume', '--yes']);
+      }
       if (resume.code !== 0) {
         findings.push(`rollback --resume failed (${resume.code}): ${resume.out}`);
         return { seed, findings, log, ms: Date.now() - started };
       }
-      checkRollback('resume', s0, s1, capture(repo), findings, false);
+      checkRollback('resume', goal, s1, capture(repo), findings, false, goalExtra);
     } else {
       const now = capture(repo);
-      const atS0 = diffStates(promised(s0), promised(now)).length === 0;
+      const atS0 = diffStates(promised(goal), promised(goalExtra.normalize ? goalExtra.normalize(now) : now)).length === 0;
       const atS1 = diffStates(promised(s1), promised(now)).length === 0;
       log.push(`killed rollback left ${atS0 ? 'S0 (finished)' : atS1 ? 'S1 (not started)' : 'neither'}`);
       if (!atS0 && !atS1) {
@@ -218,23 +322,23 @@ export async function runCase(seed: number, options: CaseOptions = {}): Promise<
       }
       if (atS1) {
         // Nothing was changed: the rollback runs again.
-        const again = guard(repo, ['rollback', '--yes', id]);
+        const again = guard(repo, ['rollback', '--yes', id, ...pathsArgs]);
         if (again.code !== 0) {
           findings.push(`rollback after a killed one failed (${again.code}): ${again.out}`);
           return { seed, findings, log, ms: Date.now() - started };
         }
-        checkRollback('rollback after kill', s0, s1, capture(repo), findings, false);
+        checkRollback('rollback after kill', goal, s1, capture(repo), findings, false, goalExtra);
       }
     }
     const undo2 = guard(repo, ['rollback', '--undo', '--yes']);
     if (undo2.code !== 0) findings.push(`rollback --undo after the interrupted rollback failed (${undo2.code}): ${undo2.out}`);
-    else checkRollback('undo after interrupted rollback', s1, s1, capture(repo), findings, true);
+    else checkRollback('undo after interrupted rollback', s1, s1, capture(repo), findings, true, extra);
     return { seed, findings, log, ms: Date.now() - started };
   } catch (error) {
     findings.push(`fuzzer error: ${(error as Error).stack}`);
     return { seed, findings, log, ms: Date.now() - started };
   } finally {
-    if (findings.length > 0 && process.env.GUARD_FUZZ_KEEP) log.push(`kept: ${repo.dir}`);
-    else repo.cleanup();
+    if (findings.length > 0 && process.env.GUARD_FUZZ_KEEP) log.push(`kept: ${main.base}`);
+    else main.cleanup();
   }
 }

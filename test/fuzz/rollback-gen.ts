@@ -13,6 +13,7 @@ import fs from 'node:fs';
 import type { TestRepo } from '../helpers/git-repo.js';
 
 import { Rng } from '../helpers/seeded-random.js';
+import { addSubmodule, stoppedOperation } from './rollback-ops.js';
 
 export { Rng };
 
@@ -27,6 +28,23 @@ export function gitRaw(repo: TestRepo, args: string[], input?: Buffer | string, 
   const r = spawnSync('git', args, { cwd, env: repo.env, input, maxBuffer: 1 << 30 });
   if (r.error) throw r.error;
   return { code: r.status ?? 128, stdout: r.stdout, stderr: r.stderr.toString('utf8') };
+}
+
+const gitDirs = new Map<string, string>();
+
+/** The worktree's own git directory (a linked worktree's is .git/worktrees/<name>), absolute. */
+export function gitDirOf(repo: TestRepo): string {
+  let dir = gitDirs.get(repo.dir);
+  if (!dir) {
+    dir = gitRaw(repo, ['rev-parse', '--absolute-git-dir']).stdout.toString().trim();
+    gitDirs.set(repo.dir, dir);
+  }
+  return dir;
+}
+
+/** The repository's common git directory (the main worktree's .git), absolute. */
+export function commonDirOf(repo: TestRepo): string {
+  return gitRaw(repo, ['rev-parse', '--path-format=absolute', '--git-common-dir']).stdout.toString().trim();
 }
 
 /** git that must succeed. */
@@ -168,11 +186,13 @@ export function listEntries(repo: TestRepo): { files: Buffer[]; links: Buffer[];
       return;
     }
     for (const name of names) {
-      if (!rel && name.equals(b('.git'))) continue;
+      if (name.equals(b('.git'))) continue;
       const r = rel ? Buffer.concat([rel, b('/'), name]) : name;
       const st = fs.lstatSync(abs(repo, r));
       if (st.isSymbolicLink()) out.links.push(r);
       else if (st.isDirectory()) {
+        // A submodule's (or a nested repository's) inside is its own: only rollback-ops.ts touches it.
+        if (fs.existsSync(abs(repo, Buffer.concat([r, b('/.git')])) as unknown as string)) continue;
         out.dirs.push(r);
         walk(r);
       } else if (st.isFile()) out.files.push(r);
@@ -184,7 +204,11 @@ export function listEntries(repo: TestRepo): { files: Buffer[]; links: Buffer[];
 
 /** One random change to the work tree: a new, edited or removed file, a link, a mode flip, a kind swap. */
 export function randomWorktreeChange(repo: TestRepo, rng: Rng, opts: GenOptions): string {
-  const { files, links, dirs } = listEntries(repo);
+  const listed = listEntries(repo);
+  // .gitmodules is left to the submodule steps (rollback-ops.ts): git refuses it as a symlink
+  // ("invalid path"), so neither a snapshot nor a checkout can hold one.
+  const files = listed.files.filter((f) => !f.equals(b('.gitmodules')));
+  const { links, dirs } = listed;
   const all = [...files, ...links];
   switch (rng.int(10)) {
     case 0:
@@ -269,20 +293,27 @@ function commitAll(repo: TestRepo, message: string): boolean {
 
 /** True while git has a merge, rebase, cherry-pick, revert or am in progress. */
 export function operationInProgress(repo: TestRepo): boolean {
-  const gitDir = `${repo.dir}/.git`;
+  const gitDir = gitDirOf(repo);
   return ['MERGE_HEAD', 'CHERRY_PICK_HEAD', 'REVERT_HEAD', 'rebase-merge', 'rebase-apply', 'sequencer', 'BISECT_LOG'].some((f) => fs.existsSync(`${gitDir}/${f}`));
 }
 
 /** Ends whatever operation is in progress (abort, else reset). */
 export function endOperation(repo: TestRepo): void {
-  for (const args of [['merge', '--abort'], ['rebase', '--abort'], ['cherry-pick', '--abort'], ['revert', '--abort'], ['am', '--abort'], ['bisect', 'reset']]) {
+  // `bisect reset HEAD`: stays where it is when the checkout of the original branch is refused (untracked files in its way).
+  for (const args of [['merge', '--abort'], ['rebase', '--abort'], ['cherry-pick', '--abort'], ['revert', '--abort'], ['am', '--abort'], ['bisect', 'reset'], ['bisect', 'reset', 'HEAD']]) {
     if (!operationInProgress(repo)) return;
     gitRaw(repo, args);
   }
   if (operationInProgress(repo)) {
     gitRaw(repo, ['reset', '-q', '--hard']);
-    for (const f of ['MERGE_HEAD', 'CHERRY_PICK_HEAD', 'REVERT_HEAD', 'rebase-merge', 'rebase-apply', 'sequencer']) removeAny(b(`${repo.dir}/.git/${f}`));
+    for (const f of ['MERGE_HEAD', 'CHERRY_PICK_HEAD', 'REVERT_HEAD', 'rebase-merge', 'rebase-apply', 'sequencer']) removeAny(b(`${gitDirOf(repo)}/${f}`));
   }
+}
+
+/** The wider states (rollback-ops.ts), from their own stream. */
+export interface WideOptions {
+  rng: Rng;
+  submodule: boolean;
 }
 
 export interface Scenario {
@@ -360,7 +391,7 @@ export function buildHistory(repo: TestRepo, rng: Rng, opts: GenOptions, log: st
  * from the work tree, staged deletions, `add -N`, index bits, staged chmod, ignored files,
  * untracked files (some at 0600).
  */
-export function buildWorkingState(repo: TestRepo, rng: Rng, opts: GenOptions, log: string[], later: Rng = rng): void {
+export function buildWorkingState(repo: TestRepo, rng: Rng, opts: GenOptions, log: string[], later: Rng = rng, wide?: WideOptions): void {
   const born = gitRaw(repo, ['rev-parse', '-q', '--verify', 'HEAD']).code === 0;
   if (born) {
     const branches = refNames(repo, 'refs/heads');
@@ -384,6 +415,8 @@ export function buildWorkingState(repo: TestRepo, rng: Rng, opts: GenOptions, lo
     const r = gitRaw(repo, ['stash', 'push', '-q', ...(rng.chance(0.6) ? ['-u'] : []), '-m', `stash ${i}`]);
     log.push(`stash push ${i}: ${r.code}`);
   }
+  // The wider states (rollback-ops.ts): a submodule with local changes.
+  if (wide && born && wide.submodule) addSubmodule(repo, wide.rng, log);
   // An operation in progress: a conflicted merge or cherry-pick (rollback restores it).
   const onMain = gitRaw(repo, ['symbolic-ref', '-q', 'HEAD']).stdout.toString().trim() === 'refs/heads/main';
   if (onMain && rng.chance(0.3)) {
@@ -391,6 +424,8 @@ export function buildWorkingState(repo: TestRepo, rng: Rng, opts: GenOptions, lo
     const r = gitRaw(repo, op);
     log.push(`${op[0]} conflicting: ${r.code} (conflict expected)`);
   }
+  // The wider states: a rebase, am, revert, range pick, bisect or merge --autostash stopped half way.
+  if (wide && born && !operationInProgress(repo) && wide.rng.chance(0.55)) log.push(stoppedOperation(repo, wide.rng));
   const conflicted = operationInProgress(repo);
   // Features added after the first long runs draw from `later`, a stream of their own, so that the
   // seeds found before keep their cases.
@@ -549,7 +584,7 @@ export function destroyStep(repo: TestRepo, rng: Rng, opts: GenOptions): string 
       }
       return run(['checkout', '-q', '--orphan', `orphan-${rng.int(10)}`]);
     case 16:
-      if (fs.existsSync(`${repo.dir}/.git/info/sparse-checkout`)) return run(rng.chance(0.5) ? ['sparse-checkout', 'disable'] : ['sparse-checkout', 'set', 'docs']);
+      if (fs.existsSync(`${gitDirOf(repo)}/info/sparse-checkout`)) return run(rng.chance(0.5) ? ['sparse-checkout', 'disable'] : ['sparse-checkout', 'set', 'docs']);
       return run(['update-index', '--really-refresh']);
     default:
       return randomWorktreeChange(repo, rng, opts);

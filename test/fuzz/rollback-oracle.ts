@@ -26,7 +26,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { TestRepo } from '../helpers/git-repo.js';
-import { gitOk, gitRaw, splitZ } from './rollback-gen.js';
+import { commonDirOf, gitDirOf, gitOk, gitRaw, splitZ } from './rollback-gen.js';
 
 export type State = Map<string, string>;
 
@@ -67,18 +67,25 @@ function ignoredSet(repo: TestRepo): Set<string> {
 export function capture(repo: TestRepo, options: CaptureOptions = {}): State {
   const out: State = new Map();
   const ignored = ignoredSet(repo);
-  const walk = (full: Buffer, rel: Buffer | null): void => {
+  // sub: a submodule's (or nested repository's) directory, whose inside is its own repository's.
+  const walk = (full: Buffer, rel: Buffer | null, sub: string | null): void => {
     for (const name of fs.readdirSync(full as unknown as string, { encoding: 'buffer' }) as Buffer[]) {
       if (!rel && name.equals(Buffer.from('.git'))) continue;
       const r = rel ? Buffer.concat([rel, Buffer.from('/'), name]) : name;
       const f = Buffer.concat([full, Buffer.from('/'), name]);
       const st = fs.lstatSync(f);
       if (st.isDirectory()) {
-        walk(f, r);
+        let inner = sub;
+        if (!inner && fs.existsSync(Buffer.concat([f, Buffer.from('/.git')]) as unknown as string)) {
+          inner = key(r);
+          const head = gitRaw({ ...repo, dir: f.toString('latin1') }, ['rev-parse', '-q', '--verify', 'HEAD']);
+          out.set(`sub:${inner}:HEAD`, head.stdout.toString().trim());
+        }
+        walk(f, r, inner);
         continue;
       }
       const k = key(r);
-      const where = ignored.has(k) ? 'ignored:' : 'file:';
+      const where = sub ? 'sub:' : ignored.has(k) ? 'ignored:' : 'file:';
       let value: string;
       if (st.isSymbolicLink()) value = `link -> ${key(fs.readlinkSync(f as unknown as string, { encoding: 'buffer' }) as Buffer)}`;
       else if (st.isFile()) value = `file ${(st.mode & 0o777).toString(8)} ${sha(fs.readFileSync(f))}`;
@@ -87,7 +94,7 @@ export function capture(repo: TestRepo, options: CaptureOptions = {}): State {
       out.set(`${where}${k}`, value);
     }
   };
-  walk(Buffer.from(repo.dir), null);
+  walk(Buffer.from(repo.dir), null, null);
 
   // In a sparse checkout the skip-worktree bits are the view's: rollback writes the view back with
   // `git sparse-checkout reapply`, which marks every entry outside it (docs/snapshot-format.md,
@@ -118,19 +125,24 @@ export function capture(repo: TestRepo, options: CaptureOptions = {}): State {
       .join('\n'),
   );
   out.set(':stash', gitOk(repo, ['stash', 'list', '--format=%H %gs']).toString('latin1'));
-  const gitDir = path.join(repo.dir, '.git');
+  const gitDir = gitDirOf(repo);
   // MERGE_MSG and MERGE_MODE are recorded only while an operation is in progress (operationState
   // is "present only when the snapshot saw such an operation"): a stray MERGE_MSG, as `git
   // cherry-pick -n` leaves for the next commit, is in no snapshot (found by seed 228; reported,
   // not fixed).
   const operation = ['MERGE_HEAD', 'CHERRY_PICK_HEAD', 'REVERT_HEAD', 'rebase-merge', 'rebase-apply', 'sequencer'].some((f) => fs.existsSync(path.join(gitDir, f)));
+  // A stray REBASE_HEAD likewise: what `rm -rf .git/rebase-merge` (git's own advice when a rebase
+  // directory is left) or a `git reset --hard` after it leaves; git sees no rebase in progress
+  // (found by the wider states, seeds 5113, 5134: not compared, by design, test/fuzz/README.md).
   for (const file of OPERATION_FILES) {
-    if (!operation && (file === 'MERGE_MSG' || file === 'MERGE_MODE')) continue;
+    if (!operation && (file === 'MERGE_MSG' || file === 'MERGE_MODE' || file === 'REBASE_HEAD')) continue;
     const full = path.join(gitDir, file);
     if (fs.existsSync(full)) out.set(`:op:${file}`, sha(fs.readFileSync(full)));
   }
   for (const dir of OPERATION_DIRS) dirState(path.join(gitDir, dir), '', out, `:op:${dir}/`);
   for (const name of fs.readdirSync(gitDir).filter((n) => n.startsWith('BISECT_'))) out.set(`:op:${name}`, sha(fs.readFileSync(path.join(gitDir, name))));
+  // ORIG_HEAD is recorded during a `git am` only (its --abort goes there: operationState.origHead).
+  if (fs.existsSync(path.join(gitDir, 'rebase-apply', 'applying')) && fs.existsSync(path.join(gitDir, 'ORIG_HEAD'))) out.set(':op:ORIG_HEAD (am)', sha(fs.readFileSync(path.join(gitDir, 'ORIG_HEAD'))));
   const sparse = path.join(gitDir, 'info', 'sparse-checkout');
   if (fs.existsSync(sparse)) out.set(':sparse-patterns', sha(fs.readFileSync(sparse)));
   for (const name of ['core.sparseCheckout', 'core.sparseCheckoutCone', 'index.sparse']) {
@@ -141,7 +153,7 @@ export function capture(repo: TestRepo, options: CaptureOptions = {}): State {
   if (options.untouched) {
     const index = path.join(gitDir, 'index');
     out.set(':index-file', fs.existsSync(index) ? sha(fs.readFileSync(index)) : 'none');
-    out.set(':config-file', sha(fs.readFileSync(path.join(gitDir, 'config'))));
+    out.set(':config-file', sha(fs.readFileSync(path.join(commonDirOf(repo), 'config'))));
   }
   return out;
 }
@@ -150,7 +162,8 @@ export function capture(repo: TestRepo, options: CaptureOptions = {}): State {
 function otherWorktreeBranches(repo: TestRepo): Set<string> {
   const out = new Set<string>();
   const records = gitOk(repo, ['worktree', 'list', '--porcelain', '-z']).toString('latin1').split('\0\0');
-  for (const record of records.slice(1)) {
+  const here = fs.realpathSync(repo.dir);
+  for (const record of records.filter((r) => !r.startsWith(`worktree ${here}\0`) && !r.startsWith(`worktree ${repo.dir}\0`))) {
     const branch = record.split('\0').find((f) => f.startsWith('branch '));
     if (branch) out.add(branch.slice(7));
   }
@@ -185,9 +198,14 @@ export function ignoredOf(state: State): Map<string, string> {
   return new Map([...state].filter(([k]) => k.startsWith('ignored:')).map(([k, v]) => [k.slice('ignored:'.length), v]));
 }
 
-/** State without the ignored files. */
+/** State without the ignored files and without the inside of submodules. */
 export function promised(state: State): State {
-  return new Map([...state].filter(([k]) => !k.startsWith('ignored:')));
+  return new Map([...state].filter(([k]) => !k.startsWith('ignored:') && !k.startsWith('sub:')));
+}
+
+/** The inside of submodules only (files, HEAD): no snapshot holds it, and no rollback may change it. */
+export function submodules(state: State): State {
+  return new Map([...state].filter(([k]) => k.startsWith('sub:')));
 }
 
 /** The differences, one line each (names shown as JSON strings so control characters and bytes stay visible). */
