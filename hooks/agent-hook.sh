@@ -168,6 +168,7 @@ guard_benign() {
       [tT][eE][eE]|[sS][eE][dD]|[gG][sS][eE][dD]|[rR][sS][yY][nN][cC]|[cC][hH][mM][oO][dD]|\
       [cC][hH][oO][wW][nN]|[cC][hH][gG][rR][pP]|[sS][uU][dD][oO]|[sS][uU][dD][oO][eE][dD][iI][tT]|\
       [tT][iI][mM][eE]|[tT][aA][rR]|[gG][tT][aA][rR]|[bB][sS][dD][tT][aA][rR]|[uU][nN][zZ][iI][pP]|\
+      [cC][pP][iI][oO]|7[zZ]|7[zZ][aA]|7[zZ][rR]|7[zZ][zZ]|[zZ][iI][pP]|\
       [sS][hH]|[bB][aA][sS][hH]|[dD][aA][sS][hH]|[zZ][sS][hH]|[kK][sS][hH]|\
       [mM][kK][sS][hH]|[aA][sS][hH]|[yY][aA][sS][hH]|[pP][oO][sS][hH]|[fF][iI][sS][hH]|[cC][sS][hH]|\
       [tT][cC][sS][hH]|[rR][bB][aA][sS][hH]|[pP][dD][kK][sS][hH]|[oO][kK][sS][hH]|[lL][oO][kK][sS][hH]|\

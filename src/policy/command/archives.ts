@@ -8,11 +8,13 @@
  * is nothing to do: `-k`/`--skip-old-files`, `unzip -n`, listing, testing, writing to stdout, or a
  * directory outside the repository, new, empty or holding only regenerable output.
  */
+import path from 'node:path';
 import type { Field } from './expand.js';
 import { checkOverlay } from './overlay.js';
 import { judgeOutputFile } from './output-files.js';
 import { resolvePath } from './paths.js';
 import { reportOpaque, type Invocation, type Runtime } from './runtime.js';
+import { checkWriteText } from './targets.js';
 
 /** GNU tar's short options that take a value (the next word, or the rest of the cluster). */
 const TAR_VALUE_LETTERS = 'bCfFgHIKLNTVX';
@@ -140,6 +142,140 @@ export function classifyUnzip(inv: Invocation, args: Field[], rt: Runtime): void
   extractInto(inv, rt, dirs.length > 0 ? dirs : null, 'unzip extracts an archive', zip ?? undefined);
 }
 
+/**
+ * GNU cpio 2.13 (`cpio --help`): `-i`/`--extract` writes the archive's members where it runs (or
+ * `-D DIR`/`--directory=DIR`), replacing an existing file unless that one is newer (`-u`: always);
+ * `-p DEST`/`--pass-through` copies the files named on stdin into DEST; `-o`/`--create` writes
+ * the archive to stdout or to `-O FILE`/`-F FILE`/`--file=FILE`. Members and names come from
+ * stdin, unknown before it runs: judged as `tar -x` (every ignored file that is not regenerable
+ * output where it lands captured first). Nothing lands with `-t`/`--list`, `--only-verify-crc` or
+ * `--to-stdout`. Until 2026-12-05 not modelled (allow). cpio is not installed on the machines this
+ * was written on: read from the GNU cpio manual, not run.
+ */
+export function classifyCpio(inv: Invocation, args: Field[], rt: Runtime): void {
+  const valueShort = 'CDEFHIMORs';
+  const valueLong = ['--block-size', '--directory', '--pattern-file', '--file', '--format', '--io-size', '--message', '--owner', '--rsh-command', '--null'];
+  let mode: 'i' | 'o' | 'p' | null = null;
+  let lists = false;
+  const dirs: Field[] = [];
+  const files: Field[] = [];
+  const operands: Field[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const field = args[i] as Field;
+    const value = field.value;
+    if (value === null || !value.startsWith('-') || value === '-') {
+      operands.push(field);
+      continue;
+    }
+    if (value.startsWith('--')) {
+      const eq = value.indexOf('=');
+      const name = eq === -1 ? value : value.slice(0, eq);
+      const inline = eq === -1 ? null : { ...field, value: value.slice(eq + 1), display: value.slice(eq + 1) };
+      if (name === '--extract') mode = 'i';
+      else if (name === '--create') mode = 'o';
+      else if (name === '--pass-through') mode = 'p';
+      else if (name === '--list' || name === '--only-verify-crc' || name === '--to-stdout') lists = true;
+      const takes = name !== '--null' && valueLong.includes(name);
+      const next = takes && inline === null ? args[++i] : inline;
+      if (name === '--directory' && next) dirs.push(next);
+      if (name === '--file' && next) files.push(next);
+      continue;
+    }
+    const cluster = value.slice(1);
+    for (let j = 0; j < cluster.length; j++) {
+      const letter = cluster[j] as string;
+      if (letter === 'i') mode = 'i';
+      else if (letter === 'o') mode = 'o';
+      else if (letter === 'p') mode = 'p';
+      else if (letter === 't') lists = true;
+      if (valueShort.includes(letter)) {
+        const rest = cluster.slice(j + 1);
+        const next = rest !== '' ? { ...field, value: rest, display: rest } : args[++i];
+        if (letter === 'D' && next) dirs.push(next);
+        if ((letter === 'F' || letter === 'O') && next) files.push(next);
+        break;
+      }
+    }
+  }
+  if (mode === 'o') {
+    for (const file of files) judgeOutputFile(file, inv.cwd, rt, inv.source, `cpio -o writes ${file.display}`);
+    return;
+  }
+  if (lists || mode === null) return;
+  if (mode === 'p') {
+    const dest = operands[operands.length - 1];
+    if (dest) extractInto(inv, rt, [dest], 'cpio -p copies the files named on its input');
+    return;
+  }
+  extractInto(inv, rt, dirs.length > 0 ? [dirs[dirs.length - 1] as Field] : null, 'cpio -i extracts an archive');
+}
+
+/**
+ * 7-Zip (`7z`, `7za`, `7zr`, `7zz`; 7-Zip 16.02's `7z --help`): `x` and `e` extract into where it
+ * runs or `-oDIR` (attached), replacing existing files when told to (`-aoa`, `-y`) or when asked
+ * on a terminal; `-aos` (skip), `-aou`/`-aot` (rename) keep them. `a`, `u`, `d`, `rn` change the
+ * archive named after the command in place. Judged as `tar -x` and `> archive`. Until 2026-12-05 not
+ * modelled (allow). Not installed on the machines this was written on: read from its help, not run.
+ */
+export function classify7z(inv: Invocation, name: string, args: Field[], rt: Runtime): void {
+  const operands: Field[] = [];
+  const dirs: Field[] = [];
+  let keeps = false;
+  let ended = false;
+  for (const field of args) {
+    const value = field.value;
+    if (!ended && value !== null && value.startsWith('-')) {
+      if (value === '--') ended = true;
+      else if (value.startsWith('-o')) dirs.push({ ...field, value: value.slice(2), display: value.slice(2) });
+      else if (/^-ao[sut]$/.test(value)) keeps = true;
+      continue;
+    }
+    operands.push(field);
+  }
+  const command = operands[0];
+  if (!command) return;
+  if (command.value === null) {
+    reportOpaque(rt, `${name} is given a command guard cannot see`, inv.source);
+    return;
+  }
+  const archive = operands[1];
+  if (['a', 'u', 'd', 'rn'].includes(command.value)) {
+    if (archive) judgeOutputFile(archive, inv.cwd, rt, inv.source, `${name} ${command.value} changes ${archive.display}`);
+    return;
+  }
+  if ((command.value !== 'x' && command.value !== 'e') || keeps) return;
+  extractInto(inv, rt, dirs.length > 0 ? [dirs[dirs.length - 1] as Field] : null, `${name} ${command.value} extracts an archive`);
+}
+
+/**
+ * Info-ZIP `zip` (3.0): `zip [options] ZIPFILE files...` adds to ZIPFILE, replacing the members of
+ * the same names in an existing archive (run here; a file that is not a zip is refused, `Zip file
+ * structure invalid`, and left alone). ZIPFILE without a `.` in its last part gets `.zip`; `-O
+ * OUT`/`--output-file OUT` writes OUT instead. Each judged as `> file`. Options taking a value:
+ * `-b -n -t -tt -O -P -Z -s -ds -lf`; `-x`/`-i` patterns follow the files; `-sf` only lists.
+ */
+export function classifyZip(inv: Invocation, args: Field[], rt: Runtime): void {
+  const valueShort = new Set(['-b', '-n', '-t', '-tt', '-O', '-P', '-Z', '-ds', '-s', '-lf']);
+  let zipfile: Field | null = null;
+  let out: Field | null = null;
+  for (let i = 0; i < args.length; i++) {
+    const field = args[i] as Field;
+    const value = field.value;
+    if (value === '-h' || value === '--help' || value === '-sf' || (args.length === 1 && (value === '-v' || value === '-T'))) return;
+    if (value === '-x' || value === '-i' || value === '--exclude' || value === '--include') break;
+    if (value !== null && value.startsWith('-') && value !== '-' && zipfile === null) {
+      if (value === '-O' || value === '--output-file') out = args[++i] ?? null;
+      else if (valueShort.has(value) || ['--temp-path', '--suffixes', '--from-date', '--before-date', '--password', '--compression-method', '--split-size'].includes(value)) i++;
+      continue;
+    }
+    if (zipfile === null) zipfile = field;
+  }
+  const target = out ?? zipfile;
+  if (!target || target.value === '-') return;
+  const named = target.value !== null && !target.glob && !path.posix.basename(target.value).includes('.') ? { ...target, value: `${target.value}.zip`, display: `${target.display}.zip` } : target;
+  judgeOutputFile(named, inv.cwd, rt, inv.source, `zip writes ${named.display}`);
+}
+
 function extractInto(inv: Invocation, rt: Runtime, dirs: Field[] | null, what: string, zip?: string): void {
   for (const dir of dirs ?? [null]) {
     if (dir && (dir.value === null || dir.glob)) {
@@ -149,6 +285,13 @@ function extractInto(inv: Invocation, rt: Runtime, dirs: Field[] | null, what: s
     const abs = dir ? resolvePath(dir.value, inv.cwd) : inv.cwd;
     if (abs === null) {
       reportOpaque(rt, `${what} in a directory guard cannot determine`, inv.source);
+      continue;
+    }
+    // Into `.git` (hooks, config), a device, guard's files or a protected path: refused by its text,
+    // before anything is looked at (`tar -x -C .git/hooks`, `cpio -i -D .git/hooks`; was allowed).
+    const byText = checkWriteText(abs, rt.ctx, inv.source, dir ? `${what} into ${dir.display}` : what);
+    if (byText) {
+      rt.report(byText);
       continue;
     }
     const verdict = checkOverlay({ from: null, dest: abs, name: null, what: dir ? `${what} into ${dir.display}` : what, ...(zip !== undefined ? { zip } : {}) }, rt.ctx, inv.source);

@@ -5,7 +5,7 @@
  * program (git, rm and friends, interpreters, guard itself). A program guard does not model is
  * allowed, unless it is handed a path inside `.git` or one of guard's files.
  */
-import { checkTarExtraction, classifyUnzip } from './archives.js';
+import { checkTarExtraction, classify7z, classifyCpio, classifyUnzip, classifyZip } from './archives.js';
 import path from 'node:path';
 import { knownField, provenance, unknownField, type Field } from './expand.js';
 import { classifyFileCommand, FILE_COMMANDS } from './files.js';
@@ -140,6 +140,15 @@ export function classifyInvocation(inv: Invocation, rt: Runtime): void {
       return classifyTar(inv, args, rt);
     case 'unzip':
       return classifyUnzip(inv, args, rt);
+    case 'cpio':
+      return classifyCpio(inv, args, rt);
+    case '7z':
+    case '7za':
+    case '7zr':
+    case '7zz':
+      return classify7z(inv, name, args, rt);
+    case 'zip':
+      return classifyZip(inv, args, rt);
     case 'make':
     case 'gmake':
       return classifyMake(inv, args, rt);

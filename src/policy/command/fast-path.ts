@@ -43,7 +43,7 @@ export const FAST_PATH_RISKY_WORDS: readonly string[] = [
   // writing by name
   'cp', 'mv', 'ln', 'install', 'tee', 'sed', 'gsed', 'rsync', 'chmod', 'chown', 'chgrp', 'sudo', 'sudoedit', 'time',
   // extracting archives over ignored files (archives.ts)
-  'tar', 'gtar', 'bsdtar', 'unzip',
+  'tar', 'gtar', 'bsdtar', 'unzip', 'cpio', '7z', '7za', '7zr', '7zz', 'zip',
   // shells, eval and interpreters
   'sh', 'bash', 'dash', 'zsh', 'ksh', 'mksh', 'ash', 'yash', 'posh', 'fish', 'csh', 'tcsh', 'rbash', 'pdksh', 'oksh', 'loksh',
   'busybox', 'toybox', 'eval', 'exec', 'source', 'node', 'nodejs', 'deno', 'bun', 'bunx', 'awk', 'gawk', 'mawk', 'nawk',

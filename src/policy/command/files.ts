@@ -390,6 +390,7 @@ function classifyRsync(inv: Invocation, args: Field[], rt: Runtime): void {
   if (!remote(dest)) {
     if (deletes) rt.report(checkDeleteTarget(dest, inv.cwd, rt.ctx, inv.source, { recursive: true, verb: 'rsync --delete deletes files in' }));
     else writeCheck(inv, rt, dest, `rsync writes into ${dest.display}`);
+    if (!has(parsed, '--dry-run', '-n', '--list-only', '--ignore-existing')) rsyncFileLandings(inv, rt, sources, dest, remote);
     // --existing updates only files that exist (it replaces them); --ignore-existing only adds new ones.
     if (has(parsed, '-r', '-a', '--recursive', '--archive') && !has(parsed, '--dry-run', '-n', '--list-only')) rsyncTrees(inv, rt, sources.filter((s) => !remote(s)), dest, has(parsed, '-R', '--relative'), has(parsed, '--ignore-existing'));
   }
@@ -397,6 +398,28 @@ function classifyRsync(inv: Invocation, args: Field[], rt: Runtime): void {
     for (const source of sources) {
       if (!remote(source)) rt.report(checkDeleteTarget(source, inv.cwd, rt.ctx, inv.source, { recursive: true, verb: 'rsync --remove-source-files deletes' }));
     }
+  }
+}
+
+/**
+ * Files rsync copies into an existing directory (`rsync -av /tmp/x/.env .`, `rsync host:conf/.env
+ * ./`): each lands at dest/<its name>, as cp's do, and an ignored file there is replaced. Judged as
+ * cp judges that landing (checkWriteTarget: a refusal, or the ignored file captured first). Until
+ * 2026-12-05 only the destination itself was looked at, so `.env` was replaced with no capture. A
+ * source ending in `/` copies a directory's contents (rsyncTrees); a remote source lands under the
+ * name after its `host:`. Where dest is no directory, dest/<name> does not exist and costs nothing
+ * more than the destination's own facts (no git process: the landing joins the line's batch).
+ */
+function rsyncFileLandings(inv: Invocation, rt: Runtime, sources: Field[], dest: Field, remote: (f: Field) => boolean): void {
+  if (dest.value === null || dest.glob) return;
+  for (const source of sources) {
+    if (source.value === null || source.glob) continue;
+    const from = remote(source) ? source.value.slice(source.value.indexOf(':') + 1) : source.value;
+    const name = path.posix.basename(from);
+    if (from.endsWith('/') || name === '' || name === '.' || name === '..') continue;
+    const landing = path.posix.join(dest.value, name);
+    const verdict = checkWriteTarget(knownField(landing), inv.cwd, rt.ctx, inv.source, `rsync copies ${source.display} to ${shownEscaped(landing)}`);
+    if (verdict && (verdict.verdict === 'deny' || verdict.rule === 'overwrite-ignored')) rt.report(verdict);
   }
 }
 

@@ -14,10 +14,10 @@ import { parseWords, literalText } from './parse.js';
 import { isUnder, protectedBranch, resolvePath } from './paths.js';
 import type { RefChange } from './ref-changes.js';
 import { makeVerdict, opaqueKind, type RuleName } from './rules.js';
-import { checkGitClean, checkMoveSource, checkStashUntracked } from './targets.js';
+import { checkGitClean, checkMoveSource, checkStashUntracked, checkWriteText } from './targets.js';
 import { judgeGitMv, judgeGitMvDest, judgeGitMvOut } from './git-mv.js';
 import { judgeGuardedPaths, type GuardedPathsAsk } from './git-paths.js';
-import { judgeOutputFile } from './output-files.js';
+import { escapeGlob, judgeOutputFile, judgeOutputPattern } from './output-files.js';
 import { judgeSparseCheckout, sparseQuery, SPARSE_WRITES } from './sparse-checkout.js';
 import { judgeTreeLanding } from './tree-landing.js';
 import { reportOpaque, sub, type Invocation, type Runtime } from './runtime.js';
@@ -499,6 +499,63 @@ function writesFile(call: GitCall, value: string | null, verb: string, display?:
   judgeOutputFile(file, call.cwd, call.rt, call.inv.source, `${verb} ${file.display}`);
 }
 
+/**
+ * `--output=FILE` / `--output FILE` of the commands that take git's diff options (diff, log,
+ * show, diff-tree ..., stash show): FILE is replaced by the diff (relative to where git runs),
+ * judged as `> FILE`. Until 2026-12-05 `git diff --output=.env` was "no destructive command found".
+ */
+function diffOutput(call: GitCall, args: Field[], command: string): void {
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i] as Field;
+    if (arg.value === '--') return;
+    if (arg.value === '--output') {
+      const file = args[i + 1];
+      if (file) writesFile(call, file.value, `git ${command} --output writes`, file.display);
+      i++;
+    } else if (arg.value?.startsWith('--output=')) writesFile(call, arg.value.slice('--output='.length), `git ${command} --output writes`);
+  }
+}
+
+/**
+ * `git format-patch`: one file per commit, `NNNN-<subject>.patch` (`--suffix`, or the bare number
+ * with `--numbered-files`; `0000-cover-letter` too), in `-o DIR` or where git runs, each replacing
+ * what is there (checked with git 2.39). The subjects are unknown before it runs, so what the
+ * pattern `[0-9]*<suffix>` matches there now is judged, each as `> file` (judgeOutputPattern: a
+ * readdir, no git process; nothing there, nothing more). `--stdout` writes no file; `--output=F`
+ * (git 2.39) writes F alone. Not read: `format.outputDirectory` in git's configuration (a process
+ * for every format-patch): without `-o` the patches are judged where git runs.
+ */
+function formatPatch(call: GitCall, args: Field[]): void {
+  let dir: Field | null = null;
+  let suffix = '.patch';
+  let numbered = false;
+  let stdout = false;
+  let output: Field | null = null;
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i] as Field;
+    const value = arg.value;
+    if (value === '--') break;
+    if (value === null) continue;
+    if (value === '-o' || value === '--output-directory') dir = args[++i] ?? null;
+    else if (value.startsWith('--output-directory=')) dir = knownField(value.slice('--output-directory='.length));
+    else if (/^-o./s.test(value)) dir = knownField(value.slice(2));
+    else if (value === '--output') output = args[++i] ?? null;
+    else if (value.startsWith('--output=')) output = knownField(value.slice('--output='.length));
+    else if (value.startsWith('--suffix=')) suffix = value.slice('--suffix='.length);
+    else if (value === '--numbered-files') numbered = true;
+    else if (value === '--stdout') stdout = true;
+  }
+  if (output) return writesFile(call, output.value, 'git format-patch --output writes', output.display);
+  if (stdout) return;
+  const what = 'git format-patch writes a patch file per commit, named by its subject: it can replace';
+  if (dir && (dir.value === null || dir.glob)) return opaque(call, `git format-patch writes its patches into ${dir.display}, a directory guard cannot know before the command runs`);
+  const dirAbs = dir?.value ? resolvePath(dir.value, call.cwd) : null;
+  const byText = dirAbs === null ? null : checkWriteText(dirAbs, call.rt.ctx, call.inv.source, `git format-patch writes its patches into ${dir?.display ?? ''}`);
+  if (byText) return call.rt.report(byText);
+  const prefix = dir?.value ? `${escapeGlob(dir.value.replace(/\/+$/, ''))}/` : '';
+  judgeOutputPattern(`${prefix}[0-9]*${numbered ? '' : escapeGlob(suffix)}`, call.cwd, call.rt, call.inv.source, what);
+}
+
 /** `git -c gc.pruneExpire=now commit`: the automatic gc after the commit prunes with no grace period. */
 function autoGcConfigs(call: GitCall, subcommand: string): void {
   for (const { key, value } of call.configs) {
@@ -541,6 +598,17 @@ const SUBCOMMANDS: Record<string, (call: GitCall, args: Field[]) => void> = {
     const output = parsed.options.filter((o) => o.name === 'output' && !o.negated).pop();
     if (output && output.value !== undefined) writesFile(call, output.value, 'git archive writes');
   },
+  // The diff options' `--output=FILE` (also `--output FILE`; git 2.39 takes no abbreviation of it)
+  // writes the diff to FILE instead of stdout: judged as `> FILE` (an ignored .env captured first).
+  diff: (call, args) => diffOutput(call, args, 'diff'),
+  'diff-tree': (call, args) => diffOutput(call, args, 'diff-tree'),
+  'diff-index': (call, args) => diffOutput(call, args, 'diff-index'),
+  'diff-files': (call, args) => diffOutput(call, args, 'diff-files'),
+  log: (call, args) => diffOutput(call, args, 'log'),
+  show: (call, args) => diffOutput(call, args, 'show'),
+  whatchanged: (call, args) => diffOutput(call, args, 'whatchanged'),
+  'range-diff': (call, args) => diffOutput(call, args, 'range-diff'),
+  'format-patch': formatPatch,
   bundle(call, args) {
     if (args[0]?.value !== 'create') return;
     const parsed = parseGitArgs(args.slice(1), { long: { quiet: 'none', progress: 'none', 'all-progress': 'none', 'all-progress-implied': 'none', version: 'required' }, short: { q: 'none' } });
@@ -1585,6 +1653,7 @@ function gitStash(call: GitCall, args: Field[]): void {
     opaque(call, 'git stash is given a subcommand guard cannot see');
     return;
   }
+  if (action.value === 'show') return diffOutput(call, args.slice(args.indexOf(action) + 1), 'stash show');
   if (action.value === 'pop' || action.value === 'apply') return stashLanding(call, args.slice(args.indexOf(action) + 1), action.value);
   if (action.value !== 'drop' && action.value !== 'clear') return;
   const rule = action.value === 'drop' ? 'git-stash-drop' : 'git-stash-clear';

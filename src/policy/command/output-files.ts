@@ -20,6 +20,11 @@ import { checkWriteTarget, checkWriteText } from './targets.js';
 import { resolvePath } from './paths.js';
 import { checkWriteGlob } from './write-targets.js';
 import { scanGnuArgs, type GnuGrammar, type ScannedArgs } from './gnu-args.js';
+import { checkOverlay } from './overlay.js';
+import { reportOpaque } from './runtime.js';
+import { GLOB_EXPANSION_LIMIT } from './state.js';
+import { opaqueKind, makeVerdict } from './rules.js';
+import { shownEscaped } from '../../util/escaped-text.js';
 
 /** curl 7.88.1, `curl --help all`: short and long options that take a value. */
 const CURL: GnuGrammar = {
@@ -202,6 +207,8 @@ function wgetOutputs(args: Field[]): OutputFile[] {
   const scanned = scanGnuArgs(args, WGET);
   const documents = values(scanned, '-O', '--output-document');
   const files = [...written('wget', documents), ...written('wget', values(scanned, '-o', '--output-file', '--save-cookies'))];
+  // A recursive download writes a tree (wgetTrees), not these names.
+  if (wgetRecursive(scanned)) return files;
   if (documents.length === 0 && has(scanned, '-N', '--timestamping')) {
     const prefixes = values(scanned, '-P', '--directory-prefix');
     const prefix = prefixes[prefixes.length - 1];
@@ -211,6 +218,72 @@ function wgetOutputs(args: Field[]): OutputFile[] {
     }
   }
   return files;
+}
+
+/** `-r`, `-p`, `-m` (and their long names): a tree under the host's directory, replacing what is there. */
+function wgetRecursive(scanned: ScannedArgs): boolean {
+  return has(scanned, '-r', '--recursive', '-p', '--page-requisites', '-m', '--mirror');
+}
+
+/**
+ * wget -r / -p / -m (GNU Wget 1.21.3's man page: "When running Wget with -r or -p, but without
+ * -N, -nd, or -nc, re-downloading a file will result in the new copy simply overwriting the
+ * old"): the files it writes are named by the pages it follows, unknown before it runs, under
+ * PREFIX/HOST[:PORT]/ (PREFIX from -P, else where it runs; `-nH` drops the host's directory).
+ * Judged as an archive extracted there (overlay.ts, from: null): the ignored files under that
+ * directory that are not regenerable output are captured first, over the capture bound denied.
+ * `-nc`, and `-nd` without `-N` (wget then saves `name.1`), replace nothing; `-O` writes one file
+ * (wgetOutputs). Until 2026-12-05 not judged ("allow: no destructive command found").
+ */
+function wgetTrees(inv: Invocation, args: Field[], rt: Runtime): void {
+  const scanned = scanGnuArgs(args, WGET);
+  if (!wgetRecursive(scanned) || values(scanned, '-O', '--output-document').length > 0) return;
+  // `-n` takes the letters of -nc, -nd, -nH, -np, -nv (scanGnuArgs keeps its value).
+  const n = values(scanned, '-n').map((v) => v.value ?? '').join('');
+  const noClobber = has(scanned, '--no-clobber') || n.includes('c');
+  const noDirs = has(scanned, '--no-directories') || n.includes('d');
+  if (noClobber || (noDirs && !has(scanned, '-N', '--timestamping'))) return;
+  const noHost = noDirs || has(scanned, '--no-host-directories') || n.includes('H');
+  const prefixes = values(scanned, '-P', '--directory-prefix');
+  const prefix = prefixes[prefixes.length - 1];
+  const what = 'wget -r downloads pages';
+  if (prefix && (prefix.value === null || prefix.glob)) {
+    reportOpaque(rt, `${what} under ${prefix.display}, a directory guard cannot know before the command runs`, inv.source);
+    return;
+  }
+  const base = prefix ? resolvePath(prefix.value, inv.cwd) : inv.cwd;
+  if (base === null) return;
+  const dirs = new Set<string>();
+  for (const url of [...scanned.operands, ...values(scanned, '-i', '--input-file').map(() => null)]) {
+    const host = noHost ? '' : url === null ? null : urlHostDir(url);
+    if (host === null) {
+      // A URL guard cannot read (or read from a file): every host's directory there.
+      dirs.add(base);
+      continue;
+    }
+    dirs.add(host === '' ? base : path.posix.join(base, host));
+  }
+  for (const dest of dirs) {
+    const byText = checkWriteText(dest, rt.ctx, inv.source, `${what} into ${dest}`);
+    if (byText) {
+      rt.report(byText);
+      continue;
+    }
+    const verdict = checkOverlay({ from: null, dest, name: null, what, unlisted: 'whose names guard cannot know before it runs (each replaces the file of its name there)' }, rt.ctx, inv.source);
+    if (verdict) rt.report(verdict);
+  }
+}
+
+/** wget's directory for a URL's host: `host`, `host:port` for a port that is not the scheme's default; null when unknown. */
+function urlHostDir(url: Field): string | null {
+  if (url.value === null || url.glob) return null;
+  const match = /^(?:([A-Za-z][A-Za-z0-9+.-]*):\/\/)?(?:[^@/?#]*@)?(\[[^\]]*\]|[^:/?#]*)(?::(\d+))?/.exec(url.value);
+  if (!match || !match[2]) return null;
+  const scheme = (match[1] ?? 'http').toLowerCase();
+  const defaults: Record<string, string> = { http: '80', https: '443', ftp: '21', ftps: '990' };
+  const host = match[2].toLowerCase();
+  if (host.includes('/') || host === '.' || host === '..') return null;
+  return match[3] && match[3] !== defaults[scheme] ? `${host}:${match[3]}` : host;
 }
 
 /** openssl SUBCOMMAND: `-out FILE` (also `--out`, `-out=FILE`), req's `-keyout FILE`, rand's `-writerand FILE`. */
@@ -260,6 +333,7 @@ function goOutputs(args: Field[]): OutputFile[] {
 
 /** Judges every file the program writes as a redirection to it is judged. */
 export function classifyOutputFiles(inv: Invocation, name: string, args: Field[], rt: Runtime): void {
+  if (name === 'wget') wgetTrees(inv, args, rt);
   const refusalsOnly = COMPILERS.has(name);
   for (const { file, what } of outputFiles(name, args)) {
     if (!refusalsOnly) judgeOutputFile(file, inv.cwd, rt, inv.source, what);
@@ -279,4 +353,29 @@ export function judgeOutputFile(file: Field, cwd: string | null, rt: Runtime, so
   if (file.value === '-') return;
   const verdict = file.glob ? checkWriteGlob(file, cwd, rt.ctx, source, what) : checkWriteTarget(file, cwd, rt.ctx, source, what);
   if (verdict) rt.report(verdict);
+}
+
+/** A glob's special characters escaped, so a directory's name is matched as itself. */
+export function escapeGlob(text: string): string {
+  return text.replace(/[*?[\]\\]/g, '\\$&');
+}
+
+/**
+ * Files a command writes whose names guard knows only as a pattern (`git format-patch` writes
+ * `0001-<subject>.patch` ...): the names the pattern matches now, expanded from the file system as
+ * bash would (StateView.globWords, readdir, no git process), are the files it can replace, each
+ * judged as `> file` is (an ignored one captured first). Nothing matching: nothing replaced, no
+ * cost. By text alone (no view) nothing is judged. Past the expansion bound: a path guard cannot
+ * know (refused for an agent, asked of a person).
+ */
+export function judgeOutputPattern(pattern: string, cwd: string | null, rt: Runtime, source: string, what: string): void {
+  const view = rt.ctx.view;
+  if (!view || view.mode === 'text' || cwd === null) return;
+  const words = view.globWords({ cwd, pattern, limit: GLOB_EXPANSION_LIMIT });
+  if (words === undefined) return;
+  if (words === null) {
+    rt.report(makeVerdict(opaqueKind(rt.ctx.isAgent), 'opaque-command', `${what}: more files match ${pattern} than guard reads before a command, so what it replaces is not known`, source, 'Write into a new or empty directory (git format-patch -o DIR), then move what you need.'));
+    return;
+  }
+  for (const word of words) judgeOutputFile({ ...knownField(word), display: shownEscaped(word) }, cwd, rt, source, `${what} ${shownEscaped(word)}`);
 }

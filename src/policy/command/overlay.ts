@@ -43,6 +43,8 @@ export interface Overlay {
   keeps?: boolean;
   /** A zip archive extracted (absolute, as written; `from` is null): its members are read from its central directory. */
   zip?: string;
+  /** With `from` null, what the reason says of the files that land (an archive's: `whose members guard does not list`). */
+  unlisted?: string;
 }
 
 function latin1(escaped: string): string {
@@ -140,6 +142,6 @@ export function checkOverlay(overlay: Overlay, ctx: CommandContext, source: stri
   if (files.size === 0) return null;
   view.addCapture([{ path: '', regenerable: false, files: [...files.values()] }]);
   const names = listNames([...files.keys()].map(text));
-  const how = from === null && !members ? `whose members guard does not list, into ${shownLanding}, which holds the ignored ${names}` : `which replaces the ignored ${names}`;
+  const how = from === null && !members ? `${overlay.unlisted ?? 'whose members guard does not list'}, into ${shownLanding}, which holds the ignored ${names}` : `which replaces the ignored ${names}`;
   return makeVerdict('snapshot', 'overwrite-ignored', `${overlay.what}, ${how} (no snapshot holds ignored files); guard captures ${files.size > 1 ? 'them' : 'it'} into the snapshot first`, source);
 }
