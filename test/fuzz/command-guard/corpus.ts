@@ -30,6 +30,12 @@ export const CORPUS: string[] = [
   // rollback.ts, read-tree -i; test rollback/hard-link.test.ts).
   'ln -f src/app.js src/config.local.js',
   'ln -f src/util.js ./-dash.md',
+  // Writers that replaced an ignored file with no capture (fixed 2026-12-05, test
+  // command-state/writers.test.ts); rsync runs where it is installed.
+  'git diff HEAD --output=.env',
+  'git log -1 -p --output local.db',
+  'git format-patch -1 -o sub && git format-patch -1 --output=src/config.local.js',
+  'rsync -a sub/.env .',
 ];
 
 export interface Known {

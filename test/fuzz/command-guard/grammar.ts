@@ -67,7 +67,7 @@ function lister(r: R, p: PathPool): string {
 /** One simple command (no list operators). */
 export function simple(r: R, p: PathPool): string {
   const f = (): string => fileTarget(r, p);
-  switch (Math.floor(r() * 52)) {
+  switch (Math.floor(r() * 53)) {
     case 0:
     case 1:
       return `rm ${pick(r, ['', '-f', '-rf', '-r', '-fv'])} ${paths(r, p)}`.replace('  ', ' ');
@@ -173,6 +173,17 @@ export function simple(r: R, p: PathPool): string {
       return pick(r, ['git switch feature && git commit -q --amend -m amended', 'git checkout -q feature && git reset -q --hard HEAD~1', 'git checkout -q feature && git branch -f main feature', 'git stash -u && git stash drop', 'git stash -a', 'git stash push -q -- .env', 'git checkout stash@{0} -- .']);
     case 50:
       return `${pick(r, ['echo KEY=1', 'printf x'])} > ${pick(r, ['docs/env-link', 'docs/app-link.js'])}`;
+    case 51:
+      // Writers judged since 2026-12-05 (output-files.ts, git.ts, archives.ts, files.ts): git's diff
+      // --output, format-patch's files, zip's archive, rsync of a file into a directory.
+      return pick(r, [
+        `git diff ${pick(r, ['', 'HEAD ', 'feature '])}--output=${f()}`,
+        `git log -1 -p --output ${f()}`,
+        `git stash show -p --output=${f()}`,
+        `git format-patch -1 ${pick(r, ['', '-o scratch', '-o sub', '-o ../outdir', `--output=${f()}`, '--stdout > /dev/null'])}`.trim(),
+        `zip -q ${pick(r, [f(), '../z.zip', 'new.zip'])} ${pick(r, p.tracked)}`,
+        `rsync -a ${pick(r, ['sub/.env', '../payload.txt', ...p.tracked])} ${pick(r, ['.', './', 'sub/', 'scratch', ...p.dirs])}`,
+      ]);
     default:
       return `${pick(r, ['rm -rf', 'mv', 'cp -r'])} ${pick(r, p.globs)} ${pick(r, ['../out', '../outdir', 'scratch', 'dist'])}`.replace(/^rm -rf (\S+) \S+$/, 'rm -rf $1');
   }
