@@ -61,7 +61,7 @@ const WGET: GnuGrammar = {
     'ciphers ftp-user ftp-password warc-file warc-header warc-max-size warc-dedup warc-tempdir level backups accept reject accept-regex ' +
     'reject-regex regex-type domains exclude-domains follow-tags ignore-tags include-directories exclude-directories'
   ).split(' '),
-  longFlags: ['timestamping', 'no-clobber'],
+  longFlags: ['timestamping', 'no-clobber', 'recursive', 'page-requisites', 'mirror', 'no-directories', 'no-host-directories'],
   inline: true,
   prefixes: true,
   missing: null,

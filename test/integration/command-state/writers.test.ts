@@ -135,6 +135,8 @@ describe('writers that replace an ignored file: captured first, back after a rol
         ['7z x a.7z -okeep', ['keep/k.txt']],
         ['7z x -y a.7z', ['into the repository root', '.env']],
         ['7z a local.db data.txt', ['local.db']],
+        // wget's long options by unique prefix, as getopt_long takes them.
+        ['wget --recur --no-host-dir -P keep http://127.0.0.1:9/', ['into keep']],
       ];
       for (const [command, files] of cases) {
         const verdict = checkVerdict(t, command);
@@ -159,7 +161,7 @@ describe('writers that replace an ignored file: captured first, back after a rol
       const plain = [
         'git diff --output=new.txt HEAD', 'git diff -- --output=.env', 'git log -1 --output=data.txt', 'git format-patch --stdout -1', 'git format-patch -1 -o sub',
         'git format-patch -1 -o newdir', 'rsync -a tpl/.env sub/', 'rsync -n tpl/.env .', 'rsync --ignore-existing tpl/.env .',
-        'wget -r -nd http://127.0.0.1:9/', 'wget -r -nc -nH http://127.0.0.1:9/', 'wget -r -P newdir http://127.0.0.1:9/', 'wget -r http://127.0.0.1:9/',
+        'wget -r -nd http://127.0.0.1:9/', 'wget --recursive --no-directories -P keep http://127.0.0.1:9/', 'wget -r -nc -nH http://127.0.0.1:9/', 'wget -r -P newdir http://127.0.0.1:9/', 'wget -r http://127.0.0.1:9/',
         'cpio -it < /dev/null', 'cpio -i -D sub < /dev/null', '7z l a.7z', '7z x -aos a.7z', '7z x a.7z -osub', 'zip -qr new.zip sub', 'unzip -l x.zip',
       ];
       for (const command of plain) expect(checkVerdict(t, command), command).toMatchObject({ verdict: 'allow', rule: 'no-risk' });
