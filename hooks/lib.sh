@@ -49,6 +49,44 @@ if [ -n "${GUARD_HOOK_PROBE-}" ]; then
   exit 97
 fi
 
+# Runs the hook that was in place before guard (moved to "<name>.guard-chained" by `guard init`),
+# with the same arguments; the caller provides stdin. Scripts for sh or bash are run so that $0
+# still names the original path: hook managers' stubs find their files from $0 (husky's
+# `. "${0%/*}/h"` and its `basename "$0"`). Anything else is executed directly, as git would.
+# Returns the chained hook's exit status (0 when there is none, as git treats a missing hook).
+guard_run_chained() {
+  guard_chained="$0.guard-chained"
+  guard_has_chained || return 0
+  guard_first_line=
+  IFS= read -r guard_first_line <"$guard_chained" || :
+  case $guard_first_line in
+    '#!/bin/sh' | '#!/usr/bin/env sh' | '#!/bin/dash' | '#!/usr/bin/env dash')
+      sh -c '. "$0.guard-chained"' "$0" "$@"
+      ;;
+    '#!/bin/bash' | '#!/usr/bin/env bash')
+      bash -c '. "$0.guard-chained"' "$0" "$@"
+      ;;
+    *)
+      "$guard_chained" "$@"
+      ;;
+  esac
+}
+
+# Is there a chained hook? Callers test this before building a pipeline (each pipeline costs
+# forks, and reference-transaction runs a hundred times in a rebase). A non-executable hook is
+# ignored by git; it stays ignored here.
+guard_has_chained() {
+  [ -f "$0.guard-chained" ] && [ -x "$0.guard-chained" ]
+}
+
+# @early-part
+# The installed shim is this file down to the line above, then the early part of hooks/<name>.sh
+# (what is above its "# @rest-of-lib.sh" line, if it has one), then the rest of this file and of
+# the hook (src/githooks/install/shim.ts). sh parses a file as it runs it, so a run that ends in
+# the early part never parses what follows: reference-transaction leaves there for aborted
+# transactions, the sequencer's pseudo-refs and prepared runs that touch no branch, about eighty
+# of the hundred runs of a 10-commit rebase. An early part may use only what is above.
+
 # Where guard's shared files live (<commonDir>/guard). When the hook was installed into
 # <commonDir>/hooks (no core.hooksPath), git runs it as <commonDir>/hooks/<name>, so $0 already
 # says where the common dir is and no `git rev-parse` (a fork and exec) is needed.
@@ -274,36 +312,6 @@ guard_journal_line() {
   # The journal holds command lines: private (0600). Created here only when missing (one subshell).
   [ -e "$GUARD_DIR/journal.jsonl" ] || (umask 077 && : >>"$GUARD_DIR/journal.jsonl") 2>/dev/null
   printf '{"time":"%s","type":"%s","worktree":"%s",%s}\n' "$guard_now" "$1" "$guard_json" "$2" >>"$GUARD_DIR/journal.jsonl" 2>/dev/null || :
-}
-
-# Runs the hook that was in place before guard (moved to "<name>.guard-chained" by `guard init`),
-# with the same arguments; the caller provides stdin. Scripts for sh or bash are run so that $0
-# still names the original path: hook managers' stubs find their files from $0 (husky's
-# `. "${0%/*}/h"` and its `basename "$0"`). Anything else is executed directly, as git would.
-# Returns the chained hook's exit status (0 when there is none, as git treats a missing hook).
-guard_run_chained() {
-  guard_chained="$0.guard-chained"
-  guard_has_chained || return 0
-  guard_first_line=
-  IFS= read -r guard_first_line <"$guard_chained" || :
-  case $guard_first_line in
-    '#!/bin/sh' | '#!/usr/bin/env sh' | '#!/bin/dash' | '#!/usr/bin/env dash')
-      sh -c '. "$0.guard-chained"' "$0" "$@"
-      ;;
-    '#!/bin/bash' | '#!/usr/bin/env bash')
-      bash -c '. "$0.guard-chained"' "$0" "$@"
-      ;;
-    *)
-      "$guard_chained" "$@"
-      ;;
-  esac
-}
-
-# Is there a chained hook? Callers test this before building a pipeline (each pipeline costs
-# forks, and reference-transaction runs a hundred times in a rebase). A non-executable hook is
-# ignored by git; it stays ignored here.
-guard_has_chained() {
-  [ -f "$0.guard-chained" ] && [ -x "$0.guard-chained" ]
 }
 
 guard_find_node() {

@@ -49,6 +49,23 @@ if guard_pseudo_noop; then
   exit 0
 fi
 
+# A prepared transaction is guard's business only when a line names a branch or a guard ref
+# (the checks below) or deletes a ref under refs/ without an old value (noted for the committed
+# run); anything else (HEAD while detached, ORIG_HEAD, REBASE_HEAD, tags, remote-tracking refs:
+# all but one of a rebase's prepared runs) passes here, as it would below, whether or not guard
+# is set up in this repository.
+if [ "$guard_state" = prepared ] && ! guard_has_chained; then
+  case $guard_input in
+    *" refs/heads/"* | *" refs/guard/"*) ;;
+    *"0000000000000000000000000000000000000000 0000000000000000000000000000000000000000 refs/"*) ;;
+    *"0000000000000000000000000000000000000000000000000000000000000000 0000000000000000000000000000000000000000000000000000000000000000 refs/"*) ;;
+    *) exit 0 ;;
+  esac
+fi
+
+# Everything above runs before sh has parsed the bulk of hooks/lib.sh (lib.sh's @early-part).
+# @rest-of-lib.sh
+
 if ! guard_setup; then
   # guard is not set up in this repository (a shared hooks directory): only chain.
   guard_has_chained || exit 0

@@ -36,8 +36,11 @@ export async function renderShim(name: HookName, options: ShimOptions): Promise<
   const [lib, body] = await Promise.all([fs.readFile(path.join(source, 'lib.sh'), 'utf8'), fs.readFile(path.join(source, `${name}.sh`), 'utf8')]);
   const header = [
     '#!/bin/sh',
-    `${SHIM_MARKER}: ${name}. Installed by \`guard init\` (git-guard); \`guard uninstall\` removes it`,
-    `# and puts back the hook that was here before, kept meanwhile as ${name}${CHAINED_SUFFIX}.`,
+    // The marker line alone and short: the reference-transaction shim reads its siblings' first
+    // two lines on every committed transaction, and sh reads a line one byte per system call.
+    `${SHIM_MARKER}: ${name}`,
+    `# Installed by \`guard init\` (git-guard); \`guard uninstall\` removes it and puts back the hook`,
+    `# that was here before, kept meanwhile as ${name}${CHAINED_SUFFIX}.`,
     `# Generated from hooks/lib.sh and hooks/${name}.sh in ${pkg} (comments are there); do not edit.`,
     `GUARD_HOOK=${shQuote(name)}`,
     `GUARD_PKG=${shQuote(pkg)}`,
@@ -45,7 +48,25 @@ export async function renderShim(name: HookName, options: ShimOptions): Promise<
     `GUARD_HOOKS_IN_COMMON_DIR=${options.inCommonDir ? 1 : 0}`,
     '',
   ].join('\n');
-  return `${header}\n${compact(lib)}\n${compact(body)}`;
+  // lib.sh down to its @early-part line, the hook's early part, the rest of lib.sh, the rest of the
+  // hook: sh parses as it runs, so a run that ends in the early part skips parsing the rest.
+  const [libHead, libRest] = splitAt(lib, EARLY_PART);
+  const [early, bodyRest] = splitAt(body, REST_OF_LIB);
+  const parts = libRest === null ? [lib, body] : bodyRest === null ? [libHead, libRest, body] : [libHead, early, libRest, bodyRest];
+  return `${header}\n${parts.map(compact).join('\n')}`;
+}
+
+/** The line of hooks/lib.sh after which a hook's early part goes. */
+const EARLY_PART = '# @early-part';
+/** The line of hooks/<name>.sh that ends its early part (what runs before the rest of lib.sh). */
+const REST_OF_LIB = '# @rest-of-lib.sh';
+
+/** [before, after] the line that is exactly `marker`, or [source, null] when there is none. */
+function splitAt(source: string, marker: string): [string, string | null] {
+  const lines = source.split('\n');
+  const at = lines.indexOf(marker);
+  if (at < 0) return [source, null];
+  return [lines.slice(0, at).join('\n'), lines.slice(at + 1).join('\n')];
 }
 
 /**
