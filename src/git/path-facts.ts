@@ -215,6 +215,17 @@ function describeIgnored(repo: Listed, entries: string[], options: PathFactsOpti
   return out;
 }
 
+/**
+ * Every ignored entry of the worktree (whole ignored directories collapsed, `dir/`), regenerable
+ * output marked and the files of the others listed with their sizes (describeIgnored): what a
+ * session start captures (src/session/start-capture.ts). Two git processes at most, one when no
+ * ignored directory is kept; null where git cannot list them.
+ */
+export function ignoredEntriesOfWorktree(repo: Pick<Repo, 'root'>, options: PathFactsOptions): IgnoredEntry[] | null {
+  const entries = ignoredInWorktree(repo.root);
+  return entries === null ? null : describeIgnored(repo, entries, options);
+}
+
 /** Entries that lie at or under `rel`, or are a collapsed directory holding it. */
 /**
  * A pathspec that matches nothing (git never lists inside .git) and shares no directory with any

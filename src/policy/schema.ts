@@ -132,6 +132,11 @@ export interface GuardConfig {
     /** Globs of ignored files to capture anyway (e.g. `.env`). */
     includeIgnored: string[];
     /**
+     * Bytes of ignored, non-regenerable files (`.env`, a local database) each session-start
+     * snapshot captures, smallest first; 0 = none. Not while backup.remote is set.
+     */
+    ignoredAtSessionStart: number;
+    /**
      * Seconds an agent hook may spend on the snapshot before a destructive command; past it the
      * command is refused. Below every agent's hook timeout (120 s as guard installs them), because
      * an agent runs the tool when its hook times out.
@@ -230,6 +235,7 @@ export function defaultConfig(): GuardConfig {
     snapshot: {
       maxFileSize: 50 * 1024 ** 2,
       includeIgnored: [],
+      ignoredAtSessionStart: 10 * 1024 ** 2,
       hookBudgetSeconds: 60,
       retention: {
         keepDays: 30,
@@ -358,6 +364,12 @@ export const CONFIG_SPEC: Extract<Spec, { kind: 'section' }> = {
           default: DEFAULTS.snapshot.includeIgnored,
           description:
             'Ignored files to capture anyway, as path globs (e.g. `.env`), so that `git clean -x` or `rm` cannot lose them. They may hold secrets: they go wherever snapshots go (the backup, backup.remote).',
+        },
+        ignoredAtSessionStart: {
+          kind: 'size',
+          default: DEFAULTS.snapshot.ignoredAtSessionStart,
+          description:
+            "Each session's start snapshot captures the ignored files that are not regenerable output (`.env`, a local database, editor settings), smallest first, up to this many bytes in all, so that what guard cannot look into (`make clean`, `npm run db:reset`, a script) cannot lose them for good: `guard rollback <start> --paths .env` gives one back. 0 = none. Not while backup.remote is set (they may hold secrets, and would leave the machine): list such files in includeIgnored to capture them anyway.",
         },
         hookBudgetSeconds: {
           kind: 'integer',

@@ -22,7 +22,9 @@ import { guardPath, type Repo } from '../git/repo.js';
 import { createSnapshot } from '../snapshot/create.js';
 import { readSnapshot } from '../snapshot/read.js';
 import { awaitSessionWatcher, spawnWatcherForSession, stopSessionWatcher, type SessionWatcher } from '../watcher/control.js';
-import { askWatcher } from '../watcher/serve.js';
+import { askWatcher, capturedAll } from '../watcher/serve.js';
+import { pathText } from '../git/path.js';
+import { sessionStartCapture } from './start-capture.js';
 import { appendEvent } from './journal.js';
 import { withFileLock } from './lock.js';
 import { writeOpenMarker } from './open-marker.js';
@@ -197,9 +199,16 @@ export async function startSession(repo: Repo, options: StartOptions = {}): Prom
   // The baseline must be a snapshot of this session even when nothing changed since the last one (force).
   // With .guard.yaml's snapshot options, as every snapshot (and the watcher, which declines others).
   const { readPolicy } = await import('../config/compile.js');
-  const { maxFileSize, includeIgnored } = (await readPolicy(repo)).snapshot;
-  const served = spawned.already ? await askWatcher(repo, { root: repo.root, trigger: 'session-start', message, session: id, agent, force: true, maxFileSize, includeIgnored }) : null;
-  const { snapshot, created } = served ?? (await createSnapshot(repo, { trigger: 'session-start', session: id, agent, message, force: true, maxFileSize, includeIgnored }));
+  const policy = await readPolicy(repo);
+  const { maxFileSize, includeIgnored } = policy.snapshot;
+  // The ignored files no snapshot would hold otherwise (.env, a local database): what runs in the
+  // session may delete them in ways the command guard cannot read (start-capture.ts).
+  const startCapture = sessionStartCapture(repo, policy);
+  const capture = startCapture.files.length > 0 ? { captureIgnored: startCapture.files as string[] } : {};
+  const asked = spawned.already ? await askWatcher(repo, { root: repo.root, trigger: 'session-start', message, session: id, agent, force: true, maxFileSize, includeIgnored, ...capture }) : null;
+  // A watcher from before captureIgnored existed leaves them out: then this start walks itself.
+  const served = asked && capturedAll(repo, asked.snapshot, startCapture.files) ? asked : null;
+  const { snapshot, created } = served ?? (await createSnapshot(repo, { trigger: 'session-start', session: id, agent, message, force: true, maxFileSize, includeIgnored, ...capture }));
   const result = update(repo, (store): Omit<StartResult, 'watcher'> => {
     // Another hook of the same agent session may have won the race while we took the snapshot.
     const raced = findRecord(store, { agent, agentSession: options.agentSession ?? null });
@@ -220,6 +229,17 @@ export async function startSession(repo: Repo, options: StartOptions = {}): Prom
   });
   if (!result.resumed) {
     appendEvent(repo, { type: 'snapshot', snapshot: snapshot.oid, trigger: 'session-start', session: id, agent, created });
+    if (startCapture.files.length > 0 || startCapture.leftOut.files > 0) {
+      appendEvent(repo, {
+        type: 'ignored-captured',
+        rule: 'session-start',
+        snapshot: snapshot.oid,
+        capturedIgnored: snapshot.ignored ?? [],
+        ...(startCapture.leftOut.files > 0 ? { leftOut: { files: startCapture.leftOut.files, bytes: startCapture.leftOut.bytes, examples: startCapture.leftOut.examples.map((p) => pathText(p)) } } : {}),
+        session: id,
+        agent,
+      });
+    }
     appendEvent(repo, {
       type: 'session-start',
       session: id,

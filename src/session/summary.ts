@@ -3,6 +3,7 @@
  * snapshot and now, refs that moved, commands guard blocked, and the command that undoes it all.
  * Data only; src/cli/session-text.ts renders it.
  */
+import { startCaptureStillThere } from './captured-still-there.js';
 import type { Repo } from '../git/repo.js';
 import { runGit } from '../git/run.js';
 import { gitPathsOf, pathText } from '../git/path.js';
@@ -46,8 +47,9 @@ export interface SessionSummary {
   rollback: string;
 }
 
-async function fileChanges(repo: Repo, fromTree: string, toTree: string): Promise<SessionSummary['files']> {
+async function fileChanges(repo: Repo, start: Snapshot, toTree: string): Promise<SessionSummary['files']> {
   const files: SessionSummary['files'] = { added: 0, modified: 0, deleted: 0, top: { added: [], modified: [], deleted: [] } };
+  const fromTree = start.tree;
   if (fromTree === toTree) return files;
   // -r: every file, not top-level trees; -z: paths verbatim; --no-renames: a rename is a delete
   // plus an add, which is what a rollback undoes.
@@ -57,6 +59,8 @@ async function fileChanges(repo: Repo, fromTree: string, toTree: string): Promis
   const parts = gitPathsOf(stdout);
   for (let i = 0; i + 1 < parts.length; i += 2) {
     const status = parts[i] as string;
+    // An ignored file the session start captured, still there: no change (captured-still-there.ts).
+    if (status === 'D' && startCaptureStillThere(repo.root, start, parts[i + 1]!)) continue;
     const file = pathText(parts[i + 1]!);
     const kind = status === 'A' ? 'added' : status === 'D' ? 'deleted' : 'modified';
     files[kind]++;
@@ -134,7 +138,7 @@ export async function summarizeSession(
     agent: session.agent,
     startSnapshot: start.oid,
     endSnapshot: end.oid,
-    files: await fileChanges(repo, start.tree, end.tree),
+    files: await fileChanges(repo, start, end.tree),
     refs: [...refMoves(start, end), ...remoteRefMoves(events, session.id)],
     head,
     blocked,

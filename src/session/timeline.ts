@@ -16,6 +16,7 @@
  * A session without tool-call steps (`guard run`: no agent hooks) has one step per snapshot the
  * watcher (or a hook) took during it.
  */
+import { startCaptureStillThere } from './captured-still-there.js';
 import type { Repo } from '../git/repo.js';
 import { runGit } from '../git/run.js';
 import { gitPathsOf, pathText, type GitPath } from '../git/path.js';
@@ -405,11 +406,11 @@ async function completeTimelines(repo: Repo, plans: Plan[]): Promise<Timeline[]>
   return plans.map((plan) => {
     const files = allFiles.slice(offset, offset + plan.ranges.length);
     offset += plan.ranges.length;
-    return finishTimeline(plan, files, snapshots);
+    return finishTimeline(repo.root, plan, files, snapshots);
   });
 }
 
-function finishTimeline(plan: Plan, files: StepFileChange[][], snapshots: Map<string, Snapshot>): Timeline {
+function finishTimeline(root: string, plan: Plan, files: StepFileChange[][], snapshots: Map<string, Snapshot>): Timeline {
   const { session, window, found, ranges } = plan;
 
   // Events attached to the step they happened in: [start of the step, start of the next).
@@ -463,7 +464,7 @@ function finishTimeline(plan: Plan, files: StepFileChange[][], snapshots: Map<st
       endedAt: d.end?.time ?? (d.snapshotIdx !== undefined ? time : null),
       before: range.before,
       after: range.after,
-      files: files[i] ?? [],
+      files: (files[i] ?? []).filter((f) => !(f.status === 'deleted' && startCaptureStillThere(root, range.before ? snapshots.get(range.before) : undefined, f.bytes))),
       ...refMoves(range.before ? snapshots.get(range.before) : undefined, range.after ? snapshots.get(range.after) : undefined),
       capturedIgnored: Array.isArray(captured) ? captured.map(String) : [],
       events: stepEvents[i] ?? [],

@@ -1,0 +1,144 @@
+/**
+ * The session-start snapshot captures the ignored files that are not regenerable output
+ * (snapshot.ignoredAtSessionStart, src/session/start-capture.ts). What runs in a session may
+ * delete them in ways the command guard cannot read (a package script, a make target, a script
+ * file, a tool resetting its database); before this, no snapshot held them and no rollback could
+ * give them back. Real git, real CLI, bytes and permission bits compared.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
+import { guardOk, loggedEvents, rollbackOk, undoOk } from '../../helpers/guard-steps.js';
+import { withGitCount } from '../../helpers/git-trace.js';
+import { shellOk } from '../../helpers/repo-steps.js';
+import { byteState } from '../../helpers/state.js';
+
+const SECRET = Buffer.from('API_KEY=s3cr3t\r\n\u00e9\u0000tail\n', 'latin1');
+/** A name that is not UTF-8: `k\xff.key`. */
+const ODD = Buffer.from('k\xff.key', 'latin1');
+
+function seed(t: TestRepo, config = ''): void {
+  t.write('.gitignore', '.env\n*.key\nlocal.db\n.idea/\ndist/\nnode_modules/\n');
+  t.write('src/app.js', 'app\n');
+  t.git(['add', '-A']);
+  t.git(['commit', '-q', '-m', 'base']);
+  t.write('.env', SECRET, 0o600);
+  t.write('local.db', Buffer.alloc(3000, 7));
+  t.write('.idea/workspace.xml', '<w/>\n');
+  t.write('dist/out.js', 'built\n');
+  t.write('node_modules/p/index.js', 'dep\n');
+  fs.writeFileSync(Buffer.concat([Buffer.from(`${t.dir}/`), ODD]), 'odd key\n', { mode: 0o600 });
+  guardOk(t, ['init', '--yes', '--agents', 'claude']);
+  if (config) t.write('.guard.yaml', config);
+}
+
+function startSession(t: TestRepo): { id: string; snapshot: string } {
+  const r = guardOk(t, ['session', 'start', '--agent', 'claude', '--json']);
+  const { session } = JSON.parse(r.stdout) as { session: { id: string; startSnapshot: string } };
+  return { id: session.id, snapshot: session.startSnapshot };
+}
+
+/** The snapshot's file names as git prints them (a name that is not UTF-8 quoted: `"k\\377.key"`). */
+function treeNames(t: TestRepo, snapshot: string): string[] {
+  return t.git(['ls-tree', '-r', '--name-only', snapshot]).split('\n').filter(Boolean);
+}
+
+describe('session start captures ignored files that are not regenerable', () => {
+  it('what a script guard cannot read deletes comes back with guard rollback, bytes and bits; --undo goes back', async () => {
+    await withTestRepo((t) => {
+      seed(t);
+      const start = startSession(t);
+      const atStart = byteState(t);
+      guardOk(t, ['watch', 'stop']);
+      // Held by the start snapshot: the ignored files that are not output, and no output.
+      const names = treeNames(t, start.snapshot);
+      expect(names).toEqual(expect.arrayContaining(['.env', 'local.db', '.idea/workspace.xml', '"k\\377.key"']));
+      expect(names.some((n) => n.startsWith('dist/') || n.startsWith('node_modules/'))).toBe(false);
+      const [event] = loggedEvents<{ rule: string; capturedIgnored: string[]; snapshot: string }>(t, 'ignored-captured');
+      expect(event).toMatchObject({ rule: 'session-start', snapshot: start.snapshot });
+      expect(event!.capturedIgnored).toEqual(expect.arrayContaining(['.env', 'local.db', '.idea/workspace.xml', '"k\\377.key"']));
+
+      // A reset script: nothing in its command line names the files.
+      t.write('reset.sh', 'rm -f .env local.db k*.key && rm -rf .idea\n');
+      shellOk(t, 'sh reset.sh && rm reset.sh');
+      const after = byteState(t);
+      expect(after['.env']).toBeUndefined();
+
+      rollbackOk(t, '--session', start.id);
+      const back = byteState(t);
+      expect(back).toEqual(atStart);
+      expect(fs.readFileSync(path.join(t.dir, '.env'))).toEqual(SECRET);
+      expect(back['.env']).toMatch(/^file 600 /);
+      expect(back[`k${'\xff'}.key`]).toMatch(/^file 600 /);
+
+      // The undo gives back every byte of the state after the script. The ignored files the
+      // rollback wrote stay (an undo deletes no ignored file: the state before it is in no
+      // snapshot; the same for a hook's capture brought back). Nothing is lost either way.
+      undoOk(t);
+      const restored = ['.env', '.idea', '.idea/workspace.xml', 'local.db', 'k\xff.key', ':status'];
+      const without = (state: Record<string, string>): Record<string, string> => Object.fromEntries(Object.entries(state).filter(([key]) => !restored.includes(key)));
+      expect(without(byteState(t))).toEqual(without(after));
+      expect(byteState(t)['.env']).toBe(atStart['.env']);
+    });
+  });
+
+  it('one file back with --paths, the others left as they are', async () => {
+    await withTestRepo((t) => {
+      seed(t);
+      const start = startSession(t);
+      guardOk(t, ['watch', 'stop']);
+      t.write('local.db', 'new rows\n');
+      shellOk(t, 'rm .env');
+      rollbackOk(t, start.snapshot, '--paths', '.env');
+      expect(fs.readFileSync(path.join(t.dir, '.env'))).toEqual(SECRET);
+      expect((fs.statSync(path.join(t.dir, '.env')).mode & 0o777).toString(8)).toBe('600');
+      expect(t.read('local.db')).toBe('new rows\n');
+    });
+  });
+
+  it('smallest first within the budget; the rest is journaled as left out; 0 turns it off', async () => {
+    await withTestRepo((t) => {
+      seed(t, 'version: 1\nsnapshot:\n  ignoredAtSessionStart: 1KB\n');
+      const start = startSession(t);
+      guardOk(t, ['watch', 'stop']);
+      const names = treeNames(t, start.snapshot);
+      expect(names).toEqual(expect.arrayContaining(['.env', '.idea/workspace.xml']));
+      expect(names).not.toContain('local.db');
+      const [event] = loggedEvents<{ leftOut: { files: number; bytes: number; examples: string[] } }>(t, 'ignored-captured');
+      expect(event!.leftOut).toEqual({ files: 1, bytes: 3000, examples: ['local.db'] });
+      guardOk(t, ['session', 'end']);
+
+      t.write('.guard.yaml', 'version: 1\nsnapshot:\n  ignoredAtSessionStart: 0\n');
+      const off = startSession(t);
+      guardOk(t, ['watch', 'stop']);
+      expect(treeNames(t, off.snapshot).filter((n) => n === '.env' || n === 'local.db')).toEqual([]);
+    });
+  });
+
+  it('costs the same git processes with 4 or 600 more ignored files', async () => {
+    const count = async (more: number): Promise<{ total: number; byCommand: Array<[string, number]> }> => {
+      let result: { total: number; byCommand: Array<[string, number]> } = { total: 0, byCommand: [] };
+      await withTestRepo((t) => {
+        seed(t);
+        for (let i = 0; i < more; i++) t.write(`.idea/f${i}.xml`, `${i}\n`);
+        for (let i = 0; i < more; i++) t.write(`node_modules/q${i}/i.js`, `${i}\n`);
+        let start = '';
+        result = withGitCount(t.dir, 'start', (env) => {
+          const r = t.guard(['session', 'start', '--agent', 'claude', '--json'], { env });
+          expect(r.code, r.stderr).toBe(0);
+          start = (JSON.parse(r.stdout) as { session: { startSnapshot: string } }).session.startSnapshot;
+          guardOk(t, ['watch', 'stop']);
+        }).count;
+        expect(treeNames(t, start).filter((n) => n.startsWith('.idea/'))).toHaveLength(more + 1);
+      });
+      return result;
+    };
+    const few = await count(0);
+    const many = await count(300);
+    const listings = (c: typeof few): number => c.byCommand.find(([name]) => name === 'ls-files')?.[1] ?? 0;
+    expect(listings(many), JSON.stringify(many.byCommand)).toBe(listings(few));
+    // (A watcher snapshot more or less on a loaded machine: the same slack as perf/process-count.)
+    expect(many.total, `${JSON.stringify(few.byCommand)}\n${JSON.stringify(many.byCommand)}`).toBeLessThanOrEqual(few.total + 3);
+  });
+});
