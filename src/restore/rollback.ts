@@ -46,6 +46,8 @@ import { appendEvent } from '../session/journal.js';
 import { findSession } from '../session/store.js';
 import { clearInProgress, readInProgress, readLastRollback, writeInProgress, writeLastRollback, type RollbackRecord, type RollbackStep } from './journal.js';
 import { diffTrees, markStagedGitlinks, planRefs, type RollbackPlan } from './plan.js';
+import { overlayEntries } from './tree-overlay.js';
+import { presentStartCaptures } from './start-captures.js';
 import { uncapturedObstacles } from './obstacles.js';
 import { isProcessAlive, pidSpaceId, pidSpaceTag } from '../util/process-alive.js';
 import { withCapturedIgnored } from './captured-ignored.js';
@@ -736,6 +738,14 @@ async function rollbackOnce(repo: Repo, options: RollbackOptions, inTheWay: GitP
     let untracked: Promise<ReadonlySet<string>> | undefined;
     const untracks = (): Promise<ReadonlySet<string>> => (untracked ??= filesUntracked(repo, pre.indexTree, goalIndexTree));
     let gitFiles = await diffTrees(repo, pre.tree, treeGoal);
+    if (!selects(selection) && !undoOf) {
+      // The session start's captured ignored files come back only where they are gone (start-captures.ts).
+      const present = presentStartCaptures(repo, target, gitFiles, capturedIgnored);
+      if (present.length > 0) {
+        treeGoal = await overlayEntries(repo, treeGoal, present, temps);
+        gitFiles = await diffTrees(repo, pre.tree, treeGoal);
+      }
+    }
     // Ignored at the target, left alone: their permission bits too (below).
     let keptIgnored: GitPath[] = [];
     if (!selects(selection)) {

@@ -256,7 +256,8 @@ describe('a pull captures the ignored files it writes over, at fetch time', () =
       const snap = (JSON.parse(list.stdout) as Array<{ id: string; session: string | null; agent: string | null }>).find((s) => s.id === id);
       expect(snap?.session).toMatch(/^claude-/);
       expect(snap?.agent).toBe('claude');
-      const events = loggedEvents<{ session: string; actor: string }>(t, 'ignored-captured');
+      // (The session's start captured `.env` too: snapshot.ignoredAtSessionStart, its own line.)
+      const events = loggedEvents<{ session: string; actor: string; rule: string }>(t, 'ignored-captured').filter((e) => e.rule === 'overwrite-ignored');
       expect(events[0]).toMatchObject({ session: snap!.session, actor: 'agent' });
       const r = t.guard(['rollback', id!, '--paths', '.env', '--yes']);
       expect(r.code, r.stderr + r.stdout).toBe(0);

@@ -83,16 +83,25 @@ describe('session start captures ignored files that are not regenerable', () => 
     });
   });
 
-  it('one file back with --paths, the others left as they are', async () => {
+  it('a rollback brings back those that are gone and leaves those on disk, edited or not; --paths takes the snapshot\'s bytes', async () => {
     await withTestRepo((t) => {
       seed(t);
       const start = startSession(t);
       guardOk(t, ['watch', 'stop']);
       t.write('local.db', 'new rows\n');
       shellOk(t, 'rm .env');
-      rollbackOk(t, start.snapshot, '--paths', '.env');
+      const out = rollbackOk(t, '--session', start.id);
       expect(fs.readFileSync(path.join(t.dir, '.env'))).toEqual(SECRET);
       expect((fs.statSync(path.join(t.dir, '.env')).mode & 0o777).toString(8)).toBe('600');
+      // An ignored file on disk is not the rollback's to revert (a person's edit during the
+      // session), nor listed in its plan.
+      expect(t.read('local.db')).toBe('new rows\n');
+      expect(out).not.toMatch(/local\.db|workspace\.xml|k.*\.key/);
+
+      rollbackOk(t, start.snapshot, '--paths', 'local.db');
+      expect(fs.readFileSync(path.join(t.dir, 'local.db'))).toEqual(Buffer.alloc(3000, 7));
+      // The edit it replaced is in the pre-rollback snapshot: --undo gives it back.
+      undoOk(t);
       expect(t.read('local.db')).toBe('new rows\n');
     });
   });
