@@ -37,6 +37,7 @@ import type { Snapshot } from '../snapshot/format.js';
 import { listSnapshots } from '../snapshot/read.js';
 import type { TempIndex } from '../snapshot/temp-index.js';
 import { ignoredByRulesOf } from './ignored-at-target.js';
+import { startCaptureGone } from './start-captures.js';
 import { overlayEntries, type OverlayEntry } from './tree-overlay.js';
 import type { NotRestored } from './not-restored.js';
 
@@ -89,6 +90,8 @@ async function capturedSince(repo: Repo, target: Snapshot): Promise<Map<GitPath,
     const byOid = new Map(snapshots.map((s) => [s.oid, s]));
     for (const [text, record] of held) {
       const holder = byOid.get(record.in!);
+      // A session start's capture comes back only where the file is gone (start-captures.ts).
+      if (holder?.trigger === 'session-start' && !startCaptureGone(repo, pathFromText(text))) continue;
       if (holder) wanted.set(pathFromText(text), { snapshot: holder, age: Number.MAX_SAFE_INTEGER, held: true });
     }
   }

@@ -46,8 +46,7 @@ import { appendEvent } from '../session/journal.js';
 import { findSession } from '../session/store.js';
 import { clearInProgress, readInProgress, readLastRollback, writeInProgress, writeLastRollback, type RollbackRecord, type RollbackStep } from './journal.js';
 import { diffTrees, markStagedGitlinks, planRefs, type RollbackPlan } from './plan.js';
-import { overlayEntries } from './tree-overlay.js';
-import { presentStartCaptures } from './start-captures.js';
+import { withMissingStartCaptures, withoutStartCaptures } from './start-captures.js';
 import { uncapturedObstacles } from './obstacles.js';
 import { isProcessAlive, pidSpaceId, pidSpaceTag } from '../util/process-alive.js';
 import { withCapturedIgnored } from './captured-ignored.js';
@@ -730,7 +729,16 @@ async function rollbackOnce(repo: Repo, options: RollbackOptions, inTheWay: GitP
     let capturedModes: Record<string, string> = {};
     let capturedNotRestored: NotRestored[] = [];
     if (!selects(selection) && !undoOf) {
+      // A session start's own captures: planned as if the target did not hold them, then those
+      // that are gone put back (start-captures.ts).
+      const startCaptures = await withoutStartCaptures(repo, target, treeGoal, temps);
+      if (startCaptures) treeGoal = startCaptures.tree;
       ({ tree: treeGoal, restored: capturedIgnored, modes: capturedModes, notRestored: capturedNotRestored } = await withCapturedIgnored(repo, target, treeGoal, temps));
+      if (startCaptures) {
+        const back = await withMissingStartCaptures(repo, treeGoal, startCaptures, capturedIgnored, temps);
+        treeGoal = back.tree;
+        capturedIgnored = [...capturedIgnored, ...back.names].sort();
+      }
     }
 
     // The files this rollback untracks (one diff-tree of the two index trees, once, when asked).
@@ -738,14 +746,6 @@ async function rollbackOnce(repo: Repo, options: RollbackOptions, inTheWay: GitP
     let untracked: Promise<ReadonlySet<string>> | undefined;
     const untracks = (): Promise<ReadonlySet<string>> => (untracked ??= filesUntracked(repo, pre.indexTree, goalIndexTree));
     let gitFiles = await diffTrees(repo, pre.tree, treeGoal);
-    if (!selects(selection) && !undoOf) {
-      // The session start's captured ignored files come back only where they are gone (start-captures.ts).
-      const present = presentStartCaptures(repo, target, gitFiles, capturedIgnored);
-      if (present.length > 0) {
-        treeGoal = await overlayEntries(repo, treeGoal, present, temps);
-        gitFiles = await diffTrees(repo, pre.tree, treeGoal);
-      }
-    }
     // Ignored at the target, left alone: their permission bits too (below).
     let keptIgnored: GitPath[] = [];
     if (!selects(selection)) {

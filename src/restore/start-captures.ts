@@ -1,41 +1,71 @@
 /**
  * The ignored files a session-start snapshot captured (src/session/start-capture.ts) are a
- * backstop against their loss, not part of the state a rollback puts back: a rollback to that
- * snapshot brings such a file back only where it is gone. One that is on disk now, whatever its
- * bytes (a person's edit to `.env` during the session), is left as it is, as a rollback leaves
- * every ignored file no capture was taken for; `guard rollback <start> --paths .env` takes the
- * snapshot's bytes anyway (a selection is not filtered). Only files the plan would create count:
- * one the state before the rollback holds (tracked or untracked now) is restored as any file is,
- * and so is one a later snapshot captured (a hook's capture before its command overwrote it).
- * No git process: an lstat per captured file the plan creates.
+ * backstop against their loss, not part of the state a rollback puts back. A rollback to that
+ * snapshot plans as if its tree did not hold them (as before they were captured: a later
+ * snapshot's capture, a hook's before its command deleted or overwrote the file, comes back by
+ * captured-ignored.ts's rules), then brings back those that are gone now: nothing at the name, or
+ * a directory where the file was. One on disk, whatever its bytes (a person's edit to `.env`
+ * during the session), is left as it is, as a rollback leaves every ignored file no capture was
+ * taken for. `guard rollback <start> --paths .env` takes the snapshot's bytes anyway: a selection
+ * is planned from the snapshot's tree as it is. Cost: an lstat per captured file, and one
+ * `ls-tree` and two overlays of the goal tree only when the target is such a snapshot.
  */
 import fs from 'node:fs';
-import { fsPath, pathFromText, type GitPath } from '../git/path.js';
+import { coveringPathspecs, fsPath, gitPathsOf, pathFromText, pathText, type GitPath } from '../git/path.js';
 import type { Repo } from '../git/repo.js';
+import { runGit } from '../git/run.js';
 import type { Snapshot } from '../snapshot/format.js';
-import type { FileChange } from './plan.js';
-import type { OverlayEntry } from './tree-overlay.js';
+import type { TempIndex } from '../snapshot/temp-index.js';
+import { overlayEntries, type OverlayEntry } from './tree-overlay.js';
 
-/** Removal entries (overlayEntries) for the captured files the plan creates that are on disk now. */
-export function presentStartCaptures(repo: Repo, target: Pick<Snapshot, 'oid' | 'trigger' | 'ignored'>, files: FileChange[], laterCaptures: readonly string[]): OverlayEntry[] {
-  if (target.trigger !== 'session-start' || !target.ignored || target.ignored.length === 0) return [];
-  // A later capture (a hook's, before its command overwrote the file) comes back as it does.
-  const later = new Set(laterCaptures);
-  const captured = new Set<string>(target.ignored.filter((text) => !later.has(text)).map((text) => pathFromText(text)));
-  const present: OverlayEntry[] = [];
-  for (const file of files) {
-    if (file.action !== 'create' || !captured.has(file.path)) continue;
-    if (there(fsPath(repo.root, file.path as GitPath))) present.push({ mode: '0', oid: '0'.repeat(target.oid.length), path: file.path });
-  }
-  return present;
+export interface StartCaptures {
+  /** The goal tree without the captured files. */
+  tree: string;
+  /** The captured files gone from disk now, with their entries in the target's tree. */
+  missing: OverlayEntry[];
 }
 
-/** Something that is not a directory at the path (a directory where the file was: the file is gone). */
-function there(full: Buffer): boolean {
+/** The target's start captures taken out of `tree`; null when the target has none. */
+export async function withoutStartCaptures(repo: Repo, target: Snapshot, tree: string, temps: TempIndex[]): Promise<StartCaptures | null> {
+  if (target.trigger !== 'session-start' || !target.ignored || target.ignored.length === 0) return null;
+  const names = target.ignored.map((text) => pathFromText(text));
+  const asked = new Set<string>(names);
+  const specs = coveringPathspecs(names);
+  const listed = await runGit(['ls-tree', '-r', '-z', target.tree, ...(specs ? ['--', ...specs] : [])], { cwd: repo.root });
+  const entries: OverlayEntry[] = [];
+  for (const record of gitPathsOf(listed.stdout)) {
+    // "<mode> <type> <oid>\t<path>"
+    const tab = record.indexOf('\t');
+    const [mode, type, oid] = record.slice(0, tab).split(' ');
+    const name = record.slice(tab + 1);
+    if (type === 'blob' && asked.has(name)) entries.push({ mode: mode!, oid: oid!, path: name });
+  }
+  if (entries.length === 0) return null;
+  const zero = '0'.repeat(target.oid.length);
+  const stripped = await overlayEntries(repo, tree, entries.map((e) => ({ mode: '0', oid: zero, path: e.path })), temps);
+  return { tree: stripped, missing: entries.filter((e) => startCaptureGone(repo, e.path as GitPath)) };
+}
+
+/**
+ * `tree` with the missing start captures put back, but for those a later capture brings back
+ * (`restored`, as text): that one is closer to what was destroyed.
+ */
+export async function withMissingStartCaptures(repo: Repo, tree: string, captures: StartCaptures, restored: readonly string[], temps: TempIndex[]): Promise<{ tree: string; names: string[] }> {
+  const later = new Set(restored);
+  const back = captures.missing.filter((e) => !later.has(pathText(e.path as GitPath)));
+  return { tree: await overlayEntries(repo, tree, back, temps), names: back.map((e) => pathText(e.path as GitPath)) };
+}
+
+/**
+ * Nothing at the name, or a directory where the file was (the file is gone either way). Also for
+ * a later snapshot's `heldIgnored` record of a session start's capture (captured-ignored.ts).
+ */
+export function startCaptureGone(repo: Pick<Repo, 'root'>, name: GitPath): boolean {
   try {
-    const stat = fs.lstatSync(full, { throwIfNoEntry: false });
-    return stat !== undefined && !stat.isDirectory();
-  } catch {
-    return false;
+    const stat = fs.lstatSync(fsPath(repo.root, name), { throwIfNoEntry: false });
+    return stat === undefined || stat.isDirectory();
+  } catch (error) {
+    // ENOTDIR: a file where a directory above it was: the file is gone.
+    return (error as NodeJS.ErrnoException).code === 'ENOTDIR';
   }
 }

@@ -11,7 +11,7 @@
  *
  * Which files: every ignored file that is not regenerable output (commands.regenerable, the list
  * the command guard uses: node_modules, dist, build ...), not over snapshot.maxFileSize, smallest
- * first until the byte budget or the capture's file limit is reached; the rest is counted as left
+ * first until the byte budget or MAX_FILES is reached; the rest is counted as left
  * out (the journal says so). Not while backup.remote is set: the files may hold secrets, and the
  * session-start snapshot is pushed there. Cost: one `ls-files --others --ignored --directory`, one
  * more only where ignored directories are not regenerable, and an lstat per file listed.
@@ -19,7 +19,6 @@
 import type { Repo } from '../git/repo.js';
 import type { GitPath } from '../git/path.js';
 import { ignoredEntriesOfWorktree } from '../git/path-facts.js';
-import { DEFAULT_CAPTURE_LIMITS } from '../policy/command/state.js';
 import type { Policy } from '../policy/schema.js';
 
 export interface StartCapture {
@@ -31,6 +30,12 @@ export interface StartCapture {
   /** Why nothing was looked at (the budget is 0, backup.remote is set), or null. */
   off: string | null;
 }
+
+/**
+ * At most this many files: each later snapshot of the session carries a record of each while it
+ * is unchanged (`heldIgnored`, about 130 bytes), so a rollback to it brings the file back too.
+ */
+export const MAX_FILES = 200;
 
 const NONE = { files: [], bytes: 0, leftOut: { files: 0, bytes: 0, examples: [] } };
 
@@ -66,7 +71,7 @@ export function sessionStartCapture(repo: Pick<Repo, 'root'>, policy: Pick<Polic
   const files: GitPath[] = [];
   let bytes = 0;
   for (const candidate of candidates) {
-    if (bytes + candidate.size > budget || files.length >= DEFAULT_CAPTURE_LIMITS.maxFiles) leave(candidate.path, candidate.size);
+    if (bytes + candidate.size > budget || files.length >= MAX_FILES) leave(candidate.path, candidate.size);
     else {
       files.push(candidate.path);
       bytes += candidate.size;

@@ -460,7 +460,11 @@ export async function createSnapshot(repo: Repo, options: CreateSnapshotOptions 
         // The ignored files captured by name that were there to capture (by name, for rollback, diff and the summary).
         ...ignoredNow,
       };
-      if (previous && !options.force && sameState(previous, { ...candidate, ...(rawTree ? { rawFiles: { tree: rawTree } } : {}) })) {
+      // A command's capture is a snapshot of its own even where a session start captured the same
+      // files: a rollback brings a session start's captures back only where they are gone
+      // (restore/start-captures.ts), a command's whatever is there.
+      const ownCapture = previous?.trigger === 'session-start' && options.trigger !== 'session-start' && (options.captureIgnored?.length ?? 0) > 0;
+      if (previous && !options.force && !ownCapture && sameState(previous, { ...candidate, ...(rawTree ? { rawFiles: { tree: rawTree } } : {}) })) {
         await clearRawNote(repo, note.bytes);
         keepTemp = options.keepIndex === true && temp !== null;
         return { snapshot: previous, created: false, ...(keepTemp && temp ? { worktreeIndex: temp } : {}) };
