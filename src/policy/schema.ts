@@ -369,7 +369,7 @@ export const CONFIG_SPEC: Extract<Spec, { kind: 'section' }> = {
           kind: 'size',
           default: DEFAULTS.snapshot.ignoredAtSessionStart,
           description:
-            "Each session's start snapshot captures the ignored files that are not regenerable output (`.env`, a local database, editor settings), smallest first, up to this many bytes in all, so that what guard cannot look into (`make clean`, `npm run db:reset`, a script) cannot lose them for good: `guard rollback <start> --paths .env` gives one back. 0 = none. Not while backup.remote is set (they may hold secrets, and would leave the machine): list such files in includeIgnored to capture them anyway.",
+            "Each session's start snapshot captures the ignored files that are not regenerable output (`.env`, a local database, editor settings), smallest first, at most 200 files and this many bytes in all, so that what guard cannot look into (`make clean`, `npm run db:reset`, a script) cannot lose them for good: `guard rollback <start> --paths .env` gives one back. 0 = none. Not while backup.remote is set (they may hold secrets, and would leave the machine): list such files in includeIgnored to capture them anyway.",
         },
         hookBudgetSeconds: {
           kind: 'integer',
