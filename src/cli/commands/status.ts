@@ -134,6 +134,11 @@ export async function run(_args: Args, { cwd, out }: CommandContext): Promise<nu
   }
   const degraded = problems.length > 0;
   const latest = snapshots[0] ?? null;
+  // A layer that is off says so: the session start's capture of ignored files (start-capture.ts).
+  const captureNotes =
+    policy.snapshot.ignoredAtSessionStart > 0 && policy.backup.remote
+      ? [`a session start does not capture the ignored files that are not regenerable (.env, a local database) while backup.remote is set (they may hold secrets, and would be pushed there): what guard cannot read (npm run db:reset, a script) can lose them for good; list the ones to keep in snapshot.includeIgnored`]
+      : [];
 
   if (out.json) {
     out.data({
@@ -165,7 +170,7 @@ export async function run(_args: Args, { cwd, out }: CommandContext): Promise<nu
       refreshed,
       problems: problems.map((p) => p.problem),
       fixes: problems,
-      notes: [...hooks.notes, ...managerNotes],
+      notes: [...hooks.notes, ...managerNotes, ...captureNotes],
     });
     return degraded ? ExitCode.error : ExitCode.ok;
   }
@@ -202,7 +207,7 @@ export async function run(_args: Args, { cwd, out }: CommandContext): Promise<nu
     const runs = m.files.flatMap((f) => f.runsGuard.map((hook) => `${hook} (${f.file})`));
     out.line(`hook manager ${m.manager} (${m.evidence}): ${runs.length > 0 ? `its configuration runs guard's ${runs.join(', ')}` : 'its configuration does not run guard'}`);
   }
-  for (const note of [...hooks.notes, ...managerNotes]) out.line(`note: ${note}`);
+  for (const note of [...hooks.notes, ...managerNotes, ...captureNotes]) out.line(`note: ${note}`);
   if (degraded) {
     for (const { problem, fix } of problems) out.warn(`guard: problem: ${problem}\n  fix: ${fix}`);
     out.warn('protection is DEGRADED (each problem above names its fix).');

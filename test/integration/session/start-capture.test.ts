@@ -125,6 +125,20 @@ describe('session start captures ignored files that are not regenerable', () => 
     });
   });
 
+  it('nothing captured while backup.remote is set, and guard status says so', async () => {
+    await withTestRepo((t) => {
+      const remote = path.join(t.base, 'remote.git');
+      t.git(['init', '-q', '--bare', remote]);
+      seed(t, `version: 1\nbackup:\n  remote: ${remote}\n`);
+      const start = startSession(t);
+      guardOk(t, ['watch', 'stop']);
+      expect(treeNames(t, start.snapshot).filter((n) => n === '.env' || n === 'local.db')).toEqual([]);
+      expect(loggedEvents(t, 'ignored-captured')).toEqual([]);
+      const status = JSON.parse(t.guard(['status', '--json']).stdout) as { notes: string[] };
+      expect(status.notes.join('\n')).toContain('does not capture the ignored files that are not regenerable (.env, a local database) while backup.remote is set');
+    });
+  });
+
   it('a rollback to a later snapshot of the session brings back what is gone since, and leaves what is on disk', async () => {
     await withTestRepo(async (t) => {
       seed(t);
