@@ -15,9 +15,10 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createTestRepo, GUARD_BIN, quietRepoConfig, type TestRepo } from '../../helpers/git-repo.js';
+import { GUARD_BIN, type TestRepo } from '../../helpers/git-repo.js';
 import { traceEnv, tracedArgv } from '../../helpers/git-trace.js';
 import { loggedEvents } from '../../helpers/guard-steps.js';
+import { teammateClone } from '../../helpers/teammate-clone.js';
 
 const SECRET = Buffer.from('SECRET=local\r\n\u00e9\u0000tail\n', 'latin1');
 const THEIRS = 'SECRET=teammate\n';
@@ -37,33 +38,13 @@ interface Pulled {
  * `git add -f` and pushes, and the clone fetches it with hooks off (as Gemini's shell does).
  */
 function setup(): Pulled {
-  const t = createTestRepo({ init: false });
-  const up = path.join(t.base, 'up.git');
-  const seed = path.join(t.base, 'seed');
-  const run = (args: string[], cwd: string): string => {
-    const r = spawnSync('git', args, { cwd, env: t.env, encoding: 'utf8' });
-    if (r.status !== 0) throw new Error(`git ${args.join(' ')}: ${r.stderr}`);
-    return r.stdout;
-  };
-  run(['init', '-q', '--bare', '-b', 'main', up], t.base);
-  run(['init', '-q', '-b', 'main', seed], t.base);
-  quietRepoConfig(seed);
-  fs.writeFileSync(path.join(seed, 'app.txt'), 'app\n');
-  fs.writeFileSync(path.join(seed, '.gitignore'), '.env\ndist/\n');
-  run(['add', '.'], seed);
-  run(['commit', '-q', '-m', 'start'], seed);
-  run(['remote', 'add', 'origin', up], seed);
-  run(['push', '-q', '-u', 'origin', 'main'], seed);
-  run(['clone', '-q', up, t.dir], t.base);
-  quietRepoConfig(t.dir);
-  const init = t.guard(['init', '--yes', '--agents', 'none']);
-  expect(init.code, init.stderr).toBe(0);
-  t.write('.env', SECRET, 0o600);
+  const { t, up, seed, seedGit } = teammateClone('.env\ndist/\n', SECRET);
+  const run = (args: string[]): string => seedGit(args);
   fs.writeFileSync(path.join(seed, '.env'), THEIRS);
   fs.writeFileSync(path.join(seed, 'more.txt'), 'more\n');
-  run(['add', '-f', '.env', 'more.txt'], seed);
-  run(['commit', '-q', '-m', 'teammate adds .env'], seed);
-  run(['push', '-q', 'origin', 'main'], seed);
+  run(['add', '-f', '.env', 'more.txt']);
+  run(['commit', '-q', '-m', 'teammate adds .env']);
+  run(['push', '-q', 'origin', 'main']);
   gitOk(t, ['fetch', '-q'], GEMINI_SHELL_ENV);
   return { t, seed, up };
 }

@@ -14,9 +14,10 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createTestRepo, GUARD_BIN, quietRepoConfig, type TestRepo } from '../../helpers/git-repo.js';
+import { GUARD_BIN, type TestRepo } from '../../helpers/git-repo.js';
 import { countGitProcesses, traceEnv, tracedArgv } from '../../helpers/git-trace.js';
 import { loggedEvents } from '../../helpers/guard-steps.js';
+import { teammateClone } from '../../helpers/teammate-clone.js';
 
 const SECRET = Buffer.from('SECRET=local\r\n\u00e9\u0000tail\n', 'latin1');
 const THEIRS = 'SECRET=teammate\n';
@@ -29,34 +30,10 @@ interface Pulled {
   seedGit(args: string[]): string;
 }
 
-/**
- * A bare upstream, the teammate's clone (seed) and the clone under test (t.dir) with guard's
- * hooks; the clone ignores .env, *.env (so k\377.env) and dist/, and has .env (0600) on disk.
- */
+/** The clone ignores .env, *.env (so k\377.env) and dist/, and has .env (0600) on disk. */
 function setup(): Pulled {
-  const t = createTestRepo({ init: false });
-  const up = path.join(t.base, 'up.git');
-  const seed = path.join(t.base, 'seed');
-  const run = (args: string[], cwd: string): string => {
-    const r = spawnSync('git', args, { cwd, env: t.env, encoding: 'utf8' });
-    if (r.status !== 0) throw new Error(`git ${args.join(' ')}: ${r.stderr}`);
-    return r.stdout;
-  };
-  run(['init', '-q', '--bare', '-b', 'main', up], t.base);
-  run(['init', '-q', '-b', 'main', seed], t.base);
-  quietRepoConfig(seed);
-  fs.writeFileSync(path.join(seed, 'app.txt'), 'app\n');
-  fs.writeFileSync(path.join(seed, '.gitignore'), '.env\n*.env\ndist/\n');
-  run(['add', '.'], seed);
-  run(['commit', '-q', '-m', 'start'], seed);
-  run(['remote', 'add', 'origin', up], seed);
-  run(['push', '-q', '-u', 'origin', 'main'], seed);
-  run(['clone', '-q', up, t.dir], t.base);
-  quietRepoConfig(t.dir);
-  const init = t.guard(['init', '--yes', '--agents', 'none']);
-  expect(init.code, init.stderr).toBe(0);
-  t.write('.env', SECRET, 0o600);
-  return { t, seed, seedGit: (args) => run(args, seed) };
+  const { t, seed, seedGit } = teammateClone('.env\n*.env\ndist/\n', SECRET);
+  return { t, seed, seedGit };
 }
 
 /** The teammate commits `files` with `git add -f` (ignored in their clone too) and pushes. */
