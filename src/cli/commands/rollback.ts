@@ -55,7 +55,7 @@ function printPlan(out: Output, plan: RollbackPlan, target: Snapshot): void {
   }
   if (plan.sparse) out.line('  the sparse-checkout patterns and settings go back to the snapshot\'s (the files outside the view with them)');
   if (plan.capturedIgnored && plan.capturedIgnored.length > 0) {
-    out.line(`  ignored files captured before a command deleted or overwrote them, brought back: ${plan.capturedIgnored.length}`);
+    out.line(`  ignored files captured earlier (at the session start, or before a command deleted or overwrote them), brought back: ${plan.capturedIgnored.length}`);
     for (const name of plan.capturedIgnored.slice(0, SHOW_PATHS)) out.line(`    ${name}`);
     if (plan.capturedIgnored.length > SHOW_PATHS) out.line(`    … and ${plan.capturedIgnored.length - SHOW_PATHS} more`);
   }
