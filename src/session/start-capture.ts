@@ -27,8 +27,6 @@ export interface StartCapture {
   bytes: number;
   /** Ignored, non-regenerable files not captured (over the budget, over maxFileSize, too many to list). */
   leftOut: { files: number; bytes: number; examples: GitPath[] };
-  /** Why nothing was looked at (the budget is 0, backup.remote is set), or null. */
-  off: string | null;
 }
 
 /**
@@ -37,14 +35,14 @@ export interface StartCapture {
  */
 export const MAX_FILES = 200;
 
-const NONE = { files: [], bytes: 0, leftOut: { files: 0, bytes: 0, examples: [] } };
+const none = (): StartCapture => ({ files: [], bytes: 0, leftOut: { files: 0, bytes: 0, examples: [] } });
 
 export function sessionStartCapture(repo: Pick<Repo, 'root'>, policy: Pick<Policy, 'snapshot' | 'backup' | 'commands'>): StartCapture {
   const budget = policy.snapshot.ignoredAtSessionStart;
-  if (budget <= 0) return { ...NONE, off: 'snapshot.ignoredAtSessionStart is 0' };
-  if (policy.backup.remote) return { ...NONE, off: 'backup.remote is set (the files may hold secrets)' };
+  // Off: the budget is 0, or backup.remote is set (guard status says so).
+  if (budget <= 0 || policy.backup.remote) return none();
   const entries = ignoredEntriesOfWorktree(repo, { regenerable: policy.commands.regenerable });
-  if (entries === null) return { ...NONE, off: null };
+  if (entries === null) return none();
   const candidates: Array<{ path: GitPath; size: number }> = [];
   const leftOut = { files: 0, bytes: 0, examples: [] as GitPath[] };
   const leave = (path: string, size: number): void => {
@@ -77,5 +75,5 @@ export function sessionStartCapture(repo: Pick<Repo, 'root'>, policy: Pick<Polic
       bytes += candidate.size;
     }
   }
-  return { files, bytes, leftOut, off: null };
+  return { files, bytes, leftOut };
 }

@@ -45,3 +45,17 @@ export function teammateClone(gitignore: string, secret: Buffer): TeammateClone 
   t.write('.env', secret, 0o600);
   return { t, up, seed, seedGit: (args) => run(args, seed) };
 }
+
+/**
+ * Runs the give-back command guard printed (`rollback ID --paths .env`, as words) and checks that
+ * it gives `.env` back byte for byte at 0600 and nothing else: HEAD and the pulled `more.txt` stay.
+ */
+export function givesBackOnlyEnv(t: TestRepo, command: string[], secret: Buffer): void {
+  const head = t.git(['rev-parse', 'HEAD']);
+  const back = t.guard([...command, '--yes']);
+  expect(back.code, back.stderr + back.stdout).toBe(0);
+  expect(fs.readFileSync(path.join(t.dir, '.env'))).toEqual(secret);
+  expect((fs.lstatSync(path.join(t.dir, '.env')).mode & 0o777).toString(8)).toBe('600');
+  expect(t.git(['rev-parse', 'HEAD'])).toBe(head);
+  expect(t.read('more.txt')).toBe('more\n');
+}

@@ -17,7 +17,7 @@ import { describe, expect, it } from 'vitest';
 import { GUARD_BIN, type TestRepo } from '../../helpers/git-repo.js';
 import { countGitProcesses, traceEnv, tracedArgv } from '../../helpers/git-trace.js';
 import { loggedEvents } from '../../helpers/guard-steps.js';
-import { teammateClone } from '../../helpers/teammate-clone.js';
+import { givesBackOnlyEnv, teammateClone } from '../../helpers/teammate-clone.js';
 
 const SECRET = Buffer.from('SECRET=local\r\n\u00e9\u0000tail\n', 'latin1');
 const THEIRS = 'SECRET=teammate\n';
@@ -176,14 +176,8 @@ describe('a pull captures the ignored files it writes over, at fetch time', () =
       const captured = loggedEvents<{ capturedIgnored: string[]; ref: string }>(t, 'ignored-captured');
       expect(captured).toHaveLength(1);
       expect(captured[0]).toMatchObject({ capturedIgnored: ['.env'], ref });
-      const head = t.git(['rev-parse', 'HEAD']);
-      const r = t.guard([...giveBackCommand(stderr), '--yes']);
-      expect(r.code, r.stderr + r.stdout).toBe(0);
-      expect(fs.readFileSync(path.join(t.dir, '.env'))).toEqual(SECRET);
-      expect(mode(t, '.env')).toBe('600');
       // Only the file: the pull's commits stay.
-      expect(t.git(['rev-parse', 'HEAD'])).toBe(head);
-      expect(t.read('more.txt')).toBe('more\n');
+      givesBackOnlyEnv(t, giveBackCommand(stderr), SECRET);
     } finally {
       t.cleanup();
     }

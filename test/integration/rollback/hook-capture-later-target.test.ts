@@ -50,16 +50,22 @@ function hookSnapshot(t: TestRepo): string {
   return events.filter((e) => e.type === 'snapshot' && e.trigger === 'hook').pop().snapshot;
 }
 
+/** A committed a.txt, the ignored .env (0600) on disk, guard with Claude's hooks; when .env was written. */
+function seed(t: TestRepo): number {
+  t.write('.gitignore', '.env\n');
+  t.write('a.txt', 'a0\n');
+  t.git(['add', '-A']);
+  t.git(['commit', '-q', '-m', 'base']);
+  t.write('.env', SECRET, 0o600);
+  const written = Date.now();
+  guardOk(t, ['init', '--yes', '--agents', 'claude']);
+  return written;
+}
+
 describe("a hook's capture and a watcher snapshot taken after it", () => {
   it('rollback to a watcher snapshot taken before the command deleted .env brings it back (bytes, 0600); to one taken after, not', async () => {
     await withTestRepo(async (t) => {
-      t.write('.gitignore', '.env\n');
-      t.write('a.txt', 'a0\n');
-      t.git(['add', '-A']);
-      t.git(['commit', '-q', '-m', 'base']);
-      t.write('.env', SECRET, 0o600);
-      const written = Date.now();
-      guardOk(t, ['init', '--yes', '--agents', 'claude']);
+      const written = seed(t);
       t.write('.guard.yaml', fastWatchConfig());
       guardOk(t, ['watch']);
       await waitForWatcher(t);
@@ -113,13 +119,7 @@ describe("a hook's capture and a watcher snapshot taken after it", () => {
 
   it('a manual snapshot (a full walk) records it too, and no longer once .env changed: its bytes then are in no snapshot', async () => {
     await withTestRepo(async (t) => {
-      t.write('.gitignore', '.env\n');
-      t.write('a.txt', 'a0\n');
-      t.git(['add', '-A']);
-      t.git(['commit', '-q', '-m', 'base']);
-      t.write('.env', SECRET, 0o600);
-      const written = Date.now();
-      guardOk(t, ['init', '--yes', '--agents', 'claude']);
+      const written = seed(t);
       await waitFor('two seconds since .env was written', () => Date.now() > written + 2100);
       expect(installedClaudeHook(t, 'sleep 0; rm .env').decision).toBe('allow');
       const hook = hookSnapshot(t);
