@@ -27,6 +27,8 @@ export interface StartCapture {
   bytes: number;
   /** Ignored, non-regenerable files not captured (over the budget, over maxFileSize, too many to list). */
   leftOut: { files: number; bytes: number; examples: GitPath[] };
+  /** Why the ignored files could not be listed (nothing captured), when git failed. */
+  error?: string;
 }
 
 /**
@@ -41,7 +43,13 @@ export function sessionStartCapture(repo: Pick<Repo, 'root'>, policy: Pick<Polic
   const budget = policy.snapshot.ignoredAtSessionStart;
   // Off: the budget is 0, or backup.remote is set (guard status says so).
   if (budget <= 0 || policy.backup.remote) return none();
-  const entries = ignoredEntriesOfWorktree(repo, { regenerable: policy.commands.regenerable });
+  // The capture adds safety; it never fails a session start (the error goes to the journal).
+  let entries: ReturnType<typeof ignoredEntriesOfWorktree>;
+  try {
+    entries = ignoredEntriesOfWorktree(repo, { regenerable: policy.commands.regenerable });
+  } catch (error) {
+    return { ...none(), error: (error as Error).message.split('\n')[0] ?? 'unknown error' };
+  }
   if (entries === null) return none();
   const candidates: Array<{ path: GitPath; size: number }> = [];
   const leftOut = { files: 0, bytes: 0, examples: [] as GitPath[] };

@@ -229,12 +229,13 @@ export async function startSession(repo: Repo, options: StartOptions = {}): Prom
   });
   if (!result.resumed) {
     appendEvent(repo, { type: 'snapshot', snapshot: snapshot.oid, trigger: 'session-start', session: id, agent, created });
-    if (startCapture.files.length > 0 || startCapture.leftOut.files > 0) {
+    if (startCapture.files.length > 0 || startCapture.leftOut.files > 0 || startCapture.error) {
       appendEvent(repo, {
         type: 'ignored-captured',
         rule: 'session-start',
         snapshot: snapshot.oid,
         capturedIgnored: snapshot.ignored ?? [],
+        ...(startCapture.error ? { error: `the ignored files could not be listed, none captured: ${startCapture.error}` } : {}),
         ...(startCapture.leftOut.files > 0 ? { leftOut: { files: startCapture.leftOut.files, bytes: startCapture.leftOut.bytes, examples: startCapture.leftOut.examples.map((p) => pathText(p)) } } : {}),
         session: id,
         agent,
