@@ -57,6 +57,8 @@ export const FAST_PATH_RISKY_WORDS: readonly string[] = [
   // writing a file named by an option (output-files.ts): wget -O, openssl -out; curl, sort and
   // uniq only with the options or operands that write (FAST_PATH_OPTION_RISKY below)
   'wget', 'openssl',
+  // file databases edited in place (databases.ts): sqlite3, duckdb, sqlite-utils (cut into sqlite, utils)
+  'sqlite3', 'sqlite', 'duckdb',
 ];
 
 /**
