@@ -41,6 +41,7 @@ import { zipMembers } from '../util/zip-members.js';
 import { configRecursesSubmodules } from './submodule-recurse.js';
 import { removedSubmodules } from './submodule-removal.js';
 import { guardedPaths } from './guarded-paths.js';
+import { ignoresCase } from './ignore-case.js';
 import { withTextPaths } from './text-paths.js';
 import { changesInWorktree, ignoredInWorktree, prunedWorktrees, removedWorktree, worktreeRoots } from './worktree-removal.js';
 import { escapedBytes, escapedText } from '../util/escaped-text.js';
@@ -131,6 +132,81 @@ function repoRelative(repo: Repo | null, abs: string): string | null {
   if (!repo) return null;
   const root = repo.root.replace(/\/+$/, '');
   return abs.startsWith(`${root}/`) ? abs.slice(root.length + 1) : null;
+}
+
+/**
+ * A name as a file system that folds case compares it: a UTF-8 name by its Unicode lower case
+ * (APFS and HFS+ fold beyond ASCII), any other name (bytes) by its ASCII letters only. Tagged, so
+ * a UTF-8 name and a byte name never compare equal by accident.
+ */
+function foldKey(name: Buffer): string {
+  return isUtf8(name) ? `u${name.toString('utf8').toLowerCase()}` : `b${name.toString('latin1').replace(/[A-Z]/g, (c) => c.toLowerCase())}`;
+}
+
+/**
+ * `abs` (escaped text) with each part below the repository's root spelled as its directory holds
+ * it, where core.ignoreCase says the file system folds case (ignore-case.ts): `rm .ENV` there
+ * deletes `.env`, and git's listings, the protected paths and the regenerable names are matched
+ * against that name, byte for byte. One readdir per part, through symlinked directories as the
+ * command goes; the name the directory holds byte for byte wins (lstat cannot tell: on macOS it
+ * finds `.ENV` as well). Several names that differ only in case can stand side by side only on a
+ * file system that does not fold them (core.ignoreCase set wrongly), where the command reaches
+ * none of them: the first in byte order is judged, so guard looks at more, never less. A part
+ * no name matches, and everything after it, stays as written.
+ */
+export function spelledOnDisk(root: string, abs: string): string {
+  const top = root.replace(/\/+$/, '');
+  if (!abs.startsWith(`${top}/`)) return abs;
+  const parts = abs.slice(top.length + 1).split('/');
+  const spelled: string[] = [];
+  let dir = escapedBytes(top);
+  for (let i = 0; i < parts.length; i++) {
+    const part = parts[i] as string;
+    let names: Buffer[] = [];
+    if (part !== '' && part !== '.' && part !== '..') {
+      try {
+        names = fs.readdirSync(dir, { encoding: 'buffer' });
+      } catch {
+        names = [];
+      }
+    }
+    const want = escapedBytes(part);
+    const key = foldKey(want);
+    const found = names.find((name) => name.equals(want)) ?? names.filter((name) => foldKey(name) === key).sort(Buffer.compare)[0];
+    if (!found) {
+      spelled.push(...parts.slice(i));
+      break;
+    }
+    spelled.push(escapedText(found));
+    dir = Buffer.concat([dir, Buffer.from('/'), found]);
+  }
+  return [top, ...spelled].join('/');
+}
+
+/**
+ * A repo-relative glob (escaped text, a backslash escaping the next character) whose parts
+ * without a wildcard match their letters in either case (`DIST/*` as `[dD][iI][sS][tT]/*`): on a
+ * file system that folds case bash hands such a part to the file system as it is, which finds
+ * `dist`, while a part with a wildcard is matched by bash itself against the names the
+ * directory lists, case counting (nocaseglob is off by default). ASCII letters only, as git's
+ * glob reads brackets; escaped characters stay as they are.
+ */
+export function foldLiteralParts(pattern: string): string {
+  return pattern
+    .split('/')
+    .map((part) => {
+      if (/(^|[^\\])(\\\\)*[*?[]/.test(part)) return part;
+      let out = '';
+      for (let i = 0; i < part.length; i++) {
+        const c = part[i] as string;
+        if (c === '\\') {
+          out += c + (part[i + 1] ?? '');
+          i++;
+        } else out += /[A-Za-z]/.test(c) ? `[${c.toLowerCase()}${c.toUpperCase()}]` : c;
+      }
+      return out;
+    })
+    .join('/');
 }
 
 function literal(rel: string): string {
@@ -617,9 +693,9 @@ function readListing(repo: Repo, specs: string[], options: PathFactsOptions, kee
  * directory the pattern reaches below (globEntryFilter). Where git then lists nothing,
  * `matchesNothing` says whether the pattern names nothing on disk either.
  */
-function readGlob(repo: Repo, pattern: string, options: PathFactsOptions): RepoContents {
+function readGlob(repo: Repo, pattern: string, options: PathFactsOptions, icase: boolean): RepoContents {
   // A byte of the pattern that is not UTF-8 (`rm $'d\xe9'/*.env`) goes to git as `?`; what is kept is matched against the escaped bytes.
-  const spec = globOfEscaped(pattern);
+  const spec = globOfEscaped(icase ? foldLiteralParts(pattern) : pattern);
   const contents = readListing(repo, [`:(glob)${spec}`, `:(glob)${spec}/**`], options, globEntryFilter(pattern));
   if (contents.tracked.length === 0 && contents.untracked.length === 0 && contents.ignored.length === 0 && (contents.submodules ?? []).length === 0) {
     contents.matchesNothing = globMatchesNothing(repo, pattern);
@@ -715,9 +791,10 @@ function globEscape(text: string): string {
  * does not translate exactly, or (for a name filter, which git matches by glob and so does not
  * list the nested repositories it does not name) a nested repository under START.
  */
-function readFind(repo: Repo, query: FindQuery, options: PathFactsOptions): RepoContents | null {
+function readFind(repo: Repo, query: FindQuery, options: PathFactsOptions, spell: (abs: string) => string): RepoContents | null {
   const root = repo.root.replace(/\/+$/, '');
-  const real = realish(query.start);
+  // find hands START to the file system as written: where it folds case, `find DB` walks `db`.
+  const real = realish(spell(query.start));
   const rel = real === root ? '' : repoRelative(repo, real);
   if (rel === null) return null;
   // START as bytes: a Latin-1 directory (`find $'d\xe9' -delete`) went to git as U+FFFD and
@@ -1051,10 +1128,17 @@ function ignoredUnder(repo: Repo, dirs: string[], options: PathFactsOptions): Ar
 export async function readPathFacts(repo: Repo | null, queries: StateQueries, options: PathFactsOptions): Promise<StateFacts> {
   const located = new Map<string, Omit<PathFacts, 'locatedContents' | 'followedContents'>>();
   const wanted = new Set<string>();
+  // Where the file system folds case (core.ignoreCase), a path is judged by the names its
+  // directories hold (spelledOnDisk). Asked only when something is looked up; no git process
+  // where no config file mentions the setting.
+  const icase = repo !== null && (queries.paths.size > 0 || queries.globs.size > 0 || queries.finds.size > 0) && ignoresCase(repo);
+  const spell = (abs: string): string => (icase && repo ? spelledOnDisk(repo.root, abs) : abs);
   // Of those, the ones no place names as a directory (ContentsListing, for the index's answer).
   const dirs = new Set<string>();
   for (const [abs, query] of queries.paths) {
-    const facts = locate(abs);
+    const spelled = spell(abs);
+    const facts = locate(spelled);
+    if (spelled !== abs) facts.caseFolded = true;
     located.set(abs, facts);
     if (!query.contents) continue;
     // 'entry': the entry itself (not where a link leads), and only when it is not a directory.
@@ -1071,11 +1155,11 @@ export async function readPathFacts(repo: Repo | null, queries: StateQueries, op
   const globList = repo ? [...queries.globs] : [];
   const contents = readContents(repo, [...wanted], options, nonDirs);
   const cleans = cleanEntries.map(([, query]) => (repo ? readClean(repo, query.cwd, query.pathspecs, options) : null));
-  const globs = globList.map((pattern) => readGlob(repo as Repo, pattern, options));
+  const globs = globList.map((pattern) => readGlob(repo as Repo, pattern, options, icase));
   const finds = new Map<string, RepoContents>();
   if (repo) {
     for (const [key, query] of queries.finds) {
-      const found = readFind(repo, query, options);
+      const found = readFind(repo, query, options, spell);
       if (found) finds.set(key, found);
     }
   }

@@ -14,9 +14,8 @@
  * changes, or at the next full `guard snapshot` after 24 hours.
  */
 import fs from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 import type { Repo } from '../git/repo.js';
+import { configFiles } from '../git/config-files.js';
 import { runGit, splitNulBytes } from '../git/run.js';
 import type { ModeRules } from './tree-edit.js';
 
@@ -42,15 +41,6 @@ export interface KnownModeRules {
 
 const MAX_AGE_MS = 24 * 60 * 60 * 1000;
 const inProcess = new Map<string, KnownModeRules>();
-
-function configFiles(repo: Repo): string[] {
-  const home = os.homedir();
-  const files = [path.join(repo.commonDir, 'config'), path.join(repo.gitDir, 'config.worktree')];
-  if (process.env.GIT_CONFIG_GLOBAL) files.push(process.env.GIT_CONFIG_GLOBAL);
-  else files.push(path.join(process.env.XDG_CONFIG_HOME || path.join(home, '.config'), 'git', 'config'), path.join(home, '.gitconfig'));
-  if (!process.env.GIT_CONFIG_NOSYSTEM) files.push(process.env.GIT_CONFIG_SYSTEM || '/etc/gitconfig');
-  return files;
-}
 
 async function configStamp(repo: Repo): Promise<string> {
   const stats = await Promise.all(

@@ -84,6 +84,11 @@ export interface PathFacts {
   /** The directory at located (or, for a symlink, at followed) has no entries. */
   emptyDir: boolean;
   /**
+   * The path as written names an entry its directory spells otherwise (`.ENV` for `.env`), on a
+   * file system that folds case (core.ignoreCase): located and followed are the names on disk.
+   */
+  caseFolded?: true;
+  /**
    * For a path outside this worktree: another worktree of the same repository (its root, a real
    * path) that the path is, holds or lies inside. Its uncommitted work is in no snapshot of this
    * worktree, even where the path is in scratch space (a worktree made under /tmp).

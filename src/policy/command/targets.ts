@@ -117,7 +117,7 @@ export function checkWriteAbs(abs: string, ctx: CommandContext, source: string, 
   if (!facts) return null;
   if (facts.followed !== abs) {
     // A write goes where the symlinks lead: judge that place too.
-    const there = checkWriteText(facts.followed, ctx, source, `${what} (through a symbolic link, ${facts.followed})`);
+    const there = checkWriteText(facts.followed, ctx, source, `${what} (${facts.caseFolded && !facts.isSymlink ? 'spelled on disk' : 'through a symbolic link'}, ${facts.followed})`);
     if (there) return there;
     if (facts.followedExists && leavesRepository(abs, facts.followed, ctx)) {
       return makeVerdict('deny', 'rm-outside-repo', `${what}: ${displayPath(abs, ctx)} is ${facts.followed} through a symbolic link, outside the repository, where guard cannot restore it`, source);
@@ -333,7 +333,7 @@ function checkDeleteWithFacts(abs: string, facts: PathFacts, ctx: CommandContext
   const follow = options.follow === true && facts.isSymlink;
   const target = follow ? facts.followed : facts.located;
   const exists = follow ? facts.followedExists : facts.exists;
-  const via = target === abs ? '' : ` (${target}, through a symbolic link)`;
+  const via = target === abs ? '' : ` (${target}, ${facts.caseFolded && !facts.isSymlink ? 'as spelled on disk' : 'through a symbolic link'})`;
   if (leavesRepository(abs, target, ctx) && exists) {
     return makeVerdict('deny', 'rm-outside-repo', `${options.verb} ${displayPath(abs, ctx)}, which is ${target} through a symbolic link: outside the repository, where guard cannot restore it`, source);
   }
