@@ -8,9 +8,11 @@
 import { expandShellGlob } from '../util/shell-glob.js';
 import fs from 'node:fs';
 import os from 'node:os';
+import path from 'node:path';
 import type { Repo } from '../git/repo.js';
 import { pathText, type GitPath } from '../git/path.js';
-import { readPathFacts } from '../git/path-facts.js';
+import { ignoresCase } from '../git/ignore-case.js';
+import { readPathFacts, spelledOnDisk } from '../git/path-facts.js';
 import { refusedRefChange } from '../githooks/planned-refs.js';
 import { AGENTS_WITHOUT_GIT_HOOKS, type Actor } from '../policy/actor.js';
 import { classifyWithState, DEFAULT_CAPTURE_LIMITS, fileToolCapture, type CommandContext, type FileToolCapture, type FileToolTarget, type StateClassification, type StateVerdict } from '../policy/command/index.js';
@@ -129,6 +131,17 @@ export async function evaluateCommand(command: string, input: Evaluation): Promi
     capture: [],
     captureBytes: 0,
   };
+}
+
+/**
+ * A file tool's targets as the file system finds them where it folds case (core.ignoreCase):
+ * a Write of `.GITHUB/workflows/ci.yml` there changes the protected `.github/workflows/ci.yml`,
+ * and the agent hook's file rules (protected-files.ts) judge the names on disk. Unchanged, and
+ * no git process, where the setting is unset (ignore-case.ts).
+ */
+export function fileToolTargets(repo: Repo, targets: string[], cwd: string): string[] {
+  if (targets.length === 0 || !ignoresCase(repo)) return targets;
+  return targets.map((target) => spelledOnDisk(repo.root, path.resolve(cwd, target)));
 }
 
 /** The captured ignored files as text, for messages and the journal. */

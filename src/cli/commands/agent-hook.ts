@@ -34,7 +34,7 @@ import { createSnapshot } from '../../snapshot/create.js';
 import { keepTips, type KeepItem } from '../../githooks/keep.js';
 import type { Snapshot } from '../../snapshot/format.js';
 import type { CommandContext } from '../main.js';
-import { captureNames, evaluateCommand, fileToolIgnored } from '../command-state.js';
+import { captureNames, evaluateCommand, fileToolIgnored, fileToolTargets } from '../command-state.js';
 import { shortId } from '../format.js';
 import { writeToFd } from '../output.js';
 import { backupAfterSnapshot } from '../../backup/auto-push.js';
@@ -346,7 +346,7 @@ async function onFileTool(repo: Repo, policy: Policy, agent: AgentIntegration, e
   const tool = event.tool;
   const targets = [...new Set([...(tool?.paths ?? []), ...(tool?.path ? [tool.path] : [])])];
   const cwd = event.cwd ?? repo.root;
-  for (const target of targets) {
+  for (const target of fileToolTargets(repo, targets, cwd)) {
     const found = checkFileTarget(repo, policy, target, cwd);
     if (!found) continue;
     const entry = { ...journalBase(agent, session), tool: tool?.name, path: found.path, rule: found.rule, reason: found.reason };

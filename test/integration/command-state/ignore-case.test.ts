@@ -16,6 +16,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
 import { countGitProcesses, traceEnv } from '../../helpers/git-trace.js';
+import { preToolHook } from '../../helpers/claude-hook.js';
 import { agentVerdict, checkVerdict } from '../../helpers/verdicts.js';
 
 const SECRET = Buffer.from('API_KEY=s3cr3t\r\n\u00e9\u0000tail\n', 'latin1');
@@ -94,6 +95,27 @@ describe('core.ignoreCase: a path is judged by the names its directories hold', 
       expect(t.read('.github/workflows/ci.yml')).toBe('on: push\n');
       // The git directory in another case was denied by its text already, and still is.
       expect(checkVerdict(t, 'rm -rf .GIT')).toMatchObject({ verdict: 'deny', rule: 'git-dir-write' });
+    });
+  });
+
+  it("an agent's file tools: a Write of .GITHUB/workflows/ci.yml or .GUARD.YAML is denied; a Write of .ENV captures .env, which the rollback gives back", async () => {
+    await withTestRepo((t) => {
+      setup(t);
+      t.write('.guard.yaml', 'version: 1\n');
+      t.git(['add', '.guard.yaml']);
+      t.git(['commit', '-q', '-m', 'policy']);
+      for (const file of ['.GITHUB/workflows/ci.yml', '.GITHUB/Workflows/new.yml', '.GUARD.YAML']) {
+        const answer = preToolHook(t, { tool: 'Write', file });
+        expect(answer.decision, file).toBe('deny');
+        expect(answer.reason, file).toContain(file.toLowerCase());
+      }
+      expect(preToolHook(t, { tool: 'Write', file: 'src/New.ts' }).decision).toBe('allow');
+      expect(preToolHook(t, { tool: 'Write', file: '.ENV' }).decision).toBe('allow');
+      // The write macOS makes through `.ENV`.
+      fs.writeFileSync(path.join(t.dir, '.env'), 'NEW=1\n');
+      rollback(t);
+      expect(fs.readFileSync(path.join(t.dir, '.env'))).toEqual(SECRET);
+      expect(mode(t, '.env')).toBe(0o600);
     });
   });
 
