@@ -684,6 +684,10 @@ export function guardFileMatchedBy(relPattern: string, ctx: CommandContext, recu
  */
 export function checkMoveSource(field: Field, cwd: string | null, ctx: CommandContext, source: string, out: string | null = null): Verdict | null {
   if (out !== null && ctx.repoRoot) return checkMoveOut(field, cwd, ctx, source, out);
+  // `find DIR -name X -exec mv {} {}.bak \;`: judged by what find selects (checkFound, as for
+  // `-exec rm {}`), not by the made-up name standing for it, which "may hold" any protected path
+  // (denied before 2026-12-05 on a repository with none: docs/FRICTION.md, hunt of 2026-12-05).
+  if (field.found) return keptMoveVerdict(checkDeleteTarget(field, cwd, ctx, source, { recursive: true, verb: 'moves away', keepsLarge: true, withinRepo: true }));
   if (field.value === null || field.glob) {
     if (field.glob && field.pattern !== null) {
       const abs = resolvePath(field.pattern, cwd);
@@ -695,11 +699,16 @@ export function checkMoveSource(field: Field, cwd: string | null, ctx: CommandCo
   }
   const abs = resolvePath(field.value, cwd);
   if (abs === null) return null;
-  const verdict = checkDeleteAbs(abs, ctx, source, { recursive: true, verb: 'moves away', keepsLarge: true, withinRepo: true });
-  // Moving files inside the repository or elsewhere keeps their content: only the refusals stay
-  // (moving a file too large for a snapshot out of the way is what that refusal advises), and the
-  // snapshot that captures the ignored files it moves (withinRepo: a rollback would not bring
-  // them back where they were).
+  return keptMoveVerdict(checkDeleteAbs(abs, ctx, source, { recursive: true, verb: 'moves away', keepsLarge: true, withinRepo: true }));
+}
+
+/**
+ * Moving files inside the repository or elsewhere keeps their content: only the refusals stay
+ * (moving a file too large for a snapshot out of the way is what that refusal advises), and the
+ * snapshot that captures the ignored files it moves (withinRepo: a rollback would not bring
+ * them back where they were).
+ */
+function keptMoveVerdict(verdict: Verdict): Verdict | null {
   if (verdict.verdict === 'snapshot') return verdict;
   return verdict.verdict === 'deny' && verdict.rule !== 'rm-outside-repo' && verdict.rule !== 'untracked-too-large' ? verdict : null;
 }
