@@ -103,7 +103,13 @@ describe('an in-place edit of what a listing prints is judged by the set it can 
       }
       // A tracked name with a blank: xargs would split it into `src/x` and `.env`.
       commitFiles(t, { 'src/x .env': 'foo\n' }, 'blank');
-      expect(checkVerdict(t, 'git ls-files | xargs sed -i s/foo/bar/')).toMatchObject({ verdict: 'ask' });
+      const split = checkVerdict(t, 'git ls-files | xargs sed -i s/foo/bar/');
+      expect(split).toMatchObject({ verdict: 'ask', rule: 'opaque-command' });
+      // The refusal names the name and the spelling guard reads exactly (hunt of 2026-12-05: a
+      // vite fixture's `test space.js` made every `grep -rl foo packages | xargs sed -i` a bare refusal).
+      expect(split.reason).toContain('src/x .env');
+      expect(split.instead).toContain('xargs -0');
+      expect(checkVerdict(t, 'sed -i s/foo/bar/ $(git ls-files)').instead).toContain('xargs -0');
       expect(checkVerdict(t, 'git ls-files -z | xargs -0 sed -i s/foo/bar/')).toMatchObject({ verdict: 'snapshot', rule: 'edit-listed' });
       // read strips blanks and reads backslashes: the same name makes a while-read loop ask too.
       expect(checkVerdict(t, 'git ls-files | while read -r f; do sed -i s/foo/bar/ "$f"; done')).toMatchObject({ verdict: 'ask' });
