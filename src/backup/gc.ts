@@ -26,6 +26,8 @@ import { gitText, runGit, splitNul } from '../git/run.js';
 import { readInProgress, readLastRollback, writeLastRollback } from '../restore/journal.js';
 import { listSessions, remapStartSnapshots } from '../session/store.js';
 import { decodeMessage, encodeMessage, type ChangeCounts, type SnapshotMeta } from '../snapshot/format.js';
+import { tallyChanges } from '../snapshot/change-counts.js';
+import { pathFromText } from '../git/path.js';
 import { ALL_CHAIN_HEADS, GUARD_REF_PREFIX } from '../snapshot/refs.js';
 import { readLink } from './link.js';
 import { pushBackup, type MirrorSettings } from './mirror.js';
@@ -107,18 +109,47 @@ async function emptyTreeIn(ctx: GitCtx): Promise<string> {
   return gitText(['mktree'], { ...ctx, input: '' });
 }
 
-async function countChanges(ctx: GitCtx, from: string | null, to: string): Promise<ChangeCounts> {
-  const counts = { added: 0, modified: 0, deleted: 0 };
-  const base = from ?? (await emptyTreeIn(ctx));
-  if (base === to) return counts;
-  const { stdout } = await runGit(['diff-tree', '-r', '-z', '--no-renames', '--name-status', base, to], ctx);
-  const parts = splitNul(stdout);
-  for (let i = 0; i + 1 < parts.length; i += 2) {
-    if (parts[i] === 'A') counts.added++;
-    else if (parts[i] === 'D') counts.deleted++;
-    else counts.modified++;
+/**
+ * `changes` against the kept snapshot before (change-counts.ts). Whether a file the one before
+ * captured was gone cannot be asked of the disk any more: gone unless this snapshot still holds
+ * it (`heldIgnored`: on disk, unchanged; an edited one counts as deleted here).
+ */
+async function countChanges(ctx: GitCtx, from: { tree: string; meta: SnapshotMeta } | null, to: { tree: string; meta: SnapshotMeta }): Promise<ChangeCounts> {
+  const base = from?.tree ?? (await emptyTreeIn(ctx));
+  if (base === to.tree) return { added: 0, modified: 0, deleted: 0 };
+  const { stdout } = await runGit(['diff-tree', '-r', '-z', '--no-renames', '--name-status', base, to.tree], ctx);
+  const before = from?.meta.ignored;
+  const gone = new Set((before ?? []).filter((text) => to.meta.heldIgnored?.[text] === undefined).map((text) => pathFromText(text) as string));
+  return tallyChanges(stdout.toString('latin1'), { now: to.meta.ignored, before, gone });
+}
+
+/**
+ * The kept snapshots and the snapshots holding the bytes their `heldIgnored` records point at
+ * (format.ts: an ignored `.env` a session start captured, still on disk unchanged at a later
+ * snapshot, is brought back by a rollback to that later one from the holder). Dropping a holder
+ * would take those bytes with it while the record still promises them. Until the fixpoint: a
+ * holder kept only for this may hold records of its own.
+ */
+function withHolders(commits: ChainCommit[], keep: ReadonlySet<string>): Set<string> {
+  const byOid = new Map(commits.map((c) => [c.oid, c]));
+  const kept = new Set(keep);
+  const pending = [...kept];
+  while (pending.length > 0) {
+    const commit = byOid.get(pending.pop()!);
+    for (const record of Object.values(commit?.meta.heldIgnored ?? {})) {
+      if (record.in !== undefined && byOid.has(record.in) && !kept.has(record.in)) {
+        kept.add(record.in);
+        pending.push(record.in);
+      }
+    }
   }
-  return counts;
+  return kept;
+}
+
+/** `heldIgnored` records pointing at holders the rewrite gave new ids (older than the record: renamed already). */
+function remapHeld(held: SnapshotMeta['heldIgnored'], renamed: ReadonlyMap<string, string>): SnapshotMeta['heldIgnored'] {
+  if (!held) return held;
+  return Object.fromEntries(Object.entries(held).map(([text, record]) => [text, record.in !== undefined && renamed.has(record.in) ? { ...record, in: renamed.get(record.in)! } : record]));
 }
 
 /** Re-creates the kept snapshots on a chain without the dropped ones; returns the new head and old->new ids. */
@@ -126,18 +157,18 @@ async function rewriteChain(ctx: GitCtx, commits: ChainCommit[], keep: ReadonlyS
   const oldest = commits[commits.length - 1]!;
   const root = oldest.parents[0]!;
   let previous: string | null = null;
-  let previousTree: string | null = null;
+  let previousKept: { tree: string; meta: SnapshotMeta } | null = null;
   const renamed = new Map<string, string>();
   for (const commit of [...commits].reverse()) {
     if (!keep.has(commit.oid)) continue;
     const parent = previous ?? root;
     if (commit.parents[0] === parent) {
       previous = commit.oid;
-      previousTree = commit.tree;
+      previousKept = commit;
       continue;
     }
     // Spread keeps the key order, so the same rewrite gives the same bytes (and ids) everywhere.
-    const meta: SnapshotMeta = { ...commit.meta, previous, changes: await countChanges(ctx, previousTree, commit.tree) };
+    const meta: SnapshotMeta = { ...commit.meta, previous, changes: await countChanges(ctx, previousKept, commit), ...(commit.meta.heldIgnored ? { heldIgnored: remapHeld(commit.meta.heldIgnored, renamed) } : {}) };
     const oid = await gitText(['commit-tree', commit.tree, ...[parent, ...commit.parents.slice(1)].flatMap((p) => ['-p', p])], {
       ...ctx,
       input: encodeMessage(meta),
@@ -154,7 +185,7 @@ async function rewriteChain(ctx: GitCtx, commits: ChainCommit[], keep: ReadonlyS
     });
     renamed.set(commit.oid, oid);
     previous = oid;
-    previousTree = commit.tree;
+    previousKept = { tree: commit.tree, meta };
   }
   return { head: previous!, renamed };
 }
@@ -249,6 +280,7 @@ export async function runGc(repo: Repo, settings: MirrorSettings, options: GcOpt
         commits.map((c) => ({ oid: c.oid, time: c.meta.time, session: c.meta.session })),
         { keepMs: options.keepMs, keepSessions: options.keepSessions, now, pinned: await pinnedFor(wt) },
       );
+      plan.keep = withHolders(commits, plan.keep);
       const dropped = commits.filter((c) => !plan.keep.has(c.oid));
       const chainReport: ChainReport = { ref, before: commits.length, after: plan.keep.size, dropped: dropped.map((c) => c.oid), renamed: 0 };
       if (dropped.length === 0) {
@@ -319,7 +351,7 @@ async function gcBackup(backup: string, plans: Map<string, { oldHead: string; ke
       // A chain only the backup has (a removed worktree): the same rules, nothing pinned.
       const own = planRetention(commits.map((c) => ({ oid: c.oid, time: c.meta.time, session: c.meta.session })), { keepMs: options.keepMs, keepSessions: options.keepSessions, now });
       if (own.drop.length === 0) continue;
-      keep = own.keep;
+      keep = withHolders(commits, own.keep);
     }
     if (commits.every((c) => keep.has(c.oid))) continue;
     const { head: newHead } = await rewriteChain(ctx, commits, keep);

@@ -21,7 +21,8 @@ import { readModeRules } from './mode-rules.js';
 import { checkConversions } from './conversions.js';
 import { captureRawFiles, clearRawNote, rawSignature, readRawNote } from './raw-files.js';
 import { clearScanMemo, readScanMemo, sameStamp, saveScanMemo, statIndex, type IndexStamp, type ScanMemo } from './scan-memo.js';
-import { decodeMessage, encodeMessage, FORMAT_VERSION, sameState, type ChangeCounts, type HeldIgnored, type SkippedPath, type Snapshot, type SnapshotMeta, type Trigger } from './format.js';
+import { hasCaptures, tallyChanges, type CapturedNames } from './change-counts.js';
+import { decodeMessage, encodeMessage, FORMAT_VERSION, HELD_IGNORED_MAX, sameState, type ChangeCounts, type HeldIgnored, type SkippedPath, type Snapshot, type SnapshotMeta, type Trigger } from './format.js';
 import { readSparseState, recordSparsePatterns, sparseEntries } from './sparse-state.js';
 import { readRepoState, type ChainHeadRecord, type RepoState } from './repo-state.js';
 import { headRef, worktreeId } from './refs.js';
@@ -138,19 +139,25 @@ async function indexCommit(repo: Repo, index: { indexTree: string | null; rawInd
   return commitTree(repo, index.indexTree ?? (await emptyTree(repo)), head ? [head] : [], message);
 }
 
-async function countChanges(repo: Repo, from: string | null, to: string): Promise<ChangeCounts> {
-  const counts = { added: 0, modified: 0, deleted: 0 };
+/** `changes` (change-counts.ts): one diff-tree of the two trees. */
+async function countChanges(repo: Repo, from: string | null, to: string, captured?: CapturedNames): Promise<ChangeCounts> {
   const base = from ?? (await emptyTree(repo));
-  if (base === to) return counts;
+  if (base === to) return { added: 0, modified: 0, deleted: 0 };
   const { stdout } = await runGit(['diff-tree', '-r', '-z', '--no-renames', '--name-status', base, to], { cwd: repo.root });
-  const parts = stdout.toString('latin1').split('\0');
-  for (let i = 0; i + 1 < parts.length; i += 2) {
-    const status = parts[i];
-    if (status === 'A') counts.added++;
-    else if (status === 'D') counts.deleted++;
-    else counts.modified++;
-  }
-  return counts;
+  return tallyChanges(stdout.toString('latin1'), captured);
+}
+
+/** The previous snapshot's captures gone from disk now (one lstat each; change-counts.ts). */
+async function goneCaptures(repo: Repo, before: string[] | undefined): Promise<Set<string>> {
+  const gone = new Set<string>();
+  await Promise.all(
+    (before ?? []).map(async (text) => {
+      const bytes = pathFromText(text) as string;
+      const full = Buffer.concat([Buffer.from(`${repo.root}/`, 'utf8'), Buffer.from(bytes, 'latin1')]);
+      if (!(await fs.lstat(full).then(() => true, () => false))) gone.add(bytes);
+    }),
+  );
+  return gone;
 }
 
 function refsRecord(state: RepoState): Record<string, string> {
@@ -191,21 +198,23 @@ async function capturedIgnored(repo: Repo, paths: string[]): Promise<{ ignored?:
  * snapshot captured itself is its own record or none (a capture too fresh to sign).
  */
 async function heldIgnoredMeta(repo: Repo, previous: Snapshot | null, own: string[] | undefined, signs: Map<string, string> | undefined): Promise<Record<string, HeldIgnored> | undefined> {
-  const held: Record<string, HeldIgnored> = {};
+  const held = new Map<string, HeldIgnored>();
   const captured = new Set(own ?? []);
   for (const text of captured) {
     const sign = signs?.get(pathFromText(text));
-    if (sign !== undefined) held[text] = { sign };
+    if (sign !== undefined && held.size < HELD_IGNORED_MAX) held.set(text, { sign });
   }
+  // The previous snapshot's records (at most HELD_IGNORED_MAX: one lstat each), in its order while room is left.
   const carried = Object.entries(previous?.heldIgnored ?? {}).filter(([text]) => !captured.has(text));
-  await Promise.all(
+  const still = await Promise.all(
     carried.map(async ([text, record]) => {
       const now = await lstatSign(Buffer.concat([Buffer.from(`${repo.root}/`, 'utf8'), Buffer.from(pathFromText(text), 'latin1')]));
-      if (now === record.sign) held[text] = { sign: record.sign, in: record.in ?? previous!.oid };
+      return now === record.sign ? ([text, { sign: record.sign, in: record.in ?? previous!.oid }] as const) : null;
     }),
   );
-  const names = Object.keys(held).sort();
-  return names.length > 0 ? Object.fromEntries(names.map((text) => [text, held[text]!])) : undefined;
+  for (const entry of still) if (entry && held.size < HELD_IGNORED_MAX) held.set(entry[0], entry[1]);
+  const names = [...held.keys()].sort();
+  return names.length > 0 ? Object.fromEntries(names.map((text) => [text, held.get(text)!])) : undefined;
 }
 
 /**
@@ -481,11 +490,13 @@ export async function createSnapshot(repo: Repo, options: CreateSnapshotOptions 
         sameOperationState(previous.operationState, candidate.operationState) &&
         // The pattern file's blob is in K's tree.
         (previous.sparse?.patterns ?? null) === candidate.sparse.patterns;
+      const captured = { now: ignoredNow.ignored, before: previous?.ignored };
       const [indexOid, keepers, changes, first, rawCommit] = await Promise.all([
         indexCommit(repo, index, state.head.oid, previous),
         // Same refs: the same keepers (a snapshot of the older layout stays so until refs change).
         sameRefs ? Promise.resolve({ keeper: previous.keeper, tagsKeeper: previous.tagsKeeper }) : keeperCommit(repo, state, index.rawIndex, previous, sparseEntries(candidate.sparse)),
-        changedPaths && capture.counts ? Promise.resolve(capture.counts) : countChanges(repo, previous?.tree ?? null, capture.tree),
+        // A capture on either side: the tree edit's counts would count it (change-counts.ts).
+        changedPaths && capture.counts && !hasCaptures(captured) ? Promise.resolve(capture.counts) : countChanges(repo, previous?.tree ?? null, capture.tree, hasCaptures(captured) ? { ...captured, gone: await goneCaptures(repo, captured.before) } : undefined),
         previous ? Promise.resolve(previous.oid) : chainRoot(repo),
         // R, reused while the raw tree does not change.
         !rawTree ? Promise.resolve(null) : previous?.rawFiles?.tree === rawTree ? Promise.resolve(previous.rawFiles.commit) : commitTree(repo, rawTree, [], 'guard raw files\n'),

@@ -188,6 +188,8 @@ export interface SnapshotMeta {
    * files are not snapshotted), yet they were there: a rollback to this snapshot brings them back
    * from `in` (captured-ignored.ts). Carried from snapshot to snapshot while a lstat gives the same
    * data; a file that changed (or had changed less than RACY_MS before its capture) has none.
+   * At most HELD_IGNORED_MAX records (this snapshot's own captures first): a command may capture
+   * 10,000 files, and each record is carried (and lstat'ed) by every later snapshot.
    * Absent when there are none, and in snapshots written before it existed. Not part of the state.
    */
   heldIgnored?: Record<string, HeldIgnored>;
@@ -228,6 +230,9 @@ export interface SnapshotMeta {
    */
   rawFiles?: RawFiles;
 }
+
+/** The most `heldIgnored` records a snapshot carries (about 130 bytes each in its message). */
+export const HELD_IGNORED_MAX = 1000;
 
 /** One entry of `heldIgnored`. */
 export interface HeldIgnored {

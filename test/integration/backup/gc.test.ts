@@ -3,34 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { stopWatchers, withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
 import { json, waitForWatcher } from '../watcher/helpers.js';
-
-const DAY = 24 * 60 * 60 * 1000;
-
-/**
- * Makes the snapshots of the main chain look older: rewrites each one's metadata time to
- * `ageDays[i]` days ago (oldest first), re-linking the chain as guard would. Test setup only.
- */
-function ageChain(repo: TestRepo, ageDays: Array<number | null>): string[] {
-  const oids = repo.git(['log', '--first-parent', '--format=%H', 'refs/guard/main/head']).trim().split('\n').reverse();
-  const root = oids.shift()!; // the fixed chain root
-  expect(oids).toHaveLength(ageDays.length);
-  let previous: string | null = null;
-  const result: string[] = [];
-  oids.forEach((oid, i) => {
-    const raw = repo.git(['cat-file', 'commit', oid]);
-    const [headers, message] = [raw.slice(0, raw.indexOf('\n\n')), raw.slice(raw.indexOf('\n\n') + 2)];
-    const parents = headers.split('\n').filter((l) => l.startsWith('parent ')).map((l) => l.slice(7));
-    const tree = headers.split('\n').find((l) => l.startsWith('tree '))!.slice(5);
-    const days = ageDays[i];
-    let text = message.replace(/"previous":(null|"[0-9a-f]+")/, `"previous":${previous ? `"${previous}"` : 'null'}`);
-    if (days !== null && days !== undefined) text = text.replace(/"time":"[^"]+"/, `"time":"${new Date(Date.now() - days * DAY).toISOString()}"`);
-    const newParents = [previous ?? root, ...parents.slice(1)];
-    previous = repo.git(['commit-tree', tree, ...newParents.flatMap((p) => ['-p', p])], { input: text }).trim();
-    result.push(previous);
-  });
-  repo.git(['update-ref', 'refs/guard/main/head', previous!]);
-  return result;
-}
+import { ageChain } from '../../helpers/age-chain.js';
 
 /** Test setup only: stops the background pusher and removes the backup, so the next push starts it again. */
 function forgetBackup(repo: TestRepo): void {
