@@ -12,6 +12,8 @@ export interface GitProcessCount {
   total: number;
   /** Processes per git subcommand ("cat-file", "hash-object", ...), most frequent first. */
   byCommand: Array<[string, number]>;
+  /** Every process's argv, in order. */
+  argv: string[][];
 }
 
 /** An environment addition that makes every git process log to `file` (absolute). */
@@ -36,7 +38,8 @@ export function tracedArgv(file: string): string[][] {
 export function countGitProcesses(file: string): GitProcessCount {
   const by = new Map<string, number>();
   let total = 0;
-  for (const argv of tracedArgv(file)) {
+  const all = tracedArgv(file);
+  for (const argv of all) {
     // The subcommand: the first argument that is not an option (or the value of -C/-c).
     let name = path.basename(argv[0] ?? 'git');
     for (let i = 1; i < argv.length; i++) {
@@ -53,7 +56,7 @@ export function countGitProcesses(file: string): GitProcessCount {
     total++;
     by.set(name, (by.get(name) ?? 0) + 1);
   }
-  return { total, byCommand: [...by.entries()].sort((a, b) => b[1] - a[1]) };
+  return { total, byCommand: [...by.entries()].sort((a, b) => b[1] - a[1]), argv: all };
 }
 
 /** Runs `fn` with a fresh trace file and returns what it counted. */
