@@ -10,8 +10,9 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
 import { guardOk, loggedEvents, rollbackOk, undoOk } from '../../helpers/guard-steps.js';
-import { withGitCount, type GitProcessCount } from '../../helpers/git-trace.js';
+import { countGitProcesses, traceEnv, type GitProcessCount } from '../../helpers/git-trace.js';
 import { shellOk } from '../../helpers/repo-steps.js';
+import { waitForBackgroundPush } from '../watcher/helpers.js';
 import { byteState } from '../../helpers/state.js';
 
 const SECRET = Buffer.from('API_KEY=s3cr3t\r\n\u00e9\u0000tail\n', 'latin1');
@@ -164,17 +165,21 @@ describe('session start captures ignored files that are not regenerable', () => 
   it('costs the same git processes with 4 or 600 more ignored files', async () => {
     const count = async (more: number): Promise<GitProcessCount> => {
       let result: GitProcessCount = { total: 0, byCommand: [], argv: [] };
-      await withTestRepo((t) => {
+      await withTestRepo(async (t) => {
         seed(t);
         for (let i = 0; i < more; i++) t.write(`.idea/f${i}.xml`, `${i}\n`);
         for (let i = 0; i < more; i++) t.write(`node_modules/q${i}/i.js`, `${i}\n`);
-        let start = '';
-        result = withGitCount(t.dir, 'start', (env) => {
-          const r = t.guard(['session', 'start', '--agent', 'claude', '--json'], { env });
-          expect(r.code, r.stderr).toBe(0);
-          start = (JSON.parse(r.stdout) as { session: { startSnapshot: string } }).session.startSnapshot;
-          guardOk(t, ['watch', 'stop']);
-        }).count;
+        // The background backup push init started, finished before counting; the session start's
+        // own push, finished before the count is read (on a loaded machine either ran into the
+        // window or out of it).
+        await waitForBackgroundPush(t);
+        const trace = path.join(t.base, 'trace-start.json');
+        const r = t.guard(['session', 'start', '--agent', 'claude', '--json'], { env: traceEnv(trace) });
+        expect(r.code, r.stderr).toBe(0);
+        const start = (JSON.parse(r.stdout) as { session: { startSnapshot: string } }).session.startSnapshot;
+        expect(t.guard(['watch', 'stop'], { env: traceEnv(trace) }).code).toBe(0);
+        await waitForBackgroundPush(t);
+        result = countGitProcesses(trace);
         // Smallest first, at most 200 files (each later snapshot carries a record of each).
         expect(treeNames(t, start).filter((n) => n.startsWith('.idea/'))).toHaveLength(Math.min(more + 1, 200));
       });
