@@ -204,6 +204,20 @@ describe('core.ignoreCase: a path is judged by the names its directories hold', 
       const on = t.guard(['check-command', '--json', 'rm .ENV'], { env: traceEnv(traceOn) });
       expect(JSON.parse(on.stdout)).toMatchObject({ verdict: 'snapshot' });
       expect(countGitProcesses(traceOn).byCommand.find(([name]) => name === 'config')?.[1]).toBe(1);
+      // Kept while the config files are the same (macOS: every repository's config says
+      // ignorecase, and each Edit or Write of an agent asks): no process the second time, where
+      // guard is set up (its directory holds the answer).
+      expect(t.guard(['init', '--yes', '--agents', 'none']).code).toBe(0);
+      expect(checkVerdict(t, 'rm .ENV')).toMatchObject({ verdict: 'snapshot' });
+      const traceAgain = path.join(t.base, 'trace-again.json');
+      const again = t.guard(['check-command', '--json', 'rm .ENV'], { env: traceEnv(traceAgain) });
+      expect(JSON.parse(again.stdout)).toMatchObject({ verdict: 'snapshot' });
+      expect(countGitProcesses(traceAgain).byCommand.find(([name]) => name === 'config')).toBeUndefined();
+      // Changed: asked again, the new answer.
+      t.git(['config', 'core.ignoreCase', 'false']);
+      expect(checkVerdict(t, 'rm .ENV')).toMatchObject({ verdict: 'allow' });
+      t.git(['config', 'core.ignoreCase', 'true']);
+      expect(checkVerdict(t, 'rm .ENV')).toMatchObject({ verdict: 'snapshot' });
     });
   });
 });
