@@ -11,7 +11,7 @@ import { knownField, provenance, unknownField, type Field } from './expand.js';
 import { classifyFileCommand, FILE_COMMANDS } from './files.js';
 import { classifyGit } from './git.js';
 import { classifyOutputFiles, OUTPUT_FILE_PROGRAMS } from './output-files.js';
-import { classifyDatabaseClient, DATABASE_PROGRAMS } from './databases.js';
+import { classifyDatabaseClient, classifyMigrationTool, DATABASE_PROGRAMS, MIGRATION_PROGRAMS } from './databases.js';
 import { parseWords } from './parse.js';
 import { classifyScriptCommand, SCRIPT_COMMANDS } from './scripts.js';
 import { makeVerdict } from './rules.js';
@@ -166,6 +166,8 @@ export function classifyInvocation(inv: Invocation, rt: Runtime): void {
   if (OUTPUT_FILE_PROGRAMS.has(name)) classifyOutputFiles(inv, name, args, rt);
   // `sqlite3 local.db 'delete from x'`: the database file, judged as a write where the SQL may write.
   if (DATABASE_PROGRAMS.has(name)) return classifyDatabaseClient(inv, name, args, rt);
+  // `npx prisma migrate reset`, `./manage.py flush`, `rails db:reset`: the repository's ignored database files.
+  if (MIGRATION_PROGRAMS.has(name)) return classifyMigrationTool(inv, name, args, rt);
   if (READ_ONLY.has(name)) return;
   for (const arg of args) {
     if (arg.value === null) continue;

@@ -41,6 +41,8 @@
 import { knownField, type Field } from './expand.js';
 import { judgeOutputFile } from './output-files.js';
 import { reportOpaque, type Invocation, type Runtime } from './runtime.js';
+import type { RepoContents } from './state.js';
+import { checkEdits } from './targets.js';
 
 /** Programs this module judges (commands.ts sends them here). */
 export const DATABASE_PROGRAMS = new Set(['sqlite3', 'sqlite', 'duckdb', 'sqlite-utils']);
@@ -626,4 +628,76 @@ export function classifyDatabaseClient(inv: Invocation, name: string, args: Fiel
 export function sqlMayWrite(script: string, dialect: Dialect = 'sqlite'): boolean {
   const effects = scriptEffects(script, dialect);
   return effects.writes || effects.files.length > 0 || effects.opaque !== null;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Migration and reset commands of ORMs and frameworks
+
+/**
+ * Commands that change the database an application is configured with: Prisma's `migrate dev`
+ * (which offers to reset), `migrate reset`, `db push`; Django's `manage.py migrate` and `flush`;
+ * Rails' `db:` tasks; alembic, knex, sequelize, drizzle-kit and typeorm migrations. Where that
+ * database is a file in the repository (Prisma's `file:./dev.db`, Django's `db.sqlite3`, Rails'
+ * `storage/development.sqlite3`), it is usually ignored, and `prisma migrate reset --force` or
+ * `manage.py flush --noinput` emptied it with no capture (found by the hunt of 2026-12-05 on a
+ * vite clone: "no destructive command found"). Which file is configured is not on the command
+ * line (schema.prisma, settings.py, database.yml, an env variable), so the set that holds it is
+ * judged: the repository's ignored files named like a database (`*.db*`, `*.sqlite*`,
+ * `*.duckdb*`, side files included), each captured into the snapshot first where it is not
+ * regenerable output (overwrite-ignored), as an in-place edit of a glob is. Three name queries
+ * (a git process each) for these commands only; a server database (Postgres, MySQL) is outside
+ * every snapshot either way, and with none of these files nothing is captured.
+ */
+export const MIGRATION_PROGRAMS = new Set(['prisma', 'rails', 'rake', 'alembic', 'knex', 'sequelize', 'sequelize-cli', 'drizzle-kit', 'typeorm', 'manage.py']);
+
+/** Names a file database (and its side files) goes by. */
+const DATABASE_NAME_PATTERNS = ['*.db*', '*.sqlite*', '*.duckdb*'];
+
+/** The subcommand (words) that change the database, or null where the command does not. */
+function migrationChanges(program: string, args: Field[]): string | null {
+  const words = args.map((a) => a.value).filter((w): w is string => w !== null && !w.startsWith('-'));
+  const [first = '', second = ''] = words;
+  switch (program) {
+    case 'prisma':
+      if (first === 'migrate' && ['dev', 'reset', 'deploy', 'resolve'].includes(second)) return `prisma migrate ${second}`;
+      if (first === 'db' && ['push', 'execute', 'seed'].includes(second)) return `prisma db ${second}`;
+      return null;
+    case 'manage.py':
+      return ['migrate', 'flush', 'loaddata', 'createsuperuser', 'changepassword', 'clearsessions', 'createcachetable', 'remove_stale_contenttypes', 'reset_db'].includes(first) ? `manage.py ${first}` : null;
+    case 'rails':
+    case 'rake': {
+      const task = words.find((w) => /^db:/.test(w) && !/^db:(version|migrate:status|schema:dump|structure:dump|schema:cache:dump)$/.test(w));
+      return task ? `${program} ${task}` : null;
+    }
+    case 'alembic':
+      return ['upgrade', 'downgrade', 'stamp'].includes(first) ? `alembic ${first}` : null;
+    case 'knex':
+      return /^(migrate:(latest|up|down|rollback|unlock)|seed:run)$/.test(first) ? `knex ${first}` : null;
+    case 'sequelize':
+    case 'sequelize-cli':
+      return /^db:(migrate|seed|drop|create)/.test(first) && first !== 'db:migrate:status' ? `${program} ${first}` : null;
+    case 'drizzle-kit':
+      return ['push', 'migrate', 'drop'].includes(first) ? `drizzle-kit ${first}` : null;
+    case 'typeorm':
+      return /^(migration:(run|revert)|schema:(sync|drop)|query)$/.test(first) ? `typeorm ${first}` : null;
+    default:
+      return null;
+  }
+}
+
+export function classifyMigrationTool(inv: Invocation, program: string, args: Field[], rt: Runtime): void {
+  if (args.some((a) => a.value === '--help' || a.value === '-h')) return;
+  const what = migrationChanges(program, args);
+  const view = rt.ctx.view;
+  const root = rt.ctx.repoRoot;
+  if (what === null || !view || view.mode === 'text' || !root) return;
+  const answers = DATABASE_NAME_PATTERNS.map((pattern) => view.find({ start: root, shown: '.', filter: { kind: 'name', pattern, icase: false } }));
+  if (view.collecting) return;
+  const contents: RepoContents = { tracked: [], untracked: [], ignored: [] };
+  for (const answer of answers) if (answer) contents.ignored.push(...answer.ignored);
+  const verdict = checkEdits(contents, `${what} changes the application's database, which may be a file in the repository`, rt.ctx, inv.source, false);
+  if (verdict) {
+    view.overBoundInstead ??= DATABASE_OVER_BOUND;
+    rt.report(verdict);
+  }
 }

@@ -59,6 +59,9 @@ export const FAST_PATH_RISKY_WORDS: readonly string[] = [
   'wget', 'openssl',
   // file databases edited in place (databases.ts): sqlite3, duckdb, sqlite-utils (cut into sqlite, utils)
   'sqlite3', 'sqlite', 'duckdb',
+  // migration and reset commands of ORMs and frameworks (databases.ts): prisma, ./manage.py, rails, rake,
+  // alembic, knex, sequelize(-cli), drizzle-kit, typeorm
+  'prisma', 'manage', 'rails', 'rake', 'alembic', 'knex', 'sequelize', 'drizzle', 'typeorm',
 ];
 
 /**

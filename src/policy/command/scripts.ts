@@ -12,6 +12,7 @@ import { knownField, type Field } from './expand.js';
 import { classifyGuard } from './commands.js';
 import { report, reportOpaque, sub, type Invocation, type Runtime } from './runtime.js';
 import { checkDeleteTarget, checkMoveSource, checkWriteTarget, movesOut } from './targets.js';
+import { classifyMigrationTool } from './databases.js';
 import { checkWriteGlob } from './write-targets.js';
 
 type Lang = 'python' | 'js' | 'perl' | 'ruby' | 'php' | 'awk' | 'lua' | 'applescript';
@@ -57,6 +58,8 @@ export function classifyScriptCommand(inv: Invocation, name: string, args: Field
   const cwd = plan.cwd === undefined ? inv.cwd : plan.cwd;
   const here: Invocation = { ...inv, cwd };
   if (plan.script && lang === 'js' && isGuardScript(plan.script.value)) return classifyGuard(here, plan.rest, rt);
+  // `python manage.py migrate` / `flush`: Django's database, often an ignored db.sqlite3 (databases.ts).
+  if (plan.script && lang === 'python' && plan.script.value !== null && path.posix.basename(plan.script.value) === 'manage.py') classifyMigrationTool(here, 'manage.py', plan.rest, rt);
   for (const code of plan.code) {
     if (code === null) reportOpaque(rt, `${label} runs code guard cannot see before it runs`, inv.source);
     else analyzeCode(code, lang, here, rt, label, 0);

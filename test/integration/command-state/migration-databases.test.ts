@@ -1,0 +1,83 @@
+/**
+ * Migration and reset commands of ORMs and frameworks whose database is often an ignored file in
+ * the repository (Prisma's `prisma/dev.db`, Django's `db.sqlite3`): `npx prisma migrate reset
+ * --force` and `python manage.py flush --noinput` were "allow: no destructive command found" on
+ * a vite clone (hunt of 2026-12-05) and would have emptied the database with no capture. The
+ * configured file is not on the command line, so the repository's ignored files named like a
+ * database are captured first (src/policy/command/databases.ts classifyMigrationTool); the
+ * commands that leave the database alone stay free. Their change is made by hand here (no ORM is
+ * installed on the machine this was written on): what is promised is the capture and the rollback.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { checkVerdict } from '../../helpers/verdicts.js';
+import { commitFiles, writeFiles } from '../../helpers/repo-steps.js';
+import { installedClaudeHook, loggedEvents, rollbackOk } from '../../helpers/guard-steps.js';
+import { stateWithModes } from '../../helpers/state.js';
+import { withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
+
+const DB = Buffer.concat([Buffer.from('SQLite format 3\0', 'latin1'), Buffer.alloc(2048, 0x61), Buffer.from([0xff, 0x0d, 0x0a])]);
+
+function setup(t: TestRepo, withDatabases = true): void {
+  commitFiles(t, { '.gitignore': '.env\n*.db\n*.db-*\ndb.sqlite3\nnode_modules/\n', 'prisma/schema.prisma': 'datasource db {\n  provider = "sqlite"\n  url = "file:./dev.db"\n}\n', 'manage.py': 'import sys\n' });
+  if (withDatabases) writeFiles(t, { 'prisma/dev.db': [DB, 0o600], 'prisma/dev.db-journal': 'hot journal\n', 'db.sqlite3': DB, 'node_modules/.cache/x.db': 'cache\n' });
+  const init = t.guard(['init', '--yes', '--agents', 'claude']);
+  expect(init.code, init.stderr).toBe(0);
+}
+
+const CHANGES = [
+  'npx prisma migrate reset --force',
+  'npx prisma migrate dev --name init',
+  'pnpm exec prisma db push --accept-data-loss',
+  'python manage.py flush --noinput',
+  'python3 manage.py migrate',
+  './manage.py loaddata fixtures.json',
+  'bin/rails db:reset',
+  'npx knex migrate:latest',
+  'npx sequelize-cli db:migrate:undo:all',
+  'npx drizzle-kit push',
+  'alembic downgrade -1',
+  'npx typeorm migration:revert',
+];
+
+const LEAVES = ['npx prisma generate', 'npx prisma migrate status', 'npx prisma studio --help', 'python manage.py test', 'python manage.py makemigrations', 'bin/rails db:migrate:status', 'bin/rails server', 'alembic history', 'npx knex migrate:make add_users', 'npx drizzle-kit generate'];
+
+describe('a migration or reset captures the repository\'s ignored database files first', () => {
+  it('each command that changes the database snapshots and captures them; the ones that do not stay free', async () => {
+    await withTestRepo((t) => {
+      setup(t);
+      for (const command of CHANGES) {
+        const verdict = checkVerdict(t, command, { asAgent: true });
+        expect(verdict, command).toMatchObject({ verdict: 'snapshot', rule: 'overwrite-ignored' });
+        expect(verdict.reason, command).toContain('prisma/dev.db');
+        expect(verdict.reason, command).toContain('db.sqlite3');
+        expect(verdict.reason, command).not.toContain('node_modules');
+      }
+      for (const command of LEAVES) expect(checkVerdict(t, command, { asAgent: true }), command).toMatchObject({ verdict: 'allow', rule: 'no-risk' });
+    });
+  });
+
+  it('npx prisma migrate reset --force through the installed hook: captured, and the rollback gives the bytes and modes back', async () => {
+    await withTestRepo((t) => {
+      setup(t);
+      const files = ['prisma/dev.db', 'prisma/dev.db-journal', 'db.sqlite3'];
+      const before = stateWithModes(t, files);
+      expect(installedClaudeHook(t, 'npx prisma migrate reset --force').decision).toBe('allow');
+      expect(loggedEvents<{ capturedIgnored?: string[] }>(t, 'allowed-after-snapshot')).toEqual([expect.objectContaining({ capturedIgnored: ['db.sqlite3', 'prisma/dev.db', 'prisma/dev.db-journal'] })]);
+      // What the reset does to a SQLite file: a new, empty database; the journal gone.
+      fs.writeFileSync(path.join(t.dir, 'prisma/dev.db'), 'SQLite format 3\0');
+      fs.rmSync(path.join(t.dir, 'prisma/dev.db-journal'));
+      rollbackOk(t);
+      expect(stateWithModes(t, files)).toEqual(before);
+      expect(fs.readFileSync(path.join(t.dir, 'prisma/dev.db'))).toEqual(DB);
+    });
+  });
+
+  it('with no database file in the repository (a server database), nothing is captured and no snapshot is taken', async () => {
+    await withTestRepo((t) => {
+      setup(t, false);
+      for (const command of ['npx prisma migrate reset --force', 'python manage.py flush --noinput']) expect(checkVerdict(t, command, { asAgent: true }), command).toMatchObject({ verdict: 'allow', rule: 'no-risk' });
+    });
+  });
+});
