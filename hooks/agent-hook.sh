@@ -182,6 +182,7 @@ guard_benign() {
       [wW][gG][eE][tT]|[oO][pP][eE][nN][sS][sS][lL]|[sS][qQ][lL][iI][tT][eE]3|[sS][qQ][lL][iI][tT][eE]|\
       [dD][uU][cC][kK][dD][bB]|[pP][rR][iI][sS][mM][aA]|[mM][aA][nN][aA][gG][eE]|[rR][aA][iI][lL][sS]|[rR][aA][kK][eE]|\
       [aA][lL][eE][mM][bB][iI][cC]|[kK][nN][eE][xX]|[sS][eE][qQ][uU][eE][lL][iI][zZ][eE]|[dD][rR][iI][zZ][zZ][lL][eE]|[tT][yY][pP][eE][oO][rR][mM]|\
+      [dD][oO][tT][eE][nN][vV]|[dD][oO][tT][eE][nN][vV][xX]|\
       [pP][yY][tT][hH][oO][nN]*|[pP][yY][pP][yY]*|[pP][eE][rR][lL]*|\
       [rR][uU][bB][yY]*|[pP][hH][pP]*|[lL][uU][aA]*|[gG][iI][tT]_*|[gG][uU][aA][rR][dD]_*) return 1 ;;
       # END risky words

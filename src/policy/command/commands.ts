@@ -12,6 +12,7 @@ import { classifyFileCommand, FILE_COMMANDS } from './files.js';
 import { classifyGit } from './git.js';
 import { classifyOutputFiles, OUTPUT_FILE_PROGRAMS } from './output-files.js';
 import { classifyDatabaseClient, classifyMigrationTool, DATABASE_PROGRAMS, MIGRATION_PROGRAMS } from './databases.js';
+import { classifyRunner, RUNNER_PROGRAMS } from './runners.js';
 import { parseWords } from './parse.js';
 import { classifyScriptCommand, SCRIPT_COMMANDS } from './scripts.js';
 import { makeVerdict } from './rules.js';
@@ -93,6 +94,8 @@ export function classifyInvocation(inv: Invocation, rt: Runtime): void {
     return;
   }
   if (name in WRAPPERS) return unwrap(inv, args, WRAPPERS[name] as WrapperSpec, rt, name);
+  // `uv run CMD`, `poetry run CMD`, `bundle exec CMD`, `cross-env A=1 CMD` ...: the command they run (runners.ts).
+  if (RUNNER_PROGRAMS.has(name)) return classifyRunner(inv, name, args, rt);
   switch (name) {
     case 'env':
       return classifyEnv(inv, args, rt);

@@ -62,6 +62,8 @@ export const FAST_PATH_RISKY_WORDS: readonly string[] = [
   // migration and reset commands of ORMs and frameworks (databases.ts): prisma, ./manage.py, rails, rake,
   // alembic, knex, sequelize(-cli), drizzle-kit, typeorm
   'prisma', 'manage', 'rails', 'rake', 'alembic', 'knex', 'sequelize', 'drizzle', 'typeorm',
+  // `dotenv set KEY VALUE` / `dotenvx set` rewrite .env (runners.ts); the other runners only run words checked anyway
+  'dotenv', 'dotenvx',
 ];
 
 /**
