@@ -15,6 +15,8 @@ declare const __GUARD_TEST_FAULTS__: boolean | undefined;
 
 export type TestFault =
   | 'GUARD_TEST_KILL_AFTER_STEP'
+  /** Colon-separated interpreters the git hook shims prefer to /bin/sh (githooks/install/shim.ts hookShell). */
+  | 'GUARD_TEST_HOOK_SHELLS'
   /** Set: a write-back of rebase-merge/ (or another state directory) is killed once its temp copy is built. */
   | 'GUARD_TEST_KILL_IN_OPERATION_DIR'
   | 'GUARD_TEST_CRASH'
