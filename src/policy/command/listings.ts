@@ -20,7 +20,7 @@ import { classifyPath, resolvePath } from './paths.js';
 import { makeVerdict, opaqueKind } from './rules.js';
 import { shownEscaped } from '../../util/escaped-text.js';
 import type { Listing, RepoContents } from './state.js';
-import { checkEdits } from './targets.js';
+import { checkEdits, judgeContents, type DeleteOptions } from './targets.js';
 import type { CommandContext, Verdict } from './types.js';
 
 /**
@@ -247,17 +247,17 @@ function hazard(name: string, split: 'nul' | 'words' | 'glob'): boolean {
 }
 
 /**
- * An in-place edit of the names a listing prints (Field.listed). Undefined where guard cannot
- * judge by it (no view, git cannot list it, a name that splits into others, another repository):
- * the caller keeps `ask`. Null while collecting.
+ * What a listing can print, gathered from the view (Field.listed): the contents and their names;
+ * a refusal that needs no more (the walk enters .git, a name that splits into others); null while
+ * collecting; undefined where guard cannot judge by it (no view, git cannot list it, another
+ * repository, a nested one in the set): the caller keeps `ask`.
  */
-export function checkListedEdit(listed: NonNullable<Field['listed']>, cwd: string | null, what: string, ctx: CommandContext, source: string): Verdict | null | undefined {
+function listedContents(listed: NonNullable<Field['listed']>, cwd: string | null, shownWhat: string, ctx: CommandContext, source: string, deletes: boolean): { contents: RepoContents; names: string[] } | Verdict | null | undefined {
   const { listing, split } = listed;
   const view = ctx.view;
   if (!view || view.mode === 'text' || cwd !== listing.cwd) return undefined;
-  const shownWhat = what.includes(listing.shown) ? what : `${what} (the files ${listing.shown} prints)`;
   if (listing.kind === 'tree' && listing.reachesGit) {
-    return makeVerdict('deny', 'git-dir-write', `${shownWhat}: the walk enters .git, so it may edit git's own files (config, index, objects)`, source, `Leave .git out: grep -rl --exclude-dir=.git, git grep -l, or find with -path ./.git -prune -o ... -print.`);
+    return makeVerdict('deny', 'git-dir-write', `${shownWhat}: the walk enters .git, so it may ${deletes ? 'delete' : 'edit'} git's own files (config, index, objects)`, source, `Leave .git out: grep -rl --exclude-dir=.git, git grep -l, or find with -path ./.git -prune -o ... -print.`);
   }
   const dirs = listing.kind === 'tracked' ? [listing.cwd] : listing.finds.map((f) => f.start);
   const others = dirs.map((dir) => inOtherRepository(dir, ctx));
@@ -286,10 +286,40 @@ export function checkListedEdit(listed: NonNullable<Field['listed']>, cwd: strin
     // where one fixture's name made every `grep -rl foo packages | xargs sed -i` a bare refusal).
     const name = shownEscaped(Buffer.from(splitName, 'latin1').toString('utf8'));
     const how = split === 'glob' ? 'the shell splits a $(...) into words and expands globs in them' : 'xargs splits names at blanks and reads quotes and backslashes';
-    return makeVerdict(opaqueKind(ctx.isAgent), 'opaque-command', `${shownWhat}: it may list ${name}, and ${how}, so the names the command gets are not the files guard lists`, source, 'Hand the names over NUL-separated, which guard reads exactly: `grep -rlZ PATTERN DIR | xargs -0 sed -i ...`, `git grep -z -l PATTERN | xargs -0 ...`, `find DIR ... -print0 | xargs -0 ...`.');
+    // A deletion keeps the kind it had (ask: rm-unknown-target), an edit the opaque one.
+    return makeVerdict(deletes ? 'ask' : opaqueKind(ctx.isAgent), deletes ? 'rm-unknown-target' : 'opaque-command', `${shownWhat}: it may list ${name}, and ${how}, so the names the command gets are not the files guard lists`, source, 'Hand the names over NUL-separated, which guard reads exactly: `grep -rlZ PATTERN DIR | xargs -0 sed -i ...`, `git grep -z -l PATTERN | xargs -0 ...`, `find DIR ... -print0 | xargs -0 ...`.');
   }
+  return { contents, names };
+}
+
+/**
+ * An in-place edit of the names a listing prints (Field.listed). Undefined where guard cannot
+ * judge by it (no view, git cannot list it, another repository): the caller keeps `ask`. Null
+ * while collecting.
+ */
+export function checkListedEdit(listed: NonNullable<Field['listed']>, cwd: string | null, what: string, ctx: CommandContext, source: string): Verdict | null | undefined {
+  const shownWhat = what.includes(listed.listing.shown) ? what : `${what} (the files ${listed.listing.shown} prints)`;
+  const gathered = listedContents(listed, cwd, shownWhat, ctx, source, false);
+  if (gathered === null || gathered === undefined || 'verdict' in gathered) return gathered;
+  const { contents, names } = gathered;
   const edits = checkEdits(contents, shownWhat, ctx, source, true);
   if (edits) return edits;
   if (names.length === 0) return makeVerdict('allow', 'no-risk', `${shownWhat}, which lists no file guard keeps`, source);
   return makeVerdict('snapshot', 'edit-listed', `${shownWhat}: ${names.length} file${names.length > 1 ? 's' : ''} it may edit, none of them ignored, all in the snapshot taken first`, source);
+}
+
+/**
+ * A deletion of the names a listing prints (`find . -name '*.tmp' | xargs rm -f`, `git ls-files
+ * -z '*.orig' | xargs -0 rm`): judged as deleting that set, as `find -delete` is (judgeContents):
+ * nothing guard keeps is allowed, tracked and untracked files snapshotted, the ignored ones that
+ * are not regenerable output captured first, a protected path refused. Before 2026-12-05 an
+ * `ask` whatever the set (a Claude prompt; a refusal for an agent without one). Undefined where
+ * guard cannot judge by it; null while collecting.
+ */
+export function checkListedDelete(listed: NonNullable<Field['listed']>, cwd: string | null, display: string, ctx: CommandContext, source: string, options: DeleteOptions): Verdict | null | undefined {
+  const gathered = listedContents(listed, cwd, `${options.verb} ${display}`, ctx, source, true);
+  if (gathered === null || gathered === undefined || 'verdict' in gathered) return gathered;
+  const { contents, names } = gathered;
+  if (names.length === 0 && contents.ignored.length === 0) return makeVerdict('allow', 'no-risk', `${options.verb} ${display}, which lists nothing guard keeps`, source);
+  return judgeContents(display, contents, true, true, ctx, source, { ...options, recursive: true });
 }

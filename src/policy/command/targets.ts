@@ -31,6 +31,7 @@ import {
 import { makeVerdict, opaqueKind } from './rules.js';
 import type { FindQuery, PathFacts, RepoContents, IgnoredEntry } from './state.js';
 import type { CommandContext, Verdict } from './types.js';
+import { checkListedDelete } from './listings.js';
 
 /** Basenames of files git keeps in `.git`, to judge whether a name filter could reach them. */
 export const GIT_INTERNAL_NAMES = [
@@ -186,6 +187,12 @@ export function checkDeleteTarget(field: Field, cwd: string | null, ctx: Command
   if (field.found?.kind === 'find' && field.found.superset !== true) {
     const verdict = checkFound(field.found.query, field.display, ctx, source, options);
     if (verdict) return verdict;
+  }
+  // `find . -name '*.tmp' | xargs rm -f`: the names a listing prints, judged as deleting its set.
+  if (field.value === null && field.listed) {
+    const listed = checkListedDelete(field.listed, cwd, field.display, ctx, source, options);
+    if (listed === null) return noted(source);
+    if (listed !== undefined) return listed;
   }
   if (field.value === null) {
     return makeVerdict('ask', 'rm-unknown-target', `${options.verb} ${field.display}, a path guard cannot know before the command runs`, source);
@@ -378,7 +385,7 @@ function tooManyToCapture(captured: IgnoredEntry[], what: (dir: string) => strin
 }
 
 /** What deleting `rel` (which exists) takes, from git's listing of what is at or under it. */
-function judgeContents(rel: string, contents: RepoContents, isDir: boolean, nonEmptyDir: boolean, ctx: CommandContext, source: string, options: DeleteOptions): Verdict {
+export function judgeContents(rel: string, contents: RepoContents, isDir: boolean, nonEmptyDir: boolean, ctx: CommandContext, source: string, options: DeleteOptions): Verdict {
   const verb = options.verb;
   // A nested repository: its own history goes with it, and no snapshot holds that.
   const nested = contents.untracked.find((p) => p.endsWith('/'));
