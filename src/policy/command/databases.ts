@@ -287,6 +287,12 @@ function dotEffects(line: string): SqlEffects {
   const meant = KNOWN_DOTS.filter((known) => known.startsWith(name));
   if (meant.length > 0 && meant.every((m) => PRINTING_DOTS.includes(m))) return noEffects();
   const exact = KNOWN_DOTS.includes(name) ? name : meant.length === 1 ? (meant[0] as string) : null;
+  // `.o FILE` (sqlite3 reads it as .output; .once and .open are the other meanings): each writes or opens its last operand.
+  if (exact === null && meant.length > 1 && meant.every((m) => FILE_DOTS.includes(m) || m === 'open')) {
+    const file = operands[operands.length - 1];
+    if (file?.startsWith('|')) return { ...noEffects(), opaque: `${shown} ${file} runs a shell command` };
+    return file === undefined ? noEffects() : { ...mayWrite(shown), files: [file], databases: [file] };
+  }
   switch (exact) {
     case 'shell':
     case 'system':
@@ -447,10 +453,10 @@ function scanClient(args: Field[], dialect: Dialect): ClientLine {
     }
     if (values.has(name)) {
       const option = next();
-      if (name === 'cmd') pre.push({ text: option?.value ?? null, from: option?.display ?? '' });
+      if (name === 'cmd') pre.push({ text: option?.value ?? null, from: option?.display ?? value });
       else if (name === 'init' || name === 'f') pre.push({ text: null, from: `-${name} ${option?.display ?? ''}` });
       else if (name === 'c' || name === 's') {
-        sql.push({ text: option?.value ?? null, from: option?.display ?? '' });
+        sql.push({ text: option?.value ?? null, from: option?.display ?? value });
         line.readsStdin = false;
       }
       if (name === 'f') line.readsStdin = false;

@@ -143,6 +143,8 @@ describe('a local database changed by its client is captured first and comes bac
       setup(t);
       expect(checkVerdict(t, "sqlite3 local.db '.output .env' 'select 1'")).toMatchObject({ verdict: 'snapshot', rule: 'overwrite-ignored' });
       expect(checkVerdict(t, "sqlite3 local.db '.once .env' 'select 1'").reason).toContain('sqlite3 writes .env');
+      // An abbreviation that may mean .output, .once or .open: its file is written.
+      expect(checkVerdict(t, "sqlite3 local.db '.o .env' 'select 1'").reason).toContain('sqlite3 writes .env');
       expect(checkVerdict(t, "sqlite3 local.db '.backup other.db'").reason).toContain('replaces the ignored file other.db');
       expect(checkVerdict(t, "sqlite3 local.db '.open --new other.db'").reason).toContain('other.db');
       // ATTACH: the attached database is written too.
