@@ -630,6 +630,15 @@ export function classifyDatabaseClient(inv: Invocation, name: string, args: Fiel
   return classifyShellClient(inv, name, args, rt, name === 'duckdb' ? 'duckdb' : 'sqlite');
 }
 
+/**
+ * A database file a program opens (`sqlite3.connect('local.db')` in a `python -c`), where the
+ * SQL it runs may write (`why`): judged as the clients' database is, side files included.
+ */
+export function judgeDatabaseFile(inv: Invocation, rt: Runtime, program: string, file: Field, why: string, dialect: Dialect): void {
+  const opened = databaseFile(file);
+  if (opened && !opened.readOnly) judgeWrites(inv, rt, program, [opened.file], { ...mayWrite(why) }, dialect);
+}
+
 /** For tests and docs: whether SQL (statements and dot commands, as a script) may write. */
 export function sqlMayWrite(script: string, dialect: Dialect = 'sqlite'): boolean {
   const effects = scriptEffects(script, dialect);

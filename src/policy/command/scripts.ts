@@ -12,7 +12,7 @@ import { knownField, type Field } from './expand.js';
 import { classifyGuard } from './commands.js';
 import { report, reportOpaque, sub, type Invocation, type Runtime } from './runtime.js';
 import { checkDeleteTarget, checkMoveSource, checkWriteTarget, movesOut } from './targets.js';
-import { classifyMigrationTool } from './databases.js';
+import { classifyMigrationTool, judgeDatabaseFile, sqlMayWrite } from './databases.js';
 import { checkWriteGlob } from './write-targets.js';
 
 type Lang = 'python' | 'js' | 'perl' | 'ruby' | 'php' | 'awk' | 'lua' | 'applescript';
@@ -293,9 +293,37 @@ function analyzeCode(code: string, lang: Lang, inv: Invocation, rt: Runtime, lab
   if (lang === 'perl' || lang === 'ruby' || lang === 'php') {
     for (const match of code.matchAll(/`([^`]*)`/g)) handleShellString(match[1] ?? '', lang, inv, rt, label);
   }
+  if (lang === 'python') pythonDatabases(code, stripped, inv, rt, label);
   const indirect = INDIRECT[lang].exec(stripped);
   if (indirect && !(lang !== 'js' && /^`/.test(indirect[0]))) {
     reportOpaque(rt, `${label} reaches a shell or the filesystem indirectly (${indirect[0].trim()}), which guard cannot follow`, inv.source);
+  }
+}
+
+/**
+ * `python -c "import sqlite3; c = sqlite3.connect('local.db'); c.execute('delete from x'); ..."`
+ * (and `duckdb.connect`): the database file is judged as sqlite3's is (databases.ts) where the SQL
+ * the code runs may write: every `.execute`/`.executescript`/`.executemany` (DuckDB's `.sql`,
+ * `.query`) given a literal guard reads, anything else may write. Found by the hunt of 2026-12-05
+ * ("no destructive command found" for a DELETE on an ignored local.db). A path guard cannot read
+ * (a variable) is a write to a path guard cannot know (opaque).
+ */
+function pythonDatabases(code: string, stripped: string, inv: Invocation, rt: Runtime, label: string): void {
+  const connects = [...stripped.matchAll(/\b(sqlite3|duckdb)\s*\.\s*connect\s*\(/g)];
+  if (connects.length === 0) return;
+  let why: string | null = null;
+  for (const run of stripped.matchAll(/\.\s*(execute|executescript|executemany|sql|query)\s*\(/g)) {
+    const literal = readLiteral(code, (run.index ?? 0) + run[0].length, 'python');
+    if (literal?.kind !== 'string') why = `${run[1]}() of SQL guard cannot read`;
+    else if (sqlMayWrite(literal.value, 'sqlite')) why = `${run[1]}(): ${literal.value.trim().split(/\s+/).slice(0, 2).join(' ')} ...`;
+    if (why !== null) break;
+  }
+  if (why === null) return;
+  for (const connect of connects) {
+    const literal = readLiteral(code, (connect.index ?? 0) + connect[0].length, 'python');
+    const program = `${label} (${connect[1]}.connect)`;
+    if (literal?.kind === 'string') judgeDatabaseFile(inv, rt, program, knownField(literal.value), why, connect[1] === 'duckdb' ? 'duckdb' : 'sqlite');
+    else reportOpaque(rt, `${program} opens a database whose path guard cannot read, and its SQL may write`, inv.source);
   }
 }
 

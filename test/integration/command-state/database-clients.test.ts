@@ -181,6 +181,31 @@ describe('a local database changed by its client is captured first and comes bac
     });
   });
 
+  it('python -c with sqlite3.connect: the database is judged by the SQL the code runs, captured and rolled back', async () => {
+    const python = spawnSync('python3', ['-c', 'import sqlite3']).status === 0;
+    await withTestRepo((t) => {
+      setup(t);
+      const command = `python3 -c "import sqlite3; c = sqlite3.connect('local.db'); c.execute('delete from x'); c.commit()"`;
+      const verdict = checkVerdict(t, command);
+      expect(verdict).toMatchObject({ verdict: 'snapshot', rule: 'overwrite-ignored' });
+      expect(verdict.reason).toContain('replaces the ignored file local.db');
+      for (const read of [`python3 -c "import sqlite3; print(sqlite3.connect('local.db').execute('select * from x').fetchall())"`, `python3 -c "import sqlite3; sqlite3.connect(':memory:').execute('create table t (a)')"`]) {
+        expect(checkVerdict(t, read), read).toMatchObject({ verdict: 'allow', rule: 'no-risk' });
+      }
+      expect(checkVerdict(t, `python3 -c "import sqlite3, sys; sqlite3.connect(sys.argv[1]).execute('drop table x')" local.db`, { asAgent: true })).toMatchObject({ verdict: 'deny', rule: 'opaque-command' });
+      const before = stateWithModes(t, ['local.db']);
+      const old = bytes(t, 'local.db');
+      expect(installedClaudeHook(t, command).decision).toBe('allow');
+      expect(captured(t)).toEqual([expect.objectContaining({ capturedIgnored: ['local.db'] })]);
+      if (python && SQLITE) shellOk(t, command); // the real client where it is installed
+      else fs.writeFileSync(path.join(t.dir, 'local.db'), 'changed');
+      expect(bytes(t, 'local.db')).not.toEqual(old);
+      rollbackOk(t);
+      expect(stateWithModes(t, ['local.db'])).toEqual(before);
+      if (SQLITE) expect(rows(t)).toBe('1,2');
+    });
+  });
+
   it('a database larger than guard captures: denied, with a way forward that fits a database', async () => {
     await withTestRepo((t) => {
       setup(t);
