@@ -23,6 +23,7 @@ import { defaultStoreDir } from './location.js';
 import { readPushStatus, updatePushStatus, type PushRecord, type RefRejection } from './push-status.js';
 import { diagnosePush, errorLines, unreadableObjects } from './push-diagnosis.js';
 import { recordBackup } from './registry.js';
+import { backupLfsObjects } from './lfs-objects.js';
 import { ensureBackupRepo } from './store.js';
 
 const REFSPEC = `${GUARD_REF_PREFIX}*:${GUARD_REF_PREFIX}*`;
@@ -187,6 +188,24 @@ function saveSourceConfig(repo: Repo, backup: string): void {
   }
 }
 
+/**
+ * The Git LFS objects the snapshots' pointers may name (lfs-objects.ts), copied next to the
+ * backup's git objects: a pointer alone cannot give back content that never reached an LFS
+ * server. Nothing (no git process, one failed readdir) in a repository without LFS objects.
+ */
+function copyLfs(repo: Repo, backup: string): Partial<PushRecord> {
+  try {
+    const copied = backupLfsObjects(repo.commonDir, backup);
+    return copied && copied.copied > 0 ? { lfsObjects: copied.copied } : {};
+  } catch (error) {
+    return {
+      error: `Git LFS objects not copied into the backup: ${(error as Error).message}`,
+      cause: 'the snapshots reached the backup, but some Git LFS content they name did not (only its pointer did)',
+      fix: `free space or fix the permissions of ${path.join(backup, 'lfs')}, then run \`guard backup push\``,
+    };
+  }
+}
+
 /** Pushes every snapshot chain into this repository's backup repository. */
 export async function pushBackup(repo: Repo, settings: MirrorSettings, options: PushOptions = {}): Promise<PushOutcome> {
   const started = Date.now();
@@ -214,7 +233,8 @@ export async function pushBackup(repo: Repo, settings: MirrorSettings, options: 
       if (machineStore !== link.store) recordBackup(machineStore, { id: link.id, path: link.path, root: repo.root });
       const result = await push(repo, link.path, REFSPEC);
       saveSourceConfig(repo, link.path);
-      return { ...result, time: new Date().toISOString(), durationMs: Date.now() - started };
+      const lfs = copyLfs(repo, link.path);
+      return { ...result, ...(lfs.error ? (result.ok ? { ...lfs, ok: false } : {}) : lfs), time: new Date().toISOString(), durationMs: Date.now() - started };
     });
   } catch (error) {
     const message = error instanceof GuardError ? error.message : (error as Error).message;

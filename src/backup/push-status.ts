@@ -38,6 +38,8 @@ export interface PushRecord {
   fix?: string;
   /** Objects git could not read when this push failed (see above): the next automatic push checks them first. */
   missing?: string[];
+  /** Git LFS objects this push copied into the backup (lfs-objects.ts); absent when none. */
+  lfsObjects?: number;
   durationMs: number;
 }
 

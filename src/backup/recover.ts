@@ -43,6 +43,7 @@ import { writeLink } from './link.js';
 import { defaultStoreDir } from './location.js';
 import { backupsForRoot, readRegistry, recordBackup } from './registry.js';
 import { backupRoots, inBackup, isBackupRepo } from './store.js';
+import { copyLfsObjects, lfsObjectsDir } from './lfs-objects.js';
 import { applyFlags } from '../snapshot/index-flags.js';
 import { applyRecordedModes, recordedDirs } from '../snapshot/file-modes.js';
 
@@ -389,6 +390,9 @@ export async function applyRecovery(plan: RecoverPlan, options: RecoverOptions =
   await runGit(['config', 'core.bare', 'false'], gitDir);
   await runGit(['config', '--remove-section', 'remote.origin'], gitDir);
   const repo = await openRepo(target);
+  // The Git LFS content the backup kept (lfs-objects.ts), before git's checkout runs git-lfs's
+  // smudge on the pointers: a clone copies git's objects only. Hard links, as the clone's own.
+  copyLfsObjects(lfsObjectsDir(backup.path), lfsObjectsDir(repo.commonDir), { link: true });
   await withInternalToken(repo, async (env) => {
     progress(`restoring ${Object.keys(snapshot.refs).length} branches and tags…`);
     await recreateMissingTags(repo, snapshot.keeper, Object.values(snapshot.refs));

@@ -23,6 +23,8 @@ export interface StoredObject {
 export interface ObjectInfo {
   oid: string;
   type: string;
+  /** Bytes (checkObjects gives it; a leaf found by reading its tree has none). */
+  size?: number;
 }
 
 function assertNames(names: string[]): void {
@@ -144,8 +146,8 @@ export async function checkObjects(repo: Repo, names: string[]): Promise<Array<O
   const lines = stdout.toString('latin1').split('\n');
   return names.map((_, i) => {
     // A missing object answers "<name> missing": two fields, never three.
-    const match = /^([0-9a-f]+) ([a-z]+) \d+$/.exec(lines[i] ?? '');
-    return match ? { oid: match[1]!, type: match[2]! } : null;
+    const match = /^([0-9a-f]+) ([a-z]+) (\d+)$/.exec(lines[i] ?? '');
+    return match ? { oid: match[1]!, type: match[2]!, size: Number(match[3]) } : null;
   });
 }
 

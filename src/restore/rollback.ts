@@ -46,6 +46,7 @@ import { appendEvent } from '../session/journal.js';
 import { findSession } from '../session/store.js';
 import { clearInProgress, readInProgress, readLastRollback, writeInProgress, writeLastRollback, type RollbackRecord, type RollbackStep } from './journal.js';
 import { diffTrees, markStagedGitlinks, planRefs, type RollbackPlan } from './plan.js';
+import { restoreLfsObjects } from './lfs-restore.js';
 import { withMissingStartCaptures, withoutStartCaptures } from './start-captures.js';
 import { uncapturedObstacles } from './obstacles.js';
 import { isProcessAlive, pidSpaceId, pidSpaceTag } from '../util/process-alive.js';
@@ -811,6 +812,10 @@ async function rollbackOnce(repo: Repo, options: RollbackOptions, inTheWay: GitP
         hints: [`Run it again with --yes to confirm: guard rollback ${target.oid.slice(0, 12)} --yes`],
       });
     }
+
+    // Git LFS objects the files to write point at and `git lfs prune` deleted, from the backup
+    // (lfs-restore.ts): without them git-lfs's smudge fails halfway through the checkout.
+    await restoreLfsObjects(repo, treeGoal, files.filter((f) => f.action !== 'delete' && f.kind === 'file').map((f) => f.path));
 
     // The journal first, naming the lock's token, then the lock: a rollback killed between the two
     // leaves a journal that --resume finishes (no lock) or a lock it knows as its own, never a

@@ -1,0 +1,214 @@
+/**
+ * Git LFS content that never reached an LFS server survives `rm -rf .git` and `git lfs prune`.
+ *
+ * A snapshot stores what git stores: for a `filter=lfs` file that is a pointer, the content being
+ * in `.git/lfs/objects/<aa>/<bb>/<sha256>`. Before 2026-12-05 the backup held the pointers only:
+ * after the project was deleted `guard recover` died in git-lfs's smudge ("smudge filter lfs
+ * failed") and gave back no files, and a rollback to a snapshot whose object `git lfs prune`
+ * deleted failed halfway, the file gone.
+ *
+ * The first scenarios run everywhere with a stand-in filter that has LFS's exact on-disk layout
+ * and pointer format (a POSIX sh clean/smudge pair, `filter.lfs.required`, as `git lfs install`
+ * sets it); the last runs the same with the real git-lfs when it is installed.
+ */
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
+import { captureState, perms } from '../../helpers/state.js';
+import { json, waitForBackgroundPush } from '../watcher/helpers.js';
+
+const STANDIN = `#!/bin/sh
+# A stand-in for git-lfs's clean/smudge with its layout: content at
+# <git common dir>/lfs/objects/<aa>/<bb>/<sha256>, a v1 pointer in git.
+set -e
+hash() { if command -v sha256sum >/dev/null 2>&1; then sha256sum | cut -d' ' -f1; else shasum -a 256 | cut -d' ' -f1; fi; }
+common=$(git rev-parse --path-format=absolute --git-common-dir)
+mkdir -p "$common/lfs/tmp"
+tmp="$common/lfs/tmp/in.$$"
+cat > "$tmp"
+first=$(head -c 42 "$tmp")
+case $1 in
+clean)
+  if [ "$first" = "version https://git-lfs.github.com/spec/v1" ]; then cat "$tmp"; rm -f "$tmp"; exit 0; fi
+  oid=$(hash < "$tmp")
+  size=$(wc -c < "$tmp" | tr -d ' ')
+  dir="$common/lfs/objects/$(printf %s "$oid" | cut -c1-2)/$(printf %s "$oid" | cut -c3-4)"
+  mkdir -p "$dir"
+  if [ -f "$dir/$oid" ]; then rm -f "$tmp"; else mv "$tmp" "$dir/$oid"; fi
+  printf 'version https://git-lfs.github.com/spec/v1\\noid sha256:%s\\nsize %s\\n' "$oid" "$size"
+  ;;
+smudge)
+  if [ "$first" != "version https://git-lfs.github.com/spec/v1" ]; then cat "$tmp"; rm -f "$tmp"; exit 0; fi
+  oid=$(sed -n 's/^oid sha256:\\([0-9a-f]*\\)$/\\1/p' "$tmp")
+  rm -f "$tmp"
+  obj="$common/lfs/objects/$(printf %s "$oid" | cut -c1-2)/$(printf %s "$oid" | cut -c3-4)/$oid"
+  if [ ! -f "$obj" ]; then echo "stand-in lfs: object $oid not found" >&2; exit 1; fi
+  cat "$obj"
+  ;;
+esac
+`;
+
+/** The stand-in as the repository's filter.lfs (the repository config comes back from the backup's copy). */
+function useStandin(repo: TestRepo): void {
+  const script = path.join(repo.base, 'lfs-standin.sh');
+  fs.writeFileSync(script, STANDIN, { mode: 0o755 });
+  repo.git(['config', 'filter.lfs.clean', `sh '${script}' clean`]);
+  repo.git(['config', 'filter.lfs.smudge', `sh '${script}' smudge`]);
+  repo.git(['config', 'filter.lfs.required', 'true']);
+}
+
+/** The real git-lfs, installed into this test's global config (its own HOME). */
+function useRealLfs(repo: TestRepo): void {
+  const global = path.join(repo.home, '.gitconfig-lfs');
+  fs.writeFileSync(global, '');
+  repo.env.GIT_CONFIG_GLOBAL = global;
+  repo.git(['lfs', 'install', '--skip-repo']);
+}
+
+function lfsAvailable(): boolean {
+  return spawnSync('git', ['lfs', 'version'], { encoding: 'utf8' }).status === 0;
+}
+
+/** Bytes nobody else has (never on any LFS server): a model, an asset. */
+function blob(seed: string, size: number): Buffer {
+  const out = Buffer.alloc(size);
+  for (let i = 0; i < size; i++) out[i] = (seed.charCodeAt(i % seed.length) * 31 + i * 7) & 0xff;
+  return out;
+}
+
+function pointerOf(repo: TestRepo, rev: string): string {
+  return repo.git(['cat-file', 'blob', rev]);
+}
+
+function lfsObject(repo: TestRepo, content: Buffer): string {
+  const oid = createHash('sha256').update(content).digest('hex');
+  return path.join(repo.dir, '.git', 'lfs', 'objects', oid.slice(0, 2), oid.slice(2, 4), oid);
+}
+
+
+/** A repository whose model.bin (0755) and data/asset.bin are LFS files, committed; guard on. */
+function lfsRepo(repo: TestRepo, setup: (repo: TestRepo) => void): void {
+  setup(repo);
+  repo.write('.gitattributes', '*.bin filter=lfs diff=lfs merge=lfs -text\n');
+  repo.write('model.bin', blob('committed model', 5000), 0o755);
+  repo.write('data/asset.bin', blob('committed asset', 3000));
+  repo.write('README.md', 'readme\n');
+  repo.git(['add', '.']);
+  repo.git(['commit', '-q', '-m', 'models']);
+  const init = repo.guard(['init', '--yes']);
+  expect(init.code, init.stderr).toBe(0);
+}
+
+async function snapshotAndPush(repo: TestRepo): Promise<string> {
+  const snapshot = json(repo, ['snapshot']);
+  const push = json(repo, ['backup', 'push']);
+  expect(push.local.ok, JSON.stringify(push.local)).toBe(true);
+  await waitForBackgroundPush(repo);
+  return snapshot.id ?? snapshot.oid;
+}
+
+async function scenarioRecover(repo: TestRepo): Promise<void> {
+  // An uncommitted edit (never pushed anywhere), and a new LFS file, untracked.
+  const edited = blob('edited model, never pushed', 7000);
+  repo.write('model.bin', edited);
+  repo.write('data/new.bin', blob('new asset', 2500));
+  await snapshotAndPush(repo);
+  expect(pointerOf(repo, 'HEAD:model.bin')).toMatch(/^version https:\/\/git-lfs\.github\.com\/spec\/v1\noid sha256:[0-9a-f]{64}\nsize 5000\n$/);
+  expect(fs.existsSync(lfsObject(repo, edited))).toBe(true);
+  const before = captureState(repo);
+  const modes = { model: perms(repo, 'model.bin'), asset: perms(repo, 'data/asset.bin') };
+  expect(modes.model).toBe('755');
+
+  // The whole project is gone, .git and its lfs/objects with it.
+  fs.rmSync(repo.dir, { recursive: true, force: true });
+  const r = repo.guard(['recover', '--into', repo.dir, '--yes'], { cwd: repo.base });
+  expect(r.code, r.stderr).toBe(0);
+  expect(captureState(repo)).toEqual(before);
+  expect(fs.readFileSync(path.join(repo.dir, 'model.bin')).equals(edited)).toBe(true);
+  expect({ model: perms(repo, 'model.bin'), asset: perms(repo, 'data/asset.bin') }).toEqual(modes);
+  // git sees the recovered files as they were: the edit modified, the new file untracked.
+  expect(repo.git(['status', '--porcelain']).split('\n').filter(Boolean).sort()).toEqual([' M model.bin', '?? .guard.yaml', '?? data/new.bin'].sort());
+}
+
+/** What `git lfs prune` does to an object no commit names: deletes it (the real one below runs it). */
+function pruneByHand(repo: TestRepo, content: Buffer): void {
+  fs.rmSync(lfsObject(repo, content));
+}
+
+/**
+ * The real `git lfs prune --recent` once the commits are on a remote (a bare repository; no LFS
+ * server: the committed objects count as pushed because their commits are on origin).
+ */
+function realPrune(repo: TestRepo): void {
+  const remote = path.join(repo.base, 'origin.git');
+  repo.git(['init', '-q', '--bare', remote]);
+  repo.git(['remote', 'add', 'origin', remote]);
+  repo.git(['update-ref', 'refs/remotes/origin/main', 'HEAD']);
+  repo.git(['lfs', 'prune', '--recent']);
+}
+
+async function scenarioPrune(repo: TestRepo, prune: (repo: TestRepo, content: Buffer) => void): Promise<void> {
+  const wip = blob('work in progress, only in a snapshot', 6000);
+  repo.write('model.bin', wip);
+  const id = await snapshotAndPush(repo);
+  // The agent overwrites it and commits; `git lfs prune` deletes what no commit names (it does
+  // not know refs/guard/*): here the object only the snapshot names.
+  repo.write('model.bin', blob('the agent wrote this', 4000));
+  repo.git(['commit', '-q', '-am', 'agent']);
+  prune(repo, wip);
+  expect(fs.existsSync(lfsObject(repo, wip))).toBe(false);
+  const r = repo.guard(['rollback', id, '--yes']);
+  expect(r.code, r.stderr + r.stdout).toBe(0);
+  expect(fs.readFileSync(path.join(repo.dir, 'model.bin')).equals(wip)).toBe(true);
+  expect(perms(repo, 'model.bin')).toBe('755');
+  expect(fs.existsSync(lfsObject(repo, wip))).toBe(true);
+}
+
+describe('Git LFS content in the backup (stand-in filter with LFS layout)', () => {
+  it('recover --into after the project was deleted gives back an uncommitted LFS edit, byte for byte', () =>
+    withTestRepo(async (repo) => {
+      lfsRepo(repo, useStandin);
+      await scenarioRecover(repo);
+    }));
+
+  it('a rollback to a snapshot whose LFS object was pruned takes it from the backup', () =>
+    withTestRepo(async (repo) => {
+      lfsRepo(repo, useStandin);
+      await scenarioPrune(repo, pruneByHand);
+    }));
+
+  it('a backup push copies only the LFS objects the backup lacks', () =>
+    withTestRepo(async (repo) => {
+      lfsRepo(repo, useStandin);
+      const backup = json(repo, ['backup', 'status']).path as string;
+      repo.write('model.bin', blob('one more', 1234));
+      json(repo, ['snapshot']);
+      await waitForBackgroundPush(repo);
+      const push = json(repo, ['backup', 'push']);
+      expect(push.local.ok).toBe(true);
+      const objects = path.join(backup, 'lfs', 'objects');
+      const listed = fs.readdirSync(objects, { recursive: true }).filter((p) => /[0-9a-f]{64}$/.test(String(p)));
+      // committed model + asset, the edit: each once.
+      expect(listed.length).toBe(3);
+      // Nothing new: nothing copied.
+      expect(json(repo, ['backup', 'push']).local.lfsObjects).toBeUndefined();
+    }));
+});
+
+describe.skipIf(!lfsAvailable())('Git LFS content in the backup (the real git-lfs)', () => {
+  it('recover --into after the project was deleted: uncommitted LFS edits come back', () =>
+    withTestRepo(async (repo) => {
+      lfsRepo(repo, useRealLfs);
+      await scenarioRecover(repo);
+    }));
+
+  it('rollback after `git lfs prune --recent` deleted the object only a snapshot named', () =>
+    withTestRepo(async (repo) => {
+      lfsRepo(repo, useRealLfs);
+      await scenarioPrune(repo, realPrune);
+    }));
+});
+if (!lfsAvailable()) console.warn('lfs.test.ts: git-lfs is not installed (`git lfs version` failed): the real git-lfs scenarios are skipped; the stand-in filter ones ran.');
