@@ -19,6 +19,7 @@ import { describe, expect, it } from 'vitest';
 import { withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
 import { captureState, perms } from '../../helpers/state.js';
 import { json, waitForBackgroundPush } from '../watcher/helpers.js';
+import { countGitProcesses, traceEnv } from '../../helpers/git-trace.js';
 
 const STANDIN = `#!/bin/sh
 # A stand-in for git-lfs's clean/smudge with its layout: content at
@@ -196,6 +197,39 @@ describe('Git LFS content in the backup (stand-in filter with LFS layout)', () =
       // Nothing new: nothing copied.
       expect(json(repo, ['backup', 'push']).local.lfsObjects).toBeUndefined();
     }));
+});
+
+/** A rollback of one edited file, its git processes counted; `lfs`: with LFS directories on both sides, no LFS file. */
+async function rollbackCount(repo: TestRepo, lfs: boolean): Promise<{ total: number; byCommand: Array<[string, number]> }> {
+  repo.write('a.txt', 'one\n');
+  repo.git(['add', '.']);
+  repo.git(['commit', '-q', '-m', 'one']);
+  const init = repo.guard(['init', '--yes']);
+  expect(init.code, init.stderr).toBe(0);
+  const id = await snapshotAndPush(repo);
+  if (lfs) {
+    fs.mkdirSync(path.join(repo.dir, '.git', 'lfs', 'objects'), { recursive: true });
+    fs.mkdirSync(path.join(json(repo, ['backup', 'status']).path as string, 'lfs', 'objects'), { recursive: true });
+  }
+  repo.write('a.txt', 'two\n');
+  // The first command after the edit writes guard's caches: not counted.
+  expect(repo.guard(['rollback', id, '--dry-run']).code).toBe(0);
+  const trace = path.join(repo.base, 'trace.json');
+  const r = repo.guard(['rollback', id, '--yes'], { env: traceEnv(trace) });
+  expect(r.code, r.stderr).toBe(0);
+  expect(repo.read('a.txt')).toBe('one\n');
+  return countGitProcesses(trace);
+}
+
+describe('no cost without LFS', () => {
+  it('a rollback in a repository without .git/lfs starts no process to look for pointers', async () => {
+    const plain = await withTestRepo((repo) => rollbackCount(repo, false));
+    const withDirs = await withTestRepo((repo) => rollbackCount(repo, true));
+    // With LFS directories the pointers are looked for: one cat-file --batch-check, one --batch.
+    const catFile = (c: { byCommand: Array<[string, number]> }): number => c.byCommand.find(([name]) => name === 'cat-file')?.[1] ?? 0;
+    expect(withDirs.total, `${JSON.stringify(plain.byCommand)} / ${JSON.stringify(withDirs.byCommand)}`).toBe(plain.total + 2);
+    expect(catFile(withDirs)).toBe(catFile(plain) + 2);
+  });
 });
 
 describe.skipIf(!lfsAvailable())('Git LFS content in the backup (the real git-lfs)', () => {
