@@ -11,17 +11,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
+import { SECRET, seedWithEnv, snapshotMeta } from '../../helpers/held-env.js';
 import { ageChain } from '../../helpers/age-chain.js';
 import { perms } from '../../helpers/state.js';
 import { json, waitFor, waitForWatcher } from '../watcher/helpers.js';
 
-const SECRET = Buffer.from('API_KEY=s3cr3t\r\n\u00e9\u0000tail\n', 'latin1');
-
-/** A snapshot's metadata (the JSON after the marker line of its message). */
-function meta(t: TestRepo, id: string): { heldIgnored?: Record<string, { sign: string; in?: string }>; trigger: string } {
-  const message = t.git(['log', '-1', '--format=%B', id]);
-  return JSON.parse(message.slice(message.indexOf('\n', message.indexOf('--- git-guard snapshot v1 ---')) + 1));
-}
 
 async function sessionStart(t: TestRepo): Promise<string> {
   const { session } = json(t, ['session', 'start', '--agent', 'test']);
@@ -33,13 +27,7 @@ async function sessionStart(t: TestRepo): Promise<string> {
 describe('guard gc keeps what heldIgnored records point at', () => {
   it('a rollback to a kept snapshot after gc still brings back the .env its record says an older, otherwise dropped snapshot holds', async () => {
     await withTestRepo(async (t) => {
-      t.write('.gitignore', '.env\n');
-      t.write('a.txt', 'a0\n');
-      t.git(['add', '-A']);
-      t.git(['commit', '-q', '-m', 'base']);
-      t.write('.env', SECRET, 0o600);
-      const written = Date.now();
-      json(t, ['init', '--yes', '--agents', 'none']);
+      const written = seedWithEnv(t, 'none');
       // A capture is signed only for a file unchanged for two seconds when it was read (RACY_MS).
       await waitFor('two seconds since .env was written', () => Date.now() > written + 2100);
       const first = await sessionStart(t);
@@ -53,8 +41,8 @@ describe('guard gc keeps what heldIgnored records point at', () => {
       await sessionStart(t);
       // Oldest first: init, S1, the first watcher's snapshot, T, S2, the second watcher's.
       const [, s1, , tOld] = ageChain(t, [40, 40, 40, 3, null, null]);
-      expect(meta(t, s1!).trigger).toBe('session-start');
-      expect(meta(t, tOld!).heldIgnored?.['.env']?.in).toBe(s1);
+      expect(snapshotMeta(t, s1!).trigger).toBe('session-start');
+      expect(snapshotMeta(t, tOld!).heldIgnored?.['.env']?.in).toBe(s1);
 
       const report = json(t, ['gc', '--keep-days', '5', '--keep-sessions', '1']);
       const after = json(t, ['list', '--all']);
@@ -70,7 +58,7 @@ describe('guard gc keeps what heldIgnored records point at', () => {
       // session and age would drop it, and T's record names S1's new id.
       expect(report.chains[0]).toMatchObject({ before: 6, after: 4 });
       expect(after.map((s: any) => s.trigger)).toEqual(['watch', 'session-start', 'manual', 'session-start']);
-      expect(meta(t, tNew).heldIgnored?.['.env']?.in).toBe(after[3].oid);
+      expect(snapshotMeta(t, tNew).heldIgnored?.['.env']?.in).toBe(after[3].oid);
     });
   });
 });

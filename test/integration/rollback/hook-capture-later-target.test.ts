@@ -15,12 +15,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
+import { SECRET, seedWithEnv, snapshotMeta } from '../../helpers/held-env.js';
 import { guardOk, installedClaudeHook, rollbackOk, snapshotId, undoOk } from '../../helpers/guard-steps.js';
 import { shellOk } from '../../helpers/repo-steps.js';
 import { captureState, perms } from '../../helpers/state.js';
 import { fastWatchConfig, waitFor, waitForBackgroundPush, waitForSnapshot, waitForWatcher } from '../watcher/helpers.js';
 
-const SECRET = Buffer.from('API_KEY=s3cr3t\r\n\u00e9\u0000tail\n', 'latin1');
 
 /** Every file's bytes, exec bit and permission bits, the index, HEAD, refs, stash. */
 function fullState(t: TestRepo): unknown {
@@ -38,12 +38,6 @@ function withoutEnv(state: unknown): unknown {
   return { ...rest, files: drop(files), modes: drop(modes) };
 }
 
-/** A snapshot's metadata (the JSON after the marker line of its message). */
-function meta(t: TestRepo, id: string): { heldIgnored?: Record<string, { sign: string; in?: string }> } {
-  const message = t.git(['log', '-1', '--format=%B', id]);
-  return JSON.parse(message.slice(message.indexOf('\n', message.indexOf('--- git-guard snapshot v1 ---')) + 1));
-}
-
 /** The newest hook snapshot the journal names. */
 function hookSnapshot(t: TestRepo): string {
   const events = t.read('.git/guard/journal.jsonl').split('\n').filter(Boolean).map((line) => JSON.parse(line));
@@ -51,16 +45,7 @@ function hookSnapshot(t: TestRepo): string {
 }
 
 /** A committed a.txt, the ignored .env (0600) on disk, guard with Claude's hooks; when .env was written. */
-function seed(t: TestRepo): number {
-  t.write('.gitignore', '.env\n');
-  t.write('a.txt', 'a0\n');
-  t.git(['add', '-A']);
-  t.git(['commit', '-q', '-m', 'base']);
-  t.write('.env', SECRET, 0o600);
-  const written = Date.now();
-  guardOk(t, ['init', '--yes', '--agents', 'claude']);
-  return written;
-}
+const seed = (t: TestRepo): number => seedWithEnv(t, 'claude');
 
 describe("a hook's capture and a watcher snapshot taken after it", () => {
   it('rollback to a watcher snapshot taken before the command deleted .env brings it back (bytes, 0600); to one taken after, not', async () => {
@@ -125,13 +110,13 @@ describe("a hook's capture and a watcher snapshot taken after it", () => {
       const hook = hookSnapshot(t);
       t.write('a.txt', 'a1\n');
       const held = snapshotId(t);
-      expect(meta(t, held).heldIgnored).toEqual({ '.env': expect.objectContaining({ in: t.git(['rev-parse', hook]).trim() }) });
+      expect(snapshotMeta(t, held).heldIgnored).toEqual({ '.env': expect.objectContaining({ in: t.git(['rev-parse', hook]).trim() }) });
       const atHeld = fullState(t);
       // Rewritten with other bytes of the same size: the next snapshot does not vouch for it.
       t.write('.env', Buffer.from(SECRET.toString('latin1').replace('s3cr3t', 'OTHER!'), 'latin1'), 0o600);
       t.write('a.txt', 'a2\n');
       const changed = snapshotId(t);
-      expect(meta(t, changed).heldIgnored).toBeUndefined();
+      expect(snapshotMeta(t, changed).heldIgnored).toBeUndefined();
       t.remove('.env');
       rollbackOk(t, changed);
       expect(t.exists('.env')).toBe(false);
