@@ -44,6 +44,7 @@ import { defaultStoreDir } from './location.js';
 import { backupsForRoot, readRegistry, recordBackup } from './registry.js';
 import { backupRoots, inBackup, isBackupRepo } from './store.js';
 import { copyLfsObjects, lfsObjectsDir } from './lfs-objects.js';
+import { pointersWithoutObject } from '../restore/lfs-restore.js';
 import { applyFlags } from '../snapshot/index-flags.js';
 import { applyRecordedModes, recordedDirs } from '../snapshot/file-modes.js';
 
@@ -98,6 +99,8 @@ export interface RecoverResult {
   after: string;
   /** guard's own protection put back in the rebuilt repository (rearm.ts). */
   protection: RearmResult;
+  /** Git LFS files written as pointers: neither the backup nor the repository held their object (as text, pathText). */
+  lfsPointersLeft: string[];
 }
 
 function isRepository(dir: string): boolean {
@@ -225,7 +228,21 @@ async function restoreRefs(repo: Repo, snapshot: Snapshot, env: Record<string, s
 }
 
 /** Puts the snapshot's working tree into the directory and installs its index; returns files written. */
-async function restoreWorktree(repo: Repo, snapshot: Snapshot, aside: Aside): Promise<number> {
+/**
+ * The files `checkout-index -a` did not write because git-lfs's smudge failed: those whose LFS
+ * object this repository lacks are written as the pointers they are (the filter turned off for
+ * them), the others through it, each list given on stdin. Returns the pointers left.
+ */
+async function checkoutAroundMissingLfs(repo: Repo, tree: string, unwritten: GitPath[], ctx: { cwd: string; env: Record<string, string | undefined> }): Promise<GitPath[]> {
+  const missing = new Set((await pointersWithoutObject(repo, tree, unwritten)) as GitPath[]);
+  const rest = unwritten.filter((p) => !missing.has(p));
+  const list = (paths: GitPath[]): Buffer => Buffer.concat(paths.map((p) => Buffer.from(`${p}\0`, 'latin1')));
+  if (rest.length > 0) await runGit(['-c', `checkout.workers=${CHECKOUT_WORKERS}`, 'checkout-index', '-q', '-u', '-z', '--stdin'], { ...ctx, input: list(rest), okCodes: [1] });
+  if (missing.size > 0) await runGit(['-c', 'filter.lfs.process=', '-c', 'filter.lfs.smudge=', '-c', 'filter.lfs.required=false', 'checkout-index', '-q', '-u', '-z', '--stdin'], { ...ctx, input: list([...missing]), okCodes: [1] });
+  return [...missing];
+}
+
+async function restoreWorktree(repo: Repo, snapshot: Snapshot, aside: Aside, lfsPointersLeft: GitPath[]): Promise<number> {
   const tmpDir = guardPath(repo, 'tmp');
   fs.mkdirSync(tmpDir, { recursive: true });
   const treeIndex = path.join(tmpDir, `recover-tree-${process.pid}`);
@@ -287,7 +304,14 @@ async function restoreWorktree(repo: Repo, snapshot: Snapshot, aside: Aside): Pr
     // The directories whose bits the snapshot knows that are not there yet: the checkout makes them.
     const made = new Set(recordedDirs(snapshot).filter((dir) => !lstat(fsPath(repo.root, dir as GitPath))?.isDirectory()));
     // Parallel checkout keeps checkout-index's rules: an existing file is never overwritten.
-    await runGit(['-c', `checkout.workers=${CHECKOUT_WORKERS}`, 'checkout-index', '-a', '-q', '-u'], { ...withIndex(treeIndex), okCodes: [1] });
+    const checkout = await runGit(['-c', `checkout.workers=${CHECKOUT_WORKERS}`, 'checkout-index', '-a', '-q', '-u'], { ...withIndex(treeIndex), okCodes: [1, 128] });
+    if (checkout.code === 128) {
+      // git-lfs's smudge found no object for a pointer (a backup made before it kept LFS objects, or
+      // a `git lfs prune` before the push ran): every other file is written all the same, those
+      // pointers as they are, and named (lfsPointersLeft).
+      if (!/smudge filter lfs failed/.test(checkout.stderr)) throw new GuardError('git', `git checkout-index failed: ${checkout.stderr.trim()}`);
+      lfsPointersLeft.push(...(await checkoutAroundMissingLfs(repo, snapshot.tree, differing.filter((p) => !gitlinks.has(p) && !lstat(fsPath(repo.root, p))), withIndex(treeIndex))));
+    }
     // The raw bytes over git's checkout, where git wrote it (the index re-reads them: stat data).
     if (raw.size > 0) {
       const wrote = new Set<string>(differing);
@@ -402,7 +426,8 @@ export async function applyRecovery(plan: RecoverPlan, options: RecoverOptions =
   // repository's config sets, as the checkout the snapshot saw did.
   await restoreConfig(repo, backup.path);
   progress(`writing the working tree (${plan.files} files)…`);
-  const written = await restoreWorktree(repo, snapshot, aside);
+  const lfsPointersLeft: GitPath[] = [];
+  const written = await restoreWorktree(repo, snapshot, aside, lfsPointersLeft);
   // Once refs, HEAD and the index are in place: git's merge, cherry-pick, revert, rebase or am
   // state (rebase-merge/, ...), so the operation goes on where it was (a new repository has none
   // to remove).
@@ -449,5 +474,6 @@ export async function applyRecovery(plan: RecoverPlan, options: RecoverOptions =
     asideDir: aside.directory,
     after: after.snapshot.oid,
     protection,
+    lfsPointersLeft: lfsPointersLeft.map((p) => pathText(p)),
   };
 }

@@ -37,3 +37,24 @@ export async function restoreLfsObjects(repo: Repo, tree: string, paths: readonl
   if (wanted.size === 0) return 0;
   return copyLfsObjects(stored, local, { only: wanted }).copied;
 }
+
+/**
+ * Of `paths` in `tree`, those whose blob is an LFS pointer to an object this repository does not
+ * have (as bytes). For `guard recover` when git-lfs's smudge failed: a backup made before it kept
+ * LFS objects, or a snapshot whose push had not run when `git lfs prune` deleted one. One
+ * `cat-file --batch-check` and one `cat-file --batch` of the blobs small enough to be pointers.
+ */
+export async function pointersWithoutObject(repo: Repo, tree: string, paths: readonly string[]): Promise<string[]> {
+  if (paths.length === 0) return [];
+  const leaves = await leavesAt(repo, tree, paths);
+  const small = paths.map((p, i) => ({ path: p, leaf: leaves[i] })).filter(({ leaf }) => leaf && leaf.type === 'blob' && (leaf.size === undefined || leaf.size <= 1024));
+  if (small.length === 0) return [];
+  const blobs = await readObjects(repo, small.map(({ leaf }) => leaf!.oid));
+  const local = lfsObjectsDir(repo.commonDir);
+  return small
+    .filter((_, i) => {
+      const oid = blobs[i] ? lfsPointerOid(blobs[i]!.content) : null;
+      return oid !== null && !fs.existsSync(path.join(local, oid.slice(0, 2), oid.slice(2, 4), oid));
+    })
+    .map(({ path: p }) => p);
+}

@@ -116,12 +116,18 @@ export async function run(args: Args, { cwd, out }: CommandContext): Promise<num
     after: result.after,
     protection: result.protection,
     operation: plan.operation,
+    lfsPointersLeft: result.lfsPointersLeft,
   });
   out.line(`Recovered ${result.root}: ${result.refs} branches and tags, ${result.stash} stash entries, HEAD, the index, and ${result.written} files written.`);
   if (result.movedAside.length > 0) {
     out.line(`Moved aside, not overwritten (${result.movedAside.length}): they are in ${result.asideDir}`);
     for (const moved of result.movedAside.slice(0, 15)) out.line(`  ${moved.path}`);
     if (result.movedAside.length > 15) out.line(`  … and ${result.movedAside.length - 15} more`);
+  }
+  if (result.lfsPointersLeft.length > 0) {
+    out.warn(`Git LFS content missing (${result.lfsPointersLeft.length} files written as LFS pointers): neither the backup nor this repository holds their objects (a backup from before guard kept LFS objects, or a \`git lfs prune\` before its push). \`git lfs pull\` fetches them from your LFS server, if they were pushed there; every other file was written.`);
+    for (const name of result.lfsPointersLeft.slice(0, 15)) out.warn(`  ${name}`);
+    if (result.lfsPointersLeft.length > 15) out.warn(`  … and ${result.lfsPointersLeft.length - 15} more`);
   }
   for (const note of plan.operation?.notes ?? []) out.line(`Note: ${note}`);
   out.line(`Every snapshot came back too: see them with \`guard list\`; the state right after recovery is snapshot ${shortId(result.after)}.`);

@@ -168,6 +168,35 @@ async function scenarioPrune(repo: TestRepo, prune: (repo: TestRepo, content: Bu
   expect(fs.existsSync(lfsObject(repo, wip))).toBe(true);
 }
 
+/**
+ * A backup that lacks an LFS object (made before guard kept them, or a prune before the push):
+ * recover writes every other file, that one as its pointer, and names it with `git lfs pull`.
+ */
+async function scenarioObjectMissing(repo: TestRepo): Promise<void> {
+  const edited = blob('edited model, never pushed', 7000);
+  repo.write('model.bin', edited);
+  await snapshotAndPush(repo);
+  const before = captureState(repo);
+  const pointer = repo.git(['cat-file', 'blob', `${json(repo, ['list', '--all'])[0].oid}:model.bin`]);
+  // The backup as one made before guard copied LFS objects: without the edit's object.
+  const backup = json(repo, ['backup', 'status']).path as string;
+  const oid = createHash('sha256').update(edited).digest('hex');
+  fs.rmSync(path.join(backup, 'lfs', 'objects', oid.slice(0, 2), oid.slice(2, 4), oid));
+
+  fs.rmSync(repo.dir, { recursive: true, force: true });
+  const r = repo.guard(['recover', '--into', repo.dir, '--yes', '--json'], { cwd: repo.base });
+  expect(r.code, r.stderr).toBe(0);
+  expect(JSON.parse(r.stdout).lfsPointersLeft).toEqual(['model.bin']);
+  expect(r.stderr).toMatch(/git lfs pull/);
+  // Every other file as it was; model.bin is the pointer, with its bits.
+  const after = captureState(repo);
+  expect(fs.readFileSync(path.join(repo.dir, 'model.bin'), 'latin1')).toBe(pointer);
+  const without = (state: typeof after): typeof after => ({ ...state, files: Object.fromEntries(Object.entries(state.files).filter(([name]) => name !== 'model.bin')) });
+  expect(without(after)).toEqual(without(before));
+  expect(perms(repo, 'model.bin')).toBe('755');
+  expect(fs.readFileSync(path.join(repo.dir, 'data/asset.bin')).equals(blob('committed asset', 3000))).toBe(true);
+}
+
 describe('Git LFS content in the backup (stand-in filter with LFS layout)', () => {
   it('recover --into after the project was deleted gives back an uncommitted LFS edit, byte for byte', () =>
     withTestRepo(async (repo) => {
@@ -179,6 +208,12 @@ describe('Git LFS content in the backup (stand-in filter with LFS layout)', () =
     withTestRepo(async (repo) => {
       lfsRepo(repo, useStandin);
       await scenarioPrune(repo, pruneByHand);
+    }));
+
+  it('recover with an LFS object the backup lacks writes every other file and names the pointer left', () =>
+    withTestRepo(async (repo) => {
+      lfsRepo(repo, useStandin);
+      await scenarioObjectMissing(repo);
     }));
 
   it('a backup push copies only the LFS objects the backup lacks', () =>
@@ -243,6 +278,12 @@ describe.skipIf(!lfsAvailable())('Git LFS content in the backup (the real git-lf
     withTestRepo(async (repo) => {
       lfsRepo(repo, useRealLfs);
       await scenarioPrune(repo, realPrune);
+    }));
+
+  it('recover with an LFS object the backup lacks writes every other file and names the pointer left', () =>
+    withTestRepo(async (repo) => {
+      lfsRepo(repo, useRealLfs);
+      await scenarioObjectMissing(repo);
     }));
 });
 if (!lfsAvailable()) console.warn('lfs.test.ts: git-lfs is not installed (`git lfs version` failed): the real git-lfs scenarios are skipped; the stand-in filter ones ran.');
