@@ -119,6 +119,8 @@ export class Watcher {
   private again = false;
   private pushing = false;
   private pushWanted = false;
+  /** A session's watcher pushes after its deferred start-up snapshot, not at its start (doStart). */
+  private pushAfterStartup = false;
   private pushDone: Promise<void> = Promise.resolve();
   private timers: NodeJS.Timeout[] = [];
   private lastActivity = Date.now();
@@ -241,8 +243,14 @@ export class Watcher {
       const firstGc = setTimeout(() => void this.maybeGc(), 60_000);
       firstGc.unref();
       this.timers.push(firstGc, setInterval(() => void this.maybeGc(), GC_CHECK_MS));
-      // Bring the backup up to date even when the first snapshot found nothing new.
-      if (this.options.backup !== false && !this.pushing) this.schedulePush();
+      // Bring the backup up to date even when the first snapshot found nothing new. A watcher
+      // started for a session does so after its deferred start-up snapshot instead (snapshotStep):
+      // the session start is pushing its own snapshot into the same backup at this very moment,
+      // and a push of ours now held it up behind the backup's push lock while the agent waited.
+      if (this.options.backup !== false && !this.pushing) {
+        if (this.options.startedFor) this.pushAfterStartup = true;
+        else this.schedulePush();
+      }
     } catch (error) {
       await stopServing(this.repo, this.server).catch(() => undefined);
       this.server = null;
@@ -524,12 +532,18 @@ export class Watcher {
         ...(full ? {} : { changedPaths: paths }),
       });
       this.failures = 0;
+      // A new snapshot goes into the backup; so does the first one of a session's watcher, new or
+      // not (the start-up push it did not do: doStart).
+      const push = (created || this.pushAfterStartup) && this.options.backup !== false;
+      this.pushAfterStartup = false;
       if (created) {
         this.state.snapshots.taken++;
         this.state.lastSnapshot = { oid: snapshot.oid, time: snapshot.time, paths: full ? 'all' : paths.length };
         // `guard snapshot` journals nothing of its own: neither does the snapshot taken for it.
         if (!request) appendEvent(this.repo, { type: 'snapshot', snapshot: snapshot.oid, trigger, session, agent, created });
-        if (this.options.backup !== false) this.schedulePush();
+      }
+      if (push) this.schedulePush();
+      if (created) {
         // Polling sees no events: keep the list of protected files it checks up to date.
         if (this.state.mode === 'polling') await this.protect.load(snapshot.tree);
       } else {

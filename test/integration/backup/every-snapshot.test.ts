@@ -3,11 +3,12 @@
  * snapshot before `session start` returns, manual snapshots, init and rollbacks in the background.
  * Each test ends with `rm -rf .git` and `guard recover`, which is what the backup is for.
  */
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { stopWatchers, withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
-import { json, waitFor, waitForBackgroundPush } from '../watcher/helpers.js';
+import { GUARD_BIN, stopWatchers, withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
+import { fastWatchConfig, json, waitFor, waitForBackgroundPush } from '../watcher/helpers.js';
 
 function commitBase(repo: TestRepo): void {
   repo.write('README.md', '# project\n');
@@ -62,6 +63,27 @@ describe('every snapshot reaches the backup', () => {
       expect(r.stderr).toContain('the session-start snapshot is NOT in the backup');
       expect(r.stderr).toContain('guard backup push');
       stopWatchers(repo.base);
+    }));
+
+  it("a session's watcher pushes after its start-up snapshot (even one that found nothing new), not beside the session start's own push", () =>
+    withTestRepo(async (repo) => {
+      commitBase(repo);
+      repo.write('.guard.yaml', fastWatchConfig());
+      const payload = JSON.stringify({ session_id: 'conv-push-after', cwd: repo.dir, hook_event_name: 'SessionStart', source: 'startup' });
+      const hook = spawnSync(process.execPath, [GUARD_BIN, 'agent-hook', 'claude', 'session-start'], { cwd: repo.dir, env: repo.env, input: payload, encoding: 'utf8' });
+      expect(hook.status, hook.stderr).toBe(0);
+      expect(hook.stdout).not.toContain('NOT in the backup');
+      // Nothing changes after the session start: the watcher's start-up snapshot finds nothing
+      // new, and its push (of nothing: the session start pushed) still follows.
+      const logFile = path.join(repo.dir, '.git', 'guard', 'watcher.log');
+      const lines = (): string[] => (fs.existsSync(logFile) ? fs.readFileSync(logFile, 'utf8').split('\n') : []);
+      await waitFor("the watcher's first push", () => lines().some((line) => / backup .*: ok /.test(line)));
+      stopWatchers(repo.base);
+      const log = lines();
+      const firstSnapshot = log.findIndex((line) => / (no change|snapshot [0-9a-f]+) \(/.test(line));
+      const firstPush = log.findIndex((line) => / backup /.test(line));
+      expect(log[firstSnapshot], log.join('\n')).toContain('no change');
+      expect(firstPush, log.join('\n')).toBeGreaterThan(firstSnapshot);
     }));
 
   it('after guard init and a manual snapshot, recover gives the snapshot back (pushed in the background)', () =>
