@@ -34,7 +34,7 @@ import { couldMatchBelow, fnmatchRegExp, literalPrefix } from '../policy/command
 import type { CleanFacts, FindQuery, SubmoduleRemoval, IgnoredEntry, PathFacts, RepoContents, SparseCheckoutFacts, StateFacts, StateProbe, StateQueries, WorktreePruneFacts, WorktreeRemovalFacts } from '../policy/command/state.js';
 import { atOrUnder, bytewiseGlob, bytewiseGlobUnder, exactPathspecs, globOfEscaped, hasEscapedByte, isTextPath, matchText, commandLinePathspecs, type GitPath } from './path.js';
 import type { Repo } from './repo.js';
-import { runGitSync, splitNulBytes } from './run.js';
+import { runGit, runGitSync, splitNulBytes } from './run.js';
 import { sparseLeaving } from './sparse-leaving.js';
 import { treeLanding } from './tree-landing.js';
 import { zipMembers } from '../util/zip-members.js';
@@ -43,7 +43,7 @@ import { removedSubmodules } from './submodule-removal.js';
 import { guardedPaths } from './guarded-paths.js';
 import { ignoresCase } from './ignore-case.js';
 import { withTextPaths } from './text-paths.js';
-import { changesInWorktree, ignoredInWorktree, prunedWorktrees, removedWorktree, worktreeRoots } from './worktree-removal.js';
+import { changesInWorktree, IGNORED_IN_WORKTREE, ignoredInWorktree, prunedWorktrees, removedWorktree, worktreeRoots } from './worktree-removal.js';
 import { escapedBytes, escapedText } from '../util/escaped-text.js';
 import { indexedPathsOfAnyFormat, type IndexedPath } from '../snapshot/index-file.js';
 
@@ -263,13 +263,31 @@ function sizeOf(repo: Listed, bytes: string): number {
  * those that are not regenerable: one more ls-files over just those directories.
  */
 function describeIgnored(repo: Listed, entries: string[], options: PathFactsOptions): IgnoredEntry[] {
-  const max = options.maxListedFiles ?? DEFAULT_MAX_LISTED;
+  const plan = describePlan(repo, entries, options);
+  return plan.listing ? describeListed(repo, plan, runGitSync(plan.listing, { cwd: repo.root }).stdout, options) : plan.out;
+}
+
+/** describeIgnored, its git process started asynchronously. */
+async function describeIgnoredAsync(repo: Listed, entries: string[], options: PathFactsOptions): Promise<IgnoredEntry[]> {
+  const plan = describePlan(repo, entries, options);
+  return plan.listing ? describeListed(repo, plan, (await runGit(plan.listing, { cwd: repo.root })).stdout, options) : plan.out;
+}
+
+interface DescribePlan {
+  out: IgnoredEntry[];
+  /** The ignored directories that are not regenerable: their files are listed. */
+  listable: IgnoredEntry[];
+  /** The one ls-files that lists them; null when there is none to list. */
+  listing: string[] | null;
+}
+
+function describePlan(repo: Listed, entries: string[], options: PathFactsOptions): DescribePlan {
   const out: IgnoredEntry[] = entries.map((entry) => {
     const regenerable = isRegenerable(entry, options.regenerable);
     return { path: entry, regenerable, files: regenerable ? null : entry.endsWith('/') ? [] : [{ path: entry, size: sizeOf(repo, entry) }] };
   });
   const listable = out.filter((e) => !e.regenerable && e.path.endsWith('/'));
-  if (listable.length === 0) return out;
+  if (listable.length === 0) return { out, listable, listing: null };
   // An argument is text, and ls-files takes no --pathspec-from-file: a directory whose name is
   // not valid UTF-8 is named by a glob that matches its bytes (bytewiseGlobUnder), and only
   // what lies under it byte for byte is kept below.
@@ -277,8 +295,12 @@ function describeIgnored(repo: Listed, entries: string[], options: PathFactsOpti
     const dir = d.path.slice(0, -1) as GitPath;
     return isTextPath(dir) ? literal(matchText(dir)) : bytewiseGlobUnder(dir);
   });
-  const listed = runGitSync(['ls-files', '-z', '--others', '--ignored', '--exclude-standard', '--', ...specs], { cwd: repo.root });
-  const files = splitNulBytes(listed.stdout).filter((file) => listable.some((d) => file.startsWith(d.path)));
+  return { out, listable, listing: ['ls-files', '-z', '--others', '--ignored', '--exclude-standard', '--', ...specs] };
+}
+
+function describeListed(repo: Listed, { out, listable }: DescribePlan, stdout: Buffer, options: PathFactsOptions): IgnoredEntry[] {
+  const max = options.maxListedFiles ?? DEFAULT_MAX_LISTED;
+  const files = splitNulBytes(stdout).filter((file) => listable.some((d) => file.startsWith(d.path)));
   if (files.length > max) {
     for (const dir of listable) dir.files = null;
     return out;
@@ -295,11 +317,13 @@ function describeIgnored(repo: Listed, entries: string[], options: PathFactsOpti
  * Every ignored entry of the worktree (whole ignored directories collapsed, `dir/`), regenerable
  * output marked and the files of the others listed with their sizes (describeIgnored): what a
  * session start captures (src/session/start-capture.ts). Two git processes at most, one when no
- * ignored directory is kept; null where git cannot list them.
+ * ignored directory is kept, started asynchronously (a session start lists them beside its
+ * snapshot's walk); null where git cannot list them.
  */
-export function ignoredEntriesOfWorktree(repo: Pick<Repo, 'root'>, options: PathFactsOptions): IgnoredEntry[] | null {
-  const entries = ignoredInWorktree(repo.root);
-  return entries === null ? null : describeIgnored(repo, entries, options);
+export async function ignoredEntriesOfWorktree(repo: Pick<Repo, 'root'>, options: PathFactsOptions): Promise<IgnoredEntry[] | null> {
+  const listed = await runGit(IGNORED_IN_WORKTREE, { cwd: repo.root, okCodes: [128] });
+  if (listed.code !== 0) return null;
+  return describeIgnoredAsync(repo, [...new Set(splitNulBytes(listed.stdout))], options);
 }
 
 /** Entries that lie at or under `rel`, or are a collapsed directory holding it. */

@@ -185,13 +185,16 @@ export function prunedWorktrees(query: WorktreePruneQuery): { roots: Buffer[]; l
   });
 }
 
+/** The listing of every ignored entry of a worktree, whole ignored directories collapsed (`dir/`). */
+export const IGNORED_IN_WORKTREE = ['ls-files', '-z', '--others', '--ignored', '--exclude-standard', '--directory'];
+
 /**
  * The ignored entries of the worktree at `root` (the text git can be run in: withTextPaths), as
  * latin1 byte strings relative to it, whole ignored directories ending in `/`; null where git
  * cannot list them.
  */
 export function ignoredInWorktree(root: string): string[] | null {
-  const listed = runGitSync(['ls-files', '-z', '--others', '--ignored', '--exclude-standard', '--directory'], { cwd: root, okCodes: [128] });
+  const listed = runGitSync(IGNORED_IN_WORKTREE, { cwd: root, okCodes: [128] });
   if (listed.code !== 0) return null;
   return [...new Set(splitNulBytes(listed.stdout))];
 }

@@ -39,14 +39,14 @@ export const MAX_FILES = 200;
 
 const none = (): StartCapture => ({ files: [], bytes: 0, leftOut: { files: 0, bytes: 0, examples: [] } });
 
-export function sessionStartCapture(repo: Pick<Repo, 'root'>, policy: Pick<Policy, 'snapshot' | 'backup' | 'commands'>): StartCapture {
+/** Never rejects: the capture adds safety, it never fails a session start (the error goes to the journal). */
+export async function sessionStartCapture(repo: Pick<Repo, 'root'>, policy: Pick<Policy, 'snapshot' | 'backup' | 'commands'>): Promise<StartCapture> {
   const budget = policy.snapshot.ignoredAtSessionStart;
   // Off: the budget is 0, or backup.remote is set (guard status says so).
   if (budget <= 0 || policy.backup.remote) return none();
-  // The capture adds safety; it never fails a session start (the error goes to the journal).
-  let entries: ReturnType<typeof ignoredEntriesOfWorktree>;
+  let entries: Awaited<ReturnType<typeof ignoredEntriesOfWorktree>>;
   try {
-    entries = ignoredEntriesOfWorktree(repo, { regenerable: policy.commands.regenerable });
+    entries = await ignoredEntriesOfWorktree(repo, { regenerable: policy.commands.regenerable });
   } catch (error) {
     return { ...none(), error: (error as Error).message.split('\n')[0] ?? 'unknown error' };
   }

@@ -202,13 +202,21 @@ export async function startSession(repo: Repo, options: StartOptions = {}): Prom
   const policy = await readPolicy(repo);
   const { maxFileSize, includeIgnored } = policy.snapshot;
   // The ignored files no snapshot would hold otherwise (.env, a local database): what runs in the
-  // session may delete them in ways the command guard cannot read (start-capture.ts).
-  const startCapture = sessionStartCapture(repo, policy);
-  const capture = startCapture.files.length > 0 ? { captureIgnored: startCapture.files as string[] } : {};
-  const asked = spawned.already ? await askWatcher(repo, { root: repo.root, trigger: 'session-start', message, session: id, agent, force: true, maxFileSize, includeIgnored, ...capture }) : null;
-  // A watcher from before captureIgnored existed leaves them out: then this start walks itself.
-  const served = asked && capturedAll(repo, asked.snapshot, startCapture.files) ? asked : null;
-  const { snapshot, created } = served ?? (await createSnapshot(repo, { trigger: 'session-start', session: id, agent, message, force: true, maxFileSize, includeIgnored, ...capture }));
+  // session may delete them in ways the command guard cannot read (start-capture.ts). Listed
+  // beside the snapshot's walk (createSnapshot waits for the list before it reads any file), not
+  // before it: the two git processes' time no longer adds to the session start's.
+  const listing = sessionStartCapture(repo, policy);
+  const files = listing.then((c) => c.files as string[]);
+  let served = null;
+  if (spawned.already) {
+    // A running watcher is asked with the list (it reads the files when it takes the snapshot).
+    const known = await files;
+    const asked = await askWatcher(repo, { root: repo.root, trigger: 'session-start', message, session: id, agent, force: true, maxFileSize, includeIgnored, ...(known.length > 0 ? { captureIgnored: known } : {}) });
+    // A watcher from before captureIgnored existed leaves them out: then this start walks itself.
+    served = asked && capturedAll(repo, asked.snapshot, known) ? asked : null;
+  }
+  const { snapshot, created } = served ?? (await createSnapshot(repo, { trigger: 'session-start', session: id, agent, message, force: true, maxFileSize, includeIgnored, captureIgnored: files }));
+  const startCapture = await listing;
   const result = update(repo, (store): Omit<StartResult, 'watcher'> => {
     // Another hook of the same agent session may have won the race while we took the snapshot.
     const raced = findRecord(store, { agent, agentSession: options.agentSession ?? null });

@@ -36,9 +36,10 @@ export interface CaptureOptions {
   /**
    * Ignored files to capture by exact path (repo-relative byte strings, latin1), e.g. what a
    * command is about to delete (the command guard's capture). Not subject to maxFileSize: the
-   * command guard bounds them itself.
+   * command guard bounds them itself. A full walk (scanWorktree) also takes them still being
+   * listed (a session start lists its captures beside the walk: session/store.ts).
    */
-  extraPaths?: string[];
+  extraPaths?: string[] | Promise<string[]>;
 }
 
 /** What differs between the working tree and an index, screened and ready to apply. */
@@ -167,6 +168,12 @@ async function ignoredToInclude(repo: Repo, indexFile: string, globs: string[]):
 /** The exact ignored files a caller asked for (extraPaths); a file that is gone by now is left out. */
 function extraCandidates(paths: string[] | undefined): Candidate[] {
   return (paths ?? []).map((bytes) => ({ bytes, untracked: false, deleted: false, extra: true }));
+}
+
+/** extraPaths once known; an incremental scan is only ever given them known (createSnapshot). */
+function knownExtraPaths(options: CaptureOptions): string[] | undefined {
+  if (options.extraPaths instanceof Promise) throw new Error('internal error: an incremental scan was given ignored files still being listed');
+  return options.extraPaths;
 }
 
 /** A directory's mode, not a symlink's to one (null when gone, or under something that is no directory). */
@@ -340,13 +347,14 @@ export async function scanWorktree(repo: Repo, options: CaptureOptions, flags: (
   // Before git looks at any file: what changed since (or just before) cannot be vouched for by its lstat data.
   const racyFromNs = BigInt(Date.now() - RACY_MS) * 1_000_000n;
   const skipped: SkippedPath[] = [];
-  const [fromStatus, ignored, marked] = await Promise.all([
+  const [fromStatus, ignored, marked, extra] = await Promise.all([
     statusCandidates(repo, repo.indexFile, skipped),
     ignoredToInclude(repo, repo.indexFile, options.includeIgnored),
     flags(),
+    options.extraPaths,
   ]);
   const byName = [...marked.assumeUnchanged, ...marked.skipWorktree].map((bytes) => ({ bytes, untracked: false, deleted: false }));
-  const scan = await screen(repo, [...fromStatus, ...ignored, ...byName, ...extraCandidates(options.extraPaths)], options, skipped, racyFromNs);
+  const scan = await screen(repo, [...fromStatus, ...ignored, ...byName, ...extraCandidates(extra)], options, skipped, racyFromNs);
   return byName.length > 0 ? { ...scan, flagged: { assumeUnchanged: marked.assumeUnchanged, skipWorktree: marked.skipWorktree } } : scan;
 }
 
@@ -450,7 +458,7 @@ export async function scanChangedPaths(
     ...untracked.map((bytes) => ({ bytes, untracked: true, deleted: false })),
     // The ignored files asked for by name (the caller put them among the changed paths): read now,
     // as a full walk reads them; the same candidates, last, so a tracked entry wins as it does there.
-    ...extraCandidates(options.extraPaths),
+    ...extraCandidates(knownExtraPaths(options)),
   ];
   const present = new Set([...tracked, ...untracked, ...sparse]);
   const scan = await screen(repo, candidates, options, skipped);

@@ -48,8 +48,10 @@ export interface CreateSnapshotOptions {
   /**
    * Ignored files to capture by exact path (repo-relative byte strings, latin1): what a command
    * is about to delete (the command guard's capture). Listed by name in the snapshot (`ignored`).
+   * May still be being listed (a promise: a session start's capture, listed beside the walk);
+   * the walk waits for it before it reads anything, an incremental snapshot before it starts.
    */
-  captureIgnored?: string[];
+  captureIgnored?: string[] | Promise<string[]>;
   /**
    * Tracked files (repo-relative byte strings) whose permission bits to look at, whatever the
    * index says: what a command is about to delete (the command guard's modePaths). A chmod of an
@@ -261,15 +263,20 @@ const WALK_NEXT = 'walk-next';
 export async function createSnapshot(repo: Repo, options: CreateSnapshotOptions = {}): Promise<CreateSnapshotResult> {
   const emit = options.onEvent ?? (() => undefined);
   await removeStaleTempFiles(repo);
+  // Ignored files to capture that are still being listed: a full walk takes them as they come
+  // (scanWorktree waits for them beside git's status), an incremental snapshot needs them first.
+  const listing = options.captureIgnored instanceof Promise ? options.captureIgnored : null;
+  listing?.catch(() => undefined);
+  const captureIgnored = listing && options.changedPaths !== undefined ? await listing : (options.captureIgnored ?? []);
   const captureOptions = {
     maxFileSize: options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE,
     includeIgnored: options.includeIgnored ?? [],
-    extraPaths: options.captureIgnored ?? [],
+    extraPaths: captureIgnored,
   };
   // Ignored files captured by name are changed paths too: an incremental scan reads them (as a
   // full walk does: the watcher never follows an ignored file's content), and one the previous
-  // tree holds but that is gone now leaves it.
-  const requested = options.changedPaths === undefined ? undefined : captureOptions.extraPaths.length === 0 ? options.changedPaths : [...new Set([...options.changedPaths, ...(captureOptions.extraPaths as GitPath[])])];
+  // tree holds but that is gone now leaves it. (Known here whenever changedPaths is given.)
+  const requested = options.changedPaths === undefined ? undefined : (captureIgnored as string[]).length === 0 ? options.changedPaths : [...new Set([...options.changedPaths, ...(captureIgnored as GitPath[])])];
   // A snapshot recorded while the user's index kept changing under it is no base to build on.
   const walkNext = await fs.access(guardPath(repo, WALK_NEXT)).then(() => true, () => false);
   const mayGoIncremental = requested !== undefined && requested.length <= MAX_INCREMENTAL_PATHS && !options.keepIndex && !walkNext;
@@ -444,7 +451,8 @@ export async function createSnapshot(repo: Repo, options: CreateSnapshotOptions 
       // Tracked files and directories whose bits guard knows (file-modes.ts): the same few lstat
       // calls for a full walk and an incremental snapshot, so both record the same.
       const knownModes = knownModesMeta(repo.root, { previous, modes, metaChanged: flags.metaChanged ?? [], dirPerms: scan.dirPerms, trackedPerms: scan.trackedPerms, lookAt: options.lookAtModes ?? [], nowTracked: await nowTracked(previous?.modes, modes, indexData) });
-      const ignoredNow = await capturedIgnored(repo, captureOptions.extraPaths);
+      const extraPaths = await captureOptions.extraPaths;
+      const ignoredNow = await capturedIgnored(repo, extraPaths);
       // Captured ignored files still there unchanged (a rollback to this snapshot brings them back).
       const heldIgnored = await heldIgnoredMeta(repo, previous, ignoredNow.ignored, scan.extraSigns);
       const candidate = {
@@ -472,7 +480,7 @@ export async function createSnapshot(repo: Repo, options: CreateSnapshotOptions 
       // A command's capture is a snapshot of its own even where a session start captured the same
       // files: a rollback brings a session start's captures back only where they are gone
       // (restore/start-captures.ts), a command's whatever is there.
-      const ownCapture = previous?.trigger === 'session-start' && options.trigger !== 'session-start' && (options.captureIgnored?.length ?? 0) > 0;
+      const ownCapture = previous?.trigger === 'session-start' && options.trigger !== 'session-start' && extraPaths.length > 0;
       if (previous && !options.force && !ownCapture && sameState(previous, { ...candidate, ...(rawTree ? { rawFiles: { tree: rawTree } } : {}) })) {
         await clearRawNote(repo, note.bytes);
         keepTemp = options.keepIndex === true && temp !== null;

@@ -5,6 +5,7 @@
  * file, a tool resetting its database); before this, no snapshot held them and no rollback could
  * give them back. Real git, real CLI, bytes and permission bits compared.
  */
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -159,6 +160,42 @@ describe('session start captures ignored files that are not regenerable', () => 
       expect((fs.statSync(path.join(t.dir, '.env')).mode & 0o777).toString(8)).toBe('600');
       expect(t.read('src/app.js')).toBe('app 2\n');
       expect(t.read('local.db')).toBe('edited\n');
+    });
+  });
+
+  it('lists the ignored files beside the snapshot\'s walk, not before it, and still captures them', async () => {
+    await withTestRepo((t) => {
+      seed(t);
+      // A git on PATH that holds the worktree's ignored listing until the same process has started
+      // git status (the walk), for at most 30 s: in series the listing would wait in vain.
+      const marks = path.join(t.base, 'marks');
+      const bin = path.join(t.base, 'bin');
+      fs.mkdirSync(marks);
+      fs.mkdirSync(bin);
+      const realGit = spawnSync('sh', ['-c', 'command -v git'], { encoding: 'utf8' }).stdout.trim();
+      fs.writeFileSync(
+        path.join(bin, 'git'),
+        [
+          '#!/bin/sh',
+          'case " $* " in',
+          `  " status --porcelain=v2 "*) : >"${marks}/walk-$PPID" ;;`,
+          '  " ls-files -z --others --ignored --exclude-standard --directory ")',
+          '    i=0',
+          `    while [ ! -e "${marks}/walk-$PPID" ] && [ "$i" -lt 300 ]; do sleep 0.1; i=$((i + 1)); done`,
+          `    if [ -e "${marks}/walk-$PPID" ]; then : >"${marks}/beside"; else : >"${marks}/before"; fi`,
+          '    ;;',
+          'esac',
+          `exec ${realGit} "$@"`,
+          '',
+        ].join('\n'),
+        { mode: 0o755 },
+      );
+      const r = t.guard(['session', 'start', '--agent', 'claude', '--json'], { env: { PATH: `${bin}:${process.env.PATH}` } });
+      expect(r.code, r.stderr).toBe(0);
+      guardOk(t, ['watch', 'stop']);
+      expect(fs.readdirSync(marks).filter((m) => !m.startsWith('walk-'))).toEqual(['beside']);
+      const start = (JSON.parse(r.stdout) as { session: { startSnapshot: string } }).session.startSnapshot;
+      expect(treeNames(t, start)).toEqual(expect.arrayContaining(['.env', 'local.db', '.idea/workspace.xml', '"k\\377.key"']));
     });
   });
 
