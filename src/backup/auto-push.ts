@@ -67,10 +67,10 @@ export function pushInProgress(repo: Repo): { pid: number; sinceMs: number } | n
  * Pushes now (the local backup; `backup.remote` too when `remote` is true, else in the
  * background). Never throws: a failed push is an outcome.
  */
-export async function pushNow(repo: Repo, settings: MirrorSettings, options: { remote?: boolean } = {}): Promise<PushOutcome> {
+export async function pushNow(repo: Repo, settings: MirrorSettings, options: { remote?: boolean; snapshotJustTaken?: boolean } = {}): Promise<PushOutcome> {
   let local: PushOutcome;
   try {
-    local = await pushBackup(repo, settings, { automatic: true });
+    local = await pushBackup(repo, settings, { automatic: true, ...(options.snapshotJustTaken ? { snapshotJustTaken: true } : {}) });
   } catch (error) {
     local = { time: new Date().toISOString(), target: '(backup)', ok: false, updated: 0, rejected: [], error: (error as Error).message, durationMs: 0 };
   }

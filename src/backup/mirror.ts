@@ -46,6 +46,11 @@ export interface PushOptions {
    * target that already holds the clone's history (see partialCloneSkip).
    */
   automatic?: boolean;
+  /**
+   * The caller has just recorded a snapshot (a session start): refs/guard/ holds a ref, so no
+   * `for-each-ref` is started to find out whether there is anything to push.
+   */
+  snapshotJustTaken?: boolean;
 }
 
 /**
@@ -210,7 +215,7 @@ function copyLfs(repo: Repo, backup: string): Partial<PushRecord> {
 export async function pushBackup(repo: Repo, settings: MirrorSettings, options: PushOptions = {}): Promise<PushOutcome> {
   const started = Date.now();
   const link = resolveLink(repo, settings.backup.dir);
-  if (!(await hasGuardRefs(repo))) {
+  if (!options.snapshotJustTaken && !(await hasGuardRefs(repo))) {
     return { time: new Date().toISOString(), target: link.path, ok: true, updated: 0, rejected: [], durationMs: 0, empty: true };
   }
   const skip = (await partialCloneSkip(repo, link.path, options)) ?? (await missingMemo(repo, readPushStatus(repo).local, link.path, options));

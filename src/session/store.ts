@@ -278,7 +278,8 @@ async function pushSessionStart(repo: Repo): Promise<PushOutcome> {
   } catch (error) {
     return { time: new Date().toISOString(), target: '(backup)', ok: false, updated: 0, rejected: [], error: `could not read the config: ${(error as Error).message}`, durationMs: 0 };
   }
-  return pushNow(repo, policy);
+  // The session-start snapshot was just recorded: there is a guard ref to push.
+  return pushNow(repo, policy, { snapshotJustTaken: true });
 }
 
 export interface EndOptions {

@@ -51,6 +51,24 @@ describe('every snapshot reaches the backup', () => {
       expect(list.some((s: any) => s.oid === started.session.startSnapshot)).toBe(true);
     }));
 
+  it('the session start pushes its snapshot without first asking git whether a guard ref exists (it just wrote one)', () =>
+    withTestRepo((repo) => {
+      commitBase(repo);
+      // A git on PATH that logs each process's parent pid and arguments.
+      const bin = path.join(repo.base, 'bin');
+      const log = path.join(repo.base, 'git.log');
+      fs.mkdirSync(bin);
+      const realGit = spawnSync('sh', ['-c', 'command -v git'], { encoding: 'utf8' }).stdout.trim();
+      fs.writeFileSync(path.join(bin, 'git'), `#!/bin/sh\nprintf '%s %s\\n' "$PPID" "$*" >>"${log}"\nexec ${realGit} "$@"\n`, { mode: 0o755 });
+      const r = spawnSync(process.execPath, [GUARD_BIN, 'session', 'start', '--agent', 'test', '--json'], { cwd: repo.dir, env: { ...repo.env, PATH: `${bin}:${process.env.PATH}` }, encoding: 'utf8' });
+      expect(r.status, r.stderr).toBe(0);
+      expect(JSON.parse(r.stdout).backup).toMatchObject({ ok: true });
+      stopWatchers(repo.base);
+      const own = fs.readFileSync(log, 'utf8').split('\n').filter((line) => line.startsWith(`${r.pid} `)).map((line) => line.slice(`${r.pid} `.length));
+      expect(own.filter((args) => args.startsWith('push ')), own.join('\n')).toHaveLength(1);
+      expect(own.filter((args) => args.startsWith('for-each-ref --count=1')), own.join('\n')).toEqual([]);
+    }));
+
   it('says plainly when the session-start push failed, and the session starts anyway', () =>
     withTestRepo((repo) => {
       commitBase(repo);
