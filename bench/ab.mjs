@@ -7,7 +7,8 @@
 // and `node -e 0` timed in every round; the variants' order is reversed every other round. Prints
 // medians, per-round values, ratios to the median `git status`, and the median CPU time of the
 // timed guard process itself (bench/cpu-at-exit.cjs; for watch, the starter's and the daemon's
-// whole life; for session, the hook's). The repositories are working clones made as
+// whole life; for session, the hook's, and the whole tree's the session start waited for, and the
+// watcher daemon's until it returned). The repositories are working clones made as
 // bench/real-repos.mjs makes them, with `guard init` run once.
 // Usage: AB_VARIANTS=before=/path/to/built/main,after=/path/to/built/branch \
 //          node bench/ab.mjs watch|session|snapshot|dirty|first-git ROUNDS DIR...
@@ -35,16 +36,22 @@ function stop(dir, bin) {
 const rounds = Number(roundsText);
 const cpuFile = path.join(os.tmpdir(), `guard-ab-cpu-${process.pid}`);
 const cpuEnv = { ...env, NODE_OPTIONS: `--require ${path.join(path.dirname(new URL(import.meta.url).pathname), 'cpu-at-exit.cjs')}`, AB_CPU_FILE: cpuFile, AB_CPU_MATCH: mode === 'session' ? 'agent-hook' : mode === 'watch' ? 'watch' : 'snapshot' };
-const timeGuard = (args, cwd, extra = {}) => { const t = process.hrtime.bigint(); const r = spawnSync(process.execPath, args, { cwd, env: { ...cpuEnv, ...extra }, encoding: 'utf8' }); if (r.status !== 0) throw new Error(`${args.join(' ')}: ${r.stderr}`); return Number(process.hrtime.bigint() - t) / 1e6; };
+// Each variant keeps its V8 code caches (bin/code-cache.js) in a directory of its own: in a shared
+// one every run found the other build's cache, dropped it and compiled from source.
+let variantCache = {};
+const timeGuard = (args, cwd, extra = {}) => { const t = process.hrtime.bigint(); const r = spawnSync(process.execPath, args, { cwd, env: { ...cpuEnv, ...variantCache, ...extra }, encoding: 'utf8' }); if (r.status !== 0) throw new Error(`${args.join(' ')}: ${r.stderr}`); return Number(process.hrtime.bigint() - t) / 1e6; };
 for (const dir of dirs) {
   const res = { status: [], node: [] };
   const cpu = {};
-  for (const v of Object.keys(variants)) { res[v] = []; cpu[v] = []; }
+  const treeCpu = {};
+  const daemonCpu = {};
+  for (const v of Object.keys(variants)) { res[v] = []; cpu[v] = []; treeCpu[v] = []; daemonCpu[v] = []; }
   const loads = [];
   for (let r = 0; r < rounds; r++) {
     const order = Object.entries(variants);
     for (const [v, root] of r % 2 ? order.reverse() : order) {
       const bin = path.join(root, 'bin/guard.js');
+      variantCache = { XDG_CACHE_HOME: path.join(HOME, `cache-${v}`) };
       loads.push(os.loadavg()[0]);
       fs.rmSync(cpuFile, { force: true });
       if (mode === 'watch') {
@@ -62,9 +69,22 @@ for (const dir of dirs) {
         res.node.push(time(process.execPath, ['-e', '0'], dir));
         const payload = JSON.stringify({ session_id: `ab-${v}-${r}-${Date.now()}`, cwd: dir, hook_event_name: 'SessionStart', source: 'startup' });
         const t = process.hrtime.bigint();
-        const hook = spawnSync('sh', [path.join(root, 'hooks/agent-hook.sh'), 'claude', 'session-start'], { cwd: dir, env: cpuEnv, input: payload, encoding: 'utf8' });
+        // Through /usr/bin/time: the CPU of the whole tree the session start waited for (the sh,
+        // the hook's Node, every git process it started); the watcher daemon is read from /proc.
+        const timeFile = `${cpuFile}.time`;
+        const hook = spawnSync('/usr/bin/time', ['-f', '%U %S', '-o', timeFile, 'sh', path.join(root, 'hooks/agent-hook.sh'), 'claude', 'session-start'], { cwd: dir, env: { ...cpuEnv, ...variantCache }, input: payload, encoding: 'utf8' });
         res[v].push(Number(process.hrtime.bigint() - t) / 1e6);
         if (hook.status !== 0 || hook.stdout.includes('Not ready')) throw new Error(`session start (${v}): ${hook.stdout}${hook.stderr}`);
+        const [user, sys] = fs.readFileSync(timeFile, 'utf8').trim().split('\n').pop().split(' ').map(Number);
+        treeCpu[v].push((user + sys) * 1000);
+        try {
+          // utime, stime, cutime, cstime (clock ticks: 100 a second here) of the daemon so far.
+          const pid = fs.readFileSync(path.join(dir, '.git/guard/watcher.pid'), 'utf8').split(' ')[0].trim();
+          const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+          daemonCpu[v].push((Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14])) * 10);
+        } catch {
+          // no daemon (or gone already)
+        }
         stop(dir, bin);
         run(process.execPath, [bin, 'session', 'end'], dir, true);
       } else if (mode === 'dirty') {
@@ -109,6 +129,6 @@ for (const dir of dirs) {
     }
   }
   const st = med(res.status);
-  const line = Object.entries(res).filter(([, a]) => a.length).map(([k, a]) => `${k} ${med(a).toFixed(0)} ms [${a.map((x) => x.toFixed(0)).join(' ')}]${k === 'status' ? '' : ` ${(med(a) / st).toFixed(2)}x`}${cpu[k]?.length ? ` cpu ${med(cpu[k]).toFixed(0)} ms` : ''}`).join('; ');
+  const line = Object.entries(res).filter(([, a]) => a.length).map(([k, a]) => `${k} ${med(a).toFixed(0)} ms [${a.map((x) => x.toFixed(0)).join(' ')}]${k === 'status' ? '' : ` ${(med(a) / st).toFixed(2)}x`}${cpu[k]?.length ? ` cpu ${med(cpu[k]).toFixed(0)} ms` : ''}${treeCpu[k]?.length ? ` (tree ${med(treeCpu[k]).toFixed(0)} ms, daemon ${daemonCpu[k].length ? med(daemonCpu[k]).toFixed(0) : '-'} ms)` : ''}`).join('; ');
   console.log(`${path.basename(dir)} ${mode} (load ${Math.min(...loads).toFixed(1)}-${Math.max(...loads).toFixed(1)}, ${rounds} rounds): ${line}`);
 }
