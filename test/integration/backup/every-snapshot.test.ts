@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { GUARD_BIN, stopWatchers, withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
-import { fastWatchConfig, json, waitFor, waitForBackgroundPush } from '../watcher/helpers.js';
+import { json, waitFor, waitForBackgroundPush } from '../watcher/helpers.js';
 
 function commitBase(repo: TestRepo): void {
   repo.write('README.md', '# project\n');
@@ -86,7 +86,10 @@ describe('every snapshot reaches the backup', () => {
   it("a session's watcher pushes after its start-up snapshot (even one that found nothing new), not beside the session start's own push", () =>
     withTestRepo(async (repo) => {
       commitBase(repo);
-      repo.write('.guard.yaml', fastWatchConfig());
+      // The start-up snapshot after a debounce the session start is well done within, even on a
+      // loaded machine, so that it finds nothing new (a shorter one may run before the
+      // session-start snapshot is recorded, and find the whole tree new).
+      repo.write('.guard.yaml', 'version: 1\nwatch:\n  debounceMs: 3000\n  maxIntervalMs: 10000\n');
       const payload = JSON.stringify({ session_id: 'conv-push-after', cwd: repo.dir, hook_event_name: 'SessionStart', source: 'startup' });
       const hook = spawnSync(process.execPath, [GUARD_BIN, 'agent-hook', 'claude', 'session-start'], { cwd: repo.dir, env: repo.env, input: payload, encoding: 'utf8' });
       expect(hook.status, hook.stderr).toBe(0);
