@@ -21,6 +21,7 @@ import { gitPathsOf, pathText, type GitPath } from '../git/path.js';
 import { commitTree, emptyTree, zeroOid } from '../git/objects.js';
 import { GuardError } from '../errors.js';
 import { createSnapshot } from '../snapshot/create.js';
+import { startCaptureStillThere } from '../session/captured-still-there.js';
 import type { Snapshot } from '../snapshot/format.js';
 import { readSnapshots } from '../snapshot/read.js';
 import { emptyTempIndex, tempDir } from '../snapshot/temp-index.js';
@@ -163,6 +164,11 @@ export async function planUndo(repo: Repo, step: Step, options: Pick<UndoOptions
   const treeEdits = new Map<GitPath, Entry | null>();
   const indexEdits = new Map<GitPath, Entry | null>();
   for (const [bytes, [b, a]] of stepDiff) {
+    // An ignored file the session-start snapshot captured is in its tree only: compared with the
+    // next snapshot it looks deleted. The step deleted nothing while the file is on disk (the
+    // timeline shows no such change either); "reverting" it wrote the session start's copy over
+    // the file (found: timeline test, a step right after the session start, under load).
+    if (b !== null && a === null && startCaptureStillThere(repo.root, before, bytes)) continue;
     const n = laterDiff.has(bytes) ? laterDiff.get(bytes)![1] : a;
     const file: UndoFile = { path: pathText(bytes), bytes, action: 'revert' };
     let goal: Entry | null | undefined;
