@@ -815,7 +815,7 @@ function globEscape(text: string): string {
  * does not translate exactly, or (for a name filter, which git matches by glob and so does not
  * list the nested repositories it does not name) a nested repository under START.
  */
-function readFind(repo: Repo, query: FindQuery, options: PathFactsOptions, spell: (abs: string) => string): RepoContents | null {
+function readFind(repo: Repo, query: FindQuery, options: PathFactsOptions, spell: (abs: string) => string, untrackedUnder: Map<string, GitPath[]> = new Map()): RepoContents | null {
   const root = repo.root.replace(/\/+$/, '');
   // find hands START to the file system as written: where it folds case, `find DB` walks `db`.
   const real = realish(spell(query.start));
@@ -842,7 +842,10 @@ function readFind(repo: Repo, query: FindQuery, options: PathFactsOptions, spell
     return (rel === '' ? text : text.slice(rel.length + 1)).split('/');
   };
   if (filter.kind === 'name') {
-    const nested = splitNulBytes(runGitSync(['ls-files', '-z', '--others', '--exclude-standard', '--', ...startSpecs], { cwd: repo.root }).stdout);
+    // The same START for several name filters (the migration check asks three): listed once.
+    const listKey = startSpecs.join('\0');
+    let nested = untrackedUnder.get(listKey);
+    if (!nested) untrackedUnder.set(listKey, (nested = splitNulBytes(runGitSync(['ls-files', '-z', '--others', '--exclude-standard', '--', ...startSpecs], { cwd: repo.root }).stdout) as GitPath[]));
     if (nested.some((entry) => entry.endsWith('/') && underStart(entry))) return null;
     const magic = filter.icase ? 'glob,icase' : 'glob';
     const base = rel === '' ? '' : `${isTextPath(relBytes) ? globEscape(rel) : bytewiseGlob(relBytes).slice(':(glob)'.length)}/`;
@@ -1182,8 +1185,9 @@ export async function readPathFacts(repo: Repo | null, queries: StateQueries, op
   const globs = globList.map((pattern) => readGlob(repo as Repo, pattern, options, icase));
   const finds = new Map<string, RepoContents>();
   if (repo) {
+    const untrackedUnder = new Map<string, GitPath[]>();
     for (const [key, query] of queries.finds) {
-      const found = readFind(repo, query, options, spell);
+      const found = readFind(repo, query, options, spell, untrackedUnder);
       if (found) finds.set(key, found);
     }
   }

@@ -197,25 +197,33 @@ async function scenarioObjectMissing(repo: TestRepo): Promise<void> {
   expect(fs.readFileSync(path.join(repo.dir, 'data/asset.bin')).equals(blob('committed asset', 3000))).toBe(true);
 }
 
-describe('Git LFS content in the backup (stand-in filter with LFS layout)', () => {
+/** The filter each scenario runs with: the stand-in everywhere, the real git-lfs where installed. */
+const FILTERS = [
+  { name: 'stand-in filter with LFS layout', setup: useStandin, prune: pruneByHand, available: true },
+  { name: 'the real git-lfs, `git lfs prune --recent`', setup: useRealLfs, prune: realPrune, available: lfsAvailable() },
+];
+
+describe.each(FILTERS.filter((f) => f.available))('Git LFS content in the backup ($name)', ({ setup, prune }) => {
   it('recover --into after the project was deleted gives back an uncommitted LFS edit, byte for byte', () =>
     withTestRepo(async (repo) => {
-      lfsRepo(repo, useStandin);
+      lfsRepo(repo, setup);
       await scenarioRecover(repo);
     }));
 
   it('a rollback to a snapshot whose LFS object was pruned takes it from the backup', () =>
     withTestRepo(async (repo) => {
-      lfsRepo(repo, useStandin);
-      await scenarioPrune(repo, pruneByHand);
+      lfsRepo(repo, setup);
+      await scenarioPrune(repo, prune);
     }));
 
   it('recover with an LFS object the backup lacks writes every other file and names the pointer left', () =>
     withTestRepo(async (repo) => {
-      lfsRepo(repo, useStandin);
+      lfsRepo(repo, setup);
       await scenarioObjectMissing(repo);
     }));
+});
 
+describe('Git LFS content in the backup (stand-in filter with LFS layout)', () => {
   it('a backup push copies only the LFS objects the backup lacks', () =>
     withTestRepo(async (repo) => {
       lfsRepo(repo, useStandin);
@@ -267,23 +275,4 @@ describe('no cost without LFS', () => {
   });
 });
 
-describe.skipIf(!lfsAvailable())('Git LFS content in the backup (the real git-lfs)', () => {
-  it('recover --into after the project was deleted: uncommitted LFS edits come back', () =>
-    withTestRepo(async (repo) => {
-      lfsRepo(repo, useRealLfs);
-      await scenarioRecover(repo);
-    }));
-
-  it('rollback after `git lfs prune --recent` deleted the object only a snapshot named', () =>
-    withTestRepo(async (repo) => {
-      lfsRepo(repo, useRealLfs);
-      await scenarioPrune(repo, realPrune);
-    }));
-
-  it('recover with an LFS object the backup lacks writes every other file and names the pointer left', () =>
-    withTestRepo(async (repo) => {
-      lfsRepo(repo, useRealLfs);
-      await scenarioObjectMissing(repo);
-    }));
-});
 if (!lfsAvailable()) console.warn('lfs.test.ts: git-lfs is not installed (`git lfs version` failed): the real git-lfs scenarios are skipped; the stand-in filter ones ran.');

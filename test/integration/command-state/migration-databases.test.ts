@@ -16,6 +16,7 @@ import { commitFiles, writeFiles } from '../../helpers/repo-steps.js';
 import { installedClaudeHook, loggedEvents, rollbackOk } from '../../helpers/guard-steps.js';
 import { stateWithModes } from '../../helpers/state.js';
 import { withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
+import { traceEnv, tracedArgv } from '../../helpers/git-trace.js';
 
 const DB = Buffer.concat([Buffer.from('SQLite format 3\0', 'latin1'), Buffer.alloc(2048, 0x61), Buffer.from([0xff, 0x0d, 0x0a])]);
 
@@ -55,6 +56,13 @@ describe('a migration or reset captures the repository\'s ignored database files
         expect(verdict.reason, command).not.toContain('node_modules');
       }
       for (const command of LEAVES) expect(checkVerdict(t, command, { asAgent: true }), command).toMatchObject({ verdict: 'allow', rule: 'no-risk' });
+      // The three name filters share their START: its untracked listing (nested repositories)
+      // runs once, then one tracked and one ignored listing each.
+      const trace = path.join(t.base, 'trace-migrate.json');
+      const r = t.guard(['check-command', '--json', 'npx prisma migrate reset --force'], { env: traceEnv(trace) });
+      expect(JSON.parse(r.stdout)).toMatchObject({ verdict: 'snapshot' });
+      const nested = tracedArgv(trace).filter((argv) => argv.includes('ls-files') && argv.includes('--others') && !argv.includes('--ignored') && !argv.includes('--cached'));
+      expect(nested).toHaveLength(1);
     });
   });
 
