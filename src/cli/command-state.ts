@@ -11,7 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Repo } from '../git/repo.js';
 import { pathText, type GitPath } from '../git/path.js';
-import { ignoresCase } from '../git/ignore-case.js';
+import { foldsNames, nameFolding } from '../git/name-folding.js';
 import { readPathFacts, spelledOnDisk } from '../git/path-facts.js';
 import { refusedRefChange } from '../githooks/planned-refs.js';
 import { AGENTS_WITHOUT_GIT_HOOKS, type Actor } from '../policy/actor.js';
@@ -134,14 +134,17 @@ export async function evaluateCommand(command: string, input: Evaluation): Promi
 }
 
 /**
- * A file tool's targets as the file system finds them where it folds case (core.ignoreCase):
- * a Write of `.GITHUB/workflows/ci.yml` there changes the protected `.github/workflows/ci.yml`,
- * and the agent hook's file rules (protected-files.ts) judge the names on disk. Unchanged, and
- * no git process, where the setting is unset (ignore-case.ts).
+ * A file tool's targets as the file system finds them where it folds case (core.ignoreCase) or
+ * Unicode normalization (core.precomposeUnicode): a Write of `.GITHUB/workflows/ci.yml` there
+ * changes the protected `.github/workflows/ci.yml`, and the agent hook's file rules
+ * (protected-files.ts) judge the names on disk. Unchanged, and no git process, where neither is
+ * set (name-folding.ts).
  */
 export function fileToolTargets(repo: Repo, targets: string[], cwd: string): string[] {
-  if (targets.length === 0 || !ignoresCase(repo)) return targets;
-  return targets.map((target) => spelledOnDisk(repo.root, path.resolve(cwd, target)));
+  if (targets.length === 0) return targets;
+  const folding = nameFolding(repo);
+  if (!foldsNames(folding)) return targets;
+  return targets.map((target) => spelledOnDisk(repo.root, path.resolve(cwd, target), folding));
 }
 
 /** The captured ignored files as text, for messages and the journal. */

@@ -41,7 +41,7 @@ import { zipMembers } from '../util/zip-members.js';
 import { configRecursesSubmodules } from './submodule-recurse.js';
 import { removedSubmodules } from './submodule-removal.js';
 import { guardedPaths } from './guarded-paths.js';
-import { ignoresCase } from './ignore-case.js';
+import { foldsNames, nameFolding, type NameFolding } from './name-folding.js';
 import { withTextPaths } from './text-paths.js';
 import { changesInWorktree, IGNORED_IN_WORKTREE, ignoredInWorktree, prunedWorktrees, removedWorktree, worktreeRoots } from './worktree-removal.js';
 import { escapedBytes, escapedText } from '../util/escaped-text.js';
@@ -135,30 +135,43 @@ function repoRelative(repo: Repo | null, abs: string): string | null {
 }
 
 /**
- * A name as a file system that folds case compares it: a UTF-8 name by its Unicode lower case
- * (APFS and HFS+ fold beyond ASCII), any other name (bytes) by its ASCII letters only. Tagged, so
- * a UTF-8 name and a byte name never compare equal by accident.
+ * A name as a file system that folds it compares it: where it folds Unicode normalization
+ * (core.precomposeUnicode: APFS, HFS+) a UTF-8 name by its composed form (NFC), so `café` typed
+ * precomposed finds the decomposed one a zip or an HFS+ volume left; where it folds case, a UTF-8
+ * name by its Unicode lower case (APFS and HFS+ fold beyond ASCII) and any other name (bytes) by
+ * its ASCII letters only. Tagged, so a UTF-8 name and a byte name never compare equal by accident.
  */
-function foldKey(name: Buffer): string {
-  return isUtf8(name) ? `u${name.toString('utf8').toLowerCase()}` : `b${name.toString('latin1').replace(/[A-Z]/g, (c) => c.toLowerCase())}`;
+function foldKey(name: Buffer, folding: NameFolding): string {
+  if (!isUtf8(name)) return `b${folding.case ? name.toString('latin1').replace(/[A-Z]/g, (c) => c.toLowerCase()) : name.toString('latin1')}`;
+  let text = name.toString('utf8');
+  if (folding.unicode) text = text.normalize('NFC');
+  if (folding.case) text = text.toLowerCase();
+  return `u${text}`;
 }
 
 /**
  * `abs` (escaped text) with each part below the repository's root spelled as its directory holds
- * it, where core.ignoreCase says the file system folds case (ignore-case.ts): `rm .ENV` there
- * deletes `.env`, and git's listings, the protected paths and the regenerable names are matched
- * against that name, byte for byte. One readdir per part, through symlinked directories as the
- * command goes; the name the directory holds byte for byte wins (lstat cannot tell: on macOS it
- * finds `.ENV` as well). Several names that differ only in case can stand side by side only on a
- * file system that does not fold them (core.ignoreCase set wrongly), where the command reaches
- * none of them: the first in byte order is judged, so guard looks at more, never less. A part
- * no name matches, and everything after it, stays as written.
+ * it, where the file system folds names (name-folding.ts): `rm .ENV` there deletes `.env`, `rm
+ * café` a decomposed `café`, and git's listings, the protected paths and the regenerable names
+ * are matched against that name, byte for byte. One readdir per part, through symlinked
+ * directories as the command goes; the name the directory holds byte for byte wins (lstat cannot
+ * tell: on macOS it finds `.ENV` as well). Several names that fold equal can stand side by side
+ * only on a file system that does not fold them (the setting set wrongly), where the command
+ * reaches none of them: the first in byte order is judged, so guard looks at more, never less. A
+ * part no name matches, and everything after it, stays as written.
+ *
+ * git on macOS with core.precomposeUnicode reads every name a directory gives it, and every
+ * path on its command line, in its composed form: that is the name its listings and the
+ * snapshot use, so where it precomposes (`platform` darwin) a found name is given back composed
+ * (the file system finds it either way). Elsewhere git does not precompose (the code is macOS's
+ * only) and the name is given back as the directory holds it.
  */
-export function spelledOnDisk(root: string, abs: string): string {
+export function spelledOnDisk(root: string, abs: string, folding: NameFolding, platform: NodeJS.Platform = process.platform): string {
   const top = root.replace(/\/+$/, '');
   if (!abs.startsWith(`${top}/`)) return abs;
   const parts = abs.slice(top.length + 1).split('/');
   const spelled: string[] = [];
+  const precomposes = folding.unicode && platform === 'darwin';
   let dir = escapedBytes(top);
   for (let i = 0; i < parts.length; i++) {
     const part = parts[i] as string;
@@ -171,13 +184,13 @@ export function spelledOnDisk(root: string, abs: string): string {
       }
     }
     const want = escapedBytes(part);
-    const key = foldKey(want);
-    const found = names.find((name) => name.equals(want)) ?? names.filter((name) => foldKey(name) === key).sort(Buffer.compare)[0];
+    const key = foldKey(want, folding);
+    const found = names.find((name) => name.equals(want)) ?? names.filter((name) => foldKey(name, folding) === key).sort(Buffer.compare)[0];
     if (!found) {
       spelled.push(...parts.slice(i));
       break;
     }
-    spelled.push(escapedText(found));
+    spelled.push(precomposes && isUtf8(found) ? found.toString('utf8').normalize('NFC') : escapedText(found));
     dir = Buffer.concat([dir, Buffer.from('/'), found]);
   }
   return [top, ...spelled].join('/');
@@ -1155,11 +1168,12 @@ function ignoredUnder(repo: Repo, dirs: string[], options: PathFactsOptions): Ar
 export async function readPathFacts(repo: Repo | null, queries: StateQueries, options: PathFactsOptions): Promise<StateFacts> {
   const located = new Map<string, Omit<PathFacts, 'locatedContents' | 'followedContents'>>();
   const wanted = new Set<string>();
-  // Where the file system folds case (core.ignoreCase), a path is judged by the names its
-  // directories hold (spelledOnDisk). Asked only when something is looked up; no git process
-  // where no config file mentions the setting.
-  const icase = repo !== null && (queries.paths.size > 0 || queries.globs.size > 0 || queries.finds.size > 0) && ignoresCase(repo);
-  const spell = (abs: string): string => (icase && repo ? spelledOnDisk(repo.root, abs) : abs);
+  // Where the file system folds case (core.ignoreCase) or Unicode normalization
+  // (core.precomposeUnicode), a path is judged by the names its directories hold (spelledOnDisk).
+  // Asked only when something is looked up; no git process where no config file mentions them.
+  const folding = repo !== null && (queries.paths.size > 0 || queries.globs.size > 0 || queries.finds.size > 0) ? nameFolding(repo) : null;
+  const icase = folding?.case ?? false;
+  const spell = (abs: string): string => (folding && repo && foldsNames(folding) ? spelledOnDisk(repo.root, abs, folding) : abs);
   // Of those, the ones no place names as a directory (ContentsListing, for the index's answer).
   const dirs = new Set<string>();
   for (const [abs, query] of queries.paths) {
