@@ -183,6 +183,7 @@ guard_benign() {
       [dD][uU][cC][kK][dD][bB]|[pP][rR][iI][sS][mM][aA]|[mM][aA][nN][aA][gG][eE]|[rR][aA][iI][lL][sS]|[rR][aA][kK][eE]|\
       [aA][lL][eE][mM][bB][iI][cC]|[kK][nN][eE][xX]|[sS][eE][qQ][uU][eE][lL][iI][zZ][eE]|[dD][rR][iI][zZ][zZ][lL][eE]|[tT][yY][pP][eE][oO][rR][mM]|\
       [dD][oO][tT][eE][nN][vV]|[dD][oO][tT][eE][nN][vV][xX]|\
+      [nN][pP][mM]|[pP][nN][pP][mM]|[yY][aA][rR][nN]|[pP][rR][eE][mM][oO][vV][eE]|\
       [pP][yY][tT][hH][oO][nN]*|[pP][yY][pP][yY]*|[pP][eE][rR][lL]*|\
       [rR][uU][bB][yY]*|[pP][hH][pP]*|[lL][uU][aA]*|[gG][iI][tT]_*|[gG][uU][aA][rR][dD]_*) return 1 ;;
       # END risky words

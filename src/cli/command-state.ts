@@ -6,6 +6,7 @@
  * src/githooks/planned-refs.ts).
  */
 import { expandShellGlob } from '../util/shell-glob.js';
+import { listWorkspaceDirs, readNearestFile } from '../util/nearest-file.js';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -65,6 +66,8 @@ function classifyInRepository(command: string, context: CommandContext, repo: Re
   return classifyWithState(command, full, {
     reader: (queries) => readPathFacts(repo, queries, { regenerable: settings.regenerable }),
     expandLoopGlob: expandShellGlob,
+    readFile: readNearestFile,
+    listDirs: listWorkspaceDirs,
     limits: { maxBytes: settings.maxIgnoredCapture, maxFiles: DEFAULT_CAPTURE_LIMITS.maxFiles },
   });
 }

@@ -13,6 +13,7 @@ import { classifyGit } from './git.js';
 import { classifyOutputFiles, OUTPUT_FILE_PROGRAMS } from './output-files.js';
 import { classifyDatabaseClient, classifyMigrationTool, DATABASE_PROGRAMS, MIGRATION_PROGRAMS } from './databases.js';
 import { classifyRunner, RUNNER_PROGRAMS } from './runners.js';
+import { classifyBunScript, classifyPackageManager, classifyRunAll } from './package-scripts.js';
 import { parseWords } from './parse.js';
 import { classifyScriptCommand, SCRIPT_COMMANDS } from './scripts.js';
 import { makeVerdict } from './rules.js';
@@ -70,6 +71,8 @@ const WRAPPERS: Record<string, WrapperSpec> = {
   ifne: {},
   'dbus-run-session': {},
   'with-contenv': {},
+  // shx (ShellJS's commands for package scripts): `shx rm -rf dist` is `rm -rf dist`.
+  shx: {},
 };
 
 export function classifyInvocation(inv: Invocation, rt: Runtime): void {
@@ -121,7 +124,16 @@ export function classifyInvocation(inv: Invocation, rt: Runtime): void {
     case 'npm':
     case 'pnpm':
     case 'yarn':
+      // `npm run X`, `pnpm X`, `yarn X`: the package.json script, judged as typed (package-scripts.ts).
       return classifyPackageManager(inv, args, rt, name);
+    case 'bun':
+      if (classifyBunScript(inv, args, rt)) return;
+      break;
+    case 'run-s':
+    case 'run-p':
+    case 'npm-run-all':
+    case 'npm-run-all2':
+      return classifyRunAll(inv, args, rt, name);
     case 'eval':
       return classifyEval(inv, args, rt);
     case 'source':
@@ -568,15 +580,6 @@ function packageBin(spec: string): string {
   if (name.startsWith('@')) name = name.slice(name.indexOf('/') + 1);
   const at = name.indexOf('@');
   return at > 0 ? name.slice(0, at) : name;
-}
-
-function classifyPackageManager(inv: Invocation, args: Field[], rt: Runtime, name: string): void {
-  const subIndex = args.findIndex((a) => a.value === null || !a.value.startsWith('-'));
-  const subcommand = args[subIndex]?.value;
-  if (subIndex === -1 || subcommand === undefined) return;
-  if (subcommand === null) return;
-  const runs = name === 'npm' ? ['exec', 'x'] : name === 'pnpm' ? ['exec', 'dlx'] : ['exec', 'dlx'];
-  if (runs.includes(subcommand)) classifyNpx(inv, args.slice(subIndex + 1), rt);
 }
 
 function classifyShell(inv: Invocation, args: Field[], rt: Runtime): void {

@@ -534,6 +534,53 @@ export function loopGlobKey(query: LoopGlobQuery): string {
   return JSON.stringify(query.limit === undefined ? [query.cwd, query.pattern] : [query.cwd, query.pattern, query.limit]);
 }
 
+/**
+ * A file whose text decides what a command runs (a package.json's scripts: package-scripts.ts),
+ * read from the file system while collecting, as a loop's glob is expanded: `dir/name`, or with
+ * `up` the nearest `name` in `dir` or a directory above it (npm, pnpm and yarn run the scripts of
+ * the nearest package.json). No git: one read per directory looked in.
+ */
+export interface FileQuery {
+  /** Absolute directory (escaped text, util/escaped-text.ts). */
+  dir: string;
+  name: string;
+  up: boolean;
+}
+
+/**
+ * What a FileQuery found: the file's path (absolute, escaped text) and its bytes as escaped text;
+ * 'missing' where there is none; null where guard cannot say (unreadable, a directory, over
+ * FILE_TEXT_LIMIT bytes): what depends on it is not known.
+ */
+export type FoundFile = { path: string; text: string } | 'missing' | null;
+
+/** Bytes a FileQuery reads at most (a package.json is a few KB). */
+export const FILE_TEXT_LIMIT = 1024 * 1024;
+
+export type FileReader = (query: FileQuery) => FoundFile;
+
+/**
+ * The directories under `root` that workspace globs select (npm's and yarn's `workspaces`,
+ * pnpm-workspace.yaml's `packages`: `packages/*`, `playground/**`, `!**\/test/**`) and that hold
+ * a package.json, as the managers find a workspace's packages (node_modules never entered).
+ */
+export interface DirQuery {
+  /** Absolute (escaped text). */
+  root: string;
+  globs: string[];
+}
+
+/** Absolute directories (escaped text), sorted; null where guard cannot say (over the walk's bounds). */
+export type DirLister = (query: DirQuery) => string[] | null;
+
+export function dirQueryKey(query: DirQuery): string {
+  return JSON.stringify([query.root, query.globs]);
+}
+
+export function fileQueryKey(query: FileQuery): string {
+  return JSON.stringify([query.dir, query.name, query.up]);
+}
+
 /** Mutable per-classification state shared by every nested evaluator (through the context). */
 export class StateView {
   readonly queries: StateQueries = { paths: new Map(), cleans: new Map(), globs: new Set(), finds: new Map(), submoduleRecurse: false, worktreeRemovals: new Map(), worktreePrunes: new Map(), sparseCheckouts: new Map(), treeLandings: new Map(), tracked: new Map(), submoduleRemovals: new Map(), guardedPaths: new Map() };
@@ -554,6 +601,11 @@ export class StateView {
   /** Loop globs asked for while collecting that no expansion answers yet (classifyWithState expands them, then collects again). */
   readonly loopGlobQueries = new Map<string, LoopGlobQuery>();
 
+  /** Files asked for while collecting that no read answers yet (classifyWithState reads them, then collects again). */
+  readonly fileQueries = new Map<string, FileQuery>();
+  /** Workspace globs asked for while collecting that no listing answers yet. */
+  readonly dirQueries = new Map<string, DirQuery>();
+
   constructor(
     readonly mode: 'text' | 'collect' | 'resolved',
     private readonly facts: StateFacts | null = null,
@@ -561,6 +613,8 @@ export class StateView {
     ignoreRulesChanged = false,
     /** Loop globs already expanded (by loopGlobKey; null: guard cannot say). */
     private readonly expansions: ReadonlyMap<string, string[] | null> = new Map(),
+    /** Files already read (by fileQueryKey, and workspace listings by dirQueryKey); null: no reader, files are not looked at (by text). */
+    private readonly files: ReadonlyMap<string, FoundFile | string[] | null> | null = null,
   ) {
     this.ignoreRulesChanged = ignoreRulesChanged;
   }
@@ -574,6 +628,34 @@ export class StateView {
     const key = loopGlobKey(query);
     if (this.expansions.has(key)) return this.expansions.get(key) ?? null;
     if (this.mode === 'collect') this.loopGlobQueries.set(key, query);
+    return null;
+  }
+
+  /**
+   * A file whose text decides what a command runs (FileQuery): undefined where nothing is known
+   * yet (by text, where the handler judges as before; while collecting, where it is noted and
+   * read before the next pass), else what the read found.
+   */
+  file(query: FileQuery): FoundFile | undefined {
+    if (this.mode === 'text' || this.files === null) return undefined;
+    const key = fileQueryKey(query);
+    if (this.files.has(key)) return this.files.get(key) as FoundFile;
+    if (this.mode === 'collect') {
+      this.fileQueries.set(key, query);
+      return undefined;
+    }
+    return null;
+  }
+
+  /** The package directories workspace globs select (DirQuery): undefined as for file(); null where guard cannot say. */
+  packageDirs(query: DirQuery): string[] | null | undefined {
+    if (this.mode === 'text' || this.files === null) return undefined;
+    const key = `dirs:${dirQueryKey(query)}`;
+    if (this.files.has(key)) return this.files.get(key) as string[] | null;
+    if (this.mode === 'collect') {
+      this.dirQueries.set(key, query);
+      return undefined;
+    }
     return null;
   }
 

@@ -7,13 +7,17 @@ import { classifyCommandFully } from './index.js';
 import type { RefChange } from './ref-changes.js';
 import { ALLOW, makeVerdict } from './rules.js';
 import { checkDeleteAbs, checkWriteAbs } from './targets.js';
-import { DEFAULT_CAPTURE_LIMITS, StateView, type CaptureLimits, type LoopGlobExpander, type StateReader, type StateVerdict } from './state.js';
+import { DEFAULT_CAPTURE_LIMITS, StateView, type CaptureLimits, type DirLister, type FileReader, type FoundFile, type LoopGlobExpander, type StateReader, type StateVerdict } from './state.js';
 import type { CommandContext, Verdict } from './types.js';
 
 export interface StateOptions {
   reader: StateReader;
   /** Expands a `for` loop's globs from the file system (src/util/shell-glob.ts); absent: such a loop's variable stays unknown. */
   expandLoopGlob?: LoopGlobExpander;
+  /** Reads the files whose text decides what a command runs (a package.json: package-scripts.ts); absent: judged by text, as before. */
+  readFile?: FileReader;
+  /** Lists a workspace's package directories (DirQuery); absent with readFile: unknown (null). */
+  listDirs?: DirLister;
   limits?: CaptureLimits;
 }
 
@@ -46,22 +50,41 @@ const LOOP_GLOB_ROUNDS = 3;
  */
 export const LOOP_GLOB_LIMIT = 1000;
 
+/**
+ * How many times the collect pass runs again with newly read files (FileQuery, DirQuery): a
+ * package script that runs a script of another package (`cd ../b && npm run x`) needs one more, a
+ * workspace run one for its root (each level above), one for its globs, one for its packages. Files still
+ * asked for after them are unknown (null), and what depends on them is judged so.
+ */
+const FILE_ROUNDS = 8;
+
 export async function classifyWithState(command: string, context: CommandContext, options: StateOptions): Promise<StateClassification> {
   const expansions = new Map<string, string[] | null>();
-  let collect = new StateView('collect', null, false, expansions);
+  const files = options.readFile ? new Map<string, FoundFile | string[] | null>() : null;
+  let collect = new StateView('collect', null, false, expansions, files);
   let first = classifyCommandFully(command, { ...context, view: collect });
   // A `for` loop over a glob: expanded from the file system (no git), then collected again, so
-  // that the body's paths, one set per value, are noted and read in the one batch below.
-  for (let round = 0; round < LOOP_GLOB_ROUNDS && options.expandLoopGlob && collect.loopGlobQueries.size > 0; round++) {
-    for (const [key, query] of collect.loopGlobQueries) expansions.set(key, options.expandLoopGlob(query, query.limit ?? LOOP_GLOB_LIMIT));
-    collect = new StateView('collect', null, false, expansions);
+  // that the body's paths, one set per value, are noted and read in the one batch below. A
+  // package script (`npm run x`): its package.json read (no git), then collected again.
+  const globsPending = (round: number): boolean => round < LOOP_GLOB_ROUNDS && options.expandLoopGlob !== undefined && collect.loopGlobQueries.size > 0;
+  const filesPending = (): boolean => collect.fileQueries.size > 0 || collect.dirQueries.size > 0;
+  for (let round = 0; round < Math.max(LOOP_GLOB_ROUNDS, FILE_ROUNDS) && (globsPending(round) || filesPending()); round++) {
+    if (globsPending(round)) for (const [key, query] of collect.loopGlobQueries) expansions.set(key, (options.expandLoopGlob as LoopGlobExpander)(query, query.limit ?? LOOP_GLOB_LIMIT));
+    for (const [key, query] of collect.fileQueries) files?.set(key, options.readFile ? options.readFile(query) : null);
+    for (const [key, query] of collect.dirQueries) files?.set(key, options.listDirs ? options.listDirs(query) : null);
+    collect = new StateView('collect', null, false, expansions, files);
+    first = classifyCommandFully(command, { ...context, view: collect });
+  }
+  if (filesPending()) {
+    for (const key of [...collect.fileQueries.keys(), ...collect.dirQueries.keys()]) files?.set(key, null);
+    collect = new StateView('collect', null, false, expansions, files);
     first = classifyCommandFully(command, { ...context, view: collect });
   }
   const queries = collect.queries;
   // Decided by the text alone: a deny no file can change, or nothing that touches files.
   if (first.verdict.verdict === 'deny' || (queries.paths.size === 0 && queries.cleans.size === 0 && queries.globs.size === 0 && queries.finds.size === 0 && !queries.submoduleRecurse && queries.worktreeRemovals.size === 0 && queries.worktreePrunes.size === 0 && queries.sparseCheckouts.size === 0 && queries.treeLandings.size === 0 && queries.submoduleRemovals.size === 0 && queries.tracked.size === 0 && queries.guardedPaths.size === 0)) return { verdict: withCapture(first.verdict, new Map()), refChanges: first.refChanges };
   const facts = await options.reader(queries);
-  const resolved = new StateView('resolved', facts, collect.ignoreRulesChanged, expansions);
+  const resolved = new StateView('resolved', facts, collect.ignoreRulesChanged, expansions, files);
   const second = classifyCommandFully(command, { ...context, view: resolved });
   const verdict = limitCapture(second.verdict, resolved, command, options.limits ?? DEFAULT_CAPTURE_LIMITS);
   // The tracked files it deletes, for the snapshot taken first to look at their bits.

@@ -88,7 +88,7 @@ const ALLOW_OUTPUT: Record<string, string> = { claude: '', codex: '', gemini: '{
 describe('agent-hook.sh fast path', () => {
   it.each(Object.keys(PAYLOADS))('%s: answers benign commands itself, exactly as the agent module allows', (agent) => {
     const make = PAYLOADS[agent] as (c: string) => string;
-    for (const command of ['ls -la', 'npm test', 'cat README.md', 'npm test 2>&1 | tail -n 40', "echo 'hello world'", 'mkdir -p build/out']) {
+    for (const command of ['ls -la', 'cargo test', 'cat README.md', 'cargo test 2>&1 | tail -n 40', "echo 'hello world'", 'mkdir -p build/out']) {
       const result = runShim(agent, 'pre-tool', make(command));
       expect({ command, ...result }).toEqual({ command, stdout: ALLOW_OUTPUT[agent], stderr: '', code: 0, handedOff: false });
     }
@@ -96,7 +96,7 @@ describe('agent-hook.sh fast path', () => {
 
   it.each(Object.keys(PAYLOADS))('%s: hands risky commands to Node with the payload unchanged', (agent) => {
     const make = PAYLOADS[agent] as (c: string) => string;
-    for (const command of ['git push --force', 'rm -rf src', 'echo $(whoami)', 'curl x | sh', 'ls > out.txt', 'ls *.md', 'GIT_DIR=x ls']) {
+    for (const command of ['git push --force', 'rm -rf src', 'echo $(whoami)', 'curl x | sh', 'ls > out.txt', 'ls *.md', 'GIT_DIR=x ls', 'npm run nuke', 'pnpm db:reset', 'yarn clean']) {
       const payload = make(command);
       const result = runShim(agent, 'pre-tool', payload);
       expect(result.handedOff).toBe(true);
@@ -120,7 +120,7 @@ describe('agent-hook.sh fast path', () => {
 
   it('accepts Copilot toolArgs as an object and Codex commands under cmd', () => {
     expect(runShim('copilot', 'pre-tool', JSON.stringify({ toolName: 'bash', toolArgs: { command: 'ls -la' } })).stdout).toBe('');
-    expect(runShim('codex', 'pre-tool', JSON.stringify({ tool_name: 'exec_command', tool_input: { cmd: 'npm test' } })).stdout).toBe('');
+    expect(runShim('codex', 'pre-tool', JSON.stringify({ tool_name: 'exec_command', tool_input: { cmd: 'cargo test' } })).stdout).toBe('');
     expect(runShim('codex', 'pre-tool', JSON.stringify({ tool_name: 'exec_command', tool_input: { cmd: 'rm -rf x' } })).handedOff).toBe(true);
     // Codex may send the command as an argv array: the shim does not parse arrays.
     expect(runShim('codex', 'pre-tool', JSON.stringify({ tool_name: 'shell', tool_input: { command: ['bash', '-lc', 'ls'] } })).handedOff).toBe(true);
@@ -178,8 +178,9 @@ describe('agent-hook.sh fast path', () => {
     console.log(`agent-hook.sh fast path: ${fast} of ${commands.length} corpus commands answered without Node`);
     // tar and unzip go to the full check since 2026-12-04 (an extraction may replace ignored files: archives.ts),
     // wget and openssl since 2026-12-05 (output-file options: output-files.ts); curl, sort and uniq only
-    // with an option or operand that writes (FAST_PATH_OPTION_RISKY, uniqMayWrite).
-    expect(fast).toBeGreaterThan(40);
+    // with an option or operand that writes (FAST_PATH_OPTION_RISKY, uniqMayWrite); npm, pnpm and yarn
+    // since 2026-12-05 (they run package.json scripts: package-scripts.ts).
+    expect(fast).toBeGreaterThan(30);
   });
 
   it('agrees with fastPathAllows on generated commands, and stays sound on them', () => {

@@ -1,0 +1,175 @@
+/**
+ * Reads the file a FileQuery names (src/policy/command/state.ts): `dir/name`, or with `up` the
+ * nearest `name` in `dir` or a directory above it, as npm, pnpm and yarn find the package.json
+ * whose scripts they run. File system only, no git: one read per directory looked in, at most
+ * FILE_TEXT_LIMIT bytes. Paths are escaped text (escaped-text.ts), so a name that is not UTF-8
+ * goes back to the file system as its bytes.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { escapedBytes, escapedText } from './escaped-text.js';
+import { FILE_TEXT_LIMIT, type FileQuery, type FoundFile } from '../policy/command/state.js';
+
+/** One file: its text, 'missing' where nothing is there (or a parent is not a directory), null where it cannot be read. */
+function readOne(abs: string): { text: string } | 'missing' | null {
+  let fd: number;
+  try {
+    fd = fs.openSync(escapedBytes(abs), 'r');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    return code === 'ENOENT' || code === 'ENOTDIR' ? 'missing' : null;
+  }
+  try {
+    const stat = fs.fstatSync(fd);
+    if (!stat.isFile() || stat.size > FILE_TEXT_LIMIT) return null;
+    const buffer = Buffer.alloc(stat.size);
+    let read = 0;
+    while (read < buffer.length) {
+      const n = fs.readSync(fd, buffer, read, buffer.length - read, read);
+      if (n === 0) break;
+      read += n;
+    }
+    return { text: escapedText(buffer.subarray(0, read)) };
+  } catch {
+    return null;
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+export function readNearestFile(query: FileQuery): FoundFile {
+  let dir = path.posix.resolve(query.dir);
+  for (;;) {
+    const abs = path.posix.join(dir, query.name);
+    const found = readOne(abs);
+    if (found === null) return null;
+    if (found !== 'missing') return { path: abs, text: found.text };
+    const parent = path.posix.dirname(dir);
+    if (!query.up || parent === dir) return 'missing';
+    dir = parent;
+  }
+}
+
+/** Directories one workspace listing may read, and packages it may give: past them, unknown (null). */
+export const WORKSPACE_DIRS_READ = 5000;
+export const WORKSPACE_PACKAGES = 1000;
+
+/** One path segment of a workspace glob (`*`, `?`, `[...]`, `{a,b}`) as a RegExp; null for a literal. */
+function segmentRegExp(segment: string): RegExp | null {
+  if (!/[*?[{]/.test(segment)) return null;
+  let source = '';
+  for (let i = 0; i < segment.length; i++) {
+    const c = segment[i] as string;
+    if (c === '*') source += '[^/]*';
+    else if (c === '?') source += '[^/]';
+    else if (c === '[') {
+      const end = segment.indexOf(']', i + 1);
+      if (end === -1) source += '\\[';
+      else {
+        source += `[${segment.slice(i + 1, end).replace(/^!/, '^').replace(/\\/g, '\\\\')}]`;
+        i = end;
+      }
+    } else if (c === '{') {
+      const end = segment.indexOf('}', i + 1);
+      if (end === -1) source += '\\{';
+      else {
+        source += `(?:${segment.slice(i + 1, end).split(',').map((alt) => alt.replace(/[.+^$()|\\]/g, '\\$&').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]')).join('|')})`;
+        i = end;
+      }
+    } else source += c.replace(/[.+^$()|\\\]}]/g, '\\$&');
+  }
+  return new RegExp(`^${source}$`);
+}
+
+interface Walk {
+  read: number;
+}
+
+function subdirs(dir: string, walk: Walk): string[] | null {
+  if (++walk.read > WORKSPACE_DIRS_READ) return null;
+  let entries: fs.Dirent<Buffer>[];
+  try {
+    entries = fs.readdirSync(escapedBytes(dir), { withFileTypes: true, encoding: 'buffer' });
+  } catch {
+    return [];
+  }
+  const out: string[] = [];
+  for (const entry of entries) {
+    const name = escapedText(entry.name);
+    if (!entry.isDirectory() || name === 'node_modules' || name === '.git') continue;
+    out.push(path.posix.join(dir, name));
+  }
+  return out;
+}
+
+/** The directories one glob selects under root (absolute), or null past the bounds. */
+function globDirs(root: string, glob: string, walk: Walk): string[] | null {
+  const segments = glob.replace(/^\.\//, '').split('/').filter((s) => s !== '' && s !== '.');
+  let current = [root];
+  for (const segment of segments) {
+    const next = new Set<string>();
+    if (segment === '**') {
+      const stack = [...current];
+      for (const dir of current) next.add(dir);
+      while (stack.length > 0) {
+        const dir = stack.pop() as string;
+        const children = subdirs(dir, walk);
+        if (children === null) return null;
+        for (const child of children) {
+          next.add(child);
+          stack.push(child);
+        }
+      }
+    } else if (segment === '..') {
+      for (const dir of current) next.add(path.posix.dirname(dir));
+    } else {
+      const regexp = segmentRegExp(segment);
+      for (const dir of current) {
+        if (regexp === null) {
+          const child = path.posix.join(dir, segment);
+          try {
+            if (fs.statSync(escapedBytes(child)).isDirectory()) next.add(child);
+          } catch {
+            // not there
+          }
+          continue;
+        }
+        const children = subdirs(dir, walk);
+        if (children === null) return null;
+        for (const child of children) if (regexp.test(path.posix.basename(child))) next.add(child);
+      }
+    }
+    current = [...next];
+    if (current.length > WORKSPACE_DIRS_READ) return null;
+  }
+  return current;
+}
+
+/**
+ * The package directories of a workspace (DirQuery): every directory a glob selects that holds a
+ * package.json, less those a `!glob` selects; node_modules and .git are never entered. File
+ * system only, no git; null past WORKSPACE_DIRS_READ directories read or WORKSPACE_PACKAGES found.
+ */
+export function listWorkspaceDirs(query: { root: string; globs: string[] }): string[] | null {
+  const walk: Walk = { read: 0 };
+  const selected = new Set<string>();
+  const excluded = new Set<string>();
+  for (const glob of query.globs) {
+    const negated = glob.startsWith('!');
+    const dirs = globDirs(query.root, negated ? glob.slice(1) : glob, walk);
+    if (dirs === null) return null;
+    for (const dir of dirs) (negated ? excluded : selected).add(dir);
+  }
+  const out: string[] = [];
+  for (const dir of selected) {
+    if (excluded.has(dir)) continue;
+    try {
+      if (!fs.statSync(escapedBytes(path.posix.join(dir, 'package.json'))).isFile()) continue;
+    } catch {
+      continue;
+    }
+    out.push(dir);
+    if (out.length > WORKSPACE_PACKAGES) return null;
+  }
+  return out.sort();
+}

@@ -1,0 +1,243 @@
+/**
+ * Package-manager script invocations (`npm run X`, `pnpm X`, `yarn X`, `bun run X`, `run-s`):
+ * the script's own text from package.json is judged as if typed, in the package's directory
+ * (src/policy/command/package-scripts.ts). Before 2026-12-05 none was read: `npm run nuke` with
+ * `"nuke": "git clean -fdx"` was "allow: no destructive command found" where `git clean -fdx`
+ * typed alone captures the ignored .env and local.db first. Judged through `guard check-command`
+ * and the installed Claude hook; the script's command is then run by hand (no package manager
+ * needs to be installed) and rolled back.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { checkVerdict } from '../../helpers/verdicts.js';
+import { commitFiles, shellOk, writeFiles } from '../../helpers/repo-steps.js';
+import { installedClaudeHook, loggedEvents, rollbackOk } from '../../helpers/guard-steps.js';
+import { stateWithModes } from '../../helpers/state.js';
+import { withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
+import { countGitProcesses, traceEnv } from '../../helpers/git-trace.js';
+import { hookCommandFor } from '../../../src/agents/launcher.js';
+
+const ENV = Buffer.from('API_KEY=s3cr3t\nDB=local\n');
+const DB = Buffer.concat([Buffer.from('SQLite format 3\0', 'latin1'), Buffer.alloc(1024, 0x62), Buffer.from([0xff, 0x00, 0x0a])]);
+
+const SCRIPTS = {
+  nuke: 'git clean -fdx',
+  'db:reset': 'prisma migrate reset --force',
+  'db:seed': 'node seed.js',
+  clean: 'rm -rf dist',
+  build: 'tsc -p .',
+  test: 'vitest run',
+  lint: 'eslint .',
+  dev: 'vite',
+  predeploy: 'git clean -fdx',
+  deploy: 'echo deploy',
+  release: 'echo release',
+  postrelease: 'git reset --hard',
+  'reset-all': 'npm run clean && npm run nuke',
+  'ci:all': 'run-s lint nuke',
+  'all:db': "npm-run-all --parallel 'db:*'",
+  wipe: 'rimraf .env',
+  wipe2: 'shx rm -rf local.db',
+  wipe3: 'del-cli app.log',
+  wipe4: 'premove .env',
+  remove: 'rm',
+  loop: 'npm run loop',
+  start: 'rm -rf ~',
+  'sub:clean': 'cd packages/app && npm run clean',
+};
+
+function setup(t: TestRepo): void {
+  commitFiles(t, {
+    '.gitignore': '.env*\n*.db\n*.log\ndist/\nnode_modules/\n',
+    'package.json': `${JSON.stringify({ name: 'app', private: true, scripts: SCRIPTS }, null, 2)}\n`,
+    'src/index.ts': 'export {};\n',
+    'prisma/schema.prisma': 'datasource db {\n  provider = "sqlite"\n  url = "file:../local.db"\n}\n',
+    'packages/app/package.json': JSON.stringify({ name: '@x/app', scripts: { clean: 'rm -rf .env.local', build: 'tsc' } }),
+    'packages/broken/package.json': '{ "scripts": { "nuke": "git clean -fdx" ',
+  });
+  writeFiles(t, { '.env': [ENV, 0o600], 'local.db': DB, 'app.log': 'log\n', 'dist/a.js': 'x\n', 'packages/app/.env.local': 'LOCAL=1\n' });
+  const init = t.guard(['init', '--yes', '--agents', 'claude']);
+  expect(init.code, init.stderr).toBe(0);
+  // guard's own files committed, so a clean of untracked files takes only what the test means.
+  t.git(['add', '-A']);
+  t.git(['commit', '-q', '-m', 'guard init']);
+}
+
+describe('a package script is judged as its own command, in its package', () => {
+  it('refusals, snapshots and captures of the script, through npm, pnpm, yarn, bun and the run-all runners', async () => {
+    await withTestRepo((t) => {
+      setup(t);
+      const cases: Array<[string, string, string, string[]?]> = [
+        ['git clean -fdx', 'snapshot', 'git-clean', ['.env', 'local.db', 'app.log']],
+        ['npm run nuke', 'snapshot', 'git-clean', ['.env', 'local.db', 'app.log']],
+        ['npm run-script nuke', 'snapshot', 'git-clean'],
+        ['npm --silent run nuke', 'snapshot', 'git-clean'],
+        ['pnpm nuke', 'snapshot', 'git-clean'],
+        ['pnpm run nuke', 'snapshot', 'git-clean'],
+        ['yarn nuke', 'snapshot', 'git-clean'],
+        ['yarn run nuke', 'snapshot', 'git-clean'],
+        ['bun run nuke', 'snapshot', 'git-clean'],
+        ['bun nuke', 'snapshot', 'git-clean'],
+        // the database reset through the script, and the binary where no script has the name
+        ['pnpm db:reset', 'snapshot', 'overwrite-ignored', ['local.db']],
+        ['npx prisma migrate reset --force', 'snapshot', 'overwrite-ignored', ['local.db']],
+        ['pnpm prisma migrate reset --force', 'snapshot', 'overwrite-ignored', ['local.db']],
+        ['yarn prisma migrate reset --force', 'snapshot', 'overwrite-ignored', ['local.db']],
+        ['bun prisma migrate reset --force', 'snapshot', 'overwrite-ignored', ['local.db']],
+        // pre- and post-scripts
+        ['npm run deploy', 'snapshot', 'git-clean'],
+        ['pnpm deploy:x', 'allow', 'no-risk'],
+        ['yarn release', 'snapshot', 'git-reset-hard'],
+        ['npm run deploy --ignore-scripts', 'allow', 'no-risk'],
+        // scripts calling scripts
+        ['npm run reset-all', 'snapshot', 'git-clean'],
+        ['pnpm ci:all', 'snapshot', 'git-clean'],
+        ['npm run all:db', 'snapshot', 'overwrite-ignored'],
+        ['npm run sub:clean', 'snapshot', 'rm-in-repo', ['packages/app/.env.local']],
+        ['npm run loop', 'allow', 'no-risk'], // a script reached again runs what was judged already
+        // deleters inside scripts
+        ['npm run wipe', 'snapshot', 'rm-in-repo', ['.env']],
+        ['npm run wipe2', 'snapshot', 'rm-in-repo', ['local.db']],
+        ['npm run wipe3', 'snapshot', 'rm-in-repo', ['app.log']],
+        ['npm run wipe4', 'snapshot', 'rm-in-repo', ['.env']],
+        // arguments appended as the manager passes them
+        ['npm run remove -- .env', 'snapshot', 'rm-in-repo', ['.env']],
+        ['npm run remove .env', 'snapshot', 'rm-in-repo', ['.env']],
+        ['pnpm remove:x .env', 'allow', 'no-risk'],
+        ['yarn run remove -- -f .env', 'snapshot', 'rm-in-repo', ['.env']],
+        // the lifecycle names npm runs itself
+        ['npm start', 'deny', 'rm-home'],
+        ['npm test', 'allow', 'no-risk'],
+        ['npm t', 'allow', 'no-risk'],
+        // where the manager runs: --prefix, -C, --cwd
+        ['npm --prefix packages/app run clean', 'snapshot', 'rm-in-repo', ['packages/app/.env.local']],
+        ['pnpm -C packages/app clean', 'snapshot', 'rm-in-repo', ['packages/app/.env.local']],
+        ['yarn --cwd packages/app clean', 'snapshot', 'rm-in-repo', ['packages/app/.env.local']],
+        ['cd packages/app && npm run clean', 'snapshot', 'rm-in-repo', ['packages/app/.env.local']],
+        // nothing runs: no such script, an npm command of its own, a package.json that is not JSON
+        ['npm run nope', 'allow', 'no-risk'],
+        ['npm nuke', 'allow', 'no-risk'],
+        ['npm --prefix packages/broken run nuke', 'allow', 'no-risk'],
+      ];
+      for (const [command, verdict, rule, captured] of cases) {
+        const v = checkVerdict(t, command, { asAgent: true });
+        expect(v, command).toMatchObject({ verdict, rule });
+        for (const file of captured ?? []) expect(v.reason, command).toContain(file);
+      }
+      // From a subdirectory: the nearest package.json above it.
+      expect(checkVerdict(t, 'npm run nuke', { asAgent: true, cwd: path.join(t.dir, 'src') })).toMatchObject({ verdict: 'snapshot', rule: 'git-clean' });
+    });
+  });
+
+  it('everyday script runs stay allowed, with no snapshot and no git process for check-command', async () => {
+    await withTestRepo((t) => {
+      setup(t);
+      for (const command of ['npm run build', 'npm test', 'pnpm lint --fix', 'yarn dev', 'npm run clean', 'pnpm build', 'bun run build', 'npm run lint -- --fix', 'pnpm install', 'npm ci', 'yarn', 'npm install left-pad', 'npm run db:seed', 'pnpm -C packages/app build']) {
+        expect(checkVerdict(t, command, { asAgent: true }), command).toMatchObject({ verdict: 'allow', rule: 'no-risk' });
+      }
+      // check-command opens the repository (one rev-parse) for any command; reading package.json adds none.
+      const checkGits = (command: string): string[][] => {
+        const trace = path.join(t.base, `trace-${command.replace(/\W+/g, '-')}.json`);
+        const r = t.guard(['check-command', '--json', command], { env: { CLAUDECODE: '1', ...traceEnv(trace) } });
+        expect(JSON.parse(r.stdout), command).toMatchObject({ verdict: 'allow' });
+        return countGitProcesses(trace).argv;
+      };
+      const plain = checkGits('echo hi');
+      expect(plain).toHaveLength(1);
+      for (const command of ['npm run build', 'pnpm lint --fix', 'yarn dev']) expect(checkGits(command), command).toEqual(plain);
+      // A script costs what its command typed alone costs.
+      expect(checkGits('npm run clean')).toEqual(checkGits('rm -rf dist'));
+      // Through the installed hook: the same git processes as any other command its Node check allows.
+      let calls = 0;
+      const hookGits = (command: string): number => {
+        // A file per call: the watcher the first call starts keeps writing to that call's file.
+        const trace = path.join(t.base, `hook-${++calls}.json`);
+        const payload = { session_id: 's', cwd: t.dir, hook_event_name: 'PreToolUse', tool_name: 'Bash', tool_input: { command } };
+        const r = spawnSync('sh', ['-c', hookCommandFor('claude', 'pre-tool')], { cwd: t.dir, env: { ...t.env, ...traceEnv(trace) }, input: JSON.stringify(payload), encoding: 'utf8' });
+        expect(r.status, r.stderr).toBe(0);
+        expect(r.stdout.trim(), command).toBe('');
+        return countGitProcesses(trace).total;
+      };
+      // `echo guard` reaches Node too (the word guard), and is allowed with nothing to look at.
+      // The first call that reaches Node starts the session (and its watcher): not counted.
+      hookGits('echo guard');
+      const baseline = hookGits('echo guard');
+      for (const command of ['npm run build', 'pnpm lint --fix', 'yarn dev']) expect(hookGits(command), command).toBe(baseline);
+      expect(hookGits('npm run clean')).toBe(hookGits('rm -rf dist'));
+      expect(loggedEvents(t, 'allowed-after-snapshot')).toEqual([]);
+    });
+  });
+
+  it('a workspace selection judges the script in every package of the workspace, and its root\'s install lifecycle in each', async () => {
+    await withTestRepo((t) => {
+      commitFiles(t, {
+        '.gitignore': '.env\nnode_modules/\ndist/\n',
+        'pnpm-workspace.yaml': "packages:\n  - 'packages/*'\n  # the apps\n  - apps/**\n  - '!apps/legacy/**'\n\ncatalog:\n  x: 1\n",
+        'package.json': JSON.stringify({ name: 'root', private: true, workspaces: ['packages/*'], scripts: { build: 'pnpm -r run build', lint: 'eslint .' } }),
+        'packages/a/package.json': JSON.stringify({ name: 'a', scripts: { build: 'tsc', test: 'vitest run' } }),
+        'packages/b/package.json': JSON.stringify({ name: 'b', scripts: { build: 'git clean -fdx', postinstall: 'rm -rf ~' } }),
+        'apps/web/package.json': JSON.stringify({ name: 'web', scripts: { reset: 'git reset --hard', build: 'vite build' } }),
+        'apps/legacy/package.json': JSON.stringify({ name: 'legacy', scripts: { lint: 'rm -rf ~' } }),
+        'apps/web/node_modules/x/package.json': JSON.stringify({ name: 'x', scripts: { lint: 'rm -rf ~' } }),
+      });
+      writeFiles(t, { '.env': [ENV, 0o600] });
+      const init = t.guard(['init', '--yes', '--agents', 'claude']);
+      expect(init.code, init.stderr).toBe(0);
+      t.git(['add', '-A']);
+      t.git(['commit', '-q', '-m', 'guard init']);
+      const cases: Array<[string, string, string]> = [
+        // The root's build runs every package's build (a cycle through the root is judged once).
+        ['pnpm build', 'snapshot', 'git-clean'],
+        ['pnpm -r build', 'snapshot', 'git-clean'],
+        ['pnpm -r run build', 'snapshot', 'git-clean'],
+        // A filter guard does not resolve selects every package: b's build is among them.
+        ['pnpm --filter a build', 'snapshot', 'git-clean'],
+        ['pnpm -F ...a build', 'snapshot', 'git-clean'],
+        ['pnpm --filter web reset', 'snapshot', 'git-reset-hard'],
+        ['npm run build -w packages/a', 'snapshot', 'git-clean'],
+        ['npm run build --workspaces', 'snapshot', 'git-clean'],
+        ['yarn workspace web reset', 'snapshot', 'git-reset-hard'],
+        ['yarn workspaces foreach -A run reset', 'snapshot', 'git-reset-hard'],
+        ['bun --filter a build', 'snapshot', 'git-clean'],
+        // Installs run every workspace package's install lifecycle.
+        ['pnpm install', 'deny', 'rm-home'],
+        ['npm install', 'deny', 'rm-home'],
+        ['yarn', 'deny', 'rm-home'],
+        ['pnpm install --ignore-scripts', 'allow', 'no-risk'],
+        // Excluded (`!apps/legacy/**`) and node_modules packages are not the workspace's; a script no package has runs nothing.
+        ['pnpm -r lint', 'allow', 'no-risk'],
+        ['pnpm -r test', 'allow', 'no-risk'],
+        ['npm run nope --workspaces', 'allow', 'no-risk'],
+      ];
+      for (const [command, verdict, rule] of cases) expect(checkVerdict(t, command, { asAgent: true }), command).toMatchObject({ verdict, rule });
+      // From inside a package: the workspace's root is found above it.
+      expect(checkVerdict(t, 'pnpm -r build', { asAgent: true, cwd: path.join(t.dir, 'packages/a') })).toMatchObject({ verdict: 'snapshot', rule: 'git-clean' });
+      expect(checkVerdict(t, 'pnpm build', { asAgent: true, cwd: path.join(t.dir, 'packages/a') })).toMatchObject({ verdict: 'allow', rule: 'no-risk' });
+      // A workspace file guard cannot read: refused for an agent, as a command it cannot see.
+      fs.writeFileSync(path.join(t.dir, 'pnpm-workspace.yaml'), 'packages: *anchor\n');
+      expect(checkVerdict(t, 'pnpm -r build', { asAgent: true })).toMatchObject({ verdict: 'deny', rule: 'opaque-command' });
+      expect(checkVerdict(t, 'npm run lint', { asAgent: true })).toMatchObject({ verdict: 'allow', rule: 'no-risk' });
+    });
+  });
+
+  it('npm run nuke through the installed hook: the ignored .env and local.db captured first, and the rollback gives their bytes and modes back', async () => {
+    await withTestRepo((t) => {
+      setup(t);
+      const files = ['.env', 'local.db', 'app.log'];
+      // dist/ is regenerable output: the clean takes it and no snapshot holds it, by design.
+      fs.rmSync(path.join(t.dir, 'dist'), { recursive: true });
+      const before = stateWithModes(t, files);
+      expect(installedClaudeHook(t, 'npm run nuke').decision).toBe('allow');
+      expect(loggedEvents<{ capturedIgnored?: string[] }>(t, 'allowed-after-snapshot')).toEqual([expect.objectContaining({ capturedIgnored: ['.env', 'app.log', 'local.db', 'packages/app/.env.local'] })]);
+      // What the script runs.
+      shellOk(t, 'git clean -fdx');
+      expect(fs.existsSync(path.join(t.dir, '.env'))).toBe(false);
+      rollbackOk(t);
+      expect(stateWithModes(t, files)).toEqual(before);
+      expect(fs.readFileSync(path.join(t.dir, '.env'))).toEqual(ENV);
+      expect(fs.readFileSync(path.join(t.dir, 'local.db'))).toEqual(DB);
+    });
+  });
+});
