@@ -142,6 +142,17 @@ function packageAt(rt: Runtime, dir: string | null, up: boolean, inv: Invocation
     return 'unknown';
   }
   if (found === 'missing') return 'none';
+  // Parsed once per read (the same answer comes back in every pass).
+  const cached = parsed.get(found);
+  if (cached !== undefined) return cached;
+  const pkg = parsePackage(found);
+  parsed.set(found, pkg);
+  return pkg;
+}
+
+const parsed = new WeakMap<object, Package | 'none'>();
+
+function parsePackage(found: { path: string; text: string }): Package | 'none' {
   let json: unknown;
   try {
     json = JSON.parse(found.text.charCodeAt(0) === 0xfeff ? found.text.slice(1) : found.text);

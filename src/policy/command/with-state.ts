@@ -7,7 +7,7 @@ import { classifyCommandFully } from './index.js';
 import type { RefChange } from './ref-changes.js';
 import { ALLOW, makeVerdict } from './rules.js';
 import { checkDeleteAbs, checkWriteAbs } from './targets.js';
-import { DEFAULT_CAPTURE_LIMITS, StateView, type CaptureLimits, type DirLister, type FileReader, type FoundFile, type LoopGlobExpander, type StateReader, type StateVerdict } from './state.js';
+import { DEFAULT_CAPTURE_LIMITS, StateView, type CaptureLimits, type DirLister, type FileReader, type FoundFile, fileQueryKey, type LoopGlobExpander, type StateReader, type StateVerdict } from './state.js';
 import type { CommandContext, Verdict } from './types.js';
 
 export interface StateOptions {
@@ -70,7 +70,13 @@ export async function classifyWithState(command: string, context: CommandContext
   const filesPending = (): boolean => collect.fileQueries.size > 0 || collect.dirQueries.size > 0;
   for (let round = 0; round < Math.max(LOOP_GLOB_ROUNDS, FILE_ROUNDS) && (globsPending(round) || filesPending()); round++) {
     if (globsPending(round)) for (const [key, query] of collect.loopGlobQueries) expansions.set(key, (options.expandLoopGlob as LoopGlobExpander)(query, query.limit ?? LOOP_GLOB_LIMIT));
-    for (const [key, query] of collect.fileQueries) files?.set(key, options.readFile ? options.readFile(query) : null);
+    for (const [key, query] of collect.fileQueries) {
+      if (files?.has(key)) continue;
+      const found = options.readFile ? options.readFile(query) : null;
+      files?.set(key, found);
+      // The nearest file from a directory that holds it is that file: the other spelling is answered too.
+      if (found !== null && found !== 'missing' && found.path === `${query.dir.replace(/\/$/, '')}/${query.name}`) files?.set(fileQueryKey({ ...query, up: !query.up }), found);
+    }
     for (const [key, query] of collect.dirQueries) files?.set(key, options.listDirs ? options.listDirs(query) : null);
     collect = new StateView('collect', null, false, expansions, files);
     first = classifyCommandFully(command, { ...context, view: collect });

@@ -128,6 +128,13 @@ describe('a package script is judged as its own command, in its package', () => 
       }
       // From a subdirectory: the nearest package.json above it.
       expect(checkVerdict(t, 'npm run nuke', { asAgent: true, cwd: path.join(t.dir, 'src') })).toMatchObject({ verdict: 'snapshot', rule: 'git-clean' });
+      // A package directory whose name is not UTF-8: read by its bytes.
+      const odd = Buffer.concat([Buffer.from(path.join(t.dir, 'pk')), Buffer.from([0xff])]);
+      fs.mkdirSync(odd);
+      fs.writeFileSync(Buffer.concat([odd, Buffer.from('/package.json')]), JSON.stringify({ scripts: { wipe: 'rm -f .env' } }));
+      fs.writeFileSync(Buffer.concat([odd, Buffer.from('/.env')]), 'X=1\n');
+      expect(checkVerdict(t, "cd $'pk\\377' && npm run wipe", { asAgent: true })).toMatchObject({ verdict: 'snapshot', rule: 'rm-in-repo' });
+      expect(checkVerdict(t, "npm --prefix $'pk\\377' run wipe", { asAgent: true })).toMatchObject({ verdict: 'snapshot', rule: 'rm-in-repo' });
     });
   });
 
