@@ -39,11 +39,24 @@ const cpuEnv = { ...env, NODE_OPTIONS: `--require ${path.join(path.dirname(new U
 // Each variant keeps its V8 code caches (bin/code-cache.js) in a directory of its own: in a shared
 // one every run found the other build's cache, dropped it and compiled from source.
 let variantCache = {};
-const timeGuard = (args, cwd, extra = {}) => { const t = process.hrtime.bigint(); const r = spawnSync(process.execPath, args, { cwd, env: { ...cpuEnv, ...variantCache, ...extra }, encoding: 'utf8' }); if (r.status !== 0) throw new Error(`${args.join(' ')}: ${r.stderr}`); return Number(process.hrtime.bigint() - t) / 1e6; };
+// Through /usr/bin/time: the CPU of the whole tree (guard's Node and every git process it waited
+// for; not the detached background push) goes to treeCpu[variant].
+let variantName = '';
+const timeGuard = (args, cwd, extra = {}) => {
+  const timeFile = `${cpuFile}.time`;
+  const t = process.hrtime.bigint();
+  const r = spawnSync('/usr/bin/time', ['-f', '%U %S', '-o', timeFile, process.execPath, ...args], { cwd, env: { ...cpuEnv, ...variantCache, ...extra }, encoding: 'utf8' });
+  const wall = Number(process.hrtime.bigint() - t) / 1e6;
+  if (r.status !== 0) throw new Error(`${args.join(' ')}: ${r.stderr}`);
+  const [user, sys] = fs.readFileSync(timeFile, 'utf8').trim().split('\n').pop().split(' ').map(Number);
+  treeCpu[variantName]?.push((user + sys) * 1000);
+  return wall;
+};
+let treeCpu = {};
 for (const dir of dirs) {
   const res = { status: [], node: [] };
   const cpu = {};
-  const treeCpu = {};
+  treeCpu = {};
   const daemonCpu = {};
   for (const v of Object.keys(variants)) { res[v] = []; cpu[v] = []; treeCpu[v] = []; daemonCpu[v] = []; }
   const loads = [];
@@ -52,6 +65,7 @@ for (const dir of dirs) {
     for (const [v, root] of r % 2 ? order.reverse() : order) {
       const bin = path.join(root, 'bin/guard.js');
       variantCache = { XDG_CACHE_HOME: path.join(HOME, `cache-${v}`) };
+      variantName = v;
       loads.push(os.loadavg()[0]);
       fs.rmSync(cpuFile, { force: true });
       if (mode === 'watch') {
@@ -129,6 +143,15 @@ for (const dir of dirs) {
     }
   }
   const st = med(res.status);
-  const line = Object.entries(res).filter(([, a]) => a.length).map(([k, a]) => `${k} ${med(a).toFixed(0)} ms [${a.map((x) => x.toFixed(0)).join(' ')}]${k === 'status' ? '' : ` ${(med(a) / st).toFixed(2)}x`}${cpu[k]?.length ? ` cpu ${med(cpu[k]).toFixed(0)} ms` : ''}${treeCpu[k]?.length ? ` (tree ${med(treeCpu[k]).toFixed(0)} ms, daemon ${daemonCpu[k].length ? med(daemonCpu[k]).toFixed(0) : '-'} ms)` : ''}`).join('; ');
+  const line = Object.entries(res).filter(([, a]) => a.length).map(([k, a]) => `${k} ${med(a).toFixed(0)} ms [${a.map((x) => x.toFixed(0)).join(' ')}]${k === 'status' ? '' : ` ${(med(a) / st).toFixed(2)}x`}${cpu[k]?.length ? ` cpu ${med(cpu[k]).toFixed(0)} ms` : ''}${treeCpu[k]?.length ? ` (tree ${med(treeCpu[k]).toFixed(0)} ms${mode === 'session' || mode === 'watch' ? `, daemon ${daemonCpu[k].length ? med(daemonCpu[k]).toFixed(0) : '-'} ms` : ''})` : ''}`).join('; ');
   console.log(`${path.basename(dir)} ${mode} (load ${Math.min(...loads).toFixed(1)}-${Math.max(...loads).toFixed(1)}, ${rounds} rounds): ${line}`);
+  // Two variants: the second against the first, round by round (each round ran both, in turns).
+  const [a, b] = Object.keys(variants);
+  if (b) {
+    const paired = (x, y) => {
+      const d = x.map((v, i) => y[i] - v).filter((v) => Number.isFinite(v));
+      return `${med(d) >= 0 ? '+' : ''}${med(d).toFixed(1)} ms median, lower in ${d.filter((v) => v < 0).length} of ${d.length}`;
+    };
+    console.log(`  ${b} vs ${a}, paired by round: wall ${paired(res[a], res[b])}${treeCpu[a]?.length ? `; tree CPU ${paired(treeCpu[a], treeCpu[b])}` : ''}${cpu[a]?.length ? `; guard CPU ${paired(cpu[a], cpu[b])}` : ''}`);
+  }
 }

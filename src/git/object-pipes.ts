@@ -4,8 +4,8 @@
  * instead of starting `cat-file` or `hash-object` for each batch. A process start from the 80 MB
  * daemon costs 5-10 ms before git runs at all, and a process that reads its stdin to the end
  * waits for the daemon's event loop to close it; a process already running answers a request
- * as soon as it is written. One-shot commands never call keepObjectPipes: nothing of theirs
- * outlives them.
+ * as soon as it is written. A snapshot taken by a one-shot command keeps them for its own length
+ * (snapshot/create.ts) and ends them before it returns: nothing of theirs outlives it.
  *
  * What a long-lived process cannot get wrong: objects never change (a tree or a tag read by id,
  * or `<tree>:<path>`, is the same bytes whenever it is read; git finds objects packed or pruned
@@ -33,7 +33,15 @@ export interface ObjectPipes {
   readObjects(names: string[]): Promise<Array<PipedObject | null>>;
   /** Writes each file (plain ASCII path, no line break) as an object of `type`, without filters; their ids in order. */
   hashFiles(type: 'blob' | 'tag' | 'tree' | 'commit', files: string[]): Promise<string[]>;
+  /**
+   * Starts the processes for these kinds of request now, if they are not running, so that the
+   * first request finds one ready: a caller that knows it will write objects starts them while
+   * it waits for something else (a snapshot, during its walk).
+   */
+  warm(kinds: Array<'read' | ObjectKind>): void;
 }
+
+type ObjectKind = 'blob' | 'tag' | 'tree' | 'commit';
 
 export interface KeptObjectPipes {
   /** Ends every process (after the request in progress); later requests start one-shot processes again. */
@@ -70,6 +78,13 @@ class LongLived {
     return turn;
   }
 
+  /** Starts the process now unless one is running (in turn: never beside a request in progress). */
+  warm(): void {
+    this.queue = this.queue.then(() => {
+      if (!this.pipe?.alive()) this.pipe = this.start();
+    });
+  }
+
   async close(): Promise<void> {
     await this.queue;
     const pipe = this.pipe;
@@ -104,13 +119,21 @@ class Pipes implements ObjectPipes {
     });
   }
 
-  hashFiles(type: 'blob' | 'tag' | 'tree' | 'commit', files: string[]): Promise<string[]> {
+  private hasher(type: ObjectKind): LongLived {
     let hasher = this.hashers.get(type);
     if (!hasher) {
       hasher = new LongLived(() => openGitPipe(['hash-object', '-w', '-t', type, '--no-filters', '--stdin-paths'], { cwd: this.root }));
       this.hashers.set(type, hasher);
     }
-    return hasher.use(async (pipe) => {
+    return hasher;
+  }
+
+  warm(kinds: Array<'read' | ObjectKind>): void {
+    for (const kind of new Set(kinds)) (kind === 'read' ? this.catFile : this.hasher(kind)).warm();
+  }
+
+  hashFiles(type: ObjectKind, files: string[]): Promise<string[]> {
+    return this.hasher(type).use(async (pipe) => {
       pipe.write(files.map((f) => `${f}\n`).join(''));
       const ids = await pipe.readRecords(files.length);
       const bad = ids.find((id) => !/^[0-9a-f]{40}([0-9a-f]{24})?$/.test(id));

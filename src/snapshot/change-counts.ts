@@ -1,7 +1,8 @@
 /**
  * What a snapshot's `changes` counts (format.ts `ChangeCounts`, shown by `guard list`): the files
- * that differ between the previous snapshot's tree and this one's, from one
- * `git diff-tree -r -z --no-renames --name-status`.
+ * that differ between the previous snapshot's tree and this one's, as
+ * `git diff-tree -r -z --no-renames --name-status` lists them (tree-diff.ts reads them so through
+ * the snapshot's running cat-file; a large difference is one diff-tree).
  *
  * Ignored files a snapshot captured (its `ignored`: the session start's, or before a command
  * deletes or replaces them) are in that snapshot's tree only, never in the next one's, which

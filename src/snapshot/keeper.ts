@@ -132,9 +132,13 @@ function keeperContents(refs: RefRecord[], extraTips: string[], rawIndex: string
   return { tips: [...tips].sort(), tags: [...tags], others: [...others.values()] };
 }
 
-/** The tag set a tags keeper stands for: the ids the tag refs point to (names do not matter). */
-function tagKey(oids: Iterable<string>): string {
-  return [...new Set(oids)].sort().join(' ');
+/** Whether two lists of tag ids are the same set: the tag set a tags keeper stands for (names do not matter). */
+function sameTagSet(a: Iterable<string>, b: Iterable<string>): boolean {
+  const left = new Set(a);
+  const right = new Set(b);
+  if (left.size !== right.size) return false;
+  for (const oid of left) if (!right.has(oid)) return false;
+  return true;
 }
 
 /**
@@ -178,7 +182,7 @@ function hasTwoLevels(previous: Snapshot | null): previous is Snapshot & { tagsK
 async function tagsKeeperCommit(repo: Repo, tagRefs: RefRecord[], previous: Snapshot | null): Promise<string | null> {
   if (tagRefs.length === 0) return null;
   const previousTags = previous ? Object.entries(previous.refs).filter(([name]) => isTagRef({ refname: name })).map(([, oid]) => oid) : [];
-  if (hasTwoLevels(previous) && previous.tagsKeeper && tagKey(previousTags) === tagKey(tagRefs.map((r) => r.oid))) return previous.tagsKeeper;
+  if (hasTwoLevels(previous) && previous.tagsKeeper && sameTagSet(previousTags, tagRefs.map((r) => r.oid))) return previous.tagsKeeper;
   // The blobs of tags recorded before are in the previous T, or in an older-layout K.
   const prior = previous ? (hasTwoLevels(previous) ? previous.tagsKeeper : previous.keeper) : null;
   const contents = keeperContents(tagRefs, [], null, await tagChains(repo, tagRefs));

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fs from 'node:fs';
+import path from 'node:path';
 import { withTestRepo } from '../../helpers/git-repo.js';
 import { openRepo } from '../../../src/git/repo.js';
 import { readObjects, writeObjects } from '../../../src/git/batch-objects.js';
@@ -94,17 +95,20 @@ describe('long-lived object processes (src/git/object-pipes.ts)', () => {
       expect(repo.guard(['watch', 'stop']).code).toBe(0);
       await waitFor('no cat-file or hash-object left running in the repository', () => inRepo().length === 0, 30_000, 50);
     }));
-  it('write the commits commit-tree writes, byte for byte (the daemon writes snapshot commits through them)', async () => {
+  it.each(['sha1', 'sha256'])('write the commits commit-tree writes, byte for byte (every snapshot writes its commits through them), %s', async (format) => {
     await withTestRepo(async (repo) => {
-      repo.write('a.txt', 'a\n');
-      repo.git(['add', '-A']);
-      repo.git(['commit', '-q', '-m', 'base']);
+      const dir = path.join(repo.base, format);
+      repo.git(['init', '-q', `--object-format=${format}`, '-b', 'main', dir]);
+      fs.writeFileSync(path.join(dir, 'a.txt'), 'a\n');
+      repo.git(['add', '-A'], { cwd: dir });
+      repo.git(['commit', '-q', '-m', 'base'], { cwd: dir });
       // The whole hermetic environment, fixed dates included: cases without dates of their own take
       // this process's, and a second that ticks between the two runs must not change the bytes.
       Object.assign(process.env, repo.env);
-      const r = await openRepo(repo.dir);
-      const tree = repo.git(['rev-parse', 'HEAD^{tree}']).trim();
-      const head = repo.git(['rev-parse', 'HEAD']).trim();
+      const r = await openRepo(dir);
+      const tree = repo.git(['rev-parse', 'HEAD^{tree}'], { cwd: dir }).trim();
+      const head = repo.git(['rev-parse', 'HEAD'], { cwd: dir }).trim();
+      expect(head).toHaveLength(format === 'sha256' ? 64 : 40);
       const long = `${JSON.stringify({ refs: Array.from({ length: 2000 }, (_, i) => `refs/tags/v${i}`) })}\n`;
       const cases: Array<[string, string[], string, Record<string, string>]> = [
         [tree, [head], 'guard index\n', {}],
@@ -123,7 +127,7 @@ describe('long-lived object processes (src/git/object-pipes.ts)', () => {
         for (const [t, parents, message, env] of cases) piped.push(await commitTree(r, t, parents, message, env));
         // The fixed dates (test/helpers/env.ts, set above) make both runs write the same bytes.
         expect(piped).toEqual(oneShot);
-        for (const oid of piped) expect(repo.git(['cat-file', '-t', oid]).trim()).toBe('commit');
+        for (const oid of piped) expect(repo.git(['cat-file', '-t', oid], { cwd: dir }).trim()).toBe('commit');
       } finally {
         await kept.close();
       }
