@@ -15,6 +15,7 @@
  *  - no other hooks run in it: `core.hooksPath` points at a directory of its own that holds only
  *    that hook, so a global hooks path cannot run code when guard pushes.
  */
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { GuardError } from '../errors.js';
@@ -91,10 +92,23 @@ export async function ensureBackupRepo(backup: string, source: { root: string })
   ];
   const git = inBackup(backup);
   if (!fresh) {
+    // The config file as it was when git last found every setting in it for this root: then it
+    // still has them, and git is not asked again (a process in series before every push; the
+    // session start's push is on the agent's path). `config --local` reads that one file and
+    // follows no include, so its bytes are all it depends on. Any write to it (a `git config`,
+    // an edit) changes them, and git is asked again.
+    const before = readConfigBytes(backup);
+    if (before && checkedConfig(backup) === configStamp(source.root, before)) {
+      assertSelfContained(backup);
+      return;
+    }
     const current = await runGit(['config', '--local', '-z', '--list'], { ...git, okCodes: [1] });
     const have = new Set(current.stdout.toString('utf8').split('\0').map((kv) => kv.replace('\n', '=')));
     if (settings.every(([k, v]) => have.has(`${k.toLowerCase()}=${v}`)) && have.has(`guard.root=${source.root}`)) {
       assertSelfContained(backup);
+      // Only bytes git was seen to read (the same before and after it looked) are remembered.
+      const after = readConfigBytes(backup);
+      if (before && after && before.equals(after)) rememberCheckedConfig(backup, configStamp(source.root, before));
       return;
     }
   }
@@ -102,6 +116,41 @@ export async function ensureBackupRepo(backup: string, source: { root: string })
   // Every worktree root the backup served, so a backup can be matched to a directory even without the index.
   await runGit(['config', '--local', '--replace-all', 'guard.root', source.root, `^${escapeRegex(source.root)}$`], git);
   assertSelfContained(backup);
+}
+
+/** Where ensureBackupRepo remembers the config it found complete (a hash of the bytes, with the root). */
+function checkedConfigFile(backup: string): string {
+  return path.join(backup, 'guard', 'config-checked');
+}
+
+function readConfigBytes(backup: string): Buffer | null {
+  try {
+    return fs.readFileSync(path.join(backup, 'config'));
+  } catch {
+    return null;
+  }
+}
+
+function configStamp(root: string, bytes: Buffer): string {
+  return `${JSON.stringify(root)} ${createHash('sha256').update(bytes).digest('hex')}\n`;
+}
+
+function checkedConfig(backup: string): string | null {
+  try {
+    return fs.readFileSync(checkedConfigFile(backup), 'utf8');
+  } catch {
+    return null;
+  }
+}
+
+function rememberCheckedConfig(backup: string, stamp: string): void {
+  try {
+    const file = checkedConfigFile(backup);
+    fs.writeFileSync(`${file}.tmp`, stamp, { mode: 0o600 });
+    fs.renameSync(`${file}.tmp`, file);
+  } catch {
+    // Not remembered: the next push asks git again.
+  }
 }
 
 function escapeRegex(text: string): string {
