@@ -184,6 +184,7 @@ guard_benign() {
       [aA][lL][eE][mM][bB][iI][cC]|[kK][nN][eE][xX]|[sS][eE][qQ][uU][eE][lL][iI][zZ][eE]|[dD][rR][iI][zZ][zZ][lL][eE]|[tT][yY][pP][eE][oO][rR][mM]|\
       [dD][oO][tT][eE][nN][vV]|[dD][oO][tT][eE][nN][vV][xX]|\
       [nN][pP][mM]|[pP][nN][pP][mM]|[yY][aA][rR][nN]|[pP][rR][eE][mM][oO][vV][eE]|\
+      [tT][uU][rR][bB][oO]|[lL][eE][rR][nN][aA]|[nN][xX]|\
       [pP][yY][tT][hH][oO][nN]*|[pP][yY][pP][yY]*|[pP][eE][rR][lL]*|\
       [rR][uU][bB][yY]*|[pP][hH][pP]*|[lL][uU][aA]*|[gG][iI][tT]_*|[gG][uU][aA][rR][dD]_*) return 1 ;;
       # END risky words

@@ -13,7 +13,7 @@ import { classifyGit } from './git.js';
 import { classifyOutputFiles, OUTPUT_FILE_PROGRAMS } from './output-files.js';
 import { classifyDatabaseClient, classifyMigrationTool, DATABASE_PROGRAMS, MIGRATION_PROGRAMS } from './databases.js';
 import { classifyRunner, RUNNER_PROGRAMS } from './runners.js';
-import { classifyBunScript, classifyPackageManager, classifyRunAll } from './package-scripts.js';
+import { classifyBunScript, classifyMonorepoRun, classifyPackageManager, classifyRunAll } from './package-scripts.js';
 import { parseWords } from './parse.js';
 import { classifyScriptCommand, SCRIPT_COMMANDS } from './scripts.js';
 import { makeVerdict } from './rules.js';
@@ -73,6 +73,8 @@ const WRAPPERS: Record<string, WrapperSpec> = {
   'with-contenv': {},
   // shx (ShellJS's commands for package scripts): `shx rm -rf dist` is `rm -rf dist`.
   shx: {},
+  // `corepack pnpm install`, `corepack yarn nuke`: the package manager it runs.
+  corepack: {},
 };
 
 export function classifyInvocation(inv: Invocation, rt: Runtime): void {
@@ -134,6 +136,10 @@ export function classifyInvocation(inv: Invocation, rt: Runtime): void {
     case 'npm-run-all':
     case 'npm-run-all2':
       return classifyRunAll(inv, args, rt, name);
+    case 'turbo':
+    case 'lerna':
+    case 'nx':
+      return classifyMonorepoRun(inv, args, rt, name);
     case 'eval':
       return classifyEval(inv, args, rt);
     case 'source':

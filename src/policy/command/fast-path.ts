@@ -65,7 +65,7 @@ export const FAST_PATH_RISKY_WORDS: readonly string[] = [
   // `dotenv set KEY VALUE` / `dotenvx set` rewrite .env (runners.ts); the other runners only run words checked anyway
   'dotenv', 'dotenvx',
   // package managers run package.json scripts (package-scripts.ts): `npm run nuke` is what its script says
-  'npm', 'pnpm', 'yarn', 'premove',
+  'npm', 'pnpm', 'yarn', 'premove', 'turbo', 'lerna', 'nx',
 ];
 
 /**

@@ -42,9 +42,13 @@
  * workspace file it cannot read or a workspace over its listing bounds is unknown):
  * workspaceMembers. An install runs every workspace package's install lifecycle.
  *
- * `npm`, `pnpm` and `yarn` are risky words of the hook's sh fast path (fast-path.ts): a line with
- * one is judged in Node. `run-s`/`run-p` typed alone (or through npx) are not, so they are judged
- * inside scripts only; `corepack pnpm ...` is not peeled.
+ * turbo, lerna and nx run scripts across the workspace (`turbo run build`, `lerna run build`,
+ * `nx run-many -t build`): classifyMonorepoRun, each task as a workspace run. `corepack pnpm`
+ * is peeled as a wrapper (commands.ts).
+ *
+ * `npm`, `pnpm`, `yarn`, `turbo`, `lerna`, `nx` are risky words of the hook's sh fast path
+ * (fast-path.ts): a line with one is judged in Node. `run-s`/`run-p` typed alone (or through npx) are not, so they are judged
+ * inside scripts only.
  */
 import path from 'node:path';
 import { knownField, type Field } from './expand.js';
@@ -660,3 +664,64 @@ function scriptPattern(pattern: string): (name: string) => boolean {
   const regexp = new RegExp(`^${source}$`);
   return (name) => regexp.test(name);
 }
+
+/** turbo's own commands: `turbo X` runs the task X for any other word. */
+const TURBO_BUILTINS = new Set(['login', 'logout', 'link', 'unlink', 'prune', 'gen', 'generate', 'daemon', 'ls', 'info', 'query', 'telemetry', 'scan', 'bin', 'completion', 'boundaries', 'devtools', 'help', 'watch']);
+/** Options of turbo, lerna and nx that take a value (as a separate word). */
+const MONOREPO_VALUES = new Set(['--filter', '-F', '--scope', '--ignore', '--concurrency', '--cache-dir', '--graph', '--log-order', '--output-logs', '--env-mode', '--since', '--projects', '-p', '--exclude', '--parallel', '--configuration', '-c', '--base', '--head', '--cwd', '--team', '--token', '--api', '--profile', '--summarize', '--ui', '--affected']);
+
+/**
+ * turbo, lerna and nx run package.json scripts across a workspace: `turbo run build test`,
+ * `turbo build`, `lerna run build`, `nx run-many -t build`, `nx affected -t test`, `nx build web`,
+ * `nx run web:build`. Each task is judged as a workspace run of that script (every package that
+ * has it: workspaceRun), the arguments after `--` appended. nx targets from project.json files are
+ * not read (a documented limit); nx's and turbo's own commands run nothing here.
+ */
+export function classifyMonorepoRun(inv: Invocation, args: Field[], rt: Runtime, name: 'turbo' | 'lerna' | 'nx'): void {
+  const words: Field[] = [];
+  let after: Field[] = [];
+  const targets: Field[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const field = args[i] as Field;
+    const value = field.value;
+    if (value === '--') {
+      after = args.slice(i + 1);
+      break;
+    }
+    if (value !== null && value.startsWith('-')) {
+      const eq = value.indexOf('=');
+      const option = eq === -1 ? value : value.slice(0, eq);
+      // nx's -t/--targets/--target name the scripts: `-t build,test` or `-t build test`.
+      if (name === 'nx' && ['-t', '--targets', '--target'].includes(option)) {
+        if (eq !== -1) targets.push(knownField(value.slice(eq + 1)));
+        else
+          for (let j = i + 1; j < args.length && !(args[j]?.value ?? '').startsWith('-'); j++, i++) targets.push(args[j] as Field);
+        continue;
+      }
+      if (eq === -1 && MONOREPO_VALUES.has(option)) i++;
+      continue;
+    }
+    words.push(field);
+  }
+  const first = words[0]?.value;
+  let tasks: Field[] = [];
+  if (name === 'turbo') tasks = first === 'run' ? words.slice(1) : first !== undefined && first !== null && !TURBO_BUILTINS.has(first) ? words : [];
+  else if (name === 'lerna') tasks = first === 'run' ? words.slice(1, 2) : [];
+  else if (first === 'run-many' || first === 'affected') tasks = targets;
+  else if (first === 'run') tasks = words.slice(1, 2).map((w) => (w.value === null ? w : knownField(w.value.slice(w.value.lastIndexOf(':') + 1))));
+  else if (first !== undefined && first !== null && !NX_BUILTINS.has(first) && !first.includes(':')) tasks = words.slice(0, 1);
+  else if (first !== undefined && first !== null && first.includes(':') && !NX_BUILTINS.has(first)) tasks = [knownField(first.slice(first.lastIndexOf(':') + 1))];
+  if (words[0] && first === null) return reportOpaque(rt, `${name} is given a command guard cannot see`, inv.source);
+  const options = { ...newOptions(inv), workspaces: ['*'] };
+  for (const task of tasks.flatMap((t) => (t.value === null ? [t] : t.value.split(',').filter((v) => v !== '').map(knownField)))) {
+    if (task.value === null) {
+      reportOpaque(rt, `${name} runs a task guard cannot see`, inv.source);
+      continue;
+    }
+    // `turbo run web#build`: the package's own task.
+    const script = task.value.includes('#') ? task.value.slice(task.value.indexOf('#') + 1) : task.value;
+    runNamed(rt, inv, name, options, script, after, 'nothing');
+  }
+}
+
+const NX_BUILTINS = new Set(['add', 'affected', 'connect', 'daemon', 'exec', 'format', 'format:check', 'format:write', 'g', 'generate', 'graph', 'import', 'init', 'list', 'migrate', 'release', 'repair', 'report', 'reset', 'run-many', 'show', 'sync', 'sync:check', 'view-logs', 'watch', 'login', 'logout', 'mcp', 'help']);

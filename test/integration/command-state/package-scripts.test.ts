@@ -208,6 +208,17 @@ describe('a package script is judged as its own command, in its package', () => 
         ['yarn workspace web reset', 'snapshot', 'git-reset-hard'],
         ['yarn workspaces foreach -A run reset', 'snapshot', 'git-reset-hard'],
         ['bun --filter a build', 'snapshot', 'git-clean'],
+        ['corepack pnpm -r build', 'snapshot', 'git-clean'],
+        // The monorepo runners run package scripts across the workspace too.
+        ['npx turbo run build', 'snapshot', 'git-clean'],
+        ['turbo build --filter=a', 'snapshot', 'git-clean'],
+        ['turbo run lint test', 'allow', 'no-risk'],
+        ['npx nx run-many -t build', 'snapshot', 'git-clean'],
+        ['nx run-many --targets=test,build', 'snapshot', 'git-clean'],
+        ['nx run web:reset', 'snapshot', 'git-reset-hard'],
+        ['nx build a', 'snapshot', 'git-clean'],
+        ['npx nx reset', 'allow', 'no-risk'],
+        ['lerna run build --scope a', 'snapshot', 'git-clean'],
         // Installs run every workspace package's install lifecycle.
         ['pnpm install', 'deny', 'rm-home'],
         ['npm install', 'deny', 'rm-home'],
