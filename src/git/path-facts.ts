@@ -790,8 +790,9 @@ function globMatchesNothing(repo: Repo, pattern: string): boolean {
   // Unmatched, bash passes the pattern on as it is written: a file may have exactly that name.
   if (fs.existsSync(path.posix.join(root, pattern))) return false;
   // bash matches `.` and `..` only with a segment that starts with a dot (`.?` reaches `..`),
-  // and readdir never lists them.
-  if (pattern.split('/').some((segment) => /^[.[\\]/.test(segment) && /[*?[]/.test(segment))) return false;
+  // and readdir never lists them: such a segment must not match either (`.make-*` cannot).
+  const segments = pattern.split('/').filter((segment) => segment !== '');
+  if (segments.some((segment, i) => /[*?[]/.test(segment) && (/^[[\\]/.test(segment) || (segment.startsWith('.') && ['.', '..'].some((name) => (matchers[i] as RegExp).test(name)))))) return false;
   let current: Buffer[] = [Buffer.from(root, 'utf8')];
   let read = 0;
   for (const matcher of matchers) {

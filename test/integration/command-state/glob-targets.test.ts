@@ -52,6 +52,11 @@ describe('deleting through a glob', () => {
       expect(check(t, 'rm -rf packages/*/dist')).toMatchObject({ verdict: 'allow', rule: 'no-risk' });
       expect(check(t, 'cd src && rm -f *.tmp')).toMatchObject({ verdict: 'allow', rule: 'no-risk' });
       expect(check(t, 'cd src && rm -rf ./dist/*')).toMatchObject({ verdict: 'allow', rule: 'no-risk' });
+      // A hidden-name glob that cannot reach `.` or `..` (redis's deps: `rm -f .make-*`, run by every first build). Before: snapshot.
+      expect(check(t, 'rm -f .make-*')).toMatchObject({ verdict: 'allow', rule: 'no-risk' });
+      expect(check(t, 'cd src && rm -f .make-*')).toMatchObject({ verdict: 'allow', rule: 'no-risk' });
+      // One that can (`.?` is `..`) is judged by its text, as before.
+      expect(check(t, 'cd src && rm -rf .?')).not.toMatchObject({ verdict: 'allow' });
     });
   });
 
