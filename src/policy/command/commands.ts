@@ -14,6 +14,8 @@ import { classifyOutputFiles, OUTPUT_FILE_PROGRAMS } from './output-files.js';
 import { classifyDatabaseClient, classifyMigrationTool, DATABASE_PROGRAMS, MIGRATION_PROGRAMS } from './databases.js';
 import { classifyRunner, RUNNER_PROGRAMS } from './runners.js';
 import { classifyBunScript, classifyMonorepoRun, classifyPackageManager, classifyRunAll } from './package-scripts.js';
+import { classifyMakeRun } from './make-targets.js';
+import { classifyJustRun } from './just-recipes.js';
 import { parseWords } from './parse.js';
 import { classifyScriptCommand, SCRIPT_COMMANDS } from './scripts.js';
 import { makeVerdict } from './rules.js';
@@ -81,6 +83,13 @@ export function classifyInvocation(inv: Invocation, rt: Runtime): void {
   const first = inv.argv[0];
   if (!first) return;
   if (first.value === null && first.tildePath) return; // ~user/bin/tool: a program file, like ./script
+  if (first.value === null && rt.ctx.inRecipe) {
+    // A makefile's `$(FIRST_GOPATH)/bin/promu`: that program, wherever it lives; `$(PYTHON) x.py`
+    // with PYTHON from `$(shell which python3)`: a program of the build, as ./script is (CommandContext.inRecipe).
+    const named = /\/([A-Za-z0-9._+-]+)["']?$/.exec(first.display);
+    if (named) classifyInvocation(sub(inv, [knownField(named[1] as string), ...inv.argv.slice(1)]), rt);
+    return;
+  }
   if (first.value === null) {
     reportOpaque(rt, `the command name ${first.display} is computed when the command runs`, inv.source);
     return;
@@ -173,7 +182,11 @@ export function classifyInvocation(inv: Invocation, rt: Runtime): void {
       return classifyZip(inv, args, rt);
     case 'make':
     case 'gmake':
-      return classifyMake(inv, args, rt);
+      // The recipes of the targets it runs, from the makefile it reads (make-targets.ts).
+      return classifyMakeRun(inv, program, args, rt);
+    case 'just':
+      // The recipes of the justfile it reads (just-recipes.ts).
+      return classifyJustRun(inv, args, rt);
     case 'apply_patch':
     case 'applypatch':
       return classifyApplyPatch(inv, args, rt);
@@ -625,6 +638,10 @@ function classifyShell(inv: Invocation, args: Field[], rt: Runtime): void {
   if (command) {
     const text = args[i];
     if (!text) return;
+    if (text.value === null && text.withUnknown !== undefined) {
+      rt.shell(text.withUnknown, { cwd: inv.cwd, env: inv.env }, inv.source);
+      return;
+    }
     if (text.value === null) {
       reportOpaque(rt, `a shell runs ${text.display}, a command line guard cannot see`, inv.source);
       return;
@@ -832,33 +849,6 @@ function classifyApplyPatch(inv: Invocation, args: Field[], rt: Runtime): void {
         const verdict = checkWriteTarget(file, inv.cwd, rt.ctx, inv.source, `apply_patch writes ${file.display}`);
         if (verdict) rt.report(verdict);
       }
-    }
-  }
-}
-
-/** `make -f -` reads its makefile from stdin: its recipes are shell lines guard can read when it sees the text. */
-function classifyMake(inv: Invocation, args: Field[], rt: Runtime): void {
-  for (let i = 0; i < args.length; i++) {
-    const value = args[i]?.value;
-    let file: string | null | undefined;
-    if (value === '-f' || value === '--file' || value === '--makefile') file = args[i + 1]?.value ?? null;
-    else if (value !== null && value !== undefined && /^--(make)?file=/.test(value)) file = value.slice(value.indexOf('=') + 1);
-    else if (value !== null && value !== undefined && /^-f./.test(value)) file = value.slice(2);
-    if (file === undefined) continue;
-    if (file !== null && file !== '-' && !isStdinPath(file)) continue;
-    if (file === null) {
-      reportOpaque(rt, 'make reads a makefile guard cannot see', inv.source);
-      continue;
-    }
-    if (inv.stdin.kind === 'terminal' || inv.stdin.kind === 'file') continue;
-    if (inv.stdin.text === null) {
-      reportOpaque(rt, `make runs the recipes of ${inv.stdin.from}, which guard cannot see before it runs`, inv.source);
-      continue;
-    }
-    for (const line of inv.stdin.text.split('\n')) {
-      const rule = /^[^\t=#:][^=#]*?::?\s*(?:[^;=]*);(.*)$/s.exec(line);
-      const recipe = line.startsWith('\t') ? line.slice(1) : rule ? (rule[1] as string) : null;
-      if (recipe !== null) rt.shell(recipe.replace(/^[@+-]+/, ''), { cwd: inv.cwd, env: inv.env }, inv.source);
     }
   }
 }

@@ -12,7 +12,7 @@
 import type { AndOr, Command, Compound, Pipeline, Redirect, Script, SimpleCommand } from './ast.js';
 import { classifyInvocation } from './commands.js';
 import path from 'node:path';
-import { cloneState, expandSingle, expandWord, joinOrigins, knownField, newState, noteWritten, provenance, type ExpandEnv, type Field, type ShellState } from './expand.js';
+import { cloneState, expandSingle, expandWord, joinOrigins, knownField, newState, noteWritten, provenance, shownUnknownText, type ExpandEnv, type Field, type ShellState } from './expand.js';
 import { fastPathAllows } from './fast-path.js';
 import { escapedBytes, escapedText, shownEscaped } from '../../util/escaped-text.js';
 import { ParseError, decodeAnsiC, parseScript } from './parse.js';
@@ -104,12 +104,23 @@ const MAX_LOOP_CWDS = 16;
 /** A sink that names the loop's value in every verdict but allow: `rm "$f"` denied says which $f. */
 function namingSink(parent: Sink, name: string, value: string): Sink {
   const shown = shownEscaped(value);
+  return relabelling(parent, (v) => {
+    const named = v.reason.includes(value) || v.reason.includes(shown) ? v.reason : `${v.reason} (the loop's ${name}=${shown})`;
+    return { ...v, reason: named, command: `${v.command ?? ''} (${name}=${shown})`.trim() };
+  });
+}
+
+/** A sink that says in every verdict but allow what ran the code (`make clean`: ShellOptions.via). */
+function viaSink(parent: Sink, via: string): Sink {
+  return relabelling(parent, (v) => {
+    const reason = shownUnknownText(v.reason);
+    return { ...v, reason: reason.endsWith(`(${via})`) ? reason : `${reason} (${via})`, ...(v.command !== undefined ? { command: shownUnknownText(v.command) } : {}) };
+  });
+}
+
+function relabelling(parent: Sink, label: (v: Verdict) => Verdict): Sink {
   return {
-    verdict: (v) => {
-      if (v.verdict === 'allow') return parent.verdict(v);
-      const named = v.reason.includes(value) || v.reason.includes(shown) ? v.reason : `${v.reason} (the loop's ${name}=${shown})`;
-      parent.verdict({ ...v, reason: named, command: `${v.command ?? ''} (${name}=${shown})`.trim() });
-    },
+    verdict: (v) => parent.verdict(v.verdict === 'allow' ? v : label(v)),
     refChange: (change) => parent.refChange(change),
     written: parent.written,
     functions: parent.functions,
@@ -198,7 +209,7 @@ export class Evaluator implements Runtime {
       for (const [name, value] of options.env ?? []) state.vars.set(name, { value, exported: true });
       if (options.positional !== undefined) state.positional = options.positional;
     }
-    const child = new Evaluator(options.ctx ?? this.ctx, this.depth + 1, this.sink);
+    const child = new Evaluator(options.ctx ?? this.ctx, this.depth + 1, options.via ? viaSink(this.sink, options.via) : this.sink);
     child.script(script, state, options.stdin ?? TERMINAL);
   }
 

@@ -110,6 +110,12 @@ export interface Field {
   pattern: string | null;
   /** An unquoted unknown expansion: may turn into zero, one or several arguments. */
   splittable: boolean;
+  /**
+   * Unknown only because it holds text guard cannot know marked as such (UNKNOWN_TEXT: a
+   * makefile's `$(shell ...)` output): that text, for a shell to parse (`sh -c '$(CC) --version'`
+   * judged as a command whose name guard cannot know).
+   */
+  withUnknown?: string;
   /** Unknown only because it starts with `~user` (some user's home directory): a path. */
   tildePath?: boolean;
   /**
@@ -311,14 +317,27 @@ function fieldsOf(atoms: Atom[], display: string, env: ExpandEnv, split: boolean
  */
 const MAX_VALUE = 1 << 20;
 
+/**
+ * Stands for text guard cannot know in code it was handed rather than typed (a makefile's
+ * `$(shell ...)` output: make-targets.ts): a word holding it is unknown, shown as make wrote it.
+ */
+export const UNKNOWN_TEXT = /\uE000([^\uE001]*)\uE001/g;
+
+export function shownUnknownText(text: string): string {
+  return text.includes('\uE000') ? text.replace(UNKNOWN_TEXT, '$1') : text;
+}
+
 function toField(segments: Segment[], display: string): Field {
   let length = 0;
   for (const s of segments) length += s.text.length;
   const tooLong = length > MAX_VALUE;
-  const unknown = tooLong || segments.some((s) => s.unknown);
-  const splittable = tooLong || segments.some((s) => s.unknown && !s.quoted);
+  const marked = segments.some((s) => s.text.includes('\uE000'));
+  if (marked) display = shownUnknownText(display);
+  const unknown = tooLong || marked || segments.some((s) => s.unknown);
+  const splittable = tooLong || segments.some((s) => (s.unknown || s.text.includes('\uE000')) && !s.quoted);
   if (unknown) {
     const field = unknownField(display, splittable);
+    if (marked && !tooLong && !segments.some((s) => s.unknown)) field.withUnknown = segments.map((s) => s.text).join('');
     if (!tooLong && segments.every((s) => !s.unknown || s.tilde)) field.tildePath = true;
     // The word is the substitution alone (`$(git ls-files '*.js')`): split on IFS, then globbed.
     const only = segments.length === 1 ? segments[0] : undefined;

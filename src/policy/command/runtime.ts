@@ -47,6 +47,8 @@ export interface ShellOptions {
   ctx?: CommandContext;
   /** What the code reads on stdin (awk's `print | "cmd"` feeds cmd the program's output). */
   stdin?: Stdin;
+  /** What runs the code, named in every verdict but allow (`make clean, Makefile:12`: make-targets.ts). */
+  via?: string;
 }
 
 export interface Runtime {

@@ -54,6 +54,14 @@ export interface CommandContext {
    */
   maxFileSize?: number;
   /**
+   * The code judged is a recipe (or a `$(shell ...)`) of a makefile make reads (make-targets.ts)
+   * or of a justfile (just-recipes.ts):
+   * a command name guard cannot know there (`$(PYTHON) x.py`, `PYTHON := $(shell which python3)`)
+   * is a program of the repository's build, judged as a script file is (not read), and one whose
+   * name is known (`$(GOPATH)/bin/promu`) as that program.
+   */
+  inRecipe?: boolean;
+  /**
    * What guard knows of the file system and the index right now (state.ts). Absent: every path
    * is judged by its text alone. classifyWithState sets it.
    */

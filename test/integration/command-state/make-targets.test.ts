@@ -1,0 +1,272 @@
+/**
+ * `make TARGET` is judged by the recipes make would run (src/policy/command/make-targets.ts).
+ * Before 2026-12-05 every make run was "allow: no destructive command found": `make distclean`
+ * whose recipe is `git clean -xdf` took the ignored `.env` and `local.db` for good, where
+ * `git clean -xdf` typed directly captures them first. The makefile is read (never run: no make
+ * process here either); what a recipe does is then made by hand, as the recipe would, and the
+ * rollback must give the bytes back. The builds an agent runs all day (`make`, `make test`,
+ * `make clean` of ignored build output) stay free: no snapshot, no question, no git process.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { hookCommandFor } from '../../../src/agents/launcher.js';
+import { checkVerdict } from '../../helpers/verdicts.js';
+import { commitFiles, writeFiles } from '../../helpers/repo-steps.js';
+import { installedClaudeHook, loggedEvents, rollbackOk } from '../../helpers/guard-steps.js';
+import { stateWithModes } from '../../helpers/state.js';
+import { withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
+import { countGitProcesses, traceEnv } from '../../helpers/git-trace.js';
+
+const ENV = Buffer.from('API_KEY=s3cr3t\nDB=local\n');
+const DB = Buffer.concat([Buffer.from('SQLite format 3\0', 'latin1'), Buffer.alloc(1024, 0x61), Buffer.from([0xff, 0x0d, 0x0a])]);
+
+const MAKEFILE = [
+  '# a Python project',
+  'PYTHON := $(shell command -v python3 || echo python)',
+  'BUILD_DIR = build',
+  'DB_FILE ?= local.db',
+  '',
+  'all: build',
+  '',
+  'build:',
+  '\t@mkdir -p $(BUILD_DIR) && touch $(BUILD_DIR)/out.txt',
+  '',
+  'test: build',
+  '\t$(PYTHON) -m pytest -x tests',
+  '',
+  'lint:',
+  '\t$(PYTHON) -m ruff check src',
+  '',
+  '.PHONY: clean distclean reset-db wipe sub-clean',
+  'clean:',
+  '\trm -rf $(BUILD_DIR)/ \\',
+  '\t  src/__pycache__',
+  '',
+  'distclean: clean',
+  '\t-git clean -xdf',
+  '',
+  'reset-db:',
+  '\t$(RM) $(DB_FILE)',
+  '',
+  'wipe: reset-db',
+  '',
+  'sub-clean:',
+  '\t$(MAKE) -C sub clean',
+  '',
+  'sub-%:',
+  '\tcd sub && $(MAKE) $*',
+  '',
+].join('\n');
+
+const SUB_MAKEFILE = ['DBNAME = none.db', 'clean:', '\t@echo cleaning', '\trm -f data.db', 'drop:', '\t$(RM) $(DBNAME)', 'forced:', '\t+rm -f data.db', ''].join('\n');
+
+function setup(t: TestRepo): void {
+  commitFiles(t, {
+    '.gitignore': '.env\n*.db\nbuild/\n__pycache__/\n',
+    Makefile: MAKEFILE,
+    'sub/Makefile': SUB_MAKEFILE,
+    'other.mk': 'wipe-all:\n\tgit clean -xdf\n',
+    'src/app.py': 'print(1)\n',
+  });
+  writeFiles(t, { '.env': [ENV, 0o600], 'local.db': DB, 'sub/data.db': DB, 'build/out.txt': 'built\n', 'src/__pycache__/app.pyc': 'pyc\n' });
+  const init = t.guard(['init', '--yes', '--agents', 'claude']);
+  expect(init.code, init.stderr).toBe(0);
+  // An agent's `git clean -x` must not take the hook settings guard wrote (guard-self): the person committed them.
+  t.git(['add', '.claude', '.guard.yaml']);
+  t.git(['commit', '-qm', 'hooks']);
+}
+
+/** The installed hook's git processes for one command (GIT_TRACE2_EVENT). */
+function hookGitProcesses(t: TestRepo, command: string): number {
+  const file = path.join(t.base, `trace-${command.replace(/\W+/g, '-')}.json`);
+  const payload = { session_id: 's', cwd: t.dir, hook_event_name: 'PreToolUse', tool_name: 'Bash', tool_input: { command } };
+  const r = spawnSync('sh', ['-c', hookCommandFor('claude', 'pre-tool')], { cwd: t.dir, env: { ...t.env, ...traceEnv(file) }, input: JSON.stringify(payload), encoding: 'utf8' });
+  expect(r.status, r.stderr).toBe(0);
+  expect(r.stdout.trim(), command).toBe('');
+  return countGitProcesses(file).total;
+}
+
+describe('make is judged by the recipes it runs', () => {
+  it('make distclean (git clean -xdf after clean): captures the ignored files through the installed hook, and the rollback gives their bytes and modes back', async () => {
+    await withTestRepo((t) => {
+      setup(t);
+      const verdict = checkVerdict(t, 'make distclean', { asAgent: true });
+      expect(verdict).toMatchObject({ verdict: 'snapshot', rule: 'git-clean' });
+      expect(verdict.reason).toContain('.env');
+      expect(verdict.reason).toContain('target distclean, Makefile:23');
+      const files = ['.env', 'local.db', 'sub/data.db'];
+      const before = stateWithModes(t, files);
+      expect(installedClaudeHook(t, 'make distclean').decision).toBe('allow');
+      const captured = loggedEvents<{ capturedIgnored?: string[] }>(t, 'allowed-after-snapshot');
+      expect(captured).toHaveLength(1);
+      expect(captured[0]?.capturedIgnored).toEqual(expect.arrayContaining(['.env', 'local.db', 'sub/data.db']));
+      // What the recipes do: clean's rm, then git clean -xdf.
+      fs.rmSync(path.join(t.dir, 'build'), { recursive: true });
+      t.git(['clean', '-xdfq']);
+      expect(fs.existsSync(path.join(t.dir, '.env'))).toBe(false);
+      rollbackOk(t);
+      // Everything but the regenerable output clean deleted (build/, __pycache__: not captured, rebuilt by make).
+      const output = (state: ReturnType<typeof stateWithModes>): typeof state => ({ ...state, files: Object.fromEntries(Object.entries(state.files).filter(([file]) => !file.startsWith('build/') && !file.includes('__pycache__'))) });
+      expect(output(stateWithModes(t, files))).toEqual(output(before));
+      expect(fs.readFileSync(path.join(t.dir, '.env'))).toEqual(ENV);
+      expect(fs.readFileSync(path.join(t.dir, 'local.db'))).toEqual(DB);
+    });
+  });
+
+  it('$(RM), prerequisites, $(MAKE) -C recursion, -C and -f: the recipes reached are judged where they run', async () => {
+    await withTestRepo((t) => {
+      setup(t);
+      const cases: Array<[string, string, string, string]> = [
+        // $(RM) is make's `rm -f`; DB_FILE ?= local.db
+        ['make reset-db', 'snapshot', 'rm-in-repo', 'local.db'],
+        ['make DB_FILE=other.db reset-db', 'allow', 'no-risk', ''],
+        // wipe has no recipe: its prerequisite reset-db runs
+        ['make wipe', 'snapshot', 'rm-in-repo', 'local.db'],
+        // $(MAKE) -C sub clean: sub/Makefile's recipe, in sub/
+        ['make sub-clean', 'snapshot', 'rm-in-repo', 'sub/data.db'],
+        ['make -C sub clean', 'snapshot', 'rm-in-repo', 'sub/data.db'],
+        ['make --directory=sub clean', 'snapshot', 'rm-in-repo', 'sub/data.db'],
+        ['cd sub && make', 'snapshot', 'rm-in-repo', 'sub/data.db'],
+        ['make -f other.mk', 'snapshot', 'git-clean', '.env'],
+        ['make -s --file other.mk wipe-all', 'snapshot', 'git-clean', '.env'],
+        ['make -j 4 -k distclean', 'snapshot', 'git-clean', '.env'],
+        // -n prints the recipes (runs only `+` and $(MAKE) lines); --help and a missing makefile run nothing
+        ['make -n distclean', 'allow', 'no-risk', ''],
+        // the $(MAKE) line runs under -n, and the sub-make gets -n through MAKEFLAGS: only its `+` line runs
+        ['make -n sub-clean', 'allow', 'no-risk', ''],
+        ['make -n -C sub forced', 'snapshot', 'rm-in-repo', 'sub/data.db'],
+        // command-line variables reach the sub-make (MAKEFLAGS), and win over its makefile's
+        ['make sub-drop', 'allow', 'no-risk', ''],
+        ['make sub-drop DBNAME=data.db', 'snapshot', 'rm-in-repo', 'sub/data.db'],
+        ['make --help', 'allow', 'no-risk', ''],
+        ['make -f missing.mk distclean', 'allow', 'no-risk', ''],
+        ['make -C src clean', 'allow', 'no-risk', ''],
+      ];
+      for (const [command, verdict, rule, names] of cases) {
+        const v = checkVerdict(t, command, { asAgent: true });
+        expect(v, command).toMatchObject({ verdict, rule });
+        if (names) expect(v.reason, command).toContain(names);
+      }
+    });
+  });
+
+  it('a recipe guard refuses typed is refused through make; variables guard cannot know are judged as unknown words', async () => {
+    await withTestRepo((t) => {
+      setup(t);
+      t.write('danger.mk', [
+        'HOME_DIR = ~',
+        'OUT := $(shell cat dirs.txt)',
+        'ifeq ($(OS),Windows_NT)',
+        'RMDIR = rmdir /s /q',
+        'else',
+        'RMDIR = rm -rf',
+        'endif',
+        'nuke:',
+        '\t@$(RMDIR) $(HOME_DIR)',
+        'computed:',
+        "\trm -rf '$(OUT)'",
+        'push:',
+        '\tgit push --force origin main',
+        'gen:',
+        '\t$(PYTHON_FROM_SHELL) tools/gen.py $@ $(wildcard src/*.py)',
+        'oneshell:',
+        '\tcd sub',
+        '\trm -f data.db',
+        '.ONESHELL:',
+        '',
+      ].join('\n'));
+      const cases: Array<[string, string, string]> = [
+        ['make -f danger.mk nuke', 'deny', 'rm-home'],
+        ['make -f danger.mk computed', 'ask', 'rm-unknown-target'],
+        ['make -f danger.mk push', 'deny', 'git-push-force'],
+        ['make -f danger.mk gen', 'allow', 'no-risk'],
+        // .ONESHELL: one shell for the recipe, so `cd sub` holds for the next line
+        ['make -f danger.mk oneshell', 'snapshot', 'rm-in-repo'],
+        ['make -f danger.mk $TARGET', 'deny', 'opaque-command'],
+      ];
+      // guard's own files: refused through make as typed (the hook settings, untracked again).
+      t.git(['rm', '-q', '--cached', '.claude/settings.local.json']);
+      cases.push(['make distclean', 'deny', 'guard-self']);
+      for (const [command, verdict, rule] of cases) expect(checkVerdict(t, command, { asAgent: true }), command).toMatchObject({ verdict, rule });
+      expect(checkVerdict(t, 'make -f danger.mk oneshell', { asAgent: true }).reason).toContain('data.db');
+      expect(checkVerdict(t, 'make -f danger.mk computed').reason).toContain('$(shell ...)');
+    });
+  });
+
+  it('the everyday builds stay free: make, make test, make lint, make clean of ignored build output: no snapshot, no question, no git process', async () => {
+    await withTestRepo((t) => {
+      setup(t);
+      for (const command of ['make', 'make all', 'make test', 'make lint', 'make build', 'make clean', 'make -j8 test']) {
+        expect(checkVerdict(t, command, { asAgent: true }), command).toMatchObject({ verdict: 'allow' });
+      }
+      // The session's first command that is not on the hook's fast path takes its first snapshot:
+      // after it, an allowed command the hook reads costs the same few git processes, make or not.
+      hookGitProcesses(t, "python3 -c 'print(1)'");
+      const baseline = hookGitProcesses(t, "python3 -c 'print(2)'");
+      for (const command of ['make', 'make test', 'make lint']) expect(hookGitProcesses(t, command), command).toBe(baseline);
+      // make clean deletes build/ and __pycache__ (regenerable output): looked at, allowed, no snapshot taken first.
+      expect(installedClaudeHook(t, 'make clean').decision).toBe('allow');
+      expect(loggedEvents(t, 'allowed-after-snapshot')).toEqual([]);
+    });
+  });
+});
+
+describe('just is judged by the recipes of its justfile', () => {
+  const JUSTFILE = [
+    'db := "local.db"',
+    'rev := `git rev-parse --short HEAD`',
+    '',
+    'default: test',
+    '',
+    'test:',
+    '    @echo testing',
+    '    pytest -x',
+    '',
+    'clean:',
+    '    rm -rf build/',
+    '',
+    'reset-db file=db: clean',
+    '    rm -f {{file}}',
+    '',
+    'distclean: (reset-db "other.db") && after',
+    '    -git clean -xdf',
+    '',
+    'after:',
+    '    echo {{rev}}',
+    '',
+    'py:',
+    '    #!/usr/bin/env python3',
+    "    import shutil; shutil.rmtree('/')",
+    '',
+  ].join('\n');
+
+  it('recipes, dependencies, parameters and {{variables}}: captured and refused as typed; the builds stay free', async () => {
+    await withTestRepo((t) => {
+      setup(t);
+      t.write('justfile', JUSTFILE);
+      const cases: Array<[string, string, string, string]> = [
+        ['just distclean', 'snapshot', 'git-clean', '.env'],
+        ['just reset-db', 'snapshot', 'rm-in-repo', 'local.db'],
+        ['cd sub && just reset-db', 'snapshot', 'rm-in-repo', 'local.db'],
+        ['just reset-db other.db', 'allow', 'no-risk', ''],
+        ['just db=other.db reset-db', 'allow', 'no-risk', ''],
+        ['just -n distclean', 'allow', 'no-risk', ''],
+        ['just --list', 'allow', 'no-risk', ''],
+        ['just no-such-recipe', 'allow', 'no-risk', ''],
+        // a shebang recipe is a script: not read, as a script file is not
+        ['just py', 'allow', 'no-risk', ''],
+        ['just', 'allow', 'no-risk', ''],
+        ['just test', 'allow', 'no-risk', ''],
+        ['just clean', 'allow', 'no-risk', ''],
+      ];
+      for (const [command, verdict, rule, names] of cases) {
+        const v = checkVerdict(t, command, { asAgent: true });
+        expect(v, command).toMatchObject({ verdict, rule });
+        if (names) expect(v.reason, command).toContain(names);
+      }
+      expect(checkVerdict(t, 'just distclean').reason).toContain('recipe distclean, justfile:17');
+    });
+  });
+});
