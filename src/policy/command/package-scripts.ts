@@ -124,6 +124,8 @@ interface Package {
   scripts: Map<string, string>;
   /** Its `workspaces` globs (an array, or yarn's `{ packages: [...] }`); null where it has none. */
   workspaces: string[] | null;
+  name: string | null;
+  version: string | null;
 }
 
 /**
@@ -172,7 +174,8 @@ function parsePackage(found: { path: string; text: string }): Package | 'none' {
   const declared = (json as { workspaces?: unknown }).workspaces;
   const list = Array.isArray(declared) ? declared : declared !== null && typeof declared === 'object' ? (declared as { packages?: unknown }).packages : undefined;
   const workspaces = Array.isArray(list) ? list.filter((g): g is string => typeof g === 'string') : null;
-  return { dir: path.posix.dirname(found.path), file: found.path, scripts, workspaces };
+  const { name, version } = json as { name?: unknown; version?: unknown };
+  return { dir: path.posix.dirname(found.path), file: found.path, scripts, workspaces, name: typeof name === 'string' ? name : null, version: typeof version === 'string' ? version : null };
 }
 
 /**
@@ -314,12 +317,24 @@ function firstTime(rt: Runtime, inv: Invocation, key: string): boolean {
 
 /**
  * Judges one script body as the manager runs it: `sh -c 'BODY ARGS'` in the package's directory,
- * the arguments quoted (an unknown one as an unknown variable, unquoted where it may split).
+ * the arguments quoted (an unknown one as an unknown variable, unquoted where it may split), with
+ * the variables every manager sets that scripts use as commands or paths (`$npm_execpath run
+ * clean` is the manager running another script); the other `npm_*` ones stay unknown.
  */
 function runBody(rt: Runtime, inv: Invocation, pkg: Package, name: string, args: Field[], label: string): void {
   const body = pkg.scripts.get(name);
   if (body === undefined) return;
   const env = new Map(inv.env);
+  const manager = /^(npm|pnpm|yarn|bun)\b/.exec(label)?.[1] ?? 'npm';
+  env.set('npm_execpath', manager);
+  env.set('npm_node_execpath', 'node');
+  env.set('NODE', 'node');
+  env.set('npm_lifecycle_event', name);
+  env.set('npm_lifecycle_script', body);
+  env.set('npm_package_json', pkg.file);
+  env.set('INIT_CWD', inv.cwd);
+  if (pkg.name !== null) env.set('npm_package_name', pkg.name);
+  if (pkg.version !== null) env.set('npm_package_version', pkg.version);
   let text = body;
   args.forEach((arg, i) => {
     if (arg.value !== null) text += ` ${shellQuote(arg.value)}`;

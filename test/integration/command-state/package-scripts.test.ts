@@ -46,6 +46,9 @@ const SCRIPTS = {
   loop: 'npm run loop',
   start: 'rm -rf ~',
   'sub:clean': 'cd packages/app && npm run clean',
+  // The manager through the variable it sets, and an editor guard cannot know.
+  'via-execpath': '$npm_execpath run nuke',
+  'echo-event': 'echo $npm_lifecycle_event $npm_package_name',
 };
 
 function setup(t: TestRepo): void {
@@ -96,7 +99,10 @@ describe('a package script is judged as its own command, in its package', () => 
         ['pnpm ci:all', 'snapshot', 'git-clean'],
         ['npm run all:db', 'snapshot', 'overwrite-ignored'],
         ['npm run sub:clean', 'snapshot', 'rm-in-repo', ['packages/app/.env.local']],
-        ['npm run loop', 'allow', 'no-risk'], // a script reached again runs what was judged already
+        ['npm run loop', 'allow', 'no-risk'],
+        ['npm run via-execpath', 'snapshot', 'git-clean'],
+        ['yarn via-execpath', 'snapshot', 'git-clean'],
+        ['npm run echo-event', 'allow', 'no-risk'], // a script reached again runs what was judged already
         // deleters inside scripts
         ['npm run wipe', 'snapshot', 'rm-in-repo', ['.env']],
         ['npm run wipe2', 'snapshot', 'rm-in-repo', ['local.db']],
