@@ -94,6 +94,7 @@ export function buildProgram(): Command {
     .option('--session <id>', 'restore the state at the start of this agent session')
     .option('--undo', 'undo the most recent rollback (returns to the state just before it)')
     .option('--resume', 'finish a rollback that was interrupted (every rollback, undo and resume is in `guard log`)')
+    .option('--lfs-pointers', 'write Git LFS files whose content is in neither .git/lfs/objects nor the backup as their LFS pointers (named), instead of refusing')
     .option('-y, --yes', 'do not ask for confirmation (required without a terminal)')
     .addOption(jsonOption())
     .action(lazy(() => import('./commands/rollback.js'), ['id']));

@@ -37,6 +37,8 @@ export interface RollbackRecord {
    * the repository has a pid that names no process here while it runs.
    */
   pidSpace?: string;
+  /** Asked with --lfs-pointers (LFS files whose object is nowhere written as pointers): --resume does the same. */
+  lfsPointers?: true;
   /** Token written into the index.lock this rollback created: --resume removes only that lock. */
   lockToken?: string;
   /**

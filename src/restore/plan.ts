@@ -73,6 +73,11 @@ export interface RollbackPlan {
   capturedNotRestored?: NotRestored[];
   /** The sparse-checkout view (pattern file, settings) changes back to the target's; absent when it does not. */
   sparse?: true;
+  /**
+   * Git LFS files it writes whose object is in neither `.git/lfs/objects` nor the backup
+   * (lfs-restore.ts): the rollback refuses, or with `lfsPointers` writes them as their pointers.
+   */
+  lfsMissing?: Array<{ path: GitPath; oid: string }>;
 }
 
 export async function diffTrees(repo: Repo, from: string, to: string, pathspecs: string[] = []): Promise<FileChange[]> {

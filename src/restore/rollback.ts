@@ -35,6 +35,7 @@ import { createSnapshot } from '../snapshot/create.js';
 import { sameState, type HeadState, type Operation, type Snapshot, type StashEntry } from '../snapshot/format.js';
 import { listSnapshots, readSnapshot, resolveSnapshot } from '../snapshot/read.js';
 import { readOperation, readRepoState } from '../snapshot/repo-state.js';
+import { editTree } from '../snapshot/tree-edit.js';
 import { operationCommits, readOperationState, RECORDED_OPERATIONS, sameOperationState, writeOperationState } from '../snapshot/operation-state.js';
 import { checkObjects } from '../git/batch-objects.js';
 import { goalState, operationChanges, planOperation } from './operation-plan.js';
@@ -46,7 +47,7 @@ import { appendEvent } from '../session/journal.js';
 import { findSession } from '../session/store.js';
 import { clearInProgress, readInProgress, readLastRollback, writeInProgress, writeLastRollback, type RollbackRecord, type RollbackStep } from './journal.js';
 import { diffTrees, markStagedGitlinks, planRefs, type RollbackPlan } from './plan.js';
-import { restoreLfsObjects } from './lfs-restore.js';
+import { copyLfsFromBackup, planLfs, refuseLfsTrouble } from './lfs-restore.js';
 import { withMissingStartCaptures, withoutStartCaptures } from './start-captures.js';
 import { uncapturedObstacles } from './obstacles.js';
 import { isProcessAlive, pidSpaceId, pidSpaceTag } from '../util/process-alive.js';
@@ -93,6 +94,13 @@ export interface RollbackOptions {
    * confirmed, not while the question is open (it may stay open for minutes while an agent works).
    */
   asks?: boolean;
+  /**
+   * Git LFS files whose object is in neither `.git/lfs/objects` nor the backup are written as
+   * their pointers (named in the result), instead of a refusal (lfs-restore.ts).
+   */
+  lfsPointers?: boolean;
+  /** The command that asks for lfsPointers, for the refusal's hint (`guard rollback … --lfs-pointers`). */
+  lfsPointersCommand?: string;
   snapshot?: { maxFileSize?: number; includeIgnored?: string[] };
   onEvent?: (event: RollbackEvent) => void;
 }
@@ -115,6 +123,8 @@ export interface RollbackResult {
    * none running, or one that did not pause (reason: it may have acted meanwhile).
    */
   watcher: WatcherRecord;
+  /** Git LFS files written as their pointers (options.lfsPointers; their object is nowhere here). */
+  lfsPointers?: GitPath[];
 }
 
 /** Thrown by the unpaused first pass once the person confirmed: nothing was changed yet. */
@@ -457,6 +467,8 @@ async function restoreStash(repo: Repo, plan: RollbackPlan, env: Record<string, 
  * put back after the index (sparse-restore.ts).
  */
 const NO_SPARSE = ['-c', 'core.sparseCheckout=false'];
+/** git-lfs's filter off: an LFS file is written as the pointer blob it is (as `guard recover` does). */
+const LFS_OFF = ['-c', 'filter.lfs.process=', '-c', 'filter.lfs.smudge=', '-c', 'filter.lfs.required=false'];
 
 /**
  * Files in the way that the pre-rollback snapshot did not hold, found before anything changed:
@@ -767,6 +779,9 @@ async function rollbackOnce(repo: Repo, options: RollbackOptions, inTheWay: GitP
     const rawWrites = await planRawWrites(repo, pre, target, gitFiles, selectRaw);
     const planned = new Set(gitFiles.map((f) => f.path));
     const files = [...gitFiles, ...rawWrites.filter((w) => !planned.has(w.path)).map((w) => ({ path: w.path, action: 'write' as const, kind: 'file' as const }))];
+    // Git LFS pointers among the files it writes, and where their objects are (lfs-restore.ts):
+    // no process in a repository without `.git/lfs`.
+    const lfs = await planLfs(repo, treeGoal, files.filter((f) => f.action !== 'delete' && f.kind === 'file').map((f) => f.path));
     // The sparse view goes with the refs (a files-only restore keeps the view of now); a target
     // from before it was recorded leaves it as it is.
     const sparseGoal = filesOnly || target.sparse === undefined ? pre.sparse : target.sparse;
@@ -782,6 +797,7 @@ async function rollbackOnce(repo: Repo, options: RollbackOptions, inTheWay: GitP
       ...(capturedIgnored.length > 0 ? { capturedIgnored } : {}),
       ...(capturedNotRestored.length > 0 ? { capturedNotRestored } : {}),
       ...(sparseGoal !== pre.sparse && !sameSparse(pre.sparse, sparseGoal) ? { sparse: true as const } : {}),
+      ...(lfs && lfs.missing.length > 0 ? { lfsMissing: lfs.missing } : {}),
     };
     // A restore of some paths: the files it selects, when either side records bits at all (one diff-tree).
     const records = (r: ModeRecords): number => Object.keys(r.modes ?? {}).length + Object.keys(r.knownModes ?? {}).length;
@@ -806,6 +822,10 @@ async function rollbackOnce(repo: Repo, options: RollbackOptions, inTheWay: GitP
     }
     if (plan.operation && plan.operation.write.length > 0) await checkOperationCommits(repo, target);
     if (plan.sparse) await checkSparsePatterns(repo, sparseGoal);
+    // git's checkout would stop in the middle (git-lfs's smudge cannot run, or an object is
+    // nowhere): refused here, before the question and before anything moves.
+    const lfsPointers = options.lfsPointers === true || interrupted?.lfsPointers === true;
+    if (lfs) await refuseLfsTrouble(repo, lfs, target.oid, lfsPointers, options.lfsPointersCommand ?? null);
 
     if (!(await options.confirm(plan, { target, pre }))) {
       throw new GuardError('refused', 'rollback not confirmed; nothing was changed', {
@@ -815,7 +835,11 @@ async function rollbackOnce(repo: Repo, options: RollbackOptions, inTheWay: GitP
 
     // Git LFS objects the files to write point at and `git lfs prune` deleted, from the backup
     // (lfs-restore.ts): without them git-lfs's smudge fails halfway through the checkout.
-    await restoreLfsObjects(repo, treeGoal, files.filter((f) => f.action !== 'delete' && f.kind === 'file').map((f) => f.path));
+    copyLfsFromBackup(repo, lfs);
+    // LFS files written as their pointers (--lfs-pointers): git's checkout first writes the goal
+    // without them, then them with the filter off (below).
+    const pointerFiles = lfsPointers && lfs ? lfs.missing.map((m) => m.path) : [];
+    const withoutPointers = pointerFiles.length > 0 ? (await editTree(repo, treeGoal, pointerFiles.map((p) => ({ path: p, entry: null })))).tree : null;
 
     // The journal first, naming the lock's token, then the lock: a rollback killed between the two
     // leaves a journal that --resume finishes (no lock) or a lock it knows as its own, never a
@@ -833,6 +857,7 @@ async function rollbackOnce(repo: Repo, options: RollbackOptions, inTheWay: GitP
       pid: process.pid,
       pidSpace: pidSpaceId(),
       lockToken,
+      ...(lfsPointers ? { lfsPointers: true as const } : {}),
     };
     await writeInProgress(repo, record);
     lock = await lockIndex(repo.indexFile, lockToken, path.join(tempDir(repo), `index-${process.pid}.${pidSpaceTag()}-lock-${lockToken}`));
@@ -868,7 +893,13 @@ async function rollbackOnce(repo: Repo, options: RollbackOptions, inTheWay: GitP
     emit({ type: 'phase', phase: 'worktree' });
     // One-way merge from the index that mirrors the working tree to the goal: writes, creates and
     // removes exactly the files that differ.
-    await runGit([...NO_SPARSE, 'read-tree', '-m', '-u', treeGoal], { cwd: repo.root, env: { GIT_INDEX_FILE: worktreeIndex.file } });
+    if (withoutPointers) {
+      await runGit([...NO_SPARSE, 'read-tree', '-m', '-u', withoutPointers], { cwd: repo.root, env: { GIT_INDEX_FILE: worktreeIndex.file } });
+      // Only the pointer files differ now: written as the blobs they are, git-lfs's filter off.
+      await runGit([...NO_SPARSE, ...LFS_OFF, 'read-tree', '-m', '-u', treeGoal], { cwd: repo.root, env: { GIT_INDEX_FILE: worktreeIndex.file } });
+    } else {
+      await runGit([...NO_SPARSE, 'read-tree', '-m', '-u', treeGoal], { cwd: repo.root, env: { GIT_INDEX_FILE: worktreeIndex.file } });
+    }
     await applyRawWrites(repo, rawWrites, treeGoal, worktreeIndex.file);
     await step('worktree');
 
@@ -932,7 +963,7 @@ async function rollbackOnce(repo: Repo, options: RollbackOptions, inTheWay: GitP
     await writeLastRollback(repo, { ...record, step: 'done' });
     await clearInProgress(repo);
     journalRollback(repo, options.undo ? 'undo' : options.resume ? 'resume' : 'rollback', plan, target, pre, record, watcher);
-    return { plan, target, pre, applied: true, nothingToDo, watcher };
+    return { plan, target, pre, applied: true, nothingToDo, watcher, ...(pointerFiles.length > 0 ? { lfsPointers: pointerFiles } : {}) };
   } catch (error) {
     // Confirmed in the unpaused pass: nothing was changed, and an interrupted rollback stays.
     if (error instanceof Confirmed) throw error;

@@ -14,6 +14,7 @@ import { age, branchName, shortId } from '../format.js';
 import { earlierTargets, type EarlierTargets } from '../../restore/earlier-targets.js';
 import { snapshotSettings } from '../snapshot-options.js';
 import { backupAfterSnapshot } from '../../backup/auto-push.js';
+import { shellQuote } from '../../agents/package-root.js';
 
 /** A --paths value in double quotes: one exact name (pathText's form), not a glob. */
 const quotedName = (p: string): boolean => p.length >= 2 && p.startsWith('"') && p.endsWith('"');
@@ -28,6 +29,7 @@ interface Args {
   resume?: boolean;
   yes?: boolean;
   json?: boolean;
+  lfsPointers?: boolean;
 }
 
 const SHOW_PATHS = 15;
@@ -60,6 +62,11 @@ function printPlan(out: Output, plan: RollbackPlan, target: Snapshot): void {
     if (plan.capturedIgnored.length > SHOW_PATHS) out.line(`    … and ${plan.capturedIgnored.length - SHOW_PATHS} more`);
   }
   printNotRestored(out, plan, '  ');
+  if (plan.lfsMissing && plan.lfsMissing.length > 0) {
+    out.line(`  Git LFS files whose content is in neither .git/lfs/objects nor the backup (refused without --lfs-pointers, written as their LFS pointers with it): ${plan.lfsMissing.length}`);
+    for (const m of plan.lfsMissing.slice(0, SHOW_PATHS)) out.line(`    ${pathText(m.path)}  (object sha256:${m.oid.slice(0, 12)}…)`);
+    if (plan.lfsMissing.length > SHOW_PATHS) out.line(`    … and ${plan.lfsMissing.length - SHOW_PATHS} more`);
+  }
   if (plan.indexChanges) out.line('  index: restore the staged state');
   for (const ref of plan.refs) {
     const what = ref.from === null ? `create at ${shortId(ref.to!)}` : ref.to === null ? `delete (was ${shortId(ref.from)})` : `move ${shortId(ref.from)} -> ${shortId(ref.to)}`;
@@ -134,6 +141,7 @@ function planJson(plan: RollbackPlan): Record<string, unknown> {
     capturedIgnored: plan.capturedIgnored ?? [],
     capturedNotRestored: (plan.capturedNotRestored ?? []).map((e) => ({ ...e, command: notRestoredCommand(e) })),
     operation: plan.operation ?? null,
+    lfsMissing: (plan.lfsMissing ?? []).map((m) => ({ path: pathText(m.path), oid: m.oid })),
   };
 }
 
@@ -161,6 +169,13 @@ function faultInjection(event: RollbackEvent): void {
 function fillCommand(sub: FileChange): string {
   const update = `git submodule update --init -- ${shellArg(sub.path)}`;
   return sub.staged && sub.commit ? `${update} && git -C ${shellArg(sub.path)} checkout ${sub.commit} (the staged commit is ${shortId(sub.staged)})` : update;
+}
+
+/** The same command, asking for LFS files whose object is nowhere to be written as their pointers. */
+function lfsPointersCommand(args: Args): string {
+  const what = args.undo ? '--undo' : args.resume ? '--resume' : args.session !== undefined ? `--session ${shellQuote(args.session)}` : (args.id ?? '');
+  const paths = (args.paths ?? []).length > 0 ? ` --paths ${(args.paths ?? []).map(shellQuote).join(' ')}` : '';
+  return `guard rollback ${what}${what ? ' ' : ''}${args.filesOnly ? '--files-only ' : ''}${paths ? `${paths.trim()} ` : ''}--lfs-pointers --yes`;
 }
 
 export async function run(args: Args, { cwd, out }: CommandContext): Promise<number> {
@@ -195,6 +210,8 @@ export async function run(args: Args, { cwd, out }: CommandContext): Promise<num
     filesOnly: args.filesOnly === true,
     dryRun: args.dryRun === true,
     asks: asksPerson(out, args.yes),
+    lfsPointers: args.lfsPointers === true,
+    lfsPointersCommand: lfsPointersCommand(args),
     snapshot: settings,
     onEvent: (event) => {
       if (event.type === 'phase') out.progress(event.phase === 'worktree' && planned > 0 ? `rollback: writing ${planned} files…` : `rollback: ${event.phase}…`);
@@ -232,6 +249,7 @@ export async function run(args: Args, { cwd, out }: CommandContext): Promise<num
     watcher: result.watcher,
     ...(result.changedWhileAsked ? { changedWhileAsked: true } : {}),
     ...(picked ? { earlier: earlierJson(earlier) } : {}),
+    lfsPointers: (result.lfsPointers ?? []).map(pathText),
   });
   if (args.dryRun) {
     printPlan(out, result.plan, result.target);
@@ -256,6 +274,13 @@ export async function run(args: Args, { cwd, out }: CommandContext): Promise<num
   for (const note of result.plan.operation?.notes ?? []) out.line(`Note: ${note}`);
   // Said again last, where it is read: a captured file the rollback did not bring back.
   printNotRestored(out, result.plan, '');
+  const pointers = result.lfsPointers ?? [];
+  if (pointers.length > 0) {
+    out.warn(`Git LFS content missing: ${pointers.length} file${pointers.length === 1 ? '' : 's'} written as ${pointers.length === 1 ? 'its LFS pointer' : 'their LFS pointers'} (--lfs-pointers; the object is in neither .git/lfs/objects nor the backup); every other file was written:`);
+    for (const p of pointers.slice(0, SHOW_PATHS)) out.warn(`  ${pathText(p)}`);
+    if (pointers.length > SHOW_PATHS) out.warn(`  … and ${pointers.length - SHOW_PATHS} more (--json lists them all)`);
+    out.warn(`If the objects reached an LFS server: git lfs fetch origin ${result.target.oid}, then \`guard rollback --undo --yes\` and \`guard rollback ${shortId(result.target.oid)} --yes\` write the content.`);
+  }
   out.line('Undo this rollback with: guard rollback --undo');
   return 0;
 }

@@ -7,6 +7,10 @@
  * failed") and gave back no files, and a rollback to a snapshot whose object `git lfs prune`
  * deleted failed halfway, the file gone.
  *
+ * A rollback git's checkout could not finish (an object in neither the repository nor the backup,
+ * git-lfs not able to run) is refused before anything moves; before 2026-12-05 it stopped in the
+ * middle of the checkout. `--lfs-pointers` writes the rest and those files as their pointers.
+ *
  * The first scenarios run everywhere with a stand-in filter that has LFS's exact on-disk layout
  * and pointer format (a POSIX sh clean/smudge pair, `filter.lfs.required`, as `git lfs install`
  * sets it); the last runs the same with the real git-lfs when it is installed.
@@ -134,9 +138,9 @@ async function scenarioRecover(repo: TestRepo): Promise<void> {
   expect(repo.git(['status', '--porcelain']).split('\n').filter(Boolean).sort()).toEqual([' M model.bin', '?? .guard.yaml', '?? data/new.bin'].sort());
 }
 
-/** What `git lfs prune` does to an object no commit names: deletes it (the real one below runs it). */
-function pruneByHand(repo: TestRepo, content: Buffer): void {
-  fs.rmSync(lfsObject(repo, content));
+/** What `git lfs prune` does to the objects no commit names: deletes them (the real one below runs it). */
+function pruneByHand(repo: TestRepo, contents: Buffer[]): void {
+  for (const content of contents) fs.rmSync(lfsObject(repo, content));
 }
 
 /**
@@ -151,7 +155,9 @@ function realPrune(repo: TestRepo): void {
   repo.git(['lfs', 'prune', '--recent']);
 }
 
-async function scenarioPrune(repo: TestRepo, prune: (repo: TestRepo, content: Buffer) => void): Promise<void> {
+type Prune = (repo: TestRepo, contents: Buffer[]) => void;
+
+async function scenarioPrune(repo: TestRepo, prune: Prune): Promise<void> {
   const wip = blob('work in progress, only in a snapshot', 6000);
   repo.write('model.bin', wip);
   const id = await snapshotAndPush(repo);
@@ -159,7 +165,7 @@ async function scenarioPrune(repo: TestRepo, prune: (repo: TestRepo, content: Bu
   // not know refs/guard/*): here the object only the snapshot names.
   repo.write('model.bin', blob('the agent wrote this', 4000));
   repo.git(['commit', '-q', '-am', 'agent']);
-  prune(repo, wip);
+  prune(repo, [wip]);
   expect(fs.existsSync(lfsObject(repo, wip))).toBe(false);
   const r = repo.guard(['rollback', id, '--yes']);
   expect(r.code, r.stderr + r.stdout).toBe(0);
@@ -197,13 +203,150 @@ async function scenarioObjectMissing(repo: TestRepo): Promise<void> {
   expect(fs.readFileSync(path.join(repo.dir, 'data/asset.bin')).equals(blob('committed asset', 3000))).toBe(true);
 }
 
+/** The Git LFS objects in a directory, as `<aa>/<bb>/<oid>` names. */
+function lfsListing(objects: string): string[] {
+  return fs.existsSync(objects) ? (fs.readdirSync(objects, { recursive: true }) as string[]).filter((p) => /[0-9a-f]{64}$/.test(String(p))).sort() : [];
+}
+
+/**
+ * A snapshot holds an edit of model.bin whose LFS object is gone from the repository (pruned) and
+ * from the backup (made before guard kept LFS objects, or pruned before its push), and an edit of
+ * data/asset.bin whose object only the backup has now; the agent then committed over both.
+ */
+async function objectLostEverywhere(repo: TestRepo, prune: Prune): Promise<{ id: string; wip: Buffer; wipAsset: Buffer; atSnapshot: ReturnType<typeof captureState>; statusAtSnapshot: string; pointer: string }> {
+  const wip = blob('work in progress whose object is lost', 6000);
+  const wipAsset = blob('asset edit the backup keeps', 3500);
+  repo.write('model.bin', wip);
+  repo.write('data/asset.bin', wipAsset);
+  repo.write('README.md', 'readme, edited\n');
+  const id = await snapshotAndPush(repo);
+  const atSnapshot = captureState(repo);
+  const statusAtSnapshot = repo.git(['status', '--porcelain']);
+  const pointer = repo.git(['cat-file', 'blob', `${id}:model.bin`]);
+  const backup = json(repo, ['backup', 'status']).path as string;
+  const oid = createHash('sha256').update(wip).digest('hex');
+  fs.rmSync(path.join(backup, 'lfs', 'objects', oid.slice(0, 2), oid.slice(2, 4), oid));
+  repo.write('model.bin', blob('the agent wrote this', 4000));
+  repo.write('data/asset.bin', blob('the agent wrote this asset', 2000));
+  repo.write('README.md', 'the agent wrote this readme\n');
+  repo.git(['commit', '-q', '-am', 'agent']);
+  prune(repo, [wip, wipAsset]);
+  expect(fs.existsSync(lfsObject(repo, wip))).toBe(false);
+  expect(fs.existsSync(lfsObject(repo, wipAsset))).toBe(false);
+  return { id, wip, wipAsset, atSnapshot, statusAtSnapshot, pointer };
+}
+
+/** The state guard must leave alone when it refuses: working tree, index, HEAD, refs, stash, the LFS objects and no rollback in progress. */
+function untouched(repo: TestRepo): unknown {
+  return { state: captureState(repo), lfs: lfsListing(path.join(repo.dir, '.git', 'lfs', 'objects')), journal: fs.existsSync(path.join(repo.dir, '.git', 'guard', 'rollback-in-progress.json')) };
+}
+
+/**
+ * A rollback to that snapshot refuses before anything moves (before 2026-12-05 git-lfs's smudge
+ * failed in the middle of the checkout: some files written, model.bin deleted, `--resume` or
+ * `--undo` needed), naming the file, its object and the ways forward; with --lfs-pointers it
+ * writes every other file exactly and model.bin as its pointer, named, and once the object is
+ * back an undo and the same rollback give the content.
+ */
+async function scenarioObjectLost(repo: TestRepo, prune: Prune): Promise<void> {
+  const { id, wip, wipAsset, atSnapshot, statusAtSnapshot, pointer } = await objectLostEverywhere(repo, prune);
+  const oid = createHash('sha256').update(wip).digest('hex');
+
+  const dry = repo.guard(['rollback', id, '--dry-run', '--json']);
+  expect(dry.code, dry.stderr).toBe(0);
+  expect(JSON.parse(dry.stdout).plan.lfsMissing).toEqual([{ path: 'model.bin', oid }]);
+
+  const before = untouched(repo);
+  const refused = repo.guard(['rollback', id, '--yes']);
+  expect(refused.code, refused.stderr + refused.stdout).toBe(3);
+  expect(refused.stderr).toMatch(/model\.bin/);
+  expect(refused.stderr).toContain(oid.slice(0, 12));
+  expect(refused.stderr).toMatch(/nothing was changed/);
+  expect(refused.stderr).toMatch(/git lfs fetch/);
+  expect(refused.stderr).toMatch(/--lfs-pointers/);
+  expect(untouched(repo)).toEqual(before);
+  const asJson = repo.guard(['rollback', id, '--yes', '--json']);
+  expect(asJson.code).toBe(3);
+  expect(JSON.parse(asJson.stdout).error.details.lfsMissing).toEqual([{ path: 'model.bin', oid }]);
+  expect(untouched(repo)).toEqual(before);
+
+  const r = repo.guard(['rollback', id, '--yes', '--lfs-pointers', '--json']);
+  expect(r.code, r.stderr).toBe(0);
+  expect(JSON.parse(r.stdout).lfsPointers).toEqual(['model.bin']);
+  expect(r.stderr).toMatch(/model\.bin/);
+  const after = captureState(repo);
+  expect(fs.readFileSync(path.join(repo.dir, 'model.bin'), 'latin1')).toBe(pointer);
+  const without = (state: typeof after): typeof after => ({ ...state, files: Object.fromEntries(Object.entries(state.files).filter(([name]) => name !== 'model.bin')) });
+  expect(without(after)).toEqual(without(atSnapshot));
+  expect(perms(repo, 'model.bin')).toBe('755');
+  expect(fs.readFileSync(path.join(repo.dir, 'data/asset.bin')).equals(wipAsset)).toBe(true);
+  expect(repo.git(['status', '--porcelain'])).toBe(statusAtSnapshot);
+
+  // The object comes back (`git lfs fetch` from a server that has it): undo, and the same rollback, give the content.
+  fs.mkdirSync(path.dirname(lfsObject(repo, wip)), { recursive: true });
+  fs.writeFileSync(lfsObject(repo, wip), wip);
+  expect(repo.guard(['rollback', '--undo', '--yes']).code).toBe(0);
+  const again = repo.guard(['rollback', id, '--yes']);
+  expect(again.code, again.stderr).toBe(0);
+  expect(captureState(repo)).toEqual(atSnapshot);
+}
+
+/** `git-lfs` gone from PATH (the real one), or a filter command that is not installed (the stand-in). */
+function breakFilter(repo: TestRepo, real: boolean): Record<string, string> {
+  if (!real) {
+    repo.git(['config', 'filter.lfs.clean', 'git-lfs-not-installed clean -- %f']);
+    repo.git(['config', 'filter.lfs.smudge', 'git-lfs-not-installed smudge -- %f']);
+    return {};
+  }
+  const bin = path.join(repo.base, 'bin-without-lfs');
+  fs.mkdirSync(bin, { recursive: true });
+  const git = spawnSync('sh', ['-c', 'command -v git'], { encoding: 'utf8' }).stdout.trim();
+  fs.symlinkSync(git, path.join(bin, 'git'));
+  return { PATH: bin };
+}
+
+/**
+ * A rollback that writes LFS files while git-lfs's filter cannot run (not installed, not on PATH)
+ * refuses before anything moves; before 2026-12-05 the smudge failed in the middle of the checkout.
+ */
+async function scenarioFilterCannotRun(repo: TestRepo, real: boolean): Promise<void> {
+  const wip = blob('work in progress, object here', 6000);
+  repo.write('model.bin', wip);
+  repo.write('README.md', 'readme, edited\n');
+  const id = await snapshotAndPush(repo);
+  const atSnapshot = captureState(repo);
+  repo.write('model.bin', blob('the agent wrote this', 4000));
+  repo.write('README.md', 'the agent wrote this readme\n');
+  repo.git(['commit', '-q', '-am', 'agent']);
+  // Files older than the index, as they are after a while: git's status trusts their stat data and
+  // runs no clean filter (a file as new as the index is "racily clean" and read through it).
+  const past = new Date(Date.now() - 60_000);
+  for (const name of ['model.bin', 'data/asset.bin', 'README.md', '.gitattributes']) fs.utimesSync(path.join(repo.dir, name), past, past);
+  repo.git(['update-index', '--refresh']);
+  const config = fs.readFileSync(path.join(repo.dir, '.git', 'config'));
+  const env = breakFilter(repo, real);
+  const before = untouched(repo);
+  const r = repo.guard(['rollback', id, '--yes'], { env });
+  expect(r.code, r.stderr + r.stdout).toBe(3);
+  expect(r.stderr).toMatch(/git-lfs/);
+  expect(r.stderr).toMatch(/model\.bin/);
+  expect(r.stderr).toMatch(/nothing was changed/);
+  expect(r.stderr).toMatch(/git lfs install/);
+  expect(untouched(repo)).toEqual(before);
+  // The filter back: the same rollback gives every byte.
+  fs.writeFileSync(path.join(repo.dir, '.git', 'config'), config);
+  const again = repo.guard(['rollback', id, '--yes']);
+  expect(again.code, again.stderr).toBe(0);
+  expect(captureState(repo)).toEqual(atSnapshot);
+}
+
 /** The filter each scenario runs with: the stand-in everywhere, the real git-lfs where installed. */
 const FILTERS = [
-  { name: 'stand-in filter with LFS layout', setup: useStandin, prune: pruneByHand, available: true },
-  { name: 'the real git-lfs, `git lfs prune --recent`', setup: useRealLfs, prune: realPrune, available: lfsAvailable() },
+  { name: 'stand-in filter with LFS layout', setup: useStandin, prune: pruneByHand, real: false, available: true },
+  { name: 'the real git-lfs, `git lfs prune --recent`', setup: useRealLfs, prune: realPrune, real: true, available: lfsAvailable() },
 ];
 
-describe.each(FILTERS.filter((f) => f.available))('Git LFS content in the backup ($name)', ({ setup, prune }) => {
+describe.each(FILTERS.filter((f) => f.available))('Git LFS content in the backup ($name)', ({ setup, prune, real }) => {
   it('recover --into after the project was deleted gives back an uncommitted LFS edit, byte for byte', () =>
     withTestRepo(async (repo) => {
       lfsRepo(repo, setup);
@@ -220,6 +363,41 @@ describe.each(FILTERS.filter((f) => f.available))('Git LFS content in the backup
     withTestRepo(async (repo) => {
       lfsRepo(repo, setup);
       await scenarioObjectMissing(repo);
+    }));
+
+  it('a rollback whose LFS object is in neither the repository nor the backup refuses before anything moves; --lfs-pointers writes the rest and names the pointer', () =>
+    withTestRepo(async (repo) => {
+      lfsRepo(repo, setup);
+      await scenarioObjectLost(repo, prune);
+    }));
+
+  it('a rollback that writes LFS files while git-lfs cannot run refuses before anything moves', () =>
+    withTestRepo(async (repo) => {
+      lfsRepo(repo, setup);
+      await scenarioFilterCannotRun(repo, real);
+    }));
+});
+
+describe.runIf(lfsAvailable())('Git LFS content in the backup (the real git-lfs and an LFS server)', () => {
+  it('the refusal\'s `git lfs fetch origin <snapshot>` brings a lost object from the LFS server, and the same rollback then goes through', () =>
+    withTestRepo(async (repo) => {
+      lfsRepo(repo, useRealLfs);
+      const { id, wip, atSnapshot } = await objectLostEverywhere(repo, realPrune);
+      const refused = repo.guard(['rollback', id, '--yes']);
+      expect(refused.code, refused.stderr).toBe(3);
+      // The LFS server has it: origin is a bare repository at a path, which git-lfs serves itself.
+      const oid = createHash('sha256').update(wip).digest('hex');
+      const onServer = path.join(repo.base, 'origin.git', 'lfs', 'objects', oid.slice(0, 2), oid.slice(2, 4), oid);
+      fs.mkdirSync(path.dirname(onServer), { recursive: true });
+      fs.writeFileSync(onServer, wip);
+      const fetch = /git lfs fetch origin ([0-9a-f]{40,64})/.exec(refused.stderr);
+      expect(fetch, refused.stderr).not.toBeNull();
+      // The server lacks the asset's object (the backup has it): fetch says so, and takes the model's.
+      expect(repo.gitResult(['lfs', 'fetch', 'origin', fetch![1]!]).code).not.toBe(0);
+      expect(fs.existsSync(lfsObject(repo, wip))).toBe(true);
+      const r = repo.guard(['rollback', id, '--yes']);
+      expect(r.code, r.stderr).toBe(0);
+      expect(captureState(repo)).toEqual(atSnapshot);
     }));
 });
 
