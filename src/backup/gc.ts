@@ -35,6 +35,7 @@ import { withAsyncFileLock } from '../util/async-lock.js';
 import { updatePushStatus } from './push-status.js';
 import { DAY_MS, HOUR_MS, planRetention } from './retention.js';
 import { inBackup, isBackupRepo, objectBytes } from './store.js';
+import { dropUnnamedLfsObjects, type LfsDrop } from './lfs-gc.js';
 
 interface GitCtx {
   cwd: string;
@@ -81,7 +82,7 @@ export interface GcReport {
   reclaimableBytes: number;
   /** Bytes freed in the live repository (0 for a dry run). */
   reclaimedBytes: number;
-  backup: { path: string; chains: number; reclaimedBytes: number; skipped: string[] } | null;
+  backup: { path: string; chains: number; reclaimedBytes: number; skipped: string[]; lfs?: LfsDrop } | null;
   /** Loose objects older than this were pruned. */
   pruneCutoff: string;
 }
@@ -327,14 +328,14 @@ export async function runGc(repo: Repo, settings: MirrorSettings, options: GcOpt
     }
   }
   // Under the push lock (mirror.ts): a background push must not land between reading and rewriting the backup's chains.
-  if (backupPath) report.backup = dryRun ? await gcBackup(backupPath, plans, options, now, dryRun) : await withAsyncFileLock(`${backupPath}.push-lock`, () => gcBackup(backupPath, plans, options, now, dryRun));
+  if (backupPath) report.backup = dryRun ? await gcBackup(repo, backupPath, plans, options, now, dryRun) : await withAsyncFileLock(`${backupPath}.push-lock`, () => gcBackup(repo, backupPath, plans, options, now, dryRun));
   return report;
 }
 
 /** Applies the same retention to the backup: the same rewrite for chains in step with the live ones. */
-async function gcBackup(backup: string, plans: Map<string, { oldHead: string; keep: Set<string>; newHead: string }>, options: GcOptions, now: number, dryRun: boolean) {
+async function gcBackup(repo: Repo, backup: string, plans: Map<string, { oldHead: string; keep: Set<string>; newHead: string }>, options: GcOptions, now: number, dryRun: boolean) {
   const ctx: GitCtx = inBackup(backup);
-  const result = { path: backup, chains: 0, reclaimedBytes: 0, skipped: [] as string[] };
+  const result: NonNullable<GcReport['backup']> = { path: backup, chains: 0, reclaimedBytes: 0, skipped: [] };
   if (dryRun) return result;
   const before = await objectBytes(backup);
   for (const [ref, head] of await chainHeads(ctx)) {
@@ -368,6 +369,10 @@ async function gcBackup(backup: string, plans: Map<string, { oldHead: string; ke
     await runGit(['gc', '--quiet', `--prune=${cutoff(options.keepMs, now)}`], ctx);
   }
   result.reclaimedBytes = Math.max(0, before - (await objectBytes(backup)));
+  // The Git LFS objects no kept snapshot's pointer names and this repository no longer has
+  // (lfs-gc.ts); after the backup's own gc, so the pointers counted are the kept ones.
+  const lfs = await dropUnnamedLfsObjects({ ...ctx, dir: backup }, { cwd: repo.root, commonDir: repo.commonDir }, false);
+  if (lfs) result.lfs = lfs;
   return result;
 }
 

@@ -13,6 +13,8 @@ import { readPushStatus, type PushRecord } from './push-status.js';
 import { pushInProgress } from './auto-push.js';
 import { inBackup, isBackupRepo, objectBytes } from './store.js';
 import path from 'node:path';
+import { lfsObjectsDir } from './lfs-objects.js';
+import { countLfsObjects, type LfsStoreCount } from './lfs-gc.js';
 
 export interface RefComparison {
   ref: string;
@@ -32,6 +34,8 @@ export interface BackupStatus {
   inSync: boolean;
   refs: RefComparison[];
   bytes: number | null;
+  /** The Git LFS objects the backup keeps beside the snapshots (lfs-objects.ts); null when none. */
+  lfs: LfsStoreCount | null;
   lastPush: PushRecord | null;
   remote: { name: string | null; lastPush: PushRecord | null };
   /** Where a new backup would be created (backup.dir or the default store). */
@@ -77,6 +81,7 @@ export async function backupStatus(repo: Repo, settings: { backup: { dir: string
     inSync: exists && [...live].every(([ref, oid]) => backupRefs.get(ref) === oid),
     refs,
     bytes: exists ? await objectBytes(link.path) : null,
+    lfs: exists ? countLfsObjects(lfsObjectsDir(link.path)) : null,
     lastPush: pushes.local,
     remote: { name: settings.backup.remote, lastPush: pushes.remote },
     store,

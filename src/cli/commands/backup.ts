@@ -63,6 +63,7 @@ export async function status(_args: unknown, ctx: CommandContext): Promise<numbe
   }
   ctx.out.line(`Backup: ${s.path}`);
   ctx.out.line(`  id ${s.id}, ${s.bytes !== null ? bytes(s.bytes) : '?'} of objects, permissions ${s.mode}${s.selfContained ? ', self-contained' : ', BORROWS OBJECTS (not safe)'}`);
+  if (s.lfs) ctx.out.line(`  Git LFS: ${s.lfs.objects} object${s.lfs.objects === 1 ? '' : 's'}, ${bytes(s.lfs.bytes)} (the content of the snapshots' LFS files; \`guard gc\` drops those no snapshot names and this repository no longer has)`);
   ctx.out.line(`  ${s.inSync ? 'in sync: it holds every snapshot chain of this repository' : 'NOT in sync with this repository:'}`);
   if (!s.inSync) {
     for (const ref of s.refs.filter((r) => r.live !== r.backup)) {

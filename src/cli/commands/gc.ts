@@ -48,6 +48,13 @@ function positive(text: string | undefined, flag: string): number | undefined {
   return Number(text);
 }
 
+/** The backup's Git LFS objects gc dropped (backup/lfs-gc.ts), when it keeps any. */
+function printLfs(ctx: CommandContext, report: GcReport): void {
+  const lfs = report.backup?.lfs;
+  if (!lfs) return;
+  ctx.out.line(`Backup Git LFS objects: ${lfs.dropped > 0 ? `dropped ${lfs.dropped} (${bytes(lfs.bytes)}) that no snapshot's pointer names and this repository no longer has; ` : ''}${lfs.kept} kept.`);
+}
+
 export async function run(args: Args, ctx: CommandContext): Promise<number> {
   const keep = keepFor(args);
   const keepSessions = positive(args.keepSessions, '--keep-sessions');
@@ -82,6 +89,7 @@ export async function run(args: Args, ctx: CommandContext): Promise<number> {
   }
   if (dropped === 0) {
     ctx.out.line('Nothing to drop.');
+    printLfs(ctx, report);
     return 0;
   }
   if (report.dryRun) {
@@ -93,5 +101,6 @@ export async function run(args: Args, ctx: CommandContext): Promise<number> {
     ctx.out.line(`Backup ${report.backup.path}: ${report.backup.chains} chain(s) pruned the same way, ${bytes(report.backup.reclaimedBytes)} reclaimed.`);
     for (const skipped of report.backup.skipped) ctx.out.warn(`  ${skipped}`);
   }
+  printLfs(ctx, report);
   return 0;
 }

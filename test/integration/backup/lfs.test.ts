@@ -20,7 +20,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
+import { stopWatchers, withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
+import { ageChain } from '../../helpers/age-chain.js';
 import { captureState, perms } from '../../helpers/state.js';
 import { json, waitForBackgroundPush } from '../watcher/helpers.js';
 import { countGitProcesses, traceEnv } from '../../helpers/git-trace.js';
@@ -417,6 +418,71 @@ describe('Git LFS content in the backup (stand-in filter with LFS layout)', () =
       expect(listed.length).toBe(3);
       // Nothing new: nothing copied.
       expect(json(repo, ['backup', 'push']).local.lfsObjects).toBeUndefined();
+    }));
+});
+
+function sha256(content: Buffer): string {
+  return createHash('sha256').update(content).digest('hex');
+}
+
+describe('the backup\'s Git LFS objects in `guard backup status` and `guard gc` (stand-in filter)', () => {
+  it('gc drops the objects no kept snapshot names and this repository no longer has, and keeps the rest; status counts them', () =>
+    withTestRepo(async (repo) => {
+      lfsRepo(repo, useStandin);
+      // This test takes its snapshots by hand (the watcher stopped once init's push is done).
+      await waitForBackgroundPush(repo);
+      stopWatchers(repo.base);
+      const committed = [blob('committed model', 5000), blob('committed asset', 3000)];
+      // S1 (to be dropped) holds an edit of the model; S2 (kept) an edit of the asset.
+      const old = blob('model edit only an old snapshot holds', 6000);
+      const kept = blob('asset edit a kept snapshot holds', 3500);
+      repo.write('model.bin', old);
+      json(repo, ['snapshot']);
+      repo.write('model.bin', committed[0]!);
+      repo.write('data/asset.bin', kept);
+      const s2 = json(repo, ['snapshot']);
+      // An object git-lfs stored that no pointer names (a clean whose blob git did not keep).
+      const unnamed = blob('cleaned, never staged', 2200);
+      fs.writeFileSync(path.join(repo.base, 'unnamed.bin'), unnamed);
+      repo.git(['hash-object', '--path=x.bin', path.join(repo.base, 'unnamed.bin')]);
+      expect(fs.existsSync(lfsObject(repo, unnamed))).toBe(true);
+      // S1 40 days old; the backup made afresh from the rewritten chain (as in backup/gc.test.ts).
+      await waitForBackgroundPush(repo);
+      stopWatchers(repo.base);
+      fs.rmSync(path.join(repo.home, '.local', 'share', 'git-guard'), { recursive: true, force: true });
+      for (const file of ['backup.json', 'backup-status.json', 'backup-push.again']) fs.rmSync(path.join(repo.dir, '.git', 'guard', file), { force: true });
+      const chain = repo.git(['log', '--first-parent', '--format=%H', 'refs/guard/main/head']).trim().split('\n').length - 1;
+      const s2Tree = repo.git(['rev-parse', `${ageChain(repo, [...Array<number>(chain - 1).fill(40), null]).at(-1)!}^{tree}`]).trim();
+      expect(json(repo, ['backup', 'push']).local.ok).toBe(true);
+      await waitForBackgroundPush(repo);
+      const status = json(repo, ['backup', 'status']);
+      const all = [...committed, old, kept, unnamed];
+      expect(status.lfs).toEqual({ objects: 5, bytes: all.reduce((n, b) => n + b.length, 0) });
+      const stored = (content: Buffer): string => { const oid = sha256(content); return path.join(status.path, 'lfs', 'objects', oid.slice(0, 2), oid.slice(2, 4), oid); };
+      // `git lfs prune` deletes the two edits here (no commit names them).
+      pruneByHand(repo, [old, kept]);
+
+      const first = json(repo, ['gc', '--keep-days', '5', '--keep-sessions', '1']);
+      expect(first.chains[0].dropped).toHaveLength(chain - 1);
+      // S1's pointer blob is still an object in both stores (younger than the prune cutoff): kept.
+      expect(first.backup.lfs).toEqual({ dropped: 0, bytes: 0, kept: 5 });
+      // Time passes: git's prune window ends and both stores lose the unreachable objects.
+      repo.git(['reflog', 'expire', '--expire-unreachable=now', '--all']);
+      repo.git(['prune', '--expire=now']);
+      repo.git(['--git-dir', status.path, 'prune', '--expire=now']);
+
+      const second = repo.guard(['gc', '--keep-days', '5', '--keep-sessions', '1']);
+      expect(second.code, second.stderr).toBe(0);
+      expect(second.stdout).toMatch(/Backup Git LFS objects: dropped 1 /);
+      expect(fs.existsSync(stored(old))).toBe(false);
+      for (const content of [...committed, kept, unnamed]) expect(fs.existsSync(stored(content))).toBe(true);
+      expect(json(repo, ['backup', 'status']).lfs).toEqual({ objects: 4, bytes: [...committed, kept, unnamed].reduce((n, b) => n + b.length, 0) });
+      // The kept snapshot still gives its LFS content back, from the backup.
+      const target = json(repo, ['list', '--all']).find((s: any) => repo.git(['rev-parse', `${s.oid}^{tree}`]).trim() === s2Tree);
+      expect(target, JSON.stringify(s2)).toBeDefined();
+      const r = repo.guard(['rollback', target.oid, '--yes']);
+      expect(r.code, r.stderr).toBe(0);
+      expect(fs.readFileSync(path.join(repo.dir, 'data/asset.bin')).equals(kept)).toBe(true);
     }));
 });
 
