@@ -36,6 +36,7 @@ import { updatePushStatus } from './push-status.js';
 import { DAY_MS, HOUR_MS, planRetention } from './retention.js';
 import { inBackup, isBackupRepo, objectBytes } from './store.js';
 import { dropUnnamedLfsObjects, type LfsDrop } from './lfs-gc.js';
+import { localLfsObjects } from './lfs-objects.js';
 
 interface GitCtx {
   cwd: string;
@@ -371,7 +372,7 @@ async function gcBackup(repo: Repo, backup: string, plans: Map<string, { oldHead
   result.reclaimedBytes = Math.max(0, before - (await objectBytes(backup)));
   // The Git LFS objects no kept snapshot's pointer names and this repository no longer has
   // (lfs-gc.ts); after the backup's own gc, so the pointers counted are the kept ones.
-  const lfs = await dropUnnamedLfsObjects({ ...ctx, dir: backup }, { cwd: repo.root, commonDir: repo.commonDir }, false);
+  const lfs = await dropUnnamedLfsObjects({ ...ctx, dir: backup }, { cwd: repo.root, objects: localLfsObjects(repo) }, false);
   if (lfs) result.lfs = lfs;
   return result;
 }

@@ -83,11 +83,11 @@ export interface LfsDrop {
  * Drops from the backup the LFS objects this repository no longer has and no pointer in either
  * object store names. null when the backup holds no LFS object (no git process then, one readdir).
  */
-export async function dropUnnamedLfsObjects(backup: GitCtx & { dir: string }, live: GitCtx & { commonDir: string }, dryRun: boolean): Promise<LfsDrop | null> {
+export async function dropUnnamedLfsObjects(backup: GitCtx & { dir: string }, live: GitCtx & { objects: string }, dryRun: boolean): Promise<LfsDrop | null> {
   const stored = lfsObjectsDir(backup.dir);
   const all = listLfsObjects(stored);
   if (all.length === 0) return null;
-  const local = lfsObjectsDir(live.commonDir);
+  const local = live.objects;
   const gone = all.filter((rel) => !fs.existsSync(path.join(local, rel)));
   const result: LfsDrop = { dropped: 0, bytes: 0, kept: all.length };
   if (gone.length === 0) return result;

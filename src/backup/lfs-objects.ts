@@ -23,13 +23,20 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { lfsDir } from '../git/lfs-storage.js';
+import type { Repo } from '../git/repo.js';
 
 const HEX2 = /^[0-9a-f]{2}$/;
 const OID = /^[0-9a-f]{64}$/;
 
-/** Where git-lfs keeps its objects for a git directory (`lfs.storage` moved elsewhere is not followed). */
+/** Where git-lfs keeps its objects for a git directory in the default place (the backup's; a repository's: localLfsObjects). */
 export function lfsObjectsDir(gitDir: string): string {
   return path.join(gitDir, 'lfs', 'objects');
+}
+
+/** Where git-lfs keeps this repository's objects, `lfs.storage` followed (git/lfs-storage.ts). */
+export function localLfsObjects(repo: Pick<Repo, 'root' | 'commonDir' | 'gitDir'>): string {
+  return path.join(lfsDir(repo), 'objects');
 }
 
 function names(dir: string): string[] {
@@ -105,11 +112,10 @@ export function copyLfsObjects(from: string, to: string, options: { link?: boole
 }
 
 /**
- * The LFS objects a push must add to the backup: none (and no file system work but one failed
- * readdir) when the repository has no LFS objects directory.
+ * The LFS objects a push must add to the backup from the repository's (`from`, localLfsObjects):
+ * none (and no file system work but one failed readdir) when it has no LFS objects directory.
  */
-export function backupLfsObjects(commonDir: string, backup: string): LfsCopy | null {
-  const from = lfsObjectsDir(commonDir);
+export function backupLfsObjects(from: string, backup: string): LfsCopy | null {
   if (names(from).length === 0) return null;
   return copyLfsObjects(from, lfsObjectsDir(backup));
 }

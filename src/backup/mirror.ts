@@ -23,7 +23,7 @@ import { defaultStoreDir } from './location.js';
 import { readPushStatus, updatePushStatus, type PushRecord, type RefRejection } from './push-status.js';
 import { diagnosePush, errorLines, unreadableObjects } from './push-diagnosis.js';
 import { recordBackup } from './registry.js';
-import { backupLfsObjects } from './lfs-objects.js';
+import { backupLfsObjects, localLfsObjects } from './lfs-objects.js';
 import { ensureBackupRepo } from './store.js';
 
 const REFSPEC = `${GUARD_REF_PREFIX}*:${GUARD_REF_PREFIX}*`;
@@ -196,11 +196,12 @@ function saveSourceConfig(repo: Repo, backup: string): void {
 /**
  * The Git LFS objects the snapshots' pointers may name (lfs-objects.ts), copied next to the
  * backup's git objects: a pointer alone cannot give back content that never reached an LFS
- * server. Nothing (no git process, one failed readdir) in a repository without LFS objects.
+ * server. Nothing (no git process, one failed readdir and a read of the config files git reads
+ * by default, for `lfs.storage`) in a repository without LFS objects.
  */
 function copyLfs(repo: Repo, backup: string): Partial<PushRecord> {
   try {
-    const copied = backupLfsObjects(repo.commonDir, backup);
+    const copied = backupLfsObjects(localLfsObjects(repo), backup);
     return copied && copied.copied > 0 ? { lfsObjects: copied.copied } : {};
   } catch (error) {
     return {

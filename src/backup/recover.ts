@@ -43,7 +43,7 @@ import { writeLink } from './link.js';
 import { defaultStoreDir } from './location.js';
 import { backupsForRoot, readRegistry, recordBackup } from './registry.js';
 import { backupRoots, inBackup, isBackupRepo } from './store.js';
-import { copyLfsObjects, lfsObjectsDir } from './lfs-objects.js';
+import { copyLfsObjects, lfsObjectsDir, localLfsObjects } from './lfs-objects.js';
 import { pointersWithoutObject } from '../restore/lfs-restore.js';
 import { applyFlags } from '../snapshot/index-flags.js';
 import { applyRecordedModes, recordedDirs } from '../snapshot/file-modes.js';
@@ -414,9 +414,6 @@ export async function applyRecovery(plan: RecoverPlan, options: RecoverOptions =
   await runGit(['config', 'core.bare', 'false'], gitDir);
   await runGit(['config', '--remove-section', 'remote.origin'], gitDir);
   const repo = await openRepo(target);
-  // The Git LFS content the backup kept (lfs-objects.ts), before git's checkout runs git-lfs's
-  // smudge on the pointers: a clone copies git's objects only. Hard links, as the clone's own.
-  copyLfsObjects(lfsObjectsDir(backup.path), lfsObjectsDir(repo.commonDir), { link: true });
   await withInternalToken(repo, async (env) => {
     progress(`restoring ${Object.keys(snapshot.refs).length} branches and tags…`);
     await recreateMissingTags(repo, snapshot.keeper, Object.values(snapshot.refs));
@@ -425,6 +422,10 @@ export async function applyRecovery(plan: RecoverPlan, options: RecoverOptions =
   // The config before the files: git's checkout applies core.autocrlf and the filters the
   // repository's config sets, as the checkout the snapshot saw did.
   await restoreConfig(repo, backup.path);
+  // The Git LFS content the backup kept (lfs-objects.ts), before git's checkout runs git-lfs's
+  // smudge on the pointers: a clone copies git's objects only. Hard links, as the clone's own.
+  // After the config: an `lfs.storage` there says where git-lfs looks for them.
+  copyLfsObjects(lfsObjectsDir(backup.path), localLfsObjects(repo), { link: true });
   progress(`writing the working tree (${plan.files} files)…`);
   const lfsPointersLeft: GitPath[] = [];
   const written = await restoreWorktree(repo, snapshot, aside, lfsPointersLeft);

@@ -6,6 +6,7 @@
  * The global ones under $HOME, as git finds them (not the password database's home directory:
  * and `node:os` stays off the agent hook's path, test session/agent-hook-builtins).
  */
+import fs from 'node:fs';
 import path from 'node:path';
 import type { Repo } from './repo.js';
 
@@ -20,4 +21,36 @@ export function configFiles(repo: Pick<Repo, 'commonDir' | 'gitDir'>): string[] 
   }
   if (!process.env.GIT_CONFIG_NOSYSTEM) files.push(process.env.GIT_CONFIG_SYSTEM || '/etc/gitconfig');
   return files;
+}
+
+/** Settings given on a command line above this process (`git -c key=value`, GIT_CONFIG_COUNT): only git can say what they set. */
+export function configInEnvironment(): boolean {
+  return Object.keys(process.env).some((key) => key === 'GIT_CONFIG_PARAMETERS' || key === 'GIT_CONFIG_COUNT');
+}
+
+/** Does a config file's text match (case-insensitive keys: give an /i pattern)? false for a file that is not there. */
+export function configMentions(file: string, pattern: RegExp): boolean {
+  try {
+    return pattern.test(fs.readFileSync(file).toString('latin1'));
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The config files' lstat data, in order ('-' for one that is not there): an answer git gave is
+ * kept while it is the same (git writes its config through a lock file renamed over it: a new
+ * inode each time).
+ */
+export function configStamp(files: string[]): string {
+  return files
+    .map((file) => {
+      try {
+        const st = fs.statSync(file, { bigint: true });
+        return `${st.size}:${st.mtimeNs}:${st.ino}`;
+      } catch {
+        return '-';
+      }
+    })
+    .join(' ');
 }

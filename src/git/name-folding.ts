@@ -25,7 +25,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { configFiles } from './config-files.js';
+import { configFiles, configInEnvironment, configMentions, configStamp } from './config-files.js';
 import type { Repo } from './repo.js';
 import { runGitSync } from './run.js';
 
@@ -43,11 +43,7 @@ export interface NameFolding {
 const NONE: NameFolding = { case: false, unicode: false };
 
 function mentioned(file: string): boolean {
-  try {
-    return MENTION.test(fs.readFileSync(file).toString('latin1'));
-  } catch {
-    return false;
-  }
+  return configMentions(file, MENTION);
 }
 
 /** Does the file system fold anything at all (a readdir per part of each path a command names)? */
@@ -56,30 +52,7 @@ export function foldsNames(folding: NameFolding): boolean {
 }
 
 function includes(file: string): boolean {
-  try {
-    return /include/i.test(fs.readFileSync(file).toString('latin1'));
-  } catch {
-    return false;
-  }
-}
-
-/** Settings given on a command line above this process (`git -c core.ignoreCase=true`, GIT_CONFIG_COUNT). */
-function setInEnvironment(): boolean {
-  return Object.keys(process.env).some((key) => key === 'GIT_CONFIG_PARAMETERS' || key === 'GIT_CONFIG_COUNT');
-}
-
-/** The config files' lstat data, in order ('-' for one that is not there). */
-function stampOf(files: string[]): string {
-  return files
-    .map((file) => {
-      try {
-        const st = fs.statSync(file, { bigint: true });
-        return `${st.size}:${st.mtimeNs}:${st.ino}`;
-      } catch {
-        return '-';
-      }
-    })
-    .join(' ');
+  return configMentions(file, /include/i);
 }
 
 function cacheFile(repo: Pick<Repo, 'gitDir'>): string {
@@ -121,11 +94,11 @@ function askGit(repo: Pick<Repo, 'root'>): NameFolding {
 }
 
 export function nameFolding(repo: Pick<Repo, 'root' | 'commonDir' | 'gitDir'>): NameFolding {
-  if (setInEnvironment()) return askGit(repo);
+  if (configInEnvironment()) return askGit(repo);
   const files = configFiles(repo);
   if (!files.some(mentioned)) return NONE;
   if (files.some(includes)) return askGit(repo);
-  const stamp = stampOf(files);
+  const stamp = configStamp(files);
   const known = cached(repo, stamp);
   if (known !== null) return known;
   const answer = askGit(repo);

@@ -14,7 +14,7 @@
  * (lfsFilterFailure), so a filter that cannot run (git-lfs not installed, not on PATH) refuses
  * too instead of failing in the middle of the checkout.
  *
- * Cost: nothing (one failed stat, no git process) in a repository without `<commonDir>/lfs`; with
+ * Cost: nothing (one failed stat, a read of the config files for `lfs.storage`, no git process) in a repository without git-lfs's directory; with
  * it, one `cat-file --batch-check` of the files the rollback writes and one `cat-file --batch` of
  * those small enough to be pointers (at most 1024 bytes, as git-lfs's own limit); when one is a
  * pointer the smudge gets, one `cat-file --filters` (and, the first time in a repository that
@@ -31,7 +31,8 @@ import { GuardError } from '../errors.js';
 import type { Repo } from '../git/repo.js';
 import { leavesAt } from '../snapshot/tree-edit.js';
 import { readLink } from '../backup/link.js';
-import { copyLfsObjects, lfsObjectsDir, lfsPointerOid } from '../backup/lfs-objects.js';
+import { copyLfsObjects, lfsObjectsDir, localLfsObjects, lfsPointerOid } from '../backup/lfs-objects.js';
+import { lfsDir } from '../git/lfs-storage.js';
 
 /** The empty blob's id in a sha1 and a sha256 repository. */
 const EMPTY_BLOB: Record<number, string> = {
@@ -47,6 +48,8 @@ export interface LfsFiles {
   /** Objects this repository lacks that the backup's `lfs/objects` holds. */
   fromBackup: Set<string>;
   backupObjects: string | null;
+  /** This repository's LFS objects directory (`lfs.storage` followed). */
+  localObjects: string;
   /** The empty blob (for the filter's trial), and whether this repository has it. */
   emptyBlob: string;
   emptyBlobStored: boolean;
@@ -58,17 +61,19 @@ function hasObject(objects: string, oid: string): boolean {
 
 /** The LFS pointers among `tree`'s blobs at `paths` (the files a rollback writes); null when there is none. */
 export async function planLfs(repo: Repo, tree: string, paths: readonly GitPath[]): Promise<LfsFiles | null> {
-  if (paths.length === 0 || !fs.existsSync(path.join(repo.commonDir, 'lfs'))) return null;
+  if (paths.length === 0) return null;
+  const dir = lfsDir(repo);
+  if (!fs.existsSync(dir)) return null;
   const leaves = await leavesAt(repo, tree, paths);
   const small = paths.map((p, i) => ({ path: p, leaf: leaves[i] })).filter(({ leaf }) => leaf && leaf.type === 'blob' && (leaf.size === undefined || leaf.size <= 1024));
   if (small.length === 0) return null;
   const emptyBlob = EMPTY_BLOB[small[0]!.leaf!.oid.length] ?? EMPTY_BLOB[40]!;
   // The empty blob asked in the same process: the filter's trial needs it (lfsFilterFailure).
   const blobs = await readObjects(repo, [...small.map(({ leaf }) => leaf!.oid), emptyBlob]);
-  const local = lfsObjectsDir(repo.commonDir);
+  const local = path.join(dir, 'objects');
   const link = readLink(repo);
   const backupObjects = link ? lfsObjectsDir(link.path) : null;
-  const found: LfsFiles = { missing: [], smudged: [], fromBackup: new Set(), backupObjects, emptyBlob, emptyBlobStored: blobs[small.length] !== null };
+  const found: LfsFiles = { missing: [], smudged: [], fromBackup: new Set(), backupObjects, localObjects: local, emptyBlob, emptyBlobStored: blobs[small.length] !== null };
   small.forEach(({ path: p }, i) => {
     const oid = blobs[i] ? lfsPointerOid(blobs[i]!.content) : null;
     if (!oid) return;
@@ -142,7 +147,7 @@ export async function refuseLfsTrouble(repo: Repo, files: LfsFiles, target: stri
 /** Copies from the backup the objects planLfs found there and not here; the number copied. */
 export function copyLfsFromBackup(repo: Repo, files: LfsFiles | null): number {
   if (!files || files.fromBackup.size === 0 || !files.backupObjects) return 0;
-  return copyLfsObjects(files.backupObjects, lfsObjectsDir(repo.commonDir), { only: files.fromBackup }).copied;
+  return copyLfsObjects(files.backupObjects, files.localObjects, { only: files.fromBackup }).copied;
 }
 
 /**
@@ -157,7 +162,7 @@ export async function pointersWithoutObject(repo: Repo, tree: string, paths: rea
   const small = paths.map((p, i) => ({ path: p, leaf: leaves[i] })).filter(({ leaf }) => leaf && leaf.type === 'blob' && (leaf.size === undefined || leaf.size <= 1024));
   if (small.length === 0) return [];
   const blobs = await readObjects(repo, small.map(({ leaf }) => leaf!.oid));
-  const local = lfsObjectsDir(repo.commonDir);
+  const local = localLfsObjects(repo);
   return small
     .filter((_, i) => {
       const oid = blobs[i] ? lfsPointerOid(blobs[i]!.content) : null;

@@ -24,7 +24,7 @@ import { stopWatchers, withTestRepo, type TestRepo } from '../../helpers/git-rep
 import { ageChain } from '../../helpers/age-chain.js';
 import { captureState, perms } from '../../helpers/state.js';
 import { json, waitForBackgroundPush } from '../watcher/helpers.js';
-import { countGitProcesses, traceEnv } from '../../helpers/git-trace.js';
+import { countGitProcesses, traceEnv, tracedArgv } from '../../helpers/git-trace.js';
 
 const STANDIN = `#!/bin/sh
 # A stand-in for git-lfs's clean/smudge with its layout: content at
@@ -32,8 +32,11 @@ const STANDIN = `#!/bin/sh
 set -e
 hash() { if command -v sha256sum >/dev/null 2>&1; then sha256sum | cut -d' ' -f1; else shasum -a 256 | cut -d' ' -f1; fi; }
 common=$(git rev-parse --path-format=absolute --git-common-dir)
-mkdir -p "$common/lfs/tmp"
-tmp="$common/lfs/tmp/in.$$"
+# lfs.storage moves the store, relative to the git directory (git-lfs-config(5)).
+storage=$(git config --type=path lfs.storage || true)
+case $storage in '') lfs="$common/lfs" ;; /*) lfs=$storage ;; *) lfs="$common/$storage" ;; esac
+mkdir -p "$lfs/tmp"
+tmp="$lfs/tmp/in.$$"
 cat > "$tmp"
 first=$(head -c 42 "$tmp")
 case $1 in
@@ -41,7 +44,7 @@ clean)
   if [ "$first" = "version https://git-lfs.github.com/spec/v1" ]; then cat "$tmp"; rm -f "$tmp"; exit 0; fi
   oid=$(hash < "$tmp")
   size=$(wc -c < "$tmp" | tr -d ' ')
-  dir="$common/lfs/objects/$(printf %s "$oid" | cut -c1-2)/$(printf %s "$oid" | cut -c3-4)"
+  dir="$lfs/objects/$(printf %s "$oid" | cut -c1-2)/$(printf %s "$oid" | cut -c3-4)"
   mkdir -p "$dir"
   if [ -f "$dir/$oid" ]; then rm -f "$tmp"; else mv "$tmp" "$dir/$oid"; fi
   printf 'version https://git-lfs.github.com/spec/v1\\noid sha256:%s\\nsize %s\\n' "$oid" "$size"
@@ -50,7 +53,7 @@ smudge)
   if [ "$first" != "version https://git-lfs.github.com/spec/v1" ]; then cat "$tmp"; rm -f "$tmp"; exit 0; fi
   oid=$(sed -n 's/^oid sha256:\\([0-9a-f]*\\)$/\\1/p' "$tmp")
   rm -f "$tmp"
-  obj="$common/lfs/objects/$(printf %s "$oid" | cut -c1-2)/$(printf %s "$oid" | cut -c3-4)/$oid"
+  obj="$lfs/objects/$(printf %s "$oid" | cut -c1-2)/$(printf %s "$oid" | cut -c3-4)/$oid"
   if [ ! -f "$obj" ]; then echo "stand-in lfs: object $oid not found" >&2; exit 1; fi
   cat "$obj"
   ;;
@@ -89,9 +92,9 @@ function pointerOf(repo: TestRepo, rev: string): string {
   return repo.git(['cat-file', 'blob', rev]);
 }
 
-function lfsObject(repo: TestRepo, content: Buffer): string {
+function lfsObject(repo: TestRepo, content: Buffer, objects = path.join(repo.dir, '.git', 'lfs', 'objects')): string {
   const oid = createHash('sha256').update(content).digest('hex');
-  return path.join(repo.dir, '.git', 'lfs', 'objects', oid.slice(0, 2), oid.slice(2, 4), oid);
+  return path.join(objects, oid.slice(0, 2), oid.slice(2, 4), oid);
 }
 
 
@@ -341,6 +344,35 @@ async function scenarioFilterCannotRun(repo: TestRepo, real: boolean): Promise<v
   expect(captureState(repo)).toEqual(atSnapshot);
 }
 
+/**
+ * `lfs.storage` moves git-lfs's store out of `.git`: a push copies the objects from there, and a
+ * rollback after a prune copies them back there (before 2026-12-05 guard looked in .git/lfs only:
+ * the backup got no object).
+ */
+async function scenarioStorage(repo: TestRepo, setup: (repo: TestRepo) => void, real: boolean): Promise<void> {
+  const store = path.join(repo.base, 'lfs-store');
+  const objects = path.join(store, 'objects');
+  lfsRepo(repo, (r) => {
+    setup(r);
+    r.git(['config', 'lfs.storage', store]);
+  });
+  expect(fs.existsSync(lfsObject(repo, blob('committed model', 5000), objects))).toBe(true);
+  const wip = blob('work in progress, only in a snapshot', 6000);
+  repo.write('model.bin', wip);
+  const id = await snapshotAndPush(repo);
+  const backup = json(repo, ['backup', 'status']).path as string;
+  expect(fs.existsSync(lfsObject(repo, wip, path.join(backup, 'lfs', 'objects')))).toBe(true);
+  repo.write('model.bin', blob('the agent wrote this', 4000));
+  repo.git(['commit', '-q', '-am', 'agent']);
+  if (real) realPrune(repo);
+  else fs.rmSync(lfsObject(repo, wip, objects));
+  expect(fs.existsSync(lfsObject(repo, wip, objects))).toBe(false);
+  const r = repo.guard(['rollback', id, '--yes']);
+  expect(r.code, r.stderr + r.stdout).toBe(0);
+  expect(fs.readFileSync(path.join(repo.dir, 'model.bin')).equals(wip)).toBe(true);
+  expect(fs.existsSync(lfsObject(repo, wip, objects))).toBe(true);
+}
+
 /** The filter each scenario runs with: the stand-in everywhere, the real git-lfs where installed. */
 const FILTERS = [
   { name: 'stand-in filter with LFS layout', setup: useStandin, prune: pruneByHand, real: false, available: true },
@@ -370,6 +402,11 @@ describe.each(FILTERS.filter((f) => f.available))('Git LFS content in the backup
     withTestRepo(async (repo) => {
       lfsRepo(repo, setup);
       await scenarioObjectLost(repo, prune);
+    }));
+
+  it('lfs.storage is followed: the push copies from the store it names, a rollback after a prune copies back into it', () =>
+    withTestRepo(async (repo) => {
+      await scenarioStorage(repo, setup, real);
     }));
 
   it('a rollback that writes LFS files while git-lfs cannot run refuses before anything moves', () =>
@@ -406,10 +443,11 @@ describe('Git LFS content in the backup (stand-in filter with LFS layout)', () =
   it('a backup push copies only the LFS objects the backup lacks', () =>
     withTestRepo(async (repo) => {
       lfsRepo(repo, useStandin);
-      const backup = json(repo, ['backup', 'status']).path as string;
       repo.write('model.bin', blob('one more', 1234));
       json(repo, ['snapshot']);
       await waitForBackgroundPush(repo);
+      // Read once a push has made the backup (init's own push may still be running before).
+      const backup = json(repo, ['backup', 'status']).path as string;
       const push = json(repo, ['backup', 'push']);
       expect(push.local.ok).toBe(true);
       const objects = path.join(backup, 'lfs', 'objects');
@@ -509,6 +547,32 @@ async function rollbackCount(repo: TestRepo, lfs: boolean): Promise<{ total: num
 }
 
 describe('no cost without LFS', () => {
+  it('lfs.storage costs one git config when the config files change, not one per rollback; none where no config file mentions it', () =>
+    withTestRepo(async (repo) => {
+      repo.write('a.txt', 'one\n');
+      repo.git(['add', '.']);
+      repo.git(['commit', '-q', '-m', 'one']);
+      expect(repo.guard(['init', '--yes']).code).toBe(0);
+      const id = await snapshotAndPush(repo);
+      fs.mkdirSync(path.join(repo.dir, '.git', 'lfs', 'objects'), { recursive: true });
+      repo.write('a.txt', 'two\n');
+      /** The `git config` processes a rollback (its plan) starts to read lfs.storage. */
+      const asked = (label: string): number => {
+        const trace = path.join(repo.base, `trace-${label}.json`);
+        expect(repo.guard(['rollback', id, '--dry-run'], { env: traceEnv(trace) }).code).toBe(0);
+        return tracedArgv(trace).filter((argv) => argv.includes('config') && argv.includes('lfs.storage')).length;
+      };
+      // No config file mentions it: not asked, whatever is kept from before (nothing is).
+      fs.rmSync(path.join(repo.dir, '.git', 'guard', 'lfs-storage.json'), { force: true });
+      expect(asked('none')).toBe(0);
+      repo.git(['config', 'lfs.storage', path.join(repo.base, 'lfs-store')]);
+      fs.mkdirSync(path.join(repo.base, 'lfs-store', 'objects'), { recursive: true });
+      expect(asked('first')).toBe(1);
+      expect(asked('again')).toBe(0);
+      repo.git(['config', 'lfs.storage', path.join(repo.base, 'lfs-store-2')]);
+      expect(asked('changed')).toBe(1);
+    }));
+
   it('a rollback in a repository without .git/lfs starts no process to look for pointers', async () => {
     const plain = await withTestRepo((repo) => rollbackCount(repo, false));
     const withDirs = await withTestRepo((repo) => rollbackCount(repo, true));

@@ -1,0 +1,71 @@
+/**
+ * Where git-lfs keeps this repository's objects: `<commonDir>/lfs`, or where `lfs.storage` says
+ * (git-lfs-config(5): a path relative to the git directory, or absolute; objects under
+ * `<storage>/objects/<aa>/<bb>/<oid>`). git-lfs reads it from git's config files only, never
+ * from `.lfsconfig`.
+ *
+ * Asked without a git process where no config file git reads by default mentions `storage` or
+ * an `include`, and nothing in the environment sets config: the default then, the common case.
+ * Otherwise one `git config --type=path --get lfs.storage`, git reading its own format; the
+ * answer is kept in `<gitDir>/guard/lfs-storage.json` with the config files' lstat data, so a
+ * repository that sets it pays that process once per change of its config, not once per push or
+ * rollback (as name-folding.ts keeps core.ignoreCase). Config files with an `include`, and
+ * settings in the environment, are asked every time.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { configFiles, configInEnvironment, configMentions, configStamp } from './config-files.js';
+import type { Repo } from './repo.js';
+import { runGitSync } from './run.js';
+
+function cacheFile(repo: Pick<Repo, 'gitDir'>): string {
+  return path.join(repo.gitDir, 'guard', 'lfs-storage.json');
+}
+
+function cached(repo: Pick<Repo, 'gitDir'>, stamp: string): string | null | undefined {
+  try {
+    const record = JSON.parse(fs.readFileSync(cacheFile(repo), 'utf8')) as { stamp?: unknown; storage?: unknown };
+    if (record.stamp !== stamp) return undefined;
+    return typeof record.storage === 'string' || record.storage === null ? record.storage : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function remember(repo: Pick<Repo, 'gitDir'>, stamp: string, storage: string | null): void {
+  const file = cacheFile(repo);
+  const temp = `${file}.${process.pid}.tmp`;
+  try {
+    fs.writeFileSync(temp, `${JSON.stringify({ stamp, storage })}\n`);
+    fs.renameSync(temp, file);
+  } catch {
+    // No guard directory (not set up here, a repository recover is making) or not writable.
+    fs.rmSync(temp, { force: true });
+  }
+}
+
+/** `lfs.storage` as git reads it (null when unset). */
+function askGit(repo: Pick<Repo, 'root'>): string | null {
+  const read = runGitSync(['config', '--type=path', '--get', 'lfs.storage'], { cwd: repo.root, okCodes: [1] });
+  const value = read.stdout.toString('utf8').replace(/\n$/, '');
+  return read.code === 0 && value !== '' ? value : null;
+}
+
+function storageSetting(repo: Pick<Repo, 'root' | 'commonDir' | 'gitDir'>): string | null {
+  if (configInEnvironment()) return askGit(repo);
+  const files = configFiles(repo);
+  if (!files.some((file) => configMentions(file, /storage|include/i))) return null;
+  if (files.some((file) => configMentions(file, /include/i))) return askGit(repo);
+  const stamp = configStamp(files);
+  const known = cached(repo, stamp);
+  if (known !== undefined) return known;
+  const answer = askGit(repo);
+  remember(repo, stamp, answer);
+  return answer;
+}
+
+/** git-lfs's directory for this repository (its objects are under `objects/`). */
+export function lfsDir(repo: Pick<Repo, 'root' | 'commonDir' | 'gitDir'>): string {
+  const storage = storageSetting(repo);
+  return storage === null ? path.join(repo.commonDir, 'lfs') : path.resolve(repo.commonDir, storage);
+}
