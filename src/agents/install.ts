@@ -10,6 +10,7 @@ import { guardPath, type Repo } from '../git/repo.js';
 import { AGENTS, findAgent } from './index.js';
 import { packageRoot } from './package-root.js';
 import { hookCommandFor, removeLauncher, writeLauncher } from './launcher.js';
+import { excludeLocalFile, removeLocalExclude } from './local-exclude.js';
 import type { AgentIntegration, Detection, FileChange, InstallRecord } from './types.js';
 
 export type AgentSelection = string[] | 'all' | 'none' | undefined;
@@ -138,7 +139,13 @@ export async function installAgents(repo: Repo, options: { agents: AgentSelectio
         previous: manifest.agents[agent.id],
       });
       manifest.agents[agent.id] = result.record;
-      installed.push({ agent: agent.id, displayName: agent.displayName, files: result.files, notes: result.notes, evidence });
+      const notes = [...result.notes];
+      const local = agent.localSettingsFile;
+      if (local && fs.existsSync(path.join(repo.root, local))) {
+        const line = excludeLocalFile(repo, local);
+        if (line) notes.push(`kept ${local} out of git (this clone's own settings): added ${line} to .git/info/exclude`);
+      }
+      installed.push({ agent: agent.id, displayName: agent.displayName, files: result.files, notes, evidence });
     }
   } finally {
     // Record what was created even when a later agent failed, so uninstall stays exact.
@@ -153,6 +160,7 @@ export async function uninstallAgents(repo: Repo): Promise<UninstallAgentsResult
   for (const agent of AGENTS) {
     const result = agent.uninstall(repo.root, manifest.agents[agent.id]);
     const touched = result.files.filter((f) => f.action !== 'unchanged');
+    if (agent.localSettingsFile && removeLocalExclude(repo, agent.localSettingsFile)) touched.push({ path: path.join(repo.commonDir, 'info', 'exclude'), action: 'updated' });
     if (touched.length > 0) removed.push({ agent: agent.id, displayName: agent.displayName, files: touched });
   }
   fs.rmSync(manifestPath(repo), { force: true });

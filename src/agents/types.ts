@@ -157,6 +157,12 @@ export interface AgentIntegration {
    * repository has submodules. Unset: not checked (Cursor).
    */
   unguardedInSubmodule?: boolean;
+  /**
+   * The agent's settings file that belongs to this clone only (Claude Code's
+   * `.claude/settings.local.json`): `guard init` keeps it out of git where the project does not
+   * already (src/agents/local-exclude.ts).
+   */
+  localSettingsFile?: string;
   /** Is this agent used here: configuration in the repo, or installed on the machine. */
   detect(root: string, env: NodeJS.ProcessEnv): Detection;
   install(context: InstallContext): InstallResult;

@@ -294,7 +294,26 @@ interface DescribePlan {
   listing: string[] | null;
 }
 
-function describePlan(repo: Listed, entries: string[], options: PathFactsOptions): DescribePlan {
+/**
+ * `ls-files --others --ignored --directory` prints a directory that holds only ignored files
+ * (`.claude/`, where only `.claude/settings.local.json` is ignored) and then that file again
+ * (git 2.39 and 2.47): the file is already the directory's, so it goes. Left in, a session start
+ * captured it twice and said so ("capturedIgnored": the same name twice, leftOut counted twice).
+ */
+function outsideListedDirs(entries: string[]): string[] {
+  if (!entries.some((entry) => entry.endsWith('/'))) return entries;
+  // In byte order a directory comes right before what lies under it: one pass, O(n log n).
+  const inside = new Set<string>();
+  let dir: string | null = null;
+  for (const entry of [...entries].sort()) {
+    if (dir !== null && entry !== dir && entry.startsWith(dir)) inside.add(entry);
+    else if (entry.endsWith('/')) dir = entry;
+  }
+  return inside.size === 0 ? entries : entries.filter((entry) => !inside.has(entry));
+}
+
+function describePlan(repo: Listed, listed: string[], options: PathFactsOptions): DescribePlan {
+  const entries = outsideListedDirs(listed);
   const out: IgnoredEntry[] = entries.map((entry) => {
     const regenerable = isRegenerable(entry, options.regenerable);
     return { path: entry, regenerable, files: regenerable ? null : entry.endsWith('/') ? [] : [{ path: entry, size: sizeOf(repo, entry) }] };

@@ -97,6 +97,7 @@ export const claudeCode: AgentIntegration = {
   unguardedInSubmodule: true,
   reportsSessionEnd: true,
   aliases: ['claude-code'],
+  localSettingsFile: PLAN.file,
   detect: (root, env) => detectBy(root, env, { repoPaths: ['.claude', 'CLAUDE.md'], homePaths: ['.claude'], binaries: ['claude'] }),
   install(context) {
     const record = inheritRecord(context.root, context.previous);

@@ -117,7 +117,10 @@ describe('session start captures ignored files that are not regenerable', () => 
       expect(names).toEqual(expect.arrayContaining(['.env', '.idea/workspace.xml']));
       expect(names).not.toContain('local.db');
       const [event] = loggedEvents<{ leftOut: { files: number; bytes: number; examples: string[] } }>(t, 'ignored-captured');
-      expect(event!.leftOut).toEqual({ files: 1, bytes: 3000, examples: ['local.db'] });
+      // guard init keeps Claude Code's settings.local.json out of git (info/exclude): ignored, and over 1KB too.
+      const settings = fs.statSync(path.join(t.dir, '.claude/settings.local.json')).size;
+      expect(event!.leftOut).toEqual({ files: 2, bytes: 3000 + settings, examples: expect.arrayContaining(['local.db', '.claude/settings.local.json']) });
+      expect(event!.leftOut.examples).toHaveLength(2);
       guardOk(t, ['session', 'end']);
 
       t.write('.guard.yaml', 'version: 1\nsnapshot:\n  ignoredAtSessionStart: 0\n');

@@ -195,7 +195,8 @@ describe('Claude Code in a linked worktree', () => {
   it("counts its main checkout's accepted trust dialog (as Claude Code 2.1.332 does)", async () => {
     await withTestRepo(async (t) => {
       await installAgents(await openRepo(t.dir), { agents: ['claude'] });
-      t.git(['add', '-A']);
+      // Kept out of git by init (info/exclude); committed here so the linked worktree has it.
+      t.git(['add', '-A', '--force']);
       t.git(['commit', '-q', '-m', 'guard']);
       const wt = path.join(t.base, 'wt');
       t.git(['worktree', 'add', '-q', wt]);
