@@ -31,6 +31,8 @@ function setup(t: TestRepo): void {
   expect(init.code, init.stderr + init.stdout).toBe(0);
   for (const file of ['.guard.yaml', '.claude/settings.local.json', '.opencode/plugins/git-guard.js']) expect(t.exists(file), file).toBe(true);
   t.write('src/a.js', 'a2\n');
+  // init keeps Claude Code's local settings out of git (info/exclude); this team commits it anyway.
+  t.git(['add', '--force', '.claude/settings.local.json']);
   t.git(['add', '-A']);
   t.git(['commit', '-q', '-m', 'guard']);
 }
