@@ -303,6 +303,13 @@ async function takeSnapshot(repo: Repo, options: CreateSnapshotOptions, pipes: O
   // (scanWorktree waits for them beside git's status), an incremental snapshot needs them first.
   const listing = options.captureIgnored instanceof Promise ? options.captureIgnored : null;
   listing?.catch(() => undefined);
+  // Ignored files to capture go into the tree on top of what a walk records: the directories on
+  // their way are read and written again (a session start's capture, a command's before it deletes).
+  const warmForCaptures = (paths: string[]): void => {
+    if (paths.length > 0) pipes?.warm(['read', 'tree', 'commit']);
+  };
+  if (listing) void listing.then(warmForCaptures, () => undefined);
+  else warmForCaptures((options.captureIgnored as string[] | undefined) ?? []);
   const captureIgnored = listing && options.changedPaths !== undefined ? await listing : (options.captureIgnored ?? []);
   const captureOptions = {
     maxFileSize: options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE,
