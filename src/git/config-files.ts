@@ -54,3 +54,49 @@ export function configStamp(files: string[]): string {
     })
     .join(' ');
 }
+
+/**
+ * The config files `files` pull in with `[include]` and `[includeIf …]` (`path = …`), followed
+ * as git does for the paths (relative to the including file, `~/` under $HOME), every condition
+ * taken as true: a superset of what git reads. null when a path cannot be told (a value with
+ * quotes or escapes git would unfold, too deep a chain): ask git then.
+ */
+export function includedConfigFiles(files: string[]): string[] | null {
+  const seen = new Set<string>();
+  const out: string[] = [];
+  const visit = (file: string, depth: number): boolean => {
+    if (seen.has(file)) return true;
+    seen.add(file);
+    let text: string;
+    try {
+      text = fs.readFileSync(file).toString('latin1');
+    } catch {
+      return true; // not there: nothing pulled in
+    }
+    if (!/include/i.test(text)) return true;
+    if (depth >= 10) return false;
+    let inInclude = false;
+    for (const raw of text.split('\n')) {
+      const line = raw.trim();
+      const section = /^\[([^\]]*)\]/.exec(line);
+      if (section) {
+        inInclude = /^include(if\b|\s*$)/i.test(section[1]!.trim());
+        if (line.slice(section[0].length).trim() !== '' && !/^[#;]/.test(line.slice(section[0].length).trim())) return false;
+        continue;
+      }
+      if (!inInclude) continue;
+      const setting = /^path\s*=\s*(.*)$/i.exec(line);
+      if (!setting) continue;
+      const value = setting[1]!.replace(/\s+[#;].*$/, '').trim();
+      if (value === '' || /["\\]/.test(value)) return false;
+      const home = process.env.HOME;
+      const target = value.startsWith('~/') ? (home ? path.join(home, value.slice(2)) : null) : path.resolve(path.dirname(file), value);
+      if (target === null) return false;
+      out.push(target);
+      if (!visit(target, depth + 1)) return false;
+    }
+    return true;
+  };
+  for (const file of files) if (!visit(file, 0)) return null;
+  return out;
+}

@@ -4,17 +4,18 @@
  * `<storage>/objects/<aa>/<bb>/<oid>`). git-lfs reads it from git's config files only, never
  * from `.lfsconfig`.
  *
- * Asked without a git process where no config file git reads by default mentions `storage` or
- * an `include`, and nothing in the environment sets config: the default then, the common case.
- * Otherwise one `git config --type=path --get lfs.storage`, git reading its own format; the
- * answer is kept in `<gitDir>/guard/lfs-storage.json` with the config files' lstat data, so a
- * repository that sets it pays that process once per change of its config, not once per push or
- * rollback (as name-folding.ts keeps core.ignoreCase). Config files with an `include`, and
- * settings in the environment, are asked every time.
+ * Asked without a git process where no config file git reads by default, nor one they include
+ * (followed here, every condition taken as true), mentions `storage`, and nothing in the
+ * environment sets config: the default then, the common case (a global config that includes
+ * another pays no process either). Otherwise one `git config --type=path --get lfs.storage`, git
+ * reading its own format; the answer is kept in `<gitDir>/guard/lfs-storage.json` with the lstat
+ * data of those files, so a repository that sets it pays that process once per change of its
+ * config, not once per push or rollback (as name-folding.ts keeps core.ignoreCase). Settings in
+ * the environment, and an include path this cannot tell, are asked every time.
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { configFiles, configInEnvironment, configMentions, configStamp } from './config-files.js';
+import { configFiles, configInEnvironment, configMentions, configStamp, includedConfigFiles } from './config-files.js';
 import type { Repo } from './repo.js';
 import { runGitSync } from './run.js';
 
@@ -53,9 +54,13 @@ function askGit(repo: Pick<Repo, 'root'>): string | null {
 
 function storageSetting(repo: Pick<Repo, 'root' | 'commonDir' | 'gitDir'>): string | null {
   if (configInEnvironment()) return askGit(repo);
-  const files = configFiles(repo);
-  if (!files.some((file) => configMentions(file, /storage|include/i))) return null;
-  if (files.some((file) => configMentions(file, /include/i))) return askGit(repo);
+  const own = configFiles(repo);
+  // The files an include pulls in count too (every condition taken as true); a path that
+  // cannot be told sends the question to git every time.
+  const included = includedConfigFiles(own);
+  if (included === null) return askGit(repo);
+  const files = [...own, ...included];
+  if (!files.some((file) => configMentions(file, /storage/i))) return null;
   const stamp = configStamp(files);
   const known = cached(repo, stamp);
   if (known !== undefined) return known;

@@ -547,7 +547,7 @@ async function rollbackCount(repo: TestRepo, lfs: boolean): Promise<{ total: num
 }
 
 describe('no cost without LFS', () => {
-  it('lfs.storage costs one git config when the config files change, not one per rollback; none where no config file mentions it', () =>
+  it('lfs.storage costs one git config when the config files change, not one per rollback; none where no config file (nor one it includes) mentions it', () =>
     withTestRepo(async (repo) => {
       repo.write('a.txt', 'one\n');
       repo.git(['add', '.']);
@@ -571,6 +571,18 @@ describe('no cost without LFS', () => {
       expect(asked('again')).toBe(0);
       repo.git(['config', 'lfs.storage', path.join(repo.base, 'lfs-store-2')]);
       expect(asked('changed')).toBe(1);
+      // A global config that includes another (as many do) is followed here, without a process.
+      repo.git(['config', '--unset', 'lfs.storage']);
+      const global = path.join(repo.base, 'global.gitconfig');
+      const included = path.join(repo.base, 'included.gitconfig');
+      fs.writeFileSync(included, '[user]\n\tname = Someone\n');
+      fs.writeFileSync(global, '[include]\n\tpath = included.gitconfig\n');
+      repo.env.GIT_CONFIG_GLOBAL = global;
+      fs.rmSync(path.join(repo.dir, '.git', 'guard', 'lfs-storage.json'), { force: true });
+      expect(asked('include')).toBe(0);
+      fs.writeFileSync(included, `[lfs]\n\tstorage = ${path.join(repo.base, 'lfs-store')}\n`);
+      expect(asked('included-set')).toBe(1);
+      expect(asked('included-again')).toBe(0);
     }));
 
   it('a rollback in a repository without .git/lfs starts no process to look for pointers', async () => {
