@@ -345,7 +345,10 @@ function runBody(rt: Runtime, inv: Invocation, pkg: Package, name: string, args:
     }
   });
   if (!firstTime(rt, inv, JSON.stringify([pkg.dir, name, text, [...env]]))) return;
-  rt.shell(text, { cwd: pkg.dir, env, positional: ['sh'] }, `${label} (package.json script "${name}": ${body})`);
+  // Every verdict but allow says what ran the text: "in: git clean -fdx" alone did not tell the
+  // person that `npm run nuke` was the command to look at.
+  const shownFile = (inv.cwd !== null ? path.posix.relative(inv.cwd, pkg.file) : pkg.file) || 'package.json';
+  rt.shell(text, { cwd: pkg.dir, env, positional: ['sh'], via: `run by \`${inv.source}\`: script "${name}" of ${shownFile}` }, `${label} (package.json script "${name}": ${body})`);
 }
 
 /** A script with its pre- and post-script. */

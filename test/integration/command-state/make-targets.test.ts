@@ -74,7 +74,8 @@ function setup(t: TestRepo): void {
   const init = t.guard(['init', '--yes', '--agents', 'claude']);
   expect(init.code, init.stderr).toBe(0);
   // An agent's `git clean -x` must not take the hook settings guard wrote (guard-self): the person committed them.
-  t.git(['add', '.claude', '.guard.yaml']);
+  // (init keeps .claude/settings.local.json out of git, so it is added by force.)
+  t.git(['add', '--force', '.claude', '.guard.yaml']);
   t.git(['commit', '-qm', 'hooks']);
 }
 
@@ -186,9 +187,10 @@ describe('make is judged by the recipes it runs', () => {
         ['make -f danger.mk oneshell', 'snapshot', 'rm-in-repo'],
         ['make -f danger.mk $TARGET', 'deny', 'opaque-command'],
       ];
-      // guard's own files: refused through make as typed (the hook settings, untracked again).
+      // guard's own files: refused through make as typed (the hook settings, no longer tracked:
+      // ignored through info/exclude, as init leaves them, so `git clean -x` would delete them).
       t.git(['rm', '-q', '--cached', '.claude/settings.local.json']);
-      cases.push(['make distclean', 'deny', 'guard-self']);
+      cases.push(['make distclean', 'deny', 'protected-path'], ['git clean -xdf', 'deny', 'protected-path']);
       for (const [command, verdict, rule] of cases) expect(checkVerdict(t, command, { asAgent: true }), command).toMatchObject({ verdict, rule });
       expect(checkVerdict(t, 'make -f danger.mk oneshell', { asAgent: true }).reason).toContain('data.db');
       expect(checkVerdict(t, 'make -f danger.mk computed').reason).toContain('$(shell ...)');

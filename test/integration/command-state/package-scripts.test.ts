@@ -63,7 +63,9 @@ function setup(t: TestRepo): void {
   writeFiles(t, { '.env': [ENV, 0o600], 'local.db': DB, 'app.log': 'log\n', 'dist/a.js': 'x\n', 'packages/app/.env.local': 'LOCAL=1\n' });
   const init = t.guard(['init', '--yes', '--agents', 'claude']);
   expect(init.code, init.stderr).toBe(0);
-  // guard's own files committed, so a clean of untracked files takes only what the test means.
+  // guard's own files committed, so a clean of untracked files takes only what the test means
+  // (init keeps Claude Code's local settings out of git: added by force).
+  t.git(['add', '--force', '.claude/settings.local.json']);
   t.git(['add', '-A']);
   t.git(['commit', '-q', '-m', 'guard init']);
 }
@@ -132,8 +134,10 @@ describe('a package script is judged as its own command, in its package', () => 
         expect(v, command).toMatchObject({ verdict, rule });
         for (const file of captured ?? []) expect(v.reason, command).toContain(file);
       }
+      // The reason says what ran the text the verdict is about (the person reads "git clean -fdx").
+      expect(checkVerdict(t, 'npm run nuke').reason).toContain('(run by `npm run nuke`: script "nuke" of package.json)');
       // From a subdirectory: the nearest package.json above it.
-      expect(checkVerdict(t, 'npm run nuke', { asAgent: true, cwd: path.join(t.dir, 'src') })).toMatchObject({ verdict: 'snapshot', rule: 'git-clean' });
+      expect(checkVerdict(t, 'npm run nuke', { asAgent: true, cwd: path.join(t.dir, 'src') })).toMatchObject({ verdict: 'snapshot', rule: 'git-clean', reason: expect.stringContaining('script "nuke" of ../package.json') });
       // A package directory whose name is not UTF-8: read by its bytes.
       const odd = Buffer.concat([Buffer.from(path.join(t.dir, 'pk')), Buffer.from([0xff])]);
       fs.mkdirSync(odd);
@@ -198,6 +202,7 @@ describe('a package script is judged as its own command, in its package', () => 
       writeFiles(t, { '.env': [ENV, 0o600] });
       const init = t.guard(['init', '--yes', '--agents', 'claude']);
       expect(init.code, init.stderr).toBe(0);
+      t.git(['add', '--force', '.claude/settings.local.json']);
       t.git(['add', '-A']);
       t.git(['commit', '-q', '-m', 'guard init']);
       const cases: Array<[string, string, string]> = [
