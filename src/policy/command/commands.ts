@@ -18,6 +18,7 @@ import { classifyMakeRun } from './make-targets.js';
 import { classifyJustRun } from './just-recipes.js';
 import { parseWords } from './parse.js';
 import { classifyScriptCommand, SCRIPT_COMMANDS } from './scripts.js';
+import { runScriptFile } from './script-files.js';
 import { makeVerdict } from './rules.js';
 import { report, reportOpaque, shellQuote, stdinOrigin, sub, values, type Invocation, type Runtime } from './runtime.js';
 import { checkDeleteTarget, checkMoveSource, checkOpaqueArgument, checkWriteTarget, movesOut } from './targets.js';
@@ -102,7 +103,7 @@ export function classifyInvocation(inv: Invocation, rt: Runtime): void {
   const name = path.posix.basename(program).toLowerCase();
   const args = inv.argv.slice(1);
 
-  if (SHELLS.has(name)) return classifyShell(inv, args, rt);
+  if (SHELLS.has(name)) return classifyShell(inv, args, rt, name);
   if (name === 'busybox' || name === 'toybox') {
     if (args.length > 0) return rt.exec(sub(inv, args));
     return;
@@ -203,6 +204,8 @@ export function classifyInvocation(inv: Invocation, rt: Runtime): void {
   // `npx prisma migrate reset`, `./manage.py flush`, `rails db:reset`: the repository's ignored database files.
   if (MIGRATION_PROGRAMS.has(name)) return classifyMigrationTool(inv, name, args, rt);
   if (READ_ONLY.has(name)) return;
+  // `./reset.sh`, `scripts/build`, `/tmp/x.sh`: a shell script run as a command is read (script-files.ts).
+  if (program.includes('/')) runScriptFile(inv, program, args, rt, 'command');
   for (const arg of args) {
     if (arg.value === null) continue;
     for (const cwd of [inv.cwd]) {
@@ -601,7 +604,10 @@ function packageBin(spec: string): string {
   return at > 0 ? name.slice(0, at) : name;
 }
 
-function classifyShell(inv: Invocation, args: Field[], rt: Runtime): void {
+/** Shells whose script files guard reads (script-files.ts); fish, csh and the rest: not read. */
+const SCRIPT_FILE_SHELLS = new Set(['sh', 'bash', 'dash', 'zsh', 'ksh']);
+
+function classifyShell(inv: Invocation, args: Field[], rt: Runtime, name: string): void {
   let command = false;
   let fromStdin = false;
   let i = 0;
@@ -658,7 +664,8 @@ function classifyShell(inv: Invocation, args: Field[], rt: Runtime): void {
     if (script.value === null) reportOpaque(rt, `a shell runs the script ${script.display}, which guard cannot see`, inv.source);
     else if (isStdinPath(script.value)) readStdinScript(inv, rt, 'a shell');
     else if (isPipePath(script.value)) reportOpaque(rt, `a shell runs ${script.value}, the output of another command, which guard cannot see before it runs`, inv.source);
-    return; // a script file: guard does not read files (docs/command-guard.md)
+    else if (SCRIPT_FILE_SHELLS.has(name)) runScriptFile(inv, script.value, args.slice(i + 1), rt, 'shell'); // read (script-files.ts)
+    return;
   }
   readStdinScript(inv, rt, 'a shell');
 }
@@ -691,6 +698,7 @@ function classifySource(inv: Invocation, args: Field[], rt: Runtime): void {
   }
   if (isStdinPath(file.value) || file.value === '-') readStdinScript(inv, rt, 'source');
   else if (isPipePath(file.value)) reportOpaque(rt, `source runs ${file.value}, the output of another command, which guard cannot see before it runs`, inv.source);
+  else runScriptFile(inv, file.value, args.slice(1), rt, 'source'); // read and run in this shell (script-files.ts)
 }
 
 function isStdinPath(value: string): boolean {

@@ -412,7 +412,7 @@ function segmentsOf(atoms: Atom[], env: ExpandEnv): Segment[] {
 
 /**
  * What a command substitution prints, where guard can compute it exactly: only `basename NAME
- * [SUFFIX]` (GNU coreutils, as bash runs it: trailing newlines removed) with words made of literal
+ * [SUFFIX]` and `dirname NAME` (GNU coreutils, as bash runs them: trailing newlines removed) with words made of literal
  * text and plain known variables, no redirection, no function named basename in the line and PATH
  * not changed in it. Null for anything else: the value stays unknown.
  */
@@ -424,12 +424,25 @@ function substitutionOutput(body: Script, env: ExpandEnv): string | null {
   if (!command || command.type !== 'simple' || command.assigns.length > 0 || command.redirects.length > 0) return null;
   // Plain words only, so expanding them here runs no substitution a second time.
   if (!command.words.every((word) => word.parts.every((p) => p.kind === 'lit' || (p.kind === 'param' && p.arg === null)))) return null;
-  if (env.functions?.has('basename') || env.state.vars.has('PATH')) return null;
+  if (env.functions?.has('basename') || env.functions?.has('dirname') || env.state.vars.has('PATH')) return null;
   const argv = command.words.flatMap((word) => expandWord(word, env));
+  // `cd "$(dirname "$0")"` in a script run from a file (script-files.ts sets $0).
+  if (argv[0]?.value === 'dirname' && argv.length === 2 && argv[1]?.value !== null && !argv[1]?.glob) return dirnameOf(argv[1]?.value as string);
   if (argv[0]?.value !== 'basename' || argv.length < 2 || argv.length > 3 || argv.some((a) => a.value === null || a.glob)) return null;
   const [name, suffix] = argv.slice(1).map((a) => a.value as string) as [string, string | undefined];
   if (name.startsWith('-')) return null;
   return basenameOf(name, suffix);
+}
+
+/** GNU dirname's output for one NAME (`a/b/` is `a`, `x` is `.`, `/x` is `/`); null for an option or a `//` start (implementation-defined). */
+export function dirnameOf(name: string): string | null {
+  if (name.startsWith('-') || name.startsWith('//') || name === '') return null;
+  const trimmed = name.replace(/\/+$/, '');
+  if (trimmed === '') return '/';
+  const slash = trimmed.lastIndexOf('/');
+  if (slash === -1) return '.';
+  const dir = trimmed.slice(0, slash).replace(/\/+$/, '');
+  return dir === '' ? '/' : dir;
 }
 
 /** GNU basename's output for NAME [SUFFIX], compared as bytes, without its trailing newlines. */

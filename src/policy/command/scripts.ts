@@ -5,7 +5,7 @@
  * child_process, system, backticks ...) and the calls that delete or write files, reads their
  * literal arguments and classifies those like any other command. A call whose argument is not a
  * literal, or code that reaches these capabilities indirectly (getattr, dynamic import, eval of
- * a computed string), is opaque. Scripts run from files are not read (a documented limit).
+ * a computed string), is opaque. Interpreter scripts run from files (`python x.py`) are not read (a documented limit); shell scripts are (script-files.ts).
  */
 import path from 'node:path';
 import { knownField, type Field } from './expand.js';

@@ -1202,6 +1202,9 @@ const SPELLINGS: Row[] = [
   ['cp .git/guard/watcher.pid /tmp/p; pkill -F /tmp/p', 'deny', 'guard-self'],
   ['cat .git/guard/watcher.pid > /tmp/p && pkill -F/tmp/p', 'deny', 'guard-self'],
   ['n=$(basename .git/guard); pkill -f "$n"', 'deny', 'guard-self'],
+  // `$(dirname X)` is computed (a script's `cd "$(dirname "$0")"`: script-files.ts).
+  ['d=$(dirname .git/guard/x); rm -rf "$d"', 'deny', 'git-dir-write'],
+  ["bash -c 'cd \"$(dirname \"$0\")\"/.. && rm -rf .git' sub/x.sh", 'deny', 'git-dir-write'],
   ['cp .git/guard/watcher.pid /tmp/p; pkill --pidfile=/tmp/p', 'deny', 'guard-self'],
   ['pkill -F /tmp/some-unrelated.pid', 'allow'],
   ['pkill -f "$(cat /tmp/name)"', 'allow'],

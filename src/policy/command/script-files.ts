@@ -1,0 +1,125 @@
+/**
+ * Shell scripts run from a file: `bash|sh|dash|zsh|ksh FILE [args]` (after the shell's options),
+ * `source FILE [args]` / `. FILE [args]`, and `./FILE`, `path/to/FILE` or `/abs/FILE` run as a
+ * command where the file's first line is a `#!` naming sh, bash, dash, zsh or ksh (directly or
+ * through `/usr/bin/env`) or is no `#!` at all (the shell runs such a file itself). Before
+ * 2026-12-05 none was read: in a repository with an ignored `.env`, `git clean -fdx` typed
+ * captured `.env` first, but `./scripts/reset.sh` whose text is `git clean -fdx` was "allow: no
+ * destructive command found". Agents often write a script with their file tool, then run it.
+ *
+ * Now the file's text is judged as the shell runs it, exactly as a `bash -c` string is: a new
+ * shell in the invoking command's directory with its exported variables, `$0` the file and `$1...`
+ * the arguments (an unknown argument stays unknown); `source` runs it in the current shell (its
+ * `cd` and variables carry on), with `$1...` the arguments where it is given some. The file is
+ * read as bytes through the state view (StateView.file, src/util/nearest-file.ts: one read, no
+ * git), resolved against the command's directory. What the policy does with it:
+ *  - no such file: nothing runs (allow);
+ *  - over SCRIPT_TEXT_LIMIT, unreadable, not a regular file, or with a NUL byte past its first
+ *    line: a command guard cannot see (reportOpaque: asked of a person, refused for an agent);
+ *    except run as a command, where a file the view cannot read (over its 1 MiB, unreadable) is
+ *    most often a build's binary: judged as before;
+ *  - a binary (a NUL byte in its first line, as bash tells one): run as a command it is a program
+ *    guard does not model, and `bash FILE`/`source FILE` refuse it (nothing runs): as before;
+ *  - a `#!` naming another interpreter (python, node, perl ...): out of scope, judged by its
+ *    command line as before (docs/command-guard.md, Known limits);
+ *  - a script that runs or sources itself or another already being judged (a cycle) runs what is
+ *    judged already; at most MAX_SCRIPT_FILES script texts per command line (past it, opaque),
+ *    and the evaluator's depth bound.
+ * Not read (judged as before): a file in a directory guard cannot know (an unknown `cd`), and a
+ * file the same command line writes before running it (its bytes on disk are not what runs).
+ * Without a view of the file system (the programmatic API, the corpus) nothing is read.
+ */
+import path from 'node:path';
+import type { Field } from './expand.js';
+import { fileKeys } from './expand.js';
+import { resolvePath } from './paths.js';
+import { reportOpaque, type Invocation, type Runtime } from './runtime.js';
+
+/** Bytes of a script file guard reads and judges (a script an agent writes is a few KB). */
+export const SCRIPT_TEXT_LIMIT = 256 * 1024;
+/** Script texts judged per command line (a script that sources others can fan out). */
+export const MAX_SCRIPT_FILES = 200;
+/** The shells whose scripts guard reads: the sh family the evaluator models. */
+const SCRIPT_SHELLS = new Set(['sh', 'bash', 'dash', 'zsh', 'ksh']);
+
+type How = 'shell' | 'source' | 'command';
+
+/** Script files being judged and how many were, per classification pass (the view is new each pass). */
+const running = new WeakMap<object, { active: Set<string>; count: number }>();
+
+/** What runs the file: `#!` naming a shell or none (the shell runs it), another interpreter, or a binary. */
+function runnerOf(text: string): 'shell' | 'other' | 'binary' {
+  const firstLine = text.slice(0, Math.min(text.length, 80)).split('\n')[0] as string;
+  if (firstLine.includes('\0')) return 'binary';
+  if (!text.startsWith('#!')) return 'shell';
+  const words = (text.slice(2).split('\n')[0] as string).trim().split(/[ \t]+/);
+  let program = path.posix.basename(words[0] ?? '');
+  if (program === 'env') {
+    // `#!/usr/bin/env bash`, `#!/usr/bin/env -S bash -e`, `#!/usr/bin/env -i FOO=1 sh`.
+    const rest = words.slice(1).filter((w) => !w.startsWith('-') && !/^[A-Za-z_][A-Za-z0-9_]*=/.test(w));
+    program = path.posix.basename(rest[0] ?? '');
+  }
+  return SCRIPT_SHELLS.has(program) ? 'shell' : 'other';
+}
+
+/**
+ * Judges the script file `file` (a known word) as `how` runs it, with `args` its positional
+ * parameters. Returns false where it is not a shell script guard reads (another interpreter's,
+ * a binary, a file it cannot locate, no view): the caller judges the command as before.
+ */
+export function runScriptFile(inv: Invocation, file: string, args: Field[], rt: Runtime, how: How): boolean {
+  const view = rt.ctx.view;
+  if (!view) return false;
+  const abs = resolvePath(file, inv.cwd);
+  if (abs === null) return false;
+  // A file this command line writes first: its bytes now are not what runs.
+  if (fileKeys(file, [inv.cwd]).some((key) => inv.state.written.has(key))) return false;
+  const found = view.file({ dir: path.posix.dirname(abs), name: path.posix.basename(abs), up: false });
+  if (found === undefined) return true; // collecting: read before the next pass
+  if (found === 'missing') return true; // nothing runs
+  const who = how === 'source' ? `${inv.argv[0]?.value ?? 'source'} ${file}` : how === 'shell' ? `${inv.argv[0]?.value ?? 'sh'} ${file}` : file;
+  // Run as a command, a file guard cannot read is most often a program over the read limit (a
+  // build's binary): judged as before. A shell told to read it runs it as a script.
+  if (found === null && how === 'command') return false;
+  if (found === null) {
+    reportOpaque(rt, `${who} runs the script ${abs}, which guard cannot read (not a regular file it can read, or over ${SCRIPT_TEXT_LIMIT / 1024} KiB)`, inv.source);
+    return true;
+  }
+  const text = found.text;
+  const runner = runnerOf(text);
+  if (runner === 'binary') return how !== 'command'; // a program (as before), or a file the shell refuses
+  if (runner === 'other' && how === 'command') return false; // python, node ...: out of scope
+  if (text.length > SCRIPT_TEXT_LIMIT || text.includes('\0')) {
+    reportOpaque(rt, `${who} runs the script ${abs}, which is over the ${SCRIPT_TEXT_LIMIT / 1024} KiB guard reads or not text`, inv.source);
+    return true;
+  }
+  const scope = view as object;
+  let seen = running.get(scope);
+  if (!seen) running.set(scope, (seen = { active: new Set(), count: 0 }));
+  if (seen.active.has(abs)) return true; // a cycle: its text is being judged already
+  if (++seen.count > MAX_SCRIPT_FILES) {
+    if (seen.count === MAX_SCRIPT_FILES + 1) reportOpaque(rt, `the script files this runs run more than ${MAX_SCRIPT_FILES} others, more than guard follows`, inv.source);
+    return true;
+  }
+  const origin = `${inv.source} (script ${abs})`;
+  const via = `run by \`${who}\`: script ${found.path}`;
+  seen.active.add(abs);
+  try {
+    if (how === 'source') {
+      const state = inv.state;
+      const saved = state.positional;
+      if (args.length > 0) state.positional = args.some((a) => a.value === null && a.splittable) ? null : [saved?.[0] ?? null, ...args.map((a) => a.value)];
+      try {
+        rt.shell(text, { cwd: inv.cwd, state, via }, origin);
+      } finally {
+        if (args.length > 0) state.positional = saved;
+      }
+    } else {
+      const unknownCount = args.some((a) => a.value === null && a.splittable);
+      rt.shell(text, { cwd: inv.cwd, env: inv.env, positional: unknownCount ? null : [file, ...args.map((a) => a.value)], via }, origin);
+    }
+  } finally {
+    seen.active.delete(abs);
+  }
+  return true;
+}

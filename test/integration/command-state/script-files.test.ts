@@ -1,0 +1,155 @@
+/**
+ * Shell scripts run from a file (`./scripts/reset.sh`, `bash x.sh`, `sh x.sh`, `source x.sh`,
+ * `. x.sh`): the file's text is judged as the shell runs it (src/policy/command/script-files.ts).
+ * Before 2026-12-05 none was read: with `git clean -fdx` in a committed scripts/reset.sh, the
+ * command typed captured the ignored .env first, but `./scripts/reset.sh` was "allow: no
+ * destructive command found" and .env was gone for good. Judged through `guard check-command`
+ * and the installed Claude hook; the script is then actually run and rolled back.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { checkVerdict } from '../../helpers/verdicts.js';
+import { commitFiles, shellOk, writeFiles } from '../../helpers/repo-steps.js';
+import { installedClaudeHook, loggedEvents, rollbackOk } from '../../helpers/guard-steps.js';
+import { stateWithModes } from '../../helpers/state.js';
+import { withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
+import { countGitProcesses, traceEnv } from '../../helpers/git-trace.js';
+import { hookCommandFor } from '../../../src/agents/launcher.js';
+
+const ENV = Buffer.from('API_KEY=s3cr3t\nDB=local\n');
+
+const SCRIPTS: Record<string, [string, number]> = {
+  'scripts/reset.sh': ['#!/bin/sh\nset -e\ngit clean -fdx\n', 0o755],
+  'scripts/reset-env': ['#!/usr/bin/env bash\ngit clean -fdx\n', 0o755],
+  'scripts/noshebang': ['echo resetting\ngit clean -fdx\n', 0o755],
+  'del.sh': ['rm -f "$1"\n', 0o644],
+  'tool.py': ['#!/usr/bin/env python3\nimport subprocess\nsubprocess.run(["git", "clean", "-fdx"])\n', 0o755],
+  'wipe-migrations.sh': ['#!/bin/bash\nrm -rf db/migrations\n', 0o755],
+  'self.sh': ['. ./self.sh\nrm -f .env\n', 0o644],
+  // The usual shape of a build script an agent writes: `cd "$(dirname "$0")"` is the script's directory.
+  'build.sh': [
+    '#!/usr/bin/env bash\nset -euo pipefail\ncd "$(dirname "$0")"\nrm -rf dist build\nmkdir -p dist\nfor f in src/*.ts; do\n  cp "$f" dist/\ndone\necho built\n',
+    0o755,
+  ],
+};
+
+function setup(t: TestRepo): void {
+  commitFiles(t, {
+    '.gitignore': '.env*\ndist/\nbuild/\n',
+    '.guard.yaml': 'version: 1\nprotect:\n  paths:\n    - "**/migrations/**"\n',
+    'src/index.ts': 'export {};\n',
+    'db/migrations/001.sql': 'create table a (id int);\n',
+  });
+  for (const [file, [text, mode]] of Object.entries(SCRIPTS)) writeFiles(t, { [file]: [text, mode] });
+  writeFiles(t, { '.env': [ENV, 0o600], 'dist/a.js': 'x\n' });
+  const init = t.guard(['init', '--yes', '--agents', 'claude']);
+  expect(init.code, init.stderr).toBe(0);
+  // The scripts and guard's own files committed, so a clean of untracked files takes only what the test means
+  // (init keeps Claude Code's local settings out of git: added by force).
+  t.git(['add', '--force', '.claude/settings.local.json']);
+  t.git(['add', '-A']);
+  t.git(['commit', '-q', '-m', 'scripts and guard init']);
+}
+
+describe('a shell script run from a file is judged by its text', () => {
+  it('every spelling of running the script: snapshot capturing .env, the arguments as $1, a protected path denied', async () => {
+    await withTestRepo((t) => {
+      setup(t);
+      const cases: Array<[string, string, string, string?]> = [
+        ['git clean -fdx', 'snapshot', 'git-clean', '.env'],
+        ['./scripts/reset.sh', 'snapshot', 'git-clean', '.env'],
+        ['scripts/reset.sh', 'snapshot', 'git-clean', '.env'],
+        [`${t.dir}/scripts/reset.sh`, 'snapshot', 'git-clean', '.env'],
+        ['./scripts/reset-env', 'snapshot', 'git-clean', '.env'],
+        ['./scripts/noshebang', 'snapshot', 'git-clean', '.env'],
+        // Run from scripts/: the clean takes what is under scripts/ only (no .env).
+        ['cd scripts && ./reset.sh', 'snapshot', 'git-clean'],
+        ['bash scripts/reset.sh', 'snapshot', 'git-clean', '.env'],
+        ['sh scripts/reset.sh', 'snapshot', 'git-clean', '.env'],
+        ['bash -e -o pipefail scripts/reset.sh', 'snapshot', 'git-clean', '.env'],
+        ['dash scripts/reset.sh', 'snapshot', 'git-clean', '.env'],
+        ['source scripts/reset.sh', 'snapshot', 'git-clean', '.env'],
+        ['. scripts/reset.sh', 'snapshot', 'git-clean', '.env'],
+        // The arguments are the script's $1 ...
+        ['bash del.sh .env', 'snapshot', 'rm-in-repo', '.env'],
+        ['source del.sh .env', 'snapshot', 'rm-in-repo', '.env'],
+        ['bash del.sh src/none.ts', 'allow', 'no-risk'],
+        // ... and an argument guard cannot know stays unknown: as `rm -f "$X"` typed.
+        ['bash del.sh "$X"', 'ask', 'rm-unknown-target'],
+        // A protected path deleted inside a script: refused, as typed.
+        ['./wipe-migrations.sh', 'deny', 'protected-path'],
+        ['rm -rf db/migrations', 'deny', 'protected-path'],
+        // A script that sources itself: judged once, its deletion still seen.
+        ['bash self.sh', 'snapshot', 'rm-in-repo', '.env'],
+        // No such file: nothing runs.
+        ['./scripts/missing.sh', 'allow', 'no-risk'],
+        ['bash missing.sh', 'allow', 'no-risk'],
+        ['source missing.sh', 'allow', 'no-risk'],
+        // Another interpreter's shebang: out of scope, judged by its command line as before.
+        ['./tool.py', 'allow', 'no-risk'],
+      ];
+      for (const [command, verdict, rule, captured] of cases) {
+        const v = checkVerdict(t, command, { asAgent: true });
+        expect(v, command).toMatchObject({ verdict, rule });
+        if (captured) expect(v.reason, command).toContain(captured);
+      }
+      // A script over the bytes guard reads: a command guard cannot see, refused for an agent.
+      writeFiles(t, { 'big.sh': `${'# padding\n'.repeat(30_000)}git clean -fdx\n` });
+      expect(checkVerdict(t, 'bash big.sh', { asAgent: true })).toMatchObject({ verdict: 'deny', rule: 'opaque-command' });
+      // A binary run as a command is a program guard does not model: as before.
+      writeFiles(t, { 'bin/tool': [Buffer.concat([Buffer.from('\x7fELF\x02\x01\x01\0', 'latin1'), Buffer.alloc(64)]), 0o755] });
+      expect(checkVerdict(t, './bin/tool', { asAgent: true })).toMatchObject({ verdict: 'allow', rule: 'no-risk' });
+    });
+  });
+
+  it('./scripts/reset.sh through the installed hook: .env captured first, the script run, and the rollback gives bytes and mode back', async () => {
+    await withTestRepo((t) => {
+      setup(t);
+      fs.rmSync(path.join(t.dir, 'dist'), { recursive: true });
+      const before = stateWithModes(t, ['.env']);
+      expect(installedClaudeHook(t, './scripts/reset.sh').decision).toBe('allow');
+      expect(loggedEvents<{ capturedIgnored?: string[] }>(t, 'allowed-after-snapshot')).toEqual([expect.objectContaining({ capturedIgnored: expect.arrayContaining(['.env']) })]);
+      shellOk(t, './scripts/reset.sh');
+      expect(fs.existsSync(path.join(t.dir, '.env'))).toBe(false);
+      rollbackOk(t);
+      expect(stateWithModes(t, ['.env'])).toEqual(before);
+      expect(fs.readFileSync(path.join(t.dir, '.env'))).toEqual(ENV);
+      expect(fs.statSync(path.join(t.dir, '.env')).mode & 0o777).toBe(0o600);
+    });
+  });
+
+  it('a benign build script stays allowed, at the git process count of its commands typed', async () => {
+    await withTestRepo((t) => {
+      setup(t);
+      for (const command of ['./build.sh', 'bash build.sh', 'sh -e build.sh']) expect(checkVerdict(t, command, { asAgent: true }), command).toMatchObject({ verdict: 'allow', rule: 'no-risk' });
+      let checks = 0;
+      const checkGits = (command: string): string[][] => {
+        // A file per call: the trace appends.
+        const trace = path.join(t.base, `trace-${++checks}.json`);
+        const r = t.guard(['check-command', '--json', command], { env: { CLAUDECODE: '1', ...traceEnv(trace) } });
+        expect(JSON.parse(r.stdout), command).toMatchObject({ verdict: 'allow' });
+        return countGitProcesses(trace).argv;
+      };
+      // Reading the script costs no git process: what its commands typed cost.
+      const typed = checkGits('rm -rf dist build');
+      expect(typed).toHaveLength(2);
+      expect(checkGits('./build.sh')).toEqual(typed);
+      expect(checkGits('bash build.sh')).toEqual(typed);
+      let calls = 0;
+      const hookGits = (command: string): number => {
+        const trace = path.join(t.base, `hook-${++calls}.json`);
+        const payload = { session_id: 's', cwd: t.dir, hook_event_name: 'PreToolUse', tool_name: 'Bash', tool_input: { command } };
+        const r = spawnSync('sh', ['-c', hookCommandFor('claude', 'pre-tool')], { cwd: t.dir, env: { ...t.env, ...traceEnv(trace) }, input: JSON.stringify(payload), encoding: 'utf8' });
+        expect(r.status, r.stderr).toBe(0);
+        expect(r.stdout.trim(), command).toBe('');
+        return countGitProcesses(trace).total;
+      };
+      // The first call that reaches Node starts the session (and its watcher): not counted.
+      hookGits('echo guard');
+      expect(hookGits('bash build.sh')).toBe(hookGits('rm -rf dist build'));
+      expect(loggedEvents(t, 'allowed-after-snapshot')).toEqual([]);
+    });
+  });
+});
