@@ -184,6 +184,8 @@ class Evaluator {
       } else return unknown(`{{${text.trim()}}}`);
       out = op === '/' ? `${out}/${value}` : out + value;
       op = null;
+      // A value built from itself (`b := a + a`, `c := b + b` ...) doubles each time: past this, unknown.
+      if (out.length > 256 * 1024) return unknown(`{{${text.trim()}}}`);
     }
     return out;
   }

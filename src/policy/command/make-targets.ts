@@ -60,6 +60,14 @@ export const MAX_ALTERNATIVES = 16;
 const MAX_MAKEFILES = 32;
 /** Nested expansions (a variable naming itself recursively is an error in make). */
 const MAX_EXPANSION_DEPTH = 40;
+/** Longest value guard computes; longer is unknown. */
+const MAX_VALUE_LENGTH = 256 * 1024;
+/**
+ * References one make run may expand, all makefiles and recipes together: a makefile whose
+ * variables each name the next twice (`A = $(B)$(B)`, `B = $(C)$(C)` ...) doubles the work at
+ * every level; past this the run is opaque rather than the hook running out of time.
+ */
+export const MAX_EXPANSIONS = 200_000;
 
 /** What guard cannot know in an expansion: U_OPEN name U_CLOSE, a word the shell evaluator takes as unknown (expand.ts UNKNOWN_TEXT). */
 const U_OPEN = '\uE000';
@@ -118,6 +126,8 @@ class Database {
   readonly hiddenRules: Array<{ why: string; matches: RegExp }> = [];
   /** Texts of `$(shell ...)` already judged. */
   readonly shellRuns = new Set<string>();
+  /** References expanded so far (MAX_EXPANSIONS). */
+  expansions = 0;
 
   constructor(
     readonly opts: ParseOptions,
@@ -197,7 +207,8 @@ function product(parts: string[][], name: string): string[] {
     out = [...new Set(next)];
     if (out.length > MAX_ALTERNATIVES) return [unknown(name)];
   }
-  return out;
+  // A value built from itself (`X := $(X)$(X)` line after line) doubles each time: past this, unknown.
+  return out.some((o) => o.length > MAX_VALUE_LENGTH) ? [unknown(name)] : out;
 }
 
 interface Scope {
@@ -261,6 +272,7 @@ class Expander {
 
   /** One `$(...)`: a function, a substitution reference, or a variable. */
   private reference(inner: string, scope: Scope): string[] {
+    if (++this.db.expansions > MAX_EXPANSIONS) return [unknown('...')];
     const fn = /^([a-z-]+)[ \t]([\s\S]*)$/.exec(inner);
     if (fn && TEXT_FUNCTIONS.has(fn[1] as string)) return this.call(fn[1] as string, fn[2] as string, scope);
     // $(VAR:a=b) and $(VAR:%.c=%.o)
@@ -1056,6 +1068,7 @@ export function classifyMakeRun(inv: Invocation, program: string, args: Field[],
   if (db.pending) return; // collecting: judged once the makefiles are read
   if (db.unreadable) return reportOpaque(rt, `make reads a makefile guard cannot read: ${db.unreadable}`, inv.source);
   judgeGoals(inv, parsed, db, rt);
+  if (db.expansions > MAX_EXPANSIONS) reportOpaque(rt, `make's makefiles expand more than the ${MAX_EXPANSIONS} references guard evaluates`, inv.source);
 }
 
 /** MAKEFLAGS as make writes it for its recipes: single-letter flags, then `-- VAR=value ...` (spaces escaped). */

@@ -191,6 +191,12 @@ describe('make is judged by the recipes it runs', () => {
       // ignored through info/exclude, as init leaves them, so `git clean -x` would delete them).
       t.git(['rm', '-q', '--cached', '.claude/settings.local.json']);
       cases.push(['make distclean', 'deny', 'protected-path'], ['git clean -xdf', 'deny', 'protected-path']);
+      // Work that doubles at every level (each variable names the next twice; a value built from
+      // itself line after line) ends in an answer: opaque past the budget, unknown past the length.
+      const levels = Array.from({ length: 40 }, (_, k) => `V${k} = $(V${k + 1})$(V${k + 1})`);
+      t.write('bomb.mk', [...levels, 'V40 = x', 'all:', '\trm -rf $(V0)', ''].join('\n'));
+      t.write('grow.mk', ['X := ab', ...Array.from({ length: 60 }, () => 'X := $(X)$(X)'), 'all:', '\trm -rf $(X)', ''].join('\n'));
+      cases.push(['make -f bomb.mk', 'deny', 'opaque-command'], ['make -f grow.mk', 'ask', 'rm-unknown-target']);
       for (const [command, verdict, rule] of cases) expect(checkVerdict(t, command, { asAgent: true }), command).toMatchObject({ verdict, rule });
       expect(checkVerdict(t, 'make -f danger.mk oneshell', { asAgent: true }).reason).toContain('data.db');
       expect(checkVerdict(t, 'make -f danger.mk computed').reason).toContain('$(shell ...)');
