@@ -86,7 +86,7 @@ export function classifyInvocation(inv: Invocation, rt: Runtime): void {
   if (first.value === null && first.tildePath) return; // ~user/bin/tool: a program file, like ./script
   if (first.value === null && rt.ctx.inRecipe) {
     // A makefile's `$(FIRST_GOPATH)/bin/promu`: that program, wherever it lives; `$(PYTHON) x.py`
-    // with PYTHON from `$(shell which python3)`: a program of the build, as ./script is (CommandContext.inRecipe).
+    // with PYTHON from `$(shell which python3)`: a program of the build guard cannot name (CommandContext.inRecipe).
     const named = /\/([A-Za-z0-9._+-]+)["']?$/.exec(first.display);
     if (named) classifyInvocation(sub(inv, [knownField(named[1] as string), ...inv.argv.slice(1)]), rt);
     return;

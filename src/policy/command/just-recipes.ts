@@ -15,8 +15,10 @@
  * line, `justfile_directory()` and `invocation_directory()`; a backtick (`` x := `cmd` ``) is
  * judged as a command where just evaluates it (every assignment, at every run) and its output is
  * unknown, as are other functions and conditionals: unknown words, judged as make's are. A
- * recipe whose body starts with `#!`, or marked `[script]`, is a script: not read, as a script
- * file is not (docs/command-guard.md). `--dry-run` runs no recipe (the backticks still run); `--list`, `--show`,
+ * recipe whose body starts with `#!`, or marked `[script]`, is a script file just writes and runs:
+ * judged as a shell script file is (script-files.ts), its text as one shell script where its
+ * `#!` (or `[script('...')]`) names a POSIX-family shell or `[script]` takes just's default
+ * (`sh -eu`), not read for another interpreter. `--dry-run` runs no recipe (the backticks still run); `--list`, `--show`,
  * `--summary`, `--evaluate`, `--help`, `--version` run none either; `--command CMD` runs CMD.
  *
  * Limits: `import` and `mod` are not followed (a recipe then not found is opaque), `set shell`
@@ -48,6 +50,8 @@ interface Recipe {
   body: Array<{ text: string; line: number }>;
   noCd: boolean;
   script: boolean;
+  /** The interpreter of a script recipe (`#!` line or `[script('x')]`); '' for `[script]`'s default shell. */
+  interpreter: string | null;
   workingDirectory: string | null;
   line: number;
   isDefault: boolean;
@@ -109,7 +113,7 @@ function parseJustfile(text: string): Justfile {
       attributes = [];
       continue;
     }
-    const recipe: Recipe = { name: header[1] as string, params: [], deps: [], body: [], noCd: attributes.includes('no-cd'), script: attributes.some((a) => a === 'script' || a.startsWith('script(')), workingDirectory: null, line: i + 1, isDefault: attributes.includes('default') };
+    const recipe: Recipe = { name: header[1] as string, params: [], deps: [], body: [], noCd: attributes.includes('no-cd'), script: attributes.some((a) => a === 'script' || a.startsWith('script(')), interpreter: scriptInterpreter(attributes), workingDirectory: null, line: i + 1, isDefault: attributes.includes('default') };
     for (const a of attributes) {
       const wd = /^working-directory\((.*)\)$/.exec(a);
       if (wd) recipe.workingDirectory = stringValue(wd[1] as string);
@@ -135,11 +139,32 @@ function parseJustfile(text: string): Justfile {
       else recipe.body.push({ text: body.trim(), line: j + 1 });
       i = j;
     }
-    if (recipe.body[0]?.text.startsWith('#!')) recipe.script = true;
+    if (recipe.body[0]?.text.startsWith('#!')) {
+      recipe.script = true;
+      recipe.interpreter = shebangInterpreter((recipe.body[0] as { text: string }).text);
+    }
     jf.recipes.set(recipe.name, recipe);
     jf.order.push(recipe.name);
   }
   return jf;
+}
+
+/** `[script]`: '' (just's default, `sh -eu`); `[script('bash', '-x')]`: bash; null for no script attribute. */
+function scriptInterpreter(attributes: string[]): string | null {
+  for (const a of attributes) {
+    if (a === 'script') return '';
+    const named = /^script\(\s*(["'])(.*?)\1/.exec(a);
+    if (named) return path.posix.basename(named[2] as string);
+  }
+  return null;
+}
+
+/** The program a `#!` line runs (through `env`, its options skipped). */
+function shebangInterpreter(line: string): string {
+  const words = line.slice(2).trim().split(/\s+/);
+  let k = 0;
+  if (path.posix.basename(words[0] ?? '') === 'env') for (k = 1; k < words.length && (words[k] as string).startsWith('-'); k++);
+  return path.posix.basename(words[k] ?? '');
 }
 
 /** A just string literal's value, or null where it is not one. */
@@ -342,11 +367,20 @@ export function classifyJustRun(inv: Invocation, args: Field[], rt: Runtime): vo
       locals.set(param.name, given ?? (param.default !== null ? evaluator.expression(param.default, locals) : ''));
     });
     for (const dep of recipe.deps) queue.push({ name: dep.name, args: dep.args.map((a) => evaluator.expression(a, locals)) });
-    if (recipe.script) continue; // a script: not read, as a script file is not
     const workingDirectory = recipe.workingDirectory ?? jf.workingDirectory;
     const cwd = recipe.noCd ? inv.cwd : workingDirectory !== null ? resolvePath(workingDirectory, justfileDir) : justfileDir;
     const env = new Map(inv.env);
     for (const name of jf.assignments.keys()) if (jf.exportAll || jf.exported.has(name)) env.set(name, evaluator.variable(name, locals));
+    if (recipe.script) {
+      // A script just writes to a file and runs: read as a shell script file is; another interpreter's is not.
+      if (recipe.interpreter !== '' && !POSIX_SHELLS.has(recipe.interpreter ?? '')) continue;
+      const lines = recipe.body.filter((l, k) => !(k === 0 && l.text.startsWith('#!')));
+      const first = lines[0] ?? recipe.body[0];
+      if (!first) continue;
+      const script = lines.map((l) => evaluator.interpolate(l.text, locals)).join('\n');
+      rt.shell(script, { cwd, env, via: `run by \`${inv.source}\`: recipe ${recipe.name}, ${shown}:${first.line}`, ctx: { ...rt.ctx, inRecipe: true } }, inv.source);
+      continue;
+    }
     for (const line of recipe.body) {
       const text = evaluator.interpolate(line.text, locals).replace(/^[@-]+/, '');
       if (text.trim() === '' || text.trim().startsWith('#')) continue;

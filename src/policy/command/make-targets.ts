@@ -25,8 +25,8 @@
  * prints what guard cannot know. What guard cannot know (a variable set only in the environment,
  * `$?`, `$*`, `$(shell ...)`'s output, `$(eval)`, `$(origin)` ...) becomes an unknown word of the
  * shell line, as `$VAR` of a variable the command line never set: an unknown path to delete is
- * asked, an unknown command name is opaque (asked, refused for an agent), an unknown argument of
- * a program guard does not model is free. `$(MAKE) -C sub clean` is the make command it expands
+ * asked, an unknown argument of a program guard does not model is free, and an unknown command
+ * name is a program of the build guard cannot name (CommandContext.inRecipe). `$(MAKE) -C sub clean` is the make command it expands
  * to, judged again (bounded by the evaluator's depth).
  *
  * Limits: pattern and suffix rules (`%.o: %.c`) are not followed (their recipes compile); a

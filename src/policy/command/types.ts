@@ -57,8 +57,8 @@ export interface CommandContext {
    * The code judged is a recipe (or a `$(shell ...)`) of a makefile make reads (make-targets.ts)
    * or of a justfile (just-recipes.ts):
    * a command name guard cannot know there (`$(PYTHON) x.py`, `PYTHON := $(shell which python3)`)
-   * is a program of the repository's build, judged as a script file is (not read), and one whose
-   * name is known (`$(GOPATH)/bin/promu`) as that program.
+   * is a program of the repository's build guard cannot name, judged as a program it does not
+   * model (allowed), and one whose name is known (`$(GOPATH)/bin/promu`) as that program.
    */
   inRecipe?: boolean;
   /**

@@ -244,6 +244,12 @@ describe('just is judged by the recipes of its justfile', () => {
     'after:',
     '    echo {{rev}}',
     '',
+    'wipe:',
+    '    #!/usr/bin/env bash',
+    '    set -euo pipefail',
+    '    cd {{justfile_directory()}}/sub',
+    '    rm -f data.db',
+    '',
     'py:',
     '    #!/usr/bin/env python3',
     "    import shutil; shutil.rmtree('/')",
@@ -263,7 +269,8 @@ describe('just is judged by the recipes of its justfile', () => {
         ['just -n distclean', 'allow', 'no-risk', ''],
         ['just --list', 'allow', 'no-risk', ''],
         ['just no-such-recipe', 'allow', 'no-risk', ''],
-        // a shebang recipe is a script: not read, as a script file is not
+        // a shebang recipe is a script file just writes: a shell's is read as a shell script file is; another interpreter's is not
+        ['just wipe', 'snapshot', 'rm-in-repo', 'sub/data.db'],
         ['just py', 'allow', 'no-risk', ''],
         ['just', 'allow', 'no-risk', ''],
         ['just test', 'allow', 'no-risk', ''],
