@@ -391,6 +391,7 @@ export class Evaluator implements Runtime {
       state,
       home: this.ctx.home,
       functions: this.sink.functions,
+      ...(this.ctx.scratchDirs?.[0] ? { tempDir: this.ctx.scratchDirs[0] } : {}),
       // A substitution runs in a subshell, in the current directory.
       onSubstitution: (body) => {
         // One command alone (`$(git ls-files '*.js')`): what it prints may be a listing guard can enumerate.
@@ -408,6 +409,8 @@ export class Evaluator implements Runtime {
 
   private simple(command: SimpleCommand, state: ShellState, stdin: Stdin): Outcome {
     const env = this.expandEnv(state);
+    // `TMPDIR=. T=$(mktemp)`: mktemp may see the new TMPDIR (expand.ts mktempOutput).
+    if (command.assigns.some((a) => a.name === 'TMPDIR')) delete env.tempDir;
     const assigned = new Map<string, string | null>();
     const origins = new Map<string, string>();
     for (const assignment of command.assigns) {

@@ -138,6 +138,11 @@ export interface ExpandEnv {
   /** Shell functions the command line defines (a `basename` function makes `$(basename ...)` unknown). */
   functions?: ReadonlySet<string>;
   /**
+   * The directory `mktemp` creates in (the system temp directory, CommandContext.scratchDirs[0]);
+   * absent: `$(mktemp)` stays unknown.
+   */
+  tempDir?: string;
+  /**
    * Called for every command substitution (and process substitution) met while expanding; for a
    * command that prints names from a set guard can list, that listing (Listing).
    */
@@ -412,7 +417,7 @@ function segmentsOf(atoms: Atom[], env: ExpandEnv): Segment[] {
 
 /**
  * What a command substitution prints, where guard can compute it exactly: only `basename NAME
- * [SUFFIX]` and `dirname NAME` (GNU coreutils, as bash runs them: trailing newlines removed) with words made of literal
+ * [SUFFIX]`, `dirname NAME` and `mktemp` (mktempOutput) (GNU coreutils, as bash runs them: trailing newlines removed) with words made of literal
  * text and plain known variables, no redirection, no function named basename in the line and PATH
  * not changed in it. Null for anything else: the value stays unknown.
  */
@@ -426,12 +431,39 @@ function substitutionOutput(body: Script, env: ExpandEnv): string | null {
   if (!command.words.every((word) => word.parts.every((p) => p.kind === 'lit' || (p.kind === 'param' && p.arg === null)))) return null;
   if (env.functions?.has('basename') || env.functions?.has('dirname') || env.state.vars.has('PATH')) return null;
   const argv = command.words.flatMap((word) => expandWord(word, env));
+  // `TMP=$(mktemp -d)`: a new name in the temp directory (mktempOutput).
+  if (argv[0]?.value === 'mktemp' && !env.functions?.has('mktemp') && argv.every((a) => a.value !== null && !a.glob)) return mktempOutput(argv.slice(1).map((a) => a.value as string), env);
   // `cd "$(dirname "$0")"` in a script run from a file (script-files.ts sets $0).
   if (argv[0]?.value === 'dirname' && argv.length === 2 && argv[1]?.value !== null && !argv[1]?.glob) return dirnameOf(argv[1]?.value as string);
   if (argv[0]?.value !== 'basename' || argv.length < 2 || argv.length > 3 || argv.some((a) => a.value === null || a.glob)) return null;
   const [name, suffix] = argv.slice(1).map((a) => a.value as string) as [string, string | undefined];
   if (name.startsWith('-')) return null;
   return basenameOf(name, suffix);
+}
+
+/**
+ * What `mktemp [-d] [-q] [-u] [-t|--tmpdir] [TEMPLATE]` prints, as a name standing for the one it
+ * makes: `tmp.XXXXXXXXXX` or the template (`-t`/`--tmpdir`, or with no template) in the temp
+ * directory, or an absolute template's directory. The X's stay as written: the name is new, in a
+ * scratch directory, so what a command does to it or inside it is judged as there. Null (unknown)
+ * for a relative template without `-t` (made where the command runs: maybe in the repository),
+ * `-p DIR`, a line that sets TMPDIR, or no known temp directory.
+ */
+function mktempOutput(args: string[], env: ExpandEnv): string | null {
+  if (!env.tempDir || env.state.vars.has('TMPDIR')) return null;
+  let inTemp = false;
+  const operands: string[] = [];
+  for (const arg of args) {
+    if (arg === '--directory' || arg === '--quiet' || arg === '--dry-run') continue;
+    if (arg === '--tmpdir') inTemp = true;
+    else if (/^-[dqut]+$/.test(arg)) inTemp ||= arg.includes('t');
+    else if (arg.startsWith('-')) return null;
+    else operands.push(arg);
+  }
+  if (operands.length > 1) return null;
+  const template = operands[0] ?? 'tmp.XXXXXXXXXX';
+  if (operands.length === 0 || inTemp) return template.includes('/') ? null : `${env.tempDir}/${template}`;
+  return template.startsWith('/') && !template.includes('..') ? template : null;
 }
 
 /** GNU dirname's output for one NAME (`a/b/` is `a`, `x` is `.`, `/x` is `/`); null for an option or a `//` start (implementation-defined). */

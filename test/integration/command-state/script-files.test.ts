@@ -27,6 +27,8 @@ const SCRIPTS: Record<string, [string, number]> = {
   'del.sh': ['rm -f "$1"\n', 0o644],
   'tool.py': ['#!/usr/bin/env python3\nimport subprocess\nsubprocess.run(["git", "clean", "-fdx"])\n', 0o755],
   'wipe-migrations.sh': ['#!/bin/bash\nrm -rf db/migrations\n', 0o755],
+  // A temporary directory removed on exit (`$(mktemp -d)` is a new name in the temp directory).
+  'tmpwork.sh': ['#!/usr/bin/env bash\nset -euo pipefail\nTMP=$(mktemp -d)\ntrap \'rm -rf "$TMP"\' EXIT\necho hi > "$TMP/x"\ncp "$TMP/x" dist/x\n', 0o755],
   'self.sh': ['. ./self.sh\nrm -f .env\n', 0o644],
   // The usual shape of a build script an agent writes: `cd "$(dirname "$0")"` is the script's directory.
   'build.sh': [
@@ -78,6 +80,11 @@ describe('a shell script run from a file is judged by its text', () => {
         ['bash del.sh src/none.ts', 'allow', 'no-risk'],
         // ... and an argument guard cannot know stays unknown: as `rm -f "$X"` typed.
         ['bash del.sh "$X"', 'ask', 'rm-unknown-target'],
+        // mktemp's name is new and in the temp directory; a relative template is made where the command runs (unknown).
+        ['T=$(mktemp -d); mv .env "$T/"', 'snapshot', 'rm-in-repo', '.env'],
+        ['T=$(mktemp x.XXXX); rm -f "$T"', 'ask', 'rm-unknown-target'],
+        ['TMPDIR=src T=$(mktemp -d); rm -rf "$T"', 'ask', 'rm-unknown-target'],
+        ['export TMPDIR=src; T=$(mktemp -d); rm -rf "$T"', 'ask', 'rm-unknown-target'],
         // A protected path deleted inside a script: refused, as typed.
         ['./wipe-migrations.sh', 'deny', 'protected-path'],
         ['rm -rf db/migrations', 'deny', 'protected-path'],
@@ -95,6 +102,8 @@ describe('a shell script run from a file is judged by its text', () => {
         expect(v, command).toMatchObject({ verdict, rule });
         if (captured) expect(v.reason, command).toContain(captured);
       }
+      // The temp directory itself (and what holds it) is no scratch space.
+      expect(checkVerdict(t, 'T=$(mktemp -d); rm -rf "$T/.."', { asAgent: true }).verdict).toBe('deny');
       // A script over the bytes guard reads: a command guard cannot see, refused for an agent.
       writeFiles(t, { 'big.sh': `${'# padding\n'.repeat(30_000)}git clean -fdx\n` });
       expect(checkVerdict(t, 'bash big.sh', { asAgent: true })).toMatchObject({ verdict: 'deny', rule: 'opaque-command' });
@@ -123,7 +132,7 @@ describe('a shell script run from a file is judged by its text', () => {
   it('a benign build script stays allowed, at the git process count of its commands typed', async () => {
     await withTestRepo((t) => {
       setup(t);
-      for (const command of ['./build.sh', 'bash build.sh', 'sh -e build.sh']) expect(checkVerdict(t, command, { asAgent: true }), command).toMatchObject({ verdict: 'allow', rule: 'no-risk' });
+      for (const command of ['./build.sh', 'bash build.sh', 'sh -e build.sh', './tmpwork.sh', 'TMP=$(mktemp -d); echo hi > "$TMP/x"; rm -rf "$TMP"', 'T=$(mktemp -d -t w.XXXXXX) && rm -rf "$T"']) expect(checkVerdict(t, command, { asAgent: true }), command).toMatchObject({ verdict: 'allow', rule: 'no-risk' });
       let checks = 0;
       const checkGits = (command: string): string[][] => {
         // A file per call: the trace appends.
