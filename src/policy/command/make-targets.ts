@@ -942,13 +942,42 @@ function longOption(name: string): string | null {
   return matches.length === 1 ? (matches[0] as string) : null;
 }
 
+/**
+ * The processor count, the one value make's job options are given that guard cannot know, as
+ * written: `$(nproc)`, `$(getconf _NPROCESSORS_ONLN)`, `$(sysctl -n hw.ncpu)`, backquoted or in
+ * double quotes, or an arithmetic expansion (`$(($(nproc)+1))`). Each prints one number, so it
+ * is one word that only sets how many recipes run at once (the substitution itself is judged
+ * as a command of its own).
+ */
+const CPU_COUNT =
+  /^"?(?:\$\(\s*(?:nproc(?:\s+--all)?|getconf\s+_?NPROCESSORS_ONLN|sysctl\s+-n\s+hw\.(?:ncpu|logicalcpu|physicalcpu))\s*\)|`\s*(?:nproc(?:\s+--all)?|getconf\s+_?NPROCESSORS_ONLN|sysctl\s+-n\s+hw\.(?:ncpu|logicalcpu|physicalcpu))\s*`|\$\(\([^;&|<>`]*\)\))"?$/;
+
+/**
+ * `-j$(nproc)`, `--jobs=$(nproc)`, `-l$(nproc)`: a job or load limit with a value guard cannot
+ * know. Attached, it is one option whatever it expands to (make refuses a value that is not a
+ * number), unless an unquoted expansion splits it into more words: so either nothing in it
+ * splits, or it is a processor count.
+ */
+function hiddenJobLimit(field: Field): boolean {
+  const m = /^(?:-j|-l|--jobs=|--load-average=|--max-load=)(.+)$/s.exec(field.display);
+  return m !== null && (!field.splittable || CPU_COUNT.test(m[1] as string));
+}
+
 /** make's options, as GNU make's getopt reads them; null when a word guard cannot see hides what follows. */
 function readArgs(args: Field[]): MakeRun | { opaque: string } {
   const run: MakeRun = { dirs: [], files: [], targets: [], overrides: [], evals: [], dryRun: false, nothing: false };
+  // `-j $(nproc)`: the next word is the count where it is a number, and a processor count is one.
+  const countFollows = (i: number): boolean => {
+    const next = args[i + 1];
+    return next !== undefined && (next.value !== null ? /^\d+(\.\d+)?$/.test(next.value) : CPU_COUNT.test(next.display));
+  };
   for (let i = 0; i < args.length; i++) {
     const field = args[i] as Field;
     const value = field.value;
-    if (value === null) return { opaque: `make is given ${field.display}, a word guard cannot see` };
+    if (value === null) {
+      if (hiddenJobLimit(field)) continue;
+      return { opaque: `make is given ${field.display}, a word guard cannot see` };
+    }
     if (value.startsWith('--') && value.length > 2) {
       const [rawName, inline] = value.slice(2).includes('=') ? splitOnce(value.slice(2), '=') : [value.slice(2), undefined];
       const name = longOption(rawName) ?? rawName;
@@ -960,7 +989,7 @@ function readArgs(args: Field[]): MakeRun | { opaque: string } {
         if (name === 'directory') run.dirs.push(arg);
         else if (name === 'file' || name === 'makefile') run.files.push(arg);
         else if (name === 'eval') run.evals.push(arg.value);
-      } else if ((name === 'jobs' || name === 'load-average' || name === 'max-load') && inline === undefined && /^\d+(\.\d+)?$/.test(args[i + 1]?.value ?? '')) i++;
+      } else if ((name === 'jobs' || name === 'load-average' || name === 'max-load') && inline === undefined && countFollows(i)) i++;
       if (DRY_LONG.has(name)) run.dryRun = true;
       if (name === 'help' || name === 'version') run.nothing = true;
       continue;
@@ -979,7 +1008,7 @@ function readArgs(args: Field[]): MakeRun | { opaque: string } {
           break;
         }
         if (letter === 'j' || letter === 'l' || letter === 'O') {
-          if (j === letters.length - 1 && letter !== 'O' && /^\d+(\.\d+)?$/.test(args[i + 1]?.value ?? '')) i++;
+          if (j === letters.length - 1 && letter !== 'O' && countFollows(i)) i++;
           break;
         }
         if ('nqt'.includes(letter)) run.dryRun = true;

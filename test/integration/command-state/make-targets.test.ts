@@ -186,6 +186,12 @@ describe('make is judged by the recipes it runs', () => {
         // .ONESHELL: one shell for the recipe, so `cd sub` holds for the next line
         ['make -f danger.mk oneshell', 'snapshot', 'rm-in-repo'],
         ['make -f danger.mk $TARGET', 'deny', 'opaque-command'],
+        // a processor count is one word that only sets the job count: the recipes are still judged
+        ['make -j$(nproc) -f danger.mk push', 'deny', 'git-push-force'],
+        ['make -j $(nproc) -f danger.mk nuke', 'deny', 'rm-home'],
+        // a word that may split into goals, or be a goal, is not a count
+        ['make -f danger.mk -j $(echo push)', 'deny', 'opaque-command'],
+        ['make -f danger.mk -j$JOBS', 'deny', 'opaque-command'],
       ];
       // guard's own files: refused through make as typed (the hook settings, no longer tracked:
       // ignored through info/exclude, as init leaves them, so `git clean -x` would delete them).
@@ -212,7 +218,11 @@ describe('make is judged by the recipes it runs', () => {
       t.write('deps/Makefile', 'all:\n\tcd . && ./configure --prefix=/usr\n');
       expect(checkVerdict(t, 'make -C deps', { asAgent: true }), 'make -C deps').toMatchObject({ verdict: 'allow' });
       expect(checkVerdict(t, 'cd deps && ./configure', { asAgent: true }), './configure').toMatchObject({ verdict: 'deny', rule: 'opaque-command' });
-      for (const command of ['make', 'make all', 'make test', 'make lint', 'make build', 'make clean', 'make -j8 test']) {
+      // `make -j$(nproc)` and its spellings: the processor count is a value guard cannot know, but
+      // only sets how many recipes run at once (denied as opaque-command on 2026-12-05's main)
+      const everyday = ['make', 'make all', 'make test', 'make lint', 'make build', 'make clean', 'make -j8 test'];
+      everyday.push('make -j$(nproc)', 'make -j$(nproc) test', 'make -j "$(nproc)" test', 'make --jobs=$(getconf _NPROCESSORS_ONLN)', 'make -j`nproc` build', 'make -j$(($(nproc) + 1))', 'make -l"$LOAD" test');
+      for (const command of everyday) {
         expect(checkVerdict(t, command, { asAgent: true }), command).toMatchObject({ verdict: 'allow' });
       }
       // The session's first command that is not on the hook's fast path takes its first snapshot:
