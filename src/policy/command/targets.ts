@@ -842,6 +842,33 @@ function guardFileStashed(own: string, label: string, source: string): Verdict {
   return makeVerdict('deny', 'guard-self', `${label} takes ${own}, untracked, out of the working tree into a stash entry: it configures guard or an agent's hooks (an agent could switch its own guard off this way)`, source, `Stash without -u/-a (untracked files stay in place), or name what to stash: git stash push -u -- <paths> leaving ${own} out; or ask the person to commit or ignore ${own}.`);
 }
 
+/**
+ * The ignored entries git clean deletes. Without -d and with no pathspec git does not go into an
+ * untracked directory (one git lists whole, `dir/`), ignored files in it included: `git clean -fX`
+ * at the root keeps `.claude/settings.local.json` (ignored since `guard init`, its directory
+ * untracked) as it keeps `prisma/dev.db`. With a pathspec, -d is irrelevant (git-clean(1)).
+ */
+function reachedByClean(ignored: IgnoredEntry[], request: CleanRequest): IgnoredEntry[] {
+  if (request.directories || request.stashes || request.pathspecs.length > 0) return ignored;
+  const dirs = ignored.filter((entry) => entry.path.endsWith('/')).map((entry) => entry.path);
+  return ignored.filter((entry) => !dirs.some((dir) => entry.path.startsWith(dir)));
+}
+
+/**
+ * The way forward where the protected file an ignored-files clean would delete is one of guard's
+ * own: `guard init` ignores Claude Code's .claude/settings.local.json (info/exclude), so a plain
+ * `git clean -fdX` at the root takes the agent's hooks with the build output. An exclude
+ * pathspec keeps it, and guard judges that clean as usual (snapshot, the other ignored files
+ * captured). Undefined (the rule's own advice) for any other protected path.
+ */
+function guardFileKept(name: string, request: CleanRequest, ctx: CommandContext): string | undefined {
+  if (!ctx.repoRoot || request.cwd === null || request.stashes || !guardFile(`${ctx.repoRoot}/${name}`, ctx)) return undefined;
+  const here = request.cwd === ctx.repoRoot ? '' : request.cwd.slice(ctx.repoRoot.length + 1);
+  const rel = here === '' ? name : path.posix.relative(here, name);
+  const scope = request.pathspecs.length > 0 ? request.pathspecs.map((p) => p.display).join(' ') : '.';
+  return `${name} holds guard's or an agent's hooks: leave it out with an exclude pathspec, \`git clean <same options> -- ${scope} ':!${rel}'\` (guard snapshots first and captures the other ignored files), or name what to clean (\`git clean -fdX -- dist\`).`;
+}
+
 export function checkGitClean(request: CleanRequest, ctx: CommandContext, source: string): Verdict {
   const view = ctx.view;
   const label = request.label ?? 'git clean';
@@ -863,12 +890,12 @@ export function checkGitClean(request: CleanRequest, ctx: CommandContext, source
   if (own) return makeVerdict('deny', 'guard-self', `${label} deletes ${own}, untracked, which configures guard or an agent's hooks (an agent could switch its own guard off this way); delete the files you mean with rm instead (guard snapshots first), or ask the person to commit or ignore ${own}`, source);
   if (why === null) return makeVerdict('snapshot', 'git-clean', `${label} deletes untracked files`, source);
   if (!facts) return makeVerdict('deny', 'git-clean-ignored', `${label} ${why} deletes ignored files (.env, local config, caches), which snapshots do not hold`, source);
-  const captured = facts.ignored.filter((entry) => !entry.regenerable);
+  const captured = reachedByClean(facts.ignored, request).filter((entry) => !entry.regenerable);
   for (const entry of captured) {
     for (const file of entry.files ?? []) {
       const name = text(file.path);
       const glob = protectedGlob(name, ctx);
-      if (glob) return makeVerdict('deny', 'protected-path', `${label} ${why} deletes ${name}, a protected path (matches "${glob}")`, source);
+      if (glob) return makeVerdict('deny', 'protected-path', `${label} ${why} deletes ${name}, a protected path (matches "${glob}")`, source, guardFileKept(name, request, ctx));
     }
   }
   const unlisted = tooManyToCapture(captured, (dir) => `${label} ${why} deletes ${dir}`, source);

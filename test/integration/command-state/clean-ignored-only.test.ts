@@ -62,4 +62,33 @@ describe('git clean -X and guard files', () => {
       expect(t.git(['clean', '-n', '-X', '-e', '*.yaml'])).toContain('.guard.yaml');
     });
   });
+
+  // Since `guard init` ignores .claude/settings.local.json (info/exclude), -X reaches it: found by
+  // the sweep of 2026-12-05 on vite and express, where `git clean -fX` at the root went from a
+  // snapshot to a protected-path deny. Without -d git keeps it (its directory is untracked), as it
+  // keeps the ignored prisma/dev.db; with -d it goes, and the deny names a clean that keeps it.
+  it('with the hook settings ignored as init leaves them: -fX keeps them (snapshot), -fdX is refused with an exclude pathspec that works', async () => {
+    await withTestRepo((t) => {
+      setup(t);
+      fs.appendFileSync(path.join(t.dir, '.git', 'info', 'exclude'), '/.claude/settings.local.json\n');
+      t.write('prisma/dev.db', 'ignored database\n');
+      fs.appendFileSync(path.join(t.dir, '.git', 'info', 'exclude'), 'prisma/\n');
+      const plain = agentCheck(t, 'git clean -fX');
+      expect(plain).toMatchObject({ verdict: 'snapshot', rule: 'git-clean' });
+      expect(plain.reason).toContain('captures the ignored file debug.log into the snapshot first');
+      const withDirs = agentCheck(t, 'git clean -fdX') as { verdict: string; rule: string; reason: string; instead?: string };
+      expect(withDirs).toMatchObject({ verdict: 'deny', rule: 'protected-path' });
+      expect(withDirs.instead).toContain("git clean <same options> -- . ':!.claude/settings.local.json'");
+      const kept = "git clean -fdX -- . ':!.claude/settings.local.json'";
+      expect(agentCheck(t, kept)).toMatchObject({ verdict: 'snapshot', rule: 'git-clean' });
+      expect(agentCheck(t, kept).reason).toContain('debug.log, prisma/dev.db');
+      // The premises, with real git: without -d nothing in the untracked directories goes.
+      expect(t.git(['clean', '-n', '-X'])).toBe('Would remove debug.log\n');
+      expect(t.git(['clean', '-n', '-d', '-X'])).toContain('Would remove .claude/\n');
+      t.git(['clean', '-q', '-f', '-d', '-X', '--', '.', ':!.claude/settings.local.json']);
+      expect(t.read('.claude/settings.local.json')).toBe('{"hooks":{}}\n');
+      expect(fs.existsSync(path.join(t.dir, 'prisma'))).toBe(false);
+      expect(fs.existsSync(path.join(t.dir, 'debug.log'))).toBe(false);
+    });
+  });
 });
