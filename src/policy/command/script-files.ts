@@ -25,6 +25,8 @@
  *  - a script that runs or sources itself or another already being judged (a cycle) runs what is
  *    judged already; at most MAX_SCRIPT_FILES script texts per command line (past it, opaque),
  *    and the evaluator's depth bound.
+ * An unknown command name in the script is a program of the build (CommandContext.inRecipe), as
+ * in a makefile's recipe; everything else is judged as the same text typed.
  * Not read (judged as before): a file in a directory guard cannot know (an unknown `cd`), and a
  * file the same command line writes before running it (its bytes on disk are not what runs).
  * Without a view of the file system (the programmatic API, the corpus) nothing is read.
@@ -107,6 +109,11 @@ export function runScriptFile(inv: Invocation, file: string, args: Field[], rt: 
   }
   const origin = `${inv.source} (script ${abs})`;
   const via = `run by \`${who}\`: script ${found.path}`;
+  // An unknown command name in the script (`$node test.js`, `${REDIS_SERVER} --port 0`,
+  // `$CLANG_FORMAT -i`: set by the environment or a substitution) is a program of the repository's
+  // build, as in a makefile's recipe (CommandContext.inRecipe), not opaque as typed: else the
+  // projects' own test scripts were refused for an agent (babel's scripts/test.sh, hiredis' test.sh).
+  const ctx = { ...rt.ctx, inRecipe: true };
   seen.active.add(abs);
   try {
     if (how === 'source') {
@@ -114,13 +121,13 @@ export function runScriptFile(inv: Invocation, file: string, args: Field[], rt: 
       const saved = state.positional;
       if (args.length > 0) state.positional = args.some((a) => a.value === null && a.splittable) ? null : [saved?.[0] ?? null, ...args.map((a) => a.value)];
       try {
-        rt.shell(text, { cwd: inv.cwd, state, via }, origin);
+        rt.shell(text, { cwd: inv.cwd, state, via, ctx }, origin);
       } finally {
         if (args.length > 0) state.positional = saved;
       }
     } else {
       const unknownCount = args.some((a) => a.value === null && a.splittable);
-      rt.shell(text, { cwd: inv.cwd, env: inv.env, positional: unknownCount ? null : [file, ...args.map((a) => a.value)], via }, origin);
+      rt.shell(text, { cwd: inv.cwd, env: inv.env, positional: unknownCount ? null : [file, ...args.map((a) => a.value)], via, ctx }, origin);
     }
   } finally {
     seen.active.delete(abs);

@@ -29,6 +29,8 @@ const SCRIPTS: Record<string, [string, number]> = {
   'wipe-migrations.sh': ['#!/bin/bash\nrm -rf db/migrations\n', 0o755],
   // A temporary directory removed on exit (`$(mktemp -d)` is a new name in the temp directory).
   'tmpwork.sh': ['#!/usr/bin/env bash\nset -euo pipefail\nTMP=$(mktemp -d)\ntrap \'rm -rf "$TMP"\' EXIT\necho hi > "$TMP/x"\ncp "$TMP/x" dist/x\n', 0o755],
+  // A project's test script: a program named by the environment (as babel's scripts/test.sh runs `$node`).
+  'test.sh': ['#!/bin/sh\nnode=${NODE_BIN:-node}\n$node --version\n${TEST_RUNNER} src\n', 0o755],
   'self.sh': ['. ./self.sh\nrm -f .env\n', 0o644],
   // The usual shape of a build script an agent writes: `cd "$(dirname "$0")"` is the script's directory.
   'build.sh': [
@@ -132,7 +134,9 @@ describe('a shell script run from a file is judged by its text', () => {
   it('a benign build script stays allowed, at the git process count of its commands typed', async () => {
     await withTestRepo((t) => {
       setup(t);
-      for (const command of ['./build.sh', 'bash build.sh', 'sh -e build.sh', './tmpwork.sh', 'TMP=$(mktemp -d); echo hi > "$TMP/x"; rm -rf "$TMP"', 'T=$(mktemp -d -t w.XXXXXX) && rm -rf "$T"']) expect(checkVerdict(t, command, { asAgent: true }), command).toMatchObject({ verdict: 'allow', rule: 'no-risk' });
+      // An unknown command name typed is opaque; in a script it is a program of the build, as in a makefile's recipe.
+      expect(checkVerdict(t, '${TEST_RUNNER} src', { asAgent: true })).toMatchObject({ verdict: 'deny', rule: 'opaque-command' });
+      for (const command of ['./test.sh', 'bash test.sh', './build.sh', 'bash build.sh', 'sh -e build.sh', './tmpwork.sh', 'TMP=$(mktemp -d); echo hi > "$TMP/x"; rm -rf "$TMP"', 'T=$(mktemp -d -t w.XXXXXX) && rm -rf "$T"']) expect(checkVerdict(t, command, { asAgent: true }), command).toMatchObject({ verdict: 'allow', rule: 'no-risk' });
       let checks = 0;
       const checkGits = (command: string): string[][] => {
         // A file per call: the trace appends.
