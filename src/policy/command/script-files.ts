@@ -14,10 +14,9 @@
  * read as bytes through the state view (StateView.file, src/util/nearest-file.ts: one read, no
  * git), resolved against the command's directory. What the policy does with it:
  *  - no such file: nothing runs (allow);
- *  - over SCRIPT_TEXT_LIMIT, unreadable, not a regular file, or with a NUL byte past its first
- *    line: a command guard cannot see (reportOpaque: asked of a person, refused for an agent);
- *    except run as a command, where a file the view cannot read (over its 1 MiB, unreadable) is
- *    most often a build's binary: judged as before;
+ *  - over SCRIPT_TEXT_LIMIT or unreadable: judged as before (unread), most are generated
+ *    (autoconf's `./configure`); with a NUL byte past its first line: a command guard cannot see
+ *    (reportOpaque: asked of a person, refused for an agent);
  *  - a binary (a NUL byte in its first line, as bash tells one): run as a command it is a program
  *    guard does not model, and `bash FILE`/`source FILE` refuse it (nothing runs): as before;
  *  - a `#!` naming another interpreter (python, node, perl ...): out of scope, judged by its
@@ -80,23 +79,19 @@ export function runScriptFile(inv: Invocation, file: string, args: Field[], rt: 
   if (found === undefined) return true; // collecting: read before the next pass
   if (found === 'missing') return true; // nothing runs
   const who = how === 'source' ? `${inv.argv[0]?.value ?? 'source'} ${file}` : how === 'shell' ? `${inv.argv[0]?.value ?? 'sh'} ${file}` : file;
-  // Run as a command, a file guard cannot read is most often a program over the read limit (a
-  // build's binary): judged as before. A shell told to read it runs it as a script.
-  if (found === null && how === 'command') return false;
-  if (found === null) {
-    reportOpaque(rt, `${who} runs the script ${abs}, which guard cannot read (not a regular file it can read, or over ${SCRIPT_TEXT_LIMIT / 1024} KiB)`, inv.source);
-    return true;
-  }
+  // A file guard cannot read (over the view's 1 MiB, unreadable) or a script over
+  // SCRIPT_TEXT_LIMIT is judged as before script files were read (unread): most are generated
+  // (autoconf's `./configure`, 0.5-2 MB in most C projects; bundled installers), which agents run
+  // all day, and refusing them was new friction on what ran unread until 2026-12-05. What such a
+  // script deletes of the ignored files, the session start's capture holds (docs/DECISIONS.md).
+  if (found === null) return false;
   const text = found.text;
   const runner = runnerOf(text);
   if (runner === 'binary') return how !== 'command'; // a program (as before), or a file the shell refuses
   if (runner === 'other' && how === 'command') return false; // python, node ...: out of scope
-  if (text.length > SCRIPT_TEXT_LIMIT || text.includes('\0')) {
-    // A makefile's or justfile's recipe running one as a command (`cd deps/jemalloc && ./configure`,
-    // an autoconf script of 0.5-2 MB in most C projects' builds): a program of the build, judged as
-    // one guard does not model, as an unknown command name in a recipe is (CommandContext.inRecipe).
-    if (how === 'command' && rt.ctx.inRecipe) return false;
-    reportOpaque(rt, `${who} runs the script ${abs}, which is over the ${SCRIPT_TEXT_LIMIT / 1024} KiB guard reads or not text`, inv.source);
+  if (text.length > SCRIPT_TEXT_LIMIT) return false;
+  if (text.includes('\0')) {
+    reportOpaque(rt, `${who} runs the script ${abs}, which holds NUL bytes past its first line: guard cannot read it as text`, inv.source);
     return true;
   }
   const scope = view as object;

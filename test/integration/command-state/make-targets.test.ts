@@ -212,12 +212,12 @@ describe('make is judged by the recipes it runs', () => {
   it('the everyday builds stay free: make, make test, make lint, make clean of ignored build output: no snapshot, no question, no git process', async () => {
     await withTestRepo((t) => {
       setup(t);
-      // A C build's generated configure script, over what guard reads of a script file: a program of
-      // the build when a recipe runs it (redis's deps), refused for an agent when typed, as before.
+      // A C build's generated configure script, over what guard reads of a script file: judged as
+      // before script files were read (unread), run by a recipe (redis's deps) or typed.
       t.write('deps/configure', `#!/bin/sh\n${'# autoconf\n'.repeat(30_000)}echo configured\n`, 0o755);
       t.write('deps/Makefile', 'all:\n\tcd . && ./configure --prefix=/usr\n');
       expect(checkVerdict(t, 'make -C deps', { asAgent: true }), 'make -C deps').toMatchObject({ verdict: 'allow' });
-      expect(checkVerdict(t, 'cd deps && ./configure', { asAgent: true }), './configure').toMatchObject({ verdict: 'deny', rule: 'opaque-command' });
+      expect(checkVerdict(t, 'cd deps && ./configure', { asAgent: true }), './configure').toMatchObject({ verdict: 'allow' });
       // `make -j$(nproc)` and its spellings: the processor count is a value guard cannot know, but
       // only sets how many recipes run at once (denied as opaque-command on 2026-12-05's main)
       const everyday = ['make', 'make all', 'make test', 'make lint', 'make build', 'make clean', 'make -j8 test'];

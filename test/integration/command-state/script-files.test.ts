@@ -106,9 +106,14 @@ describe('a shell script run from a file is judged by its text', () => {
       }
       // The temp directory itself (and what holds it) is no scratch space.
       expect(checkVerdict(t, 'T=$(mktemp -d); rm -rf "$T/.."', { asAgent: true }).verdict).toBe('deny');
-      // A script over the bytes guard reads: a command guard cannot see, refused for an agent.
-      writeFiles(t, { 'big.sh': `${'# padding\n'.repeat(30_000)}git clean -fdx\n` });
-      expect(checkVerdict(t, 'bash big.sh', { asAgent: true })).toMatchObject({ verdict: 'deny', rule: 'opaque-command' });
+      // A script over the bytes guard reads (autoconf's configure, an installer): judged as before
+      // script files were read, unread (refusing it was new friction on `./configure`).
+      writeFiles(t, { 'big.sh': [`#!/bin/sh\n${'# padding\n'.repeat(30_000)}git clean -fdx\n`, 0o755] });
+      expect(checkVerdict(t, 'bash big.sh', { asAgent: true })).toMatchObject({ verdict: 'allow', rule: 'no-risk' });
+      expect(checkVerdict(t, './big.sh', { asAgent: true })).toMatchObject({ verdict: 'allow', rule: 'no-risk' });
+      // NUL bytes past the first line: not text guard can read, refused for an agent.
+      writeFiles(t, { 'nul.sh': '#!/bin/sh\necho a\0b\ngit clean -fdx\n' });
+      expect(checkVerdict(t, 'bash nul.sh', { asAgent: true })).toMatchObject({ verdict: 'deny', rule: 'opaque-command' });
       // A binary run as a command is a program guard does not model: as before.
       writeFiles(t, { 'bin/tool': [Buffer.concat([Buffer.from('\x7fELF\x02\x01\x01\0', 'latin1'), Buffer.alloc(64)]), 0o755] });
       expect(checkVerdict(t, './bin/tool', { asAgent: true })).toMatchObject({ verdict: 'allow', rule: 'no-risk' });
