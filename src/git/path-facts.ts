@@ -760,6 +760,40 @@ function readGlob(repo: Repo, pattern: string, options: PathFactsOptions, icase:
 }
 
 /**
+ * Every glob of one check in one listing: a line of many globs (`rm -f *.o *.a *.so`, or make's
+ * recipes, 23 globs in redis's `make` through its deps' distclean) ran two `ls-files` per glob,
+ * 48 git processes for one hook call. Patterns whose segments are exact per-name matchers
+ * (globEntryFilter keeps exactly what each can reach) share one readListing over all their
+ * pathspecs, and each keeps its own entries; a pattern that crosses directories (`**`) keeps
+ * everything it is given, so it is listed alone, as before.
+ */
+function readGlobs(repo: Repo, patterns: string[], options: PathFactsOptions, icase: boolean): RepoContents[] {
+  const shared = patterns.filter((pattern) => globSegments(pattern) !== null);
+  if (shared.length < 2) return patterns.map((pattern) => readGlob(repo, pattern, options, icase));
+  const filters = new Map(shared.map((pattern) => [pattern, globEntryFilter(pattern)]));
+  const specs = shared.flatMap((pattern) => {
+    const spec = globOfEscaped(icase ? foldLiteralParts(pattern) : pattern);
+    return [`:(glob)${spec}`, `:(glob)${spec}/**`];
+  });
+  const all = readListing(repo, specs, options, (entry) => [...filters.values()].some((keep) => keep(entry)));
+  return patterns.map((pattern) => {
+    const keep = filters.get(pattern);
+    if (!keep) return readGlob(repo, pattern, options, icase);
+    const contents: RepoContents = {
+      tracked: all.tracked.filter(keep),
+      untracked: all.untracked.filter(keep),
+      ignored: all.ignored.filter((entry) => keep(entry.path)).map((entry) => (entry.files ? { ...entry, files: entry.files.filter((f) => keep(f.path)) } : entry)),
+      sizeOf: all.sizeOf,
+      submodules: (all.submodules ?? []).filter(keep),
+    };
+    if (contents.tracked.length === 0 && contents.untracked.length === 0 && contents.ignored.length === 0 && contents.submodules!.length === 0) {
+      contents.matchesNothing = globMatchesNothing(repo, pattern);
+    }
+    return contents;
+  });
+}
+
+/**
  * The pattern's segments as per-name matchers (fnmatch), or null where one is not exact or
  * crosses directories (`**`). Case-insensitive: on a file system that folds case, a literal
  * segment (`DIST/*`) reaches `dist`; elsewhere this only keeps more.
@@ -1216,7 +1250,7 @@ export async function readPathFacts(repo: Repo | null, queries: StateQueries, op
   const globList = repo ? [...queries.globs] : [];
   const contents = readContents(repo, [...wanted], options, nonDirs);
   const cleans = cleanEntries.map(([, query]) => (repo ? readClean(repo, query.cwd, query.pathspecs, options) : null));
-  const globs = globList.map((pattern) => readGlob(repo as Repo, pattern, options, icase));
+  const globs = repo ? readGlobs(repo, globList, options, icase) : [];
   const finds = new Map<string, RepoContents>();
   if (repo) {
     const untrackedUnder = new Map<string, GitPath[]>();

@@ -20,6 +20,7 @@ import { describe, expect, it } from 'vitest';
 import { withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
 import { commitFiles, useDefaultPolicy, writeFiles } from '../../helpers/repo-steps.js';
 import { checkVerdict } from '../../helpers/verdicts.js';
+import { countGitProcesses, traceEnv } from '../../helpers/git-trace.js';
 
 const check = (t: TestRepo, command: string) => checkVerdict(t, command, { asAgent: true });
 
@@ -93,6 +94,33 @@ describe('deleting through a glob', () => {
       // A file whose name is the pattern itself: bash passes the unmatched pattern on, and rm deletes it.
       fs.mkdirSync(path.join(t.dir, 'lit', 'x[ab]'), { recursive: true });
       expect(check(t, 'rm -rf lit/x[ab]')).not.toMatchObject({ verdict: 'allow' });
+    });
+  });
+
+  it('a line of many globs is one listing: the same git processes as one glob, and each glob keeps only what it reaches', async () => {
+    await withTestRepo((t) => {
+      setup(t);
+      writeFiles(t, { 'src/old.tmp': 'u\n', 'app.log': 'log\n' });
+      const processes = (command: string): number => {
+        const file = path.join(t.base, `trace-${command.replace(/\W+/g, '-')}.json`);
+        const r = t.guard(['check-command', '--json', command], { env: { CLAUDECODE: '1', ...traceEnv(file) } });
+        expect([0, 3], r.stderr).toContain(r.code);
+        return countGitProcesses(file).total;
+      };
+      const one = processes('rm -f *.o');
+      expect(processes('rm -f *.o *.a *.so *.gcda *.gcno src/*.o src/*.a lib*.a')).toBe(one);
+      // Each glob keeps its own: *.log captures app.log, src/*.tmp the untracked src/old.tmp, the rest nothing.
+      const v = check(t, 'rm -f *.o *.log src/*.tmp data/*.o');
+      expect(v).toMatchObject({ verdict: 'snapshot', rule: 'rm-in-repo' });
+      expect(v.reason).toContain('app.log');
+      expect(v.reason).not.toContain('big.csv');
+      expect(check(t, 'rm -f *.o data/*.o')).toMatchObject({ verdict: 'allow' });
+      // The refusal names the glob that reaches the protected path, not one listed beside it.
+      const denied = check(t, 'rm -f *.o db/migrations/*.sql');
+      expect(denied).toMatchObject({ verdict: 'deny', rule: 'protected-path' });
+      expect(denied.reason).toContain('db/migrations/*.sql');
+      expect(denied.reason).not.toContain('*.o');
+      expect(check(t, 'rm -f *.o data/*.csv')).toMatchObject({ verdict: 'snapshot', reason: expect.stringContaining('data/big.csv') });
     });
   });
 });
