@@ -32,6 +32,18 @@ export function rollbackOk(t: TestRepo, ...args: string[]): string {
   return r.stdout;
 }
 
+/**
+ * Commits what `guard init` wrote with everything else in the working tree (`git add -A`), as a
+ * team that commits guard's files does, so that a clean of untracked files in a test takes only
+ * what the test means. Claude Code's `.claude/settings.local.json` is added by force: init keeps
+ * it out of git (info/exclude, src/agents/local-exclude.ts).
+ */
+export function commitGuardFiles(t: TestRepo, message = 'guard init'): void {
+  if (t.exists('.claude/settings.local.json')) t.git(['add', '--force', '.claude/settings.local.json']);
+  t.git(['add', '-A']);
+  t.git(['commit', '-q', '-m', message]);
+}
+
 /** `guard rollback --undo --yes`: puts back the state the last rollback replaced. */
 export function undoOk(t: TestRepo): string {
   return rollbackOk(t, '--undo');

@@ -13,31 +13,9 @@ import { describe, expect, it } from 'vitest';
 import { withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
 import { countGitProcesses, traceEnv } from '../../helpers/git-trace.js';
 import { json } from '../watcher/helpers.js';
+import { backgroundPushDone } from '../../helpers/background-push.js';
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
-async function pusherDone(t: TestRepo): Promise<void> {
-  const file = path.join(t.dir, '.git', 'guard', 'backup-push.pid');
-  const deadline = Date.now() + 120_000;
-  for (;;) {
-    let pid = 0;
-    try {
-      pid = Number(fs.readFileSync(file, 'utf8').trim().split(' ')[0]);
-    } catch {
-      return;
-    }
-    if (!(pid > 0) || !alive(pid)) return;
-    if (Date.now() > deadline) throw new Error(`the background backup push (pid ${pid}) did not end within 120 s`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 /** `guard backup push`, traced: how many times it listed the backup's config (the check). */
 function push(t: TestRepo, label: string): number {
@@ -55,7 +33,7 @@ describe("the backup's config check", () => {
       t.git(['add', '-A']);
       t.git(['commit', '-q', '-m', 'a']);
       json(t, ['snapshot']);
-      await pusherDone(t);
+      await backgroundPushDone(t.dir);
       const backup: string = json(t, ['backup', 'status']).path;
       const config = (key: string): string => t.gitResult(['--git-dir', backup, 'config', '--local', key]).stdout.trim();
       const hooks = config('core.hookspath');

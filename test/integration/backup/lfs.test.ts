@@ -543,6 +543,9 @@ async function rollbackCount(repo: TestRepo, lfs: boolean): Promise<{ total: num
   const r = repo.guard(['rollback', id, '--yes'], { env: traceEnv(trace) });
   expect(r.code, r.stderr).toBe(0);
   expect(repo.read('a.txt')).toBe('one\n');
+  // The background push the rollback's snapshots start inherits the trace: counted whole, once it ends
+  // (counted while it ran, the two rollbacks' totals differed by where it had got to).
+  await waitForBackgroundPush(repo);
   return countGitProcesses(trace);
 }
 

@@ -20,7 +20,7 @@ import { preToolHook } from '../../helpers/claude-hook.js';
 import { tracedArgv, traceEnv } from '../../helpers/git-trace.js';
 import { withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
 import { commitFiles } from '../../helpers/repo-steps.js';
-import { guardOk, installedClaudeHook, rollbackOk } from '../../helpers/guard-steps.js';
+import { commitGuardFiles, guardOk, installedClaudeHook, rollbackOk } from '../../helpers/guard-steps.js';
 import { byteState } from '../../helpers/state.js';
 import { checkVerdict } from '../../helpers/verdicts.js';
 
@@ -31,10 +31,7 @@ function setup(t: TestRepo): void {
   expect(init.code, init.stderr + init.stdout).toBe(0);
   for (const file of ['.guard.yaml', '.claude/settings.local.json', '.opencode/plugins/git-guard.js']) expect(t.exists(file), file).toBe(true);
   t.write('src/a.js', 'a2\n');
-  // init keeps Claude Code's local settings out of git (info/exclude); this team commits it anyway.
-  t.git(['add', '--force', '.claude/settings.local.json']);
-  t.git(['add', '-A']);
-  t.git(['commit', '-q', '-m', 'guard']);
+  commitGuardFiles(t, 'guard');
 }
 
 function run(t: TestRepo, command: string): void {

@@ -13,7 +13,7 @@ import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { checkVerdict } from '../../helpers/verdicts.js';
 import { commitFiles, shellOk, writeFiles } from '../../helpers/repo-steps.js';
-import { installedClaudeHook, loggedEvents, rollbackOk } from '../../helpers/guard-steps.js';
+import { commitGuardFiles, installedClaudeHook, loggedEvents, rollbackOk } from '../../helpers/guard-steps.js';
 import { stateWithModes } from '../../helpers/state.js';
 import { withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
 import { countGitProcesses, traceEnv } from '../../helpers/git-trace.js';
@@ -63,11 +63,7 @@ function setup(t: TestRepo): void {
   writeFiles(t, { '.env': [ENV, 0o600], 'local.db': DB, 'app.log': 'log\n', 'dist/a.js': 'x\n', 'packages/app/.env.local': 'LOCAL=1\n' });
   const init = t.guard(['init', '--yes', '--agents', 'claude']);
   expect(init.code, init.stderr).toBe(0);
-  // guard's own files committed, so a clean of untracked files takes only what the test means
-  // (init keeps Claude Code's local settings out of git: added by force).
-  t.git(['add', '--force', '.claude/settings.local.json']);
-  t.git(['add', '-A']);
-  t.git(['commit', '-q', '-m', 'guard init']);
+  commitGuardFiles(t);
 }
 
 describe('a package script is judged as its own command, in its package', () => {
@@ -202,9 +198,7 @@ describe('a package script is judged as its own command, in its package', () => 
       writeFiles(t, { '.env': [ENV, 0o600] });
       const init = t.guard(['init', '--yes', '--agents', 'claude']);
       expect(init.code, init.stderr).toBe(0);
-      t.git(['add', '--force', '.claude/settings.local.json']);
-      t.git(['add', '-A']);
-      t.git(['commit', '-q', '-m', 'guard init']);
+      commitGuardFiles(t);
       const cases: Array<[string, string, string]> = [
         // The root's build runs every package's build (a cycle through the root is judged once).
         ['pnpm build', 'snapshot', 'git-clean'],

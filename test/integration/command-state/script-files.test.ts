@@ -12,7 +12,7 @@ import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { checkVerdict } from '../../helpers/verdicts.js';
 import { commitFiles, shellOk, writeFiles } from '../../helpers/repo-steps.js';
-import { installedClaudeHook, loggedEvents, rollbackOk } from '../../helpers/guard-steps.js';
+import { commitGuardFiles, installedClaudeHook, loggedEvents, rollbackOk } from '../../helpers/guard-steps.js';
 import { stateWithModes } from '../../helpers/state.js';
 import { withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
 import { countGitProcesses, traceEnv } from '../../helpers/git-trace.js';
@@ -50,11 +50,7 @@ function setup(t: TestRepo): void {
   writeFiles(t, { '.env': [ENV, 0o600], 'dist/a.js': 'x\n' });
   const init = t.guard(['init', '--yes', '--agents', 'claude']);
   expect(init.code, init.stderr).toBe(0);
-  // The scripts and guard's own files committed, so a clean of untracked files takes only what the test means
-  // (init keeps Claude Code's local settings out of git: added by force).
-  t.git(['add', '--force', '.claude/settings.local.json']);
-  t.git(['add', '-A']);
-  t.git(['commit', '-q', '-m', 'scripts and guard init']);
+  commitGuardFiles(t, 'scripts and guard init');
 }
 
 describe('a shell script run from a file is judged by its text', () => {

@@ -12,6 +12,7 @@ import { describe, expect, it } from 'vitest';
 import { createTestRepo, GUARD_BIN, type TestRepo } from '../../helpers/git-repo.js';
 import { buildManyRefsRepo, type ManyRefsOptions } from '../../helpers/many-refs.js';
 import { countGitProcesses, traceEnv, type GitProcessCount } from '../../helpers/git-trace.js';
+import { backgroundPushDone } from '../../helpers/background-push.js';
 
 const SMALL: ManyRefsOptions = { tags: 50, annotated: 30, branches: 10 };
 const LARGE: ManyRefsOptions = { tags: 1000, annotated: 600, branches: 150 };
@@ -26,39 +27,12 @@ const SLACK = 10;
 
 type Step = 'init' | 'snapshot after a commit' | 'session start after a branch' | 'backup push' | 'rollback recreating pruned tags' | 'recover --into';
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
-/**
- * A command that took a snapshot hands the backup push to a detached pusher (src/backup/auto-push.ts),
- * which inherits the trace: its processes belong to the step, so the count waits for it to end.
- */
-async function backgroundPushDone(t: TestRepo): Promise<void> {
-  const file = path.join(t.dir, '.git', 'guard', 'backup-push.pid');
-  const deadline = Date.now() + 120_000;
-  for (;;) {
-    let pid = 0;
-    try {
-      pid = Number(fs.readFileSync(file, 'utf8').trim().split(' ')[0]);
-    } catch {
-      return;
-    }
-    if (!(pid > 0) || !alive(pid)) return;
-    if (Date.now() > deadline) throw new Error(`the background backup push (pid ${pid}) did not end within 120 s`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 async function traced(t: TestRepo, label: string, run: (env: Record<string, string>) => void): Promise<GitProcessCount> {
   const file = path.join(t.base, `trace-${label.replace(/\W+/g, '-')}.json`);
   run(traceEnv(file));
-  await backgroundPushDone(t);
+  await backgroundPushDone(t.dir);
   return countGitProcesses(file);
 }
 
@@ -102,7 +76,7 @@ async function scenario(shape: ManyRefsOptions): Promise<Map<Step, GitProcessCou
     expect(t.git(['for-each-ref', '--format=%(objecttype)', 'refs/tags']).split('\n').filter((l) => l === 'tag')).toHaveLength(shape.annotated);
 
     ok(t.guard(['snapshot']), 'guard snapshot');
-    await backgroundPushDone(t);
+    await backgroundPushDone(t.dir);
     ok(t.guard(['backup', 'push', '--local-only']), 'guard backup push');
     fs.rmSync(t.dir, { recursive: true, force: true });
     counts.set('recover --into', await traced(t, 'recover', (env) => ok(t.guard(['recover', '--into', t.dir, '--yes'], { cwd: t.base, env }), 'guard recover')));

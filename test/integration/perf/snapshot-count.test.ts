@@ -17,32 +17,9 @@ import { describe, expect, it } from 'vitest';
 import { withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
 import { buildManyRefsRepo } from '../../helpers/many-refs.js';
 import { countGitProcesses, traceEnv } from '../../helpers/git-trace.js';
+import { backgroundPushDone } from '../../helpers/background-push.js';
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
-/** The detached background backup push a snapshot starts (it inherits the trace): waited for. */
-async function pusherDone(t: TestRepo): Promise<void> {
-  const file = path.join(t.dir, '.git', 'guard', 'backup-push.pid');
-  const deadline = Date.now() + 120_000;
-  for (;;) {
-    let pid = 0;
-    try {
-      pid = Number(fs.readFileSync(file, 'utf8').trim().split(' ')[0]);
-    } catch {
-      return;
-    }
-    if (!(pid > 0) || !alive(pid)) return;
-    if (Date.now() > deadline) throw new Error(`the background backup push (pid ${pid}) did not end within 120 s`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 /** Git processes (Linux /proc) whose working directory is `dir`. */
 function gitProcessesIn(dir: string): string[] {
@@ -67,7 +44,7 @@ describe('a snapshot after a commit (issue 8)', () => {
     await withTestRepo(async (t) => {
       buildManyRefsRepo(t.dir, t.env, { tags: 30, annotated: 20, branches: 5 });
       expect(t.guard(['init', '--yes', '--agents', 'none']).code).toBe(0);
-      await pusherDone(t);
+      await backgroundPushDone(t.dir);
       t.write('history.txt', 'a commit after init\n');
       t.git(['commit', '-q', '-am', 'after init']);
       t.write('dir0/file1.txt', 'modified, not committed\n');
@@ -77,7 +54,7 @@ describe('a snapshot after a commit (issue 8)', () => {
       const r = t.guard(['snapshot', '--json'], { env: traceEnv(trace) });
       expect(r.code, r.stderr).toBe(0);
       if (fs.existsSync('/proc/self/stat')) expect(gitProcessesIn(t.dir).filter((p) => /cat-file|hash-object/.test(p))).toEqual([]);
-      await pusherDone(t);
+      await backgroundPushDone(t.dir);
       const count = countGitProcesses(trace);
       const of = Object.fromEntries(count.byCommand.filter(([c]) => SNAPSHOT_COMMANDS.includes(c)));
       expect(of, JSON.stringify(count.argv)).toEqual({ status: 1, 'cat-file': 1, 'hash-object': 3, 'update-ref': 1 });

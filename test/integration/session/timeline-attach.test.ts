@@ -20,9 +20,10 @@ describe('what happened during a step is attached to it (issue 12)', () => {
       setUpRepo(t);
       t.write('.gitignore', '.env\n');
       t.write('.github/workflows/ci.yml', 'on: push\n');
-      // A project script that deletes more than it should: the hook sees only `./clean.sh`.
-      t.write('clean.sh', '#!/bin/sh\nrm -f one.txt .github/workflows/ci.yml\n');
-      fs.chmodSync(path.join(t.dir, 'clean.sh'), 0o755);
+      // A project script that deletes more than it should, in a language guard does not read
+      // (shell scripts it judges by their text): the hook sees only `./clean.js`.
+      t.write('clean.js', "#!/usr/bin/env node\nconst fs = require('fs');\nfor (const f of ['one.txt', '.github/workflows/ci.yml']) fs.rmSync(f, { force: true });\n");
+      fs.chmodSync(path.join(t.dir, 'clean.js'), 0o755);
       t.git(['add', '-A']);
       t.git(['commit', '-q', '-m', 'ci and ignores']);
       t.write('.env', 'API_KEY=secret\n');
@@ -34,7 +35,7 @@ describe('what happened during a step is attached to it (issue 12)', () => {
       await run('echo one > one.txt'); // 1
       await run('rm .env'); // 2: the command guard captures .env into the snapshot first
       expect(t.exists('.env')).toBe(false);
-      await run('./clean.sh'); // 3: the watcher puts the protected file back
+      await run('./clean.js'); // 3: the watcher puts the protected file back
       await waitFor('the watcher to put ci.yml back', () => journal(t).some((e) => e.type === 'protected-restore') && t.exists('.github/workflows/ci.yml'), 60_000);
       // ... and to record the state with it back, so the next step starts from there.
       await waitFor('a snapshot after the restore', () => {

@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { expect } from 'vitest';
 import type { TestRepo } from '../../helpers/git-repo.js';
+import { backgroundPushDone } from '../../helpers/background-push.js';
 
 export function json(repo: TestRepo, args: string[], options: { cwd?: string; env?: Record<string, string> } = {}): any {
   const r = repo.guard([...args, '--json'], options);
@@ -72,8 +73,7 @@ export async function waitForSnapshot(repo: TestRepo, what: string, match: (snap
  * before a test removes `.git` or the whole directory under it.
  */
 export async function waitForBackgroundPush(repo: TestRepo): Promise<void> {
-  const pidFile = path.join(repo.dir, '.git', 'guard', 'backup-push.pid');
-  await waitFor('the background backup push to finish', () => !fs.existsSync(pidFile), 60_000, 50);
+  await backgroundPushDone(repo.dir, 60_000);
 }
 
 /**
