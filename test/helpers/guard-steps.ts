@@ -6,7 +6,9 @@
 import { spawnSync } from 'node:child_process';
 import { expect } from 'vitest';
 import { hookCommandFor } from '../../src/agents/launcher.js';
+import path from 'node:path';
 import type { RunResult, TestRepo } from './git-repo.js';
+import { countGitProcesses, traceEnv } from './git-trace.js';
 
 /** `guard snapshot --json`; returns the snapshot's id. */
 export function snapshotId(t: TestRepo): string {
@@ -66,4 +68,32 @@ export function installedClaudeHook(t: TestRepo, command: string): { decision: s
   expect(r.status, r.stderr).toBe(0);
   const out = r.stdout.trim() === '' ? null : JSON.parse(r.stdout).hookSpecificOutput;
   return { decision: out?.permissionDecision ?? 'allow', reason: out?.permissionDecisionReason ?? '' };
+}
+
+let traces = 0;
+
+/** A trace file of its own for each call (a trace appends, and a watcher a call starts keeps writing to it). */
+function traceFile(t: TestRepo, what: string): string {
+  return path.join(t.base, `trace-${what}-${process.pid}-${++traces}.json`);
+}
+
+/**
+ * The git processes (total) of the installed Claude Code pre-tool hook for a Bash call of
+ * `command`, which it must allow with no output.
+ */
+export function installedHookGitProcesses(t: TestRepo, command: string): number {
+  const file = traceFile(t, 'hook');
+  const payload = { session_id: 's', cwd: t.dir, hook_event_name: 'PreToolUse', tool_name: 'Bash', tool_input: { command } };
+  const r = spawnSync('sh', ['-c', hookCommandFor('claude', 'pre-tool')], { cwd: t.dir, env: { ...t.env, ...traceEnv(file) }, input: JSON.stringify(payload), encoding: 'utf8' });
+  expect(r.status, r.stderr).toBe(0);
+  expect(r.stdout.trim(), command).toBe('');
+  return countGitProcesses(file).total;
+}
+
+/** The git processes (argv) of `guard check-command` as an agent for `command`, which it must allow. */
+export function allowedCheckGitArgv(t: TestRepo, command: string): string[][] {
+  const file = traceFile(t, 'check');
+  const r = t.guard(['check-command', '--json', command], { env: { CLAUDECODE: '1', ...traceEnv(file) } });
+  expect(JSON.parse(r.stdout), command).toMatchObject({ verdict: 'allow' });
+  return countGitProcesses(file).argv;
 }

@@ -443,7 +443,7 @@ function substitutionOutput(body: Script, env: ExpandEnv): string | null {
 
 /**
  * What `mktemp [-d] [-q] [-u] [-t|--tmpdir] [TEMPLATE]` prints, as a name standing for the one it
- * makes: `tmp.XXXXXXXXXX` or the template (`-t`/`--tmpdir`, or with no template) in the temp
+ * makes: mktemp's default name (`tmp.` and ten random letters, kept as ten X's) or the template (`-t`/`--tmpdir`, or with no template) in the temp
  * directory, or an absolute template's directory. The X's stay as written: the name is new, in a
  * scratch directory, so what a command does to it or inside it is judged as there. Null (unknown)
  * for a relative template without `-t` (made where the command runs: maybe in the repository),
@@ -461,7 +461,7 @@ function mktempOutput(args: string[], env: ExpandEnv): string | null {
     else operands.push(arg);
   }
   if (operands.length > 1) return null;
-  const template = operands[0] ?? 'tmp.XXXXXXXXXX';
+  const template = operands[0] ?? `tmp.${'X'.repeat(10)}`;
   if (operands.length === 0 || inTemp) return template.includes('/') ? null : `${env.tempDir}/${template}`;
   return template.startsWith('/') && !template.includes('..') ? template : null;
 }

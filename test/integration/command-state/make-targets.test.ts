@@ -9,15 +9,12 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { hookCommandFor } from '../../../src/agents/launcher.js';
 import { checkVerdict } from '../../helpers/verdicts.js';
 import { commitFiles, writeFiles } from '../../helpers/repo-steps.js';
-import { installedClaudeHook, loggedEvents, rollbackOk } from '../../helpers/guard-steps.js';
+import { installedClaudeHook, installedHookGitProcesses, loggedEvents, rollbackOk } from '../../helpers/guard-steps.js';
 import { stateWithModes } from '../../helpers/state.js';
 import { withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
-import { countGitProcesses, traceEnv } from '../../helpers/git-trace.js';
 
 const ENV = Buffer.from('API_KEY=s3cr3t\nDB=local\n');
 const DB = Buffer.concat([Buffer.from('SQLite format 3\0', 'latin1'), Buffer.alloc(1024, 0x61), Buffer.from([0xff, 0x0d, 0x0a])]);
@@ -77,16 +74,6 @@ function setup(t: TestRepo): void {
   // (init keeps .claude/settings.local.json out of git, so it is added by force.)
   t.git(['add', '--force', '.claude', '.guard.yaml']);
   t.git(['commit', '-qm', 'hooks']);
-}
-
-/** The installed hook's git processes for one command (GIT_TRACE2_EVENT). */
-function hookGitProcesses(t: TestRepo, command: string): number {
-  const file = path.join(t.base, `trace-${command.replace(/\W+/g, '-')}.json`);
-  const payload = { session_id: 's', cwd: t.dir, hook_event_name: 'PreToolUse', tool_name: 'Bash', tool_input: { command } };
-  const r = spawnSync('sh', ['-c', hookCommandFor('claude', 'pre-tool')], { cwd: t.dir, env: { ...t.env, ...traceEnv(file) }, input: JSON.stringify(payload), encoding: 'utf8' });
-  expect(r.status, r.stderr).toBe(0);
-  expect(r.stdout.trim(), command).toBe('');
-  return countGitProcesses(file).total;
 }
 
 describe('make is judged by the recipes it runs', () => {
@@ -227,9 +214,9 @@ describe('make is judged by the recipes it runs', () => {
       }
       // The session's first command that is not on the hook's fast path takes its first snapshot:
       // after it, an allowed command the hook reads costs the same few git processes, make or not.
-      hookGitProcesses(t, "python3 -c 'print(1)'");
-      const baseline = hookGitProcesses(t, "python3 -c 'print(2)'");
-      for (const command of ['make', 'make test', 'make lint']) expect(hookGitProcesses(t, command), command).toBe(baseline);
+      installedHookGitProcesses(t, "python3 -c 'print(1)'");
+      const baseline = installedHookGitProcesses(t, "python3 -c 'print(2)'");
+      for (const command of ['make', 'make test', 'make lint']) expect(installedHookGitProcesses(t, command), command).toBe(baseline);
       // make clean deletes build/ and __pycache__ (regenerable output): looked at, allowed, no snapshot taken first.
       expect(installedClaudeHook(t, 'make clean').decision).toBe('allow');
       expect(loggedEvents(t, 'allowed-after-snapshot')).toEqual([]);

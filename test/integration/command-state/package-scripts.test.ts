@@ -9,15 +9,12 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { checkVerdict } from '../../helpers/verdicts.js';
 import { commitFiles, shellOk, writeFiles } from '../../helpers/repo-steps.js';
-import { commitGuardFiles, installedClaudeHook, loggedEvents, rollbackOk } from '../../helpers/guard-steps.js';
+import { allowedCheckGitArgv, commitGuardFiles, installedClaudeHook, installedHookGitProcesses, loggedEvents, rollbackOk } from '../../helpers/guard-steps.js';
 import { stateWithModes } from '../../helpers/state.js';
 import { withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
-import { countGitProcesses, traceEnv } from '../../helpers/git-trace.js';
-import { hookCommandFor } from '../../../src/agents/launcher.js';
 
 const ENV = Buffer.from('API_KEY=s3cr3t\nDB=local\n');
 const DB = Buffer.concat([Buffer.from('SQLite format 3\0', 'latin1'), Buffer.alloc(1024, 0x62), Buffer.from([0xff, 0x00, 0x0a])]);
@@ -151,34 +148,18 @@ describe('a package script is judged as its own command, in its package', () => 
         expect(checkVerdict(t, command, { asAgent: true }), command).toMatchObject({ verdict: 'allow', rule: 'no-risk' });
       }
       // check-command opens the repository (one rev-parse) for any command; reading package.json adds none.
-      const checkGits = (command: string): string[][] => {
-        const trace = path.join(t.base, `trace-${command.replace(/\W+/g, '-')}.json`);
-        const r = t.guard(['check-command', '--json', command], { env: { CLAUDECODE: '1', ...traceEnv(trace) } });
-        expect(JSON.parse(r.stdout), command).toMatchObject({ verdict: 'allow' });
-        return countGitProcesses(trace).argv;
-      };
-      const plain = checkGits('echo hi');
+      const plain = allowedCheckGitArgv(t, 'echo hi');
       expect(plain).toHaveLength(1);
-      for (const command of ['npm run build', 'pnpm lint --fix', 'yarn dev']) expect(checkGits(command), command).toEqual(plain);
+      for (const command of ['npm run build', 'pnpm lint --fix', 'yarn dev']) expect(allowedCheckGitArgv(t, command), command).toEqual(plain);
       // A script costs what its command typed alone costs.
-      expect(checkGits('npm run clean')).toEqual(checkGits('rm -rf dist'));
+      expect(allowedCheckGitArgv(t, 'npm run clean')).toEqual(allowedCheckGitArgv(t, 'rm -rf dist'));
       // Through the installed hook: the same git processes as any other command its Node check allows.
-      let calls = 0;
-      const hookGits = (command: string): number => {
-        // A file per call: the watcher the first call starts keeps writing to that call's file.
-        const trace = path.join(t.base, `hook-${++calls}.json`);
-        const payload = { session_id: 's', cwd: t.dir, hook_event_name: 'PreToolUse', tool_name: 'Bash', tool_input: { command } };
-        const r = spawnSync('sh', ['-c', hookCommandFor('claude', 'pre-tool')], { cwd: t.dir, env: { ...t.env, ...traceEnv(trace) }, input: JSON.stringify(payload), encoding: 'utf8' });
-        expect(r.status, r.stderr).toBe(0);
-        expect(r.stdout.trim(), command).toBe('');
-        return countGitProcesses(trace).total;
-      };
       // `echo guard` reaches Node too (the word guard), and is allowed with nothing to look at.
       // The first call that reaches Node starts the session (and its watcher): not counted.
-      hookGits('echo guard');
-      const baseline = hookGits('echo guard');
-      for (const command of ['npm run build', 'pnpm lint --fix', 'yarn dev']) expect(hookGits(command), command).toBe(baseline);
-      expect(hookGits('npm run clean')).toBe(hookGits('rm -rf dist'));
+      installedHookGitProcesses(t, 'echo guard');
+      const baseline = installedHookGitProcesses(t, 'echo guard');
+      for (const command of ['npm run build', 'pnpm lint --fix', 'yarn dev']) expect(installedHookGitProcesses(t, command), command).toBe(baseline);
+      expect(installedHookGitProcesses(t, 'npm run clean')).toBe(installedHookGitProcesses(t, 'rm -rf dist'));
       expect(loggedEvents(t, 'allowed-after-snapshot')).toEqual([]);
     });
   });

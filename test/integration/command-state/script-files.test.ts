@@ -8,15 +8,12 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { checkVerdict } from '../../helpers/verdicts.js';
 import { commitFiles, shellOk, writeFiles } from '../../helpers/repo-steps.js';
-import { commitGuardFiles, installedClaudeHook, loggedEvents, rollbackOk } from '../../helpers/guard-steps.js';
+import { allowedCheckGitArgv, commitGuardFiles, installedClaudeHook, installedHookGitProcesses, loggedEvents, rollbackOk } from '../../helpers/guard-steps.js';
 import { stateWithModes } from '../../helpers/state.js';
 import { withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
-import { countGitProcesses, traceEnv } from '../../helpers/git-trace.js';
-import { hookCommandFor } from '../../../src/agents/launcher.js';
 
 const ENV = Buffer.from('API_KEY=s3cr3t\nDB=local\n');
 
@@ -138,31 +135,14 @@ describe('a shell script run from a file is judged by its text', () => {
       // An unknown command name typed is opaque; in a script it is a program of the build, as in a makefile's recipe.
       expect(checkVerdict(t, '${TEST_RUNNER} src', { asAgent: true })).toMatchObject({ verdict: 'deny', rule: 'opaque-command' });
       for (const command of ['./test.sh', 'bash test.sh', './build.sh', 'bash build.sh', 'sh -e build.sh', './tmpwork.sh', 'TMP=$(mktemp -d); echo hi > "$TMP/x"; rm -rf "$TMP"', 'T=$(mktemp -d -t w.XXXXXX) && rm -rf "$T"']) expect(checkVerdict(t, command, { asAgent: true }), command).toMatchObject({ verdict: 'allow', rule: 'no-risk' });
-      let checks = 0;
-      const checkGits = (command: string): string[][] => {
-        // A file per call: the trace appends.
-        const trace = path.join(t.base, `trace-${++checks}.json`);
-        const r = t.guard(['check-command', '--json', command], { env: { CLAUDECODE: '1', ...traceEnv(trace) } });
-        expect(JSON.parse(r.stdout), command).toMatchObject({ verdict: 'allow' });
-        return countGitProcesses(trace).argv;
-      };
       // Reading the script costs no git process: what its commands typed cost.
-      const typed = checkGits('rm -rf dist build');
+      const typed = allowedCheckGitArgv(t, 'rm -rf dist build');
       expect(typed).toHaveLength(2);
-      expect(checkGits('./build.sh')).toEqual(typed);
-      expect(checkGits('bash build.sh')).toEqual(typed);
-      let calls = 0;
-      const hookGits = (command: string): number => {
-        const trace = path.join(t.base, `hook-${++calls}.json`);
-        const payload = { session_id: 's', cwd: t.dir, hook_event_name: 'PreToolUse', tool_name: 'Bash', tool_input: { command } };
-        const r = spawnSync('sh', ['-c', hookCommandFor('claude', 'pre-tool')], { cwd: t.dir, env: { ...t.env, ...traceEnv(trace) }, input: JSON.stringify(payload), encoding: 'utf8' });
-        expect(r.status, r.stderr).toBe(0);
-        expect(r.stdout.trim(), command).toBe('');
-        return countGitProcesses(trace).total;
-      };
+      expect(allowedCheckGitArgv(t, './build.sh')).toEqual(typed);
+      expect(allowedCheckGitArgv(t, 'bash build.sh')).toEqual(typed);
       // The first call that reaches Node starts the session (and its watcher): not counted.
-      hookGits('echo guard');
-      expect(hookGits('bash build.sh')).toBe(hookGits('rm -rf dist build'));
+      installedHookGitProcesses(t, 'echo guard');
+      expect(installedHookGitProcesses(t, 'bash build.sh')).toBe(installedHookGitProcesses(t, 'rm -rf dist build'));
       expect(loggedEvents(t, 'allowed-after-snapshot')).toEqual([]);
     });
   });

@@ -19,6 +19,7 @@ import { spelledOnDisk } from '../../../src/git/path-facts.js';
 import { withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
 import { countGitProcesses, traceEnv } from '../../helpers/git-trace.js';
 import { preToolHook } from '../../helpers/claude-hook.js';
+import { rollbackOk } from '../../helpers/guard-steps.js';
 import { agentVerdict, checkVerdict } from '../../helpers/verdicts.js';
 
 const NFC = 'caf\u00e9.env';
@@ -42,12 +43,6 @@ function mode(t: TestRepo, file: string): number {
   return fs.statSync(path.join(t.dir, file)).mode & 0o777;
 }
 
-function rollback(t: TestRepo): string {
-  const r = t.guard(['rollback', '--yes']);
-  expect(r.code, r.stderr + r.stdout).toBe(0);
-  return r.stdout;
-}
-
 describe('core.precomposeUnicode: a name typed in one normalization reaches the file the directory holds in the other', () => {
   it('rm café.env (typed NFC) captures the decomposed café.env; after the deletion macOS makes, the rollback gives its bytes, name and mode back', async () => {
     await withTestRepo((t) => {
@@ -58,7 +53,7 @@ describe('core.precomposeUnicode: a name typed in one normalization reaches the 
       expect(agentVerdict(t, `rm ${NFC}`).decision).toBe('allow');
       // What `rm café.env` does where the file system folds normalization.
       fs.rmSync(path.join(t.dir, NFD));
-      rollback(t);
+      rollbackOk(t);
       expect(fs.readdirSync(t.dir)).toContain(NFD);
       expect(fs.readdirSync(t.dir)).not.toContain(NFC);
       expect(fs.readFileSync(path.join(t.dir, NFD))).toEqual(SECRET);
@@ -78,7 +73,7 @@ describe('core.precomposeUnicode: a name typed in one normalization reaches the 
       expect(checkVerdict(t, `rm -rf ${DIR_NFC.toUpperCase()}`)).toMatchObject({ verdict: 'snapshot', reason: expect.stringContaining(`${DIR_NFD}/local.db`) });
       expect(agentVerdict(t, `rm -rf ${DIR_NFC.toUpperCase()}`).decision).toBe('allow');
       fs.rmSync(path.join(t.dir, DIR_NFD), { recursive: true });
-      rollback(t);
+      rollbackOk(t);
       expect(fs.readFileSync(path.join(t.dir, DIR_NFD, 'local.db'))).toEqual(DB);
       expect(mode(t, `${DIR_NFD}/local.db`)).toBe(0o640);
     });
@@ -90,7 +85,7 @@ describe('core.precomposeUnicode: a name typed in one normalization reaches the 
       expect(preToolHook(t, { tool: 'Write', file: NFC }).decision).toBe('allow');
       // The write macOS makes through the composed name.
       fs.writeFileSync(path.join(t.dir, NFD), 'NEW=1\n');
-      rollback(t);
+      rollbackOk(t);
       expect(fs.readFileSync(path.join(t.dir, NFD))).toEqual(SECRET);
       expect(mode(t, NFD)).toBe(0o600);
     });
