@@ -202,7 +202,10 @@ export function classifyInvocation(inv: Invocation, rt: Runtime): void {
   // `sqlite3 local.db 'delete from x'`: the database file, judged as a write where the SQL may write.
   if (DATABASE_PROGRAMS.has(name)) return classifyDatabaseClient(inv, name, args, rt);
   // `npx prisma migrate reset`, `./manage.py flush`, `rails db:reset`: the repository's ignored database files.
-  if (MIGRATION_PROGRAMS.has(name)) return classifyMigrationTool(inv, name, args, rt);
+  // `bin/migrate` is the project's own script (read below), not golang-migrate.
+  if (MIGRATION_PROGRAMS.has(name) && !(name === 'migrate' && program.includes('/'))) return classifyMigrationTool(inv, name, args, rt);
+  // `cargo sqlx migrate run` is sqlx-cli's `sqlx migrate run`.
+  if (name === 'cargo' && args[0]?.value === 'sqlx') return classifyMigrationTool(inv, 'sqlx', args.slice(1), rt);
   if (READ_ONLY.has(name)) return;
   // `./reset.sh`, `scripts/build`, `/tmp/x.sh`: a shell script run as a command is read (script-files.ts).
   if (program.includes('/')) runScriptFile(inv, program, args, rt, 'command');

@@ -663,14 +663,47 @@ export function sqlMayWrite(script: string, dialect: Dialect = 'sqlite'): boolea
  * (a git process each) for these commands only; a server database (Postgres, MySQL) is outside
  * every snapshot either way, and with none of these files nothing is captured.
  */
-export const MIGRATION_PROGRAMS = new Set(['prisma', 'rails', 'rake', 'alembic', 'knex', 'sequelize', 'sequelize-cli', 'drizzle-kit', 'typeorm', 'manage.py']);
+export const MIGRATION_PROGRAMS = new Set(['prisma', 'rails', 'rake', 'alembic', 'knex', 'sequelize', 'sequelize-cli', 'drizzle-kit', 'typeorm', 'manage.py', 'flask', 'diesel', 'sqlx', 'sea-orm-cli', 'goose', 'migrate', 'atlas', 'dbmate']);
+
+/**
+ * Options that take a value, per program, so that the value is not read as the subcommand
+ * (`flask --app x db upgrade`, `goose -dir db/migrations sqlite3 ./app.db down`). An option not
+ * listed is read as a flag: its value, if it has one, is one more word, which only makes a
+ * subcommand found further on (or none: then the command is free, as an unknown one is).
+ */
+const MIGRATION_VALUE_OPTIONS: Readonly<Record<string, readonly string[]>> = {
+  flask: ['--app', '-A', '--env-file', '-e'],
+  diesel: ['--database-url', '--migration-dir', '--config-file', '--locked-schema'],
+  sqlx: ['--database-url', '-D', '--source', '--connect-timeout', '--target-version'],
+  'sea-orm-cli': ['--database-url', '-u', '--database-schema', '-s', '--migration-dir', '-d', '--num', '-n'],
+  goose: ['-dir', '--dir', '-table', '--table', '-certfile', '-ssl-cert', '-ssl-key', '-env', '--env'],
+  migrate: ['-path', '--path', '-source', '--source', '-database', '--database', '-prefetch', '-lock-timeout'],
+  atlas: ['--url', '-u', '--to', '--dev-url', '--dir', '--env', '--config', '-c', '--var', '--schema', '-s', '--exclude', '--format', '--revisions-schema', '--baseline'],
+  dbmate: ['--url', '-u', '--env', '-e', '--env-file', '--migrations-dir', '-d', '--migrations-table', '--schema-file', '-s', '--wait-timeout'],
+};
+
+/** The words that are not options nor an option's value (as the program reads them, roughly). */
+function positionalWords(program: string, args: Field[]): string[] {
+  const valued = MIGRATION_VALUE_OPTIONS[program] ?? [];
+  const words: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const w = args[i]?.value;
+    if (w === null || w === undefined) continue;
+    if (w.startsWith('-')) {
+      if (valued.includes(w)) i++;
+      continue;
+    }
+    words.push(w);
+  }
+  return words;
+}
 
 /** Names a file database (and its side files) goes by. */
 const DATABASE_NAME_PATTERNS = ['*.db*', '*.sqlite*', '*.duckdb*'];
 
 /** The subcommand (words) that change the database, or null where the command does not. */
 function migrationChanges(program: string, args: Field[]): string | null {
-  const words = args.map((a) => a.value).filter((w): w is string => w !== null && !w.startsWith('-'));
+  const words = positionalWords(program, args);
   const [first = '', second = ''] = words;
   switch (program) {
     case 'prisma':
@@ -678,12 +711,46 @@ function migrationChanges(program: string, args: Field[]): string | null {
       if (first === 'db' && ['push', 'execute', 'seed'].includes(second)) return `prisma db ${second}`;
       return null;
     case 'manage.py':
-      return ['migrate', 'flush', 'loaddata', 'createsuperuser', 'changepassword', 'clearsessions', 'createcachetable', 'remove_stale_contenttypes', 'reset_db'].includes(first) ? `manage.py ${first}` : null;
+      // dbshell: the database's own client (sqlite3 on db.sqlite3) reading SQL from the terminal or a pipe
+      return ['migrate', 'flush', 'loaddata', 'createsuperuser', 'changepassword', 'clearsessions', 'createcachetable', 'remove_stale_contenttypes', 'reset_db', 'dbshell'].includes(first) ? `manage.py ${first}` : null;
     case 'rails':
     case 'rake': {
+      // `rails dbconsole` (`rails db`): the database's own client, as manage.py dbshell
+      if (program === 'rails' && (first === 'dbconsole' || first === 'db')) return `rails ${first}`;
       const task = words.find((w) => /^db:/.test(w) && !/^db:(version|migrate:status|schema:dump|structure:dump|schema:cache:dump)$/.test(w));
       return task ? `${program} ${task}` : null;
     }
+    case 'flask':
+      // Flask-Migrate (alembic underneath): `flask db upgrade|downgrade|stamp`
+      return first === 'db' && ['upgrade', 'downgrade', 'stamp'].includes(second) ? `flask db ${second}` : null;
+    case 'diesel':
+      if (first === 'setup') return 'diesel setup';
+      if (first === 'database' && ['setup', 'reset', 'drop'].includes(second)) return `diesel database ${second}`;
+      if (first === 'migration' && ['run', 'revert', 'redo'].includes(second)) return `diesel migration ${second}`;
+      return null;
+    case 'sqlx':
+      if (first === 'database' && ['create', 'drop', 'reset', 'setup'].includes(second)) return `sqlx database ${second}`;
+      if (first === 'migrate' && ['run', 'revert'].includes(second)) return `sqlx migrate ${second}`;
+      return null;
+    case 'sea-orm-cli':
+      // `migrate` alone runs the pending migrations (up)
+      return first === 'migrate' && ['', 'up', 'down', 'fresh', 'refresh', 'reset'].includes(second) ? `sea-orm-cli migrate${second ? ` ${second}` : ''}` : null;
+    case 'goose': {
+      // goose [OPTIONS] DRIVER DBSTRING COMMAND (or the driver from GOOSE_DRIVER): the command is a later word
+      const command = words.find((w) => /^(up|up-by-one|up-to|down|down-to|redo|reset)$/.test(w));
+      return command ? `goose ${command}` : null;
+    }
+    case 'migrate': {
+      // golang-migrate: migrate -path P -database URL up|down|drop|force|goto
+      const command = words.find((w) => /^(up|down|drop|force|goto)$/.test(w));
+      return command ? `migrate ${command}` : null;
+    }
+    case 'atlas':
+      if (first === 'schema' && ['apply', 'clean'].includes(second)) return `atlas schema ${second}`;
+      if (first === 'migrate' && ['apply', 'down', 'set'].includes(second)) return `atlas migrate ${second}`;
+      return null;
+    case 'dbmate':
+      return ['up', 'migrate', 'down', 'rollback', 'drop', 'create', 'load'].includes(first) ? `dbmate ${first}` : null;
     case 'alembic':
       return ['upgrade', 'downgrade', 'stamp'].includes(first) ? `alembic ${first}` : null;
     case 'knex':

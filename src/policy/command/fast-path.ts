@@ -60,8 +60,10 @@ export const FAST_PATH_RISKY_WORDS: readonly string[] = [
   // file databases edited in place (databases.ts): sqlite3, duckdb, sqlite-utils (cut into sqlite, utils)
   'sqlite3', 'sqlite', 'duckdb',
   // migration and reset commands of ORMs and frameworks (databases.ts): prisma, ./manage.py, rails, rake,
-  // alembic, knex, sequelize(-cli), drizzle-kit, typeorm
+  // alembic, knex, sequelize(-cli), drizzle-kit, typeorm; flask (db upgrade), diesel, sqlx, sea-orm-cli
+  // (cut into sea, orm, cli), goose, migrate, atlas, dbmate
   'prisma', 'manage', 'rails', 'rake', 'alembic', 'knex', 'sequelize', 'drizzle', 'typeorm',
+  'flask', 'diesel', 'sqlx', 'orm', 'goose', 'migrate', 'atlas', 'dbmate',
   // `dotenv set KEY VALUE` / `dotenvx set` rewrite .env (runners.ts); the other runners only run words checked anyway
   'dotenv', 'dotenvx',
   // package managers run package.json scripts (package-scripts.ts): `npm run nuke` is what its script says

@@ -60,6 +60,8 @@ export function classifyScriptCommand(inv: Invocation, name: string, args: Field
   if (plan.script && lang === 'js' && isGuardScript(plan.script.value)) return classifyGuard(here, plan.rest, rt);
   // `python manage.py migrate` / `flush`: Django's database, often an ignored db.sqlite3 (databases.ts).
   if (plan.script && lang === 'python' && plan.script.value !== null && path.posix.basename(plan.script.value) === 'manage.py') classifyMigrationTool(here, 'manage.py', plan.rest, rt);
+  // `python -m flask db upgrade`, `python -m alembic downgrade base`: the module run as its command.
+  if (plan.script && lang === 'python' && (plan.script.value === '-m flask' || plan.script.value === '-m alembic')) classifyMigrationTool(here, plan.script.value.slice(3), plan.rest, rt);
   for (const code of plan.code) {
     if (code === null) reportOpaque(rt, `${label} runs code guard cannot see before it runs`, inv.source);
     else analyzeCode(code, lang, here, rt, label, 0);
@@ -179,7 +181,7 @@ function planFor(lang: Lang, args: Field[]): Plan | null {
   if (!plan.script && rest[0] && !plan.stdin) {
     plan.script = rest[0];
     plan.rest = rest.slice(1);
-  }
+  } else if (plan.script) plan.rest = rest; // `-m MODULE ARGS...`
   return plan;
 }
 

@@ -40,9 +40,32 @@ const CHANGES = [
   'npx drizzle-kit push',
   'alembic downgrade -1',
   'npx typeorm migration:revert',
+  // Python, Rust, Go and Ruby (sweep of 2026-12-05 on flask, ripgrep, cobra and a Rails app: all
+  // were "no destructive command found", and `flask db downgrade base` emptied a real
+  // instance/app.db that no rollback gave back)
+  'flask db downgrade base',
+  'flask --app app db upgrade',
+  'python -m flask db stamp head',
+  'python3 -m alembic downgrade base',
+  'uv run flask db upgrade',
+  'python manage.py sqlflush | python manage.py dbshell',
+  'bin/rails dbconsole',
+  'diesel database reset',
+  'diesel migration redo',
+  'sqlx database reset -y',
+  'cargo sqlx migrate run',
+  'sea-orm-cli migrate fresh',
+  'goose -dir db/migrations sqlite3 ./local.db down',
+  'migrate -path db/migrations -database sqlite3://local.db drop -f',
+  'atlas schema clean -u sqlite://local.db --auto-approve',
+  'dbmate --url sqlite:local.db rollback',
 ];
 
-const LEAVES = ['npx prisma generate', 'npx prisma migrate status', 'npx prisma studio --help', 'python manage.py test', 'python manage.py makemigrations', 'bin/rails db:migrate:status', 'bin/rails server', 'alembic history', 'npx knex migrate:make add_users', 'npx drizzle-kit generate'];
+const LEAVES = [
+  'npx prisma generate', 'npx prisma migrate status', 'npx prisma studio --help', 'python manage.py test', 'python manage.py makemigrations', 'bin/rails db:migrate:status', 'bin/rails server', 'alembic history', 'npx knex migrate:make add_users', 'npx drizzle-kit generate',
+  'flask run --debug', 'flask db migrate -m users', 'python -m flask routes', 'diesel migration generate add_users', 'sqlx migrate add users', 'cargo sqlx prepare', 'cargo build', 'sea-orm-cli migrate status',
+  'goose -dir db/migrations sqlite3 ./local.db status', 'goose create add_users sql', 'migrate create -ext sql -dir db/migrations add_users', 'atlas schema inspect -u sqlite://local.db', 'dbmate new add_users',
+];
 
 describe('a migration or reset captures the repository\'s ignored database files first', () => {
   it('each command that changes the database snapshots and captures them; the ones that do not stay free', async () => {
@@ -79,6 +102,29 @@ describe('a migration or reset captures the repository\'s ignored database files
       rollbackOk(t);
       expect(stateWithModes(t, files)).toEqual(before);
       expect(fs.readFileSync(path.join(t.dir, 'prisma/dev.db'))).toEqual(DB);
+    });
+  });
+
+  it('flask db downgrade base through the installed hook (its sh fast path hands it on): captured, and the rollback gives the database back', async () => {
+    await withTestRepo((t) => {
+      setup(t);
+      writeFiles(t, { 'instance/app.db': [DB, 0o644] });
+      const files = ['instance/app.db', 'db.sqlite3'];
+      const before = stateWithModes(t, files);
+      expect(installedClaudeHook(t, 'flask db downgrade base').decision).toBe('allow');
+      expect(loggedEvents<{ capturedIgnored?: string[] }>(t, 'allowed-after-snapshot')).toEqual([expect.objectContaining({ capturedIgnored: expect.arrayContaining(['instance/app.db', 'db.sqlite3']) })]);
+      // What the downgrade does to the SQLite file: its tables dropped (a file of another size).
+      fs.writeFileSync(path.join(t.dir, 'instance/app.db'), 'SQLite format 3\0');
+      rollbackOk(t);
+      expect(stateWithModes(t, files)).toEqual(before);
+    });
+  });
+
+  it('a project script named migrate is read as a script, not taken for golang-migrate', async () => {
+    await withTestRepo((t) => {
+      setup(t);
+      commitFiles(t, { 'bin/migrate': ['#!/bin/sh\nrm -f db.sqlite3\n', 0o755] });
+      expect(checkVerdict(t, 'bin/migrate up', { asAgent: true })).toMatchObject({ verdict: 'snapshot', rule: 'rm-in-repo' });
     });
   });
 
