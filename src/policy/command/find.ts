@@ -48,10 +48,17 @@ interface FindPlan {
   /** -L, -H or -follow: find goes through symbolic links, where git's listing does not. */
   follows: boolean;
   unknown: boolean;
+  /**
+   * Where the expression has branches (`\( -name a -o -name b \)`, `-path ./.venv -prune -o
+   * -name '*.pyc' -delete`): the filters whose union holds every entry an action (or the implicit
+   * -print) runs on, each one git can list; null where that cannot be told (an action in a branch
+   * no test narrows, a test git cannot list, a primary guard does not know).
+   */
+  union: FindFilter[] | null;
 }
 
 function planFind(args: Field[]): FindPlan {
-  const plan: FindPlan = { starts: [], deletes: false, execs: [], writes: [], names: [], nameOptions: [], paths: [], pathOptions: [], skipsGit: false, branches: false, alternatives: false, skipsStart: false, follows: false, unknown: false };
+  const plan: FindPlan = { starts: [], deletes: false, execs: [], writes: [], names: [], nameOptions: [], paths: [], pathOptions: [], skipsGit: false, branches: false, alternatives: false, skipsStart: false, follows: false, unknown: false, union: null };
   let i = 0;
   while (i < args.length && args[i]?.value !== null && /^-(H|L|P|D|O\d?)$/.test(args[i]?.value as string)) {
     if (args[i]?.value === '-L' || args[i]?.value === '-H') plan.follows = true;
@@ -63,6 +70,7 @@ function planFind(args: Field[]): FindPlan {
     plan.starts.push(args[i] as Field);
   }
   if (plan.starts.length === 0) plan.starts.push(knownField('.'));
+  const expression = i;
   let negated = false;
   let depth = 0;
   // find evaluates left to right: a test after an action does not narrow what that action does
@@ -151,7 +159,164 @@ function planFind(args: Field[]): FindPlan {
     }
     negated = false;
   }
+  if (plan.branches && !plan.unknown && !plan.follows) plan.union = branchUnion(args.slice(expression));
   return plan;
+}
+
+// ---------------------------------------------------------------- branches
+
+/** Primaries that take one argument (GNU find), besides the name and path tests. */
+const ONE_ARGUMENT = new Set(['-type', '-xtype', '-mtime', '-atime', '-ctime', '-mmin', '-amin', '-cmin', '-newer', '-anewer', '-cnewer', '-size', '-perm', '-user', '-group', '-uid', '-gid', '-links', '-inum', '-samefile', '-maxdepth', '-mindepth', '-regextype', '-fstype', '-used', '-context', '-printf', '-fprint', '-fprint0', '-fls', '-files0-from']);
+/** Primaries that take none and only test or set options (true or false, no effect on files). */
+const NO_ARGUMENT = new Set(['-true', '-false', '-empty', '-executable', '-readable', '-writable', '-depth', '-d', '-mount', '-xdev', '-noleaf', '-nouser', '-nogroup', '-ignore_readdir_race', '-noignore_readdir_race', '-daystart', '-warn', '-nowarn', '-prune', '-quit', '-ls', '-print', '-print0', '-delete']);
+const ACTIONS = new Set(['-print', '-print0', '-delete', '-ls', '-printf', '-fprint', '-fprint0', '-fls', '-fprintf', '-exec', '-execdir', '-ok', '-okdir']);
+
+/** A set of entries as filters git can list (their union), or every entry. */
+type Selection = FindFilter[] | 'all';
+
+interface Node {
+  /** A superset of the entries the node is true for. */
+  whenTrue: Selection;
+  /** A superset of the entries an action inside the node runs on (none: an empty list). */
+  acts: Selection;
+  /** The node holds an action (-print, -delete, -exec ...), so find prints nothing by itself. */
+  hasAction: boolean;
+}
+
+function union(a: Selection, b: Selection): Selection {
+  return a === 'all' || b === 'all' ? 'all' : [...a, ...b];
+}
+
+/** Both hold: any one of the two supersets is one of their intersection; the narrower known one. */
+function both(a: Selection, b: Selection): Selection {
+  if (a === 'all') return b;
+  if (b === 'all') return a;
+  return a.length <= b.length ? a : b;
+}
+
+/**
+ * find's expression read as find evaluates it (`!` over `-a` over `-o` over `,`, parentheses),
+ * each node with a superset of the entries it is true for and of those its actions run on. An
+ * action runs on what the tests before it in its "and" chain select; the branches of an "or"
+ * add up (the second runs only where the first is false: leaving that out is a superset); a
+ * negation selects everything (its complement cannot be listed). Null where a word is not known.
+ */
+function branchUnion(words: Field[]): FindFilter[] | null {
+  let i = 0;
+  const value = (): string | null | undefined => words[i]?.value;
+  const parseList = (): Node | null => {
+    let left = parseOr();
+    while (left && value() === ',') {
+      i++;
+      const right = parseOr();
+      if (!right) return null;
+      left = { whenTrue: right.whenTrue, acts: union(left.acts, right.acts), hasAction: left.hasAction || right.hasAction };
+    }
+    return left;
+  };
+  const parseOr = (): Node | null => {
+    let left = parseAnd();
+    while (left && (value() === '-o' || value() === '-or')) {
+      i++;
+      const right = parseAnd();
+      if (!right) return null;
+      left = { whenTrue: union(left.whenTrue, right.whenTrue), acts: union(left.acts, right.acts), hasAction: left.hasAction || right.hasAction };
+    }
+    return left;
+  };
+  const parseAnd = (): Node | null => {
+    let left = parseNot();
+    for (;;) {
+      if (!left) return null;
+      const next = value();
+      if (next === undefined || next === ')' || next === '-o' || next === '-or' || next === ',') return left;
+      if (next === '-a' || next === '-and') i++;
+      const right = parseNot();
+      if (!right) return null;
+      const rightActs = right.acts !== 'all' && right.acts.length === 0 ? [] : both(left.whenTrue, right.acts);
+      left = { whenTrue: both(left.whenTrue, right.whenTrue), acts: union(left.acts, rightActs), hasAction: left.hasAction || right.hasAction };
+    }
+  };
+  const parseNot = (): Node | null => {
+    const word = value();
+    if (word === '!' || word === '-not') {
+      i++;
+      const inner = parseNot();
+      return inner ? { whenTrue: 'all', acts: inner.acts, hasAction: inner.hasAction } : null;
+    }
+    if (word === '(') {
+      i++;
+      const inner = parseList();
+      if (!inner || value() !== ')') return null;
+      i++;
+      return inner;
+    }
+    return parsePrimary();
+  };
+  const parsePrimary = (): Node | null => {
+    const word = value();
+    if (word === null || word === undefined || !word.startsWith('-')) return null;
+    i++;
+    if (word === '-exec' || word === '-execdir' || word === '-ok' || word === '-okdir') {
+      while (i < words.length && words[i]?.value !== ';' && words[i]?.value !== '+') i++;
+      if (i >= words.length) return null;
+      i++;
+      return { whenTrue: 'all', acts: 'all', hasAction: true };
+    }
+    if (word === '-fprintf') {
+      i += 2;
+      return { whenTrue: 'all', acts: 'all', hasAction: true };
+    }
+    if (['-name', '-iname', '-path', '-ipath', '-wholename', '-iwholename', '-regex', '-iregex', '-lname', '-ilname'].includes(word)) {
+      const operand = value();
+      if (operand === null || operand === undefined) return null;
+      i++;
+      return { whenTrue: testFilter(word, operand), acts: [], hasAction: false };
+    }
+    if (ONE_ARGUMENT.has(word)) {
+      if (i >= words.length || words[i]?.value === null) return null;
+      i++;
+      return { whenTrue: 'all', acts: ACTIONS.has(word) ? 'all' : [], hasAction: ACTIONS.has(word) };
+    }
+    if (NO_ARGUMENT.has(word)) return { whenTrue: 'all', acts: ACTIONS.has(word) ? 'all' : [], hasAction: ACTIONS.has(word) };
+    // -newerXY takes a reference; anything else is not known.
+    if (/^-newer[aBcmt][aBcmt]$/.test(word)) {
+      i++;
+      return i <= words.length ? { whenTrue: 'all', acts: [], hasAction: false } : null;
+    }
+    return null;
+  };
+  const root = parseList();
+  if (!root || i !== words.length) return null;
+  const acts = root.hasAction ? root.acts : root.whenTrue;
+  return acts === 'all' || acts.length === 0 ? null : acts;
+}
+
+/** One name or path test as a filter git lists exactly (findFilter's rules), or every entry. */
+function testFilter(option: string, operand: string): Selection {
+  const icase = option.startsWith('-i');
+  if (option === '-name' || option === '-iname') {
+    if (operand.includes('/') || (icase && /[^\x00-\x7f]/.test(operand)) || !sameGlobInGit(operand)) return 'all';
+    return [{ kind: 'name', pattern: operand, icase }];
+  }
+  if (['-path', '-ipath', '-wholename', '-iwholename'].includes(option)) {
+    return fnmatchRegExp(operand, icase) === null ? 'all' : [{ kind: 'path', pattern: operand, icase }];
+  }
+  return 'all';
+}
+
+/** Could one filter select the entry at `rel` under START (shown as `startText`)? */
+function filterMatches(filter: FindFilter, startText: string, rel: string): boolean {
+  if (filter.kind === 'all') return true;
+  if (filter.kind === 'name') return testMatches(filter.pattern, filter.icase, path.posix.basename(rel));
+  return testMatches(filter.pattern, filter.icase, rel === '' ? startText : `${startText.replace(/\/$/, '')}/${rel}`);
+}
+
+/** The filters git lists for the find: one (findFilter), the branches' union, or none (null). */
+function findFilters(plan: FindPlan): FindFilter[] | null {
+  if (plan.branches) return plan.union;
+  const filter = findFilter(plan);
+  return filter ? [filter] : null;
 }
 
 /** find's -name/-path test of one entry (fnmatch.ts); an untranslatable pattern may match. */
@@ -238,6 +403,7 @@ function bracketEnd(pattern: string, start: number): number {
 /** Can find select START itself (which `-exec rm -rf {}` then deletes whole)? */
 function startSelectable(plan: FindPlan, startText: string): boolean {
   if (plan.skipsStart) return false;
+  if (plan.branches && plan.union && !plan.unknown) return plan.union.some((filter) => filterMatches(filter, startText, '') || (filter.kind === 'name' && testMatches(filter.pattern, filter.icase, path.posix.basename(startText.replace(/(.)\/+$/, '$1')))));
   if (plan.branches || plan.unknown) return true;
   const shown = startText;
   const base = path.posix.basename(startText.replace(/(.)\/+$/, '$1'));
@@ -301,7 +467,7 @@ export function classifyFind(inv: Invocation, args: Field[], rt: Runtime): void 
     if (verdict) rt.report(verdict);
   }
   if (!plan.deletes && plan.execs.length === 0) return;
-  const filter = findFilter(plan);
+  const filters = findFilters(plan);
   for (const start of plan.starts) {
     const abs = start.value === null || start.glob ? null : resolvePath(start.value, inv.cwd);
     // find descends through a start point that is a link when told to (-H, -L) or written `lnk/`.
@@ -310,21 +476,23 @@ export function classifyFind(inv: Invocation, args: Field[], rt: Runtime): void 
     // `.git` itself too: a filter that selects the directory (find . -name .git -exec rm -rf {} +)
     // deletes all of it, and git's listing never names it, so the query alone would find nothing.
     const gitSamples = ['.git', '.git/HEAD', '.git/config', '.git/index', '.git/refs/heads/main', '.git/objects/01/23456789abcdef0123456789abcdef01234567', '.git/hooks/pre-commit', '.git/packed-refs', ...GIT_INTERNAL_NAMES.map((n) => `.git/${n}`)];
-    const reachesGit = abs !== null && !plan.skipsGit && (plan.unknown || plan.alternatives || gitSamples.some((rel) => filtersMatch(plan, startText, rel)));
+    const reachesGit = abs !== null && !plan.skipsGit && samplesReached(plan, startText, gitSamples);
     const gitInside = abs !== null && ctx.repoRoot !== null && (abs === ctx.repoRoot || isGitDirPath(abs, ctx) || ctx.repoRoot.startsWith(`${abs}/`));
     const kind = abs === null ? null : classifyPath(abs, ctx).kind;
-    // What git can list for it: only with a view, a filter that translates, START in the repository and not followed through links.
-    const query: FindQuery | null = abs !== null && filter && !follow && ctx.view && ctx.view.mode !== 'text' && (kind === 'inside' || kind === 'repo-root') ? { start: abs, shown: startText, filter } : null;
-    // What `{}` of an -exec stands for where git cannot list the filter exactly (-regex, -o, a
-    // name in a variable): everything under START, a superset, for an edit only (`find src -regex
-    // '.*\.js' -exec sed -i ... {} +` over an ignored src/config.local.js captured nothing); a
-    // deletion is judged by the made-up name as before.
-    const execQuery: FindQuery | null = query ?? (abs !== null && !follow && !plan.follows && ctx.view && ctx.view.mode !== 'text' && (kind === 'inside' || kind === 'repo-root') ? { start: abs, shown: startText, filter: { kind: 'all' } } : null);
+    // What git can list for it: only with a view, filters that translate, START in the repository
+    // and not followed through links; one query per filter of a union of branches.
+    const listable = abs !== null && !follow && ctx.view !== undefined && ctx.view.mode !== 'text' && (kind === 'inside' || kind === 'repo-root');
+    const queries: FindQuery[] = listable && filters ? filters.map((filter) => ({ start: abs as string, shown: startText, filter })) : [];
+    // What `{}` of an -exec stands for where git cannot list the filter exactly (-regex, an
+    // action no test narrows, a name in a variable): everything under START, a superset, for an
+    // edit only (`find src -regex '.*\.js' -exec sed -i ... {} +` over an ignored
+    // src/config.local.js captured nothing); a deletion is judged by the made-up name as before.
+    const execQueries: Array<FindQuery | null> = queries.length > 0 ? queries : [listable && !plan.follows ? { start: abs as string, shown: startText, filter: { kind: 'all' } } : null];
     if (plan.deletes) {
       if (abs === null) {
         report(rt, 'ask', 'rm-unknown-target', `find -delete under ${start.display}, a path guard cannot know before the command runs`, inv.source);
       } else {
-        rt.report(findDeleteVerdict(abs, plan, startText, reachesGit && gitInside, follow, query, inv, rt));
+        for (const query of queries.length > 0 ? queries : [null]) rt.report(findDeleteVerdict(abs, plan, startText, reachesGit && gitInside, follow, query, inv, rt));
       }
     }
     for (const exec of plan.execs) {
@@ -341,22 +509,36 @@ export function classifyFind(inv: Invocation, args: Field[], rt: Runtime): void 
       if (root && abs !== root && (abs === '/' || root.startsWith(`${abs}/`))) found.push(path.posix.relative(abs, path.posix.join(root, 'found-file')));
       if (reachesGit && gitInside && root) found.push(path.posix.relative(abs, abs === root || root.startsWith(`${abs}/`) ? path.posix.join(root, '.git', 'HEAD') : path.posix.join(abs, 'HEAD')));
       for (const rel of found) {
-        const argv = exec.map((field): Field => {
-          if (field.value === null || !field.value.includes('{}')) return field;
-          // Made-up names are judged by their text, never looked up (they do not exist).
-          if (rel !== '' && !rel.endsWith('HEAD')) {
-            const named = resolvePath(field.value.split('{}').join(under(startText, rel)), inv.cwd);
-            const stem = named === null ? null : named.slice(0, named.lastIndexOf('found-file') + 'found-file'.length);
-            if (stem && stem.endsWith('found-file')) ctx.view?.placeholder(stem);
-          }
-          return execOperand(field, rel, startText, inv.cwd, execQuery, query === null);
-        });
-        // rm refuses an operand whose last part is `.` or `..`: START itself written `.` is not deleted that way.
-        if (rel === '' && argv.some((field, i) => field !== exec[i] && field.value !== null && /(^|\/)\.\.?$/.test(field.value))) continue;
-        if (argv.length > 0) rt.exec(sub(inv, argv, { stdin: { kind: 'terminal' } }));
+        // The made-up name stands for what each query selects (each filter of a union in turn).
+        for (const execQuery of rel === 'found-file' ? execQueries : execQueries.slice(0, 1)) {
+          const argv = exec.map((field): Field => {
+            if (field.value === null || !field.value.includes('{}')) return field;
+            // Made-up names are judged by their text, never looked up (they do not exist).
+            if (rel !== '' && !rel.endsWith('HEAD')) {
+              const named = resolvePath(field.value.split('{}').join(under(startText, rel)), inv.cwd);
+              const stem = named === null ? null : named.slice(0, named.lastIndexOf('found-file') + 'found-file'.length);
+              if (stem && stem.endsWith('found-file')) ctx.view?.placeholder(stem);
+            }
+            return execOperand(field, rel, startText, inv.cwd, execQuery, queries.length === 0);
+          });
+          // rm refuses an operand whose last part is `.` or `..`: START itself written `.` is not deleted that way.
+          if (rel === '' && argv.some((field, i) => field !== exec[i] && field.value !== null && /(^|\/)\.\.?$/.test(field.value))) continue;
+          if (argv.length > 0) rt.exec(sub(inv, argv, { stdin: { kind: 'terminal' } }));
+        }
       }
     }
   }
+}
+
+/** Whether the find's filters may select one of the sample paths of `.git` under START. */
+function samplesReached(plan: FindPlan, startText: string, samples: string[]): boolean {
+  const union = plan.union;
+  if (union) return samples.some((rel) => union.some((filter) => filterMatches(filter, startText, rel)));
+  // Branches whose selection cannot be told (a negated group, `-size +1M` as an alternative, a
+  // -regex): the name tests in them do not narrow it (`find . -not \( -name '*.py' \) -delete`
+  // deletes .git's files, and was a snapshot).
+  if (plan.branches) return true;
+  return plan.unknown || plan.alternatives || samples.some((rel) => filtersMatch(plan, startText, rel));
 }
 
 function findDeleteVerdict(abs: string, plan: FindPlan, startText: string, reachesGit: boolean, follow: boolean, query: FindQuery | null, inv: Invocation, rt: Runtime) {
@@ -408,7 +590,7 @@ export function findListing(args: Field[], cwd: string | null, ctx: CommandConte
   if (words.some((w) => /^-(f?printf|f?ls|fprint0?|exec(dir)?|ok(dir)?|delete|quit)$/.test(w))) return null;
   const plan = planFind(args);
   if (plan.follows || plan.unknown) return null;
-  const filter: FindFilter = findFilter(plan) ?? { kind: 'all' };
+  const filters: FindFilter[] = findFilters(plan) ?? [{ kind: 'all' }];
   const finds: FindQuery[] = [];
   let reachesGit = false;
   const gitSamples = ['.git', '.git/HEAD', '.git/config', '.git/index', '.git/refs/heads/main', '.git/hooks/pre-commit', '.git/packed-refs', ...GIT_INTERNAL_NAMES.map((n) => `.git/${n}`)];
@@ -418,8 +600,8 @@ export function findListing(args: Field[], cwd: string | null, ctx: CommandConte
     const kind = classifyPath(abs, ctx).kind;
     if (kind !== 'inside' && kind !== 'repo-root') return null;
     const startText = start.value as string;
-    if (kind === 'repo-root' && !plan.skipsGit && (plan.alternatives || gitSamples.some((rel) => filtersMatch(plan, startText, rel)))) reachesGit = true;
-    finds.push({ start: abs, shown: startText, filter });
+    if (kind === 'repo-root' && !plan.skipsGit && samplesReached(plan, startText, gitSamples)) reachesGit = true;
+    for (const filter of filters) finds.push({ start: abs, shown: startText, filter });
   }
   return { kind: 'tree', finds, reachesGit, cwd, shown, nul: words.includes('-print0') };
 }
