@@ -19,7 +19,9 @@
 #  2. the tool is the agent's shell tool (by tool name / event name, every occurrence);
 #  3. every command value (all "command" and "cmd" keys; Copilot's toolArgs decoded once) uses
 #     only plain characters (no $, backticks, backslashes, globs, parentheses, braces, newlines),
-#     redirects only to /dev/null or a descriptor, and holds no risky word once quotes are removed.
+#     redirects only to /dev/null or a descriptor, and holds no risky word once quotes are removed;
+#  4. no word names a file the full check reads as a shell script (`./reset`, `bin/setup`,
+#     `. env/setup`: guard_no_script; a binary or another interpreter's script stays here).
 # Anything else, or any doubt, goes to Node with the payload unchanged.
 #
 # Allow is answered exactly as each agent's formatVerdict answers it (src/agents/<agent>).
@@ -197,6 +199,246 @@ guard_benign() {
   [ "$guard_uq_tokens" = 0 ] || { [ "$guard_uq_write" = 0 ] && [ "$guard_uq_tokens" = "$guard_uq_words" ]; }
 }
 
+# ---- Script files (src/policy/command/script-files.ts): a line the fast path passes may still
+# run a file the full check reads as a shell script (`./reset`, `bin/setup`, `. env/setup`: no
+# risky word), so the shim looks at every word that could name one, with builtins only.
+
+# guard_dirs_of PAYLOAD: guard_wd, the directories the command starts in as Node takes them
+# (event.cwd: every "cwd" value), one a line, and guard_wd_known=1; guard_wd_known=0 when the
+# shim cannot know them (no cwd, a relative one, Gemini CLI's dir_path/directory under it).
+guard_dirs_of() {
+  guard_wd=
+  guard_wd_known=0
+  case $1 in
+    *'"dir_path"'* | *'"directory"'*) return 0 ;;
+  esac
+  guard_values cwd "$1" || return 0
+  guard_list=$guard_vals
+  while [ -n "$guard_list" ]; do
+    guard_item=${guard_list%%"$guard_nl"*}
+    guard_list=${guard_list#*"$guard_nl"}
+    case $guard_item in
+      /*) guard_wd=$guard_wd$guard_item$guard_nl ;;
+      *) return 0 ;;
+    esac
+  done
+  guard_wd_known=1
+}
+
+# guard_shell_file FILE HOW: does the full check read FILE as a shell script? HOW is `source`
+# (`. FILE`: any file that is not a directory) or `run` (FILE run as a command: an executable
+# regular file whose first line is a `#!` naming sh, bash, dash, zsh or ksh, directly or through
+# env, as runnerOf reads it, or is no `#!` at all and not a binary's header). The first line is
+# read by the read builtin (no process). read drops NUL bytes, so a binary is known by its magic
+# number (ELF, Mach-O), where runnerOf looks for a NUL: a file crafted to start like one passes.
+guard_shell_file() {
+  if [ "$2" = source ]; then
+    [ -e "$1" ] && [ ! -d "$1" ]
+    return
+  fi
+  [ -f "$1" ] && [ -x "$1" ] || return 1
+  guard_first=
+  { IFS= read -r guard_first <"$1"; } 2>/dev/null
+  case $guard_first in
+    '#!'*) ;;
+    # An empty file runs nothing; an empty first line is a script's.
+    '')
+      [ -s "$1" ]
+      return
+      ;;
+    # A printable first character: text (a script without `#!`).
+    [[:print:]]*) return 0 ;;
+    *)
+      # Not text: a binary's magic number? One printf (a fork), only for such a first line.
+      [ -n "${guard_magic-}" ] || guard_magic=$(printf '\177ELF\n\317\372\355\376\n\316\372\355\376\n\312\376\272\276\n\376\355\372\317\n\376\355\372\316\nx')
+      guard_m_list=${guard_magic%x}
+      while [ -n "$guard_m_list" ]; do
+        guard_m=${guard_m_list%%"$guard_nl"*}
+        guard_m_list=${guard_m_list#*"$guard_nl"}
+        case $guard_first in
+          "$guard_m"*) return 1 ;;
+        esac
+      done
+      return 0
+      ;;
+  esac
+  # The words after `#!`, cut at blanks; env's options and NAME=value words skipped.
+  set -f
+  guard_ifs=$IFS
+  IFS=' 	'
+  # shellcheck disable=SC2086
+  set -- ${guard_first#??}
+  IFS=$guard_ifs
+  guard_prog=${1-}
+  if [ "${guard_prog##*/}" = env ]; then
+    shift
+    guard_prog=
+    for guard_w in "$@"; do
+      case $guard_w in
+        -*) continue ;;
+        [abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_]*=*)
+          case ${guard_w%%=*} in
+            *[!abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_]*) ;;
+            *) continue ;;
+          esac
+          ;;
+      esac
+      guard_prog=$guard_w
+      break
+    done
+  fi
+  case ${guard_prog##*/} in
+    sh | bash | dash | zsh | ksh) return 0 ;;
+  esac
+  return 1
+}
+
+# guard_script_path WORD HOW: succeeds when WORD names no file guard_shell_file takes, in any
+# directory the command may be in at that point (guard_wd); fails (hand off) otherwise.
+guard_script_path() {
+  case $1 in
+    '~' | '~/') return 0 ;;
+    '~/'*)
+      [ -n "${HOME-}" ] || return 1
+      guard_shell_file "$HOME/${1#'~/'}" "$2" && return 1
+      ;;
+    '~'*) return 1 ;;
+  esac
+  case $1 in
+    /*)
+      guard_shell_file "$1" "$2" && return 1
+      return 0
+      ;;
+  esac
+  [ "$guard_wd_known" = 1 ] || return 1
+  guard_d_list=$guard_wd
+  while [ -n "$guard_d_list" ]; do
+    guard_d=${guard_d_list%%"$guard_nl"*}
+    guard_d_list=${guard_d_list#*"$guard_nl"}
+    guard_shell_file "$guard_d/$1" "$2" && return 1
+  done
+  return 0
+}
+
+# guard_cd_to DIR: a `cd DIR` in the line: every directory it may lead to joins guard_wd (the cd
+# may fail, so the earlier ones stay). `cd -`, `~user`, popd or a list too long: unknown.
+guard_cd_to() {
+  [ "$guard_wd_known" = 1 ] || return 0
+  guard_to=$1
+  case $guard_to in
+    '~' | '~/'*)
+      [ -n "${HOME-}" ] || { guard_wd_known=0; return 0; }
+      guard_to=$HOME${guard_to#'~'}
+      ;;
+    '~'* | -) guard_wd_known=0; return 0 ;;
+  esac
+  case $guard_to in
+    /*) guard_wd=$guard_wd$guard_to$guard_nl ;;
+    *)
+      guard_d_list=$guard_wd
+      while [ -n "$guard_d_list" ]; do
+        guard_d=${guard_d_list%%"$guard_nl"*}
+        guard_d_list=${guard_d_list#*"$guard_nl"}
+        guard_wd=$guard_wd$guard_d/$guard_to$guard_nl
+      done
+      ;;
+  esac
+  [ "${#guard_wd}" -le 4096 ] || guard_wd_known=0
+}
+
+# guard_script_word WORD: one word of the line (quotes removed). `.` makes the next word a file
+# sourced; `cd`/`pushd` the next a directory; a word with a slash may be a file run.
+guard_script_word() {
+  case $guard_next in
+    source)
+      guard_next=
+      guard_script_path "$1" source
+      return
+      ;;
+    cd)
+      case $1 in
+        -) guard_next= && guard_wd_known=0 ;;
+        -*) ;;
+        *) guard_next= && guard_cd_to "$1" ;;
+      esac
+      return 0
+      ;;
+  esac
+  case $1 in
+    .) guard_next=source && return 0 ;;
+    cd | pushd) guard_next=cd && return 0 ;;
+    # popd, and a program's option that changes its directory (env -C DIR, --chdir=DIR).
+    popd | -C* | --chdir*) guard_wd_known=0 ;;
+  esac
+  case $1 in
+    */*) guard_script_path "$1" run ;;
+  esac
+}
+
+# guard_script_boundary: a command ends (; & | < > or the line's end): a `cd` with no operand
+# goes home, a `.` with none runs nothing.
+guard_script_boundary() {
+  if [ "$guard_next" = cd ]; then
+    guard_next=
+    guard_cd_to '~'
+  fi
+  guard_next=
+}
+
+# guard_no_script COMMAND: the words of a command the fast path accepts (only quotes group:
+# no $, backquote, backslash or glob), each looked at by guard_script_word. Fails (hand off to
+# Node) when some word names a file the full check reads as a shell script.
+guard_no_script() {
+  case $1 in
+    */* | *.*) ;;
+    *) return 0 ;;
+  esac
+  guard_rest=$1
+  guard_word=
+  guard_inword=0
+  guard_next=
+  guard_stop="'\" 	;&|<>"
+  while [ -n "$guard_rest" ]; do
+    case $guard_rest in
+      \'* | \"*)
+        guard_q=${guard_rest%"${guard_rest#?}"}
+        guard_rest=${guard_rest#?}
+        # An unmatched quote: the shell rejects the whole line, nothing runs.
+        case $guard_rest in
+          *"$guard_q"*) ;;
+          *) return 0 ;;
+        esac
+        guard_word=$guard_word${guard_rest%%"$guard_q"*}
+        guard_rest=${guard_rest#*"$guard_q"}
+        guard_inword=1
+        ;;
+      [' 	;&|<>']*)
+        case $guard_rest in
+          [' 	']*) guard_sep=0 ;;
+          *) guard_sep=1 ;;
+        esac
+        guard_rest=${guard_rest#?}
+        if [ "$guard_inword" = 1 ]; then
+          guard_script_word "$guard_word" || return 1
+          guard_word=
+          guard_inword=0
+        fi
+        [ "$guard_sep" = 0 ] || guard_script_boundary
+        ;;
+      *)
+        guard_chunk=${guard_rest%%[$guard_stop]*}
+        guard_word=$guard_word$guard_chunk
+        guard_rest=${guard_rest#"$guard_chunk"}
+        guard_inword=1
+        ;;
+    esac
+  done
+  if [ "$guard_inword" = 1 ]; then
+    guard_script_word "$guard_word" || return 1
+  fi
+  return 0
+}
+
 # guard_fast_allow: the whole fast path for this payload.
 guard_fast_allow() {
   [ "$guard_event" = pre-tool ] || return 1
@@ -216,6 +458,8 @@ guard_fast_allow() {
   case $guard_probe in
     *\\*) return 1 ;;
   esac
+  # The directories the command starts in (before Copilot's toolArgs replaces guard_p).
+  guard_dirs_of "$guard_p"
   case $guard_agent in
     claude) guard_all_values_are tool_name 'Bash' "$guard_p" || return 1 ;;
     codex) guard_all_values_are tool_name 'Bash|shell|local_shell|exec_command' "$guard_p" || return 1 ;;
@@ -255,6 +499,7 @@ guard_fast_allow() {
     guard_one=${guard_commands%%"$guard_nl"*}
     guard_commands=${guard_commands#*"$guard_nl"}
     guard_benign "$guard_one" || return 1
+    guard_no_script "$guard_one" || return 1
   done
   return 0
 }

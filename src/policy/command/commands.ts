@@ -250,6 +250,13 @@ function unwrap(inv: Invocation, args: Field[], spec: WrapperSpec, rt: Runtime, 
   if (name === 'ionice' && args.some((a) => a.value === '-p' || a.value === '-P' || a.value === '-u')) return;
   if (name === 'taskset' && args.some((a) => a.value !== null && /^-\w*p/.test(a.value))) return;
   let i = skipOptions(args, spec);
+  if (i === null && rt.ctx.inRecipe) {
+    // In a script file or a recipe, `exec "$JAVACMD" "$@"` (gradlew), `exec "$MAVEN_HOME/bin/$MVN_CMD"`
+    // (mvnw): the word guard cannot know is the program the wrapper runs, a program of the build
+    // as an unknown command name there is (classifyInvocation), not an option.
+    const at = args.findIndex((a) => a.value === null);
+    if (at >= 0 && skipOptions(args.slice(0, at), spec) === at) i = at; // not an option's argument
+  }
   if (i === null) {
     reportOpaque(rt, `${name} is given an option guard cannot see, so the command it runs is unknown`, inv.source);
     return;
@@ -685,6 +692,14 @@ function readStdinScript(inv: Invocation, rt: Runtime, who: string): void {
 
 function classifyEval(inv: Invocation, args: Field[], rt: Runtime): void {
   const words = values(args);
+  if (words === null && rt.ctx.inRecipe && /^(["']?)set --?\s/.test(args[0]?.display ?? '')) {
+    // gradlew's `eval "set -- $(printf '%s\n' "$JAVA_OPTS ..." | xargs -n1 | sed ...)" '"$@"'`: the
+    // options of the build's environment, escaped, made the script's arguments. In a script file
+    // or a recipe this sets the positional parameters (now unknown) and runs nothing, as an
+    // unknown command name there is a program of the build; typed, eval of unknown text is opaque.
+    inv.state.positional = null;
+    return;
+  }
   if (words === null) {
     reportOpaque(rt, 'eval runs text guard cannot see before it runs', inv.source);
     return;

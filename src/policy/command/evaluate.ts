@@ -297,6 +297,10 @@ export class Evaluator implements Runtime {
     if (values && command.loopVar !== undefined) return this.unrolled(command, command.loopVar, values, state, input);
     // Bodies may or may not run, and loops repeat: run them on a copy, then merge what may
     // have changed (directories: either; variables: unknown unless unchanged).
+    // An `if`'s first condition runs exactly once, before anything else: in the shell itself, so
+    // what it sets holds after the `fi` (mvnw's `if TMP_DOWNLOAD_DIR="$(mktemp -d)" && [ -d ... ]; then`).
+    const always = command.keyword === 'if' ? 1 : 0;
+    if (always) this.script(command.bodies[0] as Script, state, input);
     const inner = cloneState(state);
     if (command.loopVar) inner.vars.set(command.loopVar, { value: null, exported: false, origin: provenance(command.words.map((w) => w.text).join(' '), state) });
     const loop = ['while', 'until', 'for', 'select'].includes(command.keyword);
@@ -304,7 +308,7 @@ export class Evaluator implements Runtime {
     // A body judged once for every run: a listing in it may run after a later command's changes.
     if (loop) this.sink.order.unordered++;
     try {
-      for (const body of command.bodies) this.script(body, inner, input);
+      for (const body of command.bodies.slice(always)) this.script(body, inner, input);
       // A file a loop writes late in its body is there for the next iteration's first commands
       // (`for ...; do kill $(cat /tmp/p); cat .git/guard/watcher.pid > /tmp/p; done`): judge the
       // body once more when it wrote something. Only the outermost loop replays, so the cost is at most twice.

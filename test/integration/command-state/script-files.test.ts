@@ -11,6 +11,8 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { checkVerdict } from '../../helpers/verdicts.js';
 import { commitFiles, shellOk, writeFiles } from '../../helpers/repo-steps.js';
+import { spawnSync } from 'node:child_process';
+import { hookCommandFor } from '../../../src/agents/launcher.js';
 import { allowedCheckGitArgv, commitGuardFiles, installedClaudeHook, installedHookGitProcesses, loggedEvents, rollbackOk } from '../../helpers/guard-steps.js';
 import { stateWithModes } from '../../helpers/state.js';
 import { withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
@@ -35,6 +37,27 @@ const SCRIPTS: Record<string, [string, number]> = {
     0o755,
   ],
 };
+
+/**
+ * The installed Claude Code pre-tool hook for a Bash call of `command`, with a `node` first on
+ * PATH that notes each start in a file and runs the real Node: whether the sh shim answered
+ * the line itself (no Node) or handed it on, and what was decided.
+ */
+function hookWithNodeStarts(t: TestRepo, command: string): { decision: string; nodeStarts: number } {
+  const bin = path.join(t.base, 'node-bin');
+  const log = path.join(t.base, 'node-starts.log');
+  if (!fs.existsSync(bin)) {
+    fs.mkdirSync(bin);
+    fs.writeFileSync(path.join(bin, 'node'), `#!/bin/sh\necho start >> '${log}'\nexec '${process.execPath}' "$@"\n`, { mode: 0o755 });
+  }
+  fs.rmSync(log, { force: true });
+  const payload = { session_id: 's', cwd: t.dir, hook_event_name: 'PreToolUse', tool_name: 'Bash', tool_input: { command } };
+  const r = spawnSync('sh', ['-c', hookCommandFor('claude', 'pre-tool')], { cwd: t.dir, env: { ...t.env, PATH: `${bin}:${t.env.PATH}` }, input: JSON.stringify(payload), encoding: 'utf8' });
+  expect(r.status, r.stderr).toBe(0);
+  const out = r.stdout.trim() === '' ? null : JSON.parse(r.stdout).hookSpecificOutput;
+  const starts = fs.existsSync(log) ? fs.readFileSync(log, 'utf8').split('\n').filter(Boolean).length : 0;
+  return { decision: out?.permissionDecision ?? 'allow', nodeStarts: starts };
+}
 
 function setup(t: TestRepo): void {
   commitFiles(t, {
@@ -134,7 +157,7 @@ describe('a shell script run from a file is judged by its text', () => {
       setup(t);
       // An unknown command name typed is opaque; in a script it is a program of the build, as in a makefile's recipe.
       expect(checkVerdict(t, '${TEST_RUNNER} src', { asAgent: true })).toMatchObject({ verdict: 'deny', rule: 'opaque-command' });
-      for (const command of ['./test.sh', 'bash test.sh', './build.sh', 'bash build.sh', 'sh -e build.sh', './tmpwork.sh', 'TMP=$(mktemp -d); echo hi > "$TMP/x"; rm -rf "$TMP"', 'T=$(mktemp -d -t w.XXXXXX) && rm -rf "$T"']) expect(checkVerdict(t, command, { asAgent: true }), command).toMatchObject({ verdict: 'allow', rule: 'no-risk' });
+      for (const command of ['./test.sh', 'bash test.sh', './build.sh', 'bash build.sh', 'sh -e build.sh', './tmpwork.sh', 'TMP=$(mktemp -d); echo hi > "$TMP/x"; rm -rf "$TMP"', 'T=$(mktemp -d -t w.XXXXXX) && rm -rf "$T"', 'if T="$(mktemp -d)" && [ -d "$T" ]; then :; fi; echo hi > "$T/x"']) expect(checkVerdict(t, command, { asAgent: true }), command).toMatchObject({ verdict: 'allow', rule: 'no-risk' });
       // Reading the script costs no git process: what its commands typed cost.
       const typed = allowedCheckGitArgv(t, 'rm -rf dist build');
       expect(typed).toHaveLength(2);
@@ -144,6 +167,51 @@ describe('a shell script run from a file is judged by its text', () => {
       installedHookGitProcesses(t, 'echo guard');
       expect(installedHookGitProcesses(t, 'bash build.sh')).toBe(installedHookGitProcesses(t, 'rm -rf dist build'));
       expect(loggedEvents(t, 'allowed-after-snapshot')).toEqual([]);
+    });
+  });
+
+  it('an extensionless script typed alone (./reset, bin/setup) through the installed hook: the shim hands it to Node, .env is captured first, and the rollback gives it back', async () => {
+    await withTestRepo((t) => {
+      setup(t);
+      fs.rmSync(path.join(t.dir, 'dist'), { recursive: true });
+      writeFiles(t, {
+        reset: ['#!/bin/sh\nset -e\ngit clean -fdx\n', 0o755],
+        'bin/setup': ['#!/usr/bin/env bash\nrm -f .env\n', 0o755],
+        // A wrapper like gradlew: a POSIX sh script, read by Node, allowed.
+        // gradlew's own idioms: the JVM options made the arguments through `eval "set -- ..."`, the
+        // program named by a variable run through exec, a temp directory made in an if's condition.
+        gradlew: [
+          '#!/bin/sh\nif T="$(mktemp -d)" && [ -d "$T" ]; then :; fi\necho x > "$T/opts"\neval "set -- $(\n  printf \'%s\\n\' "$DEFAULT_JVM_OPTS $JAVA_OPTS" |\n  xargs -n1\n  )" \'"$@"\'\nexec "$JAVACMD" "$@"\n',
+          0o755,
+        ],
+        // What the shim still answers itself: a binary, another interpreter's script, an empty file.
+        'bin/tool': [Buffer.concat([Buffer.from('\x7fELF\x02\x01\x01\0', 'latin1'), Buffer.alloc(64)]), 0o755],
+        'tool.py': ['#!/usr/bin/env python3\nprint(1)\n', 0o755],
+      });
+      commitGuardFiles(t, 'extensionless scripts');
+      // The first call that reaches Node starts the session: its capture of .env is not the one looked at.
+      installedClaudeHook(t, 'echo guard');
+      const before = stateWithModes(t, ['.env']);
+      for (const command of ['./reset', 'bin/setup', 'timeout 60 ./reset']) {
+        expect(hookWithNodeStarts(t, command), command).toEqual({ decision: 'allow', nodeStarts: 1 });
+      }
+      const snapshots = loggedEvents<{ capturedIgnored?: string[] }>(t, 'allowed-after-snapshot');
+      expect(snapshots).toHaveLength(3);
+      for (const event of snapshots) expect(event.capturedIgnored).toEqual(expect.arrayContaining(['.env']));
+      // Through a cd the shim follows: bin/setup run in bin/ deletes bin/.env (none), nothing to capture.
+      expect(hookWithNodeStarts(t, `cd ${t.dir}/bin && ./setup`)).toEqual({ decision: 'allow', nodeStarts: 1 });
+      expect(hookWithNodeStarts(t, './gradlew build')).toEqual({ decision: 'allow', nodeStarts: 1 });
+      // Typed, each of those idioms is still what guard cannot see.
+      for (const command of ['eval "set -- $(printf %s "$JAVA_OPTS")"', 'exec "$JAVACMD" build']) expect(checkVerdict(t, command, { asAgent: true }), command).toMatchObject({ verdict: 'deny', rule: 'opaque-command' });
+      for (const command of ['./bin/tool --version', './tool.py', 'ls bin/ && cat tool.py', './missing']) {
+        expect(hookWithNodeStarts(t, command), command).toEqual({ decision: 'allow', nodeStarts: 0 });
+      }
+      expect(loggedEvents(t, 'allowed-after-snapshot')).toHaveLength(3);
+      shellOk(t, './reset');
+      expect(fs.existsSync(path.join(t.dir, '.env'))).toBe(false);
+      rollbackOk(t);
+      expect(stateWithModes(t, ['.env'])).toEqual(before);
+      expect(fs.readFileSync(path.join(t.dir, '.env'))).toEqual(ENV);
     });
   });
 });

@@ -221,6 +221,47 @@ describe('agent-hook.sh fast path', () => {
   });
 });
 
+describe('agent-hook.sh fast path: script files (script-files.ts reads them)', () => {
+  it('hands a line to Node when a word names a file the full check reads as a shell script', () => {
+    // Not under tmp, whose name holds the risky word guard (an absolute path would go to Node for that alone).
+    const project = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'shim-scripts-')));
+    const files: Record<string, [string | Buffer, number]> = {
+      reset: ['#!/bin/sh\ngit clean -fdx\n', 0o755],
+      'scripts/clean': ['git clean -fdx\n', 0o755],
+      'bin/setup': ['#!/usr/bin/env -S bash -e\nrm -f .env\n', 0o755],
+      'bin/spaced': ['#! /bin/dash\nrm -f .env\n', 0o755],
+      'sub/go': ['#!/bin/sh\nrm -f .env\n', 0o755],
+      'my dir/re set': ['#!/bin/sh\nrm -f .env\n', 0o755],
+      envfile: ['export A=1\n', 0o644],
+      'plain': ['#!/bin/sh\nrm -f .env\n', 0o644],
+      'tool.py': ['#!/usr/bin/env python3\nprint(1)\n', 0o755],
+      'env-u': ['#!/usr/bin/env -u X bash\n', 0o755],
+      empty: ['', 0o755],
+      'bin/app': [Buffer.concat([Buffer.from('\x7fELF\x02\x01\x01\0', 'latin1'), Buffer.alloc(64)]), 0o755],
+      'bin/macho': [Buffer.concat([Buffer.from([0xcf, 0xfa, 0xed, 0xfe, 7, 0, 0, 1]), Buffer.alloc(64)]), 0o755],
+      'bin/data': [Buffer.from([1, 2, 3, 10]), 0o755],
+    };
+    for (const [file, [text, mode]] of Object.entries(files)) {
+      fs.mkdirSync(path.dirname(path.join(project, file)), { recursive: true });
+      fs.writeFileSync(path.join(project, file), text, { mode });
+      fs.chmodSync(path.join(project, file), mode);
+    }
+    const node = ['./reset', './reset --force', 'scripts/clean', './scripts/clean', 'bin/setup', 'bin/spaced', 'timeout 5 ./reset', 'x;./reset', 'echo a && ./reset 2>/dev/null', `${project}/reset`, 'cd sub && ./go', `cd ${project}/sub && ./go`, 'cd - && ./go', 'env -C sub ./go', '"./my dir/re set"', "'./my dir/re set' x", '. envfile', '. ./envfile', 'cat ./reset', 'bin/data'];
+    const fast = ['./tool.py', './env-u', './empty', './bin/app --version', 'bin/macho', './plain', './missing', 'ls scripts/ sub', 'ls . src', 'cd sub; ls', 'cd && ./go', './my dir/re set', 'cat tool.py'];
+    const payload = (command: string, cwd: string | null = project): string => JSON.stringify({ session_id: 's', ...(cwd ? { cwd } : {}), hook_event_name: 'PreToolUse', tool_name: 'Bash', tool_input: { command } });
+    for (const shell of [SH, 'bash']) {
+      for (const command of node) expect({ shell, command, handedOff: spawnSync(shell, [SHIM, 'claude', 'pre-tool'], { input: payload(command), encoding: 'utf8', cwd: tmp, env: { PATH: [fakeBin, '/usr/bin', '/bin'].join(':'), HOME: tmp } }).stdout.startsWith('HANDOFF ') }).toEqual({ shell, command, handedOff: true });
+      for (const command of fast) expect({ shell, command, out: spawnSync(shell, [SHIM, 'claude', 'pre-tool'], { input: payload(command), encoding: 'utf8', cwd: tmp, env: { PATH: [fakeBin, '/usr/bin', '/bin'].join(':'), HOME: tmp } }).stdout }).toEqual({ shell, command, out: '' });
+    }
+    // Without a cwd in the payload (Node judges in the repository's root) or under Gemini CLI's
+    // dir_path, a relative path may name a script the shim cannot find: Node looks.
+    expect(runShim('claude', 'pre-tool', payload('./tool.py', null), { cwd: project }).handedOff).toBe(true);
+    expect(runShim('claude', 'pre-tool', payload(`${project}/tool.py`, null), { cwd: project }).handedOff).toBe(false);
+    expect(runShim('gemini', 'pre-tool', JSON.stringify({ cwd: project, tool_name: 'run_shell_command', tool_input: { command: './tool.py', dir_path: 'sub' } })).handedOff).toBe(true);
+    fs.rmSync(project, { recursive: true, force: true });
+  });
+});
+
 describe('agent-hook.sh hand-off: the repository', () => {
   it('passes its own git rev-parse of the cwd in GUARD_SHIM_REPO (empty outside a repository)', () => {
     const envBin = path.join(tmp, 'env-bin');
