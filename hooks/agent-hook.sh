@@ -601,6 +601,8 @@ guard_post_tool_step() {
     *[\"\\]* | *[[:cntrl:]]*) return 1 ;;
   esac
   [ -d "$guard_gitdir/guard" ] && [ -f "$guard_common/guard/journal.jsonl" ] || return 1
+  # guard's own files due to come back after a clean (src/restore/own-files.ts): Node puts them back.
+  [ -e "$guard_common/guard/put-back.json" ] && return 1
   # File paths relative to the worktree, as Node records them; anything outside it goes to Node.
   case $guard_file_json in
     '') ;;
@@ -695,7 +697,13 @@ guard_start_watcher() {
 }
 
 # ---- main (everything above only defines functions; tests load them by this marker)
-if guard_fast_allow; then
+# guard's own files a broad clean deleted are due to come back (src/restore/own-files.ts): the
+# launcher's directory, <commonDir>/guard, holds put-back.json until they are; Node puts them back.
+guard_put_back_due=
+case $0 in
+  */*) [ -e "${0%/*}/put-back.json" ] && guard_put_back_due=1 ;;
+esac
+if [ -z "$guard_put_back_due" ] && guard_fast_allow; then
   guard_print_allow
   exit 0
 fi

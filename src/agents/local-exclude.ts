@@ -69,3 +69,39 @@ export function removeLocalExclude(repo: Pick<Repo, 'commonDir'>, file: string):
   fs.writeFileSync(target, text.replace(block, ''));
   return true;
 }
+
+/** Where a session start notes the files it found ignored or tracked already, so it asks git once. */
+function checkedMemo(repo: Pick<Repo, 'gitDir'>): string {
+  return path.join(repo.gitDir, 'guard', 'local-exclude-checked');
+}
+
+/**
+ * For a clone set up before `guard init` kept the file out of git: at a session start, the same
+ * exclude line, where git reports the file untracked and not ignored. No git process once the
+ * line is there (a read of info/exclude) or once git said it is ignored or tracked already (a
+ * memo in <gitDir>/guard); one `git status` of that one path before. Returns the line added, or null.
+ */
+export function refreshLocalExclude(repo: Pick<Repo, 'root' | 'commonDir' | 'gitDir'>, file: string): string | null {
+  if (!fs.existsSync(path.join(repo.root, file))) return null;
+  let text = '';
+  try {
+    text = fs.readFileSync(excludeFile(repo), 'utf8');
+  } catch {
+    // no info/exclude yet: excludeLocalFile makes it
+  }
+  if (text.split('\n').includes(lineFor(file))) return null;
+  const memo = checkedMemo(repo);
+  let checked: string[] = [];
+  try {
+    checked = fs.readFileSync(memo, 'utf8').split('\n');
+  } catch {
+    // not asked yet
+  }
+  if (checked.includes(file)) return null;
+  const line = excludeLocalFile(repo, file);
+  if (!line) {
+    fs.mkdirSync(path.dirname(memo), { recursive: true });
+    fs.appendFileSync(memo, `${file}\n`);
+  }
+  return line;
+}

@@ -10,6 +10,9 @@ import type { Repo } from '../git/repo.js';
 import { appendEvent } from '../session/journal.js';
 import { refreshShims } from '../githooks/install/refresh.js';
 import { launcherPath, refreshLauncher } from './launcher.js';
+import { findAgent } from './index.js';
+import { installedAgentIds } from './install.js';
+import { refreshLocalExclude } from './local-exclude.js';
 import { packageRoot } from './package-root.js';
 
 export interface InstallRefresh {
@@ -19,13 +22,23 @@ export interface InstallRefresh {
   hooks: string[];
   /** Stale git hook shims left as they are: edited after `guard init`. */
   edited: string[];
+  /**
+   * Agents' clone-local settings files kept out of git by a line added to info/exclude now: a
+   * clone set up before `guard init` did that (local-exclude.ts).
+   */
+  excluded: string[];
 }
 
 export async function refreshInstall(repo: Repo, by: string): Promise<InstallRefresh> {
   const launcher = refreshLauncher(repo) === 'refreshed' ? launcherPath(repo) : null;
   const { refreshed, edited, managed } = await refreshShims(repo);
+  const excluded: string[] = [];
+  for (const id of installedAgentIds(repo)) {
+    const local = findAgent(id)?.localSettingsFile;
+    if (local && refreshLocalExclude(repo, local)) excluded.push(local);
+  }
   const hooks = [...refreshed, ...managed.map((h) => `${h} (hook manager's)`)];
-  if (launcher || hooks.length > 0) {
+  if (launcher || hooks.length > 0 || excluded.length > 0) {
     appendEvent(repo, {
       type: 'install-refreshed',
       by,
@@ -33,9 +46,10 @@ export async function refreshInstall(repo: Repo, by: string): Promise<InstallRef
       ...(launcher ? { launcher } : {}),
       ...(hooks.length > 0 ? { hooks } : {}),
       ...(edited.length > 0 ? { leftEdited: edited } : {}),
+      ...(excluded.length > 0 ? { excluded } : {}),
     });
   }
-  return { launcher, hooks, edited };
+  return { launcher, hooks, edited, excluded };
 }
 
 /** What a session start says about a refresh (empty when nothing was rewritten). */
@@ -43,6 +57,7 @@ export function refreshMessage(r: InstallRefresh): string {
   const parts: string[] = [];
   if (r.launcher) parts.push("git-guard: updated this clone's agent hook launcher to the installed version");
   if (r.hooks.length > 0) parts.push(`git-guard: updated this clone's git hooks (${r.hooks.join(', ')}) to the installed version`);
+  for (const file of r.excluded) parts.push(`git-guard: kept ${file} out of git (this clone's own settings, which hold guard's hooks): added /${file} to .git/info/exclude`);
   if (parts.length > 0 && r.edited.length > 0) {
     parts.push(`git-guard: left ${r.edited.join(', ')} as it is: edited after guard init (\`guard init\` writes guard's version again)`);
   }

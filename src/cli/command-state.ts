@@ -15,7 +15,7 @@ import { pathText, type GitPath } from '../git/path.js';
 import { foldsNames, nameFolding } from '../git/name-folding.js';
 import { readPathFacts, spelledOnDisk } from '../git/path-facts.js';
 import { refusedRefChange } from '../githooks/planned-refs.js';
-import { AGENTS_WITHOUT_GIT_HOOKS, type Actor } from '../policy/actor.js';
+import { AGENTS_WITHOUT_GIT_HOOKS, AGENTS_WITH_POST_TOOL, type Actor } from '../policy/actor.js';
 import { classifyWithState, DEFAULT_CAPTURE_LIMITS, fileToolCapture, type CommandContext, type FileToolCapture, type FileToolTarget, type StateClassification, type StateVerdict } from '../policy/command/index.js';
 import { DEFAULT_REGENERABLE, type GuardConfig, type Policy } from '../policy/schema.js';
 
@@ -101,6 +101,7 @@ function contextOf(input: Evaluation): CommandContext {
     home: input.home ?? (process.env.HOME || os.homedir()),
     isAgent: actor.kind === 'agent',
     gitHooksOff: actor.kind === 'agent' && actor.agent !== null && AGENTS_WITHOUT_GIT_HOOKS.has(actor.agent),
+    putsBackOwnFiles: actor.kind === 'agent' && actor.agent !== null && AGENTS_WITH_POST_TOOL.has(actor.agent),
     protectedBranches: policy.protect.branches,
     protectedPaths: policy.protect.paths,
   };

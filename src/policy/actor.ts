@@ -41,6 +41,14 @@ export const AGENT_MARKERS: readonly MarkerSpec[] = [
 export const AGENTS_WITHOUT_GIT_HOOKS: ReadonlySet<string> = new Set(['gemini']);
 
 /**
+ * Agents whose hooks guard installs include a post-tool event (Claude Code's PostToolUse): there
+ * guard puts back its own files a broad `git clean` deleted right after the command
+ * (restore/own-files.ts), so such a clean is a snapshot instead of a guard-self deny. The others
+ * keep the deny. A test keeps this equal to the integrations' hook lists.
+ */
+export const AGENTS_WITH_POST_TOOL: ReadonlySet<string> = new Set(['claude']);
+
+/**
  * A generic marker for agents guard has no integration for (`guard run --agent NAME` can set it
  * for the command it starts). Its value names the agent.
  */

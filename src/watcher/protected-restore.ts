@@ -302,7 +302,10 @@ export class ProtectedRestore {
       this.deferred.set(p, Math.min(firstSeen, this.deferred.get(p) ?? firstSeen));
       return 'deferred';
     }
-    this.write(p, entry, content);
+    // Its permission bits as the snapshot recorded them where they are not git's checkout default
+    // (an untracked or captured file at 0600: `modes`), else git's default for its mode.
+    const recorded = snapshot.modes?.[pathText(p)];
+    this.write(p, entry, content, recorded !== undefined ? Number.parseInt(recorded, 8) : entry.mode === '100755' ? 0o755 : 0o644);
     return 'written';
   }
 
@@ -351,7 +354,7 @@ export class ProtectedRestore {
     return checkedOut ?? blob(entry.oid);
   }
 
-  private write(rel: GitPath, entry: TreeEntry, content: Buffer): void {
+  private write(rel: GitPath, entry: TreeEntry, content: Buffer, perms: number): void {
     const target = fsPath(this.repo.root, rel);
     const slash = rel.lastIndexOf('/');
     const dir = slash < 0 ? Buffer.from(this.repo.root) : fsPath(this.repo.root, rel.slice(0, slash) as GitPath);
@@ -363,8 +366,8 @@ export class ProtectedRestore {
       fs.rmSync(temp, { force: true });
       // A symlink's blob is its target, bytes as git stores them.
       if (entry.mode === '120000') fs.symlinkSync(content, temp);
-      else fs.writeFileSync(temp, content, { mode: entry.mode === '100755' ? 0o755 : 0o644 });
-      if (entry.mode !== '120000') fs.chmodSync(temp, entry.mode === '100755' ? 0o755 : 0o644);
+      else fs.writeFileSync(temp, content, { mode: perms });
+      if (entry.mode !== '120000') fs.chmodSync(temp, perms);
       fs.renameSync(temp, target);
     } finally {
       // The events of our own write arrive after the settle delay; ignore them until then.

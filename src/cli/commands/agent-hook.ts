@@ -178,19 +178,34 @@ async function onShell(repo: Repo, policy: Policy, agent: AgentIntegration, even
         // which agents running git with hooks off never reach).
         // A removed or pruned worktree's detached HEAD and per-worktree refs: no snapshot of this
         // worktree holds what only they reach, so the keep chain does (by oid, read before the command).
-        after: async () => {
+        after: async (snapshot) => {
+          // guard's own files the command deletes come back after it, from this snapshot, which
+          // must hold them; if it does not, the command is refused as before (guard-self).
+          const putBack = result.putBack ?? [];
+          if (putBack.length > 0) {
+            const { notHeldBy, notePutBack } = await import('../../restore/own-files.js');
+            const lost = await notHeldBy(repo, snapshot, putBack);
+            if (lost.length > 0) throw new OwnFilesNotHeld(lost);
+            notePutBack(repo, snapshot.oid, putBack, command);
+          }
           const items: KeepItem[] = [
             ...(result.keep ?? []).map((ref) => ({ ref, oid: ref, reason: before.slice(0, 200) })),
             ...(result.keepCommits ?? []).map((c) => ({ ref: `${c.ref} of worktree ${c.root}`, oid: c.oid, reason: before.slice(0, 200) })),
           ];
           const kept = items.length > 0 ? (await keepTips(repo, items)).kept : [];
-          return { ...(result.capture.length > 0 ? { capturedIgnored: captureNames(result) } : {}), ...(kept.length > 0 ? { kept: kept.map((k) => `${k.ref} ${k.oid}`) } : {}) };
+          return { ...(result.capture.length > 0 ? { capturedIgnored: captureNames(result) } : {}), ...(kept.length > 0 ? { kept: kept.map((k) => `${k.ref} ${k.oid}`) } : {}), ...(putBack.length > 0 ? { putBackAfter: putBack } : {}) };
         },
         tooSlow: (budget) => ({
           reason: `the snapshot this command needs first did not finish in ${budget} s (snapshot.hookBudgetSeconds), so guard refuses the command rather than let it run unprotected`,
           instead: 'retry the command (the next snapshot reuses what this one stored), or have the person start `guard watch` so snapshots are O(changes)',
         }),
-        failed: (error) => ({ reason: `guard could not take the snapshot this command needs first (${error.message})`, instead: 'run `guard snapshot` to see the problem, then try again' }),
+        failed: (error) =>
+          error instanceof OwnFilesNotHeld
+            ? {
+                reason: `${command.length > 200 ? 'this command' : command} deletes ${error.paths.join(', ')}, which configures guard or an agent's hooks, and the snapshot taken first could not hold it (larger than snapshot.maxFileSize, or unreadable), so guard could not put it back afterwards`,
+                instead: `leave it out with an exclude pathspec (\`git clean <same options> -- . ${error.paths.map((p) => `':!${p}'`).join(' ')}\`), or name what to clean`,
+              }
+            : { reason: `guard could not take the snapshot this command needs first (${error.message})`, instead: 'run `guard snapshot` to see the problem, then try again' },
       });
     }
     case 'ask':
@@ -233,6 +248,13 @@ async function preCommandSnapshot(
 }
 
 class SnapshotTooSlow extends Error {}
+
+/** guard's own files a command deletes that the snapshot taken first does not hold (so they could not be put back). */
+class OwnFilesNotHeld extends Error {
+  constructor(readonly paths: string[]) {
+    super(`the snapshot does not hold ${paths.join(', ')}`);
+  }
+}
 
 /** Set when a snapshot was left running past its budget: run exits at once instead of waiting for it. */
 let abandonedWork = false;
@@ -279,7 +301,7 @@ interface SnapshotFirst {
    * Work that must also be done before the tool runs (keeping tips), under the same rule: if it
    * throws, the call is denied. Returns the fields it adds to the allowed-after-snapshot event.
    */
-  after: () => Promise<Record<string, unknown>>;
+  after: (snapshot: Snapshot) => Promise<Record<string, unknown>>;
   /** The reason and way forward of a deny, in the caller's words: the budget ran out, or the snapshot failed. */
   tooSlow: (budgetSeconds: number) => { reason: string; instead: string };
   failed: (error: Error) => { reason: string; instead: string };
@@ -299,7 +321,7 @@ async function snapshotThenAllow(repo: Repo, policy: Policy, agent: AgentIntegra
   let added: Record<string, unknown>;
   try {
     taken = await withinBudget(preCommandSnapshot(repo, policy, { session: session.id, agent: agent.id, message: what.message, capture: what.capture, lookAtModes: what.lookAtModes }, budget), budget);
-    added = await what.after();
+    added = await what.after(taken.snapshot);
   } catch (error) {
     const late = error instanceof SnapshotTooSlow;
     const rule = late ? 'snapshot-too-slow' : 'snapshot-failed';
@@ -457,7 +479,26 @@ async function handle(agent: AgentIntegration, event: AgentEvent, cwd: string, s
   if (!repo) return event.kind === 'post-tool' ? { decision: 'allow' } : goneRepoVerdict(event.cwd ?? cwd);
   // Test-only (compiled out of the product, util/test-faults.ts): a crash, to prove it denies.
   if (TEST_FAULTS && testFault('GUARD_TEST_CRASH') === '1') throw new Error('GUARD_TEST_CRASH=1: simulated crash inside the agent hook');
+  // guard's own files a broad clean deleted come back first, whatever the event (the post-tool
+  // hook of that call, or any later one): restore/own-files.ts.
+  const putBack = await putBackDueFiles(repo, `${agent.id} ${event.kind}`);
+  const verdict = await handleEvent(repo, agent, event, shimRepo, shimWatcher);
+  if (!putBack || verdict.decision === 'deny' || verdict.decision === 'ask') return verdict;
+  return { ...verdict, message: verdict.message ? `${putBack}\n${verdict.message}` : putBack };
+}
 
+/** The put-back of guard's own files when one is due (a file's existence: no git process otherwise); what to say, or ''. */
+async function putBackDueFiles(repo: Repo, by: string): Promise<string> {
+  const { putBackDue, putBackOwnFiles, putBackMessage } = await import('../../restore/own-files.js');
+  if (!putBackDue(repo)) return '';
+  try {
+    return putBackMessage(await putBackOwnFiles(repo, by));
+  } catch (error) {
+    return `git-guard: WARNING: could not put back guard's own files a clean deleted (${error instanceof Error ? error.message : String(error)}); see \`guard log --limit 5\``;
+  }
+}
+
+async function handleEvent(repo: Repo, agent: AgentIntegration, event: AgentEvent, shimRepo: Repo | null, shimWatcher: number | null): Promise<HookVerdict> {
   switch (event.kind) {
     case 'session-start': {
       // The shim's watcher watches the shim's repository: it is this session's only when that is the event's.

@@ -81,7 +81,10 @@ export async function run(_args: Args, { cwd, out }: CommandContext): Promise<nu
   // to the installed version first (src/agents/refresh.ts), so what follows reports them as they run.
   const { refreshInstall, refreshMessage } = await import('../../agents/refresh.js');
   // A clone guard cannot write (read-only) is reported as it is: status never fails for this.
-  const refreshed = await refreshInstall(repo, 'status').catch(() => ({ launcher: null, hooks: [], edited: [] }));
+  const refreshed = await refreshInstall(repo, 'status').catch(() => ({ launcher: null, hooks: [], edited: [], excluded: [] }));
+  // guard's own files a clean deleted and no hook has put back yet (src/restore/own-files.ts).
+  const ownFiles = await import('../../restore/own-files.js');
+  const putBack = ownFiles.putBackDue(repo) ? await ownFiles.putBackOwnFiles(repo, 'status') : null;
   const [hooks, policy, snapshots, size, approvals, managers] = await Promise.all([
     hooksStatus(repo),
     readPolicy(repo),
@@ -168,6 +171,7 @@ export async function run(_args: Args, { cwd, out }: CommandContext): Promise<nu
       },
       approvals,
       refreshed,
+      ...(putBack ? { putBack } : {}),
       problems: problems.map((p) => p.problem),
       fixes: problems,
       notes: [...hooks.notes, ...managerNotes, ...captureNotes],
@@ -176,7 +180,7 @@ export async function run(_args: Args, { cwd, out }: CommandContext): Promise<nu
   }
 
   out.line(`guard status: ${repo.root}${repo.isLinkedWorktree ? ' (linked worktree)' : ''}`);
-  for (const line of refreshMessage(refreshed).split('\n').filter(Boolean)) out.line(line.replace(/^git-guard: /, ''));
+  for (const line of [refreshMessage(refreshed), ownFiles.putBackMessage(putBack)].join('\n').split('\n').filter(Boolean)) out.line(line.replace(/^git-guard: /, ''));
   if (hooks.installed) {
     const pathNote = hooks.location.hooksPath ? `core.hooksPath = ${hooks.location.hooksPath.value} (${hooks.location.hooksPath.scope})` : 'core.hooksPath not set';
     out.line(`hooks in ${displayPath(hooks.location.dir, cwd)} (${pathNote}${hooks.hooksPathDrift ? ', CHANGED since guard init' : ', unchanged since guard init'})`);

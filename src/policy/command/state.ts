@@ -591,6 +591,11 @@ export class StateView {
   /** Ignored files (latin1 byte strings) the resolved pass decided to capture before the command. */
   readonly capture = new Map<string, number>();
   /**
+   * guard's own files (text, relative to the root) a broad `git clean` deletes, which guard puts
+   * back right after the command from the snapshot taken first (CommandContext.putsBackOwnFiles).
+   */
+  readonly putBack = new Set<string>();
+  /**
    * Tracked files (latin1 byte strings) the command deletes: the snapshot before it looks at their
    * permission bits (a chmod no git command saw is in no index: file-modes.ts).
    */
@@ -796,6 +801,11 @@ export class StateView {
     for (const file of tracked) if (this.modePaths.size < MAX_MODE_PATHS) this.modePaths.add(file);
   }
 
+  /** guard's own files a clean deletes that the agent hook puts back after it (CommandContext.putsBackOwnFiles). */
+  notePutBack(names: readonly string[]): void {
+    for (const name of names) this.putBack.add(name);
+  }
+
   addCapture(entries: IgnoredEntry[]): void {
     for (const entry of entries) {
       if (entry.regenerable || !entry.files) continue;
@@ -831,6 +841,11 @@ export interface StateVerdict extends Verdict {
   keepCommits?: LeavingCommit[];
   /** Tracked files the command deletes whose permission bits the snapshot looks at (StateView.modePaths). */
   modePaths?: string[];
+  /**
+   * guard's own files the command deletes (text, relative to the root) that the agent hook puts
+   * back after it from the snapshot taken first (restore/own-files.ts; StateView.putBack).
+   */
+  putBack?: string[];
 }
 
 export interface CaptureLimits {

@@ -804,15 +804,21 @@ export interface CleanRequest {
  * the directory git clean runs in are counted: an untracked directory such as .claude/ stays.
  */
 function guardFileCleaned(untracked: readonly string[], request: CleanRequest, ctx: CommandContext): string | null {
-  if (!ctx.repoRoot || request.cwd === null) return null;
+  return guardFilesCleaned(untracked, request, ctx)[0] ?? null;
+}
+
+/** Every one of guard's own files (text, relative to the root) among the untracked files git clean deletes. */
+function guardFilesCleaned(untracked: readonly string[], request: CleanRequest, ctx: CommandContext): string[] {
+  if (!ctx.repoRoot || request.cwd === null) return [];
   const root = ctx.repoRoot;
   const here = request.cwd === root ? '' : request.cwd.startsWith(`${root}/`) ? request.cwd.slice(root.length + 1) : null;
-  if (here === null) return null;
+  if (here === null) return [];
+  const own: string[] = [];
   for (const file of untracked.map(text)) {
     if (!request.directories && path.posix.dirname(file) !== (here === '' ? '.' : here)) continue;
-    if (guardFile(`${root}/${file}`, ctx)) return file;
+    if (guardFile(`${root}/${file}`, ctx)) own.push(file);
   }
-  return null;
+  return own;
 }
 
 /**
@@ -869,6 +875,12 @@ function guardFileKept(name: string, request: CleanRequest, ctx: CommandContext)
   return `${name} holds guard's or an agent's hooks: leave it out with an exclude pathspec, \`git clean <same options> -- ${scope} ':!${rel}'\` (guard snapshots first and captures the other ignored files), or name what to clean (\`git clean -fdX -- dist\`).`;
 }
 
+/** What a clean's verdict says of guard's own files it puts back after the command ('' for none). */
+function putBackText(putBack: readonly string[]): string {
+  if (putBack.length === 0) return '';
+  return `; guard keeps its own ${listNames([...putBack])} (guard's policy or an agent's hook settings) in the snapshot and puts ${putBack.length > 1 ? 'them' : 'it'} back right after the command`;
+}
+
 export function checkGitClean(request: CleanRequest, ctx: CommandContext, source: string): Verdict {
   const view = ctx.view;
   const label = request.label ?? 'git clean';
@@ -885,23 +897,36 @@ export function checkGitClean(request: CleanRequest, ctx: CommandContext, source
   const untracked = request.onlyIgnored && !view?.ignoreRulesChanged ? null : facts?.untracked;
   const tooLarge = untracked ? untrackedTooLarge(untracked, facts?.sizeOf, ctx) : null;
   if (tooLarge) return makeVerdict('deny', 'untracked-too-large', `${label} deletes ${tooLarge.name} (${tooLarge.size})${tooLarge.more}, ${tooLarge.why}`, source);
-  const own = untracked && ctx.isAgent ? guardFileCleaned(untracked, request, ctx) : null;
-  if (own && request.stashes) return guardFileStashed(own, label, source);
-  if (own) return makeVerdict('deny', 'guard-self', `${label} deletes ${own}, untracked, which configures guard or an agent's hooks (an agent could switch its own guard off this way); delete the files you mean with rm instead (guard snapshots first), or ask the person to commit or ignore ${own}`, source);
-  if (why === null) return makeVerdict('snapshot', 'git-clean', `${label} deletes untracked files`, source);
+  const own = untracked && ctx.isAgent ? guardFilesCleaned(untracked, request, ctx) : [];
+  if (own.length > 0 && request.stashes) return guardFileStashed(own[0] as string, label, source);
+  // Where the agent's post-tool hook puts guard's own files back right after the command (from
+  // the snapshot taken first), the clean goes ahead; elsewhere it would switch guard off.
+  const putsBack = ctx.putsBackOwnFiles === true && view?.resolved === true && !request.stashes;
+  if (own.length > 0 && !putsBack) return makeVerdict('deny', 'guard-self', `${label} deletes ${own[0]}, untracked, which configures guard or an agent's hooks (an agent could switch its own guard off this way); delete the files you mean with rm instead (guard snapshots first), or ask the person to commit or ignore ${own[0]}`, source);
+  const putBack = [...own];
+  if (why === null) {
+    view?.notePutBack(putBack);
+    return makeVerdict('snapshot', 'git-clean', `${label} deletes untracked files${putBackText(putBack)}`, source);
+  }
   if (!facts) return makeVerdict('deny', 'git-clean-ignored', `${label} ${why} deletes ignored files (.env, local config, caches), which snapshots do not hold`, source);
   const captured = reachedByClean(facts.ignored, request).filter((entry) => !entry.regenerable);
   for (const entry of captured) {
     for (const file of entry.files ?? []) {
       const name = text(file.path);
       const glob = protectedGlob(name, ctx);
+      // One of guard's own files, captured with the others: put back after the command where it can be.
+      if (glob && putsBack && ctx.repoRoot && guardFile(`${ctx.repoRoot}/${name}`, ctx)) {
+        putBack.push(name);
+        continue;
+      }
       if (glob) return makeVerdict('deny', 'protected-path', `${label} ${why} deletes ${name}, a protected path (matches "${glob}")`, source, guardFileKept(name, request, ctx));
     }
   }
   const unlisted = tooManyToCapture(captured, (dir) => `${label} ${why} deletes ${dir}`, source);
   if (unlisted) return unlisted;
   view?.addCapture(captured);
-  const names = captured.flatMap((entry) => (entry.files ?? []).map((f) => text(f.path)));
-  const keep = names.length > 0 ? `; guard captures the ignored ${listNames(names)} into the snapshot first` : '; the only ignored files it can reach are regenerable output';
-  return makeVerdict('snapshot', 'git-clean', `${label} ${why} deletes ${untracked === null ? 'ignored' : 'untracked and ignored'} files${keep}`, source);
+  view?.notePutBack(putBack);
+  const names = captured.flatMap((entry) => (entry.files ?? []).map((f) => text(f.path))).filter((name) => !putBack.includes(name));
+  const keep = names.length > 0 ? `; guard captures the ignored ${listNames(names)} into the snapshot first` : putBack.length > 0 ? '' : '; the only ignored files it can reach are regenerable output';
+  return makeVerdict('snapshot', 'git-clean', `${label} ${why} deletes ${untracked === null ? 'ignored' : 'untracked and ignored'} files${keep}${putBackText(putBack)}`, source);
 }

@@ -26,6 +26,13 @@ export interface CommandContext {
    * while git runs (a pull's fetch-time capture) are made here, before the command, where they can.
    */
   gitHooksOff?: boolean;
+  /**
+   * True when guard puts back its own files (agent hook settings, .guard.yaml) that a broad
+   * `git clean` deletes, right after the command, from the snapshot taken first (the agent's
+   * post-tool hook: AGENTS_WITH_POST_TOOL, actor.ts; restore/own-files.ts). Such a clean is then a
+   * snapshot (StateView.putBack lists the files) rather than a guard-self deny.
+   */
+  putsBackOwnFiles?: boolean;
   /** Protected branch-name globs (picomatch; `release/*`). */
   protectedBranches: string[];
   /** Protected path globs relative to the repository root (picomatch, dotfiles match). */

@@ -97,6 +97,8 @@ export async function classifyWithState(command: string, context: CommandContext
   if (verdict.verdict === 'snapshot' && resolved.modePaths.size > 0) verdict.modePaths = [...resolved.modePaths].sort();
   // The commits a removed or pruned worktree alone held, for the caller to keep after its snapshot.
   if (verdict.verdict === 'snapshot' && resolved.keepCommits.size > 0) verdict.keepCommits = [...resolved.keepCommits.values()];
+  // guard's own files a broad clean deletes, for the agent hook to put back after the command.
+  if (verdict.verdict === 'snapshot' && resolved.putBack.size > 0) verdict.putBack = [...resolved.putBack].sort();
   return { verdict, refChanges: second.refChanges };
 }
 

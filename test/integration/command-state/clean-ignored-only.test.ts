@@ -13,8 +13,14 @@ import { describe, expect, it } from 'vitest';
 import { agentVerdict } from '../../helpers/verdicts.js';
 import { PROJECT_ROOT, withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
 
-function agentCheck(t: TestRepo, command: string): { verdict: string; rule: string; reason: string } {
-  return JSON.parse(t.guard(['check-command', '--json', command], { env: { CLAUDECODE: '1' } }).stdout) as { verdict: string; rule: string; reason: string };
+/**
+ * check-command as an agent: Claude Code by default; `codex` for an agent without a post-tool
+ * hook, where a clean that deletes guard's own files is refused (Claude Code's puts them back
+ * after the command: clean-puts-back-guard-files.test.ts).
+ */
+function agentCheck(t: TestRepo, command: string, agent: 'claude' | 'codex' = 'claude'): { verdict: string; rule: string; reason: string } {
+  const env: Record<string, string> = agent === 'claude' ? { CLAUDECODE: '1' } : { CODEX_THREAD_ID: 't1' };
+  return JSON.parse(t.guard(['check-command', '--json', command], { env }).stdout) as { verdict: string; rule: string; reason: string };
 }
 
 function setup(t: TestRepo): void {
@@ -52,12 +58,16 @@ describe('git clean -X and guard files', () => {
   it('still denies -x, -X with an -e pattern, and -X after an ignore file changed in the line', async () => {
     await withTestRepo((t) => {
       setup(t);
-      expect(agentCheck(t, 'git clean -fdx')).toMatchObject({ verdict: 'deny', rule: 'guard-self' });
+      expect(agentCheck(t, 'git clean -fdx', 'codex')).toMatchObject({ verdict: 'deny', rule: 'guard-self' });
       // -e adds to the ignore rules: with -X git then deletes the untracked files it matches.
-      const withE = agentCheck(t, "git clean -fX -e '*.yaml'");
+      const withE = agentCheck(t, "git clean -fX -e '*.yaml'", 'codex');
       expect(withE).toMatchObject({ verdict: 'deny', rule: 'guard-self' });
       expect(withE.reason).toContain('.guard.yaml');
-      expect(agentCheck(t, 'echo .guard.yaml >> .gitignore && git clean -fX')).toMatchObject({ verdict: 'deny', rule: 'guard-self' });
+      expect(agentCheck(t, 'echo .guard.yaml >> .gitignore && git clean -fX', 'codex')).toMatchObject({ verdict: 'deny', rule: 'guard-self' });
+      // Claude Code's post-tool hook puts the policy back after the command: the same reach, a snapshot.
+      const claude = agentCheck(t, "git clean -fX -e '*.yaml'");
+      expect(claude).toMatchObject({ verdict: 'snapshot', rule: 'git-clean' });
+      expect(claude.reason).toContain('guard keeps its own file .guard.yaml');
       // The premise of the -e row, with real git: the pattern makes .guard.yaml ignored, and -X takes it.
       expect(t.git(['clean', '-n', '-X', '-e', '*.yaml'])).toContain('.guard.yaml');
     });
@@ -66,7 +76,8 @@ describe('git clean -X and guard files', () => {
   // Since `guard init` ignores .claude/settings.local.json (info/exclude), -X reaches it: found by
   // the sweep of 2026-12-05 on vite and express, where `git clean -fX` at the root went from a
   // snapshot to a protected-path deny. Without -d git keeps it (its directory is untracked), as it
-  // keeps the ignored prisma/dev.db; with -d it goes, and the deny names a clean that keeps it.
+  // keeps the ignored prisma/dev.db; with -d it goes, and the deny names a clean that keeps it
+// (for an agent without a post-tool hook; Claude Code's puts it back after the command).
   it('with the hook settings ignored as init leaves them: -fX keeps them (snapshot), -fdX is refused with an exclude pathspec that works', async () => {
     await withTestRepo((t) => {
       setup(t);
@@ -76,12 +87,15 @@ describe('git clean -X and guard files', () => {
       const plain = agentCheck(t, 'git clean -fX');
       expect(plain).toMatchObject({ verdict: 'snapshot', rule: 'git-clean' });
       expect(plain.reason).toContain('captures the ignored file debug.log into the snapshot first');
-      const withDirs = agentCheck(t, 'git clean -fdX') as { verdict: string; rule: string; reason: string; instead?: string };
+      const withDirs = agentCheck(t, 'git clean -fdX', 'codex') as { verdict: string; rule: string; reason: string; instead?: string };
       expect(withDirs).toMatchObject({ verdict: 'deny', rule: 'protected-path' });
+      // Where the agent's post-tool hook puts the file back (Claude Code): a snapshot that says so.
+      expect(agentCheck(t, 'git clean -fdX')).toMatchObject({ verdict: 'snapshot', rule: 'git-clean' });
+      expect(agentCheck(t, 'git clean -fdX').reason).toContain('puts it back right after the command');
       expect(withDirs.instead).toContain("git clean <same options> -- . ':!.claude/settings.local.json'");
       const kept = "git clean -fdX -- . ':!.claude/settings.local.json'";
-      expect(agentCheck(t, kept)).toMatchObject({ verdict: 'snapshot', rule: 'git-clean' });
-      expect(agentCheck(t, kept).reason).toContain('debug.log, prisma/dev.db');
+      expect(agentCheck(t, kept, 'codex')).toMatchObject({ verdict: 'snapshot', rule: 'git-clean' });
+      expect(agentCheck(t, kept, 'codex').reason).toContain('debug.log, prisma/dev.db');
       // The premises, with real git: without -d nothing in the untracked directories goes.
       expect(t.git(['clean', '-n', '-X'])).toBe('Would remove debug.log\n');
       expect(t.git(['clean', '-n', '-d', '-X'])).toContain('Would remove .claude/\n');

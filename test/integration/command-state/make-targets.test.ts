@@ -180,10 +180,11 @@ describe('make is judged by the recipes it runs', () => {
         ['make -f danger.mk -j $(echo push)', 'deny', 'opaque-command'],
         ['make -f danger.mk -j$JOBS', 'deny', 'opaque-command'],
       ];
-      // guard's own files: refused through make as typed (the hook settings, no longer tracked:
-      // ignored through info/exclude, as init leaves them, so `git clean -x` would delete them).
+      // guard's own files: judged through make as typed (the hook settings, no longer tracked:
+      // ignored through info/exclude, as init leaves them, so `git clean -x` deletes them, and
+      // Claude Code's post-tool hook puts them back: a snapshot, restore/own-files.ts).
       t.git(['rm', '-q', '--cached', '.claude/settings.local.json']);
-      cases.push(['make distclean', 'deny', 'protected-path'], ['git clean -xdf', 'deny', 'protected-path']);
+      cases.push(['make distclean', 'snapshot', 'git-clean'], ['git clean -xdf', 'snapshot', 'git-clean']);
       // Work that doubles at every level (each variable names the next twice; a value built from
       // itself line after line) ends in an answer: opaque past the budget, unknown past the length.
       const levels = Array.from({ length: 40 }, (_, k) => `V${k} = $(V${k + 1})$(V${k + 1})`);
@@ -192,6 +193,7 @@ describe('make is judged by the recipes it runs', () => {
       cases.push(['make -f bomb.mk', 'deny', 'opaque-command'], ['make -f grow.mk', 'ask', 'rm-unknown-target']);
       for (const [command, verdict, rule] of cases) expect(checkVerdict(t, command, { asAgent: true }), command).toMatchObject({ verdict, rule });
       expect(checkVerdict(t, 'make -f danger.mk oneshell', { asAgent: true }).reason).toContain('data.db');
+      expect(checkVerdict(t, 'make distclean', { asAgent: true }).reason).toContain('.claude/settings.local.json');
       expect(checkVerdict(t, 'make -f danger.mk computed').reason).toContain('$(shell ...)');
     });
   });

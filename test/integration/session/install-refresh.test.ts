@@ -198,11 +198,45 @@ describe('an upgrade of the same install, seen at the next agent session start',
         for (const key of Object.keys(traceEnv(trace))) if (saved[key] === undefined) delete process.env[key];
         else process.env[key] = saved[key];
       }
-      expect(result).toEqual({ launcher, hooks: ['pre-commit'], edited: [] });
+      expect(result).toEqual({ launcher, hooks: ['pre-commit'], edited: [], excluded: [] });
       // Nothing stale: nothing written, still no git process.
-      expect(await refreshInstall(repo, 'test')).toEqual({ launcher: null, hooks: [], edited: [] });
+      expect(await refreshInstall(repo, 'test')).toEqual({ launcher: null, hooks: [], edited: [], excluded: [] });
       expect(countGitProcesses(trace).total).toBe(0);
       expect(fs.readFileSync(launcher, 'utf8')).toBe(fresh);
       expect(fs.readFileSync(shim, 'utf8')).toBe(freshShim);
+    }));
+
+  it("a clone set up before init kept Claude Code's local settings out of git gets the exclude line at its next session start, once; a project that ignores the file itself is asked once", () =>
+    withTestRepo(async (t) => {
+      base(t);
+      expect(t.guard(['init', '-y', '--agents', 'claude']).code).toBe(0);
+      const exclude = path.join(t.dir, '.git', 'info', 'exclude');
+      const withLine = fs.readFileSync(exclude, 'utf8');
+      // As an older guard left it: no line, the file untracked.
+      const older = withLine.split('\n').filter((l) => !l.startsWith('# git-guard') && l !== '/.claude/settings.local.json').join('\n');
+      fs.writeFileSync(exclude, older);
+      expect(t.git(['status', '--porcelain'])).toContain('.claude/');
+      const said = sessionStartViaLauncher(t, 's1');
+      expect(said).toContain('kept .claude/settings.local.json out of git');
+      expect(fs.readFileSync(exclude, 'utf8')).toBe(withLine);
+      expect(t.git(['status', '--porcelain'])).not.toContain('.claude/');
+      expect((await refreshEvents(t)).at(-1)).toMatchObject({ excluded: ['.claude/settings.local.json'] });
+      t.guard(['watch', 'stop']);
+      // Where the project ignores it itself: nothing added, and after one question no git process.
+      fs.writeFileSync(exclude, older);
+      t.write('.gitignore', '.claude/settings.local.json\n');
+      const repo = await openRepo(t.dir);
+      expect((await refreshInstall(repo, 'test')).excluded).toEqual([]);
+      expect(fs.readFileSync(exclude, 'utf8')).toBe(older);
+      const trace = path.join(t.base, 'trace-exclude.json');
+      const saved = { ...process.env };
+      Object.assign(process.env, traceEnv(trace));
+      try {
+        expect((await refreshInstall(repo, 'test')).excluded).toEqual([]);
+      } finally {
+        for (const key of Object.keys(traceEnv(trace))) if (saved[key] === undefined) delete process.env[key];
+        else process.env[key] = saved[key];
+      }
+      expect(countGitProcesses(trace).total).toBe(0);
     }));
 });

@@ -1,0 +1,244 @@
+/**
+ * guard's own files put back after a broad `git clean`. This module owns
+ * `<commonDir>/guard/put-back.json` (the files due to come back, per worktree).
+ *
+ * `git clean -fdx` (and `-fdX`, `-fd` while they are untracked) deletes `.claude/settings.local.json`
+ * (ignored since `guard init`), an untracked `.guard.yaml`: the agent's hooks and guard's policy.
+ * An agent's clean was refused for that (guard-self), which made one of the commands agents run
+ * most refused in every repository with Claude Code's hooks. Where the agent's post-tool hook
+ * runs after every tool call (AGENTS_WITH_POST_TOOL, policy/actor.ts), the clean is a snapshot
+ * instead: the snapshot taken first holds those files (captured when ignored), the hook records
+ * them here with that snapshot, and they are put back, byte for byte with their permission bits,
+ * by the first of: the post-tool hook of that call, any later hook event of any agent in this
+ * repository (the sh fast path sends the event to Node while this file exists), `guard status`.
+ * Claude Code reads its hooks at the session start, so the rest of the session keeps them even
+ * before the put-back; the put-back is what the next session starts with.
+ *
+ * Only a file that is missing is written (through a hard link from a temp file, which fails
+ * rather than replace anything that appeared since); one that is there again is left as it is.
+ * Names are ASCII (GUARD_FILES_IN_REPO): recorded as text.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { guardCommonPath, type Repo } from '../git/repo.js';
+import { readCheckedOut, readObjects } from '../git/batch-objects.js';
+import { runGit, splitNulBytes } from '../git/run.js';
+import { gitPath } from '../git/path.js';
+import { checkoutPerms, recordedUmask } from '../snapshot/file-modes.js';
+import { readSnapshot } from '../snapshot/read.js';
+import type { Snapshot } from '../snapshot/format.js';
+import { appendEvent } from '../session/journal.js';
+
+const FILE = 'put-back.json';
+
+export interface PutBackEntry {
+  /** The worktree's git dir: the entry is this worktree's. */
+  gitDir: string;
+  root: string;
+  /** The snapshot taken before the command, which holds the files. */
+  snapshot: string;
+  /** Relative to the root (text). */
+  paths: string[];
+  /** The command that deletes them (for the journal and the message). */
+  command: string;
+  time: string;
+}
+
+export interface PutBackResult {
+  snapshot: string;
+  command: string;
+  /** Written back. */
+  putBack: string[];
+  /** There again already (left as they are). */
+  present: string[];
+  /** Could not be written, with why (the snapshot holds them: `guard rollback SNAPSHOT --paths F`). */
+  failed: Array<{ path: string; error: string }>;
+}
+
+export function putBackPath(repo: Repo): string {
+  return guardCommonPath(repo, FILE);
+}
+
+function readEntries(repo: Repo): PutBackEntry[] {
+  try {
+    const parsed: unknown = JSON.parse(fs.readFileSync(putBackPath(repo), 'utf8'));
+    return Array.isArray(parsed) ? (parsed as PutBackEntry[]).filter((e) => e && typeof e.gitDir === 'string' && typeof e.snapshot === 'string' && Array.isArray(e.paths)) : [];
+  } catch {
+    return [];
+  }
+}
+
+function writeEntries(repo: Repo, entries: PutBackEntry[]): void {
+  const file = putBackPath(repo);
+  if (entries.length === 0) {
+    fs.rmSync(file, { force: true });
+    return;
+  }
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const temp = `${file}.${process.pid}.tmp`;
+  fs.writeFileSync(temp, `${JSON.stringify(entries, null, 2)}\n`, { mode: 0o600 });
+  fs.renameSync(temp, file);
+}
+
+/** Whether this worktree has files due to be put back (a file read, no git process). */
+export function putBackDue(repo: Repo): boolean {
+  if (!fs.existsSync(putBackPath(repo))) return false;
+  return readEntries(repo).some((e) => e.gitDir === repo.gitDir);
+}
+
+/**
+ * The paths the snapshot does not hold (so cannot be put back): the agent hook refuses the
+ * command then, as it did before. One `ls-tree`.
+ */
+export async function notHeldBy(repo: Repo, snapshot: Snapshot, paths: readonly string[]): Promise<string[]> {
+  const entries = await treeEntries(repo, snapshot.tree, paths);
+  return paths.filter((p) => !entries.has(p));
+}
+
+/** Records the files for the put-back after the command (the snapshot holds them: notHeldBy). */
+export function notePutBack(repo: Repo, snapshot: string, paths: readonly string[], command: string): void {
+  const entries = readEntries(repo).filter((e) => !(e.gitDir === repo.gitDir && e.snapshot === snapshot));
+  entries.push({ gitDir: repo.gitDir, root: repo.root, snapshot, paths: [...paths], command: command.slice(0, 300), time: new Date().toISOString() });
+  writeEntries(repo, entries);
+}
+
+interface TreeEntry {
+  mode: string;
+  oid: string;
+}
+
+async function treeEntries(repo: Repo, tree: string, paths: readonly string[]): Promise<Map<string, TreeEntry>> {
+  const out = new Map<string, TreeEntry>();
+  if (paths.length === 0) return out;
+  const result = await runGit(['ls-tree', '-r', '-z', '--full-tree', tree, '--', ...paths.map((p) => `:(literal)${p}`)], { cwd: repo.root, okCodes: [128] });
+  if (result.code !== 0) return out;
+  const wanted = new Set(paths);
+  for (const record of splitNulBytes(result.stdout)) {
+    // "<mode> SP <type> SP <oid> TAB <path>"
+    const tab = record.indexOf('\t');
+    const [mode, type, oid] = record.slice(0, tab).split(' ');
+    const file = record.slice(tab + 1);
+    if (type === 'blob' && wanted.has(file)) out.set(file, { mode: mode!, oid: oid! });
+  }
+  return out;
+}
+
+/**
+ * Puts back this worktree's due files that are missing, and forgets the entries. Null when none
+ * are due. Journaled (`put-back`, by: the hook event or command that did it).
+ */
+export async function putBackOwnFiles(repo: Repo, by: string): Promise<PutBackResult[] | null> {
+  const all = readEntries(repo);
+  const mine = all.filter((e) => e.gitDir === repo.gitDir);
+  if (mine.length === 0) return null;
+  const results: PutBackResult[] = [];
+  for (const entry of mine) {
+    const result: PutBackResult = { snapshot: entry.snapshot, command: entry.command, putBack: [], present: [], failed: [] };
+    const missing = entry.paths.filter((p) => !exists(path.join(repo.root, p)));
+    result.present = entry.paths.filter((p) => !missing.includes(p));
+    if (missing.length > 0) {
+      try {
+        const snapshot = await readSnapshot(repo, entry.snapshot);
+        const contents = await contentsOf(repo, snapshot, missing);
+        for (const p of missing) {
+          const found = contents.get(p);
+          if (!found) {
+            result.failed.push({ path: p, error: `snapshot ${entry.snapshot.slice(0, 12)} does not hold it` });
+            continue;
+          }
+          try {
+            writeMissing(path.join(repo.root, p), found);
+            result.putBack.push(p);
+          } catch (error) {
+            if ((error as NodeJS.ErrnoException).code === 'EEXIST') result.present.push(p);
+            else result.failed.push({ path: p, error: (error as Error).message });
+          }
+        }
+      } catch (error) {
+        for (const p of missing) result.failed.push({ path: p, error: (error as Error).message });
+      }
+    }
+    results.push(result);
+    appendEvent(repo, { type: 'put-back', by, snapshot: entry.snapshot, command: entry.command, putBack: result.putBack, ...(result.present.length > 0 ? { present: result.present } : {}), ...(result.failed.length > 0 ? { failed: result.failed } : {}) });
+  }
+  // Re-read: another worktree's hook may have added its own entry meanwhile.
+  writeEntries(repo, readEntries(repo).filter((e) => !(e.gitDir === repo.gitDir && mine.some((m) => m.snapshot === e.snapshot))));
+  return results;
+}
+
+/** What the person is told ('' when nothing was due). */
+export function putBackMessage(results: PutBackResult[] | null): string {
+  if (!results) return '';
+  const lines: string[] = [];
+  for (const r of results) {
+    const id = r.snapshot.slice(0, 12);
+    if (r.putBack.length > 0) lines.push(`git-guard: put back ${r.putBack.join(', ')} (guard's policy or an agent's hook settings), which \`${r.command}\` deleted, from snapshot ${id}`);
+    for (const f of r.failed) lines.push(`git-guard: WARNING: could not put back ${f.path}, which \`${r.command}\` deleted (${f.error}); get it back with: guard rollback ${id} --paths ${f.path}`);
+  }
+  return lines.join('\n');
+}
+
+interface Content {
+  mode: string;
+  bytes: Buffer;
+  perms: number;
+}
+
+/**
+ * Each path's bytes as the snapshot holds them (its raw bytes where it kept them beside its tree,
+ * else git's checkout of the blob, as a rollback writes it), with its mode and permission bits
+ * (the snapshot's `modes` record, else git's checkout default under its umask).
+ */
+async function contentsOf(repo: Repo, snapshot: Snapshot, paths: string[]): Promise<Map<string, Content>> {
+  const [entries, raw] = await Promise.all([treeEntries(repo, snapshot.tree, paths), snapshot.rawFiles ? treeEntries(repo, snapshot.rawFiles.tree, paths) : Promise.resolve(new Map<string, TreeEntry>())]);
+  const out = new Map<string, Content>();
+  const umask = recordedUmask(snapshot) ?? process.umask();
+  const direct = [...entries].filter(([p, e]) => e.mode === '120000' || raw.has(p));
+  const checkedOut = [...entries].filter(([p, e]) => e.mode !== '120000' && !raw.has(p));
+  const objects = await readObjects(repo, direct.map(([p, e]) => (raw.get(p) ?? e).oid));
+  direct.forEach(([p, e], i) => {
+    const object = objects[i];
+    if (object) out.set(p, { mode: e.mode, bytes: object.content, perms: permsOf(snapshot, p, e.mode, umask) });
+  });
+  if (checkedOut.length > 0) {
+    const smudged = (await readCheckedOut(repo, checkedOut.map(([p, e]) => ({ oid: e.oid, path: gitPath(p) })))) ?? [];
+    const blobs = smudged.some((b) => !b) ? await readObjects(repo, checkedOut.map(([, e]) => e.oid)) : [];
+    checkedOut.forEach(([p, e], i) => {
+      const bytes = smudged[i] ?? blobs[i]?.content;
+      if (bytes) out.set(p, { mode: e.mode, bytes, perms: permsOf(snapshot, p, e.mode, umask) });
+    });
+  }
+  return out;
+}
+
+function permsOf(snapshot: Snapshot, p: string, mode: string, umask: number): number {
+  const recorded = snapshot.modes?.[p];
+  return recorded !== undefined ? Number.parseInt(recorded, 8) : checkoutPerms(mode === '100755', umask);
+}
+
+function exists(file: string): boolean {
+  try {
+    fs.lstatSync(file);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Writes a file that is not there: a temp file linked to its name (EEXIST if something appeared). */
+function writeMissing(file: string, content: Content): void {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  if (content.mode === '120000') {
+    fs.symlinkSync(content.bytes, file);
+    return;
+  }
+  const temp = `${path.dirname(file)}/.${path.basename(file)}.guard-put-back-${process.pid}`;
+  fs.rmSync(temp, { force: true });
+  try {
+    fs.writeFileSync(temp, content.bytes, { mode: content.perms });
+    fs.chmodSync(temp, content.perms);
+    fs.linkSync(temp, file);
+  } finally {
+    fs.rmSync(temp, { force: true });
+  }
+}
