@@ -59,12 +59,20 @@ export function putBackPath(repo: Repo): string {
   return guardCommonPath(repo, FILE);
 }
 
-function readEntries(repo: Repo): PutBackEntry[] {
+/** The entries; null when the file is there but not what notePutBack writes. */
+function readEntries(repo: Repo): PutBackEntry[] | null {
+  let text: string;
   try {
-    const parsed: unknown = JSON.parse(fs.readFileSync(putBackPath(repo), 'utf8'));
-    return Array.isArray(parsed) ? (parsed as PutBackEntry[]).filter((e) => e && typeof e.gitDir === 'string' && typeof e.snapshot === 'string' && Array.isArray(e.paths)) : [];
+    text = fs.readFileSync(putBackPath(repo), 'utf8');
   } catch {
     return [];
+  }
+  try {
+    const parsed: unknown = JSON.parse(text);
+    if (!Array.isArray(parsed)) return null;
+    return (parsed as PutBackEntry[]).filter((e) => e && typeof e.gitDir === 'string' && typeof e.snapshot === 'string' && Array.isArray(e.paths) && e.paths.every((p) => typeof p === 'string'));
+  } catch {
+    return null;
   }
 }
 
@@ -80,10 +88,17 @@ function writeEntries(repo: Repo, entries: PutBackEntry[]): void {
   fs.renameSync(temp, file);
 }
 
-/** Whether this worktree has files due to be put back (a file read, no git process). */
+/**
+ * Whether this worktree has files due to be put back (a file read, no git process). While the
+ * file exists every agent hook event goes to Node (the sh fast path steps aside), so what can
+ * never be put back is dropped here: an unreadable file, entries of a worktree that is gone.
+ */
 export function putBackDue(repo: Repo): boolean {
   if (!fs.existsSync(putBackPath(repo))) return false;
-  return readEntries(repo).some((e) => e.gitDir === repo.gitDir);
+  const entries = readEntries(repo);
+  const live = (entries ?? []).filter((e) => fs.existsSync(e.gitDir));
+  if (entries === null || live.length !== entries.length) writeEntries(repo, live);
+  return live.some((e) => e.gitDir === repo.gitDir);
 }
 
 /**
@@ -97,7 +112,7 @@ export async function notHeldBy(repo: Repo, snapshot: Snapshot, paths: readonly 
 
 /** Records the files for the put-back after the command (the snapshot holds them: notHeldBy). */
 export function notePutBack(repo: Repo, snapshot: string, paths: readonly string[], command: string): void {
-  const entries = readEntries(repo).filter((e) => !(e.gitDir === repo.gitDir && e.snapshot === snapshot));
+  const entries = (readEntries(repo) ?? []).filter((e) => !(e.gitDir === repo.gitDir && e.snapshot === snapshot));
   entries.push({ gitDir: repo.gitDir, root: repo.root, snapshot, paths: [...paths], command: command.slice(0, 300), time: new Date().toISOString() });
   writeEntries(repo, entries);
 }
@@ -128,8 +143,7 @@ async function treeEntries(repo: Repo, tree: string, paths: readonly string[]): 
  * are due. Journaled (`put-back`, by: the hook event or command that did it).
  */
 export async function putBackOwnFiles(repo: Repo, by: string): Promise<PutBackResult[] | null> {
-  const all = readEntries(repo);
-  const mine = all.filter((e) => e.gitDir === repo.gitDir);
+  const mine = (readEntries(repo) ?? []).filter((e) => e.gitDir === repo.gitDir);
   if (mine.length === 0) return null;
   const results: PutBackResult[] = [];
   for (const entry of mine) {
@@ -162,7 +176,7 @@ export async function putBackOwnFiles(repo: Repo, by: string): Promise<PutBackRe
     appendEvent(repo, { type: 'put-back', by, snapshot: entry.snapshot, command: entry.command, putBack: result.putBack, ...(result.present.length > 0 ? { present: result.present } : {}), ...(result.failed.length > 0 ? { failed: result.failed } : {}) });
   }
   // Re-read: another worktree's hook may have added its own entry meanwhile.
-  writeEntries(repo, readEntries(repo).filter((e) => !(e.gitDir === repo.gitDir && mine.some((m) => m.snapshot === e.snapshot))));
+  writeEntries(repo, (readEntries(repo) ?? []).filter((e) => !(e.gitDir === repo.gitDir && mine.some((m) => m.snapshot === e.snapshot))));
   return results;
 }
 

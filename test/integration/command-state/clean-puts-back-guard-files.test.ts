@@ -143,6 +143,19 @@ describe("git clean and guard's own files, put back after the command", () => {
     });
   });
 
+  it('a put-back file that cannot be read, or names a worktree that is gone, is dropped: the sh fast path answers again', async () => {
+    await withTestRepo((t) => {
+      setup(t);
+      for (const text of ['not json\n', JSON.stringify([{ gitDir: path.join(t.base, 'gone', '.git'), root: path.join(t.base, 'gone'), snapshot: 'a'.repeat(40), paths: [LOCAL], command: 'git clean -fdx', time: '2026-12-05T00:00:00Z' }])]) {
+        fs.writeFileSync(putBackFile(t), text);
+        // The sh fast path steps aside while the file is there; Node drops it.
+        installedHook(t, 'pre-tool', 'ls');
+        expect(fs.existsSync(putBackFile(t)), text).toBe(false);
+        expect(t.read(LOCAL)).toContain('hooks');
+      }
+    });
+  });
+
   it('an agent without a post-tool hook (Codex) is still refused the clean', async () => {
     await withTestRepo((t) => {
       setup(t);
