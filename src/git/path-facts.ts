@@ -813,7 +813,7 @@ function globSegments(pattern: string): RegExp[] | null {
  */
 function globEntryFilter(pattern: string): (entry: string) => boolean {
   const matchers = globSegments(pattern);
-  if (!matchers) return () => true;
+  if (!matchers) return globstarEntryFilter(pattern);
   return (entry) => {
     const isDir = entry.endsWith('/');
     // Escaped text, as the pattern is: a byte that is not UTF-8 matches only itself (or a wildcard).
@@ -822,6 +822,34 @@ function globEntryFilter(pattern: string): (entry: string) => boolean {
     for (let i = 0; i < depth; i++) if (!(matchers[i] as RegExp).test(names[i] as string)) return false;
     // The pattern matches the entry or a directory above it; or the entry is a directory on the way to what it matches.
     return names.length >= matchers.length || isDir;
+  };
+}
+
+/**
+ * globEntryFilter for a pattern with a `**` segment (`rm -rf **\/__pycache__`, `rm -f src/**\/*.pyc`):
+ * bash without globstar reads `**` as `*`, zsh and bash with globstar as any number of
+ * directories; the filter keeps what either reaches, so `**` matches zero or more names. It kept
+ * everything git listed, and git reports every ignored directory a `**` pathspec may reach into
+ * whole: `rm -rf **\/__pycache__` captured an ignored `data/` and `instance/app.db` (or was
+ * refused as too large to capture) where only regenerable caches match (sweep of 2026-12-05). A
+ * `**` inside a longer segment (`a**b`) is `*` in every shell. A segment fnmatch cannot read keeps all.
+ */
+function globstarEntryFilter(pattern: string): (entry: string) => boolean {
+  const segments = pattern.split('/').filter((segment) => segment !== '');
+  const parts = segments.map((segment) => (segment === '**' ? 'any' : fnmatchRegExp(segment, true)));
+  if (parts.some((part) => part === null)) return () => true;
+  return (entry) => {
+    const isDir = entry.endsWith('/');
+    const names = escapedOf(entry).replace(/\/$/, '').split('/');
+    // The pattern matches the entry or a directory above it, or the entry is a directory on the way.
+    const reach = (n: number, p: number): boolean => {
+      if (p === parts.length) return true;
+      if (n === names.length) return isDir;
+      const part = parts[p];
+      if (part === 'any') return reach(n, p + 1) || reach(n + 1, p);
+      return (part as RegExp).test(names[n] as string) && reach(n + 1, p + 1);
+    };
+    return reach(0, 0);
   };
 }
 

@@ -18,7 +18,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
-import { commitFiles, useDefaultPolicy, writeFiles } from '../../helpers/repo-steps.js';
+import { commitFiles, shellOk, useDefaultPolicy, writeFiles } from '../../helpers/repo-steps.js';
+import { installedClaudeHook, loggedEvents, rollbackOk } from '../../helpers/guard-steps.js';
+import { stateWithModes } from '../../helpers/state.js';
 import { checkVerdict } from '../../helpers/verdicts.js';
 import { countGitProcesses, traceEnv } from '../../helpers/git-trace.js';
 
@@ -30,6 +32,49 @@ function setup(t: TestRepo): void {
   // data/big.csv is ignored, not regenerable output: what a snapshot must capture before it is deleted.
   writeFiles(t, { 'node_modules/x/index.js': 'x\n', 'dist/app.js': 'built\n', 'data/big.csv': '1,2\n' });
 }
+
+describe('a `**` segment (zsh, bash with globstar: any depth)', () => {
+  // Sweep of 2026-12-05 on a flask clone: `rm -rf **/__pycache__` and `rm -f **/*.pyc` captured
+  // every ignored directory git said the pattern may reach into (data/, instance/app.db), or
+  // were refused as too large to capture, where only regenerable caches match.
+  function setupPython(t: TestRepo): void {
+    setup(t);
+    fs.appendFileSync(path.join(t.dir, '.git/info/exclude'), '__pycache__/\n*.db\n');
+    writeFiles(t, { 'src/__pycache__/app.cpython-312.pyc': 'pyc\n', 'src/deep/__pycache__/x.cpython-312.pyc': 'pyc\n', 'db/local.db': ['SQLite format 3\0rows\n', 0o600] });
+  }
+
+  it('captures only what the pattern reaches at any depth, and judges that as before', async () => {
+    await withTestRepo((t) => {
+      setupPython(t);
+      for (const command of ['rm -rf **/__pycache__', 'rm -f **/*.pyc', 'rm -rf src/**/__pycache__', 'rm -f **/*.tmp']) expect(check(t, command), command).toMatchObject({ verdict: 'allow', rule: 'no-risk' });
+      const db = check(t, 'rm -f **/*.db');
+      expect(db).toMatchObject({ verdict: 'snapshot', rule: 'rm-in-repo' });
+      expect(db.reason).toContain('db/local.db');
+      expect(db.reason).not.toContain('data/big.csv');
+      expect(check(t, 'rm -rf **/migrations')).toMatchObject({ verdict: 'deny', rule: 'protected-path' });
+      // `**/` also stands for no directory at all.
+      writeFiles(t, { 'top.db': 'rows\n' });
+      expect(check(t, 'rm -f **/top.db')).toMatchObject({ verdict: 'snapshot', rule: 'rm-in-repo' });
+      expect(check(t, 'rm -f **/top.db').reason).toContain('top.db');
+      expect(check(t, 'rm -rf data/**')).toMatchObject({ verdict: 'snapshot', rule: 'rm-in-repo' });
+      expect(check(t, 'rm -rf data/**').reason).toContain('data/big.csv');
+    });
+  });
+
+  it('through the installed hook: the database alone is captured, and the rollback gives it back', async () => {
+    await withTestRepo((t) => {
+      setupPython(t);
+      t.guard(['init', '--yes', '--agents', 'claude']);
+      const before = stateWithModes(t, ['db/local.db']);
+      expect(installedClaudeHook(t, 'rm -f **/*.db').decision).toBe('allow');
+      expect(loggedEvents<{ capturedIgnored?: string[] }>(t, 'allowed-after-snapshot')).toEqual([expect.objectContaining({ capturedIgnored: ['db/local.db'] })]);
+      shellOk(t, 'rm -f **/*.db');
+      expect(fs.existsSync(path.join(t.dir, 'db/local.db'))).toBe(false);
+      rollbackOk(t);
+      expect(stateWithModes(t, ['db/local.db'])).toEqual(before);
+    });
+  });
+});
 
 describe('deleting through a glob', () => {
   it('does not capture ignored directories the glob does not reach', async () => {
