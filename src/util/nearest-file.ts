@@ -83,6 +83,20 @@ function segmentRegExp(segment: string): RegExp | null {
 
 interface Walk {
   read: number;
+  /** Absolute directories the selection lies at or under (DirQuery.within); absent: anywhere. */
+  within?: string[];
+}
+
+/** `dir` is `base` or lies under it (absolute paths). */
+function under(dir: string, base: string): boolean {
+  return dir === base || base === '/' || dir.startsWith(`${base}/`);
+}
+
+
+/** Whether `dir` can hold or be a selected directory: it lies at or under a `within` directory, or above one. */
+function reaches(dir: string, walk: Walk): boolean {
+  if (!walk.within) return true;
+  return walk.within.some((base) => under(dir, base) || under(base, dir));
 }
 
 function subdirs(dir: string, walk: Walk): string[] | null {
@@ -97,7 +111,8 @@ function subdirs(dir: string, walk: Walk): string[] | null {
   for (const entry of entries) {
     const name = escapedText(entry.name);
     if (!entry.isDirectory() || name === 'node_modules' || name === '.git') continue;
-    out.push(path.posix.join(dir, name));
+    const child = path.posix.join(dir, name);
+    if (reaches(child, walk)) out.push(child);
   }
   return out;
 }
@@ -121,12 +136,13 @@ function globDirs(root: string, glob: string, walk: Walk): string[] | null {
         }
       }
     } else if (segment === '..') {
-      for (const dir of current) next.add(path.posix.dirname(dir));
+      for (const dir of current) if (reaches(path.posix.dirname(dir), walk)) next.add(path.posix.dirname(dir));
     } else {
       const regexp = segmentRegExp(segment);
       for (const dir of current) {
         if (regexp === null) {
           const child = path.posix.join(dir, segment);
+          if (!reaches(child, walk)) continue;
           try {
             if (fs.statSync(escapedBytes(child)).isDirectory()) next.add(child);
           } catch {
@@ -147,11 +163,13 @@ function globDirs(root: string, glob: string, walk: Walk): string[] | null {
 
 /**
  * The package directories of a workspace (DirQuery): every directory a glob selects that holds a
- * package.json, less those a `!glob` selects; node_modules and .git are never entered. File
+ * package.json, less those a `!glob` selects; node_modules and .git are never entered. With
+ * `within`, only those at or under one of its directories, and no directory that can hold none of
+ * them is read (vite's `pnpm -r --filter './packages/*'` reads packages/, not playground/**). File
  * system only, no git; null past WORKSPACE_DIRS_READ directories read or WORKSPACE_PACKAGES found.
  */
-export function listWorkspaceDirs(query: { root: string; globs: string[] }): string[] | null {
-  const walk: Walk = { read: 0 };
+export function listWorkspaceDirs(query: { root: string; globs: string[]; within?: string[] }): string[] | null {
+  const walk: Walk = { read: 0, ...(query.within ? { within: query.within } : {}) };
   const selected = new Set<string>();
   const excluded = new Set<string>();
   for (const glob of query.globs) {
@@ -162,7 +180,7 @@ export function listWorkspaceDirs(query: { root: string; globs: string[] }): str
   }
   const out: string[] = [];
   for (const dir of selected) {
-    if (excluded.has(dir)) continue;
+    if (excluded.has(dir) || (walk.within && !walk.within.some((base) => under(dir, base)))) continue;
     try {
       if (!fs.statSync(escapedBytes(path.posix.join(dir, 'package.json'))).isFile()) continue;
     } catch {

@@ -225,8 +225,10 @@ export function workspaceYamlGlobs(text: string): string[] | null {
  * package.json with `workspaces` (npm, yarn, bun), both where both are; its packages the
  * directories its globs select that hold a package.json (src/util/nearest-file.ts: bounded, no
  * git). Not a workspace: the package itself. A root or list guard cannot read: unknown (reported).
+ * `within` (pnpmFilterDirs): only the packages at or under those directories (the root and the
+ * package itself too only there).
  */
-function workspaceMembers(rt: Runtime, inv: Invocation, start: Package, who: string): Package[] | 'unknown' | undefined {
+function workspaceMembers(rt: Runtime, inv: Invocation, start: Package, who: string, within?: string[]): Package[] | 'unknown' | undefined {
   const view = rt.ctx.view;
   if (!view) return undefined;
   const yaml = view.file({ dir: start.dir, name: 'pnpm-workspace.yaml', up: true });
@@ -254,16 +256,18 @@ function workspaceMembers(rt: Runtime, inv: Invocation, start: Package, who: str
   }
   if (root !== undefined && root !== 'none' && root.workspaces !== null) roots.push({ dir: root.dir, globs: root.workspaces });
   if (roots.length === 0) return [start];
-  const members = new Map<string, Package>([[start.dir, start]]);
+  const selected = (dir: string): boolean => !within || within.some((base) => dir === base || base === '/' || dir.startsWith(`${base}/`));
+  const members = new Map<string, Package>(selected(start.dir) ? [[start.dir, start]] : []);
   for (const { dir, globs } of roots) {
-    for (const member of [dir, ...(view.packageDirs({ root: dir, globs }) ?? [])]) {
-      if (members.has(member)) continue;
+    const query = within ? { root: dir, globs, within } : { root: dir, globs };
+    for (const member of [dir, ...(view.packageDirs(query) ?? [])]) {
+      if (members.has(member) || !selected(member)) continue;
       const pkg = packageAt(rt, member, false, inv, who);
       if (pkg === 'unknown') return 'unknown';
       if (pkg === undefined) pending = true;
       else if (pkg !== 'none') members.set(member, pkg);
     }
-    const dirs = view.packageDirs({ root: dir, globs });
+    const dirs = view.packageDirs(query);
     if (dirs === undefined) pending = true;
     else if (dirs === null) {
       reportOpaque(rt, `${who} runs scripts across a workspace larger than guard lists (${dir})`, inv.source);
@@ -279,7 +283,7 @@ function workspaceMembers(rt: Runtime, inv: Invocation, start: Package, who: str
  */
 function workspaceRun(rt: Runtime, inv: Invocation, manager: string, options: Options, start: Package, name: string, args: Field[], binary: boolean): void {
   const label = `${manager} ${name} (workspace)`;
-  const members = workspaceMembers(rt, inv, start, label);
+  const members = workspaceMembers(rt, inv, start, label, manager === 'pnpm' ? (pnpmFilterDirs(inv, options) ?? undefined) : undefined);
   if (members === undefined || members === 'unknown') return;
   let found = false;
   for (const member of members) {
@@ -288,6 +292,42 @@ function workspaceRun(rt: Runtime, inv: Invocation, manager: string, options: Op
     runScript(rt, inv, member, name, args, label, !options.ignoreScripts);
   }
   if (!found && binary) rt.exec(sub(inv, [knownField(name), ...args], { cwd: options.cwd }));
+}
+
+/**
+ * The directories pnpm's `--filter`s can select packages in, where every filter that selects is
+ * a location (`./packages/*`, `../x`, `.`, `{packages/**}`, `name{dir}`): pnpm selects only
+ * projects whose directory is at or under the filter's directory (matched exactly or as a glob,
+ * @pnpm/filter-workspace-packages), so the part before the first segment with a glob character
+ * bounds them. Exclusions (`!F`) only narrow what the others select and are left out. Null (the
+ * whole workspace) without filters, with `-w`, or with a filter that selects by name, by what
+ * changed (`[ref]`), by dependencies or dependents (`...`), or that guard cannot see. The
+ * directories are taken against both the shell's directory and `-C`'s, where they differ.
+ */
+function pnpmFilterDirs(inv: Invocation, options: Options): string[] | null {
+  if (options.filters.length === 0 || options.rootSelected || inv.cwd === null || options.cwd === null) return null;
+  const bases = new Set<string>();
+  let includes = 0;
+  for (const filter of options.filters) {
+    if (filter === null) return null;
+    if (filter.startsWith('!')) continue;
+    includes++;
+    if (filter.startsWith('...') || filter.endsWith('...')) return null;
+    let dir: string;
+    if (/^\.\.?(?:$|\/)/.test(filter)) dir = filter;
+    else {
+      const parts = /^([^.][^{}[\]]*)?(\{[^}]+\})?(\[[^\]]+\])?$/.exec(filter);
+      if (!parts || parts[3] !== undefined || parts[2] === undefined) return null;
+      dir = parts[2].slice(1, -1);
+    }
+    const fixed: string[] = [];
+    for (const segment of dir.split('/')) {
+      if (/[*?[\]{}()!+@\\]/.test(segment)) break;
+      fixed.push(segment);
+    }
+    for (const prefix of new Set([inv.cwd, options.cwd])) bases.add(path.posix.join(prefix, ...fixed).replace(/(.)\/$/, '$1'));
+  }
+  return includes === 0 ? null : [...bases].sort();
 }
 
 /** Install lifecycles: of the package, and where it is a workspace's root, of every package of it (the managers run them all). */
@@ -378,10 +418,14 @@ interface Options {
   workspaces: string[] | null;
   /** An option guard cannot see (its word unknown). */
   unseen: boolean;
+  /** pnpm's `--filter`/`-F`/`--filter-prod` values, as given (null: a value guard cannot see). */
+  filters: Array<string | null>;
+  /** pnpm's `-w`/`--workspace-root`. */
+  rootSelected: boolean;
 }
 
 function newOptions(inv: Invocation): Options {
-  return { cwd: inv.cwd, exact: false, ignoreScripts: false, workspaces: null, unseen: false };
+  return { cwd: inv.cwd, exact: false, ignoreScripts: false, workspaces: null, unseen: false, filters: [], rootSelected: false };
 }
 
 /** Applies one option word (and its value, where it takes one); returns how many words it used. */
@@ -402,6 +446,8 @@ function applyOption(manager: string, args: Field[], i: number, options: Options
     (manager === 'pnpm' && ['r', 'recursive', 'F', 'filter', 'filter-prod', 'w', 'workspace-root'].includes(option.name)) ||
     (manager === 'bun' && ['filter', 'F', 'workspaces'].includes(option.name));
   if (selects) options.workspaces = [...(options.workspaces ?? []), value ?? option.name];
+  if (manager === 'pnpm' && ['F', 'filter', 'filter-prod'].includes(option.name)) options.filters = [...options.filters, value];
+  if (manager === 'pnpm' && ['w', 'workspace-root'].includes(option.name)) options.rootSelected = true;
   return used;
 }
 

@@ -568,13 +568,18 @@ export interface DirQuery {
   /** Absolute (escaped text). */
   root: string;
   globs: string[];
+  /**
+   * Absolute directories (escaped text) the caller wants packages at or under only (a pnpm path
+   * filter's directory: `--filter './packages/*'` selects nothing outside packages/); absent: all.
+   */
+  within?: string[];
 }
 
 /** Absolute directories (escaped text), sorted; null where guard cannot say (over the walk's bounds). */
 export type DirLister = (query: DirQuery) => string[] | null;
 
 export function dirQueryKey(query: DirQuery): string {
-  return JSON.stringify([query.root, query.globs]);
+  return JSON.stringify(query.within ? [query.root, query.globs, query.within] : [query.root, query.globs]);
 }
 
 export function fileQueryKey(query: FileQuery): string {

@@ -188,6 +188,18 @@ describe('a package script is judged as its own command, in its package', () => 
         // A filter guard does not resolve selects every package: b's build is among them.
         ['pnpm --filter a build', 'snapshot', 'git-clean'],
         ['pnpm -F ...a build', 'snapshot', 'git-clean'],
+        // A filter by location selects only packages at or under its directory (pnpm matches the
+        // directory exactly or as a glob): b's build is outside './packages/a' and './apps/*'.
+        ['pnpm --filter ./packages/a build', 'allow', 'no-risk'],
+        ["pnpm -r --filter='./apps/*' build", 'allow', 'no-risk'],
+        ['pnpm --filter {packages/a} build', 'allow', 'no-risk'],
+        ["pnpm --filter './packages/*' build", 'snapshot', 'git-clean'],
+        ['pnpm -F ./apps/web reset', 'snapshot', 'git-reset-hard'],
+        // Unless another filter selects by name, by dependencies, or only excludes; or -w picks the root.
+        ['pnpm --filter ./packages/a --filter b build', 'snapshot', 'git-clean'],
+        ['pnpm --filter ./packages/a... build', 'snapshot', 'git-clean'],
+        ['pnpm --filter !./apps/** build', 'snapshot', 'git-clean'],
+        ['pnpm -w --filter ./packages/a build', 'snapshot', 'git-clean'],
         ['pnpm --filter web reset', 'snapshot', 'git-reset-hard'],
         ['npm run build -w packages/a', 'snapshot', 'git-clean'],
         ['npm run build --workspaces', 'snapshot', 'git-clean'],
@@ -219,6 +231,9 @@ describe('a package script is judged as its own command, in its package', () => 
       // From inside a package: the workspace's root is found above it.
       expect(checkVerdict(t, 'pnpm -r build', { asAgent: true, cwd: path.join(t.dir, 'packages/a') })).toMatchObject({ verdict: 'snapshot', rule: 'git-clean' });
       expect(checkVerdict(t, 'pnpm build', { asAgent: true, cwd: path.join(t.dir, 'packages/a') })).toMatchObject({ verdict: 'allow', rule: 'no-risk' });
+      // A location filter is relative to where pnpm runs.
+      expect(checkVerdict(t, 'pnpm --filter . build', { asAgent: true, cwd: path.join(t.dir, 'packages/a') })).toMatchObject({ verdict: 'allow', rule: 'no-risk' });
+      expect(checkVerdict(t, 'pnpm --filter ../b build', { asAgent: true, cwd: path.join(t.dir, 'packages/a') })).toMatchObject({ verdict: 'snapshot', rule: 'git-clean' });
       // A workspace file guard cannot read: refused for an agent, as a command it cannot see.
       fs.writeFileSync(path.join(t.dir, 'pnpm-workspace.yaml'), 'packages: *anchor\n');
       expect(checkVerdict(t, 'pnpm -r build', { asAgent: true })).toMatchObject({ verdict: 'deny', rule: 'opaque-command' });
