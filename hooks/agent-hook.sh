@@ -22,7 +22,9 @@
 #     redirects only to /dev/null or a descriptor, and holds no risky word once quotes are removed;
 #  4. no word names a file the full check reads as a shell script (`./reset`, `bin/setup`,
 #     `. env/setup`: guard_no_script; a binary or another interpreter's script stays here).
-# Anything else, or any doubt, goes to Node with the payload unchanged.
+# Anything else, or any doubt, goes to Node with the payload unchanged, unless Node kept its allow
+# of this very call (guard_kept_allow: an allow decided by the command's text and the files it
+# read, such as `npm test` by package.json, none of which changed since; src/agents/answer-cache.ts).
 #
 # Allow is answered exactly as each agent's formatVerdict answers it (src/agents/<agent>).
 # If Node or the package cannot be found, a pre-tool event is denied in the agent's protocol
@@ -441,6 +443,7 @@ guard_no_script() {
 
 # guard_fast_allow: the whole fast path for this payload.
 guard_fast_allow() {
+  guard_single=
   [ "$guard_event" = pre-tool ] || return 1
   guard_p=$guard_payload
   [ "${#guard_p}" -le 65536 ] || return 1
@@ -495,6 +498,11 @@ guard_fast_allow() {
     fi
   done
   [ "$guard_have" = 1 ] || return 1
+  # The payload is read exactly and its tool is the shell: with one command, guard_kept_allow may answer it.
+  case $guard_commands in
+    *"$guard_nl"?*) ;;
+    *) guard_single=${guard_commands%"$guard_nl"} ;;
+  esac
   while [ -n "$guard_commands" ]; do
     guard_one=${guard_commands%%"$guard_nl"*}
     guard_commands=${guard_commands#*"$guard_nl"}
@@ -502,6 +510,95 @@ guard_fast_allow() {
     guard_no_script "$guard_one" || return 1
   done
   return 0
+}
+
+# guard_kept_allow: the one command of this pre-tool payload (guard_single, set by guard_fast_allow
+# once the payload is read exactly and its tool is the shell) is one Node allowed and kept in
+# <commonDir>/guard/answers/ (src/agents/answer-cache.ts: an allow decided by the command's text
+# and the files it read, such as `npm test` by package.json), for the same agent, cwd, HOME and
+# temp directory, and what it depends on holds: no `c` path's status changed after the time the
+# entry's mtime holds (one find: -cnewer), no `a` path exists, every `e` path does. Claude Code and
+# Codex only (their cwd is the payload's "cwd"), from the launcher only (the answers are in its
+# directory). Builtins but for that find (and a cat where the paths are many).
+guard_kept_allow() {
+  case $guard_agent in
+    claude | codex) ;;
+    *) return 1 ;;
+  esac
+  [ -n "$guard_single" ] || return 1
+  [ -z "${GIT_DIR-}${GIT_WORK_TREE-}${GIT_INDEX_FILE-}${GIT_COMMON_DIR-}${GIT_OBJECT_DIRECTORY-}${GIT_ALTERNATE_OBJECT_DIRECTORIES-}${GIT_QUARANTINE_PATH-}${GIT_CEILING_DIRECTORIES-}${GIT_DISCOVERY_ACROSS_FILESYSTEM-}" ] || return 1
+  [ -n "${HOME-}" ] || return 1
+  guard_one_value cwd "$guard_p" || return 1
+  guard_k_cwd=$guard_val
+  case $guard_k_cwd in
+    /*) ;;
+    *) return 1 ;;
+  esac
+  guard_k_tmp=${TMPDIR:-${TMP:-${TEMP-}}}
+  case $0 in
+    */agent-hook.sh) ;;
+    *) return 1 ;;
+  esac
+  for guard_k_file in "${0%/*}/answers/${#guard_single}-"*; do
+    [ -f "$guard_k_file" ] || continue
+    guard_k_count=
+    guard_k_lines=
+    {
+      IFS= read -r guard_k_line && [ "$guard_k_line" = 'git-guard answer 1' ] &&
+        IFS= read -r guard_k_line && [ "$guard_k_line" = "=$guard_agent" ] &&
+        IFS= read -r guard_k_line && [ "$guard_k_line" = "=$guard_single" ] &&
+        IFS= read -r guard_k_line && [ "$guard_k_line" = "=$guard_k_cwd" ] &&
+        IFS= read -r guard_k_line && [ "$guard_k_line" = "=$HOME" ] &&
+        IFS= read -r guard_k_line && [ "$guard_k_line" = "=$guard_k_tmp" ] &&
+        IFS= read -r guard_k_line && guard_k_count=${guard_k_line#=} &&
+        case $guard_k_count in
+          '' | *[!0-9]*) false ;;
+          *)
+            # A few lines are read here; many cost less through one cat than read's byte-by-byte reads.
+            if [ "$guard_k_count" -le 32 ]; then
+              while IFS= read -r guard_k_line; do
+                guard_k_lines=$guard_k_lines$guard_k_line$guard_nl
+              done
+            fi
+            ;;
+        esac
+    } <"$guard_k_file" || continue
+    if [ "$guard_k_count" -gt 32 ]; then
+      guard_k_lines=$(cat "$guard_k_file") || return 1
+      for guard_k_n in 1 2 3 4 5 6 7; do
+        case $guard_k_lines in
+          *"$guard_nl"*) guard_k_lines=${guard_k_lines#*"$guard_nl"} ;;
+          *) return 1 ;;
+        esac
+      done
+      guard_k_lines=$guard_k_lines$guard_nl
+    fi
+    guard_k_n=0
+    guard_k_find=
+    while [ -n "$guard_k_lines" ]; do
+      guard_k_line=${guard_k_lines%%"$guard_nl"*}
+      guard_k_lines=${guard_k_lines#*"$guard_nl"}
+      guard_k_n=$((guard_k_n + 1))
+      case $guard_k_line in
+        c/*) guard_k_find=$guard_k_find${guard_k_line#c}$guard_nl ;;
+        a/*) [ ! -e "${guard_k_line#a}" ] || return 1 ;;
+        e/*) [ -e "${guard_k_line#e}" ] || return 1 ;;
+        *) return 1 ;;
+      esac
+    done
+    [ "$guard_k_n" = "$guard_k_count" ] && [ -n "$guard_k_find" ] || return 1
+    set -f
+    IFS=$guard_nl
+    # shellcheck disable=SC2086
+    set -- $guard_k_find
+    unset IFS
+    set +f
+    # No path's status changed after the entry's time (ctime: content, rename, chmod, an mtime set
+    # back): find runs false, and fails, for any that did; it fails too for a path gone or unreadable.
+    find "$@" -prune -cnewer "$guard_k_file" -exec false {} + >/dev/null 2>&1 || return 1
+    return 0
+  done
+  return 1
 }
 
 # What each agent's formatVerdict prints for "allow" on a pre-tool event.
@@ -720,6 +817,12 @@ else
     */*) guard_pkg=${0%/*}/.. ;;
     *) guard_pkg=.. ;;
   esac
+fi
+
+# pre-tool: an allow Node kept for this very call, none of whose files changed since (guard_kept_allow).
+if [ -z "$guard_put_back_due" ] && [ -n "$guard_pkg_installed" ] && [ "$guard_event" = pre-tool ] && guard_kept_allow; then
+  guard_print_allow
+  exit 0
 fi
 
 # post-tool: record the step without Node when the watcher can close it (prints nothing: an

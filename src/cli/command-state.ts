@@ -6,7 +6,7 @@
  * src/githooks/planned-refs.ts).
  */
 import { expandShellGlob } from '../util/shell-glob.js';
-import { listWorkspaceDirs, readNearestFile } from '../util/nearest-file.js';
+import { listWorkspaceDirs, newReadTrace, readNearestFile, type ReadTrace } from '../util/nearest-file.js';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -61,13 +61,13 @@ export function tempDirs(): string[] {
   return [...dirs];
 }
 
-function classifyInRepository(command: string, context: CommandContext, repo: Repo | null, settings: CommandSettings): Promise<StateClassification> {
+function classifyInRepository(command: string, context: CommandContext, repo: Repo | null, settings: CommandSettings, seen: ReadTrace): Promise<StateClassification> {
   const full: CommandContext = { ...context, regenerable: settings.regenerable, maxFileSize: settings.maxFileSize, ...(settings.tempIsScratch ? { scratchDirs: tempDirs() } : {}) };
   return classifyWithState(command, full, {
     reader: (queries) => readPathFacts(repo, queries, { regenerable: settings.regenerable }),
     expandLoopGlob: expandShellGlob,
-    readFile: readNearestFile,
-    listDirs: listWorkspaceDirs,
+    readFile: (query) => readNearestFile(query, seen),
+    listDirs: (query) => listWorkspaceDirs(query, seen),
     limits: { maxBytes: settings.maxIgnoredCapture, maxFiles: DEFAULT_CAPTURE_LIMITS.maxFiles },
   });
 }
@@ -107,10 +107,20 @@ function contextOf(input: Evaluation): CommandContext {
   };
 }
 
-export async function evaluateCommand(command: string, input: Evaluation): Promise<StateVerdict> {
+/**
+ * An allow decided by the command's text, the policy and the files read for it alone (a package
+ * script's package.json, a workspace's listing: StateClassification.textAndFiles), with what
+ * those reads depend on (ReadTrace): the agent hook may keep it while that holds
+ * (src/agents/answer-cache.ts).
+ */
+export type Evaluated = StateVerdict & { readFiles?: ReadTrace };
+
+export async function evaluateCommand(command: string, input: Evaluation): Promise<Evaluated> {
   const { repo, policy, actor } = input;
-  const classified = await classifyInRepository(command, contextOf(input), repo, commandSettings(policy));
+  const seen = newReadTrace();
+  const classified = await classifyInRepository(command, contextOf(input), repo, commandSettings(policy), seen);
   const verdict = classified.verdict;
+  if (verdict.verdict === 'allow' && classified.textAndFiles && classified.refChanges.length === 0) return { ...verdict, readFiles: seen };
   if (verdict.verdict === 'deny' || classified.refChanges.length === 0 || !repo || !('policyFormat' in policy)) return verdict;
   // What the git hooks would refuse part-way (or, with hooks off, not at all) is refused whole.
   const keep: string[] = [];

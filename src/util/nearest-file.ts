@@ -37,12 +37,30 @@ function readOne(abs: string): { text: string } | 'missing' | null {
   }
 }
 
-export function readNearestFile(query: FileQuery): FoundFile {
+/**
+ * What an answer of readNearestFile or listWorkspaceDirs depends on (escaped text): `paths` whose
+ * status must not change (a file read, a directory whose entries were listed), and `absent`
+ * paths that must not come to exist (the file looked for where there was none: one there would
+ * be found instead). The agent hook's answer cache (src/agents/answer-cache.ts) keeps an answer
+ * only while both hold.
+ */
+export interface ReadTrace {
+  paths: Set<string>;
+  absent: Set<string>;
+}
+
+export function newReadTrace(): ReadTrace {
+  return { paths: new Set(), absent: new Set() };
+}
+
+/** `seen`, where given, gets what the answer depends on (ReadTrace). */
+export function readNearestFile(query: FileQuery, seen?: ReadTrace): FoundFile {
   let dir = path.posix.resolve(query.dir);
   for (;;) {
     const abs = path.posix.join(dir, query.name);
     const found = readOne(abs);
     if (found === null) return null;
+    (found === 'missing' ? seen?.absent : seen?.paths)?.add(abs);
     if (found !== 'missing') return { path: abs, text: found.text };
     const parent = path.posix.dirname(dir);
     if (!query.up || parent === dir) return 'missing';
@@ -83,6 +101,8 @@ function segmentRegExp(segment: string): RegExp | null {
 
 interface Walk {
   read: number;
+  /** What the answer depends on (listWorkspaceDirs' `seen`). */
+  seen?: ReadTrace;
   /** Absolute directories the selection lies at or under (DirQuery.within); absent: anywhere. */
   within?: string[];
 }
@@ -101,6 +121,7 @@ function reaches(dir: string, walk: Walk): boolean {
 
 function subdirs(dir: string, walk: Walk): string[] | null {
   if (++walk.read > WORKSPACE_DIRS_READ) return null;
+  walk.seen?.paths.add(dir);
   let entries: fs.Dirent<Buffer>[];
   try {
     entries = fs.readdirSync(escapedBytes(dir), { withFileTypes: true, encoding: 'buffer' });
@@ -143,6 +164,7 @@ function globDirs(root: string, glob: string, walk: Walk): string[] | null {
         if (regexp === null) {
           const child = path.posix.join(dir, segment);
           if (!reaches(child, walk)) continue;
+          walk.seen?.paths.add(dir);
           try {
             if (fs.statSync(escapedBytes(child)).isDirectory()) next.add(child);
           } catch {
@@ -167,9 +189,11 @@ function globDirs(root: string, glob: string, walk: Walk): string[] | null {
  * `within`, only those at or under one of its directories, and no directory that can hold none of
  * them is read (vite's `pnpm -r --filter './packages/*'` reads packages/, not playground/**). File
  * system only, no git; null past WORKSPACE_DIRS_READ directories read or WORKSPACE_PACKAGES found.
+ * `seen` gets what the answer depends on (ReadTrace): the directories it listed, each package.json
+ * found and each one looked for where there was none.
  */
-export function listWorkspaceDirs(query: { root: string; globs: string[]; within?: string[] }): string[] | null {
-  const walk: Walk = { read: 0, ...(query.within ? { within: query.within } : {}) };
+export function listWorkspaceDirs(query: { root: string; globs: string[]; within?: string[] }, seen?: ReadTrace): string[] | null {
+  const walk: Walk = { read: 0, ...(seen ? { seen } : {}), ...(query.within ? { within: query.within } : {}) };
   const selected = new Set<string>();
   const excluded = new Set<string>();
   for (const glob of query.globs) {
@@ -181,9 +205,13 @@ export function listWorkspaceDirs(query: { root: string; globs: string[]; within
   const out: string[] = [];
   for (const dir of selected) {
     if (excluded.has(dir) || (walk.within && !walk.within.some((base) => under(dir, base)))) continue;
+    const file = path.posix.join(dir, 'package.json');
     try {
-      if (!fs.statSync(escapedBytes(path.posix.join(dir, 'package.json'))).isFile()) continue;
+      const isFile = fs.statSync(escapedBytes(file)).isFile();
+      seen?.paths.add(file);
+      if (!isFile) continue;
     } catch {
+      seen?.absent.add(file);
       continue;
     }
     out.push(dir);

@@ -53,6 +53,12 @@ export type TestFault =
   | 'GUARD_TEST_SNAPSHOT_HOLD'
   | 'GUARD_TEST_STAT_SECONDS'
   /**
+   * Milliseconds: the agent hook's answer cache (agents/answer-cache.ts) takes its clock as that
+   * far ahead, as a file system whose change times lag the clock (whole seconds; two on FAT) looks
+   * to it: an allow judged from a file changed that recently must not be kept.
+   */
+  | 'GUARD_TEST_ANSWER_CLOCK_AHEAD_MS'
+  /**
    * Set: the full walk signs a file's ctime as its mtime (snapshot/capture-worktree.ts). No one can
    * set a ctime, so a test cannot otherwise give an edit the lstat data of an edit made in the
    * clock tick of the previous look (which only a fast machine manages to do for real): with this

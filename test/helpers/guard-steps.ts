@@ -4,6 +4,7 @@
  * type, and any other command that must exit 0.
  */
 import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
 import { expect } from 'vitest';
 import { hookCommandFor } from '../../src/agents/launcher.js';
 import path from 'node:path';
@@ -62,9 +63,9 @@ export function loggedEvents<T = Record<string, unknown>>(t: TestRepo, type: str
  * The agent's pre-tool hook as Claude Code runs it: the command `guard init` wrote, through
  * `sh -c` (launcher, sh fast path, Node), for a Bash tool call of `command`. Expects it to exit 0.
  */
-export function installedClaudeHook(t: TestRepo, command: string): { decision: string; reason: string } {
+export function installedClaudeHook(t: TestRepo, command: string, options: { env?: Record<string, string> } = {}): { decision: string; reason: string } {
   const payload = { session_id: 's', cwd: t.dir, hook_event_name: 'PreToolUse', tool_name: 'Bash', tool_input: { command } };
-  const r = spawnSync('sh', ['-c', hookCommandFor('claude', 'pre-tool')], { cwd: t.dir, env: t.env, input: JSON.stringify(payload), encoding: 'utf8' });
+  const r = spawnSync('sh', ['-c', hookCommandFor('claude', 'pre-tool')], { cwd: t.dir, env: { ...t.env, ...options.env }, input: JSON.stringify(payload), encoding: 'utf8' });
   expect(r.status, r.stderr).toBe(0);
   const out = r.stdout.trim() === '' ? null : JSON.parse(r.stdout).hookSpecificOutput;
   return { decision: out?.permissionDecision ?? 'allow', reason: out?.permissionDecisionReason ?? '' };
@@ -79,12 +80,16 @@ function traceFile(t: TestRepo, what: string): string {
 
 /**
  * The git processes (total) of the installed Claude Code pre-tool hook for a Bash call of
- * `command`, which it must allow with no output.
+ * `command`, which it must allow with no output. Node's count: an allow the shim kept from an
+ * earlier call (src/agents/answer-cache.ts) is forgotten first, unless `kept` (then a call the
+ * shim answers from one costs the launcher's `git rev-parse` alone). `cwd`: the shell's directory
+ * the payload names (the hook itself runs in the repository's root, as the agent runs it).
  */
-export function installedHookGitProcesses(t: TestRepo, command: string): number {
+export function installedHookGitProcesses(t: TestRepo, command: string, options: { kept?: boolean; env?: Record<string, string>; cwd?: string } = {}): number {
+  if (!options.kept) fs.rmSync(path.join(t.dir, '.git', 'guard', 'answers'), { recursive: true, force: true });
   const file = traceFile(t, 'hook');
-  const payload = { session_id: 's', cwd: t.dir, hook_event_name: 'PreToolUse', tool_name: 'Bash', tool_input: { command } };
-  const r = spawnSync('sh', ['-c', hookCommandFor('claude', 'pre-tool')], { cwd: t.dir, env: { ...t.env, ...traceEnv(file) }, input: JSON.stringify(payload), encoding: 'utf8' });
+  const payload = { session_id: 's', cwd: options.cwd ?? t.dir, hook_event_name: 'PreToolUse', tool_name: 'Bash', tool_input: { command } };
+  const r = spawnSync('sh', ['-c', hookCommandFor('claude', 'pre-tool')], { cwd: t.dir, env: { ...t.env, ...options.env, ...traceEnv(file) }, input: JSON.stringify(payload), encoding: 'utf8' });
   expect(r.status, r.stderr).toBe(0);
   expect(r.stdout.trim(), command).toBe('');
   return countGitProcesses(file).total;

@@ -35,6 +35,8 @@ import { keepTips, type KeepItem } from '../../githooks/keep.js';
 import type { Snapshot } from '../../snapshot/format.js';
 import type { CommandContext } from '../main.js';
 import { captureNames, evaluateCommand, fileToolIgnored, fileToolTargets } from '../command-state.js';
+import { keepAllow } from '../../agents/answer-cache.js';
+import { launcherPath } from '../../agents/launcher.js';
 import { shortId } from '../format.js';
 import { writeToFd } from '../output.js';
 import { backupAfterSnapshot } from '../../backup/auto-push.js';
@@ -157,13 +159,35 @@ function journalBase(agent: AgentIntegration, session: SessionRecord): { session
 /** A verdict, and (for the step record) whether guard took a snapshot before allowing. */
 type ShellVerdict = HookVerdict & { snapshotFirst?: boolean };
 
-async function onShell(repo: Repo, policy: Policy, agent: AgentIntegration, event: AgentEvent, session: SessionRecord, command: string): Promise<ShellVerdict> {
+/** Where an allow may be kept for the shim (answer-cache.ts): the launcher that ran and when the hook started; null: not kept. */
+interface Keeping {
+  launcher: string | null;
+  startedMs: number;
+}
+
+async function onShell(repo: Repo, policy: Policy, agent: AgentIntegration, event: AgentEvent, session: SessionRecord, command: string, keeping: Keeping | null): Promise<ShellVerdict> {
   // The same evaluation as `guard check-command` (command-state.ts): the text, what the repository
   // holds now, and what the git hooks would refuse part-way.
   const result = await evaluateCommand(command, { cwd: event.cwd ?? repo.root, repo, policy, actor: { kind: 'agent', agent: agent.id, marker: null } });
   const base = { ...journalBase(agent, session), tool: event.tool?.name, command, rule: result.rule, reason: result.reason };
   switch (result.verdict) {
     case 'allow':
+      // Decided by the text and the files it read alone (a package script's package.json): kept
+      // for the shim, which answers the same call from it while none of those files changes.
+      if (keeping?.launcher && result.readFiles && event.cwd) {
+        keepAllow({
+          launcher: keeping.launcher,
+          repoLauncher: launcherPath(repo),
+          repo,
+          agent: agent.id,
+          command,
+          cwd: event.cwd,
+          policySource: policy.source,
+          policySourceExists: policy.sourceExists,
+          readFiles: result.readFiles,
+          startedMs: keeping.startedMs,
+        });
+      }
       return { decision: 'allow' };
     case 'snapshot': {
       const before = `before: ${command}`;
@@ -472,7 +496,7 @@ async function onPostTool(repo: Repo, agent: AgentIntegration, event: AgentEvent
   recordStepSnapshot(repo, [mark], snapshot.oid, { session: session?.id ?? null, agent: agent.id, by: 'hook' });
 }
 
-async function handle(agent: AgentIntegration, event: AgentEvent, cwd: string, shimRepo: Repo | null, shimWatcher: number | null, launcher: string | null): Promise<HookVerdict> {
+async function handle(agent: AgentIntegration, event: AgentEvent, cwd: string, shimRepo: Repo | null, shimWatcher: number | null, launcher: string | null, startedMs: number): Promise<HookVerdict> {
   const repo = await repoFor(event, cwd, shimRepo, launcher);
   // Outside a git repository there is nothing of guard's to protect or snapshot, unless its .git
   // was removed and a backup of it exists: then say how to get it back.
@@ -482,7 +506,7 @@ async function handle(agent: AgentIntegration, event: AgentEvent, cwd: string, s
   // guard's own files a broad clean deleted come back first, whatever the event (the post-tool
   // hook of that call, or any later one): restore/own-files.ts.
   const putBack = await putBackDueFiles(repo, `${agent.id} ${event.kind}`);
-  const verdict = await handleEvent(repo, agent, event, shimRepo, shimWatcher);
+  const verdict = await handleEvent(repo, agent, event, shimRepo, shimWatcher, { launcher, startedMs });
   if (!putBack || verdict.decision === 'deny' || verdict.decision === 'ask') return verdict;
   return { ...verdict, message: verdict.message ? `${putBack}\n${verdict.message}` : putBack };
 }
@@ -498,7 +522,7 @@ async function putBackDueFiles(repo: Repo, by: string): Promise<string> {
   }
 }
 
-async function handleEvent(repo: Repo, agent: AgentIntegration, event: AgentEvent, shimRepo: Repo | null, shimWatcher: number | null): Promise<HookVerdict> {
+async function handleEvent(repo: Repo, agent: AgentIntegration, event: AgentEvent, shimRepo: Repo | null, shimWatcher: number | null, keeping: Keeping): Promise<HookVerdict> {
   switch (event.kind) {
     case 'session-start': {
       // The shim's watcher watches the shim's repository: it is this session's only when that is the event's.
@@ -522,9 +546,9 @@ async function handleEvent(repo: Repo, agent: AgentIntegration, event: AgentEven
       const [policy, session] = await Promise.all([readPolicy(repo), ensureSession(repo, agent.id, event.sessionId)]);
       const { snapshotFirst, ...verdict }: ShellVerdict =
         tool.kind === 'shell'
-          ? await onShell(repo, policy, agent, event, session, tool.command ?? '')
+          ? await onShell(repo, policy, agent, event, session, tool.command ?? '', keeping)
           : tool.patch !== undefined
-            ? await onShell(repo, policy, agent, event, session, applyPatchLine(tool.patch))
+            ? await onShell(repo, policy, agent, event, session, applyPatchLine(tool.patch), null)
             : await onFileTool(repo, policy, agent, event, session);
       try {
         recordStepStart(repo, stepCall(repo, agent, event, session.id), snapshotFirst ? { ...verdict, decision: 'snapshot' } : verdict);
@@ -611,6 +635,8 @@ async function journalCrash(agent: AgentIntegration, event: HookEventKind, parse
 }
 
 export async function run(args: HookArgs, ctx: CommandContext): Promise<number> {
+  // Before anything is read: what an allow kept for the shim is dated from (answer-cache.ts).
+  const startedMs = Date.now();
   const agent = findAgent(args.agent);
   const event = args.event as HookEventKind;
   if (!agent || !HOOK_EVENTS.includes(event)) {
@@ -628,7 +654,7 @@ export async function run(args: HookArgs, ctx: CommandContext): Promise<number> 
     // A tool call with no payload cannot be checked: refuse it like any other malformed input.
     if (event === 'pre-tool' && stdin.trim() === '') throw new Error('the hook received an empty payload on stdin');
     parsed = agent.parseEvent(stdin, event);
-    verdict = await handle(agent, parsed, ctx.cwd, shimRepo, shimWatcher, launcher);
+    verdict = await handle(agent, parsed, ctx.cwd, shimRepo, shimWatcher, launcher, startedMs);
   } catch (error) {
     verdict = crashVerdict(event, parsed, error);
     await journalCrash(agent, event, parsed, ctx.cwd, shimRepo, launcher, error, verdict);

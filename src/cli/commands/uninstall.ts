@@ -35,6 +35,8 @@ export async function run(args: Args, { cwd, out }: CommandContext): Promise<num
   // -- end of the agents block
 
   for (const file of ['policy.json', 'policy.sh']) await fs.rm(guardCommonPath(repo, file), { force: true });
+  // The allows the agent hook kept for its shim (src/agents/answer-cache.ts).
+  await fs.rm(guardCommonPath(repo, 'answers'), { recursive: true, force: true });
   await fs.rm(pathspecsFile(repo), { force: true });
   await clearApprovals(repo);
 

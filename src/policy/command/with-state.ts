@@ -35,6 +35,13 @@ function mb(bytes: number): string {
 export interface StateClassification {
   verdict: StateVerdict;
   refChanges: RefChange[];
+  /**
+   * The verdict was decided by the text and the files read through readFile and listDirs alone:
+   * no fact was asked of the reader (no path, clean, glob ...) and no loop glob was expanded, and
+   * every file asked for was read. The agent hook may keep such an allow while those files do not
+   * change (src/agents/answer-cache.ts).
+   */
+  textAndFiles?: true;
 }
 
 /**
@@ -87,8 +94,12 @@ export async function classifyWithState(command: string, context: CommandContext
     first = classifyCommandFully(command, { ...context, view: collect });
   }
   const queries = collect.queries;
+  const asksNothing = queries.paths.size === 0 && queries.cleans.size === 0 && queries.globs.size === 0 && queries.finds.size === 0 && !queries.submoduleRecurse && queries.worktreeRemovals.size === 0 && queries.worktreePrunes.size === 0 && queries.sparseCheckouts.size === 0 && queries.treeLandings.size === 0 && queries.submoduleRemovals.size === 0 && queries.tracked.size === 0 && queries.guardedPaths.size === 0;
   // Decided by the text alone: a deny no file can change, or nothing that touches files.
-  if (first.verdict.verdict === 'deny' || (queries.paths.size === 0 && queries.cleans.size === 0 && queries.globs.size === 0 && queries.finds.size === 0 && !queries.submoduleRecurse && queries.worktreeRemovals.size === 0 && queries.worktreePrunes.size === 0 && queries.sparseCheckouts.size === 0 && queries.treeLandings.size === 0 && queries.submoduleRemovals.size === 0 && queries.tracked.size === 0 && queries.guardedPaths.size === 0)) return { verdict: withCapture(first.verdict, new Map()), refChanges: first.refChanges };
+  if (first.verdict.verdict === 'deny' || asksNothing) {
+    const onlyFiles = asksNothing && expansions.size === 0 && collect.loopGlobQueries.size === 0 && ![...(files?.values() ?? [])].includes(null);
+    return { verdict: withCapture(first.verdict, new Map()), refChanges: first.refChanges, ...(onlyFiles ? { textAndFiles: true as const } : {}) };
+  }
   const facts = await options.reader(queries);
   const resolved = new StateView('resolved', facts, collect.ignoreRulesChanged, expansions, files);
   const second = classifyCommandFully(command, { ...context, view: resolved });

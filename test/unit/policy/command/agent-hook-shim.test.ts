@@ -318,3 +318,105 @@ describe('agent-hook.sh without Node', () => {
     expect(event.time).toMatch(/^\d{4}-\d\d-\d\dT/);
   });
 });
+
+describe('agent-hook.sh answers from an allow Node kept (src/agents/answer-cache.ts)', () => {
+  /**
+   * A launcher as `guard init` writes it, in <commonDir>/guard/, its package a stand-in (the fake
+   * node prints HANDOFF), and one entry in answers/ written as answer-cache.ts writes them; the
+   * entry's mtime is the time given (the deps' status times are the moment they were made).
+   */
+  function setupKept(name: string, lines: string[], key: Partial<Record<'agent' | 'command' | 'cwd' | 'home' | 'tmp', string>> = {}, mtime = Date.now() / 1000 + 3600): { run: (command: string, options?: { agent?: string; env?: Record<string, string>; cwd?: string }) => ShimResult; dir: string; entry: string } {
+    const dir = path.join(tmp, `kept-${name}`);
+    const guardDir = path.join(dir, 'common', 'guard');
+    const pkg = path.join(dir, 'pkg');
+    fs.mkdirSync(path.join(guardDir, 'answers'), { recursive: true });
+    fs.mkdirSync(path.join(pkg, 'bin'), { recursive: true });
+    fs.mkdirSync(path.join(dir, 'proj', 'src'), { recursive: true });
+    fs.mkdirSync(path.join(dir, 'proj', '.git'));
+    fs.writeFileSync(path.join(pkg, 'bin', 'guard.js'), '');
+    fs.writeFileSync(path.join(dir, 'proj', 'package.json'), '{}\n');
+    const launcher = path.join(guardDir, 'agent-hook.sh');
+    fs.writeFileSync(launcher, fs.readFileSync(SHIM, 'utf8').replace(/^guard_pkg_installed=$/m, `guard_pkg_installed=${pkg}`));
+    const command = key.command ?? 'npm test';
+    const head = ['git-guard answer 1', `=${key.agent ?? 'claude'}`, `=${command}`, `=${key.cwd ?? path.join(dir, 'proj')}`, `=${key.home ?? tmp}`, `=${key.tmp ?? ''}`];
+    const entry = path.join(guardDir, 'answers', `${Buffer.byteLength(command)}-0`);
+    fs.writeFileSync(entry, `${[...head, `=${lines.length}`, ...lines.map((l) => l.replace(/\{dir\}/g, dir))].join('\n')}\n`);
+    fs.utimesSync(entry, mtime, mtime);
+    const run = (cmd: string, options: { agent?: string; env?: Record<string, string>; cwd?: string } = {}): ShimResult => {
+      const agent = options.agent ?? 'claude';
+      const payload = (PAYLOADS[agent] as (c: string) => string)(cmd).replace('/home/dev/project', options.cwd ?? path.join(dir, 'proj'));
+      const r = spawnSync(SH, [launcher, agent, 'pre-tool'], { input: payload, encoding: 'utf8', cwd: tmp, env: { PATH: [fakeBin, '/usr/bin', '/bin'].join(':'), HOME: tmp, ...options.env } });
+      return { stdout: r.stdout, stderr: r.stderr, code: r.status ?? -1, handedOff: r.stdout.startsWith('HANDOFF ') };
+    };
+    return { run, dir, entry };
+  }
+
+  const BASE = ['c{dir}/proj', 'c{dir}/proj/package.json', 'a{dir}/proj/src/.git', 'e{dir}/proj/.git'];
+
+  it('answers the same call in sh while every path holds, and hands off otherwise', () => {
+    const { run, dir, entry } = setupKept('hit', BASE);
+    expect(run('npm test')).toMatchObject({ stdout: '', code: 0, handedOff: false });
+    expect(run('npm test', { agent: 'codex' }).handedOff).toBe(true);
+    expect(run('npm  test').handedOff).toBe(true);
+    expect(run('npm test', { cwd: path.join(dir, 'proj', 'src') }).handedOff).toBe(true);
+    expect(run('npm test', { env: { HOME: dir } }).handedOff).toBe(true);
+    expect(run('npm test', { env: { TMPDIR: dir } }).handedOff).toBe(true);
+    expect(run('npm test', { env: { GIT_DIR: path.join(dir, 'proj', '.git') } }).handedOff).toBe(true);
+    // Two commands in one payload: not this entry's call.
+    const two = spawnSync(SH, [path.join(dir, 'common', 'guard', 'agent-hook.sh'), 'claude', 'pre-tool'], {
+      input: JSON.stringify({ session_id: 's', cwd: path.join(dir, 'proj'), hook_event_name: 'PreToolUse', tool_name: 'Bash', tool_input: { command: 'npm test', cmd: 'npm test' } }),
+      encoding: 'utf8',
+      cwd: tmp,
+      env: { PATH: [fakeBin, '/usr/bin', '/bin'].join(':'), HOME: tmp },
+    });
+    expect(two.stdout.startsWith('HANDOFF ')).toBe(true);
+    expect(run('npm test').handedOff).toBe(false);
+    // A path whose status changed after the entry's time.
+    fs.utimesSync(entry, Date.now() / 1000 - 3600, Date.now() / 1000 - 3600);
+    expect(run('npm test').handedOff).toBe(true);
+  });
+
+  it('hands off where an absent path exists, a present one is gone, a path is missing, or the entry is not whole', () => {
+    expect(setupKept('absent', BASE).run('npm test').handedOff).toBe(false);
+    const absent = setupKept('absent2', BASE);
+    fs.mkdirSync(path.join(absent.dir, 'proj', 'src', '.git'));
+    expect(absent.run('npm test').handedOff).toBe(true);
+    const present = setupKept('present', BASE);
+    fs.rmdirSync(path.join(present.dir, 'proj', '.git'));
+    expect(present.run('npm test').handedOff).toBe(true);
+    const gone = setupKept('gone', BASE);
+    fs.rmSync(path.join(gone.dir, 'proj', 'package.json'));
+    expect(gone.run('npm test').handedOff).toBe(true);
+    expect(setupKept('short', [...BASE, 'c{dir}/proj/x'].slice(0, 5)).run('npm test').handedOff).toBe(true);
+    const counted = setupKept('count', BASE);
+    fs.writeFileSync(counted.entry, fs.readFileSync(counted.entry, 'utf8').replace('=4\n', '=5\n'));
+    fs.utimesSync(counted.entry, Date.now() / 1000 + 3600, Date.now() / 1000 + 3600);
+    expect(counted.run('npm test').handedOff).toBe(true);
+    expect(setupKept('kind', [...BASE, 'x{dir}/proj']).run('npm test').handedOff).toBe(true);
+    expect(setupKept('noc', BASE.slice(2)).run('npm test').handedOff).toBe(true);
+  });
+
+  it('reads many paths through one cat, with the same answers', () => {
+    const many = Array.from({ length: 40 }, (_, i) => `c{dir}/proj/d${i}`);
+    const big = setupKept('many', [...BASE, ...many]);
+    for (let i = 0; i < 40; i++) fs.mkdirSync(path.join(big.dir, 'proj', `d${i}`));
+    expect(big.run('npm test')).toMatchObject({ stdout: '', handedOff: false });
+    fs.rmdirSync(path.join(big.dir, 'proj', 'd39'));
+    expect(big.run('npm test').handedOff).toBe(true);
+    const absent = setupKept('many-absent', [...BASE, ...Array.from({ length: 40 }, (_, i) => `a{dir}/proj/none${i}`)]);
+    expect(absent.run('npm test').handedOff).toBe(false);
+    fs.writeFileSync(path.join(absent.dir, 'proj', 'none20'), '');
+    expect(absent.run('npm test').handedOff).toBe(true);
+  });
+
+  it('uses no entry from the package\'s own shim, for another agent, or of another format', () => {
+    const { dir } = setupKept('own', BASE);
+    const own = spawnSync(SH, [SHIM, 'claude', 'pre-tool'], { input: claude('npm test').replace('/home/dev/project', path.join(dir, 'proj')), encoding: 'utf8', cwd: tmp, env: { PATH: [fakeBin, '/usr/bin', '/bin'].join(':'), HOME: tmp } });
+    expect(own.stdout.startsWith('HANDOFF ')).toBe(true);
+    expect(setupKept('gemini', BASE, { agent: 'gemini' }).run('npm test', { agent: 'gemini' }).handedOff).toBe(true);
+    const old = setupKept('format', BASE);
+    fs.writeFileSync(old.entry, fs.readFileSync(old.entry, 'utf8').replace('git-guard answer 1', 'git-guard answer 0'));
+    fs.utimesSync(old.entry, Date.now() / 1000 + 3600, Date.now() / 1000 + 3600);
+    expect(old.run('npm test').handedOff).toBe(true);
+  });
+});

@@ -1,0 +1,117 @@
+/**
+ * An allow the agent hook decided by the command's text and the files it read (a package
+ * script's package.json, the package.json files of a workspace) is kept for the hook's sh shim
+ * (src/agents/answer-cache.ts, hooks/agent-hook.sh guard_kept_allow): the same call again is
+ * answered without Node, at the cost of the fast path (the launcher's `git rev-parse`, then one
+ * find), until one of those files changes. Through the installed Claude Code hook; git processes
+ * counted with git's trace (1: the shim answered; Node adds the shim's own rev-parse at least).
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { RACY_WINDOW_MS } from '../../../src/agents/answer-cache.js';
+import { commitFiles, writeFiles } from '../../helpers/repo-steps.js';
+import { commitGuardFiles, installedClaudeHook, installedHookGitProcesses } from '../../helpers/guard-steps.js';
+import { withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
+
+/** Waits until everything written so far is older than the window within which the hook keeps nothing (and the second it rounds to). */
+function pastRacyWindow(): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, RACY_WINDOW_MS + 1200);
+}
+
+/**
+ * Rewrites `file` with `to` for `from`, the same number of bytes, and puts its mtime back: size
+ * and mtime (to the second) are as before, as after `cp -p` or an edit in the clock tick of the
+ * last look. Only the change time tells.
+ */
+function sameSizeEdit(t: TestRepo, file: string, from: string, to: string): void {
+  const abs = path.join(t.dir, file);
+  const before = fs.statSync(abs);
+  const text = fs.readFileSync(abs, 'utf8');
+  const next = text.replace(from, to);
+  expect(next).not.toBe(text);
+  fs.writeFileSync(abs, next);
+  fs.utimesSync(abs, before.atime, before.mtime);
+  const after = fs.statSync(abs);
+  expect(after.size).toBe(before.size);
+  expect(Math.floor(after.mtimeMs / 1000)).toBe(Math.floor(before.mtimeMs / 1000));
+}
+
+/** The kept entries that name `command` (answer-cache.ts: one line `=<command>`). */
+function keptFor(t: TestRepo, command: string): string[] {
+  const dir = path.join(t.dir, '.git', 'guard', 'answers');
+  if (!fs.existsSync(dir)) return [];
+  return fs.readdirSync(dir).filter((name) => fs.readFileSync(path.join(dir, name), 'utf8').split('\n').includes(`=${command}`));
+}
+
+function setup(t: TestRepo): void {
+  commitFiles(t, {
+    '.gitignore': '.env\nnode_modules/\ndist/\n',
+    'package.json': `${JSON.stringify({ name: 'app', private: true, scripts: { test: 'tsc -b .', lint: 'eslint .', clean: 'rm -rf dist', build: "pnpm -r --filter './packages/*' run build", each: 'for f in tools/*.sh; do sh "$f"; done' } }, null, 2)}\n`,
+    'pnpm-workspace.yaml': "packages:\n  - 'packages/*'\n  - 'apps/**'\n",
+    'packages/a/package.json': JSON.stringify({ name: 'a', scripts: { build: 'tsc -b .' } }),
+    'packages/b/package.json': JSON.stringify({ name: 'b', scripts: { build: 'vite build' } }),
+    // In the workspace, outside the root's filter: `pnpm build` never runs it, `pnpm -r build` does.
+    'apps/web/package.json': JSON.stringify({ name: 'web', scripts: { build: 'rm -rf ~' } }),
+    'src/index.ts': 'export {};\n',
+    'tools/README.md': 'scripts go here\n',
+  });
+  writeFiles(t, { '.env': 'API_KEY=1\n', 'dist/a.js': 'x\n' });
+  const init = t.guard(['init', '--yes', '--agents', 'claude']);
+  expect(init.code, init.stderr).toBe(0);
+  commitGuardFiles(t);
+}
+
+describe('an allow decided by package.json alone is answered by the hook without Node', () => {
+  it('on the next call, until package.json or a workspace package.json changes (same size, same second); a state-dependent script never', async () => {
+    await withTestRepo((t) => {
+      setup(t);
+      pastRacyWindow();
+      for (const command of ['npm test', 'pnpm lint', 'pnpm build']) {
+        expect(installedHookGitProcesses(t, command, { kept: true }), command).toBeGreaterThan(1);
+        expect(installedHookGitProcesses(t, command, { kept: true }), command).toBe(1);
+        expect(keptFor(t, command), command).toHaveLength(1);
+      }
+      // Another cwd is another call: Node first (the nearest package.json from there), then kept too.
+      const sub = path.join(t.dir, 'src');
+      expect(installedHookGitProcesses(t, 'npm test', { kept: true, cwd: sub })).toBeGreaterThan(1);
+      expect(installedHookGitProcesses(t, 'npm test', { kept: true, cwd: sub })).toBe(1);
+      expect(keptFor(t, 'npm test')).toHaveLength(2);
+      // The filter './packages/*' selects nothing under apps/; without a filter, all of the workspace.
+      expect(installedClaudeHook(t, 'pnpm -r build')).toMatchObject({ decision: 'deny', reason: expect.stringContaining('apps/web/package.json') });
+      // rm -rf dist depends on what dist holds: judged by Node every time, never kept.
+      expect(installedHookGitProcesses(t, 'npm run clean', { kept: true })).toBeGreaterThan(1);
+      expect(installedHookGitProcesses(t, 'npm run clean', { kept: true })).toBeGreaterThan(1);
+      expect(keptFor(t, 'npm run clean')).toEqual([]);
+      // A loop's glob is expanded from the directory (nothing matches yet): never kept either. The
+      // script it then reads is one guard could not have named before, under a directory no read listed.
+      expect(installedHookGitProcesses(t, 'npm run each', { kept: true })).toBeGreaterThan(1);
+      expect(installedHookGitProcesses(t, 'npm run each', { kept: true })).toBeGreaterThan(1);
+      expect(keptFor(t, 'npm run each')).toEqual([]);
+      fs.writeFileSync(path.join(t.dir, 'tools', 'nuke.sh'), 'rm -rf ~\n');
+      expect(installedClaudeHook(t, 'npm run each')).toMatchObject({ decision: 'deny', reason: expect.stringContaining('tools/nuke.sh') });
+      // A workspace package's build script turns destructive: same size, same mtime second. Judged
+      // again under `pnpm build`, refused; `npm test` (package.json alone) is still answered in sh.
+      sameSizeEdit(t, 'packages/a/package.json', '"build":"tsc -b ."', '"build":"rm -rf ~"');
+      expect(installedClaudeHook(t, 'pnpm build')).toMatchObject({ decision: 'deny', reason: expect.stringContaining('packages/a/package.json') });
+      expect(installedHookGitProcesses(t, 'npm test', { kept: true })).toBe(1);
+      // The test script likewise.
+      sameSizeEdit(t, 'package.json', '"test": "tsc -b ."', '"test": "rm -rf ~"');
+      expect(installedClaudeHook(t, 'npm test')).toMatchObject({ decision: 'deny', reason: expect.stringContaining('script "test" of package.json') });
+    });
+  });
+
+  it('keeps nothing judged from a file changed within the window, so an edit in the same tick is not missed', async () => {
+    await withTestRepo((t) => {
+      setup(t);
+      pastRacyWindow();
+      // As on a file system whose times lag the clock by up to 2 s (whole seconds, FAT's two).
+      const lagging = { GUARD_TEST_BUNDLE: '1', GUARD_TEST_ANSWER_CLOCK_AHEAD_MS: '2000' };
+      sameSizeEdit(t, 'package.json', '"test": "tsc -b ."', '"test": "tsc -p ."');
+      expect(installedHookGitProcesses(t, 'npm test', { kept: true, env: lagging })).toBeGreaterThan(1);
+      sameSizeEdit(t, 'package.json', '"test": "tsc -p ."', '"test": "rm -rf ~"');
+      expect(installedClaudeHook(t, 'npm test', { env: lagging })).toMatchObject({ decision: 'deny', reason: expect.stringContaining('script "test" of package.json') });
+      expect(keptFor(t, 'npm test')).toEqual([]);
+    });
+  });
+});
