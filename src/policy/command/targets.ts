@@ -178,6 +178,26 @@ function relativeInRepo(abs: string, ctx: CommandContext): string | null {
   return ctx.repoRoot && isStrictlyUnder(abs, ctx.repoRoot) ? abs.slice(ctx.repoRoot.length + 1) : null;
 }
 
+/**
+ * A tool's own cache location asked of the tool (`rm -rf $(go env GOCACHE)`, `"$(cargo metadata
+ * ... | jq -r .target_directory)"`, `$(pip cache dir)`): the path is unknown, but the tool's own
+ * clean command empties it, and guard lets that run. Undefined: the rule's general advice.
+ */
+const CACHE_CLEANS: ReadonlyArray<[RegExp, string]> = [
+  [/\bgo\s+env\s+GOCACHE\b/, 'go clean -cache'],
+  [/\bgo\s+env\s+GOMODCACHE\b/, 'go clean -modcache'],
+  [/\bcargo\s+metadata\b/, 'cargo clean'],
+  [/\bpip3?\s+cache\s+dir\b/, 'pip cache purge'],
+  [/\buv\s+cache\s+dir\b/, 'uv cache clean'],
+  [/\bnpm\s+config\s+get\s+cache\b/, 'npm cache clean --force'],
+  [/\byarn\s+cache\s+dir\b/, 'yarn cache clean'],
+];
+
+function cacheCleanInstead(display: string): string | undefined {
+  const hit = CACHE_CLEANS.find(([pattern]) => pattern.test(display));
+  return hit ? `Run \`${hit[1]}\` instead: it empties the same directory, and guard lets it run. Or write the paths out literally so guard can check them.` : undefined;
+}
+
 /** The verdict for deleting (or truncating, shredding) one operand. */
 export function checkDeleteTarget(field: Field, cwd: string | null, ctx: CommandContext, source: string, options: DeleteOptions): Verdict {
   if (field.found?.kind === 'subtree') {
@@ -195,7 +215,7 @@ export function checkDeleteTarget(field: Field, cwd: string | null, ctx: Command
     if (listed !== undefined) return listed;
   }
   if (field.value === null) {
-    return makeVerdict('ask', 'rm-unknown-target', `${options.verb} ${field.display}, a path guard cannot know before the command runs`, source);
+    return makeVerdict('ask', 'rm-unknown-target', `${options.verb} ${field.display}, a path guard cannot know before the command runs`, source, cacheCleanInstead(field.display));
   }
   if (field.glob && field.pattern !== null) return checkDeleteGlob(field.pattern, field.display, cwd, ctx, source, options);
   const abs = resolvePath(field.value, cwd);
