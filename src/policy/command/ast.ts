@@ -9,7 +9,7 @@ export type WordPart =
   /** Literal text; `quoted` when it came from quotes or a backslash (no globbing, splitting, braces, tilde). */
   | { kind: 'lit'; text: string; quoted: boolean }
   /** `$name`, `${name}`, `${name:-word}` ... `op` is the operator (`''` for a plain reference). */
-  | { kind: 'param'; name: string; op: string; arg: Word | null; quoted: boolean; indirect: boolean; length: boolean }
+  | { kind: 'param'; name: string; op: string; arg: Word | null; quoted: boolean; indirect: boolean; length: boolean; subscript?: string }
   /** `$(...)` or a backtick substitution. */
   | { kind: 'cmdsub'; body: Script; quoted: boolean }
   /** `$((...))`: the value is a number guard does not compute; inner substitutions still run. */

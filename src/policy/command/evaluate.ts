@@ -12,7 +12,7 @@
 import type { AndOr, Command, Compound, Pipeline, Redirect, Script, SimpleCommand } from './ast.js';
 import { classifyInvocation } from './commands.js';
 import path from 'node:path';
-import { cloneState, expandSingle, expandWord, joinOrigins, knownField, newState, noteWritten, provenance, shownUnknownText, type ExpandEnv, type Field, type ShellState } from './expand.js';
+import { cloneState, expandSingle, expandWord, joinOrigins, knownField, newState, noteWritten, noteWrittenText, provenance, shownUnknownText, type ExpandEnv, type Field, type ShellState } from './expand.js';
 import { fastPathAllows } from './fast-path.js';
 import { escapedBytes, escapedText, shownEscaped } from '../../util/escaped-text.js';
 import { ParseError, decodeAnsiC, parseScript } from './parse.js';
@@ -207,6 +207,7 @@ export class Evaluator implements Runtime {
     const state = options.state ?? newState(options.cwd, this.sink.written);
     if (!options.state) {
       for (const [name, value] of options.env ?? []) state.vars.set(name, { value, exported: true });
+      for (const [name, value] of options.vars ?? []) state.vars.set(name, { value, exported: false });
       if (options.positional !== undefined) state.positional = options.positional;
     }
     const child = new Evaluator(options.ctx ?? this.ctx, this.depth + 1, options.via ? viaSink(this.sink, options.via) : this.sink);
@@ -396,6 +397,7 @@ export class Evaluator implements Runtime {
       home: this.ctx.home,
       functions: this.sink.functions,
       ...(this.ctx.scratchDirs?.[0] ? { tempDir: this.ctx.scratchDirs[0] } : {}),
+      ...(this.ctx.view ? { isDir: (abs: string) => isDirectory(this.ctx, abs), repoTop: (cwd: string) => worktreeTop(this.ctx, cwd) } : {}),
       // A substitution runs in a subshell, in the current directory.
       onSubstitution: (body) => {
         // One command alone (`$(git ls-files '*.js')`): what it prints may be a listing guard can enumerate.
@@ -438,7 +440,7 @@ export class Evaluator implements Runtime {
       if (value === null && origin) origins.set(assignment.name, origin);
     }
     const argv = command.words.flatMap((word) => expandWord(word, env));
-    const input = this.redirects(command.redirects, state, stdin, command.source, writesNothing(argv));
+    const input = this.redirects(command.redirects, state, stdin, command.source, writesNothing(argv), copiesStdin(argv));
     this.checkAssignments(assigned, command.source);
 
     if (argv.length === 0) {
@@ -542,10 +544,11 @@ export class Evaluator implements Runtime {
   // ---------------------------------------------------------------- redirections
 
   /** Checks what the redirections write; returns what the command reads on stdin. */
-  private redirects(list: Redirect[], state: ShellState, stdin: Stdin, source: string, emptyOutput = false): Stdin {
+  private redirects(list: Redirect[], state: ShellState, stdin: Stdin, source: string, emptyOutput = false, copies = false): Stdin {
     let input = stdin;
     const env = this.expandEnv(state);
     const writes: string[] = [];
+    const whole: string[] = []; // written from the start by stdout (`> file`): what `cat` copies there
     for (const redirect of list) {
       const op = redirect.op;
       if (redirect.heredoc) {
@@ -569,6 +572,7 @@ export class Evaluator implements Runtime {
       }
       // >, >>, >|, &>, &>>, <>, >&file: a write. `> file` and `: > file` only empty the file.
       if (target.value !== null) writes.push(target.value);
+      if (target.value !== null && (op === '>' || op === '>|') && (redirect.fd === null || redirect.fd === 1)) whole.push(target.value);
       const truncates = emptyOutput && (op === '>' || op === '>|') && (redirect.fd === null || redirect.fd === 1);
       for (const cwd of state.cwds) {
         const verdict = truncates
@@ -581,6 +585,8 @@ export class Evaluator implements Runtime {
     if (writes.length > 0) {
       const origin = this.contentOrigin(source, state, input);
       for (const file of writes) noteWritten(state, file, origin);
+      // `cat > x.sh <<'EOF' ... EOF`: the file holds the heredoc's text, judged if the line runs it (script-files.ts).
+      if (copies && input.kind === 'text' && input.text !== null) for (const file of whole) noteWrittenText(state, file, input.text);
     }
     return input;
   }
@@ -638,6 +644,40 @@ function copiedTo(argv: Field[]): string[] {
     default:
       return [];
   }
+}
+
+/**
+ * Is `abs` a directory, by the state view's read of it (no git): a read that finds nothing there
+ * says no, a file's text says no, and a read refused (a directory cannot be read as a file) says
+ * yes; null while collecting (the next pass knows). A file over the read limit or unreadable is
+ * taken for a directory: `cd` into it fails, which the idioms this serves do not meet.
+ */
+function isDirectory(ctx: CommandContext, abs: string): boolean | null {
+  const found = ctx.view?.file({ dir: abs, name: '', up: false });
+  if (found === undefined) return null;
+  return found === null;
+}
+
+/**
+ * What `git rev-parse --show-toplevel` prints in `cwd` (inside this worktree): the nearest
+ * directory from cwd up to the worktree's root that holds a `.git` (a nested repository or a
+ * submodule is its own top), by the state view's reads (no git process). Null outside the
+ * worktree, or while collecting.
+ */
+function worktreeTop(ctx: CommandContext, cwd: string): string | null {
+  const root = ctx.repoRoot;
+  if (!root || !ctx.view || !isUnder(cwd, root)) return null;
+  for (let dir = cwd; dir !== root; dir = path.posix.dirname(dir)) {
+    const found = ctx.view.file({ dir, name: '.git', up: false });
+    if (found === undefined) return null;
+    if (found !== 'missing') return dir;
+  }
+  return root;
+}
+
+/** `cat` or `cat -` alone: what it writes to stdout is its stdin, byte for byte. */
+function copiesStdin(argv: Field[]): boolean {
+  return argv[0]?.value === 'cat' && argv.slice(1).every((a) => a.value === '-');
 }
 
 /** How much ShellState.written holds: origins only grow, so any new write changes it. */

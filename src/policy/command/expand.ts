@@ -7,7 +7,7 @@
  * values conservatively instead of guessing.
  */
 import path from 'node:path';
-import type { Script, Word, WordPart } from './ast.js';
+import type { Pipeline, Redirect, Script, SimpleCommand, Word, WordPart } from './ast.js';
 import type { FoundOperand, Listing } from './state.js';
 import { partRegExp } from '../../util/shell-pattern.js';
 import { escapedBytes, escapedText } from '../../util/escaped-text.js';
@@ -72,7 +72,32 @@ export function fileKeys(word: string, cwds: Array<string | null>): string[] {
 /** Records that `file` (as written) now holds what `origin` says, for every directory the writer may be in. */
 export function noteWritten(state: ShellState, file: string, origin: string): void {
   if (file === '' || origin === '') return;
-  for (const key of fileKeys(file, state.cwds)) state.written.set(key, joinOrigins(state.written.get(key), origin));
+  const texts = writtenTexts.get(state.written);
+  for (const key of fileKeys(file, state.cwds)) {
+    state.written.set(key, joinOrigins(state.written.get(key), origin));
+    texts?.set(key, null);
+  }
+}
+
+/**
+ * The whole text of files the line wrote where guard knows it (`cat > x.sh <<'EOF' ... EOF`), by
+ * the keys of ShellState.written (shared by every state of one classification, so keyed on it);
+ * null: written by something else since (or appended to), the text unknown.
+ */
+const writtenTexts = new WeakMap<Map<string, string>, Map<string, string | null>>();
+
+/** After noteWritten: `file` now holds exactly `text` (one directory the writer is in, else unknown). */
+export function noteWrittenText(state: ShellState, file: string, text: string): void {
+  if (file === '' || state.cwds.length !== 1) return;
+  let texts = writtenTexts.get(state.written);
+  if (!texts) writtenTexts.set(state.written, (texts = new Map()));
+  for (const key of fileKeys(file, state.cwds)) texts.set(key, text);
+}
+
+/** The text the line wrote into the file known by `key`: undefined where it wrote none, null where guard cannot say. */
+export function writtenText(state: ShellState, key: string): string | null | undefined {
+  if (!state.written.has(key)) return undefined;
+  return writtenTexts.get(state.written)?.get(key) ?? null;
 }
 
 /**
@@ -142,6 +167,13 @@ export interface ExpandEnv {
    * absent: `$(mktemp)` stays unknown.
    */
   tempDir?: string;
+  /**
+   * Is `abs` a directory? From the file system (StateView.file, no git): true, false, or null
+   * where guard cannot say yet (collecting) or at all. Absent: `$(cd DIR && pwd)` stays unknown.
+   */
+  isDir?(abs: string): boolean | null;
+  /** What `git rev-parse --show-toplevel` prints run in `cwd`, or null where guard cannot say (absent: unknown). */
+  repoTop?(cwd: string): string | null;
   /**
    * Called for every command substitution (and process substitution) met while expanding; for a
    * command that prints names from a set guard can list, that listing (Listing).
@@ -422,6 +454,8 @@ function segmentsOf(atoms: Atom[], env: ExpandEnv): Segment[] {
  * not changed in it. Null for anything else: the value stays unknown.
  */
 function substitutionOutput(body: Script, env: ExpandEnv): string | null {
+  const directory = cdPwdOutput(body, env);
+  if (directory !== undefined) return directory;
   const item = body.items.length === 1 ? body.items[0] : undefined;
   if (!item || item.background || item.andOr.pipelines.length !== 1) return null;
   const pipeline = item.andOr.pipelines[0];
@@ -435,10 +469,73 @@ function substitutionOutput(body: Script, env: ExpandEnv): string | null {
   if (argv[0]?.value === 'mktemp' && !env.functions?.has('mktemp') && argv.every((a) => a.value !== null && !a.glob)) return mktempOutput(argv.slice(1).map((a) => a.value as string), env);
   // `cd "$(dirname "$0")"` in a script run from a file (script-files.ts sets $0).
   if (argv[0]?.value === 'dirname' && argv.length === 2 && argv[1]?.value !== null && !argv[1]?.glob) return dirnameOf(argv[1]?.value as string);
+  if (argv[0]?.value === 'dirname' && argv.length === 3 && argv[1]?.value === '--' && argv[2]?.value !== null && !argv[2]?.glob) return dirnameOf(argv[2]?.value as string);
+  // `ROOT=$(git rev-parse --show-toplevel)`: the worktree the command runs in (no git process).
+  if (argv[0]?.value === 'git' && argv.length === 3 && argv[1]?.value === 'rev-parse' && argv[2]?.value === '--show-toplevel') {
+    const cwd = singleCwd(env.state);
+    if (!env.repoTop || cwd === null || env.functions?.has('git') || [...env.state.vars.keys()].some((name) => name.startsWith('GIT_'))) return null;
+    return env.repoTop(cwd);
+  }
   if (argv[0]?.value !== 'basename' || argv.length < 2 || argv.length > 3 || argv.some((a) => a.value === null || a.glob)) return null;
   const [name, suffix] = argv.slice(1).map((a) => a.value as string) as [string, string | undefined];
   if (name.startsWith('-')) return null;
   return basenameOf(name, suffix);
+}
+
+/** A redirection that sends output nowhere a value could come from: `>/dev/null`, `2>&1`, `&>/dev/null`. */
+function quietRedirect(redirect: Redirect, env: ExpandEnv): boolean {
+  if (redirect.heredoc || !redirect.target) return false;
+  const target = expandSingle(redirect.target, { ...env, onSubstitution: () => undefined }).value;
+  if (redirect.op === '>&') return target === '1' || target === '2';
+  return ['>', '>>', '&>', '&>>', '>|'].includes(redirect.op) && target === '/dev/null';
+}
+
+/**
+ * `$(cd DIR && pwd)`, `$(cd -P -- "$(dirname "$0")/.." >/dev/null 2>&1 && pwd -P)`, `$(CDPATH= cd
+ * DIR; pwd)`: the absolute directory DIR names from the current one (logical: `-P`'s symlinks
+ * are not resolved, as guard resolves no path's). Exact where guard knows the one directory the
+ * substitution starts in, DIR's value (no CDPATH search: DIR absolute or starting with `.`, or
+ * CDPATH emptied) and that DIR is a directory (else cd fails and nothing is printed: unknown).
+ * Undefined where the body is not this shape; null where it is and guard cannot say.
+ */
+function cdPwdOutput(body: Script, env: ExpandEnv): string | null | undefined {
+  const simple = (pipeline: Pipeline | undefined): SimpleCommand | undefined => {
+    const command = pipeline && !pipeline.negated && pipeline.commands.length === 1 ? pipeline.commands[0] : undefined;
+    return command?.type === 'simple' ? command : undefined;
+  };
+  let cd: SimpleCommand | undefined;
+  let pwd: SimpleCommand | undefined;
+  if (body.items.length === 1) {
+    const only = body.items[0];
+    if (!only || only.background || only.andOr.pipelines.length !== 2 || only.andOr.ops[0] !== '&&') return undefined;
+    [cd, pwd] = [simple(only.andOr.pipelines[0]), simple(only.andOr.pipelines[1])];
+  } else if (body.items.length === 2) {
+    const [a, b] = body.items;
+    if (!a || !b || a.background || b.background || a.andOr.pipelines.length !== 1 || b.andOr.pipelines.length !== 1) return undefined;
+    [cd, pwd] = [simple(a.andOr.pipelines[0]), simple(b.andOr.pipelines[0])];
+  } else return undefined;
+  if (!cd || !pwd || cd.words[0]?.text !== 'cd' || pwd.words[0]?.text !== 'pwd') return undefined;
+  // The body was classified already (onSubstitution): expanding it again judges nothing twice.
+  const quiet: ExpandEnv = { ...env, onSubstitution: () => undefined };
+  if (env.functions?.has('cd') || env.functions?.has('pwd') || pwd.assigns.length > 0 || pwd.redirects.length > 0) return null;
+  if (!pwd.words.slice(1).every((w) => ['-P', '-L'].includes(w.text))) return null;
+  const cdpathEmpty = cd.assigns.length === 1 && cd.assigns[0]?.name === 'CDPATH' && (cd.assigns[0].value === null || expandSingle(cd.assigns[0].value, quiet).value === '');
+  if ((cd.assigns.length > 0 && !cdpathEmpty) || !cd.redirects.every((r) => quietRedirect(r, quiet))) return null;
+  const args = cd.words.slice(1).flatMap((word) => expandWord(word, quiet));
+  let i = 0;
+  while (i < args.length && (args[i]?.value === '-P' || args[i]?.value === '-L')) i++;
+  if (args[i]?.value === '--') i++;
+  const dir = args[i];
+  if (!dir || i !== args.length - 1 || dir.value === null || dir.glob || dir.value === '' || dir.value.startsWith('-')) return null;
+  const cwd = singleCwd(env.state);
+  const value = dir.value;
+  // A relative DIR not starting with `.` is looked up in CDPATH first where the line sets one
+  // (then cd prints where it went): unknown. An exported CDPATH from the agent's environment is not modelled.
+  const cdpath = env.state.vars.get('CDPATH');
+  if (!value.startsWith('/') && (cwd === null || (!cdpathEmpty && !value.startsWith('.') && cdpath !== undefined && cdpath.value !== ''))) return null;
+  const abs = value.startsWith('/') ? path.posix.normalize(value).replace(/(.)\/+$/, '$1') : path.posix.resolve(cwd as string, value);
+  if (!env.isDir || env.isDir(abs) !== true) return null;
+  return abs;
 }
 
 /**
@@ -524,6 +621,8 @@ function paramValue(part: Extract<WordPart, { kind: 'param' }>, env: ExpandEnv):
   const argField = part.arg ? expandSingle(part.arg, env) : null;
   const argValue = argField ? argField.value : '';
   if (part.length || part.indirect) return null;
+  // `${BASH_SOURCE[0]}` (or `$BASH_SOURCE`): the script file bash runs (script-files.ts sets it); any other element is unknown.
+  if (part.name === 'BASH_SOURCE' && part.subscript !== undefined && part.subscript !== '0') return null;
   const value = lookupVar(part.name, env);
   const set = value !== null && (env.state.vars.has(part.name) || part.name === 'HOME' || part.name === 'PWD' || /^\d+$/.test(part.name));
   switch (part.op) {

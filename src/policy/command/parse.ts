@@ -805,9 +805,11 @@ class Parser {
     if (!match) throw this.error('bad ${...} expansion');
     const name = match[0];
     this.pos += name.length;
+    let subscript: string | undefined;
     if (this.peek() === '[') {
       const end = this.src.indexOf(']', this.pos);
       if (end === -1) throw this.error('expected "]"');
+      subscript = this.src.slice(this.pos + 1, end);
       this.pos = end + 1;
     }
     let op = '';
@@ -820,7 +822,7 @@ class Parser {
     }
     if (this.peek() !== '}') throw this.error('expected "}"');
     this.pos++;
-    return { kind: 'param', name, op, arg, quoted, indirect, length };
+    return { kind: 'param', name, op, arg, quoted, indirect, length, ...(subscript !== undefined ? { subscript } : {}) };
   }
 
   private backtick(quoted: boolean): WordPart {

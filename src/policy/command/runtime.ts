@@ -43,6 +43,8 @@ export interface ShellOptions {
   state?: ShellState;
   /** Exported variables the child shell inherits. */
   env?: Map<string, string | null>;
+  /** Variables the child shell sets itself, not exported (a script file's BASH_SOURCE). */
+  vars?: Map<string, string>;
   /** Context override (a submodule's `foreach` runs in another repository). */
   ctx?: CommandContext;
   /** What the code reads on stdin (awk's `print | "cmd"` feeds cmd the program's output). */

@@ -26,13 +26,16 @@
  *    and the evaluator's depth bound.
  * An unknown command name in the script is a program of the build (CommandContext.inRecipe), as
  * in a makefile's recipe; everything else is judged as the same text typed.
- * Not read (judged as before): a file in a directory guard cannot know (an unknown `cd`), and a
- * file the same command line writes before running it (its bytes on disk are not what runs).
+ * `${BASH_SOURCE[0]}` is the file where bash runs it. A file the same command line wrote whole
+ * from a heredoc guard knows (`cat > /tmp/x.sh <<'EOF' ... EOF; bash /tmp/x.sh`: expand.ts
+ * writtenText) is judged by that text. Not read (judged as before): a file in a directory guard
+ * cannot know (an unknown `cd`), and a file the same command line writes otherwise before running
+ * it (its bytes on disk are not what runs).
  * Without a view of the file system (the programmatic API, the corpus) nothing is read.
  */
 import path from 'node:path';
 import type { Field } from './expand.js';
-import { fileKeys } from './expand.js';
+import { fileKeys, writtenText } from './expand.js';
 import { resolvePath } from './paths.js';
 import { reportOpaque, type Invocation, type Runtime } from './runtime.js';
 
@@ -53,6 +56,12 @@ function runnerOf(text: string): 'shell' | 'other' | 'binary' {
   const firstLine = text.slice(0, Math.min(text.length, 80)).split('\n')[0] as string;
   if (firstLine.includes('\0')) return 'binary';
   if (!text.startsWith('#!')) return 'shell';
+  return SCRIPT_SHELLS.has(interpreterOf(text)) ? 'shell' : 'other';
+}
+
+/** The program a `#!` line names (its basename, through env), '' for none. */
+function interpreterOf(text: string): string {
+  if (!text.startsWith('#!')) return '';
   const words = (text.slice(2).split('\n')[0] as string).trim().split(/[ \t]+/);
   let program = path.posix.basename(words[0] ?? '');
   if (program === 'env') {
@@ -60,7 +69,7 @@ function runnerOf(text: string): 'shell' | 'other' | 'binary' {
     const rest = words.slice(1).filter((w) => !w.startsWith('-') && !/^[A-Za-z_][A-Za-z0-9_]*=/.test(w));
     program = path.posix.basename(rest[0] ?? '');
   }
-  return SCRIPT_SHELLS.has(program) ? 'shell' : 'other';
+  return program;
 }
 
 /**
@@ -73,9 +82,12 @@ export function runScriptFile(inv: Invocation, file: string, args: Field[], rt: 
   if (!view) return false;
   const abs = resolvePath(file, inv.cwd);
   if (abs === null) return false;
-  // A file this command line writes first: its bytes now are not what runs.
-  if (fileKeys(file, [inv.cwd]).some((key) => inv.state.written.has(key))) return false;
-  const found = view.file({ dir: path.posix.dirname(abs), name: path.posix.basename(abs), up: false });
+  // A file this command line writes first: its bytes now are not what runs. Where the line wrote
+  // it whole with a text guard knows (`cat > /tmp/x.sh <<'EOF' ... EOF; bash /tmp/x.sh`), that text runs.
+  const written = fileKeys(file, [inv.cwd]).map((key) => writtenText(inv.state, key)).filter((t) => t !== undefined);
+  const wrote = written.length > 0 ? (new Set(written).size === 1 ? written[0] : null) : undefined;
+  if (wrote === null) return false;
+  const found = wrote !== undefined ? { path: abs, text: wrote } : view.file({ dir: path.posix.dirname(abs), name: path.posix.basename(abs), up: false });
   if (found === undefined) return true; // collecting: read before the next pass
   if (found === 'missing') return true; // nothing runs
   const who = how === 'source' ? `${inv.argv[0]?.value ?? 'source'} ${file}` : how === 'shell' ? `${inv.argv[0]?.value ?? 'sh'} ${file}` : file;
@@ -109,20 +121,26 @@ export function runScriptFile(inv: Invocation, file: string, args: Field[], rt: 
   // build, as in a makefile's recipe (CommandContext.inRecipe), not opaque as typed: else the
   // projects' own test scripts were refused for an agent (babel's scripts/test.sh, hiredis' test.sh).
   const ctx = { ...rt.ctx, inRecipe: true };
+  // `${BASH_SOURCE[0]}` is the file bash runs or sources, as given (`cd "$(dirname "${BASH_SOURCE[0]}")"`):
+  // set where bash runs it (`bash FILE`, a `#!` naming bash, sourced from such a script); elsewhere unknown.
+  const bash = how === 'shell' ? path.posix.basename(inv.argv[0]?.value ?? '') === 'bash' : how === 'command' ? interpreterOf(text) === 'bash' : inv.state.vars.has('BASH_SOURCE');
   seen.active.add(abs);
   try {
     if (how === 'source') {
       const state = inv.state;
       const saved = state.positional;
+      const savedSource = state.vars.get('BASH_SOURCE');
       if (args.length > 0) state.positional = args.some((a) => a.value === null && a.splittable) ? null : [saved?.[0] ?? null, ...args.map((a) => a.value)];
+      if (bash) state.vars.set('BASH_SOURCE', { value: file, exported: false });
       try {
         rt.shell(text, { cwd: inv.cwd, state, via, ctx }, origin);
       } finally {
         if (args.length > 0) state.positional = saved;
+        if (savedSource) state.vars.set('BASH_SOURCE', savedSource);
       }
     } else {
       const unknownCount = args.some((a) => a.value === null && a.splittable);
-      rt.shell(text, { cwd: inv.cwd, env: inv.env, positional: unknownCount ? null : [file, ...args.map((a) => a.value)], via, ctx }, origin);
+      rt.shell(text, { cwd: inv.cwd, env: inv.env, positional: unknownCount ? null : [file, ...args.map((a) => a.value)], ...(bash ? { vars: new Map([['BASH_SOURCE', file]]) } : {}), via, ctx }, origin);
     }
   } finally {
     seen.active.delete(abs);

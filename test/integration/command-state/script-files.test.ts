@@ -214,4 +214,56 @@ describe('a shell script run from a file is judged by its text', () => {
       expect(fs.readFileSync(path.join(t.dir, '.env'))).toEqual(ENV);
     });
   });
+
+  it("a script's own directory and the repository's root are computed (BASH_SOURCE, $(cd ... && pwd), git rev-parse --show-toplevel); a heredoc-written script is judged", async () => {
+    await withTestRepo((t) => {
+      setup(t);
+      writeFiles(t, {
+        'scripts/root.sh': ['#!/usr/bin/env bash\nROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"\nrm -rf "$ROOT/dist"\nrm -f "$ROOT/.env"\n', 0o755],
+        'scripts/here.sh': ['#!/bin/sh\nHERE=$(cd "$(dirname "$0")" && pwd)\nrm -f "$HERE/../.env"\n', 0o755],
+        'scripts/sdir.sh': ['#!/usr/bin/env bash\nSCRIPT_DIR="$( cd -- "$( dirname -- "${BASH_SOURCE[0]}" )" &> /dev/null && pwd )"\nrm -rf "$SCRIPT_DIR/../dist"\n', 0o755],
+        'scripts/top.sh': ['#!/bin/sh\ncd "$(git rev-parse --show-toplevel)"\nrm -f .env\n', 0o755],
+        'scripts/up.sh': ['#!/bin/sh\ncd "$(dirname "$0")/.."\nrm -f .env\n', 0o755],
+        // BASH_SOURCE is bash's: under sh it is not the file (dash refuses it), so unknown.
+        'scripts/sh-source.sh': ['#!/bin/sh\nrm -rf "$(dirname "${BASH_SOURCE[0]}")/../dist"\n', 0o755],
+        'scripts/lib.sh': ['LIB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)\nrm -f "$LIB_DIR/../.env"\n', 0o644],
+        'scripts/uses-lib.sh': ['#!/usr/bin/env bash\nsource "$(dirname "${BASH_SOURCE[0]}")/lib.sh"\n', 0o755],
+        'src/.keep': '',
+      });
+      const cases: Array<[string, string, string, string?]> = [
+        ['./scripts/root.sh', 'snapshot', 'rm-in-repo', '.env'],
+        ['cd src && ../scripts/root.sh', 'snapshot', 'rm-in-repo', '.env'],
+        ['bash scripts/here.sh', 'snapshot', 'rm-in-repo', '.env'],
+        ['./scripts/top.sh', 'snapshot', 'rm-in-repo', '.env'],
+        ['cd src && bash ../scripts/top.sh', 'snapshot', 'rm-in-repo', '.env'],
+        ['cd scripts && ./up.sh', 'snapshot', 'rm-in-repo', '.env'],
+        ['./scripts/uses-lib.sh', 'snapshot', 'rm-in-repo', '.env'],
+        ['./scripts/sdir.sh', 'allow', 'no-risk'],
+        ['bash scripts/sdir.sh', 'allow', 'no-risk'],
+        ['sh scripts/sdir.sh', 'ask', 'rm-unknown-target'],
+        ['./scripts/sh-source.sh', 'ask', 'rm-unknown-target'],
+        // Typed, BASH_SOURCE is not a file; a directory that is not there makes cd fail (nothing printed).
+        ['rm -rf "$(dirname "${BASH_SOURCE[0]}")/dist"', 'ask', 'rm-unknown-target'],
+        ['D=$(cd nowhere && pwd); rm -rf "$D/x"', 'ask', 'rm-unknown-target'],
+        ['D=$(cd src && pwd); rm -rf "$D/../dist"', 'allow', 'no-risk'],
+        ['cd "$(git rev-parse --show-toplevel)" && rm -f .env', 'snapshot', 'rm-in-repo', '.env'],
+        ['GIT_DIR=x; cd "$(git rev-parse --show-toplevel)" && rm -f .env', 'ask', 'rm-unknown-target'],
+        // A script the line writes with a heredoc, then runs: the heredoc's text is what runs.
+        [`cat > ${t.base}/x.sh <<'EOF'\nrm -f .env\nEOF\nbash ${t.base}/x.sh`, 'snapshot', 'rm-in-repo', '.env'],
+        [`cat <<'EOF' > ${t.base}/y.sh && chmod +x ${t.base}/y.sh && ${t.base}/y.sh\n#!/bin/sh\necho hi\nEOF`, 'allow', 'no-risk'],
+        [`cat > ${t.base}/w.sh <<'EOF'\nrm -rf db/migrations\nEOF\nsh ${t.base}/w.sh`, 'deny', 'protected-path'],
+      ];
+      for (const [command, verdict, rule, captured] of cases) {
+        const v = checkVerdict(t, command, { asAgent: true });
+        expect(v, command).toMatchObject({ verdict, rule });
+        if (captured) expect(v.reason, command).toContain(captured);
+      }
+      // What guard cannot know of the heredoc's text, or a file written otherwise since: not read, as before.
+      expect(checkVerdict(t, `cat > ${t.base}/z.sh <<EOF\nrm -f $X\nEOF\nbash ${t.base}/z.sh`, { asAgent: true })).toMatchObject({ verdict: 'allow' });
+      expect(checkVerdict(t, `cat > ${t.base}/v.sh <<'EOF'\nrm -f .env\nEOF\necho echo hi > ${t.base}/v.sh; bash ${t.base}/v.sh`, { asAgent: true })).toMatchObject({ verdict: 'allow' });
+      // Computing them costs no git process: the script costs what its text typed does.
+      expect(allowedCheckGitArgv(t, './scripts/sdir.sh')).toEqual(allowedCheckGitArgv(t, 'SCRIPT_DIR="$( cd -- scripts &> /dev/null && pwd )"; rm -rf "$SCRIPT_DIR/../dist"'));
+      expect(allowedCheckGitArgv(t, 'R="$(cd "$(dirname scripts/x)/.." && pwd)"; rm -rf "$R/dist"')).toEqual(allowedCheckGitArgv(t, 'rm -rf dist'));
+    });
+  });
 });
