@@ -181,7 +181,7 @@ guard_benign() {
       [bB][uU][nN][xX]|[aA][wW][kK]|[gG][aA][wW][kK]|[mM][aA][wW][kK]|[nN][aA][wW][kK]|\
       [lL][uU][aA][jJ][iI][tT]|[oO][sS][aA][sS][cC][rR][iI][pP][tT]|[pP][wW][sS][hH]|\
       [pP][oO][wW][eE][rR][sS][hH][eE][lL][lL]|[kK][iI][lL][lL]|[pP][kK][iI][lL][lL]|\
-      [kK][iI][lL][lL][aA][lL][lL]|[mM][aA][kK][eE]|[gG][mM][aA][kK][eE]|[jJ][uU][sS][tT]|[pP][aA][rR][aA][lL][lL][eE][lL]|\
+      [kK][iI][lL][lL][aA][lL][lL]|[mM][aA][kK][eE]|[gG][mM][aA][kK][eE]|[jJ][uU][sS][tT]|[tT][aA][sS][kK]|[pP][aA][rR][aA][lL][lL][eE][lL]|\
       [aA][pP][pP][lL][yY]_[pP][aA][tT][cC][hH]|[aA][pP][pP][lL][yY][pP][aA][tT][cC][hH]|\
       [wW][gG][eE][tT]|[oO][pP][eE][nN][sS][sS][lL]|[sS][qQ][lL][iI][tT][eE]3|[sS][qQ][lL][iI][tT][eE]|\
       [dD][uU][cC][kK][dD][bB]|[pP][rR][iI][sS][mM][aA]|[mM][aA][nN][aA][gG][eE]|[rR][aA][iI][lL][sS]|[rR][aA][kK][eE]|\

@@ -16,6 +16,7 @@ import { classifyRunner, RUNNER_PROGRAMS } from './runners.js';
 import { classifyBunScript, classifyMonorepoRun, classifyPackageManager, classifyRunAll } from './package-scripts.js';
 import { classifyMakeRun } from './make-targets.js';
 import { classifyJustRun } from './just-recipes.js';
+import { classifyTaskRun } from './taskfile-tasks.js';
 import { parseWords } from './parse.js';
 import { classifyScriptCommand, SCRIPT_COMMANDS } from './scripts.js';
 import { runScriptFile } from './script-files.js';
@@ -188,6 +189,10 @@ export function classifyInvocation(inv: Invocation, rt: Runtime): void {
     case 'just':
       // The recipes of the justfile it reads (just-recipes.ts).
       return classifyJustRun(inv, args, rt);
+    case 'task':
+    case 'go-task':
+      // The tasks of the Taskfile it reads (taskfile-tasks.ts).
+      return classifyTaskRun(inv, args, rt);
     case 'apply_patch':
     case 'applypatch':
       return classifyApplyPatch(inv, args, rt);

@@ -50,8 +50,8 @@ export const FAST_PATH_RISKY_WORDS: readonly string[] = [
   'luajit', 'osascript', 'pwsh', 'powershell',
   // guard's processes
   'kill', 'pkill', 'killall',
-  // programs that run what they read as commands (a makefile's or justfile's recipes, `parallel :::: file`)
-  'make', 'gmake', 'just', 'parallel',
+  // programs that run what they read as commands (a makefile's, justfile's or Taskfile's recipes, `parallel :::: file`)
+  'make', 'gmake', 'just', 'task', 'parallel',
   // Codex applies a patch sent through its shell tool itself: file edits
   'apply_patch', 'applypatch',
   // writing a file named by an option (output-files.ts): wget -O, openssl -out; curl, sort and

@@ -1,0 +1,472 @@
+/**
+ * `task [options] [task...] [VAR=value...] [-- args]` (go-task): the tasks of a Taskfile, judged
+ * by the shell commands they run, as make's recipes (make-targets.ts) and just's (just-recipes.ts)
+ * are. Before 2026-12-05 `task clean` was "allow: no destructive command found" whatever its cmds
+ * did (`git clean -fdx` lost the ignored `.env` for good).
+ *
+ * The Taskfile is read (never run) as bytes (StateView.file): `-t/--taskfile FILE` (a directory:
+ * looked up in it), else the first of Taskfile.yml, taskfile.yml, Taskfile.yaml, taskfile.yaml,
+ * Taskfile.dist.yml, taskfile.dist.yml, Taskfile.dist.yaml, taskfile.dist.yaml in the directory
+ * task runs in (`-d/--dir`) or one above it (up to the repository's root, or 16 levels). It is
+ * parsed with the `yaml` package, loaded (synchronously) only when a `task` line is judged: it is
+ * not in the hook bundles, and loading it costs ~35 ms of CPU.
+ *
+ * The tasks named (else `default`; by name, alias or a `*` wildcard name) and every task they
+ * reach through `deps` and `cmds: [{task: x}]` (at most MAX_TASKS calls) are judged: each cmd
+ * (a string, `{cmd: ...}`, `{defer: ...}`; a multi-line cmd is one shell script), each
+ * `preconditions` entry (`sh`) and `status` line, as a shell command run in the task's `dir`
+ * (relative to the Taskfile's directory, which is the default). Variables: global and task
+ * `vars`, the vars of a call (`{task: x, vars: {...}}`), `VAR=value` on the command line, the
+ * special `.TASK`, `.ROOT_DIR`, `.TASKFILE_DIR`, `.TASKFILE`, `.USER_WORKING_DIR`, `.CLI_ARGS`
+ * (the words after `--`) and `.ITEM` of a `for:` over a literal list (or a variable's known
+ * value) are expanded in `{{.NAME}}` and `{{.NAME | default "x"}}`; a `sh:` variable's command
+ * is judged where task runs it (global ones at every run) and its value is unknown, as is
+ * anything else in `{{ }}` (functions, conditionals, variables set nowhere the line shows: the
+ * environment may set them): unknown words, judged as make's are (an unknown program name in a
+ * task is the build's own: CommandContext.inRecipe). `env:` values (global and task) are the
+ * commands' environment. `--dry`, `--list`, `--list-all`, `--summary`, `--help`, `--version`,
+ * `--init` run no task (`--dry` still runs the `sh:` variables).
+ *
+ * Limits: `includes:` are not followed (a task not found in a Taskfile that includes others is
+ * opaque, as a just recipe in an imported file is), `dotenv:` files are not read (their values
+ * are unknown), `for:` over sources, generates or a matrix gives an unknown `.ITEM`, `-g` (the
+ * home directory's Taskfile) is opaque.
+ */
+import path from 'node:path';
+import { createRequire } from 'node:module';
+import type * as YamlModule from 'yaml';
+import type { Field } from './expand.js';
+import { resolvePath } from './paths.js';
+import { reportOpaque, type Invocation, type Runtime } from './runtime.js';
+import { readFileAt } from './make-targets.js';
+
+/** Task calls followed from those named through deps and `task:` cmds, per task run. */
+export const MAX_TASKS = 200;
+const MAX_LOOKUP_LEVELS = 16;
+/** YAML nodes one Taskfile may hold once its aliases are resolved (an alias bomb doubles at every level). */
+const MAX_NODES = 100_000;
+const MAX_FOR_ITEMS = 64;
+const MAX_VALUE_LENGTH = 256 * 1024;
+
+export const TASKFILE_NAMES = ['Taskfile.yml', 'taskfile.yml', 'Taskfile.yaml', 'taskfile.yaml', 'Taskfile.dist.yml', 'taskfile.dist.yml', 'Taskfile.dist.yaml', 'taskfile.dist.yaml'];
+
+const U_OPEN = '\uE000';
+const U_CLOSE = '\uE001';
+
+/** Text guard cannot know, shown as written (expand.ts shownUnknownText). */
+function unknown(shown: string): string {
+  return `${U_OPEN}${shown.replace(/[\uE000\uE001]/g, '')}${U_CLOSE}`;
+}
+
+let loadedYaml: typeof YamlModule | undefined;
+
+/** The `yaml` package, loaded on the first `task` line judged (not bundled into the hooks: ~35 ms). */
+function yaml(): typeof YamlModule {
+  loadedYaml ??= createRequire(import.meta.url)('yaml') as typeof YamlModule;
+  return loadedYaml;
+}
+
+/** A YAML node with its line: a map, a list, or a scalar (its text; null for null). */
+type Y = { kind: 'map'; entries: Map<string, Y>; line: number } | { kind: 'seq'; items: Y[]; line: number } | { kind: 'scalar'; value: string | null; line: number };
+
+class TooBig extends Error {}
+
+function readYaml(text: string): Y | null {
+  const y = yaml();
+  const lineCounter = new y.LineCounter();
+  const doc = y.parseDocument(text, { lineCounter, uniqueKeys: false, merge: true });
+  if (doc.errors.length > 0) return null;
+  let nodes = 0;
+  const lineOf = (node: { range?: [number, number, number] | null }): number => (node.range ? lineCounter.linePos(node.range[0]).line : 0);
+  const convert = (node: unknown, depth: number): Y => {
+    if (++nodes > MAX_NODES || depth > 64) throw new TooBig();
+    if (y.isAlias(node)) return convert(node.resolve(doc), depth + 1);
+    if (y.isMap(node)) {
+      const entries = new Map<string, Y>();
+      for (const pair of node.items) {
+        const key = y.isScalar(pair.key) ? String(pair.key.value) : y.isAlias(pair.key) ? null : null;
+        if (key === '<<') {
+          // A merge key: the entries of the map (or maps) it names, where this map has none of its own.
+          const merged = convert(pair.value, depth + 1);
+          for (const source of merged.kind === 'seq' ? merged.items : [merged]) if (source.kind === 'map') for (const [k, v] of source.entries) if (!entries.has(k)) entries.set(k, v);
+          continue;
+        }
+        if (key !== null) entries.set(key, convert(pair.value, depth + 1));
+      }
+      return { kind: 'map', entries, line: lineOf(node) };
+    }
+    if (y.isSeq(node)) return { kind: 'seq', items: node.items.map((item) => convert(item, depth + 1)), line: lineOf(node) };
+    if (y.isScalar(node)) return { kind: 'scalar', value: node.value === null || node.value === undefined ? null : String(node.value), line: lineOf(node) };
+    return { kind: 'scalar', value: null, line: 0 };
+  };
+  return convert(doc.contents, 0);
+}
+
+function get(node: Y | undefined, key: string): Y | undefined {
+  return node?.kind === 'map' ? node.entries.get(key) : undefined;
+}
+
+function str(node: Y | undefined): string | null {
+  return node?.kind === 'scalar' ? node.value : null;
+}
+
+/** A task call: its name and the vars it is given (already expanded). */
+interface Call {
+  name: string;
+  vars: Map<string, string>;
+}
+
+/** Where a template is expanded: the variables it sees, nearest first. */
+interface Scope {
+  item: Map<string, string>;
+  special: Map<string, string>;
+  task: Map<string, string>;
+  call: Map<string, string>;
+}
+
+const NO_RUN = new Set(['--list', '-l', '--list-all', '-a', '--summary', '--help', '-h', '--version', '--init', '-i', '--completion', '--experiments']);
+const WITH_VALUE = new Set(['--dir', '-d', '--taskfile', '-t', '--concurrency', '-C', '--output', '-o', '--output-group-begin', '--output-group-end', '--interval', '-I', '--sort', '--remote-cache-dir', '--cache-expiry', '--trusted-hosts', '--timeout']);
+const SHORT_WITH_VALUE = 'dtCoI';
+
+/** Judges the tasks a `task` run would run (the module comment). */
+export function classifyTaskRun(inv: Invocation, args: Field[], rt: Runtime): void {
+  let file: string | null = null;
+  let dir = inv.cwd;
+  const cliVars = new Map<string, string>();
+  const names: string[] = [];
+  let dryRun = false;
+  let cliArgs: string[] | null = null;
+  for (let i = 0; i < args.length; i++) {
+    const field = args[i] as Field;
+    const value = field.value;
+    if (cliArgs !== null) {
+      if (value === null) cliArgs.push(unknown(field.display));
+      else cliArgs.push(value);
+      continue;
+    }
+    if (value === null) return reportOpaque(rt, `task is given ${field.display}, a word guard cannot see`, inv.source);
+    if (value === '--') {
+      cliArgs = [];
+      continue;
+    }
+    if (value.startsWith('-') && value !== '-') {
+      const long = value.startsWith('--');
+      let name = long && value.includes('=') ? value.slice(0, value.indexOf('=')) : value;
+      let inline: string | undefined = long && value.includes('=') ? value.slice(value.indexOf('=') + 1) : undefined;
+      if (!long && value.length > 2) {
+        // A cluster of short flags (`-fv`), or a short option with its value attached (`-dsub`, `-d=sub`).
+        const letters = value.slice(1);
+        const at = [...letters].findIndex((c) => SHORT_WITH_VALUE.includes(c));
+        for (const c of at === -1 ? letters : letters.slice(0, at)) {
+          if (NO_RUN.has(`-${c}`)) return;
+          if (c === 'n') dryRun = true;
+          if (c === 'g') return reportOpaque(rt, "task -g runs the Taskfile of the home directory, which guard does not read", inv.source);
+        }
+        if (at === -1) continue;
+        name = `-${letters[at]}`;
+        const rest = letters.slice(at + 1).replace(/^=/, '');
+        inline = rest === '' ? undefined : rest;
+      }
+      if (NO_RUN.has(name)) return;
+      if (name === '--dry' || name === '-n') dryRun = true;
+      if (name === '--global' || name === '-g') return reportOpaque(rt, "task -g runs the Taskfile of the home directory, which guard does not read", inv.source);
+      if (WITH_VALUE.has(name)) {
+        const arg = inline ?? (i + 1 < args.length ? args[++i]?.value : undefined);
+        if (arg === null) return reportOpaque(rt, `task ${name} is given a word guard cannot see`, inv.source);
+        if (name === '--dir' || name === '-d') dir = resolvePath(arg ?? null, inv.cwd);
+        if (name === '--taskfile' || name === '-t') file = arg ?? null;
+      }
+      continue;
+    }
+    const assignment = /^([A-Za-z_]\w*)=(.*)$/s.exec(value);
+    if (assignment) cliVars.set(assignment[1] as string, assignment[2] as string);
+    else names.push(value);
+  }
+  if (dir === null || inv.cwd === null) return reportOpaque(rt, 'task runs in a directory guard cannot know, so the tasks it runs are unknown', inv.source);
+  // The Taskfile: -t (a file, or a directory to look in), else the nearest Taskfile from where task runs upwards.
+  const candidates: string[] = [];
+  const lookIn = (at: string): void => {
+    for (const name of TASKFILE_NAMES) candidates.push(path.posix.join(at, name));
+  };
+  let given: string | null = null;
+  if (file !== null) {
+    given = resolvePath(file, dir);
+    if (given === null) return;
+    candidates.push(given);
+  } else {
+    let at = dir;
+    for (let level = 0; level < MAX_LOOKUP_LEVELS; level++) {
+      lookIn(at);
+      const up = path.posix.dirname(at);
+      if (up === at || (rt.ctx.repoRoot && at === rt.ctx.repoRoot)) break;
+      at = up;
+    }
+  }
+  // Every candidate is asked for at once: while collecting, each is noted and read before the next pass.
+  const view = rt.ctx.view;
+  if (given !== null) lookIn(given); // `-t dir`: the Taskfile names in that directory
+  const contents = candidates.map((abs) => ({ abs, contents: readFileAt(view, abs) }));
+  let found: { abs: string; text: string } | null = null;
+  for (let k = 0; k < contents.length; k++) {
+    const { abs, contents: read } = contents[k] as (typeof contents)[number];
+    if (read === undefined) return; // by text, or not read yet (collecting)
+    if (read.kind === 'missing') {
+      if (k === 0 && given !== null) return; // `-t` names nothing: task stops
+      continue;
+    }
+    if (read.kind === 'unreadable') {
+      if (k === 0 && given !== null) continue; // a directory, looked in next
+      return reportOpaque(rt, `task reads ${abs}, which guard cannot read (${read.why})`, inv.source);
+    }
+    found = { abs, text: read.text };
+    break;
+  }
+  if (!found) return; // no Taskfile: task stops
+  let root: Y | null;
+  try {
+    root = readYaml(found.text);
+  } catch (error) {
+    if (error instanceof TooBig) return reportOpaque(rt, `the Taskfile ${found.abs} is larger than guard reads once its YAML aliases are resolved`, inv.source);
+    throw error;
+  }
+  if (root === null || root.kind !== 'map') return; // not YAML task can read: task stops
+  new TaskRun(inv, rt, root, found.abs, cliVars, cliArgs ?? [], dryRun).run(names.length > 0 ? names : ['default']);
+}
+
+class TaskRun {
+  private readonly taskfileDir: string;
+  private readonly shown: string;
+  private readonly tasks: Map<string, Y>;
+  private readonly globals = new Map<string, string>();
+  private readonly globalEnv = new Map<string, string | null>();
+  private readonly special = new Map<string, string>();
+  private readonly judged = new Set<string>();
+
+  constructor(
+    private readonly inv: Invocation,
+    private readonly rt: Runtime,
+    private readonly root: Y,
+    abs: string,
+    private readonly cliVars: Map<string, string>,
+    cliArgs: string[],
+    private readonly dryRun: boolean,
+  ) {
+    this.taskfileDir = path.posix.dirname(abs);
+    this.shown = path.posix.relative(inv.cwd as string, abs) || path.posix.basename(abs);
+    const tasks = get(root, 'tasks');
+    this.tasks = tasks?.kind === 'map' ? tasks.entries : new Map();
+    for (const [k, v] of [
+      ['ROOT_DIR', this.taskfileDir],
+      ['TASKFILE_DIR', this.taskfileDir],
+      ['TASKFILE', abs],
+      ['ROOT_TASKFILE', abs],
+      ['USER_WORKING_DIR', inv.cwd as string],
+      ['TASK_EXE', 'task'],
+      ['CLI_ARGS', cliArgs.map(quoteArg).join(' ')],
+    ] as const) this.special.set(k, v);
+  }
+
+  run(names: string[]): void {
+    // Task reads every global var (their `sh:` runs) before any task, dry run or not.
+    const scope: Scope = { item: new Map(), special: this.special, task: new Map(), call: new Map() };
+    this.defineVars(get(this.root, 'vars'), scope, this.globals, this.taskfileDir, 'a global var');
+    this.defineEnv(get(this.root, 'env'), scope, this.globalEnv, this.taskfileDir);
+    if (this.dryRun) return;
+    const seen = new Set<string>();
+    const queue: Call[] = [];
+    for (const name of names) {
+      const resolved = this.find(name);
+      if (resolved === null) {
+        if (get(this.root, 'includes') !== undefined) return reportOpaque(this.rt, `task ${name}: guard finds no task for it in ${this.shown}, which includes other Taskfiles guard does not read`, this.inv.source);
+        return; // task stops: no such task
+      }
+      queue.push({ name, vars: new Map() });
+    }
+    while (queue.length > 0) {
+      const call = queue.shift() as Call;
+      const key = `${call.name}\u0000${JSON.stringify([...call.vars])}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      if (seen.size > MAX_TASKS) return reportOpaque(this.rt, `task reaches more than ${MAX_TASKS} task calls, more than guard follows`, this.inv.source);
+      const resolved = this.find(call.name);
+      if (resolved === null) {
+        if (get(this.root, 'includes') !== undefined) reportOpaque(this.rt, `task ${call.name}: guard finds no task for it in ${this.shown}, which includes other Taskfiles guard does not read`, this.inv.source);
+        continue;
+      }
+      this.judgeTask(resolved.key, resolved.node, call, queue);
+    }
+  }
+
+  /** The task `name` names: by its key, an alias, or a wildcard key (`start:*`). */
+  private find(name: string): { key: string; node: Y } | null {
+    const exact = this.tasks.get(name);
+    if (exact) return { key: name, node: exact };
+    for (const [key, node] of this.tasks) {
+      const aliases = get(node, 'aliases');
+      if (aliases?.kind === 'seq' && aliases.items.some((a) => str(a) === name)) return { key, node };
+    }
+    for (const [key, node] of this.tasks) {
+      if (!key.includes('*')) continue;
+      const re = new RegExp(`^${key.split('*').map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('(.*)')}$`);
+      if (re.test(name)) return { key, node };
+    }
+    return null;
+  }
+
+  private judgeTask(name: string, node: Y, call: Call, queue: Call[]): void {
+    // Short forms: `build: go build ./...` and `build: [cmd, cmd]`.
+    const task: Y = node.kind === 'map' ? node : { kind: 'map', entries: new Map([['cmds', node]]), line: node.line };
+    const special = new Map(this.special);
+    special.set('TASK', name);
+    const scope: Scope = { item: new Map(), special, task: new Map(), call: call.vars };
+    const taskfileDir = this.taskfileDir;
+    const dirText = str(get(task, 'dir'));
+    const cwd = dirText === null ? taskfileDir : resolvePath(this.expand(dirText, scope), taskfileDir);
+    if (cwd !== null && !cwd.includes(U_OPEN)) special.set('TASK_DIR', cwd);
+    const judgedCwd = cwd !== null && cwd.includes(U_OPEN) ? null : cwd;
+    this.defineVars(get(task, 'vars'), scope, scope.task, judgedCwd, 'a var of task ' + name);
+    const env = new Map(this.inv.env);
+    for (const [k, v] of this.globalEnv) env.set(k, v);
+    const taskEnv = new Map<string, string | null>();
+    this.defineEnv(get(task, 'env'), scope, taskEnv, judgedCwd);
+    for (const [k, v] of taskEnv) env.set(k, v);
+    const via = (line: number): string => `run by \`${this.inv.source}\`: task ${name}, ${this.shown}:${line}`;
+    const shell = (text: string, line: number): void => {
+      if (text.trim() === '') return;
+      this.rt.shell(text, { cwd: judgedCwd, env, via: via(line), ctx: { ...this.rt.ctx, inRecipe: true } }, this.inv.source);
+    };
+    const preconditions = get(task, 'preconditions');
+    for (const p of preconditions?.kind === 'seq' ? preconditions.items : []) {
+      const text = p.kind === 'scalar' ? p.value : str(get(p, 'sh'));
+      if (text !== null) shell(this.expand(text, scope), p.line);
+    }
+    const status = get(task, 'status');
+    for (const s of status?.kind === 'seq' ? status.items : []) if (s.kind === 'scalar' && s.value !== null) shell(this.expand(s.value, scope), s.line);
+    const deps = get(task, 'deps');
+    for (const d of deps?.kind === 'seq' ? deps.items : []) {
+      for (const item of this.forItems(get(d, 'for'), scope)) {
+        const inner: Scope = { ...scope, item };
+        const called = this.taskCall(d.kind === 'scalar' ? d : get(d, 'task'), get(d, 'vars'), inner);
+        if (called) queue.push(called);
+      }
+    }
+    let cmds = get(task, 'cmds');
+    if (!cmds && get(task, 'cmd')) cmds = { kind: 'seq', items: [get(task, 'cmd') as Y], line: task.line };
+    const list = cmds?.kind === 'seq' ? cmds.items : cmds ? [cmds] : [];
+    for (const c of list) {
+      if (c.kind === 'scalar') {
+        if (c.value !== null) shell(this.expand(c.value, scope), c.line);
+        continue;
+      }
+      if (c.kind !== 'map') continue;
+      for (const item of this.forItems(get(c, 'for'), scope)) {
+        const inner: Scope = { ...scope, item };
+        const deferred = get(c, 'defer');
+        const target = deferred !== undefined ? deferred : c;
+        if (target.kind === 'scalar') {
+          if (target.value !== null) shell(this.expand(target.value, inner), target.line);
+          continue;
+        }
+        const cmd = get(target, 'cmd');
+        if (cmd?.kind === 'scalar' && cmd.value !== null) shell(this.expand(cmd.value, inner), cmd.line);
+        const called = get(target, 'task') ? this.taskCall(get(target, 'task'), get(target, 'vars'), inner) : null;
+        if (called) queue.push(called);
+      }
+    }
+  }
+
+  private taskCall(nameNode: Y | undefined, vars: Y | undefined, scope: Scope): Call | null {
+    const name = str(nameNode);
+    if (name === null) return null;
+    const values = new Map<string, string>();
+    this.defineVars(vars, scope, values, this.taskfileDir, `a var given to task ${name}`);
+    return { name: this.expand(name, scope), vars: values };
+  }
+
+  /** The values `.ITEM` (or the `as:` name) takes in a `for:`; one unknown value where guard cannot list them. */
+  private forItems(node: Y | undefined, scope: Scope): Array<Map<string, string>> {
+    if (node === undefined) return [scope.item];
+    const one = (name: string, values: string[]): Array<Map<string, string>> => values.map((v) => new Map([...scope.item, [name, v]]));
+    if (node.kind === 'seq' && node.items.length <= MAX_FOR_ITEMS && node.items.every((i) => i.kind === 'scalar')) return one('ITEM', node.items.map((i) => this.expand(str(i) ?? '', scope)));
+    const as = str(get(node, 'as')) ?? 'ITEM';
+    const varName = str(get(node, 'var'));
+    if (varName !== null) {
+      const value = this.lookup(varName, scope);
+      const split = str(get(node, 'split'));
+      if (value !== null && !value.includes(U_OPEN)) {
+        const items = (split !== null ? value.split(split) : value.split(/\s+/)).filter((v) => v !== '');
+        if (items.length <= MAX_FOR_ITEMS) return one(as, items);
+      }
+    }
+    return one(as, [unknown(`{{.${as}}}`)]);
+  }
+
+  /** Evaluates a `vars:` map in order into `into`: literals expanded, `sh:` judged (its value unknown). */
+  private defineVars(node: Y | undefined, scope: Scope, into: Map<string, string>, cwd: string | null, what: string): void {
+    if (node?.kind !== 'map') return;
+    for (const [name, def] of node.entries) {
+      if (def.kind === 'scalar') {
+        into.set(name, this.expand(def.value ?? '', scope));
+        continue;
+      }
+      const sh = str(get(def, 'sh'));
+      if (sh !== null) this.judgeSh(this.expand(sh, scope), cwd, `${what} (${name}, ${this.shown}:${def.line})`);
+      into.set(name, unknown(`{{.${name}}}`));
+    }
+  }
+
+  private defineEnv(node: Y | undefined, scope: Scope, into: Map<string, string | null>, cwd: string | null): void {
+    if (node?.kind !== 'map') return;
+    for (const [name, def] of node.entries) {
+      if (def.kind === 'scalar') {
+        const value = this.expand(def.value ?? '', scope);
+        into.set(name, value.includes(U_OPEN) ? null : value);
+        continue;
+      }
+      const sh = str(get(def, 'sh'));
+      if (sh !== null) this.judgeSh(this.expand(sh, scope), cwd, `an env value (${name}, ${this.shown}:${def.line})`);
+      into.set(name, null);
+    }
+  }
+
+  private judgeSh(command: string, cwd: string | null, what: string): void {
+    const key = `${cwd}\u0000${command}`;
+    if (this.judged.has(key)) return;
+    this.judged.add(key);
+    this.rt.shell(command, { cwd, env: new Map(this.inv.env), via: `run by \`${this.inv.source}\`: ${what}`, ctx: { ...this.rt.ctx, inRecipe: true } }, this.inv.source);
+  }
+
+  private lookup(name: string, scope: Scope): string | null {
+    const sources = [scope.item, scope.special, scope.task, scope.call, this.cliVars, this.globals];
+    for (const source of sources) {
+      const value = source.get(name);
+      if (value !== undefined) return value;
+    }
+    // The line's own environment (`X=1 task`); one it sets to a value guard cannot know is unknown.
+    if (this.inv.env.has(name)) return this.inv.env.get(name) ?? unknown(`{{.${name}}}`);
+    return null;
+  }
+
+  /** A Go template with `{{.NAME}}` (and `| default "x"`) expanded; anything else in `{{ }}` unknown. */
+  expand(text: string, scope: Scope): string {
+    const out = text.replace(/\{\{(-?)(.*?)(-?)\}\}/gs, (match, _l: string, body: string) => {
+      const inner = body.trim();
+      const plain = /^\.([A-Za-z_]\w*)$/.exec(inner);
+      if (plain) return this.lookup(plain[1] as string, scope) ?? unknown(`{{${inner}}}`);
+      const withDefault = /^\.([A-Za-z_]\w*)\s*\|\s*default\s+(?:"((?:[^"\\]|\\.)*)"|`([^`]*)`)$/.exec(inner);
+      if (withDefault) {
+        const value = this.lookup(withDefault[1] as string, scope);
+        if (value === null) return withDefault[2] !== undefined ? withDefault[2].replace(/\\(.)/g, '$1') : (withDefault[3] as string);
+        return value === '' ? (withDefault[2] ?? withDefault[3] ?? '') : value;
+      }
+      return unknown(match.replace(/\s+/g, ' '));
+    });
+    return out.length > MAX_VALUE_LENGTH ? unknown('{{...}}') : out;
+  }
+}
+
+/** A word of `.CLI_ARGS`, quoted for the shell where it needs to be. */
+function quoteArg(word: string): string {
+  if (word.includes(U_OPEN)) return word;
+  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+}
