@@ -4,8 +4,8 @@
  * are. Before 2026-12-05 `task clean` was "allow: no destructive command found" whatever its cmds
  * did (`git clean -fdx` lost the ignored `.env` for good).
  *
- * The Taskfile is read (never run) as bytes (StateView.file): `-t/--taskfile FILE` (a directory:
- * looked up in it), else the first of Taskfile.yml, taskfile.yml, Taskfile.yaml, taskfile.yaml,
+ * The Taskfile is read (never run) as bytes (StateView.file): `-t/--taskfile FILE` (from where
+ * task runs; a directory: looked up in it; with `-d` too, the tasks run in that directory), else the first of Taskfile.yml, taskfile.yml, Taskfile.yaml, taskfile.yaml,
  * Taskfile.dist.yml, taskfile.dist.yml, Taskfile.dist.yaml, taskfile.dist.yaml in the directory
  * task runs in (`-d/--dir`) or one above it (up to the repository's root, or 16 levels). It is
  * parsed with the `yaml` package, loaded (synchronously) only when a `task` line is judged: it is
@@ -132,6 +132,7 @@ const SHORT_WITH_VALUE = 'dtCoI';
 export function classifyTaskRun(inv: Invocation, args: Field[], rt: Runtime): void {
   let file: string | null = null;
   let dir = inv.cwd;
+  let dirGiven = false;
   const cliVars = new Map<string, string>();
   const names: string[] = [];
   let dryRun = false;
@@ -173,13 +174,16 @@ export function classifyTaskRun(inv: Invocation, args: Field[], rt: Runtime): vo
       if (WITH_VALUE.has(name)) {
         const arg = inline ?? (i + 1 < args.length ? args[++i]?.value : undefined);
         if (arg === null) return reportOpaque(rt, `task ${name} is given a word guard cannot see`, inv.source);
-        if (name === '--dir' || name === '-d') dir = resolvePath(arg ?? null, inv.cwd);
+        if (name === '--dir' || name === '-d') {
+          dir = resolvePath(arg ?? null, inv.cwd);
+          dirGiven = true;
+        }
         if (name === '--taskfile' || name === '-t') file = arg ?? null;
       }
       continue;
     }
-    const assignment = /^([A-Za-z_]\w*)=(.*)$/s.exec(value);
-    if (assignment) cliVars.set(assignment[1] as string, assignment[2] as string);
+    // Any word with `=` is a variable (task's args.Parse), the rest are task names.
+    if (value.includes('=')) cliVars.set(value.slice(0, value.indexOf('=')), value.slice(value.indexOf('=') + 1));
     else names.push(value);
   }
   if (dir === null || inv.cwd === null) return reportOpaque(rt, 'task runs in a directory guard cannot know, so the tasks it runs are unknown', inv.source);
@@ -190,7 +194,7 @@ export function classifyTaskRun(inv: Invocation, args: Field[], rt: Runtime): vo
   };
   let given: string | null = null;
   if (file !== null) {
-    given = resolvePath(file, dir);
+    given = resolvePath(file, inv.cwd);
     if (given === null) return;
     candidates.push(given);
   } else {
@@ -230,7 +234,9 @@ export function classifyTaskRun(inv: Invocation, args: Field[], rt: Runtime): vo
     throw error;
   }
   if (root === null || root.kind !== 'map') return; // not YAML task can read: task stops
-  new TaskRun(inv, rt, root, found.abs, cliVars, cliArgs ?? [], dryRun).run(names.length > 0 ? names : ['default']);
+  // With both -t and -d the tasks run in the -d directory (task's fsext.ResolveDir), else in the Taskfile's.
+  const rootDir = given !== null && dirGiven ? dir : path.posix.dirname(found.abs);
+  new TaskRun(inv, rt, root, found.abs, rootDir, cliVars, cliArgs ?? [], dryRun).run(names.length > 0 ? names : ['default']);
 }
 
 class TaskRun {
@@ -247,17 +253,18 @@ class TaskRun {
     private readonly rt: Runtime,
     private readonly root: Y,
     abs: string,
+    rootDir: string,
     private readonly cliVars: Map<string, string>,
     cliArgs: string[],
     private readonly dryRun: boolean,
   ) {
-    this.taskfileDir = path.posix.dirname(abs);
+    this.taskfileDir = rootDir;
     this.shown = path.posix.relative(inv.cwd as string, abs) || path.posix.basename(abs);
     const tasks = get(root, 'tasks');
     this.tasks = tasks?.kind === 'map' ? tasks.entries : new Map();
     for (const [k, v] of [
       ['ROOT_DIR', this.taskfileDir],
-      ['TASKFILE_DIR', this.taskfileDir],
+      ['TASKFILE_DIR', path.posix.dirname(abs)],
       ['TASKFILE', abs],
       ['ROOT_TASKFILE', abs],
       ['USER_WORKING_DIR', inv.cwd as string],
@@ -325,11 +332,10 @@ class TaskRun {
     if (cwd !== null && !cwd.includes(U_OPEN)) special.set('TASK_DIR', cwd);
     const judgedCwd = cwd !== null && cwd.includes(U_OPEN) ? null : cwd;
     this.defineVars(get(task, 'vars'), scope, scope.task, judgedCwd, 'a var of task ' + name);
-    const env = new Map(this.inv.env);
-    for (const [k, v] of this.globalEnv) env.set(k, v);
-    const taskEnv = new Map<string, string | null>();
-    this.defineEnv(get(task, 'env'), scope, taskEnv, judgedCwd);
-    for (const [k, v] of taskEnv) env.set(k, v);
+    // The Taskfile's env, under what the line itself exports (`KEY=x task`): task's environment wins over its env: values.
+    const env = new Map(this.globalEnv);
+    this.defineEnv(get(task, 'env'), scope, env, judgedCwd);
+    for (const [k, v] of this.inv.env) env.set(k, v);
     const via = (line: number): string => `run by \`${this.inv.source}\`: task ${name}, ${this.shown}:${line}`;
     const shell = (text: string, line: number): void => {
       if (text.trim() === '') return;
@@ -453,13 +459,17 @@ class TaskRun {
       const inner = body.trim();
       const plain = /^\.([A-Za-z_]\w*)$/.exec(inner);
       if (plain) return this.lookup(plain[1] as string, scope) ?? unknown(`{{${inner}}}`);
-      const withDefault = /^\.([A-Za-z_]\w*)\s*\|\s*default\s+(?:"((?:[^"\\]|\\.)*)"|`([^`]*)`)$/.exec(inner);
-      if (withDefault) {
-        const value = this.lookup(withDefault[1] as string, scope);
-        if (value === null) return withDefault[2] !== undefined ? withDefault[2].replace(/\\(.)/g, '$1') : (withDefault[3] as string);
-        return value === '' ? (withDefault[2] ?? withDefault[3] ?? '') : value;
+      // `{{.X | default "y"}}` and `{{default "y" .X}}`: X where it is set and not empty, else y.
+      const piped = /^\.([A-Za-z_]\w*)\s*\|\s*default\s+(?:"((?:[^"\\]|\\.)*)"|`([^`]*)`)$/.exec(inner);
+      const called = piped ? null : /^default\s+(?:"((?:[^"\\]|\\.)*)"|`([^`]*)`)\s+\.([A-Za-z_]\w*)$/.exec(inner);
+      if (piped || called) {
+        const [name, quoted, raw] = piped ? [piped[1], piped[2], piped[3]] : [called?.[3], called?.[1], called?.[2]];
+        const fallback = quoted !== undefined ? quoted.replace(/\\(.)/g, '$1') : (raw ?? '');
+        const value = this.lookup(name as string, scope);
+        return value === null || value === '' ? fallback : value;
       }
-      return unknown(match.replace(/\s+/g, ' '));
+      // Shown by its first word only: the rest may hold quotes, pipes and parentheses, which must not reach the shell's parser.
+      return unknown(`{{${/^[\w.]*/.exec(inner)?.[0] ?? ''}${/^[\w.]*$/.test(inner) ? '' : '...'}}}`);
     });
     return out.length > MAX_VALUE_LENGTH ? unknown('{{...}}') : out;
   }

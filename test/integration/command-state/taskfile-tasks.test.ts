@@ -105,6 +105,15 @@ const TASKFILE = [
   '',
   '  gen-proto: "{{.PROTOC}} --go_out=. api.proto"',
   '',
+  '  race:',
+  '    vars:',
+  '      RACE: \'{{if eq (default "true" .RACE) "true"}}-race{{end}}\'',
+  '      PKGS: \'{{default "./..." .PKGS}}\'',
+  '      OUT: \'{{.OUT | default "build"}}\'',
+  '    cmds:',
+  '      - go test {{.RACE}} {{.PKGS}} -run "{{.PATTERN}}"',
+  '      - rm -rf {{.OUT}}/',
+  '',
 ].join('\n');
 
 function setup(t: TestRepo): void {
@@ -152,7 +161,7 @@ describe('task (go-task) is judged by the commands of its Taskfile', () => {
   it('deps, task calls with vars, dir, for, sh vars, preconditions, status, defer, -d/-t, VAR=value: judged where they run', async () => {
     await withTestRepo((t) => {
       setup(t);
-      t.write('other.yml', "version: '3'\ntasks:\n  default:\n    cmds:\n      - git clean -xdf\n");
+      t.write('other.yml', "version: '3'\ntasks:\n  default:\n    cmds:\n      - git clean -xdf\n  wipe: rm -f data.db\n");
       t.write('nested/Taskfile.yaml', "version: '3'\ntasks:\n  default: rm -f ../local.db\n");
       t.write('inc/Taskfile.yml', "version: '3'\nincludes:\n  docs: ./docs\ntasks:\n  build: echo build\n");
       t.write('shvar/Taskfile.yml', "version: '3'\nvars:\n  REV:\n    sh: git clean -xdf && git rev-parse HEAD\ntasks:\n  build: echo {{.REV}}\n");
@@ -176,6 +185,12 @@ describe('task (go-task) is judged by the commands of its Taskfile', () => {
         ['task -t other.yml', 'snapshot', 'git-clean', '.env'],
         ['task --taskfile=nested', 'snapshot', 'rm-in-repo', 'local.db'],
         ['task -d nested', 'snapshot', 'rm-in-repo', 'local.db'],
+        // -t with -d: the tasks run in the -d directory (sub/data.db, not ./local.db)
+        ['task -t other.yml wipe', 'allow', 'no-risk', ''],
+        ['task -t other.yml -d sub wipe', 'snapshot', 'rm-in-repo', 'sub/data.db'],
+        // go templates: default is evaluated, a conditional is one unknown word (its quotes and parentheses are not shell text)
+        ['task race', 'allow', 'no-risk', ''],
+        ['task race OUT=sub', 'snapshot', 'rm-in-repo', 'sub/data.db'],
         ['task build fresh', 'snapshot', 'rm-in-repo', 'sub/data.db'],
         // runs nothing
         ['task --list', 'allow', 'no-risk', ''],
