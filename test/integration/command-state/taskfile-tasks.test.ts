@@ -104,6 +104,7 @@ const TASKFILE = [
   '        cmd: rm -f {{.ITEM}}',
   '',
   '  gen-proto: "{{.PROTOC}} --go_out=. api.proto"',
+  "  gen-env: '$PROTOC --go_out=. api.proto'",
   '',
   '  race:',
   '    vars:',
@@ -227,6 +228,9 @@ describe('task (go-task) is judged by the commands of its Taskfile', () => {
       expect(fs.existsSync(path.join(t.dir, '.git'))).toBe(true);
       // {{.PROTOC}} is set nowhere the line shows: an unknown program name in a task, allowed as make's $(PROTOC) is
       expect(checkVerdict(t, 'task gen-proto', { asAgent: true })).toMatchObject({ verdict: 'allow' });
+      // $PROTOC from the environment: a program of the build too (typed, the name is opaque)
+      expect(checkVerdict(t, 'task gen-env', { asAgent: true })).toMatchObject({ verdict: 'allow' });
+      expect(checkVerdict(t, '$PROTOC --go_out=. api.proto', { asAgent: true })).toMatchObject({ verdict: 'deny', rule: 'opaque-command' });
       expect(checkVerdict(t, 'task gen-proto PROTOC="rm -rf .git"', { asAgent: true })).toMatchObject({ verdict: 'deny' });
     });
   });
