@@ -10,8 +10,15 @@
 // whole life; for session, the hook's, and the whole tree's the session start waited for, and the
 // watcher daemon's until it returned). The repositories are working clones made as
 // bench/real-repos.mjs makes them, with `guard init` run once.
+// recover mode: one `guard snapshot` and `guard backup push --local-only` (the first variant's)
+// before the first round, then in each round `guard recover --from <that backup> --into
+// <DIR>-ab-recovered --yes` after deleting the previous recovery (a whole tree deleted before
+// each timed step, as bench/real-repos.mjs does: on a `discard` mount creating files right after
+// a mass delete is slower), and as the baseline (in the `status` column) `git clone --mirror` of
+// the backup plus `read-tree -u` of the snapshot's tree into an empty directory, after deleting
+// the previous one.
 // Usage: AB_VARIANTS=before=/path/to/built/main,after=/path/to/built/branch \
-//          node bench/ab.mjs watch|session|snapshot|dirty|first-git ROUNDS DIR...
+//          node bench/ab.mjs watch|session|snapshot|dirty|first-git|recover ROUNDS DIR...
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -35,7 +42,7 @@ function stop(dir, bin) {
 }
 const rounds = Number(roundsText);
 const cpuFile = path.join(os.tmpdir(), `guard-ab-cpu-${process.pid}`);
-const cpuEnv = { ...env, NODE_OPTIONS: `--require ${path.join(path.dirname(new URL(import.meta.url).pathname), 'cpu-at-exit.cjs')}`, AB_CPU_FILE: cpuFile, AB_CPU_MATCH: mode === 'session' ? 'agent-hook' : mode === 'watch' ? 'watch' : 'snapshot' };
+const cpuEnv = { ...env, NODE_OPTIONS: `--require ${path.join(path.dirname(new URL(import.meta.url).pathname), 'cpu-at-exit.cjs')}`, AB_CPU_FILE: cpuFile, AB_CPU_MATCH: mode === 'session' ? 'agent-hook' : mode === 'watch' ? 'watch' : mode === 'recover' ? 'recover' : 'snapshot' };
 // Each variant keeps its V8 code caches (bin/code-cache.js) in a directory of its own: in a shared
 // one every run found the other build's cache, dropped it and compiled from source.
 let variantCache = {};
@@ -60,6 +67,16 @@ for (const dir of dirs) {
   const daemonCpu = {};
   for (const v of Object.keys(variants)) { res[v] = []; cpu[v] = []; treeCpu[v] = []; daemonCpu[v] = []; }
   const loads = [];
+  let backup = null;
+  let tree = null;
+  if (mode === 'recover') {
+    const bin = path.join(Object.values(variants)[0], 'bin/guard.js');
+    run(process.execPath, [bin, 'snapshot', '--quiet'], dir);
+    run(process.execPath, [bin, 'backup', 'push', '--local-only'], dir);
+    backup = JSON.parse(run(process.execPath, [bin, 'backup', 'status', '--json'], dir).stdout).path;
+    tree = run('git', ['rev-parse', 'refs/guard/main/head^{tree}'], dir).stdout.trim();
+    stop(dir, bin);
+  }
   for (let r = 0; r < rounds; r++) {
     const order = Object.entries(variants);
     for (const [v, root] of r % 2 ? order.reverse() : order) {
@@ -68,7 +85,25 @@ for (const dir of dirs) {
       variantName = v;
       loads.push(os.loadavg()[0]);
       fs.rmSync(cpuFile, { force: true });
-      if (mode === 'watch') {
+      if (mode === 'recover') {
+        // The baseline: clone --mirror of the backup plus a checkout of the snapshot's tree.
+        const mirror = `${dir}-ab-mirror.git`;
+        const checkout = `${dir}-ab-checkout`;
+        for (const leftover of [mirror, checkout, `${checkout}.index`]) fs.rmSync(leftover, { recursive: true, force: true });
+        fs.mkdirSync(checkout);
+        const t = process.hrtime.bigint();
+        run('git', ['clone', '--quiet', '--mirror', backup, mirror], os.tmpdir());
+        const read = spawnSync('git', ['--git-dir', mirror, '--work-tree', checkout, 'read-tree', '-u', '--reset', tree], { env: { ...env, GIT_INDEX_FILE: `${checkout}.index` } });
+        if (read.status !== 0) throw new Error(`read-tree: ${read.stderr}`);
+        res.status.push(Number(process.hrtime.bigint() - t) / 1e6);
+        for (const leftover of [mirror, checkout, `${checkout}.index`]) fs.rmSync(leftover, { recursive: true, force: true });
+        res.node.push(time(process.execPath, ['-e', '0'], dir));
+        const into = `${dir}-ab-recovered`;
+        if (fs.existsSync(path.join(into, '.git'))) stop(into, bin);
+        fs.rmSync(into, { recursive: true, force: true });
+        res[v].push(timeGuard([bin, 'recover', '--from', backup, '--into', into, '--yes'], os.tmpdir()));
+        stop(into, bin);
+      } else if (mode === 'watch') {
         res.status.push(time('git', ['status'], dir));
         res.node.push(time(process.execPath, ['-e', '0'], dir));
         res[v].push(timeGuard([bin, 'watch'], dir));
