@@ -249,9 +249,12 @@ async function restoreWorktree(repo: Repo, snapshot: Snapshot, aside: Aside, lfs
   const stagedIndex = path.join(tmpDir, `recover-index-${process.pid}`);
   const withIndex = (file: string) => ({ cwd: repo.root, env: { ...NO_REPO_ENV, GIT_INDEX_FILE: file } });
   try {
+    // Nothing but the new .git in the directory (a deleted project, a new --into): no file can
+    // equal the snapshot or be in the way, so every entry is written and none is compared.
+    const empty = fs.readdirSync(repo.root).every((name) => name === '.git');
     await runGit(['read-tree', snapshot.tree], withIndex(treeIndex));
     // Compares every existing file with the snapshot by content (the fresh index has no stat data).
-    await runGit(['update-index', '-q', '--refresh'], { ...withIndex(treeIndex), okCodes: [1] });
+    if (!empty) await runGit(['update-index', '-q', '--refresh'], { ...withIndex(treeIndex), okCodes: [1] });
     // Names stay bytes (GitPath) from git to the fs calls: a name that is not valid UTF-8 is
     // found, compared and moved aside under its own name.
     const entries = splitNulBytes((await runGit(['ls-files', '-z', '-s'], withIndex(treeIndex))).stdout).map((record) => {
@@ -259,7 +262,8 @@ async function restoreWorktree(repo: Repo, snapshot: Snapshot, aside: Aside, lfs
       return { mode: record.slice(0, 6), path: record.slice(tab + 1) as GitPath };
     });
     const gitlinks = new Set(entries.filter((e) => e.mode === '160000').map((e) => e.path));
-    const differing = gitPathsOf((await runGit(['diff-files', '-z', '--name-only'], withIndex(treeIndex))).stdout);
+    // In index order either way, as diff-files lists them.
+    const differing = empty ? entries.map((e) => e.path) : gitPathsOf((await runGit(['diff-files', '-z', '--name-only'], withIndex(treeIndex))).stdout);
     // Files git converts whose raw bytes the snapshot kept (format.ts `rawFiles`): a file there that
     // git calls equal to the snapshot holds other bytes when they are not the raw ones; it is moved
     // aside like any other file that differs.

@@ -5,7 +5,8 @@
  * leavesAt finds paths with a line break by reading trees).
  */
 import { isUtf8 } from 'node:buffer';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
+import { deflateSync } from 'node:zlib';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { GuardError } from '../errors.js';
@@ -175,4 +176,50 @@ export async function writeObjects(repo: Repo, type: 'blob' | 'tag' | 'tree' | '
   } finally {
     await fs.rm(dir, { recursive: true, force: true });
   }
+}
+
+/** Pack object type numbers (gitformat-pack(5)). */
+const PACK_TYPE = { commit: 1, tree: 2, blob: 3, tag: 4 } as const;
+
+/**
+ * The id git gives an object of `type` with these bytes, in the repository's hash (`algorithm`:
+ * sha1 for 40-hex ids, sha256 for 64-hex ones).
+ */
+export function objectId(type: keyof typeof PACK_TYPE, content: Buffer, algorithm: 'sha1' | 'sha256'): string {
+  return createHash(algorithm).update(`${type} ${content.length}\0`).update(content).digest('hex');
+}
+
+/**
+ * Writes objects of one type as one pack, as a fetch of that many objects would: many loose
+ * objects are a file (and often a directory) each, and creating files is what a recover spends its
+ * time on (docs/BENCHMARKS.md, issue 8). The pack is undeltified (each object deflated as it is) and
+ * `git index-pack --stdin` checks it, computes every object's id itself and installs it with its
+ * index under objects/pack. Returns the ids in order, computed here the way git computes them
+ * (`algorithm`: the repository's hash); a caller that knows which id each content must have
+ * compares them, and any object is in the repository under the id git computed.
+ */
+export async function packObjects(repo: Repo, type: keyof typeof PACK_TYPE, contents: Buffer[], algorithm: 'sha1' | 'sha256'): Promise<string[]> {
+  if (contents.length === 0) return [];
+  const head = Buffer.alloc(12);
+  head.write('PACK', 0, 'latin1');
+  head.writeUInt32BE(2, 4);
+  head.writeUInt32BE(contents.length, 8);
+  const parts: Buffer[] = [head];
+  for (const content of contents) {
+    // Type and size: the low 4 bits of the size with the type in the first byte, then 7 bits a
+    // byte, low bits first, the top bit saying another byte follows.
+    let size = content.length;
+    const bytes = [(PACK_TYPE[type] << 4) | (size & 0x0f)];
+    size = Math.floor(size / 16);
+    while (size > 0) {
+      bytes[bytes.length - 1]! |= 0x80;
+      bytes.push(size & 0x7f);
+      size = Math.floor(size / 128);
+    }
+    parts.push(Buffer.from(bytes), deflateSync(content));
+  }
+  const body = Buffer.concat(parts);
+  const pack = Buffer.concat([body, createHash(algorithm).update(body).digest()]);
+  await runGit(['index-pack', '--stdin'], { cwd: repo.root, input: pack });
+  return contents.map((content) => objectId(type, content, algorithm));
 }

@@ -4,6 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
 import { buildRichRepo, cloneFromUpstream, startConflictedMerge } from '../../helpers/fixtures.js';
 import { captureState } from '../../helpers/state.js';
+import { buildManyRefsRepo } from '../../helpers/many-refs.js';
+import { backgroundPushDone } from '../../helpers/background-push.js';
 import { json, waitForBackgroundPush } from '../watcher/helpers.js';
 
 /** Snapshot and mirror: what the watcher does after every change, done by hand. */
@@ -177,6 +179,88 @@ describe('guard recover', () => {
       expect(repo.git(['config', '--get-all', 'core.bare'])).toBe('false\n');
       expect(repo.git(['config', '--get-all', 'core.repositoryformatversion'])).toBe('0\n');
       expect(repo.guard(['status']).stdout).not.toContain('hooks: not installed');
+    }));
+
+  // The annotated tag objects come back from the keeper's blobs (keeper.ts); from a hundred of
+  // them on (git's own rule for what a fetch brings) as one pack that guard writes and
+  // `git index-pack` checks, instead of a loose object and a temp file each (issue 8). In sha1 by
+  // recover; in sha256 by a rollback after every tag was deleted and pruned (the same code: git
+  // 2.39 cannot push a sha256 repository into an empty backup).
+  it('recreates more than a hundred annotated tags as one pack, byte for byte, in sha1 and sha256 repositories', () =>
+    withTestRepo(async (repo) => {
+      for (const format of ['sha1', 'sha256']) {
+        const dir = path.join(repo.base, `tags-${format}`);
+        repo.git(['init', '-q', `--object-format=${format}`, '-b', 'main', dir]);
+        buildManyRefsRepo(dir, repo.env, { tags: 130, annotated: 120, branches: 3 });
+        // A tag whose size takes three bytes in a pack's object header, and a tag of a tag.
+        fs.writeFileSync(path.join(repo.base, 'long-message.txt'), `${'a long release note line\n'.repeat(4000)}`);
+        repo.git(['tag', '-a', 'long', '-F', path.join(repo.base, 'long-message.txt')], { cwd: dir });
+        repo.git(['tag', '-a', 'outer', '-m', 'a tag of a tag', 'v7'], { cwd: dir });
+        const init = repo.guard(['init', '--yes', '--agents', 'none'], { cwd: dir });
+        expect(init.code, init.stderr).toBe(0);
+        expect(repo.guard(['snapshot'], { cwd: dir }).code).toBe(0);
+        await backgroundPushDone(dir, 60_000);
+        const refs = (): string => repo.git(['for-each-ref', '--format=%(objectname) %(objecttype) %(refname)', 'refs/heads', 'refs/tags'], { cwd: dir });
+        const tagOids = (): string[] => refs().split('\n').filter((l) => l.includes(' tag ')).map((l) => l.split(' ')[0]!);
+        const tagBytes = (oids: string[]): string => repo.git(['cat-file', '--batch'], { cwd: dir, input: `${oids.join('\n')}\n` });
+        const before = { refs: refs(), tags: tagBytes(tagOids()) };
+        expect(tagOids()).toHaveLength(122);
+        if (format === 'sha1') {
+          const push = repo.guard(['backup', 'push', '--local-only'], { cwd: dir });
+          expect(push.code, push.stderr).toBe(0);
+          fs.rmSync(dir, { recursive: true, force: true });
+          const r = repo.guard(['recover', '--into', dir, '--yes'], { cwd: repo.base });
+          expect(r.code, r.stderr).toBe(0);
+        } else {
+          const deletes = repo.git(['for-each-ref', '--format=delete %(refname)', 'refs/tags'], { cwd: dir });
+          repo.git(['update-ref', '--stdin'], { cwd: dir, input: deletes, env: { GIT_GUARD_TEST_BYPASS: '1' } });
+          repo.git(['reflog', 'expire', '--expire=now', '--all'], { cwd: dir });
+          repo.git(['gc', '-q', '--prune=now'], { cwd: dir });
+          expect(repo.gitResult(['cat-file', '-e', before.refs.split(' ')[0]!], { cwd: dir }).code).toBe(0);
+          expect(repo.gitResult(['cat-file', '-e', before.tags.split(' ')[0]!], { cwd: dir }).code).not.toBe(0);
+          const r = repo.guard(['rollback', '--yes'], { cwd: dir });
+          expect(r.code, r.stderr).toBe(0);
+        }
+        expect(refs()).toBe(before.refs);
+        expect(tagBytes(tagOids())).toBe(before.tags);
+        expect(repo.git(['rev-parse', '--show-object-format'], { cwd: dir }).trim()).toBe(format);
+        // In a pack, not loose; and git finds the repository whole.
+        for (const oid of tagOids()) expect(fs.existsSync(path.join(dir, '.git', 'objects', oid.slice(0, 2), oid.slice(2))), oid).toBe(false);
+        expect(repo.gitResult(['fsck', '--no-dangling', '--no-progress'], { cwd: dir }).code).toBe(0);
+        expect(repo.git(['cat-file', '-t', 'outer^{}'], { cwd: dir }).trim()).toBe('commit');
+      }
+    }));
+
+  // The refs are written before the repository's own config is back (recover.ts), in a repository
+  // that is still the clone's: no hook of the user's hooks directory runs while the repository is
+  // being rebuilt, and every branch gets its reflog entry, as in any new working repository,
+  // whatever core.logAllRefUpdates says. (The config then comes back as it was.)
+  it("writes the refs without running the user's hooks, with a reflog for each branch whatever the config says", () =>
+    withTestRepo(async (repo) => {
+      buildRichRepo(repo);
+      const hooks = path.join(repo.base, 'user-hooks');
+      const log = path.join(repo.base, 'user-hook.log');
+      fs.mkdirSync(hooks);
+      fs.writeFileSync(path.join(hooks, 'reference-transaction'), `#!/bin/sh\ncat >> '${log}'\n`, { mode: 0o755 });
+      await snapshotAndPush(repo);
+      repo.git(['config', 'core.hooksPath', hooks]);
+      repo.git(['config', 'core.logAllRefUpdates', 'false']);
+      await snapshotAndPush(repo);
+      const before = captureState(repo);
+      fs.rmSync(path.join(repo.dir, '.git'), { recursive: true, force: true });
+      fs.rmSync(log, { force: true });
+
+      const r = repo.guard(['recover', '--yes']);
+      expect(r.code, r.stderr).toBe(0);
+      expect(captureState(repo)).toEqual(before);
+      expect(repo.git(['config', 'core.hooksPath']).trim()).toBe(hooks);
+      expect(repo.git(['config', 'core.logAllRefUpdates']).trim()).toBe('false');
+      const seen = fs.existsSync(log) ? fs.readFileSync(log, 'utf8') : '';
+      expect(seen).not.toMatch(/refs\/(heads|tags)\/|refs\/stash|HEAD/);
+      for (const ref of ['refs/heads/main', 'refs/heads/feature', 'refs/heads/side']) {
+        expect(repo.git(['reflog', 'show', '--format=%gs', ref]), ref).toBe('guard: recover\n');
+      }
+      expect(repo.git(['reflog', 'show', '--format=%gs', 'refs/stash'])).toContain('my stash');
     }));
 
   it('refuses a directory that is still a repository, and a directory no backup came from', () =>
