@@ -227,6 +227,10 @@ export const RULES = {
     description: 'Deleting an untracked file larger than `snapshot.maxFileSize`, or stashing one with `git stash -u`: snapshots skip such files, so no rollback could bring it back (a rollback drops the stash entry made after its snapshot).',
     instead: 'Move the file out of the repository first (or add it to git), or ask the person to raise snapshot.maxFileSize in .guard.yaml.',
   },
+  'script-unknown-write': {
+    description: 'A script file, makefile recipe or package script guard read writes to a path it computes when it runs (`wget -O "$TMP_DOWNLOAD_DIR/$name"` in Maven\'s mvnw): the build\'s own output, as its unknown programs are; typed, the same write is refused.',
+    instead: 'Nothing to change: guard snapshots first, so `guard rollback` brings back what it overwrote in the repository.',
+  },
   'rm-unknown-target': {
     description: 'Deleting paths guard cannot see before the command runs (variables, command output, xargs input).',
     instead: 'Write the paths out literally so guard can check them.',

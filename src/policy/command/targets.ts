@@ -94,6 +94,13 @@ export function checkWriteTarget(field: Field, cwd: string | null, ctx: CommandC
     const edit = checkFoundEdit(field.found.query, what, ctx, source);
     if (edit !== undefined) return edit;
   }
+  // In a script file, recipe or package script guard read (CommandContext.inRecipe), a path the
+  // build computes at run time (`wget -O "$TMP_DOWNLOAD_DIR/$name"` in Maven's mvnw) is the build's
+  // own output, as its unknown programs are: a snapshot first, so what it overwrites in the
+  // repository can be rolled back. Typed by the agent, such a path stays refused.
+  if ((field.value === null || field.glob) && ctx.inRecipe === true) {
+    return makeVerdict('snapshot', 'script-unknown-write', `${what}, a path the script computes when it runs`, source);
+  }
   if (field.value === null || field.glob) {
     return makeVerdict(opaqueKind(ctx.isAgent), 'opaque-command', `${what}, a path guard cannot know before the command runs`, source);
   }
