@@ -38,9 +38,18 @@ const MAX_LOOKUP_LEVELS = 16;
 const U_OPEN = '\uE000';
 const U_CLOSE = '\uE001';
 
-/** Text guard cannot know, shown as written (expand.ts shownUnknownText). */
+/**
+ * Text guard cannot know, shown as written (expand.ts shownUnknownText) where that is a plain
+ * word, else by its first word: the marked text goes into the recipe's shell text, and quotes,
+ * parentheses, blanks or backticks there (`{{ if os() == "linux" { "a" } else { "b" } }}`) made
+ * the line "cannot parse" and every such recipe refused.
+ */
 function unknown(shown: string): string {
-  return `${U_OPEN}${shown.replace(/[\uE000\uE001]/g, '')}${U_CLOSE}`;
+  const plain = shown.replace(/[\uE000\uE001]/g, '');
+  if (/^[\w.{}/:@%+=,-]*$/.test(plain)) return `${U_OPEN}${plain}${U_CLOSE}`;
+  const braces = plain.startsWith('{{');
+  const first = /^[\w.]*/.exec(plain.replace(/^(\{\{|`)\s*/, ''))?.[0] ?? '';
+  return `${U_OPEN}${braces ? '{{' : ''}${first}...${braces ? '}}' : ''}${U_CLOSE}`;
 }
 
 interface Recipe {

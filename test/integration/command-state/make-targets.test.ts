@@ -259,6 +259,10 @@ describe('just is judged by the recipes of its justfile', () => {
     '    #!/usr/bin/env python3',
     "    import shutil; shutil.rmtree('/')",
     '',
+    'flags := if os() == "linux" { "-x" } else { "-y" }',
+    'build:',
+    '    cargo build {{flags}} {{ if env("CI", "") == "true" { "--locked" } else { "" } }}',
+    '',
   ].join('\n');
 
   it('recipes, dependencies, parameters and {{variables}}: captured and refused as typed; the builds stay free', async () => {
@@ -280,6 +284,8 @@ describe('just is judged by the recipes of its justfile', () => {
         ['just', 'allow', 'no-risk', ''],
         ['just test', 'allow', 'no-risk', ''],
         ['just clean', 'allow', 'no-risk', ''],
+        // conditionals guard does not evaluate are unknown words, not text the shell's parser reads
+        ['just build', 'allow', 'no-risk', ''],
       ];
       for (const [command, verdict, rule, names] of cases) {
         const v = checkVerdict(t, command, { asAgent: true });
