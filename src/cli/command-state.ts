@@ -15,6 +15,7 @@ import { pathText, type GitPath } from '../git/path.js';
 import { foldsNames, nameFolding } from '../git/name-folding.js';
 import { readPathFacts, spelledOnDisk } from '../git/path-facts.js';
 import { refusedRefChange } from '../githooks/planned-refs.js';
+import { configAliases } from '../git/config-aliases.js';
 import { AGENTS_WITHOUT_GIT_HOOKS, AGENTS_WITH_POST_TOOL, type Actor } from '../policy/actor.js';
 import { classifyWithState, DEFAULT_CAPTURE_LIMITS, fileToolCapture, type CommandContext, type FileToolCapture, type FileToolTarget, type StateClassification, type StateVerdict } from '../policy/command/index.js';
 import { DEFAULT_REGENERABLE, type GuardConfig, type Policy } from '../policy/schema.js';
@@ -67,6 +68,7 @@ function classifyInRepository(command: string, context: CommandContext, repo: Re
     reader: (queries) => readPathFacts(repo, queries, { regenerable: settings.regenerable }),
     expandLoopGlob: expandShellGlob,
     readFile: (query) => readNearestFile(query, seen),
+    ...(repo ? { readAliases: () => configAliases(repo) } : {}),
     listDirs: (query) => listWorkspaceDirs(query, seen),
     limits: { maxBytes: settings.maxIgnoredCapture, maxFiles: DEFAULT_CAPTURE_LIMITS.maxFiles },
   });

@@ -491,6 +491,39 @@ function dispatch(call: GitCall, subcommand: Field, args: Field[]): void {
   if (handler) handler(call, args);
   // `git guard uninstall` runs the git-guard executable: judge it as that command.
   else if (name === 'guard') call.rt.exec(sub(call.inv, [knownField('git-guard'), ...args], { cwd: call.cwd }));
+  else if (!GIT_OWN_COMMANDS.has(name) && call.target === 'same') configAlias(call, name, args);
+}
+
+/**
+ * git's own commands (git 2.39's `git --list-cmds=main`, and later ones): an alias of the same
+ * name is never used, so they need no look at the configuration.
+ */
+const GIT_OWN_COMMANDS: ReadonlySet<string> = new Set(
+  (
+    'add am annotate apply archive backfill bisect blame branch bugreport bundle cat-file check-attr check-ignore check-mailmap check-ref-format checkout ' +
+    'checkout-index cherry cherry-pick citool clean clone column commit commit-graph commit-tree config count-objects credential credential-cache ' +
+    'credential-store daemon describe diagnose diff diff-files diff-index diff-pairs diff-tree difftool fast-export fast-import fetch fetch-pack filter-branch ' +
+    'fmt-merge-msg for-each-ref for-each-repo format-patch fsck fsck-objects gc get-tar-commit-id grep gui hash-object help hook http-backend ' +
+    'http-fetch http-push imap-send index-pack init init-db instaweb interpret-trailers last-modified log ls-files ls-remote ls-tree mailinfo mailsplit ' +
+    'maintenance merge merge-base merge-file merge-index merge-octopus merge-one-file merge-ours merge-recursive merge-resolve merge-subtree ' +
+    'merge-tree mergetool mktag mktree multi-pack-index mv name-rev notes p4 pack-objects pack-redundant pack-refs patch-id pickaxe prune ' +
+    'prune-packed pull push quiltimport range-diff read-tree rebase receive-pack reflog refs remote repack replace replay repo request-pull rerere ' +
+    'reset restore rev-list rev-parse revert rm send-email send-pack shell shortlog show show-branch show-index show-ref sparse-checkout stage ' +
+    'stash status stripspace submodule subtree survey svn switch symbolic-ref tag unpack-file unpack-objects update-index update-ref ' +
+    'update-server-info upload-archive upload-pack var verify-commit verify-pack verify-tag version whatchanged worktree write-tree'
+  ).split(' '),
+);
+
+/**
+ * A subcommand that is not git's own: an alias in git's configuration (the repository's, the
+ * global or the system one) if it defines one, judged as its expansion, as an alias given with
+ * `-c alias.x=...` is (an external `git-x` program on PATH would win over it: the stricter reading).
+ * Until 2026-12-05 `git nuke HEAD~1` with `alias.nuke = reset --hard` was "no destructive command
+ * found". By text alone (no repository state) nothing more is known.
+ */
+function configAlias(call: GitCall, name: string, args: Field[]): void {
+  const value = call.rt.ctx.view?.gitAlias(name);
+  if (typeof value === 'string') classifyAliasValue(call, value, args);
 }
 
 /** A file the git command replaces (a value guard cannot see is judged as `> "$x"` is). */

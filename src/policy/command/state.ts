@@ -231,6 +231,8 @@ export interface StateQueries {
    * submodules: git's own configuration (`submodule.recurse`) decides, where there are submodules.
    */
   submoduleRecurse: boolean;
+  /** A git subcommand that is not one of git's own: the aliases the repository's configuration defines decide it. */
+  gitAliases: boolean;
   /** `git worktree remove <arg>` (with or without --force), in the repository it targets, by worktreeRemovalKey. */
   worktreeRemovals: Map<string, WorktreeRemovalQuery>;
   /** `git worktree prune` (not --dry-run), in the repository it targets, by worktreePruneKey. */
@@ -588,7 +590,7 @@ export function fileQueryKey(query: FileQuery): string {
 
 /** Mutable per-classification state shared by every nested evaluator (through the context). */
 export class StateView {
-  readonly queries: StateQueries = { paths: new Map(), cleans: new Map(), globs: new Set(), finds: new Map(), submoduleRecurse: false, worktreeRemovals: new Map(), worktreePrunes: new Map(), sparseCheckouts: new Map(), treeLandings: new Map(), tracked: new Map(), submoduleRemovals: new Map(), guardedPaths: new Map() };
+  readonly queries: StateQueries = { paths: new Map(), cleans: new Map(), globs: new Set(), finds: new Map(), submoduleRecurse: false, gitAliases: false, worktreeRemovals: new Map(), worktreePrunes: new Map(), sparseCheckouts: new Map(), treeLandings: new Map(), tracked: new Map(), submoduleRemovals: new Map(), guardedPaths: new Map() };
   /** Something in the line writes, deletes or moves an ignore file (.gitignore, info/exclude). */
   ignoreRulesChanged = false;
   /** The way forward when the capture is over the limits, where the check that asked for it knows a better one than its rule's. */
@@ -625,6 +627,8 @@ export class StateView {
     private readonly expansions: ReadonlyMap<string, string[] | null> = new Map(),
     /** Files already read (by fileQueryKey, and workspace listings by dirQueryKey); null: no reader, files are not looked at (by text). */
     private readonly files: ReadonlyMap<string, FoundFile | string[] | null> | null = null,
+    /** The aliases git's configuration defines, once read (src/git/config-aliases.ts); null: not read. */
+    private readonly aliases: ReadonlyMap<string, string> | null = null,
   ) {
     this.ignoreRulesChanged = ignoreRulesChanged;
   }
@@ -741,6 +745,17 @@ export class StateView {
       return null;
     }
     return this.facts?.submoduleRecurse ?? null;
+  }
+
+  /**
+   * The value of the alias `name` in git's configuration: null where there is none; undefined
+   * while collecting (noted) or by text.
+   */
+  gitAlias(name: string): string | null | undefined {
+    if (this.mode === 'text') return undefined;
+    // Noted in every pass that asks: the verdict then depends on the repository's configuration.
+    if (this.mode === 'collect') this.queries.gitAliases = true;
+    return this.aliases === null ? undefined : (this.aliases.get(name.toLowerCase()) ?? null);
   }
 
   /** The linked worktree `git worktree remove` takes, with its ignored files; null while collecting, by text, or where none is named. */

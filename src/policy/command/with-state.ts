@@ -16,6 +16,8 @@ export interface StateOptions {
   expandLoopGlob?: LoopGlobExpander;
   /** Reads the files whose text decides what a command runs (a package.json: package-scripts.ts); absent: judged by text, as before. */
   readFile?: FileReader;
+  /** The aliases git's configuration defines (src/git/config-aliases.ts); absent: a subcommand git does not know is judged as before (nothing). */
+  readAliases?: () => ReadonlyMap<string, string>;
   /** Lists a workspace's package directories (DirQuery); absent with readFile: unknown (null). */
   listDirs?: DirLister;
   limits?: CaptureLimits;
@@ -93,15 +95,24 @@ export async function classifyWithState(command: string, context: CommandContext
     collect = new StateView('collect', null, false, expansions, files);
     first = classifyCommandFully(command, { ...context, view: collect });
   }
+  // A git subcommand that is not git's own (an alias in git's configuration): the aliases read
+  // (one `git config`), then collected again, so that what the alias runs is noted and read below.
+  let aliases: ReadonlyMap<string, string> | null = null;
+  if (collect.queries.gitAliases && options.readAliases) {
+    aliases = options.readAliases();
+    collect = new StateView('collect', null, false, expansions, files, aliases);
+    first = classifyCommandFully(command, { ...context, view: collect });
+  }
   const queries = collect.queries;
   const asksNothing = queries.paths.size === 0 && queries.cleans.size === 0 && queries.globs.size === 0 && queries.finds.size === 0 && !queries.submoduleRecurse && queries.worktreeRemovals.size === 0 && queries.worktreePrunes.size === 0 && queries.sparseCheckouts.size === 0 && queries.treeLandings.size === 0 && queries.submoduleRemovals.size === 0 && queries.tracked.size === 0 && queries.guardedPaths.size === 0;
   // Decided by the text alone: a deny no file can change, or nothing that touches files.
   if (first.verdict.verdict === 'deny' || asksNothing) {
-    const onlyFiles = asksNothing && expansions.size === 0 && collect.loopGlobQueries.size === 0 && ![...(files?.values() ?? [])].includes(null);
+    // (An alias looked up in git's configuration is a fact of the repository too: never kept.)
+    const onlyFiles = asksNothing && !queries.gitAliases && expansions.size === 0 && collect.loopGlobQueries.size === 0 && ![...(files?.values() ?? [])].includes(null);
     return { verdict: withCapture(first.verdict, new Map()), refChanges: first.refChanges, ...(onlyFiles ? { textAndFiles: true as const } : {}) };
   }
   const facts = await options.reader(queries);
-  const resolved = new StateView('resolved', facts, collect.ignoreRulesChanged, expansions, files);
+  const resolved = new StateView('resolved', facts, collect.ignoreRulesChanged, expansions, files, aliases);
   const second = classifyCommandFully(command, { ...context, view: resolved });
   const verdict = limitCapture(second.verdict, resolved, command, options.limits ?? DEFAULT_CAPTURE_LIMITS);
   // The tracked files it deletes, for the snapshot taken first to look at their bits.
