@@ -12,8 +12,8 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { checkVerdict } from '../../helpers/verdicts.js';
 import { commitFiles, writeFiles } from '../../helpers/repo-steps.js';
-import { installedClaudeHook, installedHookGitProcesses, loggedEvents, rollbackOk } from '../../helpers/guard-steps.js';
-import { stateWithModes } from '../../helpers/state.js';
+import { installedClaudeHook, installedHookGitProcesses, loggedEvents } from '../../helpers/guard-steps.js';
+import { distcleanCapturedThenRolledBack } from '../../helpers/distclean.js';
 import { withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
 
 const ENV = Buffer.from('API_KEY=s3cr3t\nDB=local\n');
@@ -80,24 +80,8 @@ describe('make is judged by the recipes it runs', () => {
   it('make distclean (git clean -xdf after clean): captures the ignored files through the installed hook, and the rollback gives their bytes and modes back', async () => {
     await withTestRepo((t) => {
       setup(t);
-      const verdict = checkVerdict(t, 'make distclean', { asAgent: true });
-      expect(verdict).toMatchObject({ verdict: 'snapshot', rule: 'git-clean' });
-      expect(verdict.reason).toContain('.env');
-      expect(verdict.reason).toContain('target distclean, Makefile:23');
-      const files = ['.env', 'local.db', 'sub/data.db'];
-      const before = stateWithModes(t, files);
-      expect(installedClaudeHook(t, 'make distclean').decision).toBe('allow');
-      const captured = loggedEvents<{ capturedIgnored?: string[] }>(t, 'allowed-after-snapshot');
-      expect(captured).toHaveLength(1);
-      expect(captured[0]?.capturedIgnored).toEqual(expect.arrayContaining(['.env', 'local.db', 'sub/data.db']));
-      // What the recipes do: clean's rm, then git clean -xdf.
-      fs.rmSync(path.join(t.dir, 'build'), { recursive: true });
-      t.git(['clean', '-xdfq']);
-      expect(fs.existsSync(path.join(t.dir, '.env'))).toBe(false);
-      rollbackOk(t);
-      // Everything but the regenerable output clean deleted (build/, __pycache__: not captured, rebuilt by make).
-      const output = (state: ReturnType<typeof stateWithModes>): typeof state => ({ ...state, files: Object.fromEntries(Object.entries(state.files).filter(([file]) => !file.startsWith('build/') && !file.includes('__pycache__'))) });
-      expect(output(stateWithModes(t, files))).toEqual(output(before));
+      // Everything but the regenerable output the recipe deleted (not captured, rebuilt by the build).
+      distcleanCapturedThenRolledBack(t, 'make distclean', 'target distclean, Makefile:23', (file) => file.startsWith('build/') || file.includes('__pycache__'));
       expect(fs.readFileSync(path.join(t.dir, '.env'))).toEqual(ENV);
       expect(fs.readFileSync(path.join(t.dir, 'local.db'))).toEqual(DB);
     });

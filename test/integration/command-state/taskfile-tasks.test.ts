@@ -11,8 +11,8 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { checkVerdict } from '../../helpers/verdicts.js';
 import { commitFiles, writeFiles } from '../../helpers/repo-steps.js';
-import { installedClaudeHook, installedHookGitProcesses, loggedEvents, rollbackOk } from '../../helpers/guard-steps.js';
-import { stateWithModes } from '../../helpers/state.js';
+import { installedClaudeHook, installedHookGitProcesses, loggedEvents } from '../../helpers/guard-steps.js';
+import { distcleanCapturedThenRolledBack } from '../../helpers/distclean.js';
 import { withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
 
 const ENV = Buffer.from('API_KEY=s3cr3t\nDB=local\n');
@@ -136,23 +136,8 @@ describe('task (go-task) is judged by the commands of its Taskfile', () => {
   it('task distclean (git clean -xdf after clean): captures the ignored files through the installed hook, and the rollback gives their bytes and modes back', async () => {
     await withTestRepo((t) => {
       setup(t);
-      const verdict = checkVerdict(t, 'task distclean', { asAgent: true });
-      expect(verdict).toMatchObject({ verdict: 'snapshot', rule: 'git-clean' });
-      expect(verdict.reason).toContain('.env');
-      expect(verdict.reason).toContain('task distclean, Taskfile.yml:39');
-      const files = ['.env', 'local.db', 'sub/data.db'];
-      const before = stateWithModes(t, files);
-      expect(installedClaudeHook(t, 'task distclean').decision).toBe('allow');
-      const captured = loggedEvents<{ capturedIgnored?: string[] }>(t, 'allowed-after-snapshot');
-      expect(captured).toHaveLength(1);
-      expect(captured[0]?.capturedIgnored).toEqual(expect.arrayContaining(['.env', 'local.db', 'sub/data.db']));
-      // What the tasks do: clean's rm (the dep), then git clean -xdf.
-      fs.rmSync(path.join(t.dir, 'build'), { recursive: true });
-      t.git(['clean', '-xdfq']);
-      expect(fs.existsSync(path.join(t.dir, '.env'))).toBe(false);
-      rollbackOk(t);
-      const output = (state: ReturnType<typeof stateWithModes>): typeof state => ({ ...state, files: Object.fromEntries(Object.entries(state.files).filter(([file]) => !file.startsWith('build/'))) });
-      expect(output(stateWithModes(t, files))).toEqual(output(before));
+      // Everything but the regenerable output the recipe deleted (not captured, rebuilt by the build).
+      distcleanCapturedThenRolledBack(t, 'task distclean', 'task distclean, Taskfile.yml:39', (file) => file.startsWith('build/'));
       expect(fs.readFileSync(path.join(t.dir, '.env'))).toEqual(ENV);
       expect(fs.statSync(path.join(t.dir, '.env')).mode & 0o777).toBe(0o600);
       expect(fs.readFileSync(path.join(t.dir, 'local.db'))).toEqual(DB);
