@@ -30,3 +30,17 @@ export function agentVerdict(t: TestRepo, command: string): { decision: string; 
   const { decision, reason } = preToolHook(t, { tool: 'Bash', command });
   return { decision, reason };
 }
+
+/**
+ * A table of agent lines and what `guard check-command` must say of each: the verdict, the rule,
+ * and names the reason must hold (one, or several: captured files, the recipe that ran it).
+ */
+export type VerdictCase = readonly [command: string, verdict: string, rule: string, names?: string | readonly string[]];
+
+export function expectAgentVerdicts(t: TestRepo, cases: readonly VerdictCase[], options: { cwd?: string } = {}): void {
+  for (const [command, verdict, rule, names] of cases) {
+    const v = checkVerdict(t, command, { asAgent: true, ...options });
+    expect(v, command).toMatchObject({ verdict, rule });
+    for (const name of typeof names === 'string' ? [names] : (names ?? [])) if (name) expect(v.reason, command).toContain(name);
+  }
+}

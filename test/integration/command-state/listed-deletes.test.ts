@@ -10,7 +10,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { checkVerdict } from '../../helpers/verdicts.js';
+import { checkVerdict, expectAgentVerdicts } from '../../helpers/verdicts.js';
 import { commitFiles, shellOk, useDefaultPolicy, writeFiles } from '../../helpers/repo-steps.js';
 import { installedClaudeHook, loggedEvents, rollbackOk } from '../../helpers/guard-steps.js';
 import { stateWithModes } from '../../helpers/state.js';
@@ -41,7 +41,7 @@ describe('xargs rm of a listing: judged by the set it can print', () => {
         ['find . -type f | xargs rm', 'deny', 'git-dir-write'],
         ['cat list | xargs rm', 'ask', 'rm-unknown-target'],
       ];
-      for (const [command, verdict, rule] of cases) expect(checkVerdict(t, command, { asAgent: true }), command).toMatchObject({ verdict, rule });
+      expectAgentVerdicts(t, cases);
       writeFiles(t, { 'src/two words.tmp': 'x\n' });
       const split = checkVerdict(t, "find . -name '*.tmp' | xargs rm -f", { asAgent: true });
       expect(split).toMatchObject({ verdict: 'ask', rule: 'rm-unknown-target' });

@@ -10,7 +10,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { checkVerdict } from '../../helpers/verdicts.js';
+import { checkVerdict, expectAgentVerdicts } from '../../helpers/verdicts.js';
 import { commitFiles, writeFiles } from '../../helpers/repo-steps.js';
 import { installedClaudeHook, installedHookGitProcesses, loggedEvents } from '../../helpers/guard-steps.js';
 import { distcleanCapturedThenRolledBack } from '../../helpers/distclean.js';
@@ -116,11 +116,7 @@ describe('make is judged by the recipes it runs', () => {
         ['make -f missing.mk distclean', 'allow', 'no-risk', ''],
         ['make -C src clean', 'allow', 'no-risk', ''],
       ];
-      for (const [command, verdict, rule, names] of cases) {
-        const v = checkVerdict(t, command, { asAgent: true });
-        expect(v, command).toMatchObject({ verdict, rule });
-        if (names) expect(v.reason, command).toContain(names);
-      }
+      expectAgentVerdicts(t, cases);
     });
   });
 
@@ -175,7 +171,7 @@ describe('make is judged by the recipes it runs', () => {
       t.write('bomb.mk', [...levels, 'V40 = x', 'all:', '\trm -rf $(V0)', ''].join('\n'));
       t.write('grow.mk', ['X := ab', ...Array.from({ length: 60 }, () => 'X := $(X)$(X)'), 'all:', '\trm -rf $(X)', ''].join('\n'));
       cases.push(['make -f bomb.mk', 'deny', 'opaque-command'], ['make -f grow.mk', 'ask', 'rm-unknown-target']);
-      for (const [command, verdict, rule] of cases) expect(checkVerdict(t, command, { asAgent: true }), command).toMatchObject({ verdict, rule });
+      expectAgentVerdicts(t, cases);
       expect(checkVerdict(t, 'make -f danger.mk oneshell', { asAgent: true }).reason).toContain('data.db');
       expect(checkVerdict(t, 'make distclean', { asAgent: true }).reason).toContain('.claude/settings.local.json');
       expect(checkVerdict(t, 'make -f danger.mk computed').reason).toContain('$(shell ...)');
@@ -271,11 +267,7 @@ describe('just is judged by the recipes of its justfile', () => {
         // conditionals guard does not evaluate are unknown words, not text the shell's parser reads
         ['just build', 'allow', 'no-risk', ''],
       ];
-      for (const [command, verdict, rule, names] of cases) {
-        const v = checkVerdict(t, command, { asAgent: true });
-        expect(v, command).toMatchObject({ verdict, rule });
-        if (names) expect(v.reason, command).toContain(names);
-      }
+      expectAgentVerdicts(t, cases);
       expect(checkVerdict(t, 'just distclean').reason).toContain('recipe distclean, justfile:17');
     });
   });

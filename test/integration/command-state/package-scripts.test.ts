@@ -10,7 +10,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { checkVerdict } from '../../helpers/verdicts.js';
+import { checkVerdict, expectAgentVerdicts } from '../../helpers/verdicts.js';
 import { commitFiles, shellOk, writeFiles } from '../../helpers/repo-steps.js';
 import { allowedCheckGitArgv, commitGuardFiles, installedClaudeHook, installedHookGitProcesses, loggedEvents, rollbackOk } from '../../helpers/guard-steps.js';
 import { stateWithModes } from '../../helpers/state.js';
@@ -122,11 +122,7 @@ describe('a package script is judged as its own command, in its package', () => 
         ['npm nuke', 'allow', 'no-risk'],
         ['npm --prefix packages/broken run nuke', 'allow', 'no-risk'],
       ];
-      for (const [command, verdict, rule, captured] of cases) {
-        const v = checkVerdict(t, command, { asAgent: true });
-        expect(v, command).toMatchObject({ verdict, rule });
-        for (const file of captured ?? []) expect(v.reason, command).toContain(file);
-      }
+      expectAgentVerdicts(t, cases);
       // The reason says what ran the text the verdict is about (the person reads "git clean -fdx").
       expect(checkVerdict(t, 'npm run nuke').reason).toContain('(run by `npm run nuke`: script "nuke" of package.json)');
       // From a subdirectory: the nearest package.json above it.
@@ -227,7 +223,7 @@ describe('a package script is judged as its own command, in its package', () => 
         ['pnpm -r test', 'allow', 'no-risk'],
         ['npm run nope --workspaces', 'allow', 'no-risk'],
       ];
-      for (const [command, verdict, rule] of cases) expect(checkVerdict(t, command, { asAgent: true }), command).toMatchObject({ verdict, rule });
+      expectAgentVerdicts(t, cases);
       // From inside a package: the workspace's root is found above it.
       expect(checkVerdict(t, 'pnpm -r build', { asAgent: true, cwd: path.join(t.dir, 'packages/a') })).toMatchObject({ verdict: 'snapshot', rule: 'git-clean' });
       expect(checkVerdict(t, 'pnpm build', { asAgent: true, cwd: path.join(t.dir, 'packages/a') })).toMatchObject({ verdict: 'allow', rule: 'no-risk' });

@@ -11,7 +11,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { checkVerdict } from '../../helpers/verdicts.js';
+import { checkVerdict, expectAgentVerdicts } from '../../helpers/verdicts.js';
 import { commitFiles, writeFiles } from '../../helpers/repo-steps.js';
 import { installedClaudeHook, loggedEvents, rollbackOk } from '../../helpers/guard-steps.js';
 import { stateWithModes } from '../../helpers/state.js';
@@ -65,7 +65,7 @@ describe('a command run through a runner is judged as if typed alone', () => {
         ['mise exec node@20', 'allow', 'no-risk'],
         ['xvfb-run -a npx playwright test', 'allow', 'no-risk'],
       ];
-      for (const [command, verdict, rule] of cases) expect(checkVerdict(t, command, { asAgent: true }), command).toMatchObject({ verdict, rule });
+      expectAgentVerdicts(t, cases);
     });
   });
 

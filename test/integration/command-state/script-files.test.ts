@@ -9,7 +9,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { checkVerdict } from '../../helpers/verdicts.js';
+import { checkVerdict, expectAgentVerdicts } from '../../helpers/verdicts.js';
 import { commitFiles, shellOk, writeFiles } from '../../helpers/repo-steps.js';
 import { spawnSync } from 'node:child_process';
 import { hookCommandFor } from '../../../src/agents/launcher.js';
@@ -115,11 +115,7 @@ describe('a shell script run from a file is judged by its text', () => {
         // Another interpreter's shebang: out of scope, judged by its command line as before.
         ['./tool.py', 'allow', 'no-risk'],
       ];
-      for (const [command, verdict, rule, captured] of cases) {
-        const v = checkVerdict(t, command, { asAgent: true });
-        expect(v, command).toMatchObject({ verdict, rule });
-        if (captured) expect(v.reason, command).toContain(captured);
-      }
+      expectAgentVerdicts(t, cases);
       // The temp directory itself (and what holds it) is no scratch space.
       expect(checkVerdict(t, 'T=$(mktemp -d); rm -rf "$T/.."', { asAgent: true }).verdict).toBe('deny');
       // A script over the bytes guard reads (autoconf's configure, an installer): judged as before
@@ -253,11 +249,7 @@ describe('a shell script run from a file is judged by its text', () => {
         [`cat <<'EOF' > ${t.base}/y.sh && chmod +x ${t.base}/y.sh && ${t.base}/y.sh\n#!/bin/sh\necho hi\nEOF`, 'allow', 'no-risk'],
         [`cat > ${t.base}/w.sh <<'EOF'\nrm -rf db/migrations\nEOF\nsh ${t.base}/w.sh`, 'deny', 'protected-path'],
       ];
-      for (const [command, verdict, rule, captured] of cases) {
-        const v = checkVerdict(t, command, { asAgent: true });
-        expect(v, command).toMatchObject({ verdict, rule });
-        if (captured) expect(v.reason, command).toContain(captured);
-      }
+      expectAgentVerdicts(t, cases);
       // What guard cannot know of the heredoc's text, or a file written otherwise since: not read, as before.
       expect(checkVerdict(t, `cat > ${t.base}/z.sh <<EOF\nrm -f $X\nEOF\nbash ${t.base}/z.sh`, { asAgent: true })).toMatchObject({ verdict: 'allow' });
       expect(checkVerdict(t, `cat > ${t.base}/v.sh <<'EOF'\nrm -f .env\nEOF\necho echo hi > ${t.base}/v.sh; bash ${t.base}/v.sh`, { asAgent: true })).toMatchObject({ verdict: 'allow' });

@@ -9,7 +9,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { checkVerdict } from '../../helpers/verdicts.js';
+import { checkVerdict, expectAgentVerdicts } from '../../helpers/verdicts.js';
 import { commitFiles, writeFiles } from '../../helpers/repo-steps.js';
 import { installedClaudeHook, installedHookGitProcesses, loggedEvents } from '../../helpers/guard-steps.js';
 import { distcleanCapturedThenRolledBack } from '../../helpers/distclean.js';
@@ -191,11 +191,7 @@ describe('task (go-task) is judged by the commands of its Taskfile', () => {
         ['task -d inc build', 'allow', 'no-risk', ''],
         ['task $NAME', 'deny', 'opaque-command', ''],
       ];
-      for (const [command, verdict, rule, names] of cases) {
-        const v = checkVerdict(t, command, { asAgent: true });
-        expect(v, command).toMatchObject({ verdict, rule });
-        if (names) expect(v.reason, command).toContain(names);
-      }
+      expectAgentVerdicts(t, cases);
       expect(checkVerdict(t, 'task wipe', { asAgent: true }).reason).toContain('task reset-db, Taskfile.yml:44');
       expect(checkVerdict(t, 'task -d shvar build', { asAgent: true }).reason).toContain('a global var (REV, shvar/Taskfile.yml:4)');
     });
