@@ -8,12 +8,15 @@
  * Skips (with the reason) when the npm registry is unreachable and the CLI is not cached yet, or
  * with GUARD_E2E_AGENTS=0. Run alone: `npx vitest run test/e2e-agents` (README.md there).
  */
+import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { withTestRepo } from '../helpers/git-repo.js';
 import { ensureInstalled, PINNED, skipReason } from './agents.js';
 import { startAnthropicServer, type ToolCall, type ToolResult } from './anthropic-server.js';
 import { checkOutcome, COMMANDS, prepare, run } from './scenario.js';
+import { commitFiles } from '../helpers/repo-steps.js';
+import { loggedEvents } from '../helpers/guard-steps.js';
 
 const AGENT = PINNED.claude;
 const skip = skipReason(AGENT);
@@ -66,6 +69,52 @@ describe.skipIf(skip !== null)(`Claude Code ${AGENT.version} (real CLI)`, () => 
       expect(branchDelete).toMatchObject({ isError: false });
       expect(reset).toMatchObject({ isError: false });
       checkOutcome(t, prepared, 'claude', (JSON.parse(result.stdout) as { session_id: string }).session_id, 'end');
+    });
+  });
+
+  // `git clean -fdx` deletes the hook settings guard wrote (.claude/settings.local.json, ignored
+  // since init): a snapshot holds them, and guard's PostToolUse hook puts them back; the next tool
+  // call is still judged (the session keeps its hooks), and the file is there for the next session.
+  it('git clean -fdx runs, guard puts its hook settings back byte for byte, and the next call is still judged', { timeout: 900_000 }, async () => {
+    const bin = ensureInstalled(AGENT);
+    await withTestRepo(async (t) => {
+      commitFiles(t, { 'a.txt': 'committed\n', '.gitignore': '.env\n' });
+      const init = t.guard(['init', '--yes', '--agents', 'claude']);
+      expect(init.code, init.stderr).toBe(0);
+      commitFiles(t, { '.guard.yaml': t.read('.guard.yaml') });
+      const settings = path.join(t.dir, '.claude', 'settings.local.json');
+      fs.chmodSync(settings, 0o600);
+      const before = fs.readFileSync(settings);
+      t.write('scratch.txt', 'junk\n');
+      t.write('.env', 'SECRET=1\n', 0o600);
+      const bash = (command: string): ToolCall => ({ name: 'Bash', input: { command, description: command } });
+      const server = await startAnthropicServer([bash('git clean -fdx'), bash(COMMANDS.forcePush)]);
+      let result;
+      try {
+        result = await run(bin, ['-p', 'Clean this repository.', '--dangerously-skip-permissions', '--output-format', 'json'], t.dir, {
+          ...t.env,
+          ANTHROPIC_BASE_URL: server.url,
+          ANTHROPIC_API_KEY: 'sk-ant-e2e-test',
+          IS_SANDBOX: '1',
+          DISABLE_TELEMETRY: '1',
+          DISABLE_AUTOUPDATER: '1',
+          CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
+        });
+      } finally {
+        await server.close();
+      }
+      expect(result.code, result.stderr).toBe(0);
+      const [clean, push] = server.results() as ToolResult[];
+      expect(clean).toMatchObject({ isError: false });
+      expect(push).toMatchObject({ isError: true, content: expect.stringContaining('git-push-force') });
+      expect(t.exists('scratch.txt')).toBe(false);
+      expect(t.exists('.env')).toBe(false);
+      expect(fs.readFileSync(settings).equals(before)).toBe(true);
+      expect(fs.statSync(settings).mode & 0o777).toBe(0o600);
+      // Put back by guard (the post-tool hook, or the session's watcher restoring a protected path).
+      const restored = [...loggedEvents<{ putBack?: string[] }>(t, 'put-back').flatMap((e) => e.putBack ?? []), ...loggedEvents<{ path?: string }>(t, 'protected-restore').map((e) => e.path)];
+      expect(restored).toContain('.claude/settings.local.json');
+      t.guard(['watch', 'stop']);
     });
   });
 });
