@@ -27,28 +27,30 @@
  * commands' environment. `--dry`, `--list`, `--list-all`, `--summary`, `--help`, `--version`,
  * `--init` run no task (`--dry` still runs the `sh:` variables).
  *
- * Limits: `includes:` are not followed (a task not found in a Taskfile that includes others is
- * opaque, as a just recipe in an imported file is), `dotenv:` files are not read (their values
+ * `includes:` are followed (taskfile-includes.ts): an included task is judged by its commands, in
+ * the directory task runs it in, under its namespaced name; an include guard cannot read (remote,
+ * templated, unreadable, a cycle) makes the whole run opaque, and a global var set in more than one
+ * Taskfile of the run is unknown (task's merge order is not fixed).
+ *
+ * Limits: `dotenv:` files are not read (their values
  * are unknown), `for:` over sources, generates or a matrix gives an unknown `.ITEM`, `-g` (the
  * home directory's Taskfile) is opaque.
  */
 import path from 'node:path';
-import { createRequire } from 'node:module';
-import type * as YamlModule from 'yaml';
 import type { Field } from './expand.js';
 import { resolvePath } from './paths.js';
 import { reportOpaque, type Invocation, type Runtime } from './runtime.js';
 import { readFileAt } from './make-targets.js';
+import { get, readYaml, str, TooBig, type Y } from './taskfile-yaml.js';
+import { loadGraph, TASKFILE_NAMES, withNamespace, type IncludeLevel, type MergedTask, type TaskfileNode } from './taskfile-includes.js';
 
 /** Task calls followed from those named through deps and `task:` cmds, per task run. */
 export const MAX_TASKS = 200;
 const MAX_LOOKUP_LEVELS = 16;
-/** YAML nodes one Taskfile may hold once its aliases are resolved (an alias bomb doubles at every level). */
-const MAX_NODES = 100_000;
 const MAX_FOR_ITEMS = 64;
 const MAX_VALUE_LENGTH = 256 * 1024;
 
-export const TASKFILE_NAMES = ['Taskfile.yml', 'taskfile.yml', 'Taskfile.yaml', 'taskfile.yaml', 'Taskfile.dist.yml', 'taskfile.dist.yml', 'Taskfile.dist.yaml', 'taskfile.dist.yaml'];
+export { TASKFILE_NAMES };
 
 const U_OPEN = '\uE000';
 const U_CLOSE = '\uE001';
@@ -56,58 +58,6 @@ const U_CLOSE = '\uE001';
 /** Text guard cannot know, shown as written (expand.ts shownUnknownText). */
 function unknown(shown: string): string {
   return `${U_OPEN}${shown.replace(/[\uE000\uE001]/g, '')}${U_CLOSE}`;
-}
-
-let loadedYaml: typeof YamlModule | undefined;
-
-/** The `yaml` package, loaded on the first `task` line judged (not bundled into the hooks: ~35 ms). */
-function yaml(): typeof YamlModule {
-  loadedYaml ??= createRequire(import.meta.url)('yaml') as typeof YamlModule;
-  return loadedYaml;
-}
-
-/** A YAML node with its line: a map, a list, or a scalar (its text; null for null). */
-type Y = { kind: 'map'; entries: Map<string, Y>; line: number } | { kind: 'seq'; items: Y[]; line: number } | { kind: 'scalar'; value: string | null; line: number };
-
-class TooBig extends Error {}
-
-function readYaml(text: string): Y | null {
-  const y = yaml();
-  const lineCounter = new y.LineCounter();
-  const doc = y.parseDocument(text, { lineCounter, uniqueKeys: false, merge: true });
-  if (doc.errors.length > 0) return null;
-  let nodes = 0;
-  const lineOf = (node: { range?: [number, number, number] | null }): number => (node.range ? lineCounter.linePos(node.range[0]).line : 0);
-  const convert = (node: unknown, depth: number): Y => {
-    if (++nodes > MAX_NODES || depth > 64) throw new TooBig();
-    if (y.isAlias(node)) return convert(node.resolve(doc), depth + 1);
-    if (y.isMap(node)) {
-      const entries = new Map<string, Y>();
-      for (const pair of node.items) {
-        const key = y.isScalar(pair.key) ? String(pair.key.value) : y.isAlias(pair.key) ? null : null;
-        if (key === '<<') {
-          // A merge key: the entries of the map (or maps) it names, where this map has none of its own.
-          const merged = convert(pair.value, depth + 1);
-          for (const source of merged.kind === 'seq' ? merged.items : [merged]) if (source.kind === 'map') for (const [k, v] of source.entries) if (!entries.has(k)) entries.set(k, v);
-          continue;
-        }
-        if (key !== null) entries.set(key, convert(pair.value, depth + 1));
-      }
-      return { kind: 'map', entries, line: lineOf(node) };
-    }
-    if (y.isSeq(node)) return { kind: 'seq', items: node.items.map((item) => convert(item, depth + 1)), line: lineOf(node) };
-    if (y.isScalar(node)) return { kind: 'scalar', value: node.value === null || node.value === undefined ? null : String(node.value), line: lineOf(node) };
-    return { kind: 'scalar', value: null, line: 0 };
-  };
-  return convert(doc.contents, 0);
-}
-
-function get(node: Y | undefined, key: string): Y | undefined {
-  return node?.kind === 'map' ? node.entries.get(key) : undefined;
-}
-
-function str(node: Y | undefined): string | null {
-  return node?.kind === 'scalar' ? node.value : null;
 }
 
 /** A task call: its name and the vars it is given (already expanded). */
@@ -122,6 +72,8 @@ interface Scope {
   special: Map<string, string>;
   task: Map<string, string>;
   call: Map<string, string>;
+  /** The global vars this task sees (with includes: per task, taskfile-includes.ts). */
+  globals: Map<string, string>;
 }
 
 const NO_RUN = new Set(['--list', '-l', '--list-all', '-a', '--summary', '--help', '-h', '--version', '--init', '-i', '--completion', '--experiments']);
@@ -236,37 +188,44 @@ export function classifyTaskRun(inv: Invocation, args: Field[], rt: Runtime): vo
   if (root === null || root.kind !== 'map') return; // not YAML task can read: task stops
   // With both -t and -d the tasks run in the -d directory (task's fsext.ResolveDir), else in the Taskfile's.
   const rootDir = given !== null && dirGiven ? dir : path.posix.dirname(found.abs);
-  new TaskRun(inv, rt, root, found.abs, rootDir, cliVars, cliArgs ?? [], dryRun).run(names.length > 0 ? names : ['default']);
+  // The included Taskfiles (taskfile-includes.ts): task reads them all before it runs anything.
+  const graph = loadGraph(view, found.abs, root);
+  if (graph.kind === 'pending' || graph.kind === 'stops') return;
+  if (graph.kind === 'opaque') return reportOpaque(rt, `task reads ${graph.why}`, inv.source);
+  new TaskRun(inv, rt, graph.files, graph.tasks, found.abs, rootDir, cliVars, cliArgs ?? [], dryRun).run(names.length > 0 ? names : ['default']);
 }
 
 class TaskRun {
   private readonly taskfileDir: string;
   private readonly shown: string;
-  private readonly tasks: Map<string, Y>;
+  private readonly root: Y;
   private readonly globals = new Map<string, string>();
   private readonly globalEnv = new Map<string, string | null>();
+  /** With includes: where each global var and env name is set (taskfile-includes.ts "Variables"). */
+  private readonly varSites = new Map<string, Array<{ file?: TaskfileNode; level?: IncludeLevel; value: string }>>();
+  private readonly envSites = new Map<string, Array<{ file: TaskfileNode; value: string | null }>>();
   private readonly special = new Map<string, string>();
   private readonly judged = new Set<string>();
 
   constructor(
     private readonly inv: Invocation,
     private readonly rt: Runtime,
-    private readonly root: Y,
-    abs: string,
+    private readonly files: TaskfileNode[],
+    private readonly tasks: Map<string, MergedTask>,
+    private readonly rootAbs: string,
     rootDir: string,
     private readonly cliVars: Map<string, string>,
     cliArgs: string[],
     private readonly dryRun: boolean,
   ) {
     this.taskfileDir = rootDir;
-    this.shown = path.posix.relative(inv.cwd as string, abs) || path.posix.basename(abs);
-    const tasks = get(root, 'tasks');
-    this.tasks = tasks?.kind === 'map' ? tasks.entries : new Map();
+    this.shown = path.posix.relative(inv.cwd as string, rootAbs) || path.posix.basename(rootAbs);
+    this.root = (files[0] as TaskfileNode).root;
     for (const [k, v] of [
       ['ROOT_DIR', this.taskfileDir],
-      ['TASKFILE_DIR', path.posix.dirname(abs)],
-      ['TASKFILE', abs],
-      ['ROOT_TASKFILE', abs],
+      ['TASKFILE_DIR', path.posix.dirname(rootAbs)],
+      ['TASKFILE', rootAbs],
+      ['ROOT_TASKFILE', rootAbs],
       ['USER_WORKING_DIR', inv.cwd as string],
       ['TASK_EXE', 'task'],
       ['CLI_ARGS', cliArgs.map(quoteArg).join(' ')],
@@ -275,18 +234,17 @@ class TaskRun {
 
   run(names: string[]): void {
     // Task reads every global var (their `sh:` runs) before any task, dry run or not.
-    const scope: Scope = { item: new Map(), special: this.special, task: new Map(), call: new Map() };
-    this.defineVars(get(this.root, 'vars'), scope, this.globals, this.taskfileDir, 'a global var');
-    this.defineEnv(get(this.root, 'env'), scope, this.globalEnv, this.taskfileDir);
+    if (this.files.length === 1) {
+      const scope: Scope = { item: new Map(), special: this.special, task: new Map(), call: new Map(), globals: this.globals };
+      this.defineVars(get(this.root, 'vars'), scope, this.globals, this.taskfileDir, 'a global var');
+      this.defineEnv(get(this.root, 'env'), scope, this.globalEnv, this.taskfileDir);
+    } else this.defineIncludedGlobals();
     if (this.dryRun) return;
     const seen = new Set<string>();
     const queue: Call[] = [];
     for (const name of names) {
       const resolved = this.find(name);
-      if (resolved === null) {
-        if (get(this.root, 'includes') !== undefined) return reportOpaque(this.rt, `task ${name}: guard finds no task for it in ${this.shown}, which includes other Taskfiles guard does not read`, this.inv.source);
-        return; // task stops: no such task
-      }
+      if (resolved === null) return; // task stops: no such task (includes followed: taskfile-includes.ts)
       queue.push({ name, vars: new Map() });
     }
     while (queue.length > 0) {
@@ -296,47 +254,46 @@ class TaskRun {
       seen.add(key);
       if (seen.size > MAX_TASKS) return reportOpaque(this.rt, `task reaches more than ${MAX_TASKS} task calls, more than guard follows`, this.inv.source);
       const resolved = this.find(call.name);
-      if (resolved === null) {
-        if (get(this.root, 'includes') !== undefined) reportOpaque(this.rt, `task ${call.name}: guard finds no task for it in ${this.shown}, which includes other Taskfiles guard does not read`, this.inv.source);
-        continue;
-      }
-      this.judgeTask(resolved.key, resolved.node, call, queue);
+      if (resolved === null) continue;
+      this.judgeTask(resolved, call, queue);
     }
   }
 
   /** The task `name` names: by its key, an alias, or a wildcard key (`start:*`). */
-  private find(name: string): { key: string; node: Y } | null {
+  private find(name: string): MergedTask | null {
     const exact = this.tasks.get(name);
-    if (exact) return { key: name, node: exact };
-    for (const [key, node] of this.tasks) {
-      const aliases = get(node, 'aliases');
-      if (aliases?.kind === 'seq' && aliases.items.some((a) => str(a) === name)) return { key, node };
-    }
-    for (const [key, node] of this.tasks) {
+    if (exact) return exact;
+    for (const task of this.tasks.values()) if (task.aliases.includes(name)) return task;
+    for (const [key, task] of this.tasks) {
       if (!key.includes('*')) continue;
       const re = new RegExp(`^${key.split('*').map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('(.*)')}$`);
-      if (re.test(name)) return { key, node };
+      if (re.test(name)) return task;
     }
     return null;
   }
 
-  private judgeTask(name: string, node: Y, call: Call, queue: Call[]): void {
+  private judgeTask(merged: MergedTask, call: Call, queue: Call[]): void {
+    const { name, node } = merged;
     // Short forms: `build: go build ./...` and `build: [cmd, cmd]`.
     const task: Y = node.kind === 'map' ? node : { kind: 'map', entries: new Map([['cmds', node]]), line: node.line };
     const special = new Map(this.special);
     special.set('TASK', name);
-    const scope: Scope = { item: new Map(), special, task: new Map(), call: call.vars };
+    special.set('TASKFILE', merged.file.abs);
+    special.set('TASKFILE_DIR', path.posix.dirname(merged.file.abs));
+    const scope: Scope = { item: new Map(), special, task: new Map(), call: call.vars, globals: this.files.length === 1 ? this.globals : this.globalsOf(merged) };
     const taskfileDir = this.taskfileDir;
-    const dirText = str(get(task, 'dir'));
+    // Its dir once merged: the map-form includes' dirs joined before its own (taskfile-includes.ts), then the root's.
+    const dirText = merged.dirRaw;
     const cwd = dirText === null ? taskfileDir : resolvePath(this.expand(dirText, scope), taskfileDir);
     if (cwd !== null && !cwd.includes(U_OPEN)) special.set('TASK_DIR', cwd);
     const judgedCwd = cwd !== null && cwd.includes(U_OPEN) ? null : cwd;
     this.defineVars(get(task, 'vars'), scope, scope.task, judgedCwd, 'a var of task ' + name);
     // The Taskfile's env, under what the line itself exports (`KEY=x task`): task's environment wins over its env: values.
-    const env = new Map(this.globalEnv);
+    const env = this.files.length === 1 ? new Map(this.globalEnv) : this.envOf(merged);
     this.defineEnv(get(task, 'env'), scope, env, judgedCwd);
     for (const [k, v] of this.inv.env) env.set(k, v);
-    const via = (line: number): string => `run by \`${this.inv.source}\`: task ${name}, ${this.shown}:${line}`;
+    const shownFile = merged.file.abs === this.rootAbs ? this.shown : path.posix.relative(this.inv.cwd as string, merged.file.abs) || path.posix.basename(merged.file.abs);
+    const via = (line: number): string => `run by \`${this.inv.source}\`: task ${name}, ${shownFile}:${line}`;
     const shell = (text: string, line: number): void => {
       if (text.trim() === '') return;
       this.rt.shell(text, { cwd: judgedCwd, env, via: via(line), ctx: { ...this.rt.ctx, inRecipe: true } }, this.inv.source);
@@ -352,7 +309,7 @@ class TaskRun {
     for (const d of deps?.kind === 'seq' ? deps.items : []) {
       for (const item of this.forItems(get(d, 'for'), scope)) {
         const inner: Scope = { ...scope, item };
-        const called = this.taskCall(d.kind === 'scalar' ? d : get(d, 'task'), get(d, 'vars'), inner);
+        const called = this.taskCall(d.kind === 'scalar' ? d : get(d, 'task'), get(d, 'vars'), inner, merged.callNs);
         if (called) queue.push(called);
       }
     }
@@ -375,18 +332,71 @@ class TaskRun {
         }
         const cmd = get(target, 'cmd');
         if (cmd?.kind === 'scalar' && cmd.value !== null) shell(this.expand(cmd.value, inner), cmd.line);
-        const called = get(target, 'task') ? this.taskCall(get(target, 'task'), get(target, 'vars'), inner) : null;
+        const called = get(target, 'task') ? this.taskCall(get(target, 'task'), get(target, 'vars'), inner, merged.callNs) : null;
         if (called) queue.push(called);
       }
     }
   }
 
-  private taskCall(nameNode: Y | undefined, vars: Y | undefined, scope: Scope): Call | null {
-    const name = str(nameNode);
-    if (name === null) return null;
+  private taskCall(nameNode: Y | undefined, vars: Y | undefined, scope: Scope, callNs: string[]): Call | null {
+    const written = str(nameNode);
+    if (written === null) return null;
     const values = new Map<string, string>();
-    this.defineVars(vars, scope, values, this.taskfileDir, `a var given to task ${name}`);
+    this.defineVars(vars, scope, values, this.taskfileDir, `a var given to task ${written}`);
+    // A call inside an included Taskfile gets its namespace at each level, before its template is expanded (as task merges it).
+    let name = written;
+    for (const ns of callNs) name = withNamespace(name, ns);
     return { name: this.expand(name, scope), vars: values };
+  }
+
+  /**
+   * With includes: every Taskfile's global vars and env (their `sh:` judged at every run, where
+   * task runs them: the outermost map-form include's dir, else the root's) and every include's
+   * `vars`, noted by where they are set (taskfile-includes.ts "Variables"). Templates in them see
+   * no TASKFILE or TASKFILE_DIR: task evaluates the merged globals for each task it compiles.
+   */
+  private defineIncludedGlobals(): void {
+    const special = new Map(this.special);
+    special.delete('TASKFILE');
+    special.delete('TASKFILE_DIR');
+    const levels = new Set<IncludeLevel>();
+    for (const file of this.files) {
+      for (const level of file.chain) levels.add(level);
+      const where = file.chain.find((l) => l.advanced)?.dirAbs ?? this.taskfileDir;
+      const vars = new Map<string, string>();
+      const scope: Scope = { item: new Map(), special, task: vars, call: new Map(), globals: vars };
+      this.defineVars(get(file.root, 'vars'), scope, vars, where, 'a global var');
+      for (const [k, value] of vars) this.varSites.set(k, [...(this.varSites.get(k) ?? []), { file, value }]);
+      const env = new Map<string, string | null>();
+      this.defineEnv(get(file.root, 'env'), scope, env, where);
+      for (const [k, value] of env) this.envSites.set(k, [...(this.envSites.get(k) ?? []), { file, value }]);
+    }
+    for (const level of levels) {
+      const vars = new Map<string, string>();
+      const scope: Scope = { item: new Map(), special, task: vars, call: new Map(), globals: new Map() };
+      this.defineVars(level.vars, scope, vars, this.taskfileDir, `a var of the include ${level.ns}`);
+      for (const [k, value] of vars) this.varSites.set(k, [...(this.varSites.get(k) ?? []), { level, value }]);
+    }
+  }
+
+  /** The globals a task sees: a name set in one place it surely sees (the root, its Taskfile, an include on its way), else unknown. */
+  private globalsOf(task: MergedTask): Map<string, string> {
+    const out = new Map<string, string>();
+    for (const [name, sites] of this.varSites) {
+      const site = sites[0];
+      const sure = sites.length === 1 && site !== undefined && ((site.file !== undefined && (site.file === this.files[0] || site.file === task.file)) || (site.level !== undefined && task.levels.includes(site.level)));
+      out.set(name, sure ? (site as { value: string }).value : unknown(`{{.${name}}}`));
+    }
+    return out;
+  }
+
+  private envOf(task: MergedTask): Map<string, string | null> {
+    const out = new Map<string, string | null>();
+    for (const [name, sites] of this.envSites) {
+      const site = sites[0];
+      out.set(name, sites.length === 1 && site !== undefined && (site.file === this.files[0] || site.file === task.file) ? site.value : null);
+    }
+    return out;
   }
 
   /** The values `.ITEM` (or the `as:` name) takes in a `for:`; one unknown value where guard cannot list them. */
@@ -443,7 +453,7 @@ class TaskRun {
   }
 
   private lookup(name: string, scope: Scope): string | null {
-    const sources = [scope.item, scope.special, scope.task, scope.call, this.cliVars, this.globals];
+    const sources = [scope.item, scope.special, scope.task, scope.call, this.cliVars, scope.globals];
     for (const source of sources) {
       const value = source.get(name);
       if (value !== undefined) return value;

@@ -186,8 +186,8 @@ describe('task (go-task) is judged by the commands of its Taskfile', () => {
         ['task --help', 'allow', 'no-risk', ''],
         ['task --version', 'allow', 'no-risk', ''],
         ['task no-such-task', 'allow', 'no-risk', ''],
-        // a task not found in a Taskfile that includes others guard does not read: opaque
-        ['task -d inc docs:serve', 'deny', 'opaque-command', 'includes'],
+        // an include that is not there stops task before it runs anything (includes: the next describe)
+        ['task -d inc docs:serve', 'allow', 'no-risk', ''],
         ['task -d inc build', 'allow', 'no-risk', ''],
         ['task $NAME', 'deny', 'opaque-command', ''],
       ];
@@ -226,6 +226,151 @@ describe('task (go-task) is judged by the commands of its Taskfile', () => {
       for (const command of ['task build', 'task test', 'task lint']) expect(installedHookGitProcesses(t, command), command).toBe(baseline);
       expect(installedClaudeHook(t, 'task clean').decision).toBe('allow');
       expect(loggedEvents(t, 'allowed-after-snapshot')).toEqual([]);
+    });
+  });
+});
+
+/** Writes the files of a Taskfile fixture (name -> lines). */
+function writeTaskfiles(t: TestRepo, files: Record<string, string[]>): void {
+  for (const [name, lines] of Object.entries(files)) t.write(name, `${lines.join('\n')}\n`);
+}
+
+describe('task follows the includes of a Taskfile (taskfile-includes.ts)', () => {
+  it('task db:distclean of an included Taskfile: judged by its commands where they run (the root directory), captured through the installed hook, rolled back', async () => {
+    await withTestRepo((t) => {
+      commitFiles(t, {
+        '.gitignore': '.env\n*.db\nbuild/\n',
+        'Taskfile.yml': "version: '3'\nincludes:\n  db: ./taskfiles/db.yml\ntasks:\n  build: go build ./...\n",
+        'taskfiles/db.yml': "version: '3'\ntasks:\n  migrate: echo migrate\n  distclean:\n    cmds:\n      - rm -rf build/\n      - git clean -xdf\n",
+        'go.mod': 'module example.com/x\n',
+      });
+      writeFiles(t, { '.env': [ENV, 0o600], 'local.db': DB, 'sub/data.db': DB, 'build/app': 'bin\n' });
+      const init = t.guard(['init', '--yes', '--agents', 'claude']);
+      expect(init.code, init.stderr).toBe(0);
+      t.git(['add', '--force', '.claude', '.guard.yaml']);
+      t.git(['commit', '-qm', 'hooks']);
+      expect(checkVerdict(t, 'task db:migrate', { asAgent: true })).toMatchObject({ verdict: 'allow' });
+      distcleanCapturedThenRolledBack(t, 'task db:distclean', 'task db:distclean, taskfiles/db.yml:7', (file) => file.startsWith('build/'));
+      expect(fs.readFileSync(path.join(t.dir, '.env'))).toEqual(ENV);
+      expect(fs.statSync(path.join(t.dir, '.env')).mode & 0o777).toBe(0o600);
+    });
+  });
+
+  it('namespaces, aliases, default, dir, flatten, optional, excludes, nested includes and calls, include vars: judged where task runs them', async () => {
+    await withTestRepo((t) => {
+      setup(t);
+      writeFiles(t, { 'incl/local.db': DB, 'incl/sub/data.db': DB, 'incl/docs/docs.db': DB });
+      writeTaskfiles(t, {
+        'incl/Taskfile.yml': [
+          "version: '3'",
+          'includes:',
+          '  db: ./taskfiles/db.yml',
+          '  docs:',
+          '    taskfile: ./docs',
+          '    dir: ./docs',
+          '  opt:',
+          '    taskfile: ./nothere.yml',
+          '    optional: true',
+          '  flat:',
+          '    taskfile: ./taskfiles/flat.yml',
+          '    flatten: true',
+          '  svc:',
+          '    taskfile: ./taskfiles/svc.yml',
+          '    dir: sub',
+          '    aliases: [s]',
+          '    excludes: [keep]',
+          '    vars: { TARGET: data.db }',
+          'tasks:',
+          '  build: go build ./...',
+        ],
+        'incl/taskfiles/db.yml': [
+          "version: '3'",
+          'includes:',
+          '  deep: ./deep.yml',
+          'tasks:',
+          '  default: echo db',
+          '  reset:',
+          '    aliases: [r]',
+          '    cmds:',
+          '      - rm -f local.db',
+          '  nuke:',
+          '    cmds:',
+          '      - task: reset',
+          '      - task: :build',
+        ],
+        'incl/taskfiles/deep.yml': ["version: '3'", 'tasks:', '  wipe: rm -f sub/data.db', '  up:', '    cmds:', '      - task: :reset'],
+        'incl/docs/Taskfile.yml': ["version: '3'", 'tasks:', '  clean: rm -f docs.db', '  ls: ls'],
+        'incl/taskfiles/flat.yml': ["version: '3'", 'tasks:', '  distclean: git clean -xdf'],
+        'incl/taskfiles/svc.yml': ["version: '3'", 'tasks:', '  drop: rm -f {{.TARGET}}', '  keep: rm -f data.db'],
+      });
+      const cases: Array<[string, string, string, string]> = [
+        ['task -d incl build', 'allow', 'no-risk', ''],
+        // a short-form include: its tasks run in the root Taskfile's directory, not taskfiles/
+        ['task -d incl db:reset', 'snapshot', 'rm-in-repo', 'incl/local.db'],
+        ['task -d incl db:r', 'snapshot', 'rm-in-repo', 'incl/local.db'],
+        ['task -d incl db', 'allow', 'no-risk', ''],
+        // calls inside the include get its namespace; `:build` is the root's
+        ['task -d incl db:nuke', 'snapshot', 'rm-in-repo', 'incl/local.db'],
+        // nested: db:deep:wipe; `:reset` from deep is one level up, db:reset
+        ['task -d incl db:deep:wipe', 'snapshot', 'rm-in-repo', 'incl/sub/data.db'],
+        ['task -d incl db:deep:up', 'snapshot', 'rm-in-repo', 'incl/local.db'],
+        // the map form's dir: docs/ (docs.db there), and sub/ with the include's vars and alias
+        ['task -d incl docs:clean', 'snapshot', 'rm-in-repo', 'incl/docs/docs.db'],
+        ['task -d incl docs:ls', 'allow', 'no-risk', ''],
+        ['task -d incl svc:drop', 'snapshot', 'rm-in-repo', 'incl/sub/data.db'],
+        ['task -d incl s:drop', 'snapshot', 'rm-in-repo', 'incl/sub/data.db'],
+        // excluded, an optional include that is not there, a name nowhere: task runs nothing
+        ['task -d incl svc:keep', 'allow', 'no-risk', ''],
+        ['task -d incl opt:x', 'allow', 'no-risk', ''],
+        ['task -d incl nope:x', 'allow', 'no-risk', ''],
+        // flatten: the name as it is
+        ['task -d incl distclean', 'snapshot', 'git-clean', 'incl/local.db'],
+      ];
+      expectAgentVerdicts(t, cases);
+      expect(checkVerdict(t, 'task -d incl db:nuke', { asAgent: true }).reason).toContain('task db:reset, incl/taskfiles/db.yml:9');
+    });
+  });
+
+  it('what guard cannot read is unreadable, never harmless: remote includes, templated paths, a cycle, a Taskfile it cannot read; a var set in two Taskfiles is unknown', async () => {
+    await withTestRepo((t) => {
+      setup(t);
+      writeTaskfiles(t, {
+        'remote/Taskfile.yml': ["version: '3'", 'includes:', '  x: https://example.com/Taskfile.yml', 'tasks:', '  build: echo build'],
+        'git-remote/Taskfile.yml': ["version: '3'", 'includes:', '  x:', "    taskfile: 'git@github.com:o/r.git//Taskfile.yml?ref=main'", 'tasks:', '  build: echo build'],
+        'templ/Taskfile.yml': ["version: '3'", 'includes:', "  x: './{{.OS}}/Taskfile.yml'", 'tasks:', '  build: echo build'],
+        'envpath/Taskfile.yml': ["version: '3'", 'includes:', '  x: $HOME/Taskfile.yml', 'tasks:', '  build: echo build'],
+        'cycle/Taskfile.yml': ["version: '3'", 'includes:', '  a: ./a.yml', 'tasks:', '  build: echo build'],
+        'cycle/a.yml': ["version: '3'", 'includes:', '  b: ./b.yml', 'tasks:', '  x: echo x'],
+        'cycle/b.yml': ["version: '3'", 'includes:', '  a: ./a.yml', 'tasks:', '  y: echo y'],
+        // a directory with no Taskfile in it: the reader cannot tell it from a file it cannot read
+        'emptydir/Taskfile.yml': ["version: '3'", 'includes:', '  x: ./nothing', 'tasks:', '  build: echo build'],
+        'emptydir/nothing/README': ['no Taskfile here'],
+        // OUT is set by the root and by the include: task's merged vars have no fixed order
+        'vars/Taskfile.yml': ["version: '3'", 'vars:', '  OUT: build', 'includes:', '  other: ./other.yml', 'tasks:', '  clean: rm -rf {{.OUT}}/'],
+        'vars/other.yml': ["version: '3'", 'vars:', '  OUT: ..', 'tasks:', '  show: echo {{.OUT}}', '  wipe: rm -rf {{.OUT}}/'],
+        // set once, in the included Taskfile: its own tasks see it; the root's may not (scoped taskfiles)
+        'once/Taskfile.yml': ["version: '3'", 'includes:', '  other: ./other.yml', 'tasks:', '  clean: rm -rf {{.GEN}}/'],
+        'once/other.yml': ["version: '3'", 'vars:', '  GEN: gen', 'tasks:', '  clean: rm -rf {{.GEN}}/'],
+        'sh/Taskfile.yml': ["version: '3'", 'includes:', '  other:', '    taskfile: ./other.yml', '    dir: sub', 'tasks:', '  build: echo build'],
+        'sh/other.yml': ["version: '3'", 'vars:', '  REV:', '    sh: git clean -xdf && git rev-parse HEAD', 'tasks:', '  x: echo {{.REV}}'],
+      });
+      fs.mkdirSync(path.join(t.dir, 'once', 'gen'));
+      fs.mkdirSync(path.join(t.dir, 'sh', 'sub'));
+      const cases: Array<[string, string, string, string]> = [
+        ['task -d remote build', 'deny', 'opaque-command', 'remote'],
+        ['task -d git-remote build', 'deny', 'opaque-command', 'remote'],
+        ['task -d templ build', 'deny', 'opaque-command', '{{.OS}}'],
+        ['task -d envpath build', 'deny', 'opaque-command', '$HOME'],
+        ['task -d cycle build', 'deny', 'opaque-command', 'cycle'],
+        ['task -d emptydir build', 'deny', 'opaque-command', 'nothing'],
+        ['task -d vars clean', 'ask', 'rm-unknown-target', '{{.OUT}}'],
+        ['task -d vars other:wipe', 'ask', 'rm-unknown-target', '{{.OUT}}'],
+        ['task -d once other:clean', 'allow', 'no-risk', ''],
+        ['task -d once clean', 'ask', 'rm-unknown-target', '{{.GEN}}'],
+        // an included Taskfile's global sh: var runs at every run of task, in the include's dir
+        ['task -d sh build', 'snapshot', 'git-clean', 'REV'],
+      ];
+      expectAgentVerdicts(t, cases);
     });
   });
 });
