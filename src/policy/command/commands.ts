@@ -208,9 +208,15 @@ export function classifyInvocation(inv: Invocation, rt: Runtime): void {
   if (DATABASE_PROGRAMS.has(name)) return classifyDatabaseClient(inv, name, args, rt);
   // `npx prisma migrate reset`, `./manage.py flush`, `rails db:reset`: the repository's ignored database files.
   // `bin/migrate` is the project's own script (read below), not golang-migrate.
-  if (MIGRATION_PROGRAMS.has(name) && !(name === 'migrate' && program.includes('/'))) return classifyMigrationTool(inv, name, args, rt);
-  // `cargo sqlx migrate run` is sqlx-cli's `sqlx migrate run`.
+  if (MIGRATION_PROGRAMS.has(name) && !(name === 'migrate' && program.includes('/'))) {
+    classifyMigrationTool(inv, name, args, rt, program);
+    // `./mvnw`, `./gradlew`: a project's shell script, read below as well (`./artisan` and
+    // `bin/console` are PHP: not read there)
+    if (!program.includes('/')) return;
+  }
+  // `cargo sqlx migrate run` is sqlx-cli's `sqlx migrate run`; `dotnet ef database drop` is dotnet-ef's.
   if (name === 'cargo' && args[0]?.value === 'sqlx') return classifyMigrationTool(inv, 'sqlx', args.slice(1), rt);
+  if (name === 'dotnet' && args[0]?.value === 'ef') return classifyMigrationTool(inv, 'dotnet-ef', args.slice(1), rt);
   if (READ_ONLY.has(name)) return;
   // `./reset.sh`, `scripts/build`, `/tmp/x.sh`: a shell script run as a command is read (script-files.ts).
   if (program.includes('/')) runScriptFile(inv, program, args, rt, 'command');

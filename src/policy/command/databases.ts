@@ -39,6 +39,7 @@
  * redirection is, one lstat each, one `ls-files --ignored` only where the file is there.
  */
 import { knownField, type Field } from './expand.js';
+import { artisanWritesEnv, FRAMEWORK_MIGRATION_PROGRAMS, frameworkMigrationChanges } from './framework-migrations.js';
 import { judgeOutputFile } from './output-files.js';
 import { reportOpaque, type Invocation, type Runtime } from './runtime.js';
 import type { RepoContents } from './state.js';
@@ -663,7 +664,11 @@ export function sqlMayWrite(script: string, dialect: Dialect = 'sqlite'): boolea
  * (a git process each) for these commands only; a server database (Postgres, MySQL) is outside
  * every snapshot either way, and with none of these files nothing is captured.
  */
-export const MIGRATION_PROGRAMS = new Set(['prisma', 'rails', 'rake', 'alembic', 'knex', 'sequelize', 'sequelize-cli', 'drizzle-kit', 'typeorm', 'manage.py', 'flask', 'diesel', 'sqlx', 'sea-orm-cli', 'goose', 'migrate', 'atlas', 'dbmate']);
+export const MIGRATION_PROGRAMS = new Set([
+  'prisma', 'rails', 'rake', 'alembic', 'knex', 'sequelize', 'sequelize-cli', 'drizzle-kit', 'typeorm', 'manage.py', 'flask', 'diesel', 'sqlx', 'sea-orm-cli', 'goose', 'migrate', 'atlas', 'dbmate',
+  // PHP, Elixir, JVM and .NET (framework-migrations.ts): artisan, bin/console, mix, flyway, liquibase, mvn, gradle, dotnet-ef ...
+  ...FRAMEWORK_MIGRATION_PROGRAMS,
+]);
 
 /**
  * Options that take a value, per program, so that the value is not read as the subcommand
@@ -763,12 +768,22 @@ function migrationChanges(program: string, args: Field[]): string | null {
     case 'typeorm':
       return /^(migration:(run|revert)|schema:(sync|drop)|query)$/.test(first) ? `typeorm ${first}` : null;
     default:
-      return null;
+      return frameworkMigrationChanges(program, args);
   }
 }
 
-export function classifyMigrationTool(inv: Invocation, program: string, args: Field[], rt: Runtime): void {
+/**
+ * `script` is the path the program was run by where it is a project's file (`artisan`,
+ * `../artisan`, `bin/console`): Laravel's `.env` lies beside its artisan.
+ */
+export function classifyMigrationTool(inv: Invocation, program: string, args: Field[], rt: Runtime, script?: string): void {
   if (args.some((a) => a.value === '--help' || a.value === '-h')) return;
+  // `artisan key:generate` replaces APP_KEY in the ignored .env: judged as a write of that file.
+  if (program === 'artisan' && artisanWritesEnv(args)) {
+    const dir = script === undefined ? '.' : script.includes('/') ? script.slice(0, script.lastIndexOf('/')) || '/' : '.';
+    judgeOutputFile(knownField(dir === '.' ? '.env' : `${dir}/.env`), inv.cwd, rt, inv.source, 'artisan key:generate writes a new APP_KEY into .env');
+    return;
+  }
   const what = migrationChanges(program, args);
   const view = rt.ctx.view;
   const root = rt.ctx.repoRoot;

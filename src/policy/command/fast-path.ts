@@ -64,6 +64,11 @@ export const FAST_PATH_RISKY_WORDS: readonly string[] = [
   // (cut into sea, orm, cli), goose, migrate, atlas, dbmate
   'prisma', 'manage', 'rails', 'rake', 'alembic', 'knex', 'sequelize', 'drizzle', 'typeorm',
   'flask', 'diesel', 'sqlx', 'orm', 'goose', 'migrate', 'atlas', 'dbmate',
+  // ... of PHP, Elixir, JVM and .NET projects (framework-migrations.ts): ./artisan, bin/console and
+  // `symfony console`, `mix ecto.drop` (cut into mix, ecto, drop), liquibase (`mvn liquibase:dropAll`),
+  // gradle (its Liquibase tasks are plain words: update, rollback), `dotnet ef` and dotnet-ef, sequel,
+  // hanami; flyway below as a prefix (`gradle flywayClean`). `php artisan` is sent on by php.
+  'artisan', 'console', 'ecto', 'liquibase', 'gradle', 'ef', 'sequel', 'hanami',
   // `dotenv set KEY VALUE` / `dotenvx set` rewrite .env (runners.ts); the other runners only run words checked anyway
   'dotenv', 'dotenvx',
   // package managers run package.json scripts (package-scripts.ts): `npm run nuke` is what its script says
@@ -87,7 +92,7 @@ export const FAST_PATH_OPTION_RISKY: Readonly<Record<string, (word: string) => b
 };
 
 /** Word prefixes that send a command to the full check (python3, perl5, GIT_DIR, GUARD_...). */
-export const FAST_PATH_RISKY_PREFIXES: readonly string[] = ['python', 'pypy', 'perl', 'ruby', 'php', 'lua', 'git_', 'guard_'];
+export const FAST_PATH_RISKY_PREFIXES: readonly string[] = ['python', 'pypy', 'perl', 'ruby', 'php', 'lua', 'git_', 'guard_', 'flyway'];
 
 const RISKY = new Set(FAST_PATH_RISKY_WORDS);
 

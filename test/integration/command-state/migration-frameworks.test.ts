@@ -1,0 +1,150 @@
+/**
+ * Migration and reset commands of PHP, Elixir, JVM and .NET projects (sweep of 2026-12-05 on
+ * laravel/laravel, symfony/demo, a Phoenix app, spring-petclinic and a .NET clean-architecture
+ * template): `php artisan migrate:fresh`, `bin/console doctrine:database:drop --force`, `mix
+ * ecto.drop`, `mvn flyway:clean`, `dotnet ef database drop -f` ... were "allow: no destructive
+ * command found" (`mix ecto.drop` answered by the hook's sh fast path) while the database they
+ * drop is an ignored file in the repository (Laravel's database/database.sqlite, ignored by
+ * database/.gitignore). Now the repository's ignored database files are captured first
+ * (src/policy/command/framework-migrations.ts, databases.ts). What the tools do to the file is
+ * done here with the real sqlite3 (none of the frameworks can be installed on the machine this
+ * was written on): what is promised is the capture and the rollback, byte for byte.
+ */
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { fastPathAllows } from '../../../src/policy/command/fast-path.js';
+import { consoleNames } from '../../../src/policy/command/framework-migrations.js';
+import { checkVerdict } from '../../helpers/verdicts.js';
+import { commitFiles, writeFiles } from '../../helpers/repo-steps.js';
+import { installedClaudeHook, loggedEvents, rollbackOk } from '../../helpers/guard-steps.js';
+import { stateWithModes } from '../../helpers/state.js';
+import { withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
+
+const hasSqlite = spawnSync('sqlite3', ['-version']).status === 0;
+
+function sqlite(t: TestRepo, file: string, sql: string): string {
+  const r = spawnSync('sqlite3', [path.join(t.dir, file), sql], { encoding: 'utf8' });
+  expect(r.status, r.stderr).toBe(0);
+  return r.stdout;
+}
+
+function sha(t: TestRepo, file: string): string {
+  return crypto.createHash('sha256').update(fs.readFileSync(path.join(t.dir, file))).digest('hex');
+}
+
+/** A Laravel project's layout (laravel/laravel): database/.gitignore ignores `*.sqlite*`; the .env beside artisan. */
+function setup(t: TestRepo): void {
+  commitFiles(t, {
+    '.gitignore': '.env\n/vendor\n/node_modules\n*.db\n',
+    'database/.gitignore': '*.sqlite*\n',
+    'artisan': ['#!/usr/bin/env php\n<?php\n', 0o755],
+    'bin/console': ['#!/usr/bin/env php\n<?php\n', 0o755],
+    'mix.exs': 'defmodule App.MixProject do\nend\n',
+    '.env.example': 'APP_KEY=\nDB_CONNECTION=sqlite\n',
+  });
+  writeFiles(t, { '.env': ['APP_KEY=base64:b2xkIGtleSBvZiB0aGUgYXBw\nDB_CONNECTION=sqlite\n', 0o600], 'vendor/autoload.php': '<?php\n' });
+  const init = t.guard(['init', '--yes', '--agents', 'claude']);
+  expect(init.code, init.stderr).toBe(0);
+}
+
+function makeDatabase(t: TestRepo, file: string): void {
+  sqlite(t, file, "create table users(id integer primary key, name text); insert into users(name) values ('ada'), ('linus'); create table migrations(id integer primary key, migration text); insert into migrations(migration) values ('0001_create_users_table');");
+}
+
+const CHANGES = [
+  'php artisan migrate', 'php artisan migrate --force', 'php artisan migrate:fresh --seed', 'php artisan migrate:refresh --step=1', 'php artisan migrate:reset',
+  'php artisan migrate:rollback', 'php artisan migrate:f', 'php artisan db:wipe --force', 'php artisan db:seed', 'php artisan db', './artisan migrate:fresh', 'php8.3 artisan --env=testing migrate:fresh',
+  'bin/console doctrine:database:drop --force', 'php bin/console doctrine:schema:drop --force --full-database', 'bin/console doctrine:schema:update --force', 'bin/console doctrine:migrations:migrate -n',
+  'bin/console doctrine:fixtures:load -n', 'bin/console d:m:m -n', 'bin/console d:s:u --force', "bin/console dbal:run-sql 'DELETE FROM users'", 'symfony console doctrine:database:drop --force',
+  'mix ecto.drop', 'mix ecto.reset', 'mix ecto.rollback --all', 'mix ecto.migrate', 'MIX_ENV=test mix ecto.reset', 'mix do ecto.drop, ecto.create', 'mix ecto.load',
+  'mvn flyway:clean', './mvnw flyway:clean -Dflyway.cleanDisabled=false', 'mvn org.flywaydb:flyway-maven-plugin:10.0.0:migrate', 'mvn liquibase:dropAll', 'mvn -q liquibase:rollback -Dliquibase.rollbackCount=1',
+  'gradle flywayClean', './gradlew :app:flywayClean', './gradlew dropAll', 'flyway -url=jdbc:sqlite:local.db clean', 'flyway migrate', 'liquibase drop-all', 'liquibase --url jdbc:sqlite:local.db rollback-count --count=1', 'liquibase update',
+  'dotnet ef database drop -f', 'dotnet ef database update 0', 'dotnet ef database update -p src/Infrastructure -s src/Web', 'dotnet ef migrations remove --force', 'dotnet-ef database drop -f',
+  'sequel -m db/migrations sqlite://db/dev.db', 'hanami db drop',
+];
+
+const LEAVES = [
+  'php artisan test', 'php artisan serve', 'php artisan migrate:status', 'php artisan db:show', 'php artisan make:migration create_posts_table', 'php artisan key:generate --show', 'php artisan route:list', 'php artisan config:clear',
+  'bin/console cache:clear', 'bin/console doctrine:migrations:status', 'bin/console doctrine:migrations:diff', 'bin/console doctrine:schema:update --dump-sql', 'bin/console doctrine:database:create', 'bin/console make:migration', 'bin/console debug:router',
+  'mix test', 'mix compile', 'mix deps.get', 'mix ecto.migrations', 'mix ecto.gen.migration add_users', 'mix ecto.create', 'mix phx.server', 'mix format',
+  'mvn test', 'mvn clean package', 'mvn flyway:info', 'gradle test', 'gradle flywayInfo', 'flyway info', 'liquibase status',
+  'dotnet build', 'dotnet test', 'dotnet ef migrations add Init -o Data/Migrations', 'dotnet ef migrations list', 'dotnet ef migrations remove', 'dotnet ef dbcontext info', 'hanami server',
+];
+
+describe('the migrations of PHP, Elixir, JVM and .NET projects capture the ignored database first', () => {
+  it('each command that changes the database snapshots and captures it; the ones that do not stay free', async () => {
+    await withTestRepo((t) => {
+      setup(t);
+      writeFiles(t, { 'database/database.sqlite': 'SQLite format 3\0rows', 'app_dev.db': 'SQLite format 3\0rows' });
+      for (const command of CHANGES) {
+        const verdict = checkVerdict(t, command, { asAgent: true });
+        expect(verdict, command).toMatchObject({ verdict: 'snapshot', rule: 'overwrite-ignored' });
+        expect(verdict.reason, command).toContain('database/database.sqlite');
+        expect(verdict.reason, command).toContain('app_dev.db');
+        expect(verdict.reason, command).not.toContain('vendor');
+      }
+      for (const command of LEAVES) expect(checkVerdict(t, command, { asAgent: true }), command).toMatchObject({ verdict: 'allow', rule: 'no-risk' });
+      // The sh fast path hands each changing line on to Node (`mix ecto.drop` was answered there);
+      // `./gradlew` and `./mvnw` by the shim's look at the shell script they name (as before).
+      for (const command of CHANGES.filter((c) => !/^\.\/(gradlew|mvnw) /.test(c))) expect(fastPathAllows(command), command).toBe(false);
+    });
+  });
+
+  it('reads a console command name typed in part as Symfony does: part for part, the whole name', () => {
+    expect(consoleNames('d:m:m', ['doctrine:migrations:migrate'])).toBe(true);
+    expect(consoleNames('migrate:f', ['migrate:fresh'])).toBe(true);
+    expect(consoleNames('MIGRATE:FRESH', ['migrate:fresh'])).toBe(true);
+    expect(consoleNames('migrate:st', ['migrate', 'migrate:fresh', 'migrate:rollback'])).toBe(false);
+    expect(consoleNames('db', ['db:wipe', 'db:seed'])).toBe(false);
+    expect(consoleNames('d:m', ['doctrine:migrations:migrate'])).toBe(false);
+  });
+
+  it.runIf(hasSqlite)('php artisan migrate:fresh through the installed hook: captured, and the rollback gives the same bytes and rows back', async () => {
+    await withTestRepo((t) => {
+      setup(t);
+      makeDatabase(t, 'database/database.sqlite');
+      const before = sha(t, 'database/database.sqlite');
+      const modes = stateWithModes(t, ['database/database.sqlite']);
+      expect(installedClaudeHook(t, 'php artisan migrate:fresh --seed').decision).toBe('allow');
+      expect(loggedEvents<{ capturedIgnored?: string[] }>(t, 'allowed-after-snapshot')).toEqual([expect.objectContaining({ capturedIgnored: ['database/database.sqlite'] })]);
+      // What migrate:fresh does: every table dropped, the migrations run again on an empty schema.
+      sqlite(t, 'database/database.sqlite', 'drop table users; drop table migrations; create table migrations(id integer primary key, migration text); vacuum;');
+      expect(sha(t, 'database/database.sqlite')).not.toBe(before);
+      rollbackOk(t);
+      expect(sha(t, 'database/database.sqlite')).toBe(before);
+      expect(stateWithModes(t, ['database/database.sqlite'])).toEqual(modes);
+      expect(sqlite(t, 'database/database.sqlite', 'select name from users order by id')).toBe('ada\nlinus\n');
+    });
+  });
+
+  it.runIf(hasSqlite)('mix ecto.drop through the installed hook (its sh fast path hands it on): captured, and the rollback gives the deleted database back', async () => {
+    await withTestRepo((t) => {
+      setup(t);
+      makeDatabase(t, 'app_dev.db');
+      const before = sha(t, 'app_dev.db');
+      expect(installedClaudeHook(t, 'mix ecto.drop').decision).toBe('allow');
+      expect(loggedEvents<{ capturedIgnored?: string[] }>(t, 'allowed-after-snapshot')).toEqual([expect.objectContaining({ capturedIgnored: ['app_dev.db'] })]);
+      // What Ecto's SQLite adapter does on storage_down: the file (and its -wal, -shm) deleted.
+      fs.rmSync(path.join(t.dir, 'app_dev.db'));
+      rollbackOk(t);
+      expect(sha(t, 'app_dev.db')).toBe(before);
+      expect(sqlite(t, 'app_dev.db', 'select count(*) from users')).toBe('2\n');
+    });
+  });
+
+  it('php artisan key:generate through the installed hook: the ignored .env is captured, and the rollback gives the old APP_KEY back (0600)', async () => {
+    await withTestRepo((t) => {
+      setup(t);
+      const before = stateWithModes(t, ['.env']);
+      expect(installedClaudeHook(t, 'php artisan key:generate').decision).toBe('allow');
+      expect(loggedEvents<{ capturedIgnored?: string[] }>(t, 'allowed-after-snapshot')).toEqual([expect.objectContaining({ capturedIgnored: ['.env'] })]);
+      // What key:generate does in a local environment: APP_KEY replaced without asking.
+      fs.writeFileSync(path.join(t.dir, '.env'), 'APP_KEY=base64:bmV3IGtleQ==\nDB_CONNECTION=sqlite\n');
+      rollbackOk(t);
+      expect(stateWithModes(t, ['.env'])).toEqual(before);
+    });
+  });
+});
