@@ -747,7 +747,8 @@ function classifyTrap(inv: Invocation, args: Field[], rt: Runtime): void {
     return;
   }
   if (first.value === '-' || first.value.startsWith('-')) return;
-  rt.shell(first.value, { cwd: inv.cwd, state: inv.state }, inv.source);
+  // The handler runs when the trap fires, with the state of that moment, not this one.
+  rt.shell(first.value, { cwd: inv.cwd, state: inv.state, later: true }, inv.source);
 }
 
 /** `alias ll='rm -rf ~'`: shells that expand aliases would run the value later; judge it now. */

@@ -25,6 +25,7 @@ import { checkTruncateTarget } from './write-targets.js';
 import type { CommandContext, Verdict } from './types.js';
 import { producerListing } from './listings.js';
 import type { Listing } from './state.js';
+import { namesRead, recheckLater, type LaterBody } from './later-bodies.js';
 
 const MAX_DEPTH = 12;
 const TERMINAL: Stdin = { kind: 'terminal' };
@@ -55,6 +56,10 @@ interface Sink {
   functions: Set<string>;
   /** Whether a command judged so far may change files, and how deep in a body judged once for many runs (a loop, a function): FileOrder. */
   order: FileOrder;
+  /** Function bodies and trap handlers, judged again as the state changes (later-bodies.ts), by the node or text that defined them. */
+  later: Map<unknown, LaterBody>;
+  /** The function whose body is being judged (its source), or null: which later bodies it may run (recheckLater). */
+  laterScope: string | null;
 }
 
 /**
@@ -125,6 +130,13 @@ function relabelling(parent: Sink, label: (v: Verdict) => Verdict): Sink {
     written: parent.written,
     functions: parent.functions,
     order: parent.order,
+    later: parent.later,
+    get laterScope() {
+      return parent.laterScope;
+    },
+    set laterScope(scope: string | null) {
+      parent.laterScope = scope;
+    },
     get replaying() {
       return parent.replaying;
     },
@@ -162,10 +174,24 @@ export function classifySource(source: string, ctx: CommandContext): Classificat
     loopValues: 0,
     functions: new Set(),
     order: { changed: false, unordered: 0 },
+    later: new Map(),
+    laterScope: null,
   };
   const evaluator = new Evaluator(ctx, 0, sink);
   evaluator.shell(source, { cwd: ctx.cwd, state: newState(ctx.cwd, sink.written) }, source);
   return { verdict, refChanges };
+}
+
+/** Is `name` a word of `source` (not part of a longer name)? */
+function mentions(source: string, name: string): boolean {
+  let at = source.indexOf(name);
+  while (at !== -1) {
+    const before = source[at - 1] ?? ' ';
+    const after = source[at + name.length] ?? ' ';
+    if (!/[\w.-]/.test(before) && !/[\w.-]/.test(after)) return true;
+    at = source.indexOf(name, at + 1);
+  }
+  return false;
 }
 
 function union(a: Cwds, b: Cwds): Cwds {
@@ -204,6 +230,14 @@ export class Evaluator implements Runtime {
       if (!fastPathAllows(source)) reportOpaque(this, `guard cannot parse this command (${error.message})`, origin);
       return;
     }
+    if (options.later && options.state) {
+      // A trap's handler runs in this shell whenever the trap fires: judged as a later body.
+      const ctx = options.ctx ?? this.ctx;
+      const sink = options.via ? viaSink(this.sink, options.via) : this.sink;
+      const judge = (at: ShellState): void => new Evaluator(ctx, this.depth + 1, sink).script(script, cloneState(at), options.stdin ?? TERMINAL);
+      this.defineLater(`later\u0000${source}`, judge, source, options.state);
+      return;
+    }
     const state = options.state ?? newState(options.cwd, this.sink.written);
     if (!options.state) {
       for (const [name, value] of options.env ?? []) state.vars.set(name, { value, exported: true });
@@ -224,6 +258,25 @@ export class Evaluator implements Runtime {
 
   // ---------------------------------------------------------------- structure
 
+  /**
+   * A body that runs later than where it is written (a function, a trap handler): judged now,
+   * then again as the state changes (later-bodies.ts). A new function also makes every body
+   * defined before judged again: their calls to it are seen with the state they set up.
+   */
+  defineLater(key: unknown, judge: (state: ShellState) => void, source: string, state: ShellState, name?: string): void {
+    // The same definition met again (a loop's body judged twice, a function judged again) is the same body.
+    let body = this.sink.later.get(key);
+    if (!body) {
+      body = { judge, names: namesRead(source), source, ...(name !== undefined ? { name } : {}), seen: new Set(), saturated: false };
+      this.sink.later.set(key, body);
+    }
+    const before = (state.later ?? []).filter((b) => b !== body);
+    state.later = [...before, body];
+    recheckLater([body], state);
+    // Only bodies that may call the new function (its name is a word in them) can reach it.
+    if (name !== undefined) recheckLater(before.filter((b) => mentions(b.source, name)), state, true);
+  }
+
   script(script: Script, state: ShellState, stdin: Stdin): void {
     for (const item of script.items) this.andOr(item.andOr, state, stdin);
   }
@@ -233,10 +286,12 @@ export class Evaluator implements Runtime {
     let outcome = this.pipeline(node.pipelines[0] as Pipeline, state, stdin);
     let succ = outcome.succ;
     let fail = outcome.fail;
+    this.recheckLater(state, union(succ, fail));
     node.ops.forEach((op, index) => {
       state.cwds = op === '&&' ? succ : fail;
       if (state.cwds.length === 0) state.cwds = union(succ, fail);
       outcome = this.pipeline(node.pipelines[index + 1] as Pipeline, state, stdin);
+      this.recheckLater(state, union(outcome.succ, outcome.fail));
       if (op === '&&') {
         succ = outcome.succ;
         fail = union(fail, outcome.fail);
@@ -246,6 +301,15 @@ export class Evaluator implements Runtime {
       }
     });
     state.cwds = union(succ, fail);
+  }
+
+  /** After a command: the bodies that may run next, judged with the state it leaves (later-bodies.ts). */
+  private recheckLater(state: ShellState, cwds: Cwds): void {
+    if (!state.later?.length) return;
+    // Inside a function's body, only the functions it may call can run next (and a trap, anywhere).
+    const scope = this.sink.laterScope;
+    const bodies = scope === null ? state.later : state.later.filter((b) => b.name === undefined || mentions(scope, b.name));
+    recheckLater(bodies, { ...state, cwds });
   }
 
   private pipeline(pipeline: Pipeline, state: ShellState, stdin: Stdin): Outcome {
@@ -278,13 +342,22 @@ export class Evaluator implements Runtime {
       case 'function': {
         this.sink.functions.add(command.name);
         // A definition runs nothing, but guard cannot follow calls: judge the body now, as one
-        // that may run after any later command.
-        this.sink.order.unordered++;
-        try {
-          this.command(command.body, cloneState(state), TERMINAL);
-        } finally {
-          this.sink.order.unordered--;
-        }
+        // that may run after any later command, and again whenever the state it depends on
+        // changes (later-bodies.ts). Its positional parameters are the call's arguments: unknown.
+        const judge = (at: ShellState): void => {
+          const inner = cloneState(at);
+          inner.positional = null;
+          const scope = this.sink.laterScope;
+          this.sink.order.unordered++;
+          this.sink.laterScope = command.body.source;
+          try {
+            this.command(command.body, inner, TERMINAL);
+          } finally {
+            this.sink.order.unordered--;
+            this.sink.laterScope = scope;
+          }
+        };
+        this.defineLater(command, judge, command.source, state, command.name);
         return { succ: state.cwds, fail: state.cwds, stdout: null };
       }
     }
@@ -380,6 +453,8 @@ export class Evaluator implements Runtime {
   /** After a compound command: directories either way, variables unknown unless unchanged. */
   private mergeInner(state: ShellState, inner: ShellState): void {
     state.cwds = union(state.cwds, inner.cwds);
+    // A function a body defined (`if ...; then clean() {...}; trap clean EXIT; fi`) may exist after it.
+    for (const body of inner.later ?? []) if (!state.later?.includes(body)) state.later = [...(state.later ?? []), body];
     for (const [name, variable] of inner.vars) {
       const before = state.vars.get(name);
       if (!before || before.value !== variable.value) {
@@ -457,6 +532,12 @@ export class Evaluator implements Runtime {
 
     for (const cwd of state.cwds) {
       classifyInvocation({ argv, env: visible, cwd, stdin: input, source: command.source, state }, this);
+    }
+    // `d=/usr/lib f`: a function runs with the assignments in front of its call set.
+    if (assigned.size > 0 && state.later?.length) {
+      const during = cloneState(state);
+      for (const [name, value] of assigned) during.vars.set(name, { value, exported: true, ...(origins.get(name) ? { origin: origins.get(name) as string } : {}) });
+      this.recheckLater(during, state.cwds);
     }
     const outcome = this.builtinEffects(argv, state, input, command.source);
     const cwd = state.cwds.length === 1 ? (state.cwds[0] ?? null) : null;

@@ -6,6 +6,7 @@
  * arithmetic) becomes an unknown part: a Field whose value is null. Rules then treat unknown
  * values conservatively instead of guessing.
  */
+import type { LaterBody } from './later-bodies.js';
 import path from 'node:path';
 import type { Pipeline, Redirect, Script, SimpleCommand, Word, WordPart } from './ast.js';
 import type { FoundOperand, Listing } from './state.js';
@@ -122,6 +123,11 @@ export interface ShellState {
    * subshells, pipelines and nested shells, so every state of one classification shares this map.
    */
   written: Map<string, string>;
+  /**
+   * The function bodies and trap handlers this shell holds (later-bodies.ts): judged again as
+   * its state changes. A subshell copies them; a new shell (`bash -c`) starts without.
+   */
+  later?: LaterBody[];
 }
 
 export interface Field {
@@ -209,7 +215,7 @@ export function newState(cwd: string | null, written: Map<string, string> = new 
 }
 
 export function cloneState(state: ShellState): ShellState {
-  return { cwds: [...state.cwds], vars: new Map(state.vars), positional: state.positional ? [...state.positional] : null, written: state.written };
+  return { cwds: [...state.cwds], vars: new Map(state.vars), positional: state.positional ? [...state.positional] : null, written: state.written, ...(state.later ? { later: [...state.later] } : {}) };
 }
 
 export function knownField(value: string): Field {

@@ -51,6 +51,8 @@ export interface ShellOptions {
   stdin?: Stdin;
   /** What runs the code, named in every verdict but allow (`make clean, Makefile:12`: make-targets.ts). */
   via?: string;
+  /** With `state`: the code runs in that shell at some later point (a trap's handler), judged at every state from here on (later-bodies.ts). */
+  later?: boolean;
 }
 
 export interface Runtime {
