@@ -139,7 +139,7 @@ guard_benign() {
   done
   # sort, curl and uniq write a file only through some options or operands (FAST_PATH_OPTION_RISKY,
   # uniqMayWrite in fast-path.ts): look at the words once quotes are removed, cut at blanks.
-  guard_sort_opt=0 guard_curl_opt=0 guard_uq_words=0 guard_uq_ops=-1 guard_uq_write=0 guard_uq_tokens=0
+  guard_sort_opt=0 guard_curl_opt=0 guard_uq_words=0 guard_uq_ops=-1 guard_uq_write=0 guard_uq_tokens=0 guard_prog_word=0
   for guard_word in $guard_unquoted; do
     case $guard_word in -o* | -[!-]*o* | --o*) guard_sort_opt=1 ;; esac
     case $guard_word in -[oOcDJK]* | -[!-]*[oOcDJK]* | --*) guard_curl_opt=1 ;; esac
@@ -181,7 +181,7 @@ guard_benign() {
       [bB][uU][nN][xX]|[aA][wW][kK]|[gG][aA][wW][kK]|[mM][aA][wW][kK]|[nN][aA][wW][kK]|\
       [lL][uU][aA][jJ][iI][tT]|[oO][sS][aA][sS][cC][rR][iI][pP][tT]|[pP][wW][sS][hH]|\
       [pP][oO][wW][eE][rR][sS][hH][eE][lL][lL]|[kK][iI][lL][lL]|[pP][kK][iI][lL][lL]|\
-      [kK][iI][lL][lL][aA][lL][lL]|[mM][aA][kK][eE]|[gG][mM][aA][kK][eE]|[jJ][uU][sS][tT]|[tT][aA][sS][kK]|[pP][aA][rR][aA][lL][lL][eE][lL]|\
+      [kK][iI][lL][lL][aA][lL][lL]|[mM][aA][kK][eE]|[gG][mM][aA][kK][eE]|[jJ][uU][sS][tT]|[pP][aA][rR][aA][lL][lL][eE][lL]|\
       [aA][pP][pP][lL][yY]_[pP][aA][tT][cC][hH]|[aA][pP][pP][lL][yY][pP][aA][tT][cC][hH]|\
       [wW][gG][eE][tT]|[oO][pP][eE][nN][sS][sS][lL]|[sS][qQ][lL][iI][tT][eE]3|[sS][qQ][lL][iI][tT][eE]|\
       [dD][uU][cC][kK][dD][bB]|[pP][rR][iI][sS][mM][aA]|[mM][aA][nN][aA][gG][eE]|[rR][aA][iI][lL][sS]|[rR][aA][kK][eE]|\
@@ -197,9 +197,63 @@ guard_benign() {
       [sS][oO][rR][tT]) [ "$guard_sort_opt" = 0 ] || return 1 ;;
       [cC][uU][rR][lL]) [ "$guard_curl_opt" = 0 ] || return 1 ;;
       [uU][nN][iI][qQ]) guard_uq_tokens=$((guard_uq_tokens + 1)) ;;
+      # FAST_PATH_PROGRAM_WORDS: risky only where it may run (guard_operands_only)
+      [tT][aA][sS][kK]) guard_prog_word=1 ;;
     esac
   done
+  [ "$guard_prog_word" = 0 ] || guard_operands_only "$guard_cmd" || return 1
   [ "$guard_uq_tokens" = 0 ] || { [ "$guard_uq_write" = 0 ] && [ "$guard_uq_tokens" = "$guard_uq_words" ]; }
+}
+
+# guard_operands_only COMMAND: every part of COMMAND holding the word task (FAST_PATH_PROGRAM_WORDS),
+# cut at ; & | outside quotes and with quotes removed, starts with a program that runs none of its
+# operands (FAST_PATH_OPERAND_ONLY): `grep -rn task src`, `echo task`. Fails on an unmatched quote.
+# (fast-path.ts programWordsOnlyAsOperands.)
+guard_operands_only() {
+  guard_o_rest=$1
+  guard_o_part=
+  guard_o_stop="'\";&|"
+  while :; do
+    case $guard_o_rest in
+      \'* | \"*)
+        guard_o_q=${guard_o_rest%"${guard_o_rest#?}"}
+        guard_o_rest=${guard_o_rest#?}
+        case $guard_o_rest in
+          *"$guard_o_q"*) ;;
+          *) return 1 ;;
+        esac
+        guard_o_part=$guard_o_part${guard_o_rest%%"$guard_o_q"*}
+        guard_o_rest=${guard_o_rest#*"$guard_o_q"}
+        continue
+        ;;
+      [';&|']* | '')
+        IFS=' 	.,:/=@%+^~<>!#-'
+        guard_o_has=0
+        for guard_o_w in $guard_o_part; do
+          case $guard_o_w in
+            [tT][aA][sS][kK]) guard_o_has=1 ;;
+          esac
+        done
+        if [ "$guard_o_has" = 1 ]; then
+          IFS=' 	'
+          # shellcheck disable=SC2086
+          set -- $guard_o_part
+          case ${1-} in
+            echo | printf | grep | egrep | fgrep | cat | head | tail | wc | ls) ;;
+            *) return 1 ;;
+          esac
+        fi
+        [ -n "$guard_o_rest" ] || return 0
+        guard_o_part=
+        guard_o_rest=${guard_o_rest#?}
+        ;;
+      *)
+        guard_o_chunk=${guard_o_rest%%[$guard_o_stop]*}
+        guard_o_part=$guard_o_part$guard_o_chunk
+        guard_o_rest=${guard_o_rest#"$guard_o_chunk"}
+        ;;
+    esac
+  done
 }
 
 # ---- Script files (src/policy/command/script-files.ts): a line the fast path passes may still

@@ -10,7 +10,8 @@
  * and the text is cut at every character that is not a letter, digit or `_`, a word from
  * FAST_PATH_RISKY_WORDS or starting with a FAST_PATH_RISKY_PREFIXES entry (case-insensitive),
  * or a word of FAST_PATH_OPTION_RISKY while the line holds an option that may make it write
- * (or a `uniq` that may write: uniqMayWrite). Every rule in the classifier is keyed to such a word (a program name, `.git`, a guard file,
+ * (or a `uniq` that may write: uniqMayWrite), or a word of FAST_PATH_PROGRAM_WORDS anywhere but
+ * as an operand of a program that runs none (programWordsOnlyAsOperands). Every rule in the classifier is keyed to such a word (a program name, `.git`, a guard file,
  * `/dev/stdin`), so a command passing all three checks is allowed without starting Node.
  */
 
@@ -50,8 +51,9 @@ export const FAST_PATH_RISKY_WORDS: readonly string[] = [
   'luajit', 'osascript', 'pwsh', 'powershell',
   // guard's processes
   'kill', 'pkill', 'killall',
-  // programs that run what they read as commands (a makefile's, justfile's or Taskfile's recipes, `parallel :::: file`)
-  'make', 'gmake', 'just', 'task', 'parallel',
+  // programs that run what they read as commands (a makefile's, justfile's or Taskfile's recipes, `parallel :::: file`);
+  // task: FAST_PATH_PROGRAM_WORDS
+  'make', 'gmake', 'just', 'parallel',
   // Codex applies a patch sent through its shell tool itself: file edits
   'apply_patch', 'applypatch',
   // writing a file named by an option (output-files.ts): wget -O, openssl -out; curl, sort and
@@ -90,6 +92,51 @@ export const FAST_PATH_OPTION_RISKY: Readonly<Record<string, (word: string) => b
   // file may name outputs); every long option (--output, --remote-name, --trace, --stderr ...)
   curl: (word) => /^-(?:[oOcDJK]|[^-].*[oOcDJK])/s.test(word) || word.startsWith('--'),
 };
+
+/**
+ * Words risky only where they may be run as a program, not as an operand: `task` is also an
+ * everyday English word (`grep -rn task src`, `echo task`), which sent such lines to Node. The
+ * classifier judges `task` (go-task) only as a program: the command word, or the word a wrapper or
+ * keyword runs (`env`, `timeout`, `xargs`, `if`, `!`, `VAR=x task`, `>/dev/null task`). So such a
+ * word is risky unless every part of the line that holds it (quotes removed, cut at `;`, `&`, `|`)
+ * starts with a program of FAST_PATH_OPERAND_ONLY, which runs none of its operands.
+ */
+export const FAST_PATH_PROGRAM_WORDS: readonly string[] = ['task'];
+
+/** Programs that never run an operand as a command (`rg` is not: `--pre CMD`). Matched as written. */
+export const FAST_PATH_OPERAND_ONLY: readonly string[] = ['echo', 'printf', 'grep', 'egrep', 'fgrep', 'cat', 'head', 'tail', 'wc', 'ls'];
+
+const PROGRAM_WORDS = new Set(FAST_PATH_PROGRAM_WORDS);
+const OPERAND_ONLY = new Set(FAST_PATH_OPERAND_ONLY);
+
+/**
+ * Every part of the line holding a FAST_PATH_PROGRAM_WORDS word starts with a FAST_PATH_OPERAND_ONLY
+ * program. The line is cut at `;`, `&` and `|` outside quotes (a quoted one is an operand:
+ * `xargs -d ';echo' task` runs task), and quotes are removed; an unmatched quote: false.
+ */
+export function programWordsOnlyAsOperands(command: string): boolean {
+  const parts: string[] = [];
+  let part = '';
+  let quote: string | null = null;
+  for (const c of command) {
+    if (quote !== null) {
+      if (c === quote) quote = null;
+      else part += c;
+    } else if (c === "'" || c === '"') quote = c;
+    else if (c === ';' || c === '&' || c === '|') {
+      parts.push(part);
+      part = '';
+    } else part += c;
+  }
+  if (quote !== null) return false;
+  parts.push(part);
+  for (const part of parts) {
+    if (!part.split(/[^A-Za-z0-9_]+/).some((token) => PROGRAM_WORDS.has(token.toLowerCase()))) continue;
+    const first = part.split(/[ \t]+/).find((word) => word !== '');
+    if (first === undefined || !OPERAND_ONLY.has(first)) return false;
+  }
+  return true;
+}
 
 /** Word prefixes that send a command to the full check (python3, perl5, GIT_DIR, GUARD_...). */
 export const FAST_PATH_RISKY_PREFIXES: readonly string[] = ['python', 'pypy', 'perl', 'ruby', 'php', 'lua', 'git_', 'guard_', 'flyway'];
@@ -150,15 +197,19 @@ export function fastPathAllows(command: string): boolean {
     return false;
   }
   const unquoted = command.replace(/['"]/g, '');
-  const unquotedWords = unquoted.split(/[ \t]+/);
+  // Empty pieces (blanks at either end) are no words, as for the shim's field splitting.
+  const unquotedWords = unquoted.split(/[ \t]+/).filter((word) => word !== '');
   let uniqTokens = 0;
+  let programWord = false;
   for (const token of unquoted.split(/[^A-Za-z0-9_]+/)) {
     if (token === '') continue;
     if (isRiskyWord(token)) return false;
     const lower = token.toLowerCase();
+    if (PROGRAM_WORDS.has(lower)) programWord = true;
     const writes = FAST_PATH_OPTION_RISKY[lower];
     if (writes && unquotedWords.some(writes)) return false;
     if (lower === 'uniq') uniqTokens++;
   }
+  if (programWord && !programWordsOnlyAsOperands(command)) return false;
   return uniqTokens === 0 || !uniqMayWrite(unquotedWords, uniqTokens);
 }

@@ -135,6 +135,18 @@ describe('agent-hook.sh fast path', () => {
     for (const command of [...fast, ...handed]) expect({ command, ts: fastPathAllows(command) }).toEqual({ command, ts: fast.includes(command) });
   });
 
+  it('answers the word task in sh where only a program that runs no operand has it (grep task README.md), and hands task the program to Node', () => {
+    const fast = ['grep task README.md', 'echo task', 'grep -rn "task" src | head', 'cat docs/task.md', 'ls taskfiles && grep -i Task notes.txt', 'echo task:db', "printf '%s' task; ls", 'grep "a;b" task.txt', 'wc -l task', 'grep "x;" task'];
+    const handed = ['task', 'task build', 'TASK clean', 'ls && task db:reset', 'echo x; task clean', 'echo x | task', 'echo x&&task y', 'env task clean', 'timeout 60 task x', 'FOO=1 task x', '>/dev/null task clean', '! task x', '"task" clean', "ta'sk' clean", '/usr/local/bin/task clean', './bin/task x', 'xargs task <list', "xargs -d ';echo' task", 'go test ./internal/task/...', "echo 'task", 'grep x|task', 'rg --pre task x'];
+    const decisions = fastPathBatch('claude', [...fast, ...handed].map(claude));
+    fast.forEach((command, i) => expect({ command, fast: decisions[i] }).toEqual({ command, fast: true }));
+    handed.forEach((command, i) => expect({ command, fast: decisions[fast.length + i] }).toEqual({ command, fast: false }));
+    for (const command of [...fast, ...handed]) expect({ command, ts: fastPathAllows(command) }).toEqual({ command, ts: fast.includes(command) });
+    // The answers of a real sh run: no Node for grep, Node for task.
+    expect(runShim('claude', 'pre-tool', claude('grep task README.md'))).toMatchObject({ stdout: '', handedOff: false });
+    expect(runShim('claude', 'pre-tool', claude('ls && task db:reset')).handedOff).toBe(true);
+  });
+
   it('treats every escape but \\" as risky, and escaped quotes correctly', () => {
     expect(runShim('claude', 'pre-tool', claude('echo "hi there"')).stdout).toBe('');
     for (const command of ['ls\nrm -rf /', 'echo \\x', 'echo "a\\"b"', 'r\u00e9sum\u00e9', 'ls\t-la']) {
@@ -184,7 +196,7 @@ describe('agent-hook.sh fast path', () => {
   });
 
   it('agrees with fastPathAllows on generated commands, and stays sound on them', () => {
-    const pieces = ['ls', '-la', 'npm', 'test', 'rm', 'git', 'push', '-f', '>', '/dev/null', '2>&1', '|', '&&', ';', "'", '"', 'x', 'src/app.ts', 'GIT_DIR=x', 'node_modules', 'R""M', '.git', 'echo', '#', '~', 'ca', 't', '>>', '2>', 'cp', 'a.txt', 'python3', 'pythonic', 'sort', 'curl', 'uniq', 'UNIQ', 'Sort', '-o', '-uo', '-rn', '--output=x', '-sSLo', '-sS', '-c', '-', 'data.txt', '.env', '|', ';uniq', '-a-o', '--fail'];
+    const pieces = ['ls', '-la', 'npm', 'test', 'rm', 'git', 'push', '-f', '>', '/dev/null', '2>&1', '|', '&&', ';', "'", '"', 'x', 'src/app.ts', 'GIT_DIR=x', 'node_modules', 'R""M', '.git', 'echo', '#', '~', 'ca', 't', '>>', '2>', 'cp', 'a.txt', 'python3', 'pythonic', 'sort', 'curl', 'uniq', 'UNIQ', 'Sort', '-o', '-uo', '-rn', '--output=x', '-sSLo', '-sS', '-c', '-', 'data.txt', '.env', '|', ';uniq', '-a-o', '--fail', 'task', 'TASK', 'grep', 'db:reset', 'env', ';echo', '&'];
     let seed = 7;
     const rnd = (): number => {
       seed = (seed * 1103515245 + 12345) & 0x7fffffff;
