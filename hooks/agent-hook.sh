@@ -282,10 +282,11 @@ guard_dirs_of() {
   guard_wd_known=1
 }
 
-# guard_shell_file FILE HOW: does the full check read FILE as a shell script? HOW is `source`
+# guard_shell_file FILE HOW: does the full check read FILE as a script? HOW is `source`
 # (`. FILE`: any file that is not a directory) or `run` (FILE run as a command: an executable
-# regular file whose first line is a `#!` naming sh, bash, dash, zsh or ksh, directly or through
-# env, as runnerOf reads it, or is no `#!` at all and not a binary's header). The first line is
+# regular file whose first line is a `#!` naming sh, bash, dash, zsh or ksh, or python, node,
+# perl, ruby, php or lua, directly or through env, as runnerOf reads it, or is no `#!` at all and
+# not a binary's header). The first line is
 # read by the read builtin (no process). read drops NUL bytes, so a binary is known by its magic
 # number (ELF, Mach-O), where runnerOf looks for a NUL: a file crafted to start like one passes.
 guard_shell_file() {
@@ -346,6 +347,8 @@ guard_shell_file() {
   fi
   case ${guard_prog##*/} in
     sh | bash | dash | zsh | ksh) return 0 ;;
+    # Another interpreter's script: Node reads its literal calls too (scripts.ts judgeInterpreterFile).
+    python* | pypy* | node | nodejs | perl* | ruby* | php* | lua* | luajit) return 0 ;;
   esac
   return 1
 }

@@ -38,6 +38,7 @@ import type { Field } from './expand.js';
 import { fileKeys, writtenText } from './expand.js';
 import { resolvePath } from './paths.js';
 import { reportOpaque, type Invocation, type Runtime } from './runtime.js';
+import { judgeInterpreterFile } from './scripts.js';
 
 /** Bytes of a script file guard reads and judges (a script an agent writes is a few KB). */
 export const SCRIPT_TEXT_LIMIT = 256 * 1024;
@@ -73,21 +74,36 @@ function interpreterOf(text: string): string {
 }
 
 /**
+ * The text of the file a command runs (`file`, a known word, resolved against the command's
+ * directory), read through the state view: undefined while collecting (read before the next
+ * pass), 'missing' where no such file exists (nothing runs), null where guard cannot know the
+ * bytes that run (no view, a path it cannot resolve, a file the same line writes otherwise before
+ * running it, over the view's 1 MiB, unreadable). A file the line wrote whole from a heredoc
+ * guard knows (`cat > /tmp/x.sh <<'EOF' ... EOF; bash /tmp/x.sh`: expand.ts writtenText) is that text.
+ */
+export function readRunFile(inv: Invocation, file: string, rt: Runtime): { path: string; text: string } | 'missing' | null | undefined {
+  const view = rt.ctx.view;
+  if (!view) return null;
+  const abs = resolvePath(file, inv.cwd);
+  if (abs === null) return null;
+  const written = fileKeys(file, [inv.cwd]).map((key) => writtenText(inv.state, key)).filter((t) => t !== undefined);
+  const wrote = written.length > 0 ? (new Set(written).size === 1 ? written[0] : null) : undefined;
+  if (wrote === null) return null;
+  if (wrote !== undefined) return { path: abs, text: wrote };
+  return view.file({ dir: path.posix.dirname(abs), name: path.posix.basename(abs), up: false });
+}
+
+/**
  * Judges the script file `file` (a known word) as `how` runs it, with `args` its positional
  * parameters. Returns false where it is not a shell script guard reads (another interpreter's,
  * a binary, a file it cannot locate, no view): the caller judges the command as before.
  */
 export function runScriptFile(inv: Invocation, file: string, args: Field[], rt: Runtime, how: How): boolean {
   const view = rt.ctx.view;
-  if (!view) return false;
   const abs = resolvePath(file, inv.cwd);
-  if (abs === null) return false;
-  // A file this command line writes first: its bytes now are not what runs. Where the line wrote
-  // it whole with a text guard knows (`cat > /tmp/x.sh <<'EOF' ... EOF; bash /tmp/x.sh`), that text runs.
-  const written = fileKeys(file, [inv.cwd]).map((key) => writtenText(inv.state, key)).filter((t) => t !== undefined);
-  const wrote = written.length > 0 ? (new Set(written).size === 1 ? written[0] : null) : undefined;
-  if (wrote === null) return false;
-  const found = wrote !== undefined ? { path: abs, text: wrote } : view.file({ dir: path.posix.dirname(abs), name: path.posix.basename(abs), up: false });
+  // A file this command line writes first: its bytes now are not what runs (readRunFile).
+  const found = readRunFile(inv, file, rt);
+  if (!view || abs === null) return false;
   if (found === undefined) return true; // collecting: read before the next pass
   if (found === 'missing') return true; // nothing runs
   const who = how === 'source' ? `${inv.argv[0]?.value ?? 'source'} ${file}` : how === 'shell' ? `${inv.argv[0]?.value ?? 'sh'} ${file}` : file;
@@ -100,7 +116,8 @@ export function runScriptFile(inv: Invocation, file: string, args: Field[], rt: 
   const text = found.text;
   const runner = runnerOf(text);
   if (runner === 'binary') return how !== 'command'; // a program (as before), or a file the shell refuses
-  if (runner === 'other' && how === 'command') return false; // python, node ...: out of scope
+  // python, node, perl, ruby, php named by the `#!` line: its calls read as `python3 FILE` reads them (scripts.ts).
+  if (runner === 'other' && how === 'command') return text.length <= SCRIPT_TEXT_LIMIT && judgeInterpreterFile(inv, interpreterOf(text), { path: found.path, text }, rt, file);
   if (text.length > SCRIPT_TEXT_LIMIT) return false;
   if (text.includes('\0')) {
     reportOpaque(rt, `${who} runs the script ${abs}, which holds NUL bytes past its first line: guard cannot read it as text`, inv.source);

@@ -5,7 +5,19 @@
  * child_process, system, backticks ...) and the calls that delete or write files, reads their
  * literal arguments and classifies those like any other command. A call whose argument is not a
  * literal, or code that reaches these capabilities indirectly (getattr, dynamic import, eval of
- * a computed string), is opaque. Interpreter scripts run from files (`python x.py`) are not read (a documented limit); shell scripts are (script-files.ts).
+ * a computed string), is opaque.
+ *
+ * Scripts run from a file (`python3 scripts/reset_db.py`, `node scripts/clean.js`, `perl x.pl`,
+ * `ruby x.rb`, `php x.php`, or `./x.py` whose `#!` names one of them): read since 2026-12-05
+ * (before, "allow: no destructive command found" whatever they did: `os.remove("local.db")` lost an
+ * ignored database no snapshot held). A file is a program, not a one-liner: most of its calls take
+ * computed values (`os.remove(path)`, `subprocess.run(cmd)`), and refusing those would refuse every
+ * project script an agent runs. So in a file only what guard can read is judged, exactly as typed:
+ * a deletion, move or write of a literal path (`shutil.rmtree(".git")` refused, `os.remove("local.db")`
+ * a snapshot that captures it), a literal command line or argv (`subprocess.run(["git", "clean",
+ * "-fdx"])`, `os.system("rm -rf data")`), SQL run on a literal database file. A computed value,
+ * an indirect reach (getattr, dynamic import) and what the script imports are not followed: judged
+ * as before (the session start's capture stays the backstop for those; docs/command-guard.md).
  */
 import path from 'node:path';
 import { knownField, type Field } from './expand.js';
@@ -14,6 +26,7 @@ import { report, reportOpaque, sub, type Invocation, type Runtime } from './runt
 import { checkDeleteTarget, checkMoveSource, checkWriteTarget, movesOut } from './targets.js';
 import { classifyMigrationTool, judgeDatabaseFile, sqlMayWrite } from './databases.js';
 import { checkWriteGlob } from './write-targets.js';
+import { readRunFile, SCRIPT_TEXT_LIMIT } from './script-files.js';
 
 type Lang = 'python' | 'js' | 'perl' | 'ruby' | 'php' | 'awk' | 'lua' | 'applescript';
 
@@ -64,6 +77,10 @@ export function classifyScriptCommand(inv: Invocation, name: string, args: Field
   if (plan.script && lang === 'php' && plan.script.value !== null && ['artisan', 'console'].includes(path.posix.basename(plan.script.value))) classifyMigrationTool(here, path.posix.basename(plan.script.value), plan.rest, rt, plan.script.value);
   // `python -m flask db upgrade`, `python -m alembic downgrade base`: the module run as its command.
   if (plan.script && lang === 'python' && (plan.script.value === '-m flask' || plan.script.value === '-m alembic')) classifyMigrationTool(here, plan.script.value.slice(3), plan.rest, rt);
+  if (plan.script && plan.code.length === 0 && !plan.stdin && plan.script.value !== null && !plan.script.value.startsWith('-m ') && lang !== 'awk') {
+    const found = readRunFile(here, plan.script.value, rt);
+    if (found && found !== 'missing' && found.text.length <= SCRIPT_TEXT_LIMIT) judgeInterpreterFile(here, name, found, rt, `${name} ${plan.script.value}`);
+  }
   for (const code of plan.code) {
     if (code === null) reportOpaque(rt, `${label} runs code guard cannot see before it runs`, inv.source);
     else analyzeCode(code, lang, here, rt, label, 0);
@@ -83,6 +100,21 @@ function isGuardScript(value: string | null): boolean {
   if (value === null) return false;
   const base = path.posix.basename(value);
   return base === 'guard.js' || base === 'guard' || base === 'git-guard' || /\/git-guard\/(bin|dist)\//.test(value);
+}
+
+/**
+ * A script file run by `interpreter` (`python3`, `node`, a `#!` line's program), its text read
+ * (script-files.ts readRunFile): what guard can read of it is judged as typed, the rest as before
+ * (the module header); `who` is how the line ran it, for the reasons. False where `interpreter`
+ * is none guard reads (the caller judges as before).
+ */
+export function judgeInterpreterFile(inv: Invocation, interpreter: string, found: { path: string; text: string }, rt: Runtime, who: string): boolean {
+  const lang = languageOf(interpreter);
+  if (lang === null || lang === 'awk' || lang === 'applescript') return false;
+  // Compiled or packed (a .pyc, a bundle with NUL bytes): not source guard can read.
+  if (found.text.includes('\0')) return false;
+  analyzeCode(found.text, lang, inv, rt, `${who} (script ${found.path})`, 0, true);
+  return true;
 }
 
 function classifyDenoBun(inv: Invocation, name: string, args: Field[], rt: Runtime): void {
@@ -270,8 +302,13 @@ const INDIRECT: Record<Lang, RegExp> = {
   applescript: /\bdo\s+shell\s+script\s+[^"]/,
 };
 
-function analyzeCode(code: string, lang: Lang, inv: Invocation, rt: Runtime, label: string, depth: number): void {
+/**
+ * `fromFile`: the code is a script file's (judgeInterpreterFile): what guard cannot read (a
+ * computed value, an indirect reach, nesting past the bound) is left as before instead of opaque.
+ */
+function analyzeCode(code: string, lang: Lang, inv: Invocation, rt: Runtime, label: string, depth: number, fromFile = false): void {
   if (depth > 4) {
+    if (fromFile) return;
     reportOpaque(rt, `${label} nests code too deeply for guard to follow`, inv.source);
     return;
   }
@@ -291,13 +328,17 @@ function analyzeCode(code: string, lang: Lang, inv: Invocation, rt: Runtime, lab
     for (const match of (capability.raw ? code : stripped).matchAll(capability.pattern)) {
       const start = (match.index ?? 0) + match[0].length;
       const literal = readLiteral(code, start, lang);
-      applyCapability(capability.effect, literal, code, start, lang, inv, rt, label, depth, match[0].trim());
+      if (literal === null && fromFile) continue;
+      applyCapability(capability.effect, literal, code, start, lang, inv, rt, label, depth, match[0].trim(), fromFile);
     }
   }
   if (lang === 'perl' || lang === 'ruby' || lang === 'php') {
-    for (const match of code.matchAll(/`([^`]*)`/g)) handleShellString(match[1] ?? '', lang, inv, rt, label);
+    for (const match of code.matchAll(/`([^`]*)`/g)) {
+      if (!(fromFile && interpolates(match[1] ?? '', lang))) handleShellString(match[1] ?? '', lang, inv, rt, label);
+    }
   }
-  if (lang === 'python') pythonDatabases(code, stripped, inv, rt, label);
+  if (lang === 'python') pythonDatabases(code, stripped, inv, rt, label, fromFile);
+  if (fromFile) return;
   const indirect = INDIRECT[lang].exec(stripped);
   if (indirect && !(lang !== 'js' && /^`/.test(indirect[0]))) {
     reportOpaque(rt, `${label} reaches a shell or the filesystem indirectly (${indirect[0].trim()}), which guard cannot follow`, inv.source);
@@ -312,7 +353,7 @@ function analyzeCode(code: string, lang: Lang, inv: Invocation, rt: Runtime, lab
  * ("no destructive command found" for a DELETE on an ignored local.db). A path guard cannot read
  * (a variable) is a write to a path guard cannot know (opaque).
  */
-function pythonDatabases(code: string, stripped: string, inv: Invocation, rt: Runtime, label: string): void {
+function pythonDatabases(code: string, stripped: string, inv: Invocation, rt: Runtime, label: string, fromFile: boolean): void {
   const connects = [...stripped.matchAll(/\b(sqlite3|duckdb)\s*\.\s*connect\s*\(/g)];
   if (connects.length === 0) return;
   let why: string | null = null;
@@ -327,7 +368,7 @@ function pythonDatabases(code: string, stripped: string, inv: Invocation, rt: Ru
     const literal = readLiteral(code, (connect.index ?? 0) + connect[0].length, 'python');
     const program = `${label} (${connect[1]}.connect)`;
     if (literal?.kind === 'string') judgeDatabaseFile(inv, rt, program, knownField(literal.value), why, connect[1] === 'duckdb' ? 'duckdb' : 'sqlite');
-    else reportOpaque(rt, `${program} opens a database whose path guard cannot read, and its SQL may write`, inv.source);
+    else if (!fromFile) reportOpaque(rt, `${program} opens a database whose path guard cannot read, and its SQL may write`, inv.source);
   }
 }
 
@@ -367,7 +408,7 @@ function handleShellString(text: string, lang: Lang, inv: Invocation, rt: Runtim
   else rt.shell(text, { cwd: inv.cwd, env: inv.env }, inv.source);
 }
 
-function applyCapability(effect: Capability['effect'], literal: Literal | null, code: string, start: number, lang: Lang, inv: Invocation, rt: Runtime, label: string, depth: number, call: string): void {
+function applyCapability(effect: Capability['effect'], literal: Literal | null, code: string, start: number, lang: Lang, inv: Invocation, rt: Runtime, label: string, depth: number, call: string, fromFile: boolean): void {
   const ctx = rt.ctx;
   if (literal === null) {
     if (effect === 'write') return; // writes to computed paths: not judged (docs/command-guard.md)
@@ -397,6 +438,7 @@ function applyCapability(effect: Capability['effect'], literal: Literal | null, 
       const args = second ? readLiteral(code, after! + second[0].length, lang) : null;
       if (second && (args === null || args.kind !== 'list')) {
         if (/^\s*,\s*\{/.test(code.slice(after!)) || /^\s*\)/.test(code.slice(after!))) return runArgv([literal.value], inv, rt);
+        if (fromFile) return;
         return reportOpaque(rt, `${label} starts ${literal.value} with arguments guard cannot see`, inv.source);
       }
       return runArgv([literal.value, ...(args && args.kind === 'list' ? args.values : [])], inv, rt);
@@ -439,7 +481,7 @@ function applyCapability(effect: Capability['effect'], literal: Literal | null, 
       }
       return;
     case 'eval':
-      if (literal.kind === 'string') analyzeCode(literal.value, lang, inv, rt, label, depth + 1);
+      if (literal.kind === 'string') analyzeCode(literal.value, lang, inv, rt, label, depth + 1, fromFile);
       return;
   }
 }

@@ -112,8 +112,9 @@ describe('a shell script run from a file is judged by its text', () => {
         ['./scripts/missing.sh', 'allow', 'no-risk'],
         ['bash missing.sh', 'allow', 'no-risk'],
         ['source missing.sh', 'allow', 'no-risk'],
-        // Another interpreter's shebang: out of scope, judged by its command line as before.
-        ['./tool.py', 'allow', 'no-risk'],
+        // Another interpreter's shebang: its literal calls are read since 2026-12-05
+        // (interpreter-script-files.test.ts): `subprocess.run(["git", "clean", "-fdx"])` as typed.
+        ['./tool.py', 'snapshot', 'git-clean', '.env'],
       ];
       expectAgentVerdicts(t, cases);
       // The temp directory itself (and what holds it) is no scratch space.
@@ -180,7 +181,8 @@ describe('a shell script run from a file is judged by its text', () => {
           '#!/bin/sh\nif T="$(mktemp -d)" && [ -d "$T" ]; then :; fi\necho x > "$T/opts"\neval "set -- $(\n  printf \'%s\\n\' "$DEFAULT_JVM_OPTS $JAVA_OPTS" |\n  xargs -n1\n  )" \'"$@"\'\nexec "$JAVACMD" "$@"\n',
           0o755,
         ],
-        // What the shim still answers itself: a binary, another interpreter's script, an empty file.
+        // What the shim still answers itself: a binary, an empty file. Another interpreter's
+        // script is read by Node since 2026-12-05 (scripts.ts judgeInterpreterFile).
         'bin/tool': [Buffer.concat([Buffer.from('\x7fELF\x02\x01\x01\0', 'latin1'), Buffer.alloc(64)]), 0o755],
         'tool.py': ['#!/usr/bin/env python3\nprint(1)\n', 0o755],
       });
@@ -199,9 +201,10 @@ describe('a shell script run from a file is judged by its text', () => {
       expect(hookWithNodeStarts(t, './gradlew build')).toEqual({ decision: 'allow', nodeStarts: 1 });
       // Typed, each of those idioms is still what guard cannot see.
       for (const command of ['eval "set -- $(printf %s "$JAVA_OPTS")"', 'exec "$JAVACMD" build']) expect(checkVerdict(t, command, { asAgent: true }), command).toMatchObject({ verdict: 'deny', rule: 'opaque-command' });
-      for (const command of ['./bin/tool --version', './tool.py', 'ls bin/ && cat tool.py', './missing']) {
+      for (const command of ['./bin/tool --version', 'ls bin/ && cat tool.py', './missing']) {
         expect(hookWithNodeStarts(t, command), command).toEqual({ decision: 'allow', nodeStarts: 0 });
       }
+      expect(hookWithNodeStarts(t, './tool.py')).toEqual({ decision: 'allow', nodeStarts: 1 });
       expect(loggedEvents(t, 'allowed-after-snapshot')).toHaveLength(3);
       shellOk(t, './reset');
       expect(fs.existsSync(path.join(t.dir, '.env'))).toBe(false);

@@ -221,7 +221,8 @@ describe('agent-hook.sh fast path', () => {
         if (shimAllows) expect({ command, verdict: classifyCommand(command, AGENT_CONTEXT).verdict }).toEqual({ command, verdict: 'allow' });
       });
     }
-  });
+    // 3,500 shim runs: about 20 s on an idle 2-core machine, over the default 60 s at load 20.
+  }, 300_000);
 
   it('keeps its risky-word patterns identical to FAST_PATH_RISKY_WORDS and _PREFIXES', () => {
     const text = fs.readFileSync(SHIM, 'utf8');
@@ -247,6 +248,8 @@ describe('agent-hook.sh fast path: script files (script-files.ts reads them)', (
       envfile: ['export A=1\n', 0o644],
       'plain': ['#!/bin/sh\nrm -f .env\n', 0o644],
       'tool.py': ['#!/usr/bin/env python3\nprint(1)\n', 0o755],
+      'bin/cli.js': ['#!/usr/bin/env node\nrequire("fs")\n', 0o755],
+      'tool.tcl': ['#!/usr/bin/env tclsh\nputs 1\n', 0o755],
       'env-u': ['#!/usr/bin/env -u X bash\n', 0o755],
       empty: ['', 0o755],
       'bin/app': [Buffer.concat([Buffer.from('\x7fELF\x02\x01\x01\0', 'latin1'), Buffer.alloc(64)]), 0o755],
@@ -258,8 +261,8 @@ describe('agent-hook.sh fast path: script files (script-files.ts reads them)', (
       fs.writeFileSync(path.join(project, file), text, { mode });
       fs.chmodSync(path.join(project, file), mode);
     }
-    const node = ['./reset', './reset --force', 'scripts/clean', './scripts/clean', 'bin/setup', 'bin/spaced', 'timeout 5 ./reset', 'x;./reset', 'echo a && ./reset 2>/dev/null', `${project}/reset`, 'cd sub && ./go', `cd ${project}/sub && ./go`, 'cd - && ./go', 'env -C sub ./go', '"./my dir/re set"', "'./my dir/re set' x", '. envfile', '. ./envfile', 'cat ./reset', 'bin/data'];
-    const fast = ['./tool.py', './env-u', './empty', './bin/app --version', 'bin/macho', './plain', './missing', 'ls scripts/ sub', 'ls . src', 'cd sub; ls', 'cd && ./go', './my dir/re set', 'cat tool.py'];
+    const node = ['./reset', './reset --force', 'scripts/clean', './scripts/clean', 'bin/setup', 'bin/spaced', 'timeout 5 ./reset', 'x;./reset', 'echo a && ./reset 2>/dev/null', `${project}/reset`, 'cd sub && ./go', `cd ${project}/sub && ./go`, 'cd - && ./go', 'env -C sub ./go', '"./my dir/re set"', "'./my dir/re set' x", '. envfile', '. ./envfile', 'cat ./reset', 'bin/data', './tool.py', 'bin/cli.js --help'];
+    const fast = ['./tool.tcl', './env-u', './empty', './bin/app --version', 'bin/macho', './plain', './missing', 'ls scripts/ sub', 'ls . src', 'cd sub; ls', 'cd && ./go', './my dir/re set', 'cat tool.py'];
     const payload = (command: string, cwd: string | null = project): string => JSON.stringify({ session_id: 's', ...(cwd ? { cwd } : {}), hook_event_name: 'PreToolUse', tool_name: 'Bash', tool_input: { command } });
     for (const shell of [SH, 'bash']) {
       for (const command of node) expect({ shell, command, handedOff: spawnSync(shell, [SHIM, 'claude', 'pre-tool'], { input: payload(command), encoding: 'utf8', cwd: tmp, env: { PATH: [fakeBin, '/usr/bin', '/bin'].join(':'), HOME: tmp } }).stdout.startsWith('HANDOFF ') }).toEqual({ shell, command, handedOff: true });
@@ -267,9 +270,9 @@ describe('agent-hook.sh fast path: script files (script-files.ts reads them)', (
     }
     // Without a cwd in the payload (Node judges in the repository's root) or under Gemini CLI's
     // dir_path, a relative path may name a script the shim cannot find: Node looks.
-    expect(runShim('claude', 'pre-tool', payload('./tool.py', null), { cwd: project }).handedOff).toBe(true);
-    expect(runShim('claude', 'pre-tool', payload(`${project}/tool.py`, null), { cwd: project }).handedOff).toBe(false);
-    expect(runShim('gemini', 'pre-tool', JSON.stringify({ cwd: project, tool_name: 'run_shell_command', tool_input: { command: './tool.py', dir_path: 'sub' } })).handedOff).toBe(true);
+    expect(runShim('claude', 'pre-tool', payload('./tool.tcl', null), { cwd: project }).handedOff).toBe(true);
+    expect(runShim('claude', 'pre-tool', payload(`${project}/tool.tcl`, null), { cwd: project }).handedOff).toBe(false);
+    expect(runShim('gemini', 'pre-tool', JSON.stringify({ cwd: project, tool_name: 'run_shell_command', tool_input: { command: './tool.tcl', dir_path: 'sub' } })).handedOff).toBe(true);
     fs.rmSync(project, { recursive: true, force: true });
   });
 });
