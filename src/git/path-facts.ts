@@ -31,11 +31,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { globMatch } from '../policy/command/paths.js';
 import { couldMatchBelow, fnmatchRegExp, literalPrefix } from '../policy/command/fnmatch.js';
-import type { CleanFacts, FindQuery, SubmoduleRemoval, IgnoredEntry, PathFacts, RepoContents, SparseCheckoutFacts, StateFacts, StateProbe, StateQueries, WorktreePruneFacts, WorktreeRemovalFacts } from '../policy/command/state.js';
+import type { CleanFacts, CleanQuery, FindQuery, SubmoduleRemoval, IgnoredEntry, PathFacts, RepoContents, SparseCheckoutFacts, StateFacts, StateProbe, StateQueries, WorktreePruneFacts, WorktreeRemovalFacts } from '../policy/command/state.js';
 import { atOrUnder, bytewiseGlob, bytewiseGlobUnder, exactPathspecs, globOfEscaped, hasEscapedByte, isTextPath, matchText, commandLinePathspecs, type GitPath } from './path.js';
 import type { Repo } from './repo.js';
 import { runGit, runGitSync, splitNulBytes } from './run.js';
 import { sparseLeaving } from './sparse-leaving.js';
+import { CleanEntries, cleanDryRun } from './clean-dry-run.js';
 import { treeLanding } from './tree-landing.js';
 import { zipMembers } from '../util/zip-members.js';
 import { configRecursesSubmodules } from './submodule-recurse.js';
@@ -992,32 +993,86 @@ function readTracked(repo: Repo, cwd: string, typed: string[], grep?: string[]):
   return { tracked: [...new Set(splitNulBytes(listed.stdout))].filter(asked.keep), untracked: [], ignored: [] };
 }
 
-function readClean(repo: Repo, cwd: string, typed: string[], options: PathFactsOptions): CleanFacts | null {
+function readClean(repo: Repo, query: CleanQuery, options: PathFactsOptions): CleanFacts | null {
+  const { cwd, pathspecs: typed } = query;
   // `git clean -fdX $'d\xe9'`: as text the name reached git as U+FFFD and listed nothing, so the
   // ignored files it deletes were not captured. Bytewise, and cut back to what it names.
   const asked = commandLinePathspecs(repo.root, cwd, typed);
   if (!asked) return null;
   const { pathspecs, keep } = asked;
-  // The untracked listing first: every clean is judged by it (sizes, guard's own files), and
-  // its exit code says whether git can read the scope at all (128: a pathspec outside it).
-  let listed;
-  try {
-    listed = runGitSync(['ls-files', '-z', '--full-name', '--others', '--exclude-standard', '--', ...pathspecs], { cwd, okCodes: [128] });
-  } catch {
-    return null;
+  let ignoredLines: string[] | undefined;
+  // The ignored entries in the scope (whole ignored directories collapsed).
+  const ignoredListing = (): string[] => (ignoredLines ??= [...new Set(splitNulBytes(runGitSync(['ls-files', '-z', '--full-name', '--others', '--ignored', '--exclude-standard', '--directory', '--', ...pathspecs], { cwd }).stdout))].filter(keep));
+  const describe = (entries: string[]): IgnoredEntry[] => describeIgnored(repo, entries, options).map((entry) => (entry.files ? { ...entry, files: entry.files.filter((f) => keep(f.path)) } : entry));
+  // The untracked listing: every clean is judged by it (sizes, guard's own files), and its exit
+  // code says whether git can read the scope at all (128: a pathspec outside it).
+  const untrackedListing = (): string[] | null => {
+    const listed = runGitSync(['ls-files', '-z', '--full-name', '--others', '--exclude-standard', '--', ...pathspecs], { cwd, okCodes: [128] });
+    return listed.code === 0 ? splitNulBytes(listed.stdout).filter(keep) : null;
+  };
+  let taken: CleanEntries | null = null;
+  if (query.clean) {
+    const { flags, config } = query.clean;
+    // Regenerable output is never captured: kept out of the dry run's walk (clean-dry-run.ts).
+    const takesIgnored = flags.includes('-x') || flags.includes('-X');
+    let leaveOut: string[] = [];
+    if (takesIgnored && (flags.includes('-d') || typed.length > 0)) {
+      try {
+        leaveOut = ignoredListing().filter((entry) => entry.endsWith('/') && isRegenerable(entry, options.regenerable));
+      } catch {
+        return null;
+      }
+    }
+    const entries = cleanDryRun(repo.root, { cwd, config, flags, pathspecs: typed, leaveOut });
+    taken = entries ? new CleanEntries(entries) : null;
   }
-  if (listed.code !== 0) return null;
-  const untracked = splitNulBytes(listed.stdout).filter(keep);
+  let untracked: string[] | null | undefined;
   let ignored: IgnoredEntry[] | undefined;
+  if (!taken) {
+    // Without a dry run the untracked listing comes first: its exit code says whether git can read the scope.
+    try {
+      untracked = untrackedListing();
+    } catch {
+      return null;
+    }
+    if (untracked === null) return null;
+  }
+  const readUntracked = (): string[] => (untracked ??= untrackedListing() ?? []);
+  const exact = taken;
+  let takenIgnored: IgnoredEntry[] | undefined;
+  let takenUntracked: string[] | undefined;
   return {
     // What it takes of the ignored files, listed only when asked: a clean without -x (and
     // `git stash -u`) never takes them, so the common case costs one git process, not two.
     get ignored(): IgnoredEntry[] {
-      ignored ??= describeIgnored(repo, [...new Set(splitNulBytes(runGitSync(['ls-files', '-z', '--full-name', '--others', '--ignored', '--exclude-standard', '--directory', '--', ...pathspecs], { cwd }).stdout))].filter(keep), options).map((entry) => (entry.files ? { ...entry, files: entry.files.filter((f) => keep(f.path)) } : entry));
+      ignored ??= describe(ignoredListing());
       return ignored;
     },
-    untracked,
+    get untracked(): string[] {
+      return readUntracked();
+    },
     sizeOf: (entry) => sizeOf(repo, entry),
+    ...(exact
+      ? {
+          taken: {
+            nothing: exact.empty,
+            // Only the ignored entries the clean reaches are described (their files listed), and
+            // of a directory it takes in part only the files it takes.
+            get ignored(): IgnoredEntry[] {
+              if (exact.empty) return [];
+              takenIgnored ??= describe(ignoredListing().filter((entry) => exact.takes(entry) || (entry.endsWith('/') && exact.takesUnder(entry)))).map((entry) =>
+                exact.takes(entry.path) || !entry.files ? entry : { ...entry, files: entry.files.filter((f) => exact.takes(f.path)) },
+              );
+              return takenIgnored;
+            },
+            get untracked(): string[] {
+              if (exact.empty) return [];
+              takenUntracked ??= readUntracked().filter((file) => exact.takes(file));
+              return takenUntracked;
+            },
+          },
+        }
+      : {}),
   };
 }
 
@@ -1277,7 +1332,7 @@ export async function readPathFacts(repo: Repo | null, queries: StateQueries, op
   const cleanEntries = [...queries.cleans.entries()];
   const globList = repo ? [...queries.globs] : [];
   const contents = readContents(repo, [...wanted], options, nonDirs);
-  const cleans = cleanEntries.map(([, query]) => (repo ? readClean(repo, query.cwd, query.pathspecs, options) : null));
+  const cleans = cleanEntries.map(([, query]) => (repo ? readClean(repo, query, options) : null));
   const globs = repo ? readGlobs(repo, globList, options, icase) : [];
   const finds = new Map<string, RepoContents>();
   if (repo) {

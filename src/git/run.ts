@@ -159,6 +159,23 @@ export function runGitSync(args: string[], options: Omit<RunGitOptions, 'onStder
   throw exitError(args, exit, result.signal, stderr);
 }
 
+/**
+ * runGitSync where an argument must reach git as bytes that are not UTF-8 (a `git clean -e` pattern
+ * or pathspec typed as `$'\xff'`, repeated for a dry run): the same `sh -c` rebuilding of the bytes
+ * as runGitBytes, which is plain runGitSync when every argument is UTF-8.
+ */
+export function runGitBytesSync(args: (string | Buffer)[], options: Omit<RunGitOptions, 'onStderr'>): GitResult {
+  if (args.every((a) => typeof a === 'string' || isUtf8(a))) return runGitSync(args.map((a) => (typeof a === 'string' ? a : a.toString('utf8'))), options);
+  const escaped = args.map((a) => percentB(typeof a === 'string' ? Buffer.from(a, 'utf8') : a));
+  const shown = args.map((a) => (typeof a === 'string' ? a : refNameOf(a)));
+  const result = spawnSync('sh', ['-c', BYTE_ARGS_SCRIPT, 'sh', ...escaped], { cwd: options.cwd, env: gitEnv(options.env), input: options.input ?? '', maxBuffer: Number.MAX_SAFE_INTEGER });
+  if (result.error) throw startError(result.error);
+  const stderr = result.stderr.toString('utf8');
+  const exit = result.status ?? 128;
+  if (exit === 0 || options.okCodes?.includes(exit)) return { stdout: result.stdout, stderr, code: exit };
+  throw exitError(shown, exit, result.signal, stderr);
+}
+
 /** stdout as UTF-8 text with the trailing newline removed. */
 export async function gitText(args: string[], options: RunGitOptions): Promise<string> {
   const { stdout } = await runGit(args, options);

@@ -1657,7 +1657,26 @@ function gitClean(call: GitCall, args: Field[]): void {
   // -X alone takes only what the standard ignore rules ignore; an -e pattern or another excludes
   // file adds to those rules, so then untracked files may go too.
   const onlyIgnored = count(parsed, 'X') > 0 && count(parsed, 'x') === 0 && !parsed.options.some((o) => o.name === 'e' || o.name === 'exclude') && !call.configs.some((c) => c.key === 'core.excludesfile');
-  call.rt.report(checkGitClean({ cwd: call.cwd, pathspecs: [...parsed.operands, ...parsed.pathspecs], takesIgnored: ignoring, directories: isSet(parsed, 'd'), onlyIgnored }, call.rt.ctx, call.inv.source));
+  const clean = dryRunOf(call, parsed);
+  call.rt.report(checkGitClean({ cwd: call.cwd, pathspecs: [...parsed.operands, ...parsed.pathspecs], takesIgnored: ignoring, directories: isSet(parsed, 'd'), onlyIgnored, ...(clean ? { clean } : {}) }, call.rt.ctx, call.inv.source));
+}
+
+/**
+ * What git's dry run of this clean needs to list exactly what it deletes (src/git/clean-dry-run.ts):
+ * its -d, -x/-X and -e patterns, and a core.excludesFile the line sets. Asked only where the
+ * clean may take ignored files or an -e pattern chooses (`git clean -fdx -e .env` keeps .env,
+ * which guard captured, and over the capture bound refused the clean for); a plain `git clean -fd`
+ * takes no ignored file and is judged by the untracked listing alone, one git process as before.
+ * Undefined where a pattern or setting is unknown (every ignored file in scope is captured then).
+ */
+function dryRunOf(call: GitCall, parsed: ParsedGitArgs): { flags: string[]; config: string[] } | undefined {
+  const excludes = parsed.options.filter((o) => o.name === 'e' || o.name === 'exclude');
+  const excludesFiles = call.configs.filter((c) => c.key === 'core.excludesfile');
+  const ignoring = count(parsed, 'x') > 0 || count(parsed, 'X') > 0;
+  if (!ignoring && excludes.length === 0 && excludesFiles.length === 0) return undefined;
+  if (excludes.some((o) => o.value === null || o.value === undefined) || excludesFiles.some((c) => c.value === null)) return undefined;
+  const flags = [...(isSet(parsed, 'd') ? ['-d'] : []), ...(count(parsed, 'x') > 0 ? ['-x'] : []), ...(count(parsed, 'X') > 0 ? ['-X'] : []), ...excludes.flatMap((o) => ['-e', o.value as string])];
+  return { flags, config: excludesFiles.map((c) => `core.excludesFile=${c.value as string}`) };
 }
 
 /** An `-e` pattern that un-ignores files (`!.env`), or one guard cannot see. */

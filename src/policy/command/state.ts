@@ -111,12 +111,33 @@ export interface CleanFacts {
   /** Untracked files in the clean's scope (repo-relative), listed when first read; absent where the reader cannot list them. */
   readonly untracked?: string[];
   sizeOf?: (entry: string) => number;
+  /**
+   * What the clean itself deletes, as git's dry run of it says (CleanQuery.clean): the ignored
+   * entries and untracked files above that it takes, each listing read when first asked; absent
+   * where it was not asked or git could not say. The listings above cover its whole scope, a
+   * superset, still used where an earlier command in the line changes an ignore file.
+   */
+  readonly taken?: CleanTaken;
+}
+
+export interface CleanTaken {
+  /** git lists nothing it would delete (regenerable directories kept out of the dry run aside). */
+  readonly nothing: boolean;
+  readonly ignored: IgnoredEntry[];
+  readonly untracked: string[];
 }
 
 /** A `git clean` to look at: where it runs and the pathspecs it is given (relative to that directory). */
 export interface CleanQuery {
   cwd: string;
   pathspecs: string[];
+  /**
+   * The clean's own choice of files, for git's dry run of it (src/git/clean-dry-run.ts): its
+   * options (`-d`, `-x`, `-X`, `-e`, PATTERN, one word each) and the `key=value` settings the line
+   * gives git that change ignore rules (core.excludesFile). Absent for what is not a clean
+   * (`git stash --all` takes its whole scope).
+   */
+  clean?: { flags: string[]; config: string[] };
 }
 
 /**
@@ -841,7 +862,7 @@ export class StateView {
 export const MAX_MODE_PATHS = 1000;
 
 export function cleanKey(query: CleanQuery): string {
-  return JSON.stringify([query.cwd, query.pathspecs]);
+  return JSON.stringify([query.cwd, query.pathspecs, query.clean ?? null]);
 }
 
 /** The verdict, plus the ignored files the pre-command snapshot must capture (latin1 byte strings). */

@@ -816,14 +816,18 @@ export interface CleanRequest {
   label?: string;
   /** The files go into a stash entry, not away (`git stash -a`): the messages say so. */
   stashes?: boolean;
+  /** The clean's own choice of files, for git's dry run (CleanQuery.clean). */
+  clean?: { flags: string[]; config: string[] };
 }
 
 /**
  * `git clean -f` in the protected repository. What it takes that is not ignored is in the
  * snapshot anyway. Ignored files are not, so when it may take them (-x, -X, -e, an excludes
- * override, or an ignore file changed earlier in the line) the resolved pass captures every
- * ignored file in its scope that is not regenerable output into the snapshot; judged by the
- * text alone, that is a deny.
+ * override, or an ignore file changed earlier in the line) the resolved pass captures the ignored
+ * files it deletes that are not regenerable output into the snapshot: exactly those git's own dry
+ * run lists (CleanFacts.taken, src/git/clean-dry-run.ts), or, where an ignore file changes earlier
+ * in the line (the dry run ran before it) or an -e pattern is unknown, every one in its scope.
+ * Judged by the text alone, that is a deny.
  */
 /**
  * The first of guard's own files (.guard.yaml, an agent's hook settings: untracked until someone
@@ -913,15 +917,19 @@ export function checkGitClean(request: CleanRequest, ctx: CommandContext, source
   const label = request.label ?? 'git clean';
   const why = request.takesIgnored ?? (view?.ignoreRulesChanged ? 'after an ignore file is changed' : null);
   const known = request.cwd !== null && request.pathspecs.every((p) => p.value !== null);
-  if (view?.collecting && known) {
-    view.clean({ cwd: request.cwd as string, pathspecs: request.pathspecs.map((p) => p.value as string) });
+  const query = known ? { cwd: request.cwd as string, pathspecs: request.pathspecs.map((p) => p.value as string), ...(request.clean ? { clean: request.clean } : {}) } : null;
+  if (view?.collecting && query) {
+    view.clean(query);
     return noted(source);
   }
-  const facts = view?.resolved && known ? view.clean({ cwd: request.cwd as string, pathspecs: request.pathspecs.map((p) => p.value as string) }) : null;
+  const facts = view?.resolved && query ? view.clean(query) : null;
+  // What git's dry run says the clean deletes, unless an ignore file changed earlier in the line
+  // (the dry run ran before it): then everything the scope holds.
+  const taken = view?.ignoreRulesChanged ? undefined : facts?.taken;
   // `git clean -X` leaves untracked files alone (found by the friction hunt on babel: `git clean
   // -fX` was denied for deleting the untracked .guard.yaml, which it keeps), unless an ignore
   // file changed earlier in the line may have made them ignored.
-  const untracked = request.onlyIgnored && !view?.ignoreRulesChanged ? null : facts?.untracked;
+  const untracked = request.onlyIgnored && !view?.ignoreRulesChanged ? null : taken ? taken.untracked : facts?.untracked;
   const tooLarge = untracked ? untrackedTooLarge(untracked, facts?.sizeOf, ctx) : null;
   if (tooLarge) return makeVerdict('deny', 'untracked-too-large', `${label} deletes ${tooLarge.name} (${tooLarge.size})${tooLarge.more}, ${tooLarge.why}`, source);
   const own = untracked && ctx.isAgent ? guardFilesCleaned(untracked, request, ctx) : [];
@@ -936,7 +944,7 @@ export function checkGitClean(request: CleanRequest, ctx: CommandContext, source
     return makeVerdict('snapshot', 'git-clean', `${label} deletes untracked files${putBackText(putBack)}`, source);
   }
   if (!facts) return makeVerdict('deny', 'git-clean-ignored', `${label} ${why} deletes ignored files (.env, local config, caches), which snapshots do not hold`, source);
-  const captured = reachedByClean(facts.ignored, request).filter((entry) => !entry.regenerable);
+  const captured = (taken ? taken.ignored : reachedByClean(facts.ignored, request)).filter((entry) => !entry.regenerable);
   for (const entry of captured) {
     for (const file of entry.files ?? []) {
       const name = text(file.path);
@@ -954,6 +962,7 @@ export function checkGitClean(request: CleanRequest, ctx: CommandContext, source
   view?.addCapture(captured);
   view?.notePutBack(putBack);
   const names = captured.flatMap((entry) => (entry.files ?? []).map((f) => text(f.path))).filter((name) => !putBack.includes(name));
-  const keep = names.length > 0 ? `; guard captures the ignored ${listNames(names)} into the snapshot first` : putBack.length > 0 ? '' : '; the only ignored files it can reach are regenerable output';
+  const none = taken ? '; git clean -n lists no ignored file it deletes that is not regenerable output' : '; the only ignored files it can reach are regenerable output';
+  const keep = names.length > 0 ? `; guard captures the ignored ${listNames(names)} into the snapshot first` : putBack.length > 0 ? '' : none;
   return makeVerdict('snapshot', 'git-clean', `${label} ${why} deletes ${untracked === null ? 'ignored' : 'untracked and ignored'} files${keep}${putBackText(putBack)}`, source);
 }
