@@ -123,6 +123,11 @@ function viaSink(parent: Sink, via: string): Sink {
   });
 }
 
+/** A sink whose verdicts but allow start with `prefix` (Runtime.named). */
+function prefixSink(parent: Sink, prefix: string): Sink {
+  return relabelling(parent, (v) => (v.reason.startsWith(prefix) ? v : { ...v, reason: `${prefix}${v.reason}` }));
+}
+
 function relabelling(parent: Sink, label: (v: Verdict) => Verdict): Sink {
   return {
     verdict: (v) => parent.verdict(v.verdict === 'allow' ? v : label(v)),
@@ -246,6 +251,10 @@ export class Evaluator implements Runtime {
     }
     const child = new Evaluator(options.ctx ?? this.ctx, this.depth + 1, options.via ? viaSink(this.sink, options.via) : this.sink);
     child.script(script, state, options.stdin ?? TERMINAL);
+  }
+
+  named(prefix: string): Runtime {
+    return new Evaluator(this.ctx, this.depth, prefixSink(this.sink, prefix));
   }
 
   exec(invocation: Invocation): void {

@@ -134,7 +134,9 @@ export function classifyGit(inv: Invocation, name: string, args: Field[], rt: Ru
   call.target = targetOf(call, gitDir, workTree);
   if (gitDir !== undefined) call.gitDir = resolvePath(gitDir, call.cwd);
   if (workTree !== undefined) call.workTree = resolvePath(workTree, call.cwd);
-  for (const config of call.configs) checkConfigValue(call, config.key, config.value, 'git -c');
+  // An alias set here and run by this very line is judged once, where it runs (dispatch), named as typed.
+  const runs = subcommand.value !== null && !GIT_OWN_COMMANDS.has(subcommand.value) ? `alias.${subcommand.value.toLowerCase()}` : null;
+  for (const config of call.configs) if (config.key !== runs) checkConfigValue(call, config.key, config.value, 'git -c');
   dispatch(call, subcommand, rest);
 }
 
@@ -151,7 +153,8 @@ function addConfig(call: GitCall, spec: string | null): void {
   const key = (eq === -1 ? spec : spec.slice(0, eq)).toLowerCase();
   const value = eq === -1 ? 'true' : spec.slice(eq + 1);
   call.configs.push({ key, value });
-  if (key.startsWith('alias.')) call.aliases.set(spec.slice(6, eq === -1 ? spec.length : eq), value);
+  // git matches an alias's name ignoring case (`-c alias.Wipe=...` runs for `git wipe`).
+  if (key.startsWith('alias.')) call.aliases.set(key.slice(6), value);
 }
 
 /** GIT_CONFIG_COUNT / GIT_CONFIG_KEY_n / GIT_CONFIG_VALUE_n and GIT_CONFIG_PARAMETERS. */
@@ -432,7 +435,8 @@ function checkConfigValue(call: GitCall, key: string, value: string | null, how:
   }
   if (key.startsWith('alias.')) {
     if (value === null) opaque(call, `${how} defines the alias ${key.slice(6)} as something guard cannot see`);
-    else classifyAliasValue(call, value, []);
+    // Defined, not run by this line: judged as it would run later (git config alias.x, -c for another command).
+    else classifyAliasValue(call, value, [], `${how} sets the alias ${key.slice(6)} to \`${shownAlias(value)}\`: `);
     return;
   }
   if (COMMAND_CONFIG.test(key)) {
@@ -446,12 +450,32 @@ function checkConfigValue(call: GitCall, key: string, value: string | null, how:
   }
 }
 
-function classifyAliasValue(call: GitCall, value: string, args: Field[]): void {
+/**
+ * A git alias, judged as what it runs, every verdict but allow naming the alias typed (`\`git
+ * wipe\` is the alias \`!git clean -fdx\`: ...`), so the person sees why a word that is no git
+ * command was refused or snapshotted (`label`). A `!` alias is shell text that git runs with `sh
+ * -c` from the top level of the repository (GIT_PREFIX: where it was typed, below it), with the
+ * arguments as "$@" appended only when there are some, $0 the text itself (git 2.39's
+ * prepare_shell_cmd): judged as that line typed there, the arguments written out as the words
+ * "$@" gives. Until 2026-12-05 it was judged where git was typed and always with "$@" appended,
+ * which guard's expansion made one word (empty without arguments: `!git clean -fdx` became `git
+ * clean -fdx ''`, a clean whose scope git cannot list, refused as git-clean-ignored where the same
+ * clean typed is a snapshot that captures the ignored files first).
+ */
+function classifyAliasValue(call: GitCall, value: string, args: Field[], label: string): void {
+  const rt = call.rt.named(label);
   if (value.startsWith('!')) {
-    const positional = [null, ...args.map((a) => a.value)];
-    call.rt.shell(`${value.slice(1)} "$@"`, { cwd: call.cwd, env: call.inv.env, positional }, call.inv.source);
+    const text = value.slice(1);
+    const top = aliasTop(call);
+    const env = new Map(call.inv.env);
+    env.set('GIT_PREFIX', top.prefix);
+    // The arguments written out as the words "$@" gives (one each, none for none); one guard
+    // cannot see is its positional parameter, unknown.
+    const words = args.map((a, i) => (a.value === null ? `"\${${i + 1}}"` : `'${a.value.replace(/'/g, `'\\''`)}'`));
+    rt.shell(words.length > 0 ? `${text} ${words.join(' ')}` : text, { cwd: top.cwd, env, positional: [text, ...args.map((a) => a.value)] }, call.inv.source);
     return;
   }
+  call = { ...call, rt };
   let words: Field[];
   try {
     words = parseWords(value).map((w) => {
@@ -479,10 +503,12 @@ function dispatch(call: GitCall, subcommand: Field, args: Field[]): void {
     return;
   }
   const name = subcommand.value;
-  if (call.aliases.has(name)) {
-    const value = call.aliases.get(name) ?? null;
+  // git runs its own command where an alias has the same name.
+  const alias = GIT_OWN_COMMANDS.has(name) ? undefined : name.toLowerCase();
+  if (alias !== undefined && call.aliases.has(alias)) {
+    const value = call.aliases.get(alias) ?? null;
     if (value === null) opaque(call, `git alias ${name} runs something guard cannot see`);
-    else classifyAliasValue(call, value, args);
+    else classifyAliasValue(call, value, args, aliasLabel(name, value));
     return;
   }
   // Every command that writes objects may run `gc --auto` with these settings.
@@ -523,7 +549,34 @@ const GIT_OWN_COMMANDS: ReadonlySet<string> = new Set(
  */
 function configAlias(call: GitCall, name: string, args: Field[]): void {
   const value = call.rt.ctx.view?.gitAlias(name);
-  if (typeof value === 'string') classifyAliasValue(call, value, args);
+  if (typeof value === 'string') classifyAliasValue(call, value, args, aliasLabel(name, value));
+}
+
+/** How a verdict names the alias typed: "`git wipe` is the alias `!git clean -fdx`: ". */
+function aliasLabel(name: string, value: string): string {
+  return `\`git ${name}\` is the alias \`${shownAlias(value)}\`: `;
+}
+
+/** An alias's value for a message: control characters escaped, a long one cut. */
+function shownAlias(value: string): string {
+  // eslint-disable-next-line no-control-regex
+  const shown = value.replace(/[\u0000-\u001f\u007f]/g, (c) => (c === '\n' ? '\\n' : c === '\t' ? '\\t' : `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`));
+  return shown.length > 160 ? `${shown.slice(0, 157)}...` : shown;
+}
+
+/**
+ * Where git runs a `!` alias: the top level of the repository it runs in (the nearest nested one
+ * when resolved), with GIT_PREFIX the directory it was typed in relative to that ('' at the top,
+ * `src/` below it). Unknown (null) where guard does not know that repository's top level.
+ */
+function aliasTop(call: GitCall): { cwd: string | null; prefix: string | null } {
+  const root = call.rt.ctx.repoRoot;
+  if (call.workTree !== undefined) return { cwd: call.workTree ?? null, prefix: null };
+  if (call.target !== 'same' || !call.byCwd || call.cwd === null || !root) return { cwd: null, prefix: null };
+  const top = innerRepository(call) ?? root;
+  const here = call.cwd.replace(/\/+$/, '');
+  if (here === top) return { cwd: top, prefix: '' };
+  return here.startsWith(`${top}/`) ? { cwd: top, prefix: `${here.slice(top.length + 1)}/` } : { cwd: null, prefix: null };
 }
 
 /** A file the git command replaces (a value guard cannot see is judged as `> "$x"` is). */

@@ -65,6 +65,11 @@ export interface Runtime {
   shell(source: string, options: ShellOptions, origin: string): void;
   /** Classifies an argument vector as if it were executed (find -exec, xargs, git bisect run). */
   exec(invocation: Invocation): void;
+  /**
+   * This runtime, its verdicts (but allow) saying first what the person typed stands for: `git
+   * wipe` judged as the alias it runs says "`git wipe` is the alias `!git clean -fdx`: ...".
+   */
+  named(prefix: string): Runtime;
 }
 
 export function report(rt: Runtime, kind: VerdictKind, rule: RuleName, reason: string, command: string, instead?: string): void {
