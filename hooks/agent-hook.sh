@@ -575,18 +575,24 @@ guard_fast_allow() {
 # <commonDir>/guard/answers/ (src/agents/answer-cache.ts: an allow decided by the command's text
 # and the files it read, such as `npm test` by package.json), for the same agent, cwd, HOME and
 # temp directory, and what it depends on holds: no `c` path's status changed after the time the
-# entry's mtime holds (one find: -cnewer), no `a` path exists, every `e` path does. Claude Code and
-# Codex only (their cwd is the payload's "cwd"), from the launcher only (the answers are in its
-# directory). Builtins but for that find (and a cat where the paths are many).
+# entry's mtime holds (one find: -cnewer), no `a` path exists, every `e` path does. Every agent
+# whose cwd is the payload's one "cwd" (Gemini CLI's dir_path/directory move it: Node answers;
+# Copilot's toolArgs string is read from the payload, not from guard_p), from the launcher only
+# (the answers are in its directory). Builtins but for that find (and a cat where the paths are many).
 guard_kept_allow() {
   case $guard_agent in
-    claude | codex) ;;
+    claude | codex | cursor | copilot | opencode) ;;
+    gemini)
+      case $guard_payload in
+        *'"dir_path"'* | *'"directory"'*) return 1 ;;
+      esac
+      ;;
     *) return 1 ;;
   esac
   [ -n "$guard_single" ] || return 1
   [ -z "${GIT_DIR-}${GIT_WORK_TREE-}${GIT_INDEX_FILE-}${GIT_COMMON_DIR-}${GIT_OBJECT_DIRECTORY-}${GIT_ALTERNATE_OBJECT_DIRECTORIES-}${GIT_QUARANTINE_PATH-}${GIT_CEILING_DIRECTORIES-}${GIT_DISCOVERY_ACROSS_FILESYSTEM-}" ] || return 1
   [ -n "${HOME-}" ] || return 1
-  guard_one_value cwd "$guard_p" || return 1
+  guard_one_value cwd "$guard_payload" || return 1
   guard_k_cwd=$guard_val
   case $guard_k_cwd in
     /*) ;;

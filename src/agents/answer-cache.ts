@@ -29,8 +29,8 @@
  * on FAT), so after T, also where find compares whole seconds. A file changed within the window is
  * read by Node again at the next call (git's "racily clean" problem, docs/DECISIONS.md).
  *
- * Never decides anything for Node: any error writes nothing. Only for Claude Code and Codex
- * (their payloads carry the cwd as `cwd`, which is what Node judges by), only where the event's
+ * Never decides anything for Node: any error writes nothing. For every agent (KEEPING_AGENTS:
+ * the key's cwd is the one Node judged by; until 2026-12-05 evening Claude Code and Codex only), only where the event's
  * repository is the launcher's and the cwd lies in its worktree, and only with no GIT_* variable
  * that changes which repository git finds (the shim checks the same).
  */
@@ -57,7 +57,13 @@ const MAX_PATHS = 4000;
 /** The variables that change which repository git finds: with one set, nothing is kept (the shim checks the same). */
 export const REPO_SHAPING_ENV = ['GIT_DIR', 'GIT_WORK_TREE', 'GIT_INDEX_FILE', 'GIT_COMMON_DIR', 'GIT_OBJECT_DIRECTORY', 'GIT_ALTERNATE_OBJECT_DIRECTORIES', 'GIT_QUARANTINE_PATH', 'GIT_CEILING_DIRECTORIES', 'GIT_DISCOVERY_ACROSS_FILESYSTEM'];
 
-const KEEPING_AGENTS = new Set(['claude', 'codex']);
+/**
+ * Every agent whose shell tool the shim reads: the entry's cwd is the one Node judged by
+ * (event.cwd), and the shim answers only a payload whose own `cwd` is that directory and nothing
+ * else moves it (Gemini CLI's dir_path/directory: handed to Node; Cursor's workspace_roots stand in
+ * only where no cwd is sent, which the shim never answers).
+ */
+const KEEPING_AGENTS = new Set(['claude', 'codex', 'gemini', 'cursor', 'copilot', 'opencode']);
 
 export function answersDir(repo: Repo): string {
   return guardCommonPath(repo, 'answers');

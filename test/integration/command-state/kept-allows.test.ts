@@ -11,7 +11,10 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { RACY_WINDOW_MS } from '../../../src/agents/answer-cache.js';
 import { commitFiles, writeFiles } from '../../helpers/repo-steps.js';
+import { spawnSync } from 'node:child_process';
+import { hookCommandFor } from '../../../src/agents/launcher.js';
 import { commitGuardFiles, installedClaudeHook, installedHookGitProcesses } from '../../helpers/guard-steps.js';
+import { countGitProcesses, traceEnv } from '../../helpers/git-trace.js';
 import { withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
 
 /** Waits until everything written so far is older than the window within which the hook keeps nothing (and the second it rounds to). */
@@ -114,4 +117,45 @@ describe('an allow decided by package.json alone is answered by the hook without
       expect(keptFor(t, 'npm test')).toEqual([]);
     });
   });
+
+  it('for Gemini CLI, Cursor, Copilot CLI and OpenCode too, keyed by the cwd their payload sends; a Gemini call with dir_path is always Node\'s', async () => {
+    await withTestRepo((t) => {
+      setup(t);
+      // A package of its own under tools/, whose test script deletes: where Gemini's dir_path leads.
+      t.write('tools/package.json', `${JSON.stringify({ name: 'tools', scripts: { test: 'rm -rf ~' } })}\n`);
+      pastRacyWindow();
+      for (const agent of Object.keys(OTHER_AGENTS)) {
+        const first = otherAgentHook(t, agent, 'npm test');
+        expect(first.decision, agent).toBe('allow');
+        expect(first.git, agent).toBeGreaterThan(1);
+        expect(otherAgentHook(t, agent, 'npm test'), agent).toEqual({ decision: 'allow', git: 1 });
+      }
+      expect(keptFor(t, 'npm test')).toHaveLength(4);
+      // Gemini with dir_path tools: run in tools/, whose test script is refused, never the root's kept allow.
+      expect(otherAgentHook(t, 'gemini', 'npm test', { dir_path: 'tools' }).decision).toBe('deny');
+      expect(otherAgentHook(t, 'gemini', 'npm test', { dir_path: 'tools' }).decision).toBe('deny');
+      // The root's test script turns destructive (same size, same second): every agent's entry is stale.
+      sameSizeEdit(t, 'package.json', '"test": "tsc -b ."', '"test": "rm -rf ~"');
+      for (const agent of Object.keys(OTHER_AGENTS)) expect(otherAgentHook(t, agent, 'npm test').decision, agent).toBe('deny');
+    });
+  });
 });
+
+/** The pre-tool payload of each agent's shell tool (src/agents/<agent>), in the repository. */
+const OTHER_AGENTS: Record<string, (command: string, cwd: string, input: Record<string, string>) => unknown> = {
+  gemini: (command, cwd, input) => ({ session_id: 's', cwd, hook_event_name: 'BeforeTool', timestamp: '2026-01-01T00:00:00Z', tool_name: 'run_shell_command', tool_input: { command, description: 'x', ...input } }),
+  cursor: (command, cwd) => ({ conversation_id: 'c', generation_id: 'g', hook_event_name: 'beforeShellExecution', workspace_roots: [cwd], command, cwd }),
+  // Copilot CLI's toolArgs as a JSON string (older releases): the shim reads the cwd from the payload.
+  copilot: (command, cwd) => ({ sessionId: 's', timestamp: 1, cwd, toolName: 'bash', toolArgs: JSON.stringify({ command, description: 'x' }) }),
+  opencode: (command, cwd) => ({ sessionID: 's', tool: 'bash', args: { command }, cwd }),
+};
+
+/** The installed hook of `agent` for a shell call: allow or deny (any agent's spelling), and its git processes. */
+function otherAgentHook(t: TestRepo, agent: string, command: string, input: Record<string, string> = {}): { decision: string; git: number } {
+  const file = path.join(t.base, `trace-${agent}-${Math.random().toString(36).slice(2)}.json`);
+  const payload = (OTHER_AGENTS[agent] as (c: string, d: string, i: Record<string, string>) => unknown)(command, t.dir, input);
+  const r = spawnSync('sh', ['-c', hookCommandFor(agent, 'pre-tool')], { cwd: t.dir, env: { ...t.env, ...traceEnv(file) }, input: JSON.stringify(payload), encoding: 'utf8' });
+  expect(r.status, r.stderr).toBe(0);
+  const denied = /"(?:decision|permission|permissionDecision)":\s*"deny"/.test(r.stdout);
+  return { decision: denied ? 'deny' : 'allow', git: countGitProcesses(file).total };
+}

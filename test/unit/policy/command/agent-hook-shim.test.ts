@@ -424,11 +424,24 @@ describe('agent-hook.sh answers from an allow Node kept (src/agents/answer-cache
     expect(absent.run('npm test').handedOff).toBe(true);
   });
 
-  it('uses no entry from the package\'s own shim, for another agent, or of another format', () => {
+  it('uses no entry from the package\'s own shim, for another agent, for Gemini CLI with dir_path, or of another format', () => {
     const { dir } = setupKept('own', BASE);
     const own = spawnSync(SH, [SHIM, 'claude', 'pre-tool'], { input: claude('npm test').replace('/home/dev/project', path.join(dir, 'proj')), encoding: 'utf8', cwd: tmp, env: { PATH: [fakeBin, '/usr/bin', '/bin'].join(':'), HOME: tmp } });
     expect(own.stdout.startsWith('HANDOFF ')).toBe(true);
-    expect(setupKept('gemini', BASE, { agent: 'gemini' }).run('npm test', { agent: 'gemini' }).handedOff).toBe(true);
+    // Another agent's entry is not this one's; Gemini CLI's own is (since 2026-12-05 evening), but not where
+    // dir_path or directory moves the cwd away from the payload's (src/agents/gemini: Node judges there).
+    expect(setupKept('claude-only', BASE).run('npm test', { agent: 'gemini' }).handedOff).toBe(true);
+    const gemini = setupKept('gemini', BASE, { agent: 'gemini' });
+    expect(gemini.run('npm test', { agent: 'gemini' })).toMatchObject({ stdout: '{}\n', handedOff: false });
+    for (const key of ['dir_path', 'directory']) {
+      const moved = spawnSync(SH, [path.join(gemini.dir, 'common', 'guard', 'agent-hook.sh'), 'gemini', 'pre-tool'], {
+        input: JSON.stringify({ session_id: 's', cwd: path.join(gemini.dir, 'proj'), hook_event_name: 'BeforeTool', tool_name: 'run_shell_command', tool_input: { command: 'npm test', [key]: 'src' } }),
+        encoding: 'utf8',
+        cwd: tmp,
+        env: { PATH: [fakeBin, '/usr/bin', '/bin'].join(':'), HOME: tmp },
+      });
+      expect(moved.stdout.startsWith('HANDOFF '), key).toBe(true);
+    }
     const old = setupKept('format', BASE);
     fs.writeFileSync(old.entry, fs.readFileSync(old.entry, 'utf8').replace('git-guard answer 1', 'git-guard answer 0'));
     fs.utimesSync(old.entry, Date.now() / 1000 + 3600, Date.now() / 1000 + 3600);
