@@ -13,6 +13,7 @@ import { classifyGit } from './git.js';
 import { classifyOutputFiles, OUTPUT_FILE_PROGRAMS } from './output-files.js';
 import { classifyDatabaseClient, classifyMigrationTool, DATABASE_PROGRAMS, MIGRATION_PROGRAMS } from './databases.js';
 import { classifyRunner, RUNNER_PROGRAMS } from './runners.js';
+import { classifyComposer } from './composer-scripts.js';
 import { classifyBunScript, classifyMonorepoRun, classifyPackageManager, classifyRunAll } from './package-scripts.js';
 import { classifyMakeRun } from './make-targets.js';
 import { classifyJustRun } from './just-recipes.js';
@@ -139,6 +140,9 @@ export function classifyInvocation(inv: Invocation, rt: Runtime): void {
     case 'yarn':
       // `npm run X`, `pnpm X`, `yarn X`: the package.json script, judged as typed (package-scripts.ts).
       return classifyPackageManager(inv, args, rt, name);
+    case 'composer':
+      // `composer setup`, `composer install`: the composer.json scripts it runs (composer-scripts.ts).
+      return classifyComposer(inv, args, rt);
     case 'bun':
       if (classifyBunScript(inv, args, rt)) return;
       break;

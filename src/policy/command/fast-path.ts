@@ -71,6 +71,8 @@ export const FAST_PATH_RISKY_WORDS: readonly string[] = [
   // gradle (its Liquibase tasks are plain words: update, rollback), `dotnet ef` and dotnet-ef, sequel,
   // hanami; flyway below as a prefix (`gradle flywayClean`). `php artisan` is sent on by php.
   'artisan', 'console', 'ecto', 'liquibase', 'gradle', 'ef', 'sequel', 'hanami',
+  // composer runs composer.json scripts (composer-scripts.ts): `composer setup` runs artisan key:generate
+  'composer',
   // `dotenv set KEY VALUE` / `dotenvx set` rewrite .env (runners.ts); the other runners only run words checked anyway
   'dotenv', 'dotenvx',
   // package managers run package.json scripts (package-scripts.ts): `npm run nuke` is what its script says

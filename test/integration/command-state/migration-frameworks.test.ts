@@ -147,4 +147,45 @@ describe('the migrations of PHP, Elixir, JVM and .NET projects capture the ignor
       expect(stateWithModes(t, ['.env'])).toEqual(before);
     });
   });
+
+  it('composer runs composer.json scripts as Composer does: Laravel\'s `composer setup` (key:generate, migrate --force) captures .env and the database; Flex\'s auto-scripts too', async () => {
+    await withTestRepo((t) => {
+      setup(t);
+      commitFiles(t, { '.gitignore': '.env\n/.env.local\n/vendor\n/node_modules\n*.db\n' });
+      writeFiles(t, { 'database/database.sqlite': 'SQLite format 3\0rows', '.env.local': ['APP_SECRET=mine\n', 0o600] });
+      // laravel/laravel's and symfony/demo's scripts (trimmed), and a cycle
+      commitFiles(t, {
+        '.env.local.demo': 'APP_SECRET=demo\n',
+        'composer.json': JSON.stringify({
+          scripts: {
+            setup: ['composer install', '@php -r "file_exists(\'.env\') || copy(\'.env.example\', \'.env\');"', '@php artisan key:generate', '@php artisan migrate --force', 'npm install'],
+            test: ['@php artisan config:clear --ansi', '@php artisan test'],
+            'post-autoload-dump': ['Illuminate\\Foundation\\ComposerScripts::postAutoloadDump', '@php artisan package:discover --ansi'],
+            'auto-scripts': { '-r "@rename(\'.env.local.demo\', \'.env.local\');"': 'php-script', 'cache:clear': 'symfony-cmd' },
+            'post-update-cmd': ['@auto-scripts'],
+            fresh: ['@php artisan migrate:fresh --seed', '@again'],
+            again: ['@fresh'],
+          },
+        }),
+      });
+      const expected: Array<[string, string[]]> = [
+        // the reason names the first write; the capture (below, through the hook) holds both
+        ['composer setup', ['.env', 'key:generate', 'script "setup" of composer.json']],
+        ['composer run-script fresh', ['database/database.sqlite']],
+        ['composer -d . fresh', ['database/database.sqlite']],
+        ['composer update', ['.env.local']],
+      ];
+      for (const [command, names] of expected) {
+        const verdict = checkVerdict(t, command, { asAgent: true });
+        expect(verdict, command).toMatchObject({ verdict: 'snapshot', rule: 'overwrite-ignored' });
+        for (const name of names) expect(verdict.reason, command).toContain(name);
+      }
+      for (const command of ['composer install', 'composer test', 'composer update --no-scripts', 'composer validate', 'composer dump-autoload']) {
+        expect(checkVerdict(t, command, { asAgent: true }), command).toMatchObject({ verdict: 'allow', rule: 'no-risk' });
+      }
+      expect(fastPathAllows('composer setup')).toBe(false);
+      expect(installedClaudeHook(t, 'composer setup').decision).toBe('allow');
+      expect(loggedEvents<{ capturedIgnored?: string[] }>(t, 'allowed-after-snapshot')).toEqual([expect.objectContaining({ capturedIgnored: expect.arrayContaining(['.env', 'database/database.sqlite']) })]);
+    });
+  });
 });
