@@ -118,6 +118,38 @@ describe('an allow decided by package.json alone is answered by the hook without
     });
   });
 
+  it('a task of an included Taskfile (taskfile-includes.ts): kept until the root or the included Taskfile changes (same size, same second) or an optional include appears', async () => {
+    await withTestRepo((t) => {
+      commitFiles(t, {
+        '.gitignore': '.env\n',
+        'Taskfile.yml': "version: '3'\nincludes:\n  db: ./taskfiles/db.yml\n  opt:\n    taskfile: ./extra/opt.yml\n    optional: true\ntasks:\n  build: echo build\n",
+        'taskfiles/db.yml': "version: '3'\ntasks:\n  migrate: echo ok!\n",
+        // The optional include's directory, which no read lists: only the entry's absent path tells it came.
+        'extra/README.md': 'extra Taskfiles\n',
+      });
+      const init = t.guard(['init', '--yes', '--agents', 'claude']);
+      expect(init.code, init.stderr).toBe(0);
+      commitGuardFiles(t);
+      pastRacyWindow();
+      const kept = (): void => {
+        expect(installedHookGitProcesses(t, 'task db:migrate', { kept: true })).toBeGreaterThan(1);
+        expect(installedHookGitProcesses(t, 'task db:migrate', { kept: true })).toBe(1);
+      };
+      kept();
+      // The optional include comes to exist: its globals could change what db:migrate runs. Node again.
+      fs.writeFileSync(path.join(t.dir, 'extra', 'opt.yml'), "version: '3'\ntasks:\n  x: echo x\n");
+      pastRacyWindow();
+      kept();
+      // The root Taskfile (same size): Node again.
+      sameSizeEdit(t, 'Taskfile.yml', 'echo build', 'echo built');
+      pastRacyWindow();
+      kept();
+      // The included task turns destructive, same size and mtime: refused, not answered from the entry.
+      sameSizeEdit(t, 'taskfiles/db.yml', 'echo ok!', 'rm -rf ~');
+      expect(installedClaudeHook(t, 'task db:migrate')).toMatchObject({ decision: 'deny', reason: expect.stringContaining('taskfiles/db.yml') });
+    });
+  });
+
   it('for Gemini CLI, Cursor, Copilot CLI and OpenCode too, keyed by the cwd their payload sends; a Gemini call with dir_path is always Node\'s', async () => {
     await withTestRepo((t) => {
       setup(t);
