@@ -188,4 +188,16 @@ describe('the migrations of PHP, Elixir, JVM and .NET projects capture the ignor
       expect(loggedEvents<{ capturedIgnored?: string[] }>(t, 'allowed-after-snapshot')).toEqual([expect.objectContaining({ capturedIgnored: expect.arrayContaining(['.env', 'database/database.sqlite']) })]);
     });
   });
+
+  it('a .NET project\'s bin/Debug and bin/Release under its own directory are regenerable output (they were matched at the root only)', async () => {
+    await withTestRepo((t) => {
+      setup(t);
+      commitFiles(t, { '.gitignore': '.env\n*.db\n[Bb]in/\n[Oo]bj/\n' });
+      writeFiles(t, { 'src/Web/bin/Debug/net8.0/Web.dll': 'MZ', 'src/Web/bin/Release/net8.0/Web.dll': 'MZ', 'src/Web/obj/project.assets.json': '{}', 'src/Web/app.db': 'SQLite format 3\0rows' });
+      for (const command of ['rm -rf src/Web/bin src/Web/obj', 'rm -rf src/Web/bin/Debug']) expect(checkVerdict(t, command, { asAgent: true }), command).toMatchObject({ verdict: 'allow' });
+      // what is not build output beside it is still captured
+      expect(checkVerdict(t, 'rm -rf src/Web', { asAgent: true })).toMatchObject({ verdict: 'snapshot' });
+      expect(checkVerdict(t, 'dotnet ef database drop -f', { asAgent: true }).reason).toContain('src/Web/app.db');
+    });
+  });
 });
