@@ -156,8 +156,14 @@ export interface StartResult {
 }
 
 function reopen(repo: Repo, query: StartOptions, source: string | undefined): Omit<StartResult, 'watcher'> | undefined {
+  // A new session's start (the common case) finds no record: nothing to write back. update()
+  // always rewrites the file (a rename over it, which under I/O load blocked a session start
+  // for ~30 ms: docs/BENCHMARKS.md). A record written after this read is the race startSession's
+  // own update already handles, as one written right after the lock below is released.
+  const key = { id: query.id, agent: query.agent ?? null, agentSession: query.agentSession ?? null };
+  if (!findRecord(readStore(repo), key)) return undefined;
   const reopened = update(repo, (store) => {
-    const existing = findRecord(store, { id: query.id, agent: query.agent ?? null, agentSession: query.agentSession ?? null });
+    const existing = findRecord(store, key);
     if (!existing) return undefined;
     if (existing.endedAt !== null) {
       existing.endedAt = null;
