@@ -9,10 +9,10 @@
  * Directories are tracked as a set: after `cd x` the next command may run in x or, if cd
  * failed, where it was; `cd x && cmd` runs cmd only in x. Rules see each possible directory.
  */
-import type { AndOr, Command, Compound, Pipeline, Redirect, Script, SimpleCommand } from './ast.js';
+import type { AndOr, Command, Compound, Pipeline, Redirect, Script, SimpleCommand, Word } from './ast.js';
 import { classifyInvocation } from './commands.js';
 import path from 'node:path';
-import { cloneState, expandSingle, expandWord, joinOrigins, knownField, newState, noteWritten, noteWrittenText, provenance, shownUnknownText, type ExpandEnv, type Field, type ShellState } from './expand.js';
+import { cloneState, expandSingle, expandWord, joinOrigins, knownField, nameOrEmptyOutput, newState, noteWritten, noteWrittenText, provenance, shownUnknownText, type ExpandEnv, type Field, type ShellState } from './expand.js';
 import { fastPathAllows } from './fast-path.js';
 import { escapedBytes, escapedText, shownEscaped } from '../../util/escaped-text.js';
 import { ParseError, decodeAnsiC, parseScript } from './parse.js';
@@ -26,6 +26,7 @@ import type { CommandContext, Verdict } from './types.js';
 import { producerListing } from './listings.js';
 import type { Listing } from './state.js';
 import { namesRead, recheckLater, type LaterBody } from './later-bodies.js';
+import { conditionTest, emptinessTest, endsShell, narrow } from './narrowing.js';
 
 const MAX_DEPTH = 12;
 const TERMINAL: Stdin = { kind: 'terminal' };
@@ -187,6 +188,21 @@ export function classifySource(source: string, ctx: CommandContext): Classificat
   return { verdict, refChanges };
 }
 
+/**
+ * `for i in $(seq 1 "$n")`: every value is a number (seq prints numbers; only `-f`/`-s` change
+ * what it prints, and those are not accepted here), so `$i` stays one word (jq's tests/shtest:
+ * `dd if=... bs=$i count=1`).
+ */
+function seqList(words: readonly Word[]): boolean {
+  const part = words.length === 1 && words[0]?.parts.length === 1 ? words[0].parts[0] : undefined;
+  if (part?.kind !== 'cmdsub' || part.quoted) return false;
+  const item = part.body.items.length === 1 ? part.body.items[0] : undefined;
+  const pipeline = item && !item.background && item.andOr.pipelines.length === 1 ? item.andOr.pipelines[0] : undefined;
+  const command = pipeline && pipeline.commands.length === 1 ? pipeline.commands[0] : undefined;
+  if (command?.type !== 'simple' || command.assigns.length > 0 || command.redirects.length > 0 || command.words[0]?.text !== 'seq') return false;
+  return command.words.slice(1).every((w) => !/^-(?!\d|w$)/.test(w.text) && !/^["']?-[a-z-]/i.test(w.text.replace(/^-w$/, '')));
+}
+
 /** Is `name` a word of `source` (not part of a longer name)? */
 function mentions(source: string, name: string): boolean {
   let at = source.indexOf(name);
@@ -296,7 +312,21 @@ export class Evaluator implements Runtime {
     let succ = outcome.succ;
     let fail = outcome.fail;
     this.recheckLater(state, union(succ, fail));
+    // `[ -n "$d" ] && rm -rf "$d"`: a maybe-empty variable is its name while the test holds
+    // (narrowing.ts): through the `&&`s after a test true for it, or the one command after `||`.
+    let restore: (() => void) | null = null;
+    let narrowedBy: 'succ' | 'fail' | null = null;
     node.ops.forEach((op, index) => {
+      if (restore && (narrowedBy === 'fail' || op === '||')) {
+        restore();
+        restore = null;
+      }
+      const test = emptinessTest(node.pipelines[index], state, this.sink.functions);
+      if (test && (test.when === 'succ') === (op === '&&')) {
+        restore?.();
+        restore = narrow(state, test);
+        narrowedBy = test.when;
+      }
       state.cwds = op === '&&' ? succ : fail;
       if (state.cwds.length === 0) state.cwds = union(succ, fail);
       outcome = this.pipeline(node.pipelines[index + 1] as Pipeline, state, stdin);
@@ -309,6 +339,13 @@ export class Evaluator implements Runtime {
         fail = outcome.fail;
       }
     });
+    // `[ -z "$d" ] && exit 1`, `[ -n "$d" ] || exit 1`: past the line, only the non-empty way is left.
+    (restore as (() => void) | null)?.();
+    const last = node.pipelines[1];
+    if (node.pipelines.length === 2 && last && endsShell({ items: [{ andOr: { pipelines: [last], ops: [] }, background: false }] })) {
+      const test = emptinessTest(node.pipelines[0], state, this.sink.functions);
+      if (test && (test.when === 'succ') === (node.ops[0] === '||')) narrow(state, test);
+    }
     state.cwds = union(succ, fail);
   }
 
@@ -385,13 +422,23 @@ export class Evaluator implements Runtime {
     const always = command.keyword === 'if' ? 1 : 0;
     if (always) this.script(command.bodies[0] as Script, state, input);
     const inner = cloneState(state);
-    if (command.loopVar) inner.vars.set(command.loopVar, { value: null, exported: false, origin: provenance(command.words.map((w) => w.text).join(' '), state) });
+    if (command.loopVar) inner.vars.set(command.loopVar, { value: null, exported: false, origin: provenance(command.words.map((w) => w.text).join(' '), state), ...(seqList(command.words) ? { numeric: true } : {}) });
     const loop = ['while', 'until', 'for', 'select'].includes(command.keyword);
     const before = loop ? writtenFootprint(state) : 0;
+    // `if [ -z "$d" ]; then ...; exit 1; fi`: past the `fi` the maybe-empty d is its name (narrowing.ts).
+    const firstTest = always ? conditionTest(command.bodies[0], state, this.sink.functions) : null;
+    const stopsUnlessNonEmpty = firstTest?.when === 'fail' && command.bodies.length === 2 && endsShell(command.bodies[1]);
     // A body judged once for every run: a listing in it may run after a later command's changes.
     if (loop) this.sink.order.unordered++;
     try {
-      for (const body of command.bodies.slice(always)) this.script(body, inner, input);
+      command.bodies.forEach((body, index) => {
+        if (index < always) return;
+        // An `if`'s then-body (odd index) runs where its condition held; the else-body where the first failed.
+        const condition = command.keyword !== 'if' ? null : index % 2 === 1 ? conditionTest(command.bodies[index - 1], inner, this.sink.functions) : index === 2 && command.bodies.length === 3 ? firstTest : null;
+        const holds = condition && condition.when === (index % 2 === 1 ? 'succ' : 'fail') ? narrow(inner, condition) : null;
+        this.script(body, inner, input);
+        holds?.();
+      });
       // A file a loop writes late in its body is there for the next iteration's first commands
       // (`for ...; do kill $(cat /tmp/p); cat .git/guard/watcher.pid > /tmp/p; done`): judge the
       // body once more when it wrote something. Only the outermost loop replays, so the cost is at most twice.
@@ -407,6 +454,7 @@ export class Evaluator implements Runtime {
       if (loop) this.sink.order.unordered--;
     }
     this.mergeInner(state, inner);
+    if (stopsUnlessNonEmpty && firstTest && state.vars.get(firstTest.name)?.nonEmpty === firstTest.value) narrow(state, firstTest);
     return { succ: state.cwds, fail: state.cwds, stdout: null };
   }
 
@@ -503,6 +551,7 @@ export class Evaluator implements Runtime {
     if (command.assigns.some((a) => a.name === 'TMPDIR')) delete env.tempDir;
     const assigned = new Map<string, string | null>();
     const origins = new Map<string, string>();
+    const nonEmpty = new Map<string, string>();
     for (const assignment of command.assigns) {
       let value: string | null;
       let origin = '';
@@ -514,6 +563,10 @@ export class Evaluator implements Runtime {
         const field = assignment.value ? expandSingle(assignment.value, env) : null;
         value = field ? field.value : '';
         if (field && field.value === null) origin = provenance(field.display, state);
+        // `d=$(mktemp -d || true)`: mktemp's name or empty (narrowing below tells which).
+        const only = assignment.value?.parts.length === 1 ? assignment.value.parts[0] : undefined;
+        const named = value === null && only?.kind === 'cmdsub' ? nameOrEmptyOutput(only.body, { ...env, onSubstitution: () => undefined }) : null;
+        if (named !== null) nonEmpty.set(assignment.name, named);
       }
       if (assignment.append) {
         const before = state.vars.get(assignment.name);
@@ -530,7 +583,8 @@ export class Evaluator implements Runtime {
     if (argv.length === 0) {
       for (const [name, value] of assigned) {
         const origin = origins.get(name);
-        state.vars.set(name, { value, exported: state.vars.get(name)?.exported ?? false, ...(origin ? { origin } : {}) });
+        const named = nonEmpty.get(name);
+        state.vars.set(name, { value, exported: state.vars.get(name)?.exported ?? false, ...(origin ? { origin } : {}), ...(named !== undefined ? { nonEmpty: named } : {}) });
       }
       return { succ: state.cwds, fail: state.cwds, stdout: null };
     }

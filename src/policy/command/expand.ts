@@ -24,6 +24,14 @@ export interface ShellVar {
    */
   origin?: string;
   /**
+   * For an unknown value that is either empty or this (`d=$(mktemp -d || true)`: mktemp prints
+   * the new name, or nothing when it fails): a test that the value is not empty (`[ -n "$d" ]`,
+   * `[ -z "$d" ] && exit 1`) makes it this value where the test holds (evaluate.ts narrowing).
+   */
+  nonEmpty?: string;
+  /** An unknown value that is a number (`for i in $(seq 1 "$n")`): one word when expanded unquoted, unless the line sets IFS. */
+  numeric?: boolean;
+  /**
    * Read by `read VAR` from a listing's output (`git ls-files src | while read -r f; do ...`):
    * each value is one line that listing prints (listings.ts), as xargs's arguments are.
    */
@@ -199,6 +207,8 @@ interface Segment {
   expansion: boolean;
   /** A `~user` prefix guard cannot resolve. */
   tilde?: boolean;
+  /** An unknown number (`$((n*2))`, a `seq` loop's variable): unquoted, it stays one word (no IFS in the line). */
+  numeric?: boolean;
   /**
    * An unquoted `$(...)` of a command that prints names from a set guard can list (listings.ts),
    * or a variable `read` from one (`"$f"`: one line, not split; `$f`: split and globbed).
@@ -377,7 +387,7 @@ function toField(segments: Segment[], display: string): Field {
   const marked = segments.some((s) => s.text.includes('\uE000'));
   if (marked) display = shownUnknownText(display);
   const unknown = tooLong || marked || segments.some((s) => s.unknown);
-  const splittable = tooLong || segments.some((s) => (s.unknown || s.text.includes('\uE000')) && !s.quoted);
+  const splittable = tooLong || segments.some((s) => (s.unknown || s.text.includes('\uE000')) && !s.quoted && !s.numeric);
   if (unknown) {
     const field = unknownField(display, splittable);
     if (marked && !tooLong && !segments.some((s) => s.unknown)) field.withUnknown = segments.map((s) => s.text).join('');
@@ -430,7 +440,8 @@ function segmentsOf(atoms: Atom[], env: ExpandEnv): Segment[] {
         const value = paramValue(part, env);
         // `"$f"` of a `read f` fed by a listing: one line of what the listing prints.
         const listing = value === null && part.op === '' ? env.state.vars.get(part.name)?.listing : undefined;
-        segments.push({ text: value ?? `$${part.name}`, quoted: part.quoted, unknown: value === null, expansion: true, ...(listing ? { listing, listSplit: part.quoted ? ('words' as const) : ('glob' as const) } : {}) });
+        const numeric = value === null && part.op === '' && !part.length && !part.indirect && env.state.vars.get(part.name)?.numeric === true && !env.state.vars.has('IFS');
+        segments.push({ text: value ?? `$${part.name}`, quoted: part.quoted, unknown: value === null, expansion: true, ...(numeric ? { numeric } : {}), ...(listing ? { listing, listSplit: part.quoted ? ('words' as const) : ('glob' as const) } : {}) });
         break;
       }
       case 'cmdsub': {
@@ -441,7 +452,7 @@ function segmentsOf(atoms: Atom[], env: ExpandEnv): Segment[] {
       }
       case 'arith':
         for (const sub of part.subs) env.onSubstitution(sub);
-        segments.push({ text: '$((...))', quoted: part.quoted, unknown: true, expansion: true });
+        segments.push({ text: '$((...))', quoted: part.quoted, unknown: true, expansion: true, ...(env.state.vars.has('IFS') ? {} : { numeric: true }) });
         break;
       case 'procsub':
         env.onSubstitution(part.body);
@@ -466,7 +477,9 @@ function substitutionOutput(body: Script, env: ExpandEnv): string | null {
   if (!item || item.background || item.andOr.pipelines.length !== 1) return null;
   const pipeline = item.andOr.pipelines[0];
   const command = pipeline && !pipeline.negated && pipeline.commands.length === 1 ? pipeline.commands[0] : undefined;
-  if (!command || command.type !== 'simple' || command.assigns.length > 0 || command.redirects.length > 0) return null;
+  if (!command || command.type !== 'simple' || command.assigns.length > 0) return null;
+  // `$(mktemp -d 2>/dev/null)`: only its errors go elsewhere.
+  if (!command.redirects.every((r) => r.fd === 2 && (r.op === '>' || r.op === '>>') && r.target?.text === '/dev/null')) return null;
   // Plain words only, so expanding them here runs no substitution a second time.
   if (!command.words.every((word) => word.parts.every((p) => p.kind === 'lit' || (p.kind === 'param' && p.arg === null)))) return null;
   if (env.functions?.has('basename') || env.functions?.has('dirname') || env.state.vars.has('PATH')) return null;
@@ -486,6 +499,27 @@ function substitutionOutput(body: Script, env: ExpandEnv): string | null {
   const [name, suffix] = argv.slice(1).map((a) => a.value as string) as [string, string | undefined];
   if (name.startsWith('-')) return null;
   return basenameOf(name, suffix);
+}
+
+/**
+ * `$(mktemp -d -t x.XXXXXX || true)` (jq's tests/setup), `$(mktemp || exit 1)`: mktemp's name
+ * (mktempOutput) when it succeeds; when it fails it prints nothing and the fallback (`true`, `:`,
+ * `exit`, `return`, `false`) prints nothing either, so the value is that name or empty. Null for
+ * any other shape.
+ */
+export function nameOrEmptyOutput(body: Script, env: ExpandEnv): string | null {
+  const item = body.items.length === 1 ? body.items[0] : undefined;
+  if (!item || item.background || item.andOr.pipelines.length !== 2 || item.andOr.ops[0] !== '||') return null;
+  const [first, fallback] = item.andOr.pipelines;
+  const quiet = fallback && !fallback.negated && fallback.commands.length === 1 ? fallback.commands[0] : undefined;
+  if (!first || !quiet || quiet.type !== 'simple' || quiet.assigns.length > 0 || quiet.redirects.length > 0) return null;
+  const [name, ...args] = quiet.words.map((w) => w.text);
+  if (!name || !['true', ':', 'exit', 'return', 'false'].includes(name) || env.functions?.has(name) || args.length > 1 || !args.every((a) => /^\d+$/.test(a))) return null;
+  const made = substitutionOutput({ items: [{ andOr: { pipelines: [first], ops: [] }, background: false }] }, env);
+  const command = first.commands[0];
+  // Only mktemp's name: another command's output on failure may be anything.
+  if (made === null || made === '' || command?.type !== 'simple' || command.words[0]?.text !== 'mktemp') return null;
+  return made;
 }
 
 /** A redirection that sends output nowhere a value could come from: `>/dev/null`, `2>&1`, `&>/dev/null`. */

@@ -8,8 +8,8 @@
  * A call may come after any later command, so the body is judged again with the state after
  * every command that changes what it depends on: the directories the shell may be in, the
  * positional parameters (a trap's), the variables the body names (`$d`, `${d:-x}`; every
- * variable where it uses `${!ref}` or eval), and the exported variables (what the programs it
- * runs inherit). Each distinct state is judged once; past MAX_STATES the body is judged once
+ * variable where it uses `${!ref}` or eval), and the exported variables guard's rules read
+ * (RULE_ENV: what the programs it runs inherit). Each distinct state is judged once; past MAX_STATES the body is judged once
  * more with all of those unknown, and then no more. The body of a function is also judged again
  * when a later function is defined, so that the calls it makes to that one are seen with the
  * state they make (`f() { d=/usr/lib; g; }; g() { rm -rf "$d"; }`).
@@ -66,9 +66,18 @@ function stateKey(body: LaterBody, state: ShellState, exportedKey: string): stri
   return parts.join('\u0001');
 }
 
+/**
+ * The exported variables the command guard's own rules read (git's, guard's, the shell's and
+ * make's environment): a body's programs inherit them. Other exported variables count where the
+ * body names them; a child script reading one the body does not name is judged with the values
+ * of the states met for other reasons (a documented limit: jq's tests/shtest exports JQ_COLORS
+ * six times over, and each would be one more judgement of every function).
+ */
+const RULE_ENV = /^(?:GIT_\w*|GUARD_\w*|HOME|PATH|TMPDIR|CDPATH|PWD|OLDPWD|SHELL|BASH_ENV|ENV|MAKEFLAGS|MAKEFILES|MFLAGS|GNUMAKEFLAGS)$/;
+
 function exportedKeyOf(state: ShellState): string {
   const parts: string[] = [];
-  for (const [name, variable] of state.vars) if (variable.exported) parts.push(`${name}${shownVar(variable)}`);
+  for (const [name, variable] of state.vars) if (variable.exported && RULE_ENV.test(name)) parts.push(`${name}${shownVar(variable)}`);
   return parts.join('\u0001');
 }
 
@@ -77,7 +86,7 @@ function unknownState(body: LaterBody, state: ShellState): ShellState {
   const vars = new Map(state.vars);
   const names = body.names === 'all' ? [...state.vars.keys()] : [...body.names];
   for (const name of names) vars.set(name, { value: null, exported: state.vars.get(name)?.exported ?? false, origin: `$${name}, set anywhere in the line` });
-  for (const [name, variable] of state.vars) if (variable.exported) vars.set(name, { value: null, exported: true, origin: `$${name}, set anywhere in the line` });
+  for (const [name, variable] of state.vars) if (variable.exported && RULE_ENV.test(name)) vars.set(name, { value: null, exported: true, origin: `$${name}, set anywhere in the line` });
   return { ...state, cwds: [null], vars, positional: null };
 }
 

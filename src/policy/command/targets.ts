@@ -225,6 +225,9 @@ export function checkDeleteTarget(field: Field, cwd: string | null, ctx: Command
     return makeVerdict('ask', 'rm-unknown-target', `${options.verb} ${field.display}, a path guard cannot know before the command runs`, source, cacheCleanInstead(field.display));
   }
   if (field.glob && field.pattern !== null) return checkDeleteGlob(field.pattern, field.display, cwd, ctx, source, options);
+  // `rm -rf ""` (jq's tests/setup: `clean() { ... rm -rf "$d"; }` defined while d is empty):
+  // an empty name is no file, the command deletes nothing ("No such file or directory").
+  if (field.value === '') return makeVerdict('allow', 'no-risk', `${options.verb} ${field.display}, an empty name, which names no file`, source);
   const abs = resolvePath(field.value, cwd);
   if (abs === null) {
     return makeVerdict('ask', 'rm-unknown-target', `${options.verb} ${field.display} in a directory guard cannot determine`, source);

@@ -24,6 +24,8 @@ export function checkTruncateTarget(field: Field, cwd: string | null, ctx: Comma
   const truncate = checkDeleteTarget(field, cwd, ctx, source, { recursive: false, verb });
   if (truncate.verdict === 'allow' || truncate.rule === 'rm-unknown-target') return write;
   const abs = resolvePath(field.value, cwd);
+  // `dd ... of=/dev/null` (a read benchmark), `truncate -s0 /dev/null`: the null device holds nothing to lose.
+  if (truncate.rule === 'rm-outside-repo' && abs === '/dev/null') return write;
   if (truncate.rule === 'rm-outside-repo' && abs !== null && (ctx.scratchDirs ?? DEFAULT_SCRATCH).some((dir) => isStrictlyUnder(abs, dir))) return write;
   return write ? stricter(write, truncate) : truncate;
 }

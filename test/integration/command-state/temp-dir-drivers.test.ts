@@ -1,0 +1,76 @@
+/**
+ * A C project's test drivers, in jq's shape: tests/setup (sourced by every tests/*test driver)
+ * makes its temp directory with `d=$(mktemp -d -t jqXXXXXX || true)`, stops when it is empty,
+ * and removes it from an EXIT trap through a function defined while d was still empty; shtest
+ * reads a file in blocks with `dd ... bs=$i` for `i in $(seq ...)`. Before 2026-12-05
+ * `./tests/shtest` was denied (dd given an operand guard cannot see) and every other driver
+ * asked about `rm -rf "$d"`. The variable is mktemp's name or empty (expand.ts
+ * nameOrEmptyOutput); a test that it is not empty makes it the name (narrowing.ts); without one,
+ * `rm -rf "$d"/*` (with d empty: `rm -rf /*`) is still asked about.
+ */
+import { describe, it } from 'vitest';
+import { expectAgentVerdicts } from '../../helpers/verdicts.js';
+import { withTestRepo } from '../../helpers/git-repo.js';
+
+const SETUP = [
+  '#!/bin/sh',
+  'set -eu',
+  'JQTESTDIR=$(cd "$(dirname "$0")" && pwd)',
+  'clean=true',
+  'd=',
+  'clean () {',
+  '    if ! $clean; then',
+  '        echo "See temp files in $d!"',
+  '    elif [ -n "$d" ]; then',
+  '        rm -rf "$d"',
+  '    fi',
+  '}',
+  'trap clean EXIT',
+  'd=$(mktemp -d -t jqXXXXXX || true)',
+  'if [ -z "$d" ]; then',
+  '    echo "Your OS does not support mktemp(1) -d" 1>&2',
+  '    exit 1',
+  'fi',
+  '',
+].join('\n');
+
+const SHTEST = [
+  '#!/bin/sh -x',
+  '. "${0%/*}/setup" "$@"',
+  'printf "[1,2][3,4]" > $d/out 2>&1',
+  'for i in $(seq 1 "$(wc -c < "$JQTESTDIR/input.json")"); do',
+  '    dd "if=tests/input.json" bs=$i count=1 2>/dev/null | cat > $d/out0 2>$d/err || true',
+  'done',
+  'clean=false',
+  '',
+].join('\n');
+
+describe('temp directories of test drivers', () => {
+  it("jq's drivers run; an unguarded maybe-empty temp path is still asked about", async () => {
+    await withTestRepo((t) => {
+      t.write('tests/setup', SETUP, 0o644);
+      t.write('tests/shtest', SHTEST, 0o755);
+      t.write('tests/input.json', '[1,2,3]\n');
+      t.git(['add', '-A']);
+      t.git(['commit', '-q', '-m', 'tests']);
+      expectAgentVerdicts(t, [
+        ['./tests/shtest', 'allow', 'no-risk'],
+        ['sh tests/setup', 'allow', 'no-risk'],
+        ['rm -rf ""', 'allow', 'no-risk'],
+        ['for i in $(seq 1 10); do dd if=tests/input.json bs=$i count=1; done', 'allow', 'no-risk'],
+        ['dd if=/dev/zero bs=$((1024*1024)) count=1 of=/dev/null', 'allow', 'no-risk'],
+        // Not a number: the value may split into `of=...`.
+        ['for i in $(ls); do dd if=tests/input.json bs=$i count=1; done', 'deny', 'opaque-command'],
+        ['d=$(mktemp -d || true); rm -rf "$d"/*', 'ask', 'rm-unknown-target'],
+        ['d=$(mktemp -d || true); [ -n "$d" ] && rm -rf "$d"/*', 'allow', 'no-risk'],
+        ['d=$(mktemp -d || true); [ -n "$d" ] && rm -rf "$d"/* || rm -rf "$d"/*', 'ask', 'rm-unknown-target'],
+        ['d=$(mktemp -d || true); [ -z "$d" ] && exit 1; rm -rf "$d"/*', 'allow', 'no-risk'],
+        ['d=$(mktemp -d 2>/dev/null || exit 1); if [ -z "$d" ]; then exit 1; fi; rm -rf "$d"/*', 'allow', 'no-risk'],
+        ['d=$(mktemp -d || true); if [ -z "$d" ]; then echo none; fi; rm -rf "$d"/*', 'ask', 'rm-unknown-target'],
+        // Unquoted, `[ -n $d ]` with d empty is `[ -n ]`, which is true.
+        ['d=$(mktemp -d || true); [ -n $d ] && rm -rf "$d"/*', 'ask', 'rm-unknown-target'],
+        ['d=$(mktemp -d || echo .git); [ -n "$d" ] && rm -rf "$d"/*', 'ask', 'rm-unknown-target'],
+      ]);
+    });
+  });
+});
