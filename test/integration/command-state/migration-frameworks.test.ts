@@ -200,4 +200,16 @@ describe('the migrations of PHP, Elixir, JVM and .NET projects capture the ignor
       expect(checkVerdict(t, 'dotnet ef database drop -f', { asAgent: true }).reason).toContain('src/Web/app.db');
     });
   });
+
+  it("Composer's vendor/ and Symfony's var/cache, where git ignores them, are regenerable output; .env beside them is still captured", async () => {
+    await withTestRepo((t) => {
+      setup(t);
+      commitFiles(t, { '.gitignore': '.env\n*.db\n/vendor/\n/var/\n', 'composer.json': '{"require": {}}\n' });
+      writeFiles(t, { 'vendor/autoload.php': '<?php\n', 'vendor/laravel/framework/src/x.php': '<?php\n', 'var/cache/dev/c.php': '<?php\n', 'var/log/dev.log': 'log\n' });
+      for (const command of ['rm -rf vendor', 'rm -rf vendor && composer install', 'rm -rf var/cache', 'rm -rf var/cache/dev']) expect(checkVerdict(t, command, { asAgent: true }), command).toMatchObject({ verdict: 'allow' });
+      // The log beside the cache is not rebuilt: captured.
+      expect(checkVerdict(t, 'rm -rf var', { asAgent: true })).toMatchObject({ verdict: 'snapshot', reason: expect.stringContaining('var/log/dev.log') });
+      expect(checkVerdict(t, 'rm -rf vendor .env', { asAgent: true })).toMatchObject({ verdict: 'snapshot', reason: expect.stringContaining('.env') });
+    });
+  });
 });
