@@ -482,7 +482,7 @@ function substitutionOutput(body: Script, env: ExpandEnv): string | null {
   if (!command.redirects.every((r) => r.fd === 2 && (r.op === '>' || r.op === '>>') && r.target?.text === '/dev/null')) return null;
   // Plain words only, so expanding them here runs no substitution a second time.
   if (!command.words.every((word) => word.parts.every((p) => p.kind === 'lit' || (p.kind === 'param' && p.arg === null)))) return null;
-  if (env.functions?.has('basename') || env.functions?.has('dirname') || env.state.vars.has('PATH')) return null;
+  if (env.functions?.has('basename') || env.functions?.has('dirname') || !systemPath(env.state)) return null;
   const argv = command.words.flatMap((word) => expandWord(word, env));
   // `TMP=$(mktemp -d)`: a new name in the temp directory (mktempOutput).
   if (argv[0]?.value === 'mktemp' && !env.functions?.has('mktemp') && argv.every((a) => a.value !== null && !a.glob)) return mktempOutput(argv.slice(1).map((a) => a.value as string), env);
@@ -520,6 +520,17 @@ export function nameOrEmptyOutput(body: Script, env: ExpandEnv): string | null {
   // Only mktemp's name: another command's output on failure may be anything.
   if (made === null || made === '' || command?.type !== 'simple' || command.words[0]?.text !== 'mktemp') return null;
   return made;
+}
+
+/**
+ * PATH is not set in the line, or only to the system's own directories (tmux's regress/*.sh:
+ * `PATH=/bin:/usr/bin`), where mktemp, basename and dirname are the system's. Not /usr/local
+ * (Homebrew makes it the user's).
+ */
+function systemPath(state: ShellState): boolean {
+  const path = state.vars.get('PATH');
+  if (!path) return true;
+  return path.value !== null && path.value.split(':').every((dir) => ['/bin', '/usr/bin', '/sbin', '/usr/sbin'].includes(dir));
 }
 
 /** A redirection that sends output nowhere a value could come from: `>/dev/null`, `2>&1`, `&>/dev/null`. */

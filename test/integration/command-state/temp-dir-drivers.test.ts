@@ -70,6 +70,9 @@ describe('temp directories of test drivers', () => {
         // Unquoted, `[ -n $d ]` with d empty is `[ -n ]`, which is true.
         ['d=$(mktemp -d || true); [ -n $d ] && rm -rf "$d"/*', 'ask', 'rm-unknown-target'],
         ['d=$(mktemp -d || echo .git); [ -n "$d" ] && rm -rf "$d"/*', 'ask', 'rm-unknown-target'],
+        // tmux's regress/*.sh set PATH to the system's directories first: mktemp is still the system's.
+        ['PATH=/bin:/usr/bin; T=$(mktemp); trap "rm -f $T" 0 1 15; echo x > $T', 'allow', 'no-risk'],
+        ['PATH=.:/bin; T=$(mktemp -d); rm -rf "$T"', 'ask', 'rm-unknown-target'],
       ]);
     });
   });
