@@ -83,6 +83,10 @@ export interface Compound {
   loopVar?: string;
   /** for/select: the word list was given with `in` (without it, the loop runs over "$@"). */
   listed?: boolean;
+  /** case: how many of `words` after the subject are the patterns of each body, in order. */
+  casePatterns?: number[];
+  /** case: a body ends with `;&` or `;;&` (the next body may run too). */
+  caseFallthrough?: boolean;
   redirects: Redirect[];
   source: string;
 }

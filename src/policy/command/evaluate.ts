@@ -27,6 +27,7 @@ import { producerListing } from './listings.js';
 import type { Listing } from './state.js';
 import { namesRead, recheckLater, type LaterBody } from './later-bodies.js';
 import { conditionTest, emptinessTest, endsShell, narrow } from './narrowing.js';
+import { fnmatchRegExp } from './fnmatch.js';
 
 const MAX_DEPTH = 12;
 const TERMINAL: Stdin = { kind: 'terminal' };
@@ -201,6 +202,34 @@ function seqList(words: readonly Word[]): boolean {
   const command = pipeline && pipeline.commands.length === 1 ? pipeline.commands[0] : undefined;
   if (command?.type !== 'simple' || command.assigns.length > 0 || command.redirects.length > 0 || command.words[0]?.text !== 'seq') return false;
   return command.words.slice(1).every((w) => !/^-(?!\d|w$)/.test(w.text) && !/^["']?-[a-z-]/i.test(w.text.replace(/^-w$/, '')));
+}
+
+/**
+ * The body a `case` runs, where guard knows its subject and every pattern up to the one that
+ * matches (shell patterns: fnmatch without FNM_PATHNAME, as find's -name; quoted characters
+ * literal): its index, or null when none matches (no body runs). Undefined where guard cannot
+ * say (an unknown word, a pattern it cannot translate exactly, `;&`/`;;&`): every body is judged.
+ */
+function caseBranch(command: Compound, env: ExpandEnv): number | null | undefined {
+  if (!command.casePatterns || command.caseFallthrough || command.casePatterns.length !== command.bodies.length) return undefined;
+  const subject = command.words[0] ? expandSingle(command.words[0], env).value : null;
+  if (subject === null) return undefined;
+  let at = 1;
+  for (const [index, count] of command.casePatterns.entries()) {
+    for (const word of command.words.slice(at, at + count)) {
+      const pattern = expandSingle(word, env);
+      if (pattern.value === null) return undefined;
+      let matches = pattern.value === subject;
+      if (pattern.glob) {
+        const re = pattern.pattern === null ? null : fnmatchRegExp(pattern.pattern, false);
+        if (re === null) return undefined;
+        matches = re.test(subject);
+      }
+      if (matches) return index;
+    }
+    at += count;
+  }
+  return null;
 }
 
 /** Is `name` a word of `source` (not part of a longer name)? */
@@ -413,6 +442,12 @@ export class Evaluator implements Runtime {
     const env = this.expandEnv(state);
     const fields = command.words.flatMap((word) => expandWord(word, env));
     const input = this.redirects(command.redirects, state, stdin, command.source);
+    // `case "X$1" in X-j*) jobs=$1;; esac` with a subject and patterns guard knows: the one body that runs.
+    const branch = command.keyword === 'case' ? caseBranch(command, { ...env, onSubstitution: () => undefined }) : undefined;
+    if (branch !== undefined) {
+      if (branch !== null) this.script(command.bodies[branch] as Script, state, input);
+      return { succ: state.cwds, fail: state.cwds, stdout: null };
+    }
     const values = command.keyword === 'for' && command.listed ? this.loopValues(fields, state) : null;
     if (values && command.loopVar !== undefined) return this.unrolled(command, command.loopVar, values, state, input);
     // Bodies may or may not run, and loops repeat: run them on a copy, then merge what may

@@ -471,12 +471,20 @@ class Parser {
     this.expectWord('in');
     const words: Word[] = [subject];
     const bodies: Script[] = [];
+    const counts: number[] = [];
+    let fallthrough = false;
     for (;;) {
       this.skip(true);
       if (this.atWord(['esac'])) {
         this.pos += 4;
-        return this.compound(start, 'case', words, bodies);
+        const node = this.compound(start, 'case', words, bodies);
+        if (node.type === 'compound') {
+          node.casePatterns = counts;
+          if (fallthrough) node.caseFallthrough = true;
+        }
+        return node;
       }
+      const before = words.length;
       if (this.eof()) throw this.error('expected "esac"');
       if (this.peek() === '(') this.pos++;
       for (;;) {
@@ -495,10 +503,16 @@ class Parser {
         }
         throw this.error('expected ")" after a case pattern');
       }
+      counts.push(words.length - before);
       bodies.push(this.list({ words: new Set(['esac']), paren: false, caseEnd: true }));
       this.skip(true);
-      if (this.startsWith(';;&')) this.pos += 3;
-      else if (this.startsWith(';;') || this.startsWith(';&')) this.pos += 2;
+      if (this.startsWith(';;&')) {
+        this.pos += 3;
+        fallthrough = true;
+      } else if (this.startsWith(';&')) {
+        this.pos += 2;
+        fallthrough = true;
+      } else if (this.startsWith(';;')) this.pos += 2;
     }
   }
 

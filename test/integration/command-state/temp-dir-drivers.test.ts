@@ -51,6 +51,8 @@ describe('temp directories of test drivers', () => {
       t.write('tests/setup', SETUP, 0o644);
       t.write('tests/shtest', SHTEST, 0o755);
       t.write('tests/input.json', '[1,2,3]\n');
+      t.write('scripts/cc', '#!/bin/sh\njobs=-j4\ncase "X$1" in\nX-j*) jobs=$1; shift;;\nesac\nmake "$jobs" all\n', 0o755);
+      t.write('Makefile', 'all:\n\techo built\n');
       t.git(['add', '-A']);
       t.git(['commit', '-q', '-m', 'tests']);
       expectAgentVerdicts(t, [
@@ -73,6 +75,15 @@ describe('temp directories of test drivers', () => {
         // tmux's regress/*.sh set PATH to the system's directories first: mktemp is still the system's.
         ['PATH=/bin:/usr/bin; T=$(mktemp); trap "rm -f $T" 0 1 15; echo x > $T', 'allow', 'no-risk'],
         ['PATH=.:/bin; T=$(mktemp -d); rm -rf "$T"', 'ask', 'rm-unknown-target'],
+        // jq's scripts/crosscompile: `case "X$1" in X-j*) jobs=$1; shift;; esac` with $1 known runs the one body that matches.
+        ['./scripts/cc win32', 'allow', 'no-risk'],
+        ['./scripts/cc -j8 win64', 'allow', 'no-risk'],
+        ['./scripts/cc "$X"', 'deny', 'opaque-command'],
+        ['x=b; case "$x" in a) rm -rf .git;; esac', 'allow', 'no-risk'],
+        ['x=ab; case "$x" in "a*") rm -rf .git;; a*) rm -rf .git/hooks;; esac', 'deny', 'git-dir-write'],
+        ['x=c; case "$x" in a|b) echo;; c|d) rm -rf .git;; esac', 'deny', 'git-dir-write'],
+        ['x=a; case "$x" in a) echo;& b) rm -rf .git;; esac', 'deny', 'git-dir-write'],
+        ['case "$y" in a) echo;; *) rm -rf .git;; esac', 'deny', 'git-dir-write'],
       ]);
     });
   });
