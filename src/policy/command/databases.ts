@@ -41,6 +41,7 @@
 import { knownField, type Field } from './expand.js';
 import { artisanWritesEnv, FRAMEWORK_MIGRATION_PROGRAMS, frameworkMigrationChanges } from './framework-migrations.js';
 import { judgeOutputFile } from './output-files.js';
+import { operandWords } from './gnu-args.js';
 import { reportOpaque, type Invocation, type Runtime } from './runtime.js';
 import type { RepoContents } from './state.js';
 import { checkEdits } from './targets.js';
@@ -689,18 +690,7 @@ const MIGRATION_VALUE_OPTIONS: Readonly<Record<string, readonly string[]>> = {
 
 /** The words that are not options nor an option's value (as the program reads them, roughly). */
 function positionalWords(program: string, args: Field[]): string[] {
-  const valued = MIGRATION_VALUE_OPTIONS[program] ?? [];
-  const words: string[] = [];
-  for (let i = 0; i < args.length; i++) {
-    const w = args[i]?.value;
-    if (w === null || w === undefined) continue;
-    if (w.startsWith('-')) {
-      if (valued.includes(w)) i++;
-      continue;
-    }
-    words.push(w);
-  }
-  return words;
+  return operandWords(args, MIGRATION_VALUE_OPTIONS[program] ?? []);
 }
 
 /** Names a file database (and its side files) goes by. */

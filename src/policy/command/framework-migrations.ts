@@ -18,6 +18,7 @@
  * abbreviations (`fC`).
  */
 import type { Field } from './expand.js';
+import { operandWords } from './gnu-args.js';
 
 /** Programs (as named on the command line, the basename) whose migration subcommands are read here. */
 export const FRAMEWORK_MIGRATION_PROGRAMS: readonly string[] = [
@@ -38,18 +39,7 @@ const VALUE_OPTIONS: Readonly<Record<string, readonly string[]>> = {
 
 function positional(program: string, args: Field[]): string[] {
   const family = program.startsWith('mvn') ? 'mvn' : program.startsWith('gradle') ? 'gradle' : program;
-  const valued = VALUE_OPTIONS[family] ?? [];
-  const words: string[] = [];
-  for (let i = 0; i < args.length; i++) {
-    const w = args[i]?.value;
-    if (w === null || w === undefined) continue;
-    if (w.startsWith('-')) {
-      if (valued.includes(w)) i++;
-      continue;
-    }
-    words.push(w);
-  }
-  return words;
+  return operandWords(args, VALUE_OPTIONS[family] ?? []);
 }
 
 /**

@@ -81,3 +81,22 @@ function resolveLong(written: string, names: readonly string[]): string {
   const candidates = names.filter((name) => name.startsWith(written));
   return candidates.length === 1 ? (candidates[0] as string) : written;
 }
+
+/**
+ * The known words of a command line that are neither options nor the value of an option in
+ * `valued` written as the next word (`--url X`): the subcommand words of the migration tools
+ * (databases.ts, framework-migrations.ts), roughly as they read them. Unknown words are left out.
+ */
+export function operandWords(args: Field[], valued: readonly string[]): string[] {
+  const words: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const w = args[i]?.value;
+    if (w === null || w === undefined) continue;
+    if (w.startsWith('-')) {
+      if (valued.includes(w)) i++;
+      continue;
+    }
+    words.push(w);
+  }
+  return words;
+}
