@@ -87,7 +87,8 @@ describe('a migration or reset captures the repository\'s ignored database files
       const nested = tracedArgv(trace).filter((argv) => argv.includes('ls-files') && argv.includes('--others') && !argv.includes('--ignored') && !argv.includes('--cached'));
       expect(nested).toHaveLength(1);
     });
-  });
+    // 54 check-command runs: about 25 s on an idle 2-core machine, near the default 60 s under load.
+  }, 300_000);
 
   it('npx prisma migrate reset --force through the installed hook: captured, and the rollback gives the bytes and modes back', async () => {
     await withTestRepo((t) => {

@@ -91,7 +91,8 @@ describe('the migrations of PHP, Elixir, JVM and .NET projects capture the ignor
       // `./gradlew` and `./mvnw` by the shim's look at the shell script they name (as before).
       for (const command of CHANGES.filter((c) => !/^\.\/(gradlew|mvnw) /.test(c))) expect(fastPathAllows(command), command).toBe(false);
     });
-  });
+    // 85 check-command runs: about 35 s on an idle 2-core machine, near the default 60 s under load.
+  }, 300_000);
 
   it('reads a console command name typed in part as Symfony does: part for part, the whole name', () => {
     expect(consoleNames('d:m:m', ['doctrine:migrations:migrate'])).toBe(true);
@@ -201,15 +202,15 @@ describe('the migrations of PHP, Elixir, JVM and .NET projects capture the ignor
     });
   });
 
-  it("Composer's vendor/ and Symfony's var/cache, where git ignores them, are regenerable output; .env beside them is still captured", async () => {
+  it("Symfony's var/cache, where git ignores it, is regenerable output; var/log beside it and Composer's vendor/ are captured", async () => {
     await withTestRepo((t) => {
       setup(t);
       commitFiles(t, { '.gitignore': '.env\n*.db\n/vendor/\n/var/\n', 'composer.json': '{"require": {}}\n' });
-      writeFiles(t, { 'vendor/autoload.php': '<?php\n', 'vendor/laravel/framework/src/x.php': '<?php\n', 'var/cache/dev/c.php': '<?php\n', 'var/log/dev.log': 'log\n' });
-      for (const command of ['rm -rf vendor', 'rm -rf vendor && composer install', 'rm -rf var/cache', 'rm -rf var/cache/dev']) expect(checkVerdict(t, command, { asAgent: true }), command).toMatchObject({ verdict: 'allow' });
-      // The log beside the cache is not rebuilt: captured.
+      writeFiles(t, { 'vendor/autoload.php': '<?php\n', 'var/cache/dev/c.php': '<?php\n', 'var/log/dev.log': 'log\n' });
+      for (const command of ['rm -rf var/cache', 'rm -rf var/cache/dev']) expect(checkVerdict(t, command, { asAgent: true }), command).toMatchObject({ verdict: 'allow' });
+      // The log beside the cache is not rebuilt; vendor/ may hold a --prefer-source clone with local commits.
       expect(checkVerdict(t, 'rm -rf var', { asAgent: true })).toMatchObject({ verdict: 'snapshot', reason: expect.stringContaining('var/log/dev.log') });
-      expect(checkVerdict(t, 'rm -rf vendor .env', { asAgent: true })).toMatchObject({ verdict: 'snapshot', reason: expect.stringContaining('.env') });
+      expect(checkVerdict(t, 'rm -rf vendor', { asAgent: true })).toMatchObject({ verdict: 'snapshot', reason: expect.stringContaining('vendor/autoload.php') });
     });
   });
 });
