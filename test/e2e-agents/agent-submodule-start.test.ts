@@ -14,7 +14,7 @@ import { codexEventLabel, codexHookHash } from '../../src/agents/trust/codex.js'
 import { addSubmodule } from '../helpers/fixtures.js';
 import { withTestRepo, type TestRepo } from '../helpers/git-repo.js';
 import { ensureInstalled, PINNED, sharedCacheDir, skipReason } from './agents.js';
-import { startAnthropicServer, type ToolResult } from './anthropic-server.js';
+import { runClaudeScripted, type ToolResult } from './anthropic-server.js';
 import { startGeminiServer } from './gemini-server.js';
 import { startOpenAIServer } from './openai-server.js';
 import { startResponsesServer } from './responses-server.js';
@@ -60,24 +60,10 @@ describe.skipIf(skipReason(CLAUDE) !== null)(`Claude Code ${CLAUDE.version} star
         t,
         sub,
         async (cwd, command) => {
-          const server = await startAnthropicServer([{ name: 'Bash', input: { command, description: command } }]);
-          try {
-            const result = await run(bin, ['-p', 'Work on this repository.', '--dangerously-skip-permissions', '--output-format', 'json'], cwd, {
-              ...t.env,
-              ANTHROPIC_BASE_URL: server.url,
-              ANTHROPIC_API_KEY: 'sk-ant-e2e-test',
-              IS_SANDBOX: '1',
-              DISABLE_TELEMETRY: '1',
-              DISABLE_AUTOUPDATER: '1',
-              CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
-            });
-            expect(result.code, result.stderr).toBe(0);
-            const results = server.results() as ToolResult[];
-            expect(results).toHaveLength(1);
-            return (results[0] as ToolResult).content;
-          } finally {
-            await server.close();
-          }
+          const result = await runClaudeScripted(bin, [{ name: 'Bash', input: { command, description: command } }], 'Work on this repository.', cwd, t.env);
+          expect(result.code, result.stderr).toBe(0);
+          expect(result.results).toHaveLength(1);
+          return (result.results[0] as ToolResult).content;
         },
         /git-guard blocked this \(rule git-reset-hard\).*another git repository/s,
       );

@@ -8,6 +8,7 @@
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { run } from './scenario.js';
 
 export interface ToolCall {
   name: string;
@@ -96,4 +97,27 @@ export async function startAnthropicServer(script: ToolCall[]): Promise<Scripted
     results: () => [...results.values()],
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
+}
+
+/**
+ * Claude Code headless (`claude -p PROMPT --dangerously-skip-permissions`) in `cwd` against a
+ * server answering `script`: its exit, output, and the tool results the model was sent. `IS_SANDBOX`
+ * lets it skip permissions as root; telemetry, updates and other traffic stay off.
+ */
+export async function runClaudeScripted(bin: string, script: ToolCall[], prompt: string, cwd: string, env: NodeJS.ProcessEnv): Promise<{ code: number | null; stdout: string; stderr: string; results: ToolResult[] }> {
+  const server = await startAnthropicServer(script);
+  try {
+    const result = await run(bin, ['-p', prompt, '--dangerously-skip-permissions', '--output-format', 'json'], cwd, {
+      ...env,
+      ANTHROPIC_BASE_URL: server.url,
+      ANTHROPIC_API_KEY: 'sk-ant-e2e-test',
+      IS_SANDBOX: '1',
+      DISABLE_TELEMETRY: '1',
+      DISABLE_AUTOUPDATER: '1',
+      CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
+    });
+    return { ...result, results: server.results() };
+  } finally {
+    await server.close();
+  }
 }

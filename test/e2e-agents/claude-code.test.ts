@@ -13,8 +13,8 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { withTestRepo } from '../helpers/git-repo.js';
 import { ensureInstalled, PINNED, skipReason } from './agents.js';
-import { startAnthropicServer, type ToolCall, type ToolResult } from './anthropic-server.js';
-import { checkOutcome, COMMANDS, prepare, run } from './scenario.js';
+import { runClaudeScripted, type ToolCall, type ToolResult } from './anthropic-server.js';
+import { checkOutcome, COMMANDS, prepare } from './scenario.js';
 import { commitFiles } from '../helpers/repo-steps.js';
 import { loggedEvents } from '../helpers/guard-steps.js';
 
@@ -39,23 +39,9 @@ describe.skipIf(skip !== null)(`Claude Code ${AGENT.version} (real CLI)`, () => 
         bash(COMMANDS.branchDelete),
         bash(COMMANDS.reset),
       ];
-      const server = await startAnthropicServer(script);
-      let result;
-      try {
-        result = await run(bin, ['-p', 'Work on this repository.', '--dangerously-skip-permissions', '--output-format', 'json'], t.dir, {
-          ...t.env,
-          ANTHROPIC_BASE_URL: server.url,
-          ANTHROPIC_API_KEY: 'sk-ant-e2e-test',
-          IS_SANDBOX: '1',
-          DISABLE_TELEMETRY: '1',
-          DISABLE_AUTOUPDATER: '1',
-          CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
-        });
-      } finally {
-        await server.close();
-      }
+      const result = await runClaudeScripted(bin, script, 'Work on this repository.', t.dir, t.env);
       expect(result.code, result.stderr).toBe(0);
-      const results = server.results();
+      const results = result.results;
       expect(results).toHaveLength(script.length);
       const [benign, push, rmProtected, read, write, branchDelete, reset] = results as ToolResult[];
       // What the model was told: output, or guard's reason with what to do instead.
@@ -88,23 +74,9 @@ describe.skipIf(skip !== null)(`Claude Code ${AGENT.version} (real CLI)`, () => 
       t.write('scratch.txt', 'junk\n');
       t.write('.env', 'SECRET=1\n', 0o600);
       const bash = (command: string): ToolCall => ({ name: 'Bash', input: { command, description: command } });
-      const server = await startAnthropicServer([bash('git clean -fdx'), bash(COMMANDS.forcePush)]);
-      let result;
-      try {
-        result = await run(bin, ['-p', 'Clean this repository.', '--dangerously-skip-permissions', '--output-format', 'json'], t.dir, {
-          ...t.env,
-          ANTHROPIC_BASE_URL: server.url,
-          ANTHROPIC_API_KEY: 'sk-ant-e2e-test',
-          IS_SANDBOX: '1',
-          DISABLE_TELEMETRY: '1',
-          DISABLE_AUTOUPDATER: '1',
-          CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
-        });
-      } finally {
-        await server.close();
-      }
+      const result = await runClaudeScripted(bin, [bash('git clean -fdx'), bash(COMMANDS.forcePush)], 'Clean this repository.', t.dir, t.env);
       expect(result.code, result.stderr).toBe(0);
-      const [clean, push] = server.results() as ToolResult[];
+      const [clean, push] = result.results;
       expect(clean).toMatchObject({ isError: false });
       expect(push).toMatchObject({ isError: true, content: expect.stringContaining('git-push-force') });
       expect(t.exists('scratch.txt')).toBe(false);
