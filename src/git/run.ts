@@ -146,7 +146,12 @@ function spawnGit(command: string, argv: string[], args: string[], options: RunG
  * which is about what the child itself costs. Same environment, same errors; no onStderr.
  */
 export function runGitSync(args: string[], options: Omit<RunGitOptions, 'onStderr'>): GitResult {
-  const result = spawnSync('git', args, {
+  return spawnGitSync('git', args, args, options);
+}
+
+/** spawnGit, synchronously: `command argv` runs git for `args` (shown in errors). */
+function spawnGitSync(command: string, argv: string[], args: string[], options: Omit<RunGitOptions, 'onStderr'>): GitResult {
+  const result = spawnSync(command, argv, {
     cwd: options.cwd,
     env: gitEnv(options.env),
     input: options.input ?? '',
@@ -168,12 +173,7 @@ export function runGitBytesSync(args: (string | Buffer)[], options: Omit<RunGitO
   if (args.every((a) => typeof a === 'string' || isUtf8(a))) return runGitSync(args.map((a) => (typeof a === 'string' ? a : a.toString('utf8'))), options);
   const escaped = args.map((a) => percentB(typeof a === 'string' ? Buffer.from(a, 'utf8') : a));
   const shown = args.map((a) => (typeof a === 'string' ? a : refNameOf(a)));
-  const result = spawnSync('sh', ['-c', BYTE_ARGS_SCRIPT, 'sh', ...escaped], { cwd: options.cwd, env: gitEnv(options.env), input: options.input ?? '', maxBuffer: Number.MAX_SAFE_INTEGER });
-  if (result.error) throw startError(result.error);
-  const stderr = result.stderr.toString('utf8');
-  const exit = result.status ?? 128;
-  if (exit === 0 || options.okCodes?.includes(exit)) return { stdout: result.stdout, stderr, code: exit };
-  throw exitError(shown, exit, result.signal, stderr);
+  return spawnGitSync('sh', ['-c', BYTE_ARGS_SCRIPT, 'sh', ...escaped], shown, options);
 }
 
 /** stdout as UTF-8 text with the trailing newline removed. */
