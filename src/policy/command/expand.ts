@@ -215,6 +215,8 @@ interface Segment {
    */
   listing?: Listing;
   listSplit?: 'words' | 'glob';
+  /** Ends the field being built (between the words of a quoted `"$@"`): the next segment starts another. */
+  fieldBreak?: boolean;
 }
 
 const MAX_BRACE_WORDS = 256;
@@ -338,6 +340,10 @@ function fieldsOf(atoms: Atom[], display: string, env: ExpandEnv, split: boolean
   let sawQuoted = false;
   const current = (): Segment[] => fields[fields.length - 1] as Segment[];
   for (const segment of segments) {
+    if (segment.fieldBreak) {
+      fields.push([]);
+      continue;
+    }
     if (segment.quoted) sawQuoted = true;
     if (!split || segment.quoted || !segment.expansion || segment.unknown) {
       current().push(segment);
@@ -437,6 +443,10 @@ function segmentsOf(atoms: Atom[], env: ExpandEnv): Segment[] {
         lit(part.text, part.quoted);
         break;
       case 'param': {
+        if (part.quoted && part.name === '@' && part.op === '' && !part.length && !part.indirect && env.state.positional) {
+          quotedAt(env.state.positional.slice(1), segments);
+          break;
+        }
         const value = paramValue(part, env);
         // `"$f"` of a `read f` fed by a listing: one line of what the listing prints.
         const listing = value === null && part.op === '' ? env.state.vars.get(part.name)?.listing : undefined;
@@ -462,6 +472,20 @@ function segmentsOf(atoms: Atom[], env: ExpandEnv): Segment[] {
     }
   }
   return segments;
+}
+
+/**
+ * `"$@"` where the positional parameters are known (a `bash -c` string's typed arguments): one
+ * word per parameter, each unsplit (one guard cannot see is an unknown word), none when there are
+ * none, text quoted next to it joining the first and last (`"x$@y"`). Until 2026-12-05 it was
+ * their values joined into one word (empty without arguments: `bash -c 'git clean -fdx "$@"' sh`
+ * was judged as `git clean -fdx ''` and refused).
+ */
+function quotedAt(params: Array<string | null>, segments: Segment[]): void {
+  params.forEach((value, i) => {
+    if (i > 0) segments.push({ text: '', quoted: true, unknown: false, expansion: true, fieldBreak: true });
+    segments.push({ text: value ?? `$${i + 1}`, quoted: true, unknown: value === null, expansion: true });
+  });
 }
 
 /**
@@ -653,7 +677,8 @@ export function lookupVar(name: string, env: ExpandEnv): string | null {
     return value === undefined ? '' : value;
   }
   if (name === '@' || name === '*') {
-    if (!state.positional) return null;
+    // `"$*"` joins with IFS's first character: a line that sets IFS makes it unknown.
+    if (!state.positional || state.vars.has('IFS')) return null;
     const rest = state.positional.slice(1);
     return rest.some((v) => v === null) ? null : rest.join(' ');
   }

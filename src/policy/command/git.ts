@@ -456,8 +456,7 @@ function checkConfigValue(call: GitCall, key: string, value: string | null, how:
  * command was refused or snapshotted (`label`). A `!` alias is shell text that git runs with `sh
  * -c` from the top level of the repository (GIT_PREFIX: where it was typed, below it), with the
  * arguments as "$@" appended only when there are some, $0 the text itself (git 2.39's
- * prepare_shell_cmd): judged as that line typed there, the arguments written out as the words
- * "$@" gives. Until 2026-12-05 it was judged where git was typed and always with "$@" appended,
+ * prepare_shell_cmd): judged as that line run there with those positional parameters. Until 2026-12-05 it was judged where git was typed and always with "$@" appended,
  * which guard's expansion made one word (empty without arguments: `!git clean -fdx` became `git
  * clean -fdx ''`, a clean whose scope git cannot list, refused as git-clean-ignored where the same
  * clean typed is a snapshot that captures the ignored files first).
@@ -469,10 +468,8 @@ function classifyAliasValue(call: GitCall, value: string, args: Field[], label: 
     const top = aliasTop(call);
     const env = new Map(call.inv.env);
     env.set('GIT_PREFIX', top.prefix);
-    // The arguments written out as the words "$@" gives (one each, none for none); one guard
-    // cannot see is its positional parameter, unknown.
-    const words = args.map((a, i) => (a.value === null ? `"\${${i + 1}}"` : `'${a.value.replace(/'/g, `'\\''`)}'`));
-    rt.shell(words.length > 0 ? `${text} ${words.join(' ')}` : text, { cwd: top.cwd, env, positional: [text, ...args.map((a) => a.value)] }, call.inv.source);
+    // As git runs it: `"$@"` appended where there are arguments, which expands to one word each (expand.ts).
+    rt.shell(args.length > 0 ? `${text} "$@"` : text, { cwd: top.cwd, env, positional: [text, ...args.map((a) => a.value)] }, call.inv.source);
     return;
   }
   call = { ...call, rt };
