@@ -83,7 +83,12 @@ export interface GcReport {
   reclaimableBytes: number;
   /** Bytes freed in the live repository (0 for a dry run). */
   reclaimedBytes: number;
-  backup: { path: string; chains: number; reclaimedBytes: number; skipped: string[]; lfs?: LfsDrop } | null;
+  /**
+   * The backup's part: chains pruned (or that would be, dryRun) and the snapshots they lose, chains
+   * left as they are, its LFS objects (for a dry run a lower bound: objects only the dropped
+   * snapshots' pointers name go once git has pruned those pointers).
+   */
+  backup: { path: string; chains: number; snapshots: number; reclaimedBytes: number; skipped: string[]; lfs?: LfsDrop } | null;
   /** Loose objects older than this were pruned. */
   pruneCutoff: string;
 }
@@ -267,7 +272,7 @@ export async function runGc(repo: Repo, settings: MirrorSettings, options: GcOpt
   if (backupPath && !dryRun) await pushBackup(repo, settings, { automatic: true });
 
   const report: GcReport = { dryRun, chains: [], reclaimableBytes: 0, reclaimedBytes: 0, backup: null, pruneCutoff: pruneAt(options.keepMs, now).toISOString() };
-  const plans = new Map<string, { oldHead: string; keep: Set<string>; newHead: string }>();
+  const plans = new Map<string, ChainPlan>();
   const bytesBefore = dryRun ? 0 : await objectBytes(repo.commonDir);
   let rewritten = false;
 
@@ -286,11 +291,16 @@ export async function runGc(repo: Repo, settings: MirrorSettings, options: GcOpt
       const dropped = commits.filter((c) => !plan.keep.has(c.oid));
       const chainReport: ChainReport = { ref, before: commits.length, after: plan.keep.size, dropped: dropped.map((c) => c.oid), renamed: 0 };
       if (dropped.length === 0) {
+        // Kept whole here, so kept whole in the backup too: the backup's own retention knows no pins
+        // (an open session's start, the last rollback), and pruning there alone would fork its
+        // chain from this one, which refuses every later push of it (non-fast-forward).
+        plans.set(ref, { oldHead, keep: plan.keep, newHead: oldHead, dropped: 0 });
         report.chains.push(chainReport);
         break;
       }
       report.reclaimableBytes += await exclusiveBytes(live, dropped, commits.filter((c) => plan.keep.has(c.oid)));
       if (dryRun) {
+        plans.set(ref, { oldHead, keep: plan.keep, newHead: oldHead, dropped: dropped.length });
         report.chains.push(chainReport);
         break;
       }
@@ -306,7 +316,7 @@ export async function runGc(repo: Repo, settings: MirrorSettings, options: GcOpt
       rewritten = true;
       chainReport.renamed = renamed.size;
       report.chains.push(chainReport);
-      plans.set(ref, { oldHead, keep: plan.keep, newHead: head });
+      plans.set(ref, { oldHead, keep: plan.keep, newHead: head, dropped: dropped.length });
       if (wt) {
         remapStartSnapshots(wt, renamed);
         const last = await readLastRollback(wt);
@@ -333,21 +343,46 @@ export async function runGc(repo: Repo, settings: MirrorSettings, options: GcOpt
   return report;
 }
 
-/** Applies the same retention to the backup: the same rewrite for chains in step with the live ones. */
-async function gcBackup(repo: Repo, backup: string, plans: Map<string, { oldHead: string; keep: Set<string>; newHead: string }>, options: GcOptions, now: number, dryRun: boolean) {
+/** What gc did (or would do) to one live chain, for the backup to do the same. */
+interface ChainPlan {
+  oldHead: string;
+  keep: Set<string>;
+  /** The rewritten head (oldHead for a dry run or a chain kept whole). */
+  newHead: string;
+  /** Snapshots dropped; 0: kept whole, and so in the backup too. */
+  dropped: number;
+}
+
+/** Whether `older` (a backup's chain head) is `newer` or behind it in this repository (a push brings the backup up to it). */
+async function isAncestor(repo: Repo, older: string, newer: string): Promise<boolean> {
+  const result = await runGit(['merge-base', '--is-ancestor', older, newer], { cwd: repo.root, okCodes: [1, 128] });
+  return result.code === 0;
+}
+
+/**
+ * Applies the same retention to the backup: the same rewrite for chains in step with the live ones.
+ * A dry run changes nothing and says what the real run would do; the real run pushes first, so a
+ * backup chain behind this repository's counts as in step there.
+ */
+async function gcBackup(repo: Repo, backup: string, plans: Map<string, ChainPlan>, options: GcOptions, now: number, dryRun: boolean) {
   const ctx: GitCtx = inBackup(backup);
-  const result: NonNullable<GcReport['backup']> = { path: backup, chains: 0, reclaimedBytes: 0, skipped: [] };
-  if (dryRun) return result;
-  const before = await objectBytes(backup);
+  const result: NonNullable<GcReport['backup']> = { path: backup, chains: 0, snapshots: 0, reclaimedBytes: 0, skipped: [] };
+  const before = dryRun ? 0 : await objectBytes(backup);
   for (const [ref, head] of await chainHeads(ctx)) {
     const plan = plans.get(ref);
+    if (plan && plan.dropped === 0) continue; // kept whole here (runGc): nothing to read or rewrite
+    if (plan && plan.oldHead !== head && !(dryRun && (await isAncestor(repo, head, plan.oldHead)))) {
+      result.skipped.push(`${ref}: the backup's chain differs from this repository's; left as it is`);
+      continue;
+    }
+    if (plan && dryRun) {
+      result.chains++;
+      result.snapshots += plan.dropped;
+      continue;
+    }
     const commits = await readChainCommits(ctx, head);
     let keep: Set<string>;
     if (plan) {
-      if (plan.oldHead !== head) {
-        result.skipped.push(`${ref}: the backup's chain differs from this repository's; left as it is`);
-        continue;
-      }
       keep = plan.keep;
     } else {
       // A chain only the backup has (a removed worktree): the same rules, nothing pinned.
@@ -355,7 +390,13 @@ async function gcBackup(repo: Repo, backup: string, plans: Map<string, { oldHead
       if (own.drop.length === 0) continue;
       keep = withHolders(commits, own.keep);
     }
-    if (commits.every((c) => keep.has(c.oid))) continue;
+    const dropped = commits.filter((c) => !keep.has(c.oid)).length;
+    if (dropped === 0) continue;
+    if (dryRun) {
+      result.chains++;
+      result.snapshots += dropped;
+      continue;
+    }
     const { head: newHead } = await rewriteChain(ctx, commits, keep);
     if (plan && newHead !== plan.newHead) {
       result.skipped.push(`${ref}: rewriting gave ${newHead.slice(0, 12)}, not ${plan.newHead.slice(0, 12)} as here; left as it is`);
@@ -364,6 +405,12 @@ async function gcBackup(repo: Repo, backup: string, plans: Map<string, { oldHead
     // Local plumbing, not a push: the backup's receive.denyNonFastForwards is for pushes.
     await runGit(['update-ref', '-m', 'guard: gc', ref, newHead, head], ctx);
     result.chains++;
+    result.snapshots += dropped;
+  }
+  if (dryRun) {
+    const lfs = await dropUnnamedLfsObjects({ ...ctx, dir: backup }, { cwd: repo.root, objects: localLfsObjects(repo) }, true);
+    if (lfs) result.lfs = lfs;
+    return result;
   }
   if (result.chains > 0) {
     await runGit(['reflog', 'expire', '--expire-unreachable=now', '--all'], ctx);

@@ -52,6 +52,12 @@ function positive(text: string | undefined, flag: string): number | undefined {
 function printLfs(ctx: CommandContext, report: GcReport): void {
   const lfs = report.backup?.lfs;
   if (!lfs) return;
+  if (report.dryRun) {
+    // Before the backup's own gc: the pointers of the snapshots gc drops still count, so the objects
+    // only they name are not in this number (they go at a later gc, once git has pruned the pointers).
+    ctx.out.line(`Backup Git LFS objects: ${lfs.dropped > 0 ? `would drop at least ${lfs.dropped} (${bytes(lfs.bytes)}) that no snapshot's pointer names and this repository no longer has; ` : 'none to drop now; '}${lfs.kept + lfs.dropped} stored.`);
+    return;
+  }
   ctx.out.line(`Backup Git LFS objects: ${lfs.dropped > 0 ? `dropped ${lfs.dropped} (${bytes(lfs.bytes)}) that no snapshot's pointer names and this repository no longer has; ` : ''}${lfs.kept} kept.`);
 }
 
@@ -87,20 +93,19 @@ export async function run(args: Args, ctx: CommandContext): Promise<number> {
   for (const chain of report.chains) {
     ctx.out.line(`  ${chain.ref}: ${chain.before} snapshots, ${verb} ${chain.dropped.length}${chain.renamed > 0 ? `, ${chain.renamed} kept ones re-linked (new ids)` : ''}`);
   }
-  if (dropped === 0) {
-    ctx.out.line('Nothing to drop.');
-    printLfs(ctx, report);
-    return 0;
-  }
-  if (report.dryRun) {
-    ctx.out.line(`About ${bytes(report.reclaimableBytes)} is held only by those snapshots. Run without --dry-run to drop them.`);
-    return 0;
-  }
-  ctx.out.line(`Reclaimed ${bytes(report.reclaimedBytes)} in this repository (${bytes(report.reclaimableBytes)} was held only by the dropped snapshots; objects newer than ${report.pruneCutoff.slice(0, 10)} are left for git's own gc).`);
-  if (report.backup) {
-    ctx.out.line(`Backup ${report.backup.path}: ${report.backup.chains} chain(s) pruned the same way, ${bytes(report.backup.reclaimedBytes)} reclaimed.`);
-    for (const skipped of report.backup.skipped) ctx.out.warn(`  ${skipped}`);
+  if (dropped === 0) ctx.out.line('Nothing to drop.');
+  else if (report.dryRun) ctx.out.line(`About ${bytes(report.reclaimableBytes)} is held only by those snapshots.`);
+  else ctx.out.line(`Reclaimed ${bytes(report.reclaimedBytes)} in this repository (${bytes(report.reclaimableBytes)} was held only by the dropped snapshots; objects newer than ${report.pruneCutoff.slice(0, 10)} are left for git's own gc).`);
+  const backup = report.backup;
+  if (backup && (backup.chains > 0 || backup.skipped.length > 0)) {
+    ctx.out.line(
+      report.dryRun
+        ? `Backup ${backup.path}: would prune ${backup.chains} chain(s) the same way (${backup.snapshots} snapshot(s)).`
+        : `Backup ${backup.path}: ${backup.chains} chain(s) pruned the same way (${backup.snapshots} snapshot(s)), ${bytes(backup.reclaimedBytes)} reclaimed.`,
+    );
+    for (const skipped of backup.skipped) ctx.out.warn(`  ${skipped}`);
   }
   printLfs(ctx, report);
+  if (report.dryRun && (dropped > 0 || (backup?.chains ?? 0) > 0 || (backup?.lfs?.dropped ?? 0) > 0)) ctx.out.line('Nothing was changed. Run without --dry-run to drop them.');
   return 0;
 }

@@ -46,6 +46,14 @@ describe('guard gc', () => {
       expect(dry.dryRun).toBe(true);
       expect(dry.chains[0].dropped).toHaveLength(3);
       expect(dry.reclaimableBytes).toBeGreaterThan(0);
+      // The dry run says what happens to the backup too, and changes nothing there either.
+      expect(dry.backup).toMatchObject({ chains: 1, snapshots: 3, skipped: [] });
+      const backupHead = (): string => repo.git(['--git-dir', json(repo, ['backup', 'status']).path, 'rev-parse', 'refs/guard/main/head']).trim();
+      const headBefore = backupHead();
+      const dryText = repo.guard(['gc', '--dry-run', '--keep-days', '5', '--keep-sessions', '1']).stdout;
+      expect(dryText).toMatch(/Backup .*: would prune 1 chain\(s\) the same way \(3 snapshot\(s\)\)\./);
+      expect(dryText).toContain('Nothing was changed. Run without --dry-run to drop them.');
+      expect(backupHead()).toBe(headBefore);
       expect(json(repo, ['list', '--all'])).toHaveLength(6);
 
       const report = json(repo, ['gc', '--keep-days', '5', '--keep-sessions', '1']);
@@ -65,7 +73,7 @@ describe('guard gc', () => {
       // The backup was rewritten the same way and keeps accepting pushes.
       const status = json(repo, ['backup', 'status']);
       expect(status.inSync).toBe(true);
-      expect(report.backup.chains).toBe(1);
+      expect(report.backup).toMatchObject({ chains: 1, snapshots: 3 });
       expect(repo.git(['--git-dir', status.path, 'rev-list', '--count', '--first-parent', 'refs/guard/main/head']).trim()).toBe('4'); // 3 + the chain root
       snapshotWith(repo, 'later.txt', 'after gc\n');
       expect(json(repo, ['backup', 'push']).local.ok).toBe(true);
@@ -74,6 +82,39 @@ describe('guard gc', () => {
       const floor = json(repo, ['gc', '--keep-days', '1', '--keep-sessions', '1']);
       expect(floor.chains[0].dropped).toHaveLength(1); // the 3-day-old one; today's stay
       expect(json(repo, ['list', '--all']).map((s: any) => s.trigger)).toEqual(['manual', 'manual', 'session-start']);
+    }));
+
+  it('a chain this repository keeps whole is kept whole in the backup: a pinned snapshot the live chain keeps is not dropped there (the backup would fork and refuse every later push)', () =>
+    withTestRepo(async (repo) => {
+      repo.write('a.txt', 'one\n');
+      repo.git(['add', '-A']);
+      repo.git(['commit', '-q', '-m', 'base']);
+      const target = json(repo, ['snapshot']).oid;
+      repo.write('a.txt', 'two\n');
+      const back = repo.guard(['rollback', target, '--yes']);
+      expect(back.code, back.stderr).toBe(0);
+      forgetBackup(repo);
+      // Every snapshot but the newest 40 days old, and the last rollback pointed at the new ids:
+      // the rollback's target and pre-rollback snapshot are pinned (`guard rollback --undo`).
+      const chain = repo.git(['log', '--first-parent', '--format=%H', 'refs/guard/main/head']).trim().split('\n').reverse().slice(1);
+      const aged = ageChain(repo, chain.map((_, i) => (i === chain.length - 1 ? null : 40)));
+      const lastFile = path.join(repo.dir, '.git', 'guard', 'last-rollback.json');
+      let last = fs.readFileSync(lastFile, 'utf8');
+      chain.forEach((oid, i) => (last = last.replaceAll(oid, aged[i]!)));
+      fs.writeFileSync(lastFile, last);
+      expect(json(repo, ['backup', 'push']).local.ok).toBe(true);
+
+      const dry = json(repo, ['gc', '--dry-run', '--keep-days', '5', '--keep-sessions', '1']);
+      expect(dry.chains[0].dropped).toEqual([]);
+      const report = json(repo, ['gc', '--keep-days', '5', '--keep-sessions', '1']);
+      expect(report.chains[0].dropped).toEqual([]);
+      expect(report.backup).toMatchObject({ chains: 0, snapshots: 0, skipped: [] });
+      const status = json(repo, ['backup', 'status']);
+      expect(repo.git(['--git-dir', status.path, 'rev-parse', 'refs/guard/main/head']).trim()).toBe(repo.git(['rev-parse', 'refs/guard/main/head']).trim());
+      // The backup still takes this chain's next snapshot.
+      snapshotWith(repo, 'later.txt', 'after gc\n');
+      expect(json(repo, ['backup', 'push']).local.ok).toBe(true);
+      expect(json(repo, ['backup', 'status']).inSync).toBe(true);
     }));
 
   it('--auto runs only when the store is past snapshot.retention.maxStoreSize, at most once a day', () =>

@@ -509,6 +509,10 @@ describe('the backup\'s Git LFS objects in `guard backup status` and `guard gc` 
       repo.git(['prune', '--expire=now']);
       repo.git(['--git-dir', status.path, 'prune', '--expire=now']);
 
+      // The dry run names the object the real run drops, and drops nothing.
+      const dry = repo.guard(['gc', '--dry-run', '--keep-days', '5', '--keep-sessions', '1']);
+      expect(dry.stdout).toMatch(/Backup Git LFS objects: would drop at least 1 .*; 5 stored\./);
+      expect(fs.existsSync(stored(old))).toBe(true);
       const second = repo.guard(['gc', '--keep-days', '5', '--keep-sessions', '1']);
       expect(second.code, second.stderr).toBe(0);
       expect(second.stdout).toMatch(/Backup Git LFS objects: dropped 1 /);
