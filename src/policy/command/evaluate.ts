@@ -26,7 +26,7 @@ import type { CommandContext, Verdict } from './types.js';
 import { producerListing } from './listings.js';
 import type { Listing } from './state.js';
 import { namesRead, recheckLater, type LaterBody } from './later-bodies.js';
-import { conditionTest, emptinessTest, endsShell, narrow } from './narrowing.js';
+import { conditionTest, emptinessTest, endsShell, narrow, valueStates } from './narrowing.js';
 import { fnmatchRegExp } from './fnmatch.js';
 
 const MAX_DEPTH = 12;
@@ -130,10 +130,16 @@ function prefixSink(parent: Sink, prefix: string): Sink {
   return relabelling(parent, (v) => (v.reason.startsWith(prefix) ? v : { ...v, reason: `${prefix}${v.reason}` }));
 }
 
-function relabelling(parent: Sink, label: (v: Verdict) => Verdict): Sink {
+/** A sink that keeps no verdict and no ref change (a command judged in other states instead: simple). */
+function silent(parent: Sink): Sink {
+  return relabelling(parent, null);
+}
+
+/** `label` null: verdicts and ref changes are dropped. */
+function relabelling(parent: Sink, label: ((v: Verdict) => Verdict) | null): Sink {
   return {
-    verdict: (v) => parent.verdict(v.verdict === 'allow' ? v : label(v)),
-    refChange: (change) => parent.refChange(change),
+    verdict: (v) => label && parent.verdict(v.verdict === 'allow' ? v : label(v)),
+    refChange: (change) => label && parent.refChange(change),
     written: parent.written,
     functions: parent.functions,
     order: parent.order,
@@ -581,6 +587,20 @@ export class Evaluator implements Runtime {
   }
 
   private simple(command: SimpleCommand, state: ShellState, stdin: Stdin): Outcome {
+    // `rm -rf "$d"` after `d=$(mktemp -d || true)` and no test: judged with each value d may
+    // have (narrowing.ts valueStates); the shell state it leaves is the one with d unknown,
+    // whose own verdicts (d unknown: ask) those judgements replace.
+    const forks = valueStates(command, state);
+    if (forks === null) return this.simpleIn(command, state, stdin);
+    for (const fork of forks) {
+      const shown = fork.empty.map((name) => `$${name}`).join(' and ');
+      const sink = shown === '' ? this.sink : relabelling(this.sink, (v) => ({ ...v, reason: `${v.reason} (where ${shown} is empty: what set it may print nothing)`, instead: `${v.instead ? `${v.instead} ` : ''}Or test it first: \`[ -n "$${fork.empty[0]}" ] && ...\`.` }));
+      new Evaluator(this.ctx, this.depth, sink).simpleIn(command, fork.state, stdin);
+    }
+    return new Evaluator(this.ctx, this.depth, silent(this.sink)).simpleIn(command, state, stdin);
+  }
+
+  private simpleIn(command: SimpleCommand, state: ShellState, stdin: Stdin): Outcome {
     const env = this.expandEnv(state);
     // `TMPDIR=. T=$(mktemp)`: mktemp may see the new TMPDIR (expand.ts mktempOutput).
     if (command.assigns.some((a) => a.name === 'TMPDIR')) delete env.tempDir;

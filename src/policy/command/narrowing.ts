@@ -10,8 +10,8 @@
  * non-empty name), `[ -z "$d" ]` (its failure), `!` in front swapping them. The word must be
  * quoted: `[ -n $d ]` with d empty is `[ -n ]`, which is true.
  */
-import type { Pipeline, Script, Word } from './ast.js';
-import type { ShellState, ShellVar } from './expand.js';
+import type { Pipeline, Script, SimpleCommand, Word } from './ast.js';
+import { cloneState, type ShellState, type ShellVar } from './expand.js';
 
 export interface EmptinessTest {
   name: string;
@@ -88,4 +88,41 @@ export function narrow(state: ShellState, test: EmptinessTest): () => void {
   return () => {
     if (state.vars.get(test.name) === narrowed) state.vars.set(test.name, before);
   };
+}
+
+/** Maybe-empty variables one command may be judged with each way (2 variables: 4 judgements). */
+const MAX_FORKED = 2;
+
+/**
+ * Without a test, a maybe-empty variable is one of two values: the command runs with the name,
+ * or with nothing (`rm -rf "$d"` is then `rm -rf ""`, which deletes nothing). The states to
+ * judge a command in, one per combination of the maybe-empty variables its words, assignments
+ * and redirections name directly (`"$d"`, `$d/x`, `${d}`; not inside another expansion's word,
+ * which stays unknown), or null when it names none or too many. Each state's verdict is a way
+ * the command really runs, so the line takes the strictest: `rm -rf "$d"/*` with d empty is
+ * `rm -rf /*`.
+ */
+export function valueStates(command: SimpleCommand, state: ShellState): Array<{ state: ShellState; empty: string[] }> | null {
+  const names = new Set<string>();
+  const words: Array<Word | null | undefined> = [...command.words, ...command.assigns.map((a) => a.value), ...command.redirects.map((r) => r.target)];
+  for (const word of words) {
+    for (const part of word?.parts ?? []) {
+      if (part.kind !== 'param' || part.length || part.indirect || part.subscript !== undefined) continue;
+      const variable = state.vars.get(part.name);
+      if (variable && variable.value === null && variable.nonEmpty !== undefined) names.add(part.name);
+    }
+  }
+  if (names.size === 0 || names.size > MAX_FORKED) return null;
+  let forks = [{ state, empty: [] as string[] }];
+  for (const name of names) {
+    forks = forks.flatMap((from) => {
+      const { nonEmpty, ...rest } = from.state.vars.get(name) as ShellVar;
+      return [nonEmpty as string, ''].map((value) => {
+        const fork = cloneState(from.state);
+        fork.vars.set(name, { ...rest, value });
+        return { state: fork, empty: value === '' ? [...from.empty, name] : from.empty };
+      });
+    });
+  }
+  return forks;
 }

@@ -4,6 +4,9 @@
  * none): before 2026-12-05 it was their values joined into one word, so `bash -c 'git clean -fdx
  * "$@"' sh` was judged as `git clean -fdx ''` (refused as git-clean-ignored) and `sh -c 'rm -rf
  * "$@"' sh dist src` as deleting one file "dist src" that does not exist (allowed, src unseen).
+ * A maybe-empty variable (`d=$(mktemp -d || true)`: the name, or nothing when mktemp fails)
+ * named without a test is judged with each value, the strictest verdict kept: `rm -rf "$d"`
+ * deletes a scratch directory or nothing (was asked about), `rm -rf "$d"/*` may be `rm -rf /*`.
  */
 import { describe, it } from 'vitest';
 import { expectAgentVerdicts } from '../../helpers/verdicts.js';
@@ -39,6 +42,30 @@ describe('shell semantics', () => {
         // "$*" is one word, the arguments joined by a blank: no file "dist src".
         [`sh -c 'rm -rf "$*"' sh dist src`, 'allow', 'no-risk'],
         [`sh -c 'IFS=/; rm -rf "$*"' sh dist src`, 'ask', 'rm-unknown-target'],
+      ]);
+    });
+  });
+
+  it('a maybe-empty variable without a test: judged for the name and for empty', async () => {
+    await withTestRepo((t) => {
+      setup(t);
+      const d = 'd=$(mktemp -d || true); ';
+      expectAgentVerdicts(t, [
+        [`${d}rm -rf "$d"`, 'allow', 'no-risk'],
+        [`${d}rm -rf $d`, 'allow', 'no-risk'],
+        [`${d}rm -rf "\${d}" "$d/x"`, 'allow', 'no-risk'],
+        [`${d}e=$(mktemp -d -t x.XXXXXX || true); rm -rf "$d" "$e"`, 'allow', 'no-risk'],
+        [`${d}f() { rm -rf "$d"; }; trap 'rm -rf "$d"' EXIT; f`, 'allow', 'no-risk'],
+        // With d empty: `rm -rf /*`, `rm -rf /.git`.
+        [`${d}rm -rf "$d"/*`, 'deny', 'rm-root', 'where $d is empty'],
+        [`${d}rm -rf $d/*`, 'deny', 'rm-root'],
+        [`${d}rm -rf "$d"/.git`, 'deny', 'git-dir-write'],
+        [`${d}rm -rf "$d" src`, 'snapshot', 'rm-in-repo', 'src'],
+        // The state after the command is the one with d unknown (`cd ""` staying put is not modelled).
+        [`${d}cd "$d" && rm -rf ./*`, 'ask', 'rm-unknown-target'],
+        [`${d}rm -rf "$d\${d:+/x}"`, 'allow', 'no-risk'],
+        // Narrowed by a test as before: only the name.
+        [`${d}[ -n "$d" ] && rm -rf "$d"/*`, 'allow', 'no-risk'],
       ]);
     });
   });

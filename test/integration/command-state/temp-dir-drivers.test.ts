@@ -6,7 +6,7 @@
  * `./tests/shtest` was denied (dd given an operand guard cannot see) and every other driver
  * asked about `rm -rf "$d"`. The variable is mktemp's name or empty (expand.ts
  * nameOrEmptyOutput); a test that it is not empty makes it the name (narrowing.ts); without one,
- * `rm -rf "$d"/*` (with d empty: `rm -rf /*`) is still asked about.
+ * `rm -rf "$d"/*` (with d empty: `rm -rf /*`) is still asked about; since 2026-12-05 (later) judged for both values, it is refused as `rm -rf /*`.
  */
 import { describe, it } from 'vitest';
 import { expectAgentVerdicts } from '../../helpers/verdicts.js';
@@ -63,14 +63,15 @@ describe('temp directories of test drivers', () => {
         ['dd if=/dev/zero bs=$((1024*1024)) count=1 of=/dev/null', 'allow', 'no-risk'],
         // Not a number: the value may split into `of=...`.
         ['for i in $(ls); do dd if=tests/input.json bs=$i count=1; done', 'deny', 'opaque-command'],
-        ['d=$(mktemp -d || true); rm -rf "$d"/*', 'ask', 'rm-unknown-target'],
+        // Without a test, judged for both values: with d empty it is `rm -rf /*` (shell-semantics.test.ts).
+        ['d=$(mktemp -d || true); rm -rf "$d"/*', 'deny', 'rm-root', 'where $d is empty'],
         ['d=$(mktemp -d || true); [ -n "$d" ] && rm -rf "$d"/*', 'allow', 'no-risk'],
-        ['d=$(mktemp -d || true); [ -n "$d" ] && rm -rf "$d"/* || rm -rf "$d"/*', 'ask', 'rm-unknown-target'],
+        ['d=$(mktemp -d || true); [ -n "$d" ] && rm -rf "$d"/* || rm -rf "$d"/*', 'deny', 'rm-root'],
         ['d=$(mktemp -d || true); [ -z "$d" ] && exit 1; rm -rf "$d"/*', 'allow', 'no-risk'],
         ['d=$(mktemp -d 2>/dev/null || exit 1); if [ -z "$d" ]; then exit 1; fi; rm -rf "$d"/*', 'allow', 'no-risk'],
-        ['d=$(mktemp -d || true); if [ -z "$d" ]; then echo none; fi; rm -rf "$d"/*', 'ask', 'rm-unknown-target'],
+        ['d=$(mktemp -d || true); if [ -z "$d" ]; then echo none; fi; rm -rf "$d"/*', 'deny', 'rm-root'],
         // Unquoted, `[ -n $d ]` with d empty is `[ -n ]`, which is true.
-        ['d=$(mktemp -d || true); [ -n $d ] && rm -rf "$d"/*', 'ask', 'rm-unknown-target'],
+        ['d=$(mktemp -d || true); [ -n $d ] && rm -rf "$d"/*', 'deny', 'rm-root'],
         ['d=$(mktemp -d || echo .git); [ -n "$d" ] && rm -rf "$d"/*', 'ask', 'rm-unknown-target'],
         // tmux's regress/*.sh set PATH to the system's directories first: mktemp is still the system's.
         ['PATH=/bin:/usr/bin; T=$(mktemp); trap "rm -f $T" 0 1 15; echo x > $T', 'allow', 'no-risk'],
