@@ -115,6 +115,20 @@ describe('guard gc', () => {
       snapshotWith(repo, 'later.txt', 'after gc\n');
       expect(json(repo, ['backup', 'push']).local.ok).toBe(true);
       expect(json(repo, ['backup', 'status']).inSync).toBe(true);
+
+      // A backup an older gc forked that way refuses the chain's pushes; the message's way forward works.
+      const inBackup = (args: string[], input?: string): string => repo.git(['--git-dir', status.path, ...args], input === undefined ? undefined : { input }).trim();
+      const root = inBackup(['rev-list', '--first-parent', 'refs/guard/main/head']).split('\n').at(-1)!;
+      const [head, , ...others] = inBackup(['rev-list', '--no-walk', '--parents', 'refs/guard/main/head']).split(' ');
+      const forked = inBackup(['commit-tree', `${head}^{tree}`, ...[root, ...others].flatMap((p) => ['-p', p!])], inBackup(['log', '-1', '--format=%B', head!]));
+      repo.git(['--git-dir', status.path, 'update-ref', 'refs/guard/main/head', forked]);
+      snapshotWith(repo, 'later2.txt', 'after the fork\n');
+      const refused = repo.guard(['backup', 'push']);
+      expect(refused.code).not.toBe(0);
+      expect(refused.stdout + refused.stderr).toContain('move the backup aside (`guard backup status` shows where) and run `guard backup push`');
+      fs.renameSync(status.path, `${status.path}.old`);
+      expect(json(repo, ['backup', 'push']).local.ok).toBe(true);
+      expect(json(repo, ['backup', 'status']).inSync).toBe(true);
     }));
 
   it('--auto runs only when the store is past snapshot.retention.maxStoreSize, at most once a day', () =>
