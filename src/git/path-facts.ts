@@ -47,6 +47,7 @@ import { withTextPaths } from './text-paths.js';
 import { changesInWorktree, IGNORED_IN_WORKTREE, ignoredInWorktree, prunedWorktrees, removedWorktree, worktreeRoots } from './worktree-removal.js';
 import { escapedBytes, escapedText } from '../util/escaped-text.js';
 import { indexedPathsOfAnyFormat, type IndexedPath } from '../snapshot/index-file.js';
+import { nestedWorkIn } from './nested-work.js';
 
 export interface PathFactsOptions {
   /** Names (`node_modules`, `*.egg-info`) or repo-relative globs (`web/.cache/**`) of regenerable ignored output. */
@@ -504,6 +505,8 @@ class ContentsListing {
     const listing = this;
     return {
       sizeOf: (entry) => sizeOf(this.repo, entry),
+      // A collapsed directory above the target (`node_modules/` for `rm -rf node_modules/bar`): only the target goes.
+      nestedWork: (dirs) => nestedWorkIn(this.repo.root, dirs.map((dir) => (relBytes.startsWith(dir) && relBytes !== dir ? relBytes : dir))),
       get tracked(): string[] {
         if (!tracked) split();
         return tracked as string[];
@@ -731,7 +734,7 @@ function readListing(repo: Repo, specs: string[], options: PathFactsOptions, kee
   // No pathspec is the whole tree: alone, NO_COMMON_PREFIX would be the only pathspec and git
   // would list nothing (`find . ... | xargs sed -i` at the root captured no ignored file).
   const ignored = runGitSync(['ls-files', '-z', '--others', '--ignored', '--exclude-standard', '--directory', '--', ...(specs.length === 0 ? ['.'] : specs), NO_COMMON_PREFIX], { cwd: repo.root });
-  const contents: RepoContents = { tracked: [], untracked: [], ignored: [], sizeOf: (entry) => sizeOf(repo, entry) };
+  const contents: RepoContents = { tracked: [], untracked: [], ignored: [], sizeOf: (entry) => sizeOf(repo, entry), nestedWork: (dirs) => nestedWorkIn(repo.root, dirs, keep) };
   for (const record of known.records) {
     if (keep(record.slice(2))) (record.startsWith('? ') ? contents.untracked : contents.tracked).push(record.slice(2));
   }
@@ -785,6 +788,7 @@ function readGlobs(repo: Repo, patterns: string[], options: PathFactsOptions, ic
       untracked: all.untracked.filter(keep),
       ignored: all.ignored.filter((entry) => keep(entry.path)).map((entry) => (entry.files ? { ...entry, files: entry.files.filter((f) => keep(f.path)) } : entry)),
       sizeOf: all.sizeOf,
+      nestedWork: (dirs) => nestedWorkIn(repo.root, dirs, keep),
       submodules: (all.submodules ?? []).filter(keep),
     };
     if (contents.tracked.length === 0 && contents.untracked.length === 0 && contents.ignored.length === 0 && contents.submodules!.length === 0) {

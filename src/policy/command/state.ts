@@ -66,6 +66,19 @@ export interface RepoContents {
    * list) or the reader cannot tell.
    */
   matchesNothing?: boolean;
+  /**
+   * The first nested git repository at the shallow places of these regenerable directories
+   * (git's bytes: node_modules/NAME, node_modules/@scope/NAME, vendor/VENDOR/NAME) that holds
+   * work no remote holds, which a reinstall would not bring back (src/git/nested-work.ts); null
+   * when there is none. Read only when asked; absent where the reader cannot look.
+   */
+  nestedWork?: (dirs: string[]) => NestedWork | null;
+}
+
+/** A nested repository (git's bytes, repo-relative) and the work it holds that nothing else does. */
+export interface NestedWork {
+  path: string;
+  work: string;
 }
 
 export interface PathFacts {

@@ -414,6 +414,32 @@ function tooManyToCapture(captured: IgnoredEntry[], what: (dir: string) => strin
   return makeVerdict('deny', 'capture-too-large', `${what(text(entry.path).replace(/\/$/, ''))}, which holds more ignored files than guard can list to capture first (they are not regenerable output, and no snapshot holds them)`, source);
 }
 
+/**
+ * A nested git repository inside the regenerable output a deletion takes (node_modules/foo cloned
+ * to patch a dependency, a Composer `--prefer-source` vendor/acme/lib) that holds work no remote
+ * holds: regenerable output goes uncaptured because a reinstall brings it back, and that work it
+ * does not, nor does any snapshot (no capture holds another repository's history). Refused, as an
+ * ignored nested repository in other ignored files is above; a clean clone at a published commit
+ * is as regenerable as the rest. Looked for at the shallow places only (src/git/nested-work.ts).
+ * A move takes the repository along, .git and all: not asked. A find with a name filter is asked
+ * as any deletion (`-name '*.pack'` selects files inside .git too).
+ */
+function nestedWorkInOutput(rel: string, contents: RepoContents, source: string, options: DeleteOptions): Verdict | null {
+  if (options.withinRepo || options.keepsLarge || !contents.nestedWork) return null;
+  const dirs = contents.ignored.filter((entry) => entry.regenerable && entry.path.endsWith('/')).map((entry) => entry.path);
+  const found = dirs.length > 0 ? contents.nestedWork(dirs) : null;
+  if (!found) return null;
+  const name = text(found.path);
+  const shown = shownEscaped(escapedText(Buffer.from(found.path, 'latin1')));
+  return makeVerdict(
+    'deny',
+    'git-dir-write',
+    `${options.verb} ${rel}, which ${name === rel ? 'is' : 'holds'} the ignored nested git repository ${name}, with ${found.work}: a reinstall does not bring that back, and no snapshot holds another repository's history`,
+    source,
+    `Publish or keep that work first (\`git -C ${shown} push\`, or move ${shown} out of the way), then delete; or delete what around it is rebuilt and leave ${shown} in place.`,
+  );
+}
+
 /** What deleting `rel` (which exists) takes, from git's listing of what is at or under it. */
 export function judgeContents(rel: string, contents: RepoContents, isDir: boolean, nonEmptyDir: boolean, ctx: CommandContext, source: string, options: DeleteOptions): Verdict {
   const verb = options.verb;
@@ -445,6 +471,8 @@ export function judgeContents(rel: string, contents: RepoContents, isDir: boolea
     const name = text(ignoredRepository.path).replace(/\/$/, '');
     return makeVerdict('deny', 'git-dir-write', `${verb} ${rel}, which ${name === rel ? 'is' : 'holds'} the ignored nested git repository ${name} (its history is in no snapshot)`, source);
   }
+  const inOutput = nestedWorkInOutput(rel, contents, source, options);
+  if (inOutput) return inOutput;
   const inCapture = protectedIn(captured.flatMap((entry) => (entry.files ?? []).map((f) => f.path)), rel, ctx, source, verb);
   if (inCapture) return inCapture;
   for (const entry of contents.ignored) {

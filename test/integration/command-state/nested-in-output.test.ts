@@ -1,0 +1,73 @@
+/**
+ * A nested git repository inside regenerable output (node_modules, vendor: commands.regenerable)
+ * holding work no remote holds is not regenerable: `rm -rf node_modules` would lose a patched
+ * dependency's local commits for good (no snapshot holds another repository's history), and was
+ * allowed uncaptured until 2026-12-05. Such a deletion is refused, naming the repository; a clean
+ * clone at a published commit goes as the rest of the output does, and without a nested
+ * repository nothing changes (allowed, nothing captured). One fixture; the hook once.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { expectAgentVerdicts } from '../../helpers/verdicts.js';
+import { allowedCheckGitArgv, installedClaudeHook } from '../../helpers/guard-steps.js';
+import { withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
+
+/** A repository at `rel` with one local commit (no remote holds it). */
+function localClone(t: TestRepo, rel: string): void {
+  t.write(`${rel}/index.js`, 'module.exports = 1;\n');
+  const cwd = path.join(t.dir, rel);
+  t.git(['init', '-q'], { cwd });
+  t.git(['add', '-A'], { cwd });
+  t.git(['commit', '-q', '-m', 'local patch'], { cwd });
+}
+
+describe('regenerable output holding a nested repository with unpublished work', () => {
+  it('rm -rf / find -delete / a glob over node_modules or vendor is refused naming it; published or absent, allowed', async () => {
+    await withTestRepo((t) => {
+      t.write('.gitignore', 'node_modules/\nvendor/\n');
+      t.write('src/app.ts', 'export {};\n');
+      t.git(['add', '-A']);
+      t.git(['commit', '-q', '-m', 'init']);
+      t.write('node_modules/bar/index.js', 'module.exports = 2;\n');
+      localClone(t, 'node_modules/foo');
+      // A Composer `--prefer-source` install: vendor/VENDOR/NAME.
+      localClone(t, 'vendor/acme/lib');
+      t.write('vendor/autoload.php', '<?php\n');
+      // A clean clone of a published repository, in an npm scope: as regenerable as the rest.
+      const bare = path.join(t.base, 'pub.git');
+      t.git(['init', '-q', '--bare', bare]);
+      t.git(['push', '-q', bare, 'HEAD:main']);
+      t.git(['clone', '-q', bare, path.join(t.dir, 'node_modules/@scope/pub')]);
+      const init = t.guard(['init', '--yes', '--agents', 'claude']);
+      expect(init.code, init.stderr).toBe(0);
+
+      expectAgentVerdicts(t, [
+        ['rm -rf node_modules', 'deny', 'git-dir-write', ['node_modules/foo', '1 commit that no remote-tracking branch or tag holds']],
+        ['rm -rf vendor', 'deny', 'git-dir-write', 'vendor/acme/lib'],
+        ['rm -rf node_modules/foo', 'deny', 'git-dir-write', 'is the ignored nested git repository node_modules/foo'],
+        ['find node_modules -delete', 'deny', 'git-dir-write', 'node_modules/foo'],
+        ['rm -rf node_modules/*', 'deny', 'git-dir-write', 'node_modules/foo'],
+        ['rm -rf node_modules/bar', 'allow', 'no-risk'],
+        ['rm -rf node_modules/@scope', 'allow', 'no-risk'],
+        // A move takes the repository along, .git and all.
+        ['mv node_modules node_modules.old', 'allow', 'no-risk'],
+      ]);
+      // The installed Claude Code hook answers the same (its sh shim hands rm lines to Node).
+      const hook = installedClaudeHook(t, 'rm -rf node_modules');
+      expect(hook.decision).toBe('deny');
+      expect(hook.reason).toContain('node_modules/foo');
+
+      // Uncommitted work in the published clone: refused too.
+      t.write('node_modules/@scope/pub/src/app.ts', 'export const patched = 1;\n');
+      expectAgentVerdicts(t, [['rm -rf node_modules/@scope', 'deny', 'git-dir-write', ['node_modules/@scope/pub', 'uncommitted changes']]]);
+
+      // No nested repository: regenerable output goes as before, allowed and captured into nothing.
+      for (const rel of ['node_modules/foo', 'vendor/acme/lib', 'node_modules/@scope/pub']) fs.rmSync(path.join(t.dir, rel, '.git'), { recursive: true, force: true });
+      expectAgentVerdicts(t, [['rm -rf vendor', 'allow', 'no-risk']]);
+      // ... and the look for a nested repository is the file system's alone: no git process more.
+      const argv = allowedCheckGitArgv(t, 'rm -rf node_modules');
+      expect(argv.filter((a) => a.includes('rev-list') || a.includes('status'))).toEqual([]);
+    });
+  });
+});
