@@ -211,10 +211,10 @@ export const DEFAULT_REGENERABLE: readonly string[] = [
   'dist', 'build', 'out', 'target', '.next', '.nuxt', '.svelte-kit', '.angular', '.turbo', '.parcel-cache', '.vite', '.cache',
   'coverage', '.nyc_output',
   '__pycache__', '*.pyc', '.pytest_cache', '.mypy_cache', '.ruff_cache', '.tox', '.nox', '.venv', 'venv', '*.egg-info', '.eggs',
-  // Symfony's var/cache (its var/log beside it is not rebuilt). Not `vendor`: Composer's `--prefer-source`
-  // clones packages with their .git into it, and regenerable output skips the nested-repository check
-  // (capture-ignored.test.ts: local commits in vendor/lib would go with an allowed `rm -rf vendor`).
-  '.gradle', '.dart_tool', '.build', 'DerivedData', 'Pods', 'vendor/bundle', 'var/cache', 'zig-cache', 'zig-out', '_build', 'deps', 'obj', '**/bin/Debug', '**/bin/Release',
+  // Symfony's var/cache (its var/log beside it is not rebuilt). `vendor` (Composer, `go mod vendor`,
+  // Bundler's vendor/bundle): a `--prefer-source` clone in it (vendor/acme/lib/.git) holding local
+  // commits or edits is still refused (src/git/nested-work.ts); only a clean, published one goes.
+  '.gradle', '.dart_tool', '.build', 'DerivedData', 'Pods', 'vendor', 'vendor/bundle', 'var/cache', 'zig-cache', 'zig-out', '_build', 'deps', 'obj', '**/bin/Debug', '**/bin/Release',
   '.terraform', '.DS_Store',
   // A JavaScript monorepo's built packages (babel, lerna layouts: src/ compiled to lib/). Only
   // where git ignores it: a tracked packages/x/lib is source and snapshotted as such.

@@ -202,15 +202,16 @@ describe('the migrations of PHP, Elixir, JVM and .NET projects capture the ignor
     });
   });
 
-  it("Symfony's var/cache, where git ignores it, is regenerable output; var/log beside it and Composer's vendor/ are captured", async () => {
+  it("Symfony's var/cache and Composer's vendor/, where git ignores them, are regenerable output; var/log beside the cache is captured", async () => {
     await withTestRepo((t) => {
       setup(t);
       commitFiles(t, { '.gitignore': '.env\n*.db\n/vendor/\n/var/\n', 'composer.json': '{"require": {}}\n' });
       writeFiles(t, { 'vendor/autoload.php': '<?php\n', 'var/cache/dev/c.php': '<?php\n', 'var/log/dev.log': 'log\n' });
       for (const command of ['rm -rf var/cache', 'rm -rf var/cache/dev']) expect(checkVerdict(t, command, { asAgent: true }), command).toMatchObject({ verdict: 'allow' });
-      // The log beside the cache is not rebuilt; vendor/ may hold a --prefer-source clone with local commits.
+      // The log beside the cache is not rebuilt. vendor/ is (composer install); a --prefer-source
+      // clone in it with local commits still refuses its deletion (nested-in-output.test.ts).
       expect(checkVerdict(t, 'rm -rf var', { asAgent: true })).toMatchObject({ verdict: 'snapshot', reason: expect.stringContaining('var/log/dev.log') });
-      expect(checkVerdict(t, 'rm -rf vendor', { asAgent: true })).toMatchObject({ verdict: 'snapshot', reason: expect.stringContaining('vendor/autoload.php') });
+      expect(checkVerdict(t, 'rm -rf vendor', { asAgent: true })).toMatchObject({ verdict: 'allow' });
     });
   });
 });
