@@ -62,6 +62,12 @@ describe('regenerable output holding a nested repository with unpublished work',
       t.write('node_modules/@scope/pub/src/app.ts', 'export const patched = 1;\n');
       expectAgentVerdicts(t, [['rm -rf node_modules/@scope', 'deny', 'git-dir-write', ['node_modules/@scope/pub', 'uncommitted changes']]]);
 
+      // git clean -fdx (one -f) skips nested repositories itself, also inside ignored directories:
+      // a snapshot as before, and the repositories stay (-ff is denied: git-clean-nested).
+      expectAgentVerdicts(t, [['git clean -fdx', 'snapshot', 'git-clean']]);
+      t.git(['clean', '-q', '-fdx']);
+      expect(['node_modules/foo/.git', 'vendor/acme/lib/.git', 'node_modules/@scope/pub/.git', 'node_modules/bar'].map((rel) => t.exists(rel))).toEqual([true, true, true, false]);
+
       // No nested repository: regenerable output goes as before, allowed and captured into nothing.
       for (const rel of ['node_modules/foo', 'vendor/acme/lib', 'node_modules/@scope/pub']) fs.rmSync(path.join(t.dir, rel, '.git'), { recursive: true, force: true });
       expectAgentVerdicts(t, [['rm -rf vendor', 'allow', 'no-risk']]);
