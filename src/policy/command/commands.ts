@@ -21,6 +21,7 @@ import { classifyTaskRun } from './taskfile-tasks.js';
 import { parseWords } from './parse.js';
 import { classifyScriptCommand, SCRIPT_COMMANDS } from './scripts.js';
 import { runScriptFile } from './script-files.js';
+import { setErrexit } from './errexit.js';
 import { makeVerdict } from './rules.js';
 import { report, reportOpaque, shellQuote, stdinOrigin, sub, values, type Invocation, type Runtime } from './runtime.js';
 import { checkDeleteTarget, checkMoveSource, checkOpaqueArgument, checkWriteTarget, movesOut } from './targets.js';
@@ -633,6 +634,7 @@ function packageBin(spec: string): string {
 const SCRIPT_FILE_SHELLS = new Set(['sh', 'bash', 'dash', 'zsh', 'ksh']);
 
 function classifyShell(inv: Invocation, args: Field[], rt: Runtime, name: string): void {
+  const shellOptions: { errexit?: boolean } = {};
   let command = false;
   let fromStdin = false;
   let i = 0;
@@ -664,6 +666,8 @@ function classifyShell(inv: Invocation, args: Field[], rt: Runtime, name: string
       if (letter === 's') fromStdin = true;
       if (letter === 'o' || letter === 'O') consumed = 2;
     }
+    // `bash -e script`, `sh -o errexit -c ...`: the shell starts with set -e (evaluate.ts).
+    setErrexit(args.slice(i, i + consumed), shellOptions);
     i += consumed;
   }
   if (command) {
@@ -681,7 +685,7 @@ function classifyShell(inv: Invocation, args: Field[], rt: Runtime, name: string
     // An argument that may split into any number of words (xargs input) makes every position unknown.
     const unknownCount = rest.some((a) => a.value === null && a.splittable);
     const positional = unknownCount ? null : rest.map((a) => a.value);
-    rt.shell(text.value, { cwd: inv.cwd, env: inv.env, positional: positional === null ? null : positional.length > 0 ? positional : [null] }, inv.source);
+    rt.shell(text.value, { cwd: inv.cwd, env: inv.env, positional: positional === null ? null : positional.length > 0 ? positional : [null], ...shellOptions }, inv.source);
     return;
   }
   const script = args[i];
@@ -689,7 +693,7 @@ function classifyShell(inv: Invocation, args: Field[], rt: Runtime, name: string
     if (script.value === null) reportOpaque(rt, `a shell runs the script ${script.display}, which guard cannot see`, inv.source);
     else if (isStdinPath(script.value)) readStdinScript(inv, rt, 'a shell');
     else if (isPipePath(script.value)) reportOpaque(rt, `a shell runs ${script.value}, the output of another command, which guard cannot see before it runs`, inv.source);
-    else if (SCRIPT_FILE_SHELLS.has(name)) runScriptFile(inv, script.value, args.slice(i + 1), rt, 'shell'); // read (script-files.ts)
+    else if (SCRIPT_FILE_SHELLS.has(name)) runScriptFile(inv, script.value, args.slice(i + 1), rt, 'shell', shellOptions.errexit === true); // read (script-files.ts)
     return;
   }
   readStdinScript(inv, rt, 'a shell');

@@ -27,6 +27,7 @@ import { producerListing } from './listings.js';
 import type { Listing } from './state.js';
 import { namesRead, recheckLater, type LaterBody } from './later-bodies.js';
 import { conditionTest, emptinessTest, endsShell, narrow, valueStates } from './narrowing.js';
+import { setErrexit } from './errexit.js';
 import { fnmatchRegExp } from './fnmatch.js';
 
 const MAX_DEPTH = 12;
@@ -62,6 +63,12 @@ interface Sink {
   later: Map<unknown, LaterBody>;
   /** The function whose body is being judged (its source), or null: which later bodies it may run (recheckLater). */
   laterScope: string | null;
+  /**
+   * How deep in code whose failure `set -e` ignores (a condition, a command before the last of
+   * an `&&`/`||` list, a negated pipeline, a body that runs later from anywhere): above 0, a failing
+   * command there does not end the shell. Shared by reference by every sink of one line.
+   */
+  errexitIgnored: { depth: number };
 }
 
 /**
@@ -144,6 +151,7 @@ function relabelling(parent: Sink, label: ((v: Verdict) => Verdict) | null): Sin
     functions: parent.functions,
     order: parent.order,
     later: parent.later,
+    errexitIgnored: parent.errexitIgnored,
     get laterScope() {
       return parent.laterScope;
     },
@@ -189,6 +197,7 @@ export function classifySource(source: string, ctx: CommandContext): Classificat
     order: { changed: false, unordered: 0 },
     later: new Map(),
     laterScope: null,
+    errexitIgnored: { depth: 0 },
   };
   const evaluator = new Evaluator(ctx, 0, sink);
   evaluator.shell(source, { cwd: ctx.cwd, state: newState(ctx.cwd, sink.written) }, source);
@@ -290,7 +299,7 @@ export class Evaluator implements Runtime {
       // A trap's handler runs in this shell whenever the trap fires: judged as a later body.
       const ctx = options.ctx ?? this.ctx;
       const sink = options.via ? viaSink(this.sink, options.via) : this.sink;
-      const judge = (at: ShellState): void => new Evaluator(ctx, this.depth + 1, sink).script(script, cloneState(at), options.stdin ?? TERMINAL);
+      const judge = (at: ShellState): void => new Evaluator(ctx, this.depth + 1, sink).script(script, { ...cloneState(at), errexit: false }, options.stdin ?? TERMINAL);
       this.defineLater(`later\u0000${source}`, judge, source, options.state);
       return;
     }
@@ -299,6 +308,7 @@ export class Evaluator implements Runtime {
       for (const [name, value] of options.env ?? []) state.vars.set(name, { value, exported: true });
       for (const [name, value] of options.vars ?? []) state.vars.set(name, { value, exported: false });
       if (options.positional !== undefined) state.positional = options.positional;
+      if (options.errexit) state.errexit = true;
     }
     const child = new Evaluator(options.ctx ?? this.ctx, this.depth + 1, options.via ? viaSink(this.sink, options.via) : this.sink);
     child.script(script, state, options.stdin ?? TERMINAL);
@@ -343,9 +353,13 @@ export class Evaluator implements Runtime {
 
   private andOr(node: AndOr, state: ShellState, stdin: Stdin): void {
     state.cwds = [...state.cwds];
-    let outcome = this.pipeline(node.pipelines[0] as Pipeline, state, stdin);
+    let outcome = this.ignoringErrexit(node.pipelines.length > 1, () => this.pipeline(node.pipelines[0] as Pipeline, state, stdin));
     let succ = outcome.succ;
     let fail = outcome.fail;
+    // Where the list may end failing: by a command before the last `&&`/`||` (set -e does not end
+    // the shell there), or by the last one it ran (set -e ends it: lastFail).
+    let earlierFail: Cwds = [];
+    let lastFail = outcome.fail;
     this.recheckLater(state, union(succ, fail));
     // `[ -n "$d" ] && rm -rf "$d"`: a maybe-empty variable is its name while the test holds
     // (narrowing.ts): through the `&&`s after a test true for it, or the one command after `||`.
@@ -364,15 +378,18 @@ export class Evaluator implements Runtime {
       }
       state.cwds = op === '&&' ? succ : fail;
       if (state.cwds.length === 0) state.cwds = union(succ, fail);
-      outcome = this.pipeline(node.pipelines[index + 1] as Pipeline, state, stdin);
+      outcome = this.ignoringErrexit(index + 2 < node.pipelines.length, () => this.pipeline(node.pipelines[index + 1] as Pipeline, state, stdin));
       this.recheckLater(state, union(outcome.succ, outcome.fail));
       if (op === '&&') {
         succ = outcome.succ;
         fail = union(fail, outcome.fail);
+        earlierFail = union(earlierFail, lastFail);
       } else {
         succ = union(succ, outcome.succ);
         fail = outcome.fail;
+        earlierFail = [];
       }
+      lastFail = outcome.fail;
     });
     // `[ -z "$d" ] && exit 1`, `[ -n "$d" ] || exit 1`: past the line, only the non-empty way is left.
     (restore as (() => void) | null)?.();
@@ -382,6 +399,22 @@ export class Evaluator implements Runtime {
       if (test && (test.when === 'succ') === (node.ops[0] === '||')) narrow(state, test);
     }
     state.cwds = union(succ, fail);
+    // `set -e; cd build`: where cd fails the script ends, so what follows runs only in build (jq's
+    // scripts/crosscompile). Only where the last command's failure is not ignored and some way goes on.
+    const goesOn = union(succ, earlierFail);
+    const lastNegated = node.pipelines[node.pipelines.length - 1]?.negated === true;
+    if (state.errexit && this.sink.errexitIgnored.depth === 0 && !lastNegated && goesOn.length > 0) state.cwds = goesOn;
+  }
+
+  /** Runs `judge` as code whose failure `set -e` ignores, when `ignored` (Sink.errexitIgnored). */
+  private ignoringErrexit<T>(ignored: boolean, judge: () => T): T {
+    if (!ignored) return judge();
+    this.sink.errexitIgnored.depth++;
+    try {
+      return judge();
+    } finally {
+      this.sink.errexitIgnored.depth--;
+    }
   }
 
   /** After a command: the bodies that may run next, judged with the state it leaves (later-bodies.ts). */
@@ -394,6 +427,11 @@ export class Evaluator implements Runtime {
   }
 
   private pipeline(pipeline: Pipeline, state: ShellState, stdin: Stdin): Outcome {
+    if (pipeline.negated) return this.ignoringErrexit(true, () => this.pipelineIn({ ...pipeline, negated: false }, state, stdin));
+    return this.pipelineIn(pipeline, state, stdin);
+  }
+
+  private pipelineIn(pipeline: Pipeline, state: ShellState, stdin: Stdin): Outcome {
     if (pipeline.commands.length === 1) return this.command(pipeline.commands[0] as Command, state, stdin);
     let input = stdin;
     for (const command of pipeline.commands) {
@@ -432,7 +470,8 @@ export class Evaluator implements Runtime {
           this.sink.order.unordered++;
           this.sink.laterScope = command.body.source;
           try {
-            this.command(command.body, inner, TERMINAL);
+            // Called from anywhere, maybe in a condition: set -e is not relied on in it.
+            this.ignoringErrexit(true, () => this.command(command.body, inner, TERMINAL));
           } finally {
             this.sink.order.unordered--;
             this.sink.laterScope = scope;
@@ -461,7 +500,7 @@ export class Evaluator implements Runtime {
     // An `if`'s first condition runs exactly once, before anything else: in the shell itself, so
     // what it sets holds after the `fi` (mvnw's `if TMP_DOWNLOAD_DIR="$(mktemp -d)" && [ -d ... ]; then`).
     const always = command.keyword === 'if' ? 1 : 0;
-    if (always) this.script(command.bodies[0] as Script, state, input);
+    if (always) this.ignoringErrexit(true, () => this.script(command.bodies[0] as Script, state, input));
     const inner = cloneState(state);
     if (command.loopVar) inner.vars.set(command.loopVar, { value: null, exported: false, origin: provenance(command.words.map((w) => w.text).join(' '), state), ...(seqList(command.words) ? { numeric: true } : {}) });
     const loop = ['while', 'until', 'for', 'select'].includes(command.keyword);
@@ -477,7 +516,9 @@ export class Evaluator implements Runtime {
         // An `if`'s then-body (odd index) runs where its condition held; the else-body where the first failed.
         const condition = command.keyword !== 'if' ? null : index % 2 === 1 ? conditionTest(command.bodies[index - 1], inner, this.sink.functions) : index === 2 && command.bodies.length === 3 ? firstTest : null;
         const holds = condition && condition.when === (index % 2 === 1 ? 'succ' : 'fail') ? narrow(inner, condition) : null;
-        this.script(body, inner, input);
+        // An `if`/`elif` condition (even index but the else-body), a `while`/`until` condition: set -e ignores their failure.
+        const isCondition = (command.keyword === 'if' && index % 2 === 0 && index + 1 < command.bodies.length) || ((command.keyword === 'while' || command.keyword === 'until') && index === 0);
+        this.ignoringErrexit(isCondition, () => this.script(body, inner, input));
         holds?.();
       });
       // A file a loop writes late in its body is there for the next iteration's first commands
@@ -486,7 +527,7 @@ export class Evaluator implements Runtime {
       if (loop && !this.sink.replaying && writtenFootprint(state) !== before) {
         this.sink.replaying = true;
         try {
-          for (const body of command.bodies) this.script(body, inner, input);
+          command.bodies.forEach((body, index) => this.ignoringErrexit(index === 0 && command.keyword !== 'for' && command.keyword !== 'select', () => this.script(body, inner, input)));
         } finally {
           this.sink.replaying = false;
         }
@@ -576,11 +617,12 @@ export class Evaluator implements Runtime {
         // One command alone (`$(git ls-files '*.js')`): what it prints may be a listing guard can enumerate.
         const only = body.items.length === 1 ? body.items[0]?.andOr : undefined;
         if (only && only.pipelines.length === 1 && !body.items[0]?.background) {
-          const inner = cloneState(state);
+          const inner = { ...cloneState(state), errexit: false };
           inner.cwds = [...inner.cwds];
           return this.pipeline(only.pipelines[0] as Pipeline, inner, TERMINAL).listing;
         }
-        this.script(body, cloneState(state), TERMINAL);
+        // bash does not keep set -e in a substitution (without inherit_errexit): not relied on there.
+        this.script(body, { ...cloneState(state), errexit: false }, TERMINAL);
         return undefined;
       },
     };
@@ -692,6 +734,9 @@ export class Evaluator implements Runtime {
       }
       case 'popd':
         return { succ: [null], fail: state.cwds, stdout: null };
+      case 'set':
+        setErrexit(args, state);
+        return unchanged;
       case 'export':
       case 'declare':
       case 'typeset':

@@ -136,6 +136,11 @@ export interface ShellState {
    * its state changes. A subshell copies them; a new shell (`bash -c`) starts without.
    */
   later?: LaterBody[];
+  /**
+   * `set -e` (or `bash -e`): a command that fails ends the shell, unless it is a condition, a
+   * command before the last `&&`/`||` of its list, negated, or inside one of those (evaluate.ts).
+   */
+  errexit?: boolean;
 }
 
 export interface Field {
@@ -227,7 +232,7 @@ export function newState(cwd: string | null, written: Map<string, string> = new 
 }
 
 export function cloneState(state: ShellState): ShellState {
-  return { cwds: [...state.cwds], vars: new Map(state.vars), positional: state.positional ? [...state.positional] : null, written: state.written, ...(state.later ? { later: [...state.later] } : {}) };
+  return { cwds: [...state.cwds], vars: new Map(state.vars), positional: state.positional ? [...state.positional] : null, written: state.written, ...(state.later ? { later: [...state.later] } : {}), ...(state.errexit ? { errexit: true } : {}) };
 }
 
 export function knownField(value: string): Field {

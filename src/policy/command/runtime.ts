@@ -51,6 +51,8 @@ export interface ShellOptions {
   stdin?: Stdin;
   /** What runs the code, named in every verdict but allow (`make clean, Makefile:12`: make-targets.ts). */
   via?: string;
+  /** A new shell started with `-e` (`bash -e FILE`, `#!/bin/sh -e`): ShellState.errexit. */
+  errexit?: boolean;
   /** With `state`: the code runs in that shell at some later point (a trap's handler), judged at every state from here on (later-bodies.ts). */
   later?: boolean;
 }

@@ -98,7 +98,7 @@ export function readRunFile(inv: Invocation, file: string, rt: Runtime): { path:
  * parameters. Returns false where it is not a shell script guard reads (another interpreter's,
  * a binary, a file it cannot locate, no view): the caller judges the command as before.
  */
-export function runScriptFile(inv: Invocation, file: string, args: Field[], rt: Runtime, how: How): boolean {
+export function runScriptFile(inv: Invocation, file: string, args: Field[], rt: Runtime, how: How, errexit = false): boolean {
   const view = rt.ctx.view;
   const abs = resolvePath(file, inv.cwd);
   // A file this command line writes first: its bytes now are not what runs (readRunFile).
@@ -157,7 +157,7 @@ export function runScriptFile(inv: Invocation, file: string, args: Field[], rt: 
       }
     } else {
       const unknownCount = args.some((a) => a.value === null && a.splittable);
-      rt.shell(text, { cwd: inv.cwd, env: inv.env, positional: unknownCount ? null : [file, ...args.map((a) => a.value)], ...(bash ? { vars: new Map([['BASH_SOURCE', file]]) } : {}), via, ctx }, origin);
+      rt.shell(text, { cwd: inv.cwd, env: inv.env, positional: unknownCount ? null : [file, ...args.map((a) => a.value)], ...(bash ? { vars: new Map([['BASH_SOURCE', file]]) } : {}), via, ctx, errexit: errexit || (how === 'command' && /^#![^\n]*[ \t]-[a-z]*e[a-z]*[ \t]*(\n|$)/.test(text)) }, origin);
     }
   } finally {
     seen.active.delete(abs);

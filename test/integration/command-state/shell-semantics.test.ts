@@ -7,10 +7,46 @@
  * A maybe-empty variable (`d=$(mktemp -d || true)`: the name, or nothing when mktemp fails)
  * named without a test is judged with each value, the strictest verdict kept: `rm -rf "$d"`
  * deletes a scratch directory or nothing (was asked about), `rm -rf "$d"/*` may be `rm -rf /*`.
+ * `set -e` (errexit.ts): where a `cd` fails the script ends, so what follows runs only in the
+ * directory (jq's scripts/crosscompile was refused: `make ... DESTDIR=$plat` with plat unknown);
+ * not where the shell ignores the failure (a condition, `cd x || true`, `cd x && ...`, `!`, a
+ * subshell or function in such a place, a `$(...)`, a new `bash -c` without `-e`).
  */
 import { describe, it } from 'vitest';
 import { expectAgentVerdicts } from '../../helpers/verdicts.js';
 import { withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
+
+/** jq's scripts/crosscompile (jqlang/jq e5c30e6f), comments left out: refused before errexit was modelled. */
+const CROSSCOMPILE = [
+  '#!/bin/sh',
+  'set -e',
+  'cd `dirname "$0"`/../build',
+  'jobs=-j4',
+  'case "X$1" in',
+  'X-j*) jobs=$1; shift;;',
+  'esac',
+  'plat="$1"',
+  '[ -z "$plat" ] && exit 1',
+  'shift',
+  'case "$plat" in',
+  '*/*) echo "platform name must not be a path"; exit 1;;',
+  '*..*) echo "platform name must not be a path"; exit 1;;',
+  '*) plat=$PWD/$plat;;',
+  'esac',
+  '[ -d "$plat" ] || mkdir "$plat"',
+  'rm -rf "$plat/tmp"',
+  'mkdir "$plat/tmp"',
+  'cd "$plat/tmp"',
+  '../../../configure "$@"',
+  'make "$jobs" DESTDIR=$plat install',
+  'set -x',
+  'for jq in `find . -type f \\( -name jq -o -name jq.exe \\) -print`; do',
+  '    cp "$jq" ..',
+  'done',
+  'cd ..',
+  'rm -rf tmp',
+  '',
+].join('\n');
 
 function setup(t: TestRepo): void {
   t.write('.gitignore', '.env\ndist/\n');
@@ -66,6 +102,43 @@ describe('shell semantics', () => {
         [`${d}rm -rf "$d\${d:+/x}"`, 'allow', 'no-risk'],
         // Narrowed by a test as before: only the name.
         [`${d}[ -n "$d" ] && rm -rf "$d"/*`, 'allow', 'no-risk'],
+      ]);
+    });
+  });
+
+  it('set -e: a failing cd ends the script, unless the failure is ignored', async () => {
+    await withTestRepo((t) => {
+      setup(t);
+      t.write('sub/b.txt', 'b\n');
+      t.write('scripts/e.sh', '#!/bin/sh -e\ncd sub\nrm -rf src\n', 0o755);
+      t.write('scripts/n.sh', '#!/bin/sh\ncd sub\nrm -rf src\n', 0o755);
+      t.write('scripts/crosscompile', CROSSCOMPILE, 0o755);
+      t.git(['add', '-A']);
+      t.git(['commit', '-q', '-m', 'scripts']);
+      // In sub, `rm -rf src` deletes nothing; where cd may have failed, the repository's src.
+      const inRoot = ['snapshot', 'rm-in-repo', 'src'] as const;
+      const inSub = ['allow', 'no-risk'] as const;
+      expectAgentVerdicts(t, [
+        ['cd sub; rm -rf src', ...inRoot],
+        ['set -e; cd sub; rm -rf src', ...inSub],
+        ['set -euo pipefail; cd sub; rm -rf src', ...inSub],
+        ['set -o errexit; cd sub; rm -rf src', ...inSub],
+        ['set -e; (cd sub; rm -rf src)', ...inSub],
+        [`bash -e -c 'cd sub; rm -rf src'`, ...inSub],
+        ['./scripts/e.sh', ...inSub],
+        ['bash -e scripts/n.sh', ...inSub],
+        ['./scripts/crosscompile win32', 'allow', 'no-risk'],
+        ['./scripts/n.sh', ...inRoot],
+        ['set -e; cd sub || true; rm -rf src', ...inRoot],
+        ['set -e; cd sub && true; rm -rf src', ...inRoot],
+        ['set -e; if cd sub; then true; fi; rm -rf src', ...inRoot],
+        ['set -e; ! cd sub; rm -rf src', ...inRoot],
+        ['set -e; (cd sub; rm -rf src) || true', ...inRoot],
+        ['set -e; f() { cd sub; rm -rf src; }; f', ...inRoot],
+        ['set -e; x=$(cd sub; rm -rf src)', ...inRoot],
+        [`set -e; bash -c 'cd sub; rm -rf src'`, ...inRoot],
+        ['set -e; set +e; cd sub; rm -rf src', ...inRoot],
+        ['set -e; set $X; cd sub; rm -rf src', ...inRoot],
       ]);
     });
   });
