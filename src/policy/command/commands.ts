@@ -11,6 +11,10 @@ import { knownField, provenance, unknownField, type Field } from './expand.js';
 import { classifyFileCommand, FILE_COMMANDS } from './files.js';
 import { classifyGit } from './git.js';
 import { classifyOutputFiles, OUTPUT_FILE_PROGRAMS } from './output-files.js';
+import { classifyContainerVolumes, CONTAINER_PROGRAMS } from './container-volumes.js';
+import { classifyTerraform, TERRAFORM_PROGRAMS } from './terraform-state.js';
+import { classifyEnvPull, ENV_PULL_PROGRAMS } from './env-pull.js';
+import { classifyDenoTask } from './deno-tasks.js';
 import { classifyDatabaseClient, classifyMigrationTool, DATABASE_PROGRAMS, MIGRATION_PROGRAMS } from './databases.js';
 import { classifyRunner, RUNNER_PROGRAMS } from './runners.js';
 import { classifyComposer } from './composer-scripts.js';
@@ -147,6 +151,10 @@ export function classifyInvocation(inv: Invocation, rt: Runtime): void {
     case 'bun':
       if (classifyBunScript(inv, args, rt)) return;
       break;
+    case 'deno':
+      // `deno task X`: the deno.json task (or package.json script), judged as typed (deno-tasks.ts).
+      if (classifyDenoTask(inv, args, rt)) return;
+      break;
     case 'run-s':
     case 'run-p':
     case 'npm-run-all':
@@ -222,6 +230,12 @@ export function classifyInvocation(inv: Invocation, rt: Runtime): void {
   // `cargo sqlx migrate run` is sqlx-cli's `sqlx migrate run`; `dotnet ef database drop` is dotnet-ef's.
   if (name === 'cargo' && args[0]?.value === 'sqlx') return classifyMigrationTool(inv, 'sqlx', args.slice(1), rt);
   if (name === 'dotnet' && args[0]?.value === 'ef') return classifyMigrationTool(inv, 'dotnet-ef', args.slice(1), rt);
+  // `terraform apply`, `state rm`: the repository's ignored state files (terraform-state.ts).
+  if (TERRAFORM_PROGRAMS.has(name)) classifyTerraform(inv, name, args, rt);
+  // `docker compose down -v`: volumes outside the repository (container-volumes.ts).
+  if (CONTAINER_PROGRAMS.has(name)) classifyContainerVolumes(inv, name, args, rt);
+  // `vercel env pull` writes .env.local anew (env-pull.ts).
+  if (ENV_PULL_PROGRAMS.has(name)) classifyEnvPull(inv, args, rt);
   if (READ_ONLY.has(name)) return;
   // `./reset.sh`, `scripts/build`, `/tmp/x.sh`: a shell script run as a command is read (script-files.ts).
   if (program.includes('/')) runScriptFile(inv, program, args, rt, 'command');

@@ -77,6 +77,10 @@ export const FAST_PATH_RISKY_WORDS: readonly string[] = [
   'dotenv', 'dotenvx',
   // package managers run package.json scripts (package-scripts.ts): `npm run nuke` is what its script says
   'npm', 'pnpm', 'yarn', 'premove', 'turbo', 'lerna', 'nx',
+  // Terraform state rewrites (terraform-state.ts), container volumes deleted (container-volumes.ts:
+  // docker-compose, podman-compose cut into docker|podman, compose), `vercel env pull` over .env.local
+  // (runners.ts), `trash` (files.ts)
+  'terraform', 'tofu', 'terragrunt', 'docker', 'podman', 'vercel', 'trash',
 ];
 
 /**

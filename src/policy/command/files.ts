@@ -22,7 +22,7 @@ import { scanGnuArgs } from './gnu-args.js';
 export const FILE_COMMANDS = new Set([
   // Windows spellings agents emit (cmd.exe's del/erase/rmdir/rd, PowerShell's Remove-Item and its alias ri).
   'del', 'erase', 'rmdir', 'rd', 'remove-item', 'ri',
-  'rm', 'unlink', 'rimraf', 'del-cli', 'premove', 'shred', 'srm', 'truncate', 'find', 'cp', 'mv', 'ln', 'install', 'tee', 'sed', 'gsed', 'rsync',
+  'rm', 'unlink', 'rimraf', 'del-cli', 'premove', 'trash', 'trash-put', 'shred', 'srm', 'truncate', 'find', 'cp', 'mv', 'ln', 'install', 'tee', 'sed', 'gsed', 'rsync',
   'chmod', 'chown', 'chgrp', 'dd', 'mkswap', 'wipefs', 'fdisk', 'sfdisk', 'cfdisk', 'gdisk', 'sgdisk', 'parted', 'blkdiscard',
 ]);
 
@@ -75,6 +75,8 @@ export function classifyFileCommand(inv: Invocation, name: string, args: Field[]
     case 'rimraf':
     case 'del-cli':
     case 'premove': // package scripts' rimraf-alike (vite's `premove dist`)
+    case 'trash': // trash-cli (sindresorhus): to the desktop's trash, which no rollback reaches; directories whole
+    case 'trash-put':
       return deleteOperands(inv, rt, splitArgs(args, '', []), () => true, name);
     case 'shred': {
       const parsed = splitArgs(args, 'nsx', ['iterations', 'size', 'random-source', 'remove']);

@@ -285,13 +285,37 @@ function workspaceRun(rt: Runtime, inv: Invocation, manager: string, options: Op
   const label = `${manager} ${name} (workspace)`;
   const members = workspaceMembers(rt, inv, start, label, manager === 'pnpm' ? (pnpmFilterDirs(inv, options) ?? undefined) : undefined);
   if (members === undefined || members === 'unknown') return;
+  const root = manager === 'turbo' || manager === 'lerna' ? workspaceRoot(members) : null;
   let found = false;
   for (const member of members) {
     if (!member.scripts.has(name)) continue;
+    if (member === root && !runsRootTask(rt, manager, root, name)) continue;
     found = true;
     runScript(rt, inv, member, name, args, label, !options.ignoreScripts);
   }
   if (!found && binary) rt.exec(sub(inv, [knownField(name), ...args], { cwd: options.cwd }));
+}
+
+/** The workspace's root package: the member every other member's directory lies under (null with one member). */
+function workspaceRoot(members: Package[]): Package | null {
+  if (members.length < 2) return null;
+  return members.find((m) => members.every((o) => o === m || o.dir.startsWith(m.dir === '/' ? '/' : `${m.dir}/`))) ?? null;
+}
+
+/**
+ * Whether turbo or lerna runs the root package's own script too. lerna never does (`lerna run`
+ * runs the packages'); turbo only for a root task its turbo.json declares (`"//#clean"`). In
+ * create-t3-turbo the root's `"lint": "turbo run lint -- --cache ..."` was judged as running
+ * itself with its arguments appended, again and again, until the depth bound refused `pnpm
+ * lint` as a command nested too deeply (sweep of 2026-12-05 evening). A turbo.json guard cannot
+ * read: the root's script is judged too (the stricter reading).
+ */
+function runsRootTask(rt: Runtime, manager: string, root: Package, name: string): boolean {
+  if (manager === 'lerna') return false;
+  const found = rt.ctx.view?.file({ dir: root.dir, name: 'turbo.json', up: false });
+  if (found === undefined || found === null) return true;
+  if (found === 'missing') return true;
+  return found.text.includes(`"//#${name}"`);
 }
 
 /**
@@ -495,6 +519,7 @@ export function classifyPackageManager(inv: Invocation, args: Field[], rt: Runti
   if (head.value === null) return reportOpaque(rt, `${manager} is given a command guard cannot see`, inv.source);
   const rest = args.slice(i + 1);
   const command = head.value;
+  if (command === 'exec' && options.workspaces !== null) return workspaceExec(rt, inv, manager, options, rest);
   if (command === 'exec' || command === 'dlx') return runNpx(inv, rest, rt, options);
   if (command === 'run' || command === 'run-script') {
     // `pnpm run [options] X args`: options before the name are pnpm's.
@@ -532,6 +557,7 @@ export function classifyPackageManager(inv: Invocation, args: Field[], rt: Runti
       return runNamed(rt, inv, manager, selected, name.value, passed(manager, rest.slice(3)), 'binary');
     }
     if (script.value === 'install' || script.value === 'add') return install(rt, inv, manager, options);
+    if (script.value === 'exec') return workspaceExec(rt, inv, manager, selected, rest.slice(2));
     if (YARN_BUILTINS.has(script.value)) return;
     return runNamed(rt, inv, manager, selected, script.value, passed(manager, rest.slice(2)), 'binary');
   }
@@ -547,6 +573,7 @@ export function classifyPackageManager(inv: Invocation, args: Field[], rt: Runti
     const name = rest[j];
     if (!name) return;
     if (name.value === null) return reportOpaque(rt, 'yarn workspaces is given a command guard cannot see', inv.source);
+    if (name.value === 'exec') return workspaceExec(rt, inv, manager, { ...options, workspaces: ['*'] }, rest.slice(j + 1));
     if (YARN_BUILTINS.has(name.value) && name.value !== 'run') return;
     return runNamed(rt, inv, manager, { ...options, workspaces: ['*'] }, name.value, rest.slice(j + 1), 'binary');
   }
@@ -561,6 +588,23 @@ function install(rt: Runtime, inv: Invocation, manager: string, options: Options
   const pkg = packageAt(rt, options.cwd, !options.exact, inv, label);
   if (pkg === undefined || pkg === 'unknown' || pkg === 'none') return;
   installAll(rt, inv, pkg, label);
+}
+
+/**
+ * `pnpm -r exec CMD`, `pnpm --filter F exec CMD`, `yarn workspaces foreach exec CMD`, `yarn
+ * workspace NAME exec CMD`: CMD in every package of the workspace (workspaceMembers: no
+ * selection guard does not resolve leaves one out). `pnpm -r exec rm -rf .env.local` was judged
+ * in the directory typed only, where there is no .env.local, while apps/nextjs/.env.local went
+ * (create-t3-turbo, sweep of 2026-12-05 evening).
+ */
+function workspaceExec(rt: Runtime, inv: Invocation, manager: string, options: Options, args: Field[]): void {
+  const label = `${manager} exec (workspace)`;
+  const pkg = packageAt(rt, options.cwd, !options.exact, inv, label);
+  if (pkg === undefined || pkg === 'unknown') return;
+  if (pkg === 'none') return runNpx(inv, args, rt, options);
+  const members = workspaceMembers(rt, inv, pkg, label, manager === 'pnpm' ? (pnpmFilterDirs(inv, options) ?? undefined) : undefined);
+  if (members === undefined || members === 'unknown') return;
+  for (const member of members) runNpx(inv, args, rt, { ...options, cwd: member.dir });
 }
 
 /** `pnpm exec X`, `pnpm dlx X`, `yarn exec X`, `npm exec X`: the program, as npx runs it. */

@@ -207,6 +207,10 @@ export const RULES = {
     description: 'Deleting or truncating files outside the repository (also through a symbolic link inside it, and overwriting there), which guard cannot restore. The system temp directory is scratch space (`commands.tempIsScratch`).',
     instead: 'Ask the person to delete files outside the repository, or keep scratch files inside it or in the temp directory.',
   },
+  'container-volume-delete': {
+    description: 'Deleting container volumes (`docker compose down -v`, `docker compose rm -v`, `docker volume rm|prune`, `docker system prune --volumes`, and through podman): a compose project\'s database lives in one, in the engine\'s storage outside the repository, where no snapshot holds it (refused for an agent, asked of a person).',
+    instead: 'Run it without deleting volumes (`docker compose down` keeps them); save a volume first with `docker run --rm -v VOLUME:/v -v "$PWD":/b alpine tar czf /b/VOLUME.tgz -C /v .`; or ask the person to run it.',
+  },
   'rm-in-repo': {
     description: 'Deleting files inside the repository (restorable from the snapshot taken first, which also captures the ignored files that go, except regenerable output such as node_modules).',
     instead: 'Delete only what you mean; guard snapshots the repository first.',

@@ -1270,6 +1270,7 @@ export const HUMAN_ROWS: Row[] = [
   ['GUARD_INTERNAL_TOKEN=x git status', 'allow'],
   ['git branch -D main', 'deny', 'git-branch-protected'],
   ['xargs rm -rf', 'ask', 'rm-unknown-target'],
+  ['docker compose down -v', 'ask', 'container-volume-delete'],
 ];
 
 export const NO_REPO_ROWS: Row[] = [
@@ -1317,5 +1318,9 @@ export const AGENT_ROWS: Row[] = [
   ['GIT_WORK_TREE=/srv/site git checkout -f', 'deny', 'git-checkout-discard'],
   ['git --git-dir=.git reset --hard', 'snapshot', 'git-reset-hard'],
   ['git -C /home/dev/project reset --hard', 'snapshot', 'git-reset-hard'],
+  // Container volumes: outside the repository, nothing to capture (container-volumes.ts).
+  ['docker compose down -v', 'deny', 'container-volume-delete'],
+  ['docker compose down', 'allow'],
+  ['docker volume prune -f', 'deny', 'container-volume-delete'],
   ...SPELLINGS,
 ];

@@ -61,7 +61,7 @@ const CLEANUPS = [
   'rm -f npm-debug.log', 'rm -f *.log', 'rm server.log', 'rm -f .DS_Store', 'rm src/old-helper.ts', 'rm -f src/utils/legacy.js',
   'rm test/fixtures/tmp.json', 'find . -name "*.pyc" -delete', 'find . -name __pycache__ -type d -exec rm -rf {} +',
   'find . -name ".DS_Store" -delete', 'npx rimraf dist', 'npx rimraf node_modules', 'npm cache clean --force', 'cargo clean', 'go clean -testcache',
-  'make clean', 'make distclean', 'git clean -n', 'git clean -fd', 'rmdir empty-dir', 'docker system prune -f', 'docker compose down -v',
+  'make clean', 'make distclean', 'git clean -n', 'git clean -fd', 'rmdir empty-dir', 'docker system prune -f', 'docker compose down',
   'rm -rf build dist *.egg-info', 'rm -rf android/app/build', 'rm -rf ios/Pods', 'rm -rf packages/*/dist', 'rm -rf ./dist/*',
 ];
 
@@ -144,7 +144,7 @@ export const UNRECOVERABLE: readonly string[] = [
   'find ~ -name "*.log" -delete', 'find / -name node_modules -exec rm -rf {} +', 'shred -u ~/.ssh/id_ed25519',
   'truncate -s 0 ~/.zsh_history', ': > ~/.bashrc', 'cp /dev/null ~/.gitconfig', 'rsync -a --delete empty/ ~/',
   "python3 -c 'import shutil, os; shutil.rmtree(os.path.expanduser(\"~\"))'", "node -e 'require(\"fs\").rmSync(\"../other-project\", {recursive: true})'",
-  'sudo rm -rf /opt', 'git -C ../other-project reset --hard', 'git -C ../other clean -fd', 'cd ../other && git reset --hard HEAD~3',
+  'sudo rm -rf /opt', 'docker compose down -v', 'git -C ../other-project reset --hard', 'git -C ../other clean -fd', 'cd ../other && git reset --hard HEAD~3',
   // Disks and devices.
   'dd if=/dev/zero of=/dev/sda bs=1M', 'mkfs.ext4 /dev/sdb1', 'wipefs -a /dev/nvme0n1', 'echo x > /dev/sda', 'sudo fdisk /dev/sda', 'shred /dev/loop0',
   // Protected paths.

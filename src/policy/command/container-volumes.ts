@@ -1,0 +1,68 @@
+/**
+ * Docker and Podman commands that delete volumes: `docker compose down -v` (the project's named
+ * volumes and the anonymous ones of its containers), `docker compose rm -v`, `docker volume rm`,
+ * `docker volume prune`, `docker system prune --volumes`, and the same through `docker-compose`,
+ * `podman` and `podman-compose`. A compose project's database lives in such a volume
+ * (awesome-compose's postgresql-pgadmin: `db-data:/var/lib/postgresql/data`); the volume is in
+ * the engine's storage, outside the repository and every snapshot, so nothing guard does before
+ * the command can bring it back. The sweep of 2026-12-05 evening (docs/FRICTION.md,
+ * "Infrastructure as code and JavaScript monorepos") found them all "allow: no destructive
+ * command found". Now they are refused for an agent and asked of a person (nothing can be
+ * captured), the message naming the way forward: `down` without `-v` keeps the volumes, and a
+ * volume can be saved to a tar file first. A bind mount (`./data:/var/lib/mysql`) is a
+ * directory of the repository and is never deleted by these.
+ */
+import type { Field } from './expand.js';
+import { makeVerdict } from './rules.js';
+import type { Invocation, Runtime } from './runtime.js';
+
+/** Programs this module judges (commands.ts sends them here). */
+export const CONTAINER_PROGRAMS = new Set(['docker', 'podman', 'docker-compose', 'podman-compose']);
+
+/** Options of docker/podman and of compose that take their value as the next word (before the subcommand). */
+const VALUE_OPTIONS = new Set([
+  '-H', '--host', '-c', '--context', '--config', '-l', '--log-level', '--tlscacert', '--tlscert', '--tlskey', '--url', '--connection', '--root', '--runroot',
+  '-f', '--file', '-p', '--project-name', '--project-directory', '--env-file', '--profile', '--ansi', '--parallel', '--progress',
+]);
+/** ... and after it (`down -t 10`, `--rmi all`, `prune --filter x`; `rm -f` is force there). */
+const SUBCOMMAND_VALUE_OPTIONS = new Set(['-t', '--timeout', '--rmi', '--filter']);
+
+/** The operands and the options as written; `before` operands are read with the global options' grammar. */
+function words(args: Field[], before: number): { operands: (string | null)[]; flags: string[] } {
+  const operands: (string | null)[] = [];
+  const flags: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const value = args[i]?.value ?? null;
+    if (value !== null && value.startsWith('-') && value !== '-') {
+      flags.push(value);
+      if (!value.includes('=') && (operands.length < before ? VALUE_OPTIONS : SUBCOMMAND_VALUE_OPTIONS).has(value)) i++;
+      continue;
+    }
+    operands.push(value);
+  }
+  return { operands, flags };
+}
+
+/** What deletes volumes, as said in the refusal, or null. */
+export function containerVolumesDeleted(program: string, args: Field[]): string | null {
+  const compose = program.endsWith('-compose');
+  const { operands, flags } = words(args, compose ? 1 : 2);
+  // a short option in a cluster too (`rm -fv`)
+  const flag = (...names: string[]): boolean => flags.some((f) => names.includes(f) || (/^-[a-zA-Z]{2,}$/.test(f) && names.some((n) => /^-[a-zA-Z]$/.test(n) && f.includes(n.slice(1)))));
+  const [first = null, second = null] = compose ? ['compose', operands[0] ?? null] : operands;
+  if (first === 'compose') {
+    if (second === 'down' && flag('-v', '--volumes')) return `${program}${compose ? '' : ' compose'} down -v deletes the project's volumes`;
+    if (second === 'rm' && flag('-v', '--volumes')) return `${program}${compose ? '' : ' compose'} rm -v deletes the containers' anonymous volumes`;
+    return null;
+  }
+  if (first === 'volume' && (second === 'rm' || second === 'remove' || second === 'prune')) return `${program} volume ${second} deletes volumes`;
+  if (first === 'system' && second === 'prune' && flag('--volumes')) return `${program} system prune --volumes deletes unused volumes`;
+  return null;
+}
+
+/** Refuses (an agent) or asks about (a person) a command that deletes container volumes. */
+export function classifyContainerVolumes(inv: Invocation, program: string, args: Field[], rt: Runtime): void {
+  const what = containerVolumesDeleted(program, args);
+  if (what === null) return;
+  rt.report(makeVerdict(rt.ctx.isAgent ? 'deny' : 'ask', 'container-volume-delete', `${what} (a database's data), outside the repository, where no snapshot holds them`, inv.source));
+}

@@ -1,0 +1,134 @@
+/**
+ * The sweep of 2026-12-05 evening on Terraform, Docker Compose and JavaScript monorepo clones
+ * (terraform-aws-modules/terraform-aws-s3-bucket, docker/awesome-compose, t3-oss/create-t3-turbo,
+ * denoland/fresh, a yarn-berry workspace; docs/FRICTION.md, "Infrastructure as code and
+ * JavaScript monorepos"). Holes, each "allow: no destructive command found" before:
+ *  - `terraform apply|destroy|import|state rm|workspace delete|init -migrate-state` (and tofu,
+ *    terragrunt) rewrite the ignored local state: now captured first (terraform-state.ts);
+ *  - `docker compose down -v`, `docker volume rm|prune`: volumes outside the repository, nothing
+ *    to capture: refused for an agent, asked of a person (container-volumes.ts);
+ *  - `pnpm -r exec rm -rf .env.local`, `yarn workspaces foreach exec ...` were judged where typed
+ *    only, not in each package (package-scripts.ts workspaceExec);
+ *  - `deno task clean` did not read deno.json (deno-tasks.ts); `vercel env pull` writes
+ *    .env.local anew (env-pull.ts); `trash FILE` deletes (files.ts).
+ * Friction: `pnpm lint` whose root script is `turbo run lint -- --cache` was refused as nested too
+ * deeply (turbo judged as running the root's own script again): turbo runs the root's script only
+ * for a `//#task` of turbo.json, lerna never.
+ *
+ * Terraform is not run here (a test must not need it): the rollback gives back the state file as
+ * it was before the command, whatever the command wrote.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { fastPathAllows } from '../../../src/policy/command/fast-path.js';
+import { stripJsonc } from '../../../src/policy/command/deno-tasks.js';
+import { checkVerdict, expectAgentVerdicts, type VerdictCase } from '../../helpers/verdicts.js';
+import { commitFiles, writeFiles } from '../../helpers/repo-steps.js';
+import { installedClaudeHook, loggedEvents, rollbackOk } from '../../helpers/guard-steps.js';
+import { stateWithModes } from '../../helpers/state.js';
+import { withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
+
+const STATE = '{"version":4,"terraform_version":"1.9.0","serial":3,"lineage":"5f0c","resources":[{"type":"terraform_data","name":"bucket"}]}\n';
+
+function setup(t: TestRepo): void {
+  commitFiles(t, {
+    '.gitignore': '*.tfstate\n*.tfstate.*\n**/.terraform/*\n.env\n.env*.local\n*.db\nnode_modules\ndist\n',
+    'infra/main.tf': 'resource "terraform_data" "bucket" { input = "demo" }\n',
+    'compose.yaml': 'services:\n  db:\n    image: postgres\n    volumes:\n      - db-data:/var/lib/postgresql/data\nvolumes:\n  db-data:\n',
+    'package.json': JSON.stringify({ name: 'mono', private: true, workspaces: ['packages/*'], scripts: { lint: 'turbo run lint --continue -- --cache', clean: 'rm -rf local.db' } }),
+    'pnpm-workspace.yaml': 'packages:\n  - packages/*\n',
+    'turbo.json': JSON.stringify({ tasks: { lint: {}, clean: { cache: false }, '//#clean': { cache: false } } }),
+    'lerna.json': '{"version":"0.0.0"}\n',
+    'packages/web/package.json': JSON.stringify({ name: 'web', scripts: { lint: 'eslint .', clean: 'rm -rf dist' } }),
+    'deno.jsonc': '{\n  // tasks\n  "tasks": {\n    "dev": "deno run -A main.ts",\n    "clean": { "command": "rm -rf local.db", "dependencies": ["dev"] },\n  },\n}\n',
+  });
+  writeFiles(t, {
+    'infra/terraform.tfstate': [STATE, 0o600],
+    'infra/terraform.tfstate.backup': [STATE.replace('"serial":3', '"serial":2'), 0o600],
+    'infra/.terraform/providers/aws/terraform-provider-aws': 'binary',
+    'packages/web/.env.production.local': ['WEB_KEY=mine\n', 0o600],
+    '.env.local': ['ROOT_KEY=mine\n', 0o600],
+    'local.db': 'SQLite format 3\0rows',
+    'packages/web/dist/a.js': 'x\n',
+  });
+  const init = t.guard(['init', '--yes', '--agents', 'claude']);
+  expect(init.code, init.stderr).toBe(0);
+}
+
+const CASES: readonly VerdictCase[] = [
+  // Terraform, OpenTofu, Terragrunt: the ignored state captured first; the provider cache (.terraform) is regenerable
+  ['terraform -chdir=infra apply -auto-approve', 'snapshot', 'overwrite-ignored', ['infra/terraform.tfstate', 'infra/terraform.tfstate.backup']],
+  ['cd infra && terraform state rm terraform_data.bucket', 'snapshot', 'overwrite-ignored', 'infra/terraform.tfstate'],
+  ['cd infra && terraform destroy -target=terraform_data.bucket -auto-approve', 'snapshot', 'overwrite-ignored', 'infra/terraform.tfstate'],
+  ['terraform -chdir=infra import -var x=1 terraform_data.b id', 'snapshot', 'overwrite-ignored', 'infra/terraform.tfstate'],
+  ['terraform -chdir=infra workspace delete -force staging', 'snapshot', 'overwrite-ignored', 'infra/terraform.tfstate'],
+  ['terraform -chdir=infra init -migrate-state', 'snapshot', 'overwrite-ignored', 'infra/terraform.tfstate'],
+  ['tofu -chdir=infra destroy -auto-approve', 'snapshot', 'overwrite-ignored', 'infra/terraform.tfstate'],
+  ['terragrunt run-all apply', 'snapshot', 'overwrite-ignored', 'infra/terraform.tfstate'],
+  ['terraform -chdir=infra plan -out=tfplan', 'allow', 'no-risk'],
+  ['terraform -chdir=infra init -upgrade', 'allow', 'no-risk'],
+  ['terraform -chdir=infra state list', 'allow', 'no-risk'],
+  ['terraform -chdir=infra state pull', 'allow', 'no-risk'],
+  ['terraform apply -help', 'allow', 'no-risk'],
+  ['terraform -chdir=infra workspace select staging', 'allow', 'no-risk'],
+  ['rm -rf infra/.terraform', 'allow', 'no-risk'],
+  // Docker and Podman volumes: outside the repository
+  ['docker compose down -v', 'deny', 'container-volume-delete'],
+  ['docker compose -f compose.yaml -p app down --volumes --remove-orphans', 'deny', 'container-volume-delete'],
+  ['docker-compose rm -fv', 'deny', 'container-volume-delete'],
+  ['docker volume rm app_db-data', 'deny', 'container-volume-delete'],
+  ['docker system prune -af --volumes', 'deny', 'container-volume-delete'],
+  ['podman volume prune -f', 'deny', 'container-volume-delete'],
+  ['docker compose down', 'allow', 'no-risk'],
+  ['docker compose rm -f', 'allow', 'no-risk'],
+  ['docker system prune -f', 'allow', 'no-risk'],
+  ['docker compose up -d', 'allow', 'no-risk'],
+  // Monorepo runners: a command run in each package; turbo's and lerna's root
+  ['pnpm -r exec rm -rf .env.production.local', 'snapshot', 'rm-in-repo', 'packages/web/.env.production.local'],
+  ['yarn workspaces foreach -A exec rm -rf .env.production.local', 'snapshot', 'rm-in-repo', 'packages/web/.env.production.local'],
+  ['pnpm -r exec rm -rf dist node_modules', 'allow', 'no-risk'],
+  ['pnpm lint', 'allow', 'no-risk'],
+  ['turbo run lint -- --fix', 'allow', 'no-risk'],
+  ['turbo run clean', 'snapshot', 'rm-in-repo', 'local.db'],
+  ['lerna run clean', 'allow', 'no-risk'],
+  // deno tasks (deno.jsonc: comments, trailing commas, a task object with dependencies)
+  ['deno task clean', 'snapshot', 'rm-in-repo', ['local.db', 'task "clean"']],
+  ['deno task dev', 'allow', 'no-risk'],
+  // .env writers and trash
+  ['vercel env pull --yes', 'snapshot', 'overwrite-ignored', '.env.local'],
+  ['vercel env pull .env.development.local', 'allow', 'no-risk'],
+  ['npx trash local.db', 'snapshot', 'rm-in-repo', 'local.db'],
+];
+
+describe('infrastructure-as-code and monorepo lines of the sweep', () => {
+  it('judges each line as the tool runs it', async () => {
+    await withTestRepo((t) => {
+      setup(t);
+      expectAgentVerdicts(t, CASES);
+      // A person is asked about a volume deletion, not refused.
+      expect(checkVerdict(t, 'docker compose down -v')).toMatchObject({ verdict: 'ask', rule: 'container-volume-delete' });
+      expect(checkVerdict(t, 'terraform -chdir=infra apply', { asAgent: true }).reason).not.toContain('.terraform/');
+    });
+    // The sh fast path hands each of these on to Node.
+    for (const command of ['terraform apply', 'tofu destroy', 'terragrunt run-all apply', 'docker compose down -v', 'docker-compose down -v', 'podman volume rm x', 'vercel env pull', 'trash local.db', 'deno task clean']) {
+      expect(fastPathAllows(command), command).toBe(false);
+    }
+    expect(JSON.parse(stripJsonc('{ "a": "// not a comment", /* c */ "b": [1,], }'))).toEqual({ a: '// not a comment', b: [1] });
+  }, 300_000);
+
+  it('terraform state rm through the installed hook: the state is captured, and the rollback gives its bytes and mode back', async () => {
+    await withTestRepo((t) => {
+      setup(t);
+      const files = ['infra/terraform.tfstate', 'infra/terraform.tfstate.backup'];
+      const before = stateWithModes(t, files);
+      expect(installedClaudeHook(t, 'terraform -chdir=infra state rm terraform_data.bucket').decision).toBe('allow');
+      expect(loggedEvents<{ capturedIgnored?: string[] }>(t, 'allowed-after-snapshot')).toEqual([expect.objectContaining({ capturedIgnored: expect.arrayContaining(files) })]);
+      // What `state rm` does: the old state becomes the backup, the resource leaves the new state.
+      fs.writeFileSync(path.join(t.dir, 'infra/terraform.tfstate.backup'), STATE);
+      fs.writeFileSync(path.join(t.dir, 'infra/terraform.tfstate'), STATE.replace(/"resources":\[.*\]/, '"resources":[]').replace('"serial":3', '"serial":4'));
+      rollbackOk(t);
+      expect(stateWithModes(t, files)).toEqual(before);
+    });
+  });
+});
