@@ -10,9 +10,8 @@
  *
  * `--cwd DIR` runs the task there; `-c FILE` names the configuration. `--eval` runs the words as
  * a command. A workspace run (`-r`, `--filter`) is judged in the root and in every member the
- * root lists by name; a member glob (`./packages/*`) is not expanded here: a command guard
- * cannot see (refused for an agent, asked of a person), with the way forward to run the task in
- * the package (`deno task --cwd packages/x NAME`).
+ * root lists, a glob (`./packages/*`) as the directories holding a deno.json it reaches
+ * (memberDirs).
  */
 import path from 'node:path';
 import { knownField, type Field } from './expand.js';
@@ -152,17 +151,42 @@ export function classifyDenoTask(inv: Invocation, args: Field[], rt: Runtime): b
   runIn(found, cwd);
   if (!recursive || found === 'none') return true;
   for (const member of found.workspace) {
-    if (/[*?[{]/.test(member)) {
-      reportOpaque(rt, `deno task -r runs the task in the workspace members ${member}, which guard does not list; run it in one package (\`deno task --cwd DIR ${head.value}\`)`, inv.source);
-      continue;
+    for (const dir of memberDirs(rt, inv, found.dir, member, head.value)) {
+      const conf = configAt(rt, dir, null);
+      if (conf === undefined || conf === null) continue;
+      runIn(conf, dir);
     }
-    const dir = resolvePath(member, found.dir);
-    if (dir === null) continue;
-    const conf = configAt(rt, dir, null);
-    if (conf === undefined || conf === null) continue;
-    runIn(conf, dir);
   }
   return true;
+}
+
+/**
+ * The directories a workspace member names: itself, or for a glob (`./packages/*`) every
+ * directory the glob reaches that holds a deno.json or deno.jsonc, expanded from the file system
+ * as the shell expands a loop's glob (no git). Past the expansion bound, or a form guard does not
+ * expand exactly: opaque, with running the task in one package as the way forward.
+ */
+function memberDirs(rt: Runtime, inv: Invocation, root: string, member: string, task: string): string[] {
+  if (!/[*?[{]/.test(member)) {
+    const dir = resolvePath(member, root);
+    return dir === null ? [] : [dir];
+  }
+  const view = rt.ctx.view;
+  const relative = member.replace(/^\.\//, '').replace(/\/+$/, '');
+  const opaque = (): string[] => {
+    reportOpaque(rt, `deno task -r runs the task in the workspace members ${member}, which guard cannot list; run it in one package (\`deno task --cwd DIR ${task}\`)`, inv.source);
+    return [];
+  };
+  if (!view || view.mode === 'text' || relative.includes('{')) return opaque();
+  const dirs = new Set<string>();
+  for (const name of ['deno.json', 'deno.jsonc']) {
+    const words = view.globWords({ cwd: root, pattern: `${relative}/${name}` });
+    if (words === undefined) return [];
+    if (words === null) return opaque();
+    // a glob that matches nothing stays itself, as in sh
+    for (const word of words) if (!/[*?[]/.test(word)) dirs.add(path.posix.dirname(resolvePath(word, root) ?? word));
+  }
+  return [...dirs].sort();
 }
 
 /** The words after the task's name, appended quoted (an unknown one as an unknown variable). */

@@ -41,7 +41,8 @@ function setup(t: TestRepo): void {
     'turbo.json': JSON.stringify({ tasks: { lint: {}, clean: { cache: false }, '//#clean': { cache: false } } }),
     'lerna.json': '{"version":"0.0.0"}\n',
     'packages/web/package.json': JSON.stringify({ name: 'web', scripts: { lint: 'eslint .', clean: 'rm -rf dist' } }),
-    'deno.jsonc': '{\n  // tasks\n  "tasks": {\n    "dev": "deno run -A main.ts",\n    "clean": { "command": "rm -rf local.db", "dependencies": ["dev"] },\n  },\n}\n',
+    'tools/gen/deno.json': JSON.stringify({ tasks: { wipe: 'rm -f gen.db' } }),
+    'deno.jsonc': '{\n  // tasks\n  "workspace": ["./tools/*"],\n  "tasks": {\n    "dev": "deno run -A main.ts",\n    "clean": { "command": "rm -rf local.db", "dependencies": ["dev"] },\n  },\n}\n',
   });
   writeFiles(t, {
     'infra/terraform.tfstate': [STATE, 0o600],
@@ -50,6 +51,7 @@ function setup(t: TestRepo): void {
     'packages/web/.env.production.local': ['WEB_KEY=mine\n', 0o600],
     '.env.local': ['ROOT_KEY=mine\n', 0o600],
     'local.db': 'SQLite format 3\0rows',
+    'tools/gen/gen.db': 'SQLite format 3\0rows',
     'packages/web/dist/a.js': 'x\n',
   });
   const init = t.guard(['init', '--yes', '--agents', 'claude']);
@@ -95,6 +97,9 @@ const CASES: readonly VerdictCase[] = [
   // deno tasks (deno.jsonc: comments, trailing commas, a task object with dependencies)
   ['deno task clean', 'snapshot', 'rm-in-repo', ['local.db', 'task "clean"']],
   ['deno task dev', 'allow', 'no-risk'],
+  // a workspace run: the root's and each member's (a member glob listed by git)
+  ['deno task -r wipe', 'snapshot', 'rm-in-repo', 'tools/gen/gen.db'],
+  ['deno task wipe', 'allow', 'no-risk'],
   // .env writers and trash
   ['vercel env pull --yes', 'snapshot', 'overwrite-ignored', '.env.local'],
   ['vercel env pull .env.development.local', 'allow', 'no-risk'],
