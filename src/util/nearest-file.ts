@@ -53,8 +53,32 @@ export function newReadTrace(): ReadTrace {
   return { paths: new Set(), absent: new Set() };
 }
 
+/**
+ * A query with no name asks whether `abs` is a directory (`$(cd DIR && pwd)`, evaluate.ts
+ * isDirectory): found, with no text, where it is one (kept by its change time: a directory
+ * removed or swapped changes its parent's too), 'missing' where nothing is there, null for
+ * anything else (a file: cd fails there; a symlink to a directory is one, and the shim keeps no
+ * answer that depends on a symlink). Until 2026-12-05 a directory
+ * was unreadable (null), so no allow that looked at one was kept for the agent hook's shim.
+ */
+function directoryAt(abs: string, seen?: ReadTrace): FoundFile {
+  let stat: fs.Stats;
+  try {
+    stat = fs.statSync(escapedBytes(abs));
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== 'ENOENT' && code !== 'ENOTDIR') return null;
+    seen?.absent.add(abs);
+    return 'missing';
+  }
+  if (!stat.isDirectory()) return null;
+  seen?.paths.add(abs);
+  return { path: abs, text: '' };
+}
+
 /** `seen`, where given, gets what the answer depends on (ReadTrace). */
 export function readNearestFile(query: FileQuery, seen?: ReadTrace): FoundFile {
+  if (query.name === '') return directoryAt(path.posix.resolve(query.dir), seen);
   let dir = path.posix.resolve(query.dir);
   for (;;) {
     const abs = path.posix.join(dir, query.name);

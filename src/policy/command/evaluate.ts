@@ -897,9 +897,10 @@ function copiedTo(argv: Field[]): string[] {
  * taken for a directory: `cd` into it fails, which the idioms this serves do not meet.
  */
 function isDirectory(ctx: CommandContext, abs: string): boolean | null {
+  // A query with no name: found where abs is a directory (util/nearest-file.ts directoryAt).
   const found = ctx.view?.file({ dir: abs, name: '', up: false });
-  if (found === undefined) return null;
-  return found === null;
+  if (found === undefined || found === null) return null;
+  return found !== 'missing';
 }
 
 /**

@@ -114,7 +114,9 @@ export function checkWriteTarget(field: Field, cwd: string | null, ctx: CommandC
 export function checkWriteAbs(abs: string, ctx: CommandContext, source: string, what: string, options: WriteOptions = {}): Verdict | null {
   if (isIgnoreRulesFile(abs, ctx) && ctx.view) ctx.view.ignoreRulesChanged = true;
   const byText = checkWriteText(abs, ctx, source, what);
-  if (byText || !ctx.view || options.textOnly === true) return byText;
+  // The null device takes any write and keeps nothing: nothing to ask git (`cmd > /dev/null`
+  // asked a path fact, so no allow holding one was kept for the agent hook's shim: gradlew).
+  if (byText || !ctx.view || options.textOnly === true || abs === '/dev/null') return byText;
   // An overwrite needs what lies there (is it an ignored file?); an append only where it leads.
   const overwrites = options.append !== true;
   if (ctx.view.collecting && !ctx.view.isPlaceholder(abs)) {

@@ -21,6 +21,9 @@ const DEFAULT_SCRATCH = ['/tmp'];
 export function checkTruncateTarget(field: Field, cwd: string | null, ctx: CommandContext, source: string, verb: string): Verdict | null {
   const write = checkWriteTarget(field, cwd, ctx, source, `${verb} ${field.display}`);
   if (field.value === null || field.glob) return write;
+  // `cd -P DIR > /dev/null` (gradlew): the null device holds nothing to lose, decided by the text
+  // alone, without asking git about /dev/null (which kept no allow for the agent hook's shim).
+  if (resolvePath(field.value, cwd) === '/dev/null') return write;
   const truncate = checkDeleteTarget(field, cwd, ctx, source, { recursive: false, verb });
   if (truncate.verdict === 'allow' || truncate.rule === 'rm-unknown-target') return write;
   const abs = resolvePath(field.value, cwd);

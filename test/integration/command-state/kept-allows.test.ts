@@ -104,6 +104,31 @@ describe('an allow decided by package.json alone is answered by the hook without
     });
   });
 
+  it("a script that finds a directory with `$(cd DIR && pwd)` or writes to /dev/null (gradlew's `cd -P ... > /dev/null`): kept until the directory is swapped", async () => {
+    await withTestRepo((t) => {
+      setup(t);
+      commitFiles(t, {
+        'tools/gen.sh': 'echo generated\n',
+        'gradlew': '#!/bin/sh\nAPP_HOME=$( cd -P "${0%/*}" > /dev/null && printf \'%s\\n\' "$PWD" ) || exit\necho "$APP_HOME"\n',
+        'scripts/gen.sh': '#!/bin/sh\nTOOLS=$(cd "$(dirname "$0")/../tools" && pwd)\ncd "$TOOLS"\nsh ./gen.sh\n',
+      });
+      fs.chmodSync(path.join(t.dir, 'gradlew'), 0o755);
+      fs.chmodSync(path.join(t.dir, 'scripts', 'gen.sh'), 0o755);
+      pastRacyWindow();
+      for (const command of ['./gradlew build', './scripts/gen.sh']) {
+        expect(installedHookGitProcesses(t, command, { kept: true }), command).toBeGreaterThan(1);
+        expect(installedHookGitProcesses(t, command, { kept: true }), command).toBe(1);
+        expect(keptFor(t, command), command).toHaveLength(1);
+      }
+      // tools swapped for a directory elsewhere whose gen.sh deletes the home directory: judged again.
+      fs.mkdirSync(path.join(t.base, 'evil'));
+      fs.writeFileSync(path.join(t.base, 'evil', 'gen.sh'), 'rm -rf ~\n');
+      fs.renameSync(path.join(t.dir, 'tools'), path.join(t.base, 'tools.old'));
+      fs.symlinkSync(path.join(t.base, 'evil'), path.join(t.dir, 'tools'));
+      expect(installedClaudeHook(t, './scripts/gen.sh')).toMatchObject({ decision: 'deny' });
+    });
+  });
+
   it('keeps nothing judged from a file changed within the window, so an edit in the same tick is not missed', async () => {
     await withTestRepo((t) => {
       setup(t);
