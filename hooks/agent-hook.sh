@@ -191,7 +191,7 @@ guard_benign() {
       [dD][oO][tT][eE][nN][vV]|[dD][oO][tT][eE][nN][vV][xX]|\
       [nN][pP][mM]|[pP][nN][pP][mM]|[yY][aA][rR][nN]|[pP][rR][eE][mM][oO][vV][eE]|\
       [tT][uU][rR][bB][oO]|[lL][eE][rR][nN][aA]|[nN][xX]|\
-      [tT][eE][rR][rR][aA][fF][oO][rR][mM]|[tT][oO][fF][uU]|[tT][eE][rR][rR][aA][gG][rR][uU][nN][tT]|[dD][oO][cC][kK][eE][rR]|[pP][oO][dD][mM][aA][nN]|[vV][eE][rR][cC][eE][lL]|[tT][rR][aA][sS][hH]|\
+      [tT][eE][rR][rR][aA][fF][oO][rR][mM]|[tT][oO][fF][uU]|[tT][eE][rR][rR][aA][gG][rR][uU][nN][tT]|[dD][oO][cC][kK][eE][rR]|[pP][oO][dD][mM][aA][nN]|[vV][eE][rR][cC][eE][lL]|[tT][rR][aA][sS][hH]|[pP][rR][eE][bB][uU][iI][lL][dD]|\
       [pP][yY][tT][hH][oO][nN]*|[pP][yY][pP][yY]*|[pP][eE][rR][lL]*|\
       [rR][uU][bB][yY]*|[pP][hH][pP]*|[lL][uU][aA]*|[gG][iI][tT]_*|[gG][uU][aA][rR][dD]_*|[fF][lL][yY][wW][aA][yY]*) return 1 ;;
       # END risky words

@@ -15,6 +15,7 @@ import { classifyContainerVolumes, CONTAINER_PROGRAMS } from './container-volume
 import { classifyTerraform, TERRAFORM_PROGRAMS } from './terraform-state.js';
 import { classifyEnvPull, ENV_PULL_PROGRAMS } from './env-pull.js';
 import { classifyDenoTask } from './deno-tasks.js';
+import { classifyExpo } from './expo-prebuild.js';
 import { classifyDatabaseClient, classifyMigrationTool, DATABASE_PROGRAMS, MIGRATION_PROGRAMS } from './databases.js';
 import { classifyRunner, RUNNER_PROGRAMS } from './runners.js';
 import { classifyComposer } from './composer-scripts.js';
@@ -236,6 +237,8 @@ export function classifyInvocation(inv: Invocation, rt: Runtime): void {
   if (CONTAINER_PROGRAMS.has(name)) classifyContainerVolumes(inv, name, args, rt);
   // `vercel env pull` writes .env.local anew (env-pull.ts).
   if (ENV_PULL_PROGRAMS.has(name)) classifyEnvPull(inv, args, rt);
+  // `expo prebuild --clean` deletes android/ and ios/ (expo-prebuild.ts).
+  if (name === 'expo') classifyExpo(inv, args, rt);
   if (READ_ONLY.has(name)) return;
   // `./reset.sh`, `scripts/build`, `/tmp/x.sh`: a shell script run as a command is read (script-files.ts).
   if (program.includes('/')) runScriptFile(inv, program, args, rt, 'command');

@@ -79,8 +79,8 @@ export const FAST_PATH_RISKY_WORDS: readonly string[] = [
   'npm', 'pnpm', 'yarn', 'premove', 'turbo', 'lerna', 'nx',
   // Terraform state rewrites (terraform-state.ts), container volumes deleted (container-volumes.ts:
   // docker-compose, podman-compose cut into docker|podman, compose), `vercel env pull` over .env.local
-  // (runners.ts), `trash` (files.ts)
-  'terraform', 'tofu', 'terragrunt', 'docker', 'podman', 'vercel', 'trash',
+  // (env-pull.ts), `trash` (files.ts), `expo prebuild --clean` (expo-prebuild.ts)
+  'terraform', 'tofu', 'terragrunt', 'docker', 'podman', 'vercel', 'trash', 'prebuild',
 ];
 
 /**

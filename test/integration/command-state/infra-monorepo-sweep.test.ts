@@ -10,7 +10,8 @@
  *  - `pnpm -r exec rm -rf .env.local`, `yarn workspaces foreach exec ...` were judged where typed
  *    only, not in each package (package-scripts.ts workspaceExec);
  *  - `deno task clean` did not read deno.json (deno-tasks.ts); `vercel env pull` writes
- *    .env.local anew (env-pull.ts); `trash FILE` deletes (files.ts).
+ *    .env.local anew (env-pull.ts); `trash FILE` deletes (files.ts); `expo prebuild --clean`
+ *    deletes the ignored ios/ and android/ (expo-prebuild.ts).
  * Friction: `pnpm lint` whose root script is `turbo run lint -- --cache` was refused as nested too
  * deeply (turbo judged as running the root's own script again): turbo runs the root's script only
  * for a `//#task` of turbo.json, lerna never.
@@ -33,7 +34,8 @@ const STATE = '{"version":4,"terraform_version":"1.9.0","serial":3,"lineage":"5f
 
 function setup(t: TestRepo): void {
   commitFiles(t, {
-    '.gitignore': '*.tfstate\n*.tfstate.*\n**/.terraform/*\n.env\n.env*.local\n*.db\nnode_modules\ndist\n',
+    '.gitignore': '*.tfstate\n*.tfstate.*\n**/.terraform/*\n.env\n.env*.local\n*.db\nnode_modules\ndist\napps/mobile/ios\napps/mobile/android\n',
+    'apps/mobile/app.json': '{"expo":{"name":"mobile"}}\n',
     'infra/main.tf': 'resource "terraform_data" "bucket" { input = "demo" }\n',
     'compose.yaml': 'services:\n  db:\n    image: postgres\n    volumes:\n      - db-data:/var/lib/postgresql/data\nvolumes:\n  db-data:\n',
     'package.json': JSON.stringify({ name: 'mono', private: true, workspaces: ['packages/*'], scripts: { lint: 'turbo run lint --continue -- --cache', clean: 'rm -rf local.db' } }),
@@ -52,6 +54,7 @@ function setup(t: TestRepo): void {
     '.env.local': ['ROOT_KEY=mine\n', 0o600],
     'local.db': 'SQLite format 3\0rows',
     'tools/gen/gen.db': 'SQLite format 3\0rows',
+    'apps/mobile/ios/Podfile': "platform :ios, '15.1' # edited by hand\n",
     'packages/web/dist/a.js': 'x\n',
   });
   const init = t.guard(['init', '--yes', '--agents', 'claude']);
@@ -104,6 +107,10 @@ const CASES: readonly VerdictCase[] = [
   ['vercel env pull --yes', 'snapshot', 'overwrite-ignored', '.env.local'],
   ['vercel env pull .env.development.local', 'allow', 'no-risk'],
   ['npx trash local.db', 'snapshot', 'rm-in-repo', 'local.db'],
+  // expo prebuild --clean deletes the native projects (ignored, edited by hand)
+  ['cd apps/mobile && npx expo prebuild --clean', 'snapshot', 'rm-in-repo', 'apps/mobile/ios/Podfile'],
+  ['cd apps/mobile && npx expo prebuild --clean --platform android', 'allow', 'no-risk'],
+  ['cd apps/mobile && npx expo prebuild', 'allow', 'no-risk'],
 ];
 
 describe('infrastructure-as-code and monorepo lines of the sweep', () => {
@@ -116,7 +123,7 @@ describe('infrastructure-as-code and monorepo lines of the sweep', () => {
       expect(checkVerdict(t, 'terraform -chdir=infra apply', { asAgent: true }).reason).not.toContain('.terraform/');
     });
     // The sh fast path hands each of these on to Node.
-    for (const command of ['terraform apply', 'tofu destroy', 'terragrunt run-all apply', 'docker compose down -v', 'docker-compose down -v', 'podman volume rm x', 'vercel env pull', 'trash local.db', 'deno task clean']) {
+    for (const command of ['terraform apply', 'tofu destroy', 'terragrunt run-all apply', 'docker compose down -v', 'docker-compose down -v', 'podman volume rm x', 'vercel env pull', 'trash local.db', 'deno task clean', 'npx expo prebuild --clean']) {
       expect(fastPathAllows(command), command).toBe(false);
     }
     expect(JSON.parse(stripJsonc('{ "a": "// not a comment", /* c */ "b": [1,], }'))).toEqual({ a: '// not a comment', b: [1] });
