@@ -16,12 +16,21 @@ export interface TeammateClone {
   up: string;
   /** The teammate's clone. */
   seed: string;
-  /** Runs git in the teammate's clone; throws with git's message when it fails. */
-  seedGit(args: string[]): string;
+  /** Runs git in the teammate's clone (`input` on its stdin); throws with git's message when it fails. */
+  seedGit(args: string[], input?: string): string;
 }
 
 export function teammateClone(gitignore: string, secret: Buffer): TeammateClone {
   const t = createTestRepo({ init: false });
+  buildTeammateClone(t, gitignore, secret);
+  return teammateCloneIn(t);
+}
+
+/**
+ * Builds teammateClone's setting in `t` (made with `init: false`): for a template built once per
+ * file (repo-template.ts, `repoTemplate(build, { init: false })`) whose copies teammateCloneIn takes.
+ */
+export function buildTeammateClone(t: TestRepo, gitignore: string, secret: Buffer): void {
   const up = path.join(t.base, 'up.git');
   const seed = path.join(t.base, 'seed');
   const run = (args: string[], cwd: string): string => {
@@ -43,7 +52,18 @@ export function teammateClone(gitignore: string, secret: Buffer): TeammateClone 
   const init = t.guard(['init', '--yes', '--agents', 'none']);
   expect(init.code, init.stderr).toBe(0);
   t.write('.env', secret, 0o600);
-  return { t, up, seed, seedGit: (args) => run(args, seed) };
+}
+
+/** The setting buildTeammateClone made in `t` (or in a copy of it). */
+export function teammateCloneIn(t: TestRepo): TeammateClone {
+  const up = path.join(t.base, 'up.git');
+  const seed = path.join(t.base, 'seed');
+  const seedGit = (args: string[], input?: string): string => {
+    const r = spawnSync('git', args, { cwd: seed, env: t.env, encoding: 'utf8', input });
+    if (r.status !== 0) throw new Error(`git ${args.join(' ')}: ${r.stderr}`);
+    return r.stdout;
+  };
+  return { t, up, seed, seedGit };
 }
 
 /**

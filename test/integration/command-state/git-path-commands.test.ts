@@ -15,17 +15,18 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { preToolHook } from '../../helpers/claude-hook.js';
 import { tracedArgv, traceEnv } from '../../helpers/git-trace.js';
-import { withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
+import type { TestRepo } from '../../helpers/git-repo.js';
+import { repoTemplate, type RepoTemplate } from '../../helpers/repo-template.js';
 import { commitFiles } from '../../helpers/repo-steps.js';
 import { commitGuardFiles, guardOk, installedClaudeHook, rollbackOk } from '../../helpers/guard-steps.js';
 import { byteState } from '../../helpers/state.js';
 import { checkVerdict } from '../../helpers/verdicts.js';
 
-/** HEAD~1: the project before guard; HEAD: guard's files committed, src/a.js changed. */
-function setup(t: TestRepo): void {
+/** HEAD~1: the project before guard; HEAD: guard's files committed, src/a.js changed. Built once, copied per test. */
+function build(t: TestRepo): void {
   commitFiles(t, { 'src/a.js': 'a1\n', 'src/b.js': 'b\n', 'db/migrations/001.sql': 'create table t (id int);\n', 'README.md': 'r\n' });
   const init = t.guard(['init', '--yes', '--agents', 'claude,opencode']);
   expect(init.code, init.stderr + init.stdout).toBe(0);
@@ -33,6 +34,12 @@ function setup(t: TestRepo): void {
   t.write('src/a.js', 'a2\n');
   commitGuardFiles(t, 'guard');
 }
+
+let template: RepoTemplate;
+beforeAll(() => {
+  template = repoTemplate(build);
+});
+afterAll(() => template?.cleanup());
 
 function run(t: TestRepo, command: string): void {
   const r = spawnSync('bash', ['-c', command], { cwd: t.dir, env: t.env, encoding: 'utf8' });
@@ -81,8 +88,7 @@ const DENIED_EDITED: Array<[string, string]> = [
 
 describe('git path commands over guard files and protected paths: refused for an agent, nothing changes', () => {
   it('with guard files as committed', async () => {
-    await withTestRepo((t) => {
-      setup(t);
+    await template.withCopy((t) => {
       for (const [command, rule, named] of DENIED_CLEAN) {
         const before = byteState(t);
         const hook = installedClaudeHook(t, command);
@@ -96,8 +102,7 @@ describe('git path commands over guard files and protected paths: refused for an
   });
 
   it('with .guard.yaml edited: a checkout or restore that would rewrite it', async () => {
-    await withTestRepo((t) => {
-      setup(t);
+    await template.withCopy((t) => {
       fs.appendFileSync(path.join(t.dir, '.guard.yaml'), '# a note the person keeps\n');
       for (const [command, named] of DENIED_EDITED) {
         const before = byteState(t);
@@ -119,8 +124,7 @@ describe('git path commands over guard files and protected paths: refused for an
   });
 
   it('a person keeps the verdicts of before', async () => {
-    await withTestRepo((t) => {
-      setup(t);
+    await template.withCopy((t) => {
       expect(checkVerdict(t, 'git rm .guard.yaml')).toMatchObject({ verdict: 'allow' });
       expect(checkVerdict(t, 'git rm -f .guard.yaml')).toMatchObject({ verdict: 'snapshot', rule: 'git-rm-force' });
       expect(checkVerdict(t, 'git rm db/migrations/001.sql')).toMatchObject({ verdict: 'allow' });
@@ -153,8 +157,7 @@ const KEPT: Array<[string, string]> = [
 
 describe('the spellings that stay: run for real and rolled back', () => {
   it.each(KEPT)('%s: %s', async (command, verdict) => {
-    await withTestRepo((t) => {
-      setup(t);
+    await template.withCopy((t) => {
       // Something for the discards to discard, so that each one changes the working tree.
       t.write('src/a.js', 'a3, not committed\n');
       t.write('README.md', 'r, edited\n');
@@ -179,8 +182,7 @@ describe('cost: one git process over the pathspecs that may cover guard files, n
   }
 
   it('counts', async () => {
-    await withTestRepo((t) => {
-      setup(t);
+    await template.withCopy((t) => {
       t.write('.guard.yaml', `${t.read('.guard.yaml')}# edited\n`);
       // Plain names of no guard or protected file, and files (not directories) a `**` glob cannot hold.
       for (const command of ['git rm src/a.js', 'git rm -f src/a.js src/b.js', 'git checkout -- src/a.js', 'git restore src/a.js README.md', 'git restore --source=HEAD~1 src/a.js', 'git checkout main', 'git rm -r src/a.js']) {

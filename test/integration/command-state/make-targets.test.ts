@@ -9,12 +9,13 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkVerdict, expectAgentVerdicts } from '../../helpers/verdicts.js';
 import { commitFiles, writeFiles } from '../../helpers/repo-steps.js';
 import { installedClaudeHook, installedHookGitProcesses, loggedEvents } from '../../helpers/guard-steps.js';
 import { distcleanCapturedThenRolledBack } from '../../helpers/distclean.js';
-import { withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
+import type { TestRepo } from '../../helpers/git-repo.js';
+import { repoTemplate, type RepoTemplate } from '../../helpers/repo-template.js';
 
 const ENV = Buffer.from('API_KEY=s3cr3t\nDB=local\n');
 const DB = Buffer.concat([Buffer.from('SQLite format 3\0', 'latin1'), Buffer.alloc(1024, 0x61), Buffer.from([0xff, 0x0d, 0x0a])]);
@@ -59,7 +60,8 @@ const MAKEFILE = [
 
 const SUB_MAKEFILE = ['DBNAME = none.db', 'clean:', '\t@echo cleaning', '\trm -f data.db', 'drop:', '\t$(RM) $(DBNAME)', 'forced:', '\t+rm -f data.db', ''].join('\n');
 
-function setup(t: TestRepo): void {
+/** Built once (beforeAll) and copied for each test (test/helpers/repo-template.ts). */
+function build(t: TestRepo): void {
   commitFiles(t, {
     '.gitignore': '.env\n*.db\nbuild/\n__pycache__/\n',
     Makefile: MAKEFILE,
@@ -76,10 +78,15 @@ function setup(t: TestRepo): void {
   t.git(['commit', '-qm', 'hooks']);
 }
 
+let template: RepoTemplate;
+beforeAll(() => {
+  template = repoTemplate(build);
+});
+afterAll(() => template?.cleanup());
+
 describe('make is judged by the recipes it runs', () => {
   it('make distclean (git clean -xdf after clean): captures the ignored files through the installed hook, and the rollback gives their bytes and modes back', async () => {
-    await withTestRepo((t) => {
-      setup(t);
+    await template.withCopy((t) => {
       // Everything but the regenerable output the recipe deleted (not captured, rebuilt by the build).
       distcleanCapturedThenRolledBack(t, 'make distclean', 'target distclean, Makefile:23', (file) => file.startsWith('build/') || file.includes('__pycache__'));
       expect(fs.readFileSync(path.join(t.dir, '.env'))).toEqual(ENV);
@@ -88,8 +95,7 @@ describe('make is judged by the recipes it runs', () => {
   });
 
   it('$(RM), prerequisites, $(MAKE) -C recursion, -C and -f: the recipes reached are judged where they run', async () => {
-    await withTestRepo((t) => {
-      setup(t);
+    await template.withCopy((t) => {
       const cases: Array<[string, string, string, string]> = [
         // $(RM) is make's `rm -f`; DB_FILE ?= local.db
         ['make reset-db', 'snapshot', 'rm-in-repo', 'local.db'],
@@ -121,8 +127,7 @@ describe('make is judged by the recipes it runs', () => {
   });
 
   it('a recipe guard refuses typed is refused through make; variables guard cannot know are judged as unknown words', async () => {
-    await withTestRepo((t) => {
-      setup(t);
+    await template.withCopy((t) => {
       t.write('danger.mk', [
         'HOME_DIR = ~',
         'OUT := $(shell cat dirs.txt)',
@@ -179,8 +184,7 @@ describe('make is judged by the recipes it runs', () => {
   });
 
   it('the everyday builds stay free: make, make test, make lint, make clean of ignored build output: no snapshot, no question, no git process', async () => {
-    await withTestRepo((t) => {
-      setup(t);
+    await template.withCopy((t) => {
       // A C build's generated configure script, over what guard reads of a script file: judged as
       // before script files were read (unread), run by a recipe (redis's deps) or typed.
       t.write('deps/configure', `#!/bin/sh\n${'# autoconf\n'.repeat(30_000)}echo configured\n`, 0o755);
@@ -246,8 +250,7 @@ describe('just is judged by the recipes of its justfile', () => {
   ].join('\n');
 
   it('recipes, dependencies, parameters and {{variables}}: captured and refused as typed; the builds stay free', async () => {
-    await withTestRepo((t) => {
-      setup(t);
+    await template.withCopy((t) => {
       t.write('justfile', JUSTFILE);
       const cases: Array<[string, string, string, string]> = [
         ['just distclean', 'snapshot', 'git-clean', '.env'],

@@ -14,23 +14,31 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkVerdict } from '../../helpers/verdicts.js';
 import { commitFiles, shellOk, writeFiles } from '../../helpers/repo-steps.js';
 import { installedClaudeHook, loggedEvents, rollbackOk } from '../../helpers/guard-steps.js';
 import { stateWithModes } from '../../helpers/state.js';
-import { withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
+import type { TestRepo } from '../../helpers/git-repo.js';
+import { repoTemplate, type RepoTemplate } from '../../helpers/repo-template.js';
 import { withGitCount } from '../../helpers/git-trace.js';
 
 const OLD = Buffer.from('API_KEY=s3cr3t\r\n\u00e9\u0000tail\n', 'latin1');
 const has = (tool: string): boolean => spawnSync('sh', ['-c', `command -v ${tool}`]).status === 0;
 
-function setup(t: TestRepo): void {
+/** Built once (beforeAll) and copied for each test (test/helpers/repo-template.ts). */
+function build(t: TestRepo): void {
   commitFiles(t, { '.gitignore': '.env\n*.log\ndist/\n', 'data.txt': 'b\na\na\n', 'hello.c': 'int main(void) { return 0; }\n', 'sub/keep.txt': 'k\n' });
   writeFiles(t, { '.env': [OLD, 0o600], 'dist/app.js': 'built\n', 'tpl/.env': 'FROM_TEMPLATE=1\n' });
   const init = t.guard(['init', '--yes', '--agents', 'claude']);
   expect(init.code, init.stderr).toBe(0);
 }
+
+let template: RepoTemplate;
+beforeAll(() => {
+  template = repoTemplate(build);
+});
+afterAll(() => template?.cleanup());
 
 const fullState = (t: TestRepo): unknown => stateWithModes(t, ['.env']);
 const captured = (t: TestRepo): Array<{ capturedIgnored?: string[] }> => loggedEvents(t, 'allowed-after-snapshot');
@@ -53,8 +61,7 @@ const RUNS: Array<[string, (t: TestRepo) => string, string?]> = [
 describe('an ignored file replaced through an output-file option is captured first and comes back', () => {
   it.each(RUNS.map(([label, make, tool]) => [label, make, tool] as const))('%s: overwrite-ignored, the hook captures .env, rollback gives the old bytes back', async (_label, make, tool) => {
     if (tool && !has(tool)) return; // not installed here: the verdict cases below still cover its text
-    await withTestRepo((t) => {
-      setup(t);
+    await template.withCopy((t) => {
       const command = make(t);
       const verdict = checkVerdict(t, command);
       expect(verdict, command).toMatchObject({ verdict: 'snapshot', rule: 'overwrite-ignored' });
@@ -71,8 +78,7 @@ describe('an ignored file replaced through an output-file option is captured fir
   });
 
   it('wget -O / -qO / --output-document= / -N (network: judged and captured, the write done by hand), and relative to where the command runs', async () => {
-    await withTestRepo((t) => {
-      setup(t);
+    await template.withCopy((t) => {
       for (const command of ['wget -O .env http://127.0.0.1:9/x', 'wget -qO.env http://127.0.0.1:9/x', 'wget --output-document=.env http://127.0.0.1:9/x', 'wget -N http://127.0.0.1:9/.env', 'curl -fsSL http://127.0.0.1:9/x -o .env']) {
         expect(checkVerdict(t, command), command).toMatchObject({ verdict: 'snapshot', rule: 'overwrite-ignored' });
       }
@@ -91,8 +97,7 @@ describe('an ignored file replaced through an output-file option is captured fir
   });
 
   it('what replaces no ignored file stays a plain write: regenerable output, tracked and new files, stdout, no-clobber, wget without -O', async () => {
-    await withTestRepo((t) => {
-      setup(t);
+    await template.withCopy((t) => {
       const plain = [
         'sort -o dist/app.js data.txt', 'sort -o data.txt data.txt', 'sort -o new.txt data.txt', 'uniq data.txt', 'uniq data.txt -',
         'curl -o - http://127.0.0.1:9/x', 'curl --no-clobber -o .env http://127.0.0.1:9/x', 'curl -o dist/app.js http://127.0.0.1:9/x',
@@ -109,8 +114,7 @@ describe('an ignored file replaced through an output-file option is captured fir
   });
 
   it('costs what the redirection costs: the same git processes for `curl -o .env` as for `> .env`', async () => {
-    await withTestRepo((t) => {
-      setup(t);
+    await template.withCopy((t) => {
       const judged = (command: string): { verdict: string; processes: string } => {
         const { result, count } = withGitCount(t.base, command.replace(/[^a-z]+/g, '-'), (env) => t.guard(['check-command', '--json', command], { env }));
         return { verdict: (JSON.parse(result.stdout) as { rule: string }).rule, processes: JSON.stringify(count.byCommand) };

@@ -8,12 +8,13 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkVerdict, expectAgentVerdicts } from '../../helpers/verdicts.js';
 import { commitFiles, writeFiles } from '../../helpers/repo-steps.js';
 import { installedClaudeHook, installedHookGitProcesses, loggedEvents } from '../../helpers/guard-steps.js';
 import { distcleanCapturedThenRolledBack } from '../../helpers/distclean.js';
 import { withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
+import { repoTemplate, type RepoTemplate } from '../../helpers/repo-template.js';
 
 const ENV = Buffer.from('API_KEY=s3cr3t\nDB=local\n');
 const DB = Buffer.concat([Buffer.from('SQLite format 3\0', 'latin1'), Buffer.alloc(1024, 0x61), Buffer.from([0xff, 0x0d, 0x0a])]);
@@ -117,7 +118,8 @@ const TASKFILE = [
   '',
 ].join('\n');
 
-function setup(t: TestRepo): void {
+/** Built once (beforeAll) and copied for each test (test/helpers/repo-template.ts). */
+function build(t: TestRepo): void {
   commitFiles(t, {
     '.gitignore': '.env\n*.db\nbuild/\n',
     'Taskfile.yml': TASKFILE,
@@ -132,10 +134,15 @@ function setup(t: TestRepo): void {
   t.git(['commit', '-qm', 'hooks']);
 }
 
+let template: RepoTemplate;
+beforeAll(() => {
+  template = repoTemplate(build);
+});
+afterAll(() => template?.cleanup());
+
 describe('task (go-task) is judged by the commands of its Taskfile', () => {
   it('task distclean (git clean -xdf after clean): captures the ignored files through the installed hook, and the rollback gives their bytes and modes back', async () => {
-    await withTestRepo((t) => {
-      setup(t);
+    await template.withCopy((t) => {
       // Everything but the regenerable output the recipe deleted (not captured, rebuilt by the build).
       distcleanCapturedThenRolledBack(t, 'task distclean', 'task distclean, Taskfile.yml:39', (file) => file.startsWith('build/'));
       expect(fs.readFileSync(path.join(t.dir, '.env'))).toEqual(ENV);
@@ -145,8 +152,7 @@ describe('task (go-task) is judged by the commands of its Taskfile', () => {
   });
 
   it('deps, task calls with vars, dir, for, sh vars, preconditions, status, defer, -d/-t, VAR=value: judged where they run', async () => {
-    await withTestRepo((t) => {
-      setup(t);
+    await template.withCopy((t) => {
       t.write('other.yml', "version: '3'\ntasks:\n  default:\n    cmds:\n      - git clean -xdf\n  wipe: rm -f data.db\n");
       t.write('nested/Taskfile.yaml', "version: '3'\ntasks:\n  default: rm -f ../local.db\n");
       t.write('inc/Taskfile.yml', "version: '3'\nincludes:\n  docs: ./docs\ntasks:\n  build: echo build\n");
@@ -198,8 +204,7 @@ describe('task (go-task) is judged by the commands of its Taskfile', () => {
   });
 
   it('a protected path inside a task is refused as typed; an unknown program name is the build\'s own', async () => {
-    await withTestRepo((t) => {
-      setup(t);
+    await template.withCopy((t) => {
       const typed = checkVerdict(t, 'rm -rf .git', { asAgent: true });
       const v = checkVerdict(t, 'task nuke-git', { asAgent: true });
       expect(typed.verdict).toBe('deny');
@@ -217,8 +222,7 @@ describe('task (go-task) is judged by the commands of its Taskfile', () => {
   });
 
   it('the everyday tasks stay free: task, task build, task test, task lint, task clean of ignored build output: no snapshot, no question, no more git processes', async () => {
-    await withTestRepo((t) => {
-      setup(t);
+    await template.withCopy((t) => {
       const everyday = ['task', 'task build', 'task test', 'task test -- -run TestX', 'task lint', 'task clean', 'task -p build lint', 'task build --force'];
       for (const command of everyday) expect(checkVerdict(t, command, { asAgent: true }), command).toMatchObject({ verdict: 'allow' });
       installedHookGitProcesses(t, "python3 -c 'print(1)'");
@@ -257,8 +261,7 @@ describe('task follows the includes of a Taskfile (taskfile-includes.ts)', () =>
   });
 
   it('namespaces, aliases, default, dir, flatten, optional, excludes, nested includes and calls, include vars: judged where task runs them', async () => {
-    await withTestRepo((t) => {
-      setup(t);
+    await template.withCopy((t) => {
       writeFiles(t, { 'incl/local.db': DB, 'incl/sub/data.db': DB, 'incl/docs/docs.db': DB });
       writeTaskfiles(t, {
         'incl/Taskfile.yml': [
@@ -332,8 +335,7 @@ describe('task follows the includes of a Taskfile (taskfile-includes.ts)', () =>
   });
 
   it('what guard cannot read is unreadable, never harmless: remote includes, templated paths, a cycle, a Taskfile it cannot read; a var set in two Taskfiles is unknown', async () => {
-    await withTestRepo((t) => {
-      setup(t);
+    await template.withCopy((t) => {
       writeTaskfiles(t, {
         'remote/Taskfile.yml': ["version: '3'", 'includes:', '  x: https://example.com/Taskfile.yml', 'tasks:', '  build: echo build'],
         'git-remote/Taskfile.yml': ["version: '3'", 'includes:', '  x:', "    taskfile: 'git@github.com:o/r.git//Taskfile.yml?ref=main'", 'tasks:', '  build: echo build'],

@@ -12,19 +12,27 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { installedClaudeHook } from '../../helpers/guard-steps.js';
 import { checkVerdict } from '../../helpers/verdicts.js';
-import { withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
+import type { TestRepo } from '../../helpers/git-repo.js';
+import { repoTemplate, type RepoTemplate } from '../../helpers/repo-template.js';
 
 /** A repository with guard installed for Claude Code and one commit on main. */
-function setup(t: TestRepo): void {
+/** Built once (beforeAll) and copied for each test (test/helpers/repo-template.ts). */
+function build(t: TestRepo): void {
   t.write('a.txt', 'a\n');
   t.git(['add', '-A']);
   t.git(['commit', '-q', '-m', 'a']);
   const init = t.guard(['init', '--yes', '--agents', 'claude']);
   expect(init.code, init.stderr).toBe(0);
 }
+
+let template: RepoTemplate;
+beforeAll(() => {
+  template = repoTemplate(build);
+});
+afterAll(() => template?.cleanup());
 
 /**
  * A detached worktree at `wt` with two commits of its own that nothing else reaches: `head` (its
@@ -68,8 +76,7 @@ function inGuardRefs(t: TestRepo, oid: string): boolean {
 
 describe('removing a linked worktree keeps the commits only it reaches', () => {
   it('git worktree remove --force: the detached HEAD and the per-worktree refs are kept and survive gc', async () => {
-    await withTestRepo((t) => {
-      setup(t);
+    await template.withCopy((t) => {
       const wt = path.join(t.base, 'wt');
       const { head, side } = detachedWork(t, wt);
       const check = checkVerdict(t, 'git worktree remove --force ../wt') as ReturnType<typeof checkVerdict> & { keepCommits?: Array<{ oid: string; ref: string; root: string }> };
@@ -97,8 +104,7 @@ describe('removing a linked worktree keeps the commits only it reaches', () => {
   });
 
   it('rm -rf of the worktree, then git worktree prune (or remove by its path): kept before git deletes the record', async () => {
-    await withTestRepo((t) => {
-      setup(t);
+    await template.withCopy((t) => {
       const wt = path.join(t.base, 'wt');
       const { head, side } = detachedWork(t, wt);
       fs.rmSync(wt, { recursive: true, force: true });
@@ -132,8 +138,7 @@ describe('removing a linked worktree keeps the commits only it reaches', () => {
   });
 
   it('a worktree on a branch, or detached where a branch already is, keeps nothing: the branch holds its commits', async () => {
-    await withTestRepo((t) => {
-      setup(t);
+    await template.withCopy((t) => {
       const wt = path.join(t.base, 'wt');
       t.git(['worktree', 'add', '-q', '-b', 'feature', wt]);
       fs.writeFileSync(path.join(wt, 'f.txt'), 'f\n');
@@ -157,8 +162,7 @@ describe('removing a linked worktree keeps the commits only it reaches', () => {
   });
 
   it('a locked worktree is not pruned (nothing kept), and is removed only with --force twice (then kept)', async () => {
-    await withTestRepo((t) => {
-      setup(t);
+    await template.withCopy((t) => {
       const wt = path.join(t.base, 'wt');
       const { head } = detachedWork(t, wt);
       t.git(['worktree', 'lock', '--reason', 'on a usb disk', wt]);
@@ -179,8 +183,7 @@ describe('removing a linked worktree keeps the commits only it reaches', () => {
   });
 
   it('git worktree add --force over a registered worktree whose directory is gone replaces its record: kept first', async () => {
-    await withTestRepo((t) => {
-      setup(t);
+    await template.withCopy((t) => {
       const wt = path.join(t.base, 'wt');
       const { head, side } = detachedWork(t, wt);
       fs.rmSync(wt, { recursive: true, force: true });
@@ -207,8 +210,7 @@ describe('removing a linked worktree keeps the commits only it reaches', () => {
   });
 
   it('a worktree whose path is not UTF-8: found, its refs read through its admin directory, kept', async () => {
-    await withTestRepo((t) => {
-      setup(t);
+    await template.withCopy((t) => {
       const base = t.base;
       const added = spawnSync('sh', ['-c', `git worktree add -q --detach "$(printf '${base}/wt\\377')"`], { cwd: t.dir, env: t.env, encoding: 'utf8' });
       expect(added.status, added.stderr).toBe(0);

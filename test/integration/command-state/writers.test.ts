@@ -14,24 +14,32 @@
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkVerdict } from '../../helpers/verdicts.js';
 import { commitFiles, shellOk, writeFiles } from '../../helpers/repo-steps.js';
 import { installedClaudeHook, loggedEvents, rollbackOk } from '../../helpers/guard-steps.js';
 import { stateWithModes } from '../../helpers/state.js';
-import { withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
+import type { TestRepo } from '../../helpers/git-repo.js';
+import { repoTemplate, type RepoTemplate } from '../../helpers/repo-template.js';
 import { withGitCount } from '../../helpers/git-trace.js';
 
 const OLD = Buffer.from('API_KEY=s3cr3t\r\n\u00e9\u0000tail\n', 'latin1');
 const OLD_PATCH = 'my own notes on the init patch\n';
 const has = (tool: string): boolean => spawnSync('sh', ['-c', `command -v ${tool}`]).status === 0;
 
-function setup(t: TestRepo): void {
+/** Built once (beforeAll) and copied for each test (test/helpers/repo-template.ts). */
+function build(t: TestRepo): void {
   commitFiles(t, { '.gitignore': '.env\nlocal.db\n*.patch\n*.zip\nkeep/\n', 'data.txt': 'b\na\n', 'sub/keep.txt': 'k\n' }, 'init');
   writeFiles(t, { '.env': [OLD, 0o600], 'local.db': 'rows\n', '0001-init.patch': OLD_PATCH, 'keep/0001-init.patch': OLD_PATCH, 'keep/k.txt': 'old k\n', 'keep/127.0.0.1/k.txt': 'old host k\n', 'tpl/.env': 'FROM_TEMPLATE=1\n' });
   const init = t.guard(['init', '--yes', '--agents', 'claude']);
   expect(init.code, init.stderr).toBe(0);
 }
+
+let template: RepoTemplate;
+beforeAll(() => {
+  template = repoTemplate(build);
+});
+afterAll(() => template?.cleanup());
 
 const IGNORED = ['.env', 'local.db', '0001-init.patch', 'keep/0001-init.patch', 'keep/k.txt', 'keep/127.0.0.1/k.txt', 'backup.zip'];
 const fullState = (t: TestRepo): unknown => stateWithModes(t, IGNORED.filter((f) => fs.existsSync(path.join(t.dir, f))));
@@ -52,8 +60,7 @@ const RUNS: Array<[string, string, string]> = [
 
 describe('writers that replace an ignored file: captured first, back after a rollback', () => {
   it.each(RUNS)('%s: overwrite-ignored, the hook captures it, rollback gives the old bytes back', async (_label, command, file) => {
-    await withTestRepo((t) => {
-      setup(t);
+    await template.withCopy((t) => {
       const verdict = checkVerdict(t, command);
       expect(verdict, command).toMatchObject({ verdict: 'snapshot', rule: 'overwrite-ignored' });
       expect(verdict.reason).toContain(`replaces the ignored file ${file}`);
@@ -71,8 +78,7 @@ describe('writers that replace an ignored file: captured first, back after a rol
 
   it('zip ARCHIVE rewrites an existing archive (run): the old archive captured first and back', async () => {
     if (!has('zip') || !has('unzip')) return;
-    await withTestRepo((t) => {
-      setup(t);
+    await template.withCopy((t) => {
       shellOk(t, 'zip -q backup.zip data.txt');
       fs.writeFileSync(path.join(t.dir, 'data.txt'), 'changed\n');
       const old = read(t, 'backup.zip');
@@ -95,8 +101,7 @@ describe('writers that replace an ignored file: captured first, back after a rol
     const server = spawn(process.execPath, ['-e', "require('http').createServer((q, s) => s.end('NEW ' + q.url + '\\n')).listen(0, '127.0.0.1', function () { console.log(this.address().port); })"], { stdio: ['ignore', 'pipe', 'inherit'] });
     try {
       const port = await new Promise<string>((resolve) => server.stdout.once('data', (d: Buffer) => resolve(d.toString().trim())));
-      await withTestRepo((t) => {
-        setup(t);
+      await template.withCopy((t) => {
         // wget names the host's directory host:port for a port that is not the scheme's default.
         fs.mkdirSync(path.join(t.dir, `keep/127.0.0.1:${port}`), { recursive: true });
         fs.writeFileSync(path.join(t.dir, `keep/127.0.0.1:${port}/k.txt`), 'old port k\n');
@@ -122,8 +127,7 @@ describe('writers that replace an ignored file: captured first, back after a rol
   });
 
   it('rsync FILE DIR, cpio -i / -p, 7z x, 7z a (judged and captured by the hook; the write done by hand where the tool is not installed)', async () => {
-    await withTestRepo((t) => {
-      setup(t);
+    await template.withCopy((t) => {
       const cases: Array<[string, string[]]> = [
         ['rsync -a tpl/.env .', ['.env']],
         ['rsync tpl/.env ./', ['.env']],
@@ -156,8 +160,7 @@ describe('writers that replace an ignored file: captured first, back after a rol
   });
 
   it('what replaces no ignored file stays a plain allow: new names, stdout, tracked files, skip/rename modes, lists', async () => {
-    await withTestRepo((t) => {
-      setup(t);
+    await template.withCopy((t) => {
       const plain = [
         'git diff --output=new.txt HEAD', 'git diff -- --output=.env', 'git log -1 --output=data.txt', 'git format-patch --stdout -1', 'git format-patch -1 -o sub',
         'git format-patch -1 -o newdir', 'rsync -a tpl/.env sub/', 'rsync -n tpl/.env .', 'rsync --ignore-existing tpl/.env .',
@@ -171,8 +174,7 @@ describe('writers that replace an ignored file: captured first, back after a rol
   });
 
   it('costs no git process more where nothing ignored is replaced; where one is, what `> file` costs', async () => {
-    await withTestRepo((t) => {
-      setup(t);
+    await template.withCopy((t) => {
       const judged = (command: string): { rule: string; processes: string } => {
         const { result, count } = withGitCount(t.base, command.replace(/[^a-z]+/g, '-'), (env) => t.guard(['check-command', '--json', command], { env }));
         return { rule: (JSON.parse(result.stdout) as { rule: string }).rule, processes: JSON.stringify(count.byCommand) };

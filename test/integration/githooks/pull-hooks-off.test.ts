@@ -14,11 +14,12 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GUARD_BIN, type TestRepo } from '../../helpers/git-repo.js';
 import { traceEnv, tracedArgv } from '../../helpers/git-trace.js';
 import { loggedEvents } from '../../helpers/guard-steps.js';
-import { givesBackOnlyEnv, teammateClone } from '../../helpers/teammate-clone.js';
+import { buildTeammateClone, givesBackOnlyEnv, teammateCloneIn } from '../../helpers/teammate-clone.js';
+import { repoTemplate, type RepoTemplate } from '../../helpers/repo-template.js';
 
 const SECRET = Buffer.from('SECRET=local\r\n\u00e9\u0000tail\n', 'latin1');
 const THEIRS = 'SECRET=teammate\n';
@@ -37,15 +38,26 @@ interface Pulled {
  * hooks; .env ignored everywhere and on disk here (0600). The teammate then commits .env with
  * `git add -f` and pushes, and the clone fetches it with hooks off (as Gemini's shell does).
  */
-function setup(): Pulled {
-  const { t, up, seed, seedGit } = teammateClone('.env\ndist/\n', SECRET);
-  const run = (args: string[]): string => seedGit(args);
+/** Built once (with the teammate's push and the fetch) and copied for each test (test/helpers/repo-template.ts). */
+function build(t: TestRepo): void {
+  buildTeammateClone(t, '.env\ndist/\n', SECRET);
+  const { seed, seedGit: run } = teammateCloneIn(t);
   fs.writeFileSync(path.join(seed, '.env'), THEIRS);
   fs.writeFileSync(path.join(seed, 'more.txt'), 'more\n');
   run(['add', '-f', '.env', 'more.txt']);
   run(['commit', '-q', '-m', 'teammate adds .env']);
   run(['push', '-q', 'origin', 'main']);
   gitOk(t, ['fetch', '-q'], GEMINI_SHELL_ENV);
+}
+
+let template: RepoTemplate;
+beforeAll(() => {
+  template = repoTemplate(build, { init: false });
+});
+afterAll(() => template?.cleanup());
+
+function setup(): Pulled {
+  const { t, seed, up } = teammateCloneIn(template.copy());
   return { t, seed, up };
 }
 

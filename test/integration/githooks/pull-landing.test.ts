@@ -13,11 +13,12 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GUARD_BIN, type TestRepo } from '../../helpers/git-repo.js';
 import { countGitProcesses, traceEnv, tracedArgv } from '../../helpers/git-trace.js';
 import { loggedEvents } from '../../helpers/guard-steps.js';
-import { givesBackOnlyEnv, teammateClone } from '../../helpers/teammate-clone.js';
+import { buildTeammateClone, givesBackOnlyEnv, teammateCloneIn } from '../../helpers/teammate-clone.js';
+import { repoTemplate, type RepoTemplate } from '../../helpers/repo-template.js';
 
 const SECRET = Buffer.from('SECRET=local\r\n\u00e9\u0000tail\n', 'latin1');
 const THEIRS = 'SECRET=teammate\n';
@@ -26,13 +27,19 @@ const ODD = Buffer.from([0x6b, 0xff, 0x2e, 0x65, 0x6e, 0x76]); // k\377.env: not
 interface Pulled {
   t: TestRepo;
   seed: string;
-  /** Runs git in the seed (the teammate's clone). */
-  seedGit(args: string[]): string;
+  /** Runs git in the seed (the teammate's clone), `input` on its stdin. */
+  seedGit(args: string[], input?: string): string;
 }
 
-/** The clone ignores .env, *.env (so k\377.env) and dist/, and has .env (0600) on disk. */
+/** The clone ignores .env, *.env (so k\377.env) and dist/, and has .env (0600) on disk. Built once, copied per test. */
+let template: RepoTemplate;
+beforeAll(() => {
+  template = repoTemplate((t) => buildTeammateClone(t, '.env\n*.env\ndist/\n', SECRET), { init: false });
+});
+afterAll(() => template?.cleanup());
+
 function setup(): Pulled {
-  const { t, seed, seedGit } = teammateClone('.env\n*.env\ndist/\n', SECRET);
+  const { t, seed, seedGit } = teammateCloneIn(template.copy());
   return { t, seed, seedGit };
 }
 
@@ -334,13 +341,15 @@ describe('a pull captures the ignored files it writes over, at fetch time', () =
     const { t } = p;
     try {
       const branches = Array.from({ length: 150 }, (_, i) => `b${i}`);
-      for (const b of branches) p.seedGit(['branch', b]);
+      // The refs in one git process each way (update-ref --stdin, fast-import), not 300: the fetch is what is counted.
+      p.seedGit(['update-ref', '--stdin'], branches.map((b) => `create refs/heads/${b} main\n`).join(''));
       p.seedGit(['push', '-q', 'origin', ...branches]);
       ok(t, ['fetch', '-q']);
       // Every branch and main move; main's new tip brings .env, and so does every branch's.
       teammatePushes(p, { '.env': THEIRS });
       // Each branch to a commit of its own: 150 different tips, of which FETCH_HEAD marks main's for merging.
-      for (const b of branches) p.seedGit(['branch', '-f', b, p.seedGit(['commit-tree', 'main^{tree}', '-p', 'main', '-m', b]).trim()]);
+      const main = p.seedGit(['rev-parse', 'main']).trim();
+      p.seedGit(['fast-import', '--quiet', '--force'], branches.map((b) => `commit refs/heads/${b}\ncommitter Test Committer <committer@example.com> 1700000000 +0000\ndata ${b.length + 1}\n${b}\n\nfrom ${main}\n\n`).join(''));
       p.seedGit(['push', '-q', '-f', 'origin', ...branches]);
       const file = path.join(t.base, 'trace-fetch.json');
       const fetched = ok(t, ['fetch', '-q'], traceEnv(file));
