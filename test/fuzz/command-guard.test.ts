@@ -19,7 +19,7 @@ import { describeFinding, oracleContext, runCase, type CaseResult, type OracleCo
 import { makeTemplate, type Template } from './command-guard/template.js';
 import { CORPUS, KNOWN } from './command-guard/corpus.js';
 
-const CASES = Number(process.env.GUARD_FUZZ_CASES ?? 30);
+const CASES = Number(process.env.GUARD_FUZZ_CASES ?? 10);
 const SEED = Number(process.env.GUARD_FUZZ_SEED ?? 1);
 const JOBS = Math.max(1, Number(process.env.GUARD_FUZZ_JOBS ?? 2));
 const ONE = process.env.GUARD_FUZZ_COMMAND;
