@@ -43,8 +43,7 @@ import { artisanWritesEnv, FRAMEWORK_MIGRATION_PROGRAMS, frameworkMigrationChang
 import { judgeOutputFile } from './output-files.js';
 import { operandWords } from './gnu-args.js';
 import { reportOpaque, type Invocation, type Runtime } from './runtime.js';
-import type { RepoContents } from './state.js';
-import { checkEdits } from './targets.js';
+import { captureIgnoredNamed } from './ignored-by-name.js';
 
 /** Programs this module judges (commands.ts sends them here). */
 export const DATABASE_PROGRAMS = new Set(['sqlite3', 'sqlite', 'duckdb', 'sqlite-utils']);
@@ -775,16 +774,5 @@ export function classifyMigrationTool(inv: Invocation, program: string, args: Fi
     return;
   }
   const what = migrationChanges(program, args);
-  const view = rt.ctx.view;
-  const root = rt.ctx.repoRoot;
-  if (what === null || !view || view.mode === 'text' || !root) return;
-  const answers = DATABASE_NAME_PATTERNS.map((pattern) => view.find({ start: root, shown: '.', filter: { kind: 'name', pattern, icase: false } }));
-  if (view.collecting) return;
-  const contents: RepoContents = { tracked: [], untracked: [], ignored: [] };
-  for (const answer of answers) if (answer) contents.ignored.push(...answer.ignored);
-  const verdict = checkEdits(contents, `${what} changes the application's database, which may be a file in the repository`, rt.ctx, inv.source, false);
-  if (verdict) {
-    view.overBoundInstead ??= DATABASE_OVER_BOUND;
-    rt.report(verdict);
-  }
+  if (what !== null) captureIgnoredNamed(inv, rt, DATABASE_NAME_PATTERNS, `${what} changes the application's database, which may be a file in the repository`, DATABASE_OVER_BOUND);
 }

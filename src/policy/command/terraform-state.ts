@@ -21,8 +21,7 @@
 import type { Field } from './expand.js';
 import { operandWords } from './gnu-args.js';
 import { type Invocation, type Runtime } from './runtime.js';
-import type { RepoContents } from './state.js';
-import { checkEdits } from './targets.js';
+import { captureIgnoredNamed } from './ignored-by-name.js';
 
 /** Programs this module judges (commands.ts sends them here). */
 export const TERRAFORM_PROGRAMS = new Set(['terraform', 'tofu', 'terragrunt']);
@@ -70,16 +69,5 @@ export function terraformStateChanges(program: string, args: Field[]): string | 
 /** Captures the repository's ignored state files before a command that rewrites the state. */
 export function classifyTerraform(inv: Invocation, program: string, args: Field[], rt: Runtime): void {
   const what = terraformStateChanges(program, args);
-  const view = rt.ctx.view;
-  const root = rt.ctx.repoRoot;
-  if (what === null || !view || view.mode === 'text' || !root) return;
-  const answers = STATE_NAME_PATTERNS.map((pattern) => view.find({ start: root, shown: '.', filter: { kind: 'name', pattern, icase: false } }));
-  if (view.collecting) return;
-  const contents: RepoContents = { tracked: [], untracked: [], ignored: [] };
-  for (const answer of answers) if (answer) contents.ignored.push(...answer.ignored);
-  const verdict = checkEdits(contents, `${what} rewrites the Terraform state`, rt.ctx, inv.source, false);
-  if (verdict) {
-    view.overBoundInstead ??= TERRAFORM_OVER_BOUND;
-    rt.report(verdict);
-  }
+  if (what !== null) captureIgnoredNamed(inv, rt, STATE_NAME_PATTERNS, `${what} rewrites the Terraform state`, TERRAFORM_OVER_BOUND);
 }
