@@ -24,7 +24,7 @@
  */
 import path from 'node:path';
 import type { Field } from './expand.js';
-import { reportOpaque, shellQuote, type Invocation, type Runtime } from './runtime.js';
+import { appendArgs, reportOpaque, type Invocation, type Runtime } from './runtime.js';
 import { resolvePath } from './paths.js';
 
 /** Composer's own commands and their aliases (a word not among them runs the script of that name). */
@@ -141,14 +141,7 @@ function runScript(rt: Runtime, inv: Invocation, project: Project, name: string,
   seen.add(key);
   const shownFile = (inv.cwd !== null ? path.posix.relative(inv.cwd, project.file) : project.file) || 'composer.json';
   const run = (text: string, label: string): void => {
-    let line = text;
-    passed.forEach((arg, n) => {
-      if (arg.value !== null) line += ` ${shellQuote(arg.value)}`;
-      else {
-        env.set(`__guard_composer_arg${n}`, null);
-        line += ` "$__guard_composer_arg${n}"`;
-      }
-    });
+    const line = appendArgs(text, passed, env, '__guard_composer_arg');
     rt.shell(line, { cwd: project.dir, env, positional: ['sh'], via: `run by \`${inv.source}\`: script "${name}" of ${shownFile}` }, `composer script "${name}": ${label}`);
   };
   for (const entry of entries) {

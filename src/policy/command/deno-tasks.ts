@@ -16,7 +16,7 @@
 import path from 'node:path';
 import { knownField, type Field } from './expand.js';
 import { classifyPackageManager } from './package-scripts.js';
-import { reportOpaque, shellQuote, sub, type Invocation, type Runtime } from './runtime.js';
+import { appendArgs, reportOpaque, sub, type Invocation, type Runtime } from './runtime.js';
 import { resolvePath } from './paths.js';
 
 /** Options of `deno task` that take their value as the next word. */
@@ -130,7 +130,7 @@ export function classifyDenoTask(inv: Invocation, args: Field[], rt: Runtime): b
   }
   if (evaluate) {
     const env = new Map(inv.env);
-    rt.shell(appendArgs(head.value, rest, env), { cwd, env, positional: ['sh'], via: `run by \`${inv.source}\`` }, 'deno task --eval');
+    rt.shell(appendArgs(head.value, rest, env, '__guard_task_arg'), { cwd, env, positional: ['sh'], via: `run by \`${inv.source}\`` }, 'deno task --eval');
     return true;
   }
   if (cwd === null || (config === null && args.slice(1, i).some((a) => a.value === '-c' || a.value === '--config'))) {
@@ -189,20 +189,6 @@ function memberDirs(rt: Runtime, inv: Invocation, root: string, member: string, 
   return [...dirs].sort();
 }
 
-/** The words after the task's name, appended quoted (an unknown one as an unknown variable). */
-function appendArgs(command: string, args: Field[], env: Map<string, string | null>): string {
-  let text = command;
-  args.forEach((arg, n) => {
-    if (arg.value !== null) text += ` ${shellQuote(arg.value)}`;
-    else {
-      const variable = `__guard_task_arg${n}`;
-      env.set(variable, null);
-      text += arg.splittable ? ` $${variable}` : ` "$${variable}"`;
-    }
-  });
-  return text;
-}
-
 function runTask(rt: Runtime, inv: Invocation, conf: DenoConfig, name: string, args: Field[], seen: Set<string>, dir: string): void {
   if (seen.has(name)) return;
   seen.add(name);
@@ -212,7 +198,7 @@ function runTask(rt: Runtime, inv: Invocation, conf: DenoConfig, name: string, a
   for (const dependency of task.dependencies) runTask(rt, inv, conf, dependency, [], seen, dir);
   if (task.command === null) return;
   const env = new Map(inv.env);
-  const text = appendArgs(task.command, args, env);
+  const text = appendArgs(task.command, args, env, '__guard_task_arg');
   const shown = inv.cwd !== null ? path.posix.relative(inv.cwd, conf.dir) || '.' : conf.dir;
   rt.shell(text, { cwd: dir, env, positional: ['sh'], via: `run by \`${inv.source}\`: task "${name}" of the deno.json in ${shown}` }, `deno task ${name}: ${task.command}`);
 }

@@ -52,7 +52,7 @@
  */
 import path from 'node:path';
 import { knownField, type Field } from './expand.js';
-import { reportOpaque, shellQuote, sub, type Invocation, type Runtime } from './runtime.js';
+import { appendArgs, reportOpaque, sub, type Invocation, type Runtime } from './runtime.js';
 import { resolvePath } from './paths.js';
 
 /** Script bodies judged per command line, over all nesting (a script graph can fan out): past it, unknown. */
@@ -399,15 +399,7 @@ function runBody(rt: Runtime, inv: Invocation, pkg: Package, name: string, args:
   env.set('INIT_CWD', inv.cwd);
   if (pkg.name !== null) env.set('npm_package_name', pkg.name);
   if (pkg.version !== null) env.set('npm_package_version', pkg.version);
-  let text = body;
-  args.forEach((arg, i) => {
-    if (arg.value !== null) text += ` ${shellQuote(arg.value)}`;
-    else {
-      const variable = `__guard_script_arg${i}`;
-      env.set(variable, null);
-      text += arg.splittable ? ` $${variable}` : ` "$${variable}"`;
-    }
-  });
+  const text = appendArgs(body, args, env, '__guard_script_arg');
   if (!firstTime(rt, inv, JSON.stringify([pkg.dir, name, text, [...env]]))) return;
   // Every verdict but allow says what ran the text: "in: git clean -fdx" alone did not tell the
   // person that `npm run nuke` was the command to look at.

@@ -97,6 +97,25 @@ export function values(fields: Field[]): string[] | null {
   return out;
 }
 
+/**
+ * `text` with the words a runner passes on to it appended (`npm run x -- ARGS`, `deno task x ARGS`,
+ * `composer x ARGS`), each quoted as the one word it is; a word guard cannot know becomes an
+ * unknown variable named `prefix` + its position, set in `env`, left unquoted where the typed word
+ * was (it splits in the caller's shell before the runner sees it).
+ */
+export function appendArgs(text: string, args: Field[], env: Map<string, string | null>, prefix: string): string {
+  let line = text;
+  args.forEach((arg, n) => {
+    if (arg.value !== null) line += ` ${shellQuote(arg.value)}`;
+    else {
+      const variable = `${prefix}${n}`;
+      env.set(variable, null);
+      line += arg.splittable ? ` $${variable}` : ` "$${variable}"`;
+    }
+  });
+  return line;
+}
+
 /** Quotes a word for display and for re-parsing by the shell parser. */
 export function shellQuote(word: string): string {
   return /^[A-Za-z0-9_./:=@%+,-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
