@@ -4,8 +4,9 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { expect } from 'vitest';
-import { createTestRepo, type RunResult, type TestRepo } from '../../helpers/git-repo.js';
+import { afterAll, expect } from 'vitest';
+import type { RunResult, TestRepo } from '../../helpers/git-repo.js';
+import { repoTemplate, type RepoTemplate } from '../../helpers/repo-template.js';
 
 export interface Guarded extends TestRepo {
   remote: string;
@@ -17,15 +18,26 @@ export interface Guarded extends TestRepo {
 
 export const AGENT_ENV = { CLAUDECODE: '1' };
 
+/**
+ * Each set of options builds its repository once per test file (lazily, in the first test that
+ * asks) and every call gets a copy of it (test/helpers/repo-template.ts: the build as made at the
+ * copy's own place; issue 8, the suite's time). The build: the files, a first commit, the bare
+ * remote, `guard init`, the policy committed, the push.
+ */
+const templates = new Map<string, RepoTemplate>();
+afterAll(() => {
+  for (const template of templates.values()) template.cleanup();
+  templates.clear();
+});
+
 export function guarded(options: { init?: boolean; config?: string; remote?: boolean } = {}): Guarded {
-  const repo = createTestRepo() as Guarded;
-  repo.write('README.md', '# project\n');
-  repo.write('src/app.js', 'console.log(1);\n');
-  repo.write('migrations/001_init.sql', 'create table t (id int);\n');
-  repo.write('.github/workflows/ci.yml', 'name: ci\n');
-  if (options.config !== undefined) repo.write('.guard.yaml', options.config);
-  repo.git(['add', '-A']);
-  repo.git(['commit', '-q', '-m', 'base']);
+  const key = JSON.stringify([options.init !== false, options.config ?? null, options.remote !== false]);
+  let template = templates.get(key);
+  if (!template) {
+    template = repoTemplate((t) => buildGuarded(t, options));
+    templates.set(key, template);
+  }
+  const repo = template.copy() as Guarded;
   repo.run = (args, opts = {}) => repo.gitResult(args, opts);
   repo.rev = (ref, opts = {}) => {
     const r = repo.gitResult(['rev-parse', '-q', '--verify', ref], opts);
@@ -41,9 +53,21 @@ export function guarded(options: { init?: boolean; config?: string; remote?: boo
       .map((line) => JSON.parse(line) as Record<string, unknown>);
   };
   repo.remote = path.join(repo.base, 'remote.git');
+  return repo;
+}
+
+function buildGuarded(repo: TestRepo, options: { init?: boolean; config?: string; remote?: boolean }): void {
+  repo.write('README.md', '# project\n');
+  repo.write('src/app.js', 'console.log(1);\n');
+  repo.write('migrations/001_init.sql', 'create table t (id int);\n');
+  repo.write('.github/workflows/ci.yml', 'name: ci\n');
+  if (options.config !== undefined) repo.write('.guard.yaml', options.config);
+  repo.git(['add', '-A']);
+  repo.git(['commit', '-q', '-m', 'base']);
+  const remote = path.join(repo.base, 'remote.git');
   if (options.remote !== false) {
-    repo.git(['init', '-q', '--bare', '-b', 'main', repo.remote]);
-    repo.git(['remote', 'add', 'origin', repo.remote]);
+    repo.git(['init', '-q', '--bare', '-b', 'main', remote]);
+    repo.git(['remote', 'add', 'origin', remote]);
   }
   if (options.init !== false) {
     const r = repo.guard(['init', '--yes', '--agents', 'none']);
@@ -54,7 +78,6 @@ export function guarded(options: { init?: boolean; config?: string; remote?: boo
     }
   }
   if (options.remote !== false) repo.git(['push', '-q', 'origin', 'main']);
-  return repo;
 }
 
 /** Commits a change to one file. */
