@@ -121,9 +121,14 @@ guard_load_policy() {
   [ -f "$guard_policy_sh" ] || return 2
   GUARD_CONFIG_ERROR=
   GUARD_POLICY_SOURCE=
+  GUARD_POLICY_COMMON_DIR=
   . "$guard_policy_sh" || return 2
   # compile.ts sets policy.sh's mtime just past the source's: an edited .guard.yaml is newer.
   if [ -n "$GUARD_POLICY_SOURCE" ] && [ "$GUARD_POLICY_SOURCE" -nt "$guard_policy_sh" ]; then
+    return 2
+  fi
+  # Written for another repository (this one is a copy, or was moved): its source is not ours.
+  if [ -n "${GUARD_POLICY_COMMON_DIR-}" ] && ! [ "$GUARD_POLICY_COMMON_DIR" -ef "$GUARD_COMMON_DIR" ]; then
     return 2
   fi
   return 0

@@ -67,7 +67,7 @@ async function writePolicyFiles(repo: Repo, policy: Policy): Promise<void> {
   const files = policyFiles(repo);
   await fs.mkdir(guardCommonPath(repo), { recursive: true });
   // sh first: a reader that sees a fresh policy.json can rely on policy.sh being as fresh.
-  await writeFileAtomic(files.sh, renderPolicySh(policy));
+  await writeFileAtomic(files.sh, renderPolicySh(policy, repo.commonDir));
   if (policy.sourceMtimeMs !== null) {
     // Just past the source's mtime (utimes has millisecond precision): `source -nt policy.sh`
     // is false now and true as soon as .guard.yaml is written again.

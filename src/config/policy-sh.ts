@@ -162,7 +162,14 @@ function patterns(globs: readonly string[]): string {
   return [...new Set(globs.map(shCasePattern))].join(' ');
 }
 
-export function renderPolicySh(policy: Policy): string {
+/**
+ * `commonDir`: the repository's common git directory this policy.sh is written into. A copied or
+ * moved repository carries policy.sh along, naming the original's .guard.yaml, whose mtime the
+ * shim compares (an edit of the copy's own .guard.yaml went unseen: a commit deleting a path it
+ * newly protects passed the shim's fast path); the shim takes the policy only where this
+ * directory is its own (`test -ef`: same device and inode, whatever the spelling).
+ */
+export function renderPolicySh(policy: Policy, commonDir = ''): string {
   const lines = [
     '# git-guard compiled policy for the sh hook shims. Generated from .guard.yaml; do not edit:',
     '# guard rewrites it when .guard.yaml changes (`guard config compile` forces it).',
@@ -175,6 +182,7 @@ export function renderPolicySh(policy: Policy): string {
   };
   assign('GUARD_POLICY_FORMAT', String(policy.policyFormat));
   assign('GUARD_POLICY_SOURCE', policy.source);
+  assign('GUARD_POLICY_COMMON_DIR', commonDir);
   assign('GUARD_POLICY_HASH', policy.sourceHash ?? '');
   assign('GUARD_CONFIG_ERROR', policy.error ?? '');
   assign('GUARD_PROTECTED_BRANCHES', patterns(policy.protect.branches));

@@ -110,4 +110,24 @@ describe('a copied repository', () => {
       expect(repo.guard(['watch', 'stop'], { cwd: copy }).code).toBe(0);
       expect(json(repo, ['watch', 'status']).health).toBe('running');
     }));
+
+  it('an edit of the copy\'s own .guard.yaml holds in the copy\'s git hooks at once (the copied policy.sh names the original\'s .guard.yaml)', () =>
+    withTestRepo(async (repo) => {
+      setUp(repo);
+      repo.write('docs/guide.md', 'guide\n');
+      repo.git(['add', '-A']);
+      repo.git(['commit', '-q', '-m', 'docs']);
+      await waitForBackgroundPush(repo);
+      const copy = copyRepo(repo, 'copy');
+      // Only the copy protects docs/ from now on.
+      fs.writeFileSync(path.join(copy, '.guard.yaml'), 'version: 1\nprotect:\n  paths:\n    - "docs/**"\n');
+      repo.git(['rm', '-q', 'docs/guide.md'], { cwd: copy });
+      const refused = repo.gitResult(['commit', '-q', '-m', 'drop the guide'], { cwd: copy });
+      expect(refused.code, refused.stderr).not.toBe(0);
+      expect(refused.stderr).toContain('docs/guide.md');
+      expect(repo.git(['log', '-1', '--format=%s'], { cwd: copy }).trim()).toBe('docs');
+      // The original's policy is its own: the same commit goes through there.
+      repo.git(['rm', '-q', 'docs/guide.md']);
+      expect(repo.gitResult(['commit', '-q', '-m', 'drop the guide']).code).toBe(0);
+    }));
 });
