@@ -1136,9 +1136,14 @@ function readWorktreeRemovals(queries: StateQueries, options: PathFactsOptions):
     // The listings and sizes run in the worktree itself, relative to its root, while git can be started there.
     const facts = withTextPaths([found.root], ([root]): WorktreeRemovalFacts | null => {
       const entries = ignoredInWorktree(root as string);
-      if (!forced) return entries && { root: escapedText(found.root), ignored: describeIgnored({ root: root as string }, entries, options), locked: found.locked, ...kept };
+      const ignored = entries ? describeIgnored({ root: root as string }, entries, options) : [];
+      // Its regenerable output goes uncaptured: a nested repository there with work of its own does not come back.
+      const output = ignored.filter((entry) => entry.regenerable && entry.path.endsWith('/')).map((entry) => entry.path);
+      const nested = output.length > 0 ? nestedWorkIn(root as string, output) : null;
+      const inOutput = nested ? { nestedWork: nested } : {};
+      if (!forced) return entries && { root: escapedText(found.root), ignored, locked: found.locked, ...inOutput, ...kept };
       const changes = entries && changesInWorktree(root as string);
-      return { root: escapedText(found.root), ignored: entries ? describeIgnored({ root: root as string }, entries, options) : [], locked: found.locked, changes, ...kept };
+      return { root: escapedText(found.root), ignored, locked: found.locked, changes, ...inOutput, ...kept };
     });
     if (facts) removals.set(key, facts);
   }

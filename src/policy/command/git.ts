@@ -1442,6 +1442,14 @@ function worktreeRemove(call: GitCall, where: Field | undefined, force: number):
   if (lost.length > 0) {
     return deny(call, 'git-worktree-remove-ignored', `git worktree remove ${where.display} deletes the ignored files of the worktree ${shownEscaped(removal.root)}${whose}, which no snapshot holds: ${named(lost)}`);
   }
+  if (removal.nestedWork) {
+    const nested = named([removal.nestedWork.path]);
+    return deny(
+      call,
+      'git-worktree-remove-ignored',
+      `git worktree remove ${where.display} deletes the worktree ${shownEscaped(removal.root)}${whose} with the ignored nested git repository ${nested} in its regenerable output, with ${removal.nestedWork.work}: a reinstall does not bring that back, and no snapshot holds another repository's history`,
+    );
+  }
   keepLeaving(call, `git worktree remove ${where.display} deletes the worktree ${shownEscaped(removal.root)}${removal.gone ? ' (its directory is already gone: its record goes)' : ''}`, removal.leaving ?? []);
 }
 

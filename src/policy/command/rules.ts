@@ -78,7 +78,7 @@ export const RULES = {
     instead: '`git branch <name> <oid>` (or `git worktree add <path> <oid>`) with an oid the message names gets a kept commit back.',
   },
   'git-worktree-remove-ignored': {
-    description: '`git worktree remove` (without --force) deletes the linked worktree\'s ignored files (`.env`, local config) without asking, and no snapshot holds them; regenerable output (`commands.regenerable`: node_modules, dist ...) is fine to lose.',
+    description: '`git worktree remove` (without --force) deletes the linked worktree\'s ignored files (`.env`, local config) without asking, and no snapshot holds them; regenerable output (`commands.regenerable`: node_modules, dist ...) is fine to lose, but for a nested git repository in it holding work no remote holds (a dependency cloned into node_modules/foo and patched there).',
     instead: 'Move the named files out of that worktree first (or delete them yourself if they are not wanted), then run `git worktree remove` again.',
   },
   'git-submodule-remove-ignored': {

@@ -460,6 +460,11 @@ export interface WorktreeRemovalFacts {
   /** Asked with `keep`: the commits only this worktree holds (LeavingCommit). */
   leaving?: LeavingCommit[];
   /**
+   * The first nested git repository at the shallow places of its regenerable output
+   * (node_modules/foo) holding work no remote holds (src/git/nested-work.ts); absent where none.
+   */
+  nestedWork?: NestedWork;
+  /**
    * Asked with --force only: its paths whose state is not HEAD's, staged or not, and its untracked
    * files (latin1 byte strings relative to its root; changesInWorktree); null where git could not list them.
    */

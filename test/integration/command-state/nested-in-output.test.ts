@@ -76,4 +76,29 @@ describe('regenerable output holding a nested repository with unpublished work',
       expect(argv.filter((a) => a.includes('rev-list') || a.includes('status'))).toEqual([]);
     });
   });
+
+  it('git worktree remove of a linked worktree whose node_modules holds one is refused naming it; without it, allowed', async () => {
+    await withTestRepo((t) => {
+      t.write('.gitignore', 'node_modules/\n');
+      t.write('README.md', 'x\n');
+      t.git(['add', '-A']);
+      t.git(['commit', '-q', '-m', 'base']);
+      const init = t.guard(['init', '--yes', '--agents', 'none']);
+      expect(init.code, init.stderr).toBe(0);
+      const wt = path.join(t.base, 'wt');
+      t.git(['worktree', 'add', '-q', wt]);
+      // The dependency patched in the worktree's node_modules, with a local commit; a plain package beside it.
+      fs.mkdirSync(path.join(wt, 'node_modules', 'bar'), { recursive: true });
+      fs.writeFileSync(path.join(wt, 'node_modules', 'bar', 'index.js'), 'module.exports = 2;\n');
+      const foo = path.join(wt, 'node_modules', 'foo');
+      fs.mkdirSync(foo, { recursive: true });
+      fs.writeFileSync(path.join(foo, 'index.js'), 'module.exports = 1;\n');
+      t.git(['init', '-q'], { cwd: foo });
+      t.git(['add', '-A'], { cwd: foo });
+      t.git(['commit', '-q', '-m', 'local patch'], { cwd: foo });
+      expectAgentVerdicts(t, [[`git worktree remove ${wt}`, 'deny', 'git-worktree-remove-ignored', ['node_modules/foo', 'that no remote-tracking branch or tag holds']]]);
+      fs.rmSync(path.join(foo, '.git'), { recursive: true, force: true });
+      expectAgentVerdicts(t, [[`git worktree remove ${wt}`, 'allow', 'no-risk']]);
+    });
+  });
 });
