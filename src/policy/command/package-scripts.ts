@@ -54,6 +54,7 @@ import path from 'node:path';
 import { knownField, type Field } from './expand.js';
 import { appendArgs, reportOpaque, sub, type Invocation, type Runtime } from './runtime.js';
 import { resolvePath } from './paths.js';
+import { checkDeleteAbs } from './targets.js';
 
 /** Script bodies judged per command line, over all nesting (a script graph can fan out): past it, unknown. */
 export const MAX_SCRIPTS = 2000;
@@ -643,9 +644,15 @@ function classifyNpm(inv: Invocation, args: Field[], rt: Runtime): void {
   const operandArgs = [...operands.slice(canonical === 'run-script' ? 2 : 1), ...after];
   if (canonical === 'install' || canonical === 'ci' || canonical === 'install-test' || canonical === 'install-ci-test') {
     // `npm install PKG` adds packages without running the package's own scripts; with none named it runs them.
-    if (options.ignoreScripts || (canonical === 'install' && operands.length > 1)) return;
+    const wipes = canonical === 'ci' || canonical === 'install-ci-test';
+    if (!wipes && (options.ignoreScripts || (canonical === 'install' && operands.length > 1))) return;
     const pkg = packageAt(rt, options.cwd, !options.exact, inv, label);
     if (pkg === undefined || pkg === 'unknown' || pkg === 'none') return;
+    // `npm ci` deletes node_modules before it installs, scripts or not: judged as that deletion, so
+    // a nested repository there holding work of its own (a dependency cloned in and patched) is
+    // refused as under `rm -rf node_modules` (targets.ts); regenerable output alone stays free.
+    if (wipes) rt.report(checkDeleteAbs(path.posix.join(pkg.dir, 'node_modules'), rt.ctx, inv.source, { recursive: true, verb: `${label} deletes` }));
+    if (options.ignoreScripts) return;
     installAll(rt, inv, pkg, label);
     if (canonical === 'install-test' || canonical === 'install-ci-test') runNamed(rt, inv, 'npm', options, 'test', [], 'nothing');
     return;

@@ -101,4 +101,31 @@ describe('regenerable output holding a nested repository with unpublished work',
       expectAgentVerdicts(t, [[`git worktree remove ${wt}`, 'allow', 'no-risk']]);
     });
   });
+
+  it('npm ci, which deletes node_modules first, is refused while a patched clone there holds local work; without it, allowed', async () => {
+    await withTestRepo((t) => {
+      t.write('.gitignore', 'node_modules/\n');
+      t.write('package.json', '{ "name": "app", "version": "1.0.0" }\n');
+      t.git(['add', '-A']);
+      t.git(['commit', '-q', '-m', 'base']);
+      const init = t.guard(['init', '--yes', '--agents', 'claude']);
+      expect(init.code, init.stderr).toBe(0);
+      t.write('node_modules/bar/index.js', 'module.exports = 2;\n');
+      // Through the installed Claude Code hook: allowed twice (whatever its sh shim keeps), then
+      // refused as soon as a patched clone is there.
+      for (let i = 0; i < 2; i++) expect(installedClaudeHook(t, 'npm ci').decision).toBe('allow');
+      localClone(t, 'node_modules/foo');
+      const hook = installedClaudeHook(t, 'npm ci');
+      expect(hook.decision).toBe('deny');
+      expect(hook.reason).toContain('node_modules/foo');
+      expectAgentVerdicts(t, [
+        ['npm ci', 'deny', 'git-dir-write', ['node_modules/foo', 'that no remote-tracking branch or tag holds']],
+        ['npm ci --ignore-scripts', 'deny', 'git-dir-write', 'node_modules/foo'],
+        ['npm clean-install', 'deny', 'git-dir-write', 'node_modules/foo'],
+        ['npm install', 'allow', 'no-risk'],
+      ]);
+      fs.rmSync(path.join(t.dir, 'node_modules/foo/.git'), { recursive: true, force: true });
+      expectAgentVerdicts(t, [['npm ci', 'allow', 'no-risk']]);
+    });
+  });
 });
