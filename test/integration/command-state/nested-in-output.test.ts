@@ -111,6 +111,8 @@ describe('regenerable output holding a nested repository with unpublished work',
       const init = t.guard(['init', '--yes', '--agents', 'claude']);
       expect(init.code, init.stderr).toBe(0);
       t.write('node_modules/bar/index.js', 'module.exports = 2;\n');
+      // foo is there already as a plain package: making it a repository changes nothing node_modules itself records.
+      t.write('node_modules/foo/index.js', 'module.exports = 1;\n');
       // Through the installed Claude Code hook: allowed twice (whatever its sh shim keeps), then
       // refused as soon as a patched clone is there.
       for (let i = 0; i < 2; i++) expect(installedClaudeHook(t, 'npm ci').decision).toBe('allow');
