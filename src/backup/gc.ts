@@ -23,6 +23,7 @@ import { withInternalToken } from '../git/internal-token.js';
 import { GUARD_IDENTITY } from '../git/objects.js';
 import type { Repo } from '../git/repo.js';
 import { gitText, runGit, splitNul } from '../git/run.js';
+import { isAncestor } from '../git/revs.js';
 import { readInProgress, readLastRollback, writeLastRollback } from '../restore/journal.js';
 import { listSessions, remapStartSnapshots } from '../session/store.js';
 import { decodeMessage, encodeMessage, type ChangeCounts, type SnapshotMeta } from '../snapshot/format.js';
@@ -351,12 +352,6 @@ interface ChainPlan {
   newHead: string;
   /** Snapshots dropped; 0: kept whole, and so in the backup too. */
   dropped: number;
-}
-
-/** Whether `older` (a backup's chain head) is `newer` or behind it in this repository (a push brings the backup up to it). */
-async function isAncestor(repo: Repo, older: string, newer: string): Promise<boolean> {
-  const result = await runGit(['merge-base', '--is-ancestor', older, newer], { cwd: repo.root, okCodes: [1, 128] });
-  return result.code === 0;
 }
 
 /**

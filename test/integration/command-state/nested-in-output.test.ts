@@ -13,13 +13,24 @@ import { expectAgentVerdicts } from '../../helpers/verdicts.js';
 import { allowedCheckGitArgv, installedClaudeHook } from '../../helpers/guard-steps.js';
 import { withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
 
-/** A repository at `rel` with one local commit (no remote holds it). */
-function localClone(t: TestRepo, rel: string): void {
-  t.write(`${rel}/index.js`, 'module.exports = 1;\n');
-  const cwd = path.join(t.dir, rel);
+/** A repository at `rel` of `root` (the test repository's by default) with one local commit (no remote holds it). */
+function localClone(t: TestRepo, rel: string, root = t.dir): void {
+  const cwd = path.join(root, rel);
+  fs.mkdirSync(cwd, { recursive: true });
+  fs.writeFileSync(path.join(cwd, 'index.js'), 'module.exports = 1;\n');
   t.git(['init', '-q'], { cwd });
   t.git(['add', '-A'], { cwd });
   t.git(['commit', '-q', '-m', 'local patch'], { cwd });
+}
+
+/** One commit of `files` with node_modules/ ignored, then guard init for `agents`. */
+function guardedRepo(t: TestRepo, files: Record<string, string>, agents: string): void {
+  t.write('.gitignore', 'node_modules/\n');
+  for (const [file, content] of Object.entries(files)) t.write(file, content);
+  t.git(['add', '-A']);
+  t.git(['commit', '-q', '-m', 'base']);
+  const init = t.guard(['init', '--yes', '--agents', agents]);
+  expect(init.code, init.stderr).toBe(0);
 }
 
 describe('regenerable output holding a nested repository with unpublished work', () => {
@@ -79,23 +90,14 @@ describe('regenerable output holding a nested repository with unpublished work',
 
   it('git worktree remove of a linked worktree whose node_modules holds one is refused naming it; without it, allowed', async () => {
     await withTestRepo((t) => {
-      t.write('.gitignore', 'node_modules/\n');
-      t.write('README.md', 'x\n');
-      t.git(['add', '-A']);
-      t.git(['commit', '-q', '-m', 'base']);
-      const init = t.guard(['init', '--yes', '--agents', 'none']);
-      expect(init.code, init.stderr).toBe(0);
+      guardedRepo(t, { 'README.md': 'x\n' }, 'none');
       const wt = path.join(t.base, 'wt');
       t.git(['worktree', 'add', '-q', wt]);
       // The dependency patched in the worktree's node_modules, with a local commit; a plain package beside it.
       fs.mkdirSync(path.join(wt, 'node_modules', 'bar'), { recursive: true });
       fs.writeFileSync(path.join(wt, 'node_modules', 'bar', 'index.js'), 'module.exports = 2;\n');
+      localClone(t, 'node_modules/foo', wt);
       const foo = path.join(wt, 'node_modules', 'foo');
-      fs.mkdirSync(foo, { recursive: true });
-      fs.writeFileSync(path.join(foo, 'index.js'), 'module.exports = 1;\n');
-      t.git(['init', '-q'], { cwd: foo });
-      t.git(['add', '-A'], { cwd: foo });
-      t.git(['commit', '-q', '-m', 'local patch'], { cwd: foo });
       expectAgentVerdicts(t, [[`git worktree remove ${wt}`, 'deny', 'git-worktree-remove-ignored', ['node_modules/foo', 'that no remote-tracking branch or tag holds']]]);
       fs.rmSync(path.join(foo, '.git'), { recursive: true, force: true });
       expectAgentVerdicts(t, [[`git worktree remove ${wt}`, 'allow', 'no-risk']]);
@@ -104,12 +106,7 @@ describe('regenerable output holding a nested repository with unpublished work',
 
   it('npm ci, which deletes node_modules first, is refused while a patched clone there holds local work; without it, allowed', async () => {
     await withTestRepo((t) => {
-      t.write('.gitignore', 'node_modules/\n');
-      t.write('package.json', '{ "name": "app", "version": "1.0.0" }\n');
-      t.git(['add', '-A']);
-      t.git(['commit', '-q', '-m', 'base']);
-      const init = t.guard(['init', '--yes', '--agents', 'claude']);
-      expect(init.code, init.stderr).toBe(0);
+      guardedRepo(t, { 'package.json': '{ "name": "app", "version": "1.0.0" }\n' }, 'claude');
       t.write('node_modules/bar/index.js', 'module.exports = 2;\n');
       // foo is there already as a plain package: making it a repository changes nothing node_modules itself records.
       t.write('node_modules/foo/index.js', 'module.exports = 1;\n');
