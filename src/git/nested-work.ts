@@ -12,7 +12,9 @@
  * (node_modules/NAME), and below directories that hold only directories, such as an npm scope
  * (node_modules/@scope/NAME), a Composer vendor (vendor/VENDOR/NAME) or Bundler's
  * vendor/bundle/ruby/3.2.0/bundler/gems/NAME. A directory holding a file (a package's
- * package.json, composer.json) is a package: it is not walked into. MAX_DEPTH and MAX_CALLS bound
+ * package.json, composer.json) is a package: it is not walked into, but for an npm package's own
+ * node_modules (node_modules/a/node_modules/b: npm nests a dependency there when the version its
+ * dependent needs conflicts with the one hoisted; one lstat per package). MAX_DEPTH and MAX_CALLS bound
  * the walk (docs/DECISIONS.md); what lies beyond them is not looked at (docs/command-guard.md,
  * Known limits). No git process starts unless a `.git` is found.
  */
@@ -23,10 +25,11 @@ import type { NestedWork } from '../policy/command/state.js';
 /** Levels below the regenerable directory looked at for a `.git` (vendor -> bundle/ruby/3.2.0/bundler/gems/NAME is 6). */
 const MAX_DEPTH = 6;
 /**
- * File system calls one check may spend (a directory read or a `.git` lookup each): a
- * node_modules of 2,000 packages with 100 scopes takes about 3,000 (docs/BENCHMARKS.md).
+ * File system calls one check may spend (a directory read, a `.git` or `node_modules` lookup
+ * each): an 802-package node_modules with 105 nested node_modules takes ~2,600, so a node_modules
+ * of 2,000 packages about 6,000 (docs/BENCHMARKS.md).
  */
-export const MAX_CALLS = 8_000;
+export const MAX_CALLS = 12_000;
 /** Nested repositories whose work is read (two git processes each at most); past this, the deletion is refused. */
 export const MAX_CHECKED = 8;
 
@@ -46,7 +49,8 @@ function holdsGit(dotGit: Buffer | string): boolean {
  *
  * Each directory read lists its subdirectories, and each is asked for a `.git` (one lstat,
  * cheaper than reading it); only the ones that may hold packages are read in turn: in a
- * node_modules the npm scopes (`@scope`), the only entries that are not packages; elsewhere every
+ * node_modules the npm scopes (`@scope`), the only entries that are not packages, and each
+ * package's own node_modules where it has one (npm's nested layout); elsewhere every
  * subdirectory of the directory itself, and below it those of a directory holding only
  * directories (a Composer vendor's name, a Ruby version): a directory holding a file (its
  * composer.json, a gemspec) is a package, and what lies deeper in it is its own.
@@ -83,13 +87,32 @@ export function nestedRepositories(root: string, dirs: string[]): { found: strin
         found.push(child);
         continue;
       }
-      if (depth + 1 < MAX_DEPTH && (npm ? entry.name.startsWith('@') : true)) pending.push({ rel: child, depth: depth + 1 });
+      if (depth + 1 >= MAX_DEPTH) continue;
+      if (!npm || entry.name.startsWith('@')) {
+        pending.push({ rel: child, depth: depth + 1 });
+        continue;
+      }
+      // An npm package's own node_modules: where npm nests a dependency whose version conflicts
+      // with the one hoisted (node_modules/a/node_modules/b), and a clone there goes as well. The
+      // nested layout only: one lstat per package, nothing else of the package is read.
+      if (depth + 2 >= MAX_DEPTH) continue;
+      calls++;
+      if (isDirectory(full(`${child}/node_modules`))) pending.push({ rel: `${child}/node_modules`, depth: depth + 2 });
     }
   }
   return { found, complete: true };
 }
 
 const ASCII = /^[\x00-\x7f]*$/;
+
+/** Whether `abs` is a directory (not following a link). */
+function isDirectory(abs: Buffer | string): boolean {
+  try {
+    return fs.lstatSync(abs, { throwIfNoEntry: false })?.isDirectory() === true;
+  } catch {
+    return false;
+  }
+}
 
 /**
  * A directory's entries, each name as git's bytes (a latin1 string) and whether it is a directory

@@ -82,6 +82,11 @@ describe('regenerable output holding a nested repository with unpublished work',
       // No nested repository: regenerable output goes as before, allowed and captured into nothing.
       for (const rel of ['node_modules/foo', 'vendor/acme/lib', 'node_modules/@scope/pub']) fs.rmSync(path.join(t.dir, rel, '.git'), { recursive: true, force: true });
       expectAgentVerdicts(t, [['rm -rf vendor', 'allow', 'no-risk']]);
+      // npm's nested layout (a dependency whose version conflicts with the hoisted one): a clone in a package's own node_modules.
+      t.write('node_modules/bar/package.json', '{ "name": "bar" }\n');
+      localClone(t, 'node_modules/bar/node_modules/baz');
+      expectAgentVerdicts(t, [['rm -rf node_modules', 'deny', 'git-dir-write', 'node_modules/bar/node_modules/baz']]);
+      fs.rmSync(path.join(t.dir, 'node_modules/bar/node_modules/baz/.git'), { recursive: true, force: true });
       // ... and the look for a nested repository is the file system's alone: no git process more.
       const argv = allowedCheckGitArgv(t, 'rm -rf node_modules');
       expect(argv.filter((a) => a.includes('rev-list') || a.includes('status'))).toEqual([]);

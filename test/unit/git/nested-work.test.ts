@@ -2,7 +2,7 @@
  * Where nestedRepositories (src/git/nested-work.ts) looks for a nested repository inside
  * regenerable output: the directory itself, each entry, npm scopes, and directories of directories
  * (Composer's vendor/VENDOR/NAME, Bundler's ruby/VERSION/bundler/gems/NAME); not inside a package
- * (a directory holding a file), not past an npm package. File system only: no git runs here.
+ * (a directory holding a file), not past an npm package but into its own node_modules. File system only: no git runs here.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -29,6 +29,8 @@ describe('nestedRepositories', () => {
       write('node_modules/pkg/package.json');
       dotGit('node_modules/pkg/sub');
       dotGit('node_modules/notscope/deep');
+      // npm's nested layout: a package's own node_modules (a dependency whose version conflicts with the hoisted one).
+      dotGit('node_modules/pkg/node_modules/inner');
       write('vendor/autoload.php');
       dotGit('vendor/acme/lib');
       dotGit('vendor/bundle/ruby/3.2.0/bundler/gems/g-1a2b');
@@ -36,7 +38,7 @@ describe('nestedRepositories', () => {
       dotGit('vendor/composer/inner');
       dotGit('build');
       fs.symlinkSync(path.join(root, 'node_modules/foo'), path.join(root, 'node_modules/link'));
-      expect(nestedRepositories(root, ['node_modules/']).found.sort()).toEqual(['node_modules/@scope/pub', 'node_modules/foo']);
+      expect(nestedRepositories(root, ['node_modules/']).found.sort()).toEqual(['node_modules/@scope/pub', 'node_modules/foo', 'node_modules/pkg/node_modules/inner']);
       expect(nestedRepositories(root, ['vendor']).found.sort()).toEqual(['vendor/acme/lib', 'vendor/bundle/ruby/3.2.0/bundler/gems/g-1a2b']);
       expect(nestedRepositories(root, ['build/', 'vendor/autoload.php', 'missing/'])).toEqual({ found: ['build'], complete: true });
     } finally {
