@@ -40,8 +40,16 @@ import { createTestRepo, type TestRepo } from '../helpers/git-repo.js';
 import { fullWalkTree, json, waitFor, waitForWatcher } from '../integration/watcher/helpers.js';
 import { burst, byteState, gitBytes, gitStep, rng, rollbackDiff, show, type Rng } from './watcher-gen.js';
 
-/** The seeds CI runs (each found nothing, or is the regression of what it found: README). */
+/**
+ * The fixed seeds (each found nothing, or is the regression of what it found: README). CI runs seed 1
+ * alone (issue 8: the three fixed cases took 82 s of a clean CI run): seed 2's find and seed 417's
+ * (FIXED_LONG) have focused tests that go red without their fixes (rollback/ignored-rule-tracked-at-target,
+ * rollback/untracked-unknown-modes), and the breaks README lists redden seed 1 at its first bursts.
+ * GUARD_FUZZ_SEEDS=all runs them all.
+ */
 const FIXED_SEEDS = [1, 2];
+const CI_SEEDS = [1];
+const ALL_SEEDS = process.env.GUARD_FUZZ_SEEDS === 'all';
 const CASES = Number(process.env.GUARD_FUZZ_CASES ?? 0);
 const FIRST_SEED = Number(process.env.GUARD_FUZZ_SEED ?? 1);
 const BURSTS = Number(process.env.GUARD_FUZZ_BURSTS ?? 7);
@@ -239,10 +247,11 @@ function alive(pid: number): boolean {
 
 describe('the watcher\'s snapshots, fuzzed', () => {
   for (const seed of seeds) {
-    it(`seed ${seed}: every settled state it snapshotted equals a full walk and is given back by a rollback, byte for byte`, () => runCase(seed), WAIT_MS * 4 + BURSTS * 30_000);
+    // Skipped, not left out: the list shows every seed.
+    it.skipIf(CASES === 0 && !ALL_SEEDS && !CI_SEEDS.includes(seed))(`seed ${seed}: every settled state it snapshotted equals a full walk and is given back by a rollback, byte for byte`, () => runCase(seed), WAIT_MS * 4 + BURSTS * 30_000);
   }
   for (const fixed of CASES > 0 ? [] : FIXED_LONG) {
-    it(`seed ${fixed.seed} (${fixed.bursts} bursts, ${fixed.rollbacks} rollbacks): ${fixed.what}`, () => runCase(fixed.seed, fixed.bursts, fixed.rollbacks), WAIT_MS * 4 + fixed.bursts * 30_000);
+    it.skipIf(!ALL_SEEDS)(`seed ${fixed.seed} (${fixed.bursts} bursts, ${fixed.rollbacks} rollbacks): ${fixed.what}`, () => runCase(fixed.seed, fixed.bursts, fixed.rollbacks), WAIT_MS * 4 + fixed.bursts * 30_000);
   }
   for (const known of KNOWN) {
     it.skipIf(!process.env.GUARD_FUZZ_KNOWN)(`known, not fixed: seed ${known.seed} (${known.bursts} bursts, ${known.rollbacks} rollbacks): ${known.what}`, () => runCase(known.seed, known.bursts, known.rollbacks), WAIT_MS * 4 + known.bursts * 30_000);
