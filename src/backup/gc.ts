@@ -22,11 +22,11 @@ import { GuardError } from '../errors.js';
 import { withInternalToken } from '../git/internal-token.js';
 import { GUARD_IDENTITY } from '../git/objects.js';
 import type { Repo } from '../git/repo.js';
-import { gitText, runGit, splitNul } from '../git/run.js';
+import { gitText, runGit } from '../git/run.js';
 import { isAncestor } from '../git/revs.js';
 import { readInProgress, readLastRollback, writeLastRollback } from '../restore/journal.js';
 import { listSessions, remapStartSnapshots } from '../session/store.js';
-import { decodeMessage, encodeMessage, type ChangeCounts, type SnapshotMeta } from '../snapshot/format.js';
+import { encodeMessage, type ChangeCounts, type SnapshotMeta } from '../snapshot/format.js';
 import { tallyChanges } from '../snapshot/change-counts.js';
 import { pathFromText } from '../git/path.js';
 import { ALL_CHAIN_HEADS, GUARD_REF_PREFIX } from '../snapshot/refs.js';
@@ -38,27 +38,7 @@ import { DAY_MS, HOUR_MS, planRetention } from './retention.js';
 import { inBackup, isBackupRepo, objectBytes } from './store.js';
 import { dropUnnamedLfsObjects, type LfsDrop } from './lfs-gc.js';
 import { localLfsObjects } from './lfs-objects.js';
-
-interface GitCtx {
-  cwd: string;
-  env?: Record<string, string | undefined>;
-}
-
-interface Ident {
-  name: string;
-  email: string;
-  /** Raw git date: "<unix seconds> <tz>". */
-  date: string;
-}
-
-interface ChainCommit {
-  oid: string;
-  parents: string[];
-  tree: string;
-  author: Ident;
-  committer: Ident;
-  meta: SnapshotMeta;
-}
+import { readChainCommits, type ChainCommit, type GitCtx } from './chain-commits.js';
 
 export interface GcOptions {
   dryRun?: boolean;
@@ -92,25 +72,6 @@ export interface GcReport {
   backup: { path: string; chains: number; snapshots: number; reclaimedBytes: number; skipped: string[]; lfs?: LfsDrop } | null;
   /** Loose objects older than this were pruned. */
   pruneCutoff: string;
-}
-
-const SEP = '\x1f\x1eguard-gc\x1e\x1f';
-
-function parseIdent(name: string, email: string, date: string): Ident {
-  return { name, email, date };
-}
-
-async function readChainCommits(ctx: GitCtx, tip: string): Promise<ChainCommit[]> {
-  const format = ['%H', '%P', '%T', '%an', '%ae', '%ad', '%cn', '%ce', '%cd', '%B'].join(SEP);
-  const { stdout } = await runGit(['log', '--first-parent', '-z', '--date=raw', `--format=${format}`, tip, '--'], ctx);
-  const commits: ChainCommit[] = [];
-  for (const record of splitNul(stdout)) {
-    const [oid, parents, tree, an, ae, ad, cn, ce, cd, body] = record.split(SEP) as [string, string, string, string, string, string, string, string, string, string];
-    const meta = decodeMessage(body ?? '');
-    if (!meta) break; // the chain root
-    commits.push({ oid, parents: parents.split(' ').filter(Boolean), tree, author: parseIdent(an, ae, ad), committer: parseIdent(cn, ce, cd), meta });
-  }
-  return commits;
 }
 
 async function emptyTreeIn(ctx: GitCtx): Promise<string> {

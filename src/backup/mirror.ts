@@ -20,6 +20,7 @@ import { runGit } from '../git/run.js';
 import { GUARD_REF_PREFIX } from '../snapshot/refs.js';
 import { resolveLink } from './link.js';
 import { defaultStoreDir } from './location.js';
+import { mendForkedChains } from './mend-fork.js';
 import { readPushStatus, updatePushStatus, type PushRecord, type RefRejection } from './push-status.js';
 import { diagnosePush, errorLines, unreadableObjects } from './push-diagnosis.js';
 import { recordBackup } from './registry.js';
@@ -237,7 +238,13 @@ export async function pushBackup(repo: Repo, settings: MirrorSettings, options: 
       recordBackup(link.store, { id: link.id, path: link.path, root: repo.root });
       const machineStore = defaultStoreDir();
       if (machineStore !== link.store) recordBackup(machineStore, { id: link.id, path: link.path, root: repo.root });
-      const result = await push(repo, link.path, REFSPEC);
+      let result = await push(repo, link.path, REFSPEC);
+      // A chain an older gc forked in the backup while it holds nothing this one lacks (mend-fork.ts): mended, then pushed again.
+      const mended = result.ok || result.rejected.length === 0 ? [] : await mendForkedChains(repo, link.path, result.rejected);
+      if (mended.length > 0) {
+        const again = await push(repo, link.path, REFSPEC);
+        result = { ...again, updated: again.updated + mended.length, mended };
+      }
       saveSourceConfig(repo, link.path);
       const lfs = copyLfs(repo, link.path);
       return { ...result, ...(lfs.error ? (result.ok ? { ...lfs, ok: false } : {}) : lfs), time: new Date().toISOString(), durationMs: Date.now() - started };

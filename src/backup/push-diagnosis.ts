@@ -53,7 +53,8 @@ export function diagnosePush(stderr: string, rejections: string[]): PushDiagnosi
     };
   }
   if (/non-fast-forward|fetch first|stale info/i.test(text)) {
-    return { cause: 'the snapshot chain here no longer extends the one in the backup (rewritten by retention, or another repository pushed into this backup)', fix: '`guard gc` brings both in line where retention rewrote the chain here; then `guard backup push`. Where the backup\'s chain was rewritten on its own (a gc before 2026-12-05 could do that to a chain it kept whole here), move the backup aside (`guard backup status` shows where) and run `guard backup push`: it starts a new backup holding every snapshot here' };
+    // A chain only an older gc forked in the backup is mended before this is said (mend-fork.ts): here the backup's holds snapshots this one lacks.
+    return { cause: 'the snapshot chain here no longer extends the one in the backup, which holds snapshots this one does not (retention rewrote the chain here, or another repository pushed into this backup)', fix: '`guard gc` brings both in line where retention rewrote the chain here; then `guard backup push`. Otherwise move the backup aside (`guard backup status` shows where; the old one keeps what only it has) and run `guard backup push`: it starts a new backup holding every snapshot here' };
   }
   if (/a backup never loses snapshots/.test(text)) {
     return { cause: 'the backup refused to lose snapshots (a deletion or a rewrite)', fix: '`guard gc` rewrites chains in the backup itself; then `guard backup push`' };

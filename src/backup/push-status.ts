@@ -38,6 +38,8 @@ export interface PushRecord {
   fix?: string;
   /** Objects git could not read when this push failed (see above): the next automatic push checks them first. */
   missing?: string[];
+  /** Backup chains an older gc had forked, each holding nothing this repository lacks, pointed at this repository's before this push (mend-fork.ts). */
+  mended?: Array<{ ref: string; from: string; to: string; before: number; after: number }>;
   /** Git LFS objects this push copied into the backup (lfs-objects.ts); absent when none. */
   lfsObjects?: number;
   durationMs: number;

@@ -36,6 +36,10 @@ export async function push(args: { remoteOnly?: boolean; localOnly?: boolean; ba
         ctx.out.warn('  The live snapshot chain no longer extends the backup (rewritten by retention?). Run `guard gc` to bring both in line.');
       }
     }
+    // Chains mended before the push (mend-fork.ts)
+    for (const m of local.mended ?? []) {
+      ctx.out.line(`  ${m.ref}: the backup's chain had been rewritten on its own by an older \`guard gc\` (${m.before} snapshot${m.before === 1 ? '' : 's'}, each also here), which refused every push since; it now holds this repository's (${m.after}). Before: ${shortId(m.from)}.`);
+    }
   }
   if (remote) {
     if (remote.ok) ctx.out.line(`Remote ${remote.target}: ${remote.updated === 0 ? 'already up to date' : `${remote.updated} ref${remote.updated === 1 ? '' : 's'} updated`}.`);

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { stopWatchers, withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
 import { json, waitForWatcher } from '../watcher/helpers.js';
 import { ageChain } from '../../helpers/age-chain.js';
+import { backgroundPushDone } from '../../helpers/background-push.js';
 
 /** Test setup only: stops the background pusher and removes the backup, so the next push starts it again. */
 function forgetBackup(repo: TestRepo): void {
@@ -116,16 +117,39 @@ describe('guard gc', () => {
       expect(json(repo, ['backup', 'push']).local.ok).toBe(true);
       expect(json(repo, ['backup', 'status']).inSync).toBe(true);
 
-      // A backup an older gc forked that way refuses the chain's pushes; the message's way forward works.
+      // A backup an older gc forked that way (the head re-made on the chain root: the pinned snapshots dropped there alone):
+      // the next push mends it, since every snapshot it holds is also here, and the backup takes the chain again.
+      await backgroundPushDone(repo.dir); // a snapshot's own push runs on in the background
       const inBackup = (args: string[], input?: string): string => repo.git(['--git-dir', status.path, ...args], input === undefined ? undefined : { input }).trim();
       const root = inBackup(['rev-list', '--first-parent', 'refs/guard/main/head']).split('\n').at(-1)!;
       const [head, , ...others] = inBackup(['rev-list', '--no-walk', '--parents', 'refs/guard/main/head']).split(' ');
-      const forked = inBackup(['commit-tree', `${head}^{tree}`, ...[root, ...others].flatMap((p) => ['-p', p!])], inBackup(['log', '-1', '--format=%B', head!]));
+      const message = inBackup(['log', '-1', '--format=%B', head!]);
+      const forked = inBackup(['commit-tree', `${head}^{tree}`, ...[root, ...others].flatMap((p) => ['-p', p!])], message);
+      repo.git(['--git-dir', status.path, 'update-ref', 'refs/guard/main/head', forked]);
+      const mended = repo.guard(['backup', 'push']);
+      expect(mended.code, mended.stderr).toBe(0);
+      expect(mended.stdout).toContain("refs/guard/main/head: the backup's chain had been rewritten on its own by an older `guard gc` (1 snapshot, each also here), which refused every push since; it now holds this repository's (3)");
+      expect(mended.stdout).toContain(': 1 ref updated.');
+      expect(inBackup(['rev-parse', 'refs/guard/main/head'])).toBe(repo.git(['rev-parse', 'refs/guard/main/head']).trim());
+      expect(inBackup(['for-each-ref', '--format=%(refname)', 'refs/guard-mend/'])).toBe('');
+      // The same through a snapshot's own push, as a session start or the watcher pushes.
       repo.git(['--git-dir', status.path, 'update-ref', 'refs/guard/main/head', forked]);
       snapshotWith(repo, 'later2.txt', 'after the fork\n');
+      await backgroundPushDone(repo.dir);
+      const synced = json(repo, ['backup', 'status']);
+      expect(synced.inSync).toBe(true);
+      expect(synced.lastPush.mended).toMatchObject([{ ref: 'refs/guard/main/head', from: forked, before: 1, after: 4 }]);
+
+      // A fork holding a snapshot this repository lacks (another repository's) is not mended: refused, naming the way forward.
+      const foreignTree = inBackup(['mktree'], `100644 blob ${inBackup(['hash-object', '-w', '--stdin'], 'not here\n')}\tforeign.txt\n`);
+      const foreign = inBackup(['commit-tree', foreignTree, ...[root, ...others].flatMap((p) => ['-p', p!])], message);
+      repo.git(['--git-dir', status.path, 'update-ref', 'refs/guard/main/head', foreign]);
+      snapshotWith(repo, 'later3.txt', 'after the foreign fork\n');
+      await backgroundPushDone(repo.dir);
       const refused = repo.guard(['backup', 'push']);
       expect(refused.code).not.toBe(0);
-      expect(refused.stdout + refused.stderr).toContain('move the backup aside (`guard backup status` shows where) and run `guard backup push`');
+      expect(refused.stdout + refused.stderr).toContain('move the backup aside (`guard backup status` shows where; the old one keeps what only it has) and run `guard backup push`');
+      expect(inBackup(['rev-parse', 'refs/guard/main/head'])).toBe(foreign);
       fs.renameSync(status.path, `${status.path}.old`);
       expect(json(repo, ['backup', 'push']).local.ok).toBe(true);
       expect(json(repo, ['backup', 'status']).inSync).toBe(true);
