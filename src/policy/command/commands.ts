@@ -13,6 +13,8 @@ import { classifyGit } from './git.js';
 import { classifyOutputFiles, OUTPUT_FILE_PROGRAMS } from './output-files.js';
 import { classifyContainerVolumes, CONTAINER_PROGRAMS } from './container-volumes.js';
 import { classifyTerraform, TERRAFORM_PROGRAMS } from './terraform-state.js';
+import { classifyPulumi } from './pulumi-state.js';
+import { classifyHelm, classifyKubectl, KUBECTL_PROGRAMS } from './cluster.js';
 import { classifyEnvPull, ENV_PULL_PROGRAMS } from './env-pull.js';
 import { classifyDenoTask } from './deno-tasks.js';
 import { classifyExpo } from './expo-prebuild.js';
@@ -233,8 +235,14 @@ export function classifyInvocation(inv: Invocation, rt: Runtime): void {
   if (name === 'dotnet' && args[0]?.value === 'ef') return classifyMigrationTool(inv, 'dotnet-ef', args.slice(1), rt);
   // `terraform apply`, `state rm`: the repository's ignored state files (terraform-state.ts).
   if (TERRAFORM_PROGRAMS.has(name)) classifyTerraform(inv, name, args, rt);
+  // `pulumi destroy`, `stack rm`: the repository's ignored DIY backend state, `.pulumi/` (pulumi-state.ts).
+  if (name === 'pulumi') classifyPulumi(inv, args, rt);
   // `docker compose down -v`: volumes outside the repository (container-volumes.ts).
   if (CONTAINER_PROGRAMS.has(name)) classifyContainerVolumes(inv, name, args, rt);
+  // `kubectl delete pvc x`, `helm uninstall x`: data in a cluster (cluster.ts); `microk8s kubectl`, `k3s kubectl`, `minikube kubectl --` run kubectl.
+  if (KUBECTL_PROGRAMS.has(name) || name === 'microk8s.kubectl') classifyKubectl(inv, 'kubectl', args, rt);
+  else if ((name === 'microk8s' || name === 'k3s' || name === 'minikube') && args[0]?.value === 'kubectl') classifyKubectl(inv, 'kubectl', args.slice(args[1]?.value === '--' ? 2 : 1), rt);
+  if (name === 'helm') classifyHelm(inv, args, rt);
   // `vercel env pull` writes .env.local anew (env-pull.ts).
   if (ENV_PULL_PROGRAMS.has(name)) classifyEnvPull(inv, args, rt);
   // `expo prebuild --clean` deletes android/ and ios/ (expo-prebuild.ts).

@@ -100,6 +100,25 @@ export const FAST_PATH_OPTION_RISKY: Readonly<Record<string, (word: string) => b
 };
 
 /**
+ * Programs that change something guard judges only through some of their subcommands, common in
+ * read-only lines (`kubectl get pods`, `kubectl logs x`, `helm list`, `pulumi preview`): such a
+ * program word is risky only when the line, once quotes are removed and cut at every character
+ * that is not a letter, digit or `_`, also holds one of its subcommand words (as written: the
+ * tools read their subcommands case-sensitively). The classifier judges these programs only
+ * where such a word is their subcommand (cluster.ts, pulumi-state.ts), so the line is sound to
+ * pass without it. kubectl's: `delete`, `drain`, `apply --prune`, `replace --force`; helm's
+ * `uninstall` and its aliases; pulumi's commands that write the state (`stack rm`: `rm` is risky
+ * anyway; `state X`: every subcommand of `state` writes).
+ */
+export const FAST_PATH_VERB_RISKY: Readonly<Record<string, readonly string[]>> = {
+  kubectl: ['delete', 'drain', 'prune', 'replace'],
+  oc: ['delete', 'drain', 'prune', 'replace'],
+  kubecolor: ['delete', 'drain', 'prune', 'replace'],
+  helm: ['uninstall', 'delete', 'del', 'un'],
+  pulumi: ['up', 'update', 'destroy', 'down', 'dn', 'refresh', 'import', 'cancel', 'watch', 'remove', 'rename', 'change', 'state'],
+};
+
+/**
  * Words risky only where they may be run as a program, not as an operand: `task` is also an
  * everyday English word (`grep -rn task src`, `echo task`), which sent such lines to Node. The
  * classifier judges `task` (go-task) only as a program: the command word, or the word a wrapper or
@@ -207,9 +226,12 @@ export function fastPathAllows(command: string): boolean {
   const unquotedWords = unquoted.split(/[ \t]+/).filter((word) => word !== '');
   let uniqTokens = 0;
   let programWord = false;
-  for (const token of unquoted.split(/[^A-Za-z0-9_]+/)) {
+  const tokens = unquoted.split(/[^A-Za-z0-9_]+/);
+  for (const token of tokens) {
     if (token === '') continue;
     if (isRiskyWord(token)) return false;
+    const verbs = FAST_PATH_VERB_RISKY[token.toLowerCase()];
+    if (verbs && tokens.some((t) => verbs.includes(t))) return false;
     const lower = token.toLowerCase();
     if (PROGRAM_WORDS.has(lower)) programWord = true;
     const writes = FAST_PATH_OPTION_RISKY[lower];

@@ -12,6 +12,12 @@
  *  - `deno task clean` did not read deno.json (deno-tasks.ts); `vercel env pull` writes
  *    .env.local anew (env-pull.ts); `trash FILE` deletes (files.ts); `expo prebuild --clean`
  *    deletes the ignored ios/ and android/ (expo-prebuild.ts).
+ * Left open by the sweep, fixed the night after (docs/DECISIONS.md, "State outside the repository"):
+ *  - `pulumi destroy|up|refresh|stack rm|state delete` rewrite the DIY backend's state in an ignored
+ *    `.pulumi/`: now captured first (pulumi-state.ts);
+ *  - `kubectl delete pvc|pv|ns` (by name, `--all`, `-f`/`-k` manifests), `apply --prune`, `drain
+ *    --delete-emptydir-data`, `helm uninstall`: data in a cluster, refused for an agent, asked of a
+ *    person (cluster.ts); `kubectl delete pod x` and manifests without such kinds stay free.
  * Friction: `pnpm lint` whose root script is `turbo run lint -- --cache` was refused as nested too
  * deeply (turbo judged as running the root's own script again): turbo runs the root's script only
  * for a `//#task` of turbo.json, lerna never.
@@ -34,7 +40,18 @@ const STATE = '{"version":4,"terraform_version":"1.9.0","serial":3,"lineage":"5f
 
 function setup(t: TestRepo): void {
   commitFiles(t, {
-    '.gitignore': '*.tfstate\n*.tfstate.*\n**/.terraform/*\n.env\n.env*.local\n*.db\nnode_modules\ndist\napps/mobile/ios\napps/mobile/android\n',
+    '.gitignore': '*.tfstate\n*.tfstate.*\n**/.terraform/*\n.env\n.env*.local\n*.db\nnode_modules\ndist\napps/mobile/ios\napps/mobile/android\n.pulumi/\n',
+    // Pulumi with its DIY backend in the repository (`backend.url: file://.`)
+    'stack/Pulumi.yaml': 'name: site\nruntime: nodejs\nbackend:\n  url: file://.\n',
+    // Kubernetes manifests: an app, a database with its claim, a kustomize overlay over a base with a namespace
+    'k8s/app.yaml': 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: app\n',
+    'k8s/db/pvc.yaml': 'apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata:\n  name: data\n---\napiVersion: v1\nkind: Service\nmetadata:\n  name: db\n',
+    'k8s/list.json': '{"kind":"List","items":[{"kind":"PersistentVolumeClaim"}]}\n',
+    'overlays/dev/kustomization.yaml': 'namespace: dev\nresources:\n  - ../../base\n  - app.yaml\n',
+    'overlays/dev/app.yaml': 'kind: Deployment\n',
+    'base/kustomization.yaml': 'resources:\n- ns.yaml\n',
+    'base/ns.yaml': 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: dev\n',
+    'overlays/app/kustomization.yaml': 'resources: [../dev/app.yaml]\n',
     'apps/mobile/app.json': '{"expo":{"name":"mobile"}}\n',
     'infra/main.tf': 'resource "terraform_data" "bucket" { input = "demo" }\n',
     'compose.yaml': 'services:\n  db:\n    image: postgres\n    volumes:\n      - db-data:/var/lib/postgresql/data\nvolumes:\n  db-data:\n',
@@ -47,6 +64,9 @@ function setup(t: TestRepo): void {
     'deno.jsonc': '{\n  // tasks\n  "workspace": ["./tools/*"],\n  "tasks": {\n    "dev": "deno run -A main.ts",\n    "clean": { "command": "rm -rf local.db", "dependencies": ["dev"] },\n  },\n}\n',
   });
   writeFiles(t, {
+    'stack/.pulumi/meta.yaml': 'version: 1\n',
+    'stack/.pulumi/stacks/site/dev.json': ['{"checkpoint":{"latest":{"resources":[{"urn":"urn:pulumi:dev::site::aws:s3/bucket:Bucket::b"}]}}}\n', 0o600],
+    'stack/.pulumi/backups/site/dev/dev.1733400000.json': '{"checkpoint":{}}\n',
     'infra/terraform.tfstate': [STATE, 0o600],
     'infra/terraform.tfstate.backup': [STATE.replace('"serial":3', '"serial":2'), 0o600],
     'infra/.terraform/providers/aws/terraform-provider-aws': 'binary',
@@ -89,6 +109,38 @@ const CASES: readonly VerdictCase[] = [
   ['docker compose rm -f', 'allow', 'no-risk'],
   ['docker system prune -f', 'allow', 'no-risk'],
   ['docker compose up -d', 'allow', 'no-risk'],
+  // Pulumi's DIY backend state in the repository (stack/.pulumi): captured before what rewrites it
+  ['cd stack && pulumi destroy --yes', 'snapshot', 'overwrite-ignored', ['stack/.pulumi/stacks/site/dev.json', 'stack/.pulumi/backups/site/dev/dev.1733400000.json']],
+  ['pulumi -C stack up -y -s dev', 'snapshot', 'overwrite-ignored', 'stack/.pulumi/stacks/site/dev.json'],
+  ['pulumi --cwd stack stack rm dev --yes --force', 'snapshot', 'overwrite-ignored', 'stack/.pulumi/stacks/site/dev.json'],
+  ["cd stack && pulumi state delete 'urn:pulumi:dev::site::aws:s3/bucket:Bucket::b' --yes", 'snapshot', 'overwrite-ignored', 'stack/.pulumi/meta.yaml'],
+  ['cd stack && pulumi refresh --yes', 'snapshot', 'overwrite-ignored', 'stack/.pulumi/stacks/site/dev.json'],
+  ['cd stack && pulumi preview', 'allow', 'no-risk'],
+  ['cd stack && pulumi destroy --preview-only', 'allow', 'no-risk'],
+  ['pulumi stack ls', 'allow', 'no-risk'],
+  ['pulumi config get aws:region', 'allow', 'no-risk'],
+  ['pulumi login file://.', 'allow', 'no-risk'],
+  // Kubernetes and Helm: data in a cluster (claims, volumes, namespaces) refused; what comes back free
+  ['kubectl delete pvc data-postgres-0', 'deny', 'cluster-data-delete', 'PersistentVolumeClaim'],
+  ['kubectl -n dev delete namespace/dev', 'deny', 'cluster-data-delete', 'Namespace'],
+  ['kubectl delete pv,svc --all', 'deny', 'cluster-data-delete', 'PersistentVolume'],
+  ['kubectl delete -f k8s/', 'deny', 'cluster-data-delete', 'PersistentVolumeClaim'],
+  ['kubectl delete -R -f k8s', 'deny', 'cluster-data-delete', 'PersistentVolumeClaim'],
+  ['kubectl delete -f k8s/list.json', 'deny', 'cluster-data-delete', 'PersistentVolumeClaim'],
+  ['kubectl delete -k overlays/dev', 'deny', 'cluster-data-delete', 'Namespace'],
+  ['kubectl delete -f https://example.com/all.yaml', 'deny', 'cluster-data-delete', 'cannot read'],
+  ['kubectl replace --force -f k8s/db/pvc.yaml', 'deny', 'cluster-data-delete', 'PersistentVolumeClaim'],
+  ['kubectl apply -f k8s/ --prune -l app=web', 'deny', 'cluster-data-delete', '--prune'],
+  ['kubectl drain node-1 --ignore-daemonsets --delete-emptydir-data', 'deny', 'cluster-data-delete', 'emptyDir'],
+  ['helm uninstall web -n dev', 'deny', 'cluster-data-delete', 'release'],
+  ['kubectl delete pod web-7d4b9c-x2x', 'allow', 'no-risk'],
+  ['kubectl delete -f k8s/app.yaml', 'allow', 'no-risk'],
+  ['kubectl delete -k overlays/app', 'allow', 'no-risk'],
+  ['kubectl delete all --all', 'allow', 'no-risk'],
+  ['kubectl delete pvc data --dry-run=server', 'allow', 'no-risk'],
+  ['kubectl drain node-1 --ignore-daemonsets', 'allow', 'no-risk'],
+  ['kubectl apply -f k8s/', 'allow', 'no-risk'],
+  ['helm uninstall web --dry-run', 'allow', 'no-risk'],
   // Monorepo runners: a command run in each package; turbo's and lerna's root
   ['pnpm -r exec rm -rf .env.production.local', 'snapshot', 'rm-in-repo', 'packages/web/.env.production.local'],
   ['yarn workspaces foreach -A exec rm -rf .env.production.local', 'snapshot', 'rm-in-repo', 'packages/web/.env.production.local'],
@@ -120,11 +172,19 @@ describe('infrastructure-as-code and monorepo lines of the sweep', () => {
       expectAgentVerdicts(t, CASES);
       // A person is asked about a volume deletion, not refused.
       expect(checkVerdict(t, 'docker compose down -v')).toMatchObject({ verdict: 'ask', rule: 'container-volume-delete' });
+      expect(checkVerdict(t, 'helm uninstall web')).toMatchObject({ verdict: 'ask', rule: 'cluster-data-delete' });
       expect(checkVerdict(t, 'terraform -chdir=infra apply', { asAgent: true }).reason).not.toContain('.terraform/');
     });
     // The sh fast path hands each of these on to Node.
     for (const command of ['terraform apply', 'tofu destroy', 'terragrunt run-all apply', 'docker compose down -v', 'docker-compose down -v', 'podman volume rm x', 'vercel env pull', 'trash local.db', 'deno task clean', 'npx expo prebuild --clean']) {
       expect(fastPathAllows(command), command).toBe(false);
+    }
+    // kubectl, helm and pulumi only beside a subcommand that may delete or rewrite (FAST_PATH_VERB_RISKY)
+    for (const command of ['kubectl delete pvc x', 'kubectl -n a delete ns/a', 'oc delete project x', 'kubectl apply -f k8s --prune -l a=b', 'kubectl drain n1', 'helm uninstall x', 'helm del x', 'pulumi up -y', 'pulumi destroy', 'pulumi state unprotect u', 'pulumi stack change-secrets-provider x']) {
+      expect(fastPathAllows(command), command).toBe(false);
+    }
+    for (const command of ['kubectl get pods -A', 'kubectl logs -f deploy/web', 'kubectl describe pvc data', 'kubectl apply -f k8s/', 'helm list -A', 'helm template web charts/web', 'pulumi preview', 'pulumi stack ls', 'pulumi config get aws:region']) {
+      expect(fastPathAllows(command), command).toBe(true);
     }
     expect(JSON.parse(stripJsonc('{ "a": "// not a comment", /* c */ "b": [1,], }'))).toEqual({ a: '// not a comment', b: [1] });
   }, 300_000);

@@ -1271,6 +1271,7 @@ export const HUMAN_ROWS: Row[] = [
   ['git branch -D main', 'deny', 'git-branch-protected'],
   ['xargs rm -rf', 'ask', 'rm-unknown-target'],
   ['docker compose down -v', 'ask', 'container-volume-delete'],
+  ['helm uninstall web', 'ask', 'cluster-data-delete'],
 ];
 
 export const NO_REPO_ROWS: Row[] = [
@@ -1322,5 +1323,9 @@ export const AGENT_ROWS: Row[] = [
   ['docker compose down -v', 'deny', 'container-volume-delete'],
   ['docker compose down', 'allow'],
   ['docker volume prune -f', 'deny', 'container-volume-delete'],
+  // Data in a Kubernetes cluster: claims, volumes, namespaces, a whole release (cluster.ts).
+  ['kubectl delete pvc data-db-0', 'deny', 'cluster-data-delete'],
+  ['kubectl delete pod web-1', 'allow'],
+  ['kubectl get pods -A', 'allow'],
   ...SPELLINGS,
 ];

@@ -1,0 +1,137 @@
+/**
+ * Kubernetes and Helm commands that delete data in a cluster (rule `cluster-data-delete`). A
+ * cluster is outside the repository and every snapshot: guard can bring none of it back. What an
+ * agent deletes there every day comes back by itself or from the repository's manifests (`kubectl
+ * delete pod x` restarts a Deployment's pod, its controller makes a new one; `kubectl delete
+ * deployment x`, `kubectl delete -f k8s/app.yaml` are undone by `kubectl apply`), so those stay
+ * free. What holds data does not come back: a PersistentVolumeClaim (its volume is deleted with
+ * it under the usual `Delete` reclaim policy), a PersistentVolume, a Namespace (everything in it,
+ * its claims and secrets too). Those are refused for an agent and asked of a person, as `docker
+ * compose down -v` is (container-volumes.ts), and so are the commands that delete a set guard
+ * cannot name: `helm uninstall` (the release's every resource, the claims its chart made among
+ * them), `kubectl apply --prune` (whatever the applied files no longer list), `kubectl delete -f`
+ * of manifests guard cannot read, `kubectl drain` that deletes emptyDir data or unmanaged pods.
+ * docs/DECISIONS.md, "State outside the repository".
+ *
+ * `kubectl get|describe|logs|apply|exec ...`, `helm list|template|upgrade --install` are never
+ * judged here, and the sh fast path passes them without starting Node (fast-path.ts
+ * FAST_PATH_VERB_RISKY).
+ */
+import type { Field } from './expand.js';
+import { operandWords, scanGnuArgs, type GnuGrammar } from './gnu-args.js';
+import { manifestKinds } from './manifest-kinds.js';
+import { makeVerdict } from './rules.js';
+import type { Invocation, Runtime } from './runtime.js';
+
+/** Programs this module judges (commands.ts sends them here). */
+export const KUBECTL_PROGRAMS = new Set(['kubectl', 'oc', 'kubecolor']);
+
+/** kubectl's options (global and of delete, apply, replace, drain) that take a value; cobra reads `--x=v` and `--x v`. */
+const KUBECTL_GRAMMAR: GnuGrammar = {
+  shortValues: 'nflksoL',
+  longValues: [
+    'namespace', 'filename', 'kustomize', 'selector', 'output', 'server', 'context', 'kubeconfig', 'cluster', 'user', 'token',
+    'as', 'as-group', 'as-uid', 'request-timeout', 'field-selector', 'grace-period', 'timeout', 'prune-allowlist', 'prune-whitelist',
+    'template', 'field-manager', 'certificate-authority', 'client-certificate', 'client-key', 'tls-server-name', 'cache-dir',
+    'v', 'vmodule', 'log-dir', 'log-file', 'pod-selector', 'chunk-size', 'skip-wait-for-delete-timeout', 'raw', 'subresource',
+    'password', 'username', 'profile', 'profile-output', 'applyset', 'label-columns',
+  ],
+  longFlags: [],
+  inline: true,
+  prefixes: false,
+  missing: null,
+};
+
+/** Kinds (lowercase, as kubectl resolves them: plural, singular, short name) whose deletion takes data. */
+const DATA_KINDS: Record<string, string> = {
+  pvc: 'PersistentVolumeClaim', persistentvolumeclaim: 'PersistentVolumeClaim', persistentvolumeclaims: 'PersistentVolumeClaim',
+  pv: 'PersistentVolume', persistentvolume: 'PersistentVolume', persistentvolumes: 'PersistentVolume',
+  ns: 'Namespace', namespace: 'Namespace', namespaces: 'Namespace', project: 'Namespace', projects: 'Namespace',
+};
+
+/** What each data kind takes with it, for the message. */
+const TAKES: Record<string, string> = {
+  PersistentVolumeClaim: 'its volume and the data on it (deleted with the claim under the usual Delete reclaim policy)',
+  PersistentVolume: 'the volume and the data on it',
+  Namespace: 'everything in it, its PersistentVolumeClaims (and their data) and Secrets included',
+};
+
+const INSTEAD_DATA =
+  'Delete what comes back by itself or from the repository\'s manifests instead (`kubectl delete pod NAME` restarts a Deployment\'s pod; a Deployment or Service is re-created by `kubectl apply`); save the data first (a VolumeSnapshot, `kubectl exec POD -- pg_dump ...`); or ask the person to run it.';
+
+/** The data kind a written type names (`pvc`, `PersistentVolumeClaims`, `pvc.v1`, `namespace/dev`'s `namespace`), or null. */
+function dataKind(type: string): string | null {
+  return DATA_KINDS[type.toLowerCase().split('.')[0] ?? ''] ?? null;
+}
+
+/** Whether the options make it a dry run (`--dry-run`, `--dry-run=client|server`; not `=none`). */
+function dryRun(options: Array<{ name: string; value: Field | null }>, args: Field[]): boolean {
+  return args.some((a) => a.value === '--dry-run' || (a.value?.startsWith('--dry-run=') === true && a.value !== '--dry-run=none' && a.value !== '--dry-run=false')) || options.some((o) => o.name === '--dry-run' && o.value?.value !== 'none');
+}
+
+function deny(rt: Runtime, inv: Invocation, reason: string, instead: string): void {
+  rt.report(makeVerdict(rt.ctx.isAgent ? 'deny' : 'ask', 'cluster-data-delete', `${reason}, in the cluster, outside the repository, where no snapshot holds it`, inv.source, instead));
+}
+
+/** `kubectl delete|replace --force|apply --prune|drain`, judged by what it takes. */
+export function classifyKubectl(inv: Invocation, program: string, args: Field[], rt: Runtime): void {
+  const { options, operands } = scanGnuArgs(args, KUBECTL_GRAMMAR);
+  const has = (...names: string[]): boolean => options.some((o) => names.includes(o.name) && o.value?.value !== 'false');
+  if (has('-h', '--help') || dryRun(options, args)) return;
+  const words = operands.map((o) => o.value);
+  const verb = words[0];
+  const files = options.filter((o) => o.name === '-f' || o.name === '--filename').map((o) => o.value?.value ?? null);
+  const kustomizations = options.filter((o) => o.name === '-k' || o.name === '--kustomize').map((o) => o.value?.value ?? null);
+  const shown = `${program} ${verb ?? ''}`;
+  if (verb === 'drain') {
+    if (has('--delete-emptydir-data', '--delete-local-data')) return deny(rt, inv, `\`${shown} --delete-emptydir-data\` deletes the data of the node's pods' emptyDir volumes`, 'Drain without --delete-emptydir-data (kubectl then stops at the pods that hold such data, naming them); or ask the person to run it.');
+    if (has('--force')) return deny(rt, inv, `\`${shown} --force\` deletes the node's pods that no controller re-creates`, 'Drain without --force (kubectl then stops at those pods, naming them); or ask the person to run it.');
+    return;
+  }
+  if (verb === 'apply' && has('--prune')) {
+    return deny(rt, inv, `\`${shown} --prune\` deletes every object of its set that the applied files no longer list, which guard cannot name`, 'Apply without --prune and delete what you mean by kind and name (`kubectl delete deployment NAME`); or ask the person to run it.');
+  }
+  const deletes = verb === 'delete' || (verb === 'replace' && has('--force'));
+  if (!deletes) return;
+  const taken = new Set<string>();
+  // `delete TYPE[,TYPE] [NAME...]`, `delete TYPE/NAME ...`
+  for (const [i, word] of words.entries()) {
+    if (i === 0 || word === null || word === undefined) continue;
+    const types = word.includes('/') ? [word.slice(0, word.indexOf('/'))] : i === 1 ? word.split(',') : [];
+    for (const type of types) {
+      const kind = dataKind(type);
+      if (kind) taken.add(kind);
+    }
+  }
+  if (files.length > 0 || kustomizations.length > 0) {
+    if (files.includes(null) || kustomizations.includes(null)) taken.add('?');
+    else {
+      const kinds = manifestKinds(inv, rt, files as string[], kustomizations as string[], has('-R', '--recursive'));
+      if (kinds === undefined) return; // the manifests are being read
+      if (kinds === null) taken.add('?');
+      else for (const kind of kinds) if (TAKES[kind]) taken.add(kind);
+    }
+  }
+  if (taken.size === 0) return;
+  if (taken.has('?') && taken.size === 1) {
+    return deny(rt, inv, `\`${shown}\` deletes the objects of manifests guard cannot read (a URL, stdin, a remote kustomize base, an unreadable file), which may hold PersistentVolumeClaims or Namespaces`, 'Delete the objects by kind and name (`kubectl delete deployment NAME`), or from manifest files in the repository; or ask the person to run it.');
+  }
+  const kinds = [...taken].filter((k) => k !== '?');
+  deny(rt, inv, `\`${shown}\` deletes ${kinds.map((k) => `a ${k}, ${TAKES[k]}`).join('; and ')}`, INSTEAD_DATA);
+}
+
+/** helm's global options that take a value. */
+const HELM_VALUE_OPTIONS = ['-n', '--namespace', '--kube-context', '--kubeconfig', '--kube-apiserver', '--kube-as-user', '--kube-as-group', '--kube-ca-file', '--kube-token', '--kube-tls-server-name', '--registry-config', '--repository-cache', '--repository-config', '--burst-limit', '--qps', '--timeout', '--description', '--cascade', '--content-cache'];
+
+/** `helm uninstall RELEASE` (and its aliases delete, del, un). */
+export function classifyHelm(inv: Invocation, args: Field[], rt: Runtime): void {
+  if (args.some((a) => a.value === '--dry-run' || a.value === '-h' || a.value === '--help')) return;
+  const [verb, ...releases] = operandWords(args, HELM_VALUE_OPTIONS);
+  if (verb !== 'uninstall' && verb !== 'delete' && verb !== 'del' && verb !== 'un') return;
+  deny(
+    rt,
+    inv,
+    `\`helm ${verb} ${releases.join(' ')}\` deletes every object of the release${releases.length > 1 ? 's' : ''}, the PersistentVolumeClaims (and their data) its chart made among them`,
+    'See what it would delete first (`helm get manifest RELEASE`, `helm uninstall RELEASE --dry-run`); keep a claim with the `helm.sh/resource-policy: keep` annotation; or ask the person to run it.',
+  );
+}
