@@ -89,13 +89,16 @@ const DENIED_EDITED: Array<[string, string]> = [
 describe('git path commands over guard files and protected paths: refused for an agent, nothing changes', () => {
   it('with guard files as committed', async () => {
     await template.withCopy((t) => {
+      // Each refusal changes nothing, so one state before them all is each one's before.
+      const before = byteState(t);
       for (const [command, rule, named] of DENIED_CLEAN) {
-        const before = byteState(t);
         const hook = installedClaudeHook(t, command);
         expect(hook.decision, command).toBe('deny');
+        // The rule as the agent reads it (src/agents/shared/verdict-text.ts), from the one evaluation
+        // the hook and check-command share (evaluateCommand): no second Node process per row.
+        expect(hook.reason, command).toMatch(new RegExp(`^git-guard blocked this \\(rule ${rule}\\): `));
         expect(hook.reason, command).toContain(named);
         expect(hook.reason, command).toContain(rule === 'guard-self' ? "configures guard or an agent's hooks" : 'protected path');
-        expect(checkVerdict(t, command, { asAgent: true }), command).toMatchObject({ verdict: 'deny', rule });
         expect(byteState(t), command).toEqual(before);
       }
     });
@@ -104,8 +107,8 @@ describe('git path commands over guard files and protected paths: refused for an
   it('with .guard.yaml edited: a checkout or restore that would rewrite it', async () => {
     await template.withCopy((t) => {
       fs.appendFileSync(path.join(t.dir, '.guard.yaml'), '# a note the person keeps\n');
+      const before = byteState(t);
       for (const [command, named] of DENIED_EDITED) {
-        const before = byteState(t);
         const hook = installedClaudeHook(t, command);
         expect(hook.decision, command).toBe('deny');
         expect(hook.reason, command).toContain(named);
