@@ -9,7 +9,8 @@
  * Now the database file is judged as a file the command writes (targets.ts checkWriteTarget, as
  * `sed -i` on `.env` is): where it is ignored and not regenerable output, the snapshot taken
  * first captures it (overwrite-ignored) and `guard rollback` gives its bytes and mode back;
- * tracked or untracked files need nothing (every snapshot holds them); regenerable output
+ * tracked or untracked ones are a snapshot first (held-databases.ts: a dev server may have
+ * written rows since the last snapshot); regenerable output
  * (`node_modules/.cache/x.db`) is free; over the capture bound the command is denied with a way
  * forward that fits a database. Its side files are judged the same way: SQLite's `-journal`
  * (a hot journal left by a crash is part of the database: the file without it is not the
@@ -44,6 +45,8 @@ import { judgeOutputFile } from './output-files.js';
 import { operandWords } from './gnu-args.js';
 import { reportOpaque, type Invocation, type Runtime } from './runtime.js';
 import { captureIgnoredNamed } from './ignored-by-name.js';
+import { snapshotHeldDatabases } from './held-databases.js';
+import { resolvePath } from './paths.js';
 
 /** Programs this module judges (commands.ts sends them here). */
 export const DATABASE_PROGRAMS = new Set(['sqlite3', 'sqlite', 'duckdb', 'sqlite-utils']);
@@ -517,6 +520,8 @@ function judgeWrites(inv: Invocation, rt: Runtime, program: string, databases: F
   for (const file of effects.files) judgeOutputFile(knownField(file), inv.cwd, rt, inv.source, `${program} writes ${file}`);
   if (!effects.writes) return;
   const before = rt.ctx.view?.capture.size ?? 0;
+  const held: string[] = [];
+  let heldWhy: string | null = null;
   for (const database of databases) {
     for (const file of [database, ...sideFiles(database, dialect)]) {
       if (file.value === null) {
@@ -524,10 +529,28 @@ function judgeWrites(inv: Invocation, rt: Runtime, program: string, databases: F
         continue;
       }
       judgeOutputFile(file, inv.cwd, rt, inv.source, `${program} may change the database ${file.display} (${effects.why})`);
+      const facts = file.glob ? [] : heldFile(rt, file.value, inv.cwd);
+      if (facts.length > 0) held.push(...facts);
+      if (facts.length > 0 && heldWhy === null) heldWhy = `${program} may change the database ${file.display} (${effects.why})`;
     }
   }
   const view = rt.ctx.view;
   if (view && view.capture.size > before) view.overBoundInstead ??= DATABASE_OVER_BOUND;
+  if (heldWhy !== null) snapshotHeldDatabases(inv, rt, held, heldWhy);
+}
+
+/**
+ * The file a client writes where the snapshots hold it (tracked, or untracked and not ignored),
+ * repo-relative: from the facts the write's own judgement asked for (no more git); none while
+ * collecting, by text, or where it is not there.
+ */
+function heldFile(rt: Runtime, file: string, cwd: string | null): string[] {
+  const view = rt.ctx.view;
+  const abs = resolvePath(file, cwd);
+  if (!view?.resolved || abs === null) return [];
+  const facts = view.path(abs, true);
+  if (!facts?.followedExists || facts.followedIsDir) return [];
+  return [...(facts.followedContents?.tracked ?? []), ...(facts.followedContents?.untracked ?? [])];
 }
 
 function classifyShellClient(inv: Invocation, name: string, args: Field[], rt: Runtime, dialect: Dialect): void {
@@ -774,5 +797,20 @@ export function classifyMigrationTool(inv: Invocation, program: string, args: Fi
     return;
   }
   const what = migrationChanges(program, args);
-  if (what !== null) captureIgnoredNamed(inv, rt, DATABASE_NAME_PATTERNS, `${what} changes the application's database, which may be a file in the repository`, DATABASE_OVER_BOUND);
+  if (what === null) return;
+  const why = `${what} changes the application's database, which may be a file in the repository`;
+  captureIgnoredNamed(inv, rt, DATABASE_NAME_PATTERNS, why, DATABASE_OVER_BOUND);
+  // The tracked and untracked ones (the same listings: no more git): a snapshot first holds their current bytes.
+  snapshotHeldDatabases(inv, rt, heldNamed(rt, DATABASE_NAME_PATTERNS), why);
+}
+
+/** The tracked and untracked files anywhere in the repository named like one of `patterns` (none while collecting or by text). */
+function heldNamed(rt: Runtime, patterns: readonly string[]): string[] {
+  const view = rt.ctx.view;
+  const root = rt.ctx.repoRoot;
+  if (!view?.resolved || !root) return [];
+  return patterns.flatMap((pattern) => {
+    const answer = view.find({ start: root, shown: '.', filter: { kind: 'name', pattern, icase: false } });
+    return answer ? [...answer.tracked, ...answer.untracked] : [];
+  });
 }

@@ -239,6 +239,10 @@ export const RULES = {
     description: 'A script file, makefile recipe or package script guard read writes to a path it computes when it runs (`wget -O "$TMP_DOWNLOAD_DIR/$name"` in Maven\'s mvnw): the build\'s own output, as its unknown programs are; typed, the same write is refused.',
     instead: 'Nothing to change: guard snapshots first, so `guard rollback` brings back what it overwrote in the repository.',
   },
+  'tracked-database': {
+    description: 'A migration, a fixture load or a database client may write a database file the snapshots hold (tracked, or untracked and not ignored: symfony/demo\'s `data/database.sqlite` before `bin/console doctrine:fixtures:load -n`, `sqlite3 data/database.sqlite \'delete from x\'`, `python manage.py migrate` over an untracked `db.sqlite3`) and that a running application may have written since the last snapshot: the snapshot taken first holds its current bytes.',
+    instead: 'Nothing to change: the database as it was is in the snapshot taken first (`guard rollback` brings it back; stop the application that holds it open first).',
+  },
   'rm-unknown-target': {
     description: 'Deleting paths guard cannot see before the command runs (variables, command output, xargs input).',
     instead: 'Write the paths out literally so guard can check them.',
