@@ -17,12 +17,12 @@
  * Cost: nothing (one failed stat, a read of the config files for `lfs.storage`, no git process) in a repository without git-lfs's directory; with
  * it, one `cat-file --batch-check` of the files the rollback writes and one `cat-file --batch` of
  * those small enough to be pointers (at most 1024 bytes, as git-lfs's own limit); when one is a
- * pointer the smudge gets, one `cat-file --filters` (and, the first time in a repository that
+ * pointer the smudge gets, one `git config` and one `cat-file --filters` (and, the first time in a repository that
  * lacks the empty blob, a `hash-object -w` of it).
  */
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
-import { isUtf8 } from 'node:buffer';
 import { readObjects } from '../git/batch-objects.js';
 import { hashBlob } from '../git/objects.js';
 import { runGit } from '../git/run.js';
@@ -87,17 +87,27 @@ export async function planLfs(repo: Repo, tree: string, paths: readonly GitPath[
 }
 
 /**
- * null when git-lfs's smudge runs here, else what git said. One `cat-file --filters` of the empty
- * blob at the path of a file the smudge will write (its attributes name the filter): git-lfs
- * passes content that is no pointer through, so nothing is read or written but the trial.
+ * null when git-lfs's smudge runs here, else why not. One `cat-file --filters` of the empty blob
+ * (git-lfs passes content that is no pointer through, so nothing is read or written but the
+ * trial), in a scratch work tree whose `.gitattributes` names the filter for the trial's path: the
+ * checkout reads the snapshot's attributes, which may name it where today's do not (an agent
+ * that took the LFS lines out; tried with today's, the trial passed and the checkout failed in
+ * the middle). And git-lfs set up at all: with no `filter.lfs.process` or `.smudge` in the
+ * config, git would write the pointers as the files' content without a word.
  */
 export async function lfsFilterFailure(repo: Repo, files: LfsFiles): Promise<string | null> {
-  // A name git takes as an argument (no line break, UTF-8); a file with another one is not tried.
-  const name = files.smudged.map((p) => Buffer.from(p, 'latin1')).find((b) => !b.includes(0x0a) && !b.includes(0x0d) && isUtf8(b));
-  if (!name) return null;
+  if (files.smudged.length === 0) return null;
+  const drivers = await runGit(['config', '--get-regexp', '^filter\\.lfs\\.(process|smudge)$'], { cwd: repo.root, okCodes: [1] });
+  if (drivers.code !== 0) return 'no filter.lfs.process or filter.lfs.smudge in git\'s config: git-lfs is not set up for this repository (`git lfs install`)';
   if (!files.emptyBlobStored) await hashBlob(repo, '');
-  const { code, stderr } = await runGit(['cat-file', '--filters', `--path=${name.toString('utf8')}`, files.emptyBlob], { cwd: repo.root, okCodes: [1, 128] });
-  return code === 0 ? null : stderr.trim() || `git cat-file --filters exited with ${code}`;
+  const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'guard-lfs-trial-'));
+  try {
+    fs.writeFileSync(path.join(scratch, '.gitattributes'), 'guard-lfs-trial filter=lfs\n');
+    const { code, stderr } = await runGit(['--git-dir', repo.gitDir, '--work-tree', scratch, 'cat-file', '--filters', '--path=guard-lfs-trial', files.emptyBlob], { cwd: scratch, okCodes: [1, 128] });
+    return code === 0 ? null : stderr.trim() || `git cat-file --filters exited with ${code}`;
+  } finally {
+    fs.rmSync(scratch, { recursive: true, force: true });
+  }
 }
 
 const SHOW = 15;

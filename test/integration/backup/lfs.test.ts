@@ -296,7 +296,12 @@ async function scenarioObjectLost(repo: TestRepo, prune: Prune): Promise<void> {
 }
 
 /** `git-lfs` gone from PATH (the real one), or a filter command that is not installed (the stand-in). */
-function breakFilter(repo: TestRepo, real: boolean): Record<string, string> {
+function breakFilter(repo: TestRepo, real: boolean, unset = false): Record<string, string> {
+  if (unset) {
+    // git-lfs never set up for this repository (a new machine or HOME): git would write the pointers as the files.
+    for (const key of ['filter.lfs.clean', 'filter.lfs.smudge', 'filter.lfs.process', 'filter.lfs.required']) repo.git(['config', '--unset-all', key], { allowFail: true });
+    return {};
+  }
   if (!real) {
     repo.git(['config', 'filter.lfs.clean', 'git-lfs-not-installed clean -- %f']);
     repo.git(['config', 'filter.lfs.smudge', 'git-lfs-not-installed smudge -- %f']);
@@ -313,7 +318,7 @@ function breakFilter(repo: TestRepo, real: boolean): Record<string, string> {
  * A rollback that writes LFS files while git-lfs's filter cannot run (not installed, not on PATH)
  * refuses before anything moves; before 2026-12-05 the smudge failed in the middle of the checkout.
  */
-async function scenarioFilterCannotRun(repo: TestRepo, real: boolean): Promise<void> {
+async function scenarioFilterCannotRun(repo: TestRepo, real: boolean, dropAttributes = false, unset = false): Promise<void> {
   const wip = blob('work in progress, object here', 6000);
   repo.write('model.bin', wip);
   repo.write('README.md', 'readme, edited\n');
@@ -321,14 +326,19 @@ async function scenarioFilterCannotRun(repo: TestRepo, real: boolean): Promise<v
   const atSnapshot = captureState(repo);
   repo.write('model.bin', blob('the agent wrote this', 4000));
   repo.write('README.md', 'the agent wrote this readme\n');
+  // The agent may take the LFS lines out too (.gitattributes is protected from deletion, not from edits): the checkout reads the snapshot's, which name the filter.
+  if (dropAttributes) {
+    repo.write('.gitattributes', '*.md text\n');
+    repo.git(['add', '--renormalize', '.']);
+  }
   repo.git(['commit', '-q', '-am', 'agent']);
   // Files older than the index, as they are after a while: git's status trusts their stat data and
   // runs no clean filter (a file as new as the index is "racily clean" and read through it).
   const past = new Date(Date.now() - 60_000);
-  for (const name of ['model.bin', 'data/asset.bin', 'README.md', '.gitattributes']) fs.utimesSync(path.join(repo.dir, name), past, past);
+  for (const name of ['model.bin', 'data/asset.bin', 'README.md', ...(dropAttributes ? [] : ['.gitattributes'])]) fs.utimesSync(path.join(repo.dir, name), past, past);
   repo.git(['update-index', '--refresh']);
   const config = fs.readFileSync(path.join(repo.dir, '.git', 'config'));
-  const env = breakFilter(repo, real);
+  const env = breakFilter(repo, real, unset);
   const before = untouched(repo);
   const r = repo.guard(['rollback', id, '--yes'], { env });
   expect(r.code, r.stderr + r.stdout).toBe(3);
@@ -413,6 +423,18 @@ describe.each(FILTERS.filter((f) => f.available))('Git LFS content in the backup
     withTestRepo(async (repo) => {
       lfsRepo(repo, setup);
       await scenarioFilterCannotRun(repo, real);
+    }));
+
+  it('and so when the agent also took the LFS lines out of .gitattributes (the filter is tried with the snapshot\'s attributes)', () =>
+    withTestRepo(async (repo) => {
+      lfsRepo(repo, setup);
+      await scenarioFilterCannotRun(repo, real, true);
+    }));
+
+  it.runIf(!real)('and so when git-lfs is not set up in git\'s config at all (git would write the pointers as the files)', () =>
+    withTestRepo(async (repo) => {
+      lfsRepo(repo, setup);
+      await scenarioFilterCannotRun(repo, real, false, true);
     }));
 });
 
