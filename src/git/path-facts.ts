@@ -48,6 +48,7 @@ import { changesInWorktree, IGNORED_IN_WORKTREE, ignoredInWorktree, prunedWorktr
 import { escapedBytes, escapedText } from '../util/escaped-text.js';
 import { indexedPathsOfAnyFormat, type IndexedPath } from '../snapshot/index-file.js';
 import { nestedWorkIn } from './nested-work.js';
+import { prunedCloneWork } from './install-prune.js';
 
 export interface PathFactsOptions {
   /** Names (`node_modules`, `*.egg-info`) or repo-relative globs (`web/.cache/**`) of regenerable ignored output. */
@@ -1370,6 +1371,15 @@ export async function readPathFacts(repo: Repo | null, queries: StateQueries, op
     for (const [key, query] of queries.guardedPaths) {
       const files = guardedPaths(repo, query);
       if (files) facts.guardedPaths.set(key, files);
+    }
+  }
+  if (queries.installPrunes.size > 0) {
+    facts.installPrunes = new Map();
+    for (const [key, { dir, drop }] of queries.installPrunes) {
+      const found = prunedCloneWork(escapedBytes(dir).toString('utf8'), drop);
+      // Named from the repository's root, as a deletion's nested repository is (targets.ts).
+      const prefix = repo ? repoRelative(repo, dir) : null;
+      if (found) facts.installPrunes.set(key, prefix ? { ...found, path: `${escapedBytes(prefix).toString('latin1')}/${found.path}` } : found);
     }
   }
   facts.probe = probe(repo, options);

@@ -52,9 +52,10 @@
  */
 import path from 'node:path';
 import { knownField, type Field } from './expand.js';
-import { appendArgs, reportOpaque, sub, type Invocation, type Runtime } from './runtime.js';
+import { appendArgs, report, reportOpaque, sub, type Invocation, type Runtime } from './runtime.js';
 import { resolvePath } from './paths.js';
 import { checkDeleteAbs } from './targets.js';
+import { escapedText, shownEscaped } from '../../util/escaped-text.js';
 
 /** Script bodies judged per command line, over all nesting (a script graph can fan out): past it, unknown. */
 export const MAX_SCRIPTS = 2000;
@@ -536,6 +537,7 @@ export function classifyPackageManager(inv: Invocation, args: Field[], rt: Runti
     if (command === 'it' || command === 'install-test') runNamed(rt, inv, manager, options, 'test', [], 'nothing');
     return;
   }
+  if (manager === 'yarn' && (command === 'remove' || command === 'upgrade')) return yarnPrunes(rt, inv, options, `yarn ${command}`, command === 'remove' ? rest.filter((a) => a.value === null || !a.value.startsWith('-')) : []);
   if (manager === 'yarn' && (command === 'install' || command === 'add')) return install(rt, inv, manager, options, rest);
   if (manager === 'yarn' && command === 'workspace') {
     // `yarn workspace NAME X args`: X in that package (any of the workspace's: workspaceMembers).
@@ -576,11 +578,19 @@ export function classifyPackageManager(inv: Invocation, args: Field[], rt: Runti
 
 /** The install lifecycle of the package, and of every package of its workspace (installAll). */
 function install(rt: Runtime, inv: Invocation, manager: string, options: Options, args: Field[] = []): void {
+  // yarn 1 prunes node_modules whenever it links, scripts or not (pnpm leaves what it did not install).
+  if (manager === 'yarn') yarnPrunes(rt, inv, options, 'yarn install');
   if (options.ignoreScripts || args.some((a) => a.value === '--ignore-scripts' || a.value === '--mode=skip-build')) return;
   const label = `${manager} install`;
   const pkg = packageAt(rt, options.cwd, !options.exact, inv, label);
   if (pkg === undefined || pkg === 'unknown' || pkg === 'none') return;
   installAll(rt, inv, pkg, label);
+}
+
+/** yarn's install, add, remove and upgrade: the package's node_modules is pruned (prunedClone). */
+function yarnPrunes(rt: Runtime, inv: Invocation, options: Options, label: string, drop: Field[] = []): void {
+  const pkg = packageAt(rt, options.cwd, !options.exact, inv, label);
+  if (pkg !== undefined && pkg !== 'unknown' && pkg !== 'none') prunedClone(rt, inv, pkg.dir, label, drop);
 }
 
 /**
@@ -603,6 +613,38 @@ function workspaceExec(rt: Runtime, inv: Invocation, manager: string, options: O
 /** `pnpm exec X`, `pnpm dlx X`, `yarn exec X`, `npm exec X`: the program, as npx runs it. */
 function runNpx(inv: Invocation, args: Field[], rt: Runtime, options: Options): void {
   rt.exec(sub(inv, [knownField('npx'), ...args], { cwd: options.cwd }));
+}
+
+/** npm commands besides install that reify the tree, and so prune what no dependency reaches from node_modules. */
+const NPM_PRUNING = new Set(['prune', 'uninstall', 'unlink', 'remove', 'rm', 'r', 'un', 'update', 'up', 'upgrade', 'udpate', 'dedupe', 'ddp']);
+
+/**
+ * An install that prunes node_modules (`npm install`, `npm prune`, yarn 1 when it links) in the
+ * package at `dir`: refused where a repository there that no dependency reaches holds work no
+ * remote holds (src/git/install-prune.ts). Where there is no node_modules, nothing is asked, and
+ * the answer may be kept by the agent hook's shim as before (it depends on node_modules staying
+ * absent); where there is one, the file system is walked for a `.git` (git runs only where one is).
+ */
+function prunedClone(rt: Runtime, inv: Invocation, dir: string, label: string, drop: Field[] = []): void {
+  const view = rt.ctx.view;
+  const modules = path.posix.join(dir, 'node_modules');
+  const there = view?.file({ dir: modules, name: '', up: false });
+  if (!view || there === undefined || there === 'missing') return;
+  // The packages an uninstall names go too, declared or not (`npm uninstall foo`, `yarn remove foo`);
+  // a name guard cannot see may be any of them ('*': every one the package declares).
+  const found = view.installPrune({ dir, drop: drop.map((field) => (field.value === null ? '*' : field.value.replace(/(.)@[^@/]*$/, '$1'))) });
+  if (!found) return;
+  const name = Buffer.from(found.path, 'latin1').toString('utf8');
+  const shown = shownEscaped(escapedText(Buffer.from(found.path, 'latin1')));
+  const manager = label.split(' ')[0] as string;
+  report(
+    rt,
+    'deny',
+    'git-dir-write',
+    `${label} removes from node_modules every package no dependency reaches${drop.length > 0 ? ' and those it uninstalls' : ''}, and ${name}, one of them, is a git repository with ${found.work}: a reinstall does not bring that back, and no snapshot holds another repository's history`,
+    inv.source,
+    `Publish or keep that work first (\`git -C ${shown} push\`, or move ${shown} out of node_modules: \`mv ${shown} ../\` and \`${manager === 'yarn' ? 'yarn add' : 'npm install'} file:../NAME\` links it back as a dependency), then run ${label} again.`,
+  );
 }
 
 function classifyNpm(inv: Invocation, args: Field[], rt: Runtime): void {
@@ -638,6 +680,13 @@ function classifyNpm(inv: Invocation, args: Field[], rt: Runtime): void {
   const command = operands[0]?.value;
   if (command === undefined || command === null) return;
   const canonical = NPM_ALIASES[command];
+  if (NPM_PRUNING.has(command) || canonical === 'install' || canonical === 'install-test') {
+    // npm reifies the whole tree, pruning what no dependency reaches, scripts or not (not with -g or --dry-run).
+    const global = args.some((a) => a.value === '-g' || a.value === '--global' || a.value === '--location=global' || a.value === '--dry-run');
+    const pkg = global ? undefined : packageAt(rt, options.cwd, !options.exact, inv, `npm ${command}`);
+    const uninstall = ['uninstall', 'unlink', 'remove', 'rm', 'r', 'un'].includes(command);
+    if (pkg !== undefined && pkg !== 'unknown' && pkg !== 'none') prunedClone(rt, inv, pkg.dir, `npm ${command}`, uninstall ? operands.slice(1) : []);
+  }
   if (canonical === undefined) return; // an npm command of its own, or an unknown one (npm fails): never a script
   if (canonical === 'exec') return runNpx(inv, [...operands.slice(1), ...after], rt, options);
   const label = `npm ${command}`;
@@ -651,7 +700,7 @@ function classifyNpm(inv: Invocation, args: Field[], rt: Runtime): void {
     // `npm ci` deletes node_modules before it installs, scripts or not: judged as that deletion, so
     // a nested repository there holding work of its own (a dependency cloned in and patched) is
     // refused as under `rm -rf node_modules` (targets.ts); regenerable output alone stays free.
-    if (wipes) rt.report(checkDeleteAbs(path.posix.join(pkg.dir, 'node_modules'), rt.ctx, inv.source, { recursive: true, verb: `${label} deletes` }));
+    if (wipes) rt.report(checkDeleteAbs(path.posix.join(pkg.dir, 'node_modules'), rt.ctx, inv.source, { recursive: true, verb: `${label} deletes`, installs: label }));
     if (options.ignoreScripts) return;
     installAll(rt, inv, pkg, label);
     if (canonical === 'install-test' || canonical === 'install-ci-test') runNamed(rt, inv, 'npm', options, 'test', [], 'nothing');

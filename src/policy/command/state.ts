@@ -281,6 +281,8 @@ export interface StateQueries {
   tracked: Map<string, TrackedQuery>;
   /** git path commands an agent runs over guard's files or protected paths, by guardedPathsKey. */
   guardedPaths: Map<string, GuardedPathsQuery>;
+  /** Installs that prune node_modules (`npm install`, `npm prune`, `yarn`), by installPruneKey. */
+  installPrunes: Map<string, InstallPruneQuery>;
 }
 
 /**
@@ -471,6 +473,16 @@ export interface WorktreeRemovalFacts {
   changes?: string[] | null;
 }
 
+/** An install that prunes node_modules in the package at `dir` (absolute, escaped text), uninstalling `drop` (package names; '*' for one guard cannot see). */
+export interface InstallPruneQuery {
+  dir: string;
+  drop: string[];
+}
+
+export function installPruneKey(query: InstallPruneQuery): string {
+  return JSON.stringify([query.dir, query.drop]);
+}
+
 export function worktreeRemovalKey(query: WorktreeRemovalQuery): string {
   return JSON.stringify([query.cwd, query.gitDir ?? null, query.workTree ?? null, query.arg, query.force ?? 0, query.keep ?? false, query.byPath ?? false]);
 }
@@ -490,6 +502,12 @@ export interface StateFacts {
   submoduleRecurse?: boolean;
   /** By worktreeRemovalKey; missing where no linked worktree is named or guard cannot look. */
   worktreeRemovals?: Map<string, WorktreeRemovalFacts>;
+  /**
+   * By installPruneKey: the first repository in its
+   * node_modules that the install prunes (no dependency reaches it) holding work no remote holds
+   * (src/git/install-prune.ts), its path relative to that directory; missing where there is none.
+   */
+  installPrunes?: Map<string, NestedWork>;
   /** By worktreePruneKey; missing where git cannot be asked. */
   worktreePrunes?: Map<string, WorktreePruneFacts>;
   /** By sparseCheckoutKey; missing where guard cannot tell. */
@@ -629,7 +647,7 @@ export function fileQueryKey(query: FileQuery): string {
 
 /** Mutable per-classification state shared by every nested evaluator (through the context). */
 export class StateView {
-  readonly queries: StateQueries = { paths: new Map(), cleans: new Map(), globs: new Set(), finds: new Map(), submoduleRecurse: false, gitAliases: false, worktreeRemovals: new Map(), worktreePrunes: new Map(), sparseCheckouts: new Map(), treeLandings: new Map(), tracked: new Map(), submoduleRemovals: new Map(), guardedPaths: new Map() };
+  readonly queries: StateQueries = { paths: new Map(), cleans: new Map(), globs: new Set(), finds: new Map(), submoduleRecurse: false, gitAliases: false, worktreeRemovals: new Map(), worktreePrunes: new Map(), sparseCheckouts: new Map(), treeLandings: new Map(), tracked: new Map(), submoduleRemovals: new Map(), guardedPaths: new Map(), installPrunes: new Map() };
   /** Something in the line writes, deletes or moves an ignore file (.gitignore, info/exclude). */
   ignoreRulesChanged = false;
   /** The way forward when the capture is over the limits, where the check that asked for it knows a better one than its rule's. */
@@ -800,6 +818,11 @@ export class StateView {
   /** The linked worktree `git worktree remove` takes, with its ignored files; null while collecting, by text, or where none is named. */
   worktreeRemoval(query: WorktreeRemovalQuery): WorktreeRemovalFacts | null {
     return this.keyed(this.queries.worktreeRemovals, this.facts?.worktreeRemovals, worktreeRemovalKey(query), query);
+  }
+
+  /** The repository with work of its own that an install in the package at `query.dir` prunes from node_modules; null while collecting, by text, or where there is none. */
+  installPrune(query: InstallPruneQuery): NestedWork | null {
+    return this.keyed(this.queries.installPrunes, this.facts?.installPrunes, installPruneKey(query), query);
   }
 
   /** The worktrees `git worktree prune` deletes the records of; null while collecting, by text, or where git cannot be asked. */

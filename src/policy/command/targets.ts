@@ -69,6 +69,12 @@ export interface DeleteOptions {
    * allowed; judged by text alone (no listing), the move is allowed as before.
    */
   withinRepo?: boolean;
+  /**
+   * The install that deletes the directory before it installs (`npm ci` deletes node_modules):
+   * a nested repository with work of its own there is refused saying so, and the way forward is
+   * that install's, not a deletion's.
+   */
+  installs?: string;
 }
 
 /** Nothing to judge yet: the path was noted for the resolved pass (state.ts). */
@@ -433,6 +439,15 @@ function nestedWorkInOutput(rel: string, contents: RepoContents, source: string,
   if (!found) return null;
   const name = text(found.path);
   const shown = shownEscaped(escapedText(Buffer.from(found.path, 'latin1')));
+  if (options.installs) {
+    return makeVerdict(
+      'deny',
+      'git-dir-write',
+      `${options.installs} deletes ${rel} before it installs, and ${rel} ${name === rel ? 'is' : 'holds'} the ignored nested git repository ${name}, with ${found.work}: the install does not bring that back, and no snapshot holds another repository's history`,
+      source,
+      `Publish or keep that work first (\`git -C ${shown} push\`, or move ${shown} out of ${rel}), then run ${options.installs} again; or run \`npm install\`, which does not delete ${rel} first (it keeps a clone that package.json's dependencies still reach).`,
+    );
+  }
   return makeVerdict(
     'deny',
     'git-dir-write',

@@ -104,7 +104,7 @@ export async function classifyWithState(command: string, context: CommandContext
     first = classifyCommandFully(command, { ...context, view: collect });
   }
   const queries = collect.queries;
-  const asksNothing = queries.paths.size === 0 && queries.cleans.size === 0 && queries.globs.size === 0 && queries.finds.size === 0 && !queries.submoduleRecurse && queries.worktreeRemovals.size === 0 && queries.worktreePrunes.size === 0 && queries.sparseCheckouts.size === 0 && queries.treeLandings.size === 0 && queries.submoduleRemovals.size === 0 && queries.tracked.size === 0 && queries.guardedPaths.size === 0;
+  const asksNothing = queries.paths.size === 0 && queries.cleans.size === 0 && queries.globs.size === 0 && queries.finds.size === 0 && !queries.submoduleRecurse && queries.worktreeRemovals.size === 0 && queries.worktreePrunes.size === 0 && queries.sparseCheckouts.size === 0 && queries.treeLandings.size === 0 && queries.submoduleRemovals.size === 0 && queries.tracked.size === 0 && queries.guardedPaths.size === 0 && queries.installPrunes.size === 0;
   // Decided by the text alone: a deny no file can change, or nothing that touches files.
   if (first.verdict.verdict === 'deny' || asksNothing) {
     // (An alias looked up in git's configuration is a fact of the repository too: never kept.)

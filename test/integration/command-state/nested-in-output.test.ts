@@ -109,27 +109,47 @@ describe('regenerable output holding a nested repository with unpublished work',
     });
   });
 
-  it('npm ci, which deletes node_modules first, is refused while a patched clone there holds local work; without it, allowed', async () => {
+  it('npm ci, and an install that prunes what no dependency reaches, are refused while a patched clone there holds local work; pnpm, a dependency, or without it, allowed', async () => {
     await withTestRepo((t) => {
-      guardedRepo(t, { 'package.json': '{ "name": "app", "version": "1.0.0" }\n' }, 'claude');
-      t.write('node_modules/bar/index.js', 'module.exports = 2;\n');
+      guardedRepo(t, { 'package.json': '{ "name": "app", "version": "1.0.0", "dependencies": { "bar": "1" } }\n' }, 'claude');
+      // Through the installed Claude Code hook: allowed twice (whatever its sh shim keeps; no
+      // node_modules yet), then refused as soon as a patched clone is there.
+      for (let i = 0; i < 2; i++) expect(installedClaudeHook(t, 'npm install').decision).toBe('allow');
+      t.write('node_modules/bar/package.json', '{ "name": "bar", "dependencies": { "baz": "1" } }\n');
       // foo is there already as a plain package: making it a repository changes nothing node_modules itself records.
       t.write('node_modules/foo/index.js', 'module.exports = 1;\n');
-      // Through the installed Claude Code hook: allowed twice (whatever its sh shim keeps), then
-      // refused as soon as a patched clone is there.
       for (let i = 0; i < 2; i++) expect(installedClaudeHook(t, 'npm ci').decision).toBe('allow');
       localClone(t, 'node_modules/foo');
-      const hook = installedClaudeHook(t, 'npm ci');
-      expect(hook.decision).toBe('deny');
-      expect(hook.reason).toContain('node_modules/foo');
+      // baz, a clone too, is a dependency of bar (npm's nested layout): kept by every install.
+      localClone(t, 'node_modules/bar/node_modules/baz');
+      for (const command of ['npm ci', 'npm install']) {
+        const hook = installedClaudeHook(t, command);
+        expect(hook.decision, command).toBe('deny');
+        expect(hook.reason).toContain('node_modules/foo');
+      }
       expectAgentVerdicts(t, [
-        ['npm ci', 'deny', 'git-dir-write', ['node_modules/foo', 'that no remote-tracking branch or tag holds']],
-        ['npm ci --ignore-scripts', 'deny', 'git-dir-write', 'node_modules/foo'],
-        ['npm clean-install', 'deny', 'git-dir-write', 'node_modules/foo'],
+        ['npm ci', 'deny', 'git-dir-write', ['npm ci deletes node_modules before it installs', 'node_modules/foo', 'that no remote-tracking branch or tag holds']],
+        ['npm clean-install --ignore-scripts', 'deny', 'git-dir-write', 'node_modules/foo'],
+        // npm (install, prune, uninstall ...) and yarn 1 remove what no dependency reaches; pnpm leaves it.
+        ['npm install left-pad --ignore-scripts', 'deny', 'git-dir-write', ['npm install removes from node_modules every package no dependency reaches', 'node_modules/foo']],
+        ['npm prune', 'deny', 'git-dir-write', 'node_modules/foo'],
+        ['yarn', 'deny', 'git-dir-write', 'node_modules/foo'],
+        ['pnpm install', 'allow', 'no-risk'],
+        ['npm run build', 'allow', 'no-risk'],
+      ]);
+      // foo declared: kept by an install, not by its uninstall (nor, with bar gone, is baz).
+      t.write('package.json', '{ "name": "app", "version": "1.0.0", "dependencies": { "bar": "1", "foo": "1" } }\n');
+      expectAgentVerdicts(t, [
         ['npm install', 'allow', 'no-risk'],
+        ['npm uninstall foo', 'deny', 'git-dir-write', 'node_modules/foo'],
+        ['npm rm bar', 'deny', 'git-dir-write', 'node_modules/bar/node_modules/baz'],
       ]);
       fs.rmSync(path.join(t.dir, 'node_modules/foo/.git'), { recursive: true, force: true });
+      fs.rmSync(path.join(t.dir, 'node_modules/bar/node_modules/baz/.git'), { recursive: true, force: true });
       expectAgentVerdicts(t, [['npm ci', 'allow', 'no-risk']]);
+      // No repository in node_modules: an install starts no git process (the look is the file system's).
+      const argv = allowedCheckGitArgv(t, 'npm uninstall foo');
+      expect(argv.filter((a) => a.includes('rev-list') || a.includes('status'))).toEqual([]);
     });
   });
 });
