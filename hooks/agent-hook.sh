@@ -157,9 +157,14 @@ guard_benign() {
     case $guard_word in [uU][nN][iI][qQ]) guard_uq_words=$((guard_uq_words + 1)) guard_uq_ops=0 ;; esac
   done
   IFS=' 	.,:/=@%+^~&|;<>!#-'
-  # kubectl, helm and pulumi are risky only beside one of their subcommand words (FAST_PATH_VERB_RISKY)
-  guard_kube=0 guard_helm=0 guard_pulumi=0 guard_v_kube=0 guard_v_helm=0 guard_v_pulumi=0
+  # kubectl, helm, pulumi, gh and glab are risky only beside one of their subcommand words (FAST_PATH_VERB_RISKY)
+  guard_kube=0 guard_helm=0 guard_pulumi=0 guard_v_kube=0 guard_v_helm=0 guard_v_pulumi=0 guard_gh=0 guard_v_gh=0
   for guard_token in $guard_unquoted; do
+    # gh and glab: their words in any case (FAST_PATH_VERB_CASELESS)
+    case $guard_token in
+      [dD][eE][lL][eE][tT][eE] | [xX][dD][eE][lL][eE][tT][eE] | [pP][aA][tT][cC][hH] | [xX][pP][aA][tT][cC][hH] | [gG][rR][aA][pP][hH][qQ][lL]) guard_v_gh=1 ;;
+      [gG][hH] | [gG][lL][aA][bB]) guard_gh=1 ;;
+    esac
     case $guard_token in
       delete) guard_v_kube=1 guard_v_helm=1 ;;
       drain | prune | replace) guard_v_kube=1 ;;
@@ -213,7 +218,7 @@ guard_benign() {
       [tT][aA][sS][kK]) guard_prog_word=1 ;;
     esac
   done
-  [ "$guard_kube$guard_v_kube" != 11 ] && [ "$guard_helm$guard_v_helm" != 11 ] && [ "$guard_pulumi$guard_v_pulumi" != 11 ] || return 1
+  [ "$guard_kube$guard_v_kube" != 11 ] && [ "$guard_helm$guard_v_helm" != 11 ] && [ "$guard_pulumi$guard_v_pulumi" != 11 ] && [ "$guard_gh$guard_v_gh" != 11 ] || return 1
   [ "$guard_prog_word" = 0 ] || guard_operands_only "$guard_cmd" || return 1
   [ "$guard_uq_tokens" = 0 ] || { [ "$guard_uq_write" = 0 ] && [ "$guard_uq_tokens" = "$guard_uq_words" ]; }
 }

@@ -12,6 +12,7 @@ import { classifyFileCommand, FILE_COMMANDS } from './files.js';
 import { classifyGit } from './git.js';
 import { classifyOutputFiles, OUTPUT_FILE_PROGRAMS } from './output-files.js';
 import { classifyContainerVolumes, CONTAINER_PROGRAMS } from './container-volumes.js';
+import { classifyForge, FORGE_PROGRAMS } from './forge-cli.js';
 import { classifyTerraform, TERRAFORM_PROGRAMS } from './terraform-state.js';
 import { classifyPulumi } from './pulumi-state.js';
 import { classifyHelm, classifyKubectl, KUBECTL_PROGRAMS } from './cluster.js';
@@ -243,6 +244,8 @@ export function classifyInvocation(inv: Invocation, rt: Runtime): void {
   if (KUBECTL_PROGRAMS.has(name) || name === 'microk8s.kubectl') classifyKubectl(inv, 'kubectl', args, rt);
   else if ((name === 'microk8s' || name === 'k3s' || name === 'minikube') && args[0]?.value === 'kubectl') classifyKubectl(inv, 'kubectl', args.slice(args[1]?.value === '--' ? 2 : 1), rt);
   if (name === 'helm') classifyHelm(inv, args, rt);
+  // `gh api -X DELETE repos/O/R/git/refs/heads/B`, `gh repo delete`: the remote, past git push (forge-cli.ts).
+  if (FORGE_PROGRAMS.has(name)) classifyForge(inv, name, args, rt);
   // `vercel env pull` writes .env.local anew (env-pull.ts).
   if (ENV_PULL_PROGRAMS.has(name)) classifyEnvPull(inv, args, rt);
   // `expo prebuild --clean` deletes android/ and ios/ (expo-prebuild.ts).

@@ -110,12 +110,21 @@ export const FAST_PATH_OPTION_RISKY: Readonly<Record<string, (word: string) => b
  * `uninstall` and its aliases; pulumi's commands that write the state (`stack rm`: `rm` is risky
  * anyway; `state X`: every subcommand of `state` writes).
  */
+/** gh's and glab's risky words beside them, matched in any case (an HTTP method is often typed in capitals: FAST_PATH_VERB_CASELESS). */
+const GH_VERBS = ['delete', 'xdelete', 'patch', 'xpatch', 'graphql'];
+
+/** Programs whose FAST_PATH_VERB_RISKY words match in any case. */
+export const FAST_PATH_VERB_CASELESS: ReadonlySet<string> = new Set(['gh', 'glab']);
+
 export const FAST_PATH_VERB_RISKY: Readonly<Record<string, readonly string[]>> = {
   kubectl: ['delete', 'drain', 'prune', 'replace'],
   oc: ['delete', 'drain', 'prune', 'replace'],
   kubecolor: ['delete', 'drain', 'prune', 'replace'],
   helm: ['uninstall', 'delete', 'del', 'un'],
   pulumi: ['up', 'update', 'destroy', 'down', 'dn', 'refresh', 'import', 'cancel', 'watch', 'remove', 'rename', 'change', 'state'],
+  // forge-cli.ts: `gh repo delete`, `gh api -X DELETE|PATCH ...`, `--method=delete`, `-XDELETE`, graphql mutations
+  gh: GH_VERBS,
+  glab: GH_VERBS,
 };
 
 /**
@@ -231,7 +240,8 @@ export function fastPathAllows(command: string): boolean {
     if (token === '') continue;
     if (isRiskyWord(token)) return false;
     const verbs = FAST_PATH_VERB_RISKY[token.toLowerCase()];
-    if (verbs && tokens.some((t) => verbs.includes(t))) return false;
+    const caseless = FAST_PATH_VERB_CASELESS.has(token.toLowerCase());
+    if (verbs && tokens.some((t) => verbs.includes(caseless ? t.toLowerCase() : t))) return false;
     const lower = token.toLowerCase();
     if (PROGRAM_WORDS.has(lower)) programWord = true;
     const writes = FAST_PATH_OPTION_RISKY[lower];

@@ -211,6 +211,10 @@ export const RULES = {
     description: 'Deleting container volumes (`docker compose down -v`, `docker compose rm -v`, `docker volume rm|prune`, `docker system prune --volumes`, and through podman): a compose project\'s database lives in one, in the engine\'s storage outside the repository, where no snapshot holds it (refused for an agent, asked of a person).',
     instead: 'Run it without deleting volumes (`docker compose down` keeps them); save a volume first with `docker run --rm -v VOLUME:/v -v "$PWD":/b alpine tar czf /b/VOLUME.tgz -C /v .`; or ask the person to run it.',
   },
+  'forge-repo-delete': {
+    description: 'Deleting the repository on the hosting service (`gh repo delete`, `glab repo delete`, `gh api -X DELETE repos/O/R`): every branch, tag, issue and pull request there, which no snapshot holds (refused for an agent, asked of a person).',
+    instead: 'Archive it instead (`gh repo archive`: read-only, nothing lost); or ask the person to delete it.',
+  },
   'cluster-data-delete': {
     description: 'Deleting data in a Kubernetes cluster, outside the repository, where no snapshot holds it: `kubectl delete` of a PersistentVolumeClaim, PersistentVolume or Namespace (by name, `--all`, or in the manifests of `-f`/`-k`, or of manifests guard cannot read), `kubectl replace --force` of such manifests, `kubectl apply --prune`, `kubectl drain --delete-emptydir-data|--force`, `helm uninstall` (refused for an agent, asked of a person). `kubectl delete pod|deployment|service ...` stays free: a controller or `kubectl apply` brings those back.',
     instead: 'Delete what comes back by itself or from the repository\'s manifests instead (`kubectl delete pod NAME` restarts a Deployment\'s pod); save the data first (a VolumeSnapshot, `kubectl exec POD -- pg_dump ...`); or ask the person to run it.',

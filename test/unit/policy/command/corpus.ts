@@ -1242,6 +1242,7 @@ const SPELLINGS: Row[] = [
 ];
 
 export const HUMAN_ROWS: Row[] = [
+  ['gh repo delete acme/app --yes', 'ask', 'forge-repo-delete'],
   ['git commit --no-verify -m x', 'allow'],
   ['git push --no-verify', 'allow'],
   ['git -c core.hooksPath=/dev/null commit', 'allow'],
@@ -1327,5 +1328,27 @@ export const AGENT_ROWS: Row[] = [
   ['kubectl delete pvc data-db-0', 'deny', 'cluster-data-delete'],
   ['kubectl delete pod web-1', 'allow'],
   ['kubectl get pods -A', 'allow'],
+  // The remote through gh and glab, past git push (forge-cli.ts).
+  ['gh api -X DELETE repos/{owner}/{repo}/git/refs/heads/feature/x', 'deny', 'git-push-delete'],
+  ['gh api repos/acme/app/git/refs/tags/v1.0 --method=delete', 'deny', 'git-push-delete'],
+  ['gh api -XDELETE /repos/acme/app/git/refs/heads/main', 'deny', 'git-push-delete'],
+  ['gh api -X PATCH repos/acme/app/git/refs/heads/main -f sha=abc123 -F force=true', 'deny', 'git-push-force'],
+  ['gh api -X PATCH repos/acme/app/git/refs/heads/main --input body.json', 'deny', 'git-push-force'],
+  ['gh api -X PATCH repos/acme/app/git/refs/heads/main -f sha=abc123', 'allow'],
+  ['gh api repos/acme/app/git/refs -f ref=refs/heads/x -f sha=abc123', 'allow'],
+  ['gh api repos/acme/app/git/refs/heads/main', 'allow'],
+  ['gh api -X DELETE repos/acme/app/issues/comments/7', 'allow'],
+  ["gh api graphql -f query='mutation { deleteRef(input: {refId: \"R\"}) { clientMutationId } }'", 'deny', 'git-push-delete'],
+  ["gh api graphql -F force=true -f query='mutation($force: Boolean) { updateRefs(input: {repositoryId: \"R\", refUpdates: [{name: \"refs/heads/main\", afterOid: \"abc\", force: $force}]}) { clientMutationId } }'", 'deny', 'git-push-force'],
+  ["gh api graphql -f query='query { viewer { login } }'", 'allow'],
+  ['gh repo delete acme/app --yes', 'deny', 'forge-repo-delete'],
+  ['gh -R acme/app repo delete --yes', 'deny', 'forge-repo-delete'],
+  ['gh api -X DELETE repos/acme/app', 'deny', 'forge-repo-delete'],
+  ['glab repo delete acme/app -y', 'deny', 'forge-repo-delete'],
+  ['glab api --method DELETE projects/42/repository/tags/v1.0', 'deny', 'git-push-delete'],
+  ['gh release delete v1.2.0 --cleanup-tag -y', 'deny', 'git-push-delete'],
+  ['gh release delete v1.2.0 -y', 'allow'],
+  ['gh pr merge 12 --squash --delete-branch', 'allow'],
+  ['gh pr close 12 --delete-branch', 'allow'],
   ...SPELLINGS,
 ];

@@ -119,6 +119,7 @@ const MISC = [
   'node scripts/seed.js', 'python manage.py migrate', 'python manage.py runserver', 'npm run dev', 'npm start &', 'sleep 5 && curl localhost:8080',
   'code .', 'open http://localhost:3000', 'history | tail -20', 'date -u', 'uname -a', 'df -h', 'free -m', 'nproc',
   'ssh-keygen -lf ~/.ssh/id_ed25519.pub', 'gh pr create --fill', 'gh pr view --web', 'gh run list', 'kubectl get pods', 'terraform plan',
+  'gh api repos/{owner}/{repo}/pulls', 'gh pr merge 12 --squash --delete-branch', 'gh api repos/acme/app/git/refs/heads/main', 'gh release create v1.3.0 --generate-notes',
   'psql -c "select 1"', 'redis-cli ping', 'sqlite3 app.db ".tables"', 'openssl rand -hex 32', 'base64 -d token.txt', 'xargs -n1 echo < list.txt',
 ];
 
@@ -131,6 +132,10 @@ export const UNRECOVERABLE: readonly string[] = [
   'git push --delete origin feature', 'git push origin :feature', 'git push origin --delete v1.0', 'git push --mirror', 'git push --prune origin',
   'git push origin "refs/guard/*:refs/guard/*"', 'git push origin refs/guard/main/head:refs/heads/leak', 'git send-pack --force origin main',
   'git branch x refs/guard/main/head && git push origin x', 'git -c push.default=matching push --force', 'git push -uf origin main',
+  // ... through the hosting service's client (forge-cli.ts)
+  'gh api -X DELETE repos/{owner}/{repo}/git/refs/heads/main', 'gh api --method PATCH repos/acme/app/git/refs/heads/main -f sha=abc123 -F force=true',
+  'gh repo delete acme/app --yes', 'gh release delete v1.2.0 --cleanup-tag -y', 'glab api -X DELETE projects/42/repository/branches/main',
+  "gh api graphql -f query='mutation { deleteRef(input: {refId: \"REF_x\"}) { clientMutationId } }'",
   // Recovery data.
   'git reflog expire --expire=now --all', 'git reflog delete HEAD@{1}', 'git gc --prune=now', 'git gc --prune=now --aggressive', 'git prune',
   'git -c gc.pruneExpire=now gc', 'git -c gc.auto=1 -c gc.pruneExpire=now commit -m x', 'git config gc.reflogExpire now', 'git config core.logAllRefUpdates false',

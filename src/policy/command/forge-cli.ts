@@ -1,0 +1,144 @@
+/**
+ * The hosting services' command-line clients, `gh` (GitHub) and `glab` (GitLab): what they do to
+ * the remote that `git push` is refused for. Until 2026-12-06 every `gh`/`glab` line was "no
+ * destructive command found", so an agent refused `git push --force origin main` could do the same
+ * through the REST API, which agents reach for (`gh api`):
+ *
+ *  - `gh api -X DELETE repos/O/R/git/refs/heads/B` (or `tags/T`) deletes a remote branch or tag:
+ *    `git-push-delete`, as `git push --delete` is; GitLab: `glab api -X DELETE
+ *    projects/ID/repository/branches/B` (`tags/T`);
+ *  - `gh api -X PATCH repos/O/R/git/refs/heads/B -F sha=X -F force=true` moves the branch to any
+ *    commit: `git-push-force`, as `git push --force` is (without `force=true` GitHub takes only a
+ *    fast-forward: free); a body from `--input` is not read, so it counts as forced;
+ *  - GraphQL: a `deleteRef` mutation deletes a ref, `updateRef`/`updateRefs` with `force: true`
+ *    forces one (the query text and its fields are searched; a query read from `@file` is read
+ *    when it is a readable file);
+ *  - `gh repo delete`, `glab repo delete`, `gh api -X DELETE repos/O/R` (`projects/ID`) delete the
+ *    whole repository with its issues and pull requests: `forge-repo-delete`, refused for an agent
+ *    and asked of a person;
+ *  - `gh release delete T --cleanup-tag` deletes the tag too: `git-push-delete`.
+ *
+ * Free: everything that reads, creates or fast-forwards; `gh pr merge|close --delete-branch`
+ * (GitHub keeps the pull request's head, and its page restores the branch).
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Field } from './expand.js';
+import { makeVerdict, type RuleName } from './rules.js';
+import type { Invocation, Runtime } from './runtime.js';
+
+/** Programs this module judges (commands.ts sends them here). */
+export const FORGE_PROGRAMS = new Set(['gh', 'glab']);
+
+/** `gh api` / `glab api` options that take the next word as their value. */
+const API_VALUE_OPTIONS = new Set(['-X', '--method', '-f', '--raw-field', '-F', '--field', '-H', '--header', '--input', '-q', '--jq', '-t', '--template', '--hostname', '-p', '--preview', '--cache']);
+const FIELD_OPTIONS = new Set(['-f', '--raw-field', '-F', '--field']);
+/** Options before the subcommand (`gh -R o/r repo delete`, `glab -R ...`). */
+const GLOBAL_VALUE_OPTIONS = new Set(['-R', '--repo']);
+
+interface ApiCall {
+  method: string;
+  endpoint: string | null;
+  /** KEY=VALUE of every field, as written; the text of `@file` values read where possible. */
+  fields: string[];
+  /** A body from --input, which guard does not read. */
+  input: boolean;
+}
+
+function readApiCall(args: Field[], cwd: string): ApiCall {
+  let method: string | null = null;
+  let endpoint: string | null = null;
+  const fields: string[] = [];
+  let input = false;
+  for (let i = 0; i < args.length; i++) {
+    const word = args[i]?.value ?? null;
+    if (word === null) continue;
+    const long = /^(--[a-z-]+)=(.*)$/s.exec(word);
+    const short = /^(-[XfFHqtp])(.+)$/s.exec(word);
+    const [name, inline] = long ? [long[1]!, long[2]!] : short ? [short[1]!, short[2]!] : [word, null];
+    if (name.startsWith('-') && API_VALUE_OPTIONS.has(name)) {
+      const value = inline ?? args[++i]?.value ?? '';
+      if (name === '-X' || name === '--method') method = value.toUpperCase();
+      else if (FIELD_OPTIONS.has(name)) fields.push(fieldText(value, cwd));
+      else if (name === '--input') input = true;
+      continue;
+    }
+    if (name.startsWith('-')) continue;
+    endpoint ??= word;
+  }
+  return { method: method ?? (fields.length > 0 || input ? 'POST' : 'GET'), endpoint, fields, input };
+}
+
+/** A field as written, or for `key=@file` the file's text as well (gh reads it), bounded. */
+function fieldText(field: string, cwd: string): string {
+  const at = /^[^=]*=@(.+)$/s.exec(field);
+  if (!at || at[1] === '-') return field;
+  try {
+    const file = path.resolve(cwd, at[1]!);
+    if (fs.statSync(file).size > 1 << 20) return field;
+    return `${field}\n${fs.readFileSync(file, 'utf8')}`;
+  } catch {
+    return field;
+  }
+}
+
+/** `repos/O/R/git/refs/heads/B` (gh), `projects/ID/repository/branches/B` (glab): the ref named, or null. */
+function refOf(program: string, endpoint: string): string | null {
+  const pathOnly = endpoint.replace(/^https?:\/\/[^/]+/, '').replace(/^\/+/, '').replace(/^api\/v[34]\//, '').split('?')[0]!;
+  const match =
+    program === 'gh'
+      ? /^repos\/[^/]+\/[^/]+\/git\/refs\/((?:heads|tags)\/.+)$/.exec(pathOnly)
+      : /^projects\/[^/]+\/repository\/(branches|tags)\/(.+)$/.exec(pathOnly);
+  if (!match) return null;
+  return program === 'gh' ? match[1]! : `${match[1] === 'branches' ? 'heads' : 'tags'}/${decodeURIComponent(match[2]!)}`;
+}
+
+function isRepository(program: string, endpoint: string): boolean {
+  const pathOnly = endpoint.replace(/^https?:\/\/[^/]+/, '').replace(/^\/+/, '').replace(/^api\/v[34]\//, '').split('?')[0]!.replace(/\/+$/, '');
+  return program === 'gh' ? /^repos\/[^/]+\/[^/]+$/.test(pathOnly) : /^projects\/[^/]+$/.test(pathOnly);
+}
+
+/** What the line does to the remote that guard refuses, or null. */
+export function forgeDamage(program: string, args: Field[], cwd: string): { rule: RuleName; reason: string } | null {
+  let start = 0;
+  while (start < args.length) {
+    const word = args[start]?.value ?? null;
+    if (word !== null && GLOBAL_VALUE_OPTIONS.has(word)) start += 2;
+    else if (word !== null && word.startsWith('-')) start++;
+    else break;
+  }
+  const [first = null, second = null] = args.slice(start, start + 2).map((a) => a.value);
+  const rest = args.slice(start + 2);
+  if (first === 'repo' && second === 'delete') return { rule: 'forge-repo-delete', reason: `${program} repo delete deletes the repository on ${program === 'gh' ? 'GitHub' : 'GitLab'}, with every branch, tag, issue and ${program === 'gh' ? 'pull' : 'merge'} request` };
+  if (program === 'gh' && first === 'release' && second === 'delete' && rest.some((a) => a.value === '--cleanup-tag')) {
+    const tag = rest.find((a) => a.value !== null && !a.value.startsWith('-'))?.value ?? 'its tag';
+    return { rule: 'git-push-delete', reason: `gh release delete --cleanup-tag deletes the tag ${tag} on GitHub` };
+  }
+  if (first !== 'api') return null;
+  const call = readApiCall(args.slice(start + 1), cwd);
+  if (call.endpoint === null) return null;
+  const service = program === 'gh' ? 'GitHub' : 'GitLab';
+  if (call.endpoint === 'graphql') {
+    const text = call.fields.join('\n');
+    if (/\bdeleteRef\s*\(/.test(text)) return { rule: 'git-push-delete', reason: `${program} api graphql runs a deleteRef mutation, which deletes a branch or tag on ${service}` };
+    if (/\bupdateRefs?\s*\(/.test(text) && /\bforce\b["']?\s*[:=]\s*true\b/.test(text)) return { rule: 'git-push-force', reason: `${program} api graphql forces a ref update (updateRef with force: true), which rewrites history on ${service}` };
+    return null;
+  }
+  if (call.method === 'DELETE' && isRepository(program, call.endpoint)) return { rule: 'forge-repo-delete', reason: `${program} api -X DELETE ${call.endpoint} deletes the repository on ${service}` };
+  const ref = refOf(program, call.endpoint);
+  if (ref === null) return null;
+  if (call.method === 'DELETE') return { rule: 'git-push-delete', reason: `${program} api -X DELETE deletes ${ref.replace(/^heads\//, '')} on ${service}` };
+  if (program === 'gh' && call.method === 'PATCH') {
+    if (call.input) return { rule: 'git-push-force', reason: `gh api -X PATCH moves ${ref.replace(/^heads\//, '')} on GitHub with a body guard does not read (--input), which may force it` };
+    if (call.fields.some((f) => /^force=(?:true|1)$/i.test(f.split('\n')[0]!))) return { rule: 'git-push-force', reason: `gh api -X PATCH ... force=true moves ${ref.replace(/^heads\//, '')} on GitHub to any commit, rewriting its history` };
+  }
+  return null;
+}
+
+/** Refuses what `gh`/`glab` would do to the remote that guard cannot bring back. */
+export function classifyForge(inv: Invocation, program: string, args: Field[], rt: Runtime): void {
+  const damage = forgeDamage(program, args, rt.ctx.cwd ?? '.');
+  if (damage === null) return;
+  const kind = damage.rule === 'forge-repo-delete' && !rt.ctx.isAgent ? 'ask' : 'deny';
+  rt.report(makeVerdict(kind, damage.rule, damage.reason, inv.source));
+}
