@@ -3,9 +3,12 @@
  * check-command --json` (verdict, rule, reason, way forward) and Claude Code's PreToolUse hook
  * through `guard agent-hook` (the decision the agent sees; no output is allow).
  */
+import fs from 'node:fs';
+import path from 'node:path';
 import { expect } from 'vitest';
 import { preToolHook } from './claude-hook.js';
 import type { TestRepo } from './git-repo.js';
+import { installedClaudeHook } from './guard-steps.js';
 
 export interface CheckVerdict {
   verdict: string;
@@ -43,4 +46,34 @@ export function expectAgentVerdicts(t: TestRepo, cases: readonly VerdictCase[], 
     expect(v, command).toMatchObject({ verdict, rule });
     for (const name of typeof names === 'string' ? [names] : (names ?? [])) if (name) expect(v.reason, command).toContain(name);
   }
+}
+
+export interface JournaledHook {
+  decision: string;
+  reason: string;
+  /** The verdict the hook journaled for the call (its step-start): allow or snapshot, deny for a refusal. */
+  verdict: string;
+  /** The rule and reason of the snapshot the hook took first (its allowed-after-snapshot); '' for an allow. */
+  rule: string;
+  snapshotReason: string;
+}
+
+/**
+ * The installed Claude Code hook for a Bash call of `command` (installedClaudeHook), with the verdict
+ * Node journaled for it, read from the journal file: the one evaluation check-command shares
+ * (evaluateCommand), without a second guard process. Fails when the call journaled no step, as a
+ * call the sh shim answered alone does (ask check-command there).
+ */
+export function hookWithVerdict(t: TestRepo, command: string): JournaledHook {
+  const journal = path.join(t.dir, '.git', 'guard', 'journal.jsonl');
+  const seen = fs.existsSync(journal) ? fs.readFileSync(journal, 'utf8').length : 0;
+  const answer = installedClaudeHook(t, command);
+  const events = (fs.existsSync(journal) ? fs.readFileSync(journal, 'utf8').slice(seen) : '')
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line) as { type: string; command?: string; verdict?: string; rule?: string; reason?: string });
+  const step = events.find((e) => e.type === 'step-start' && e.command === command);
+  expect(step, `${command}: no step journaled (answered by the sh shim?)`).toBeDefined();
+  const taken = events.find((e) => e.type === 'allowed-after-snapshot' && e.command === command);
+  return { ...answer, verdict: step!.verdict ?? '', rule: taken?.rule ?? '', snapshotReason: taken?.reason ?? '' };
 }

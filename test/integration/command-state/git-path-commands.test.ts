@@ -23,7 +23,7 @@ import { repoTemplate, type RepoTemplate } from '../../helpers/repo-template.js'
 import { commitFiles } from '../../helpers/repo-steps.js';
 import { commitGuardFiles, guardOk, installedClaudeHook, rollbackOk } from '../../helpers/guard-steps.js';
 import { byteState } from '../../helpers/state.js';
-import { checkVerdict } from '../../helpers/verdicts.js';
+import { checkVerdict, hookWithVerdict } from '../../helpers/verdicts.js';
 
 /** HEAD~1: the project before guard; HEAD: guard's files committed, src/a.js changed. Built once, copied per test. */
 function build(t: TestRepo): void {
@@ -164,10 +164,10 @@ describe('the spellings that stay: run for real and rolled back', () => {
       // Something for the discards to discard, so that each one changes the working tree.
       t.write('src/a.js', 'a3, not committed\n');
       t.write('README.md', 'r, edited\n');
-      expect(checkVerdict(t, command, { asAgent: true }), command).toMatchObject({ verdict });
       guardOk(t, ['snapshot']);
       const before = byteState(t);
-      expect(installedClaudeHook(t, command).decision, command).toBe('allow');
+      // The verdict check-command gives, as the hook journaled it (one guard process, not two).
+      expect(hookWithVerdict(t, command), command).toMatchObject({ decision: 'allow', verdict });
       run(t, command);
       if (command !== 'git checkout main') expect(byteState(t), command).not.toEqual(before);
       rollbackOk(t);
