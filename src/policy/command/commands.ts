@@ -13,6 +13,7 @@ import { classifyGit } from './git.js';
 import { classifyOutputFiles, OUTPUT_FILE_PROGRAMS } from './output-files.js';
 import { classifyContainerVolumes, CONTAINER_PROGRAMS } from './container-volumes.js';
 import { classifyForge, FORGE_PROGRAMS } from './forge-cli.js';
+import { classifyContainerRun } from './container-run.js';
 import { classifyTerraform, TERRAFORM_PROGRAMS } from './terraform-state.js';
 import { classifyPulumi } from './pulumi-state.js';
 import { classifyHelm, classifyKubectl, KUBECTL_PROGRAMS } from './cluster.js';
@@ -239,7 +240,11 @@ export function classifyInvocation(inv: Invocation, rt: Runtime): void {
   // `pulumi destroy`, `stack rm`: the repository's ignored DIY backend state, `.pulumi/` (pulumi-state.ts).
   if (name === 'pulumi') classifyPulumi(inv, args, rt);
   // `docker compose down -v`: volumes outside the repository (container-volumes.ts).
-  if (CONTAINER_PROGRAMS.has(name)) classifyContainerVolumes(inv, name, args, rt);
+  if (CONTAINER_PROGRAMS.has(name)) {
+    classifyContainerVolumes(inv, name, args, rt);
+    // `docker compose run app rm -rf /app/src`: through a bind mount of the repository (container-run.ts).
+    classifyContainerRun(inv, name, args, rt);
+  }
   // `kubectl delete pvc x`, `helm uninstall x`: data in a cluster (cluster.ts); `microk8s kubectl`, `k3s kubectl`, `minikube kubectl --` run kubectl.
   if (KUBECTL_PROGRAMS.has(name) || name === 'microk8s.kubectl') classifyKubectl(inv, 'kubectl', args, rt);
   else if ((name === 'microk8s' || name === 'k3s' || name === 'minikube') && args[0]?.value === 'kubectl') classifyKubectl(inv, 'kubectl', args.slice(args[1]?.value === '--' ? 2 : 1), rt);

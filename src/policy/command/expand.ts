@@ -515,6 +515,8 @@ function substitutionOutput(body: Script, env: ExpandEnv): string | null {
   const argv = command.words.flatMap((word) => expandWord(word, env));
   // `TMP=$(mktemp -d)`: a new name in the temp directory (mktempOutput).
   if (argv[0]?.value === 'mktemp' && !env.functions?.has('mktemp') && argv.every((a) => a.value !== null && !a.glob)) return mktempOutput(argv.slice(1).map((a) => a.value as string), env);
+  // `docker run -v "$(pwd)":/app`: the one directory guard knows the line is in (logical, as $PWD; `-P`'s symlinks not resolved).
+  if (argv[0]?.value === 'pwd' && !env.functions?.has('pwd') && argv.slice(1).every((a) => a.value === '-L' || a.value === '-P')) return singleCwd(env.state);
   // `cd "$(dirname "$0")"` in a script run from a file (script-files.ts sets $0).
   if (argv[0]?.value === 'dirname' && argv.length === 2 && argv[1]?.value !== null && !argv[1]?.glob) return dirnameOf(argv[1]?.value as string);
   if (argv[0]?.value === 'dirname' && argv.length === 3 && argv[1]?.value === '--' && argv[2]?.value !== null && !argv[2]?.glob) return dirnameOf(argv[2]?.value as string);

@@ -18,6 +18,10 @@
  *  - `kubectl delete pvc|pv|ns` (by name, `--all`, `-f`/`-k` manifests), `apply --prune`, `drain
  *    --delete-emptydir-data`, `helm uninstall`: data in a cluster, refused for an agent, asked of a
  *    person (cluster.ts); `kubectl delete pod x` and manifests without such kinds stay free.
+ *  - `docker compose run|exec SERVICE CMD`, `docker run -v SRC:DST CMD`: CMD judged as the host command it
+ *    is through the repository's bind mounts (compose.yaml's `volumes`, `working_dir`, the
+ *    Dockerfile's WORKDIR; `-v`, `--mount` on the line), the container's own paths as scratch
+ *    (container-run.ts).
  * Friction: `pnpm lint` whose root script is `turbo run lint -- --cache` was refused as nested too
  * deeply (turbo judged as running the root's own script again): turbo runs the root's script only
  * for a `//#task` of turbo.json, lerna never.
@@ -54,7 +58,8 @@ function setup(t: TestRepo): void {
     'overlays/app/kustomization.yaml': 'resources: [../dev/app.yaml]\n',
     'apps/mobile/app.json': '{"expo":{"name":"mobile"}}\n',
     'infra/main.tf': 'resource "terraform_data" "bucket" { input = "demo" }\n',
-    'compose.yaml': 'services:\n  db:\n    image: postgres\n    volumes:\n      - db-data:/var/lib/postgresql/data\nvolumes:\n  db-data:\n',
+    'compose.yaml': 'services:\n  db:\n    image: postgres\n    volumes:\n      - db-data:/var/lib/postgresql/data\n  app:\n    build: .\n    volumes:\n      - .:/app\n      - /app/node_modules\n  web:\n    image: node:20\n    working_dir: /srv\n    volumes:\n      - type: bind\n        source: ./packages/web\n        target: /srv\nvolumes:\n  db-data:\n',
+    'Dockerfile': 'FROM node:20\nWORKDIR /app\nCOPY . .\n',
     'package.json': JSON.stringify({ name: 'mono', private: true, workspaces: ['packages/*'], scripts: { lint: 'turbo run lint --continue -- --cache', clean: 'rm -rf local.db' } }),
     'pnpm-workspace.yaml': 'packages:\n  - packages/*\n',
     'turbo.json': JSON.stringify({ tasks: { lint: {}, clean: { cache: false }, '//#clean': { cache: false } } }),
@@ -109,6 +114,21 @@ const CASES: readonly VerdictCase[] = [
   ['docker compose rm -f', 'allow', 'no-risk'],
   ['docker system prune -f', 'allow', 'no-risk'],
   ['docker compose up -d', 'allow', 'no-risk'],
+  // A command run in a container, through a bind mount of the repository: judged as on the host
+  ['docker compose run --rm app rm -rf /app/local.db', 'snapshot', 'rm-in-repo', ['local.db', 'where /app is .']],
+  ['docker compose exec app rm -f /app/.env.local', 'snapshot', 'rm-in-repo', '.env.local'],
+  ['docker compose run app rm -rf infra', 'snapshot', 'rm-in-repo', 'infra'],
+  ['docker compose run --rm app rm -rf /', 'deny', 'rm-repo-root'],
+  ["docker compose exec -T app sh -c 'rm -rf /app/packages/web/.env.production.local && npm ci'", 'snapshot', 'rm-in-repo', 'packages/web/.env.production.local'],
+  ['docker compose run web rm -f .env.production.local', 'snapshot', 'rm-in-repo', 'packages/web/.env.production.local'],
+  ['docker compose run web rm -rf dist', 'allow', 'no-risk'],
+  ['docker compose run app rm -rf /tmp/cache /var/cache/apk', 'allow', 'no-risk'],
+  ['docker compose run db rm -rf /var/lib/postgresql/data', 'allow', 'no-risk'],
+  ['docker run --rm -v "$PWD":/src -w /src alpine rm -rf local.db', 'snapshot', 'rm-in-repo', 'local.db'],
+  ['docker run --rm -it -v "$(pwd)":/src alpine rm -rf /src/tools', 'snapshot', 'rm-in-repo', 'tools'],
+  ['podman run --rm --mount type=bind,source=.,target=/w alpine rm -f /w/local.db', 'snapshot', 'rm-in-repo', 'local.db'],
+  ['docker run --rm -v "$PWD":/src:ro alpine rm -rf /src/local.db', 'allow', 'no-risk'],
+  ['docker run --rm alpine rm -rf /etc', 'allow', 'no-risk'],
   // Pulumi's DIY backend state in the repository (stack/.pulumi): captured before what rewrites it
   ['cd stack && pulumi destroy --yes', 'snapshot', 'overwrite-ignored', ['stack/.pulumi/stacks/site/dev.json', 'stack/.pulumi/backups/site/dev/dev.1733400000.json']],
   ['pulumi -C stack up -y -s dev', 'snapshot', 'overwrite-ignored', 'stack/.pulumi/stacks/site/dev.json'],

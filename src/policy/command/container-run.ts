@@ -1,0 +1,347 @@
+/**
+ * A command run inside a container whose file system holds the repository through a bind mount:
+ * `docker compose run app rm -rf /app/src` with `volumes: [.:/app]` in compose.yaml, `docker
+ * compose exec app ...`, `docker run -v "$PWD":/app -w /app img rm -rf x`. Before, the inner
+ * command was not judged (the sweep of 2026-12-05 evening, docs/FRICTION.md "Infrastructure as
+ * code and JavaScript monorepos"): through the mount it deletes the repository's files as the
+ * same command typed on the host would. Now the inner command is judged as that host command:
+ * each container path under a bind mount's target is mapped to the mount's source (`/app/src`
+ * -> `./src`), a path above a mount target (`rm -rf /`) to the mount's source as a whole, the
+ * working directory (`-w`, compose's `working_dir`, else the last `WORKDIR` of the Dockerfile
+ * the service builds from) likewise; every other container path is the container's own (its
+ * image layers, scratch to guard), judged as a scratch directory's.
+ *
+ * Read: the compose file (`-f`, else the nearest compose.yaml / compose.yml / docker-compose.yaml
+ * / docker-compose.yml up from where it runs, with its `.override` file), its service's
+ * `volumes` (short `SRC:DST[:ro]`, long `type: bind`), `working_dir` and `build`, and the line's
+ * `-v`, `--volume`, `--mount type=bind`. Not read (docs/command-guard.md, Known limits): `docker
+ * exec CONTAINER` (a running container's mounts), an image's own WORKDIR or ENTRYPOINT, compose
+ * variables other than `$PWD`, `extends`, `include`; an inner word guard cannot see leaves the
+ * inner command unjudged, as before.
+ */
+import path from 'node:path';
+import type { Field } from './expand.js';
+import { resolvePath } from './paths.js';
+import type { Invocation, Runtime } from './runtime.js';
+import { get, readYaml, str, type Y } from './taskfile-yaml.js';
+
+/** Where a container's own paths are judged: a scratch directory that exists nowhere on the host. */
+export const CONTAINER_FS = '/guard-container-fs';
+
+interface Mount {
+  /** The path in the container (normalized, absolute). */
+  target: string;
+  /** The host directory or file (absolute). */
+  source: string;
+}
+
+interface RunSpec {
+  kind: 'run' | 'compose';
+  /** The compose service (compose) or the image (run). */
+  name: string;
+  mounts: Mount[];
+  workdir: string | null;
+  inner: Field[];
+  /** Compose: the files named with -f, and the project directory. */
+  files: string[];
+  projectDir: string | null;
+  subcommand: string;
+}
+
+/** docker/podman options before the subcommand that take a value. */
+const GLOBAL_VALUES = new Set(['-H', '--host', '-c', '--context', '--config', '-l', '--log-level', '--tlscacert', '--tlscert', '--tlskey', '--url', '--connection', '--root', '--runroot']);
+/** compose options before its subcommand that take a value. */
+const COMPOSE_VALUES = new Set(['-f', '--file', '-p', '--project-name', '--project-directory', '--env-file', '--profile', '--ansi', '--parallel', '--progress']);
+/** `docker run` options that take a value (short letters: a c e h l m p u v w). */
+const RUN_LONG_VALUES = new Set([
+  'attach', 'cpu-shares', 'env', 'hostname', 'label', 'memory', 'publish', 'user', 'volume', 'workdir', 'mount', 'entrypoint', 'name', 'network', 'net',
+  'env-file', 'platform', 'pull', 'add-host', 'cpus', 'device', 'cap-add', 'cap-drop', 'restart', 'shm-size', 'tmpfs', 'ulimit', 'security-opt', 'ipc',
+  'pid', 'log-driver', 'log-opt', 'dns', 'dns-search', 'dns-option', 'expose', 'health-cmd', 'health-interval', 'health-retries', 'health-timeout',
+  'health-start-period', 'volumes-from', 'gpus', 'runtime', 'stop-signal', 'stop-timeout', 'cidfile', 'cgroupns', 'cgroup-parent', 'userns', 'uts',
+  'link', 'mac-address', 'ip', 'ip6', 'network-alias', 'label-file', 'group-add', 'memory-swap', 'memory-reservation', 'cpuset-cpus', 'cpuset-mems',
+  'cpu-period', 'cpu-quota', 'blkio-weight', 'isolation', 'sysctl', 'annotation', 'detach-keys', 'domainname', 'oom-score-adj', 'pids-limit',
+  'storage-opt', 'kernel-memory', 'env-from-file', 'index', 'volume-driver', 'publish-all-ports', 'arch', 'os', 'secret', 'requires', 'pod', 'systemd',
+]);
+const RUN_SHORT_VALUES = 'acehlmpuvw';
+/** Long options of `docker run` / `compose run|exec` known to take no value. */
+const RUN_LONG_FLAGS = new Set(['rm', 'detach', 'interactive', 'tty', 'privileged', 'init', 'read-only', 'sig-proxy', 'quiet', 'no-healthcheck', 'oom-kill-disable', 'no-deps', 'service-ports', 'use-aliases', 'build', 'remove-orphans', 'quiet-pull', 'no-TTY', 'disable-content-trust', 'help']);
+
+/** Options and operands of a run/exec after its subcommand: the mounts, the working directory, the first operand and what follows. */
+function scanRun(args: Field[]): { volumes: string[]; mounts: string[]; workdir: string | null; entrypoint: string | null; rest: Field[] } | null {
+  const volumes: string[] = [];
+  const mounts: string[] = [];
+  let workdir: string | null = null;
+  let entrypoint: string | null = null;
+  for (let i = 0; i < args.length; i++) {
+    const w = args[i]?.value;
+    if (w === null || w === undefined) return null;
+    if (w === '--') return { volumes, mounts, workdir, entrypoint, rest: args.slice(i + 1) };
+    if (!w.startsWith('-') || w === '-') return { volumes, mounts, workdir, entrypoint, rest: args.slice(i) };
+    let name: string;
+    let value: string | null | undefined;
+    if (w.startsWith('--')) {
+      const eq = w.indexOf('=');
+      name = eq === -1 ? w.slice(2) : w.slice(2, eq);
+      if (eq !== -1) value = w.slice(eq + 1);
+      else if (RUN_LONG_VALUES.has(name)) value = args[++i]?.value;
+      else if (RUN_LONG_FLAGS.has(name)) continue;
+      else return null; // an option guard does not know: where the operands start is unknown
+    } else {
+      const letters = w.slice(1);
+      const at = [...letters].findIndex((l) => RUN_SHORT_VALUES.includes(l));
+      if (at === -1) continue;
+      name = { a: 'attach', c: 'cpu-shares', e: 'env', h: 'hostname', l: 'label', m: 'memory', p: 'publish', u: 'user', v: 'volume', w: 'workdir' }[letters[at] as 'a'] ?? '';
+      value = at < letters.length - 1 ? letters.slice(at + 1) : args[++i]?.value;
+    }
+    if (value === undefined) return null;
+    if (value === null) {
+      if (name === 'volume' || name === 'mount' || name === 'workdir' || name === 'entrypoint') return null;
+      continue;
+    }
+    if (name === 'volume') volumes.push(value);
+    else if (name === 'mount') mounts.push(value);
+    else if (name === 'workdir') workdir = value;
+    else if (name === 'entrypoint') entrypoint = value;
+  }
+  return { volumes, mounts, workdir, entrypoint, rest: [] };
+}
+
+/** A short volume spec's bind mount (`./src:/app/src`, `$PWD:/app:ro`), or null (a named volume, read-only, unreadable). */
+function shortBind(spec: string, base: string | null, pwd: string | null): Mount | null {
+  const parts = spec.split(':');
+  if (parts.length < 2) return null;
+  const [src = '', dst = '', mode = ''] = parts;
+  if (mode.split(',').includes('ro') || !dst.startsWith('/')) return null;
+  const source = bindSource(src, base, pwd);
+  return source === null ? null : { target: path.posix.normalize(dst).replace(/(.)\/$/, '$1'), source };
+}
+
+/** A bind's host side, absolute, or null (a named volume, a variable guard cannot read). */
+function bindSource(src: string, base: string | null, pwd: string | null): string | null {
+  const expanded = pwd === null ? src : src.replace(/^\$\{PWD\}|^\$PWD(?![A-Za-z0-9_])/, pwd);
+  if (expanded.includes('$')) return null;
+  if (!expanded.startsWith('/') && !expanded.startsWith('.')) return null; // a named volume (or `~`: not read)
+  return resolvePath(expanded, base);
+}
+
+/** `--mount type=bind,source=.,target=/app[,readonly]`. */
+function longBind(spec: string, base: string | null): Mount | null {
+  const fields = new Map(spec.split(',').map((kv) => {
+    const eq = kv.indexOf('=');
+    return eq === -1 ? [kv, 'true'] : [kv.slice(0, eq), kv.slice(eq + 1)];
+  }));
+  if (fields.get('type') !== 'bind') return null;
+  const ro = fields.get('readonly') ?? fields.get('ro');
+  if (ro !== undefined && ro !== 'false' && ro !== '0') return null;
+  const src = fields.get('source') ?? fields.get('src');
+  const dst = fields.get('target') ?? fields.get('destination') ?? fields.get('dst');
+  if (src === undefined || dst === undefined || !dst.startsWith('/')) return null;
+  const source = bindSource(src, base, null);
+  return source === null ? null : { target: path.posix.normalize(dst), source };
+}
+
+/** The run or compose run/exec this line is, or null. */
+function runSpec(inv: Invocation, program: string, args: Field[]): RunSpec | null {
+  const compose = program.endsWith('-compose');
+  let i = 0;
+  const files: string[] = [];
+  let projectDir: string | null = null;
+  const values = compose ? COMPOSE_VALUES : GLOBAL_VALUES;
+  let inCompose = compose;
+  for (; i < args.length; i++) {
+    const w = args[i]?.value;
+    if (w === null || w === undefined) return null;
+    if (!w.startsWith('-')) {
+      if (!inCompose && w === 'compose') {
+        inCompose = true;
+        continue;
+      }
+      if (!inCompose && w === 'container' && (args[i + 1]?.value === 'run' || args[i + 1]?.value === 'exec')) continue;
+      break;
+    }
+    const eq = w.indexOf('=');
+    const name = eq === -1 ? w : w.slice(0, eq);
+    const set = inCompose ? COMPOSE_VALUES : values;
+    if (!set.has(name)) continue;
+    const value = eq === -1 ? args[++i]?.value : w.slice(eq + 1);
+    if (value === null || value === undefined) return null;
+    if (inCompose && (name === '-f' || name === '--file')) files.push(value);
+    if (inCompose && name === '--project-directory') projectDir = resolvePath(value, inv.cwd);
+  }
+  const subcommand = args[i]?.value ?? '';
+  if (subcommand !== 'run' && !(inCompose && subcommand === 'exec')) return null;
+  const scanned = scanRun(args.slice(i + 1));
+  if (!scanned || scanned.rest.length === 0) return null;
+  const [named, ...inner] = scanned.rest;
+  if (named?.value === null || named?.value === undefined) return null;
+  const mounts: Mount[] = [];
+  for (const spec of scanned.volumes) {
+    const mount = shortBind(spec, inv.cwd, inv.cwd);
+    if (mount) mounts.push(mount);
+  }
+  for (const spec of scanned.mounts) {
+    const mount = longBind(spec, inv.cwd);
+    if (mount) mounts.push(mount);
+  }
+  const entry = scanned.entrypoint !== null ? [{ ...named, value: scanned.entrypoint, display: scanned.entrypoint } as Field] : [];
+  return { kind: inCompose ? 'compose' : 'run', name: named.value, mounts, workdir: scanned.workdir, inner: [...entry, ...inner], files, projectDir, subcommand };
+}
+
+const COMPOSE_NAMES = ['compose.yaml', 'compose.yml', 'docker-compose.yaml', 'docker-compose.yml'];
+const OVERRIDE_NAMES: Record<string, string[]> = {
+  'compose.yaml': ['compose.override.yaml', 'compose.override.yml'],
+  'compose.yml': ['compose.override.yaml', 'compose.override.yml'],
+  'docker-compose.yaml': ['docker-compose.override.yaml', 'docker-compose.override.yml'],
+  'docker-compose.yml': ['docker-compose.override.yml', 'docker-compose.override.yaml'],
+};
+
+/** The compose files and their texts, in the order compose merges them; undefined while being read; null where guard cannot read them. */
+function composeTexts(inv: Invocation, rt: Runtime, spec: RunSpec): { dir: string; texts: string[] } | null | undefined {
+  const view = rt.ctx.view;
+  if (!view || view.mode === 'text' || inv.cwd === null) return null;
+  const read = (abs: string) => view.file({ dir: path.posix.dirname(abs), name: path.posix.basename(abs), up: false });
+  if (spec.files.length > 0) {
+    const abs = spec.files.map((f) => resolvePath(f, inv.cwd));
+    if (abs.includes(null)) return null;
+    const found = abs.map((a) => read(a as string));
+    if (found.includes(undefined)) return undefined;
+    const texts = found.map((f) => (f !== null && f !== undefined && f !== 'missing' ? f.text : null));
+    if (texts.includes(null)) return null;
+    return { dir: spec.projectDir ?? path.posix.dirname(abs[0] as string), texts: texts as string[] };
+  }
+  const start = spec.projectDir ?? inv.cwd;
+  const candidates = COMPOSE_NAMES.map((name) => ({ name, found: view.file({ dir: start, name, up: spec.projectDir === null }) }));
+  if (candidates.some((c) => c.found === undefined)) return undefined;
+  // the nearest directory holding one; in it, compose.yaml before compose.yml before docker-compose.*
+  const present = candidates.filter((c): c is { name: string; found: { path: string; text: string } } => typeof c.found === 'object' && c.found !== null);
+  if (candidates.some((c) => c.found === null)) return null;
+  if (present.length === 0) return null;
+  const dir = present.map((c) => path.posix.dirname(c.found.path)).sort((a, b) => b.length - a.length)[0] as string;
+  const main = present.find((c) => path.posix.dirname(c.found.path) === dir) as { name: string; found: { path: string; text: string } };
+  const overrides = (OVERRIDE_NAMES[main.name] ?? []).map((name) => read(`${dir}/${name}`));
+  if (overrides.includes(undefined)) return undefined;
+  const override = overrides.find((o): o is { path: string; text: string } => typeof o === 'object' && o !== null);
+  return { dir: spec.projectDir ?? dir, texts: [main.found.text, ...(override ? [override.text] : [])] };
+}
+
+/** The service's bind mounts and working directory from the compose files; undefined while being read; null where unknown. */
+function composeService(inv: Invocation, rt: Runtime, spec: RunSpec): { mounts: Mount[]; workdir: string | null; dockerfile: string | null } | null | undefined {
+  const files = composeTexts(inv, rt, spec);
+  if (files === undefined || files === null) return files;
+  const mounts: Mount[] = [];
+  let workdir: string | null = null;
+  let dockerfile: string | null = null;
+  let found = false;
+  for (const text of files.texts) {
+    let doc: Y | null;
+    try {
+      doc = readYaml(text);
+    } catch {
+      doc = null;
+    }
+    if (doc === null) return null;
+    const service = get(get(doc, 'services'), spec.name);
+    if (service === undefined) continue;
+    found = true;
+    const volumes = get(service, 'volumes');
+    for (const item of volumes?.kind === 'seq' ? volumes.items : []) {
+      if (item.kind === 'scalar' && item.value !== null) {
+        const mount = shortBind(item.value, files.dir, inv.cwd);
+        if (mount) mounts.push(mount);
+      } else if (item.kind === 'map' && str(get(item, 'type')) === 'bind' && str(get(item, 'read_only')) !== 'true') {
+        const source = str(get(item, 'source'));
+        const target = str(get(item, 'target'));
+        const host = source === null ? null : bindSource(source, files.dir, inv.cwd);
+        if (host !== null && target?.startsWith('/')) mounts.push({ target: path.posix.normalize(target), source: host });
+      }
+    }
+    workdir = str(get(service, 'working_dir')) ?? workdir;
+    const build = get(service, 'build');
+    const context = build?.kind === 'scalar' ? build.value : str(get(build, 'context'));
+    if (build !== undefined && context !== null && !context.includes('://') && !context.includes('$')) {
+      const contextDir = path.posix.resolve(files.dir, context);
+      const named = str(get(build, 'dockerfile'));
+      dockerfile = named !== null && !named.includes('$') ? path.posix.resolve(contextDir, named) : `${contextDir}/Dockerfile`;
+    }
+  }
+  return found ? { mounts, workdir, dockerfile } : null;
+}
+
+/** The last absolute WORKDIR of a Dockerfile; undefined while being read; null where there is none guard can read. */
+function dockerfileWorkdir(rt: Runtime, abs: string): string | null | undefined {
+  const found = rt.ctx.view?.file({ dir: path.posix.dirname(abs), name: path.posix.basename(abs), up: false });
+  if (found === undefined) return undefined;
+  if (found === null || found === 'missing') return null;
+  const all = [...found.text.matchAll(/^[ \t]*WORKDIR[ \t]+(\S+)[ \t]*$/gim)].map((m) => m[1] as string);
+  const last = all[all.length - 1];
+  return last !== undefined && last.startsWith('/') && !last.includes('$') ? path.posix.normalize(last) : null;
+}
+
+/** A container path as the host sees it through the mounts: the mount's source, or the container's own (CONTAINER_FS). */
+function mapPath(p: string, mounts: Mount[], above = true): string {
+  const abs = path.posix.normalize(p).replace(/(.)\/$/, '$1');
+  const within = mounts.filter((m) => abs === m.target || abs.startsWith(m.target === '/' ? '/' : `${m.target}/`)).sort((a, b) => b.target.length - a.target.length)[0];
+  if (within) return within.source + (abs === within.target ? '' : abs.slice(within.target === '/' ? 0 : within.target.length));
+  // a directory above a mount target: deleting it deletes what the mount shows, the whole source
+  const over = !above ? undefined : mounts.filter((m) => abs === '/' || m.target.startsWith(`${abs}/`)).sort((a, b) => a.source.length - b.source.length)[0];
+  if (over) return over.source;
+  return `${CONTAINER_FS}${abs === '/' ? '' : abs}`;
+}
+
+/** One inner word with its container paths mapped: a whole path, `--opt=/path`, `~`. */
+function mapWord(word: string, mounts: Mount[]): string {
+  if (word.startsWith('/')) return mapPath(word, mounts);
+  if (word === '~' || word.startsWith('~/')) return `${CONTAINER_FS}/root${word.slice(1)}`;
+  const eq = /^(-[^=]*=)(\/.*)$/.exec(word);
+  if (eq) return `${eq[1]}${mapPath(eq[2] as string, mounts)}`;
+  return word;
+}
+
+/** A shell string's container paths mapped (`sh -c 'rm -rf /app/x && ...'`): absolute paths that start a word. */
+function mapScript(script: string, mounts: Mount[]): string {
+  return script
+    .replace(/(^|[\s;&|()'"=<>`])(\/[^\s;&|()'"<>`]*)/g, (_m, before: string, p: string) => `${before}${mapPath(p, mounts)}`)
+    .replace(/(^|[\s;&|()'"`])~(?=\/|[\s;&|)'"`]|$)/g, (_m, before: string) => `${before}${CONTAINER_FS}/root`);
+}
+
+const SHELLS = new Set(['sh', 'bash', 'dash', 'zsh', 'ash', 'ksh', '/bin/sh', '/bin/bash', '/bin/ash', '/usr/bin/env']);
+
+function quote(word: string): string {
+  return `'${word.replace(/'/g, `'\\''`)}'`;
+}
+
+/** Judges the command a container runs as the host command it is through the repository's bind mounts. */
+export function classifyContainerRun(inv: Invocation, program: string, args: Field[], rt: Runtime): void {
+  const spec = runSpec(inv, program, args);
+  if (spec === null || spec.inner.length === 0) return;
+  const words = spec.inner.map((f) => f.value);
+  if (words.includes(null)) return; // a word guard cannot see: the inner command is not judged
+  let mounts = spec.mounts;
+  let workdir = spec.workdir;
+  if (spec.kind === 'compose') {
+    const service = composeService(inv, rt, spec);
+    if (service === undefined) return; // the compose file is being read
+    if (service !== null) {
+      mounts = [...service.mounts, ...mounts];
+      workdir ??= service.workdir;
+      if (workdir === null && service.dockerfile !== null) {
+        const fromFile = dockerfileWorkdir(rt, service.dockerfile);
+        if (fromFile === undefined) return;
+        workdir = fromFile;
+      }
+    }
+  }
+  if (mounts.length === 0) return; // nothing of the host in the container
+  const first = words[0] as string;
+  const mapped = (words as string[]).map((w, i) => {
+    const out = mapWord(w, mounts);
+    // `sh -c SCRIPT`: the script's paths too
+    return i > 0 && SHELLS.has(first) && /^-[a-z]*c$/.test(words[i - 1] ?? '') ? mapScript(w, mounts) : out;
+  });
+  // the working directory itself is where relative names start, not something deleted: no mount above it counts
+  const cwd = workdir === null ? CONTAINER_FS : mapPath(workdir, mounts, false);
+  const shown = mounts.map((m) => `${m.target} is ${rt.ctx.repoRoot && (m.source === rt.ctx.repoRoot || m.source.startsWith(`${rt.ctx.repoRoot}/`)) ? path.posix.relative(rt.ctx.repoRoot, m.source) || '.' : m.source}`).join(', ');
+  const ctx = { ...rt.ctx, scratchDirs: [...(rt.ctx.scratchDirs ?? []), CONTAINER_FS] };
+  rt.ctx.view?.placeholder(CONTAINER_FS);
+  rt.shell(mapped.map(quote).join(' '), { cwd, ctx, via: `run in the ${spec.kind === 'compose' ? `service ${spec.name}` : `container of ${spec.name}`}, where ${shown}` }, inv.source);
+}
