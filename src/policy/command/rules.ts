@@ -245,7 +245,7 @@ export const RULES = {
   },
   'tracked-database': {
     description: 'A migration, a fixture load or a database client may write a database file the snapshots hold (tracked, or untracked and not ignored: symfony/demo\'s `data/database.sqlite` before `bin/console doctrine:fixtures:load -n`, `sqlite3 data/database.sqlite \'delete from x\'`, `python manage.py migrate` over an untracked `db.sqlite3`) and that a running application may have written since the last snapshot: the snapshot taken first holds its current bytes.',
-    instead: 'Nothing to change: the database as it was is in the snapshot taken first (`guard rollback` brings it back; stop the application that holds it open first).',
+    instead: 'Nothing to change: the database as it was is in the snapshot taken right before the command (`guard list` names it, `guard rollback ID` brings it back; stop the application that holds the database open first).',
   },
   'rm-unknown-target': {
     description: 'Deleting paths guard cannot see before the command runs (variables, command output, xargs input).',
