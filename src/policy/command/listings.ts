@@ -278,6 +278,18 @@ function listedContents(listed: NonNullable<Field['listed']>, cwd: string | null
     contents.untracked.push(...answer.untracked.filter(keep));
     contents.ignored.push(...answer.ignored.filter((e) => keep(e.path)).map((e) => (e.files ? { ...e, files: e.files.filter((f) => keep(f.path)) } : e)));
   }
+  // A nested repository with work of its own in regenerable output the listing reaches
+  // (`find node_modules -maxdepth 1 -name 'foo*' | xargs rm -rf`): each answer looks in its own
+  // output directories, keeping only the repositories its filter lets through (path-facts.ts).
+  const looks = (answers as RepoContents[]).map((answer) => ({ answer, dirs: new Set(answer.ignored.filter((e) => e.regenerable && e.path.endsWith('/')).map((e) => e.path)) }));
+  contents.nestedWork = (dirs) => {
+    for (const { answer, dirs: own } of looks) {
+      const mine = dirs.filter((dir) => own.has(dir));
+      const found = mine.length > 0 && answer.nestedWork ? answer.nestedWork(mine) : null;
+      if (found) return found;
+    }
+    return null;
+  };
   const names = [...contents.tracked, ...contents.untracked, ...contents.ignored.flatMap((e) => (e.files ?? []).map((f) => f.path))];
   const splitName = names.find((n) => hazard(n, split));
   if (splitName !== undefined) {

@@ -59,6 +59,9 @@ describe('regenerable output holding a nested repository with unpublished work',
         ['rm -rf node_modules/foo', 'deny', 'git-dir-write', 'is the ignored nested git repository node_modules/foo'],
         ['find node_modules -delete', 'deny', 'git-dir-write', 'node_modules/foo'],
         ['rm -rf node_modules/*', 'deny', 'git-dir-write', 'node_modules/foo'],
+        // The names a listing prints: judged by the set it lists, the repositories in it included.
+        ["find node_modules -maxdepth 1 -name 'fo*' | xargs rm -rf", 'deny', 'git-dir-write', 'node_modules/foo'],
+        ["find node_modules/bar -name '*.js' -print0 | xargs -0 rm -f", 'allow', 'no-risk'],
         ['rm -rf node_modules/bar', 'allow', 'no-risk'],
         ['rm -rf node_modules/@scope', 'allow', 'no-risk'],
         // A move takes the repository along, .git and all.
