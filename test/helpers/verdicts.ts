@@ -56,24 +56,28 @@ export interface JournaledHook {
   /** The rule and reason of the snapshot the hook took first (its allowed-after-snapshot); '' for an allow. */
   rule: string;
   snapshotReason: string;
+  /** The ignored files that snapshot captured, as its allowed-after-snapshot event names them. */
+  capturedIgnored: string[];
 }
 
 /**
- * The installed Claude Code hook for a Bash call of `command` (installedClaudeHook), with the verdict
- * Node journaled for it, read from the journal file: the one evaluation check-command shares
- * (evaluateCommand), without a second guard process. Fails when the call journaled no step, as a
- * call the sh shim answered alone does (ask check-command there).
+ * The Claude Code hook for a Bash call of `command` (the installed command through its sh shim,
+ * installedClaudeHook; `direct`: `guard agent-hook claude pre-tool` itself, preToolHook), with the
+ * verdict Node journaled for it, read from the journal file: the one evaluation check-command
+ * shares (evaluateCommand), without a second guard process, and what `guard log` would show of
+ * its snapshot without a third. Fails when the call journaled no step, as a call the sh shim
+ * answered alone does (ask check-command there).
  */
-export function hookWithVerdict(t: TestRepo, command: string): JournaledHook {
+export function hookWithVerdict(t: TestRepo, command: string, options: { direct?: boolean } = {}): JournaledHook {
   const journal = path.join(t.dir, '.git', 'guard', 'journal.jsonl');
-  const seen = fs.existsSync(journal) ? fs.readFileSync(journal, 'utf8').length : 0;
-  const answer = installedClaudeHook(t, command);
-  const events = (fs.existsSync(journal) ? fs.readFileSync(journal, 'utf8').slice(seen) : '')
+  const seen = fs.existsSync(journal) ? fs.readFileSync(journal).length : 0;
+  const answer = options.direct ? agentVerdict(t, command) : installedClaudeHook(t, command);
+  const events = (fs.existsSync(journal) ? fs.readFileSync(journal).subarray(seen).toString('utf8') : '')
     .split('\n')
     .filter(Boolean)
-    .map((line) => JSON.parse(line) as { type: string; command?: string; verdict?: string; rule?: string; reason?: string });
+    .map((line) => JSON.parse(line) as { type: string; command?: string; verdict?: string; rule?: string; reason?: string; capturedIgnored?: string[] });
   const step = events.find((e) => e.type === 'step-start' && e.command === command);
   expect(step, `${command}: no step journaled (answered by the sh shim?)`).toBeDefined();
   const taken = events.find((e) => e.type === 'allowed-after-snapshot' && e.command === command);
-  return { ...answer, verdict: step!.verdict ?? '', rule: taken?.rule ?? '', snapshotReason: taken?.reason ?? '' };
+  return { ...answer, verdict: step!.verdict ?? '', rule: taken?.rule ?? '', snapshotReason: taken?.reason ?? '', capturedIgnored: taken?.capturedIgnored ?? [] };
 }

@@ -10,9 +10,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { checkVerdict } from '../../helpers/verdicts.js';
+import { checkVerdict, hookWithVerdict } from '../../helpers/verdicts.js';
 import { commitFiles, shellOk, useDefaultPolicy, writeFiles } from '../../helpers/repo-steps.js';
-import { installedClaudeHook, loggedEvents, rollbackOk } from '../../helpers/guard-steps.js';
+import { rollbackOk } from '../../helpers/guard-steps.js';
 import { stateWithModes } from '../../helpers/state.js';
 import { withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
 
@@ -44,12 +44,11 @@ describe('find -exec mv {}: judged by what find selects', () => {
     await withTestRepo((t) => {
       setup(t);
       const command = "find config -name '.env' -exec mv {} {}.bak \\;";
-      const verdict = checkVerdict(t, command, { asAgent: true });
-      expect(verdict).toMatchObject({ verdict: 'snapshot', rule: 'rm-in-repo' });
-      expect(verdict.reason).toContain('config/.env');
       const before = stateWithModes(t, ['config/.env']);
-      expect(installedClaudeHook(t, command).decision).toBe('allow');
-      expect(loggedEvents<{ capturedIgnored?: string[] }>(t, 'allowed-after-snapshot')).toEqual([expect.objectContaining({ capturedIgnored: ['config/.env'] })]);
+      // The agent's verdict and the capture as the hook journaled them: no check-command or guard log process.
+      const hook = hookWithVerdict(t, command);
+      expect(hook).toMatchObject({ decision: 'allow', verdict: 'snapshot', rule: 'rm-in-repo', capturedIgnored: ['config/.env'] });
+      expect(hook.snapshotReason).toContain('config/.env');
       shellOk(t, command);
       expect(fs.existsSync(path.join(t.dir, 'config/.env'))).toBe(false);
       rollbackOk(t);

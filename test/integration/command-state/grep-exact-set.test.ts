@@ -12,7 +12,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { agentVerdict, checkVerdict } from '../../helpers/verdicts.js';
+import { agentVerdict, checkVerdict, hookWithVerdict } from '../../helpers/verdicts.js';
 import { commitFiles, shellOk } from '../../helpers/repo-steps.js';
 import { rollbackOk } from '../../helpers/guard-steps.js';
 import { byteState } from '../../helpers/state.js';
@@ -46,10 +46,10 @@ describe('git grep -l in an edit: judged by the names the grep prints, not by ev
   it.each(REFACTORS)('%s: allowed for an agent (snapshot, edit-listed); run, rollback gives the bytes back', async (command) => {
     await withTestRepo((t) => {
       setup(t);
-      const verdict = checkVerdict(t, command, { asAgent: true });
-      expect(verdict).toMatchObject({ verdict: 'snapshot', rule: 'edit-listed' });
-      expect(verdict.reason).toMatch(/: 2 files it may edit/);
-      expect(agentVerdict(t, command).decision).toBe('allow');
+      // The agent's verdict as the hook journaled it (the one check-command gives), no second guard process.
+      const hook = hookWithVerdict(t, command, { direct: true });
+      expect(hook).toMatchObject({ decision: 'allow', verdict: 'snapshot', rule: 'edit-listed' });
+      expect(hook.snapshotReason).toMatch(/: 2 files it may edit/);
       const before = byteState(t);
       shellOk(t, command);
       expect(fs.readFileSync(path.join(t.dir, 'src/b.js'), 'utf8')).toBe("import { newName } from './a.js';\nnewName();\n");
@@ -66,10 +66,10 @@ describe('git grep -l in an edit: judged by the names the grep prints, not by ev
       fs.writeFileSync(Buffer.concat([Buffer.from(`${t.dir}/`), LATIN1_NAME]), 'someFunction();\n');
       commitFiles(t, {}, 'latin1 name');
       const command = 'git grep -lz someFunction | xargs -0 sed -i s/someFunction/newName/';
-      const verdict = checkVerdict(t, command, { asAgent: true });
-      expect(verdict).toMatchObject({ verdict: 'snapshot', rule: 'edit-listed' });
-      expect(verdict.reason).toMatch(/: 3 files it may edit/);
-      expect(agentVerdict(t, command).decision).toBe('allow');
+      // The agent's verdict as the hook journaled it (the one check-command gives), no second guard process.
+      const hook = hookWithVerdict(t, command, { direct: true });
+      expect(hook).toMatchObject({ decision: 'allow', verdict: 'snapshot', rule: 'edit-listed' });
+      expect(hook.snapshotReason).toMatch(/: 3 files it may edit/);
       const before = byteState(t);
       shellOk(t, command);
       expect(fs.readFileSync(Buffer.concat([Buffer.from(`${t.dir}/`), LATIN1_NAME]), 'utf8')).toBe('newName();\n');

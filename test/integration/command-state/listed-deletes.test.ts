@@ -10,9 +10,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { checkVerdict, expectAgentVerdicts } from '../../helpers/verdicts.js';
+import { checkVerdict, expectAgentVerdicts, hookWithVerdict } from '../../helpers/verdicts.js';
 import { commitFiles, shellOk, useDefaultPolicy, writeFiles } from '../../helpers/repo-steps.js';
-import { installedClaudeHook, loggedEvents, rollbackOk } from '../../helpers/guard-steps.js';
+import { rollbackOk } from '../../helpers/guard-steps.js';
 import { stateWithModes } from '../../helpers/state.js';
 import { withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
 
@@ -55,12 +55,11 @@ describe('xargs rm of a listing: judged by the set it can print', () => {
     await withTestRepo((t) => {
       setup(t);
       const command = "find . -name '*.log' -not -path './.git/*' | xargs rm -f";
-      const verdict = checkVerdict(t, command, { asAgent: true });
-      expect(verdict).toMatchObject({ verdict: 'snapshot', rule: 'rm-in-repo' });
-      expect(verdict.reason).toContain('logs/debug.log');
       const before = stateWithModes(t, ['logs/debug.log']);
-      expect(installedClaudeHook(t, command).decision).toBe('allow');
-      expect(loggedEvents<{ capturedIgnored?: string[] }>(t, 'allowed-after-snapshot')).toEqual([expect.objectContaining({ capturedIgnored: ['logs/debug.log'] })]);
+      // The agent's verdict and the capture as the hook journaled them: no check-command or guard log process.
+      const hook = hookWithVerdict(t, command);
+      expect(hook).toMatchObject({ decision: 'allow', verdict: 'snapshot', rule: 'rm-in-repo', capturedIgnored: ['logs/debug.log'] });
+      expect(hook.snapshotReason).toContain('logs/debug.log');
       shellOk(t, command);
       expect(fs.existsSync(path.join(t.dir, 'logs/debug.log'))).toBe(false);
       rollbackOk(t);
