@@ -138,7 +138,6 @@ describe('regenerable output holding a nested repository with unpublished work',
         ['npm prune', 'deny', 'git-dir-write', 'node_modules/foo'],
         ['yarn', 'deny', 'git-dir-write', 'node_modules/foo'],
         ['pnpm install', 'allow', 'no-risk'],
-        ['npm run build', 'allow', 'no-risk'],
       ]);
       // foo declared: kept by an install, not by its uninstall (nor, with bar gone, is baz).
       t.write('package.json', '{ "name": "app", "version": "1.0.0", "dependencies": { "bar": "1", "foo": "1" } }\n');
