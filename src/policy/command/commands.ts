@@ -14,6 +14,7 @@ import { classifyOutputFiles, OUTPUT_FILE_PROGRAMS } from './output-files.js';
 import { classifyContainerVolumes, CONTAINER_PROGRAMS } from './container-volumes.js';
 import { classifyForge, FORGE_PROGRAMS } from './forge-cli.js';
 import { classifyContainerRun } from './container-run.js';
+import { classifyRemoteData, REMOTE_DATA_PROGRAMS } from './remote-data.js';
 import { classifyTerraform, TERRAFORM_PROGRAMS } from './terraform-state.js';
 import { classifyPulumi } from './pulumi-state.js';
 import { classifyHelm, classifyKubectl, KUBECTL_PROGRAMS } from './cluster.js';
@@ -148,6 +149,8 @@ export function classifyInvocation(inv: Invocation, rt: Runtime): void {
     case 'npm':
     case 'pnpm':
     case 'yarn':
+      // `npm unpublish`: a published version gone from the registry (remote-data.ts).
+      if (name === 'npm') classifyRemoteData(inv, name, args, rt);
       // `npm run X`, `pnpm X`, `yarn X`: the package.json script, judged as typed (package-scripts.ts).
       return classifyPackageManager(inv, args, rt, name);
     case 'composer':
@@ -251,6 +254,8 @@ export function classifyInvocation(inv: Invocation, rt: Runtime): void {
   if (name === 'helm') classifyHelm(inv, args, rt);
   // `gh api -X DELETE repos/O/R/git/refs/heads/B`, `gh repo delete`: the remote, past git push (forge-cli.ts).
   if (FORGE_PROGRAMS.has(name)) classifyForge(inv, name, args, rt);
+  // `aws s3 rm --recursive`, `dropdb`, `psql -c 'DROP ...'`: data in a cloud or a database server (remote-data.ts).
+  if (REMOTE_DATA_PROGRAMS.has(name)) classifyRemoteData(inv, name, args, rt);
   // `vercel env pull` writes .env.local anew (env-pull.ts).
   if (ENV_PULL_PROGRAMS.has(name)) classifyEnvPull(inv, args, rt);
   // `expo prebuild --clean` deletes android/ and ios/ (expo-prebuild.ts).
