@@ -114,7 +114,7 @@ export function classifyKubectl(inv: Invocation, program: string, args: Field[],
   }
   if (taken.size === 0) return;
   if (taken.has('?') && taken.size === 1) {
-    return deny(rt, inv, `\`${shown}\` deletes the objects of manifests guard cannot read (a URL, stdin, a remote kustomize base, an unreadable file), which may hold PersistentVolumeClaims or Namespaces`, 'Delete the objects by kind and name (`kubectl delete deployment NAME`), or from manifest files in the repository; or ask the person to run it.');
+    return deny(rt, inv, `\`${shown}\` deletes the objects of manifests guard cannot read (a URL, stdin, a remote kustomize base, an unreadable file), which may hold PersistentVolumeClaims or Namespaces`, 'Delete from the manifest files or kustomize directory in the repository (`kubectl delete -f k8s/app.yaml`, `kubectl delete -k overlays/dev` rather than `kustomize build ... | kubectl delete -f -`), whose kinds guard reads, or the objects by kind and name; or ask the person to run it.');
   }
   const kinds = [...taken].filter((k) => k !== '?');
   deny(rt, inv, `\`${shown}\` deletes ${kinds.map((k) => `a ${k}, ${TAKES[k]}`).join('; and ')}`, INSTEAD_DATA);

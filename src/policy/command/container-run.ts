@@ -31,8 +31,14 @@ export const CONTAINER_FS = '/guard-container-fs';
 interface Mount {
   /** The path in the container (normalized, absolute). */
   target: string;
-  /** The host directory or file (absolute). */
+  /** The host directory or file (absolute); under CONTAINER_FS for what is not the host's (a volume, a read-only bind). */
   source: string;
+}
+
+/** A volume or read-only bind at `target`: the container's own, hiding what a bind above it shows (`- /app/node_modules` under `.:/app`). */
+function shadow(target: string): Mount {
+  const t = path.posix.normalize(target).replace(/(.)\/$/, '$1');
+  return { target: t, source: `${CONTAINER_FS}${t}` };
 }
 
 interface RunSpec {
@@ -106,14 +112,16 @@ function scanRun(args: Field[]): { volumes: string[]; mounts: string[]; workdir:
   return { volumes, mounts, workdir, entrypoint, rest: [] };
 }
 
-/** A short volume spec's bind mount (`./src:/app/src`, `$PWD:/app:ro`), or null (a named volume, read-only, unreadable). */
+/** A short volume spec's mount (`./src:/app/src`; a named or anonymous volume, a read-only bind: the container's own), or null (unreadable). */
 function shortBind(spec: string, base: string | null, pwd: string | null): Mount | null {
   const parts = spec.split(':');
-  if (parts.length < 2) return null;
+  if (parts.length === 1) return spec.startsWith('/') ? shadow(spec) : null; // an anonymous volume
   const [src = '', dst = '', mode = ''] = parts;
-  if (mode.split(',').includes('ro') || !dst.startsWith('/')) return null;
+  if (!dst.startsWith('/')) return null;
+  if (mode.split(',').includes('ro')) return shadow(dst);
   const source = bindSource(src, base, pwd);
-  return source === null ? null : { target: path.posix.normalize(dst).replace(/(.)\/$/, '$1'), source };
+  if (source === null) return /^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(src) ? shadow(dst) : null; // a named volume, or a variable guard cannot read
+  return { target: path.posix.normalize(dst).replace(/(.)\/$/, '$1'), source };
 }
 
 /** A bind's host side, absolute, or null (a named volume, a variable guard cannot read). */
@@ -130,12 +138,12 @@ function longBind(spec: string, base: string | null): Mount | null {
     const eq = kv.indexOf('=');
     return eq === -1 ? [kv, 'true'] : [kv.slice(0, eq), kv.slice(eq + 1)];
   }));
-  if (fields.get('type') !== 'bind') return null;
   const ro = fields.get('readonly') ?? fields.get('ro');
-  if (ro !== undefined && ro !== 'false' && ro !== '0') return null;
   const src = fields.get('source') ?? fields.get('src');
   const dst = fields.get('target') ?? fields.get('destination') ?? fields.get('dst');
-  if (src === undefined || dst === undefined || !dst.startsWith('/')) return null;
+  if (dst === undefined || !dst.startsWith('/')) return null;
+  if (fields.get('type') !== 'bind' || (ro !== undefined && ro !== 'false' && ro !== '0')) return shadow(dst);
+  if (src === undefined) return null;
   const source = bindSource(src, base, null);
   return source === null ? null : { target: path.posix.normalize(dst), source };
 }
@@ -248,11 +256,16 @@ function composeService(inv: Invocation, rt: Runtime, spec: RunSpec): { mounts: 
       if (item.kind === 'scalar' && item.value !== null) {
         const mount = shortBind(item.value, files.dir, inv.cwd);
         if (mount) mounts.push(mount);
-      } else if (item.kind === 'map' && str(get(item, 'type')) === 'bind' && str(get(item, 'read_only')) !== 'true') {
+      } else if (item.kind === 'map') {
         const source = str(get(item, 'source'));
         const target = str(get(item, 'target'));
+        if (!target?.startsWith('/')) continue;
+        if (str(get(item, 'type')) !== 'bind' || str(get(item, 'read_only')) === 'true') {
+          mounts.push(shadow(target));
+          continue;
+        }
         const host = source === null ? null : bindSource(source, files.dir, inv.cwd);
-        if (host !== null && target?.startsWith('/')) mounts.push({ target: path.posix.normalize(target), source: host });
+        if (host !== null) mounts.push({ target: path.posix.normalize(target), source: host });
       }
     }
     workdir = str(get(service, 'working_dir')) ?? workdir;
@@ -283,7 +296,7 @@ function mapPath(p: string, mounts: Mount[], above = true): string {
   const within = mounts.filter((m) => abs === m.target || abs.startsWith(m.target === '/' ? '/' : `${m.target}/`)).sort((a, b) => b.target.length - a.target.length)[0];
   if (within) return within.source + (abs === within.target ? '' : abs.slice(within.target === '/' ? 0 : within.target.length));
   // a directory above a mount target: deleting it deletes what the mount shows, the whole source
-  const over = !above ? undefined : mounts.filter((m) => abs === '/' || m.target.startsWith(`${abs}/`)).sort((a, b) => a.source.length - b.source.length)[0];
+  const over = !above ? undefined : mounts.filter((m) => !m.source.startsWith(`${CONTAINER_FS}/`) && (abs === '/' || m.target.startsWith(`${abs}/`))).sort((a, b) => a.source.length - b.source.length)[0];
   if (over) return over.source;
   return `${CONTAINER_FS}${abs === '/' ? '' : abs}`;
 }
@@ -331,7 +344,7 @@ export function classifyContainerRun(inv: Invocation, program: string, args: Fie
       }
     }
   }
-  if (mounts.length === 0) return; // nothing of the host in the container
+  if (!mounts.some((m) => !m.source.startsWith(`${CONTAINER_FS}/`))) return; // nothing of the host in the container
   const first = words[0] as string;
   const mapped = (words as string[]).map((w, i) => {
     const out = mapWord(w, mounts);
@@ -340,7 +353,7 @@ export function classifyContainerRun(inv: Invocation, program: string, args: Fie
   });
   // the working directory itself is where relative names start, not something deleted: no mount above it counts
   const cwd = workdir === null ? CONTAINER_FS : mapPath(workdir, mounts, false);
-  const shown = mounts.map((m) => `${m.target} is ${rt.ctx.repoRoot && (m.source === rt.ctx.repoRoot || m.source.startsWith(`${rt.ctx.repoRoot}/`)) ? path.posix.relative(rt.ctx.repoRoot, m.source) || '.' : m.source}`).join(', ');
+  const shown = mounts.filter((m) => !m.source.startsWith(`${CONTAINER_FS}/`)).map((m) => `${m.target} is ${rt.ctx.repoRoot && (m.source === rt.ctx.repoRoot || m.source.startsWith(`${rt.ctx.repoRoot}/`)) ? path.posix.relative(rt.ctx.repoRoot, m.source) || '.' : m.source}`).join(', ');
   const ctx = { ...rt.ctx, scratchDirs: [...(rt.ctx.scratchDirs ?? []), CONTAINER_FS] };
   rt.ctx.view?.placeholder(CONTAINER_FS);
   rt.shell(mapped.map(quote).join(' '), { cwd, ctx, via: `run in the ${spec.kind === 'compose' ? `service ${spec.name}` : `container of ${spec.name}`}, where ${shown}` }, inv.source);

@@ -58,7 +58,7 @@ function setup(t: TestRepo): void {
     'overlays/app/kustomization.yaml': 'resources: [../dev/app.yaml]\n',
     'apps/mobile/app.json': '{"expo":{"name":"mobile"}}\n',
     'infra/main.tf': 'resource "terraform_data" "bucket" { input = "demo" }\n',
-    'compose.yaml': 'services:\n  db:\n    image: postgres\n    volumes:\n      - db-data:/var/lib/postgresql/data\n  app:\n    build: .\n    volumes:\n      - .:/app\n      - /app/node_modules\n  web:\n    image: node:20\n    working_dir: /srv\n    volumes:\n      - type: bind\n        source: ./packages/web\n        target: /srv\nvolumes:\n  db-data:\n',
+    'compose.yaml': 'services:\n  db:\n    image: postgres\n    volumes:\n      - db-data:/var/lib/postgresql/data\n  app:\n    build: .\n    volumes:\n      - .:/app\n      - /app/node_modules\n      - gen-cache:/app/tools/gen\n  web:\n    image: node:20\n    working_dir: /srv\n    volumes:\n      - type: bind\n        source: ./packages/web\n        target: /srv\nvolumes:\n  db-data:\n',
     'Dockerfile': 'FROM node:20\nWORKDIR /app\nCOPY . .\n',
     'package.json': JSON.stringify({ name: 'mono', private: true, workspaces: ['packages/*'], scripts: { lint: 'turbo run lint --continue -- --cache', clean: 'rm -rf local.db' } }),
     'pnpm-workspace.yaml': 'packages:\n  - packages/*\n',
@@ -124,6 +124,9 @@ const CASES: readonly VerdictCase[] = [
   ['docker compose run web rm -rf dist', 'allow', 'no-risk'],
   ['docker compose run app rm -rf /tmp/cache /var/cache/apk', 'allow', 'no-risk'],
   ['docker compose run db rm -rf /var/lib/postgresql/data', 'allow', 'no-risk'],
+  // a volume over a path of the bind mount hides the repository's files there: the container's own
+  ['docker compose run app rm -rf /app/tools/gen', 'allow', 'no-risk'],
+  ['docker compose run app rm -rf /app/tools', 'snapshot', 'rm-in-repo', 'tools'],
   ['docker run --rm -v "$PWD":/src -w /src alpine rm -rf local.db', 'snapshot', 'rm-in-repo', 'local.db'],
   ['docker run --rm -it -v "$(pwd)":/src alpine rm -rf /src/tools', 'snapshot', 'rm-in-repo', 'tools'],
   ['podman run --rm --mount type=bind,source=.,target=/w alpine rm -f /w/local.db', 'snapshot', 'rm-in-repo', 'local.db'],
