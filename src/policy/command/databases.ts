@@ -47,6 +47,7 @@ import { reportOpaque, type Invocation, type Runtime } from './runtime.js';
 import { captureIgnoredNamed } from './ignored-by-name.js';
 import { snapshotHeldDatabases } from './held-databases.js';
 import { resolvePath } from './paths.js';
+import type { RepoContents } from './state.js';
 
 /** Programs this module judges (commands.ts sends them here). */
 export const DATABASE_PROGRAMS = new Set(['sqlite3', 'sqlite', 'duckdb', 'sqlite-utils']);
@@ -520,7 +521,7 @@ function judgeWrites(inv: Invocation, rt: Runtime, program: string, databases: F
   for (const file of effects.files) judgeOutputFile(knownField(file), inv.cwd, rt, inv.source, `${program} writes ${file}`);
   if (!effects.writes) return;
   const before = rt.ctx.view?.capture.size ?? 0;
-  const held: string[] = [];
+  const held = new HeldFiles();
   let heldWhy: string | null = null;
   for (const database of databases) {
     for (const file of [database, ...sideFiles(database, dialect)]) {
@@ -529,9 +530,7 @@ function judgeWrites(inv: Invocation, rt: Runtime, program: string, databases: F
         continue;
       }
       judgeOutputFile(file, inv.cwd, rt, inv.source, `${program} may change the database ${file.display} (${effects.why})`);
-      const facts = file.glob ? [] : heldFile(rt, file.value, inv.cwd);
-      if (facts.length > 0) held.push(...facts);
-      if (facts.length > 0 && heldWhy === null) heldWhy = `${program} may change the database ${file.display} (${effects.why})`;
+      if (!file.glob && held.add(heldFile(rt, file.value, inv.cwd))) heldWhy ??= `${program} may change the database ${file.display} (${effects.why})`;
     }
   }
   const view = rt.ctx.view;
@@ -540,17 +539,35 @@ function judgeWrites(inv: Invocation, rt: Runtime, program: string, databases: F
 }
 
 /**
- * The file a client writes where the snapshots hold it (tracked, or untracked and not ignored),
- * repo-relative: from the facts the write's own judgement asked for (no more git); none while
- * collecting, by text, or where it is not there.
+ * What git lists at the file a client writes: from the facts the write's own judgement asked for
+ * (no more git); null while collecting, by text, or where it is not there.
  */
-function heldFile(rt: Runtime, file: string, cwd: string | null): string[] {
+function heldFile(rt: Runtime, file: string, cwd: string | null): RepoContents | null {
   const view = rt.ctx.view;
   const abs = resolvePath(file, cwd);
-  if (!view?.resolved || abs === null) return [];
+  if (!view?.resolved || abs === null) return null;
   const facts = view.path(abs, true);
-  if (!facts?.followedExists || facts.followedIsDir) return [];
-  return [...(facts.followedContents?.tracked ?? []), ...(facts.followedContents?.untracked ?? [])];
+  if (!facts?.followedExists || facts.followedIsDir) return null;
+  return facts.followedContents;
+}
+
+/** The tracked and untracked database files of several listings, each untracked one's size read by its own listing. */
+class HeldFiles {
+  readonly tracked: string[] = [];
+  readonly untracked: string[] = [];
+  private readonly sizers = new Map<string, (entry: string) => number>();
+  readonly sizeOf = (entry: string): number => this.sizers.get(entry)?.(entry) ?? 0;
+
+  /** Adds what `contents` lists that the snapshots hold; true where there is some. */
+  add(contents: RepoContents | null): boolean {
+    if (!contents) return false;
+    this.tracked.push(...contents.tracked);
+    for (const entry of contents.untracked) {
+      this.untracked.push(entry);
+      if (contents.sizeOf) this.sizers.set(entry, contents.sizeOf);
+    }
+    return contents.tracked.length > 0 || contents.untracked.length > 0;
+  }
 }
 
 function classifyShellClient(inv: Invocation, name: string, args: Field[], rt: Runtime, dialect: Dialect): void {
@@ -805,12 +822,11 @@ export function classifyMigrationTool(inv: Invocation, program: string, args: Fi
 }
 
 /** The tracked and untracked files anywhere in the repository named like one of `patterns` (none while collecting or by text). */
-function heldNamed(rt: Runtime, patterns: readonly string[]): string[] {
+function heldNamed(rt: Runtime, patterns: readonly string[]): HeldFiles {
+  const held = new HeldFiles();
   const view = rt.ctx.view;
   const root = rt.ctx.repoRoot;
-  if (!view?.resolved || !root) return [];
-  return patterns.flatMap((pattern) => {
-    const answer = view.find({ start: root, shown: '.', filter: { kind: 'name', pattern, icase: false } });
-    return answer ? [...answer.tracked, ...answer.untracked] : [];
-  });
+  if (!view?.resolved || !root) return held;
+  for (const pattern of patterns) held.add(view.find({ start: root, shown: '.', filter: { kind: 'name', pattern, icase: false } }));
+  return held;
 }

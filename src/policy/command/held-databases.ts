@@ -14,14 +14,27 @@
 import { escapedText, shownEscaped } from '../../util/escaped-text.js';
 import { makeVerdict } from './rules.js';
 import type { Invocation, Runtime } from './runtime.js';
-import { listNames } from './targets.js';
+import type { RepoContents } from './state.js';
+import { listNames, untrackedTooLarge } from './targets.js';
+
+/** The way forward where the untracked database is larger than a snapshot holds. */
+const TOO_LARGE_INSTEAD =
+  'Back the database up first (`sqlite3 DB ".backup /tmp/DB.bak"` or `cp DB /tmp/`), then run the command; or ask the person to raise snapshot.maxFileSize in .guard.yaml.';
 
 /**
- * Reports the snapshot a write of these database files needs first (`files`: repo-relative latin1
- * byte strings of tracked or untracked files; their side files among them); nothing when empty.
+ * Reports the snapshot a write of these database files needs first (`held`: the tracked and
+ * untracked ones, repo-relative latin1 byte strings, side files among them, with the listing's
+ * sizes); nothing when there are none. An untracked one larger than snapshot.maxFileSize is in
+ * no snapshot: refused (untracked-too-large), as its deletion is.
  */
-export function snapshotHeldDatabases(inv: Invocation, rt: Runtime, files: readonly string[], what: string): void {
+export function snapshotHeldDatabases(inv: Invocation, rt: Runtime, held: Pick<RepoContents, 'tracked' | 'untracked' | 'sizeOf'>, what: string): void {
+  const files = [...new Set([...held.tracked, ...held.untracked])];
   if (files.length === 0) return;
-  const names = [...new Set(files)].map((file) => shownEscaped(escapedText(Buffer.from(file, 'latin1'))));
+  const tooLarge = untrackedTooLarge(held.untracked, held.sizeOf, rt.ctx);
+  if (tooLarge) {
+    rt.report(makeVerdict('deny', 'untracked-too-large', `${what}; the database ${tooLarge.name} (${tooLarge.size})${tooLarge.more} is ${tooLarge.why}`, inv.source, TOO_LARGE_INSTEAD));
+    return;
+  }
+  const names = files.map((file) => shownEscaped(escapedText(Buffer.from(file, 'latin1'))));
   rt.report(makeVerdict('snapshot', 'tracked-database', `${what}; the snapshots hold the database ${listNames(names)}, but a running application may have written rows since the last one: guard snapshots first, so ${names.length > 1 ? 'their' : 'its'} current bytes are held`, inv.source));
 }

@@ -240,7 +240,7 @@ export const RULES = {
     instead: 'Delete the large ignored files you mean by name (or add them to commands.regenerable), or ask the person to raise commands.maxIgnoredCapture.',
   },
   'untracked-too-large': {
-    description: 'Deleting an untracked file larger than `snapshot.maxFileSize`, or stashing one with `git stash -u`: snapshots skip such files, so no rollback could bring it back (a rollback drops the stash entry made after its snapshot).',
+    description: 'Deleting an untracked file larger than `snapshot.maxFileSize`, or stashing one with `git stash -u`, or writing an untracked database that large (a migration, `sqlite3 big.db \'delete from x\'`): snapshots skip such files, so no rollback could bring it back (a rollback drops the stash entry made after its snapshot).',
     instead: 'Move the file out of the repository first (or add it to git), or ask the person to raise snapshot.maxFileSize in .guard.yaml.',
   },
   'script-unknown-write': {

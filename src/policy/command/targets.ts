@@ -544,7 +544,7 @@ export function judgeContents(rel: string, contents: RepoContents, isDir: boolea
  * deletion of one could not be undone. Sizes are read only here, after the cheaper checks, and
  * only for untracked files (tracked ones are in git's objects whatever their size).
  */
-function untrackedTooLarge(untracked: string[], sizeOf: ((entry: string) => number) | undefined, ctx: CommandContext): { name: string; size: string; more: string; why: string } | null {
+export function untrackedTooLarge(untracked: string[], sizeOf: ((entry: string) => number) | undefined, ctx: CommandContext): { name: string; size: string; more: string; why: string } | null {
   const cap = ctx.maxFileSize ?? 0;
   if (cap <= 0 || !sizeOf || untracked.length === 0) return null;
   const large = untracked.filter((entry) => !entry.endsWith('/')).map((entry) => ({ entry, size: sizeOf(entry) })).filter((f) => f.size > cap);

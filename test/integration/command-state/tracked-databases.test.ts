@@ -44,7 +44,7 @@ function setup(t: TestRepo, database: Buffer | string = DB): void {
 }
 
 describe('a write of a database file the snapshots hold takes a snapshot first', () => {
-  it('migrations, fixture loads and client writes of a tracked or untracked database: snapshot; reads stay free; an ignored side file is captured with it', async () => {
+  it('migrations, fixture loads and client writes of a tracked or untracked database: snapshot; reads stay free; an ignored side file is captured with it; one over snapshot.maxFileSize refused', async () => {
     await withTestRepo((t) => {
       setup(t);
       // Django's default db.sqlite3 where nothing ignores it (startproject writes no .gitignore).
@@ -71,6 +71,12 @@ describe('a write of a database file the snapshots hold takes a snapshot first',
       expectAgentVerdicts(t, [
         ["sqlite3 data/database.sqlite 'delete from users'", 'snapshot', 'overwrite-ignored', 'data/database.sqlite-wal'],
         ['bin/console doctrine:fixtures:load -n', 'snapshot', 'overwrite-ignored', 'data/database.sqlite-wal'],
+      ]);
+      // An untracked database larger than snapshot.maxFileSize is in no snapshot: refused, as its deletion is.
+      writeFiles(t, { '.guard.yaml': 'snapshot:\n  maxFileSize: 1KB\n', 'data/big.sqlite': `${DB}${'x'.repeat(2048)}` });
+      expectAgentVerdicts(t, [
+        ["sqlite3 data/big.sqlite 'delete from users'", 'deny', 'untracked-too-large', 'data/big.sqlite'],
+        ['mix ecto.drop', 'deny', 'untracked-too-large', 'data/big.sqlite'],
       ]);
     });
   }, 120_000);
