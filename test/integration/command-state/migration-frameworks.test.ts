@@ -10,10 +10,8 @@
  * done here with the real sqlite3 (none of the frameworks can be installed on the machine this
  * was written on): what is promised is the capture and the rollback, byte for byte.
  */
-import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { fastPathAllows } from '../../../src/policy/command/fast-path.js';
 import { consoleNames } from '../../../src/policy/command/framework-migrations.js';
@@ -22,18 +20,7 @@ import { commitFiles, writeFiles } from '../../helpers/repo-steps.js';
 import { installedClaudeHook, loggedEvents, rollbackOk } from '../../helpers/guard-steps.js';
 import { stateWithModes } from '../../helpers/state.js';
 import { withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
-
-const hasSqlite = spawnSync('sqlite3', ['-version']).status === 0;
-
-function sqlite(t: TestRepo, file: string, sql: string): string {
-  const r = spawnSync('sqlite3', [path.join(t.dir, file), sql], { encoding: 'utf8' });
-  expect(r.status, r.stderr).toBe(0);
-  return r.stdout;
-}
-
-function sha(t: TestRepo, file: string): string {
-  return crypto.createHash('sha256').update(fs.readFileSync(path.join(t.dir, file))).digest('hex');
-}
+import { hasSqlite, sha, sqlite } from '../../helpers/sqlite.js';
 
 /** A Laravel project's layout (laravel/laravel): database/.gitignore ignores `*.sqlite*`; the .env beside artisan. */
 function setup(t: TestRepo): void {

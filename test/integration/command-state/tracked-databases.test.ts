@@ -7,7 +7,6 @@
  * were in no snapshot, and `doctrine:fixtures:load -n` replaced them for good. Now a snapshot
  * comes first. What the frameworks do to the file is done here with the real sqlite3.
  */
-import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
@@ -16,18 +15,7 @@ import { expectAgentVerdicts, type VerdictCase } from '../../helpers/verdicts.js
 import { commitFiles, writeFiles } from '../../helpers/repo-steps.js';
 import { installedClaudeHook, loggedEvents, rollbackOk } from '../../helpers/guard-steps.js';
 import { withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
-
-const hasSqlite = spawnSync('sqlite3', ['-version']).status === 0;
-
-function sqlite(t: TestRepo, file: string, sql: string): string {
-  const r = spawnSync('sqlite3', [path.join(t.dir, file), sql], { encoding: 'utf8' });
-  expect(r.status, r.stderr).toBe(0);
-  return r.stdout;
-}
-
-function sha(t: TestRepo, file: string): string {
-  return crypto.createHash('sha256').update(fs.readFileSync(path.join(t.dir, file))).digest('hex');
-}
+import { hasSqlite, sha, sqlite } from '../../helpers/sqlite.js';
 
 const DB = 'SQLite format 3\0rows';
 
