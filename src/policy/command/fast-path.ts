@@ -101,23 +101,23 @@ export const FAST_PATH_OPTION_RISKY: Readonly<Record<string, (word: string) => b
   curl: (word) => /^-(?:[oOcDJK]|[^-].*[oOcDJK])/s.test(word) || word.startsWith('--'),
 };
 
-/**
- * Programs that change something guard judges only through some of their subcommands, common in
- * read-only lines (`kubectl get pods`, `kubectl logs x`, `helm list`, `pulumi preview`): such a
- * program word is risky only when the line, once quotes are removed and cut at every character
- * that is not a letter, digit or `_`, also holds one of its subcommand words (as written: the
- * tools read their subcommands case-sensitively). The classifier judges these programs only
- * where such a word is their subcommand (cluster.ts, pulumi-state.ts), so the line is sound to
- * pass without it. kubectl's: `delete`, `drain`, `apply --prune`, `replace --force`; helm's
- * `uninstall` and its aliases; pulumi's commands that write the state (`stack rm`: `rm` is risky
- * anyway; `state X`: every subcommand of `state` writes).
- */
 /** gh's and glab's risky words beside them, matched in any case (an HTTP method is often typed in capitals: FAST_PATH_VERB_CASELESS). */
 const GH_VERBS = ['delete', 'xdelete', 'patch', 'xpatch', 'graphql'];
 
 /** Programs whose FAST_PATH_VERB_RISKY words match in any case. */
 export const FAST_PATH_VERB_CASELESS: ReadonlySet<string> = new Set(['gh', 'glab']);
 
+/**
+ * Programs that change something guard judges only through some of their subcommands, common in
+ * read-only lines (`kubectl get pods`, `kubectl logs x`, `helm list`, `pulumi preview`): such a
+ * program word is risky only when the line, once quotes are removed and cut at every character
+ * that is not a letter, digit or `_`, also holds one of its subcommand words (as written: the
+ * tools read their subcommands case-sensitively; gh's and glab's in any case, FAST_PATH_VERB_CASELESS). The classifier judges these programs only
+ * where such a word is their subcommand (cluster.ts, pulumi-state.ts), so the line is sound to
+ * pass without it. kubectl's: `delete`, `drain`, `apply --prune`, `replace --force`; helm's
+ * `uninstall` and its aliases; pulumi's commands that write the state (`stack rm`: `rm` is risky
+ * anyway; `state X`: every subcommand of `state` writes).
+ */
 export const FAST_PATH_VERB_RISKY: Readonly<Record<string, readonly string[]>> = {
   kubectl: ['delete', 'drain', 'prune', 'replace'],
   oc: ['delete', 'drain', 'prune', 'replace'],

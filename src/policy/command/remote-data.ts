@@ -87,7 +87,11 @@ export function remoteDataDeleted(program: string, args: Field[]): string | null
     case 'aws': {
       if (hasSequence(ops, ['s3', 'rm']) && has('--recursive')) return `aws s3 rm --recursive deletes every object under ${ops[ops.indexOf('rm') + 1] ?? 'the prefix'}`;
       if (hasSequence(ops, ['s3', 'rb']) && has('--force')) return `aws s3 rb --force deletes the bucket ${ops[ops.indexOf('rb') + 1] ?? ''} and every object in it`.trimEnd();
-      if (hasSequence(ops, ['s3', 'sync']) && has('--delete') && (ops.at(-1) ?? '').startsWith('s3://')) return `aws s3 sync --delete deletes the objects of ${ops.at(-1)} that the source lacks`;
+      if (hasSequence(ops, ['s3', 'sync']) && has('--delete')) {
+        // The destination: any operand after the source (option values such as `--exclude X` are operands here too).
+        const bucket = ops.slice(ops.indexOf('sync') + 2).find((w) => w.startsWith('s3://'));
+        if (bucket) return `aws s3 sync --delete deletes the objects of ${bucket} that the source lacks`;
+      }
       for (const [service, verbs] of Object.entries(AWS_DELETES)) {
         const verb = verbs.find((v) => hasSequence(ops, [service, v]));
         if (verb) return `aws ${service} ${verb} deletes data on AWS`;

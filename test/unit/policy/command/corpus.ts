@@ -1356,6 +1356,7 @@ export const AGENT_ROWS: Row[] = [
   ['aws s3 rm s3://prod-assets/uploads/a.png', 'allow'],
   ['aws s3 sync ./dist s3://site-bucket --delete', 'deny', 'remote-data-delete'],
   ['aws s3 sync s3://site-bucket ./backup --delete', 'allow'],
+  ['aws s3 sync ./dist s3://site-bucket --delete --exclude "*.map"', 'deny', 'remote-data-delete'],
   ['aws s3 rb s3://old-bucket --force', 'deny', 'remote-data-delete'],
   ['aws --profile prod rds delete-db-instance --db-instance-identifier app --skip-final-snapshot', 'deny', 'remote-data-delete'],
   ['aws s3 ls s3://prod-assets', 'allow'],
