@@ -91,6 +91,19 @@ guard_is_noop() {
   [ "$guard_current" = "$1" ]
 }
 
+# `git pack-refs` copying a loose ref into packed-refs reports "<zero> <oid>" while it holds
+# packed-refs.lock, with the value it read from the loose file. When guard's own background
+# snapshot moved that loose ref meanwhile, the copy differs from the ref's value now (guard_is_noop
+# fails), yet changes nothing: the loose ref is what git reads, and the prune that follows deletes
+# the loose file only if it still holds the packed value. Anyone writing the loose ref itself holds
+# its own lock (`<ref>.lock`) while this hook runs, so a packed-refs.lock made by hand does not
+# pass a real write. (Refusing the copy failed `git gc` and `git gc --auto` after a commit.)
+guard_is_pack_copy() {
+  case $1 in *[!0]*) return 1 ;; esac
+  case $2 in *[!0]*) ;; *) return 1 ;; esac
+  [ -e "$GUARD_COMMON_DIR/packed-refs.lock" ] && [ -f "$GUARD_COMMON_DIR/$3" ] && [ ! -e "$GUARD_COMMON_DIR/$3.lock" ]
+}
+
 # A fast-forward (or a creation, or no move at all) of ref $3 from $1 to $2.
 guard_is_fast_forward() {
   guard_old=$1
@@ -150,6 +163,7 @@ if [ "$guard_state" = prepared ] && ! guard_internal_ok; then
           refs/guard/*)
             guard_is_noop "$guard_new_oid" "$guard_ref" && continue
             guard_is_prune "$guard_old_oid" "$guard_ref" && continue
+            guard_is_pack_copy "$guard_old_oid" "$guard_new_oid" "$guard_ref" && continue
             guard_ask_node=1
             ;;
           refs/heads/*)

@@ -21,7 +21,7 @@ import { parseRefUpdates, type RefUpdate } from './lines.js';
 import { branchDeleteViolation, branchRewriteViolation, branchSymrefViolation } from './branch-violations.js';
 import { shortOid, type Violation } from './messages.js';
 import { refNameBytes } from '../git/ref-name.js';
-import { currentValue, isGuardItself, isPackRefsPrune } from './refs-state.js';
+import { currentValue, isGuardItself, isPackRefsCopy, isPackRefsPrune } from './refs-state.js';
 import { isAncestor } from '../git/revs.js';
 
 const HOOK = 'reference-transaction';
@@ -30,6 +30,7 @@ async function guardRefViolation(ctx: HookContext, update: RefUpdate): Promise<V
   const current = await currentValue(ctx.repo, update.ref);
   if (update.newSymref === undefined) {
     if (update.new !== null && current === update.new) return null; // no change (pack-refs)
+    if (update.new !== null && (await isPackRefsCopy(ctx.repo, update.old, update.ref))) return null; // pack-refs while guard moved it
     if (update.new === null && (await isPackRefsPrune(ctx.repo, update.old, update.ref))) return null;
   }
   const verb = update.newSymref !== undefined ? 'redirect' : update.new === null ? 'delete' : current === null ? 'create' : 'move';

@@ -63,6 +63,26 @@ export async function isPackRefsPrune(repo: Repo, old: string | null, ref: strin
 }
 
 /**
+ * `git pack-refs` copying a loose ref into packed-refs: the transaction of the packed store reports
+ * "<zero> <oid>" while packed-refs.lock is held, with the value read from the loose file. It
+ * changes nothing even when that value is no longer the ref's (guard's own background snapshot
+ * moved the loose ref meanwhile): the loose ref is what git reads, and the prune that follows only
+ * deletes a loose file that still holds the packed value. A write of the loose ref itself holds
+ * `<ref>.lock` while the hook runs, so it never looks like this (hooks/reference-transaction.sh,
+ * guard_is_pack_copy, answers the same).
+ */
+export async function isPackRefsCopy(repo: Repo, old: string | null, ref: string): Promise<boolean> {
+  if (old) return false;
+  const loose = Buffer.concat([Buffer.from(`${repo.commonDir}${path.sep}`), refNameBytes(ref)]);
+  const exists = async (file: string | Buffer): Promise<boolean> =>
+    fs.access(file).then(
+      () => true,
+      () => false,
+    );
+  return (await exists(path.join(repo.commonDir, 'packed-refs.lock'))) && (await exists(loose)) && !(await exists(Buffer.concat([loose, Buffer.from('.lock')])));
+}
+
+/**
  * The first commit guard wrote (a snapshot or one of its helper commits, so: a commit that is a
  * snapshot or has one in its history) among the commits reachable from `tips` and from none of
  * `exclude`; null when there is none. One `git rev-list` whatever the number of tips; ids this

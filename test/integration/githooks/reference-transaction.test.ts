@@ -59,6 +59,50 @@ describe('reference-transaction', () => {
     }
   });
 
+  it('keeps git gc working while guard moves one of its refs during the packing (CI, 2026-12-06), and still refuses a write made to look like it', () => {
+    const repo = guarded({ remote: false });
+    try {
+      const x = repo.rev('refs/guard/main/head')!;
+      repo.write('later.txt', 'later\n');
+      expect(repo.guard(['snapshot', '--json']).code).toBe(0);
+      const y = repo.rev('refs/guard/main/head')!;
+      expect(y).not.toBe(x);
+      const loose = path.join(repo.dir, '.git', 'refs', 'guard', 'main', 'head');
+      // Back to X, loose: what pack-refs reads. Then, while pack-refs holds packed-refs.lock and
+      // its hook runs for the packed copy "<zero> X", guard's own background snapshot moves the
+      // loose ref on to Y (a wrapper hook stands in for it, then runs guard's hook: the same
+      // interleaving, every run). Before the fix the hook read "move refs/guard/main/head",
+      // refused it, and `git gc` failed with "failed to run pack-refs".
+      fs.writeFileSync(loose, `${x}\n`);
+      const wrap = path.join(repo.base, 'race-hooks');
+      fs.mkdirSync(wrap);
+      fs.writeFileSync(
+        path.join(wrap, 'reference-transaction'),
+        `#!/bin/sh\nif [ "$1" = prepared ] && [ -e .git/packed-refs.lock ] && [ ! -e .git/raced ]; then : > .git/raced; printf '%s\\n' ${y} > .git/refs/guard/main/head; fi\nexec '${path.join(repo.dir, '.git', 'hooks', 'reference-transaction')}' "$@"\n`,
+        { mode: 0o755 },
+      );
+      const packed = repo.run(['-c', `core.hooksPath=${wrap}`, 'pack-refs', '--all']);
+      expect(packed.code, packed.stderr).toBe(0);
+      expect(repo.exists('.git/raced')).toBe(true);
+      expect(packed.stderr).not.toContain('refused');
+      // The loose ref (Y) wins over the packed copy (X): guard's move stands.
+      expect(repo.rev('refs/guard/main/head')).toBe(y);
+
+      // The same shape from anyone else is still a write of guard's ref: packed-refs.lock made by
+      // hand, then a loose update without an old value (git holds the loose ref's own lock).
+      fs.writeFileSync(path.join(repo.dir, '.git', 'packed-refs.lock'), '');
+      for (const env of [{}, AGENT_ENV]) {
+        const r = repo.run(['update-ref', 'refs/guard/main/head', x], { env });
+        expect(r.code).not.toBe(0);
+        expect(r.stderr).toContain('rule guard-refs');
+        expect(repo.rev('refs/guard/main/head')).toBe(y);
+      }
+      fs.rmSync(path.join(repo.dir, '.git', 'packed-refs.lock'));
+    } finally {
+      repo.cleanup();
+    }
+  });
+
   it('lets a person rewrite main with a warning and keeps the old tip; refuses the same for an agent', () => {
     const repo = guarded({ remote: false });
     try {

@@ -37,11 +37,14 @@ describe('what happened during a step is attached to it (issue 12)', () => {
       expect(t.exists('.env')).toBe(false);
       await run('./clean.js'); // 3: the watcher puts the protected file back
       await waitFor('the watcher to put ci.yml back', () => journal(t).some((e) => e.type === 'protected-restore') && t.exists('.github/workflows/ci.yml'), 60_000);
-      // ... and to record the state with it back, so the next step starts from there.
-      await waitFor('a snapshot after the restore', () => {
+      // ... and to record the state with it back, so the next step starts from there. A snapshot
+      // journaled after the restore may have read the tree before it (it was running when the
+      // watcher wrote the file: CI, 2026-12-06, step 4 then showed "added ci.yml"): wait for one
+      // that holds the file.
+      await waitFor('a snapshot after the restore, with ci.yml in it', () => {
         const lines = journal(t);
         const at = lines.findIndex((e) => e.type === 'protected-restore');
-        return lines.slice(at + 1).some((e) => e.type === 'snapshot' && e.trigger === 'watch');
+        return lines.slice(at + 1).some((e) => e.type === 'snapshot' && e.trigger === 'watch' && t.gitResult(['cat-file', '-e', `${String(e.snapshot)}:.github/workflows/ci.yml`]).code === 0);
       }, 60_000);
       await run('echo two > two.txt'); // 4
 

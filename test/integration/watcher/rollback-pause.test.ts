@@ -79,7 +79,8 @@ async function releaseRestoreDuringRollback(repo: TestRepo, whileHeld: () => Pro
   const status = json(repo, ['watch', 'status']);
   await whileHeld();
   fs.rmSync(guardFile(repo, 'test-restore-held'));
-  const outcome = await waitFor('the held restore to finish', () => fs.existsSync(guardFile(repo, 'test-restore-done')) && fs.readFileSync(guardFile(repo, 'test-restore-done'), 'utf8'), 60_000, 20);
+  // Read until it holds a word: writeFileSync creates the file before it writes (CI, 2026-12-06: read empty).
+  const outcome = await waitFor('the held restore to finish', () => (fs.existsSync(guardFile(repo, 'test-restore-done')) && fs.readFileSync(guardFile(repo, 'test-restore-done'), 'utf8')) || undefined, 60_000, 20);
   fs.rmSync(guardFile(repo, 'test-rollback-held'));
   return { outcome, status };
 }
@@ -213,7 +214,7 @@ describe('a rollback while the watcher restores a protected file', () => {
       repo.git(['rm', '-q', 'vendor/lib']);
       await waitFor('the watcher restore of .gitmodules to be due and held', () => fs.existsSync(guardFile(repo, 'test-restore-held')), 60_000, 20);
       fs.rmSync(guardFile(repo, 'test-restore-held'));
-      const outcome = await waitFor('the held restore to finish', () => fs.existsSync(guardFile(repo, 'test-restore-done')) && fs.readFileSync(guardFile(repo, 'test-restore-done'), 'utf8'), 60_000, 20);
+      const outcome = await waitFor('the held restore to finish', () => (fs.existsSync(guardFile(repo, 'test-restore-done')) && fs.readFileSync(guardFile(repo, 'test-restore-done'), 'utf8')) || undefined, 60_000, 20);
       // Before: 'written', the old .gitmodules over git's empty one while the index kept it empty
       // (the file and the index apart, and the race with the rollback of the report).
       expect(outcome).toBe('staged');
