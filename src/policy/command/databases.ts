@@ -93,7 +93,7 @@ function mayWrite(why: string): SqlEffects {
 // ---------------------------------------------------------------------------------------------
 // SQL statements
 
-interface Statement {
+export interface Statement {
   /** Words outside strings and comments, upper-cased (identifiers, keywords). */
   words: string[];
   /** Single-quoted string literals, in order. */
@@ -105,8 +105,9 @@ interface Statement {
 /**
  * Splits SQL into statements at `;` outside strings, quoted identifiers and comments. A trigger's
  * body (`BEGIN ...; ...; END`) is split too: each piece is judged, and CREATE already writes.
+ * Also read for SQL sent to a database server (server-sql.ts).
  */
-function statements(sql: string): Statement[] {
+export function statements(sql: string): Statement[] {
   const out: Statement[] = [];
   let words: string[] = [];
   let strings: string[] = [];

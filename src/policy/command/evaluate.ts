@@ -43,6 +43,8 @@ interface Outcome {
   stdout: string | null;
   /** File names from a set guard can list, when it prints them (`git ls-files`, `grep -rl foo src`: listings.ts). */
   listing?: Listing;
+  /** Where stdout is null: the files it prints whole, in order (`cat a.sql b.sql`: absolute, escaped text), for a reader that reads them (server-sql.ts). */
+  files?: string[];
 }
 
 /** Where every level of a command line reports to. */
@@ -437,7 +439,7 @@ export class Evaluator implements Runtime {
     for (const command of pipeline.commands) {
       // Every member of a pipeline runs in a subshell: cd and assignments do not persist.
       const outcome = this.command(command, cloneState(state), input);
-      input = { kind: 'text', text: outcome.stdout, from: sourceOf(command), ...(outcome.listing ? { listing: outcome.listing } : {}) };
+      input = { kind: 'text', text: outcome.stdout, from: sourceOf(command), ...(outcome.listing ? { listing: outcome.listing } : {}), ...(outcome.files ? { files: outcome.files } : {}) };
     }
     return { succ: state.cwds, fail: state.cwds, stdout: null };
   }
@@ -778,8 +780,13 @@ export class Evaluator implements Runtime {
         return { ...unchanged, stdout: echoOutput(args) };
       case 'printf':
         return { ...unchanged, stdout: printfOutput(args) };
-      case 'cat':
-        return { ...unchanged, stdout: args.every((a) => a.value === '-') && stdin.kind === 'text' ? stdin.text : null };
+      case 'cat': {
+        if (args.every((a) => a.value === '-') && stdin.kind === 'text') return { ...unchanged, stdout: stdin.text };
+        // `cat a.sql b.sql`: named files only (no option, no `-`), in the one directory the shell is in
+        const cwd = state.cwds.length === 1 ? (state.cwds[0] ?? null) : null;
+        const files = args.every((a) => a.value !== null && a.value !== '-' && !a.value.startsWith('-')) ? args.map((a) => resolvePath(a.value, cwd)) : [];
+        return files.length > 0 && files.every((f) => f !== null) ? { ...unchanged, files: files as string[] } : unchanged;
+      }
       default:
         return unchanged;
     }

@@ -5,20 +5,24 @@
  * (`gcloud projects delete`, `az group delete`), managed databases and their hosts' apps (`aws rds
  * delete-db-instance`, `heroku pg:reset`, `fly apps destroy`, `supabase db reset --linked`,
  * `firebase firestore:delete`), a database server's databases (`dropdb`, `DROP DATABASE|SCHEMA|
- * TABLE` and `TRUNCATE` in `psql -c` / `mysql -e`, `redis-cli flushall`, `mongosh --eval
+ * TABLE`, `TRUNCATE` and `DELETE FROM` without WHERE sent to `psql` / `mysql`, read by
+ * server-sql.ts from `-c`/`-e`, files, heredocs and pipes; `redis-cli flushall`, `mongosh --eval
  * 'db.dropDatabase()'`) and `npm unpublish`. Until 2026-12-06 each was "no destructive command
  * found". No snapshot holds any of it, so by the axis (docs/command-guard.md) each is refused for
  * an agent and asked of a person (`remote-data-delete`), as `docker compose down -v`
  * (container-volumes.ts) and `kubectl delete pvc` (cluster.ts) are.
  *
  * Read from the words typed, per client, as a list of subcommand sequences: what a client's other
- * subcommands delete (hundreds of `aws ... delete-*`) is not judged, and a SQL file run with `psql
- * -f` is not read (Known limits). Local development resets that rebuild from the repository stay
+ * subcommands delete (hundreds of `aws ... delete-*`) is not judged (Known limits). Local development resets that rebuild from the repository stay
  * free: `supabase db reset` of the local stack, `rails db:reset` (databases.ts captures a file).
  */
+import { posix } from 'node:path';
 import type { Field } from './expand.js';
+import { resolvePath } from './paths.js';
 import { makeVerdict } from './rules.js';
 import type { Invocation, Runtime } from './runtime.js';
+import { serverSqlDeletes } from './server-sql.js';
+import { FILE_TEXT_LIMIT } from './state.js';
 
 /** Programs this module judges (commands.ts sends them here; npm from its package manager case). */
 export const REMOTE_DATA_PROGRAMS = new Set(['aws', 'gsutil', 'gcloud', 'az', 'firebase', 'heroku', 'fly', 'flyctl', 'supabase', 'dropdb', 'psql', 'mysql', 'mariadb', 'redis-cli', 'mongosh', 'mongo']);
@@ -57,23 +61,21 @@ function hasSequence(ops: string[], sequence: readonly string[]): boolean {
   return false;
 }
 
-/** The values of `-c`/`--command` (psql), `-e`/`--execute` (mysql), `--eval` (mongosh), joined. */
-function inlineText(words: string[], names: readonly string[]): string {
-  const texts: string[] = [];
+/** The values of options `names` (`-f X`, `-fX`, `--file X`, `--file=X`), in order. */
+function optionValues(words: string[], names: readonly string[]): string[] {
+  const values: string[] = [];
   for (let i = 0; i < words.length; i++) {
     const word = words[i]!;
     const long = names.find((n) => n.startsWith('--') && word.startsWith(`${n}=`));
-    if (long) texts.push(word.slice(long.length + 1));
-    else if (names.includes(word)) texts.push(words[i + 1] ?? '');
+    if (long) values.push(word.slice(long.length + 1));
+    else if (names.includes(word)) values.push(words[++i] ?? '');
     else {
       const short = names.find((n) => /^-[a-zA-Z]$/.test(n) && word.startsWith(n) && word.length > 2);
-      if (short) texts.push(word.slice(2));
+      if (short) values.push(word.slice(2));
     }
   }
-  return texts.join('\n');
+  return values;
 }
-
-const SQL_DESTROY = /\b(?:drop\s+(?:database|schema|table)|truncate)\b/i;
 
 /** What the line deletes, as said in the refusal, or null. */
 export function remoteDataDeleted(program: string, args: Field[]): string | null {
@@ -112,15 +114,15 @@ export function remoteDataDeleted(program: string, args: Field[]): string | null
       if (has('--help', '-?', '--version', '-V')) return null;
       return `dropdb deletes the database ${ops.at(-1) ?? ''}`.trimEnd();
     case 'psql':
-      return SQL_DESTROY.test(inlineText(words, ['-c', '--command'])) ? 'psql -c runs DROP or TRUNCATE, deleting rows the database server holds' : null;
     case 'mysql':
-      return SQL_DESTROY.test(inlineText(words, ['-e', '--execute'])) ? `${program} -e runs DROP or TRUNCATE, deleting rows the database server holds` : null;
+      // the SQL is read in classifyRemoteData (serverSql): -c/-e, files, heredocs, pipes
+      return null;
     case 'redis-cli': {
       const verb = ops.find((w) => /^flush(?:all|db)$/i.test(w));
       return verb ? `redis-cli ${verb} deletes every key` : null;
     }
     case 'mongosh':
-      return /\.drop(?:Database)?\s*\(/.test(inlineText(words, ['--eval'])) ? `${program} --eval drops a database or collection` : null;
+      return /\.drop(?:Database)?\s*\(/.test(optionValues(words, ['--eval']).join('\n')) ? `${program} --eval drops a database or collection` : null;
   }
   const sequence = (SEQUENCES[name] ?? []).find((s) => hasSequence(ops, s));
   return sequence ? `${program} ${sequence.join(' ')} deletes data outside the repository` : null;
@@ -128,7 +130,87 @@ export function remoteDataDeleted(program: string, args: Field[]): string | null
 
 /** Refuses (an agent) or asks about (a person) a line that deletes data in a cloud or a database server. */
 export function classifyRemoteData(inv: Invocation, program: string, args: Field[], rt: Runtime): void {
+  const name = program === 'mariadb' ? 'mysql' : program;
+  if (name === 'psql' || name === 'mysql') return classifyServerSql(inv, program, name, args, rt);
   const what = remoteDataDeleted(program, args);
   if (what === null) return;
+  refuse(inv, rt, what);
+}
+
+function refuse(inv: Invocation, rt: Runtime, what: string): void {
   rt.report(makeVerdict(rt.ctx.isAgent ? 'deny' : 'ask', 'remote-data-delete', `${what}, outside the repository, where no snapshot holds it`, inv.source));
+}
+
+/** The way forward where guard cannot read the SQL a client sends to its server. */
+const UNREAD_INSTEAD =
+  'Put the SQL in a file guard can read (in the repository, under 1 MiB) and run it with `psql -f FILE` / `mysql DB < FILE`, or pass it with `-c`/`-e`; back the database up first (`pg_dump`, `mysqldump`) if it deletes rows; or ask the person to run it.';
+
+/** Where the SQL of a psql/mysql line comes from: text guard has, files to read, and what it cannot see. */
+interface SqlSources {
+  texts: Array<{ text: string; from: string }>;
+  files: Array<{ path: string | null; shown: string }>;
+  unread: string[];
+}
+
+/** psql: -c/--command SQL, -f/--file FILE (`-` is stdin); mysql/mariadb: -e/--execute SQL. Else stdin, unless it only prints. */
+function sqlSources(inv: Invocation, program: string, name: 'psql' | 'mysql', args: Field[]): SqlSources | null {
+  const words = args.map((a) => a.value ?? '');
+  if (words.some((w) => ['--help', '-?', '--version', '-V', '-l', '--list'].includes(w))) return null;
+  const sources: SqlSources = { texts: [], files: [], unread: [] };
+  const inline = optionValues(words, name === 'psql' ? ['-c', '--command'] : ['-e', '--execute']);
+  for (const text of inline) sources.texts.push({ text, from: `${name === 'psql' ? '-c' : '-e'}` });
+  // an option's value guard cannot know (`-c "$SQL"`) may be anything
+  if (args.some((a, i) => a.value === null && ['-c', '--command', '-e', '--execute', '-f', '--file'].includes(args[i - 1]?.value ?? ''))) sources.unread.push('SQL in a value guard cannot know');
+  const files = name === 'psql' ? optionValues(words, ['-f', '--file']) : [];
+  let readsStdin = inline.length === 0 && files.length === 0;
+  for (const file of files) {
+    if (file === '-') readsStdin = true;
+    else sources.files.push({ path: resolvePath(file, inv.cwd), shown: file });
+  }
+  if (!readsStdin) return sources;
+  const stdin = inv.stdin;
+  if (stdin.kind === 'terminal') return sources;
+  if (stdin.kind === 'file') {
+    const path = stdin.path === undefined || stdin.path === null ? null : resolvePath(stdin.path, inv.cwd);
+    sources.files.push({ path, shown: stdin.from ?? 'stdin' });
+  } else if (stdin.text !== null) sources.texts.push({ text: stdin.text, from: stdin.from });
+  else if (stdin.files) for (const file of stdin.files) sources.files.push({ path: file, shown: file });
+  else sources.unread.push(`SQL from ${stdin.from}`);
+  return sources;
+}
+
+/** Files a script has the client run: psql's `\i FILE`, `\ir FILE`, `\include FILE`; mysql's `source FILE`, `\. FILE`. */
+function includedFiles(text: string): string[] {
+  return [...text.matchAll(/^[ \t]*(?:\\(?:i|ir|include|include_relative)|source|\\\.)[ \t]+(?:'([^'\n]*)'|(\S+?));?[ \t]*\r?$/gim)].map((m) => (m[1] ?? m[2]) as string);
+}
+
+/**
+ * psql, mysql and mariadb: SQL that deletes rows on the server (server-sql.ts) is refused for an
+ * agent and asked of a person; SQL guard cannot read (a file missing, over 1 MiB or not regular, a
+ * pipe from a command) is asked of the person where an agent sends it, and free for a person.
+ */
+function classifyServerSql(inv: Invocation, program: string, name: 'psql' | 'mysql', args: Field[], rt: Runtime): void {
+  const sources = sqlSources(inv, program, name, args);
+  if (sources === null) return;
+  for (const { text, from } of sources.texts) {
+    const what = serverSqlDeletes(text);
+    if (what !== null) return refuse(inv, rt, `${from.startsWith('-') ? `${program} ${from} runs ${what}` : `${program} runs ${what} from ${from}`}, deleting rows the database server holds`);
+    // the files the SQL has the client read (`\i FILE` in psql, `source FILE` in mysql), read in turn (not further down)
+    for (const file of includedFiles(text)) sources.files.push({ path: resolvePath(file, inv.cwd), shown: file });
+  }
+  const unread = [...sources.unread];
+  for (const file of sources.files) {
+    const found = file.path === null ? null : rt.ctx.view?.file({ dir: posix.dirname(file.path), name: posix.basename(file.path), up: false });
+    // by text, or while collecting before the file was read: judged once it is
+    if (found === undefined) continue;
+    if (found === null || found === 'missing') {
+      unread.push(`${file.shown} (${found === 'missing' ? 'not there' : `not a regular file guard can read, or larger than ${FILE_TEXT_LIMIT / 1024} KiB`})`);
+      continue;
+    }
+    const what = serverSqlDeletes(found.text);
+    if (what !== null) return refuse(inv, rt, `${program} runs ${what} from ${file.shown}, deleting rows the database server holds`);
+  }
+  if (unread.length > 0 && rt.ctx.isAgent) {
+    rt.report(makeVerdict('ask', 'remote-data-delete', `${program} sends the database server SQL guard cannot read (${unread.join(', ')}); it may delete rows no snapshot holds`, inv.source, UNREAD_INSTEAD));
+  }
 }

@@ -212,8 +212,8 @@ export const RULES = {
     instead: 'Run it without deleting volumes (`docker compose down` keeps them); save a volume first with `docker run --rm -v VOLUME:/v -v "$PWD":/b alpine tar czf /b/VOLUME.tgz -C /v .`; or ask the person to run it.',
   },
   'remote-data-delete': {
-    description: 'Deleting data in a cloud or on a database server, outside the repository, where no snapshot holds it: `aws s3 rm --recursive`, `aws s3 sync --delete` into a bucket, `gsutil rm -r`, `gcloud projects delete`, `az group delete`, `aws rds delete-db-instance`, `heroku pg:reset`, `fly apps destroy`, `supabase db reset --linked`, `firebase firestore:delete`, `dropdb`, DROP or TRUNCATE in `psql -c`/`mysql -e`, `redis-cli flushall`, `mongosh --eval` dropping, `npm unpublish` (refused for an agent, asked of a person).',
-    instead: 'Back the data up first (`pg_dump`, `aws s3 sync s3://BUCKET ./backup`, an export), then ask the person to run it; guard cannot bring it back.',
+    description: 'Deleting data in a cloud or on a database server, outside the repository, where no snapshot holds it: `aws s3 rm --recursive`, `aws s3 sync --delete` into a bucket, `gsutil rm -r`, `gcloud projects delete`, `az group delete`, `aws rds delete-db-instance`, `heroku pg:reset`, `fly apps destroy`, `supabase db reset --linked`, `firebase firestore:delete`, `dropdb`, DROP, TRUNCATE or DELETE without WHERE sent to `psql`/`mysql` (in `-c`/`-e`, a file, a heredoc or a pipe), `redis-cli flushall`, `mongosh --eval` dropping, `npm unpublish` (refused for an agent, asked of a person); SQL guard cannot read sent by an agent is asked of the person.',
+    instead: 'Back the data up first (`pg_dump`, `mysqldump`, `aws s3 sync s3://BUCKET ./backup`, an export), then ask the person to run it; guard cannot bring it back.',
   },
   'forge-repo-delete': {
     description: 'Deleting the repository on the hosting service (`gh repo delete`, `glab repo delete`, `gh api -X DELETE repos/O/R`): every branch, tag, issue and pull request there, which no snapshot holds (refused for an agent, asked of a person).',

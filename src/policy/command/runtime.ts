@@ -15,7 +15,11 @@ import type { Listing } from './state.js';
  * What a command reads on stdin; `from` (a file redirect's path as written, or the command piping in) says where it comes from,
  * `path` a file redirect's path as guard reads it (relative to where the command runs; null: a word guard cannot see).
  */
-export type Stdin = { kind: 'terminal' } | { kind: 'file'; from?: string; path?: string | null } | { kind: 'text'; text: string | null; from: string; listing?: Listing };
+export type Stdin =
+  | { kind: 'terminal' }
+  | { kind: 'file'; from?: string; path?: string | null }
+  /** `files`: where `text` is null, the files (absolute, escaped text) the producer copies out whole (`cat a.sql b.sql |`). */
+  | { kind: 'text'; text: string | null; from: string; listing?: Listing; files?: string[] };
 
 /** Where stdin comes from, as written (a file, the command piping in), or '' for a terminal. */
 export function stdinOrigin(stdin: Stdin): string {
