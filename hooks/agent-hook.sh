@@ -877,22 +877,40 @@ guard_start_watcher() {
 }
 
 # ---- main (everything above only defines functions; tests load them by this marker)
+# The launcher guard init writes into <commonDir>/guard/ (src/agents/launcher.ts) is this file
+# with the next two lines filled in: the package root, and the stamp of the package it was copied
+# from (its dist/hooks.stamp; `-` when it had none); run from the package itself, both are empty.
+guard_pkg_installed=
+guard_stamp_installed=
+# Is the package still the one this launcher was copied from? An upgrade (or a downgrade) in place
+# leaves this copy's sh, whose fast path may allow what the installed version sends to Node
+# (npm sets every file's mtime to one fixed date: no `-nt`). One read of the package's stamp, no
+# process; another stamp hands every answer below to Node, which rewrites the launcher (and the git
+# hook shims) and journals it (install-refreshed). A stamp file gone while bin/guard.js is there
+# (an older package) counts too; both gone (the package is) does not: Node could only deny, and
+# the fast path's allows still stand.
+guard_changed=
+if [ -n "$guard_stamp_installed" ]; then
+  guard_stamp=-
+  # A test (stat) rather than 2>/dev/null around the read: one system call instead of four.
+  [ -f "$guard_pkg_installed/dist/hooks.stamp" ] && IFS= read -r guard_stamp <"$guard_pkg_installed/dist/hooks.stamp"
+  if [ "$guard_stamp" != "$guard_stamp_installed" ]; then
+    [ "$guard_stamp" != - ] || [ -f "$guard_pkg_installed/bin/guard.js" ] && guard_changed=1
+  fi
+fi
 # guard's own files a broad clean deleted are due to come back (src/restore/own-files.ts): the
 # launcher's directory, <commonDir>/guard, holds put-back.json until they are; Node puts them back.
 guard_put_back_due=
 case $0 in
   */*) [ -e "${0%/*}/put-back.json" ] && guard_put_back_due=1 ;;
 esac
-if [ -z "$guard_put_back_due" ] && guard_fast_allow; then
+if [ -z "$guard_put_back_due$guard_changed" ] && guard_fast_allow; then
   guard_print_allow
   exit 0
 fi
 unset IFS
 set +f
 
-# The launcher guard init writes into <commonDir>/guard/ (src/agents/launcher.ts) is this file
-# with the next line filled in; run from the package itself, the package is where this file is.
-guard_pkg_installed=
 if [ -n "$guard_pkg_installed" ]; then
   guard_pkg=$guard_pkg_installed
 else
@@ -903,14 +921,14 @@ else
 fi
 
 # pre-tool: an allow Node kept for this very call, none of whose files changed since (guard_kept_allow).
-if [ -z "$guard_put_back_due" ] && [ -n "$guard_pkg_installed" ] && [ "$guard_event" = pre-tool ] && guard_kept_allow; then
+if [ -z "$guard_put_back_due$guard_changed" ] && [ -n "$guard_pkg_installed" ] && [ "$guard_event" = pre-tool ] && guard_kept_allow; then
   guard_print_allow
   exit 0
 fi
 
 # post-tool: record the step without Node when the watcher can close it (prints nothing: an
 # allow after the tool ran, as Claude Code's and Codex's formatVerdict answer it).
-if [ "$guard_event" = post-tool ] && guard_post_tool_step; then
+if [ -z "$guard_changed" ] && [ "$guard_event" = post-tool ] && guard_post_tool_step; then
   exit 0
 fi
 command -v node >/dev/null 2>&1 || guard_fail 'node was not found on PATH'
@@ -939,9 +957,12 @@ GUARD_SHIM_REPO=$guard_repo
 export GUARD_SHIM_REPO
 # The launcher running, <commonDir>/guard/agent-hook.sh: a superproject's when the agent is inside
 # one of its submodules (src/agents/launcher.ts), where Node judges the event instead.
+# With it, the stamp baked into it: Node refreshes the launcher when that is not its package's
+# (after an upgrade; or a launcher older than the stamp, which sets none).
 if [ -n "$guard_pkg_installed" ]; then
   GUARD_SHIM_LAUNCHER=$0
-  export GUARD_SHIM_LAUNCHER
+  GUARD_SHIM_STAMP=$guard_stamp_installed
+  export GUARD_SHIM_LAUNCHER GUARD_SHIM_STAMP
 fi
 exec node "$guard_pkg/bin/guard.js" agent-hook "$guard_agent" "$guard_event" <<GUARD_PAYLOAD_END
 $guard_payload

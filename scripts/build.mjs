@@ -185,8 +185,46 @@ function stampBundles(dir) {
   }
 }
 
+// dist/hooks.stamp: which sh this package holds, for the per-clone copies of it (docs/agents.md,
+// "After an upgrade"). Each clone's agent hook launcher (src/agents/launcher.ts) bakes in the stamp
+// of the package it was copied from and compares it, with one `read` and no process, to this file
+// at every call: a package upgraded (or downgraded) under a running session has another stamp, so
+// the launcher hands the call to Node, which rewrites the launcher and the git hook shims. npm
+// sets every installed file's mtime to the same fixed date, so the launcher cannot tell by `-nt`.
+// The hash covers every file of hooks/ (the launcher's and the git hook shims' sources) and the
+// fast path's word lists (src/policy/command/fast-path.ts, which hooks/agent-hook.sh mirrors):
+// the same source gives the same stamp, so a rebuild alone refreshes nothing.
+async function fastPathLists() {
+  const out = await build({ entryPoints: ['src/policy/command/fast-path.ts'], bundle: true, write: false, format: 'esm', platform: 'node', logLevel: 'warning' });
+  const m = await import(`data:text/javascript;base64,${Buffer.from(out.outputFiles[0].text).toString('base64')}`);
+  const lists = {};
+  for (const [name, value] of Object.entries(m).sort(([a], [b]) => (a < b ? -1 : 1))) {
+    if (!name.startsWith('FAST_PATH_') && name !== 'SAFE_REDIRECT_WORDS' && name !== 'SAFE_REDIRECT_OPERATORS') continue;
+    if (value instanceof Set) lists[name] = [...value];
+    else if (value instanceof RegExp) lists[name] = String(value);
+    else if (value && typeof value === 'object' && !Array.isArray(value)) lists[name] = Object.entries(value).map(([k, v]) => [k, typeof v === 'function' ? String(v) : v]);
+    else lists[name] = value;
+  }
+  return lists;
+}
+
+async function writeHooksStamp(dir) {
+  const hash = createHash('sha256');
+  for (const name of fs.readdirSync('hooks').sort()) {
+    const data = fs.readFileSync(`hooks/${name}`);
+    hash.update(`${name}\0${data.length}\0`);
+    hash.update(data);
+  }
+  hash.update(JSON.stringify(await fastPathLists()));
+  // Temp + rename: a launcher reading it meanwhile sees the old stamp or the new, never a torn one.
+  const temp = `${dir}/hooks.stamp.${process.pid}.tmp`;
+  fs.writeFileSync(temp, `${hash.digest('hex').slice(0, 16)}\n`);
+  fs.renameSync(temp, `${dir}/hooks.stamp`);
+}
+
 await buildAll('dist', false);
 stampBundles('dist');
+await writeHooksStamp('dist');
 if (process.argv.includes('--test')) {
   await buildAll('dist-test', true);
   stampBundles('dist-test');

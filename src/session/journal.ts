@@ -10,7 +10,8 @@
  *   allowed-after-snapshot  session, agent, command, rule, snapshot
  *   asked                   session, agent, command | path, rule, reason
  *   hook-error              session, agent, event, error, decision
- *   install-refreshed       by (session-start, status), package, launcher, hooks, leftEdited:
+ *   install-refreshed       by (session-start, status, or the hook event whose launcher saw the
+ *                           package change: pre-tool ...), package, launcher, hooks, leftEdited:
  *                           guard's copies brought to the installed version (src/agents/refresh.ts)
  *   step-start, step-end,   one agent tool call (a step) and the snapshot that closes it; see
  *   step-snapshot           src/session/steps.ts and docs/timeline.md

@@ -36,7 +36,7 @@ import type { Snapshot } from '../../snapshot/format.js';
 import type { CommandContext } from '../main.js';
 import { captureNames, evaluateCommand, fileToolIgnored, fileToolTargets } from '../command-state.js';
 import { keepAllow } from '../../agents/answer-cache.js';
-import { launcherPath } from '../../agents/launcher.js';
+import { launcherPath, packageStamp } from '../../agents/launcher.js';
 import { shortId } from '../format.js';
 import { writeToFd } from '../output.js';
 import { backupAfterSnapshot } from '../../backup/auto-push.js';
@@ -78,6 +78,21 @@ function takeShimLauncher(): string | null {
   const value = process.env[SHIM_LAUNCHER_ENV];
   delete process.env[SHIM_LAUNCHER_ENV];
   return value ? path.resolve(value) : null;
+}
+
+/**
+ * The package stamp baked into the launcher that ran (its guard_stamp_installed line; undefined
+ * from a launcher older than the stamp). Not the package's own (packageStamp): the package was
+ * upgraded or downgraded under the launcher, which then handed this call to Node instead of
+ * answering in sh, and this hook refreshes it (refreshAfterChange). Read once and removed from the
+ * environment, as the shim's repository.
+ */
+const SHIM_STAMP_ENV = 'GUARD_SHIM_STAMP';
+
+function takeShimStamp(): string | undefined {
+  const value = process.env[SHIM_STAMP_ENV];
+  delete process.env[SHIM_STAMP_ENV];
+  return value;
 }
 
 /**
@@ -496,7 +511,7 @@ async function onPostTool(repo: Repo, agent: AgentIntegration, event: AgentEvent
   recordStepSnapshot(repo, [mark], snapshot.oid, { session: session?.id ?? null, agent: agent.id, by: 'hook' });
 }
 
-async function handle(agent: AgentIntegration, event: AgentEvent, cwd: string, shimRepo: Repo | null, shimWatcher: number | null, launcher: string | null, startedMs: number): Promise<HookVerdict> {
+async function handle(agent: AgentIntegration, event: AgentEvent, cwd: string, shimRepo: Repo | null, shimWatcher: number | null, launcher: string | null, shimStamp: string | undefined, startedMs: number): Promise<HookVerdict> {
   const repo = await repoFor(event, cwd, shimRepo, launcher);
   // Outside a git repository there is nothing of guard's to protect or snapshot, unless its .git
   // was removed and a backup of it exists: then say how to get it back.
@@ -506,9 +521,15 @@ async function handle(agent: AgentIntegration, event: AgentEvent, cwd: string, s
   // guard's own files a broad clean deleted come back first, whatever the event (the post-tool
   // hook of that call, or any later one): restore/own-files.ts.
   const putBack = await putBackDueFiles(repo, `${agent.id} ${event.kind}`);
+  // The launcher that ran was copied from another version of the package than the installed one
+  // (an upgrade or downgrade under a running session; the launcher handed the call to Node for
+  // it): bring it, and the git hook shims, to this version now rather than at the next session
+  // start, which does the same itself. Before the verdict: the next call runs the new sh.
+  const refreshed = launcher && event.kind !== 'session-start' && shimStamp !== packageStamp() ? await refreshOwnCopies(repo, event.kind) : '';
   const verdict = await handleEvent(repo, agent, event, shimRepo, shimWatcher, { launcher, startedMs });
-  if (!putBack || verdict.decision === 'deny' || verdict.decision === 'ask') return verdict;
-  return { ...verdict, message: verdict.message ? `${putBack}\n${verdict.message}` : putBack };
+  const said = [putBack, refreshed].filter(Boolean).join('\n');
+  if (!said || verdict.decision === 'deny' || verdict.decision === 'ask') return verdict;
+  return { ...verdict, message: verdict.message ? `${said}\n${verdict.message}` : said };
 }
 
 /** The put-back of guard's own files when one is due (a file's existence: no git process otherwise); what to say, or ''. */
@@ -531,7 +552,7 @@ async function handleEvent(repo: Repo, agent: AgentIntegration, event: AgentEven
       // are brought to the installed version (file reads only; never a reason to fail the start).
       const [result, refreshed] = await Promise.all([
         startSession(repo, { agent: agent.id, agentSession: event.sessionId, ...(event.source ? { source: event.source } : {}), ...(watcherPid ? { watcherPid } : {}) }),
-        refreshOwnCopies(repo),
+        refreshOwnCopies(repo, 'session-start'),
       ]);
       const s = result.session;
       const what = result.resumed ? 'resumed' : `started at snapshot ${shortId(s.startSnapshot)}`;
@@ -582,11 +603,14 @@ async function handleEvent(repo: Repo, agent: AgentIntegration, event: AgentEven
   }
 }
 
-/** The session-start refresh of guard's per-clone copies (src/agents/refresh.ts): what to say, or ''. */
-async function refreshOwnCopies(repo: Repo): Promise<string> {
+/**
+ * The refresh of guard's per-clone copies (src/agents/refresh.ts) at a session start, or at any
+ * event whose launcher saw the package change (`by`: the event): what to say, or ''.
+ */
+async function refreshOwnCopies(repo: Repo, by: string): Promise<string> {
   try {
     const { refreshInstall, refreshMessage } = await import('../../agents/refresh.js');
-    return refreshMessage(await refreshInstall(repo, 'session-start'));
+    return refreshMessage(await refreshInstall(repo, by));
   } catch (error) {
     return `git-guard: note: could not update this clone's hook files to the installed version (${error instanceof Error ? error.message : String(error)}): \`guard init\` writes them again`;
   }
@@ -647,6 +671,7 @@ export async function run(args: HookArgs, ctx: CommandContext): Promise<number> 
   const shimRepo = takeShimRepo();
   const shimWatcher = takeShimWatcher();
   const launcher = takeShimLauncher();
+  const shimStamp = takeShimStamp();
   let parsed: AgentEvent | null = null;
   let verdict: HookVerdict;
   try {
@@ -654,7 +679,7 @@ export async function run(args: HookArgs, ctx: CommandContext): Promise<number> 
     // A tool call with no payload cannot be checked: refuse it like any other malformed input.
     if (event === 'pre-tool' && stdin.trim() === '') throw new Error('the hook received an empty payload on stdin');
     parsed = agent.parseEvent(stdin, event);
-    verdict = await handle(agent, parsed, ctx.cwd, shimRepo, shimWatcher, launcher, startedMs);
+    verdict = await handle(agent, parsed, ctx.cwd, shimRepo, shimWatcher, launcher, shimStamp, startedMs);
   } catch (error) {
     verdict = crashVerdict(event, parsed, error);
     await journalCrash(agent, event, parsed, ctx.cwd, shimRepo, launcher, error, verdict);

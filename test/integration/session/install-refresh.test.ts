@@ -60,9 +60,13 @@ function base(t: TestRepo): void {
   t.write('.git/hooks/pre-rebase', '#!/bin/sh\necho users-own-pre-rebase\n', 0o755);
 }
 
-/** The launcher guard init writes for `pkg` as it is now: its agent-hook.sh with the package root filled in. */
+/** The launcher guard init writes for `pkg` as it is now: its agent-hook.sh with the package root and stamp filled in. */
 function launcherFor(pkg: string): string {
-  return fs.readFileSync(path.join(pkg, 'hooks', 'agent-hook.sh'), 'utf8').replace(/^guard_pkg_installed=$/m, `guard_pkg_installed=${pkg}`);
+  const stamp = fs.readFileSync(path.join(pkg, 'dist', 'hooks.stamp'), 'utf8').trim();
+  return fs
+    .readFileSync(path.join(pkg, 'hooks', 'agent-hook.sh'), 'utf8')
+    .replace(/^guard_pkg_installed=$/m, `guard_pkg_installed=${pkg}`)
+    .replace(/^guard_stamp_installed=$/m, `guard_stamp_installed=${stamp}`);
 }
 
 describe('an upgrade of the same install, seen at the next agent session start', () => {

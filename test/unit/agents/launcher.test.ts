@@ -12,6 +12,7 @@ import { describe, expect, it } from 'vitest';
 import { openRepo } from '../../../src/git/repo.js';
 import { installAgents } from '../../../src/agents/install.js';
 import { hookCommandFor, launcherContent, launcherPath, launcherState } from '../../../src/agents/launcher.js';
+import { readEvents } from '../../../src/session/journal.js';
 import { addSubmodule } from '../../helpers/fixtures.js';
 import { PROJECT_ROOT, withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
 
@@ -100,6 +101,96 @@ describe('the stable agent hook command', () => {
       expect(r.code).toBe(0);
       expect(JSON.parse(r.stdout).hookSpecificOutput.permissionDecision).toBe('deny');
       expect(r.stderr).toMatch(/package is missing/);
+    });
+  });
+});
+
+/** A copy of the installed package (what `npm install -g` lays down), in the test's directory. */
+function copyPackage(t: TestRepo): string {
+  const pkg = path.join(t.base, 'pkg');
+  fs.mkdirSync(pkg);
+  for (const entry of ['bin', 'dist', 'hooks', 'templates', 'package.json']) fs.cpSync(path.join(PROJECT_ROOT, entry), path.join(pkg, entry), { recursive: true });
+  fs.symlinkSync(path.join(PROJECT_ROOT, 'node_modules'), path.join(pkg, 'node_modules'));
+  return pkg;
+}
+
+describe('a package upgraded under a running session (the launcher compares stamps at every call)', () => {
+  it("hands the next call to Node, which rewrites the launcher: the new version's risky word is refused; a downgrade counts too; a missing stamp file sends nothing to Node for ever", async () => {
+    await withTestRepo(async (t) => {
+      t.write('a.txt', 'a\n');
+      t.git(['add', '-A']);
+      t.git(['commit', '-q', '-m', 'base']);
+      const pkg = copyPackage(t);
+      const shimFile = path.join(pkg, 'hooks', 'agent-hook.sh');
+      const stampFile = path.join(pkg, 'dist', 'hooks.stamp');
+      const newSh = fs.readFileSync(shimFile, 'utf8');
+      const newStamp = fs.readFileSync(stampFile, 'utf8');
+      // The older version: its fast path did not know psql yet, and it had its own stamp.
+      const oldSh = newSh.replace('|[pP][sS][qQ][lL]|', '|');
+      expect(oldSh).not.toBe(newSh);
+      const oldStamp = 'old0000000000001\n';
+      // An upgrade or downgrade writes the files in place (same package root), as npm does.
+      const install = (sh: string, stamp: string | null): void => {
+        fs.writeFileSync(shimFile, sh);
+        if (stamp === null) fs.rmSync(stampFile);
+        else fs.writeFileSync(stampFile, stamp);
+      };
+      install(oldSh, oldStamp);
+      const init = spawnSync(process.execPath, [path.join(pkg, 'bin', 'guard.js'), 'init', '-y', '--agents', 'claude'], { cwd: t.dir, env: t.env, encoding: 'utf8' });
+      expect(init.status, init.stderr).toBe(0);
+      const launcher = path.join(t.dir, '.git', 'guard', 'agent-hook.sh');
+      const launcherOf = (sh: string, stamp: string): string => sh.replace(/^guard_pkg_installed=$/m, `guard_pkg_installed=${pkg}`).replace(/^guard_stamp_installed=$/m, `guard_stamp_installed=${stamp}`);
+      expect(fs.readFileSync(launcher, 'utf8')).toBe(launcherOf(oldSh, 'old0000000000001'));
+
+      const repo = await openRepo(t.dir);
+      const command = hookCommandFor('claude', 'pre-tool');
+      const drop = claudePayload("psql -c 'DROP TABLE users'");
+      // Node journals a step for every pre-tool call it answers; the sh fast path answers none.
+      const nodeCalls = async (): Promise<number> => (await readEvents(repo)).filter((e) => e.type === 'step-start').length;
+      const refreshes = async (): Promise<any[]> => (await readEvents(repo)).filter((e) => e.type === 'install-refreshed');
+      const decision = (r: { stdout: string }): string => (r.stdout ? JSON.parse(r.stdout).hookSpecificOutput.permissionDecision : 'allow');
+      // The premise: the older launcher answers the new risky word in sh.
+      expect(decision(runHook(t, 'claude', command, drop))).toBe('allow');
+      expect(await nodeCalls()).toBe(0);
+
+      install(newSh, newStamp);
+      const refused = runHook(t, 'claude', command, drop);
+      expect(decision(refused)).toBe('deny');
+      expect(await nodeCalls()).toBe(1);
+      expect(fs.readFileSync(launcher, 'utf8')).toBe(launcherOf(newSh, newStamp.trim()));
+      expect(await refreshes()).toMatchObject([{ by: 'pre-tool', package: pkg, launcher }]);
+      // Once: the rewritten launcher answers in sh again, and refuses the word itself.
+      expect(runHook(t, 'claude', command, claudePayload('ls -la'))).toEqual({ stdout: '', stderr: '', code: 0 });
+      expect(decision(runHook(t, 'claude', command, drop))).toBe('deny');
+      expect(await nodeCalls()).toBe(2);
+      expect(await refreshes()).toHaveLength(1);
+
+      // A downgrade is a change too: the older launcher comes back, from the next call on.
+      install(oldSh, oldStamp);
+      expect(runHook(t, 'claude', command, claudePayload('ls -la')).code).toBe(0);
+      expect(await nodeCalls()).toBe(3);
+      expect(fs.readFileSync(launcher, 'utf8')).toBe(launcherOf(oldSh, 'old0000000000001'));
+
+      // A package with no stamp file (older than the stamp, or broken): one call to Node, which
+      // writes `-`, and then the fast path again; no deny, no call to Node each time.
+      install(newSh, null);
+      expect(runHook(t, 'claude', command, claudePayload('ls -la')).code).toBe(0);
+      expect(await nodeCalls()).toBe(4);
+      expect(fs.readFileSync(launcher, 'utf8')).toBe(launcherOf(newSh, '-'));
+      expect(runHook(t, 'claude', command, claudePayload('ls -la'))).toEqual({ stdout: '', stderr: '', code: 0 });
+      expect(await nodeCalls()).toBe(4);
+      expect(await refreshes()).toHaveLength(3);
+
+      // The package gone altogether (stamp file and all): benign calls still pass in sh, the rest is denied.
+      install(newSh, newStamp);
+      expect(runHook(t, 'claude', command, claudePayload('ls -la')).code).toBe(0);
+      expect(fs.readFileSync(launcher, 'utf8')).toBe(launcherOf(newSh, newStamp.trim()));
+      fs.rmSync(path.join(pkg, 'bin'), { recursive: true });
+      fs.rmSync(stampFile);
+      expect(runHook(t, 'claude', command, claudePayload('ls -la'))).toEqual({ stdout: '', stderr: '', code: 0 });
+      const gone = runHook(t, 'claude', command, drop);
+      expect(decision(gone)).toBe('deny');
+      expect(gone.stderr).toMatch(/package is missing/);
     });
   });
 });
