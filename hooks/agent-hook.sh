@@ -142,7 +142,7 @@ guard_benign() {
   guard_sort_opt=0 guard_curl_opt=0 guard_uq_words=0 guard_uq_ops=-1 guard_uq_write=0 guard_uq_tokens=0 guard_prog_word=0
   for guard_word in $guard_unquoted; do
     case $guard_word in -o* | -[!-]*o* | --o*) guard_sort_opt=1 ;; esac
-    case $guard_word in -[oOcDJK]* | -[!-]*[oOcDJK]* | --*) guard_curl_opt=1 ;; esac
+    case $guard_word in -[oOcDJK]* | -[!-]*[oOcDJK]* | -X?* | -[!-]*X?* | --*) guard_curl_opt=1 ;; esac
     if [ "$guard_uq_ops" -ge 0 ]; then
       case $guard_word in
         '|' | '||' | '&&' | ';' | '&' | '|&') guard_uq_ops=-1 ;;
@@ -157,13 +157,13 @@ guard_benign() {
     case $guard_word in [uU][nN][iI][qQ]) guard_uq_words=$((guard_uq_words + 1)) guard_uq_ops=0 ;; esac
   done
   IFS=' 	.,:/=@%+^~&|;<>!#-'
-  # kubectl, helm, pulumi, gh and glab are risky only beside one of their subcommand words (FAST_PATH_VERB_RISKY)
+  # kubectl, helm, pulumi, gh, glab and the HTTP clients are risky only beside one of their subcommand words (FAST_PATH_VERB_RISKY)
   guard_kube=0 guard_helm=0 guard_pulumi=0 guard_v_kube=0 guard_v_helm=0 guard_v_pulumi=0 guard_gh=0 guard_v_gh=0
   for guard_token in $guard_unquoted; do
-    # gh and glab: their words in any case (FAST_PATH_VERB_CASELESS)
+    # gh, glab, curl, http, https, xh, xhs: their words in any case (FAST_PATH_VERB_CASELESS)
     case $guard_token in
       [dD][eE][lL][eE][tT][eE] | [xX][dD][eE][lL][eE][tT][eE] | [pP][aA][tT][cC][hH] | [xX][pP][aA][tT][cC][hH] | [gG][rR][aA][pP][hH][qQ][lL]) guard_v_gh=1 ;;
-      [gG][hH] | [gG][lL][aA][bB]) guard_gh=1 ;;
+      [gG][hH] | [gG][lL][aA][bB] | [cC][uU][rR][lL] | [hH][tT][tT][pP] | [hH][tT][tT][pP][sS] | [xX][hH] | [xX][hH][sS]) guard_gh=1 ;;
     esac
     case $guard_token in
       delete) guard_v_kube=1 guard_v_helm=1 ;;

@@ -13,6 +13,7 @@ import { classifyGit } from './git.js';
 import { classifyOutputFiles, OUTPUT_FILE_PROGRAMS } from './output-files.js';
 import { classifyContainerVolumes, CONTAINER_PROGRAMS } from './container-volumes.js';
 import { classifyForge, FORGE_PROGRAMS } from './forge-cli.js';
+import { classifyHttpApi, HTTP_API_PROGRAMS } from './http-api.js';
 import { classifyContainerRun } from './container-run.js';
 import { classifyRemoteData, REMOTE_DATA_PROGRAMS } from './remote-data.js';
 import { classifyTerraform, TERRAFORM_PROGRAMS } from './terraform-state.js';
@@ -254,6 +255,8 @@ export function classifyInvocation(inv: Invocation, rt: Runtime): void {
   if (name === 'helm') classifyHelm(inv, args, rt);
   // `gh api -X DELETE repos/O/R/git/refs/heads/B`, `gh repo delete`: the remote, past git push (forge-cli.ts).
   if (FORGE_PROGRAMS.has(name)) classifyForge(inv, name, args, rt);
+  // `curl -X DELETE https://api.github.com/repos/O/R/git/refs/heads/B`: the same, with a plain HTTP client (http-api.ts).
+  if (HTTP_API_PROGRAMS.has(name)) classifyHttpApi(inv, name, args, rt);
   // `aws s3 rm --recursive`, `dropdb`, `psql -c 'DROP ...'`: data in a cloud or a database server (remote-data.ts).
   if (REMOTE_DATA_PROGRAMS.has(name)) classifyRemoteData(inv, name, args, rt);
   // `vercel env pull` writes .env.local anew (env-pull.ts).

@@ -98,14 +98,23 @@ export const FAST_PATH_OPTION_RISKY: Readonly<Record<string, (word: string) => b
   sort: (word) => /^-(?:o|[^-].*o)/s.test(word) || word.startsWith('--o'),
   // curl -o/-O (also in clusters: -sSLo), -c (cookie jar), -D (header dump), -J, -K (a config
   // file may name outputs); every long option (--output, --remote-name, --trace, --stderr ...)
-  curl: (word) => /^-(?:[oOcDJK]|[^-].*[oOcDJK])/s.test(word) || word.startsWith('--'),
+  // Also a cluster holding -X with its method attached (`-sXPATCH`, `-XDELETE`): the method, which
+  // the verb words below must see (http-api.ts), is no word of its own there.
+  curl: (word) => /^-(?:[oOcDJK]|[^-].*[oOcDJK])/s.test(word) || /^-(?:X|[^-].*X)./s.test(word) || word.startsWith('--'),
 };
 
-/** gh's and glab's risky words beside them, matched in any case (an HTTP method is often typed in capitals: FAST_PATH_VERB_CASELESS). */
-const GH_VERBS = ['delete', 'xdelete', 'patch', 'xpatch', 'graphql'];
+/**
+ * gh's, glab's and the HTTP clients' risky words beside them, matched in any case (an HTTP method
+ * is often typed in capitals, and curl, httpie and xh send `-X delete` as DELETE reaches the
+ * service: FAST_PATH_VERB_CASELESS). `curl https://example.com | jq`, `curl -X POST ...` stay fast.
+ */
+const FORGE_VERBS = ['delete', 'xdelete', 'patch', 'xpatch', 'graphql'];
+
+/** The plain HTTP clients judged by http-api.ts (wget is risky anyway: its -O). `http` is also every http:// URL's first word. */
+const HTTP_CLIENTS = ['curl', 'http', 'https', 'xh', 'xhs'];
 
 /** Programs whose FAST_PATH_VERB_RISKY words match in any case. */
-export const FAST_PATH_VERB_CASELESS: ReadonlySet<string> = new Set(['gh', 'glab']);
+export const FAST_PATH_VERB_CASELESS: ReadonlySet<string> = new Set(['gh', 'glab', ...HTTP_CLIENTS]);
 
 /**
  * Programs that change something guard judges only through some of their subcommands, common in
@@ -125,8 +134,10 @@ export const FAST_PATH_VERB_RISKY: Readonly<Record<string, readonly string[]>> =
   helm: ['uninstall', 'delete', 'del', 'un'],
   pulumi: ['up', 'update', 'destroy', 'down', 'dn', 'refresh', 'import', 'cancel', 'watch', 'remove', 'rename', 'change', 'state'],
   // forge-cli.ts: `gh repo delete`, `gh api -X DELETE|PATCH ...`, `--method=delete`, `-XDELETE`, graphql mutations
-  gh: GH_VERBS,
-  glab: GH_VERBS,
+  gh: FORGE_VERBS,
+  glab: FORGE_VERBS,
+  // http-api.ts: `curl -X DELETE https://api.github.com/repos/O/R`, `http PATCH ...`, `xh delete ...`, a graphql URL
+  ...Object.fromEntries(HTTP_CLIENTS.map((client) => [client, FORGE_VERBS])),
 };
 
 /**

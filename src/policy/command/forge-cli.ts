@@ -24,6 +24,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Field } from './expand.js';
+import { apiTarget, graphqlDamage } from './forge-api.js';
 import { makeVerdict, type RuleName } from './rules.js';
 import type { Invocation, Runtime } from './runtime.js';
 
@@ -82,20 +83,9 @@ function fieldText(field: string, cwd: string): string {
   }
 }
 
-/** `repos/O/R/git/refs/heads/B` (gh), `projects/ID/repository/branches/B` (glab): the ref named, or null. */
-function refOf(program: string, endpoint: string): string | null {
-  const pathOnly = endpoint.replace(/^https?:\/\/[^/]+/, '').replace(/^\/+/, '').replace(/^api\/v[34]\//, '').split('?')[0]!;
-  const match =
-    program === 'gh'
-      ? /^repos\/[^/]+\/[^/]+\/git\/refs\/((?:heads|tags)\/.+)$/.exec(pathOnly)
-      : /^projects\/[^/]+\/repository\/(branches|tags)\/(.+)$/.exec(pathOnly);
-  if (!match) return null;
-  return program === 'gh' ? match[1]! : `${match[1] === 'branches' ? 'heads' : 'tags'}/${decodeURIComponent(match[2]!)}`;
-}
-
-function isRepository(program: string, endpoint: string): boolean {
-  const pathOnly = endpoint.replace(/^https?:\/\/[^/]+/, '').replace(/^\/+/, '').replace(/^api\/v[34]\//, '').split('?')[0]!.replace(/\/+$/, '');
-  return program === 'gh' ? /^repos\/[^/]+\/[^/]+$/.test(pathOnly) : /^projects\/[^/]+$/.test(pathOnly);
+/** The endpoint's path as forge-api.ts reads it: `gh api` takes a full URL too, and GitHub Enterprise's `api/v3/`. */
+function endpointPath(endpoint: string): string {
+  return endpoint.replace(/^https?:\/\/[^/]+/, '').replace(/^\/+/, '').replace(/^api\/v[34]\//, '');
 }
 
 /** What the line does to the remote that guard refuses, or null. */
@@ -119,14 +109,15 @@ export function forgeDamage(program: string, args: Field[], cwd: string): { rule
   if (call.endpoint === null) return null;
   const service = program === 'gh' ? 'GitHub' : 'GitLab';
   if (call.endpoint === 'graphql') {
-    const text = call.fields.join('\n');
-    if (/\bdeleteRef\s*\(/.test(text)) return { rule: 'git-push-delete', reason: `${program} api graphql runs a deleteRef mutation, which deletes a branch or tag on ${service}` };
-    if (/\bupdateRefs?\s*\(/.test(text) && /\bforce\b["']?\s*[:=]\s*true\b/.test(text)) return { rule: 'git-push-force', reason: `${program} api graphql forces a ref update (updateRef with force: true), which rewrites history on ${service}` };
+    const damage = graphqlDamage(call.fields.join('\n'));
+    if (damage === 'delete') return { rule: 'git-push-delete', reason: `${program} api graphql runs a deleteRef mutation, which deletes a branch or tag on ${service}` };
+    if (damage === 'force') return { rule: 'git-push-force', reason: `${program} api graphql forces a ref update (updateRef with force: true), which rewrites history on ${service}` };
     return null;
   }
-  if (call.method === 'DELETE' && isRepository(program, call.endpoint)) return { rule: 'forge-repo-delete', reason: `${program} api -X DELETE ${call.endpoint} deletes the repository on ${service}` };
-  const ref = refOf(program, call.endpoint);
-  if (ref === null) return null;
+  const target = apiTarget(program === 'gh' ? 'github' : 'gitlab', endpointPath(call.endpoint));
+  if (target === null) return null;
+  if (target.kind === 'repository') return call.method === 'DELETE' ? { rule: 'forge-repo-delete', reason: `${program} api -X DELETE ${call.endpoint} deletes the repository on ${service}` } : null;
+  const ref = target.ref;
   if (call.method === 'DELETE') return { rule: 'git-push-delete', reason: `${program} api -X DELETE deletes ${ref.replace(/^heads\//, '')} on ${service}` };
   if (program === 'gh' && call.method === 'PATCH') {
     if (call.input) return { rule: 'git-push-force', reason: `gh api -X PATCH moves ${ref.replace(/^heads\//, '')} on GitHub with a body guard does not read (--input), which may force it` };

@@ -27,7 +27,7 @@ import { opaqueKind, makeVerdict } from './rules.js';
 import { shownEscaped } from '../../util/escaped-text.js';
 
 /** curl 7.88.1, `curl --help all`: short and long options that take a value. */
-const CURL: GnuGrammar = {
+export const CURL: GnuGrammar = {
   shortValues: 'ACDEFHKPQTUXYbcdehmortuwxyz',
   longValues: (
     'abstract-unix-socket alt-svc aws-sigv4 cacert capath cert cert-type ciphers config connect-timeout connect-to continue-at cookie ' +
@@ -50,7 +50,7 @@ const CURL: GnuGrammar = {
 };
 
 /** GNU Wget 1.21.3, `wget --help` (`-n` takes the letters of -nc, -nd, -nH, -np, -nv). */
-const WGET: GnuGrammar = {
+export const WGET: GnuGrammar = {
   shortValues: 'eoaiBtOTwQPUlARDIXn',
   longValues: (
     'execute output-file append-output report-speed input-file base config rejected-log tries retry-on-http-error output-document ' +

@@ -21,7 +21,7 @@ export const RULES = {
   },
   // Remote history: a remote is outside every snapshot.
   'git-push-force': {
-    description: 'A force push (`--force`, `-f`, a `+refspec`, `--force-with-lease` with an expected value, of many refs or of a protected branch) rewrites remote history guard cannot restore.',
+    description: 'A force push (`--force`, `-f`, a `+refspec`, `--force-with-lease` with an expected value, of many refs or of a protected branch) rewrites remote history guard cannot restore; so does a forced ref update through the hosting service API (`gh api -X PATCH` or `curl -X PATCH .../git/refs/heads/B` with `force: true`, a GraphQL `updateRef` with `force: true`).',
     instead: 'Push without force (pull or rebase first); on a branch that is not protected, `git push --force-with-lease` (no expected value) runs after a snapshot; or ask the person to force-push if it is really intended.',
   },
   'git-push-lease': {
@@ -29,7 +29,7 @@ export const RULES = {
     instead: '`git push --force-with-lease <remote> <old tip>:<branch>` puts the remote branch back (the old tip is in refs/guard/keep/head and in the remote-tracking reflog).',
   },
   'git-push-delete': {
-    description: 'A push that deletes a remote branch or tag (`--delete`, `:ref`).',
+    description: 'A push that deletes a remote branch or tag (`--delete`, `:ref`), or the same through the hosting service API (`gh api -X DELETE repos/O/R/git/refs/heads/B`, `curl -X DELETE https://api.github.com/repos/O/R/git/refs/heads/B`, GitLab `/api/v4/projects/ID/repository/branches/B`, a GraphQL `deleteRef`).',
     instead: 'Ask the person to delete remote branches; guard cannot bring a remote ref back.',
   },
   'git-push-mirror': {
@@ -216,7 +216,7 @@ export const RULES = {
     instead: 'Back the data up first (`pg_dump`, `mysqldump`, `aws s3 sync s3://BUCKET ./backup`, an export), then ask the person to run it; guard cannot bring it back.',
   },
   'forge-repo-delete': {
-    description: 'Deleting the repository on the hosting service (`gh repo delete`, `glab repo delete`, `gh api -X DELETE repos/O/R`): every branch, tag, issue and pull request there, which no snapshot holds (refused for an agent, asked of a person).',
+    description: 'Deleting the repository on the hosting service (`gh repo delete`, `glab repo delete`, `gh api -X DELETE repos/O/R`, `curl -X DELETE https://api.github.com/repos/O/R`, GitLab `/api/v4/projects/ID`, Bitbucket `/2.0/repositories/W/R`): every branch, tag, issue and pull request there, which no snapshot holds (refused for an agent, asked of a person).',
     instead: 'Archive it instead (`gh repo archive`: read-only, nothing lost); or ask the person to delete it.',
   },
   'cluster-data-delete': {

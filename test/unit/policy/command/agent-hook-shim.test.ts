@@ -135,6 +135,15 @@ describe('agent-hook.sh fast path', () => {
     for (const command of [...fast, ...handed]) expect({ command, ts: fastPathAllows(command) }).toEqual({ command, ts: fast.includes(command) });
   });
 
+  it('answers curl, httpie and xh in sh unless beside a DELETE/PATCH-like word or graphql (http-api.ts), and hands those to Node', () => {
+    const fast = ['curl https://example.com | jq', 'curl -s https://api.example.com/v1/items | jq .', 'curl -X POST localhost:3000/api -d x=1', 'http localhost:3000/health', 'xh get example.com/api', 'curl -sS http://localhost:8080/patches/list'];
+    const handed = ['curl -X DELETE https://gitlab.com/api/v4/projects/1', 'curl -XDELETE https://gitlab.com/api/v4/projects/1', 'curl -X delete https://x/api/v4/projects/1', 'curl -sXPATCH https://ghe.corp/api/v3/repos/o/r/git/refs/heads/main', 'curl -sXpatch https://ghe.corp/api/v3/repos/o/r', 'curl -d x https://ghe.corp/api/graphql', 'http DELETE gitlab.com/api/v4/projects/1', 'xh delete gitlab.com/api/v4/projects/1', 'xhs PATCH x/y', 'https Delete gitlab.com/api/v4/projects/1'];
+    const decisions = fastPathBatch('claude', [...fast, ...handed].map(claude));
+    fast.forEach((command, i) => expect({ command, fast: decisions[i] }).toEqual({ command, fast: true }));
+    handed.forEach((command, i) => expect({ command, fast: decisions[fast.length + i] }).toEqual({ command, fast: false }));
+    for (const command of [...fast, ...handed]) expect({ command, ts: fastPathAllows(command) }).toEqual({ command, ts: fast.includes(command) });
+  });
+
   it('answers the word task in sh where only a program that runs no operand has it (grep task README.md), and hands task the program to Node', () => {
     const fast = ['grep task README.md', 'echo task', 'grep -rn "task" src | head', 'cat docs/task.md', 'ls taskfiles && grep -i Task notes.txt', 'echo task:db', "printf '%s' task; ls", 'grep "a;b" task.txt', 'wc -l task', 'grep "x;" task'];
     const handed = ['task', 'task build', 'TASK clean', 'ls && task db:reset', 'echo x; task clean', 'echo x | task', 'echo x&&task y', 'env task clean', 'timeout 60 task x', 'FOO=1 task x', '>/dev/null task clean', '! task x', '"task" clean', "ta'sk' clean", '/usr/local/bin/task clean', './bin/task x', 'xargs task <list', "xargs -d ';echo' task", 'go test ./internal/task/...', "echo 'task", 'grep x|task', 'rg --pre task x'];
@@ -196,7 +205,7 @@ describe('agent-hook.sh fast path', () => {
   });
 
   it('agrees with fastPathAllows on generated commands, and stays sound on them', () => {
-    const pieces = ['ls', '-la', 'npm', 'test', 'rm', 'git', 'push', '-f', '>', '/dev/null', '2>&1', '|', '&&', ';', "'", '"', 'x', 'src/app.ts', 'GIT_DIR=x', 'node_modules', 'R""M', '.git', 'echo', '#', '~', 'ca', 't', '>>', '2>', 'cp', 'a.txt', 'python3', 'pythonic', 'sort', 'curl', 'uniq', 'UNIQ', 'Sort', '-o', '-uo', '-rn', '--output=x', '-sSLo', '-sS', '-c', '-', 'data.txt', '.env', '|', ';uniq', '-a-o', '--fail', 'task', 'TASK', 'grep', 'db:reset', 'env', ';echo', '&'];
+    const pieces = ['ls', '-la', 'npm', 'test', 'rm', 'git', 'push', '-f', '>', '/dev/null', '2>&1', '|', '&&', ';', "'", '"', 'x', 'src/app.ts', 'GIT_DIR=x', 'node_modules', 'R""M', '.git', 'echo', '#', '~', 'ca', 't', '>>', '2>', 'cp', 'a.txt', 'python3', 'pythonic', 'sort', 'curl', 'uniq', 'UNIQ', 'Sort', '-o', '-uo', '-rn', '--output=x', '-sSLo', '-sS', '-c', '-', 'data.txt', '.env', '|', ';uniq', '-a-o', '--fail', 'task', 'TASK', 'grep', 'db:reset', 'env', ';echo', '&', '-X', 'DELETE', '-sXpatch', 'xh', 'http://x/graphql'];
     let seed = 7;
     const rnd = (): number => {
       seed = (seed * 1103515245 + 12345) & 0x7fffffff;

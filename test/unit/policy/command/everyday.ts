@@ -122,6 +122,9 @@ const MISC = [
   'aws s3 ls', 'aws s3 cp dist/index.html s3://site/index.html', 'gcloud auth list', 'az account show', 'heroku logs --tail', 'fly deploy', 'supabase start',
   'gh api repos/{owner}/{repo}/pulls', 'gh pr merge 12 --squash --delete-branch', 'gh api repos/acme/app/git/refs/heads/main', 'gh release create v1.3.0 --generate-notes',
   'psql -c "select 1"', 'redis-cli ping', 'sqlite3 app.db ".tables"', 'openssl rand -hex 32', 'base64 -d token.txt', 'xargs -n1 echo < list.txt',
+  'curl -s https://api.github.com/repos/acme/app/git/refs/heads/main | jq -r .object.sha', 'curl -X DELETE http://localhost:3000/api/todos/3',
+  "curl -X PATCH -H \"Authorization: token $GH_TOKEN\" https://api.github.com/repos/acme/app/issues/12 -d '{\"state\":\"closed\"}'",
+  'http PATCH localhost:8000/api/items/1 name=x', "curl -d '{\"query\":\"{ viewer { login } }\"}' https://api.github.com/graphql",
 ];
 
 export const EVERYDAY: readonly string[] = [...INSTALLS, ...BUILDS, ...TESTS, ...LINT, ...CLEANUPS, ...MOVES, ...TEMP, ...GIT_READS, ...GIT_WRITES, ...MISC];
@@ -137,6 +140,11 @@ export const UNRECOVERABLE: readonly string[] = [
   'gh api -X DELETE repos/{owner}/{repo}/git/refs/heads/main', 'gh api --method PATCH repos/acme/app/git/refs/heads/main -f sha=abc123 -F force=true',
   'gh repo delete acme/app --yes', 'gh release delete v1.2.0 --cleanup-tag -y', 'glab api -X DELETE projects/42/repository/branches/main',
   "gh api graphql -f query='mutation { deleteRef(input: {refId: \"REF_x\"}) { clientMutationId } }'",
+  // ... and through a plain HTTP client (http-api.ts)
+  'curl -X DELETE -H "Authorization: token $GH_TOKEN" https://api.github.com/repos/acme/app/git/refs/heads/main',
+  "curl -X PATCH https://api.github.com/repos/acme/app/git/refs/heads/main -d '{\"sha\":\"abc123\",\"force\":true}'",
+  'curl -X DELETE https://api.github.com/repos/acme/app', 'curl --request DELETE https://gitlab.com/api/v4/projects/42/repository/branches/main',
+  'http DELETE api.github.com/repos/acme/app/git/refs/tags/v1.0',
   // Data in clouds and on database servers (remote-data.ts)
   'aws s3 rm s3://prod-assets --recursive', 'aws s3 sync ./empty s3://prod-assets --delete', 'gcloud projects delete prod-123', 'az group delete -n prod -y',
   'heroku pg:reset DATABASE_URL --confirm app', 'dropdb app_production', "psql \"$DATABASE_URL\" -c 'DROP SCHEMA public CASCADE'", 'redis-cli -h cache flushall',
