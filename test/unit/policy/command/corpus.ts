@@ -1366,6 +1366,8 @@ export const AGENT_ROWS: Row[] = [
   ['curl -X PATCH https://api.github.com/repos/o/r/git/refs/heads/main -d @body.json', 'deny', 'git-push-force'],
   ["curl -X PATCH https://api.github.com/repos/o/r/git/refs/heads/main -d '{\"sha\":\"abc123\"}'", 'allow'],
   ['curl -X DELETE https://api.github.com/repos/o/r', 'deny', 'forge-repo-delete'],
+  ['curl -X DELETE gitlab.example/api/v4/projects/1', 'deny', 'forge-repo-delete'],
+  ['curl -sXdelete https://gitlab.example/api/v4/projects/1/repository/branches/x', 'deny', 'git-push-delete'],
   ['curl -X DELETE "https://api.github.com/repos/$OWNER/$REPO/git/refs/heads/$BRANCH"', 'deny', 'git-push-delete'],
   ['curl --request DELETE https://gitlab.com/api/v4/projects/123/repository/branches/main', 'deny', 'git-push-delete'],
   ['curl --request DELETE https://gitlab.com/api/v4/projects/123', 'deny', 'forge-repo-delete'],
