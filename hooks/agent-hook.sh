@@ -157,8 +157,9 @@ guard_benign() {
     case $guard_word in [uU][nN][iI][qQ]) guard_uq_words=$((guard_uq_words + 1)) guard_uq_ops=0 ;; esac
   done
   IFS=' 	.,:/=@%+^~&|;<>!#-'
-  # kubectl, helm, pulumi, gh, glab and the HTTP clients are risky only beside one of their subcommand words (FAST_PATH_VERB_RISKY)
-  guard_kube=0 guard_helm=0 guard_pulumi=0 guard_v_kube=0 guard_v_helm=0 guard_v_pulumi=0 guard_gh=0 guard_v_gh=0
+  # kubectl, helm, pulumi, gh, glab and the HTTP clients, cdk, cdktf, sst and serverless are risky
+  # only beside one of their subcommand words (FAST_PATH_VERB_RISKY)
+  guard_kube=0 guard_helm=0 guard_pulumi=0 guard_v_kube=0 guard_v_helm=0 guard_v_pulumi=0 guard_gh=0 guard_v_gh=0 guard_iac=0 guard_v_iac=0
   for guard_token in $guard_unquoted; do
     # gh, glab, curl, http, https, xh, xhs: their words in any case (FAST_PATH_VERB_CASELESS)
     case $guard_token in
@@ -169,10 +170,12 @@ guard_benign() {
       delete) guard_v_kube=1 guard_v_helm=1 ;;
       drain | prune | replace) guard_v_kube=1 ;;
       uninstall | del | un) guard_v_helm=1 ;;
-      up | update | destroy | down | dn | refresh | import | cancel | watch | remove | rename | change | state) guard_v_pulumi=1 ;;
+      destroy | remove) guard_v_pulumi=1 guard_v_iac=1 ;;
+      up | update | down | dn | refresh | import | cancel | watch | rename | change | state) guard_v_pulumi=1 ;;
       [kK][uU][bB][eE][cC][tT][lL] | [oO][cC] | [kK][uU][bB][eE][cC][oO][lL][oO][rR]) guard_kube=1 ;;
       [hH][eE][lL][mM]) guard_helm=1 ;;
       [pP][uU][lL][uU][mM][iI]) guard_pulumi=1 ;;
+      [cC][dD][kK] | [cC][dD][kK][tT][fF] | [sS][sS][tT] | [sS][eE][rR][vV][eE][rR][lL][eE][sS][sS] | [sS][lL][sS]) guard_iac=1 ;;
     esac
     case $guard_token in
       # BEGIN risky words (generated from FAST_PATH_RISKY_WORDS / _PREFIXES; a test keeps them equal)
@@ -219,7 +222,7 @@ guard_benign() {
       [tT][aA][sS][kK]) guard_prog_word=1 ;;
     esac
   done
-  [ "$guard_kube$guard_v_kube" != 11 ] && [ "$guard_helm$guard_v_helm" != 11 ] && [ "$guard_pulumi$guard_v_pulumi" != 11 ] && [ "$guard_gh$guard_v_gh" != 11 ] || return 1
+  [ "$guard_kube$guard_v_kube" != 11 ] && [ "$guard_helm$guard_v_helm" != 11 ] && [ "$guard_pulumi$guard_v_pulumi" != 11 ] && [ "$guard_gh$guard_v_gh" != 11 ] && [ "$guard_iac$guard_v_iac" != 11 ] || return 1
   [ "$guard_prog_word" = 0 ] || guard_operands_only "$guard_cmd" || return 1
   [ "$guard_uq_tokens" = 0 ] || { [ "$guard_uq_write" = 0 ] && [ "$guard_uq_tokens" = "$guard_uq_words" ]; }
 }

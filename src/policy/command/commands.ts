@@ -18,6 +18,7 @@ import { classifyContainerRun } from './container-run.js';
 import { classifyRemoteData, REMOTE_DATA_PROGRAMS } from './remote-data.js';
 import { classifyTerraform, TERRAFORM_PROGRAMS } from './terraform-state.js';
 import { classifyPulumi } from './pulumi-state.js';
+import { classifyInfraDestroy, INFRA_DESTROY_PROGRAMS } from './infra-destroy.js';
 import { classifyHelm, classifyKubectl, KUBECTL_PROGRAMS } from './cluster.js';
 import { classifyEnvPull, ENV_PULL_PROGRAMS } from './env-pull.js';
 import { classifyDenoTask } from './deno-tasks.js';
@@ -243,6 +244,8 @@ export function classifyInvocation(inv: Invocation, rt: Runtime): void {
   if (TERRAFORM_PROGRAMS.has(name)) classifyTerraform(inv, name, args, rt);
   // `pulumi destroy`, `stack rm`: the repository's ignored DIY backend state, `.pulumi/` (pulumi-state.ts).
   if (name === 'pulumi') classifyPulumi(inv, args, rt);
+  // `terraform destroy`, `pulumi destroy`, `cdk destroy`: the stack's cloud resources and their data (infra-destroy.ts).
+  if (INFRA_DESTROY_PROGRAMS.has(name)) classifyInfraDestroy(inv, name, args, rt);
   // `docker compose down -v`: volumes outside the repository (container-volumes.ts).
   if (CONTAINER_PROGRAMS.has(name)) {
     classifyContainerVolumes(inv, name, args, rt);

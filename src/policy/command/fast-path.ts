@@ -113,6 +113,9 @@ const FORGE_VERBS = ['delete', 'xdelete', 'patch', 'xpatch', 'graphql'];
 /** The plain HTTP clients judged by http-api.ts (wget is risky anyway: its -O). `http` is also every http:// URL's first word. */
 const HTTP_CLIENTS = ['curl', 'http', 'https', 'xh', 'xhs'];
 
+/** The infrastructure tools' words that delete a stack (infra-destroy.ts judges only the one each tool uses). */
+const IAC_VERBS = ['destroy', 'remove'];
+
 /** Programs whose FAST_PATH_VERB_RISKY words match in any case. */
 export const FAST_PATH_VERB_CASELESS: ReadonlySet<string> = new Set(['gh', 'glab', ...HTTP_CLIENTS]);
 
@@ -133,6 +136,12 @@ export const FAST_PATH_VERB_RISKY: Readonly<Record<string, readonly string[]>> =
   kubecolor: ['delete', 'drain', 'prune', 'replace'],
   helm: ['uninstall', 'delete', 'del', 'un'],
   pulumi: ['up', 'update', 'destroy', 'down', 'dn', 'refresh', 'import', 'cancel', 'watch', 'remove', 'rename', 'change', 'state'],
+  // infra-destroy.ts: `cdk destroy`, `cdktf destroy`, `sst remove`, `serverless remove` (`cdk synth`, `sst dev` stay in sh)
+  cdk: IAC_VERBS,
+  cdktf: IAC_VERBS,
+  sst: IAC_VERBS,
+  serverless: IAC_VERBS,
+  sls: IAC_VERBS,
   // forge-cli.ts: `gh repo delete`, `gh api -X DELETE|PATCH ...`, `--method=delete`, `-XDELETE`, graphql mutations
   gh: FORGE_VERBS,
   glab: FORGE_VERBS,

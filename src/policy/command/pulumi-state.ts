@@ -28,7 +28,7 @@ export const PULUMI_OVER_BOUND =
   'Save the state first (`pulumi stack export --file /tmp/stack.json`; `pulumi stack import --file` brings it back), then run the command; or ask the person to raise commands.maxIgnoredCapture.';
 
 /** Options of the pulumi CLI (global and of its state commands) that take their value as the next word. */
-const VALUE_OPTIONS = [
+export const PULUMI_VALUE_OPTIONS = [
   '-C', '--cwd', '--color', '-v', '--verbose', '--tracing', '--profiling', '--memprofilerate', '-s', '--stack', '--config-file',
   '-t', '--target', '--exclude', '--replace', '-m', '--message', '-p', '--parallel', '--secrets-provider', '--policy-pack',
   '--policy-pack-config', '-c', '--config', '--plan', '--file', '--from', '-o', '--out', '--parent', '--provider', '--dest',
@@ -45,7 +45,7 @@ const STATE_READING = new Set(['', 'help']);
 /** The command (words) that rewrites the state, or null where it reads or changes nothing local. */
 export function pulumiStateChanges(args: Field[]): string | null {
   if (args.some((a) => a.value !== null && /^(-h|--help|--preview-only(=true)?)$/.test(a.value))) return null;
-  const [first = '', second = ''] = operandWords(args, VALUE_OPTIONS);
+  const [first = '', second = ''] = operandWords(args, PULUMI_VALUE_OPTIONS);
   if (UPDATING.has(first)) return `pulumi ${first}`;
   if (first === 'stack' && STACK_UPDATING.has(second)) return `pulumi stack ${second}`;
   if (first === 'state' && !STATE_READING.has(second)) return `pulumi state ${second}`;

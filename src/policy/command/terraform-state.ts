@@ -34,16 +34,16 @@ export const TERRAFORM_OVER_BOUND =
   'Save the state first (`terraform state pull > /tmp/terraform.tfstate.bak`), then run the command; or ask the person to raise commands.maxIgnoredCapture.';
 
 /** Options that take their value as the next word (Go's flag package reads `-var x=1` and `-var=x=1`). */
-const VALUE_OPTIONS = ['-var', '-var-file', '-target', '-replace', '-exclude', '-state', '-state-out', '-backup', '-lock-timeout', '-parallelism', '-backend-config', '-plugin-dir', '-out', '-from-module', '-generate-config-out', '-provider', '-config']
+export const TERRAFORM_VALUE_OPTIONS = ['-var', '-var-file', '-target', '-replace', '-exclude', '-state', '-state-out', '-backup', '-lock-timeout', '-parallelism', '-backend-config', '-plugin-dir', '-out', '-from-module', '-generate-config-out', '-provider', '-config']
   .flatMap((o) => [o, `-${o}`]);
 
 /** Terragrunt's words that only say how it runs the Terraform command after them. */
-const TERRAGRUNT_WRAPPING = new Set(['run-all', 'run', 'stack', 'exec']);
+export const TERRAGRUNT_WRAPPING = new Set(['run-all', 'run', 'stack', 'exec']);
 
 /** The command (words) that rewrite the state, or null where it reads or changes nothing local. */
 export function terraformStateChanges(program: string, args: Field[]): string | null {
   if (args.some((a) => a.value !== null && /^--?(help|h)$/.test(a.value))) return null;
-  const words = operandWords(args, VALUE_OPTIONS).filter((w, i, all) => program !== 'terragrunt' || !(TERRAGRUNT_WRAPPING.has(w) && i < all.length - 1));
+  const words = operandWords(args, TERRAFORM_VALUE_OPTIONS).filter((w, i, all) => program !== 'terragrunt' || !(TERRAGRUNT_WRAPPING.has(w) && i < all.length - 1));
   const [first = '', second = ''] = words;
   const has = (flag: string): boolean => args.some((a) => a.value === flag || a.value === `-${flag}` || a.value?.startsWith(`${flag}=`) === true);
   switch (first) {

@@ -90,11 +90,14 @@ const CASES: readonly VerdictCase[] = [
   // Terraform, OpenTofu, Terragrunt: the ignored state captured first; the provider cache (.terraform) is regenerable
   ['terraform -chdir=infra apply -auto-approve', 'snapshot', 'overwrite-ignored', ['infra/terraform.tfstate', 'infra/terraform.tfstate.backup']],
   ['cd infra && terraform state rm terraform_data.bucket', 'snapshot', 'overwrite-ignored', 'infra/terraform.tfstate'],
-  ['cd infra && terraform destroy -target=terraform_data.bucket -auto-approve', 'snapshot', 'overwrite-ignored', 'infra/terraform.tfstate'],
+  // ... but a destroy deletes the resources and the data they hold, which no snapshot holds (infra-destroy.ts)
+  ['cd infra && terraform destroy -target=terraform_data.bucket -auto-approve', 'deny', 'infra-destroy', 'cloud resources'],
   ['terraform -chdir=infra import -var x=1 terraform_data.b id', 'snapshot', 'overwrite-ignored', 'infra/terraform.tfstate'],
   ['terraform -chdir=infra workspace delete -force staging', 'snapshot', 'overwrite-ignored', 'infra/terraform.tfstate'],
   ['terraform -chdir=infra init -migrate-state', 'snapshot', 'overwrite-ignored', 'infra/terraform.tfstate'],
-  ['tofu -chdir=infra destroy -auto-approve', 'snapshot', 'overwrite-ignored', 'infra/terraform.tfstate'],
+  ['tofu -chdir=infra destroy -auto-approve', 'deny', 'infra-destroy', 'tofu destroy'],
+  ['terraform -chdir=infra apply -destroy -auto-approve', 'deny', 'infra-destroy', 'apply -destroy'],
+  ['terraform -chdir=infra plan -destroy', 'allow', 'no-risk'],
   ['terragrunt run-all apply', 'snapshot', 'overwrite-ignored', 'infra/terraform.tfstate'],
   ['terraform -chdir=infra plan -out=tfplan', 'allow', 'no-risk'],
   ['terraform -chdir=infra init -upgrade', 'allow', 'no-risk'],
@@ -133,7 +136,7 @@ const CASES: readonly VerdictCase[] = [
   ['docker run --rm -v "$PWD":/src:ro alpine rm -rf /src/local.db', 'allow', 'no-risk'],
   ['docker run --rm alpine rm -rf /etc', 'allow', 'no-risk'],
   // Pulumi's DIY backend state in the repository (stack/.pulumi): captured before what rewrites it
-  ['cd stack && pulumi destroy --yes', 'snapshot', 'overwrite-ignored', ['stack/.pulumi/stacks/site/dev.json', 'stack/.pulumi/backups/site/dev/dev.1733400000.json']],
+  ['cd stack && pulumi destroy --yes', 'deny', 'infra-destroy', 'pulumi destroy'],
   ['pulumi -C stack up -y -s dev', 'snapshot', 'overwrite-ignored', 'stack/.pulumi/stacks/site/dev.json'],
   ['pulumi --cwd stack stack rm dev --yes --force', 'snapshot', 'overwrite-ignored', 'stack/.pulumi/stacks/site/dev.json'],
   ["cd stack && pulumi state delete 'urn:pulumi:dev::site::aws:s3/bucket:Bucket::b' --yes", 'snapshot', 'overwrite-ignored', 'stack/.pulumi/meta.yaml'],
@@ -196,6 +199,8 @@ describe('infrastructure-as-code and monorepo lines of the sweep', () => {
       // A person is asked about a volume deletion, not refused.
       expect(checkVerdict(t, 'docker compose down -v')).toMatchObject({ verdict: 'ask', rule: 'container-volume-delete' });
       expect(checkVerdict(t, 'helm uninstall web')).toMatchObject({ verdict: 'ask', rule: 'cluster-data-delete' });
+      expect(checkVerdict(t, 'terraform -chdir=infra destroy')).toMatchObject({ verdict: 'ask', rule: 'infra-destroy' });
+      expect(checkVerdict(t, 'cd stack && pulumi destroy --yes')).toMatchObject({ verdict: 'ask', rule: 'infra-destroy' });
       expect(checkVerdict(t, 'terraform -chdir=infra apply', { asAgent: true }).reason).not.toContain('.terraform/');
     });
     // The sh fast path hands each of these on to Node.
@@ -203,10 +208,10 @@ describe('infrastructure-as-code and monorepo lines of the sweep', () => {
       expect(fastPathAllows(command), command).toBe(false);
     }
     // kubectl, helm and pulumi only beside a subcommand that may delete or rewrite (FAST_PATH_VERB_RISKY)
-    for (const command of ['kubectl delete pvc x', 'kubectl -n a delete ns/a', 'oc delete project x', 'kubectl apply -f k8s --prune -l a=b', 'kubectl drain n1', 'helm uninstall x', 'helm del x', 'pulumi up -y', 'pulumi destroy', 'pulumi state unprotect u', 'pulumi stack change-secrets-provider x']) {
+    for (const command of ['kubectl delete pvc x', 'kubectl -n a delete ns/a', 'oc delete project x', 'kubectl apply -f k8s --prune -l a=b', 'kubectl drain n1', 'helm uninstall x', 'helm del x', 'pulumi up -y', 'pulumi destroy', 'pulumi state unprotect u', 'pulumi stack change-secrets-provider x', 'npx cdk destroy --all', 'cdktf destroy', 'sst remove --stage prod', 'serverless remove', 'sls remove']) {
       expect(fastPathAllows(command), command).toBe(false);
     }
-    for (const command of ['kubectl get pods -A', 'kubectl logs -f deploy/web', 'kubectl describe pvc data', 'kubectl apply -f k8s/', 'helm list -A', 'helm template web charts/web', 'pulumi preview', 'pulumi stack ls', 'pulumi config get region']) {
+    for (const command of ['kubectl get pods -A', 'kubectl logs -f deploy/web', 'kubectl describe pvc data', 'kubectl apply -f k8s/', 'helm list -A', 'helm template web charts/web', 'pulumi preview', 'pulumi stack ls', 'pulumi config get region', 'npx cdk synth', 'cdk diff', 'sst dev', 'sls deploy -s dev']) {
       expect(fastPathAllows(command), command).toBe(true);
     }
     expect(JSON.parse(stripJsonc('{ "a": "// not a comment", /* c */ "b": [1,], }'))).toEqual({ a: '// not a comment', b: [1] });

@@ -118,7 +118,7 @@ const MISC = [
   'export NODE_OPTIONS=--max-old-space-size=4096', 'env | grep NODE', 'which python3', 'node -v && npm -v', 'python3 --version',
   'node scripts/seed.js', 'python manage.py migrate', 'python manage.py runserver', 'npm run dev', 'npm start &', 'sleep 5 && curl localhost:8080',
   'code .', 'open http://localhost:3000', 'history | tail -20', 'date -u', 'uname -a', 'df -h', 'free -m', 'nproc',
-  'ssh-keygen -lf ~/.ssh/id_ed25519.pub', 'gh pr create --fill', 'gh pr view --web', 'gh run list', 'kubectl get pods', 'terraform plan',
+  'ssh-keygen -lf ~/.ssh/id_ed25519.pub', 'gh pr create --fill', 'gh pr view --web', 'gh run list', 'kubectl get pods', 'terraform plan', 'terraform plan -destroy', 'npx cdk synth', 'pulumi preview',
   'aws s3 ls', 'aws s3 cp dist/index.html s3://site/index.html', 'gcloud auth list', 'az account show', 'heroku logs --tail', 'fly deploy', 'supabase start',
   'gh api repos/{owner}/{repo}/pulls', 'gh pr merge 12 --squash --delete-branch', 'gh api repos/acme/app/git/refs/heads/main', 'gh release create v1.3.0 --generate-notes',
   'psql -c "select 1"', 'redis-cli ping', 'sqlite3 app.db ".tables"', 'openssl rand -hex 32', 'base64 -d token.txt', 'xargs -n1 echo < list.txt',
@@ -148,6 +148,8 @@ export const UNRECOVERABLE: readonly string[] = [
   // Data in clouds and on database servers (remote-data.ts)
   'aws s3 rm s3://prod-assets --recursive', 'aws s3 sync ./empty s3://prod-assets --delete', 'gcloud projects delete prod-123', 'az group delete -n prod -y',
   'heroku pg:reset DATABASE_URL --confirm app', 'dropdb app_production', "psql \"$DATABASE_URL\" -c 'DROP SCHEMA public CASCADE'", 'redis-cli -h cache flushall',
+  // ... and with every resource of an infrastructure stack (infra-destroy.ts)
+  'terraform destroy -auto-approve', 'terraform apply -destroy -auto-approve', 'pulumi destroy --yes', 'npx cdk destroy --all --force', 'sls remove --stage prod',
   // Recovery data.
   'git reflog expire --expire=now --all', 'git reflog delete HEAD@{1}', 'git gc --prune=now', 'git gc --prune=now --aggressive', 'git prune',
   'git -c gc.pruneExpire=now gc', 'git -c gc.auto=1 -c gc.pruneExpire=now commit -m x', 'git config gc.reflogExpire now', 'git config core.logAllRefUpdates false',
