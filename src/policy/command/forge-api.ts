@@ -64,11 +64,12 @@ export function shownRef(ref: string): string {
 
 /**
  * A GraphQL request's text (query and variables): `deleteRef` deletes a ref, `updateRef(s)` with
- * `force: true` forces one. Searched as text: the mutation may sit in JSON, a file or a field.
+ * `force: true` (or `force: $variable`) forces one. Searched as text: the mutation may sit in JSON, a file or a field.
  */
 export function graphqlDamage(text: string): 'delete' | 'force' | null {
   if (/\bdeleteRef\s*\(/.test(text)) return 'delete';
-  if (/\bupdateRefs?\s*\(/.test(text) && /\bforce\b\\?["']?\s*[:=]\s*true\b/.test(text)) return 'force';
+  // `force: $f`: a variable guard does not resolve (its value may sit under any name) counts as true.
+  if (/\bupdateRefs?\s*\(/.test(text) && /\bforce\b\\?["']?\s*[:=]\s*(?:true\b|\$\w)/.test(text)) return 'force';
   return null;
 }
 

@@ -1379,6 +1379,8 @@ export const AGENT_ROWS: Row[] = [
   ["curl -H \"Authorization: bearer $T\" -d '{\"query\":\"mutation { deleteRef(input: {refId: \\\"R\\\"}) { clientMutationId } }\"}' https://api.github.com/graphql", 'deny', 'git-push-delete'],
   ["curl -d '{\"query\":\"mutation { updateRef(input: {refId: \\\"R\\\", oid: \\\"abc\\\", force: true}) { clientMutationId } }\"}' https://api.github.com/graphql", 'deny', 'git-push-force'],
   ["curl -d '{\"query\":\"query { viewer { login } }\"}' https://api.github.com/graphql", 'allow'],
+  ["curl -d '{\"query\":\"mutation($f: Boolean!) { updateRef(input: {refId: \\\"R\\\", oid: \\\"abc\\\", force: $f}) { clientMutationId } }\",\"variables\":{\"f\":true}}' https://api.github.com/graphql", 'deny', 'git-push-force'],
+  ["gh api graphql -F f=true -f query='mutation($f: Boolean!) { updateRef(input: {refId: \"R\", oid: \"abc\", force: $f}) { clientMutationId } }'", 'deny', 'git-push-force'],
   ['curl -X GET https://api.github.com/repos/o/r --next -X DELETE https://api.github.com/repos/o/r/git/refs/heads/old', 'deny', 'git-push-delete'],
   ['curl -X DELETE https://api.github.com/repos/o/r/issues/comments/7', 'allow'],
   ['curl --request=DELETE https://api.github.com/repos/o/r', 'allow'],
