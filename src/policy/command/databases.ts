@@ -46,6 +46,7 @@ import { operandWords } from './gnu-args.js';
 import { reportOpaque, type Invocation, type Runtime } from './runtime.js';
 import { captureIgnoredNamed } from './ignored-by-name.js';
 import { snapshotHeldDatabases } from './held-databases.js';
+import { classifyServerFramework } from './server-frameworks.js';
 import { resolvePath } from './paths.js';
 import type { RepoContents } from './state.js';
 
@@ -814,6 +815,8 @@ export function classifyMigrationTool(inv: Invocation, program: string, args: Fi
     judgeOutputFile(knownField(dir === '.' ? '.env' : `${dir}/.env`), inv.cwd, rt, inv.source, 'artisan key:generate writes a new APP_KEY into .env');
     return;
   }
+  // `rails db:drop` on PostgreSQL: rows on a server, outside every snapshot (server-frameworks.ts)
+  classifyServerFramework(inv, program, args, rt, script);
   const what = migrationChanges(program, args);
   if (what === null) return;
   const why = `${what} changes the application's database, which may be a file in the repository`;

@@ -14,7 +14,8 @@
  *
  * Read from the words typed, per client, as a list of subcommand sequences: what a client's other
  * subcommands delete (hundreds of `aws ... delete-*`) is not judged (Known limits). Local development resets that rebuild from the repository stay
- * free: `supabase db reset` of the local stack, `rails db:reset` (databases.ts captures a file).
+ * free: `supabase db reset` of the local stack, `rails db:reset` on SQLite (databases.ts captures
+ * the file; on a server database server-frameworks.ts refuses it).
  */
 import { posix } from 'node:path';
 import type { Field } from './expand.js';

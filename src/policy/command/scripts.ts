@@ -72,7 +72,7 @@ export function classifyScriptCommand(inv: Invocation, name: string, args: Field
   const here: Invocation = { ...inv, cwd };
   if (plan.script && lang === 'js' && isGuardScript(plan.script.value)) return classifyGuard(here, plan.rest, rt);
   // `python manage.py migrate` / `flush`: Django's database, often an ignored db.sqlite3 (databases.ts).
-  if (plan.script && lang === 'python' && plan.script.value !== null && path.posix.basename(plan.script.value) === 'manage.py') classifyMigrationTool(here, 'manage.py', plan.rest, rt);
+  if (plan.script && lang === 'python' && plan.script.value !== null && path.posix.basename(plan.script.value) === 'manage.py') classifyMigrationTool(here, 'manage.py', plan.rest, rt, plan.script.value);
   // `php artisan migrate:fresh`, `php bin/console doctrine:database:drop --force` (framework-migrations.ts).
   if (plan.script && lang === 'php' && plan.script.value !== null && ['artisan', 'console'].includes(path.posix.basename(plan.script.value))) classifyMigrationTool(here, path.posix.basename(plan.script.value), plan.rest, rt, plan.script.value);
   // `python -m flask db upgrade`, `python -m alembic downgrade base`: the module run as its command.

@@ -36,7 +36,8 @@ export function readYaml(text: string): Y | null {
     if (y.isMap(node)) {
       const entries = new Map<string, Y>();
       for (const pair of node.items) {
-        const key = y.isScalar(pair.key) ? String(pair.key.value) : y.isAlias(pair.key) ? null : null;
+        // with `merge: true` the parser may give a merge key as a Symbol (a map nested under an anchored one)
+        const key = y.isScalar(pair.key) ? (typeof pair.key.value === 'symbol' ? '<<' : String(pair.key.value)) : null;
         if (key === '<<') {
           // A merge key: the entries of the map (or maps) it names, where this map has none of its own.
           const merged = convert(pair.value, depth + 1);

@@ -1,6 +1,7 @@
 /**
  * SQL sent to a database server from a file, a pipe or a heredoc (src/policy/command/server-sql.ts,
- * remote-data.ts): `psql -f drop.sql`, `mysql app < reset.sql`, `cat x.sql | psql` were "allow: no
+ * remote-data.ts), and frameworks' drop and reset commands where the project's configuration names
+ * a server database (server-frameworks.ts): `psql -f drop.sql`, `mysql app < reset.sql`, `cat x.sql | psql` were "allow: no
  * destructive command found" until 2026-12-06 while the rows they delete are on a server no
  * snapshot holds. The files are real files in the repository, read by guard before the command;
  * no server is needed (guard runs no client).
@@ -55,6 +56,61 @@ describe('SQL a server client reads from a file, a pipe or a heredoc', () => {
       // through the installed Claude hook (the sh shim hands psql on to Node)
       expect(agentVerdict(t, 'psql app < db/drop.sql').decision).toBe('deny');
       expect(agentVerdict(t, 'psql -f db/schema.sql').decision).toBe('allow');
+    });
+  });
+});
+
+/** Projects side by side: Rails, Prisma, Django and sequelize on PostgreSQL, and Rails and Prisma on SQLite. */
+const PROJECTS: Record<string, string> = {
+  'pg/config/database.yml': [
+    'default: &default', '  adapter: postgresql', '  pool: <%= ENV.fetch("RAILS_MAX_THREADS") { 5 } %>', '',
+    'development:', '  <<: *default', '  database: app_development', '', 'test:', '  <<: *default', '  database: app_test', '',
+    'production:', '  primary: &primary', '    <<: *default', '    database: app', '  cache:', '    <<: *primary', '    database: app_cache', '',
+  ].join('\n'),
+  'pg/prisma/schema.prisma': '// datasource db { provider = "sqlite" }\ndatasource db {\n  provider = "postgresql"\n  url      = env("DATABASE_URL")\n}\n',
+  'pg/manage.py': '#!/usr/bin/env python\nimport os\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", "site1.settings")\n',
+  'pg/site1/settings.py': "DATABASES = {'default': {'ENGINE': 'django.db.backends.postgresql', 'NAME': 'app'}}\n",
+  'pg/config/config.json': '{"development": {"dialect": "postgres"}, "test": {"dialect": "sqlite"}}\n',
+  'lite/config/database.yml': 'development:\n  adapter: sqlite3\n  database: storage/development.sqlite3\n',
+  'lite/prisma/schema.prisma': 'datasource db {\n  provider = "sqlite"\n  url      = "file:./dev.db"\n}\n',
+  'lite/manage.py': '#!/usr/bin/env python\nimport os\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", "site1.settings")\n',
+  'lite/site1/settings.py': "DATABASES = {'default': {'ENGINE': 'django.db.backends.sqlite3', 'NAME': BASE_DIR / 'db.sqlite3'}}\n",
+};
+
+describe('frameworks dropping or resetting a database on a server', () => {
+  it('refuses where the configuration names a server, leaves SQLite projects to the capture and the test environment free', async () => {
+    await withTestRepo((t) => {
+      commitFiles(t, { '.gitignore': '*.sqlite3\n*.db\n', ...PROJECTS });
+      const init = t.guard(['init', '--yes', '--agents', 'claude']);
+      expect(init.code, init.stderr).toBe(0);
+      const cases: VerdictCase[] = [
+        ['cd pg && rails db:drop', 'deny', 'remote-data-delete', ['development', 'postgresql']],
+        ['cd pg && bin/rails db:reset', 'deny', 'remote-data-delete', 'db:reset'],
+        ['cd pg && bundle exec rake db:schema:load', 'deny', 'remote-data-delete', 'db:schema:load'],
+        ['cd pg/config && RAILS_ENV=production rails db:migrate:reset', 'deny', 'remote-data-delete', 'production'],
+        ['cd pg && rails db:purge -e production', 'deny', 'remote-data-delete', 'production'],
+        ['cd pg && npx prisma migrate reset --force', 'deny', 'remote-data-delete', 'postgresql'],
+        ['cd pg && prisma db push --accept-data-loss', 'deny', 'remote-data-delete', 'accept-data-loss'],
+        ['cd pg && python manage.py flush --noinput', 'deny', 'remote-data-delete', 'site1.settings'],
+        ['cd pg && npx sequelize-cli db:drop', 'deny', 'remote-data-delete', 'postgres'],
+        ['cd pg && RAILS_ENV=test rails db:reset', 'allow', 'no-risk'],
+        ['cd pg && NODE_ENV=test npx sequelize db:drop', 'allow', 'no-risk'],
+        ['cd pg && rails db:migrate', 'allow', 'no-risk'],
+        ['cd pg && prisma db push', 'allow', 'no-risk'],
+        ['cd pg && python manage.py migrate', 'allow', 'no-risk'],
+      ];
+      expectAgentVerdicts(t, cases);
+      // a SQLite project's database file: captured first, as before (databases.ts), not refused
+      writeFiles(t, { 'lite/storage/development.sqlite3': 'SQLite format 3\0rows' });
+      const files: VerdictCase[] = [
+        ['cd lite && rails db:drop', 'snapshot', 'overwrite-ignored', 'development.sqlite3'],
+        ['cd lite && npx prisma migrate reset --force', 'snapshot', 'overwrite-ignored', 'development.sqlite3'],
+        ['cd lite && python manage.py flush --noinput', 'snapshot', 'overwrite-ignored', 'development.sqlite3'],
+      ];
+      expectAgentVerdicts(t, files);
+      const refused = checkVerdict(t, 'cd pg && rails db:drop', { asAgent: true });
+      expect(refused.instead).toContain('pg_dump');
+      expect(checkVerdict(t, 'cd pg && rails db:drop')).toMatchObject({ verdict: 'ask', rule: 'remote-data-delete' });
     });
   });
 });

@@ -1,0 +1,193 @@
+/**
+ * Frameworks' drop and reset commands against a database server: `rails db:drop|reset|
+ * schema:load|migrate:reset|purge|setup|seed:replant` (and `rake`, `bin/rails`), `prisma migrate
+ * reset`, `prisma db push --force-reset|--accept-data-loss`, Django's `manage.py flush|reset_db`,
+ * `sequelize db:drop`. Where the project's database is a file (SQLite), databases.ts captures it
+ * before the command; where it is a server (PostgreSQL, MySQL, SQL Server, MongoDB ...), the rows
+ * are outside every snapshot and the command was "no destructive command found" until
+ * 2026-12-06. Now it is `remote-data-delete` (refused for an agent, asked of a person), the way
+ * forward naming a dump first.
+ *
+ * Which database: read from the project's own configuration, as the framework does, for the
+ * environment on the line: Rails' config/database.yml `adapter` (RAILS_ENV or RACK_ENV on the
+ * line, `-e ENV`, default development; DATABASE_URL on the line wins), Prisma's schema.prisma
+ * datasource `provider` (`--schema`, else prisma/schema.prisma or schema.prisma), Django's
+ * settings module named in manage.py (its `ENGINE`), sequelize's config/config.json `dialect`
+ * (NODE_ENV, default development). Where that cannot be read or says neither, the command is
+ * left as before (databases.ts's capture of file databases): a framework command is everyday
+ * work, and most of them in a project guard cannot read run against a local SQLite file. Rails'
+ * test environment is left free too: its database is purged and reloaded by every test run.
+ */
+import path from 'node:path';
+import type { Field } from './expand.js';
+import { operandWords } from './gnu-args.js';
+import { resolvePath } from './paths.js';
+import { makeVerdict } from './rules.js';
+import type { Invocation, Runtime } from './runtime.js';
+import { get, readYaml, str, TooBig, type Y } from './taskfile-yaml.js';
+
+/** The way forward: a dump first. */
+const INSTEAD = 'Dump the database first (`pg_dump DB > backup.sql`, `mysqldump DB > backup.sql`), then ask the person to run it; guard cannot bring the rows back. Point the command at a disposable database (RAILS_ENV=test, a SQLite file) to work freely.';
+
+/** Rails adapters (and URL schemes) that talk to a server. */
+const SERVER_ADAPTERS = /^(postgresql|postgres|postgis|mysql2?|trilogy|sqlserver|oracle_enhanced|cockroachdb|mongodb|mariadb)$/;
+/** Prisma's server providers. */
+const SERVER_PROVIDERS = new Set(['postgresql', 'postgres', 'mysql', 'sqlserver', 'mongodb', 'cockroachdb']);
+
+const RAILS_DROPS = /^db:(drop|reset|purge|setup|schema:load|structure:load|migrate:reset|seed:replant|truncate_all)(:\w+)*$/;
+
+/** A file's text (escaped), 'missing', or null where guard cannot read it; undefined while being read or by text. */
+function readAt(rt: Runtime, dir: string, name: string, up = false): { path: string; text: string } | 'missing' | null | undefined {
+  return rt.ctx.view?.file({ dir, name, up });
+}
+
+/** A line variable (`RAILS_ENV=x cmd`) or a rake-style `VAR=value` argument: its value, null unknown, undefined absent. */
+function lineVar(inv: Invocation, args: Field[], name: string): string | null | undefined {
+  const arg = args.find((a) => a.value?.startsWith(`${name}=`));
+  if (arg) return arg.value!.slice(name.length + 1);
+  return inv.env.has(name) ? (inv.env.get(name) ?? null) : undefined;
+}
+
+/** The scheme of a database URL that names a server, else null. */
+function serverUrl(url: string | null | undefined): string | null {
+  const scheme = /^([a-z0-9+]+):/.exec(url ?? '')?.[1]?.split('+')[0];
+  return scheme !== undefined && SERVER_ADAPTERS.test(scheme) ? scheme : null;
+}
+
+/** database.yml without ERB: `<%= x %>` a placeholder, `<% ... %>` lines out. */
+function withoutErb(text: string): string {
+  return text.replace(/^[ \t]*<%(?!=)[\s\S]*?%>[ \t]*$/gm, '').replace(/<%=?[\s\S]*?%>/g, 'erb');
+}
+
+/** The server adapter an environment's databases use (multi-database: any of them), or null. */
+function railsServerAdapter(text: string, environment: string): string | null {
+  let doc: Y | null;
+  try {
+    doc = readYaml(withoutErb(text));
+  } catch (error) {
+    if (error instanceof TooBig) return null;
+    throw error;
+  }
+  const env = get(doc ?? undefined, environment);
+  if (!env || env.kind !== 'map') return null;
+  const adapters: string[] = [];
+  const direct = str(get(env, 'adapter'));
+  if (direct !== null) adapters.push(direct);
+  const url = serverUrl(str(get(env, 'url')));
+  if (url) adapters.push(url);
+  // Rails 6+ multiple databases: `development: { primary: {...}, cache: {...} }`
+  if (direct === null) for (const value of env.entries.values()) if (value.kind === 'map') adapters.push(str(get(value, 'adapter')) ?? serverUrl(str(get(value, 'url'))) ?? '');
+  return adapters.find((a) => SERVER_ADAPTERS.test(a)) ?? null;
+}
+
+function rails(inv: Invocation, program: string, args: Field[], rt: Runtime): string | null {
+  const words = operandWords(args, ['-e', '--environment']);
+  const task = words.find((w) => RAILS_DROPS.test(w));
+  if (!task) return null;
+  const eIndex = args.findIndex((a) => a.value === '-e' || a.value === '--environment');
+  const flagged = eIndex !== -1 ? args[eIndex + 1]?.value : args.find((a) => a.value?.startsWith('--environment='))?.value?.slice('--environment='.length);
+  const railsEnv = lineVar(inv, args, 'RAILS_ENV');
+  const rackEnv = lineVar(inv, args, 'RACK_ENV');
+  // null: a value guard cannot know
+  const environment = flagged !== undefined ? flagged : railsEnv !== undefined ? railsEnv : rackEnv !== undefined ? rackEnv : 'development';
+  if (environment === 'test') return null;
+  const url = lineVar(inv, args, 'DATABASE_URL');
+  if (url !== undefined && url !== null) return serverUrl(url) ? `${program} ${task} drops or empties the ${serverUrl(url)} database DATABASE_URL names` : null;
+  if (inv.cwd === null) return null;
+  const found = readAt(rt, inv.cwd, 'config/database.yml', true);
+  if (found === undefined || found === null || found === 'missing') return null;
+  // an environment guard cannot know: any but test that uses a server
+  const environments = environment === null ? ['development', 'production', 'staging'] : [environment];
+  for (const env of environments) {
+    const adapter = railsServerAdapter(found.text, env);
+    if (adapter) return `${program} ${task} drops or empties the ${env} database, on a ${adapter} server (config/database.yml)`;
+  }
+  return null;
+}
+
+/** The provider of schema.prisma's datasource, comments out. */
+function prismaProvider(text: string): string | null {
+  const code = text.replace(/\/\/.*$/gm, '');
+  return /\bdatasource\s+\w+\s*\{[^}]*?\bprovider\s*=\s*"([^"]+)"/s.exec(code)?.[1] ?? null;
+}
+
+function prisma(inv: Invocation, args: Field[], rt: Runtime): string | null {
+  const [first = '', second = ''] = operandWords(args, ['--schema']);
+  const has = (flag: string): boolean => args.some((a) => a.value === flag);
+  let what: string | null = null;
+  if (first === 'migrate' && second === 'reset') what = 'prisma migrate reset';
+  else if (first === 'db' && second === 'push' && (has('--force-reset') || has('--accept-data-loss'))) what = `prisma db push ${has('--force-reset') ? '--force-reset' : '--accept-data-loss'}`;
+  if (what === null || inv.cwd === null) return null;
+  const schemaIndex = args.findIndex((a) => a.value === '--schema');
+  const named = schemaIndex !== -1 ? args[schemaIndex + 1]?.value : args.find((a) => a.value?.startsWith('--schema='))?.value?.slice('--schema='.length);
+  const candidates = named !== undefined ? (named === null ? [] : [resolvePath(named, inv.cwd)]) : [`${inv.cwd}/prisma/schema.prisma`, `${inv.cwd}/schema.prisma`];
+  for (const abs of candidates) {
+    if (abs === null) return null;
+    const found = readAt(rt, path.posix.dirname(abs), path.posix.basename(abs));
+    if (found === 'missing') continue;
+    if (!found) return null;
+    const provider = prismaProvider(found.text);
+    return provider !== null && SERVER_PROVIDERS.has(provider) ? `${what} drops the ${provider} database's data (schema.prisma's datasource)` : null;
+  }
+  return null;
+}
+
+/** Django's database ENGINEs that are servers. */
+const DJANGO_SERVER_ENGINE = /['"](?:django\.db\.backends\.(postgresql(?:_psycopg2)?|mysql|oracle)|django\.contrib\.gis\.db\.backends\.(postgis|mysql|oracle)|(mssql|sql_server\.pyodbc))['"]/;
+
+function django(inv: Invocation, args: Field[], rt: Runtime, script: string | undefined): string | null {
+  const [first = ''] = operandWords(args, ['--settings', '--database']);
+  if (first !== 'flush' && first !== 'reset_db') return null;
+  const manage = resolvePath(script ?? 'manage.py', inv.cwd);
+  if (manage === null) return null;
+  const root = path.posix.dirname(manage);
+  const settingsArg = args.find((a) => a.value?.startsWith('--settings='))?.value?.slice('--settings='.length);
+  let module = settingsArg ?? lineVar(inv, args, 'DJANGO_SETTINGS_MODULE');
+  if (module === undefined) {
+    const found = readAt(rt, root, path.posix.basename(manage));
+    if (!found || found === 'missing') return null;
+    module = /DJANGO_SETTINGS_MODULE['"]\s*,\s*['"]([\w.]+)['"]/.exec(found.text)?.[1];
+  }
+  if (module === undefined || module === null || !/^[\w.]+$/.test(module)) return null;
+  const file = `${root}/${module.replace(/\./g, '/')}`;
+  let settings = readAt(rt, path.posix.dirname(file), `${path.posix.basename(file)}.py`);
+  if (settings === 'missing') settings = readAt(rt, file, '__init__.py');
+  if (!settings || settings === 'missing') return null;
+  // a settings file that also names SQLite (a local override, a test switch) is not decided here
+  if (/django\.db\.backends\.sqlite3/.test(settings.text)) return null;
+  const engine = DJANGO_SERVER_ENGINE.exec(settings.text);
+  if (!engine) return null;
+  return `manage.py ${first} ${first === 'flush' ? 'deletes every row of' : 'drops'} the ${engine[1] ?? engine[2] ?? engine[3]} database (${module})`;
+}
+
+function sequelize(inv: Invocation, program: string, args: Field[], rt: Runtime): string | null {
+  const [first = ''] = operandWords(args, ['--env', '--config', '--url']);
+  if (first !== 'db:drop') return null;
+  const url = args.find((a) => a.value?.startsWith('--url='))?.value?.slice('--url='.length) ?? (args.findIndex((a) => a.value === '--url') !== -1 ? args[args.findIndex((a) => a.value === '--url') + 1]?.value : undefined);
+  if (url) return serverUrl(url) ? `${program} db:drop drops the database --url names` : null;
+  if (inv.cwd === null) return null;
+  const found = readAt(rt, inv.cwd, 'config/config.json');
+  if (!found || found === 'missing') return null;
+  const envArg = args.findIndex((a) => a.value === '--env');
+  const nodeEnv = lineVar(inv, args, 'NODE_ENV');
+  const environment = envArg !== -1 ? (args[envArg + 1]?.value ?? null) : nodeEnv !== undefined ? nodeEnv : 'development';
+  if (environment === null || environment === 'test') return null;
+  let dialect: unknown;
+  try {
+    dialect = (JSON.parse(found.text) as Record<string, { dialect?: unknown }>)[environment]?.dialect;
+  } catch {
+    return null;
+  }
+  return typeof dialect === 'string' && dialect !== 'sqlite' ? `${program} db:drop drops the ${environment} database, on a ${dialect} server (config/config.json)` : null;
+}
+
+/** Refuses (an agent) or asks about (a person) a framework's drop or reset of a server database. */
+export function classifyServerFramework(inv: Invocation, program: string, args: Field[], rt: Runtime, script?: string): void {
+  let what: string | null = null;
+  if (program === 'rails' || program === 'rake') what = rails(inv, program, args, rt);
+  else if (program === 'prisma') what = prisma(inv, args, rt);
+  else if (program === 'manage.py') what = django(inv, args, rt, script);
+  else if (program === 'sequelize' || program === 'sequelize-cli') what = sequelize(inv, program, args, rt);
+  if (what === null) return;
+  rt.report(makeVerdict(rt.ctx.isAgent ? 'deny' : 'ask', 'remote-data-delete', `${what}, outside the repository, where no snapshot holds it`, inv.source, INSTEAD));
+}
