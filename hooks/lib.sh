@@ -49,6 +49,57 @@ if [ -n "${GUARD_HOOK_PROBE-}" ]; then
   exit 97
 fi
 
+# Where guard's shared files live (<commonDir>/guard). When the hook was installed into
+# <commonDir>/hooks (no core.hooksPath), git runs it as <commonDir>/hooks/<name>, so $0 already
+# says where the common dir is and no `git rev-parse` (a fork and exec) is needed.
+guard_find_common_dir() {
+  GUARD_COMMON_DIR=
+  if [ "${GUARD_HOOKS_IN_COMMON_DIR-}" = 1 ]; then
+    case $0 in
+      */*/*) GUARD_COMMON_DIR=${0%/*/*} ;;
+      */*) GUARD_COMMON_DIR=. ;;
+    esac
+    [ -n "$GUARD_COMMON_DIR" ] && [ -d "$GUARD_COMMON_DIR/refs" ] || GUARD_COMMON_DIR=
+  fi
+  if [ -z "$GUARD_COMMON_DIR" ]; then
+    GUARD_COMMON_DIR=$(git rev-parse --git-common-dir 2>/dev/null) || GUARD_COMMON_DIR=
+  fi
+  GUARD_DIR="$GUARD_COMMON_DIR/guard"
+}
+
+# The package upgraded (or downgraded) under this clone since `guard init` wrote this shim: its
+# dist/hooks.stamp (a hash of hooks/ and the fast path's words, scripts/build.mjs) is no longer
+# GUARD_STAMP. A stat and one read, no process; npm sets every file's mtime to one fixed date, so
+# `-nt` cannot tell. Node then brings guard's copies to the installed version (`guard hook
+# refresh-copies`: this shim, the other hooks', the agent hook launcher; journal
+# install-refreshed) and the shim runs again as it now is, with the same arguments and the stdin
+# nothing has read yet. Once: the second run does not look (GUARD_HOOK_REFRESHED). Node notes the
+# stamp it refreshed for in <commonDir>/guard/hooks-stamp-seen: a shim it left as it is (edited,
+# another install's) then runs on as before without starting Node at every run, at the cost of
+# finding the common dir. Neither does a shim whose package has no stamp file and no bin/guard.js
+# (gone: its checks refuse or warn as they do), nor one in a repository without guard (a shared
+# hooks directory).
+if [ -n "${GUARD_HOOK_REFRESHED-}" ]; then
+  unset GUARD_HOOK_REFRESHED
+elif [ -n "${GUARD_STAMP-}" ]; then
+  guard_stamp=-
+  [ -f "$GUARD_PKG/dist/hooks.stamp" ] && IFS= read -r guard_stamp <"$GUARD_PKG/dist/hooks.stamp"
+  if [ "$guard_stamp" != "$GUARD_STAMP" ] && [ -f "$GUARD_PKG/bin/guard.js" ] && guard_find_common_dir && [ -n "$GUARD_COMMON_DIR" ] && [ -f "$GUARD_DIR/hooks-manifest.json" ]; then
+    guard_seen=
+    [ -f "$GUARD_DIR/hooks-stamp-seen" ] && IFS= read -r guard_seen <"$GUARD_DIR/hooks-stamp-seen"
+    if [ "$guard_seen" != "$guard_stamp" ]; then
+      guard_seen=node
+      [ -n "$GUARD_NODE" ] && [ -x "$GUARD_NODE" ] && guard_seen=$GUARD_NODE
+      "$guard_seen" "$GUARD_PKG/bin/guard.js" hook refresh-copies "$GUARD_HOOK" </dev/null >&2
+      GUARD_HOOK_REFRESHED=1
+      export GUARD_HOOK_REFRESHED
+      # A copy a hook manager's entry runs is started as `sh FILE` (src/githooks/managers/entry.ts).
+      [ -x "$0" ] && exec "$0" "$@"
+      exec sh "$0" "$@"
+    fi
+  fi
+fi
+
 # Runs the hook that was in place before guard (moved to "<name>.guard-chained" by `guard init`),
 # with the same arguments; the caller provides stdin. Scripts for sh or bash are run so that $0
 # still names the original path: hook managers' stubs find their files from $0 (husky's
@@ -86,24 +137,6 @@ guard_has_chained() {
 # the early part never parses what follows: reference-transaction leaves there for aborted
 # transactions, the sequencer's pseudo-refs and prepared runs that touch no branch, about eighty
 # of the hundred runs of a 10-commit rebase. An early part may use only what is above.
-
-# Where guard's shared files live (<commonDir>/guard). When the hook was installed into
-# <commonDir>/hooks (no core.hooksPath), git runs it as <commonDir>/hooks/<name>, so $0 already
-# says where the common dir is and no `git rev-parse` (a fork and exec) is needed.
-guard_find_common_dir() {
-  GUARD_COMMON_DIR=
-  if [ "${GUARD_HOOKS_IN_COMMON_DIR-}" = 1 ]; then
-    case $0 in
-      */*/*) GUARD_COMMON_DIR=${0%/*/*} ;;
-      */*) GUARD_COMMON_DIR=. ;;
-    esac
-    [ -n "$GUARD_COMMON_DIR" ] && [ -d "$GUARD_COMMON_DIR/refs" ] || GUARD_COMMON_DIR=
-  fi
-  if [ -z "$GUARD_COMMON_DIR" ]; then
-    GUARD_COMMON_DIR=$(git rev-parse --git-common-dir 2>/dev/null) || GUARD_COMMON_DIR=
-  fi
-  GUARD_DIR="$GUARD_COMMON_DIR/guard"
-}
 
 # Is guard set up in this repository? Sets GUARD_COMMON_DIR and GUARD_DIR. A hooks directory
 # can be shared by repositories without guard (a global core.hooksPath): there the shim only

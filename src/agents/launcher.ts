@@ -21,6 +21,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { guardCommonPath, type Repo } from '../git/repo.js';
 import { packageRoot, shellQuote, shimPath } from './package-root.js';
+import { packageStamp } from '../util/package-root.js';
 import type { HookEventKind } from './types.js';
 
 /** Every command guard writes contains this; recognises guard's entries (older installs: the package path). */
@@ -30,32 +31,10 @@ export const LEGACY_SHIM_MARKER = '/hooks/agent-hook.sh';
 /** The line of hooks/agent-hook.sh that the launcher fills in with the package root. */
 const PKG_LINE = 'guard_pkg_installed=';
 
-/** The line it fills in with the package's stamp (packageStamp). */
+/** The line it fills in with the package's stamp (packageStamp, util/package-root.ts). */
 const STAMP_LINE = 'guard_stamp_installed=';
 
-/** The package's stamp file, relative to its root (scripts/build.mjs writes it). */
-export const STAMP_FILE = 'dist/hooks.stamp';
-
-/**
- * The stamp the launcher bakes in and the launcher compares, at every call, to the first line of
- * <package>/dist/hooks.stamp (a hash of hooks/ and the fast path's word lists, written at build):
- * another line there means the package was upgraded or downgraded under this launcher, which then
- * hands the call to Node (the hook refreshes it: src/cli/commands/agent-hook.ts). The file's first
- * line as the launcher's `read -r` takes it; `-` when the file is missing, which the launcher
- * reads as `-` too (an install without one matches, so it does not send every call to Node); ''
- * (the launcher's check off) for a line the launcher could not compare exactly (NUL, CR, another
- * character, too long).
- */
-export function packageStamp(): string {
-  let text: string;
-  try {
-    text = fs.readFileSync(path.join(packageRoot(), STAMP_FILE), 'latin1');
-  } catch {
-    return '-';
-  }
-  const line = text.split('\n')[0]!;
-  return /^[0-9A-Za-z._+-]{1,64}$/.test(line) && line !== '-' ? line : '';
-}
+export { packageStamp };
 
 /**
  * Agents that treat a non-zero hook exit as a blocking failure (Copilot CLI denies; guard sets

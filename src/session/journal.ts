@@ -10,8 +10,9 @@
  *   allowed-after-snapshot  session, agent, command, rule, snapshot
  *   asked                   session, agent, command | path, rule, reason
  *   hook-error              session, agent, event, error, decision
- *   install-refreshed       by (session-start, status, or the hook event whose launcher saw the
- *                           package change: pre-tool ...), package, launcher, hooks, leftEdited:
+ *   install-refreshed       by (session-start, status, the agent hook event whose launcher saw the
+ *                           package change: pre-tool ..., or `git hook <name>` whose shim saw it),
+ *                           package, launcher, hooks, leftEdited:
  *                           guard's copies brought to the installed version (src/agents/refresh.ts)
  *   step-start, step-end,   one agent tool call (a step) and the snapshot that closes it; see
  *   step-snapshot           src/session/steps.ts and docs/timeline.md

@@ -9,6 +9,7 @@
  * the rest of the CLI, and this module imports only the hook path (no yaml unless .guard.yaml
  * changed, no chokidar).
  */
+import fs from 'node:fs';
 import { writeStderr } from '../output.js';
 import { GuardError } from '../../errors.js';
 import { ExitCode } from '../exit-codes.js';
@@ -55,8 +56,39 @@ async function dispatch(name: HookName, args: string[], cwd: string): Promise<Ho
   }
 }
 
+/**
+ * `guard hook refresh-copies <hook>`: a git hook shim whose package stamp is not the installed
+ * package's (hooks/lib.sh: the package was upgraded or downgraded under this clone) asks for
+ * guard's per-clone copies (git hook shims, the agent hook launcher) to be brought to the
+ * installed version (src/agents/refresh.ts), then runs itself again. Notes the stamp it refreshed
+ * for in <commonDir>/guard/hooks-stamp-seen. Says so on stderr; never refuses (exit 0), whatever
+ * happens: the shim goes on with the copy it has.
+ */
+async function refreshCopies(hook: string, cwd: string): Promise<number> {
+  try {
+    const [{ openRepo, guardCommonPath }, { refreshInstall, refreshMessage }, { packageStamp }] = await Promise.all([
+      import('../../git/repo.js'),
+      import('../../agents/refresh.js'),
+      import('../../util/package-root.js'),
+    ]);
+    const repo = await openRepo(cwd);
+    const said = refreshMessage(await refreshInstall(repo, `git hook ${hook}`));
+    if (said) writeStderr(`${said}\n`);
+    // The stamp refreshed for: a shim left as it is (edited, another install's) reads it and goes
+    // on without asking again at every run (hooks/lib.sh). Temp + rename, as the shims are written.
+    const seen = guardCommonPath(repo, 'hooks-stamp-seen');
+    const temp = `${seen}.${process.pid}.tmp`;
+    fs.writeFileSync(temp, `${packageStamp()}\n`);
+    fs.renameSync(temp, seen);
+  } catch (error) {
+    writeStderr(`guard: could not update this clone's hook files to the installed version (${error instanceof Error ? error.message : String(error)}): \`guard init\` writes them again\n`);
+  }
+  return ExitCode.ok;
+}
+
 /** Runs one hook and writes its messages to stderr; returns the exit code. */
 export async function runHook(name: string, args: string[], cwd: string): Promise<number> {
+  if (name === 'refresh-copies') return refreshCopies(args[0] ?? '', cwd);
   if (!(HOOKS as readonly string[]).includes(name)) {
     throw new GuardError('user', `unknown hook ${JSON.stringify(name)}`, { hints: [`guard hook runs: ${HOOKS.join(', ')} (the shims in hooks/ call it)`] });
   }

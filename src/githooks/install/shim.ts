@@ -9,7 +9,7 @@ import fsSync from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { shQuote } from '../../config/policy-sh.js';
-import { packageRoot } from '../../util/package-root.js';
+import { packageRoot, packageStamp } from '../../util/package-root.js';
 import { testFault } from '../../util/test-faults.js';
 
 /** The hooks `guard init` installs in a working repository (docs/hooks.md says why these). */
@@ -73,6 +73,9 @@ export async function renderShim(name: HookName, options: ShimOptions): Promise<
     `# Generated from hooks/lib.sh and hooks/${name}.sh in ${pkg} (comments are there); do not edit.`,
     `GUARD_HOOK=${shQuote(name)}`,
     `GUARD_PKG=${shQuote(pkg)}`,
+    // The stamp of the package these sh files come from (util/package-root.ts packageStamp): lib.sh compares
+    // it with the package's at every run and has the copies refreshed when it changed.
+    `GUARD_STAMP=${shQuote(packageStamp())}`,
     `GUARD_NODE=${shQuote(options.node ?? process.execPath)}`,
     `GUARD_HOOKS_IN_COMMON_DIR=${options.inCommonDir ? 1 : 0}`,
     '',

@@ -137,6 +137,51 @@ describe('an upgrade of the same install, seen at the next agent session start',
       expect(fs.statSync(path.join(managed, 'pre-commit')).mode & 0o777).toBe(0o755);
     }));
 
+  it('a git command after an upgrade that changed the stamp: the git hook shim notices, has the copies refreshed, and runs as the new version', () =>
+    withTestRepo(async (t) => {
+      base(t);
+      const pkg = copyPackage(t);
+      expect(guardFrom(t, pkg, ['init', '-y', '--agents', 'claude']).code).toBe(0);
+      const hooks = path.join(t.dir, '.git', 'hooks');
+      // The new version's pre-commit says so; its build wrote another stamp.
+      const body = path.join(pkg, 'hooks', 'pre-commit.sh');
+      fs.writeFileSync(body, `echo upgraded-pre-commit >&2\n${fs.readFileSync(body, 'utf8')}`);
+      fs.writeFileSync(path.join(pkg, 'dist', 'hooks.stamp'), 'new0000000000001\n');
+      t.write('a.txt', 'b\n');
+      const commit = t.gitResult(['commit', '-q', '-am', 'after the upgrade']);
+      expect(commit.code, commit.stderr).toBe(0);
+      expect(commit.stderr).toContain("git-guard: updated this clone's git hooks (pre-commit, pre-push, reference-transaction, pre-rebase) to the installed version");
+      // The commit ran the new pre-commit (the shim ran again as it now is), once.
+      expect(commit.stderr.match(/upgraded-pre-commit/g)).toHaveLength(1);
+      for (const name of ['pre-commit', 'pre-push', 'reference-transaction', 'pre-rebase']) expect({ name, stamp: fs.readFileSync(path.join(hooks, name), 'utf8').includes("GUARD_STAMP='new0000000000001'") }).toEqual({ name, stamp: true });
+      expect(fs.readFileSync(path.join(t.dir, '.git', 'guard', 'agent-hook.sh'), 'utf8')).toBe(launcherFor(pkg));
+      expect(await refreshEvents(t)).toMatchObject([{ by: 'git hook pre-commit', package: pkg, hooks: ['pre-commit', 'pre-push', 'reference-transaction', 'pre-rebase'] }]);
+      // Once: the next commit runs the shims as they are, with no refresh.
+      t.write('a.txt', 'c\n');
+      const next = t.gitResult(['commit', '-q', '-am', 'next']);
+      expect(next.code, next.stderr).toBe(0);
+      expect(next.stderr).not.toMatch(/updated this clone/);
+      expect(await refreshEvents(t)).toHaveLength(1);
+      expect(next.stderr.match(/upgraded-pre-commit/g)).toHaveLength(1);
+
+      // A shim the user edited stays as it is, runs once more after the refresh, and then on
+      // without asking Node again at every run (hooks-stamp-seen, rewritten by every refresh).
+      const shimFile = path.join(hooks, 'pre-commit');
+      fs.writeFileSync(shimFile, fs.readFileSync(shimFile, 'utf8').replace(/^GUARD_HOOKS_IN_COMMON_DIR=.*$/m, '$&\necho edited-pre-commit >&2'));
+      fs.writeFileSync(path.join(pkg, 'dist', 'hooks.stamp'), 'new0000000000002\n');
+      const seen = path.join(t.dir, '.git', 'guard', 'hooks-stamp-seen');
+      for (const [round, text] of [[1, 'd\n'], [2, 'e\n']] as const) {
+        t.write('a.txt', text);
+        const before = fs.statSync(seen).ino;
+        const edited = t.gitResult(['commit', '-q', '-am', `edited ${round}`]);
+        expect(edited.code, edited.stderr).toBe(0);
+        expect(edited.stderr.match(/edited-pre-commit/g)).toHaveLength(round === 1 ? 2 : 1);
+        expect({ round, asked: fs.statSync(seen).ino !== before }).toEqual({ round, asked: round === 1 });
+      }
+      expect(fs.readFileSync(seen, 'utf8')).toBe('new0000000000002\n');
+      expect((await refreshEvents(t)).map((e) => e.leftEdited)).toEqual([undefined, ['pre-commit']]);
+    }));
+
   it('`guard status` updates them too, and says so', () =>
     withTestRepo(async (t) => {
       base(t);
