@@ -23,7 +23,7 @@ afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 async function cutShim(): Promise<string> {
   const shim = await renderShim('reference-transaction', { inCommonDir: true, pkg: '/nonexistent', node: '/nonexistent' });
-  const restOfLib = shim.indexOf('\nguard_find_common_dir() {\n');
+  const restOfLib = shim.indexOf('\nguard_setup() {\n');
   const early = shim.indexOf('\nguard_pseudo_noop() {\n');
   // The early part comes before the rest of lib.sh, and the rest is there.
   expect(early).toBeGreaterThan(0);
