@@ -7,6 +7,7 @@
  * no server is needed (guard runs no client).
  */
 import { describe, expect, it } from 'vitest';
+import { fastPathAllows } from '../../../src/policy/command/fast-path.js';
 import { agentVerdict, checkVerdict, expectAgentVerdicts, type VerdictCase } from '../../helpers/verdicts.js';
 import { commitFiles, writeFiles } from '../../helpers/repo-steps.js';
 import { withTestRepo } from '../../helpers/git-repo.js';
@@ -48,6 +49,8 @@ describe('SQL a server client reads from a file, a pipe or a heredoc', () => {
         ['gunzip -c dump.sql.gz | psql app', 'ask', 'remote-data-delete', 'gunzip'],
       ];
       expectAgentVerdicts(t, cases);
+      // the hook's sh fast path hands every such line to Node (the clients are risky words)
+      for (const [command] of cases) expect(fastPathAllows(command), command).toBe(false);
       // the way forward names a readable file and a dump first
       expect(checkVerdict(t, 'psql -f db/missing.sql', { asAgent: true }).instead).toContain('pg_dump');
       // a person is asked about what deletes, and left free where guard cannot read the SQL
@@ -100,6 +103,7 @@ describe('frameworks dropping or resetting a database on a server', () => {
         ['cd pg && python manage.py migrate', 'allow', 'no-risk'],
       ];
       expectAgentVerdicts(t, cases);
+      for (const [command, verdict] of cases) if (verdict === 'deny') expect(fastPathAllows(command), command).toBe(false);
       // a SQLite project's database file: captured first, as before (databases.ts), not refused
       writeFiles(t, { 'lite/storage/development.sqlite3': 'SQLite format 3\0rows' });
       const files: VerdictCase[] = [
