@@ -93,8 +93,9 @@ guard_is_noop() {
 
 # `git pack-refs` copying a loose ref into packed-refs reports "<zero> <oid>" while it holds
 # packed-refs.lock, with the value it read from the loose file. When guard's own background
-# snapshot moved that loose ref meanwhile, the copy differs from the ref's value now (guard_is_noop
-# fails), yet changes nothing: the loose ref is what git reads, and the prune that follows deletes
+# snapshot moved that loose ref meanwhile (or a commit moved a branch while `gc --auto` packed),
+# the copy differs from the ref's value now (guard_is_noop fails; for a branch it can look like a
+# rewrite), yet changes nothing: the loose ref is what git reads, and the prune that follows deletes
 # the loose file only if it still holds the packed value. Anyone writing the loose ref itself holds
 # its own lock (`<ref>.lock`) while this hook runs, so a packed-refs.lock made by hand does not
 # pass a real write. (Refusing the copy failed `git gc` and `git gc --auto` after a commit.)
@@ -169,7 +170,7 @@ if [ "$guard_state" = prepared ] && ! guard_internal_ok; then
           refs/heads/*)
             guard_branch_maybe_protected "${guard_ref#refs/heads/}" || continue
             case $guard_new_oid in
-              *[!0]*) guard_is_fast_forward "$guard_old_oid" "$guard_new_oid" "$guard_ref" || guard_ask_node=1 ;;
+              *[!0]*) guard_is_fast_forward "$guard_old_oid" "$guard_new_oid" "$guard_ref" || guard_is_pack_copy "$guard_old_oid" "$guard_new_oid" "$guard_ref" || guard_ask_node=1 ;;
               *) guard_is_prune "$guard_old_oid" "$guard_ref" || guard_ask_node=1 ;;
             esac
             ;;

@@ -66,6 +66,8 @@ async function branchCheck(ctx: HookContext, update: RefUpdate): Promise<BranchC
     return { leftBehind: old, violation: branchDeleteViolation(ctx, update.ref, glob, old) };
   }
   if (old === null || old === update.new || (await isAncestor(ctx.repo, old, update.new))) return { violation: null, leftBehind: null };
+  // pack-refs copying the value it read while a commit moved the branch on: the loose ref stands.
+  if (await isPackRefsCopy(ctx.repo, update.old, update.ref)) return { violation: null, leftBehind: null };
   return { leftBehind: old, violation: branchRewriteViolation(ctx, update.ref, glob, old, update.new) };
 }
 

@@ -98,6 +98,28 @@ describe('reference-transaction', () => {
         expect(repo.rev('refs/guard/main/head')).toBe(y);
       }
       fs.rmSync(path.join(repo.dir, '.git', 'packed-refs.lock'));
+
+      // The same for a protected branch an agent's commit moved while `gc --auto` packed: main
+      // read at M, moved to a commit that does not descend from it (the copy "<zero> M" would
+      // look like a rewrite of main, refused for an agent).
+      const m = repo.rev('main')!;
+      repo.git(['checkout', '-q', '-b', 'other', 'main~0']);
+      repo.write('other.txt', 'other\n');
+      repo.git(['add', 'other.txt']);
+      repo.git(['commit', '-q', '-m', 'other']);
+      const other = repo.rev('other')!;
+      repo.git(['checkout', '-q', 'main']);
+      fs.writeFileSync(path.join(repo.dir, '.git', 'refs', 'heads', 'main'), `${m}\n`);
+      fs.rmSync(path.join(repo.dir, '.git', 'raced'));
+      fs.writeFileSync(
+        path.join(wrap, 'reference-transaction'),
+        `#!/bin/sh\nif [ "$1" = prepared ] && [ -e .git/packed-refs.lock ] && [ ! -e .git/raced ]; then : > .git/raced; printf '%s\\n' ${other} > .git/refs/heads/main; fi\nexec '${path.join(repo.dir, '.git', 'hooks', 'reference-transaction')}' "$@"\n`,
+        { mode: 0o755 },
+      );
+      const agentPack = repo.run(['-c', `core.hooksPath=${wrap}`, 'pack-refs', '--all'], { env: AGENT_ENV });
+      expect(agentPack.code, agentPack.stderr).toBe(0);
+      expect(repo.exists('.git/raced')).toBe(true);
+      expect(repo.rev('main')).toBe(other);
     } finally {
       repo.cleanup();
     }
