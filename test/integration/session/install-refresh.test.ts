@@ -18,16 +18,8 @@ import { readManifest } from '../../../src/githooks/install/manifest.js';
 import { sha256 } from '../../../src/githooks/install/shim.js';
 import { readEvents } from '../../../src/session/journal.js';
 import { countGitProcesses, traceEnv } from '../../helpers/git-trace.js';
-import { PROJECT_ROOT, withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
-
-/** A copy of the installed package (what `npm install -g` lays down), in the test's directory. */
-function copyPackage(t: TestRepo): string {
-  const pkg = path.join(t.base, 'pkg');
-  fs.mkdirSync(pkg);
-  for (const entry of ['bin', 'dist', 'hooks', 'templates', 'package.json']) fs.cpSync(path.join(PROJECT_ROOT, entry), path.join(pkg, entry), { recursive: true });
-  fs.symlinkSync(path.join(PROJECT_ROOT, 'node_modules'), path.join(pkg, 'node_modules'));
-  return pkg;
-}
+import { withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
+import { copyPackage } from '../../helpers/package-copy.js';
 
 function guardFrom(t: TestRepo, pkg: string, args: string[]): { code: number | null; stdout: string; stderr: string } {
   const r = spawnSync(process.execPath, [path.join(pkg, 'bin', 'guard.js'), ...args], { cwd: t.dir, env: t.env, input: '', encoding: 'utf8' });

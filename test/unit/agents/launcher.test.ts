@@ -15,6 +15,7 @@ import { hookCommandFor, launcherContent, launcherPath, launcherState } from '..
 import { readEvents } from '../../../src/session/journal.js';
 import { addSubmodule } from '../../helpers/fixtures.js';
 import { PROJECT_ROOT, withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
+import { copyPackage } from '../../helpers/package-copy.js';
 
 const claudePayload = (command: string): string => JSON.stringify({ session_id: 's1', cwd: '', hook_event_name: 'PreToolUse', tool_name: 'Bash', tool_input: { command } });
 
@@ -104,15 +105,6 @@ describe('the stable agent hook command', () => {
     });
   });
 });
-
-/** A copy of the installed package (what `npm install -g` lays down), in the test's directory. */
-function copyPackage(t: TestRepo): string {
-  const pkg = path.join(t.base, 'pkg');
-  fs.mkdirSync(pkg);
-  for (const entry of ['bin', 'dist', 'hooks', 'templates', 'package.json']) fs.cpSync(path.join(PROJECT_ROOT, entry), path.join(pkg, entry), { recursive: true });
-  fs.symlinkSync(path.join(PROJECT_ROOT, 'node_modules'), path.join(pkg, 'node_modules'));
-  return pkg;
-}
 
 describe('a package upgraded under a running session (the launcher compares stamps at every call)', () => {
   it("hands the next call to Node, which rewrites the launcher: the new version's risky word is refused; a downgrade counts too; a missing stamp file sends nothing to Node for ever", async () => {
