@@ -20,7 +20,7 @@
 import type { Field } from './expand.js';
 import { operandWords, scanGnuArgs, type GnuGrammar } from './gnu-args.js';
 import { manifestKinds } from './manifest-kinds.js';
-import { makeVerdict } from './rules.js';
+import { makeVerdict, unrecoverableKind } from './rules.js';
 import type { Invocation, Runtime } from './runtime.js';
 
 /** Programs this module judges (commands.ts sends them here). */
@@ -70,7 +70,7 @@ function dryRun(options: Array<{ name: string; value: Field | null }>, args: Fie
 }
 
 function deny(rt: Runtime, inv: Invocation, reason: string, instead: string): void {
-  rt.report(makeVerdict(rt.ctx.isAgent ? 'deny' : 'ask', 'cluster-data-delete', `${reason}, in the cluster, outside the repository, where no snapshot holds it`, inv.source, instead));
+  rt.report(makeVerdict(unrecoverableKind(rt.ctx.isAgent), 'cluster-data-delete', `${reason}, in the cluster, outside the repository, where no snapshot holds it`, inv.source, instead));
 }
 
 /** `kubectl delete|replace --force|apply --prune|drain`, judged by what it takes. */

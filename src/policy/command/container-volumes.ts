@@ -13,7 +13,7 @@
  * directory of the repository and is never deleted by these.
  */
 import type { Field } from './expand.js';
-import { makeVerdict } from './rules.js';
+import { makeVerdict, unrecoverableKind } from './rules.js';
 import type { Invocation, Runtime } from './runtime.js';
 
 /** Programs this module judges (commands.ts sends them here). */
@@ -64,5 +64,5 @@ export function containerVolumesDeleted(program: string, args: Field[]): string 
 export function classifyContainerVolumes(inv: Invocation, program: string, args: Field[], rt: Runtime): void {
   const what = containerVolumesDeleted(program, args);
   if (what === null) return;
-  rt.report(makeVerdict(rt.ctx.isAgent ? 'deny' : 'ask', 'container-volume-delete', `${what} (a database's data), outside the repository, where no snapshot holds them`, inv.source));
+  rt.report(makeVerdict(unrecoverableKind(rt.ctx.isAgent), 'container-volume-delete', `${what} (a database's data), outside the repository, where no snapshot holds them`, inv.source));
 }

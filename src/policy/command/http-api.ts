@@ -23,7 +23,7 @@
  * command-guard.md Known limits): other services' APIs (Gitea/Forgejo `/api/v1`, Bitbucket
  * Server, Azure DevOps), clouds' REST APIs, URLs read from a file (`curl -K`, `wget -i`).
  */
-import fs from 'node:fs';
+import { posix } from 'node:path';
 import type { Field } from './expand.js';
 import { apiTarget, FORGE_NAMES, forcesRef, graphqlDamage, shownRef, type Forge } from './forge-api.js';
 import { scanGnuArgs, type GnuGrammar, type ScannedArgs } from './gnu-args.js';
@@ -51,18 +51,18 @@ interface Request {
 const CURL_GRAMMAR: GnuGrammar = { ...CURL, longFlags: [...CURL.longFlags, 'head', 'get', 'next'] };
 const CURL_DATA = ['-d', '--data', '--data-ascii', '--data-binary', '--data-raw', '--data-urlencode', '--json', '-F', '--form', '--form-string'];
 
-/** Reads a body file the way guard reads any file a command names: inside the repository, bounded. */
+/**
+ * A body file, read as guard reads any file a command names (the state view: bounded by
+ * FILE_TEXT_LIMIT, no git), inside the repository only. Not known yet (collecting, or by text):
+ * unread, which the resolved pass then decides with the file's text.
+ */
 function readBody(name: string, inv: Invocation, rt: Runtime): string | null {
   if (name === '-') return UNREAD;
   const file = resolvePath(name, inv.cwd);
   const root = rt.ctx.repoRoot;
   if (file === null || root === null || !isUnder(file, root)) return UNREAD;
-  try {
-    if (fs.statSync(file).size > 1 << 20) return UNREAD;
-    return fs.readFileSync(file, 'utf8');
-  } catch {
-    return UNREAD;
-  }
+  const found = rt.ctx.view?.file({ dir: posix.dirname(file), name: posix.basename(file), up: false });
+  return found && found !== 'missing' ? found.text : UNREAD;
 }
 
 /** Joins body pieces; any piece guard cannot read makes the whole body unread. */

@@ -18,7 +18,7 @@
  */
 import type { Field } from './expand.js';
 import { operandWords } from './gnu-args.js';
-import { makeVerdict } from './rules.js';
+import { makeVerdict, unrecoverableKind } from './rules.js';
 import type { Invocation, Runtime } from './runtime.js';
 import { TERRAFORM_VALUE_OPTIONS, TERRAGRUNT_WRAPPING } from './terraform-state.js';
 import { PULUMI_VALUE_OPTIONS } from './pulumi-state.js';
@@ -70,5 +70,5 @@ export function infraDestroyed(program: string, args: Field[]): string | null {
 export function classifyInfraDestroy(inv: Invocation, program: string, args: Field[], rt: Runtime): void {
   const what = infraDestroyed(program, args);
   if (what === null) return;
-  rt.report(makeVerdict(rt.ctx.isAgent ? 'deny' : 'ask', 'infra-destroy', `${what} deletes the stack's cloud resources and the data they hold (databases, buckets, volumes), outside the repository, where no snapshot holds them`, inv.source));
+  rt.report(makeVerdict(unrecoverableKind(rt.ctx.isAgent), 'infra-destroy', `${what} deletes the stack's cloud resources and the data they hold (databases, buckets, volumes), outside the repository, where no snapshot holds them`, inv.source));
 }

@@ -20,7 +20,7 @@
 import { posix } from 'node:path';
 import type { Field } from './expand.js';
 import { resolvePath } from './paths.js';
-import { makeVerdict } from './rules.js';
+import { makeVerdict, unrecoverableKind } from './rules.js';
 import type { Invocation, Runtime } from './runtime.js';
 import { serverSqlDeletes } from './server-sql.js';
 import { FILE_TEXT_LIMIT } from './state.js';
@@ -139,7 +139,7 @@ export function classifyRemoteData(inv: Invocation, program: string, args: Field
 }
 
 function refuse(inv: Invocation, rt: Runtime, what: string): void {
-  rt.report(makeVerdict(rt.ctx.isAgent ? 'deny' : 'ask', 'remote-data-delete', `${what}, outside the repository, where no snapshot holds it`, inv.source));
+  rt.report(makeVerdict(unrecoverableKind(rt.ctx.isAgent), 'remote-data-delete', `${what}, outside the repository, where no snapshot holds it`, inv.source));
 }
 
 /** The way forward where guard cannot read the SQL a client sends to its server. */
@@ -154,7 +154,7 @@ interface SqlSources {
 }
 
 /** psql: -c/--command SQL, -f/--file FILE (`-` is stdin); mysql/mariadb: -e/--execute SQL. Else stdin, unless it only prints. */
-function sqlSources(inv: Invocation, program: string, name: 'psql' | 'mysql', args: Field[]): SqlSources | null {
+function sqlSources(inv: Invocation, name: 'psql' | 'mysql', args: Field[]): SqlSources | null {
   const words = args.map((a) => a.value ?? '');
   if (words.some((w) => ['--help', '-?', '--version', '-V', '-l', '--list'].includes(w))) return null;
   const sources: SqlSources = { texts: [], files: [], unread: [] };
@@ -191,7 +191,7 @@ function includedFiles(text: string): string[] {
  * pipe from a command) is asked of the person where an agent sends it, and free for a person.
  */
 function classifyServerSql(inv: Invocation, program: string, name: 'psql' | 'mysql', args: Field[], rt: Runtime): void {
-  const sources = sqlSources(inv, program, name, args);
+  const sources = sqlSources(inv, name, args);
   if (sources === null) return;
   for (const { text, from } of sources.texts) {
     const what = serverSqlDeletes(text);

@@ -290,6 +290,14 @@ export function stricter(a: Verdict, b: Verdict): Verdict {
   return STRICTNESS[b.verdict] > STRICTNESS[a.verdict] ? b : a;
 }
 
+/**
+ * What deleting data no snapshot holds gets (a volume, a cluster's claims, a cloud's or a database
+ * server's data, a stack's resources): refused for an agent, asked of a person.
+ */
+export function unrecoverableKind(isAgent: boolean): VerdictKind {
+  return isAgent ? 'deny' : 'ask';
+}
+
 /** What an opaque command gets: a person is asked, an agent is told to write it out. */
 export function opaqueKind(isAgent: boolean): VerdictKind {
   return isAgent ? 'deny' : 'ask';

@@ -22,7 +22,7 @@ import path from 'node:path';
 import type { Field } from './expand.js';
 import { operandWords } from './gnu-args.js';
 import { resolvePath } from './paths.js';
-import { makeVerdict } from './rules.js';
+import { makeVerdict, unrecoverableKind } from './rules.js';
 import type { Invocation, Runtime } from './runtime.js';
 import { get, readYaml, str, TooBig, type Y } from './taskfile-yaml.js';
 
@@ -189,5 +189,5 @@ export function classifyServerFramework(inv: Invocation, program: string, args: 
   else if (program === 'manage.py') what = django(inv, args, rt, script);
   else if (program === 'sequelize' || program === 'sequelize-cli') what = sequelize(inv, program, args, rt);
   if (what === null) return;
-  rt.report(makeVerdict(rt.ctx.isAgent ? 'deny' : 'ask', 'remote-data-delete', `${what}, outside the repository, where no snapshot holds it`, inv.source, INSTEAD));
+  rt.report(makeVerdict(unrecoverableKind(rt.ctx.isAgent), 'remote-data-delete', `${what}, outside the repository, where no snapshot holds it`, inv.source, INSTEAD));
 }
