@@ -211,6 +211,7 @@ guard_benign() {
       [nN][pP][mM]|[pP][nN][pP][mM]|[yY][aA][rR][nN]|[pP][rR][eE][mM][oO][vV][eE]|\
       [tT][uU][rR][bB][oO]|[lL][eE][rR][nN][aA]|[nN][xX]|\
       [aA][wW][sS]|[gG][sS][uU][tT][iI][lL]|[gG][cC][lL][oO][uU][dD]|[aA][zZ]|[fF][iI][rR][eE][bB][aA][sS][eE]|[hH][eE][rR][oO][kK][uU]|[fF][lL][yY]|[fF][lL][yY][cC][tT][lL]|[sS][uU][pP][aA][bB][aA][sS][eE]|[dD][rR][oO][pP][dD][bB]|[pP][sS][qQ][lL]|[mM][yY][sS][qQ][lL]|[mM][aA][rR][iI][aA][dD][bB]|[rR][eE][dD][iI][sS]|[mM][oO][nN][gG][oO][sS][hH]|[mM][oO][nN][gG][oO]|\
+      [sS][qQ][lL][cC][mM][dD]|[cC][lL][iI][cC][kK][hH][oO][uU][sS][eE]|[cC][oO][cC][kK][rR][oO][aA][cC][hH]|\
       [tT][eE][rR][rR][aA][fF][oO][rR][mM]|[tT][oO][fF][uU]|[tT][eE][rR][rR][aA][gG][rR][uU][nN][tT]|[dD][oO][cC][kK][eE][rR]|[pP][oO][dD][mM][aA][nN]|[vV][eE][rR][cC][eE][lL]|[tT][rR][aA][sS][hH]|[pP][rR][eE][bB][uU][iI][lL][dD]|\
       [pP][yY][tT][hH][oO][nN]*|[pP][yY][pP][yY]*|[pP][eE][rR][lL]*|\
       [rR][uU][bB][yY]*|[pP][hH][pP]*|[lL][uU][aA]*|[gG][iI][tT]_*|[gG][uU][aA][rR][dD]_*|[fF][lL][yY][wW][aA][yY]*) return 1 ;;

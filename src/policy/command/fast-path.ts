@@ -77,8 +77,10 @@ export const FAST_PATH_RISKY_WORDS: readonly string[] = [
   'dotenv', 'dotenvx',
   // package managers run package.json scripts (package-scripts.ts): `npm run nuke` is what its script says
   'npm', 'pnpm', 'yarn', 'premove', 'turbo', 'lerna', 'nx',
-  // data in clouds and on database servers (remote-data.ts): redis-cli is cut into redis, cli
+  // data in clouds and on database servers (remote-data.ts): redis-cli is cut into redis, cli;
+  // clickhouse-client into clickhouse, client (`clickhouse client`); `cockroach sql`
   'aws', 'gsutil', 'gcloud', 'az', 'firebase', 'heroku', 'fly', 'flyctl', 'supabase', 'dropdb', 'psql', 'mysql', 'mariadb', 'redis', 'mongosh', 'mongo',
+  'sqlcmd', 'clickhouse', 'cockroach',
   // Terraform state rewrites (terraform-state.ts), container volumes deleted (container-volumes.ts:
   // docker-compose, podman-compose cut into docker|podman, compose), `vercel env pull` over .env.local
   // (env-pull.ts), `trash` (files.ts), `expo prebuild --clean` (expo-prebuild.ts)

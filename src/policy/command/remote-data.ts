@@ -5,8 +5,9 @@
  * (`gcloud projects delete`, `az group delete`), managed databases and their hosts' apps (`aws rds
  * delete-db-instance`, `heroku pg:reset`, `fly apps destroy`, `supabase db reset --linked`,
  * `firebase firestore:delete`), a database server's databases (`dropdb`, `DROP DATABASE|SCHEMA|
- * TABLE`, `TRUNCATE` and `DELETE FROM` without WHERE sent to `psql` / `mysql`, read by
- * server-sql.ts from `-c`/`-e`, files, heredocs and pipes; `redis-cli flushall`, `mongosh --eval
+ * TABLE`, `TRUNCATE`, `DELETE FROM` and `UPDATE` without WHERE sent to `psql` / `mysql` /
+ * `sqlcmd` / `clickhouse-client` / `cockroach sql`, read by server-sql.ts from `-c`-like options,
+ * files, heredocs and pipes; `redis-cli flushall`, `mongosh --eval
  * 'db.dropDatabase()'`) and `npm unpublish`. Until 2026-12-06 each was "no destructive command
  * found". No snapshot holds any of it, so by the axis (docs/command-guard.md) each is refused for
  * an agent and asked of a person (`remote-data-delete`), as `docker compose down -v`
@@ -18,7 +19,7 @@
  * the file; on a server database server-frameworks.ts refuses it).
  */
 import { posix } from 'node:path';
-import type { Field } from './expand.js';
+import { type Field, knownField } from './expand.js';
 import { resolvePath } from './paths.js';
 import { makeVerdict, unrecoverableKind } from './rules.js';
 import type { Invocation, Runtime } from './runtime.js';
@@ -26,7 +27,7 @@ import { serverSqlDeletes } from './server-sql.js';
 import { FILE_TEXT_LIMIT } from './state.js';
 
 /** Programs this module judges (commands.ts sends them here; npm from its package manager case). */
-export const REMOTE_DATA_PROGRAMS = new Set(['aws', 'gsutil', 'gcloud', 'az', 'firebase', 'heroku', 'fly', 'flyctl', 'supabase', 'dropdb', 'psql', 'mysql', 'mariadb', 'redis-cli', 'mongosh', 'mongo']);
+export const REMOTE_DATA_PROGRAMS = new Set(['aws', 'gsutil', 'gcloud', 'az', 'firebase', 'heroku', 'fly', 'flyctl', 'supabase', 'dropdb', 'psql', 'mysql', 'mariadb', 'redis-cli', 'mongosh', 'mongo', 'sqlcmd', 'clickhouse-client', 'clickhouse', 'cockroach']);
 
 /** `aws SERVICE VERB` that delete data or what holds it (aws-cli v2's own names). */
 const AWS_DELETES: Readonly<Record<string, readonly string[]>> = {
@@ -116,6 +117,10 @@ export function remoteDataDeleted(program: string, args: Field[]): string | null
       return `dropdb deletes the database ${ops.at(-1) ?? ''}`.trimEnd();
     case 'psql':
     case 'mysql':
+    case 'sqlcmd':
+    case 'clickhouse-client':
+    case 'clickhouse':
+    case 'cockroach':
       // the SQL is read in classifyRemoteData (serverSql): -c/-e, files, heredocs, pipes
       return null;
     case 'redis-cli': {
@@ -131,8 +136,8 @@ export function remoteDataDeleted(program: string, args: Field[]): string | null
 
 /** Refuses (an agent) or asks about (a person) a line that deletes data in a cloud or a database server. */
 export function classifyRemoteData(inv: Invocation, program: string, args: Field[], rt: Runtime): void {
-  const name = program === 'mariadb' ? 'mysql' : program;
-  if (name === 'psql' || name === 'mysql') return classifyServerSql(inv, program, name, args, rt);
+  const client = sqlClient(program, args);
+  if (client) return classifyServerSql(inv, client.shown, client.spec, client.args, rt);
   const what = remoteDataDeleted(program, args);
   if (what === null) return;
   refuse(inv, rt, what);
@@ -146,23 +151,73 @@ function refuse(inv: Invocation, rt: Runtime, what: string): void {
 const UNREAD_INSTEAD =
   'Put the SQL in a file guard can read (in the repository, under 1 MiB) and run it with `psql -f FILE` / `mysql DB < FILE`, or pass it with `-c`/`-e`; back the database up first (`pg_dump`, `mysqldump`) if it deletes rows; or ask the person to run it.';
 
-/** Where the SQL of a psql/mysql line comes from: text guard has, files to read, and what it cannot see. */
+/** Where the SQL of a client's line comes from: text guard has, files to read, and what it cannot see. */
 interface SqlSources {
   texts: Array<{ text: string; from: string }>;
   files: Array<{ path: string | null; shown: string }>;
   unread: string[];
 }
 
-/** psql: -c/--command SQL, -f/--file FILE (`-` is stdin); mysql/mariadb: -e/--execute SQL. Else stdin, unless it only prints. */
-function sqlSources(inv: Invocation, name: 'psql' | 'mysql', args: Field[]): SqlSources | null {
+/** How a SQL client takes its SQL: options with the text, options naming files, words that only print. */
+interface ClientSpec {
+  inline: readonly string[];
+  files: readonly string[];
+  prints: readonly string[];
+  /** sqlcmd's `-i a.sql,b.sql` */
+  fileLists?: boolean;
+}
+
+const CLIENTS: Readonly<Record<string, ClientSpec>> = {
+  psql: { inline: ['-c', '--command'], files: ['-f', '--file'], prints: ['--help', '-?', '--version', '-V', '-l', '--list'] },
+  mysql: { inline: ['-e', '--execute'], files: [], prints: ['--help', '-?', '--version', '-V'] },
+  // SQL Server's sqlcmd (ODBC and go-sqlcmd): -Q runs and exits, -q runs and stays; `-V 16` is a severity, not the version
+  sqlcmd: { inline: ['-Q', '-q', '--query'], files: ['-i', '--input-file'], prints: ['-?', '--help', '--version'], fileLists: true },
+  clickhouse: { inline: ['-q', '--query'], files: ['--queries-file'], prints: ['--help', '--version', '-V'] },
+  cockroach: { inline: ['-e', '--execute'], files: ['-f', '--file'], prints: ['--help', '-h'] },
+};
+
+/** go-sqlcmd's subcommands that send no SQL (`sqlcmd config view`, `sqlcmd create mssql`: a local container). */
+const SQLCMD_OTHER = new Set(['config', 'create', 'delete', 'install', 'open', 'start', 'stop', 'use', 'uninstall', 'completion', 'help']);
+
+/** The SQL client a program is, with the arguments it reads SQL from (`clickhouse client`, `cockroach sql`), or null. */
+function sqlClient(program: string, args: Field[]): { spec: ClientSpec; shown: string; args: Field[] } | null {
+  const first = args[0]?.value;
+  switch (program) {
+    case 'psql':
+      return { spec: CLIENTS.psql!, shown: program, args };
+    case 'mysql':
+    case 'mariadb':
+      return { spec: CLIENTS.mysql!, shown: program, args };
+    case 'sqlcmd': {
+      if (first !== null && first !== undefined && SQLCMD_OTHER.has(first)) return null;
+      // go-sqlcmd's `sqlcmd query "SQL"`: the operand is the SQL
+      if (first === 'query') return { spec: CLIENTS.sqlcmd!, shown: 'sqlcmd query', args: args[1]?.value?.startsWith('-') === false ? [knownField('-Q'), ...args.slice(1)] : args.slice(1) };
+      return { spec: CLIENTS.sqlcmd!, shown: program, args };
+    }
+    case 'clickhouse-client':
+      return { spec: CLIENTS.clickhouse!, shown: program, args };
+    case 'clickhouse':
+      // `clickhouse local` works on local files and its own temporary tables, not a server
+      return first === 'client' ? { spec: CLIENTS.clickhouse!, shown: 'clickhouse client', args: args.slice(1) } : null;
+    case 'cockroach':
+      // `cockroach demo` is an in-memory cluster; `cockroach sql` is the client
+      return first === 'sql' ? { spec: CLIENTS.cockroach!, shown: 'cockroach sql', args: args.slice(1) } : null;
+    default:
+      return null;
+  }
+}
+
+/** The SQL a client is given: its inline options' text, its files (`-` is stdin). Else stdin, unless it only prints. */
+function sqlSources(inv: Invocation, spec: ClientSpec, args: Field[]): SqlSources | null {
   const words = args.map((a) => a.value ?? '');
-  if (words.some((w) => ['--help', '-?', '--version', '-V', '-l', '--list'].includes(w))) return null;
+  if (words.some((w) => spec.prints.includes(w))) return null;
   const sources: SqlSources = { texts: [], files: [], unread: [] };
-  const inline = optionValues(words, name === 'psql' ? ['-c', '--command'] : ['-e', '--execute']);
-  for (const text of inline) sources.texts.push({ text, from: `${name === 'psql' ? '-c' : '-e'}` });
+  const inline = optionValues(words, spec.inline);
+  const flag = spec.inline[0] as string;
+  for (const text of inline) sources.texts.push({ text, from: flag });
   // an option's value guard cannot know (`-c "$SQL"`) may be anything
-  if (args.some((a, i) => a.value === null && ['-c', '--command', '-e', '--execute', '-f', '--file'].includes(args[i - 1]?.value ?? ''))) sources.unread.push('SQL in a value guard cannot know');
-  const files = name === 'psql' ? optionValues(words, ['-f', '--file']) : [];
+  if (args.some((a, i) => a.value === null && [...spec.inline, ...spec.files].includes(args[i - 1]?.value ?? ''))) sources.unread.push('SQL in a value guard cannot know');
+  const files = optionValues(words, spec.files).flatMap((f) => (spec.fileLists ? f.split(',') : [f]));
   let readsStdin = inline.length === 0 && files.length === 0;
   for (const file of files) {
     if (file === '-') readsStdin = true;
@@ -180,22 +235,28 @@ function sqlSources(inv: Invocation, name: 'psql' | 'mysql', args: Field[]): Sql
   return sources;
 }
 
-/** Files a script has the client run: psql's `\i FILE`, `\ir FILE`, `\include FILE`; mysql's `source FILE`, `\. FILE`. */
+/** What the statement costs: rows gone, or (UPDATE without WHERE) every row's old values gone. */
+function loss(what: string): string {
+  return what.startsWith('UPDATE') ? 'overwriting every row of a table the database server holds (the old values gone)' : 'deleting rows the database server holds';
+}
+
+/** Files a script has the client run: psql's `\i FILE`, `\ir FILE`, `\include FILE`; mysql's `source FILE`, `\. FILE`; sqlcmd's `:r FILE`. */
 function includedFiles(text: string): string[] {
-  return [...text.matchAll(/^[ \t]*(?:\\(?:i|ir|include|include_relative)|source|\\\.)[ \t]+(?:'([^'\n]*)'|(\S+?));?[ \t]*\r?$/gim)].map((m) => (m[1] ?? m[2]) as string);
+  return [...text.matchAll(/^[ \t]*(?:\\(?:i|ir|include|include_relative)|source|\\\.|:r)[ \t]+(?:'([^'\n]*)'|(\S+?));?[ \t]*\r?$/gim)].map((m) => (m[1] ?? m[2]) as string);
 }
 
 /**
- * psql, mysql and mariadb: SQL that deletes rows on the server (server-sql.ts) is refused for an
- * agent and asked of a person; SQL guard cannot read (a file missing, over 1 MiB or not regular, a
- * pipe from a command) is asked of the person where an agent sends it, and free for a person.
+ * psql, mysql, mariadb, sqlcmd, clickhouse-client and cockroach sql: SQL that deletes rows on the
+ * server (server-sql.ts) is refused for an agent and asked of a person; SQL guard cannot read (a
+ * file missing, over 1 MiB or not regular, a pipe from a command) is asked of the person where an
+ * agent sends it, and free for a person.
  */
-function classifyServerSql(inv: Invocation, program: string, name: 'psql' | 'mysql', args: Field[], rt: Runtime): void {
-  const sources = sqlSources(inv, name, args);
+function classifyServerSql(inv: Invocation, program: string, spec: ClientSpec, args: Field[], rt: Runtime): void {
+  const sources = sqlSources(inv, spec, args);
   if (sources === null) return;
   for (const { text, from } of sources.texts) {
     const what = serverSqlDeletes(text);
-    if (what !== null) return refuse(inv, rt, `${from.startsWith('-') ? `${program} ${from} runs ${what}` : `${program} runs ${what} from ${from}`}, deleting rows the database server holds`);
+    if (what !== null) return refuse(inv, rt, `${from.startsWith('-') ? `${program} ${from} runs ${what}` : `${program} runs ${what} from ${from}`}, ${loss(what)}`);
     // the files the SQL has the client read (`\i FILE` in psql, `source FILE` in mysql), read in turn (not further down)
     for (const file of includedFiles(text)) sources.files.push({ path: resolvePath(file, inv.cwd), shown: file });
   }
@@ -209,7 +270,7 @@ function classifyServerSql(inv: Invocation, program: string, name: 'psql' | 'mys
       continue;
     }
     const what = serverSqlDeletes(found.text);
-    if (what !== null) return refuse(inv, rt, `${program} runs ${what} from ${file.shown}, deleting rows the database server holds`);
+    if (what !== null) return refuse(inv, rt, `${program} runs ${what} from ${file.shown}, ${loss(what)}`);
   }
   if (unread.length > 0 && rt.ctx.isAgent) {
     rt.report(makeVerdict('ask', 'remote-data-delete', `${program} sends the database server SQL guard cannot read (${unread.join(', ')}); it may delete rows no snapshot holds`, inv.source, UNREAD_INSTEAD));

@@ -20,6 +20,13 @@ const FILES: Record<string, string> = {
   'db/reset.sql': '/* wipe */ DELETE\n  FROM events;\n',
   'db/prune.sql': 'DELETE FROM events WHERE created_at < now() - interval \'30 days\';\n',
   'db/truncate.sql': 'truncate table `events`;\n',
+  // SQL Server: GO ends a batch (the DELETE has no WHERE though the next batch has one)
+  'mssql/reset.sql': ':setvar db app\nDELETE dbo.sessions\nGO\nSELECT * FROM dbo.users WHERE id = 1\nGO\n',
+  'mssql/drop.sql': 'DROP TABLE dbo.audit\nGO\n',
+  'mssql/proc.sql': 'CREATE PROCEDURE dbo.touch AS\nBEGIN\n  SET NOCOUNT ON;\n  UPDATE dbo.stats SET n = n + 1;\nEND\nGO\n',
+  // a backfill after ADD COLUMN, and an UPDATE that rewrites every row
+  'db/backfill.sql': 'ALTER TABLE users ADD COLUMN full_name text;\nUPDATE users SET full_name = first_name || \' \' || last_name;\n',
+  'db/promote.sql': 'BEGIN;\nUPDATE users SET role = \'admin\';\nCOMMIT;\n',
 };
 
 describe('SQL a server client reads from a file, a pipe or a heredoc', () => {
@@ -47,6 +54,15 @@ describe('SQL a server client reads from a file, a pipe or a heredoc', () => {
         ['psql -f db/missing.sql', 'ask', 'remote-data-delete', 'db/missing.sql'],
         ['psql app < big.sql', 'ask', 'remote-data-delete', 'big.sql'],
         ['gunzip -c dump.sql.gz | psql app', 'ask', 'remote-data-delete', 'gunzip'],
+        ['sqlcmd -S prod -i mssql/reset.sql', 'deny', 'remote-data-delete', ['DELETE', 'mssql/reset.sql']],
+        ['sqlcmd -S prod -i mssql/proc.sql,mssql/drop.sql', 'deny', 'remote-data-delete', ['DROP TABLE', 'mssql/drop.sql']],
+        ['sqlcmd -S prod -i mssql/proc.sql', 'allow', 'no-risk'],
+        ['clickhouse-client --queries-file db/truncate.sql', 'deny', 'remote-data-delete', 'TRUNCATE'],
+        ['clickhouse client --multiquery < db/drop.sql', 'deny', 'remote-data-delete', 'DROP TABLE'],
+        ['cockroach sql --insecure -f db/reset.sql', 'deny', 'remote-data-delete', 'DELETE FROM'],
+        ['cat db/drop.sql | cockroach sql --url "postgresql://root@db:26257/app"', 'deny', 'remote-data-delete', 'drop.sql'],
+        ['psql -f db/promote.sql', 'deny', 'remote-data-delete', ['UPDATE without WHERE', 'old values']],
+        ['psql -f db/backfill.sql', 'allow', 'no-risk'],
       ];
       expectAgentVerdicts(t, cases);
       // the hook's sh fast path hands every such line to Node (the clients are risky words)
