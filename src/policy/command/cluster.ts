@@ -27,7 +27,7 @@ import type { Invocation, Runtime } from './runtime.js';
 export const KUBECTL_PROGRAMS = new Set(['kubectl', 'oc', 'kubecolor']);
 
 /** kubectl's options (global and of delete, apply, replace, drain) that take a value; cobra reads `--x=v` and `--x v`. */
-const KUBECTL_GRAMMAR: GnuGrammar = {
+export const KUBECTL_GRAMMAR: GnuGrammar = {
   shortValues: 'nflksoL',
   longValues: [
     'namespace', 'filename', 'kustomize', 'selector', 'output', 'server', 'context', 'kubeconfig', 'cluster', 'user', 'token',

@@ -15,6 +15,8 @@ import { classifyContainerVolumes, CONTAINER_PROGRAMS } from './container-volume
 import { classifyForge, FORGE_PROGRAMS } from './forge-cli.js';
 import { classifyHttpApi, HTTP_API_PROGRAMS } from './http-api.js';
 import { classifyContainerRun } from './container-run.js';
+import { classifyContainerData } from './container-exec.js';
+import { classifyServerFramework } from './server-frameworks.js';
 import { classifyRemoteData, REMOTE_DATA_PROGRAMS } from './remote-data.js';
 import { classifyTerraform, TERRAFORM_PROGRAMS } from './terraform-state.js';
 import { classifyPulumi } from './pulumi-state.js';
@@ -95,6 +97,28 @@ const WRAPPERS: Record<string, WrapperSpec> = {
   corepack: {},
 };
 
+/** Commands that run another, unwrapped inside a container as on the host (`su postgres -c ...`, `env X=1 psql`). */
+const IN_CONTAINER_UNWRAPPED = new Set(['env', 'sudo', 'su', 'time', 'npx']);
+
+/**
+ * A command inside a container or pod (CommandContext.inContainer): the data rules alone, the
+ * frameworks reading their configuration where the line runs on the host (container-exec.ts).
+ */
+function classifyInContainer(inv: Invocation, program: string, name: string, args: Field[], rt: Runtime): void {
+  // `gosu postgres psql ...`, `su-exec postgres psql ...` (the images' entrypoints use them)
+  if ((name === 'gosu' || name === 'su-exec') && args.length > 1) return rt.exec(sub(inv, args.slice(1)));
+  if (REMOTE_DATA_PROGRAMS.has(name) || name === 'npm') return classifyRemoteData(inv, name, args, rt);
+  const here = { ...inv, cwd: rt.ctx.inContainer?.configDir ?? null };
+  if (name === 'rails' || name === 'rake' || name === 'prisma' || name === 'sequelize' || name === 'sequelize-cli') return classifyServerFramework(here, name, args, rt);
+  if (name === 'manage.py') return classifyServerFramework(here, name, args, rt, program);
+  // `python manage.py flush`, `python3 -W ignore ./manage.py flush`
+  if (/^python[0-9.]*$/.test(name)) {
+    const at = args.findIndex((a) => a.value !== null && !a.value.startsWith('-'));
+    const script = args[at]?.value;
+    if (script && path.posix.basename(script) === 'manage.py') classifyServerFramework(here, 'manage.py', args.slice(at + 1), rt, script);
+  }
+}
+
 export function classifyInvocation(inv: Invocation, rt: Runtime): void {
   const first = inv.argv[0];
   if (!first) return;
@@ -126,6 +150,8 @@ export function classifyInvocation(inv: Invocation, rt: Runtime): void {
   if (name in WRAPPERS) return unwrap(inv, args, WRAPPERS[name] as WrapperSpec, rt, name);
   // `uv run CMD`, `poetry run CMD`, `bundle exec CMD`, `cross-env A=1 CMD` ...: the command they run (runners.ts).
   if (RUNNER_PROGRAMS.has(name)) return classifyRunner(inv, name, args, rt);
+  // Inside a container or pod (container-exec.ts): only what is sent to a database server or a cloud.
+  if (rt.ctx.inContainer && !IN_CONTAINER_UNWRAPPED.has(name)) return classifyInContainer(inv, program, name, args, rt);
   switch (name) {
     case 'env':
       return classifyEnv(inv, args, rt);
@@ -249,12 +275,17 @@ export function classifyInvocation(inv: Invocation, rt: Runtime): void {
   // `docker compose down -v`: volumes outside the repository (container-volumes.ts).
   if (CONTAINER_PROGRAMS.has(name)) {
     classifyContainerVolumes(inv, name, args, rt);
-    // `docker compose run app rm -rf /app/src`: through a bind mount of the repository (container-run.ts).
-    classifyContainerRun(inv, name, args, rt);
+    // `docker compose run app rm -rf /app/src`: through a bind mount of the repository (container-run.ts);
+    // else `docker exec pg psql -c 'DROP TABLE x'`: what the inner command sends a database server (container-exec.ts).
+    if (!classifyContainerRun(inv, name, args, rt)) classifyContainerData(inv, 'container', name, args, rt);
   }
   // `kubectl delete pvc x`, `helm uninstall x`: data in a cluster (cluster.ts); `microk8s kubectl`, `k3s kubectl`, `minikube kubectl --` run kubectl.
-  if (KUBECTL_PROGRAMS.has(name) || name === 'microk8s.kubectl') classifyKubectl(inv, 'kubectl', args, rt);
-  else if ((name === 'microk8s' || name === 'k3s' || name === 'minikube') && args[0]?.value === 'kubectl') classifyKubectl(inv, 'kubectl', args.slice(args[1]?.value === '--' ? 2 : 1), rt);
+  // `kubectl exec pg-0 -- dropdb app`: a database client in a pod (container-exec.ts).
+  const kubectlArgs = KUBECTL_PROGRAMS.has(name) || name === 'microk8s.kubectl' ? args : (name === 'microk8s' || name === 'k3s' || name === 'minikube') && args[0]?.value === 'kubectl' ? args.slice(args[1]?.value === '--' ? 2 : 1) : null;
+  if (kubectlArgs !== null) {
+    classifyKubectl(inv, 'kubectl', kubectlArgs, rt);
+    classifyContainerData(inv, 'kubectl', name, kubectlArgs, rt);
+  }
   if (name === 'helm') classifyHelm(inv, args, rt);
   // `gh api -X DELETE repos/O/R/git/refs/heads/B`, `gh repo delete`: the remote, past git push (forge-cli.ts).
   if (FORGE_PROGRAMS.has(name)) classifyForge(inv, name, args, rt);

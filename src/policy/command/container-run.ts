@@ -22,7 +22,7 @@
 import path from 'node:path';
 import type { Field } from './expand.js';
 import { resolvePath } from './paths.js';
-import type { Invocation, Runtime } from './runtime.js';
+import type { Invocation, Runtime, Stdin } from './runtime.js';
 import { get, readYaml, str, type Y } from './taskfile-yaml.js';
 
 /** Where a container's own paths are judged: a scratch directory that exists nowhere on the host. */
@@ -42,7 +42,10 @@ function shadow(target: string): Mount {
 }
 
 interface RunSpec {
-  kind: 'run' | 'compose';
+  /** `exec`: `docker exec` / `podman exec` of a running container, whose mounts guard does not read. */
+  kind: 'run' | 'compose' | 'exec';
+  /** False where the name is a word guard cannot see (`$(docker ps -q)`): the data rules still apply, the mounts are unknown. */
+  nameKnown: boolean;
   /** The compose service (compose) or the image (run). */
   name: string;
   mounts: Mount[];
@@ -52,6 +55,10 @@ interface RunSpec {
   files: string[];
   projectDir: string | null;
   subcommand: string;
+  /** `-e K=V`: the inner command's environment. */
+  env: string[];
+  /** The line's stdin reaches the inner command: `-i` of docker/podman, compose by default (`-T` is only the terminal). */
+  stdin: boolean;
 }
 
 /** docker/podman options before the subcommand that take a value. */
@@ -73,16 +80,20 @@ const RUN_SHORT_VALUES = 'acehlmpuvw';
 const RUN_LONG_FLAGS = new Set(['rm', 'detach', 'interactive', 'tty', 'privileged', 'init', 'read-only', 'sig-proxy', 'quiet', 'no-healthcheck', 'oom-kill-disable', 'no-deps', 'service-ports', 'use-aliases', 'build', 'remove-orphans', 'quiet-pull', 'no-TTY', 'disable-content-trust', 'help']);
 
 /** Options and operands of a run/exec after its subcommand: the mounts, the working directory, the first operand and what follows. */
-function scanRun(args: Field[]): { volumes: string[]; mounts: string[]; workdir: string | null; entrypoint: string | null; rest: Field[] } | null {
+function scanRun(args: Field[]): { volumes: string[]; mounts: string[]; workdir: string | null; entrypoint: string | null; interactive: boolean; env: string[]; rest: Field[] } | null {
   const volumes: string[] = [];
   const mounts: string[] = [];
   let workdir: string | null = null;
   let entrypoint: string | null = null;
+  let interactive = false;
+  const env: string[] = [];
   for (let i = 0; i < args.length; i++) {
     const w = args[i]?.value;
-    if (w === null || w === undefined) return null;
-    if (w === '--') return { volumes, mounts, workdir, entrypoint, rest: args.slice(i + 1) };
-    if (!w.startsWith('-') || w === '-') return { volumes, mounts, workdir, entrypoint, rest: args.slice(i) };
+    if (w === undefined) return null;
+    // a word guard cannot see where the container is named (`docker exec $(docker ps -q) ...`): the name
+    if (w === null) return { volumes, mounts, workdir, entrypoint, interactive, env, rest: args.slice(i) };
+    if (w === '--') return { volumes, mounts, workdir, entrypoint, interactive, env, rest: args.slice(i + 1) };
+    if (!w.startsWith('-') || w === '-') return { volumes, mounts, workdir, entrypoint, interactive, env, rest: args.slice(i) };
     let name: string;
     let value: string | null | undefined;
     if (w.startsWith('--')) {
@@ -90,11 +101,15 @@ function scanRun(args: Field[]): { volumes: string[]; mounts: string[]; workdir:
       name = eq === -1 ? w.slice(2) : w.slice(2, eq);
       if (eq !== -1) value = w.slice(eq + 1);
       else if (RUN_LONG_VALUES.has(name)) value = args[++i]?.value;
-      else if (RUN_LONG_FLAGS.has(name)) continue;
+      else if (RUN_LONG_FLAGS.has(name)) {
+        if (name === 'interactive') interactive = true;
+        continue;
+      }
       else return null; // an option guard does not know: where the operands start is unknown
     } else {
       const letters = w.slice(1);
       const at = [...letters].findIndex((l) => RUN_SHORT_VALUES.includes(l));
+      if ((at === -1 ? letters : letters.slice(0, at)).includes('i')) interactive = true;
       if (at === -1) continue;
       name = { a: 'attach', c: 'cpu-shares', e: 'env', h: 'hostname', l: 'label', m: 'memory', p: 'publish', u: 'user', v: 'volume', w: 'workdir' }[letters[at] as 'a'] ?? '';
       value = at < letters.length - 1 ? letters.slice(at + 1) : args[++i]?.value;
@@ -108,8 +123,9 @@ function scanRun(args: Field[]): { volumes: string[]; mounts: string[]; workdir:
     else if (name === 'mount') mounts.push(value);
     else if (name === 'workdir') workdir = value;
     else if (name === 'entrypoint') entrypoint = value;
+    else if (name === 'env') env.push(value);
   }
-  return { volumes, mounts, workdir, entrypoint, rest: [] };
+  return { volumes, mounts, workdir, entrypoint, interactive, env, rest: [] };
 }
 
 /** A short volume spec's mount (`./src:/app/src`; a named or anonymous volume, a read-only bind: the container's own), or null (unreadable). */
@@ -177,11 +193,11 @@ function runSpec(inv: Invocation, program: string, args: Field[]): RunSpec | nul
     if (inCompose && name === '--project-directory') projectDir = resolvePath(value, inv.cwd);
   }
   const subcommand = args[i]?.value ?? '';
-  if (subcommand !== 'run' && !(inCompose && subcommand === 'exec')) return null;
+  if (subcommand !== 'run' && subcommand !== 'exec') return null;
   const scanned = scanRun(args.slice(i + 1));
   if (!scanned || scanned.rest.length === 0) return null;
   const [named, ...inner] = scanned.rest;
-  if (named?.value === null || named?.value === undefined) return null;
+  if (named === undefined) return null;
   const mounts: Mount[] = [];
   for (const spec of scanned.volumes) {
     const mount = shortBind(spec, inv.cwd, inv.cwd);
@@ -192,7 +208,19 @@ function runSpec(inv: Invocation, program: string, args: Field[]): RunSpec | nul
     if (mount) mounts.push(mount);
   }
   const entry = scanned.entrypoint !== null ? [{ ...named, value: scanned.entrypoint, display: scanned.entrypoint } as Field] : [];
-  return { kind: inCompose ? 'compose' : 'run', name: named.value, mounts, workdir: scanned.workdir, inner: [...entry, ...inner], files, projectDir, subcommand };
+  const kind = inCompose ? 'compose' : subcommand === 'exec' ? 'exec' : 'run';
+  return { kind, name: named.value ?? named.display, nameKnown: named.value !== null, mounts, workdir: scanned.workdir, inner: [...entry, ...inner], files, projectDir, subcommand, stdin: inCompose || scanned.interactive, env: scanned.env };
+}
+
+/**
+ * The command a docker/podman/compose `run` or `exec` line runs in its container, whether the
+ * line's stdin reaches it, and which container (for messages); null where guard cannot tell
+ * (an option it does not know, a word it cannot see before the command). container-exec.ts.
+ */
+export function containerCommand(inv: Invocation, program: string, args: Field[]): { inner: Field[]; stdin: boolean; env: string[]; where: string } | null {
+  const spec = runSpec(inv, program, args);
+  if (spec === null || spec.inner.length === 0) return null;
+  return { inner: spec.inner, stdin: spec.stdin, env: spec.env, where: spec.kind === 'compose' ? `the service ${spec.name}` : spec.kind === 'exec' ? `the container ${spec.name}` : `a container of ${spec.name}` };
 }
 
 const COMPOSE_NAMES = ['compose.yaml', 'compose.yml', 'docker-compose.yaml', 'docker-compose.yml'];
@@ -323,28 +351,32 @@ function quote(word: string): string {
   return `'${word.replace(/'/g, `'\\''`)}'`;
 }
 
-/** Judges the command a container runs as the host command it is through the repository's bind mounts. */
-export function classifyContainerRun(inv: Invocation, program: string, args: Field[], rt: Runtime): void {
+/**
+ * Judges the command a container runs as the host command it is through the repository's bind
+ * mounts. True when it did (what the command sends a database server is then judged there too);
+ * false where no mount of the host is known (container-exec.ts judges the data alone).
+ */
+export function classifyContainerRun(inv: Invocation, program: string, args: Field[], rt: Runtime): boolean {
   const spec = runSpec(inv, program, args);
-  if (spec === null || spec.inner.length === 0) return;
+  if (spec === null || spec.inner.length === 0 || spec.kind === 'exec' || !spec.nameKnown) return false;
   const words = spec.inner.map((f) => f.value);
-  if (words.includes(null)) return; // a word guard cannot see: the inner command is not judged
+  if (words.includes(null)) return false; // a word guard cannot see: the inner command is not judged
   let mounts = spec.mounts;
   let workdir = spec.workdir;
   if (spec.kind === 'compose') {
     const service = composeService(inv, rt, spec);
-    if (service === undefined) return; // the compose file is being read
+    if (service === undefined) return true; // the compose file is being read: judged once it is
     if (service !== null) {
       mounts = [...service.mounts, ...mounts];
       workdir ??= service.workdir;
       if (workdir === null && service.dockerfile !== null) {
         const fromFile = dockerfileWorkdir(rt, service.dockerfile);
-        if (fromFile === undefined) return;
+        if (fromFile === undefined) return true;
         workdir = fromFile;
       }
     }
   }
-  if (!mounts.some((m) => !m.source.startsWith(`${CONTAINER_FS}/`))) return; // nothing of the host in the container
+  if (!mounts.some((m) => !m.source.startsWith(`${CONTAINER_FS}/`))) return false; // nothing of the host in the container
   const first = words[0] as string;
   const mapped = (words as string[]).map((w, i) => {
     const out = mapWord(w, mounts);
@@ -356,5 +388,15 @@ export function classifyContainerRun(inv: Invocation, program: string, args: Fie
   const shown = mounts.filter((m) => !m.source.startsWith(`${CONTAINER_FS}/`)).map((m) => `${m.target} is ${rt.ctx.repoRoot && (m.source === rt.ctx.repoRoot || m.source.startsWith(`${rt.ctx.repoRoot}/`)) ? path.posix.relative(rt.ctx.repoRoot, m.source) || '.' : m.source}`).join(', ');
   const ctx = { ...rt.ctx, scratchDirs: [...(rt.ctx.scratchDirs ?? []), CONTAINER_FS] };
   rt.ctx.view?.placeholder(CONTAINER_FS);
-  rt.shell(mapped.map(quote).join(' '), { cwd, ctx, via: `run in the ${spec.kind === 'compose' ? `service ${spec.name}` : `container of ${spec.name}`}, where ${shown}` }, inv.source);
+  rt.shell(mapped.map(quote).join(' '), { cwd, ctx, ...(spec.stdin ? { stdin: hostStdin(inv) } : {}), via: `run in the ${spec.kind === 'compose' ? `service ${spec.name}` : `container of ${spec.name}`}, where ${shown}` }, inv.source);
+  return true;
 }
+
+/** The line's stdin as the inner command, run elsewhere, reads it: a redirect's file by its absolute host path. */
+export function hostStdin(inv: Invocation): Stdin {
+  const stdin = inv.stdin;
+  if (stdin.kind !== 'file' || stdin.path === undefined || stdin.path === null) return stdin;
+  return { ...stdin, path: resolvePath(stdin.path, inv.cwd) };
+}
+
+export { mapWord, mapScript, SHELLS as CONTAINER_SHELLS, quote as shellWord };

@@ -23,6 +23,7 @@ import { type Field, knownField } from './expand.js';
 import { resolvePath } from './paths.js';
 import { makeVerdict, unrecoverableKind } from './rules.js';
 import type { Invocation, Runtime } from './runtime.js';
+import { CONTAINER_FS } from './container-run.js';
 import { serverSqlDeletes } from './server-sql.js';
 import { FILE_TEXT_LIMIT } from './state.js';
 
@@ -262,6 +263,11 @@ function classifyServerSql(inv: Invocation, program: string, spec: ClientSpec, a
   }
   const unread = [...sources.unread];
   for (const file of sources.files) {
+    if (file.path !== null && rt.ctx.inContainer && file.path.startsWith(`${CONTAINER_FS}/`)) {
+      // `docker compose exec db psql -f /seed.sql`: a file of the container's (container-exec.ts), never looked up on the host
+      if (rt.ctx.view) unread.push(`${file.path.slice(CONTAINER_FS.length)} (a file in the container)`);
+      continue;
+    }
     const found = file.path === null ? null : rt.ctx.view?.file({ dir: posix.dirname(file.path), name: posix.basename(file.path), up: false });
     // by text, or while collecting before the file was read: judged once it is
     if (found === undefined) continue;

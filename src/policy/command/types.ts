@@ -69,6 +69,14 @@ export interface CommandContext {
    */
   inRecipe?: boolean;
   /**
+   * The code judged runs inside a container or a pod (`docker compose exec db psql ...`,
+   * container-exec.ts): only what it sends a database server or a cloud is judged (remote-data.ts,
+   * server-frameworks.ts); the files it touches are the container's. `configDir` is where the
+   * frameworks' configuration is read (config/database.yml, manage.py): the directory the line
+   * runs in on the host, the repository the usual compose setup mounts into the app container.
+   */
+  inContainer?: { configDir: string | null };
+  /**
    * What guard knows of the file system and the index right now (state.ts). Absent: every path
    * is judged by its text alone. classifyWithState sets it.
    */

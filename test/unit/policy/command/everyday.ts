@@ -121,7 +121,9 @@ const MISC = [
   'ssh-keygen -lf ~/.ssh/id_ed25519.pub', 'gh pr create --fill', 'gh pr view --web', 'gh run list', 'kubectl get pods', 'terraform plan', 'terraform plan -destroy', 'npx cdk synth', 'pulumi preview',
   'aws s3 ls', 'aws s3 cp dist/index.html s3://site/index.html', 'gcloud auth list', 'az account show', 'heroku logs --tail', 'fly deploy', 'supabase start',
   'gh api repos/{owner}/{repo}/pulls', 'gh pr merge 12 --squash --delete-branch', 'gh api repos/acme/app/git/refs/heads/main', 'gh release create v1.3.0 --generate-notes',
-  'psql -c "select 1"', "sqlcmd -Q 'SELECT @@VERSION'", "clickhouse-client -q 'SELECT count() FROM t'", "cockroach sql -e 'SHOW TABLES'", 'redis-cli ping', 'sqlite3 app.db ".tables"', 'openssl rand -hex 32', 'base64 -d token.txt', 'xargs -n1 echo < list.txt',
+  'psql -c "select 1"', "sqlcmd -Q 'SELECT @@VERSION'", "clickhouse-client -q 'SELECT count() FROM t'", "cockroach sql -e 'SHOW TABLES'", 'redis-cli ping',
+  'docker compose exec web npm test', "docker exec pg psql -c 'SELECT 1'", 'docker compose exec db pg_dump app > dump.sql',
+  'kubectl exec -it api-0 -- sh', 'docker compose exec web bin/rails db:migrate', 'sqlite3 app.db ".tables"', 'openssl rand -hex 32', 'base64 -d token.txt', 'xargs -n1 echo < list.txt',
   'curl -s https://api.github.com/repos/acme/app/git/refs/heads/main | jq -r .object.sha', 'curl -X DELETE http://localhost:3000/api/todos/3',
   "curl -X PATCH -H \"Authorization: token $GH_TOKEN\" https://api.github.com/repos/acme/app/issues/12 -d '{\"state\":\"closed\"}'",
   'http PATCH localhost:8000/api/items/1 name=x', "curl -d '{\"query\":\"{ viewer { login } }\"}' https://api.github.com/graphql",
@@ -149,6 +151,8 @@ export const UNRECOVERABLE: readonly string[] = [
   'aws s3 rm s3://prod-assets --recursive', 'aws s3 sync ./empty s3://prod-assets --delete', 'gcloud projects delete prod-123', 'az group delete -n prod -y',
   'heroku pg:reset DATABASE_URL --confirm app', 'dropdb app_production', "psql \"$DATABASE_URL\" -c 'DROP SCHEMA public CASCADE'", 'redis-cli -h cache flushall',
   "sqlcmd -S prod -Q 'DROP TABLE users'", "clickhouse-client --query 'DROP TABLE events'", "cockroach sql -e 'DROP DATABASE app'", "psql -c 'UPDATE users SET admin=true'",
+  // ... the same clients run inside a container or a pod (container-exec.ts)
+  "docker compose exec db psql -U postgres -c 'DROP DATABASE app'", 'kubectl exec -it pg-0 -- dropdb app', 'docker compose exec -T db psql <<EOF\nTRUNCATE users;\nEOF',
   // ... and with every resource of an infrastructure stack (infra-destroy.ts)
   'terraform destroy -auto-approve', 'terraform apply -destroy -auto-approve', 'pulumi destroy --yes', 'npx cdk destroy --all --force', 'sls remove --stage prod',
   // Recovery data.

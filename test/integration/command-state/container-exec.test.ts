@@ -1,0 +1,55 @@
+/**
+ * A database client run inside a container or a pod (src/policy/command/container-exec.ts):
+ * `docker compose exec db psql -c 'DROP DATABASE app'`, `docker exec -i pg psql < drop.sql`,
+ * `docker compose exec web bin/rails db:drop` were "allow: no destructive command found" until
+ * 2026-12-06, while the same lines typed on the host are `remote-data-delete`: the rows live in a
+ * volume outside the repository, where no snapshot holds them. One compose project (the database
+ * service on a named volume, no bind mount), a drop.sql on the host and a Rails config naming
+ * PostgreSQL, judged by the real `guard check-command` and the installed Claude hook; no Docker
+ * is needed (guard runs no container).
+ */
+import { describe, expect, it } from 'vitest';
+import { agentVerdict, checkVerdict, expectAgentVerdicts, type VerdictCase } from '../../helpers/verdicts.js';
+import { commitFiles } from '../../helpers/repo-steps.js';
+import { withTestRepo } from '../../helpers/git-repo.js';
+
+const FILES: Record<string, string> = {
+  'compose.yaml': 'services:\n  db:\n    image: postgres:16\n    volumes: [pgdata:/var/lib/postgresql/data]\n  web:\n    build: .\nvolumes:\n  pgdata: {}\n',
+  'config/database.yml': 'development:\n  adapter: postgresql\n  database: app_development\ntest:\n  adapter: postgresql\n  database: app_test\n',
+  'db/drop.sql': 'BEGIN;\nDROP TABLE users;\nCOMMIT;\n',
+  'db/seed.sql': 'INSERT INTO users VALUES (1);\n',
+};
+
+describe('a database client inside a container or a pod', () => {
+  it('judges what it sends the server as the client on the host, everyday exec lines free', async () => {
+    await withTestRepo((t) => {
+      commitFiles(t, FILES);
+      const init = t.guard(['init', '--yes', '--agents', 'claude']);
+      expect(init.code, init.stderr).toBe(0);
+      const cases: VerdictCase[] = [
+        ["docker compose exec db psql -U postgres -c 'DROP DATABASE app'", 'deny', 'remote-data-delete', ['DROP DATABASE', 'service db']],
+        // the line's stdin reaches the client where the line attaches it: the host's db/drop.sql
+        ['docker exec -i pg psql -U postgres < db/drop.sql', 'deny', 'remote-data-delete', ['db/drop.sql', 'container pg']],
+        ['cat db/drop.sql | docker compose exec -T db psql', 'deny', 'remote-data-delete', 'DROP TABLE'],
+        ['kubectl exec -i pg-0 -- psql app < db/drop.sql', 'deny', 'remote-data-delete', 'pod pg-0'],
+        // the repository's config is what the app container reads (mounted, as compose projects do)
+        ['docker compose exec web bin/rails db:drop', 'deny', 'remote-data-delete', 'config/database.yml'],
+        ['docker compose exec -e RAILS_ENV=test web bin/rails db:reset', 'allow', 'no-risk'],
+        // a file only the container has: SQL guard cannot read
+        ['docker compose exec db psql -f /docker-entrypoint-initdb.d/init.sql', 'ask', 'remote-data-delete', 'a file in the container'],
+        ['docker exec pg psql -U postgres < db/drop.sql', 'allow', 'no-risk'],
+        ['docker compose exec -T db psql < db/seed.sql', 'allow', 'no-risk'],
+        ['docker compose exec db psql', 'allow', 'no-risk'],
+        ['docker compose exec web npm test', 'allow', 'no-risk'],
+        ['docker compose exec web bin/rails db:migrate', 'allow', 'no-risk'],
+      ];
+      expectAgentVerdicts(t, cases);
+      // a person is asked
+      expect(checkVerdict(t, "kubectl exec pg-0 -- dropdb app")).toMatchObject({ verdict: 'ask', rule: 'remote-data-delete' });
+      // through the installed Claude hook
+      expect(agentVerdict(t, 'docker exec -i pg psql < db/drop.sql').decision).toBe('deny');
+      expect(agentVerdict(t, "kubectl exec -it pg-0 -- psql -c 'DROP TABLE users'").decision).toBe('deny');
+      expect(agentVerdict(t, 'docker compose exec web npm test').decision).toBe('allow');
+    });
+  });
+});
