@@ -229,7 +229,8 @@ function sqlSources(inv: Invocation, spec: ClientSpec, args: Field[]): SqlSource
   if (stdin.kind === 'terminal') return sources;
   if (stdin.kind === 'file') {
     const path = stdin.path === undefined || stdin.path === null ? null : resolvePath(stdin.path, inv.cwd);
-    sources.files.push({ path, shown: stdin.from ?? 'stdin' });
+    // `psql < /dev/null` (a script keeping the client off the terminal) sends no SQL
+    if (path !== '/dev/null') sources.files.push({ path, shown: stdin.from ?? 'stdin' });
   } else if (stdin.text !== null) sources.texts.push({ text: stdin.text, from: stdin.from });
   else if (stdin.files) for (const file of stdin.files) sources.files.push({ path: file, shown: file });
   else sources.unread.push(`SQL from ${stdin.from}`);

@@ -40,6 +40,8 @@ describe('a database client inside a container or a pod', () => {
         ['docker exec pg psql -U postgres < db/drop.sql', 'allow', 'no-risk'],
         ['docker compose exec -T db psql < db/seed.sql', 'allow', 'no-risk'],
         ['docker compose exec db psql', 'allow', 'no-risk'],
+        // kept off the terminal, nothing sent (as `psql < /dev/null` on the host: it was asked before)
+        ['docker compose exec -T db psql -U postgres < /dev/null', 'allow', 'no-risk'],
         ['docker compose exec web npm test', 'allow', 'no-risk'],
         ['docker compose exec web bin/rails db:migrate', 'allow', 'no-risk'],
       ];
