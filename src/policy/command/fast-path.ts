@@ -118,6 +118,14 @@ const HTTP_CLIENTS = ['curl', 'http', 'https', 'xh', 'xhs'];
 /** The infrastructure tools' words that delete a stack (infra-destroy.ts judges only the one each tool uses). */
 const IAC_VERBS = ['destroy', 'remove'];
 
+/**
+ * The whole-environment tools' words that delete one (infra-destroy.ts): `sam delete`, `amplify
+ * delete|env remove`, `ampx sandbox delete`, `eksctl delete cluster`, `kops delete`, `azd down`,
+ * `eb terminate`; one list for all of them keeps the shim's case short (`azd` beside `delete`
+ * only costs a Node start). `copilot` is a risky word anyway.
+ */
+const ENV_VERBS = ['delete', 'remove', 'down', 'terminate'];
+
 /** Programs whose FAST_PATH_VERB_RISKY words match in any case. */
 export const FAST_PATH_VERB_CASELESS: ReadonlySet<string> = new Set(['gh', 'glab', ...HTTP_CLIENTS]);
 
@@ -144,6 +152,8 @@ export const FAST_PATH_VERB_RISKY: Readonly<Record<string, readonly string[]>> =
   sst: IAC_VERBS,
   serverless: IAC_VERBS,
   sls: IAC_VERBS,
+  // infra-destroy.ts: `sam delete`, `azd down`, `eb terminate` ... (`sam build`, `amplify status`, `azd up` stay in sh)
+  ...Object.fromEntries(['sam', 'amplify', 'ampx', 'eksctl', 'kops', 'azd', 'eb'].map((tool) => [tool, ENV_VERBS])),
   // forge-cli.ts: `gh repo delete`, `gh api -X DELETE|PATCH ...`, `--method=delete`, `-XDELETE`, graphql mutations
   gh: FORGE_VERBS,
   glab: FORGE_VERBS,

@@ -15,6 +15,20 @@
  * resources, which only a plan says (guard runs neither tool): not judged here (Known limits,
  * docs/command-guard.md). Previews stay free: `terraform plan -destroy`, `pulumi destroy
  * --preview-only`, `--help`.
+ *
+ * The same kind of line from the tools that deploy a whole environment without a state file in
+ * the repository (since 2026-12-06, afternoon): AWS SAM's `sam delete` (the CloudFormation stack:
+ * its tables, buckets), Amplify's `amplify delete` and `amplify env remove ENV` (Gen 1: the
+ * project's or one environment's backend, auth users and tables with it) and `ampx sandbox
+ * delete` (Gen 2: the personal sandbox, as `sst remove` deletes the personal stage), AWS
+ * Copilot's `app|env|svc|job delete` (a service's storage addons go with it), `eksctl delete
+ * cluster` and `kops delete cluster --yes` (without `--yes` kops only lists what would go), the
+ * Azure Developer CLI's `azd down` (the environment's resource group) and Elastic Beanstalk's `eb
+ * terminate` (a coupled RDS database goes by its default deletion policy). Each way forward
+ * names the tool's own listing or backup where it has one. Local clusters (`kind delete
+ * cluster`, `minikube delete`, `k3d cluster delete`) are left free on purpose (DECISIONS.md,
+ * 2026-12-06 "Local clusters ..."), and per-resource deletes of a cloud CLI (`doctl`, `aws`,
+ * `gcloud`) are remote-data.ts's.
  */
 import type { Field } from './expand.js';
 import { operandWords } from './gnu-args.js';
@@ -24,17 +38,103 @@ import { TERRAFORM_VALUE_OPTIONS, TERRAGRUNT_WRAPPING } from './terraform-state.
 import { PULUMI_VALUE_OPTIONS } from './pulumi-state.js';
 
 /** Programs this module judges (commands.ts sends them here; terraform's and pulumi's with their state modules). */
-export const INFRA_DESTROY_PROGRAMS = new Set(['terraform', 'tofu', 'terragrunt', 'pulumi', 'cdk', 'cdktf', 'sst', 'serverless', 'sls']);
+export const INFRA_DESTROY_PROGRAMS = new Set(['terraform', 'tofu', 'terragrunt', 'pulumi', 'cdk', 'cdktf', 'sst', 'serverless', 'sls', 'sam', 'amplify', 'ampx', 'copilot', 'eksctl', 'kops', 'azd', 'eb']);
 
 /** Options of cdk, cdktf, sst and serverless that take their value as the next word. */
 const JS_TOOL_VALUE_OPTIONS = ['--app', '-a', '--profile', '--stage', '-s', '--region', '-r', '--config', '-c', '--context', '--output', '-o', '--role-arn', '--param'];
 
 const HELP = /^(?:-h|--help|-help|help)$/;
 
+/** Options that take their value as the next word, per tool (each tool's own reference). */
+const VALUE_OPTIONS: Readonly<Record<string, readonly string[]>> = {
+  sam: ['--stack-name', '--region', '--profile', '--config-file', '--config-env', '--s3-bucket', '--s3-prefix'],
+  amplify: [],
+  ampx: ['--profile', '--identifier', '--outputs-out-dir'],
+  copilot: ['-n', '--name', '-a', '--app', '-e', '--env', '--env-profiles'],
+  eksctl: ['-n', '--name', '-r', '--region', '-f', '--config-file', '-p', '--profile', '--timeout', '--parallel', '--pod-eviction-wait-period', '-C', '--color', '-v', '--verbose'],
+  kops: ['--name', '--state', '--config', '-f', '--filename', '-v', '--v', '-o', '--output'],
+  azd: ['-e', '--environment', '-C', '--cwd'],
+  eb: ['--profile', '--region', '-r', '--timeout', '--endpoint-url'],
+};
+
+/** AWS Copilot's nouns whose `delete` deletes a CloudFormation stack holding data (`pipeline` and `task` hold none). */
+const COPILOT_NOUNS = new Set(['app', 'application', 'env', 'environment', 'svc', 'service', 'job']);
+
+/** What a line deletes, as the message says it, and the tool's own way to look first (null: the rule's). */
+export interface InfraDestroyed {
+  words: string;
+  /** What goes, after "deletes". */
+  what: string;
+  instead: string | null;
+}
+
+const STACK = "the stack's cloud resources and the data they hold (databases, buckets, volumes)";
+const CLUSTER = 'the cluster and what it holds (every namespace, secret and volume claim)';
+const BACKUP = '`aws s3 sync s3://BUCKET ./backup`, a database snapshot';
+const CLUSTER_BACKUP = 'back the volumes up (a VolumeSnapshot, Velero, `kubectl exec POD -- pg_dump ...`), then ask the person to run it';
+
+/** The tools' own listings and backups: the way forward of each line. */
+const INSTEAD: Readonly<Record<string, string>> = {
+  sam: `Show what it would delete (\`sam list resources --stack-name STACK\`), back the data up (${BACKUP}, \`aws dynamodb create-backup\`), then ask the person to run it.`,
+  amplify: `Show what it would delete (\`amplify status\`), back the data up (${BACKUP}, an export of the auth users), then ask the person to run it; to remove one category, \`amplify remove CATEGORY\` and let the person push.`,
+  ampx: `Back the sandbox's data up (${BACKUP}), then ask the person to run it; stopping \`ampx sandbox\` without deleting keeps the sandbox.`,
+  copilot: `Show what it would delete (\`copilot svc show --resources\`, \`copilot env show --resources\`), back the data up (${BACKUP}), then ask the person to run it.`,
+  eksctl: `Show what it holds (\`kubectl get pvc -A\`), ${CLUSTER_BACKUP}.`,
+  kops: `Run it without \`--yes\` (kops then only lists what it would delete), ${CLUSTER_BACKUP}.`,
+  azd: `Show what it would delete (\`azd show\`, \`az resource list -g GROUP\`), back the data up (\`pg_dump\`, \`az storage blob download-batch\`, a database export), then ask the person to run it.`,
+  eb: 'Set the environment database\'s deletion policy to Snapshot or Retain first (Database lifecycle, `eb config`), or take a snapshot (`aws rds create-db-snapshot`), then ask the person to run it.',
+};
+
+/** `sam delete`, `copilot svc delete`, `eksctl delete cluster` ...: the words of a whole-environment delete, or null. */
+function environmentDeleted(program: string, args: Field[], values: string[]): string | null {
+  const [first = '', second = ''] = operandWords(args, VALUE_OPTIONS[program] ?? []);
+  switch (program) {
+    case 'sam':
+      return first === 'delete' ? 'sam delete' : null;
+    case 'amplify':
+      if (first === 'delete') return 'amplify delete';
+      return first === 'env' && second === 'remove' ? 'amplify env remove' : null;
+    case 'ampx':
+      return first === 'sandbox' && second === 'delete' ? 'ampx sandbox delete' : null;
+    case 'copilot':
+      return COPILOT_NOUNS.has(first) && second === 'delete' ? `copilot ${first} delete` : null;
+    case 'eksctl':
+      return first === 'delete' && (second === 'cluster' || second === 'clusters') ? 'eksctl delete cluster' : null;
+    case 'kops': {
+      // Without --yes, `kops delete` only lists what it would delete.
+      if (first !== 'delete' || !values.some((v) => /^(?:-y|--yes(?:=true)?)$/.test(v))) return null;
+      if (second === 'cluster') return 'kops delete cluster --yes';
+      // `kops delete -f FILE --yes`: whatever the file lists, a Cluster perhaps (the file is not read).
+      return values.some((v) => /^(?:-f|--filename)(?:=.*)?$/.test(v)) ? 'kops delete -f --yes' : null;
+    }
+    case 'azd':
+      return first === 'down' ? 'azd down' : null;
+    case 'eb':
+      return first === 'terminate' ? 'eb terminate' : null;
+    default:
+      return null;
+  }
+}
+
 /** The words of the command that deletes a stack's resources, or null. */
 export function infraDestroyed(program: string, args: Field[]): string | null {
+  return destroyed(program, args)?.words ?? null;
+}
+
+/** What the command deletes, with the message's words and the tool's way forward, or null. */
+export function destroyed(program: string, args: Field[]): InfraDestroyed | null {
   const values = args.map((a) => a.value).filter((v): v is string => v !== null);
   if (values.some((v) => HELP.test(v))) return null;
+  if (program in VALUE_OPTIONS) {
+    const words = environmentDeleted(program, args, values);
+    if (words === null) return null;
+    return { words, what: program === 'eksctl' || program === 'kops' ? CLUSTER : program === 'azd' ? "the environment's resource group and the data its resources hold (databases, storage accounts, Key Vaults)" : STACK, instead: INSTEAD[program] ?? null };
+  }
+  const words = iacDestroyed(program, args, values);
+  return words === null ? null : { words, what: STACK, instead: null };
+}
+
+function iacDestroyed(program: string, args: Field[], values: string[]): string | null {
   switch (program) {
     case 'terraform':
     case 'tofu':
@@ -68,7 +168,7 @@ export function infraDestroyed(program: string, args: Field[]): string | null {
 
 /** Refuses (an agent) or asks about (a person) a line that deletes a stack's cloud resources. */
 export function classifyInfraDestroy(inv: Invocation, program: string, args: Field[], rt: Runtime): void {
-  const what = infraDestroyed(program, args);
-  if (what === null) return;
-  rt.report(makeVerdict(unrecoverableKind(rt.ctx.isAgent), 'infra-destroy', `${what} deletes the stack's cloud resources and the data they hold (databases, buckets, volumes), outside the repository, where no snapshot holds them`, inv.source));
+  const found = destroyed(program, args);
+  if (found === null) return;
+  rt.report(makeVerdict(unrecoverableKind(rt.ctx.isAgent), 'infra-destroy', `${found.words} deletes ${found.what}, outside the repository, where no snapshot holds them`, inv.source, found.instead ?? undefined));
 }

@@ -144,6 +144,15 @@ describe('agent-hook.sh fast path', () => {
     for (const command of [...fast, ...handed]) expect({ command, ts: fastPathAllows(command) }).toEqual({ command, ts: fast.includes(command) });
   });
 
+  it('answers sam, amplify, ampx, eksctl, kops, azd and eb in sh unless beside a delete-like word (infra-destroy.ts), and hands those to Node', () => {
+    const fast = ['sam build', 'sam deploy --guided', 'sam local invoke Fn -e events/e.json', 'amplify status', 'amplify push -y', 'npx ampx sandbox', 'eksctl get cluster', 'kops get clusters', 'azd up', 'azd deploy', 'eb status', 'eb deploy prod', 'kind delete cluster', 'minikube delete'];
+    const handed = ['sam delete --no-prompts', 'SAM delete', 'amplify delete --force', 'amplify env remove dev', 'npx ampx sandbox delete', 'eksctl delete cluster --name prod', 'kops delete cluster --yes', 'azd down --purge', 'eb terminate --all', 'cd infra && sam delete', 'sam build && azd down', 'copilot svc deploy'];
+    const decisions = fastPathBatch('claude', [...fast, ...handed].map(claude));
+    fast.forEach((command, i) => expect({ command, fast: decisions[i] }).toEqual({ command, fast: true }));
+    handed.forEach((command, i) => expect({ command, fast: decisions[fast.length + i] }).toEqual({ command, fast: false }));
+    for (const command of [...fast, ...handed]) expect({ command, ts: fastPathAllows(command) }).toEqual({ command, ts: fast.includes(command) });
+  });
+
   it('answers the word task in sh where only a program that runs no operand has it (grep task README.md), and hands task the program to Node', () => {
     const fast = ['grep task README.md', 'echo task', 'grep -rn "task" src | head', 'cat docs/task.md', 'ls taskfiles && grep -i Task notes.txt', 'echo task:db', "printf '%s' task; ls", 'grep "a;b" task.txt', 'wc -l task', 'grep "x;" task'];
     const handed = ['task', 'task build', 'TASK clean', 'ls && task db:reset', 'echo x; task clean', 'echo x | task', 'echo x&&task y', 'env task clean', 'timeout 60 task x', 'FOO=1 task x', '>/dev/null task clean', '! task x', '"task" clean', "ta'sk' clean", '/usr/local/bin/task clean', './bin/task x', 'xargs task <list', "xargs -d ';echo' task", 'go test ./internal/task/...', "echo 'task", 'grep x|task', 'rg --pre task x'];
