@@ -22,7 +22,7 @@
  */
 import type { Field } from './expand.js';
 import { KUBECTL_GRAMMAR } from './cluster.js';
-import { CONTAINER_FS, CONTAINER_SHELLS, containerCommand, hostStdin, mapScript, mapWord, shellWord } from './container-run.js';
+import { CONTAINER_FS, CONTAINER_SHELLS, containerCommand, hostStdin, lineEnv, mapScript, mapWord, shellWord } from './container-run.js';
 import { type GnuGrammar, scanGnuArgs } from './gnu-args.js';
 import type { Invocation, Runtime } from './runtime.js';
 
@@ -60,6 +60,5 @@ export function classifyContainerData(inv: Invocation, program: 'container' | 'k
   const ctx = { ...rt.ctx, scratchDirs: [...(rt.ctx.scratchDirs ?? []), CONTAINER_FS], inContainer: { configDir: inv.cwd } };
   rt.ctx.view?.placeholder(CONTAINER_FS);
   // `-e RAILS_ENV=test`: what the container's command sees (the host's own variables do not reach it)
-  const env = new Map(found.env.filter((e) => e.includes('=')).map((e) => [e.slice(0, e.indexOf('=')), e.slice(e.indexOf('=') + 1)] as [string, string]));
-  rt.shell(mapped.map(shellWord).join(' '), { cwd: CONTAINER_FS, ctx, env, stdin: found.stdin ? hostStdin(inv) : { kind: 'terminal' }, via: `run in ${found.where}` }, inv.source);
+  rt.shell(mapped.map(shellWord).join(' '), { cwd: CONTAINER_FS, ctx, env: lineEnv(found.env), stdin: found.stdin ? hostStdin(inv) : { kind: 'terminal' }, via: `run in ${found.where}` }, inv.source);
 }

@@ -388,8 +388,13 @@ export function classifyContainerRun(inv: Invocation, program: string, args: Fie
   const shown = mounts.filter((m) => !m.source.startsWith(`${CONTAINER_FS}/`)).map((m) => `${m.target} is ${rt.ctx.repoRoot && (m.source === rt.ctx.repoRoot || m.source.startsWith(`${rt.ctx.repoRoot}/`)) ? path.posix.relative(rt.ctx.repoRoot, m.source) || '.' : m.source}`).join(', ');
   const ctx = { ...rt.ctx, scratchDirs: [...(rt.ctx.scratchDirs ?? []), CONTAINER_FS] };
   rt.ctx.view?.placeholder(CONTAINER_FS);
-  rt.shell(mapped.map(quote).join(' '), { cwd, ctx, ...(spec.stdin ? { stdin: hostStdin(inv) } : {}), via: `run in the ${spec.kind === 'compose' ? `service ${spec.name}` : `container of ${spec.name}`}, where ${shown}` }, inv.source);
+  rt.shell(mapped.map(quote).join(' '), { cwd, ctx, env: lineEnv(spec.env), ...(spec.stdin ? { stdin: hostStdin(inv) } : {}), via: `run in the ${spec.kind === 'compose' ? `service ${spec.name}` : `container of ${spec.name}`}, where ${shown}` }, inv.source);
   return true;
+}
+
+/** `-e K=V` of the line: the inner command's environment (the host's own variables do not reach a container; `-e K` alone is not read). */
+export function lineEnv(env: readonly string[]): Map<string, string> {
+  return new Map(env.filter((e) => e.includes('=')).map((e) => [e.slice(0, e.indexOf('=')), e.slice(e.indexOf('=') + 1)] as [string, string]));
 }
 
 /** The line's stdin as the inner command, run elsewhere, reads it: a redirect's file by its absolute host path. */

@@ -14,7 +14,7 @@ import { commitFiles } from '../../helpers/repo-steps.js';
 import { withTestRepo } from '../../helpers/git-repo.js';
 
 const FILES: Record<string, string> = {
-  'compose.yaml': 'services:\n  db:\n    image: postgres:16\n    volumes: [pgdata:/var/lib/postgresql/data]\n  web:\n    build: .\nvolumes:\n  pgdata: {}\n',
+  'compose.yaml': 'services:\n  db:\n    image: postgres:16\n    volumes: [pgdata:/var/lib/postgresql/data]\n  web:\n    build: .\n  app:\n    image: ruby:3.3\n    working_dir: /app\n    volumes: [.:/app]\nvolumes:\n  pgdata: {}\n',
   'config/database.yml': 'development:\n  adapter: postgresql\n  database: app_development\ntest:\n  adapter: postgresql\n  database: app_test\n',
   'db/drop.sql': 'BEGIN;\nDROP TABLE users;\nCOMMIT;\n',
   'db/seed.sql': 'INSERT INTO users VALUES (1);\n',
@@ -35,6 +35,9 @@ describe('a database client inside a container or a pod', () => {
         // the repository's config is what the app container reads (mounted, as compose projects do)
         ['docker compose exec web bin/rails db:drop', 'deny', 'remote-data-delete', 'config/database.yml'],
         ['docker compose exec -e RAILS_ENV=test web bin/rails db:reset', 'allow', 'no-risk'],
+        // through the bind mount container-run.ts maps: judged there whole, with the line's -e too
+        ['docker compose run --rm app bin/rails db:reset', 'deny', 'remote-data-delete', 'where /app is .'],
+        ['docker compose run --rm -e RAILS_ENV=test app bin/rails db:reset', 'allow', 'no-risk'],
         // a file only the container has: SQL guard cannot read
         ['docker compose exec db psql -f /docker-entrypoint-initdb.d/init.sql', 'ask', 'remote-data-delete', 'a file in the container'],
         ['docker exec pg psql -U postgres < db/drop.sql', 'allow', 'no-risk'],
