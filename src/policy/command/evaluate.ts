@@ -683,7 +683,7 @@ export class Evaluator implements Runtime {
       for (const [name, value] of assigned) {
         const origin = origins.get(name);
         const named = nonEmpty.get(name);
-        state.vars.set(name, { value, exported: state.vars.get(name)?.exported ?? false, ...(origin ? { origin } : {}), ...(named !== undefined ? { nonEmpty: named } : {}) });
+        state.vars.set(name, { value, exported: (state.vars.get(name)?.exported ?? false) || state.allexport === true, ...(origin ? { origin } : {}), ...(named !== undefined ? { nonEmpty: named } : {}) });
       }
       return { succ: state.cwds, fail: state.cwds, stdout: null };
     }

@@ -141,6 +141,11 @@ export interface ShellState {
    * command before the last `&&`/`||` of its list, negated, or inside one of those (evaluate.ts).
    */
   errexit?: boolean;
+  /**
+   * `set -a` (allexport): every variable assigned from then on is exported, seen by the commands
+   * that follow as `export` would make it (server-frameworks.ts reads RAILS_ENV so).
+   */
+  allexport?: boolean;
 }
 
 export interface Field {
@@ -232,7 +237,7 @@ export function newState(cwd: string | null, written: Map<string, string> = new 
 }
 
 export function cloneState(state: ShellState): ShellState {
-  return { cwds: [...state.cwds], vars: new Map(state.vars), positional: state.positional ? [...state.positional] : null, written: state.written, ...(state.later ? { later: [...state.later] } : {}), ...(state.errexit ? { errexit: true } : {}) };
+  return { cwds: [...state.cwds], vars: new Map(state.vars), positional: state.positional ? [...state.positional] : null, written: state.written, ...(state.later ? { later: [...state.later] } : {}), ...(state.errexit ? { errexit: true } : {}), ...(state.allexport ? { allexport: true } : {}) };
 }
 
 export function knownField(value: string): Field {

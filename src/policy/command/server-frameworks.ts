@@ -48,6 +48,28 @@ function lineVar(inv: Invocation, args: Field[], name: string): string | null | 
   return inv.env.has(name) ? (inv.env.get(name) ?? null) : undefined;
 }
 
+/**
+ * What a line variable may be for the program, as the shell passes it: a prefix assignment, an
+ * `export X=V` (or `X=V; export X`, or under `set -a`) earlier on the line is that value; `X=V;`
+ * never exported reaches the program only where the environment guard cannot see exports X
+ * already: the value, or its absence (undefined). So `RAILS_ENV=test; rails db:reset` is judged
+ * for development too, which is where it runs in a fresh shell.
+ */
+function lineVarChoices(inv: Invocation, args: Field[], name: string): Array<string | null | undefined> {
+  const value = lineVar(inv, args, name);
+  if (value === undefined || args.some((a) => a.value?.startsWith(`${name}=`))) return [value];
+  const shell = inv.state.vars.get(name);
+  return shell !== undefined && !shell.exported && shell.value === value ? [value, undefined] : [value];
+}
+
+/** The environments a command may run in: the first of `names` the line sets (each choice), else `fallback`; null unknown. */
+function environmentsOf(inv: Invocation, args: Field[], names: readonly string[], fallback: string): Array<string | null> {
+  const [name, ...rest] = names;
+  if (name === undefined) return [fallback];
+  const all = lineVarChoices(inv, args, name).flatMap((v) => (v !== undefined ? [v] : environmentsOf(inv, args, rest, fallback)));
+  return [...new Set(all)];
+}
+
 /** The scheme of a database URL that names a server, else null. */
 function serverUrl(url: string | null | undefined): string | null {
   const scheme = /^([a-z0-9+]+):/.exec(url ?? '')?.[1]?.split('+')[0];
@@ -86,18 +108,18 @@ function rails(inv: Invocation, program: string, args: Field[], rt: Runtime): st
   if (!task) return null;
   const eIndex = args.findIndex((a) => a.value === '-e' || a.value === '--environment');
   const flagged = eIndex !== -1 ? args[eIndex + 1]?.value : args.find((a) => a.value?.startsWith('--environment='))?.value?.slice('--environment='.length);
-  const railsEnv = lineVar(inv, args, 'RAILS_ENV');
-  const rackEnv = lineVar(inv, args, 'RACK_ENV');
-  // null: a value guard cannot know
-  const environment = flagged !== undefined ? flagged : railsEnv !== undefined ? railsEnv : rackEnv !== undefined ? rackEnv : 'development';
-  if (environment === 'test') return null;
-  const url = lineVar(inv, args, 'DATABASE_URL');
-  if (url !== undefined && url !== null) return serverUrl(url) ? `${program} ${task} drops or empties the ${serverUrl(url)} database DATABASE_URL names` : null;
+  // null: a value guard cannot know, any but test that uses a server
+  const chosen = flagged !== undefined ? [flagged] : environmentsOf(inv, args, ['RAILS_ENV', 'RACK_ENV'], 'development');
+  const environments = [...new Set(chosen.flatMap((e) => (e === null ? ['development', 'production', 'staging'] : [e])))].filter((e) => e !== 'test');
+  if (environments.length === 0) return null;
+  const urls = lineVarChoices(inv, args, 'DATABASE_URL');
+  const server = urls.map(serverUrl).find((s) => s !== null);
+  if (server) return `${program} ${task} drops or empties the ${server} database DATABASE_URL names`;
+  // a URL on the line that names no server (sqlite3:...) wins over database.yml
+  if (urls.every((u) => u !== undefined && u !== null)) return null;
   if (inv.cwd === null) return null;
   const found = readAt(rt, inv.cwd, 'config/database.yml', true);
   if (found === undefined || found === null || found === 'missing') return null;
-  // an environment guard cannot know: any but test that uses a server
-  const environments = environment === null ? ['development', 'production', 'staging'] : [environment];
   for (const env of environments) {
     const adapter = railsServerAdapter(found.text, env);
     if (adapter) return `${program} ${task} drops or empties the ${env} database, on a ${adapter} server (config/database.yml)`;
@@ -169,16 +191,96 @@ function sequelize(inv: Invocation, program: string, args: Field[], rt: Runtime)
   const found = readAt(rt, inv.cwd, 'config/config.json');
   if (!found || found === 'missing') return null;
   const envArg = args.findIndex((a) => a.value === '--env');
-  const nodeEnv = lineVar(inv, args, 'NODE_ENV');
-  const environment = envArg !== -1 ? (args[envArg + 1]?.value ?? null) : nodeEnv !== undefined ? nodeEnv : 'development';
-  if (environment === null || environment === 'test') return null;
-  let dialect: unknown;
+  const environments = envArg !== -1 ? [args[envArg + 1]?.value ?? null] : environmentsOf(inv, args, ['NODE_ENV'], 'development');
+  let config: Record<string, { dialect?: unknown }>;
   try {
-    dialect = (JSON.parse(found.text) as Record<string, { dialect?: unknown }>)[environment]?.dialect;
+    config = JSON.parse(found.text) as Record<string, { dialect?: unknown }>;
   } catch {
     return null;
   }
-  return typeof dialect === 'string' && dialect !== 'sqlite' ? `${program} db:drop drops the ${environment} database, on a ${dialect} server (config/config.json)` : null;
+  for (const environment of environments) {
+    if (environment === null || environment === 'test') continue;
+    const dialect = config[environment]?.dialect;
+    if (typeof dialect === 'string' && dialect !== 'sqlite') return `${program} db:drop drops the ${environment} database, on a ${dialect} server (config/config.json)`;
+  }
+  return null;
+}
+
+/** knex's clients that talk to a server (its own names and the drivers' package names). */
+const KNEX_SERVER_CLIENTS = /^(pg|postgres|postgresql|pg-native|pgnative|mysql2?|mariadb|mssql|tedious|oracledb|oracle|cockroachdb|redshift)$/;
+
+/** The end of the `{ ... }` block whose `{` is at `open` (strings and template literals skipped), or -1. */
+function blockEnd(code: string, open: number): number {
+  let depth = 0;
+  for (let i = open; i < code.length; i++) {
+    const c = code[i];
+    if (c === "'" || c === '"' || c === '`') {
+      const close = code.indexOf(c, i + 1);
+      if (close === -1) return -1;
+      i = close;
+    } else if (c === '{') depth++;
+    else if (c === '}' && --depth === 0) return i;
+  }
+  return -1;
+}
+
+/** The `client: '...'` literal of a knexfile's object text, 'other' where the client is not a literal, null where there is none. */
+function knexClientIn(code: string): string | null {
+  const found = /\bclient\s*:\s*(?:(['"`])([\w-]+)\1)?/.exec(code);
+  return found ? (found[2] ?? 'other') : null;
+}
+
+/**
+ * The client a knexfile gives `environment`: the literal `client:` of its `ENV: { ... }` block, or
+ * of the one config where the file has no environment blocks at all. null where the file does
+ * not say so plainly (a spread `...base`, `client: process.env.DB`, a function): the file is
+ * JavaScript, and only this one shape is read; anything else is left as before.
+ */
+function knexClient(text: string, environment: string): string | null {
+  const code = text.replace(/\/\*[\s\S]*?\*\//g, '').replace(/^\s*\/\/.*$/gm, '');
+  const env = new RegExp(`(?:^|[\\s{,])['"]?${environment.replace(/[^\w-]/g, '')}['"]?\\s*:\\s*\\{`).exec(code);
+  if (env) {
+    const open = env.index + env[0].length - 1;
+    const end = blockEnd(code, open);
+    if (end === -1) return null;
+    const client = knexClientIn(code.slice(open, end));
+    return client === 'other' ? null : client;
+  }
+  // one config for every environment: no environment block, one client
+  if (/(?:^|[\s{,])['"]?(?:development|production|staging|test)['"]?\s*:\s*\{/.test(code)) return null;
+  const clients = [...code.matchAll(/\bclient\s*:/g)].length;
+  const client = clients === 1 ? knexClientIn(code) : null;
+  return client === 'other' ? null : client;
+}
+
+function knex(inv: Invocation, args: Field[], rt: Runtime): string | null {
+  const [first = ''] = operandWords(args, ['--env', '--knexfile', '--cwd', '--client', '--connection', '--migrations-directory', '--migrations-table-name', '--specific']);
+  if (first !== 'migrate:rollback' || !args.some((a) => a.value === '--all')) return null;
+  const value = (name: string): string | null | undefined => {
+    const at = args.findIndex((a) => a.value === name);
+    if (at !== -1) return args[at + 1]?.value ?? null;
+    return args.find((a) => a.value?.startsWith(`${name}=`))?.value?.slice(name.length + 1);
+  };
+  const envArg = value('--env');
+  const environments = (envArg !== undefined ? [envArg] : environmentsOf(inv, [], ['NODE_ENV'], 'development')).filter((e): e is string => e !== null && e !== 'test');
+  if (environments.length === 0) return null;
+  const cwd = value('--cwd');
+  const dir = cwd === undefined ? inv.cwd : resolvePath(cwd, inv.cwd);
+  const named = value('--knexfile');
+  if (dir === null || named === null) return null;
+  const candidates = named !== undefined ? [resolvePath(named, dir)] : ['knexfile.js', 'knexfile.ts', 'knexfile.cjs', 'knexfile.mjs'].map((n) => `${dir}/${n}`);
+  for (const abs of candidates) {
+    if (abs === null) return null;
+    const found = readAt(rt, path.posix.dirname(abs), path.posix.basename(abs));
+    if (found === 'missing') continue;
+    if (!found) return null;
+    for (const environment of environments) {
+      const client = knexClient(found.text, environment);
+      if (client !== null && KNEX_SERVER_CLIENTS.test(client)) return `knex migrate:rollback --all reverts every migration of the ${environment} database, on a ${client} server (${path.posix.basename(abs)}): the tables they made go with their rows`;
+    }
+    return null;
+  }
+  return null;
 }
 
 /** Refuses (an agent) or asks about (a person) a framework's drop or reset of a server database. */
@@ -188,6 +290,7 @@ export function classifyServerFramework(inv: Invocation, program: string, args: 
   else if (program === 'prisma') what = prisma(inv, args, rt);
   else if (program === 'manage.py') what = django(inv, args, rt, script);
   else if (program === 'sequelize' || program === 'sequelize-cli') what = sequelize(inv, program, args, rt);
+  else if (program === 'knex') what = knex(inv, args, rt);
   if (what === null) return;
   rt.report(makeVerdict(unrecoverableKind(rt.ctx.isAgent), 'remote-data-delete', `${what}, outside the repository, where no snapshot holds it`, inv.source, INSTEAD));
 }

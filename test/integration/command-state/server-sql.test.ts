@@ -90,7 +90,11 @@ const PROJECTS: Record<string, string> = {
   'pg/manage.py': '#!/usr/bin/env python\nimport os\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", "site1.settings")\n',
   'pg/site1/settings.py': "DATABASES = {'default': {'ENGINE': 'django.db.backends.postgresql', 'NAME': 'app'}}\n",
   'pg/config/config.json': '{"development": {"dialect": "postgres"}, "test": {"dialect": "sqlite"}}\n',
-  'lite/config/database.yml': 'development:\n  adapter: sqlite3\n  database: storage/development.sqlite3\n',
+  'lite/config/database.yml': 'development:\n  adapter: sqlite3\n  database: storage/development.sqlite3\nproduction:\n  adapter: postgresql\n',
+  // knex init's template: environment blocks, a spread guard does not follow (staging), comments
+  'pg/knexfile.js': "// client: 'sqlite3'\nmodule.exports = {\n  development: {\n    client: 'postgresql',\n    connection: { database: 'app' },\n  },\n  staging: { ...base },\n  test: { client: 'pg' },\n};\n",
+  // one config for every environment (knex uses the whole object where it has no environment key)
+  'lite/knexfile.ts': "import type { Knex } from 'knex';\nconst config: Knex.Config = { client: 'better-sqlite3', connection: { filename: './storage/development.sqlite3' } };\nexport default config;\n",
   'lite/prisma/schema.prisma': 'datasource db {\n  provider = "sqlite"\n  url      = "file:./dev.db"\n}\n',
   'lite/manage.py': '#!/usr/bin/env python\nimport os\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", "site1.settings")\n',
   'lite/site1/settings.py': "DATABASES = {'default': {'ENGINE': 'django.db.backends.sqlite3', 'NAME': BASE_DIR / 'db.sqlite3'}}\n",
@@ -117,6 +121,14 @@ describe('frameworks dropping or resetting a database on a server', () => {
         ['cd pg && rails db:migrate', 'allow', 'no-risk'],
         ['cd pg && prisma db push', 'allow', 'no-risk'],
         ['cd pg && python manage.py migrate', 'allow', 'no-risk'],
+        ['cd pg && npx knex migrate:rollback --all', 'deny', 'remote-data-delete', ['development', 'postgresql', 'knexfile.js']],
+        ['cd pg && knex migrate:rollback --all --env staging', 'allow', 'no-risk'],
+        ['cd pg && export NODE_ENV=test && npx knex migrate:rollback --all', 'allow', 'no-risk'],
+        ['cd pg && knex migrate:rollback', 'allow', 'no-risk'],
+        // `X=V;` not exported: the program runs in the environment the shell had (development here)
+        ['cd pg && RAILS_ENV=test; rails db:reset', 'deny', 'remote-data-delete', 'development'],
+        ['cd pg && RAILS_ENV=test; export RAILS_ENV; rails db:reset', 'allow', 'no-risk'],
+        ['cd pg && set -a; NODE_ENV=test; npx sequelize db:drop', 'allow', 'no-risk'],
       ];
       expectAgentVerdicts(t, cases);
       for (const [command, verdict] of cases) if (verdict === 'deny') expect(fastPathAllows(command), command).toBe(false);
@@ -126,6 +138,10 @@ describe('frameworks dropping or resetting a database on a server', () => {
         ['cd lite && rails db:drop', 'snapshot', 'overwrite-ignored', 'development.sqlite3'],
         ['cd lite && npx prisma migrate reset --force', 'snapshot', 'overwrite-ignored', 'development.sqlite3'],
         ['cd lite && python manage.py flush --noinput', 'snapshot', 'overwrite-ignored', 'development.sqlite3'],
+        ['cd lite && npx knex migrate:rollback --all', 'snapshot', 'overwrite-ignored', 'development.sqlite3'],
+        // an export earlier on the line is the environment rails runs in; one in a subshell is gone after it
+        ['export RAILS_ENV=production && cd lite && rails db:drop', 'deny', 'remote-data-delete', ['production', 'postgresql']],
+        ['(export RAILS_ENV=production); cd lite && rails db:drop', 'snapshot', 'overwrite-ignored', 'development.sqlite3'],
       ];
       expectAgentVerdicts(t, files);
       const refused = checkVerdict(t, 'cd pg && rails db:drop', { asAgent: true });
