@@ -266,7 +266,7 @@ function classifyServerSql(inv: Invocation, program: string, spec: ClientSpec, a
   for (const file of sources.files) {
     if (file.path !== null && rt.ctx.inContainer && file.path.startsWith(`${CONTAINER_FS}/`)) {
       // `docker compose exec db psql -f /seed.sql`: a file of the container's (container-exec.ts), never looked up on the host
-      if (rt.ctx.view) unread.push(`${file.path.slice(CONTAINER_FS.length)} (a file in the container)`);
+      if (rt.ctx.view) unread.push(`${file.shown.startsWith(`${CONTAINER_FS}/`) ? file.shown.slice(CONTAINER_FS.length) : file.shown} (a file in the container)`);
       continue;
     }
     const found = file.path === null ? null : rt.ctx.view?.file({ dir: posix.dirname(file.path), name: posix.basename(file.path), up: false });

@@ -39,7 +39,7 @@ describe('a database client inside a container or a pod', () => {
         ['docker compose run --rm app bin/rails db:reset', 'deny', 'remote-data-delete', 'where /app is .'],
         ['docker compose run --rm -e RAILS_ENV=test app bin/rails db:reset', 'allow', 'no-risk'],
         // a file only the container has: SQL guard cannot read
-        ['docker compose exec db psql -f /docker-entrypoint-initdb.d/init.sql', 'ask', 'remote-data-delete', 'a file in the container'],
+        ['docker compose exec db psql -f /docker-entrypoint-initdb.d/init.sql', 'ask', 'remote-data-delete', '/docker-entrypoint-initdb.d/init.sql (a file in the container)'],
         ['docker exec pg psql -U postgres < db/drop.sql', 'allow', 'no-risk'],
         ['docker compose exec -T db psql < db/seed.sql', 'allow', 'no-risk'],
         ['docker compose exec db psql', 'allow', 'no-risk'],
