@@ -154,6 +154,8 @@ export const FAST_PATH_VERB_RISKY: Readonly<Record<string, readonly string[]>> =
   sls: IAC_VERBS,
   // infra-destroy.ts: `sam delete`, `azd down`, `eb terminate` ... (`sam build`, `amplify status`, `azd up` stay in sh)
   ...Object.fromEntries(['sam', 'amplify', 'ampx', 'eksctl', 'kops', 'azd', 'eb'].map((tool) => [tool, ENV_VERBS])),
+  // remote-data.ts (doctl.ts): `doctl databases delete`, `doctl k8s cluster rm` (`rm` is risky anyway), `doctl compute droplet d`
+  doctl: ['delete', 'rm', 'd'],
   // forge-cli.ts: `gh repo delete`, `gh api -X DELETE|PATCH ...`, `--method=delete`, `-XDELETE`, graphql mutations
   gh: FORGE_VERBS,
   glab: FORGE_VERBS,

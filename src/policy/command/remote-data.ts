@@ -24,11 +24,12 @@ import { resolvePath } from './paths.js';
 import { makeVerdict, unrecoverableKind } from './rules.js';
 import type { Invocation, Runtime } from './runtime.js';
 import { CONTAINER_FS } from './container-run.js';
+import { doctlDeleted } from './doctl.js';
 import { serverSqlDeletes } from './server-sql.js';
 import { FILE_TEXT_LIMIT } from './state.js';
 
 /** Programs this module judges (commands.ts sends them here; npm from its package manager case). */
-export const REMOTE_DATA_PROGRAMS = new Set(['aws', 'gsutil', 'gcloud', 'az', 'firebase', 'heroku', 'fly', 'flyctl', 'supabase', 'dropdb', 'psql', 'mysql', 'mariadb', 'redis-cli', 'mongosh', 'mongo', 'sqlcmd', 'clickhouse-client', 'clickhouse', 'cockroach']);
+export const REMOTE_DATA_PROGRAMS = new Set(['aws', 'gsutil', 'gcloud', 'az', 'firebase', 'heroku', 'fly', 'flyctl', 'supabase', 'dropdb', 'psql', 'mysql', 'mariadb', 'redis-cli', 'mongosh', 'mongo', 'sqlcmd', 'clickhouse-client', 'clickhouse', 'cockroach', 'doctl']);
 
 /** `aws SERVICE VERB` that delete data or what holds it (aws-cli v2's own names). */
 const AWS_DELETES: Readonly<Record<string, readonly string[]>> = {
@@ -130,6 +131,8 @@ export function remoteDataDeleted(program: string, args: Field[]): string | null
     }
     case 'mongosh':
       return /\.drop(?:Database)?\s*\(/.test(optionValues(words, ['--eval']).join('\n')) ? `${program} --eval drops a database or collection` : null;
+    case 'doctl':
+      return doctlDeleted(args);
   }
   const sequence = (SEQUENCES[name] ?? []).find((s) => hasSequence(ops, s));
   return sequence ? `${program} ${sequence.join(' ')} deletes data outside the repository` : null;

@@ -144,9 +144,9 @@ describe('agent-hook.sh fast path', () => {
     for (const command of [...fast, ...handed]) expect({ command, ts: fastPathAllows(command) }).toEqual({ command, ts: fast.includes(command) });
   });
 
-  it('answers sam, amplify, ampx, eksctl, kops, azd and eb in sh unless beside a delete-like word (infra-destroy.ts), and hands those to Node', () => {
-    const fast = ['sam build', 'sam deploy --guided', 'sam local invoke Fn -e events/e.json', 'amplify status', 'amplify push -y', 'npx ampx sandbox', 'eksctl get cluster', 'kops get clusters', 'azd up', 'azd deploy', 'eb status', 'eb deploy prod', 'kind delete cluster', 'minikube delete'];
-    const handed = ['sam delete --no-prompts', 'SAM delete', 'amplify delete --force', 'amplify env remove dev', 'npx ampx sandbox delete', 'eksctl delete cluster --name prod', 'kops delete cluster --yes', 'azd down --purge', 'eb terminate --all', 'cd infra && sam delete', 'sam build && azd down', 'copilot svc deploy'];
+  it('answers sam, amplify, ampx, eksctl, kops, azd, eb and doctl in sh unless beside a delete-like word (infra-destroy.ts, doctl.ts), and hands those to Node', () => {
+    const fast = ['sam build', 'sam deploy --guided', 'sam local invoke Fn -e events/e.json', 'amplify status', 'amplify push -y', 'npx ampx sandbox', 'eksctl get cluster', 'kops get clusters', 'azd up', 'azd deploy', 'eb status', 'eb deploy prod', 'kind delete cluster', 'minikube delete', 'doctl databases list', 'doctl k8s cluster kubeconfig save prod'];
+    const handed = ['sam delete --no-prompts', 'SAM delete', 'amplify delete --force', 'amplify env remove dev', 'npx ampx sandbox delete', 'eksctl delete cluster --name prod', 'kops delete cluster --yes', 'azd down --purge', 'eb terminate --all', 'cd infra && sam delete', 'sam build && azd down', 'copilot svc deploy', 'doctl databases delete abc -f', 'doctl compute droplet d web-1'];
     const decisions = fastPathBatch('claude', [...fast, ...handed].map(claude));
     fast.forEach((command, i) => expect({ command, fast: decisions[i] }).toEqual({ command, fast: true }));
     handed.forEach((command, i) => expect({ command, fast: decisions[fast.length + i] }).toEqual({ command, fast: false }));
