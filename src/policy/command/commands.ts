@@ -16,7 +16,7 @@ import { classifyForge, FORGE_PROGRAMS } from './forge-cli.js';
 import { classifyHttpApi, HTTP_API_PROGRAMS } from './http-api.js';
 import { classifyContainerRun } from './container-run.js';
 import { classifyContainerData } from './container-exec.js';
-import { classifyServerFramework } from './server-frameworks.js';
+import { classifyServerFramework, SERVER_FRAMEWORK_PROGRAMS } from './server-frameworks.js';
 import { classifyRemoteData, REMOTE_DATA_PROGRAMS } from './remote-data.js';
 import { classifyTerraform, TERRAFORM_PROGRAMS } from './terraform-state.js';
 import { classifyPulumi } from './pulumi-state.js';
@@ -109,7 +109,7 @@ function classifyInContainer(inv: Invocation, program: string, name: string, arg
   if ((name === 'gosu' || name === 'su-exec') && args.length > 1) return rt.exec(sub(inv, args.slice(1)));
   if (REMOTE_DATA_PROGRAMS.has(name) || name === 'npm') return classifyRemoteData(inv, name, args, rt);
   const here = { ...inv, cwd: rt.ctx.inContainer?.configDir ?? null };
-  if (name === 'rails' || name === 'rake' || name === 'prisma' || name === 'sequelize' || name === 'sequelize-cli') return classifyServerFramework(here, name, args, rt);
+  if (SERVER_FRAMEWORK_PROGRAMS.has(name)) return classifyServerFramework(here, name, args, rt);
   if (name === 'manage.py') return classifyServerFramework(here, name, args, rt, program);
   // `python manage.py flush`, `python3 -W ignore ./manage.py flush`
   if (/^python[0-9.]*$/.test(name)) {

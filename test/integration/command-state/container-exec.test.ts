@@ -18,6 +18,7 @@ const FILES: Record<string, string> = {
   'config/database.yml': 'development:\n  adapter: postgresql\n  database: app_development\ntest:\n  adapter: postgresql\n  database: app_test\n',
   'db/drop.sql': 'BEGIN;\nDROP TABLE users;\nCOMMIT;\n',
   'db/seed.sql': 'INSERT INTO users VALUES (1);\n',
+  'knexfile.js': "module.exports = {\n  development: { client: 'pg', connection: { database: 'app' } },\n};\n",
 };
 
 describe('a database client inside a container or a pod', () => {
@@ -35,6 +36,7 @@ describe('a database client inside a container or a pod', () => {
         // the repository's config is what the app container reads (mounted, as compose projects do)
         ['docker compose exec web bin/rails db:drop', 'deny', 'remote-data-delete', 'config/database.yml'],
         ['docker compose exec -e RAILS_ENV=test web bin/rails db:reset', 'allow', 'no-risk'],
+        ['docker compose exec web npx knex migrate:rollback --all', 'deny', 'remote-data-delete', 'knexfile.js'],
         // through the bind mount container-run.ts maps: judged there whole, with the line's -e too
         ['docker compose run --rm app bin/rails db:reset', 'deny', 'remote-data-delete', 'where /app is .'],
         ['docker compose run --rm -e RAILS_ENV=test app bin/rails db:reset', 'allow', 'no-risk'],
