@@ -216,9 +216,9 @@ function sqlSources(inv: Invocation, spec: ClientSpec, args: Field[]): SqlSource
   const words = args.map((a) => a.value ?? '');
   if (words.some((w) => spec.prints.includes(w))) return null;
   const sources: SqlSources = { texts: [], files: [], unread: [] };
-  const inline = optionValues(words, spec.inline);
-  const flag = spec.inline[0] as string;
-  for (const text of inline) sources.texts.push({ text, from: flag });
+  // each text named by the option it came with (`sqlcmd -q`, `clickhouse-client --query`)
+  const inline = spec.inline.flatMap((flag) => optionValues(words, [flag]).map((text) => ({ text, from: flag })));
+  sources.texts.push(...inline);
   // an option's value guard cannot know (`-c "$SQL"`) may be anything
   if (args.some((a, i) => a.value === null && [...spec.inline, ...spec.files].includes(args[i - 1]?.value ?? ''))) sources.unread.push('SQL in a value guard cannot know');
   const files = optionValues(words, spec.files).flatMap((f) => (spec.fileLists ? f.split(',') : [f]));

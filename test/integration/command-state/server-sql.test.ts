@@ -58,6 +58,7 @@ describe('SQL a server client reads from a file, a pipe or a heredoc', () => {
         ['sqlcmd -S prod -i mssql/proc.sql,mssql/drop.sql', 'deny', 'remote-data-delete', ['DROP TABLE', 'mssql/drop.sql']],
         ['sqlcmd -S prod -i mssql/proc.sql', 'allow', 'no-risk'],
         ['clickhouse-client --queries-file db/truncate.sql', 'deny', 'remote-data-delete', 'TRUNCATE'],
+        ["sqlcmd -S prod -Q 'SELECT 1' -q 'TRUNCATE TABLE events'", 'deny', 'remote-data-delete', 'sqlcmd -q runs TRUNCATE'],
         ['clickhouse client --multiquery < db/drop.sql', 'deny', 'remote-data-delete', 'DROP TABLE'],
         ['cockroach sql --insecure -f db/reset.sql', 'deny', 'remote-data-delete', 'DELETE FROM'],
         ['cat db/drop.sql | cockroach sql --url "postgresql://root@db:26257/app"', 'deny', 'remote-data-delete', 'drop.sql'],
