@@ -36,6 +36,7 @@ import { checkoutPerms, recordedUmask } from '../snapshot/file-modes.js';
 import type { Snapshot } from '../snapshot/format.js';
 import { listSnapshots } from '../snapshot/read.js';
 import type { TempIndex } from '../snapshot/temp-index.js';
+import { isDatabaseLogName } from './database-side-files.js';
 import { ignoredByRulesOf } from './ignored-at-target.js';
 import { startCaptureGone } from './start-captures.js';
 import { overlayEntries, type OverlayEntry } from './tree-overlay.js';
@@ -82,7 +83,12 @@ async function capturedSince(repo: Repo, target: Snapshot): Promise<Map<GitPath,
   for (const snapshot of snapshots) {
     if (snapshot.oid === target.oid) break;
     age += 1;
-    for (const text of snapshot.ignored ?? []) wanted.set(pathFromText(text), { snapshot, age, held: false });
+    for (const text of snapshot.ignored ?? []) {
+      // A database's log captured after the target is of a later state: replayed into the target's
+      // database it would undo the rollback (database-side-files.ts).
+      if (isDatabaseLogName(pathFromText(text))) continue;
+      wanted.set(pathFromText(text), { snapshot, age, held: false });
+    }
   }
   // On disk at the target, as an earlier snapshot captured it (`heldIgnored`): that file, whatever
   // a later capture says (closest to the target of all).
@@ -91,7 +97,8 @@ async function capturedSince(repo: Repo, target: Snapshot): Promise<Map<GitPath,
     for (const [text, record] of held) {
       const holder = byOid.get(record.in!);
       // A session start's capture comes back only where the file is gone (start-captures.ts).
-      if (holder?.trigger === 'session-start' && !startCaptureGone(repo, pathFromText(text))) continue;
+      // A database's log comes back whatever is there: it goes with its database.
+      if (holder?.trigger === 'session-start' && !isDatabaseLogName(pathFromText(text)) && !startCaptureGone(repo, pathFromText(text))) continue;
       if (holder) wanted.set(pathFromText(text), { snapshot: holder, age: Number.MAX_SAFE_INTEGER, held: true });
     }
   }

@@ -71,6 +71,12 @@ export interface RollbackPlan {
    * snapshot that holds each, so none is left out without a word.
    */
   capturedNotRestored?: NotRestored[];
+  /**
+   * Database logs (SQLite's `-wal`/`-shm`, a hot `-journal`, DuckDB's `.wal`) among the files it
+   * deletes: pages of a later state that the database would replay at its next open
+   * (database-side-files.ts). Names as text.
+   */
+  databaseLogs?: string[];
   /** The sparse-checkout view (pattern file, settings) changes back to the target's; absent when it does not. */
   sparse?: true;
   /**

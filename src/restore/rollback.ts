@@ -50,6 +50,7 @@ import { diffTrees, markStagedGitlinks, planRefs, type RollbackPlan } from './pl
 import { copyLfsFromBackup, planLfs, refuseLfsTrouble } from './lfs-restore.js';
 import { withMissingStartCaptures, withoutStartCaptures } from './start-captures.js';
 import { uncapturedObstacles } from './obstacles.js';
+import { databaseLogsDeleted, uncapturedDatabaseLogs, withLogsSelected } from './database-side-files.js';
 import { isProcessAlive, pidSpaceId, pidSpaceTag } from '../util/process-alive.js';
 import { withCapturedIgnored } from './captured-ignored.js';
 import { notRestoredCommand, type NotRestored } from './not-restored.js';
@@ -629,6 +630,8 @@ export async function rollback(repo: Repo, options: RollbackOptions): Promise<Ro
   }
 }
 
+const withDatabaseLogs = (logs: GitPath[]): { databaseLogs?: string[] } => (logs.length > 0 ? { databaseLogs: logs.map(pathText) } : {});
+
 /** One rollback; files in the way that no snapshot holds are captured and it runs once more. */
 async function attempt(repo: Repo, options: RollbackOptions, watcher: WatcherRecord): Promise<RollbackResult> {
   try {
@@ -691,6 +694,8 @@ async function rollbackOnce(repo: Repo, options: RollbackOptions, inTheWay: GitP
   const paths = options.resume && interrupted ? interrupted.paths : (options.paths ?? []);
   const exactPaths = options.resume && interrupted ? ((interrupted.exactPaths ?? []) as GitPath[]) : (options.exactPaths ?? []);
   const selection: Selection = { globs: paths, exact: exactPaths };
+  // A database selected goes with its logs (database-side-files.ts): what the restore plans from.
+  const planSelection: Selection = selects(selection) ? withLogsSelected(paths, exactPaths) : selection;
   const filesOnly = options.resume && interrupted ? interrupted.filesOnly : options.filesOnly === true || selects(selection);
   if (target && !filesOnly && !options.undo && !options.resume) await checkSameWorktree(repo, target);
 
@@ -725,7 +730,7 @@ async function rollbackOnce(repo: Repo, options: RollbackOptions, inTheWay: GitP
     if (selects(selection)) {
       const hybrid = await copyUserIndex(repo, worktreeIndex.file);
       temps.push(hybrid);
-      await overlayPaths(repo, hybrid, pre.tree, target.tree, selection);
+      await overlayPaths(repo, hybrid, pre.tree, target.tree, planSelection);
       treeGoal = await writeTreeOf(repo, hybrid.file);
       if (pre.indexTree && target.indexTree) {
         const staged = await copyUserIndex(repo);
@@ -779,6 +784,18 @@ async function rollbackOnce(repo: Repo, options: RollbackOptions, inTheWay: GitP
     const rawWrites = await planRawWrites(repo, pre, target, gitFiles, selectRaw);
     const planned = new Set(gitFiles.map((f) => f.path));
     const files = [...gitFiles, ...rawWrites.filter((w) => !planned.has(w.path)).map((w) => ({ path: w.path, action: 'write' as const, kind: 'file' as const }))];
+    // A database's write-ahead log or hot journal that the goal does not hold would be replayed
+    // into the restored file at its next open (database-side-files.ts): captured into the
+    // pre-rollback snapshot (this rollback once more, as files in the way are) and removed with it.
+    // A dry run too (it takes its pre-rollback snapshot as well): its plan is the rollback's.
+    if (inTheWay === null) {
+      const logs = await uncapturedDatabaseLogs(repo, worktreeIndex.file, files);
+      if (logs.length > 0) {
+        const error = new UncapturedInTheWay([...logs, ...(await uncapturedObstacles(repo, files, treeGoal))]);
+        error.target = target;
+        throw error;
+      }
+    }
     // Git LFS pointers among the files it writes, and where their objects are (lfs-restore.ts):
     // no process in a repository without `.git/lfs`.
     const lfs = await planLfs(repo, treeGoal, files.filter((f) => f.action !== 'delete' && f.kind === 'file').map((f) => f.path));
@@ -796,6 +813,7 @@ async function rollbackOnce(repo: Repo, options: RollbackOptions, inTheWay: GitP
       ...(operation ? { operation } : {}),
       ...(capturedIgnored.length > 0 ? { capturedIgnored } : {}),
       ...(capturedNotRestored.length > 0 ? { capturedNotRestored } : {}),
+      ...withDatabaseLogs(databaseLogsDeleted(repo, files)),
       ...(sparseGoal !== pre.sparse && !sameSparse(pre.sparse, sparseGoal) ? { sparse: true as const } : {}),
       ...(lfs && lfs.missing.length > 0 ? { lfsMissing: lfs.missing } : {}),
     };

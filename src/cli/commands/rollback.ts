@@ -55,6 +55,11 @@ function printPlan(out: Output, plan: RollbackPlan, target: Snapshot): void {
     if (sub.action === 'delete') out.line(`  submodule ${pathText(sub.path)}: remove its gitlink${at} (its directory is left as it is)`);
     else out.line(`  submodule ${pathText(sub.path)}: restore its gitlink${at} as an empty directory; then run: ${fillCommand(sub)}`);
   }
+  if (plan.databaseLogs && plan.databaseLogs.length > 0) {
+    // Said in words: a deleted `app.db-wal` looks like a loss, and the app holding the database must stop first.
+    out.line(`  database logs removed with it (later writes the database would replay into the restored file at its next open): ${plan.databaseLogs.join(', ')}`);
+    out.line('  stop the application that has the database open before the rollback, or it writes its own state back');
+  }
   if (plan.sparse) out.line('  the sparse-checkout patterns and settings go back to the snapshot\'s (the files outside the view with them)');
   if (plan.capturedIgnored && plan.capturedIgnored.length > 0) {
     out.line(`  ignored files captured earlier (at the session start, or before a command deleted or overwrote them), brought back: ${plan.capturedIgnored.length}`);
@@ -139,6 +144,7 @@ function planJson(plan: RollbackPlan): Record<string, unknown> {
     head: plan.head,
     stash: plan.stash,
     capturedIgnored: plan.capturedIgnored ?? [],
+    databaseLogs: plan.databaseLogs ?? [],
     capturedNotRestored: (plan.capturedNotRestored ?? []).map((e) => ({ ...e, command: notRestoredCommand(e) })),
     operation: plan.operation ?? null,
     lfsMissing: (plan.lfsMissing ?? []).map((m) => ({ path: pathText(m.path), oid: m.oid })),
