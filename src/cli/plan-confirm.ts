@@ -23,8 +23,21 @@ export function planLines(plan: RollbackPlan): string[] {
     for (const file of files.slice(0, SHOW)) lines.push(`    ${pathText(file.path)}`);
     if (files.length > SHOW) lines.push(`    … and ${files.length - SHOW} more`);
   }
+  lines.push(...databaseLogLines(plan));
   if (plan.indexChanges) lines.push('  index: the staged state of these paths too');
   return lines;
+}
+
+/**
+ * Said in words: a deleted `app.db-wal` looks like a loss, and the application holding the
+ * database must stop first (database-side-files.ts). Shared by rollback, restore and undo.
+ */
+export function databaseLogLines(plan: RollbackPlan): string[] {
+  if (!plan.databaseLogs || plan.databaseLogs.length === 0) return [];
+  return [
+    `  database logs removed with it (later writes the database would replay into the restored file at its next open): ${plan.databaseLogs.join(', ')}`,
+    '  stop the application that has the database open before the rollback, or it writes its own state back',
+  ];
 }
 
 /** Whether confirmPlan will wait on a person's answer (the rollback pauses the watcher only after it). */

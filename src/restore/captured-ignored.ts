@@ -36,7 +36,7 @@ import { checkoutPerms, recordedUmask } from '../snapshot/file-modes.js';
 import type { Snapshot } from '../snapshot/format.js';
 import { listSnapshots } from '../snapshot/read.js';
 import type { TempIndex } from '../snapshot/temp-index.js';
-import { isDatabaseLogName } from './database-side-files.js';
+import { databaseOfLog, isDatabaseLogName, startCaptureComesBack } from './database-side-files.js';
 import { ignoredByRulesOf } from './ignored-at-target.js';
 import { startCaptureGone } from './start-captures.js';
 import { overlayEntries, type OverlayEntry } from './tree-overlay.js';
@@ -80,27 +80,39 @@ async function capturedSince(repo: Repo, target: Snapshot): Promise<Map<GitPath,
   const snapshots = await listSnapshots(repo);
   // Newest first: an older snapshot's capture replaces a newer one's.
   let age = 0;
+  // A database's log, by the snapshots that captured it: it comes back only with its database.
+  const logs = new Map<GitPath, Set<string>>();
   for (const snapshot of snapshots) {
     if (snapshot.oid === target.oid) break;
     age += 1;
     for (const text of snapshot.ignored ?? []) {
-      // A database's log captured after the target is of a later state: replayed into the target's
-      // database it would undo the rollback (database-side-files.ts).
-      if (isDatabaseLogName(pathFromText(text))) continue;
-      wanted.set(pathFromText(text), { snapshot, age, held: false });
+      const name = pathFromText(text);
+      if (isDatabaseLogName(name)) logs.set(name, (logs.get(name) ?? new Set()).add(snapshot.oid));
+      else wanted.set(name, { snapshot, age, held: false });
     }
   }
   // On disk at the target, as an earlier snapshot captured it (`heldIgnored`): that file, whatever
   // a later capture says (closest to the target of all).
   if (held.length > 0) {
     const byOid = new Map(snapshots.map((s) => [s.oid, s]));
+    const heldNames = new Set<string>(held.map(([text]) => pathFromText(text)));
+    const gone = (name: string): boolean => startCaptureGone(repo, name as GitPath);
     for (const [text, record] of held) {
       const holder = byOid.get(record.in!);
-      // A session start's capture comes back only where the file is gone (start-captures.ts).
-      // A database's log comes back whatever is there: it goes with its database.
-      if (holder?.trigger === 'session-start' && !isDatabaseLogName(pathFromText(text)) && !startCaptureGone(repo, pathFromText(text))) continue;
+      // A session start's capture comes back only where the file is gone (start-captures.ts); a
+      // database's log goes with its database (database-side-files.ts).
+      if (holder?.trigger === 'session-start' && !startCaptureComesBack(pathFromText(text), heldNames, gone)) continue;
       if (holder) wanted.set(pathFromText(text), { snapshot: holder, age: Number.MAX_SAFE_INTEGER, held: true });
     }
+  }
+  // A log captured after the target is of a later state: beside the target's database it would
+  // be replayed into it and undo the rollback. It comes back only from the snapshot its captured
+  // database comes back from (the pair a command's capture took together; a held database is
+  // the target's own, and its held log comes back above). Otherwise the log there now is removed
+  // with the rollback and none is put back (database-side-files.ts).
+  for (const [name, holders] of logs) {
+    const database = wanted.get(databaseOfLog(name) as GitPath);
+    if (database && holders.has(database.snapshot.oid)) wanted.set(name, { ...database });
   }
   return wanted;
 }

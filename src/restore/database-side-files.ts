@@ -106,10 +106,28 @@ export function withLogsSelected(globs: string[], exact: GitPath[]): { globs: st
  * capture of one comes back over the log there now (start-captures.ts), with its database.
  */
 export function isDatabaseLogName(name: string): boolean {
+  return databaseOfLog(name) !== null;
+}
+
+/** The database a log's name belongs to (`app.db` for `app.db-wal`); null for a name that is not a database's log. */
+export function databaseOfLog(name: string): string | null {
   const base = /^(.*?)(?:-wal|-shm|-journal|\.wal)$/.exec(name)?.[1];
-  if (base === undefined) return false;
-  const file = base.slice(base.lastIndexOf('/') + 1);
-  return isDatabaseName(file);
+  return base !== undefined && isDatabaseName(base) ? base : null;
+}
+
+/**
+ * Whether a session start's capture of a file comes back in a rollback: one that is gone comes
+ * back (start-captures.ts); a database's log goes with its database instead. Where the database
+ * is a capture of the same start (an ignored `storage/development.sqlite3`), the log comes back
+ * exactly when the database does: the start's log beside the database of now would mix two
+ * states as surely as a later log beside the start's database. Where the database is not (a
+ * tracked one, which the rollback gives the target's bytes), the start's log comes back whatever
+ * is there.
+ */
+export function startCaptureComesBack(name: string, captured: ReadonlySet<string>, gone: (name: string) => boolean): boolean {
+  const database = databaseOfLog(name);
+  if (database === null) return gone(name);
+  return captured.has(database) ? gone(database) : true;
 }
 
 /**

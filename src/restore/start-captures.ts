@@ -8,8 +8,9 @@
  * during the session), is left as it is, as a rollback leaves every ignored file no capture was
  * taken for. `guard rollback <start> --paths .env` takes the snapshot's bytes anyway: a selection
  * is planned from the snapshot's tree as it is. A database's log (`app.db-wal`: the start's rows not
- * yet checkpointed into the file) is the exception: it comes back over the one there now, since it
- * goes with its database (database-side-files.ts). Cost: an lstat per captured file, and one
+ * yet checkpointed into the file) goes with its database instead (database-side-files.ts,
+ * startCaptureComesBack): over the one there now beside a tracked database, and only with its
+ * database where that is a capture too. Cost: an lstat per captured file, and one
  * `ls-tree` and two overlays of the goal tree only when the target is such a snapshot.
  */
 import fs from 'node:fs';
@@ -18,7 +19,7 @@ import type { Repo } from '../git/repo.js';
 import { runGit } from '../git/run.js';
 import type { Snapshot } from '../snapshot/format.js';
 import type { TempIndex } from '../snapshot/temp-index.js';
-import { isDatabaseLogName } from './database-side-files.js';
+import { startCaptureComesBack } from './database-side-files.js';
 import { overlayEntries, type OverlayEntry } from './tree-overlay.js';
 
 export interface StartCaptures {
@@ -46,8 +47,10 @@ export async function withoutStartCaptures(repo: Repo, target: Snapshot, tree: s
   if (entries.length === 0) return null;
   const zero = '0'.repeat(target.oid.length);
   const stripped = await overlayEntries(repo, tree, entries.map((e) => ({ mode: '0', oid: zero, path: e.path })), temps);
-  // A database's log is the database's state, not a backstop: it comes back over the one there now.
-  return { tree: stripped, missing: entries.filter((e) => isDatabaseLogName(e.path) || startCaptureGone(repo, e.path as GitPath)) };
+  // A database's log is the database's state, not a backstop: it goes with its database.
+  const captured = new Set<string>(entries.map((e) => e.path));
+  const gone = (name: string): boolean => startCaptureGone(repo, name as GitPath);
+  return { tree: stripped, missing: entries.filter((e) => startCaptureComesBack(e.path, captured, gone)) };
 }
 
 /**

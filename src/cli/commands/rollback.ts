@@ -1,4 +1,4 @@
-import { asksPerson, printAfterChange } from '../plan-confirm.js';
+import { asksPerson, databaseLogLines, printAfterChange } from '../plan-confirm.js';
 import { createInterface } from 'node:readline/promises';
 import { testFault } from '../../util/test-faults.js';
 import { openRepo } from '../../git/repo.js';
@@ -55,11 +55,7 @@ function printPlan(out: Output, plan: RollbackPlan, target: Snapshot): void {
     if (sub.action === 'delete') out.line(`  submodule ${pathText(sub.path)}: remove its gitlink${at} (its directory is left as it is)`);
     else out.line(`  submodule ${pathText(sub.path)}: restore its gitlink${at} as an empty directory; then run: ${fillCommand(sub)}`);
   }
-  if (plan.databaseLogs && plan.databaseLogs.length > 0) {
-    // Said in words: a deleted `app.db-wal` looks like a loss, and the app holding the database must stop first.
-    out.line(`  database logs removed with it (later writes the database would replay into the restored file at its next open): ${plan.databaseLogs.join(', ')}`);
-    out.line('  stop the application that has the database open before the rollback, or it writes its own state back');
-  }
+  for (const line of databaseLogLines(plan)) out.line(line);
   if (plan.sparse) out.line('  the sparse-checkout patterns and settings go back to the snapshot\'s (the files outside the view with them)');
   if (plan.capturedIgnored && plan.capturedIgnored.length > 0) {
     out.line(`  ignored files captured earlier (at the session start, or before a command deleted or overwrote them), brought back: ${plan.capturedIgnored.length}`);

@@ -13,6 +13,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
+import { preToolHook } from '../../helpers/claude-hook.js';
 import { guardOk, rollbackOk, undoOk } from '../../helpers/guard-steps.js';
 import { byteState } from '../../helpers/state.js';
 
@@ -134,6 +135,47 @@ describe.skipIf(!HAS_SQLITE)('a database log goes with its database', () => {
       for (const name of ['data/legacy.db', 'data/legacy.db-wal', 'data/legacy.db-shm']) expect(byteState(t)[name], name).toBe(now[name]);
       undoOk(t);
       expect(byteState(t)).toEqual(now);
+    });
+  });
+
+  it('an ignored database the session start captured: its log comes back only with it', async () => {
+    await withTestRepo((t) => {
+      seed(t);
+      // Rails' storage/development.sqlite3: ignored, captured with its log by the session start.
+      t.write('.gitignore', '*.db-wal\n*.db-shm\n*-journal\nstorage/\n');
+      t.git(['commit', '-qam', 'ignore storage']);
+      fs.mkdirSync(path.join(t.dir, 'storage'));
+      write(t, 'storage/dev.db', 'pragma journal_mode=wal; create table t(x); insert into t values (1);');
+      write(t, 'storage/dev.db', 'insert into t values (2);');
+      const started = JSON.parse(guardOk(t, ['session', 'start', '--agent', 'claude', '--json']).stdout) as { session: { id: string } };
+      guardOk(t, ['watch', 'stop']);
+
+      // The application checkpoints and closes (its log gone): the database on disk is a later
+      // one, left as it is by the rollback, and the start's log must not land beside it.
+      spawnSync('sqlite3', ['storage/dev.db', 'insert into t values (3);'], { cwd: t.dir });
+      expect(fs.existsSync(path.join(t.dir, 'storage/dev.db-wal'))).toBe(false);
+      rollbackOk(t, '--session', started.session.id);
+      expect(fs.existsSync(path.join(t.dir, 'storage/dev.db-wal'))).toBe(false);
+      expect(rows(t, 'storage/dev.db')).toBe('1,2,3 ok');
+
+      // The database deleted with its log left: the start's database and the start's log come back.
+      write(t, 'storage/dev.db', 'insert into t values (4);');
+      fs.rmSync(path.join(t.dir, 'storage/dev.db'));
+      rollbackOk(t, '--session', started.session.id);
+      expect(rows(t, 'storage/dev.db')).toBe('1,2 ok');
+
+      // An agent's `sqlite3 storage/dev.db 'delete from t'`: the hook captures the database and its
+      // log first (a pair), the command empties the table. Back to the session's start, the pair
+      // comes back together: the rows live in that log.
+      write(t, 'storage/dev.db', 'insert into t values (5);');
+      const session = JSON.parse(guardOk(t, ['session', 'start', '--agent', 'claude', '--json']).stdout) as { session: { id: string } };
+      guardOk(t, ['watch', 'stop']);
+      const command = "sqlite3 storage/dev.db 'delete from t'";
+      expect(preToolHook(t, { tool: 'Bash', command }).decision).not.toBe('deny');
+      write(t, 'storage/dev.db', 'delete from t;');
+      expect(rows(t, 'storage/dev.db')).toBe('ok');
+      rollbackOk(t, '--session', session.session.id);
+      expect(rows(t, 'storage/dev.db')).toBe('1,2,5 ok');
     });
   });
 
