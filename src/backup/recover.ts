@@ -36,6 +36,7 @@ import { writeOperationState } from '../snapshot/operation-state.js';
 import { listRawFiles } from '../snapshot/raw-files.js';
 import { readObjects } from '../git/batch-objects.js';
 import { applyRawWrites } from '../restore/raw-restore.js';
+import { strayLogsForRecover } from '../restore/database-side-files.js';
 import { goalState, planOperation, type OperationPlan } from '../restore/operation-plan.js';
 import { chooseChain, listBackups, readChains, type BackupInfo, type ChainInfo } from './catalog.js';
 import { rearmProtection, type RearmResult } from './rearm.js';
@@ -301,6 +302,10 @@ async function restoreWorktree(repo: Repo, snapshot: Snapshot, aside: Aside, lfs
       }
       if (!absent && lstat(fsPath(repo.root, rel))) aside.move(rel);
     }
+    // A database's log of a later state (an ignored `app.db-wal` that `rm -rf .git` left) would be
+    // replayed into the snapshot's database at its next open: aside with the files that differ
+    // (database-side-files.ts).
+    if (!empty) for (const log of strayLogsForRecover(repo.root, entries.map((e) => e.path), differing)) aside.move(log);
     // Without -f, files that exist (equal to the snapshot, as checked above) are left untouched.
     // Writing the files is nearly all of a recover's time, and most of it is the file system
     // creating inodes (waits, not CPU: after a mass delete, on a `discard` mount, each create can

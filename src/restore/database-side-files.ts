@@ -151,6 +151,21 @@ export async function uncapturedDatabaseLogs(repo: Repo, indexFile: string, file
   return logs.sort();
 }
 
+/**
+ * `guard recover` writes the snapshot's files into a directory where the files of now may still
+ * be (after `rm -rf .git`), moving aside each file that differs and leaving the others. A
+ * database it replaces so takes its log along (`written`: the files it moves aside and writes;
+ * `snapshotFiles`: every name the snapshot holds, whose own logs it writes): the later log beside
+ * the snapshot's database would be replayed into it, and in the aside directory the database of
+ * now finds its log again. A database it leaves as it is keeps its log: both are of now.
+ */
+export function strayLogsForRecover(root: string, snapshotFiles: readonly GitPath[], written: readonly GitPath[]): GitPath[] {
+  const held = new Set<string>(snapshotFiles);
+  const logs: GitPath[] = [];
+  for (const database of written) if (!isSideName(database)) for (const log of logsBeside(root, database)) if (!held.has(log)) logs.push(log);
+  return logs.sort();
+}
+
 /** The database logs among the files the plan deletes, as logs by their header (for the plan's words). */
 export function databaseLogsDeleted(repo: Repo, files: readonly FileChange[]): GitPath[] {
   const deleted = files.filter((f) => f.action === 'delete' && f.kind === 'file' && isSideName(f.path));

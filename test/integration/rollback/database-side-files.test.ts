@@ -16,6 +16,7 @@ import { withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
 import { preToolHook } from '../../helpers/claude-hook.js';
 import { guardOk, rollbackOk, undoOk } from '../../helpers/guard-steps.js';
 import { byteState } from '../../helpers/state.js';
+import { waitForBackgroundPush } from '../watcher/helpers.js';
 
 const HAS_SQLITE = spawnSync('sqlite3', ['-version']).status === 0;
 
@@ -176,6 +177,24 @@ describe.skipIf(!HAS_SQLITE)('a database log goes with its database', () => {
       expect(rows(t, 'storage/dev.db')).toBe('ok');
       rollbackOk(t, '--session', session.session.id);
       expect(rows(t, 'storage/dev.db')).toBe('1,2,5 ok');
+    });
+  });
+
+  it('guard recover after rm -rf .git moves a replaced database aside with its log', async () => {
+    await withTestRepo(async (t) => {
+      seed(t);
+      guardOk(t, ['snapshot']);
+      guardOk(t, ['backup', 'push']);
+      await waitForBackgroundPush(t);
+      // Rows after the last snapshot: 4 checkpointed into the file, 5 in the log.
+      write(t, 'data/app.db', 'insert into t values (4); pragma wal_checkpoint(truncate); insert into t values (5);');
+      fs.rmSync(path.join(t.dir, '.git'), { recursive: true, force: true });
+      const r = JSON.parse(guardOk(t, ['recover', '--yes', '--json']).stdout) as { movedAside: Array<{ path: string; to: string }>; asideDir: string };
+      expect(r.movedAside.map((m) => m.path).sort()).toEqual(['data/app.db', 'data/app.db-shm', 'data/app.db-wal']);
+      expect(rows(t, 'data/app.db')).toBe('1,2,3 ok');
+      // The database of now, whole, in the aside directory.
+      const aside = spawnSync('sqlite3', [path.join(r.asideDir, 'data/app.db'), 'select group_concat(x) from t;'], { encoding: 'utf8' });
+      expect(aside.stdout.trim()).toBe('1,2,3,4,5');
     });
   });
 
