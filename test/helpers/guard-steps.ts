@@ -60,6 +60,20 @@ export function loggedEvents<T = Record<string, unknown>>(t: TestRepo, type: str
 }
 
 /**
+ * The snapshots the agent hook allowed `command` after (its allowed-after-snapshot events), oldest
+ * first. The hook may take a snapshot of its own (trigger `hook`) or, when the session's watcher
+ * already holds the state it would take, be served that one (trigger `watch`): which of the two
+ * depends on whether the watcher's debounce ran before the hook, so a test that looked for a
+ * `hook` snapshot raced it (move-out went red on a quiet machine). The journal names the one the
+ * command was allowed after either way.
+ */
+export function snapshotsBefore(t: TestRepo, command: string): string[] {
+  return loggedEvents<{ command?: string; snapshot: string }>(t, 'allowed-after-snapshot')
+    .filter((e) => e.command === command)
+    .map((e) => e.snapshot);
+}
+
+/**
  * The agent's pre-tool hook as Claude Code runs it: the command `guard init` wrote, through
  * `sh -c` (launcher, sh fast path, Node), for a Bash tool call of `command`. Expects it to exit 0.
  */

@@ -12,6 +12,7 @@ import { describe, expect, it } from 'vitest';
 import { agentVerdict, checkVerdict } from '../../helpers/verdicts.js';
 import { GUARD_BIN, withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
 import { captureState } from '../../helpers/state.js';
+import { snapshotsBefore } from '../../helpers/guard-steps.js';
 
 const SECRET = Buffer.from('API_KEY=s3cr3t\r\n\u00e9\u0000tail\n', 'latin1');
 
@@ -31,17 +32,11 @@ function setup(t: TestRepo): void {
   t.write('node_modules/pkg/index.js', 'module.exports = 1;\n');
 }
 
-/**
- * The snapshot the agent hook took before COMMAND. The hook's session also starts the watcher,
- * whose next snapshot (after the command ran) becomes the latest one whenever it lands first, so
- * `guard diff` names this one rather than racing the watcher's debounce.
- */
+/** The snapshot the agent hook allowed COMMAND after (its own, or the watcher's when that held the state already). */
 function hookSnapshot(t: TestRepo, command: string): string {
-  const r = t.guard(['list', '--all', '--json']);
-  expect(r.code, r.stderr).toBe(0);
-  const found = (JSON.parse(r.stdout) as Array<{ id: string; trigger: string; message?: string }>).find((s) => s.trigger === 'hook' && s.message === `before: ${command}`);
-  expect(found, `a hook snapshot before ${command}`).toBeDefined();
-  return found!.id;
+  const [found] = snapshotsBefore(t, command);
+  expect(found, `a snapshot before ${command}`).toBeDefined();
+  return found!;
 }
 
 function rollback(t: TestRepo): string {

@@ -15,7 +15,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { agentVerdict, checkVerdict } from '../../helpers/verdicts.js';
 import { commitFiles, shellOk, writeFiles } from '../../helpers/repo-steps.js';
-import { rollbackOk } from '../../helpers/guard-steps.js';
+import { rollbackOk, snapshotsBefore } from '../../helpers/guard-steps.js';
 import { stateWithModes } from '../../helpers/state.js';
 import { countGitProcesses, traceEnv } from '../../helpers/git-trace.js';
 import { withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
@@ -43,12 +43,6 @@ function setup(t: TestRepo): void {
   t.git(['add', 'src/app.js']);
 }
 
-/** The hook snapshots taken before COMMAND (the hook's own, named after the command). */
-function hookSnapshots(t: TestRepo, command: string): string[] {
-  const r = t.guard(['list', '--all', '--json']);
-  expect(r.code, r.stderr).toBe(0);
-  return (JSON.parse(r.stdout) as Array<{ id: string; trigger: string; message?: string }>).filter((s) => s.trigger === 'hook' && s.message === `before: ${command}`).map((s) => s.id);
-}
 
 /** What a rollback must bring back: every file with its mode (the secret's 0600 too), the index, HEAD, refs, stash. */
 const fullState = (t: TestRepo): unknown => stateWithModes(t, ['.env', 'scripts/run.sh', 'src/app.js']);
@@ -70,18 +64,18 @@ describe('a move out of the repository is judged as a deletion of its source', (
         const verdict = agentVerdict(t, command);
         expect({ command, ...verdict }).toMatchObject({ command, decision: 'allow' });
         // The hook took a snapshot first: before 2026-12-05 there was none.
-        expect(hookSnapshots(t, command), command).toHaveLength(1);
+        expect(snapshotsBefore(t, command), command).toHaveLength(1);
         shellOk(t, command);
       }
       // Only the last file's bytes are left anywhere.
       expect(fs.readFileSync(out, 'utf8')).toBe('# project\n');
       for (const file of files) expect(t.exists(file), file).toBe(false);
       // The ignored secret was captured by the snapshot before its move.
-      const diff = JSON.parse(t.guard(['diff', hookSnapshots(t, moves[3]!)[0]!, '--json']).stdout) as { capturedIgnored: string[] };
+      const diff = JSON.parse(t.guard(['diff', snapshotsBefore(t, moves[3]!)[0]!, '--json']).stdout) as { capturedIgnored: string[] };
       expect(diff.capturedIgnored).toEqual(['.env']);
       // Back to the snapshot before the first move: every file byte for byte and mode for mode
       // (the secret's 0600, run.sh's 0700), the staged change in the index, .env from its capture.
-      const printed = rollbackOk(t, hookSnapshots(t, moves[0]!)[0]!);
+      const printed = rollbackOk(t, snapshotsBefore(t, moves[0]!)[0]!);
       expect(printed).toContain('.env');
       expect(fullState(t)).toEqual(before);
       expect(fs.readFileSync(path.join(t.dir, '.env'))).toEqual(SECRET);
@@ -158,13 +152,13 @@ describe('a move out of the repository is judged as a deletion of its source', (
       expect(checkVerdict(t, 'git mv README.md lnk', { asAgent: true })).toMatchObject({ verdict: 'allow' });
       const command = 'git mv README.md lnk/';
       expect(agentVerdict(t, command)).toMatchObject({ decision: 'allow' });
-      expect(hookSnapshots(t, command)).toHaveLength(1);
+      expect(snapshotsBefore(t, command)).toHaveLength(1);
       shellOk(t, command);
       expect(t.exists('README.md')).toBe(false);
       // The file went out through the link; then another move onto the same name replaces it.
       expect(fs.readFileSync(path.join(outside, 'README.md'), 'utf8')).toBe('# project, edited\n');
       fs.writeFileSync(path.join(outside, 'README.md'), 'something else\n');
-      rollbackOk(t, hookSnapshots(t, command)[0]!);
+      rollbackOk(t, snapshotsBefore(t, command)[0]!);
       expect(fullState(t)).toEqual(before);
     });
   });

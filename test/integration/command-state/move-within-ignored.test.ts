@@ -15,7 +15,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { agentVerdict, checkVerdict } from '../../helpers/verdicts.js';
 import { commitFiles, shellOk, writeFiles } from '../../helpers/repo-steps.js';
-import { rollbackOk } from '../../helpers/guard-steps.js';
+import { rollbackOk, snapshotsBefore } from '../../helpers/guard-steps.js';
 import { stateWithModes } from '../../helpers/state.js';
 import { countGitProcesses, traceEnv } from '../../helpers/git-trace.js';
 import { withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
@@ -40,12 +40,6 @@ function setup(t: TestRepo): void {
   t.git(['add', 'src/app.js']);
 }
 
-/** The hook snapshots taken before COMMAND. */
-function hookSnapshots(t: TestRepo, command: string): string[] {
-  const r = t.guard(['list', '--all', '--json']);
-  expect(r.code, r.stderr).toBe(0);
-  return (JSON.parse(r.stdout) as Array<{ id: string; trigger: string; message?: string }>).filter((s) => s.trigger === 'hook' && s.message === `before: ${command}`).map((s) => s.id);
-}
 
 const fullState = (t: TestRepo): unknown => stateWithModes(t, ['.env', 'local.db', 'src/config.json']);
 
@@ -63,7 +57,7 @@ describe('a move inside the repository of an ignored file that is not regenerabl
         const before = fullState(t);
         expect(checkVerdict(t, command, { asAgent: true })).toMatchObject({ verdict: 'snapshot', rule: 'rm-in-repo', reason: expect.stringContaining(`where no snapshot holds the ignored file ${captured}`) });
         expect(agentVerdict(t, command)).toMatchObject({ decision: 'allow' });
-        const [snapshot] = hookSnapshots(t, command);
+        const [snapshot] = snapshotsBefore(t, command);
         expect(snapshot, 'the hook took a snapshot first').toBeTruthy();
         shellOk(t, command);
         expect(t.exists(captured)).toBe(false);

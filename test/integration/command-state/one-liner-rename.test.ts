@@ -12,7 +12,7 @@
 import { describe, expect, it } from 'vitest';
 import { agentVerdict, checkVerdict } from '../../helpers/verdicts.js';
 import { commitFiles, shellOk, writeFiles } from '../../helpers/repo-steps.js';
-import { rollbackOk } from '../../helpers/guard-steps.js';
+import { rollbackOk, snapshotsBefore } from '../../helpers/guard-steps.js';
 import { stateWithModes } from '../../helpers/state.js';
 import { withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
 
@@ -26,12 +26,6 @@ function setup(t: TestRepo): void {
   writeFiles(t, { 'notes.txt': 'untracked notes\n', '.env': ['KEY=1\n', 0o600] });
 }
 
-/** The hook snapshots taken before COMMAND. */
-function hookSnapshots(t: TestRepo, command: string): string[] {
-  const r = t.guard(['list', '--all', '--json']);
-  expect(r.code, r.stderr).toBe(0);
-  return (JSON.parse(r.stdout) as Array<{ id: string; trigger: string; message?: string }>).filter((s) => s.trigger === 'hook' && s.message === `before: ${command}`).map((s) => s.id);
-}
 
 describe('a rename in a one-liner is judged as mv', () => {
   for (const command of [
@@ -48,7 +42,7 @@ describe('a rename in a one-liner is judged as mv', () => {
         t.write('src/app.js', 'export const app = 2; // not in any snapshot yet\n');
         const before = stateWithModes(t, ['.env']);
         expect(agentVerdict(t, command)).toMatchObject({ decision: 'allow' });
-        const [snapshot] = hookSnapshots(t, command);
+        const [snapshot] = snapshotsBefore(t, command);
         expect(snapshot, 'the hook took a snapshot first').toBeTruthy();
         shellOk(t, command);
         rollbackOk(t, snapshot!);

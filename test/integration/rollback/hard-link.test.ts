@@ -13,7 +13,7 @@
 import { describe, expect, it } from 'vitest';
 import { agentVerdict } from '../../helpers/verdicts.js';
 import { commitFiles, shellOk, writeFiles } from '../../helpers/repo-steps.js';
-import { rollbackOk, undoOk } from '../../helpers/guard-steps.js';
+import { rollbackOk, snapshotsBefore, undoOk } from '../../helpers/guard-steps.js';
 import { stateWithModes } from '../../helpers/state.js';
 import { withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
 
@@ -31,12 +31,11 @@ function nextSecond(): void {
   while (Math.floor(Date.now() / 1000) === now) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20);
 }
 
+/** The snapshot the agent hook allowed COMMAND after (its own, or the watcher's when that held the state already). */
 function hookSnapshot(t: TestRepo, command: string): string {
-  const r = t.guard(['list', '--all', '--json']);
-  expect(r.code, r.stderr).toBe(0);
-  const found = (JSON.parse(r.stdout) as Array<{ id: string; trigger: string; message?: string }>).find((s) => s.trigger === 'hook' && s.message === `before: ${command}`);
-  expect(found, `a snapshot before ${command}`).toBeTruthy();
-  return found!.id;
+  const [found] = snapshotsBefore(t, command);
+  expect(found, `a snapshot before ${command}`).toBeDefined();
+  return found!;
 }
 
 describe('rollback after a hard link between working-tree files', () => {
