@@ -33,7 +33,6 @@ import { runGit } from '../git/run.js';
 import type { FileChange } from './plan.js';
 
 const NAME_PATHSPECS = ['*.db*', '*.sqlite*', '*.duckdb*'].map((p) => `:(glob)**/${p}`);
-const SQLITE_SUFFIXES = ['-wal', '-journal', '-shm'] as const;
 const JOURNAL_MAGIC = Buffer.from('d9d505f920a163d7', 'hex');
 
 /** The first `n` bytes of a regular file (fewer when it is shorter); null when it is not one. */
@@ -79,12 +78,17 @@ function logsBeside(root: string, database: GitPath): GitPath[] {
   return logs;
 }
 
-const isSideName = (name: string): boolean => SQLITE_SUFFIXES.some((s) => name.endsWith(s)) || name.endsWith('.wal');
+const isSideName = (name: string): boolean => databaseOfAnyLog(name) !== null;
 
 /** A file named like a database (the names databases.ts judges commands by). */
 const isDatabaseName = (name: string): boolean => /\.(?:db|sqlite|duckdb)/i.test(name.slice(name.lastIndexOf('/') + 1));
 
 const LOG_SUFFIXES = ['-wal', '-shm', '-journal', '.wal'];
+
+/** The file a log's name is beside (`app.db` for `app.db-wal`), whatever that file's name; null for no log name. */
+function databaseOfAnyLog(name: string): string | null {
+  return /^(.*?)(?:-wal|-shm|-journal|\.wal)$/.exec(name)?.[1] ?? null;
+}
 
 /**
  * A restore of some paths selects a database's logs with it: each glob whose last part names a
@@ -111,8 +115,8 @@ export function isDatabaseLogName(name: string): boolean {
 
 /** The database a log's name belongs to (`app.db` for `app.db-wal`); null for a name that is not a database's log. */
 export function databaseOfLog(name: string): string | null {
-  const base = /^(.*?)(?:-wal|-shm|-journal|\.wal)$/.exec(name)?.[1];
-  return base !== undefined && isDatabaseName(base) ? base : null;
+  const base = databaseOfAnyLog(name);
+  return base !== null && isDatabaseName(base) ? base : null;
 }
 
 /**
@@ -171,7 +175,7 @@ export function databaseLogsDeleted(repo: Repo, files: readonly FileChange[]): G
   const deleted = files.filter((f) => f.action === 'delete' && f.kind === 'file' && isSideName(f.path));
   const logs = new Set<GitPath>();
   for (const f of deleted) {
-    const database = f.path.replace(/(-wal|-journal|-shm|\.wal)$/, '') as GitPath;
+    const database = databaseOfAnyLog(f.path) as GitPath;
     for (const log of logsBeside(repo.root, database)) logs.add(log);
   }
   return deleted.map((f) => f.path).filter((p) => logs.has(p));

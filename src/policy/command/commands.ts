@@ -33,7 +33,7 @@ import { classifyMakeRun } from './make-targets.js';
 import { classifyJustRun } from './just-recipes.js';
 import { classifyTaskRun } from './taskfile-tasks.js';
 import { parseWords } from './parse.js';
-import { classifyScriptCommand, SCRIPT_COMMANDS } from './scripts.js';
+import { classifyScriptCommand, pythonScriptOf, SCRIPT_COMMANDS } from './scripts.js';
 import { runScriptFile } from './script-files.js';
 import { setErrexit } from './errexit.js';
 import { makeVerdict } from './rules.js';
@@ -113,9 +113,8 @@ function classifyInContainer(inv: Invocation, program: string, name: string, arg
   if (name === 'manage.py') return classifyServerFramework(here, name, args, rt, program);
   // `python manage.py flush`, `python3 -W ignore ./manage.py flush`
   if (/^python[0-9.]*$/.test(name)) {
-    const at = args.findIndex((a) => a.value !== null && !a.value.startsWith('-'));
-    const script = args[at]?.value;
-    if (script && path.posix.basename(script) === 'manage.py') classifyServerFramework(here, 'manage.py', args.slice(at + 1), rt, script);
+    const run = pythonScriptOf(args);
+    if (run && path.posix.basename(run.script) === 'manage.py') classifyServerFramework(here, 'manage.py', run.rest, rt, run.script);
   }
 }
 

@@ -59,6 +59,17 @@ interface Plan {
   cwd: string | null | undefined;
 }
 
+/**
+ * The script `python [OPTIONS] SCRIPT ARGS` runs and its arguments, read by python's own option
+ * grammar (planFor: `-W ignore`, `-X dev` take a value); null for `-c`, `-m`, stdin or an option
+ * guard cannot see. For the frameworks judged inside a container (commands.ts).
+ */
+export function pythonScriptOf(args: Field[]): { script: string; rest: Field[] } | null {
+  const plan = planFor('python', args);
+  const script = plan?.code.length === 0 && !plan.stdin ? plan.script?.value : null;
+  return plan && script && !script.startsWith('-m ') ? { script, rest: plan.rest } : null;
+}
+
 export function classifyScriptCommand(inv: Invocation, name: string, args: Field[], rt: Runtime): void {
   const lang = languageOf(name) as Lang;
   const label = `${name} ${lang === 'python' ? '-c' : lang === 'php' ? '-r' : lang === 'awk' ? 'program' : '-e'}`;

@@ -19,6 +19,8 @@ const FILES: Record<string, string> = {
   'db/drop.sql': 'BEGIN;\nDROP TABLE users;\nCOMMIT;\n',
   'db/seed.sql': 'INSERT INTO users VALUES (1);\n',
   'knexfile.js': "module.exports = {\n  development: { client: 'pg', connection: { database: 'app' } },\n};\n",
+  'manage.py': '#!/usr/bin/env python\nimport os\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", "site1.settings")\n',
+  'site1/settings.py': "DATABASES = {'default': {'ENGINE': 'django.db.backends.postgresql', 'NAME': 'app'}}\n",
 };
 
 describe('a database client inside a container or a pod', () => {
@@ -37,6 +39,10 @@ describe('a database client inside a container or a pod', () => {
         ['docker compose exec web bin/rails db:drop', 'deny', 'remote-data-delete', 'config/database.yml'],
         ['docker compose exec -e RAILS_ENV=test web bin/rails db:reset', 'allow', 'no-risk'],
         ['docker compose exec web npx knex migrate:rollback --all', 'deny', 'remote-data-delete', 'knexfile.js'],
+        // python's own option grammar (scripts.ts): `-W ignore` takes a value, the script is manage.py
+        ['docker compose exec web python manage.py flush --noinput', 'deny', 'remote-data-delete', 'site1.settings'],
+        ['docker compose exec web python3 -W ignore ./manage.py flush --noinput', 'deny', 'remote-data-delete', 'site1.settings'],
+        ['docker compose exec web python manage.py migrate', 'allow', 'no-risk'],
         // through the bind mount container-run.ts maps: judged there whole, with the line's -e too
         ['docker compose run --rm app bin/rails db:reset', 'deny', 'remote-data-delete', 'where /app is .'],
         ['docker compose run --rm -e RAILS_ENV=test app bin/rails db:reset', 'allow', 'no-risk'],
