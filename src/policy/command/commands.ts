@@ -357,7 +357,10 @@ function unwrap(inv: Invocation, args: Field[], spec: WrapperSpec, rt: Runtime, 
 }
 
 function classifyEnv(inv: Invocation, args: Field[], rt: Runtime): void {
-  const env = new Map(inv.env);
+  // What the program gets: `-i`/`-` starts it with nothing (not even what the agent's environment
+  // holds), `-u X` without X, `X=V` with X exported as V.
+  let env = new Map(inv.env);
+  const hidden = new Set(inv.hidden ?? []);
   let cwd = inv.cwd;
   let i = 0;
   let prefix: Field[] = [];
@@ -371,8 +374,9 @@ function classifyEnv(inv: Invocation, args: Field[], rt: Runtime): void {
       i++;
       break;
     }
-    if (value === '-') {
+    if (value === '-' || value === '-i' || value === '--ignore-environment') {
       // `env -` is `env -i`: an empty environment, then the command.
+      env = new Map();
       i++;
       continue;
     }
@@ -406,7 +410,15 @@ function classifyEnv(inv: Invocation, args: Field[], rt: Runtime): void {
       prefix = parseWords(split).map((word) => knownField(word.parts.map((p) => (p.kind === 'lit' ? p.text : '')).join('')));
       continue;
     }
-    if (takes('u', 'unset') !== undefined) continue;
+    const unset = takes('u', 'unset');
+    if (unset !== undefined) {
+      if (unset === null) {
+        reportOpaque(rt, 'env -u is given a name guard cannot see', inv.source);
+        return;
+      }
+      env.delete(unset);
+      continue;
+    }
     // BSD env -P PATH (where to look the command up) and GNU env -a/--argv0 NAME take a word.
     if (takes('P', 'path') !== undefined || takes('a', 'argv0') !== undefined) continue;
     i++;
@@ -418,12 +430,13 @@ function classifyEnv(inv: Invocation, args: Field[], rt: Runtime): void {
     const match = value ? /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/s.exec(value) : null;
     if (!match) break;
     env.set(match[1] as string, match[2] as string);
+    hidden.delete(match[1] as string);
     if (rt.ctx.isAgent && match[1] === 'GUARD_INTERNAL_TOKEN') {
       rt.report(makeVerdict('deny', 'guard-self', "an agent sets GUARD_INTERNAL_TOKEN, which marks ref updates as guard's own", inv.source));
     }
   }
   const command = rest.slice(j);
-  if (command.length > 0) rt.exec(sub(inv, command, { env, cwd }));
+  if (command.length > 0) rt.exec(sub(inv, command, { env, cwd, hidden }));
 }
 
 function classifySudo(inv: Invocation, args: Field[], rt: Runtime, edit: boolean): void {

@@ -22,7 +22,7 @@
  */
 import type { Field } from './expand.js';
 import { KUBECTL_GRAMMAR } from './cluster.js';
-import { CONTAINER_FS, CONTAINER_SHELLS, containerCommand, hostStdin, lineEnv, mapScript, mapWord, shellWord } from './container-run.js';
+import { CONTAINER_FS, CONTAINER_SHELLS, containerCommand, hostStdin, mapScript, mapWord, shellWord } from './container-run.js';
 import { type GnuGrammar, scanGnuArgs } from './gnu-args.js';
 import type { Invocation, Runtime } from './runtime.js';
 
@@ -30,7 +30,7 @@ import type { Invocation, Runtime } from './runtime.js';
 const EXEC_GRAMMAR: GnuGrammar = { ...KUBECTL_GRAMMAR, shortValues: `${KUBECTL_GRAMMAR.shortValues}c`, longValues: [...KUBECTL_GRAMMAR.longValues, 'container', 'pod-running-timeout'] };
 
 /** `kubectl [OPTIONS] exec [OPTIONS] POD [--] CMD ...`: the command, whether stdin reaches it (`-i`, `--stdin`), the pod. */
-function kubectlCommand(args: Field[]): { inner: Field[]; stdin: boolean; env: string[]; where: string } | null {
+function kubectlCommand(args: Field[]): { inner: Field[]; stdin: boolean; env: Map<string, string | null>; where: string } | null {
   const dash = args.findIndex((a) => a.value === '--');
   const before = dash === -1 ? args : args.slice(0, dash);
   const { options, operands } = scanGnuArgs(before, EXEC_GRAMMAR);
@@ -40,7 +40,7 @@ function kubectlCommand(args: Field[]): { inner: Field[]; stdin: boolean; env: s
   const inner = dash === -1 ? operands.slice(2) : args.slice(dash + 1);
   if (inner.length === 0) return null;
   const stdin = options.some((o) => (o.name === '-i' || o.name === '--stdin') && o.value?.value !== 'false');
-  return { inner, stdin, env: [], where: `the pod ${operands[1].value ?? operands[1].display}` };
+  return { inner, stdin, env: new Map(), where: `the pod ${operands[1].value ?? operands[1].display}` };
 }
 
 /**
@@ -50,8 +50,8 @@ function kubectlCommand(args: Field[]): { inner: Field[]; stdin: boolean; env: s
  */
 export function classifyContainerData(inv: Invocation, program: 'container' | 'kubectl', name: string, args: Field[], rt: Runtime): void {
   if (rt.ctx.inContainer) return; // `docker exec a docker exec b ...`: one level is enough
-  const found = program === 'kubectl' ? kubectlCommand(args) : containerCommand(inv, name, args);
-  if (found === null) return;
+  const found = program === 'kubectl' ? kubectlCommand(args) : containerCommand(inv, name, args, rt);
+  if (found === null || found.env === undefined) return; // undefined: an env file is being read, judged once it is
   const words = found.inner.map((f) => f.value);
   if (words.includes(null)) return; // a word guard cannot see: the inner command is not judged
   const first = words[0] as string;
@@ -59,6 +59,7 @@ export function classifyContainerData(inv: Invocation, program: 'container' | 'k
   const mapped = (words as string[]).map((w, i) => (i > 0 && CONTAINER_SHELLS.has(first) && /^-[a-z]*c$/.test(words[i - 1] ?? '') ? mapScript(w, []) : mapWord(w, [])));
   const ctx = { ...rt.ctx, scratchDirs: [...(rt.ctx.scratchDirs ?? []), CONTAINER_FS], inContainer: { configDir: inv.cwd } };
   rt.ctx.view?.placeholder(CONTAINER_FS);
-  // `-e RAILS_ENV=test`: what the container's command sees (the host's own variables do not reach it)
-  rt.shell(mapped.map(shellWord).join(' '), { cwd: CONTAINER_FS, ctx, env: lineEnv(found.env), stdin: found.stdin ? hostStdin(inv) : { kind: 'terminal' }, via: `run in ${found.where}` }, inv.source);
+  // `-e RAILS_ENV=test`, env files, the compose service's environment (container-env.ts): what the container's
+  // command sees; the host's own variables do not reach it
+  rt.shell(mapped.map(shellWord).join(' '), { cwd: CONTAINER_FS, ctx, env: found.env, foreignEnv: true, stdin: found.stdin ? hostStdin(inv) : { kind: 'terminal' }, via: `run in ${found.where}` }, inv.source);
 }

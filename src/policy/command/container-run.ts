@@ -22,6 +22,7 @@
 import path from 'node:path';
 import type { Field } from './expand.js';
 import { resolvePath } from './paths.js';
+import { containerEnv } from './container-env.js';
 import type { Invocation, Runtime, Stdin } from './runtime.js';
 import { get, readYaml, str, type Y } from './taskfile-yaml.js';
 
@@ -55,8 +56,12 @@ interface RunSpec {
   files: string[];
   projectDir: string | null;
   subcommand: string;
-  /** `-e K=V`: the inner command's environment. */
+  /** `-e K=V`: the inner command's environment, over the files (container-env.ts). */
   env: string[];
+  /** `--env-file F` of docker/podman run|exec. */
+  envFiles: string[];
+  /** compose's own `--env-file F`: what compose interpolates its file with. */
+  composeEnvFiles: string[];
   /** The line's stdin reaches the inner command: `-i` of docker/podman, compose by default (`-T` is only the terminal). */
   stdin: boolean;
 }
@@ -80,7 +85,8 @@ const RUN_SHORT_VALUES = 'acehlmpuvw';
 const RUN_LONG_FLAGS = new Set(['rm', 'detach', 'interactive', 'tty', 'privileged', 'init', 'read-only', 'sig-proxy', 'quiet', 'no-healthcheck', 'oom-kill-disable', 'no-deps', 'service-ports', 'use-aliases', 'build', 'remove-orphans', 'quiet-pull', 'no-TTY', 'disable-content-trust', 'help']);
 
 /** Options and operands of a run/exec after its subcommand: the mounts, the working directory, the first operand and what follows. */
-function scanRun(args: Field[]): { volumes: string[]; mounts: string[]; workdir: string | null; entrypoint: string | null; interactive: boolean; env: string[]; rest: Field[] } | null {
+function scanRun(args: Field[]): { volumes: string[]; mounts: string[]; workdir: string | null; entrypoint: string | null; interactive: boolean; env: string[]; envFiles: string[]; rest: Field[] } | null {
+  const envFiles: string[] = [];
   const volumes: string[] = [];
   const mounts: string[] = [];
   let workdir: string | null = null;
@@ -91,9 +97,9 @@ function scanRun(args: Field[]): { volumes: string[]; mounts: string[]; workdir:
     const w = args[i]?.value;
     if (w === undefined) return null;
     // a word guard cannot see where the container is named (`docker exec $(docker ps -q) ...`): the name
-    if (w === null) return { volumes, mounts, workdir, entrypoint, interactive, env, rest: args.slice(i) };
-    if (w === '--') return { volumes, mounts, workdir, entrypoint, interactive, env, rest: args.slice(i + 1) };
-    if (!w.startsWith('-') || w === '-') return { volumes, mounts, workdir, entrypoint, interactive, env, rest: args.slice(i) };
+    if (w === null) return { volumes, mounts, workdir, entrypoint, interactive, env, envFiles, rest: args.slice(i) };
+    if (w === '--') return { volumes, mounts, workdir, entrypoint, interactive, env, envFiles, rest: args.slice(i + 1) };
+    if (!w.startsWith('-') || w === '-') return { volumes, mounts, workdir, entrypoint, interactive, env, envFiles, rest: args.slice(i) };
     let name: string;
     let value: string | null | undefined;
     if (w.startsWith('--')) {
@@ -124,8 +130,9 @@ function scanRun(args: Field[]): { volumes: string[]; mounts: string[]; workdir:
     else if (name === 'workdir') workdir = value;
     else if (name === 'entrypoint') entrypoint = value;
     else if (name === 'env') env.push(value);
+    else if (name === 'env-file') envFiles.push(value);
   }
-  return { volumes, mounts, workdir, entrypoint, interactive, env, rest: [] };
+  return { volumes, mounts, workdir, entrypoint, interactive, env, envFiles, rest: [] };
 }
 
 /** A short volume spec's mount (`./src:/app/src`; a named or anonymous volume, a read-only bind: the container's own), or null (unreadable). */
@@ -169,6 +176,7 @@ function runSpec(inv: Invocation, program: string, args: Field[]): RunSpec | nul
   const compose = program.endsWith('-compose');
   let i = 0;
   const files: string[] = [];
+  const composeEnvFiles: string[] = [];
   let projectDir: string | null = null;
   const values = compose ? COMPOSE_VALUES : GLOBAL_VALUES;
   let inCompose = compose;
@@ -190,6 +198,7 @@ function runSpec(inv: Invocation, program: string, args: Field[]): RunSpec | nul
     const value = eq === -1 ? args[++i]?.value : w.slice(eq + 1);
     if (value === null || value === undefined) return null;
     if (inCompose && (name === '-f' || name === '--file')) files.push(value);
+    if (inCompose && name === '--env-file') composeEnvFiles.push(value);
     if (inCompose && name === '--project-directory') projectDir = resolvePath(value, inv.cwd);
   }
   const subcommand = args[i]?.value ?? '';
@@ -209,7 +218,7 @@ function runSpec(inv: Invocation, program: string, args: Field[]): RunSpec | nul
   }
   const entry = scanned.entrypoint !== null ? [{ ...named, value: scanned.entrypoint, display: scanned.entrypoint } as Field] : [];
   const kind = inCompose ? 'compose' : subcommand === 'exec' ? 'exec' : 'run';
-  return { kind, name: named.value ?? named.display, nameKnown: named.value !== null, mounts, workdir: scanned.workdir, inner: [...entry, ...inner], files, projectDir, subcommand, stdin: inCompose || scanned.interactive, env: scanned.env };
+  return { kind, name: named.value ?? named.display, nameKnown: named.value !== null, mounts, workdir: scanned.workdir, inner: [...entry, ...inner], files, projectDir, subcommand, stdin: inCompose || scanned.interactive, env: scanned.env, envFiles: scanned.envFiles, composeEnvFiles };
 }
 
 /**
@@ -217,10 +226,11 @@ function runSpec(inv: Invocation, program: string, args: Field[]): RunSpec | nul
  * line's stdin reaches it, and which container (for messages); null where guard cannot tell
  * (an option it does not know, a word it cannot see before the command). container-exec.ts.
  */
-export function containerCommand(inv: Invocation, program: string, args: Field[]): { inner: Field[]; stdin: boolean; env: string[]; where: string } | null {
+export function containerCommand(inv: Invocation, program: string, args: Field[], rt: Runtime): { inner: Field[]; stdin: boolean; env: Map<string, string | null> | undefined; where: string } | null {
   const spec = runSpec(inv, program, args);
   if (spec === null || spec.inner.length === 0) return null;
-  return { inner: spec.inner, stdin: spec.stdin, env: spec.env, where: spec.kind === 'compose' ? `the service ${spec.name}` : spec.kind === 'exec' ? `the container ${spec.name}` : `a container of ${spec.name}` };
+  const env = containerEnv(inv, rt, spec, () => composeTexts(inv, rt, spec));
+  return { inner: spec.inner, stdin: spec.stdin, env, where: spec.kind === 'compose' ? `the service ${spec.name}` : spec.kind === 'exec' ? `the container ${spec.name}` : `a container of ${spec.name}` };
 }
 
 const COMPOSE_NAMES = ['compose.yaml', 'compose.yml', 'docker-compose.yaml', 'docker-compose.yml'];
@@ -377,6 +387,8 @@ export function classifyContainerRun(inv: Invocation, program: string, args: Fie
     }
   }
   if (!mounts.some((m) => !m.source.startsWith(`${CONTAINER_FS}/`))) return false; // nothing of the host in the container
+  const env = containerEnv(inv, rt, spec, () => composeTexts(inv, rt, spec));
+  if (env === undefined) return true; // an env file is being read: judged once it is
   const first = words[0] as string;
   const mapped = (words as string[]).map((w, i) => {
     const out = mapWord(w, mounts);
@@ -388,13 +400,8 @@ export function classifyContainerRun(inv: Invocation, program: string, args: Fie
   const shown = mounts.filter((m) => !m.source.startsWith(`${CONTAINER_FS}/`)).map((m) => `${m.target} is ${rt.ctx.repoRoot && (m.source === rt.ctx.repoRoot || m.source.startsWith(`${rt.ctx.repoRoot}/`)) ? path.posix.relative(rt.ctx.repoRoot, m.source) || '.' : m.source}`).join(', ');
   const ctx = { ...rt.ctx, scratchDirs: [...(rt.ctx.scratchDirs ?? []), CONTAINER_FS] };
   rt.ctx.view?.placeholder(CONTAINER_FS);
-  rt.shell(mapped.map(quote).join(' '), { cwd, ctx, env: lineEnv(spec.env), ...(spec.stdin ? { stdin: hostStdin(inv) } : {}), via: `run in the ${spec.kind === 'compose' ? `service ${spec.name}` : `container of ${spec.name}`}, where ${shown}` }, inv.source);
+  rt.shell(mapped.map(quote).join(' '), { cwd, ctx, env, foreignEnv: true, ...(spec.stdin ? { stdin: hostStdin(inv) } : {}), via: `run in the ${spec.kind === 'compose' ? `service ${spec.name}` : `container of ${spec.name}`}, where ${shown}` }, inv.source);
   return true;
-}
-
-/** `-e K=V` of the line: the inner command's environment (the host's own variables do not reach a container; `-e K` alone is not read). */
-export function lineEnv(env: readonly string[]): Map<string, string> {
-  return new Map(env.filter((e) => e.includes('=')).map((e) => [e.slice(0, e.indexOf('=')), e.slice(e.indexOf('=') + 1)] as [string, string]));
 }
 
 /** The line's stdin as the inner command, run elsewhere, reads it: a redirect's file by its absolute host path. */

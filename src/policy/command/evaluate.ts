@@ -12,14 +12,14 @@
 import type { AndOr, Command, Compound, Pipeline, Redirect, Script, SimpleCommand, Word } from './ast.js';
 import { classifyInvocation } from './commands.js';
 import path from 'node:path';
-import { cloneState, expandSingle, expandWord, joinOrigins, knownField, nameOrEmptyOutput, newState, noteWritten, noteWrittenText, provenance, shownUnknownText, type ExpandEnv, type Field, type ShellState } from './expand.js';
+import { cloneState, type ShellVar, expandSingle, expandWord, joinOrigins, knownField, nameOrEmptyOutput, newState, noteWritten, noteWrittenText, provenance, shownUnknownText, type ExpandEnv, type Field, type ShellState } from './expand.js';
 import { fastPathAllows } from './fast-path.js';
 import { escapedBytes, escapedText, shownEscaped } from '../../util/escaped-text.js';
 import { ParseError, decodeAnsiC, parseScript } from './parse.js';
 import { isUnder, resolvePath } from './paths.js';
 import type { RefChange } from './ref-changes.js';
 import { ALLOW, makeVerdict, stricter } from './rules.js';
-import { reportOpaque, stdinOrigin, type Invocation, type Runtime, type ShellOptions, type Stdin } from './runtime.js';
+import { reportOpaque, stdinOrigin, unexportedForChild, type Invocation, type Runtime, type ShellOptions, type Stdin } from './runtime.js';
 import { checkWriteTarget } from './targets.js';
 import { checkTruncateTarget } from './write-targets.js';
 import type { CommandContext, Verdict } from './types.js';
@@ -268,6 +268,12 @@ function union(a: Cwds, b: Cwds): Cwds {
 }
 
 export class Evaluator implements Runtime {
+  /**
+   * The simple command being judged, whose handler may start a new shell (`bash -c`, a script
+   * file, a recipe): what that shell inherits depends on what this one exported (inherited()).
+   */
+  private invoking: Invocation | null = null;
+
   constructor(
     readonly ctx: CommandContext,
     readonly depth: number,
@@ -307,7 +313,7 @@ export class Evaluator implements Runtime {
     }
     const state = options.state ?? newState(options.cwd, this.sink.written);
     if (!options.state) {
-      for (const [name, value] of options.env ?? []) state.vars.set(name, { value, exported: true });
+      for (const [name, value] of options.env ?? []) state.vars.set(name, options.foreignEnv ? { value, exported: true } : this.inherited(name, value));
       for (const [name, value] of options.vars ?? []) state.vars.set(name, { value, exported: false });
       if (options.positional !== undefined) state.positional = options.positional;
       if (options.errexit) state.errexit = true;
@@ -316,8 +322,30 @@ export class Evaluator implements Runtime {
     child.script(script, state, options.stdin ?? TERMINAL);
   }
 
+  /**
+   * A variable as a new shell process sees it. A new process gets the exported variables only:
+   * `X=V;` never exported is V there only where the agent's own environment (which guard cannot
+   * see) exports X already, else unset; so it is V or empty (ShellVar.nonEmpty, judged both ways
+   * as a maybe-empty variable is). `RAILS_ENV=test; bash -c 'rails db:reset'` runs rails in
+   * development in a fresh shell. A variable that is V or empty where it is exported stays so.
+   * A subshell `( )` or `$( )` is a fork and copies the whole state instead (cloneState).
+   */
+  private inherited(name: string, value: string | null): ShellVar {
+    const from = this.invoking;
+    const parent = from?.state.vars.get(name);
+    if (!from || !parent || parent.value !== value || from.env.get(name) !== value) return { value, exported: true };
+    if (unexportedForChild(from, name)) {
+      const origin = `$${name}, set on the line but not exported, so unset in a new shell unless the environment exports it`;
+      return value === null || value === '' ? { value, exported: true, ...(value === null ? { origin } : {}) } : { value: null, exported: true, nonEmpty: value, origin, maybeUnset: true };
+    }
+    if (parent.exported && value === null && parent.nonEmpty !== undefined) return { ...parent, exported: true };
+    return { value, exported: true };
+  }
+
   named(prefix: string): Runtime {
-    return new Evaluator(this.ctx, this.depth, prefixSink(this.sink, prefix));
+    const named = new Evaluator(this.ctx, this.depth, prefixSink(this.sink, prefix));
+    named.invoking = this.invoking;
+    return named;
   }
 
   exec(invocation: Invocation): void {
@@ -325,7 +353,9 @@ export class Evaluator implements Runtime {
       reportOpaque(this, 'commands are nested too deeply for guard to follow', invocation.source);
       return;
     }
-    classifyInvocation(invocation, new Evaluator(this.ctx, this.depth + 1, this.sink));
+    const inner = new Evaluator(this.ctx, this.depth + 1, this.sink);
+    inner.invoking = invocation;
+    classifyInvocation(invocation, inner);
   }
 
   // ---------------------------------------------------------------- structure
@@ -638,7 +668,8 @@ export class Evaluator implements Runtime {
     if (forks === null) return this.simpleIn(command, state, stdin);
     for (const fork of forks) {
       const shown = fork.empty.map((name) => `$${name}`).join(' and ');
-      const sink = shown === '' ? this.sink : relabelling(this.sink, (v) => ({ ...v, reason: `${v.reason} (where ${shown} is empty: what set it may print nothing)`, instead: `${v.instead ? `${v.instead} ` : ''}Or test it first: \`[ -n "$${fork.empty[0]}" ] && ...\`.` }));
+      const why = fork.empty.every((name) => state.vars.get(name)?.maybeUnset) ? 'it is not exported where it was set, and a new shell sees it only where the environment exports it' : 'what set it may print nothing';
+      const sink = shown === '' ? this.sink : relabelling(this.sink, (v) => ({ ...v, reason: `${v.reason} (where ${shown} is empty: ${why})`, instead: `${v.instead ? `${v.instead} ` : ''}Or test it first: \`[ -n "$${fork.empty[0]}" ] && ...\`.` }));
       new Evaluator(this.ctx, this.depth, sink).simpleIn(command, fork.state, stdin);
     }
     return new Evaluator(this.ctx, this.depth, silent(this.sink)).simpleIn(command, state, stdin);
@@ -689,11 +720,22 @@ export class Evaluator implements Runtime {
     }
 
     const visible = new Map<string, string | null>();
-    for (const [name, variable] of state.vars) visible.set(name, variable.value);
+    let hidden: Set<string> | undefined;
+    for (const [name, variable] of state.vars) {
+      visible.set(name, variable.value);
+      if (!variable.exported && !assigned.has(name)) (hidden ??= new Set()).add(name);
+    }
     for (const [name, value] of assigned) visible.set(name, value);
 
-    for (const cwd of state.cwds) {
-      classifyInvocation({ argv, env: visible, cwd, stdin: input, source: command.source, state }, this);
+    const before = this.invoking;
+    try {
+      for (const cwd of state.cwds) {
+        const invocation: Invocation = { argv, env: visible, cwd, stdin: input, source: command.source, state, ...(hidden ? { hidden } : {}) };
+        this.invoking = invocation;
+        classifyInvocation(invocation, this);
+      }
+    } finally {
+      this.invoking = before;
     }
     // `d=/usr/lib f`: a function runs with the assignments in front of its call set.
     if (assigned.size > 0 && state.later?.length) {

@@ -29,6 +29,8 @@ export interface ShellVar {
    * `[ -z "$d" ] && exit 1`) makes it this value where the test holds (evaluate.ts narrowing).
    */
   nonEmpty?: string;
+  /** With nonEmpty: empty because the shell that set it did not export it (Evaluator.inherited), not because a command may print nothing. */
+  maybeUnset?: boolean;
   /** An unknown value that is a number (`for i in $(seq 1 "$n")`): one word when expanded unquoted, unless the line sets IFS. */
   numeric?: boolean;
   /**

@@ -37,6 +37,21 @@ export interface Invocation {
   source: string;
   /** The shell it runs in (eval and `.` run in the current shell). */
   state: ShellState;
+  /**
+   * Variables in `env` the shell set but never exported (`X=V;`), not assigned for this command
+   * (`X=V cmd`, `env X=V cmd`): a new process sees V only where the agent's own environment,
+   * which guard cannot see, exports X already; else X is unset there (unexportedForChild).
+   */
+  hidden?: ReadonlySet<string>;
+}
+
+/**
+ * Does the program `inv` starts see `name` only maybe (V or unset)? A variable the line set and
+ * never exported, whose value `env` still holds (a wrapper that sets it again, `env X=V` or a
+ * runner's env file, passes it for certain).
+ */
+export function unexportedForChild(inv: Invocation, name: string): boolean {
+  return inv.hidden?.has(name) === true && inv.env.has(name) && inv.state.vars.get(name)?.value === inv.env.get(name);
 }
 
 export interface ShellOptions {
@@ -47,6 +62,11 @@ export interface ShellOptions {
   state?: ShellState;
   /** Exported variables the child shell inherits. */
   env?: Map<string, string | null>;
+  /**
+   * `env` is not derived from the invoking shell's variables (a container's environment): none of
+   * it is judged as inherited from the line (Evaluator.inherited).
+   */
+  foreignEnv?: boolean;
   /** Variables the child shell sets itself, not exported (a script file's BASH_SOURCE). */
   vars?: Map<string, string>;
   /** Context override (a submodule's `foreach` runs in another repository). */

@@ -23,7 +23,7 @@ import type { Field } from './expand.js';
 import { operandWords } from './gnu-args.js';
 import { resolvePath } from './paths.js';
 import { makeVerdict, unrecoverableKind } from './rules.js';
-import type { Invocation, Runtime } from './runtime.js';
+import { unexportedForChild, type Invocation, type Runtime } from './runtime.js';
 import { get, readYaml, str, TooBig, type Y } from './taskfile-yaml.js';
 
 /** The way forward: a dump first. */
@@ -53,13 +53,15 @@ function lineVar(inv: Invocation, args: Field[], name: string): string | null | 
  * `export X=V` (or `X=V; export X`, or under `set -a`) earlier on the line is that value; `X=V;`
  * never exported reaches the program only where the environment guard cannot see exports X
  * already: the value, or its absence (undefined). So `RAILS_ENV=test; rails db:reset` is judged
- * for development too, which is where it runs in a fresh shell.
+ * for development too, which is where it runs in a fresh shell; and so is `bash -c 'rails
+ * db:reset'` after it, where the new shell holds RAILS_ENV as test or empty (Evaluator.inherited).
  */
 function lineVarChoices(inv: Invocation, args: Field[], name: string): Array<string | null | undefined> {
   const value = lineVar(inv, args, name);
   if (value === undefined || args.some((a) => a.value?.startsWith(`${name}=`))) return [value];
+  if (unexportedForChild(inv, name)) return [value, undefined];
   const shell = inv.state.vars.get(name);
-  return shell !== undefined && !shell.exported && shell.value === value ? [value, undefined] : [value];
+  return value === null && shell?.value === null && shell.maybeUnset && shell.nonEmpty !== undefined ? [shell.nonEmpty, undefined] : [value];
 }
 
 /** The environments a command may run in: the first of `names` the line sets (each choice), else `fallback`; null unknown. */

@@ -1338,6 +1338,13 @@ export const AGENT_ROWS: Row[] = [
   ['GIT_WORK_TREE=/srv/site git checkout -f', 'deny', 'git-checkout-discard'],
   ['git --git-dir=.git reset --hard', 'snapshot', 'git-reset-hard'],
   ['git -C /home/dev/project reset --hard', 'snapshot', 'git-reset-hard'],
+  // What a new process inherits: exported variables only (`X=V;` is V or unset there); env -i/-u take them away.
+  ["D=build; bash -c 'rm -rf \"$D\"/*'", 'deny', 'rm-root'],
+  ["export D=build; bash -c 'rm -rf \"$D\"/*'", 'snapshot', 'rm-in-repo'],
+  ["D=build; bash -c '[ -n \"$D\" ] && rm -rf \"$D\"/*'", 'snapshot', 'rm-in-repo'],
+  ['D=build; (rm -rf "$D"/*)', 'snapshot', 'rm-in-repo'],
+  ['GIT_DIR=/tmp/x/.git env -u GIT_DIR git reset --hard', 'snapshot', 'git-reset-hard'],
+  ['GIT_DIR=/tmp/x/.git env -i git reset --hard', 'snapshot', 'git-reset-hard'],
   // Container volumes: outside the repository, nothing to capture (container-volumes.ts).
   ['docker compose down -v', 'deny', 'container-volume-delete'],
   ['docker compose down', 'allow'],
