@@ -16,18 +16,21 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { checkVerdict } from '../../helpers/verdicts.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { checkVerdict, hookWithVerdict } from '../../helpers/verdicts.js';
+import { evaluatedVerdict } from '../../helpers/evaluated.js';
 import { commitFiles, shellOk, writeFiles } from '../../helpers/repo-steps.js';
 import { installedClaudeHook, loggedEvents, rollbackOk } from '../../helpers/guard-steps.js';
 import { stateWithModes } from '../../helpers/state.js';
-import { withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
+import type { TestRepo } from '../../helpers/git-repo.js';
+import { repoTemplate, type RepoTemplate } from '../../helpers/repo-template.js';
 
 const SQLITE = spawnSync('sh', ['-c', 'command -v sqlite3']).status === 0;
 /** Stands in for a database where sqlite3 is not installed: guard copies bytes, whatever they are. */
 const FAKE_DB = Buffer.concat([Buffer.from('SQLite format 3\0', 'latin1'), Buffer.alloc(4080, 0x5a), Buffer.from([0xff, 0x00, 0x0d, 0x0a])]);
 
-function setup(t: TestRepo): void {
+/** Built once per file (20 tests each rebuilt it with its own `guard init`), copied per test. */
+function build(t: TestRepo): void {
   commitFiles(t, { '.gitignore': '.env\n*.db\n*.db-*\n*.duckdb*\nnode_modules/\n', 'changes.sql': 'delete from x where a = 1;\n', 'rows.csv': '7\n8\n' });
   writeFiles(t, { '.env': ['KEY=1\n', 0o600] });
   if (SQLITE) {
@@ -39,6 +42,12 @@ function setup(t: TestRepo): void {
   const init = t.guard(['init', '--yes', '--agents', 'claude']);
   expect(init.code, init.stderr).toBe(0);
 }
+
+let template: RepoTemplate;
+beforeAll(() => {
+  template = repoTemplate(build);
+});
+afterAll(() => template?.cleanup());
 
 const captured = (t: TestRepo): Array<{ capturedIgnored?: string[] }> => loggedEvents(t, 'allowed-after-snapshot');
 const bytes = (t: TestRepo, file: string): Buffer => fs.readFileSync(path.join(t.dir, file));
@@ -64,16 +73,15 @@ const WRITES = [
 
 describe('a local database changed by its client is captured first and comes back byte for byte', () => {
   it.each(WRITES)('%s: overwrite-ignored, the hook captures local.db, rollback gives the bytes and mode back', async (command) => {
-    await withTestRepo((t) => {
-      setup(t);
-      const verdict = checkVerdict(t, command);
-      expect(verdict, command).toMatchObject({ verdict: 'snapshot', rule: 'overwrite-ignored' });
-      expect(verdict.reason).toContain('sqlite3 may change the database');
-      expect(verdict.reason).toContain('replaces the ignored file local.db');
+    await template.withCopy(async (t) => {
       const before = stateWithModes(t, ['local.db', '.env']);
       const old = bytes(t, 'local.db');
-      expect(installedClaudeHook(t, command).decision).toBe('allow');
-      expect(captured(t)).toEqual([expect.objectContaining({ capturedIgnored: ['local.db'] })]);
+      // The verdict, rule, reason and capture as the hook journaled them (one evaluation serves
+      // the hook and check-command): no check-command or guard log process of their own.
+      const hook = hookWithVerdict(t, command);
+      expect(hook, command).toMatchObject({ decision: 'allow', verdict: 'snapshot', rule: 'overwrite-ignored', capturedIgnored: ['local.db'] });
+      expect(hook.snapshotReason).toContain('sqlite3 may change the database');
+      expect(hook.snapshotReason).toContain('replaces the ignored file local.db');
       if (SQLITE) shellOk(t, command);
       else fs.writeFileSync(path.join(t.dir, 'local.db'), 'changed');
       if (SQLITE && !command.includes('journal_mode')) expect(bytes(t, 'local.db')).not.toEqual(old);
@@ -86,17 +94,13 @@ describe('a local database changed by its client is captured first and comes bac
 
   it('a WAL holding committed rows is part of the database: both are captured, and the rollback gives the rows back', async () => {
     if (!SQLITE) return; // needs sqlite3 to leave a WAL behind (a client killed before its checkpoint)
-    await withTestRepo((t) => {
-      setup(t);
+    await template.withCopy(async (t) => {
       // The third row lives only in local.db-wal: the client is killed before it checkpoints.
       spawnSync('sh', ['-c', "sqlite3 local.db 'pragma journal_mode=wal' 'insert into x values (3)' '.shell kill -9 $PPID'"], { cwd: t.dir });
       expect(fs.existsSync(path.join(t.dir, 'local.db-wal'))).toBe(true);
       const state = (): Record<string, Buffer | null> => Object.fromEntries(['local.db', 'local.db-wal'].map((f) => [f, fs.existsSync(path.join(t.dir, f)) ? bytes(t, f) : null]));
       const old = state();
-      const verdict = checkVerdict(t, "sqlite3 local.db 'delete from x'");
-      expect(verdict).toMatchObject({ verdict: 'snapshot', rule: 'overwrite-ignored' });
-      expect(installedClaudeHook(t, "sqlite3 local.db 'delete from x'").decision).toBe('allow');
-      expect(captured(t)).toEqual([expect.objectContaining({ capturedIgnored: ['local.db', 'local.db-wal'] })]);
+      expect(hookWithVerdict(t, "sqlite3 local.db 'delete from x'")).toMatchObject({ decision: 'allow', verdict: 'snapshot', rule: 'overwrite-ignored', capturedIgnored: ['local.db', 'local.db-wal'] });
       shellOk(t, "sqlite3 local.db 'delete from x'");
       // The client checkpoints and deletes the WAL when it closes.
       expect(fs.existsSync(path.join(t.dir, 'local.db-wal'))).toBe(false);
@@ -108,8 +112,7 @@ describe('a local database changed by its client is captured first and comes bac
   });
 
   it('read-only SQL, -readonly and mode=ro stay free: no snapshot, nothing captured, the database untouched', async () => {
-    await withTestRepo((t) => {
-      setup(t);
+    await template.withCopy(async (t) => {
       const old = bytes(t, 'local.db');
       const reads = [
         "sqlite3 local.db 'select * from x'",
@@ -129,7 +132,9 @@ describe('a local database changed by its client is captured first and comes bac
         'sqlite3 -version',
         "sqlite3 node_modules/.cache/app.db 'delete from x'",
       ];
-      for (const command of reads) expect(checkVerdict(t, command), command).toMatchObject({ verdict: 'allow', rule: 'no-risk' });
+      // check-command's own path for one row; the rest through the same evaluation in this process.
+      expect(checkVerdict(t, reads[0]!)).toEqual(await evaluatedVerdict(t, reads[0]!));
+      for (const command of reads) expect(await evaluatedVerdict(t, command), command).toMatchObject({ verdict: 'allow', rule: 'no-risk' });
       for (const command of reads.slice(0, 3)) expect(installedClaudeHook(t, command).decision).toBe('allow');
       expect(captured(t)).toEqual([]);
       // Run the reads (the two read-only opens of a DELETE fail, as they should, changing nothing).
@@ -139,40 +144,38 @@ describe('a local database changed by its client is captured first and comes bac
   });
 
   it('other files the client writes are judged as writes; a shell escape is refused for an agent', async () => {
-    await withTestRepo((t) => {
-      setup(t);
-      expect(checkVerdict(t, "sqlite3 local.db '.output .env' 'select 1'")).toMatchObject({ verdict: 'snapshot', rule: 'overwrite-ignored' });
-      expect(checkVerdict(t, "sqlite3 local.db '.once .env' 'select 1'").reason).toContain('sqlite3 writes .env');
+    await template.withCopy(async (t) => {
+      expect(await evaluatedVerdict(t, "sqlite3 local.db '.output .env' 'select 1'")).toMatchObject({ verdict: 'snapshot', rule: 'overwrite-ignored' });
+      expect((await evaluatedVerdict(t, "sqlite3 local.db '.once .env' 'select 1'")).reason).toContain('sqlite3 writes .env');
       // An abbreviation that may mean .output, .once or .open: its file is written.
-      expect(checkVerdict(t, "sqlite3 local.db '.o .env' 'select 1'").reason).toContain('sqlite3 writes .env');
-      expect(checkVerdict(t, "sqlite3 local.db '.backup other.db'").reason).toContain('replaces the ignored file other.db');
-      expect(checkVerdict(t, "sqlite3 local.db '.open --new other.db'").reason).toContain('other.db');
+      expect((await evaluatedVerdict(t, "sqlite3 local.db '.o .env' 'select 1'")).reason).toContain('sqlite3 writes .env');
+      expect((await evaluatedVerdict(t, "sqlite3 local.db '.backup other.db'")).reason).toContain('replaces the ignored file other.db');
+      expect((await evaluatedVerdict(t, "sqlite3 local.db '.open --new other.db'")).reason).toContain('other.db');
       // ATTACH: the attached database is written too.
-      expect(checkVerdict(t, `sqlite3 :memory: "attach 'other.db' as o; delete from o.x"`).reason).toContain('replaces the ignored file other.db');
+      expect((await evaluatedVerdict(t, `sqlite3 :memory: "attach 'other.db' as o; delete from o.x"`)).reason).toContain('replaces the ignored file other.db');
       for (const command of ["sqlite3 local.db '.shell rm -rf x'", "sqlite3 local.db '.system ls'", "sqlite3 local.db \"select writefile('.env', 'x')\"", "sqlite3 local.db '.output |sh'", 'sqlite3 -A local.db -x']) {
-        expect(checkVerdict(t, command, { asAgent: true }), command).toMatchObject({ verdict: 'deny', rule: 'opaque-command' });
+        expect(await evaluatedVerdict(t, command, { asAgent: true }), command).toMatchObject({ verdict: 'deny', rule: 'opaque-command' });
       }
     });
   });
 
   it('sqlite-utils writing subcommands and duckdb writes capture the database; their reads stay free', async () => {
-    await withTestRepo((t) => {
-      setup(t);
+    await template.withCopy(async (t) => {
       writeFiles(t, { 'dev.duckdb': [FAKE_DB, 0o600], 'dev.duckdb.wal': 'wal-bytes' });
       const old = { db: bytes(t, 'local.db'), duck: bytes(t, 'dev.duckdb'), wal: bytes(t, 'dev.duckdb.wal') };
       for (const command of ['sqlite-utils insert local.db x rows.json --pk id', 'sqlite-utils local.db "delete from x"', 'sqlite-utils query local.db "drop table x"', 'sqlite-utils drop-table local.db x', 'sqlite-utils transform local.db x --rename a b']) {
-        const verdict = checkVerdict(t, command);
+        const verdict = await evaluatedVerdict(t, command);
         expect(verdict, command).toMatchObject({ verdict: 'snapshot', rule: 'overwrite-ignored' });
         expect(verdict.reason).toContain('sqlite-utils may change the database local.db');
       }
       for (const command of ['sqlite-utils tables local.db', 'sqlite-utils rows local.db x', 'sqlite-utils local.db "select * from x"', 'sqlite-utils schema local.db', "duckdb dev.duckdb -c 'select count(*) from x'", "duckdb dev.duckdb -c 'describe x; summarize x; from x'", "duckdb -readonly dev.duckdb -c 'delete from x'", 'sqlite-utils memory rows.csv "select * from rows"']) {
-        expect(checkVerdict(t, command), command).toMatchObject({ verdict: 'allow', rule: 'no-risk' });
+        expect(await evaluatedVerdict(t, command), command).toMatchObject({ verdict: 'allow', rule: 'no-risk' });
       }
-      expect(checkVerdict(t, "duckdb dev.duckdb \"copy (select 1) to '.env'\"").reason).toContain('duckdb writes .env');
+      expect((await evaluatedVerdict(t, "duckdb dev.duckdb \"copy (select 1) to '.env'\"")).reason).toContain('duckdb writes .env');
       const command = "duckdb dev.duckdb -c 'delete from x'";
-      expect(checkVerdict(t, command).reason).toContain('replaces the ignored file dev.duckdb');
-      expect(installedClaudeHook(t, command).decision).toBe('allow');
-      expect(captured(t)).toEqual([expect.objectContaining({ capturedIgnored: ['dev.duckdb', 'dev.duckdb.wal'] })]);
+      const hook = hookWithVerdict(t, command);
+      expect(hook).toMatchObject({ decision: 'allow', verdict: 'snapshot', rule: 'overwrite-ignored', capturedIgnored: ['dev.duckdb', 'dev.duckdb.wal'] });
+      expect(hook.snapshotReason).toContain('replaces the ignored file dev.duckdb');
       fs.writeFileSync(path.join(t.dir, 'dev.duckdb'), 'changed');
       fs.rmSync(path.join(t.dir, 'dev.duckdb.wal'));
       rollbackOk(t);
@@ -183,20 +186,17 @@ describe('a local database changed by its client is captured first and comes bac
 
   it('python -c with sqlite3.connect: the database is judged by the SQL the code runs, captured and rolled back', async () => {
     const python = spawnSync('python3', ['-c', 'import sqlite3']).status === 0;
-    await withTestRepo((t) => {
-      setup(t);
+    await template.withCopy(async (t) => {
       const command = `python3 -c "import sqlite3; c = sqlite3.connect('local.db'); c.execute('delete from x'); c.commit()"`;
-      const verdict = checkVerdict(t, command);
-      expect(verdict).toMatchObject({ verdict: 'snapshot', rule: 'overwrite-ignored' });
-      expect(verdict.reason).toContain('replaces the ignored file local.db');
       for (const read of [`python3 -c "import sqlite3; print(sqlite3.connect('local.db').execute('select * from x').fetchall())"`, `python3 -c "import sqlite3; sqlite3.connect(':memory:').execute('create table t (a)')"`]) {
-        expect(checkVerdict(t, read), read).toMatchObject({ verdict: 'allow', rule: 'no-risk' });
+        expect(await evaluatedVerdict(t, read), read).toMatchObject({ verdict: 'allow', rule: 'no-risk' });
       }
-      expect(checkVerdict(t, `python3 -c "import sqlite3, sys; sqlite3.connect(sys.argv[1]).execute('drop table x')" local.db`, { asAgent: true })).toMatchObject({ verdict: 'deny', rule: 'opaque-command' });
+      expect(await evaluatedVerdict(t, `python3 -c "import sqlite3, sys; sqlite3.connect(sys.argv[1]).execute('drop table x')" local.db`, { asAgent: true })).toMatchObject({ verdict: 'deny', rule: 'opaque-command' });
       const before = stateWithModes(t, ['local.db']);
       const old = bytes(t, 'local.db');
-      expect(installedClaudeHook(t, command).decision).toBe('allow');
-      expect(captured(t)).toEqual([expect.objectContaining({ capturedIgnored: ['local.db'] })]);
+      const hook = hookWithVerdict(t, command);
+      expect(hook).toMatchObject({ decision: 'allow', verdict: 'snapshot', rule: 'overwrite-ignored', capturedIgnored: ['local.db'] });
+      expect(hook.snapshotReason).toContain('replaces the ignored file local.db');
       if (python && SQLITE) shellOk(t, command); // the real client where it is installed
       else fs.writeFileSync(path.join(t.dir, 'local.db'), 'changed');
       expect(bytes(t, 'local.db')).not.toEqual(old);
@@ -207,13 +207,12 @@ describe('a local database changed by its client is captured first and comes bac
   });
 
   it('a database larger than guard captures: denied, with a way forward that fits a database', async () => {
-    await withTestRepo((t) => {
-      setup(t);
+    await template.withCopy(async (t) => {
       t.write('.guard.yaml', 'version: 1\ncommands:\n  maxIgnoredCapture: 1KB\n');
       const verdict = checkVerdict(t, "sqlite3 local.db 'delete from x'", { asAgent: true });
       expect(verdict).toMatchObject({ verdict: 'deny', rule: 'capture-too-large' });
       expect(verdict.instead).toContain('.backup');
-      expect(checkVerdict(t, "sqlite3 local.db 'select * from x'", { asAgent: true })).toMatchObject({ verdict: 'allow' });
+      expect(await evaluatedVerdict(t, "sqlite3 local.db 'select * from x'", { asAgent: true })).toMatchObject({ verdict: 'allow' });
     });
   });
 });

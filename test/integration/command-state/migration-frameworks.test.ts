@@ -12,18 +12,23 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fastPathAllows } from '../../../src/policy/command/fast-path.js';
 import { consoleNames } from '../../../src/policy/command/framework-migrations.js';
-import { checkVerdict } from '../../helpers/verdicts.js';
+import { checkVerdict, hookWithVerdict } from '../../helpers/verdicts.js';
+import { evaluatedVerdict } from '../../helpers/evaluated.js';
 import { commitFiles, writeFiles } from '../../helpers/repo-steps.js';
-import { installedClaudeHook, loggedEvents, rollbackOk } from '../../helpers/guard-steps.js';
+import { rollbackOk } from '../../helpers/guard-steps.js';
 import { stateWithModes } from '../../helpers/state.js';
-import { withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
+import type { TestRepo } from '../../helpers/git-repo.js';
+import { repoTemplate, type RepoTemplate } from '../../helpers/repo-template.js';
 import { hasSqlite, sha, sqlite } from '../../helpers/sqlite.js';
 
-/** A Laravel project's layout (laravel/laravel): database/.gitignore ignores `*.sqlite*`; the .env beside artisan. */
-function setup(t: TestRepo): void {
+/**
+ * A Laravel project's layout (laravel/laravel): database/.gitignore ignores `*.sqlite*`; the .env
+ * beside artisan. Built once per file (each of 7 tests ran its own `guard init`), copied per test.
+ */
+function build(t: TestRepo): void {
   commitFiles(t, {
     '.gitignore': '.env\n/vendor\n/node_modules\n*.db\n',
     'database/.gitignore': '*.sqlite*\n',
@@ -36,6 +41,12 @@ function setup(t: TestRepo): void {
   const init = t.guard(['init', '--yes', '--agents', 'claude']);
   expect(init.code, init.stderr).toBe(0);
 }
+
+let template: RepoTemplate;
+beforeAll(() => {
+  template = repoTemplate(build);
+});
+afterAll(() => template?.cleanup());
 
 function makeDatabase(t: TestRepo, file: string): void {
   sqlite(t, file, "create table users(id integer primary key, name text); insert into users(name) values ('ada'), ('linus'); create table migrations(id integer primary key, migration text); insert into migrations(migration) values ('0001_create_users_table');");
@@ -63,23 +74,25 @@ const LEAVES = [
 
 describe('the migrations of PHP, Elixir, JVM and .NET projects capture the ignored database first', () => {
   it('each command that changes the database snapshots and captures it; the ones that do not stay free', async () => {
-    await withTestRepo((t) => {
-      setup(t);
+    await template.withCopy(async (t) => {
       writeFiles(t, { 'database/database.sqlite': 'SQLite format 3\0rows', 'app_dev.db': 'SQLite format 3\0rows' });
+      // check-command's own path for one line of each kind; the table through the same
+      // evaluation (evaluateCommand) in this process: 85 Node starts fewer.
+      expect(checkVerdict(t, CHANGES[0]!, { asAgent: true })).toEqual(await evaluatedVerdict(t, CHANGES[0]!, { asAgent: true }));
+      expect(checkVerdict(t, LEAVES[0]!, { asAgent: true })).toEqual(await evaluatedVerdict(t, LEAVES[0]!, { asAgent: true }));
       for (const command of CHANGES) {
-        const verdict = checkVerdict(t, command, { asAgent: true });
+        const verdict = await evaluatedVerdict(t, command, { asAgent: true });
         expect(verdict, command).toMatchObject({ verdict: 'snapshot', rule: 'overwrite-ignored' });
         expect(verdict.reason, command).toContain('database/database.sqlite');
         expect(verdict.reason, command).toContain('app_dev.db');
         expect(verdict.reason, command).not.toContain('vendor');
       }
-      for (const command of LEAVES) expect(checkVerdict(t, command, { asAgent: true }), command).toMatchObject({ verdict: 'allow', rule: 'no-risk' });
+      for (const command of LEAVES) expect(await evaluatedVerdict(t, command, { asAgent: true }), command).toMatchObject({ verdict: 'allow', rule: 'no-risk' });
       // The sh fast path hands each changing line on to Node (`mix ecto.drop` was answered there);
       // `./gradlew` and `./mvnw` by the shim's look at the shell script they name (as before).
       for (const command of CHANGES.filter((c) => !/^\.\/(gradlew|mvnw) /.test(c))) expect(fastPathAllows(command), command).toBe(false);
     });
-    // 85 check-command runs: about 35 s on an idle 2-core machine, near the default 60 s under load.
-  }, 300_000);
+  });
 
   it('reads a console command name typed in part as Symfony does: part for part, the whole name', () => {
     expect(consoleNames('d:m:m', ['doctrine:migrations:migrate'])).toBe(true);
@@ -91,13 +104,11 @@ describe('the migrations of PHP, Elixir, JVM and .NET projects capture the ignor
   });
 
   it.runIf(hasSqlite)('php artisan migrate:fresh through the installed hook: captured, and the rollback gives the same bytes and rows back', async () => {
-    await withTestRepo((t) => {
-      setup(t);
+    await template.withCopy(async (t) => {
       makeDatabase(t, 'database/database.sqlite');
       const before = sha(t, 'database/database.sqlite');
       const modes = stateWithModes(t, ['database/database.sqlite']);
-      expect(installedClaudeHook(t, 'php artisan migrate:fresh --seed').decision).toBe('allow');
-      expect(loggedEvents<{ capturedIgnored?: string[] }>(t, 'allowed-after-snapshot')).toEqual([expect.objectContaining({ capturedIgnored: ['database/database.sqlite'] })]);
+      expect(hookWithVerdict(t, 'php artisan migrate:fresh --seed')).toMatchObject({ decision: 'allow', verdict: 'snapshot', rule: 'overwrite-ignored', capturedIgnored: ['database/database.sqlite'] });
       // What migrate:fresh does: every table dropped, the migrations run again on an empty schema.
       sqlite(t, 'database/database.sqlite', 'drop table users; drop table migrations; create table migrations(id integer primary key, migration text); vacuum;');
       expect(sha(t, 'database/database.sqlite')).not.toBe(before);
@@ -109,12 +120,10 @@ describe('the migrations of PHP, Elixir, JVM and .NET projects capture the ignor
   });
 
   it.runIf(hasSqlite)('mix ecto.drop through the installed hook (its sh fast path hands it on): captured, and the rollback gives the deleted database back', async () => {
-    await withTestRepo((t) => {
-      setup(t);
+    await template.withCopy(async (t) => {
       makeDatabase(t, 'app_dev.db');
       const before = sha(t, 'app_dev.db');
-      expect(installedClaudeHook(t, 'mix ecto.drop').decision).toBe('allow');
-      expect(loggedEvents<{ capturedIgnored?: string[] }>(t, 'allowed-after-snapshot')).toEqual([expect.objectContaining({ capturedIgnored: ['app_dev.db'] })]);
+      expect(hookWithVerdict(t, 'mix ecto.drop')).toMatchObject({ decision: 'allow', verdict: 'snapshot', rule: 'overwrite-ignored', capturedIgnored: ['app_dev.db'] });
       // What Ecto's SQLite adapter does on storage_down: the file (and its -wal, -shm) deleted.
       fs.rmSync(path.join(t.dir, 'app_dev.db'));
       rollbackOk(t);
@@ -124,11 +133,9 @@ describe('the migrations of PHP, Elixir, JVM and .NET projects capture the ignor
   });
 
   it('php artisan key:generate through the installed hook: the ignored .env is captured, and the rollback gives the old APP_KEY back (0600)', async () => {
-    await withTestRepo((t) => {
-      setup(t);
+    await template.withCopy(async (t) => {
       const before = stateWithModes(t, ['.env']);
-      expect(installedClaudeHook(t, 'php artisan key:generate').decision).toBe('allow');
-      expect(loggedEvents<{ capturedIgnored?: string[] }>(t, 'allowed-after-snapshot')).toEqual([expect.objectContaining({ capturedIgnored: ['.env'] })]);
+      expect(hookWithVerdict(t, 'php artisan key:generate')).toMatchObject({ decision: 'allow', verdict: 'snapshot', rule: 'overwrite-ignored', capturedIgnored: ['.env'] });
       // What key:generate does in a local environment: APP_KEY replaced without asking.
       fs.writeFileSync(path.join(t.dir, '.env'), 'APP_KEY=base64:bmV3IGtleQ==\nDB_CONNECTION=sqlite\n');
       rollbackOk(t);
@@ -137,8 +144,7 @@ describe('the migrations of PHP, Elixir, JVM and .NET projects capture the ignor
   });
 
   it('composer runs composer.json scripts as Composer does: Laravel\'s `composer setup` (key:generate, migrate --force) captures .env and the database; Flex\'s auto-scripts too', async () => {
-    await withTestRepo((t) => {
-      setup(t);
+    await template.withCopy(async (t) => {
       commitFiles(t, { '.gitignore': '.env\n/.env.local\n/vendor\n/node_modules\n*.db\n' });
       writeFiles(t, { 'database/database.sqlite': 'SQLite format 3\0rows', '.env.local': ['APP_SECRET=mine\n', 0o600] });
       // laravel/laravel's and symfony/demo's scripts (trimmed), and a cycle
@@ -164,41 +170,38 @@ describe('the migrations of PHP, Elixir, JVM and .NET projects capture the ignor
         ['composer update', ['.env.local']],
       ];
       for (const [command, names] of expected) {
-        const verdict = checkVerdict(t, command, { asAgent: true });
+        const verdict = await evaluatedVerdict(t, command, { asAgent: true });
         expect(verdict, command).toMatchObject({ verdict: 'snapshot', rule: 'overwrite-ignored' });
         for (const name of names) expect(verdict.reason, command).toContain(name);
       }
       for (const command of ['composer install', 'composer test', 'composer update --no-scripts', 'composer validate', 'composer dump-autoload']) {
-        expect(checkVerdict(t, command, { asAgent: true }), command).toMatchObject({ verdict: 'allow', rule: 'no-risk' });
+        expect(await evaluatedVerdict(t, command, { asAgent: true }), command).toMatchObject({ verdict: 'allow', rule: 'no-risk' });
       }
       expect(fastPathAllows('composer setup')).toBe(false);
-      expect(installedClaudeHook(t, 'composer setup').decision).toBe('allow');
-      expect(loggedEvents<{ capturedIgnored?: string[] }>(t, 'allowed-after-snapshot')).toEqual([expect.objectContaining({ capturedIgnored: expect.arrayContaining(['.env', 'database/database.sqlite']) })]);
+      expect(hookWithVerdict(t, 'composer setup')).toMatchObject({ decision: 'allow', verdict: 'snapshot', rule: 'overwrite-ignored', capturedIgnored: expect.arrayContaining(['.env', 'database/database.sqlite']) });
     });
   });
 
   it('a .NET project\'s bin/Debug and bin/Release under its own directory are regenerable output (they were matched at the root only)', async () => {
-    await withTestRepo((t) => {
-      setup(t);
+    await template.withCopy(async (t) => {
       commitFiles(t, { '.gitignore': '.env\n*.db\n[Bb]in/\n[Oo]bj/\n' });
       writeFiles(t, { 'src/Web/bin/Debug/net8.0/Web.dll': 'MZ', 'src/Web/bin/Release/net8.0/Web.dll': 'MZ', 'src/Web/obj/project.assets.json': '{}', 'src/Web/app.db': 'SQLite format 3\0rows' });
-      for (const command of ['rm -rf src/Web/bin src/Web/obj', 'rm -rf src/Web/bin/Debug']) expect(checkVerdict(t, command, { asAgent: true }), command).toMatchObject({ verdict: 'allow' });
+      for (const command of ['rm -rf src/Web/bin src/Web/obj', 'rm -rf src/Web/bin/Debug']) expect(await evaluatedVerdict(t, command, { asAgent: true }), command).toMatchObject({ verdict: 'allow' });
       // what is not build output beside it is still captured
-      expect(checkVerdict(t, 'rm -rf src/Web', { asAgent: true })).toMatchObject({ verdict: 'snapshot' });
-      expect(checkVerdict(t, 'dotnet ef database drop -f', { asAgent: true }).reason).toContain('src/Web/app.db');
+      expect(await evaluatedVerdict(t, 'rm -rf src/Web', { asAgent: true })).toMatchObject({ verdict: 'snapshot' });
+      expect((await evaluatedVerdict(t, 'dotnet ef database drop -f', { asAgent: true })).reason).toContain('src/Web/app.db');
     });
   });
 
   it("Symfony's var/cache and Composer's vendor/, where git ignores them, are regenerable output; var/log beside the cache is captured", async () => {
-    await withTestRepo((t) => {
-      setup(t);
+    await template.withCopy(async (t) => {
       commitFiles(t, { '.gitignore': '.env\n*.db\n/vendor/\n/var/\n', 'composer.json': '{"require": {}}\n' });
       writeFiles(t, { 'vendor/autoload.php': '<?php\n', 'var/cache/dev/c.php': '<?php\n', 'var/log/dev.log': 'log\n' });
-      for (const command of ['rm -rf var/cache', 'rm -rf var/cache/dev']) expect(checkVerdict(t, command, { asAgent: true }), command).toMatchObject({ verdict: 'allow' });
+      for (const command of ['rm -rf var/cache', 'rm -rf var/cache/dev']) expect(await evaluatedVerdict(t, command, { asAgent: true }), command).toMatchObject({ verdict: 'allow' });
       // The log beside the cache is not rebuilt. vendor/ is (composer install); a --prefer-source
       // clone in it with local commits still refuses its deletion (nested-in-output.test.ts).
-      expect(checkVerdict(t, 'rm -rf var', { asAgent: true })).toMatchObject({ verdict: 'snapshot', reason: expect.stringContaining('var/log/dev.log') });
-      expect(checkVerdict(t, 'rm -rf vendor', { asAgent: true })).toMatchObject({ verdict: 'allow' });
+      expect(await evaluatedVerdict(t, 'rm -rf var', { asAgent: true })).toMatchObject({ verdict: 'snapshot', reason: expect.stringContaining('var/log/dev.log') });
+      expect(await evaluatedVerdict(t, 'rm -rf vendor', { asAgent: true })).toMatchObject({ verdict: 'allow' });
     });
   });
 });
