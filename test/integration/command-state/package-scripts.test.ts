@@ -9,12 +9,14 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { checkVerdict, expectAgentVerdicts } from '../../helpers/verdicts.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { checkVerdict, hookWithVerdict } from '../../helpers/verdicts.js';
+import { evaluatedVerdict, expectEvaluatedVerdicts } from '../../helpers/evaluated.js';
 import { commitFiles, shellOk, writeFiles } from '../../helpers/repo-steps.js';
-import { allowedCheckGitArgv, commitGuardFiles, installedClaudeHook, installedHookGitProcesses, loggedEvents, rollbackOk } from '../../helpers/guard-steps.js';
+import { allowedCheckGitArgv, commitGuardFiles, installedHookGitProcesses, loggedEvents, rollbackOk } from '../../helpers/guard-steps.js';
 import { stateWithModes } from '../../helpers/state.js';
 import { withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
+import { repoTemplate, type RepoTemplate } from '../../helpers/repo-template.js';
 
 const ENV = Buffer.from('API_KEY=s3cr3t\nDB=local\n');
 const DB = Buffer.concat([Buffer.from('SQLite format 3\0', 'latin1'), Buffer.alloc(1024, 0x62), Buffer.from([0xff, 0x00, 0x0a])]);
@@ -48,7 +50,8 @@ const SCRIPTS = {
   'echo-event': 'echo $npm_lifecycle_event $npm_package_name',
 };
 
-function setup(t: TestRepo): void {
+/** Built once per file (three tests each ran its own `guard init`), copied per test. */
+function build(t: TestRepo): void {
   commitFiles(t, {
     '.gitignore': '.env*\n*.db\n*.log\ndist/\nnode_modules/\n',
     'package.json': `${JSON.stringify({ name: 'app', private: true, scripts: SCRIPTS }, null, 2)}\n`,
@@ -63,10 +66,15 @@ function setup(t: TestRepo): void {
   commitGuardFiles(t);
 }
 
+let template: RepoTemplate;
+beforeAll(() => {
+  template = repoTemplate(build);
+});
+afterAll(() => template?.cleanup());
+
 describe('a package script is judged as its own command, in its package', () => {
   it('refusals, snapshots and captures of the script, through npm, pnpm, yarn, bun and the run-all runners', async () => {
-    await withTestRepo((t) => {
-      setup(t);
+    await template.withCopy(async (t) => {
       const cases: Array<[string, string, string, string[]?]> = [
         ['git clean -fdx', 'snapshot', 'git-clean', ['.env', 'local.db', 'app.log']],
         ['npm run nuke', 'snapshot', 'git-clean', ['.env', 'local.db', 'app.log']],
@@ -122,26 +130,27 @@ describe('a package script is judged as its own command, in its package', () => 
         ['npm nuke', 'allow', 'no-risk'],
         ['npm --prefix packages/broken run nuke', 'allow', 'no-risk'],
       ];
-      expectAgentVerdicts(t, cases);
+      // The table through check-command's evaluation (evaluateCommand) in this process; its own
+      // path below for the person's reason.
+      await expectEvaluatedVerdicts(t, cases);
       // The reason says what ran the text the verdict is about (the person reads "git clean -fdx").
       expect(checkVerdict(t, 'npm run nuke').reason).toContain('(run by `npm run nuke`: script "nuke" of package.json)');
       // From a subdirectory: the nearest package.json above it.
-      expect(checkVerdict(t, 'npm run nuke', { asAgent: true, cwd: path.join(t.dir, 'src') })).toMatchObject({ verdict: 'snapshot', rule: 'git-clean', reason: expect.stringContaining('script "nuke" of ../package.json') });
+      expect(await evaluatedVerdict(t, 'npm run nuke', { asAgent: true, cwd: path.join(t.dir, 'src') })).toMatchObject({ verdict: 'snapshot', rule: 'git-clean', reason: expect.stringContaining('script "nuke" of ../package.json') });
       // A package directory whose name is not UTF-8: read by its bytes.
       const odd = Buffer.concat([Buffer.from(path.join(t.dir, 'pk')), Buffer.from([0xff])]);
       fs.mkdirSync(odd);
       fs.writeFileSync(Buffer.concat([odd, Buffer.from('/package.json')]), JSON.stringify({ scripts: { wipe: 'rm -f .env' } }));
       fs.writeFileSync(Buffer.concat([odd, Buffer.from('/.env')]), 'X=1\n');
-      expect(checkVerdict(t, "cd $'pk\\377' && npm run wipe", { asAgent: true })).toMatchObject({ verdict: 'snapshot', rule: 'rm-in-repo' });
-      expect(checkVerdict(t, "npm --prefix $'pk\\377' run wipe", { asAgent: true })).toMatchObject({ verdict: 'snapshot', rule: 'rm-in-repo' });
+      expect(await evaluatedVerdict(t, "cd $'pk\\377' && npm run wipe", { asAgent: true })).toMatchObject({ verdict: 'snapshot', rule: 'rm-in-repo' });
+      expect(await evaluatedVerdict(t, "npm --prefix $'pk\\377' run wipe", { asAgent: true })).toMatchObject({ verdict: 'snapshot', rule: 'rm-in-repo' });
     });
   });
 
   it('everyday script runs stay allowed, with no snapshot and no git process for check-command', async () => {
-    await withTestRepo((t) => {
-      setup(t);
+    await template.withCopy(async (t) => {
       for (const command of ['npm run build', 'npm test', 'pnpm lint --fix', 'yarn dev', 'npm run clean', 'pnpm build', 'bun run build', 'npm run lint -- --fix', 'pnpm install', 'npm ci', 'yarn', 'npm install left-pad', 'npm run db:seed', 'pnpm -C packages/app build']) {
-        expect(checkVerdict(t, command, { asAgent: true }), command).toMatchObject({ verdict: 'allow', rule: 'no-risk' });
+        expect(await evaluatedVerdict(t, command, { asAgent: true }), command).toMatchObject({ verdict: 'allow', rule: 'no-risk' });
       }
       // check-command opens the repository (one rev-parse) for any command; reading package.json adds none.
       const plain = allowedCheckGitArgv(t, 'echo hi');
@@ -161,7 +170,7 @@ describe('a package script is judged as its own command, in its package', () => 
   });
 
   it('a workspace selection judges the script in every package of the workspace, and its root\'s install lifecycle in each', async () => {
-    await withTestRepo((t) => {
+    await withTestRepo(async (t) => {
       commitFiles(t, {
         '.gitignore': '.env\nnode_modules/\ndist/\n',
         'pnpm-workspace.yaml': "packages:\n  - 'packages/*'\n  # the apps\n  - apps/**\n  - '!apps/legacy/**'\n\ncatalog:\n  x: 1\n",
@@ -223,29 +232,29 @@ describe('a package script is judged as its own command, in its package', () => 
         ['pnpm -r test', 'allow', 'no-risk'],
         ['npm run nope --workspaces', 'allow', 'no-risk'],
       ];
-      expectAgentVerdicts(t, cases);
+      // check-command's own path for the first row; the table through the same evaluation in this process.
+      expect(checkVerdict(t, cases[0]![0], { asAgent: true })).toMatchObject({ verdict: cases[0]![1], rule: cases[0]![2] });
+      await expectEvaluatedVerdicts(t, cases);
       // From inside a package: the workspace's root is found above it.
-      expect(checkVerdict(t, 'pnpm -r build', { asAgent: true, cwd: path.join(t.dir, 'packages/a') })).toMatchObject({ verdict: 'snapshot', rule: 'git-clean' });
-      expect(checkVerdict(t, 'pnpm build', { asAgent: true, cwd: path.join(t.dir, 'packages/a') })).toMatchObject({ verdict: 'allow', rule: 'no-risk' });
+      expect(await evaluatedVerdict(t, 'pnpm -r build', { asAgent: true, cwd: path.join(t.dir, 'packages/a') })).toMatchObject({ verdict: 'snapshot', rule: 'git-clean' });
+      expect(await evaluatedVerdict(t, 'pnpm build', { asAgent: true, cwd: path.join(t.dir, 'packages/a') })).toMatchObject({ verdict: 'allow', rule: 'no-risk' });
       // A location filter is relative to where pnpm runs.
-      expect(checkVerdict(t, 'pnpm --filter . build', { asAgent: true, cwd: path.join(t.dir, 'packages/a') })).toMatchObject({ verdict: 'allow', rule: 'no-risk' });
-      expect(checkVerdict(t, 'pnpm --filter ../b build', { asAgent: true, cwd: path.join(t.dir, 'packages/a') })).toMatchObject({ verdict: 'snapshot', rule: 'git-clean' });
+      expect(await evaluatedVerdict(t, 'pnpm --filter . build', { asAgent: true, cwd: path.join(t.dir, 'packages/a') })).toMatchObject({ verdict: 'allow', rule: 'no-risk' });
+      expect(await evaluatedVerdict(t, 'pnpm --filter ../b build', { asAgent: true, cwd: path.join(t.dir, 'packages/a') })).toMatchObject({ verdict: 'snapshot', rule: 'git-clean' });
       // A workspace file guard cannot read: refused for an agent, as a command it cannot see.
       fs.writeFileSync(path.join(t.dir, 'pnpm-workspace.yaml'), 'packages: *anchor\n');
-      expect(checkVerdict(t, 'pnpm -r build', { asAgent: true })).toMatchObject({ verdict: 'deny', rule: 'opaque-command' });
-      expect(checkVerdict(t, 'npm run lint', { asAgent: true })).toMatchObject({ verdict: 'allow', rule: 'no-risk' });
+      expect(await evaluatedVerdict(t, 'pnpm -r build', { asAgent: true })).toMatchObject({ verdict: 'deny', rule: 'opaque-command' });
+      expect(await evaluatedVerdict(t, 'npm run lint', { asAgent: true })).toMatchObject({ verdict: 'allow', rule: 'no-risk' });
     });
   });
 
   it('npm run nuke through the installed hook: the ignored .env and local.db captured first, and the rollback gives their bytes and modes back', async () => {
-    await withTestRepo((t) => {
-      setup(t);
+    await template.withCopy(async (t) => {
       const files = ['.env', 'local.db', 'app.log'];
       // dist/ is regenerable output: the clean takes it and no snapshot holds it, by design.
       fs.rmSync(path.join(t.dir, 'dist'), { recursive: true });
       const before = stateWithModes(t, files);
-      expect(installedClaudeHook(t, 'npm run nuke').decision).toBe('allow');
-      expect(loggedEvents<{ capturedIgnored?: string[] }>(t, 'allowed-after-snapshot')).toEqual([expect.objectContaining({ capturedIgnored: ['.env', 'app.log', 'local.db', 'packages/app/.env.local'] })]);
+      expect(hookWithVerdict(t, 'npm run nuke')).toMatchObject({ decision: 'allow', verdict: 'snapshot', rule: 'git-clean', capturedIgnored: ['.env', 'app.log', 'local.db', 'packages/app/.env.local'] });
       // What the script runs.
       shellOk(t, 'git clean -fdx');
       expect(fs.existsSync(path.join(t.dir, '.env'))).toBe(false);
