@@ -20,7 +20,7 @@ import { countGitProcesses, traceEnv } from '../../helpers/git-trace.js';
 import { rollbackOk, undoOk } from '../../helpers/guard-steps.js';
 import { commitFiles } from '../../helpers/repo-steps.js';
 import { byteState } from '../../helpers/state.js';
-import { agentVerdict, checkVerdict } from '../../helpers/verdicts.js';
+import { agentVerdict, checkVerdict, hookWithVerdict, type JournaledHook } from '../../helpers/verdicts.js';
 import { withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
 
 const OLD_LOG = Buffer.from('old log\r\n\u00e9\u0000\xff tail\n', 'latin1');
@@ -59,10 +59,16 @@ function setup(t: TestRepo, dirs = false): void {
   }
 }
 
-/** The hook's verdict (which takes the snapshot), the command run, then rollback and undo, compared by bytes. */
-function runAndRollBack(t: TestRepo, command: string, changed: Array<[string, Buffer]>, whole: boolean): void {
+/**
+ * The hook's verdict (which takes the snapshot; `judged` looks at the verdict, rule and reason it
+ * journaled, the one evaluation check-command shares), the command run, then rollback and undo,
+ * compared by bytes.
+ */
+function runAndRollBack(t: TestRepo, command: string, changed: Array<[string, Buffer]>, whole: boolean, judged: (hook: JournaledHook) => void): void {
   const before = byteState(t);
-  expect(agentVerdict(t, command).decision, command).toBe('allow');
+  const hook = hookWithVerdict(t, command, { direct: true });
+  expect(hook.decision, command).toBe('allow');
+  judged(hook);
   bashOk(t, command);
   expect(t.read('app.log'), command).toBe('NEW LOG\n');
   const after = byteState(t);
@@ -90,12 +96,12 @@ describe('a glob source over an ignored file captures it first', () => {
   it.each(commands)('%s: overwrite-ignored naming app.log; run for real, rollback gives its bytes back', async (command, whole) => {
     await withTestRepo((t) => {
       setup(t);
-      const verdict = checkVerdict(t, command);
-      expect(verdict, command).toMatchObject({ verdict: 'snapshot', rule: 'overwrite-ignored' });
-      expect(verdict.reason).toContain('dist/app.log to app.log');
-      // No dotglob: dist/* does not reach the hidden dist/.env, so ./.env is neither named nor touched.
-      expect(verdict.reason).not.toContain('.env');
-      runAndRollBack(t, command, [['app.log', OLD_LOG], ['.env', OLD_ENV]], whole);
+      runAndRollBack(t, command, [['app.log', OLD_LOG], ['.env', OLD_ENV]], whole, (hook) => {
+        expect(hook, command).toMatchObject({ verdict: 'snapshot', rule: 'overwrite-ignored' });
+        expect(hook.snapshotReason).toContain('dist/app.log to app.log');
+        // No dotglob: dist/* does not reach the hidden dist/.env, so ./.env is neither named nor touched.
+        expect(hook.snapshotReason).not.toContain('.env');
+      });
     });
   });
 

@@ -19,7 +19,7 @@ import { withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
 import { commitFiles, writeFiles } from '../../helpers/repo-steps.js';
 import { rollbackOk, undoOk } from '../../helpers/guard-steps.js';
 import { byteState } from '../../helpers/state.js';
-import { agentVerdict, checkVerdict } from '../../helpers/verdicts.js';
+import { checkVerdict, hookWithVerdict } from '../../helpers/verdicts.js';
 
 const SECRET = Buffer.from('API_KEY=s3cr3t\r\n\u00e9\u0000tail\n', 'latin1');
 /** An ignored name that is not UTF-8: `e<0xff>.env`, written in a command as bash's $'e\xff.env'. */
@@ -73,12 +73,13 @@ describe('git mv -f over what is there: a snapshot first, ignored files captured
   it.each(REPLACING)('%s: %s', async (command, rule, reason, captured) => {
     await withTestRepo((t) => {
       setup(t);
-      const verdict = checkVerdict(t, command);
-      expect(verdict).toMatchObject({ verdict: 'snapshot', rule });
-      expect(verdict.reason).toContain(reason);
       const before = byteState(t);
-      // The agent hook takes the snapshot (capturing what is named) and lets the command run.
-      expect(agentVerdict(t, command).decision).toBe('allow');
+      // The agent hook takes the snapshot (capturing what is named) and lets the command run; its
+      // verdict, rule and reason read from what it journaled (the one evaluation check-command
+      // shares), not from a check-command process of its own.
+      const hook = hookWithVerdict(t, command, { direct: true });
+      expect(hook).toMatchObject({ decision: 'allow', verdict: 'snapshot', rule });
+      expect(hook.snapshotReason).toContain(reason);
       const r = run(t, command);
       expect(r.status, r.stderr).toBe(0);
       const after = byteState(t);

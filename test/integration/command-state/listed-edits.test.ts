@@ -14,7 +14,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { agentVerdict, checkVerdict } from '../../helpers/verdicts.js';
+import { agentVerdict, checkVerdict, hookWithVerdict } from '../../helpers/verdicts.js';
 import { commitFiles, shellOk, writeFiles } from '../../helpers/repo-steps.js';
 import { rollbackOk } from '../../helpers/guard-steps.js';
 import { stateWithModes } from '../../helpers/state.js';
@@ -45,11 +45,12 @@ describe('an in-place edit of what a listing prints is judged by the set it can 
   it.each(CAPTURING)('%s: the ignored file under the directory is captured first; run, rollback gives its bytes back', async (command) => {
     await withTestRepo((t) => {
       setup(t);
-      const verdict = checkVerdict(t, command);
-      expect(verdict).toMatchObject({ verdict: 'snapshot', rule: 'overwrite-ignored' });
-      expect(verdict.reason).toContain('src/config.local.js');
       const before = stateWithModes(t, ['src/config.local.js']);
-      expect(agentVerdict(t, command).decision).toBe('allow');
+      // The verdict, rule and reason as the hook journaled them (one evaluation serves the hook
+      // and check-command): no check-command process of its own.
+      const hook = hookWithVerdict(t, command, { direct: true });
+      expect(hook).toMatchObject({ decision: 'allow', verdict: 'snapshot', rule: 'overwrite-ignored' });
+      expect(hook.snapshotReason).toContain('src/config.local.js');
       shellOk(t, command);
       expect(fs.readFileSync(path.join(t.dir, 'src/config.local.js'))).not.toEqual(LOCAL);
       rollbackOk(t);
@@ -61,10 +62,8 @@ describe('an in-place edit of what a listing prints is judged by the set it can 
   it.each(TRACKED)('%s: tracked files only, a snapshot (edit-listed) with nothing to capture; rollback gives them back', async (command) => {
     await withTestRepo((t) => {
       setup(t);
-      const verdict = checkVerdict(t, command);
-      expect(verdict).toMatchObject({ verdict: 'snapshot', rule: 'edit-listed' });
       const before = stateWithModes(t, ['src/config.local.js']);
-      expect(agentVerdict(t, command).decision).toBe('allow');
+      expect(hookWithVerdict(t, command, { direct: true })).toMatchObject({ decision: 'allow', verdict: 'snapshot', rule: 'edit-listed' });
       shellOk(t, command);
       expect(fs.readFileSync(path.join(t.dir, 'src/a.js'), 'utf8')).toBe('const bar = 1;\n');
       expect(fs.readFileSync(path.join(t.dir, 'src/config.local.js'))).toEqual(LOCAL);

@@ -12,7 +12,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { agentVerdict, checkVerdict } from '../../helpers/verdicts.js';
+import { agentVerdict, checkVerdict, hookWithVerdict } from '../../helpers/verdicts.js';
 import { preToolHook, type ToolCall } from '../../helpers/claude-hook.js';
 import { commitFiles, shellOk, writeFiles } from '../../helpers/repo-steps.js';
 import { loggedEvents, rollbackOk, undoOk } from '../../helpers/guard-steps.js';
@@ -38,11 +38,12 @@ describe('an ignored file an agent overwrites is captured first and comes back',
   it.each(SHELL_OVERWRITES)('%s: overwrite-ignored, rollback gives the old bytes back, --undo the new ones', async (command) => {
     await withTestRepo((t) => {
       setup(t);
-      const verdict = checkVerdict(t, command);
-      expect(verdict).toMatchObject({ verdict: 'snapshot', rule: 'overwrite-ignored' });
-      expect(verdict.reason).toContain('.env.local');
       const before = fullState(t);
-      expect(agentVerdict(t, command).decision).toBe('allow');
+      // The verdict, rule and reason as the hook journaled them (the one evaluation check-command
+      // shares): no check-command process of its own.
+      const hook = hookWithVerdict(t, command, { direct: true });
+      expect(hook).toMatchObject({ decision: 'allow', verdict: 'snapshot', rule: 'overwrite-ignored' });
+      expect(hook.snapshotReason).toContain('.env.local');
       shellOk(t, command);
       expect(fs.readFileSync(path.join(t.dir, '.env.local'))).not.toEqual(OLD);
       const after = fullState(t);
