@@ -16,6 +16,7 @@ import { classifyForge, FORGE_PROGRAMS } from './forge-cli.js';
 import { classifyHttpApi, HTTP_API_PROGRAMS } from './http-api.js';
 import { classifyContainerRun } from './container-run.js';
 import { classifyContainerData } from './container-exec.js';
+import { classifySail } from './sail.js';
 import { classifyServerFramework, SERVER_FRAMEWORK_PROGRAMS } from './server-frameworks.js';
 import { classifyRemoteData, REMOTE_DATA_PROGRAMS } from './remote-data.js';
 import { classifyTerraform, TERRAFORM_PROGRAMS } from './terraform-state.js';
@@ -110,7 +111,14 @@ function classifyInContainer(inv: Invocation, program: string, name: string, arg
   if (REMOTE_DATA_PROGRAMS.has(name) || name === 'npm') return classifyRemoteData(inv, name, args, rt);
   const here = { ...inv, cwd: rt.ctx.inContainer?.configDir ?? null };
   if (SERVER_FRAMEWORK_PROGRAMS.has(name)) return classifyServerFramework(here, name, args, rt);
-  if (name === 'manage.py') return classifyServerFramework(here, name, args, rt, program);
+  if (name === 'manage.py' || name === 'artisan' || name === 'console' || name === 'mix') return classifyServerFramework(here, name, args, rt, program.startsWith('/') ? undefined : program);
+  // `php artisan migrate:fresh`, `php bin/console doctrine:database:drop --force` (the container's path: its project is the line's directory)
+  if (/^php(\d+(\.\d+)*)?$/.test(name)) {
+    const at = args.findIndex((a) => !a.value?.startsWith('-'));
+    const script = args[at]?.value;
+    const base = script ? path.posix.basename(script) : '';
+    if (script && (base === 'artisan' || base === 'console')) classifyServerFramework(here, base, args.slice(at + 1), rt, script.startsWith('/') ? undefined : script);
+  }
   // `python manage.py flush`, `python3 -W ignore ./manage.py flush`
   if (/^python[0-9.]*$/.test(name)) {
     const run = pythonScriptOf(args);
@@ -254,6 +262,8 @@ export function classifyInvocation(inv: Invocation, rt: Runtime): void {
   if (OUTPUT_FILE_PROGRAMS.has(name)) classifyOutputFiles(inv, name, args, rt);
   // `sqlite3 local.db 'delete from x'`: the database file, judged as a write where the SQL may write.
   if (DATABASE_PROGRAMS.has(name)) return classifyDatabaseClient(inv, name, args, rt);
+  // `./vendor/bin/sail down -v`, `sail artisan migrate:fresh`: the docker compose line Sail runs (sail.ts).
+  if (name === 'sail') return classifySail(inv, args, rt);
   // `npx prisma migrate reset`, `./manage.py flush`, `rails db:reset`: the repository's ignored database files.
   // `bin/migrate` is the project's own script (read below), not golang-migrate.
   if (MIGRATION_PROGRAMS.has(name) && !(name === 'migrate' && program.includes('/'))) {
@@ -760,8 +770,9 @@ function classifyShell(inv: Invocation, args: Field[], rt: Runtime, name: string
   if (command) {
     const text = args[i];
     if (!text) return;
+    // The shell's commands read its stdin: `sh -c 'psql app' < drop.sql` is `psql app < drop.sql`.
     if (text.value === null && text.withUnknown !== undefined) {
-      rt.shell(text.withUnknown, { cwd: inv.cwd, env: inv.env }, inv.source);
+      rt.shell(text.withUnknown, { cwd: inv.cwd, env: inv.env, stdin: inv.stdin }, inv.source);
       return;
     }
     if (text.value === null) {
@@ -772,7 +783,7 @@ function classifyShell(inv: Invocation, args: Field[], rt: Runtime, name: string
     // An argument that may split into any number of words (xargs input) makes every position unknown.
     const unknownCount = rest.some((a) => a.value === null && a.splittable);
     const positional = unknownCount ? null : rest.map((a) => a.value);
-    rt.shell(text.value, { cwd: inv.cwd, env: inv.env, positional: positional === null ? null : positional.length > 0 ? positional : [null], ...shellOptions }, inv.source);
+    rt.shell(text.value, { cwd: inv.cwd, env: inv.env, stdin: inv.stdin, positional: positional === null ? null : positional.length > 0 ? positional : [null], ...shellOptions }, inv.source);
     return;
   }
   const script = args[i];

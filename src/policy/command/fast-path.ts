@@ -73,6 +73,8 @@ export const FAST_PATH_RISKY_WORDS: readonly string[] = [
   'artisan', 'console', 'ecto', 'liquibase', 'gradle', 'ef', 'sequel', 'hanami',
   // composer runs composer.json scripts (composer-scripts.ts): `composer setup` runs artisan key:generate
   'composer',
+  // Laravel Sail runs docker compose lines (sail.ts): `sail down -v`, `sail art migrate:fresh`
+  'sail',
   // `dotenv set KEY VALUE` / `dotenvx set` rewrite .env (runners.ts); the other runners only run words checked anyway
   'dotenv', 'dotenvx',
   // package managers run package.json scripts (package-scripts.ts): `npm run nuke` is what its script says

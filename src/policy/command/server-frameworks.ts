@@ -24,10 +24,28 @@ import { operandWords } from './gnu-args.js';
 import { resolvePath } from './paths.js';
 import { makeVerdict, unrecoverableKind } from './rules.js';
 import { unexportedForChild, type Invocation, type Runtime } from './runtime.js';
+import { ecto } from './server-frameworks-ecto.js';
+import { laravel, symfony } from './server-frameworks-php.js';
 import { get, readYaml, str, TooBig, type Y } from './taskfile-yaml.js';
 
-/** The way forward: a dump first. */
-const INSTEAD = 'Dump the database first (`pg_dump DB > backup.sql`, `mysqldump DB > backup.sql`), then ask the person to run it; guard cannot bring the rows back. Point the command at a disposable database (RAILS_ENV=test, a SQLite file) to work freely.';
+/** The way forward: a dump first, or the framework's own test environment, which guard leaves free. */
+function instead(program: string): string {
+  const test = TEST_ENVIRONMENT[program];
+  return `Dump the database first (\`pg_dump DB > backup.sql\`, \`mysqldump DB > backup.sql\`), then ask the person to run it; guard cannot bring the rows back. Point the command at a disposable database (${test ? `${test}, ` : ''}a SQLite file) to work freely.`;
+}
+
+/** How each framework's command is pointed at its test environment, whose database every test run empties anyway. */
+const TEST_ENVIRONMENT: Readonly<Record<string, string>> = {
+  rails: 'RAILS_ENV=test',
+  rake: 'RAILS_ENV=test',
+  sequelize: 'NODE_ENV=test',
+  'sequelize-cli': 'NODE_ENV=test',
+  knex: 'NODE_ENV=test',
+  artisan: '`--env=testing`',
+  console: '`--env=test`',
+  symfony: '`--env=test`',
+  mix: 'MIX_ENV=test',
+};
 
 /** Rails adapters (and URL schemes) that talk to a server. */
 const SERVER_ADAPTERS = /^(postgresql|postgres|postgis|mysql2?|trilogy|sqlserver|oracle_enhanced|cockroachdb|mongodb|mariadb)$/;
@@ -37,7 +55,7 @@ const SERVER_PROVIDERS = new Set(['postgresql', 'postgres', 'mysql', 'sqlserver'
 const RAILS_DROPS = /^db:(drop|reset|purge|setup|schema:load|structure:load|migrate:reset|seed:replant|truncate_all)(:\w+)*$/;
 
 /** A file's text (escaped), 'missing', or null where guard cannot read it; undefined while being read or by text. */
-function readAt(rt: Runtime, dir: string, name: string, up = false): { path: string; text: string } | 'missing' | null | undefined {
+export function readAt(rt: Runtime, dir: string, name: string, up = false): { path: string; text: string } | 'missing' | null | undefined {
   return rt.ctx.view?.file({ dir, name, up });
 }
 
@@ -56,7 +74,7 @@ function lineVar(inv: Invocation, args: Field[], name: string): string | null | 
  * for development too, which is where it runs in a fresh shell; and so is `bash -c 'rails
  * db:reset'` after it, where the new shell holds RAILS_ENV as test or empty (Evaluator.inherited).
  */
-function lineVarChoices(inv: Invocation, args: Field[], name: string): Array<string | null | undefined> {
+export function lineVarChoices(inv: Invocation, args: Field[], name: string): Array<string | null | undefined> {
   const value = lineVar(inv, args, name);
   if (value === undefined || args.some((a) => a.value?.startsWith(`${name}=`))) return [value];
   if (unexportedForChild(inv, name)) return [value, undefined];
@@ -65,7 +83,7 @@ function lineVarChoices(inv: Invocation, args: Field[], name: string): Array<str
 }
 
 /** The environments a command may run in: the first of `names` the line sets (each choice), else `fallback`; null unknown. */
-function environmentsOf(inv: Invocation, args: Field[], names: readonly string[], fallback: string): Array<string | null> {
+export function environmentsOf(inv: Invocation, args: Field[], names: readonly string[], fallback: string): Array<string | null> {
   const [name, ...rest] = names;
   if (name === undefined) return [fallback];
   const all = lineVarChoices(inv, args, name).flatMap((v) => (v !== undefined ? [v] : environmentsOf(inv, args, rest, fallback)));
@@ -296,6 +314,14 @@ export function classifyServerFramework(inv: Invocation, program: string, args: 
   else if (program === 'manage.py') what = django(inv, args, rt, script);
   else if (program === 'sequelize' || program === 'sequelize-cli') what = sequelize(inv, program, args, rt);
   else if (program === 'knex') what = knex(inv, args, rt);
+  else if (program === 'artisan') what = laravel(inv, args, rt, script);
+  else if (program === 'console') what = symfony(inv, 'console', args, rt, script);
+  else if (program === 'symfony') {
+    // the Symfony CLI's `symfony console X` is bin/console X, run where it is typed
+    const at = args.findIndex((a) => !a.value?.startsWith('-'));
+    if (at !== -1 && args[at]?.value === 'console') what = symfony(inv, 'symfony console', args.slice(at + 1), rt, undefined);
+  }
+  else if (program === 'mix') what = ecto(inv, args, rt);
   if (what === null) return;
-  rt.report(makeVerdict(unrecoverableKind(rt.ctx.isAgent), 'remote-data-delete', `${what}, outside the repository, where no snapshot holds it`, inv.source, INSTEAD));
+  rt.report(makeVerdict(unrecoverableKind(rt.ctx.isAgent), 'remote-data-delete', `${what}, outside the repository, where no snapshot holds it`, inv.source, instead(program)));
 }

@@ -1348,6 +1348,15 @@ export const AGENT_ROWS: Row[] = [
   // Container volumes: outside the repository, nothing to capture (container-volumes.ts).
   ['docker compose down -v', 'deny', 'container-volume-delete'],
   ['docker compose down', 'allow'],
+  // Laravel Sail runs docker compose lines (sail.ts)
+  ['./vendor/bin/sail down -v', 'deny', 'container-volume-delete'],
+  ['sail down --volumes', 'deny', 'container-volume-delete'],
+  ['sail down', 'allow'],
+  ['sail up -d', 'allow'],
+  // a shell's commands read its stdin
+  ["echo 'DROP TABLE users' | sh -c 'psql app'", 'deny', 'remote-data-delete'],
+  ["printf 'TRUNCATE events;' | bash -c 'mysql -u root app'", 'deny', 'remote-data-delete'],
+  ["echo 'select 1' | sh -c 'psql app'", 'allow'],
   ['docker volume prune -f', 'deny', 'container-volume-delete'],
   // Data in a Kubernetes cluster: claims, volumes, namespaces, a whole release (cluster.ts).
   ['kubectl delete pvc data-db-0', 'deny', 'cluster-data-delete'],

@@ -1,0 +1,40 @@
+/**
+ * Ecto's drops of a database server: `mix ecto.drop`, `mix ecto.reset` (Phoenix's alias: drop,
+ * create, migrate, seed), `mix ecto.rollback --all`, also inside `mix do a, b`. A new Phoenix
+ * project's repository is PostgreSQL (`mix phx.new`'s default), so these empty a server no
+ * snapshot reaches; until 2026-12-06 they were only the capture of file databases
+ * (framework-migrations.ts, databases.ts).
+ *
+ * Which database: the adapter's driver among mix.exs's dependencies (postgrex, myxql, tds are
+ * servers; ecto_sqlite3 and exqlite a file), read from the directory mix runs in; the environment
+ * MIX_ENV on the line, else dev. The test environment is free, as Rails' is (every `mix test`
+ * drops and loads it through the sandbox). Where mix.exs names both kinds or neither (an umbrella
+ * project's root, whose apps hold the dependencies), the command is left as before.
+ */
+import type { Field } from './expand.js';
+import { operandWords } from './gnu-args.js';
+import type { Invocation, Runtime } from './runtime.js';
+import { environmentsOf, readAt } from './server-frameworks.js';
+
+const SERVER_DRIVERS = /\{\s*:(postgrex|myxql|tds)\b/;
+const FILE_DRIVERS = /\{\s*:(ecto_sqlite3|exqlite|ecto_sqlite)\b/;
+
+/** `mix ecto.drop` and its kin against a server: what it does, or null. */
+export function ecto(inv: Invocation, args: Field[], rt: Runtime): string | null {
+  if (args.some((a) => a.value === '--help' || a.value === '-h')) return null;
+  const tasks = operandWords(args, ['-r', '--repo', '--to', '--step', '-n']).map((w) => w.replace(/,$/, ''));
+  const all = args.some((a) => a.value === '--all');
+  const task = tasks.find((t) => t === 'ecto.drop' || t === 'ecto.reset' || (t === 'ecto.rollback' && all));
+  if (task === undefined || inv.cwd === null) return null;
+  const environments = environmentsOf(inv, args, ['MIX_ENV'], 'dev').filter((e) => e !== 'test');
+  if (environments.length === 0) return null;
+  const found = readAt(rt, inv.cwd, 'mix.exs');
+  if (found === undefined || found === null || found === 'missing') return null;
+  const code = found.text.replace(/#.*$/gm, '');
+  const driver = SERVER_DRIVERS.exec(code)?.[1];
+  if (driver === undefined || FILE_DRIVERS.test(code)) return null;
+  const server = driver === 'postgrex' ? 'PostgreSQL' : driver === 'myxql' ? 'MySQL' : 'SQL Server';
+  const what = task === 'ecto.rollback' ? 'mix ecto.rollback --all reverts every migration of' : `mix ${task} drops`;
+  const env = environments.map((e) => e ?? 'configured').join(' or ');
+  return `${what} the ${env} database, on a ${server} server (${driver} in mix.exs)`;
+}

@@ -1,0 +1,187 @@
+/**
+ * Laravel's and Symfony's drops and resets of a database server: `php artisan migrate:fresh`
+ * (`migrate:refresh`, `migrate:reset`, `db:wipe`, abbreviated as the console allows), `bin/console
+ * doctrine:database:drop --force`, `doctrine:schema:drop --force`, `doctrine:fixtures:load`
+ * without `--append` (it purges every table first, and asks nothing when no terminal is attached),
+ * `doctrine:migrations:migrate first`. Found 2026-12-06 on a Laravel clone with `.env` on MySQL:
+ * each was a snapshot that captured the ignored `database/database.sqlite` and let the command
+ * empty the server, where no snapshot reaches; `rails db:drop` on PostgreSQL was already refused
+ * (server-frameworks.ts, which calls these).
+ *
+ * Which database, read as each framework reads it:
+ *  - Laravel (vlucas/phpdotenv through LoadEnvironmentVariables): `.env.<env>` where `--env` or
+ *    APP_ENV on the line names an environment that has one, else `.env`; the process's variables
+ *    win over the file's. The connection: DB_CONNECTION, else config/database.php's default
+ *    (`env('DB_CONNECTION', 'sqlite')` since Laravel 11, 'mysql' before); `--database=NAME` names
+ *    one. The environment: `--env`, APP_ENV, else the file's APP_ENV, else production.
+ *  - Symfony (symfony/dotenv's loadEnv): `.env` (or `.env.dist`), `.env.local` (not for test),
+ *    `.env.<env>`, `.env.<env>.local`, later over earlier, the process's variables over all;
+ *    `.env.local.php` (composer dump-env) instead of them all where it exists. DATABASE_URL's
+ *    scheme says server or file (`sqlite:///%kernel.project_dir%/var/data.db`). The environment:
+ *    `--env`/`-e`, APP_ENV, the files' APP_ENV, else dev.
+ * The test environment (Laravel's `testing`, Symfony's `test`) is free, as Rails' test is: its
+ * database is emptied by every test run. Where a file cannot be read or names no server the
+ * command is left to databases.ts (the capture of file databases), as before.
+ */
+import path from 'node:path';
+import { parseDotenv, UNKNOWN, whole } from './dotenv.js';
+import type { Field } from './expand.js';
+import { consoleNames } from './framework-migrations.js';
+import { operandWords } from './gnu-args.js';
+import { resolvePath } from './paths.js';
+import type { Invocation, Runtime } from './runtime.js';
+import { lineVarChoices, readAt } from './server-frameworks.js';
+
+const ARTISAN_DROPS = ['migrate:fresh', 'migrate:refresh', 'migrate:reset', 'db:wipe'];
+/** artisan's options of these commands that take a value (`--env testing` as well as `--env=testing`). */
+const ARTISAN_VALUES = ['--env', '--database', '--path', '--seeder', '--step'];
+const LARAVEL_SERVER_DRIVERS = /^(mysql|mariadb|pgsql|sqlsrv)$/;
+
+/** A value option's value: `--name=V`, `--name V` (or `-xV`, `-x V` for `short`); null unknown, undefined absent. */
+function optionValue(args: Field[], long: string, short?: string): string | null | undefined {
+  for (let i = 0; i < args.length; i++) {
+    const w = args[i]?.value;
+    if (w === undefined || w === null) continue;
+    if (w === long || (short !== undefined && w === short)) return args[i + 1]?.value ?? null;
+    if (w.startsWith(`${long}=`)) return w.slice(long.length + 1);
+    if (short !== undefined && w.startsWith(short) && w.length > short.length) return w.slice(short.length);
+  }
+  return undefined;
+}
+
+/** The directory a project's script lies in (`artisan`, `../app/artisan`), or null. */
+function scriptDir(script: string, cwd: string | null): string | null {
+  const abs = resolvePath(script, cwd);
+  return abs === null ? null : path.posix.dirname(abs);
+}
+
+/** A dotenv file's variables: a map, 'missing', null where it cannot be read, undefined while being read. */
+function dotenvAt(rt: Runtime, dir: string, name: string, outer?: ReadonlyMap<string, string>): Map<string, string> | 'missing' | null | undefined {
+  const found = readAt(rt, dir, name);
+  if (found === undefined || found === null || found === 'missing') return found;
+  return parseDotenv(found.text, outer);
+}
+
+/** config/database.php's default connection (`'default' => env('DB_CONNECTION', 'sqlite')`) and a connection's driver. */
+function laravelConfig(text: string): { fallback: string | null; driver: (connection: string) => string | null } {
+  const fallback = /['"]default['"]\s*=>\s*(?:env\(\s*['"]DB_CONNECTION['"]\s*,\s*)?['"](\w+)['"]/.exec(text)?.[1] ?? null;
+  return {
+    fallback,
+    driver: (connection) => new RegExp(`['"]${connection.replace(/\W/g, '')}['"]\\s*=>\\s*\\[\\s*['"]driver['"]\\s*=>\\s*['"](\\w+)['"]`).exec(text)?.[1] ?? null,
+  };
+}
+
+/** `artisan migrate:fresh` and its kin against a server: what it does, or null. */
+export function laravel(inv: Invocation, args: Field[], rt: Runtime, script: string | undefined): string | null {
+  const [first = ''] = operandWords(args, ARTISAN_VALUES);
+  const command = ARTISAN_DROPS.find((c) => first !== '' && consoleNames(first, [c]));
+  if (command === undefined || args.some((a) => a.value === '--pretend' || a.value === '--help' || a.value === '-h')) return null;
+  const root = scriptDir(script ?? 'artisan', inv.cwd);
+  if (root === null) return null;
+  const config = readAt(rt, root, 'config/database.php');
+  const flagged = optionValue(args, '--env');
+  const named = flagged !== undefined ? [flagged] : lineVarChoices(inv, args, 'APP_ENV');
+  const connectionsOnLine = lineVarChoices(inv, args, 'DB_CONNECTION');
+  const database = optionValue(args, '--database');
+  for (const chosen of named) {
+    // `.env.<env>` where the line names an environment that has one, else `.env`
+    const own = chosen === undefined || chosen === null ? 'missing' : dotenvAt(rt, root, `.env.${chosen}`);
+    const vars = own === 'missing' ? dotenvAt(rt, root, '.env') : own;
+    if (vars === undefined) continue; // being read
+    const fileVars = vars === null || vars === 'missing' ? new Map<string, string>() : vars;
+    // null: a value guard cannot know, any environment but testing
+    const environment = chosen !== undefined ? chosen : (whole(fileVars.get('APP_ENV')) ?? (fileVars.has('APP_ENV') ? null : 'production'));
+    if (environment === 'testing') continue;
+    for (const onLine of connectionsOnLine) {
+      let connection: string | null | undefined = database !== undefined ? database : onLine !== undefined ? onLine : whole(fileVars.get('DB_CONNECTION'));
+      if (connection === undefined) {
+        if (config === undefined) continue; // being read
+        connection = config === null || config === 'missing' ? null : laravelConfig(config.text).fallback;
+      }
+      if (connection === null) continue;
+      const driver = LARAVEL_SERVER_DRIVERS.test(connection) ? connection : config && config !== 'missing' ? laravelConfig(config.text).driver(connection) : null;
+      if (driver !== null && LARAVEL_SERVER_DRIVERS.test(driver)) {
+        const where = database !== undefined ? `--database=${database}` : onLine !== undefined ? 'DB_CONNECTION on the line' : fileVars.has('DB_CONNECTION') ? 'DB_CONNECTION in .env' : 'config/database.php';
+        return `artisan ${command} ${command === 'db:wipe' || command === 'migrate:fresh' ? 'drops every table of' : 'reverts every migration of'} the ${environment ?? 'configured'} database, on a ${driver} server (${where})`;
+      }
+    }
+  }
+  return null;
+}
+
+/** Doctrine's URL schemes that are a file (everything else names a server). */
+const FILE_SCHEMES = /^(sqlite3?|pdo-sqlite)$/;
+
+/** What a doctrine command does to every table, or null where it does not (or only prints). */
+function doctrineDrop(words: string[], args: Field[]): string | null {
+  const [name = '', operand = ''] = words;
+  const has = (...flags: string[]): boolean => args.some((a) => a.value !== null && flags.includes(a.value));
+  if (has('--help', '-h', '--dry-run', '--write-sql')) return null;
+  if (consoleNames(name, ['doctrine:database:drop']) && has('--force', '-f')) return 'doctrine:database:drop --force drops';
+  if (consoleNames(name, ['doctrine:schema:drop']) && has('--force', '-f')) return 'doctrine:schema:drop --force drops every table of';
+  if (consoleNames(name, ['doctrine:fixtures:load']) && !has('--append')) return 'doctrine:fixtures:load purges every table of';
+  if (consoleNames(name, ['doctrine:migrations:migrate']) && operand === 'first') return 'doctrine:migrations:migrate first reverts every migration of';
+  return null;
+}
+
+/** symfony/dotenv's loadEnv over the project's files: its variables, or undefined while they are being read. */
+function symfonyEnv(rt: Runtime, root: string, onLine: string | null | undefined): Map<string, string> | null | undefined {
+  const compiled = readAt(rt, root, '.env.local.php');
+  const base = dotenvAt(rt, root, '.env');
+  const dist = dotenvAt(rt, root, '.env.dist');
+  const local = dotenvAt(rt, root, '.env.local');
+  if (compiled === undefined || base === undefined || dist === undefined || local === undefined) return undefined;
+  if (compiled !== null && compiled !== 'missing') {
+    // `'DATABASE_URL' => 'postgresql://...'` in the array composer dump-env wrote
+    const vars = new Map<string, string>();
+    for (const m of compiled.text.matchAll(/['"](\w+)['"]\s*=>\s*'((?:[^'\\]|\\.)*)'/g)) vars.set(m[1] as string, (m[2] as string).replace(/\\(.)/g, '$1'));
+    return vars;
+  }
+  const vars = new Map<string, string>();
+  const merge = (more: Map<string, string> | 'missing' | null): void => {
+    if (more !== null && more !== 'missing') for (const [k, v] of more) vars.set(k, v);
+  };
+  merge(base === 'missing' ? dist : base);
+  let env = onLine !== undefined ? onLine : (whole(vars.get('APP_ENV')) ?? (vars.has('APP_ENV') ? null : 'dev'));
+  if (env !== 'test') {
+    merge(local);
+    if (onLine === undefined) env = whole(vars.get('APP_ENV')) ?? (vars.has('APP_ENV') ? null : 'dev');
+  }
+  if (env === null) return null;
+  vars.set('APP_ENV', env);
+  if (env === 'local') return vars;
+  const own = dotenvAt(rt, root, `.env.${env}`);
+  const ownLocal = dotenvAt(rt, root, `.env.${env}.local`);
+  if (own === undefined || ownLocal === undefined) return undefined;
+  merge(own);
+  merge(ownLocal);
+  vars.set('APP_ENV', env);
+  return vars;
+}
+
+/** `bin/console doctrine:database:drop --force` and its kin against a server: what it does, or null. */
+export function symfony(inv: Invocation, label: string, args: Field[], rt: Runtime, script: string | undefined): string | null {
+  const words = operandWords(args, ['--env', '-e', '--connection', '-c', '--em', '--group', '--purger', '--purge-exclusions', '--configuration', '--db-configuration', '--conn', '--query-time']);
+  const what = doctrineDrop(words, args);
+  if (what === null) return null;
+  // bin/console's project is the directory above bin/; `symfony console` runs where it is typed
+  const bin = script !== undefined ? scriptDir(script, inv.cwd) : null;
+  const root = script === undefined ? inv.cwd : bin === null ? null : path.posix.dirname(bin);
+  if (root === null) return null;
+  const flagged = optionValue(args, '--env', '-e');
+  const named = flagged !== undefined ? [flagged] : lineVarChoices(inv, args, 'APP_ENV');
+  const urlsOnLine = lineVarChoices(inv, args, 'DATABASE_URL');
+  for (const chosen of named) {
+    const vars = symfonyEnv(rt, root, chosen);
+    if (vars === undefined) continue;
+    const environment = chosen !== undefined ? chosen : (vars?.get('APP_ENV') ?? null);
+    if (environment === 'test') continue;
+    for (const onLine of urlsOnLine) {
+      const url = onLine !== undefined ? onLine : vars?.get('DATABASE_URL');
+      const scheme = url === undefined || url === null ? null : (/^([a-z0-9+.-]+):/i.exec(url)?.[1]?.toLowerCase() ?? null);
+      if (scheme === null || scheme.includes(UNKNOWN) || FILE_SCHEMES.test(scheme)) continue;
+      return `${label} ${what} the ${environment ?? 'configured'} database, on a ${scheme} server (DATABASE_URL${onLine !== undefined ? ' on the line' : ''})`;
+    }
+  }
+  return null;
+}
