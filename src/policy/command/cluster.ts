@@ -135,3 +135,49 @@ export function classifyHelm(inv: Invocation, args: Field[], rt: Runtime): void 
     'See what it would delete first (`helm get manifest RELEASE`, `helm uninstall RELEASE --dry-run`); keep a claim with the `helm.sh/resource-policy: keep` annotation; or ask the person to run it.',
   );
 }
+
+/** helmfile's options that take a value (cmd/root.go's global ones, destroy's `--args`, `--concurrency`). */
+const HELMFILE_VALUE_OPTIONS = [
+  '-b', '--helm-binary', '-k', '--kustomize-binary', '-f', '--file', '-e', '--environment', '--state-values-set', '--state-values-set-string', '--state-values-file',
+  '--repo-retries', '--kubeconfig', '--kube-context', '--log-level', '-n', '--namespace', '-c', '--chart', '-l', '--selector', '--args', '--concurrency',
+];
+
+/**
+ * `helmfile destroy` (and the `delete` of helmfile before v1): `helm uninstall` of every release
+ * the helmfile lists (or its `-l` selection), so judged as `helm uninstall` is. helmfile has no
+ * preview of it; `helmfile list` names the releases.
+ */
+export function classifyHelmfile(inv: Invocation, args: Field[], rt: Runtime): void {
+  if (args.some((a) => a.value === '-h' || a.value === '--help')) return;
+  const [verb] = operandWords(args, HELMFILE_VALUE_OPTIONS);
+  if (verb !== 'destroy' && verb !== 'delete') return;
+  deny(
+    rt,
+    inv,
+    `\`helmfile ${verb}\` uninstalls every release the helmfile lists: each release's objects, the PersistentVolumeClaims (and their data) its chart made among them`,
+    'See what it would delete first (`helmfile list`, `helmfile template`, `helm get manifest RELEASE`); keep a claim with the `helm.sh/resource-policy: keep` annotation; or ask the person to run it.',
+  );
+}
+
+/** skaffold's options that take a value. */
+const SKAFFOLD_VALUE_OPTIONS = [
+  '-f', '--filename', '-p', '--profile', '-n', '--namespace', '-m', '--module', '-d', '--default-repo', '-v', '--verbosity', '--kube-context', '--kubeconfig',
+  '--remote-cache-dir', '--set', '--set-value-file', '--sync-remote-cache', '--cloud-run-location', '--cloud-run-project', '--color', '--cache-file', '--mute-logs',
+];
+
+/**
+ * `skaffold delete`: whatever skaffold.yaml deploys, from manifests guard does not resolve
+ * (skaffold.yaml's rawYaml globs, kustomize paths, Helm releases): judged as `kubectl delete -f`
+ * of manifests guard cannot read and `helm uninstall` are. `--dry-run` only prints them.
+ */
+export function classifySkaffold(inv: Invocation, args: Field[], rt: Runtime): void {
+  if (args.some((a) => a.value === '-h' || a.value === '--help' || (a.value !== null && /^--dry-run(?:=true)?$/.test(a.value)))) return;
+  const [verb] = operandWords(args, SKAFFOLD_VALUE_OPTIONS);
+  if (verb !== 'delete') return;
+  deny(
+    rt,
+    inv,
+    '`skaffold delete` deletes every object skaffold.yaml deploys (its manifests, its Helm releases), which may hold PersistentVolumeClaims or Namespaces and their data',
+    'See what it would delete first (`skaffold delete --dry-run`, `skaffold render`); delete from the manifest files in the repository instead (`kubectl delete -f k8s/app.yaml`, whose kinds guard reads); or ask the person to run it.',
+  );
+}

@@ -22,7 +22,7 @@ import { classifyRemoteData, REMOTE_DATA_PROGRAMS } from './remote-data.js';
 import { classifyTerraform, TERRAFORM_PROGRAMS } from './terraform-state.js';
 import { classifyPulumi } from './pulumi-state.js';
 import { classifyInfraDestroy, INFRA_DESTROY_PROGRAMS } from './infra-destroy.js';
-import { classifyHelm, classifyKubectl, KUBECTL_PROGRAMS } from './cluster.js';
+import { classifyHelm, classifyHelmfile, classifyKubectl, classifySkaffold, KUBECTL_PROGRAMS } from './cluster.js';
 import { classifyEnvPull, ENV_PULL_PROGRAMS } from './env-pull.js';
 import { classifyDenoTask } from './deno-tasks.js';
 import { classifyExpo } from './expo-prebuild.js';
@@ -296,6 +296,9 @@ export function classifyInvocation(inv: Invocation, rt: Runtime): void {
     classifyContainerData(inv, 'kubectl', name, kubectlArgs, rt);
   }
   if (name === 'helm') classifyHelm(inv, args, rt);
+  // `helmfile destroy`, `skaffold delete`: a whole release set, whatever a repository deploys (cluster.ts); `tilt down` is a local cluster's (DECISIONS.md).
+  if (name === 'helmfile') classifyHelmfile(inv, args, rt);
+  if (name === 'skaffold') classifySkaffold(inv, args, rt);
   // `gh api -X DELETE repos/O/R/git/refs/heads/B`, `gh repo delete`: the remote, past git push (forge-cli.ts).
   if (FORGE_PROGRAMS.has(name)) classifyForge(inv, name, args, rt);
   // `curl -X DELETE https://api.github.com/repos/O/R/git/refs/heads/B`: the same, with a plain HTTP client (http-api.ts).

@@ -147,6 +147,9 @@ export const FAST_PATH_VERB_RISKY: Readonly<Record<string, readonly string[]>> =
   oc: ['delete', 'drain', 'prune', 'replace'],
   kubecolor: ['delete', 'drain', 'prune', 'replace'],
   helm: ['uninstall', 'delete', 'del', 'un'],
+  // cluster.ts: `helmfile destroy` (`delete` before v1); `skaffold delete` (ENV_VERBS, the shim's group of sam ...). `helmfile apply`, `skaffold dev`, `tilt up|down` stay in sh
+  helmfile: ['destroy', 'delete'],
+  skaffold: ENV_VERBS,
   pulumi: ['up', 'update', 'destroy', 'down', 'dn', 'refresh', 'import', 'cancel', 'watch', 'remove', 'rename', 'change', 'state'],
   // infra-destroy.ts: `cdk destroy`, `cdktf destroy`, `sst remove`, `serverless remove` (`cdk synth`, `sst dev` stay in sh)
   cdk: IAC_VERBS,

@@ -153,6 +153,15 @@ describe('agent-hook.sh fast path', () => {
     for (const command of [...fast, ...handed]) expect({ command, ts: fastPathAllows(command) }).toEqual({ command, ts: fast.includes(command) });
   });
 
+  it('answers helmfile, skaffold and tilt in sh unless helmfile is beside destroy|delete or skaffold beside a delete-like word (cluster.ts), and hands those to Node', () => {
+    const fast = ['helmfile apply', 'helmfile -e prod sync', 'helmfile diff', 'skaffold dev', 'skaffold run --tail', 'skaffold build', 'tilt up', 'tilt down', 'tilt down --delete-namespaces'];
+    const handed = ['helmfile destroy', 'helmfile delete --purge', 'HELMFILE -e prod destroy', 'cd deploy && helmfile destroy', 'skaffold delete', 'skaffold delete --dry-run', 'Skaffold -p prod delete'];
+    const decisions = fastPathBatch('claude', [...fast, ...handed].map(claude));
+    fast.forEach((command, i) => expect({ command, fast: decisions[i] }).toEqual({ command, fast: true }));
+    handed.forEach((command, i) => expect({ command, fast: decisions[fast.length + i] }).toEqual({ command, fast: false }));
+    for (const command of [...fast, ...handed]) expect({ command, ts: fastPathAllows(command) }).toEqual({ command, ts: fast.includes(command) });
+  });
+
   it('answers the word task in sh where only a program that runs no operand has it (grep task README.md), and hands task the program to Node', () => {
     const fast = ['grep task README.md', 'echo task', 'grep -rn "task" src | head', 'cat docs/task.md', 'ls taskfiles && grep -i Task notes.txt', 'echo task:db', "printf '%s' task; ls", 'grep "a;b" task.txt', 'wc -l task', 'grep "x;" task'];
     const handed = ['task', 'task build', 'TASK clean', 'ls && task db:reset', 'echo x; task clean', 'echo x | task', 'echo x&&task y', 'env task clean', 'timeout 60 task x', 'FOO=1 task x', '>/dev/null task clean', '! task x', '"task" clean', "ta'sk' clean", '/usr/local/bin/task clean', './bin/task x', 'xargs task <list', "xargs -d ';echo' task", 'go test ./internal/task/...', "echo 'task", 'grep x|task', 'rg --pre task x'];

@@ -1291,6 +1291,8 @@ export const HUMAN_ROWS: Row[] = [
   ['xargs rm -rf', 'ask', 'rm-unknown-target'],
   ['docker compose down -v', 'ask', 'container-volume-delete'],
   ['helm uninstall web', 'ask', 'cluster-data-delete'],
+  ['helmfile destroy', 'ask', 'cluster-data-delete'],
+  ['skaffold delete', 'ask', 'cluster-data-delete'],
 ];
 
 export const NO_REPO_ROWS: Row[] = [
@@ -1362,6 +1364,21 @@ export const AGENT_ROWS: Row[] = [
   ['kubectl delete pvc data-db-0', 'deny', 'cluster-data-delete'],
   ['kubectl delete pod web-1', 'allow'],
   ['kubectl get pods -A', 'allow'],
+  // helmfile's destroy uninstalls every release (as helm uninstall); skaffold delete whatever skaffold.yaml deploys;
+  // tilt down is a local cluster's (Tilt deploys to local clusters only unless the Tiltfile allows another)
+  ['helmfile destroy', 'deny', 'cluster-data-delete'],
+  ['helmfile --environment production --selector tier=db destroy --skip-charts', 'deny', 'cluster-data-delete'],
+  ['helmfile delete --purge', 'deny', 'cluster-data-delete'],
+  ['skaffold delete', 'deny', 'cluster-data-delete'],
+  ['skaffold delete -p prod --kube-context gke-prod', 'deny', 'cluster-data-delete'],
+  ['helmfile apply', 'allow'],
+  ['helmfile -f helmfile.d diff', 'allow'],
+  ['helmfile destroy --help', 'allow'],
+  ['skaffold dev', 'allow'],
+  ['skaffold run --tail', 'allow'],
+  ['skaffold delete --dry-run', 'allow'],
+  ['tilt up', 'allow'],
+  ['tilt down', 'allow'],
   // The remote through gh and glab, past git push (forge-cli.ts).
   ['gh api -X DELETE repos/{owner}/{repo}/git/refs/heads/feature/x', 'deny', 'git-push-delete'],
   ['gh api repos/acme/app/git/refs/tags/v1.0 --method=delete', 'deny', 'git-push-delete'],

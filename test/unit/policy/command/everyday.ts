@@ -120,7 +120,7 @@ const MISC = [
   'code .', 'open http://localhost:3000', 'history | tail -20', 'date -u', 'uname -a', 'df -h', 'free -m', 'nproc',
   'ssh-keygen -lf ~/.ssh/id_ed25519.pub', 'gh pr create --fill', 'gh pr view --web', 'gh run list', 'kubectl get pods', 'terraform plan', 'terraform plan -destroy', 'npx cdk synth', 'pulumi preview',
   'sam build', 'sam deploy --no-confirm-changeset', 'sam local start-api', 'amplify status', 'amplify push -y', 'copilot svc deploy --env test', 'eksctl get cluster',
-  'azd up', 'azd deploy', 'eb deploy', 'eb status', 'kind delete cluster --name e2e', 'doctl apps list',
+  'azd up', 'azd deploy', 'eb deploy', 'eb status', 'kind delete cluster --name e2e', 'doctl apps list', 'helmfile apply', 'helmfile diff', 'skaffold dev', 'tilt up', 'tilt down',
   'aws s3 ls', 'aws s3 cp dist/index.html s3://site/index.html', 'gcloud auth list', 'az account show', 'heroku logs --tail', 'fly deploy', 'supabase start',
   'gh api repos/{owner}/{repo}/pulls', 'gh pr merge 12 --squash --delete-branch', 'gh api repos/acme/app/git/refs/heads/main', 'gh release create v1.3.0 --generate-notes',
   'psql -c "select 1"', "sqlcmd -Q 'SELECT @@VERSION'", "clickhouse-client -q 'SELECT count() FROM t'", "cockroach sql -e 'SHOW TABLES'", 'redis-cli ping',
@@ -160,6 +160,8 @@ export const UNRECOVERABLE: readonly string[] = [
   'terraform destroy -auto-approve', 'terraform apply -destroy -auto-approve', 'pulumi destroy --yes', 'npx cdk destroy --all --force', 'sls remove --stage prod',
   'sam delete --no-prompts', 'amplify delete --force', 'copilot app delete --yes', 'copilot svc delete --name api --env prod --yes', 'eksctl delete cluster --name prod',
   'azd down --force --purge', 'eb terminate prod-env --force', 'doctl databases delete 9cc10173 --force',
+  // ... and every release of a helmfile, whatever skaffold.yaml deploys (cluster.ts)
+  'helmfile destroy', 'helmfile -e prod delete --purge', 'skaffold delete -p prod',
   // Recovery data.
   'git reflog expire --expire=now --all', 'git reflog delete HEAD@{1}', 'git gc --prune=now', 'git gc --prune=now --aggressive', 'git prune',
   'git -c gc.pruneExpire=now gc', 'git -c gc.auto=1 -c gc.pruneExpire=now commit -m x', 'git config gc.reflogExpire now', 'git config core.logAllRefUpdates false',
