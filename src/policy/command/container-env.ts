@@ -24,6 +24,7 @@
  * environment.
  */
 import path from 'node:path';
+import { dotenvEntries, interpolate } from './dotenv.js';
 import { resolvePath } from './paths.js';
 import { unexportedForChild, type Invocation, type Runtime } from './runtime.js';
 import { get, readYaml, str, type Y } from './taskfile-yaml.js';
@@ -69,59 +70,10 @@ function lineEnv(words: readonly string[], into: Env): void {
   for (const e of words) if (e.includes('=')) into.set(e.slice(0, e.indexOf('=')), e.slice(e.indexOf('=') + 1));
 }
 
-/**
- * compose's interpolation of one value: `$VAR`, `${VAR}`, `${VAR:-d}`, `${VAR-d}`, `${VAR:+x}`,
- * `${VAR+x}`, `${VAR:?e}`, `$$`; null where a variable it reads is unknown.
- */
-export function interpolate(value: string, lookup: (name: string) => string | null | undefined): string | null {
-  let out = '';
-  let unknown = false;
-  const re = /\$(\$|\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-+?])((?:[^{}]|\{[^{}]*\})*))?\}|([A-Za-z_][A-Za-z0-9_]*))/g;
-  let last = 0;
-  // a `${` that is none of these forms (`${VAR[0]}`, deeper nesting): guard does not read it
-  const literal = (text: string): string => ((unknown ||= text.includes('${')), text);
-  for (let m = re.exec(value); m !== null; m = re.exec(value)) {
-    out += literal(value.slice(last, m.index));
-    last = m.index + m[0].length;
-    if (m[1] === '$') {
-      out += '$';
-      continue;
-    }
-    const name = (m[2] ?? m[5]) as string;
-    const op = m[3];
-    const got = lookup(name);
-    if (got === null) {
-      unknown = true;
-      continue;
-    }
-    const empty = got === undefined || (op?.startsWith(':') === true && got === '');
-    const nested = (text: string): string => interpolate(text, lookup) ?? ((unknown = true), '');
-    if (op === undefined) out += got ?? '';
-    else if (op.endsWith('-')) out += empty ? nested(m[4] ?? '') : (got as string);
-    else if (op.endsWith('+')) out += empty ? '' : nested(m[4] ?? '');
-    else out += got ?? ''; // `?`: compose stops where it is unset; what runs then is nothing
-  }
-  out += literal(value.slice(last));
-  return unknown ? null : out;
-}
-
-/**
- * A dotenv file as compose reads it (`.env`, `env_file:`): `K=V`, `export K=V`, `#` comments,
- * single quotes literal, double quotes and bare values interpolated (from `lookup`, then the
- * file's own earlier lines).
- */
+/** A dotenv file as compose reads it (`.env`, `env_file:`): single quotes literal, the rest interpolated (from `lookup`, then the file's own earlier lines). */
 function dotenv(text: string, into: Env, lookup: (name: string) => string | null | undefined): void {
-  for (const raw of text.split('\n')) {
-    const line = raw.replace(/\r$/, '').trim();
-    if (line === '' || line.startsWith('#')) continue;
-    const m = /^(?:export\s+)?([A-Za-z_][A-Za-z0-9_.-]*)\s*=\s*(.*)$/.exec(line);
-    if (!m) continue;
-    const [, key, rest] = m as unknown as [string, string, string];
-    const inFile = (name: string): string | null | undefined => (into.has(name) ? into.get(name) : lookup(name));
-    if (rest.startsWith("'")) into.set(key, rest.endsWith("'") && rest.length > 1 ? rest.slice(1, -1) : null);
-    else if (rest.startsWith('"')) into.set(key, rest.endsWith('"') && rest.length > 1 ? interpolate(rest.slice(1, -1).replace(/\\(["\\$])/g, '$1'), inFile) : null);
-    else into.set(key, interpolate(rest.replace(/\s+#.*$/, ''), inFile));
-  }
+  const inFile = (name: string): string | null | undefined => (into.has(name) ? into.get(name) : lookup(name));
+  for (const { name, value, literal } of dotenvEntries(text)) into.set(name, literal ? value : interpolate(value, inFile));
 }
 
 /** The service node of each compose file that has it. */
