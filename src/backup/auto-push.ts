@@ -22,11 +22,21 @@ import path from 'node:path';
 import { guardCommonPath, type Repo } from '../git/repo.js';
 import { ownNodeEnv } from '../util/own-node-env.js';
 import { packageRoot } from '../util/package-root.js';
+import { testFault } from '../util/test-faults.js';
 import { holderGone, isOurs, pidRecordText, readPidRecord } from '../util/pid-file.js';
 import { pushBackup, pushRemote, type MirrorSettings, type PushOutcome } from './mirror.js';
 import { readPushStatus } from './push-status.js';
 
 const LOG_LIMIT = 256 * 1024;
+
+/**
+ * The test bundle under GUARD_TEST_NO_AUTO_PUSH=1 (src/util/test-faults.ts) starts no automatic
+ * push: the suite's tests that do not look at the backup spare a Node start and a git push per
+ * snapshot or rollback. Always false in the product.
+ */
+export function autoPushOffForTests(): boolean {
+  return testFault('GUARD_TEST_NO_AUTO_PUSH') === '1';
+}
 
 export function pusherFiles(repo: Repo): { pid: string; again: string; log: string } {
   return { pid: guardCommonPath(repo, 'backup-push.pid'), again: guardCommonPath(repo, 'backup-push.again'), log: guardCommonPath(repo, 'backup-push.log') };
@@ -68,6 +78,7 @@ export function pushInProgress(repo: Repo): { pid: number; sinceMs: number } | n
  * background). Never throws: a failed push is an outcome.
  */
 export async function pushNow(repo: Repo, settings: MirrorSettings, options: { remote?: boolean; snapshotJustTaken?: boolean } = {}): Promise<PushOutcome> {
+  if (autoPushOffForTests()) return { time: new Date().toISOString(), target: '(backup)', ok: true, updated: 0, rejected: [], durationMs: 0, empty: true };
   let local: PushOutcome;
   try {
     local = await pushBackup(repo, settings, { automatic: true, ...(options.snapshotJustTaken ? { snapshotJustTaken: true } : {}) });
@@ -87,6 +98,7 @@ export async function pushNow(repo: Repo, settings: MirrorSettings, options: { r
  * that failed.
  */
 export function requestBackgroundPush(repo: Repo): { pid: number | null; error?: string } {
+  if (autoPushOffForTests()) return { pid: null };
   const files = pusherFiles(repo);
   try {
     fs.mkdirSync(path.dirname(files.pid), { recursive: true });

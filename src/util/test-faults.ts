@@ -2,8 +2,9 @@
  * Test-only fault injection: the tests kill a rollback after a given step (to prove --resume and
  * --undo), make the agent hook crash or its snapshot slow (to prove that denies), fake the
  * watcher's inotify limit, kill its check-ignore, or hold its walk, a rescan or a protected
- * restore, hold a rollback after its plan, or
- * coarsen the file times a snapshot reads. None of it ships:
+ * restore, hold a rollback after its plan,
+ * coarsen the file times a snapshot reads, or skip the automatic backup push (what most tests
+ * never look at). None of it ships:
  * scripts/build.mjs defines __GUARD_TEST_FAULTS__ as false for dist/ (what `npm run build`,
  * `npm pack` and users run), so these reads are compiled out and no environment variable can
  * change what guard does. Only dist-test/, which the test
@@ -64,7 +65,16 @@ export type TestFault =
    * clock tick of the previous look (which only a fast machine manages to do for real): with this
    * it sets the mtime (utimes) and gets exactly those data, whatever the machine's speed.
    */
-  | 'GUARD_TEST_CTIME_AS_MTIME';
+  | 'GUARD_TEST_CTIME_AS_MTIME'
+  /**
+   * '1': no automatic backup push (backup/auto-push.ts: the detached pusher after a snapshot,
+   * rollback, init or session end, the session start's own push; the watcher's pushes). The test
+   * helpers set it by default (test/helpers/env.ts): each such push is a Node start and a git
+   * push with receive-pack, pack-objects and unpack-objects, a fifth of guard's Node starts in a
+   * typical command-state test file, and most tests never look at the backup. Tests of the
+   * backup, the pusher, recover and what reads them opt back in (docs/DECISIONS.md).
+   */
+  | 'GUARD_TEST_NO_AUTO_PUSH';
 
 /** true only in the test bundle; a constant the bundler folds, so guarded code is dropped from the product. */
 export const TEST_FAULTS: boolean = typeof __GUARD_TEST_FAULTS__ !== 'undefined' && __GUARD_TEST_FAULTS__;

@@ -32,6 +32,7 @@ import { listSessions } from '../session/store.js';
 import { recordStepSnapshot, stepFlushPath } from '../session/steps.js';
 import { createSnapshot } from '../snapshot/create.js';
 import type { Snapshot } from '../snapshot/format.js';
+import { testFault } from '../util/test-faults.js';
 import type { Server } from 'node:net';
 import { serveSnapshots, stopServing, type PauseReply, type PauseRequest, type ServeReply, type ServeRequest } from './serve.js';
 import { readChainHead } from '../snapshot/read.js';
@@ -652,6 +653,8 @@ export class Watcher {
   }
 
   private schedulePush(): void {
+    // Test bundle only: the suite's tests that do not look at the backup push nothing (test-faults.ts).
+    if (testFault('GUARD_TEST_NO_AUTO_PUSH') === '1') return;
     this.pushWanted = true;
     if (this.pushing) return;
     this.pushing = true;

@@ -18,6 +18,29 @@ const AGENT_MARKERS = [
 
 export const FIXED_DATE = '2026-01-01T00:00:00Z';
 
+/**
+ * The tests run the test bundle (dist-test/: the product's code with the test faults compiled in,
+ * src/util/test-faults.ts) with no automatic backup push (GUARD_TEST_NO_AUTO_PUSH=1): every
+ * snapshot, rollback, init and session end started a detached pusher (a Node start, a git push
+ * with receive-pack, pack-objects, unpack-objects; a fifth of guard's Node starts in a typical
+ * command-state file) that no test there looks at. A file that looks at the backup, the pusher,
+ * its lock or log, recover, or counts processes the push adds calls realBackupPushInFile() at its
+ * top; a single test, realBackupPush(repo) before its first guard command. The product test
+ * (test-faults.test.ts) and the packed install (e2e/packed) run dist/, which ignores both.
+ */
+const NO_AUTO_PUSH = { GUARD_TEST_BUNDLE: '1', GUARD_TEST_NO_AUTO_PUSH: '1' };
+let autoPushInFile = false;
+
+/** This test file's repositories push to the backup after each snapshot, as the product does. */
+export function realBackupPushInFile(): void {
+  autoPushInFile = true;
+}
+
+/** This repository's guard pushes to the backup after each snapshot from now on, as the product does. */
+export function realBackupPush(repo: { env: NodeJS.ProcessEnv }): void {
+  delete repo.env.GUARD_TEST_NO_AUTO_PUSH;
+}
+
 export function hermeticEnv(home: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env };
   for (const key of Object.keys(env)) {
@@ -46,6 +69,7 @@ export function hermeticEnv(home: string, extra: Record<string, string> = {}): N
     TZ: 'UTC',
     NO_COLOR: '1',
     CI: 'true',
+    ...(autoPushInFile ? { GUARD_TEST_BUNDLE: '1' } : NO_AUTO_PUSH),
     ...extra,
   });
   return env;

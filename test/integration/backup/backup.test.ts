@@ -6,6 +6,10 @@ import { buildRichRepo } from '../../helpers/fixtures.js';
 import { captureState } from '../../helpers/state.js';
 import { startGitDaemon } from '../../helpers/git-daemon.js';
 import { json } from '../watcher/helpers.js';
+import { realBackupPushInFile } from '../../helpers/env.js';
+
+// The backup is what these tests look at: the automatic push after each snapshot stays on (test/helpers/env.ts).
+realBackupPushInFile();
 
 function guardRefs(repo: TestRepo, gitDir?: string): string {
   const args = ['for-each-ref', '--format=%(objectname) %(refname)', 'refs/guard/'];

@@ -14,6 +14,10 @@ import { withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
 import { countGitProcesses, traceEnv } from '../../helpers/git-trace.js';
 import { json } from '../watcher/helpers.js';
 import { backgroundPushDone } from '../../helpers/background-push.js';
+import { realBackupPushInFile } from '../../helpers/env.js';
+
+// The backup is what these tests look at: the automatic push after each snapshot stays on (test/helpers/env.ts).
+realBackupPushInFile();
 
 
 

@@ -15,6 +15,10 @@ import { SECRET, seedWithEnv, snapshotMeta } from '../../helpers/held-env.js';
 import { ageChain } from '../../helpers/age-chain.js';
 import { perms } from '../../helpers/state.js';
 import { json, waitFor, waitForWatcher } from '../watcher/helpers.js';
+import { realBackupPushInFile } from '../../helpers/env.js';
+
+// The backup is what these tests look at: the automatic push after each snapshot stays on (test/helpers/env.ts).
+realBackupPushInFile();
 
 
 async function sessionStart(t: TestRepo): Promise<string> {

@@ -5,6 +5,10 @@ import { stopWatchers, withTestRepo, type TestRepo } from '../../helpers/git-rep
 import { json, waitForWatcher } from '../watcher/helpers.js';
 import { ageChain } from '../../helpers/age-chain.js';
 import { backgroundPushDone } from '../../helpers/background-push.js';
+import { realBackupPushInFile } from '../../helpers/env.js';
+
+// The backup is what these tests look at: the automatic push after each snapshot stays on (test/helpers/env.ts).
+realBackupPushInFile();
 
 /** Test setup only: stops the background pusher and removes the backup, so the next push starts it again. */
 function forgetBackup(repo: TestRepo): void {

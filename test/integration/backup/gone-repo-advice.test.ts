@@ -9,6 +9,10 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { GUARD_BIN, withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
 import { json, waitForBackgroundPush } from '../watcher/helpers.js';
+import { realBackupPushInFile } from '../../helpers/env.js';
+
+// The backup is what these tests look at: the automatic push after each snapshot stays on (test/helpers/env.ts).
+realBackupPushInFile();
 
 async function backedUpThenGone(repo: TestRepo): Promise<void> {
   repo.write('README.md', '# project\n');

@@ -25,6 +25,10 @@ import { ageChain } from '../../helpers/age-chain.js';
 import { captureState, perms } from '../../helpers/state.js';
 import { json, waitForBackgroundPush } from '../watcher/helpers.js';
 import { countGitProcesses, traceEnv, tracedArgv } from '../../helpers/git-trace.js';
+import { realBackupPushInFile } from '../../helpers/env.js';
+
+// The backup is what these tests look at: the automatic push after each snapshot stays on (test/helpers/env.ts).
+realBackupPushInFile();
 
 const STANDIN = `#!/bin/sh
 # A stand-in for git-lfs's clean/smudge with its layout: content at

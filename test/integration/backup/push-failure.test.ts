@@ -9,6 +9,10 @@ import { cloneFromUpstream } from '../../helpers/fixtures.js';
 import { countGitProcesses, traceEnv, tracedArgv } from '../../helpers/git-trace.js';
 import { withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
 import { json, waitForBackgroundPush } from '../watcher/helpers.js';
+import { realBackupPushInFile } from '../../helpers/env.js';
+
+// The backup is what these tests look at: the automatic push after each snapshot stays on (test/helpers/env.ts).
+realBackupPushInFile();
 
 /** A session start through Claude Code's hook, every git process traced: its message and its git argv. */
 async function tracedSessionStart(repo: TestRepo, id: string): Promise<{ message: string; argv: string[][]; packs: number }> {

@@ -7,6 +7,10 @@ import { captureState } from '../../helpers/state.js';
 import { buildManyRefsRepo } from '../../helpers/many-refs.js';
 import { backgroundPushDone } from '../../helpers/background-push.js';
 import { json, waitForBackgroundPush } from '../watcher/helpers.js';
+import { realBackupPushInFile } from '../../helpers/env.js';
+
+// The backup is what these tests look at: the automatic push after each snapshot stays on (test/helpers/env.ts).
+realBackupPushInFile();
 
 /** Snapshot and mirror: what the watcher does after every change, done by hand. */
 async function snapshotAndPush(repo: TestRepo): Promise<{ snapshot: any; push: any }> {

@@ -10,6 +10,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createTestRepo, stopWatchers } from '../../helpers/git-repo.js';
+import { realBackupPushInFile } from '../../helpers/env.js';
+
+// A full disk under the backup pusher a snapshot starts, as users run it: the automatic push stays on (test/helpers/env.ts).
+realBackupPushInFile();
 
 function canMount(): boolean {
   if (process.getuid?.() !== 0) return false;

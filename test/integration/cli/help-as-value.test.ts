@@ -10,6 +10,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
+import { realBackupPushInFile } from '../../helpers/env.js';
+
+// These tests run recover or read the backup: the automatic push after each snapshot stays on (test/helpers/env.ts).
+realBackupPushInFile();
 
 /**
  * Every name under `dir` (the repository's .git and the backup included), for "creates nothing";

@@ -20,6 +20,10 @@ import { hookCommandFor } from '../../../src/agents/launcher.js';
 import { waitForBackgroundPush, waitForWatcher } from '../watcher/helpers.js';
 import { withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
 import { guarded } from '../githooks/setup.js';
+import { realBackupPushInFile } from '../../helpers/env.js';
+
+// The detached backup pusher's environment is what this file checks: the automatic push stays on (test/helpers/env.ts).
+realBackupPushInFile();
 
 const WARNING = 'Ignoring extra certs from';
 // Node 20 and 21 load the file as they start (checked on 20.20.2): there the warning tells whether

@@ -8,6 +8,10 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { copyRepoSettled, withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
 import { json, waitForBackgroundPush, waitForWatcher } from '../watcher/helpers.js';
+import { realBackupPushInFile } from '../../helpers/env.js';
+
+// These tests run recover or read the backup: the automatic push after each snapshot stays on (test/helpers/env.ts).
+realBackupPushInFile();
 
 function hookFiles(dir: string): Record<string, string> {
   const files: Record<string, string> = {};

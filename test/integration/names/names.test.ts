@@ -13,6 +13,10 @@ import { describe, expect, it } from 'vitest';
 import { stopWatchers, withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
 import { guarded } from '../githooks/setup.js';
 import { fastWatchConfig, json, waitFor, waitForWatcher } from '../watcher/helpers.js';
+import { realBackupPushInFile } from '../../helpers/env.js';
+
+// These tests run recover or read the backup: the automatic push after each snapshot stays on (test/helpers/env.ts).
+realBackupPushInFile();
 
 const NAMES: Array<[string, Buffer]> = [
   ['not UTF-8', Buffer.from('bad\xff.log', 'latin1')],

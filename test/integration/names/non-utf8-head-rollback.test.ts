@@ -17,6 +17,10 @@ import { withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
 import { rollbackOk, snapshotId, undoOk } from '../../helpers/guard-steps.js';
 import { commitFiles, writeFiles } from '../../helpers/repo-steps.js';
 import { json, waitForBackgroundPush } from '../watcher/helpers.js';
+import { realBackupPushInFile } from '../../helpers/env.js';
+
+// These tests run recover or read the backup: the automatic push after each snapshot stays on (test/helpers/env.ts).
+realBackupPushInFile();
 
 function gitBytes(t: TestRepo, args: string[]): Buffer {
   const r = spawnSync('git', args, { cwd: t.dir, env: t.env });

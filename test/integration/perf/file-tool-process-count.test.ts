@@ -27,6 +27,10 @@ import { describe, expect, it } from 'vitest';
 import { GUARD_BIN, PROJECT_ROOT, withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
 import { countGitProcesses, traceEnv, tracedArgv } from '../../helpers/git-trace.js';
 import { preToolHook } from '../../helpers/claude-hook.js';
+import { realBackupPushInFile } from '../../helpers/env.js';
+
+// The process counts here are of guard as users run it, the automatic backup push included (test/helpers/env.ts).
+realBackupPushInFile();
 
 const SHIM = path.join(PROJECT_ROOT, 'hooks', 'agent-hook.sh');
 const SH = fs.existsSync('/usr/bin/dash') ? '/usr/bin/dash' : '/bin/sh';

@@ -13,6 +13,10 @@ import { createTestRepo, GUARD_BIN, type TestRepo } from '../../helpers/git-repo
 import { buildManyRefsRepo, type ManyRefsOptions } from '../../helpers/many-refs.js';
 import { countGitProcesses, traceEnv, type GitProcessCount } from '../../helpers/git-trace.js';
 import { backgroundPushDone } from '../../helpers/background-push.js';
+import { realBackupPushInFile } from '../../helpers/env.js';
+
+// The process counts here are of guard as users run it, the automatic backup push included (test/helpers/env.ts).
+realBackupPushInFile();
 
 const SMALL: ManyRefsOptions = { tags: 50, annotated: 30, branches: 10 };
 const LARGE: ManyRefsOptions = { tags: 1000, annotated: 600, branches: 150 };

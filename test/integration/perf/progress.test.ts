@@ -9,6 +9,10 @@ import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { GUARD_BIN, withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
 import { buildManyRefsRepo } from '../../helpers/many-refs.js';
+import { realBackupPushInFile } from '../../helpers/env.js';
+
+// guard recover from the backup: the automatic push after each snapshot stays on (test/helpers/env.ts).
+realBackupPushInFile();
 
 const HAS_SCRIPT = spawnSync('script', ['--version'], { encoding: 'utf8' }).status === 0;
 

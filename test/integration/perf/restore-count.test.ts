@@ -9,6 +9,10 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
 import { countGitProcesses, traceEnv } from '../../helpers/git-trace.js';
+import { realBackupPushInFile } from '../../helpers/env.js';
+
+// The process counts here are of guard as users run it, the automatic backup push included (test/helpers/env.ts).
+realBackupPushInFile();
 
 const DIRS = 8;
 /** What guard receives for a name typed as $'dirN/bad\377.txt': the byte is lost. */

@@ -18,6 +18,10 @@ import { withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
 import { buildManyRefsRepo } from '../../helpers/many-refs.js';
 import { countGitProcesses, traceEnv } from '../../helpers/git-trace.js';
 import { backgroundPushDone } from '../../helpers/background-push.js';
+import { realBackupPushInFile } from '../../helpers/env.js';
+
+// The process counts here are of guard as users run it, the automatic backup push included (test/helpers/env.ts).
+realBackupPushInFile();
 
 
 

@@ -14,6 +14,7 @@ import { copyRepoSettled, withTestRepo, type TestRepo } from '../../helpers/git-
 import { captureState } from '../../helpers/state.js';
 import { installedClaudeHook } from '../../helpers/guard-steps.js';
 import { json, waitForBackgroundPush } from '../watcher/helpers.js';
+import { realBackupPush } from '../../helpers/env.js';
 
 function journal(repo: TestRepo): Array<Record<string, unknown>> {
   const file = path.join(repo.dir, '.git', 'guard', 'journal.jsonl');
@@ -161,6 +162,8 @@ describe('ORIG_HEAD of a stopped `git am`, which its --abort goes back to', () =
 
   it('comes back with `guard recover` after rm -rf .git: `git am --abort` then goes back to where the am started, not to an empty branch', () =>
     withTestRepo(async (repo) => {
+      // recover reads the backup: this repository pushes after each snapshot, as the product does.
+      realBackupPush(repo);
       const started = stoppedAm(repo);
       const during = { files: stateFiles(repo, 'rebase-apply', ['ORIG_HEAD']), state: captureState(repo) };
       const snap = json(repo, ['snapshot']);

@@ -17,6 +17,7 @@ import { openRepo } from '../../../src/git/repo.js';
 import { gitPath } from '../../../src/git/path.js';
 import { undoStep } from '../../../src/restore/undo-step.js';
 import type { Step } from '../../../src/session/timeline.js';
+import { realBackupPush } from '../../helpers/env.js';
 
 type Files = Record<string, Buffer | string>;
 
@@ -219,6 +220,8 @@ describe('rollback gives back the bytes of files git converts', () => {
 
   it('recover after rm -rf .git writes the raw bytes too', () =>
     withTestRepo(async (repo) => {
+      // recover reads the backup: this repository pushes after each snapshot, as the product does.
+      realBackupPush(repo);
       repo.git(['config', 'core.autocrlf', 'true']);
       commitAll(repo, { 'lf.txt': 'a\r\n', 'kept.txt': 'k\r\n' });
       ok(repo.guard(['init', '--yes', '--agents', 'none']), 'guard init');

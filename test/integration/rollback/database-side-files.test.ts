@@ -17,6 +17,7 @@ import { preToolHook } from '../../helpers/claude-hook.js';
 import { guardOk, rollbackOk, undoOk } from '../../helpers/guard-steps.js';
 import { byteState } from '../../helpers/state.js';
 import { waitForBackgroundPush } from '../watcher/helpers.js';
+import { realBackupPush } from '../../helpers/env.js';
 
 const HAS_SQLITE = spawnSync('sqlite3', ['-version']).status === 0;
 
@@ -182,6 +183,8 @@ describe.skipIf(!HAS_SQLITE)('a database log goes with its database', () => {
 
   it('guard recover after rm -rf .git moves a replaced database aside with its log', async () => {
     await withTestRepo(async (t) => {
+      // recover reads the backup: this repository pushes after each snapshot, as the product does.
+      realBackupPush(t);
       seed(t);
       guardOk(t, ['snapshot']);
       guardOk(t, ['backup', 'push']);

@@ -17,6 +17,7 @@ import { waitForBackgroundPush } from '../watcher/helpers.js';
 import { openRepo } from '../../../src/git/repo.js';
 import { createSnapshot } from '../../../src/snapshot/create.js';
 import { gitPath } from '../../../src/git/path.js';
+import { realBackupPush } from '../../helpers/env.js';
 
 /** The index with every entry's flags (assume-unchanged, skip-worktree, intent-to-add), stat data left out. */
 function indexWithFlags(t: TestRepo): string {
@@ -105,6 +106,8 @@ describe('rollback and index entries no tree can hold', () => {
 
   it('guard recover after rm -rf .git gives back the local bytes and the bits', async () => {
     await withTestRepo(async (t) => {
+      // recover reads the backup: this repository pushes after each snapshot, as the product does.
+      realBackupPush(t);
       setUp(t);
       const before = state(t);
       guardOk(t, ['snapshot']);

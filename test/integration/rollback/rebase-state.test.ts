@@ -16,6 +16,7 @@ import { json, waitForBackgroundPush } from '../watcher/helpers.js';
 import { openRepo } from '../../../src/git/repo.js';
 import { rollback as rollbackInProcess } from '../../../src/restore/rollback.js';
 import { GuardError } from '../../../src/errors.js';
+import { realBackupPush } from '../../helpers/env.js';
 
 function snapshot(repo: TestRepo, cwd?: string): any {
   const r = repo.guard(['snapshot', '--json'], cwd ? { cwd } : {});
@@ -447,6 +448,8 @@ describe('in a linked worktree', () => {
 describe('guard recover', () => {
   it('after rm -rf .git during a rebase brings rebase-merge/ back from the backup, and --continue finishes it', () =>
     withTestRepo(async (repo) => {
+      // recover reads the backup: this repository pushes after each snapshot, as the product does.
+      realBackupPush(repo);
       base(repo);
       startEditedRebase(repo);
       const during = { files: stateFiles(repo, 'rebase-merge', REBASE_BESIDE), status: porcelain(repo), state: captureState(repo) };

@@ -15,6 +15,7 @@ import { withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
 import { captureState } from '../../helpers/state.js';
 import { installedClaudeHook } from '../../helpers/guard-steps.js';
 import { json, waitForBackgroundPush } from '../watcher/helpers.js';
+import { realBackupPush } from '../../helpers/env.js';
 
 type Mode = 'cone' | 'no-cone';
 
@@ -198,6 +199,8 @@ describe('rollback puts the sparse-checkout view back', () => {
 
   it('guard recover after rm -rf .git gives the view back with the files', async () => {
     await withTestRepo(async (t) => {
+      // recover reads the backup: this repository pushes after each snapshot, as the product does.
+      realBackupPush(t);
       commitTree(t);
       setView(t, 'cone', ['a']);
       t.write('a/dist/index.js', 'built\n');

@@ -16,6 +16,7 @@ import { json, waitForBackgroundPush, waitForWatcher } from '../watcher/helpers.
 import { indexFlags, MAX_STAT_CHANGED } from '../../../src/snapshot/index-file.js';
 import { createSnapshot } from '../../../src/snapshot/create.js';
 import { openRepo } from '../../../src/git/repo.js';
+import { realBackupPush } from '../../helpers/env.js';
 
 
 /** Every file's bytes, the index and refs (captureState), and the bits of every file and directory. */
@@ -269,6 +270,8 @@ describe('rollback and the permission bits of tracked files and directories', ()
 
   it('guard recover after rm -rf .git gives the bits back', async () => {
     await withTestRepo(async (t) => {
+      // recover reads the backup: this repository pushes after each snapshot, as the product does.
+      realBackupPush(t);
       privateProject(t);
       t.write('id_ed25519', 'PRIVATE KEY\n', 0o600);
       json(t, ['snapshot']);
