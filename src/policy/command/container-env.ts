@@ -76,10 +76,10 @@ function dotenv(text: string, into: Env, lookup: (name: string) => string | null
   for (const { name, value, literal } of dotenvEntries(text)) into.set(name, literal ? value : interpolate(value, inFile));
 }
 
-/** The service node of each compose file that has it. */
-function services(files: { texts: string[] }, name: string): Y[] | null {
+/** The service's node in each compose file that has it, in merge order; null where a file is not YAML guard can read. */
+export function composeServiceNodes(texts: readonly string[], name: string): Y[] | null {
   const out: Y[] = [];
-  for (const text of files.texts) {
+  for (const text of texts) {
     let doc: Y | null;
     try {
       doc = readYaml(text);
@@ -108,7 +108,7 @@ function composeEnv(inv: Invocation, rt: Runtime, spec: EnvSpec, compose: Compos
   const env: Env = new Map();
   if (compose === undefined) return undefined;
   if (compose === null) return env;
-  const nodes = services(compose, spec.name);
+  const nodes = composeServiceNodes(compose.texts, spec.name);
   if (nodes === null || nodes.length === 0) return env;
   // The interpolation environment: the project's .env (or compose's --env-file files), under the host's exported variables.
   const fileVars: Env = new Map();

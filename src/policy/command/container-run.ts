@@ -22,7 +22,7 @@
 import path from 'node:path';
 import type { Field } from './expand.js';
 import { resolvePath } from './paths.js';
-import { containerEnv } from './container-env.js';
+import { composeServiceNodes, containerEnv } from './container-env.js';
 import type { Invocation, Runtime, Stdin } from './runtime.js';
 import { get, readYaml, str, type Y } from './taskfile-yaml.js';
 
@@ -277,18 +277,9 @@ function composeService(inv: Invocation, rt: Runtime, spec: RunSpec): { mounts: 
   const mounts: Mount[] = [];
   let workdir: string | null = null;
   let dockerfile: string | null = null;
-  let found = false;
-  for (const text of files.texts) {
-    let doc: Y | null;
-    try {
-      doc = readYaml(text);
-    } catch {
-      doc = null;
-    }
-    if (doc === null) return null;
-    const service = get(get(doc, 'services'), spec.name);
-    if (service === undefined) continue;
-    found = true;
+  const services = composeServiceNodes(files.texts, spec.name);
+  if (services === null || services.length === 0) return null;
+  for (const service of services) {
     const volumes = get(service, 'volumes');
     for (const item of volumes?.kind === 'seq' ? volumes.items : []) {
       if (item.kind === 'scalar' && item.value !== null) {
@@ -315,7 +306,7 @@ function composeService(inv: Invocation, rt: Runtime, spec: RunSpec): { mounts: 
       dockerfile = named !== null && !named.includes('$') ? path.posix.resolve(contextDir, named) : `${contextDir}/Dockerfile`;
     }
   }
-  return found ? { mounts, workdir, dockerfile } : null;
+  return { mounts, workdir, dockerfile };
 }
 
 /** The last absolute WORKDIR of a Dockerfile; undefined while being read; null where there is none guard can read. */
