@@ -12,54 +12,69 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { agentVerdict, checkVerdict } from '../../helpers/verdicts.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { agentVerdict } from '../../helpers/verdicts.js';
+import { evaluatedVerdict } from '../../helpers/evaluated.js';
 import { rollbackOk, snapshotId } from '../../helpers/guard-steps.js';
 import { shellOk } from '../../helpers/repo-steps.js';
 import { captureState } from '../../helpers/state.js';
 import { addSubmodule } from '../../helpers/fixtures.js';
 import { withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
+import { repoTemplate, type RepoTemplate } from '../../helpers/repo-template.js';
 import { countGitProcesses, traceEnv, tracedArgv } from '../../helpers/git-trace.js';
 
 /** git processes of `guard check-command 'rm -rf dist'` over ignored dist/ at the root (as before the submodule case). */
 const ROOT_DIST_PROCESSES = 2;
 
-/** A superproject with the submodule `vendor/lib` (local edits, an untracked file) and the nested repository `nest`. */
-function setup(t: TestRepo): void {
+/**
+ * A superproject with the submodule `vendor/lib` (local edits, an untracked file) and the nested
+ * repository `nest`. Built once per file (nine tests each built it), copied per test.
+ */
+function build(t: TestRepo): void {
   t.write('top.txt', 'top\n');
   t.git(['add', '-A']);
   t.git(['commit', '-q', '-m', 'top']);
   addSubmodule(t, 'vendor/lib');
+  // The committed .gitmodules names the origin relative to the superproject (git resolves it
+  // against the superproject's own directory where it has no remote), as it would name a
+  // sibling: an absolute path there is rewritten in each copy (repo-template.ts), which leaves
+  // .gitmodules modified against HEAD and makes git rm refuse.
+  t.git(['config', '-f', '.gitmodules', 'submodule.vendor/lib.url', '../lib-origin']);
+  t.git(['commit', '-q', '--amend', '--no-edit', '--', '.gitmodules']);
   t.write('vendor/lib/lib.txt', 'library\nlocal edit\n');
   t.write('vendor/lib/notes.txt', 'untracked in the submodule\n');
   t.git(['init', '-q', 'nest']);
   t.write('nest/src/a.c', 'int a;\n');
 }
 
+let template: RepoTemplate;
+beforeAll(() => {
+  template = repoTemplate(build);
+});
+afterAll(() => template?.cleanup());
+
 describe('deleting what belongs to another repository inside this one', () => {
   it('denies rm of a checked-out submodule, of a directory holding one, and of files inside a submodule or a nested repository', async () => {
-    await withTestRepo((t) => {
-      setup(t);
+    await template.withCopy(async (t) => {
       for (const command of ['rm -rf vendor/lib', 'rm -rf vendor', 'rm -rf vendor/lib/lib.txt', 'rm vendor/lib/notes.txt', 'cd vendor/lib && rm -f lib.txt', 'rm -rf nest/src', 'rm nest/src/a.c']) {
-        expect({ command, ...checkVerdict(t, command) }).toMatchObject({ command, verdict: 'deny', rule: 'other-repository' });
+        expect({ command, ...(await evaluatedVerdict(t, command)) }).toMatchObject({ command, verdict: 'deny', rule: 'other-repository' });
       }
-      expect(checkVerdict(t, 'rm -rf vendor/lib').reason).toContain('the submodule vendor/lib');
-      expect(checkVerdict(t, 'rm nest/src/a.c').reason).toContain('inside nest, another git repository');
+      expect((await evaluatedVerdict(t, 'rm -rf vendor/lib')).reason).toContain('the submodule vendor/lib');
+      expect((await evaluatedVerdict(t, 'rm nest/src/a.c')).reason).toContain('inside nest, another git repository');
       // The nested repository itself keeps its own rule; this repository's files are snapshotted.
-      expect(checkVerdict(t, 'rm -rf nest')).toMatchObject({ verdict: 'deny', rule: 'git-dir-write' });
-      expect(checkVerdict(t, 'rm top.txt')).toMatchObject({ verdict: 'snapshot', rule: 'rm-in-repo' });
+      expect((await evaluatedVerdict(t, 'rm -rf nest'))).toMatchObject({ verdict: 'deny', rule: 'git-dir-write' });
+      expect((await evaluatedVerdict(t, 'rm top.txt'))).toMatchObject({ verdict: 'snapshot', rule: 'rm-in-repo' });
     });
   });
 
   it('denies git rm -f of a checked-out submodule or of a directory holding one (git deletes its working tree, changes and all); a snapshot stays for files of this repository', async () => {
-    await withTestRepo((t) => {
-      setup(t);
+    await template.withCopy(async (t) => {
       for (const command of ['git rm -f vendor/lib', 'git rm -rf vendor', 'git rm -f vendor/lib/', 'cd vendor && git rm -rf lib', 'git rm -f top.txt vendor/lib']) {
-        expect({ command, ...checkVerdict(t, command) }).toMatchObject({ command, verdict: 'deny', rule: 'other-repository' });
+        expect({ command, ...(await evaluatedVerdict(t, command)) }).toMatchObject({ command, verdict: 'deny', rule: 'other-repository' });
       }
-      expect(checkVerdict(t, 'git rm -f vendor/lib').reason).toContain('the submodule vendor/lib');
-      expect(checkVerdict(t, 'git rm -f top.txt')).toMatchObject({ verdict: 'snapshot', rule: 'git-rm-force' });
-      expect(checkVerdict(t, 'git rm -f --cached vendor/lib')).toMatchObject({ verdict: 'allow' });
+      expect((await evaluatedVerdict(t, 'git rm -f vendor/lib')).reason).toContain('the submodule vendor/lib');
+      expect((await evaluatedVerdict(t, 'git rm -f top.txt'))).toMatchObject({ verdict: 'snapshot', rule: 'git-rm-force' });
+      expect((await evaluatedVerdict(t, 'git rm -f --cached vendor/lib'))).toMatchObject({ verdict: 'allow' });
       // The premise, with real git: the submodule's edit and untracked file are gone, only its git dir stays.
       t.git(['rm', '-q', '-f', 'vendor/lib']);
       expect([t.exists('vendor/lib/lib.txt'), t.exists('vendor/lib/notes.txt'), fs.existsSync(path.join(t.dir, '.git/modules/vendor/lib'))]).toEqual([false, false, true]);
@@ -67,21 +82,19 @@ describe('deleting what belongs to another repository inside this one', () => {
   });
 
   it('a submodule that is not checked out (deinit: an empty directory) is only its gitlink, which a snapshot holds', async () => {
-    await withTestRepo((t) => {
-      setup(t);
+    await template.withCopy(async (t) => {
       t.git(['submodule', 'deinit', '-q', '-f', 'vendor/lib']);
-      expect(checkVerdict(t, 'rm -rf vendor/lib')).toMatchObject({ verdict: 'snapshot', rule: 'rm-in-repo' });
+      expect((await evaluatedVerdict(t, 'rm -rf vendor/lib'))).toMatchObject({ verdict: 'snapshot', rule: 'rm-in-repo' });
     });
   });
 
   it('denies discards that recurse into submodules, and lets plain ones and updates through', async () => {
-    await withTestRepo((t) => {
-      setup(t);
+    await template.withCopy(async (t) => {
       for (const command of ['git submodule update --force', 'git reset --hard --recurse-submodules', 'git -c submodule.recurse=true reset --hard', 'git checkout -f --recurse-submodules main']) {
-        expect({ command, ...checkVerdict(t, command) }).toMatchObject({ command, verdict: 'deny', rule: 'other-repository' });
+        expect({ command, ...(await evaluatedVerdict(t, command)) }).toMatchObject({ command, verdict: 'deny', rule: 'other-repository' });
       }
-      expect(checkVerdict(t, 'git reset --hard')).toMatchObject({ verdict: 'snapshot', rule: 'git-reset-hard' });
-      expect(checkVerdict(t, 'git submodule update --init --recursive')).toMatchObject({ verdict: 'allow' });
+      expect((await evaluatedVerdict(t, 'git reset --hard'))).toMatchObject({ verdict: 'snapshot', rule: 'git-reset-hard' });
+      expect((await evaluatedVerdict(t, 'git submodule update --init --recursive'))).toMatchObject({ verdict: 'allow' });
     });
   });
 });
@@ -97,8 +110,7 @@ function traced(t: TestRepo, command: string): { verdict: string; rule: string; 
 
 describe('a submodule\'s ignored, regenerable build output', () => {
   it('rm -rf of it is allowed, as this repository\'s own dist is; denied where the submodule tracks a file there, holds an untracked file its rules do not ignore, or the output is not regenerable', async () => {
-    await withTestRepo((t) => {
-      setup(t);
+    await template.withCopy(async (t) => {
       // The submodule's own ignore rules (its info/exclude), none of the superproject's.
       const exclude = path.resolve(t.dir, 'vendor/lib', t.git(['-C', 'vendor/lib', 'rev-parse', '--git-path', 'info/exclude']).trim());
       fs.mkdirSync(path.dirname(exclude), { recursive: true });
@@ -109,12 +121,12 @@ describe('a submodule\'s ignored, regenerable build output', () => {
       t.write('.gitignore', 'dist/\n');
       t.write('dist/app.js', 'built\n');
       for (const [command, cwd] of [['rm -rf vendor/lib/build', undefined], ['rm -rf vendor/lib/build/gen', undefined], ['rm -rf build', 'vendor/lib']] as const) {
-        expect({ command, ...checkVerdict(t, command, cwd ? { cwd: path.join(t.dir, cwd) } : {}) }).toMatchObject({ command, verdict: 'allow', rule: 'no-risk' });
+        expect({ command, ...(await evaluatedVerdict(t, command, cwd ? { cwd: path.join(t.dir, cwd) } : {})) }).toMatchObject({ command, verdict: 'allow', rule: 'no-risk' });
       }
       // Ignored there but not regenerable: no snapshot holds it.
-      expect(checkVerdict(t, 'rm -rf vendor/lib/data')).toMatchObject({ verdict: 'deny', rule: 'other-repository' });
+      expect((await evaluatedVerdict(t, 'rm -rf vendor/lib/data'))).toMatchObject({ verdict: 'deny', rule: 'other-repository' });
       // The submodule's own files next to the output, and the output with a protected path named in it.
-      expect(checkVerdict(t, 'rm -rf vendor/lib/build vendor/lib/lib.txt')).toMatchObject({ verdict: 'deny', rule: 'other-repository' });
+      expect((await evaluatedVerdict(t, 'rm -rf vendor/lib/build vendor/lib/lib.txt'))).toMatchObject({ verdict: 'deny', rule: 'other-repository' });
       // What it costs: one ls-files in the submodule, over the target only; the root's dist as before.
       const sub = traced(t, 'rm -rf vendor/lib/build');
       expect(sub.argv.filter((argv) => argv[1] === 'ls-files' && argv.includes(':(literal)build'))).toHaveLength(1);
@@ -124,17 +136,17 @@ describe('a submodule\'s ignored, regenerable build output', () => {
       // An untracked file the submodule's rules do not ignore, under build/ (its rules now *.o and build/gen/ only).
       fs.writeFileSync(exclude, 'data/\n*.o\nbuild/gen/\n');
       t.write('vendor/lib/build/notes.txt', 'mine\n');
-      expect(checkVerdict(t, 'rm -rf vendor/lib/build')).toMatchObject({ verdict: 'deny', rule: 'other-repository' });
-      expect(checkVerdict(t, 'rm -f vendor/lib/build/out.o')).toMatchObject({ verdict: 'allow', rule: 'no-risk' });
+      expect((await evaluatedVerdict(t, 'rm -rf vendor/lib/build'))).toMatchObject({ verdict: 'deny', rule: 'other-repository' });
+      expect((await evaluatedVerdict(t, 'rm -f vendor/lib/build/out.o'))).toMatchObject({ verdict: 'allow', rule: 'no-risk' });
       fs.rmSync(path.join(t.dir, 'vendor/lib/build/notes.txt'));
-      expect(checkVerdict(t, 'rm -rf vendor/lib/build')).toMatchObject({ verdict: 'allow', rule: 'no-risk' });
+      expect((await evaluatedVerdict(t, 'rm -rf vendor/lib/build'))).toMatchObject({ verdict: 'allow', rule: 'no-risk' });
       // A file the submodule tracks under build/ (force-added over its ignore rule).
       fs.appendFileSync(exclude, 'build/\n');
       t.write('vendor/lib/build/keep.o', 'kept\n');
       t.git(['-C', 'vendor/lib', 'add', '-f', 'build/keep.o']);
       t.git(['-C', 'vendor/lib', 'commit', '-q', '-m', 'keep']);
-      expect(checkVerdict(t, 'rm -rf vendor/lib/build')).toMatchObject({ verdict: 'deny', rule: 'other-repository' });
-      expect(checkVerdict(t, 'rm -rf vendor/lib/build/gen')).toMatchObject({ verdict: 'allow', rule: 'no-risk' });
+      expect((await evaluatedVerdict(t, 'rm -rf vendor/lib/build'))).toMatchObject({ verdict: 'deny', rule: 'other-repository' });
+      expect((await evaluatedVerdict(t, 'rm -rf vendor/lib/build/gen'))).toMatchObject({ verdict: 'allow', rule: 'no-risk' });
       // The premise, with real git: the output goes and the submodule's work stays as it was.
       const before = t.git(['-C', 'vendor/lib', 'status', '--porcelain=v2', '-z', '--untracked-files=all']);
       fs.rmSync(path.join(t.dir, 'vendor/lib/build/gen'), { recursive: true });
@@ -143,7 +155,7 @@ describe('a submodule\'s ignored, regenerable build output', () => {
   });
 
   it('only what lies inside the submodule is matched against commands.regenerable: one under deps/ (a regenerable name) is not output as a whole', async () => {
-    await withTestRepo((t) => {
+    await withTestRepo(async (t) => {
       t.write('top.txt', 'top\n');
       t.git(['add', '-A']);
       t.git(['commit', '-q', '-m', 'top']);
@@ -153,77 +165,74 @@ describe('a submodule\'s ignored, regenerable build output', () => {
       fs.appendFileSync(exclude, 'conf/\nbuild/\n');
       t.write('deps/ext/conf/local.ini', 'mine\n');
       t.write('deps/ext/build/out.o', 'obj\n');
-      expect(checkVerdict(t, 'rm -rf deps/ext/conf')).toMatchObject({ verdict: 'deny', rule: 'other-repository' });
-      expect(checkVerdict(t, 'rm -rf deps/ext/build')).toMatchObject({ verdict: 'allow', rule: 'no-risk' });
+      expect((await evaluatedVerdict(t, 'rm -rf deps/ext/conf'))).toMatchObject({ verdict: 'deny', rule: 'other-repository' });
+      expect((await evaluatedVerdict(t, 'rm -rf deps/ext/build'))).toMatchObject({ verdict: 'allow', rule: 'no-risk' });
     });
   });
 
   it('a protected path named inside it still denies', async () => {
-    await withTestRepo((t) => {
-      setup(t);
+    await template.withCopy(async (t) => {
       t.write('.guard.yaml', 'version: 1\nprotect:\n  paths:\n    - "vendor/lib/build/keys/**"\n');
       const exclude = path.resolve(t.dir, 'vendor/lib', t.git(['-C', 'vendor/lib', 'rev-parse', '--git-path', 'info/exclude']).trim());
       fs.mkdirSync(path.dirname(exclude), { recursive: true });
       fs.appendFileSync(exclude, 'build/\n');
       t.write('vendor/lib/build/keys/k.pem', 'key\n');
-      expect(checkVerdict(t, 'rm -rf vendor/lib/build')).toMatchObject({ verdict: 'deny', rule: 'protected-path' });
+      expect((await evaluatedVerdict(t, 'rm -rf vendor/lib/build'))).toMatchObject({ verdict: 'deny', rule: 'protected-path' });
     });
   });
 });
 
 describe('git run inside a submodule or a nested repository', () => {
   it('works on that repository, which no snapshot holds: denied instead of snapshotted', async () => {
-    await withTestRepo((t) => {
-      setup(t);
+    await template.withCopy(async (t) => {
       for (const command of ['git -C vendor/lib reset --hard', 'cd vendor/lib && git reset --hard', 'cd vendor/lib && git clean -fd', 'cd nest/src && git checkout -- .', 'git -C nest stash drop']) {
-        expect({ command, ...checkVerdict(t, command) }).toMatchObject({ command, verdict: 'deny' });
+        expect({ command, ...(await evaluatedVerdict(t, command)) }).toMatchObject({ command, verdict: 'deny' });
       }
-      expect(checkVerdict(t, 'git -C vendor/lib reset --hard').reason).toContain('another git repository inside this one');
+      expect((await evaluatedVerdict(t, 'git -C vendor/lib reset --hard')).reason).toContain('another git repository inside this one');
       // This repository's own subdirectories are this repository.
       t.write('src/x.ts', 'x\n');
-      expect(checkVerdict(t, 'cd src && git reset --hard')).toMatchObject({ verdict: 'snapshot', rule: 'git-reset-hard' });
-      expect(checkVerdict(t, 'cd vendor/lib && git status')).toMatchObject({ verdict: 'allow' });
+      expect((await evaluatedVerdict(t, 'cd src && git reset --hard'))).toMatchObject({ verdict: 'snapshot', rule: 'git-reset-hard' });
+      expect((await evaluatedVerdict(t, 'cd vendor/lib && git status'))).toMatchObject({ verdict: 'allow' });
     });
   });
 });
 
 describe('submodule.recurse set in git\'s configuration, not on the command line', () => {
   it('makes a plain discard recurse into the submodules: denied like --recurse-submodules; unset, the verdict as before', async () => {
-    await withTestRepo((t) => {
-      setup(t);
+    await template.withCopy(async (t) => {
       const discards = ['git reset --hard', 'git checkout -f', 'git checkout -- .', 'git switch --discard-changes main', 'git restore .'];
       // Unset: a snapshot first, as before (the discard leaves the submodules alone).
-      for (const command of discards) expect({ command, ...checkVerdict(t, command) }).toMatchObject({ command, verdict: 'snapshot' });
+      for (const command of discards) expect({ command, ...(await evaluatedVerdict(t, command)) }).toMatchObject({ command, verdict: 'snapshot' });
       t.git(['config', 'submodule.recurse', 'true']);
       for (const command of discards) {
-        expect({ command, ...checkVerdict(t, command) }).toMatchObject({ command, verdict: 'deny', rule: 'other-repository' });
+        expect({ command, ...(await evaluatedVerdict(t, command)) }).toMatchObject({ command, verdict: 'deny', rule: 'other-repository' });
       }
-      const denied = checkVerdict(t, 'git reset --hard');
+      const denied = (await evaluatedVerdict(t, 'git reset --hard'));
       expect(denied.reason).toContain('submodule.recurse is true');
       expect(denied.reason).toContain('--no-recurse-submodules');
       // .gitmodules deleted from the working tree: git reads it from the index and still recurses.
       fs.rmSync(path.join(t.dir, '.gitmodules'));
-      expect(checkVerdict(t, 'git reset --hard')).toMatchObject({ verdict: 'deny', rule: 'other-repository' });
+      expect((await evaluatedVerdict(t, 'git reset --hard'))).toMatchObject({ verdict: 'deny', rule: 'other-repository' });
       t.git(['checkout', '--', '.gitmodules']);
       // The command line still decides over the configuration.
-      expect(checkVerdict(t, 'git reset --hard --no-recurse-submodules')).toMatchObject({ verdict: 'snapshot', rule: 'git-reset-hard' });
-      expect(checkVerdict(t, 'git -c submodule.recurse=false reset --hard')).toMatchObject({ verdict: 'snapshot', rule: 'git-reset-hard' });
+      expect((await evaluatedVerdict(t, 'git reset --hard --no-recurse-submodules'))).toMatchObject({ verdict: 'snapshot', rule: 'git-reset-hard' });
+      expect((await evaluatedVerdict(t, 'git -c submodule.recurse=false reset --hard'))).toMatchObject({ verdict: 'snapshot', rule: 'git-reset-hard' });
       // What the deny rests on: with the config set, git's plain reset --hard discards the
       // submodule's uncommitted edit, which a snapshot could not bring back.
       t.git(['reset', '-q', '--hard']);
       expect(fs.readFileSync(path.join(t.dir, 'vendor/lib/lib.txt'), 'utf8')).toBe('library\n');
       t.git(['config', '--unset', 'submodule.recurse']);
-      expect(checkVerdict(t, 'git reset --hard')).toMatchObject({ verdict: 'snapshot', rule: 'git-reset-hard' });
+      expect((await evaluatedVerdict(t, 'git reset --hard'))).toMatchObject({ verdict: 'snapshot', rule: 'git-reset-hard' });
     });
   });
 
   it('in a repository without submodules the setting changes nothing', async () => {
-    await withTestRepo((t) => {
+    await withTestRepo(async (t) => {
       t.write('a.txt', 'a\n');
       t.git(['add', '-A']);
       t.git(['commit', '-q', '-m', 'a']);
       t.git(['config', 'submodule.recurse', 'true']);
-      expect(checkVerdict(t, 'git reset --hard')).toMatchObject({ verdict: 'snapshot', rule: 'git-reset-hard' });
+      expect((await evaluatedVerdict(t, 'git reset --hard'))).toMatchObject({ verdict: 'snapshot', rule: 'git-reset-hard' });
     });
   });
 });
@@ -255,7 +264,7 @@ function without(state: ReturnType<typeof captureState>, dir: string): ReturnTyp
 
 describe('git submodule deinit and git rm of a clean submodule delete its ignored files with its working tree', () => {
   it('denied, the files named, where the submodule holds ignored files that are not regenerable; git rm --cached, -n, mv and update stay allowed', async () => {
-    await withTestRepo((t) => {
+    await withTestRepo(async (t) => {
       cleanSubmodule(t);
       const removing = ['git submodule deinit vendor/lib', 'git submodule deinit --all', 'git submodule deinit .', 'git submodule --quiet deinit -- vendor', 'cd vendor && git submodule deinit lib', 'git rm vendor/lib', 'git rm -q vendor/lib/', 'git rm -r vendor', "git rm -r 'vendor/*'", 'git add -A && git rm vendor/lib && git commit -m drop'];
       for (const command of removing) {
@@ -264,11 +273,11 @@ describe('git submodule deinit and git rm of a clean submodule delete its ignore
         expect(hook.reason).toContain('vendor/lib/.env, vendor/lib/local.db');
         expect(hook.reason).not.toContain('build');
         expect(hook.reason).toContain('Move the named files out of the submodule first');
-        expect({ command, ...checkVerdict(t, command) }).toMatchObject({ command, verdict: 'deny', rule: 'git-submodule-remove-ignored' });
+        expect({ command, ...(await evaluatedVerdict(t, command)) }).toMatchObject({ command, verdict: 'deny', rule: 'git-submodule-remove-ignored' });
       }
       // These keep the submodule's files (checked below with real git for rm --cached and mv).
       for (const command of ['git rm --cached vendor/lib', 'git rm -n vendor/lib', 'git rm top.txt', 'git submodule update --checkout', 'git submodule deinit', 'git submodule status']) {
-        expect({ command, ...checkVerdict(t, command) }).toMatchObject({ command, verdict: expect.stringMatching(/^(allow|snapshot)$/) });
+        expect({ command, ...(await evaluatedVerdict(t, command)) }).toMatchObject({ command, verdict: expect.stringMatching(/^(allow|snapshot)$/) });
       }
       // The premise, with real git 2.39: the submodule is clean, so git deletes its tree, ignored files too.
       expect(t.git(['-C', 'vendor/lib', 'status', '--porcelain'])).toBe('');
@@ -290,7 +299,7 @@ describe('git submodule deinit and git rm of a clean submodule delete its ignore
   });
 
   it('allowed where the submodule holds no ignored files or only regenerable output; run, rolled back, and the plan\'s update gives back every file but the output', async () => {
-    await withTestRepo((t) => {
+    await withTestRepo(async (t) => {
       const origin = cleanSubmodule(t);
       t.remove('vendor/lib/.env');
       t.remove('vendor/lib/local.db');
@@ -313,16 +322,16 @@ describe('git submodule deinit and git rm of a clean submodule delete its ignore
   });
 
   it('counts commands.regenerable from the submodule\'s root: at deps/ext its ignored conf/ is not output, its build/ is', async () => {
-    await withTestRepo((t) => {
+    await withTestRepo(async (t) => {
       t.write('top.txt', 'top\n');
       t.git(['add', '-A']);
       t.git(['commit', '-q', '-m', 'top']);
       addSubmodule(t, 'deps/ext');
       excludeIn(t, 'deps/ext', 'conf/\nbuild/\n');
       t.write('deps/ext/build/out.o', 'obj\n');
-      expect(checkVerdict(t, 'git submodule deinit deps/ext')).toMatchObject({ verdict: 'allow' });
+      expect((await evaluatedVerdict(t, 'git submodule deinit deps/ext'))).toMatchObject({ verdict: 'allow' });
       t.write('deps/ext/conf/local.ini', 'mine\n');
-      const denied = checkVerdict(t, 'git submodule deinit deps/ext');
+      const denied = (await evaluatedVerdict(t, 'git submodule deinit deps/ext'));
       expect(denied).toMatchObject({ verdict: 'deny', rule: 'git-submodule-remove-ignored' });
       expect(denied.reason).toContain('the submodule deps/ext');
       expect(denied.reason).toMatch(/: deps\/ext\/conf\/$/);
@@ -330,7 +339,7 @@ describe('git submodule deinit and git rm of a clean submodule delete its ignore
   });
 
   it('a submodule of the submodule goes with it: its ignored files are named too', async () => {
-    await withTestRepo((t) => {
+    await withTestRepo(async (t) => {
       t.write('top.txt', 'top\n');
       t.git(['add', '-A']);
       t.git(['commit', '-q', '-m', 'top']);
@@ -341,7 +350,7 @@ describe('git submodule deinit and git rm of a clean submodule delete its ignore
       t.git(['commit', '-q', '-m', 'nested']);
       excludeIn(t, 'vendor/lib/inner', '.env\n');
       t.write('vendor/lib/inner/.env', 'TOKEN=inner\n');
-      const denied = checkVerdict(t, 'git submodule deinit vendor/lib');
+      const denied = (await evaluatedVerdict(t, 'git submodule deinit vendor/lib'));
       expect(denied).toMatchObject({ verdict: 'deny', rule: 'git-submodule-remove-ignored' });
       expect(denied.reason).toContain('the submodule vendor/lib once');
       expect(denied.reason).toContain('vendor/lib/inner/.env');
@@ -352,7 +361,7 @@ describe('git submodule deinit and git rm of a clean submodule delete its ignore
   });
 
   it('costs one git process per checked-out submodule, only for these commands; git rm of a file, none', async () => {
-    await withTestRepo((t) => {
+    await withTestRepo(async (t) => {
       const origin = cleanSubmodule(t);
       t.git(['-c', 'protocol.file.allow=always', 'submodule', 'add', '-q', origin, 'deps/ext']);
       t.git(['commit', '-q', '-m', 'ext']);
