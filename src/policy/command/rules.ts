@@ -224,7 +224,7 @@ export const RULES = {
     instead: 'Archive it instead (`gh repo archive`: read-only, nothing lost); or ask the person to delete it.',
   },
   'cluster-data-delete': {
-    description: 'Deleting data in a Kubernetes cluster, outside the repository, where no snapshot holds it: `kubectl delete` of a PersistentVolumeClaim, PersistentVolume or Namespace (by name, `--all`, or in the manifests of `-f`/`-k`, or of manifests guard cannot read), `kubectl replace --force` of such manifests, `kubectl apply --prune`, `kubectl drain --delete-emptydir-data|--force`, `helm uninstall` (refused for an agent, asked of a person). `kubectl delete pod|deployment|service ...` stays free: a controller or `kubectl apply` brings those back.',
+    description: 'Deleting data in a Kubernetes cluster, outside the repository, where no snapshot holds it: `kubectl delete` of a PersistentVolumeClaim, PersistentVolume or Namespace (by name, `--all`, or in the manifests of `-f`/`-k`, or of manifests guard cannot read), `kubectl replace --force` of such manifests, `kubectl apply --prune`, `kubectl drain --delete-emptydir-data|--force`, `helm uninstall`, `helmfile destroy|delete` (every release of the helmfile), `skaffold delete` (whatever skaffold.yaml deploys) (refused for an agent, asked of a person; `tilt down` stays free: Tilt deploys to local clusters only). `kubectl delete pod|deployment|service ...` stays free: a controller or `kubectl apply` brings those back.',
     instead: 'Delete what comes back by itself or from the repository\'s manifests instead (`kubectl delete pod NAME` restarts a Deployment\'s pod); save the data first (a VolumeSnapshot, `kubectl exec POD -- pg_dump ...`); or ask the person to run it.',
   },
   'rm-in-repo': {
