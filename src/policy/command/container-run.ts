@@ -24,7 +24,7 @@ import type { Field } from './expand.js';
 import { resolvePath } from './paths.js';
 import { composeServiceNodes, containerEnv } from './container-env.js';
 import type { Invocation, Runtime, Stdin } from './runtime.js';
-import { get, readYaml, str, type Y } from './taskfile-yaml.js';
+import { get, str } from './taskfile-yaml.js';
 
 /** Where a container's own paths are judged: a scratch directory that exists nowhere on the host. */
 export const CONTAINER_FS = '/guard-container-fs';
