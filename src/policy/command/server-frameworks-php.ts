@@ -79,6 +79,7 @@ export function laravel(inv: Invocation, args: Field[], rt: Runtime, script: str
   const root = scriptDir(script ?? 'artisan', inv.cwd);
   if (root === null) return null;
   const config = readAt(rt, root, 'config/database.php');
+  const parsed = config === undefined || config === null || config === 'missing' ? null : laravelConfig(config.text);
   const flagged = optionValue(args, '--env');
   const named = flagged !== undefined ? [flagged] : lineVarChoices(inv, args, 'APP_ENV');
   const connectionsOnLine = lineVarChoices(inv, args, 'DB_CONNECTION');
@@ -96,10 +97,10 @@ export function laravel(inv: Invocation, args: Field[], rt: Runtime, script: str
       let connection: string | null | undefined = database !== undefined ? database : onLine !== undefined ? onLine : whole(fileVars.get('DB_CONNECTION'));
       if (connection === undefined) {
         if (config === undefined) continue; // being read
-        connection = config === null || config === 'missing' ? null : laravelConfig(config.text).fallback;
+        connection = parsed?.fallback ?? null;
       }
       if (connection === null) continue;
-      const driver = LARAVEL_SERVER_DRIVERS.test(connection) ? connection : config && config !== 'missing' ? laravelConfig(config.text).driver(connection) : null;
+      const driver = LARAVEL_SERVER_DRIVERS.test(connection) ? connection : (parsed?.driver(connection) ?? null);
       if (driver !== null && LARAVEL_SERVER_DRIVERS.test(driver)) {
         const where = database !== undefined ? `--database=${database}` : onLine !== undefined ? 'DB_CONNECTION on the line' : fileVars.has('DB_CONNECTION') ? 'DB_CONNECTION in .env' : 'config/database.php';
         return `artisan ${command} ${command === 'db:wipe' || command === 'migrate:fresh' ? 'drops every table of' : 'reverts every migration of'} the ${environment ?? 'configured'} database, on a ${driver} server (${where})`;

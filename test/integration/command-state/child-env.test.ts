@@ -10,9 +10,7 @@
  * through the real `guard check-command` and one through the installed Claude hook.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { evaluateCommand } from '../../../src/cli/command-state.js';
-import { readPolicy } from '../../../src/config/compile.js';
-import { openRepo } from '../../../src/git/repo.js';
+import { expectEvaluatedVerdicts } from '../../helpers/evaluated.js';
 import { createTestRepo, type TestRepo } from '../../helpers/git-repo.js';
 import { commitFiles, useDefaultPolicy } from '../../helpers/repo-steps.js';
 import { agentVerdict, checkVerdict } from '../../helpers/verdicts.js';
@@ -52,14 +50,9 @@ beforeAll(() => {
 }, 60_000);
 afterAll(() => t?.cleanup());
 
+/** Each row's verdict; the rule follows from it (remote-data-delete for a refusal). */
 async function expectVerdicts(cases: Array<[string, string, string?]>): Promise<void> {
-  const repo = await openRepo(t.dir);
-  const policy = await readPolicy(repo);
-  for (const [command, verdict, named] of cases) {
-    const got = await evaluateCommand(command, { cwd: t.dir, repo, policy, actor: { kind: 'agent', agent: 'test', marker: null }, home: t.home });
-    expect({ command, verdict: got.verdict, rule: got.rule }).toEqual({ command, verdict, rule: verdict === 'allow' ? 'no-risk' : 'remote-data-delete' });
-    if (named) expect(got.reason, command).toContain(named);
-  }
+  await expectEvaluatedVerdicts(t, cases.map(([command, verdict, named]) => [command, verdict, verdict === 'allow' ? 'no-risk' : 'remote-data-delete', named] as const));
 }
 
 describe('the environment a new process or a container gives a framework', () => {

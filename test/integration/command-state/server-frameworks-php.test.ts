@@ -8,10 +8,8 @@
  * no server and no PHP are needed. Two lines go through the installed Claude hook's sh shim.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { evaluateCommand } from '../../../src/cli/command-state.js';
-import { readPolicy } from '../../../src/config/compile.js';
-import { openRepo } from '../../../src/git/repo.js';
 import { fastPathAllows } from '../../../src/policy/command/fast-path.js';
+import { evaluatedVerdict } from '../../helpers/evaluated.js';
 import { createTestRepo, type TestRepo } from '../../helpers/git-repo.js';
 import { installedClaudeHook } from '../../helpers/guard-steps.js';
 import { commitFiles, writeFiles } from '../../helpers/repo-steps.js';
@@ -76,11 +74,8 @@ beforeAll(() => {
 }, 120_000);
 afterAll(() => t?.cleanup());
 
-async function decide(command: string) {
-  const repo = await openRepo(t.dir);
-  const policy = await readPolicy(repo);
-  return evaluateCommand(command, { cwd: t.dir, repo, policy, actor: { kind: 'agent', agent: 'test', marker: null }, home: t.home });
-}
+/** check-command's verdict for an agent, computed in this process (test/helpers/evaluated.ts). */
+const decide = (command: string) => evaluatedVerdict(t, command, { asAgent: true });
 
 type Row = [command: string, verdict: string, rule: string, names?: string[]];
 
