@@ -235,7 +235,11 @@ function classifyCopy(inv: Invocation, name: string, args: Field[], rt: Runtime)
       if (verdict) rt.report(verdict);
     }
   }
-  writeCheck(inv, rt, dest, `${name} ${verb} into ${dest.display}`);
+  // The old file stays (`cp -n`, `--backup`, `ln` without -f, which fails on an existing name): replacing
+  // a file outside the repository is refused otherwise (targets.ts replacesOutside).
+  const keepsOld =
+    has(parsed, '-n', '--no-clobber', '-b', '--backup') || parsed.args.has('--backup') || args.some((a) => a.value === '--update=none') || (name === 'ln' && !has(parsed, '-f', '--force'));
+  writeCheck(inv, rt, dest, `${name} ${verb} into ${dest.display}`, { keepsOld });
   // `cp /dev/null file` empties the file.
   if (name === 'cp' && !target && sources.length === 1 && sources[0]?.value === '/dev/null') truncateCheck(inv, rt, dest, 'cp /dev/null empties');
   // Into a directory: the file lands at dest/<name>, which may be a file guard protects.
@@ -243,7 +247,7 @@ function classifyCopy(inv: Invocation, name: string, args: Field[], rt: Runtime)
     for (const source of sources.length > 0 ? sources : []) {
       if (source.value === null || source.glob) continue;
       const landing = path.posix.join(dest.value, path.posix.basename(source.value));
-      const verdict = checkWriteTarget(knownField(landing), inv.cwd, rt.ctx, inv.source, `${name} ${verb} ${source.display} to ${shownEscaped(landing)}`);
+      const verdict = checkWriteTarget(knownField(landing), inv.cwd, rt.ctx, inv.source, `${name} ${verb} ${source.display} to ${shownEscaped(landing)}`, { keepsOld });
       // A refusal, or an ignored file there that the copy replaces (captured first).
       if (verdict && (verdict.verdict === 'deny' || verdict.rule === 'overwrite-ignored')) rt.report(verdict);
     }
@@ -368,7 +372,7 @@ function classifySed(inv: Invocation, args: Field[], rt: Runtime): void {
     if (script.value !== null && sedExecutes(script.value)) reportOpaque(rt, 'the sed script runs shell commands (the e command or the s///e flag)', inv.source);
   }
   if (!inPlace) return;
-  for (const file of files) writeCheck(inv, rt, file, `sed -i edits ${file.display}`);
+  for (const file of files) writeCheck(inv, rt, file, `sed -i edits ${file.display}`, { edits: true });
 }
 
 /** GNU sed's `e` command and `s///e` flag run shell commands. */

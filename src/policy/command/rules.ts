@@ -204,7 +204,7 @@ export const RULES = {
     instead: 'Delete the files inside it that you mean, by name.',
   },
   'rm-outside-repo': {
-    description: 'Deleting or truncating files outside the repository (also through a symbolic link inside it, and overwriting there), which guard cannot restore. The system temp directory is scratch space (`commands.tempIsScratch`).',
+    description: 'Deleting, truncating or replacing files outside the repository (`rm ~/.bashrc`, `: > ~/.bashrc`, `echo x > ~/.bashrc`, `cp KEY ~/.ssh/id_ed25519`, `curl -o ~/.npmrc`; also through a symbolic link inside it), which guard cannot restore. Appending, a new file, `cp -n`/`--backup` and edits in place (`sed -i`) stay free; the system temp directory is scratch space (`commands.tempIsScratch`).',
     instead: 'Ask the person to delete files outside the repository, or keep scratch files inside it or in the temp directory.',
   },
   'container-volume-delete': {

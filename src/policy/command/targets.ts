@@ -92,6 +92,13 @@ export interface WriteOptions {
    * git itself refuses to replace what exists without -f (and git-mv.ts judges -f's landings).
    */
   textOnly?: boolean;
+  /**
+   * An edit in place (`sed -i`): it changes part of the file rather than replacing it, as the
+   * agents' file tools do. Outside the repository it stays allowed (replacesOutside).
+   */
+  edits?: boolean;
+  /** The old file stays where it was or beside it (`cp -n`, `mv --backup`, `ln` without -f): nothing is lost. */
+  keepsOld?: boolean;
 }
 
 export function checkWriteTarget(field: Field, cwd: string | null, ctx: CommandContext, source: string, what: string, options: WriteOptions = {}): Verdict | null {
@@ -139,7 +146,32 @@ export function checkWriteAbs(abs: string, ctx: CommandContext, source: string, 
       return makeVerdict('deny', 'rm-outside-repo', `${what}: ${displayPath(abs, ctx)} is ${facts.followed} through a symbolic link, outside the repository, where guard cannot restore it`, source);
     }
   }
-  return overwrites ? overwritesIgnored(facts, ctx, source, what) : null;
+  if (!overwrites) return null;
+  if (options.edits !== true && options.keepsOld !== true) {
+    const outside = replacesOutside(facts, ctx, source, what);
+    if (outside) return outside;
+  }
+  return overwritesIgnored(facts, ctx, source, what);
+}
+
+/** What to do instead of replacing a file outside the repository. */
+const REPLACES_OUTSIDE_INSTEAD =
+  'Ask the person to replace files outside the repository: guard cannot restore them. To add lines, append (`>>`, `tee -a`); to produce output, write a new file, or keep it inside the repository or the temp directory.';
+
+/**
+ * A write that replaces an existing file outside the repository (`echo x > ~/.bashrc`, `cp a
+ * ~/.ssh/id_ed25519`, `curl -o ~/.npmrc`): its old bytes are in no snapshot, as a deleted one's
+ * are, and `rm ~/.bashrc` has been refused since the start (rm-outside-repo). Until 2026-12-06 only
+ * a write through a symbolic link in the repository was. The temp directory stays scratch space,
+ * /proc and /sys hold no data, and a file that does not exist yet loses nothing. Only where guard
+ * protects a repository: outside every one, each overwrite would be refused.
+ */
+function replacesOutside(facts: PathFacts, ctx: CommandContext, source: string, what: string): Verdict | null {
+  if (!ctx.repoRoot || !facts.followedExists || facts.followedIsDir) return null;
+  const target = facts.followed;
+  if (classifyPath(target, ctx).kind !== 'outside' || scratchDir(target, ctx) !== null || /^\/(proc|sys)\//.test(target)) return null;
+  const shown = displayPath(target, ctx);
+  return makeVerdict('deny', 'rm-outside-repo', `${what}${what.includes(shown) ? '' : ` (${shown})`}, an existing file outside the repository: its content would be replaced, and guard cannot restore it`, source, REPLACES_OUTSIDE_INSTEAD);
 }
 
 /**
