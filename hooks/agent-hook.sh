@@ -189,7 +189,7 @@ guard_benign() {
       # BEGIN risky words (generated from FAST_PATH_RISKY_WORDS / _PREFIXES; a test keeps them equal)
       [gG][iI][tT]|[gG][uU][aA][rR][dD]|[cC][lL][aA][uU][dD][eE]|[cC][uU][rR][sS][oO][rR]|\
       [cC][oO][dD][eE][xX]|[gG][eE][mM][iI][nN][iI]|[gG][iI][tT][hH][uU][bB]|\
-      [oO][pP][eE][nN][cC][oO][dD][eE]|[cC][oO][pP][iI][lL][oO][tT]|[sS][tT][dD][iI][nN]|[fF][dD]|[rR][mM]|\
+      [oO][pP][eE][nN][cC][oO][dD][eE]|[cC][oO][pP][iI][lL][oO][tT]|[bB][fF][gG]|[sS][tT][dD][iI][nN]|[fF][dD]|[rR][mM]|\
       [uU][nN][lL][iI][nN][kK]|[sS][hH][rR][eE][dD]|[sS][rR][mM]|[rR][iI][mM][rR][aA][fF]|[dD][eE][lL]|\
       [tT][rR][uU][nN][cC][aA][tT][eE]|[fF][iI][nN][dD]|[eE][rR][aA][sS][eE]|[rR][mM][dD][iI][rR]|[rR][dD]|\
       [rR][iI]|[iI][tT][eE][mM]|[dD][dD]|[mM][kK][fF][sS]|[mM][kK][sS][wW][aA][pP]|\

@@ -256,6 +256,9 @@ export function classifyInvocation(inv: Invocation, rt: Runtime): void {
       break;
   }
   if (name === 'git' || name.startsWith('git-')) return classifyGit(inv, name, args, rt);
+  // BFG Repo-Cleaner: `bfg --delete-files id_rsa`, `java -jar bfg-1.14.0.jar --strip-blobs-bigger-than 100M`.
+  const bfg = name === 'bfg' ? args : name === 'java' ? bfgJarArgs(args) : null;
+  if (bfg) return classifyBfg(inv, bfg, rt);
   if (FILE_COMMANDS.has(name) || /^mkfs(\..*)?$/.test(name)) return classifyFileCommand(inv, name, args, rt);
   if (SCRIPT_COMMANDS(name)) return classifyScriptCommand(inv, name, args, rt);
   // `curl -o FILE`, `sort -o FILE`, `uniq IN OUT` ...: the files written, judged as `> FILE`.
@@ -319,6 +322,23 @@ export function classifyInvocation(inv: Invocation, rt: Runtime): void {
       if (verdict) rt.report(verdict);
     }
   }
+}
+
+/** The arguments after `-jar bfg*.jar` (BFG Repo-Cleaner's jar, as its docs name it), or null for any other java line. */
+function bfgJarArgs(args: Field[]): Field[] | null {
+  const jar = args.findIndex((a) => a.value === '-jar');
+  const file = args[jar + 1]?.value;
+  return jar !== -1 && file && /^bfg[^/]*\.jar$/i.test(path.posix.basename(file)) ? args.slice(jar + 2) : null;
+}
+
+/**
+ * BFG Repo-Cleaner rewrites every branch and tag of the repository it is given (the current one by
+ * default) to drop files or text from all of history, as `git filter-repo` does; nothing it offers
+ * only shows what it would do. Its usage (no arguments, `--help`, `--version`) is free.
+ */
+function classifyBfg(inv: Invocation, args: Field[], rt: Runtime): void {
+  if (args.length === 0 || args.some((a) => a.value === '--help' || a.value === '-h' || a.value === '--version')) return;
+  rt.report(makeVerdict('deny', 'git-filter-repo', 'BFG Repo-Cleaner rewrites every branch and tag of the history', inv.source));
 }
 
 /** Index of the first operand after a wrapper's options, or null when an unknown word hides it. */

@@ -33,6 +33,8 @@ export const SAFE_REDIRECT_OPERATORS: readonly string[] = ['>', '1>', '2>', '&>'
 export const FAST_PATH_RISKY_WORDS: readonly string[] = [
   // git and guard's own files and programs
   'git', 'guard', 'claude', 'cursor', 'codex', 'gemini', 'github', 'opencode', 'copilot',
+  // BFG Repo-Cleaner rewrites every branch and tag (`bfg`, `java -jar bfg-1.14.0.jar`: `.` and `-` cut words)
+  'bfg',
   // shells reading stdin (/dev/stdin, /dev/fd/0)
   'stdin', 'fd',
   // deleting

@@ -62,7 +62,7 @@ export const RULES = {
     instead: 'Keep the defaults; ask the person if the repository really needs it.',
   },
   'git-filter-repo': {
-    description: '`git filter-repo` / `git filter-branch` rewrite the whole history and drop the old objects.',
+    description: '`git filter-repo` / `git filter-branch` / BFG Repo-Cleaner (`bfg`, `java -jar bfg.jar`) rewrite the whole history and drop the old objects.',
     instead: 'Ask the person to run history rewrites themselves, on a fresh clone.',
   },
   'git-worktree-remove-force': {
