@@ -25,7 +25,9 @@ import { resolvePath } from './paths.js';
 import { makeVerdict, unrecoverableKind } from './rules.js';
 import { unexportedForChild, type Invocation, type Runtime } from './runtime.js';
 import { ecto } from './server-frameworks-ecto.js';
+import { entityFramework, flyway, gradle, liquibase, maven } from './server-frameworks-jvm-dotnet.js';
 import { laravel, symfony } from './server-frameworks-php.js';
+import { alembic } from './server-frameworks-python.js';
 import { get, readYaml, str, TooBig, type Y } from './taskfile-yaml.js';
 
 /** The way forward: a dump first, or the framework's own test environment, which guard leaves free. */
@@ -45,6 +47,15 @@ const TEST_ENVIRONMENT: Readonly<Record<string, string>> = {
   console: '`--env=test`',
   symfony: '`--env=test`',
   mix: 'MIX_ENV=test',
+  'manage.py': 'a test settings module (`--settings`)',
+  'dotnet-ef': '`--connection` to a throwaway database',
+  flyway: '`-url=` of a throwaway database (`docker run --rm -e POSTGRES_PASSWORD=x -p 5433:5432 postgres`)',
+  liquibase: '`--url` of a throwaway database',
+  mvn: '`-Dflyway.url=` / `-Dliquibase.url=` of a throwaway database',
+  mvnw: '`-Dflyway.url=` / `-Dliquibase.url=` of a throwaway database',
+  gradle: '`-Pflyway.url=` of a throwaway database',
+  gradlew: '`-Pflyway.url=` of a throwaway database',
+  alembic: 'a `-c` config whose sqlalchemy.url is a throwaway database',
 };
 
 /** Rails adapters (and URL schemes) that talk to a server. */
@@ -178,8 +189,10 @@ function prisma(inv: Invocation, args: Field[], rt: Runtime): string | null {
 const DJANGO_SERVER_ENGINE = /['"](?:django\.db\.backends\.(postgresql(?:_psycopg2)?|mysql|oracle)|django\.contrib\.gis\.db\.backends\.(postgis|mysql|oracle)|(mssql|sql_server\.pyodbc))['"]/;
 
 function django(inv: Invocation, args: Field[], rt: Runtime, script: string | undefined): string | null {
-  const [first = ''] = operandWords(args, ['--settings', '--database']);
-  if (first !== 'flush' && first !== 'reset_db') return null;
+  const [first = '', app = '', target = ''] = operandWords(args, ['--settings', '--database']);
+  // `migrate APP zero` unapplies every migration of APP, dropping its tables (`--fake` only marks them, `--plan` and `--check` apply nothing)
+  const zero = first === 'migrate' && target === 'zero' && !args.some((a) => a.value === '--fake' || a.value === '--plan' || a.value === '--check');
+  if (first !== 'flush' && first !== 'reset_db' && !zero) return null;
   const manage = resolvePath(script ?? 'manage.py', inv.cwd);
   if (manage === null) return null;
   const root = path.posix.dirname(manage);
@@ -199,7 +212,8 @@ function django(inv: Invocation, args: Field[], rt: Runtime, script: string | un
   if (/django\.db\.backends\.sqlite3/.test(settings.text)) return null;
   const engine = DJANGO_SERVER_ENGINE.exec(settings.text);
   if (!engine) return null;
-  return `manage.py ${first} ${first === 'flush' ? 'deletes every row of' : 'drops'} the ${engine[1] ?? engine[2] ?? engine[3]} database (${module})`;
+  const does = zero ? `migrate ${app} zero unapplies every migration of ${app}, dropping its tables in` : first === 'flush' ? 'flush deletes every row of' : 'reset_db drops';
+  return `manage.py ${does} the ${engine[1] ?? engine[2] ?? engine[3]} database (${module})`;
 }
 
 function sequelize(inv: Invocation, program: string, args: Field[], rt: Runtime): string | null {
@@ -322,6 +336,12 @@ export function classifyServerFramework(inv: Invocation, program: string, args: 
     if (at !== -1 && args[at]?.value === 'console') what = symfony(inv, 'symfony console', args.slice(at + 1), rt, undefined);
   }
   else if (program === 'mix') what = ecto(inv, args, rt);
+  else if (program === 'dotnet-ef') what = entityFramework(inv, args, rt);
+  else if (program === 'flyway') what = flyway(inv, args, rt);
+  else if (program === 'liquibase') what = liquibase(inv, args, rt);
+  else if (program === 'mvn' || program === 'mvnw' || program === 'mvnd') what = maven(inv, program, args, rt);
+  else if (program === 'gradle' || program === 'gradlew') what = gradle(inv, program, args, rt);
+  else if (program === 'alembic') what = alembic(inv, args, rt);
   if (what === null) return;
   rt.report(makeVerdict(unrecoverableKind(rt.ctx.isAgent), 'remote-data-delete', `${what}, outside the repository, where no snapshot holds it`, inv.source, instead(program)));
 }

@@ -1,0 +1,153 @@
+/**
+ * Entity Framework Core's, Flyway's, Liquibase's, Alembic's and Django's wipes of a database
+ * server (src/policy/command/server-frameworks-jvm-dotnet.ts, server-frameworks-python.ts,
+ * server-frameworks.ts): on a project whose configuration names PostgreSQL, `dotnet ef database
+ * drop --force`, `flyway clean`, `liquibase drop-all`, `alembic downgrade base` and `manage.py
+ * migrate shop zero` were only the capture of the ignored database files. The projects'
+ * configuration files are real files in the repository, read by guard's own evaluation; no
+ * server, .NET, JVM or Python is needed. One line goes through the installed Claude hook's sh shim.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fastPathAllows } from '../../../src/policy/command/fast-path.js';
+import { evaluatedVerdict } from '../../helpers/evaluated.js';
+import { createTestRepo, type TestRepo } from '../../helpers/git-repo.js';
+import { installedClaudeHook } from '../../helpers/guard-steps.js';
+import { commitFiles, writeFiles } from '../../helpers/repo-steps.js';
+
+const ALEMBIC_ENV = `from logging.config import fileConfig
+from sqlalchemy import engine_from_config, pool
+from alembic import context
+
+config = context.config
+target_metadata = None
+
+def run_migrations_offline() -> None:
+    url = config.get_main_option("sqlalchemy.url")
+    context.configure(url=url, target_metadata=target_metadata, literal_binds=True)
+
+def run_migrations_online() -> None:
+    connectable = engine_from_config(config.get_section(config.config_ini_section, {}), prefix="sqlalchemy.", poolclass=pool.NullPool)
+    with connectable.connect() as connection:
+        context.configure(connection=connection, target_metadata=target_metadata)
+        with context.begin_transaction():
+            context.run_migrations()
+`;
+
+const alembicIni = (url: string): string => `# A generic, single database configuration.
+
+[alembic]
+script_location = %(here)s/alembic
+prepend_sys_path = .
+# sqlalchemy.url = sqlite:///commented.db
+sqlalchemy.url = ${url}
+
+[loggers]
+keys = root
+`;
+
+const PROJECTS: Record<string, string> = {
+  // ASP.NET on PostgreSQL (Npgsql), comments in appsettings.json as .NET allows
+  'efpg/App.csproj': '<Project Sdk="Microsoft.NET.Sdk.Web"></Project>\n',
+  'efpg/appsettings.json': '{\n  // the database\n  "ConnectionStrings": {\n    "DefaultConnection": "Host=localhost;Port=5432;Database=app;Username=app;Password=app",\n  },\n  /* logging */\n  "Logging": { "LogLevel": { "Default": "Information" } }\n}\n',
+  // ASP.NET on SQLite in development, SQL Server in production (the overlay)
+  'eflite/App.csproj': '<Project Sdk="Microsoft.NET.Sdk.Web"></Project>\n',
+  'eflite/appsettings.json': '{ "ConnectionStrings": { "Default": "Data Source=app.db" } }\n',
+  'eflite/appsettings.Production.json': '{ "ConnectionStrings": { "Default": "Server=db.internal,1433;Initial Catalog=app;User ID=sa;Password=x;TrustServerCertificate=True" } }\n',
+  // a solution: the DbContext in src/Data, the configuration in the startup project src/Web
+  'efsplit/src/Web/appsettings.json': '{ "ConnectionStrings": { "Main": "Server=(localdb)\\\\mssqllocaldb;Database=app;Trusted_Connection=True" } }\n',
+  'efsplit/src/Data/Data.csproj': '<Project Sdk="Microsoft.NET.Sdk"></Project>\n',
+  // Flyway: a conf on PostgreSQL with clean enabled, one with clean disabled, one on an H2 file
+  'fw/flyway.conf': '# Flyway\nflyway.url=jdbc:postgresql://localhost:5432/app\nflyway.user=app\nflyway.cleanDisabled=false\n',
+  'fw/pom.xml': '<project><build><plugins><plugin><groupId>org.flywaydb</groupId><artifactId>flyway-maven-plugin</artifactId><configuration>\n<!-- <url>jdbc:h2:mem:x</url> -->\n<url>jdbc:postgresql://localhost:5432/app</url><cleanDisabled>false</cleanDisabled></configuration></plugin></plugins></build></project>\n',
+  'fw/build.gradle': "plugins { id 'org.flywaydb.flyway' version '9.22.3' }\nflyway {\n    url = 'jdbc:mysql://localhost:3306/app'\n    cleanDisabled = false\n}\n",
+  'fwoff/flyway.conf': 'flyway.url=jdbc:postgresql://localhost:5432/app\nflyway.cleanDisabled=true\n',
+  'fwh2/flyway.conf': 'flyway.url=jdbc:h2:file:./db/app\n',
+  // Flyway 10's TOML: a local SQLite environment by default, production on PostgreSQL
+  'fwtoml/flyway.toml': '[flyway]\nenvironment = "local"\ncleanDisabled = false\nlocations = ["filesystem:sql"]\n\n[environments.local]\nurl = "jdbc:sqlite:local.db"\n\n[environments.prod]\nurl = "jdbc:postgresql://db.prod:5432/app"\nuser = "app"\n',
+  // Liquibase on PostgreSQL
+  'lb/liquibase.properties': 'changelog-file: db/changelog.xml\nurl: jdbc:postgresql://localhost:5432/app\nusername: app\n',
+  // Alembic: PostgreSQL through the template env.py, SQLite, and a URL env.py sets from the environment
+  'al/alembic.ini': alembicIni('postgresql+psycopg2://app:app@localhost/app'),
+  'al/alembic/env.py': ALEMBIC_ENV,
+  'allite/alembic.ini': alembicIni('sqlite:///app.db'),
+  'allite/alembic/env.py': ALEMBIC_ENV,
+  'alenv/alembic.ini': alembicIni('postgresql://localhost/placeholder'),
+  'alenv/alembic/env.py': `import os\n${ALEMBIC_ENV}config.set_main_option("sqlalchemy.url", os.environ["DATABASE_URL"])\n`,
+  // Django on PostgreSQL
+  'dj/manage.py': "#!/usr/bin/env python\nimport os\nos.environ.setdefault('DJANGO_SETTINGS_MODULE', 'proj.settings')\n",
+  'dj/proj/settings.py': "DATABASES = {'default': {'ENGINE': 'django.db.backends.postgresql', 'NAME': 'app'}}\n",
+};
+
+let t: TestRepo;
+beforeAll(() => {
+  t = createTestRepo();
+  commitFiles(t, { '.gitignore': '*.db\n', ...PROJECTS });
+  // the ignored SQLite file every framework command that is not refused captures first
+  writeFiles(t, { 'eflite/app.db': 'SQLite format 3\0rows' });
+  const init = t.guard(['init', '--yes', '--agents', 'claude']);
+  expect(init.code, init.stderr).toBe(0);
+}, 120_000);
+afterAll(() => t?.cleanup());
+
+const decide = (command: string) => evaluatedVerdict(t, command, { asAgent: true });
+
+type Row = [command: string, verdict: string, rule: string, names?: string[]];
+
+async function expectRows(rows: Row[]): Promise<void> {
+  const got = [];
+  for (const [command] of rows) {
+    const v = await decide(command);
+    got.push({ command, verdict: v.verdict, rule: v.rule, reason: v.reason });
+  }
+  expect(got.map(({ command, verdict, rule }) => [command, verdict, rule])).toEqual(rows.map(([command, verdict, rule]) => [command, verdict, rule]));
+  for (const [i, [command, verdict, , names]] of rows.entries()) {
+    for (const name of names ?? []) expect(got[i]?.reason, command).toContain(name);
+    if (verdict === 'deny') expect(fastPathAllows(command), command).toBe(false);
+  }
+}
+
+describe('EF Core, Flyway, Liquibase, Alembic and Django against a database server', () => {
+  it('refuses where the configuration names a server, leaves file databases and unread configuration to the capture', async () => {
+    await expectRows([
+      ['cd efpg && dotnet ef database drop --force', 'deny', 'remote-data-delete', ['Development', 'ConnectionStrings:DefaultConnection in appsettings.json']],
+      ['cd efpg && dotnet ef database drop', 'deny', 'remote-data-delete'],
+      ['cd efpg && dotnet ef database update 0', 'deny', 'remote-data-delete', ['every migration']],
+      ['cd efpg && dotnet-ef database drop -f', 'deny', 'remote-data-delete'],
+      ['dotnet ef database drop -f --project efpg/App.csproj --startup-project efpg', 'deny', 'remote-data-delete'],
+      ['cd efpg && dotnet ef database drop --dry-run', 'snapshot', 'overwrite-ignored'],
+      ['cd efpg && dotnet ef database update', 'snapshot', 'overwrite-ignored'],
+      ['cd efpg && dotnet ef database drop -f --connection "Data Source=test.db"', 'snapshot', 'overwrite-ignored'],
+      ['cd eflite && dotnet ef database drop -f', 'snapshot', 'overwrite-ignored', ['app.db']],
+      ['cd eflite && ASPNETCORE_ENVIRONMENT=Production dotnet ef database drop -f', 'deny', 'remote-data-delete', ['Production', 'appsettings.Production.json']],
+      ['cd eflite && dotnet ef database drop -f -- --environment Production', 'deny', 'remote-data-delete', ['Production']],
+      ['cd efsplit && dotnet ef database drop -f --project src/Data --startup-project src/Web', 'deny', 'remote-data-delete', ['ConnectionStrings:Main']],
+      ['cd fw && flyway clean', 'deny', 'remote-data-delete', ['postgresql', 'flyway.conf']],
+      ['cd fw && flyway -url=jdbc:h2:mem:test clean', 'snapshot', 'overwrite-ignored'],
+      ['cd fw && flyway migrate', 'snapshot', 'overwrite-ignored'],
+      ['cd fw && mvn flyway:clean', 'deny', 'remote-data-delete', ['pom.xml']],
+      ['cd fw && ./gradlew flywayClean', 'deny', 'remote-data-delete', ['mysql', 'build.gradle']],
+      ['cd fwoff && flyway clean', 'snapshot', 'overwrite-ignored'],
+      ['cd fwoff && flyway -cleanDisabled=false clean', 'deny', 'remote-data-delete'],
+      ['cd fwh2 && flyway clean', 'snapshot', 'overwrite-ignored'],
+      ['cd fwtoml && flyway clean', 'snapshot', 'overwrite-ignored'],
+      ['cd fwtoml && flyway -environment=prod clean', 'deny', 'remote-data-delete', ['flyway.toml']],
+      ['cd lb && liquibase drop-all', 'deny', 'remote-data-delete', ['liquibase.properties']],
+      ['cd lb && liquibase dropAll', 'deny', 'remote-data-delete'],
+      ['cd lb && liquibase --url=jdbc:sqlite:test.db drop-all', 'snapshot', 'overwrite-ignored'],
+      ['cd lb && liquibase rollback-count 1', 'snapshot', 'overwrite-ignored'],
+      ['cd al && alembic downgrade base', 'deny', 'remote-data-delete', ['postgresql', 'alembic.ini']],
+      ['cd al && alembic downgrade base --sql', 'snapshot', 'overwrite-ignored'],
+      ['cd al && alembic downgrade -1', 'snapshot', 'overwrite-ignored'],
+      ['cd allite && alembic downgrade base', 'snapshot', 'overwrite-ignored'],
+      ['cd alenv && alembic downgrade base', 'snapshot', 'overwrite-ignored'],
+      ['cd dj && python manage.py migrate shop zero', 'deny', 'remote-data-delete', ['shop', 'postgresql']],
+      ['cd dj && python manage.py migrate shop zero --fake', 'snapshot', 'overwrite-ignored'],
+      ['cd dj && python manage.py migrate shop 0003', 'snapshot', 'overwrite-ignored'],
+    ]);
+    expect((await decide('cd efpg && dotnet ef database drop -f')).instead).toContain('--connection');
+  });
+
+  it('refuses through the installed hook', () => {
+    expect(installedClaudeHook(t, 'cd fw && flyway clean').decision).toBe('deny');
+  });
+});
