@@ -111,6 +111,7 @@ function classifyInContainer(inv: Invocation, program: string, name: string, arg
   if (REMOTE_DATA_PROGRAMS.has(name) || name === 'npm') return classifyRemoteData(inv, name, args, rt);
   const here = { ...inv, cwd: rt.ctx.inContainer?.configDir ?? null };
   if (SERVER_FRAMEWORK_PROGRAMS.has(name)) return classifyServerFramework(here, name, args, rt);
+  if (name === 'dotnet' && args[0]?.value === 'ef') return classifyServerFramework(here, 'dotnet-ef', args.slice(1), rt);
   if (name === 'manage.py' || name === 'artisan' || name === 'console' || name === 'mix') return classifyServerFramework(here, name, args, rt, program.startsWith('/') ? undefined : program);
   // `php artisan migrate:fresh`, `php bin/console doctrine:database:drop --force` (the container's path: its project is the line's directory)
   if (/^php(\d+(\.\d+)*)?$/.test(name)) {

@@ -318,7 +318,7 @@ function knex(inv: Invocation, args: Field[], rt: Runtime): string | null {
 }
 
 /** The programs classifyServerFramework reads besides manage.py (container-exec.ts sends them here from inside a container). */
-export const SERVER_FRAMEWORK_PROGRAMS: ReadonlySet<string> = new Set(['rails', 'rake', 'prisma', 'sequelize', 'sequelize-cli', 'knex']);
+export const SERVER_FRAMEWORK_PROGRAMS: ReadonlySet<string> = new Set(['rails', 'rake', 'prisma', 'sequelize', 'sequelize-cli', 'knex', 'flyway', 'liquibase', 'alembic', 'dotnet-ef']);
 
 /** Refuses (an agent) or asks about (a person) a framework's drop or reset of a server database. */
 export function classifyServerFramework(inv: Invocation, program: string, args: Field[], rt: Runtime, script?: string): void {

@@ -9,6 +9,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fastPathAllows } from '../../../src/policy/command/fast-path.js';
+import { connectionKind, jdbcServer, jsonWithComments } from '../../../src/policy/command/server-frameworks-jvm-dotnet.js';
 import { evaluatedVerdict } from '../../helpers/evaluated.js';
 import { createTestRepo, type TestRepo } from '../../helpers/git-repo.js';
 import { installedClaudeHook } from '../../helpers/guard-steps.js';
@@ -126,6 +127,9 @@ describe('EF Core, Flyway, Liquibase, Alembic and Django against a database serv
       ['cd fw && flyway migrate', 'snapshot', 'overwrite-ignored'],
       ['cd fw && mvn flyway:clean', 'deny', 'remote-data-delete', ['pom.xml']],
       ['cd fw && ./gradlew flywayClean', 'deny', 'remote-data-delete', ['mysql', 'build.gradle']],
+      ['cd fw && mvn flyway:clean -Dflyway.url=jdbc:h2:mem:test', 'snapshot', 'overwrite-ignored'],
+      ['cd fwh2 && FLYWAY_URL=jdbc:sqlserver://db:1433 flyway clean', 'deny', 'remote-data-delete', ['sqlserver', 'FLYWAY_URL']],
+      ['flyway -configFiles=fw/flyway.conf clean', 'deny', 'remote-data-delete'],
       ['cd fwoff && flyway clean', 'snapshot', 'overwrite-ignored'],
       ['cd fwoff && flyway -cleanDisabled=false clean', 'deny', 'remote-data-delete'],
       ['cd fwh2 && flyway clean', 'snapshot', 'overwrite-ignored'],
@@ -134,17 +138,30 @@ describe('EF Core, Flyway, Liquibase, Alembic and Django against a database serv
       ['cd lb && liquibase drop-all', 'deny', 'remote-data-delete', ['liquibase.properties']],
       ['cd lb && liquibase dropAll', 'deny', 'remote-data-delete'],
       ['cd lb && liquibase --url=jdbc:sqlite:test.db drop-all', 'snapshot', 'overwrite-ignored'],
+      ['cd fwh2 && LIQUIBASE_COMMAND_URL=jdbc:mysql://db/app liquibase drop-all', 'deny', 'remote-data-delete', ['mysql']],
+      ['liquibase --defaults-file=lb/liquibase.properties drop-all', 'deny', 'remote-data-delete'],
       ['cd lb && liquibase rollback-count 1', 'snapshot', 'overwrite-ignored'],
       ['cd al && alembic downgrade base', 'deny', 'remote-data-delete', ['postgresql', 'alembic.ini']],
       ['cd al && alembic downgrade base --sql', 'snapshot', 'overwrite-ignored'],
       ['cd al && alembic downgrade -1', 'snapshot', 'overwrite-ignored'],
       ['cd allite && alembic downgrade base', 'snapshot', 'overwrite-ignored'],
       ['cd alenv && alembic downgrade base', 'snapshot', 'overwrite-ignored'],
+      // inside the application's container: the configuration read where the line runs (container-exec.ts)
+      ['cd al && docker compose exec app alembic downgrade base', 'deny', 'remote-data-delete', ['alembic.ini']],
+      ['cd efpg && docker compose exec api dotnet ef database drop -f', 'deny', 'remote-data-delete', ['appsettings.json']],
       ['cd dj && python manage.py migrate shop zero', 'deny', 'remote-data-delete', ['shop', 'postgresql']],
       ['cd dj && python manage.py migrate shop zero --fake', 'snapshot', 'overwrite-ignored'],
       ['cd dj && python manage.py migrate shop 0003', 'snapshot', 'overwrite-ignored'],
     ]);
     expect((await decide('cd efpg && dotnet ef database drop -f')).instead).toContain('--connection');
+  });
+
+  it('reads connection strings and JDBC URLs as server or file', () => {
+    const kinds = ['Host=localhost;Database=app', 'Server=db,1433;Database=x', 'Data Source=(localdb)\\mssqllocaldb;Initial Catalog=x', 'Data Source=tcp:db.example.com,1433', 'Data Source=app.db', 'Filename=./data/app.sqlite', 'Data Source=:memory:', 'Data Source=InMemory;Mode=Memory;Cache=Shared'];
+    expect(kinds.map(connectionKind)).toEqual(['server', 'server', 'server', 'server', 'file', 'file', 'file', null]);
+    const urls = ['jdbc:postgresql://localhost/app', 'jdbc:mysql://db:3306/app', 'jdbc:h2:tcp://localhost/~/test', 'jdbc:h2:file:./db', 'jdbc:h2:mem:x', 'jdbc:sqlite:app.db', 'jdbc:derby:memory:x', 'jdbc:derby://db:1527/app', '${DB_URL}'];
+    expect(urls.map(jdbcServer)).toEqual(['postgresql', 'mysql', 'h2 (tcp)', null, null, null, null, 'derby (network)', null]);
+    expect(jsonWithComments('{ // c\n "a": "http://x", /* b */ "b": [1,], }')).toEqual({ a: 'http://x', b: [1] });
   });
 
   it('refuses through the installed hook', () => {
