@@ -11,7 +11,9 @@
  *
  * Only the subcommand's name is read here; which file is configured is not on the command line
  * (.env, config/dev.exs, appsettings.json, flyway.conf), so the caller judges every ignored file
- * named like a database. Commands that only read, print or generate files stay free
+ * named like a database (where that configuration names a server, server-frameworks.ts and the
+ * files it dispatches to refuse `flyway clean`, `liquibase drop-all`, `dotnet ef database drop`
+ * first). Commands that only read, print or generate files stay free
  * (`migrate:status`, `doctrine:migrations:diff`, `ecto.gen.migration`, `flyway info`,
  * `dotnet ef migrations add`). Limits: a project's own aliases are not read (`mix setup`, a
  * composer script, a Gradle task depending on flywayClean), nor Gradle's camel-case

@@ -218,7 +218,7 @@ function flywayToml(text: string): { flyway: Map<string, string>; urls: Map<stri
 }
 
 /** The url and cleanDisabled Flyway's CLI would use: from the line, then the project's conf/toml. */
-function flywaySettings(inv: Invocation, args: Field[], rt: Runtime): { url: string | null | undefined; cleanDisabled: string | null | undefined; from: string } | undefined {
+function flywaySettings(inv: Invocation, args: Field[], rt: Runtime): { url: string | null | undefined; cleanDisabled: string | null | undefined; from: string } {
   const onLine = value(args, ['-url'], false);
   const disabledLine = value(args, ['-cleanDisabled'], false);
   const envUrl = lineVarChoices(inv, args, 'FLYWAY_URL').find((v) => v !== undefined);
@@ -236,8 +236,8 @@ function flywaySettings(inv: Invocation, args: Field[], rt: Runtime): { url: str
   for (const entry of texts) {
     if (entry === undefined) continue;
     const [file, found] = entry;
-    if (found === undefined) return undefined; // being read
-    if (found === null || found === 'missing') continue;
+    // being read (the next pass has it), unreadable or missing: the line alone decides
+    if (found === undefined || found === null || found === 'missing') continue;
     if (file.endsWith('.toml')) {
       const toml = flywayToml(found.text);
       environment ??= toml.flyway.get('environment') ?? 'default';
@@ -266,7 +266,6 @@ export function flyway(inv: Invocation, args: Field[], rt: Runtime): string | nu
   const words = operandWords(args, []);
   if (!words.includes('clean') || args.some((a) => a.value === '-?' || a.value === '--help' || a.value === '-h')) return null;
   const settings = flywaySettings(inv, args, rt);
-  if (settings === undefined) return null;
   const server = jdbcServer(settings.url);
   if (server === null || settings.cleanDisabled?.trim().toLowerCase() === 'true') return null;
   return `flyway clean drops every object of the configured schemas, on a ${server} server (${settings.from})`;

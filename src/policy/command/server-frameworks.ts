@@ -17,6 +17,11 @@
  * left as before (databases.ts's capture of file databases): a framework command is everyday
  * work, and most of them in a project guard cannot read run against a local SQLite file. Rails'
  * test environment is left free too: its database is purged and reloaded by every test run.
+ *
+ * Other frameworks are read in their own files and dispatched from classifyServerFramework:
+ * Laravel and Symfony (server-frameworks-php.ts), Ecto (server-frameworks-ecto.ts), Entity
+ * Framework Core, Flyway and Liquibase (server-frameworks-jvm-dotnet.ts), Alembic
+ * (server-frameworks-python.ts). Django's `migrate APP zero` is read here with flush.
  */
 import path from 'node:path';
 import type { Field } from './expand.js';
@@ -48,8 +53,8 @@ const TEST_ENVIRONMENT: Readonly<Record<string, string>> = {
   symfony: '`--env=test`',
   mix: 'MIX_ENV=test',
   'manage.py': 'a test settings module (`--settings`)',
-  'dotnet-ef': '`--connection` to a throwaway database',
-  flyway: '`-url=` of a throwaway database (`docker run --rm -e POSTGRES_PASSWORD=x -p 5433:5432 postgres`)',
+  'dotnet-ef': 'an ASPNETCORE_ENVIRONMENT whose appsettings.<Environment>.json names a throwaway database, or `database update 0 --connection` to one',
+  flyway: '`-url=` of a throwaway database',
   liquibase: '`--url` of a throwaway database',
   mvn: '`-Dflyway.url=` / `-Dliquibase.url=` of a throwaway database',
   mvnw: '`-Dflyway.url=` / `-Dliquibase.url=` of a throwaway database',

@@ -117,7 +117,7 @@ describe('EF Core, Flyway, Liquibase, Alembic and Django against a database serv
       ['dotnet ef database drop -f --project efpg/App.csproj --startup-project efpg', 'deny', 'remote-data-delete'],
       ['cd efpg && dotnet ef database drop --dry-run', 'snapshot', 'overwrite-ignored'],
       ['cd efpg && dotnet ef database update', 'snapshot', 'overwrite-ignored'],
-      ['cd efpg && dotnet ef database drop -f --connection "Data Source=test.db"', 'snapshot', 'overwrite-ignored'],
+      ['cd efpg && dotnet ef database update 0 --connection "Data Source=test.db"', 'snapshot', 'overwrite-ignored'],
       ['cd eflite && dotnet ef database drop -f', 'snapshot', 'overwrite-ignored', ['app.db']],
       ['cd eflite && ASPNETCORE_ENVIRONMENT=Production dotnet ef database drop -f', 'deny', 'remote-data-delete', ['Production', 'appsettings.Production.json']],
       ['cd eflite && dotnet ef database drop -f -- --environment Production', 'deny', 'remote-data-delete', ['Production']],
@@ -153,7 +153,7 @@ describe('EF Core, Flyway, Liquibase, Alembic and Django against a database serv
       ['cd dj && python manage.py migrate shop zero --fake', 'snapshot', 'overwrite-ignored'],
       ['cd dj && python manage.py migrate shop 0003', 'snapshot', 'overwrite-ignored'],
     ]);
-    expect((await decide('cd efpg && dotnet ef database drop -f')).instead).toContain('--connection');
+    expect((await decide('cd efpg && dotnet ef database drop -f')).instead).toContain('ASPNETCORE_ENVIRONMENT');
   });
 
   it('reads connection strings and JDBC URLs as server or file', () => {

@@ -1478,6 +1478,13 @@ export const AGENT_ROWS: Row[] = [
   ["psql <<< 'truncate events'", 'deny', 'remote-data-delete'],
   ["echo 'DROP SCHEMA public CASCADE;' | psql", 'deny', 'remote-data-delete'],
   ["mysql -e 'DELETE FROM users;'", 'deny', 'remote-data-delete'],
+  // a framework's wipe of the server its URL on the line names (server-frameworks-jvm-dotnet.ts)
+  ['flyway -url=jdbc:postgresql://db:5432/app -cleanDisabled=false clean', 'deny', 'remote-data-delete'],
+  ['mvn flyway:clean -Dflyway.url=jdbc:mysql://db/app', 'deny', 'remote-data-delete'],
+  ['liquibase --url=jdbc:postgresql://db/app drop-all', 'deny', 'remote-data-delete'],
+  ['dotnet ef database update 0 --connection "Host=db;Database=app;Username=app"', 'deny', 'remote-data-delete'],
+  ['flyway -url=jdbc:h2:mem:test clean', 'allow'],
+  ['flyway -url=jdbc:postgresql://db:5432/app info', 'allow'],
   ['psql -c "delete from users"', 'deny', 'remote-data-delete'],
   ["psql -c '\\c app' -c 'DROP TABLE t'", 'deny', 'remote-data-delete'],
   ["psql <<'EOF'\n\\c app\nDO $$ BEGIN DROP TABLE t; END $$;\nEOF", 'deny', 'remote-data-delete'],

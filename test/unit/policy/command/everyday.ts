@@ -128,6 +128,7 @@ const MISC = [
   'kubectl exec -it api-0 -- sh', 'docker compose exec web bin/rails db:migrate', 'sqlite3 app.db ".tables"', 'openssl rand -hex 32', 'base64 -d token.txt', 'xargs -n1 echo < list.txt',
   'curl -s https://api.github.com/repos/acme/app/git/refs/heads/main | jq -r .object.sha', 'curl -X DELETE http://localhost:3000/api/todos/3',
   "curl -X PATCH -H \"Authorization: token $GH_TOKEN\" https://api.github.com/repos/acme/app/issues/12 -d '{\"state\":\"closed\"}'",
+  'dotnet ef migrations add AddOrders', 'flyway info', 'alembic history', 'liquibase status',
   'sail up -d', './vendor/bin/sail artisan test', 'sail npm run dev', 'sail composer require laravel/sanctum', 'sail artisan migrate --env=testing',
   'http PATCH localhost:8000/api/items/1 name=x', "curl -d '{\"query\":\"{ viewer { login } }\"}' https://api.github.com/graphql",
 ];
@@ -175,7 +176,7 @@ export const UNRECOVERABLE: readonly string[] = [
   'find ~ -name "*.log" -delete', 'find / -name node_modules -exec rm -rf {} +', 'shred -u ~/.ssh/id_ed25519',
   'truncate -s 0 ~/.zsh_history', ': > ~/.bashrc', 'cp /dev/null ~/.gitconfig', 'rsync -a --delete empty/ ~/',
   "python3 -c 'import shutil, os; shutil.rmtree(os.path.expanduser(\"~\"))'", "node -e 'require(\"fs\").rmSync(\"../other-project\", {recursive: true})'",
-  'sudo rm -rf /opt', 'docker compose down -v', './vendor/bin/sail down -v', "echo 'DROP TABLE users' | sh -c 'psql app'", 'git -C ../other-project reset --hard', 'git -C ../other clean -fd', 'cd ../other && git reset --hard HEAD~3',
+  'sudo rm -rf /opt', 'docker compose down -v', './vendor/bin/sail down -v', "echo 'DROP TABLE users' | sh -c 'psql app'", 'flyway -url=jdbc:postgresql://db/app -cleanDisabled=false clean', 'liquibase --url=jdbc:postgresql://db/app drop-all', 'git -C ../other-project reset --hard', 'git -C ../other clean -fd', 'cd ../other && git reset --hard HEAD~3',
   // Disks and devices.
   'dd if=/dev/zero of=/dev/sda bs=1M', 'mkfs.ext4 /dev/sdb1', 'wipefs -a /dev/nvme0n1', 'echo x > /dev/sda', 'sudo fdisk /dev/sda', 'shred /dev/loop0',
   // Protected paths.
