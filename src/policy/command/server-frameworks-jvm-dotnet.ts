@@ -171,12 +171,17 @@ export function entityFramework(inv: Invocation, allArgs: Field[], rt: Runtime):
     for (const [environment, overlay] of overlays) {
       if (overlay === undefined || overlay === null) continue;
       const overConfig = overlay === 'missing' ? null : jsonWithComments(overlay.text);
-      const strings = new Map<string, unknown>([...Object.entries(connectionStrings(baseConfig)), ...Object.entries(connectionStrings(overConfig))]);
-      for (const [name, text] of strings) {
-        if (typeof text === 'string' && connectionKind(text) === 'server') {
-          const from = overConfig !== null && name in connectionStrings(overConfig) ? `appsettings.${environment}.json` : 'appsettings.json';
-          return `${what} the ${environment} database, on a server (ConnectionStrings:${name} in ${from})`;
-        }
+      // keys as .NET's configuration reads them: any case, the later source over the earlier, the process's variables last
+      const strings = new Map<string, { text: unknown; from: string }>();
+      for (const [config, from] of [[baseConfig, 'appsettings.json'], [overConfig, `appsettings.${environment}.json`]] as const) {
+        for (const [name, text] of Object.entries(connectionStrings(config))) strings.set(name.toLowerCase(), { text, from: `ConnectionStrings:${name} in ${from}` });
+      }
+      for (const [name, text] of inv.env) {
+        const key = /^ConnectionStrings__(.+)$/i.exec(name)?.[1];
+        if (key !== undefined) strings.set(key.toLowerCase(), { text, from: `${name} on the line` });
+      }
+      for (const { text, from } of strings.values()) {
+        if (typeof text === 'string' && connectionKind(text) === 'server') return `${what} the ${environment} database, on a server (${from})`;
       }
     }
   }

@@ -121,6 +121,8 @@ describe('EF Core, Flyway, Liquibase, Alembic and Django against a database serv
       ['cd eflite && dotnet ef database drop -f', 'snapshot', 'overwrite-ignored', ['app.db']],
       ['cd eflite && ASPNETCORE_ENVIRONMENT=Production dotnet ef database drop -f', 'deny', 'remote-data-delete', ['Production', 'appsettings.Production.json']],
       ['cd eflite && dotnet ef database drop -f -- --environment Production', 'deny', 'remote-data-delete', ['Production']],
+      ['cd eflite && ConnectionStrings__Default="Host=db;Database=app" dotnet ef database drop -f', 'deny', 'remote-data-delete', ['ConnectionStrings__Default on the line']],
+      ['cd efpg && ConnectionStrings__defaultconnection="Data Source=dev.db" dotnet ef database drop -f', 'snapshot', 'overwrite-ignored'],
       ['cd efsplit && dotnet ef database drop -f --project src/Data --startup-project src/Web', 'deny', 'remote-data-delete', ['ConnectionStrings:Main']],
       ['cd fw && flyway clean', 'deny', 'remote-data-delete', ['postgresql', 'flyway.conf']],
       ['cd fw && flyway -url=jdbc:h2:mem:test clean', 'snapshot', 'overwrite-ignored'],
