@@ -128,8 +128,10 @@ export function connectionKind(connection: string): 'server' | 'file' | null {
   const source = pairs.get('data source') ?? pairs.get('datasource');
   if (source === undefined) return null;
   // SQLite: a file name or path, :memory:; SQL Server and Oracle: `host,1433`, `(localdb)\x`, `tcp:host`, `.\SQLEXPRESS`, `host:1521/svc`
-  if (source === ':memory:' || /\.(db|db3|sqlite3?|s3db|sl3)$/i.test(source) || source.includes('/') || source.startsWith('|DataDirectory|')) return 'file';
-  if (/^(tcp:|\(|\.\\)|[,\\]|:\d+/i.test(source) || /^localhost$/i.test(source)) return 'server';
+  // (Oracle: `//host:1521/svc`, `(DESCRIPTION=...)`); a file's name first, its directory last
+  if (source === ':memory:' || /\.(db|db3|sqlite3?|s3db|sl3)$/i.test(source)) return 'file';
+  if (/^(tcp:|np:|\(|\.\\|\/\/)|[,\\]|^[\w.-]+:\d+(\/|$)/i.test(source) || /^localhost$/i.test(source)) return 'server';
+  if (source.includes('/') || source.startsWith('|DataDirectory|')) return 'file';
   return null;
 }
 

@@ -159,8 +159,8 @@ describe('EF Core, Flyway, Liquibase, Alembic and Django against a database serv
   });
 
   it('reads connection strings and JDBC URLs as server or file', () => {
-    const kinds = ['Host=localhost;Database=app', 'Server=db,1433;Database=x', 'Data Source=(localdb)\\mssqllocaldb;Initial Catalog=x', 'Data Source=tcp:db.example.com,1433', 'Data Source=app.db', 'Filename=./data/app.sqlite', 'Data Source=:memory:', 'Data Source=InMemory;Mode=Memory;Cache=Shared'];
-    expect(kinds.map(connectionKind)).toEqual(['server', 'server', 'server', 'server', 'file', 'file', 'file', null]);
+    const kinds = ['Host=localhost;Database=app', 'Server=db,1433;Database=x', 'Data Source=(localdb)\\mssqllocaldb;Initial Catalog=x', 'Data Source=tcp:db.example.com,1433', 'Data Source=app.db', 'Filename=./data/app.sqlite', 'Data Source=:memory:', 'Data Source=InMemory;Mode=Memory;Cache=Shared', 'Data Source=//db:1521/ORCL', 'Data Source=db.example.com:1521/ORCL', 'Data Source=C:\\data\\app.db', 'Data Source=data/app'];
+    expect(kinds.map(connectionKind)).toEqual(['server', 'server', 'server', 'server', 'file', 'file', 'file', null, 'server', 'server', 'file', 'file']);
     const urls = ['jdbc:postgresql://localhost/app', 'jdbc:mysql://db:3306/app', 'jdbc:h2:tcp://localhost/~/test', 'jdbc:h2:file:./db', 'jdbc:h2:mem:x', 'jdbc:sqlite:app.db', 'jdbc:derby:memory:x', 'jdbc:derby://db:1527/app', '${DB_URL}'];
     expect(urls.map(jdbcServer)).toEqual(['postgresql', 'mysql', 'h2 (tcp)', null, null, null, null, 'derby (network)', null]);
     expect(jsonWithComments('{ // c\n "a": "http://x", /* b */ "b": [1,], }')).toEqual({ a: 'http://x', b: [1] });
