@@ -103,6 +103,34 @@ function envFilePaths(node: Y | undefined): Array<{ file: string; required: bool
   });
 }
 
+/** A variable as the line's shell hands it to a new process: undefined where the line does not set it, null where unknown. */
+function hostVar(inv: Invocation, name: string): string | null | undefined {
+  if (!inv.env.has(name)) return undefined;
+  // `X=V;` never exported: V where the agent's environment exports X already, else unset; not known
+  return unexportedForChild(inv, name) ? null : (inv.env.get(name) ?? null);
+}
+
+/**
+ * compose's interpolation environment: the host's exported variables over the project's `.env`
+ * in `dir` (or the files of compose's own `--env-file` instead); `pending` while a file is being read.
+ */
+export function composeLookup(inv: Invocation, rt: Runtime, composeEnvFiles: readonly string[], dir: string): { lookup: (name: string) => string | null | undefined; pending: boolean } {
+  const fileVars: Env = new Map();
+  const host = (name: string): string | null | undefined => hostVar(inv, name);
+  const interpolationFiles = composeEnvFiles.length > 0 ? composeEnvFiles.map((f) => resolvePath(f, inv.cwd)) : [`${dir}/.env`];
+  let pending = false;
+  for (const abs of interpolationFiles) {
+    const text = abs === null ? null : readText(rt, abs);
+    if (text === undefined) pending = true;
+    else if (text !== null) dotenv(text, fileVars, host);
+  }
+  const lookup = (name: string): string | null | undefined => {
+    const fromHost = host(name);
+    return fromHost !== undefined ? fromHost : fileVars.get(name);
+  };
+  return { lookup, pending };
+}
+
 /** The environment of a compose service's container; undefined while a file is being read. */
 function composeEnv(inv: Invocation, rt: Runtime, spec: EnvSpec, compose: ComposeFiles): Env | undefined {
   const env: Env = new Map();
@@ -110,24 +138,9 @@ function composeEnv(inv: Invocation, rt: Runtime, spec: EnvSpec, compose: Compos
   if (compose === null) return env;
   const nodes = composeServiceNodes(compose.texts, spec.name);
   if (nodes === null || nodes.length === 0) return env;
-  // The interpolation environment: the project's .env (or compose's --env-file files), under the host's exported variables.
-  const fileVars: Env = new Map();
-  const host = (name: string): string | null | undefined => {
-    if (!inv.env.has(name)) return undefined;
-    // `X=V;` never exported: V where the agent's environment exports X already, else unset; not known
-    return unexportedForChild(inv, name) ? null : (inv.env.get(name) ?? null);
-  };
-  const lookup = (name: string): string | null | undefined => {
-    const fromHost = host(name);
-    return fromHost !== undefined ? fromHost : fileVars.get(name);
-  };
-  const interpolationFiles = spec.composeEnvFiles.length > 0 ? spec.composeEnvFiles.map((f) => resolvePath(f, inv.cwd)) : [`${compose.dir}/.env`];
-  let pending = false;
-  for (const abs of interpolationFiles) {
-    const text = abs === null ? null : readText(rt, abs);
-    if (text === undefined) pending = true;
-    else if (text !== null) dotenv(text, fileVars, host);
-  }
+  // the env_file names are read in the same pass as .env (a name interpolated from it is read once it is)
+  const { lookup, pending: envPending } = composeLookup(inv, rt, spec.composeEnvFiles, compose.dir);
+  let pending = envPending;
   for (const node of nodes) {
     for (const { file } of envFilePaths(get(node, 'env_file'))) {
       const abs = interpolate(file, lookup);
@@ -170,14 +183,13 @@ export function containerEnv(inv: Invocation, rt: Runtime, spec: EnvSpec, compos
     const found = composeEnv(inv, rt, spec, compose());
     if (found === undefined) return undefined;
     env = found;
-  } else {
-    env = new Map();
-    for (const file of spec.envFiles) {
-      const abs = resolvePath(file, inv.cwd);
-      const text = abs === null ? null : readText(rt, abs);
-      if (text === undefined) return undefined;
-      if (text !== null) dockerEnvFile(text, env);
-    }
+  } else env = new Map();
+  // `docker exec --env-file F` of a compose service's container (container-names.ts) too: over the service's
+  for (const file of spec.envFiles) {
+    const abs = resolvePath(file, inv.cwd);
+    const text = abs === null ? null : readText(rt, abs);
+    if (text === undefined) return undefined;
+    if (text !== null) dockerEnvFile(text, env);
   }
   lineEnv(spec.env, env);
   return env;

@@ -23,6 +23,8 @@ import path from 'node:path';
 import type { Field } from './expand.js';
 import { resolvePath } from './paths.js';
 import { composeServiceNodes, containerEnv } from './container-env.js';
+import { composeServiceOfContainer } from './container-names.js';
+import { makeVerdict } from './rules.js';
 import type { Invocation, Runtime, Stdin } from './runtime.js';
 import { get, str } from './taskfile-yaml.js';
 
@@ -64,6 +66,8 @@ interface RunSpec {
   composeEnvFiles: string[];
   /** The line's stdin reaches the inner command: `-i` of docker/podman, compose by default (`-T` is only the terminal). */
   stdin: boolean;
+  /** `docker exec NAME` of a compose service's container (container-names.ts): NAME, the spec being the service's. */
+  container?: string;
 }
 
 /** docker/podman options before the subcommand that take a value. */
@@ -227,10 +231,33 @@ function runSpec(inv: Invocation, program: string, args: Field[]): RunSpec | nul
  * (an option it does not know, a word it cannot see before the command). container-exec.ts.
  */
 export function containerCommand(inv: Invocation, program: string, args: Field[], rt: Runtime): { inner: Field[]; stdin: boolean; env: Map<string, string | null> | undefined; where: string } | null {
-  const spec = runSpec(inv, program, args);
-  if (spec === null || spec.inner.length === 0) return null;
-  const env = containerEnv(inv, rt, spec, () => composeTexts(inv, rt, spec));
-  return { inner: spec.inner, stdin: spec.stdin, env, where: spec.kind === 'compose' ? `the service ${spec.name}` : spec.kind === 'exec' ? `the container ${spec.name}` : `a container of ${spec.name}` };
+  const typed = runSpec(inv, program, args);
+  if (typed === null || typed.inner.length === 0) return null;
+  const resolved = execAsService(inv, rt, typed);
+  const spec = resolved ?? typed;
+  const env = resolved === undefined ? undefined : containerEnv(inv, rt, spec, () => composeTexts(inv, rt, spec));
+  return { inner: spec.inner, stdin: spec.stdin, env, where: containerLabel(spec) };
+}
+
+/** The container as messages name it: `the service web`, `the container myapp-web-1 (the compose service web)`. */
+function containerLabel(spec: RunSpec): string {
+  if (spec.container !== undefined) return `the container ${spec.container} (the compose service ${spec.name})`;
+  return spec.kind === 'compose' ? `the service ${spec.name}` : spec.kind === 'exec' ? `the container ${spec.name}` : `a container of ${spec.name}`;
+}
+
+/**
+ * `docker exec NAME ...` of a container compose named for a service of the compose file guard
+ * reads (container-names.ts): that service's spec, as `docker compose exec SERVICE ...` (the
+ * line's `-w`, `-e`, `--env-file`, `-i` kept); null where the line is no such exec (or NAME is
+ * no such container: its mounts are unknown); undefined while a file is being read.
+ */
+function execAsService(inv: Invocation, rt: Runtime, spec: RunSpec): RunSpec | null | undefined {
+  if (spec.kind !== 'exec' || !spec.nameKnown) return null;
+  const files = composeTexts(inv, rt, spec);
+  if (files === undefined || files === null) return files;
+  const service = composeServiceOfContainer(inv, rt, spec.name, files);
+  if (service === undefined || service === null) return service;
+  return { ...spec, kind: 'compose', name: service, container: spec.name };
 }
 
 const COMPOSE_NAMES = ['compose.yaml', 'compose.yml', 'docker-compose.yaml', 'docker-compose.yml'];
@@ -320,8 +347,9 @@ function dockerfileWorkdir(rt: Runtime, abs: string): string | null | undefined 
 }
 
 /** A container path as the host sees it through the mounts: the mount's source, or the container's own (CONTAINER_FS). */
-function mapPath(p: string, mounts: Mount[], above = true): string {
+function mapPath(p: string, mounts: Mount[], above = true, rootAs?: string): string {
   const abs = path.posix.normalize(p).replace(/(.)\/$/, '$1');
+  if (abs === '/' && rootAs !== undefined) return rootAs;
   const within = mounts.filter((m) => abs === m.target || abs.startsWith(m.target === '/' ? '/' : `${m.target}/`)).sort((a, b) => b.target.length - a.target.length)[0];
   if (within) return within.source + (abs === within.target ? '' : abs.slice(within.target === '/' ? 0 : within.target.length));
   // a directory above a mount target: deleting it deletes what the mount shows, the whole source
@@ -340,9 +368,9 @@ function mapWord(word: string, mounts: Mount[]): string {
 }
 
 /** A shell string's container paths mapped (`sh -c 'rm -rf /app/x && ...'`): absolute paths that start a word. */
-function mapScript(script: string, mounts: Mount[]): string {
+function mapScript(script: string, mounts: Mount[], rootAs?: string): string {
   return script
-    .replace(/(^|[\s;&|()'"=<>`])(\/[^\s;&|()'"<>`]*)/g, (_m, before: string, p: string) => `${before}${mapPath(p, mounts)}`)
+    .replace(/(^|[\s;&|()'"=<>`])(\/[^\s;&|()'"<>`]*)/g, (_m, before: string, p: string) => `${before}${mapPath(p, mounts, true, rootAs)}`)
     .replace(/(^|[\s;&|()'"`])~(?=\/|[\s;&|)'"`]|$)/g, (_m, before: string) => `${before}${CONTAINER_FS}/root`);
 }
 
@@ -358,8 +386,16 @@ function quote(word: string): string {
  * false where no mount of the host is known (container-exec.ts judges the data alone).
  */
 export function classifyContainerRun(inv: Invocation, program: string, args: Field[], rt: Runtime): boolean {
-  const spec = runSpec(inv, program, args);
-  if (spec === null || spec.inner.length === 0 || spec.kind === 'exec' || !spec.nameKnown) return false;
+  const typed = runSpec(inv, program, args);
+  if (typed === null || typed.inner.length === 0) return false;
+  const resolved = execAsService(inv, rt, typed);
+  if (resolved === undefined) return true; // the compose files are being read: judged once they are
+  if (typed.kind === 'exec' && resolved === null) {
+    classifyUnknownMounts(inv, typed, rt);
+    return false;
+  }
+  const spec = resolved ?? typed;
+  if (!spec.nameKnown) return false;
   const words = spec.inner.map((f) => f.value);
   if (words.includes(null)) return false; // a word guard cannot see: the inner command is not judged
   let mounts = spec.mounts;
@@ -391,8 +427,53 @@ export function classifyContainerRun(inv: Invocation, program: string, args: Fie
   const shown = mounts.filter((m) => !m.source.startsWith(`${CONTAINER_FS}/`)).map((m) => `${m.target} is ${rt.ctx.repoRoot && (m.source === rt.ctx.repoRoot || m.source.startsWith(`${rt.ctx.repoRoot}/`)) ? path.posix.relative(rt.ctx.repoRoot, m.source) || '.' : m.source}`).join(', ');
   const ctx = { ...rt.ctx, scratchDirs: [...(rt.ctx.scratchDirs ?? []), CONTAINER_FS] };
   rt.ctx.view?.placeholder(CONTAINER_FS);
-  rt.shell(mapped.map(quote).join(' '), { cwd, ctx, env, foreignEnv: true, ...(spec.stdin ? { stdin: hostStdin(inv) } : {}), via: `run in the ${spec.kind === 'compose' ? `service ${spec.name}` : `container of ${spec.name}`}, where ${shown}` }, inv.source);
+  rt.shell(mapped.map(quote).join(' '), { cwd, ctx, env, foreignEnv: true, ...(spec.stdin ? { stdin: hostStdin(inv) } : {}), via: `run in ${containerLabel(spec)}, where ${shown}` }, inv.source);
   return true;
+}
+
+/** The rules of what a command does to files: what they find in a container whose mounts are unknown may be the repository's. */
+const FILE_RULES: ReadonlySet<string> = new Set(['rm-root', 'rm-home', 'rm-outside-repo', 'rm-in-repo', 'rm-unknown-target', 'overwrite-ignored', 'edit-listed', 'script-unknown-write', 'capture-too-large', 'untracked-too-large']);
+
+/**
+ * `docker exec NAME CMD` (podman too) of a running container guard cannot resolve to a compose
+ * service (container-names.ts: a name not in the compose file, `$(docker ps -q)`, no compose
+ * file): its mounts are in the engine, and may show the repository anywhere. What CMD deletes or
+ * overwrites is judged a snapshot first (`container-unknown-mounts`), which holds the repository's
+ * tracked and untracked files wherever the container shows them; removing the container's `/`,
+ * above every mount, is the repository's root if it shows it (rm-repo-root, denied: .git and the
+ * snapshots go with it). docs/DECISIONS.md, "docker exec of a running container". CMD is judged
+ * by the file rules with every path the container's own, outside the repository and not scratch,
+ * and their verdicts reworded; the data rules run apart (container-exec.ts), as before.
+ */
+function classifyUnknownMounts(inv: Invocation, spec: RunSpec, rt: Runtime): void {
+  if (rt.ctx.inContainer) return; // `docker exec a docker exec b ...`: one level is enough
+  const words = spec.inner.map((f) => f.value);
+  if (words.includes(null)) return; // a word guard cannot see: the inner command is not judged
+  const env = containerEnv(inv, rt, spec, () => null);
+  if (env === undefined) return; // an env file is being read: judged once it is
+  const first = words[0] as string;
+  // `/` itself, above every mount: the repository's root where the container shows it
+  const root = rt.ctx.repoRoot ?? undefined;
+  const mapOne = (w: string): string => (w.startsWith('/') ? mapPath(w, [], true, root) : mapWord(w, []));
+  const mapped = (words as string[]).map((w, i) => (i > 0 && SHELLS.has(first) && /^-[a-z]*c$/.test(words[i - 1] ?? '') ? mapScript(w, [], root) : mapOne(w)));
+  const cwd = spec.workdir === null ? CONTAINER_FS : mapPath(spec.workdir, [], false);
+  const why = !spec.nameKnown ? `the container named by ${spec.name} when the line runs` : `the container ${spec.name}, which ${composeTexts(inv, rt, spec) === null ? 'no compose file guard can read names' : 'is no container compose names for a service of the compose file'}`;
+  const source = mapped.map(quote).join(' ');
+  // the command as typed (the inner words, or the command inside `sh -c '...'`), not as mapped
+  const shown = (command: string | undefined): string => (command === undefined ? '' : command === source ? spec.inner.map((f) => f.display).join(' ') : command.replace(new RegExp(`${CONTAINER_FS}(/?)`, 'g'), (_m, slash: string) => slash || '/'));
+  rt.ctx.view?.placeholder(CONTAINER_FS);
+  rt.shell(source, {
+    cwd,
+    env,
+    foreignEnv: true,
+    ...(spec.stdin ? { stdin: hostStdin(inv) } : {}),
+    via: `run in ${why}, so its mounts are unknown`,
+    translate: (v) => {
+      if (v.rule === 'rm-repo-root') return { ...v, reason: `${v.command && v.command !== source ? `${v.command} removes` : `\`${shown(v.command)}\` removes`} the container's /, above every mount: the repository itself where the container shows it, its .git and guard's snapshots with it` };
+      if (!FILE_RULES.has(v.rule)) return null;
+      return makeVerdict('snapshot', 'container-unknown-mounts', `\`${shown(v.command)}\` deletes or overwrites files that may be the repository's, through a bind mount`, shown(v.command));
+    },
+  }, inv.source);
 }
 
 /** The line's stdin as the inner command, run elsewhere, reads it: a redirect's file by its absolute host path. */

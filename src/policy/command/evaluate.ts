@@ -139,6 +139,16 @@ function prefixSink(parent: Sink, prefix: string): Sink {
   return relabelling(parent, (v) => (v.reason.startsWith(prefix) ? v : { ...v, reason: `${prefix}${v.reason}` }));
 }
 
+/** A sink that hands on each verdict but allow as `translate` words it (null: dropped), and no ref change (ShellOptions.translate). */
+function translatingSink(parent: Sink, translate: (v: Verdict) => Verdict | null): Sink {
+  const sink = relabelling(parent, null);
+  sink.verdict = (v) => {
+    const out = v.verdict === 'allow' ? v : translate(v);
+    if (out) parent.verdict(out);
+  };
+  return sink;
+}
+
 /** A sink that keeps no verdict and no ref change (a command judged in other states instead: simple). */
 function silent(parent: Sink): Sink {
   return relabelling(parent, null);
@@ -318,7 +328,8 @@ export class Evaluator implements Runtime {
       if (options.positional !== undefined) state.positional = options.positional;
       if (options.errexit) state.errexit = true;
     }
-    const child = new Evaluator(options.ctx ?? this.ctx, this.depth + 1, options.via ? viaSink(this.sink, options.via) : this.sink);
+    const via = options.via ? viaSink(this.sink, options.via) : this.sink;
+    const child = new Evaluator(options.ctx ?? this.ctx, this.depth + 1, options.translate ? translatingSink(via, options.translate) : via);
     child.script(script, state, options.stdin ?? TERMINAL);
   }
 

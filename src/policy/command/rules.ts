@@ -227,6 +227,10 @@ export const RULES = {
     description: 'Deleting data in a Kubernetes cluster, outside the repository, where no snapshot holds it: `kubectl delete` of a PersistentVolumeClaim, PersistentVolume or Namespace (by name, `--all`, or in the manifests of `-f`/`-k`, or of manifests guard cannot read), `kubectl replace --force` of such manifests, `kubectl apply --prune`, `kubectl drain --delete-emptydir-data|--force`, `helm uninstall`, `helmfile destroy|delete` (every release of the helmfile), `skaffold delete` (whatever skaffold.yaml deploys) (refused for an agent, asked of a person; `tilt down` stays free: Tilt deploys to local clusters only). `kubectl delete pod|deployment|service ...` stays free: a controller or `kubectl apply` brings those back.',
     instead: 'Delete what comes back by itself or from the repository\'s manifests instead (`kubectl delete pod NAME` restarts a Deployment\'s pod); save the data first (a VolumeSnapshot, `kubectl exec POD -- pg_dump ...`); or ask the person to run it.',
   },
+  'container-unknown-mounts': {
+    description: 'Deleting or overwriting files in a running container guard cannot match to a service of the compose file (`docker exec NAME rm -rf /app/src`, `podman exec $(podman ps -q) sh -c \'rm -rf storage/*\'`): its bind mounts are in the engine and may show the repository, so a snapshot is taken first (it holds the tracked and untracked files wherever the container shows them; the container\'s `/`, above every mount, is the repository\'s root: rm-repo-root).',
+    instead: 'Nothing to change: guard snapshots the repository first. Run it as `docker compose exec SERVICE ...` (or name the container as compose names it) so guard maps its paths to the repository\'s.',
+  },
   'rm-in-repo': {
     description: 'Deleting files inside the repository (restorable from the snapshot taken first, which also captures the ignored files that go, except regenerable output such as node_modules).',
     instead: 'Delete only what you mean; guard snapshots the repository first.',

@@ -79,6 +79,12 @@ export interface ShellOptions {
   errexit?: boolean;
   /** With `state`: the code runs in that shell at some later point (a trap's handler), judged at every state from here on (later-bodies.ts). */
   later?: boolean;
+  /**
+   * Each verdict but allow the code gets, as the caller words it, or null to drop it; its ref
+   * changes are dropped too. For code judged as a stand-in for what guard cannot see (a running
+   * container whose mounts are unknown: container-run.ts), whose verdicts mean something else.
+   */
+  translate?: (verdict: Verdict) => Verdict | null;
 }
 
 export interface Runtime {

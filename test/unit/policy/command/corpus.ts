@@ -1553,7 +1553,12 @@ export const AGENT_ROWS: Row[] = [
   ['docker compose exec db pg_dump app > dump.sql', 'allow'],
   ['docker compose exec web npm test', 'allow'],
   ['docker compose exec web rm -rf tmp/cache', 'allow'],
-  ["docker exec web sh -c 'rm -rf /tmp/x && echo done > /etc/motd'", 'allow'],
+  // a running container guard cannot match to a compose service (no compose file here): its mounts may show the repository
+  ["docker exec web sh -c 'rm -rf /tmp/x && echo done > /etc/motd'", 'snapshot', 'container-unknown-mounts'],
+  ['docker exec myapp-web-1 rm -rf /app/src', 'snapshot', 'container-unknown-mounts'],
+  ['docker exec web rm -rf /', 'deny', 'rm-repo-root'],
+  ['docker exec web ls -la /app', 'allow'],
+  ['docker exec -it web bash', 'allow'],
   ['kubectl exec pod -- ls', 'allow'],
   ['kubectl exec -it pg-0 -- psql', 'allow'],
   ['kubectl exec pg-0 -- redis-cli ping', 'allow'],
