@@ -13,7 +13,8 @@
  * container that shows nothing of the host (CommandContext.inContainer): only the data rules
  * run (remote-data.ts with server-sql.ts, server-frameworks.ts), through shells (`sh -c`), `env`,
  * `su -c` and runners (`bundle exec`) as on the host; every path it names is the container's
- * (a scratch directory), so what it does to files stays unjudged, as before (Known limits). The
+ * (a scratch directory), so what it does to files stays unjudged here (container-run.ts judges it
+ * through a service's mounts, or as a snapshot where a running container's are unknown). The
  * line's stdin reaches the client where the line attaches it (`-i`; compose by default), so
  * `docker exec -i pg psql < drop.sql` reads the host's drop.sql as `psql < drop.sql` does.
  * Frameworks read their configuration (config/database.yml, manage.py's settings) from the

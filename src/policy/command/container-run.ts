@@ -14,8 +14,11 @@
  * Read: the compose file (`-f`, else the nearest compose.yaml / compose.yml / docker-compose.yaml
  * / docker-compose.yml up from where it runs, with its `.override` file), its service's
  * `volumes` (short `SRC:DST[:ro]`, long `type: bind`), `working_dir` and `build`, and the line's
- * `-v`, `--volume`, `--mount type=bind`. Not read (docs/command-guard.md, Known limits): `docker
- * exec CONTAINER` (a running container's mounts), an image's own WORKDIR or ENTRYPOINT, compose
+ * `-v`, `--volume`, `--mount type=bind`. `docker exec CONTAINER` of a container compose named for
+ * a service (container-names.ts, since 2026-12-06) is that service's `docker compose exec`; of
+ * any other, the mounts are unknown and what it deletes is a snapshot first (classifyUnknownMounts).
+ * Not read (docs/command-guard.md, Known limits): a running container's own mounts (no docker
+ * process is started), an image's own WORKDIR or ENTRYPOINT, compose
  * variables other than `$PWD`, `extends`, `include`; an inner word guard cannot see leaves the
  * inner command unjudged, as before.
  */

@@ -125,6 +125,7 @@ const MISC = [
   'gh api repos/{owner}/{repo}/pulls', 'gh pr merge 12 --squash --delete-branch', 'gh api repos/acme/app/git/refs/heads/main', 'gh release create v1.3.0 --generate-notes',
   'psql -c "select 1"', "sqlcmd -Q 'SELECT @@VERSION'", "clickhouse-client -q 'SELECT count() FROM t'", "cockroach sql -e 'SHOW TABLES'", 'redis-cli ping',
   'docker compose exec web npm test', "docker exec pg psql -c 'SELECT 1'", 'docker compose exec db pg_dump app > dump.sql',
+  'docker exec -it web bash', 'docker exec web ls /app', 'docker exec web rm -rf /tmp/cache',
   'kubectl exec -it api-0 -- sh', 'docker compose exec web bin/rails db:migrate', 'sqlite3 app.db ".tables"', 'openssl rand -hex 32', 'base64 -d token.txt', 'xargs -n1 echo < list.txt',
   'curl -s https://api.github.com/repos/acme/app/git/refs/heads/main | jq -r .object.sha', 'curl -X DELETE http://localhost:3000/api/todos/3',
   "curl -X PATCH -H \"Authorization: token $GH_TOKEN\" https://api.github.com/repos/acme/app/issues/12 -d '{\"state\":\"closed\"}'",
@@ -176,7 +177,7 @@ export const UNRECOVERABLE: readonly string[] = [
   'find ~ -name "*.log" -delete', 'find / -name node_modules -exec rm -rf {} +', 'shred -u ~/.ssh/id_ed25519',
   'truncate -s 0 ~/.zsh_history', ': > ~/.bashrc', 'cp /dev/null ~/.gitconfig', 'rsync -a --delete empty/ ~/',
   "python3 -c 'import shutil, os; shutil.rmtree(os.path.expanduser(\"~\"))'", "node -e 'require(\"fs\").rmSync(\"../other-project\", {recursive: true})'",
-  'sudo rm -rf /opt', 'docker compose down -v', './vendor/bin/sail down -v', "echo 'DROP TABLE users' | sh -c 'psql app'", 'flyway -url=jdbc:postgresql://db/app -cleanDisabled=false clean', 'liquibase --url=jdbc:postgresql://db/app drop-all', 'git -C ../other-project reset --hard', 'git -C ../other clean -fd', 'cd ../other && git reset --hard HEAD~3',
+  'sudo rm -rf /opt', 'docker exec web rm -rf /', 'docker compose down -v', './vendor/bin/sail down -v', "echo 'DROP TABLE users' | sh -c 'psql app'", 'flyway -url=jdbc:postgresql://db/app -cleanDisabled=false clean', 'liquibase --url=jdbc:postgresql://db/app drop-all', 'git -C ../other-project reset --hard', 'git -C ../other clean -fd', 'cd ../other && git reset --hard HEAD~3',
   // Disks and devices.
   'dd if=/dev/zero of=/dev/sda bs=1M', 'mkfs.ext4 /dev/sdb1', 'wipefs -a /dev/nvme0n1', 'echo x > /dev/sda', 'sudo fdisk /dev/sda', 'shred /dev/loop0',
   // Protected paths.
