@@ -350,9 +350,8 @@ function dockerfileWorkdir(rt: Runtime, abs: string): string | null | undefined 
 }
 
 /** A container path as the host sees it through the mounts: the mount's source, or the container's own (CONTAINER_FS). */
-function mapPath(p: string, mounts: Mount[], above = true, rootAs?: string): string {
+function mapPath(p: string, mounts: Mount[], above = true): string {
   const abs = path.posix.normalize(p).replace(/(.)\/$/, '$1');
-  if (abs === '/' && rootAs !== undefined) return rootAs;
   const within = mounts.filter((m) => abs === m.target || abs.startsWith(m.target === '/' ? '/' : `${m.target}/`)).sort((a, b) => b.target.length - a.target.length)[0];
   if (within) return within.source + (abs === within.target ? '' : abs.slice(within.target === '/' ? 0 : within.target.length));
   // a directory above a mount target: deleting it deletes what the mount shows, the whole source
@@ -371,9 +370,9 @@ function mapWord(word: string, mounts: Mount[]): string {
 }
 
 /** A shell string's container paths mapped (`sh -c 'rm -rf /app/x && ...'`): absolute paths that start a word. */
-function mapScript(script: string, mounts: Mount[], rootAs?: string): string {
+function mapScript(script: string, mounts: Mount[]): string {
   return script
-    .replace(/(^|[\s;&|()'"=<>`])(\/[^\s;&|()'"<>`]*)/g, (_m, before: string, p: string) => `${before}${mapPath(p, mounts, true, rootAs)}`)
+    .replace(/(^|[\s;&|()'"=<>`])(\/[^\s;&|()'"<>`]*)/g, (_m, before: string, p: string) => `${before}${mapPath(p, mounts)}`)
     .replace(/(^|[\s;&|()'"`])~(?=\/|[\s;&|)'"`]|$)/g, (_m, before: string) => `${before}${CONTAINER_FS}/root`);
 }
 
@@ -434,6 +433,9 @@ export function classifyContainerRun(inv: Invocation, program: string, args: Fie
   return true;
 }
 
+/** A verdict's reason naming the container's `/` itself, or `/*`. */
+const ROOT_OF_CONTAINER = new RegExp(`${CONTAINER_FS}(?:/\\*?)?(?![^\\s,;:)'"])`);
+
 /** The rules of what a command does to files: what they find in a container whose mounts are unknown may be the repository's. */
 const FILE_RULES: ReadonlySet<string> = new Set(['rm-root', 'rm-home', 'rm-outside-repo', 'rm-in-repo', 'rm-unknown-target', 'overwrite-ignored', 'edit-listed', 'script-unknown-write', 'capture-too-large', 'untracked-too-large']);
 
@@ -442,7 +444,7 @@ const FILE_RULES: ReadonlySet<string> = new Set(['rm-root', 'rm-home', 'rm-outsi
  * service (container-names.ts: a name not in the compose file, `$(docker ps -q)`, no compose
  * file): its mounts are in the engine, and may show the repository anywhere. What CMD deletes or
  * overwrites is judged a snapshot first (`container-unknown-mounts`), which holds the repository's
- * tracked and untracked files wherever the container shows them; removing the container's `/`,
+ * tracked and untracked files wherever the container shows them; removing the container's `/` (or `/*`),
  * above every mount, is the repository's root if it shows it (rm-repo-root, denied: .git and the
  * snapshots go with it). docs/DECISIONS.md, "docker exec of a running container". CMD is judged
  * by the file rules with every path the container's own, outside the repository and not scratch,
@@ -455,12 +457,9 @@ function classifyUnknownMounts(inv: Invocation, spec: RunSpec, rt: Runtime): voi
   const env = containerEnv(inv, rt, spec, () => null);
   if (env === undefined) return; // an env file is being read: judged once it is
   const first = words[0] as string;
-  // `/` itself, above every mount: the repository's root where the container shows it
-  const root = rt.ctx.repoRoot ?? undefined;
-  const mapOne = (w: string): string => (w.startsWith('/') ? mapPath(w, [], true, root) : mapWord(w, []));
-  const mapped = (words as string[]).map((w, i) => (i > 0 && SHELLS.has(first) && /^-[a-z]*c$/.test(words[i - 1] ?? '') ? mapScript(w, [], root) : mapOne(w)));
+  const mapped = (words as string[]).map((w, i) => (i > 0 && SHELLS.has(first) && /^-[a-z]*c$/.test(words[i - 1] ?? '') ? mapScript(w, []) : mapWord(w, [])));
   const cwd = spec.workdir === null ? CONTAINER_FS : mapPath(spec.workdir, [], false);
-  const why = !spec.nameKnown ? `the container named by ${spec.name} when the line runs` : `the container ${spec.name}, which ${composeTexts(inv, rt, spec) === null ? 'no compose file guard can read names' : 'is no container compose names for a service of the compose file'}`;
+  const why = !spec.nameKnown ? `the container named by ${spec.name} when the line runs` : `the container ${spec.name}, ${composeTexts(inv, rt, spec) === null ? 'with no compose file guard can read' : 'not named as compose names a service of the compose file'}`;
   const source = mapped.map(quote).join(' ');
   // the command as typed (the inner words, or the command inside `sh -c '...'`), not as mapped
   const shown = (command: string | undefined): string => (command === undefined ? '' : command === source ? spec.inner.map((f) => f.display).join(' ') : command.replace(new RegExp(`${CONTAINER_FS}(/?)`, 'g'), (_m, slash: string) => slash || '/'));
@@ -472,8 +471,9 @@ function classifyUnknownMounts(inv: Invocation, spec: RunSpec, rt: Runtime): voi
     ...(spec.stdin ? { stdin: hostStdin(inv) } : {}),
     via: `run in ${why}, so its mounts are unknown`,
     translate: (v) => {
-      if (v.rule === 'rm-repo-root') return { ...v, reason: `${v.command && v.command !== source ? `${v.command} removes` : `\`${shown(v.command)}\` removes`} the container's /, above every mount: the repository itself where the container shows it, its .git and guard's snapshots with it` };
       if (!FILE_RULES.has(v.rule)) return null;
+      // `/` itself (or all in it), above every mount: the repository's root where the container shows it
+      if (ROOT_OF_CONTAINER.test(v.reason)) return makeVerdict('deny', 'rm-repo-root', `\`${shown(v.command)}\` removes the container's /, above every mount: the repository itself where the container shows it, its .git and guard's snapshots with it`, shown(v.command));
       return makeVerdict('snapshot', 'container-unknown-mounts', `\`${shown(v.command)}\` deletes or overwrites files that may be the repository's, through a bind mount`, shown(v.command));
     },
   }, inv.source);

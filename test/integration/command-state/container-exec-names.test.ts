@@ -108,6 +108,8 @@ describe('docker exec of a running container', () => {
       ['docker exec $(docker ps -qf name=web) rm -rf /app/src', 'snapshot', 'container-unknown-mounts', 'named by $(docker ps -qf name=web)'],
       ['docker exec web find /app -name "*.log" -delete', 'snapshot', 'container-unknown-mounts'],
       ['docker exec web rm -rf /', 'deny', 'rm-repo-root', "the container's /"],
+      ["docker exec web sh -c 'rm -rf /*'", 'deny', 'rm-repo-root', "the container's /"],
+      ["docker exec web sh -c 'cd / && rm -rf app'", 'snapshot', 'container-unknown-mounts'],
       ['docker exec web ls -la /app', 'allow', 'no-risk'],
       ['docker exec -it web bash', 'allow', 'no-risk'],
       ['docker exec web npm test', 'allow', 'no-risk'],
