@@ -236,9 +236,14 @@ function classifyCopy(inv: Invocation, name: string, args: Field[], rt: Runtime)
     }
   }
   // The old file stays (`cp -n`, `--backup`, `ln` without -f, which fails on an existing name): replacing
-  // a file outside the repository is refused otherwise (targets.ts replacesOutside).
+  // a file outside the repository is refused otherwise (targets.ts replacesOutside). `install` is
+  // left free there too: replacing what an earlier `make install` put in PREFIX/bin is its purpose.
   const keepsOld =
-    has(parsed, '-n', '--no-clobber', '-b', '--backup') || parsed.args.has('--backup') || args.some((a) => a.value === '--update=none') || (name === 'ln' && !has(parsed, '-f', '--force'));
+    has(parsed, '-n', '--no-clobber', '-b', '--backup') ||
+    parsed.args.has('--backup') ||
+    args.some((a) => a.value === '--update=none') ||
+    (name === 'ln' && !has(parsed, '-f', '--force')) ||
+    name === 'install';
   writeCheck(inv, rt, dest, `${name} ${verb} into ${dest.display}`, { keepsOld });
   // `cp /dev/null file` empties the file.
   if (name === 'cp' && !target && sources.length === 1 && sources[0]?.value === '/dev/null') truncateCheck(inv, rt, dest, 'cp /dev/null empties');

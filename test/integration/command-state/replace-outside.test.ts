@@ -4,8 +4,8 @@
  * snapshot, as a deleted file's are, and `rm ~/.bashrc` has been refused from the start
  * (rm-outside-repo), as was `: > ~/.bashrc`; the replacing forms were allowed until 2026-12-06
  * (only a write through a symbolic link in the repository was refused). What loses nothing stays
- * free: appending, a file that does not exist yet, `cp -n` / `--backup` / `ln` without -f, the temp
- * directory, an edit in place (`sed -i`, as the agents' file tools), /dev/null. Real files in a
+ * free: appending, a file that does not exist yet, `cp -n` / `--backup` / `ln` without -f, `install`
+ * (what `make install` runs), the temp directory, an edit in place (`sed -i`, as the agents' file tools), /dev/null. Real files in a
  * real repository and home directory, judged in process by the hook's own evaluation; one row
  * through `guard check-command` and one through Claude Code's pre-tool hook.
  */
@@ -45,7 +45,6 @@ describe('replacing a file outside the repository', () => {
       // into a directory: the file of the same name there is replaced
       ['cp keys/id_ed25519 ~/.ssh/', 'deny', 'rm-outside-repo', '~/.ssh/id_ed25519'],
       ['mv a.txt ~/.bashrc', 'deny', 'rm-outside-repo', '~/.bashrc'],
-      ['install -m 600 keys/new.pub ~/.ssh/id_ed25519', 'deny', 'rm-outside-repo', '~/.ssh/id_ed25519'],
       ['ln -sf /dev/null ~/.bashrc', 'deny', 'rm-outside-repo', '~/.bashrc'],
       ['tee ~/.npmrc < a.txt', 'deny', 'rm-outside-repo', '~/.npmrc'],
       ['curl -fsSL -o ~/.npmrc https://example.invalid/npmrc', 'deny', 'rm-outside-repo', '~/.npmrc'],
@@ -68,6 +67,8 @@ describe('replacing a file outside the repository', () => {
       ['cp -b a.txt ~/.bashrc', 'allow', 'no-risk'],
       ['ln -s a.txt ~/.bashrc', 'allow', 'no-risk'],
       ['cp keys/new.pub ~/.ssh/', 'allow', 'no-risk'],
+      // what `make install` runs: replacing an earlier install is the program's purpose
+      ['install -m 755 a.txt ~/.bashrc', 'allow', 'no-risk'],
       ['sed -i "s/bin/sbin/" ~/.bashrc', 'allow', 'no-risk'],
       ['echo x > ~/.ssh', 'allow', 'no-risk'],
       [`echo x > ${sibling}/notes.txt`, 'allow', 'no-risk'],
