@@ -18,6 +18,7 @@ import { withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
 import { commitFiles, commitForced } from '../../helpers/repo-steps.js';
 import { byteState, stateWithModes } from '../../helpers/state.js';
 import { checkVerdict } from '../../helpers/verdicts.js';
+import { evaluatedVerdict } from '../../helpers/evaluated.js';
 import { patchCreates } from '../../../src/git/patch-paths.js';
 
 const SECRET = Buffer.from('API_KEY=s3cr3t\r\n\u00e9\u0000tail\n', 'latin1');
@@ -56,16 +57,16 @@ describe('git am -3 over an ignored file', () => {
   });
 
   it('git am -3 of an mbox, from a subdirectory, of stdin and of a heredoc: .env captured first, rollback gives everything back', async () => {
-    await withTestRepo((t) => {
+    await withTestRepo(async (t) => {
       const mbox = setup(t);
       const start = t.git(['rev-parse', 'HEAD']).trim();
       const heredoc = `git am -3 <<'EOF'\n${fs.readFileSync(mbox, 'utf8')}EOF`;
       const commands = [`git am -3 ${mbox}`, `cd sub && git am --3way ../../add-env.patch`, `git am -3 < ${mbox}`, `git -c am.threeWay=true am ${mbox}`, heredoc];
-      commands.forEach((command, i) => {
+      for (const [i, command] of commands.entries()) {
         t.git(['reset', '-q', '--hard', start]);
         fs.rmSync(path.join(t.dir, 'x.txt'), { force: true });
         secretThere(t);
-        expect(checkVerdict(t, command), command).toMatchObject({ verdict: 'snapshot', rule: 'overwrite-ignored' });
+        expect(await evaluatedVerdict(t, command), command).toMatchObject({ verdict: 'snapshot', rule: 'overwrite-ignored' });
         const before = stateWithModes(t, ['.env']);
         const guardRefs = t.git(['for-each-ref', '--format=%(objectname) %(refname)', 'refs/guard/']);
         const trace = path.join(t.base, `trace-${i}.json`);
@@ -81,18 +82,18 @@ describe('git am -3 over an ignored file', () => {
         expect(back.code, `${command}: ${back.stderr}${back.stdout}`).toBe(0);
         expect(stateWithModes(t, ['.env']), command).toEqual(before);
         expect(fs.readFileSync(path.join(t.dir, '.env'))).toEqual(SECRET);
-      });
+      }
       // Nothing ignored where the patch lands, --no-3way (git refuses).
       fs.rmSync(path.join(t.dir, '.env'));
-      expect(checkVerdict(t, `git am -3 ${mbox}`)).toMatchObject({ verdict: 'allow' });
+      expect(await evaluatedVerdict(t, `git am -3 ${mbox}`)).toMatchObject({ verdict: 'allow' });
       secretThere(t);
-      expect(checkVerdict(t, `git am --no-3way ${mbox}`)).toMatchObject({ verdict: 'allow' });
-      expect(checkVerdict(t, `git am -3 ${mbox}`)).toMatchObject({ verdict: 'snapshot', rule: 'overwrite-ignored' });
+      expect(await evaluatedVerdict(t, `git am --no-3way ${mbox}`)).toMatchObject({ verdict: 'allow' });
+      expect(await evaluatedVerdict(t, `git am -3 ${mbox}`)).toMatchObject({ verdict: 'snapshot', rule: 'overwrite-ignored' });
     });
   });
 
   it('-p<n> and --directory move where the new file lands (git 2.39, run): the ignored file there is captured, rollback gives everything back', async () => {
-    await withTestRepo((t) => {
+    await withTestRepo(async (t) => {
       // The patch adds x/.env; every .env is ignored, and one is on disk at each place it can land.
       commitFiles(t, { '.gitignore': '.env\n', 'a.txt': 'a\n' });
       t.git(['checkout', '-q', '-b', 'side']);
@@ -119,10 +120,10 @@ describe('git am -3 over an ignored file', () => {
         [`git am -3 -p3 -p1 --directory=x --directory=sub ${mbox}`, 'sub/x/.env'],
         [`git am -3 --directory=$'d\\377' < ${mbox}`, 'd\u00ff/x/.env'],
       ];
-      cases.forEach(([command, landing], i) => {
+      for (const [i, [command, landing]] of cases.entries()) {
         t.git(['reset', '-q', '--hard', start]);
         secrets();
-        expect(checkVerdict(t, command), command).toMatchObject({ verdict: 'snapshot', rule: 'overwrite-ignored' });
+        expect(await evaluatedVerdict(t, command), command).toMatchObject({ verdict: 'snapshot', rule: 'overwrite-ignored' });
         const before = byteState(t);
         const guardRefs = t.git(['for-each-ref', '--format=%(objectname) %(refname)', 'refs/guard/']);
         const answer = preToolHook(t, { tool: 'Bash', command });
@@ -136,12 +137,12 @@ describe('git am -3 over an ignored file', () => {
         expect(back.code, `${command}: ${back.stderr}${back.stdout}`).toBe(0);
         expect(byteState(t), `${command} ${i}`).toEqual(before);
         expect(fs.readFileSync(raw(landing))).toEqual(SECRET);
-      });
+      }
       // A -p or --directory guard does not read as git does keeps the text's verdict, not a wrong landing.
       t.git(['reset', '-q', '--hard', start]);
       secrets();
       for (const command of [`git am -3 -p2x ${mbox}`, `git am -3 --directory=./sub ${mbox}`, `git am -3 --directory=/sub ${mbox}`, `git am -3 -p "$N" ${mbox}`]) {
-        expect(checkVerdict(t, command), command).toMatchObject({ verdict: 'allow' });
+        expect(await evaluatedVerdict(t, command), command).toMatchObject({ verdict: 'allow' });
       }
     });
   });
@@ -203,7 +204,7 @@ describe('git am -3 over an ignored file', () => {
     });
   });
   it('an agent\'s git am -3 of patches from a pipe guard cannot read: denied with the way forward where ignored files could be hit, else the text\'s verdict', async () => {
-    await withTestRepo((t) => {
+    await withTestRepo(async (t) => {
       const mbox = setup(t);
       const start = t.git(['rev-parse', 'HEAD']).trim();
       // The premise: a pipe works like a file, the ignored .env is written over.
@@ -241,11 +242,14 @@ describe('git am -3 over an ignored file', () => {
       expect(fs.readFileSync(path.join(t.dir, '.env'))).toEqual(SECRET);
       t.git(['am', '--abort']);
       // A person is not denied (the text's verdict); --no-3way neither.
-      expect(checkVerdict(t, `cat ${mbox} | git am -3`)).toMatchObject({ verdict: 'allow' });
-      expect(checkVerdict(t, `cat ${mbox} | git am -3 --no-3way`, { asAgent: true })).toMatchObject({ verdict: 'allow' });
-      expect(checkVerdict(t, 'git am missing.mbox', { asAgent: true })).toMatchObject({ verdict: 'allow' });
+      // One row through check-command itself (the rest in this process: test/helpers/evaluated.ts), the same answer.
+      const person = checkVerdict(t, `cat ${mbox} | git am -3`);
+      expect(person).toMatchObject({ verdict: 'allow' });
+      expect(person).toEqual(await evaluatedVerdict(t, `cat ${mbox} | git am -3`));
+      expect(await evaluatedVerdict(t, `cat ${mbox} | git am -3 --no-3way`, { asAgent: true })).toMatchObject({ verdict: 'allow' });
+      expect(await evaluatedVerdict(t, 'git am missing.mbox', { asAgent: true })).toMatchObject({ verdict: 'allow' });
       // The way forward: the saved file is read and .env captured (the first test runs it and rolls back).
-      expect(checkVerdict(t, `git am -3 ${mbox}`, { asAgent: true })).toMatchObject({ verdict: 'snapshot', rule: 'overwrite-ignored' });
+      expect(await evaluatedVerdict(t, `git am -3 ${mbox}`, { asAgent: true })).toMatchObject({ verdict: 'snapshot', rule: 'overwrite-ignored' });
       // No ignored file that is not regenerable output: nothing can be hit, the text's verdict, and it runs.
       fs.rmSync(path.join(t.dir, '.env'));
       t.write('.gitignore', '.env\nnode_modules/\n');

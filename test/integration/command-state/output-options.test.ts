@@ -15,9 +15,10 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkVerdict } from '../../helpers/verdicts.js';
+import { checkVerdict, hookWithVerdict } from '../../helpers/verdicts.js';
+import { evaluatedVerdict } from '../../helpers/evaluated.js';
 import { commitFiles, shellOk, writeFiles } from '../../helpers/repo-steps.js';
-import { installedClaudeHook, loggedEvents, rollbackOk } from '../../helpers/guard-steps.js';
+import { rollbackOk } from '../../helpers/guard-steps.js';
 import { stateWithModes } from '../../helpers/state.js';
 import type { TestRepo } from '../../helpers/git-repo.js';
 import { repoTemplate, type RepoTemplate } from '../../helpers/repo-template.js';
@@ -41,7 +42,6 @@ beforeAll(() => {
 afterAll(() => template?.cleanup());
 
 const fullState = (t: TestRepo): unknown => stateWithModes(t, ['.env']);
-const captured = (t: TestRepo): Array<{ capturedIgnored?: string[] }> => loggedEvents(t, 'allowed-after-snapshot');
 
 /** Commands that replace .env and run here without a network (curl reads a file:// URL under the repository). */
 const RUNS: Array<[string, (t: TestRepo) => string, string?]> = [
@@ -61,14 +61,14 @@ const RUNS: Array<[string, (t: TestRepo) => string, string?]> = [
 describe('an ignored file replaced through an output-file option is captured first and comes back', () => {
   it.each(RUNS.map(([label, make, tool]) => [label, make, tool] as const))('%s: overwrite-ignored, the hook captures .env, rollback gives the old bytes back', async (_label, make, tool) => {
     if (tool && !has(tool)) return; // not installed here: the verdict cases below still cover its text
-    await template.withCopy((t) => {
+    await template.withCopy(async (t) => {
       const command = make(t);
-      const verdict = checkVerdict(t, command);
+      const verdict = await evaluatedVerdict(t, command);
       expect(verdict, command).toMatchObject({ verdict: 'snapshot', rule: 'overwrite-ignored' });
       expect(verdict.reason).toContain('replaces the ignored file .env');
       const before = fullState(t);
-      expect(installedClaudeHook(t, command).decision).toBe('allow');
-      expect(captured(t)).toEqual([expect.objectContaining({ capturedIgnored: ['.env'] })]);
+      // The hook's answer, and what it journaled (the snapshot's rule and the ignored file it captured).
+      expect(hookWithVerdict(t, command)).toMatchObject({ decision: 'allow', verdict: 'snapshot', rule: 'overwrite-ignored', capturedIgnored: ['.env'] });
       shellOk(t, command);
       expect(fs.readFileSync(path.join(t.dir, '.env'))).not.toEqual(OLD);
       expect(rollbackOk(t)).toContain('.env');
@@ -78,17 +78,19 @@ describe('an ignored file replaced through an output-file option is captured fir
   });
 
   it('wget -O / -qO / --output-document= / -N (network: judged and captured, the write done by hand), and relative to where the command runs', async () => {
-    await template.withCopy((t) => {
+    await template.withCopy(async (t) => {
       for (const command of ['wget -O .env http://127.0.0.1:9/x', 'wget -qO.env http://127.0.0.1:9/x', 'wget --output-document=.env http://127.0.0.1:9/x', 'wget -N http://127.0.0.1:9/.env', 'curl -fsSL http://127.0.0.1:9/x -o .env']) {
-        expect(checkVerdict(t, command), command).toMatchObject({ verdict: 'snapshot', rule: 'overwrite-ignored' });
+        expect(await evaluatedVerdict(t, command), command).toMatchObject({ verdict: 'snapshot', rule: 'overwrite-ignored' });
       }
       // From sub/: ../.env is the ignored file, .env there is a new path.
       const sub = path.join(t.dir, 'sub');
-      expect(checkVerdict(t, 'sort -o ../.env ../data.txt', { cwd: sub })).toMatchObject({ verdict: 'snapshot', rule: 'overwrite-ignored' });
-      expect(checkVerdict(t, 'sort -o .env ../data.txt', { cwd: sub })).toMatchObject({ verdict: 'allow', rule: 'no-risk' });
+      expect(await evaluatedVerdict(t, 'sort -o ../.env ../data.txt', { cwd: sub })).toMatchObject({ verdict: 'snapshot', rule: 'overwrite-ignored' });
+      // One row through check-command itself (the rest in this process: test/helpers/evaluated.ts), the same answer.
+      const fromSub = checkVerdict(t, 'sort -o .env ../data.txt', { cwd: sub });
+      expect(fromSub).toMatchObject({ verdict: 'allow', rule: 'no-risk' });
+      expect(fromSub).toEqual(await evaluatedVerdict(t, 'sort -o .env ../data.txt', { cwd: sub }));
       const before = fullState(t);
-      expect(installedClaudeHook(t, 'wget -qO .env http://127.0.0.1:9/x').decision).toBe('allow');
-      expect(captured(t)).toEqual([expect.objectContaining({ capturedIgnored: ['.env'] })]);
+      expect(hookWithVerdict(t, 'wget -qO .env http://127.0.0.1:9/x')).toMatchObject({ decision: 'allow', verdict: 'snapshot', rule: 'overwrite-ignored', capturedIgnored: ['.env'] });
       fs.writeFileSync(path.join(t.dir, '.env'), '<html>downloaded</html>\n');
       rollbackOk(t);
       expect(fs.readFileSync(path.join(t.dir, '.env'))).toEqual(OLD);
@@ -97,7 +99,7 @@ describe('an ignored file replaced through an output-file option is captured fir
   });
 
   it('what replaces no ignored file stays a plain write: regenerable output, tracked and new files, stdout, no-clobber, wget without -O', async () => {
-    await template.withCopy((t) => {
+    await template.withCopy(async (t) => {
       const plain = [
         'sort -o dist/app.js data.txt', 'sort -o data.txt data.txt', 'sort -o new.txt data.txt', 'uniq data.txt', 'uniq data.txt -',
         'curl -o - http://127.0.0.1:9/x', 'curl --no-clobber -o .env http://127.0.0.1:9/x', 'curl -o dist/app.js http://127.0.0.1:9/x',
@@ -106,15 +108,16 @@ describe('an ignored file replaced through an output-file option is captured fir
         // A compiler's output is the build's own (output-files.ts): no capture before each build.
         'gcc -o .env hello.c', 'g++ -o.env hello.c', 'go build -o .env ./cmd/x', 'go test -c -o .env ./pkg',
       ];
-      for (const command of plain) expect(checkVerdict(t, command), command).toMatchObject({ verdict: 'allow', rule: 'no-risk' });
-      for (const command of ['sort -o dist/app.js data.txt', 'curl -s -o new.txt http://127.0.0.1:9/x']) expect(installedClaudeHook(t, command).decision).toBe('allow');
-      expect(captured(t)).toEqual([]);
+      for (const command of plain) expect(await evaluatedVerdict(t, command), command).toMatchObject({ verdict: 'allow', rule: 'no-risk' });
+      for (const command of ['sort -o dist/app.js data.txt', 'curl -s -o new.txt http://127.0.0.1:9/x']) {
+        expect(hookWithVerdict(t, command), command).toMatchObject({ decision: 'allow', verdict: 'allow', rule: '', capturedIgnored: [] });
+      }
       expect(fs.readFileSync(path.join(t.dir, '.env'))).toEqual(OLD);
     });
   });
 
   it('costs what the redirection costs: the same git processes for `curl -o .env` as for `> .env`', async () => {
-    await template.withCopy((t) => {
+    await template.withCopy(async (t) => {
       const judged = (command: string): { verdict: string; processes: string } => {
         const { result, count } = withGitCount(t.base, command.replace(/[^a-z]+/g, '-'), (env) => t.guard(['check-command', '--json', command], { env }));
         return { verdict: (JSON.parse(result.stdout) as { rule: string }).rule, processes: JSON.stringify(count.byCommand) };

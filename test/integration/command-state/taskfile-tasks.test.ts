@@ -9,11 +9,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkVerdict, expectAgentVerdicts } from '../../helpers/verdicts.js';
+import { checkVerdict } from '../../helpers/verdicts.js';
+import { evaluatedVerdict, expectEvaluatedVerdicts } from '../../helpers/evaluated.js';
 import { commitFiles, writeFiles } from '../../helpers/repo-steps.js';
 import { installedClaudeHook, installedHookGitProcesses, loggedEvents } from '../../helpers/guard-steps.js';
 import { distcleanCapturedThenRolledBack } from '../../helpers/distclean.js';
-import { withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
+import type { TestRepo } from '../../helpers/git-repo.js';
 import { repoTemplate, type RepoTemplate } from '../../helpers/repo-template.js';
 
 const ENV = Buffer.from('API_KEY=s3cr3t\nDB=local\n');
@@ -142,7 +143,7 @@ afterAll(() => template?.cleanup());
 
 describe('task (go-task) is judged by the commands of its Taskfile', () => {
   it('task distclean (git clean -xdf after clean): captures the ignored files through the installed hook, and the rollback gives their bytes and modes back', async () => {
-    await template.withCopy((t) => {
+    await template.withCopy(async (t) => {
       // Everything but the regenerable output the recipe deleted (not captured, rebuilt by the build).
       distcleanCapturedThenRolledBack(t, 'task distclean', 'task distclean, Taskfile.yml:39', (file) => file.startsWith('build/'));
       expect(fs.readFileSync(path.join(t.dir, '.env'))).toEqual(ENV);
@@ -152,7 +153,7 @@ describe('task (go-task) is judged by the commands of its Taskfile', () => {
   });
 
   it('deps, task calls with vars, dir, for, sh vars, preconditions, status, defer, -d/-t, VAR=value: judged where they run', async () => {
-    await template.withCopy((t) => {
+    await template.withCopy(async (t) => {
       t.write('other.yml', "version: '3'\ntasks:\n  default:\n    cmds:\n      - git clean -xdf\n  wipe: rm -f data.db\n");
       t.write('nested/Taskfile.yaml', "version: '3'\ntasks:\n  default: rm -f ../local.db\n");
       t.write('inc/Taskfile.yml', "version: '3'\nincludes:\n  docs: ./docs\ntasks:\n  build: echo build\n");
@@ -197,34 +198,37 @@ describe('task (go-task) is judged by the commands of its Taskfile', () => {
         ['task -d inc build', 'allow', 'no-risk', ''],
         ['task $NAME', 'deny', 'opaque-command', ''],
       ];
-      expectAgentVerdicts(t, cases);
-      expect(checkVerdict(t, 'task wipe', { asAgent: true }).reason).toContain('task reset-db, Taskfile.yml:44');
-      expect(checkVerdict(t, 'task -d shvar build', { asAgent: true }).reason).toContain('a global var (REV, shvar/Taskfile.yml:4)');
+      await expectEvaluatedVerdicts(t, cases);
+      // One row through check-command itself (the rest in this process: test/helpers/evaluated.ts), the same answer.
+      const wipe = checkVerdict(t, 'task wipe', { asAgent: true });
+      expect(wipe.reason).toContain('task reset-db, Taskfile.yml:44');
+      expect(wipe).toEqual(await evaluatedVerdict(t, 'task wipe', { asAgent: true }));
+      expect((await evaluatedVerdict(t, 'task -d shvar build', { asAgent: true })).reason).toContain('a global var (REV, shvar/Taskfile.yml:4)');
     });
   });
 
   it('a protected path inside a task is refused as typed; an unknown program name is the build\'s own', async () => {
-    await template.withCopy((t) => {
-      const typed = checkVerdict(t, 'rm -rf .git', { asAgent: true });
-      const v = checkVerdict(t, 'task nuke-git', { asAgent: true });
+    await template.withCopy(async (t) => {
+      const typed = await evaluatedVerdict(t, 'rm -rf .git', { asAgent: true });
+      const v = await evaluatedVerdict(t, 'task nuke-git', { asAgent: true });
       expect(typed.verdict).toBe('deny');
       expect(v).toMatchObject({ verdict: 'deny', rule: typed.rule });
       expect(v.reason).toContain('task nuke-git, Taskfile.yml:');
       expect(installedClaudeHook(t, 'task nuke-git').decision).toBe('deny');
       expect(fs.existsSync(path.join(t.dir, '.git'))).toBe(true);
       // {{.PROTOC}} is set nowhere the line shows: an unknown program name in a task, allowed as make's $(PROTOC) is
-      expect(checkVerdict(t, 'task gen-proto', { asAgent: true })).toMatchObject({ verdict: 'allow' });
+      expect(await evaluatedVerdict(t, 'task gen-proto', { asAgent: true })).toMatchObject({ verdict: 'allow' });
       // $PROTOC from the environment: a program of the build too (typed, the name is opaque)
-      expect(checkVerdict(t, 'task gen-env', { asAgent: true })).toMatchObject({ verdict: 'allow' });
-      expect(checkVerdict(t, '$PROTOC --go_out=. api.proto', { asAgent: true })).toMatchObject({ verdict: 'deny', rule: 'opaque-command' });
-      expect(checkVerdict(t, 'task gen-proto PROTOC="rm -rf .git"', { asAgent: true })).toMatchObject({ verdict: 'deny' });
+      expect(await evaluatedVerdict(t, 'task gen-env', { asAgent: true })).toMatchObject({ verdict: 'allow' });
+      expect(await evaluatedVerdict(t, '$PROTOC --go_out=. api.proto', { asAgent: true })).toMatchObject({ verdict: 'deny', rule: 'opaque-command' });
+      expect(await evaluatedVerdict(t, 'task gen-proto PROTOC="rm -rf .git"', { asAgent: true })).toMatchObject({ verdict: 'deny' });
     });
   });
 
   it('the everyday tasks stay free: task, task build, task test, task lint, task clean of ignored build output: no snapshot, no question, no more git processes', async () => {
-    await template.withCopy((t) => {
+    await template.withCopy(async (t) => {
       const everyday = ['task', 'task build', 'task test', 'task test -- -run TestX', 'task lint', 'task clean', 'task -p build lint', 'task build --force'];
-      for (const command of everyday) expect(checkVerdict(t, command, { asAgent: true }), command).toMatchObject({ verdict: 'allow' });
+      for (const command of everyday) expect(await evaluatedVerdict(t, command, { asAgent: true }), command).toMatchObject({ verdict: 'allow' });
       installedHookGitProcesses(t, "python3 -c 'print(1)'");
       const baseline = installedHookGitProcesses(t, "python3 -c 'print(2)'");
       for (const command of ['task build', 'task test', 'task lint']) expect(installedHookGitProcesses(t, command), command).toBe(baseline);
@@ -241,19 +245,13 @@ function writeTaskfiles(t: TestRepo, files: Record<string, string[]>): void {
 
 describe('task follows the includes of a Taskfile (taskfile-includes.ts)', () => {
   it('task db:distclean of an included Taskfile: judged by its commands where they run (the root directory), captured through the installed hook, rolled back', async () => {
-    await withTestRepo((t) => {
+    // On the file's fixture (its .gitignore, ignored files, guard init), its Taskfile replaced by one with an include.
+    await template.withCopy(async (t) => {
       commitFiles(t, {
-        '.gitignore': '.env\n*.db\nbuild/\n',
         'Taskfile.yml': "version: '3'\nincludes:\n  db: ./taskfiles/db.yml\ntasks:\n  build: go build ./...\n",
         'taskfiles/db.yml': "version: '3'\ntasks:\n  migrate: echo migrate\n  distclean:\n    cmds:\n      - rm -rf build/\n      - git clean -xdf\n",
-        'go.mod': 'module example.com/x\n',
-      });
-      writeFiles(t, { '.env': [ENV, 0o600], 'local.db': DB, 'sub/data.db': DB, 'build/app': 'bin\n' });
-      const init = t.guard(['init', '--yes', '--agents', 'claude']);
-      expect(init.code, init.stderr).toBe(0);
-      t.git(['add', '--force', '.claude', '.guard.yaml']);
-      t.git(['commit', '-qm', 'hooks']);
-      expect(checkVerdict(t, 'task db:migrate', { asAgent: true })).toMatchObject({ verdict: 'allow' });
+      }, 'include db');
+      expect(await evaluatedVerdict(t, 'task db:migrate', { asAgent: true })).toMatchObject({ verdict: 'allow' });
       distcleanCapturedThenRolledBack(t, 'task db:distclean', 'task db:distclean, taskfiles/db.yml:7', (file) => file.startsWith('build/'));
       expect(fs.readFileSync(path.join(t.dir, '.env'))).toEqual(ENV);
       expect(fs.statSync(path.join(t.dir, '.env')).mode & 0o777).toBe(0o600);
@@ -261,7 +259,7 @@ describe('task follows the includes of a Taskfile (taskfile-includes.ts)', () =>
   });
 
   it('namespaces, aliases, default, dir, flatten, optional, excludes, nested includes and calls, include vars: judged where task runs them', async () => {
-    await template.withCopy((t) => {
+    await template.withCopy(async (t) => {
       writeFiles(t, { 'incl/local.db': DB, 'incl/sub/data.db': DB, 'incl/docs/docs.db': DB });
       writeTaskfiles(t, {
         'incl/Taskfile.yml': [
@@ -329,13 +327,13 @@ describe('task follows the includes of a Taskfile (taskfile-includes.ts)', () =>
         // flatten: the name as it is
         ['task -d incl distclean', 'snapshot', 'git-clean', 'incl/local.db'],
       ];
-      expectAgentVerdicts(t, cases);
-      expect(checkVerdict(t, 'task -d incl db:nuke', { asAgent: true }).reason).toContain('task db:reset, incl/taskfiles/db.yml:9');
+      await expectEvaluatedVerdicts(t, cases);
+      expect((await evaluatedVerdict(t, 'task -d incl db:nuke', { asAgent: true })).reason).toContain('task db:reset, incl/taskfiles/db.yml:9');
     });
   });
 
   it('what guard cannot read is unreadable, never harmless: remote includes, templated paths, a cycle, a Taskfile it cannot read; a var set in two Taskfiles is unknown', async () => {
-    await template.withCopy((t) => {
+    await template.withCopy(async (t) => {
       writeTaskfiles(t, {
         'remote/Taskfile.yml': ["version: '3'", 'includes:', '  x: https://example.com/Taskfile.yml', 'tasks:', '  build: echo build'],
         'git-remote/Taskfile.yml': ["version: '3'", 'includes:', '  x:', "    taskfile: 'git@github.com:o/r.git//Taskfile.yml?ref=main'", 'tasks:', '  build: echo build'],
@@ -372,7 +370,7 @@ describe('task follows the includes of a Taskfile (taskfile-includes.ts)', () =>
         // an included Taskfile's global sh: var runs at every run of task, in the include's dir
         ['task -d sh build', 'snapshot', 'git-clean', 'REV'],
       ];
-      expectAgentVerdicts(t, cases);
+      await expectEvaluatedVerdicts(t, cases);
     });
   });
 });

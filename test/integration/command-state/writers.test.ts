@@ -15,9 +15,10 @@ import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkVerdict } from '../../helpers/verdicts.js';
+import { checkVerdict, hookWithVerdict } from '../../helpers/verdicts.js';
+import { evaluatedVerdict } from '../../helpers/evaluated.js';
 import { commitFiles, shellOk, writeFiles } from '../../helpers/repo-steps.js';
-import { installedClaudeHook, loggedEvents, rollbackOk } from '../../helpers/guard-steps.js';
+import { rollbackOk } from '../../helpers/guard-steps.js';
 import { stateWithModes } from '../../helpers/state.js';
 import type { TestRepo } from '../../helpers/git-repo.js';
 import { repoTemplate, type RepoTemplate } from '../../helpers/repo-template.js';
@@ -43,7 +44,6 @@ afterAll(() => template?.cleanup());
 
 const IGNORED = ['.env', 'local.db', '0001-init.patch', 'keep/0001-init.patch', 'keep/k.txt', 'keep/127.0.0.1/k.txt', 'backup.zip'];
 const fullState = (t: TestRepo): unknown => stateWithModes(t, IGNORED.filter((f) => fs.existsSync(path.join(t.dir, f))));
-const captured = (t: TestRepo): Array<{ capturedIgnored?: string[] }> => loggedEvents(t, 'allowed-after-snapshot');
 const read = (t: TestRepo, file: string): Buffer => fs.readFileSync(path.join(t.dir, file));
 
 /** Run for real after the hook: [label, command, the ignored file it replaces]. */
@@ -60,14 +60,14 @@ const RUNS: Array<[string, string, string]> = [
 
 describe('writers that replace an ignored file: captured first, back after a rollback', () => {
   it.each(RUNS)('%s: overwrite-ignored, the hook captures it, rollback gives the old bytes back', async (_label, command, file) => {
-    await template.withCopy((t) => {
-      const verdict = checkVerdict(t, command);
+    await template.withCopy(async (t) => {
+      const verdict = await evaluatedVerdict(t, command);
       expect(verdict, command).toMatchObject({ verdict: 'snapshot', rule: 'overwrite-ignored' });
       expect(verdict.reason).toContain(`replaces the ignored file ${file}`);
       const before = fullState(t);
       const old = read(t, file);
-      expect(installedClaudeHook(t, command).decision).toBe('allow');
-      expect(captured(t)).toEqual([expect.objectContaining({ capturedIgnored: [file] })]);
+      // The hook's answer, and what it journaled (the snapshot's rule and the ignored file it captured).
+      expect(hookWithVerdict(t, command)).toMatchObject({ decision: 'allow', verdict: 'snapshot', rule: 'overwrite-ignored', capturedIgnored: [file] });
       shellOk(t, command);
       expect(read(t, file)).not.toEqual(old);
       expect(rollbackOk(t)).toContain(file);
@@ -78,16 +78,15 @@ describe('writers that replace an ignored file: captured first, back after a rol
 
   it('zip ARCHIVE rewrites an existing archive (run): the old archive captured first and back', async () => {
     if (!has('zip') || !has('unzip')) return;
-    await template.withCopy((t) => {
+    await template.withCopy(async (t) => {
       shellOk(t, 'zip -q backup.zip data.txt');
       fs.writeFileSync(path.join(t.dir, 'data.txt'), 'changed\n');
       const old = read(t, 'backup.zip');
       for (const command of ['zip -q backup.zip data.txt', 'zip -qr backup data.txt', 'zip -q -O local.db new.zip data.txt']) {
-        expect(checkVerdict(t, command), command).toMatchObject({ verdict: 'snapshot', rule: 'overwrite-ignored' });
+        expect(await evaluatedVerdict(t, command), command).toMatchObject({ verdict: 'snapshot', rule: 'overwrite-ignored' });
       }
       const before = fullState(t);
-      expect(installedClaudeHook(t, 'zip -q backup.zip data.txt').decision).toBe('allow');
-      expect(captured(t)).toEqual([expect.objectContaining({ capturedIgnored: ['backup.zip'] })]);
+      expect(hookWithVerdict(t, 'zip -q backup.zip data.txt')).toMatchObject({ decision: 'allow', rule: 'overwrite-ignored', capturedIgnored: ['backup.zip'] });
       shellOk(t, 'zip -q backup.zip data.txt');
       expect(read(t, 'backup.zip')).not.toEqual(old);
       rollbackOk(t);
@@ -101,20 +100,21 @@ describe('writers that replace an ignored file: captured first, back after a rol
     const server = spawn(process.execPath, ['-e', "require('http').createServer((q, s) => s.end('NEW ' + q.url + '\\n')).listen(0, '127.0.0.1', function () { console.log(this.address().port); })"], { stdio: ['ignore', 'pipe', 'inherit'] });
     try {
       const port = await new Promise<string>((resolve) => server.stdout.once('data', (d: Buffer) => resolve(d.toString().trim())));
-      await template.withCopy((t) => {
+      await template.withCopy(async (t) => {
         // wget names the host's directory host:port for a port that is not the scheme's default.
         fs.mkdirSync(path.join(t.dir, `keep/127.0.0.1:${port}`), { recursive: true });
         fs.writeFileSync(path.join(t.dir, `keep/127.0.0.1:${port}/k.txt`), 'old port k\n');
         const command = `wget -q -r -l1 -P keep http://127.0.0.1:${port}/k.txt`;
-        const verdict = checkVerdict(t, command);
+        const verdict = await evaluatedVerdict(t, command);
         expect(verdict).toMatchObject({ verdict: 'snapshot', rule: 'overwrite-ignored' });
         expect(verdict.reason).toContain(`keep/127.0.0.1:${port}/k.txt`);
         expect(verdict.reason).not.toContain('keep/k.txt'); // only the host's directory
         // -nH: the files land in keep/ itself, so every ignored file under it counts.
-        expect(checkVerdict(t, `wget -q -r -nH -P keep http://127.0.0.1:${port}/k.txt`).reason).toContain('into keep, which holds the ignored files keep/0001-init.patch');
+        expect((await evaluatedVerdict(t, `wget -q -r -nH -P keep http://127.0.0.1:${port}/k.txt`)).reason).toContain('into keep, which holds the ignored files keep/0001-init.patch');
         const before = stateWithModes(t, [...IGNORED, `keep/127.0.0.1:${port}/k.txt`].filter((f) => fs.existsSync(path.join(t.dir, f))));
-        expect(installedClaudeHook(t, command).decision).toBe('allow');
-        expect(captured(t)[0]?.capturedIgnored).toContain(`keep/127.0.0.1:${port}/k.txt`);
+        const hook = hookWithVerdict(t, command);
+        expect(hook.decision).toBe('allow');
+        expect(hook.capturedIgnored).toContain(`keep/127.0.0.1:${port}/k.txt`);
         shellOk(t, command);
         expect(read(t, `keep/127.0.0.1:${port}/k.txt`).toString()).toBe('NEW /k.txt\n');
         rollbackOk(t);
@@ -127,7 +127,7 @@ describe('writers that replace an ignored file: captured first, back after a rol
   });
 
   it('rsync FILE DIR, cpio -i / -p, 7z x, 7z a (judged and captured by the hook; the write done by hand where the tool is not installed)', async () => {
-    await template.withCopy((t) => {
+    await template.withCopy(async (t) => {
       const cases: Array<[string, string[]]> = [
         ['rsync -a tpl/.env .', ['.env']],
         ['rsync tpl/.env ./', ['.env']],
@@ -142,14 +142,15 @@ describe('writers that replace an ignored file: captured first, back after a rol
         // wget's long options by unique prefix, as getopt_long takes them.
         ['wget --recur --no-host-dir -P keep http://127.0.0.1:9/', ['into keep']],
       ];
+      // One row through check-command itself (the rest in this process: test/helpers/evaluated.ts), the same answer.
+      expect(checkVerdict(t, cases[0]![0])).toEqual(await evaluatedVerdict(t, cases[0]![0]));
       for (const [command, files] of cases) {
-        const verdict = checkVerdict(t, command);
+        const verdict = await evaluatedVerdict(t, command);
         expect(verdict, command).toMatchObject({ verdict: 'snapshot', rule: 'overwrite-ignored' });
         for (const file of files) expect(verdict.reason, command).toContain(file);
       }
       const before = fullState(t);
-      expect(installedClaudeHook(t, 'rsync -a tpl/.env .').decision).toBe('allow');
-      expect(captured(t)).toEqual([expect.objectContaining({ capturedIgnored: ['.env'] })]);
+      expect(hookWithVerdict(t, 'rsync -a tpl/.env .')).toMatchObject({ decision: 'allow', rule: 'overwrite-ignored', capturedIgnored: ['.env'] });
       if (has('rsync')) shellOk(t, 'rsync -a tpl/.env .');
       else fs.copyFileSync(path.join(t.dir, 'tpl/.env'), path.join(t.dir, '.env'));
       expect(read(t, '.env').toString()).toBe('FROM_TEMPLATE=1\n');
@@ -160,21 +161,20 @@ describe('writers that replace an ignored file: captured first, back after a rol
   });
 
   it('what replaces no ignored file stays a plain allow: new names, stdout, tracked files, skip/rename modes, lists', async () => {
-    await template.withCopy((t) => {
+    await template.withCopy(async (t) => {
       const plain = [
         'git diff --output=new.txt HEAD', 'git diff -- --output=.env', 'git log -1 --output=data.txt', 'git format-patch --stdout -1', 'git format-patch -1 -o sub',
         'git format-patch -1 -o newdir', 'rsync -a tpl/.env sub/', 'rsync -n tpl/.env .', 'rsync --ignore-existing tpl/.env .',
         'wget -r -nd http://127.0.0.1:9/', 'wget --recursive --no-directories -P keep http://127.0.0.1:9/', 'wget -r -nc -nH http://127.0.0.1:9/', 'wget -r -P newdir http://127.0.0.1:9/', 'wget -r http://127.0.0.1:9/',
         'cpio -it < /dev/null', 'cpio -i -D sub < /dev/null', '7z l a.7z', '7z x -aos a.7z', '7z x a.7z -osub', 'zip -qr new.zip sub', 'unzip -l x.zip',
       ];
-      for (const command of plain) expect(checkVerdict(t, command), command).toMatchObject({ verdict: 'allow', rule: 'no-risk' });
-      expect(installedClaudeHook(t, 'git format-patch -1 -o newdir').decision).toBe('allow');
-      expect(captured(t)).toEqual([]);
+      for (const command of plain) expect(await evaluatedVerdict(t, command), command).toMatchObject({ verdict: 'allow', rule: 'no-risk' });
+      expect(hookWithVerdict(t, 'git format-patch -1 -o newdir')).toMatchObject({ decision: 'allow', verdict: 'allow', rule: '', capturedIgnored: [] });
     });
   });
 
   it('costs no git process more where nothing ignored is replaced; where one is, what `> file` costs', async () => {
-    await template.withCopy((t) => {
+    await template.withCopy(async (t) => {
       const judged = (command: string): { rule: string; processes: string } => {
         const { result, count } = withGitCount(t.base, command.replace(/[^a-z]+/g, '-'), (env) => t.guard(['check-command', '--json', command], { env }));
         return { rule: (JSON.parse(result.stdout) as { rule: string }).rule, processes: JSON.stringify(count.byCommand) };
