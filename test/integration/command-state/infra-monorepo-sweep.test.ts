@@ -34,7 +34,8 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fastPathAllows } from '../../../src/policy/command/fast-path.js';
 import { stripJsonc } from '../../../src/policy/command/deno-tasks.js';
-import { checkVerdict, expectAgentVerdicts, type VerdictCase } from '../../helpers/verdicts.js';
+import { checkVerdict, type VerdictCase } from '../../helpers/verdicts.js';
+import { evaluatedVerdict, expectEvaluatedVerdicts } from '../../helpers/evaluated.js';
 import { commitFiles, writeFiles } from '../../helpers/repo-steps.js';
 import { installedClaudeHook, loggedEvents, rollbackOk } from '../../helpers/guard-steps.js';
 import { stateWithModes } from '../../helpers/state.js';
@@ -193,15 +194,18 @@ const CASES: readonly VerdictCase[] = [
 
 describe('infrastructure-as-code and monorepo lines of the sweep', () => {
   it('judges each line as the tool runs it', async () => {
-    await withTestRepo((t) => {
+    await withTestRepo(async (t) => {
       setup(t);
-      expectAgentVerdicts(t, CASES);
+      await expectEvaluatedVerdicts(t, CASES);
       // A person is asked about a volume deletion, not refused.
-      expect(checkVerdict(t, 'docker compose down -v')).toMatchObject({ verdict: 'ask', rule: 'container-volume-delete' });
-      expect(checkVerdict(t, 'helm uninstall web')).toMatchObject({ verdict: 'ask', rule: 'cluster-data-delete' });
-      expect(checkVerdict(t, 'terraform -chdir=infra destroy')).toMatchObject({ verdict: 'ask', rule: 'infra-destroy' });
-      expect(checkVerdict(t, 'cd stack && pulumi destroy --yes')).toMatchObject({ verdict: 'ask', rule: 'infra-destroy' });
-      expect(checkVerdict(t, 'terraform -chdir=infra apply', { asAgent: true }).reason).not.toContain('.terraform/');
+      // One row through check-command itself (the rest in this process: test/helpers/evaluated.ts), the same answer.
+      const down = checkVerdict(t, 'docker compose down -v');
+      expect(down).toMatchObject({ verdict: 'ask', rule: 'container-volume-delete' });
+      expect(down).toEqual(await evaluatedVerdict(t, 'docker compose down -v'));
+      expect(await evaluatedVerdict(t, 'helm uninstall web')).toMatchObject({ verdict: 'ask', rule: 'cluster-data-delete' });
+      expect(await evaluatedVerdict(t, 'terraform -chdir=infra destroy')).toMatchObject({ verdict: 'ask', rule: 'infra-destroy' });
+      expect(await evaluatedVerdict(t, 'cd stack && pulumi destroy --yes')).toMatchObject({ verdict: 'ask', rule: 'infra-destroy' });
+      expect((await evaluatedVerdict(t, 'terraform -chdir=infra apply', { asAgent: true })).reason).not.toContain('.terraform/');
     });
     // The sh fast path hands each of these on to Node.
     for (const command of ['terraform apply', 'tofu destroy', 'terragrunt run-all apply', 'docker compose down -v', 'docker-compose down -v', 'podman volume rm x', 'vercel env pull', 'trash local.db', 'deno task clean', 'npx expo prebuild --clean']) {
@@ -218,7 +222,7 @@ describe('infrastructure-as-code and monorepo lines of the sweep', () => {
   }, 300_000);
 
   it('terraform state rm through the installed hook: the state is captured, and the rollback gives its bytes and mode back', async () => {
-    await withTestRepo((t) => {
+    await withTestRepo(async (t) => {
       setup(t);
       const files = ['infra/terraform.tfstate', 'infra/terraform.tfstate.backup'];
       const before = stateWithModes(t, files);

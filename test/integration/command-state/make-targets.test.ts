@@ -10,7 +10,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkVerdict, expectAgentVerdicts } from '../../helpers/verdicts.js';
+import { checkVerdict } from '../../helpers/verdicts.js';
+import { evaluatedVerdict, expectEvaluatedVerdicts } from '../../helpers/evaluated.js';
 import { commitFiles, writeFiles } from '../../helpers/repo-steps.js';
 import { installedClaudeHook, installedHookGitProcesses, loggedEvents } from '../../helpers/guard-steps.js';
 import { distcleanCapturedThenRolledBack } from '../../helpers/distclean.js';
@@ -86,7 +87,7 @@ afterAll(() => template?.cleanup());
 
 describe('make is judged by the recipes it runs', () => {
   it('make distclean (git clean -xdf after clean): captures the ignored files through the installed hook, and the rollback gives their bytes and modes back', async () => {
-    await template.withCopy((t) => {
+    await template.withCopy(async (t) => {
       // Everything but the regenerable output the recipe deleted (not captured, rebuilt by the build).
       distcleanCapturedThenRolledBack(t, 'make distclean', 'target distclean, Makefile:23', (file) => file.startsWith('build/') || file.includes('__pycache__'));
       expect(fs.readFileSync(path.join(t.dir, '.env'))).toEqual(ENV);
@@ -95,7 +96,7 @@ describe('make is judged by the recipes it runs', () => {
   });
 
   it('$(RM), prerequisites, $(MAKE) -C recursion, -C and -f: the recipes reached are judged where they run', async () => {
-    await template.withCopy((t) => {
+    await template.withCopy(async (t) => {
       const cases: Array<[string, string, string, string]> = [
         // $(RM) is make's `rm -f`; DB_FILE ?= local.db
         ['make reset-db', 'snapshot', 'rm-in-repo', 'local.db'],
@@ -122,12 +123,12 @@ describe('make is judged by the recipes it runs', () => {
         ['make -f missing.mk distclean', 'allow', 'no-risk', ''],
         ['make -C src clean', 'allow', 'no-risk', ''],
       ];
-      expectAgentVerdicts(t, cases);
+      await expectEvaluatedVerdicts(t, cases);
     });
   });
 
   it('a recipe guard refuses typed is refused through make; variables guard cannot know are judged as unknown words', async () => {
-    await template.withCopy((t) => {
+    await template.withCopy(async (t) => {
       t.write('danger.mk', [
         'HOME_DIR = ~',
         'OUT := $(shell cat dirs.txt)',
@@ -176,27 +177,30 @@ describe('make is judged by the recipes it runs', () => {
       t.write('bomb.mk', [...levels, 'V40 = x', 'all:', '\trm -rf $(V0)', ''].join('\n'));
       t.write('grow.mk', ['X := ab', ...Array.from({ length: 60 }, () => 'X := $(X)$(X)'), 'all:', '\trm -rf $(X)', ''].join('\n'));
       cases.push(['make -f bomb.mk', 'deny', 'opaque-command'], ['make -f grow.mk', 'ask', 'rm-unknown-target']);
-      expectAgentVerdicts(t, cases);
-      expect(checkVerdict(t, 'make -f danger.mk oneshell', { asAgent: true }).reason).toContain('data.db');
-      expect(checkVerdict(t, 'make distclean', { asAgent: true }).reason).toContain('.claude/settings.local.json');
-      expect(checkVerdict(t, 'make -f danger.mk computed').reason).toContain('$(shell ...)');
+      await expectEvaluatedVerdicts(t, cases);
+      // One row through check-command itself (the rest in this process: test/helpers/evaluated.ts), the same answer.
+      const oneshell = checkVerdict(t, 'make -f danger.mk oneshell', { asAgent: true });
+      expect(oneshell.reason).toContain('data.db');
+      expect(oneshell).toEqual(await evaluatedVerdict(t, 'make -f danger.mk oneshell', { asAgent: true }));
+      expect((await evaluatedVerdict(t, 'make distclean', { asAgent: true })).reason).toContain('.claude/settings.local.json');
+      expect((await evaluatedVerdict(t, 'make -f danger.mk computed')).reason).toContain('$(shell ...)');
     });
   });
 
   it('the everyday builds stay free: make, make test, make lint, make clean of ignored build output: no snapshot, no question, no git process', async () => {
-    await template.withCopy((t) => {
+    await template.withCopy(async (t) => {
       // A C build's generated configure script, over what guard reads of a script file: judged as
       // before script files were read (unread), run by a recipe (redis's deps) or typed.
       t.write('deps/configure', `#!/bin/sh\n${'# autoconf\n'.repeat(30_000)}echo configured\n`, 0o755);
       t.write('deps/Makefile', 'all:\n\tcd . && ./configure --prefix=/usr\n');
-      expect(checkVerdict(t, 'make -C deps', { asAgent: true }), 'make -C deps').toMatchObject({ verdict: 'allow' });
-      expect(checkVerdict(t, 'cd deps && ./configure', { asAgent: true }), './configure').toMatchObject({ verdict: 'allow' });
+      expect(await evaluatedVerdict(t, 'make -C deps', { asAgent: true }), 'make -C deps').toMatchObject({ verdict: 'allow' });
+      expect(await evaluatedVerdict(t, 'cd deps && ./configure', { asAgent: true }), './configure').toMatchObject({ verdict: 'allow' });
       // `make -j$(nproc)` and its spellings: the processor count is a value guard cannot know, but
       // only sets how many recipes run at once (denied as opaque-command on 2026-12-05's main)
       const everyday = ['make', 'make all', 'make test', 'make lint', 'make build', 'make clean', 'make -j8 test'];
       everyday.push('make -j$(nproc)', 'make -j$(nproc) test', 'make -j "$(nproc)" test', 'make --jobs=$(getconf _NPROCESSORS_ONLN)', 'make -j`nproc` build', 'make -j$(($(nproc) + 1))', 'make -l"$LOAD" test');
       for (const command of everyday) {
-        expect(checkVerdict(t, command, { asAgent: true }), command).toMatchObject({ verdict: 'allow' });
+        expect(await evaluatedVerdict(t, command, { asAgent: true }), command).toMatchObject({ verdict: 'allow' });
       }
       // The session's first command that is not on the hook's fast path takes its first snapshot:
       // after it, an allowed command the hook reads costs the same few git processes, make or not.
@@ -250,7 +254,7 @@ describe('just is judged by the recipes of its justfile', () => {
   ].join('\n');
 
   it('recipes, dependencies, parameters and {{variables}}: captured and refused as typed; the builds stay free', async () => {
-    await template.withCopy((t) => {
+    await template.withCopy(async (t) => {
       t.write('justfile', JUSTFILE);
       const cases: Array<[string, string, string, string]> = [
         ['just distclean', 'snapshot', 'git-clean', '.env'],
@@ -270,8 +274,8 @@ describe('just is judged by the recipes of its justfile', () => {
         // conditionals guard does not evaluate are unknown words, not text the shell's parser reads
         ['just build', 'allow', 'no-risk', ''],
       ];
-      expectAgentVerdicts(t, cases);
-      expect(checkVerdict(t, 'just distclean').reason).toContain('recipe distclean, justfile:17');
+      await expectEvaluatedVerdicts(t, cases);
+      expect((await evaluatedVerdict(t, 'just distclean')).reason).toContain('recipe distclean, justfile:17');
     });
   });
 });

@@ -11,7 +11,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { checkVerdict, expectAgentVerdicts } from '../../helpers/verdicts.js';
+import { checkVerdict } from '../../helpers/verdicts.js';
+import { evaluatedVerdict, expectEvaluatedVerdicts } from '../../helpers/evaluated.js';
 import { commitFiles, writeFiles } from '../../helpers/repo-steps.js';
 import { installedClaudeHook, loggedEvents, rollbackOk } from '../../helpers/guard-steps.js';
 import { stateWithModes } from '../../helpers/state.js';
@@ -28,7 +29,7 @@ function setup(t: TestRepo): void {
 
 describe('a command run through a runner is judged as if typed alone', () => {
   it('the refusals, snapshots and captures of the command itself, in the runner\'s directory', async () => {
-    await withTestRepo((t) => {
+    await withTestRepo(async (t) => {
       setup(t);
       const cases: Array<[string, string, string]> = [
         ['uv run rm -rf ~', 'deny', 'rm-home'],
@@ -65,13 +66,15 @@ describe('a command run through a runner is judged as if typed alone', () => {
         ['mise exec node@20', 'allow', 'no-risk'],
         ['xvfb-run -a npx playwright test', 'allow', 'no-risk'],
       ];
-      expectAgentVerdicts(t, cases);
+      await expectEvaluatedVerdicts(t, cases);
+      // One row through check-command itself (the rest in this process: test/helpers/evaluated.ts), the same answer.
+      expect(checkVerdict(t, cases[0]![0], { asAgent: true })).toEqual(await evaluatedVerdict(t, cases[0]![0], { asAgent: true }));
     });
   });
 
   it('an ignored .env edited through uv run, and rewritten by dotenv set: captured through the installed hook, rolled back with its bytes and mode', async () => {
     for (const command of ['uv run sed -i s/local/prod/ .env', 'dotenv set API_KEY other']) {
-      await withTestRepo((t) => {
+      await withTestRepo(async (t) => {
         setup(t);
         const before = stateWithModes(t, ['.env']);
         expect(installedClaudeHook(t, command).decision, command).toBe('allow');

@@ -9,7 +9,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { checkVerdict, expectAgentVerdicts } from '../../helpers/verdicts.js';
+import { checkVerdict } from '../../helpers/verdicts.js';
+import { evaluatedVerdict, expectEvaluatedVerdicts } from '../../helpers/evaluated.js';
 import { commitFiles, shellOk, writeFiles } from '../../helpers/repo-steps.js';
 import { spawnSync } from 'node:child_process';
 import { hookCommandFor } from '../../../src/agents/launcher.js';
@@ -75,7 +76,7 @@ function setup(t: TestRepo): void {
 
 describe('a shell script run from a file is judged by its text', () => {
   it('every spelling of running the script: snapshot capturing .env, the arguments as $1, a protected path denied', async () => {
-    await withTestRepo((t) => {
+    await withTestRepo(async (t) => {
       setup(t);
       const cases: Array<[string, string, string, string?]> = [
         ['git clean -fdx', 'snapshot', 'git-clean', '.env'],
@@ -116,25 +117,28 @@ describe('a shell script run from a file is judged by its text', () => {
         // (interpreter-script-files.test.ts): `subprocess.run(["git", "clean", "-fdx"])` as typed.
         ['./tool.py', 'snapshot', 'git-clean', '.env'],
       ];
-      expectAgentVerdicts(t, cases);
+      await expectEvaluatedVerdicts(t, cases);
       // The temp directory itself (and what holds it) is no scratch space.
-      expect(checkVerdict(t, 'T=$(mktemp -d); rm -rf "$T/.."', { asAgent: true }).verdict).toBe('deny');
+      // One row through check-command itself (the rest in this process: test/helpers/evaluated.ts), the same answer.
+      const parent = checkVerdict(t, 'T=$(mktemp -d); rm -rf "$T/.."', { asAgent: true });
+      expect(parent.verdict).toBe('deny');
+      expect(parent).toEqual(await evaluatedVerdict(t, 'T=$(mktemp -d); rm -rf "$T/.."', { asAgent: true }));
       // A script over the bytes guard reads (autoconf's configure, an installer): judged as before
       // script files were read, unread (refusing it was new friction on `./configure`).
       writeFiles(t, { 'big.sh': [`#!/bin/sh\n${'# padding\n'.repeat(30_000)}git clean -fdx\n`, 0o755] });
-      expect(checkVerdict(t, 'bash big.sh', { asAgent: true })).toMatchObject({ verdict: 'allow', rule: 'no-risk' });
-      expect(checkVerdict(t, './big.sh', { asAgent: true })).toMatchObject({ verdict: 'allow', rule: 'no-risk' });
+      expect(await evaluatedVerdict(t, 'bash big.sh', { asAgent: true })).toMatchObject({ verdict: 'allow', rule: 'no-risk' });
+      expect(await evaluatedVerdict(t, './big.sh', { asAgent: true })).toMatchObject({ verdict: 'allow', rule: 'no-risk' });
       // NUL bytes past the first line: not text guard can read, refused for an agent.
       writeFiles(t, { 'nul.sh': '#!/bin/sh\necho a\0b\ngit clean -fdx\n' });
-      expect(checkVerdict(t, 'bash nul.sh', { asAgent: true })).toMatchObject({ verdict: 'deny', rule: 'opaque-command' });
+      expect(await evaluatedVerdict(t, 'bash nul.sh', { asAgent: true })).toMatchObject({ verdict: 'deny', rule: 'opaque-command' });
       // A binary run as a command is a program guard does not model: as before.
       writeFiles(t, { 'bin/tool': [Buffer.concat([Buffer.from('\x7fELF\x02\x01\x01\0', 'latin1'), Buffer.alloc(64)]), 0o755] });
-      expect(checkVerdict(t, './bin/tool', { asAgent: true })).toMatchObject({ verdict: 'allow', rule: 'no-risk' });
+      expect(await evaluatedVerdict(t, './bin/tool', { asAgent: true })).toMatchObject({ verdict: 'allow', rule: 'no-risk' });
     });
   });
 
   it('./scripts/reset.sh through the installed hook: .env captured first, the script run, and the rollback gives bytes and mode back', async () => {
-    await withTestRepo((t) => {
+    await withTestRepo(async (t) => {
       setup(t);
       fs.rmSync(path.join(t.dir, 'dist'), { recursive: true });
       const before = stateWithModes(t, ['.env']);
@@ -150,11 +154,11 @@ describe('a shell script run from a file is judged by its text', () => {
   });
 
   it('a benign build script stays allowed, at the git process count of its commands typed', async () => {
-    await withTestRepo((t) => {
+    await withTestRepo(async (t) => {
       setup(t);
       // An unknown command name typed is opaque; in a script it is a program of the build, as in a makefile's recipe.
-      expect(checkVerdict(t, '${TEST_RUNNER} src', { asAgent: true })).toMatchObject({ verdict: 'deny', rule: 'opaque-command' });
-      for (const command of ['./test.sh', 'bash test.sh', './build.sh', 'bash build.sh', 'sh -e build.sh', './tmpwork.sh', 'TMP=$(mktemp -d); echo hi > "$TMP/x"; rm -rf "$TMP"', 'T=$(mktemp -d -t w.XXXXXX) && rm -rf "$T"', 'if T="$(mktemp -d)" && [ -d "$T" ]; then :; fi; echo hi > "$T/x"']) expect(checkVerdict(t, command, { asAgent: true }), command).toMatchObject({ verdict: 'allow', rule: 'no-risk' });
+      expect(await evaluatedVerdict(t, '${TEST_RUNNER} src', { asAgent: true })).toMatchObject({ verdict: 'deny', rule: 'opaque-command' });
+      for (const command of ['./test.sh', 'bash test.sh', './build.sh', 'bash build.sh', 'sh -e build.sh', './tmpwork.sh', 'TMP=$(mktemp -d); echo hi > "$TMP/x"; rm -rf "$TMP"', 'T=$(mktemp -d -t w.XXXXXX) && rm -rf "$T"', 'if T="$(mktemp -d)" && [ -d "$T" ]; then :; fi; echo hi > "$T/x"']) expect(await evaluatedVerdict(t, command, { asAgent: true }), command).toMatchObject({ verdict: 'allow', rule: 'no-risk' });
       // Reading the script costs no git process: what its commands typed cost.
       const typed = allowedCheckGitArgv(t, 'rm -rf dist build');
       expect(typed).toHaveLength(2);
@@ -168,7 +172,7 @@ describe('a shell script run from a file is judged by its text', () => {
   });
 
   it('an extensionless script typed alone (./reset, bin/setup) through the installed hook: the shim hands it to Node, .env is captured first, and the rollback gives it back', async () => {
-    await withTestRepo((t) => {
+    await withTestRepo(async (t) => {
       setup(t);
       fs.rmSync(path.join(t.dir, 'dist'), { recursive: true });
       writeFiles(t, {
@@ -200,7 +204,7 @@ describe('a shell script run from a file is judged by its text', () => {
       expect(hookWithNodeStarts(t, `cd ${t.dir}/bin && ./setup`)).toEqual({ decision: 'allow', nodeStarts: 1 });
       expect(hookWithNodeStarts(t, './gradlew build')).toEqual({ decision: 'allow', nodeStarts: 1 });
       // Typed, each of those idioms is still what guard cannot see.
-      for (const command of ['eval "set -- $(printf %s "$JAVA_OPTS")"', 'exec "$JAVACMD" build']) expect(checkVerdict(t, command, { asAgent: true }), command).toMatchObject({ verdict: 'deny', rule: 'opaque-command' });
+      for (const command of ['eval "set -- $(printf %s "$JAVA_OPTS")"', 'exec "$JAVACMD" build']) expect(await evaluatedVerdict(t, command, { asAgent: true }), command).toMatchObject({ verdict: 'deny', rule: 'opaque-command' });
       for (const command of ['./bin/tool --version', 'ls bin/ && cat tool.py', './missing']) {
         expect(hookWithNodeStarts(t, command), command).toEqual({ decision: 'allow', nodeStarts: 0 });
       }
@@ -215,7 +219,7 @@ describe('a shell script run from a file is judged by its text', () => {
   });
 
   it("a script's own directory and the repository's root are computed (BASH_SOURCE, $(cd ... && pwd), git rev-parse --show-toplevel); a heredoc-written script is judged", async () => {
-    await withTestRepo((t) => {
+    await withTestRepo(async (t) => {
       setup(t);
       writeFiles(t, {
         'scripts/root.sh': ['#!/usr/bin/env bash\nROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"\nrm -rf "$ROOT/dist"\nrm -f "$ROOT/.env"\n', 0o755],
@@ -252,10 +256,10 @@ describe('a shell script run from a file is judged by its text', () => {
         [`cat <<'EOF' > ${t.base}/y.sh && chmod +x ${t.base}/y.sh && ${t.base}/y.sh\n#!/bin/sh\necho hi\nEOF`, 'allow', 'no-risk'],
         [`cat > ${t.base}/w.sh <<'EOF'\nrm -rf db/migrations\nEOF\nsh ${t.base}/w.sh`, 'deny', 'protected-path'],
       ];
-      expectAgentVerdicts(t, cases);
+      await expectEvaluatedVerdicts(t, cases);
       // What guard cannot know of the heredoc's text, or a file written otherwise since: not read, as before.
-      expect(checkVerdict(t, `cat > ${t.base}/z.sh <<EOF\nrm -f $X\nEOF\nbash ${t.base}/z.sh`, { asAgent: true })).toMatchObject({ verdict: 'allow' });
-      expect(checkVerdict(t, `cat > ${t.base}/v.sh <<'EOF'\nrm -f .env\nEOF\necho echo hi > ${t.base}/v.sh; bash ${t.base}/v.sh`, { asAgent: true })).toMatchObject({ verdict: 'allow' });
+      expect(await evaluatedVerdict(t, `cat > ${t.base}/z.sh <<EOF\nrm -f $X\nEOF\nbash ${t.base}/z.sh`, { asAgent: true })).toMatchObject({ verdict: 'allow' });
+      expect(await evaluatedVerdict(t, `cat > ${t.base}/v.sh <<'EOF'\nrm -f .env\nEOF\necho echo hi > ${t.base}/v.sh; bash ${t.base}/v.sh`, { asAgent: true })).toMatchObject({ verdict: 'allow' });
       // Computing them costs no git process: the script costs what its text typed does.
       expect(allowedCheckGitArgv(t, './scripts/sdir.sh')).toEqual(allowedCheckGitArgv(t, 'SCRIPT_DIR="$( cd -- scripts &> /dev/null && pwd )"; rm -rf "$SCRIPT_DIR/../dist"'));
       expect(allowedCheckGitArgv(t, 'R="$(cd "$(dirname scripts/x)/.." && pwd)"; rm -rf "$R/dist"')).toEqual(allowedCheckGitArgv(t, 'rm -rf dist'));

@@ -12,8 +12,9 @@
  * not where the shell ignores the failure (a condition, `cd x || true`, `cd x && ...`, `!`, a
  * subshell or function in such a place, a `$(...)`, a new `bash -c` without `-e`).
  */
-import { describe, it } from 'vitest';
-import { expectAgentVerdicts } from '../../helpers/verdicts.js';
+import { describe, expect, it } from 'vitest';
+import { checkVerdict } from '../../helpers/verdicts.js';
+import { evaluatedVerdict, expectEvaluatedVerdicts } from '../../helpers/evaluated.js';
 import { withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
 
 /** jq's scripts/crosscompile (jqlang/jq e5c30e6f), comments left out: refused before errexit was modelled. */
@@ -59,9 +60,11 @@ function setup(t: TestRepo): void {
 
 describe('shell semantics', () => {
   it('"$@", "$*", $1 and $# of a typed bash -c string', async () => {
-    await withTestRepo((t) => {
+    await withTestRepo(async (t) => {
       setup(t);
-      expectAgentVerdicts(t, [
+      // One row through check-command itself (the rest in this process: test/helpers/evaluated.ts), the same answer.
+      expect(checkVerdict(t, `bash -c 'git clean -fdx "$@"' sh`, { asAgent: true })).toEqual(await evaluatedVerdict(t, `bash -c 'git clean -fdx "$@"' sh`, { asAgent: true }));
+      await expectEvaluatedVerdicts(t, [
         // No arguments after $0: "$@" is no word at all, the clean typed (captures .env first).
         [`bash -c 'git clean -fdx "$@"' sh`, 'snapshot', 'git-clean', '.env'],
         [`sh -c 'git clean -fdx "$@"' sh -e .env`, 'snapshot', 'git-clean'],
@@ -83,10 +86,10 @@ describe('shell semantics', () => {
   });
 
   it('a maybe-empty variable without a test: judged for the name and for empty', async () => {
-    await withTestRepo((t) => {
+    await withTestRepo(async (t) => {
       setup(t);
       const d = 'd=$(mktemp -d || true); ';
-      expectAgentVerdicts(t, [
+      await expectEvaluatedVerdicts(t, [
         [`${d}rm -rf "$d"`, 'allow', 'no-risk'],
         [`${d}rm -rf $d`, 'allow', 'no-risk'],
         [`${d}rm -rf "\${d}" "$d/x"`, 'allow', 'no-risk'],
@@ -107,7 +110,7 @@ describe('shell semantics', () => {
   });
 
   it('set -e: a failing cd ends the script, unless the failure is ignored', async () => {
-    await withTestRepo((t) => {
+    await withTestRepo(async (t) => {
       setup(t);
       t.write('sub/b.txt', 'b\n');
       t.write('scripts/e.sh', '#!/bin/sh -e\ncd sub\nrm -rf src\n', 0o755);
@@ -118,7 +121,7 @@ describe('shell semantics', () => {
       // In sub, `rm -rf src` deletes nothing; where cd may have failed, the repository's src.
       const inRoot = ['snapshot', 'rm-in-repo', 'src'] as const;
       const inSub = ['allow', 'no-risk'] as const;
-      expectAgentVerdicts(t, [
+      await expectEvaluatedVerdicts(t, [
         ['cd sub; rm -rf src', ...inRoot],
         ['set -e; cd sub; rm -rf src', ...inSub],
         ['set -euo pipefail; cd sub; rm -rf src', ...inSub],

@@ -8,8 +8,9 @@
  * nameOrEmptyOutput); a test that it is not empty makes it the name (narrowing.ts); without one,
  * `rm -rf "$d"/*` (with d empty: `rm -rf /*`) is still asked about; since 2026-12-05 (later) judged for both values, it is refused as `rm -rf /*`.
  */
-import { describe, it } from 'vitest';
-import { expectAgentVerdicts } from '../../helpers/verdicts.js';
+import { describe, expect, it } from 'vitest';
+import { checkVerdict } from '../../helpers/verdicts.js';
+import { evaluatedVerdict, expectEvaluatedVerdicts } from '../../helpers/evaluated.js';
 import { withTestRepo } from '../../helpers/git-repo.js';
 
 const SETUP = [
@@ -47,7 +48,7 @@ const SHTEST = [
 
 describe('temp directories of test drivers', () => {
   it("jq's drivers run; an unguarded maybe-empty temp path is still asked about", async () => {
-    await withTestRepo((t) => {
+    await withTestRepo(async (t) => {
       t.write('tests/setup', SETUP, 0o644);
       t.write('tests/shtest', SHTEST, 0o755);
       t.write('tests/input.json', '[1,2,3]\n');
@@ -55,7 +56,9 @@ describe('temp directories of test drivers', () => {
       t.write('Makefile', 'all:\n\techo built\n');
       t.git(['add', '-A']);
       t.git(['commit', '-q', '-m', 'tests']);
-      expectAgentVerdicts(t, [
+      // One row through check-command itself (the rest in this process: test/helpers/evaluated.ts), the same answer.
+      expect(checkVerdict(t, './tests/shtest', { asAgent: true })).toEqual(await evaluatedVerdict(t, './tests/shtest', { asAgent: true }));
+      await expectEvaluatedVerdicts(t, [
         ['./tests/shtest', 'allow', 'no-risk'],
         ['sh tests/setup', 'allow', 'no-risk'],
         ['rm -rf ""', 'allow', 'no-risk'],
