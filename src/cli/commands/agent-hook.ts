@@ -39,7 +39,7 @@ import { keepAllow } from '../../agents/answer-cache.js';
 import { launcherPath, packageStamp } from '../../agents/launcher.js';
 import { shortId } from '../format.js';
 import { writeToFd } from '../output.js';
-import { backupAfterSnapshot } from '../../backup/auto-push.js';
+import { backupAfterSnapshot, pushNow } from '../../backup/auto-push.js';
 import { askWatcher, capturedAll } from '../../watcher/serve.js';
 import { recoverAdvice } from '../recover-hint.js';
 import { sessionBackupWarning, sessionHeading, summaryText } from '../session-text.js';
@@ -218,6 +218,14 @@ async function onShell(repo: Repo, policy: Policy, agent: AgentIntegration, even
         // A removed or pruned worktree's detached HEAD and per-worktree refs: no snapshot of this
         // worktree holds what only they reach, so the keep chain does (by oid, read before the command).
         after: async (snapshot) => {
+          // The command may delete .git, this snapshot with it (a delete in a container whose
+          // mounts guard cannot see): the snapshot goes into the backup outside the working tree
+          // before the command runs, or the command is refused (Verdict.backupFirst).
+          if (result.backupFirst) {
+            const pushed = await pushNow(repo, policy, { snapshotJustTaken: true });
+            if (!pushed.ok || pushed.skipped) throw new BackupFirstFailed(pushed.error ?? (pushed.skipped ? `the backup skips a ${pushed.skipped}` : 'not pushed'));
+          }
+          const backedUp = result.backupFirst ? { backedUpFirst: true } : {};
           // guard's own files the command deletes come back after it, from this snapshot, which
           // must hold them; if it does not, the command is refused as before (guard-self).
           const putBack = result.putBack ?? [];
@@ -232,14 +240,19 @@ async function onShell(repo: Repo, policy: Policy, agent: AgentIntegration, even
             ...(result.keepCommits ?? []).map((c) => ({ ref: `${c.ref} of worktree ${c.root}`, oid: c.oid, reason: before.slice(0, 200) })),
           ];
           const kept = items.length > 0 ? (await keepTips(repo, items)).kept : [];
-          return { ...(result.capture.length > 0 ? { capturedIgnored: captureNames(result) } : {}), ...(kept.length > 0 ? { kept: kept.map((k) => `${k.ref} ${k.oid}`) } : {}), ...(putBack.length > 0 ? { putBackAfter: putBack } : {}) };
+          return { ...backedUp, ...(result.capture.length > 0 ? { capturedIgnored: captureNames(result) } : {}), ...(kept.length > 0 ? { kept: kept.map((k) => `${k.ref} ${k.oid}`) } : {}), ...(putBack.length > 0 ? { putBackAfter: putBack } : {}) };
         },
         tooSlow: (budget) => ({
           reason: `the snapshot this command needs first did not finish in ${budget} s (snapshot.hookBudgetSeconds), so guard refuses the command rather than let it run unprotected`,
           instead: 'retry the command (the next snapshot reuses what this one stored), or have the person start `guard watch` so snapshots are O(changes)',
         }),
         failed: (error) =>
-          error instanceof OwnFilesNotHeld
+          error instanceof BackupFirstFailed
+            ? {
+                reason: `${command.length > 200 ? 'this command' : command} may delete the repository's .git, where the snapshot taken first is, and that snapshot could not be put into the backup outside the working tree (${error.message}), so guard could not bring the repository back`,
+                instead: 'run `guard backup push` to see why the backup fails and fix it, then try again; or run the command where guard can see what it deletes (`docker compose exec SERVICE ...` with the compose file in the repository)',
+              }
+            : error instanceof OwnFilesNotHeld
             ? {
                 reason: `${command.length > 200 ? 'this command' : command} deletes ${error.paths.join(', ')}, which configures guard or an agent's hooks, and the snapshot taken first could not hold it (larger than snapshot.maxFileSize, or unreadable), so guard could not put it back afterwards`,
                 instead: `leave it out with an exclude pathspec (\`git clean <same options> -- . ${error.paths.map((p) => `':!${p}'`).join(' ')}\`), or name what to clean`,
@@ -294,6 +307,9 @@ class OwnFilesNotHeld extends Error {
     super(`the snapshot does not hold ${paths.join(', ')}`);
   }
 }
+
+/** The backup push a command needs before it runs (Verdict.backupFirst) did not succeed. */
+class BackupFirstFailed extends Error {}
 
 /** Set when a snapshot was left running past its budget: run exits at once instead of waiting for it. */
 let abandonedWork = false;

@@ -58,6 +58,8 @@ export async function run(args: CheckArgs, ctx: CommandContext): Promise<number>
     const data: Record<string, string> = { verdict: verdict.verdict, rule: verdict.rule, reason: verdict.reason };
     if (verdict.instead) data.instead = verdict.instead;
     const keeps: Record<string, unknown> = {};
+    // the snapshot goes into the backup before the command (it may delete .git): the agent hook pushes it first
+    if (verdict.verdict === 'snapshot' && verdict.backupFirst) keeps.backupFirst = true;
     if (verdict.keep && verdict.keep.length > 0) keeps.keep = verdict.keep;
     if (verdict.keepCommits && verdict.keepCommits.length > 0) keeps.keepCommits = verdict.keepCommits;
     out.data({ ...data, ...keeps });

@@ -474,7 +474,8 @@ function classifyUnknownMounts(inv: Invocation, spec: RunSpec, rt: Runtime): voi
       if (!FILE_RULES.has(v.rule)) return null;
       // `/` itself (or all in it), above every mount: the repository's root where the container shows it
       if (ROOT_OF_CONTAINER.test(v.reason)) return makeVerdict('deny', 'rm-repo-root', `\`${shown(v.command)}\` removes the container's /, above every mount: the repository itself where the container shows it, its .git and guard's snapshots with it`, shown(v.command));
-      return makeVerdict('snapshot', 'container-unknown-mounts', `\`${shown(v.command)}\` deletes or overwrites files that may be the repository's, through a bind mount`, shown(v.command));
+      // What it deletes may be the repository's root with its .git, where the snapshot is: the backup holds it first.
+      return { ...makeVerdict('snapshot', 'container-unknown-mounts', `\`${shown(v.command)}\` deletes or overwrites files that may be the repository's, through a bind mount`, shown(v.command)), backupFirst: true };
     },
   }, inv.source);
 }

@@ -194,9 +194,12 @@ export interface Classification {
 /** Classifies a whole command line. */
 export function classifySource(source: string, ctx: CommandContext): Classification {
   let verdict: Verdict = ALLOW;
+  let backupFirst = false;
   const refChanges: RefChange[] = [];
   const sink: Sink = {
     verdict: (v) => {
+      // whichever snapshot verdict stands for the line, the backup comes first if any part asked for it
+      if (v.backupFirst) backupFirst = true;
       verdict = stricter(verdict, v);
     },
     refChange: (change) => {
@@ -213,7 +216,14 @@ export function classifySource(source: string, ctx: CommandContext): Classificat
   };
   const evaluator = new Evaluator(ctx, 0, sink);
   evaluator.shell(source, { cwd: ctx.cwd, state: newState(ctx.cwd, sink.written) }, source);
-  return { verdict, refChanges };
+  const final = verdict as Verdict;
+  if (final.verdict !== 'snapshot') return { verdict: final.backupFirst ? withoutBackupFirst(final) : final, refChanges };
+  return { verdict: backupFirst && !final.backupFirst ? { ...final, backupFirst: true } : final, refChanges };
+}
+
+function withoutBackupFirst(verdict: Verdict): Verdict {
+  const { backupFirst: _, ...rest } = verdict;
+  return rest;
 }
 
 /**

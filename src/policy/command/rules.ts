@@ -228,8 +228,8 @@ export const RULES = {
     instead: 'Delete what comes back by itself or from the repository\'s manifests instead (`kubectl delete pod NAME` restarts a Deployment\'s pod); save the data first (a VolumeSnapshot, `kubectl exec POD -- pg_dump ...`); or ask the person to run it.',
   },
   'container-unknown-mounts': {
-    description: 'Deleting or overwriting files in a running container guard cannot match to a service of the compose file (`docker exec NAME rm -rf /app/src`, `podman exec $(podman ps -q) sh -c \'rm -rf storage/*\'`): its bind mounts are in the engine and may show the repository, so a snapshot is taken first (it holds the tracked and untracked files wherever the container shows them; the container\'s `/`, above every mount, is the repository\'s root: rm-repo-root).',
-    instead: 'Nothing to change: guard snapshots the repository first. Run it as `docker compose exec SERVICE ...` (or name the container as compose names it) so guard maps its paths to the repository\'s.',
+    description: 'Deleting or overwriting files in a running container guard cannot match to a service of the compose file (`docker exec NAME rm -rf /app/src`, `podman exec $(podman ps -q) sh -c \'rm -rf storage/*\'`): its bind mounts are in the engine and may show the repository, so a snapshot is taken first (it holds the tracked and untracked files wherever the container shows them) and pushed into the backup outside the working tree before the command runs, since what it deletes may be the repository\'s root with its .git (refused where the backup cannot take it); the container\'s `/`, above every mount, is the repository\'s root: rm-repo-root.',
+    instead: 'Nothing to change: guard snapshots the repository and puts the snapshot into the backup first. Run it as `docker compose exec SERVICE ...` (or name the container as compose names it) so guard maps its paths to the repository\'s.',
   },
   'rm-in-repo': {
     description: 'Deleting files inside the repository (restorable from the snapshot taken first, which also captures the ignored files that go, except regenerable output such as node_modules).',

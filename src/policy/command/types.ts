@@ -93,6 +93,13 @@ export interface Verdict {
   instead?: string;
   /** The simple command that decided, as written. */
   command?: string;
+  /**
+   * For a snapshot: the command may delete the repository's .git with the snapshot in it (a
+   * recursive delete in a container whose mounts guard cannot see: container-run.ts), so the
+   * snapshot must be in the backup outside the working tree before the command runs; where it
+   * cannot be pushed there, the command is refused (the agent hook).
+   */
+  backupFirst?: true;
 }
 
 /** deny > ask > snapshot > allow. */
