@@ -20,6 +20,7 @@ import { classifySail } from './sail.js';
 import { classifyServerFramework, SERVER_FRAMEWORK_PROGRAMS } from './server-frameworks.js';
 import { classifyRemoteData, REMOTE_DATA_PROGRAMS } from './remote-data.js';
 import { classifyTerraform, TERRAFORM_PROGRAMS } from './terraform-state.js';
+import { classifyDvc } from './dvc.js';
 import { classifyPulumi } from './pulumi-state.js';
 import { classifyInfraDestroy, INFRA_DESTROY_PROGRAMS } from './infra-destroy.js';
 import { classifyHelm, classifyHelmfile, classifyKubectl, classifySkaffold, KUBECTL_PROGRAMS } from './cluster.js';
@@ -283,6 +284,8 @@ export function classifyInvocation(inv: Invocation, rt: Runtime): void {
   if (TERRAFORM_PROGRAMS.has(name)) classifyTerraform(inv, name, args, rt);
   // `pulumi destroy`, `stack rm`: the repository's ignored DIY backend state, `.pulumi/` (pulumi-state.ts).
   if (name === 'pulumi') classifyPulumi(inv, args, rt);
+  // `dvc gc`, `dvc destroy`, `dvc checkout --force`: the DVC cache and the workspace's ignored data files (dvc.ts).
+  if (name === 'dvc') return classifyDvc(inv, args, rt);
   // `terraform destroy`, `pulumi destroy`, `cdk destroy`: the stack's cloud resources and their data (infra-destroy.ts).
   if (INFRA_DESTROY_PROGRAMS.has(name)) classifyInfraDestroy(inv, name, args, rt);
   // `docker compose down -v`: volumes outside the repository (container-volumes.ts).
