@@ -163,6 +163,8 @@ export const FAST_PATH_VERB_RISKY: Readonly<Record<string, readonly string[]>> =
   ...Object.fromEntries(['sam', 'amplify', 'ampx', 'eksctl', 'kops', 'azd', 'eb'].map((tool) => [tool, ENV_VERBS])),
   // remote-data.ts (doctl.ts): `doctl databases delete`, `doctl k8s cluster rm` (`rm` is risky anyway), `doctl compute droplet d`
   doctl: ['delete', 'rm', 'd'],
+  // dvc.ts: `dvc gc`, `dvc destroy`, `dvc checkout|pull -f|--force`, `dvc remove --outs` (`dvc status`, `dvc pull`, `dvc repro` stay in sh)
+  dvc: ['gc', 'destroy', 'f', 'force', 'outs'],
   // forge-cli.ts: `gh repo delete`, `gh api -X DELETE|PATCH ...`, `--method=delete`, `-XDELETE`, graphql mutations
   gh: FORGE_VERBS,
   glab: FORGE_VERBS,

@@ -71,6 +71,8 @@ describe('dvc lines that delete data no snapshot holds', () => {
   it('are judged from the project: cache captured, remote refused, everyday lines free', async () => {
     await template.withCopy(async (t) => {
       await expectEvaluatedVerdicts(t, ROWS);
+      // without targets: the outputs beside a .dvc file, not the cache (nor any other ignored file)
+      expect((await evaluatedVerdict(t, 'dvc checkout --force', { asAgent: true })).reason).not.toContain('.dvc/cache');
       // from a subdirectory dvc finds the project above it
       await expectEvaluatedVerdicts(t, [['dvc gc -w', 'snapshot', 'rm-in-repo', CACHE], ['dvc checkout -f train.csv', 'snapshot', 'rm-in-repo', 'data/train.csv']], { cwd: path.join(t.dir, 'data') });
       // through check-command

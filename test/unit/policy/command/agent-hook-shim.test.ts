@@ -153,6 +153,15 @@ describe('agent-hook.sh fast path', () => {
     for (const command of [...fast, ...handed]) expect({ command, ts: fastPathAllows(command) }).toEqual({ command, ts: fast.includes(command) });
   });
 
+  it('answers dvc in sh unless beside gc, destroy, -f/--force or --outs (dvc.ts), and hands those to Node', () => {
+    const fast = ['dvc status', 'dvc repro', 'dvc push', 'dvc pull', 'dvc add data/train.csv', 'dvc dag', 'dvc exp run', 'dvc metrics show', 'dvc checkout data/train.csv', 'dvc exp remove --all'];
+    const handed = ['dvc gc -w', 'dvc gc -aT -c -f', 'dvc destroy -f', 'dvc checkout -f', 'dvc checkout --force data/train.csv', 'dvc pull -f', 'dvc remove --outs data/train.csv.dvc', 'cd ml && dvc gc --workspace', 'DVC gc -w'];
+    const decisions = fastPathBatch('claude', [...fast, ...handed].map(claude));
+    fast.forEach((command, i) => expect({ command, fast: decisions[i] }).toEqual({ command, fast: true }));
+    handed.forEach((command, i) => expect({ command, fast: decisions[fast.length + i] }).toEqual({ command, fast: false }));
+    for (const command of [...fast, ...handed]) expect({ command, ts: fastPathAllows(command) }).toEqual({ command, ts: fast.includes(command) });
+  });
+
   it('answers helmfile, skaffold and tilt in sh unless helmfile is beside destroy|delete or skaffold beside a delete-like word (cluster.ts), and hands those to Node', () => {
     const fast = ['helmfile apply', 'helmfile -e prod sync', 'helmfile diff', 'skaffold dev', 'skaffold run --tail', 'skaffold build', 'tilt up', 'tilt down', 'tilt down --delete-namespaces'];
     const handed = ['helmfile destroy', 'helmfile delete --purge', 'HELMFILE -e prod destroy', 'cd deploy && helmfile destroy', 'skaffold delete', 'skaffold delete --dry-run', 'Skaffold -p prod delete'];
