@@ -1617,6 +1617,9 @@ export const AGENT_ROWS: Row[] = [
   ['minikube delete', 'allow'],
   ['k3d cluster delete dev', 'allow'],
   ['terraform plan -destroy', 'allow'],
+  // dvc.ts: only in a DVC project (a `.dvc` directory), which this context's repository is not: test/integration/command-state/dvc.test.ts
+  ['dvc gc -w -c -f', 'allow'],
+  ['dvc status', 'allow'],
   ['terraform destroy -help', 'allow'],
   ['pulumi destroy --preview-only', 'allow'],
   ['pulumi preview', 'allow'],

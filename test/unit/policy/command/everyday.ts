@@ -121,6 +121,7 @@ const MISC = [
   'ssh-keygen -lf ~/.ssh/id_ed25519.pub', 'gh pr create --fill', 'gh pr view --web', 'gh run list', 'kubectl get pods', 'terraform plan', 'terraform plan -destroy', 'npx cdk synth', 'pulumi preview',
   'sam build', 'sam deploy --no-confirm-changeset', 'sam local start-api', 'amplify status', 'amplify push -y', 'copilot svc deploy --env test', 'eksctl get cluster',
   'azd up', 'azd deploy', 'eb deploy', 'eb status', 'kind delete cluster --name e2e', 'doctl apps list', 'helmfile apply', 'helmfile diff', 'skaffold dev', 'tilt up', 'tilt down',
+  'dvc status', 'dvc repro', 'dvc pull', 'dvc push', 'dvc add data/raw.csv', 'dvc dag', 'dvc exp run -S train.lr=0.01', 'dvc metrics show', 'dvc gc -w --dry',
   'aws s3 ls', 'aws s3 cp dist/index.html s3://site/index.html', 'gcloud auth list', 'az account show', 'heroku logs --tail', 'fly deploy', 'supabase start',
   'gh api repos/{owner}/{repo}/pulls', 'gh pr merge 12 --squash --delete-branch', 'gh api repos/acme/app/git/refs/heads/main', 'gh release create v1.3.0 --generate-notes',
   'psql -c "select 1"', "sqlcmd -Q 'SELECT @@VERSION'", "clickhouse-client -q 'SELECT count() FROM t'", "cockroach sql -e 'SHOW TABLES'", 'redis-cli ping',
