@@ -27,7 +27,6 @@
  * data stays in the cache), `cache migrate` (moves cache files, keeps them), `gc --dry`.
  * Stage-name targets and `dvc.lock` outputs are not resolved (Known limits, docs/command-guard.md).
  */
-import fs from 'node:fs';
 import path from 'node:path';
 import type { Field } from './expand.js';
 import { operandWords } from './gnu-args.js';
@@ -48,41 +47,51 @@ function hasFlag(values: string[], letter: string | null, long: string): boolean
   return values.some((v) => v === long || (letter !== null && /^-[A-Za-z]+$/.test(v) && v.includes(letter)));
 }
 
-/** The DVC project root: the nearest directory at or above `cwd` (inside the repository) holding `.dvc/`. */
-function dvcRoot(cwd: string, repoRoot: string): string | null {
-  for (let dir = cwd; isUnder(dir, repoRoot); dir = path.dirname(dir)) {
-    try {
-      if (fs.statSync(path.join(dir, '.dvc')).isDirectory()) return dir;
-    } catch {
-      // no project here
-    }
+/**
+ * The DVC project root: the nearest directory at or above `cwd` (inside the repository) holding
+ * `.dvc/`; undefined while the directories are being looked at. Read through the state view
+ * (StateView.file), as every file the classifier depends on is: an allow the agent hook's shim
+ * keeps is then checked against `.dvc` at its next call (`dvc init` since makes it judged again).
+ */
+function dvcRoot(cwd: string, repoRoot: string, rt: Runtime): string | null | undefined {
+  const dirs: string[] = [];
+  for (let dir = cwd; isUnder(dir, repoRoot); dir = path.posix.dirname(dir)) {
+    dirs.push(dir);
     if (dir === repoRoot) break;
   }
-  return null;
+  // every level asked in one pass, then the nearest that has it
+  const found = dirs.map((dir) => rt.ctx.view?.file({ dir: path.posix.join(dir, '.dvc'), name: '', up: false }));
+  if (found.includes(undefined)) return undefined;
+  const at = found.findIndex((f) => f !== null && f !== 'missing');
+  return at === -1 ? null : (dirs[at] as string);
 }
 
-/** `cache.dir` from `.dvc/config.local`, else `.dvc/config` (relative to `.dvc/`), else `.dvc/cache`. */
-export function dvcCacheDir(root: string): string {
-  const dvcDir = path.join(root, '.dvc');
-  for (const name of ['config.local', 'config']) {
-    let text: string;
-    try {
-      text = fs.readFileSync(path.join(dvcDir, name), 'utf8');
-    } catch {
+/** `cache.dir` from `.dvc/config.local`, else `.dvc/config` (relative to `.dvc/`), else `.dvc/cache`; undefined while they are read. */
+export function dvcCacheDir(root: string, rt: Runtime): string | undefined {
+  const dvcDir = path.posix.join(root, '.dvc');
+  const texts = ['config.local', 'config'].map((name) => rt.ctx.view?.file({ dir: dvcDir, name, up: false }));
+  if (texts.includes(undefined)) return undefined;
+  for (const found of texts) {
+    if (found === null || found === 'missing' || found === undefined) continue;
+    const dir = cacheDirOf(found.text);
+    if (dir !== null) return path.posix.resolve(dvcDir, dir);
+  }
+  return path.posix.join(dvcDir, 'cache');
+}
+
+/** The `dir` of a DVC config's `[cache]` section (INI), or null. */
+export function cacheDirOf(text: string): string | null {
+  let section = '';
+  for (const line of text.split(/\r?\n/)) {
+    const head = /^\s*\[\s*([^\]]+?)\s*\]/.exec(line);
+    if (head) {
+      section = head[1]!.replace(/['"]/g, '');
       continue;
     }
-    let section = '';
-    for (const line of text.split(/\r?\n/)) {
-      const head = /^\s*\[\s*([^\]]+?)\s*\]/.exec(line);
-      if (head) {
-        section = head[1]!.replace(/['"]/g, '');
-        continue;
-      }
-      const dir = /^\s*dir\s*=\s*(.+?)\s*$/.exec(line);
-      if (section === 'cache' && dir) return path.resolve(dvcDir, dir[1]!.replace(/^(['"])(.*)\1$/, '$2'));
-    }
+    const dir = /^\s*dir\s*=\s*(.+?)\s*$/.exec(line);
+    if (section === 'cache' && dir) return dir[1]!.replace(/^(['"])(.*)\1$/, '$2');
   }
-  return path.join(dvcDir, 'cache');
+  return null;
 }
 
 /** Judges one `dvc` line (commands.ts sends `dvc` here). */
@@ -97,8 +106,8 @@ export function classifyDvc(inv: Invocation, args: Field[], rt: Runtime): void {
   const cdValue = cdAt >= 0 ? (values[cdAt + 1] ?? null) : (values.find((v) => v.startsWith('--cd='))?.slice(5) ?? undefined);
   const cwd = cdValue === undefined ? inv.cwd : resolvePath(cdValue, inv.cwd);
   if (!repoRoot || cwd === null) return;
-  const root = dvcRoot(cwd, repoRoot);
-  if (root === null) return;
+  const root = dvcRoot(cwd, repoRoot, rt);
+  if (root === null || root === undefined) return;
   const ctx = rt.ctx;
   const view = ctx.view;
   const deletes = (abs: string, verb: string): void => {
@@ -114,7 +123,8 @@ export function classifyDvc(inv: Invocation, args: Field[], rt: Runtime): void {
         rt.report(makeVerdict(unrecoverableKind(ctx.isAgent), 'dvc-data-delete', 'dvc gc --cloud deletes every version the selected revisions do not use from the DVC remote as well as the cache, and no snapshot holds a remote', inv.source));
         return;
       }
-      const cache = dvcCacheDir(root);
+      const cache = dvcCacheDir(root, rt);
+      if (cache === undefined) return;
       if (!isUnder(cache, repoRoot)) {
         rt.report(makeVerdict(unrecoverableKind(ctx.isAgent), 'dvc-data-delete', `dvc gc deletes every cached version the selected revisions do not use from the DVC cache ${cache}, outside the repository, where no snapshot holds them`, inv.source));
         return;
