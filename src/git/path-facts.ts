@@ -1385,7 +1385,7 @@ export async function readPathFacts(repo: Repo | null, queries: StateQueries, op
   facts.probe = probe(repo, options);
   let worktrees: Buffer[] | undefined;
   const outside = (place: string): boolean => repo !== null && place !== repo.root.replace(/\/+$/, '') && repoRelative(repo, place) === null;
-  for (const [abs, where] of located) {
+  for (const [, where] of located) {
     for (const [place, exists] of [[where.located, where.exists], [where.followed, where.followedExists]] as const) {
       if (!exists || !outside(place)) continue;
       worktrees ??= otherWorktrees(repo as Repo);

@@ -5,7 +5,7 @@
  */
 import { worktreeListRecords } from '../git/compat.js';
 import type { Repo } from '../git/repo.js';
-import { runGit, splitNul } from '../git/run.js';
+import { runGit } from '../git/run.js';
 import { gitPathsOf, pathText, type GitPath } from '../git/path.js';
 import type { HeadState, Snapshot, StashEntry } from '../snapshot/format.js';
 import type { OperationPlan } from './operation-plan.js';

@@ -5,7 +5,7 @@
 import { guardPath, type Repo } from '../git/repo.js';
 import { TEST_FAULTS, testFault } from '../util/test-faults.js';
 import { runGit } from '../git/run.js';
-import { gitPathsOf, isTextPath, matchText, pathFromText, pathText, type GitPath } from '../git/path.js';
+import { gitPathsOf, matchText, pathFromText, pathText, type GitPath } from '../git/path.js';
 import { commitTree, emptyTree, hashBlob, objectExists, zeroOid, GUARD_IDENTITY } from '../git/objects.js';
 import { keeperCommit } from './keeper.js';
 import { treeChanges } from './tree-diff.js';

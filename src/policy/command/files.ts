@@ -8,13 +8,13 @@
 import path from 'node:path';
 import { shownEscaped } from '../../util/escaped-text.js';
 import { knownField, unknownField, type Field } from './expand.js';
-import { classifyPath, containsGuardFiles, globMatch, guardFile, isGitDirPath, isUnder, picomatch, resolvePath } from './paths.js';
+import { containsGuardFiles, guardFile, isGitDirPath, isUnder, resolvePath } from './paths.js';
 import { makeVerdict, opaqueKind } from './rules.js';
-import { report, reportOpaque, sub, type Invocation, type Runtime } from './runtime.js';
+import { report, reportOpaque, type Invocation, type Runtime } from './runtime.js';
 import { classifyFind } from './find.js';
 import { checkOverlay } from './overlay.js';
 import { checkTruncateTarget, checkWriteGlob } from './write-targets.js';
-import { checkDeleteAbs, checkDeleteTarget, checkMoveSource, checkWriteTarget, deleteLocation, movesOut, GIT_INTERNAL_NAMES, type WriteOptions } from './targets.js';
+import { checkDeleteTarget, checkMoveSource, checkWriteTarget, movesOut, type WriteOptions } from './targets.js';
 import type { CommandContext } from './types.js';
 import { GLOB_EXPANSION_LIMIT } from './state.js';
 import { scanGnuArgs } from './gnu-args.js';

@@ -36,6 +36,7 @@
  * are not wipes (each reverts or applies named steps, as `rails db:rollback` does): left as before.
  */
 import path from 'node:path';
+import { stripJsonc } from './deno-tasks.js';
 import type { Field } from './expand.js';
 import { operandWords } from './gnu-args.js';
 import { resolvePath } from './paths.js';
@@ -93,24 +94,8 @@ function properties(text: string): Map<string, string> {
 
 /** JSON with comments and trailing commas (appsettings.json), as .NET's configuration reads it; null where it does not parse. */
 export function jsonWithComments(text: string): unknown {
-  let out = '';
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (c === '"') {
-      let j = i + 1;
-      while (j < text.length && text[j] !== '"') j += text[j] === '\\' ? 2 : 1;
-      out += text.slice(i, j + 1);
-      i = j;
-    } else if (c === '/' && text[i + 1] === '/') {
-      while (i < text.length && text[i] !== '\n') i++;
-      out += '\n';
-    } else if (c === '/' && text[i + 1] === '*') {
-      const end = text.indexOf('*/', i + 2);
-      i = end === -1 ? text.length : end + 1;
-    } else out += c;
-  }
   try {
-    return JSON.parse(out.replace(/^\uFEFF/, '').replace(/,(\s*[}\]])/g, '$1')) as unknown;
+    return JSON.parse(stripJsonc(text.replace(/^\uFEFF/, ''))) as unknown;
   } catch {
     return null;
   }

@@ -15,7 +15,7 @@
  *
  * Without a view (the programmatic API, the corpus) every path is judged by its text, as before.
  */
-import type { CommandContext, Verdict } from './types.js';
+import type { Verdict } from './types.js';
 
 /** One ignored entry a deletion or a clean would remove. Paths are git's bytes as latin1 strings. */
 export interface IgnoredEntry {
