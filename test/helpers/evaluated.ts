@@ -13,6 +13,7 @@
 import path from 'node:path';
 import { expect } from 'vitest';
 import { evaluateCommand } from '../../src/cli/command-state.js';
+import { fastPathAllows } from '../../src/policy/command/fast-path.js';
 import { readPolicy } from '../../src/config/compile.js';
 import { openRepo } from '../../src/git/repo.js';
 import { detectActor } from '../../src/policy/actor.js';
@@ -47,3 +48,22 @@ export async function expectEvaluatedVerdicts(t: TestRepo, cases: readonly Verdi
     for (const name of typeof names === 'string' ? [names] : (names ?? [])) if (name) expect(v.reason, command).toContain(name);
   }
 }
+
+/** A row of expectEvaluatedTable: the command, its verdict and rule, names its reason must hold. */
+export type EvaluatedRow = [command: string, verdict: string, rule: string, names?: string[]];
+
+/**
+ * A table of agent lines judged in this process, compared as one table (every row that differs
+ * shows at once), then each reason's names; a refused line must also reach Node past the hook's
+ * sh fast path (fastPathAllows false), or the shim would allow it without a look.
+ */
+export async function expectEvaluatedTable(t: TestRepo, rows: readonly EvaluatedRow[]): Promise<void> {
+  const got = [];
+  for (const [command] of rows) got.push(await evaluatedVerdict(t, command, { asAgent: true }));
+  expect(got.map((v, i) => [rows[i]?.[0], v.verdict, v.rule])).toEqual(rows.map(([command, verdict, rule]) => [command, verdict, rule]));
+  for (const [i, [command, verdict, , names]] of rows.entries()) {
+    for (const name of names ?? []) expect(got[i]?.reason, command).toContain(name);
+    if (verdict === 'deny') expect(fastPathAllows(command), command).toBe(false);
+  }
+}
+

@@ -16,6 +16,7 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { afterAll, beforeAll } from 'vitest';
 import { createTestRepo, stopWatchers, type TestRepo, type TestRepoOptions } from './git-repo.js';
 
 export interface RepoTemplate {
@@ -24,6 +25,27 @@ export interface RepoTemplate {
   /** Runs `fn` on a fresh copy and always cleans it up. */
   withCopy<T>(fn: (t: TestRepo) => Promise<T> | T): Promise<T>;
   cleanup(): void;
+}
+
+/**
+ * The file's template: built with `build` in the file's beforeAll, cleaned up in its afterAll
+ * (the lifecycle every file on a shared fixture wrote out by hand). Call it at the top of the file.
+ */
+export function fileTemplate(build: (t: TestRepo) => void, options?: TestRepoOptions): RepoTemplate {
+  let built: RepoTemplate | undefined;
+  beforeAll(() => {
+    built = repoTemplate(build, options);
+  });
+  afterAll(() => built?.cleanup());
+  const ready = (): RepoTemplate => {
+    if (!built) throw new Error('fileTemplate: used before its beforeAll ran');
+    return built;
+  };
+  return {
+    copy: () => ready().copy(),
+    withCopy: (fn) => ready().withCopy(fn),
+    cleanup: () => built?.cleanup(),
+  };
 }
 
 /** Builds the template with `build` once (in beforeAll; `cleanup` in afterAll). `options`: createTestRepo's for it. */

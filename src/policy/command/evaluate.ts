@@ -217,13 +217,8 @@ export function classifySource(source: string, ctx: CommandContext): Classificat
   const evaluator = new Evaluator(ctx, 0, sink);
   evaluator.shell(source, { cwd: ctx.cwd, state: newState(ctx.cwd, sink.written) }, source);
   const final = verdict as Verdict;
-  if (final.verdict !== 'snapshot') return { verdict: final.backupFirst ? withoutBackupFirst(final) : final, refChanges };
-  return { verdict: backupFirst && !final.backupFirst ? { ...final, backupFirst: true } : final, refChanges };
-}
-
-function withoutBackupFirst(verdict: Verdict): Verdict {
-  const { backupFirst: _, ...rest } = verdict;
-  return rest;
+  // only snapshot verdicts carry the flag; another snapshot may stand for the line
+  return { verdict: backupFirst && final.verdict === 'snapshot' && !final.backupFirst ? { ...final, backupFirst: true } : final, refChanges };
 }
 
 /**

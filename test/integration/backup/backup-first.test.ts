@@ -11,7 +11,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { realBackupPushInFile } from '../../helpers/env.js';
 import { withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
-import { loggedEvents } from '../../helpers/guard-steps.js';
+import { loggedEvents, guardOk } from '../../helpers/guard-steps.js';
 import { agentVerdict, checkVerdict } from '../../helpers/verdicts.js';
 
 // The backup is what these tests look at.
@@ -23,7 +23,7 @@ function setup(t: TestRepo): void {
   t.write('a.txt', 'committed\n');
   t.git(['add', '-A']);
   t.git(['commit', '-q', '-m', 'base']);
-  expect(t.guard(['init', '--yes', '--agents', 'claude']).code).toBe(0);
+  guardOk(t, ['init', '--yes', '--agents', 'claude']);
   t.write('notes.txt', 'untracked work\n');
 }
 

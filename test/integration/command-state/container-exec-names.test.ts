@@ -15,6 +15,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectEvaluatedVerdicts } from '../../helpers/evaluated.js';
 import { createTestRepo, type TestRepo } from '../../helpers/git-repo.js';
+import { guardOk } from '../../helpers/guard-steps.js';
 import { commitFiles, useDefaultPolicy } from '../../helpers/repo-steps.js';
 import { checkVerdict, hookWithVerdict, type VerdictCase } from '../../helpers/verdicts.js';
 
@@ -122,8 +123,7 @@ describe('docker exec of a running container', () => {
 
   it('the real check-command and the installed Claude hook (through its sh shim) judge them', () => {
     expect(checkVerdict(t, 'docker exec repo-web-1 rm -rf /app/src', { asAgent: true })).toMatchObject({ verdict: 'snapshot', rule: 'rm-in-repo' });
-    const init = t.guard(['init', '--yes', '--agents', 'claude']);
-    expect(init.code, init.stderr).toBe(0);
+    guardOk(t, ['init', '--yes', '--agents', 'claude']);
     const hook = hookWithVerdict(t, "docker exec -w /app web sh -c 'rm -rf storage/*'");
     expect(hook).toMatchObject({ decision: 'allow', verdict: 'snapshot', rule: 'container-unknown-mounts' });
   });

@@ -16,14 +16,14 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { checkVerdict, hookWithVerdict } from '../../helpers/verdicts.js';
 import { evaluatedVerdict } from '../../helpers/evaluated.js';
 import { commitFiles, shellOk, writeFiles } from '../../helpers/repo-steps.js';
 import { installedClaudeHook, loggedEvents, rollbackOk } from '../../helpers/guard-steps.js';
 import { stateWithModes } from '../../helpers/state.js';
 import type { TestRepo } from '../../helpers/git-repo.js';
-import { repoTemplate, type RepoTemplate } from '../../helpers/repo-template.js';
+import { fileTemplate } from '../../helpers/repo-template.js';
 
 const SQLITE = spawnSync('sh', ['-c', 'command -v sqlite3']).status === 0;
 /** Stands in for a database where sqlite3 is not installed: guard copies bytes, whatever they are. */
@@ -43,11 +43,7 @@ function build(t: TestRepo): void {
   expect(init.code, init.stderr).toBe(0);
 }
 
-let template: RepoTemplate;
-beforeAll(() => {
-  template = repoTemplate(build);
-});
-afterAll(() => template?.cleanup());
+const template = fileTemplate(build);
 
 const captured = (t: TestRepo): Array<{ capturedIgnored?: string[] }> => loggedEvents(t, 'allowed-after-snapshot');
 const bytes = (t: TestRepo, file: string): Buffer => fs.readFileSync(path.join(t.dir, file));

@@ -7,12 +7,13 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { checkVerdict } from '../../helpers/verdicts.js';
 import { evaluatedVerdict, expectEvaluatedVerdicts } from '../../helpers/evaluated.js';
 import { commitFiles, writeFiles } from '../../helpers/repo-steps.js';
 import type { TestRepo } from '../../helpers/git-repo.js';
-import { repoTemplate, type RepoTemplate } from '../../helpers/repo-template.js';
+import { guardOk } from '../../helpers/guard-steps.js';
+import { fileTemplate } from '../../helpers/repo-template.js';
 import type { VerdictCase } from '../../helpers/verdicts.js';
 
 const MD5 = '3f2a9c1e5b7d4f60a8e2c1d9b0f4e7a6';
@@ -26,15 +27,10 @@ function build(t: TestRepo): void {
     'data/train.csv.dvc': `outs:\n- md5: ${MD5}\n  size: 12\n  hash: md5\n  path: train.csv\n`,
   });
   writeFiles(t, { 'data/train.csv': 'a,b\n1,2\n3,4\n', [`.dvc/cache/files/md5/${MD5.slice(0, 2)}/${MD5.slice(2)}`]: 'a,b\n1,2\n' });
-  const init = t.guard(['init', '--yes', '--agents', 'claude']);
-  expect(init.code, init.stderr).toBe(0);
+  guardOk(t, ['init', '--yes', '--agents', 'claude']);
 }
 
-let template: RepoTemplate;
-beforeAll(() => {
-  template = repoTemplate(build);
-});
-afterAll(() => template?.cleanup());
+const template = fileTemplate(build);
 
 const CACHE = '.dvc/cache';
 const ROWS: readonly VerdictCase[] = [

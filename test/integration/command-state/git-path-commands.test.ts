@@ -15,11 +15,11 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { preToolHook } from '../../helpers/claude-hook.js';
 import { tracedArgv, traceEnv } from '../../helpers/git-trace.js';
 import type { TestRepo } from '../../helpers/git-repo.js';
-import { repoTemplate, type RepoTemplate } from '../../helpers/repo-template.js';
+import { fileTemplate } from '../../helpers/repo-template.js';
 import { commitFiles } from '../../helpers/repo-steps.js';
 import { commitGuardFiles, guardOk, installedClaudeHook, rollbackOk } from '../../helpers/guard-steps.js';
 import { byteState } from '../../helpers/state.js';
@@ -35,11 +35,7 @@ function build(t: TestRepo): void {
   commitGuardFiles(t, 'guard');
 }
 
-let template: RepoTemplate;
-beforeAll(() => {
-  template = repoTemplate(build);
-});
-afterAll(() => template?.cleanup());
+const template = fileTemplate(build);
 
 function run(t: TestRepo, command: string): void {
   const r = spawnSync('bash', ['-c', command], { cwd: t.dir, env: t.env, encoding: 'utf8' });

@@ -9,14 +9,14 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { checkVerdict } from '../../helpers/verdicts.js';
 import { evaluatedVerdict, expectEvaluatedVerdicts } from '../../helpers/evaluated.js';
 import { commitFiles, writeFiles } from '../../helpers/repo-steps.js';
 import { installedClaudeHook, installedHookGitProcesses, loggedEvents } from '../../helpers/guard-steps.js';
 import { distcleanCapturedThenRolledBack } from '../../helpers/distclean.js';
 import type { TestRepo } from '../../helpers/git-repo.js';
-import { repoTemplate, type RepoTemplate } from '../../helpers/repo-template.js';
+import { fileTemplate } from '../../helpers/repo-template.js';
 
 const ENV = Buffer.from('API_KEY=s3cr3t\nDB=local\n');
 const DB = Buffer.concat([Buffer.from('SQLite format 3\0', 'latin1'), Buffer.alloc(1024, 0x61), Buffer.from([0xff, 0x0d, 0x0a])]);
@@ -79,11 +79,7 @@ function build(t: TestRepo): void {
   t.git(['commit', '-qm', 'hooks']);
 }
 
-let template: RepoTemplate;
-beforeAll(() => {
-  template = repoTemplate(build);
-});
-afterAll(() => template?.cleanup());
+const template = fileTemplate(build);
 
 describe('make is judged by the recipes it runs', () => {
   it('make distclean (git clean -xdf after clean): captures the ignored files through the installed hook, and the rollback gives their bytes and modes back', async () => {

@@ -12,7 +12,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { fastPathAllows } from '../../../src/policy/command/fast-path.js';
 import { consoleNames } from '../../../src/policy/command/framework-migrations.js';
 import { checkVerdict, hookWithVerdict } from '../../helpers/verdicts.js';
@@ -21,7 +21,7 @@ import { commitFiles, writeFiles } from '../../helpers/repo-steps.js';
 import { rollbackOk } from '../../helpers/guard-steps.js';
 import { stateWithModes } from '../../helpers/state.js';
 import type { TestRepo } from '../../helpers/git-repo.js';
-import { repoTemplate, type RepoTemplate } from '../../helpers/repo-template.js';
+import { fileTemplate } from '../../helpers/repo-template.js';
 import { hasSqlite, sha, sqlite } from '../../helpers/sqlite.js';
 
 /**
@@ -42,11 +42,7 @@ function build(t: TestRepo): void {
   expect(init.code, init.stderr).toBe(0);
 }
 
-let template: RepoTemplate;
-beforeAll(() => {
-  template = repoTemplate(build);
-});
-afterAll(() => template?.cleanup());
+const template = fileTemplate(build);
 
 function makeDatabase(t: TestRepo, file: string): void {
   sqlite(t, file, "create table users(id integer primary key, name text); insert into users(name) values ('ada'), ('linus'); create table migrations(id integer primary key, migration text); insert into migrations(migration) values ('0001_create_users_table');");

@@ -14,14 +14,14 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { checkVerdict, hookWithVerdict } from '../../helpers/verdicts.js';
 import { evaluatedVerdict } from '../../helpers/evaluated.js';
 import { commitFiles, shellOk, writeFiles } from '../../helpers/repo-steps.js';
 import { rollbackOk } from '../../helpers/guard-steps.js';
 import { stateWithModes } from '../../helpers/state.js';
 import type { TestRepo } from '../../helpers/git-repo.js';
-import { repoTemplate, type RepoTemplate } from '../../helpers/repo-template.js';
+import { fileTemplate } from '../../helpers/repo-template.js';
 import { withGitCount } from '../../helpers/git-trace.js';
 
 const OLD = Buffer.from('API_KEY=s3cr3t\r\n\u00e9\u0000tail\n', 'latin1');
@@ -35,11 +35,7 @@ function build(t: TestRepo): void {
   expect(init.code, init.stderr).toBe(0);
 }
 
-let template: RepoTemplate;
-beforeAll(() => {
-  template = repoTemplate(build);
-});
-afterAll(() => template?.cleanup());
+const template = fileTemplate(build);
 
 const fullState = (t: TestRepo): unknown => stateWithModes(t, ['.env']);
 

@@ -9,14 +9,14 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { checkVerdict, hookWithVerdict } from '../../helpers/verdicts.js';
 import { evaluatedVerdict, expectEvaluatedVerdicts } from '../../helpers/evaluated.js';
 import { commitFiles, shellOk, writeFiles } from '../../helpers/repo-steps.js';
 import { allowedCheckGitArgv, commitGuardFiles, installedHookGitProcesses, loggedEvents, rollbackOk } from '../../helpers/guard-steps.js';
 import { stateWithModes } from '../../helpers/state.js';
 import { withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
-import { repoTemplate, type RepoTemplate } from '../../helpers/repo-template.js';
+import { fileTemplate } from '../../helpers/repo-template.js';
 
 const ENV = Buffer.from('API_KEY=s3cr3t\nDB=local\n');
 const DB = Buffer.concat([Buffer.from('SQLite format 3\0', 'latin1'), Buffer.alloc(1024, 0x62), Buffer.from([0xff, 0x00, 0x0a])]);
@@ -66,11 +66,7 @@ function build(t: TestRepo): void {
   commitGuardFiles(t);
 }
 
-let template: RepoTemplate;
-beforeAll(() => {
-  template = repoTemplate(build);
-});
-afterAll(() => template?.cleanup());
+const template = fileTemplate(build);
 
 describe('a package script is judged as its own command, in its package', () => {
   it('refusals, snapshots and captures of the script, through npm, pnpm, yarn, bun and the run-all runners', async () => {

@@ -8,11 +8,10 @@
  * server, .NET, JVM or Python is needed. One line goes through the installed Claude hook's sh shim.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fastPathAllows } from '../../../src/policy/command/fast-path.js';
 import { connectionKind, jdbcServer, jsonWithComments } from '../../../src/policy/command/server-frameworks-jvm-dotnet.js';
-import { evaluatedVerdict } from '../../helpers/evaluated.js';
+import { evaluatedVerdict, expectEvaluatedTable, type EvaluatedRow } from '../../helpers/evaluated.js';
 import { createTestRepo, type TestRepo } from '../../helpers/git-repo.js';
-import { installedClaudeHook } from '../../helpers/guard-steps.js';
+import { installedClaudeHook, guardOk } from '../../helpers/guard-steps.js';
 import { commitFiles, writeFiles } from '../../helpers/repo-steps.js';
 
 const ALEMBIC_ENV = `from logging.config import fileConfig
@@ -85,27 +84,13 @@ beforeAll(() => {
   commitFiles(t, { '.gitignore': '*.db\n', ...PROJECTS });
   // the ignored SQLite file every framework command that is not refused captures first
   writeFiles(t, { 'eflite/app.db': 'SQLite format 3\0rows' });
-  const init = t.guard(['init', '--yes', '--agents', 'claude']);
-  expect(init.code, init.stderr).toBe(0);
+  guardOk(t, ['init', '--yes', '--agents', 'claude']);
 }, 120_000);
 afterAll(() => t?.cleanup());
 
 const decide = (command: string) => evaluatedVerdict(t, command, { asAgent: true });
 
-type Row = [command: string, verdict: string, rule: string, names?: string[]];
-
-async function expectRows(rows: Row[]): Promise<void> {
-  const got = [];
-  for (const [command] of rows) {
-    const v = await decide(command);
-    got.push({ command, verdict: v.verdict, rule: v.rule, reason: v.reason });
-  }
-  expect(got.map(({ command, verdict, rule }) => [command, verdict, rule])).toEqual(rows.map(([command, verdict, rule]) => [command, verdict, rule]));
-  for (const [i, [command, verdict, , names]] of rows.entries()) {
-    for (const name of names ?? []) expect(got[i]?.reason, command).toContain(name);
-    if (verdict === 'deny') expect(fastPathAllows(command), command).toBe(false);
-  }
-}
+const expectRows = (rows: EvaluatedRow[]): Promise<void> => expectEvaluatedTable(t, rows);
 
 describe('EF Core, Flyway, Liquibase, Alembic and Django against a database server', () => {
   it('refuses where the configuration names a server, leaves file databases and unread configuration to the capture', async () => {

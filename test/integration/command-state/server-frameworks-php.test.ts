@@ -8,8 +8,7 @@
  * no server and no PHP are needed. Two lines go through the installed Claude hook's sh shim.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fastPathAllows } from '../../../src/policy/command/fast-path.js';
-import { evaluatedVerdict } from '../../helpers/evaluated.js';
+import { evaluatedVerdict, expectEvaluatedTable, type EvaluatedRow } from '../../helpers/evaluated.js';
 import { createTestRepo, type TestRepo } from '../../helpers/git-repo.js';
 import { installedClaudeHook } from '../../helpers/guard-steps.js';
 import { commitFiles, writeFiles } from '../../helpers/repo-steps.js';
@@ -77,21 +76,7 @@ afterAll(() => t?.cleanup());
 /** check-command's verdict for an agent, computed in this process (test/helpers/evaluated.ts). */
 const decide = (command: string) => evaluatedVerdict(t, command, { asAgent: true });
 
-type Row = [command: string, verdict: string, rule: string, names?: string[]];
-
-async function expectRows(rows: Row[]): Promise<void> {
-  const got = [];
-  for (const [command] of rows) {
-    const v = await decide(command);
-    got.push({ command, verdict: v.verdict, rule: v.rule, reason: v.reason });
-  }
-  // one table: every row that differs shows at once
-  expect(got.map(({ command, verdict, rule }) => [command, verdict, rule])).toEqual(rows.map(([command, verdict, rule]) => [command, verdict, rule]));
-  for (const [i, [command, verdict, , names]] of rows.entries()) {
-    for (const name of names ?? []) expect(got[i]?.reason, command).toContain(name);
-    if (verdict === 'deny') expect(fastPathAllows(command), command).toBe(false);
-  }
-}
+const expectRows = (rows: EvaluatedRow[]): Promise<void> => expectEvaluatedTable(t, rows);
 
 describe('Laravel, Symfony and Ecto against a database server', () => {
   it('refuses where the configuration names a server, leaves SQLite projects and the test environment to the capture', async () => {

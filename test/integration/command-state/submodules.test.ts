@@ -12,7 +12,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { agentVerdict } from '../../helpers/verdicts.js';
 import { evaluatedVerdict } from '../../helpers/evaluated.js';
 import { rollbackOk, snapshotId } from '../../helpers/guard-steps.js';
@@ -20,7 +20,7 @@ import { shellOk } from '../../helpers/repo-steps.js';
 import { captureState } from '../../helpers/state.js';
 import { addSubmodule } from '../../helpers/fixtures.js';
 import { withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
-import { repoTemplate, type RepoTemplate } from '../../helpers/repo-template.js';
+import { fileTemplate } from '../../helpers/repo-template.js';
 import { countGitProcesses, traceEnv, tracedArgv } from '../../helpers/git-trace.js';
 
 /** git processes of `guard check-command 'rm -rf dist'` over ignored dist/ at the root (as before the submodule case). */
@@ -47,11 +47,7 @@ function build(t: TestRepo): void {
   t.write('nest/src/a.c', 'int a;\n');
 }
 
-let template: RepoTemplate;
-beforeAll(() => {
-  template = repoTemplate(build);
-});
-afterAll(() => template?.cleanup());
+const template = fileTemplate(build);
 
 describe('deleting what belongs to another repository inside this one', () => {
   it('denies rm of a checked-out submodule, of a directory holding one, and of files inside a submodule or a nested repository', async () => {

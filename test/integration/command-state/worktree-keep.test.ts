@@ -12,11 +12,11 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { installedClaudeHook } from '../../helpers/guard-steps.js';
 import { checkVerdict } from '../../helpers/verdicts.js';
 import type { TestRepo } from '../../helpers/git-repo.js';
-import { repoTemplate, type RepoTemplate } from '../../helpers/repo-template.js';
+import { fileTemplate } from '../../helpers/repo-template.js';
 
 /** A repository with guard installed for Claude Code and one commit on main. */
 /** Built once (beforeAll) and copied for each test (test/helpers/repo-template.ts). */
@@ -28,11 +28,7 @@ function build(t: TestRepo): void {
   expect(init.code, init.stderr).toBe(0);
 }
 
-let template: RepoTemplate;
-beforeAll(() => {
-  template = repoTemplate(build);
-});
-afterAll(() => template?.cleanup());
+const template = fileTemplate(build);
 
 /**
  * A detached worktree at `wt` with two commits of its own that nothing else reaches: `head` (its

@@ -14,12 +14,12 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { GUARD_BIN, type TestRepo } from '../../helpers/git-repo.js';
 import { traceEnv, tracedArgv } from '../../helpers/git-trace.js';
 import { loggedEvents } from '../../helpers/guard-steps.js';
 import { buildTeammateClone, givesBackOnlyEnv, teammateCloneIn } from '../../helpers/teammate-clone.js';
-import { repoTemplate, type RepoTemplate } from '../../helpers/repo-template.js';
+import { fileTemplate } from '../../helpers/repo-template.js';
 
 const SECRET = Buffer.from('SECRET=local\r\n\u00e9\u0000tail\n', 'latin1');
 const THEIRS = 'SECRET=teammate\n';
@@ -50,11 +50,7 @@ function build(t: TestRepo): void {
   gitOk(t, ['fetch', '-q'], GEMINI_SHELL_ENV);
 }
 
-let template: RepoTemplate;
-beforeAll(() => {
-  template = repoTemplate(build, { init: false });
-});
-afterAll(() => template?.cleanup());
+const template = fileTemplate(build, { init: false });
 
 function setup(): Pulled {
   const { t, seed, up } = teammateCloneIn(template.copy());

@@ -13,12 +13,12 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { GUARD_BIN, type TestRepo } from '../../helpers/git-repo.js';
 import { countGitProcesses, traceEnv, tracedArgv } from '../../helpers/git-trace.js';
 import { loggedEvents } from '../../helpers/guard-steps.js';
 import { buildTeammateClone, givesBackOnlyEnv, teammateCloneIn } from '../../helpers/teammate-clone.js';
-import { repoTemplate, type RepoTemplate } from '../../helpers/repo-template.js';
+import { fileTemplate } from '../../helpers/repo-template.js';
 
 const SECRET = Buffer.from('SECRET=local\r\n\u00e9\u0000tail\n', 'latin1');
 const THEIRS = 'SECRET=teammate\n';
@@ -32,11 +32,7 @@ interface Pulled {
 }
 
 /** The clone ignores .env, *.env (so k\377.env) and dist/, and has .env (0600) on disk. Built once, copied per test. */
-let template: RepoTemplate;
-beforeAll(() => {
-  template = repoTemplate((t) => buildTeammateClone(t, '.env\n*.env\ndist/\n', SECRET), { init: false });
-});
-afterAll(() => template?.cleanup());
+const template = fileTemplate((t) => buildTeammateClone(t, '.env\n*.env\ndist/\n', SECRET), { init: false });
 
 function setup(): Pulled {
   const { t, seed, seedGit } = teammateCloneIn(template.copy());
