@@ -17,6 +17,7 @@
  * judged here, and the sh fast path passes them without starting Node (fast-path.ts
  * FAST_PATH_VERB_RISKY).
  */
+import path from 'node:path';
 import type { Field } from './expand.js';
 import { operandWords, scanGnuArgs, type GnuGrammar } from './gnu-args.js';
 import { manifestKinds } from './manifest-kinds.js';
@@ -41,6 +42,12 @@ export const KUBECTL_GRAMMAR: GnuGrammar = {
   prefixes: false,
   missing: null,
 };
+
+/** A pod's temp directories: files there are scratch, deleted and replaced freely (container-exec.ts, `kubectl cp`). */
+export const POD_TEMP_DIRS = ['/tmp', '/var/tmp', '/dev/shm'];
+
+/** kubectl cp's own options besides the global ones: `-c CONTAINER`, `--retries N`. */
+const CP_GRAMMAR: GnuGrammar = { ...KUBECTL_GRAMMAR, shortValues: `${KUBECTL_GRAMMAR.shortValues}c`, longValues: [...KUBECTL_GRAMMAR.longValues, 'container', 'retries'] };
 
 /** Kinds (lowercase, as kubectl resolves them: plural, singular, short name) whose deletion takes data. */
 const DATA_KINDS: Record<string, string> = {
@@ -91,6 +98,7 @@ export function classifyKubectl(inv: Invocation, program: string, args: Field[],
   if (verb === 'apply' && has('--prune')) {
     return deny(rt, inv, `\`${shown} --prune\` deletes every object of its set that the applied files no longer list, which guard cannot name`, 'Apply without --prune and delete what you mean by kind and name (`kubectl delete deployment NAME`); or ask the person to run it.');
   }
+  if (verb === 'cp') return classifyKubectlCp(inv, program, args, rt);
   const deletes = verb === 'delete' || (verb === 'replace' && has('--force'));
   if (!deletes) return;
   const taken = new Set<string>();
@@ -118,6 +126,45 @@ export function classifyKubectl(inv: Invocation, program: string, args: Field[],
   }
   const kinds = [...taken].filter((k) => k !== '?');
   deny(rt, inv, `\`${shown}\` deletes ${kinds.map((k) => `a ${k}, ${TAKES[k]}`).join('; and ')}`, INSTEAD_DATA);
+}
+
+/**
+ * `kubectl cp SRC [NS/]POD:PATH`: kubectl unpacks SRC there with tar, replacing the pod's files of
+ * the same names, which no snapshot holds (a PersistentVolume's data is gone for good); refused
+ * for an agent and asked of a person as deleting them in `kubectl exec` is (container-exec.ts).
+ * guard cannot tell whether anything is there. The pod's temp directories stay free, and so does
+ * copying out of a pod (`kubectl cp POD:/data ./backup`, the way forward of these refusals).
+ * kubectl reads an operand as a pod's file where a `:` follows its first character, the words
+ * before it `POD` or `NS/POD` (cmd/cp/cp.go extractFileSpec; a Windows drive is a local path).
+ */
+function classifyKubectlCp(inv: Invocation, program: string, args: Field[], rt: Runtime): void {
+  const { operands } = scanGnuArgs(args, CP_GRAMMAR);
+  const dest = operands[2];
+  if (dest === undefined || operands.length !== 3) return; // kubectl refuses any other count
+  const text = dest.value;
+  // a word guard cannot see (`$POD:/data`) may name a pod's file as well as a local one
+  const colon = text === null ? -1 : text.indexOf(':');
+  // a local file; more than one `/` before the colon: kubectl refuses the operand
+  if (text !== null && (colon <= 0 || /^[A-Za-z]:[\\/]/.test(text) || text.slice(0, colon).split('/').length > 2)) return;
+  // `$POD:/tmp/x`: the file's part may be plain text where the pod's is not
+  const spec = text ?? dest.display;
+  const at = spec.indexOf(':');
+  if (at > 0 && !/[$`\\'"*?[]/.test(spec.slice(at + 1))) {
+    const file = spec.slice(at + 1);
+    const abs = path.posix.resolve('/', file === '' ? '.' : file);
+    // a relative path is under the container's working directory, which guard cannot know
+    if (file.startsWith('/') && POD_TEMP_DIRS.some((dir) => abs.startsWith(`${dir}/`))) return;
+  }
+  const src = operands[1]?.display ?? 'SRC';
+  rt.report(
+    makeVerdict(
+      unrecoverableKind(rt.ctx.isAgent),
+      'cluster-data-delete',
+      `\`${program} cp ${src} ${dest.display}\` writes into a pod, replacing its files of the same names if there are any, outside the repository and every snapshot; what it replaces on the pod's volumes (a PersistentVolume's data) is gone for good`,
+      inv.source,
+      'Copy into the pod\'s /tmp instead (`kubectl cp FILE POD:/tmp/FILE`, then look before moving it), or save what is there first (`kubectl cp POD:PATH ./backup`, a VolumeSnapshot of the pod\'s claim); or ask the person to run it.',
+    ),
+  );
 }
 
 /** helm's global options that take a value. */

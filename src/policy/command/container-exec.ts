@@ -23,15 +23,33 @@
  */
 import type { Field } from './expand.js';
 import { KUBECTL_GRAMMAR } from './cluster.js';
-import { CONTAINER_FS, CONTAINER_SHELLS, containerCommand, hostStdin, mapScript, mapWord, shellWord } from './container-run.js';
+import { CONTAINER_FS, CONTAINER_SHELLS, containerCommand, FILE_RULES, hostStdin, mapScript, mapWord, shellWord } from './container-run.js';
 import { type GnuGrammar, scanGnuArgs } from './gnu-args.js';
-import type { Invocation, Runtime } from './runtime.js';
+import { makeVerdict, unrecoverableKind } from './rules.js';
+import { type Invocation, type Runtime, shellQuote } from './runtime.js';
+
+/** The pod's temp directories (mapped): what runs there deletes and writes them freely, as the host's. */
+const POD_SCRATCH = ['/tmp', '/var/tmp', '/dev/shm'].map((dir) => `${CONTAINER_FS}${dir}`);
+
+/** The character devices a line names as on the host (`> /dev/null`, `2>/dev/stderr`): the host's special cases judge them. */
+const POD_DEVICES = new RegExp(`${CONTAINER_FS}(/dev/(?:null|zero|full|u?random|stdout|stderr|stdin|tty|fd/\\d+))(?![^\\s;&|()'"<>\`])`, 'g');
 
 /** kubectl exec's own options besides the global ones: `-c CONTAINER`, `--pod-running-timeout`. */
 const EXEC_GRAMMAR: GnuGrammar = { ...KUBECTL_GRAMMAR, shortValues: `${KUBECTL_GRAMMAR.shortValues}c`, longValues: [...KUBECTL_GRAMMAR.longValues, 'container', 'pod-running-timeout'] };
 
 /** `kubectl [OPTIONS] exec [OPTIONS] POD [--] CMD ...`: the command, whether stdin reaches it (`-i`, `--stdin`), the pod. */
-function kubectlCommand(args: Field[]): { inner: Field[]; stdin: boolean; env: Map<string, string | null>; where: string } | null {
+interface PodCommand {
+  inner: Field[];
+  stdin: boolean;
+  env: Map<string, string | null>;
+  where: string;
+  /** The pod as typed (`db-0`, `pod/db-0`, `deploy/web`), null where guard cannot see it. */
+  pod: string | null;
+  /** `-n NS`, `--namespace=NS`, where typed. */
+  namespace: string | null;
+}
+
+function kubectlCommand(args: Field[]): PodCommand | null {
   const dash = args.findIndex((a) => a.value === '--');
   const before = dash === -1 ? args : args.slice(0, dash);
   const { options, operands } = scanGnuArgs(before, EXEC_GRAMMAR);
@@ -41,7 +59,8 @@ function kubectlCommand(args: Field[]): { inner: Field[]; stdin: boolean; env: M
   const inner = dash === -1 ? operands.slice(2) : args.slice(dash + 1);
   if (inner.length === 0) return null;
   const stdin = options.some((o) => (o.name === '-i' || o.name === '--stdin') && o.value?.value !== 'false');
-  return { inner, stdin, env: new Map(), where: `the pod ${operands[1].value ?? operands[1].display}` };
+  const namespace = options.filter((o) => o.name === '-n' || o.name === '--namespace').at(-1)?.value?.value ?? null;
+  return { inner, stdin, env: new Map(), where: `the pod ${operands[1].value ?? operands[1].display}`, pod: operands[1].value ?? null, namespace };
 }
 
 /**
@@ -51,7 +70,8 @@ function kubectlCommand(args: Field[]): { inner: Field[]; stdin: boolean; env: M
  */
 export function classifyContainerData(inv: Invocation, program: 'container' | 'kubectl', name: string, args: Field[], rt: Runtime): void {
   if (rt.ctx.inContainer) return; // `docker exec a docker exec b ...`: one level is enough
-  const found = program === 'kubectl' ? kubectlCommand(args) : containerCommand(inv, name, args, rt);
+  const pod = program === 'kubectl' ? kubectlCommand(args) : null;
+  const found = program === 'kubectl' ? pod : containerCommand(inv, name, args, rt);
   if (found === null || found.env === undefined) return; // undefined: an env file is being read, judged once it is
   const words = found.inner.map((f) => f.value);
   if (words.includes(null)) return; // a word guard cannot see: the inner command is not judged
@@ -63,4 +83,47 @@ export function classifyContainerData(inv: Invocation, program: 'container' | 'k
   // `-e RAILS_ENV=test`, env files, the compose service's environment (container-env.ts): what the container's
   // command sees; the host's own variables do not reach it
   rt.shell(mapped.map(shellWord).join(' '), { cwd: CONTAINER_FS, ctx, env: found.env, foreignEnv: true, stdin: found.stdin ? hostStdin(inv) : { kind: 'terminal' }, via: `run in ${found.where}` }, inv.source);
+  if (pod) classifyPodFiles(inv, mapped, pod, rt);
+}
+
+/**
+ * What the command `kubectl exec` runs does to the pod's files (rule `cluster-data-delete`): a
+ * pod's files are outside the repository and every snapshot, and what lies on its volume (a
+ * PersistentVolume's data) is gone for good, so deleting or replacing them is refused for an agent
+ * and asked of a person, as deleting its claim is (cluster.ts). The pod's temp directories stay
+ * free, and so do reads, appends and edits in place. The file rules judge the inner command with
+ * every path the pod's (under CONTAINER_FS, which is not looked at: CommandContext.unseenFiles
+ * makes a write there replace a file), their verdicts reworded; the data rules ran apart above.
+ * Local clusters change nothing: guard cannot tell which cluster the context names without
+ * reading the kubeconfig, and deleting one claim's data is a choice about data there too
+ * (docs/DECISIONS.md, "Files in a pod").
+ */
+function classifyPodFiles(inv: Invocation, mapped: string[], found: PodCommand, rt: Runtime): void {
+  const source = mapped.map((w) => w.replace(POD_DEVICES, '$1')).map(shellWord).join(' ');
+  const ctx = { ...rt.ctx, scratchDirs: POD_SCRATCH, unseenFiles: CONTAINER_FS };
+  const typed = (command: string | undefined): string => (command === undefined ? '' : command.replace(new RegExp(`${CONTAINER_FS}(/?)`, 'g'), (_m, slash: string) => slash || '/'));
+  // `kubectl cp` takes a pod's name only (`pod/x` and `deploy/x` are exec's), its namespace as `-n NS`
+  const pod = found.pod === null || (found.pod.includes('/') && !found.pod.startsWith('pod/') && !found.pod.startsWith('pods/')) ? 'POD' : found.pod.slice(found.pod.indexOf('/') + 1);
+  const ns = found.namespace === null ? '' : `-n ${shellQuote(found.namespace)} `;
+  rt.ctx.view?.placeholder(CONTAINER_FS);
+  rt.shell(source, {
+    cwd: CONTAINER_FS,
+    ctx,
+    env: found.env,
+    foreignEnv: true,
+    stdin: found.stdin ? hostStdin(inv) : { kind: 'terminal' },
+    via: `run in ${found.where}`,
+    translate: (v) => {
+      if (!FILE_RULES.has(v.rule)) return null; // what it sends a server, an unknown word: judged by the data pass above
+      const what = typed(v.reason).replace(/, (outside the repository|in a directory guard cannot determine).*$/, '');
+      const shown = v.command === source || v.command === undefined ? found.inner.map((f) => f.display).join(' ') : typed(v.command);
+      return makeVerdict(
+        unrecoverableKind(rt.ctx.isAgent),
+        'cluster-data-delete',
+        `\`${shown}\` in the pod: ${what}, outside the repository and every snapshot; what it deletes or replaces on the pod's volumes (a PersistentVolume's data) is gone for good`,
+        inv.source,
+        `Save it first (\`kubectl cp ${ns}${pod}:PATH ./backup\`, a VolumeSnapshot of the pod's claim, or a dump: \`kubectl exec ${ns}${pod} -- pg_dump ...\`), then ask the person to run it; the pod's /tmp stays free for scratch files.`,
+      );
+    },
+  }, inv.source);
 }

@@ -360,11 +360,12 @@ function mapPath(p: string, mounts: Mount[], above = true): string {
   return `${CONTAINER_FS}${abs === '/' ? '' : abs}`;
 }
 
-/** One inner word with its container paths mapped: a whole path, `--opt=/path`, `~`. */
+/** One inner word with its container paths mapped: a whole path, `--opt=/path`, `of=/path`, `~`. */
 function mapWord(word: string, mounts: Mount[]): string {
   if (word.startsWith('/')) return mapPath(word, mounts);
   if (word === '~' || word.startsWith('~/')) return `${CONTAINER_FS}/root${word.slice(1)}`;
-  const eq = /^(-[^=]*=)(\/.*)$/.exec(word);
+  // `--opt=/path`, and dd's `of=/path` (a name's value)
+  const eq = /^((?:-[^=]*|[A-Za-z_][A-Za-z0-9_]*)=)(\/.*)$/.exec(word);
   if (eq) return `${eq[1]}${mapPath(eq[2] as string, mounts)}`;
   return word;
 }
@@ -487,4 +488,4 @@ export function hostStdin(inv: Invocation): Stdin {
   return { ...stdin, path: resolvePath(stdin.path, inv.cwd) };
 }
 
-export { mapWord, mapScript, SHELLS as CONTAINER_SHELLS, quote as shellWord };
+export { mapWord, mapScript, SHELLS as CONTAINER_SHELLS, quote as shellWord, FILE_RULES };

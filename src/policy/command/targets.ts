@@ -127,6 +127,10 @@ export function checkWriteTarget(field: Field, cwd: string | null, ctx: CommandC
 export function checkWriteAbs(abs: string, ctx: CommandContext, source: string, what: string, options: WriteOptions = {}): Verdict | null {
   if (isIgnoreRulesFile(abs, ctx) && ctx.view) ctx.view.ignoreRulesChanged = true;
   const byText = checkWriteText(abs, ctx, source, what);
+  if (!byText) {
+    const unseen = replacesUnseen(abs, ctx, source, what, options);
+    if (unseen) return unseen;
+  }
   // The null device takes any write and keeps nothing: nothing to ask git (`cmd > /dev/null`
   // asked a path fact, so no allow holding one was kept for the agent hook's shim: gradlew).
   if (byText || !ctx.view || options.textOnly === true || abs === '/dev/null') return byText;
@@ -172,6 +176,20 @@ function replacesOutside(facts: PathFacts, ctx: CommandContext, source: string, 
   if (classifyPath(target, ctx).kind !== 'outside' || scratchDir(target, ctx) !== null || /^\/(proc|sys)\//.test(target)) return null;
   const shown = displayPath(target, ctx);
   return makeVerdict('deny', 'rm-outside-repo', `${what}${what.includes(shown) ? '' : ` (${shown})`}, an existing file outside the repository: its content would be replaced, and guard cannot restore it`, source, REPLACES_OUTSIDE_INSTEAD);
+}
+
+/**
+ * A write that would replace a file in a file system guard cannot look at (a pod's:
+ * CommandContext.unseenFiles): whether one is there is unknown, and guard could not restore it,
+ * so it is judged as replacing one. An append, an edit in place, `cp -n`, the scratch
+ * directories and the character devices (`/dev/null`, `/dev/stdout`), /proc and /sys lose nothing.
+ */
+function replacesUnseen(abs: string, ctx: CommandContext, source: string, what: string, options: WriteOptions): Verdict | null {
+  const root = ctx.unseenFiles;
+  if (!root || !isStrictlyUnder(abs, root) || options.append === true || options.edits === true || options.keepsOld === true) return null;
+  const inside = abs.slice(root.length);
+  if (scratchDir(abs, ctx) !== null || /^\/(proc|sys)\//.test(inside) || /^\/dev\/(null|zero|full|u?random|stdout|stderr|stdin|tty|fd\/\d+)$/.test(inside)) return null;
+  return makeVerdict('deny', 'rm-outside-repo', `${what}${what.includes(inside) ? '' : ` (${inside})`}, replacing the file there if there is one, outside the repository, where guard can neither look nor restore it`, source, REPLACES_OUTSIDE_INSTEAD);
 }
 
 /**

@@ -77,6 +77,14 @@ export interface CommandContext {
    */
   inContainer?: { configDir: string | null };
   /**
+   * The root of a file system guard can neither look at nor restore, whose paths the judged code
+   * names (a pod's, mapped under CONTAINER_FS: container-exec.ts). A write that would replace a
+   * file under it (not an append, an edit in place, or one that keeps the old file) is judged as
+   * replacing an existing file outside the repository (rm-outside-repo): guard cannot tell whether
+   * one is there. Its scratch directories (scratchDirs) stay free.
+   */
+  unseenFiles?: string;
+  /**
    * What guard knows of the file system and the index right now (state.ts). Absent: every path
    * is judged by its text alone. classifyWithState sets it.
    */
