@@ -54,16 +54,16 @@ export type EvaluatedRow = [command: string, verdict: string, rule: string, name
 
 /**
  * A table of agent lines judged in this process, compared as one table (every row that differs
- * shows at once), then each reason's names; a refused line must also reach Node past the hook's
- * sh fast path (fastPathAllows false), or the shim would allow it without a look.
+ * shows at once), then each reason's names; a line refused or snapshotted must also reach Node
+ * past the hook's sh fast path (fastPathAllows false), or the shim would allow it without a look.
  */
-export async function expectEvaluatedTable(t: TestRepo, rows: readonly EvaluatedRow[]): Promise<void> {
+export async function expectEvaluatedTable(t: TestRepo, rows: readonly EvaluatedRow[], options: { cwd?: string } = {}): Promise<void> {
   const got = [];
-  for (const [command] of rows) got.push(await evaluatedVerdict(t, command, { asAgent: true }));
+  for (const [command] of rows) got.push(await evaluatedVerdict(t, command, { asAgent: true, ...options }));
   expect(got.map((v, i) => [rows[i]?.[0], v.verdict, v.rule])).toEqual(rows.map(([command, verdict, rule]) => [command, verdict, rule]));
   for (const [i, [command, verdict, , names]] of rows.entries()) {
     for (const name of names ?? []) expect(got[i]?.reason, command).toContain(name);
-    if (verdict === 'deny') expect(fastPathAllows(command), command).toBe(false);
+    if (verdict !== 'allow') expect(fastPathAllows(command), command).toBe(false);
   }
 }
 

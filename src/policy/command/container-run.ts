@@ -25,7 +25,7 @@
 import path from 'node:path';
 import type { Field } from './expand.js';
 import { resolvePath } from './paths.js';
-import { composeServiceNodes, containerEnv } from './container-env.js';
+import { composeLookup, composeServiceNodes, containerEnv } from './container-env.js';
 import { composeServiceOfContainer } from './container-names.js';
 import { makeVerdict } from './rules.js';
 import type { Invocation, Runtime, Stdin } from './runtime.js';
@@ -71,6 +71,12 @@ interface RunSpec {
   stdin: boolean;
   /** `docker exec NAME` of a compose service's container (container-names.ts): NAME, the spec being the service's. */
   container?: string;
+  /**
+   * A mount or compose file the line names with a word guard cannot see (`-v "$SRC":/app`, `-f
+   * $F`, `--project-directory $D`): the container may show the repository anywhere, as an
+   * unresolved `docker exec`'s (classifyUnknownMounts).
+   */
+  unknownMounts: boolean;
 }
 
 /** docker/podman options before the subcommand that take a value. */
@@ -92,7 +98,8 @@ const RUN_SHORT_VALUES = 'acehlmpuvw';
 const RUN_LONG_FLAGS = new Set(['rm', 'detach', 'interactive', 'tty', 'privileged', 'init', 'read-only', 'sig-proxy', 'quiet', 'no-healthcheck', 'oom-kill-disable', 'no-deps', 'service-ports', 'use-aliases', 'build', 'remove-orphans', 'quiet-pull', 'no-TTY', 'disable-content-trust', 'help']);
 
 /** Options and operands of a run/exec after its subcommand: the mounts, the working directory, the first operand and what follows. */
-function scanRun(args: Field[]): { volumes: string[]; mounts: string[]; workdir: string | null; entrypoint: string | null; interactive: boolean; env: string[]; envFiles: string[]; rest: Field[] } | null {
+function scanRun(args: Field[]): { volumes: string[]; mounts: string[]; unknownMounts: boolean; workdir: string | null; entrypoint: string | null; interactive: boolean; env: string[]; envFiles: string[]; rest: Field[] } | null {
+  let unknownMounts = false;
   const envFiles: string[] = [];
   const volumes: string[] = [];
   const mounts: string[] = [];
@@ -104,9 +111,9 @@ function scanRun(args: Field[]): { volumes: string[]; mounts: string[]; workdir:
     const w = args[i]?.value;
     if (w === undefined) return null;
     // a word guard cannot see where the container is named (`docker exec $(docker ps -q) ...`): the name
-    if (w === null) return { volumes, mounts, workdir, entrypoint, interactive, env, envFiles, rest: args.slice(i) };
-    if (w === '--') return { volumes, mounts, workdir, entrypoint, interactive, env, envFiles, rest: args.slice(i + 1) };
-    if (!w.startsWith('-') || w === '-') return { volumes, mounts, workdir, entrypoint, interactive, env, envFiles, rest: args.slice(i) };
+    if (w === null) return { volumes, mounts, unknownMounts, workdir, entrypoint, interactive, env, envFiles, rest: args.slice(i) };
+    if (w === '--') return { volumes, mounts, unknownMounts, workdir, entrypoint, interactive, env, envFiles, rest: args.slice(i + 1) };
+    if (!w.startsWith('-') || w === '-') return { volumes, mounts, unknownMounts, workdir, entrypoint, interactive, env, envFiles, rest: args.slice(i) };
     let name: string;
     let value: string | null | undefined;
     if (w.startsWith('--')) {
@@ -129,7 +136,8 @@ function scanRun(args: Field[]): { volumes: string[]; mounts: string[]; workdir:
     }
     if (value === undefined) return null;
     if (value === null) {
-      if (name === 'volume' || name === 'mount' || name === 'workdir' || name === 'entrypoint') return null;
+      if (name === 'volume' || name === 'mount') unknownMounts = true;
+      else if (name === 'workdir' || name === 'entrypoint') return null;
       continue;
     }
     if (name === 'volume') volumes.push(value);
@@ -139,31 +147,36 @@ function scanRun(args: Field[]): { volumes: string[]; mounts: string[]; workdir:
     else if (name === 'env') env.push(value);
     else if (name === 'env-file') envFiles.push(value);
   }
-  return { volumes, mounts, workdir, entrypoint, interactive, env, envFiles, rest: [] };
+  return { volumes, mounts, unknownMounts, workdir, entrypoint, interactive, env, envFiles, rest: [] };
 }
 
-/** A short volume spec's mount (`./src:/app/src`; a named or anonymous volume, a read-only bind: the container's own), or null (unreadable). */
-function shortBind(spec: string, base: string | null, pwd: string | null): Mount | null {
+/**
+ * A short volume spec's mount (`./src:/app/src`; a named or anonymous volume, a read-only bind:
+ * the container's own), null where it mounts nothing guard reads, 'unknown' where its host side
+ * is a word guard cannot read (a variable, `~`): that may be the repository.
+ */
+function shortBind(spec: string, base: string | null, pwd: string | null): Mount | null | 'unknown' {
   const parts = spec.split(':');
   if (parts.length === 1) return spec.startsWith('/') ? shadow(spec) : null; // an anonymous volume
   const [src = '', dst = '', mode = ''] = parts;
   if (!dst.startsWith('/')) return null;
   if (mode.split(',').includes('ro')) return shadow(dst);
   const source = bindSource(src, base, pwd);
-  if (source === null) return /^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(src) ? shadow(dst) : null; // a named volume, or a variable guard cannot read
+  if (source === 'unknown') return source;
+  if (source === null) return /^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(src) ? shadow(dst) : null; // a named volume
   return { target: path.posix.normalize(dst).replace(/(.)\/$/, '$1'), source };
 }
 
-/** A bind's host side, absolute, or null (a named volume, a variable guard cannot read). */
-function bindSource(src: string, base: string | null, pwd: string | null): string | null {
+/** A bind's host side, absolute; null for a named volume; 'unknown' for a variable or `~` guard does not read. */
+function bindSource(src: string, base: string | null, pwd: string | null): string | null | 'unknown' {
   const expanded = pwd === null ? src : src.replace(/^\$\{PWD\}|^\$PWD(?![A-Za-z0-9_])/, pwd);
-  if (expanded.includes('$')) return null;
-  if (!expanded.startsWith('/') && !expanded.startsWith('.')) return null; // a named volume (or `~`: not read)
-  return resolvePath(expanded, base);
+  if (expanded.includes('$') || expanded.startsWith('~')) return 'unknown';
+  if (!expanded.startsWith('/') && !expanded.startsWith('.')) return null; // a named volume
+  return resolvePath(expanded, base) ?? 'unknown';
 }
 
-/** `--mount type=bind,source=.,target=/app[,readonly]`. */
-function longBind(spec: string, base: string | null): Mount | null {
+/** `--mount type=bind,source=.,target=/app[,readonly]`; 'unknown' as shortBind's. */
+function longBind(spec: string, base: string | null): Mount | null | 'unknown' {
   const fields = new Map(spec.split(',').map((kv) => {
     const eq = kv.indexOf('=');
     return eq === -1 ? [kv, 'true'] : [kv.slice(0, eq), kv.slice(eq + 1)];
@@ -175,7 +188,7 @@ function longBind(spec: string, base: string | null): Mount | null {
   if (fields.get('type') !== 'bind' || (ro !== undefined && ro !== 'false' && ro !== '0')) return shadow(dst);
   if (src === undefined) return null;
   const source = bindSource(src, base, null);
-  return source === null ? null : { target: path.posix.normalize(dst), source };
+  return source === null || source === 'unknown' ? source : { target: path.posix.normalize(dst), source };
 }
 
 /** The run or compose run/exec this line is, or null. */
@@ -185,6 +198,7 @@ function runSpec(inv: Invocation, program: string, args: Field[]): RunSpec | nul
   const files: string[] = [];
   const composeEnvFiles: string[] = [];
   let projectDir: string | null = null;
+  let unknownFiles = false;
   const values = compose ? COMPOSE_VALUES : GLOBAL_VALUES;
   let inCompose = compose;
   for (; i < args.length; i++) {
@@ -203,6 +217,11 @@ function runSpec(inv: Invocation, program: string, args: Field[]): RunSpec | nul
     const set = inCompose ? COMPOSE_VALUES : values;
     if (!set.has(name)) continue;
     const value = eq === -1 ? args[++i]?.value : w.slice(eq + 1);
+    // a compose file or project directory guard cannot see: the service's mounts are unknown
+    if (value === null && inCompose && ['-f', '--file', '--project-directory'].includes(name)) {
+      unknownFiles = true;
+      continue;
+    }
     if (value === null || value === undefined) return null;
     if (inCompose && (name === '-f' || name === '--file')) files.push(value);
     if (inCompose && name === '--env-file') composeEnvFiles.push(value);
@@ -215,17 +234,14 @@ function runSpec(inv: Invocation, program: string, args: Field[]): RunSpec | nul
   const [named, ...inner] = scanned.rest;
   if (named === undefined) return null;
   const mounts: Mount[] = [];
-  for (const spec of scanned.volumes) {
-    const mount = shortBind(spec, inv.cwd, inv.cwd);
-    if (mount) mounts.push(mount);
-  }
-  for (const spec of scanned.mounts) {
-    const mount = longBind(spec, inv.cwd);
-    if (mount) mounts.push(mount);
+  let unknownMounts = scanned.unknownMounts || unknownFiles;
+  for (const mount of [...scanned.volumes.map((v) => shortBind(v, inv.cwd, inv.cwd)), ...scanned.mounts.map((m) => longBind(m, inv.cwd))]) {
+    if (mount === 'unknown') unknownMounts = true;
+    else if (mount) mounts.push(mount);
   }
   const entry = scanned.entrypoint !== null ? [{ ...named, value: scanned.entrypoint, display: scanned.entrypoint } as Field] : [];
   const kind = inCompose ? 'compose' : subcommand === 'exec' ? 'exec' : 'run';
-  return { kind, name: named.value ?? named.display, nameKnown: named.value !== null, mounts, workdir: scanned.workdir, inner: [...entry, ...inner], files, projectDir, subcommand, stdin: inCompose || scanned.interactive, env: scanned.env, envFiles: scanned.envFiles, composeEnvFiles };
+  return { kind, name: named.value ?? named.display, nameKnown: named.value !== null, mounts, workdir: scanned.workdir, inner: [...entry, ...inner], files, projectDir, subcommand, stdin: inCompose || scanned.interactive, env: scanned.env, envFiles: scanned.envFiles, composeEnvFiles, unknownMounts };
 }
 
 /**
@@ -263,21 +279,44 @@ function execAsService(inv: Invocation, rt: Runtime, spec: RunSpec): RunSpec | n
   return { ...spec, kind: 'compose', name: service, container: spec.name };
 }
 
-const COMPOSE_NAMES = ['compose.yaml', 'compose.yml', 'docker-compose.yaml', 'docker-compose.yml'];
-const OVERRIDE_NAMES: Record<string, string[]> = {
-  'compose.yaml': ['compose.override.yaml', 'compose.override.yml'],
-  'compose.yml': ['compose.override.yaml', 'compose.override.yml'],
-  'docker-compose.yaml': ['docker-compose.override.yaml', 'docker-compose.override.yml'],
-  'docker-compose.yml': ['docker-compose.override.yml', 'docker-compose.override.yaml'],
-};
+/**
+ * The files compose reads when the line names none, as compose-go reads them (cli/options.go,
+ * read 2026-12-06): COMPOSE_FILE first (WithConfigFileEnv: split on COMPOSE_PATH_SEPARATOR, `:`
+ * here; from the host's environment over the `.env` of the working directory), else, in the
+ * nearest directory up from there holding one (WithDefaultConfigPath), the first of
+ * DEFAULT_NAMES, then the first of OVERRIDE_NAMES beside it: the override's name does not follow
+ * the main file's (`compose.yaml` is merged with a `docker-compose.override.yml`). Before
+ * the night of 2026-12-06 guard preferred `docker-compose.yaml` to `.yml`, paired overrides by name and read
+ * no COMPOSE_FILE, so a development file's `.:/app` named there was not seen and `docker compose
+ * run app rm -rf /app/src` was judged as reaching no repository file.
+ */
+const DEFAULT_NAMES = ['compose.yaml', 'compose.yml', 'docker-compose.yml', 'docker-compose.yaml'];
+const OVERRIDE_NAMES = ['compose.override.yml', 'compose.override.yaml', 'docker-compose.override.yml', 'docker-compose.override.yaml'];
+
+type Found = { path: string; text: string };
+
+/** The files the line or COMPOSE_FILE names (none: compose looks for DEFAULT_NAMES); undefined while `.env` is being read; null where COMPOSE_FILE is set to what guard cannot know. */
+function composeFileNames(inv: Invocation, rt: Runtime, spec: RunSpec): string[] | null | undefined {
+  if (spec.files.length > 0) return spec.files;
+  const dir = spec.projectDir ?? inv.cwd;
+  if (dir === null) return null;
+  const { lookup, pending } = composeLookup(inv, rt, spec.composeEnvFiles, dir);
+  if (pending) return undefined;
+  const fromEnv = lookup('COMPOSE_FILE');
+  const separator = lookup('COMPOSE_PATH_SEPARATOR');
+  if (fromEnv === null || (fromEnv && separator === null)) return null;
+  return fromEnv ? fromEnv.split(separator || ':').filter((f) => f !== '') : [];
+}
 
 /** The compose files and their texts, in the order compose merges them; undefined while being read; null where guard cannot read them. */
 function composeTexts(inv: Invocation, rt: Runtime, spec: RunSpec): { dir: string; texts: string[] } | null | undefined {
   const view = rt.ctx.view;
   if (!view || view.mode === 'text' || inv.cwd === null) return null;
   const read = (abs: string) => view.file({ dir: path.posix.dirname(abs), name: path.posix.basename(abs), up: false });
-  if (spec.files.length > 0) {
-    const abs = spec.files.map((f) => resolvePath(f, inv.cwd));
+  const named = composeFileNames(inv, rt, spec);
+  if (named === undefined || named === null) return named;
+  if (named.length > 0) {
+    const abs = named.map((f) => resolvePath(f, inv.cwd));
     if (abs.includes(null)) return null;
     const found = abs.map((a) => read(a as string));
     if (found.includes(undefined)) return undefined;
@@ -286,24 +325,28 @@ function composeTexts(inv: Invocation, rt: Runtime, spec: RunSpec): { dir: strin
     return { dir: spec.projectDir ?? path.posix.dirname(abs[0] as string), texts: texts as string[] };
   }
   const start = spec.projectDir ?? inv.cwd;
-  const candidates = COMPOSE_NAMES.map((name) => ({ name, found: view.file({ dir: start, name, up: spec.projectDir === null }) }));
-  if (candidates.some((c) => c.found === undefined)) return undefined;
-  // the nearest directory holding one; in it, compose.yaml before compose.yml before docker-compose.*
-  const present = candidates.filter((c): c is { name: string; found: { path: string; text: string } } => typeof c.found === 'object' && c.found !== null);
-  if (candidates.some((c) => c.found === null)) return null;
+  const candidates = DEFAULT_NAMES.map((name) => view.file({ dir: start, name, up: spec.projectDir === null }));
+  if (candidates.includes(undefined)) return undefined;
+  if (candidates.includes(null)) return null;
+  const present = candidates.filter((c): c is Found => typeof c === 'object' && c !== null);
   if (present.length === 0) return null;
-  const dir = present.map((c) => path.posix.dirname(c.found.path)).sort((a, b) => b.length - a.length)[0] as string;
-  const main = present.find((c) => path.posix.dirname(c.found.path) === dir) as { name: string; found: { path: string; text: string } };
-  const overrides = (OVERRIDE_NAMES[main.name] ?? []).map((name) => read(`${dir}/${name}`));
+  // the nearest directory holding one; in it, the first name of DEFAULT_NAMES (candidates keep that order)
+  const dir = present.map((c) => path.posix.dirname(c.path)).sort((a, b) => b.length - a.length)[0] as string;
+  const main = present.find((c) => path.posix.dirname(c.path) === dir) as Found;
+  const overrides = OVERRIDE_NAMES.map((name) => read(`${dir}/${name}`));
   if (overrides.includes(undefined)) return undefined;
-  const override = overrides.find((o): o is { path: string; text: string } => typeof o === 'object' && o !== null);
-  return { dir: spec.projectDir ?? dir, texts: [main.found.text, ...(override ? [override.text] : [])] };
+  const override = overrides.find((o): o is Found => typeof o === 'object' && o !== null);
+  return { dir: spec.projectDir ?? dir, texts: [main.text, ...(override ? [override.text] : [])] };
 }
 
-/** The service's bind mounts and working directory from the compose files; undefined while being read; null where unknown. */
-function composeService(inv: Invocation, rt: Runtime, spec: RunSpec): { mounts: Mount[]; workdir: string | null; dockerfile: string | null } | null | undefined {
+/**
+ * The service's bind mounts and working directory from the compose files (`unknown`: a bind
+ * whose host side guard cannot read); undefined while being read; null where unknown.
+ */
+function composeService(inv: Invocation, rt: Runtime, spec: RunSpec): { mounts: Mount[]; unknown: boolean; workdir: string | null; dockerfile: string | null } | null | undefined {
   const files = composeTexts(inv, rt, spec);
   if (files === undefined || files === null) return files;
+  let unknown = false;
   const mounts: Mount[] = [];
   let workdir: string | null = null;
   let dockerfile: string | null = null;
@@ -314,7 +357,8 @@ function composeService(inv: Invocation, rt: Runtime, spec: RunSpec): { mounts: 
     for (const item of volumes?.kind === 'seq' ? volumes.items : []) {
       if (item.kind === 'scalar' && item.value !== null) {
         const mount = shortBind(item.value, files.dir, inv.cwd);
-        if (mount) mounts.push(mount);
+        if (mount === 'unknown') unknown = true;
+        else if (mount) mounts.push(mount);
       } else if (item.kind === 'map') {
         const source = str(get(item, 'source'));
         const target = str(get(item, 'target'));
@@ -323,8 +367,9 @@ function composeService(inv: Invocation, rt: Runtime, spec: RunSpec): { mounts: 
           mounts.push(shadow(target));
           continue;
         }
-        const host = source === null ? null : bindSource(source, files.dir, inv.cwd);
-        if (host !== null) mounts.push({ target: path.posix.normalize(target), source: host });
+        const host = source === null ? 'unknown' : bindSource(source, files.dir, inv.cwd);
+        if (host === 'unknown') unknown = true;
+        else if (host !== null) mounts.push({ target: path.posix.normalize(target), source: host });
       }
     }
     workdir = str(get(service, 'working_dir')) ?? workdir;
@@ -336,7 +381,7 @@ function composeService(inv: Invocation, rt: Runtime, spec: RunSpec): { mounts: 
       dockerfile = named !== null && !named.includes('$') ? path.posix.resolve(contextDir, named) : `${contextDir}/Dockerfile`;
     }
   }
-  return { mounts, workdir, dockerfile };
+  return { mounts, unknown, workdir, dockerfile };
 }
 
 /** The last absolute WORKDIR of a Dockerfile; undefined while being read; null where there is none guard can read. */
@@ -403,9 +448,18 @@ export function classifyContainerRun(inv: Invocation, program: string, args: Fie
   if (words.includes(null)) return false; // a word guard cannot see: the inner command is not judged
   let mounts = spec.mounts;
   let workdir = spec.workdir;
-  if (spec.kind === 'compose') {
+  let unknown = spec.unknownMounts;
+  if (spec.kind === 'compose' && !unknown) {
+    const named = composeFileNames(inv, rt, spec);
+    if (named === undefined) return true; // .env is being read: judged once it is
+    unknown = named === null;
+  }
+  // a mount guard cannot read may be the repository: what the command deletes is captured first, the backup too
+  if (unknown) classifyUnknownMounts(inv, spec, rt);
+  if (spec.kind === 'compose' && !unknown) {
     const service = composeService(inv, rt, spec);
     if (service === undefined) return true; // the compose file is being read: judged once it is
+    if (service?.unknown) classifyUnknownMounts(inv, spec, rt);
     if (service !== null) {
       mounts = [...service.mounts, ...mounts];
       workdir ??= service.workdir;
@@ -460,7 +514,7 @@ function classifyUnknownMounts(inv: Invocation, spec: RunSpec, rt: Runtime): voi
   const first = words[0] as string;
   const mapped = (words as string[]).map((w, i) => (i > 0 && SHELLS.has(first) && /^-[a-z]*c$/.test(words[i - 1] ?? '') ? mapScript(w, []) : mapWord(w, [])));
   const cwd = spec.workdir === null ? CONTAINER_FS : mapPath(spec.workdir, [], false);
-  const why = !spec.nameKnown ? `the container named by ${spec.name} when the line runs` : `the container ${spec.name}, ${composeTexts(inv, rt, spec) === null ? 'with no compose file guard can read' : 'not named as compose names a service of the compose file'}`;
+  const why = spec.kind !== 'exec' ? `${containerLabel(spec)}, which mounts what guard cannot read` : !spec.nameKnown ? `the container named by ${spec.name} when the line runs` : `the container ${spec.name}, ${composeTexts(inv, rt, spec) === null ? 'with no compose file guard can read' : 'not named as compose names a service of the compose file'}`;
   const source = mapped.map(quote).join(' ');
   // the command as typed (the inner words, or the command inside `sh -c '...'`), not as mapped
   const shown = (command: string | undefined): string => (command === undefined ? '' : command === source ? spec.inner.map((f) => f.display).join(' ') : command.replace(new RegExp(`${CONTAINER_FS}(/?)`, 'g'), (_m, slash: string) => slash || '/'));

@@ -1,0 +1,98 @@
+/**
+ * Which compose files guard reads for a `docker compose` line that names none
+ * (src/policy/command/container-run.ts composeTexts), as docker compose v2 picks them
+ * (cmd/compose/compose.go toProjectOptions over compose-go cli/options.go): COMPOSE_FILE from the
+ * host's variables over the working directory's `.env`, else the first of compose.yaml,
+ * compose.yml, docker-compose.yml, docker-compose.yaml, with the first of compose.override.yml,
+ * compose.override.yaml, docker-compose.override.yml, docker-compose.override.yaml beside it,
+ * whatever the main file's name. Until the night of 2026-12-06 guard paired overrides by name, preferred
+ * docker-compose.yaml and read no COMPOSE_FILE: in each project here the repository's bind mount
+ * is named only in the file compose reads and guard did not, and `docker compose run --rm app rm
+ * -rf /app/src` (the repository's src/) was "allow: no destructive command found".
+ */
+import { describe, expect, it } from 'vitest';
+import { checkVerdict } from '../../helpers/verdicts.js';
+import { expectEvaluatedTable, type EvaluatedRow } from '../../helpers/evaluated.js';
+import { commitFiles } from '../../helpers/repo-steps.js';
+import type { TestRepo } from '../../helpers/git-repo.js';
+import { guardOk } from '../../helpers/guard-steps.js';
+import { fileTemplate } from '../../helpers/repo-template.js';
+
+const BARE = 'services:\n  app:\n    image: node:22\n    working_dir: /app\n';
+const MOUNTED = 'services:\n  app:\n    image: node:22\n    working_dir: /app\n    volumes: [.:/app]\n';
+const MOUNT_ONLY = 'services:\n  app:\n    volumes: [.:/app]\n';
+
+function build(t: TestRepo): void {
+  commitFiles(t, {
+    // the override compose reads has the other family's name
+    'mixed/compose.yaml': BARE,
+    'mixed/docker-compose.override.yml': MOUNT_ONLY,
+    'mixed/src/index.js': 'console.log(1);\n',
+    // .yml before .yaml for docker-compose
+    'yml/docker-compose.yml': MOUNTED,
+    'yml/docker-compose.yaml': BARE,
+    'yml/src/index.js': 'console.log(1);\n',
+    // of two overrides, .yml first
+    'twin/compose.yaml': BARE,
+    'twin/compose.override.yml': MOUNT_ONLY,
+    'twin/compose.override.yaml': 'services:\n  app:\n    environment: [A=1]\n',
+    'twin/src/index.js': 'console.log(1);\n',
+    // COMPOSE_FILE in the project's .env names the development file
+    'envfile/.env': 'COMPOSE_FILE=compose.yaml:compose.dev.yaml\n',
+    'envfile/compose.yaml': BARE,
+    'envfile/compose.dev.yaml': MOUNT_ONLY,
+    'envfile/src/index.js': 'console.log(1);\n',
+    // a bind whose host side compose interpolates from what guard does not know
+    'vars/compose.yaml': 'services:\n  app:\n    image: node:22\n    volumes: ["${APP_DIR}:/app"]\n',
+    'vars/src/index.js': 'console.log(1);\n',
+  });
+  guardOk(t, ['init', '--yes', '--agents', 'claude']);
+}
+
+const template = fileTemplate(build);
+
+const RM = 'docker compose run --rm app rm -rf /app/src';
+
+describe('the compose files a docker compose line reads', () => {
+  it('are the ones docker compose v2 picks: COMPOSE_FILE, then the default names, the override by its own order', async () => {
+    await template.withCopy(async (t) => {
+      const at = (dir: string, rows: readonly EvaluatedRow[]) => expectEvaluatedTable(t, rows, { cwd: `${t.dir}/${dir}` });
+      await at('mixed', [[RM, 'snapshot', 'rm-in-repo', ['src']]]);
+      await at('yml', [[RM, 'snapshot', 'rm-in-repo', ['src']]]);
+      await at('twin', [[RM, 'snapshot', 'rm-in-repo', ['src']]]);
+      await at('envfile', [
+        [RM, 'snapshot', 'rm-in-repo', ['src']],
+        // the line's own COMPOSE_FILE wins over .env's: the base file alone mounts nothing
+        [`COMPOSE_FILE=compose.yaml ${RM}`, 'allow', 'no-risk'],
+        [`COMPOSE_FILE=compose.dev.yaml:compose.yaml ${RM}`, 'snapshot', 'rm-in-repo', ['src']],
+        // -f wins over COMPOSE_FILE
+        [`docker compose -f compose.yaml run --rm app rm -rf /app/src`, 'allow', 'no-risk'],
+        // a COMPOSE_FILE or compose file guard cannot know: the mounts are unknown, what the line deletes is captured (and backed up) first
+        [`COMPOSE_FILE=$F ${RM}`, 'snapshot', 'container-unknown-mounts', ['rm -rf /app/src', 'the service app, which mounts what guard cannot read']],
+        ['docker compose -f "$F" run --rm app rm -rf /app/src', 'snapshot', 'container-unknown-mounts'],
+        ['docker compose --project-directory $D run --rm app rm -rf /app/src', 'snapshot', 'container-unknown-mounts'],
+        ['docker compose -f "$F" run --rm app npm test', 'allow', 'no-risk'],
+      ]);
+      await at('vars', [
+        // a bind whose host side is a variable compose interpolates: may be the repository
+        [RM, 'snapshot', 'container-unknown-mounts'],
+        ['docker compose run --rm app ls /app', 'allow', 'no-risk'],
+      ]);
+      // docker run's own -v / --mount with a host side guard cannot read
+      await at('yml', [
+        ['docker run --rm -v "$SRC":/app node rm -rf /app/src', 'snapshot', 'container-unknown-mounts', ['a container of node, which mounts what guard cannot read']],
+        ['docker run --rm -v $SRC:/app node rm -rf /app/src', 'snapshot', 'container-unknown-mounts'],
+        ['docker run --rm --mount type=bind,src=$S,dst=/app node rm -rf /app/src', 'snapshot', 'container-unknown-mounts'],
+        // the shell expands `~` before docker sees it: the test's home, not the repository
+        ['docker run --rm -v ~/work:/app node rm -rf /app/src', 'allow', 'no-risk'],
+        ['docker run --rm -v "$SRC":/app node rm -rf /', 'deny', 'rm-repo-root'],
+        ['docker run --rm -v "$SRC":/app node npm test', 'allow', 'no-risk'],
+        // a named volume and the line's known bind stay as before
+        ['docker run --rm -v data:/app node rm -rf /app/src', 'allow', 'no-risk'],
+        ['docker run --rm -v "$PWD":/app node rm -rf /app/src', 'snapshot', 'rm-in-repo', ['src']],
+      ]);
+      // through check-command
+      expect(checkVerdict(t, RM, { cwd: `${t.dir}/mixed` })).toMatchObject({ verdict: 'snapshot', rule: 'rm-in-repo' });
+    });
+  });
+});
