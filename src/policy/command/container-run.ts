@@ -29,6 +29,7 @@ import { composeLookup, composeServiceNodes, containerEnv } from './container-en
 import { composeServiceOfContainer } from './container-names.js';
 import { makeVerdict } from './rules.js';
 import type { Invocation, Runtime, Stdin } from './runtime.js';
+import { interpolate } from './dotenv.js';
 import { get, str } from './taskfile-yaml.js';
 
 /** Where a container's own paths are judged: a scratch directory that exists nowhere on the host. */
@@ -352,15 +353,22 @@ function composeService(inv: Invocation, rt: Runtime, spec: RunSpec): { mounts: 
   let dockerfile: string | null = null;
   const services = composeServiceNodes(files.texts, spec.name);
   if (services === null || services.length === 0) return null;
+  // a bind's host side as compose interpolates it (`${APP_DIR:-.}:/app`): the line's exports over
+  // `.env`, PWD the directory the line runs in (compose adds it where the environment lacks it)
+  const { lookup, pending } = composeLookup(inv, rt, spec.composeEnvFiles, files.dir);
+  if (pending) return undefined;
+  const expand = (value: string): string | null => interpolate(value, (name) => (name === 'PWD' ? (lookup(name) ?? inv.cwd) : lookup(name)));
   for (const service of services) {
     const volumes = get(service, 'volumes');
     for (const item of volumes?.kind === 'seq' ? volumes.items : []) {
       if (item.kind === 'scalar' && item.value !== null) {
-        const mount = shortBind(item.value, files.dir, inv.cwd);
+        const value = expand(item.value);
+        const mount = value === null ? 'unknown' : shortBind(value, files.dir, inv.cwd);
         if (mount === 'unknown') unknown = true;
         else if (mount) mounts.push(mount);
       } else if (item.kind === 'map') {
-        const source = str(get(item, 'source'));
+        const raw = str(get(item, 'source'));
+        const source = raw === null ? null : expand(raw);
         const target = str(get(item, 'target'));
         if (!target?.startsWith('/')) continue;
         if (str(get(item, 'type')) !== 'bind' || str(get(item, 'read_only')) === 'true') {

@@ -42,9 +42,15 @@ function build(t: TestRepo): void {
     'envfile/compose.yaml': BARE,
     'envfile/compose.dev.yaml': MOUNT_ONLY,
     'envfile/src/index.js': 'console.log(1);\n',
-    // a bind whose host side compose interpolates from what guard does not know
+    // a bind whose host side compose interpolates from a variable
     'vars/compose.yaml': 'services:\n  app:\n    image: node:22\n    volumes: ["${APP_DIR}:/app"]\n',
     'vars/src/index.js': 'console.log(1);\n',
+    // interpolated as compose does: the default where APP_DIR is unset, .env's value where set
+    'dflt/compose.yaml': 'services:\n  app:\n    image: node:22\n    volumes: ["${APP_DIR:-.}:/app", {type: bind, source: "${PWD}/src", target: /code}]\n',
+    'dflt/src/index.js': 'console.log(1);\n',
+    'dotenv/.env': 'APP_DIR=./src\n',
+    'dotenv/compose.yaml': 'services:\n  app:\n    image: node:22\n    volumes: ["${APP_DIR:-/nowhere}:/app"]\n',
+    'dotenv/src/index.js': 'console.log(1);\n',
   });
   guardOk(t, ['init', '--yes', '--agents', 'claude']);
 }
@@ -74,10 +80,18 @@ describe('the compose files a docker compose line reads', () => {
         ['docker compose -f "$F" run --rm app npm test', 'allow', 'no-risk'],
       ]);
       await at('vars', [
-        // a bind whose host side is a variable compose interpolates: may be the repository
-        [RM, 'snapshot', 'container-unknown-mounts'],
-        ['docker compose run --rm app ls /app', 'allow', 'no-risk'],
+        // a bind whose host side compose interpolates from a value guard cannot know: may be the repository
+        [`APP_DIR="$X" ${RM}`, 'snapshot', 'container-unknown-mounts'],
+        [`APP_DIR="$X" docker compose run --rm app ls /app`, 'allow', 'no-risk'],
+        // unset, the bind's source is empty, which compose refuses (":/app": an empty section)
+        [RM, 'allow', 'no-risk'],
       ]);
+      await at('dflt', [
+        [RM, 'snapshot', 'rm-in-repo', ['src', 'where /app is dflt']],
+        ['docker compose run --rm app rm -rf /code/index.js', 'snapshot', 'rm-in-repo', ['src/index.js']],
+        [`APP_DIR=/elsewhere ${RM}`, 'allow', 'no-risk'],
+      ]);
+      await at('dotenv', [['docker compose run --rm app rm -f /app/index.js', 'snapshot', 'rm-in-repo', ['src/index.js']]]);
       // docker run's own -v / --mount with a host side guard cannot read
       await at('yml', [
         ['docker run --rm -v "$SRC":/app node rm -rf /app/src', 'snapshot', 'container-unknown-mounts', ['a container of node, which mounts what guard cannot read']],
