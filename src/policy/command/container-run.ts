@@ -352,7 +352,13 @@ function composeService(inv: Invocation, rt: Runtime, spec: RunSpec): { mounts: 
   let workdir: string | null = null;
   let dockerfile: string | null = null;
   const services = composeServiceNodes(files.texts, spec.name);
-  if (services === null || services.length === 0) return null;
+  if (services === null) return null;
+  // A service from a file guard does not read: `include:`d (compose refuses a service defined in
+  // both, so only a service absent here comes from there) or `extends:` (its base's volumes are
+  // merged in). Its mounts are unknown.
+  const included = services.length === 0 && files.texts.some((text) => /^include\s*:/m.test(text));
+  if (included || services.some((service) => get(service, 'extends') !== undefined)) return { mounts: [], unknown: true, workdir: null, dockerfile: null };
+  if (services.length === 0) return null;
   // a bind's host side as compose interpolates it (`${APP_DIR:-.}:/app`): the line's exports over
   // `.env`, PWD the directory the line runs in (compose adds it where the environment lacks it)
   const { lookup, pending } = composeLookup(inv, rt, spec.composeEnvFiles, files.dir);

@@ -51,6 +51,11 @@ function build(t: TestRepo): void {
     'dotenv/.env': 'APP_DIR=./src\n',
     'dotenv/compose.yaml': 'services:\n  app:\n    image: node:22\n    volumes: ["${APP_DIR:-/nowhere}:/app"]\n',
     'dotenv/src/index.js': 'console.log(1);\n',
+    // a service from an included file, one extending another: their binds are not read
+    'incl/compose.yaml': 'include:\n  - dev/compose.dev.yaml\nservices:\n  db:\n    image: postgres:16\n  web:\n    extends: {file: base.yaml, service: app}\n',
+    'incl/dev/compose.dev.yaml': MOUNTED,
+    'incl/base.yaml': MOUNTED,
+    'incl/src/index.js': 'console.log(1);\n',
   });
   guardOk(t, ['init', '--yes', '--agents', 'claude']);
 }
@@ -92,6 +97,12 @@ describe('the compose files a docker compose line reads', () => {
         [`APP_DIR=/elsewhere ${RM}`, 'allow', 'no-risk'],
       ]);
       await at('dotenv', [['docker compose run --rm app rm -f /app/index.js', 'snapshot', 'rm-in-repo', ['src/index.js']]]);
+      await at('incl', [
+        [RM, 'snapshot', 'container-unknown-mounts'],
+        ['docker compose run --rm web rm -rf /app/src', 'snapshot', 'container-unknown-mounts'],
+        ['docker compose run --rm db rm -rf /var/lib/postgresql/data', 'allow', 'no-risk'],
+        ['docker compose run --rm app npm test', 'allow', 'no-risk'],
+      ]);
       // docker run's own -v / --mount with a host side guard cannot read
       await at('yml', [
         ['docker run --rm -v "$SRC":/app node rm -rf /app/src', 'snapshot', 'container-unknown-mounts', ['a container of node, which mounts what guard cannot read']],
