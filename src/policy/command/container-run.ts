@@ -547,6 +547,12 @@ function classifyUnknownMounts(inv: Invocation, spec: RunSpec, rt: Runtime): voi
       return { ...makeVerdict('snapshot', 'container-unknown-mounts', `\`${shown(v.command)}\` deletes or overwrites files that may be the repository's, through a bind mount`, shown(v.command)), backupFirst: true };
     },
   }, inv.source);
+  // git there works on whatever repository the container shows, the mounted repository itself
+  // most often (`docker exec web git clean -fdx`, run where the image's WORKDIR is the mount):
+  // judged as the same git line in the repository, ref changes and captures included
+  if (path.posix.basename(first) === 'git' && rt.ctx.repoRoot) {
+    rt.shell((words as string[]).map(quote).join(' '), { cwd: rt.ctx.repoRoot, env, foreignEnv: true, via: `run in ${why}, so its mounts are unknown: judged as run in the repository` }, inv.source);
+  }
 }
 
 /** The line's stdin as the inner command, run elsewhere, reads it: a redirect's file by its absolute host path. */

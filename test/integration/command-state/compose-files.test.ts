@@ -13,7 +13,7 @@
 import { describe, expect, it } from 'vitest';
 import { checkVerdict } from '../../helpers/verdicts.js';
 import { expectEvaluatedTable, type EvaluatedRow } from '../../helpers/evaluated.js';
-import { commitFiles } from '../../helpers/repo-steps.js';
+import { commitFiles, writeFiles } from '../../helpers/repo-steps.js';
 import type { TestRepo } from '../../helpers/git-repo.js';
 import { guardOk } from '../../helpers/guard-steps.js';
 import { fileTemplate } from '../../helpers/repo-template.js';
@@ -57,6 +57,8 @@ function build(t: TestRepo): void {
     'incl/base.yaml': MOUNTED,
     'incl/src/index.js': 'console.log(1);\n',
   });
+  commitFiles(t, { '.gitignore': '.env\n' });
+  writeFiles(t, { '.env': 'SECRET=1\n' });
   guardOk(t, ['init', '--yes', '--agents', 'claude']);
 }
 
@@ -115,6 +117,14 @@ describe('the compose files a docker compose line reads', () => {
         // a named volume and the line's known bind stay as before
         ['docker run --rm -v data:/app node rm -rf /app/src', 'allow', 'no-risk'],
         ['docker run --rm -v "$PWD":/app node rm -rf /app/src', 'snapshot', 'rm-in-repo', ['src']],
+      ]);
+      // git in a container whose mounts are unknown works on the repository it shows: judged as in the repository
+      await expectEvaluatedTable(t, [
+        ['docker exec other git clean -fdx', 'snapshot', 'git-clean', ['.env', 'judged as run in the repository']],
+        ['docker run --rm -v "$SRC":/app -w /app node git reset --hard', 'snapshot', 'git-reset-hard'],
+        ['docker exec other git push -f origin main', 'deny', 'git-push-force'],
+        ['docker exec other git status', 'allow', 'no-risk'],
+        ['docker exec other git log --oneline -5', 'allow', 'no-risk'],
       ]);
       // through check-command
       expect(checkVerdict(t, RM, { cwd: `${t.dir}/mixed` })).toMatchObject({ verdict: 'snapshot', rule: 'rm-in-repo' });
