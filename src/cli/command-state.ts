@@ -14,10 +14,13 @@ import type { Repo } from '../git/repo.js';
 import { pathText, type GitPath } from '../git/path.js';
 import { foldsNames, nameFolding } from '../git/name-folding.js';
 import { readPathFacts, spelledOnDisk } from '../git/path-facts.js';
+import { installPruneWalk } from '../git/install-prune.js';
+import { escapedBytes } from '../util/escaped-text.js';
 import { refusedRefChange } from '../githooks/planned-refs.js';
 import { configAliases } from '../git/config-aliases.js';
 import { AGENTS_WITHOUT_GIT_HOOKS, AGENTS_WITH_POST_TOOL, type Actor } from '../policy/actor.js';
 import { classifyWithState, DEFAULT_CAPTURE_LIMITS, fileToolCapture, type CommandContext, type FileToolCapture, type FileToolTarget, type StateClassification, type StateVerdict } from '../policy/command/index.js';
+import type { InstallPruneQuery } from '../policy/command/state.js';
 import { DEFAULT_REGENERABLE, type GuardConfig, type Policy } from '../policy/schema.js';
 
 export interface CommandSettings {
@@ -62,6 +65,23 @@ export function tempDirs(): string[] {
   return [...dirs];
 }
 
+/**
+ * `npm install` and the other installs that prune node_modules, answered by the walk alone where
+ * it finds no nested repository (install-prune.ts installPruneWalk): the directories it looked at
+ * join what the verdict read, so an allow is kept for the agent hook's shim until one of them
+ * changes (a `.git` or a package put there). Until 2026-12-06 every such call started Node.
+ */
+function installPrunesByFiles(queries: InstallPruneQuery[], seen: ReadTrace): boolean {
+  const dirs: string[] = [];
+  for (const query of queries) {
+    const walked = installPruneWalk(escapedBytes(query.dir).toString('utf8'));
+    if (walked === null) return false;
+    dirs.push(...walked);
+  }
+  for (const dir of dirs) seen.paths.add(dir);
+  return true;
+}
+
 function classifyInRepository(command: string, context: CommandContext, repo: Repo | null, settings: CommandSettings, seen: ReadTrace): Promise<StateClassification> {
   const full: CommandContext = { ...context, regenerable: settings.regenerable, maxFileSize: settings.maxFileSize, ...(settings.tempIsScratch ? { scratchDirs: tempDirs() } : {}) };
   return classifyWithState(command, full, {
@@ -70,6 +90,7 @@ function classifyInRepository(command: string, context: CommandContext, repo: Re
     readFile: (query) => readNearestFile(query, seen),
     ...(repo ? { readAliases: () => configAliases(repo) } : {}),
     listDirs: (query) => listWorkspaceDirs(query, seen),
+    installPrunesByFiles: (queries) => installPrunesByFiles(queries, seen),
     limits: { maxBytes: settings.maxIgnoredCapture, maxFiles: DEFAULT_CAPTURE_LIMITS.maxFiles },
   });
 }

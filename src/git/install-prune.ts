@@ -13,7 +13,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { MAX_CHECKED, nestedRepositories, unpublishedWork } from './nested-work.js';
+import { MAX_CHECKED, nestedRepositories, unpublishedWork, type WalkRecord } from './nested-work.js';
 import type { NestedWork } from '../policy/command/state.js';
 
 /** Package directories the reachability read visits at most; past it, every clone found counts as pruned. */
@@ -131,4 +131,19 @@ export function prunedCloneWork(root: string, drop: string[] = []): NestedWork |
     if (work) return { path: rel, work };
   }
   return null;
+}
+
+/**
+ * The directories (absolute) the walk for a `.git` in `root`'s node_modules looked at, where it
+ * found none and finished (no git process, no package.json read): the install prunes no clone
+ * while none of them changes (prunedCloneWork's answer, null, for the same tree). Null where it
+ * found one (git is asked: prunedCloneWork), ran out of budget, or met a name that is not ASCII.
+ * For the agent hook's kept allow of `npm install` (src/agents/answer-cache.ts): a `.git` made in
+ * a package's directory, or a package put where there was none, changes a directory listed here.
+ */
+export function installPruneWalk(root: string): string[] | null {
+  const looked: WalkRecord = { dirs: new Set(), plain: true };
+  const walk = nestedRepositories(root, ['node_modules'], looked);
+  if (walk.found.length > 0 || !walk.complete || !looked.plain) return null;
+  return [...looked.dirs];
 }

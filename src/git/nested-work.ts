@@ -55,17 +55,25 @@ function holdsGit(dotGit: Buffer | string): boolean {
  * directories (a Composer vendor's name, a Ruby version): a directory holding a file (its
  * composer.json, a gemspec) is a package, and what lies deeper in it is its own.
  */
-export function nestedRepositories(root: string, dirs: string[]): { found: string[]; complete: boolean } {
+export function nestedRepositories(root: string, dirs: string[], looked?: WalkRecord): { found: string[]; complete: boolean } {
   const base = Buffer.from(`${root}/`, 'utf8');
   // A path is bytes (`rel`, a latin1 string); an ASCII one (nearly all) goes to fs as a string,
   // which costs a third of a Buffer's per call (`abs`).
   const full = (rel: string): Buffer | string => (ASCII.test(rel) ? `${root}/${rel}` : Buffer.concat([base, Buffer.from(rel, 'latin1')]));
   const found: string[] = [];
+  // Each directory read and each directory a `.git` or `node_modules` was looked for in: a change
+  // of what the walk saw there (an entry added, removed or renamed) changes that directory's ctime.
+  const saw = (rel: string): void => {
+    if (!looked) return;
+    if (ASCII.test(rel)) looked.dirs.add(`${root}/${rel}`);
+    else looked.plain = false;
+  };
   let calls = 0;
   const pending: { rel: string; depth: number }[] = [];
   for (const dir of dirs) {
     const rel = dir.replace(/\/$/, '');
     calls++;
+    saw(rel);
     if (holdsGit(full(`${rel}/.git`))) found.push(rel);
     else pending.push({ rel, depth: 0 });
   }
@@ -83,6 +91,7 @@ export function nestedRepositories(root: string, dirs: string[]): { found: strin
       const child = `${rel}/${entry.name}`;
       if (calls >= MAX_CALLS) return { found, complete: false };
       calls++;
+      saw(child);
       if (holdsGit(full(`${child}/.git`))) {
         found.push(child);
         continue;
@@ -104,6 +113,15 @@ export function nestedRepositories(root: string, dirs: string[]): { found: strin
 }
 
 const ASCII = /^[\x00-\x7f]*$/;
+
+/**
+ * What a walk looked at (nestedRepositories' `looked`): every directory it read or looked in, as
+ * absolute paths (text); `plain` false where a name was not ASCII (not recorded: nothing is kept).
+ */
+export interface WalkRecord {
+  dirs: Set<string>;
+  plain: boolean;
+}
 
 /** Whether `abs` is a directory (not following a link). */
 function isDirectory(abs: Buffer | string): boolean {

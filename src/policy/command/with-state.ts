@@ -7,7 +7,7 @@ import { classifyCommandFully } from './index.js';
 import type { RefChange } from './ref-changes.js';
 import { ALLOW, makeVerdict } from './rules.js';
 import { checkDeleteAbs, checkWriteAbs } from './targets.js';
-import { DEFAULT_CAPTURE_LIMITS, StateView, type CaptureLimits, type DirLister, type FileReader, type FoundFile, fileQueryKey, type LoopGlobExpander, type StateReader, type StateVerdict } from './state.js';
+import { DEFAULT_CAPTURE_LIMITS, StateView, type CaptureLimits, type DirLister, type FileReader, type FoundFile, fileQueryKey, type InstallPruneQuery, type LoopGlobExpander, type StateReader, type StateVerdict } from './state.js';
 import type { CommandContext, Verdict } from './types.js';
 
 export interface StateOptions {
@@ -20,6 +20,12 @@ export interface StateOptions {
   readAliases?: () => ReadonlyMap<string, string>;
   /** Lists a workspace's package directories (DirQuery); absent with readFile: unknown (null). */
   listDirs?: DirLister;
+  /**
+   * Answers installs that prune node_modules (InstallPruneQuery) from the file system alone: true
+   * where none finds a nested repository there (and what the walks looked at joins the files
+   * read); false where git must be asked (the reader answers them). Absent: always the reader.
+   */
+  installPrunesByFiles?: (queries: InstallPruneQuery[]) => boolean;
   limits?: CaptureLimits;
 }
 
@@ -104,7 +110,11 @@ export async function classifyWithState(command: string, context: CommandContext
     first = classifyCommandFully(command, { ...context, view: collect });
   }
   const queries = collect.queries;
-  const asksNothing = queries.paths.size === 0 && queries.cleans.size === 0 && queries.globs.size === 0 && queries.finds.size === 0 && !queries.submoduleRecurse && queries.worktreeRemovals.size === 0 && queries.worktreePrunes.size === 0 && queries.sparseCheckouts.size === 0 && queries.treeLandings.size === 0 && queries.submoduleRemovals.size === 0 && queries.tracked.size === 0 && queries.guardedPaths.size === 0 && queries.installPrunes.size === 0;
+  const othersAskNothing = queries.paths.size === 0 && queries.cleans.size === 0 && queries.globs.size === 0 && queries.finds.size === 0 && !queries.submoduleRecurse && queries.worktreeRemovals.size === 0 && queries.worktreePrunes.size === 0 && queries.sparseCheckouts.size === 0 && queries.treeLandings.size === 0 && queries.submoduleRemovals.size === 0 && queries.tracked.size === 0 && queries.guardedPaths.size === 0;
+  // `npm install` with a node_modules: where the walk finds no nested repository there, the collect
+  // pass's verdict (it answered "none") is the verdict, decided by the files read and the
+  // directories walked, so the agent hook may keep it (package-scripts.ts prunedClone).
+  const asksNothing = othersAskNothing && (queries.installPrunes.size === 0 || options.installPrunesByFiles?.([...queries.installPrunes.values()]) === true);
   // Decided by the text alone: a deny no file can change, or nothing that touches files.
   if (first.verdict.verdict === 'deny' || asksNothing) {
     // (An alias looked up in git's configuration is a fact of the repository too: never kept.)

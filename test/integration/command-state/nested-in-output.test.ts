@@ -10,7 +10,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { expectAgentVerdicts } from '../../helpers/verdicts.js';
-import { allowedCheckGitArgv, installedClaudeHook } from '../../helpers/guard-steps.js';
+import { allowedCheckGitArgv, installedClaudeHook, installedHookGitProcesses } from '../../helpers/guard-steps.js';
+import { RACY_WINDOW_MS } from '../../../src/agents/answer-cache.js';
 import { withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
 
 /** A repository at `rel` of `root` (the test repository's by default) with one local commit (no remote holds it). */
@@ -122,6 +123,14 @@ describe('regenerable output holding a nested repository with unpublished work',
       // foo is there already as a plain package: making it a repository changes nothing node_modules itself records.
       t.write('node_modules/foo/index.js', 'module.exports = 1;\n');
       for (let i = 0; i < 2; i++) expect(installedClaudeHook(t, 'npm ci').decision).toBe('allow');
+      // With node_modules there and no clone in it, `npm install` is kept for the hook's sh shim by
+      // the directories the walk looked at (answer-cache.ts): Node once, then one git process (the
+      // launcher's). Once past the racy window within which nothing is kept.
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, RACY_WINDOW_MS + 1200);
+      expect(installedHookGitProcesses(t, 'npm install', { kept: true })).toBeGreaterThan(1);
+      expect(installedHookGitProcesses(t, 'npm install', { kept: true })).toBe(1);
+      // A `.git` made in node_modules/foo changes foo's directory, which the kept answer lists:
+      // the shim hands the next `npm install` to Node, which refuses it (below).
       localClone(t, 'node_modules/foo');
       // baz, a clone too, is a dependency of bar (npm's nested layout): kept by every install.
       localClone(t, 'node_modules/bar/node_modules/baz');
