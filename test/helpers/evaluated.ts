@@ -10,6 +10,7 @@
  * Kept out of verdicts.ts: importing src/ transforms its module graph, a cost every file that
  * imports verdicts.ts would pay.
  */
+import fs from 'node:fs';
 import path from 'node:path';
 import { expect } from 'vitest';
 import { evaluateCommand } from '../../src/cli/command-state.js';
@@ -40,13 +41,21 @@ export async function evaluatedVerdict(t: TestRepo, command: string, options: { 
   }
 }
 
-/** expectAgentVerdicts (verdicts.ts) in this process: the verdict, the rule, names the reason must hold. */
+/** expectAgentVerdicts (verdicts.ts) in this process: the verdict, the rule, names the reason must hold; a line not allowed must pass the sh fast path to Node. */
 export async function expectEvaluatedVerdicts(t: TestRepo, cases: readonly VerdictCase[], options: { cwd?: string } = {}): Promise<void> {
   for (const [command, verdict, rule, names] of cases) {
     const v = await evaluatedVerdict(t, command, { asAgent: true, ...options });
     expect(v, command).toMatchObject({ verdict, rule });
     for (const name of typeof names === 'string' ? [names] : (names ?? [])) if (name) expect(v.reason, command).toContain(name);
+    // what is refused, asked or snapshotted must reach Node past the hook's sh fast path (where
+    // no word names a file: the shim's own look at script files decides those, guard_no_script)
+    if (verdict !== 'allow' && !namesFile(command, options.cwd ?? t.dir)) expect(fastPathAllows(command), command).toBe(false);
   }
+}
+
+/** Whether a word of `command` names a file under `cwd` (`./reset`, `bin/setup`), which hooks/agent-hook.sh looks at itself. */
+function namesFile(command: string, cwd: string): boolean {
+  return command.split(/\s+/).some((word) => word.includes('/') && fs.existsSync(path.resolve(cwd, word.replace(/^['"]|['"]$/g, ''))));
 }
 
 /** A row of expectEvaluatedTable: the command, its verdict and rule, names its reason must hold. */

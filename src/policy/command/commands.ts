@@ -816,17 +816,27 @@ function classifyShell(inv: Invocation, args: Field[], rt: Runtime, name: string
   const script = args[i];
   if (!fromStdin && script) {
     if (script.value === null) reportOpaque(rt, `a shell runs the script ${script.display}, which guard cannot see`, inv.source);
-    else if (isStdinPath(script.value)) readStdinScript(inv, rt, 'a shell');
+    else if (isStdinPath(script.value)) readStdinScript(inv, rt, 'a shell', SCRIPT_FILE_SHELLS.has(name) ? { how: 'shell', args: args.slice(i + 1), errexit: shellOptions.errexit === true } : null);
     else if (isPipePath(script.value)) reportOpaque(rt, `a shell runs ${script.value}, the output of another command, which guard cannot see before it runs`, inv.source);
     else if (SCRIPT_FILE_SHELLS.has(name)) runScriptFile(inv, script.value, args.slice(i + 1), rt, 'shell', shellOptions.errexit === true); // read (script-files.ts)
     return;
   }
-  readStdinScript(inv, rt, 'a shell');
+  readStdinScript(inv, rt, 'a shell', SCRIPT_FILE_SHELLS.has(name) ? { how: 'shell', args: args.slice(i), errexit: shellOptions.errexit === true } : null);
 }
 
-/** A shell (or `source /dev/stdin`) running what it reads on stdin. */
-function readStdinScript(inv: Invocation, rt: Runtime, who: string): void {
-  if (inv.stdin.kind !== 'text') return; // a terminal or a file
+/**
+ * A shell (or `source /dev/stdin`) running what it reads on stdin. A file there (`sh < setup.sh`,
+ * `bash -s ARG < x.sh`) is the script file it is (script-files.ts, `asFile`: how it runs, the
+ * positional arguments), as `bash setup.sh` reads it; before 2026-12-06 night it ran unread.
+ */
+function readStdinScript(inv: Invocation, rt: Runtime, who: string, asFile: { how: 'shell' | 'source'; args: Field[]; errexit: boolean } | null = null): void {
+  if (inv.stdin.kind === 'file' && asFile !== null) {
+    const file = inv.stdin.path;
+    if (file === null) reportOpaque(rt, `${who} runs the file ${inv.stdin.from ?? 'on its stdin'}, which guard cannot know`, inv.source);
+    else if (file !== undefined && !/^\/dev\/(null|zero)$/.test(file)) runScriptFile(inv, file, asFile.args, rt, asFile.how, asFile.errexit);
+    return;
+  }
+  if (inv.stdin.kind !== 'text') return; // a terminal, or a file a shell guard does not read runs
   if (inv.stdin.text === null) {
     reportOpaque(rt, `${who} runs the output of ${inv.stdin.from}, which guard cannot see before it runs`, inv.source);
     return;
@@ -858,7 +868,7 @@ function classifySource(inv: Invocation, args: Field[], rt: Runtime): void {
     reportOpaque(rt, `source reads ${file.display}, a file guard cannot know`, inv.source);
     return;
   }
-  if (isStdinPath(file.value) || file.value === '-') readStdinScript(inv, rt, 'source');
+  if (isStdinPath(file.value) || file.value === '-') readStdinScript(inv, rt, 'source', { how: 'source', args: args.slice(1), errexit: false });
   else if (isPipePath(file.value)) reportOpaque(rt, `source runs ${file.value}, the output of another command, which guard cannot see before it runs`, inv.source);
   else runScriptFile(inv, file.value, args.slice(1), rt, 'source'); // read and run in this shell (script-files.ts)
 }
