@@ -78,7 +78,10 @@ export function classifyContainerData(inv: Invocation, program: 'container' | 'k
   const first = words[0] as string;
   // every path is the container's: under CONTAINER_FS, a scratch directory guard judges nothing in
   const mapped = (words as string[]).map((w, i) => (i > 0 && CONTAINER_SHELLS.has(first) && /^-[a-z]*c$/.test(words[i - 1] ?? '') ? mapScript(w, []) : mapWord(w, [])));
-  const ctx = { ...rt.ctx, scratchDirs: [...(rt.ctx.scratchDirs ?? []), CONTAINER_FS], inContainer: { configDir: inv.cwd } };
+  // a migration tool's official image (container-run.ts, TOOL_IMAGES) sees none of the project's files without a
+  // bind mount (with one, container-run.ts judged it): only the line and the container's environment say which database
+  const configDir = 'tool' in found && found.tool ? null : inv.cwd;
+  const ctx = { ...rt.ctx, scratchDirs: [...(rt.ctx.scratchDirs ?? []), CONTAINER_FS], inContainer: { configDir } };
   rt.ctx.view?.placeholder(CONTAINER_FS);
   // `-e RAILS_ENV=test`, env files, the compose service's environment (container-env.ts): what the container's
   // command sees; the host's own variables do not reach it

@@ -78,6 +78,8 @@ interface RunSpec {
    * unresolved `docker exec`'s (classifyUnknownMounts).
    */
   unknownMounts: boolean;
+  /** A migration tool's official image (TOOL_IMAGES) run with its own entrypoint: `inner` starts with the tool. */
+  tool: boolean;
 }
 
 /** docker/podman options before the subcommand that take a value. */
@@ -192,6 +194,30 @@ function longBind(spec: string, base: string | null): Mount | null | 'unknown' {
   return source === null || source === 'unknown' ? source : { target: path.posix.normalize(dst), source };
 }
 
+/**
+ * The migration tools' official images, by their repository (registry, tag and digest off), and
+ * the program their ENTRYPOINT runs with the line's words after the image: flyway/flyway-docker's
+ * Dockerfile (`ENTRYPOINT ["flyway"]`, WORKDIR /flyway, its conf in /flyway/conf),
+ * liquibase/docker's (`docker-entrypoint.sh` runs `liquibase "$@"`), golang-migrate's
+ * (`ENTRYPOINT ["migrate"]`), amacneil/dbmate's (`ENTRYPOINT ["/usr/local/bin/dbmate"]`).
+ */
+const TOOL_IMAGES: Readonly<Record<string, { program: string; workdir: string | null }>> = {
+  'flyway/flyway': { program: 'flyway', workdir: '/flyway' },
+  'redgate/flyway': { program: 'flyway', workdir: '/flyway' },
+  'boxfuse/flyway': { program: 'flyway', workdir: '/flyway' },
+  'liquibase/liquibase': { program: 'liquibase', workdir: '/liquibase' },
+  'library/liquibase': { program: 'liquibase', workdir: '/liquibase' },
+  liquibase: { program: 'liquibase', workdir: '/liquibase' },
+  'migrate/migrate': { program: 'migrate', workdir: null },
+  'amacneil/dbmate': { program: 'dbmate', workdir: null },
+};
+
+/** The program an image's entrypoint runs, where it is one of TOOL_IMAGES. */
+function toolImage(image: string): { program: string; workdir: string | null } | undefined {
+  const name = image.replace(/@.*$/, '').replace(/:[^/:]*$/, '').replace(/^(docker\.io|index\.docker\.io|registry-1\.docker\.io|ghcr\.io|public\.ecr\.aws|quay\.io)\//, '').toLowerCase();
+  return TOOL_IMAGES[name];
+}
+
 /** The run or compose run/exec this line is, or null. */
 function runSpec(inv: Invocation, program: string, args: Field[]): RunSpec | null {
   const compose = program.endsWith('-compose');
@@ -240,9 +266,14 @@ function runSpec(inv: Invocation, program: string, args: Field[]): RunSpec | nul
     if (mount === 'unknown') unknownMounts = true;
     else if (mount) mounts.push(mount);
   }
-  const entry = scanned.entrypoint !== null ? [{ ...named, value: scanned.entrypoint, display: scanned.entrypoint } as Field] : [];
   const kind = inCompose ? 'compose' : subcommand === 'exec' ? 'exec' : 'run';
-  return { kind, name: named.value ?? named.display, nameKnown: named.value !== null, mounts, workdir: scanned.workdir, inner: [...entry, ...inner], files, projectDir, subcommand, stdin: inCompose || scanned.interactive, env: scanned.env, envFiles: scanned.envFiles, composeEnvFiles, unknownMounts };
+  // `docker run flyway/flyway -url=... clean`: the image's entrypoint runs with the words after the image
+  const tool = kind === 'run' && scanned.entrypoint === null && named.value !== null ? toolImage(named.value) : undefined;
+  const entrypoint = scanned.entrypoint ?? tool?.program ?? null;
+  const entry = entrypoint !== null ? [{ ...named, value: entrypoint, display: entrypoint } as Field] : [];
+  // Flyway's image reads /flyway/conf/flyway.conf (Flyway 10: flyway.toml too) where the line names no -configFiles
+  const conf = tool?.program === 'flyway' && !inner.some((f) => f.value?.startsWith('-configFiles=')) ? [{ ...named, value: '-configFiles=/flyway/conf/flyway.conf,/flyway/conf/flyway.toml', display: '-configFiles=/flyway/conf/flyway.conf,/flyway/conf/flyway.toml' } as Field] : [];
+  return { kind, name: named.value ?? named.display, nameKnown: named.value !== null, mounts, workdir: scanned.workdir ?? tool?.workdir ?? null, inner: [...entry, ...conf, ...inner], files, projectDir, subcommand, stdin: inCompose || scanned.interactive, env: scanned.env, envFiles: scanned.envFiles, composeEnvFiles, unknownMounts, tool: tool !== undefined };
 }
 
 /**
@@ -250,13 +281,13 @@ function runSpec(inv: Invocation, program: string, args: Field[]): RunSpec | nul
  * line's stdin reaches it, and which container (for messages); null where guard cannot tell
  * (an option it does not know, a word it cannot see before the command). container-exec.ts.
  */
-export function containerCommand(inv: Invocation, program: string, args: Field[], rt: Runtime): { inner: Field[]; stdin: boolean; env: Map<string, string | null> | undefined; where: string } | null {
+export function containerCommand(inv: Invocation, program: string, args: Field[], rt: Runtime): { inner: Field[]; stdin: boolean; env: Map<string, string | null> | undefined; where: string; tool: boolean } | null {
   const typed = runSpec(inv, program, args);
   if (typed === null || typed.inner.length === 0) return null;
   const resolved = execAsService(inv, rt, typed);
   const spec = resolved ?? typed;
   const env = resolved === undefined ? undefined : containerEnv(inv, rt, spec, () => composeTexts(inv, rt, spec));
-  return { inner: spec.inner, stdin: spec.stdin, env, where: containerLabel(spec) };
+  return { inner: spec.inner, stdin: spec.stdin, env, where: containerLabel(spec), tool: spec.tool };
 }
 
 /** The container as messages name it: `the service web`, `the container myapp-web-1 (the compose service web)`. */
@@ -423,9 +454,9 @@ function mapPath(p: string, mounts: Mount[], above = true): string {
 function mapWord(word: string, mounts: Mount[]): string {
   if (word.startsWith('/')) return mapPath(word, mounts);
   if (word === '~' || word.startsWith('~/')) return `${CONTAINER_FS}/root${word.slice(1)}`;
-  // `--opt=/path`, and dd's `of=/path` (a name's value)
+  // `--opt=/path`, and dd's `of=/path` (a name's value); `-configFiles=/a.conf,/b.toml`: each absolute path of a comma list
   const eq = /^((?:-[^=]*|[A-Za-z_][A-Za-z0-9_]*)=)(\/.*)$/.exec(word);
-  if (eq) return `${eq[1]}${mapPath(eq[2] as string, mounts)}`;
+  if (eq) return `${eq[1]}${(eq[2] as string).split(',').map((p) => (p.startsWith('/') ? mapPath(p, mounts) : p)).join(',')}`;
   return word;
 }
 

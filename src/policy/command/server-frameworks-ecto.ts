@@ -14,7 +14,7 @@
 import type { Field } from './expand.js';
 import { operandWords } from './gnu-args.js';
 import type { Invocation, Runtime } from './runtime.js';
-import { environmentsOf, readAt } from './server-frameworks.js';
+import { environmentsOf, moreThanOne, readAt } from './server-frameworks.js';
 
 const SERVER_DRIVERS = /\{\s*:(postgrex|myxql|tds)\b/;
 const FILE_DRIVERS = /\{\s*:(ecto_sqlite3|exqlite|ecto_sqlite)\b/;
@@ -24,7 +24,21 @@ export function ecto(inv: Invocation, args: Field[], rt: Runtime): string | null
   if (args.some((a) => a.value === '--help' || a.value === '-h')) return null;
   const tasks = operandWords(args, ['-r', '--repo', '--to', '--step', '-n']).map((w) => w.replace(/,$/, ''));
   const all = args.some((a) => a.value === '--all');
-  const task = tasks.find((t) => t === 'ecto.drop' || t === 'ecto.reset' || (t === 'ecto.rollback' && all));
+  // Mix.Tasks.Ecto.Rollback: one migration by default; `--step N` / `-n N` the last N, `--to V` every one after V
+  // (ecto_sql's lib/mix/tasks/ecto.rollback.ex): more than one is judged as --all is (docs/DECISIONS.md)
+  const flagged = (long: string, short?: string): string | null | undefined => {
+    for (let i = 0; i < args.length; i++) {
+      const w = args[i]?.value;
+      if (w === null || w === undefined) continue;
+      if (w === long || w === short) return args[i + 1]?.value ?? null;
+      if (w.startsWith(`${long}=`)) return w.slice(long.length + 1);
+    }
+    return undefined;
+  };
+  const to = flagged('--to');
+  const step = flagged('--step', '-n');
+  const partial = to !== undefined ? `--to ${to ?? 'V'}` : moreThanOne(step) ? `--step ${step ?? 'N'}` : null;
+  const task = tasks.find((t) => t === 'ecto.drop' || t === 'ecto.reset' || (t === 'ecto.rollback' && (all || partial !== null)));
   if (task === undefined || inv.cwd === null) return null;
   const environments = environmentsOf(inv, args, ['MIX_ENV'], 'dev').filter((e) => e !== 'test');
   if (environments.length === 0) return null;
@@ -34,7 +48,7 @@ export function ecto(inv: Invocation, args: Field[], rt: Runtime): string | null
   const driver = SERVER_DRIVERS.exec(code)?.[1];
   if (driver === undefined || FILE_DRIVERS.test(code)) return null;
   const server = driver === 'postgrex' ? 'PostgreSQL' : driver === 'myxql' ? 'MySQL' : 'SQL Server';
-  const what = task === 'ecto.rollback' ? 'mix ecto.rollback --all reverts every migration of' : `mix ${task} drops`;
+  const what = task !== 'ecto.rollback' ? `mix ${task} drops` : all ? 'mix ecto.rollback --all reverts every migration of' : `mix ecto.rollback ${partial} reverts more than one migration (dropping what they made) of`;
   const env = environments.map((e) => e ?? 'configured').join(' or ');
   return `${what} the ${env} database, on a ${server} server (${driver} in mix.exs)`;
 }

@@ -217,7 +217,7 @@ function flywaySettings(inv: Invocation, args: Field[], rt: Runtime): { url: str
   const envDisabled = lineVarChoices(inv, args, 'FLYWAY_CLEAN_DISABLED').find((v) => v !== undefined);
   const workDir = value(args, ['-workingDirectory'], false);
   const dir = workDir === undefined ? inv.cwd : resolvePath(workDir, inv.cwd);
-  if (dir === null) return { url: onLine ?? envUrl, cleanDisabled: disabledLine ?? envDisabled, from: '-url' };
+  if (dir === null) return { url: onLine ?? envUrl, cleanDisabled: disabledLine ?? envDisabled, from: onLine !== undefined ? '-url on the line' : 'FLYWAY_URL' };
   const named = value(args, ['-configFiles'], false);
   const files = named !== undefined ? (named === null ? [] : named.split(',').map((f) => resolvePath(f.trim(), dir))) : [`${dir}/flyway.conf`, `${dir}/flyway.toml`];
   let url: string | null | undefined;

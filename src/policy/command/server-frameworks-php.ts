@@ -30,11 +30,11 @@ import { consoleNames } from './framework-migrations.js';
 import { operandWords } from './gnu-args.js';
 import { resolvePath } from './paths.js';
 import type { Invocation, Runtime } from './runtime.js';
-import { lineVarChoices, readAt } from './server-frameworks.js';
+import { lineVarChoices, moreThanOne, readAt } from './server-frameworks.js';
 
 const ARTISAN_DROPS = ['migrate:fresh', 'migrate:refresh', 'migrate:reset', 'db:wipe'];
 /** artisan's options of these commands that take a value (`--env testing` as well as `--env=testing`). */
-const ARTISAN_VALUES = ['--env', '--database', '--path', '--seeder', '--step'];
+const ARTISAN_VALUES = ['--env', '--database', '--path', '--seeder', '--step', '--batch'];
 const LARAVEL_SERVER_DRIVERS = /^(mysql|mariadb|pgsql|sqlsrv)$/;
 
 /** A value option's value: `--name=V`, `--name V` (or `-xV`, `-x V` for `short`); null unknown, undefined absent. */
@@ -71,10 +71,25 @@ function laravelConfig(text: string): { fallback: string | null; driver: (connec
   };
 }
 
+/** What a migrate:rollback reverts, as its options say. */
+function rollbackLabel(args: Field[]): string {
+  const step = optionValue(args, '--step');
+  const batch = optionValue(args, '--batch');
+  if (step !== undefined) return `reverts the last ${step ?? 'N'} migrations`;
+  return batch !== undefined ? `reverts batch ${batch ?? 'N'}` : 'reverts the last batch of migrations (every migration, where they ran at once)';
+}
+
 /** `artisan migrate:fresh` and its kin against a server: what it does, or null. */
 export function laravel(inv: Invocation, args: Field[], rt: Runtime, script: string | undefined): string | null {
   const [first = ''] = operandWords(args, ARTISAN_VALUES);
-  const command = ARTISAN_DROPS.find((c) => first !== '' && consoleNames(first, [c]));
+  let command = ARTISAN_DROPS.find((c) => first !== '' && consoleNames(first, [c]));
+  // `migrate:rollback` reverts the last batch (Illuminate\Database\Migrations\Migrator::rollback: getLast() of the
+  // migrations table, `--step=N` the last N migrations, `--batch=N` one batch): the first `migrate` of a project runs
+  // every migration in batch 1, so a plain rollback is migrate:reset there. Only `--step=1` is the one-migration undo.
+  if (command === undefined && first !== '' && consoleNames(first, ['migrate:rollback']) && !ARTISAN_DROPS.some((c) => consoleNames(first, [c]))) {
+    if (!moreThanOne(optionValue(args, '--step') ?? null)) return null;
+    command = 'migrate:rollback';
+  }
   if (command === undefined || args.some((a) => a.value === '--pretend' || a.value === '--help' || a.value === '-h')) return null;
   const root = scriptDir(script ?? 'artisan', inv.cwd);
   if (root === null) return null;
@@ -103,7 +118,8 @@ export function laravel(inv: Invocation, args: Field[], rt: Runtime, script: str
       const driver = LARAVEL_SERVER_DRIVERS.test(connection) ? connection : (parsed?.driver(connection) ?? null);
       if (driver !== null && LARAVEL_SERVER_DRIVERS.test(driver)) {
         const where = database !== undefined ? `--database=${database}` : onLine !== undefined ? 'DB_CONNECTION on the line' : fileVars.has('DB_CONNECTION') ? 'DB_CONNECTION in .env' : 'config/database.php';
-        return `artisan ${command} ${command === 'db:wipe' || command === 'migrate:fresh' ? 'drops every table of' : 'reverts every migration of'} the ${environment ?? 'configured'} database, on a ${driver} server (${where})`;
+        const does = command === 'db:wipe' || command === 'migrate:fresh' ? 'drops every table of' : command === 'migrate:rollback' ? `${rollbackLabel(args)} (dropping what they made) of` : 'reverts every migration of';
+        return `artisan ${command} ${does} the ${environment ?? 'configured'} database, on a ${driver} server (${where})`;
       }
     }
   }

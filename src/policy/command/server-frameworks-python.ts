@@ -12,6 +12,7 @@
  * the command is left as before. `--sql` only prints the SQL.
  */
 import path from 'node:path';
+import { parseDotenv, whole } from './dotenv.js';
 import type { Field } from './expand.js';
 import { operandWords } from './gnu-args.js';
 import { resolvePath } from './paths.js';
@@ -52,7 +53,8 @@ const URL_FROM_CODE = /\bset_main_option\s*\(|\bset_section_option\s*\(|\bcreate
 /** `alembic downgrade base` against a server: what it does, or null. */
 export function alembic(inv: Invocation, args: Field[], rt: Runtime): string | null {
   const words = operandWords(args, ['-c', '--config', '-n', '--name', '-x', '--tag']);
-  if (words[0] !== 'downgrade' || words[1] !== 'base' || inv.cwd === null) return null;
+  const target = words[0] === 'downgrade' ? downgradeTarget(args.slice(args.findIndex((a) => a.value === 'downgrade') + 1)) : undefined;
+  if (target === undefined || !backMoreThanOne(target) || inv.cwd === null) return null;
   if (args.some((a) => a.value === '--sql' || a.value === '--help' || a.value === '-h')) return null;
   const flag = (names: string[]): string | null | undefined => {
     for (let i = 0; i < args.length; i++) {
@@ -83,5 +85,104 @@ export function alembic(inv: Invocation, args: Field[], rt: Runtime): string | n
   const env = readAt(rt, scripts, 'env.py');
   if (env === undefined || env === null || env === 'missing') return null;
   if (URL_FROM_CODE.test(env.text.replace(/#.*$/gm, ''))) return null;
-  return `alembic downgrade base reverts every migration, dropping their tables, on a ${server} server (sqlalchemy.url in ${path.posix.basename(ini)})`;
+  return `alembic downgrade ${target ?? 'REVISION'} ${downgradeDoes(target)}, on a ${server} server (sqlalchemy.url in ${path.posix.basename(ini)})`;
+}
+
+/** The revision a `downgrade` is given (its words after the subcommand; options with a value skipped): null unknown, undefined none. */
+function downgradeTarget(after: Field[]): string | null | undefined {
+  for (let i = 0; i < after.length; i++) {
+    const w = after[i]?.value;
+    if (w === undefined) return undefined;
+    if (w === null) return null;
+    if (w === '--tag' || w === '-x' || w === '-d' || w === '--directory') {
+      i++;
+      continue;
+    }
+    // `-2` is a relative revision (argparse reads it as an operand: no option looks like a number)
+    if (w.startsWith('-') && !/^-\d+$/.test(w)) continue;
+    return w;
+  }
+  return undefined;
+}
+
+/**
+ * Whether a downgrade target may go back more than one migration: `base`, `-2`, a revision id
+ * (`ae10`, `ae10-1`, `heads`: as far back as the database is ahead of it, which guard cannot see
+ * without a process that asks the database). `-1` is the everyday undo of the migration just
+ * written, left free as `rails db:rollback` is (docs/DECISIONS.md, "Rollbacks of more than one
+ * migration").
+ */
+function backMoreThanOne(target: string | null): boolean {
+  return target === null || target !== '-1';
+}
+
+function downgradeDoes(target: string | null): string {
+  if (target === 'base') return 'reverts every migration, dropping their tables';
+  return /^-\d+$/.test(target ?? '') ? `reverts the last ${target?.slice(1)} migrations, dropping what they made` : 'reverts every migration after that revision, dropping what they made';
+}
+
+/** SQLAlchemy URLs of the application, in the order Flask's CLI gives them to it: the line, then the dotenv files it loads. */
+const FLASK_URL_VARS = ['SQLALCHEMY_DATABASE_URI', 'FLASK_SQLALCHEMY_DATABASE_URI', 'DATABASE_URL'];
+
+/**
+ * Flask-Migrate's `flask db downgrade [REVISION]` (alembic underneath; REVISION -1 by default):
+ * `base`, `-2`, a revision id against a server. The URL is the application's
+ * SQLALCHEMY_DATABASE_URI, set in Python guard does not run; what is read is where that URL most
+ * often comes from: SQLALCHEMY_DATABASE_URI, FLASK_SQLALCHEMY_DATABASE_URI
+ * (`app.config.from_prefixed_env()`) or DATABASE_URL on the line, else in the dotenv files the
+ * flask command loads before importing the app (flask/cli.py's load_dotenv: `-e`/`--env-file`
+ * first, then `.env`, then `.flaskenv`, searched up from where it runs, a variable already set
+ * never overwritten; only with python-dotenv installed, which guard cannot see: judged as
+ * installed). Only where the migrations directory (`-d`, else `migrations`) holds Flask-Migrate's
+ * env.py (it takes the URL from `current_app`). An application that hard-codes its URI, or reads
+ * another variable, is not seen: a server there is left as before, and a dotenv URL the
+ * application ignores refuses a line it would not harm (docs/command-guard.md, Known limits).
+ */
+export function flaskMigrate(inv: Invocation, args: Field[], rt: Runtime): string | null {
+  const words = operandWords(args, ['--app', '-A', '--env-file', '-e', '-d', '--directory', '--tag', '-x']);
+  if (words[0] !== 'db' || words[1] !== 'downgrade' || inv.cwd === null) return null;
+  if (args.some((a) => a.value === '--sql' || a.value === '--help' || a.value === '-h')) return null;
+  const at = args.findIndex((a, i) => a.value === 'downgrade' && args[i - 1]?.value === 'db');
+  const target = downgradeTarget(args.slice(at + 1)) ?? '-1';
+  if (!backMoreThanOne(target)) return null;
+  const option = (names: string[]): string | null | undefined => {
+    for (let i = 0; i < args.length; i++) {
+      const w = args[i]?.value;
+      if (w === undefined || w === null) continue;
+      if (names.includes(w)) return args[i + 1]?.value ?? null;
+      const long = names.find((n) => n.startsWith('--') && w.startsWith(`${n}=`));
+      if (long) return w.slice(long.length + 1);
+    }
+    return undefined;
+  };
+  const dirName = option(['-d', '--directory']) ?? 'migrations';
+  const envFile = option(['-e', '--env-file']);
+  if (dirName === null || envFile === null) return null;
+  const migrations = resolvePath(dirName, inv.cwd);
+  if (migrations === null) return null;
+  const env = readAt(rt, migrations, 'env.py');
+  const named = envFile === undefined ? undefined : resolvePath(envFile, inv.cwd);
+  const files = [
+    ...(named === undefined || named === null ? [] : [[path.posix.basename(named), readAt(rt, path.posix.dirname(named), path.posix.basename(named))] as const]),
+    ['.env', readAt(rt, inv.cwd, '.env', true)] as const,
+    ['.flaskenv', readAt(rt, inv.cwd, '.flaskenv', true)] as const,
+  ];
+  if (env === undefined || env === null || env === 'missing' || !/\bcurrent_app\b/.test(env.text.replace(/#.*$/gm, ''))) return null;
+  for (const name of FLASK_URL_VARS) {
+    const onLine = lineVarChoices(inv, args, name).find((v) => v !== undefined);
+    if (onLine !== undefined) {
+      const server = sqlalchemyServer(onLine ?? undefined);
+      if (server !== null) return `flask db downgrade ${target ?? 'REVISION'} ${downgradeDoes(target)}, on a ${server} server (${name} on the line)`;
+      if (onLine !== null) return null; // the line names a file (sqlite:///): the application's database is that
+      continue;
+    }
+    for (const [file, found] of files) {
+      if (found === undefined || found === null || found === 'missing') continue;
+      const value = whole(parseDotenv(found.text).get(name));
+      if (value === undefined || value === null) continue;
+      const server = sqlalchemyServer(value);
+      return server === null ? null : `flask db downgrade ${target ?? 'REVISION'} ${downgradeDoes(target)}, on a ${server} server (${name} in ${file})`;
+    }
+  }
+  return null;
 }

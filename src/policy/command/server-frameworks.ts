@@ -32,7 +32,8 @@ import { unexportedForChild, type Invocation, type Runtime } from './runtime.js'
 import { ecto } from './server-frameworks-ecto.js';
 import { entityFramework, flyway, gradle, liquibase, maven } from './server-frameworks-jvm-dotnet.js';
 import { laravel, symfony } from './server-frameworks-php.js';
-import { alembic } from './server-frameworks-python.js';
+import { dbmate, golangMigrate } from './server-frameworks-migrate.js';
+import { alembic, flaskMigrate } from './server-frameworks-python.js';
 import { get, readYaml, str, TooBig, type Y } from './taskfile-yaml.js';
 
 /** The way forward: a dump first, or the framework's own test environment, which guard leaves free. */
@@ -61,6 +62,9 @@ const TEST_ENVIRONMENT: Readonly<Record<string, string>> = {
   gradle: '`-Pflyway.url=` of a throwaway database',
   gradlew: '`-Pflyway.url=` of a throwaway database',
   alembic: 'a `-c` config whose sqlalchemy.url is a throwaway database',
+  flask: 'a SQLALCHEMY_DATABASE_URI (or DATABASE_URL) of a throwaway database on the line',
+  migrate: '`-database` of a throwaway database',
+  dbmate: '`--url` of a throwaway database',
 };
 
 /** Rails adapters (and URL schemes) that talk to a server. */
@@ -138,9 +142,38 @@ function railsServerAdapter(text: string, environment: string): string | null {
   return adapters.find((a) => SERVER_ADAPTERS.test(a)) ?? null;
 }
 
+/**
+ * A count of steps back as the line gives it (`STEP=3`, `--step=5`, `-n 3`): whether it may be
+ * more than one (a value guard cannot see may be). A partial rollback drops what those migrations
+ * made (docs/DECISIONS.md, "Rollbacks of more than one migration"): the framework's one-step undo
+ * of the last migration stays free, the everyday fix of a migration just written.
+ */
+export function moreThanOne(step: string | null | undefined): boolean {
+  if (step === undefined) return false;
+  return step === null || !/^\s*0*1\s*$/.test(step);
+}
+
+/**
+ * Rails' rollbacks of more than one migration: `db:rollback STEP=3` (`db:migrate:redo STEP=3`,
+ * `db:rollback:primary`), `db:migrate VERSION=0` (every migration down). The database tasks of
+ * railties (activerecord/lib/active_record/railties/databases.rake: `db:rollback` reads
+ * ENV["STEP"], default 1; `db:migrate` ENV["VERSION"]). `db:migrate VERSION=x` other than 0
+ * goes either way and is left; `db:migrate:down VERSION=x` is one migration.
+ */
+function railsRollback(inv: Invocation, args: Field[], words: string[]): string | null {
+  const rollback = words.find((w) => /^db:(rollback|migrate:redo)(:\w+)?$/.test(w));
+  if (rollback !== undefined) {
+    const step = lineVarChoices(inv, args, 'STEP').find((v) => moreThanOne(v));
+    return step !== undefined ? `${rollback} STEP=${step ?? '?'}` : null;
+  }
+  const migrate = words.find((w) => /^db:migrate(:\w+)?$/.test(w) && !/^db:migrate:(status|up|down|redo|reset)$/.test(w));
+  if (migrate === undefined) return null;
+  return lineVarChoices(inv, args, 'VERSION').some((v) => v !== undefined && v !== null && /^0+$/.test(v)) ? `${migrate} VERSION=0` : null;
+}
+
 function rails(inv: Invocation, program: string, args: Field[], rt: Runtime): string | null {
   const words = operandWords(args, ['-e', '--environment']);
-  const task = words.find((w) => RAILS_DROPS.test(w));
+  const task = words.find((w) => RAILS_DROPS.test(w)) ?? railsRollback(inv, args, words);
   if (!task) return null;
   const eIndex = args.findIndex((a) => a.value === '-e' || a.value === '--environment');
   const flagged = eIndex !== -1 ? args[eIndex + 1]?.value : args.find((a) => a.value?.startsWith('--environment='))?.value?.slice('--environment='.length);
@@ -150,7 +183,9 @@ function rails(inv: Invocation, program: string, args: Field[], rt: Runtime): st
   if (environments.length === 0) return null;
   const urls = lineVarChoices(inv, args, 'DATABASE_URL');
   const server = urls.map(serverUrl).find((s) => s !== null);
-  if (server) return `${program} ${task} drops or empties the ${server} database DATABASE_URL names`;
+  const step = /STEP=(.*)$/.exec(task)?.[1];
+  const does = RAILS_DROPS.test(task) ? 'drops or empties' : step !== undefined ? `reverts the last ${step} migrations (dropping what they made) of` : 'reverts every migration (dropping their tables) of';
+  if (server) return `${program} ${task} ${does} the ${server} database DATABASE_URL names`;
   // a URL on the line that names no server (sqlite3:...) wins over database.yml
   if (urls.every((u) => u !== undefined && u !== null)) return null;
   if (inv.cwd === null) return null;
@@ -158,7 +193,7 @@ function rails(inv: Invocation, program: string, args: Field[], rt: Runtime): st
   if (found === undefined || found === null || found === 'missing') return null;
   for (const env of environments) {
     const adapter = railsServerAdapter(found.text, env);
-    if (adapter) return `${program} ${task} drops or empties the ${env} database, on a ${adapter} server (config/database.yml)`;
+    if (adapter) return `${program} ${task} ${does} the ${env} database, on a ${adapter} server (config/database.yml)`;
   }
   return null;
 }
@@ -195,9 +230,12 @@ const DJANGO_SERVER_ENGINE = /['"](?:django\.db\.backends\.(postgresql(?:_psycop
 
 function django(inv: Invocation, args: Field[], rt: Runtime, script: string | undefined): string | null {
   const [first = '', app = '', target = ''] = operandWords(args, ['--settings', '--database']);
-  // `migrate APP zero` unapplies every migration of APP, dropping its tables (`--fake` only marks them, `--plan` and `--check` apply nothing)
-  const zero = first === 'migrate' && target === 'zero' && !args.some((a) => a.value === '--fake' || a.value === '--plan' || a.value === '--check');
-  if (first !== 'flush' && first !== 'reset_db' && !zero) return null;
+  // `migrate APP zero` unapplies every migration of APP, dropping its tables (`--fake` only marks them, `--plan` and `--check` apply nothing);
+  // `migrate APP 0001` every migration after 0001: a named target goes back as far as the database is ahead of it, which guard
+  // cannot see (no process asks the database), so it is judged as the rollback it is typed for (docs/DECISIONS.md)
+  const back = first === 'migrate' && app !== '' && target !== '' && !args.some((a) => a.value === '--fake' || a.value === '--plan' || a.value === '--check');
+  const zero = back && target === 'zero';
+  if (first !== 'flush' && first !== 'reset_db' && !back) return null;
   const manage = resolvePath(script ?? 'manage.py', inv.cwd);
   if (manage === null) return null;
   const root = path.posix.dirname(manage);
@@ -217,7 +255,7 @@ function django(inv: Invocation, args: Field[], rt: Runtime, script: string | un
   if (/django\.db\.backends\.sqlite3/.test(settings.text)) return null;
   const engine = DJANGO_SERVER_ENGINE.exec(settings.text);
   if (!engine) return null;
-  const does = zero ? `migrate ${app} zero unapplies every migration of ${app}, dropping its tables in` : first === 'flush' ? 'flush deletes every row of' : 'reset_db drops';
+  const does = zero ? `migrate ${app} zero unapplies every migration of ${app}, dropping its tables in` : back ? `migrate ${app} ${target} unapplies every migration of ${app} after ${target}, dropping what they made in` : first === 'flush' ? 'flush deletes every row of' : 'reset_db drops';
   return `manage.py ${does} the ${engine[1] ?? engine[2] ?? engine[3]} database (${module})`;
 }
 
@@ -323,7 +361,7 @@ function knex(inv: Invocation, args: Field[], rt: Runtime): string | null {
 }
 
 /** The programs classifyServerFramework reads besides manage.py (container-exec.ts sends them here from inside a container). */
-export const SERVER_FRAMEWORK_PROGRAMS: ReadonlySet<string> = new Set(['rails', 'rake', 'prisma', 'sequelize', 'sequelize-cli', 'knex', 'flyway', 'liquibase', 'alembic', 'dotnet-ef']);
+export const SERVER_FRAMEWORK_PROGRAMS: ReadonlySet<string> = new Set(['rails', 'rake', 'prisma', 'sequelize', 'sequelize-cli', 'knex', 'flyway', 'liquibase', 'alembic', 'dotnet-ef', 'flask', 'migrate', 'dbmate']);
 
 /** Refuses (an agent) or asks about (a person) a framework's drop or reset of a server database. */
 export function classifyServerFramework(inv: Invocation, program: string, args: Field[], rt: Runtime, script?: string): void {
@@ -347,6 +385,9 @@ export function classifyServerFramework(inv: Invocation, program: string, args: 
   else if (program === 'mvn' || program === 'mvnw' || program === 'mvnd') what = maven(inv, program, args, rt);
   else if (program === 'gradle' || program === 'gradlew') what = gradle(inv, program, args, rt);
   else if (program === 'alembic') what = alembic(inv, args, rt);
+  else if (program === 'flask') what = flaskMigrate(inv, args, rt);
+  else if (program === 'migrate') what = golangMigrate(args);
+  else if (program === 'dbmate') what = dbmate(inv, args, rt);
   if (what === null) return;
   rt.report(makeVerdict(unrecoverableKind(rt.ctx.isAgent), 'remote-data-delete', `${what}, outside the repository, where no snapshot holds it`, inv.source, instead(program)));
 }

@@ -138,7 +138,7 @@ describe('EF Core, Flyway, Liquibase, Alembic and Django against a database serv
       ['cd efpg && docker compose exec api dotnet ef database drop -f', 'deny', 'remote-data-delete', ['appsettings.json']],
       ['cd dj && python manage.py migrate shop zero', 'deny', 'remote-data-delete', ['shop', 'postgresql']],
       ['cd dj && python manage.py migrate shop zero --fake', 'snapshot', 'overwrite-ignored'],
-      ['cd dj && python manage.py migrate shop 0003', 'snapshot', 'overwrite-ignored'],
+      ['cd dj && python manage.py migrate shop 0003', 'deny', 'remote-data-delete', ['after 0003']],
     ]);
     expect((await decide('cd efpg && dotnet ef database drop -f')).instead).toContain('ASPNETCORE_ENVIRONMENT');
   });
