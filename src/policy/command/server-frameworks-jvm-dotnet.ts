@@ -32,8 +32,10 @@
  * JDBC URLs say server or file: `jdbc:postgresql:`, `jdbc:mysql:`, `jdbc:sqlserver:`, `jdbc:oracle:`,
  * `jdbc:h2:tcp:` are servers; `jdbc:sqlite:`, `jdbc:h2:file:`, `jdbc:h2:mem:`, embedded Derby and
  * HSQLDB are not. Where nothing is read, or a URL is a placeholder, the command is left as before.
- * `flyway migrate`/`undo`, `liquibase update`/`rollback-count` and `dotnet ef database update X`
- * are not wipes (each reverts or applies named steps, as `rails db:rollback` does): left as before.
+ * Rollbacks of more than one step are judged as the wipes are (docs/DECISIONS.md, "Rollbacks of
+ * more than one migration"): `liquibase rollback-count N` (N > 1), `rollback TAG`,
+ * `rollback-to-date`, `dotnet ef database update NAME` (down to NAME where the database is ahead);
+ * `rollback-count 1`, `flyway undo` (one version) and `flyway migrate` stay as before.
  */
 import path from 'node:path';
 import { stripJsonc } from './deno-tasks.js';
@@ -41,7 +43,7 @@ import type { Field } from './expand.js';
 import { operandWords } from './gnu-args.js';
 import { resolvePath } from './paths.js';
 import type { Invocation, Runtime } from './runtime.js';
-import { environmentsOf, lineVarChoices, readAt } from './server-frameworks.js';
+import { environmentsOf, lineVarChoices, moreThanOne, readAt } from './server-frameworks.js';
 
 /** JDBC subprotocols of database servers (the first word after `jdbc:`). */
 const JDBC_SERVERS = /^(postgresql|pgsql|mysql|mariadb|sqlserver|jtds|oracle|db2|as400|redshift|snowflake|firebirdsql|informix-sqli|sybase|clickhouse|ch|sap|singlestore|tidb|yugabytedb|cockroachdb|databricks|spanner|bigquery|trino|presto|vertica|teradata|exa|mongodb)$/i;
@@ -136,7 +138,8 @@ export function entityFramework(inv: Invocation, allArgs: Field[], rt: Runtime):
   const words = operandWords(args, ['--project', '-p', '--startup-project', '-s', '--context', '-c', '--connection', '--configuration', '--framework', '--runtime', '-r', '--msbuildprojectextensionspath']);
   const [first, second, third] = words;
   if (first !== 'database') return null;
-  const what = second === 'drop' ? 'dotnet ef database drop drops' : second === 'update' && third === '0' ? 'dotnet ef database update 0 reverts every migration of' : null;
+  // `database update NAME` goes down to NAME where the database is ahead of it (guard cannot see which): judged as that rollback
+  const what = second === 'drop' ? 'dotnet ef database drop drops' : second === 'update' && third === '0' ? 'dotnet ef database update 0 reverts every migration of' : second === 'update' && third !== undefined ? `dotnet ef database update ${third} reverts every migration after ${third} (dropping what they made) of` : null;
   if (what === null || inv.cwd === null) return null;
   const connection = value(args, ['--connection']);
   if (connection !== undefined) {
@@ -318,8 +321,14 @@ export function gradle(inv: Invocation, program: string, args: Field[], rt: Runt
 
 /** `liquibase drop-all` against a server: what it does, or null. */
 export function liquibase(inv: Invocation, args: Field[], rt: Runtime): string | null {
-  const words = operandWords(args, ['--url', '--username', '--password', '--changelog-file', '--defaults-file', '--search-path', '--log-level', '--driver', '--classpath', '--schemas', '--catalog-name']);
-  if (!words.some((w) => /^drop-?all$/i.test(w)) || args.some((a) => a.value === '--help' || a.value === '-h')) return null;
+  const words = operandWords(args, ['--url', '--username', '--password', '--changelog-file', '--defaults-file', '--search-path', '--log-level', '--driver', '--classpath', '--schemas', '--catalog-name', '--count', '--tag', '--date']);
+  if (args.some((a) => a.value === '--help' || a.value === '-h')) return null;
+  // rollback-count N (N > 1), rollback TAG / --tag, rollback-to-date: more than one changeset back; rollback-count 1 is the one-step undo
+  const at = words.findIndex((w) => /^(drop-?all|rollback(-?count|-?to-?date)?)$/i.test(w));
+  if (at === -1) return null;
+  const command = (words[at] as string).toLowerCase().replace(/-/g, '');
+  if (command === 'rollbackcount' && !moreThanOne(value(args, ['--count']) ?? words[at + 1] ?? null)) return null;
+  const does = command === 'dropall' ? 'drop-all drops every object of the configured schemas' : `${words[at]} reverts more than one changeset (dropping what they made)`;
   const onLine = value(args, ['--url']);
   const envUrl = lineVarChoices(inv, args, 'LIQUIBASE_COMMAND_URL').find((v) => v !== undefined);
   let url = onLine ?? envUrl;
@@ -336,5 +345,5 @@ export function liquibase(inv: Invocation, args: Field[], rt: Runtime): string |
     from = path.posix.basename(file);
   }
   const server = jdbcServer(url);
-  return server === null ? null : `liquibase drop-all drops every object of the configured schemas, on a ${server} server (${from})`;
+  return server === null ? null : `liquibase ${does}, on a ${server} server (${from})`;
 }

@@ -55,11 +55,13 @@ const MIGRATE_VALUES = ['-path', '--path', '-source', '--source', '-database', '
 export function golangMigrate(args: Field[]): string | null {
   if (args.some((a) => a.value === '-help' || a.value === '--help' || a.value === '-h')) return null;
   const words = operandWords(args, MIGRATE_VALUES);
-  const at = words.findIndex((w) => w === 'drop' || w === 'down');
+  const at = words.findIndex((w) => w === 'drop' || w === 'down' || w === 'goto');
   if (at === -1) return null;
   const command = words[at] as string;
   let what: string;
   if (command === 'drop') what = 'migrate drop drops everything in the database';
+  // `goto V` goes down to V where the database is ahead of it, which guard cannot see: judged as that rollback
+  else if (command === 'goto') what = `migrate goto ${words[at + 1] ?? 'V'} reverts every migration after that version (dropping what they made) in the database`;
   else {
     const count = words[at + 1];
     if (count !== undefined && /^\d+$/.test(count) && !moreThanOne(count)) return null;

@@ -155,10 +155,11 @@ export function moreThanOne(step: string | null | undefined): boolean {
 
 /**
  * Rails' rollbacks of more than one migration: `db:rollback STEP=3` (`db:migrate:redo STEP=3`,
- * `db:rollback:primary`), `db:migrate VERSION=0` (every migration down). The database tasks of
+ * `db:rollback:primary`), `db:migrate VERSION=0` (every migration down), `db:migrate VERSION=x`. The database tasks of
  * railties (activerecord/lib/active_record/railties/databases.rake: `db:rollback` reads
- * ENV["STEP"], default 1; `db:migrate` ENV["VERSION"]). `db:migrate VERSION=x` other than 0
- * goes either way and is left; `db:migrate:down VERSION=x` is one migration.
+ * ENV["STEP"], default 1; `db:migrate` ENV["VERSION"]). `db:migrate VERSION=x` goes down to x
+ * where the database is ahead of it (guard cannot see which): judged as that rollback, as Django's
+ * `migrate APP NAME` is; `db:migrate:down VERSION=x` is one migration, free.
  */
 function railsRollback(inv: Invocation, args: Field[], words: string[]): string | null {
   const rollback = words.find((w) => /^db:(rollback|migrate:redo)(:\w+)?$/.test(w));
@@ -168,7 +169,9 @@ function railsRollback(inv: Invocation, args: Field[], words: string[]): string 
   }
   const migrate = words.find((w) => /^db:migrate(:\w+)?$/.test(w) && !/^db:migrate:(status|up|down|redo|reset)$/.test(w));
   if (migrate === undefined) return null;
-  return lineVarChoices(inv, args, 'VERSION').some((v) => v !== undefined && v !== null && /^0+$/.test(v)) ? `${migrate} VERSION=0` : null;
+  // VERSION=x goes down to x where the database is ahead of it, which guard cannot see: judged as the rollback it is typed for
+  const version = lineVarChoices(inv, args, 'VERSION').find((v) => v !== undefined);
+  return version !== undefined ? `${migrate} VERSION=${version ?? '?'}` : null;
 }
 
 function rails(inv: Invocation, program: string, args: Field[], rt: Runtime): string | null {
@@ -184,7 +187,8 @@ function rails(inv: Invocation, program: string, args: Field[], rt: Runtime): st
   const urls = lineVarChoices(inv, args, 'DATABASE_URL');
   const server = urls.map(serverUrl).find((s) => s !== null);
   const step = /STEP=(.*)$/.exec(task)?.[1];
-  const does = RAILS_DROPS.test(task) ? 'drops or empties' : step !== undefined ? `reverts the last ${step} migrations (dropping what they made) of` : 'reverts every migration (dropping their tables) of';
+  const version = /VERSION=(.*)$/.exec(task)?.[1];
+  const does = RAILS_DROPS.test(task) ? 'drops or empties' : step !== undefined ? `reverts the last ${step} migrations (dropping what they made) of` : version !== undefined && /^0+$/.test(version) ? 'reverts every migration (dropping their tables) of' : 'reverts every migration after that version (dropping what they made) of';
   if (server) return `${program} ${task} ${does} the ${server} database DATABASE_URL names`;
   // a URL on the line that names no server (sqlite3:...) wins over database.yml
   if (urls.every((u) => u !== undefined && u !== null)) return null;
@@ -260,10 +264,13 @@ function django(inv: Invocation, args: Field[], rt: Runtime, script: string | un
 }
 
 function sequelize(inv: Invocation, program: string, args: Field[], rt: Runtime): string | null {
-  const [first = ''] = operandWords(args, ['--env', '--config', '--url']);
-  if (first !== 'db:drop') return null;
+  const [first = ''] = operandWords(args, ['--env', '--config', '--url', '--to', '--name', '--migrations-path', '--seeders-path', '--models-path', '--options-path']);
+  // sequelize-cli's db:migrate:undo reverts the last migration; `:all` every one (`--to X` down to X): more than one
+  const to = args.some((a) => a.value === '--to' || a.value?.startsWith('--to='));
+  const task = first === 'db:drop' ? 'db:drop drops' : first === 'db:migrate:undo:all' ? `db:migrate:undo:all ${to ? 'reverts the migrations down to --to' : 'reverts every migration'} (dropping what they made) of` : null;
+  if (task === null) return null;
   const url = args.find((a) => a.value?.startsWith('--url='))?.value?.slice('--url='.length) ?? (args.findIndex((a) => a.value === '--url') !== -1 ? args[args.findIndex((a) => a.value === '--url') + 1]?.value : undefined);
-  if (url) return serverUrl(url) ? `${program} db:drop drops the database --url names` : null;
+  if (url) return serverUrl(url) ? `${program} ${task} the database --url names` : null;
   if (inv.cwd === null) return null;
   const found = readAt(rt, inv.cwd, 'config/config.json');
   if (!found || found === 'missing') return null;
@@ -278,7 +285,7 @@ function sequelize(inv: Invocation, program: string, args: Field[], rt: Runtime)
   for (const environment of environments) {
     if (environment === null || environment === 'test') continue;
     const dialect = config[environment]?.dialect;
-    if (typeof dialect === 'string' && dialect !== 'sqlite') return `${program} db:drop drops the ${environment} database, on a ${dialect} server (config/config.json)`;
+    if (typeof dialect === 'string' && dialect !== 'sqlite') return `${program} ${task} the ${environment} database, on a ${dialect} server (config/config.json)`;
   }
   return null;
 }
@@ -332,7 +339,10 @@ function knexClient(text: string, environment: string): string | null {
 
 function knex(inv: Invocation, args: Field[], rt: Runtime): string | null {
   const [first = ''] = operandWords(args, ['--env', '--knexfile', '--cwd', '--client', '--connection', '--migrations-directory', '--migrations-table-name', '--specific']);
-  if (first !== 'migrate:rollback' || !args.some((a) => a.value === '--all')) return null;
+  // knex's migrate:rollback reverts the last batch (every migration a clone's first migrate:latest ran), `--all` every
+  // one; migrate:down is the one-migration undo, left free (docs/DECISIONS.md, "Rollbacks of more than one migration")
+  if (first !== 'migrate:rollback') return null;
+  const all = args.some((a) => a.value === '--all');
   const value = (name: string): string | null | undefined => {
     const at = args.findIndex((a) => a.value === name);
     if (at !== -1) return args[at + 1]?.value ?? null;
@@ -353,7 +363,7 @@ function knex(inv: Invocation, args: Field[], rt: Runtime): string | null {
     if (!found) return null;
     for (const environment of environments) {
       const client = knexClient(found.text, environment);
-      if (client !== null && KNEX_SERVER_CLIENTS.test(client)) return `knex migrate:rollback --all reverts every migration of the ${environment} database, on a ${client} server (${path.posix.basename(abs)}): the tables they made go with their rows`;
+      if (client !== null && KNEX_SERVER_CLIENTS.test(client)) return `knex migrate:rollback${all ? ' --all reverts every migration' : ' reverts the last batch of migrations (every migration, where they ran at once)'} of the ${environment} database, on a ${client} server (${path.posix.basename(abs)}): the tables they made go with their rows`;
     }
     return null;
   }

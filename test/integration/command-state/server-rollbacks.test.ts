@@ -94,6 +94,11 @@ const PROJECTS: Record<string, string> = {
   // Flyway's configuration for its image, mounted at /flyway/conf
   'fw/conf/flyway.conf': 'flyway.url=jdbc:postgresql://db:5432/app\nflyway.user=app\n',
   'fwlite/conf/flyway.conf': 'flyway.url=jdbc:sqlite:/flyway/sql/app.db\n',
+  // sequelize-cli, Liquibase and EF Core on PostgreSQL
+  'sq/config/config.json': '{\n  "development": { "username": "app", "database": "app_dev", "host": "127.0.0.1", "dialect": "postgres" },\n  "test": { "dialect": "sqlite", "storage": ":memory:" }\n}\n',
+  'lb/liquibase.properties': 'changelog-file: db/changelog.xml\nurl: jdbc:postgresql://localhost:5432/app\nusername: app\n',
+  'ef/App.csproj': '<Project Sdk="Microsoft.NET.Sdk.Web"></Project>\n',
+  'ef/appsettings.json': '{ "ConnectionStrings": { "Default": "Host=localhost;Database=app;Username=app" } }\n',
   // dbmate: DATABASE_URL in .env
   'dm/db/migrations/20240101000000_init.sql': '-- migrate:up\ncreate table t (id int);\n-- migrate:down\ndrop table t;\n',
 };
@@ -134,7 +139,9 @@ describe('rollbacks of more than one migration against a database server', () =>
         ['cd rl && rails db:rollback', 'snapshot', 'overwrite-ignored'],
         ['cd rl && rails db:rollback STEP=1', 'snapshot', 'overwrite-ignored'],
         ['cd rl && RAILS_ENV=test rails db:rollback STEP=3', 'snapshot', 'overwrite-ignored'],
-        ['cd rl && rails db:migrate VERSION=20240101000000', 'snapshot', 'overwrite-ignored'],
+        ['cd rl && rails db:migrate VERSION=20240101000000', 'deny', 'remote-data-delete', ['after that version']],
+        ['cd rl && rails db:migrate:down VERSION=20240101000000', 'snapshot', 'overwrite-ignored'],
+        ['cd rl && rails db:migrate', 'snapshot', 'overwrite-ignored'],
         // Ecto
         ['cd ph && mix ecto.rollback -n 3', 'deny', 'remote-data-delete', ['PostgreSQL']],
         ['cd ph && mix ecto.rollback --step=2', 'deny', 'remote-data-delete'],
@@ -163,6 +170,16 @@ describe('rollbacks of more than one migration against a database server', () =>
         ['cd dm && dbmate drop', 'deny', 'remote-data-delete', ['DATABASE_URL in .env']],
         ['cd dm && dbmate --url sqlite:db/app.sqlite3 drop', 'snapshot', 'overwrite-ignored'],
         ['cd dm && dbmate up', 'snapshot', 'overwrite-ignored'],
+        ['migrate -path db/migrations -database postgres://app@localhost/app goto 3', 'deny', 'remote-data-delete'],
+        // sequelize-cli, Liquibase, EF Core
+        ['cd sq && npx sequelize-cli db:migrate:undo:all', 'deny', 'remote-data-delete', ['every migration', 'postgres']],
+        ['cd sq && npx sequelize-cli db:migrate:undo', 'snapshot', 'overwrite-ignored'],
+        ['cd lb && liquibase rollback-count 3', 'deny', 'remote-data-delete', ['more than one changeset']],
+        ['cd lb && liquibase rollback-count --count=1', 'snapshot', 'overwrite-ignored'],
+        ['cd lb && liquibase rollback --tag=v1.0', 'deny', 'remote-data-delete'],
+        ['cd lb && liquibase update', 'snapshot', 'overwrite-ignored'],
+        ['cd ef && dotnet ef database update InitialCreate', 'deny', 'remote-data-delete', ['after InitialCreate']],
+        ['cd ef && dotnet ef database update', 'snapshot', 'overwrite-ignored'],
         // the tools' official images
         ['docker run --rm flyway/flyway -url=jdbc:postgresql://db/app -user=app clean', 'deny', 'remote-data-delete', ['postgresql']],
         ['cd fw && docker run --rm -v "$PWD/conf:/flyway/conf" flyway/flyway:10 clean', 'deny', 'remote-data-delete', ['flyway.conf']],

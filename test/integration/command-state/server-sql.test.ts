@@ -125,7 +125,9 @@ describe('frameworks dropping or resetting a database on a server', () => {
         ['cd pg && npx knex migrate:rollback --all', 'deny', 'remote-data-delete', ['development', 'postgresql', 'knexfile.js']],
         ['cd pg && knex migrate:rollback --all --env staging', 'allow', 'no-risk'],
         ['cd pg && export NODE_ENV=test && npx knex migrate:rollback --all', 'allow', 'no-risk'],
-        ['cd pg && knex migrate:rollback', 'allow', 'no-risk'],
+        // the last batch: every migration a clone's first migrate:latest ran (docs/DECISIONS.md, "Rollbacks of more than one migration")
+        ['cd pg && knex migrate:rollback', 'deny', 'remote-data-delete', ['last batch']],
+        ['cd pg && knex migrate:down', 'allow', 'no-risk'],
         // `X=V;` not exported: the program runs in the environment the shell had (development here)
         ['cd pg && RAILS_ENV=test; rails db:reset', 'deny', 'remote-data-delete', 'development'],
         ['cd pg && RAILS_ENV=test; export RAILS_ENV; rails db:reset', 'allow', 'no-risk'],
