@@ -5,11 +5,13 @@
  * 2026-12-06, while the same lines typed on the host are `remote-data-delete`: the rows live in a
  * volume outside the repository, where no snapshot holds them. One compose project (the database
  * service on a named volume, no bind mount), a drop.sql on the host and a Rails config naming
- * PostgreSQL, judged by the real `guard check-command` and the installed Claude hook; no Docker
- * is needed (guard runs no container).
+ * PostgreSQL, judged by check-command's evaluation in this process (test/helpers/evaluated.ts; the
+ * first row and the person's verdict through the real `guard check-command`) and the installed
+ * Claude hook; no Docker is needed (guard runs no container).
  */
 import { describe, expect, it } from 'vitest';
-import { agentVerdict, checkVerdict, expectAgentVerdicts, type VerdictCase } from '../../helpers/verdicts.js';
+import { evaluatedVerdict, expectEvaluatedVerdicts } from '../../helpers/evaluated.js';
+import { agentVerdict, checkVerdict, type VerdictCase } from '../../helpers/verdicts.js';
 import { commitFiles } from '../../helpers/repo-steps.js';
 import { withTestRepo } from '../../helpers/git-repo.js';
 
@@ -25,7 +27,7 @@ const FILES: Record<string, string> = {
 
 describe('a database client inside a container or a pod', () => {
   it('judges what it sends the server as the client on the host, everyday exec lines free', async () => {
-    await withTestRepo((t) => {
+    await withTestRepo(async (t) => {
       commitFiles(t, FILES);
       const init = t.guard(['init', '--yes', '--agents', 'claude']);
       expect(init.code, init.stderr).toBe(0);
@@ -56,7 +58,9 @@ describe('a database client inside a container or a pod', () => {
         ['docker compose exec web npm test', 'allow', 'no-risk'],
         ['docker compose exec web bin/rails db:migrate', 'allow', 'no-risk'],
       ];
-      expectAgentVerdicts(t, cases);
+      // check-command's own path for the first row; the table through the same evaluation in this process.
+      expect(checkVerdict(t, cases[0]![0], { asAgent: true })).toEqual(await evaluatedVerdict(t, cases[0]![0], { asAgent: true }));
+      await expectEvaluatedVerdicts(t, cases);
       // a person is asked
       expect(checkVerdict(t, "kubectl exec pg-0 -- dropdb app")).toMatchObject({ verdict: 'ask', rule: 'remote-data-delete' });
       // through the installed Claude hook

@@ -4,11 +4,14 @@
  * a server database (server-frameworks.ts): `psql -f drop.sql`, `mysql app < reset.sql`, `cat x.sql | psql` were "allow: no
  * destructive command found" until 2026-12-06 while the rows they delete are on a server no
  * snapshot holds. The files are real files in the repository, read by guard before the command;
- * no server is needed (guard runs no client).
+ * no server is needed (guard runs no client). The tables are judged in this process
+ * (test/helpers/evaluated.ts: check-command's evaluation, environment and actor); the first row of
+ * each, the person's verdicts, the ways forward and the installed hook go through guard itself.
  */
 import { describe, expect, it } from 'vitest';
 import { fastPathAllows } from '../../../src/policy/command/fast-path.js';
-import { agentVerdict, checkVerdict, expectAgentVerdicts, type VerdictCase } from '../../helpers/verdicts.js';
+import { evaluatedVerdict, expectEvaluatedVerdicts } from '../../helpers/evaluated.js';
+import { agentVerdict, checkVerdict, type VerdictCase } from '../../helpers/verdicts.js';
 import { commitFiles, writeFiles } from '../../helpers/repo-steps.js';
 import { withTestRepo } from '../../helpers/git-repo.js';
 
@@ -31,7 +34,7 @@ const FILES: Record<string, string> = {
 
 describe('SQL a server client reads from a file, a pipe or a heredoc', () => {
   it('refuses the files that delete rows, asks for what guard cannot read, leaves schema files free', async () => {
-    await withTestRepo((t) => {
+    await withTestRepo(async (t) => {
       commitFiles(t, FILES);
       // an ignored one over the 1 MiB guard reads: a dump (no DROP in the part read or not, guard cannot say)
       writeFiles(t, { '.gitignore': 'big.sql\n', 'big.sql': `${'INSERT INTO t VALUES (1);\n'.repeat(45_000)}` });
@@ -65,7 +68,9 @@ describe('SQL a server client reads from a file, a pipe or a heredoc', () => {
         ['psql -f db/promote.sql', 'deny', 'remote-data-delete', ['UPDATE without WHERE', 'old values']],
         ['psql -f db/backfill.sql', 'allow', 'no-risk'],
       ];
-      expectAgentVerdicts(t, cases);
+      // check-command's own path for the first row; the table through the same evaluation in this process.
+      expect(checkVerdict(t, cases[0]![0], { asAgent: true })).toEqual(await evaluatedVerdict(t, cases[0]![0], { asAgent: true }));
+      await expectEvaluatedVerdicts(t, cases);
       // the hook's sh fast path hands every such line to Node (the clients are risky words)
       for (const [command] of cases) expect(fastPathAllows(command), command).toBe(false);
       // the way forward names a readable file and a dump first
@@ -103,7 +108,7 @@ const PROJECTS: Record<string, string> = {
 
 describe('frameworks dropping or resetting a database on a server', () => {
   it('refuses where the configuration names a server, leaves SQLite projects to the capture and the test environment free', async () => {
-    await withTestRepo((t) => {
+    await withTestRepo(async (t) => {
       commitFiles(t, { '.gitignore': '*.sqlite3\n*.db\n', ...PROJECTS });
       const init = t.guard(['init', '--yes', '--agents', 'claude']);
       expect(init.code, init.stderr).toBe(0);
@@ -133,7 +138,9 @@ describe('frameworks dropping or resetting a database on a server', () => {
         ['cd pg && RAILS_ENV=test; export RAILS_ENV; rails db:reset', 'allow', 'no-risk'],
         ['cd pg && set -a; NODE_ENV=test; npx sequelize db:drop', 'allow', 'no-risk'],
       ];
-      expectAgentVerdicts(t, cases);
+      // check-command's own path for the first row; the tables through the same evaluation in this process.
+      expect(checkVerdict(t, cases[0]![0], { asAgent: true })).toEqual(await evaluatedVerdict(t, cases[0]![0], { asAgent: true }));
+      await expectEvaluatedVerdicts(t, cases);
       for (const [command, verdict] of cases) if (verdict === 'deny') expect(fastPathAllows(command), command).toBe(false);
       // a SQLite project's database file: captured first, as before (databases.ts), not refused
       writeFiles(t, { 'lite/storage/development.sqlite3': 'SQLite format 3\0rows' });
@@ -146,7 +153,7 @@ describe('frameworks dropping or resetting a database on a server', () => {
         ['export RAILS_ENV=production && cd lite && rails db:drop', 'deny', 'remote-data-delete', ['production', 'postgresql']],
         ['(export RAILS_ENV=production); cd lite && rails db:drop', 'snapshot', 'overwrite-ignored', 'development.sqlite3'],
       ];
-      expectAgentVerdicts(t, files);
+      await expectEvaluatedVerdicts(t, files);
       const refused = checkVerdict(t, 'cd pg && rails db:drop', { asAgent: true });
       expect(refused.instead).toContain('pg_dump');
       expect(checkVerdict(t, 'cd pg && rails db:drop')).toMatchObject({ verdict: 'ask', rule: 'remote-data-delete' });
