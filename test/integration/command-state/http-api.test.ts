@@ -3,19 +3,21 @@
  * view's file reads (as every file a command names): `curl -X PATCH .../git/refs/heads/main -d
  * @body.json` is a forced ref update when body.json sets force, a fast-forward when it does not,
  * and a body guard cannot read (outside the repository, missing, stdin) counts as forced. Real
- * files in a hermetic repository, judged by `guard check-command` as the agent hook judges.
+ * files in a hermetic repository, judged by check-command's evaluation in this process as the agent
+ * hook judges (test/helpers/evaluated.ts; the first row through `guard check-command` itself).
  */
 import path from 'node:path';
-import { describe, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { withTestRepo } from '../../helpers/git-repo.js';
-import { expectAgentVerdicts, type VerdictCase } from '../../helpers/verdicts.js';
+import { evaluatedVerdict, expectEvaluatedVerdicts } from '../../helpers/evaluated.js';
+import { checkVerdict, type VerdictCase } from '../../helpers/verdicts.js';
 import fs from 'node:fs';
 
 const REF = 'https://api.github.com/repos/o/r/git/refs/heads/main';
 
 describe('http-api: request bodies read from files', () => {
   it('reads bodies in the repository, and counts one it cannot read as forcing', async () => {
-    await withTestRepo((t) => {
+    await withTestRepo(async (t) => {
       t.write('api/force.json', '{"sha": "abc123",\n  "force": true}\n');
       t.write('api/ff.json', '{"sha": "abc123", "force": false}\n');
       t.write('mutation.json', '{"query": "mutation { deleteRef(input: {refId: \\"R\\"}) { clientMutationId } }"}\n');
@@ -37,7 +39,9 @@ describe('http-api: request bodies read from files', () => {
         ['curl -H "Authorization: bearer $T" -d @mutation.json https://api.github.com/graphql', 'deny', 'git-push-delete'],
         ['curl -d @mutation.json https://example.com/graphql', 'allow', 'no-risk'],
       ];
-      expectAgentVerdicts(t, cases);
+      // check-command's own path for the first row; the table through the same evaluation in this process.
+      expect(checkVerdict(t, cases[0]![0], { asAgent: true })).toEqual(await evaluatedVerdict(t, cases[0]![0], { asAgent: true }));
+      await expectEvaluatedVerdicts(t, cases);
     });
   });
 });

@@ -5,13 +5,16 @@
  * deleted an ignored database no snapshot held. Now what guard can read of the file (literal
  * paths and command lines) is judged as typed; what it cannot (computed values, indirect calls)
  * is judged as before, so project scripts are not refused for what guard cannot see
- * (src/policy/command/scripts.ts judgeInterpreterFile).
+ * (src/policy/command/scripts.ts judgeInterpreterFile). The table is judged by check-command's
+ * evaluation in this process (test/helpers/evaluated.ts), its first row and the one-liner through
+ * `guard check-command` itself; the installed hook and the rollback run for real.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { RACY_WINDOW_MS } from '../../../src/agents/answer-cache.js';
-import { checkVerdict, expectAgentVerdicts } from '../../helpers/verdicts.js';
+import { evaluatedVerdict, expectEvaluatedVerdicts } from '../../helpers/evaluated.js';
+import { checkVerdict } from '../../helpers/verdicts.js';
 import { commitFiles, shellOk, writeFiles } from '../../helpers/repo-steps.js';
 import { commitGuardFiles, installedClaudeHook, loggedEvents, rollbackOk } from '../../helpers/guard-steps.js';
 import { stateWithModes } from '../../helpers/state.js';
@@ -48,9 +51,11 @@ function setup(t: TestRepo): void {
 
 describe('a script file of another interpreter is judged by the literal calls guard can read in it', () => {
   it('literal deletions, commands and writes are judged as typed; computed ones as before', async () => {
-    await withTestRepo((t) => {
+    await withTestRepo(async (t) => {
       setup(t);
-      expectAgentVerdicts(t, [
+      // check-command's own path for the first row; the table through the same evaluation in this process.
+      expect(checkVerdict(t, 'python3 scripts/reset_db.py', { asAgent: true })).toEqual(await evaluatedVerdict(t, 'python3 scripts/reset_db.py', { asAgent: true }));
+      await expectEvaluatedVerdicts(t, [
         ['python3 scripts/reset_db.py', 'snapshot', 'rm-in-repo', ['python3 scripts/reset_db.py', 'local.db']],
         ['./reset.py', 'snapshot', 'rm-in-repo', ['./reset.py', 'local.db']],
         // A literal relative path is the process's directory's, as for a one-liner: scripts/local.db, which is not there.
@@ -75,7 +80,7 @@ describe('a script file of another interpreter is judged by the literal calls gu
   });
 
   it('python3 scripts/reset_db.py through the installed hook: local.db is captured first, the real script deletes it, the rollback gives bytes and mode back', async () => {
-    await withTestRepo((t) => {
+    await withTestRepo(async (t) => {
       setup(t);
       installedClaudeHook(t, 'echo start'); // the session start's own capture is not the one looked at
       const before = stateWithModes(t, ['local.db']);
@@ -90,7 +95,7 @@ describe('a script file of another interpreter is judged by the literal calls gu
   });
 
   it('./reset.py through the installed hook: the shim hands a python `#!` script to Node, which captures local.db first', async () => {
-    await withTestRepo((t) => {
+    await withTestRepo(async (t) => {
       setup(t);
       installedClaudeHook(t, 'echo start');
       expect(installedClaudeHook(t, './reset.py').decision).toBe('allow');
@@ -99,7 +104,7 @@ describe('a script file of another interpreter is judged by the literal calls gu
   });
 
   it('an allow the hook kept for a script is dropped when the script is edited (same size, same mtime)', async () => {
-    await withTestRepo((t) => {
+    await withTestRepo(async (t) => {
       setup(t);
       const file = path.join(t.dir, 'scripts/tool.py');
       const harmless = 'import os\nos.stat  ("local.db")\n';

@@ -4,22 +4,27 @@
  * the state where they were written: `d=/tmp/x; f() { rm -rf "$d"; }; d=.git; f`, `cleanup() {
  * rm -rf objects; }; cd .git; cleanup` and `trap 'rm -rf "$d"' EXIT; d=.git` were "allow", and a
  * script's function deleting `"$1"` was judged with the script's own `$1`, so `./del.sh /tmp/x`
- * whose function is called with `.env` lost the ignored .env for good.
+ * whose function is called with `.env` lost the ignored .env for good. The table is judged by
+ * check-command's evaluation in this process (test/helpers/evaluated.ts), its first row through
+ * `guard check-command` itself too.
  */
-import { describe, it } from 'vitest';
-import { expectAgentVerdicts } from '../../helpers/verdicts.js';
+import { describe, expect, it } from 'vitest';
+import { evaluatedVerdict, expectEvaluatedVerdicts } from '../../helpers/evaluated.js';
+import { checkVerdict } from '../../helpers/verdicts.js';
 import { withTestRepo } from '../../helpers/git-repo.js';
 
 describe('bodies that run later: functions and traps', () => {
   it('are judged with the state of every later moment, not only where they are written', async () => {
-    await withTestRepo((t) => {
+    await withTestRepo(async (t) => {
       t.write('.gitignore', '.env\n');
       t.write('.env', 'API_KEY=s3cr3t\n');
       // The function is called with its own arguments: the script's $1 is not what it deletes.
       t.write('del.sh', '#!/bin/sh\nf() { rm -rf "$1"; }\nf .env\n', 0o755);
       t.git(['add', '.gitignore', 'del.sh']);
       t.git(['commit', '-q', '-m', 'init']);
-      expectAgentVerdicts(t, [
+      // check-command's own path for the first row; the table through the same evaluation in this process.
+      expect(checkVerdict(t, 'd=$(mktemp -d); f() { rm -rf "$d"; }; d=.git; f', { asAgent: true })).toEqual(await evaluatedVerdict(t, 'd=$(mktemp -d); f() { rm -rf "$d"; }; d=.git; f', { asAgent: true }));
+      await expectEvaluatedVerdicts(t, [
         ['d=$(mktemp -d); f() { rm -rf "$d"; }; d=.git; f', 'deny', 'git-dir-write'],
         ['cleanup() { rm -rf objects; }; cd .git; cleanup', 'deny', 'git-dir-write'],
         ['cleanup() { rm -rf objects; }; cd .git && cleanup', 'deny', 'git-dir-write'],

@@ -4,12 +4,15 @@
  * dependency's local commits for good (no snapshot holds another repository's history), and was
  * allowed uncaptured until 2026-12-05. Such a deletion is refused, naming the repository; a clean
  * clone at a published commit goes as the rest of the output does, and without a nested
- * repository nothing changes (allowed, nothing captured). One fixture; the hook once.
+ * repository nothing changes (allowed, nothing captured). One fixture; the hook once. The verdict
+ * tables are judged by check-command's evaluation in this process (test/helpers/evaluated.ts), one
+ * row through `guard check-command` itself.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { expectAgentVerdicts } from '../../helpers/verdicts.js';
+import { evaluatedVerdict, expectEvaluatedVerdicts } from '../../helpers/evaluated.js';
+import { checkVerdict } from '../../helpers/verdicts.js';
 import { allowedCheckGitArgv, installedClaudeHook, installedHookGitProcesses } from '../../helpers/guard-steps.js';
 import { RACY_WINDOW_MS } from '../../../src/agents/answer-cache.js';
 import { withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
@@ -36,7 +39,7 @@ function guardedRepo(t: TestRepo, files: Record<string, string>, agents: string)
 
 describe('regenerable output holding a nested repository with unpublished work', () => {
   it('rm -rf / find -delete / a glob over node_modules or vendor is refused naming it; published or absent, allowed', async () => {
-    await withTestRepo((t) => {
+    await withTestRepo(async (t) => {
       t.write('.gitignore', 'node_modules/\nvendor/\n');
       t.write('src/app.ts', 'export {};\n');
       t.git(['add', '-A']);
@@ -54,7 +57,9 @@ describe('regenerable output holding a nested repository with unpublished work',
       const init = t.guard(['init', '--yes', '--agents', 'claude']);
       expect(init.code, init.stderr).toBe(0);
 
-      expectAgentVerdicts(t, [
+      // check-command's own path for the first row; the tables through the same evaluation in this process.
+      expect(checkVerdict(t, 'rm -rf node_modules', { asAgent: true })).toEqual(await evaluatedVerdict(t, 'rm -rf node_modules', { asAgent: true }));
+      await expectEvaluatedVerdicts(t, [
         ['rm -rf node_modules', 'deny', 'git-dir-write', ['node_modules/foo', '1 commit that no remote-tracking branch or tag holds']],
         ['rm -rf vendor', 'deny', 'git-dir-write', 'vendor/acme/lib'],
         ['rm -rf node_modules/foo', 'deny', 'git-dir-write', 'is the ignored nested git repository node_modules/foo'],
@@ -75,21 +80,21 @@ describe('regenerable output holding a nested repository with unpublished work',
 
       // Uncommitted work in the published clone: refused too.
       t.write('node_modules/@scope/pub/src/app.ts', 'export const patched = 1;\n');
-      expectAgentVerdicts(t, [['rm -rf node_modules/@scope', 'deny', 'git-dir-write', ['node_modules/@scope/pub', 'uncommitted changes']]]);
+      await expectEvaluatedVerdicts(t, [['rm -rf node_modules/@scope', 'deny', 'git-dir-write', ['node_modules/@scope/pub', 'uncommitted changes']]]);
 
       // git clean -fdx (one -f) skips nested repositories itself, also inside ignored directories:
       // a snapshot as before, and the repositories stay (-ff is denied: git-clean-nested).
-      expectAgentVerdicts(t, [['git clean -fdx', 'snapshot', 'git-clean']]);
+      await expectEvaluatedVerdicts(t, [['git clean -fdx', 'snapshot', 'git-clean']]);
       t.git(['clean', '-q', '-fdx']);
       expect(['node_modules/foo/.git', 'vendor/acme/lib/.git', 'node_modules/@scope/pub/.git', 'node_modules/bar'].map((rel) => t.exists(rel))).toEqual([true, true, true, false]);
 
       // No nested repository: regenerable output goes as before, allowed and captured into nothing.
       for (const rel of ['node_modules/foo', 'vendor/acme/lib', 'node_modules/@scope/pub']) fs.rmSync(path.join(t.dir, rel, '.git'), { recursive: true, force: true });
-      expectAgentVerdicts(t, [['rm -rf vendor', 'allow', 'no-risk']]);
+      await expectEvaluatedVerdicts(t, [['rm -rf vendor', 'allow', 'no-risk']]);
       // npm's nested layout (a dependency whose version conflicts with the hoisted one): a clone in a package's own node_modules.
       t.write('node_modules/bar/package.json', '{ "name": "bar" }\n');
       localClone(t, 'node_modules/bar/node_modules/baz');
-      expectAgentVerdicts(t, [['rm -rf node_modules', 'deny', 'git-dir-write', 'node_modules/bar/node_modules/baz']]);
+      await expectEvaluatedVerdicts(t, [['rm -rf node_modules', 'deny', 'git-dir-write', 'node_modules/bar/node_modules/baz']]);
       fs.rmSync(path.join(t.dir, 'node_modules/bar/node_modules/baz/.git'), { recursive: true, force: true });
       // ... and the look for a nested repository is the file system's alone: no git process more.
       const argv = allowedCheckGitArgv(t, 'rm -rf node_modules');
@@ -98,7 +103,7 @@ describe('regenerable output holding a nested repository with unpublished work',
   });
 
   it('git worktree remove of a linked worktree whose node_modules holds one is refused naming it; without it, allowed', async () => {
-    await withTestRepo((t) => {
+    await withTestRepo(async (t) => {
       guardedRepo(t, { 'README.md': 'x\n' }, 'none');
       const wt = path.join(t.base, 'wt');
       t.git(['worktree', 'add', '-q', wt]);
@@ -107,14 +112,14 @@ describe('regenerable output holding a nested repository with unpublished work',
       fs.writeFileSync(path.join(wt, 'node_modules', 'bar', 'index.js'), 'module.exports = 2;\n');
       localClone(t, 'node_modules/foo', wt);
       const foo = path.join(wt, 'node_modules', 'foo');
-      expectAgentVerdicts(t, [[`git worktree remove ${wt}`, 'deny', 'git-worktree-remove-ignored', ['node_modules/foo', 'that no remote-tracking branch or tag holds']]]);
+      await expectEvaluatedVerdicts(t, [[`git worktree remove ${wt}`, 'deny', 'git-worktree-remove-ignored', ['node_modules/foo', 'that no remote-tracking branch or tag holds']]]);
       fs.rmSync(path.join(foo, '.git'), { recursive: true, force: true });
-      expectAgentVerdicts(t, [[`git worktree remove ${wt}`, 'allow', 'no-risk']]);
+      await expectEvaluatedVerdicts(t, [[`git worktree remove ${wt}`, 'allow', 'no-risk']]);
     });
   });
 
   it('npm ci, and an install that prunes what no dependency reaches, are refused while a patched clone there holds local work; pnpm, a dependency, or without it, allowed', async () => {
-    await withTestRepo((t) => {
+    await withTestRepo(async (t) => {
       guardedRepo(t, { 'package.json': '{ "name": "app", "version": "1.0.0", "dependencies": { "bar": "1" } }\n' }, 'claude');
       // Through the installed Claude Code hook: allowed twice (whatever its sh shim keeps; no
       // node_modules yet), then refused as soon as a patched clone is there.
@@ -139,7 +144,7 @@ describe('regenerable output holding a nested repository with unpublished work',
         expect(hook.decision, command).toBe('deny');
         expect(hook.reason).toContain('node_modules/foo');
       }
-      expectAgentVerdicts(t, [
+      await expectEvaluatedVerdicts(t, [
         ['npm ci', 'deny', 'git-dir-write', ['npm ci deletes node_modules before it installs', 'node_modules/foo', 'that no remote-tracking branch or tag holds']],
         ['npm clean-install --ignore-scripts', 'deny', 'git-dir-write', 'node_modules/foo'],
         // npm (install, prune, uninstall ...) and yarn 1 remove what no dependency reaches; pnpm leaves it.
@@ -150,14 +155,14 @@ describe('regenerable output holding a nested repository with unpublished work',
       ]);
       // foo declared: kept by an install, not by its uninstall (nor, with bar gone, is baz).
       t.write('package.json', '{ "name": "app", "version": "1.0.0", "dependencies": { "bar": "1", "foo": "1" } }\n');
-      expectAgentVerdicts(t, [
+      await expectEvaluatedVerdicts(t, [
         ['npm install', 'allow', 'no-risk'],
         ['npm uninstall foo', 'deny', 'git-dir-write', 'node_modules/foo'],
         ['npm rm bar', 'deny', 'git-dir-write', 'node_modules/bar/node_modules/baz'],
       ]);
       fs.rmSync(path.join(t.dir, 'node_modules/foo/.git'), { recursive: true, force: true });
       fs.rmSync(path.join(t.dir, 'node_modules/bar/node_modules/baz/.git'), { recursive: true, force: true });
-      expectAgentVerdicts(t, [['npm ci', 'allow', 'no-risk']]);
+      await expectEvaluatedVerdicts(t, [['npm ci', 'allow', 'no-risk']]);
       // No repository in node_modules: an install starts no git process (the look is the file system's).
       const argv = allowedCheckGitArgv(t, 'npm uninstall foo');
       expect(argv.filter((a) => a.includes('rev-list') || a.includes('status'))).toEqual([]);

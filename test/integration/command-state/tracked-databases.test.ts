@@ -5,13 +5,16 @@
  * These were allowed with no snapshot before them, as `sed -i` on a tracked file is: the snapshot
  * after the agent's previous tool call holds the file. But rows a running dev server wrote since
  * were in no snapshot, and `doctrine:fixtures:load -n` replaced them for good. Now a snapshot
- * comes first. What the frameworks do to the file is done here with the real sqlite3.
+ * comes first. What the frameworks do to the file is done here with the real sqlite3. The verdict
+ * tables are judged by check-command's evaluation in this process (test/helpers/evaluated.ts), one
+ * row through `guard check-command` itself; the installed hook and the rollback run for real.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { expectAgentVerdicts, type VerdictCase } from '../../helpers/verdicts.js';
+import { evaluatedVerdict, expectEvaluatedVerdicts } from '../../helpers/evaluated.js';
+import { checkVerdict, type VerdictCase } from '../../helpers/verdicts.js';
 import { commitFiles, writeFiles } from '../../helpers/repo-steps.js';
 import { installedClaudeHook, loggedEvents, rollbackOk } from '../../helpers/guard-steps.js';
 import { withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
@@ -33,7 +36,7 @@ function setup(t: TestRepo, database: Buffer | string = DB): void {
 
 describe('a write of a database file the snapshots hold takes a snapshot first', () => {
   it('migrations, fixture loads and client writes of a tracked or untracked database: snapshot; reads stay free; an ignored side file is captured with it; one over snapshot.maxFileSize refused', async () => {
-    await withTestRepo((t) => {
+    await withTestRepo(async (t) => {
       setup(t);
       // Django's default db.sqlite3 where nothing ignores it (startproject writes no .gitignore).
       writeFiles(t, { 'db.sqlite3': DB });
@@ -51,18 +54,20 @@ describe('a write of a database file the snapshots hold takes a snapshot first',
         // A database that is not there is created, not replaced.
         ["sqlite3 data/new.sqlite 'create table x(y)'", 'allow', 'no-risk'],
       ];
-      expectAgentVerdicts(t, cases);
+      // check-command's own path for the first row; the tables through the same evaluation in this process.
+      expect(checkVerdict(t, cases[0]![0], { asAgent: true })).toEqual(await evaluatedVerdict(t, cases[0]![0], { asAgent: true }));
+      await expectEvaluatedVerdicts(t, cases);
       // The WAL of a tracked database, where git ignores it: captured into the same snapshot
       // (its committed pages belong to the database), which holds the file itself.
       commitFiles(t, { '.gitignore': '/vendor/\n/var/\n*.db\n*-wal\n' });
       writeFiles(t, { 'data/database.sqlite-wal': 'WAL frames' });
-      expectAgentVerdicts(t, [
+      await expectEvaluatedVerdicts(t, [
         ["sqlite3 data/database.sqlite 'delete from users'", 'snapshot', 'overwrite-ignored', 'data/database.sqlite-wal'],
         ['bin/console doctrine:fixtures:load -n', 'snapshot', 'overwrite-ignored', 'data/database.sqlite-wal'],
       ]);
       // An untracked database larger than snapshot.maxFileSize is in no snapshot: refused, as its deletion is.
       writeFiles(t, { '.guard.yaml': 'snapshot:\n  maxFileSize: 1KB\n', 'data/big.sqlite': `${DB}${'x'.repeat(2048)}` });
-      expectAgentVerdicts(t, [
+      await expectEvaluatedVerdicts(t, [
         ["sqlite3 data/big.sqlite 'delete from users'", 'deny', 'untracked-too-large', 'data/big.sqlite'],
         ['mix ecto.drop', 'deny', 'untracked-too-large', 'data/big.sqlite'],
       ]);
@@ -70,7 +75,7 @@ describe('a write of a database file the snapshots hold takes a snapshot first',
   }, 120_000);
 
   it.runIf(hasSqlite)('doctrine:fixtures:load through the installed hook: the rows a dev server wrote after the last snapshot come back byte for byte', async () => {
-    await withTestRepo((t) => {
+    await withTestRepo(async (t) => {
       const seed = path.join(t.base, 'seed.sqlite');
       spawnSync('sqlite3', [seed, "create table users(id integer primary key, name text); insert into users(name) values ('ada'), ('linus');"]);
       setup(t, fs.readFileSync(seed));
