@@ -10,6 +10,8 @@
  * one and check guard's judgement, then make the deletion the way macOS would (the on-disk file
  * goes: `rm .env` after the hook allowed `rm .ENV`) and roll back, comparing bytes and modes.
  * Checked once by hand on a FAT file system (fusefat), which folds case, with the same results.
+ * The verdicts are check-command's evaluation in this process (test/helpers/evaluated.ts), one row
+ * compared with `guard check-command` itself; the kept answer's test runs guard for every row.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -17,6 +19,7 @@ import { describe, expect, it } from 'vitest';
 import { withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
 import { countGitProcesses, traceEnv } from '../../helpers/git-trace.js';
 import { preToolHook } from '../../helpers/claude-hook.js';
+import { evaluatedVerdict } from '../../helpers/evaluated.js';
 import { agentVerdict, checkVerdict } from '../../helpers/verdicts.js';
 
 const SECRET = Buffer.from('API_KEY=s3cr3t\r\n\u00e9\u0000tail\n', 'latin1');
@@ -49,9 +52,12 @@ function rollback(t: TestRepo): string {
 
 describe('core.ignoreCase: a path is judged by the names its directories hold', () => {
   it('rm .ENV captures .env first; after the deletion macOS makes, the rollback gives .env back, bytes and mode', async () => {
-    await withTestRepo((t) => {
+    await withTestRepo(async (t) => {
       setup(t);
-      const verdict = checkVerdict(t, 'rm .ENV');
+      // check-command's own path for this row; the file's other rows through the same evaluation in
+      // this process (test/helpers/evaluated.ts), the last test's (the kept answer) through guard.
+      const verdict = await evaluatedVerdict(t, 'rm .ENV');
+      expect(checkVerdict(t, 'rm .ENV')).toEqual(verdict);
       expect(verdict).toMatchObject({ verdict: 'snapshot', rule: 'rm-in-repo' });
       expect(verdict.reason).toContain('the ignored file .env');
       expect(agentVerdict(t, 'rm .ENV').decision).toBe('allow');
@@ -66,13 +72,13 @@ describe('core.ignoreCase: a path is judged by the names its directories hold', 
   });
 
   it('rm -rf Data captures the ignored data/local.db, which comes back byte for byte; rm -rf DIST (regenerable output) stays allowed', async () => {
-    await withTestRepo((t) => {
+    await withTestRepo(async (t) => {
       setup(t);
-      const verdict = checkVerdict(t, 'rm -rf Data');
+      const verdict = await evaluatedVerdict(t, 'rm -rf Data');
       expect(verdict).toMatchObject({ verdict: 'snapshot', rule: 'rm-in-repo' });
       expect(verdict.reason).toContain('data/local.db');
-      expect(checkVerdict(t, 'rm -rf DIST')).toMatchObject({ verdict: 'allow' });
-      expect(checkVerdict(t, 'rm -rf DIST/*')).toMatchObject({ verdict: 'allow' });
+      expect(await evaluatedVerdict(t, 'rm -rf DIST')).toMatchObject({ verdict: 'allow' });
+      expect(await evaluatedVerdict(t, 'rm -rf DIST/*')).toMatchObject({ verdict: 'allow' });
       expect(agentVerdict(t, 'rm -rf Data').decision).toBe('allow');
       fs.rmSync(path.join(t.dir, 'data'), { recursive: true });
       rollback(t);
@@ -82,24 +88,24 @@ describe('core.ignoreCase: a path is judged by the names its directories hold', 
   });
 
   it('protected paths in another case are denied: rm -rf .GITHUB, rm -rf Db/Migrations, a glob through them, find DB -delete, a write for an agent', async () => {
-    await withTestRepo((t) => {
+    await withTestRepo(async (t) => {
       setup(t);
       for (const command of ['rm -rf .GITHUB', 'rm -rf Db/Migrations', 'rm -f .GITHUB/WORKFLOWS/CI.YML', 'rm -f .GITHUB/WORKFLOWS/*', 'find DB -delete', 'find DB -name "*.sql" -delete']) {
-        const verdict = checkVerdict(t, command);
+        const verdict = await evaluatedVerdict(t, command);
         expect(verdict, command).toMatchObject({ verdict: 'deny', rule: 'protected-path' });
         expect(agentVerdict(t, command).decision, command).toBe('deny');
       }
-      const write = checkVerdict(t, 'echo x > .GITHUB/workflows/ci.yml', { asAgent: true });
+      const write = await evaluatedVerdict(t, 'echo x > .GITHUB/workflows/ci.yml', { asAgent: true });
       expect(write).toMatchObject({ verdict: 'deny', rule: 'protected-path' });
       expect(write.reason).toContain('spelled on disk');
       expect(t.read('.github/workflows/ci.yml')).toBe('on: push\n');
       // The git directory in another case was denied by its text already, and still is.
-      expect(checkVerdict(t, 'rm -rf .GIT')).toMatchObject({ verdict: 'deny', rule: 'git-dir-write' });
+      expect(await evaluatedVerdict(t, 'rm -rf .GIT')).toMatchObject({ verdict: 'deny', rule: 'git-dir-write' });
     });
   });
 
   it("an agent's file tools: a Write of .GITHUB/workflows/ci.yml or .GUARD.YAML is denied; a Write of .ENV captures .env, which the rollback gives back", async () => {
-    await withTestRepo((t) => {
+    await withTestRepo(async (t) => {
       setup(t);
       t.write('.guard.yaml', 'version: 1\n');
       t.git(['add', '.guard.yaml']);
@@ -120,11 +126,11 @@ describe('core.ignoreCase: a path is judged by the names its directories hold', 
   });
 
   it('tracked and untracked files in another case take a snapshot, and the rollback brings README.md back', async () => {
-    await withTestRepo((t) => {
+    await withTestRepo(async (t) => {
       setup(t);
-      expect(checkVerdict(t, 'rm README.MD')).toMatchObject({ verdict: 'snapshot', rule: 'rm-in-repo', reason: expect.stringContaining('README.md') });
-      expect(checkVerdict(t, 'rm Notes.TXT')).toMatchObject({ verdict: 'snapshot', rule: 'rm-in-repo', reason: expect.stringContaining('notes.txt') });
-      expect(checkVerdict(t, 'echo x > .ENV')).toMatchObject({ verdict: 'snapshot', rule: 'overwrite-ignored', reason: expect.stringContaining('.env') });
+      expect(await evaluatedVerdict(t, 'rm README.MD')).toMatchObject({ verdict: 'snapshot', rule: 'rm-in-repo', reason: expect.stringContaining('README.md') });
+      expect(await evaluatedVerdict(t, 'rm Notes.TXT')).toMatchObject({ verdict: 'snapshot', rule: 'rm-in-repo', reason: expect.stringContaining('notes.txt') });
+      expect(await evaluatedVerdict(t, 'echo x > .ENV')).toMatchObject({ verdict: 'snapshot', rule: 'overwrite-ignored', reason: expect.stringContaining('.env') });
       expect(agentVerdict(t, 'rm README.MD').decision).toBe('allow');
       fs.rmSync(path.join(t.dir, 'README.md'));
       rollback(t);
@@ -133,30 +139,30 @@ describe('core.ignoreCase: a path is judged by the names its directories hold', 
   });
 
   it('what bash and git do not fold stays as before: git rm -r .GITHUB (git refuses it), rm -f *.ENV, find . -name .ENV', async () => {
-    await withTestRepo((t) => {
+    await withTestRepo(async (t) => {
       setup(t);
       // git matches pathspecs against the index case-sensitively, core.ignoreCase or not (also on a
       // file system that folds case): it deletes nothing, and guard allows it.
-      expect(checkVerdict(t, 'git rm -r .GITHUB')).toMatchObject({ verdict: 'allow' });
+      expect(await evaluatedVerdict(t, 'git rm -r .GITHUB')).toMatchObject({ verdict: 'allow' });
       expect(t.gitResult(['rm', '-r', '.GITHUB']).code).toBe(128);
       expect(t.read('.github/workflows/ci.yml')).toBe('on: push\n');
       // find's -name is case-sensitive: it selects nothing here.
-      expect(checkVerdict(t, 'find . -name .ENV -delete')).toMatchObject({ verdict: 'allow' });
+      expect(await evaluatedVerdict(t, 'find . -name .ENV -delete')).toMatchObject({ verdict: 'allow' });
       // bash matches a part with a wildcard itself, case counting: `*.ENV` is no name here, and no
       // capture is made for it.
-      const glob = checkVerdict(t, 'rm -f *.ENV');
+      const glob = await evaluatedVerdict(t, 'rm -f *.ENV');
       expect(glob.reason).not.toContain('.env');
     });
   });
 
   it('a name that is not UTF-8 is folded by its ASCII letters: rm $\'K\\xff.ENV\' captures k\\xff.env and the rollback gives its bytes back', async () => {
-    await withTestRepo((t) => {
+    await withTestRepo(async (t) => {
       setup(t);
       const name = Buffer.concat([Buffer.from('k'), Buffer.from([0xff]), Buffer.from('.env')]);
       const file = Buffer.concat([Buffer.from(`${t.dir}/`), name]);
       fs.writeFileSync(file, SECRET);
       const command = "rm $'K\\xff.ENV'";
-      const verdict = checkVerdict(t, command);
+      const verdict = await evaluatedVerdict(t, command);
       expect(verdict).toMatchObject({ verdict: 'snapshot', rule: 'rm-in-repo' });
       expect(agentVerdict(t, command).decision).toBe('allow');
       fs.rmSync(file);
@@ -166,24 +172,24 @@ describe('core.ignoreCase: a path is judged by the names its directories hold', 
   });
 
   it('through a symlinked directory: rm LNK/Local.DB reaches data/local.db and captures it', async () => {
-    await withTestRepo((t) => {
+    await withTestRepo(async (t) => {
       setup(t);
       t.symlink('lnk', 'data');
-      const verdict = checkVerdict(t, 'rm LNK/Local.DB');
+      const verdict = await evaluatedVerdict(t, 'rm LNK/Local.DB');
       expect(verdict).toMatchObject({ verdict: 'snapshot' });
       expect(verdict.reason).toContain('data/local.db');
     });
   });
 
   it('.env and .ENV side by side (a case-sensitive file system, core.ignoreCase set wrongly): rm .ENV is judged as deleting .ENV and rm .env as deleting .env, the name the directory holds as typed', async () => {
-    await withTestRepo((t) => {
+    await withTestRepo(async (t) => {
       setup(t);
       t.write('.ENV', 'OTHER=1\n');
-      const upper = checkVerdict(t, 'rm .ENV');
+      const upper = await evaluatedVerdict(t, 'rm .ENV');
       expect(upper).toMatchObject({ verdict: 'snapshot' });
       expect(upper.reason).toContain('the ignored file .ENV');
       expect(upper.reason).not.toMatch(/\.env\b/);
-      const lower = checkVerdict(t, 'rm .env');
+      const lower = await evaluatedVerdict(t, 'rm .env');
       expect(lower.reason).toContain('the ignored file .env');
       expect(lower.reason).not.toMatch(/\.ENV\b/);
     });
