@@ -3,12 +3,15 @@
  * untracked files, but deletes its ignored files without asking: playing an agent session, an
  * ignored `.env` in a linked worktree was lost and guard had answered no-risk. No snapshot holds
  * ignored files, so a worktree removal that takes one that is not regenerable output is denied,
- * naming it; node_modules, dist and the like (commands.regenerable) are fine to lose.
+ * naming it; node_modules, dist and the like (commands.regenerable) are fine to lose. The verdicts
+ * are check-command's evaluation in this process (test/helpers/evaluated.ts), one row compared with
+ * `guard check-command` itself; the agent hook runs for real.
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { evaluatedVerdict } from '../../helpers/evaluated.js';
 import { agentVerdict, checkVerdict } from '../../helpers/verdicts.js';
 import { withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
 
@@ -25,16 +28,18 @@ function setup(t: TestRepo): string {
 
 describe('git worktree remove without --force', () => {
   it('denies it when the worktree holds an ignored file that is not regenerable, naming the file', async () => {
-    await withTestRepo((t) => {
+    await withTestRepo(async (t) => {
       const wt = setup(t);
       fs.writeFileSync(path.join(wt, '.env'), 'API_KEY=secret\n');
       fs.mkdirSync(path.join(wt, 'node_modules', 'pkg'), { recursive: true });
       fs.writeFileSync(path.join(wt, 'node_modules', 'pkg', 'index.js'), 'x\n');
       // Every spelling git accepts: relative, absolute, and a unique path suffix (from anywhere).
       for (const command of ['git worktree remove ../wt', `git worktree remove ${wt}`, 'git worktree remove wt']) {
-        expect({ command, ...checkVerdict(t, command) }).toMatchObject({ command, verdict: 'deny', rule: 'git-worktree-remove-ignored' });
+        expect({ command, ...(await evaluatedVerdict(t, command)) }).toMatchObject({ command, verdict: 'deny', rule: 'git-worktree-remove-ignored' });
       }
-      const denied = checkVerdict(t, 'git worktree remove ../wt');
+      const denied = await evaluatedVerdict(t, 'git worktree remove ../wt');
+      // check-command's own path for this row; the file's others through the same evaluation in this process.
+      expect(checkVerdict(t, 'git worktree remove ../wt')).toEqual(denied);
       expect(denied.reason).toContain('.env');
       expect(denied.reason).not.toContain('node_modules');
       expect(denied.instead).toContain('Move the named files out');
@@ -42,7 +47,7 @@ describe('git worktree remove without --force', () => {
       fs.rmSync(path.join(wt, '.env'));
       fs.mkdirSync(path.join(wt, 'secrets'));
       fs.writeFileSync(path.join(wt, 'secrets', 'key.pem'), 'key\n');
-      expect(checkVerdict(t, 'git worktree remove ../wt')).toMatchObject({ verdict: 'deny', rule: 'git-worktree-remove-ignored', reason: expect.stringContaining('secrets/key.pem') });
+      expect(await evaluatedVerdict(t, 'git worktree remove ../wt')).toMatchObject({ verdict: 'deny', rule: 'git-worktree-remove-ignored', reason: expect.stringContaining('secrets/key.pem') });
       // What the deny rests on: git removes the worktree, ignored files and all, without asking.
       t.git(['worktree', 'remove', wt]);
       expect(fs.existsSync(path.join(wt, 'secrets', 'key.pem'))).toBe(false);
@@ -50,16 +55,16 @@ describe('git worktree remove without --force', () => {
   });
 
   it('allows it when the worktree holds only regenerable ignored output (node_modules/)', async () => {
-    await withTestRepo((t) => {
+    await withTestRepo(async (t) => {
       const wt = setup(t);
       fs.mkdirSync(path.join(wt, 'node_modules', 'pkg'), { recursive: true });
       fs.writeFileSync(path.join(wt, 'node_modules', 'pkg', 'index.js'), 'x\n');
-      expect(checkVerdict(t, 'git worktree remove ../wt')).toMatchObject({ verdict: 'allow' });
+      expect(await evaluatedVerdict(t, 'git worktree remove ../wt')).toMatchObject({ verdict: 'allow' });
       // The main worktree and a path that is no worktree: git refuses those itself.
-      expect(checkVerdict(t, `git worktree remove ${t.dir}`)).toMatchObject({ verdict: 'allow' });
-      expect(checkVerdict(t, 'git worktree remove ../nothing-here')).toMatchObject({ verdict: 'allow' });
+      expect(await evaluatedVerdict(t, `git worktree remove ${t.dir}`)).toMatchObject({ verdict: 'allow' });
+      expect(await evaluatedVerdict(t, 'git worktree remove ../nothing-here')).toMatchObject({ verdict: 'allow' });
       // With --force and nothing uncommitted: the same (worktree-remove-force.test.ts has the rest).
-      expect(checkVerdict(t, 'git worktree remove --force ../wt')).toMatchObject({ verdict: 'allow' });
+      expect(await evaluatedVerdict(t, 'git worktree remove --force ../wt')).toMatchObject({ verdict: 'allow' });
     });
   });
 });
@@ -79,7 +84,7 @@ function otherRepository(t: TestRepo): { other: string; otherWt: string } {
 
 describe('git worktree remove aimed at the repository the command really targets', () => {
   it('denies removing another repository\'s worktree that holds an ignored file (-C, --git-dir, --work-tree, GIT_DIR=), naming the way forward', async () => {
-    await withTestRepo((t) => {
+    await withTestRepo(async (t) => {
       setup(t);
       const { other, otherWt } = otherRepository(t);
       fs.writeFileSync(path.join(otherWt, '.env'), 'OTHER_KEY=secret\n');
@@ -93,7 +98,7 @@ describe('git worktree remove aimed at the repository the command really targets
         `GIT_DIR=${other}/.git git worktree remove ${otherWt}`,
         `git -C ${other} worktree remove --force other-wt`,
       ]) {
-        const verdict = checkVerdict(t, command);
+        const verdict = await evaluatedVerdict(t, command);
         // --force on a clean worktree loses the same ignored files.
         expect({ command, ...verdict }).toMatchObject({ command, verdict: 'deny', rule: 'git-worktree-remove-ignored' });
         expect(verdict.reason).toContain(`the worktree ${otherWt}`);
@@ -103,14 +108,14 @@ describe('git worktree remove aimed at the repository the command really targets
       // The agent's hook answers the same.
       expect(agentVerdict(t, `git -C ${other} worktree remove other-wt`)).toMatchObject({ decision: 'deny', reason: expect.stringContaining('.env') });
       // The same names in this repository's own terms: it has no worktree other-wt.
-      expect(checkVerdict(t, 'git worktree remove ../other-wt')).toMatchObject({ verdict: 'allow' });
+      expect(await evaluatedVerdict(t, 'git worktree remove ../other-wt')).toMatchObject({ verdict: 'allow' });
       // Only regenerable output in it: nothing to lose that cannot be rebuilt.
       fs.rmSync(path.join(otherWt, '.env'));
       fs.mkdirSync(path.join(otherWt, 'node_modules'));
       fs.writeFileSync(path.join(otherWt, 'node_modules', 'x.js'), 'x\n');
-      expect(checkVerdict(t, `git -C ${other} worktree remove other-wt`)).toMatchObject({ verdict: 'allow' });
+      expect(await evaluatedVerdict(t, `git -C ${other} worktree remove other-wt`)).toMatchObject({ verdict: 'allow' });
       // A directory guard cannot see: it cannot know which repository's worktree goes.
-      expect(checkVerdict(t, 'git -C "$SOMEWHERE" worktree remove other-wt')).toMatchObject({ rule: 'opaque-command' });
+      expect(await evaluatedVerdict(t, 'git -C "$SOMEWHERE" worktree remove other-wt')).toMatchObject({ rule: 'opaque-command' });
       // What the deny rests on: git run there removes that worktree, ignored files and all.
       fs.writeFileSync(path.join(otherWt, '.env'), 'OTHER_KEY=secret\n');
       t.git(['-C', other, 'worktree', 'remove', 'other-wt']);
@@ -119,7 +124,7 @@ describe('git worktree remove aimed at the repository the command really targets
   });
 
   it('denies removing a worktree whose path is not UTF-8 ($\'\\xff\', $\'\\377\', -C there; a printf substitution is unseen), the files named by their bytes', async () => {
-    await withTestRepo((t) => {
+    await withTestRepo(async (t) => {
       setup(t);
       const base = fs.realpathSync(t.base);
       // Node's argv is UTF-8 only: the shell makes the name with the raw byte.
@@ -133,15 +138,15 @@ describe('git worktree remove aimed at the repository the command really targets
         `git worktree remove wt$'\\xff'`,
         `git -C ${base}/wt$'\\xff' worktree remove .`,
       ]) {
-        const verdict = checkVerdict(t, command);
+        const verdict = await evaluatedVerdict(t, command);
         expect({ command, ...verdict }).toMatchObject({ command, verdict: 'deny', rule: 'git-worktree-remove-ignored' });
         expect(verdict.reason).toContain(`the worktree $'${base}/wt\\xff'`);
         expect(verdict.reason).toContain('.env');
       }
       // guard does not run substitutions: a name printf makes is one it cannot see, never allowed unseen.
-      expect(checkVerdict(t, `git worktree remove "$(printf '../wt\\377')"`)).toMatchObject({ verdict: 'ask', rule: 'opaque-command' });
+      expect(await evaluatedVerdict(t, `git worktree remove "$(printf '../wt\\377')"`)).toMatchObject({ verdict: 'ask', rule: 'opaque-command' });
       // Another byte is another name: no worktree, git refuses it itself.
-      expect(checkVerdict(t, `git worktree remove ../wt$'\\xfe'`)).toMatchObject({ verdict: 'allow' });
+      expect(await evaluatedVerdict(t, `git worktree remove ../wt$'\\xfe'`)).toMatchObject({ verdict: 'allow' });
     });
   });
 });
