@@ -82,6 +82,10 @@ describe('a write of a database file the snapshots hold takes a snapshot first',
       // The agent's previous tool call starts the session (its snapshot holds the database); then
       // the dev server writes a row.
       expect(installedClaudeHook(t, "sqlite3 data/database.sqlite 'select count(*) from users'").decision).toBe('allow');
+      // The watcher that session started would snapshot the row and the fixture load's writes on
+      // its own time: its snapshot of the row would hide a hook that took none, and one of the
+      // fixtures, taken before the rollback, would be the latest (seen once at load 12). Stopped.
+      expect(t.guard(['watch', 'stop']).code).toBe(0);
       sqlite(t, 'data/database.sqlite', "insert into users(name) values ('grace');");
       const before = sha(t, 'data/database.sqlite');
       expect(installedClaudeHook(t, 'bin/console doctrine:fixtures:load -n').decision).toBe('allow');
