@@ -50,24 +50,26 @@ function iniSection(text: string, name: string): Map<string, string> | null {
 /** env.py code that sets the URL itself (and so decides elsewhere), comments out. */
 const URL_FROM_CODE = /\bset_main_option\s*\(|\bset_section_option\s*\(|\bcreate(_async)?_engine\s*\(/;
 
+/** The value of the first of `names` on the line (`-c FILE`, `--config FILE`, `--config=FILE`): undefined where absent, null where guard cannot see it. */
+function optionValue(args: Field[], names: readonly string[]): string | null | undefined {
+  for (let i = 0; i < args.length; i++) {
+    const w = args[i]?.value;
+    if (w === undefined || w === null) continue;
+    if (names.includes(w)) return args[i + 1]?.value ?? null;
+    const long = names.find((n) => n.startsWith('--') && w.startsWith(`${n}=`));
+    if (long) return w.slice(long.length + 1);
+  }
+  return undefined;
+}
+
 /** `alembic downgrade base` against a server: what it does, or null. */
 export function alembic(inv: Invocation, args: Field[], rt: Runtime): string | null {
   const words = operandWords(args, ['-c', '--config', '-n', '--name', '-x', '--tag']);
   const target = words[0] === 'downgrade' ? downgradeTarget(args.slice(args.findIndex((a) => a.value === 'downgrade') + 1)) : undefined;
   if (target === undefined || !backMoreThanOne(target) || inv.cwd === null) return null;
   if (args.some((a) => a.value === '--sql' || a.value === '--help' || a.value === '-h')) return null;
-  const flag = (names: string[]): string | null | undefined => {
-    for (let i = 0; i < args.length; i++) {
-      const w = args[i]?.value;
-      if (w === undefined || w === null) continue;
-      if (names.includes(w)) return args[i + 1]?.value ?? null;
-      const long = names.find((n) => n.startsWith('--') && w.startsWith(`${n}=`));
-      if (long) return w.slice(long.length + 1);
-    }
-    return undefined;
-  };
-  const named = flag(['-c', '--config']) ?? lineVarChoices(inv, args, 'ALEMBIC_CONFIG').find((v) => v !== undefined) ?? 'alembic.ini';
-  const section = flag(['-n', '--name']) ?? 'alembic';
+  const named = optionValue(args, ['-c', '--config']) ?? lineVarChoices(inv, args, 'ALEMBIC_CONFIG').find((v) => v !== undefined) ?? 'alembic.ini';
+  const section = optionValue(args, ['-n', '--name']) ?? 'alembic';
   if (named === null || section === null) return null;
   const ini = resolvePath(named, inv.cwd);
   if (ini === null) return null;
@@ -145,18 +147,8 @@ export function flaskMigrate(inv: Invocation, args: Field[], rt: Runtime): strin
   const at = args.findIndex((a, i) => a.value === 'downgrade' && args[i - 1]?.value === 'db');
   const target = downgradeTarget(args.slice(at + 1)) ?? '-1';
   if (!backMoreThanOne(target)) return null;
-  const option = (names: string[]): string | null | undefined => {
-    for (let i = 0; i < args.length; i++) {
-      const w = args[i]?.value;
-      if (w === undefined || w === null) continue;
-      if (names.includes(w)) return args[i + 1]?.value ?? null;
-      const long = names.find((n) => n.startsWith('--') && w.startsWith(`${n}=`));
-      if (long) return w.slice(long.length + 1);
-    }
-    return undefined;
-  };
-  const dirName = option(['-d', '--directory']) ?? 'migrations';
-  const envFile = option(['-e', '--env-file']);
+  const dirName = optionValue(args, ['-d', '--directory']) ?? 'migrations';
+  const envFile = optionValue(args, ['-e', '--env-file']);
   if (dirName === null || envFile === null) return null;
   const migrations = resolvePath(dirName, inv.cwd);
   if (migrations === null) return null;
