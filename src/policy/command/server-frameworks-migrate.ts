@@ -13,7 +13,8 @@
  *  - dbmate (pkg/dbmate, main.go): `--url`/`-u`, else the variable `--env`/`-e` names (default
  *    DATABASE_URL) from the process, else from the env files (`--env-file`, default `.env`),
  *    which godotenv loads without overwriting a variable already set.
- * A URL guard cannot see, or none, leaves the command as before.
+ * A URL guard cannot see, or none, leaves the command as before. diesel and sqlx (Rust): below,
+ * rustToolUrl.
  */
 import path from 'node:path';
 import { parseDotenv, whole } from './dotenv.js';
@@ -115,3 +116,73 @@ export function dbmate(inv: Invocation, args: Field[], rt: Runtime): string | nu
   }
   return null;
 }
+
+/**
+ * The database URL diesel_cli and sqlx-cli use: `--database-url` (sqlx's `-D` too), else
+ * DATABASE_URL from the line, else from the nearest `.env` up from where the line runs (both
+ * call dotenvy's `dotenv()`, which looks in the directory and its parents and keeps a variable
+ * already set; sqlx's `--no-dotenv` skips it). Null where guard cannot tell, undefined where
+ * nothing names one (the tool fails).
+ */
+function rustToolUrl(inv: Invocation, args: Field[], rt: Runtime, names: readonly string[]): { url: string; from: string } | null | undefined {
+  const onLine = option(args, names);
+  if (onLine === null) return null;
+  if (onLine !== undefined) return { url: onLine, from: names[0] as string };
+  const fromEnv = lineVarChoices(inv, args, 'DATABASE_URL').find((v) => v !== undefined);
+  if (fromEnv === null) return null;
+  if (fromEnv !== undefined) return { url: fromEnv, from: 'DATABASE_URL on the line' };
+  if (inv.cwd === null || args.some((a) => a.value === '--no-dotenv')) return undefined;
+  const found = readAt(rt, inv.cwd, '.env', true);
+  if (found === undefined || found === null) return null;
+  if (found === 'missing') return undefined;
+  const value = whole(parseDotenv(found.text).get('DATABASE_URL'));
+  return value === undefined ? undefined : value === null ? null : { url: value, from: `DATABASE_URL in ${path.posix.relative(inv.cwd, found.path) || '.env'}` };
+}
+
+const DIESEL_VALUES = ['--database-url', '--config-file', '--migration-dir', '--number', '-n', '--locked-schema'];
+
+/**
+ * diesel_cli (diesel_cli/src/cli.rs): `database reset|drop`, `migration revert|redo --all` or
+ * `-n N` with N > 1 against a server (its postgres and mysql backends; a sqlite URL is a file,
+ * captured by databases.ts). One step (the default) is the everyday undo and stays free.
+ */
+export function diesel(inv: Invocation, args: Field[], rt: Runtime): string | null {
+  if (args.some((a) => a.value === '--help' || a.value === '-h')) return null;
+  const [group, command] = operandWords(args, DIESEL_VALUES);
+  let what: string;
+  if (group === 'database' && (command === 'reset' || command === 'drop')) what = command === 'reset' ? 'diesel database reset drops and recreates the database' : 'diesel database drop drops the database';
+  else if (group === 'migration' && (command === 'revert' || command === 'redo')) {
+    const all = args.some((a) => a.value === '--all' || a.value === '-a');
+    const count = option(args, ['--number', '-n']);
+    if (!all && !moreThanOne(count)) return null;
+    what = `diesel migration ${command} ${all ? '--all reverts every migration' : `-n ${count ?? 'N'} reverts the last ${count ?? 'N'} migrations`}${command === 'redo' ? ' and runs them again' : ''}, dropping what they made in the database`;
+  } else return null;
+  const named = rustToolUrl(inv, args, rt, ['--database-url']);
+  if (!named) return null;
+  const server = serverScheme(named.url);
+  return server === null ? null : `${what}, on a ${server} server (${named.from})`;
+}
+
+const SQLX_VALUES = ['--database-url', '-D', '--source', '--target-version', '--connect-timeout'];
+
+/**
+ * sqlx-cli (sqlx-cli/src/opt.rs): `database drop|reset` (`-y` only skips its question, which an
+ * agent can answer), `migrate revert --target-version V` (every migration after V) against a
+ * server; `migrate revert` alone reverts the latest one, the everyday undo.
+ */
+export function sqlx(inv: Invocation, args: Field[], rt: Runtime): string | null {
+  if (args.some((a) => a.value === '--help' || a.value === '-h')) return null;
+  const [group, command] = operandWords(args, SQLX_VALUES);
+  let what: string;
+  if (group === 'database' && (command === 'reset' || command === 'drop')) what = command === 'reset' ? 'sqlx database reset drops and recreates the database' : 'sqlx database drop drops the database';
+  else if (group === 'migrate' && command === 'revert') {
+    const target = option(args, ['--target-version']);
+    if (target === undefined) return null;
+    what = `sqlx migrate revert --target-version ${target ?? 'V'} reverts every migration after that version, dropping what they made in the database`;
+  } else return null;
+  const named = rustToolUrl(inv, args, rt, ['--database-url', '-D']);
+  if (!named) return null;
+  const server = serverScheme(named.url);
+  return server === null ? null : `${what}, on a ${server} server (${named.from})`;
+}
+

@@ -101,6 +101,13 @@ const PROJECTS: Record<string, string> = {
   'ef/appsettings.json': '{ "ConnectionStrings": { "Default": "Host=localhost;Database=app;Username=app" } }\n',
   // dbmate: DATABASE_URL in .env
   'dm/db/migrations/20240101000000_init.sql': '-- migrate:up\ncreate table t (id int);\n-- migrate:down\ndrop table t;\n',
+  // diesel (DATABASE_URL in the workspace's .env, run from a member crate), sqlx, and diesel on SQLite
+  'rs/diesel.toml': '[print_schema]\nfile = "src/schema.rs"\n',
+  'rs/crates/api/Cargo.toml': '[package]\nname = "api"\n',
+  'rs/migrations/2024-01-01-000000_init/up.sql': 'CREATE TABLE t (id INT);\n',
+  'rs/migrations/2024-01-01-000000_init/down.sql': 'DROP TABLE t;\n',
+  'sx/migrations/20240101000000_init.sql': 'CREATE TABLE t (id INT);\n',
+  'rslite/diesel.toml': '[print_schema]\nfile = "src/schema.rs"\n',
 };
 
 /** The ignored files the frameworks' skeletons leave. */
@@ -110,6 +117,9 @@ const IGNORED: Record<string, string> = {
   'lvlite/database/database.sqlite': 'SQLite format 3\0rows',
   'dm/.env': 'DATABASE_URL="postgres://app:app@127.0.0.1:5432/app?sslmode=disable"\n',
   'dm/docker.env': 'DATABASE_URL=postgres://app:app@db:5432/app?sslmode=disable\n',
+  'rs/.env': 'DATABASE_URL=postgres://app:app@localhost/diesel_demo\n',
+  'sx/.env': 'DATABASE_URL=mysql://root:password@localhost/todos\n',
+  'rslite/.env': 'DATABASE_URL=app.db\n',
 };
 
 const template = fileTemplate((t) => {
@@ -180,6 +190,22 @@ describe('rollbacks of more than one migration against a database server', () =>
         ['cd lb && liquibase update', 'snapshot', 'overwrite-ignored'],
         ['cd ef && dotnet ef database update InitialCreate', 'deny', 'remote-data-delete', ['after InitialCreate']],
         ['cd ef && dotnet ef database update', 'snapshot', 'overwrite-ignored'],
+        // diesel and sqlx: DATABASE_URL from the nearest .env up (dotenvy), the line, --database-url
+        ['cd rs && diesel database reset', 'deny', 'remote-data-delete', ['diesel database reset', 'postgres', 'DATABASE_URL in .env']],
+        ['cd rs/crates/api && diesel migration revert --all', 'deny', 'remote-data-delete', ['every migration', '../../.env']],
+        ['cd rs && diesel migration redo -n 3', 'deny', 'remote-data-delete', ['last 3 migrations']],
+        ['cd rs && diesel migration revert', 'snapshot', 'overwrite-ignored'],
+        ['cd rs && diesel migration run', 'snapshot', 'overwrite-ignored'],
+        ['cd rs && DATABASE_URL=sqlite://test.db diesel database reset', 'snapshot', 'overwrite-ignored'],
+        ['cd rs && diesel database reset --database-url postgres://localhost/other', 'deny', 'remote-data-delete', ['--database-url']],
+        ['cd rslite && diesel database reset', 'snapshot', 'overwrite-ignored'],
+        ['cd sx && sqlx database reset -y', 'deny', 'remote-data-delete', ['sqlx database reset', 'mysql']],
+        ['cd sx && sqlx database drop', 'deny', 'remote-data-delete'],
+        ['cd sx && sqlx migrate revert --target-version 20240101000000', 'deny', 'remote-data-delete', ['after that version']],
+        ['cd sx && sqlx migrate revert', 'snapshot', 'overwrite-ignored'],
+        ['cd sx && sqlx migrate run', 'snapshot', 'overwrite-ignored'],
+        ['cd sx && sqlx database drop --no-dotenv', 'snapshot', 'overwrite-ignored'],
+        ['cd sx && cargo sqlx database drop -y', 'deny', 'remote-data-delete', ['mysql']],
         // the tools' official images
         ['docker run --rm flyway/flyway -url=jdbc:postgresql://db/app -user=app clean', 'deny', 'remote-data-delete', ['postgresql']],
         ['cd fw && docker run --rm -v "$PWD/conf:/flyway/conf" flyway/flyway:10 clean', 'deny', 'remote-data-delete', ['flyway.conf']],
