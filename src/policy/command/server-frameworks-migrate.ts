@@ -14,7 +14,7 @@
  *    DATABASE_URL) from the process, else from the env files (`--env-file`, default `.env`),
  *    which godotenv loads without overwriting a variable already set.
  * A URL guard cannot see, or none, leaves the command as before. diesel and sqlx (Rust): below,
- * rustToolUrl.
+ * rustToolUrl; goose and Atlas at the end.
  */
 import path from 'node:path';
 import { parseDotenv, whole } from './dotenv.js';
@@ -184,5 +184,62 @@ export function sqlx(inv: Invocation, args: Field[], rt: Runtime): string | null
   if (!named) return null;
   const server = serverScheme(named.url);
   return server === null ? null : `${what}, on a ${server} server (${named.from})`;
+}
+
+const GOOSE_VALUES = ['-dir', '--dir', '-table', '--table', '-certfile', '-ssl-cert', '-ssl-key', '-env', '--env', '-timeout', '--timeout'];
+
+/** goose's drivers that are files or in-process (the rest are servers: postgres, mysql, mssql, clickhouse, redshift, tidb, vertica, ydb, starrocks, turso). */
+const GOOSE_FILE_DRIVERS = /^(sqlite3?|sqlite)$/;
+
+/**
+ * goose (pressly/goose cmd/goose/main.go): `reset` (every migration down) and `down-to V`
+ * (every migration after V) against a server; `down` and `redo` (one) stay free. The driver
+ * is the first operand, or GOOSE_DRIVER from the line, else from `.env` where the line runs
+ * (goose loads it unless `-env=none`; another `-env FILE` is read as named).
+ */
+export function goose(inv: Invocation, args: Field[], rt: Runtime): string | null {
+  if (args.some((a) => a.value === '--help' || a.value === '-h' || a.value === '-help')) return null;
+  const words = operandWords(args, GOOSE_VALUES);
+  const at = words.findIndex((w) => w === 'reset' || w === 'down-to');
+  if (at === -1) return null;
+  const what = words[at] === 'reset' ? 'goose reset reverts every migration, dropping their tables' : `goose down-to ${words[at + 1] ?? 'V'} reverts every migration after that version, dropping what they made`;
+  let driver: string | null | undefined = at >= 2 ? words[0] : undefined;
+  let from = 'on the line';
+  if (driver === undefined) {
+    driver = lineVarChoices(inv, args, 'GOOSE_DRIVER').find((v) => v !== undefined);
+    from = 'GOOSE_DRIVER on the line';
+  }
+  if (driver === undefined) {
+    const envFile = option(args, ['-env', '--env']) ?? '.env';
+    if (envFile === null || envFile === 'none' || inv.cwd === null) return null;
+    const abs = resolvePath(envFile, inv.cwd);
+    const found = abs === null ? null : readAt(rt, path.posix.dirname(abs), path.posix.basename(abs));
+    if (!found || found === 'missing') return null;
+    driver = whole(parseDotenv(found.text).get('GOOSE_DRIVER'));
+    from = `GOOSE_DRIVER in ${envFile}`;
+  }
+  if (driver === undefined || driver === null || GOOSE_FILE_DRIVERS.test(driver)) return null;
+  return `${what} in the database, on a ${driver} server (${from})`;
+}
+
+/**
+ * Atlas (ariga.io/atlas cmd/atlas): `schema clean` (drops every object; `--auto-approve` only
+ * skips its question) and `migrate down` of more than one migration (`--to-version`,
+ * `--to-tag`, an amount over 1) against the server its `--url`/`-u` names; a URL from atlas.hcl's
+ * `--env` is not read (left as before).
+ */
+export function atlas(args: Field[]): string | null {
+  if (args.some((a) => a.value === '--help' || a.value === '-h')) return null;
+  const words = operandWords(args, ['--url', '-u', '--to', '--dev-url', '--dir', '--env', '--config', '-c', '--var', '--schema', '-s', '--exclude', '--format', '--revisions-schema', '--baseline', '--to-version', '--to-tag']);
+  let what: string;
+  if (words[0] === 'schema' && words[1] === 'clean') what = 'atlas schema clean drops every object in the database';
+  else if (words[0] === 'migrate' && words[1] === 'down') {
+    const target = option(args, ['--to-version', '--to-tag']);
+    const amount = words[2];
+    if (target === undefined && !(amount !== undefined && /^\d+$/.test(amount) && moreThanOne(amount))) return null;
+    what = target !== undefined ? `atlas migrate down reverts every migration after ${target ?? 'the target'}, dropping what they made in the database` : `atlas migrate down ${amount} reverts the last ${amount} migrations, dropping what they made in the database`;
+  } else return null;
+  const server = serverScheme(option(args, ['--url', '-u']));
+  return server === null ? null : `${what} --url names, on a ${server} server`;
 }
 

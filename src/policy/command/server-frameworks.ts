@@ -32,7 +32,7 @@ import { unexportedForChild, type Invocation, type Runtime } from './runtime.js'
 import { ecto } from './server-frameworks-ecto.js';
 import { entityFramework, flyway, gradle, liquibase, maven } from './server-frameworks-jvm-dotnet.js';
 import { laravel, symfony } from './server-frameworks-php.js';
-import { dbmate, diesel, golangMigrate, sqlx } from './server-frameworks-migrate.js';
+import { atlas, dbmate, diesel, golangMigrate, goose, sqlx } from './server-frameworks-migrate.js';
 import { alembic, flaskMigrate } from './server-frameworks-python.js';
 import { get, readYaml, str, TooBig, type Y } from './taskfile-yaml.js';
 
@@ -65,6 +65,8 @@ const TEST_ENVIRONMENT: Readonly<Record<string, string>> = {
   flask: 'a SQLALCHEMY_DATABASE_URI (or DATABASE_URL) of a throwaway database on the line',
   diesel: '`--database-url` of a throwaway database',
   sqlx: '`--database-url` of a throwaway database',
+  goose: 'the DBSTRING of a throwaway database',
+  atlas: '`--url` of a throwaway database (atlas\'s `--dev-url` docker:// databases are disposable)',
   migrate: '`-database` of a throwaway database',
   dbmate: '`--url` of a throwaway database',
 };
@@ -373,7 +375,7 @@ function knex(inv: Invocation, args: Field[], rt: Runtime): string | null {
 }
 
 /** The programs classifyServerFramework reads besides manage.py (container-exec.ts sends them here from inside a container). */
-export const SERVER_FRAMEWORK_PROGRAMS: ReadonlySet<string> = new Set(['rails', 'rake', 'prisma', 'sequelize', 'sequelize-cli', 'knex', 'flyway', 'liquibase', 'alembic', 'dotnet-ef', 'flask', 'migrate', 'dbmate', 'diesel', 'sqlx']);
+export const SERVER_FRAMEWORK_PROGRAMS: ReadonlySet<string> = new Set(['rails', 'rake', 'prisma', 'sequelize', 'sequelize-cli', 'knex', 'flyway', 'liquibase', 'alembic', 'dotnet-ef', 'flask', 'migrate', 'dbmate', 'diesel', 'sqlx', 'goose', 'atlas']);
 
 /** Refuses (an agent) or asks about (a person) a framework's drop or reset of a server database. */
 export function classifyServerFramework(inv: Invocation, program: string, args: Field[], rt: Runtime, script?: string): void {
@@ -402,6 +404,8 @@ export function classifyServerFramework(inv: Invocation, program: string, args: 
   else if (program === 'dbmate') what = dbmate(inv, args, rt);
   else if (program === 'diesel') what = diesel(inv, args, rt);
   else if (program === 'sqlx') what = sqlx(inv, args, rt);
+  else if (program === 'goose') what = goose(inv, args, rt);
+  else if (program === 'atlas') what = atlas(args);
   if (what === null) return;
   rt.report(makeVerdict(unrecoverableKind(rt.ctx.isAgent), 'remote-data-delete', `${what}, outside the repository, where no snapshot holds it`, inv.source, instead(program)));
 }

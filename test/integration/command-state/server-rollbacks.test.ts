@@ -108,6 +108,8 @@ const PROJECTS: Record<string, string> = {
   'rs/migrations/2024-01-01-000000_init/down.sql': 'DROP TABLE t;\n',
   'sx/migrations/20240101000000_init.sql': 'CREATE TABLE t (id INT);\n',
   'rslite/diesel.toml': '[print_schema]\nfile = "src/schema.rs"\n',
+  // goose with its driver in .env (GOOSE_DRIVER), Atlas
+  'gs/migrations/00001_init.sql': '-- +goose Up\nCREATE TABLE t (id INT);\n-- +goose Down\nDROP TABLE t;\n',
 };
 
 /** The ignored files the frameworks' skeletons leave. */
@@ -120,6 +122,7 @@ const IGNORED: Record<string, string> = {
   'rs/.env': 'DATABASE_URL=postgres://app:app@localhost/diesel_demo\n',
   'sx/.env': 'DATABASE_URL=mysql://root:password@localhost/todos\n',
   'rslite/.env': 'DATABASE_URL=app.db\n',
+  'gs/.env': 'GOOSE_DRIVER=postgres\nGOOSE_DBSTRING="user=app dbname=app sslmode=disable"\nGOOSE_MIGRATION_DIR=./migrations\n',
 };
 
 const template = fileTemplate((t) => {
@@ -206,6 +209,18 @@ describe('rollbacks of more than one migration against a database server', () =>
         ['cd sx && sqlx migrate run', 'snapshot', 'overwrite-ignored'],
         ['cd sx && sqlx database drop --no-dotenv', 'snapshot', 'overwrite-ignored'],
         ['cd sx && cargo sqlx database drop -y', 'deny', 'remote-data-delete', ['mysql']],
+        // goose: the driver on the line or GOOSE_DRIVER (the line, .env); Atlas: --url
+        ['goose -dir db postgres "user=app dbname=app" reset', 'deny', 'remote-data-delete', ['goose reset', 'postgres server']],
+        ['cd gs && goose reset', 'deny', 'remote-data-delete', ['GOOSE_DRIVER in .env']],
+        ['cd gs && goose down-to 0', 'deny', 'remote-data-delete', ['after that version']],
+        ['cd gs && goose -env=none reset', 'snapshot', 'overwrite-ignored'],
+        ['cd gs && goose down', 'snapshot', 'overwrite-ignored'],
+        ['goose -dir db sqlite3 ./app.db reset', 'snapshot', 'overwrite-ignored'],
+        ['atlas schema clean -u "mysql://root:pass@localhost:3306/example" --auto-approve', 'deny', 'remote-data-delete', ['atlas schema clean', 'mysql']],
+        ['atlas migrate down --url postgres://localhost/app --to-version 20240101000000', 'deny', 'remote-data-delete'],
+        ['atlas migrate down --url postgres://localhost/app 3', 'deny', 'remote-data-delete', ['last 3 migrations']],
+        ['atlas migrate down --url postgres://localhost/app', 'snapshot', 'overwrite-ignored'],
+        ['atlas schema clean -u sqlite://app.db', 'snapshot', 'overwrite-ignored'],
         // the tools' official images
         ['docker run --rm flyway/flyway -url=jdbc:postgresql://db/app -user=app clean', 'deny', 'remote-data-delete', ['postgresql']],
         ['cd fw && docker run --rm -v "$PWD/conf:/flyway/conf" flyway/flyway:10 clean', 'deny', 'remote-data-delete', ['flyway.conf']],

@@ -132,7 +132,7 @@ const MISC = [
   "curl -X PATCH -H \"Authorization: token $GH_TOKEN\" https://api.github.com/repos/acme/app/issues/12 -d '{\"state\":\"closed\"}'",
   'dotnet ef migrations add AddOrders', 'flyway info', 'alembic history', 'liquibase status',
   'php artisan migrate', 'php artisan migrate:rollback --step=1', 'flask db upgrade', 'flask db downgrade', 'rails db:rollback', 'mix ecto.rollback',
-  'docker run --rm flyway/flyway -url=jdbc:postgresql://db/app migrate', 'docker run -d -p 5432:5432 -e POSTGRES_PASSWORD=dev postgres:16', 'dbmate up', 'diesel migration revert', 'sqlx migrate revert',
+  'docker run --rm flyway/flyway -url=jdbc:postgresql://db/app migrate', 'docker run -d -p 5432:5432 -e POSTGRES_PASSWORD=dev postgres:16', 'dbmate up', 'diesel migration revert', 'sqlx migrate revert', 'goose -dir db postgres "user=app dbname=app" up', 'atlas migrate down --url postgres://db/app',
   'sail up -d', './vendor/bin/sail artisan test', 'sail npm run dev', 'sail composer require laravel/sanctum', 'sail artisan migrate --env=testing',
   'http PATCH localhost:8000/api/items/1 name=x', "curl -d '{\"query\":\"{ viewer { login } }\"}' https://api.github.com/graphql",
 ];
@@ -182,7 +182,7 @@ export const UNRECOVERABLE: readonly string[] = [
   'find ~ -name "*.log" -delete', 'find / -name node_modules -exec rm -rf {} +', 'shred -u ~/.ssh/id_ed25519',
   'truncate -s 0 ~/.zsh_history', ': > ~/.bashrc', 'cp /dev/null ~/.gitconfig', 'rsync -a --delete empty/ ~/',
   "python3 -c 'import shutil, os; shutil.rmtree(os.path.expanduser(\"~\"))'", "node -e 'require(\"fs\").rmSync(\"../other-project\", {recursive: true})'",
-  'sudo rm -rf /opt', 'docker exec web rm -rf /', 'docker compose down -v', './vendor/bin/sail down -v', "echo 'DROP TABLE users' | sh -c 'psql app'", 'flyway -url=jdbc:postgresql://db/app -cleanDisabled=false clean', 'liquibase --url=jdbc:postgresql://db/app drop-all', 'docker run --rm flyway/flyway -url=jdbc:postgresql://db/app clean', 'migrate -path db/migrations -database postgres://db/app drop -f', 'diesel database reset --database-url postgres://db/app', 'cargo sqlx database drop -y -D mysql://root@db/todos', 'docker run --rm migrate/migrate -database postgres://db/app down -all', 'git -C ../other-project reset --hard', 'git -C ../other clean -fd', 'cd ../other && git reset --hard HEAD~3',
+  'sudo rm -rf /opt', 'docker exec web rm -rf /', 'docker compose down -v', './vendor/bin/sail down -v', "echo 'DROP TABLE users' | sh -c 'psql app'", 'flyway -url=jdbc:postgresql://db/app -cleanDisabled=false clean', 'liquibase --url=jdbc:postgresql://db/app drop-all', 'docker run --rm flyway/flyway -url=jdbc:postgresql://db/app clean', 'migrate -path db/migrations -database postgres://db/app drop -f', 'diesel database reset --database-url postgres://db/app', 'cargo sqlx database drop -y -D mysql://root@db/todos', 'goose -dir db postgres "user=app dbname=app" reset', 'atlas schema clean -u postgres://db/app --auto-approve', 'docker run --rm migrate/migrate -database postgres://db/app down -all', 'git -C ../other-project reset --hard', 'git -C ../other clean -fd', 'cd ../other && git reset --hard HEAD~3',
   // Disks and devices.
   'dd if=/dev/zero of=/dev/sda bs=1M', 'mkfs.ext4 /dev/sdb1', 'wipefs -a /dev/nvme0n1', 'echo x > /dev/sda', 'sudo fdisk /dev/sda', 'shred /dev/loop0',
   // Protected paths.
