@@ -19,7 +19,7 @@
 import path from 'node:path';
 import { parseDotenv, whole } from './dotenv.js';
 import type { Field } from './expand.js';
-import { operandWords } from './gnu-args.js';
+import { operandWords, optionValue as option } from './gnu-args.js';
 import { resolvePath } from './paths.js';
 import type { Invocation, Runtime } from './runtime.js';
 import { lineVarChoices, moreThanOne, readAt } from './server-frameworks.js';
@@ -36,19 +36,6 @@ export function serverScheme(url: string | null | undefined): string | null {
   return SERVER_SCHEMES.test(base) ? base.toLowerCase() : null;
 }
 
-/** A value option's value (`-name V`, `--name V`, `-name=V`, `--name=V`): null unknown, undefined absent. */
-function option(args: Field[], names: readonly string[]): string | null | undefined {
-  let found: string | null | undefined;
-  for (let i = 0; i < args.length; i++) {
-    const w = args[i]?.value;
-    if (w === undefined || w === null) continue;
-    for (const name of names) {
-      if (w === name) found = args[i + 1]?.value ?? null;
-      else if (w.startsWith(`${name}=`)) found = w.slice(name.length + 1);
-    }
-  }
-  return found;
-}
 
 const MIGRATE_VALUES = ['-path', '--path', '-source', '--source', '-database', '--database', '-prefetch', '--prefetch', '-lock-timeout', '--lock-timeout'];
 

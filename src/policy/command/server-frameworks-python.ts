@@ -14,7 +14,7 @@
 import path from 'node:path';
 import { parseDotenv, whole } from './dotenv.js';
 import type { Field } from './expand.js';
-import { operandWords } from './gnu-args.js';
+import { operandWords, optionValue } from './gnu-args.js';
 import { resolvePath } from './paths.js';
 import type { Invocation, Runtime } from './runtime.js';
 import { lineVarChoices, readAt } from './server-frameworks.js';
@@ -49,18 +49,6 @@ function iniSection(text: string, name: string): Map<string, string> | null {
 
 /** env.py code that sets the URL itself (and so decides elsewhere), comments out. */
 const URL_FROM_CODE = /\bset_main_option\s*\(|\bset_section_option\s*\(|\bcreate(_async)?_engine\s*\(/;
-
-/** The value of the first of `names` on the line (`-c FILE`, `--config FILE`, `--config=FILE`): undefined where absent, null where guard cannot see it. */
-function optionValue(args: Field[], names: readonly string[]): string | null | undefined {
-  for (let i = 0; i < args.length; i++) {
-    const w = args[i]?.value;
-    if (w === undefined || w === null) continue;
-    if (names.includes(w)) return args[i + 1]?.value ?? null;
-    const long = names.find((n) => n.startsWith('--') && w.startsWith(`${n}=`));
-    if (long) return w.slice(long.length + 1);
-  }
-  return undefined;
-}
 
 /** `alembic downgrade base` against a server: what it does, or null. */
 export function alembic(inv: Invocation, args: Field[], rt: Runtime): string | null {
