@@ -28,6 +28,7 @@ import { resolvePath } from './paths.js';
 import { composeLookup, composeServiceNodes, containerEnv } from './container-env.js';
 import { composeServiceOfContainer } from './container-names.js';
 import { makeVerdict } from './rules.js';
+import type { Verdict } from './types.js';
 import type { Invocation, Runtime, Stdin } from './runtime.js';
 import { interpolate } from './dotenv.js';
 import { get, str } from './taskfile-yaml.js';
@@ -38,8 +39,19 @@ export const CONTAINER_FS = '/guard-container-fs';
 interface Mount {
   /** The path in the container (normalized, absolute). */
   target: string;
-  /** The host directory or file (absolute); under CONTAINER_FS for what is not the host's (a volume, a read-only bind). */
+  /** The host directory or file (absolute); under CONTAINER_FS for what is not the host's (an anonymous volume, a read-only bind), under VOLUME_FS for a named volume. */
   source: string;
+  /** A named volume's name (`pgdata:/var/lib/postgresql/data`). */
+  volume?: string;
+}
+
+/** Where a named volume's files stand in the judged code (CommandContext.volumes): neither the host's nor scratch. */
+const VOLUME_FS = '/guard-container-volumes';
+
+/** A named volume mounted read-write: deleting in it deletes its data (targets.ts deletesInVolume). */
+function volumeMount(name: string, target: string): Mount {
+  const t = path.posix.normalize(target).replace(/(.)\/$/, '$1');
+  return { target: t, source: `${VOLUME_FS}/${name}`, volume: name };
 }
 
 /** A volume or read-only bind at `target`: the container's own, hiding what a bind above it shows (`- /app/node_modules` under `.:/app`). */
@@ -166,7 +178,7 @@ function shortBind(spec: string, base: string | null, pwd: string | null): Mount
   if (mode.split(',').includes('ro')) return shadow(dst);
   const source = bindSource(src, base, pwd);
   if (source === 'unknown') return source;
-  if (source === null) return /^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(src) ? shadow(dst) : null; // a named volume
+  if (source === null) return /^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(src) ? volumeMount(src, dst) : null; // a named volume
   return { target: path.posix.normalize(dst).replace(/(.)\/$/, '$1'), source };
 }
 
@@ -188,7 +200,9 @@ function longBind(spec: string, base: string | null): Mount | null | 'unknown' {
   const src = fields.get('source') ?? fields.get('src');
   const dst = fields.get('target') ?? fields.get('destination') ?? fields.get('dst');
   if (dst === undefined || !dst.startsWith('/')) return null;
-  if (fields.get('type') !== 'bind' || (ro !== undefined && ro !== 'false' && ro !== '0')) return shadow(dst);
+  if (ro !== undefined && ro !== 'false' && ro !== '0') return shadow(dst);
+  if ((fields.get('type') ?? 'volume') === 'volume' && src !== undefined && /^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(src)) return volumeMount(src, dst);
+  if (fields.get('type') !== 'bind') return shadow(dst);
   if (src === undefined) return null;
   const source = bindSource(src, base, null);
   return source === null || source === 'unknown' ? source : { target: path.posix.normalize(dst), source };
@@ -408,6 +422,10 @@ function composeService(inv: Invocation, rt: Runtime, spec: RunSpec): { mounts: 
         const source = raw === null ? null : expand(raw);
         const target = str(get(item, 'target'));
         if (!target?.startsWith('/')) continue;
+        if (str(get(item, 'type')) === 'volume' && str(get(item, 'read_only')) !== 'true' && source !== null && /^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(source)) {
+          mounts.push(volumeMount(source, target));
+          continue;
+        }
         if (str(get(item, 'type')) !== 'bind' || str(get(item, 'read_only')) === 'true') {
           mounts.push(shadow(target));
           continue;
@@ -515,7 +533,9 @@ export function classifyContainerRun(inv: Invocation, program: string, args: Fie
       }
     }
   }
-  if (!mounts.some((m) => !m.source.startsWith(`${CONTAINER_FS}/`))) return false; // nothing of the host in the container
+  const host = mounts.some((m) => !m.source.startsWith(`${CONTAINER_FS}/`) && m.volume === undefined);
+  const volumes = mounts.flatMap((m) => (m.volume !== undefined ? [{ root: m.source, name: m.volume, target: m.target }] : []));
+  if (!host && volumes.length === 0) return false; // nothing of the host in the container, no volume
   const env = containerEnv(inv, rt, spec, () => composeTexts(inv, rt, spec));
   if (env === undefined) return true; // an env file is being read: judged once it is
   const first = words[0] as string;
@@ -526,11 +546,15 @@ export function classifyContainerRun(inv: Invocation, program: string, args: Fie
   });
   // the working directory itself is where relative names start, not something deleted: no mount above it counts
   const cwd = workdir === null ? CONTAINER_FS : mapPath(workdir, mounts, false);
-  const shown = mounts.filter((m) => !m.source.startsWith(`${CONTAINER_FS}/`)).map((m) => `${m.target} is ${rt.ctx.repoRoot && (m.source === rt.ctx.repoRoot || m.source.startsWith(`${rt.ctx.repoRoot}/`)) ? path.posix.relative(rt.ctx.repoRoot, m.source) || '.' : m.source}`).join(', ');
-  const ctx = { ...rt.ctx, scratchDirs: [...(rt.ctx.scratchDirs ?? []), CONTAINER_FS] };
+  const shown = mounts.filter((m) => !m.source.startsWith(`${CONTAINER_FS}/`)).map((m) => `${m.target} is ${m.volume !== undefined ? `the volume ${m.volume}` : rt.ctx.repoRoot && (m.source === rt.ctx.repoRoot || m.source.startsWith(`${rt.ctx.repoRoot}/`)) ? path.posix.relative(rt.ctx.repoRoot, m.source) || '.' : m.source}`).join(', ');
+  const ctx = { ...rt.ctx, scratchDirs: [...(rt.ctx.scratchDirs ?? []), CONTAINER_FS], ...(volumes.length > 0 ? { volumes } : {}) };
   rt.ctx.view?.placeholder(CONTAINER_FS);
-  rt.shell(mapped.map(quote).join(' '), { cwd, ctx, env, foreignEnv: true, ...(spec.stdin ? { stdin: hostStdin(inv) } : {}), via: `run in ${containerLabel(spec)}, where ${shown}` }, inv.source);
-  return true;
+  if (volumes.length > 0) rt.ctx.view?.placeholder(VOLUME_FS);
+  // with volumes alone, only what the command deletes in them is judged here; the data rules run
+  // in container-exec.ts (false), as for a container that mounts nothing
+  const volumesOnly = host ? {} : { translate: (v: Verdict) => (v.rule === 'container-volume-delete' ? v : null) };
+  rt.shell(mapped.map(quote).join(' '), { cwd, ctx, env, foreignEnv: true, ...(spec.stdin ? { stdin: hostStdin(inv) } : {}), via: `run in ${containerLabel(spec)}, where ${shown}`, ...volumesOnly }, inv.source);
+  return host;
 }
 
 /** A verdict's reason naming the container's `/` itself, or `/*`. */

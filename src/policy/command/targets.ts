@@ -28,7 +28,7 @@ import {
   resolvePath,
   scratchDir,
 } from './paths.js';
-import { makeVerdict, opaqueKind } from './rules.js';
+import { makeVerdict, opaqueKind, unrecoverableKind } from './rules.js';
 import type { FindQuery, PathFacts, RepoContents, IgnoredEntry } from './state.js';
 import type { CommandContext, Verdict } from './types.js';
 import { checkListedDelete } from './listings.js';
@@ -296,6 +296,8 @@ export function checkDeleteTarget(field: Field, cwd: string | null, ctx: Command
 }
 
 export function checkDeleteAbs(abs: string, ctx: CommandContext, source: string, options: DeleteOptions): Verdict {
+  const inVolume = deletesInVolume(abs, ctx, source, options.verb);
+  if (inVolume) return inVolume;
   if (isIgnoreRulesFile(abs, ctx) && ctx.view) ctx.view.ignoreRulesChanged = true;
   const view = ctx.view;
   if (view?.collecting && !view.isPlaceholder(abs)) {
@@ -305,6 +307,23 @@ export function checkDeleteAbs(abs: string, ctx: CommandContext, source: string,
   const facts = view?.resolved ? view.path(abs, true) : null;
   if (facts) return checkDeleteWithFacts(abs, facts, ctx, source, options);
   return checkDeleteByText(abs, ctx, source, options);
+}
+
+/**
+ * A deletion at or under a container's named volume (CommandContext.volumes): the volume's data,
+ * which no snapshot holds; refused for an agent and asked of a person, as `docker volume rm`.
+ */
+function deletesInVolume(abs: string, ctx: CommandContext, source: string, verb: string, display?: string): Verdict | null {
+  const volume = ctx.volumes?.find((v) => abs === v.root || abs.startsWith(`${v.root}/`));
+  if (!volume) return null;
+  const inContainer = `${volume.target}${abs.slice(volume.root.length)}`;
+  // a volume for regenerable output (`node_modules:/app/node_modules`, a `.cache`, a volume named
+  // as a cache: `gen-cache`, `go-build-cache`): an install or a build fills it again
+  const names = (ctx.regenerable ?? []).filter((p) => !p.includes('/'));
+  const regenerable = (segment: string): boolean => segment !== '' && names.some((p) => globMatch(p, segment, { dot: true }));
+  if (inContainer.split('/').some(regenerable) || regenerable(volume.name) || /(^|[-_.])cache([-_.]|$)/i.test(volume.name)) return makeVerdict('allow', 'no-risk', `${verb} ${inContainer}, regenerable output in the volume ${volume.name}`, source);
+  const shown = display === undefined ? inContainer : display.split(volume.root).join(volume.target);
+  return makeVerdict(unrecoverableKind(ctx.isAgent), 'container-volume-delete', `${verb} ${shown}, in the volume ${volume.name} (a database's data, most often), outside the repository, where no snapshot holds it`, source);
 }
 
 /**
@@ -710,6 +729,8 @@ function checkDeleteGlob(pattern: string, display: string, cwd: string | null, c
   if (globSegments.some((s) => /[*?[]/.test(s) && globMatch(s, '.git', { dot: false }))) {
     return makeVerdict('deny', 'git-dir-write', `${options.verb} ${display}, which matches .git`, source);
   }
+  const inVolume = deletesInVolume(base, ctx, source, options.verb, display);
+  if (inVolume) return inVolume;
   const kind = classifyPath(base, ctx);
   if (kind.kind !== 'root' && kind.kind !== 'home' && ctx.repoRoot && isStrictlyUnder(ctx.repoRoot, base) && globMatch(abs, ctx.repoRoot, { dot: false })) {
     return makeVerdict('deny', 'rm-repo-root', `${options.verb} ${display}, which matches the repository itself`, source);

@@ -85,6 +85,13 @@ export interface CommandContext {
    */
   unseenFiles?: string;
   /**
+   * A container's named volumes, where the judged code's paths name them (container-run.ts maps
+   * `pgdata:/var/lib/postgresql/data` to `root`): deleting there deletes the volume's data (a
+   * database's), outside the repository and every snapshot, as `docker volume rm` does
+   * (container-volume-delete). `target` is the path in the container, for messages.
+   */
+  volumes?: ReadonlyArray<{ root: string; name: string; target: string }>;
+  /**
    * What guard knows of the file system and the index right now (state.ts). Absent: every path
    * is judged by its text alone. classifyWithState sets it.
    */

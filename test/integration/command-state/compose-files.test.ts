@@ -56,6 +56,9 @@ function build(t: TestRepo): void {
     'incl/dev/compose.dev.yaml': MOUNTED,
     'incl/base.yaml': MOUNTED,
     'incl/src/index.js': 'console.log(1);\n',
+    // named volumes: a database's data, and node_modules (regenerable)
+    'vol/compose.yaml': 'services:\n  db:\n    image: postgres:16\n    volumes: [pgdata:/var/lib/postgresql/data]\n  app:\n    image: node:22\n    working_dir: /app\n    volumes: [".:/app", "nm:/app/node_modules", {type: volume, source: uploads, target: /app/storage}]\nvolumes:\n  pgdata: {}\n  nm: {}\n  uploads: {}\n',
+    'vol/src/index.js': 'console.log(1);\n',
   });
   commitFiles(t, { '.gitignore': '.env\n' });
   writeFiles(t, { '.env': 'SECRET=1\n' });
@@ -105,6 +108,20 @@ describe('the compose files a docker compose line reads', () => {
         ['docker compose run --rm db rm -rf /var/lib/postgresql/data', 'allow', 'no-risk'],
         ['docker compose run --rm app npm test', 'allow', 'no-risk'],
       ]);
+      // a named volume holds data no snapshot has: deleting in it is refused, as `docker volume rm` is
+      await at('vol', [
+        ['docker compose exec db rm -rf /var/lib/postgresql/data', 'deny', 'container-volume-delete', ['/var/lib/postgresql/data', 'the volume pgdata']],
+        ['docker compose exec db sh -c "rm -rf /var/lib/postgresql/data/*"', 'deny', 'container-volume-delete', ['/var/lib/postgresql/data/*']],
+        ['docker compose run --rm app rm -rf /app/storage/avatars', 'deny', 'container-volume-delete', ['the volume uploads']],
+        ['docker run --rm -v pgdata:/data alpine rm -rf /data/x', 'deny', 'container-volume-delete'],
+        ['docker run --rm --mount source=pgdata,target=/data alpine rm -rf /data', 'deny', 'container-volume-delete'],
+        ['docker compose run --rm app rm -rf /app/node_modules', 'allow', 'no-risk'],
+        ['docker compose run --rm app rm -rf /app/node_modules/.cache', 'allow', 'no-risk'],
+        ['docker compose exec db ls /var/lib/postgresql/data', 'allow', 'no-risk'],
+        ['docker compose exec db rm -rf /tmp/x', 'allow', 'no-risk'],
+        ['docker run --rm -v pgdata:/data:ro alpine rm -rf /data/x', 'allow', 'no-risk'],
+        ['docker compose run --rm app rm -rf /app/src', 'snapshot', 'rm-in-repo', ['src']],
+      ]);
       // docker run's own -v / --mount with a host side guard cannot read
       await at('yml', [
         ['docker run --rm -v "$SRC":/app node rm -rf /app/src', 'snapshot', 'container-unknown-mounts', ['a container of node, which mounts what guard cannot read']],
@@ -114,8 +131,8 @@ describe('the compose files a docker compose line reads', () => {
         ['docker run --rm -v ~/work:/app node rm -rf /app/src', 'allow', 'no-risk'],
         ['docker run --rm -v "$SRC":/app node rm -rf /', 'deny', 'rm-repo-root'],
         ['docker run --rm -v "$SRC":/app node npm test', 'allow', 'no-risk'],
-        // a named volume and the line's known bind stay as before
-        ['docker run --rm -v data:/app node rm -rf /app/src', 'allow', 'no-risk'],
+        // a named volume: its data (below, 'vol'); the line's known bind as before
+        ['docker run --rm -v data:/app node rm -rf /app/src', 'deny', 'container-volume-delete'],
         ['docker run --rm -v "$PWD":/app node rm -rf /app/src', 'snapshot', 'rm-in-repo', ['src']],
       ]);
       // git in a container whose mounts are unknown works on the repository it shows: judged as in the repository

@@ -78,9 +78,9 @@ describe('docker exec of a running container', () => {
       ['docker exec -w /app/src repo-web-1 rm -f draft.rb', 'snapshot', 'rm-in-repo', 'src/draft.rb'],
       ["docker exec -w /app repo-web-1 sh -c 'rm -rf storage/*'", 'snapshot', 'rm-in-repo', 'storage'],
       ['docker exec -it repo-web-1 rm -rf /', 'deny', 'rm-repo-root'],
-      // a read-only bind and a named volume are the container's own, as for `docker compose exec`
+      // a read-only bind is the container's own; a named volume holds data no snapshot has (as for `docker compose exec`)
       ['docker exec repo-docs-1 rm -rf /usr/share/nginx/html/index.html', 'allow', 'no-risk'],
-      ['docker exec repo-db-1 rm -rf /var/lib/postgresql/data', 'allow', 'no-risk'],
+      ['docker exec repo-db-1 rm -rf /var/lib/postgresql/data', 'deny', 'container-volume-delete'],
       ['docker exec repo-web-1 rm -rf /tmp/cache', 'allow', 'no-risk'],
       // the service's environment reaches the command: RAILS_ENV=test
       ['docker exec repo-web-1 bin/rails db:reset', 'allow', 'no-risk'],

@@ -127,8 +127,9 @@ const CASES: readonly VerdictCase[] = [
   ['docker compose run web rm -f .env.production.local', 'snapshot', 'rm-in-repo', 'packages/web/.env.production.local'],
   ['docker compose run web rm -rf dist', 'allow', 'no-risk'],
   ['docker compose run app rm -rf /tmp/cache /var/cache/apk', 'allow', 'no-risk'],
-  ['docker compose run db rm -rf /var/lib/postgresql/data', 'allow', 'no-risk'],
-  // a volume over a path of the bind mount hides the repository's files there: the container's own
+  // a named volume's data: refused as `docker volume rm` is (since the night of 2026-12-06)
+  ['docker compose run db rm -rf /var/lib/postgresql/data', 'deny', 'container-volume-delete'],
+  // a volume over a path of the bind mount hides the repository's files there; one named as a cache is free
   ['docker compose run app rm -rf /app/tools/gen', 'allow', 'no-risk'],
   ['docker compose run app rm -rf /app/tools', 'snapshot', 'rm-in-repo', 'tools'],
   ['docker run --rm -v "$PWD":/src -w /src alpine rm -rf local.db', 'snapshot', 'rm-in-repo', 'local.db'],
