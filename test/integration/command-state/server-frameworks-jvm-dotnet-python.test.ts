@@ -13,25 +13,7 @@ import { evaluatedVerdict, expectEvaluatedTable, type EvaluatedRow } from '../..
 import { createTestRepo, type TestRepo } from '../../helpers/git-repo.js';
 import { installedClaudeHook, guardOk } from '../../helpers/guard-steps.js';
 import { commitFiles, writeFiles } from '../../helpers/repo-steps.js';
-
-const ALEMBIC_ENV = `from logging.config import fileConfig
-from sqlalchemy import engine_from_config, pool
-from alembic import context
-
-config = context.config
-target_metadata = None
-
-def run_migrations_offline() -> None:
-    url = config.get_main_option("sqlalchemy.url")
-    context.configure(url=url, target_metadata=target_metadata, literal_binds=True)
-
-def run_migrations_online() -> None:
-    connectable = engine_from_config(config.get_section(config.config_ini_section, {}), prefix="sqlalchemy.", poolclass=pool.NullPool)
-    with connectable.connect() as connection:
-        context.configure(connection=connection, target_metadata=target_metadata)
-        with context.begin_transaction():
-            context.run_migrations()
-`;
+import { ALEMBIC_ENV } from '../../helpers/framework-files.js';
 
 const alembicIni = (url: string): string => `# A generic, single database configuration.
 

@@ -12,18 +12,7 @@ import { evaluatedVerdict, expectEvaluatedTable, type EvaluatedRow } from '../..
 import { createTestRepo, type TestRepo } from '../../helpers/git-repo.js';
 import { installedClaudeHook } from '../../helpers/guard-steps.js';
 import { commitFiles, writeFiles } from '../../helpers/repo-steps.js';
-
-const LARAVEL_CONFIG = `<?php
-return [
-    'default' => env('DB_CONNECTION', 'sqlite'),
-    'connections' => [
-        'sqlite' => ['driver' => 'sqlite', 'database' => database_path('database.sqlite')],
-        'mysql' => ['driver' => 'mysql', 'host' => env('DB_HOST', '127.0.0.1')],
-        'reporting' => ['driver' => 'pgsql', 'host' => env('REPORTING_HOST')],
-        'pgsql' => ['driver' => 'pgsql'],
-    ],
-];
-`;
+import { LARAVEL_CONFIG } from '../../helpers/framework-files.js';
 
 const PROJECTS: Record<string, string> = {
   // Laravel on MySQL (Sail's .env), its test environment on MySQL too

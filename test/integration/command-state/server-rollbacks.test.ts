@@ -16,16 +16,7 @@ import { guardOk } from '../../helpers/guard-steps.js';
 import { fileTemplate } from '../../helpers/repo-template.js';
 import { commitFiles, writeFiles } from '../../helpers/repo-steps.js';
 import { checkVerdict } from '../../helpers/verdicts.js';
-
-const LARAVEL_CONFIG = `<?php
-return [
-    'default' => env('DB_CONNECTION', 'sqlite'),
-    'connections' => [
-        'sqlite' => ['driver' => 'sqlite', 'database' => database_path('database.sqlite')],
-        'mysql' => ['driver' => 'mysql', 'host' => env('DB_HOST', '127.0.0.1')],
-    ],
-];
-`;
+import { ALEMBIC_ENV, LARAVEL_CONFIG } from '../../helpers/framework-files.js';
 
 /** Flask-Migrate's migrations/env.py as `flask db init` writes it (abridged). */
 const FLASK_ENV_PY = `import logging
@@ -57,15 +48,6 @@ def get_engine_url():
 
 config.set_main_option('sqlalchemy.url', get_engine_url())
 target_db = current_app.extensions['migrate'].db
-`;
-
-const ALEMBIC_ENV = `from sqlalchemy import engine_from_config, pool
-from alembic import context
-
-config = context.config
-
-def run_migrations_online() -> None:
-    connectable = engine_from_config(config.get_section(config.config_ini_section, {}), prefix="sqlalchemy.", poolclass=pool.NullPool)
 `;
 
 const PROJECTS: Record<string, string> = {
