@@ -103,17 +103,18 @@ export function operandWords(args: Field[], valued: readonly string[]): string[]
 
 /**
  * The value an option of `names` is given (`-c FILE`, `--config FILE`, `--config=FILE`,
- * `-name=V` of Go's flag package), the last one winning as argparse, Go's flag and clap take
- * it: undefined where absent, null where guard cannot see it. For the tools' own options read
- * beside operandWords (server-frameworks-*.ts).
+ * `-name=V` of Go's flag package), the last one winning as argparse, Go's flag, clap and
+ * picocli take it: undefined where absent, null where guard cannot see it. `spaced` false: only
+ * `NAME=V` (Flyway's `-url=`, Maven's `-Dflyway.url=`). For the tools' own options read beside
+ * operandWords (server-frameworks-*.ts).
  */
-export function optionValue(args: Field[], names: readonly string[]): string | null | undefined {
+export function optionValue(args: Field[], names: readonly string[], spaced = true): string | null | undefined {
   let found: string | null | undefined;
   for (let i = 0; i < args.length; i++) {
     const w = args[i]?.value;
     if (w === undefined || w === null) continue;
     for (const name of names) {
-      if (w === name) found = args[i + 1]?.value ?? null;
+      if (spaced && w === name) found = args[i + 1]?.value ?? null;
       else if (w.startsWith(`${name}=`)) found = w.slice(name.length + 1);
     }
   }

@@ -12,7 +12,7 @@
  * project's root, whose apps hold the dependencies), the command is left as before.
  */
 import type { Field } from './expand.js';
-import { operandWords } from './gnu-args.js';
+import { operandWords, optionValue } from './gnu-args.js';
 import type { Invocation, Runtime } from './runtime.js';
 import { environmentsOf, moreThanOne, readAt } from './server-frameworks.js';
 
@@ -26,17 +26,8 @@ export function ecto(inv: Invocation, args: Field[], rt: Runtime): string | null
   const all = args.some((a) => a.value === '--all');
   // Mix.Tasks.Ecto.Rollback: one migration by default; `--step N` / `-n N` the last N, `--to V` every one after V
   // (ecto_sql's lib/mix/tasks/ecto.rollback.ex): more than one is judged as --all is (docs/DECISIONS.md)
-  const flagged = (long: string, short?: string): string | null | undefined => {
-    for (let i = 0; i < args.length; i++) {
-      const w = args[i]?.value;
-      if (w === null || w === undefined) continue;
-      if (w === long || w === short) return args[i + 1]?.value ?? null;
-      if (w.startsWith(`${long}=`)) return w.slice(long.length + 1);
-    }
-    return undefined;
-  };
-  const to = flagged('--to');
-  const step = flagged('--step', '-n');
+  const to = optionValue(args, ['--to']);
+  const step = optionValue(args, ['--step', '-n']);
   const partial = to !== undefined ? `--to ${to ?? 'V'}` : moreThanOne(step) ? `--step ${step ?? 'N'}` : null;
   const task = tasks.find((t) => t === 'ecto.drop' || t === 'ecto.reset' || (t === 'ecto.rollback' && (all || partial !== null)));
   if (task === undefined || inv.cwd === null) return null;

@@ -40,7 +40,7 @@
 import path from 'node:path';
 import { stripJsonc } from './deno-tasks.js';
 import type { Field } from './expand.js';
-import { operandWords } from './gnu-args.js';
+import { operandWords, optionValue as value } from './gnu-args.js';
 import { resolvePath } from './paths.js';
 import type { Invocation, Runtime } from './runtime.js';
 import { environmentsOf, lineVarChoices, moreThanOne, readAt } from './server-frameworks.js';
@@ -59,20 +59,6 @@ export function jdbcServer(url: string | null | undefined): string | null {
   if (sub === 'hsqldb') return /^(hsqls?|https?):/.test(rest) ? 'hsqldb (server)' : null;
   if (sub === 'derby') return rest.startsWith('//') ? 'derby (network)' : null;
   return null;
-}
-
-/** A value option's value, `-name=V` or `--name V` / `--name=V`: null unknown, undefined absent. */
-function value(args: Field[], names: readonly string[], spaced = true): string | null | undefined {
-  let found: string | null | undefined;
-  for (let i = 0; i < args.length; i++) {
-    const w = args[i]?.value;
-    if (w === undefined || w === null) continue;
-    for (const name of names) {
-      if (spaced && w === name) found = args[i + 1]?.value ?? null;
-      else if (w.startsWith(`${name}=`)) found = w.slice(name.length + 1);
-    }
-  }
-  return found;
 }
 
 /** The text of a file (readAt), else undefined (being read, missing, unreadable). */

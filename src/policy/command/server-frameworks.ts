@@ -25,7 +25,7 @@
  */
 import path from 'node:path';
 import type { Field } from './expand.js';
-import { operandWords } from './gnu-args.js';
+import { operandWords, optionValue } from './gnu-args.js';
 import { resolvePath } from './paths.js';
 import { makeVerdict, unrecoverableKind } from './rules.js';
 import { unexportedForChild, type Invocation, type Runtime } from './runtime.js';
@@ -273,7 +273,7 @@ function sequelize(inv: Invocation, program: string, args: Field[], rt: Runtime)
   const to = args.some((a) => a.value === '--to' || a.value?.startsWith('--to='));
   const task = first === 'db:drop' ? 'db:drop drops' : first === 'db:migrate:undo:all' ? `db:migrate:undo:all ${to ? 'reverts the migrations down to --to' : 'reverts every migration'} (dropping what they made) of` : null;
   if (task === null) return null;
-  const url = args.find((a) => a.value?.startsWith('--url='))?.value?.slice('--url='.length) ?? (args.findIndex((a) => a.value === '--url') !== -1 ? args[args.findIndex((a) => a.value === '--url') + 1]?.value : undefined);
+  const url = optionValue(args, ['--url']);
   if (url) return serverUrl(url) ? `${program} ${task} the database --url names` : null;
   if (inv.cwd === null) return null;
   const found = readAt(rt, inv.cwd, 'config/config.json');
@@ -347,11 +347,7 @@ function knex(inv: Invocation, args: Field[], rt: Runtime): string | null {
   // one; migrate:down is the one-migration undo, left free (docs/DECISIONS.md, "Rollbacks of more than one migration")
   if (first !== 'migrate:rollback') return null;
   const all = args.some((a) => a.value === '--all');
-  const value = (name: string): string | null | undefined => {
-    const at = args.findIndex((a) => a.value === name);
-    if (at !== -1) return args[at + 1]?.value ?? null;
-    return args.find((a) => a.value?.startsWith(`${name}=`))?.value?.slice(name.length + 1);
-  };
+  const value = (name: string): string | null | undefined => optionValue(args, [name]);
   const envArg = value('--env');
   const environments = (envArg !== undefined ? [envArg] : environmentsOf(inv, [], ['NODE_ENV'], 'development')).filter((e): e is string => e !== null && e !== 'test');
   if (environments.length === 0) return null;
