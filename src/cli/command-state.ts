@@ -15,6 +15,7 @@ import { pathText, type GitPath } from '../git/path.js';
 import { foldsNames, nameFolding } from '../git/name-folding.js';
 import { readPathFacts, spelledOnDisk } from '../git/path-facts.js';
 import { installPruneWalk } from '../git/install-prune.js';
+import { isUtf8 } from 'node:buffer';
 import { escapedBytes } from '../util/escaped-text.js';
 import { refusedRefChange } from '../githooks/planned-refs.js';
 import { configAliases } from '../git/config-aliases.js';
@@ -74,7 +75,10 @@ export function tempDirs(): string[] {
 function installPrunesByFiles(queries: InstallPruneQuery[], seen: ReadTrace): boolean {
   const dirs: string[] = [];
   for (const query of queries) {
-    const walked = installPruneWalk(escapedBytes(query.dir).toString('utf8'));
+    // a directory whose path is not UTF-8 cannot be named in text: nothing kept, the reader's full check answers
+    const bytes = escapedBytes(query.dir);
+    if (!isUtf8(bytes)) return false;
+    const walked = installPruneWalk(bytes.toString('utf8'));
     if (walked === null) return false;
     dirs.push(...walked);
   }
