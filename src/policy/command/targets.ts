@@ -323,7 +323,13 @@ function deletesInVolume(abs: string, ctx: CommandContext, source: string, verb:
   const regenerable = (segment: string): boolean => segment !== '' && names.some((p) => globMatch(p, segment, { dot: true }));
   if (inContainer.split('/').some(regenerable) || regenerable(volume.name) || /(^|[-_.])cache([-_.]|$)/i.test(volume.name)) return makeVerdict('allow', 'no-risk', `${verb} ${inContainer}, regenerable output in the volume ${volume.name}`, source);
   const shown = display === undefined ? inContainer : display.split(volume.root).join(volume.target);
-  return makeVerdict(unrecoverableKind(ctx.isAgent), 'container-volume-delete', `${verb} ${shown}, in the volume ${volume.name} (a database's data, most often), outside the repository, where no snapshot holds it`, source);
+  return makeVerdict(
+    unrecoverableKind(ctx.isAgent),
+    'container-volume-delete',
+    `${verb} ${shown}, in the volume ${volume.name} (a database's data, most often), outside the repository, where no snapshot holds it`,
+    source,
+    `Save the volume first (\`docker run --rm -v ${volume.name}:/v -v "$PWD":/b alpine tar czf /b/${volume.name}.tgz -C /v .\`), then ask the person to run it; to empty a database, use its own tools against a test database.`,
+  );
 }
 
 /**

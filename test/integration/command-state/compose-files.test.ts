@@ -12,7 +12,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { checkVerdict } from '../../helpers/verdicts.js';
-import { expectEvaluatedTable, type EvaluatedRow } from '../../helpers/evaluated.js';
+import { evaluatedVerdict, expectEvaluatedTable, type EvaluatedRow } from '../../helpers/evaluated.js';
 import { commitFiles, writeFiles } from '../../helpers/repo-steps.js';
 import type { TestRepo } from '../../helpers/git-repo.js';
 import { guardOk } from '../../helpers/guard-steps.js';
@@ -122,6 +122,7 @@ describe('the compose files a docker compose line reads', () => {
         ['docker run --rm -v pgdata:/data:ro alpine rm -rf /data/x', 'allow', 'no-risk'],
         ['docker compose run --rm app rm -rf /app/src', 'snapshot', 'rm-in-repo', ['src']],
       ]);
+      expect((await evaluatedVerdict(t, 'docker compose exec db rm -rf /var/lib/postgresql/data', { asAgent: true, cwd: `${t.dir}/vol` })).instead).toContain('-v pgdata:/v');
       // docker run's own -v / --mount with a host side guard cannot read
       await at('yml', [
         ['docker run --rm -v "$SRC":/app node rm -rf /app/src', 'snapshot', 'container-unknown-mounts', ['a container of node, which mounts what guard cannot read']],
