@@ -37,16 +37,17 @@ const ARTISAN_DROPS = ['migrate:fresh', 'migrate:refresh', 'migrate:reset', 'db:
 const ARTISAN_VALUES = ['--env', '--database', '--path', '--seeder', '--step', '--batch'];
 const LARAVEL_SERVER_DRIVERS = /^(mysql|mariadb|pgsql|sqlsrv)$/;
 
-/** A value option's value: `--name=V`, `--name V` (or `-xV`, `-x V` for `short`); null unknown, undefined absent. */
-function optionValue(args: Field[], long: string, short?: string): string | null | undefined {
+/** A Symfony Console option's value (artisan and bin/console parse alike): `--name=V`, `--name V`, and `-xV` / `-x V` for `short` (gnu-args optionValue reads no glued short form); the last wins, as Console's ArgvInput sets it; null unknown, undefined absent. */
+function consoleOption(args: Field[], long: string, short?: string): string | null | undefined {
+  let found: string | null | undefined;
   for (let i = 0; i < args.length; i++) {
     const w = args[i]?.value;
     if (w === undefined || w === null) continue;
-    if (w === long || (short !== undefined && w === short)) return args[i + 1]?.value ?? null;
-    if (w.startsWith(`${long}=`)) return w.slice(long.length + 1);
-    if (short !== undefined && w.startsWith(short) && w.length > short.length) return w.slice(short.length);
+    if (w === long || (short !== undefined && w === short)) found = args[i + 1]?.value ?? null;
+    else if (w.startsWith(`${long}=`)) found = w.slice(long.length + 1);
+    else if (short !== undefined && w.startsWith(short) && w.length > short.length) found = w.slice(short.length);
   }
-  return undefined;
+  return found;
 }
 
 /** The directory a project's script lies in (`artisan`, `../app/artisan`), or null. */
@@ -73,8 +74,8 @@ function laravelConfig(text: string): { fallback: string | null; driver: (connec
 
 /** What a migrate:rollback reverts, as its options say. */
 function rollbackLabel(args: Field[]): string {
-  const step = optionValue(args, '--step');
-  const batch = optionValue(args, '--batch');
+  const step = consoleOption(args, '--step');
+  const batch = consoleOption(args, '--batch');
   if (step !== undefined) return `reverts the last ${step ?? 'N'} migrations`;
   return batch !== undefined ? `reverts batch ${batch ?? 'N'}` : 'reverts the last batch of migrations (every migration, where they ran at once)';
 }
@@ -87,7 +88,7 @@ export function laravel(inv: Invocation, args: Field[], rt: Runtime, script: str
   // migrations table, `--step=N` the last N migrations, `--batch=N` one batch): the first `migrate` of a project runs
   // every migration in batch 1, so a plain rollback is migrate:reset there. Only `--step=1` is the one-migration undo.
   if (command === undefined && first !== '' && consoleNames(first, ['migrate:rollback']) && !ARTISAN_DROPS.some((c) => consoleNames(first, [c]))) {
-    if (!moreThanOne(optionValue(args, '--step') ?? null)) return null;
+    if (!moreThanOne(consoleOption(args, '--step') ?? null)) return null;
     command = 'migrate:rollback';
   }
   if (command === undefined || args.some((a) => a.value === '--pretend' || a.value === '--help' || a.value === '-h')) return null;
@@ -95,10 +96,10 @@ export function laravel(inv: Invocation, args: Field[], rt: Runtime, script: str
   if (root === null) return null;
   const config = readAt(rt, root, 'config/database.php');
   const parsed = config === undefined || config === null || config === 'missing' ? null : laravelConfig(config.text);
-  const flagged = optionValue(args, '--env');
+  const flagged = consoleOption(args, '--env');
   const named = flagged !== undefined ? [flagged] : lineVarChoices(inv, args, 'APP_ENV');
   const connectionsOnLine = lineVarChoices(inv, args, 'DB_CONNECTION');
-  const database = optionValue(args, '--database');
+  const database = consoleOption(args, '--database');
   for (const chosen of named) {
     // `.env.<env>` where the line names an environment that has one, else `.env`
     const own = chosen === undefined || chosen === null ? 'missing' : dotenvAt(rt, root, `.env.${chosen}`);
@@ -185,7 +186,7 @@ export function symfony(inv: Invocation, label: string, args: Field[], rt: Runti
   const bin = script !== undefined ? scriptDir(script, inv.cwd) : null;
   const root = script === undefined ? inv.cwd : bin === null ? null : path.posix.dirname(bin);
   if (root === null) return null;
-  const flagged = optionValue(args, '--env', '-e');
+  const flagged = consoleOption(args, '--env', '-e');
   const named = flagged !== undefined ? [flagged] : lineVarChoices(inv, args, 'APP_ENV');
   const urlsOnLine = lineVarChoices(inv, args, 'DATABASE_URL');
   for (const chosen of named) {
