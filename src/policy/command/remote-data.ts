@@ -25,17 +25,34 @@ import { makeVerdict, unrecoverableKind } from './rules.js';
 import type { Invocation, Runtime } from './runtime.js';
 import { CONTAINER_FS } from './container-run.js';
 import { doctlDeleted } from './doctl.js';
+import { HOSTED_DATA_PROGRAMS, hostedDataDeleted } from './hosted-data.js';
 import { serverSqlDeletes } from './server-sql.js';
 import { FILE_TEXT_LIMIT } from './state.js';
 
 /** Programs this module judges (commands.ts sends them here; npm from its package manager case). */
-export const REMOTE_DATA_PROGRAMS = new Set(['aws', 'gsutil', 'gcloud', 'az', 'firebase', 'heroku', 'fly', 'flyctl', 'supabase', 'dropdb', 'psql', 'mysql', 'mariadb', 'redis-cli', 'mongosh', 'mongo', 'sqlcmd', 'clickhouse-client', 'clickhouse', 'cockroach', 'doctl']);
+export const REMOTE_DATA_PROGRAMS = new Set(['aws', 'gsutil', 'gcloud', 'az', 'firebase', 'heroku', 'fly', 'flyctl', 'supabase', 'dropdb', 'psql', 'mysql', 'mariadb', 'redis-cli', 'mongosh', 'mongo', 'sqlcmd', 'clickhouse-client', 'clickhouse', 'cockroach', 'doctl', 'cqlsh', ...HOSTED_DATA_PROGRAMS]);
 
 /** `aws SERVICE VERB` that delete data or what holds it (aws-cli v2's own names). */
 const AWS_DELETES: Readonly<Record<string, readonly string[]>> = {
   s3api: ['delete-bucket', 'delete-objects'],
   rds: ['delete-db-instance', 'delete-db-cluster', 'delete-db-snapshot', 'delete-db-cluster-snapshot'],
   dynamodb: ['delete-table', 'delete-backup'],
+  docdb: ['delete-db-cluster', 'delete-db-instance'],
+  neptune: ['delete-db-cluster'],
+  redshift: ['delete-cluster'],
+  elasticache: ['delete-replication-group', 'delete-cache-cluster', 'delete-serverless-cache', 'delete-snapshot'],
+  memorydb: ['delete-cluster'],
+  opensearch: ['delete-domain'],
+  es: ['delete-elasticsearch-domain'],
+  'timestream-write': ['delete-database', 'delete-table'],
+  kinesis: ['delete-stream'],
+  sqs: ['delete-queue', 'purge-queue'],
+  fsx: ['delete-file-system', 'delete-backup'],
+  glacier: ['delete-vault', 'delete-archive'],
+  'cognito-idp': ['delete-user-pool'],
+  // the key's ciphertexts become unreadable once it is deleted at the end of the waiting period
+  kms: ['schedule-key-deletion'],
+  lightsail: ['delete-relational-database', 'delete-disk'],
   cloudformation: ['delete-stack'],
   ec2: ['terminate-instances', 'delete-volume', 'delete-snapshot'],
   efs: ['delete-file-system'],
@@ -47,8 +64,10 @@ const AWS_DELETES: Readonly<Record<string, readonly string[]>> = {
 
 /** Sequences of words (in order, other words between allowed) after which a client deletes data. */
 const SEQUENCES: Readonly<Record<string, ReadonlyArray<readonly string[]>>> = {
-  gcloud: [['projects', 'delete'], ['storage', 'buckets', 'delete'], ['sql', 'instances', 'delete'], ['sql', 'databases', 'delete'], ['compute', 'instances', 'delete'], ['compute', 'disks', 'delete'], ['firestore', 'databases', 'delete'], ['container', 'clusters', 'delete'], ['spanner', 'instances', 'delete']],
-  az: [['group', 'delete'], ['storage', 'account', 'delete'], ['storage', 'container', 'delete'], ['storage', 'blob', 'delete-batch'], ['sql', 'db', 'delete'], ['sql', 'server', 'delete'], ['cosmosdb', 'delete'], ['vm', 'delete'], ['aks', 'delete']],
+  gcloud: [['projects', 'delete'], ['storage', 'buckets', 'delete'], ['sql', 'instances', 'delete'], ['sql', 'databases', 'delete'], ['compute', 'instances', 'delete'], ['compute', 'disks', 'delete'], ['firestore', 'databases', 'delete'], ['container', 'clusters', 'delete'], ['spanner', 'instances', 'delete'],
+    ['spanner', 'databases', 'delete'], ['redis', 'instances', 'delete'], ['alloydb', 'clusters', 'delete'], ['filestore', 'instances', 'delete'], ['bigtable', 'instances', 'delete'], ['compute', 'snapshots', 'delete'], ['firestore', 'bulk-delete'], ['secrets', 'delete']],
+  az: [['group', 'delete'], ['storage', 'account', 'delete'], ['storage', 'container', 'delete'], ['storage', 'blob', 'delete-batch'], ['sql', 'db', 'delete'], ['sql', 'server', 'delete'], ['cosmosdb', 'delete'], ['vm', 'delete'], ['aks', 'delete'],
+    ['sql', 'mi', 'delete'], ['postgres', 'flexible-server', 'delete'], ['postgres', 'server', 'delete'], ['mysql', 'flexible-server', 'delete'], ['mysql', 'server', 'delete'], ['redis', 'delete'], ['disk', 'delete'], ['storage', 'share', 'delete'], ['storage', 'fs', 'delete']],
   firebase: [['firestore:delete'], ['database:remove']],
   heroku: [['pg:reset'], ['apps:destroy'], ['addons:destroy']],
   fly: [['apps', 'destroy'], ['volumes', 'destroy'], ['volumes', 'delete'], ['postgres', 'destroy']],
@@ -133,9 +152,13 @@ export function remoteDataDeleted(program: string, args: Field[]): string | null
       return /\.drop(?:Database)?\s*\(/.test(optionValues(words, ['--eval']).join('\n')) ? `${program} --eval drops a database or collection` : null;
     case 'doctl':
       return doctlDeleted(args);
+    case 'cqlsh':
+      // the CQL is read in classifyRemoteData (serverSql)
+      return null;
   }
+  if (HOSTED_DATA_PROGRAMS.includes(name)) return hostedDataDeleted(name, args);
   const sequence = (SEQUENCES[name] ?? []).find((s) => hasSequence(ops, s));
-  return sequence ? `${program} ${sequence.join(' ')} deletes data outside the repository` : null;
+  return sequence ? `${program} ${sequence.join(' ')} deletes a cloud resource and the data it holds` : null;
 }
 
 /** Refuses (an agent) or asks about (a person) a line that deletes data in a cloud or a database server. */
@@ -162,6 +185,9 @@ interface SqlSources {
   unread: string[];
 }
 
+/** Stands for the option of a client that takes its SQL as an operand (said in the refusal: "runs DROP TABLE from its SQL operand"). */
+const OPERAND = 'its SQL operand';
+
 /** How a SQL client takes its SQL: options with the text, options naming files, words that only print. */
 interface ClientSpec {
   inline: readonly string[];
@@ -169,6 +195,8 @@ interface ClientSpec {
   prints: readonly string[];
   /** sqlcmd's `-i a.sql,b.sql` */
   fileLists?: boolean;
+  /** reads no SQL from stdin (wrangler) */
+  noStdin?: boolean;
 }
 
 const CLIENTS: Readonly<Record<string, ClientSpec>> = {
@@ -178,6 +206,11 @@ const CLIENTS: Readonly<Record<string, ClientSpec>> = {
   sqlcmd: { inline: ['-Q', '-q', '--query'], files: ['-i', '--input-file'], prints: ['-?', '--help', '--version'], fileLists: true },
   clickhouse: { inline: ['-q', '--query'], files: ['--queries-file'], prints: ['--help', '--version', '-V'] },
   cockroach: { inline: ['-e', '--execute'], files: ['-f', '--file'], prints: ['--help', '-h'] },
+  cqlsh: { inline: ['-e', '--execute'], files: ['-f', '--file'], prints: ['--help', '-h', '--version'] },
+  // `wrangler d1 execute DB --remote --command SQL | --file F`: no SQL from stdin
+  wrangler: { inline: ['--command'], files: ['--file'], prints: ['--help', '-h'], noStdin: true },
+  // `turso db shell DB SQL` and `bq query SQL` (the operand, given here after OPERAND), else their stdin
+  operand: { inline: [OPERAND], files: [], prints: ['--help', '-h'] },
 };
 
 /** go-sqlcmd's subcommands that send no SQL (`sqlcmd config view`, `sqlcmd create mssql`: a local container). */
@@ -206,9 +239,34 @@ function sqlClient(program: string, args: Field[]): { spec: ClientSpec; shown: s
     case 'cockroach':
       // `cockroach demo` is an in-memory cluster; `cockroach sql` is the client
       return first === 'sql' ? { spec: CLIENTS.cockroach!, shown: 'cockroach sql', args: args.slice(1) } : null;
+    case 'cqlsh':
+      return { spec: CLIENTS.cqlsh!, shown: program, args };
+    case 'wrangler': {
+      // only against Cloudflare (`--remote`, `--preview`): without them wrangler 3.33+ runs it on the local store
+      const at = args.findIndex((a) => a.value === 'execute');
+      if (args[at - 1]?.value !== 'd1' || !args.some((a) => a.value === '--remote' || a.value === '--preview')) return null;
+      return { spec: CLIENTS.wrangler!, shown: 'wrangler d1 execute --remote', args: args.slice(at + 1) };
+    }
+    case 'turso': {
+      // `turso db shell DB [SQL]`
+      if (args[0]?.value !== 'db' || args[1]?.value !== 'shell') return null;
+      return operandSql('turso db shell', args.slice(2), 1);
+    }
+    case 'bq': {
+      // `bq [global flags] query [flags] SQL`
+      const at = args.findIndex((a) => a.value === 'query');
+      return at < 0 ? null : operandSql('bq query', args.slice(at + 1), 0);
+    }
     default:
       return null;
   }
+}
+
+/** A client whose SQL is its operand number `index` (not counting options), or its stdin where there is none. */
+function operandSql(shown: string, args: Field[], index: number): { spec: ClientSpec; shown: string; args: Field[] } {
+  const operands = args.filter((a) => !(a.value ?? '').startsWith('-'));
+  const sql = operands[index];
+  return { spec: CLIENTS.operand!, shown, args: sql === undefined ? args : [knownField(OPERAND), sql] };
 }
 
 /** The SQL a client is given: its inline options' text, its files (`-` is stdin). Else stdin, unless it only prints. */
@@ -222,7 +280,7 @@ function sqlSources(inv: Invocation, spec: ClientSpec, args: Field[]): SqlSource
   // an option's value guard cannot know (`-c "$SQL"`) may be anything
   if (args.some((a, i) => a.value === null && [...spec.inline, ...spec.files].includes(args[i - 1]?.value ?? ''))) sources.unread.push('SQL in a value guard cannot know');
   const files = optionValues(words, spec.files).flatMap((f) => (spec.fileLists ? f.split(',') : [f]));
-  let readsStdin = inline.length === 0 && files.length === 0;
+  let readsStdin = inline.length === 0 && files.length === 0 && !spec.noStdin;
   for (const file of files) {
     if (file === '-') readsStdin = true;
     else sources.files.push({ path: resolvePath(file, inv.cwd), shown: file });

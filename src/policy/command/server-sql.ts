@@ -8,10 +8,11 @@
  * anywhere were "no destructive command found".
  *
  * The same reader serves `sqlcmd` (SQL Server), `clickhouse-client` and `cockroach sql` (since
- * 2026-12-06, remote-data.ts).
+ * 2026-12-06, remote-data.ts), and since that night Cassandra's `cqlsh` (CQL's DROP KEYSPACE is
+ * a database's drop), `wrangler d1 execute --remote`, `turso db shell DB SQL` and `bq query SQL`.
  *
  * Statement by statement (databases.ts's splitter: comments and string literals do not count),
- * these delete: DROP DATABASE|SCHEMA|TABLE|PARTITION (a partition's rows in MySQL and
+ * these delete: DROP DATABASE|SCHEMA|TABLE|PARTITION|KEYSPACE (a partition's rows in MySQL and
  * ClickHouse), TRUNCATE (not MySQL's TRUNCATE(x, d) function), DELETE FROM without WHERE (T-SQL's
  * `DELETE t` too), and UPDATE without WHERE: a statement of its own that sets every row, the old
  * values gone as surely as deleted ones (DECISIONS.md 2026-12-06). An UPDATE with WHERE, LIMIT or
@@ -120,7 +121,7 @@ export function serverSqlDeletes(sql: string): string | null {
   const all = [...judgedStatements(sqlLines(sql))];
   const added = addedColumns(all.map((s) => s.text));
   for (const { text, stored } of all) {
-    const drop = /\bDROP\s+(DATABASE|SCHEMA|TABLE|PARTITION)\b/.exec(text);
+    const drop = /\bDROP\s+(DATABASE|SCHEMA|TABLE|PARTITION|KEYSPACE)\b/.exec(text);
     if (drop) return `DROP ${drop[1]}`;
     if (/\bTRUNCATE\b(?!\s*\()/.test(text)) return 'TRUNCATE';
     const del = /\bDELETE\s+FROM\b/.exec(text) ?? /^DELETE\s+(?!FROM\b)(?!TOP\b)[A-Z_]/.exec(text);

@@ -123,6 +123,9 @@ const MISC = [
   'azd up', 'azd deploy', 'eb deploy', 'eb status', 'kind delete cluster --name e2e', 'doctl apps list', 'helmfile apply', 'helmfile diff', 'skaffold dev', 'tilt up', 'tilt down',
   'dvc status', 'dvc repro', 'dvc pull', 'dvc push', 'dvc add data/raw.csv', 'dvc dag', 'dvc exp run -S train.lr=0.01', 'dvc metrics show', 'dvc gc -w --dry',
   'aws s3 ls', 'aws s3 cp dist/index.html s3://site/index.html', 'gcloud auth list', 'az account show', 'heroku logs --tail', 'fly deploy', 'supabase start',
+  'npx wrangler dev', 'npx wrangler deploy', 'npx wrangler d1 migrations apply app --local', 'npx wrangler d1 execute app --local --command "SELECT count(*) FROM users"',
+  'neonctl branches create --name preview-7', 'turso db shell app "SELECT 1"', "bq query --use_legacy_sql=false 'SELECT COUNT(*) FROM analytics.events'", 'rclone copy ./dist r2:site',
+  'mc ls myminio/uploads', 'kafka-topics --bootstrap-server localhost:9092 --list', 'npx convex dev',
   'gh api repos/{owner}/{repo}/pulls', 'gh pr merge 12 --squash --delete-branch', 'gh api repos/acme/app/git/refs/heads/main', 'gh release create v1.3.0 --generate-notes',
   'psql -c "select 1"', "sqlcmd -Q 'SELECT @@VERSION'", "clickhouse-client -q 'SELECT count() FROM t'", "cockroach sql -e 'SHOW TABLES'", 'redis-cli ping',
   'docker compose exec web npm test', "docker exec pg psql -c 'SELECT 1'", 'docker compose exec db pg_dump app > dump.sql',
@@ -167,6 +170,7 @@ export const UNRECOVERABLE: readonly string[] = [
   'terraform destroy -auto-approve', 'terraform apply -destroy -auto-approve', 'pulumi destroy --yes', 'npx cdk destroy --all --force', 'sls remove --stage prod',
   'sam delete --no-prompts', 'amplify delete --force', 'copilot app delete --yes', 'copilot svc delete --name api --env prod --yes', 'eksctl delete cluster --name prod',
   'azd down --force --purge', 'eb terminate prod-env --force', 'doctl databases delete 9cc10173 --force',
+  'npx wrangler d1 delete prod-db -y', 'neonctl branches delete main', 'rclone purge r2:uploads', 'bq rm -r -f -d myproject:analytics',
   // ... and every release of a helmfile, whatever skaffold.yaml deploys (cluster.ts)
   'helmfile destroy', 'helmfile -e prod delete --purge', 'skaffold delete -p prod',
   // Recovery data.

@@ -1,0 +1,112 @@
+/**
+ * Data on developer platforms and in data stores, deleted by their own command-line clients in
+ * one line: Cloudflare's D1 and KV (`wrangler`), Neon, Turso and PlanetScale databases and
+ * branches, BigQuery datasets and tables (`bq`), objects in S3-compatible stores through MinIO's
+ * `mc`, `rclone` and `s3cmd`, Kafka topics, etcd and Consul key ranges, InfluxDB buckets and
+ * Convex tables. Until 2026-12-06 (night) each was "no destructive command found" while
+ * remote-data.ts refused the same loss through aws, gcloud and az. Judged for remote-data.ts
+ * (rule `remote-data-delete`: refused for an agent, asked of a person); the SQL these clients send
+ * (`wrangler d1 execute --remote --command`, `turso db shell DB SQL`, `bq query SQL`, `cqlsh -e`)
+ * is read there by server-sql.ts like psql's.
+ *
+ * What is local stays free: wrangler's d1, kv and r2 commands work on the local development
+ * store unless `--remote` is given (d1 since wrangler 3.33, kv and r2 since wrangler 4; the colon
+ * spellings `kv:bulk` are wrangler 3's and remote). Deleting one object or key (`mc rm X`,
+ * `rclone deletefile`, `etcdctl del KEY`) is free as `aws s3 rm s3://b/k` is: one named item, not
+ * a store's contents. An R2 bucket can only be deleted empty, so `wrangler r2 bucket delete` is
+ * free. A local path given to mc, rclone or s3cmd is not judged here (Known limits).
+ */
+import type { Field } from './expand.js';
+import { operandWords } from './gnu-args.js';
+
+/** The programs this module judges (remote-data.ts sends them here). */
+export const HOSTED_DATA_PROGRAMS: readonly string[] = [
+  'wrangler', 'neon', 'neonctl', 'turso', 'pscale', 'bq', 'mc', 'rclone', 's3cmd',
+  'kafka-topics', 'kafka-topics.sh', 'kafka-delete-records', 'kafka-delete-records.sh', 'etcdctl', 'consul', 'influx', 'convex',
+];
+
+/** A remote of rclone (`name:path`, `:backend:path`), not a Windows drive (`C:\x`) or a local path. */
+function isRcloneRemote(word: string): boolean {
+  return /^:?[\w.\- ]{2,}:/.test(word) || /^:[\w]+:/.test(word);
+}
+
+/** A target of mc or s3cmd that names a store, not a local path (`./dist`, `/tmp/x`, `~/x`). */
+function isStoreTarget(word: string): boolean {
+  return word !== '' && !/^[./~]/.test(word);
+}
+
+/** What `name args` deletes on a platform or in a data store, as the refusal says it, or null. */
+export function hostedDataDeleted(name: string, args: Field[]): string | null {
+  const words = args.map((a) => a.value ?? '');
+  if (words.some((w) => w === '--help' || w === '-h' || w === 'help')) return null;
+  const has = (...names: string[]): boolean => words.some((w) => names.includes(w));
+  const ops = operandWords(args, []);
+  const [a = '', b = '', c = ''] = ops;
+  switch (name) {
+    case 'wrangler':
+      if (a === 'd1' && b === 'delete') return `wrangler d1 delete deletes the D1 database ${c || 'named'} and its rows`;
+      // a namespace exists only on Cloudflare; `kv:bulk delete` is wrangler 3's, remote by default
+      if ((a === 'kv' && b === 'namespace' && c === 'delete') || (a === 'kv:namespace' && b === 'delete')) return 'wrangler kv namespace delete deletes a KV namespace and every key in it';
+      if (((a === 'kv' && b === 'bulk' && c === 'delete') && has('--remote')) || (a === 'kv:bulk' && b === 'delete' && !has('--local'))) return 'wrangler kv bulk delete deletes the keys its file lists from a KV namespace on Cloudflare';
+      return null;
+    case 'neon':
+    case 'neonctl': {
+      const kind = ({ projects: 'project', project: 'project', branches: 'branch', branch: 'branch', databases: 'database', database: 'database', db: 'database' } as Record<string, string>)[a];
+      if (kind && b === 'delete') return `${name} ${a} delete deletes a Neon ${kind} and its data`;
+      // reset and restore replace the branch's data; --preserve-under-name keeps the old state as a branch
+      if (kind === 'branch' && (b === 'reset' || b === 'restore') && !words.some((w) => w.startsWith('--preserve-under-name'))) return `${name} ${a} ${b} replaces the branch's data with its parent's (or a point in time's), its own changes gone (with \`--preserve-under-name NAME\` the old state is kept as a branch)`;
+      return null;
+    }
+    case 'turso':
+      if ((a === 'db' || a === 'group' || a === 'org') && b === 'destroy') return `turso ${a} destroy deletes the ${a === 'db' ? 'database' : a === 'group' ? 'group and its databases' : 'organization and its databases'}`;
+      return null;
+    case 'pscale':
+      if ((a === 'database' || a === 'db') && b === 'delete') return 'pscale database delete deletes a PlanetScale database and its rows';
+      if (a === 'branch' && b === 'delete') return 'pscale branch delete deletes a PlanetScale branch and its data';
+      return null;
+    case 'bq':
+      // `bq rm` deletes a table or dataset (with -r its tables); transfer configs, reservations and connections hold no data
+      if (a === 'rm' && !words.some((w) => /^--?(?:transfer_config|reservation|capacity_commitment|reservation_assignment|connection|j|job)(?:=|$)/.test(w))) return 'bq rm deletes a BigQuery table or dataset and its rows';
+      if (a === 'load' && words.some((w) => w === '--replace' || w === '--replace=true')) return 'bq load --replace replaces the rows of a BigQuery table';
+      return null;
+    case 'mc': {
+      const target = ops.slice(1).find(isStoreTarget);
+      if (!target) return null;
+      if (a === 'rm' && has('--recursive', '-r') && has('--force')) return `mc rm --recursive --force deletes every object under ${target}`;
+      if (a === 'rb' && has('--force')) return `mc rb --force deletes the bucket ${target} and every object in it`;
+      if (a === 'mirror' && has('--remove') && isStoreTarget(c)) return `mc mirror --remove deletes the objects of ${c} that the source lacks`;
+      return null;
+    }
+    case 'rclone': {
+      // `rclone sync SRC DST`: the destination is the second operand (an option's value, `--exclude X`, may follow)
+      if ((a === 'purge' || a === 'delete') && isRcloneRemote(b)) return `rclone ${a} deletes every file under ${b}`;
+      if (a === 'sync' && isRcloneRemote(c)) return `rclone sync deletes the files of ${c} that the source lacks`;
+      if (a === 'cleanup' && isRcloneRemote(b)) return `rclone cleanup empties the trash and old versions of ${b}, the copies a deletion could be undone from`;
+      return null;
+    }
+    case 's3cmd':
+      if ((a === 'del' || a === 'rm') && has('--recursive', '-r')) return `s3cmd ${a} --recursive deletes every object under ${b || 'the prefix'}`;
+      if (a === 'rb' && has('--recursive', '-r')) return `s3cmd rb --recursive deletes the bucket ${b || 'named'} and every object in it`;
+      if (a === 'sync' && has('--delete-removed') && c.startsWith('s3://')) return `s3cmd sync --delete-removed deletes the objects of ${c} that the source lacks`;
+      return null;
+    case 'kafka-topics':
+    case 'kafka-topics.sh':
+      return has('--delete') ? 'kafka-topics --delete deletes a Kafka topic and its messages' : null;
+    case 'kafka-delete-records':
+    case 'kafka-delete-records.sh':
+      return has('--version') ? null : 'kafka-delete-records deletes the messages of a Kafka topic\'s partitions up to an offset';
+    case 'etcdctl':
+      // one key is one named item; a prefix, `--from-key` or a range end is a key range
+      if ((a === 'del' || a === 'delete') && (has('--prefix', '--from-key') || ops.length >= 3)) return 'etcdctl del deletes a range of keys';
+      return null;
+    case 'consul':
+      return a === 'kv' && b === 'delete' && has('-recurse', '--recurse') ? 'consul kv delete -recurse deletes every key under the prefix' : null;
+    case 'influx':
+      if ((a === 'bucket' || a === 'org') && b === 'delete') return `influx ${a} delete deletes ${a === 'bucket' ? 'a bucket and its points' : 'an organization and its buckets'}`;
+      if (a === 'delete') return 'influx delete deletes the points of a bucket in a time range';
+      return null;
+    case 'convex':
+      return a === 'import' && has('--replace', '--replace-all') ? 'convex import --replace replaces the documents of the deployment\'s tables' : null;
+  }
+  return null;
+}
