@@ -13,8 +13,15 @@
  *
  * Read from the words typed. `terraform apply` and `pulumi up` can also replace or delete
  * resources, which only a plan says (guard runs neither tool): not judged here (Known limits,
- * docs/command-guard.md). Previews stay free: `terraform plan -destroy`, `pulumi destroy
- * --preview-only`, `--help`.
+ * docs/command-guard.md), except where the line itself names what to replace (since 2026-12-06,
+ * late): `terraform apply -replace=ADDR`, `terraform taint ADDR` (the next apply replaces it) and
+ * `pulumi up --replace|--target-replace URN` destroy that resource and create it anew, empty. Its
+ * type is in the address (`module.db.aws_db_instance.main`, the URN's type token): the providers
+ * that only compute values (`random_*`, `time_*`, `tls_*`, `null_resource`, `terraform_data`,
+ * local files, Pulumi's `command` and `random`) stay free, as replacing them is how a provisioner
+ * is re-run; any other type may hold data. Previews stay free: `terraform plan -destroy`,
+ * `terraform plan -replace=ADDR`, `pulumi destroy --preview-only`, `pulumi preview --replace`,
+ * `--help`.
  *
  * The same kind of line from the tools that deploy a whole environment without a state file in
  * the repository (since 2026-12-06, afternoon): AWS SAM's `sam delete` (the CloudFormation stack:
@@ -131,7 +138,67 @@ export function destroyed(program: string, args: Field[]): InfraDestroyed | null
     return { words, what: program === 'eksctl' || program === 'kops' ? CLUSTER : program === 'azd' ? "the environment's resource group and the data its resources hold (databases, storage accounts, Key Vaults)" : STACK, instead: INSTEAD[program] ?? null };
   }
   const words = iacDestroyed(program, args, values);
-  return words === null ? null : { words, what: STACK, instead: null };
+  if (words !== null) return { words, what: STACK, instead: null };
+  return replaced(program, args, values);
+}
+
+/** Terraform resource types and Pulumi type tokens that only compute values: replacing them loses nothing. */
+const VALUE_ONLY_TERRAFORM = /^(?:null_resource|terraform_data|random_\w+|time_\w+|tls_\w+|local_file|local_sensitive_file)$/;
+const VALUE_ONLY_PULUMI = /^(?:random|command|time|tls|local|pulumi):/;
+
+/** The type of a Terraform address (`module.db.aws_db_instance.main[0]` -> aws_db_instance), or null. */
+function terraformType(address: string): string | null {
+  const parts = address.replace(/\[[^\]]*\]/g, '').split('.');
+  // module.NAME pairs first, then TYPE.NAME
+  let at = 0;
+  while (parts[at] === 'module') at += 2;
+  return parts.length - at === 2 ? (parts[at] as string) : null;
+}
+
+/** The type token of a Pulumi URN (`urn:pulumi:dev::app::aws:rds/instance:Instance::db`; a parent's type first, `$`-joined). */
+function pulumiType(urn: string): string | null {
+  const parts = urn.split('::');
+  return parts.length >= 4 ? ((parts.at(-2) as string).split('$').at(-1) as string) : null;
+}
+
+/** The values of `-replace=X` / `-replace X` (Go's flag: one or two dashes), `--replace X`, in order. */
+function flagValues(values: string[], names: readonly string[]): string[] {
+  const found: string[] = [];
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i] as string;
+    const name = names.find((n) => v === n || v.startsWith(`${n}=`));
+    if (name === undefined) continue;
+    found.push(v === name ? (values[++i] ?? '') : v.slice(name.length + 1));
+  }
+  return found;
+}
+
+/** `terraform apply -replace=ADDR`, `terraform taint ADDR`, `pulumi up --replace URN`: the resources replaced, when one may hold data. */
+function replaced(program: string, args: Field[], values: string[]): InfraDestroyed | null {
+  let words: string;
+  let targets: string[];
+  let mayHoldData: (target: string) => boolean;
+  if (program === 'terraform' || program === 'tofu' || program === 'terragrunt') {
+    const [first = '', second = ''] = operandWords(args, TERRAFORM_VALUE_OPTIONS).filter((w) => program !== 'terragrunt' || !TERRAGRUNT_WRAPPING.has(w));
+    if (first === 'apply') [words, targets] = [`${program} apply -replace`, flagValues(values, ['-replace', '--replace'])];
+    else if (first === 'taint') [words, targets] = [`${program} taint`, second === '' ? [] : [second]];
+    else return null;
+    mayHoldData = (target) => !VALUE_ONLY_TERRAFORM.test(terraformType(target) ?? '');
+  } else if (program === 'pulumi') {
+    const [first = ''] = operandWords(args, PULUMI_VALUE_OPTIONS);
+    if (!['up', 'update'].includes(first) || values.some((v) => /^--preview-only(?:=true)?$/.test(v))) return null;
+    [words, targets] = [`pulumi ${first} --replace`, flagValues(values, ['--replace', '--target-replace'])];
+    mayHoldData = (target) => !VALUE_ONLY_PULUMI.test(pulumiType(target) ?? '');
+  } else return null;
+  const held = targets.filter(mayHoldData);
+  if (held.length === 0) return null;
+  return {
+    words,
+    what: `${held.join(', ')}${words.endsWith('taint') ? ' at the next apply' : ''}: destroyed and created anew, so a database, bucket or disk comes back empty`,
+    instead: program === 'pulumi'
+      ? 'Show what it replaces (`pulumi preview --replace URN`), back the data up (a database snapshot, `pg_dump`, `aws s3 sync s3://BUCKET ./backup`), then ask the person to run it; to change the resource in place, change its configuration and run `pulumi up` without --replace.'
+      : `Show what it replaces (\`${program} plan -replace=ADDR\`), back the data up (a database snapshot, \`pg_dump\`, \`aws s3 sync s3://BUCKET ./backup\`), then ask the person to run it; a mistaken taint is undone with \`${program} untaint ADDR\`.`,
+  };
 }
 
 function iacDestroyed(program: string, args: Field[], values: string[]): string | null {

@@ -100,6 +100,12 @@ const CASES: readonly VerdictCase[] = [
   ['terraform -chdir=infra apply -destroy -auto-approve', 'deny', 'infra-destroy', 'apply -destroy'],
   ['terraform -chdir=infra plan -destroy', 'allow', 'no-risk'],
   ['terragrunt run-all apply', 'snapshot', 'overwrite-ignored', 'infra/terraform.tfstate'],
+  // a named resource replaced: refused where its type may hold data, the state captured where it only computes a value
+  ['terraform -chdir=infra apply -auto-approve -replace=aws_db_instance.main', 'deny', 'infra-destroy', ['aws_db_instance.main', 'created anew']],
+  ['cd infra && terraform taint module.db.aws_rds_cluster.this[0]', 'deny', 'infra-destroy', ['at the next apply']],
+  ['terraform -chdir=infra apply -replace=terraform_data.bucket -auto-approve', 'snapshot', 'overwrite-ignored', 'infra/terraform.tfstate'],
+  ['terraform -chdir=infra plan -replace=aws_db_instance.main', 'allow', 'no-risk'],
+  ['pulumi up --yes --replace urn:pulumi:dev::app::aws:rds/instance:Instance::db', 'deny', 'infra-destroy', ['aws:rds/instance:Instance']],
   ['terraform -chdir=infra plan -out=tfplan', 'allow', 'no-risk'],
   ['terraform -chdir=infra init -upgrade', 'allow', 'no-risk'],
   ['terraform -chdir=infra state list', 'allow', 'no-risk'],

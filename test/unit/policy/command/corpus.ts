@@ -1540,6 +1540,12 @@ export const AGENT_ROWS: Row[] = [
   ['doctl kubernetes cluster delete prod --dangerous -f', 'deny', 'remote-data-delete'],
   ['doctl k8s cluster rm prod', 'deny', 'remote-data-delete'],
   ['doctl compute volume delete pg-data', 'deny', 'remote-data-delete'],
+  // a named resource replaced (infra-destroy.ts): its type may hold data; computed values free
+  ['terraform apply -auto-approve -replace=aws_db_instance.main', 'deny', 'infra-destroy'],
+  ['terraform taint module.db.aws_rds_cluster.this[0]', 'deny', 'infra-destroy'],
+  ['pulumi up --yes --replace urn:pulumi:dev::app::aws:rds/instance:Instance::db', 'deny', 'infra-destroy'],
+  ['terraform apply -replace=null_resource.provision -auto-approve', 'allow'],
+  ['terraform plan -replace=aws_db_instance.main', 'allow'],
   // developer platforms and data stores deleted by their own clients (hosted-data.ts)
   ['npx wrangler d1 delete prod-db -y', 'deny', 'remote-data-delete'],
   ['npx wrangler d1 execute prod-db --remote --command "DROP TABLE users"', 'deny', 'remote-data-delete'],

@@ -171,6 +171,7 @@ export const UNRECOVERABLE: readonly string[] = [
   'sam delete --no-prompts', 'amplify delete --force', 'copilot app delete --yes', 'copilot svc delete --name api --env prod --yes', 'eksctl delete cluster --name prod',
   'azd down --force --purge', 'eb terminate prod-env --force', 'doctl databases delete 9cc10173 --force',
   'npx wrangler d1 delete prod-db -y', 'neonctl branches delete main', 'rclone purge r2:uploads', 'bq rm -r -f -d myproject:analytics',
+  'terraform apply -auto-approve -replace=aws_db_instance.main', 'pulumi up --yes --replace urn:pulumi:prod::app::aws:rds/instance:Instance::db',
   // ... and every release of a helmfile, whatever skaffold.yaml deploys (cluster.ts)
   'helmfile destroy', 'helmfile -e prod delete --purge', 'skaffold delete -p prod',
   // Recovery data.
