@@ -30,6 +30,7 @@ import { isUtf8 } from 'node:buffer';
 import fs from 'node:fs';
 import path from 'node:path';
 import { globMatch } from '../policy/command/paths.js';
+import { namesDirectories } from '../policy/schema.js';
 import { couldMatchBelow, fnmatchRegExp, literalPrefix } from '../policy/command/fnmatch.js';
 import type { CleanFacts, CleanQuery, FindQuery, SubmoduleRemoval, IgnoredEntry, PathFacts, RepoContents, SparseCheckoutFacts, StateFacts, StateProbe, StateQueries, WorktreePruneFacts, WorktreeRemovalFacts } from '../policy/command/state.js';
 import { atOrUnder, bytewiseGlob, bytewiseGlobUnder, exactPathspecs, globOfEscaped, hasEscapedByte, isTextPath, matchText, commandLinePathspecs, type GitPath } from './path.js';
@@ -240,22 +241,38 @@ function targetSpecs(rel: string): string[] {
 }
 
 /**
- * Is an ignored entry (a latin1 byte string, maybe ending in `/`) regenerable output? With `from`,
- * only its segments past the first `from` count: inside a submodule at `deps/x`, its `src` is not
- * output because the submodule lies under a directory named like output.
+ * Is an ignored entry (a latin1 byte string; a directory ends in `/`) regenerable output? With
+ * `from`, only its segments past the first `from` count: inside a submodule at `deps/x`, its `src`
+ * is not output because the submodule lies under a directory named like output.
+ *
+ * A pattern that names directories (namesDirectories: every built-in one but `*.pyc` and
+ * `.DS_Store`, and any pattern ending in `/`) matches only a segment that is a directory: any
+ * segment above the entry's last, and the last one only where the entry is a directory (ends in
+ * `/`). An ignored regular file or symlink named `obj`, `out`, `build`, `deps` or `vendor` (a
+ * file of data that merely has the name) is not output: before 2026-12-06 `rm obj` of such a
+ * file was "allow no-risk" and nothing captured it. Any other pattern (`*.pyc`, `.DS_Store`, a
+ * name the person listed) matches files and directories alike, as before.
  */
 export function isRegenerable(entry: string, patterns: readonly string[], from = 0): boolean {
+  const isDir = entry.endsWith('/');
   const rel = Buffer.from(entry.replace(/\/$/, ''), 'latin1').toString('utf8');
   const segments = rel.split('/');
   for (const pattern of patterns) {
-    if (!pattern.includes('/')) {
-      if (segments.slice(from).some((segment) => globMatch(pattern, segment, { dot: true }))) return true;
+    // How many leading segments the pattern may match: all, or all but a file's own name.
+    const reach = !isDir && namesDirectories(pattern) ? segments.length - 1 : segments.length;
+    const glob = pattern.replace(/\/$/, '');
+    if (!glob.includes('/') && !pattern.endsWith('/')) {
+      for (let i = from; i < reach; i++) if (globMatch(glob, segments[i] as string, { dot: true })) return true;
       continue;
     }
-    const glob = pattern.replace(/\/$/, '');
-    for (let i = from + 1; i <= segments.length; i++) if (globMatch(glob, segments.slice(0, i).join('/'), { dot: true })) return true;
+    for (let i = from + 1; i <= reach; i++) if (globMatch(glob, segments.slice(0, i).join('/'), { dot: true })) return true;
   }
   return false;
+}
+
+/** `rel` (latin1 bytes, no trailing `/`) as an entry for isRegenerable: a directory with a `/`. */
+function asEntry(rel: string, isDir: boolean): string {
+  return isDir ? `${rel}/` : rel;
 }
 
 /** Byte-string (latin1) path to a Buffer for fs calls under the repository root. */
@@ -382,8 +399,8 @@ function belongsTo(entry: string, rel: string): boolean {
  * ignored directory cannot be un-ignored. For such targets the listing of tracked and untracked
  * files would be empty, so it is not run: `rm -rf node_modules dist` costs one git process.
  */
-function wholeIgnoredOutput(relBytes: string, ignored: string[], options: PathFactsOptions): boolean {
-  if (!isRegenerable(relBytes, options.regenerable)) return false;
+function wholeIgnoredOutput(relBytes: string, isDir: boolean, ignored: string[], options: PathFactsOptions): boolean {
+  if (!isRegenerable(asEntry(relBytes, isDir), options.regenerable)) return false;
   return ignored.some((entry) => entry.endsWith('/') && (entry === `${relBytes}/` || relBytes.startsWith(entry)));
 }
 
@@ -413,7 +430,7 @@ class ContentsListing {
     private readonly rels: string[],
     readonly options: PathFactsOptions,
     /** The targets that are there and not directories (by lstat, or stat where a link leads). */
-    private readonly nonDirs: ReadonlySet<string> = new Set(),
+    readonly nonDirs: ReadonlySet<string> = new Set(),
   ) {}
 
   /**
@@ -442,8 +459,9 @@ class ContentsListing {
   known(): string[] {
     if (this.records) return this.records;
     // Only a regenerable name can be wholly ignored output, and only the ignored listing can say so.
-    const mayBeOutput = this.rels.some((rel) => isRegenerable(bytesOf(rel), this.options.regenerable));
-    const rest = mayBeOutput ? this.rels.filter((rel) => !wholeIgnoredOutput(bytesOf(rel), this.ignoredRaw(), this.options)) : this.rels;
+    // (A target that is not a directory counts by its name only where the pattern names files: a file `obj` is not output.)
+    const mayBeOutput = this.rels.some((rel) => isRegenerable(asEntry(bytesOf(rel), !this.nonDirs.has(rel)), this.options.regenerable));
+    const rest = mayBeOutput ? this.rels.filter((rel) => !wholeIgnoredOutput(bytesOf(rel), !this.nonDirs.has(rel), this.ignoredRaw(), this.options)) : this.rels;
     // A file the index lists (and nothing under it) is answered from the index file as git would
     // list it: a Delete tool on a tracked file asks git nothing. The rest is asked of git.
     const indexed = this.indexed();
@@ -527,7 +545,7 @@ class ContentsListing {
       },
       get ignoredOutputThere(): boolean {
         const inner = repositoryAbove(listing.repo, relBytes);
-        return inner !== null && isRegenerable(relBytes, listing.options.regenerable, inner.split('/').length) && onlyIgnoredThere(listing.repo, inner, relBytes);
+        return inner !== null && isRegenerable(asEntry(relBytes, !listing.nonDirs.has(rel)), listing.options.regenerable, inner.split('/').length) && onlyIgnoredThere(listing.repo, inner, relBytes);
       },
       get ignored(): IgnoredEntry[] {
         // A collapsed directory above the target: only what is under the target goes.

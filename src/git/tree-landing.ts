@@ -127,14 +127,16 @@ function candidates(root: string, added: string[], skip: (rel: string) => boolea
       const above = parts.slice(0, i).join('/');
       const there = kind(above);
       if (there === 'dir') continue;
-      // Nothing there: git creates it; a file or a link: git replaces it with the directory.
-      if (there === 'file' && !skip(rel)) found.add(above);
+      // Nothing there: git creates it; a file or a link: git replaces it with the directory. That
+      // file is what goes, so it is what is matched (a file `build` is not output, a file in `dist/` is).
+      if (there === 'file' && !skip(above)) found.add(above);
       blocked = true;
     }
     // Regenerable output is asked about only here, where something is in the way: matching every
     // added path against the patterns cost more than the lstats (babel, `git switch 7.x`: 5,655
     // added paths, ~130 ms of matching against ~30 ms of lstats, nearly all of them ENOENT).
-    if (!blocked && kind(rel) !== null && !skip(rel)) found.add(rel);
+    // (A directory there is matched as one: `rel/`, which a pattern naming directories matches.)
+    if (!blocked && kind(rel) !== null && !skip(kind(rel) === 'dir' ? `${rel}/` : rel)) found.add(rel);
   }
   return [...found];
 }
@@ -162,7 +164,7 @@ function ignoredAt(repo: Repo, entries: string[]): string[] {
   return [...new Set(files)];
 }
 
-/** The ignored entries the command would replace (latin1, repo-relative); throws where git cannot resolve the revisions. */
+/** The ignored entries the command would replace (latin1, repo-relative); throws where git cannot resolve the revisions. `regenerable` is handed a directory as `rel/` (isRegenerable). */
 export function treeLanding(repo: Repo, query: TreeLandingQuery, regenerable: (rel: string) => boolean): string[] {
   const added = addedPaths(repo, query);
   if (added.length === 0) return [];

@@ -205,6 +205,12 @@ export const DEFAULT_PROTECTED_PATHS: readonly string[] = [
  * stop, and the command guard does not capture it. A name matches any path segment (so
  * `packages/a/node_modules` counts); a pattern with `/` matches repo-relative paths. Only
  * ignored files count: a tracked `build/` is snapshotted like anything else.
+ *
+ * All but `*.pyc` and `.DS_Store` name output DIRECTORIES (namesDirectories): they match a
+ * segment that is a directory (`obj/x.o`, `build/`), never an ignored regular file or symlink
+ * that merely has the name (a file `obj`, `out` or `deps` holding data is captured before a
+ * deletion like any other ignored file). `*.pyc` and `.DS_Store` name files. In .guard.yaml a
+ * pattern ending in `/` names directories; any other pattern a person adds matches both.
  */
 export const DEFAULT_REGENERABLE: readonly string[] = [
   'node_modules', 'bower_components', 'jspm_packages', '.pnpm-store', '.yarn/cache',
@@ -220,6 +226,20 @@ export const DEFAULT_REGENERABLE: readonly string[] = [
   // where git ignores it: a tracked packages/x/lib is source and snapshotted as such.
   'packages/*/lib',
 ];
+
+/** The built-in regenerable patterns that name files, not directories. */
+const REGENERABLE_FILE_PATTERNS: ReadonlySet<string> = new Set(['*.pyc', '.DS_Store']);
+/** The built-in ones that name directories (the list .guard.yaml's default preset spells out). */
+const REGENERABLE_DIR_PATTERNS: ReadonlySet<string> = new Set(DEFAULT_REGENERABLE.filter((p) => !REGENERABLE_FILE_PATTERNS.has(p)));
+
+/**
+ * Does a commands.regenerable pattern name directories only (DEFAULT_REGENERABLE's comment)? A
+ * built-in directory name, wherever it is listed (the default preset writes them into
+ * .guard.yaml), or any pattern ending in `/`, as in .gitignore.
+ */
+export function namesDirectories(pattern: string): boolean {
+  return pattern.endsWith('/') || REGENERABLE_DIR_PATTERNS.has(pattern);
+}
 
 function defaultRules(): Record<RuleId, RuleModes> {
   const rules = {} as Record<RuleId, RuleModes>;
