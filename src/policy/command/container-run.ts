@@ -28,6 +28,7 @@ import { resolvePath } from './paths.js';
 import { composeLookup, composeServiceNodes, containerEnv } from './container-env.js';
 import { composeServiceOfContainer } from './container-names.js';
 import { makeVerdict } from './rules.js';
+import { listNames } from './targets.js';
 import type { Verdict } from './types.js';
 import type { Invocation, Runtime, Stdin } from './runtime.js';
 import { interpolate } from './dotenv.js';
@@ -588,6 +589,9 @@ function classifyUnknownMounts(inv: Invocation, spec: RunSpec, rt: Runtime): voi
   // the command as typed (the inner words, or the command inside `sh -c '...'`), not as mapped
   const shown = (command: string | undefined): string => (command === undefined ? '' : command === source ? spec.inner.map((f) => f.display).join(' ') : command.replace(new RegExp(`${CONTAINER_FS}(/?)`, 'g'), (_m, slash: string) => slash || '/'));
   rt.ctx.view?.placeholder(CONTAINER_FS);
+  // The repository's ignored files those paths may be: captured first (the snapshot holds no ignored file)
+  const captured = captureThroughGuessedMounts(inv, spec, rt, words as string[], source, env, spec.inner.map((f) => f.display).join(' '));
+  const keeps = captured.length === 0 ? '' : `; guard captures the repository's ignored ${listNames(captured.map((p) => Buffer.from(p, 'latin1').toString('utf8')))} into the snapshot first (what those paths may be)`;
   rt.shell(source, {
     cwd,
     env,
@@ -599,7 +603,7 @@ function classifyUnknownMounts(inv: Invocation, spec: RunSpec, rt: Runtime): voi
       // `/` itself (or all in it), above every mount: the repository's root where the container shows it
       if (ROOT_OF_CONTAINER.test(v.reason)) return makeVerdict('deny', 'rm-repo-root', `\`${shown(v.command)}\` removes the container's /, above every mount: the repository itself where the container shows it, its .git and guard's snapshots with it`, shown(v.command));
       // What it deletes may be the repository's root with its .git, where the snapshot is: the backup holds it first.
-      return { ...makeVerdict('snapshot', 'container-unknown-mounts', `\`${shown(v.command)}\` deletes or overwrites files that may be the repository's, through a bind mount`, shown(v.command)), backupFirst: true };
+      return { ...makeVerdict('snapshot', 'container-unknown-mounts', `\`${shown(v.command)}\` deletes or overwrites files that may be the repository's, through a bind mount${keeps}`, shown(v.command)), backupFirst: true };
     },
   }, inv.source);
   // git there works on whatever repository the container shows, the mounted repository itself
@@ -608,6 +612,99 @@ function classifyUnknownMounts(inv: Invocation, spec: RunSpec, rt: Runtime): voi
   if (path.posix.basename(first) === 'git' && rt.ctx.repoRoot) {
     rt.shell((words as string[]).map(quote).join(' '), { cwd: rt.ctx.repoRoot, env, foreignEnv: true, via: `run in ${why}, so its mounts are unknown: judged as run in the repository` }, inv.source);
   }
+}
+
+/** Guessed mounts judged at most per command (each is one more in-process judgement; a path lookup where a suffix exists). */
+const MAX_GUESSES = 8;
+
+/**
+ * The repository's ignored files that a command run in a container whose mounts guard cannot
+ * read may delete or overwrite, captured into the snapshot taken first (StateView.addCapture):
+ * the snapshot holds the tracked and untracked files wherever the container shows them, but no
+ * ignored file, and `docker run -v "$SRC":/app alpine rm -rf /app/.env` most likely meant the
+ * repository's `.env` (2026-12-06: it was lost, where `-v "$PWD":/app` captured it). Judged by
+ * guessing where the repository may be mounted, each guess the command judged again as the same
+ * host command through that one mount (as a known mount is), its captures kept and its verdicts
+ * dropped but one: what no capture can hold (capture-too-large) is refused.
+ *  - Each directory above a path the command names (`/app/.env`, `/srv/app/config/x.key`,
+ *    `/app/*.key`), the container's `/` left out (nothing is bind-mounted there): the path's
+ *    tail is the same path in the repository (`.env`; `config/x.key`, `app/config/x.key`), looked
+ *    up as any deletion's (an lstat each, git only where one is there).
+ *  - The working directory (`-w`, compose's `working_dir`): relative names start there; where it
+ *    is unknown (an image's WORKDIR), at the repository's root, as the usual image runs in the mount.
+ *  - A directory the command deletes whole that may be the mount itself (the working directory,
+ *    or a top-level one: `rm -rf /app`, `find /app -delete`): as the repository's root, which
+ *    takes every ignored file that is not regenerable output, the set `git clean -fdx` captures,
+ *    under the same budget (commands.maxIgnoredCapture: over it, capture-too-large).
+ * A mount of a subdirectory of the repository (`-v ./web:/app`) is not guessed: `/app/.env` is
+ * taken as the root's `.env`, not web/.env (docs/command-guard.md, Known limits).
+ * Returns the files the guesses added to the capture (latin1), for the verdict to name.
+ */
+function captureThroughGuessedMounts(inv: Invocation, spec: RunSpec, rt: Runtime, words: string[], source: string, env: Map<string, string | null> | undefined, display: string): string[] {
+  const root = rt.ctx.repoRoot;
+  const view = rt.ctx.view;
+  if (root === null || !view || view.mode === 'text' || rt.ctx.mountGuess) return [];
+  const workdir = spec.workdir === null || !spec.workdir.startsWith('/') ? null : path.posix.normalize(spec.workdir).replace(/(.)\/$/, '$1');
+  const guesses = new Set<string>();
+  const named = [...source.matchAll(new RegExp(`${CONTAINER_FS}(/[^\\s;&|()'"<>\`]*)?`, 'g'))].map((m) => path.posix.normalize(m[1] ?? '/'));
+  if (workdir !== null) named.push(workdir);
+  for (const p of named) {
+    const segments = p.split('/').filter((s) => s !== '');
+    const literal = segments.findIndex((s) => /[*?[]/.test(s));
+    const upTo = literal === -1 ? segments.length : literal;
+    for (let k = 1; k <= Math.min(upTo, segments.length - 1); k++) guesses.add(`/${segments.slice(0, k).join('/')}`);
+    // the path itself as the mount: a top-level directory, or the working directory
+    if (literal === -1 && segments.length > 0 && (segments.length === 1 || p === workdir)) guesses.add(p);
+  }
+  const before = new Set(view.capture.keys());
+  const first = words[0] as string;
+  const judge = (mounts: Mount[], cwd: string): void => {
+    const mapped = words.map((w, i) => (i > 0 && SHELLS.has(first) && /^-[a-z]*c$/.test(words[i - 1] ?? '') ? mapScript(w, mounts) : mapWord(w, mounts)));
+    rt.shell(mapped.map(quote).join(' '), {
+      cwd,
+      // guard's own files and protected paths refuse a deletion before its captures: judged without them (its verdicts are dropped)
+      ctx: { ...rt.ctx, protectedPaths: [], isAgent: false, mountGuess: true },
+      env,
+      foreignEnv: true,
+      via: `run in a container whose mounts guard cannot read, the repository guessed at ${mounts[0]?.target ?? 'the working directory'}`,
+      translate: (v) => {
+        // the mount itself deleted: every ignored file of the repository that is not regenerable output
+        if (v.rule === 'rm-repo-root') return wholeRepository(rt, root, display);
+        return v.rule === 'capture-too-large' ? { ...v, reason: `\`${display}\` may delete the repository's ignored files through a bind mount guard cannot read: ${v.reason}`, instead: CONTAINER_OVER_BOUND } : null;
+      },
+    }, inv.source);
+  };
+  for (const guess of [...guesses].slice(0, MAX_GUESSES)) {
+    const mounts: Mount[] = [{ target: guess, source: root }];
+    judge(mounts, workdir === null ? CONTAINER_FS : mapPath(workdir, mounts, false));
+  }
+  if (workdir === null) judge([], root);
+  return [...view.capture.keys()].filter((p) => !before.has(p));
+}
+
+/** The way forward where what a container with unknown mounts may delete is more than guard captures. */
+export const CONTAINER_OVER_BOUND = 'Delete the files you mean by name, or mount the repository as guard can read it (`-v "$PWD":/app`, `docker compose run|exec SERVICE`) so that it captures only what goes; or ask the person to raise commands.maxIgnoredCapture.';
+
+/** Every ignored file of the repository that is not regenerable output, captured; a refusal where one directory holds more than guard lists. */
+function wholeRepository(rt: Runtime, root: string, display: string): Verdict | null {
+  const view = rt.ctx.view;
+  if (!view) return null;
+  // The collect pass notes the root so that a resolved pass runs, where the probe can look.
+  if (view.collecting) {
+    view.path(root, false);
+    return null;
+  }
+  const ignored = view.probe?.ignoredUnder(root);
+  if (!ignored) return null;
+  const kept = ignored.filter((e) => !e.regenerable);
+  const unlisted = kept.find((e) => e.files === null);
+  if (unlisted) {
+    const dir = Buffer.from(unlisted.path, 'latin1').toString('utf8').replace(/\/$/, '');
+    return makeVerdict('deny', 'capture-too-large', `\`${display}\` may delete the repository's ignored files through a bind mount guard cannot read, and ${dir} holds more of them than guard can list to capture first (they are not regenerable output, and no snapshot holds them)`, display, CONTAINER_OVER_BOUND);
+  }
+  // An ignored nested repository (`dir/`) is not captured file by file.
+  view.addCapture(kept.map((e) => ({ ...e, files: (e.files ?? []).filter((f) => !f.path.endsWith('/')) })));
+  return null;
 }
 
 /** The line's stdin as the inner command, run elsewhere, reads it: a redirect's file by its absolute host path. */

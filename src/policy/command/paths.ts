@@ -251,6 +251,8 @@ export function protectedGlobsBelow(rel: string, ctx: CommandContext): Array<{ g
 }
 
 function protectedGlobs(ctx: CommandContext): string[] {
+  // A guessed mount's judgement is for its captures only (container-run.ts): no protected path stops it first.
+  if (ctx.mountGuess) return ctx.protectedPaths;
   return ctx.protectedPaths.includes('.guard.yaml') ? ctx.protectedPaths : [...ctx.protectedPaths, '.guard.yaml'];
 }
 

@@ -92,6 +92,12 @@ export interface CommandContext {
    */
   volumes?: ReadonlyArray<{ root: string; name: string; target: string }>;
   /**
+   * The code judged is a container's command (container-run.ts, captureThroughGuessedMounts)
+   * through a mount guard guessed, the repository at a container path, for the ignored files it
+   * would capture: a container in it is not guessed again.
+   */
+  mountGuess?: true;
+  /**
    * What guard knows of the file system and the index right now (state.ts). Absent: every path
    * is judged by its text alone. classifyWithState sets it.
    */

@@ -7,6 +7,7 @@ import { classifyCommandFully } from './index.js';
 import type { RefChange } from './ref-changes.js';
 import { ALLOW, makeVerdict } from './rules.js';
 import { checkDeleteAbs, checkWriteAbs } from './targets.js';
+import { CONTAINER_OVER_BOUND } from './container-run.js';
 import { DEFAULT_CAPTURE_LIMITS, StateView, type CaptureLimits, type DirLister, type FileReader, type FoundFile, fileQueryKey, type InstallPruneQuery, type LoopGlobExpander, type StateReader, type StateVerdict } from './state.js';
 import type { CommandContext, Verdict } from './types.js';
 
@@ -137,6 +138,7 @@ export async function classifyWithState(command: string, context: CommandContext
 /** The way forward where a rule's command cannot be narrowed the way capture-too-large's own advice says. */
 const OVER_BOUND_INSTEAD: Record<string, string> = {
   'git-sparse-checkout': 'Keep the directories that hold them in the cone, or move the ignored files you need out of them first (or add them to commands.regenerable); or ask the person to run the sparse-checkout command themselves, outside the agent.',
+  'container-unknown-mounts': CONTAINER_OVER_BOUND,
   'overwrite-ignored': 'Copy or extract into a new or empty directory and move what you need from there, or move the large ignored files out of the way first (or add them to commands.regenerable); or ask the person to raise commands.maxIgnoredCapture.',
 };
 
