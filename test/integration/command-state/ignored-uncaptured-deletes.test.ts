@@ -24,7 +24,7 @@ import { isRegenerable } from '../../../src/git/path-facts.js';
 import { DEFAULT_REGENERABLE } from '../../../src/policy/schema.js';
 import { expectEvaluatedTable, evaluatedVerdict, type EvaluatedRow } from '../../helpers/evaluated.js';
 import { checkVerdict, hookWithVerdict } from '../../helpers/verdicts.js';
-import { commitFiles, shellOk, writeFiles } from '../../helpers/repo-steps.js';
+import { commitFiles, commitForced, shellOk, writeFiles } from '../../helpers/repo-steps.js';
 import { rollbackOk } from '../../helpers/guard-steps.js';
 import { fileTemplate } from '../../helpers/repo-template.js';
 
@@ -33,6 +33,10 @@ const ENV = Buffer.from('SECRET=s3cr3t\r\n\xfe\n', 'latin1');
 
 const template = fileTemplate((t) => {
   commitFiles(t, { '.gitignore': 'obj\nout\n.env\nconfig/*.key\ndist/\nnode_modules/\n*.pyc\n', 'src/a.ts': 'export {};\n' });
+  // a branch whose tree holds obj/ as a directory: switching to it replaces the ignored file obj
+  t.git(['switch', '-q', '-c', 'other']);
+  commitForced(t, { 'obj/readme.md': 'tracked\n' }, 'obj as a directory');
+  t.git(['switch', '-q', 'main']);
   writeFiles(t, {
     obj: [OBJ, 0o600],
     'src/out': 'data in a file named out\n',
@@ -79,6 +83,8 @@ describe('ignored files deleted without a capture', () => {
         ['rm -f src/out', 'snapshot', 'rm-in-repo', ['guard captures the ignored file src/out']],
         ['git clean -fx obj', 'snapshot', 'git-clean', ['obj']],
         ['rm -rf dist lib/obj', 'allow', 'no-risk'],
+        // a tree git writes over it (tree-landing.ts matches the file in the way, not the path the tree adds)
+        ['git switch other', 'snapshot', 'overwrite-ignored', ['obj']],
         ['rm x.pyc', 'allow', 'no-risk'],
         // 2. a container whose mounts guard cannot read: the ignored files its paths may be
         ['docker run --rm -v "$SRC":/app alpine rm -rf /app/.env', 'snapshot', 'container-unknown-mounts', ["guard captures the repository's ignored file .env"]],
