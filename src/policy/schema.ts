@@ -468,7 +468,7 @@ export const CONFIG_SPEC: Extract<Spec, { kind: 'section' }> = {
           glob: 'path',
           default: DEFAULTS.commands.regenerable,
           description:
-            'Ignored output that is rebuilt (node_modules, dist, .venv ...): deleting it is allowed and guard does not capture it. A name matches a directory or file of that name at any depth; a glob with / matches paths from the repository root. Other ignored files a command deletes (.env, local config) are captured into the snapshot first. The list replaces the default.',
+            'Ignored output that is rebuilt (node_modules, dist, .venv ...): deleting it is allowed and guard does not capture it. A name matches a directory of that name at any depth, and a file of that name too unless it names a directory (every built-in name but *.pyc and .DS_Store, or one ending in /: an ignored file named obj or out holding data is captured like any other); a glob with / matches paths from the repository root. Other ignored files a command deletes (.env, local config) are captured into the snapshot first. The list replaces the default.',
         },
         maxIgnoredCapture: {
           kind: 'size',
