@@ -589,8 +589,15 @@ function classifyUnknownMounts(inv: Invocation, spec: RunSpec, rt: Runtime): voi
   // the command as typed (the inner words, or the command inside `sh -c '...'`), not as mapped
   const shown = (command: string | undefined): string => (command === undefined ? '' : command === source ? spec.inner.map((f) => f.display).join(' ') : command.replace(new RegExp(`${CONTAINER_FS}(/?)`, 'g'), (_m, slash: string) => slash || '/'));
   rt.ctx.view?.placeholder(CONTAINER_FS);
-  // The repository's ignored files those paths may be: captured first (the snapshot holds no ignored file)
-  const captured = captureThroughGuessedMounts(inv, spec, rt, words as string[], source, env, spec.inner.map((f) => f.display).join(' '));
+  // The repository's ignored files those paths may be: captured first (the snapshot holds no ignored file).
+  // Guessed only where the command deletes or overwrites something (a look first, its verdicts dropped):
+  // `docker exec web npm test` is not judged again in the repository.
+  let touches = false;
+  rt.shell(source, { cwd, env, foreignEnv: true, ...(spec.stdin ? { stdin: hostStdin(inv) } : {}), translate: (v) => {
+    if (FILE_RULES.has(v.rule)) touches = true;
+    return null;
+  } }, inv.source);
+  const captured = !touches ? [] : captureThroughGuessedMounts(inv, spec, rt, words as string[], source, env, spec.inner.map((f) => f.display).join(' '));
   const keeps = captured.length === 0 ? '' : `; guard captures the repository's ignored ${listNames(captured.map((p) => Buffer.from(p, 'latin1').toString('utf8')))} into the snapshot first (what those paths may be)`;
   rt.shell(source, {
     cwd,
