@@ -21,6 +21,7 @@ import path from 'node:path';
 import type { Field } from './expand.js';
 import { operandWords, scanGnuArgs, type GnuGrammar } from './gnu-args.js';
 import { manifestKinds } from './manifest-kinds.js';
+import { checkDeleteTarget } from './targets.js';
 import { makeVerdict, unrecoverableKind } from './rules.js';
 import type { Invocation, Runtime } from './runtime.js';
 
@@ -99,6 +100,7 @@ export function classifyKubectl(inv: Invocation, program: string, args: Field[],
     return deny(rt, inv, `\`${shown} --prune\` deletes every object of its set that the applied files no longer list, which guard cannot name`, 'Apply without --prune and delete what you mean by kind and name (`kubectl delete deployment NAME`); or ask the person to run it.');
   }
   if (verb === 'cp') return classifyKubectlCp(inv, program, args, rt);
+  if (verb === 'rsync') return classifyOcRsync(inv, args, rt); // oc's (kubectl has no rsync)
   const deletes = verb === 'delete' || (verb === 'replace' && has('--force'));
   if (!deletes) return;
   const taken = new Set<string>();
@@ -146,15 +148,7 @@ function classifyKubectlCp(inv: Invocation, program: string, args: Field[], rt: 
   const colon = text === null ? -1 : text.indexOf(':');
   // a local file; more than one `/` before the colon: kubectl refuses the operand
   if (text !== null && (colon <= 0 || /^[A-Za-z]:[\\/]/.test(text) || text.slice(0, colon).split('/').length > 2)) return;
-  // `$POD:/tmp/x`: the file's part may be plain text where the pod's is not
-  const spec = text ?? dest.display;
-  const at = spec.indexOf(':');
-  if (at > 0 && !/[$`\\'"*?[]/.test(spec.slice(at + 1))) {
-    const file = spec.slice(at + 1);
-    const abs = path.posix.resolve('/', file === '' ? '.' : file);
-    // a relative path is under the container's working directory, which guard cannot know
-    if (file.startsWith('/') && POD_TEMP_DIRS.some((dir) => abs.startsWith(`${dir}/`))) return;
-  }
+  if (inPodTemp(dest)) return;
   const src = operands[1]?.display ?? 'SRC';
   rt.report(
     makeVerdict(
@@ -163,6 +157,62 @@ function classifyKubectlCp(inv: Invocation, program: string, args: Field[], rt: 
       `\`${program} cp ${src} ${dest.display}\` writes into a pod, replacing its files of the same names if there are any, outside the repository and every snapshot; what it replaces on the pod's volumes (a PersistentVolume's data) is gone for good`,
       inv.source,
       'Copy into the pod\'s /tmp instead (`kubectl cp FILE POD:/tmp/FILE`, then look before moving it), or save what is there first (`kubectl cp POD:PATH ./backup`, a VolumeSnapshot of the pod\'s claim); or ask the person to run it.',
+    ),
+  );
+}
+
+/** Whether a `POD:PATH` operand names a path strictly inside the pod's temp directories (`$POD:/tmp/x`: the file's part may be plain text where the pod's is not). */
+function inPodTemp(operand: Field): boolean {
+  const spec = operand.value ?? operand.display;
+  const at = spec.indexOf(':');
+  if (at <= 0 || /[$`\\'"*?[]/.test(spec.slice(at + 1))) return false;
+  const file = spec.slice(at + 1);
+  const abs = path.posix.resolve('/', file === '' ? '.' : file);
+  // a relative path is under the container's working directory, which guard cannot know
+  return file.startsWith('/') && POD_TEMP_DIRS.some((dir) => abs.startsWith(`${dir}/`));
+}
+
+/** oc rsync's own options that take a value besides the global ones: `-c CONTAINER`, `--strategy`, `--exclude`, `--include`, `--last N`. */
+const RSYNC_GRAMMAR: GnuGrammar = { ...KUBECTL_GRAMMAR, shortValues: `${KUBECTL_GRAMMAR.shortValues}c`, longValues: [...KUBECTL_GRAMMAR.longValues, 'container', 'strategy', 'exclude', 'include', 'last'] };
+
+/**
+ * `oc rsync SRC DEST [--delete]` (openshift/oc pkg/cli/rsync, read 2026-12-06): one operand a
+ * local directory, the other `POD:DIR` (any word with a `:` after its first character, the pod
+ * as `NAME` or `KIND/NAME`). It copies SRC into DEST as rsync does, replacing DEST's files of the
+ * same names; `--delete` also deletes DEST's files that SRC does not have (rsync's --delete; the
+ * tar strategy empties DEST's directory first). Into a pod it is judged as `kubectl cp` into one
+ * is (cluster-data-delete, the pod's temp directories free); into a local directory only with
+ * `--delete`, as `rsync --delete` into it is (files.ts): copying out (`oc rsync POD:/data
+ * ./backup`) stays free as `kubectl cp POD:/data ./backup` does, the way forward of these refusals.
+ */
+function classifyOcRsync(inv: Invocation, args: Field[], rt: Runtime): void {
+  const program = 'oc';
+  const { options, operands } = scanGnuArgs(args, RSYNC_GRAMMAR);
+  if (operands.length !== 3) return; // oc refuses any other count
+  const [, src, dest] = operands as [Field, Field, Field];
+  const deletes = options.some((o) => o.name === '--delete' && o.value?.value !== 'false');
+  // oc reads a word as a pod's directory where a `:` follows its first character (a Windows drive aside)
+  const podSpec = (f: Field): boolean | null => (f.value === null ? null : f.value.indexOf(':') > 0 && !/^[A-Za-z]:[\\/]/.test(f.value));
+  const srcPod = podSpec(src);
+  // a word guard cannot see: a pod's directory unless the other operand is one (oc copies between a pod and a local directory only)
+  const destPod = podSpec(dest) ?? srcPod !== true;
+  if (!destPod) {
+    if (deletes) rt.report(checkDeleteTarget(dest, inv.cwd, rt.ctx, inv.source, { recursive: true, verb: `${program} rsync --delete deletes files in` }));
+    return;
+  }
+  if (inPodTemp(dest)) return;
+  const spec = dest.value;
+  const named = spec === null ? null : spec.slice(0, spec.indexOf(':'));
+  const pod = named === null || named === '' ? 'POD' : named.slice(named.indexOf('/') + 1);
+  const dir = spec === null ? 'DIR' : spec.slice(spec.indexOf(':') + 1) || '.';
+  const shown = `${program} rsync ${src.display} ${dest.display}${deletes ? ' --delete' : ''}`;
+  rt.report(
+    makeVerdict(
+      unrecoverableKind(rt.ctx.isAgent),
+      'cluster-data-delete',
+      `\`${shown}\` ${deletes ? `deletes the pod's files under ${dir} that ${src.display} does not have, and replaces` : 'writes into a pod, replacing'} its files of the same names, outside the repository and every snapshot; what it deletes or replaces on the pod's volumes (a PersistentVolume's data) is gone for good`,
+      inv.source,
+      `Save what is there first (\`${program} rsync ${pod}:${dir} ./backup\`, a VolumeSnapshot of the pod's claim), then ask the person to run it; or copy into the pod's /tmp instead (\`${program} rsync ${src.display} ${pod}:/tmp/${path.posix.basename(src.value ?? 'dir') || 'dir'}\`, then look before moving it).`,
     ),
   );
 }

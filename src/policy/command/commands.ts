@@ -257,7 +257,11 @@ export function classifyInvocation(inv: Invocation, rt: Runtime): void {
     default:
       break;
   }
-  if (name === 'git' || name.startsWith('git-')) return classifyGit(inv, name, args, rt);
+  if (name === 'git' || name.startsWith('git-')) {
+    // in a running container whose mounts are unknown: judged as run in the repository (CommandContext.containerGit)
+    if (rt.ctx.containerGit) return rt.ctx.containerGit(inv);
+    return classifyGit(inv, name, args, rt);
+  }
   // BFG Repo-Cleaner: `bfg --delete-files id_rsa`, `java -jar bfg-1.14.0.jar --strip-blobs-bigger-than 100M`.
   const bfg = name === 'bfg' ? args : name === 'java' ? bfgJarArgs(args) : null;
   if (bfg) return classifyBfg(inv, bfg, rt);
@@ -841,7 +845,8 @@ function readStdinScript(inv: Invocation, rt: Runtime, who: string, asFile: { ho
     reportOpaque(rt, `${who} runs the output of ${inv.stdin.from}, which guard cannot see before it runs`, inv.source);
     return;
   }
-  rt.shell(inv.stdin.text, { cwd: inv.cwd, env: inv.env }, inv.source);
+  const text = inv.stdin.host && rt.ctx.hostScript ? rt.ctx.hostScript(inv.stdin.text) : inv.stdin.text;
+  rt.shell(text, { cwd: inv.cwd, env: inv.env }, inv.source);
 }
 
 function classifyEval(inv: Invocation, args: Field[], rt: Runtime): void {

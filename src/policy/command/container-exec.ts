@@ -21,6 +21,7 @@
  * directory the line runs in: the repository, which the usual compose setup mounts into the app
  * container (docs/command-guard.md says so).
  */
+import path from 'node:path';
 import type { Field } from './expand.js';
 import { KUBECTL_GRAMMAR } from './cluster.js';
 import { CONTAINER_FS, CONTAINER_SHELLS, containerCommand, FILE_RULES, hostStdin, mapScript, mapWord, shellWord } from './container-run.js';
@@ -34,8 +35,22 @@ const POD_SCRATCH = ['/tmp', '/var/tmp', '/dev/shm'].map((dir) => `${CONTAINER_F
 /** The character devices a line names as on the host (`> /dev/null`, `2>/dev/stderr`): the host's special cases judge them. */
 const POD_DEVICES = new RegExp(`${CONTAINER_FS}(/dev/(?:null|zero|full|u?random|stdout|stderr|stdin|tty|fd/\\d+))(?![^\\s;&|()'"<>\`])`, 'g');
 
-/** kubectl exec's own options besides the global ones: `-c CONTAINER`, `--pod-running-timeout`. */
-const EXEC_GRAMMAR: GnuGrammar = { ...KUBECTL_GRAMMAR, shortValues: `${KUBECTL_GRAMMAR.shortValues}c`, longValues: [...KUBECTL_GRAMMAR.longValues, 'container', 'pod-running-timeout'] };
+/**
+ * kubectl exec's own options besides the global ones (`-c CONTAINER`, `--pod-running-timeout`),
+ * debug's (`--image`, `--copy-to`, `--profile`, `--target`, `--env`, `--set-image`, `--custom`)
+ * and run's (`--image`, `--overrides`, `--env`, `--port`, `--labels`, `--restart`).
+ */
+const EXEC_GRAMMAR: GnuGrammar = {
+  ...KUBECTL_GRAMMAR,
+  shortValues: `${KUBECTL_GRAMMAR.shortValues}c`,
+  longValues: [...KUBECTL_GRAMMAR.longValues, 'container', 'pod-running-timeout', 'image', 'copy-to', 'profile', 'target', 'env', 'set-image', 'custom', 'image-pull-policy', 'overrides', 'port', 'labels', 'restart', 'annotations', 'hostport', 'expose', 'attach', 'override-type'],
+};
+
+/** Where a debugging pod on a node sees the node's root (kubectl debug node/NAME mounts it at /host): neither the host's nor scratch. */
+const NODE_FS = '/guard-node-fs';
+
+/** kubectl debug's profiles that mount the node's root at /host (pkg/cmd/debug/profiles.go mountRootPartition); the default is one. */
+const ROOT_PROFILES = new Set(['legacy', 'general', 'sysadmin']);
 
 /** `kubectl [OPTIONS] exec [OPTIONS] POD [--] CMD ...`: the command, whether stdin reaches it (`-i`, `--stdin`), the pod. */
 interface PodCommand {
@@ -47,20 +62,58 @@ interface PodCommand {
   pod: string | null;
   /** `-n NS`, `--namespace=NS`, where typed. */
   namespace: string | null;
+  /**
+   * Whose files the command names: the pod's (`exec`; `debug POD --copy-to --container C`, the
+   * pod's own container with its mounts), the node's under /host (`debug node/NAME`), or none
+   * guard judges (`run`, a fresh pod; `debug POD`, an ephemeral container with none of the
+   * pod's mounts): null.
+   */
+  files: { mounts: Array<{ target: string; source: string }>; node: string | null } | null;
 }
 
 function kubectlCommand(args: Field[]): PodCommand | null {
   const dash = args.findIndex((a) => a.value === '--');
   const before = dash === -1 ? args : args.slice(0, dash);
   const { options, operands } = scanGnuArgs(before, EXEC_GRAMMAR);
+  const verb = operands[0]?.value;
   // the pod may be a word guard cannot see (`$(kubectl get pod -l app=pg -o name)`): what runs in it is known
-  if (operands[0]?.value !== 'exec' || operands[1] === undefined) return null;
+  if ((verb !== 'exec' && verb !== 'debug' && verb !== 'run') || operands[1] === undefined) return null;
   // without `--`, cobra reads options anywhere: the words after the pod are the command
-  const inner = dash === -1 ? operands.slice(2) : args.slice(dash + 1);
+  let inner = dash === -1 ? operands.slice(2) : args.slice(dash + 1);
   if (inner.length === 0) return null;
+  const option = (...names: string[]): string | null | undefined => {
+    const found = options.filter((o) => names.includes(o.name)).at(-1);
+    return found === undefined ? undefined : (found.value?.value ?? null);
+  };
   const stdin = options.some((o) => (o.name === '-i' || o.name === '--stdin') && o.value?.value !== 'false');
-  const namespace = options.filter((o) => o.name === '-n' || o.name === '--namespace').at(-1)?.value?.value ?? null;
-  return { inner, stdin, env: new Map(), where: `the pod ${operands[1].value ?? operands[1].display}`, pod: operands[1].value ?? null, namespace };
+  const namespace = option('-n', '--namespace') ?? null;
+  const target = operands[1].value;
+  let files: PodCommand['files'] = { mounts: [], node: null };
+  let where = `the pod ${target ?? operands[1].display}`;
+  if (verb === 'run') {
+    // a fresh pod of the image: its files are its own, but a volume the overrides mount (a claim) is not
+    where = `a new pod ${target ?? operands[1].display}`;
+    const overrides = option('--overrides');
+    files = overrides === undefined || (overrides !== null && !/volumeMounts/.test(overrides)) ? null : { mounts: [], node: null };
+  } else if (verb === 'debug') {
+    const node = target !== null && /^(node|nodes)\//.test(target) ? target.slice(target.indexOf('/') + 1) : null;
+    if (node !== null) {
+      where = `a debugging pod on the node ${node}`;
+      const profile = option('--profile');
+      // baseline, restricted, netadmin mount nothing of the node
+      if (profile !== undefined && profile !== null && !ROOT_PROFILES.has(profile)) files = null;
+      // `chroot /host CMD`: CMD's paths are all the node's
+      else if (inner[0]?.value === 'chroot' && inner[1]?.value !== null && inner[1]?.value !== undefined && path.posix.normalize(inner[1].value).replace(/(.)\/$/, '$1') === '/host' && inner.length > 2) {
+        inner = inner.slice(2);
+        files = { mounts: [{ target: '/', source: NODE_FS }], node };
+      } else files = { mounts: [{ target: '/host', source: NODE_FS }], node };
+    } else if (option('--copy-to') !== undefined && option('-c', '--container') !== undefined) {
+      // a copy of the pod keeps its volumes; `--container C` may be the pod's own container, with its mounts
+      where = `a copy of the pod ${target ?? operands[1].display}`;
+    } else files = null; // an ephemeral container, or a new one in a copy: none of the pod's mounts
+  }
+  // `kubectl run`'s pod goes with `--rm`: the way forward names the pod that holds the claim
+  return { inner, stdin, env: new Map(), where, pod: verb === 'run' ? null : (target ?? null), namespace, files };
 }
 
 /**
@@ -81,12 +134,12 @@ export function classifyContainerData(inv: Invocation, program: 'container' | 'k
   // a migration tool's official image (container-run.ts, TOOL_IMAGES) sees none of the project's files without a
   // bind mount (with one, container-run.ts judged it): only the line and the container's environment say which database
   const configDir = 'tool' in found && found.tool ? null : inv.cwd;
-  const ctx = { ...rt.ctx, scratchDirs: [...(rt.ctx.scratchDirs ?? []), CONTAINER_FS], inContainer: { configDir } };
+  const ctx = { ...rt.ctx, scratchDirs: [...(rt.ctx.scratchDirs ?? []), CONTAINER_FS], inContainer: { configDir }, hostScript: (text: string) => mapScript(text, []) };
   rt.ctx.view?.placeholder(CONTAINER_FS);
   // `-e RAILS_ENV=test`, env files, the compose service's environment (container-env.ts): what the container's
   // command sees; the host's own variables do not reach it
   rt.shell(mapped.map(shellWord).join(' '), { cwd: CONTAINER_FS, ctx, env: found.env, foreignEnv: true, stdin: found.stdin ? hostStdin(inv) : { kind: 'terminal' }, via: `run in ${found.where}` }, inv.source);
-  if (pod) classifyPodFiles(inv, mapped, pod, rt);
+  if (pod?.files) classifyPodFiles(inv, words as string[], pod, rt);
 }
 
 /**
@@ -101,14 +154,23 @@ export function classifyContainerData(inv: Invocation, program: 'container' | 'k
  * reading the kubeconfig, and deleting one claim's data is a choice about data there too
  * (docs/DECISIONS.md, "Files in a pod").
  */
-function classifyPodFiles(inv: Invocation, mapped: string[], found: PodCommand, rt: Runtime): void {
-  const source = mapped.map((w) => w.replace(POD_DEVICES, '$1')).map(shellWord).join(' ');
-  const ctx = { ...rt.ctx, scratchDirs: POD_SCRATCH, unseenFiles: CONTAINER_FS };
-  const typed = (command: string | undefined): string => (command === undefined ? '' : command.replace(new RegExp(`${CONTAINER_FS}(/?)`, 'g'), (_m, slash: string) => slash || '/'));
+function classifyPodFiles(inv: Invocation, words: string[], found: PodCommand, rt: Runtime): void {
+  const files = found.files;
+  if (files === null) return;
+  const first = words[0] as string;
+  // every path is the pod's (under CONTAINER_FS); on a node, /host is the node's root (NODE_FS) and the rest the debugging container's own
+  const map = (text: string, script: boolean): string => (script ? mapScript(text, files.mounts) : mapWord(text, files.mounts)).replace(POD_DEVICES, '$1');
+  const source = words.map((w, i) => map(w, i > 0 && CONTAINER_SHELLS.has(first) && /^-[a-z]*c$/.test(words[i - 1] ?? ''))).map(shellWord).join(' ');
+  const node = files.node;
+  const nodeScratch = ['/tmp', '/var/tmp', '/dev/shm'].map((dir) => `${NODE_FS}${dir}`);
+  // a script the line feeds it (`kubectl exec -i db-0 -- sh < wipe.sh`, a heredoc) runs in the pod: its paths are the pod's
+  const ctx = { ...rt.ctx, scratchDirs: node === null ? POD_SCRATCH : [CONTAINER_FS, ...nodeScratch], unseenFiles: node === null ? CONTAINER_FS : NODE_FS, hostScript: (text: string) => map(text, true) };
+  const typed = (command: string | undefined): string => (command === undefined ? '' : command.replace(new RegExp(`${NODE_FS}(/?)`, 'g'), '/host$1').replace(new RegExp(`${CONTAINER_FS}(/?)`, 'g'), (_m, slash: string) => slash || '/'));
   // `kubectl cp` takes a pod's name only (`pod/x` and `deploy/x` are exec's), its namespace as `-n NS`
   const pod = found.pod === null || (found.pod.includes('/') && !found.pod.startsWith('pod/') && !found.pod.startsWith('pods/')) ? 'POD' : found.pod.slice(found.pod.indexOf('/') + 1);
   const ns = found.namespace === null ? '' : `-n ${shellQuote(found.namespace)} `;
   rt.ctx.view?.placeholder(CONTAINER_FS);
+  rt.ctx.view?.placeholder(NODE_FS);
   rt.shell(source, {
     cwd: CONTAINER_FS,
     ctx,
@@ -120,6 +182,15 @@ function classifyPodFiles(inv: Invocation, mapped: string[], found: PodCommand, 
       if (!FILE_RULES.has(v.rule)) return null; // what it sends a server, an unknown word: judged by the data pass above
       const what = typed(v.reason).replace(/, (outside the repository|in a directory guard cannot determine).*$/, '');
       const shown = v.command === source || v.command === undefined ? found.inner.map((f) => f.display).join(' ') : typed(v.command);
+      if (node !== null) {
+        return makeVerdict(
+          unrecoverableKind(rt.ctx.isAgent),
+          'cluster-data-delete',
+          `\`${shown}\` on the node ${node}: ${what}, the node's own files (kubectl debug mounts its root at /host), outside the repository and every snapshot; what it deletes or replaces there (the kubelet's and the container runtime's state, local volumes, etcd's data on a control-plane node) is gone for good`,
+          inv.source,
+          `Look first (\`kubectl debug node/${node} -it --image=busybox -- ls -la /host/PATH\`) and save what is there (\`kubectl debug node/${node} -i --image=busybox -- tar czf - /host/PATH > node-backup.tgz\`), then ask the person to run it; the debugging pod's own files (outside /host) stay free.`,
+        );
+      }
       return makeVerdict(
         unrecoverableKind(rt.ctx.isAgent),
         'cluster-data-delete',

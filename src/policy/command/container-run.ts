@@ -548,7 +548,7 @@ export function classifyContainerRun(inv: Invocation, program: string, args: Fie
   // the working directory itself is where relative names start, not something deleted: no mount above it counts
   const cwd = workdir === null ? CONTAINER_FS : mapPath(workdir, mounts, false);
   const shown = mounts.filter((m) => !m.source.startsWith(`${CONTAINER_FS}/`)).map((m) => `${m.target} is ${m.volume !== undefined ? `the volume ${m.volume}` : rt.ctx.repoRoot && (m.source === rt.ctx.repoRoot || m.source.startsWith(`${rt.ctx.repoRoot}/`)) ? path.posix.relative(rt.ctx.repoRoot, m.source) || '.' : m.source}`).join(', ');
-  const ctx = { ...rt.ctx, scratchDirs: [...(rt.ctx.scratchDirs ?? []), CONTAINER_FS], ...(volumes.length > 0 ? { volumes } : {}) };
+  const ctx = { ...rt.ctx, scratchDirs: [...(rt.ctx.scratchDirs ?? []), CONTAINER_FS], ...(volumes.length > 0 ? { volumes } : {}), hostScript: (text: string) => mapScript(text, mounts) };
   rt.ctx.view?.placeholder(CONTAINER_FS);
   if (volumes.length > 0) rt.ctx.view?.placeholder(VOLUME_FS);
   // with volumes alone, only what the command deletes in them is judged here; the data rules run
@@ -589,11 +589,24 @@ function classifyUnknownMounts(inv: Invocation, spec: RunSpec, rt: Runtime): voi
   // the command as typed (the inner words, or the command inside `sh -c '...'`), not as mapped
   const shown = (command: string | undefined): string => (command === undefined ? '' : command === source ? spec.inner.map((f) => f.display).join(' ') : command.replace(new RegExp(`${CONTAINER_FS}(/?)`, 'g'), (_m, slash: string) => slash || '/'));
   rt.ctx.view?.placeholder(CONTAINER_FS);
+  const via = `run in ${why}, so its mounts are unknown`;
+  const repoRoot = rt.ctx.repoRoot;
+  // git there works on whatever repository the container shows, the mounted repository itself
+  // most often (`docker exec web git clean -fdx`, run where the image's WORKDIR is the mount; in
+  // `sh -c '...'` or a script fed on stdin too): judged as the same git line in the repository,
+  // ref changes and captures included, outside this pass's rewording
+  const containerGit = (git: Invocation): void => {
+    const typed = git.argv.map((f) => (f.value === null ? null : f.value.replace(new RegExp(`${CONTAINER_FS}(/?)`, 'g'), (_m, slash: string) => slash || '/')));
+    if (!repoRoot || typed.includes(null)) return; // a word guard cannot see: not judged, as the inner command
+    rt.shell((typed as string[]).map(quote).join(' '), { cwd: repoRoot, env, foreignEnv: true, via: `${via}: judged as run in the repository` }, inv.source);
+  };
+  // a script the line feeds it runs in the container: its paths are the container's (CommandContext.hostScript)
+  const ctx = { ...rt.ctx, hostScript: (text: string) => mapScript(text, []), containerGit };
   // The repository's ignored files those paths may be: captured first (the snapshot holds no ignored file).
   // Guessed only where the command deletes or overwrites something (a look first, its verdicts dropped):
   // `docker exec web npm test` is not judged again in the repository.
   let touches = false;
-  rt.shell(source, { cwd, env, foreignEnv: true, ...(spec.stdin ? { stdin: hostStdin(inv) } : {}), translate: (v) => {
+  rt.shell(source, { cwd, ctx: { ...rt.ctx, hostScript: ctx.hostScript }, env, foreignEnv: true, ...(spec.stdin ? { stdin: hostStdin(inv) } : {}), translate: (v) => {
     if (FILE_RULES.has(v.rule)) touches = true;
     return null;
   } }, inv.source);
@@ -601,10 +614,11 @@ function classifyUnknownMounts(inv: Invocation, spec: RunSpec, rt: Runtime): voi
   const keeps = captured.length === 0 ? '' : `; guard captures the repository's ignored ${listNames(captured.map((p) => Buffer.from(p, 'latin1').toString('utf8')))} into the snapshot first (what those paths may be)`;
   rt.shell(source, {
     cwd,
+    ctx,
     env,
     foreignEnv: true,
     ...(spec.stdin ? { stdin: hostStdin(inv) } : {}),
-    via: `run in ${why}, so its mounts are unknown`,
+    via,
     translate: (v) => {
       if (!FILE_RULES.has(v.rule)) return null;
       // `/` itself (or all in it), above every mount: the repository's root where the container shows it
@@ -613,12 +627,6 @@ function classifyUnknownMounts(inv: Invocation, spec: RunSpec, rt: Runtime): voi
       return { ...makeVerdict('snapshot', 'container-unknown-mounts', `\`${shown(v.command)}\` deletes or overwrites files that may be the repository's, through a bind mount${keeps}`, shown(v.command)), backupFirst: true };
     },
   }, inv.source);
-  // git there works on whatever repository the container shows, the mounted repository itself
-  // most often (`docker exec web git clean -fdx`, run where the image's WORKDIR is the mount):
-  // judged as the same git line in the repository, ref changes and captures included
-  if (path.posix.basename(first) === 'git' && rt.ctx.repoRoot) {
-    rt.shell((words as string[]).map(quote).join(' '), { cwd: rt.ctx.repoRoot, env, foreignEnv: true, via: `run in ${why}, so its mounts are unknown: judged as run in the repository` }, inv.source);
-  }
 }
 
 /** Guessed mounts judged at most per command (each is one more in-process judgement; a path lookup where a suffix exists). */
@@ -717,6 +725,8 @@ function wholeRepository(rt: Runtime, root: string, display: string): Verdict | 
 /** The line's stdin as the inner command, run elsewhere, reads it: a redirect's file by its absolute host path. */
 export function hostStdin(inv: Invocation): Stdin {
   const stdin = inv.stdin;
+  // a heredoc or here-string of the line: a shell in the container reads it with the container's paths (CommandContext.hostScript)
+  if (stdin.kind === 'text') return { ...stdin, host: true };
   if (stdin.kind !== 'file' || stdin.path === undefined || stdin.path === null) return stdin;
   return { ...stdin, path: resolvePath(stdin.path, inv.cwd) };
 }

@@ -19,7 +19,7 @@ export type Stdin =
   | { kind: 'terminal' }
   | { kind: 'file'; from?: string; path?: string | null }
   /** `files`: where `text` is null, the files (absolute, escaped text) the producer copies out whole (`cat a.sql b.sql |`). */
-  | { kind: 'text'; text: string | null; from: string; listing?: Listing; files?: string[] };
+  | { kind: 'text'; text: string | null; from: string; listing?: Listing; files?: string[]; /** The line's text handed to a command in a container (hostStdin): a shell there reads it through CommandContext.hostScript. */ host?: true };
 
 /** Where stdin comes from, as written (a file, the command piping in), or '' for a terminal. */
 export function stdinOrigin(stdin: Stdin): string {

@@ -131,6 +131,8 @@ export function runScriptFile(inv: Invocation, file: string, args: Field[], rt: 
     if (seen.count === MAX_SCRIPT_FILES + 1) reportOpaque(rt, `the script files this runs run more than ${MAX_SCRIPT_FILES} others, more than guard follows`, inv.source);
     return true;
   }
+  // read on the host, run in a container or pod: its paths are the container's (CommandContext.hostScript)
+  const code = rt.ctx.hostScript ? rt.ctx.hostScript(text) : text;
   const origin = `${inv.source} (script ${abs})`;
   const via = `run by \`${who}\`: script ${found.path}`;
   // An unknown command name in the script (`$node test.js`, `${REDIS_SERVER} --port 0`,
@@ -150,14 +152,14 @@ export function runScriptFile(inv: Invocation, file: string, args: Field[], rt: 
       if (args.length > 0) state.positional = args.some((a) => a.value === null && a.splittable) ? null : [saved?.[0] ?? null, ...args.map((a) => a.value)];
       if (bash) state.vars.set('BASH_SOURCE', { value: file, exported: false });
       try {
-        rt.shell(text, { cwd: inv.cwd, state, via, ctx }, origin);
+        rt.shell(code, { cwd: inv.cwd, state, via, ctx }, origin);
       } finally {
         if (args.length > 0) state.positional = saved;
         if (savedSource) state.vars.set('BASH_SOURCE', savedSource);
       }
     } else {
       const unknownCount = args.some((a) => a.value === null && a.splittable);
-      rt.shell(text, { cwd: inv.cwd, env: inv.env, positional: unknownCount ? null : [file, ...args.map((a) => a.value)], ...(bash ? { vars: new Map([['BASH_SOURCE', file]]) } : {}), via, ctx, errexit: errexit || (how === 'command' && /^#![^\n]*[ \t]-[a-z]*e[a-z]*[ \t]*(\n|$)/.test(text)) }, origin);
+      rt.shell(code, { cwd: inv.cwd, env: inv.env, positional: unknownCount ? null : [file, ...args.map((a) => a.value)], ...(bash ? { vars: new Map([['BASH_SOURCE', file]]) } : {}), via, ctx, errexit: errexit || (how === 'command' && /^#![^\n]*[ \t]-[a-z]*e[a-z]*[ \t]*(\n|$)/.test(text)) }, origin);
     }
   } finally {
     seen.active.delete(abs);

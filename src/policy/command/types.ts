@@ -85,6 +85,21 @@ export interface CommandContext {
    */
   unseenFiles?: string;
   /**
+   * Shell code read on the host but run in a container or pod (a script file, the line's heredoc
+   * or file fed to `sh` on stdin: `kubectl exec -i db-0 -- sh < wipe.sh`): its absolute paths
+   * made the container's as the typed inner command's are (container-run.ts mapScript with the
+   * container's mounts). Applied once, where the text is read (script-files.ts runScriptFile,
+   * commands.ts readStdinScript for a stdin marked `host`).
+   */
+  hostScript?: (text: string) => string;
+  /**
+   * The judged code runs in a container whose mounts guard cannot see (container-run.ts
+   * classifyUnknownMounts): a git command anywhere in it (`docker exec web sh -c 'git clean
+   * -fdx'`, a script it runs) is handed here, to be judged as run in the repository, which
+   * the container most often shows. The classifier judges it no further.
+   */
+  containerGit?: (inv: import('./runtime.js').Invocation) => void;
+  /**
    * A container's named volumes, where the judged code's paths name them (container-run.ts maps
    * `pgdata:/var/lib/postgresql/data` to `root`): deleting there deletes the volume's data (a
    * database's), outside the repository and every snapshot, as `docker volume rm` does
