@@ -130,7 +130,7 @@ const MISC = [
   'psql -c "select 1"', "sqlcmd -Q 'SELECT @@VERSION'", "clickhouse-client -q 'SELECT count() FROM t'", "cockroach sql -e 'SHOW TABLES'", 'redis-cli ping',
   'docker compose exec web npm test', "docker exec pg psql -c 'SELECT 1'", 'docker compose exec db pg_dump app > dump.sql',
   'docker exec -it web bash', 'docker exec web ls /app', 'docker exec web rm -rf /tmp/cache',
-  'kubectl exec -it api-0 -- sh', 'kubectl exec api-0 -- cat /etc/resolv.conf', 'kubectl exec api-0 -- rm -rf /tmp/cache', 'kubectl cp api-0:/var/log/app.log ./app.log', 'docker compose exec web bin/rails db:migrate', 'sqlite3 app.db ".tables"', 'openssl rand -hex 32', 'base64 -d token.txt', 'xargs -n1 echo < list.txt',
+  'kubectl exec -it api-0 -- sh', 'kubectl exec api-0 -- cat /etc/resolv.conf', 'kubectl exec api-0 -- rm -rf /tmp/cache', 'oc rsync api-0:/var/log ./logs', 'kubectl debug node/n1 -it --image=busybox', 'kubectl run --rm -it tmp --image=busybox -- sh', 'kubectl cp api-0:/var/log/app.log ./app.log', 'docker compose exec web bin/rails db:migrate', 'sqlite3 app.db ".tables"', 'openssl rand -hex 32', 'base64 -d token.txt', 'xargs -n1 echo < list.txt',
   'curl -s https://api.github.com/repos/acme/app/git/refs/heads/main | jq -r .object.sha', 'curl -X DELETE http://localhost:3000/api/todos/3',
   "curl -X PATCH -H \"Authorization: token $GH_TOKEN\" https://api.github.com/repos/acme/app/issues/12 -d '{\"state\":\"closed\"}'",
   'dotnet ef migrations add AddOrders', 'flyway info', 'alembic history', 'liquibase status',
@@ -166,6 +166,7 @@ export const UNRECOVERABLE: readonly string[] = [
   "docker compose exec db psql -U postgres -c 'DROP DATABASE app'", 'kubectl exec -it pg-0 -- dropdb app', 'docker compose exec -T db psql <<EOF\nTRUNCATE users;\nEOF',
   // ... and files deleted or replaced in a pod (container-exec.ts, cluster.ts)
   'kubectl exec db-0 -- rm -rf /var/lib/postgresql/data', "kubectl exec web-0 -- sh -c 'echo x > /etc/app/app.conf'", 'kubectl cp ./seed.db web-0:/data/app.db',
+  'oc rsync ./local db-0:/data --delete', 'kubectl debug node/n1 -it --image=busybox -- rm -rf /host/var/lib/etcd',
   // ... and with every resource of an infrastructure stack (infra-destroy.ts)
   'terraform destroy -auto-approve', 'terraform apply -destroy -auto-approve', 'pulumi destroy --yes', 'npx cdk destroy --all --force', 'sls remove --stage prod',
   'sam delete --no-prompts', 'amplify delete --force', 'copilot app delete --yes', 'copilot svc delete --name api --env prod --yes', 'eksctl delete cluster --name prod',
