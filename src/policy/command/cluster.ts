@@ -10,7 +10,8 @@
  * compose down -v` is (container-volumes.ts), and so are the commands that delete a set guard
  * cannot name: `helm uninstall` (the release's every resource, the claims its chart made among
  * them), `kubectl apply --prune` (whatever the applied files no longer list), `kubectl delete -f`
- * of manifests guard cannot read, `kubectl drain` that deletes emptyDir data or unmanaged pods.
+ * of manifests guard cannot read, `kubectl drain` that deletes emptyDir data or unmanaged pods,
+ * and files written into a pod (`kubectl cp`, `oc rsync`; container-exec.ts judges `exec`, `debug`, `run`).
  * docs/DECISIONS.md, "State outside the repository".
  *
  * `kubectl get|describe|logs|apply|exec ...`, `helm list|template|upgrade --install` are never

@@ -9,7 +9,7 @@
  * repository, where no snapshot holds them.
  *
  * The inner command (docker/podman/compose `exec` and `run` by container-run.ts's option
- * grammar; `kubectl exec POD -- CMD`, `oc exec`, by cluster.ts's) is judged as shell code in a
+ * grammar; `kubectl exec POD -- CMD`, `oc exec`, `kubectl debug|run ... -- CMD` by cluster.ts's) is judged as shell code in a
  * container that shows nothing of the host (CommandContext.inContainer): only the data rules
  * run (remote-data.ts with server-sql.ts, server-frameworks.ts), through shells (`sh -c`), `env`,
  * `su -c` and runners (`bundle exec`) as on the host; every path it names is the container's
