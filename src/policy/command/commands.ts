@@ -19,6 +19,7 @@ import { classifyContainerData } from './container-exec.js';
 import { classifySail } from './sail.js';
 import { classifyServerFramework, SERVER_FRAMEWORK_PROGRAMS } from './server-frameworks.js';
 import { classifyRemoteData, REMOTE_DATA_PROGRAMS } from './remote-data.js';
+import { classifyRemoteShell, REMOTE_SHELL_PROGRAMS } from './remote-shell.js';
 import { classifyTerraform, TERRAFORM_PROGRAMS } from './terraform-state.js';
 import { classifyDvc } from './dvc.js';
 import { classifyPulumi } from './pulumi-state.js';
@@ -316,6 +317,8 @@ export function classifyInvocation(inv: Invocation, rt: Runtime): void {
   if (HTTP_API_PROGRAMS.has(name)) classifyHttpApi(inv, name, args, rt);
   // `aws s3 rm --recursive`, `dropdb`, `psql -c 'DROP ...'`: data in a cloud or a database server (remote-data.ts).
   if (REMOTE_DATA_PROGRAMS.has(name)) classifyRemoteData(inv, name, args, rt);
+  // `ssh HOST CMD`, `heroku run CMD`, `fly ssh console -C CMD`: what runs on another machine (remote-shell.ts).
+  if (REMOTE_SHELL_PROGRAMS.has(name)) classifyRemoteShell(inv, name, args, rt);
   // `vercel env pull` writes .env.local anew (env-pull.ts).
   if (ENV_PULL_PROGRAMS.has(name)) classifyEnvPull(inv, args, rt);
   // `expo prebuild --clean` deletes android/ and ios/ (expo-prebuild.ts).

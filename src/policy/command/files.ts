@@ -18,6 +18,7 @@ import { checkDeleteTarget, checkMoveSource, checkWriteTarget, movesOut, type Wr
 import type { CommandContext } from './types.js';
 import { GLOB_EXPANSION_LIMIT } from './state.js';
 import { scanGnuArgs } from './gnu-args.js';
+import { classifyRemoteRsyncDelete } from './remote-shell.js';
 
 export const FILE_COMMANDS = new Set([
   // Windows spellings agents emit (cmd.exe's del/erase/rmdir/rd, PowerShell's Remove-Item and its alias ri).
@@ -402,6 +403,8 @@ function classifyRsync(inv: Invocation, args: Field[], rt: Runtime): void {
   const sources = operands.slice(0, -1);
   const remote = (f: Field): boolean => f.value !== null && /^[^/]*:/.test(f.value) && !f.value.startsWith('./');
   const deletes = parsed.flags.some((f) => f.startsWith('--del'));
+  // into another machine: what --delete deletes there is outside every snapshot (remote-shell.ts)
+  if (remote(dest) && deletes && !has(parsed, '--dry-run', '-n', '--list-only')) classifyRemoteRsyncDelete(inv, dest.value as string, rt);
   if (!remote(dest)) {
     if (deletes) rt.report(checkDeleteTarget(dest, inv.cwd, rt.ctx, inv.source, { recursive: true, verb: 'rsync --delete deletes files in' }));
     else writeCheck(inv, rt, dest, `rsync writes into ${dest.display}`);

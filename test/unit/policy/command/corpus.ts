@@ -1551,6 +1551,13 @@ export const AGENT_ROWS: Row[] = [
   ['pulumi up --yes --replace urn:pulumi:dev::app::aws:rds/instance:Instance::db', 'deny', 'infra-destroy'],
   ['terraform apply -replace=null_resource.provision -auto-approve', 'allow'],
   ['terraform plan -replace=aws_db_instance.main', 'allow'],
+  // on another machine (remote-shell.ts): ssh's command, rsync --delete into HOST:PATH, heroku run, fly ssh console -C
+  ['ssh prod "rm -rf /var/www/app"', 'deny', 'remote-host-delete'],
+  ['rsync -av --delete dist/ deploy@prod:/var/www/app/', 'deny', 'remote-host-delete'],
+  ['fly ssh console -C "rm -rf /data/uploads"', 'deny', 'remote-host-delete'],
+  ['ssh prod "psql -c \'DROP TABLE users\'"', 'deny', 'remote-data-delete'],
+  ['ssh prod rm -rf /tmp/build-cache', 'allow'],
+  ['ssh prod "tail -n 50 /var/log/app.log"', 'allow'],
   // developer platforms and data stores deleted by their own clients (hosted-data.ts)
   ['npx wrangler d1 delete prod-db -y', 'deny', 'remote-data-delete'],
   ['npx wrangler d1 execute prod-db --remote --command "DROP TABLE users"', 'deny', 'remote-data-delete'],

@@ -126,6 +126,8 @@ const MISC = [
   'npx wrangler dev', 'npx wrangler deploy', 'npx wrangler d1 migrations apply app --local', 'npx wrangler d1 execute app --local --command "SELECT count(*) FROM users"',
   'neonctl branches create --name preview-7', 'turso db shell app "SELECT 1"', "bq query --use_legacy_sql=false 'SELECT COUNT(*) FROM analytics.events'", 'rclone copy ./dist r2:site',
   'mc ls myminio/uploads', 'kafka-topics --bootstrap-server localhost:9092 --list', 'npx convex dev',
+  'ssh prod uptime', 'ssh prod "tail -n 200 /var/log/app/production.log"', 'ssh -N -L 5432:localhost:5432 bastion', 'rsync -av dist/ deploy@prod:/var/www/app/',
+  'scp dist.tar.gz deploy@prod:/tmp/', 'heroku run rails db:migrate -a myapp', 'fly ssh console -C "ls -la /data"',
   'gh api repos/{owner}/{repo}/pulls', 'gh pr merge 12 --squash --delete-branch', 'gh api repos/acme/app/git/refs/heads/main', 'gh release create v1.3.0 --generate-notes',
   'psql -c "select 1"', "sqlcmd -Q 'SELECT @@VERSION'", "clickhouse-client -q 'SELECT count() FROM t'", "cockroach sql -e 'SHOW TABLES'", 'redis-cli ping',
   'docker compose exec web npm test', "docker exec pg psql -c 'SELECT 1'", 'docker compose exec db pg_dump app > dump.sql',
@@ -173,6 +175,7 @@ export const UNRECOVERABLE: readonly string[] = [
   'azd down --force --purge', 'eb terminate prod-env --force', 'doctl databases delete 9cc10173 --force',
   'npx wrangler d1 delete prod-db -y', 'neonctl branches delete main', 'rclone purge r2:uploads', 'bq rm -r -f -d myproject:analytics',
   'terraform apply -auto-approve -replace=aws_db_instance.main', 'pulumi up --yes --replace urn:pulumi:prod::app::aws:rds/instance:Instance::db',
+  'ssh prod "rm -rf /var/www/app/storage"', 'rsync -av --delete dist/ deploy@prod:/var/www/app/',
   // ... and every release of a helmfile, whatever skaffold.yaml deploys (cluster.ts)
   'helmfile destroy', 'helmfile -e prod delete --purge', 'skaffold delete -p prod',
   // Recovery data.

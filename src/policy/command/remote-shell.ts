@@ -1,0 +1,211 @@
+/**
+ * Commands run on another machine: `ssh HOST CMD`, `heroku run CMD` (a one-off dyno of the app,
+ * with its config vars), `fly ssh console -C CMD` (a running Machine of the app), and `rsync
+ * --delete` into `HOST:PATH`. Until 2026-12-06 (late) the command was never judged: `ssh prod
+ * "rm -rf /var/www/app"`, `heroku run rails db:schema:load -a app` and `rsync -a --delete ./x/
+ * prod:/srv/data/` were "no destructive command found", while the same deletion in a pod
+ * (`kubectl exec POD -- rm -rf /data`) is refused. A remote machine's files and its database are
+ * outside the repository and every snapshot.
+ *
+ * The remote command is judged twice, as a pod's is (container-exec.ts): the data rules with
+ * every path the remote's (what it sends a database server: `psql -c 'DROP ...'`, `rails
+ * db:drop`), and the file rules with every path the remote's and unseen (CommandContext.
+ * unseenFiles: a write that could replace a file counts as replacing one), their verdicts
+ * reworded as `remote-host-delete`. The remote's /tmp, /var/tmp and /dev/shm stay free, as do
+ * reads, appends and edits in place.
+ *
+ * ssh sends its command words joined by spaces to the remote user's shell, which parses them
+ * again: `ssh h rm -rf '/a b'` deletes /a and b, and the string is judged so. A dyno's files are
+ * thrown away when it exits: `heroku run` is judged by the data rules alone, with the repository
+ * the dyno runs (Heroku builds the app from it) as the frameworks' configuration and
+ * `DATABASE_URL` set to the app's database, as Heroku sets it: `heroku run rails db:reset` is a
+ * server's reset. A Machine's volumes keep their files: `fly ssh console -C` gets both passes.
+ */
+import { posix } from 'node:path';
+import type { Field } from './expand.js';
+import { CONTAINER_FS, FILE_RULES, hostStdin, mapScript } from './container-run.js';
+import { type GnuGrammar, scanGnuArgs } from './gnu-args.js';
+import { makeVerdict, unrecoverableKind } from './rules.js';
+import { type Invocation, type Runtime, reportOpaque } from './runtime.js';
+
+/** The remote's temp directories (mapped): what runs there deletes and writes them freely. */
+const REMOTE_SCRATCH = ['/tmp', '/var/tmp', '/dev/shm'].map((dir) => `${CONTAINER_FS}${dir}`);
+
+/** The remote user's home (mapped): where a relative path lands, and `~`. */
+const REMOTE_HOME = `${CONTAINER_FS}/root`;
+
+/** OpenSSH's options that take a value (ssh(1)): the first other word is the host; options may follow it. */
+const SSH_VALUES = new Set(['B', 'b', 'c', 'D', 'E', 'e', 'F', 'I', 'i', 'J', 'L', 'l', 'm', 'O', 'o', 'p', 'Q', 'R', 'S', 'W', 'w']);
+
+/** heroku run's options (`heroku run --help`). */
+const HEROKU_RUN: GnuGrammar = { shortValues: 'aser', longValues: ['app', 'size', 'env', 'remote', 'type'], longFlags: ['exit-code', 'no-tty', 'no-notify'], inline: true, prefixes: false, missing: null };
+
+/** What runs where: the remote command as shell code, the host as typed, whether its files persist. */
+interface RemoteCommand {
+  script: string;
+  where: string;
+  /** The host or app as typed, for the way forward. */
+  host: string;
+  files: boolean;
+  /** The line's stdin reaches the remote command (ssh without -n). */
+  stdin: boolean;
+  env: Map<string, string | null>;
+  /** The frameworks' configuration: the repository the app is built from, or unknown. */
+  configDir: string | null;
+}
+
+/** `ssh [OPTIONS] HOST [OPTIONS] [--] CMD ...`, null without a command (a login, a tunnel). */
+function sshCommand(args: Field[]): RemoteCommand | null | 'unknown' {
+  let host: string | undefined;
+  let stdin = true;
+  for (let i = 0; i < args.length; i++) {
+    const w = args[i]!.value;
+    // a host guard cannot see (`ssh "$HOST" rm -rf /srv/data`) is still another machine
+    if (w === null && host === undefined) {
+      host = args[i]!.display;
+      continue;
+    }
+    if (w === null) return remoteOf(args.slice(i));
+    if (w === '--' && host !== undefined) return remoteOf(args.slice(i + 1));
+    if (w.startsWith('-') && w.length > 1) {
+      // a cluster of flags, the last maybe taking a value (`-tp 22`, `-p22`)
+      for (let j = 1; j < w.length; j++) {
+        if (w[j] === 'n') stdin = false;
+        if (SSH_VALUES.has(w[j]!)) {
+          if (j === w.length - 1) i++;
+          break;
+        }
+      }
+      continue;
+    }
+    if (host === undefined) {
+      host = w;
+      continue;
+    }
+    return remoteOf(args.slice(i));
+  }
+  return null;
+
+  function remoteOf(words: Field[]): RemoteCommand | null | 'unknown' {
+    if (words.length === 0) return null;
+    if (words.some((f) => f.value === null)) return 'unknown';
+    return { script: words.map((f) => f.value as string).join(' '), where: `the host ${host}`, host: host ?? 'HOST', files: true, stdin, env: new Map(), configDir: null };
+  }
+}
+
+/** `heroku run [OPTIONS] [--] CMD ...` */
+function herokuCommand(args: Field[]): RemoteCommand | null | 'unknown' {
+  if (args[0]?.value !== 'run' && args[0]?.value !== 'run:detached') return null;
+  const dash = args.findIndex((a) => a.value === '--');
+  const { options, operands } = scanGnuArgs(dash === -1 ? args.slice(1) : args.slice(1, dash), HEROKU_RUN);
+  const inner = dash === -1 ? operands : args.slice(dash + 1);
+  if (inner.length === 0) return null;
+  if (inner.some((f) => f.value === null)) return 'unknown';
+  const app = options.filter((o) => o.name === '-a' || o.name === '--app').at(-1)?.value?.value ?? 'APP';
+  // Heroku sets DATABASE_URL to the app's Postgres; guard stands a server's URL in for it
+  const env = new Map<string, string | null>([['DATABASE_URL', 'postgres://heroku-app-database/app']]);
+  return { script: inner.map((f) => f.value as string).join(' '), where: `a dyno of ${app}`, host: app, files: false, stdin: true, env, configDir: null };
+}
+
+/** `fly ssh console -C CMD` / `--command CMD` (also `flyctl`). */
+function flyCommand(args: Field[]): RemoteCommand | null | 'unknown' {
+  if (args[0]?.value !== 'ssh' || args[1]?.value !== 'console') return null;
+  let script: string | null | undefined;
+  let app = 'APP';
+  for (let i = 2; i < args.length; i++) {
+    const w = args[i]!.value;
+    if (w === '-C' || w === '--command') script = args[++i]?.value;
+    else if (w?.startsWith('--command=')) script = w.slice('--command='.length);
+    else if (w === '-a' || w === '--app') app = args[++i]?.value ?? app;
+    else if (w?.startsWith('--app=')) app = w.slice('--app='.length);
+  }
+  if (script === undefined) return null;
+  if (script === null) return 'unknown';
+  return { script, where: `a Machine of ${app}`, host: app, files: true, stdin: false, env: new Map(), configDir: null };
+}
+
+/** A remote command that is a shell reading its script on stdin (`sh`, `bash -s ARGS`). */
+const STDIN_SHELL = /^\s*(?:sudo\s+)?(?:\/bin\/|\/usr\/bin\/)?(?:sh|bash|dash|zsh|ksh|ash)(?:\s+-[a-z]*s[a-z]*(?:\s+.*)?|\s+-[a-z]+)?\s*$/;
+
+/**
+ * `ssh HOST sh < x.sh`, `ssh HOST 'bash -s' < x.sh`: the host's file is the script the remote
+ * shell runs, judged with the remote's paths as `ssh HOST "$(cat x.sh)"` would be. Null where the
+ * remote command is not such a shell (its stdin is then the command's), undefined while the file
+ * is being read; a file guard cannot read is the remote command's unknown text.
+ */
+function stdinScript(inv: Invocation, found: RemoteCommand, rt: Runtime): string | null | undefined {
+  if (!found.stdin || inv.stdin.kind !== 'file' || !STDIN_SHELL.test(found.script)) return null;
+  const fed = hostStdin(inv);
+  const path = fed.kind === 'file' ? fed.path : null;
+  if (path === null || path === undefined) {
+    reportOpaque(rt, `the remote shell on ${found.where} runs ${inv.stdin.from ?? 'its stdin'}, a file guard cannot know`, inv.source);
+    return null;
+  }
+  if (/^\/dev\/(null|zero)$/.test(path)) return '';
+  const read = rt.ctx.view?.file({ dir: posix.dirname(path), name: posix.basename(path), up: false });
+  if (read === undefined) return rt.ctx.view ? undefined : null;
+  if (read === 'missing') return '';
+  if (read === null) {
+    reportOpaque(rt, `the remote shell on ${found.where} runs ${inv.stdin.from ?? path}, which guard cannot read`, inv.source);
+    return null;
+  }
+  return read.text;
+}
+
+/** The programs this module judges (commands.ts sends them here). */
+export const REMOTE_SHELL_PROGRAMS = new Set(['ssh', 'heroku', 'fly', 'flyctl']);
+
+/** Judges the command `ssh`, `heroku run` or `fly ssh console -C` runs on another machine. */
+export function classifyRemoteShell(inv: Invocation, name: string, args: Field[], rt: Runtime): void {
+  if (rt.ctx.inContainer) return; // one level is enough, as for containers
+  const found = name === 'ssh' ? sshCommand(args) : name === 'heroku' ? herokuCommand(args) : flyCommand(args);
+  if (found === null || found === 'unknown') return; // a word guard cannot see: the remote command is not judged
+  const fed = stdinScript(inv, found, rt);
+  if (fed === undefined) return; // the script file is being read: judged once it is
+  const script = mapScript(fed ?? found.script, []);
+  const stdin = found.stdin && fed === null ? hostStdin(inv) : { kind: 'terminal' as const };
+  rt.ctx.view?.placeholder(CONTAINER_FS);
+  // what it sends a database server, with the remote's paths
+  const dataCtx = { ...rt.ctx, scratchDirs: [...(rt.ctx.scratchDirs ?? []), CONTAINER_FS], inContainer: { configDir: found.configDir ?? (name === 'heroku' ? inv.cwd : null) } };
+  rt.shell(script, { cwd: REMOTE_HOME, ctx: dataCtx, env: found.env, foreignEnv: true, stdin, via: `run on ${found.where}` }, inv.source);
+  if (!found.files) return;
+  // the remote user's home is `~` (mapScript maps it as a container's /root)
+  const typed = (text: string): string => text.replace(new RegExp(`${REMOTE_HOME}(?=/|$|[\\s,;:)'"])`, 'g'), '~').replace(new RegExp(`${CONTAINER_FS}(/?)`, 'g'), (_m, slash: string) => slash || '/');
+  rt.shell(script, {
+    cwd: REMOTE_HOME,
+    ctx: { ...rt.ctx, scratchDirs: REMOTE_SCRATCH, unseenFiles: CONTAINER_FS },
+    env: found.env,
+    foreignEnv: true,
+    stdin,
+    via: `run on ${found.where}`,
+    translate: (v) => {
+      if (!FILE_RULES.has(v.rule)) return null; // the data pass above judged the rest
+      const what = typed(v.reason).replace(/, (outside the repository|in a directory guard cannot determine).*$/, '');
+      const shown = v.command === undefined || v.command === script ? found.script : typed(v.command);
+      return remoteDeleteVerdict(inv, rt, `\`${shown}\` on ${found.where}: ${what}`, found.host, name);
+    },
+  }, inv.source);
+}
+
+/** The refusal of a deletion on another machine, with the way to save what it deletes first. */
+function remoteDeleteVerdict(inv: Invocation, rt: Runtime, what: string, host: string, name: string) {
+  const save = name === 'ssh'
+    ? `\`scp -r ${host}:PATH ./backup\`, or \`ssh ${host} tar czf - PATH > backup.tgz\``
+    : `\`fly ssh sftp get PATH\`, a volume snapshot (\`fly volumes snapshots create VOLUME\`)`;
+  return makeVerdict(
+    unrecoverableKind(rt.ctx.isAgent),
+    'remote-host-delete',
+    `${what}, on another machine, outside the repository and every snapshot`,
+    inv.source,
+    `Save it first (${save}), then ask the person to run it; the host's /tmp stays free for scratch files.`,
+  );
+}
+
+/**
+ * `rsync --delete SRC HOST:DEST` (files.ts parses the line): the files of DEST that SRC lacks are
+ * deleted on the other machine. `HOST:PATH`, `USER@HOST:PATH`, `HOST::MODULE`, `rsync://HOST/...`.
+ */
+export function classifyRemoteRsyncDelete(inv: Invocation, dest: string, rt: Runtime): void {
+  const host = dest.startsWith('rsync://') ? (dest.slice('rsync://'.length).split('/')[0] as string) : dest.slice(0, dest.indexOf(':'));
+  rt.report(remoteDeleteVerdict(inv, rt, `rsync --delete deletes the files of ${dest} that the source lacks`, host, 'ssh'));
+}
