@@ -21,12 +21,11 @@
  * `DATABASE_URL` set to the app's database, as Heroku sets it: `heroku run rails db:reset` is a
  * server's reset. A Machine's volumes keep their files: `fly ssh console -C` gets both passes.
  */
-import { posix } from 'node:path';
 import type { Field } from './expand.js';
 import { CONTAINER_FS, FILE_RULES, hostStdin, mapScript } from './container-run.js';
 import { type GnuGrammar, scanGnuArgs } from './gnu-args.js';
 import { makeVerdict, unrecoverableKind } from './rules.js';
-import { type Invocation, type Runtime, reportOpaque } from './runtime.js';
+import type { Invocation, Runtime } from './runtime.js';
 
 /** The remote's temp directories (mapped): what runs there deletes and writes them freely. */
 const REMOTE_SCRATCH = ['/tmp', '/var/tmp', '/dev/shm'].map((dir) => `${CONTAINER_FS}${dir}`);
@@ -124,34 +123,6 @@ function flyCommand(args: Field[]): RemoteCommand | null | 'unknown' {
   return { script, where: `a Machine of ${app}`, host: app, files: true, stdin: false, env: new Map(), configDir: null };
 }
 
-/** A remote command that is a shell reading its script on stdin (`sh`, `bash -s ARGS`). */
-const STDIN_SHELL = /^\s*(?:sudo\s+)?(?:\/bin\/|\/usr\/bin\/)?(?:sh|bash|dash|zsh|ksh|ash)(?:\s+-[a-z]*s[a-z]*(?:\s+.*)?|\s+-[a-z]+)?\s*$/;
-
-/**
- * `ssh HOST sh < x.sh`, `ssh HOST 'bash -s' < x.sh`: the host's file is the script the remote
- * shell runs, judged with the remote's paths as `ssh HOST "$(cat x.sh)"` would be. Null where the
- * remote command is not such a shell (its stdin is then the command's), undefined while the file
- * is being read; a file guard cannot read is the remote command's unknown text.
- */
-function stdinScript(inv: Invocation, found: RemoteCommand, rt: Runtime): string | null | undefined {
-  if (!found.stdin || inv.stdin.kind !== 'file' || !STDIN_SHELL.test(found.script)) return null;
-  const fed = hostStdin(inv);
-  const path = fed.kind === 'file' ? fed.path : null;
-  if (path === null || path === undefined) {
-    reportOpaque(rt, `the remote shell on ${found.where} runs ${inv.stdin.from ?? 'its stdin'}, a file guard cannot know`, inv.source);
-    return null;
-  }
-  if (/^\/dev\/(null|zero)$/.test(path)) return '';
-  const read = rt.ctx.view?.file({ dir: posix.dirname(path), name: posix.basename(path), up: false });
-  if (read === undefined) return rt.ctx.view ? undefined : null;
-  if (read === 'missing') return '';
-  if (read === null) {
-    reportOpaque(rt, `the remote shell on ${found.where} runs ${inv.stdin.from ?? path}, which guard cannot read`, inv.source);
-    return null;
-  }
-  return read.text;
-}
-
 /** The programs this module judges (commands.ts sends them here). */
 export const REMOTE_SHELL_PROGRAMS = new Set(['ssh', 'heroku', 'fly', 'flyctl']);
 
@@ -160,20 +131,20 @@ export function classifyRemoteShell(inv: Invocation, name: string, args: Field[]
   if (rt.ctx.inContainer) return; // one level is enough, as for containers
   const found = name === 'ssh' ? sshCommand(args) : name === 'heroku' ? herokuCommand(args) : flyCommand(args);
   if (found === null || found === 'unknown') return; // a word guard cannot see: the remote command is not judged
-  const fed = stdinScript(inv, found, rt);
-  if (fed === undefined) return; // the script file is being read: judged once it is
-  const script = mapScript(fed ?? found.script, []);
-  const stdin = found.stdin && fed === null ? hostStdin(inv) : { kind: 'terminal' as const };
+  const script = mapScript(found.script, []);
+  // `ssh HOST sh < x.sh`: the host's file is the script the remote shell runs, its paths the remote's (CommandContext.hostScript)
+  const stdin = found.stdin ? hostStdin(inv) : { kind: 'terminal' as const };
+  const hostScript = (text: string): string => mapScript(text, []);
   rt.ctx.view?.placeholder(CONTAINER_FS);
   // what it sends a database server, with the remote's paths
-  const dataCtx = { ...rt.ctx, scratchDirs: [...(rt.ctx.scratchDirs ?? []), CONTAINER_FS], inContainer: { configDir: found.configDir ?? (name === 'heroku' ? inv.cwd : null) } };
+  const dataCtx = { ...rt.ctx, scratchDirs: [...(rt.ctx.scratchDirs ?? []), CONTAINER_FS], inContainer: { configDir: found.configDir ?? (name === 'heroku' ? inv.cwd : null) }, hostScript };
   rt.shell(script, { cwd: REMOTE_HOME, ctx: dataCtx, env: found.env, foreignEnv: true, stdin, via: `run on ${found.where}` }, inv.source);
   if (!found.files) return;
   // the remote user's home is `~` (mapScript maps it as a container's /root)
   const typed = (text: string): string => text.replace(new RegExp(`${REMOTE_HOME}(?=/|$|[\\s,;:)'"])`, 'g'), '~').replace(new RegExp(`${CONTAINER_FS}(/?)`, 'g'), (_m, slash: string) => slash || '/');
   rt.shell(script, {
     cwd: REMOTE_HOME,
-    ctx: { ...rt.ctx, scratchDirs: REMOTE_SCRATCH, unseenFiles: CONTAINER_FS },
+    ctx: { ...rt.ctx, scratchDirs: REMOTE_SCRATCH, unseenFiles: CONTAINER_FS, hostScript },
     env: found.env,
     foreignEnv: true,
     stdin,
