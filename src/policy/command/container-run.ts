@@ -32,7 +32,8 @@ import { listNames } from './targets.js';
 import type { Verdict } from './types.js';
 import type { Invocation, Runtime, Stdin } from './runtime.js';
 import { interpolate } from './dotenv.js';
-import { get, str } from './taskfile-yaml.js';
+import { get, str, type Y } from './taskfile-yaml.js';
+import { buildOf, composeWords, dockerfileBase } from './compose-tools.js';
 
 /** Where a container's own paths are judged: a scratch directory that exists nowhere on the host. */
 export const CONTAINER_FS = '/guard-container-fs';
@@ -93,6 +94,10 @@ interface RunSpec {
   unknownMounts: boolean;
   /** A migration tool's official image (TOOL_IMAGES) run with its own entrypoint: `inner` starts with the tool. */
   tool: boolean;
+  /** `--entrypoint` on the line: the image's (or the compose service's) entrypoint does not run. */
+  lineEntrypoint: boolean;
+  /** The ENV of the Dockerfile a compose tool service is built from (compose-tools.ts): under the service's environment. */
+  imageEnv?: Map<string, string>;
 }
 
 /** docker/podman options before the subcommand that take a value. */
@@ -225,6 +230,8 @@ const TOOL_IMAGES: Readonly<Record<string, { program: string; workdir: string | 
   liquibase: { program: 'liquibase', workdir: '/liquibase' },
   'migrate/migrate': { program: 'migrate', workdir: null },
   'amacneil/dbmate': { program: 'dbmate', workdir: null },
+  // Atlas's image runs atlas (its docs: `docker run --rm arigaio/atlas migrate apply --url ...`)
+  'arigaio/atlas': { program: 'atlas', workdir: null },
 };
 
 /** The program an image's entrypoint runs, where it is one of TOOL_IMAGES. */
@@ -287,8 +294,72 @@ function runSpec(inv: Invocation, program: string, args: Field[]): RunSpec | nul
   const entrypoint = scanned.entrypoint ?? tool?.program ?? null;
   const entry = entrypoint !== null ? [{ ...named, value: entrypoint, display: entrypoint } as Field] : [];
   // Flyway's image reads /flyway/conf/flyway.conf (Flyway 10: flyway.toml too) where the line names no -configFiles
-  const conf = tool?.program === 'flyway' && !inner.some((f) => f.value?.startsWith('-configFiles=')) ? [{ ...named, value: '-configFiles=/flyway/conf/flyway.conf,/flyway/conf/flyway.toml', display: '-configFiles=/flyway/conf/flyway.conf,/flyway/conf/flyway.toml' } as Field] : [];
-  return { kind, name: named.value ?? named.display, nameKnown: named.value !== null, mounts, workdir: scanned.workdir ?? tool?.workdir ?? null, inner: [...entry, ...conf, ...inner], files, projectDir, subcommand, stdin: inCompose || scanned.interactive, env: scanned.env, envFiles: scanned.envFiles, composeEnvFiles, unknownMounts, tool: tool !== undefined };
+  const conf = tool?.program === 'flyway' ? flywayImageConf(inner.map((f) => f.value)).map((w) => ({ ...named, value: w, display: w }) as Field) : [];
+  return { kind, name: named.value ?? named.display, nameKnown: named.value !== null, mounts, workdir: scanned.workdir ?? tool?.workdir ?? null, inner: [...entry, ...conf, ...inner], files, projectDir, subcommand, stdin: inCompose || scanned.interactive, env: scanned.env, envFiles: scanned.envFiles, composeEnvFiles, unknownMounts, tool: tool !== undefined, lineEntrypoint: scanned.entrypoint !== null };
+}
+
+/** Flyway's image reads /flyway/conf/flyway.conf (Flyway 10: flyway.toml too) where the line names no -configFiles. */
+function flywayImageConf(words: ReadonlyArray<string | null>): string[] {
+  return words.some((w) => w?.startsWith('-configFiles=')) ? [] : ['-configFiles=/flyway/conf/flyway.conf,/flyway/conf/flyway.toml'];
+}
+
+/**
+ * `docker compose run SERVICE [COMMAND...]` of a service whose image is a migration tool's
+ * (TOOL_IMAGES; `image:`, or the FROM of the Dockerfile it is built from): the spec with `inner`
+ * the words the container runs (compose-tools.ts: the service's entrypoint, else the tool; the
+ * line's COMMAND, else the service's `command:`); null where the service is no tool's; undefined
+ * while a file is being read.
+ */
+function composeToolSpec(inv: Invocation, rt: Runtime, spec: RunSpec): RunSpec | null | undefined {
+  if (spec.kind !== 'compose' || spec.subcommand !== 'run' || spec.lineEntrypoint || !spec.nameKnown) return null;
+  const files = composeTexts(inv, rt, spec);
+  if (files === undefined || files === null) return files;
+  const nodes = composeServiceNodes(files.texts, spec.name);
+  if (nodes === null || nodes.length === 0) return null;
+  // the last file that sets a key wins (compose's merge of a service's scalars)
+  const last = (key: string): Y | undefined => nodes.map((n) => get(n, key)).filter((v) => v !== undefined).at(-1);
+  const { lookup, pending } = composeLookup(inv, rt, spec.composeEnvFiles, files.dir);
+  if (pending) return undefined;
+  let found: { image: string; entrypoint: string[] | null | undefined; env: Map<string, string> } | null = null;
+  const withBuild = [...nodes].reverse().find((n) => get(n, 'build') !== undefined);
+  const build = withBuild === undefined ? null : buildOf(withBuild, files.dir, path.posix.resolve);
+  if (withBuild !== undefined) {
+    if (build === null) return null;
+    const text = readFile(rt, build.dockerfile);
+    if (text === undefined) return undefined;
+    found = text === null ? null : dockerfileBase(text, build.target);
+  } else {
+    const image = str(last('image'));
+    // an image's tag from a variable (`flyway/flyway:${FLYWAY_VERSION:-10}`): the name is what matters
+    if (image !== null) found = { image: interpolate(image, lookup) ?? image.replace(/\$\{[^}]*\}/g, 'x'), entrypoint: undefined, env: new Map() };
+  }
+  const tool = found === null ? undefined : toolImage(found.image);
+  if (found === null || tool === undefined) return null;
+  const word = (w: string | null): Field => ({ value: w, display: w ?? '?', glob: false, pattern: null, splittable: false });
+  const interpolated = (words: string[] | null | undefined): Array<string | null> | null | undefined => (words === null || words === undefined ? words : words.map((w) => interpolate(w, lookup)));
+  // compose's `entrypoint:` over the image's; the Dockerfile's own ENTRYPOINT over the tool's
+  const serviceEntry = interpolated(composeWords(last('entrypoint')));
+  const entry = serviceEntry ?? found.entrypoint ?? [tool.program];
+  if (serviceEntry === null || found.entrypoint === null) return null;
+  const command = spec.inner.length > 0 ? spec.inner : (interpolated(composeWords(last('command'))) ?? []).map(word);
+  if (command.length === 0 && last('command') !== undefined && composeWords(last('command')) === null) return null;
+  const conf = tool.program === 'flyway' && path.posix.basename(entry[0] ?? '') === 'flyway' ? flywayImageConf([...entry, ...command.map((f) => f.value)]) : [];
+  const workdir = spec.workdir ?? str(last('working_dir')) ?? tool.workdir;
+  return { ...spec, inner: [...entry.map(word), ...conf.map(word), ...command], workdir, tool: true, imageEnv: found.env };
+}
+
+/** A file's text; null where it cannot be read or is missing; undefined while it is being read. */
+function readFile(rt: Runtime, abs: string): string | null | undefined {
+  const found = rt.ctx.view?.file({ dir: path.posix.dirname(abs), name: path.posix.basename(abs), up: false });
+  return found === undefined ? undefined : found === null || found === 'missing' ? null : found.text;
+}
+
+/** The container's environment with the image's ENV under what compose and the line set. */
+function withImageEnv(env: Map<string, string | null>, spec: RunSpec): Map<string, string | null> {
+  if (spec.imageEnv === undefined || spec.imageEnv.size === 0) return env;
+  const out = new Map<string, string | null>(spec.imageEnv);
+  for (const [k, v] of env) out.set(k, v);
+  return out;
 }
 
 /**
@@ -298,11 +369,15 @@ function runSpec(inv: Invocation, program: string, args: Field[]): RunSpec | nul
  */
 export function containerCommand(inv: Invocation, program: string, args: Field[], rt: Runtime): { inner: Field[]; stdin: boolean; env: Map<string, string | null> | undefined; where: string; tool: boolean } | null {
   const typed = runSpec(inv, program, args);
-  if (typed === null || typed.inner.length === 0) return null;
-  const resolved = execAsService(inv, rt, typed);
-  const spec = resolved ?? typed;
+  if (typed === null) return null;
+  // `docker compose run flyway clean`: the service's image is the tool's (compose-tools.ts)
+  const tool = composeToolSpec(inv, rt, typed);
+  const run = tool ?? typed;
+  if (run.inner.length === 0) return null;
+  const resolved = tool === undefined ? undefined : execAsService(inv, rt, run);
+  const spec = resolved ?? run;
   const env = resolved === undefined ? undefined : containerEnv(inv, rt, spec, () => composeTexts(inv, rt, spec));
-  return { inner: spec.inner, stdin: spec.stdin, env, where: containerLabel(spec), tool: spec.tool };
+  return { inner: spec.inner, stdin: spec.stdin, env: env === undefined ? undefined : withImageEnv(env, spec), where: containerLabel(spec), tool: spec.tool };
 }
 
 /** The container as messages name it: `the service web`, `the container myapp-web-1 (the compose service web)`. */
@@ -498,8 +573,13 @@ function quote(word: string): string {
  * false where no mount of the host is known (container-exec.ts judges the data alone).
  */
 export function classifyContainerRun(inv: Invocation, program: string, args: Field[], rt: Runtime): boolean {
-  const typed = runSpec(inv, program, args);
-  if (typed === null || typed.inner.length === 0) return false;
+  const found = runSpec(inv, program, args);
+  if (found === null) return false;
+  // `docker compose run flyway clean`: the service's image is the tool's (compose-tools.ts)
+  const tool = composeToolSpec(inv, rt, found);
+  if (tool === undefined) return true; // the compose file or Dockerfile is being read: judged once it is
+  const typed = tool ?? found;
+  if (typed.inner.length === 0) return false;
   const resolved = execAsService(inv, rt, typed);
   if (resolved === undefined) return true; // the compose files are being read: judged once they are
   if (typed.kind === 'exec' && resolved === null) {
@@ -537,8 +617,9 @@ export function classifyContainerRun(inv: Invocation, program: string, args: Fie
   const host = mounts.some((m) => !m.source.startsWith(`${CONTAINER_FS}/`) && m.volume === undefined);
   const volumes = mounts.flatMap((m) => (m.volume !== undefined ? [{ root: m.source, name: m.volume, target: m.target }] : []));
   if (!host && volumes.length === 0) return false; // nothing of the host in the container, no volume
-  const env = containerEnv(inv, rt, spec, () => composeTexts(inv, rt, spec));
-  if (env === undefined) return true; // an env file is being read: judged once it is
+  const composed = containerEnv(inv, rt, spec, () => composeTexts(inv, rt, spec));
+  if (composed === undefined) return true; // an env file is being read: judged once it is
+  const env = withImageEnv(composed, spec);
   const first = words[0] as string;
   const mapped = (words as string[]).map((w, i) => {
     const out = mapWord(w, mounts);
