@@ -216,7 +216,7 @@ guard_benign() {
       [dD][uU][cC][kK][dD][bB]|[pP][rR][iI][sS][mM][aA]|[mM][aA][nN][aA][gG][eE]|[rR][aA][iI][lL][sS]|[rR][aA][kK][eE]|\
       [aA][lL][eE][mM][bB][iI][cC]|[kK][nN][eE][xX]|[sS][eE][qQ][uU][eE][lL][iI][zZ][eE]|[dD][rR][iI][zZ][zZ][lL][eE]|[tT][yY][pP][eE][oO][rR][mM]|\
       [fF][lL][aA][sS][kK]|[dD][iI][eE][sS][eE][lL]|[sS][qQ][lL][xX]|[oO][rR][mM]|[gG][oO][oO][sS][eE]|[mM][iI][gG][rR][aA][tT][eE]|[aA][tT][lL][aA][sS]|[dD][bB][mM][aA][tT][eE]|\
-      [aA][rR][tT][iI][sS][aA][nN]|[cC][oO][nN][sS][oO][lL][eE]|[eE][cC][tT][oO]|[lL][iI][qQ][uU][iI][bB][aA][sS][eE]|[gG][rR][aA][dD][lL][eE]|[eE][fF]|[sS][eE][qQ][uU][eE][lL]|[hH][aA][nN][aA][mM][iI]|[cC][oO][mM][pP][oO][sS][eE][rR]|[sS][aA][iI][lL]|\
+      [aA][rR][tT][iI][sS][aA][nN]|[cC][oO][nN][sS][oO][lL][eE]|[eE][cC][tT][oO]|[gG][rR][aA][dD][lL][eE]|[eE][fF]|[sS][eE][qQ][uU][eE][lL]|[hH][aA][nN][aA][mM][iI]|[dD][rR][oO][pP][aA][lL][lL]|[cC][oO][mM][pP][oO][sS][eE][rR]|[sS][aA][iI][lL]|\
       [dD][oO][tT][eE][nN][vV]|[dD][oO][tT][eE][nN][vV][xX]|\
       [nN][pP][mM]|[pP][nN][pP][mM]|[yY][aA][rR][nN]|[pP][rR][eE][mM][oO][vV][eE]|\
       [tT][uU][rR][bB][oO]|[lL][eE][rR][nN][aA]|[nN][xX]|\
@@ -225,7 +225,8 @@ guard_benign() {
       [cC][qQ][lL][sS][hH]|[sS][sS][hH]|[wW][rR][aA][nN][gG][lL][eE][rR]|[nN][eE][oO][nN]|[nN][eE][oO][nN][cC][tT][lL]|[tT][uU][rR][sS][oO]|[pP][sS][cC][aA][lL][eE]|[bB][qQ]|[mM][cC]|[rR][cC][lL][oO][nN][eE]|[sS]3[cC][mM][dD]|[kK][aA][fF][kK][aA]|[eE][tT][cC][dD][cC][tT][lL]|[cC][oO][nN][sS][uU][lL]|[iI][nN][fF][lL][uU][xX]|[cC][oO][nN][vV][eE][xX]|\
       [tT][eE][rR][rR][aA][fF][oO][rR][mM]|[tT][oO][fF][uU]|[tT][eE][rR][rR][aA][gG][rR][uU][nN][tT]|[dD][oO][cC][kK][eE][rR]|[pP][oO][dD][mM][aA][nN]|[vV][eE][rR][cC][eE][lL]|[tT][rR][aA][sS][hH]|[pP][rR][eE][bB][uU][iI][lL][dD]|\
       [pP][yY][tT][hH][oO][nN]*|[pP][yY][pP][yY]*|[pP][eE][rR][lL]*|\
-      [rR][uU][bB][yY]*|[pP][hH][pP]*|[lL][uU][aA]*|[gG][iI][tT]_*|[gG][uU][aA][rR][dD]_*|[fF][lL][yY][wW][aA][yY]*) return 1 ;;
+      [rR][uU][bB][yY]*|[pP][hH][pP]*|[lL][uU][aA]*|[gG][iI][tT]_*|[gG][uU][aA][rR][dD]_*|[fF][lL][yY][wW][aA][yY]*|\
+      [lL][iI][qQ][uU][iI][bB][aA][sS][eE]*|[rR][oO][lL][lL][bB][aA][cC][kK]*) return 1 ;;
       # END risky words
       [sS][oO][rR][tT]) [ "$guard_sort_opt" = 0 ] || return 1 ;;
       [cC][uU][rR][lL]) [ "$guard_curl_opt" = 0 ] || return 1 ;;

@@ -71,8 +71,10 @@ export const FAST_PATH_RISKY_WORDS: readonly string[] = [
   // ... of PHP, Elixir, JVM and .NET projects (framework-migrations.ts): ./artisan, bin/console and
   // `symfony console`, `mix ecto.drop` (cut into mix, ecto, drop), liquibase (`mvn liquibase:dropAll`),
   // gradle (its Liquibase tasks are plain words: update, rollback), `dotnet ef` and dotnet-ef, sequel,
-  // hanami; flyway below as a prefix (`gradle flywayClean`). `php artisan` is sent on by php.
-  'artisan', 'console', 'ecto', 'liquibase', 'gradle', 'ef', 'sequel', 'hanami',
+  // hanami; flyway below as a prefix (`gradle flywayClean`), and liquibase (`./gradlew liquibaseDropAll`). `php artisan`
+  // is sent on by php. The Liquibase Gradle plugin's tasks under ./gradlew (cut into gradlew, which is not sent on:
+  // `./gradlew test` stays fast): dropAll, and rollback as a prefix (rollback, rollbackCount, rollbackToDate)
+  'artisan', 'console', 'ecto', 'gradle', 'ef', 'sequel', 'hanami', 'dropall',
   // composer runs composer.json scripts (composer-scripts.ts): `composer setup` runs artisan key:generate
   'composer',
   // Laravel Sail runs docker compose lines (sail.ts): `sail down -v`, `sail art migrate:fresh`
@@ -221,7 +223,7 @@ export function programWordsOnlyAsOperands(command: string): boolean {
 }
 
 /** Word prefixes that send a command to the full check (python3, perl5, GIT_DIR, GUARD_...). */
-export const FAST_PATH_RISKY_PREFIXES: readonly string[] = ['python', 'pypy', 'perl', 'ruby', 'php', 'lua', 'git_', 'guard_', 'flyway'];
+export const FAST_PATH_RISKY_PREFIXES: readonly string[] = ['python', 'pypy', 'perl', 'ruby', 'php', 'lua', 'git_', 'guard_', 'flyway', 'liquibase', 'rollback'];
 
 const RISKY = new Set(FAST_PATH_RISKY_WORDS);
 

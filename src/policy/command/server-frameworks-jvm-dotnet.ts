@@ -19,8 +19,9 @@
  *  - Flyway: `-url=` on the line, FLYWAY_URL on the line, else flyway.conf (`flyway.url=`) or
  *    flyway.toml (Flyway 10: `[environments.<env>] url`, the environment `-environment=`, `[flyway]
  *    environment`, else default) in the working directory or `-configFiles=`. Maven: `-Dflyway.url=`,
- *    else pom.xml's flyway-maven-plugin `<url>`; Gradle: `-Pflyway.url=`/`-Dflyway.url=`, else
- *    build.gradle(.kts)'s `flyway { url = ... }`.
+ *    else pom.xml's flyway-maven-plugin `<url>` (a `${name}` in it from `-Dname` or the pom's
+ *    `<properties>`); Gradle: `-Pflyway.url=`/`-Dflyway.url=`, else build.gradle(.kts)'s `flyway {
+ *    url = ... }`.
  *    Flyway 9 and later refuse `clean` unless cleanDisabled is false. Guard cannot see the Flyway
  *    version nor the user's ~/flyway.conf or an exported FLYWAY_CLEAN_DISABLED, so an unset
  *    cleanDisabled is judged as enabled (Flyway 8 and the plugins of its time clean by default);
@@ -28,14 +29,19 @@
  *    command one Flyway refuses: left as before.
  *  - Liquibase: `--url` on the line, LIQUIBASE_COMMAND_URL on the line, else the defaults file
  *    (`--defaults-file`, else liquibase.properties) `url:`/`liquibase.command.url:`; Maven:
- *    `-Dliquibase.url=`, else pom.xml's liquibase-maven-plugin `<url>`.
+ *    `-Dliquibase.url=`, else pom.xml's liquibase-maven-plugin `<url>`, else its `<propertyFile>`'s
+ *    `url`; Gradle (liquibase-gradle-plugin): `-PliquibaseUrl=`, else the `liquibase { activities
+ *    { ... } }` block's literal `url`, else liquibase.properties.
  * JDBC URLs say server or file: `jdbc:postgresql:`, `jdbc:mysql:`, `jdbc:sqlserver:`, `jdbc:oracle:`,
  * `jdbc:h2:tcp:` are servers; `jdbc:sqlite:`, `jdbc:h2:file:`, `jdbc:h2:mem:`, embedded Derby and
  * HSQLDB are not. Where nothing is read, or a URL is a placeholder, the command is left as before.
  * Rollbacks of more than one step are judged as the wipes are (docs/DECISIONS.md, "Rollbacks of
  * more than one migration"): `liquibase rollback-count N` (N > 1), `rollback TAG`,
- * `rollback-to-date`, `dotnet ef database update NAME` (down to NAME where the database is ahead);
- * `rollback-count 1`, `flyway undo` (one version) and `flyway migrate` stay as before.
+ * `rollback-to-date` (Maven's `liquibase:rollback` with `rollbackCount` N > 1, `rollbackTag`,
+ * `rollbackDate`; Gradle's `rollbackCount`, `rollback`, `rollbackToDate`), `flyway undo` with a
+ * `target` or several `cherryPick` versions (also `mvn flyway:undo`, `gradle flywayUndo`), `dotnet
+ * ef database update NAME` (down to NAME where the database is ahead); `rollback-count 1`, the
+ * plain `flyway undo` (the last version) and `flyway migrate` stay as before.
  */
 import path from 'node:path';
 import { stripJsonc } from './deno-tasks.js';
@@ -43,7 +49,7 @@ import type { Field } from './expand.js';
 import { operandWords, optionValue as value } from './gnu-args.js';
 import { resolvePath } from './paths.js';
 import type { Invocation, Runtime } from './runtime.js';
-import { environmentsOf, lineVarChoices, moreThanOne, readAt } from './server-frameworks.js';
+import { blockEnd, environmentsOf, lineVarChoices, moreThanOne, readAt } from './server-frameworks.js';
 
 /** JDBC subprotocols of database servers (the first word after `jdbc:`). */
 const JDBC_SERVERS = /^(postgresql|pgsql|mysql|mariadb|sqlserver|jtds|oracle|db2|as400|redshift|snowflake|firebirdsql|informix-sqli|sybase|clickhouse|ch|sap|singlestore|tidb|yugabytedb|cockroachdb|databricks|spanner|bigquery|trino|presto|vertica|teradata|exa|mongodb)$/i;
@@ -199,14 +205,20 @@ function flywayToml(text: string): { flyway: Map<string, string>; urls: Map<stri
 }
 
 /** The url and cleanDisabled Flyway's CLI would use: from the line, then the project's conf/toml. */
-function flywaySettings(inv: Invocation, args: Field[], rt: Runtime): { url: string | null | undefined; cleanDisabled: string | null | undefined; from: string } {
+function flywaySettings(inv: Invocation, args: Field[], rt: Runtime): { url: string | null | undefined; cleanDisabled: string | null | undefined; target: string | null | undefined; cherryPick: string | null | undefined; from: string } {
   const onLine = value(args, ['-url'], false);
   const disabledLine = value(args, ['-cleanDisabled'], false);
   const envUrl = lineVarChoices(inv, args, 'FLYWAY_URL').find((v) => v !== undefined);
   const envDisabled = lineVarChoices(inv, args, 'FLYWAY_CLEAN_DISABLED').find((v) => v !== undefined);
+  // undo's target and cherryPick: the line (`-target=`, FLYWAY_TARGET), else the configuration below
+  const lineSetting = (option: string, variable: string): string | null | undefined => value(args, [option], false) ?? lineVarChoices(inv, args, variable).find((v) => v !== undefined);
+  const targetLine = lineSetting('-target', 'FLYWAY_TARGET');
+  const cherryLine = lineSetting('-cherryPick', 'FLYWAY_CHERRY_PICK');
+  let target: string | null | undefined;
+  let cherryPick: string | null | undefined;
   const workDir = value(args, ['-workingDirectory'], false);
   const dir = workDir === undefined ? inv.cwd : resolvePath(workDir, inv.cwd);
-  if (dir === null) return { url: onLine ?? envUrl, cleanDisabled: disabledLine ?? envDisabled, from: onLine !== undefined ? '-url on the line' : 'FLYWAY_URL' };
+  if (dir === null) return { url: onLine ?? envUrl, cleanDisabled: disabledLine ?? envDisabled, target: targetLine, cherryPick: cherryLine, from: onLine !== undefined ? '-url on the line' : 'FLYWAY_URL' };
   const named = value(args, ['-configFiles'], false);
   const files = named !== undefined ? (named === null ? [] : named.split(',').map((f) => resolvePath(f.trim(), dir))) : [`${dir}/flyway.conf`, `${dir}/flyway.toml`];
   let url: string | null | undefined;
@@ -228,6 +240,8 @@ function flywaySettings(inv: Invocation, args: Field[], rt: Runtime): { url: str
         from = path.posix.basename(file);
       }
       if (toml.flyway.has('cleanDisabled')) cleanDisabled = toml.flyway.get('cleanDisabled');
+      if (toml.flyway.has('target')) target = toml.flyway.get('target');
+      if (toml.flyway.has('cherryPick')) cherryPick = toml.flyway.get('cherryPick');
     } else {
       const props = properties(found.text);
       if (props.has('flyway.url')) {
@@ -235,71 +249,209 @@ function flywaySettings(inv: Invocation, args: Field[], rt: Runtime): { url: str
         from = path.posix.basename(file);
       }
       if (props.has('flyway.cleanDisabled')) cleanDisabled = props.get('flyway.cleanDisabled');
+      if (props.has('flyway.target')) target = props.get('flyway.target');
+      if (props.has('flyway.cherryPick')) cherryPick = props.get('flyway.cherryPick');
     }
   }
   if (envUrl !== undefined) [url, from] = [envUrl, 'FLYWAY_URL on the line'];
   if (onLine !== undefined) [url, from] = [onLine, '-url on the line'];
-  return { url, cleanDisabled: disabledLine ?? envDisabled ?? cleanDisabled, from };
+  return { url, cleanDisabled: disabledLine ?? envDisabled ?? cleanDisabled, target: targetLine !== undefined ? targetLine : target, cherryPick: cherryLine !== undefined ? cherryLine : cherryPick, from };
 }
 
-/** `flyway clean` against a server: what it does, or null. */
+/**
+ * What an undo (Flyway Teams) reverts, given its target and cherryPick: more than the last
+ * migration where a target is set (Flyway undoes in reverse order until a version below the
+ * target: documentation, Commands, Undo) or several versions are cherry-picked; null for the
+ * plain undo of the last migration, the everyday fix (docs/DECISIONS.md, "Rollbacks of more than
+ * one migration").
+ */
+function undoDoes(target: string | null | undefined, cherryPick: string | null | undefined): string | null {
+  if (target !== undefined) return `undoes every migration down to version ${target ?? 'TARGET'} (dropping what they made)`;
+  if (cherryPick !== undefined && (cherryPick === null || cherryPick.includes(','))) return `undoes the versions ${cherryPick ?? '?'} (dropping what they made)`;
+  return null;
+}
+
+/** `flyway clean`, `flyway undo` down to a target, against a server: what it does, or null. */
 export function flyway(inv: Invocation, args: Field[], rt: Runtime): string | null {
   const words = operandWords(args, []);
-  if (!words.includes('clean') || args.some((a) => a.value === '-?' || a.value === '--help' || a.value === '-h')) return null;
+  const clean = words.includes('clean');
+  if ((!clean && !words.includes('undo')) || args.some((a) => a.value === '-?' || a.value === '--help' || a.value === '-h')) return null;
   const settings = flywaySettings(inv, args, rt);
   const server = jdbcServer(settings.url);
-  if (server === null || settings.cleanDisabled?.trim().toLowerCase() === 'true') return null;
-  return `flyway clean drops every object of the configured schemas, on a ${server} server (${settings.from})`;
+  if (server === null) return null;
+  if (clean && settings.cleanDisabled?.trim().toLowerCase() !== 'true') return `flyway clean drops every object of the configured schemas, on a ${server} server (${settings.from})`;
+  const undo = words.includes('undo') ? undoDoes(settings.target, settings.cherryPick) : null;
+  return undo === null ? null : `flyway undo ${undo}, on a ${server} server (${settings.from})`;
 }
 
-/** The `<url>` (and `<cleanDisabled>`) of a Maven plugin's configuration in pom.xml, comments out. */
-function pomPlugin(text: string, artifact: string): { url?: string; cleanDisabled?: string } | null {
+/** A Maven plugin's `<configuration>` in pom.xml (comments out): a tag's text, and the pom's `<properties>` for `${name}`. */
+function pomPlugin(text: string, artifact: string): { tag: (name: string) => string | undefined; property: (name: string) => string | undefined } | null {
   const code = text.replace(/<!--[\s\S]*?-->/g, '');
   const at = code.indexOf(`<artifactId>${artifact}</artifactId>`);
   if (at === -1) return null;
   const end = code.indexOf('</plugin>', at);
   const block = code.slice(at, end === -1 ? undefined : end);
-  const tag = (name: string): string | undefined => new RegExp(`<${name}>\\s*([^<]*?)\\s*</${name}>`).exec(block)?.[1];
-  return { url: tag('url'), cleanDisabled: tag('cleanDisabled') };
+  const properties = /<properties>([\s\S]*?)<\/properties>/.exec(code)?.[1] ?? '';
+  const tagIn = (within: string, name: string): string | undefined => new RegExp(`<${name.replace(/[.]/g, '\\.')}>\\s*([^<]*?)\\s*</${name.replace(/[.]/g, '\\.')}>`).exec(within)?.[1];
+  return { tag: (name) => tagIn(block, name), property: (name) => tagIn(properties, name) };
 }
 
-/** `mvn flyway:clean`, `mvn liquibase:dropAll` against a server: what it does, or null. */
+/** The goals of the Flyway and Liquibase Maven plugins guard reads (`flyway:clean`, `org.flywaydb:flyway-maven-plugin:10.0.0:clean`). */
+const MAVEN_GOAL = /^(?:[\w.-]+:)?(flyway|liquibase)(?:-maven-plugin)?(?::[\w.-]+)?:(clean|undo|dropAll|rollback)$/;
+
+/**
+ * The Flyway and Liquibase Maven plugins' wipes and rollbacks against a server: `mvn
+ * flyway:clean`, `flyway:undo` down to a `target` (or a `cherryPick` of several versions; plain
+ * `undo` is the last migration, free), `liquibase:dropAll`, `liquibase:rollback` with
+ * `rollbackCount` over 1, `rollbackTag` or `rollbackDate` (LiquibaseRollback.java: one of the
+ * three, `-Dliquibase.X` or the plugin's `<X>`). The URL: `-D{tool}.url`, else the plugin's
+ * `<url>` (a `${name}` in it from `-Dname`, `${env.X}` from the line, else the pom's
+ * `<properties>`), else, for Liquibase, the `url` of its `propertyFile` (beside pom.xml).
+ */
 export function maven(inv: Invocation, program: string, args: Field[], rt: Runtime): string | null {
   const words = operandWords(args, ['-f', '--file', '-P', '--activate-profiles', '-pl', '--projects', '-s', '--settings', '-rf', '--resume-from', '-T', '--threads']);
-  const goal = words.find((w) => /(^|:)flyway(-maven-plugin)?(:[\w.-]+)?:clean$/.test(w) || /(^|:)liquibase(-maven-plugin)?(:[\w.-]+)?:dropAll$/.test(w));
+  const goal = words.find((w) => {
+    const m = MAVEN_GOAL.exec(w);
+    return m !== null && (m[1] === 'flyway' ? m[2] === 'clean' || m[2] === 'undo' : m[2] === 'dropAll' || m[2] === 'rollback');
+  });
   if (goal === undefined || inv.cwd === null) return null;
-  const tool = goal.includes('flyway') ? 'flyway' : 'liquibase';
-  const defines = (name: string): string | null | undefined => value(args, [`-D${tool}.${name}`], false);
+  const [, tool, action] = MAVEN_GOAL.exec(goal) as unknown as [string, 'flyway' | 'liquibase', string];
   const pomFile = value(args, ['-f', '--file']);
   const pomPath = pomFile === undefined ? `${inv.cwd}/pom.xml` : resolvePath(pomFile, inv.cwd);
-  const pom = pomPath === null ? undefined : textAt(rt, pomPath.endsWith('.xml') ? pomPath : `${pomPath}/pom.xml`);
+  const pomAt = pomPath === null ? null : pomPath.endsWith('.xml') ? pomPath : `${pomPath}/pom.xml`;
+  const pom = pomAt === null ? undefined : textAt(rt, pomAt);
   const plugin = pom === undefined ? null : pomPlugin(pom, `${tool}-maven-plugin`);
-  const url = defines('url') ?? plugin?.url;
+  // a `${name}` as Maven fills it: -Dname on the line, ${env.X} from the line, the pom's <properties>; null where unknown
+  const filled = (text: string | null | undefined): string | null | undefined => {
+    if (text === undefined || text === null) return text;
+    let unknown = false;
+    const out = text.replace(/\$\{([\w.-]+)\}/g, (_m, name: string) => {
+      const got = name.startsWith('env.') ? lineVarChoices(inv, args, name.slice(4)).find((v) => v !== undefined) : (value(args, [`-D${name}`], false) ?? plugin?.property(name));
+      if (got === undefined || got === null) unknown = true;
+      return got ?? '';
+    });
+    return unknown ? null : out;
+  };
+  const setting = (name: string): string | null | undefined => {
+    const onLine = value(args, [`-D${tool}.${name}`], false);
+    return onLine !== undefined ? onLine : filled(plugin?.tag(name));
+  };
+  let does: string;
+  if (action === 'clean') {
+    if (setting('cleanDisabled')?.trim().toLowerCase() === 'true') return null;
+    does = 'drops every object of the configured schemas';
+  } else if (action === 'dropAll') does = 'drops every object of the configured schemas';
+  else if (action === 'undo') {
+    const undo = undoDoes(setting('target'), setting('cherryPick'));
+    if (undo === null) return null;
+    does = undo;
+  } else {
+    const count = setting('rollbackCount');
+    const tag = setting('rollbackTag');
+    const date = setting('rollbackDate');
+    if (count !== undefined) {
+      if (!moreThanOne(count)) return null;
+      does = `reverts the last ${count ?? 'N'} changesets (dropping what they made)`;
+    } else if (tag !== undefined || date !== undefined) does = `reverts every changeset after ${tag !== undefined ? `the tag ${tag ?? '?'}` : `${date ?? 'the date'}`} (dropping what they made)`;
+    else return null; // the plugin refuses a rollback without one of the three
+  }
+  let url = setting('url');
+  let from = value(args, [`-D${tool}.url`], false) !== undefined ? `-D${tool}.url` : 'pom.xml';
+  if ((url === undefined || url === null) && tool === 'liquibase' && pomAt !== null) {
+    const named = setting('propertyFile');
+    const file = named === undefined || named === null ? null : resolvePath(named, path.posix.dirname(pomAt));
+    const text = file === null ? undefined : textAt(rt, file);
+    if (file !== null && text !== undefined) {
+      const props = properties(text);
+      url = props.get('url') ?? props.get('liquibase.command.url');
+      from = path.posix.basename(file);
+    }
+  }
   const server = jdbcServer(url);
-  if (server === null) return null;
-  if (tool === 'flyway' && (defines('cleanDisabled') ?? plugin?.cleanDisabled)?.trim().toLowerCase() === 'true') return null;
-  const from = defines('url') !== undefined ? `-D${tool}.url` : 'pom.xml';
-  return `${program} ${goal} drops every object of the configured schemas, on a ${server} server (${from})`;
+  return server === null ? null : `${program} ${goal} ${does}, on a ${server} server (${from})`;
 }
 
-/** Gradle's `flywayClean` against a server: what it does, or null. */
+/** The text of the `NAME { ... }` block of a Gradle script (the first; nested blocks kept), or null. */
+function gradleBlock(script: string, name: string): string | null {
+  const m = new RegExp(`(?:^|[\\s;])${name}\\s*\\{`).exec(script);
+  if (!m) return null;
+  const open = m.index + m[0].length - 1;
+  const end = blockEnd(script, open);
+  return script.slice(open + 1, end === -1 ? undefined : end);
+}
+
+/** Liquibase's commands as the Liquibase Gradle plugin names its tasks (LiquibasePlugin.groovy: the command, or liquibaseTaskPrefix + Command). */
+const GRADLE_LIQUIBASE = /^(?:liquibase)?(dropAll|DropAll|rollbackCount|RollbackCount|rollback|Rollback|rollbackToDate|RollbackToDate)$/;
+
+/**
+ * Gradle's `flywayClean`, `flywayUndo` down to a target, and the Liquibase Gradle plugin's
+ * `dropAll`, `rollbackCount` over 1, `rollback` (to a tag), `rollbackToDate` against a server:
+ * what it does, or null. Flyway: `-Pflyway.X`/`-Dflyway.X`, else the `flyway { }` block.
+ * Liquibase (liquibase-gradle-plugin): only where the build script applies it (`org.liquibase.gradle`,
+ * or a `liquibase { }` block); the count as 2.x takes it (`-PliquibaseCommandValue=3`) or 3.x
+ * (`-PliquibaseCount=3`); the URL `-PliquibaseUrl=`, else every literal `url` of the block's
+ * activities (the plugin runs them all without a runList), else, where no activity names a url,
+ * liquibase.properties beside the script (Liquibase's default defaults file, read from the
+ * project directory it runs in).
+ */
 export function gradle(inv: Invocation, program: string, args: Field[], rt: Runtime): string | null {
   const words = operandWords(args, ['-p', '--project-dir', '-x', '--exclude-task', '-b', '--build-file', '-c', '--settings-file', '-g', '--gradle-user-home', '-I', '--init-script']);
-  const task = words.find((w) => w.slice(w.lastIndexOf(':') + 1) === 'flywayClean');
+  const task = words.find((w) => /^(flywayClean|flywayUndo)$/.test(w.slice(w.lastIndexOf(':') + 1)) || GRADLE_LIQUIBASE.test(w.slice(w.lastIndexOf(':') + 1)));
   if (task === undefined) return null;
+  const name = task.slice(task.lastIndexOf(':') + 1);
   const projectDir = value(args, ['-p', '--project-dir']);
   const dir = projectDir === undefined ? inv.cwd : resolvePath(projectDir, inv.cwd);
   if (dir === null) return null;
-  const property = (name: string): string | null | undefined => value(args, [`-Pflyway.${name}`, `-Dflyway.${name}`], false);
   const groovy = readAt(rt, dir, 'build.gradle');
   const kts = readAt(rt, dir, 'build.gradle.kts');
   const script = [groovy, kts].map((f) => (f === undefined || f === null || f === 'missing' ? '' : f.text.replace(/\/\*[\s\S]*?\*\//g, '').replace(/(^|\s)\/\/.*$/gm, '$1'))).join('\n');
-  const block = /\bflyway\s*\{([^}]*)\}/.exec(script)?.[1] ?? '';
-  const setting = (name: string): string | undefined => new RegExp(`\\b${name}\\s*=?\\s*(?:['"]([^'"]*)['"]|(true|false))`).exec(block)?.slice(1).find((v) => v !== undefined);
-  const url = property('url') ?? setting('url');
-  const server = jdbcServer(url);
-  if (server === null || (property('cleanDisabled') ?? setting('cleanDisabled'))?.trim().toLowerCase() === 'true') return null;
-  return `${program} ${task} drops every object of the configured schemas, on a ${server} server (${property('url') !== undefined ? 'flyway.url on the line' : 'the flyway block of build.gradle'})`;
+  if (name.startsWith('flyway')) {
+    const property = (key: string): string | null | undefined => value(args, [`-Pflyway.${key}`, `-Dflyway.${key}`], false);
+    const block = /\bflyway\s*\{([^}]*)\}/.exec(script)?.[1] ?? '';
+    const setting = (key: string): string | null | undefined => {
+      const onLine = property(key);
+      return onLine !== undefined ? onLine : new RegExp(`\\b${key}\\s*=?\\s*(?:['"]([^'"]*)['"]|(true|false))`).exec(block)?.slice(1).find((v) => v !== undefined);
+    };
+    let does = 'drops every object of the configured schemas';
+    if (name === 'flywayUndo') {
+      const undo = undoDoes(setting('target'), setting('cherryPick'));
+      if (undo === null) return null;
+      does = undo;
+    } else if (setting('cleanDisabled')?.trim().toLowerCase() === 'true') return null;
+    const server = jdbcServer(setting('url'));
+    if (server === null) return null;
+    return `${program} ${task} ${does}, on a ${server} server (${property('url') !== undefined ? 'flyway.url on the line' : 'the flyway block of build.gradle'})`;
+  }
+  const block = gradleBlock(script, 'liquibase');
+  if (block === null && !/org\.liquibase\.gradle|liquibase-gradle-plugin/.test(script)) return null;
+  const command = (GRADLE_LIQUIBASE.exec(name)?.[1] as string).replace(/^./, (c) => c.toLowerCase());
+  const prop = (key: string): string | null | undefined => value(args, [`-P${key}`], false);
+  let does: string;
+  if (command === 'dropAll') does = 'drops every object of the configured schemas';
+  else if (command === 'rollbackCount') {
+    const count = prop('liquibaseCount') ?? prop('liquibaseCommandValue');
+    if (count === undefined || !moreThanOne(count)) return null;
+    does = `reverts the last ${count ?? 'N'} changesets (dropping what they made)`;
+  } else does = `reverts every changeset after ${command === 'rollback' ? 'the tag' : 'the date'} ${prop('liquibaseTag') ?? prop('liquibaseDate') ?? prop('liquibaseCommandValue') ?? '?'} (dropping what they made)`;
+  const onLine = prop('liquibaseUrl');
+  if (onLine !== undefined) {
+    const server = jdbcServer(onLine);
+    return server === null ? null : `${program} ${task} ${does}, on a ${server} server (-PliquibaseUrl)`;
+  }
+  // every literal url of the activities: Groovy `url 'x'`, `url = "x"`, `url('x')`; Kotlin `"url" to "x"`
+  const urls = [...(block ?? '').matchAll(/(?:\burl\s*(?:=\s*)?\(?\s*|["']url["']\s*to\s*)(['"])(jdbc:[^'"]*)\1/g)].map((m) => m[2] as string);
+  let server = urls.map(jdbcServer).find((s) => s !== null) ?? null;
+  let from = 'the liquibase block of build.gradle';
+  // liquibase.properties only where no activity names a url (one the plugin passes, even unread, wins over the file's)
+  if (server === null && !/(?:\burl\b|["']url["'])/.test(block ?? '')) {
+    const props = readAt(rt, dir, 'liquibase.properties');
+    if (props !== undefined && props !== null && props !== 'missing') {
+      const map = properties(props.text);
+      server = jdbcServer(map.get('url') ?? map.get('liquibase.command.url'));
+      from = 'liquibase.properties';
+    }
+  }
+  return server === null ? null : `${program} ${task} ${does}, on a ${server} server (${from})`;
 }
 
 // ---------------------------------------------------------------------------------------------

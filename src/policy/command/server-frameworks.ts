@@ -298,7 +298,7 @@ function sequelize(inv: Invocation, program: string, args: Field[], rt: Runtime)
 const KNEX_SERVER_CLIENTS = /^(pg|postgres|postgresql|pg-native|pgnative|mysql2?|mariadb|mssql|tedious|oracledb|oracle|cockroachdb|redshift)$/;
 
 /** The end of the `{ ... }` block whose `{` is at `open` (strings and template literals skipped), or -1. */
-function blockEnd(code: string, open: number): number {
+export function blockEnd(code: string, open: number): number {
   let depth = 0;
   for (let i = open; i < code.length; i++) {
     const c = code[i];
