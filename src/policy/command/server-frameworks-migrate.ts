@@ -22,7 +22,7 @@ import type { Field } from './expand.js';
 import { operandWords, optionValue as option } from './gnu-args.js';
 import { resolvePath } from './paths.js';
 import type { Invocation, Runtime } from './runtime.js';
-import { lineVarChoices, moreThanOne, readAt } from './server-frameworks.js';
+import { blockEnd, lineVarChoices, moreThanOne, readAt } from './server-frameworks.js';
 
 /** URL schemes of database servers, as golang-migrate's and dbmate's drivers register them (the part before `+` or `:`). */
 const SERVER_SCHEMES = /^(postgres|postgresql|pgx|pgx4|pgx5|mysql|mariadb|cockroach|cockroachdb|crdb-postgres|redshift|clickhouse|mongodb|mongodb\+srv|sqlserver|spanner|spanner-postgres|cassandra|scylla|firebird|firebirdsql|neo4j|yugabyte|yugabytedb|ysql|snowflake|bigquery|rqlite)$/i;
@@ -209,13 +209,108 @@ export function goose(inv: Invocation, args: Field[], rt: Runtime): string | nul
   return `${what} in the database, on a ${driver} server (${from})`;
 }
 
+/** HCL text without its comments (`#`, `//`, block comments), strings kept as they stand. */
+function hclCode(text: string): string {
+  let out = '';
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i] as string;
+    if (c === '"') {
+      let j = i + 1;
+      while (j < text.length && text[j] !== '"' && text[j] !== '\n') j += text[j] === '\\' ? 2 : 1;
+      out += text.slice(i, j + 1);
+      i = j;
+    } else if (c === '#' || (c === '/' && text[i + 1] === '/')) {
+      while (i < text.length && text[i] !== '\n') i++;
+      out += '\n';
+    } else if (c === '/' && text[i + 1] === '*') {
+      const end = text.indexOf('*/', i + 2);
+      i = end === -1 ? text.length : end + 1;
+      out += ' ';
+    } else out += c;
+  }
+  return out;
+}
+
+/** The bodies of the HCL blocks `TYPE "LABEL" {` (and the unlabeled `TYPE {`), nested blocks out, with their label. */
+function hclBlocks(code: string, type: string): Array<{ label: string | null; body: string }> {
+  const out: Array<{ label: string | null; body: string }> = [];
+  const re = new RegExp(`(?:^|\\n)\\s*${type}\\s*(?:"([^"]*)"\\s*)?\\{`, 'g');
+  for (let m = re.exec(code); m !== null; m = re.exec(code)) {
+    const open = m.index + m[0].length - 1;
+    const end = blockEnd(code, open);
+    if (end === -1) break;
+    // the block's own attributes: its nested blocks out
+    let body = code.slice(open + 1, end);
+    for (let inner = body.indexOf('{'); inner !== -1; inner = body.indexOf('{')) {
+      const close = blockEnd(body, inner);
+      body = body.slice(0, inner) + (close === -1 ? '' : body.slice(close + 1));
+      if (close === -1) break;
+    }
+    out.push({ label: m[1] ?? null, body });
+  }
+  return out;
+}
+
+/** An attribute's expression in a block body (`url = ...` up to the line's end). */
+function hclAttribute(body: string, name: string): string | undefined {
+  return new RegExp(`(?:^|\\n)\\s*${name}\\s*=\\s*([^\\n]*)`).exec(body)?.[1]?.trim();
+}
+
+/**
+ * The value of an atlas.hcl expression, as far as guard can read it: a string (its `${...}`
+ * filled where known; unknown after the scheme a URL needs: kept), `getenv("X")` from the line,
+ * `var.NAME` from `--var NAME=V` or the variable's default; null where unknown.
+ */
+function atlasValue(inv: Invocation, args: Field[], code: string, expr: string, depth = 0): string | null {
+  if (depth > 3) return null;
+  const getenv = /^getenv\(\s*"([A-Za-z_][A-Za-z0-9_]*)"\s*\)$/.exec(expr);
+  if (getenv) return lineVarChoices(inv, args, getenv[1] as string).find((v) => v !== undefined) ?? null;
+  const variable = /^var\.([A-Za-z_][\w-]*)$/.exec(expr);
+  if (variable) {
+    const name = variable[1] as string;
+    // `--var name=value` (the last wins), else the variable block's default
+    const given = args.map((a, i) => (a.value === '--var' ? args[i + 1]?.value : a.value?.startsWith('--var=') ? a.value.slice('--var='.length) : undefined)).filter((v) => v !== undefined);
+    const mine = given.filter((v) => v === null || v.startsWith(`${name}=`)).at(-1);
+    if (mine !== undefined) return mine === null ? null : mine.slice(name.length + 1);
+    const block = hclBlocks(code, 'variable').find((b) => b.label === name);
+    const fallback = block === undefined ? undefined : hclAttribute(block.body, 'default');
+    return fallback === undefined ? null : atlasValue(inv, args, code, fallback, depth + 1);
+  }
+  const literal = /^"((?:[^"\\]|\\.)*)"$/.exec(expr);
+  if (!literal) return null;
+  const text = (literal[1] as string).replace(/\$\{([^}]*)\}/g, (_m, inner: string) => atlasValue(inv, args, code, inner.trim(), depth + 1) ?? '\0');
+  // a part guard cannot see after `scheme://` leaves the scheme, which is what is judged
+  const unknownAt = text.indexOf('\0');
+  return unknownAt === -1 ? text : /^[a-z][a-z0-9+.-]*:\/\//i.test(text.slice(0, unknownAt)) ? text.replace(/\0/g, 'x') : null;
+}
+
+/**
+ * The URLs Atlas takes from its project file for `--env NAME` (cmdapi/project.go EnvByName:
+ * every `env "NAME"` block, and an unlabeled `env` block named by its `name` attribute, usually
+ * `atlas.env`: any NAME), the file `--config`/`-c` names (`file://atlas.hcl` by default). A URL
+ * on the line (`--url`) wins over the file's (maySetFlag sets only a flag not given).
+ */
+function atlasEnvUrls(inv: Invocation, args: Field[], rt: Runtime, env: string): { urls: Array<string | null>; file: string } | null {
+  if (inv.cwd === null) return null;
+  const config = option(args, ['--config', '-c']) ?? 'file://atlas.hcl';
+  if (config === null || !config.startsWith('file://')) return null;
+  const abs = resolvePath(config.slice('file://'.length), inv.cwd);
+  const found = abs === null ? null : readAt(rt, path.posix.dirname(abs), path.posix.basename(abs));
+  if (!found || found === 'missing') return null;
+  const code = hclCode(found.text);
+  const blocks = hclBlocks(code, 'env').filter((b) => b.label === env || (b.label === null && hclAttribute(b.body, 'name') === 'atlas.env'));
+  const urls = blocks.map((b) => hclAttribute(b.body, 'url')).filter((u): u is string => u !== undefined).map((u) => atlasValue(inv, args, code, u));
+  return { urls, file: path.posix.basename(found.path) };
+}
+
 /**
  * Atlas (ariga.io/atlas cmd/atlas): `schema clean` (drops every object; `--auto-approve` only
  * skips its question) and `migrate down` of more than one migration (`--to-version`,
- * `--to-tag`, an amount over 1) against the server its `--url`/`-u` names; a URL from atlas.hcl's
- * `--env` is not read (left as before).
+ * `--to-tag`, an amount over 1) against the server its `--url`/`-u` names, else the URL of the
+ * `--env` block of atlas.hcl (atlasEnvUrls). A URL guard cannot read there (a `getenv("X")` of a
+ * variable the line does not set, a `local.x`) leaves the command as before, as `--url "$X"` does.
  */
-export function atlas(args: Field[]): string | null {
+export function atlas(inv: Invocation, args: Field[], rt: Runtime): string | null {
   if (args.some((a) => a.value === '--help' || a.value === '-h')) return null;
   const words = operandWords(args, ['--url', '-u', '--to', '--dev-url', '--dir', '--env', '--config', '-c', '--var', '--schema', '-s', '--exclude', '--format', '--revisions-schema', '--baseline', '--to-version', '--to-tag']);
   let what: string;
@@ -226,7 +321,15 @@ export function atlas(args: Field[]): string | null {
     if (target === undefined && !(amount !== undefined && /^\d+$/.test(amount) && moreThanOne(amount))) return null;
     what = target !== undefined ? `atlas migrate down reverts every migration after ${target ?? 'the target'}, dropping what they made in the database` : `atlas migrate down ${amount} reverts the last ${amount} migrations, dropping what they made in the database`;
   } else return null;
-  const server = serverScheme(option(args, ['--url', '-u']));
-  return server === null ? null : `${what} --url names, on a ${server} server`;
+  const onLine = option(args, ['--url', '-u']);
+  if (onLine !== undefined) {
+    const server = serverScheme(onLine);
+    return server === null ? null : `${what} --url names, on a ${server} server`;
+  }
+  const env = option(args, ['--env']);
+  if (env === undefined || env === null) return null;
+  const fromFile = atlasEnvUrls(inv, args, rt, env);
+  const server = fromFile?.urls.map(serverScheme).find((s) => s !== null);
+  return server === undefined || server === null ? null : `${what} of the env "${env}" in ${fromFile?.file ?? 'atlas.hcl'}, on a ${server} server`;
 }
 

@@ -401,7 +401,7 @@ export function classifyServerFramework(inv: Invocation, program: string, args: 
   else if (program === 'diesel') what = diesel(inv, args, rt);
   else if (program === 'sqlx') what = sqlx(inv, args, rt);
   else if (program === 'goose') what = goose(inv, args, rt);
-  else if (program === 'atlas') what = atlas(args);
+  else if (program === 'atlas') what = atlas(inv, args, rt);
   if (what === null) return;
   rt.report(makeVerdict(unrecoverableKind(rt.ctx.isAgent), 'remote-data-delete', `${what}, outside the repository, where no snapshot holds it`, inv.source, instead(program)));
 }
