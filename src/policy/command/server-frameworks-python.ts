@@ -124,9 +124,10 @@ const FLASK_URL_VARS = ['SQLALCHEMY_DATABASE_URI', 'FLASK_SQLALCHEMY_DATABASE_UR
  * first, then `.env`, then `.flaskenv`, searched up from where it runs, a variable already set
  * never overwritten; only with python-dotenv installed, which guard cannot see: judged as
  * installed). Only where the migrations directory (`-d`, else `migrations`) holds Flask-Migrate's
- * env.py (it takes the URL from `current_app`). An application that hard-codes its URI, or reads
- * another variable, is not seen: a server there is left as before, and a dotenv URL the
- * application ignores refuses a line it would not harm (docs/command-guard.md, Known limits).
+ * env.py (it takes the URL from `current_app`). Where the environment names none, the URI the
+ * application's Python assigns (pythonDatabaseUri: config.py, instance/config.py, the app module),
+ * since the evening of 2026-12-06. A dotenv URL the application ignores refuses a line it would
+ * not harm (docs/command-guard.md, Known limits).
  */
 export function flaskMigrate(inv: Invocation, args: Field[], rt: Runtime): string | null {
   const words = operandWords(args, ['--app', '-A', '--env-file', '-e', '-d', '--directory', '--tag', '-x']);
@@ -164,5 +165,66 @@ export function flaskMigrate(inv: Invocation, args: Field[], rt: Runtime): strin
       return server === null ? null : `flask db downgrade ${target ?? 'REVISION'} ${downgradeDoes(target)}, on a ${server} server (${name} in ${file})`;
     }
   }
-  return null;
+  // no URL in the environment: the application's own Python configuration, where it says one plainly
+  const appName = optionValue(args, ['--app', '-A']) ?? lineVarChoices(inv, args, 'FLASK_APP').find((v) => v !== undefined) ?? files.map(([, f]) => (f && f !== 'missing' ? whole(parseDotenv(f.text).get('FLASK_APP')) : undefined)).find((v) => v !== undefined);
+  if (appName === null) return null;
+  const modules = appModuleFiles(appName);
+  const sources = [...['config.py', 'instance/config.py'], ...modules].map((rel) => [rel, readAt(rt, inv.cwd as string, rel)] as const);
+  if (sources.some(([, f]) => f === undefined)) return null; // being read: judged once they are
+  const found = pythonDatabaseUri(sources.flatMap(([rel, f]) => (f && f !== 'missing' ? [[rel, f.text] as const] : [])));
+  return found === null ? null : `flask db downgrade ${target ?? 'REVISION'} ${downgradeDoes(target)}, on a ${found.server} server (SQLALCHEMY_DATABASE_URI in ${found.file})`;
+}
+
+/**
+ * The files of a Flask application module as `--app`/FLASK_APP names it (`app`, `app:create_app()`,
+ * `pkg.web`, `app.py`), else those flask looks for (flask/cli.py: wsgi.py, then app.py).
+ */
+function appModuleFiles(app: string | undefined): string[] {
+  if (app === undefined) return ['wsgi.py', 'app.py', 'app/__init__.py'];
+  const module = app.split(':')[0]?.trim() ?? '';
+  if (module.endsWith('.py')) return /^[\w./-]+$/.test(module) ? [module] : [];
+  if (!/^[\w.]+$/.test(module)) return [];
+  const file = module.replace(/\./g, '/');
+  return [`${file}.py`, `${file}/__init__.py`];
+}
+
+/** A Python string literal's text (`'x'`, `"x"`, `f"x"`, `r'x'`). */
+const PY_STRING = /(?<!\w)(?:[rRbBuUfF]{1,2})?(['"])((?:(?!\1)[^\\\n]|\\.)*)\1/g;
+
+/**
+ * The server a Flask application's Python configuration sets SQLALCHEMY_DATABASE_URI to
+ * (`SQLALCHEMY_DATABASE_URI = '...'` at module or class level, `app.config['SQLALCHEMY_DATABASE_URI']
+ * = ...`, `config.update(SQLALCHEMY_DATABASE_URI=...)`): the URLs written as string literals in the
+ * assigned expression, its fallbacks included (`os.environ.get('DATABASE_URL', 'postgresql://...')`).
+ * Classes named for tests (`class TestingConfig`) are skipped: a downgrade does not run with them.
+ * Where any other assignment names SQLite (a development default such as the Flask Mega-Tutorial's
+ * `os.environ.get('DATABASE_URL') or 'sqlite:///' + ...`), the file does not decide, as Django's
+ * settings do not (server-frameworks.ts): null.
+ */
+export function pythonDatabaseUri(files: ReadonlyArray<readonly [string, string]>): { server: string; file: string } | null {
+  let server: { server: string; file: string } | null = null;
+  for (const [file, text] of files) {
+    let inClass: string | null = null;
+    const lines = text.split(/\r?\n/);
+    for (let i = 0; i < lines.length; i++) {
+      const line = lines[i] as string;
+      if (/^\s*(#|$)/.test(line)) continue;
+      const indent = /^\s*/.exec(line)?.[0].length ?? 0;
+      const cls = /^class\s+(\w+)/.exec(line);
+      if (cls) inClass = cls[1] as string;
+      else if (indent === 0) inClass = null;
+      const at = /(?:\bSQLALCHEMY_DATABASE_URI\b|\[\s*['"]SQLALCHEMY_DATABASE_URI['"]\s*\])\s*=(?!=)\s*(.*)$/.exec(line);
+      if (!at || (inClass !== null && /test/i.test(inClass))) continue;
+      // the expression: this line, and the next while its brackets are open
+      let expr = at[1] as string;
+      for (let j = i + 1; j < lines.length && (expr.match(/[([{]/g)?.length ?? 0) > (expr.match(/[)\]}]/g)?.length ?? 0); j++) expr += ` ${lines[j] as string}`;
+      for (const m of expr.matchAll(PY_STRING)) {
+        const literal = m[2] as string;
+        if (/^sqlite/i.test(literal)) return null;
+        const dialect = sqlalchemyServer(literal);
+        if (dialect !== null) server ??= { server: dialect, file };
+      }
+    }
+  }
+  return server;
 }
