@@ -16,39 +16,7 @@ import { guardOk } from '../../helpers/guard-steps.js';
 import { fileTemplate } from '../../helpers/repo-template.js';
 import { commitFiles, writeFiles } from '../../helpers/repo-steps.js';
 import { checkVerdict } from '../../helpers/verdicts.js';
-import { ALEMBIC_ENV, LARAVEL_CONFIG } from '../../helpers/framework-files.js';
-
-/** Flask-Migrate's migrations/env.py as `flask db init` writes it (abridged). */
-const FLASK_ENV_PY = `import logging
-from logging.config import fileConfig
-
-from flask import current_app
-
-from alembic import context
-
-config = context.config
-fileConfig(config.config_file_name)
-
-
-def get_engine():
-    try:
-        # this works with Flask-SQLAlchemy<3 and Alchemical
-        return current_app.extensions['migrate'].db.get_engine()
-    except (TypeError, AttributeError):
-        # this works with Flask-SQLAlchemy>=3
-        return current_app.extensions['migrate'].db.engine
-
-
-def get_engine_url():
-    try:
-        return get_engine().url.render_as_string(hide_password=False).replace('%', '%%')
-    except AttributeError:
-        return str(get_engine().url).replace('%', '%%')
-
-
-config.set_main_option('sqlalchemy.url', get_engine_url())
-target_db = current_app.extensions['migrate'].db
-`;
+import { ALEMBIC_ENV, FLASK_ENV_PY, LARAVEL_CONFIG } from '../../helpers/framework-files.js';
 
 const PROJECTS: Record<string, string> = {
   '.gitignore': '*.db\n*.sqlite\n.env\ndocker.env\n',

@@ -1492,6 +1492,11 @@ export const AGENT_ROWS: Row[] = [
   ['dotnet ef database update 0 --connection "Host=db;Database=app;Username=app"', 'deny', 'remote-data-delete'],
   ['flyway -url=jdbc:h2:mem:test clean', 'allow'],
   ['flyway -url=jdbc:postgresql://db:5432/app info', 'allow'],
+  // rollbacks of more than one migration by the JVM tools' plugins and Flyway's undo to a target; the one-step undo stays free
+  ['mvn liquibase:rollback -Dliquibase.url=jdbc:postgresql://db/app -Dliquibase.rollbackCount=3', 'deny', 'remote-data-delete'],
+  ['flyway -url=jdbc:postgresql://db:5432/app undo -target=2', 'deny', 'remote-data-delete'],
+  ['mvn liquibase:rollback -Dliquibase.url=jdbc:postgresql://db/app -Dliquibase.rollbackCount=1', 'allow'],
+  ['flyway -url=jdbc:postgresql://db:5432/app undo', 'allow'],
   ['psql -c "delete from users"', 'deny', 'remote-data-delete'],
   ["psql -c '\\c app' -c 'DROP TABLE t'", 'deny', 'remote-data-delete'],
   ["psql <<'EOF'\n\\c app\nDO $$ BEGIN DROP TABLE t; END $$;\nEOF", 'deny', 'remote-data-delete'],
