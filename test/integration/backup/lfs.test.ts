@@ -21,6 +21,7 @@ import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { stopWatchers, withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
+import { fileTemplate } from '../../helpers/repo-template.js';
 import { ageChain } from '../../helpers/age-chain.js';
 import { captureState, perms } from '../../helpers/state.js';
 import { json, waitForBackgroundPush } from '../watcher/helpers.js';
@@ -79,6 +80,11 @@ function useRealLfs(repo: TestRepo): void {
   fs.writeFileSync(global, '');
   repo.env.GIT_CONFIG_GLOBAL = global;
   repo.git(['lfs', 'install', '--skip-repo']);
+}
+
+/** A copy of a template built with useRealLfs: the global config it wrote is in the copy's HOME; the copy's env names it again. */
+function realLfsCopy(repo: TestRepo): void {
+  repo.env.GIT_CONFIG_GLOBAL = path.join(repo.home, '.gitconfig-lfs');
 }
 
 function lfsAvailable(): boolean {
@@ -387,34 +393,44 @@ async function scenarioStorage(repo: TestRepo, setup: (repo: TestRepo) => void, 
   expect(fs.existsSync(lfsObject(repo, wip, objects))).toBe(true);
 }
 
+/**
+ * lfsRepo (the LFS files committed through the filter, `guard init` and its backup push) built once
+ * for the file's tests of a filter, each test on a copy (repo-template.ts): home/ with the backup
+ * store and the repository's filter config come along, the paths in them rewritten.
+ */
+const standinTemplate = fileTemplate((repo) => lfsRepo(repo, useStandin));
+
 /** The filter each scenario runs with: the stand-in everywhere, the real git-lfs where installed. */
 const FILTERS = [
-  { name: 'stand-in filter with LFS layout', setup: useStandin, prune: pruneByHand, real: false, available: true },
-  { name: 'the real git-lfs, `git lfs prune --recent`', setup: useRealLfs, prune: realPrune, real: true, available: lfsAvailable() },
+  { name: 'stand-in filter with LFS layout', setup: useStandin, copied: (_repo: TestRepo) => {}, prune: pruneByHand, real: false, available: true },
+  { name: 'the real git-lfs, `git lfs prune --recent`', setup: useRealLfs, copied: realLfsCopy, prune: realPrune, real: true, available: lfsAvailable() },
 ];
 
-describe.each(FILTERS.filter((f) => f.available))('Git LFS content in the backup ($name)', ({ setup, prune, real }) => {
+describe.each(FILTERS.filter((f) => f.available))('Git LFS content in the backup ($name)', ({ setup, copied, prune, real }) => {
+  const lfsTemplate = real ? fileTemplate((repo) => lfsRepo(repo, setup)) : standinTemplate;
+  const withLfsRepo = (fn: (repo: TestRepo) => Promise<void>): Promise<void> =>
+    lfsTemplate.withCopy(async (repo) => {
+      copied(repo);
+      await fn(repo);
+    });
+
   it('recover --into after the project was deleted gives back an uncommitted LFS edit, byte for byte', () =>
-    withTestRepo(async (repo) => {
-      lfsRepo(repo, setup);
+    withLfsRepo(async (repo) => {
       await scenarioRecover(repo);
     }));
 
   it('a rollback to a snapshot whose LFS object was pruned takes it from the backup', () =>
-    withTestRepo(async (repo) => {
-      lfsRepo(repo, setup);
+    withLfsRepo(async (repo) => {
       await scenarioPrune(repo, prune);
     }));
 
   it('recover with an LFS object the backup lacks writes every other file and names the pointer left', () =>
-    withTestRepo(async (repo) => {
-      lfsRepo(repo, setup);
+    withLfsRepo(async (repo) => {
       await scenarioObjectMissing(repo);
     }));
 
   it('a rollback whose LFS object is in neither the repository nor the backup refuses before anything moves; --lfs-pointers writes the rest and names the pointer', () =>
-    withTestRepo(async (repo) => {
-      lfsRepo(repo, setup);
+    withLfsRepo(async (repo) => {
       await scenarioObjectLost(repo, prune);
     }));
 
@@ -424,20 +440,17 @@ describe.each(FILTERS.filter((f) => f.available))('Git LFS content in the backup
     }));
 
   it('a rollback that writes LFS files while git-lfs cannot run refuses before anything moves', () =>
-    withTestRepo(async (repo) => {
-      lfsRepo(repo, setup);
+    withLfsRepo(async (repo) => {
       await scenarioFilterCannotRun(repo, real);
     }));
 
   it('and so when the agent also took the LFS lines out of .gitattributes (the filter is tried with the snapshot\'s attributes)', () =>
-    withTestRepo(async (repo) => {
-      lfsRepo(repo, setup);
+    withLfsRepo(async (repo) => {
       await scenarioFilterCannotRun(repo, real, true);
     }));
 
   it.runIf(!real)('and so when git-lfs is not set up in git\'s config at all (git would write the pointers as the files)', () =>
-    withTestRepo(async (repo) => {
-      lfsRepo(repo, setup);
+    withLfsRepo(async (repo) => {
       await scenarioFilterCannotRun(repo, real, false, true);
     }));
 });
@@ -467,8 +480,7 @@ describe.runIf(lfsAvailable())('Git LFS content in the backup (the real git-lfs 
 
 describe('Git LFS content in the backup (stand-in filter with LFS layout)', () => {
   it('a backup push copies only the LFS objects the backup lacks', () =>
-    withTestRepo(async (repo) => {
-      lfsRepo(repo, useStandin);
+    standinTemplate.withCopy(async (repo) => {
       repo.write('model.bin', blob('one more', 1234));
       json(repo, ['snapshot']);
       await waitForBackgroundPush(repo);
@@ -491,8 +503,7 @@ function sha256(content: Buffer): string {
 
 describe('the backup\'s Git LFS objects in `guard backup status` and `guard gc` (stand-in filter)', () => {
   it('gc drops the objects no kept snapshot names and this repository no longer has, and keeps the rest; status counts them', () =>
-    withTestRepo(async (repo) => {
-      lfsRepo(repo, useStandin);
+    standinTemplate.withCopy(async (repo) => {
       // This test takes its snapshots by hand (the watcher stopped once init's push is done).
       await waitForBackgroundPush(repo);
       stopWatchers(repo.base);
