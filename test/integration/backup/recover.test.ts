@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
+import { fileTemplate } from '../../helpers/repo-template.js';
 import { buildRichRepo, cloneFromUpstream, startConflictedMerge } from '../../helpers/fixtures.js';
 import { captureState } from '../../helpers/state.js';
 import { buildManyRefsRepo } from '../../helpers/many-refs.js';
@@ -22,15 +23,24 @@ async function snapshotAndPush(repo: TestRepo): Promise<{ snapshot: any; push: a
   return { snapshot, push };
 }
 
+/**
+ * buildRichRepo snapshotted and pushed to the backup, built once for the file (repo-template.ts:
+ * each test on a copy of the temp dir, home/ with the backup store and its index, the paths in them
+ * rewritten to the copy's; the snapshot's own background push finished before the copy).
+ */
+const richPushed = fileTemplate((repo) => {
+  buildRichRepo(repo);
+  json(repo, ['snapshot']);
+  expect(json(repo, ['backup', 'push']).local.ok).toBe(true);
+});
+
 function backupPath(repo: TestRepo): string {
   return json(repo, ['backup', 'status']).path;
 }
 
 describe('guard recover', () => {
   it('after rm -rf .git gives back every branch, tag, stash entry, the index and the working tree', () =>
-    withTestRepo(async (repo) => {
-      buildRichRepo(repo);
-      await snapshotAndPush(repo);
+    richPushed.withCopy(async (repo) => {
       const before = captureState(repo);
       const backup = backupPath(repo);
       expect(backup.startsWith(path.join(repo.home, '.local', 'share', 'git-guard', 'backups'))).toBe(true);
@@ -84,9 +94,7 @@ describe('guard recover', () => {
     ));
 
   it('never overwrites a file that exists: it moves it aside and says where', () =>
-    withTestRepo(async (repo) => {
-      buildRichRepo(repo);
-      await snapshotAndPush(repo);
+    richPushed.withCopy(async (repo) => {
       fs.rmSync(path.join(repo.dir, '.git'), { recursive: true, force: true });
       repo.write('README.md', 'edited after the last snapshot\n');
       repo.write('extra-not-in-snapshot.txt', 'mine\n');
@@ -240,13 +248,11 @@ describe('guard recover', () => {
   // being rebuilt, and every branch gets its reflog entry, as in any new working repository,
   // whatever core.logAllRefUpdates says. (The config then comes back as it was.)
   it("writes the refs without running the user's hooks, with a reflog for each branch whatever the config says", () =>
-    withTestRepo(async (repo) => {
-      buildRichRepo(repo);
+    richPushed.withCopy(async (repo) => {
       const hooks = path.join(repo.base, 'user-hooks');
       const log = path.join(repo.base, 'user-hook.log');
       fs.mkdirSync(hooks);
       fs.writeFileSync(path.join(hooks, 'reference-transaction'), `#!/bin/sh\ncat >> '${log}'\n`, { mode: 0o755 });
-      await snapshotAndPush(repo);
       repo.git(['config', 'core.hooksPath', hooks]);
       repo.git(['config', 'core.logAllRefUpdates', 'false']);
       await snapshotAndPush(repo);
@@ -268,9 +274,7 @@ describe('guard recover', () => {
     }));
 
   it('refuses a directory that is still a repository, and a directory no backup came from', () =>
-    withTestRepo(async (repo) => {
-      buildRichRepo(repo);
-      await snapshotAndPush(repo);
+    richPushed.withCopy(async (repo) => {
       const still = repo.guard(['recover', '--yes']);
       expect(still.code).toBe(3);
       expect(still.stderr).toContain('still a git repository');
