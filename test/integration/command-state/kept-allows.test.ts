@@ -16,6 +16,7 @@ import { hookCommandFor } from '../../../src/agents/launcher.js';
 import { commitGuardFiles, installedClaudeHook, installedHookGitProcesses } from '../../helpers/guard-steps.js';
 import { countGitProcesses, traceEnv } from '../../helpers/git-trace.js';
 import { withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
+import { fileTemplate } from '../../helpers/repo-template.js';
 
 /** Waits until everything written so far is older than the window within which the hook keeps nothing (and the second it rounds to). */
 function pastRacyWindow(): void {
@@ -65,10 +66,16 @@ function setup(t: TestRepo): void {
   commitGuardFiles(t);
 }
 
+/**
+ * setup built once for the file, each test on a copy (repo-template.ts: the hook's settings and
+ * guard's files name the copy's paths). cp keeps mtimes, not change times: each test still waits
+ * out the racy window after its copy, as after its setup before.
+ */
+const template = fileTemplate(setup);
+
 describe('an allow decided by package.json alone is answered by the hook without Node', () => {
   it('on the next call, until package.json or a workspace package.json changes (same size, same second); a state-dependent script never', async () => {
-    await withTestRepo((t) => {
-      setup(t);
+    await template.withCopy((t) => {
       pastRacyWindow();
       for (const command of ['npm test', 'pnpm lint', 'pnpm build']) {
         expect(installedHookGitProcesses(t, command, { kept: true }), command).toBeGreaterThan(1);
@@ -105,8 +112,7 @@ describe('an allow decided by package.json alone is answered by the hook without
   });
 
   it("a script that finds a directory with `$(cd DIR && pwd)` or writes to /dev/null (gradlew's `cd -P ... > /dev/null`): kept until the directory is swapped", async () => {
-    await withTestRepo((t) => {
-      setup(t);
+    await template.withCopy((t) => {
       commitFiles(t, {
         'tools/gen.sh': 'echo generated\n',
         'gradlew': '#!/bin/sh\nAPP_HOME=$( cd -P "${0%/*}" > /dev/null && printf \'%s\\n\' "$PWD" ) || exit\necho "$APP_HOME"\n',
@@ -130,8 +136,7 @@ describe('an allow decided by package.json alone is answered by the hook without
   });
 
   it('keeps nothing judged from a file changed within the window, so an edit in the same tick is not missed', async () => {
-    await withTestRepo((t) => {
-      setup(t);
+    await template.withCopy((t) => {
       pastRacyWindow();
       // As on a file system whose times lag the clock by up to 2 s (whole seconds, FAT's two).
       const lagging = { GUARD_TEST_BUNDLE: '1', GUARD_TEST_ANSWER_CLOCK_AHEAD_MS: '2000' };
@@ -176,8 +181,7 @@ describe('an allow decided by package.json alone is answered by the hook without
   });
 
   it('for Gemini CLI, Cursor, Copilot CLI and OpenCode too, keyed by the cwd their payload sends; a Gemini call with dir_path is always Node\'s', async () => {
-    await withTestRepo((t) => {
-      setup(t);
+    await template.withCopy((t) => {
       // A package of its own under tools/, whose test script deletes: where Gemini's dir_path leads.
       t.write('tools/package.json', `${JSON.stringify({ name: 'tools', scripts: { test: 'rm -rf ~' } })}\n`);
       pastRacyWindow();
