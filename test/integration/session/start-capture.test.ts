@@ -10,6 +10,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
+import { fileTemplate } from '../../helpers/repo-template.js';
 import { guardOk, loggedEvents, rollbackOk, undoOk } from '../../helpers/guard-steps.js';
 import { countGitProcesses, traceEnv, type GitProcessCount } from '../../helpers/git-trace.js';
 import { shellOk } from '../../helpers/repo-steps.js';
@@ -39,6 +40,19 @@ function seed(t: TestRepo, config = ''): void {
   if (config) t.write('.guard.yaml', config);
 }
 
+/**
+ * seed (files, `guard init --agents claude` and its backup push) built once for the file, each test
+ * on a copy (repo-template.ts); a test's .guard.yaml written after the copy, as seed writes it
+ * after init. The process-count test builds its own (it counts from a repository as init left it).
+ */
+const seeded = fileTemplate((t) => seed(t));
+function seededCopy<T>(config: string, fn: (t: TestRepo) => T | Promise<T>): Promise<T> {
+  return seeded.withCopy((t) => {
+    if (config) t.write('.guard.yaml', config);
+    return fn(t);
+  });
+}
+
 function startSession(t: TestRepo): { id: string; snapshot: string } {
   const r = guardOk(t, ['session', 'start', '--agent', 'claude', '--json']);
   const { session } = JSON.parse(r.stdout) as { session: { id: string; startSnapshot: string } };
@@ -52,8 +66,7 @@ function treeNames(t: TestRepo, snapshot: string): string[] {
 
 describe('session start captures ignored files that are not regenerable', () => {
   it('what a script guard cannot read deletes comes back with guard rollback, bytes and bits; --undo goes back', async () => {
-    await withTestRepo((t) => {
-      seed(t);
+    await seededCopy('', (t) => {
       const start = startSession(t);
       const atStart = byteState(t);
       guardOk(t, ['watch', 'stop']);
@@ -90,8 +103,7 @@ describe('session start captures ignored files that are not regenerable', () => 
   });
 
   it('a rollback brings back those that are gone and leaves those on disk, edited or not; --paths takes the snapshot\'s bytes', async () => {
-    await withTestRepo((t) => {
-      seed(t);
+    await seededCopy('', (t) => {
       const start = startSession(t);
       guardOk(t, ['watch', 'stop']);
       t.write('local.db', 'new rows\n');
@@ -113,8 +125,7 @@ describe('session start captures ignored files that are not regenerable', () => 
   });
 
   it('smallest first within the budget; the rest is journaled as left out; 0 turns it off', async () => {
-    await withTestRepo((t) => {
-      seed(t, 'version: 1\nsnapshot:\n  ignoredAtSessionStart: 1KB\n');
+    await seededCopy('version: 1\nsnapshot:\n  ignoredAtSessionStart: 1KB\n', (t) => {
       const start = startSession(t);
       guardOk(t, ['watch', 'stop']);
       const names = treeNames(t, start.snapshot);
@@ -135,10 +146,10 @@ describe('session start captures ignored files that are not regenerable', () => 
   });
 
   it('nothing captured while backup.remote is set, and guard status says so', async () => {
-    await withTestRepo((t) => {
+    await seeded.withCopy((t) => {
       const remote = path.join(t.base, 'remote.git');
       t.git(['init', '-q', '--bare', remote]);
-      seed(t, `version: 1\nbackup:\n  remote: ${remote}\n`);
+      t.write('.guard.yaml', `version: 1\nbackup:\n  remote: ${remote}\n`);
       const start = startSession(t);
       guardOk(t, ['watch', 'stop']);
       expect(treeNames(t, start.snapshot).filter((n) => n === '.env' || n === 'local.db')).toEqual([]);
@@ -149,8 +160,7 @@ describe('session start captures ignored files that are not regenerable', () => 
   });
 
   it('a rollback to a later snapshot of the session brings back what is gone since, and leaves what is on disk', async () => {
-    await withTestRepo(async (t) => {
-      seed(t);
+    await seededCopy('', async (t) => {
       // A capture is carried to later snapshots only for a file unchanged for two seconds before
       // it was read (RACY_MS): one written in the same clock tick could change again unseen.
       const written = Date.now();
@@ -171,8 +181,7 @@ describe('session start captures ignored files that are not regenerable', () => 
   });
 
   it('lists the ignored files beside the snapshot\'s walk, not before it, and still captures them', async () => {
-    await withTestRepo((t) => {
-      seed(t);
+    await seededCopy('', (t) => {
       // A git on PATH that holds the worktree's ignored listing until the same process has started
       // git status (the walk), for at most 30 s: in series the listing would wait in vain.
       const marks = path.join(t.base, 'marks');
