@@ -20,6 +20,7 @@ import { commitFiles, writeFiles } from '../../helpers/repo-steps.js';
 import { rollbackOk, undoOk } from '../../helpers/guard-steps.js';
 import { byteState } from '../../helpers/state.js';
 import { checkVerdict, hookWithVerdict } from '../../helpers/verdicts.js';
+import { evaluatedVerdict } from '../../helpers/evaluated.js';
 
 const SECRET = Buffer.from('API_KEY=s3cr3t\r\n\u00e9\u0000tail\n', 'latin1');
 /** An ignored name that is not UTF-8: `e<0xff>.env`, written in a command as bash's $'e\xff.env'. */
@@ -95,14 +96,18 @@ describe('git mv -f over what is there: a snapshot first, ignored files captured
   });
 
   it('from a subdirectory: paths are read from where git runs (check-command in src/, then the command run there)', async () => {
-    await withTestRepo((t) => {
+    await withTestRepo(async (t) => {
       setup(t);
       const src = path.join(t.dir, 'src');
-      expect(checkVerdict(t, 'git mv -f a.js ../.env', { cwd: src })).toMatchObject({ verdict: 'snapshot', rule: 'overwrite-ignored' });
-      expect(checkVerdict(t, 'git mv -f a.js ../conf', { cwd: src }).reason).toContain('replaces the ignored file conf/a.js');
+      // The first row through check-command (run in src/), the same answer as in this process; the
+      // others judged in this process (test/helpers/evaluated.ts) with src/ as the cwd.
+      const first = checkVerdict(t, 'git mv -f a.js ../.env', { cwd: src });
+      expect(first).toMatchObject({ verdict: 'snapshot', rule: 'overwrite-ignored' });
+      expect(first).toEqual(await evaluatedVerdict(t, 'git mv -f a.js ../.env', { cwd: src }));
+      expect((await evaluatedVerdict(t, 'git mv -f a.js ../conf', { cwd: src })).reason).toContain('replaces the ignored file conf/a.js');
       // a.js of src/ lands on ./a.js there, where nothing is: nothing to keep.
-      expect(checkVerdict(t, 'git mv -f ../tracked.txt .', { cwd: src })).toMatchObject({ verdict: 'allow' });
-      expect(checkVerdict(t, 'git mv -f ../tracked.txt b.js', { cwd: src })).toMatchObject({ verdict: 'snapshot', rule: 'git-mv-force' });
+      expect(await evaluatedVerdict(t, 'git mv -f ../tracked.txt .', { cwd: src })).toMatchObject({ verdict: 'allow' });
+      expect(await evaluatedVerdict(t, 'git mv -f ../tracked.txt b.js', { cwd: src })).toMatchObject({ verdict: 'snapshot', rule: 'git-mv-force' });
     });
   });
 });
@@ -124,12 +129,15 @@ const HARMLESS: Array<[string, boolean]> = [
 
 describe('git mv that replaces nothing guard must keep is allowed', () => {
   it('each allowed, then run: what was there is untouched (or regenerable output)', async () => {
-    await withTestRepo((t) => {
+    await withTestRepo(async (t) => {
       setup(t);
-      for (const [command, succeeds] of HARMLESS) {
+      for (const [i, [command, succeeds]] of HARMLESS.entries()) {
         // A reset after a move into node_modules/ takes it away with what git moved there.
         writeFiles(t, { 'node_modules/a.js': 'module.exports = 1;\n' });
-        expect(checkVerdict(t, command), command).toMatchObject({ verdict: 'allow', rule: 'no-risk' });
+        // The first row through check-command, the same answer as in this process; the others in this process.
+        const verdict = await evaluatedVerdict(t, command);
+        if (i === 0) expect(checkVerdict(t, command), command).toEqual(verdict);
+        expect(verdict, command).toMatchObject({ verdict: 'allow', rule: 'no-risk' });
         const before = fs.readFileSync(path.join(t.dir, '.env'));
         const r = run(t, command);
         expect(r.status === 0, `${command}: ${r.stderr}`).toBe(succeeds);
