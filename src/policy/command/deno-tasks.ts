@@ -13,6 +13,7 @@
  * root lists, a glob (`./packages/*`) as the directories holding a deno.json it reaches
  * (memberDirs).
  */
+import { withoutComments } from './code-comments.js';
 import path from 'node:path';
 import { knownField, type Field } from './expand.js';
 import { classifyPackageManager } from './package-scripts.js';
@@ -33,23 +34,7 @@ interface DenoConfig {
 
 /** JSON with comments and trailing commas (deno.jsonc), as plain JSON. */
 export function stripJsonc(text: string): string {
-  let out = '';
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i] as string;
-    if (c === '"') {
-      const start = i;
-      for (i++; i < text.length && text[i] !== '"'; i++) if (text[i] === '\\') i++;
-      out += text.slice(start, i + 1);
-    } else if (c === '/' && text[i + 1] === '/') {
-      while (i < text.length && text[i] !== '\n') i++;
-      out += '\n';
-    } else if (c === '/' && text[i + 1] === '*') {
-      const end = text.indexOf('*/', i + 2);
-      i = end === -1 ? text.length : end + 1;
-      out += ' ';
-    } else out += c;
-  }
-  return out.replace(/,(\s*[}\]])/g, '$1');
+  return withoutComments(text, { hash: false }).replace(/,(\s*[}\]])/g, '$1');
 }
 
 function parseConfig(found: { path: string; text: string }): DenoConfig | null {

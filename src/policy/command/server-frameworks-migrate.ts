@@ -16,6 +16,7 @@
  * A URL guard cannot see, or none, leaves the command as before. diesel and sqlx (Rust): below,
  * rustToolUrl; goose and Atlas at the end.
  */
+import { withoutComments } from './code-comments.js';
 import path from 'node:path';
 import { parseDotenv, whole } from './dotenv.js';
 import type { Field } from './expand.js';
@@ -211,24 +212,7 @@ export function goose(inv: Invocation, args: Field[], rt: Runtime): string | nul
 
 /** HCL text without its comments (`#`, `//`, block comments), strings kept as they stand. */
 function hclCode(text: string): string {
-  let out = '';
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i] as string;
-    if (c === '"') {
-      let j = i + 1;
-      while (j < text.length && text[j] !== '"' && text[j] !== '\n') j += text[j] === '\\' ? 2 : 1;
-      out += text.slice(i, j + 1);
-      i = j;
-    } else if (c === '#' || (c === '/' && text[i + 1] === '/')) {
-      while (i < text.length && text[i] !== '\n') i++;
-      out += '\n';
-    } else if (c === '/' && text[i + 1] === '*') {
-      const end = text.indexOf('*/', i + 2);
-      i = end === -1 ? text.length : end + 1;
-      out += ' ';
-    } else out += c;
-  }
-  return out;
+  return withoutComments(text, { hash: true });
 }
 
 /** The bodies of the HCL blocks `TYPE "LABEL" {` (and the unlabeled `TYPE {`), nested blocks out, with their label. */

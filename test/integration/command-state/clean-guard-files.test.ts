@@ -7,7 +7,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { agentVerdict } from '../../helpers/verdicts.js';
-import { withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
+import { withTestRepo } from '../../helpers/git-repo.js';
 
 describe('git clean and guard files', () => {
   it('an agent git clean -fd that would take untracked hook settings is denied; without them, or without -d, it is snapshotted', async () => {

@@ -12,7 +12,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { agentVerdict, checkVerdict, hookWithVerdict } from '../../helpers/verdicts.js';
+import { checkVerdict, hookWithVerdict } from '../../helpers/verdicts.js';
 import { preToolHook, type ToolCall } from '../../helpers/claude-hook.js';
 import { commitFiles, shellOk, writeFiles } from '../../helpers/repo-steps.js';
 import { loggedEvents, rollbackOk, undoOk } from '../../helpers/guard-steps.js';

@@ -14,7 +14,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
+import { withTestRepo } from '../../helpers/git-repo.js';
 import { buildManyRefsRepo } from '../../helpers/many-refs.js';
 import { countGitProcesses, traceEnv } from '../../helpers/git-trace.js';
 import { backgroundPushDone } from '../../helpers/background-push.js';

@@ -8,7 +8,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { copyRepoSettled, withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
 import { captureState } from '../../helpers/state.js';

@@ -17,7 +17,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { agentVerdict } from '../../helpers/verdicts.js';
-import { commitFiles, shellOk } from '../../helpers/repo-steps.js';
+import { commitFiles } from '../../helpers/repo-steps.js';
 import { guardOk, loggedEvents, rollbackOk, snapshotId } from '../../helpers/guard-steps.js';
 import { byteState as state } from '../../helpers/state.js';
 import { withTestRepo, type TestRepo } from '../../helpers/git-repo.js';

@@ -15,7 +15,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
 import { countGitProcesses, traceEnv, tracedArgv } from '../../helpers/git-trace.js';
-import { rollbackOk, snapshotId, undoOk } from '../../helpers/guard-steps.js';
+import { snapshotId, undoOk } from '../../helpers/guard-steps.js';
 import { byteState, stateWithModes } from '../../helpers/state.js';
 import { waitForBackgroundPush } from '../watcher/helpers.js';
 

@@ -11,7 +11,7 @@ import zlib from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
 import { json, waitForWatcher } from '../watcher/helpers.js';
-import { A0, bytes, journal, lines, ScriptedClaude, setUpRepo as setUp, type Tool } from './timeline-driver.js';
+import { bytes, journal, lines, ScriptedClaude, setUpRepo as setUp, type Tool } from './timeline-driver.js';
 
 function showBytes(t: TestRepo, oid: string, file: string): Buffer {
   return spawnSync('git', ['show', `${oid}:${file}`], { cwd: t.dir, env: t.env }).stdout;

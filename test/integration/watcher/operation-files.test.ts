@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { startConflictedMerge } from '../../helpers/fixtures.js';
 import { withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
-import { fastWatchConfig, json, waitForSnapshot, waitForWatcher } from './helpers.js';
+import { fastWatchConfig, waitForSnapshot, waitForWatcher } from './helpers.js';
 
 function gitFile(repo: TestRepo, name: string): string {
   return repo.git(['rev-parse', '--path-format=absolute', '--git-path', name]).trim();

@@ -14,7 +14,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { GUARD_BIN, withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
 import { countGitProcesses, traceEnv, type GitProcessCount, tracedArgv } from '../../helpers/git-trace.js';
 import { decodeMessage, type SnapshotMeta } from '../../../src/snapshot/format.js';
-import { fullWalkTree, json, waitFor, killWatcher } from './helpers.js';
+import { fullWalkTree, json, killWatcher } from './helpers.js';
 
 const BINARY = Buffer.from([0, 1, 2, 0xff, 0xfe, 13, 10, 0x80, 0x41]);
 

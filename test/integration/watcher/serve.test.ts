@@ -8,7 +8,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
 import { commitFiles, writeFiles } from '../../helpers/repo-steps.js';
-import { fullWalkTree, json, waitFor, waitForWatcher, killWatcher } from './helpers.js';
+import { fullWalkTree, json, waitForWatcher, killWatcher } from './helpers.js';
 
 function treeOf(repo: TestRepo, oid: string): string {
   return repo.git(['rev-parse', `${oid}^{tree}`]).trim();

@@ -172,7 +172,7 @@ describe('every problem, with line and column', () => {
   });
 
   it('bad path globs', async () => {
-    const cases: Array<[string, string]> = [
+    const cases = ([
       ['/etc/x', 'is absolute; paths are relative to the repository root: write "etc/x"'],
       ['./src/**', 'starts with "./"', 'write "src/**"'],
       ['a/../b', 'contains ".."'],
@@ -181,12 +181,13 @@ describe('every problem, with line and column', () => {
       ['"!keep"', 'negated globs are not supported'],
       ['"a\\tb"', 'control character'],
       ['"dir\\\\file"', 'is not a path separator'],
-    ].map(([glob, ...fragments]) => [glob!, fragments.join('')]) as Array<[string, string]>;
-    for (const [glob, fragment] of cases) {
+    ] as string[][]).map(([glob, ...fragments]) => [glob!, fragments] as const);
+    for (const [glob, fragments] of cases) {
       const found = await problems(`snapshot:\n  includeIgnored:\n    - ${glob}\n`);
       expect(found, glob).toHaveLength(1);
       expect(found[0]!.slice(0, 2), glob).toEqual([3, 7]);
       expect(found[0]![2], glob).toContain('snapshot.includeIgnored[0]');
+      for (const fragment of fragments) expect(found[0]![2], glob).toContain(fragment);
     }
     await expectOne('protect:\n  paths: [migrations/]\n', 2, 11, 'write "migrations/**"');
   });
