@@ -707,7 +707,7 @@ export function sqlMayWrite(script: string, dialect: Dialect = 'sqlite'): boolea
  * every snapshot either way, and with none of these files nothing is captured.
  */
 export const MIGRATION_PROGRAMS = new Set([
-  'prisma', 'rails', 'rake', 'alembic', 'knex', 'sequelize', 'sequelize-cli', 'drizzle-kit', 'typeorm', 'manage.py', 'flask', 'diesel', 'sqlx', 'sea-orm-cli', 'goose', 'migrate', 'atlas', 'dbmate',
+  'prisma', 'rails', 'rake', 'alembic', 'knex', 'sequelize', 'sequelize-cli', 'drizzle-kit', 'typeorm', 'typeorm-ts-node-commonjs', 'typeorm-ts-node-esm', 'manage.py', 'flask', 'diesel', 'sqlx', 'sea-orm-cli', 'goose', 'migrate', 'atlas', 'dbmate',
   // PHP, Elixir, JVM and .NET (framework-migrations.ts): artisan, bin/console, mix, flyway, liquibase, mvn, gradle, dotnet-ef ...
   ...FRAMEWORK_MIGRATION_PROGRAMS,
 ]);
@@ -797,7 +797,9 @@ function migrationChanges(program: string, args: Field[]): string | null {
     case 'drizzle-kit':
       return ['push', 'migrate', 'drop'].includes(first) ? `drizzle-kit ${first}` : null;
     case 'typeorm':
-      return /^(migration:(run|revert)|schema:(sync|drop)|query)$/.test(first) ? `typeorm ${first}` : null;
+    case 'typeorm-ts-node-commonjs':
+    case 'typeorm-ts-node-esm':
+      return /^(migration:(run|revert)|schema:(sync|drop)|query)$/.test(first) ? `${program} ${first}` : null;
     default:
       return frameworkMigrationChanges(program, args);
   }

@@ -34,6 +34,7 @@ import { entityFramework, flyway, gradle, liquibase, maven } from './server-fram
 import { laravel, symfony } from './server-frameworks-php.js';
 import { atlas, dbmate, diesel, golangMigrate, goose, sqlx } from './server-frameworks-migrate.js';
 import { alembic, flaskMigrate } from './server-frameworks-python.js';
+import { drizzle, typeorm } from './server-frameworks-js.js';
 import { get, readYaml, str, TooBig, type Y } from './taskfile-yaml.js';
 
 /** The way forward: a dump first, or the framework's own test environment, which guard leaves free. */
@@ -49,6 +50,7 @@ const TEST_ENVIRONMENT: Readonly<Record<string, string>> = {
   sequelize: 'NODE_ENV=test',
   'sequelize-cli': 'NODE_ENV=test',
   knex: 'NODE_ENV=test',
+  'drizzle-kit': 'a `--config` whose dbCredentials name a throwaway database',
   artisan: '`--env=testing`',
   console: '`--env=test`',
   symfony: '`--env=test`',
@@ -371,13 +373,15 @@ function knex(inv: Invocation, args: Field[], rt: Runtime): string | null {
 }
 
 /** The programs classifyServerFramework reads besides manage.py (container-exec.ts sends them here from inside a container). */
-export const SERVER_FRAMEWORK_PROGRAMS: ReadonlySet<string> = new Set(['rails', 'rake', 'prisma', 'sequelize', 'sequelize-cli', 'knex', 'flyway', 'liquibase', 'alembic', 'dotnet-ef', 'flask', 'migrate', 'dbmate', 'diesel', 'sqlx', 'goose', 'atlas']);
+export const SERVER_FRAMEWORK_PROGRAMS: ReadonlySet<string> = new Set(['rails', 'rake', 'prisma', 'sequelize', 'sequelize-cli', 'knex', 'flyway', 'liquibase', 'alembic', 'dotnet-ef', 'flask', 'migrate', 'dbmate', 'diesel', 'sqlx', 'goose', 'atlas', 'drizzle-kit', 'typeorm', 'typeorm-ts-node-commonjs', 'typeorm-ts-node-esm']);
 
 /** Refuses (an agent) or asks about (a person) a framework's drop or reset of a server database. */
 export function classifyServerFramework(inv: Invocation, program: string, args: Field[], rt: Runtime, script?: string): void {
   let what: string | null = null;
   if (program === 'rails' || program === 'rake') what = rails(inv, program, args, rt);
   else if (program === 'prisma') what = prisma(inv, args, rt);
+  else if (program === 'drizzle-kit') what = drizzle(inv, args, rt);
+  else if (program.startsWith('typeorm')) what = typeorm(inv, program, args, rt);
   else if (program === 'manage.py') what = django(inv, args, rt, script);
   else if (program === 'sequelize' || program === 'sequelize-cli') what = sequelize(inv, program, args, rt);
   else if (program === 'knex') what = knex(inv, args, rt);

@@ -1556,6 +1556,9 @@ export const AGENT_ROWS: Row[] = [
   ['pulumi up --yes --replace urn:pulumi:dev::app::aws:rds/instance:Instance::db', 'deny', 'infra-destroy'],
   ['terraform apply -replace=null_resource.provision -auto-approve', 'allow'],
   ['terraform plan -replace=aws_db_instance.main', 'allow'],
+  // Drizzle Kit and TypeORM by their configuration (server-frameworks-js.ts): without one, free
+  ['npx drizzle-kit push --force', 'allow'],
+  ['npx typeorm schema:drop -d src/data-source.ts', 'allow'],
   // on another machine (remote-shell.ts): ssh's command, rsync --delete into HOST:PATH, heroku run, fly ssh console -C
   ['ssh prod "rm -rf /var/www/app"', 'deny', 'remote-host-delete'],
   ['rsync -av --delete dist/ deploy@prod:/var/www/app/', 'deny', 'remote-host-delete'],

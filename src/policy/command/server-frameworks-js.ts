@@ -1,0 +1,80 @@
+/**
+ * Drizzle Kit and TypeORM against a database server (server-frameworks.ts, rule
+ * `remote-data-delete`), read from the configuration each tool loads: `drizzle-kit push --force`
+ * (it applies data-loss statements, dropped tables and columns, without the question plain `push`
+ * asks) by drizzle.config.*'s `dialect` (or drizzle-kit 0.20's `driver`), and TypeORM's
+ * `schema:drop` (every table) and `schema:sync` (the entities' schema forced on the database,
+ * columns dropped with their data) by the data source's `type`. Until 2026-12-06 (late) both were
+ * "no destructive command found" while `prisma db push --accept-data-loss` was refused: the same
+ * loss. A SQLite file (`dialect: 'sqlite'`, TypeORM's `sqlite`, `better-sqlite3`) is databases.ts's
+ * (captured first, as the repository's ignored database files are); Turso and D1 over HTTP are
+ * servers.
+ *
+ * The configuration is TypeScript or JavaScript, which guard does not run: the literal `dialect`
+ * / `type` string is read (comments out); a value computed at runtime is not a server guard can
+ * name, and the line stays free (Known limits).
+ */
+import path from 'node:path';
+import { withoutComments } from './code-comments.js';
+import type { Field } from './expand.js';
+import { operandWords, optionValue } from './gnu-args.js';
+import { resolvePath } from './paths.js';
+import type { Invocation, Runtime } from './runtime.js';
+import { readAt } from './server-frameworks.js';
+
+/** drizzle.config's `dialect` (0.21+) or `driver` (0.20) values that name a server. */
+const DRIZZLE_SERVER = /\b(?:dialect|driver)\s*:\s*['"`](postgresql|mysql|singlestore|gel|turso|pg|mysql2|d1-http|aws-data-api|pglite-server)['"`]/;
+
+/** The config files drizzle-kit looks for where `--config` names none. */
+const DRIZZLE_CONFIGS = ['drizzle.config.ts', 'drizzle.config.mts', 'drizzle.config.cts', 'drizzle.config.js', 'drizzle.config.mjs', 'drizzle.config.cjs', 'drizzle.config.json'];
+
+/** `drizzle-kit push --force` (also 0.20's `push:pg --force`) against a server, or null. */
+export function drizzle(inv: Invocation, args: Field[], rt: Runtime): string | null {
+  const [first = ''] = operandWords(args, ['--config', '--dialect', '--schema', '--url', '--driver']);
+  if (!/^push(?::\w+)?$/.test(first) || !args.some((a) => a.value === '--force')) return null;
+  if (inv.cwd === null) return null;
+  // the line's own dialect wins over the config file's
+  const dialect = optionValue(args, ['--dialect']);
+  if (dialect === null) return null;
+  if (dialect !== undefined) return serverDialect(`dialect: '${dialect}'`) === null ? null : `drizzle-kit ${first} --force applies the schema's data-loss statements (dropped tables and columns) without asking, on a ${dialect} server (--dialect)`;
+  const named = optionValue(args, ['--config']);
+  if (named === null) return null;
+  const candidates = named === undefined ? DRIZZLE_CONFIGS.map((n) => `${inv.cwd}/${n}`) : [resolvePath(named, inv.cwd)];
+  for (const abs of candidates) {
+    if (abs === null) return null;
+    const found = readAt(rt, path.posix.dirname(abs), path.posix.basename(abs));
+    if (found === 'missing') continue;
+    if (!found) return null;
+    const server = serverDialect(found.text);
+    return server === null ? null : `drizzle-kit ${first} --force applies the schema's data-loss statements (dropped tables and columns) without asking, on a ${server} server (${path.posix.basename(abs)}'s dialect)`;
+  }
+  return null;
+}
+
+function serverDialect(text: string): string | null {
+  return DRIZZLE_SERVER.exec(jsCode(text))?.[1] ?? null;
+}
+
+/** JavaScript or TypeScript without comments; a `//` in a single-quoted or template string (`'postgres://...'`) is not one. */
+function jsCode(text: string): string {
+  return withoutComments(text.replace(/'[^'\n]*'|`[^`\n]*`/g, (m) => m.replace(/\/\//g, ':')), { hash: false });
+}
+
+/** TypeORM data source `type`s that are servers (sqlite, better-sqlite3, sqljs, capacitor, expo are files or memory). */
+const TYPEORM_SERVER = /\btype\s*:\s*['"`](postgres|mysql|mariadb|mssql|oracle|cockroachdb|mongodb|sap|spanner|aurora-mysql|aurora-postgres)['"`]/;
+
+/** `typeorm schema:drop -d DS` / `schema:sync` (also typeorm-ts-node-commonjs|esm) against a server, or null. */
+export function typeorm(inv: Invocation, program: string, args: Field[], rt: Runtime): string | null {
+  const [first = ''] = operandWords(args, ['-d', '--dataSource', '--data-source']);
+  if (first !== 'schema:drop' && first !== 'schema:sync') return null;
+  const source = optionValue(args, ['-d', '--dataSource', '--data-source']);
+  if (source === null || source === undefined || inv.cwd === null) return null;
+  const abs = resolvePath(source, inv.cwd);
+  if (abs === null) return null;
+  const found = readAt(rt, path.posix.dirname(abs), path.posix.basename(abs));
+  if (!found || found === 'missing') return null;
+  const type = TYPEORM_SERVER.exec(jsCode(found.text))?.[1];
+  if (type === undefined) return null;
+  const does = first === 'schema:drop' ? 'drops every table of the database' : "forces the entities' schema on the database, dropping the columns and tables they no longer have with their data";
+  return `${program} ${first} ${does}, on a ${type} server (${source}'s type)`;
+}
