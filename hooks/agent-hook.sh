@@ -222,7 +222,7 @@ guard_benign() {
       [tT][uU][rR][bB][oO]|[lL][eE][rR][nN][aA]|[nN][xX]|\
       [aA][wW][sS]|[gG][sS][uU][tT][iI][lL]|[gG][cC][lL][oO][uU][dD]|[aA][zZ]|[fF][iI][rR][eE][bB][aA][sS][eE]|[hH][eE][rR][oO][kK][uU]|[fF][lL][yY]|[fF][lL][yY][cC][tT][lL]|[sS][uU][pP][aA][bB][aA][sS][eE]|[dD][rR][oO][pP][dD][bB]|[pP][sS][qQ][lL]|[mM][yY][sS][qQ][lL]|[mM][aA][rR][iI][aA][dD][bB]|[rR][eE][dD][iI][sS]|[mM][oO][nN][gG][oO][sS][hH]|[mM][oO][nN][gG][oO]|\
       [sS][qQ][lL][cC][mM][dD]|[cC][lL][iI][cC][kK][hH][oO][uU][sS][eE]|[cC][oO][cC][kK][rR][oO][aA][cC][hH]|\
-      [cC][qQ][lL][sS][hH]|[sS][sS][hH]|[wW][rR][aA][nN][gG][lL][eE][rR]|[nN][eE][oO][nN]|[nN][eE][oO][nN][cC][tT][lL]|[tT][uU][rR][sS][oO]|[pP][sS][cC][aA][lL][eE]|[bB][qQ]|[mM][cC]|[rR][cC][lL][oO][nN][eE]|[sS]3[cC][mM][dD]|[kK][aA][fF][kK][aA]|[eE][tT][cC][dD][cC][tT][lL]|[cC][oO][nN][sS][uU][lL]|[iI][nN][fF][lL][uU][xX]|[cC][oO][nN][vV][eE][xX]|\
+      [cC][qQ][lL][sS][hH]|[pP][gG]_[rR][eE][sS][tT][oO][rR][eE]|[mM][oO][nN][gG][oO][rR][eE][sS][tT][oO][rR][eE]|[sS][sS][hH]|[wW][rR][aA][nN][gG][lL][eE][rR]|[nN][eE][oO][nN]|[nN][eE][oO][nN][cC][tT][lL]|[tT][uU][rR][sS][oO]|[pP][sS][cC][aA][lL][eE]|[bB][qQ]|[mM][cC]|[rR][cC][lL][oO][nN][eE]|[sS]3[cC][mM][dD]|[kK][aA][fF][kK][aA]|[eE][tT][cC][dD][cC][tT][lL]|[cC][oO][nN][sS][uU][lL]|[iI][nN][fF][lL][uU][xX]|[cC][oO][nN][vV][eE][xX]|\
       [tT][eE][rR][rR][aA][fF][oO][rR][mM]|[tT][oO][fF][uU]|[tT][eE][rR][rR][aA][gG][rR][uU][nN][tT]|[dD][oO][cC][kK][eE][rR]|[pP][oO][dD][mM][aA][nN]|[vV][eE][rR][cC][eE][lL]|[tT][rR][aA][sS][hH]|[pP][rR][eE][bB][uU][iI][lL][dD]|\
       [pP][yY][tT][hH][oO][nN]*|[pP][yY][pP][yY]*|[pP][eE][rR][lL]*|\
       [rR][uU][bB][yY]*|[pP][hH][pP]*|[lL][uU][aA]*|[gG][iI][tT]_*|[gG][uU][aA][rR][dD]_*|[fF][lL][yY][wW][aA][yY]*|\

@@ -1,7 +1,8 @@
 /**
  * Data on developer platforms and in data stores, deleted by their own command-line clients in
  * one line: Cloudflare's D1 and KV (`wrangler`), Neon, Turso and PlanetScale databases and
- * branches, BigQuery datasets and tables (`bq`), objects in S3-compatible stores through MinIO's
+ * branches, BigQuery datasets and tables (`bq`), a restore over a database (`pg_restore --clean
+ * -d`, `mongorestore --drop`), objects in S3-compatible stores through MinIO's
  * `mc`, `rclone` and `s3cmd`, Kafka topics, etcd and Consul key ranges, InfluxDB buckets and
  * Convex tables. Until 2026-12-06 (night) each was "no destructive command found" while
  * remote-data.ts refused the same loss through aws, gcloud and az. Judged for remote-data.ts
@@ -17,12 +18,13 @@
  * free. A local path given to mc, rclone or s3cmd is not judged here (Known limits).
  */
 import type { Field } from './expand.js';
-import { operandWords } from './gnu-args.js';
+import { type GnuGrammar, operandWords, scanGnuArgs } from './gnu-args.js';
 
 /** The programs this module judges (remote-data.ts sends them here). */
 export const HOSTED_DATA_PROGRAMS: readonly string[] = [
   'wrangler', 'neon', 'neonctl', 'turso', 'pscale', 'bq', 'mc', 'rclone', 's3cmd',
   'kafka-topics', 'kafka-topics.sh', 'kafka-delete-records', 'kafka-delete-records.sh', 'etcdctl', 'consul', 'influx', 'convex',
+  'pg_restore', 'mongorestore',
 ];
 
 /** A remote of rclone (`name:path`, `:backend:path`), not a Windows drive (`C:\x`) or a local path. */
@@ -33,6 +35,22 @@ function isRcloneRemote(word: string): boolean {
 /** A target of mc or s3cmd that names a store, not a local path (`./dist`, `/tmp/x`, `~/x`). */
 function isStoreTarget(word: string): boolean {
   return word !== '' && !/^[./~]/.test(word);
+}
+
+/** pg_restore's options that take a value (`-Fc` is a format, not -F -c). */
+const PG_RESTORE: GnuGrammar = {
+  shortValues: 'dfFjhpUnNtILPTS',
+  longValues: ['dbname', 'file', 'format', 'jobs', 'host', 'port', 'username', 'schema', 'exclude-schema', 'table', 'index', 'use-list', 'function', 'trigger', 'superuser', 'role', 'section', 'filter', 'exclude-database'],
+  longFlags: ['clean', 'create', 'if-exists'],
+  inline: true,
+  prefixes: true,
+  missing: null,
+};
+
+/** `pg_restore --clean -d DB ARCHIVE` (`-c`; `-C` with it recreates the database itself): into a database, over what is there. */
+function pgRestoreOverDatabase(args: Field[]): boolean {
+  const { options } = scanGnuArgs(args, PG_RESTORE);
+  return options.some((o) => o.name === '-c' || o.name === '--clean') && options.some((o) => o.name === '-d' || o.name === '--dbname');
 }
 
 /** What `name args` deletes on a platform or in a data store, as the refusal says it, or null. */
@@ -105,6 +123,11 @@ export function hostedDataDeleted(name: string, args: Field[]): string | null {
       if ((a === 'bucket' || a === 'org') && b === 'delete') return `influx ${a} delete deletes ${a === 'bucket' ? 'a bucket and its points' : 'an organization and its buckets'}`;
       if (a === 'delete') return 'influx delete deletes the points of a bucket in a time range';
       return null;
+    case 'pg_restore':
+      // into a database (`-d`): `--clean` drops each object the archive holds first, its rows since the dump gone; without -d it prints SQL
+      return pgRestoreOverDatabase(args) ? 'pg_restore --clean drops the database objects the archive holds and restores the dump\'s rows over them, what changed since the dump gone' : null;
+    case 'mongorestore':
+      return has('--drop') ? 'mongorestore --drop drops each collection the dump holds and restores the dump\'s documents, what changed since the dump gone' : null;
     case 'convex':
       return a === 'import' && has('--replace', '--replace-all') ? 'convex import --replace replaces the documents of the deployment\'s tables' : null;
   }

@@ -85,6 +85,13 @@ const ROWS: EvaluatedRow[] = [
   ['influx delete --bucket metrics --start 1970-01-01T00:00:00Z --stop 2030-01-01T00:00:00Z', 'deny', 'remote-data-delete', ['points']],
   ['npx convex import --replace --table users users.jsonl', 'deny', 'remote-data-delete', ['convex import --replace']],
   ['npx convex import --table users users.jsonl', 'allow', 'no-risk'],
+  // a restore over a database: what changed since the dump goes
+  ['pg_restore --clean --if-exists -d app backup.dump', 'deny', 'remote-data-delete', ['pg_restore --clean']],
+  ['pg_restore -c -d app -Fc backup.dump', 'deny', 'remote-data-delete'],
+  ['pg_restore -Fc -d app_copy backup.dump', 'allow', 'no-risk'],
+  ['pg_restore -f restore.sql --clean backup.dump', 'allow', 'no-risk'],
+  ['mongorestore --drop --uri "$MONGO_URL" dump/', 'deny', 'remote-data-delete', ['mongorestore --drop']],
+  ['mongorestore --uri "$MONGO_URL" --nsInclude "app.*" dump/', 'allow', 'no-risk'],
   // managed stores of aws, gcloud and az beside the ones judged before
   ['aws elasticache delete-replication-group --replication-group-id sessions', 'deny', 'remote-data-delete', ['elasticache']],
   ['aws sqs purge-queue --queue-url https://sqs.eu-west-1.amazonaws.com/1/jobs', 'deny', 'remote-data-delete', ['purge-queue']],
