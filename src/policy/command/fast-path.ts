@@ -88,8 +88,8 @@ export const FAST_PATH_RISKY_WORDS: readonly string[] = [
   'aws', 'gsutil', 'gcloud', 'az', 'firebase', 'heroku', 'fly', 'flyctl', 'supabase', 'dropdb', 'psql', 'mysql', 'mariadb', 'redis', 'mongosh', 'mongo',
   'sqlcmd', 'clickhouse', 'cockroach',
   // ... and on developer platforms and data stores (hosted-data.ts): kafka-topics(.sh) is cut into kafka, topics;
-  // on another machine (remote-shell.ts): `ssh HOST CMD` (heroku and fly are above)
-  'cqlsh', 'ssh', 'pg_restore', 'mongorestore', 'wrangler', 'neon', 'neonctl', 'turso', 'pscale', 'bq', 'mc', 'rclone', 's3cmd', 'kafka', 'etcdctl', 'consul', 'influx', 'convex',
+  // on another machine (remote-shell.ts): `ssh HOST CMD`, `ansible HOSTS -m shell -a CMD` (heroku, fly, gcloud are above)
+  'cqlsh', 'ssh', 'ansible', 'pg_restore', 'mongorestore', 'wrangler', 'neon', 'neonctl', 'turso', 'pscale', 'bq', 'mc', 'rclone', 's3cmd', 'kafka', 'etcdctl', 'consul', 'influx', 'convex',
   // Terraform state rewrites (terraform-state.ts), container volumes deleted (container-volumes.ts:
   // docker-compose, podman-compose cut into docker|podman, compose), `vercel env pull` over .env.local
   // (env-pull.ts), `trash` (files.ts), `expo prebuild --clean` (expo-prebuild.ts)

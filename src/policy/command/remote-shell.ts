@@ -123,13 +123,70 @@ function flyCommand(args: Field[]): RemoteCommand | null | 'unknown' {
   return { script, where: `a Machine of ${app}`, host: app, files: true, stdin: false, env: new Map(), configDir: null };
 }
 
+/** `gcloud compute ssh [USER@]VM --command CMD` (or `-- CMD`, the words after the ssh flags it passes on). */
+function gcloudCommand(args: Field[]): RemoteCommand | null | 'unknown' {
+  if (args[0]?.value !== 'compute' || args[1]?.value !== 'ssh') return null;
+  let script: string | null | undefined;
+  let vm: string | undefined;
+  for (let i = 2; i < args.length; i++) {
+    const w = args[i]!.value;
+    if (w === '--') {
+      const rest = args.slice(i + 1);
+      const at = rest.findIndex((f) => !(f.value ?? '').startsWith('-'));
+      if (at !== -1 && script === undefined) script = rest.slice(at).some((f) => f.value === null) ? null : rest.slice(at).map((f) => f.value).join(' ');
+      break;
+    }
+    if (w === '--command') script = args[++i]?.value;
+    else if (w?.startsWith('--command=')) script = w.slice('--command='.length);
+    else if (w !== null && !w.startsWith('-') && vm === undefined) vm = w;
+    else if (w !== null && /^--(?:zone|project|ssh-key-file|internal-ip|tunnel-through-iap|strict-host-key-checking|ssh-flag|container|troubleshoot)$/.test(w) && !['--internal-ip', '--tunnel-through-iap', '--troubleshoot'].includes(w)) i++;
+  }
+  if (script === undefined) return null;
+  if (script === null) return 'unknown';
+  return { script, where: `the VM ${vm ?? 'VM'}`, host: vm ?? 'VM', files: true, stdin: true, env: new Map(), configDir: null };
+}
+
+/** ansible's options that take a value (`ansible --help`): the first other word is the host pattern. */
+const ANSIBLE: GnuGrammar = {
+  shortValues: 'aBePfiIkKlmMotTuc',
+  longValues: ['args', 'background', 'extra-vars', 'poll', 'forks', 'inventory', 'inventory-file', 'limit', 'module-name', 'module-path', 'tree', 'timeout', 'user', 'connection', 'private-key', 'key-file', 'become-method', 'become-user', 'vault-id', 'vault-password-file', 'ssh-common-args', 'sftp-extra-args', 'scp-extra-args', 'ssh-extra-args', 'playbook-dir', 'task-timeout'],
+  longFlags: ['become', 'check', 'diff', 'one-line', 'list-hosts', 'syntax-check'],
+  inline: true,
+  prefixes: false,
+  missing: null,
+};
+
+/**
+ * `ansible PATTERN -m shell|command|raw -a CMD` (`-a` alone runs the command module): CMD on
+ * every host the pattern names. `-m file -a 'path=/srv/data state=absent'` deletes the path
+ * there: judged as `rm -rf PATH`. `--check` changes nothing.
+ */
+function ansibleCommand(args: Field[]): RemoteCommand | null | 'unknown' {
+  const { options, operands } = scanGnuArgs(args, ANSIBLE);
+  if (options.some((o) => o.name === '-C' || o.name === '--check' || o.name === '--list-hosts' || o.name === '--syntax-check')) return null;
+  const value = (short: string, long: string): Field | null | undefined => options.filter((o) => o.name === short || o.name === long).at(-1)?.value;
+  const module = value('-m', '--module-name');
+  const moduleName = module === undefined ? 'command' : module?.value?.replace(/^ansible\.builtin\./, '');
+  const a = value('-a', '--args');
+  if (a === undefined || a === null || moduleName === undefined || moduleName === null) return null;
+  const pattern = operands[0]?.value ?? 'HOSTS';
+  const base = { where: `the hosts ${pattern}`, host: pattern, files: true, stdin: false, env: new Map<string, string | null>(), configDir: null };
+  if (a.value === null) return 'unknown';
+  if (['shell', 'command', 'raw'].includes(moduleName)) return { ...base, script: a.value };
+  if (moduleName === 'file' && /(?:^|\s)state=absent(?:\s|$)/.test(a.value)) {
+    const target = /(?:^|\s)(?:path|dest|name)=(\S+)/.exec(a.value)?.[1];
+    return target === undefined ? 'unknown' : { ...base, script: `rm -rf ${target}` };
+  }
+  return null;
+}
+
 /** The programs this module judges (commands.ts sends them here). */
-export const REMOTE_SHELL_PROGRAMS = new Set(['ssh', 'heroku', 'fly', 'flyctl']);
+export const REMOTE_SHELL_PROGRAMS = new Set(['ssh', 'heroku', 'fly', 'flyctl', 'gcloud', 'ansible']);
 
 /** Judges the command `ssh`, `heroku run` or `fly ssh console -C` runs on another machine. */
 export function classifyRemoteShell(inv: Invocation, name: string, args: Field[], rt: Runtime): void {
   if (rt.ctx.inContainer) return; // one level is enough, as for containers
-  const found = name === 'ssh' ? sshCommand(args) : name === 'heroku' ? herokuCommand(args) : flyCommand(args);
+  const found = name === 'ssh' ? sshCommand(args) : name === 'heroku' ? herokuCommand(args) : name === 'gcloud' ? gcloudCommand(args) : name === 'ansible' ? ansibleCommand(args) : flyCommand(args);
   if (found === null || found === 'unknown') return; // a word guard cannot see: the remote command is not judged
   const script = mapScript(found.script, []);
   // `ssh HOST sh < x.sh`: the host's file is the script the remote shell runs, its paths the remote's (CommandContext.hostScript)
@@ -162,7 +219,11 @@ export function classifyRemoteShell(inv: Invocation, name: string, args: Field[]
 function remoteDeleteVerdict(inv: Invocation, rt: Runtime, what: string, host: string, name: string) {
   const save = name === 'ssh'
     ? `\`scp -r ${host}:PATH ./backup\`, or \`ssh ${host} tar czf - PATH > backup.tgz\``
-    : `\`fly ssh sftp get PATH\`, a volume snapshot (\`fly volumes snapshots create VOLUME\`)`;
+    : name === 'gcloud'
+      ? `\`gcloud compute scp --recurse ${host}:PATH ./backup\`, a disk snapshot (\`gcloud compute disks snapshot DISK\`)`
+      : name === 'ansible'
+        ? `\`ansible ${host} -m fetch -a 'src=PATH dest=./backup'\`, or \`-m archive\` there first`
+        : `\`fly ssh sftp get PATH\`, a volume snapshot (\`fly volumes snapshots create VOLUME\`)`;
   return makeVerdict(
     unrecoverableKind(rt.ctx.isAgent),
     'remote-host-delete',

@@ -232,7 +232,7 @@ export const RULES = {
     instead: 'Delete what comes back by itself or from the repository\'s manifests instead (`kubectl delete pod NAME` restarts a Deployment\'s pod); save the data first (a VolumeSnapshot, `kubectl exec POD -- pg_dump ...`); or ask the person to run it.',
   },
   'remote-host-delete': {
-    description: 'Deleting or replacing files on another machine, outside the repository and every snapshot: a command run there by `ssh HOST CMD` (`ssh prod "rm -rf /var/www/app"`), `fly ssh console -C CMD` or `heroku run CMD` (a dyno\'s own files are thrown away: only what it sends the app\'s database is judged there), and `rsync --delete` into `HOST:PATH` (refused for an agent, asked of a person). The remote\'s /tmp, reads, appends and edits in place stay free.',
+    description: 'Deleting or replacing files on another machine, outside the repository and every snapshot: a command run there by `ssh HOST CMD` (`ssh prod "rm -rf /var/www/app"`), `fly ssh console -C CMD`, `gcloud compute ssh VM --command CMD`, `ansible HOSTS -m shell|command|raw -a CMD` (or `-m file -a \'path=P state=absent\'`) or `heroku run CMD` (a dyno\'s own files are thrown away: only what it sends the app\'s database is judged there), and `rsync --delete` into `HOST:PATH` (refused for an agent, asked of a person). The remote\'s /tmp, reads, appends and edits in place stay free.',
     instead: 'Save it first (`scp -r HOST:PATH ./backup`, `ssh HOST tar czf - PATH > backup.tgz`, a volume snapshot), then ask the person to run it; `rsync -n --delete ...` lists what it would delete; the host\'s /tmp stays free for scratch files.',
   },
   'container-unknown-mounts': {

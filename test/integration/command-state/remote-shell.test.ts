@@ -50,6 +50,16 @@ const ROWS: EvaluatedRow[] = [
   ['heroku run -a myapp -- rails db:migrate', 'allow', 'no-risk'],
   ['heroku run rm -rf tmp -a myapp', 'allow', 'no-risk'],
   ['heroku run bash -a myapp', 'allow', 'no-risk'],
+  // gcloud compute ssh --command, ansible's ad-hoc modules
+  ['gcloud compute ssh web-1 --zone europe-west1-b --command "sudo rm -rf /var/lib/app"', 'deny', 'remote-host-delete', ['/var/lib/app', 'the VM web-1']],
+  ['gcloud compute ssh web-1 --zone europe-west1-b -- sudo rm -rf /srv/data', 'deny', 'remote-host-delete', ['/srv/data']],
+  ['gcloud compute ssh web-1 --command "df -h"', 'allow', 'no-risk'],
+  ["ansible web -m shell -a 'rm -rf /srv/app/releases/*'", 'deny', 'remote-host-delete', ['the hosts web']],
+  ["ansible all -i inventory.ini -m ansible.builtin.file -a 'path=/srv/data state=absent' --become", 'deny', 'remote-host-delete', ['/srv/data']],
+  ["ansible all -a 'rm -rf /opt/cache'", 'deny', 'remote-host-delete'],
+  ["ansible all -m shell -a 'rm -rf /srv/data' --check", 'allow', 'no-risk'],
+  ["ansible all -m ping", 'allow', 'no-risk'],
+  ["ansible web -m shell -a 'uptime'", 'allow', 'no-risk'],
   // fly ssh console -C: a Machine's volumes keep their files
   ['fly ssh console -C "rm -rf /data/uploads" -a myapp', 'deny', 'remote-host-delete', ['/data/uploads', 'a Machine of myapp']],
   ['flyctl ssh console --command "ls -la /data"', 'allow', 'no-risk'],
