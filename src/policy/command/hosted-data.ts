@@ -29,7 +29,7 @@ export const HOSTED_DATA_PROGRAMS: readonly string[] = [
 
 /** A remote of rclone (`name:path`, `:backend:path`), not a Windows drive (`C:\x`) or a local path. */
 function isRcloneRemote(word: string): boolean {
-  return /^:?[\w.\- ]{2,}:/.test(word) || /^:[\w]+:/.test(word);
+  return /^:?[\w.\- ]{2,}:/.test(word);
 }
 
 /** A target of mc or s3cmd that names a store, not a local path (`./dist`, `/tmp/x`, `~/x`). */

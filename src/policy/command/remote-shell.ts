@@ -210,7 +210,7 @@ export function classifyRemoteShell(inv: Invocation, name: string, args: Field[]
       if (!FILE_RULES.has(v.rule)) return null; // the data pass above judged the rest
       const what = typed(v.reason).replace(/, (outside the repository|in a directory guard cannot determine).*$/, '');
       const shown = v.command === undefined || v.command === script ? found.script : typed(v.command);
-      return remoteDeleteVerdict(inv, rt, `\`${shown}\` on ${found.where}: ${what}`, found.host, name);
+      return remoteDeleteVerdict(inv, rt, `\`${shown}\`: ${what}`, found.host, name);
     },
   }, inv.source);
 }
