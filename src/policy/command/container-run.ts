@@ -512,13 +512,8 @@ function composeService(inv: Invocation, rt: Runtime, spec: RunSpec): { mounts: 
       }
     }
     workdir = str(get(service, 'working_dir')) ?? workdir;
-    const build = get(service, 'build');
-    const context = build?.kind === 'scalar' ? build.value : str(get(build, 'context'));
-    if (build !== undefined && context !== null && !context.includes('://') && !context.includes('$')) {
-      const contextDir = path.posix.resolve(files.dir, context);
-      const named = str(get(build, 'dockerfile'));
-      dockerfile = named !== null && !named.includes('$') ? path.posix.resolve(contextDir, named) : `${contextDir}/Dockerfile`;
-    }
+    // the Dockerfile a `build:` names, as compose-tools.ts reads it for a tool's image (a name guard cannot see: none read)
+    dockerfile = buildOf(service, files.dir, path.posix.resolve)?.dockerfile ?? dockerfile;
   }
   return { mounts, unknown, workdir, dockerfile };
 }
