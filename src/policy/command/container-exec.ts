@@ -24,13 +24,14 @@
 import path from 'node:path';
 import type { Field } from './expand.js';
 import { KUBECTL_GRAMMAR } from './cluster.js';
-import { CONTAINER_FS, CONTAINER_SHELLS, containerCommand, FILE_RULES, hostStdin, mapScript, mapWord, shellWord } from './container-run.js';
+import { CONTAINER_FS, CONTAINER_SHELLS, containerCommand, hostStdin, mapScript, mapWord, shellWord } from './container-run.js';
 import { type GnuGrammar, scanGnuArgs } from './gnu-args.js';
 import { makeVerdict, unrecoverableKind } from './rules.js';
 import { type Invocation, type Runtime, shellQuote } from './runtime.js';
+import { judgeUnseenFiles, scratchUnder } from './unseen-files.js';
 
 /** The pod's temp directories (mapped): what runs there deletes and writes them freely, as the host's. */
-const POD_SCRATCH = ['/tmp', '/var/tmp', '/dev/shm'].map((dir) => `${CONTAINER_FS}${dir}`);
+const POD_SCRATCH = scratchUnder(CONTAINER_FS);
 
 /** The character devices a line names as on the host (`> /dev/null`, `2>/dev/stderr`): the host's special cases judge them. */
 const POD_DEVICES = new RegExp(`${CONTAINER_FS}(/dev/(?:null|zero|full|u?random|stdout|stderr|stdin|tty|fd/\\d+))(?![^\\s;&|()'"<>\`])`, 'g');
@@ -149,8 +150,8 @@ export function classifyContainerData(inv: Invocation, program: 'container' | 'k
  * and asked of a person, as deleting its claim is (cluster.ts). The pod's temp directories stay
  * free, and so do reads, appends and edits in place. The file rules judge the inner command with
  * every path the pod's (under CONTAINER_FS, which is not looked at: CommandContext.unseenFiles
- * makes a write there replace a file), their verdicts reworded; the data rules ran apart above.
- * Local clusters change nothing: guard cannot tell which cluster the context names without
+ * makes a write there replace a file), their verdicts reworded (unseen-files.ts); the data rules
+ * ran apart above. Local clusters change nothing: guard cannot tell which cluster the context names without
  * reading the kubeconfig, and deleting one claim's data is a choice about data there too
  * (docs/DECISIONS.md, "Files in a pod").
  */
@@ -162,26 +163,24 @@ function classifyPodFiles(inv: Invocation, words: string[], found: PodCommand, r
   const map = (text: string, script: boolean): string => (script ? mapScript(text, files.mounts) : mapWord(text, files.mounts)).replace(POD_DEVICES, '$1');
   const source = words.map((w, i) => map(w, i > 0 && CONTAINER_SHELLS.has(first) && /^-[a-z]*c$/.test(words[i - 1] ?? ''))).map(shellWord).join(' ');
   const node = files.node;
-  const nodeScratch = ['/tmp', '/var/tmp', '/dev/shm'].map((dir) => `${NODE_FS}${dir}`);
-  // a script the line feeds it (`kubectl exec -i db-0 -- sh < wipe.sh`, a heredoc) runs in the pod: its paths are the pod's
-  const ctx = { ...rt.ctx, scratchDirs: node === null ? POD_SCRATCH : [CONTAINER_FS, ...nodeScratch], unseenFiles: node === null ? CONTAINER_FS : NODE_FS, hostScript: (text: string) => map(text, true) };
-  const typed = (command: string | undefined): string => (command === undefined ? '' : command.replace(new RegExp(`${NODE_FS}(/?)`, 'g'), '/host$1').replace(new RegExp(`${CONTAINER_FS}(/?)`, 'g'), (_m, slash: string) => slash || '/'));
   // `kubectl cp` takes a pod's name only (`pod/x` and `deploy/x` are exec's), its namespace as `-n NS`
   const pod = found.pod === null || (found.pod.includes('/') && !found.pod.startsWith('pod/') && !found.pod.startsWith('pods/')) ? 'POD' : found.pod.slice(found.pod.indexOf('/') + 1);
   const ns = found.namespace === null ? '' : `-n ${shellQuote(found.namespace)} `;
   rt.ctx.view?.placeholder(CONTAINER_FS);
   rt.ctx.view?.placeholder(NODE_FS);
-  rt.shell(source, {
+  // a script the line feeds it (`kubectl exec -i db-0 -- sh < wipe.sh`, a heredoc) runs in the pod: its paths are the pod's
+  judgeUnseenFiles(inv, rt, {
+    source,
+    typed: found.inner.map((f) => f.display).join(' '),
     cwd: CONTAINER_FS,
-    ctx,
+    unseen: node === null ? CONTAINER_FS : NODE_FS,
+    scratchDirs: node === null ? POD_SCRATCH : [CONTAINER_FS, ...scratchUnder(NODE_FS)],
+    hostScript: (text) => map(text, true),
     env: found.env,
-    foreignEnv: true,
     stdin: found.stdin ? hostStdin(inv) : { kind: 'terminal' },
     via: `run in ${found.where}`,
-    translate: (v) => {
-      if (!FILE_RULES.has(v.rule)) return null; // what it sends a server, an unknown word: judged by the data pass above
-      const what = typed(v.reason).replace(/, (outside the repository|in a directory guard cannot determine).*$/, '');
-      const shown = v.command === source || v.command === undefined ? found.inner.map((f) => f.display).join(' ') : typed(v.command);
+    unmap: (text) => text.replace(new RegExp(`${NODE_FS}(/?)`, 'g'), '/host$1'),
+    reword: (shown, what) => {
       if (node !== null) {
         return makeVerdict(
           unrecoverableKind(rt.ctx.isAgent),
@@ -199,5 +198,5 @@ function classifyPodFiles(inv: Invocation, words: string[], found: PodCommand, r
         `Save it first (\`kubectl cp ${ns}${pod}:PATH ./backup\`, a VolumeSnapshot of the pod's claim, or a dump: \`kubectl exec ${ns}${pod} -- pg_dump ...\`), then ask the person to run it; the pod's /tmp stays free for scratch files.`,
       );
     },
-  }, inv.source);
+  });
 }

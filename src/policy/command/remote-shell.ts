@@ -10,9 +10,9 @@
  * The remote command is judged twice, as a pod's is (container-exec.ts): the data rules with
  * every path the remote's (what it sends a database server: `psql -c 'DROP ...'`, `rails
  * db:drop`), and the file rules with every path the remote's and unseen (CommandContext.
- * unseenFiles: a write that could replace a file counts as replacing one), their verdicts
- * reworded as `remote-host-delete`. The remote's /tmp, /var/tmp and /dev/shm stay free, as do
- * reads, appends and edits in place.
+ * unseenFiles: a write that could replace a file counts as replacing one; unseen-files.ts), their
+ * verdicts reworded as `remote-host-delete`. The remote's /tmp, /var/tmp and /dev/shm stay free,
+ * as do reads, appends and edits in place.
  *
  * ssh sends its command words joined by spaces to the remote user's shell, which parses them
  * again: `ssh h rm -rf '/a b'` deletes /a and b, and the string is judged so. A dyno's files are
@@ -22,13 +22,14 @@
  * server's reset. A Machine's volumes keep their files: `fly ssh console -C` gets both passes.
  */
 import type { Field } from './expand.js';
-import { CONTAINER_FS, FILE_RULES, hostStdin, mapScript } from './container-run.js';
+import { CONTAINER_FS, hostStdin, mapScript } from './container-run.js';
 import { type GnuGrammar, scanGnuArgs } from './gnu-args.js';
 import { makeVerdict, unrecoverableKind } from './rules.js';
 import type { Invocation, Runtime } from './runtime.js';
+import { judgeUnseenFiles, scratchUnder } from './unseen-files.js';
 
 /** The remote's temp directories (mapped): what runs there deletes and writes them freely. */
-const REMOTE_SCRATCH = ['/tmp', '/var/tmp', '/dev/shm'].map((dir) => `${CONTAINER_FS}${dir}`);
+const REMOTE_SCRATCH = scratchUnder(CONTAINER_FS);
 
 /** The remote user's home (mapped): where a relative path lands, and `~`. */
 const REMOTE_HOME = `${CONTAINER_FS}/root`;
@@ -198,21 +199,19 @@ export function classifyRemoteShell(inv: Invocation, name: string, args: Field[]
   rt.shell(script, { cwd: REMOTE_HOME, ctx: dataCtx, env: found.env, foreignEnv: true, stdin, via: `run on ${found.where}` }, inv.source);
   if (!found.files) return;
   // the remote user's home is `~` (mapScript maps it as a container's /root)
-  const typed = (text: string): string => text.replace(new RegExp(`${REMOTE_HOME}(?=/|$|[\\s,;:)'"])`, 'g'), '~').replace(new RegExp(`${CONTAINER_FS}(/?)`, 'g'), (_m, slash: string) => slash || '/');
-  rt.shell(script, {
+  judgeUnseenFiles(inv, rt, {
+    source: script,
+    typed: found.script,
     cwd: REMOTE_HOME,
-    ctx: { ...rt.ctx, scratchDirs: REMOTE_SCRATCH, unseenFiles: CONTAINER_FS, hostScript },
+    unseen: CONTAINER_FS,
+    scratchDirs: REMOTE_SCRATCH,
+    hostScript,
     env: found.env,
-    foreignEnv: true,
     stdin,
     via: `run on ${found.where}`,
-    translate: (v) => {
-      if (!FILE_RULES.has(v.rule)) return null; // the data pass above judged the rest
-      const what = typed(v.reason).replace(/, (outside the repository|in a directory guard cannot determine).*$/, '');
-      const shown = v.command === undefined || v.command === script ? found.script : typed(v.command);
-      return remoteDeleteVerdict(inv, rt, `\`${shown}\`: ${what}`, found.host, name);
-    },
-  }, inv.source);
+    unmap: (text) => text.replace(new RegExp(`${REMOTE_HOME}(?=/|$|[\\s,;:)'"])`, 'g'), '~'),
+    reword: (shown, what) => remoteDeleteVerdict(inv, rt, `\`${shown}\`: ${what}`, found.host, name),
+  });
 }
 
 /** The refusal of a deletion on another machine, with the way to save what it deletes first. */
