@@ -7,8 +7,8 @@
  * same command typed on the host would. Now the inner command is judged as that host command:
  * each container path under a bind mount's target is mapped to the mount's source (`/app/src`
  * -> `./src`), a path above a mount target (`rm -rf /`) to the mount's source as a whole, the
- * working directory (`-w`, compose's `working_dir`, else the last `WORKDIR` of the Dockerfile
- * the service builds from) likewise; every other container path is the container's own (its
+ * working directory (`-w`, compose's `working_dir`, else the `WORKDIR` of the Dockerfile stage
+ * the service builds, dockerfile.ts) likewise; every other container path is the container's own (its
  * image layers, scratch to guard), judged as a scratch directory's.
  *
  * Read: the compose file (`-f`, else the nearest compose.yaml / compose.yml / docker-compose.yaml
@@ -33,7 +33,8 @@ import type { Verdict } from './types.js';
 import type { Invocation, Runtime, Stdin } from './runtime.js';
 import { interpolate } from './dotenv.js';
 import { get, str, type Y } from './taskfile-yaml.js';
-import { buildOf, composeWords, dockerfileBase } from './compose-tools.js';
+import { buildOf, composeWords } from './compose-tools.js';
+import { dockerfileBase, dockerfileWorkdir } from './dockerfile.js';
 
 /** Where a container's own paths are judged: a scratch directory that exists nowhere on the host. */
 export const CONTAINER_FS = '/guard-container-fs';
@@ -465,20 +466,20 @@ function composeTexts(inv: Invocation, rt: Runtime, spec: RunSpec): { dir: strin
  * The service's bind mounts and working directory from the compose files (`unknown`: a bind
  * whose host side guard cannot read); undefined while being read; null where unknown.
  */
-function composeService(inv: Invocation, rt: Runtime, spec: RunSpec): { mounts: Mount[]; unknown: boolean; workdir: string | null; dockerfile: string | null } | null | undefined {
+function composeService(inv: Invocation, rt: Runtime, spec: RunSpec): { mounts: Mount[]; unknown: boolean; workdir: string | null; build: { dockerfile: string; target: string | null } | null } | null | undefined {
   const files = composeTexts(inv, rt, spec);
   if (files === undefined || files === null) return files;
   let unknown = false;
   const mounts: Mount[] = [];
   let workdir: string | null = null;
-  let dockerfile: string | null = null;
+  let build: { dockerfile: string; target: string | null } | null = null;
   const services = composeServiceNodes(files.texts, spec.name);
   if (services === null) return null;
   // A service from a file guard does not read: `include:`d (compose refuses a service defined in
   // both, so only a service absent here comes from there) or `extends:` (its base's volumes are
   // merged in). Its mounts are unknown.
   const included = services.length === 0 && files.texts.some((text) => /^include\s*:/m.test(text));
-  if (included || services.some((service) => get(service, 'extends') !== undefined)) return { mounts: [], unknown: true, workdir: null, dockerfile: null };
+  if (included || services.some((service) => get(service, 'extends') !== undefined)) return { mounts: [], unknown: true, workdir: null, build: null };
   if (services.length === 0) return null;
   // a bind's host side as compose interpolates it (`${APP_DIR:-.}:/app`): the line's exports over
   // `.env`, PWD the directory the line runs in (compose adds it where the environment lacks it)
@@ -512,20 +513,10 @@ function composeService(inv: Invocation, rt: Runtime, spec: RunSpec): { mounts: 
       }
     }
     workdir = str(get(service, 'working_dir')) ?? workdir;
-    // the Dockerfile a `build:` names, as compose-tools.ts reads it for a tool's image (a name guard cannot see: none read)
-    dockerfile = buildOf(service, files.dir, path.posix.resolve)?.dockerfile ?? dockerfile;
+    // the Dockerfile a `build:` names and its target stage, as compose-tools.ts reads them for a tool's image (a name guard cannot see: none read)
+    build = buildOf(service, files.dir, path.posix.resolve) ?? build;
   }
-  return { mounts, unknown, workdir, dockerfile };
-}
-
-/** The last absolute WORKDIR of a Dockerfile; undefined while being read; null where there is none guard can read. */
-function dockerfileWorkdir(rt: Runtime, abs: string): string | null | undefined {
-  const found = rt.ctx.view?.file({ dir: path.posix.dirname(abs), name: path.posix.basename(abs), up: false });
-  if (found === undefined) return undefined;
-  if (found === null || found === 'missing') return null;
-  const all = [...found.text.matchAll(/^[ \t]*WORKDIR[ \t]+(\S+)[ \t]*$/gim)].map((m) => m[1] as string);
-  const last = all[all.length - 1];
-  return last !== undefined && last.startsWith('/') && !last.includes('$') ? path.posix.normalize(last) : null;
+  return { mounts, unknown, workdir, build };
 }
 
 /** A container path as the host sees it through the mounts: the mount's source, or the container's own (CONTAINER_FS). */
@@ -602,10 +593,11 @@ export function classifyContainerRun(inv: Invocation, program: string, args: Fie
     if (service !== null) {
       mounts = [...service.mounts, ...mounts];
       workdir ??= service.workdir;
-      if (workdir === null && service.dockerfile !== null) {
-        const fromFile = dockerfileWorkdir(rt, service.dockerfile);
-        if (fromFile === undefined) return true;
-        workdir = fromFile;
+      if (workdir === null && service.build !== null) {
+        // the WORKDIR of the stage the service builds (dockerfile.ts)
+        const text = readFile(rt, service.build.dockerfile);
+        if (text === undefined) return true; // the Dockerfile is being read: judged once it is
+        workdir = text === null ? null : dockerfileWorkdir(text, service.build.target);
       }
     }
   }

@@ -59,6 +59,13 @@ function build(t: TestRepo): void {
     // named volumes: a database's data, and node_modules (regenerable)
     'vol/compose.yaml': 'services:\n  db:\n    image: postgres:16\n    volumes: [pgdata:/var/lib/postgresql/data]\n  app:\n    image: node:22\n    working_dir: /app\n    volumes: [".:/app", "nm:/app/node_modules", {type: volume, source: uploads, target: /app/storage}]\nvolumes:\n  pgdata: {}\n  nm: {}\n  uploads: {}\n',
     'vol/src/index.js': 'console.log(1);\n',
+    // the WORKDIR a service's container starts in: that of the stage it builds (src/policy/command/dockerfile.ts)
+    'stages/compose.yaml': 'services:\n  dev:\n    build: {context: ., target: dev}\n    volumes: [.:/app]\n  multi:\n    build: {context: ., dockerfile: Dockerfile.multi}\n    volumes: [.:/app]\n  rel:\n    build: {context: ., dockerfile: Dockerfile.rel}\n    volumes: [.:/app]\n  cont:\n    build: {context: ., dockerfile: Dockerfile.cont}\n    volumes: [.:/app]\n',
+    'stages/Dockerfile': 'FROM node:22 AS dev\nWORKDIR /app\nFROM nginx:1.27\nWORKDIR /usr/share/nginx/html\n',
+    'stages/Dockerfile.multi': 'FROM node:22 AS build\nWORKDIR /app\nRUN npm run build\nFROM nginx:1.27\nCOPY --from=build /app/dist /usr/share/nginx/html\n',
+    'stages/Dockerfile.rel': 'FROM node:22 AS base\nWORKDIR /app\nFROM base\nWORKDIR src\n',
+    'stages/Dockerfile.cont': 'FROM node:22\nWORKDIR \\\n# where compose mounts the project\n  /app\n',
+    'stages/src/index.js': 'console.log(1);\n',
   });
   commitFiles(t, { '.gitignore': '.env\n' });
   writeFiles(t, { '.env': 'SECRET=1\n' });
@@ -121,6 +128,18 @@ describe('the compose files a docker compose line reads', () => {
         ['docker compose exec db rm -rf /tmp/x', 'allow', 'no-risk'],
         ['docker run --rm -v pgdata:/data:ro alpine rm -rf /data/x', 'allow', 'no-risk'],
         ['docker compose run --rm app rm -rf /app/src', 'snapshot', 'rm-in-repo', ['src']],
+      ]);
+      // The working directory a Dockerfile gives (one reader, dockerfile.ts, since the night of 2026-12-06;
+      // before, the last WORKDIR line of the file, whatever its stage, one split over lines not read):
+      await at('stages', [
+        // build.target's stage, not the last one
+        ['docker compose run --rm dev rm -rf src', 'snapshot', 'rm-in-repo', ['src', 'where /app is stages']],
+        // an earlier stage's WORKDIR is not the final image's (nginx's own: the container's tree)
+        ['docker compose run --rm multi rm -rf src', 'allow', 'no-risk'],
+        // a stage FROM an earlier one keeps its WORKDIR; a relative one is under it (/app/src)
+        ['docker compose run --rm rel rm -f index.js', 'snapshot', 'rm-in-repo', ['src/index.js']],
+        // continued on the next line, past a comment line
+        ['docker compose run --rm cont rm -rf src', 'snapshot', 'rm-in-repo', ['src']],
       ]);
       expect((await evaluatedVerdict(t, 'docker compose exec db rm -rf /var/lib/postgresql/data', { asAgent: true, cwd: `${t.dir}/vol` })).instead).toContain('-v pgdata:/v');
       // docker run's own -v / --mount with a host side guard cannot read
