@@ -618,7 +618,6 @@ function classifyXargs(inv: Invocation, args: Field[], rt: Runtime): void {
     if (value.startsWith('--')) {
       const [long, inline] = value.slice(2).split('=', 2) as [string, string | undefined];
       if (long === 'null') nulInput = true;
-      if (long === 'null') nulInput = true;
       if (long === 'replace') replace = inline ?? '{}';
       if (long === 'arg-file') argFile = inline ?? args[i + 1]?.display ?? null;
       i += longWithArg.has(long) && inline === undefined && long !== 'replace' ? 2 : 1;

@@ -39,6 +39,11 @@ import { dockerfileBase, dockerfileWorkdir } from './dockerfile.js';
 /** Where a container's own paths are judged: a scratch directory that exists nowhere on the host. */
 export const CONTAINER_FS = '/guard-container-fs';
 
+/** Text with the container's own paths given back as typed (`/guard-container-fs/app` is `/app`). */
+export function asTyped(text: string): string {
+  return text.replace(new RegExp(`${CONTAINER_FS}(/?)`, 'g'), (_m, slash: string) => slash || '/');
+}
+
 interface Mount {
   /** The path in the container (normalized, absolute). */
   target: string;
@@ -655,7 +660,7 @@ function classifyUnknownMounts(inv: Invocation, spec: RunSpec, rt: Runtime): voi
   const why = spec.kind !== 'exec' ? `${containerLabel(spec)}, which mounts what guard cannot read` : !spec.nameKnown ? `the container named by ${spec.name} when the line runs` : `the container ${spec.name}, ${composeTexts(inv, rt, spec) === null ? 'with no compose file guard can read' : 'not named as compose names a service of the compose file'}`;
   const source = mapped.map(quote).join(' ');
   // the command as typed (the inner words, or the command inside `sh -c '...'`), not as mapped
-  const shown = (command: string | undefined): string => (command === undefined ? '' : command === source ? spec.inner.map((f) => f.display).join(' ') : command.replace(new RegExp(`${CONTAINER_FS}(/?)`, 'g'), (_m, slash: string) => slash || '/'));
+  const shown = (command: string | undefined): string => (command === undefined ? '' : command === source ? spec.inner.map((f) => f.display).join(' ') : asTyped(command));
   rt.ctx.view?.placeholder(CONTAINER_FS);
   const via = `run in ${why}, so its mounts are unknown`;
   const repoRoot = rt.ctx.repoRoot;
@@ -664,7 +669,7 @@ function classifyUnknownMounts(inv: Invocation, spec: RunSpec, rt: Runtime): voi
   // `sh -c '...'` or a script fed on stdin too): judged as the same git line in the repository,
   // ref changes and captures included, outside this pass's rewording
   const containerGit = (git: Invocation): void => {
-    const typed = git.argv.map((f) => (f.value === null ? null : f.value.replace(new RegExp(`${CONTAINER_FS}(/?)`, 'g'), (_m, slash: string) => slash || '/')));
+    const typed = git.argv.map((f) => (f.value === null ? null : asTyped(f.value)));
     if (!repoRoot || typed.includes(null)) return; // a word guard cannot see: not judged, as the inner command
     rt.shell((typed as string[]).map(quote).join(' '), { cwd: repoRoot, env, foreignEnv: true, via: `${via}: judged as run in the repository` }, inv.source);
   };

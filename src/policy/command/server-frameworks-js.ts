@@ -20,7 +20,7 @@ import type { Field } from './expand.js';
 import { operandWords, optionValue } from './gnu-args.js';
 import { resolvePath } from './paths.js';
 import type { Invocation, Runtime } from './runtime.js';
-import { readAt } from './server-frameworks.js';
+import { firstConfig, readAt } from './server-frameworks.js';
 
 /** drizzle.config's `dialect` (0.21+) or `driver` (0.20) values that name a server. */
 const DRIZZLE_SERVER = /\b(?:dialect|driver)\s*:\s*['"`](postgresql|mysql|singlestore|gel|turso|pg|mysql2|d1-http|aws-data-api|pglite-server)['"`]/;
@@ -40,15 +40,10 @@ export function drizzle(inv: Invocation, args: Field[], rt: Runtime): string | n
   const named = optionValue(args, ['--config']);
   if (named === null) return null;
   const candidates = named === undefined ? DRIZZLE_CONFIGS.map((n) => `${inv.cwd}/${n}`) : [resolvePath(named, inv.cwd)];
-  for (const abs of candidates) {
-    if (abs === null) return null;
-    const found = readAt(rt, path.posix.dirname(abs), path.posix.basename(abs));
-    if (found === 'missing') continue;
-    if (!found) return null;
-    const server = serverDialect(found.text);
-    return server === null ? null : `drizzle-kit ${first} --force applies the schema's data-loss statements (dropped tables and columns) without asking, on a ${server} server (${path.posix.basename(abs)}'s dialect)`;
-  }
-  return null;
+  const config = firstConfig(rt, candidates);
+  if (config === null) return null;
+  const server = serverDialect(config.text);
+  return server === null ? null : `drizzle-kit ${first} --force applies the schema's data-loss statements (dropped tables and columns) without asking, on a ${server} server (${path.posix.basename(config.abs)}'s dialect)`;
 }
 
 function serverDialect(text: string): string | null {

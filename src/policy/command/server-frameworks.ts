@@ -85,6 +85,21 @@ export function readAt(rt: Runtime, dir: string, name: string, up = false): { pa
   return rt.ctx.view?.file({ dir, name, up });
 }
 
+/**
+ * The first of a tool's candidate config files that exists, as the tool picks it: its path and
+ * text; null where a candidate guard cannot name (a word it cannot see) or read comes first, or
+ * none exists.
+ */
+export function firstConfig(rt: Runtime, candidates: ReadonlyArray<string | null>): { abs: string; text: string } | null {
+  for (const abs of candidates) {
+    if (abs === null) return null;
+    const found = readAt(rt, path.posix.dirname(abs), path.posix.basename(abs));
+    if (found === 'missing') continue;
+    return found ? { abs, text: found.text } : null;
+  }
+  return null;
+}
+
 /** A line variable (`RAILS_ENV=x cmd`) or a rake-style `VAR=value` argument: its value, null unknown, undefined absent. */
 function lineVar(inv: Invocation, args: Field[], name: string): string | null | undefined {
   const arg = args.find((a) => a.value?.startsWith(`${name}=`));
@@ -224,15 +239,9 @@ function prisma(inv: Invocation, args: Field[], rt: Runtime): string | null {
   const schemaIndex = args.findIndex((a) => a.value === '--schema');
   const named = schemaIndex !== -1 ? args[schemaIndex + 1]?.value : args.find((a) => a.value?.startsWith('--schema='))?.value?.slice('--schema='.length);
   const candidates = named !== undefined ? (named === null ? [] : [resolvePath(named, inv.cwd)]) : [`${inv.cwd}/prisma/schema.prisma`, `${inv.cwd}/schema.prisma`];
-  for (const abs of candidates) {
-    if (abs === null) return null;
-    const found = readAt(rt, path.posix.dirname(abs), path.posix.basename(abs));
-    if (found === 'missing') continue;
-    if (!found) return null;
-    const provider = prismaProvider(found.text);
-    return provider !== null && SERVER_PROVIDERS.has(provider) ? `${what} drops the ${provider} database's data (schema.prisma's datasource)` : null;
-  }
-  return null;
+  const schema = firstConfig(rt, candidates);
+  const provider = schema === null ? null : prismaProvider(schema.text);
+  return provider !== null && SERVER_PROVIDERS.has(provider) ? `${what} drops the ${provider} database's data (schema.prisma's datasource)` : null;
 }
 
 /** Django's database ENGINEs that are servers. */
@@ -358,16 +367,11 @@ function knex(inv: Invocation, args: Field[], rt: Runtime): string | null {
   const named = value('--knexfile');
   if (dir === null || named === null) return null;
   const candidates = named !== undefined ? [resolvePath(named, dir)] : ['knexfile.js', 'knexfile.ts', 'knexfile.cjs', 'knexfile.mjs'].map((n) => `${dir}/${n}`);
-  for (const abs of candidates) {
-    if (abs === null) return null;
-    const found = readAt(rt, path.posix.dirname(abs), path.posix.basename(abs));
-    if (found === 'missing') continue;
-    if (!found) return null;
-    for (const environment of environments) {
-      const client = knexClient(found.text, environment);
-      if (client !== null && KNEX_SERVER_CLIENTS.test(client)) return `knex migrate:rollback${all ? ' --all reverts every migration' : ' reverts the last batch of migrations (every migration, where they ran at once)'} of the ${environment} database, on a ${client} server (${path.posix.basename(abs)}): the tables they made go with their rows`;
-    }
-    return null;
+  const knexfile = firstConfig(rt, candidates);
+  if (knexfile === null) return null;
+  for (const environment of environments) {
+    const client = knexClient(knexfile.text, environment);
+    if (client !== null && KNEX_SERVER_CLIENTS.test(client)) return `knex migrate:rollback${all ? ' --all reverts every migration' : ' reverts the last batch of migrations (every migration, where they ran at once)'} of the ${environment} database, on a ${client} server (${path.posix.basename(knexfile.abs)}): the tables they made go with their rows`;
   }
   return null;
 }

@@ -9,7 +9,7 @@
  * own rule (`cluster-data-delete`, `remote-host-delete`), with the command and what it does given
  * back as typed (the mapped paths as the line names them, the repository's words cut off).
  */
-import { CONTAINER_FS, FILE_RULES } from './container-run.js';
+import { asTyped, FILE_RULES } from './container-run.js';
 import type { Invocation, Runtime, Stdin } from './runtime.js';
 import type { Verdict } from './types.js';
 
@@ -42,7 +42,7 @@ export interface UnseenFiles {
 
 /** Judges `pass.source` by the file rules where its files are unseen, each verdict reworded by the caller. */
 export function judgeUnseenFiles(inv: Invocation, rt: Runtime, pass: UnseenFiles): void {
-  const typed = (text: string): string => pass.unmap(text).replace(new RegExp(`${CONTAINER_FS}(/?)`, 'g'), (_m, slash: string) => slash || '/');
+  const typed = (text: string): string => asTyped(pass.unmap(text));
   rt.shell(pass.source, {
     cwd: pass.cwd,
     ctx: { ...rt.ctx, scratchDirs: pass.scratchDirs, unseenFiles: pass.unseen, hostScript: pass.hostScript },
