@@ -6,7 +6,7 @@
  * src/githooks/planned-refs.ts).
  */
 import { expandShellGlob } from '../util/shell-glob.js';
-import { listWorkspaceDirs, newReadTrace, readNearestFile, type ReadTrace } from '../util/nearest-file.js';
+import { listDirFiles, listWorkspaceDirs, newReadTrace, readNearestFile, type ReadTrace } from '../util/nearest-file.js';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -94,6 +94,7 @@ function classifyInRepository(command: string, context: CommandContext, repo: Re
     readFile: (query) => readNearestFile(query, seen),
     ...(repo ? { readAliases: () => configAliases(repo) } : {}),
     listDirs: (query) => listWorkspaceDirs(query, seen),
+    listFiles: (dir) => listDirFiles(dir, seen),
     installPrunesByFiles: (queries) => installPrunesByFiles(queries, seen),
     limits: { maxBytes: settings.maxIgnoredCapture, maxFiles: DEFAULT_CAPTURE_LIMITS.maxFiles },
   });

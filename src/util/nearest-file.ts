@@ -243,3 +243,28 @@ export function listWorkspaceDirs(query: { root: string; globs: string[]; within
   }
   return out.sort();
 }
+
+/** Entries one directory listing may give: past it, unknown (null). */
+export const DIR_FILES_LISTED = 2000;
+
+/**
+ * The names of the regular files directly in `dir` (absolute, escaped text; EntryLister in
+ * src/policy/command/state.ts): a Terraform configuration's `*.tf` files. File system only, no
+ * git; 'missing' where there is no directory, null where it cannot be read or holds more than
+ * DIR_FILES_LISTED entries. `seen` gets the directory (an entry added or removed changes it).
+ */
+export function listDirFiles(dir: string, seen?: ReadTrace): string[] | 'missing' | null {
+  let entries: fs.Dirent<Buffer>[];
+  try {
+    entries = fs.readdirSync(escapedBytes(dir), { withFileTypes: true, encoding: 'buffer' });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== 'ENOENT' && code !== 'ENOTDIR') return null;
+    seen?.absent.add(dir);
+    return 'missing';
+  }
+  if (entries.length > DIR_FILES_LISTED) return null;
+  seen?.paths.add(dir);
+  // a symlink is listed too (terraform follows it); reading it says what it is
+  return entries.filter((entry) => entry.isFile() || entry.isSymbolicLink()).map((entry) => escapedText(entry.name));
+}

@@ -43,6 +43,7 @@ import { makeVerdict, unrecoverableKind } from './rules.js';
 import type { Invocation, Runtime } from './runtime.js';
 import { TERRAFORM_VALUE_OPTIONS, TERRAGRUNT_WRAPPING } from './terraform-state.js';
 import { PULUMI_VALUE_OPTIONS } from './pulumi-state.js';
+import { classifyApplyRemovals, flagValues, VALUE_ONLY_TERRAFORM } from './terraform-apply.js';
 
 /** Programs this module judges (commands.ts sends them here; terraform's and pulumi's with their state modules). */
 export const INFRA_DESTROY_PROGRAMS = new Set(['terraform', 'tofu', 'terragrunt', 'pulumi', 'cdk', 'cdktf', 'sst', 'serverless', 'sls', 'sam', 'amplify', 'ampx', 'copilot', 'eksctl', 'kops', 'azd', 'eb']);
@@ -142,8 +143,7 @@ export function destroyed(program: string, args: Field[]): InfraDestroyed | null
   return replaced(program, args, values);
 }
 
-/** Terraform resource types and Pulumi type tokens that only compute values: replacing them loses nothing. */
-const VALUE_ONLY_TERRAFORM = /^(?:null_resource|terraform_data|random_\w+|time_\w+|tls_\w+|local_file|local_sensitive_file)$/;
+/** Pulumi type tokens that only compute values: replacing them loses nothing (Terraform's: terraform-apply.ts). */
 const VALUE_ONLY_PULUMI = /^(?:random|command|time|tls|local|pulumi):/;
 
 /** The type of a Terraform address (`module.db.aws_db_instance.main[0]` -> aws_db_instance), or null. */
@@ -159,18 +159,6 @@ function terraformType(address: string): string | null {
 function pulumiType(urn: string): string | null {
   const parts = urn.split('::');
   return parts.length >= 4 ? ((parts.at(-2) as string).split('$').at(-1) as string) : null;
-}
-
-/** The values of `-replace=X` / `-replace X` (Go's flag: one or two dashes), `--replace X`, in order. */
-function flagValues(values: string[], names: readonly string[]): string[] {
-  const found: string[] = [];
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i] as string;
-    const name = names.find((n) => v === n || v.startsWith(`${n}=`));
-    if (name === undefined) continue;
-    found.push(v === name ? (values[++i] ?? '') : v.slice(name.length + 1));
-  }
-  return found;
 }
 
 /** `terraform apply -replace=ADDR`, `terraform taint ADDR`, `pulumi up --replace URN`: the resources replaced, when one may hold data. */
@@ -236,6 +224,7 @@ function iacDestroyed(program: string, args: Field[], values: string[]): string 
 /** Refuses (an agent) or asks about (a person) a line that deletes a stack's cloud resources. */
 export function classifyInfraDestroy(inv: Invocation, program: string, args: Field[], rt: Runtime): void {
   const found = destroyed(program, args);
-  if (found === null) return;
+  // `terraform apply -auto-approve` after a resource block was deleted: judged from the state and the configuration (terraform-apply.ts)
+  if (found === null) return classifyApplyRemovals(inv, program, args, rt);
   rt.report(makeVerdict(unrecoverableKind(rt.ctx.isAgent), 'infra-destroy', `${found.words} deletes ${found.what}, outside the repository, where no snapshot holds them`, inv.source, found.instead ?? undefined));
 }

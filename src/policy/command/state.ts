@@ -637,6 +637,13 @@ export interface DirQuery {
 /** Absolute directories (escaped text), sorted; null where guard cannot say (over the walk's bounds). */
 export type DirLister = (query: DirQuery) => string[] | null;
 
+/**
+ * The names of the regular files directly in a directory (absolute, escaped text), in no order,
+ * read while collecting as a file is (a Terraform configuration's `*.tf`: terraform-apply.ts);
+ * 'missing' where there is no directory, null where guard cannot list it.
+ */
+export type EntryLister = (dir: string) => string[] | 'missing' | null;
+
 export function dirQueryKey(query: DirQuery): string {
   return JSON.stringify(query.within ? [query.root, query.globs, query.within] : [query.root, query.globs]);
 }
@@ -674,6 +681,8 @@ export class StateView {
   readonly fileQueries = new Map<string, FileQuery>();
   /** Workspace globs asked for while collecting that no listing answers yet. */
   readonly dirQueries = new Map<string, DirQuery>();
+  /** Directories whose files were asked for while collecting that no listing answers yet (absolute, by `entries:` key). */
+  readonly entryQueries = new Map<string, string>();
 
   constructor(
     readonly mode: 'text' | 'collect' | 'resolved',
@@ -725,6 +734,18 @@ export class StateView {
     if (this.files.has(key)) return this.files.get(key) as string[] | null;
     if (this.mode === 'collect') {
       this.dirQueries.set(key, query);
+      return undefined;
+    }
+    return null;
+  }
+
+  /** The regular files directly in a directory (EntryLister): undefined as for file(); null where guard cannot say. */
+  fileNames(dir: string): string[] | 'missing' | null | undefined {
+    if (this.mode === 'text' || this.files === null) return undefined;
+    const key = `entries:${dir}`;
+    if (this.files.has(key)) return this.files.get(key) as string[] | 'missing' | null;
+    if (this.mode === 'collect') {
+      this.entryQueries.set(key, dir);
       return undefined;
     }
     return null;

@@ -8,7 +8,7 @@ import type { RefChange } from './ref-changes.js';
 import { ALLOW, makeVerdict } from './rules.js';
 import { checkDeleteAbs, checkWriteAbs } from './targets.js';
 import { CONTAINER_OVER_BOUND } from './container-run.js';
-import { DEFAULT_CAPTURE_LIMITS, StateView, type CaptureLimits, type DirLister, type FileReader, type FoundFile, fileQueryKey, type InstallPruneQuery, type LoopGlobExpander, type StateReader, type StateVerdict } from './state.js';
+import { DEFAULT_CAPTURE_LIMITS, StateView, type CaptureLimits, type DirLister, type EntryLister, type FileReader, type FoundFile, fileQueryKey, type InstallPruneQuery, type LoopGlobExpander, type StateReader, type StateVerdict } from './state.js';
 import type { CommandContext, Verdict } from './types.js';
 
 export interface StateOptions {
@@ -21,6 +21,8 @@ export interface StateOptions {
   readAliases?: () => ReadonlyMap<string, string>;
   /** Lists a workspace's package directories (DirQuery); absent with readFile: unknown (null). */
   listDirs?: DirLister;
+  /** Lists the files directly in a directory (EntryLister); absent: unknown (null). */
+  listFiles?: EntryLister;
   /**
    * Answers installs that prune node_modules (InstallPruneQuery) from the file system alone: true
    * where none finds a nested repository there (and what the walks looked at joins the files
@@ -83,7 +85,7 @@ export async function classifyWithState(command: string, context: CommandContext
   // that the body's paths, one set per value, are noted and read in the one batch below. A
   // package script (`npm run x`): its package.json read (no git), then collected again.
   const globsPending = (round: number): boolean => round < LOOP_GLOB_ROUNDS && options.expandLoopGlob !== undefined && collect.loopGlobQueries.size > 0;
-  const filesPending = (): boolean => collect.fileQueries.size > 0 || collect.dirQueries.size > 0;
+  const filesPending = (): boolean => collect.fileQueries.size > 0 || collect.dirQueries.size > 0 || collect.entryQueries.size > 0;
   for (let round = 0; round < Math.max(LOOP_GLOB_ROUNDS, FILE_ROUNDS) && (globsPending(round) || filesPending()); round++) {
     if (globsPending(round)) for (const [key, query] of collect.loopGlobQueries) expansions.set(key, (options.expandLoopGlob as LoopGlobExpander)(query, query.limit ?? LOOP_GLOB_LIMIT));
     for (const [key, query] of collect.fileQueries) {
@@ -94,11 +96,12 @@ export async function classifyWithState(command: string, context: CommandContext
       if (found !== null && found !== 'missing' && found.path === `${query.dir.replace(/\/$/, '')}/${query.name}`) files?.set(fileQueryKey({ ...query, up: !query.up }), found);
     }
     for (const [key, query] of collect.dirQueries) files?.set(key, options.listDirs ? options.listDirs(query) : null);
+    for (const [key, dir] of collect.entryQueries) files?.set(key, options.listFiles ? options.listFiles(dir) : null);
     collect = new StateView('collect', null, false, expansions, files);
     first = classifyCommandFully(command, { ...context, view: collect });
   }
   if (filesPending()) {
-    for (const key of [...collect.fileQueries.keys(), ...collect.dirQueries.keys()]) files?.set(key, null);
+    for (const key of [...collect.fileQueries.keys(), ...collect.dirQueries.keys(), ...collect.entryQueries.keys()]) files?.set(key, null);
     collect = new StateView('collect', null, false, expansions, files);
     first = classifyCommandFully(command, { ...context, view: collect });
   }

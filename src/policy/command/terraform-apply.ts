@@ -1,0 +1,223 @@
+/**
+ * What `terraform apply -auto-approve` (and OpenTofu's `tofu apply`) destroys because the
+ * configuration no longer declares it: a managed resource of the local state whose `resource
+ * "TYPE" "NAME"` block was deleted or renamed goes, and a database, bucket or disk goes with its
+ * data (infra-destroy.ts's rule, `infra-destroy`). Guard runs no terraform; it reads what
+ * terraform reads (since 2026-12-06, night):
+ *  - the configuration: the directory's `*.tf` and `*.tf.json` (OpenTofu's `*.tofu` too), block
+ *    headers only (terraform-hcl.ts), and a local module's (`source = "./modules/db"`) the same
+ *    way, MAX_MODULE_DEPTH calls deep; a registry, git or other remote module's resources are not
+ *    judged (guard cannot read it);
+ *  - the local backend's state (no `backend` block, or `backend "local" { path workspace_dir }`;
+ *    `-state=PATH`; a workspace's `terraform.tfstate.d/NAME/` by TF_WORKSPACE on the line or
+ *    `.terraform/environment`): its `resources[]` of `mode: "managed"` with an instance, by
+ *    `module` and `type.name`.
+ * A resource of the state no block declares is destroyed unless a `moved { from }` block covers
+ * it (renamed), or a `removed { from }` block forgets it (`lifecycle { destroy = false }`; in
+ * OpenTofu a removed block forgets unless it says `destroy = true`). `-target` limits the apply to
+ * what it names, `-exclude` leaves out what it names. Types that only compute values
+ * (VALUE_ONLY_TERRAFORM: `random_id`, `null_resource`) stay free, as for `-replace`.
+ *
+ * Not judged (the state capture of terraform-state.ts still runs): `terraform apply` without
+ * `-auto-approve` and with a terminal (it shows the plan and asks), `apply PLANFILE` (a saved plan
+ * is a zip whose `tfplan` is Terraform's private protobuf format, version-locked to the Terraform
+ * that wrote it; DECISIONS.md), a remote backend or `cloud {}` (the state is not in the
+ * repository), Terragrunt (its configuration is assembled from terragrunt.hcl), instances a
+ * smaller `count` or `for_each` drops (expressions are not evaluated), a state or configuration
+ * file guard cannot read (over FILE_TEXT_LIMIT, not UTF-8 JSON, an unknown word on the line).
+ */
+import path from 'node:path';
+import type { Field } from './expand.js';
+import { operandWords } from './gnu-args.js';
+import { makeVerdict, unrecoverableKind } from './rules.js';
+import type { Invocation, Runtime } from './runtime.js';
+import type { StateView } from './state.js';
+import { emptyModuleConfig, readConfigFile, type ModuleConfig } from './terraform-hcl.js';
+import { TERRAFORM_VALUE_OPTIONS } from './terraform-state.js';
+
+/** Terraform resource types that only compute values: destroying them loses nothing (infra-destroy.ts uses it for `-replace`). */
+export const VALUE_ONLY_TERRAFORM = /^(?:null_resource|terraform_data|random_\w+|time_\w+|tls_\w+|local_file|local_sensitive_file)$/;
+
+/** Local module calls followed below the root (a module calling a module calling a module). */
+const MAX_MODULE_DEPTH = 4;
+
+/** The values of `-NAME=X` / `-NAME X` (Go's flag: one or two dashes) for each of `names`, in order. */
+export function flagValues(values: string[], names: readonly string[]): string[] {
+  const found: string[] = [];
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i] as string;
+    const name = names.find((n) => v === n || v.startsWith(`${n}=`));
+    if (name === undefined) continue;
+    found.push(v === name ? (values[++i] ?? '') : v.slice(name.length + 1));
+  }
+  return found;
+}
+
+/** An address without its instance keys (`module.a[0].aws_x.y["k"]` -> `module.a.aws_x.y`). */
+function bare(address: string): string {
+  return address.replace(/\[(?:"[^"]*"|[^\]]*)\]/g, '');
+}
+
+/** `address` is `scope` or lies inside it (`module.db` holds `module.db.aws_x.y`), instance keys left out. */
+function within(address: string, scope: string): boolean {
+  const [a, s] = [bare(address), bare(scope)];
+  return a === s || a.startsWith(`${s}.`);
+}
+
+/** What one directory's configuration declares: undefined while its files are being read, null where guard cannot read it whole. */
+function readModule(view: StateView, dir: string, tofu: boolean): ModuleConfig | null | undefined {
+  const names = view.fileNames(dir);
+  if (names === undefined) return undefined;
+  if (names === null || names === 'missing') return null;
+  const config = names.filter((n) => /\.tf(?:\.json)?$/.test(n) || (tofu && /\.tofu(?:\.json)?$/.test(n)));
+  // terraform refuses to apply a directory without configuration (it would destroy everything)
+  if (config.length === 0) return null;
+  const read = config.map((name) => [name, view.file({ dir, name, up: false })] as const);
+  if (read.some(([, found]) => found === undefined)) return undefined;
+  const module = emptyModuleConfig();
+  for (const [name, found] of read) {
+    if (found === null || found === undefined || found === 'missing') return null;
+    if (!readConfigFile(name, found.text, module)) return null;
+  }
+  return module;
+}
+
+/** A managed resource of a v4 state with at least one instance: its module path (`module.a[0].module.b`, or '') and `type.name`. */
+interface StateResource {
+  module: string;
+  type: string;
+  name: string;
+}
+
+/** The managed resources of a state's text (format version 4); null where it is not one guard reads. */
+function stateResources(text: string): StateResource[] | null {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch {
+    return null;
+  }
+  const state = doc as { version?: unknown; resources?: unknown };
+  if (state.version !== 4 || !Array.isArray(state.resources)) return null;
+  const out: StateResource[] = [];
+  for (const r of state.resources as Array<Record<string, unknown>>) {
+    if (r === null || typeof r !== 'object' || r.mode !== 'managed' || typeof r.type !== 'string' || typeof r.name !== 'string') continue;
+    if (Array.isArray(r.instances) && r.instances.length === 0) continue;
+    out.push({ module: typeof r.module === 'string' ? r.module : '', type: r.type, name: r.name });
+  }
+  return out;
+}
+
+/** How a moved or removed block of a module on the resource's path decides it: kept (moved, forgotten), destroyed, or undecided. */
+function decidedBy(config: ModuleConfig, relative: string, tofu: boolean): 'kept' | 'destroyed' | null {
+  if (config.movedFrom.some((from) => within(relative, from))) return 'kept';
+  const removed = config.removed.find((r) => within(relative, r.from));
+  if (!removed) return null;
+  // Terraform destroys unless told `destroy = false`; OpenTofu's removed block forgets unless told `destroy = true`.
+  return (tofu ? removed.destroy === true : removed.destroy !== false) ? 'destroyed' : 'kept';
+}
+
+/** Whether the apply destroys this resource: true, false, undefined while files are read, null where guard cannot tell. */
+function destroysResource(view: StateView, rootDir: string, root: ModuleConfig, resource: StateResource, tofu: boolean): boolean | null | undefined {
+  const calls = [...resource.module.matchAll(/module\.([A-Za-z_][\w-]*)(?:\[(?:"[^"]*"|[^\]]*)\])?/g)].map((m) => m[1] as string);
+  const own = `${resource.type}.${resource.name}`;
+  // the modules on the way down, each with the resource's address relative to it
+  const chain: Array<{ config: ModuleConfig; relative: string }> = [];
+  let config = root;
+  let dir = rootDir;
+  for (let depth = 0; ; depth++) {
+    const relative = [...calls.slice(depth).map((c) => `module.${c}`), own].join('.');
+    chain.push({ config, relative });
+    if (depth === calls.length) {
+      if (config.resources.has(own)) return false;
+      break;
+    }
+    const name = calls[depth] as string;
+    if (!config.modules.has(name)) break; // the module call itself is gone: all its resources go
+    const source = config.modules.get(name);
+    // a module guard cannot read (registry, git, a source that is not a literal): not judged
+    if (source === null || source === undefined || !/^\.\.?\//.test(source) || depth + 1 > MAX_MODULE_DEPTH) return null;
+    dir = path.posix.resolve(dir, source);
+    const next = readModule(view, dir, tofu);
+    if (next === undefined || next === null) return next;
+    config = next;
+  }
+  // gone from the configuration: a moved or removed block on the way, innermost first, decides
+  for (const { config: c, relative } of chain.reverse()) {
+    const decided = decidedBy(c, relative, tofu);
+    if (decided !== null) return decided === 'destroyed';
+  }
+  return true;
+}
+
+/** The line approves the apply without a person reading the plan: `-auto-approve`, in TF_CLI_ARGS, or an answer on stdin. */
+function autoApproved(inv: Invocation, values: string[]): boolean {
+  const flag = /^--?auto-approve(?:=true)?$/;
+  if (values.some((v) => flag.test(v))) return true;
+  for (const name of ['TF_CLI_ARGS', 'TF_CLI_ARGS_apply']) if (inv.env.get(name)?.split(/\s+/).some((w) => flag.test(w))) return true;
+  return inv.stdin.kind !== 'terminal';
+}
+
+/**
+ * Refuses (an agent) or asks about (a person) a `terraform|tofu apply` approved on the line that
+ * destroys resources of the local state the configuration no longer declares; silent where guard
+ * cannot tell (module doc).
+ */
+export function classifyApplyRemovals(inv: Invocation, program: string, args: Field[], rt: Runtime): void {
+  if (program !== 'terraform' && program !== 'tofu') return;
+  const view = rt.ctx.view;
+  if (!view || view.mode === 'text' || inv.cwd === null || args.some((a) => a.value === null)) return;
+  const values = args.map((a) => a.value as string);
+  const words = operandWords(args, TERRAFORM_VALUE_OPTIONS);
+  // `apply PLANFILE` applies the saved plan (not read); `-refresh-only` destroys nothing; `-destroy` is infra-destroy.ts's
+  if (words[0] !== 'apply' || words.length > 1 || values.some((v) => /^--?(?:refresh-only|destroy)(?:=true)?$/.test(v))) return;
+  if (!autoApproved(inv, values)) return;
+  const chdir = flagValues(values, ['-chdir', '--chdir']).at(-1);
+  const dir = path.posix.resolve(inv.cwd, chdir ?? '.');
+  const tofu = program === 'tofu';
+  const root = readModule(view, dir, tofu);
+  if (!root) return;
+  // a remote backend's state is not in the repository (Known limits)
+  if (root.backend !== null && root.backend.type !== 'local') return;
+  const workspace = inv.env.has('TF_WORKSPACE') ? inv.env.get('TF_WORKSPACE') : undefined;
+  if (workspace === null) return;
+  let name = workspace;
+  if (name === undefined) {
+    const environment = view.file({ dir: path.posix.join(dir, '.terraform'), name: 'environment', up: false });
+    if (environment === undefined) return;
+    if (environment === null) return;
+    name = environment === 'missing' ? 'default' : environment.text.trim() || 'default';
+  }
+  const stateFlag = flagValues(values, ['-state', '--state']).at(-1);
+  const statePath = path.posix.resolve(dir, stateFlag ?? (name === 'default' ? (root.backend?.path ?? 'terraform.tfstate') : path.posix.join(root.backend?.workspaceDir ?? 'terraform.tfstate.d', name, 'terraform.tfstate')));
+  const stateFile = view.file({ dir: path.posix.dirname(statePath), name: path.posix.basename(statePath), up: false });
+  if (stateFile === undefined || stateFile === null || stateFile === 'missing') return;
+  const resources = stateResources(stateFile.text);
+  if (resources === null) return;
+  const targets = flagValues(values, ['-target', '--target']);
+  const excluded = flagValues(values, ['-exclude', '--exclude']);
+  const destroyed: string[] = [];
+  let pending = false;
+  for (const resource of resources) {
+    if (VALUE_ONLY_TERRAFORM.test(resource.type)) continue;
+    const address = [resource.module, `${resource.type}.${resource.name}`].filter((p) => p !== '').join('.');
+    if (targets.length > 0 && !targets.some((t) => within(address, t))) continue;
+    if (excluded.some((e) => within(address, e))) continue;
+    const gone = destroysResource(view, dir, root, resource, tofu);
+    if (gone === undefined) pending = true;
+    else if (gone === true) destroyed.push(address);
+  }
+  if (pending || destroyed.length === 0) return;
+  const root_ = rt.ctx.repoRoot;
+  const shownState = root_ !== null && (statePath === root_ || statePath.startsWith(`${root_}/`)) ? path.posix.relative(root_, statePath) : statePath;
+  const shown = destroyed.length > 5 ? `${destroyed.slice(0, 5).join(', ')} and ${destroyed.length - 5} more` : destroyed.join(', ');
+  const first = destroyed[0] as string;
+  const forget = tofu ? `removed { from = ${first} }` : `removed { from = ${first}  lifecycle { destroy = false } }`;
+  rt.report(makeVerdict(
+    unrecoverableKind(rt.ctx.isAgent),
+    'infra-destroy',
+    `${program} apply, approved on the line, destroys ${shown}: in the state (${shownState}) but no longer in the configuration; a database, bucket or disk goes with its data, outside the repository, where no snapshot holds it`,
+    inv.source,
+    `Put the resource block back (\`git diff -- '*.tf'\` shows it), or say what becomes of it: \`moved { from = ${first}  to = NEW }\` where it was renamed, \`${forget}\` to keep it and let ${program} forget it; or run \`${program} plan\` and let the person apply.`,
+  ));
+}
