@@ -21,7 +21,8 @@ import { refusedRefChange } from '../githooks/planned-refs.js';
 import { configAliases } from '../git/config-aliases.js';
 import { AGENTS_WITHOUT_GIT_HOOKS, AGENTS_WITH_POST_TOOL, type Actor } from '../policy/actor.js';
 import { classifyWithState, DEFAULT_CAPTURE_LIMITS, fileToolCapture, type CommandContext, type FileToolCapture, type FileToolTarget, type StateClassification, type StateVerdict } from '../policy/command/index.js';
-import type { InstallPruneQuery } from '../policy/command/state.js';
+import type { HeadFilesQuery, InstallPruneQuery } from '../policy/command/state.js';
+import { headFilesIn } from '../git/head-files.js';
 import { DEFAULT_REGENERABLE, type GuardConfig, type Policy } from '../policy/schema.js';
 
 export interface CommandSettings {
@@ -95,6 +96,7 @@ function classifyInRepository(command: string, context: CommandContext, repo: Re
     ...(repo ? { readAliases: () => configAliases(repo) } : {}),
     listDirs: (query) => listWorkspaceDirs(query, seen),
     listFiles: (dir) => listDirFiles(dir, seen),
+    ...(repo ? { readHeadFiles: (query: HeadFilesQuery) => headFilesIn(repo.root, query.dir, query.suffixes) } : {}),
     installPrunesByFiles: (queries) => installPrunesByFiles(queries, seen),
     limits: { maxBytes: settings.maxIgnoredCapture, maxFiles: DEFAULT_CAPTURE_LIMITS.maxFiles },
   });

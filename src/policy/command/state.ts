@@ -644,6 +644,22 @@ export type DirLister = (query: DirQuery) => string[] | null;
  */
 export type EntryLister = (dir: string) => string[] | 'missing' | null;
 
+/**
+ * The text at HEAD of the files directly in a directory (absolute, escaped text) whose names end
+ * with one of `suffixes`, by name (a remote backend's Terraform configuration as committed:
+ * terraform-apply.ts); null where git cannot say. One git process (src/git/head-files.ts).
+ */
+export interface HeadFilesQuery {
+  dir: string;
+  suffixes: string[];
+}
+
+export type HeadFilesReader = (query: HeadFilesQuery) => ReadonlyMap<string, string> | null;
+
+export function headFilesKey(query: HeadFilesQuery): string {
+  return JSON.stringify([query.dir, query.suffixes]);
+}
+
 export function dirQueryKey(query: DirQuery): string {
   return JSON.stringify(query.within ? [query.root, query.globs, query.within] : [query.root, query.globs]);
 }
@@ -683,6 +699,8 @@ export class StateView {
   readonly dirQueries = new Map<string, DirQuery>();
   /** Directories whose files were asked for while collecting that no listing answers yet (absolute, by `entries:` key). */
   readonly entryQueries = new Map<string, string>();
+  /** Files at HEAD asked for while collecting that no git read answers yet (by headFilesKey). */
+  readonly headQueries = new Map<string, HeadFilesQuery>();
 
   constructor(
     readonly mode: 'text' | 'collect' | 'resolved',
@@ -695,6 +713,8 @@ export class StateView {
     private readonly files: ReadonlyMap<string, FoundFile | string[] | null> | null = null,
     /** The aliases git's configuration defines, once read (src/git/config-aliases.ts); null: not read. */
     private readonly aliases: ReadonlyMap<string, string> | null = null,
+    /** Files at HEAD already read (by headFilesKey; null: git could not say); null: no reader, never asked. */
+    private readonly heads: ReadonlyMap<string, ReadonlyMap<string, string> | null> | null = null,
   ) {
     this.ignoreRulesChanged = ignoreRulesChanged;
   }
@@ -746,6 +766,18 @@ export class StateView {
     if (this.files.has(key)) return this.files.get(key) as string[] | 'missing' | null;
     if (this.mode === 'collect') {
       this.entryQueries.set(key, dir);
+      return undefined;
+    }
+    return null;
+  }
+
+  /** The files at HEAD of a directory (HeadFilesQuery): undefined while collecting before they were read (noted) or by text; null where git cannot say. */
+  headFiles(query: HeadFilesQuery): ReadonlyMap<string, string> | null | undefined {
+    if (this.mode === 'text' || this.heads === null) return undefined;
+    const key = headFilesKey(query);
+    if (this.heads.has(key)) return this.heads.get(key) ?? null;
+    if (this.mode === 'collect') {
+      this.headQueries.set(key, query);
       return undefined;
     }
     return null;

@@ -177,8 +177,12 @@ export function classifyApplyRemovals(inv: Invocation, program: string, args: Fi
   const tofu = program === 'tofu';
   const root = readModule(view, dir, tofu);
   if (!root) return;
-  // a remote backend's state is not in the repository (Known limits)
-  if (root.backend !== null && root.backend.type !== 'local') return;
+  const targets = flagValues(values, ['-target', '--target']);
+  const excluded = flagValues(values, ['-exclude', '--exclude']);
+  const applies = (address: string, type: string): boolean =>
+    !VALUE_ONLY_TERRAFORM.test(type) && (targets.length === 0 || targets.some((t) => within(address, t))) && !excluded.some((e) => within(address, e));
+  // a remote backend's state is not in the repository: HEAD's configuration stands for it
+  if (root.backend !== null && root.backend.type !== 'local') return classifyAgainstHead(inv, program, dir, root, applies, rt, view);
   const workspace = inv.env.has('TF_WORKSPACE') ? inv.env.get('TF_WORKSPACE') : undefined;
   if (workspace === null) return;
   let name = workspace;
@@ -194,29 +198,47 @@ export function classifyApplyRemovals(inv: Invocation, program: string, args: Fi
   if (stateFile === undefined || stateFile === null || stateFile === 'missing') return;
   const resources = stateResources(stateFile.text);
   if (resources === null) return;
-  const targets = flagValues(values, ['-target', '--target']);
-  const excluded = flagValues(values, ['-exclude', '--exclude']);
   const destroyed: string[] = [];
   let pending = false;
   for (const resource of resources) {
-    if (VALUE_ONLY_TERRAFORM.test(resource.type)) continue;
     const address = [resource.module, `${resource.type}.${resource.name}`].filter((p) => p !== '').join('.');
-    if (targets.length > 0 && !targets.some((t) => within(address, t))) continue;
-    if (excluded.some((e) => within(address, e))) continue;
+    if (!applies(address, resource.type)) continue;
     const gone = destroysResource(view, dir, root, resource, tofu);
     if (gone === undefined) pending = true;
     else if (gone === true) destroyed.push(address);
   }
   if (pending || destroyed.length === 0) return;
-  const root_ = rt.ctx.repoRoot;
-  const shownState = root_ !== null && (statePath === root_ || statePath.startsWith(`${root_}/`)) ? path.posix.relative(root_, statePath) : statePath;
+  const top = rt.ctx.repoRoot;
+  const shownState = top !== null && (statePath === top || statePath.startsWith(`${top}/`)) ? path.posix.relative(top, statePath) : statePath;
+  reportDestroyed(inv, program, destroyed, `in the state (${shownState}) but no longer in the configuration`, rt);
+}
+
+/**
+ * A remote backend (`backend "s3"`, `cloud {}`): the state is not in the repository, so the root
+ * module's configuration as committed at HEAD stands for what was applied (one `git grep`, only
+ * for such a line): a resource block HEAD has and the working tree lost, with no moved or removed
+ * block for it, is destroyed by the apply. Modules are not compared (DECISIONS.md).
+ */
+function classifyAgainstHead(inv: Invocation, program: string, dir: string, root: ModuleConfig, applies: (address: string, type: string) => boolean, rt: Runtime, view: StateView): void {
+  const tofu = program === 'tofu';
+  const files = view.headFiles({ dir, suffixes: tofu ? ['.tf', '.tf.json', '.tofu', '.tofu.json'] : ['.tf', '.tf.json'] });
+  if (!files) return;
+  const head = emptyModuleConfig();
+  for (const [name, text] of files) if (!readConfigFile(name, text, head)) return;
+  const destroyed = [...head.resources].filter((address) => !root.resources.has(address) && applies(address, address.split('.')[0] as string) && decidedBy(root, address, tofu) !== 'kept');
+  if (destroyed.length === 0) return;
+  reportDestroyed(inv, program, destroyed, `declared at HEAD but no longer in the working tree's configuration (its state is in the ${root.backend?.type ?? ''} backend, not in the repository)`, rt);
+}
+
+function reportDestroyed(inv: Invocation, program: string, destroyed: string[], where: string, rt: Runtime): void {
+  const tofu = program === 'tofu';
   const shown = destroyed.length > 5 ? `${destroyed.slice(0, 5).join(', ')} and ${destroyed.length - 5} more` : destroyed.join(', ');
   const first = destroyed[0] as string;
   const forget = tofu ? `removed { from = ${first} }` : `removed { from = ${first}  lifecycle { destroy = false } }`;
   rt.report(makeVerdict(
     unrecoverableKind(rt.ctx.isAgent),
     'infra-destroy',
-    `${program} apply, approved on the line, destroys ${shown}: in the state (${shownState}) but no longer in the configuration; a database, bucket or disk goes with its data, outside the repository, where no snapshot holds it`,
+    `${program} apply, approved on the line, destroys ${shown}: ${where}; a database, bucket or disk goes with its data, outside the repository, where no snapshot holds it`,
     inv.source,
     `Put the resource block back (\`git diff -- '*.tf'\` shows it), or say what becomes of it: \`moved { from = ${first}  to = NEW }\` where it was renamed, \`${forget}\` to keep it and let ${program} forget it; or run \`${program} plan\` and let the person apply.`,
   ));

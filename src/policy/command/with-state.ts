@@ -8,7 +8,7 @@ import type { RefChange } from './ref-changes.js';
 import { ALLOW, makeVerdict } from './rules.js';
 import { checkDeleteAbs, checkWriteAbs } from './targets.js';
 import { CONTAINER_OVER_BOUND } from './container-run.js';
-import { DEFAULT_CAPTURE_LIMITS, StateView, type CaptureLimits, type DirLister, type EntryLister, type FileReader, type FoundFile, fileQueryKey, type InstallPruneQuery, type LoopGlobExpander, type StateReader, type StateVerdict } from './state.js';
+import { DEFAULT_CAPTURE_LIMITS, StateView, type CaptureLimits, type DirLister, type EntryLister, type HeadFilesReader, type FileReader, type FoundFile, fileQueryKey, type InstallPruneQuery, type LoopGlobExpander, type StateReader, type StateVerdict } from './state.js';
 import type { CommandContext, Verdict } from './types.js';
 
 export interface StateOptions {
@@ -23,6 +23,8 @@ export interface StateOptions {
   listDirs?: DirLister;
   /** Lists the files directly in a directory (EntryLister); absent: unknown (null). */
   listFiles?: EntryLister;
+  /** Reads a directory's files at HEAD (one git process per directory asked); absent: never asked (what depends on them is not judged). */
+  readHeadFiles?: HeadFilesReader;
   /**
    * Answers installs that prune node_modules (InstallPruneQuery) from the file system alone: true
    * where none finds a nested repository there (and what the walks looked at joins the files
@@ -79,13 +81,14 @@ const FILE_ROUNDS = 8;
 export async function classifyWithState(command: string, context: CommandContext, options: StateOptions): Promise<StateClassification> {
   const expansions = new Map<string, string[] | null>();
   const files = options.readFile ? new Map<string, FoundFile | string[] | null>() : null;
-  let collect = new StateView('collect', null, false, expansions, files);
+  const heads = options.readHeadFiles ? new Map<string, ReadonlyMap<string, string> | null>() : null;
+  let collect = new StateView('collect', null, false, expansions, files, null, heads);
   let first = classifyCommandFully(command, { ...context, view: collect });
   // A `for` loop over a glob: expanded from the file system (no git), then collected again, so
   // that the body's paths, one set per value, are noted and read in the one batch below. A
   // package script (`npm run x`): its package.json read (no git), then collected again.
   const globsPending = (round: number): boolean => round < LOOP_GLOB_ROUNDS && options.expandLoopGlob !== undefined && collect.loopGlobQueries.size > 0;
-  const filesPending = (): boolean => collect.fileQueries.size > 0 || collect.dirQueries.size > 0 || collect.entryQueries.size > 0;
+  const filesPending = (): boolean => collect.fileQueries.size > 0 || collect.dirQueries.size > 0 || collect.entryQueries.size > 0 || collect.headQueries.size > 0;
   for (let round = 0; round < Math.max(LOOP_GLOB_ROUNDS, FILE_ROUNDS) && (globsPending(round) || filesPending()); round++) {
     if (globsPending(round)) for (const [key, query] of collect.loopGlobQueries) expansions.set(key, (options.expandLoopGlob as LoopGlobExpander)(query, query.limit ?? LOOP_GLOB_LIMIT));
     for (const [key, query] of collect.fileQueries) {
@@ -97,12 +100,14 @@ export async function classifyWithState(command: string, context: CommandContext
     }
     for (const [key, query] of collect.dirQueries) files?.set(key, options.listDirs ? options.listDirs(query) : null);
     for (const [key, dir] of collect.entryQueries) files?.set(key, options.listFiles ? options.listFiles(dir) : null);
-    collect = new StateView('collect', null, false, expansions, files);
+    for (const [key, query] of collect.headQueries) heads?.set(key, (options.readHeadFiles as HeadFilesReader)(query));
+    collect = new StateView('collect', null, false, expansions, files, null, heads);
     first = classifyCommandFully(command, { ...context, view: collect });
   }
   if (filesPending()) {
     for (const key of [...collect.fileQueries.keys(), ...collect.dirQueries.keys(), ...collect.entryQueries.keys()]) files?.set(key, null);
-    collect = new StateView('collect', null, false, expansions, files);
+    for (const key of collect.headQueries.keys()) heads?.set(key, null);
+    collect = new StateView('collect', null, false, expansions, files, null, heads);
     first = classifyCommandFully(command, { ...context, view: collect });
   }
   // A git subcommand that is not git's own (an alias in git's configuration): the aliases read
@@ -110,7 +115,7 @@ export async function classifyWithState(command: string, context: CommandContext
   let aliases: ReadonlyMap<string, string> | null = null;
   if (collect.queries.gitAliases && options.readAliases) {
     aliases = options.readAliases();
-    collect = new StateView('collect', null, false, expansions, files, aliases);
+    collect = new StateView('collect', null, false, expansions, files, aliases, heads);
     first = classifyCommandFully(command, { ...context, view: collect });
   }
   const queries = collect.queries;
@@ -122,11 +127,11 @@ export async function classifyWithState(command: string, context: CommandContext
   // Decided by the text alone: a deny no file can change, or nothing that touches files.
   if (first.verdict.verdict === 'deny' || asksNothing) {
     // (An alias looked up in git's configuration is a fact of the repository too: never kept.)
-    const onlyFiles = asksNothing && !queries.gitAliases && expansions.size === 0 && collect.loopGlobQueries.size === 0 && ![...(files?.values() ?? [])].includes(null);
+    const onlyFiles = asksNothing && !queries.gitAliases && (heads?.size ?? 0) === 0 && expansions.size === 0 && collect.loopGlobQueries.size === 0 && ![...(files?.values() ?? [])].includes(null);
     return { verdict: withCapture(first.verdict, new Map()), refChanges: first.refChanges, ...(onlyFiles ? { textAndFiles: true as const } : {}) };
   }
   const facts = await options.reader(queries);
-  const resolved = new StateView('resolved', facts, collect.ignoreRulesChanged, expansions, files, aliases);
+  const resolved = new StateView('resolved', facts, collect.ignoreRulesChanged, expansions, files, aliases, heads);
   const second = classifyCommandFully(command, { ...context, view: resolved });
   const verdict = limitCapture(second.verdict, resolved, command, options.limits ?? DEFAULT_CAPTURE_LIMITS);
   // The tracked files it deletes, for the snapshot taken first to look at their bits.

@@ -59,7 +59,9 @@ function build(t: TestRepo): void {
     // a workspace other than default
     'ws/main.tf': BUCKET,
     // a remote backend: the state is not in the repository
-    'remote/main.tf': `terraform {\n  backend "s3" {\n    bucket = "tf-state"\n    key    = "app.tfstate"\n  }\n}\n\n${DB}${BUCKET}`,
+    'remote/main.tf': `terraform {\n  backend "s3" {\n    bucket = "tf-state"\n    key    = "app.tfstate"\n  }\n}\n\n${BUCKET}`,
+    'remote/db.tf': DB,
+    'cloud/main.tf': `terraform {\n  cloud {\n    organization = "acme"\n    workspaces { name = "app" }\n  }\n}\n\n${DB}`,
   });
   writeFiles(t, {
     'deleted/main.tf': `# resource "aws_db_instance" "main" {\n/* resource "aws_db_instance" "main" { } */\n${BUCKET}resource "aws_instance" "web" {\n  user_data = <<-EOT\n    resource "aws_db_instance" "main" {\n    echo "}"\n  EOT\n  tags = { Name = "web-\${lookup(var.tags, "x", "}")}" }\n}\n`,
@@ -76,8 +78,9 @@ function build(t: TestRepo): void {
     'ws/.terraform/environment': 'staging',
     'ws/terraform.tfstate': state('aws_s3_bucket.assets'),
     'ws/terraform.tfstate.d/staging/terraform.tfstate': state('aws_s3_bucket.assets', 'aws_db_instance.main'),
-    'remote/main.tf': `terraform {\n  backend "s3" {\n    bucket = "tf-state"\n    key    = "app.tfstate"\n  }\n}\n\n${BUCKET}`,
+    'cloud/main.tf': `terraform {\n  cloud {\n    organization = "acme"\n    workspaces { name = "app" }\n  }\n}\n\nremoved {\n  from = aws_db_instance.main\n  lifecycle {\n    destroy = false\n  }\n}\n`,
   });
+  t.remove('remote/db.tf');
   guardOk(t, ['init', '--yes', '--agents', 'claude']);
 }
 
@@ -115,8 +118,11 @@ describe('terraform apply -auto-approve, judged from the local state and the con
         // the selected workspace's state (.terraform/environment), or TF_WORKSPACE on the line
         ['terraform -chdir=ws apply -auto-approve', 'deny', 'infra-destroy', ['ws/terraform.tfstate.d/staging/terraform.tfstate']],
         ['TF_WORKSPACE=default terraform -chdir=ws apply -auto-approve', 'snapshot', 'overwrite-ignored'],
-        // a remote backend: its state is not in the repository (a block gone since HEAD is not judged: docs/DECISIONS.md)
-        ['terraform -chdir=remote apply -auto-approve', 'snapshot', 'overwrite-ignored'],
+        // a remote backend: its state is not in the repository; HEAD's configuration stands for it (a file deleted, a block taken out of it)
+        ['terraform -chdir=remote apply -auto-approve', 'deny', 'infra-destroy', ['aws_db_instance.main', 'declared at HEAD', 's3 backend']],
+        ['terraform -chdir=remote apply -auto-approve -target=aws_s3_bucket.assets', 'snapshot', 'overwrite-ignored'],
+        ['terraform -chdir=remote plan', 'allow', 'no-risk'],
+        ['terraform -chdir=cloud apply -auto-approve', 'snapshot', 'overwrite-ignored'],
       ];
       await expectEvaluatedTable(t, rows);
       // a person is asked; one row through check-command itself, the same answer
