@@ -13,8 +13,10 @@
  *
  * Read from the words typed. `terraform apply` and `pulumi up` can also replace or delete
  * resources, which only a plan says (guard runs neither tool): not judged here (Known limits,
- * docs/command-guard.md), except where the line itself names what to replace (since 2026-12-06,
- * late): `terraform apply -replace=ADDR`, `terraform taint ADDR` (the next apply replaces it) and
+ * docs/command-guard.md), except what terraform-apply.ts reads (since 2026-12-06, night: a
+ * `terraform|tofu apply -auto-approve` destroying a resource of the local state, or of HEAD's
+ * configuration with a remote backend, whose block was deleted) and where the line itself names
+ * what to replace (since 2026-12-06, late): `terraform apply -replace=ADDR`, `terraform taint ADDR` (the next apply replaces it) and
  * `pulumi up --replace|--target-replace URN` destroy that resource and create it anew, empty. Its
  * type is in the address (`module.db.aws_db_instance.main`, the URN's type token): the providers
  * that only compute values (`random_*`, `time_*`, `tls_*`, `null_resource`, `terraform_data`,

@@ -18,13 +18,19 @@
  * what it names, `-exclude` leaves out what it names. Types that only compute values
  * (VALUE_ONLY_TERRAFORM: `random_id`, `null_resource`) stay free, as for `-replace`.
  *
+ * With a remote backend (`backend "s3"`, `cloud {}`) the state is not in the repository: the root
+ * module's configuration as committed at HEAD stands for what was applied (one `git grep` of
+ * HEAD's files in that directory, src/git/head-files.ts, only for such a line). A resource block
+ * HEAD has and the working tree lost, with no moved or removed block for it, is destroyed.
+ *
  * Not judged (the state capture of terraform-state.ts still runs): `terraform apply` without
  * `-auto-approve` and with a terminal (it shows the plan and asks), `apply PLANFILE` (a saved plan
  * is a zip whose `tfplan` is Terraform's private protobuf format, version-locked to the Terraform
- * that wrote it; DECISIONS.md), a remote backend or `cloud {}` (the state is not in the
- * repository), Terragrunt (its configuration is assembled from terragrunt.hcl), instances a
- * smaller `count` or `for_each` drops (expressions are not evaluated), a state or configuration
- * file guard cannot read (over FILE_TEXT_LIMIT, not UTF-8 JSON, an unknown word on the line).
+ * that wrote it; DECISIONS.md), a remote backend's modules and a block removed in a commit already
+ * made (HEAD then lacks it too), Terragrunt (its configuration is assembled from terragrunt.hcl),
+ * instances a smaller `count` or `for_each` drops (expressions are not evaluated), a state or
+ * configuration file guard cannot read (over FILE_TEXT_LIMIT, not UTF-8 JSON, an unknown word on
+ * the line, a registry or git module).
  */
 import path from 'node:path';
 import type { Field } from './expand.js';
