@@ -58,6 +58,8 @@ function build(t: TestRepo): void {
     'json/main.tf.json': JSON.stringify({ resource: { aws_db_instance: { main: { engine: 'postgres' } } } }),
     // a workspace other than default
     'ws/main.tf': BUCKET,
+    // the local backend's state elsewhere
+    'pathed/main.tf': `terraform {\n  backend "local" {\n    path = "state/prod.tfstate"\n  }\n}\n\n${BUCKET}`,
     // a remote backend: the state is not in the repository
     'remote/main.tf': `terraform {\n  backend "s3" {\n    bucket = "tf-state"\n    key    = "app.tfstate"\n  }\n}\n\n${BUCKET}`,
     'remote/db.tf': DB,
@@ -75,6 +77,7 @@ function build(t: TestRepo): void {
     'modules/db/main.tf': 'resource "aws_db_instance" "this" {\n  engine = "postgres"\n}\n',
     'modules/terraform.tfstate': state('module.vpc.aws_vpc.this', 'module.vpc.aws_subnet.private', 'module.db.aws_db_instance.this', 'module.db.aws_rds_cluster.old'),
     'json/terraform.tfstate': state('aws_db_instance.main'),
+    'pathed/state/prod.tfstate': state('aws_s3_bucket.assets', 'aws_db_instance.main'),
     'ws/.terraform/environment': 'staging',
     'ws/terraform.tfstate': state('aws_s3_bucket.assets'),
     'ws/terraform.tfstate.d/staging/terraform.tfstate': state('aws_s3_bucket.assets', 'aws_db_instance.main'),
@@ -118,6 +121,9 @@ describe('terraform apply -auto-approve, judged from the local state and the con
         // the selected workspace's state (.terraform/environment), or TF_WORKSPACE on the line
         ['terraform -chdir=ws apply -auto-approve', 'deny', 'infra-destroy', ['ws/terraform.tfstate.d/staging/terraform.tfstate']],
         ['TF_WORKSPACE=default terraform -chdir=ws apply -auto-approve', 'snapshot', 'overwrite-ignored'],
+        // backend "local" { path }, and -state=PATH
+        ['terraform -chdir=pathed apply -auto-approve', 'deny', 'infra-destroy', ['pathed/state/prod.tfstate']],
+        ['terraform -chdir=ws apply -auto-approve -state=terraform.tfstate', 'snapshot', 'overwrite-ignored'],
         // a remote backend: its state is not in the repository; HEAD's configuration stands for it (a file deleted, a block taken out of it)
         ['terraform -chdir=remote apply -auto-approve', 'deny', 'infra-destroy', ['aws_db_instance.main', 'declared at HEAD', 's3 backend']],
         ['terraform -chdir=remote apply -auto-approve -target=aws_s3_bucket.assets', 'snapshot', 'overwrite-ignored'],
