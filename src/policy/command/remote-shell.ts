@@ -27,6 +27,10 @@ import { type GnuGrammar, scanGnuArgs } from './gnu-args.js';
 import { makeVerdict, unrecoverableKind } from './rules.js';
 import type { Invocation, Runtime } from './runtime.js';
 import { judgeUnseenFiles, scratchUnder } from './unseen-files.js';
+import { UNSEEN_DATABASE_URL } from './server-frameworks.js';
+import { azCommand, ssmCommand } from './cloud-run-command.js';
+import { classifyAnsiblePlaybook } from './ansible-playbook.js';
+import { keyValues, moduleScript } from './ansible-modules.js';
 
 /** The remote's temp directories (mapped): what runs there deletes and writes them freely. */
 const REMOTE_SCRATCH = scratchUnder(CONTAINER_FS);
@@ -40,8 +44,16 @@ const SSH_VALUES = new Set(['B', 'b', 'c', 'D', 'E', 'e', 'F', 'I', 'i', 'J', 'L
 /** heroku run's options (`heroku run --help`). */
 const HEROKU_RUN: GnuGrammar = { shortValues: 'aser', longValues: ['app', 'size', 'env', 'remote', 'type'], longFlags: ['exit-code', 'no-tty', 'no-notify'], inline: true, prefixes: false, missing: null };
 
+/** What guard could not read of a remote command: why, and where it runs. */
+export interface Unseen {
+  unseen: string;
+  host: string;
+  /** The way forward, where writing the command out is not it (a playbook). */
+  instead?: string;
+}
+
 /** What runs where: the remote command as shell code, the host as typed, whether its files persist. */
-interface RemoteCommand {
+export interface RemoteCommand {
   script: string;
   where: string;
   /** The host or app as typed, for the way forward. */
@@ -167,28 +179,49 @@ function ansibleCommand(args: Field[]): RemoteCommand | null | 'unknown' {
   if (options.some((o) => o.name === '-C' || o.name === '--check' || o.name === '--list-hosts' || o.name === '--syntax-check')) return null;
   const value = (short: string, long: string): Field | null | undefined => options.filter((o) => o.name === short || o.name === long).at(-1)?.value;
   const module = value('-m', '--module-name');
-  const moduleName = module === undefined ? 'command' : module?.value?.replace(/^ansible\.builtin\./, '');
   const a = value('-a', '--args');
-  if (a === undefined || a === null || moduleName === undefined || moduleName === null) return null;
-  const pattern = operands[0]?.value ?? 'HOSTS';
-  const base = { where: `the hosts ${pattern}`, host: pattern, files: true, stdin: false, env: new Map<string, string | null>(), configDir: null };
+  if (module === null || module?.value === null) return 'unknown';
+  if (a === undefined || a === null) return null;
   if (a.value === null) return 'unknown';
-  if (['shell', 'command', 'raw'].includes(moduleName)) return { ...base, script: a.value };
-  if (moduleName === 'file' && /(?:^|\s)state=absent(?:\s|$)/.test(a.value)) {
-    const target = /(?:^|\s)(?:path|dest|name)=(\S+)/.exec(a.value)?.[1];
-    return target === undefined ? 'unknown' : { ...base, script: `rm -rf ${target}` };
-  }
-  return null;
+  const moduleName = module?.value ?? 'command';
+  const pattern = operands[0]?.value ?? 'HOSTS';
+  // shell|command|raw take the text as their command; the others `key=value` words (ansible-modules.ts)
+  const free = /^(?:ansible\.(?:builtin|legacy)\.)?(?:shell|command|raw)$/.test(moduleName) ? a.value : null;
+  const found = moduleScript({ module: moduleName, free, params: free === null ? keyValues(a.value) : new Map() });
+  if (found === null) return null;
+  return { script: found.script, where: `the hosts ${pattern}`, host: pattern, files: true, stdin: false, env: new Map<string, string | null>(), configDir: null };
 }
 
 /** The programs this module judges (commands.ts sends them here). */
-export const REMOTE_SHELL_PROGRAMS = new Set(['ssh', 'heroku', 'fly', 'flyctl', 'gcloud', 'ansible']);
+export const REMOTE_SHELL_PROGRAMS = new Set(['ssh', 'heroku', 'fly', 'flyctl', 'gcloud', 'ansible', 'ansible-playbook', 'aws', 'az']);
 
 /** Judges the command `ssh`, `heroku run` or `fly ssh console -C` runs on another machine. */
 export function classifyRemoteShell(inv: Invocation, name: string, args: Field[], rt: Runtime): void {
   if (rt.ctx.inContainer) return; // one level is enough, as for containers
-  const found = name === 'ssh' ? sshCommand(args) : name === 'heroku' ? herokuCommand(args) : name === 'gcloud' ? gcloudCommand(args) : name === 'ansible' ? ansibleCommand(args) : flyCommand(args);
-  if (found === null || found === 'unknown') return; // a word guard cannot see: the remote command is not judged
+  if (name === 'ansible-playbook') return classifyAnsiblePlaybook(inv, args, rt);
+  const found = name === 'ssh' ? sshCommand(args) : name === 'heroku' ? herokuCommand(args) : name === 'gcloud' ? gcloudCommand(args) : name === 'ansible' ? ansibleCommand(args) : name === 'aws' ? ssmCommand(inv, args, rt) : name === 'az' ? azCommand(inv, args, rt, sshCommand) : flyCommand(args);
+  if (found === null) return;
+  judgeRemote(inv, name, found, rt);
+}
+
+/**
+ * Judges what runs on another machine: a command guard cannot see (`ssh h "$CMD"`, a script
+ * file it cannot read) is refused for an agent, as its deletion would be (DECISIONS.md,
+ * 2026-12-06 "A remote command guard cannot see").
+ */
+export function judgeRemote(inv: Invocation, name: string, found: RemoteCommand | 'unknown' | Unseen, rt: Runtime): void {
+  if (found === 'unknown' || 'unseen' in found) {
+    const what = found === 'unknown' ? 'the command it runs there is computed when the line runs' : found.unseen;
+    const host = found === 'unknown' ? null : found.host;
+    rt.report(makeVerdict(
+      unrecoverableKind(rt.ctx.isAgent),
+      'remote-host-delete',
+      `${name}: ${what}; guard cannot see what it deletes on another machine, outside the repository and every snapshot`,
+      inv.source,
+      found !== 'unknown' && found.instead !== undefined ? found.instead : `Write the command itself on the line (\`ssh HOST 'uptime'\`, not \`ssh HOST "$CMD"\`) so guard can judge it${host ? ` on ${host}` : ''}; or ask the person to run it.`,
+    ));
+    return;
+  }
   const script = mapScript(found.script, []);
   // `ssh HOST sh < x.sh`: the host's file is the script the remote shell runs, its paths the remote's (CommandContext.hostScript)
   const stdin = found.stdin ? hostStdin(inv) : { kind: 'terminal' as const };
@@ -196,12 +229,16 @@ export function classifyRemoteShell(inv: Invocation, name: string, args: Field[]
   rt.ctx.view?.placeholder(CONTAINER_FS);
   // what it sends a database server, with the remote's paths
   const dataCtx = { ...rt.ctx, scratchDirs: [...(rt.ctx.scratchDirs ?? []), CONTAINER_FS], inContainer: { configDir: found.configDir ?? (name === 'heroku' ? inv.cwd : null) }, hostScript };
-  rt.shell(script, { cwd: REMOTE_HOME, ctx: dataCtx, env: found.env, foreignEnv: true, stdin, via: `run on ${found.where}` }, inv.source);
+  // the project there reads its own configuration, which guard cannot see: its database is that machine's, as a dyno's is its app's (UNSEEN_DATABASE_URL)
+  const dataEnv = found.configDir === null && name !== 'heroku' && !found.env.has('DATABASE_URL') ? new Map([...found.env, ['DATABASE_URL', UNSEEN_DATABASE_URL]]) : found.env;
+  rt.shell(script, { cwd: REMOTE_HOME, ctx: dataCtx, env: dataEnv, foreignEnv: true, stdin, via: `run on ${found.where}` }, inv.source);
   if (!found.files) return;
   // the remote user's home is `~` (mapScript maps it as a container's /root)
+  // (a playbook's Jinja is `${jinja_app_dir}` to the shell: ansible-modules.ts; shown as written)
+  const jinja = (text: string): string => text.replace(/"?\$\{jinja_(\w+)\}"?/g, '{{ $1 }}');
   judgeUnseenFiles(inv, rt, {
     source: script,
-    typed: found.script,
+    typed: jinja(found.script),
     cwd: REMOTE_HOME,
     unseen: CONTAINER_FS,
     scratchDirs: REMOTE_SCRATCH,
@@ -209,7 +246,7 @@ export function classifyRemoteShell(inv: Invocation, name: string, args: Field[]
     env: found.env,
     stdin,
     via: `run on ${found.where}`,
-    unmap: (text) => text.replace(new RegExp(`${REMOTE_HOME}(?=/|$|[\\s,;:)'"])`, 'g'), '~'),
+    unmap: (text) => jinja(text.replace(new RegExp(`${REMOTE_HOME}(?=/|$|[\\s,;:)'"])`, 'g'), '~')),
     reword: (shown, what) => remoteDeleteVerdict(inv, rt, `\`${shown}\`: ${what}`, found.host, name),
   });
 }
@@ -220,9 +257,13 @@ function remoteDeleteVerdict(inv: Invocation, rt: Runtime, what: string, host: s
     ? `\`scp -r ${host}:PATH ./backup\`, or \`ssh ${host} tar czf - PATH > backup.tgz\``
     : name === 'gcloud'
       ? `\`gcloud compute scp --recurse ${host}:PATH ./backup\`, a disk snapshot (\`gcloud compute disks snapshot DISK\`)`
-      : name === 'ansible'
-        ? `\`ansible ${host} -m fetch -a 'src=PATH dest=./backup'\`, or \`-m archive\` there first`
-        : `\`fly ssh sftp get PATH\`, a volume snapshot (\`fly volumes snapshots create VOLUME\`)`;
+      : name === 'ansible' || name === 'ansible-playbook'
+        ? `\`ansible ${host} -m fetch -a 'src=PATH dest=./backup'\`, or \`-m archive\` there first${name === 'ansible-playbook' ? '; `ansible-playbook --check --diff` shows what the run would change' : ''}`
+        : name === 'aws'
+          ? 'an EBS snapshot (`aws ec2 create-snapshot --volume-id VOL`), or `tar czf` of PATH copied off the instance'
+          : name === 'az'
+            ? 'a disk snapshot (`az snapshot create --source DISK`), or `tar czf` of PATH copied off the VM'
+            : `\`fly ssh sftp get PATH\`, a volume snapshot (\`fly volumes snapshots create VOLUME\`)`;
   return makeVerdict(
     unrecoverableKind(rt.ctx.isAgent),
     'remote-host-delete',

@@ -131,8 +131,23 @@ export function environmentsOf(inv: Invocation, args: Field[], names: readonly s
   return [...new Set(all)];
 }
 
-/** The scheme of a database URL that names a server, else null. */
-function serverUrl(url: string | null | undefined): string | null {
+/**
+ * DATABASE_URL as guard stands it in for a project run on another machine whose configuration it
+ * cannot read (`ssh prod "cd app && bin/rails db:reset"`: remote-shell.ts), as it stands Heroku's
+ * Postgres URL in for `heroku run`: whatever database that project uses, it is on that machine,
+ * outside every snapshot. Read by Rails (DATABASE_URL over database.yml), and by Prisma and
+ * Laravel where there is no project directory to read (CommandContext.inContainer's configDir null).
+ */
+export const UNSEEN_DATABASE_URL = 'unseen://the-project-database';
+
+/** How a refusal names the database a server URL (serverUrl's scheme) points at. */
+export function urlDatabase(scheme: string): string {
+  return scheme === 'unseen' ? 'the project\'s database on that machine (its configuration is there, unseen)' : `the ${scheme} database DATABASE_URL names`;
+}
+
+/** The scheme of a database URL that names a server (`unseen` for UNSEEN_DATABASE_URL), else null. */
+export function serverUrl(url: string | null | undefined): string | null {
+  if (url === UNSEEN_DATABASE_URL) return 'unseen';
   const scheme = /^([a-z0-9+]+):/.exec(url ?? '')?.[1]?.split('+')[0];
   return scheme !== undefined && SERVER_ADAPTERS.test(scheme) ? scheme : null;
 }
@@ -210,7 +225,7 @@ function rails(inv: Invocation, program: string, args: Field[], rt: Runtime): st
   const step = /STEP=(.*)$/.exec(task)?.[1];
   const version = /VERSION=(.*)$/.exec(task)?.[1];
   const does = RAILS_DROPS.test(task) ? 'drops or empties' : step !== undefined ? `reverts the last ${step} migrations (dropping what they made) of` : version !== undefined && /^0+$/.test(version) ? 'reverts every migration (dropping their tables) of' : 'reverts every migration after that version (dropping what they made) of';
-  if (server) return `${program} ${task} ${does} the ${server} database DATABASE_URL names`;
+  if (server) return `${program} ${task} ${does} ${urlDatabase(server)}`;
   // a URL on the line that names no server (sqlite3:...) wins over database.yml
   if (urls.every((u) => u !== undefined && u !== null)) return null;
   if (inv.cwd === null) return null;
@@ -235,7 +250,12 @@ function prisma(inv: Invocation, args: Field[], rt: Runtime): string | null {
   let what: string | null = null;
   if (first === 'migrate' && second === 'reset') what = 'prisma migrate reset';
   else if (first === 'db' && second === 'push' && (has('--force-reset') || has('--accept-data-loss'))) what = `prisma db push ${has('--force-reset') ? '--force-reset' : '--accept-data-loss'}`;
-  if (what === null || inv.cwd === null) return null;
+  if (what === null) return null;
+  if (inv.cwd === null) {
+    // no project to read (another machine, a container): the database DATABASE_URL names, where it is a server's
+    const server = lineVarChoices(inv, args, 'DATABASE_URL').map(serverUrl).find((x) => x !== null);
+    return server ? `${what} drops the data of ${urlDatabase(server)}` : null;
+  }
   const schemaIndex = args.findIndex((a) => a.value === '--schema');
   const named = schemaIndex !== -1 ? args[schemaIndex + 1]?.value : args.find((a) => a.value?.startsWith('--schema='))?.value?.slice('--schema='.length);
   const candidates = named !== undefined ? (named === null ? [] : [resolvePath(named, inv.cwd)]) : [`${inv.cwd}/prisma/schema.prisma`, `${inv.cwd}/schema.prisma`];

@@ -20,6 +20,22 @@ const FILES: Record<string, string> = {
   'ops/wipe.sh': 'set -e\nrm -rf /srv/app/shared/uploads\n',
   'ops/status.sh': 'uptime\ndf -h /srv\n',
   'dist/index.html': '<html></html>\n',
+  // playbooks (ansible-playbook.ts): a role, an import, Jinja, local tasks, a database, a parse error
+  'deploy/site.yml': '- hosts: web\n  become: true\n  roles:\n    - web\n  tasks:\n    - name: config\n      template: src=app.conf.j2 dest=/etc/app.conf\n    - import_tasks: tasks/cleanup.yml\n',
+  'deploy/roles/web/tasks/main.yml': '- name: restart\n  service: name=nginx state=restarted\n- name: old releases\n  ansible.builtin.file:\n    path: /srv/app/releases\n    state: absent\n',
+  'deploy/tasks/cleanup.yml': '- shell: rm -rf /tmp/build\n',
+  'deploy/imports.yml': '- import_playbook: wipe.yml\n',
+  'deploy/wipe.yml': '- hosts: web\n  tasks:\n    - block:\n        - ansible.builtin.shell:\n            cmd: rm -rf uploads\n            chdir: /srv/app\n',
+  'deploy/safe.yml': '- hosts: web\n  tasks:\n    - copy: src=dist/ dest=/var/www/app/\n    - template: src=nginx.conf.j2 dest=/etc/nginx/nginx.conf\n    - service: name=nginx state=restarted\n    - command: uptime\n    - shell: rm -rf /tmp/cache chdir=/srv\n    - file: path=/srv/app/shared state=directory\n',
+  'deploy/jinja.yml': '- hosts: web\n  tasks:\n    - file: path="{{ app_dir }}/releases" state=absent\n',
+  'deploy/include-var.yml': '- hosts: web\n  tasks:\n    - include_tasks: "setup-{{ ansible_os_family }}.yml"\n',
+  'deploy/db.yml': '- hosts: db\n  tasks:\n    - community.postgresql.postgresql_query:\n        db: app\n        query: TRUNCATE users\n',
+  'deploy/dropdb.yml': '- hosts: db\n  tasks:\n    - mysql_db: name=app state=absent\n',
+  'deploy/sync.yml': '- hosts: web\n  tasks:\n    - ansible.posix.synchronize:\n        src: dist/\n        dest: /var/www/app\n        delete: true\n',
+  'deploy/local.yml': '- hosts: localhost\n  connection: local\n  tasks:\n    - shell: rm -rf dist\n',
+  'deploy/delegate.yml': '- hosts: web\n  tasks:\n    - command: rm -rf dist\n      delegate_to: localhost\n',
+  'deploy/broken.yml': '- hosts: web\n  tasks: [ {\n',
+  'ops/ssm-wipe.json': '{"commands": ["rm -rf /srv/app"], "workingDirectory": ["/srv"]}\n',
 };
 
 const ROWS: EvaluatedRow[] = [
@@ -63,6 +79,46 @@ const ROWS: EvaluatedRow[] = [
   // fly ssh console -C: a Machine's volumes keep their files
   ['fly ssh console -C "rm -rf /data/uploads" -a myapp', 'deny', 'remote-host-delete', ['/data/uploads', 'a Machine of myapp']],
   ['flyctl ssh console --command "ls -la /data"', 'allow', 'no-risk'],
+  // ansible-playbook: every task of the playbook, its roles and imports, judged as `ansible -m` is
+  ['ansible-playbook -i inventory.ini deploy/site.yml', 'deny', 'remote-host-delete', ['/srv/app/releases', 'roles/web/tasks/main.yml:3']],
+  ['ansible-playbook deploy/imports.yml', 'deny', 'remote-host-delete', ['/srv/app/uploads', 'deploy/wipe.yml']],
+  ['ansible-playbook deploy/jinja.yml', 'deny', 'remote-host-delete', ['{{ app_dir }}/releases']],
+  ['ansible-playbook deploy/include-var.yml', 'deny', 'remote-host-delete', ['setup-{{ ansible_os_family }}.yml']],
+  ['ansible-playbook deploy/db.yml', 'deny', 'remote-data-delete', ['TRUNCATE']],
+  ['ansible-playbook deploy/dropdb.yml', 'deny', 'remote-data-delete', ['DROP DATABASE']],
+  ['ansible-playbook deploy/sync.yml', 'deny', 'remote-host-delete', ['/var/www/app']],
+  ['ansible-playbook deploy/local.yml', 'snapshot', 'rm-in-repo', ['dist', 'on this machine, deploy/local.yml:4']],
+  ['ansible-playbook deploy/delegate.yml', 'snapshot', 'rm-in-repo', ['dist', 'on this machine']],
+  ['ansible-playbook deploy/broken.yml', 'deny', 'remote-host-delete', ['YAML guard cannot parse']],
+  ['ansible-playbook "$PLAYBOOK"', 'deny', 'remote-host-delete', ['named by a variable']],
+  ['ansible-playbook --check deploy/site.yml', 'allow', 'no-risk'],
+  ['ansible-playbook -C --diff deploy/wipe.yml', 'allow', 'no-risk'],
+  ['ansible-playbook --syntax-check deploy/site.yml', 'allow', 'no-risk'],
+  ['ansible-playbook --list-tasks deploy/site.yml', 'allow', 'no-risk'],
+  ['ansible-playbook -i inventory.ini deploy/safe.yml', 'allow', 'no-risk'],
+  ['ansible-playbook deploy/missing.yml', 'allow', 'no-risk'],
+  ["ansible web -m file -a 'path={{ app_dir }} state=absent'", 'deny', 'remote-host-delete', ['{{ app_dir }}']],
+  // a cloud's agent running shell on its VMs
+  ["aws ssm send-command --document-name AWS-RunShellScript --parameters 'commands=[\"rm -rf /srv/app\"]' --instance-ids i-0abc", 'deny', 'remote-host-delete', ['/srv/app', 'instances i-0abc']],
+  ['aws ssm send-command --document-name AWS-RunShellScript --parameters \'{"commands":["sudo rm -rf /var/lib/app"]}\' --targets Key=tag:Role,Values=web', 'deny', 'remote-host-delete', ['/var/lib/app']],
+  ['aws ssm send-command --document-name AWS-RunShellScript --parameters file://ops/ssm-wipe.json --instance-ids i-0abc', 'deny', 'remote-host-delete', ['/srv/app']],
+  ["aws ssm send-command --document-name AWS-RunShellScript --parameters 'commands=[\"uptime\",\"df -h\"]' --instance-ids i-0abc", 'allow', 'no-risk'],
+  ['az vm run-command invoke -g rg -n web-1 --command-id RunShellScript --scripts "rm -rf /srv/app"', 'deny', 'remote-host-delete', ['/srv/app', 'the VM web-1']],
+  ['az vm run-command invoke -g rg -n web-1 --command-id RunShellScript --scripts @ops/wipe.sh', 'deny', 'remote-host-delete', ['/srv/app/shared/uploads']],
+  ['az vm run-command invoke -g rg -n web-1 --command-id RunShellScript --scripts "systemctl status app"', 'allow', 'no-risk'],
+  ['az ssh vm -g rg -n web-1 -- sudo rm -rf /srv/data', 'deny', 'remote-host-delete', ['/srv/data']],
+  ['az ssh vm -g rg -n web-1', 'allow', 'no-risk'],
+  // frameworks over ssh: the project there reads its own configuration (UNSEEN_DATABASE_URL)
+  ['ssh prod "cd /srv/app && bin/rails db:reset"', 'deny', 'remote-data-delete', ['db:reset', 'on that machine']],
+  ["ssh prod 'cd app && php artisan migrate:fresh --force'", 'deny', 'remote-data-delete', ['migrate:fresh']],
+  ['ssh prod "cd app && npx prisma migrate reset --force"', 'deny', 'remote-data-delete', ['prisma migrate reset']],
+  ['ssh prod "cd app && bin/rails db:migrate"', 'allow', 'no-risk'],
+  ["ssh prod 'cd app && php artisan migrate --force'", 'allow', 'no-risk'],
+  ['ssh prod "cd app && npx prisma migrate deploy"', 'allow', 'no-risk'],
+  // a remote command guard cannot see (DECISIONS.md "A remote command guard cannot see")
+  ['ssh prod "$CMD"', 'deny', 'remote-host-delete', ['computed when the line runs']],
+  ['ssh prod $(cat cmd.txt)', 'deny', 'remote-host-delete'],
+  ['CHECK=uptime; ssh prod "$CHECK"', 'allow', 'no-risk'],
 ];
 
 describe('remote shells: what a command deletes on another machine', () => {
