@@ -128,6 +128,8 @@ const MISC = [
   'mc ls myminio/uploads', 'kafka-topics --bootstrap-server localhost:9092 --list', 'npx convex dev',
   'ssh prod uptime', 'ssh prod "tail -n 200 /var/log/app/production.log"', 'ssh -N -L 5432:localhost:5432 bastion', 'rsync -av dist/ deploy@prod:/var/www/app/',
   'scp dist.tar.gz deploy@prod:/tmp/', 'heroku run rails db:migrate -a myapp', 'fly ssh console -C "ls -la /data"',
+  'ansible-playbook --check --diff -i inventory.ini site.yml', "aws ssm send-command --document-name AWS-RunShellScript --parameters 'commands=[\"uptime\"]' --instance-ids i-0abc",
+  'az vm run-command invoke -g rg -n web-1 --command-id RunShellScript --scripts "df -h"', 'ssh prod "cd /srv/app && bin/rails db:migrate"',
   'gh api repos/{owner}/{repo}/pulls', 'gh pr merge 12 --squash --delete-branch', 'gh api repos/acme/app/git/refs/heads/main', 'gh release create v1.3.0 --generate-notes',
   'psql -c "select 1"', "sqlcmd -Q 'SELECT @@VERSION'", "clickhouse-client -q 'SELECT count() FROM t'", "cockroach sql -e 'SHOW TABLES'", 'redis-cli ping',
   'docker compose exec web npm test', "docker exec pg psql -c 'SELECT 1'", 'docker compose exec db pg_dump app > dump.sql',
@@ -177,6 +179,8 @@ export const UNRECOVERABLE: readonly string[] = [
   'npx wrangler d1 delete prod-db -y', 'neonctl branches delete main', 'rclone purge r2:uploads', 'bq rm -r -f -d myproject:analytics',
   'terraform apply -auto-approve -replace=aws_db_instance.main', 'pulumi up --yes --replace urn:pulumi:prod::app::aws:rds/instance:Instance::db',
   'ssh prod "rm -rf /var/www/app/storage"', 'rsync -av --delete dist/ deploy@prod:/var/www/app/',
+  "aws ssm send-command --document-name AWS-RunShellScript --parameters 'commands=[\"rm -rf /srv/app\"]' --instance-ids i-0abc", 'az ssh vm -g rg -n web-1 -- sudo rm -rf /srv/data',
+  'ssh prod "cd /srv/app && bin/rails db:reset"', "ssh prod 'cd app && php artisan migrate:fresh --force'",
   // ... and every release of a helmfile, whatever skaffold.yaml deploys (cluster.ts)
   'helmfile destroy', 'helmfile -e prod delete --purge', 'skaffold delete -p prod',
   // Recovery data.
