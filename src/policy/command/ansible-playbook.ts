@@ -56,7 +56,7 @@ const TASK_KEYWORDS = new Set([
   'delay', 'check_mode', 'diff', 'any_errors_fatal', 'connection', 'listen', 'debugger', 'throttle', 'timeout', 'collections', 'module_defaults', 'port',
   'remote_user', 'async', 'poll', 'local_action', 'action', 'with_items', 'with_dict', 'with_fileglob', 'with_together', 'with_nested', 'with_list',
   'with_sequence', 'with_subelements', 'with_first_found', 'with_random_choice', 'with_lines', 'with_indexed_items', 'with_flattened', 'with_inventory_hostnames',
-  'with_dict', 'keyword', 'vars_files', 'tags', 'apply', 'max_fail_percentage', 'order', 'serial', 'strategy', 'gather_facts', 'fact_path',
+  'keyword', 'vars_files', 'apply', 'max_fail_percentage', 'order', 'serial', 'strategy', 'gather_facts', 'fact_path',
 ]);
 const INCLUDES = /^(?:ansible\.(?:builtin|legacy)\.)?(?:include_tasks|import_tasks|include)$/;
 const ROLE_INCLUDES = /^(?:ansible\.(?:builtin|legacy)\.)?(?:include_role|import_role)$/;
