@@ -21,6 +21,89 @@ export interface Repo {
   isLinkedWorktree: boolean;
 }
 
+/**
+ * The `--git-path` names guard asks for in one command: the markers of an operation in progress
+ * and the files of its state (snapshot/repo-state.ts, operation-state.ts), and this worktree's
+ * sparse-checkout pattern file (sparse-state.ts, restore/sparse-restore.ts). openRepo asks them
+ * with the repository's own paths (the same process), so a command reads them without a process
+ * of its own; gitPaths answers the others once.
+ */
+const PRELOADED_GIT_PATHS = [
+  'rebase-merge',
+  'rebase-apply/applying',
+  'rebase-apply',
+  'MERGE_HEAD',
+  'CHERRY_PICK_HEAD',
+  'REVERT_HEAD',
+  'BISECT_LOG',
+  'MERGE_MSG',
+  'sequencer',
+  'info/sparse-checkout',
+  'REBASE_HEAD',
+  'ORIG_HEAD',
+  'MERGE_AUTOSTASH',
+  'MERGE_MODE',
+] as const;
+
+/**
+ * `git rev-parse --git-path` answers (absolute) and the object format, per repository (its git
+ * dirs) for the life of the process. They follow from the git dir, the common dir and the
+ * process's environment, none of which a guard process changes: a rollback asked the same 15
+ * paths up to five times (three of them in a process of their own). The ref format is not kept
+ * here: `git refs migrate` (git >= 2.46) changes it under a long-lived process (the watcher).
+ */
+interface PathMemo {
+  paths: Map<string, string>;
+  objectFormat?: 'sha1' | 'sha256';
+}
+const pathMemos = new Map<string, PathMemo>();
+const memoKey = (repo: Repo): string => `${repo.gitDir}\0${repo.commonDir}`;
+
+function memoOf(repo: Repo): PathMemo {
+  let memo = pathMemos.get(memoKey(repo));
+  if (!memo) pathMemos.set(memoKey(repo), (memo = { paths: new Map() }));
+  return memo;
+}
+
+/** Keeps git's answers to `--git-path <name>` for each of `names` (absolute paths, in order), as a caller read them along with something else. */
+export function rememberGitPaths(repo: Repo, names: readonly string[], answers: readonly string[]): void {
+  if (answers.length < names.length || !names.every((_, i) => answers[i] && path.isAbsolute(answers[i]!))) return;
+  const memo = memoOf(repo);
+  names.forEach((name, i) => memo.paths.set(name, answers[i]!));
+}
+
+/** The paths this process knows already for all of `names`, or null when one is not known. */
+export function knownGitPaths(repo: Repo, names: readonly string[]): string[] | null {
+  const memo = pathMemos.get(memoKey(repo));
+  if (!memo) return null;
+  const out: string[] = [];
+  for (const name of names) {
+    const known = memo.paths.get(name);
+    if (known === undefined) return null;
+    out.push(known);
+  }
+  return out;
+}
+
+/**
+ * `git rev-parse --path-format=absolute --git-path <name>` for each name, and the object format:
+ * from what this process knows, else one rev-parse for all of them (remembered).
+ */
+export async function gitPaths(repo: Repo, names: readonly string[]): Promise<{ paths: string[]; objectFormat: 'sha1' | 'sha256' }> {
+  const known = knownGitPaths(repo, names);
+  const format = pathMemos.get(memoKey(repo))?.objectFormat;
+  if (known && format) return { paths: known, objectFormat: format };
+  const { stdout } = await runGit(['rev-parse', '--path-format=absolute', ...names.flatMap((name) => ['--git-path', name]), '--show-object-format'], { cwd: repo.root });
+  const lines = stdout.toString('utf8').split('\n');
+  const objectFormat = lines[names.length]?.trim() === 'sha256' ? 'sha256' : 'sha1';
+  // A git dir whose path holds a newline gives more lines than names: used as read (as before), not remembered.
+  if (lines.length === names.length + 2) {
+    rememberGitPaths(repo, names, lines);
+    memoOf(repo).objectFormat = objectFormat;
+  }
+  return { paths: names.map((_, i) => lines[i]!), objectFormat };
+}
+
 export async function openRepo(cwd: string): Promise<Repo> {
   const result = await runGit(
     [
@@ -32,6 +115,9 @@ export async function openRepo(cwd: string): Promise<Repo> {
       '--git-common-dir',
       '--git-path',
       'index',
+      // Remembered for this process (gitPaths): same process, no other.
+      '--show-object-format',
+      ...PRELOADED_GIT_PATHS.flatMap((name) => ['--git-path', name]),
     ],
     { cwd, okCodes: [128] },
   ).catch((error: unknown) => {
@@ -60,9 +146,23 @@ export async function openRepo(cwd: string): Promise<Repo> {
     throw new GuardError('git', `git rev-parse failed in ${cwd}: ${stderr}`);
   }
   let lines = result.stdout.toString('utf8').split('\n');
-  if (lines.length > 5) {
-    // A path holding a newline (a worktree named "a\nb"): rev-parse's answers are line-based, so
-    // ask for each value on its own and drop only the final newline (the rare case pays 4 calls).
+  // Four paths, the object format, the preloaded paths and the final newline; a path holding a
+  // newline (a worktree named "a\nb") gives more lines, and old git (before 2.31) echoes options.
+  const expected = 4 + 1 + PRELOADED_GIT_PATHS.length + 1;
+  const whole = lines.length === expected && lines.slice(0, 4).every((line) => line && path.isAbsolute(line));
+  if (whole) {
+    const [format, ...preloaded] = lines.slice(4, -1);
+    lines = lines.slice(0, 4);
+    const repo = repoFromPaths(lines[0]!, lines[1]!, lines[2]!, lines[3]!);
+    if (format === 'sha1' || format === 'sha256') {
+      rememberGitPaths(repo, PRELOADED_GIT_PATHS, preloaded);
+      memoOf(repo).objectFormat = format;
+    }
+    return repo;
+  }
+  if (lines.length > expected) {
+    // rev-parse's answers are line-based: ask for each value on its own and drop only the final
+    // newline (the rare case pays 4 calls, and the preloaded paths are asked when needed).
     const one = async (args: string[]): Promise<string> => (await runGit(['rev-parse', '--path-format=absolute', ...args], { cwd })).stdout.toString('utf8').replace(/\n$/, '');
     lines = await Promise.all([one(['--show-toplevel']), one(['--git-dir']), one(['--git-common-dir']), one(['--git-path', 'index'])]);
   }

@@ -144,7 +144,9 @@ async function branchesOfOtherWorktrees(repo: Repo): Promise<Set<string>> {
 }
 
 export async function planRefs(repo: Repo, now: Snapshot, target: Snapshot): Promise<Pick<RollbackPlan, 'refs' | 'skippedRefs' | 'head' | 'stash'>> {
-  const others = await branchesOfOtherWorktrees(repo);
+  // Asked only when a branch or tag differs (one `git worktree list`): a rollback of files alone moves none.
+  const differs = [...new Set([...Object.keys(now.refs), ...Object.keys(target.refs)])].some((ref) => (now.refs[ref] ?? null) !== (target.refs[ref] ?? null));
+  const others = differs ? await branchesOfOtherWorktrees(repo) : new Set<string>();
   const refs: RefChange[] = [];
   const skippedRefs: SkippedRef[] = [];
   // A snapshot of another worktree records that worktree's own refs (refs/bisect/*, ...), not this

@@ -21,7 +21,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { GuardError } from '../errors.js';
 import { checkObjects, readObjects } from '../git/batch-objects.js';
-import type { Repo } from '../git/repo.js';
+import { knownGitPaths, type Repo } from '../git/repo.js';
 import { runGit } from '../git/run.js';
 import { writeFileAtomic } from '../util/write-atomic.js';
 import { readSparseConfig, sparseOn, type SparseConfig, type SparseState } from '../snapshot/sparse-state.js';
@@ -36,6 +36,9 @@ const SETTINGS: Array<[keyof SparseConfig, string]> = [
 ];
 
 async function patternFile(repo: Repo): Promise<string> {
+  // Known to the process once openRepo asked it (git/repo.ts gitPaths).
+  const known = knownGitPaths(repo, ['info/sparse-checkout']);
+  if (known) return known[0]!;
   const { stdout } = await runGit(['rev-parse', '--path-format=absolute', '--git-path', 'info/sparse-checkout'], { cwd: repo.root });
   return stdout.toString('utf8').replace(/\n$/, '');
 }

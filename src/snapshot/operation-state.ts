@@ -8,7 +8,8 @@
  * merge: `git commit` after resolving made an ordinary commit and the merge's second parent was
  * silently lost.
  *
- * The files are found with `git rev-parse --git-path` (a linked worktree has its own), read only
+ * The files are found with `git rev-parse --git-path` (a linked worktree has its own; git/repo.ts
+ * gitPaths, asked once per process), read only
  * when a snapshot sees such an operation (so an ordinary snapshot pays nothing), and written back
  * by rollback and recover. A rebase or `git am` keeps its state in a directory (rebase-merge/,
  * rebase-apply/), a multi-commit cherry-pick or revert in sequencer/, with REBASE_HEAD and
@@ -22,12 +23,12 @@
  * through the ref backend: loose files with the files backend, but entries of the reftable stack
  * in a reftable repository (`git init --ref-format=reftable`, git >= 2.45), where no such file
  * exists. There they are read with one `cat-file --batch-check` and written with one
- * `update-ref --stdin`; `rev-parse --show-ref-format` (asked along with the paths, and echoed back
- * as is by a git before 2.45, which only has the files backend) says which.
+ * `update-ref --stdin`; `rev-parse --show-ref-format` (asked along with HEAD by repo-state.ts, and
+ * echoed back as is by a git before 2.45, which only has the files backend) says which.
  */
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import type { Repo } from '../git/repo.js';
+import { gitPaths, type Repo } from '../git/repo.js';
 import { runGit } from '../git/run.js';
 import { GuardError } from '../errors.js';
 import type { Operation, OperationState } from './format.js';
@@ -69,14 +70,21 @@ interface Where {
   hash: HashName;
 }
 
-/** Where git keeps each of the files for this worktree, its ref format and hash, in one `rev-parse`. */
-async function gitPaths(repo: Repo): Promise<Where> {
-  const { stdout } = await runGit(['rev-parse', '--path-format=absolute', ...NAMES.flatMap((name) => ['--git-path', name]), '--show-object-format', '--show-ref-format'], { cwd: repo.root });
-  const lines = stdout.toString('utf8').split('\n');
+/**
+ * Where git keeps each of the files for this worktree (git/repo.ts gitPaths: known to the process
+ * once openRepo asked them), its hash, and its ref format: `reftable` when the caller read it
+ * along with something else (repo-state.ts, with HEAD), else one `rev-parse --show-ref-format`
+ * (never remembered: `git refs migrate` changes it under a long-lived process).
+ */
+async function gitPathsOf(repo: Repo, reftable?: boolean): Promise<Where> {
+  const [{ paths, objectFormat }, format] = await Promise.all([
+    gitPaths(repo, NAMES),
+    reftable !== undefined ? Promise.resolve(reftable) : runGit(['rev-parse', '--show-ref-format'], { cwd: repo.root }).then((r) => isReftable(r.stdout.toString('utf8'))),
+  ]);
   return {
-    paths: Object.fromEntries(NAMES.map((name, i) => [name, lines[i]!])) as Record<Name, string>,
-    hash: lines[NAMES.length]?.trim() === 'sha256' ? 'sha256' : 'sha1',
-    reftable: isReftable(lines[NAMES.length + 1]),
+    paths: Object.fromEntries(NAMES.map((name, i) => [name, paths[i]!])) as Record<Name, string>,
+    hash: objectFormat,
+    reftable: format,
   };
 }
 
@@ -143,9 +151,9 @@ export async function readOperationState(repo: Repo, operation: Operation | null
 }
 
 /** readOperationState, with the files of the directories read (operation-dirs.ts). */
-export async function readOperationFiles(repo: Repo, operation: Operation | null): Promise<OperationRead> {
+export async function readOperationFiles(repo: Repo, operation: Operation | null, knownReftable?: boolean): Promise<OperationRead> {
   if (!operation || !RECORDED_OPERATIONS.includes(operation)) return { state: null, dirs: [] };
-  const { paths: where, reftable, hash } = await gitPaths(repo);
+  const { paths: where, reftable, hash } = await gitPathsOf(repo, knownReftable);
   if (operation === 'bisect') return readBisect(where, hash);
   const state: OperationState = {};
   const omitted: string[] = [];
@@ -248,7 +256,7 @@ function contentsOf(state: OperationState | null | undefined): Record<string, Bu
  */
 export async function writeOperationState(repo: Repo, from: OperationState | null | undefined, to: OperationState | null | undefined, env?: Record<string, string>): Promise<void> {
   if (!from && !to) return;
-  const { paths: where, reftable, hash } = await gitPaths(repo);
+  const { paths: where, reftable, hash } = await gitPathsOf(repo);
   const now = contentsOf(from);
   const goal = contentsOf(to);
   const dirs = await plannedDirs(repo, where, hash, from, to);

@@ -19,8 +19,23 @@ function parseRecords(stdout: Buffer): Snapshot[] {
   return snapshots;
 }
 
+/**
+ * The last chain this process walked whole: a commit's first-parent history never changes, so a
+ * walk from its tip, or from any snapshot in it, is answered from it. A rollback walked the same
+ * chain up to three times (its default target, the captured ignored files, the earlier targets it
+ * names), each a `git log` of every snapshot. Only the walk is kept: the chain head is read anew
+ * each time (listSnapshots), so a snapshot another process appends is seen as before. One chain,
+ * so a long-lived process (the watcher) holds no more than one list.
+ */
+let lastWalk: { commonDir: string; snapshots: Snapshot[] } | null = null;
+
 /** Snapshots of the chain ending at `tip`, newest first. */
 export async function walkChain(repo: Repo, tip: string, limit?: number): Promise<Snapshot[]> {
+  const at = lastWalk && lastWalk.commonDir === repo.commonDir ? lastWalk.snapshots.findIndex((s) => s.oid === tip) : -1;
+  if (at >= 0) {
+    const rest = lastWalk!.snapshots.slice(at);
+    return limit !== undefined ? rest.slice(0, limit) : rest;
+  }
   const { stdout } = await runGit(
     [
       'log',
@@ -34,6 +49,8 @@ export async function walkChain(repo: Repo, tip: string, limit?: number): Promis
     { cwd: repo.root },
   );
   const snapshots = parseRecords(stdout);
+  // Whole and starting at `tip` (a tip that is no snapshot walks to a list without it: not kept).
+  if (limit === undefined && snapshots[0]?.oid === tip) lastWalk = { commonDir: repo.commonDir, snapshots };
   return limit !== undefined ? snapshots.slice(0, limit) : snapshots;
 }
 

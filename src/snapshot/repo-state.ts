@@ -4,7 +4,7 @@
  * lock and writes nothing.
  */
 import fs from 'node:fs';
-import type { Repo } from '../git/repo.js';
+import { gitPaths, knownGitPaths, rememberGitPaths, type Repo } from '../git/repo.js';
 import { isUtf8 } from 'node:buffer';
 import { hookInputText, refNameOf } from '../git/ref-name.js';
 import { runGit, splitNul } from '../git/run.js';
@@ -81,10 +81,21 @@ const OPERATION_MARKERS: Array<[string, Operation]> = [
  * `git commit`) is a cherry-pick or revert in progress for git (`git status` says so): one more
  * stat of a path that is usually not there. Last, this worktree's sparse-checkout pattern file
  * (sparse-state.ts), read by the snapshot: its path comes with the same process.
+ *
+ * The paths are git's answers for the life of the process (git/repo.ts gitPaths: openRepo asks
+ * them with the repository's own): a rollback asked them three times, once in a process of its
+ * own. The ref format is asked each time a process runs anyway (with HEAD), never remembered.
  */
-const AFTER_MARKERS = ['--git-path', 'MERGE_MSG', '--git-path', 'sequencer', '--show-ref-format', '--git-path', 'info/sparse-checkout'];
-const EXTRA_LINES = 4;
-const SPARSE_LINE = OPERATION_MARKERS.length + 3;
+const MARKER_NAMES = [...OPERATION_MARKERS.map(([name]) => name), 'MERGE_MSG', 'sequencer', 'info/sparse-checkout'];
+const MERGE_MSG_LINE = OPERATION_MARKERS.length;
+const SEQUENCER_LINE = OPERATION_MARKERS.length + 1;
+const SPARSE_LINE = OPERATION_MARKERS.length + 2;
+
+/** Where the markers are (MARKER_NAMES' paths, in order), and the ref format when it was asked (null: not asked). */
+interface Markers {
+  paths: string[];
+  reftable: boolean | null;
+}
 
 /** The chain head read along with the refs (see readRepoState's `chainRef`). */
 export interface ChainHeadRecord {
@@ -142,7 +153,7 @@ export async function readRepoState(repo: Repo, options: { chainRef?: string } =
   }
   const operation = await operationFrom(repo, head.markers);
   // Only during an operation: one more rev-parse and a few small reads.
-  const [stash, operationRead] = await Promise.all([stashTip ? readStash(repo, stashTip) : Promise.resolve([]), readOperationFiles(repo, operation)]);
+  const [stash, operationRead] = await Promise.all([stashTip ? readStash(repo, stashTip) : Promise.resolve([]), readOperationFiles(repo, operation, head.markers.reftable ?? undefined)]);
   return {
     head: { symbolic: symbolicRef, oid: headOid },
     headTree: head.tree ?? null,
@@ -151,52 +162,65 @@ export async function readRepoState(repo: Repo, options: { chainRef?: string } =
     operation,
     operationState: operationRead.state,
     ...(operationRead.dirs.length > 0 ? { operationDirs: operationRead.dirs } : {}),
-    sparseFile: head.markers[SPARSE_LINE] || null,
+    sparseFile: head.markers.paths[SPARSE_LINE] || null,
     ...(chainRef ? { chainHead } : {}),
   };
 }
 
 /**
  * HEAD (its commit, and the branch it names or null when detached) and where the operation
- * markers would be, in one `rev-parse`. On an unborn branch rev-parse cannot name HEAD's commit
- * and fails: then `symbolic-ref` answers (the marker paths are asked again, alone).
+ * markers would be, in one `rev-parse` (the markers' paths only when this process does not know
+ * them yet). On an unborn branch rev-parse cannot name HEAD's commit and fails: then
+ * `symbolic-ref` answers (the ref format, and the marker paths when not known, asked again alone).
  */
-async function readHeadAndMarkers(repo: Repo): Promise<{ symbolic: string | null; oid?: string | null; tree?: string; markers: string[] }> {
-  const markerArgs = ['--path-format=absolute', ...OPERATION_MARKERS.flatMap(([name]) => ['--git-path', name]), ...AFTER_MARKERS];
+async function readHeadAndMarkers(repo: Repo): Promise<{ symbolic: string | null; oid?: string | null; tree?: string; markers: Markers }> {
+  const known = knownGitPaths(repo, MARKER_NAMES);
+  const markerArgs = ['--path-format=absolute', ...(known ? [] : MARKER_NAMES.flatMap((name) => ['--git-path', name])), '--show-ref-format'];
+  const markersOf = (lines: string[]): Markers => {
+    const paths = known ?? lines.slice(0, MARKER_NAMES.length);
+    if (!known) rememberGitPaths(repo, MARKER_NAMES, paths);
+    return { paths, reftable: isReftable(lines[known ? 0 : MARKER_NAMES.length]) };
+  };
   // HEAD's tree too: after a commit it is the index's cached tree, known to exist without asking.
   const both = await runGit(['rev-parse', ...markerArgs, 'HEAD', 'HEAD^{tree}', '--symbolic-full-name', 'HEAD'], { cwd: repo.root, okCodes: [128] });
   // Lines as text, a branch name that is not UTF-8 as ref-name.ts writes it (`refs/heads/bad\377`), as the refs are.
   const lines = hookInputText(both.stdout).split('\n');
-  const first = OPERATION_MARKERS.length + EXTRA_LINES;
+  const first = (known ? 0 : MARKER_NAMES.length) + 1;
   if (both.code === 0 && lines.length >= first + 3) {
     const oid = lines[first]!;
     const tree = lines[first + 1]!;
     const name = lines[first + 2]!;
+    const markers = markersOf(lines);
     // "HEAD": detached; a branch or other ref otherwise (a symbolic ref outside refs/heads is
     // resolved the old way below, as `oid` is then left out).
-    if (name === 'HEAD') return { symbolic: null, oid, tree, markers: lines };
-    return { symbolic: name, ...(name.startsWith('refs/heads/') ? {} : { oid }), tree, markers: lines };
+    if (name === 'HEAD') return { symbolic: null, oid, tree, markers };
+    return { symbolic: name, ...(name.startsWith('refs/heads/') ? {} : { oid }), tree, markers };
   }
   const [symbolic, markers] = await Promise.all([
     // exit 1: HEAD is detached
     runGit(['symbolic-ref', '-q', 'HEAD'], { cwd: repo.root, okCodes: [1] }),
     runGit(['rev-parse', ...markerArgs], { cwd: repo.root }),
   ]);
-  return { symbolic: symbolic.code === 0 ? refNameOf(Buffer.from(symbolic.stdout.toString('latin1').trim(), 'latin1')) : null, markers: markers.stdout.toString('utf8').split('\n') };
+  return { symbolic: symbolic.code === 0 ? refNameOf(Buffer.from(symbolic.stdout.toString('latin1').trim(), 'latin1')) : null, markers: markersOf(markers.stdout.toString('utf8').split('\n')) };
 }
 
-/** The operation the marker lines (rev-parse's answer to the marker arguments) show. */
-async function operationFrom(repo: Repo, lines: string[]): Promise<Operation | null> {
+/**
+ * The operation the markers show. `reftable` null (not asked): with MERGE_MSG there and no marker
+ * file, the ref backend is asked as a reftable's would be (a files backend answers from the same
+ * files, which were not there).
+ */
+async function operationFrom(repo: Repo, markers: Markers): Promise<Operation | null> {
+  const lines = markers.paths;
   for (let i = 0; i < OPERATION_MARKERS.length; i++) {
     if (lines[i] && fs.existsSync(lines[i]!)) return OPERATION_MARKERS[i]![1];
   }
-  const mergeMsg = lines[OPERATION_MARKERS.length];
-  if (isReftable(lines[OPERATION_MARKERS.length + 2]) && mergeMsg && fs.existsSync(mergeMsg)) {
+  const mergeMsg = lines[MERGE_MSG_LINE];
+  if (markers.reftable !== false && mergeMsg && fs.existsSync(mergeMsg)) {
     const heads = await readBackendHeads(repo);
     if (heads.CHERRY_PICK_HEAD) return 'cherry-pick';
     if (heads.REVERT_HEAD) return 'revert';
   }
-  const sequencer = lines[OPERATION_MARKERS.length + 1];
+  const sequencer = lines[SEQUENCER_LINE];
   if (sequencer && fs.existsSync(sequencer)) return sequencerOperation(sequencer);
   return null;
 }
@@ -223,9 +247,11 @@ async function readStash(repo: Repo, tip: string): Promise<StashEntry[]> {
   return [{ oid: tip, message: subject, hidden: true }];
 }
 
+/**
+ * The operation in progress, from the markers alone: no process when this process knows their
+ * paths (openRepo asked them), which is what rollback's first check pays.
+ */
 export async function readOperation(repo: Repo): Promise<Operation | null> {
-  const { stdout } = await runGit(['rev-parse', '--path-format=absolute', ...OPERATION_MARKERS.flatMap(([name]) => ['--git-path', name]), ...AFTER_MARKERS], {
-    cwd: repo.root,
-  });
-  return operationFrom(repo, stdout.toString('utf8').split('\n'));
+  const { paths } = await gitPaths(repo, MARKER_NAMES);
+  return operationFrom(repo, { paths, reftable: null });
 }
