@@ -28,6 +28,7 @@ import { decodeMessage, encodeMessage, FORMAT_VERSION, HELD_IGNORED_MAX, sameSta
 import { readSparseState, recordSparsePatterns, sparseEntries } from './sparse-state.js';
 import { readRepoState, type ChainHeadRecord, type RepoState } from './repo-state.js';
 import { headRef, worktreeId } from './refs.js';
+import { chainGrew } from './read.js';
 import { copyUserIndex, removeStaleTempFiles, type TempIndex } from './temp-index.js';
 
 export const DEFAULT_MAX_FILE_SIZE = 50 * 1024 * 1024;
@@ -580,7 +581,8 @@ async function takeSnapshot(repo: Repo, options: CreateSnapshotOptions, pipes: O
         ...(heldIgnored ? { heldIgnored } : {}),
       };
       const parents = [first, indexOid, ...(keepers.keeper ? [keepers.keeper] : []), ...(rawCommit ? [rawCommit] : [])];
-      const oid = await commitTree(repo, capture.tree, parents, encodeMessage(meta));
+      const message = encodeMessage(meta);
+      const oid = await commitTree(repo, capture.tree, parents, message);
       const ref = headRef(repo);
       // No hooks for guard's own ref: the reference-transaction hook ran twice here (prepared,
       // committed: two sh starts, ~8 ms, and on `committed` a session heal) only to let the write
@@ -600,6 +602,8 @@ async function takeSnapshot(repo: Repo, options: CreateSnapshotOptions, pipes: O
           hints: ['Another process may be writing guard refs; run the command again.'],
         });
       }
+      // A chain this process walked (rollback's lookup of the id) now has this snapshot in front.
+      chainGrew(repo, previous?.oid ?? null, oid, message);
       await clearRawNote(repo, note.bytes);
       keepTemp = options.keepIndex === true && temp !== null;
       return { snapshot: { ...meta, oid }, created: true, ...(keepTemp && temp ? { worktreeIndex: temp } : {}) };

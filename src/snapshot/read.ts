@@ -29,6 +29,21 @@ function parseRecords(stdout: Buffer): Snapshot[] {
  */
 let lastWalk: { commonDir: string; snapshots: Snapshot[] } | null = null;
 
+/**
+ * A snapshot this process just wrote on top of `previous` (its first parent; null: on the chain's
+ * root, which is no snapshot): when the last chain walked ends at `previous`, the new chain is
+ * that one with it in front, with no `git log` (the rollback's pre-rollback snapshot, between the
+ * lookup of the id and the captured ignored files' walk). `message` is the commit's message, read
+ * as a walk reads it.
+ */
+export function chainGrew(repo: Repo, previous: string | null, oid: string, message: string): void {
+  const meta = decodeMessage(message);
+  if (!meta) return;
+  const snapshot: Snapshot = { ...meta, oid };
+  if (previous === null) lastWalk = { commonDir: repo.commonDir, snapshots: [snapshot] };
+  else if (lastWalk && lastWalk.commonDir === repo.commonDir && lastWalk.snapshots[0]?.oid === previous) lastWalk = { commonDir: repo.commonDir, snapshots: [snapshot, ...lastWalk.snapshots] };
+}
+
 /** Snapshots of the chain ending at `tip`, newest first. */
 export async function walkChain(repo: Repo, tip: string, limit?: number): Promise<Snapshot[]> {
   const at = lastWalk && lastWalk.commonDir === repo.commonDir ? lastWalk.snapshots.findIndex((s) => s.oid === tip) : -1;
