@@ -7,6 +7,7 @@
  */
 import path from 'node:path';
 import { runGitSync } from './run.js';
+import { escapedText } from '../util/escaped-text.js';
 
 /** Bytes of output read at most (a configuration is a few KB): past it, unknown. */
 const MAX_OUTPUT = 4 * 1024 * 1024;
@@ -18,6 +19,9 @@ const MAX_OUTPUT = 4 * 1024 * 1024;
 export function headFilesIn(root: string, dir: string, suffixes: readonly string[]): Map<string, string> | null {
   const rel = path.posix.relative(root, dir);
   if (rel.startsWith('..') || path.posix.isAbsolute(rel)) return null;
+  // A directory whose name is not UTF-8 (escaped-text.ts) cannot go to git as an argument (Node
+  // encodes argv as UTF-8): unknown, so nothing is judged by it.
+  if (/[\udc80-\udcff]/.test(rel)) return null;
   const escaped = rel.replace(/[*?[\]\\]/g, '\\$&');
   const specs = suffixes.map((suffix) => `:(top,glob)${escaped === '' ? '' : `${escaped}/`}*${suffix}`);
   let stdout: Buffer;
@@ -37,7 +41,7 @@ export function headFilesIn(root: string, dir: string, suffixes: readonly string
     const numberEnd = nameEnd < 0 ? -1 : stdout.indexOf(0, nameEnd + 1);
     const lineEnd = numberEnd < 0 ? -1 : stdout.indexOf(10, numberEnd + 1);
     if (lineEnd < 0) return null;
-    const name = path.posix.basename(stdout.subarray(at, nameEnd).toString('utf8'));
+    const name = path.posix.basename(escapedText(stdout.subarray(at, nameEnd)));
     const list = lines.get(name) ?? [];
     list.push(stdout.subarray(numberEnd + 1, lineEnd).toString('utf8'));
     lines.set(name, list);

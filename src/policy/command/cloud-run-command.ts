@@ -15,22 +15,13 @@
  */
 import path from 'node:path';
 import type { Field } from './expand.js';
+import { optionValue } from './gnu-args.js';
+import { readAt } from './server-frameworks.js';
 import type { RemoteCommand, Unseen } from './remote-shell.js';
 import { resolvePath } from './paths.js';
 import type { Invocation, Runtime } from './runtime.js';
 
 type Found = RemoteCommand | Unseen | 'unknown' | null;
-
-/** The value of `--name V` / `--name=V` (the last), null unknown, undefined absent. */
-function option(args: Field[], ...names: string[]): Field | null | undefined {
-  let found: Field | null | undefined;
-  for (let i = 0; i < args.length; i++) {
-    const w = args[i]!.value;
-    if (w !== null && names.includes(w)) found = args[i + 1] ?? null;
-    else for (const n of names) if (w?.startsWith(`${n}=`)) found = { ...args[i]!, value: w.slice(n.length + 1) };
-  }
-  return found;
-}
 
 /** Every word after `--name` up to the next option (az's lists: `--scripts "a" "b"`). */
 function listOption(args: Field[], name: string): Field[] | undefined {
@@ -45,7 +36,7 @@ function listOption(args: Field[], name: string): Field[] | undefined {
 function fileText(inv: Invocation, rt: Runtime, name: string): string | 'missing' | null | undefined {
   const abs = resolvePath(name, inv.cwd);
   if (abs === null) return null;
-  const found = rt.ctx.view?.file({ dir: path.posix.dirname(abs), name: path.posix.basename(abs), up: false });
+  const found = readAt(rt, path.posix.dirname(abs), path.posix.basename(abs));
   return found === undefined || found === null || found === 'missing' ? found : found.text;
 }
 
@@ -95,17 +86,17 @@ function ssmParameters(text: string): string | null {
 export function ssmCommand(inv: Invocation, args: Field[], rt: Runtime): Found {
   if (args[0]?.value !== 'ssm' || args[1]?.value !== 'send-command') return null;
   const rest = args.slice(2);
-  const document = option(rest, '--document-name');
-  if (document === undefined || document === null) return null;
-  if (document.value === null) return 'unknown';
-  if (!/^(?:arn:.*:document\/)?AWS-RunShellScript$/.test(document.value)) return null;
-  const instances = option(rest, '--instance-ids')?.value ?? option(rest, '--targets')?.value ?? 'the targets';
+  const document = optionValue(rest, ['--document-name']);
+  if (document === undefined) return null;
+  if (document === null) return 'unknown';
+  if (!/^(?:arn:.*:document\/)?AWS-RunShellScript$/.test(document)) return null;
+  const instances = optionValue(rest, ['--instance-ids']) ?? optionValue(rest, ['--targets']) ?? 'the targets';
   const host = `instances ${instances}`;
   const base = { where: `the ${host}`, host, files: true, stdin: false, env: new Map<string, string | null>(), configDir: null };
-  const parameters = option(rest, '--parameters');
+  const parameters = optionValue(rest, ['--parameters']);
   if (parameters === undefined) return null;
-  if (parameters === null || parameters.value === null) return 'unknown';
-  let text = parameters.value;
+  if (parameters === null) return 'unknown';
+  let text = parameters;
   if (text.startsWith('file://')) {
     const read = fileText(inv, rt, text.slice('file://'.length));
     if (read === undefined || read === 'missing') return null; // being read; a missing file stops the CLI
@@ -123,7 +114,7 @@ export function ssmCommand(inv: Invocation, args: Field[], rt: Runtime): Found {
  */
 export function azCommand(inv: Invocation, args: Field[], rt: Runtime, ssh: (args: Field[]) => RemoteCommand | 'unknown' | null): Found {
   const [a, b, c] = args.map((f) => f.value);
-  const name = option(args, '--name', '-n')?.value ?? option(args, '--vm-name')?.value ?? option(args, '--ip')?.value ?? 'VM';
+  const name = optionValue(args, ['--name', '-n']) ?? optionValue(args, ['--vm-name']) ?? optionValue(args, ['--ip']) ?? 'VM';
   if (a === 'ssh' && (b === 'vm' || b === 'arc')) {
     const dash = args.findIndex((f) => f.value === '--');
     if (dash === -1) return null;
@@ -134,7 +125,7 @@ export function azCommand(inv: Invocation, args: Field[], rt: Runtime, ssh: (arg
   const host = `${a === 'vmss' ? 'scale set' : 'VM'} ${name}`;
   const base = { where: `the ${host}`, host, files: true, stdin: false, env: new Map<string, string | null>(), configDir: null };
   if (c === 'invoke') {
-    const id = option(args, '--command-id')?.value;
+    const id = optionValue(args, ['--command-id']);
     if (id !== 'RunShellScript') return id === null ? 'unknown' : null;
   }
   const words = listOption(args, c === 'invoke' ? '--scripts' : '--script');

@@ -30,7 +30,7 @@ import { consoleNames } from './framework-migrations.js';
 import { operandWords } from './gnu-args.js';
 import { resolvePath } from './paths.js';
 import type { Invocation, Runtime } from './runtime.js';
-import { lineVarChoices, moreThanOne, readAt, serverUrl, urlDatabase } from './server-frameworks.js';
+import { lineServerUrl, lineVarChoices, moreThanOne, readAt, urlDatabase } from './server-frameworks.js';
 
 const ARTISAN_DROPS = ['migrate:fresh', 'migrate:refresh', 'migrate:reset', 'db:wipe'];
 /** artisan's options of these commands that take a value (`--env testing` as well as `--env=testing`). */
@@ -95,7 +95,7 @@ export function laravel(inv: Invocation, args: Field[], rt: Runtime, script: str
   const root = scriptDir(script ?? 'artisan', inv.cwd);
   if (root === null) {
     // no project to read (another machine, a container): the database DATABASE_URL names, where it is a server's
-    const server = inv.cwd === null ? lineVarChoices(inv, args, 'DATABASE_URL').map(serverUrl).find((x) => x !== null) : undefined;
+    const server = inv.cwd === null ? lineServerUrl(inv, args) : undefined;
     return server ? `artisan ${command} ${command === 'db:wipe' || command === 'migrate:fresh' ? 'drops every table of' : command === 'migrate:rollback' ? `${rollbackLabel(args)} (dropping what they made) of` : 'reverts every migration of'} ${urlDatabase(server)}` : null;
   }
   const config = readAt(rt, root, 'config/database.php');

@@ -145,6 +145,11 @@ export function urlDatabase(scheme: string): string {
   return scheme === 'unseen' ? 'the project\'s database on that machine (its configuration is there, unseen)' : `the ${scheme} database DATABASE_URL names`;
 }
 
+/** The server scheme of the first DATABASE_URL the line may set that names a server (serverUrl), else undefined. */
+export function lineServerUrl(inv: Invocation, args: Field[]): string | undefined {
+  return lineVarChoices(inv, args, 'DATABASE_URL').map(serverUrl).find((s): s is string => s !== null);
+}
+
 /** The scheme of a database URL that names a server (`unseen` for UNSEEN_DATABASE_URL), else null. */
 export function serverUrl(url: string | null | undefined): string | null {
   if (url === UNSEEN_DATABASE_URL) return 'unseen';
@@ -221,7 +226,7 @@ function rails(inv: Invocation, program: string, args: Field[], rt: Runtime): st
   const environments = [...new Set(chosen.flatMap((e) => (e === null ? ['development', 'production', 'staging'] : [e])))].filter((e) => e !== 'test');
   if (environments.length === 0) return null;
   const urls = lineVarChoices(inv, args, 'DATABASE_URL');
-  const server = urls.map(serverUrl).find((s) => s !== null);
+  const server = lineServerUrl(inv, args);
   const step = /STEP=(.*)$/.exec(task)?.[1];
   const version = /VERSION=(.*)$/.exec(task)?.[1];
   const does = RAILS_DROPS.test(task) ? 'drops or empties' : step !== undefined ? `reverts the last ${step} migrations (dropping what they made) of` : version !== undefined && /^0+$/.test(version) ? 'reverts every migration (dropping their tables) of' : 'reverts every migration after that version (dropping what they made) of';
@@ -253,7 +258,7 @@ function prisma(inv: Invocation, args: Field[], rt: Runtime): string | null {
   if (what === null) return null;
   if (inv.cwd === null) {
     // no project to read (another machine, a container): the database DATABASE_URL names, where it is a server's
-    const server = lineVarChoices(inv, args, 'DATABASE_URL').map(serverUrl).find((x) => x !== null);
+    const server = lineServerUrl(inv, args);
     return server ? `${what} drops the data of ${urlDatabase(server)}` : null;
   }
   const schemaIndex = args.findIndex((a) => a.value === '--schema');
