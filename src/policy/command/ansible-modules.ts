@@ -92,8 +92,12 @@ function truthy(v: string | null | undefined): boolean {
   return v !== undefined && v !== null && /^(?:true|yes|on|1)$/i.test(v.trim());
 }
 
-/** The free-form words the command modules take as options, not as the command. */
-const FREE_FORM_OPTIONS = /(?:^|\s)(chdir|creates|removes|executable|stdin|warn|stdin_add_newline|strip_empty_ends)=("[^"]*"|'[^']*'|\S+)/g;
+/**
+ * The free-form words the command modules take as options, not as the command; a value as
+ * keyValues reads one, so a Jinja expression with blanks in it (`chdir={{ app_directory }}`) is
+ * one value and not a `{{` that leaves ` app_directory }}` in the command.
+ */
+const FREE_FORM_OPTIONS = /(?:^|\s)(chdir|creates|removes|executable|stdin|warn|stdin_add_newline|strip_empty_ends)=((?:"[^"]*"|'[^']*'|\{\{[\s\S]*?\}\}|[^\s"'])+)/g;
 
 /** The shell code a call runs on the host, or null where the module is not judged (or changes nothing). */
 export function moduleScript(call: ModuleCall): ModuleScript | null {

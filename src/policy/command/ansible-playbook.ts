@@ -114,6 +114,31 @@ function taskCall(task: Y): ModuleCall | null {
   return null;
 }
 
+const ITEM = /\{\{\s*item\s*\}\}/g;
+
+/**
+ * A task's loop as written (`loop:`, `with_items:`, `with_list:` a list of plain values): the
+ * items, so `command: "{{ item }}"` is judged once per item; null where there is no such list
+ * (no loop, or items guard cannot read: an `{{ item }}` left stays a value guard cannot know).
+ */
+function loopItems(task: Y): string[] | null {
+  for (const key of ['loop', 'with_items', 'with_list']) {
+    const node = get(task, key);
+    if (node === undefined) continue;
+    if (node.kind !== 'seq') return null;
+    const items = node.items.map((i) => (i.kind === 'scalar' ? i.value : null));
+    return items.every((i): i is string => i !== null) ? items : null;
+  }
+  return null;
+}
+
+/** A call with `{{ item }}` replaced by one item of its loop. */
+function withItem(call: ModuleCall, item: string): ModuleCall {
+  const sub = (text: string): string => text.replace(ITEM, () => item);
+  const params = new Map<string, Param>([...call.params].map(([k, v]) => [k, typeof v === 'string' ? sub(v) : Array.isArray(v) ? v.map(sub) : v]));
+  return { module: call.module, free: call.free === null ? null : sub(call.free), params };
+}
+
 function truthy(node: Y | undefined): boolean {
   const v = str(node);
   return v !== null && /^(?:true|yes|on)$/i.test(v);
@@ -181,7 +206,10 @@ function walkPlaybooks(inv: Invocation, playbooks: string[], cliLocal: boolean, 
       const local = get(task, 'local_action');
       const action = get(task, 'action');
       const call = local !== undefined ? actionCall(local) : action !== undefined ? actionCall(action) : taskCall(task);
-      if (call !== null) walk.tasks.push({ call, where: local !== undefined ? { ...here, local: true } : here, at });
+      if (call === null) continue;
+      const runs = local !== undefined ? { ...here, local: true } : here;
+      const items = loopItems(task);
+      for (const one of items === null ? [call] : items.map((item) => withItem(call, item))) walk.tasks.push({ call: one, where: runs, at });
     }
   };
 

@@ -37,6 +37,9 @@ const FILES: Record<string, string> = {
   'deploy/local.yml': '- hosts: localhost\n  connection: local\n  tasks:\n    - shell: rm -rf dist\n',
   'deploy/delegate.yml': '- hosts: web\n  tasks:\n    - command: rm -rf dist\n      delegate_to: localhost\n',
   'deploy/broken.yml': '- hosts: web\n  tasks: [ {\n',
+  // geerlingguy/ansible-for-devops's deployments/playbooks/deploy.yml: a Jinja `chdir=` in the free form
+  'deploy/chdir-jinja.yml': '- hosts: app\n  tasks:\n    - command: "bundle exec rake db:create chdir={{ app_directory }}"\n    - command: "{{ item }} chdir={{ app_directory }}"\n      with_items:\n        - bundle exec rake db:migrate\n',
+  'deploy/chdir-jinja-rm.yml': '- hosts: app\n  tasks:\n    - shell: "rm -rf releases/old chdir={{ app_directory }}"\n',
   'ops/ssm-wipe.json': '{"commands": ["rm -rf /srv/app"], "workingDirectory": ["/srv"]}\n',
 };
 
@@ -93,12 +96,14 @@ const ROWS: EvaluatedRow[] = [
   ['ansible-playbook deploy/local.yml', 'snapshot', 'rm-in-repo', ['dist', 'on this machine, deploy/local.yml:4']],
   ['ansible-playbook deploy/delegate.yml', 'snapshot', 'rm-in-repo', ['dist', 'on this machine']],
   ['ansible-playbook deploy/broken.yml', 'deny', 'remote-host-delete', ['YAML guard cannot parse']],
+  ['ansible-playbook deploy/chdir-jinja-rm.yml', 'deny', 'remote-host-delete', ['releases/old', 'in a directory guard cannot determine']],
   ['ansible-playbook "$PLAYBOOK"', 'deny', 'remote-host-delete', ['named by a variable']],
   ['ansible-playbook --check deploy/site.yml', 'allow', 'no-risk'],
   ['ansible-playbook -C --diff deploy/wipe.yml', 'allow', 'no-risk'],
   ['ansible-playbook --syntax-check deploy/site.yml', 'allow', 'no-risk'],
   ['ansible-playbook --list-tasks deploy/site.yml', 'allow', 'no-risk'],
   ['ansible-playbook -i inventory.ini deploy/safe.yml', 'allow', 'no-risk'],
+  ['ansible-playbook -i inventory.ini deploy/chdir-jinja.yml', 'allow', 'no-risk'],
   ['ansible-playbook deploy/missing.yml', 'allow', 'no-risk'],
   ["ansible web -m file -a 'path={{ app_dir }} state=absent'", 'deny', 'remote-host-delete', ['{{ app_dir }}']],
   // a cloud's agent running shell on its VMs
