@@ -127,6 +127,8 @@ export async function openRepo(cwd: string): Promise<Repo> {
     throw new GuardError('user', `cannot read the repository at ${cwd}`, {
       cause: error,
       hints: notText ? ['The path of this directory is not UTF-8 text, which guard (Node) cannot use as a working directory: move the repository or worktree to a path that is (`git worktree move`, `mv`). git hooks that need guard refuse here meanwhile.'] : [],
+      // Not "outside a repository": callers that judge there anyway (check-command) must not.
+      ...(notText ? { details: { pathNotText: cwd } } : {}),
     });
   });
   if (result.code !== 0) {
@@ -218,6 +220,11 @@ export function guardCommonPath(repo: Repo, ...parts: string[]): string {
  * caller then asks git itself with openRepo.
  */
 export function repoFromRevParse(stdout: string): Repo | null {
+  // Handed over in the environment, which Node decodes as UTF-8: a path that is not UTF-8 comes
+  // back with U+FFFD, a name no directory has. Used as the repository, it made guard write its
+  // journal, policy and a watcher's state into a tree of that name it created beside the real one.
+  // null: the caller asks git itself (openRepo), which refuses there and says why.
+  if (stdout.includes('\ufffd')) return null;
   const lines = stdout.replace(/\n$/, '').split('\n');
   if (lines.length !== 4 || !lines.every((line) => line !== '' && path.isAbsolute(line))) return null;
   const [root, gitDir, commonDir, indexFile] = lines as [string, string, string, string];

@@ -528,6 +528,8 @@ async function onPostTool(repo: Repo, agent: AgentIntegration, event: AgentEvent
 }
 
 async function handle(agent: AgentIntegration, event: AgentEvent, cwd: string, shimRepo: Repo | null, shimWatcher: number | null, launcher: string | null, shimStamp: string | undefined, startedMs: number): Promise<HookVerdict> {
+  const unnamable = unnamableDirectory(event.cwd ?? cwd);
+  if (unnamable) return unnamableVerdict(event, unnamable);
   const repo = await repoFor(event, cwd, shimRepo, launcher);
   // Outside a git repository there is nothing of guard's to protect or snapshot, unless its .git
   // was removed and a backup of it exists: then say how to get it back.
@@ -638,6 +640,39 @@ async function goneRepoVerdict(dir: string): Promise<HookVerdict> {
   const found = await backupForDirectory(dir);
   if (!found) return { decision: 'allow' };
   return { decision: 'allow', message: `git-guard: this directory is no longer a git repository (its .git is gone); ${recoverAdvice(found, path.resolve(dir))}` };
+}
+
+/**
+ * A directory Node cannot name: its path is not UTF-8, so Node reads it back with U+FFFD, a name
+ * nothing on disk has, and no git process can be started there (openRepo says the same to the
+ * CLI). The git hooks' sh fast paths still work in such a directory and their checks that need
+ * Node refuse, saying why (docs/hooks.md). The agent hook says the same, rather than failing on its
+ * first git command with git's "not a git repository" (through the shim), or, asked without the
+ * shim, finding no repository and allowing as outside one. No git process: one stat.
+ */
+function unnamableDirectory(dir: string): string | null {
+  if (!dir.includes('\ufffd')) return null;
+  // A name with U+FFFD may be real (its bytes are UTF-8): it is when it names an existing
+  // directory, which for this process's own cwd must be the very directory it runs in.
+  try {
+    const named = fs.statSync(dir);
+    if (path.resolve(dir) !== process.cwd()) return null;
+    const here = fs.statSync('.');
+    return named.dev === here.dev && named.ino === here.ino ? null : dir;
+  } catch {
+    return dir;
+  }
+}
+
+function unnamableVerdict(event: AgentEvent, dir: string): HookVerdict {
+  const why = `the path of ${dir} is not UTF-8 text (shown with U+FFFD), which guard (Node) cannot use as a working directory, so guard can neither snapshot nor check anything there`;
+  const move = 'move the repository or worktree to a path that is UTF-8 text (`mv`, `git worktree move`) and start a new session there';
+  // A tool that neither runs commands nor writes files cannot lose anything (as crashVerdict).
+  if (event.kind === 'pre-tool' && event.tool?.kind !== 'other') {
+    return { decision: 'deny', rule: 'path-not-text', reason: why, instead: `${move}; meanwhile the person can run the command` };
+  }
+  if (event.kind === 'session-start') return { decision: 'allow', message: `git-guard is NOT protecting this session: ${why}. To be protected: ${move}.` };
+  return { decision: 'allow' };
 }
 
 /** What a crash answers: risky tool calls are denied; lifecycle events go on (with a warning). */

@@ -37,7 +37,9 @@ async function findRepo(cwd: string): Promise<Repo | null> {
   try {
     return await openRepo(cwd);
   } catch (error) {
-    if (error instanceof GuardError && error.kind === 'user') return null;
+    // Outside a repository (or in a bare one) the command is judged by the defaults; a directory
+    // guard cannot read (its path is not UTF-8) may well be a repository: that is an error.
+    if (error instanceof GuardError && error.kind === 'user' && error.details?.pathNotText === undefined) return null;
     throw error;
   }
 }

@@ -10,7 +10,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { stopWatchers, withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
+import { GUARD_BIN, stopWatchers, withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
+import { hookCommandFor } from '../../../src/agents/launcher.js';
+import type { HookEventKind } from '../../../src/agents/types.js';
 import { guarded } from '../githooks/setup.js';
 import { fastWatchConfig, json, waitFor, waitForWatcher } from '../watcher/helpers.js';
 import { realBackupPushInFile } from '../../helpers/env.js';
@@ -402,6 +404,36 @@ describe('names as bytes: reference-transaction and pre-push', () => {
       const events = JSON.parse(repo.guard(['log', '--json', '--all']).stdout).events as Array<{ type: string; worktree?: string }>;
       expect(events.some((e) => e.type === 'ref-update' && e.worktree?.endsWith('/wt\\377'))).toBe(true);
       expect(JSON.stringify(events)).not.toContain('\ufffd');
+
+      // The agent hook agrees (the installed Claude Code hook, run there as Claude Code runs it):
+      // the session start says guard is not on, a shell or file call is refused naming the way
+      // forward, a read goes on; and nothing is written under the U+FFFD name beside the real
+      // worktree (with the shim's repository taken as decoded, guard made that tree and wrote its
+      // journal, policy and a watcher's state into it, and the calls failed on git's "not a git
+      // repository"; asked without the shim, it found no repository and allowed everything).
+      expect(repo.guard(['init', '--yes', '--agents', 'claude']).code).toBe(0);
+      const hook = (event: HookEventKind, payload: object): string => {
+        const r = spawnSync('sh', ['-c', `cd "${repo.base}/$(printf '${printfOf(wtName)}')" && eval "$GUARD_HOOK"`], {
+          env: { ...repo.env, GUARD_HOOK: hookCommandFor('claude', event) },
+          input: JSON.stringify({ session_id: 's', ...payload }),
+          encoding: 'utf8',
+        });
+        expect(r.status, r.stderr).toBe(0);
+        return r.stdout;
+      };
+      expect(hook('session-start', { hook_event_name: 'SessionStart', source: 'startup' })).toContain('git-guard is NOT protecting this session: the path of');
+      for (const [tool, input] of [['Bash', { command: 'rm -rf src' }], ['Write', { file_path: 'src/app.js', content: 'x' }]] as const) {
+        const out = JSON.parse(hook('pre-tool', { hook_event_name: 'PreToolUse', tool_name: tool, tool_input: input })).hookSpecificOutput;
+        expect(out.permissionDecision, tool).toBe('deny');
+        expect(out.permissionDecisionReason).toContain('(rule path-not-text)');
+        expect(out.permissionDecisionReason).toContain('move the repository or worktree to a path that is UTF-8 text');
+      }
+      expect(hook('pre-tool', { hook_event_name: 'PreToolUse', tool_name: 'Read', tool_input: { file_path: 'src/app.js' } })).toBe('');
+      expect(fs.existsSync(path.join(repo.base, 'wt\ufffd'))).toBe(false);
+      // check-command there is an error, not a verdict as if outside a repository.
+      const check = inWt(`GUARD_HOOK= CLAUDECODE=1 "${process.execPath}" "${GUARD_BIN}" check-command 'rm -rf src'`);
+      expect(check.code).not.toBe(0);
+      expect(check.stderr).toContain('is not UTF-8 text');
     } finally {
       repo.cleanup();
     }
