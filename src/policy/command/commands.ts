@@ -100,6 +100,9 @@ const WRAPPERS: Record<string, WrapperSpec> = {
   corepack: {},
 };
 
+/** The build tools and CLIs classifyServerFramework reads besides SERVER_FRAMEWORK_PROGRAMS (their Flyway and Liquibase plugins, `symfony console`). */
+const IN_CONTAINER_BUILD_TOOLS = new Set(['mvn', 'mvnw', 'mvnd', 'gradle', 'gradlew', 'symfony']);
+
 /** Commands that run another, unwrapped inside a container as on the host (`su postgres -c ...`, `env X=1 psql`). */
 const IN_CONTAINER_UNWRAPPED = new Set(['env', 'sudo', 'su', 'time', 'npx']);
 
@@ -114,6 +117,9 @@ function classifyInContainer(inv: Invocation, program: string, name: string, arg
   const here = { ...inv, cwd: rt.ctx.inContainer?.configDir ?? null };
   if (SERVER_FRAMEWORK_PROGRAMS.has(name)) return classifyServerFramework(here, name, args, rt);
   if (name === 'dotnet' && args[0]?.value === 'ef') return classifyServerFramework(here, 'dotnet-ef', args.slice(1), rt);
+  if (name === 'cargo' && args[0]?.value === 'sqlx') return classifyServerFramework(here, 'sqlx', args.slice(1), rt);
+  // `./mvnw flyway:clean`, `gradle flywayClean`, `symfony console doctrine:database:drop --force`: read as on the host
+  if (IN_CONTAINER_BUILD_TOOLS.has(name)) return classifyServerFramework(here, name, args, rt);
   if (name === 'manage.py' || name === 'artisan' || name === 'console' || name === 'mix') return classifyServerFramework(here, name, args, rt, program.startsWith('/') ? undefined : program);
   // `php artisan migrate:fresh`, `php bin/console doctrine:database:drop --force` (the container's path: its project is the line's directory)
   if (/^php(\d+(\.\d+)*)?$/.test(name)) {

@@ -16,10 +16,13 @@
  *
  * ssh sends its command words joined by spaces to the remote user's shell, which parses them
  * again: `ssh h rm -rf '/a b'` deletes /a and b, and the string is judged so. A dyno's files are
- * thrown away when it exits: `heroku run` is judged by the data rules alone, with the repository
- * the dyno runs (Heroku builds the app from it) as the frameworks' configuration and
- * `DATABASE_URL` set to the app's database, as Heroku sets it: `heroku run rails db:reset` is a
- * server's reset. A Machine's volumes keep their files: `fly ssh console -C` gets both passes.
+ * thrown away when it exits: `heroku run` is judged by the data rules alone, with `DATABASE_URL`
+ * set to the app's database, as Heroku sets it: `heroku run rails db:reset` is a server's reset.
+ * Every framework's reset there is the app's Postgres (HEROKU_DATABASE_URL); on any other machine
+ * it is "the project's database there" (UNSEEN_DATABASE_URL): the frameworks that read no
+ * DATABASE_URL (Django, Symfony, Ecto, Flyway, EF Core ...) ask server-frameworks.ts unseenProject
+ * where they would read their configuration (until 2026-12-07 only Rails, Laravel and Prisma were
+ * judged there; `ssh prod "python manage.py flush --noinput"` was free). A Machine's volumes keep their files: `fly ssh console -C` gets both passes.
  */
 import type { Field } from './expand.js';
 import { CONTAINER_FS, hostStdin, mapScript } from './container-run.js';
@@ -27,7 +30,7 @@ import { type GnuGrammar, scanGnuArgs } from './gnu-args.js';
 import { makeVerdict, unrecoverableKind } from './rules.js';
 import type { Invocation, Runtime } from './runtime.js';
 import { judgeUnseenFiles, scratchUnder } from './unseen-files.js';
-import { UNSEEN_DATABASE_URL } from './server-frameworks.js';
+import { HEROKU_DATABASE_URL, UNSEEN_DATABASE_URL } from './server-frameworks.js';
 import { azCommand, ssmCommand } from './cloud-run-command.js';
 import { classifyAnsiblePlaybook } from './ansible-playbook.js';
 import { keyValues, moduleScript } from './ansible-modules.js';
@@ -115,7 +118,7 @@ function herokuCommand(args: Field[]): RemoteCommand | null | 'unknown' {
   if (inner.some((f) => f.value === null)) return 'unknown';
   const app = options.filter((o) => o.name === '-a' || o.name === '--app').at(-1)?.value?.value ?? 'APP';
   // Heroku sets DATABASE_URL to the app's Postgres; guard stands a server's URL in for it
-  const env = new Map<string, string | null>([['DATABASE_URL', 'postgres://heroku-app-database/app']]);
+  const env = new Map<string, string | null>([['DATABASE_URL', HEROKU_DATABASE_URL]]);
   return { script: inner.map((f) => f.value as string).join(' '), where: `a dyno of ${app}`, host: app, files: false, stdin: true, env, configDir: null };
 }
 
@@ -228,7 +231,8 @@ export function judgeRemote(inv: Invocation, name: string, found: RemoteCommand 
   const hostScript = (text: string): string => mapScript(text, []);
   rt.ctx.view?.placeholder(CONTAINER_FS);
   // what it sends a database server, with the remote's paths
-  const dataCtx = { ...rt.ctx, scratchDirs: [...(rt.ctx.scratchDirs ?? []), CONTAINER_FS], inContainer: { configDir: found.configDir ?? (name === 'heroku' ? inv.cwd : null) }, hostScript };
+  // (a dyno's configuration is the app's, read from its DATABASE_URL as another machine's is: unseenProject)
+  const dataCtx = { ...rt.ctx, scratchDirs: [...(rt.ctx.scratchDirs ?? []), CONTAINER_FS], inContainer: { configDir: found.configDir }, hostScript };
   // the project there reads its own configuration, which guard cannot see: its database is that machine's, as a dyno's is its app's (UNSEEN_DATABASE_URL)
   const dataEnv = found.configDir === null && name !== 'heroku' && !found.env.has('DATABASE_URL') ? new Map([...found.env, ['DATABASE_URL', UNSEEN_DATABASE_URL]]) : found.env;
   rt.shell(script, { cwd: REMOTE_HOME, ctx: dataCtx, env: dataEnv, foreignEnv: true, stdin, via: `run on ${found.where}` }, inv.source);

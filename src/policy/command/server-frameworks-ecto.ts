@@ -14,7 +14,7 @@
 import type { Field } from './expand.js';
 import { operandWords, optionValue } from './gnu-args.js';
 import type { Invocation, Runtime } from './runtime.js';
-import { environmentsOf, moreThanOne, readAt } from './server-frameworks.js';
+import { environmentsOf, moreThanOne, readAt, unseenProject } from './server-frameworks.js';
 
 const SERVER_DRIVERS = /\{\s*:(postgrex|myxql|tds)\b/;
 const FILE_DRIVERS = /\{\s*:(ecto_sqlite3|exqlite|ecto_sqlite)\b/;
@@ -30,16 +30,20 @@ export function ecto(inv: Invocation, args: Field[], rt: Runtime): string | null
   const step = optionValue(args, ['--step', '-n']);
   const partial = to !== undefined ? `--to ${to ?? 'V'}` : moreThanOne(step) ? `--step ${step ?? 'N'}` : null;
   const task = tasks.find((t) => t === 'ecto.drop' || t === 'ecto.reset' || (t === 'ecto.rollback' && (all || partial !== null)));
-  if (task === undefined || inv.cwd === null) return null;
+  if (task === undefined) return null;
   const environments = environmentsOf(inv, args, ['MIX_ENV'], 'dev').filter((e) => e !== 'test');
   if (environments.length === 0) return null;
+  const what = task !== 'ecto.rollback' ? `mix ${task} drops` : all ? 'mix ecto.rollback --all reverts every migration of' : `mix ecto.rollback ${partial} reverts more than one migration (dropping what they made) of`;
+  // on another machine: its mix.exs and config are there, unseen
+  const remote = unseenProject(inv, args);
+  if (remote !== undefined) return `${what} ${remote}`;
+  if (inv.cwd === null) return null;
   const found = readAt(rt, inv.cwd, 'mix.exs');
   if (found === undefined || found === null || found === 'missing') return null;
   const code = found.text.replace(/#.*$/gm, '');
   const driver = SERVER_DRIVERS.exec(code)?.[1];
   if (driver === undefined || FILE_DRIVERS.test(code)) return null;
   const server = driver === 'postgrex' ? 'PostgreSQL' : driver === 'myxql' ? 'MySQL' : 'SQL Server';
-  const what = task !== 'ecto.rollback' ? `mix ${task} drops` : all ? 'mix ecto.rollback --all reverts every migration of' : `mix ecto.rollback ${partial} reverts more than one migration (dropping what they made) of`;
   const env = environments.map((e) => e ?? 'configured').join(' or ');
   return `${what} the ${env} database, on a ${server} server (${driver} in mix.exs)`;
 }

@@ -20,7 +20,7 @@ import type { Field } from './expand.js';
 import { operandWords, optionValue } from './gnu-args.js';
 import { resolvePath } from './paths.js';
 import type { Invocation, Runtime } from './runtime.js';
-import { firstConfig, readAt } from './server-frameworks.js';
+import { firstConfig, readAt, unseenProject } from './server-frameworks.js';
 
 /** drizzle.config's `dialect` (0.21+) or `driver` (0.20) values that name a server. */
 const DRIZZLE_SERVER = /\b(?:dialect|driver)\s*:\s*['"`](postgresql|mysql|singlestore|gel|turso|pg|mysql2|d1-http|aws-data-api|pglite-server)['"`]/;
@@ -32,11 +32,14 @@ const DRIZZLE_CONFIGS = ['drizzle.config.ts', 'drizzle.config.mts', 'drizzle.con
 export function drizzle(inv: Invocation, args: Field[], rt: Runtime): string | null {
   const [first = ''] = operandWords(args, ['--config', '--dialect', '--schema', '--url', '--driver']);
   if (!/^push(?::\w+)?$/.test(first) || !args.some((a) => a.value === '--force')) return null;
-  if (inv.cwd === null) return null;
   // the line's own dialect wins over the config file's
   const dialect = optionValue(args, ['--dialect']);
   if (dialect === null) return null;
   if (dialect !== undefined) return serverDialect(`dialect: '${dialect}'`) === null ? null : `drizzle-kit ${first} --force applies the schema's data-loss statements (dropped tables and columns) without asking, on a ${dialect} server (--dialect)`;
+  // on another machine: its drizzle.config is there, unseen
+  const remote = unseenProject(inv, args);
+  if (remote !== undefined) return `drizzle-kit ${first} --force applies the schema's data-loss statements (dropped tables and columns) without asking, to ${remote}`;
+  if (inv.cwd === null) return null;
   const named = optionValue(args, ['--config']);
   if (named === null) return null;
   const candidates = named === undefined ? DRIZZLE_CONFIGS.map((n) => `${inv.cwd}/${n}`) : [resolvePath(named, inv.cwd)];
@@ -63,13 +66,17 @@ export function typeorm(inv: Invocation, program: string, args: Field[], rt: Run
   const [first = ''] = operandWords(args, ['-d', '--dataSource', '--data-source']);
   if (first !== 'schema:drop' && first !== 'schema:sync') return null;
   const source = optionValue(args, ['-d', '--dataSource', '--data-source']);
-  if (source === null || source === undefined || inv.cwd === null) return null;
+  if (source === null || source === undefined) return null;
+  const does = first === 'schema:drop' ? 'drops every table of the database' : "forces the entities' schema on the database, dropping the columns and tables they no longer have with their data";
+  // on another machine: its data source file is there, unseen
+  const remote = unseenProject(inv, args);
+  if (remote !== undefined) return `${program} ${first} ${does.replace(/the database/, remote)}`;
+  if (inv.cwd === null) return null;
   const abs = resolvePath(source, inv.cwd);
   if (abs === null) return null;
   const found = readAt(rt, path.posix.dirname(abs), path.posix.basename(abs));
   if (!found || found === 'missing') return null;
   const type = TYPEORM_SERVER.exec(jsCode(found.text))?.[1];
   if (type === undefined) return null;
-  const does = first === 'schema:drop' ? 'drops every table of the database' : "forces the entities' schema on the database, dropping the columns and tables they no longer have with their data";
   return `${program} ${first} ${does}, on a ${type} server (${source}'s type)`;
 }

@@ -49,7 +49,7 @@ import type { Field } from './expand.js';
 import { operandWords, optionValue as value } from './gnu-args.js';
 import { resolvePath } from './paths.js';
 import type { Invocation, Runtime } from './runtime.js';
-import { blockEnd, environmentsOf, lineVarChoices, moreThanOne, readAt } from './server-frameworks.js';
+import { blockEnd, environmentsOf, lineVarChoices, moreThanOne, readAt, unseenProject } from './server-frameworks.js';
 
 /** JDBC subprotocols of database servers (the first word after `jdbc:`). */
 const JDBC_SERVERS = /^(postgresql|pgsql|mysql|mariadb|sqlserver|jtds|oracle|db2|as400|redshift|snowflake|firebirdsql|informix-sqli|sybase|clickhouse|ch|sap|singlestore|tidb|yugabytedb|cockroachdb|databricks|spanner|bigquery|trino|presto|vertica|teradata|exa|mongodb)$/i;
@@ -132,12 +132,16 @@ export function entityFramework(inv: Invocation, allArgs: Field[], rt: Runtime):
   if (first !== 'database') return null;
   // `database update NAME` goes down to NAME where the database is ahead of it (guard cannot see which): judged as that rollback
   const what = second === 'drop' ? 'dotnet ef database drop drops' : second === 'update' && third === '0' ? 'dotnet ef database update 0 reverts every migration of' : second === 'update' && third !== undefined ? `dotnet ef database update ${third} reverts every migration after ${third} (dropping what they made) of` : null;
-  if (what === null || inv.cwd === null) return null;
+  if (what === null) return null;
   const connection = value(args, ['--connection']);
   if (connection !== undefined) {
     if (connection === null) return null;
     return connectionKind(connection) === 'server' ? `${what} the database --connection names, on a server` : null;
   }
+  // on another machine: its appsettings are there, unseen
+  const remote = unseenProject(inv, args);
+  if (remote !== undefined) return `${what} ${remote}`;
+  if (inv.cwd === null) return null;
   const startup = value(args, ['--startup-project', '-s']);
   const project = value(args, ['--project', '-p']);
   const dirs = [...new Set([startup === undefined ? inv.cwd : projectDir(startup, inv.cwd), project === undefined ? null : projectDir(project, inv.cwd)])].filter((d): d is string => d !== null);
@@ -278,6 +282,13 @@ export function flyway(inv: Invocation, args: Field[], rt: Runtime): string | nu
   if ((!clean && !words.includes('undo')) || args.some((a) => a.value === '-?' || a.value === '--help' || a.value === '-h')) return null;
   const settings = flywaySettings(inv, args, rt);
   const server = jdbcServer(settings.url);
+  // on another machine with no url on the line: its flyway.conf is there, unseen
+  const remote = settings.url === undefined ? unseenProject(inv, args) : undefined;
+  if (server === null && remote !== undefined) {
+    if (clean && settings.cleanDisabled?.trim().toLowerCase() !== 'true') return `flyway clean drops every object of the configured schemas of ${remote}`;
+    const undo = words.includes('undo') ? undoDoes(settings.target, settings.cherryPick) : null;
+    return undo === null ? null : `flyway undo ${undo}, in ${remote}`;
+  }
   if (server === null) return null;
   if (clean && settings.cleanDisabled?.trim().toLowerCase() !== 'true') return `flyway clean drops every object of the configured schemas, on a ${server} server (${settings.from})`;
   const undo = words.includes('undo') ? undoDoes(settings.target, settings.cherryPick) : null;
@@ -314,10 +325,13 @@ export function maven(inv: Invocation, program: string, args: Field[], rt: Runti
     const m = MAVEN_GOAL.exec(w);
     return m !== null && (m[1] === 'flyway' ? m[2] === 'clean' || m[2] === 'undo' : m[2] === 'dropAll' || m[2] === 'rollback');
   });
-  if (goal === undefined || inv.cwd === null) return null;
+  if (goal === undefined) return null;
+  // on another machine: its pom.xml is there, unseen; what the line says (-D) still decides
+  const remote = unseenProject(inv, args);
+  if (inv.cwd === null && remote === undefined) return null;
   const [, tool, action] = MAVEN_GOAL.exec(goal) as unknown as [string, 'flyway' | 'liquibase', string];
   const pomFile = value(args, ['-f', '--file']);
-  const pomPath = pomFile === undefined ? `${inv.cwd}/pom.xml` : resolvePath(pomFile, inv.cwd);
+  const pomPath = inv.cwd === null ? null : pomFile === undefined ? `${inv.cwd}/pom.xml` : resolvePath(pomFile, inv.cwd);
   const pomAt = pomPath === null ? null : pomPath.endsWith('.xml') ? pomPath : `${pomPath}/pom.xml`;
   const pom = pomAt === null ? undefined : textAt(rt, pomAt);
   const plugin = pom === undefined ? null : pomPlugin(pom, `${tool}-maven-plugin`);
@@ -368,6 +382,7 @@ export function maven(inv: Invocation, program: string, args: Field[], rt: Runti
     }
   }
   const server = jdbcServer(url);
+  if (server === null && url === undefined && remote !== undefined) return `${program} ${goal} ${does}, in ${remote}`;
   return server === null ? null : `${program} ${goal} ${does}, on a ${server} server (${from})`;
 }
 
@@ -401,9 +416,11 @@ export function gradle(inv: Invocation, program: string, args: Field[], rt: Runt
   const name = task.slice(task.lastIndexOf(':') + 1);
   const projectDir = value(args, ['-p', '--project-dir']);
   const dir = projectDir === undefined ? inv.cwd : resolvePath(projectDir, inv.cwd);
-  if (dir === null) return null;
-  const groovy = readAt(rt, dir, 'build.gradle');
-  const kts = readAt(rt, dir, 'build.gradle.kts');
+  // on another machine: its build script is there, unseen; what the line says (-P) still decides
+  const remote = inv.cwd === null ? unseenProject(inv, args) : undefined;
+  if (dir === null && remote === undefined) return null;
+  const groovy = dir === null ? null : readAt(rt, dir, 'build.gradle');
+  const kts = dir === null ? null : readAt(rt, dir, 'build.gradle.kts');
   const script = [groovy, kts].map((f) => (f === undefined || f === null || f === 'missing' ? '' : f.text.replace(/\/\*[\s\S]*?\*\//g, '').replace(/(^|\s)\/\/.*$/gm, '$1'))).join('\n');
   if (name.startsWith('flyway')) {
     const property = (key: string): string | null | undefined => value(args, [`-Pflyway.${key}`, `-Dflyway.${key}`], false);
@@ -419,11 +436,12 @@ export function gradle(inv: Invocation, program: string, args: Field[], rt: Runt
       does = undo;
     } else if (setting('cleanDisabled')?.trim().toLowerCase() === 'true') return null;
     const server = jdbcServer(setting('url'));
+    if (server === null && setting('url') === undefined && remote !== undefined) return `${program} ${task} ${does}, in ${remote}`;
     if (server === null) return null;
     return `${program} ${task} ${does}, on a ${server} server (${property('url') !== undefined ? 'flyway.url on the line' : 'the flyway block of build.gradle'})`;
   }
   const block = gradleBlock(script, 'liquibase');
-  if (block === null && !/org\.liquibase\.gradle|liquibase-gradle-plugin/.test(script)) return null;
+  if (block === null && !/org\.liquibase\.gradle|liquibase-gradle-plugin/.test(script) && remote === undefined) return null;
   const command = (GRADLE_LIQUIBASE.exec(name)?.[1] as string).replace(/^./, (c) => c.toLowerCase());
   const prop = (key: string): string | null | undefined => value(args, [`-P${key}`], false);
   let does: string;
@@ -443,7 +461,8 @@ export function gradle(inv: Invocation, program: string, args: Field[], rt: Runt
   let server = urls.map(jdbcServer).find((s) => s !== null) ?? null;
   let from = 'the liquibase block of build.gradle';
   // liquibase.properties only where no activity names a url (one the plugin passes, even unread, wins over the file's)
-  if (server === null && !/(?:\burl\b|["']url["'])/.test(block ?? '')) {
+  if (server === null && remote !== undefined && urls.length === 0) return `${program} ${task} ${does}, in ${remote}`;
+  if (server === null && dir !== null && !/(?:\burl\b|["']url["'])/.test(block ?? '')) {
     const props = readAt(rt, dir, 'liquibase.properties');
     if (props !== undefined && props !== null && props !== 'missing') {
       const map = properties(props.text);
@@ -472,6 +491,9 @@ export function liquibase(inv: Invocation, args: Field[], rt: Runtime): string |
   let url = onLine ?? envUrl;
   let from = onLine !== undefined ? '--url on the line' : 'LIQUIBASE_COMMAND_URL on the line';
   if (url === undefined) {
+    // on another machine: its liquibase.properties is there, unseen
+    const remote = unseenProject(inv, args);
+    if (remote !== undefined) return `liquibase ${does}, in ${remote}`;
     if (inv.cwd === null) return null;
     const named = value(args, ['--defaults-file', '--defaultsFile']);
     const file = named === undefined ? `${inv.cwd}/liquibase.properties` : resolvePath(named, inv.cwd);

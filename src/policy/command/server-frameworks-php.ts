@@ -30,7 +30,7 @@ import { consoleNames } from './framework-migrations.js';
 import { operandWords } from './gnu-args.js';
 import { resolvePath } from './paths.js';
 import type { Invocation, Runtime } from './runtime.js';
-import { lineServerUrl, lineVarChoices, moreThanOne, readAt, urlDatabase } from './server-frameworks.js';
+import { lineServerUrl, lineVarChoices, moreThanOne, readAt, unseenProject, urlDatabase } from './server-frameworks.js';
 
 const ARTISAN_DROPS = ['migrate:fresh', 'migrate:refresh', 'migrate:reset', 'db:wipe'];
 /** artisan's options of these commands that take a value (`--env testing` as well as `--env=testing`). */
@@ -189,9 +189,13 @@ export function symfony(inv: Invocation, label: string, args: Field[], rt: Runti
   // bin/console's project is the directory above bin/; `symfony console` runs where it is typed
   const bin = script !== undefined ? scriptDir(script, inv.cwd) : null;
   const root = script === undefined ? inv.cwd : bin === null ? null : path.posix.dirname(bin);
-  if (root === null) return null;
   const flagged = consoleOption(args, '--env', '-e');
   const named = flagged !== undefined ? [flagged] : lineVarChoices(inv, args, 'APP_ENV');
+  if (root === null) {
+    // on another machine: its .env files are there, unseen (the test environment stays free, as here)
+    const remote = named.some((e) => e !== 'test') ? unseenProject(inv, args) : undefined;
+    return remote === undefined ? null : `${label} ${what} ${remote}`;
+  }
   const urlsOnLine = lineVarChoices(inv, args, 'DATABASE_URL');
   for (const chosen of named) {
     const vars = symfonyEnv(rt, root, chosen);

@@ -17,7 +17,7 @@ import type { Field } from './expand.js';
 import { operandWords, optionValue } from './gnu-args.js';
 import { resolvePath } from './paths.js';
 import type { Invocation, Runtime } from './runtime.js';
-import { lineVarChoices, readAt } from './server-frameworks.js';
+import { lineVarChoices, readAt, unseenProject } from './server-frameworks.js';
 
 /** SQLAlchemy dialects of database servers (the scheme before `+driver`). */
 const SQLALCHEMY_SERVERS = /^(postgresql|postgres|mysql|mariadb|mssql|oracle|cockroachdb|redshift|snowflake|db2|ibm_db_sa|clickhouse|trino|databricks|bigquery|spanner|teradata|vertica|firebird|sybase)$/;
@@ -54,8 +54,12 @@ const URL_FROM_CODE = /\bset_main_option\s*\(|\bset_section_option\s*\(|\bcreate
 export function alembic(inv: Invocation, args: Field[], rt: Runtime): string | null {
   const words = operandWords(args, ['-c', '--config', '-n', '--name', '-x', '--tag']);
   const target = words[0] === 'downgrade' ? downgradeTarget(args.slice(args.findIndex((a) => a.value === 'downgrade') + 1)) : undefined;
-  if (target === undefined || !backMoreThanOne(target) || inv.cwd === null) return null;
+  if (target === undefined || !backMoreThanOne(target)) return null;
   if (args.some((a) => a.value === '--sql' || a.value === '--help' || a.value === '-h')) return null;
+  // on another machine: its alembic.ini is there, unseen
+  const remote = unseenProject(inv, args);
+  if (remote !== undefined) return `alembic downgrade ${target ?? 'REVISION'} ${downgradeDoes(target)}, in ${remote}`;
+  if (inv.cwd === null) return null;
   const named = optionValue(args, ['-c', '--config']) ?? lineVarChoices(inv, args, 'ALEMBIC_CONFIG').find((v) => v !== undefined) ?? 'alembic.ini';
   const section = optionValue(args, ['-n', '--name']) ?? 'alembic';
   if (named === null || section === null) return null;
@@ -131,11 +135,15 @@ const FLASK_URL_VARS = ['SQLALCHEMY_DATABASE_URI', 'FLASK_SQLALCHEMY_DATABASE_UR
  */
 export function flaskMigrate(inv: Invocation, args: Field[], rt: Runtime): string | null {
   const words = operandWords(args, ['--app', '-A', '--env-file', '-e', '-d', '--directory', '--tag', '-x']);
-  if (words[0] !== 'db' || words[1] !== 'downgrade' || inv.cwd === null) return null;
+  if (words[0] !== 'db' || words[1] !== 'downgrade') return null;
   if (args.some((a) => a.value === '--sql' || a.value === '--help' || a.value === '-h')) return null;
   const at = args.findIndex((a, i) => a.value === 'downgrade' && args[i - 1]?.value === 'db');
   const target = downgradeTarget(args.slice(at + 1)) ?? '-1';
   if (!backMoreThanOne(target)) return null;
+  // on another machine: its application and .env are there, unseen
+  const remote = unseenProject(inv, args);
+  if (remote !== undefined) return `flask db downgrade ${target ?? 'REVISION'} ${downgradeDoes(target)}, in ${remote}`;
+  if (inv.cwd === null) return null;
   const dirName = optionValue(args, ['-d', '--directory']) ?? 'migrations';
   const envFile = optionValue(args, ['-e', '--env-file']);
   if (dirName === null || envFile === null) return null;

@@ -37,9 +37,11 @@ import { alembic, flaskMigrate } from './server-frameworks-python.js';
 import { drizzle, typeorm } from './server-frameworks-js.js';
 import { get, readYaml, str, TooBig, type Y } from './taskfile-yaml.js';
 
-/** The way forward: a dump first, or the framework's own test environment, which guard leaves free. */
-function instead(program: string): string {
+/** The way forward: a dump first (on the machine that holds it), or the framework's own test environment, which guard leaves free. */
+function instead(program: string, remote: 'host' | 'heroku' | null): string {
   const test = TEST_ENVIRONMENT[program];
+  if (remote === 'heroku') return `Capture a backup first (\`heroku pg:backups:capture -a APP\`; \`heroku pg:backups:restore\` brings it back), then ask the person to run it; guard cannot bring the rows back. Run it against a disposable database (${test ? `${test}, ` : ''}a review app) to work freely.`;
+  if (remote === 'host') return `Dump the database on that machine first (there: \`pg_dump DB > ~/backup.sql\`, \`mysqldump DB > ~/backup.sql\`; or the host's own backup), then ask the person to run it; guard cannot bring the rows back. Point the command at a disposable database (${test ? `${test}, ` : ''}a SQLite file) to work freely.`;
   return `Dump the database first (\`pg_dump DB > backup.sql\`, \`mysqldump DB > backup.sql\`), then ask the person to run it; guard cannot bring the rows back. Point the command at a disposable database (${test ? `${test}, ` : ''}a SQLite file) to work freely.`;
 }
 
@@ -140,9 +142,34 @@ export function environmentsOf(inv: Invocation, args: Field[], names: readonly s
  */
 export const UNSEEN_DATABASE_URL = 'unseen://the-project-database';
 
+/**
+ * DATABASE_URL as guard stands it in for `heroku run` (a dyno of the app): Heroku sets it to the
+ * app's Postgres. A dyno's own files are thrown away when it exits (and Heroku runs no SQLite), so
+ * the only database a framework's reset there can empty for good is that server, whatever the
+ * repository's configuration says for this machine: the frameworks that read no DATABASE_URL
+ * judge it as unseenProject says.
+ */
+export const HEROKU_DATABASE_URL = 'postgres://heroku-app-database/app';
+
 /** How a refusal names the database a server URL (serverUrl's scheme) points at. */
 export function urlDatabase(scheme: string): string {
   return scheme === 'unseen' ? 'the project\'s database on that machine (its configuration is there, unseen)' : `the ${scheme} database DATABASE_URL names`;
+}
+
+/**
+ * The project's database where the line runs on another machine whose configuration guard cannot
+ * read (remote-shell.ts: no project directory here, DATABASE_URL the stand-in UNSEEN_DATABASE_URL):
+ * urlDatabase's words for it; undefined elsewhere (a container's line, whose project is the
+ * repository, or a line whose own DATABASE_URL replaces the stand-in). The frameworks that read no
+ * DATABASE_URL (Django's settings, mix.exs, flyway.conf, alembic.ini, appsettings.json ...) ask this
+ * where they would read their configuration: whatever it names is on that machine, outside every
+ * snapshot, as a dyno's database is its app's. What the line itself says still decides first (the
+ * test environment, a `--url` or `-database` it names).
+ */
+export function unseenProject(inv: Invocation, args: Field[]): string | undefined {
+  if (inv.cwd !== null) return undefined;
+  const urls = lineVarChoices(inv, args, 'DATABASE_URL');
+  return urls.includes(UNSEEN_DATABASE_URL) ? urlDatabase('unseen') : urls.includes(HEROKU_DATABASE_URL) ? 'the app\'s Heroku Postgres database (DATABASE_URL on the dyno)' : undefined;
 }
 
 /** The server scheme of the first DATABASE_URL the line may set that names a server (serverUrl), else undefined. */
@@ -280,6 +307,10 @@ function django(inv: Invocation, args: Field[], rt: Runtime, script: string | un
   const back = first === 'migrate' && app !== '' && target !== '' && !args.some((a) => a.value === '--fake' || a.value === '--plan' || a.value === '--check');
   const zero = back && target === 'zero';
   if (first !== 'flush' && first !== 'reset_db' && !back) return null;
+  const does = zero ? `migrate ${app} zero unapplies every migration of ${app}, dropping its tables in` : back ? `migrate ${app} ${target} unapplies every migration of ${app} after ${target}, dropping what they made in` : first === 'flush' ? 'flush deletes every row of' : 'reset_db drops';
+  // on another machine: its settings are there, unseen
+  const remote = unseenProject(inv, args);
+  if (remote !== undefined) return `manage.py ${does} ${remote}`;
   const manage = resolvePath(script ?? 'manage.py', inv.cwd);
   if (manage === null) return null;
   const root = path.posix.dirname(manage);
@@ -299,7 +330,6 @@ function django(inv: Invocation, args: Field[], rt: Runtime, script: string | un
   if (/django\.db\.backends\.sqlite3/.test(settings.text)) return null;
   const engine = DJANGO_SERVER_ENGINE.exec(settings.text);
   if (!engine) return null;
-  const does = zero ? `migrate ${app} zero unapplies every migration of ${app}, dropping its tables in` : back ? `migrate ${app} ${target} unapplies every migration of ${app} after ${target}, dropping what they made in` : first === 'flush' ? 'flush deletes every row of' : 'reset_db drops';
   return `manage.py ${does} the ${engine[1] ?? engine[2] ?? engine[3]} database (${module})`;
 }
 
@@ -311,11 +341,13 @@ function sequelize(inv: Invocation, program: string, args: Field[], rt: Runtime)
   if (task === null) return null;
   const url = optionValue(args, ['--url']);
   if (url) return serverUrl(url) ? `${program} ${task} the database --url names` : null;
+  const envArg = args.findIndex((a) => a.value === '--env');
+  const environments = envArg !== -1 ? [args[envArg + 1]?.value ?? null] : environmentsOf(inv, args, ['NODE_ENV'], 'development');
+  const remote = environments.some((e) => e !== 'test') ? unseenProject(inv, args) : undefined;
+  if (remote !== undefined) return `${program} ${task} ${remote}`;
   if (inv.cwd === null) return null;
   const found = readAt(rt, inv.cwd, 'config/config.json');
   if (!found || found === 'missing') return null;
-  const envArg = args.findIndex((a) => a.value === '--env');
-  const environments = envArg !== -1 ? [args[envArg + 1]?.value ?? null] : environmentsOf(inv, args, ['NODE_ENV'], 'development');
   let config: Record<string, { dialect?: unknown }>;
   try {
     config = JSON.parse(found.text) as Record<string, { dialect?: unknown }>;
@@ -387,6 +419,8 @@ function knex(inv: Invocation, args: Field[], rt: Runtime): string | null {
   const envArg = value('--env');
   const environments = (envArg !== undefined ? [envArg] : environmentsOf(inv, [], ['NODE_ENV'], 'development')).filter((e): e is string => e !== null && e !== 'test');
   if (environments.length === 0) return null;
+  const remote = unseenProject(inv, args);
+  if (remote !== undefined) return `knex migrate:rollback${all ? ' --all reverts every migration' : ' reverts the last batch of migrations (every migration, where they ran at once)'} of ${remote}: the tables they made go with their rows`;
   const cwd = value('--cwd');
   const dir = cwd === undefined ? inv.cwd : resolvePath(cwd, inv.cwd);
   const named = value('--knexfile');
@@ -429,12 +463,14 @@ export function classifyServerFramework(inv: Invocation, program: string, args: 
   else if (program === 'gradle' || program === 'gradlew') what = gradle(inv, program, args, rt);
   else if (program === 'alembic') what = alembic(inv, args, rt);
   else if (program === 'flask') what = flaskMigrate(inv, args, rt);
-  else if (program === 'migrate') what = golangMigrate(args);
+  else if (program === 'migrate') what = golangMigrate(inv, args);
   else if (program === 'dbmate') what = dbmate(inv, args, rt);
   else if (program === 'diesel') what = diesel(inv, args, rt);
   else if (program === 'sqlx') what = sqlx(inv, args, rt);
   else if (program === 'goose') what = goose(inv, args, rt);
   else if (program === 'atlas') what = atlas(inv, args, rt);
   if (what === null) return;
-  rt.report(makeVerdict(unrecoverableKind(rt.ctx.isAgent), 'remote-data-delete', `${what}, outside the repository, where no snapshot holds it`, inv.source, instead(program)));
+  const there = unseenProject(inv, args);
+  const remote = there === undefined ? null : lineVarChoices(inv, args, 'DATABASE_URL').includes(HEROKU_DATABASE_URL) ? 'heroku' : 'host';
+  rt.report(makeVerdict(unrecoverableKind(rt.ctx.isAgent), 'remote-data-delete', `${what}, outside the repository, where no snapshot holds it`, inv.source, instead(program, remote)));
 }

@@ -123,6 +123,66 @@ const ROWS: EvaluatedRow[] = [
   ['ssh prod "cd app && bin/rails db:migrate"', 'allow', 'no-risk'],
   ["ssh prod 'cd app && php artisan migrate --force'", 'allow', 'no-risk'],
   ['ssh prod "cd app && npx prisma migrate deploy"', 'allow', 'no-risk'],
+  // every other framework guard judges here, judged there with the same meaning (server-frameworks.ts unseenProject)
+  ['ssh prod "cd /srv/app && python manage.py flush --noinput"', 'deny', 'remote-data-delete', ['manage.py flush', 'on that machine']],
+  ['ssh prod "cd /srv/app && ./manage.py reset_db --noinput"', 'deny', 'remote-data-delete', ['reset_db']],
+  ['ssh prod "cd /srv/app && python3 manage.py migrate blog zero"', 'deny', 'remote-data-delete', ['migrate blog zero']],
+  ['ssh prod "cd /srv/app && php bin/console doctrine:database:drop --force"', 'deny', 'remote-data-delete', ['doctrine:database:drop']],
+  ['ssh prod "cd /srv/app && bin/console doctrine:schema:drop --force"', 'deny', 'remote-data-delete', ['doctrine:schema:drop']],
+  ['ssh prod "cd /srv/app && php bin/console doctrine:fixtures:load -n"', 'deny', 'remote-data-delete', ['doctrine:fixtures:load']],
+  ['ssh prod "cd /srv/app && symfony console doctrine:database:drop --force"', 'deny', 'remote-data-delete', ['symfony console']],
+  ['ssh prod "cd /srv/app && mix ecto.drop"', 'deny', 'remote-data-delete', ['mix ecto.drop']],
+  ['ssh prod "cd /srv/app && MIX_ENV=prod mix ecto.reset"', 'deny', 'remote-data-delete', ['mix ecto.reset']],
+  ['ssh prod "cd /srv/app && MIX_ENV=prod mix ecto.rollback --all"', 'deny', 'remote-data-delete', ['ecto.rollback --all']],
+  ['ssh prod "cd /srv/app && flyway clean"', 'deny', 'remote-data-delete', ['flyway clean']],
+  ['ssh prod "cd /srv/app && ./mvnw flyway:clean"', 'deny', 'remote-data-delete', ['flyway:clean']],
+  ['ssh prod "cd /srv/app && ./gradlew flywayClean"', 'deny', 'remote-data-delete', ['flywayClean']],
+  ['ssh prod "cd /srv/app && liquibase dropAll"', 'deny', 'remote-data-delete', ['drop-all']],
+  ['ssh prod "cd /srv/app && dotnet ef database drop -f"', 'deny', 'remote-data-delete', ['dotnet ef database drop']],
+  ['ssh prod "cd /srv/app && npx knex migrate:rollback --all"', 'deny', 'remote-data-delete', ['knex migrate:rollback']],
+  ['ssh prod "cd /srv/app && npx sequelize db:drop"', 'deny', 'remote-data-delete', ['sequelize db:drop']],
+  ['ssh prod "cd /srv/app && npx typeorm schema:drop -d dist/data-source.js"', 'deny', 'remote-data-delete', ['schema:drop']],
+  ['ssh prod "cd /srv/app && npx drizzle-kit push --force"', 'deny', 'remote-data-delete', ['drizzle-kit push']],
+  ['ssh prod "cd /srv/app && alembic downgrade base"', 'deny', 'remote-data-delete', ['alembic downgrade base']],
+  ['ssh prod "cd /srv/app && flask db downgrade base"', 'deny', 'remote-data-delete', ['flask db downgrade']],
+  ['ssh prod "cd /srv/app && goose reset"', 'deny', 'remote-data-delete', ['goose reset']],
+  ['ssh prod \'migrate -path db/migrations -database "$DATABASE_URL" drop -f\'', 'deny', 'remote-data-delete', ['migrate drop']],
+  ['ssh prod "cd /srv/app && dbmate drop"', 'deny', 'remote-data-delete', ['dbmate drop']],
+  ['ssh prod "cd /srv/app && diesel database reset"', 'deny', 'remote-data-delete', ['diesel database reset']],
+  ['ssh prod "cd /srv/app && cargo sqlx database drop -y"', 'deny', 'remote-data-delete', ['sqlx database drop']],
+  ['ssh prod \'atlas schema clean -u "$DATABASE_URL" --auto-approve\'', 'deny', 'remote-data-delete', ['atlas schema clean']],
+  ['heroku run python manage.py flush --noinput -a myapp', 'deny', 'remote-data-delete', ['Heroku Postgres']],
+  ['fly ssh console -C "bin/console doctrine:schema:drop --force" -a myapp', 'deny', 'remote-data-delete', ['doctrine:schema:drop']],
+  ['gcloud compute ssh web-1 --command "cd /srv/app && mix ecto.reset"', 'deny', 'remote-data-delete', ['the VM web-1']],
+  ["ansible web -m shell -a 'cd /srv/app && python manage.py flush --noinput'", 'deny', 'remote-data-delete', ['the hosts web']],
+  ["aws ssm send-command --document-name AWS-RunShellScript --parameters 'commands=[\"cd /srv/app && flyway clean\"]' --instance-ids i-0abc", 'deny', 'remote-data-delete', ['instances i-0abc']],
+  ['az vm run-command invoke -g rg -n web-1 --command-id RunShellScript --scripts "cd /srv/app && dotnet ef database drop -f"', 'deny', 'remote-data-delete', ['the VM web-1']],
+  // what only migrates forward (or undoes the last migration), the test environment, a dry run: free there as here
+  ['ssh prod "cd /srv/app && python manage.py migrate"', 'allow', 'no-risk'],
+  ['ssh prod "cd /srv/app && python manage.py migrate blog"', 'allow', 'no-risk'],
+  ['ssh prod "cd /srv/app && python manage.py collectstatic --noinput"', 'allow', 'no-risk'],
+  ['heroku run python manage.py migrate -a myapp', 'allow', 'no-risk'],
+  ['ssh prod "cd /srv/app && mix ecto.migrate"', 'allow', 'no-risk'],
+  ['ssh prod "cd /srv/app && mix ecto.rollback"', 'allow', 'no-risk'],
+  ['ssh ci "cd /srv/app && MIX_ENV=test mix ecto.reset"', 'allow', 'no-risk'],
+  ['ssh prod "cd /srv/app && php bin/console doctrine:migrations:migrate -n"', 'allow', 'no-risk'],
+  ['ssh prod "cd /srv/app && php bin/console doctrine:fixtures:load --append"', 'allow', 'no-risk'],
+  ['ssh prod "cd /srv/app && php bin/console doctrine:schema:drop --dump-sql"', 'allow', 'no-risk'],
+  ['ssh ci "cd /srv/app && APP_ENV=test php bin/console doctrine:database:drop --force"', 'allow', 'no-risk'],
+  ['ssh prod "cd /srv/app && flyway migrate"', 'allow', 'no-risk'],
+  ['ssh prod "cd /srv/app && ./mvnw flyway:migrate"', 'allow', 'no-risk'],
+  ['ssh prod "cd /srv/app && ./mvnw -Dflyway.cleanDisabled=true flyway:clean"', 'allow', 'no-risk'],
+  ['ssh prod "cd /srv/app && liquibase update"', 'allow', 'no-risk'],
+  ['ssh prod "cd /srv/app && dotnet ef database update"', 'allow', 'no-risk'],
+  ['ssh prod "cd /srv/app && alembic upgrade head"', 'allow', 'no-risk'],
+  ['ssh prod "cd /srv/app && alembic downgrade -1"', 'allow', 'no-risk'],
+  ['ssh prod "cd /srv/app && npx knex migrate:latest"', 'allow', 'no-risk'],
+  ['ssh ci "cd /srv/app && NODE_ENV=test npx sequelize db:drop"', 'allow', 'no-risk'],
+  ['ssh prod "cd /srv/app && npx drizzle-kit push"', 'allow', 'no-risk'],
+  ['ssh prod "cd /srv/app && goose up"', 'allow', 'no-risk'],
+  ['ssh prod "cd /srv/app && dbmate up"', 'allow', 'no-risk'],
+  ['ssh prod "cd /srv/app && sqlx migrate run"', 'allow', 'no-risk'],
+  ['ssh prod \'migrate -path db/migrations -database "$DATABASE_URL" up\'', 'allow', 'no-risk'],
   // a remote command guard cannot see (DECISIONS.md "A remote command guard cannot see")
   ['ssh prod "$CMD"', 'deny', 'remote-host-delete', ['computed when the line runs']],
   ['ssh prod $(cat cmd.txt)', 'deny', 'remote-host-delete'],
@@ -140,6 +200,10 @@ describe('remote shells: what a command deletes on another machine', () => {
       const person = checkVerdict(t, 'rsync -av --delete dist/ deploy@prod:/var/www/app/');
       expect(person).toMatchObject({ verdict: 'ask', rule: 'remote-host-delete' });
       expect(person.instead).toContain('scp -r deploy@prod:PATH ./backup');
+      // a framework's reset on another machine: the dump is made there
+      const flush = checkVerdict(t, 'ssh prod "cd /srv/app && python manage.py flush --noinput"');
+      expect(flush).toMatchObject({ verdict: 'ask', rule: 'remote-data-delete' });
+      expect(flush.instead).toContain('Dump the database on that machine first');
     });
   });
 });
