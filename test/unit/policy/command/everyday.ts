@@ -130,6 +130,8 @@ const MISC = [
   'scp dist.tar.gz deploy@prod:/tmp/', 'heroku run rails db:migrate -a myapp', 'fly ssh console -C "ls -la /data"',
   'ansible-playbook --check --diff -i inventory.ini site.yml', "aws ssm send-command --document-name AWS-RunShellScript --parameters 'commands=[\"uptime\"]' --instance-ids i-0abc",
   'az vm run-command invoke -g rg -n web-1 --command-id RunShellScript --scripts "df -h"', 'ssh prod "cd /srv/app && bin/rails db:migrate"',
+  'ssh prod "cd /srv/app && python manage.py migrate"', 'ssh prod "cd /srv/app && mix ecto.migrate"', 'heroku run python manage.py migrate -a myapp',
+  "aws ssm send-command --document-name AWS-RunPowerShellScript --parameters 'commands=[\"Get-Service W3SVC\"]' --instance-ids i-0abc",
   'gh api repos/{owner}/{repo}/pulls', 'gh pr merge 12 --squash --delete-branch', 'gh api repos/acme/app/git/refs/heads/main', 'gh release create v1.3.0 --generate-notes',
   'psql -c "select 1"', "sqlcmd -Q 'SELECT @@VERSION'", "clickhouse-client -q 'SELECT count() FROM t'", "cockroach sql -e 'SHOW TABLES'", 'redis-cli ping',
   'docker compose exec web npm test', "docker exec pg psql -c 'SELECT 1'", 'docker compose exec db pg_dump app > dump.sql',
@@ -181,6 +183,8 @@ export const UNRECOVERABLE: readonly string[] = [
   'ssh prod "rm -rf /var/www/app/storage"', 'rsync -av --delete dist/ deploy@prod:/var/www/app/',
   "aws ssm send-command --document-name AWS-RunShellScript --parameters 'commands=[\"rm -rf /srv/app\"]' --instance-ids i-0abc", 'az ssh vm -g rg -n web-1 -- sudo rm -rf /srv/data',
   'ssh prod "cd /srv/app && bin/rails db:reset"', "ssh prod 'cd app && php artisan migrate:fresh --force'",
+  'ssh prod "cd /srv/app && python manage.py flush --noinput"', 'ssh prod "cd /srv/app && mix ecto.reset"', 'heroku run python manage.py flush --noinput -a myapp',
+  "aws ssm send-command --document-name AWS-RunPowerShellScript --parameters 'commands=[\"Remove-Item -Recurse -Force C:\\\\data\"]' --instance-ids i-0abc",
   // ... and every release of a helmfile, whatever skaffold.yaml deploys (cluster.ts)
   'helmfile destroy', 'helmfile -e prod delete --purge', 'skaffold delete -p prod',
   // Recovery data.
