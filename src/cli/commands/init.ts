@@ -11,6 +11,7 @@ import { configSourcePath, displayPath } from '../../config/load.js';
 import { DEFAULT_PRESET, listPresets, writeConfigFile } from '../../config/presets.js';
 import { GuardError } from '../../errors.js';
 import { guardCommonPath, openRepo, type Repo } from '../../git/repo.js';
+import { hooksLocation } from '../../githooks/install/hooks-dir.js';
 import { assertHooksInstallable, hooksStatus, installHooks } from '../../githooks/install/local.js';
 import type { HookChange } from '../../githooks/install/install.js';
 import { writeHookFiles } from '../../githooks/context.js';
@@ -93,7 +94,10 @@ export async function run(args: Args, { cwd, out }: CommandContext): Promise<num
   const agentPlan = planAgents(repo, selection);
   // Hook managers (husky, lefthook, pre-commit) whose configuration should run guard so that
   // re-installing their hooks does not switch guard off (docs/hooks.md).
-  const managerPlans: ManagerPlan[] = await planManagerEdits(repo);
+  // Where git runs hooks, asked once for the whole command (guard never changes core.hooksPath):
+  // the hook managers' plan, the install check, the install and the self-test all use it.
+  let location = await hooksLocation(repo);
+  const managerPlans: ManagerPlan[] = await planManagerEdits(repo, location.hooksPath);
   const managerEdits = managerPlans.flatMap((p) => p.edits);
   let editManagers = args.hookManager !== false && args.yes === true;
 
@@ -116,10 +120,12 @@ export async function run(args: Args, { cwd, out }: CommandContext): Promise<num
       return 0;
     }
     editManagers = args.hookManager !== false;
+    // The question may have waited a long time: where git runs hooks is asked again.
+    location = await hooksLocation(repo);
   }
 
   // Before anything is written: can the hooks go where git runs them?
-  await assertHooksInstallable(repo);
+  await assertHooksInstallable(repo, location);
 
   // 1. The policy file (never overwritten) and its compiled form for the hook path.
   const target = await configRepo(repo);
@@ -129,7 +135,7 @@ export async function run(args: Args, { cwd, out }: CommandContext): Promise<num
 
   // 2. The git hooks.
   out.progress('guard init: installing the git hooks…');
-  const hooks = await installHooks(repo);
+  const hooks = await installHooks(repo, { checked: location });
 
   // 2b. The hook managers' configuration, and the launcher their guard entries run.
   const { applyManagerEdits, writeManagedLauncher } = await import('../../githooks/managers/apply.js');
@@ -170,7 +176,7 @@ export async function run(args: Args, { cwd, out }: CommandContext): Promise<num
   backupAfterSnapshot(repo, created);
 
   // 5. Prove that git runs the hooks.
-  const status = await hooksStatus(repo);
+  const status = await hooksStatus(repo, { location });
 
   const agentFiles = agents.installed.flatMap((a) => a.files.filter((f) => f.action !== 'unchanged'));
   const changedSomething = configWritten.written || hooks.changed || created || agentFiles.length > 0 || written.length > 0;

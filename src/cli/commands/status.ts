@@ -10,6 +10,7 @@ import { readPolicy } from '../../config/compile.js';
 import { displayPath } from '../../config/load.js';
 import { openRepo, type Repo } from '../../git/repo.js';
 import { listApprovals } from '../../githooks/approvals.js';
+import { hooksLocation } from '../../githooks/install/hooks-dir.js';
 import { hooksStatus } from '../../githooks/install/local.js';
 import type { HookStatus } from '../../githooks/install/inspect.js';
 import { listSnapshots } from '../../snapshot/read.js';
@@ -85,13 +86,15 @@ export async function run(_args: Args, { cwd, out }: CommandContext): Promise<nu
   // guard's own files a clean deleted and no hook has put back yet (src/restore/own-files.ts).
   const ownFiles = await import('../../restore/own-files.js');
   const putBack = ownFiles.putBackDue(repo) ? await ownFiles.putBackOwnFiles(repo, 'status') : null;
+  // core.hooksPath asked once, for the hooks' state and the hook managers' both.
+  const location = await hooksLocation(repo);
   const [hooks, policy, snapshots, size, approvals, managers] = await Promise.all([
-    hooksStatus(repo),
+    hooksStatus(repo, { location }),
     readPolicy(repo),
     listSnapshots(repo, { limit: 1 }),
     storeSize(repo),
     listApprovals(repo),
-    managersStatus(repo),
+    managersStatus(repo, location.hooksPath),
   ]);
   // Hook managers: a hook they wrote over is still checked when their configuration runs guard;
   // one whose configuration does not run guard gets the exact step that makes it survive.

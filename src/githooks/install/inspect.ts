@@ -72,11 +72,24 @@ async function exists(file: string): Promise<boolean> {
   );
 }
 
-/** Runs one hook the way git would and checks that guard's shim answered the probe. */
-export async function selfTest(repo: Repo, cwd: string, name: HookName): Promise<SelfTest> {
+/** The files git would run for NAMES, as git resolves them (core.hooksPath, worktrees): one rev-parse for all. */
+export async function hookFilesGitRuns(cwd: string, names: readonly HookName[]): Promise<string[]> {
+  if (names.length === 0) return [];
+  const out = (await runGit(['rev-parse', '--path-format=absolute', ...names.flatMap((name) => ['--git-path', `hooks/${name}`])], { cwd })).stdout.toString('utf8');
+  const files = out.replace(/\n$/, '').split('\n');
+  if (files.length === names.length) return files;
+  // A hooks path with a newline in it: one name at a time, each answer whole.
+  return Promise.all(names.map(async (name) => (await runGit(['rev-parse', '--path-format=absolute', '--git-path', `hooks/${name}`], { cwd })).stdout.toString('utf8').replace(/\n$/, '')));
+}
+
+/**
+ * Runs one hook the way git would and checks that guard's shim answered the probe. PICKED: the
+ * file git would run for it (hookFilesGitRuns), when the caller asked for several at once.
+ */
+export async function selfTest(repo: Repo, cwd: string, name: HookName, picked?: string): Promise<SelfTest> {
   // Only guard's own shim is run: another program in its place (a hook manager's script) would
   // do its real work, with side effects.
-  const picked = (await runGit(['rev-parse', '--path-format=absolute', '--git-path', `hooks/${name}`], { cwd })).stdout.toString('utf8').trim();
+  picked ??= (await hookFilesGitRuns(cwd, [name]))[0]!;
   const content = await fs.readFile(picked, 'utf8').catch(() => null);
   if (content === null) return { result: 'not-run', detail: `git would run ${picked}, which does not exist` };
   if (!isShim(content)) return { result: 'not-run', detail: `git would run ${picked}, which is not guard's hook` };
@@ -101,8 +114,8 @@ export async function selfTest(repo: Repo, cwd: string, name: HookName): Promise
   return { result: 'alive' };
 }
 
-export async function inspectHooks(repo: Repo, guardDir: string, options: { selfTest?: boolean } = {}): Promise<HooksStatus> {
-  const [manifest, location] = await Promise.all([readManifest(guardDir), hooksLocation(repo)]);
+export async function inspectHooks(repo: Repo, guardDir: string, options: { selfTest?: boolean; location?: HooksLocation } = {}): Promise<HooksStatus> {
+  const [manifest, location] = await Promise.all([readManifest(guardDir), options.location ?? hooksLocation(repo)]);
   const problems: string[] = [];
   const notes: string[] = [];
   if (!manifest) {
@@ -116,11 +129,12 @@ export async function inspectHooks(repo: Repo, guardDir: string, options: { self
   if (dirDrift) problems.push(`git now runs hooks from ${location.dir}, but guard's hooks are in ${manifest.hooksDir} (run \`guard init\` to install them there)`);
   const hooks: HookStatus[] = [];
   const current = manifest.hooks.filter((h) => path.dirname(h.path) === path.resolve(manifest.hooksDir));
-  for (const record of current) {
+  const picked = options.selfTest === false ? [] : await hookFilesGitRuns(repo.root, current.map((h) => h.name));
+  for (const [i, record] of current.entries()) {
     const { state, replacedBy } = await fileState(record.path, record.shimSha256);
     const chained = `${record.path}${CHAINED_SUFFIX}`;
     const chainedPresent = await exists(chained);
-    const test: SelfTest = options.selfTest === false ? { result: 'skipped', detail: 'self-test not run' } : await selfTest(repo, repo.root, record.name);
+    const test: SelfTest = options.selfTest === false ? { result: 'skipped', detail: 'self-test not run' } : await selfTest(repo, repo.root, record.name, picked[i]);
     if (state === 'missing') problems.push(`${record.name}: guard's hook file is gone (${record.path})`);
     if (state === 'replaced') problems.push(`${record.name}: replaced${replacedBy ? ` by ${replacedBy}` : ''} after guard installed it (run \`guard init\` to chain it again)`);
     if (state === 'modified') problems.push(`${record.name}: guard's hook file was edited`);

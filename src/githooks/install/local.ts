@@ -21,6 +21,9 @@ import { uninstallShims, type UninstallResult } from './uninstall.js';
 export async function refuseTrackedHooksDir(repo: Repo, dir: string): Promise<void> {
   const rel = path.relative(repo.root, dir);
   if (rel === '' || rel.startsWith('..') || path.isAbsolute(rel)) return;
+  // A path with a `.git` component (any case) can never be in git's index (verify_path refuses
+  // it), so the default `.git/hooks` needs no ls-files to know it holds no tracked file.
+  if (rel.split(path.sep).some((part) => part.toLowerCase() === '.git')) return;
   const tracked = await runGit(['ls-files', '-z', '--', rel], { cwd: repo.root });
   const files = splitNul(tracked.stdout);
   if (files.length === 0) return;
@@ -57,24 +60,29 @@ function refuseHooksDirThroughFile(location: HooksLocation): void {
   }
 }
 
-/** Throws (refused) when guard cannot install into the hooks directory in force; changes nothing. */
-export async function assertHooksInstallable(repo: Repo): Promise<void> {
-  const location = await hooksLocation(repo);
-  refuseHooksDirThroughFile(location);
-  await refuseTrackedHooksDir(repo, location.dir);
+/**
+ * Throws (refused) when guard cannot install into the hooks directory in force; changes nothing.
+ * LOCATION: hooksLocation's answer when the caller has it already (guard init asks git once and
+ * hands it to every step: guard itself never changes core.hooksPath).
+ */
+export async function assertHooksInstallable(repo: Repo, location?: HooksLocation): Promise<HooksLocation> {
+  const where = location ?? (await hooksLocation(repo));
+  refuseHooksDirThroughFile(where);
+  await refuseTrackedHooksDir(repo, where.dir);
+  return where;
 }
 
-export async function installHooks(repo: Repo, options: { pkg?: string; node?: string } = {}): Promise<InstallResult> {
-  const location = await hooksLocation(repo);
-  refuseHooksDirThroughFile(location);
-  await refuseTrackedHooksDir(repo, location.dir);
+/** CHECKED: the location assertHooksInstallable has just passed (no second look, no second ask). */
+export async function installHooks(repo: Repo, options: { pkg?: string; node?: string; checked?: HooksLocation } = {}): Promise<InstallResult> {
+  const { checked, ...rest } = options;
+  const location = checked ?? (await assertHooksInstallable(repo));
   return installShims({
     guardDir: guardCommonPath(repo),
     hooksDir: location.dir,
     inCommonDir: location.inCommonDir,
     hooksPath: location.hooksPath,
     hooks: LOCAL_HOOKS,
-    ...options,
+    ...rest,
   });
 }
 
@@ -82,6 +90,6 @@ export function uninstallHooks(repo: Repo): Promise<UninstallResult> {
   return uninstallShims(guardCommonPath(repo));
 }
 
-export function hooksStatus(repo: Repo, options: { selfTest?: boolean } = {}): Promise<HooksStatus> {
+export function hooksStatus(repo: Repo, options: { selfTest?: boolean; location?: HooksLocation } = {}): Promise<HooksStatus> {
   return inspectHooks(repo, guardCommonPath(repo), options);
 }

@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
 import type { Repo } from '../../git/repo.js';
-import { readHooksPath } from '../install/hooks-dir.js';
+import { readHooksPath, type HooksPathSetting } from '../install/hooks-dir.js';
 import { ENTRY_MARKER, type ManagedHook, type ManagerName } from './entry.js';
 
 export interface DetectedManager {
@@ -41,8 +41,8 @@ function readText(file: string): string | null {
 }
 
 /** The husky directory (`.husky`) when core.hooksPath is `<dir>/_` inside the worktree and husky's dispatcher is there. */
-async function huskyDir(repo: Repo): Promise<string | null> {
-  const setting = await readHooksPath(repo);
+async function huskyDir(repo: Repo, known?: HooksPathSetting | null): Promise<string | null> {
+  const setting = known !== undefined ? known : await readHooksPath(repo);
   if (!setting) return null;
   const value = setting.value.replace(/\/+$/, '');
   if (path.posix.basename(value) !== '_' || path.isAbsolute(value)) return null;
@@ -52,9 +52,10 @@ async function huskyDir(repo: Repo): Promise<string | null> {
   return isFile(path.join(underscore, 'h')) || isFile(path.join(underscore, 'husky.sh')) ? dir : null;
 }
 
-export async function detectManagers(repo: Repo): Promise<DetectedManager[]> {
+/** HOOKS_PATH: core.hooksPath as the caller read it already (hooksLocation), else asked here. */
+export async function detectManagers(repo: Repo, hooksPath?: HooksPathSetting | null): Promise<DetectedManager[]> {
   const found: DetectedManager[] = [];
-  const husky = await huskyDir(repo);
+  const husky = await huskyDir(repo, hooksPath);
   if (husky) {
     // husky writes a stub for each of these over guard's shim whenever it runs.
     found.push({ manager: 'husky', evidence: `core.hooksPath = ${husky}/_`, files: (['pre-commit', 'pre-push', 'pre-rebase'] as const).map((hook) => ({ file: `${husky}/${hook}`, hooks: [hook] })) });

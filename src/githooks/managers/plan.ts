@@ -8,6 +8,7 @@ import { isUtf8 } from 'node:buffer';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Repo } from '../../git/repo.js';
+import type { HooksPathSetting } from '../install/hooks-dir.js';
 import { detectManagers, hooksRunningGuard, preCommitStage, type DetectedManager } from './detect.js';
 import { entryCommand, lefthookCommand, legacyLefthookCommand, type ManagedHook, type ManagerName } from './entry.js';
 import { insertLefthook, insertPreCommit, yamlScalar } from './yaml-insert.js';
@@ -122,8 +123,8 @@ function rewriteLegacyLefthook(text: string, present: ManagedHook[]): { text: st
   return hooks.length > 0 ? { text, hooks, replacements } : null;
 }
 
-export async function planManagerEdits(repo: Repo): Promise<ManagerPlan[]> {
-  const detected = await detectManagers(repo);
+export async function planManagerEdits(repo: Repo, hooksPath?: HooksPathSetting | null): Promise<ManagerPlan[]> {
+  const detected = await detectManagers(repo, hooksPath);
   let stage: string | null = null;
   const stageOnce = (): string => (stage ??= preCommitStage());
   return detected.map((d) => ({

@@ -7,6 +7,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { guardCommonPath, type Repo } from '../../git/repo.js';
+import type { HooksPathSetting } from '../install/hooks-dir.js';
 import { detectManagers, hooksRunningGuard } from './detect.js';
 import { LAUNCHER_FILE, MANAGED_SHIMS_DIR, type ManagedHook, type ManagerName } from './entry.js';
 
@@ -26,9 +27,10 @@ export interface ManagerStatus {
   covered: ManagedHook[];
 }
 
-export async function managersStatus(repo: Repo): Promise<ManagerStatus[]> {
+/** HOOKS_PATH: core.hooksPath as the caller read it already (hooksLocation), else asked here. */
+export async function managersStatus(repo: Repo, hooksPath?: HooksPathSetting | null): Promise<ManagerStatus[]> {
   const launcher = fs.existsSync(guardCommonPath(repo, LAUNCHER_FILE));
-  return (await detectManagers(repo)).map((d) => {
+  return (await detectManagers(repo, hooksPath)).map((d) => {
     const files = d.files.map(({ file, hooks }) => {
       let text: string | null = null;
       try {

@@ -30,7 +30,7 @@ const LARGE: ManyRefsOptions = { tags: 1000, annotated: 600, branches: 150 };
  */
 const SLACK = 10;
 
-type Step = 'init' | 'snapshot after a commit' | 'session start after a branch' | 'backup push' | 'rollback recreating pruned tags' | 'rollback of a dirty tree' | 'recover --into';
+type Step = 'init' | 'status' | 'snapshot after a commit' | 'session start after a branch' | 'backup push' | 'rollback recreating pruned tags' | 'rollback of a dirty tree' | 'recover --into';
 
 /**
  * The git processes a plain `guard rollback ID --yes` may start (a tracked file changed, a captured
@@ -44,6 +44,25 @@ type Step = 'init' | 'snapshot after a commit' | 'session start after a branch' 
  * are in docs/DECISIONS.md.
  */
 const DIRTY_ROLLBACK_BOUND = 26;
+
+/**
+ * The git processes `guard init --yes --agents none` may start, its first backup push included
+ * (the same with 50 tags and with 1,000): 40 on 2026-12-07, against 50 before init asked git
+ * where hooks run once for the whole command (githooks/install/hooks-dir.ts hooksLocation: the
+ * hook managers' plan, the install check, the install and the self-test each asked
+ * `config --show-scope --get core.hooksPath` and `rev-parse --git-path hooks` again), the files
+ * git would run for the four hooks in one rev-parse (inspect.ts hookFilesGitRuns, was one each),
+ * and no `ls-files` of `.git/hooks` (local.ts refuseTrackedHooksDir: git tracks no path with a
+ * `.git` component).
+ */
+const INIT_BOUND = 40;
+
+/**
+ * `guard status` right after init (the hooks' self-test: four `git hook run`): 11, against 15
+ * before it asked core.hooksPath once for the hooks and the hook managers both and the four
+ * hooks' files in one rev-parse.
+ */
+const STATUS_BOUND = 11;
 
 
 
@@ -65,6 +84,7 @@ async function scenario(shape: ManyRefsOptions): Promise<Map<Step, GitProcessCou
   try {
     buildManyRefsRepo(t.dir, t.env, shape);
     counts.set('init', await traced(t, 'init', (env) => ok(t.guard(['init', '--yes', '--agents', 'none'], { env }), 'guard init')));
+    counts.set('status', await traced(t, 'status', (env) => ok(t.guard(['status'], { env }), 'guard status')));
 
     t.write('history.txt', 'a commit after init\n');
     t.git(['commit', '-q', '-am', 'after init']);
@@ -138,7 +158,13 @@ describe('git processes per operation (issue 8)', () => {
     for (const step of small.keys()) {
       expect(large.get(step)!.total, `${step}\n${report}`).toBeLessThanOrEqual(small.get(step)!.total + SLACK);
     }
-    // Exact, not within SLACK: the rollback's own processes, no push, no watcher.
+    // Exact, not within SLACK: init's processes with its push; the rollback's own, no push, no watcher.
+    for (const [tags, counts] of [[SMALL.tags, small], [LARGE.tags, large]] as const) {
+      const init = counts.get('init')!;
+      expect(init.total, `guard init, ${tags} tags: ${init.argv.map((a) => a.join(' ').slice(0, 120)).join('\n')}`).toBeLessThanOrEqual(INIT_BOUND);
+      const status = counts.get('status')!;
+      expect(status.total, `guard status, ${tags} tags: ${status.argv.map((a) => a.join(' ').slice(0, 120)).join('\n')}`).toBeLessThanOrEqual(STATUS_BOUND);
+    }
     for (const [tags, counts] of [[SMALL.tags, small], [LARGE.tags, large]] as const) {
       const dirty = counts.get('rollback of a dirty tree')!;
       expect(dirty.total, `rollback of a dirty tree, ${tags} tags: ${dirty.argv.map((a) => a.join(' ').slice(0, 120)).join('\n')}`).toBeLessThanOrEqual(DIRTY_ROLLBACK_BOUND);
