@@ -48,6 +48,20 @@ export interface RefChange {
   to: string | null;
 }
 
+/**
+ * A branch's upstream (`branch.<name>.remote` and `.merge`) going back to the target's: written
+ * for a branch the rollback brings back (`git branch -D` removed them with it), removed for one it
+ * deletes, changed for one whose upstream was set or changed since (restore/upstreams.ts).
+ */
+export interface UpstreamChange {
+  /** The branch's refname (refs/heads/...). */
+  ref: string;
+  /** null: the config has neither key now. */
+  from: { remote: string; merge: string } | null;
+  /** null: both keys are removed. */
+  to: { remote: string; merge: string } | null;
+}
+
 export interface SkippedRef {
   ref: string;
   reason: string;
@@ -58,6 +72,8 @@ export interface RollbackPlan {
   files: FileChange[];
   indexChanges: boolean;
   refs: RefChange[];
+  /** Branch upstreams that go back to the target's; absent when none changes (and for a target written before they were recorded). */
+  upstreams?: UpstreamChange[];
   skippedRefs: SkippedRef[];
   head: { from: HeadState; to: HeadState } | null;
   stash: { from: StashEntry[]; to: StashEntry[] } | null;
@@ -143,7 +159,7 @@ async function branchesOfOtherWorktrees(repo: Repo): Promise<Set<string>> {
   return result;
 }
 
-export async function planRefs(repo: Repo, now: Snapshot, target: Snapshot): Promise<Pick<RollbackPlan, 'refs' | 'skippedRefs' | 'head' | 'stash'>> {
+export async function planRefs(repo: Repo, now: Snapshot, target: Snapshot): Promise<Pick<RollbackPlan, 'refs' | 'upstreams' | 'skippedRefs' | 'head' | 'stash'>> {
   // Asked only when a branch or tag differs (one `git worktree list`): a rollback of files alone moves none.
   const differs = [...new Set([...Object.keys(now.refs), ...Object.keys(target.refs)])].some((ref) => (now.refs[ref] ?? null) !== (target.refs[ref] ?? null));
   const others = differs ? await branchesOfOtherWorktrees(repo) : new Set<string>();
@@ -168,12 +184,32 @@ export async function planRefs(repo: Repo, now: Snapshot, target: Snapshot): Pro
     }
     refs.push({ ref, from, to });
   }
+  const upstreams = planUpstreams(now, target, new Set(skippedRefs.map((s) => s.ref)));
   const headChanged = now.head.symbolic !== target.head.symbolic || (target.head.symbolic === null && now.head.oid !== target.head.oid);
   const stashChanged = JSON.stringify(now.stash) !== JSON.stringify(target.stash);
   return {
     refs,
+    ...(upstreams.length > 0 ? { upstreams } : {}),
     skippedRefs,
     head: headChanged ? { from: now.head, to: target.head } : null,
     stash: stashChanged ? { from: now.stash, to: target.stash } : null,
   };
+}
+
+/**
+ * The branches whose upstream differs between now and the target, for the branches the target
+ * leaves (a branch it deletes has none). Nothing for a target written before upstreams were
+ * recorded (`upstreams` absent: unknown, left as they are), nor for a branch left alone.
+ */
+function planUpstreams(now: Snapshot, target: Snapshot, leftAlone: Set<string>): UpstreamChange[] {
+  if (!target.upstreams || !now.upstreams) return [];
+  const changes: UpstreamChange[] = [];
+  const names = new Set([...Object.keys(now.upstreams), ...Object.keys(target.upstreams)]);
+  for (const ref of [...names].sort()) {
+    if (leftAlone.has(ref)) continue;
+    const from = now.upstreams[ref] ?? null;
+    const to = target.refs[ref] !== undefined ? (target.upstreams[ref] ?? null) : null;
+    if (JSON.stringify(from) !== JSON.stringify(to)) changes.push({ ref, from, to });
+  }
+  return changes;
 }

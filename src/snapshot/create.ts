@@ -184,6 +184,13 @@ function refsRecord(state: RepoState): Record<string, string> {
   return record;
 }
 
+/** Branch refname -> its upstream, for the branches that have one. */
+function upstreamsOf(state: RepoState): Record<string, { remote: string; merge: string }> {
+  const record: Record<string, { remote: string; merge: string }> = {};
+  for (const ref of state.refs) if (ref.upstream) record[ref.refname] = ref.upstream;
+  return record;
+}
+
 /**
  * Skipped paths of the previous snapshot that an incremental one did not look at again: still
  * skipped (their files did not change), so still listed.
@@ -503,12 +510,15 @@ async function takeSnapshot(repo: Repo, options: CreateSnapshotOptions, pipes: O
       const ignoredNow = await capturedIgnored(repo, extraPaths);
       // Captured ignored files still there unchanged (a rollback to this snapshot brings them back).
       const heldIgnored = await heldIgnoredMeta(repo, previous, ignoredNow.ignored, scan.extraSigns);
+      const upstreams = upstreamsOf(state);
       const candidate = {
         tree: capture.tree,
         indexTree: index.indexTree,
         rawIndex: index.rawIndex,
         head: state.head,
         refs,
+        // Always, {} when no branch has one (absent: a snapshot written before, whose upstreams are unknown).
+        upstreams,
         stash: state.stash,
         operation: state.operation,
         // Only when there is one: a snapshot without it reads as before (and as older snapshots).

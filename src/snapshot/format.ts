@@ -141,6 +141,13 @@ export interface SnapshotMeta {
    * snapshots written before they were recorded: a rollback to one leaves this worktree's own refs as they are.
    */
   worktreeRefs?: true;
+  /**
+   * The upstream of each branch in `refs` that has one (`branch.<name>.remote` and `.merge`), by
+   * refname. `git branch -D` deletes them with the branch; a rollback that creates the branch again
+   * writes them back (restore/upstreams.ts). `{}` when no branch had one; absent in snapshots
+   * written before it existed (a rollback to one leaves every upstream as it is).
+   */
+  upstreams?: Record<string, { remote: string; merge: string }>;
   /** Stash entries, stash@{0} first. */
   stash: StashEntry[];
   /** A merge, rebase, ... in progress, or null. */
@@ -272,7 +279,7 @@ export function decodeMessage(message: string): SnapshotMeta | null {
 }
 
 /** Sort/compare helper: same captured state (used to skip no-change snapshots). */
-export function sameState(a: SnapshotMeta, b: Pick<SnapshotMeta, 'tree' | 'indexTree' | 'rawIndex' | 'head' | 'refs' | 'stash' | 'operation' | 'operationState' | 'skipped' | 'indexFlags' | 'modes' | 'knownModes' | 'sparse'> & { rawFiles?: { tree: string } }): boolean {
+export function sameState(a: SnapshotMeta, b: Pick<SnapshotMeta, 'tree' | 'indexTree' | 'rawIndex' | 'head' | 'refs' | 'upstreams' | 'stash' | 'operation' | 'operationState' | 'skipped' | 'indexFlags' | 'modes' | 'knownModes' | 'sparse'> & { rawFiles?: { tree: string } }): boolean {
   return (
     a.tree === b.tree &&
     // The same blobs with other raw bytes (CRLF now, LF then, under autocrlf=input) differ.
@@ -291,6 +298,8 @@ export function sameState(a: SnapshotMeta, b: Pick<SnapshotMeta, 'tree' | 'index
     // Another pattern file or setting is another view (absent, in older snapshots, differs from none).
     sameSparse(a.sparse, b.sparse) &&
     JSON.stringify(a.refs) === JSON.stringify(b.refs) &&
+    // `git push -u` or `git branch -u` since: another state (absent and none are the same).
+    JSON.stringify(a.upstreams ?? null) === JSON.stringify(b.upstreams ?? null) &&
     JSON.stringify(a.stash) === JSON.stringify(b.stash) &&
     JSON.stringify(a.skipped) === JSON.stringify(b.skipped)
   );

@@ -40,6 +40,19 @@ export interface RefRecord {
    */
   peeledOid: string | null;
   peeledType: string | null;
+  /**
+   * For a branch with an upstream (`branch.<name>.remote` and `.merge` in the config, as `git
+   * branch --track`, `git push -u` and `git switch <remote branch>` set them): both values.
+   * `git branch -D` removes them with the branch, and a rollback that brings the branch back
+   * writes them back (restore/upstreams.ts). Absent otherwise.
+   */
+  upstream?: BranchUpstream;
+}
+
+/** A branch's `branch.<name>.remote` and `branch.<name>.merge`. */
+export interface BranchUpstream {
+  remote: string;
+  merge: string;
 }
 
 export interface RepoState {
@@ -113,7 +126,9 @@ export async function readRepoState(repo: Repo, options: { chainRef?: string } =
   const chainRef = options.chainRef;
   // Ref names cannot contain spaces or newlines (check-ref-format), so each record's first line is
   // unambiguous; the chain head's message follows it; %00 ends a record (no message holds a NUL).
-  const format = `%(objectname) %(objecttype) %(object) %(type) %(refname)${chainRef ? `%(if:equals=${chainRef})%(refname)%(then)%0a%(contents)%(end)` : ''}%00`;
+  // A branch's upstream after a tab (no ref name holds one): the same process, read from the config
+  // git has loaded anyway. Empty for a tag, or a branch without both keys.
+  const format = `%(objectname) %(objecttype) %(object) %(type) %(refname)%09%(upstream:remotename)%09%(upstream:remoteref)${chainRef ? `%(if:equals=${chainRef})%(refname)%(then)%0a%(contents)%(end)` : ''}%00`;
   const [head, listed] = await Promise.all([
     readHeadAndMarkers(repo),
     runGit(['for-each-ref', `--format=${format}`, 'refs/heads', 'refs/tags', ...PER_WORKTREE_REFS.map((p) => p.slice(0, -1)), 'refs/stash', ...(chainRef ? [chainRef] : [])], { cwd: repo.root }),
@@ -130,13 +145,15 @@ export async function readRepoState(repo: Repo, options: { chainRef?: string } =
   for (const record of listed.stdout.toString(utf8 ? 'utf8' : 'latin1').split('\0\n')) {
     if (!record) continue;
     const eol = record.indexOf('\n');
-    const line = eol < 0 ? record : record.slice(0, eol);
-    const [oid, type, peeledOid, peeledType, ...rest] = line.split(' ');
+    const [line, remote, merge] = (eol < 0 ? record : record.slice(0, eol)).split('\t');
+    const [oid, type, peeledOid, peeledType, ...rest] = line!.split(' ');
     const refname = utf8 ? rest.join(' ') : refNameOf(Buffer.from(rest.join(' '), 'latin1'));
+    // Text only: a remote or branch name that is not UTF-8 is not recorded (its bytes would not survive JSON).
+    const upstream = remote && merge && (utf8 || /^[\x20-\x7e]*$/.test(remote + merge)) ? { remote, merge } : undefined;
     const message = (): string => (eol < 0 ? '' : utf8 ? record.slice(eol + 1) : Buffer.from(record.slice(eol + 1), 'latin1').toString('utf8'));
     if (chainRef && refname === chainRef) chainHead = { oid: oid!, message: message() };
     else if (refname === 'refs/stash') stashTip = oid!;
-    else refs.push({ refname, oid: oid!, type: type!, peeledOid: peeledOid || null, peeledType: peeledType || null });
+    else refs.push({ refname, oid: oid!, type: type!, peeledOid: peeledOid || null, peeledType: peeledType || null, ...(upstream && refname.startsWith('refs/heads/') ? { upstream } : {}) });
   }
   refs.sort((a, b) => (a.refname < b.refname ? -1 : a.refname > b.refname ? 1 : 0));
 

@@ -73,6 +73,7 @@ function printPlan(out: Output, plan: RollbackPlan, target: Snapshot): void {
     const what = ref.from === null ? `create at ${shortId(ref.to!)}` : ref.to === null ? `delete (was ${shortId(ref.from)})` : `move ${shortId(ref.from)} -> ${shortId(ref.to)}`;
     out.line(`  ${ref.ref}: ${what}`);
   }
+  for (const up of plan.upstreams ?? []) out.line(`  ${up.ref}: upstream ${up.to ? `${up.to.remote} ${up.to.merge}` : 'none'} (was ${up.from ? `${up.from.remote} ${up.from.merge}` : 'none'})`);
   if (plan.head) out.line(`  HEAD: ${branchName(plan.head.from.symbolic)} -> ${plan.head.to.symbolic ? branchName(plan.head.to.symbolic) : `detached at ${shortId(plan.head.to.oid ?? '')}`}`);
   if (plan.stash) out.line(`  stash: ${plan.stash.from.length} -> ${plan.stash.to.length} entries`);
   for (const skip of plan.skippedRefs) out.line(`  left alone: ${skip.ref} (${skip.reason})`);
