@@ -11,7 +11,7 @@ import { keeperCommit } from './keeper.js';
 import { treeChanges } from './tree-diff.js';
 import { sameOperationState } from './operation-state.js';
 import { recordOperationDirs } from './operation-dirs.js';
-import { indexListsPathsOfAnyFormat, rootTreeFromCacheTree, type IndexFlags } from './index-file.js';
+import { indexListsPathsOfAnyFormat, isSplitIndex, rootTreeFromCacheTree, type IndexFlags } from './index-file.js';
 import { flagsMeta, readIndexFlags } from './index-flags.js';
 import { knownModesMeta, modesMeta, umaskText } from './file-modes.js';
 import { withInternalToken } from '../git/internal-token.js';
@@ -106,7 +106,7 @@ async function readUserIndexTree(repo: Repo, oidBytes: number, known: Set<string
   if (cached && (known.has(cached) || (await objectExists(repo, cached)))) return { indexTree: cached, rawIndex: null };
   const copy = await copyUserIndex(repo);
   try {
-    return await readIndexTree(repo, copy.file);
+    return await readIndexTree(repo, copy.file, oidBytes);
   } finally {
     await copy.dispose();
   }
@@ -129,11 +129,21 @@ function oidBytes(state: RepoState, previous: Snapshot | null): number {
   return sample && sample.length === 64 ? 32 : 20;
 }
 
-/** The index as a tree, or (when it has conflicts, which no tree can hold) the raw index file as a blob. */
-async function readIndexTree(repo: Repo, indexFile: string): Promise<{ indexTree: string | null; rawIndex: string | null }> {
+/**
+ * The index as a tree, or (when it has conflicts, which no tree can hold) the raw index file as a
+ * blob: a whole one. A split index (core.splitIndex) holds most entries in `.git/sharedindex.<oid>`,
+ * which no snapshot or backup holds and git expires: kept as it was, it made a rollback (and a
+ * recover after `rm -rf .git`) write an index git cannot open ("sharedindex...: index file open
+ * failed"), every later git command failing (found on a flask clone, 2026-12-07). Its private copy
+ * is first written whole (one `update-index --no-split-index`, only then).
+ */
+async function readIndexTree(repo: Repo, indexFile: string, oidBytes: number): Promise<{ indexTree: string | null; rawIndex: string | null }> {
   const result = await runGit(['write-tree'], { cwd: repo.root, env: { GIT_INDEX_FILE: indexFile }, okCodes: [128] });
   if (result.code === 0) return { indexTree: result.stdout.toString('utf8').trim(), rawIndex: null };
-  if (/unmerged|conflict/i.test(result.stderr)) return { indexTree: null, rawIndex: await hashBlob(repo, await fs.readFile(indexFile)) };
+  if (/unmerged|conflict/i.test(result.stderr)) {
+    if (isSplitIndex(await fs.readFile(indexFile), oidBytes)) await runGit(['-c', 'core.splitIndex=false', 'update-index', '--no-split-index'], { cwd: repo.root, env: { GIT_INDEX_FILE: indexFile } });
+    return { indexTree: null, rawIndex: await hashBlob(repo, await fs.readFile(indexFile)) };
+  }
   throw new GuardError('git', `could not read the index: ${result.stderr.trim()}`);
 }
 

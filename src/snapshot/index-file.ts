@@ -65,7 +65,7 @@ export async function rootTreeFromCacheTree(index: string | Buffer | null, oidBy
  * when it has none). Returns false when the file is not one this reads: another layout, or a split
  * index ("link"), which keeps its entries in a shared index not read here.
  */
-function walkIndexEntries(data: Buffer, oidBytes: number, visit: (source: Buffer, start: number, end: number, flags: number, extended: number, entry: number) => void): boolean {
+function walkIndexEntries(data: Buffer, oidBytes: number, visit: (source: Buffer, start: number, end: number, flags: number, extended: number, entry: number) => void, onLink?: () => void): boolean {
   if (data.length < 12 || data.toString('latin1', 0, 4) !== 'DIRC') return false;
   const version = data.readUInt32BE(4);
   if (version < 2 || version > 4) return false;
@@ -124,10 +124,26 @@ function walkIndexEntries(data: Buffer, oidBytes: number, visit: (source: Buffer
   }
   // The extensions, which must end exactly at the checksum (else the object id size was wrong).
   for (let hops = 0; hops < 64 && at + 8 <= data.length - oidBytes; hops++) {
-    if (data.toString('latin1', at, at + 4) === 'link') return false;
+    if (data.toString('latin1', at, at + 4) === 'link') {
+      onLink?.();
+      return false;
+    }
     at += 8 + data.readUInt32BE(at + 4);
   }
   return at === data.length - oidBytes;
+}
+
+/**
+ * Whether an index file is split (`core.splitIndex`, `git update-index --split-index`): its "link"
+ * extension names a `sharedindex.<oid>` file in the git directory that holds most of its entries,
+ * and that git deletes once unused for `splitIndex.sharedIndexExpire` (two weeks). No backup holds it.
+ */
+export function isSplitIndex(data: Buffer, oidBytes: number): boolean {
+  let split = false;
+  walkIndexEntries(data, oidBytes, () => {}, () => {
+    split = true;
+  });
+  return split;
 }
 
 /**
