@@ -20,6 +20,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { restoreSparse } from '../restore/sparse-restore.js';
+import { refreshRawIndex } from '../restore/raw-index.js';
 import { GuardError } from '../errors.js';
 import { withInternalToken } from '../git/internal-token.js';
 import { GUARD_IDENTITY } from '../git/objects.js';
@@ -343,6 +344,8 @@ async function restoreWorktree(repo: Repo, snapshot: Snapshot, aside: Aside, lfs
     const lock = `${repo.indexFile}.lock`;
     fs.writeFileSync(lock, content, { flag: 'wx' });
     fs.renameSync(lock, repo.indexFile);
+    // The raw index's stat data is of the files the snapshot saw (raw-index.ts).
+    if (snapshot.rawIndex) await refreshRawIndex(repo, snapshot.sparse);
     return written;
   } finally {
     for (const file of [treeIndex, stagedIndex]) fs.rmSync(file, { force: true });

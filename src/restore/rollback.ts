@@ -48,6 +48,7 @@ import { findSession } from '../session/store.js';
 import { clearInProgress, readInProgress, readLastRollback, writeInProgress, writeLastRollback, type RollbackRecord, type RollbackStep } from './journal.js';
 import { diffTrees, markStagedGitlinks, planRefs, type RollbackPlan } from './plan.js';
 import { restoreUpstreams } from './upstreams.js';
+import { refreshRawIndex } from './raw-index.js';
 import { copyLfsFromBackup, planLfs, refuseLfsTrouble } from './lfs-restore.js';
 import { withMissingStartCaptures, withoutStartCaptures } from './start-captures.js';
 import { uncapturedObstacles } from './obstacles.js';
@@ -945,6 +946,8 @@ async function rollbackOnce(repo: Repo, options: RollbackOptions, inTheWay: GitP
     }
     await lock.commit(content);
     lock = null;
+    // The raw index's stat data is the snapshot's: refreshed before the sparse view is reapplied.
+    if (indexGoal.raw) await refreshRawIndex(repo, sparseGoal);
     await step('index');
     await restoreSparse(repo, pre.sparse, sparseGoal);
     // Permission bits git's checkout does not give (an untracked key at 0600), as the target

@@ -1,0 +1,49 @@
+/**
+ * A sparse checkout stopped in a conflicted merge: the snapshot keeps the index's raw bytes, whose
+ * stat data is of the files as they were then. After `git merge --abort` and `git sparse-checkout
+ * disable` (every file back on disk, written anew), the rollback wrote the raw index and reapplied
+ * the view, and git, taking every file for "not up to date" by that stale stat data, left the files
+ * outside the view on disk without their skip-worktree bit. Found on a linked worktree of
+ * pallets/flask, 2026-12-07. The rollback refreshes the raw index's stat data first (raw-index.ts).
+ */
+import { describe, expect, it } from 'vitest';
+import { withTestRepo } from '../../helpers/git-repo.js';
+import { byteState } from '../../helpers/state.js';
+
+describe('rollback of a conflicted sparse checkout', () => {
+  it('takes the files outside the view off the disk again, and --undo returns', async () => {
+    await withTestRepo((t) => {
+      for (let i = 0; i < 5; i++) t.write(`docs/d${i}.md`, `${i}\n`);
+      t.write('src/a.txt', 'base\n');
+      t.git(['add', '-A']);
+      t.git(['commit', '-q', '-m', 'base']);
+      t.git(['checkout', '-q', '-b', 'other']);
+      t.write('src/a.txt', 'other\n');
+      t.git(['commit', '-q', '-am', 'other']);
+      t.git(['checkout', '-q', 'main']);
+      t.write('src/a.txt', 'main\n');
+      t.git(['commit', '-q', '-am', 'main']);
+      t.git(['sparse-checkout', 'set', '--cone', 'src']);
+      expect(t.gitResult(['merge', 'other']).code).toBe(1);
+      const before = byteState(t);
+      expect(t.exists('docs/d0.md')).toBe(false);
+      const snap = t.guard(['snapshot', '--json']);
+      expect(snap.code, snap.stderr).toBe(0);
+      const id = JSON.parse(snap.stdout).id as string;
+
+      t.git(['merge', '--abort']);
+      t.git(['sparse-checkout', 'disable']);
+      expect(t.exists('docs/d0.md')).toBe(true);
+      const after = byteState(t);
+
+      const r = t.guard(['rollback', id, '--yes']);
+      expect(r.code, r.stderr).toBe(0);
+      expect(byteState(t)).toEqual(before);
+      expect(t.git(['ls-files', '-t', 'docs'])).toContain('S docs/d0.md');
+
+      const u = t.guard(['rollback', '--undo', '--yes']);
+      expect(u.code, u.stderr).toBe(0);
+      expect(byteState(t)).toEqual(after);
+    });
+  });
+});
