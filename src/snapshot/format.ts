@@ -298,8 +298,9 @@ export function sameState(a: SnapshotMeta, b: Pick<SnapshotMeta, 'tree' | 'index
     // Another pattern file or setting is another view (absent, in older snapshots, differs from none).
     sameSparse(a.sparse, b.sparse) &&
     JSON.stringify(a.refs) === JSON.stringify(b.refs) &&
-    // `git push -u` or `git branch -u` since: another state (absent and none are the same).
-    JSON.stringify(a.upstreams ?? null) === JSON.stringify(b.upstreams ?? null) &&
+    // `git push -u` or `git branch -u` since: another state. Absent (a snapshot written before
+    // upstreams were recorded) compares as none, so an upgrade alone takes no snapshot.
+    JSON.stringify(a.upstreams ?? {}) === JSON.stringify(b.upstreams ?? {}) &&
     JSON.stringify(a.stash) === JSON.stringify(b.stash) &&
     JSON.stringify(a.skipped) === JSON.stringify(b.skipped)
   );
