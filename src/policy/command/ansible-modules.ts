@@ -20,10 +20,18 @@
  * Every other module (copy, template, service, apt, user ...) is not judged: it writes what the
  * repository holds, or changes a service's state, not data guard is asked to keep.
  */
+import path from 'node:path';
 import { shellWord } from './container-run.js';
 
-/** A module parameter: a scalar (null for YAML null), a list of scalars, or something guard does not read. */
-export type Param = string | null | string[] | { complex: true };
+/**
+ * A module parameter: a scalar (null for YAML null), a list of scalars, or something guard does
+ * not read whole (a map, a list of maps); of such a value, `kinds` holds the `kind:` of the map or
+ * of each map in the list (a Kubernetes object as `definition:`), null where one has none.
+ */
+export type Param = string | null | string[] | { complex: true; kinds?: string[] | null };
+
+/** A file of this machine the module sends the host (`script`'s), as the caller found it: its text, missing (the run stops there), or why guard cannot read it. */
+export type LocalFile = { abs: string; text: string } | 'missing' | { unseen: string };
 
 /** A module as a task (or `-m`/`-a`) calls it. */
 export interface ModuleCall {
@@ -31,17 +39,28 @@ export interface ModuleCall {
   /** The free-form text (`shell: rm -rf x`, `-a 'rm -rf x'`), or null. */
   free: string | null;
   params: Map<string, Param>;
+  /** `script`'s file, read by the caller (ansible-playbook.ts, remote-shell.ts) where ansible finds it; undefined: not read. */
+  local?: LocalFile;
 }
 
 /** What the module runs: shell code on the host (or, for a pull, on this machine). */
-export interface ModuleScript {
-  script: string;
-  /** `synchronize mode: pull`: the deletion is in this machine's DEST. */
-  here?: boolean;
-}
+export type ModuleScript =
+  | {
+      script: string;
+      /** `synchronize mode: pull`: the deletion is in this machine's DEST. */
+      here?: boolean;
+      /**
+       * The code names objects of a Docker engine or a Kubernetes cluster (`docker volume rm data`,
+       * `kubectl delete pvc/data`), no file of either machine: judged by its words as typed here,
+       * where the same rules judge the same command (container-volumes.ts, cluster.ts).
+       */
+      objects?: true;
+    }
+  /** What guard cannot read of it (`script`'s file unreadable, or named by Jinja): an unseen remote command. */
+  | { unseen: string };
 
 /** Collections whose module names are read without their prefix (`ansible.builtin.shell` is `shell`). */
-const COLLECTIONS = /^(?:ansible\.(?:builtin|legacy|posix)|community\.(?:general|postgresql|mysql))\./;
+const COLLECTIONS = /^(?:ansible\.(?:builtin|legacy|posix)|community\.(?:general|postgresql|mysql|docker|kubernetes)|kubernetes\.core)\./;
 
 const JINJA = /\{\{[\s\S]*?\}\}|\{%[\s\S]*?%\}/g;
 
@@ -136,5 +155,99 @@ export function moduleScript(call: ModuleCall): ModuleScript | null {
     const client = name === 'postgresql_query' ? 'psql -c' : 'mysql -e';
     return { script: sql.map((q) => `${client} ${shellWord(q)}`).join('\n') };
   }
+  // a dump on the host run into the database: SQL guard cannot read (the host's file), as `psql -f` of it over ssh is
+  const target = scalar(params, 'target') ?? '{{ target }}';
+  if (name === 'postgresql_db' && state === 'restore') return { script: `psql -d ${word(db)} -f ${word(target)}` };
+  if (name === 'mysql_db' && state === 'import') return { script: `mysql ${word(db)} < ${word(target)}` };
+  return dockerScript(name, params, state) ?? clusterScript(name, call, params, state) ?? (name === 'script' ? scriptModule(call, params) : null);
+}
+
+/**
+ * The Docker modules (community.docker) that delete volumes, as the docker command that does the
+ * same (container-volumes.ts judges it): `docker_volume state: absent` (`docker volume rm`),
+ * `docker_container state: absent` with `keep_volumes: false` (the container's anonymous volumes:
+ * `docker rm -v`; keep_volumes defaults to true), `docker_prune volumes: true` (`docker volume
+ * prune`), `docker_compose`/`docker_compose_v2 state: absent` with `remove_volumes: true`
+ * (`docker compose down -v`). A container removed, started, recreated; an image pruned: free.
+ */
+function dockerScript(name: string, params: Map<string, Param>, state: string | null | undefined): ModuleScript | null {
+  const named = scalar(params, 'name', 'volume_name') ?? '{{ name }}';
+  if (name === 'docker_volume' && state === 'absent') return { script: `docker volume rm ${word(named)}`, objects: true };
+  if (name === 'docker_container' && state === 'absent' && scalar(params, 'keep_volumes') !== undefined && !truthy(scalar(params, 'keep_volumes'))) return { script: `docker rm -f -v ${word(named)}`, objects: true };
+  if (name === 'docker_prune' && truthy(scalar(params, 'volumes'))) return { script: 'docker volume prune -f', objects: true };
+  if ((name === 'docker_compose' || name === 'docker_compose_v2') && state === 'absent' && truthy(scalar(params, 'remove_volumes'))) {
+    const dir = scalar(params, 'project_src');
+    return { script: `docker compose${dir ? ` --project-directory ${word(dir)}` : ''} down -v`, objects: true };
+  }
   return null;
+}
+
+/**
+ * kubernetes.core's `k8s state: absent` as the `kubectl delete` of the same objects (cluster.ts
+ * judges it: a PersistentVolumeClaim, PersistentVolume or Namespace is refused, a Deployment or a
+ * StatefulSet is not, their claims outlive them), the kinds from `kind:` or the `definition:`'s
+ * objects; `src:` is a manifest of this machine (the module's action plugin reads it there),
+ * `kubectl delete -f` of it; a definition guard cannot read (Jinja, no kind) is `kubectl delete -f
+ * -`, manifests guard cannot read. `helm state: absent` is `helm uninstall` of the release.
+ */
+function clusterScript(name: string, call: ModuleCall, params: Map<string, Param>, state: string | null | undefined): ModuleScript | null {
+  if (state !== 'absent') return null;
+  if (name === 'helm') return { script: `helm uninstall ${word(scalar(params, 'release_name', 'name') ?? '{{ release_name }}')}`, objects: true };
+  if (name !== 'k8s') return null;
+  const ns = scalar(params, 'namespace');
+  const nsWords = ns ? ` -n ${word(ns)}` : '';
+  const kind = scalar(params, 'kind');
+  const objectName = scalar(params, 'name') ?? 'NAME';
+  if (kind) return { script: `kubectl delete ${word(`${kind}/${objectName}`)}${nsWords}`, objects: true };
+  const definition = params.get('definition') ?? params.get('resource_definition');
+  if (definition !== undefined && typeof definition === 'object' && definition !== null && !Array.isArray(definition) && definition.kinds) {
+    return { script: `kubectl delete ${definition.kinds.map((k) => word(`${k}/${objectName}`)).join(' ')}${nsWords}`, objects: true };
+  }
+  // `src:`, a manifest of this machine (the caller found it where ansible does: call.local)
+  const local = call.local;
+  if (definition === undefined && scalar(params, 'src') && local !== undefined) {
+    if (local === 'missing') return null; // the module fails before it deletes anything
+    return { script: `kubectl delete -f ${'unseen' in local ? word('{{ src }}') : word(local.abs)}${nsWords}`, objects: true };
+  }
+  return { script: `kubectl delete -f ${word('{{ definition }}')}${nsWords}`, objects: true };
+}
+
+/** Interpreters whose script text is shell code guard reads (script-files.ts reads the same). */
+const SHELLS = /^(?:sh|bash|dash|zsh|ksh)$/;
+
+/**
+ * `script: FILE [ARGS]` (or `cmd:`): ansible copies this machine's FILE to the host and runs it
+ * there: its text is the remote command, judged as `ssh HOST sh < FILE` is (its `chdir` a `cd`
+ * first). A file guard cannot read, or named by Jinja, is an unseen remote command; a missing one
+ * stops the run (skipped); a script of another interpreter (its `#!` or `executable`: python,
+ * ruby ...) is out of scope, as a local one is (script-files.ts).
+ */
+function scriptModule(call: ModuleCall, params: Map<string, Param>): ModuleScript | null {
+  const local = call.local;
+  if (local === undefined || local === 'missing') return null;
+  if ('unseen' in local) return local;
+  const executable = scalar(params, 'executable');
+  const first = /^#!\s*(\S+)(?:\s+(\S+))?/.exec(local.text);
+  const interpreter = executable ?? (first ? (path.posix.basename(first[1] ?? '') === 'env' ? (first[2] ?? '') : (first[1] ?? '')) : 'sh');
+  if (!SHELLS.test(path.posix.basename(interpreter))) return null;
+  const chdir = scalar(params, 'chdir');
+  return { script: chdir ? `cd ${word(chdir)} || exit\n${local.text}` : local.text };
+}
+
+/**
+ * The file of this machine a call reads, as written: `script`'s (`script: ops/x.sh --all`,
+ * `cmd: ops/x.sh`), `k8s state: absent`'s `src:`; null for any other call.
+ */
+export function localFileName(call: ModuleCall): string | null {
+  const name = call.module.replace(COLLECTIONS, '');
+  if (name === 'k8s') {
+    const params = call.free === null ? call.params : new Map([...keyValues(call.free), ...call.params]);
+    return scalar(params, 'state') === 'absent' ? (scalar(params, 'src') ?? null) : null;
+  }
+  if (name !== 'script') return null;
+  const text = call.free?.replace(FREE_FORM_OPTIONS, '').trim() || scalar(call.params, 'cmd', '_raw_params') || null;
+  if (text === null) return null;
+  // the first word, a Jinja expression with blanks in it kept whole
+  const m = /^(?:"([^"]*)"|'([^']*)'|((?:\{\{[\s\S]*?\}\}|[^\s"'])+))/.exec(text);
+  return m ? (m[1] ?? m[2] ?? m[3] ?? null) : null;
 }

@@ -26,7 +26,7 @@
 import path from 'node:path';
 import type { Field } from './expand.js';
 import { type GnuGrammar, scanGnuArgs } from './gnu-args.js';
-import { type ModuleCall, moduleScript, type Param } from './ansible-modules.js';
+import { type LocalFile, localFileName, type ModuleCall, moduleScript, type Param } from './ansible-modules.js';
 import { judgeRemote } from './remote-shell.js';
 import type { Invocation, Runtime } from './runtime.js';
 import { get, readYaml, str, TooBig, type Y } from './taskfile-yaml.js';
@@ -66,6 +66,24 @@ const LOCAL_HOSTS = /^(?:localhost|127\.0\.0\.1|::1)$/;
 interface Where {
   hosts: string;
   local: boolean;
+  /**
+   * The tags the task gets from what holds it (its play, role, blocks, imports), as alternatives:
+   * a dynamic include's tasks get either their own tags alone or those and the include's (guard
+   * does not model which, so a task is left out only where every alternative leaves it out).
+   * null in a set: tags guard cannot know (Jinja).
+   */
+  tags: Array<Set<string> | null>;
+}
+
+/**
+ * The run's tag selection (`--tags`, `--skip-tags`): Ansible's only_tags (`all` by default) and
+ * skip_tags; null where guard cannot be sure of it (a value it cannot see, ANSIBLE_CONFIG or
+ * ANSIBLE_RUN_TAGS on the line, an ansible.cfg with a `[tags]` section, whose run tags ansible
+ * adds to `--tags`'s).
+ */
+interface TagSelection {
+  only: Set<string>;
+  skip: Set<string>;
 }
 
 /** What a playbook run does, task by task, or why guard cannot tell. */
@@ -77,13 +95,20 @@ interface Walk {
   files: number;
 }
 
+/** The `kind:` of a map (a Kubernetes object) or of each map of a list; null where one has none guard can read. */
+function kindsOf(node: Y): string[] | null {
+  const items = node.kind === 'seq' ? node.items : [node];
+  const kinds = items.map((i) => str(get(i, 'kind')));
+  return kinds.length > 0 && kinds.every((k): k is string => k !== null && !/\{\{|\{%/.test(k)) ? kinds : null;
+}
+
 function params(node: Y | undefined): Map<string, Param> {
   const out = new Map<string, Param>();
   if (node?.kind !== 'map') return out;
   for (const [k, v] of node.entries) {
     if (v.kind === 'scalar') out.set(k, v.value);
     else if (v.kind === 'seq' && v.items.every((i) => i.kind === 'scalar')) out.set(k, v.items.map((i) => (i.kind === 'scalar' ? (i.value ?? '') : '')));
-    else out.set(k, { complex: true });
+    else out.set(k, { complex: true, kinds: kindsOf(v) });
   }
   return out;
 }
@@ -144,8 +169,69 @@ function truthy(node: Y | undefined): boolean {
   return v !== null && /^(?:true|yes|on)$/i.test(v);
 }
 
+/**
+ * `when: false` as written (`false`, `no`, `off`, any case, alone or one of a list's conditions,
+ * which Ansible ANDs): the task, block, include or role never runs. Any other condition may be
+ * true when it runs: judged.
+ */
+function neverWhen(node: Y | undefined): boolean {
+  const conditions = node?.kind === 'seq' ? node.items : node === undefined ? [] : [node];
+  return conditions.some((c) => c.kind === 'scalar' && c.value !== null && /^(?:false|no|off)$/i.test(c.value.trim()));
+}
+
+/** A node's own `tags:` (a list, or a comma-separated string), null where one holds Jinja. */
+function ownTags(node: Y): Set<string> | null {
+  const value = get(node, 'tags');
+  if (value === undefined) return new Set();
+  const words = value.kind === 'seq' ? value.items.map((i) => str(i)) : value.kind === 'scalar' ? (value.value ?? '').split(',') : [null];
+  if (words.some((w) => w === null || /\{\{|\{%/.test(w))) return null;
+  return new Set((words as string[]).map((w) => w.trim()).filter((w) => w !== ''));
+}
+
+/** Each alternative with `tags` added. */
+function withTags(alternatives: Array<Set<string> | null>, tags: Set<string> | null): Array<Set<string> | null> {
+  return alternatives.map((a) => (a === null || tags === null ? null : new Set([...a, ...tags])));
+}
+
+/**
+ * Whether Ansible runs a task with these tags under the selection (lib/ansible/playbook/
+ * taggable.py evaluate_tags: `always` runs unless skipped by name, `never` only when named, `all`,
+ * `tagged`, `untagged`).
+ */
+function tagsRun(own: Set<string>, sel: TagSelection): boolean {
+  const tags = own.size === 0 ? new Set(['untagged']) : own;
+  const any = (set: Set<string>): boolean => [...tags].some((t) => set.has(t));
+  let runs = true;
+  if (sel.only.size > 0) {
+    runs = tags.has('always') || (sel.only.has('all') && !tags.has('never')) || any(sel.only) || (sel.only.has('tagged') && !tags.has('untagged') && !tags.has('never'));
+  }
+  if (runs && sel.skip.size > 0) {
+    if (sel.skip.has('all')) runs = tags.has('always') && !sel.skip.has('always');
+    else if (any(sel.skip) || (sel.skip.has('tagged') && !tags.has('untagged'))) runs = false;
+  }
+  return runs;
+}
+
+/** Whether the task may run: some alternative of its tags runs (tags guard cannot know, or a selection it cannot know: it may). */
+function mayRun(alternatives: Array<Set<string> | null>, sel: TagSelection | null): boolean {
+  return sel === null || alternatives.some((a) => a === null || tagsRun(a, sel));
+}
+
+/** Ansible's search path for a file the task names on this machine (`script`, `k8s src`): a role's files/, the task file's directory, the playbook's files/. */
+function localCandidates(name: string, taskFile: string, playDir: string): string[] {
+  if (name.startsWith('/')) return [name];
+  const dirs: string[] = [];
+  const taskDir = path.posix.dirname(taskFile);
+  if (path.posix.basename(taskDir) === 'tasks') {
+    const role = path.posix.dirname(taskDir);
+    dirs.push(path.posix.join(role, 'files'), taskDir, role);
+  }
+  dirs.push(path.posix.join(taskDir, 'files'), taskDir, path.posix.join(playDir, 'files'), playDir);
+  return [...new Set(dirs.map((d) => path.posix.join(d, name)))];
+}
+
 /** The whole run: every playbook, its plays, their tasks, read as far as the view has them. */
-function walkPlaybooks(inv: Invocation, playbooks: string[], cliLocal: boolean, rt: Runtime): Walk {
+function walkPlaybooks(inv: Invocation, playbooks: string[], cliLocal: boolean, sel: TagSelection | null, rt: Runtime): Walk {
   const walk: Walk = { tasks: [], unseen: null, pending: false, files: 0 };
   const root = inv.cwd ?? '/';
 
@@ -178,6 +264,22 @@ function walkPlaybooks(inv: Invocation, playbooks: string[], cliLocal: boolean, 
     }
   };
 
+  /** The file a task sends the host or reads here, the first of Ansible's search path there is; undefined while being read. */
+  const localFile = (name: string, at: string, taskFile: string, playDir: string): LocalFile | undefined => {
+    if (/\{\{|\{%/.test(name)) return { unseen: `the file ${name} (${at}) is named by a variable guard cannot know` };
+    for (const abs of localCandidates(name, taskFile, playDir)) {
+      const found = rt.ctx.view?.file({ dir: path.posix.dirname(abs), name: path.posix.basename(abs), up: false });
+      if (found === undefined) {
+        walk.pending = true;
+        return undefined;
+      }
+      if (found === 'missing') continue;
+      if (found === null) return { unseen: `the file ${name} (${at}) is one guard cannot read` };
+      return { abs, text: found.text };
+    }
+    return 'missing';
+  };
+
   /** A path a playbook names: absolute, or relative to `dir`; null where it holds Jinja. */
   const resolve = (name: string | null, dir: string): string | null => (name === null || /\{\{|\{%/.test(name) ? null : path.posix.resolve(dir, name));
 
@@ -185,31 +287,44 @@ function walkPlaybooks(inv: Invocation, playbooks: string[], cliLocal: boolean, 
     if (list?.kind !== 'seq') return;
     for (const task of list.items) {
       if (walk.unseen !== null || task.kind !== 'map') continue;
-      if (truthy(get(task, 'check_mode'))) continue;
+      if (truthy(get(task, 'check_mode')) || neverWhen(get(task, 'when'))) continue;
       const delegate = str(get(task, 'delegate_to'));
-      const here: Where = { hosts: where.hosts, local: where.local || str(get(task, 'connection')) === 'local' || (delegate !== null && LOCAL_HOSTS.test(delegate)) };
+      const tags = withTags(where.tags, ownTags(task));
+      const here: Where = { hosts: where.hosts, local: where.local || str(get(task, 'connection')) === 'local' || (delegate !== null && LOCAL_HOSTS.test(delegate)), tags };
+      // a block's tags are its tasks' (a block is never skipped by its own: its tasks are)
       for (const key of ['block', 'rescue', 'always']) tasksOf(get(task, key), file, here, depth, playDir);
       const at = `${path.posix.relative(root, file) || file}:${task.line}`;
       const include = [...task.entries.keys()].find((k) => INCLUDES.test(k));
       const role = [...task.entries.keys()].find((k) => ROLE_INCLUDES.test(k));
+      const dynamic = include?.endsWith('include_tasks') === true || include?.endsWith('include') === true || role?.endsWith('include_role') === true;
+      // a dynamic include runs where its own tags select it; its tasks get their own tags, maybe with the include's (Where.tags)
+      if (dynamic && !mayRun(tags, sel)) continue;
+      const inner: Where = dynamic ? { ...here, tags: [...tags, new Set<string>()] } : here;
       if (include !== undefined) {
         const value = get(task, include);
         const named = value?.kind === 'map' ? str(get(value, 'file')) : str(value);
-        include_(named, path.posix.dirname(file), here, depth, playDir, at);
+        include_(named, path.posix.dirname(file), inner, depth, playDir, at);
         continue;
       }
       if (role !== undefined) {
         const value = get(task, role);
-        roleTasks(str(get(value, 'name')), str(get(value, 'tasks_from')) ?? 'main', here, depth, playDir, at);
+        roleTasks(str(get(value, 'name')), str(get(value, 'tasks_from')) ?? 'main', inner, depth, playDir, at);
         continue;
       }
+      if (!mayRun(tags, sel)) continue;
       const local = get(task, 'local_action');
       const action = get(task, 'action');
       const call = local !== undefined ? actionCall(local) : action !== undefined ? actionCall(action) : taskCall(task);
       if (call === null) continue;
+      const named = localFileName(call);
+      if (named !== null) {
+        const found = localFile(named, at, file, playDir);
+        if (found === undefined) continue;
+        call.local = found;
+      }
       const runs = local !== undefined ? { ...here, local: true } : here;
       const items = loopItems(task);
-      for (const one of items === null ? [call] : items.map((item) => withItem(call, item))) walk.tasks.push({ call: one, where: runs, at });
+      for (const one of items === null ? [call] : items.map((item) => ({ ...withItem(call, item), ...(call.local === undefined ? {} : { local: call.local }) }))) walk.tasks.push({ call: one, where: runs, at });
     }
   };
 
@@ -243,37 +358,76 @@ function walkPlaybooks(inv: Invocation, playbooks: string[], cliLocal: boolean, 
     const doc = read(file, 'role task file');
     if (doc) tasksOf(doc, file, where, depth + 1, playDir);
     const handlers = read(path.posix.join(dir, 'handlers', 'main.yml'), 'role handler file');
-    if (handlers) tasksOf(handlers, path.posix.join(dir, 'handlers', 'main.yml'), where, depth + 1, playDir);
+    if (handlers) tasksOf(handlers, path.posix.join(dir, 'handlers', 'main.yml'), { ...where, tags: [null] }, depth + 1, playDir);
   };
 
-  const playbook = (abs: string, depth: number): void => {
+  const playbook = (abs: string, depth: number, inherited: Array<Set<string> | null>): void => {
     const doc = read(abs, 'playbook');
     if (!doc || doc.kind !== 'seq') return;
     const dir = path.posix.dirname(abs);
     for (const play of doc.items) {
       if (walk.unseen !== null || play.kind !== 'map') continue;
       const imported = [...play.entries.keys()].find((k) => IMPORT_PLAYBOOK.test(k));
+      if (neverWhen(get(play, 'when'))) continue;
+      const playTags = withTags(inherited, ownTags(play));
       if (imported !== undefined) {
         const named = str(get(play, imported));
         const next = resolve(named, dir);
         if (next === null) walk.unseen = `the playbook ${named ?? '?'} it imports is named by a variable guard cannot know`;
         else if (depth >= MAX_DEPTH) walk.unseen = `its imports go more than ${MAX_DEPTH} levels deep`;
-        else playbook(next, depth + 1);
+        else playbook(next, depth + 1, playTags);
         continue;
       }
       const hostsNode = get(play, 'hosts');
       const hosts = hostsNode?.kind === 'seq' ? hostsNode.items.map((i) => str(i) ?? '?').join(',') : (str(hostsNode) ?? 'all');
-      const where: Where = { hosts, local: cliLocal || str(get(play, 'connection')) === 'local' || hosts.split(/[,:]/).every((h) => LOCAL_HOSTS.test(h.trim())) };
+      const where: Where = { hosts, local: cliLocal || str(get(play, 'connection')) === 'local' || hosts.split(/[,:]/).every((h) => LOCAL_HOSTS.test(h.trim())), tags: playTags };
       const at = `${path.posix.relative(root, abs) || abs}:${play.line}`;
       tasksOf(get(play, 'pre_tasks'), abs, where, depth, dir);
       const roles = get(play, 'roles');
-      if (roles?.kind === 'seq') for (const r of roles.items) roleTasks(r.kind === 'scalar' ? r.value : (str(get(r, 'role')) ?? str(get(r, 'name'))), 'main', where, depth, dir, at);
-      for (const key of ['tasks', 'post_tasks', 'handlers']) tasksOf(get(play, key), abs, where, depth, dir);
+      if (roles?.kind === 'seq') {
+        for (const r of roles.items) {
+          if (r.kind === 'map' && neverWhen(get(r, 'when'))) continue;
+          const role = r.kind === 'map' ? { ...where, tags: withTags(where.tags, ownTags(r)) } : where;
+          roleTasks(r.kind === 'scalar' ? r.value : (str(get(r, 'role')) ?? str(get(r, 'name'))), 'main', role, depth, dir, at);
+        }
+      }
+      for (const key of ['tasks', 'post_tasks']) tasksOf(get(play, key), abs, where, depth, dir);
+      // handlers run when notified, whatever the tags select: judged whatever they are
+      tasksOf(get(play, 'handlers'), abs, { ...where, tags: [null] }, depth, dir);
     }
   };
 
-  for (const name of playbooks) playbook(path.posix.resolve(root, name), 0);
+  for (const name of playbooks) playbook(path.posix.resolve(root, name), 0, [new Set()]);
   return walk;
+}
+
+/** Ansible's configuration files, any of which may set run tags (`[tags]`): the repository's, the user's, the system's. */
+function configFiles(inv: Invocation, rt: Runtime): string[] {
+  return [...(inv.cwd ? [path.posix.join(inv.cwd, 'ansible.cfg')] : []), ...(rt.ctx.home ? [path.posix.join(rt.ctx.home, '.ansible.cfg')] : []), '/etc/ansible/ansible.cfg'];
+}
+
+/**
+ * The run's tag selection, or null where guard cannot be sure of it (TagSelection); undefined
+ * while ansible.cfg is being read. `--tags` adds to the run tags of Ansible's configuration (the
+ * option's default), so a `[tags]` section in any configuration file, or ANSIBLE_CONFIG /
+ * ANSIBLE_RUN_TAGS on the line, leaves every task judged.
+ */
+function tagSelection(inv: Invocation, options: Array<{ name: string; value: Field | null }>, rt: Runtime): TagSelection | null | undefined {
+  const values = (...names: string[]): string[] | null => {
+    const found = options.filter((o) => names.includes(o.name)).map((o) => o.value?.value ?? null);
+    if (found.some((v) => v === null)) return null;
+    return (found as string[]).flatMap((v) => v.split(',')).map((t) => t.trim()).filter((t) => t !== '');
+  };
+  const only = values('-t', '--tags');
+  const skip = values('--skip-tags');
+  if (only === null || skip === null || inv.env.has('ANSIBLE_CONFIG') || inv.env.has('ANSIBLE_RUN_TAGS')) return null;
+  for (const abs of configFiles(inv, rt)) {
+    const found = rt.ctx.view?.file({ dir: path.posix.dirname(abs), name: path.posix.basename(abs), up: false });
+    if (found === undefined) return undefined;
+    if (found === 'missing') continue;
+    if (found === null || /^\s*\[tags\]/m.test(found.text)) return null;
+  }
+  return { only: new Set(only.length > 0 ? only : ['all']), skip: new Set(skip) };
 }
 
 /** Judges every task of the playbooks the line runs. */
@@ -286,15 +440,22 @@ export function classifyAnsiblePlaybook(inv: Invocation, args: Field[], rt: Runt
   const unseen = (why: string): void => judgeRemote(inv, 'ansible-playbook', { unseen: why, host: limit ?? 'its hosts', instead: 'Run it with `--check --diff` first to see what it would change, then ask the person to run it.' }, rt);
   const named = operands.find((f) => f.value === null);
   if (named !== undefined) return unseen(`the playbook ${named.display} is named by a variable guard cannot know`);
-  const walk = walkPlaybooks(inv, operands.map((f) => f.value as string), connection === 'local', rt);
+  const sel = tagSelection(inv, options, rt);
+  if (sel === undefined) return; // ansible.cfg is being read: judged on the next pass
+  const walk = walkPlaybooks(inv, operands.map((f) => f.value as string), connection === 'local', sel, rt);
   if (walk.unseen !== null) return unseen(walk.unseen);
   for (const { call, where, at } of walk.tasks) {
     const found = moduleScript(call);
     if (found === null) continue;
     const hosts = limit ?? where.hosts;
-    if (where.local || found.here) {
-      // on this machine, where ansible-playbook runs
-      rt.shell(found.script, { cwd: inv.cwd, via: `a task of ansible-playbook on this machine, ${at}` }, inv.source);
+    if ('unseen' in found) {
+      unseen(found.unseen);
+      continue;
+    }
+    if (where.local || found.here || found.objects) {
+      // on this machine, where ansible-playbook runs; or a Docker engine's or a cluster's objects, judged by the command's words
+      const on = where.local || found.here ? 'on this machine' : `for the hosts ${hosts}`;
+      rt.shell(found.script, { cwd: inv.cwd, via: `a task of ansible-playbook ${on}, ${at}` }, inv.source);
       continue;
     }
     judgeRemote(inv, 'ansible-playbook', { script: found.script, where: `the hosts ${hosts}, ${at}`, host: hosts, files: true, stdin: false, env: new Map(), configDir: null }, rt);

@@ -1,6 +1,6 @@
 /**
  * Docker and Podman commands that delete volumes: `docker compose down -v` (the project's named
- * volumes and the anonymous ones of its containers), `docker compose rm -v`, `docker volume rm`,
+ * volumes and the anonymous ones of its containers), `docker compose rm -v`, `docker rm -v`, `docker volume rm`,
  * `docker volume prune`, `docker system prune --volumes`, and the same through `docker-compose`,
  * `podman` and `podman-compose`. A compose project's database lives in such a volume
  * (awesome-compose's postgresql-pgadmin: `db-data:/var/lib/postgresql/data`); the volume is in
@@ -56,6 +56,11 @@ export function containerVolumesDeleted(program: string, args: Field[]): string 
     return null;
   }
   if (first === 'volume' && (second === 'rm' || second === 'remove' || second === 'prune')) return `${program} volume ${second} deletes volumes`;
+  // `docker rm -v` (as `compose rm -v`): the containers' anonymous volumes, a database image's VOLUME among them (since 2026-12-07, with ansible's docker_container keep_volumes: false)
+  // (its own flags read from the words after `rm`: `-f` there is --force, not compose's --file)
+  const rmAt = args.findIndex((a) => a.value === 'rm' || a.value === 'remove');
+  const rmVolumes = rmAt !== -1 && args.slice(rmAt + 1).some((a) => a.value === '--volumes' || (a.value !== null && /^-[a-zA-Z]*v[a-zA-Z]*$/.test(a.value)));
+  if ((first === 'rm' || (first === 'container' && (second === 'rm' || second === 'remove'))) && rmVolumes) return `${program} ${first === 'rm' ? 'rm' : `container ${second}`} -v deletes the containers' anonymous volumes`;
   if (first === 'system' && second === 'prune' && flag('--volumes')) return `${program} system prune --volumes deletes unused volumes`;
   return null;
 }

@@ -33,7 +33,8 @@ import { judgeUnseenFiles, scratchUnder } from './unseen-files.js';
 import { HEROKU_DATABASE_URL, UNSEEN_DATABASE_URL } from './server-frameworks.js';
 import { azCommand, ssmCommand } from './cloud-run-command.js';
 import { classifyAnsiblePlaybook } from './ansible-playbook.js';
-import { keyValues, moduleScript } from './ansible-modules.js';
+import path from 'node:path';
+import { keyValues, type LocalFile, localFileName, type ModuleCall, moduleScript } from './ansible-modules.js';
 
 /** The remote's temp directories (mapped): what runs there deletes and writes them freely. */
 const REMOTE_SCRATCH = scratchUnder(CONTAINER_FS);
@@ -175,9 +176,11 @@ const ANSIBLE: GnuGrammar = {
 /**
  * `ansible PATTERN -m shell|command|raw -a CMD` (`-a` alone runs the command module): CMD on
  * every host the pattern names. `-m file -a 'path=/srv/data state=absent'` deletes the path
- * there: judged as `rm -rf PATH`. `--check` changes nothing.
+ * there: judged as `rm -rf PATH`; the other modules as ansible-modules.ts reads them (`-m script
+ * -a ops/x.sh` the file's text, relative to where ansible runs; a Docker engine's or a cluster's
+ * objects judged here by the command's words). `--check` changes nothing.
  */
-function ansibleCommand(args: Field[]): RemoteCommand | null | 'unknown' {
+function ansibleCommand(inv: Invocation, args: Field[], rt: Runtime): RemoteCommand | Unseen | null | 'unknown' {
   const { options, operands } = scanGnuArgs(args, ANSIBLE);
   if (options.some((o) => o.name === '-C' || o.name === '--check' || o.name === '--list-hosts' || o.name === '--syntax-check')) return null;
   const value = (short: string, long: string): Field | null | undefined => options.filter((o) => o.name === short || o.name === long).at(-1)?.value;
@@ -190,9 +193,34 @@ function ansibleCommand(args: Field[]): RemoteCommand | null | 'unknown' {
   const pattern = operands[0]?.value ?? 'HOSTS';
   // shell|command|raw take the text as their command; the others `key=value` words (ansible-modules.ts)
   const free = /^(?:ansible\.(?:builtin|legacy)\.)?(?:shell|command|raw)$/.test(moduleName) ? a.value : null;
-  const found = moduleScript({ module: moduleName, free, params: free === null ? keyValues(a.value) : new Map() });
+  const call: ModuleCall = { module: moduleName, free: null, params: keyValues(a.value) };
+  if (free !== null) Object.assign(call, { free, params: new Map() });
+  // `-m script -a 'ops/x.sh'`: the free form is the file and its arguments
+  if (/^(?:ansible\.(?:builtin|legacy)\.)?script$/.test(moduleName)) Object.assign(call, { free: a.value, params: new Map() });
+  const named = localFileName(call);
+  if (named !== null) {
+    const local = localFileHere(inv, named, rt);
+    if (local === undefined) return null; // being read: judged on the next pass
+    call.local = local;
+  }
+  const found = moduleScript(call);
   if (found === null) return null;
+  if ('unseen' in found) return { unseen: found.unseen, host: pattern };
+  if (found.objects) {
+    rt.shell(found.script, { cwd: inv.cwd, via: `ansible ${pattern} -m ${moduleName}` }, inv.source);
+    return null;
+  }
   return { script: found.script, where: `the hosts ${pattern}`, host: pattern, files: true, stdin: false, env: new Map<string, string | null>(), configDir: null };
+}
+
+/** A file of this machine an ad-hoc module names (`-m script -a ops/x.sh`), relative to where ansible runs; undefined while being read. */
+function localFileHere(inv: Invocation, name: string, rt: Runtime): LocalFile | undefined {
+  if (/\{\{|\{%/.test(name)) return { unseen: `the file ${name} is named by a variable guard cannot know` };
+  if (!name.startsWith('/') && inv.cwd === null) return { unseen: `the file ${name} is in a directory guard cannot determine` };
+  const abs = path.posix.resolve(inv.cwd ?? '/', name);
+  const found = rt.ctx.view?.file({ dir: path.posix.dirname(abs), name: path.posix.basename(abs), up: false });
+  if (found === undefined || found === 'missing') return found;
+  return found === null ? { unseen: `the file ${name} is one guard cannot read` } : { abs, text: found.text };
 }
 
 /** The programs this module judges (commands.ts sends them here). */
@@ -202,7 +230,7 @@ export const REMOTE_SHELL_PROGRAMS = new Set(['ssh', 'heroku', 'fly', 'flyctl', 
 export function classifyRemoteShell(inv: Invocation, name: string, args: Field[], rt: Runtime): void {
   if (rt.ctx.inContainer) return; // one level is enough, as for containers
   if (name === 'ansible-playbook') return classifyAnsiblePlaybook(inv, args, rt);
-  const found = name === 'ssh' ? sshCommand(args) : name === 'heroku' ? herokuCommand(args) : name === 'gcloud' ? gcloudCommand(args) : name === 'ansible' ? ansibleCommand(args) : name === 'aws' ? ssmCommand(inv, args, rt) : name === 'az' ? azCommand(inv, args, rt, sshCommand) : flyCommand(args);
+  const found = name === 'ssh' ? sshCommand(args) : name === 'heroku' ? herokuCommand(args) : name === 'gcloud' ? gcloudCommand(args) : name === 'ansible' ? ansibleCommand(inv, args, rt) : name === 'aws' ? ssmCommand(inv, args, rt) : name === 'az' ? azCommand(inv, args, rt, sshCommand) : flyCommand(args);
   if (found === null) return;
   judgeRemote(inv, name, found, rt);
 }
