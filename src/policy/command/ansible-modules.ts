@@ -203,13 +203,19 @@ function clusterScript(name: string, call: ModuleCall, params: Map<string, Param
   if (definition !== undefined && typeof definition === 'object' && definition !== null && !Array.isArray(definition) && definition.kinds) {
     return { script: `kubectl delete ${definition.kinds.map((k) => word(`${k}/${objectName}`)).join(' ')}${nsWords}`, objects: true };
   }
-  // `src:`, a manifest of this machine (the caller found it where ansible does: call.local)
+  // `src:`, or `definition: "{{ lookup('file', F) | from_yaml }}"`: a manifest of this machine (the caller found it where ansible does: call.local)
   const local = call.local;
-  if (definition === undefined && scalar(params, 'src') && local !== undefined) {
+  if ((definition === undefined ? scalar(params, 'src') : fileLookup(definition)) && local !== undefined) {
     if (local === 'missing') return null; // the module fails before it deletes anything
     return { script: `kubectl delete -f ${'unseen' in local ? word('{{ src }}') : word(local.abs)}${nsWords}`, objects: true };
   }
   return { script: `kubectl delete -f ${word('{{ definition }}')}${nsWords}`, objects: true };
+}
+
+/** `{{ lookup('file', 'files/app.yml') | from_yaml }}` (or from_yaml_all), as a definition is often written: the file it reads, else null. */
+function fileLookup(value: Param): string | null {
+  if (typeof value !== 'string') return null;
+  return /^\s*\{\{\s*lookup\(\s*(['"])file\1\s*,\s*(['"])([^'"{}%]+)\2\s*\)\s*\|\s*from_yaml(?:_all)?\s*\}\}\s*$/.exec(value)?.[3] ?? null;
 }
 
 /** Interpreters whose script text is shell code guard reads (script-files.ts reads the same). */
@@ -242,7 +248,9 @@ export function localFileName(call: ModuleCall): string | null {
   const name = call.module.replace(COLLECTIONS, '');
   if (name === 'k8s') {
     const params = call.free === null ? call.params : new Map([...keyValues(call.free), ...call.params]);
-    return scalar(params, 'state') === 'absent' ? (scalar(params, 'src') ?? null) : null;
+    if (scalar(params, 'state') !== 'absent') return null;
+    const definition = params.get('definition') ?? params.get('resource_definition');
+    return definition === undefined ? (scalar(params, 'src') ?? null) : fileLookup(definition);
   }
   if (name !== 'script') return null;
   const text = call.free?.replace(FREE_FORM_OPTIONS, '').trim() || scalar(call.params, 'cmd', '_raw_params') || null;

@@ -67,10 +67,9 @@ interface Where {
   hosts: string;
   local: boolean;
   /**
-   * The tags the task gets from what holds it (its play, role, blocks, imports), as alternatives:
-   * a dynamic include's tasks get either their own tags alone or those and the include's (guard
-   * does not model which, so a task is left out only where every alternative leaves it out).
-   * null in a set: tags guard cannot know (Jinja).
+   * The tags the task gets from what holds it (its play, role, blocks, imports, includes), as
+   * alternatives (a task is left out only where every one leaves it out); null: tags guard cannot
+   * know (Jinja), or none to go by (handlers run when notified, whatever the selection).
    */
   tags: Array<Set<string> | null>;
 }
@@ -297,9 +296,11 @@ function walkPlaybooks(inv: Invocation, playbooks: string[], cliLocal: boolean, 
       const include = [...task.entries.keys()].find((k) => INCLUDES.test(k));
       const role = [...task.entries.keys()].find((k) => ROLE_INCLUDES.test(k));
       const dynamic = include?.endsWith('include_tasks') === true || include?.endsWith('include') === true || role?.endsWith('include_role') === true;
-      // a dynamic include runs where its own tags select it; its tasks get their own tags, maybe with the include's (Where.tags)
+      // A dynamic include runs where its own tags select it. Its tasks are judged with its tags
+      // added, though Ansible gives them their own alone (the docs' "Tag inheritance"): with more
+      // tags a task is selected wherever it would be with fewer, once the include itself was.
       if (dynamic && !mayRun(tags, sel)) continue;
-      const inner: Where = dynamic ? { ...here, tags: [...tags, new Set<string>()] } : here;
+      const inner = here;
       if (include !== undefined) {
         const value = get(task, include);
         const named = value?.kind === 'map' ? str(get(value, 'file')) : str(value);
