@@ -266,15 +266,17 @@ function walkPlaybooks(inv: Invocation, playbooks: string[], cliLocal: boolean, 
   /** The file a task sends the host or reads here, the first of Ansible's search path there is; undefined while being read. */
   const localFile = (name: string, at: string, taskFile: string, playDir: string): LocalFile | undefined => {
     if (/\{\{|\{%/.test(name)) return { unseen: `the file ${name} (${at}) is named by a variable guard cannot know` };
-    for (const abs of localCandidates(name, taskFile, playDir)) {
-      const found = rt.ctx.view?.file({ dir: path.posix.dirname(abs), name: path.posix.basename(abs), up: false });
+    // every place asked in one read pass (a query first made on the last pass is unanswered)
+    const candidates = localCandidates(name, taskFile, playDir);
+    const answers = candidates.map((abs) => rt.ctx.view?.file({ dir: path.posix.dirname(abs), name: path.posix.basename(abs), up: false }));
+    for (const [i, found] of answers.entries()) {
       if (found === undefined) {
         walk.pending = true;
         return undefined;
       }
       if (found === 'missing') continue;
       if (found === null) return { unseen: `the file ${name} (${at}) is one guard cannot read` };
-      return { abs, text: found.text };
+      return { abs: candidates[i] as string, text: found.text };
     }
     return 'missing';
   };
@@ -422,12 +424,10 @@ function tagSelection(inv: Invocation, options: Array<{ name: string; value: Fie
   const only = values('-t', '--tags');
   const skip = values('--skip-tags');
   if (only === null || skip === null || inv.env.has('ANSIBLE_CONFIG') || inv.env.has('ANSIBLE_RUN_TAGS')) return null;
-  for (const abs of configFiles(inv, rt)) {
-    const found = rt.ctx.view?.file({ dir: path.posix.dirname(abs), name: path.posix.basename(abs), up: false });
-    if (found === undefined) return undefined;
-    if (found === 'missing') continue;
-    if (found === null || /^\s*\[tags\]/m.test(found.text)) return null;
-  }
+  // all asked in one read pass
+  const answers = configFiles(inv, rt).map((abs) => rt.ctx.view?.file({ dir: path.posix.dirname(abs), name: path.posix.basename(abs), up: false }));
+  if (answers.includes(undefined)) return undefined;
+  if (answers.some((found) => found === null || (found !== 'missing' && found !== undefined && /^\s*\[tags\]/m.test(found.text)))) return null;
   return { only: new Set(only.length > 0 ? only : ['all']), skip: new Set(skip) };
 }
 

@@ -46,6 +46,8 @@ const FILES: Record<string, string> = {
   'deploy/script-role.yml': '- hosts: db\n  roles:\n    - db\n',
   'deploy/roles/db/tasks/main.yml': '- name: reset\n  ansible.builtin.script:\n    cmd: reset.sh\n    chdir: /var/lib\n',
   'deploy/roles/db/files/reset.sh': 'rm -rf postgresql/data\n',
+  'deploy/script-include.yml': play('    - include_tasks: tasks/run-cleanup.yml\n'),
+  'deploy/tasks/run-cleanup.yml': '- script: cleanup.sh\n',
   'deploy/script-var.yml': play('    - script: "{{ script_dir }}/wipe.sh"\n'),
   'deploy/script-safe.yml': play('    - script: status.sh\n    - script: migrate.py\n    - script: missing.sh\n'),
   'deploy/files/status.sh': '#!/bin/sh\nuptime\nrm -rf /tmp/build\n',
@@ -75,6 +77,7 @@ const FILES: Record<string, string> = {
     '    - name: include\n      include_tasks: tasks/purge.yml\n      tags: [purge]',
   ].join('\n') + '\n'),
   'deploy/tasks/purge.yml': '- command: rm -rf /srv/app/purged\n',
+  'deploy/handlers.yml': play('    - copy: src=dist/ dest=/srv/app/\n      tags: deploy\n      notify: clear\n') + '  handlers:\n    - name: clear\n      shell: rm -rf /srv/app/shared/cache\n      tags: [never]\n',
   'deploy/play-tags.yml': '- hosts: web\n  tags: [maintenance]\n  roles:\n    - role: db\n      tags: [db]\n  tasks:\n    - file: path=/srv/app/old state=absent\n- hosts: web\n  tags: deploy\n  tasks:\n    - copy: src=dist/ dest=/srv/app/\n',
   'deploy/when-false.yml': play('    - block:\n        - shell: rm -rf /srv/app/data\n      when: no\n    - shell: rm -rf /srv/app/tmp\n      when: [app_ready, false]\n    - shell: rm -rf /srv/app/cache\n      when: clean_cache | default(false)\n'),
   // a configuration with run tags: ansible adds them to --tags', so nothing is left out
@@ -106,6 +109,7 @@ const ROWS: EvaluatedRow[] = [
   // script: the file's text is the remote command
   ['ansible-playbook deploy/script.yml', 'deny', 'remote-host-delete', ['/srv/app/shared/uploads', 'deploy/script.yml:3']],
   ['ansible-playbook deploy/script-role.yml', 'deny', 'remote-host-delete', ['/var/lib/postgresql/data']],
+  ['ansible-playbook deploy/script-include.yml', 'deny', 'remote-host-delete', ['/srv/app/shared/uploads', 'deploy/tasks/run-cleanup.yml:1']],
   ['ansible-playbook deploy/script-var.yml', 'deny', 'remote-host-delete', ['{{ script_dir }}/wipe.sh', 'named by a variable']],
   ['ansible-playbook deploy/script-safe.yml', 'allow', 'no-risk'],
   ["ansible web -m script -a 'ops/wipe.sh'", 'deny', 'remote-host-delete', ['/srv/app/shared/uploads']],
@@ -124,6 +128,7 @@ const ROWS: EvaluatedRow[] = [
   ['ansible-playbook deploy/play-tags.yml --skip-tags maintenance', 'allow', 'no-risk'],
   ['ansible-playbook deploy/play-tags.yml --skip-tags db', 'deny', 'remote-host-delete', ['/srv/app/old']],
   ['ansible-playbook deploy/play-tags.yml --tags db', 'deny', 'remote-host-delete', ['/var/lib/postgresql/data']],
+  ['ansible-playbook deploy/handlers.yml --tags deploy', 'deny', 'remote-host-delete', ['/srv/app/shared/cache']],
   ['ansible-playbook deploy/when-false.yml', 'deny', 'remote-host-delete', ['/srv/app/cache']],
   ['cd cfg && ansible-playbook play.yml --tags deploy', 'deny', 'remote-host-delete', ['/srv/app/shared']],
 ];
