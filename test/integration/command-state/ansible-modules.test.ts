@@ -76,10 +76,12 @@ const FILES: Record<string, string> = {
     '    - name: off\n      shell: rm -rf /srv/data\n      when: false',
     '    - name: include\n      include_tasks: tasks/purge.yml\n      tags: [purge]',
   ].join('\n') + '\n'),
-  'deploy/tasks/purge.yml': '- command: rm -rf /srv/app/purged\n',
+  // tagged deploy, but in an include --tags deploy does not select: never reached
+  'deploy/tasks/purge.yml': '- command: rm -rf /srv/app/purged\n  tags: [deploy]\n',
   'deploy/handlers.yml': play('    - copy: src=dist/ dest=/srv/app/\n      tags: deploy\n      notify: clear\n') + '  handlers:\n    - name: clear\n      shell: rm -rf /srv/app/shared/cache\n      tags: [never]\n',
   'deploy/play-tags.yml': '- hosts: web\n  tags: [maintenance]\n  roles:\n    - role: db\n      tags: [db]\n  tasks:\n    - file: path=/srv/app/old state=absent\n- hosts: web\n  tags: deploy\n  tasks:\n    - copy: src=dist/ dest=/srv/app/\n',
-  'deploy/when-false.yml': play('    - block:\n        - shell: rm -rf /srv/app/data\n      when: no\n    - shell: rm -rf /srv/app/tmp\n      when: [app_ready, false]\n    - shell: rm -rf /srv/app/cache\n      when: clean_cache | default(false)\n'),
+  'deploy/when-false.yml': play('    - block:\n        - shell: rm -rf /srv/app/data\n      when: no\n    - shell: rm -rf /srv/app/tmp\n      when: [app_ready, false]\n'),
+  'deploy/when-maybe.yml': play('    - shell: rm -rf /srv/app/cache\n      when: clean_cache | default(false)\n'),
   // a configuration with run tags: ansible adds them to --tags', so nothing is left out
   'cfg/ansible.cfg': '[defaults]\ninventory = hosts\n[tags]\nrun = reset\n',
   'cfg/play.yml': play('    - copy: src=dist/ dest=/srv/app/\n      tags: deploy\n    - shell: rm -rf /srv/app/shared\n      tags: [reset, never]\n'),
@@ -129,7 +131,8 @@ const ROWS: EvaluatedRow[] = [
   ['ansible-playbook deploy/play-tags.yml --skip-tags db', 'deny', 'remote-host-delete', ['/srv/app/old']],
   ['ansible-playbook deploy/play-tags.yml --tags db', 'deny', 'remote-host-delete', ['/var/lib/postgresql/data']],
   ['ansible-playbook deploy/handlers.yml --tags deploy', 'deny', 'remote-host-delete', ['/srv/app/shared/cache']],
-  ['ansible-playbook deploy/when-false.yml', 'deny', 'remote-host-delete', ['/srv/app/cache']],
+  ['ansible-playbook deploy/when-false.yml', 'allow', 'no-risk'],
+  ['ansible-playbook deploy/when-maybe.yml', 'deny', 'remote-host-delete', ['/srv/app/cache']],
   ['cd cfg && ansible-playbook play.yml --tags deploy', 'deny', 'remote-host-delete', ['/srv/app/shared']],
 ];
 
