@@ -17,8 +17,14 @@
  * A Jinja expression (`{{ app_dir }}`) becomes a shell variable no environment sets
  * (`${jinja_app_dir}`): a path holding one is a path on the host guard cannot name, refused as a
  * pod's unknown path is (DECISIONS.md "Playbooks").
- * Every other module (copy, template, service, apt, user ...) is not judged: it writes what the
- * repository holds, or changes a service's state, not data guard is asked to keep.
+ * Since 2026-12-07: `postgresql_db state: restore` / `mysql_db state: import` (the host's dump,
+ * SQL guard cannot read), the Docker modules that delete volumes and `k8s`/`helm state: absent`
+ * (as the docker / kubectl / helm command that does the same, judged by its words:
+ * ModuleScript.objects), and `script` (its file's text, as the remote command).
+ * Every other module (copy, template, unarchive, git, service, apt, user ...) is not judged: it
+ * writes what the repository or a release holds, or changes a service's state, not data guard is
+ * asked to keep; `git force: true` discards a deploy checkout's local changes, a deploy's usual
+ * way to reset it (DECISIONS.md, "Ansible modules that destroy data").
  */
 import path from 'node:path';
 import { shellWord } from './container-run.js';

@@ -22,6 +22,11 @@
  * the run there (an include) before it runs anything from it, and is skipped; a role not beside
  * the playbook (Galaxy's, a collection's) is third-party code guard does not model, not judged
  * (Known limits). `--check`, `--syntax-check` and the `--list-*` options run nothing.
+ *
+ * What a run leaves out is not judged (since 2026-12-07): a task, block, include, role or
+ * imported playbook whose `when:` is literally false, and a task the run's tags do not select
+ * (TagSelection, tagsRun: Ansible's own rules), where guard is sure of the selection; else every
+ * task is judged, as before.
  */
 import path from 'node:path';
 import type { Field } from './expand.js';

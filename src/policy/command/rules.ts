@@ -208,7 +208,7 @@ export const RULES = {
     instead: 'Ask the person to delete files outside the repository, or keep scratch files inside it or in the temp directory.',
   },
   'container-volume-delete': {
-    description: 'Deleting container volumes (`docker compose down -v`, `docker compose rm -v`, `docker volume rm|prune`, `docker system prune --volumes`, and through podman), and deleting files in a container\'s named volume (`docker compose exec db rm -rf /var/lib/postgresql/data`, `docker run -v pgdata:/data alpine rm -rf /data/x`; a volume of regenerable output such as `node_modules:/app/node_modules` stays free): a compose project\'s database lives in one, in the engine\'s storage outside the repository, where no snapshot holds it (refused for an agent, asked of a person).',
+    description: 'Deleting container volumes (`docker compose down -v`, `docker compose rm -v`, `docker rm -v`, `docker volume rm|prune`, `docker system prune --volumes`, and through podman; Ansible\'s docker_volume, docker_container, docker_prune and docker_compose(_v2) tasks that do the same), and deleting files in a container\'s named volume (`docker compose exec db rm -rf /var/lib/postgresql/data`, `docker run -v pgdata:/data alpine rm -rf /data/x`; a volume of regenerable output such as `node_modules:/app/node_modules` stays free): a compose project\'s database lives in one, in the engine\'s storage outside the repository, where no snapshot holds it (refused for an agent, asked of a person).',
     instead: 'Run it without deleting volumes (`docker compose down` keeps them); save a volume first with `docker run --rm -v VOLUME:/v -v "$PWD":/b alpine tar czf /b/VOLUME.tgz -C /v .`; or ask the person to run it.',
   },
   'remote-data-delete': {
