@@ -20,7 +20,8 @@
  * Since 2026-12-07: `postgresql_db state: restore` / `mysql_db state: import` (the host's dump,
  * SQL guard cannot read), the Docker modules that delete volumes and `k8s`/`helm state: absent`
  * (as the docker / kubectl / helm command that does the same, judged by its words:
- * ModuleScript.objects), and `script` (its file's text, as the remote command).
+ * ModuleScript.objects), `mongodb_shell eval:` (as `mongosh --eval`), and `script` (its file's
+ * text, as the remote command).
  * Every other module (copy, template, unarchive, git, service, apt, user ...) is not judged: it
  * writes what the repository or a release holds, or changes a service's state, not data guard is
  * asked to keep; `git force: true` discards a deploy checkout's local changes, a deploy's usual
@@ -66,7 +67,7 @@ export type ModuleScript =
   | { unseen: string };
 
 /** Collections whose module names are read without their prefix (`ansible.builtin.shell` is `shell`). */
-const COLLECTIONS = /^(?:ansible\.(?:builtin|legacy|posix)|community\.(?:general|postgresql|mysql|docker|kubernetes)|kubernetes\.core)\./;
+const COLLECTIONS = /^(?:ansible\.(?:builtin|legacy|posix)|community\.(?:general|postgresql|mysql|docker|kubernetes|mongodb)|kubernetes\.core)\./;
 
 const JINJA = /\{\{[\s\S]*?\}\}|\{%[\s\S]*?%\}/g;
 
@@ -165,6 +166,9 @@ export function moduleScript(call: ModuleCall): ModuleScript | null {
   const target = scalar(params, 'target') ?? '{{ target }}';
   if (name === 'postgresql_db' && state === 'restore') return { script: `psql -d ${word(db)} -f ${word(target)}` };
   if (name === 'mysql_db' && state === 'import') return { script: `mysql ${word(db)} < ${word(target)}` };
+  // community.mongodb's mongodb_shell `eval:` sent through mongosh, read by remote-data.ts (`db.dropDatabase()`)
+  const evaluated = scalar(params, 'eval');
+  if (name === 'mongodb_shell' && evaluated) return { script: `mongosh ${word(scalar(params, 'db') ?? 'test')} --eval ${shellWord(evaluated)}` };
   return dockerScript(name, params, state) ?? clusterScript(name, call, params, state) ?? (name === 'script' ? scriptModule(call, params) : null);
 }
 

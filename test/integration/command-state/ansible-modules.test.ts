@@ -39,6 +39,8 @@ const FILES: Record<string, string> = {
   'deploy/files/nginx.yml': '---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: a4d-nginx\n  namespace: default\n  labels:\n    app: nginx\nspec:\n  replicas: 3\n',
   // databases: a dump on the host run into the database
   'deploy/restore.yml': '- hosts: db\n  tasks:\n    - community.postgresql.postgresql_db:\n        name: app\n        state: restore\n        target: /srv/backups/app.sql\n',
+  'deploy/mongo.yml': '- hosts: db\n  tasks:\n    - community.mongodb.mongodb_shell:\n        db: app\n        eval: db.dropDatabase()\n    - community.mongodb.mongodb_shell:\n        db: app\n        eval: db.users.countDocuments()\n',
+  'deploy/mongo-count.yml': '- hosts: db\n  tasks:\n    - community.mongodb.mongodb_shell:\n        db: app\n        eval: db.users.countDocuments()\n',
   'deploy/import.yml': '- hosts: db\n  tasks:\n    - mysql_db: name=app state=import target=/tmp/dump.sql.bz2\n',
   // script: this machine's file run on the host (a role's files/, the playbook's files/)
   'deploy/script.yml': play('    - script: cleanup.sh --all\n'),
@@ -108,6 +110,8 @@ const ROWS: EvaluatedRow[] = [
   // a dump run into a database on the host: SQL guard cannot read
   ['ansible-playbook deploy/restore.yml', 'ask', 'remote-data-delete', ['/srv/backups/app.sql']],
   ['ansible-playbook deploy/import.yml', 'ask', 'remote-data-delete', ['/tmp/dump.sql.bz2']],
+  ['ansible-playbook deploy/mongo.yml', 'deny', 'remote-data-delete', ['mongosh --eval drops']],
+  ['ansible-playbook deploy/mongo-count.yml', 'allow', 'no-risk'],
   // script: the file's text is the remote command
   ['ansible-playbook deploy/script.yml', 'deny', 'remote-host-delete', ['/srv/app/shared/uploads', 'deploy/script.yml:3']],
   ['ansible-playbook deploy/script-role.yml', 'deny', 'remote-host-delete', ['/var/lib/postgresql/data']],
