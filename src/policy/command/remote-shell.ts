@@ -191,12 +191,9 @@ function ansibleCommand(inv: Invocation, args: Field[], rt: Runtime): RemoteComm
   if (a.value === null) return 'unknown';
   const moduleName = module?.value ?? 'command';
   const pattern = operands[0]?.value ?? 'HOSTS';
-  // shell|command|raw take the text as their command; the others `key=value` words (ansible-modules.ts)
-  const free = /^(?:ansible\.(?:builtin|legacy)\.)?(?:shell|command|raw)$/.test(moduleName) ? a.value : null;
-  const call: ModuleCall = { module: moduleName, free: null, params: keyValues(a.value) };
-  if (free !== null) Object.assign(call, { free, params: new Map() });
-  // `-m script -a 'ops/x.sh'`: the free form is the file and its arguments
-  if (/^(?:ansible\.(?:builtin|legacy)\.)?script$/.test(moduleName)) Object.assign(call, { free: a.value, params: new Map() });
+  // shell|command|raw take the text as their command, script its file and arguments; the others `key=value` words (ansible-modules.ts)
+  const freeForm = /^(?:ansible\.(?:builtin|legacy)\.)?(?:shell|command|raw|script)$/.test(moduleName);
+  const call: ModuleCall = freeForm ? { module: moduleName, free: a.value, params: new Map() } : { module: moduleName, free: null, params: keyValues(a.value) };
   const named = localFileName(call);
   if (named !== null) {
     const local = localFileHere(inv, named, rt);
