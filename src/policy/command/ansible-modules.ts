@@ -29,6 +29,7 @@
  */
 import path from 'node:path';
 import { shellWord } from './container-run.js';
+import { runnerOf, SCRIPT_SHELLS } from './script-files.js';
 
 /**
  * A module parameter: a scalar (null for YAML null), a list of scalars, or something guard does
@@ -228,9 +229,6 @@ function fileLookup(value: Param): string | null {
   return /^\s*\{\{\s*lookup\(\s*(['"])file\1\s*,\s*(['"])([^'"{}%]+)\2\s*\)\s*\|\s*from_yaml(?:_all)?\s*\}\}\s*$/.exec(value)?.[3] ?? null;
 }
 
-/** Interpreters whose script text is shell code guard reads (script-files.ts reads the same). */
-const SHELLS = /^(?:sh|bash|dash|zsh|ksh)$/;
-
 /**
  * `script: FILE [ARGS]` (or `cmd:`): ansible copies this machine's FILE to the host and runs it
  * there: its text is the remote command, judged as `ssh HOST sh < FILE` is (its `chdir` a `cd`
@@ -242,10 +240,9 @@ function scriptModule(call: ModuleCall, params: Map<string, Param>): ModuleScrip
   const local = call.local;
   if (local === undefined || local === 'missing') return null;
   if ('unseen' in local) return local;
+  // what runs it: `executable`, else the file's `#!` as a local script's (script-files.ts runnerOf)
   const executable = scalar(params, 'executable');
-  const first = /^#!\s*(\S+)(?:\s+(\S+))?/.exec(local.text);
-  const interpreter = executable ?? (first ? (path.posix.basename(first[1] ?? '') === 'env' ? (first[2] ?? '') : (first[1] ?? '')) : 'sh');
-  if (!SHELLS.test(path.posix.basename(interpreter))) return null;
+  if (executable ? !SCRIPT_SHELLS.has(path.posix.basename(executable.trim().split(/\s+/)[0] ?? '')) : runnerOf(local.text) !== 'shell') return null;
   const chdir = scalar(params, 'chdir');
   return { script: chdir ? `cd ${word(chdir)} || exit\n${local.text}` : local.text };
 }

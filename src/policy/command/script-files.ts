@@ -45,7 +45,7 @@ export const SCRIPT_TEXT_LIMIT = 256 * 1024;
 /** Script texts judged per command line (a script that sources others can fan out). */
 export const MAX_SCRIPT_FILES = 200;
 /** The shells whose scripts guard reads: the sh family the evaluator models. */
-const SCRIPT_SHELLS = new Set(['sh', 'bash', 'dash', 'zsh', 'ksh']);
+export const SCRIPT_SHELLS: ReadonlySet<string> = new Set(['sh', 'bash', 'dash', 'zsh', 'ksh']);
 
 type How = 'shell' | 'source' | 'command';
 
@@ -53,7 +53,7 @@ type How = 'shell' | 'source' | 'command';
 const running = new WeakMap<object, { active: Set<string>; count: number }>();
 
 /** What runs the file: `#!` naming a shell or none (the shell runs it), another interpreter, or a binary. */
-function runnerOf(text: string): 'shell' | 'other' | 'binary' {
+export function runnerOf(text: string): 'shell' | 'other' | 'binary' {
   const firstLine = text.slice(0, Math.min(text.length, 80)).split('\n')[0] as string;
   if (firstLine.includes('\0')) return 'binary';
   if (!text.startsWith('#!')) return 'shell';

@@ -55,6 +55,9 @@ const FILES: Record<string, string> = {
   'deploy/files/status.sh': '#!/bin/sh\nuptime\nrm -rf /tmp/build\n',
   'deploy/files/migrate.py': '#!/usr/bin/env python3\nimport shutil\nshutil.rmtree("/srv")\n',
   'ops/wipe.sh': 'rm -rf /srv/app/shared/uploads\n',
+  // `env -S bash -e`: bash, as script-files.ts reads a `#!` (ansible's own reader took `-S` for the interpreter and judged nothing)
+  'deploy/script-env.yml': play('    - script: purge.sh\n'),
+  'deploy/files/purge.sh': '#!/usr/bin/env -S bash -e\nrm -rf /srv/app/releases\n',
   // an ordinary deploy: what replaces or restarts a deploy target stays free (copy, unarchive, git force, a Deployment deleted)
   'deploy/release.yml': play([
     '    - copy: src=dist/ dest=/var/www/app/',
@@ -118,6 +121,7 @@ const ROWS: EvaluatedRow[] = [
   ['ansible-playbook deploy/script-include.yml', 'deny', 'remote-host-delete', ['/srv/app/shared/uploads', 'deploy/tasks/run-cleanup.yml:1']],
   ['ansible-playbook deploy/script-var.yml', 'deny', 'remote-host-delete', ['{{ script_dir }}/wipe.sh', 'named by a variable']],
   ['ansible-playbook deploy/script-safe.yml', 'allow', 'no-risk'],
+  ['ansible-playbook deploy/script-env.yml', 'deny', 'remote-host-delete', ['/srv/app/releases']],
   ["ansible web -m script -a 'ops/wipe.sh'", 'deny', 'remote-host-delete', ['/srv/app/shared/uploads']],
   // an ordinary deploy
   ['ansible-playbook -i inventory.ini deploy/release.yml', 'allow', 'no-risk'],
