@@ -30,6 +30,7 @@
 import path from 'node:path';
 import { shellWord } from './container-run.js';
 import { runnerOf, SCRIPT_SHELLS } from './script-files.js';
+import type { Runtime } from './runtime.js';
 
 /**
  * A module parameter: a scalar (null for YAML null), a list of scalars, or something guard does
@@ -40,6 +41,28 @@ export type Param = string | null | string[] | { complex: true; kinds?: string[]
 
 /** A file of this machine the module sends the host (`script`'s), as the caller found it: its text, missing (the run stops there), or why guard cannot read it. */
 export type LocalFile = { abs: string; text: string } | 'missing' | { unseen: string };
+
+/**
+ * The file of this machine a module names (`script`'s, `k8s src:`'s), NAME as written: the first
+ * of CANDIDATES (absolute, in the order Ansible searches) that exists, read through the state view;
+ * 'missing' where none does (the module fails before it runs); unseen where NAME holds Jinja or
+ * guard cannot read it (`at`: where the task is, for the message); undefined while being read.
+ * Every candidate is asked in the same pass: a query first made on the last pass goes unanswered.
+ */
+export function readLocalFile(rt: Runtime, name: string, candidates: readonly string[], at: string | null): LocalFile | undefined {
+  const where = at === null ? '' : ` (${at})`;
+  if (/\{\{|\{%/.test(name)) return { unseen: `the file ${name}${where} is named by a variable guard cannot know` };
+  const view = rt.ctx.view;
+  if (!view || candidates.length === 0) return { unseen: `the file ${name}${where} is one guard cannot read` };
+  const answers = candidates.map((abs) => view.file({ dir: path.posix.dirname(abs), name: path.posix.basename(abs), up: false }));
+  for (const [i, found] of answers.entries()) {
+    if (found === undefined) return undefined;
+    if (found === 'missing') continue;
+    if (found === null) return { unseen: `the file ${name}${where} is one guard cannot read` };
+    return { abs: candidates[i] as string, text: found.text };
+  }
+  return 'missing';
+}
 
 /** A module as a task (or `-m`/`-a`) calls it. */
 export interface ModuleCall {

@@ -31,7 +31,7 @@
 import path from 'node:path';
 import type { Field } from './expand.js';
 import { type GnuGrammar, scanGnuArgs } from './gnu-args.js';
-import { type LocalFile, localFileName, type ModuleCall, moduleScript, type Param } from './ansible-modules.js';
+import { type LocalFile, localFileName, type ModuleCall, moduleScript, type Param, readLocalFile } from './ansible-modules.js';
 import { judgeRemote } from './remote-shell.js';
 import type { Invocation, Runtime } from './runtime.js';
 import { get, readYaml, str, TooBig, type Y } from './taskfile-yaml.js';
@@ -270,20 +270,9 @@ function walkPlaybooks(inv: Invocation, playbooks: string[], cliLocal: boolean, 
 
   /** The file a task sends the host or reads here, the first of Ansible's search path there is; undefined while being read. */
   const localFile = (name: string, at: string, taskFile: string, playDir: string): LocalFile | undefined => {
-    if (/\{\{|\{%/.test(name)) return { unseen: `the file ${name} (${at}) is named by a variable guard cannot know` };
-    // every place asked in one read pass (a query first made on the last pass is unanswered)
-    const candidates = localCandidates(name, taskFile, playDir);
-    const answers = candidates.map((abs) => rt.ctx.view?.file({ dir: path.posix.dirname(abs), name: path.posix.basename(abs), up: false }));
-    for (const [i, found] of answers.entries()) {
-      if (found === undefined) {
-        walk.pending = true;
-        return undefined;
-      }
-      if (found === 'missing') continue;
-      if (found === null) return { unseen: `the file ${name} (${at}) is one guard cannot read` };
-      return { abs: candidates[i] as string, text: found.text };
-    }
-    return 'missing';
+    const found = readLocalFile(rt, name, localCandidates(name, taskFile, playDir), at);
+    if (found === undefined) walk.pending = true;
+    return found;
   };
 
   /** A path a playbook names: absolute, or relative to `dir`; null where it holds Jinja. */

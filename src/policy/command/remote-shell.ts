@@ -34,7 +34,7 @@ import { HEROKU_DATABASE_URL, UNSEEN_DATABASE_URL } from './server-frameworks.js
 import { azCommand, ssmCommand } from './cloud-run-command.js';
 import { classifyAnsiblePlaybook } from './ansible-playbook.js';
 import path from 'node:path';
-import { keyValues, type LocalFile, localFileName, type ModuleCall, moduleScript } from './ansible-modules.js';
+import { keyValues, type LocalFile, localFileName, type ModuleCall, moduleScript, readLocalFile } from './ansible-modules.js';
 
 /** The remote's temp directories (mapped): what runs there deletes and writes them freely. */
 const REMOTE_SCRATCH = scratchUnder(CONTAINER_FS);
@@ -212,12 +212,8 @@ function ansibleCommand(inv: Invocation, args: Field[], rt: Runtime): RemoteComm
 
 /** A file of this machine an ad-hoc module names (`-m script -a ops/x.sh`), relative to where ansible runs; undefined while being read. */
 function localFileHere(inv: Invocation, name: string, rt: Runtime): LocalFile | undefined {
-  if (/\{\{|\{%/.test(name)) return { unseen: `the file ${name} is named by a variable guard cannot know` };
-  if (!name.startsWith('/') && inv.cwd === null) return { unseen: `the file ${name} is in a directory guard cannot determine` };
-  const abs = path.posix.resolve(inv.cwd ?? '/', name);
-  const found = rt.ctx.view?.file({ dir: path.posix.dirname(abs), name: path.posix.basename(abs), up: false });
-  if (found === undefined || found === 'missing') return found;
-  return found === null ? { unseen: `the file ${name} is one guard cannot read` } : { abs, text: found.text };
+  const abs = name.startsWith('/') ? name : inv.cwd === null ? null : path.posix.resolve(inv.cwd, name);
+  return readLocalFile(rt, name, abs === null ? [] : [abs], null);
 }
 
 /** The programs this module judges (commands.ts sends them here). */
