@@ -11,6 +11,7 @@ import { describe, expect, it } from 'vitest';
 import fs from 'node:fs';
 import path from 'node:path';
 import { withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
+import { commitConflictingChanges } from '../../helpers/fixtures.js';
 import { byteState } from '../../helpers/state.js';
 
 /** A cone sparse checkout of src/ stopped in a conflicted merge of src/a.txt; docs/ off the disk. */
@@ -19,12 +20,7 @@ function conflictedSparse(t: TestRepo): void {
   t.write('src/a.txt', 'base\n');
   t.git(['add', '-A']);
   t.git(['commit', '-q', '-m', 'base']);
-  t.git(['checkout', '-q', '-b', 'other']);
-  t.write('src/a.txt', 'other\n');
-  t.git(['commit', '-q', '-am', 'other']);
-  t.git(['checkout', '-q', 'main']);
-  t.write('src/a.txt', 'main\n');
-  t.git(['commit', '-q', '-am', 'main']);
+  commitConflictingChanges(t, 'src/a.txt', 'other');
   t.git(['sparse-checkout', 'set', '--cone', 'src']);
   expect(t.gitResult(['merge', 'other']).code).toBe(1);
 }

@@ -10,6 +10,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { withTestRepo } from '../../helpers/git-repo.js';
+import { startConflictedMerge } from '../../helpers/fixtures.js';
 import { byteState } from '../../helpers/state.js';
 
 describe('rollback of a conflicted split index', () => {
@@ -20,13 +21,7 @@ describe('rollback of a conflicted split index', () => {
       t.write('a.txt', 'base\n');
       t.git(['add', '-A']);
       t.git(['commit', '-q', '-m', 'base']);
-      t.git(['checkout', '-q', '-b', 'other']);
-      t.write('a.txt', 'other\n');
-      t.git(['commit', '-q', '-am', 'other']);
-      t.git(['checkout', '-q', 'main']);
-      t.write('a.txt', 'main\n');
-      t.git(['commit', '-q', '-am', 'main']);
-      expect(t.gitResult(['merge', 'other']).code).toBe(1);
+      startConflictedMerge(t);
       t.write('f1.txt', 'resolved elsewhere\n');
       t.git(['add', 'f1.txt']);
       const before = byteState(t);
