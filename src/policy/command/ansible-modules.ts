@@ -21,7 +21,14 @@
  * SQL guard cannot read), the Docker modules that delete volumes and `k8s`/`helm state: absent`
  * (as the docker / kubectl / helm command that does the same, judged by its words:
  * ModuleScript.objects), `mongodb_shell eval:` (as `mongosh --eval`), and `script` (its file's
- * text, as the remote command).
+ * text, as the remote command); later that day `k8s_drain` (as `kubectl drain` with the flags its
+ * `delete_options` set) and `k8s state: absent` without a name (`label_selectors`, `delete_all`:
+ * `kubectl delete KIND -l SEL` / `--all`). `docker_stack state: absent` stays free: `docker stack
+ * rm` removes the stack's services, networks, secrets and configs (docker/cli
+ * cli/command/stack/swarm/remove.go), not its named volumes; the anonymous volumes of its tasks'
+ * containers go with them (moby's swarm executor removes a task's container with its volumes),
+ * as they go at every update of the service already; its secrets and configs come back from the
+ * files `docker stack deploy` reads.
  * Every other module (copy, template, unarchive, git, service, apt, user ...) is not judged: it
  * writes what the repository or a release holds, or changes a service's state, not data guard is
  * asked to keep; `git force: true` discards a deploy checkout's local changes, a deploy's usual
@@ -35,9 +42,10 @@ import type { Runtime } from './runtime.js';
 /**
  * A module parameter: a scalar (null for YAML null), a list of scalars, or something guard does
  * not read whole (a map, a list of maps); of such a value, `kinds` holds the `kind:` of the map or
- * of each map in the list (a Kubernetes object as `definition:`), null where one has none.
+ * of each map in the list (a Kubernetes object as `definition:`), null where one has none, and
+ * `fields` a map's scalar entries (k8s_drain's `delete_options: { force: true }`).
  */
-export type Param = string | null | string[] | { complex: true; kinds?: string[] | null };
+export type Param = string | null | string[] | { complex: true; kinds?: string[] | null; fields?: Map<string, string | null> };
 
 /** A file of this machine the module sends the host (`script`'s), as the caller found it: its text, missing (the run stops there), or why guard cannot read it. */
 export type LocalFile = { abs: string; text: string } | 'missing' | { unseen: string };
@@ -129,6 +137,39 @@ export function keyValues(text: string): Map<string, Param> {
   return out;
 }
 
+/**
+ * An ad-hoc `-a` as Ansible reads it (ansible-core cli/adhoc.py _play_ds): a JSON object where
+ * the text starts with `{` and ends with `}` and parses (`-a '{"name": "n1", "delete_options":
+ * {"force": true}}'`), else `key=value` words. A JSON scalar is its text (`true`), a list of
+ * scalars a list, an object a map with its scalar fields and `kind`.
+ */
+export function argsParams(text: string): Map<string, Param> {
+  const trimmed = text.trim();
+  if (trimmed.startsWith('{') && trimmed.endsWith('}')) {
+    try {
+      const doc: unknown = JSON.parse(trimmed);
+      if (doc !== null && typeof doc === 'object' && !Array.isArray(doc)) {
+        const out = new Map<string, Param>();
+        const plain = (v: unknown): string | null => (v === null ? null : typeof v === 'object' ? null : String(v));
+        for (const [k, v] of Object.entries(doc as Record<string, unknown>)) {
+          if (v === null || typeof v !== 'object') out.set(k, plain(v));
+          else if (Array.isArray(v) && v.every((i) => i === null || typeof i !== 'object')) out.set(k, v.map((i) => plain(i) ?? ''));
+          else {
+            const objects = (Array.isArray(v) ? v : [v]) as unknown[];
+            const kinds = objects.map((o) => (o !== null && typeof o === 'object' && typeof (o as { kind?: unknown }).kind === 'string' ? ((o as { kind: string }).kind) : null));
+            const fields = Array.isArray(v) ? undefined : new Map(Object.entries(v as Record<string, unknown>).filter(([, f]) => f === null || typeof f !== 'object').map(([name, f]) => [name, plain(f)] as [string, string | null]));
+            out.set(k, { complex: true, kinds: kinds.every((x): x is string => x !== null) && kinds.length > 0 ? kinds : null, ...(fields ? { fields } : {}) });
+          }
+        }
+        return out;
+      }
+    } catch {
+      // not JSON: Ansible reads it as key=value words
+    }
+  }
+  return keyValues(text);
+}
+
 function scalar(params: Map<string, Param>, ...names: string[]): string | null | undefined {
   for (const name of names) {
     const v = params.get(name);
@@ -193,6 +234,7 @@ export function moduleScript(call: ModuleCall): ModuleScript | null {
   // community.mongodb's mongodb_shell `eval:` sent through mongosh, read by remote-data.ts (`db.dropDatabase()`)
   const evaluated = scalar(params, 'eval');
   if (name === 'mongodb_shell' && evaluated) return { script: `mongosh ${word(scalar(params, 'db') ?? 'test')} --eval ${shellWord(evaluated)}` };
+  if (name === 'k8s_drain') return drainScript(params, state);
   return dockerScript(name, params, state) ?? clusterScript(name, call, params, state) ?? (name === 'script' ? scriptModule(call, params) : null);
 }
 
@@ -231,9 +273,18 @@ function clusterScript(name: string, call: ModuleCall, params: Map<string, Param
   const ns = scalar(params, 'namespace');
   const nsWords = ns ? ` -n ${word(ns)}` : '';
   const kind = scalar(params, 'kind');
-  const objectName = scalar(params, 'name') ?? 'NAME';
-  if (kind) return { script: `kubectl delete ${word(`${kind}/${objectName}`)}${nsWords}`, objects: true };
+  const named = scalar(params, 'name');
+  const objectName = named ?? 'NAME';
   const definition = params.get('definition') ?? params.get('resource_definition');
+  if (kind && named == null && definition === undefined && scalar(params, 'src') === undefined) {
+    // no name: every object of the kind the selectors match (`label_selectors`), or all of them
+    // (`delete_all`, since kubernetes.core 3.0): `kubectl delete KIND -l SEL` / `--all`
+    const selectors = params.get('label_selectors');
+    const list = typeof selectors === 'string' ? [selectors] : Array.isArray(selectors) ? selectors : [];
+    const which = list.length > 0 ? ` -l ${word(list.join(','))}` : truthy(scalar(params, 'delete_all', 'all')) ? ' --all' : ` ${word(objectName)}`;
+    return { script: `kubectl delete ${word(kind)}${which}${nsWords}`, objects: true };
+  }
+  if (kind) return { script: `kubectl delete ${word(`${kind}/${objectName}`)}${nsWords}`, objects: true };
   if (definition !== undefined && typeof definition === 'object' && definition !== null && !Array.isArray(definition) && definition.kinds) {
     return { script: `kubectl delete ${definition.kinds.map((k) => word(`${k}/${objectName}`)).join(' ')}${nsWords}`, objects: true };
   }
@@ -244,6 +295,36 @@ function clusterScript(name: string, call: ModuleCall, params: Map<string, Param
     return { script: `kubectl delete -f ${'unseen' in local ? word('{{ src }}') : word(local.abs)}${nsWords}`, objects: true };
   }
   return { script: `kubectl delete -f ${word('{{ definition }}')}${nsWords}`, objects: true };
+}
+
+/**
+ * kubernetes.core's `k8s_drain` (state `drain`, its default) as `kubectl drain NODE` with the
+ * flags its `delete_options` set (cluster.ts judges them: `--delete-emptydir-data` deletes the
+ * node's pods' emptyDir data, `--force` its pods no controller re-creates; both refused, a drain
+ * without them free, as kubectl then stops at such pods). The suboptions are read from the map,
+ * or from a string Ansible reads as a dict (`delete_options='{"force": true}'`, `force=true`);
+ * a value guard cannot know (Jinja, the whole map by Jinja) counts as set, as kubectl's
+ * `--force=$X` does. `force` (or `delete_emptydir_data`) beside `delete_options` is how the
+ * module's first documented example wrote it (kubernetes.core 2.2: `force: yes`), which its
+ * argument spec rejects; read as set all the same (a refusal of a task that would fail anyway).
+ * `cordon`, `uncordon`: free (they mark the node, deleting nothing).
+ */
+function drainScript(params: Map<string, Param>, state: string | null | undefined): ModuleScript | null {
+  if (state !== undefined && state !== null && state !== 'drain') return null;
+  const options = params.get('delete_options');
+  const set = (option: string): boolean => {
+    if (options === undefined || options === null) return false;
+    if (typeof options === 'string') {
+      if (/^\s*\{\{[\s\S]*\}\}\s*$/.test(options)) return true;
+      const m = new RegExp(`(?:^|[\\s,{])["']?${option}["']?\\s*[:=]\\s*["']?([^\\s,}"']+)`).exec(options);
+      return m !== null && (truthy(m[1]) || /\{\{/.test(m[1] as string));
+    }
+    if (Array.isArray(options)) return false;
+    const v = options.fields?.get(option);
+    return v !== undefined && v !== null && (truthy(v) || /\{\{|\{%/.test(v));
+  };
+  const flags = [set('delete_emptydir_data') || truthy(scalar(params, 'delete_emptydir_data')) ? ' --delete-emptydir-data' : '', set('force') || truthy(scalar(params, 'force')) ? ' --force' : ''].join('');
+  return { script: `kubectl drain ${word(scalar(params, 'name') ?? '{{ name }}')}${flags}`, objects: true };
 }
 
 /** `{{ lookup('file', 'files/app.yml') | from_yaml }}` (or from_yaml_all), as a definition is often written: the file it reads, else null. */

@@ -112,8 +112,15 @@ function params(node: Y | undefined): Map<string, Param> {
   for (const [k, v] of node.entries) {
     if (v.kind === 'scalar') out.set(k, v.value);
     else if (v.kind === 'seq' && v.items.every((i) => i.kind === 'scalar')) out.set(k, v.items.map((i) => (i.kind === 'scalar' ? (i.value ?? '') : '')));
-    else out.set(k, { complex: true, kinds: kindsOf(v) });
+    else out.set(k, { complex: true, kinds: kindsOf(v), ...(v.kind === 'map' ? { fields: scalarFields(v) } : {}) });
   }
+  return out;
+}
+
+/** A map's scalar entries (`delete_options: { force: true }`), for the modules that read a suboption. */
+function scalarFields(node: Extract<Y, { kind: 'map' }>): Map<string, string | null> {
+  const out = new Map<string, string | null>();
+  for (const [k, v] of node.entries) if (v.kind === 'scalar') out.set(k, v.value);
   return out;
 }
 

@@ -34,7 +34,7 @@ import { HEROKU_DATABASE_URL, UNSEEN_DATABASE_URL } from './server-frameworks.js
 import { azCommand, ssmCommand } from './cloud-run-command.js';
 import { classifyAnsiblePlaybook } from './ansible-playbook.js';
 import path from 'node:path';
-import { keyValues, type LocalFile, localFileName, type ModuleCall, moduleScript, readLocalFile } from './ansible-modules.js';
+import { argsParams, type LocalFile, localFileName, type ModuleCall, moduleScript, readLocalFile } from './ansible-modules.js';
 
 /** The remote's temp directories (mapped): what runs there deletes and writes them freely. */
 const REMOTE_SCRATCH = scratchUnder(CONTAINER_FS);
@@ -193,7 +193,7 @@ function ansibleCommand(inv: Invocation, args: Field[], rt: Runtime): RemoteComm
   const pattern = operands[0]?.value ?? 'HOSTS';
   // shell|command|raw take the text as their command, script its file and arguments; the others `key=value` words (ansible-modules.ts)
   const freeForm = /^(?:ansible\.(?:builtin|legacy)\.)?(?:shell|command|raw|script)$/.test(moduleName);
-  const call: ModuleCall = freeForm ? { module: moduleName, free: a.value, params: new Map() } : { module: moduleName, free: null, params: keyValues(a.value) };
+  const call: ModuleCall = freeForm ? { module: moduleName, free: a.value, params: new Map() } : { module: moduleName, free: null, params: argsParams(a.value) };
   const named = localFileName(call);
   if (named !== null) {
     const local = localFileHere(inv, named, rt);

@@ -38,7 +38,7 @@ import { operandWords } from './gnu-args.js';
 import { makeVerdict, unrecoverableKind } from './rules.js';
 import type { Invocation, Runtime } from './runtime.js';
 import type { StateView } from './state.js';
-import { emptyModuleConfig, readConfigFile, type ModuleConfig } from './terraform-hcl.js';
+import { countOf, emptyModuleConfig, keysOf, readConfigFile, type ModuleConfig } from './terraform-hcl.js';
 import { TERRAFORM_VALUE_OPTIONS } from './terraform-state.js';
 
 /** Terraform resource types that only compute values: destroying them loses nothing (infra-destroy.ts uses it for `-replace`). */
@@ -88,11 +88,20 @@ function readModule(view: StateView, dir: string, tofu: boolean): ModuleConfig |
   return module;
 }
 
-/** A managed resource of a v4 state with at least one instance: its module path (`module.a[0].module.b`, or '') and `type.name`. */
+/** An instance key: none (a resource without count or for_each), a count index, a for_each key. */
+type InstanceKey = null | number | string;
+
+/** A managed resource of a v4 state with at least one instance: its module path (`module.a[0].module.b`, or ''), `type.name`, its instances' keys. */
 interface StateResource {
   module: string;
   type: string;
   name: string;
+  keys: InstanceKey[];
+}
+
+/** An instance key as an address writes it: `[2]`, `["logs"]`, nothing for none. */
+function keyText(key: InstanceKey): string {
+  return key === null ? '' : typeof key === 'number' ? `[${key}]` : `[${JSON.stringify(key)}]`;
 }
 
 /** The managed resources of a state's text (format version 4); null where it is not one guard reads. */
@@ -109,7 +118,10 @@ function stateResources(text: string): StateResource[] | null {
   for (const r of state.resources as Array<Record<string, unknown>>) {
     if (r === null || typeof r !== 'object' || r.mode !== 'managed' || typeof r.type !== 'string' || typeof r.name !== 'string') continue;
     if (Array.isArray(r.instances) && r.instances.length === 0) continue;
-    out.push({ module: typeof r.module === 'string' ? r.module : '', type: r.type, name: r.name });
+    const instances = Array.isArray(r.instances) ? (r.instances as Array<Record<string, unknown> | null>) : [];
+    // a key of another type (or an instance guard cannot read) would be no key terraform writes: the resource is judged whole only
+    const keys = instances.map((i) => (i === null || typeof i !== 'object' || i.index_key === undefined || i.index_key === null ? null : typeof i.index_key === 'number' || typeof i.index_key === 'string' ? i.index_key : undefined));
+    out.push({ module: typeof r.module === 'string' ? r.module : '', type: r.type, name: r.name, keys: keys.every((k) => k !== undefined) ? (keys as InstanceKey[]) : [] });
   }
   return out;
 }
@@ -123,8 +135,47 @@ function decidedBy(config: ModuleConfig, relative: string, tofu: boolean): 'kept
   return (tofu ? removed.destroy === true : removed.destroy !== false) ? 'destroyed' : 'kept';
 }
 
-/** Whether the apply destroys this resource: true, false, undefined while files are read, null where guard cannot tell. */
-function destroysResource(view: StateView, rootDir: string, root: ModuleConfig, resource: StateResource, tofu: boolean): boolean | null | undefined {
+/**
+ * The instances of a resource whose block stays that the apply destroys because its `count` or
+ * `for_each` no longer makes their keys, as Terraform decides it (internal/refactoring's implied
+ * moves: a block that gains `count` keeps the keyless instance as `[0]`, one that loses `count`
+ * keeps `[0]` as the keyless one, unless a `moved` block names the resource; `for_each` keeps
+ * neither). Only what is certain: a key of the wrong kind for the block (a string under `count`,
+ * a number or none under `for_each`, a string under neither), or one a literal count or key set
+ * leaves out (countOf, keysOf); where the count or the keys are not known, keys of the right kind
+ * are not judged. An instance a `moved` block of a module on its way names is kept.
+ */
+function droppedKeys(config: ModuleConfig, own: string, keys: readonly InstanceKey[], chain: ReadonlyArray<{ config: ModuleConfig; relative: string }>): InstanceKey[] {
+  const rep = config.repetition.get(own);
+  const count = rep?.kind === 'count' ? countOf(rep.expr, config.locals) : null;
+  const forEach = rep?.kind === 'for_each' ? keysOf(rep.expr, config.locals) : null;
+  // Terraform's implied move happens only where no moved block names the resource (from or to)
+  const implied = ![...config.movedFrom, ...config.movedTo].some((a) => bare(a) === own);
+  const has = (k: InstanceKey): boolean => keys.includes(k);
+  const dropped: InstanceKey[] = [];
+  for (const key of keys) {
+    let kept: boolean | null;
+    if (rep === undefined) kept = key === null || (key === 0 && implied && !has(null));
+    else if (rep.kind === 'count') {
+      if (typeof key === 'string') kept = false;
+      else if (count === null) kept = null;
+      else kept = key === null ? count >= 1 && implied && !has(0) : key < count;
+    } else kept = typeof key !== 'string' ? false : forEach === null ? null : forEach.has(key);
+    if (kept !== false) continue;
+    const moved = chain.some(({ config: c, relative }) =>
+      c.movedFrom.some((from) => from === `${relative}${keyText(key)}` || from === relative || (within(relative, from) && bare(from) !== bare(relative))),
+    );
+    if (!moved) dropped.push(key);
+  }
+  return dropped;
+}
+
+/**
+ * Whether the apply destroys this resource: true (all of it), the keys of the instances it
+ * destroys where its block stays (droppedKeys; empty: none), undefined while files are read, null
+ * where guard cannot tell.
+ */
+function destroysResource(view: StateView, rootDir: string, root: ModuleConfig, resource: StateResource, tofu: boolean): true | InstanceKey[] | null | undefined {
   const calls = [...resource.module.matchAll(/module\.([A-Za-z_][\w-]*)(?:\[(?:"[^"]*"|[^\]]*)\])?/g)].map((m) => m[1] as string);
   const own = `${resource.type}.${resource.name}`;
   // the modules on the way down, each with the resource's address relative to it
@@ -135,7 +186,7 @@ function destroysResource(view: StateView, rootDir: string, root: ModuleConfig, 
     const relative = [...calls.slice(depth).map((c) => `module.${c}`), own].join('.');
     chain.push({ config, relative });
     if (depth === calls.length) {
-      if (config.resources.has(own)) return false;
+      if (config.resources.has(own)) return droppedKeys(config, own, resource.keys, chain);
       break;
     }
     const name = calls[depth] as string;
@@ -151,7 +202,7 @@ function destroysResource(view: StateView, rootDir: string, root: ModuleConfig, 
   // gone from the configuration: a moved or removed block on the way, innermost first, decides
   for (const { config: c, relative } of chain.reverse()) {
     const decided = decidedBy(c, relative, tofu);
-    if (decided !== null) return decided === 'destroyed';
+    if (decided !== null) return decided === 'destroyed' ? true : [];
   }
   return true;
 }
@@ -205,6 +256,7 @@ export function classifyApplyRemovals(inv: Invocation, program: string, args: Fi
   const resources = stateResources(stateFile.text);
   if (resources === null) return;
   const destroyed: string[] = [];
+  const instances: string[] = [];
   let pending = false;
   for (const resource of resources) {
     const address = [resource.module, `${resource.type}.${resource.name}`].filter((p) => p !== '').join('.');
@@ -212,11 +264,12 @@ export function classifyApplyRemovals(inv: Invocation, program: string, args: Fi
     const gone = destroysResource(view, dir, root, resource, tofu);
     if (gone === undefined) pending = true;
     else if (gone === true) destroyed.push(address);
+    else if (gone !== null) instances.push(...gone.map((k) => `${address}${keyText(k)}`).filter((a) => applies(a, resource.type)));
   }
-  if (pending || destroyed.length === 0) return;
+  if (pending || destroyed.length + instances.length === 0) return;
   const top = rt.ctx.repoRoot;
   const shownState = top !== null && (statePath === top || statePath.startsWith(`${top}/`)) ? path.posix.relative(top, statePath) : statePath;
-  reportDestroyed(inv, program, destroyed, `in the state (${shownState}) but no longer in the configuration`, rt);
+  reportDestroyed(inv, program, { whole: destroyed, instances }, { whole: `in the state (${shownState}) but no longer in the configuration`, instances: `instances in the state (${shownState}) that the block's count or for_each no longer makes` }, rt);
 }
 
 /**
@@ -232,20 +285,61 @@ function classifyAgainstHead(inv: Invocation, program: string, dir: string, root
   const head = emptyModuleConfig();
   for (const [name, text] of files) if (!readConfigFile(name, text, head)) return;
   const destroyed = [...head.resources].filter((address) => !root.resources.has(address) && applies(address, address.split('.')[0] as string) && decidedBy(root, address, tofu) !== 'kept');
-  if (destroyed.length === 0) return;
-  reportDestroyed(inv, program, destroyed, `declared at HEAD but no longer in the working tree's configuration (its state is in the ${root.backend?.type ?? ''} backend, not in the repository)`, rt);
+  // a block both have: the instances HEAD's count or for_each certainly made (HEAD stands for the state) that the working tree's no longer makes
+  const instances: string[] = [];
+  for (const address of head.resources) {
+    if (!root.resources.has(address) || !applies(address, address.split('.')[0] as string)) continue;
+    const keys = madeKeys(head, address);
+    if (keys === null) continue;
+    instances.push(...droppedKeys(root, address, keys, [{ config: root, relative: address }]).map((k) => `${address}${keyText(k)}`));
+  }
+  if (destroyed.length + instances.length === 0) return;
+  const backend = `its state is in the ${root.backend?.type ?? ''} backend, not in the repository`;
+  reportDestroyed(inv, program, { whole: destroyed, instances }, { whole: `declared at HEAD but no longer in the working tree's configuration (${backend})`, instances: `instances HEAD's count or for_each makes that the working tree's no longer makes (${backend})` }, rt);
 }
 
-function reportDestroyed(inv: Invocation, program: string, destroyed: string[], where: string, rt: Runtime): void {
+/** The instance keys a block certainly makes (none, a literal count's indexes, a literal for_each's keys); null where guard cannot know them. */
+function madeKeys(config: ModuleConfig, address: string): InstanceKey[] | null {
+  const rep = config.repetition.get(address);
+  if (rep === undefined) return [null];
+  if (rep.kind === 'count') {
+    const n = countOf(rep.expr, config.locals);
+    return n === null || n > 1000 ? null : Array.from({ length: n }, (_, i) => i);
+  }
+  const keys = keysOf(rep.expr, config.locals);
+  return keys === null ? null : [...keys];
+}
+
+/** Names, five at most. */
+function listed(addresses: string[]): string {
+  return addresses.length > 5 ? `${addresses.slice(0, 5).join(', ')} and ${addresses.length - 5} more` : addresses.join(', ');
+}
+
+/**
+ * The refusal: `whole` resources no block declares any more, `instances` of blocks that stay whose
+ * count or for_each no longer makes their keys; `where`: why each is destroyed.
+ */
+function reportDestroyed(inv: Invocation, program: string, gone: { whole: string[]; instances: string[] }, where: { whole: string; instances: string }, rt: Runtime): void {
   const tofu = program === 'tofu';
-  const shown = destroyed.length > 5 ? `${destroyed.slice(0, 5).join(', ')} and ${destroyed.length - 5} more` : destroyed.join(', ');
-  const first = destroyed[0] as string;
-  const forget = tofu ? `removed { from = ${first} }` : `removed { from = ${first}  lifecycle { destroy = false } }`;
+  const { whole, instances } = gone;
+  const parts: string[] = [];
+  if (whole.length > 0) parts.push(`${listed(whole)}: ${where.whole}`);
+  if (instances.length > 0) parts.push(`${listed(instances)}: ${where.instances}`);
+  const ways: string[] = [];
+  if (whole.length > 0) {
+    const first = whole[0] as string;
+    const forget = tofu ? `removed { from = ${first} }` : `removed { from = ${first}  lifecycle { destroy = false } }`;
+    ways.push(`Put the resource block back (\`git diff -- '*.tf'\` shows it), or say what becomes of it: \`moved { from = ${first}  to = NEW }\` where it was renamed, \`${forget}\` to keep it and let ${program} forget it`);
+  }
+  if (instances.length > 0) {
+    const first = instances[0] as string;
+    ways.push(`${whole.length > 0 ? 'put' : 'Put'} the count or for_each back as the state holds it (\`git diff -- '*.tf'\` shows it), or say where the instance goes (\`moved { from = ${first}  to = NEW }\`)`);
+  }
   rt.report(makeVerdict(
     unrecoverableKind(rt.ctx.isAgent),
     'infra-destroy',
-    `${program} apply, approved on the line, destroys ${shown}: ${where}; a database, bucket or disk goes with its data, outside the repository, where no snapshot holds it`,
+    `${program} apply, approved on the line, destroys ${parts.join('; and ')}; a database, bucket or disk goes with its data, outside the repository, where no snapshot holds it`,
     inv.source,
-    `Put the resource block back (\`git diff -- '*.tf'\` shows it), or say what becomes of it: \`moved { from = ${first}  to = NEW }\` where it was renamed, \`${forget}\` to keep it and let ${program} forget it; or run \`${program} plan\` and let the person apply.`,
+    `${ways.join('; ')}; or run \`${program} plan\` and let the person apply.`,
   ));
 }

@@ -9,6 +9,12 @@
  * through JSON.parse. Expressions are not evaluated: an attribute's value is kept only where it is
  * a literal string, or a traversal (`aws_db_instance.main`, `module.db`) for moved and removed.
  * A file guard cannot read this way gives null: what depends on it is not judged.
+ *
+ * Since 2026-12-07 a resource block's `count` / `for_each` is kept as its expression's text, and
+ * the module's `locals` likewise; countOf / keysOf evaluate only what is certain from the text:
+ * a number (`count = 2`, `count = "2"`), a literal `for_each` set or map (`toset(["a", "b"])`,
+ * `{ a = ..., "b" = ... }`, `tomap({...})`), or a `local.NAME` whose value is one of those. A
+ * variable, a conditional, a function it does not know, a `for` expression: null (not known).
  */
 import { withoutComments } from './code-comments.js';
 
@@ -20,14 +26,26 @@ export interface ModuleConfig {
   modules: Map<string, string | null>;
   /** `moved` blocks' `from` addresses (as written, instance keys kept). */
   movedFrom: string[];
+  /** `moved` blocks' `to` addresses (as written, instance keys kept). */
+  movedTo: string[];
+  /** How each resource block (`TYPE.NAME`) repeats: `count` or `for_each` with its expression's text; absent: neither. */
+  repetition: Map<string, Repetition>;
+  /** `locals { NAME = EXPR }`: each local's expression text (native syntax only). */
+  locals: Map<string, string>;
   /** `removed` blocks: `from`, and `lifecycle { destroy }` where given as a literal (true/false). */
   removed: Array<{ from: string; destroy: boolean | null }>;
   /** The backend the `terraform` block names (`local`, `s3`, `cloud` for a `cloud {}` block), with the local backend's settings; null: none named. */
   backend: { type: string; path: string | null; workspaceDir: string | null } | null;
 }
 
+/** A resource block's `count` or `for_each`, as its expression's text (native syntax). */
+export interface Repetition {
+  kind: 'count' | 'for_each';
+  expr: string;
+}
+
 export function emptyModuleConfig(): ModuleConfig {
-  return { resources: new Set(), modules: new Map(), movedFrom: [], removed: [], backend: null };
+  return { resources: new Set(), modules: new Map(), movedFrom: [], movedTo: [], repetition: new Map(), locals: new Map(), removed: [], backend: null };
 }
 
 /** One item of a body: an attribute with its value's text, or a block with its labels and body. */
@@ -156,11 +174,21 @@ function readNative(text: string, into: ModuleConfig): void {
   for (const item of items(withoutComments(text, { hash: true }))) {
     if (item.kind !== 'block') continue;
     const [first, second] = item.labels;
-    if (item.type === 'resource' && first !== undefined && second !== undefined) into.resources.add(`${first}.${second}`);
-    else if (item.type === 'module' && first !== undefined) into.modules.set(first, literal(attrs(items(item.body)).get('source') ?? ''));
+    if (item.type === 'resource' && first !== undefined && second !== undefined) {
+      into.resources.add(`${first}.${second}`);
+      const body = attrs(items(item.body));
+      const count = body.get('count');
+      const forEach = body.get('for_each');
+      if (count !== undefined) into.repetition.set(`${first}.${second}`, { kind: 'count', expr: count });
+      else if (forEach !== undefined) into.repetition.set(`${first}.${second}`, { kind: 'for_each', expr: forEach });
+    } else if (item.type === 'module' && first !== undefined) into.modules.set(first, literal(attrs(items(item.body)).get('source') ?? ''));
+    else if (item.type === 'locals') for (const [name, value] of attrs(items(item.body))) into.locals.set(name, value);
     else if (item.type === 'moved') {
-      const from = traversal(attrs(items(item.body)).get('from') ?? '');
+      const body = attrs(items(item.body));
+      const from = traversal(body.get('from') ?? '');
+      const to = traversal(body.get('to') ?? '');
       if (from) into.movedFrom.push(from);
+      if (to) into.movedTo.push(to);
     } else if (item.type === 'removed') {
       const body = items(item.body);
       const from = traversal(attrs(body).get('from') ?? '');
@@ -194,9 +222,23 @@ function readJson(text: string, into: ModuleConfig): boolean {
     return false;
   }
   for (const top of objects(doc)) {
-    for (const byType of objects(top.resource)) for (const [type, byName] of Object.entries(byType)) for (const named of objects(byName)) for (const name of Object.keys(named)) into.resources.add(`${type}.${name}`);
+    for (const byType of objects(top.resource)) {
+      for (const [type, byName] of Object.entries(byType)) {
+        for (const named of objects(byName)) {
+          for (const [name, body] of Object.entries(named)) {
+            into.resources.add(`${type}.${name}`);
+            const block = objects(body)[0] ?? {};
+            if (block.count !== undefined) into.repetition.set(`${type}.${name}`, { kind: 'count', expr: jsonExpression(block.count) });
+            else if (block.for_each !== undefined) into.repetition.set(`${type}.${name}`, { kind: 'for_each', expr: jsonExpression(block.for_each) });
+          }
+        }
+      }
+    }
     for (const byName of objects(top.module)) for (const [name, calls] of Object.entries(byName)) for (const call of objects(calls)) into.modules.set(name, typeof call.source === 'string' ? call.source : null);
-    for (const moved of objects(top.moved)) if (typeof moved.from === 'string' && traversal(moved.from)) into.movedFrom.push(traversal(moved.from) as string);
+    for (const moved of objects(top.moved)) {
+      if (typeof moved.from === 'string' && traversal(moved.from)) into.movedFrom.push(traversal(moved.from) as string);
+      if (typeof moved.to === 'string' && traversal(moved.to)) into.movedTo.push(traversal(moved.to) as string);
+    }
     for (const removed of objects(top.removed)) {
       const lifecycle = objects(removed.lifecycle)[0];
       const destroy = typeof lifecycle?.destroy === 'boolean' ? lifecycle.destroy : null;
@@ -220,4 +262,119 @@ export function readConfigFile(name: string, text: string, into: ModuleConfig): 
   if (name.endsWith('.json')) return readJson(text, into);
   readNative(text, into);
   return true;
+}
+
+/**
+ * A JSON-syntax argument as native expression text, as far as countOf / keysOf read it: a number
+ * as itself, a string `"${EXPR}"` as EXPR (a template of one interpolation is its value), an
+ * object of plain keys as a map of those keys; anything else as text no evaluator knows.
+ */
+function jsonExpression(value: unknown): string {
+  if (typeof value === 'number') return String(value);
+  if (typeof value === 'string') {
+    const whole = /^\$\{([\s\S]*)\}$/.exec(value);
+    return whole && !/\$\{/.test(whole[1] as string) ? (whole[1] as string) : value.includes('${') ? 'unknown()' : JSON.stringify(value);
+  }
+  if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
+    const keys = Object.keys(value);
+    return keys.some((k) => k.includes('${') || k.includes('%{')) ? 'unknown()' : `{\n${keys.map((k) => `${JSON.stringify(k)} = null`).join('\n')}\n}`;
+  }
+  return 'unknown()';
+}
+
+/** Text split at `seps` outside strings, brackets and heredocs, each part trimmed, empty parts left out. */
+function topLevel(text: string, seps: string): string[] {
+  const parts: string[] = [];
+  let start = 0;
+  for (let i = 0; i < text.length; ) {
+    const c = text[i] as string;
+    if (c === '"') i = skipString(text, i);
+    else if ('{[('.includes(c)) i = skipBracketed(text, i);
+    else if (c === '<' && text[i + 1] === '<' && skipHeredoc(text, i) !== -1) i = skipHeredoc(text, i);
+    else if (seps.includes(c)) {
+      parts.push(text.slice(start, i));
+      start = ++i;
+    } else i++;
+  }
+  parts.push(text.slice(start));
+  return parts.map((p) => p.trim()).filter((p) => p !== '');
+}
+
+/** `NAME(ARGS)` spanning the whole text: ARGS' text; else null. */
+function call(text: string, name: string): string | null {
+  const m = new RegExp(`^${name}\\s*\\(`).exec(text);
+  if (!m) return null;
+  const open = m[0].length - 1;
+  return skipBracketed(text, open) === text.length ? text.slice(open + 1, -1) : null;
+}
+
+/** Brackets `open`...`close` spanning the whole text: what they hold; else null. */
+function bracketed(text: string, open: string, close: string): string | null {
+  return text.startsWith(open) && text.endsWith(close) && skipBracketed(text, 0) === text.length ? text.slice(1, -1) : null;
+}
+
+/** `local.NAME`'s expression, `depth` locals deep at most; null where it is not one or not declared literally here. */
+function localValue(text: string, locals: ReadonlyMap<string, string>): string | null {
+  const m = /^local\.([A-Za-z_][\w-]*)$/.exec(text);
+  return m ? (locals.get(m[1] as string) ?? null) : null;
+}
+
+const MAX_LOCAL_DEPTH = 4;
+
+/** The number a `count` expression certainly is (a number, a quoted number, a local holding one); null where guard cannot know it. */
+export function countOf(expr: string, locals: ReadonlyMap<string, string>, depth = 0): number | null {
+  const text = expr.trim();
+  if (/^\d+$/.test(text)) return Number(text);
+  const quoted = literal(text);
+  if (quoted !== null) return /^\d+$/.test(quoted) ? Number(quoted) : null;
+  const local = localValue(text, locals);
+  return local !== null && depth < MAX_LOCAL_DEPTH ? countOf(local, locals, depth + 1) : null;
+}
+
+/** The strings of a list literal of string literals (`["a", "b"]`, or a local holding one); null otherwise. */
+function stringList(expr: string, locals: ReadonlyMap<string, string>, depth: number): string[] | null {
+  const text = expr.trim();
+  const local = localValue(text, locals);
+  if (local !== null) return depth < MAX_LOCAL_DEPTH ? stringList(local, locals, depth + 1) : null;
+  const inner = bracketed(text, '[', ']') ?? call(text, 'toset') ?? call(text, 'tolist');
+  if (inner === null) return null;
+  if (inner.trim().startsWith('[') || /^\s*local\./.test(inner)) return stringList(inner, locals, depth + 1);
+  const items = topLevel(inner, ',').map(literal);
+  return items.every((i): i is string => i !== null) ? items : null;
+}
+
+/** The keys of a map literal (`{ a = ..., "b" = ... }`); null where one is computed (`(var.k) = ...`, `"${x}" = ...`) or it is a `for` expression. */
+function mapKeys(body: string): string[] | null {
+  const keys: string[] = [];
+  for (const item of topLevel(body, ',\n')) {
+    const m = /^(?:([A-Za-z_][\w-]*)|("(?:[^"\\]|\\.)*"))\s*(?:=(?!=)|:)/.exec(item);
+    if (!m || (m[1] === 'for' && /=>/.test(item))) return null;
+    const key = m[1] ?? literal(m[2] as string);
+    if (key === null || key === undefined) return null;
+    keys.push(key);
+  }
+  return keys;
+}
+
+/**
+ * The instance keys a `for_each` expression certainly makes: `toset([...])` of string literals, a
+ * map literal's keys (`{...}`, `tomap({...})`), or a local holding one; null where guard cannot
+ * know them (a variable, a `for` expression, a function other than toset/tomap). A bare list
+ * (`for_each = ["a"]`) is not one terraform takes (it stops before applying): null as well.
+ */
+export function keysOf(expr: string, locals: ReadonlyMap<string, string>, depth = 0): Set<string> | null {
+  const text = expr.trim();
+  const local = localValue(text, locals);
+  if (local !== null) return depth < MAX_LOCAL_DEPTH ? keysOf(local, locals, depth + 1) : null;
+  const set = call(text, 'toset');
+  if (set !== null) {
+    const list = stringList(set, locals, depth + 1);
+    return list === null ? null : new Set(list);
+  }
+  const map = call(text, 'tomap');
+  if (map !== null) return keysOf(map, locals, depth + 1);
+  const body = bracketed(text, '{', '}');
+  if (body === null) return null;
+  const keys = mapKeys(body);
+  return keys === null ? null : new Set(keys);
 }
