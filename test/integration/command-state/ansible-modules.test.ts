@@ -9,7 +9,10 @@
  * remote command (remote-shell.ts). Rows in this process (test/helpers/evaluated.ts); the first
  * through `guard check-command`. Friction rows: a deploy playbook's usual tasks, and
  * geerlingguy/ansible-for-devops's kubernetes/examples/k8s-module-cleanup.yml (at 86e1bf8), which
- * deletes a Deployment and a Service, stay free.
+ * deletes a Deployment and a Service, stay free. Later on 2026-12-07: `k8s_drain` (free until
+ * then, whatever its delete_options) as `kubectl drain` with their flags, `k8s state: absent`
+ * without a name (label_selectors, delete_all), an ad-hoc `-a` in JSON, and `docker_stack state:
+ * absent` left free on purpose (`docker stack rm` keeps named volumes).
  */
 import { describe, expect, it } from 'vitest';
 import { withTestRepo } from '../../helpers/git-repo.js';
@@ -37,6 +40,21 @@ const FILES: Record<string, string> = {
   // kubernetes/examples/k8s-module-cleanup.yml and files/nginx.yml of geerlingguy/ansible-for-devops: a Deployment and a Service
   'deploy/k8s-module-cleanup.yml': '---\n- hosts: k8s-master\n  become: yes\n\n  tasks:\n    - name: Remove resources in Nginx Deployment definition.\n      k8s:\n        state: absent\n        definition: "{{ lookup(\'file\', \'files/nginx.yml\') | from_yaml }}"\n\n    - name: Remove the Nginx Service.\n      k8s:\n        state: absent\n        api_version: v1\n        kind: Service\n        namespace: default\n        name: a4d-nginx\n',
   'deploy/files/nginx.yml': '---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: a4d-nginx\n  namespace: default\n  labels:\n    app: nginx\nspec:\n  replicas: 3\n',
+  // no name: every claim the selectors match, or all of them (delete_all); a Deployment by selector stays free (in release.yml)
+  'deploy/k8s-selector.yml': '- hosts: localhost\n  tasks:\n    - name: delete the db claims\n      kubernetes.core.k8s:\n        state: absent\n        api_version: v1\n        kind: PersistentVolumeClaim\n        namespace: prod\n        label_selectors:\n          - app=db\n',
+  'deploy/k8s-all.yml': '- hosts: localhost\n  tasks:\n    - kubernetes.core.k8s:\n        state: absent\n        kind: PersistentVolumeClaim\n        namespace: staging\n        delete_all: true\n',
+  // k8s_drain: as kubectl drain with the flags of its delete_options (kubernetes.core's docs, 3.x)
+  'deploy/drain-emptydir.yml': '- hosts: localhost\n  tasks:\n    - kubernetes.core.k8s_drain:\n        name: node-1\n        delete_options:\n          ignore_daemonsets: true\n          delete_emptydir_data: true\n',
+  'deploy/drain-force.yml': '- hosts: k8s\n  tasks:\n    - k8s_drain:\n        name: "{{ inventory_hostname }}"\n        delete_options:\n          force: yes\n          terminate_grace_period: 900\n',
+  'deploy/drain-jinja.yml': '- hosts: k8s\n  tasks:\n    - kubernetes.core.k8s_drain:\n        name: node-1\n        delete_options:\n          delete_emptydir_data: "{{ drain_emptydir }}"\n',
+  // the maintenance a node gets every day: cordon, a drain that stops at unmanaged pods, uncordon; a swarm stack removed (its named volumes stay)
+  'deploy/maintenance.yml': play([
+    '    - kubernetes.core.k8s_drain:\n        name: node-1\n        state: cordon',
+    '    - kubernetes.core.k8s_drain:\n        name: node-1\n        delete_options:\n          ignore_daemonsets: true\n          disable_eviction: false\n          terminate_grace_period: 900\n        pod_selectors:\n          - app!=csi-attacher',
+    '    - kubernetes.core.k8s_drain:\n        name: node-1\n        state: uncordon',
+    '    - community.docker.docker_stack:\n        name: app\n        state: absent',
+    '    - community.docker.docker_stack:\n        name: app\n        compose:\n          - /srv/app/stack.yml\n        prune: true',
+  ].join('\n') + '\n'),
   // databases: a dump on the host run into the database
   'deploy/restore.yml': '- hosts: db\n  tasks:\n    - community.postgresql.postgresql_db:\n        name: app\n        state: restore\n        target: /srv/backups/app.sql\n',
   'deploy/mongo.yml': '- hosts: db\n  tasks:\n    - community.mongodb.mongodb_shell:\n        db: app\n        eval: db.dropDatabase()\n    - community.mongodb.mongodb_shell:\n        db: app\n        eval: db.users.countDocuments()\n',
@@ -110,6 +128,16 @@ const ROWS: EvaluatedRow[] = [
   ['ansible-playbook deploy/helm-cleanup.yml', 'deny', 'cluster-data-delete', ['helm uninstall phpmyadmin']],
   ["ansible localhost -m kubernetes.core.k8s -a 'kind=PersistentVolumeClaim name=data state=absent'", 'deny', 'cluster-data-delete', ['PersistentVolumeClaim']],
   ['ansible-playbook deploy/k8s-module-cleanup.yml', 'allow', 'no-risk'],
+  ['ansible-playbook deploy/k8s-selector.yml', 'deny', 'cluster-data-delete', ['PersistentVolumeClaim', 'deploy/k8s-selector.yml:3']],
+  ['ansible-playbook deploy/k8s-all.yml', 'deny', 'cluster-data-delete', ['PersistentVolumeClaim']],
+  ["ansible localhost -m kubernetes.core.k8s -a 'kind=PersistentVolumeClaim namespace=prod label_selectors=app=db state=absent'", 'deny', 'cluster-data-delete', ['PersistentVolumeClaim']],
+  ['ansible-playbook deploy/drain-emptydir.yml', 'deny', 'cluster-data-delete', ['kubectl drain --delete-emptydir-data', 'deploy/drain-emptydir.yml:3']],
+  ['ansible-playbook deploy/drain-force.yml', 'deny', 'cluster-data-delete', ['kubectl drain --force', 'for the hosts k8s']],
+  ['ansible-playbook deploy/drain-jinja.yml', 'deny', 'cluster-data-delete', ['--delete-emptydir-data']],
+  [`ansible localhost -m kubernetes.core.k8s_drain -a '{"name": "node-1", "delete_options": {"force": true}}'`, 'deny', 'cluster-data-delete', ['kubectl drain --force']],
+  ["ansible localhost -m k8s_drain -a 'name=node-1 delete_options={\"delete_emptydir_data\":true}'", 'deny', 'cluster-data-delete', ['--delete-emptydir-data']],
+  ["ansible localhost -m kubernetes.core.k8s_drain -a 'name=node-1 state=cordon'", 'allow', 'no-risk'],
+  ['ansible-playbook deploy/maintenance.yml', 'allow', 'no-risk'],
   // a dump run into a database on the host: SQL guard cannot read
   ['ansible-playbook deploy/restore.yml', 'ask', 'remote-data-delete', ['/srv/backups/app.sql']],
   ['ansible-playbook deploy/import.yml', 'ask', 'remote-data-delete', ['/tmp/dump.sql.bz2']],
@@ -150,6 +178,8 @@ describe('ansible modules that destroy data, and the tasks a run leaves out', ()
       commitFiles(t, FILES);
       // check-command's own path for the first row; the table through the same evaluation in this process.
       expect(checkVerdict(t, ROWS[0]![0], { asAgent: true })).toEqual(await evaluatedVerdict(t, ROWS[0]![0], { asAgent: true }));
+      const drain = 'ansible-playbook deploy/drain-emptydir.yml';
+      expect(checkVerdict(t, drain, { asAgent: true })).toEqual(await evaluatedVerdict(t, drain, { asAgent: true }));
       await expectEvaluatedTable(t, ROWS);
     });
   });

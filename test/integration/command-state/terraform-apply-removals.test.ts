@@ -7,6 +7,10 @@
  * (internal/states/statefile/version4.go's shape: `resources[]` with `module`, `mode`, `type`,
  * `name`, `provider`, `instances[]`), its configuration committed with the block, then edited in
  * the working tree as an agent would. Terraform is not run (a test must not need it).
+ * Since 2026-12-07 also a block that stays whose `count` or `for_each` no longer makes an
+ * instance the state holds (terraform-hcl.ts countOf/keysOf: literals and locals only; a
+ * variable's value is not known and not judged), with Terraform's implied moves between the
+ * keyless instance and `[0]` (internal/refactoring ImpliedMoveStatements).
  */
 import { describe, expect, it } from 'vitest';
 import { checkVerdict } from '../../helpers/verdicts.js';
@@ -16,19 +20,28 @@ import type { TestRepo } from '../../helpers/git-repo.js';
 import { guardOk } from '../../helpers/guard-steps.js';
 import { fileTemplate } from '../../helpers/repo-template.js';
 
-/** A v4 state holding these managed resources (`module.x.TYPE.NAME` or `TYPE.NAME`), one instance each. */
+/**
+ * A v4 state holding these managed resources (`module.x.TYPE.NAME` or `TYPE.NAME`), one instance
+ * each, or the instances of the keys after it (`aws_x.y[0,1,2]` count indexes, `aws_x.y["a","b"]`
+ * for_each keys; the resource's `each` then says `list` or `map`, as version4.go writes it).
+ */
 function state(...addresses: string[]): string {
-  const resources = addresses.map((address) => {
+  const resources = addresses.map((written) => {
+    const keyed = /^(.*?)\[(.*)\]$/.exec(written);
+    const address = keyed ? (keyed[1] as string) : written;
+    const keys: Array<number | string | undefined> = keyed ? (JSON.parse(`[${keyed[2]}]`) as Array<number | string>) : [undefined];
     const parts = address.split('.');
     const [type, name] = parts.slice(-2) as [string, string];
     const module = parts.slice(0, -2).join('.');
+    const each = keys[0] === undefined ? {} : { each: typeof keys[0] === 'number' ? 'list' : 'map' };
     return {
       ...(module ? { module } : {}),
       mode: 'managed',
       type,
       name,
+      ...each,
       provider: `provider["registry.terraform.io/hashicorp/${type.split('_')[0]}"]`,
-      instances: [{ schema_version: 0, attributes: { id: `${name}-1` }, sensitive_attributes: [] }],
+      instances: keys.map((key, i) => ({ ...(key === undefined ? {} : { index_key: key }), schema_version: 0, attributes: { id: `${name}-${i + 1}` }, sensitive_attributes: [] })),
     };
   });
   // a data source is read again, never destroyed
@@ -39,6 +52,9 @@ function state(...addresses: string[]): string {
 const DB = 'resource "aws_db_instance" "main" {\n  engine         = "postgres"\n  instance_class = "db.t3.micro"\n  tags = { Name = "main-${var.env}" }\n}\n';
 const BUCKET = 'resource "aws_s3_bucket" "assets" {\n  bucket = "assets-${random_id.suffix.hex}"\n}\n';
 const RANDOM = 'resource "random_id" "suffix" {\n  byte_length = 4\n}\n';
+/** A database block with a `count` or `for_each` line (`count = 3`), or neither. */
+const replicas = (repeat: string, name = 'replica'): string => `resource "aws_db_instance" "${name}" {\n${repeat ? `  ${repeat}\n` : ''}  engine         = "postgres"\n  instance_class = "db.t3.micro"\n}\n`;
+const BUCKETS = (keys: string): string => `locals {\n  buckets = toset([${keys}])\n}\n\nresource "aws_s3_bucket" "data" {\n  for_each = local.buckets\n  bucket   = "acme-\${each.key}"\n}\n`;
 
 function build(t: TestRepo): void {
   commitFiles(t, {
@@ -64,6 +80,21 @@ function build(t: TestRepo): void {
     'remote/main.tf': `terraform {\n  backend "s3" {\n    bucket = "tf-state"\n    key    = "app.tfstate"\n  }\n}\n\n${BUCKET}`,
     'remote/db.tf': DB,
     'cloud/main.tf': `terraform {\n  cloud {\n    organization = "acme"\n    workspaces { name = "app" }\n  }\n}\n\n${DB}`,
+    // count and for_each: what the block makes, as applied (edited below as an agent would)
+    'shrink/main.tf': `${replicas('count = 3')}\nresource "random_id" "suffix" {\n  count       = 2\n  byte_length = 4\n}\n`,
+    'grow/main.tf': replicas('count = 2'),
+    'computed/main.tf': `variable "replicas" {\n  type    = number\n  default = 3\n}\n\n${replicas('count = 3')}`,
+    'keys/main.tf': BUCKETS('"logs", "assets"'),
+    'mapkeys/main.tf': `resource "aws_s3_bucket" "data" {\n  for_each = {\n    logs   = { versioning = false }\n    assets = { versioning = true }\n  }\n  bucket = "acme-\${each.key}"\n}\n`,
+    'zero/main.tf': replicas('', 'main'),
+    'counted/main.tf': replicas('', 'main'),
+    'counted-one/main.tf': replicas('', 'main'),
+    'uncounted/main.tf': replicas('count = 2', 'main'),
+    'foreach-added/main.tf': replicas('', 'main'),
+    'foreach-moved/main.tf': replicas('', 'main'),
+    'moved-instance/main.tf': replicas('count = 3'),
+    'json-count/main.tf.json': JSON.stringify({ resource: { aws_db_instance: { replica: { count: 2, engine: 'postgres' } } } }),
+    'remote-count/main.tf': `terraform {\n  backend "s3" {\n    bucket = "tf-state"\n    key    = "app.tfstate"\n  }\n}\n\n${replicas('count = 3')}`,
   });
   writeFiles(t, {
     'deleted/main.tf': `# resource "aws_db_instance" "main" {\n/* resource "aws_db_instance" "main" { } */\n${BUCKET}resource "aws_instance" "web" {\n  user_data = <<-EOT\n    resource "aws_db_instance" "main" {\n    echo "}"\n  EOT\n  tags = { Name = "web-\${lookup(var.tags, "x", "}")}" }\n}\n`,
@@ -82,6 +113,39 @@ function build(t: TestRepo): void {
     'ws/terraform.tfstate': state('aws_s3_bucket.assets'),
     'ws/terraform.tfstate.d/staging/terraform.tfstate': state('aws_s3_bucket.assets', 'aws_db_instance.main'),
     'cloud/main.tf': `terraform {\n  cloud {\n    organization = "acme"\n    workspaces { name = "app" }\n  }\n}\n\nremoved {\n  from = aws_db_instance.main\n  lifecycle {\n    destroy = false\n  }\n}\n`,
+    // a literal count shrunk (3 to 2; a random_id's 2 to 1: a value, free), grown, or a variable (not known: not judged)
+    'shrink/main.tf': `${replicas('count = 2')}\nresource "random_id" "suffix" {\n  count       = 1\n  byte_length = 4\n}\n`,
+    'shrink/terraform.tfstate': state('aws_db_instance.replica[0,1,2]', 'random_id.suffix[0,1]'),
+    'grow/main.tf': replicas('count = 3'),
+    'grow/terraform.tfstate': state('aws_db_instance.replica[0,1]'),
+    'computed/main.tf': `variable "replicas" {\n  type    = number\n  default = 3\n}\n\n${replicas('count = var.replicas')}`,
+    'computed/terraform.tfstate': state('aws_db_instance.replica[0,1,2]'),
+    // a literal set through a local lost a key; a map literal keeps both
+    'keys/main.tf': BUCKETS('"logs"'),
+    'keys/terraform.tfstate': state('aws_s3_bucket.data["logs","assets"]'),
+    'mapkeys/terraform.tfstate': state('aws_s3_bucket.data["logs","assets"]'),
+    // count = 0 on a block that had none: Terraform moves the instance to [0], which count = 0 destroys
+    'zero/main.tf': replicas('count = 0', 'main'),
+    'zero/terraform.tfstate': state('aws_db_instance.main'),
+    // count added (a conditional: not known) keeps the instance as [0]; count taken away keeps [0] and destroys [1]
+    'counted/main.tf': replicas('count = var.enabled ? 1 : 0', 'main'),
+    'counted/terraform.tfstate': state('aws_db_instance.main'),
+    'counted-one/main.tf': replicas('count = 1', 'main'),
+    'counted-one/terraform.tfstate': state('aws_db_instance.main'),
+    'uncounted/main.tf': replicas('', 'main'),
+    'uncounted/terraform.tfstate': state('aws_db_instance.main[0,1]'),
+    // for_each added (whatever its value): no implied move, the keyless instance goes, unless a moved block takes it
+    'foreach-added/main.tf': replicas('for_each = var.databases', 'main'),
+    'foreach-added/terraform.tfstate': state('aws_db_instance.main'),
+    'foreach-moved/main.tf': `${replicas('for_each = toset(["orders"])', 'main')}\nmoved {\n  from = aws_db_instance.main\n  to   = aws_db_instance.main["orders"]\n}\n`,
+    'foreach-moved/terraform.tfstate': state('aws_db_instance.main'),
+    // the dropped index moved to a block of its own
+    'moved-instance/main.tf': `${replicas('count = 2')}\n${replicas('', 'reporting')}\nmoved {\n  from = aws_db_instance.replica[2]\n  to   = aws_db_instance.reporting\n}\n`,
+    'moved-instance/terraform.tfstate': state('aws_db_instance.replica[0,1,2]'),
+    'json-count/main.tf.json': JSON.stringify({ resource: { aws_db_instance: { replica: { count: 1, engine: 'postgres' } } } }),
+    'json-count/terraform.tfstate': state('aws_db_instance.replica[0,1]'),
+    // a remote backend: HEAD's count = 3 stands for what was applied
+    'remote-count/main.tf': `terraform {\n  backend "s3" {\n    bucket = "tf-state"\n    key    = "app.tfstate"\n  }\n}\n\n${replicas('count = 1')}`,
   });
   t.remove('remote/db.tf');
   guardOk(t, ['init', '--yes', '--agents', 'claude']);
@@ -129,6 +193,23 @@ describe('terraform apply -auto-approve, judged from the local state and the con
         ['terraform -chdir=remote apply -auto-approve -target=aws_s3_bucket.assets', 'snapshot', 'overwrite-ignored'],
         ['terraform -chdir=remote plan', 'allow', 'no-risk'],
         ['terraform -chdir=cloud apply -auto-approve', 'snapshot', 'overwrite-ignored'],
+        // count and for_each (since 2026-12-07): an instance the block no longer makes is destroyed
+        ['terraform -chdir=shrink apply -auto-approve', 'deny', 'infra-destroy', ['aws_db_instance.replica[2]', "count or for_each no longer makes", 'shrink/terraform.tfstate']],
+        ['terraform -chdir=shrink apply -auto-approve -target=random_id.suffix', 'snapshot', 'overwrite-ignored'],
+        ['terraform -chdir=grow apply -auto-approve', 'snapshot', 'overwrite-ignored'],
+        ['terraform -chdir=computed apply -auto-approve', 'snapshot', 'overwrite-ignored'],
+        ['terraform -chdir=keys apply -auto-approve', 'deny', 'infra-destroy', ['aws_s3_bucket.data["assets"]']],
+        ['terraform -chdir=mapkeys apply -auto-approve', 'snapshot', 'overwrite-ignored'],
+        ['terraform -chdir=zero apply -auto-approve', 'deny', 'infra-destroy', ['aws_db_instance.main']],
+        ['terraform -chdir=counted apply -auto-approve', 'snapshot', 'overwrite-ignored'],
+        ['terraform -chdir=counted-one apply -auto-approve', 'snapshot', 'overwrite-ignored'],
+        ['terraform -chdir=uncounted apply -auto-approve', 'deny', 'infra-destroy', ['aws_db_instance.main[1]']],
+        ['tofu -chdir=foreach-added apply -auto-approve', 'deny', 'infra-destroy', ['aws_db_instance.main:']],
+        ['terraform -chdir=foreach-moved apply -auto-approve', 'snapshot', 'overwrite-ignored'],
+        ['terraform -chdir=moved-instance apply -auto-approve', 'snapshot', 'overwrite-ignored'],
+        ['terraform -chdir=json-count apply -auto-approve', 'deny', 'infra-destroy', ['aws_db_instance.replica[1]']],
+        ['terraform -chdir=remote-count apply -auto-approve', 'deny', 'infra-destroy', ['aws_db_instance.replica[1], aws_db_instance.replica[2]', "HEAD's count or for_each"]],
+        ['terraform -chdir=remote-count plan', 'allow', 'no-risk'],
       ];
       await expectEvaluatedTable(t, rows);
       // a person is asked; one row through check-command itself, the same answer
@@ -141,6 +222,14 @@ describe('terraform apply -auto-approve, judged from the local state and the con
       expect(cli.instead).toContain('terraform plan');
       // OpenTofu's removed block forgets without a lifecycle block
       expect((await evaluatedVerdict(t, 'cd deleted && tofu apply -auto-approve', { asAgent: true })).instead).toContain('`removed { from = aws_db_instance.main }`');
+      // a dropped instance: the way forward is the count back, or a moved block for it; through check-command too
+      const shrunk = checkVerdict(t, 'terraform -chdir=shrink apply -auto-approve', { asAgent: true });
+      expect(shrunk).toMatchObject({ verdict: 'deny', rule: 'infra-destroy' });
+      expect(shrunk.instead).toContain('Put the count or for_each back');
+      expect(shrunk.instead).toContain('moved { from = aws_db_instance.replica[2]  to = NEW }');
+      expect(shrunk.reason).not.toContain('random_id');
+      // count taken away: [0] becomes the keyless instance (Terraform's implied move), only [1] goes
+      expect((await evaluatedVerdict(t, 'terraform -chdir=uncounted apply -auto-approve', { asAgent: true })).reason).not.toContain('main[0]');
     });
   }, 120_000);
 });
