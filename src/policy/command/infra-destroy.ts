@@ -43,7 +43,7 @@ import type { Field } from './expand.js';
 import { operandWords } from './gnu-args.js';
 import { makeVerdict, unrecoverableKind } from './rules.js';
 import type { Invocation, Runtime } from './runtime.js';
-import { TERRAFORM_VALUE_OPTIONS, TERRAGRUNT_WRAPPING } from './terraform-state.js';
+import { TERRAFORM_VALUE_OPTIONS, TERRAGRUNT_VALUE_OPTIONS, TERRAGRUNT_WRAPPING } from './terraform-state.js';
 import { PULUMI_VALUE_OPTIONS } from './pulumi-state.js';
 import { classifyApplyRemovals, flagValues, VALUE_ONLY_TERRAFORM } from './terraform-apply.js';
 
@@ -169,7 +169,7 @@ function replaced(program: string, args: Field[], values: string[]): InfraDestro
   let targets: string[];
   let mayHoldData: (target: string) => boolean;
   if (program === 'terraform' || program === 'tofu' || program === 'terragrunt') {
-    const [first = '', second = ''] = operandWords(args, TERRAFORM_VALUE_OPTIONS).filter((w) => program !== 'terragrunt' || !TERRAGRUNT_WRAPPING.has(w));
+    const [first = '', second = ''] = operandWords(args, program === 'terragrunt' ? TERRAGRUNT_VALUE_OPTIONS : TERRAFORM_VALUE_OPTIONS).filter((w) => program !== 'terragrunt' || !TERRAGRUNT_WRAPPING.has(w));
     if (first === 'apply') [words, targets] = [`${program} apply -replace`, flagValues(values, ['-replace', '--replace'])];
     else if (first === 'taint') [words, targets] = [`${program} taint`, second === '' ? [] : [second]];
     else return null;
@@ -196,7 +196,7 @@ function iacDestroyed(program: string, args: Field[], values: string[]): string 
     case 'terraform':
     case 'tofu':
     case 'terragrunt': {
-      const words = operandWords(args, TERRAFORM_VALUE_OPTIONS).filter((w, i, all) => program !== 'terragrunt' || !(TERRAGRUNT_WRAPPING.has(w) && i < all.length - 1));
+      const words = operandWords(args, program === 'terragrunt' ? TERRAGRUNT_VALUE_OPTIONS : TERRAFORM_VALUE_OPTIONS).filter((w, i, all) => program !== 'terragrunt' || !(TERRAGRUNT_WRAPPING.has(w) && i < all.length - 1));
       if (words[0] === 'destroy') return `${program} destroy`;
       const destroyFlag = values.some((v) => /^--?destroy(?:=true)?$/.test(v));
       if (words[0] === 'apply' && destroyFlag) return `${program} apply -destroy`;

@@ -38,8 +38,8 @@ import { operandWords } from './gnu-args.js';
 import { makeVerdict, unrecoverableKind } from './rules.js';
 import type { Invocation, Runtime } from './runtime.js';
 import type { StateView } from './state.js';
-import { countOf, emptyModuleConfig, keysOf, readConfigFile, type ModuleConfig } from './terraform-hcl.js';
-import { TERRAFORM_VALUE_OPTIONS } from './terraform-state.js';
+import { countOf, emptyModuleConfig, keysOf, readConfigFile, terragruntSource, type ModuleConfig } from './terraform-hcl.js';
+import { TERRAFORM_VALUE_OPTIONS, TERRAGRUNT_VALUE_OPTIONS, TERRAGRUNT_WRAPPING } from './terraform-state.js';
 
 /** Terraform resource types that only compute values: destroying them loses nothing (infra-destroy.ts uses it for `-replace`). */
 export const VALUE_ONLY_TERRAFORM = /^(?:null_resource|terraform_data|random_\w+|time_\w+|tls_\w+|local_file|local_sensitive_file)$/;
@@ -221,6 +221,7 @@ function autoApproved(inv: Invocation, values: string[]): boolean {
  * cannot tell (module doc).
  */
 export function classifyApplyRemovals(inv: Invocation, program: string, args: Field[], rt: Runtime): void {
+  if (program === 'terragrunt') return classifyTerragruntApply(inv, args, rt);
   if (program !== 'terraform' && program !== 'tofu') return;
   const view = rt.ctx.view;
   if (!view || view.mode === 'text' || inv.cwd === null || args.some((a) => a.value === null)) return;
@@ -278,7 +279,7 @@ export function classifyApplyRemovals(inv: Invocation, program: string, args: Fi
  * for such a line): a resource block HEAD has and the working tree lost, with no moved or removed
  * block for it, is destroyed by the apply. Modules are not compared (DECISIONS.md).
  */
-function classifyAgainstHead(inv: Invocation, program: string, dir: string, root: ModuleConfig, applies: (address: string, type: string) => boolean, rt: Runtime, view: StateView): void {
+function classifyAgainstHead(inv: Invocation, program: string, dir: string, root: ModuleConfig, applies: (address: string, type: string) => boolean, rt: Runtime, view: StateView, why?: string): void {
   const tofu = program === 'tofu';
   const files = view.headFiles({ dir, suffixes: tofu ? ['.tf', '.tf.json', '.tofu', '.tofu.json'] : ['.tf', '.tf.json'] });
   if (!files) return;
@@ -294,8 +295,8 @@ function classifyAgainstHead(inv: Invocation, program: string, dir: string, root
     instances.push(...droppedKeys(root, address, keys, [{ config: root, relative: address }]).map((k) => `${address}${keyText(k)}`));
   }
   if (destroyed.length + instances.length === 0) return;
-  const backend = `its state is in the ${root.backend?.type ?? ''} backend, not in the repository`;
-  reportDestroyed(inv, program, { whole: destroyed, instances }, { whole: `declared at HEAD but no longer in the working tree's configuration (${backend})`, instances: `instances HEAD's count or for_each makes that the working tree's no longer makes (${backend})` }, rt);
+  const backend = why ?? `its state is in the ${root.backend?.type ?? ''} backend, not in the repository`;
+  reportDestroyed(inv, program, { whole: destroyed, instances }, { whole: "declared at HEAD but no longer in the working tree's configuration", instances: "instances HEAD's count or for_each makes that the working tree's no longer makes", note: backend }, rt);
 }
 
 /** The instance keys a block certainly makes (none, a literal count's indexes, a literal for_each's keys); null where guard cannot know them. */
@@ -317,9 +318,9 @@ function listed(addresses: string[]): string {
 
 /**
  * The refusal: `whole` resources no block declares any more, `instances` of blocks that stay whose
- * count or for_each no longer makes their keys; `where`: why each is destroyed.
+ * count or for_each no longer makes their keys; `where`: why each is destroyed, and a note on where the state is.
  */
-function reportDestroyed(inv: Invocation, program: string, gone: { whole: string[]; instances: string[] }, where: { whole: string; instances: string }, rt: Runtime): void {
+function reportDestroyed(inv: Invocation, program: string, gone: { whole: string[]; instances: string[] }, where: { whole: string; instances: string; note?: string }, rt: Runtime): void {
   const tofu = program === 'tofu';
   const { whole, instances } = gone;
   const parts: string[] = [];
@@ -338,8 +339,49 @@ function reportDestroyed(inv: Invocation, program: string, gone: { whole: string
   rt.report(makeVerdict(
     unrecoverableKind(rt.ctx.isAgent),
     'infra-destroy',
-    `${program} apply, approved on the line, destroys ${parts.join('; and ')}; a database, bucket or disk goes with its data, outside the repository, where no snapshot holds it`,
+    `${program} apply, approved on the line, destroys ${parts.join('; and ')}${where.note ? ` (${where.note})` : ''}; a database, bucket or disk goes with its data, outside the repository, where no snapshot holds it`,
     inv.source,
     `${ways.join('; ')}; or run \`${program} plan\` and let the person apply.`,
   ));
+}
+
+
+/**
+ * `terragrunt apply` approved on the line in one unit (since 2026-12-07): a terragrunt.hcl whose
+ * `terraform { source }` is a literal local path (`../modules/db`, `../modules//db`) applies that
+ * module, copied into .terragrunt-cache, with a state guard does not read (a `remote_state`
+ * backend, or a local one inside the cache): the module's configuration as committed at HEAD
+ * stands for what was applied, as for a remote backend (classifyAgainstHead): a resource block
+ * HEAD has and the working tree lost, or an instance HEAD's literal count or for_each made that
+ * the working tree's no longer makes, is refused. Not judged: `run-all`/`run --all` (every unit
+ * of a stack), a `--source` override, a source that is not a literal local path (a registry, git,
+ * `${...}`, an `include`d parent's), a unit without terragrunt.hcl.
+ */
+function classifyTerragruntApply(inv: Invocation, args: Field[], rt: Runtime): void {
+  const view = rt.ctx.view;
+  if (!view || view.mode === 'text' || inv.cwd === null || args.some((a) => a.value === null)) return;
+  const values = args.map((a) => a.value as string);
+  if (values.some((v) => /^--?(?:all|refresh-only|destroy|source|terragrunt-source|terragrunt-config|config|help|h)(?:=.*)?$/.test(v))) return;
+  const words = operandWords(args, TERRAGRUNT_VALUE_OPTIONS);
+  if (words.some((w) => w === 'run-all' || w === 'stack')) return;
+  const own = words.filter((w) => !TERRAGRUNT_WRAPPING.has(w));
+  if (own[0] !== 'apply' || own.length > 1) return;
+  if (!autoApproved(inv, values)) return;
+  const workingDir = flagValues(values, ['--working-dir', '--terragrunt-working-dir']).at(-1);
+  const unit = path.posix.resolve(inv.cwd, workingDir ?? '.');
+  const hcl = view.file({ dir: unit, name: 'terragrunt.hcl', up: false });
+  if (hcl === undefined || hcl === null || hcl === 'missing') return;
+  const source = terragruntSource(hcl.text);
+  if (source === null || !/^\.\.?\//.test(source)) return;
+  // `../modules//db`: the part after `//` is the module inside the copied root
+  const dir = path.posix.resolve(unit, source.replace(/\/\/+/g, '/'));
+  const root = readModule(view, dir, false);
+  if (!root) return;
+  const targets = flagValues(values, ['-target', '--target']);
+  const excluded = flagValues(values, ['-exclude', '--exclude']);
+  const applies = (address: string, type: string): boolean =>
+    !VALUE_ONLY_TERRAFORM.test(type) && (targets.length === 0 || targets.some((t) => within(address, t))) && !excluded.some((e) => within(address, e));
+  const top = rt.ctx.repoRoot;
+  const shown = top !== null && dir.startsWith(`${top}/`) ? path.posix.relative(top, dir) : dir;
+  classifyAgainstHead(inv, 'terragrunt', dir, root, applies, rt, view, `the module terragrunt.hcl's source names, ${shown}; its state is not in the repository`);
 }

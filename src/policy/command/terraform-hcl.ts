@@ -378,3 +378,17 @@ export function keysOf(expr: string, locals: ReadonlyMap<string, string>, depth 
   const keys = mapKeys(body);
   return keys === null ? null : new Set(keys);
 }
+
+/**
+ * The `terraform { source = "..." }` of a terragrunt.hcl, where it is a literal string (native
+ * syntax); null where there is none or it is an expression (`"${local.base}//x"`,
+ * `find_in_parent_folders(...)`).
+ */
+export function terragruntSource(text: string): string | null {
+  for (const item of items(withoutComments(text, { hash: true }))) {
+    if (item.kind !== 'block' || item.type !== 'terraform') continue;
+    const source = attrs(items(item.body)).get('source');
+    if (source !== undefined) return literal(source);
+  }
+  return null;
+}

@@ -37,13 +37,19 @@ export const TERRAFORM_OVER_BOUND =
 export const TERRAFORM_VALUE_OPTIONS = ['-var', '-var-file', '-target', '-replace', '-exclude', '-state', '-state-out', '-backup', '-lock-timeout', '-parallelism', '-backend-config', '-plugin-dir', '-out', '-from-module', '-generate-config-out', '-provider', '-config']
   .flatMap((o) => [o, `-${o}`]);
 
+/** Terragrunt's options that take a value (its own, old and new names, and Terraform's). */
+export const TERRAGRUNT_VALUE_OPTIONS = [
+  ...TERRAFORM_VALUE_OPTIONS,
+  ...['working-dir', 'terragrunt-working-dir', 'config', 'terragrunt-config', 'tf-path', 'terragrunt-tfpath', 'log-level', 'terragrunt-log-level', 'download-dir', 'terragrunt-download-dir', 'source', 'terragrunt-source', 'iam-assume-role', 'terragrunt-iam-role', 'queue-include-dir', 'queue-exclude-dir', 'terragrunt-include-dir', 'terragrunt-exclude-dir', 'parallelism', 'terragrunt-parallelism', 'source-map', 'terragrunt-source-map'].map((o) => `--${o}`),
+];
+
 /** Terragrunt's words that only say how it runs the Terraform command after them. */
 export const TERRAGRUNT_WRAPPING = new Set(['run-all', 'run', 'stack', 'exec']);
 
 /** The command (words) that rewrite the state, or null where it reads or changes nothing local. */
 export function terraformStateChanges(program: string, args: Field[]): string | null {
   if (args.some((a) => a.value !== null && /^--?(help|h)$/.test(a.value))) return null;
-  const words = operandWords(args, TERRAFORM_VALUE_OPTIONS).filter((w, i, all) => program !== 'terragrunt' || !(TERRAGRUNT_WRAPPING.has(w) && i < all.length - 1));
+  const words = operandWords(args, program === 'terragrunt' ? TERRAGRUNT_VALUE_OPTIONS : TERRAFORM_VALUE_OPTIONS).filter((w, i, all) => program !== 'terragrunt' || !(TERRAGRUNT_WRAPPING.has(w) && i < all.length - 1));
   const [first = '', second = ''] = words;
   const has = (flag: string): boolean => args.some((a) => a.value === flag || a.value === `-${flag}` || a.value?.startsWith(`${flag}=`) === true);
   switch (first) {

@@ -95,6 +95,11 @@ function build(t: TestRepo): void {
     'moved-instance/main.tf': replicas('count = 3'),
     'json-count/main.tf.json': JSON.stringify({ resource: { aws_db_instance: { replica: { count: 2, engine: 'postgres' } } } }),
     'remote-count/main.tf': `terraform {\n  backend "s3" {\n    bucket = "tf-state"\n    key    = "app.tfstate"\n  }\n}\n\n${replicas('count = 3')}`,
+    // Terragrunt: a unit whose source is a local module (`//`: the module inside the copied root), and one whose source is a git URL
+    'live/modules/db/main.tf': `${replicas('count = 3')}\n${BUCKET}`,
+    'live/prod/db/terragrunt.hcl': 'include "root" {\n  path = find_in_parent_folders()\n}\n\nterraform {\n  source = "../../modules//db"\n}\n\ninputs = {\n  env = "prod"\n}\n',
+    'live/prod/vpc/terragrunt.hcl': 'terraform {\n  source = "git::https://github.com/acme/infra-modules.git//vpc?ref=v1.4.0"\n}\n',
+    'live/root.hcl': 'remote_state {\n  backend = "s3"\n  config = {\n    bucket = "tf-state"\n    key    = "${path_relative_to_include()}/terraform.tfstate"\n  }\n}\n',
   });
   writeFiles(t, {
     'deleted/main.tf': `# resource "aws_db_instance" "main" {\n/* resource "aws_db_instance" "main" { } */\n${BUCKET}resource "aws_instance" "web" {\n  user_data = <<-EOT\n    resource "aws_db_instance" "main" {\n    echo "}"\n  EOT\n  tags = { Name = "web-\${lookup(var.tags, "x", "}")}" }\n}\n`,
@@ -146,6 +151,7 @@ function build(t: TestRepo): void {
     'json-count/terraform.tfstate': state('aws_db_instance.replica[0,1]'),
     // a remote backend: HEAD's count = 3 stands for what was applied
     'remote-count/main.tf': `terraform {\n  backend "s3" {\n    bucket = "tf-state"\n    key    = "app.tfstate"\n  }\n}\n\n${replicas('count = 1')}`,
+    'live/modules/db/main.tf': replicas('count = 2'),
   });
   t.remove('remote/db.tf');
   guardOk(t, ['init', '--yes', '--agents', 'claude']);
@@ -210,6 +216,14 @@ describe('terraform apply -auto-approve, judged from the local state and the con
         ['terraform -chdir=json-count apply -auto-approve', 'deny', 'infra-destroy', ['aws_db_instance.replica[1]']],
         ['terraform -chdir=remote-count apply -auto-approve', 'deny', 'infra-destroy', ['aws_db_instance.replica[1], aws_db_instance.replica[2]', "HEAD's count or for_each"]],
         ['terraform -chdir=remote-count plan', 'allow', 'no-risk'],
+        // Terragrunt (since 2026-12-07): the local module its source names, HEAD standing for what was applied
+        ['cd live/prod/db && terragrunt apply -auto-approve', 'deny', 'infra-destroy', ['aws_s3_bucket.assets', 'aws_db_instance.replica[2]', 'live/modules/db']],
+        ['terragrunt run --working-dir live/prod/db -- apply -auto-approve', 'deny', 'infra-destroy', ['aws_db_instance.replica[2]']],
+        ['cd live/prod/db && terragrunt apply', 'snapshot', 'overwrite-ignored'],
+        ['cd live/prod/db && terragrunt plan', 'allow', 'no-risk'],
+        ['cd live/prod/vpc && terragrunt apply -auto-approve', 'snapshot', 'overwrite-ignored'],
+        // Terragrunt's own options before the command (their value is no command word): main read `live/prod/db` as the command
+        ['terragrunt --working-dir live/prod/db destroy', 'deny', 'infra-destroy', ['terragrunt destroy']],
       ];
       await expectEvaluatedTable(t, rows);
       // a person is asked; one row through check-command itself, the same answer
