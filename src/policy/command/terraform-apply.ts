@@ -23,14 +23,21 @@
  * HEAD's files in that directory, src/git/head-files.ts, only for such a line). A resource block
  * HEAD has and the working tree lost, with no moved or removed block for it, is destroyed.
  *
+ * Since 2026-12-07 a block that stays is judged instance by instance (droppedKeys): the state's
+ * `index_key`s against what the block's `count` / `for_each` makes, evaluated only where certain
+ * (terraform-hcl.ts countOf / keysOf), with Terraform's implied moves between the keyless
+ * instance and `[0]`; and `terragrunt apply` of a unit whose terragrunt.hcl names a literal local
+ * module (classifyTerragruntApply), against HEAD's configuration of that module.
+ *
  * Not judged (the state capture of terraform-state.ts still runs): `terraform apply` without
  * `-auto-approve` and with a terminal (it shows the plan and asks), `apply PLANFILE` (a saved plan
  * is a zip whose `tfplan` is Terraform's private protobuf format, version-locked to the Terraform
  * that wrote it; DECISIONS.md), a remote backend's modules and a block removed in a commit already
- * made (HEAD then lacks it too), Terragrunt (its configuration is assembled from terragrunt.hcl),
- * instances a smaller `count` or `for_each` drops (expressions are not evaluated), a state or
- * configuration file guard cannot read (over FILE_TEXT_LIMIT, not UTF-8 JSON, an unknown word on
- * the line, a registry or git module).
+ * made (HEAD then lacks it too), Terragrunt's `run-all` and a source that is not a literal local
+ * path, a `count` or `for_each` guard cannot evaluate (a variable: only keys of the wrong kind are
+ * judged there), a module call's own `count`/`for_each`, a state or configuration file guard
+ * cannot read (over FILE_TEXT_LIMIT, not UTF-8 JSON, an unknown word on the line, a registry or
+ * git module).
  */
 import path from 'node:path';
 import type { Field } from './expand.js';
