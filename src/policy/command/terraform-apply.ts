@@ -26,7 +26,8 @@
  * Since 2026-12-07 a block that stays is judged instance by instance (droppedKeys): the state's
  * `index_key`s against what the block's `count` / `for_each` makes, evaluated only where certain
  * (terraform-hcl.ts countOf / keysOf), with Terraform's implied moves between the keyless
- * instance and `[0]`; and `terragrunt apply` of a unit whose terragrunt.hcl names a literal local
+ * instance and `[0]`; a module call's own count/for_each the same way (no implied move for a
+ * module call: Terraform makes them for resources only); and `terragrunt apply` of a unit whose terragrunt.hcl names a literal local
  * module (classifyTerragruntApply), against HEAD's configuration of that module.
  *
  * Not judged (the state capture of terraform-state.ts still runs): `terraform apply` without
@@ -35,7 +36,7 @@
  * that wrote it; DECISIONS.md), a remote backend's modules and a block removed in a commit already
  * made (HEAD then lacks it too), Terragrunt's `run-all` and a source that is not a literal local
  * path, a `count` or `for_each` guard cannot evaluate (a variable: only keys of the wrong kind are
- * judged there), a module call's own `count`/`for_each`, a state or configuration file guard
+ * judged there), a module call's count against HEAD's (remote backend), a state or configuration file guard
  * cannot read (over FILE_TEXT_LIMIT, not UTF-8 JSON, an unknown word on the line, a registry or
  * git module).
  */
@@ -45,7 +46,7 @@ import { operandWords } from './gnu-args.js';
 import { makeVerdict, unrecoverableKind } from './rules.js';
 import type { Invocation, Runtime } from './runtime.js';
 import type { StateView } from './state.js';
-import { countOf, emptyModuleConfig, keysOf, readConfigFile, terragruntSource, type ModuleConfig } from './terraform-hcl.js';
+import { countOf, emptyModuleConfig, keysOf, readConfigFile, terragruntSource, type ModuleConfig, type Repetition } from './terraform-hcl.js';
 import { TERRAFORM_VALUE_OPTIONS, TERRAGRUNT_VALUE_OPTIONS, TERRAGRUNT_WRAPPING } from './terraform-state.js';
 
 /** Terraform resource types that only compute values: destroying them loses nothing (infra-destroy.ts uses it for `-replace`). */
@@ -154,20 +155,11 @@ function decidedBy(config: ModuleConfig, relative: string, tofu: boolean): 'kept
  */
 function droppedKeys(config: ModuleConfig, own: string, keys: readonly InstanceKey[], chain: ReadonlyArray<{ config: ModuleConfig; relative: string }>): InstanceKey[] {
   const rep = config.repetition.get(own);
-  const count = rep?.kind === 'count' ? countOf(rep.expr, config.locals) : null;
-  const forEach = rep?.kind === 'for_each' ? keysOf(rep.expr, config.locals) : null;
   // Terraform's implied move happens only where no moved block names the resource (from or to)
   const implied = ![...config.movedFrom, ...config.movedTo].some((a) => bare(a) === own);
-  const has = (k: InstanceKey): boolean => keys.includes(k);
   const dropped: InstanceKey[] = [];
   for (const key of keys) {
-    let kept: boolean | null;
-    if (rep === undefined) kept = key === null || (key === 0 && implied && !has(null));
-    else if (rep.kind === 'count') {
-      if (typeof key === 'string') kept = false;
-      else if (count === null) kept = null;
-      else kept = key === null ? count >= 1 && implied && !has(0) : key < count;
-    } else kept = typeof key !== 'string' ? false : forEach === null ? null : forEach.has(key);
+    const kept = keptKey(rep, key, config.locals, implied, keys);
     if (kept !== false) continue;
     const moved = chain.some(({ config: c, relative }) =>
       c.movedFrom.some((from) => from === `${relative}${keyText(key)}` || from === relative || (within(relative, from) && bare(from) !== bare(relative))),
@@ -178,12 +170,49 @@ function droppedKeys(config: ModuleConfig, own: string, keys: readonly InstanceK
 }
 
 /**
- * Whether the apply destroys this resource: true (all of it), the keys of the instances it
- * destroys where its block stays (droppedKeys; empty: none), undefined while files are read, null
- * where guard cannot tell.
+ * Whether an instance key stays under a block's `count`/`for_each` (`rep`; undefined: neither):
+ * false where it certainly goes, null where guard cannot know. `implied`: Terraform moves the
+ * keyless instance to `[0]` (and back) when `count` comes or goes (resources only, and only where
+ * no moved block names the resource); `keys`: every key the state holds (a move onto a key
+ * already there does not happen).
+ */
+function keptKey(rep: Repetition | undefined, key: InstanceKey, locals: ReadonlyMap<string, string>, implied: boolean, keys: readonly InstanceKey[]): boolean | null {
+  if (rep === undefined) return key === null || (key === 0 && implied && !keys.includes(null));
+  if (rep.kind === 'count') {
+    if (typeof key === 'string') return false;
+    const count = countOf(rep.expr, locals);
+    if (count === null) return key === null && !implied ? false : null;
+    return key === null ? count >= 1 && implied && !keys.includes(0) : key < count;
+  }
+  if (typeof key !== 'string') return false;
+  const forEach = keysOf(rep.expr, locals);
+  return forEach === null ? null : forEach.has(key);
+}
+
+/** A module path's calls with their instance keys (`module.a[0].module.b` -> a [0], b none); undefined: a key guard does not read. */
+function moduleCalls(modulePath: string): Array<{ name: string; key: InstanceKey | undefined }> {
+  return [...modulePath.matchAll(/module\.([A-Za-z_][\w-]*)(?:\[((?:"[^"]*"|[^\]]*))\])?/g)].map((m) => {
+    const text = m[2];
+    if (text === undefined) return { name: m[1] as string, key: null };
+    if (/^\d+$/.test(text)) return { name: m[1] as string, key: Number(text) };
+    try {
+      const parsed: unknown = JSON.parse(text);
+      return { name: m[1] as string, key: typeof parsed === 'string' ? parsed : undefined };
+    } catch {
+      return { name: m[1] as string, key: undefined };
+    }
+  });
+}
+
+/**
+ * Whether the apply destroys this resource: true (all of it, its block gone), the keys of the
+ * instances it destroys where its block stays (droppedKeys; empty: none; `[null]`, the address
+ * itself, where a module call's count or for_each no longer makes the module instance it is in),
+ * undefined while files are read, null where guard cannot tell.
  */
 function destroysResource(view: StateView, rootDir: string, root: ModuleConfig, resource: StateResource, tofu: boolean): true | InstanceKey[] | null | undefined {
-  const calls = [...resource.module.matchAll(/module\.([A-Za-z_][\w-]*)(?:\[(?:"[^"]*"|[^\]]*)\])?/g)].map((m) => m[1] as string);
+  const instances = moduleCalls(resource.module);
+  const calls = instances.map((c) => c.name);
   const own = `${resource.type}.${resource.name}`;
   // the modules on the way down, each with the resource's address relative to it
   const chain: Array<{ config: ModuleConfig; relative: string }> = [];
@@ -198,6 +227,9 @@ function destroysResource(view: StateView, rootDir: string, root: ModuleConfig, 
     }
     const name = calls[depth] as string;
     if (!config.modules.has(name)) break; // the module call itself is gone: all its resources go
+    // the call's own count or for_each no longer makes this instance of it (no implied move for module calls): all its resources go
+    const key = instances[depth]?.key;
+    if (key !== undefined && keptKey(config.moduleRepetition.get(name), key, config.locals, false, []) === false && !config.movedFrom.some((f) => f === `module.${name}` || f === `module.${name}${keyText(key)}`)) return [null];
     const source = config.modules.get(name);
     // a module guard cannot read (registry, git, a source that is not a literal): not judged
     if (source === null || source === undefined || !/^\.\.?\//.test(source) || depth + 1 > MAX_MODULE_DEPTH) return null;
@@ -277,7 +309,7 @@ export function classifyApplyRemovals(inv: Invocation, program: string, args: Fi
   if (pending || destroyed.length + instances.length === 0) return;
   const top = rt.ctx.repoRoot;
   const shownState = top !== null && (statePath === top || statePath.startsWith(`${top}/`)) ? path.posix.relative(top, statePath) : statePath;
-  reportDestroyed(inv, program, { whole: destroyed, instances }, { whole: `in the state (${shownState}) but no longer in the configuration`, instances: `instances in the state (${shownState}) that the block's count or for_each no longer makes` }, rt);
+  reportDestroyed(inv, program, { whole: destroyed, instances }, { whole: `in the state (${shownState}) but no longer in the configuration`, instances: `instances in the state (${shownState}) that the count or for_each of their block or module call no longer makes` }, rt);
 }
 
 /**

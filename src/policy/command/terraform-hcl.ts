@@ -30,6 +30,8 @@ export interface ModuleConfig {
   movedTo: string[];
   /** How each resource block (`TYPE.NAME`) repeats: `count` or `for_each` with its expression's text; absent: neither. */
   repetition: Map<string, Repetition>;
+  /** How each module call (by name) repeats, as `repetition` for resources. */
+  moduleRepetition: Map<string, Repetition>;
   /** `locals { NAME = EXPR }`: each local's expression text (native syntax only). */
   locals: Map<string, string>;
   /** `removed` blocks: `from`, and `lifecycle { destroy }` where given as a literal (true/false). */
@@ -45,7 +47,7 @@ export interface Repetition {
 }
 
 export function emptyModuleConfig(): ModuleConfig {
-  return { resources: new Set(), modules: new Map(), movedFrom: [], movedTo: [], repetition: new Map(), locals: new Map(), removed: [], backend: null };
+  return { resources: new Set(), modules: new Map(), movedFrom: [], movedTo: [], repetition: new Map(), moduleRepetition: new Map(), locals: new Map(), removed: [], backend: null };
 }
 
 /** One item of a body: an attribute with its value's text, or a block with its labels and body. */
@@ -181,7 +183,14 @@ function readNative(text: string, into: ModuleConfig): void {
       const forEach = body.get('for_each');
       if (count !== undefined) into.repetition.set(`${first}.${second}`, { kind: 'count', expr: count });
       else if (forEach !== undefined) into.repetition.set(`${first}.${second}`, { kind: 'for_each', expr: forEach });
-    } else if (item.type === 'module' && first !== undefined) into.modules.set(first, literal(attrs(items(item.body)).get('source') ?? ''));
+    } else if (item.type === 'module' && first !== undefined) {
+      const body = attrs(items(item.body));
+      into.modules.set(first, literal(body.get('source') ?? ''));
+      const count = body.get('count');
+      const forEach = body.get('for_each');
+      if (count !== undefined) into.moduleRepetition.set(first, { kind: 'count', expr: count });
+      else if (forEach !== undefined) into.moduleRepetition.set(first, { kind: 'for_each', expr: forEach });
+    }
     else if (item.type === 'locals') for (const [name, value] of attrs(items(item.body))) into.locals.set(name, value);
     else if (item.type === 'moved') {
       const body = attrs(items(item.body));
@@ -234,7 +243,15 @@ function readJson(text: string, into: ModuleConfig): boolean {
         }
       }
     }
-    for (const byName of objects(top.module)) for (const [name, calls] of Object.entries(byName)) for (const call of objects(calls)) into.modules.set(name, typeof call.source === 'string' ? call.source : null);
+    for (const byName of objects(top.module)) {
+      for (const [name, calls] of Object.entries(byName)) {
+        for (const call of objects(calls)) {
+          into.modules.set(name, typeof call.source === 'string' ? call.source : null);
+          if (call.count !== undefined) into.moduleRepetition.set(name, { kind: 'count', expr: jsonExpression(call.count) });
+          else if (call.for_each !== undefined) into.moduleRepetition.set(name, { kind: 'for_each', expr: jsonExpression(call.for_each) });
+        }
+      }
+    }
     for (const moved of objects(top.moved)) {
       if (typeof moved.from === 'string' && traversal(moved.from)) into.movedFrom.push(traversal(moved.from) as string);
       if (typeof moved.to === 'string' && traversal(moved.to)) into.movedTo.push(traversal(moved.to) as string);

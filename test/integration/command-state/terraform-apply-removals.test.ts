@@ -27,7 +27,7 @@ import { fileTemplate } from '../../helpers/repo-template.js';
  */
 function state(...addresses: string[]): string {
   const resources = addresses.map((written) => {
-    const keyed = /^(.*?)\[(.*)\]$/.exec(written);
+    const keyed = /^(.*)\[([^\]]*)\]$/.exec(written);
     const address = keyed ? (keyed[1] as string) : written;
     const keys: Array<number | string | undefined> = keyed ? (JSON.parse(`[${keyed[2]}]`) as Array<number | string>) : [undefined];
     const parts = address.split('.');
@@ -95,6 +95,12 @@ function build(t: TestRepo): void {
     'moved-instance/main.tf': replicas('count = 3'),
     'json-count/main.tf.json': JSON.stringify({ resource: { aws_db_instance: { replica: { count: 2, engine: 'postgres' } } } }),
     'remote-count/main.tf': `terraform {\n  backend "s3" {\n    bucket = "tf-state"\n    key    = "app.tfstate"\n  }\n}\n\n${replicas('count = 3')}`,
+    // a module call gaining count (no implied move for module calls), with and without a moved block; a registry module's count = 0
+    'modcount/main.tf': 'module "db" {\n  source = "./db"\n}\n',
+    'modcount/db/main.tf': replicas('', 'this'),
+    'modmoved/main.tf': 'module "db" {\n  source = "./db"\n}\n',
+    'modmoved/db/main.tf': replicas('', 'this'),
+    'modzero/main.tf': 'module "vpc" {\n  source  = "terraform-aws-modules/vpc/aws"\n  version = "5.8.1"\n  count   = 1\n}\n\nmodule "rds" {\n  source  = "terraform-aws-modules/rds/aws"\n  version = "6.10.0"\n  count   = 1\n}\n',
     // Terragrunt: a unit whose source is a local module (`//`: the module inside the copied root), and one whose source is a git URL
     'live/modules/db/main.tf': `${replicas('count = 3')}\n${BUCKET}`,
     'live/prod/db/terragrunt.hcl': 'include "root" {\n  path = find_in_parent_folders()\n}\n\nterraform {\n  source = "../../modules//db"\n}\n\ninputs = {\n  env = "prod"\n}\n',
@@ -152,6 +158,12 @@ function build(t: TestRepo): void {
     // a remote backend: HEAD's count = 3 stands for what was applied
     'remote-count/main.tf': `terraform {\n  backend "s3" {\n    bucket = "tf-state"\n    key    = "app.tfstate"\n  }\n}\n\n${replicas('count = 1')}`,
     'live/modules/db/main.tf': replicas('count = 2'),
+    'modcount/main.tf': 'module "db" {\n  source = "./db"\n  count  = var.with_db ? 1 : 0\n}\n',
+    'modcount/terraform.tfstate': state('module.db.aws_db_instance.this'),
+    'modmoved/main.tf': 'module "db" {\n  source = "./db"\n  count  = var.with_db ? 1 : 0\n}\n\nmoved {\n  from = module.db\n  to   = module.db[0]\n}\n',
+    'modmoved/terraform.tfstate': state('module.db.aws_db_instance.this'),
+    'modzero/main.tf': 'module "vpc" {\n  source  = "terraform-aws-modules/vpc/aws"\n  version = "5.8.1"\n  count   = 1\n}\n\nmodule "rds" {\n  source  = "terraform-aws-modules/rds/aws"\n  version = "6.10.0"\n  count   = 0\n}\n',
+    'modzero/terraform.tfstate': state('module.vpc[0].aws_vpc.this', 'module.rds[0].module.db_instance.aws_db_instance.this[0]'),
   });
   t.remove('remote/db.tf');
   guardOk(t, ['init', '--yes', '--agents', 'claude']);
@@ -200,7 +212,7 @@ describe('terraform apply -auto-approve, judged from the local state and the con
         ['terraform -chdir=remote plan', 'allow', 'no-risk'],
         ['terraform -chdir=cloud apply -auto-approve', 'snapshot', 'overwrite-ignored'],
         // count and for_each (since 2026-12-07): an instance the block no longer makes is destroyed
-        ['terraform -chdir=shrink apply -auto-approve', 'deny', 'infra-destroy', ['aws_db_instance.replica[2]', "count or for_each no longer makes", 'shrink/terraform.tfstate']],
+        ['terraform -chdir=shrink apply -auto-approve', 'deny', 'infra-destroy', ['aws_db_instance.replica[2]', 'no longer makes', 'shrink/terraform.tfstate']],
         ['terraform -chdir=shrink apply -auto-approve -target=random_id.suffix', 'snapshot', 'overwrite-ignored'],
         ['terraform -chdir=grow apply -auto-approve', 'snapshot', 'overwrite-ignored'],
         ['terraform -chdir=computed apply -auto-approve', 'snapshot', 'overwrite-ignored'],
@@ -216,6 +228,11 @@ describe('terraform apply -auto-approve, judged from the local state and the con
         ['terraform -chdir=json-count apply -auto-approve', 'deny', 'infra-destroy', ['aws_db_instance.replica[1]']],
         ['terraform -chdir=remote-count apply -auto-approve', 'deny', 'infra-destroy', ['aws_db_instance.replica[1], aws_db_instance.replica[2]', "HEAD's count or for_each"]],
         ['terraform -chdir=remote-count plan', 'allow', 'no-risk'],
+        // a module call's own count: the module instance it no longer makes takes every resource in it
+        ['terraform -chdir=modcount apply -auto-approve', 'deny', 'infra-destroy', ['module.db.aws_db_instance.this', 'module call']],
+        ['terraform -chdir=modmoved apply -auto-approve', 'snapshot', 'overwrite-ignored'],
+        ['terraform -chdir=modzero apply -auto-approve', 'deny', 'infra-destroy', ['module.rds[0].module.db_instance.aws_db_instance.this']],
+        ['terraform -chdir=modzero apply -auto-approve -target=module.vpc', 'snapshot', 'overwrite-ignored'],
         // Terragrunt (since 2026-12-07): the local module its source names, HEAD standing for what was applied
         ['cd live/prod/db && terragrunt apply -auto-approve', 'deny', 'infra-destroy', ['aws_s3_bucket.assets', 'aws_db_instance.replica[2]', 'live/modules/db']],
         ['terragrunt run --working-dir live/prod/db -- apply -auto-approve', 'deny', 'infra-destroy', ['aws_db_instance.replica[2]']],
