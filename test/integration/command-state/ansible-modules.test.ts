@@ -40,7 +40,7 @@ const FILES: Record<string, string> = {
   // kubernetes/examples/k8s-module-cleanup.yml and files/nginx.yml of geerlingguy/ansible-for-devops: a Deployment and a Service
   'deploy/k8s-module-cleanup.yml': '---\n- hosts: k8s-master\n  become: yes\n\n  tasks:\n    - name: Remove resources in Nginx Deployment definition.\n      k8s:\n        state: absent\n        definition: "{{ lookup(\'file\', \'files/nginx.yml\') | from_yaml }}"\n\n    - name: Remove the Nginx Service.\n      k8s:\n        state: absent\n        api_version: v1\n        kind: Service\n        namespace: default\n        name: a4d-nginx\n',
   'deploy/files/nginx.yml': '---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: a4d-nginx\n  namespace: default\n  labels:\n    app: nginx\nspec:\n  replicas: 3\n',
-  // no name: every claim the selectors match, or all of them (delete_all); a Deployment by selector stays free (in release.yml)
+  // no name: every claim the selectors match, or all of them (delete_all); a Deployment by selector stays free (maintenance.yml)
   'deploy/k8s-selector.yml': '- hosts: localhost\n  tasks:\n    - name: delete the db claims\n      kubernetes.core.k8s:\n        state: absent\n        api_version: v1\n        kind: PersistentVolumeClaim\n        namespace: prod\n        label_selectors:\n          - app=db\n',
   'deploy/k8s-all.yml': '- hosts: localhost\n  tasks:\n    - kubernetes.core.k8s:\n        state: absent\n        kind: PersistentVolumeClaim\n        namespace: staging\n        delete_all: true\n',
   // k8s_drain: as kubectl drain with the flags of its delete_options (kubernetes.core's docs, 3.x)
@@ -52,6 +52,7 @@ const FILES: Record<string, string> = {
     '    - kubernetes.core.k8s_drain:\n        name: node-1\n        state: cordon',
     '    - kubernetes.core.k8s_drain:\n        name: node-1\n        delete_options:\n          ignore_daemonsets: true\n          disable_eviction: false\n          terminate_grace_period: 900\n        pod_selectors:\n          - app!=csi-attacher',
     '    - kubernetes.core.k8s_drain:\n        name: node-1\n        state: uncordon',
+    '    - kubernetes.core.k8s:\n        state: absent\n        kind: Deployment\n        namespace: prod\n        label_selectors:\n          - app=web',
     '    - community.docker.docker_stack:\n        name: app\n        state: absent',
     '    - community.docker.docker_stack:\n        name: app\n        compose:\n          - /srv/app/stack.yml\n        prune: true',
   ].join('\n') + '\n'),
