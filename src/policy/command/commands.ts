@@ -36,7 +36,7 @@ import { classifyMakeRun } from './make-targets.js';
 import { classifyJustRun } from './just-recipes.js';
 import { classifyTaskRun } from './taskfile-tasks.js';
 import { parseWords } from './parse.js';
-import { classifyScriptCommand, pythonScriptOf, SCRIPT_COMMANDS } from './scripts.js';
+import { classifyScriptCommand, PYTHON_MIGRATION_MODULES, pythonModuleOf, pythonScriptOf, SCRIPT_COMMANDS } from './scripts.js';
 import { runScriptFile } from './script-files.js';
 import { setErrexit } from './errexit.js';
 import { makeVerdict } from './rules.js';
@@ -128,10 +128,13 @@ function classifyInContainer(inv: Invocation, program: string, name: string, arg
     const base = script ? path.posix.basename(script) : '';
     if (script && (base === 'artisan' || base === 'console')) classifyServerFramework(here, base, args.slice(at + 1), rt, script.startsWith('/') ? undefined : script);
   }
-  // `python manage.py flush`, `python3 -W ignore ./manage.py flush`
+  // `python manage.py flush`, `python3 -W ignore ./manage.py flush`; `python -m django flush` (django-admin), `python -m alembic downgrade base`
   if (/^python[0-9.]*$/.test(name)) {
     const run = pythonScriptOf(args);
     if (run && path.posix.basename(run.script) === 'manage.py') classifyServerFramework(here, 'manage.py', run.rest, rt, run.script);
+    const module = pythonModuleOf(args);
+    const tool = module === null ? undefined : PYTHON_MIGRATION_MODULES[module.module];
+    if (module !== null && tool !== undefined) classifyServerFramework(here, tool, module.rest, rt);
   }
 }
 

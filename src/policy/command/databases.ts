@@ -707,7 +707,7 @@ export function sqlMayWrite(script: string, dialect: Dialect = 'sqlite'): boolea
  * every snapshot either way, and with none of these files nothing is captured.
  */
 export const MIGRATION_PROGRAMS = new Set([
-  'prisma', 'rails', 'rake', 'alembic', 'knex', 'sequelize', 'sequelize-cli', 'drizzle-kit', 'typeorm', 'typeorm-ts-node-commonjs', 'typeorm-ts-node-esm', 'manage.py', 'flask', 'diesel', 'sqlx', 'sea-orm-cli', 'goose', 'migrate', 'atlas', 'dbmate',
+  'prisma', 'rails', 'rake', 'alembic', 'knex', 'sequelize', 'sequelize-cli', 'drizzle-kit', 'typeorm', 'typeorm-ts-node-commonjs', 'typeorm-ts-node-esm', 'manage.py', 'django-admin', 'django-admin.py', 'flask', 'diesel', 'sqlx', 'sea-orm-cli', 'goose', 'migrate', 'atlas', 'dbmate',
   // PHP, Elixir, JVM and .NET (framework-migrations.ts): artisan, bin/console, mix, flyway, liquibase, mvn, gradle, dotnet-ef ...
   ...FRAMEWORK_MIGRATION_PROGRAMS,
 ]);
@@ -720,6 +720,9 @@ export const MIGRATION_PROGRAMS = new Set([
  */
 const MIGRATION_VALUE_OPTIONS: Readonly<Record<string, readonly string[]>> = {
   flask: ['--app', '-A', '--env-file', '-e'],
+  'manage.py': ['--settings', '--pythonpath', '--database', '--verbosity', '-v'],
+  'django-admin': ['--settings', '--pythonpath', '--database', '--verbosity', '-v'],
+  'django-admin.py': ['--settings', '--pythonpath', '--database', '--verbosity', '-v'],
   diesel: ['--database-url', '--migration-dir', '--config-file', '--locked-schema'],
   sqlx: ['--database-url', '-D', '--source', '--connect-timeout', '--target-version'],
   'sea-orm-cli': ['--database-url', '-u', '--database-schema', '-s', '--migration-dir', '-d', '--num', '-n'],
@@ -747,8 +750,10 @@ function migrationChanges(program: string, args: Field[]): string | null {
       if (first === 'db' && ['push', 'execute', 'seed'].includes(second)) return `prisma db ${second}`;
       return null;
     case 'manage.py':
+    case 'django-admin':
+    case 'django-admin.py':
       // dbshell: the database's own client (sqlite3 on db.sqlite3) reading SQL from the terminal or a pipe
-      return ['migrate', 'flush', 'loaddata', 'createsuperuser', 'changepassword', 'clearsessions', 'createcachetable', 'remove_stale_contenttypes', 'reset_db', 'dbshell'].includes(first) ? `manage.py ${first}` : null;
+      return ['migrate', 'flush', 'loaddata', 'createsuperuser', 'changepassword', 'clearsessions', 'createcachetable', 'remove_stale_contenttypes', 'reset_db', 'dbshell'].includes(first) ? `${program === 'manage.py' ? program : 'django-admin'} ${first}` : null;
     case 'rails':
     case 'rake': {
       // `rails dbconsole` (`rails db`): the database's own client, as manage.py dbshell

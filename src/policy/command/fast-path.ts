@@ -65,8 +65,8 @@ export const FAST_PATH_RISKY_WORDS: readonly string[] = [
   'sqlite3', 'sqlite', 'duckdb',
   // migration and reset commands of ORMs and frameworks (databases.ts): prisma, ./manage.py, rails, rake,
   // alembic, knex, sequelize(-cli), drizzle-kit, typeorm; flask (db upgrade), diesel, sqlx, sea-orm-cli
-  // (cut into sea, orm, cli), goose, migrate, atlas, dbmate
-  'prisma', 'manage', 'rails', 'rake', 'alembic', 'knex', 'sequelize', 'drizzle', 'typeorm',
+  // (cut into sea, orm, cli), goose, migrate, atlas, dbmate; django-admin (cut into django, admin; `python -m django` is python's)
+  'prisma', 'manage', 'django', 'rails', 'rake', 'alembic', 'knex', 'sequelize', 'drizzle', 'typeorm',
   'flask', 'diesel', 'sqlx', 'orm', 'goose', 'migrate', 'atlas', 'dbmate',
   // ... of PHP, Elixir, JVM and .NET projects (framework-migrations.ts): ./artisan, bin/console and
   // `symfony console`, `mix ecto.drop` (cut into mix, ecto, drop), liquibase (`mvn liquibase:dropAll`),

@@ -70,6 +70,20 @@ export function pythonScriptOf(args: Field[]): { script: string; rest: Field[] }
   return plan && script && !script.startsWith('-m ') ? { script, rest: plan.rest } : null;
 }
 
+/**
+ * The module `python [OPTIONS] -m MODULE ARGS` runs and its arguments (`-m django`, `-m flask`,
+ * `-m alembic`), by the same grammar as pythonScriptOf; null otherwise. For the frameworks judged
+ * inside a container or on another machine (commands.ts).
+ */
+export function pythonModuleOf(args: Field[]): { module: string; rest: Field[] } | null {
+  const plan = planFor('python', args);
+  const script = plan?.code.length === 0 && !plan.stdin ? plan.script?.value : null;
+  return plan && script && script.startsWith('-m ') ? { module: script.slice(3), rest: plan.rest } : null;
+}
+
+/** The modules `python -m MODULE` runs as a migration tool's command (`python -m django flush` is `django-admin flush`). */
+export const PYTHON_MIGRATION_MODULES: Readonly<Record<string, string>> = { flask: 'flask', alembic: 'alembic', django: 'django-admin' };
+
 export function classifyScriptCommand(inv: Invocation, name: string, args: Field[], rt: Runtime): void {
   const lang = languageOf(name) as Lang;
   const label = `${name} ${lang === 'python' ? '-c' : lang === 'php' ? '-r' : lang === 'awk' ? 'program' : '-e'}`;
@@ -86,8 +100,9 @@ export function classifyScriptCommand(inv: Invocation, name: string, args: Field
   if (plan.script && lang === 'python' && plan.script.value !== null && path.posix.basename(plan.script.value) === 'manage.py') classifyMigrationTool(here, 'manage.py', plan.rest, rt, plan.script.value);
   // `php artisan migrate:fresh`, `php bin/console doctrine:database:drop --force` (framework-migrations.ts).
   if (plan.script && lang === 'php' && plan.script.value !== null && ['artisan', 'console'].includes(path.posix.basename(plan.script.value))) classifyMigrationTool(here, path.posix.basename(plan.script.value), plan.rest, rt, plan.script.value);
-  // `python -m flask db upgrade`, `python -m alembic downgrade base`: the module run as its command.
-  if (plan.script && lang === 'python' && (plan.script.value === '-m flask' || plan.script.value === '-m alembic')) classifyMigrationTool(here, plan.script.value.slice(3), plan.rest, rt);
+  // `python -m flask db upgrade`, `python -m alembic downgrade base`, `python -m django flush`: the module run as its command.
+  const module = plan.script && lang === 'python' && plan.script.value?.startsWith('-m ') ? PYTHON_MIGRATION_MODULES[plan.script.value.slice(3)] : undefined;
+  if (module !== undefined) classifyMigrationTool(here, module, plan.rest, rt);
   if (plan.script && plan.code.length === 0 && !plan.stdin && plan.script.value !== null && !plan.script.value.startsWith('-m ') && lang !== 'awk') {
     const found = readRunFile(here, plan.script.value, rt);
     if (found && found !== 'missing' && found.text.length <= SCRIPT_TEXT_LIMIT) judgeInterpreterFile(here, name, found, rt, `${name} ${plan.script.value}`);

@@ -58,6 +58,8 @@ const TEST_ENVIRONMENT: Readonly<Record<string, string>> = {
   symfony: '`--env=test`',
   mix: 'MIX_ENV=test',
   'manage.py': 'a test settings module (`--settings`)',
+  'django-admin': 'a test settings module (`--settings`)',
+  'django-admin.py': 'a test settings module (`--settings`)',
   'dotnet-ef': 'an ASPNETCORE_ENVIRONMENT whose appsettings.<Environment>.json names a throwaway database, or `database update 0 --connection` to one',
   flyway: '`-url=` of a throwaway database',
   liquibase: '`--url` of a throwaway database',
@@ -299,38 +301,88 @@ function prisma(inv: Invocation, args: Field[], rt: Runtime): string | null {
 /** Django's database ENGINEs that are servers. */
 const DJANGO_SERVER_ENGINE = /['"](?:django\.db\.backends\.(postgresql(?:_psycopg2)?|mysql|oracle)|django\.contrib\.gis\.db\.backends\.(postgis|mysql|oracle)|(mssql|sql_server\.pyodbc))['"]/;
 
-function django(inv: Invocation, args: Field[], rt: Runtime, script: string | undefined): string | null {
-  const [first = '', app = '', target = ''] = operandWords(args, ['--settings', '--database']);
+/**
+ * Django's `flush`, `reset_db` (django-extensions) and `migrate APP zero|NAME`, typed as
+ * `manage.py` (`script`: the manage.py run) or as `django-admin` / `python -m django` (`script`
+ * undefined, `label` the spelling). The settings module: `--settings X` / `--settings=X` on the
+ * line, else DJANGO_SETTINGS_MODULE on the line, else the default manage.py sets (for
+ * django-admin, the manage.py of the directory it runs in: guard cannot see the shell's own
+ * DJANGO_SETTINGS_MODULE, and a project's environment names the module its manage.py names). The
+ * module is looked up from manage.py's directory (django-admin: `--pythonpath`, else the
+ * directory it runs in), its `from .base import *` followed (settingsText).
+ */
+function django(inv: Invocation, args: Field[], rt: Runtime, script: string | undefined, label = 'manage.py'): string | null {
+  const [first = '', app = '', target = ''] = operandWords(args, ['--settings', '--database', '--pythonpath', '--verbosity', '-v']);
   // `migrate APP zero` unapplies every migration of APP, dropping its tables (`--fake` only marks them, `--plan` and `--check` apply nothing);
   // `migrate APP 0001` every migration after 0001: a named target goes back as far as the database is ahead of it, which guard
   // cannot see (no process asks the database), so it is judged as the rollback it is typed for (docs/DECISIONS.md)
   const back = first === 'migrate' && app !== '' && target !== '' && !args.some((a) => a.value === '--fake' || a.value === '--plan' || a.value === '--check');
   const zero = back && target === 'zero';
   if (first !== 'flush' && first !== 'reset_db' && !back) return null;
+  if (args.some((a) => a.value === '--help' || a.value === '-h')) return null;
   const does = zero ? `migrate ${app} zero unapplies every migration of ${app}, dropping its tables in` : back ? `migrate ${app} ${target} unapplies every migration of ${app} after ${target}, dropping what they made in` : first === 'flush' ? 'flush deletes every row of' : 'reset_db drops';
   // on another machine: its settings are there, unseen
   const remote = unseenProject(inv, args);
-  if (remote !== undefined) return `manage.py ${does} ${remote}`;
+  if (remote !== undefined) return `${label} ${does} ${remote}`;
   const manage = resolvePath(script ?? 'manage.py', inv.cwd);
-  if (manage === null) return null;
-  const root = path.posix.dirname(manage);
-  const settingsArg = args.find((a) => a.value?.startsWith('--settings='))?.value?.slice('--settings='.length);
-  let module = settingsArg ?? lineVar(inv, args, 'DJANGO_SETTINGS_MODULE');
+  const pythonpath = script === undefined ? optionValue(args, ['--pythonpath']) : undefined;
+  if (manage === null || pythonpath === null) return null;
+  const root = pythonpath !== undefined ? resolvePath(pythonpath, inv.cwd) : script === undefined ? inv.cwd : path.posix.dirname(manage);
+  if (root === null) return null;
+  let module = optionValue(args, ['--settings']) ?? lineVar(inv, args, 'DJANGO_SETTINGS_MODULE');
   if (module === undefined) {
-    const found = readAt(rt, root, path.posix.basename(manage));
+    const found = readAt(rt, path.posix.dirname(manage), path.posix.basename(manage));
     if (!found || found === 'missing') return null;
     module = /DJANGO_SETTINGS_MODULE['"]\s*,\s*['"]([\w.]+)['"]/.exec(found.text)?.[1];
   }
   if (module === undefined || module === null || !/^[\w.]+$/.test(module)) return null;
-  const file = `${root}/${module.replace(/\./g, '/')}`;
-  let settings = readAt(rt, path.posix.dirname(file), `${path.posix.basename(file)}.py`);
-  if (settings === 'missing') settings = readAt(rt, file, '__init__.py');
-  if (!settings || settings === 'missing') return null;
+  const settings = settingsText(rt, root, module, 0);
+  if (settings === null) return null;
   // a settings file that also names SQLite (a local override, a test switch) is not decided here
-  if (/django\.db\.backends\.sqlite3/.test(settings.text)) return null;
-  const engine = DJANGO_SERVER_ENGINE.exec(settings.text);
+  if (/django\.db\.backends\.sqlite3/.test(settings)) return null;
+  const engine = DJANGO_SERVER_ENGINE.exec(settings);
   if (!engine) return null;
-  return `manage.py ${does} the ${engine[1] ?? engine[2] ?? engine[3]} database (${module})`;
+  return `${label} ${does} the ${engine[1] ?? engine[2] ?? engine[3]} database (${module})`;
+}
+
+/** How many settings modules settingsText follows through `import *` (dev.py -> base.py -> ...). */
+const SETTINGS_DEPTH = 4;
+
+/**
+ * The text of the settings module that says which database: the module's own where it names an
+ * ENGINE (or sets DATABASES), else that of the modules it takes everything from (`from .base
+ * import *`, `from project.settings.common import *`, the last one first, as Python binds them),
+ * at most SETTINGS_DEPTH deep. The layout of settings packages, where dev.py holds no DATABASES
+ * of its own: found on a clone of django/djangoproject.com (manage.py names
+ * djangoproject.settings.dev, `from .common import *`, PostgreSQL there), whose `python manage.py
+ * flush` was free before 2026-12-07. null where the module itself cannot be read; a module it
+ * imports that cannot be read (`try: from .local import *`) says nothing.
+ */
+function settingsText(rt: Runtime, root: string, module: string, depth: number): string | null {
+  const file = `${root}/${module.replace(/\./g, '/')}`;
+  let found = readAt(rt, path.posix.dirname(file), `${path.posix.basename(file)}.py`);
+  let isPackage = false;
+  if (found === 'missing') {
+    found = readAt(rt, file, '__init__.py');
+    isPackage = true;
+  }
+  if (!found || found === 'missing') return null;
+  const code = found.text.replace(/#.*$/gm, '');
+  if (depth >= SETTINGS_DEPTH || /\bENGINE\b|\bDATABASES\s*=/.test(code)) return found.text;
+  const imports = [...code.matchAll(/^[ \t]*from[ \t]+(\.*)([\w.]*)[ \t]+import[ \t]+\*/gm)].reverse();
+  for (const m of imports) {
+    const dots = (m[1] as string).length;
+    const name = m[2] as string;
+    // `.` is the module's package (the module itself for a package's __init__.py), each further dot one up
+    const parts = module.split('.');
+    const up = isPackage ? dots - 1 : dots;
+    if (up > parts.length) continue;
+    const imported = dots === 0 ? name : [...parts.slice(0, parts.length - up), ...(name === '' ? [] : [name])].join('.');
+    if (imported === '' || imported === module || !/^[\w.]+$/.test(imported)) continue;
+    const more = settingsText(rt, root, imported, depth + 1);
+    if (more !== null && /\bENGINE\b|\bDATABASES\s*=/.test(more.replace(/#.*$/gm, ''))) return more;
+  }
+  return found.text;
 }
 
 function sequelize(inv: Invocation, program: string, args: Field[], rt: Runtime): string | null {
@@ -436,7 +488,7 @@ function knex(inv: Invocation, args: Field[], rt: Runtime): string | null {
 }
 
 /** The programs classifyServerFramework reads besides manage.py (container-exec.ts sends them here from inside a container). */
-export const SERVER_FRAMEWORK_PROGRAMS: ReadonlySet<string> = new Set(['rails', 'rake', 'prisma', 'sequelize', 'sequelize-cli', 'knex', 'flyway', 'liquibase', 'alembic', 'dotnet-ef', 'flask', 'migrate', 'dbmate', 'diesel', 'sqlx', 'goose', 'atlas', 'drizzle-kit', 'typeorm', 'typeorm-ts-node-commonjs', 'typeorm-ts-node-esm']);
+export const SERVER_FRAMEWORK_PROGRAMS: ReadonlySet<string> = new Set(['rails', 'rake', 'prisma', 'sequelize', 'sequelize-cli', 'knex', 'flyway', 'liquibase', 'alembic', 'dotnet-ef', 'flask', 'migrate', 'dbmate', 'diesel', 'sqlx', 'goose', 'atlas', 'drizzle-kit', 'typeorm', 'typeorm-ts-node-commonjs', 'typeorm-ts-node-esm', 'django-admin', 'django-admin.py']);
 
 /** Refuses (an agent) or asks about (a person) a framework's drop or reset of a server database. */
 export function classifyServerFramework(inv: Invocation, program: string, args: Field[], rt: Runtime, script?: string): void {
@@ -446,6 +498,8 @@ export function classifyServerFramework(inv: Invocation, program: string, args: 
   else if (program === 'drizzle-kit') what = drizzle(inv, args, rt);
   else if (program.startsWith('typeorm')) what = typeorm(inv, program, args, rt);
   else if (program === 'manage.py') what = django(inv, args, rt, script);
+  // `django-admin flush`, `python -m django flush` (scripts.ts): the settings module the line or the project's manage.py names
+  else if (program === 'django-admin' || program === 'django-admin.py') what = django(inv, args, rt, undefined, 'django-admin');
   else if (program === 'sequelize' || program === 'sequelize-cli') what = sequelize(inv, program, args, rt);
   else if (program === 'knex') what = knex(inv, args, rt);
   else if (program === 'artisan') what = laravel(inv, args, rt, script);
