@@ -18,8 +18,13 @@
  * line's stdin reaches the client where the line attaches it (`-i`; compose by default), so
  * `docker exec -i pg psql < drop.sql` reads the host's drop.sql as `psql < drop.sql` does.
  * Frameworks read their configuration (config/database.yml, manage.py's settings) from the
- * directory the line runs in: the repository, which the usual compose setup mounts into the app
- * container (docs/command-guard.md says so).
+ * directory the line runs in only where the container's project is the repository: a compose
+ * service built from it (a service that mounts it is judged whole by container-run.ts). A pod
+ * (another machine's image, never the working tree), a container guard cannot match to a compose
+ * service, a service of a registry's image: the project's configuration is in the image, unseen,
+ * and its reset is judged against the stand-in CONTAINER_DATABASE_URL, as ssh's is against
+ * UNSEEN_DATABASE_URL (since 2026-12-07; before, the repository's configuration was read as the
+ * pod's: `kubectl exec deploy/web -- python manage.py flush` was free in a repository on SQLite).
  */
 import path from 'node:path';
 import type { Field } from './expand.js';
@@ -29,6 +34,7 @@ import { type GnuGrammar, scanGnuArgs } from './gnu-args.js';
 import { makeVerdict, unrecoverableKind } from './rules.js';
 import { type Invocation, type Runtime, shellQuote } from './runtime.js';
 import { judgeUnseenFiles, scratchUnder } from './unseen-files.js';
+import { CONTAINER_DATABASE_URL } from './server-frameworks.js';
 
 /** The pod's temp directories (mapped): what runs there deletes and writes them freely, as the host's. */
 const POD_SCRATCH = scratchUnder(CONTAINER_FS);
@@ -134,12 +140,19 @@ export function classifyContainerData(inv: Invocation, program: 'container' | 'k
   const mapped = (words as string[]).map((w, i) => (i > 0 && CONTAINER_SHELLS.has(first) && /^-[a-z]*c$/.test(words[i - 1] ?? '') ? mapScript(w, []) : mapWord(w, [])));
   // a migration tool's official image (container-run.ts, TOOL_IMAGES) sees none of the project's files without a
   // bind mount (with one, container-run.ts judged it): only the line and the container's environment say which database
-  const configDir = 'tool' in found && found.tool ? null : inv.cwd;
+  const tool = 'tool' in found && found.tool;
+  // whose configuration the framework reads: the repository's only where the container's project is it (a compose
+  // service built from it); a pod's image, or a container guard cannot tie to the repository, reads its own, unseen:
+  // its database is the stand-in's, as another machine's is over ssh (docs/DECISIONS.md, "Whose configuration a
+  // container's framework reads")
+  const repository = 'repository' in found && found.repository;
+  const configDir = tool || !repository ? null : inv.cwd;
+  const env = tool || repository || found.env.has('DATABASE_URL') ? found.env : new Map([...found.env, ['DATABASE_URL', CONTAINER_DATABASE_URL]]);
   const ctx = { ...rt.ctx, scratchDirs: [...(rt.ctx.scratchDirs ?? []), CONTAINER_FS], inContainer: { configDir }, hostScript: (text: string) => mapScript(text, []) };
   rt.ctx.view?.placeholder(CONTAINER_FS);
   // `-e RAILS_ENV=test`, env files, the compose service's environment (container-env.ts): what the container's
   // command sees; the host's own variables do not reach it
-  rt.shell(mapped.map(shellWord).join(' '), { cwd: CONTAINER_FS, ctx, env: found.env, foreignEnv: true, stdin: found.stdin ? hostStdin(inv) : { kind: 'terminal' }, via: `run in ${found.where}` }, inv.source);
+  rt.shell(mapped.map(shellWord).join(' '), { cwd: CONTAINER_FS, ctx, env, foreignEnv: true, stdin: found.stdin ? hostStdin(inv) : { kind: 'terminal' }, via: `run in ${found.where}` }, inv.source);
   if (pod?.files) classifyPodFiles(inv, words as string[], pod, rt);
 }
 

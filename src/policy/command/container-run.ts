@@ -373,7 +373,7 @@ function withImageEnv(env: Map<string, string | null>, spec: RunSpec): Map<strin
  * line's stdin reaches it, and which container (for messages); null where guard cannot tell
  * (an option it does not know, a word it cannot see before the command). container-exec.ts.
  */
-export function containerCommand(inv: Invocation, program: string, args: Field[], rt: Runtime): { inner: Field[]; stdin: boolean; env: Map<string, string | null> | undefined; where: string; tool: boolean } | null {
+export function containerCommand(inv: Invocation, program: string, args: Field[], rt: Runtime): { inner: Field[]; stdin: boolean; env: Map<string, string | null> | undefined; where: string; tool: boolean; repository: boolean } | null {
   const typed = runSpec(inv, program, args);
   if (typed === null) return null;
   // `docker compose run flyway clean`: the service's image is the tool's (compose-tools.ts)
@@ -383,7 +383,25 @@ export function containerCommand(inv: Invocation, program: string, args: Field[]
   const resolved = tool === undefined ? undefined : execAsService(inv, rt, run);
   const spec = resolved ?? run;
   const env = resolved === undefined ? undefined : containerEnv(inv, rt, spec, () => composeTexts(inv, rt, spec));
-  return { inner: spec.inner, stdin: spec.stdin, env: env === undefined ? undefined : withImageEnv(env, spec), where: containerLabel(spec), tool: spec.tool };
+  const repository = builtFromRepository(inv, rt, spec);
+  return { inner: spec.inner, stdin: spec.stdin, env: env === undefined || repository === undefined ? undefined : withImageEnv(env, spec), where: containerLabel(spec), tool: spec.tool, repository: repository ?? false };
+}
+
+/**
+ * Whether a container's project is the repository though no mount shows it there: a service of
+ * the compose file guard reads whose image is built from the repository (`build: .`: the
+ * Dockerfile's `COPY . .` puts the repository's configuration in the image). A service of a
+ * registry's image, a container guard cannot match to a service, or a `docker run IMAGE`: false
+ * (docs/DECISIONS.md, "Whose configuration a container's framework reads"). undefined while the
+ * compose file is being read.
+ */
+function builtFromRepository(inv: Invocation, rt: Runtime, spec: RunSpec): boolean | undefined {
+  const root = rt.ctx.repoRoot;
+  if (spec.kind !== 'compose' || !root) return false;
+  const service = composeService(inv, rt, spec);
+  if (service === undefined) return undefined;
+  const dockerfile = service?.build?.dockerfile;
+  return dockerfile !== undefined && dockerfile.startsWith(`${root}/`);
 }
 
 /** The container as messages name it: `the service web`, `the container myapp-web-1 (the compose service web)`. */
@@ -560,8 +578,10 @@ function quote(word: string): string {
 
 /**
  * Judges the command a container runs as the host command it is through the repository's bind
- * mounts. True when it did (what the command sends a database server is then judged there too);
- * false where no mount of the host is known (container-exec.ts judges the data alone).
+ * mounts. True when it did with the container's working directory in the repository (what the
+ * command sends a database server is then judged there too, a framework reading the repository's
+ * configuration); false where no mount of the host is known, or the working directory is the
+ * container's own (container-exec.ts judges the data, again where this pass judged it).
  */
 export function classifyContainerRun(inv: Invocation, program: string, args: Field[], rt: Runtime): boolean {
   const found = runSpec(inv, program, args);
@@ -628,7 +648,11 @@ export function classifyContainerRun(inv: Invocation, program: string, args: Fie
   // in container-exec.ts (false), as for a container that mounts nothing
   const volumesOnly = host ? {} : { translate: (v: Verdict) => (v.rule === 'container-volume-delete' ? v : null) };
   rt.shell(mapped.map(quote).join(' '), { cwd, ctx, env, foreignEnv: true, ...(spec.stdin ? { stdin: hostStdin(inv) } : {}), via: `run in ${containerLabel(spec)}, where ${shown}`, ...volumesOnly }, inv.source);
-  return host;
+  // a working directory the mounts do not show as the repository's (`./bakerydemo:/code/bakerydemo`, WORKDIR /code):
+  // a framework there read no configuration in this pass; container-exec.ts judges the data again with the
+  // container's project's (wagtail/bakerydemo's `docker compose exec app python manage.py flush` was free)
+  const root = rt.ctx.repoRoot;
+  return host && root !== undefined && root !== null && (cwd === root || cwd.startsWith(`${root}/`));
 }
 
 /** A verdict's reason naming the container's `/` itself, or `/*`. */

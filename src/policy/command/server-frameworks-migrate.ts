@@ -23,7 +23,7 @@ import type { Field } from './expand.js';
 import { operandWords, optionValue as option } from './gnu-args.js';
 import { resolvePath } from './paths.js';
 import type { Invocation, Runtime } from './runtime.js';
-import { blockEnd, lineVarChoices, moreThanOne, readAt, UNSEEN_DATABASE_URL, unseenProject, urlDatabase } from './server-frameworks.js';
+import { blockEnd, lineVarChoices, moreThanOne, isUnseenUrl, readAt, unseenProject } from './server-frameworks.js';
 
 /** URL schemes of database servers, as golang-migrate's and dbmate's drivers register them (the part before `+` or `:`). */
 const SERVER_SCHEMES = /^(postgres|postgresql|pgx|pgx4|pgx5|mysql|mariadb|cockroach|cockroachdb|crdb-postgres|redshift|clickhouse|mongodb|mongodb\+srv|sqlserver|spanner|spanner-postgres|cassandra|scylla|firebird|firebirdsql|neo4j|yugabyte|yugabytedb|ysql|snowflake|bigquery|rqlite)$/i;
@@ -40,9 +40,9 @@ export function serverScheme(url: string | null | undefined): string | null {
 
 const MIGRATE_VALUES = ['-path', '--path', '-source', '--source', '-database', '--database', '-prefetch', '--prefetch', '-lock-timeout', '--lock-timeout'];
 
-/** The stand-in URL of a project on another machine (remote-shell.ts), as a refusal names it: `: the project's database on that machine`. */
-function there(): string {
-  return `: ${urlDatabase('unseen')}`;
+/** The stand-in's words (a project on another machine, remote-shell.ts; in a container or pod, container-exec.ts), as a refusal names it: `: the project's database on that machine`. */
+function there(inv: Invocation, args: Field[]): string {
+  return `: ${unseenProject(inv, args) ?? unseenProject(inv, [])}`;
 }
 
 /** golang-migrate's `drop`, `down` (all), `down N` (N > 1) against a server: what it does, or null. */
@@ -63,7 +63,7 @@ export function golangMigrate(inv: Invocation, args: Field[]): string | null {
   }
   const url = option(args, ['-database', '--database']);
   // `-database "$DATABASE_URL"` on another machine: the stand-in (remote-shell.ts)
-  if (url === UNSEEN_DATABASE_URL && unseenProject(inv, []) !== undefined) return `${what} -database names${there()}`;
+  if (isUnseenUrl(url) && unseenProject(inv, []) !== undefined) return `${what} -database names${there(inv, args)}`;
   const server = serverScheme(url);
   return server === null ? null : `${what} -database names, on a ${server} server`;
 }
@@ -83,13 +83,13 @@ export function dbmate(inv: Invocation, args: Field[], rt: Runtime): string | nu
   const variable = option(args, ['--env', '-e']) ?? 'DATABASE_URL';
   if (variable === null) return null;
   const fromEnv = lineVarChoices(inv, args, variable).find((v) => v !== undefined);
-  if (fromEnv === UNSEEN_DATABASE_URL && unseenProject(inv, args) !== undefined) return `dbmate drop drops the database ${variable} names${there()}`;
+  if (isUnseenUrl(fromEnv) && unseenProject(inv, args) !== undefined) return `dbmate drop drops the database ${variable} names${there(inv, args)}`;
   if (fromEnv !== undefined) {
     const server = serverScheme(fromEnv);
     return server === null ? null : `dbmate drop drops the database ${variable} names, on a ${server} server (${variable} on the line)`;
   }
   // on another machine: its env files are there, unseen
-  if (unseenProject(inv, args) !== undefined) return `dbmate drop drops the database ${variable} names${there()}`;
+  if (unseenProject(inv, args) !== undefined) return `dbmate drop drops the database ${variable} names${there(inv, args)}`;
   if (inv.cwd === null) return null;
   // every --env-file (default .env), the first that sets the variable wins (godotenv.Load keeps what is set)
   const named: string[] = [];
@@ -157,7 +157,7 @@ export function diesel(inv: Invocation, args: Field[], rt: Runtime): string | nu
   } else return null;
   const named = rustToolUrl(inv, args, rt, ['--database-url']);
   if (!named) return null;
-  if (named.url === UNSEEN_DATABASE_URL && unseenProject(inv, args) !== undefined) return `${what}${there()}`;
+  if (isUnseenUrl(named.url) && unseenProject(inv, args) !== undefined) return `${what}${there(inv, args)}`;
   const server = serverScheme(named.url);
   return server === null ? null : `${what}, on a ${server} server (${named.from})`;
 }
@@ -181,7 +181,7 @@ export function sqlx(inv: Invocation, args: Field[], rt: Runtime): string | null
   } else return null;
   const named = rustToolUrl(inv, args, rt, ['--database-url', '-D']);
   if (!named) return null;
-  if (named.url === UNSEEN_DATABASE_URL && unseenProject(inv, args) !== undefined) return `${what}${there()}`;
+  if (isUnseenUrl(named.url) && unseenProject(inv, args) !== undefined) return `${what}${there(inv, args)}`;
   const server = serverScheme(named.url);
   return server === null ? null : `${what}, on a ${server} server (${named.from})`;
 }
@@ -322,7 +322,7 @@ export function atlas(inv: Invocation, args: Field[], rt: Runtime): string | nul
   } else return null;
   const onLine = option(args, ['--url', '-u']);
   if (onLine !== undefined) {
-    if (onLine === UNSEEN_DATABASE_URL && unseenProject(inv, args) !== undefined) return `${what} --url names${there()}`;
+    if (isUnseenUrl(onLine) && unseenProject(inv, args) !== undefined) return `${what} --url names${there(inv, args)}`;
     const server = serverScheme(onLine);
     return server === null ? null : `${what} --url names, on a ${server} server`;
   }
@@ -330,7 +330,7 @@ export function atlas(inv: Invocation, args: Field[], rt: Runtime): string | nul
   if (env === undefined || env === null) return null;
   // on another machine: its atlas.hcl is there, unseen
   const remote = unseenProject(inv, args);
-  if (remote !== undefined) return `${what} of the env "${env}"${there()}`;
+  if (remote !== undefined) return `${what} of the env "${env}"${there(inv, args)}`;
   const fromFile = atlasEnvUrls(inv, args, rt, env);
   const server = fromFile?.urls.map(serverScheme).find((s) => s !== null);
   return server === undefined || server === null ? null : `${what} of the env "${env}" in ${fromFile?.file ?? 'atlas.hcl'}, on a ${server} server`;

@@ -38,8 +38,9 @@ import { drizzle, typeorm } from './server-frameworks-js.js';
 import { get, readYaml, str, TooBig, type Y } from './taskfile-yaml.js';
 
 /** The way forward: a dump first (on the machine that holds it), or the framework's own test environment, which guard leaves free. */
-function instead(program: string, remote: 'host' | 'heroku' | null): string {
+function instead(program: string, remote: 'host' | 'heroku' | 'container' | null): string {
   const test = TEST_ENVIRONMENT[program];
+  if (remote === 'container') return `Dump the database first from where it runs (\`docker exec CONTAINER pg_dump DB > backup.sql\`, \`kubectl exec POD -- pg_dump DB > backup.sql\`), then ask the person to run it; guard cannot bring the rows back. Point the command at a disposable database (${test ? `${test}, ` : ''}a SQLite file) to work freely.`;
   if (remote === 'heroku') return `Capture a backup first (\`heroku pg:backups:capture -a APP\`; \`heroku pg:backups:restore\` brings it back), then ask the person to run it; guard cannot bring the rows back. Run it against a disposable database (${test ? `${test}, ` : ''}a review app) to work freely.`;
   if (remote === 'host') return `Dump the database on that machine first (there: \`pg_dump DB > ~/backup.sql\`, \`mysqldump DB > ~/backup.sql\`; or the host's own backup), then ask the person to run it; guard cannot bring the rows back. Point the command at a disposable database (${test ? `${test}, ` : ''}a SQLite file) to work freely.`;
   return `Dump the database first (\`pg_dump DB > backup.sql\`, \`mysqldump DB > backup.sql\`), then ask the person to run it; guard cannot bring the rows back. Point the command at a disposable database (${test ? `${test}, ` : ''}a SQLite file) to work freely.`;
@@ -145,6 +146,21 @@ export function environmentsOf(inv: Invocation, args: Field[], names: readonly s
 export const UNSEEN_DATABASE_URL = 'unseen://the-project-database';
 
 /**
+ * DATABASE_URL as guard stands it in for a project in a container or pod whose files are not the
+ * repository's (container-exec.ts: a pod's image, a container guard cannot match to a compose
+ * service, a compose service that neither mounts the repository nor is built from it): its
+ * configuration is in the image, unseen, and whatever database it names is outside every
+ * snapshot, as UNSEEN_DATABASE_URL's is (docs/DECISIONS.md, "Whose configuration a container's
+ * framework reads").
+ */
+export const CONTAINER_DATABASE_URL = 'unseen://the-container-project-database';
+
+/** Whether a DATABASE_URL is one of guard's stand-ins for a project whose configuration it cannot see. */
+export function isUnseenUrl(url: string | null | undefined): boolean {
+  return url === UNSEEN_DATABASE_URL || url === CONTAINER_DATABASE_URL;
+}
+
+/**
  * DATABASE_URL as guard stands it in for `heroku run` (a dyno of the app): Heroku sets it to the
  * app's Postgres. A dyno's own files are thrown away when it exits (and Heroku runs no SQLite), so
  * the only database a framework's reset there can empty for good is that server, whatever the
@@ -155,6 +171,7 @@ export const HEROKU_DATABASE_URL = 'postgres://heroku-app-database/app';
 
 /** How a refusal names the database a server URL (serverUrl's scheme) points at. */
 export function urlDatabase(scheme: string): string {
+  if (scheme === 'container') return 'the database of the project in the container (its configuration is in the container\'s image, unseen)';
   return scheme === 'unseen' ? 'the project\'s database on that machine (its configuration is there, unseen)' : `the ${scheme} database DATABASE_URL names`;
 }
 
@@ -171,7 +188,7 @@ export function urlDatabase(scheme: string): string {
 export function unseenProject(inv: Invocation, args: Field[]): string | undefined {
   if (inv.cwd !== null) return undefined;
   const urls = lineVarChoices(inv, args, 'DATABASE_URL');
-  return urls.includes(UNSEEN_DATABASE_URL) ? urlDatabase('unseen') : urls.includes(HEROKU_DATABASE_URL) ? 'the app\'s Heroku Postgres database (DATABASE_URL on the dyno)' : undefined;
+  return urls.includes(UNSEEN_DATABASE_URL) ? urlDatabase('unseen') : urls.includes(CONTAINER_DATABASE_URL) ? urlDatabase('container') : urls.includes(HEROKU_DATABASE_URL) ? 'the app\'s Heroku Postgres database (DATABASE_URL on the dyno)' : undefined;
 }
 
 /** The server scheme of the first DATABASE_URL the line may set that names a server (serverUrl), else undefined. */
@@ -182,6 +199,7 @@ export function lineServerUrl(inv: Invocation, args: Field[]): string | undefine
 /** The scheme of a database URL that names a server (`unseen` for UNSEEN_DATABASE_URL), else null. */
 export function serverUrl(url: string | null | undefined): string | null {
   if (url === UNSEEN_DATABASE_URL) return 'unseen';
+  if (url === CONTAINER_DATABASE_URL) return 'container';
   const scheme = /^([a-z0-9+]+):/.exec(url ?? '')?.[1]?.split('+')[0];
   return scheme !== undefined && SERVER_ADAPTERS.test(scheme) ? scheme : null;
 }
@@ -321,15 +339,17 @@ function django(inv: Invocation, args: Field[], rt: Runtime, script: string | un
   if (first !== 'flush' && first !== 'reset_db' && !back) return null;
   if (args.some((a) => a.value === '--help' || a.value === '-h')) return null;
   const does = zero ? `migrate ${app} zero unapplies every migration of ${app}, dropping its tables in` : back ? `migrate ${app} ${target} unapplies every migration of ${app} after ${target}, dropping what they made in` : first === 'flush' ? 'flush deletes every row of' : 'reset_db drops';
-  // on another machine: its settings are there, unseen
+  // on another machine or in a container's image: its settings are there, unseen; a test settings module named on the
+  // line (`--settings=app.settings.test`) is the framework's test environment, free as RAILS_ENV=test is there
   const remote = unseenProject(inv, args);
-  if (remote !== undefined) return `${label} ${does} ${remote}`;
+  const named = optionValue(args, ['--settings']) ?? lineVar(inv, args, 'DJANGO_SETTINGS_MODULE');
+  if (remote !== undefined) return typeof named === 'string' && /(^|[._])(tests?|testing)([._]|$)/.test(named) ? null : `${label} ${does} ${remote}`;
   const manage = resolvePath(script ?? 'manage.py', inv.cwd);
   const pythonpath = script === undefined ? optionValue(args, ['--pythonpath']) : undefined;
   if (manage === null || pythonpath === null) return null;
   const root = pythonpath !== undefined ? resolvePath(pythonpath, inv.cwd) : script === undefined ? inv.cwd : path.posix.dirname(manage);
   if (root === null) return null;
-  let module = optionValue(args, ['--settings']) ?? lineVar(inv, args, 'DJANGO_SETTINGS_MODULE');
+  let module = named;
   if (module === undefined) {
     const found = readAt(rt, path.posix.dirname(manage), path.posix.basename(manage));
     if (!found || found === 'missing') return null;
@@ -338,6 +358,10 @@ function django(inv: Invocation, args: Field[], rt: Runtime, script: string | un
   if (module === undefined || module === null || !/^[\w.]+$/.test(module)) return null;
   const settings = settingsText(rt, root, module, 0);
   if (settings === null) return null;
+  // settings that take DATABASE_URL (dj-database-url, django-environ's env.db()) where the line or the container's
+  // environment sets it to a server's: that server, whatever fallback the file names (wagtail/bakerydemo's compose service)
+  const url = /\bDATABASE_URL\b|\bdj_database_url\b|\benv\.db(_url)?\s*\(/.test(settings.replace(/#.*$/gm, '')) ? lineServerUrl(inv, args) : undefined;
+  if (url !== undefined) return `${label} ${does} ${urlDatabase(url)} (${module} reads it)`;
   // a settings file that also names SQLite (a local override, a test switch) is not decided here
   if (/django\.db\.backends\.sqlite3/.test(settings)) return null;
   const engine = DJANGO_SERVER_ENGINE.exec(settings);
@@ -525,6 +549,7 @@ export function classifyServerFramework(inv: Invocation, program: string, args: 
   else if (program === 'atlas') what = atlas(inv, args, rt);
   if (what === null) return;
   const there = unseenProject(inv, args);
-  const remote = there === undefined ? null : lineVarChoices(inv, args, 'DATABASE_URL').includes(HEROKU_DATABASE_URL) ? 'heroku' : 'host';
+  const urls = there === undefined ? [] : lineVarChoices(inv, args, 'DATABASE_URL');
+  const remote = there === undefined ? null : urls.includes(HEROKU_DATABASE_URL) ? 'heroku' : urls.includes(CONTAINER_DATABASE_URL) ? 'container' : 'host';
   rt.report(makeVerdict(unrecoverableKind(rt.ctx.isAgent), 'remote-data-delete', `${what}, outside the repository, where no snapshot holds it`, inv.source, instead(program, remote)));
 }
