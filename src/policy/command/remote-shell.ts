@@ -113,14 +113,29 @@ function sshCommand(args: Field[]): RemoteCommand | null | 'unknown' {
 function herokuCommand(args: Field[]): RemoteCommand | null | 'unknown' {
   if (args[0]?.value !== 'run' && args[0]?.value !== 'run:detached') return null;
   const dash = args.findIndex((a) => a.value === '--');
-  const { options, operands } = scanGnuArgs(dash === -1 ? args.slice(1) : args.slice(1, dash), HEROKU_RUN);
-  const inner = dash === -1 ? operands : args.slice(dash + 1);
+  const { options } = scanGnuArgs(dash === -1 ? args.slice(1) : args.slice(1, dash), HEROKU_RUN);
+  // heroku run (oclif, strict false) takes its own flags anywhere and leaves every other word, options included
+  // (`python -m django flush --noinput`), to the command: not the operands alone
+  const inner = dash === -1 ? herokuInner(args.slice(1)) : args.slice(dash + 1);
   if (inner.length === 0) return null;
   if (inner.some((f) => f.value === null)) return 'unknown';
   const app = options.filter((o) => o.name === '-a' || o.name === '--app').at(-1)?.value?.value ?? 'APP';
   // Heroku sets DATABASE_URL to the app's Postgres; guard stands a server's URL in for it
   const env = new Map<string, string | null>([['DATABASE_URL', HEROKU_DATABASE_URL]]);
   return { script: inner.map((f) => f.value as string).join(' '), where: `a dyno of ${app}`, host: app, files: false, stdin: true, env, configDir: null };
+}
+
+/** The words of `heroku run WORDS` that are not heroku's own flags (HEROKU_RUN) or their values. */
+function herokuInner(words: Field[]): Field[] {
+  const inner: Field[] = [];
+  for (let i = 0; i < words.length; i++) {
+    const w = words[i]!.value;
+    if (w !== null && /^-[aser]$/.test(w)) i++;
+    else if (w !== null && /^--(app|size|env|remote|type)$/.test(w)) i++;
+    else if (w !== null && (/^-[aser]./.test(w) || /^--(app|size|env|remote|type)=/.test(w) || /^(-x|--exit-code|--no-tty|--no-notify)$/.test(w))) continue;
+    else inner.push(words[i]!);
+  }
+  return inner;
 }
 
 /** `fly ssh console -C CMD` / `--command CMD` (also `flyctl`). */
