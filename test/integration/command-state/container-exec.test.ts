@@ -16,7 +16,13 @@ import { commitFiles } from '../../helpers/repo-steps.js';
 import { withTestRepo } from '../../helpers/git-repo.js';
 
 const FILES: Record<string, string> = {
-  'compose.yaml': 'services:\n  db:\n    image: postgres:16\n    volumes: [pgdata:/var/lib/postgresql/data]\n  web:\n    build: .\n  app:\n    image: ruby:3.3\n    working_dir: /app\n    volumes: [.:/app]\nvolumes:\n  pgdata: {}\n',
+  // web is built from the repository (its configuration is the repository's); worker runs a registry's image (its own,
+  // unseen); site is built from it with a mount that leaves its working directory the image's (wagtail/bakerydemo's shape)
+  'compose.yaml': 'services:\n  db:\n    image: postgres:16\n    volumes: [pgdata:/var/lib/postgresql/data]\n  web:\n    build: .\n  app:\n    image: ruby:3.3\n    working_dir: /app\n    volumes: [.:/app]\n  worker:\n    image: registry.example.com/acme/app:1.4\n  site:\n    build: .\n    working_dir: /code\n    volumes: [./static:/code/static]\nvolumes:\n  pgdata: {}\n',
+  'static/app.css': 'body {}\n',
+  // a Django project on SQLite beside it: what a pod runs is not this (its image's configuration is its own)
+  'lite/manage.py': '#!/usr/bin/env python\nimport os\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", "site1.settings")\n',
+  'lite/site1/settings.py': "DATABASES = {'default': {'ENGINE': 'django.db.backends.sqlite3', 'NAME': 'db.sqlite3'}}\n",
   'config/database.yml': 'development:\n  adapter: postgresql\n  database: app_development\ntest:\n  adapter: postgresql\n  database: app_test\n',
   'db/drop.sql': 'BEGIN;\nDROP TABLE users;\nCOMMIT;\n',
   'db/seed.sql': 'INSERT INTO users VALUES (1);\n',
@@ -58,6 +64,30 @@ describe('a database client inside a container or a pod', () => {
         ['docker compose exec web npm test', 'allow', 'no-risk'],
         ['docker compose exec web bin/rails db:migrate', 'allow', 'no-risk'],
       ];
+      // whose configuration a framework in a container reads (2026-12-07, helper djexec): the repository's only where the
+      // container's project is it (a service built from it); a pod, an unmatched container, a registry image's service read
+      // their own, unseen: the stand-in, as over ssh
+      const projects: VerdictCase[] = [
+        ['cd lite && kubectl exec deploy/web -- python manage.py flush --noinput', 'deny', 'remote-data-delete', ['manage.py flush', 'in the container', 'pod deploy/web']],
+        ['kubectl exec web-0 -- django-admin flush --noinput', 'deny', 'remote-data-delete', 'django-admin flush'],
+        ['kubectl exec -it web-0 -- python -m django migrate blog zero', 'deny', 'remote-data-delete', 'migrate blog zero'],
+        ['cd lite && docker exec legacy-web python manage.py migrate app zero', 'deny', 'remote-data-delete', ['in the container', 'container legacy-web']],
+        ['docker exec legacy-web uv run manage.py flush --noinput', 'deny', 'remote-data-delete', 'manage.py flush'],
+        ['docker compose exec worker python manage.py flush --noinput', 'deny', 'remote-data-delete', ['in the container', 'service worker']],
+        ['docker compose exec web django-admin flush --noinput', 'deny', 'remote-data-delete', 'site1.settings'],
+        ['docker compose exec site python manage.py flush --noinput', 'deny', 'remote-data-delete', 'site1.settings'],
+        ['kubectl exec web-0 -- python manage.py migrate', 'allow', 'no-risk'],
+        ['kubectl exec web-0 -- python manage.py flush --noinput --settings=app.settings.test', 'allow', 'no-risk'],
+        ['kubectl exec web-0 -- python -m django --version', 'allow', 'no-risk'],
+        ['docker exec legacy-web python manage.py test', 'allow', 'no-risk'],
+        ['docker compose exec worker python manage.py migrate', 'allow', 'no-risk'],
+        ['docker compose exec site python manage.py shell -c "print(1)"', 'allow', 'no-risk'],
+      ];
+      await expectEvaluatedVerdicts(t, projects);
+      // a person is asked; the dump is made where the database runs
+      const pod = checkVerdict(t, 'kubectl exec web-0 -- python manage.py flush --noinput');
+      expect(pod).toMatchObject({ verdict: 'ask', rule: 'remote-data-delete' });
+      expect(pod.instead).toContain('kubectl exec POD -- pg_dump');
       // check-command's own path for the first row; the table through the same evaluation in this process.
       expect(checkVerdict(t, cases[0]![0], { asAgent: true })).toEqual(await evaluatedVerdict(t, cases[0]![0], { asAgent: true }));
       await expectEvaluatedVerdicts(t, cases);

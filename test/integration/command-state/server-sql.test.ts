@@ -104,6 +104,15 @@ const PROJECTS: Record<string, string> = {
   'lite/prisma/schema.prisma': 'datasource db {\n  provider = "sqlite"\n  url      = "file:./dev.db"\n}\n',
   'lite/manage.py': '#!/usr/bin/env python\nimport os\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", "site1.settings")\n',
   'lite/site1/settings.py': "DATABASES = {'default': {'ENGINE': 'django.db.backends.sqlite3', 'NAME': BASE_DIR / 'db.sqlite3'}}\n",
+  // a settings package as django/djangoproject.com lays it out: dev.py takes everything from common.py, which names
+  // PostgreSQL; test.py overrides with SQLite; heroku.py reads DATABASE_URL (dj-database-url) with a SQLite fallback
+  'dj/manage.py': '#!/usr/bin/env python\nimport os\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", "proj.settings.dev")\n',
+  'dj/proj/__init__.py': '',
+  'dj/proj/settings/__init__.py': '',
+  'dj/proj/settings/common.py': "import os\nDATABASES = {\n    'default': {\n        'ENGINE': 'django.db.backends.postgresql',\n        'NAME': os.getenv('DB_NAME', 'proj'),\n    },\n}\n",
+  'dj/proj/settings/dev.py': 'from .common import *  # noqa\n\nDEBUG = True\ntry:\n    from .local import *\nexcept ImportError:\n    pass\n',
+  'dj/proj/settings/test.py': "from .common import *  # noqa\n\nDATABASES = {'default': {'ENGINE': 'django.db.backends.sqlite3', 'NAME': ':memory:'}}\n",
+  'dj/proj/settings/heroku.py': "import dj_database_url\nfrom .common import *  # noqa\n\nDATABASES = {'default': dj_database_url.config(default='sqlite:///db.sqlite3')}\n",
 };
 
 describe('frameworks dropping or resetting a database on a server', () => {
@@ -137,6 +146,28 @@ describe('frameworks dropping or resetting a database on a server', () => {
         ['cd pg && RAILS_ENV=test; rails db:reset', 'deny', 'remote-data-delete', 'development'],
         ['cd pg && RAILS_ENV=test; export RAILS_ENV; rails db:reset', 'allow', 'no-risk'],
         ['cd pg && set -a; NODE_ENV=test; npx sequelize db:drop', 'allow', 'no-risk'],
+        // Django's settings package (followed through `from .common import *`) and its other spellings (2026-12-07, helper djexec)
+        ['cd dj && python manage.py flush --noinput', 'deny', 'remote-data-delete', ['manage.py flush', 'postgresql', 'proj.settings.dev']],
+        ['cd dj && django-admin flush --noinput', 'deny', 'remote-data-delete', ['django-admin flush', 'proj.settings.dev']],
+        ['cd dj && django-admin flush --noinput --settings proj.settings.common', 'deny', 'remote-data-delete', 'proj.settings.common'],
+        ['cd dj && python -m django flush --noinput --settings=proj.settings.dev', 'deny', 'remote-data-delete', 'django-admin flush'],
+        ['cd dj && DJANGO_SETTINGS_MODULE=proj.settings.dev django-admin migrate blog zero', 'deny', 'remote-data-delete', 'migrate blog zero'],
+        ['cd dj && django-admin reset_db --noinput --settings=proj.settings.dev', 'deny', 'remote-data-delete', 'reset_db'],
+        ['cd dj && uv run manage.py flush --noinput', 'deny', 'remote-data-delete', 'manage.py flush'],
+        ['cd dj && poetry run python manage.py migrate blog zero', 'deny', 'remote-data-delete', 'migrate blog zero'],
+        ['cd dj && pipenv run django-admin flush --noinput', 'deny', 'remote-data-delete', 'django-admin flush'],
+        ['cd dj && pdm run python -m django flush --noinput', 'deny', 'remote-data-delete', 'django-admin flush'],
+        ['cd dj && hatch run django-admin flush --noinput', 'deny', 'remote-data-delete', 'django-admin flush'],
+        ['cd dj && DATABASE_URL=postgres://db/app python manage.py flush --noinput --settings=proj.settings.heroku', 'deny', 'remote-data-delete', ['DATABASE_URL', 'proj.settings.heroku reads it']],
+        ['cd dj && python manage.py flush --noinput --settings=proj.settings.heroku', 'allow', 'no-risk'],
+        ['cd dj && django-admin flush --noinput --settings=proj.settings.test', 'allow', 'no-risk'],
+        ['cd dj && django-admin flush --help', 'allow', 'no-risk'],
+        ['django-admin startproject mysite', 'allow', 'no-risk'],
+        ['python -m django --version', 'allow', 'no-risk'],
+        ['cd dj && django-admin makemigrations', 'allow', 'no-risk'],
+        ['cd dj && python manage.py migrate', 'allow', 'no-risk'],
+        ['cd dj && python manage.py test', 'allow', 'no-risk'],
+        ["cd dj && python manage.py shell -c 'print(1)'", 'allow', 'no-risk'],
       ];
       // check-command's own path for the first row; the tables through the same evaluation in this process.
       expect(checkVerdict(t, cases[0]![0], { asAgent: true })).toEqual(await evaluatedVerdict(t, cases[0]![0], { asAgent: true }));
@@ -148,12 +179,18 @@ describe('frameworks dropping or resetting a database on a server', () => {
         ['cd lite && rails db:drop', 'snapshot', 'overwrite-ignored', 'development.sqlite3'],
         ['cd lite && npx prisma migrate reset --force', 'snapshot', 'overwrite-ignored', 'development.sqlite3'],
         ['cd lite && python manage.py flush --noinput', 'snapshot', 'overwrite-ignored', 'development.sqlite3'],
+        ['cd lite && django-admin flush --noinput', 'snapshot', 'overwrite-ignored', 'development.sqlite3'],
+        ['cd lite && python -m django flush --noinput --settings=site1.settings', 'snapshot', 'overwrite-ignored', 'development.sqlite3'],
         ['cd lite && npx knex migrate:rollback --all', 'snapshot', 'overwrite-ignored', 'development.sqlite3'],
         // an export earlier on the line is the environment rails runs in; one in a subshell is gone after it
         ['export RAILS_ENV=production && cd lite && rails db:drop', 'deny', 'remote-data-delete', ['production', 'postgresql']],
         ['(export RAILS_ENV=production); cd lite && rails db:drop', 'snapshot', 'overwrite-ignored', 'development.sqlite3'],
       ];
       await expectEvaluatedVerdicts(t, files);
+      // django-admin through check-command itself, the way forward a test settings module
+      const admin = checkVerdict(t, 'cd dj && django-admin flush --noinput', { asAgent: true });
+      expect(admin).toMatchObject({ verdict: 'deny', rule: 'remote-data-delete' });
+      expect(admin.instead).toContain('`--settings`');
       const refused = checkVerdict(t, 'cd pg && rails db:drop', { asAgent: true });
       expect(refused.instead).toContain('pg_dump');
       expect(checkVerdict(t, 'cd pg && rails db:drop')).toMatchObject({ verdict: 'ask', rule: 'remote-data-delete' });
