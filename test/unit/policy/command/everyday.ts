@@ -131,6 +131,8 @@ const MISC = [
   'ansible-playbook --check --diff -i inventory.ini site.yml', "aws ssm send-command --document-name AWS-RunShellScript --parameters 'commands=[\"uptime\"]' --instance-ids i-0abc",
   'az vm run-command invoke -g rg -n web-1 --command-id RunShellScript --scripts "df -h"', 'ssh prod "cd /srv/app && bin/rails db:migrate"',
   'ssh prod "cd /srv/app && python manage.py migrate"', 'ssh prod "cd /srv/app && mix ecto.migrate"', 'heroku run python manage.py migrate -a myapp',
+  'django-admin startproject mysite', 'python -m django --version', 'django-admin makemigrations', 'python manage.py test', "python manage.py shell -c 'print(1)'",
+  'uv run manage.py migrate', 'kubectl exec web-0 -- python manage.py migrate',
   "aws ssm send-command --document-name AWS-RunPowerShellScript --parameters 'commands=[\"Get-Service W3SVC\"]' --instance-ids i-0abc",
   'gh api repos/{owner}/{repo}/pulls', 'gh pr merge 12 --squash --delete-branch', 'gh api repos/acme/app/git/refs/heads/main', 'gh release create v1.3.0 --generate-notes',
   'psql -c "select 1"', "sqlcmd -Q 'SELECT @@VERSION'", "clickhouse-client -q 'SELECT count() FROM t'", "cockroach sql -e 'SHOW TABLES'", 'redis-cli ping',
@@ -184,6 +186,7 @@ export const UNRECOVERABLE: readonly string[] = [
   "aws ssm send-command --document-name AWS-RunShellScript --parameters 'commands=[\"rm -rf /srv/app\"]' --instance-ids i-0abc", 'az ssh vm -g rg -n web-1 -- sudo rm -rf /srv/data',
   'ssh prod "cd /srv/app && bin/rails db:reset"', "ssh prod 'cd app && php artisan migrate:fresh --force'",
   'ssh prod "cd /srv/app && python manage.py flush --noinput"', 'ssh prod "cd /srv/app && mix ecto.reset"', 'heroku run python manage.py flush --noinput -a myapp',
+  'ssh prod "cd /srv/app && django-admin flush --noinput"', 'heroku run python -m django flush --noinput -a myapp', 'kubectl exec deploy/web -- python manage.py flush --noinput',
   "aws ssm send-command --document-name AWS-RunPowerShellScript --parameters 'commands=[\"Remove-Item -Recurse -Force C:\\\\data\"]' --instance-ids i-0abc",
   // ... and every release of a helmfile, whatever skaffold.yaml deploys (cluster.ts)
   'helmfile destroy', 'helmfile -e prod delete --purge', 'skaffold delete -p prod',
