@@ -94,7 +94,10 @@ export function laravel(inv: Invocation, args: Field[], rt: Runtime, script: str
   if (command === undefined || args.some((a) => a.value === '--pretend' || a.value === '--help' || a.value === '-h')) return null;
   const root = scriptDir(script ?? 'artisan', inv.cwd);
   if (root === null) {
-    // no project to read (another machine, a container): the database DATABASE_URL names, where it is a server's
+    // no project to read (another machine, a container): the database DATABASE_URL names, where it is a server's;
+    // the testing environment named on the line stays free there as here (`sail artisan migrate:fresh --env=testing`)
+    const envFlag = consoleOption(args, '--env');
+    if ((envFlag !== undefined ? [envFlag] : lineVarChoices(inv, args, 'APP_ENV')).every((e) => e === 'testing')) return null;
     const server = inv.cwd === null ? lineServerUrl(inv, args) : undefined;
     return server ? `artisan ${command} ${command === 'db:wipe' || command === 'migrate:fresh' ? 'drops every table of' : command === 'migrate:rollback' ? `${rollbackLabel(args)} (dropping what they made) of` : 'reverts every migration of'} ${urlDatabase(server)}` : null;
   }

@@ -277,6 +277,8 @@ function rails(inv: Invocation, program: string, args: Field[], rt: Runtime): st
   const step = /STEP=(.*)$/.exec(task)?.[1];
   const version = /VERSION=(.*)$/.exec(task)?.[1];
   const does = RAILS_DROPS.test(task) ? 'drops or empties' : step !== undefined ? `reverts the last ${step} migrations (dropping what they made) of` : version !== undefined && /^0+$/.test(version) ? 'reverts every migration (dropping their tables) of' : 'reverts every migration after that version (dropping what they made) of';
+  // a stand-in (another machine, a container's image): which environment's database, as the line chose it
+  if (server === 'unseen' || server === 'container') return `${program} ${task} ${does} ${urlDatabase(server)} in the ${environments.join(' or ')} environment`;
   if (server) return `${program} ${task} ${does} ${urlDatabase(server)}`;
   // a URL on the line that names no server (sqlite3:...) wins over database.yml
   if (urls.every((u) => u !== undefined && u !== null)) return null;

@@ -49,6 +49,9 @@ const PROJECTS: Record<string, string> = {
   // Liquibase on PostgreSQL
   'lb/liquibase.properties': 'changelog-file: db/changelog.xml\nurl: jdbc:postgresql://localhost:5432/app\nusername: app\n',
   // Alembic: PostgreSQL through the template env.py, SQLite, and a URL env.py sets from the environment
+  // the application's service is built from the project (container-exec.ts: its configuration is the repository's)
+  'al/compose.yaml': 'services:\n  app:\n    build: .\n',
+  'efpg/compose.yaml': 'services:\n  api:\n    build: .\n',
   'al/alembic.ini': alembicIni('postgresql+psycopg2://app:app@localhost/app'),
   'al/alembic/env.py': ALEMBIC_ENV,
   'allite/alembic.ini': alembicIni('sqlite:///app.db'),
@@ -115,9 +118,11 @@ describe('EF Core, Flyway, Liquibase, Alembic and Django against a database serv
       ['cd al && alembic downgrade -1', 'snapshot', 'overwrite-ignored'],
       ['cd allite && alembic downgrade base', 'snapshot', 'overwrite-ignored'],
       ['cd alenv && alembic downgrade base', 'snapshot', 'overwrite-ignored'],
-      // inside the application's container: the configuration read where the line runs (container-exec.ts)
+      // inside the application's container, a compose service built from the project: the configuration read where the
+      // line runs (container-exec.ts); a pod's image reads its own, unseen (the stand-in)
       ['cd al && docker compose exec app alembic downgrade base', 'deny', 'remote-data-delete', ['alembic.ini']],
       ['cd efpg && docker compose exec api dotnet ef database drop -f', 'deny', 'remote-data-delete', ['appsettings.json']],
+      ['cd al && kubectl exec deploy/app -- alembic downgrade base', 'deny', 'remote-data-delete', ['in the container']],
       ['cd dj && python manage.py migrate shop zero', 'deny', 'remote-data-delete', ['shop', 'postgresql']],
       ['cd dj && python manage.py migrate shop zero --fake', 'snapshot', 'overwrite-ignored'],
       ['cd dj && python manage.py migrate shop 0003', 'deny', 'remote-data-delete', ['after 0003']],

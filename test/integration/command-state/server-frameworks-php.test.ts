@@ -17,6 +17,8 @@ import { LARAVEL_CONFIG } from '../../helpers/framework-files.js';
 const PROJECTS: Record<string, string> = {
   // Laravel on MySQL (Sail's .env), its test environment on MySQL too
   'lv/artisan': '#!/usr/bin/env php\n<?php\n',
+  // Sail's compose file (sail:install): the app service built from Sail's runtime in vendor/, the project mounted
+  'lv/docker-compose.yml': "services:\n  laravel.test:\n    build:\n      context: ./vendor/laravel/sail/runtimes/8.3\n    volumes:\n      - '.:/var/www/html'\n  mysql:\n    image: 'mysql/mysql-server:8.0'\n    volumes:\n      - 'sail-mysql:/var/lib/mysql'\nvolumes:\n  sail-mysql: {}\n",
   'lv/config/database.php': LARAVEL_CONFIG,
   'lv/database/.gitignore': '*.sqlite*\n',
   'lv/db/drop.sql': 'DROP TABLE users;\n',
@@ -114,7 +116,8 @@ describe('Laravel, Symfony and Ecto against a database server', () => {
       ['cd lv && sail art db:wipe', 'deny', 'remote-data-delete', ['db:wipe']],
       ['cd lv && sail mysql < db/drop.sql', 'deny', 'remote-data-delete', ['DROP TABLE']],
       ['cd lv && docker compose exec laravel.test php artisan migrate:fresh', 'deny', 'remote-data-delete', ['migrate:fresh']],
-      ['cd lv && sail artisan migrate:fresh --env=testing', 'allow', 'no-risk'],
+      // the project is mounted (Sail's compose file): its ignored SQLite files are captured first, as on the host
+      ['cd lv && sail artisan migrate:fresh --env=testing', 'snapshot', 'overwrite-ignored'],
       ['cd lv && sail up -d', 'allow', 'no-risk'],
       ['cd lv && sail down', 'allow', 'no-risk'],
       ['cd lv && sail test --parallel', 'allow', 'no-risk'],
