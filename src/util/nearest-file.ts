@@ -73,7 +73,16 @@ function directoryAt(abs: string, seen?: ReadTrace): FoundFile {
   }
   if (!stat.isDirectory()) return null;
   seen?.paths.add(abs);
-  return { path: abs, text: '' };
+  // The path is the directory's real one (symlinks resolved): what `pwd -P`, `readlink -f` and
+  // `realpath` print there (expand.ts). A symlink on the way keeps the answer out of the shim's
+  // cache (answer-cache.ts lstat's every directory up from abs).
+  let real: string;
+  try {
+    real = escapedText(fs.realpathSync(escapedBytes(abs), { encoding: 'buffer' }));
+  } catch {
+    return null;
+  }
+  return { path: real, text: '' };
 }
 
 /** `seen`, where given, gets what the answer depends on (ReadTrace). */

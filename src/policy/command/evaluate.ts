@@ -659,7 +659,7 @@ export class Evaluator implements Runtime {
       home: this.ctx.home,
       functions: this.sink.functions,
       ...(this.ctx.scratchDirs?.[0] ? { tempDir: this.ctx.scratchDirs[0] } : {}),
-      ...(this.ctx.view ? { isDir: (abs: string) => isDirectory(this.ctx, abs), repoTop: (cwd: string) => worktreeTop(this.ctx, cwd) } : {}),
+      ...(this.ctx.view ? { isDir: (abs: string) => isDirectory(this.ctx, abs), realDir: (abs: string) => realDirectory(this.ctx, abs), repoTop: (cwd: string) => worktreeTop(this.ctx, cwd) } : {}),
       // A substitution runs in a subshell, in the current directory.
       onSubstitution: (body) => {
         // One command alone (`$(git ls-files '*.js')`): what it prints may be a listing guard can enumerate.
@@ -966,6 +966,12 @@ function isDirectory(ctx: CommandContext, abs: string): boolean | null {
   const found = ctx.view?.file({ dir: abs, name: '', up: false });
   if (found === undefined || found === null) return null;
   return found !== 'missing';
+}
+
+/** The real path (symlinks resolved) of the directory at abs; null where it is none or guard cannot say. */
+function realDirectory(ctx: CommandContext, abs: string): string | null {
+  const found = ctx.view?.file({ dir: abs, name: '', up: false });
+  return found === undefined || found === null || found === 'missing' ? null : found.path;
 }
 
 /**

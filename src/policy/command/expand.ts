@@ -198,6 +198,8 @@ export interface ExpandEnv {
    * where guard cannot say yet (collecting) or at all. Absent: `$(cd DIR && pwd)` stays unknown.
    */
   isDir?(abs: string): boolean | null;
+  /** The real path (symlinks resolved) of the directory at `abs`; null where it is none or guard cannot say. */
+  realDir?(abs: string): string | null;
   /** What `git rev-parse --show-toplevel` prints run in `cwd`, or null where guard cannot say (absent: unknown). */
   repoTop?(cwd: string): string | null;
   /**
@@ -509,6 +511,8 @@ function quotedAt(params: Array<string | null>, segments: Segment[]): void {
 function substitutionOutput(body: Script, env: ExpandEnv): string | null {
   const directory = cdPwdOutput(body, env);
   if (directory !== undefined) return directory;
+  const canonical = canonicalOutput(body, env);
+  if (canonical !== undefined) return canonical;
   const item = body.items.length === 1 ? body.items[0] : undefined;
   if (!item || item.background || item.andOr.pipelines.length !== 1) return null;
   const pipeline = item.andOr.pipelines[0];
@@ -624,7 +628,68 @@ function cdPwdOutput(body: Script, env: ExpandEnv): string | null | undefined {
   if (!value.startsWith('/') && (cwd === null || (!cdpathEmpty && !value.startsWith('.') && cdpath !== undefined && cdpath.value !== ''))) return null;
   const abs = value.startsWith('/') ? path.posix.normalize(value).replace(/(.)\/+$/, '$1') : path.posix.resolve(cwd as string, value);
   if (!env.isDir || env.isDir(abs) !== true) return null;
-  return abs;
+  // `cd -P` or `pwd -P` prints the real directory: through a symlink `lnk -> /elsewhere`, that
+  // is /elsewhere (`rm -rf "$(cd -P lnk && pwd -P)"` deletes it, not the link).
+  const physical = args.slice(0, i).some((a) => a.value === '-P') || pwd.words.slice(1).some((w) => w.text === '-P');
+  return physical ? (env.realDir?.(abs) ?? null) : abs;
+}
+
+/**
+ * `$(readlink -f "$(dirname "$0")")`, `$(realpath scripts/..)`, `$(dirname "$(readlink -f "$0")")`
+ * (documenso's apps/remix/.bin/build.sh, run by its `npm run build`): the real path of one
+ * directory NAME from the current directory (every symlink resolved, as `$(cd -P DIR && pwd -P)`
+ * is computed), where NAME is a directory. `readlink -f|-e|-m` (and their long names) and
+ * `realpath [-e|-m|-s|-L|-P|-q]` with one operand; `dirname` and `basename` of such a
+ * substitution. A NAME that is a file or is not there is unknown: it may be a symlink to anywhere
+ * (`$(dirname "$(readlink -f "$0")")` stays unknown). Undefined where the body is not this shape
+ * (a plain `readlink LINK` prints the link's target: unknown); null where it is and guard cannot
+ * say. `realpath -s` resolves no symlink: NAME made absolute.
+ */
+function canonicalOutput(body: Script, env: ExpandEnv): string | null | undefined {
+  const item = body.items.length === 1 ? body.items[0] : undefined;
+  const pipeline = item && !item.background && item.andOr.pipelines.length === 1 ? item.andOr.pipelines[0] : undefined;
+  const command = pipeline && !pipeline.negated && pipeline.commands.length === 1 ? pipeline.commands[0] : undefined;
+  if (!command || command.type !== 'simple') return undefined;
+  const name = command.words[0]?.text;
+  if (name !== 'readlink' && name !== 'realpath' && name !== 'dirname' && name !== 'basename') return undefined;
+  // dirname and basename of plain words are substitutionOutput's own (no nested substitution to expand).
+  if ((name === 'dirname' || name === 'basename') && command.words.every((word) => word.parts.every((p) => p.kind !== 'cmdsub'))) return undefined;
+  // The body was classified already (onSubstitution): expanding it again judges nothing twice.
+  const quiet: ExpandEnv = { ...env, onSubstitution: () => undefined };
+  if (env.functions?.has(name) || !systemPath(env.state) || command.assigns.length > 0 || !command.redirects.every((r) => quietRedirect(r, quiet))) return null;
+  if (!command.words.every((word) => word.parts.every((p) => p.kind === 'lit' || (p.kind === 'param' && p.arg === null) || p.kind === 'cmdsub'))) return null;
+  const argv = command.words.slice(1).flatMap((word) => expandWord(word, quiet));
+  if (argv.some((a) => a.value === null || a.glob)) return null;
+  const args = argv.map((a) => a.value as string);
+  if (name === 'dirname') return args.length === 1 ? dirnameOf(args[0] as string) : args.length === 2 && args[0] === '--' ? dirnameOf(args[1] as string) : null;
+  if (name === 'basename') return (args.length === 1 || args.length === 2) && !(args[0] as string).startsWith('-') ? basenameOf(args[0] as string, args[1]) : null;
+  // readlink without -f/-e/-m prints a link's target; -z, --relative-to and the like print something else.
+  const modes: Record<string, 'f' | 'e' | 'm' | 'strip' | 'quiet'> =
+    name === 'readlink'
+      ? { '-f': 'f', '--canonicalize': 'f', '-e': 'e', '--canonicalize-existing': 'e', '-m': 'm', '--canonicalize-missing': 'm', '-n': 'quiet', '--no-newline': 'quiet', '-q': 'quiet', '-s': 'quiet', '--quiet': 'quiet', '--silent': 'quiet', '-v': 'quiet', '--verbose': 'quiet' }
+      : { '-e': 'e', '--canonicalize-existing': 'e', '-m': 'm', '--canonicalize-missing': 'm', '-s': 'strip', '--strip': 'strip', '--no-symlinks': 'strip', '-L': 'quiet', '--logical': 'quiet', '-P': 'quiet', '--physical': 'quiet', '-q': 'quiet', '--quiet': 'quiet' };
+  let mode: 'f' | 'e' | 'm' | null = name === 'realpath' ? 'f' : null;
+  let strip = false;
+  const operands: string[] = [];
+  let ended = false;
+  for (const arg of args) {
+    if (!ended && arg === '--') ended = true;
+    else if (!ended && arg.startsWith('-')) {
+      const m = modes[arg];
+      if (!m) return null;
+      if (m === 'strip') strip = true;
+      else if (m !== 'quiet') mode = m;
+    } else operands.push(arg);
+  }
+  const operand = operands.length === 1 ? operands[0] : undefined;
+  const cwd = singleCwd(env.state);
+  if (mode === null || operand === undefined || operand === '' || (!operand.startsWith('/') && cwd === null)) return null;
+  const abs = operand.startsWith('/') ? path.posix.normalize(operand).replace(/(.)\/+$/, '$1') : path.posix.resolve(cwd as string, operand);
+  // Every symlink resolved, the last one too: known for a directory (its real path); a file or
+  // nothing there may be a symlink to anywhere (guard does not look): unknown.
+  if (!env.isDir || env.isDir(abs) !== true) return null;
+  // `realpath -s`: the name as written, made absolute (no symlink resolved).
+  return strip ? abs : (env.realDir?.(abs) ?? null);
 }
 
 /**
