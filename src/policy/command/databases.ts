@@ -45,6 +45,7 @@ import { judgeOutputFile } from './output-files.js';
 import { operandWords } from './gnu-args.js';
 import { reportOpaque, type Invocation, type Runtime } from './runtime.js';
 import { captureIgnoredNamed } from './ignored-by-name.js';
+import { djangoSqliteNames } from './django-sqlite.js';
 import { snapshotHeldDatabases } from './held-databases.js';
 import { classifyServerFramework } from './server-frameworks.js';
 import { resolvePath } from './paths.js';
@@ -827,9 +828,11 @@ export function classifyMigrationTool(inv: Invocation, program: string, args: Fi
   const what = migrationChanges(program, args);
   if (what === null) return;
   const why = `${what} changes the application's database, which may be a file in the repository`;
-  captureIgnoredNamed(inv, rt, DATABASE_NAME_PATTERNS, why, DATABASE_OVER_BOUND);
+  // Django's SQLite file named otherwise (bakerydemo's `bakerydemodb`): its name from the settings (django-sqlite.ts).
+  const patterns = program === 'manage.py' ? [...DATABASE_NAME_PATTERNS, ...djangoSqliteNames(inv, args, rt, script, DATABASE_NAME_PATTERNS)] : DATABASE_NAME_PATTERNS;
+  captureIgnoredNamed(inv, rt, patterns, why, DATABASE_OVER_BOUND);
   // The tracked and untracked ones (the same listings: no more git): a snapshot first holds their current bytes.
-  snapshotHeldDatabases(inv, rt, heldNamed(rt, DATABASE_NAME_PATTERNS), why);
+  snapshotHeldDatabases(inv, rt, heldNamed(rt, patterns), why);
 }
 
 /** The tracked and untracked files anywhere in the repository named like one of `patterns` (none while collecting or by text). */
