@@ -1,8 +1,9 @@
 #!/bin/bash
 # The fixture of docs/FRICTION.md "Real projects through the agent hook" (2026-12-07): setup.sh PROJECT
-# in a clone at /tmp/fr/PROJECT of the mirror; guard from /work/wt-friction (set G to another checkout).
+# in a clone at /tmp/fr/PROJECT of the mirror; guard from this checkout (G=path/to/bin/guard.js for another).
 # setup.sh PROJECT : feature branch, one modified tracked file, one untracked file, ignored output, guard init
 set -e
+G=${G:-$(cd "$(dirname "$0")/.." && pwd)/bin/guard.js}
 export GIT_CONFIG_GLOBAL=/dev/null HOME=/tmp/fr/home-$1; unset NODE_EXTRA_CA_CERTS
 mkdir -p $HOME
 cd /tmp/fr/$1
@@ -18,5 +19,5 @@ cli) echo '// wip' >> pkg/cmd/pr/create/create.go; mk notes.txt bin/gh script/bu
 helix) echo '// wip' >> helix-term/src/main.rs; mk notes.txt target/debug/hx target/release/hx target/debug/.fingerprint/a runtime/grammars/sources/rust/grammar.js runtime/grammars/rust.so .direnv/a; ln -sf /nix/store/abc-helix result;;
 pip) echo '# wip' >> src/pip/_internal/main.py; mk notes.txt .nox/test-3-12/bin/python .nox/lint/bin/python build/lib/pip/__init__.py dist/pip-25.0.tar.gz src/pip.egg-info/PKG-INFO .mypy_cache/a htmlcov/index.html .coverage tests/data/common_wheels/setuptools-80.whl docs/build/html/index.html .venv/bin/python .pytest_cache/a;;
 esac
-node /work/wt-friction/bin/guard.js init --yes --agents claude >/dev/null 2>&1 || node /work/wt-friction/bin/guard.js init --yes --agents claude
+node "$G" init --yes --agents claude >/dev/null 2>&1 || node "$G" init --yes --agents claude
 git status --short | head -5
