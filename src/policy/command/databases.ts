@@ -829,7 +829,8 @@ export function classifyMigrationTool(inv: Invocation, program: string, args: Fi
   if (what === null) return;
   const why = `${what} changes the application's database, which may be a file in the repository`;
   // Django's SQLite file named otherwise (bakerydemo's `bakerydemodb`): its name from the settings (django-sqlite.ts).
-  const patterns = program === 'manage.py' ? [...DATABASE_NAME_PATTERNS, ...djangoSqliteNames(inv, args, rt, script, DATABASE_NAME_PATTERNS)] : DATABASE_NAME_PATTERNS;
+  const django = program === 'manage.py' || program === 'django-admin' || program === 'django-admin.py';
+  const patterns = django ? [...DATABASE_NAME_PATTERNS, ...djangoSqliteNames(inv, args, rt, program === 'manage.py' ? script : undefined, DATABASE_NAME_PATTERNS)] : DATABASE_NAME_PATTERNS;
   captureIgnoredNamed(inv, rt, patterns, why, DATABASE_OVER_BOUND);
   // The tracked and untracked ones (the same listings: no more git): a snapshot first holds their current bytes.
   snapshotHeldDatabases(inv, rt, heldNamed(rt, patterns), why);

@@ -346,20 +346,9 @@ function django(inv: Invocation, args: Field[], rt: Runtime, script: string | un
   const remote = unseenProject(inv, args);
   const named = optionValue(args, ['--settings']) ?? lineVar(inv, args, 'DJANGO_SETTINGS_MODULE');
   if (remote !== undefined) return typeof named === 'string' && /(^|[._])(tests?|testing)([._]|$)/.test(named) ? null : `${label} ${does} ${remote}`;
-  const manage = resolvePath(script ?? 'manage.py', inv.cwd);
-  const pythonpath = script === undefined ? optionValue(args, ['--pythonpath']) : undefined;
-  if (manage === null || pythonpath === null) return null;
-  const root = pythonpath !== undefined ? resolvePath(pythonpath, inv.cwd) : script === undefined ? inv.cwd : path.posix.dirname(manage);
-  if (root === null) return null;
-  let module = named;
-  if (module === undefined) {
-    const found = readAt(rt, path.posix.dirname(manage), path.posix.basename(manage));
-    if (!found || found === 'missing') return null;
-    module = /DJANGO_SETTINGS_MODULE['"]\s*,\s*['"]([\w.]+)['"]/.exec(found.text)?.[1];
-  }
-  if (module === undefined || module === null || !/^[\w.]+$/.test(module)) return null;
-  const settings = settingsText(rt, root, module, 0);
-  if (settings === null) return null;
+  const found = djangoSettings(inv, args, rt, script);
+  if (found === null) return null;
+  const { module, text: settings } = found;
   // settings that take DATABASE_URL (dj-database-url, django-environ's env.db()) where the line or the container's
   // environment sets it to a server's: that server, whatever fallback the file names (wagtail/bakerydemo's compose service)
   const url = /\bDATABASE_URL\b|\bdj_database_url\b|\benv\.db(_url)?\s*\(/.test(settings.replace(/#.*$/gm, '')) ? lineServerUrl(inv, args) : undefined;
@@ -369,6 +358,32 @@ function django(inv: Invocation, args: Field[], rt: Runtime, script: string | un
   const engine = DJANGO_SERVER_ENGINE.exec(settings);
   if (!engine) return null;
   return `${label} ${does} the ${engine[1] ?? engine[2] ?? engine[3]} database (${module})`;
+}
+
+/**
+ * The settings module a Django line runs with and the text that says which database
+ * (settingsText), for `manage.py` (`script`: the manage.py run) and for `django-admin` /
+ * `python -m django` (`script` undefined): `--settings X` / `--settings=X`, else
+ * DJANGO_SETTINGS_MODULE on the line, else the default manage.py sets (django-admin: the
+ * manage.py of the directory it runs in), looked up from manage.py's directory (django-admin:
+ * `--pythonpath`, else the directory it runs in). null where guard cannot tell. The one reader of
+ * a project's Django settings: django() here, django-sqlite.ts for the SQLite file's name.
+ */
+export function djangoSettings(inv: Invocation, args: Field[], rt: Runtime, script: string | undefined): { module: string; text: string } | null {
+  const manage = resolvePath(script ?? 'manage.py', inv.cwd);
+  const pythonpath = script === undefined ? optionValue(args, ['--pythonpath']) : undefined;
+  if (manage === null || pythonpath === null) return null;
+  const root = pythonpath !== undefined ? resolvePath(pythonpath, inv.cwd) : script === undefined ? inv.cwd : path.posix.dirname(manage);
+  if (root === null) return null;
+  let module = optionValue(args, ['--settings']) ?? lineVar(inv, args, 'DJANGO_SETTINGS_MODULE');
+  if (module === undefined) {
+    const found = readAt(rt, path.posix.dirname(manage), path.posix.basename(manage));
+    if (!found || found === 'missing') return null;
+    module = /DJANGO_SETTINGS_MODULE['"]\s*,\s*['"]([\w.]+)['"]/.exec(found.text)?.[1];
+  }
+  if (module === undefined || module === null || !/^[\w.]+$/.test(module)) return null;
+  const text = settingsText(rt, root, module, 0);
+  return text === null ? null : { module, text };
 }
 
 /** How many settings modules settingsText follows through `import *` (dev.py -> base.py -> ...). */

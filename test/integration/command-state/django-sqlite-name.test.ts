@@ -46,6 +46,9 @@ describe("a Django project's SQLite file named otherwise", () => {
         ['python manage.py migrate', 'snapshot', 'overwrite-ignored', ['projdb']],
         ['python3 manage.py migrate proj 0001', 'snapshot', 'overwrite-ignored', ['projdb']],
         ['./manage.py loaddata fixtures.json --settings=proj.settings.base', 'snapshot', 'overwrite-ignored', ['projdb']],
+        // django-admin and python -m django read the same settings (server-frameworks.ts djangoSettings)
+        ['django-admin flush --noinput', 'snapshot', 'overwrite-ignored', ['projdb']],
+        ['python -m django migrate --settings proj.settings.dev', 'snapshot', 'overwrite-ignored', ['projdb']],
         // What does not touch the database stays free.
         ['./manage.py runserver', 'allow', 'no-risk'],
         ['./manage.py makemigrations', 'allow', 'no-risk'],
