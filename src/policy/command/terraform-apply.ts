@@ -254,6 +254,13 @@ function autoApproved(inv: Invocation, values: string[]): boolean {
   return inv.stdin.kind !== 'terminal';
 }
 
+/** Whether an apply with these options (`-target`, `-exclude`) reaches a resource address of a type that may hold data. */
+function appliedTo(values: string[]): (address: string, type: string) => boolean {
+  const targets = flagValues(values, ['-target', '--target']);
+  const excluded = flagValues(values, ['-exclude', '--exclude']);
+  return (address, type) => !VALUE_ONLY_TERRAFORM.test(type) && (targets.length === 0 || targets.some((t) => within(address, t))) && !excluded.some((e) => within(address, e));
+}
+
 /**
  * Refuses (an agent) or asks about (a person) a `terraform|tofu apply` approved on the line that
  * destroys resources of the local state the configuration no longer declares; silent where guard
@@ -274,10 +281,7 @@ export function classifyApplyRemovals(inv: Invocation, program: string, args: Fi
   const tofu = program === 'tofu';
   const root = readModule(view, dir, tofu);
   if (!root) return;
-  const targets = flagValues(values, ['-target', '--target']);
-  const excluded = flagValues(values, ['-exclude', '--exclude']);
-  const applies = (address: string, type: string): boolean =>
-    !VALUE_ONLY_TERRAFORM.test(type) && (targets.length === 0 || targets.some((t) => within(address, t))) && !excluded.some((e) => within(address, e));
+  const applies = appliedTo(values);
   // a remote backend's state is not in the repository: HEAD's configuration stands for it
   if (root.backend !== null && root.backend.type !== 'local') return classifyAgainstHead(inv, program, dir, root, applies, rt, view);
   const workspace = inv.env.has('TF_WORKSPACE') ? inv.env.get('TF_WORKSPACE') : undefined;
@@ -416,10 +420,7 @@ function classifyTerragruntApply(inv: Invocation, args: Field[], rt: Runtime): v
   const dir = path.posix.resolve(unit, source.replace(/\/\/+/g, '/'));
   const root = readModule(view, dir, false);
   if (!root) return;
-  const targets = flagValues(values, ['-target', '--target']);
-  const excluded = flagValues(values, ['-exclude', '--exclude']);
-  const applies = (address: string, type: string): boolean =>
-    !VALUE_ONLY_TERRAFORM.test(type) && (targets.length === 0 || targets.some((t) => within(address, t))) && !excluded.some((e) => within(address, e));
+  const applies = appliedTo(values);
   const top = rt.ctx.repoRoot;
   const shown = top !== null && dir.startsWith(`${top}/`) ? path.posix.relative(top, dir) : dir;
   classifyAgainstHead(inv, 'terragrunt', dir, root, applies, rt, view, `the module terragrunt.hcl's source names, ${shown}; its state is not in the repository`);
