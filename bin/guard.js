@@ -35,8 +35,8 @@ const { pathToFileURL } = process.getBuiltinModule('node:url');
 // check-command (every risky agent tool call), `snapshot` and `watch` (the watcher's start and the
 // daemon itself) have bundles of their own with only their code (scripts/build.mjs OWN_BUNDLES);
 // they hand back to the full CLI exactly as the hot entry does.
-const HOT = new Set(['hook', 'agent-hook', 'check-command', 'snapshot', 'watch']);
-const OWN = new Set(['agent-hook', 'check-command', 'snapshot', 'watch']);
+const HOT = new Set(['hook', 'agent-hook', 'check-command', 'snapshot', 'watch', 'rollback']);
+const OWN = new Set(['agent-hook', 'check-command', 'snapshot', 'watch', 'rollback']);
 // The bundle of its own for this command line, if any. The detached backup pusher that every
 // snapshot starts (`backup push --background`, exactly as src/backup/auto-push.ts spawns it) has
 // one too: with the whole CLI, loading it cost more CPU than the push (docs/BENCHMARKS.md).

@@ -33,7 +33,7 @@ const common = {
 // Named imports must be listed (for `first-use`, only functions); an import this does not cover
 // (a name not listed, a namespace import) fails the build instead of being wrong.
 const BUILTINS = {
-  'node:fs': { load: 'now', default: true, named: ['existsSync', 'constants'] },
+  'node:fs': { load: 'now', default: true, named: ['existsSync', 'constants', 'renameSync'] },
   'node:fs/promises': { load: 'first-use', default: true },
   'node:child_process': { load: 'first-use', named: ['spawn', 'spawnSync', 'execFile', 'execFileSync'] },
   'node:crypto': { load: 'first-use', named: ['createHash', 'randomBytes', 'randomUUID'] },
@@ -103,6 +103,9 @@ const OWN_BUNDLES = [
   // The detached `guard backup push --background` every snapshot starts: with the whole CLI its
   // start cost more CPU than the push itself (docs/BENCHMARKS.md, "The background backup push").
   ['backup-pusher', 'runHotBackupPusher'],
+  // `guard rollback` and its --undo: the whole CLI cost it about 0.1 s of CPU to load, a tenth of
+  // the rollback's (docs/BENCHMARKS.md, "rollback's own bundle").
+  ['rollback', 'runHotRollback'],
 ];
 
 // The full CLI behind the launcher's interface (runHot(argv) -> handled): it handles every command.
@@ -141,6 +144,9 @@ async function buildAll(dir, faults) {
         sourcemap: false,
         stdin: { contents: `export { ${name} as runHot } from './src/cli/hot.ts';`, resolveDir: '.', sourcefile: `hot-${command}.ts`, loader: 'ts' },
         outfile: `${dir}/hot-${command}.cjs`,
+        // yaml inside the rollback's bundle, as in cli.cjs (below): from node_modules its 70 files
+        // went through the CommonJS loader at every rollback of a repository with a .guard.yaml.
+        ...(command === 'rollback' ? { packages: undefined } : {}),
         define: { ...define, 'import.meta.url': '__guardMetaUrl' },
         // import() of yaml / node:net becomes require(): a vm.Script has no module loader of its own.
         supported: { 'dynamic-import': false },

@@ -177,6 +177,48 @@ function backupPusherHandler(args: string[]): Handler | null {
   };
 }
 
+/** The boolean options of `guard rollback` (main.ts), by the field commander gives each. */
+const ROLLBACK_FLAGS: Record<string, string> = {
+  '--yes': 'yes',
+  '-y': 'yes',
+  '--json': 'json',
+  '--dry-run': 'dryRun',
+  '--undo': 'undo',
+  '--resume': 'resume',
+  '--files-only': 'filesOnly',
+  '--lfs-pointers': 'lfsPointers',
+};
+
+/**
+ * `guard rollback [ID] [--yes|-y] [--json] [--dry-run] [--undo] [--resume] [--files-only]
+ * [--lfs-pointers]`, exactly: the rollback and its undo (and their dry runs), which the full CLI
+ * bundle cost about a tenth of the rollback's CPU to load (docs/BENCHMARKS.md, "rollback's own
+ * bundle"). The same fields commander gives src/cli/commands/rollback.ts, the same output and
+ * error mapping as main.ts's lazy(); --paths, --session, --help, `--`, a second word, an id that
+ * looks like an option or a help word, and every other spelling go to commander.
+ */
+function rollbackHandler(args: string[]): Handler | null {
+  const parsed: Record<string, unknown> = {};
+  for (const arg of args) {
+    const flag = ROLLBACK_FLAGS[arg];
+    if (flag !== undefined) parsed[flag] = true;
+    else if (arg.startsWith('-') || isHelpWord(arg) || parsed.id !== undefined) return null;
+    else parsed.id = arg;
+  }
+  return async () => {
+    const out = createOutput({ json: parsed.json === true });
+    const cwd = process.cwd();
+    try {
+      const { run } = await import('./commands/rollback.js');
+      return (await run(parsed, { cwd, out })) ?? 0;
+    } catch (error) {
+      out.done();
+      const { withRecoverHint } = await import('./recover-hint.js');
+      return reportError(await withRecoverHint(error, cwd), out);
+    }
+  };
+}
+
 function handlerFor(argv: string[]): Handler | null {
   const [command, ...args] = argv.slice(2);
   if (command === 'hook' && plain(args[0])) {
@@ -226,6 +268,11 @@ export async function runHotWatch(argv: string[], launcher?: Launcher): Promise<
 export async function runHotSnapshot(argv: string[]): Promise<boolean> {
   const [command, ...args] = argv.slice(2);
   return runHandler(command === 'snapshot' ? snapshotHandler(args) : null);
+}
+
+export async function runHotRollback(argv: string[]): Promise<boolean> {
+  const [command, ...args] = argv.slice(2);
+  return runHandler(command === 'rollback' ? rollbackHandler(args) : null);
 }
 
 export async function runHotCheckCommand(argv: string[]): Promise<boolean> {

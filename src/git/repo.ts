@@ -43,6 +43,8 @@ const PRELOADED_GIT_PATHS = [
   'ORIG_HEAD',
   'MERGE_AUTOSTASH',
   'MERGE_MODE',
+  // Where git keeps the linked worktrees' records (restore/plan.ts: no `git worktree list` without them).
+  'worktrees',
 ] as const;
 
 /**

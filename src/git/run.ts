@@ -109,15 +109,17 @@ export function runGitBytes(args: (string | Buffer)[], options: RunGitOptions): 
 
 function spawnGit(command: string, argv: string[], args: string[], options: RunGitOptions): Promise<GitResult> {
   return new Promise((resolve, reject) => {
+    // No input: git's stdin is /dev/null, which reads as the end of input at once, as the pipe
+    // closed at once did; a pipe less to set up (a socket and a stream in this process) per git.
     const child = spawn(command, argv, {
       cwd: options.cwd,
       env: gitEnv(options.env),
-      stdio: ['pipe', 'pipe', 'pipe'],
+      stdio: [options.input !== undefined ? 'pipe' : 'ignore', 'pipe', 'pipe'],
     });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
-    child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
-    child.stderr.on('data', (chunk: Buffer) => {
+    child.stdout!.on('data', (chunk: Buffer) => out.push(chunk));
+    child.stderr!.on('data', (chunk: Buffer) => {
       err.push(chunk);
       options.onStderr?.(chunk);
     });
@@ -133,9 +135,10 @@ function spawnGit(command: string, argv: string[], args: string[], options: RunG
       reject(exitError(args, exit, signal, stderr));
     });
     // git may exit before reading all of stdin (e.g. on a usage error); that is reported via close.
-    child.stdin.on('error', () => undefined);
-    if (options.input !== undefined) child.stdin.end(options.input);
-    else child.stdin.end();
+    if (options.input !== undefined && child.stdin) {
+      child.stdin.on('error', () => undefined);
+      child.stdin.end(options.input);
+    }
   });
 }
 

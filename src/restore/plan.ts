@@ -3,8 +3,9 @@
  * delete; refs to move, create and delete; HEAD; the stash list. Pure data, shown to the person
  * (and in --json) before they confirm.
  */
+import fs from 'node:fs';
 import { worktreeListRecords } from '../git/compat.js';
-import type { Repo } from '../git/repo.js';
+import { gitPaths, type Repo } from '../git/repo.js';
 import { runGit } from '../git/run.js';
 import { gitPathsOf, pathText, type GitPath } from '../git/path.js';
 import type { HeadState, Snapshot, StashEntry } from '../snapshot/format.js';
@@ -143,6 +144,12 @@ export async function markStagedGitlinks(repo: Repo, changes: FileChange[], inde
 /** Branches checked out in other worktrees: moving them would pull the rug from under those. */
 async function branchesOfOtherWorktrees(repo: Repo): Promise<Set<string>> {
   const result = new Set<string>();
+  // git lists the linked worktrees from the entries of this directory (its path is git's answer,
+  // asked with the repository's own by openRepo): without one, there is no worktree but this one,
+  // and no `git worktree list` to start. (Read now, as the list was: a worktree added after the
+  // plan is as unseen either way.)
+  const [records] = (await gitPaths(repo, ['worktrees'])).paths;
+  if (records && !linkedWorktreesMayExist(records)) return result;
   let current: { path?: string; branch?: string } = {};
   const flush = (): void => {
     if (current.branch && current.path && current.path !== repo.root) result.add(current.branch);
@@ -157,6 +164,16 @@ async function branchesOfOtherWorktrees(repo: Repo): Promise<Set<string>> {
   }
   flush();
   return result;
+}
+
+/** Whether git's worktree records directory has an entry (a linked worktree, or one being added). */
+function linkedWorktreesMayExist(records: string): boolean {
+  try {
+    return fs.readdirSync(records).length > 0;
+  } catch (error) {
+    // Not there: no linked worktree. Anything else (unreadable): ask git, as before.
+    return (error as NodeJS.ErrnoException).code !== 'ENOENT';
+  }
 }
 
 export async function planRefs(repo: Repo, now: Snapshot, target: Snapshot): Promise<Pick<RollbackPlan, 'refs' | 'upstreams' | 'skippedRefs' | 'head' | 'stash'>> {

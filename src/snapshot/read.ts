@@ -69,6 +69,16 @@ export async function walkChain(repo: Repo, tip: string, limit?: number): Promis
   return limit !== undefined ? snapshots.slice(0, limit) : snapshots;
 }
 
+/** walkChain of the commit `ref` names now, read by the walk itself; [] when the ref does not exist. */
+async function walkFromRef(repo: Repo, ref: string): Promise<Snapshot[]> {
+  const { stdout } = await runGit(['log', '--first-parent', '-z', '--format=%H%n%B', '--ignore-missing', ref, '--'], { cwd: repo.root });
+  const snapshots = parseRecords(stdout);
+  // Kept as walkChain keeps a walk: whole and starting at the tip (a tip that is no snapshot is not kept).
+  const tip = stdout.subarray(0, stdout.indexOf(0x0a)).toString('latin1');
+  if (snapshots[0] && snapshots[0].oid === tip) lastWalk = { commonDir: repo.commonDir, snapshots };
+  return snapshots;
+}
+
 export async function readSnapshot(repo: Repo, oid: string): Promise<Snapshot> {
   const result = await runGit(['log', '-1', '-z', '--format=%H%n%B', oid, '--'], { cwd: repo.root, okCodes: [128] });
   const [snapshot] = result.code === 0 ? parseRecords(result.stdout) : [];
@@ -85,6 +95,11 @@ export async function readChainHead(repo: Repo): Promise<Snapshot | null> {
 }
 
 export async function listSnapshots(repo: Repo, options: { limit?: number } = {}): Promise<Snapshot[]> {
+  // No chain walked yet in this process: the walk reads the chain head itself (one `git log` of
+  // the ref, which --ignore-missing answers with nothing before the first snapshot), where the
+  // head's rev-parse only decided between the walk kept and a new one. Read at the same moment,
+  // so what it sees is what rev-parse then log saw.
+  if (options.limit === undefined && !(lastWalk && lastWalk.commonDir === repo.commonDir)) return walkFromRef(repo, headRef(repo));
   const tip = await runGit(['rev-parse', '-q', '--verify', headRef(repo)], { cwd: repo.root, okCodes: [1, 128] });
   if (tip.code !== 0) return [];
   return walkChain(repo, tip.stdout.toString('utf8').trim(), options.limit);
