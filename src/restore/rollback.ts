@@ -34,7 +34,7 @@ import { GuardError } from '../errors.js';
 import { createSnapshot } from '../snapshot/create.js';
 import { sameState, type HeadState, type Operation, type Snapshot, type StashEntry } from '../snapshot/format.js';
 import { listSnapshots, readSnapshot, resolveSnapshot } from '../snapshot/read.js';
-import { readOperation, readRepoState } from '../snapshot/repo-state.js';
+import { readHeadAndStash, readOperation } from '../snapshot/repo-state.js';
 import { editTree } from '../snapshot/tree-edit.js';
 import { operationCommits, readOperationState, RECORDED_OPERATIONS, sameOperationState, writeOperationState } from '../snapshot/operation-state.js';
 import { checkObjects } from '../git/batch-objects.js';
@@ -393,7 +393,7 @@ function describeHead(head: HeadState): string {
  * rollback with nothing changed instead of being overwritten.
  */
 async function checkHeadAndStash(repo: Repo, plan: RollbackPlan, pre: Snapshot): Promise<void> {
-  const now = await readRepoState(repo);
+  const now = await readHeadAndStash(repo);
   const problems: string[] = [];
   if (!sameHead(now.head, pre.head)) problems.push(`HEAD is now ${describeHead(now.head)}, the plan saw ${describeHead(pre.head)}`);
   if (now.operation !== pre.operation) problems.push(`git's operation in progress is now ${now.operation ?? 'none'}, the plan saw ${pre.operation ?? 'none'}`);
@@ -415,7 +415,7 @@ async function moveHead(repo: Repo, plan: RollbackPlan, pre: Snapshot, env: Reco
   const gitEnv = { ...env, ...GUARD_IDENTITY };
   if (to.symbolic) {
     // symbolic-ref has no old value (update-ref learns symrefs only in git 2.46): check just before.
-    const now = (await readRepoState(repo)).head;
+    const now = (await readHeadAndStash(repo)).head;
     if (!sameHead(now, expected)) {
       throw new GuardError('refused', `HEAD changed while the rollback ran (now ${describeHead(now)}); HEAD was not moved`, {
         hints: ['The branches were moved already: finish with `guard rollback --resume --yes` or reverse with `guard rollback --undo --yes`.'],

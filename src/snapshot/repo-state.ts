@@ -185,12 +185,28 @@ export async function readRepoState(repo: Repo, options: { chainRef?: string } =
 }
 
 /**
+ * HEAD, the stash list and the operation in progress with its state, without the branches and
+ * tags: what rollback reads back under the index lock before anything moves (restore/rollback.ts
+ * checkHeadAndStash, and HEAD before a symbolic-ref). One rev-parse answers HEAD, its branch and
+ * the stash's commit together (the full read was a rev-parse and a for-each-ref of every ref); the
+ * stash's entries and the operation's files are read as readRepoState reads them. On an unborn
+ * branch (rev-parse cannot name HEAD's commit) it is readRepoState, as before.
+ */
+export async function readHeadAndStash(repo: Repo): Promise<Pick<RepoState, 'head' | 'stash' | 'operation' | 'operationState'>> {
+  const head = await readHeadAndMarkers(repo, { stash: true });
+  if (head.stashTip === undefined || head.resolved === undefined) return readRepoState(repo);
+  const operation = await operationFrom(repo, head.markers);
+  const [stash, operationRead] = await Promise.all([head.stashTip ? readStash(repo, head.stashTip) : Promise.resolve([]), readOperationFiles(repo, operation, head.markers.reftable ?? undefined)]);
+  return { head: { symbolic: head.symbolic, oid: head.resolved }, stash, operation, operationState: operationRead.state };
+}
+
+/**
  * HEAD (its commit, and the branch it names or null when detached) and where the operation
  * markers would be, in one `rev-parse` (the markers' paths only when this process does not know
  * them yet). On an unborn branch rev-parse cannot name HEAD's commit and fails: then
  * `symbolic-ref` answers (the ref format, and the marker paths when not known, asked again alone).
  */
-async function readHeadAndMarkers(repo: Repo): Promise<{ symbolic: string | null; oid?: string | null; tree?: string; markers: Markers }> {
+async function readHeadAndMarkers(repo: Repo, options: { stash?: boolean } = {}): Promise<{ symbolic: string | null; oid?: string | null; tree?: string; markers: Markers; resolved?: string; stashTip?: string | null }> {
   const known = knownGitPaths(repo, MARKER_NAMES);
   const markerArgs = ['--path-format=absolute', ...(known ? [] : MARKER_NAMES.flatMap((name) => ['--git-path', name])), '--show-ref-format'];
   const markersOf = (lines: string[]): Markers => {
@@ -199,19 +215,25 @@ async function readHeadAndMarkers(repo: Repo): Promise<{ symbolic: string | null
     return { paths, reftable: isReftable(lines[known ? 0 : MARKER_NAMES.length]) };
   };
   // HEAD's tree too: after a commit it is the index's cached tree, known to exist without asking.
-  const both = await runGit(['rev-parse', ...markerArgs, 'HEAD', 'HEAD^{tree}', '--symbolic-full-name', 'HEAD'], { cwd: repo.root, okCodes: [128] });
+  // With `stash`: refs/stash's commit too, between HEAD's tree and its name (nothing when there is
+  // no stash). `--glob` with a bracket matches the one name exactly (a pattern without one would
+  // be read as `refs/stash/*`).
+  const both = await runGit(['rev-parse', ...markerArgs, 'HEAD', 'HEAD^{tree}', ...(options.stash ? ['--glob=refs/sta[s]h'] : []), '--symbolic-full-name', 'HEAD'], { cwd: repo.root, okCodes: [128] });
   // Lines as text, a branch name that is not UTF-8 as ref-name.ts writes it (`refs/heads/bad\377`), as the refs are.
   const lines = hookInputText(both.stdout).split('\n');
   const first = (known ? 0 : MARKER_NAMES.length) + 1;
+  // After HEAD's commit and tree: the stash's commit (when asked and there is one), then HEAD's name.
+  const stashed = options.stash === true && lines.length >= first + 4 && lines[first + 3] !== '';
   if (both.code === 0 && lines.length >= first + 3) {
     const oid = lines[first]!;
     const tree = lines[first + 1]!;
-    const name = lines[first + 2]!;
+    const name = lines[first + (stashed ? 3 : 2)]!;
     const markers = markersOf(lines);
+    const stash = options.stash ? { stashTip: stashed ? lines[first + 2]! : null } : {};
     // "HEAD": detached; a branch or other ref otherwise (a symbolic ref outside refs/heads is
     // resolved the old way below, as `oid` is then left out).
-    if (name === 'HEAD') return { symbolic: null, oid, tree, markers };
-    return { symbolic: name, ...(name.startsWith('refs/heads/') ? {} : { oid }), tree, markers };
+    if (name === 'HEAD') return { symbolic: null, oid, tree, markers, resolved: oid, ...stash };
+    return { symbolic: name, ...(name.startsWith('refs/heads/') ? {} : { oid }), tree, markers, resolved: oid, ...stash };
   }
   const [symbolic, markers] = await Promise.all([
     // exit 1: HEAD is detached
