@@ -189,6 +189,18 @@ const ROLLBACK_FLAGS: Record<string, string> = {
   '--lfs-pointers': 'lfsPointers',
 };
 
+/** The fields commander gives the rollback command for these words (after `rollback`), or null: not a form handled here. */
+export function rollbackArgs(args: readonly string[]): Record<string, unknown> | null {
+  const parsed: Record<string, unknown> = {};
+  for (const arg of args) {
+    const flag = ROLLBACK_FLAGS[arg];
+    if (flag !== undefined) parsed[flag] = true;
+    else if (arg.startsWith('-') || isHelpWord(arg) || parsed.id !== undefined) return null;
+    else parsed.id = arg;
+  }
+  return parsed;
+}
+
 /**
  * `guard rollback [ID] [--yes|-y] [--json] [--dry-run] [--undo] [--resume] [--files-only]
  * [--lfs-pointers]`, exactly: the rollback and its undo (and their dry runs), which the full CLI
@@ -198,13 +210,8 @@ const ROLLBACK_FLAGS: Record<string, string> = {
  * looks like an option or a help word, and every other spelling go to commander.
  */
 function rollbackHandler(args: string[]): Handler | null {
-  const parsed: Record<string, unknown> = {};
-  for (const arg of args) {
-    const flag = ROLLBACK_FLAGS[arg];
-    if (flag !== undefined) parsed[flag] = true;
-    else if (arg.startsWith('-') || isHelpWord(arg) || parsed.id !== undefined) return null;
-    else parsed.id = arg;
-  }
+  const parsed = rollbackArgs(args);
+  if (!parsed) return null;
   return async () => {
     const out = createOutput({ json: parsed.json === true });
     const cwd = process.cwd();

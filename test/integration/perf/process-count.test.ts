@@ -41,9 +41,13 @@ type Step = 'init' | 'status' | 'snapshot after a commit' | 'session start after
  * captured ignored files each ran a `git log` of every snapshot). The processes it keeps on
  * purpose (the stat refresh and read-tree's dry run, before the question and again under the
  * index lock; HEAD and the stash read back under the lock; the objects the refs move to checked)
- * are in docs/DECISIONS.md.
+ * are in docs/DECISIONS.md. 23 on 2026-12-07 (helper rbcpu): the id's lookup, the first walk of the
+ * chain in a process, reads the chain head in its `git log` (no rev-parse before it); no `git
+ * worktree list` in a repository without linked worktrees (git/repo.ts asks where their records
+ * are with the repository's paths); HEAD, the stash and the operation read back under the index
+ * lock with one rev-parse instead of a rev-parse and a for-each-ref of every ref.
  */
-const DIRTY_ROLLBACK_BOUND = 26;
+const DIRTY_ROLLBACK_BOUND = 23;
 
 /**
  * The git processes `guard init --yes --agents none` may start, its first backup push included
