@@ -5,7 +5,7 @@
 // It is CommonJS (bin/package.json), not an ES module like the rest of the package: starting an ES
 // module main initialises Node's ES module loader (a dozen internal modules, fs/promises and
 // readline among them), 6-10 ms of CPU on these machines, about a tenth of `node -e 0`. The agent
-// hook, check-command, snapshot and watch on Node < 22.1 run their bundles through
+// hook, check-command, snapshot, watch and rollback on Node < 22.1 run their bundles through
 // bin/code-cache.js, which is CommonJS too, so those commands load no ES module at all; every other
 // command runs the whole CLI the same way (dist/cli.cjs). Node >= 22.1 (and GUARD_NO_CODE_CACHE=1)
 // imports the ES module bundles instead.
@@ -32,8 +32,8 @@ const { pathToFileURL } = process.getBuiltinModule('node:url');
 
 // What hooks run on every commit takes the hot entry, which skips commander and the rest of the
 // CLI (src/cli/hot.ts); it hands back anything it does not handle itself. agent-hook and
-// check-command (every risky agent tool call), `snapshot` and `watch` (the watcher's start and the
-// daemon itself) have bundles of their own with only their code (scripts/build.mjs OWN_BUNDLES);
+// check-command (every risky agent tool call), `snapshot`, `watch` (the watcher's start and the
+// daemon itself) and `rollback` (and its --undo) have bundles of their own with only their code (scripts/build.mjs OWN_BUNDLES);
 // they hand back to the full CLI exactly as the hot entry does.
 const HOT = new Set(['hook', 'agent-hook', 'check-command', 'snapshot', 'watch', 'rollback']);
 const OWN = new Set(['agent-hook', 'check-command', 'snapshot', 'watch', 'rollback']);
