@@ -75,10 +75,11 @@ function directoryAt(abs: string, seen?: ReadTrace): FoundFile {
   seen?.paths.add(abs);
   // The path is the directory's real one (symlinks resolved): what `pwd -P`, `readlink -f` and
   // `realpath` print there (expand.ts). A symlink on the way keeps the answer out of the shim's
-  // cache (answer-cache.ts lstat's every directory up from abs).
+  // cache (answer-cache.ts lstat's every directory up from abs). realpath(3) itself (`.native`):
+  // one system call, where Node's own walk lstat's each component of the path.
   let real: string;
   try {
-    real = escapedText(fs.realpathSync(escapedBytes(abs), { encoding: 'buffer' }));
+    real = escapedText(fs.realpathSync.native(escapedBytes(abs), { encoding: 'buffer' }));
   } catch {
     return null;
   }

@@ -178,18 +178,13 @@ function readNative(text: string, into: ModuleConfig): void {
     const [first, second] = item.labels;
     if (item.type === 'resource' && first !== undefined && second !== undefined) {
       into.resources.add(`${first}.${second}`);
-      const body = attrs(items(item.body));
-      const count = body.get('count');
-      const forEach = body.get('for_each');
-      if (count !== undefined) into.repetition.set(`${first}.${second}`, { kind: 'count', expr: count });
-      else if (forEach !== undefined) into.repetition.set(`${first}.${second}`, { kind: 'for_each', expr: forEach });
+      const repeats = repetitionOf(attrs(items(item.body)), (v) => v);
+      if (repeats) into.repetition.set(`${first}.${second}`, repeats);
     } else if (item.type === 'module' && first !== undefined) {
       const body = attrs(items(item.body));
       into.modules.set(first, literal(body.get('source') ?? ''));
-      const count = body.get('count');
-      const forEach = body.get('for_each');
-      if (count !== undefined) into.moduleRepetition.set(first, { kind: 'count', expr: count });
-      else if (forEach !== undefined) into.moduleRepetition.set(first, { kind: 'for_each', expr: forEach });
+      const repeats = repetitionOf(body, (v) => v);
+      if (repeats) into.moduleRepetition.set(first, repeats);
     }
     else if (item.type === 'locals') for (const [name, value] of attrs(items(item.body))) into.locals.set(name, value);
     else if (item.type === 'moved') {
@@ -236,9 +231,8 @@ function readJson(text: string, into: ModuleConfig): boolean {
         for (const named of objects(byName)) {
           for (const [name, body] of Object.entries(named)) {
             into.resources.add(`${type}.${name}`);
-            const block = objects(body)[0] ?? {};
-            if (block.count !== undefined) into.repetition.set(`${type}.${name}`, { kind: 'count', expr: jsonExpression(block.count) });
-            else if (block.for_each !== undefined) into.repetition.set(`${type}.${name}`, { kind: 'for_each', expr: jsonExpression(block.for_each) });
+            const repeats = repetitionOf(new Map(Object.entries(objects(body)[0] ?? {})), jsonExpression);
+            if (repeats) into.repetition.set(`${type}.${name}`, repeats);
           }
         }
       }
@@ -247,8 +241,8 @@ function readJson(text: string, into: ModuleConfig): boolean {
       for (const [name, calls] of Object.entries(byName)) {
         for (const call of objects(calls)) {
           into.modules.set(name, typeof call.source === 'string' ? call.source : null);
-          if (call.count !== undefined) into.moduleRepetition.set(name, { kind: 'count', expr: jsonExpression(call.count) });
-          else if (call.for_each !== undefined) into.moduleRepetition.set(name, { kind: 'for_each', expr: jsonExpression(call.for_each) });
+          const repeats = repetitionOf(new Map(Object.entries(call)), jsonExpression);
+          if (repeats) into.moduleRepetition.set(name, repeats);
         }
       }
     }
@@ -279,6 +273,14 @@ export function readConfigFile(name: string, text: string, into: ModuleConfig): 
   if (name.endsWith('.json')) return readJson(text, into);
   readNative(text, into);
   return true;
+}
+
+/** A block's `count` or, without one, its `for_each`, as expression text (`text` turns an attribute's value into it); undefined: neither. */
+function repetitionOf<T>(body: ReadonlyMap<string, T>, text: (value: T) => string): Repetition | undefined {
+  const count = body.get('count');
+  if (count !== undefined) return { kind: 'count', expr: text(count) };
+  const forEach = body.get('for_each');
+  return forEach !== undefined ? { kind: 'for_each', expr: text(forEach) } : undefined;
 }
 
 /**
