@@ -125,14 +125,20 @@ function herokuCommand(args: Field[]): RemoteCommand | null | 'unknown' {
   return { script: inner.map((f) => f.value as string).join(' '), where: `a dyno of ${app}`, host: app, files: false, stdin: true, env, configDir: null };
 }
 
-/** The words of `heroku run WORDS` that are not heroku's own flags (HEROKU_RUN) or their values. */
+/**
+ * The words of `heroku run WORDS` that are not heroku's own options (HEROKU_RUN, the grammar
+ * scanGnuArgs reads them by, and `-x`, --exit-code's short name) or their values.
+ */
 function herokuInner(words: Field[]): Field[] {
   const inner: Field[] = [];
   for (let i = 0; i < words.length; i++) {
     const w = words[i]!.value;
-    if (w !== null && /^-[aser]$/.test(w)) i++;
-    else if (w !== null && /^--(app|size|env|remote|type)$/.test(w)) i++;
-    else if (w !== null && (/^-[aser]./.test(w) || /^--(app|size|env|remote|type)=/.test(w) || /^(-x|--exit-code|--no-tty|--no-notify)$/.test(w))) continue;
+    const long = w?.startsWith('--') ? w.slice(2) : null;
+    const short = w !== null && /^-[a-z]/.test(w) ? w[1]! : null;
+    // `--app NAME`, `-a NAME`: the value is the next word
+    if ((long !== null && HEROKU_RUN.longValues.includes(long)) || (w?.length === 2 && short !== null && HEROKU_RUN.shortValues.includes(short))) i++;
+    // `--app=NAME`, `-aNAME`, `--exit-code`, `-x`
+    else if ((long !== null && (HEROKU_RUN.longFlags.includes(long) || HEROKU_RUN.longValues.some((n) => long.startsWith(`${n}=`)))) || (short !== null && (HEROKU_RUN.shortValues.includes(short) || w === '-x'))) continue;
     else inner.push(words[i]!);
   }
   return inner;

@@ -180,6 +180,9 @@ const ROWS: EvaluatedRow[] = [
   ['ssh prod "cd /srv/app && poetry run django-admin reset_db --noinput"', 'deny', 'remote-data-delete', ['reset_db']],
   ['heroku run django-admin flush --noinput -a myapp', 'deny', 'remote-data-delete', ['Heroku Postgres']],
   ['heroku run python -m django flush --noinput -a myapp', 'deny', 'remote-data-delete', ['Heroku Postgres']],
+  // heroku's own options anywhere on the line, in each spelling, are not the command's (remote-shell.ts herokuInner)
+  ['heroku run -x --size=standard-2x -amyapp --type worker python -m django flush --noinput', 'deny', 'remote-data-delete', ['Heroku Postgres']],
+  ['heroku run --app myapp -s standard-2x --exit-code python -m django migrate', 'allow', 'no-risk'],
   ['fly ssh console -C "python -m django flush --noinput" -a myapp', 'deny', 'remote-data-delete', ['django-admin flush']],
   ['gcloud compute ssh web-1 --command "cd /srv/app && django-admin flush --noinput"', 'deny', 'remote-data-delete', ['the VM web-1']],
   ["ansible web -m shell -a 'cd /srv/app && pipenv run python -m django flush --noinput'", 'deny', 'remote-data-delete', ['the hosts web']],
