@@ -3,6 +3,7 @@
  * delete; refs to move, create and delete; HEAD; the stash list. Pure data, shown to the person
  * (and in --json) before they confirm.
  */
+import { planBranchConfig, type BranchConfigChange } from './branch-config.js';
 import fs from 'node:fs';
 import { worktreeListRecords } from '../git/compat.js';
 import { gitPaths, type Repo } from '../git/repo.js';
@@ -73,8 +74,10 @@ export interface RollbackPlan {
   files: FileChange[];
   indexChanges: boolean;
   refs: RefChange[];
-  /** Branch upstreams that go back to the target's; absent when none changes (and for a target written before they were recorded). */
+  /** Branch upstreams that go back to the target's; absent when none changes (and for a target written before they were recorded), and when `branchConfig` does it. */
   upstreams?: UpstreamChange[];
+  /** Branch config sections that go back to the target's (restore/branch-config.ts); absent when none changes or either snapshot predates them. */
+  branchConfig?: BranchConfigChange[];
   skippedRefs: SkippedRef[];
   head: { from: HeadState; to: HeadState } | null;
   stash: { from: StashEntry[]; to: StashEntry[] } | null;
@@ -176,7 +179,7 @@ function linkedWorktreesMayExist(records: string): boolean {
   }
 }
 
-export async function planRefs(repo: Repo, now: Snapshot, target: Snapshot): Promise<Pick<RollbackPlan, 'refs' | 'upstreams' | 'skippedRefs' | 'head' | 'stash'>> {
+export async function planRefs(repo: Repo, now: Snapshot, target: Snapshot): Promise<Pick<RollbackPlan, 'refs' | 'upstreams' | 'branchConfig' | 'skippedRefs' | 'head' | 'stash'>> {
   // Asked only when a branch or tag differs (one `git worktree list`): a rollback of files alone moves none.
   const differs = [...new Set([...Object.keys(now.refs), ...Object.keys(target.refs)])].some((ref) => (now.refs[ref] ?? null) !== (target.refs[ref] ?? null));
   const others = differs ? await branchesOfOtherWorktrees(repo) : new Set<string>();
@@ -201,12 +204,16 @@ export async function planRefs(repo: Repo, now: Snapshot, target: Snapshot): Pro
     }
     refs.push({ ref, from, to });
   }
-  const upstreams = planUpstreams(now, target, new Set(skippedRefs.map((s) => s.ref)));
+  const leftAlone = new Set(skippedRefs.map((s) => s.ref));
+  // Whole sections when both snapshots recorded them; the upstreams alone for an older one.
+  const branchConfig = planBranchConfig(now, target, leftAlone);
+  const upstreams = branchConfig === null ? planUpstreams(now, target, leftAlone) : [];
   const headChanged = now.head.symbolic !== target.head.symbolic || (target.head.symbolic === null && now.head.oid !== target.head.oid);
   const stashChanged = JSON.stringify(now.stash) !== JSON.stringify(target.stash);
   return {
     refs,
     ...(upstreams.length > 0 ? { upstreams } : {}),
+    ...(branchConfig && branchConfig.length > 0 ? { branchConfig } : {}),
     skippedRefs,
     head: headChanged ? { from: now.head, to: target.head } : null,
     stash: stashChanged ? { from: now.stash, to: target.stash } : null,

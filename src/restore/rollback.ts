@@ -48,6 +48,7 @@ import { findSession } from '../session/store.js';
 import { clearInProgress, readInProgress, readLastRollback, writeInProgress, writeLastRollback, type RollbackRecord, type RollbackStep } from './journal.js';
 import { diffTrees, markStagedGitlinks, planRefs, type RollbackPlan } from './plan.js';
 import { restoreUpstreams } from './upstreams.js';
+import { restoreBranchConfig } from './branch-config.js';
 import { refreshRawIndex } from './raw-index.js';
 import { copyLfsFromBackup, planLfs, refuseLfsTrouble } from './lfs-restore.js';
 import { withMissingStartCaptures, withoutStartCaptures } from './start-captures.js';
@@ -825,7 +826,7 @@ async function rollbackOnce(repo: Repo, options: RollbackOptions, inTheWay: GitP
     const modesChange = selects(selection)
       ? selectedForModes !== null && JSON.stringify(recordsOf(target, selectedForModes)) !== JSON.stringify({ ...recordsOf(pre, selectedForModes), umask: target.umask })
       : JSON.stringify(target.modes ?? null) !== JSON.stringify(pre.modes ?? null) || knownModesDiffer(repo.root, target);
-    const nothingToDo = !plan.sparse && plan.files.length === 0 && !plan.indexChanges && !modesChange && plan.refs.length === 0 && !plan.upstreams && !plan.head && !plan.stash && !operationChanges(plan.operation);
+    const nothingToDo = !plan.sparse && plan.files.length === 0 && !plan.indexChanges && !modesChange && plan.refs.length === 0 && !plan.upstreams && !plan.branchConfig && !plan.head && !plan.stash && !operationChanges(plan.operation);
     if (options.dryRun || (nothingToDo && !interrupted)) {
       // Nothing changes, but a captured file stays out: said in the journal too.
       if (!options.dryRun && plan.capturedNotRestored) journalRollback(repo, 'rollback', plan, target, pre, { pre: null, filesOnly, paths, exactPaths }, watcher);
@@ -901,6 +902,8 @@ async function rollbackOnce(repo: Repo, options: RollbackOptions, inTheWay: GitP
         await moveRefs(repo, plan, env);
         // A branch's upstream goes with it (`git branch -D` removed it with the branch).
         await restoreUpstreams(repo, plan.upstreams);
+        // Its whole config section (description, pushRemote, ...) when both snapshots recorded it.
+        await restoreBranchConfig(repo, plan.branchConfig);
         await step('refs');
         await moveHead(repo, plan, pre, env);
         await step('head');

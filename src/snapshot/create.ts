@@ -19,7 +19,7 @@ import { keepObjectPipes, objectPipesOf, type ObjectPipes } from '../git/object-
 import { GuardError } from '../errors.js';
 import fs from 'node:fs/promises';
 import { applyScan, captureOnto, listUserPaths, lstatSign, MAX_INCREMENTAL_PATHS, RACY_MS, retryOnSignal, scanChangedPaths, scanWorktree } from './capture-worktree.js';
-import { readModeRules } from './mode-rules.js';
+import { readModeRules, type BranchConfigPair } from './mode-rules.js';
 import { checkConversions } from './conversions.js';
 import { captureRawFiles, clearRawNote, rawSignature, readRawNote } from './raw-files.js';
 import { clearScanMemo, readScanMemo, sameStamp, saveScanMemo, statIndex, type IndexStamp, type ScanMemo } from './scan-memo.js';
@@ -198,6 +198,22 @@ function refsRecord(state: RepoState): Record<string, string> {
 function upstreamsOf(state: RepoState): Record<string, { remote: string; merge: string }> {
   const record: Record<string, { remote: string; merge: string }> = {};
   for (const ref of state.refs) if (ref.upstream) record[ref.refname] = ref.upstream;
+  return record;
+}
+
+/**
+ * Branch refname -> its local config section (`branch.<name>.*`, as mode-rules.ts read it with the
+ * core keys), for the branches in `refs` that have one: `git branch -D` removes the section with
+ * the branch, and a rollback writes it back (restore/branch-config.ts).
+ */
+function branchConfigOf(state: RepoState, sections: Record<string, BranchConfigPair[]> | undefined): Record<string, BranchConfigPair[]> {
+  const record: Record<string, BranchConfigPair[]> = {};
+  if (!sections) return record;
+  for (const ref of state.refs) {
+    if (!ref.refname.startsWith('refs/heads/')) continue;
+    const pairs = sections[ref.refname.slice('refs/heads/'.length)];
+    if (pairs && pairs.length > 0) record[ref.refname] = pairs;
+  }
   return record;
 }
 
@@ -529,6 +545,8 @@ async function takeSnapshot(repo: Repo, options: CreateSnapshotOptions, pipes: O
         refs,
         // Always, {} when no branch has one (absent: a snapshot written before, whose upstreams are unknown).
         upstreams,
+        // Always ({} when no branch has a section); absent in snapshots written before 2026-12-07.
+        branchConfig: branchConfigOf(state, modeRules.branchConfig),
         stash: state.stash,
         operation: state.operation,
         // Only when there is one: a snapshot without it reads as before (and as older snapshots).

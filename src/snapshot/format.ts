@@ -148,6 +148,15 @@ export interface SnapshotMeta {
    * written before it existed (a rollback to one leaves every upstream as it is).
    */
   upstreams?: Record<string, { remote: string; merge: string }>;
+  /**
+   * Each branch's own section of the repository's config (`branch.<name>.*`: remote, merge,
+   * pushRemote, rebase, description, ...), by refname, as `[variable, value]` pairs in git's order
+   * (variable in lower case; value null for a key written without one), for the branches in
+   * `refs` that have one. `git branch -D` removes the section with the branch; a rollback writes
+   * it back, compare-and-swap against the config (restore/branch-config.ts). `{}` when no branch
+   * has one; absent in snapshots written before 2026-12-07 (then `upstreams` alone is used).
+   */
+  branchConfig?: Record<string, Array<[string, string | null]>>;
   /** Stash entries, stash@{0} first. */
   stash: StashEntry[];
   /** A merge, rebase, ... in progress, or null. */
@@ -279,7 +288,7 @@ export function decodeMessage(message: string): SnapshotMeta | null {
 }
 
 /** Sort/compare helper: same captured state (used to skip no-change snapshots). */
-export function sameState(a: SnapshotMeta, b: Pick<SnapshotMeta, 'tree' | 'indexTree' | 'rawIndex' | 'head' | 'refs' | 'upstreams' | 'stash' | 'operation' | 'operationState' | 'skipped' | 'indexFlags' | 'modes' | 'knownModes' | 'sparse'> & { rawFiles?: { tree: string } }): boolean {
+export function sameState(a: SnapshotMeta, b: Pick<SnapshotMeta, 'tree' | 'indexTree' | 'rawIndex' | 'head' | 'refs' | 'upstreams' | 'branchConfig' | 'stash' | 'operation' | 'operationState' | 'skipped' | 'indexFlags' | 'modes' | 'knownModes' | 'sparse'> & { rawFiles?: { tree: string } }): boolean {
   return (
     a.tree === b.tree &&
     // The same blobs with other raw bytes (CRLF now, LF then, under autocrlf=input) differ.
@@ -301,6 +310,8 @@ export function sameState(a: SnapshotMeta, b: Pick<SnapshotMeta, 'tree' | 'index
     // `git push -u` or `git branch -u` since: another state. Absent (a snapshot written before
     // upstreams were recorded) compares as none, so an upgrade alone takes no snapshot.
     JSON.stringify(a.upstreams ?? {}) === JSON.stringify(b.upstreams ?? {}) &&
+    // A description or pushRemote set since: another state (absent compares as none, as above).
+    JSON.stringify(a.branchConfig ?? {}) === JSON.stringify(b.branchConfig ?? {}) &&
     JSON.stringify(a.stash) === JSON.stringify(b.stash) &&
     JSON.stringify(a.skipped) === JSON.stringify(b.skipped)
   );

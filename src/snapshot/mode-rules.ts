@@ -12,7 +12,13 @@
  * and the system one. Any of them changing means asking again. Files pulled in by `[include]`
  * are not followed: a mode rule that only such a file sets is picked up when one of the others
  * changes, or at the next full `guard snapshot` after 24 hours.
+ *
+ * The same call reads each branch's own section of the repository's config (`branch.<name>.*`
+ * in the local scope: remote, merge, pushRemote, rebase, description, ...), which `git branch -D`
+ * removes with the branch (SnapshotMeta.branchConfig, restore/branch-config.ts): no process of its
+ * own, and kept with the same stat data.
  */
+import { isUtf8 } from 'node:buffer';
 import fs from 'node:fs/promises';
 import type { Repo } from '../git/repo.js';
 import { configFiles } from '../git/config-files.js';
@@ -37,7 +43,15 @@ export interface KnownModeRules {
   rules: ModeRules;
   /** Absent in a memo written before it existed: then git is asked again. */
   conversion?: ConversionConfig;
+  /** Each branch's local config section, by branch name (BranchConfig); absent in an older memo: asked again. */
+  branchConfig?: Record<string, BranchConfigPair[]>;
 }
+
+/**
+ * One key of a branch's config section: the variable as git lists it (lower case: `pushremote`)
+ * and its value, null for a key written without one (`[branch "x"] rebase`, true for git).
+ */
+export type BranchConfigPair = [string, string | null];
 
 const MAX_AGE_MS = 24 * 60 * 60 * 1000;
 const inProcess = new Map<string, KnownModeRules>();
@@ -65,14 +79,30 @@ function gitBool(value: string | undefined): boolean | null {
   return null;
 }
 
-async function askGit(repo: Repo): Promise<{ rules: ModeRules; conversion: ConversionConfig }> {
+async function askGit(repo: Repo): Promise<{ rules: ModeRules; conversion: ConversionConfig; branchConfig: Record<string, BranchConfigPair[]> }> {
   // No --type=bool: core.autocrlf may be "input" and core.attributesFile is a path; the last
-  // value of a key wins, as git reads it.
-  const result = await runGit(['config', '-z', '--get-regexp', '^core\\.(filemode|symlinks|autocrlf|attributesfile|eol)$'], { cwd: repo.root, okCodes: [1] });
+  // value of a key wins, as git reads it. --show-scope: a branch's keys are recorded only from the
+  // repository's own config (a global `branch.x.*` is not this repository's to write back).
+  const result = await runGit(['config', '-z', '--show-scope', '--get-regexp', '^(core\\.(filemode|symlinks|autocrlf|attributesfile|eol)|branch\\..+\\.[^.]+)$'], { cwd: repo.root, okCodes: [1] });
   const rules: ModeRules = { trustExecutableBit: true, hasSymlinks: true };
   const conversion: ConversionConfig = { autocrlf: 'false', attributesFile: null, eol: null };
-  for (const record of splitNulBytes(result.stdout)) {
+  const branchConfig: Record<string, BranchConfigPair[]> = {};
+  const fields = splitNulBytes(result.stdout);
+  for (let i = 0; i + 1 < fields.length; i += 2) {
+    const scope = fields[i]!;
+    const record = fields[i + 1]!;
     const newline = record.indexOf('\n');
+    if (record.startsWith('branch.')) {
+      if (scope !== 'local') continue;
+      const key = Buffer.from(newline < 0 ? record : record.slice(0, newline), 'latin1');
+      const value = newline < 0 ? null : Buffer.from(record.slice(newline + 1), 'latin1');
+      // A name or value that is not UTF-8 is not recorded (JSON metadata; ref-name.ts escapes such ref names).
+      if (!isUtf8(key) || (value !== null && !isUtf8(value))) continue;
+      const text = key.toString('utf8');
+      const name = text.slice('branch.'.length, text.lastIndexOf('.'));
+      (branchConfig[name] ??= []).push([text.slice(text.lastIndexOf('.') + 1), value === null ? null : value.toString('utf8')]);
+      continue;
+    }
     const key = newline < 0 ? record : record.slice(0, newline);
     const value = newline < 0 ? undefined : Buffer.from(record.slice(newline + 1), 'latin1').toString('utf8');
     if (key === 'core.filemode') rules.trustExecutableBit = gitBool(value) === true;
@@ -81,13 +111,13 @@ async function askGit(repo: Repo): Promise<{ rules: ModeRules; conversion: Conve
     if (key === 'core.attributesfile') conversion.attributesFile = value ?? null;
     if (key === 'core.eol') conversion.eol = value?.trim().toLowerCase() ?? null;
   }
-  return { rules, conversion };
+  return { rules, conversion, branchConfig };
 }
 
 /** The rules, from what this process or the scan memo (`known`) already knows when still valid. */
 export async function readModeRules(repo: Repo, known: KnownModeRules | null | undefined): Promise<KnownModeRules> {
   const stamp = await configStamp(repo);
-  const fresh = (k: KnownModeRules | null | undefined): k is KnownModeRules => !!k && k.stamp === stamp && Date.now() - k.at < MAX_AGE_MS && k.conversion !== undefined && k.conversion.eol !== undefined;
+  const fresh = (k: KnownModeRules | null | undefined): k is KnownModeRules => !!k && k.stamp === stamp && Date.now() - k.at < MAX_AGE_MS && k.conversion !== undefined && k.conversion.eol !== undefined && k.branchConfig !== undefined;
   const mine = inProcess.get(repo.gitDir);
   if (fresh(mine)) return mine;
   if (fresh(known)) {

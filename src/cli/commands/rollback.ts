@@ -1,3 +1,4 @@
+import type { BranchConfigChange, ConfigPair } from '../../restore/branch-config.js';
 import { asksPerson, databaseLogLines, printAfterChange } from '../plan-confirm.js';
 import { createInterface } from 'node:readline/promises';
 import { testFault } from '../../util/test-faults.js';
@@ -73,11 +74,27 @@ function printPlan(out: Output, plan: RollbackPlan, target: Snapshot): void {
     const what = ref.from === null ? `create at ${shortId(ref.to!)}` : ref.to === null ? `delete (was ${shortId(ref.from)})` : `move ${shortId(ref.from)} -> ${shortId(ref.to)}`;
     out.line(`  ${ref.ref}: ${what}`);
   }
+  for (const c of plan.branchConfig ?? []) printBranchConfig(out, c);
   for (const up of plan.upstreams ?? []) out.line(`  ${up.ref}: upstream ${up.to ? `${up.to.remote} ${up.to.merge}` : 'none'} (was ${up.from ? `${up.from.remote} ${up.from.merge}` : 'none'})`);
   if (plan.head) out.line(`  HEAD: ${branchName(plan.head.from.symbolic)} -> ${plan.head.to.symbolic ? branchName(plan.head.to.symbolic) : `detached at ${shortId(plan.head.to.oid ?? '')}`}`);
   if (plan.stash) out.line(`  stash: ${plan.stash.from.length} -> ${plan.stash.to.length} entries`);
   for (const skip of plan.skippedRefs) out.line(`  left alone: ${skip.ref} (${skip.reason})`);
   printOperation(out, plan, '  ');
+}
+
+/** A branch's config section going back: its upstream as before, then its other keys by name. */
+function printBranchConfig(out: Output, change: BranchConfigChange): void {
+  const upstream = (pairs: ConfigPair[]): string => {
+    const remote = pairs.find(([k]) => k === 'remote')?.[1];
+    const merge = pairs.find(([k]) => k === 'merge')?.[1];
+    return remote && merge ? `${remote} ${merge}` : 'none';
+  };
+  const others = (pairs: ConfigPair[]): string => pairs.filter(([k]) => k !== 'remote' && k !== 'merge').map(([k, v]) => `${k}=${JSON.stringify(v ?? true)}`).join(' ');
+  if (upstream(change.from) !== upstream(change.to)) out.line(`  ${change.ref}: upstream ${upstream(change.to)} (was ${upstream(change.from)})`);
+  if (others(change.from) !== others(change.to)) {
+    const keys = (pairs: ConfigPair[]): string => [...new Set(pairs.filter(([k]) => k !== 'remote' && k !== 'merge').map(([k]) => k))].join(', ') || 'none';
+    out.line(`  ${change.ref}: config ${keys(change.to)} (was ${keys(change.from)})`);
+  }
 }
 
 /** Captured ignored files the rollback leaves out: each with its reason and the way to its bytes. */
