@@ -356,9 +356,12 @@ async function restoreWorktree(repo: Repo, snapshot: Snapshot, aside: Aside, lfs
 /**
  * Keys of the repository's config that describe this copy of it (its layout, what git found the
  * file system able to do, its object format): the new clone's values stand, the old ones are
- * not copied back.
+ * not copied back. Except extensions.worktreeConfig: it says where each worktree's own settings
+ * live (`config.worktree`), and `git sparse-checkout` sets it; left out, restoreSparse's `git
+ * config --worktree` wrote core.sparseCheckout into the shared config, where every worktree added
+ * later read it (found on a sparse clone of pallets/flask, 2026-12-07, helper rbaudit).
  */
-const LAYOUT_KEY = /^(core\.(repositoryformatversion|bare|worktree|filemode|symlinks|ignorecase|precomposeunicode)|extensions\..*)$/i;
+const LAYOUT_KEY = /^(core\.(repositoryformatversion|bare|worktree|filemode|symlinks|ignorecase|precomposeunicode)|extensions\.(?!worktreeconfig$).*)$/i;
 
 /**
  * The repository's own config from the copy the backup keeps (mirror.ts): remotes, branch
