@@ -174,11 +174,21 @@ async function push(repo: Repo, target: string, refspec: string): Promise<Omit<P
   return last!;
 }
 
-/** Copies the live repository's config (remotes, branch upstreams) next to the backup, for recover. */
+/**
+ * Copies the live repository's config (remotes, branch upstreams) and its `info/exclude` (the
+ * person's own ignore rules: `.env`, `*.db`, ...) next to the backup, for recover. Without the
+ * second, a recovered repository showed those files as untracked, one `git add -A` away from a
+ * commit (found on a flask clone with `.env` and `*.db` in info/exclude, 2026-12-07, helper rbaudit).
+ */
 function saveSourceConfig(repo: Repo, backup: string): void {
+  saveCopy(path.join(repo.commonDir, 'config'), path.join(backup, 'guard', 'source-config'));
+  saveCopy(path.join(repo.commonDir, 'info', 'exclude'), path.join(backup, 'guard', 'source-exclude'));
+}
+
+/** Writes `from`'s bytes to `file` when they differ (nothing when `from` is missing). */
+function saveCopy(from: string, file: string): void {
   try {
-    const content = fs.readFileSync(path.join(repo.commonDir, 'config'));
-    const file = path.join(backup, 'guard', 'source-config');
+    const content = fs.readFileSync(from);
     let same = false;
     try {
       same = fs.readFileSync(file).equals(content);
@@ -190,7 +200,7 @@ function saveSourceConfig(repo: Repo, backup: string): void {
     fs.writeFileSync(`${file}.tmp`, content, { mode: 0o600 });
     fs.renameSync(`${file}.tmp`, file);
   } catch {
-    // The config copy is a convenience for recover; the snapshots are what matter.
+    // The copies are a convenience for recover; the snapshots are what matter.
   }
 }
 

@@ -391,6 +391,24 @@ async function restoreConfig(repo: Repo, backup: string): Promise<void> {
   }
 }
 
+/**
+ * The repository's `info/exclude` from the copy the backup keeps (mirror.ts): the person's own
+ * ignore rules (`.env`, `*.db`), which `rm -rf .git` took with it. The new clone's file is git's
+ * template, replaced whole; nothing when the backup has no copy (made before 2026-12-07).
+ */
+function restoreExclude(repo: Repo, backup: string): void {
+  const copy = path.join(backup, 'guard', 'source-exclude');
+  let content: Buffer;
+  try {
+    content = fs.readFileSync(copy);
+  } catch {
+    return;
+  }
+  const file = path.join(repo.commonDir, 'info', 'exclude');
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, content);
+}
+
 /** The last progress line in git's stderr (`--progress` lines end in CR, or LF when done). */
 function gitProgress(report: (text: string) => void): (chunk: Buffer) => void {
   return (chunk) => {
@@ -437,6 +455,8 @@ export async function applyRecovery(plan: RecoverPlan, options: RecoverOptions =
   // The config before the files: git's checkout applies core.autocrlf and the filters the
   // repository's config sets, as the checkout the snapshot saw did.
   await restoreConfig(repo, backup.path);
+  // The person's own ignore rules, before anything looks at which files are ignored.
+  restoreExclude(repo, backup.path);
   // The Git LFS content the backup kept (lfs-objects.ts), before git's checkout runs git-lfs's
   // smudge on the pointers: a clone copies git's objects only. Hard links, as the clone's own.
   // After the config: an `lfs.storage` there says where git-lfs looks for them.
