@@ -19,8 +19,8 @@ import path from 'node:path';
 import type { Repo } from '../git/repo.js';
 import { runGit } from '../git/run.js';
 import { pathFromText, pathText, type GitPath } from '../git/path.js';
-import { indexFlagsOfAnyFormat, type IndexFlags } from './index-file.js';
-import { tempDir } from './temp-index.js';
+import { indexFlagsOfAnyFormat, isSplitIndex, type IndexFlags } from './index-file.js';
+import { copyUserIndex, tempDir } from './temp-index.js';
 import { pidSpaceTag } from '../util/process-alive.js';
 
 /** What a snapshot records (SnapshotMeta.indexFlags): each list only when not empty. */
@@ -32,6 +32,26 @@ export interface IndexFlagsMeta {
 
 export const NO_FLAGS: IndexFlags = { assumeUnchanged: [], skipWorktree: [], intentToAdd: [], metaChanged: [] };
 
+/**
+ * The flags of a split index (`core.splitIndex`): its own file holds only the entries changed since
+ * its shared index was written, the rest are in `sharedindex.<oid>`, so the bytes alone say
+ * nothing. A private copy is written whole by git (one `update-index --no-split-index`, only in a
+ * repository with a split index) and read. Before 2026-12-07 a split index read as having no
+ * flags: an intent-to-add entry, an assume-unchanged or a skip-worktree bit was not recorded, and a
+ * rollback after `git reset --hard` gave `git add -N`'s file back untracked (found on a helix
+ * clone with core.splitIndex, helper rbaudit).
+ */
+async function wholeIndexFlags(repo: Repo): Promise<IndexFlags | null> {
+  const temp = await copyUserIndex(repo);
+  try {
+    const written = await runGit(['-c', 'core.splitIndex=false', 'update-index', '--no-split-index'], { cwd: repo.root, env: { GIT_INDEX_FILE: temp.file }, okCodes: [128] });
+    if (written.code !== 0) return null;
+    return indexFlagsOfAnyFormat(await fs.readFile(temp.file));
+  } finally {
+    await temp.dispose();
+  }
+}
+
 /** A sparse checkout's patterns file exists (this worktree's): skip-worktree is the cone's business then. */
 export async function isSparseCheckout(repo: Repo): Promise<boolean> {
   return fs.access(path.join(repo.gitDir, 'info', 'sparse-checkout')).then(
@@ -42,7 +62,7 @@ export async function isSparseCheckout(repo: Repo): Promise<boolean> {
 
 /** The flagged entries of the user's index file (its bytes), skip-worktree ones left out in a sparse checkout. */
 export async function readIndexFlags(repo: Repo, data: Buffer | null): Promise<IndexFlags> {
-  const flags = indexFlagsOfAnyFormat(data);
+  const flags = indexFlagsOfAnyFormat(data) ?? (data && (isSplitIndex(data, 20) || isSplitIndex(data, 32)) ? await wholeIndexFlags(repo) : null);
   if (!flags) return NO_FLAGS;
   if (flags.skipWorktree.length > 0 && (await isSparseCheckout(repo))) return { ...flags, skipWorktree: [] };
   return flags;
