@@ -183,7 +183,10 @@ function parsePackage(found: { path: string; text: string }): Package | 'none' {
 /**
  * pnpm-workspace.yaml's `packages` globs, read without a YAML library (the hook stays small): a
  * block list (`packages:` then `  - 'glob'` lines) or a flow list (`packages: [a, 'b']`). Null
- * where the file says it otherwise (anchors, no `packages` key): guard cannot tell the packages.
+ * where the key says it otherwise (anchors): guard cannot tell the packages. No top-level
+ * `packages` key (a file of settings only: `allowBuilds`, `patchedDependencies`, `catalog`, as
+ * usememos/memos's web/ has): pnpm 10 takes the root package alone, pnpm 8 and 9 every package of
+ * every subdirectory; the second, `**`, holds the first (the stricter reading).
  */
 export function workspaceYamlGlobs(text: string): string[] | null {
   const lines = text.replace(/^\ufeff/, '').split(/\r?\n/);
@@ -215,7 +218,7 @@ export function workspaceYamlGlobs(text: string): string[] | null {
     }
     return globs;
   }
-  return null;
+  return ['**'];
 }
 
 /**
