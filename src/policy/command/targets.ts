@@ -1064,7 +1064,12 @@ export function checkGitClean(request: CleanRequest, ctx: CommandContext, source
   const putsBack = ctx.putsBackOwnFiles === true && view?.resolved === true && !request.stashes;
   if (own.length > 0 && !putsBack) return makeVerdict('deny', 'guard-self', `${label} deletes ${own[0]}, untracked, which configures guard or an agent's hooks (an agent could switch its own guard off this way); delete the files you mean with rm instead (guard snapshots first), or ask the person to commit or ignore ${own[0]}`, source);
   const putBack = [...own];
+  // git's dry run lists nothing it would delete but regenerable output (t3-oss/create-t3-turbo's
+  // `pnpm clean`, `git clean -xdf node_modules`): as `rm -rf node_modules`, nothing a snapshot
+  // would hold changes, so none is taken (the friction hunt of 2026-12-07, second round).
+  const nothingKept = (captured: readonly IgnoredEntry[]): boolean => taken !== undefined && (untracked === null || untracked?.length === 0) && captured.length === 0 && putBack.length === 0;
   if (why === null) {
+    if (nothingKept([])) return makeVerdict('allow', 'no-risk', `${label} deletes no untracked file (git clean -n lists none): nothing a snapshot would hold`, source);
     view?.notePutBack(putBack);
     return makeVerdict('snapshot', 'git-clean', `${label} deletes untracked files${putBackText(putBack)}`, source);
   }
@@ -1084,6 +1089,7 @@ export function checkGitClean(request: CleanRequest, ctx: CommandContext, source
   }
   const unlisted = tooManyToCapture(captured, (dir) => `${label} ${why} deletes ${dir}`, source);
   if (unlisted) return unlisted;
+  if (nothingKept(captured)) return makeVerdict('allow', 'no-risk', `${label} ${why} deletes only regenerable output (git clean -n lists no other file it deletes): nothing a snapshot would hold`, source);
   view?.addCapture(captured);
   view?.notePutBack(putBack);
   const names = captured.flatMap((entry) => (entry.files ?? []).map((f) => text(f.path))).filter((name) => !putBack.includes(name));

@@ -181,6 +181,8 @@ describe('a package script is judged as its own command, in its package', () => 
       const init = t.guard(['init', '--yes', '--agents', 'claude']);
       expect(init.code, init.stderr).toBe(0);
       commitGuardFiles(t);
+      // Work b's `git clean -fdx` would take (a clean that takes nothing a snapshot holds is free).
+      writeFiles(t, { 'packages/b/notes.txt': 'draft\n' });
       const cases: Array<[string, string, string]> = [
         // The root's build runs every package's build (a cycle through the root is judged once).
         ['pnpm build', 'snapshot', 'git-clean'],
