@@ -65,7 +65,8 @@ describe('git aliases judged as what they run, named in the verdict', () => {
       await agrees(t, "git -c alias.X='!git clean -fdx' x", 'git clean -fdx', '`git x` is the alias `!git clean -fdx`');
       await agrees(t, 'git tidy', 'git clean -fd', '`git tidy` is the alias `!git clean -fd`');
       // Arguments reach the alias as "$@" does: one word each.
-      await agrees(t, 'git wipe -e .env -- dist', 'git clean -fdx -e .env -- dist', '`git wipe` is the alias `!git clean -fdx`');
+      // (scratch.txt: an untracked file it takes; a clean of regenerable output alone is free, no alias named.)
+      await agrees(t, 'git wipe -e .env -- dist scratch.txt', 'git clean -fdx -e .env -- dist scratch.txt', '`git wipe` is the alias `!git clean -fdx`');
       // Refused typed, refused aliased.
       await agrees(t, 'git fp', 'git push --force origin main', '`git fp` is the alias `!git push --force origin main`');
       expect((await evaluatedVerdict(t, 'git fp', { asAgent: true })).verdict).toBe('deny');
