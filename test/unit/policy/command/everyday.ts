@@ -233,7 +233,11 @@ const REAL_PROJECTS = [
  * (Gradle, Kotlin), usememos/memos (Go service, SQLite, a pnpm web app) and hexpm/hexpm (Phoenix,
  * Ecto, mix). Their README, CONTRIBUTING, AGENTS.md/CLAUDE.md, composer/package.json scripts, mix
  * aliases and CI, and the clean-ups and git discards agents write around them; the lines typed at
- * the root that were free or a snapshot there (bench/friction-projects-2026-12-07-round2.tsv).
+ * the root that were free or a snapshot there (bench/friction-projects-2026-12-07-round2.tsv), less
+ * the ones free there that lose data guard does not see (hexpm's `mix setup`/`mix ecto.setup`,
+ * whose alias drops the database; koel's own `koel:init`/`koel:prune`/`koel:scan`; the template's
+ * tests in its backend container, which empty the development database's tables; drizzle's
+ * `db:push`; adb's `pm clear`): docs/FRICTION.md lists them as left.
  */
 const REAL_PROJECTS_2 = [
   "cargo build --release --features 'pcre2'", 'cargo build --release --target x86_64-unknown-linux-musl', 'cargo test --all',
@@ -248,26 +252,26 @@ const REAL_PROJECTS_2 = [
   'git clean -fdx -e target', 'git tag 14.1.2 && git push origin 14.1.2', 'cargo publish --dry-run',
   'ci/sha256-releases 14.1.1 >> pkg/brew/ripgrep-bin.rb', 'cargo build --release && strip target/release/rg',
   'benchsuite/benchsuite --dir /tmp/rg-bench', 'scripts/copy-examples', "find . -name '*.rs.bk' -delete", 'cargo fix --allow-dirty --allow-staged',
-  'composer koel:init', 'composer koel:init -- --no-assets', 'composer dev', 'composer test', 'composer cs', 'composer cs:fix', 'composer lint',
+  'composer dev', 'composer test', 'composer cs', 'composer cs:fix', 'composer lint',
   'composer analyze', 'php artisan serve', 'php artisan key:generate', 'php artisan key:generate --quiet', 'php artisan migrate --force',
   'php artisan migrate:fresh --seed', 'php artisan migrate:rollback', 'php artisan db:seed', 'php artisan db:wipe',
   'php artisan test --filter=SongTest', 'php artisan test --parallel', 'php artisan cache:clear',
   'php artisan config:clear && php artisan route:clear && php artisan view:clear', 'php artisan optimize:clear',
-  "php artisan tinker --execute 'echo App\\Models\\Song::count();'", 'php artisan koel:scan', 'php artisan koel:prune', 'php artisan koel:doctor',
+  "php artisan tinker --execute 'echo App\\Models\\Song::count();'", 'php artisan koel:doctor',
   'php artisan koel:clean-up-temp-files', 'php artisan make:migration add_rating_to_songs --table=songs', 'php artisan make:model Playlist -m',
   'php artisan list | grep koel', 'pnpm build', 'pnpm run build', 'pnpm typecheck', 'pnpm exec vp check resources/assets', 'pnpm check:fix',
   'vendor/bin/phpunit tests/Unit', 'rm -rf vendor && composer install', 'rm -rf node_modules public/build && pnpm install && pnpm build',
   'rm -rf storage/framework/cache/data/*', 'rm -f storage/logs/*.log', 'rm -rf bootstrap/cache/*.php',
   'rm database/koel.sqlite && touch database/koel.sqlite && php artisan migrate', 'git restore app/Models/Song.php', 'git checkout -- composer.lock',
   'composer update laravel/framework --with-dependencies', 'docker compose watch', 'docker compose up -d db mailpit',
-  'docker compose up -d --wait backend', 'docker compose exec backend bash', 'docker compose exec backend bash scripts/tests-start.sh',
-  'docker compose exec backend bash scripts/tests-start.sh -x', 'docker compose run --rm backend bash scripts/prestart.sh',
+  'docker compose up -d --wait backend', 'docker compose exec backend bash', 
+  'docker compose run --rm backend bash scripts/prestart.sh',
   'docker compose logs backend', 'docker compose stop frontend', 'bash ./scripts/generate-client.sh', 'uv run prek install -f',
   'uv run prek run --all-files', 'python -c "import secrets; print(secrets.token_urlsafe(32))"', 'git restore backend/app/models.py',
-  'git checkout -- .env', 'git stash && docker compose exec backend bash scripts/tests-start.sh && git stash pop',
-  "sed -i 's/changethis/s3cret/' .env", 'pnpm i', 'pnpm --filter @acme/auth generate', 'pnpm auth:generate', 'pnpm db:push', 'pnpm db:studio',
+  'git checkout -- .env', 
+  "sed -i 's/changethis/s3cret/' .env", 'pnpm i', 'pnpm --filter @acme/auth generate', 'pnpm auth:generate', 'pnpm db:studio',
   'pnpm dev', 'pnpm dev:next', 'pnpm lint', 'pnpm lint:fix', 'pnpm lint:ws', 'pnpm format', 'pnpm format:fix', 'pnpm clean', 'pnpm clean:workspaces',
-  'pnpm ui-add', 'pnpm turbo gen init', 'pnpm -F @acme/nextjs build', 'pnpm -F @acme/db push', 'pnpm -F @acme/expo dev',
+  'pnpm ui-add', 'pnpm turbo gen init', 'pnpm -F @acme/nextjs build', 'pnpm -F @acme/expo dev',
   'pnpm turbo run build --filter=@acme/nextjs...', 'pnpm turbo run typecheck --force', 'pnpm add -F @acme/api zod', 'pnpm up -r --latest',
   'rm -rf node_modules && pnpm i', 'rm -rf .turbo apps/*/.next packages/*/dist', 'git clean -xdf node_modules',
   'git restore apps/nextjs/src/app/page.tsx', 'git stash push -m wip', 'git checkout main && git pull', 'git reset --hard origin/main',
@@ -283,7 +287,7 @@ const REAL_PROJECTS_2 = [
   './gradlew wrapper --gradle-version 8.14', './gradlew kspDemoDebugKotlin --rerun-tasks', 'rm -rf build app/build', 'rm -rf .gradle',
   'rm -rf ~/.gradle/caches/build-cache-1', 'find . -name build -type d -prune -exec rm -rf {} +', 'rm -rf .kotlin', 'rm -rf .idea/workspace.xml',
   'mkdir -p ~/.gradle ; cp .github/ci-gradle.properties ~/.gradle/gradle.properties', 'echo "sdk.dir=$HOME/Android/Sdk" > local.properties',
-  'adb install -r app/build/outputs/apk/demo/debug/app-demo-debug.apk', 'adb shell pm clear com.google.samples.apps.nowinandroid.demo.debug',
+  'adb install -r app/build/outputs/apk/demo/debug/app-demo-debug.apk', 
   'git add -- "**/README.md" && git diff --cached --quiet --exit-code -- "**/README.md"',
   'git restore app/src/main/kotlin/com/google/samples/apps/nowinandroid/MainActivity.kt', "git checkout -- '**/screenshots/*.png'",
   'git stash && ./gradlew testDemoDebug && git stash pop', 'git clean -fdx -e local.properties',
@@ -297,7 +301,7 @@ const REAL_PROJECTS_2 = [
   'docker compose -f scripts/compose.yaml down', 'docker build -f scripts/Dockerfile -t memos:dev .', 'cd web && pnpm install', 'cd web && pnpm dev',
   'cd web && pnpm lint', 'cd web && pnpm test', 'cd web && pnpm build', 'cd web && pnpm release', 'cd proto && buf generate', 'cd proto && buf lint',
   'cd proto && buf format -w', 'git diff --check', 'git restore server/server.go', 'git checkout -- server/router/frontend/dist/index.html',
-  'mix deps.get', 'mix setup', 'mix ecto.setup', 'mix ecto.create', 'mix do ecto.create + ecto.migrate', 'mix ecto.migrate',
+  'mix deps.get', 'mix ecto.create', 'mix do ecto.create + ecto.migrate', 'mix ecto.migrate',
   'mix ecto.rollback --step 1', 'mix ecto.gen.migration add_package_downloads', 'mix run priv/repo/seeds.exs', 'mix phx.server',
   'iex -S mix phx.server', 'mix test', 'mix test --only integration', 'mix test test/hexpm_web/integration/sca_test.exs --include integration',
   'mix test test/hexpm/accounts/user_test.exs:42', 'MIX_ENV=test mix compile', 'mix compile --warnings-as-errors', 'mix do deps.get + deps.compile',
