@@ -44,6 +44,9 @@ describe('a git clean of regenerable output only', () => {
         ['git clean -xdf apps/web', 'snapshot', 'git-clean'],
         ['git clean -xdf node_modules apps/web/notes.txt', 'snapshot', 'git-clean'],
         ['git clean -xdf node_modules', 'allow', 'no-risk'],
+        // Without -x an -e pattern is dry-run too: kept by it, nothing goes; not kept, the snapshot holds it.
+        ['git clean -fd -e notes.txt -- apps/web', 'allow', 'no-risk'],
+        ['git clean -fd -e other.txt -- apps/web', 'snapshot', 'git-clean'],
       ]);
     });
   });
