@@ -47,7 +47,9 @@ import { reportOpaque, type Invocation, type Runtime } from './runtime.js';
 import { captureIgnoredNamed } from './ignored-by-name.js';
 import { djangoSqliteNames } from './django-sqlite.js';
 import { snapshotHeldDatabases } from './held-databases.js';
-import { classifyServerFramework } from './server-frameworks.js';
+import { classifyServerFramework, djangoServerDatabase, instead } from './server-frameworks.js';
+import { djangoCommandEffect } from './django-commands.js';
+import { makeVerdict, unrecoverableKind } from './rules.js';
 import { resolvePath } from './paths.js';
 import type { RepoContents } from './state.js';
 
@@ -754,7 +756,7 @@ function migrationChanges(program: string, args: Field[]): string | null {
     case 'django-admin':
     case 'django-admin.py':
       // dbshell: the database's own client (sqlite3 on db.sqlite3) reading SQL from the terminal or a pipe
-      return ['migrate', 'flush', 'loaddata', 'createsuperuser', 'changepassword', 'clearsessions', 'createcachetable', 'remove_stale_contenttypes', 'reset_db', 'dbshell'].includes(first) ? `${program === 'manage.py' ? program : 'django-admin'} ${first}` : null;
+      return ['migrate', 'flush', 'loaddata', 'createsuperuser', 'changepassword', 'clearsessions', 'createcachetable', 'remove_stale_contenttypes', 'reset_db', 'reset_schema', 'dbshell'].includes(first) ? `${program === 'manage.py' ? program : 'django-admin'} ${first}` : null;
     case 'rails':
     case 'rake': {
       // `rails dbconsole` (`rails db`): the database's own client, as manage.py dbshell
@@ -826,8 +828,37 @@ export function classifyMigrationTool(inv: Invocation, program: string, args: Fi
   // `rails db:drop` on PostgreSQL: rows on a server, outside every snapshot (server-frameworks.ts)
   classifyServerFramework(inv, program, args, rt, script);
   const what = migrationChanges(program, args);
-  if (what === null) return;
-  const why = `${what} changes the application's database, which may be a file in the repository`;
+  const django = program === 'manage.py' || program === 'django-admin' || program === 'django-admin.py';
+  if (what === null) {
+    if (django) classifyDjangoCommand(inv, program, args, rt, script);
+    return;
+  }
+  captureAppDatabase(inv, program, args, rt, script, `${what} changes the application's database, which may be a file in the repository`);
+}
+
+/**
+ * A project's own management command (django-commands.ts): where it deletes or writes rows, the
+ * SQLite file is captured first, as for Django's own `flush`; where it deletes rows of a server's
+ * database, refused for an agent as `flush` there is (server-frameworks.ts djangoServerDatabase).
+ * A command that only writes rows (adds demo data, resets a password) stays free on a server, as
+ * Django's own `loaddata` and `changepassword` are.
+ */
+function classifyDjangoCommand(inv: Invocation, program: string, args: Field[], rt: Runtime, script: string | undefined): void {
+  const own = program === 'manage.py' ? script : undefined;
+  const found = djangoCommandEffect(inv, args, rt, own);
+  if (found === null) return;
+  const label = program === 'manage.py' ? 'manage.py' : 'django-admin';
+  if (found.effect === 'delete') {
+    const db = djangoServerDatabase(inv, args, rt, own);
+    if (db !== null) {
+      rt.report(makeVerdict(unrecoverableKind(rt.ctx.isAgent), 'remote-data-delete', `${label} ${found.why}, which deletes rows of ${db}, outside the repository, where no snapshot holds it`, inv.source, instead(label, null)));
+    }
+  }
+  captureAppDatabase(inv, program, args, rt, script, `${label} ${found.why}, which ${found.effect === 'delete' ? 'deletes' : 'writes'} rows of the application's database, which may be a file in the repository`);
+}
+
+/** The application's database files captured first (ignored ones into the snapshot, held ones by the snapshot itself). */
+function captureAppDatabase(inv: Invocation, program: string, args: Field[], rt: Runtime, script: string | undefined, why: string): void {
   // Django's SQLite file named otherwise (bakerydemo's `bakerydemodb`): its name from the settings (django-sqlite.ts).
   const django = program === 'manage.py' || program === 'django-admin' || program === 'django-admin.py';
   const patterns = django ? [...DATABASE_NAME_PATTERNS, ...djangoSqliteNames(inv, args, rt, program === 'manage.py' ? script : undefined, DATABASE_NAME_PATTERNS)] : DATABASE_NAME_PATTERNS;

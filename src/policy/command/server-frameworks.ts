@@ -38,7 +38,7 @@ import { drizzle, typeorm } from './server-frameworks-js.js';
 import { get, readYaml, str, TooBig, type Y } from './taskfile-yaml.js';
 
 /** The way forward: a dump first (on the machine that holds it), or the framework's own test environment, which guard leaves free. */
-function instead(program: string, remote: 'host' | 'heroku' | 'container' | null): string {
+export function instead(program: string, remote: 'host' | 'heroku' | 'container' | null): string {
   const test = TEST_ENVIRONMENT[program];
   if (remote === 'container') return `Dump the database first from where it runs (\`docker exec CONTAINER pg_dump DB > backup.sql\`, \`kubectl exec POD -- pg_dump DB > backup.sql\`), then ask the person to run it; guard cannot bring the rows back. Point the command at a disposable database (${test ? `${test}, ` : ''}a SQLite file) to work freely.`;
   if (remote === 'heroku') return `Capture a backup first (\`heroku pg:backups:capture -a APP\`; \`heroku pg:backups:restore\` brings it back), then ask the person to run it; guard cannot bring the rows back. Run it against a disposable database (${test ? `${test}, ` : ''}a review app) to work freely.`;
@@ -338,26 +338,38 @@ function django(inv: Invocation, args: Field[], rt: Runtime, script: string | un
   // cannot see (no process asks the database), so it is judged as the rollback it is typed for (docs/DECISIONS.md)
   const back = first === 'migrate' && app !== '' && target !== '' && !args.some((a) => a.value === '--fake' || a.value === '--plan' || a.value === '--check');
   const zero = back && target === 'zero';
-  if (first !== 'flush' && first !== 'reset_db' && !back) return null;
+  if (first !== 'flush' && first !== 'reset_db' && first !== 'reset_schema' && !back) return null;
   if (args.some((a) => a.value === '--help' || a.value === '-h')) return null;
-  const does = zero ? `migrate ${app} zero unapplies every migration of ${app}, dropping its tables in` : back ? `migrate ${app} ${target} unapplies every migration of ${app} after ${target}, dropping what they made in` : first === 'flush' ? 'flush deletes every row of' : 'reset_db drops';
+  const does = zero ? `migrate ${app} zero unapplies every migration of ${app}, dropping its tables in` : back ? `migrate ${app} ${target} unapplies every migration of ${app} after ${target}, dropping what they made in` : first === 'flush' ? 'flush deletes every row of' : first === 'reset_schema' ? 'reset_schema drops every table of' : 'reset_db drops';
+  const db = djangoServerDatabase(inv, args, rt, script);
+  return db === null ? null : `${label} ${does} ${db}`;
+}
+
+/**
+ * The server database a Django line's settings name, in a refusal's words (`the postgresql
+ * database (app.settings.prod)`), or null where it is not a server's (SQLite, or guard cannot
+ * tell): for django() here and a project's own management commands (django-commands.ts). On
+ * another machine or in a container's image the stand-in's words, unless the line names a test
+ * settings module (free there as RAILS_ENV=test is).
+ */
+export function djangoServerDatabase(inv: Invocation, args: Field[], rt: Runtime, script: string | undefined): string | null {
   // on another machine or in a container's image: its settings are there, unseen; a test settings module named on the
   // line (`--settings=app.settings.test`) is the framework's test environment, free as RAILS_ENV=test is there
   const remote = unseenProject(inv, args);
   const named = optionValue(args, ['--settings']) ?? lineVar(inv, args, 'DJANGO_SETTINGS_MODULE');
-  if (remote !== undefined) return typeof named === 'string' && /(^|[._])(tests?|testing)([._]|$)/.test(named) ? null : `${label} ${does} ${remote}`;
+  if (remote !== undefined) return typeof named === 'string' && /(^|[._])(tests?|testing)([._]|$)/.test(named) ? null : remote;
   const found = djangoSettings(inv, args, rt, script);
   if (found === null) return null;
   const { module, text: settings } = found;
   // settings that take DATABASE_URL (dj-database-url, django-environ's env.db()) where the line or the container's
   // environment sets it to a server's: that server, whatever fallback the file names (wagtail/bakerydemo's compose service)
   const url = /\bDATABASE_URL\b|\bdj_database_url\b|\benv\.db(_url)?\s*\(/.test(settings.replace(/#.*$/gm, '')) ? lineServerUrl(inv, args) : undefined;
-  if (url !== undefined) return `${label} ${does} ${urlDatabase(url)} (${module} reads it)`;
+  if (url !== undefined) return `${urlDatabase(url)} (${module} reads it)`;
   // a settings file that also names SQLite (a local override, a test switch) is not decided here
   if (/django\.db\.backends\.sqlite3/.test(settings)) return null;
   const engine = DJANGO_SERVER_ENGINE.exec(settings);
   if (!engine) return null;
-  return `${label} ${does} the ${engine[1] ?? engine[2] ?? engine[3]} database (${module})`;
+  return `the ${engine[1] ?? engine[2] ?? engine[3]} database (${module})`;
 }
 
 /**
@@ -369,7 +381,7 @@ function django(inv: Invocation, args: Field[], rt: Runtime, script: string | un
  * `--pythonpath`, else the directory it runs in). null where guard cannot tell. The one reader of
  * a project's Django settings: django() here, django-sqlite.ts for the SQLite file's name.
  */
-export function djangoSettings(inv: Invocation, args: Field[], rt: Runtime, script: string | undefined): { module: string; text: string } | null {
+export function djangoSettings(inv: Invocation, args: Field[], rt: Runtime, script: string | undefined): { module: string; text: string; root: string } | null {
   const manage = resolvePath(script ?? 'manage.py', inv.cwd);
   const pythonpath = script === undefined ? optionValue(args, ['--pythonpath']) : undefined;
   if (manage === null || pythonpath === null) return null;
@@ -383,7 +395,7 @@ export function djangoSettings(inv: Invocation, args: Field[], rt: Runtime, scri
   }
   if (module === undefined || module === null || !/^[\w.]+$/.test(module)) return null;
   const text = settingsText(rt, root, module, 0);
-  return text === null ? null : { module, text };
+  return text === null ? null : { module, text, root };
 }
 
 /** How many settings modules settingsText follows through `import *` (dev.py -> base.py -> ...). */
@@ -400,6 +412,20 @@ const SETTINGS_DEPTH = 4;
  * imports that cannot be read (`try: from .local import *`) says nothing.
  */
 function settingsText(rt: Runtime, root: string, module: string, depth: number): string | null {
+  const read = readModule(rt, root, module);
+  if (read === null) return null;
+  const { found, isPackage } = read;
+  const code = found.text.replace(/#.*$/gm, '');
+  if (depth >= SETTINGS_DEPTH || /\bENGINE\b|\bDATABASES\s*=/.test(code)) return found.text;
+  for (const imported of starImports(code, module, isPackage).reverse()) {
+    const more = settingsText(rt, root, imported, depth + 1);
+    if (more !== null && /\bENGINE\b|\bDATABASES\s*=/.test(more.replace(/#.*$/gm, ''))) return more;
+  }
+  return found.text;
+}
+
+/** A Python module's source under `root` (`a/b.py`, else the package's `a/b/__init__.py`), or null. */
+function readModule(rt: Runtime, root: string, module: string): { found: { path: string; text: string }; isPackage: boolean } | null {
   const file = `${root}/${module.replace(/\./g, '/')}`;
   let found = readAt(rt, path.posix.dirname(file), `${path.posix.basename(file)}.py`);
   let isPackage = false;
@@ -407,11 +433,13 @@ function settingsText(rt: Runtime, root: string, module: string, depth: number):
     found = readAt(rt, file, '__init__.py');
     isPackage = true;
   }
-  if (!found || found === 'missing') return null;
-  const code = found.text.replace(/#.*$/gm, '');
-  if (depth >= SETTINGS_DEPTH || /\bENGINE\b|\bDATABASES\s*=/.test(code)) return found.text;
-  const imports = [...code.matchAll(/^[ \t]*from[ \t]+(\.*)([\w.]*)[ \t]+import[ \t]+\*/gm)].reverse();
-  for (const m of imports) {
+  return !found || found === 'missing' ? null : { found, isPackage };
+}
+
+/** The modules a module's code takes everything from (`from .base import *`, `from pkg.settings.x import *`), in the file's order. */
+function starImports(code: string, module: string, isPackage: boolean): string[] {
+  const out: string[] = [];
+  for (const m of code.matchAll(/^[ \t]*from[ \t]+(\.*)([\w.]*)[ \t]+import[ \t]+\*/gm)) {
     const dots = (m[1] as string).length;
     const name = m[2] as string;
     // `.` is the module's package (the module itself for a package's __init__.py), each further dot one up
@@ -420,10 +448,22 @@ function settingsText(rt: Runtime, root: string, module: string, depth: number):
     if (up > parts.length) continue;
     const imported = dots === 0 ? name : [...parts.slice(0, parts.length - up), ...(name === '' ? [] : [name])].join('.');
     if (imported === '' || imported === module || !/^[\w.]+$/.test(imported)) continue;
-    const more = settingsText(rt, root, imported, depth + 1);
-    if (more !== null && /\bENGINE\b|\bDATABASES\s*=/.test(more.replace(/#.*$/gm, ''))) return more;
+    out.push(imported);
   }
-  return found.text;
+  return out;
+}
+
+/**
+ * The texts of a settings module and of every module it star-imports (SETTINGS_DEPTH deep), for
+ * what may be set in any of them (INSTALLED_APPS: django-commands.ts). Modules guard cannot read
+ * are left out.
+ */
+export function djangoSettingsTexts(rt: Runtime, root: string, module: string, depth = 0): string[] {
+  const read = readModule(rt, root, module);
+  if (read === null) return [];
+  const code = read.found.text.replace(/#.*$/gm, '');
+  if (depth >= SETTINGS_DEPTH) return [code];
+  return [code, ...starImports(code, module, read.isPackage).flatMap((m) => djangoSettingsTexts(rt, root, m, depth + 1))];
 }
 
 function sequelize(inv: Invocation, program: string, args: Field[], rt: Runtime): string | null {
