@@ -47,7 +47,8 @@ import { reportOpaque, type Invocation, type Runtime } from './runtime.js';
 import { captureIgnoredNamed } from './ignored-by-name.js';
 import { djangoSqliteNames } from './django-sqlite.js';
 import { snapshotHeldDatabases } from './held-databases.js';
-import { classifyServerFramework, djangoServerDatabase, instead } from './server-frameworks.js';
+import { classifyServerFramework, djangoServerDatabase, instead, railsEnvironments, railsServerDatabase } from './server-frameworks.js';
+import { rakeTaskEffect } from './rake-tasks.js';
 import { djangoCommandEffect } from './django-commands.js';
 import { makeVerdict, unrecoverableKind } from './rules.js';
 import { resolvePath } from './paths.js';
@@ -831,6 +832,7 @@ export function classifyMigrationTool(inv: Invocation, program: string, args: Fi
   const django = program === 'manage.py' || program === 'django-admin' || program === 'django-admin.py';
   if (what === null) {
     if (django) classifyDjangoCommand(inv, program, args, rt, script);
+    if ((program === 'rails' || program === 'rake') && inv.cwd !== null) classifyRakeTask(inv, program, args, rt, inv.cwd);
     return;
   }
   captureAppDatabase(inv, program, args, rt, script, `${what} changes the application's database, which may be a file in the repository`);
@@ -855,6 +857,22 @@ function classifyDjangoCommand(inv: Invocation, program: string, args: Field[], 
     }
   }
   captureAppDatabase(inv, program, args, rt, script, `${label} ${found.why}, which ${found.effect === 'delete' ? 'deletes' : 'writes'} rows of the application's database, which may be a file in the repository`);
+}
+
+/**
+ * A project's own rake task (rake-tasks.ts): judged as Django's project commands are, against
+ * the environments the line runs in (the test environment left free, as for `db:` tasks).
+ */
+function classifyRakeTask(inv: Invocation, program: string, args: Field[], rt: Runtime, root: string): void {
+  const found = rakeTaskEffect(args, rt, root);
+  if (found === null) return;
+  const environments = railsEnvironments(inv, args);
+  if (environments.length === 0) return;
+  if (found.effect === 'delete') {
+    const db = railsServerDatabase(inv, args, rt, environments);
+    if (db !== null) rt.report(makeVerdict(unrecoverableKind(rt.ctx.isAgent), 'remote-data-delete', `${program} ${found.why}, which deletes rows of ${db}, outside the repository, where no snapshot holds it`, inv.source, instead(program, null)));
+  }
+  captureAppDatabase(inv, program, args, rt, undefined, `${program} ${found.why}, which ${found.effect === 'delete' ? 'deletes' : 'writes'} rows of the application's database, which may be a file in the repository`);
 }
 
 /** The application's database files captured first (ignored ones into the snapshot, held ones by the snapshot itself). */

@@ -266,20 +266,27 @@ function rails(inv: Invocation, program: string, args: Field[], rt: Runtime): st
   const words = operandWords(args, ['-e', '--environment']);
   const task = words.find((w) => RAILS_DROPS.test(w)) ?? railsRollback(inv, args, words);
   if (!task) return null;
-  const eIndex = args.findIndex((a) => a.value === '-e' || a.value === '--environment');
-  const flagged = eIndex !== -1 ? args[eIndex + 1]?.value : args.find((a) => a.value?.startsWith('--environment='))?.value?.slice('--environment='.length);
-  // null: a value guard cannot know, any but test that uses a server
-  const chosen = flagged !== undefined ? [flagged] : environmentsOf(inv, args, ['RAILS_ENV', 'RACK_ENV'], 'development');
-  const environments = [...new Set(chosen.flatMap((e) => (e === null ? ['development', 'production', 'staging'] : [e])))].filter((e) => e !== 'test');
+  const environments = railsEnvironments(inv, args);
   if (environments.length === 0) return null;
-  const urls = lineVarChoices(inv, args, 'DATABASE_URL');
-  const server = lineServerUrl(inv, args);
   const step = /STEP=(.*)$/.exec(task)?.[1];
   const version = /VERSION=(.*)$/.exec(task)?.[1];
   const does = RAILS_DROPS.test(task) ? 'drops or empties' : step !== undefined ? `reverts the last ${step} migrations (dropping what they made) of` : version !== undefined && /^0+$/.test(version) ? 'reverts every migration (dropping their tables) of' : 'reverts every migration after that version (dropping what they made) of';
+  const db = railsServerDatabase(inv, args, rt, environments);
+  return db === null ? null : `${program} ${task} ${does} ${db}`;
+}
+
+/**
+ * The server database a Rails line's environments use, in a refusal's words, or null (SQLite, a
+ * URL that names no server, or guard cannot tell): DATABASE_URL on the line (a stand-in: which
+ * environment, as the line chose it), else config/database.yml. For rails() here and a project's
+ * own rake tasks (rake-tasks.ts). `environments` as the line chose them, test left out.
+ */
+export function railsServerDatabase(inv: Invocation, args: Field[], rt: Runtime, environments: readonly string[]): string | null {
+  const urls = lineVarChoices(inv, args, 'DATABASE_URL');
+  const server = lineServerUrl(inv, args);
   // a stand-in (another machine, a container's image): which environment's database, as the line chose it
-  if (server === 'unseen' || server === 'container') return `${program} ${task} ${does} ${urlDatabase(server)} in the ${environments.join(' or ')} environment`;
-  if (server) return `${program} ${task} ${does} ${urlDatabase(server)}`;
+  if (server === 'unseen' || server === 'container') return `${urlDatabase(server)} in the ${environments.join(' or ')} environment`;
+  if (server) return urlDatabase(server);
   // a URL on the line that names no server (sqlite3:...) wins over database.yml
   if (urls.every((u) => u !== undefined && u !== null)) return null;
   if (inv.cwd === null) return null;
@@ -287,9 +294,18 @@ function rails(inv: Invocation, program: string, args: Field[], rt: Runtime): st
   if (found === undefined || found === null || found === 'missing') return null;
   for (const env of environments) {
     const adapter = railsServerAdapter(found.text, env);
-    if (adapter) return `${program} ${task} ${does} the ${env} database, on a ${adapter} server (config/database.yml)`;
+    if (adapter) return `the ${env} database, on a ${adapter} server (config/database.yml)`;
   }
   return null;
+}
+
+/** The environments a Rails line runs in (`-e`, `--environment=`, RAILS_ENV, RACK_ENV, default development; one guard cannot see: any but test), test left out. */
+export function railsEnvironments(inv: Invocation, args: Field[]): string[] {
+  const eIndex = args.findIndex((a) => a.value === '-e' || a.value === '--environment');
+  const flagged = eIndex !== -1 ? args[eIndex + 1]?.value : args.find((a) => a.value?.startsWith('--environment='))?.value?.slice('--environment='.length);
+  // null: a value guard cannot know, any but test that uses a server
+  const chosen = flagged !== undefined ? [flagged] : environmentsOf(inv, args, ['RAILS_ENV', 'RACK_ENV'], 'development');
+  return [...new Set(chosen.flatMap((e) => (e === null ? ['development', 'production', 'staging'] : [e])))].filter((e) => e !== 'test');
 }
 
 /** The provider of schema.prisma's datasource, comments out. */
