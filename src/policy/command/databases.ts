@@ -49,6 +49,8 @@ import { djangoSqliteNames } from './django-sqlite.js';
 import { snapshotHeldDatabases } from './held-databases.js';
 import { classifyServerFramework, djangoServerDatabase, instead, railsEnvironments, railsServerDatabase } from './server-frameworks.js';
 import { rakeTaskEffect } from './rake-tasks.js';
+import { artisanCommandEffect } from './artisan-commands.js';
+import { laravelServerDatabase, scriptDir } from './server-frameworks-php.js';
 import { djangoCommandEffect } from './django-commands.js';
 import { makeVerdict, unrecoverableKind } from './rules.js';
 import { resolvePath } from './paths.js';
@@ -833,6 +835,7 @@ export function classifyMigrationTool(inv: Invocation, program: string, args: Fi
   if (what === null) {
     if (django) classifyDjangoCommand(inv, program, args, rt, script);
     if ((program === 'rails' || program === 'rake') && inv.cwd !== null) classifyRakeTask(inv, program, args, rt, inv.cwd);
+    if (program === 'artisan') classifyArtisanCommand(inv, args, rt, script);
     return;
   }
   captureAppDatabase(inv, program, args, rt, script, `${what} changes the application's database, which may be a file in the repository`);
@@ -873,6 +876,20 @@ function classifyRakeTask(inv: Invocation, program: string, args: Field[], rt: R
     if (db !== null) rt.report(makeVerdict(unrecoverableKind(rt.ctx.isAgent), 'remote-data-delete', `${program} ${found.why}, which deletes rows of ${db}, outside the repository, where no snapshot holds it`, inv.source, instead(program, null)));
   }
   captureAppDatabase(inv, program, args, rt, undefined, `${program} ${found.why}, which ${found.effect === 'delete' ? 'deletes' : 'writes'} rows of the application's database, which may be a file in the repository`);
+}
+
+/** A Laravel project's own artisan command (artisan-commands.ts): judged as Django's project commands are. */
+function classifyArtisanCommand(inv: Invocation, args: Field[], rt: Runtime, script: string | undefined): void {
+  const name = args.find((a) => !a.value?.startsWith('-'))?.value;
+  const root = scriptDir(script ?? 'artisan', inv.cwd);
+  if (name === undefined || name === null || root === null) return;
+  const found = artisanCommandEffect(name, rt, root);
+  if (found === null) return;
+  if (found.effect === 'delete') {
+    const db = laravelServerDatabase(inv, args, rt, root);
+    if (db !== null) rt.report(makeVerdict(unrecoverableKind(rt.ctx.isAgent), 'remote-data-delete', `artisan ${found.why}, which deletes rows of ${db}, outside the repository, where no snapshot holds it`, inv.source, instead('artisan', null)));
+  }
+  captureAppDatabase(inv, 'artisan', args, rt, script, `artisan ${found.why}, which ${found.effect === 'delete' ? 'deletes' : 'writes'} rows of the application's database, which may be a file in the repository`);
 }
 
 /** The application's database files captured first (ignored ones into the snapshot, held ones by the snapshot itself). */

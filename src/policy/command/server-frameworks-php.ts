@@ -32,7 +32,7 @@ import { resolvePath } from './paths.js';
 import type { Invocation, Runtime } from './runtime.js';
 import { lineServerUrl, lineVarChoices, moreThanOne, readAt, unseenProject, urlDatabase } from './server-frameworks.js';
 
-const ARTISAN_DROPS = ['migrate:fresh', 'migrate:refresh', 'migrate:reset', 'db:wipe'];
+export const ARTISAN_DROPS = ['migrate:fresh', 'migrate:refresh', 'migrate:reset', 'db:wipe'];
 /** artisan's options of these commands that take a value (`--env testing` as well as `--env=testing`). */
 const ARTISAN_VALUES = ['--env', '--database', '--path', '--seeder', '--step', '--batch'];
 const LARAVEL_SERVER_DRIVERS = /^(mysql|mariadb|pgsql|sqlsrv)$/;
@@ -51,7 +51,7 @@ function consoleOption(args: Field[], long: string, short?: string): string | nu
 }
 
 /** The directory a project's script lies in (`artisan`, `../app/artisan`), or null. */
-function scriptDir(script: string, cwd: string | null): string | null {
+export function scriptDir(script: string, cwd: string | null): string | null {
   const abs = resolvePath(script, cwd);
   return abs === null ? null : path.posix.dirname(abs);
 }
@@ -101,6 +101,19 @@ export function laravel(inv: Invocation, args: Field[], rt: Runtime, script: str
     const server = inv.cwd === null ? lineServerUrl(inv, args) : undefined;
     return server ? `artisan ${command} ${command === 'db:wipe' || command === 'migrate:fresh' ? 'drops every table of' : command === 'migrate:rollback' ? `${rollbackLabel(args)} (dropping what they made) of` : 'reverts every migration of'} ${urlDatabase(server)}` : null;
   }
+  const db = laravelServerDatabase(inv, args, rt, root);
+  if (db === null) return null;
+  const does = command === 'db:wipe' || command === 'migrate:fresh' ? 'drops every table of' : command === 'migrate:rollback' ? `${rollbackLabel(args)} (dropping what they made) of` : 'reverts every migration of';
+  return `artisan ${command} ${does} ${db}`;
+}
+
+/**
+ * The server database a Laravel line in the project at `root` uses, in a refusal's words (`the
+ * local database, on a pgsql server (DB_CONNECTION in .env)`), or null: `--env`/APP_ENV (testing
+ * left free), `.env.<env>` or `.env`, `--database`, DB_CONNECTION, config/database.php. For
+ * laravel() here and a project's own artisan commands (artisan-commands.ts).
+ */
+export function laravelServerDatabase(inv: Invocation, args: Field[], rt: Runtime, root: string): string | null {
   const config = readAt(rt, root, 'config/database.php');
   const parsed = config === undefined || config === null || config === 'missing' ? null : laravelConfig(config.text);
   const flagged = consoleOption(args, '--env');
@@ -126,8 +139,7 @@ export function laravel(inv: Invocation, args: Field[], rt: Runtime, script: str
       const driver = LARAVEL_SERVER_DRIVERS.test(connection) ? connection : (parsed?.driver(connection) ?? null);
       if (driver !== null && LARAVEL_SERVER_DRIVERS.test(driver)) {
         const where = database !== undefined ? `--database=${database}` : onLine !== undefined ? 'DB_CONNECTION on the line' : fileVars.has('DB_CONNECTION') ? 'DB_CONNECTION in .env' : 'config/database.php';
-        const does = command === 'db:wipe' || command === 'migrate:fresh' ? 'drops every table of' : command === 'migrate:rollback' ? `${rollbackLabel(args)} (dropping what they made) of` : 'reverts every migration of';
-        return `artisan ${command} ${does} the ${environment ?? 'configured'} database, on a ${driver} server (${where})`;
+        return `the ${environment ?? 'configured'} database, on a ${driver} server (${where})`;
       }
     }
   }
