@@ -114,7 +114,8 @@ function classifyInContainer(inv: Invocation, program: string, name: string, arg
   // `gosu postgres psql ...`, `su-exec postgres psql ...` (the images' entrypoints use them)
   if ((name === 'gosu' || name === 'su-exec') && args.length > 1) return rt.exec(sub(inv, args.slice(1)));
   if (REMOTE_DATA_PROGRAMS.has(name) || name === 'npm') return classifyRemoteData(inv, name, args, rt);
-  const here = { ...inv, cwd: rt.ctx.inContainer?.configDir ?? null };
+  const unseen = rt.ctx.inContainer?.unseen;
+  const here: Invocation = { ...inv, cwd: rt.ctx.inContainer?.configDir ?? null, ...(unseen !== undefined ? { unseenProject: unseen } : {}) };
   if (SERVER_FRAMEWORK_PROGRAMS.has(name)) return classifyServerFramework(here, name, args, rt);
   if (name === 'dotnet' && args[0]?.value === 'ef') return classifyServerFramework(here, 'dotnet-ef', args.slice(1), rt);
   if (name === 'cargo' && args[0]?.value === 'sqlx') return classifyServerFramework(here, 'sqlx', args.slice(1), rt);

@@ -43,6 +43,8 @@ export interface Invocation {
    * which guard cannot see, exports X already; else X is unset there (unexportedForChild).
    */
   hidden?: ReadonlySet<string>;
+  /** In a container or on another machine whose project guard cannot read: the stand-in (CommandContext.inContainer.unseen). */
+  unseenProject?: string;
 }
 
 /**

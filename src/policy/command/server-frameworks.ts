@@ -183,11 +183,16 @@ export function urlDatabase(scheme: string): string {
  * DATABASE_URL (Django's settings, mix.exs, flyway.conf, alembic.ini, appsettings.json ...) ask this
  * where they would read their configuration: whatever it names is on that machine, outside every
  * snapshot, as a dyno's database is its app's. What the line itself says still decides first (the
- * test environment, a `--url` or `-database` it names).
+ * test environment, a `--url` or `-database` it names). A DATABASE_URL the container's environment
+ * or the line sets does not replace the stand-in here (Invocation.unseenProject, since 2026-12-07):
+ * these frameworks do not read it, so Django without dj-database-url, Ecto or Flyway in a pod with
+ * DATABASE_URL set were left free; the ones that read it (Rails, Prisma, Laravel, dbmate,
+ * golang-migrate) read lineServerUrl instead.
  */
 export function unseenProject(inv: Invocation, args: Field[]): string | undefined {
   if (inv.cwd !== null) return undefined;
-  const urls = lineVarChoices(inv, args, 'DATABASE_URL');
+  // the stand-in of the context, where the container's environment or the line set a DATABASE_URL these frameworks do not read
+  const urls = [...lineVarChoices(inv, args, 'DATABASE_URL'), inv.unseenProject];
   return urls.includes(UNSEEN_DATABASE_URL) ? urlDatabase('unseen') : urls.includes(CONTAINER_DATABASE_URL) ? urlDatabase('container') : urls.includes(HEROKU_DATABASE_URL) ? 'the app\'s Heroku Postgres database (DATABASE_URL on the dyno)' : undefined;
 }
 
@@ -622,7 +627,7 @@ export function classifyServerFramework(inv: Invocation, program: string, args: 
   else if (program === 'atlas') what = atlas(inv, args, rt);
   if (what === null) return;
   const there = unseenProject(inv, args);
-  const urls = there === undefined ? [] : lineVarChoices(inv, args, 'DATABASE_URL');
+  const urls = there === undefined ? [] : [...lineVarChoices(inv, args, 'DATABASE_URL'), inv.unseenProject];
   const remote = there === undefined ? null : urls.includes(HEROKU_DATABASE_URL) ? 'heroku' : urls.includes(CONTAINER_DATABASE_URL) ? 'container' : 'host';
   rt.report(makeVerdict(unrecoverableKind(rt.ctx.isAgent), 'remote-data-delete', `${what}, outside the repository, where no snapshot holds it`, inv.source, instead(program, remote)));
 }

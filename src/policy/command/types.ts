@@ -75,7 +75,18 @@ export interface CommandContext {
    * frameworks' configuration is read (config/database.yml, manage.py): the directory the line
    * runs in on the host, the repository the usual compose setup mounts into the app container.
    */
-  inContainer?: { configDir: string | null };
+  inContainer?: {
+    configDir: string | null;
+    /**
+     * The stand-in database URL (server-frameworks.ts CONTAINER_DATABASE_URL, UNSEEN_DATABASE_URL,
+     * HEROKU_DATABASE_URL) of a project whose configuration guard cannot read (a pod's image,
+     * another machine): the frameworks that read no DATABASE_URL (Django's settings, mix.exs,
+     * flyway.conf ...) judge against it even where the container's environment sets DATABASE_URL,
+     * which only the frameworks that read it take (Invocation.unseenProject, server-frameworks.ts
+     * unseenProject).
+     */
+    unseen?: string;
+  };
   /**
    * The root of a file system guard can neither look at nor restore, whose paths the judged code
    * names (a pod's, mapped under CONTAINER_FS: container-exec.ts). A write that would replace a
