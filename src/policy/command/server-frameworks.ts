@@ -379,18 +379,25 @@ export function djangoServerDatabase(inv: Invocation, args: Field[], rt: Runtime
   const remote = unseenProject(inv, args);
   const named = optionValue(args, ['--settings']) ?? lineVar(inv, args, 'DJANGO_SETTINGS_MODULE');
   if (remote !== undefined) return typeof named === 'string' && /(^|[._])(tests?|testing)([._]|$)/.test(named) ? null : remote;
+  // a settings module guard cannot know: computed when the line runs (`--settings="$S"`, DJANGO_SETTINGS_MODULE=$(...)), or
+  // django-admin's from the environment where no manage.py here names the project's (docs/DECISIONS.md, "A settings module guard cannot see")
+  // `--settings="$S"` is one word guard cannot see whole
+  const option = args.some((a) => a.value === null && a.display.startsWith('--settings=')) ? null : optionValue(args, ['--settings']);
+  const module = option !== undefined ? option : lineVar(inv, args, 'DJANGO_SETTINGS_MODULE');
+  if (module === null) return 'the database of a settings module guard cannot see (computed when the line runs; name it on the line, `--settings=project.settings.dev`, so guard can read it)';
+  if (module === undefined && script === undefined && inv.cwd !== null && readAt(rt, inv.cwd, 'manage.py') === 'missing') return 'the database of the settings module the environment names (DJANGO_SETTINGS_MODULE, unseen: no manage.py here names one; name it on the line, `--settings=project.settings.dev`, so guard can read it)';
   const found = djangoSettings(inv, args, rt, script);
   if (found === null) return null;
-  const { module, text: settings } = found;
+  const { text: settings } = found;
   // settings that take DATABASE_URL (dj-database-url, django-environ's env.db()) where the line or the container's
   // environment sets it to a server's: that server, whatever fallback the file names (wagtail/bakerydemo's compose service)
   const url = /\bDATABASE_URL\b|\bdj_database_url\b|\benv\.db(_url)?\s*\(/.test(settings.replace(/#.*$/gm, '')) ? lineServerUrl(inv, args) : undefined;
-  if (url !== undefined) return `${urlDatabase(url)} (${module} reads it)`;
+  if (url !== undefined) return `${urlDatabase(url)} (${found.module} reads it)`;
   // a settings file that also names SQLite (a local override, a test switch) is not decided here
   if (/django\.db\.backends\.sqlite3/.test(settings)) return null;
   const engine = DJANGO_SERVER_ENGINE.exec(settings);
   if (!engine) return null;
-  return `the ${engine[1] ?? engine[2] ?? engine[3]} database (${module})`;
+  return `the ${engine[1] ?? engine[2] ?? engine[3]} database (${found.module})`;
 }
 
 /**
