@@ -60,7 +60,7 @@ const WRITES = new Set(['migrate', 'loaddata', 'createsuperuser', 'changepasswor
 /** How many project commands deep `call_command` is followed (reset_demo -> load_initial_data -> ...). */
 const COMMAND_DEPTH = 3;
 /** App module paths tried at most (each a file read that usually finds nothing). */
-const MAX_APPS = 80;
+const MAX_APPS = 150;
 
 /** An ORM call or SQL that deletes rows or tables. */
 const DELETE_CODE = /\.delete\(\s*\)|\._raw_delete\(|(['"])[^'"\n]*\b(?:DROP\s+(?:TABLE|SCHEMA|DATABASE)|TRUNCATE|DELETE\s+FROM)\b[^'"\n]*\1/i;
@@ -80,20 +80,26 @@ export function djangoCommandEffect(inv: Invocation, args: Field[], rt: Runtime,
   if (!view || view.mode === 'text') return null;
   const settings = djangoSettings(inv, args, rt, script);
   if (settings === null) return null;
-  const apps = appModules(djangoSettingsTexts(rt, settings.root, settings.module));
+  const apps = appModules(djangoSettingsTexts(rt, settings.root, settings.module), settings.module.split('.')[0] as string);
   return commandEffect(rt, settings.root, apps, name, 0, new Set());
 }
 
-/** The module paths an app may be at: each dotted literal of the settings and its prefixes (`polls.apps.PollsConfig`: `polls.apps`, `polls`). */
-function appModules(texts: string[]): string[] {
-  const out = new Set<string>();
+/**
+ * The module paths an app may be at: each dotted literal of the settings and its prefixes
+ * (`polls.apps.PollsConfig`: `polls.apps`, `polls`), those in the settings' own package first
+ * (`bakerydemo.base` before `wagtail.admin`), so a long list of installed packages does not push
+ * the project's apps past MAX_APPS.
+ */
+function appModules(texts: string[], project: string): string[] {
+  const all: string[] = [];
   for (const text of texts) {
     for (const m of text.matchAll(/(['"])([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*)\1/g)) {
       const parts = (m[2] as string).split('.');
-      for (let n = parts.length; n >= 1 && out.size < MAX_APPS; n--) out.add(parts.slice(0, n).join('.'));
+      for (let n = parts.length; n >= 1; n--) all.push(parts.slice(0, n).join('.'));
     }
   }
-  return [...out];
+  const own = all.filter((a) => a === project || a.startsWith(`${project}.`));
+  return [...new Set([...own, ...all])].slice(0, MAX_APPS);
 }
 
 /** The command's source: `<root>/<app>/management/commands/<name>.py` of the first app that has it, or null. */
