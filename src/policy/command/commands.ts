@@ -28,7 +28,7 @@ import { classifyHelm, classifyHelmfile, classifyKubectl, classifySkaffold, KUBE
 import { classifyEnvPull, ENV_PULL_PROGRAMS } from './env-pull.js';
 import { classifyDenoTask } from './deno-tasks.js';
 import { classifyExpo } from './expo-prebuild.js';
-import { classifyDatabaseClient, classifyMigrationTool, DATABASE_PROGRAMS, MIGRATION_PROGRAMS } from './databases.js';
+import { classifyDatabaseClient, classifyMigrationTool, DATABASE_PROGRAMS, MIGRATION_PROGRAMS, refuseDjangoCommand } from './databases.js';
 import { classifyRunner, RUNNER_PROGRAMS } from './runners.js';
 import { classifyComposer } from './composer-scripts.js';
 import { classifyBunScript, classifyMonorepoRun, classifyPackageManager, classifyRunAll } from './package-scripts.js';
@@ -132,7 +132,11 @@ function classifyInContainer(inv: Invocation, program: string, name: string, arg
   // `python manage.py flush`, `python3 -W ignore ./manage.py flush`; `python -m django flush` (django-admin), `python -m alembic downgrade base`
   if (/^python[0-9.]*$/.test(name)) {
     const run = pythonScriptOf(args);
-    if (run && path.posix.basename(run.script) === 'manage.py') classifyServerFramework(here, 'manage.py', run.rest, rt, run.script);
+    if (run && path.posix.basename(run.script) === 'manage.py') {
+      classifyServerFramework(here, 'manage.py', run.rest, rt, run.script);
+      // a project's own command (`manage.py load_initial_data`), where the container's project is the repository
+      if (here.cwd !== null) refuseDjangoCommand(here, 'manage.py', run.rest, rt, run.script);
+    }
     const module = pythonModuleOf(args);
     const tool = module === null ? undefined : PYTHON_MIGRATION_MODULES[module.module];
     if (module !== null && tool !== undefined) classifyServerFramework(here, tool, module.rest, rt);

@@ -849,17 +849,26 @@ export function classifyMigrationTool(inv: Invocation, program: string, args: Fi
  * Django's own `loaddata` and `changepassword` are.
  */
 function classifyDjangoCommand(inv: Invocation, program: string, args: Field[], rt: Runtime, script: string | undefined): void {
-  const own = program === 'manage.py' ? script : undefined;
-  const found = djangoCommandEffect(inv, args, rt, own);
+  const found = refuseDjangoCommand(inv, program, args, rt, script);
   if (found === null) return;
   const label = program === 'manage.py' ? 'manage.py' : 'django-admin';
-  if (found.effect === 'delete') {
-    const db = djangoServerDatabase(inv, args, rt, own);
-    if (db !== null) {
-      rt.report(makeVerdict(unrecoverableKind(rt.ctx.isAgent), 'remote-data-delete', `${label} ${found.why}, which deletes rows of ${db}, outside the repository, where no snapshot holds it`, inv.source, instead(label, null)));
-    }
-  }
   captureAppDatabase(inv, program, args, rt, script, `${label} ${found.why}, which ${found.effect === 'delete' ? 'deletes' : 'writes'} rows of the application's database, which may be a file in the repository`);
+}
+
+/**
+ * The server half of a project's own Django command: refused where it deletes rows of a server's
+ * database. Also for the command run in a container whose project is the repository
+ * (commands.ts classifyInContainer: `docker compose exec app python manage.py load_initial_data`
+ * on bakerydemo, whose service sets DATABASE_URL to its Postgres). What it found, or null.
+ */
+export function refuseDjangoCommand(inv: Invocation, program: string, args: Field[], rt: Runtime, script: string | undefined): ReturnType<typeof djangoCommandEffect> {
+  const own = program === 'manage.py' ? script : undefined;
+  const found = djangoCommandEffect(inv, args, rt, own);
+  if (found === null || found.effect !== 'delete') return found;
+  const label = program === 'manage.py' ? 'manage.py' : 'django-admin';
+  const db = djangoServerDatabase(inv, args, rt, own);
+  if (db !== null) rt.report(makeVerdict(unrecoverableKind(rt.ctx.isAgent), 'remote-data-delete', `${label} ${found.why}, which deletes rows of ${db}, outside the repository, where no snapshot holds it`, inv.source, instead(label, null)));
+  return found;
 }
 
 /**

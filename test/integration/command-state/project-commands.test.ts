@@ -36,6 +36,9 @@ function django(t: TestRepo): void {
   // found in an app named by its AppConfig, and reached only through another command
   cmd('blog', 'wipe_posts', '        call_command("flush", "--noinput")\n');
   cmd('base', 'nightly', '        call_command("wipe_posts")\n');
+  // the compose service is built from the project and points it at Postgres (bakerydemo's `app`)
+  t.write('dj/Dockerfile', 'FROM python:3.12-slim\nWORKDIR /code\nCOPY . .\n');
+  t.write('dj/compose.yaml', 'services:\n  app:\n    build: .\n    environment:\n      DATABASE_URL: postgres://bakery@db/bakery\n');
 }
 
 function rails(t: TestRepo): void {
@@ -99,6 +102,9 @@ describe("a project's own commands", () => {
           ['python manage.py runserver', 'allow', 'no-risk'],
           ['python manage.py update_index', 'allow', 'no-risk'],
           ['python manage.py reset_schema --settings=bakery.settings.prod', 'deny', 'remote-data-delete', ['reset_schema']],
+          // in the compose service built from the project, whose environment names Postgres
+          ['docker compose exec app python manage.py load_initial_data', 'deny', 'remote-data-delete', ['load_initial_data', 'run in the service app']],
+          ['docker compose exec app python manage.py show_stats', 'allow', 'no-risk'],
         ],
         { cwd: path.join(t.dir, 'dj') },
       );
