@@ -40,7 +40,7 @@
  * redirection is, one lstat each, one `ls-files --ignored` only where the file is there.
  */
 import { knownField, type Field } from './expand.js';
-import { artisanWritesEnv, FRAMEWORK_MIGRATION_PROGRAMS, frameworkMigrationChanges } from './framework-migrations.js';
+import { artisanWritesEnv, ECTO_WRITES, FRAMEWORK_MIGRATION_PROGRAMS, frameworkMigrationChanges } from './framework-migrations.js';
 import { judgeOutputFile } from './output-files.js';
 import { operandWords } from './gnu-args.js';
 import { reportOpaque, type Invocation, type Runtime } from './runtime.js';
@@ -52,6 +52,8 @@ import { rakeTaskEffect } from './rake-tasks.js';
 import { artisanCommandEffect } from './artisan-commands.js';
 import { laravelServerDatabase, scriptDir } from './server-frameworks-php.js';
 import { djangoCommandEffect } from './django-commands.js';
+import { expandMixTasks, MIX_VALUE_OPTIONS, mixAliases, mixTaskLabel } from './mix-aliases.js';
+import { readAt } from './server-frameworks.js';
 import { makeVerdict, unrecoverableKind } from './rules.js';
 import { resolvePath } from './paths.js';
 import type { RepoContents } from './state.js';
@@ -836,6 +838,7 @@ export function classifyMigrationTool(inv: Invocation, program: string, args: Fi
     if (django) classifyDjangoCommand(inv, program, args, rt, script);
     if ((program === 'rails' || program === 'rake') && inv.cwd !== null) classifyRakeTask(inv, program, args, rt, inv.cwd);
     if (program === 'artisan') classifyArtisanCommand(inv, args, rt, script);
+    if (program === 'mix') classifyMixAlias(inv, args, rt);
     return;
   }
   captureAppDatabase(inv, program, args, rt, script, `${what} changes the application's database, which may be a file in the repository`);
@@ -899,6 +902,22 @@ function classifyArtisanCommand(inv: Invocation, args: Field[], rt: Runtime, scr
     if (db !== null) rt.report(makeVerdict(unrecoverableKind(rt.ctx.isAgent), 'remote-data-delete', `artisan ${found.why}, which deletes rows of ${db}, outside the repository, where no snapshot holds it`, inv.source, instead('artisan', null)));
   }
   captureAppDatabase(inv, 'artisan', args, rt, script, `artisan ${found.why}, which ${found.effect === 'delete' ? 'deletes' : 'writes'} rows of the application's database, which may be a file in the repository`);
+}
+
+/**
+ * A Mix alias of the project's own (mix-aliases.ts) that runs an Ecto task writing the database
+ * (`mix setup` -> `ecto.setup` -> `ecto.migrate`): the database files captured first, as for the
+ * task typed. Its drops on a server are refused by server-frameworks-ecto.ts, which follows the
+ * same aliases.
+ */
+function classifyMixAlias(inv: Invocation, args: Field[], rt: Runtime): void {
+  if (inv.cwd === null) return;
+  const found = readAt(rt, inv.cwd, 'mix.exs');
+  if (found === undefined || found === null || found === 'missing') return;
+  const typed = operandWords(args, MIX_VALUE_OPTIONS).map((w) => w.replace(/,$/, ''));
+  const hit = expandMixTasks(typed, mixAliases(found.text)).find((t) => t.via.length > 0 && ECTO_WRITES.test(t.task));
+  if (hit === undefined) return;
+  captureAppDatabase(inv, 'mix', args, rt, undefined, `${mixTaskLabel(hit)} runs mix ${hit.task}, which changes the application's database, which may be a file in the repository`);
 }
 
 /** The application's database files captured first (ignored ones into the snapshot, held ones by the snapshot itself). */

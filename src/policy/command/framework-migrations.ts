@@ -15,9 +15,10 @@
  * files it dispatches to refuse `flyway clean`, `liquibase drop-all`, `dotnet ef database drop`
  * first). Commands that only read, print or generate files stay free
  * (`migrate:status`, `doctrine:migrations:diff`, `ecto.gen.migration`, `flyway info`,
- * `dotnet ef migrations add`). Limits: a project's own aliases are not read (`mix setup`, a
+ * `dotnet ef migrations add`). Limits: a project's own aliases are not read here (a
  * composer script, a Gradle task depending on flywayClean), nor Gradle's camel-case
- * abbreviations (`fC`).
+ * abbreviations (`fC`); Mix aliases (`mix setup`) are, by databases.ts and
+ * server-frameworks-ecto.ts through mix-aliases.ts.
  */
 import type { Field } from './expand.js';
 import { operandWords } from './gnu-args.js';
@@ -71,7 +72,8 @@ const FLYWAY_WRITES = /^(clean|migrate|undo|baseline|repair)$/;
 const LIQUIBASE_WRITES = /^(update(-?(count|to-?tag|one-?change-?set|testing-?rollback))?|rollback(-?(count|to-?date|one-?change-?set|one-?update))?|drop-?all|changelog-?sync(-?to-?tag)?|execute-?sql|tag|mark-?next-?change-?set-?ran|clear-?check-?sums|release-?locks)$/i;
 /** Gradle tasks of the Flyway and Liquibase plugins (a task path `:app:flywayClean` by its last part). */
 const GRADLE_WRITES = /^(flyway(Clean|Migrate|Undo|Baseline|Repair)|update(Count|ToTag)?|rollback(Count|ToDate)?|dropAll|changelogSync|markNextChangesetRan|clearChecksums|releaseLocks)$/;
-const ECTO_WRITES = /^ecto\.(drop|reset|rollback|migrate|setup|load)$/;
+/** Ecto's tasks that write the database (databases.ts also runs them through a project's Mix aliases). */
+export const ECTO_WRITES = /^ecto\.(drop|reset|rollback|migrate|setup|load)$/;
 
 /** The subcommand (words) that change the database, or null where the command does not. */
 export function frameworkMigrationChanges(program: string, args: Field[]): string | null {
