@@ -7,9 +7,12 @@
  * the line, else alembic.ini), its section (`-n`/`--name`, else `[alembic]`), `sqlalchemy.url`'s
  * scheme (`postgresql+psycopg2://` a server, `sqlite:///app.db` a file). Only where the project's
  * env.py takes that URL as it is (the templates' `config.get_main_option("sqlalchemy.url")`,
- * `engine_from_config`): an env.py that sets the URL from code (`set_main_option`, its own
- * `create_engine`) decides elsewhere (an environment variable, the application's settings), and
- * the command is left as before. `--sql` only prints the SQL.
+ * `engine_from_config`). An env.py that sets the URL from code (`set_main_option`, its own
+ * `create_engine`, `configuration["sqlalchemy.url"] = get_url()`) decides elsewhere (an
+ * environment variable, the application's settings): until 2026-12-07 the command was left as
+ * before there (full-stack-fastapi-template's `downgrade base` against its PostgreSQL was free);
+ * now it is judged as a database guard cannot see, as Django's unseen settings module is.
+ * `--sql` only prints the SQL.
  */
 import path from 'node:path';
 import { parseDotenv, whole } from './dotenv.js';
@@ -48,7 +51,7 @@ function iniSection(text: string, name: string): Map<string, string> | null {
 }
 
 /** env.py code that sets the URL itself (and so decides elsewhere), comments out. */
-const URL_FROM_CODE = /\bset_main_option\s*\(|\bset_section_option\s*\(|\bcreate(_async)?_engine\s*\(/;
+const URL_FROM_CODE = /\bset_main_option\s*\(|\bset_section_option\s*\(|\bcreate(_async)?_engine\s*\(|\[\s*['"]sqlalchemy\.url['"]\s*\]\s*=/;
 
 /** `alembic downgrade base` against a server: what it does, or null. */
 export function alembic(inv: Invocation, args: Field[], rt: Runtime): string | null {
@@ -71,14 +74,17 @@ export function alembic(inv: Invocation, args: Field[], rt: Runtime): string | n
   const settings = iniSection(found.text, section);
   const url = settings?.get('sqlalchemy.url');
   const server = sqlalchemyServer(url);
-  if (server === null) return null;
   // script_location: `%(here)s/alembic` (beside the ini) or a path from where alembic runs
   const location = settings?.get('script_location') ?? 'alembic';
   const scripts = location.startsWith('%(here)s') ? `${dir}${location.slice('%(here)s'.length)}` : resolvePath(location, inv.cwd);
   if (scripts === null || scripts.includes('%(') || scripts.includes(':')) return null;
   const env = readAt(rt, scripts, 'env.py');
   if (env === undefined || env === null || env === 'missing') return null;
-  if (URL_FROM_CODE.test(env.text.replace(/#.*$/gm, ''))) return null;
+  // env.py sets the URL from the application's settings (full-stack-fastapi-template's
+  // `configuration["sqlalchemy.url"] = get_url()`): a database guard cannot see, judged as one
+  // it cannot restore, as Django's unseen settings module is (docs/DECISIONS.md, 2026-12-07)
+  if (URL_FROM_CODE.test(env.text.replace(/#.*$/gm, ''))) return `alembic downgrade ${target ?? 'REVISION'} ${downgradeDoes(target)}, in the database ${path.posix.relative(inv.cwd, `${scripts}/env.py`) || 'env.py'} sets in code (the application's settings, which guard cannot read)`;
+  if (server === null) return null;
   return `alembic downgrade ${target ?? 'REVISION'} ${downgradeDoes(target)}, on a ${server} server (sqlalchemy.url in ${path.posix.basename(ini)})`;
 }
 

@@ -58,6 +58,9 @@ const PROJECTS: Record<string, string> = {
   'allite/alembic/env.py': ALEMBIC_ENV,
   'alenv/alembic.ini': alembicIni('postgresql://localhost/placeholder'),
   'alenv/alembic/env.py': `import os\n${ALEMBIC_ENV}config.set_main_option("sqlalchemy.url", os.environ["DATABASE_URL"])\n`,
+  // full-stack-fastapi-template's shape: no URL in alembic.ini, env.py takes the application's settings
+  'alfa/alembic.ini': '[alembic]\nscript_location = app/alembic\n',
+  'alfa/app/alembic/env.py': `from alembic import context\nfrom sqlalchemy import engine_from_config, pool\nfrom app.core.config import settings\n\nconfig = context.config\n\ndef get_url():\n    return str(settings.SQLALCHEMY_DATABASE_URI)\n\ndef run_migrations_online():\n    configuration = config.get_section(config.config_ini_section)\n    configuration["sqlalchemy.url"] = get_url()\n    connectable = engine_from_config(configuration, prefix="sqlalchemy.", poolclass=pool.NullPool)\n`,
   // Django on PostgreSQL
   'dj/manage.py': "#!/usr/bin/env python\nimport os\nos.environ.setdefault('DJANGO_SETTINGS_MODULE', 'proj.settings')\n",
   'dj/proj/settings.py': "DATABASES = {'default': {'ENGINE': 'django.db.backends.postgresql', 'NAME': 'app'}}\n",
@@ -117,7 +120,11 @@ describe('EF Core, Flyway, Liquibase, Alembic and Django against a database serv
       ['cd al && alembic downgrade base --sql', 'snapshot', 'overwrite-ignored'],
       ['cd al && alembic downgrade -1', 'snapshot', 'overwrite-ignored'],
       ['cd allite && alembic downgrade base', 'snapshot', 'overwrite-ignored'],
-      ['cd alenv && alembic downgrade base', 'snapshot', 'overwrite-ignored'],
+      // env.py sets the URL in code: a database guard cannot see, refused as one it cannot restore (since 2026-12-07)
+      ['cd alenv && alembic downgrade base', 'deny', 'remote-data-delete', ['alembic/env.py sets in code']],
+      ['cd alfa && uv run alembic downgrade base', 'deny', 'remote-data-delete', ['app/alembic/env.py sets in code']],
+      ['cd alfa && alembic downgrade -1', 'snapshot', 'overwrite-ignored'],
+      ['cd alfa && alembic downgrade base --sql', 'snapshot', 'overwrite-ignored'],
       // inside the application's container, a compose service built from the project: the configuration read where the
       // line runs (container-exec.ts); a pod's image reads its own, unseen (the stand-in)
       ['cd al && docker compose exec app alembic downgrade base', 'deny', 'remote-data-delete', ['alembic.ini']],
