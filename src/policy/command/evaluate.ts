@@ -916,6 +916,14 @@ export class Evaluator implements Runtime {
     if (files.length === 0) return;
     const origin = this.contentOrigin(source, state, stdin);
     for (const file of files) noteWritten(state, file, origin);
+    // Where mv moves files to: a later deletion there in the line takes them (targets.ts movedThereFirst).
+    const view = this.ctx.view;
+    if (argv[0]?.value === 'mv' && view) {
+      for (const file of files) for (const cwd of state.cwds) {
+        const abs = resolvePath(file, cwd);
+        if (abs !== null) view.movedInto.add(abs);
+      }
+    }
   }
 }
 

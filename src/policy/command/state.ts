@@ -673,6 +673,8 @@ export class StateView {
   readonly queries: StateQueries = { paths: new Map(), cleans: new Map(), globs: new Set(), finds: new Map(), submoduleRecurse: false, gitAliases: false, worktreeRemovals: new Map(), worktreePrunes: new Map(), sparseCheckouts: new Map(), treeLandings: new Map(), tracked: new Map(), submoduleRemovals: new Map(), guardedPaths: new Map(), installPrunes: new Map() };
   /** Something in the line writes, deletes or moves an ignore file (.gitignore, info/exclude). */
   ignoreRulesChanged = false;
+  /** Where the line's `mv` commands so far move files to (absolute; targets.ts movedThereFirst). */
+  readonly movedInto = new Set<string>();
   /** The way forward when the capture is over the limits, where the check that asked for it knows a better one than its rule's. */
   overBoundInstead: string | undefined = undefined;
   /** Ignored files (latin1 byte strings) the resolved pass decided to capture before the command. */

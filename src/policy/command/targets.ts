@@ -296,6 +296,30 @@ export function checkDeleteTarget(field: Field, cwd: string | null, ctx: Command
 }
 
 export function checkDeleteAbs(abs: string, ctx: CommandContext, source: string, options: DeleteOptions): Verdict {
+  const verdict = deleteVerdict(abs, ctx, source, options);
+  return verdict.verdict === 'allow' ? (movedThereFirst(abs, ctx, source, options.verb) ?? verdict) : verdict;
+}
+
+/**
+ * A deletion of a path an earlier `mv` of the same line moved files to (StateView.movedInto):
+ * judged before the line runs, the path held nothing worth keeping (it did not exist, or it was
+ * regenerable output), but by the time the deletion runs it holds what was moved there:
+ * `mv notes.txt tmp.txt && rm tmp.txt`, `mv notes.txt node_modules/ && rm -rf node_modules` lost
+ * the untracked notes.txt with no snapshot (found by the lead's review, 2026-12-07). A snapshot
+ * first holds the files where they were. Inside the repository only: a move out of it is
+ * snapshotted by itself (checkMoveSource).
+ */
+function movedThereFirst(abs: string, ctx: CommandContext, source: string, verb: string): Verdict | null {
+  const moved = ctx.view?.movedInto;
+  if (!moved || moved.size === 0 || !ctx.repoRoot) return null;
+  for (const to of moved) {
+    if (!isUnder(to, ctx.repoRoot) || !(isUnder(to, abs) || isUnder(abs, to))) continue;
+    return makeVerdict('snapshot', 'rm-in-repo', `${verb} ${displayPath(abs, ctx)}, where an earlier mv of the line moves files (to ${displayPath(to, ctx)}); guard snapshots first, which holds them where they were`, source);
+  }
+  return null;
+}
+
+function deleteVerdict(abs: string, ctx: CommandContext, source: string, options: DeleteOptions): Verdict {
   const inVolume = deletesInVolume(abs, ctx, source, options.verb);
   if (inVolume) return inVolume;
   if (isIgnoreRulesFile(abs, ctx) && ctx.view) ctx.view.ignoreRulesChanged = true;
@@ -1067,7 +1091,9 @@ export function checkGitClean(request: CleanRequest, ctx: CommandContext, source
   // git's dry run lists nothing it would delete but regenerable output (t3-oss/create-t3-turbo's
   // `pnpm clean`, `git clean -xdf node_modules`): as `rm -rf node_modules`, nothing a snapshot
   // would hold changes, so none is taken (the friction hunt of 2026-12-07, second round).
-  const nothingKept = (captured: readonly IgnoredEntry[]): boolean => taken !== undefined && (untracked === null || untracked?.length === 0) && captured.length === 0 && putBack.length === 0;
+  // Not where an earlier mv of the line moves files inside the repository: the dry run ran before it (movedThereFirst).
+  const movedInRepo = [...(view?.movedInto ?? [])].some((to) => ctx.repoRoot !== null && isUnder(to, ctx.repoRoot));
+  const nothingKept = (captured: readonly IgnoredEntry[]): boolean => taken !== undefined && !movedInRepo && (untracked === null || untracked?.length === 0) && captured.length === 0 && putBack.length === 0;
   if (why === null) {
     if (nothingKept([])) return makeVerdict('allow', 'no-risk', `${label} deletes no untracked file (git clean -n lists none): nothing a snapshot would hold`, source);
     view?.notePutBack(putBack);
