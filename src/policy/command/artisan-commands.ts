@@ -18,21 +18,21 @@
  */
 import { ARTISAN_DROPS } from './server-frameworks-php.js';
 import type { Runtime } from './runtime.js';
+import { codeEffect, codePatterns, StrongestEffect, type DataEffect } from './data-effect.js';
 import { readAt } from './server-frameworks.js';
 
-export interface ArtisanEffect {
-  effect: 'delete' | 'write';
-  why: string;
-}
 
 const COMMAND_DEPTH = 3;
 const MAX_FILES = 60;
 
-const DELETE_CODE = /->(?:delete|forceDelete|truncate)\(\s*\)|::(?:truncate|destroy)\(|Schema::drop(?:IfExists|AllTables)?\(|(['"])[^'"\n]*\b(?:DROP\s+(?:TABLE|SCHEMA|DATABASE)|TRUNCATE|DELETE\s+FROM)\b[^'"\n]*\1/i;
-const WRITE_CODE = /::(?:create|insert|updateOrCreate|firstOrCreate|upsert|factory)\(|->(?:save|update|insert|upsert|increment|decrement|create)\(|(['"])[^'"\n]*\b(?:INSERT\s+INTO|UPDATE\s+\w+\s+SET)\b[^'"\n]*\1/i;
+/** Eloquent's and the query builder's deletes and writes (data-effect.ts adds the SQL literals). */
+const PATTERNS = codePatterns(
+  String.raw`->(?:delete|forceDelete|truncate)\(\s*\)|::(?:truncate|destroy)\(|Schema::drop(?:IfExists|AllTables)?\(`,
+  String.raw`::(?:create|insert|updateOrCreate|firstOrCreate|upsert|factory)\(|->(?:save|update|insert|upsert|increment|decrement|create)\(`,
+);
 
 /** What `artisan NAME` does where NAME is a command of the project's app/Console/Commands, or null. `root`: the directory artisan is in. */
-export function artisanCommandEffect(name: string, rt: Runtime, root: string): ArtisanEffect | null {
+export function artisanCommandEffect(name: string, rt: Runtime, root: string): DataEffect | null {
   const view = rt.ctx.view;
   if (!view || view.mode === 'text' || !/^[\w:-]+$/.test(name)) return null;
   const commands = projectCommands(rt, root);
@@ -57,20 +57,15 @@ function projectCommands(rt: Runtime, root: string): Map<string, { file: string;
   return out;
 }
 
-function commandEffect(commands: Map<string, { file: string; code: string }>, name: string, depth: number, seen: Set<string>): ArtisanEffect | null {
+function commandEffect(commands: Map<string, { file: string; code: string }>, name: string, depth: number, seen: Set<string>): DataEffect | null {
   if (seen.has(name)) return null;
   seen.add(name);
   const command = commands.get(name);
   if (command === undefined) return null;
   const where = `${name} (${command.file})`;
-  let best: ArtisanEffect | null = null;
-  const take = (found: ArtisanEffect): void => {
-    if (best === null || (best.effect === 'write' && found.effect === 'delete')) best = found;
-  };
-  const deletes = DELETE_CODE.exec(command.code);
-  if (deletes) take({ effect: 'delete', why: `${where} runs \`${deletes[0].trim()}\`` });
-  const writes = WRITE_CODE.exec(command.code);
-  if (writes) take({ effect: 'write', why: `${where} runs \`${writes[0].trim()}\`` });
+  const strongest = new StrongestEffect();
+  const take = (found: DataEffect | null): void => strongest.take(found);
+  take(codeEffect(command.code, where, PATTERNS));
   for (const call of command.code.matchAll(/(?:\$this->call(?:Silent(?:ly)?)?|Artisan::call)\(\s*(['"])([\w:-]+)/g)) {
     const called = call[2] as string;
     const typed = `call('${called}')`;
@@ -81,5 +76,5 @@ function commandEffect(commands: Map<string, { file: string; code: string }>, na
       if (inner) take({ effect: inner.effect, why: `${where} runs \`${typed}\`, and ${inner.why}` });
     }
   }
-  return best;
+  return strongest.best;
 }

@@ -52,6 +52,7 @@ import { rakeTaskEffect } from './rake-tasks.js';
 import { artisanCommandEffect } from './artisan-commands.js';
 import { laravelServerDatabase, scriptDir } from './server-frameworks-php.js';
 import { djangoCommandEffect } from './django-commands.js';
+import type { DataEffect } from './data-effect.js';
 import { expandMixTasks, MIX_VALUE_OPTIONS, mixAliases, mixTaskLabel } from './mix-aliases.js';
 import { readAt } from './server-frameworks.js';
 import { makeVerdict, unrecoverableKind } from './rules.js';
@@ -845,63 +846,59 @@ export function classifyMigrationTool(inv: Invocation, program: string, args: Fi
 }
 
 /**
- * A project's own management command (django-commands.ts): where it deletes or writes rows, the
- * SQLite file is captured first, as for Django's own `flush`; where it deletes rows of a server's
- * database, refused for an agent as `flush` there is (server-frameworks.ts djangoServerDatabase).
- * A command that only writes rows (adds demo data, resets a password) stays free on a server, as
- * Django's own `loaddata` and `changepassword` are.
+ * A project's own command (django-commands.ts, rake-tasks.ts, artisan-commands.ts), judged as
+ * the framework's own are: where it deletes rows of a server's database (`serverDatabase`, asked
+ * only then), refused for an agent as `flush` or `db:drop` there are; any effect on rows captures
+ * the file databases first, as for `flush`. A command that only writes rows (demo data, a
+ * password reset) stays free on a server, as Django's own `loaddata` and `changepassword` are.
  */
-function classifyDjangoCommand(inv: Invocation, program: string, args: Field[], rt: Runtime, script: string | undefined): void {
-  const found = refuseDjangoCommand(inv, program, args, rt, script);
-  if (found === null) return;
-  const label = program === 'manage.py' ? 'manage.py' : 'django-admin';
+function judgeProjectCommand(inv: Invocation, program: string, label: string, args: Field[], rt: Runtime, script: string | undefined, found: DataEffect, serverDatabase: () => string | null): void {
+  refuseServerDelete(inv, rt, label, found, serverDatabase);
   captureAppDatabase(inv, program, args, rt, script, `${label} ${found.why}, which ${found.effect === 'delete' ? 'deletes' : 'writes'} rows of the application's database, which may be a file in the repository`);
 }
 
-/**
- * The server half of a project's own Django command: refused where it deletes rows of a server's
- * database. Also for the command run in a container whose project is the repository
- * (commands.ts classifyInContainer: `docker compose exec app python manage.py load_initial_data`
- * on bakerydemo, whose service sets DATABASE_URL to its Postgres). What it found, or null.
- */
-export function refuseDjangoCommand(inv: Invocation, program: string, args: Field[], rt: Runtime, script: string | undefined): ReturnType<typeof djangoCommandEffect> {
+/** The server half of judgeProjectCommand. */
+function refuseServerDelete(inv: Invocation, rt: Runtime, label: string, found: DataEffect, serverDatabase: () => string | null): void {
+  if (found.effect !== 'delete') return;
+  const db = serverDatabase();
+  if (db !== null) rt.report(makeVerdict(unrecoverableKind(rt.ctx.isAgent), 'remote-data-delete', `${label} ${found.why}, which deletes rows of ${db}, outside the repository, where no snapshot holds it`, inv.source, instead(label, null)));
+}
+
+function classifyDjangoCommand(inv: Invocation, program: string, args: Field[], rt: Runtime, script: string | undefined): void {
   const own = program === 'manage.py' ? script : undefined;
   const found = djangoCommandEffect(inv, args, rt, own);
-  if (found === null || found.effect !== 'delete') return found;
-  const label = program === 'manage.py' ? 'manage.py' : 'django-admin';
-  const db = djangoServerDatabase(inv, args, rt, own);
-  if (db !== null) rt.report(makeVerdict(unrecoverableKind(rt.ctx.isAgent), 'remote-data-delete', `${label} ${found.why}, which deletes rows of ${db}, outside the repository, where no snapshot holds it`, inv.source, instead(label, null)));
-  return found;
+  if (found !== null) judgeProjectCommand(inv, program, djangoLabel(program), args, rt, script, found, () => djangoServerDatabase(inv, args, rt, own));
 }
 
 /**
- * A project's own rake task (rake-tasks.ts): judged as Django's project commands are, against
- * the environments the line runs in (the test environment left free, as for `db:` tasks).
+ * The server half alone, for a project's Django command run in a container whose project is the
+ * repository (commands.ts classifyInContainer: `docker compose exec app python manage.py
+ * load_initial_data` on bakerydemo, whose service sets DATABASE_URL to its Postgres).
  */
-function classifyRakeTask(inv: Invocation, program: string, args: Field[], rt: Runtime, root: string): void {
-  const found = rakeTaskEffect(args, rt, root);
-  if (found === null) return;
-  const environments = railsEnvironments(inv, args);
-  if (environments.length === 0) return;
-  if (found.effect === 'delete') {
-    const db = railsServerDatabase(inv, args, rt, environments);
-    if (db !== null) rt.report(makeVerdict(unrecoverableKind(rt.ctx.isAgent), 'remote-data-delete', `${program} ${found.why}, which deletes rows of ${db}, outside the repository, where no snapshot holds it`, inv.source, instead(program, null)));
-  }
-  captureAppDatabase(inv, program, args, rt, undefined, `${program} ${found.why}, which ${found.effect === 'delete' ? 'deletes' : 'writes'} rows of the application's database, which may be a file in the repository`);
+export function refuseDjangoCommand(inv: Invocation, program: string, args: Field[], rt: Runtime, script: string | undefined): void {
+  const own = program === 'manage.py' ? script : undefined;
+  const found = djangoCommandEffect(inv, args, rt, own);
+  if (found !== null) refuseServerDelete(inv, rt, djangoLabel(program), found, () => djangoServerDatabase(inv, args, rt, own));
 }
 
-/** A Laravel project's own artisan command (artisan-commands.ts): judged as Django's project commands are. */
+function djangoLabel(program: string): string {
+  return program === 'manage.py' ? 'manage.py' : 'django-admin';
+}
+
+/** A project's own rake task, against the environments the line runs in (the test environment left free, as for `db:` tasks). */
+function classifyRakeTask(inv: Invocation, program: string, args: Field[], rt: Runtime, root: string): void {
+  const found = rakeTaskEffect(args, rt, root);
+  const environments = railsEnvironments(inv, args);
+  if (found !== null && environments.length > 0) judgeProjectCommand(inv, program, program, args, rt, undefined, found, () => railsServerDatabase(inv, args, rt, environments));
+}
+
+/** A Laravel project's own artisan command. */
 function classifyArtisanCommand(inv: Invocation, args: Field[], rt: Runtime, script: string | undefined): void {
   const name = args.find((a) => !a.value?.startsWith('-'))?.value;
   const root = scriptDir(script ?? 'artisan', inv.cwd);
   if (name === undefined || name === null || root === null) return;
   const found = artisanCommandEffect(name, rt, root);
-  if (found === null) return;
-  if (found.effect === 'delete') {
-    const db = laravelServerDatabase(inv, args, rt, root);
-    if (db !== null) rt.report(makeVerdict(unrecoverableKind(rt.ctx.isAgent), 'remote-data-delete', `artisan ${found.why}, which deletes rows of ${db}, outside the repository, where no snapshot holds it`, inv.source, instead('artisan', null)));
-  }
-  captureAppDatabase(inv, 'artisan', args, rt, script, `artisan ${found.why}, which ${found.effect === 'delete' ? 'deletes' : 'writes'} rows of the application's database, which may be a file in the repository`);
+  if (found !== null) judgeProjectCommand(inv, 'artisan', 'artisan', args, rt, script, found, () => laravelServerDatabase(inv, args, rt, root));
 }
 
 /**

@@ -30,15 +30,8 @@ import type { Field } from './expand.js';
 import { operandWords } from './gnu-args.js';
 import type { Invocation, Runtime } from './runtime.js';
 import { djangoSettings, djangoSettingsTexts, readAt } from './server-frameworks.js';
+import { codeEffect, codePatterns, StrongestEffect, type DataEffect } from './data-effect.js';
 
-export type DjangoEffect = 'delete' | 'write';
-
-/** What a project command does to the database and what says so (`reset_demo.py: .delete()`), the strongest found. */
-export interface DjangoCommandEffect {
-  effect: DjangoEffect;
-  /** How the line reaches it: `reset_demo runs call_command("reset_schema")`, `load_initial_data (bakerydemo/base/...py) calls .delete()`. */
-  why: string;
-}
 
 /**
  * Django's own commands, never looked up as a project's: the ones databases.ts judges already and
@@ -62,17 +55,18 @@ const COMMAND_DEPTH = 3;
 /** App module paths tried at most (each a file read that usually finds nothing). */
 const MAX_APPS = 150;
 
-/** An ORM call or SQL that deletes rows or tables. */
-const DELETE_CODE = /\.delete\(\s*\)|\._raw_delete\(|(['"])[^'"\n]*\b(?:DROP\s+(?:TABLE|SCHEMA|DATABASE)|TRUNCATE|DELETE\s+FROM)\b[^'"\n]*\1/i;
-/** An ORM call or SQL that writes rows. */
-const WRITE_CODE = /\.(?:save|create|bulk_create|bulk_update|get_or_create|update_or_create|update|add_child|set_password)\(|(['"])[^'"\n]*\b(?:INSERT\s+INTO|UPDATE\s+\w+\s+SET)\b[^'"\n]*\1/i;
+/** The ORM's deleting and writing calls (data-effect.ts adds the SQL literals). */
+const PATTERNS = codePatterns(
+  String.raw`\.delete\(\s*\)|\._raw_delete\(`,
+  String.raw`\.(?:save|create|bulk_create|bulk_update|get_or_create|update_or_create|update|add_child|set_password)\(`,
+);
 
 /**
  * What `manage.py NAME` (or `django-admin NAME`) does to the database where NAME is a command of
  * the project's own apps, or null (Django's own command, one guard cannot find, or one that
  * changes no rows). `script` as for server-frameworks.ts djangoSettings.
  */
-export function djangoCommandEffect(inv: Invocation, args: Field[], rt: Runtime, script: string | undefined): DjangoCommandEffect | null {
+export function djangoCommandEffect(inv: Invocation, args: Field[], rt: Runtime, script: string | undefined): DataEffect | null {
   const [name = ''] = operandWords(args, ['--settings', '--pythonpath', '--database', '--verbosity', '-v']);
   if (!/^\w+$/.test(name) || DJANGO_OWN.has(name)) return null;
   if (args.some((a) => a.value === '--help' || a.value === '-h')) return null;
@@ -111,21 +105,16 @@ function commandFile(rt: Runtime, root: string, apps: readonly string[], name: s
   return null;
 }
 
-function commandEffect(rt: Runtime, root: string, apps: readonly string[], name: string, depth: number, seen: Set<string>): DjangoCommandEffect | null {
+function commandEffect(rt: Runtime, root: string, apps: readonly string[], name: string, depth: number, seen: Set<string>): DataEffect | null {
   if (seen.has(name)) return null;
   seen.add(name);
   const found = commandFile(rt, root, apps, name);
   if (found === null) return null;
   const code = found.text.replace(/#.*$/gm, '');
   const where = `${name} (${path.posix.relative(root, found.path)})`;
-  let best: DjangoCommandEffect | null = null;
-  const take = (effect: DjangoEffect, why: string): void => {
-    if (best === null || (best.effect === 'write' && effect === 'delete')) best = { effect, why };
-  };
-  const deletes = DELETE_CODE.exec(code);
-  if (deletes) take('delete', `${where} runs \`${deletes[0].trim()}\``);
-  const writes = WRITE_CODE.exec(code);
-  if (writes) take('write', `${where} runs \`${writes[0].trim()}\``);
+  const strongest = new StrongestEffect();
+  const take = (effect: DataEffect['effect'], why: string): void => strongest.take({ effect, why });
+  strongest.take(codeEffect(code, where, PATTERNS));
   for (const call of code.matchAll(/\bcall_command\(\s*(['"])(\w+)\1([^)]*)\)/g)) {
     const called = call[2] as string;
     // the positional literals after the name (`call_command("migrate", "blog", "zero")`), not the keywords
@@ -137,7 +126,7 @@ function commandEffect(rt: Runtime, root: string, apps: readonly string[], name:
       const inner = commandEffect(rt, root, apps, called, depth + 1, seen);
       if (inner) take(inner.effect, `${where} runs \`${typed}\`, and ${inner.why}`);
     }
-    if ((best as DjangoCommandEffect | null)?.effect === 'delete' && depth > 0) break;
+    if (strongest.best?.effect === 'delete' && depth > 0) break;
   }
-  return best;
+  return strongest.best;
 }

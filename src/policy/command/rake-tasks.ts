@@ -23,11 +23,8 @@ import type { Field } from './expand.js';
 import { operandWords } from './gnu-args.js';
 import type { Runtime } from './runtime.js';
 import { readAt } from './server-frameworks.js';
+import { codeEffect, codePatterns, StrongestEffect, type DataEffect } from './data-effect.js';
 
-export interface RakeTaskEffect {
-  effect: 'delete' | 'write';
-  why: string;
-}
 
 /** Rails' own commands (`rails server`, `rails generate`): never looked up as tasks. */
 const RAILS_COMMANDS = new Set(['server', 's', 'console', 'c', 'generate', 'g', 'destroy', 'd', 'new', 'runner', 'r', 'dbconsole', 'db', 'test', 'routes', 'about', 'stats', 'notes', 'middleware', 'initializers', 'secret', 'version', 'help', 'plugin', 'app', 'boot', 'dev:cache', 'environment', 'default', 'spec']);
@@ -40,8 +37,11 @@ const CLASS_DEPTH = 2;
 /** lib/tasks files read at most. */
 const MAX_RAKE_FILES = 40;
 
-const DELETE_CODE = /\.(?:destroy_all|delete_all|destroy!?|truncate|truncate_tables)\b|(['"])[^'"\n]*\b(?:DROP\s+(?:TABLE|SCHEMA|DATABASE)|TRUNCATE|DELETE\s+FROM)\b[^'"\n]*\1/i;
-const WRITE_CODE = /\.(?:create!?|update!?|update_all|update_column|update_columns|save!?|insert_all!?|upsert_all|find_or_create_by!?|create_or_find_by!?)(?![\w?])|(['"])[^'"\n]*\b(?:INSERT\s+INTO|UPDATE\s+\w+\s+SET)\b[^'"\n]*\1/i;
+/** Active Record's deleting and writing calls (data-effect.ts adds the SQL literals). */
+const PATTERNS = codePatterns(
+  String.raw`\.(?:destroy_all|delete_all|destroy!?|truncate|truncate_tables)\b`,
+  String.raw`\.(?:create!?|update!?|update_all|update_column|update_columns|save!?|insert_all!?|upsert_all|find_or_create_by!?|create_or_find_by!?)(?![\w?])`,
+);
 
 /** Where Rails autoloads a class from (Zeitwerk's root directories a project usually has), relative to the root. */
 const AUTOLOAD_DIRS = ['app/models', 'app/services', 'app/lib', 'app/jobs', 'app/workers', 'app/interactors', 'app/operations', 'lib'];
@@ -53,7 +53,7 @@ interface TaskDef {
 }
 
 /** The tasks a `rake`/`rails` line runs that the project defines, judged: the strongest effect, or null. */
-export function rakeTaskEffect(args: Field[], rt: Runtime, root: string): RakeTaskEffect | null {
+export function rakeTaskEffect(args: Field[], rt: Runtime, root: string): DataEffect | null {
   const view = rt.ctx.view;
   if (!view || view.mode === 'text') return null;
   const words = operandWords(args, ['-e', '--environment', '-f', '--rakefile', '-C', '--directory', '-I', '--libdir', '-r', '--require']).map((w) => w.replace(/\[.*$/, ''));
@@ -61,12 +61,9 @@ export function rakeTaskEffect(args: Field[], rt: Runtime, root: string): RakeTa
   if (tasks.length === 0) return null;
   const defs = projectTasks(rt, root);
   if (defs === null) return null;
-  let best: RakeTaskEffect | null = null;
-  for (const task of tasks) {
-    const found = taskEffect(rt, root, defs, task, 0, new Set());
-    if (found && (best === null || (best.effect === 'write' && found.effect === 'delete'))) best = found;
-  }
-  return best;
+  const strongest = new StrongestEffect();
+  for (const task of tasks) strongest.take(taskEffect(rt, root, defs, task, 0, new Set()));
+  return strongest.best;
 }
 
 /** Every task lib/tasks/*.rake defines, by full name; null where guard cannot list the directory. */
@@ -120,16 +117,14 @@ function tasksIn(text: string, file: string): Map<string, TaskDef> {
   return out;
 }
 
-function taskEffect(rt: Runtime, root: string, defs: Map<string, TaskDef>, name: string, depth: number, seen: Set<string>): RakeTaskEffect | null {
+function taskEffect(rt: Runtime, root: string, defs: Map<string, TaskDef>, name: string, depth: number, seen: Set<string>): DataEffect | null {
   if (seen.has(name)) return null;
   seen.add(name);
   const def = defs.get(name) ?? defs.get(name.slice(name.lastIndexOf(':') + 1));
   if (def === undefined) return null;
   const where = `${name} (${def.file})`;
-  let best: RakeTaskEffect | null = null;
-  const take = (found: RakeTaskEffect): void => {
-    if (best === null || (best.effect === 'write' && found.effect === 'delete')) best = found;
-  };
+  const strongest = new StrongestEffect();
+  const take = (found: DataEffect | null): void => strongest.take(found);
   const invoked = [...def.prerequisites, ...[...def.body.matchAll(/Rake::Task\[\s*(?::(\w+)|["']([\w:]+)["'])\s*\]\.(?:invoke|execute)/g)].map((m) => (m[1] ?? m[2]) as string)];
   for (const task of invoked) {
     if (RAILS_DROP_TASK.test(task)) take({ effect: 'delete', why: `${where} runs ${task}` });
@@ -139,26 +134,21 @@ function taskEffect(rt: Runtime, root: string, defs: Map<string, TaskDef>, name:
       if (inner) take({ effect: inner.effect, why: `${where} runs ${inner.why}` });
     }
   }
-  const own = codeEffect(rt, root, def.body, where, 0, new Set());
-  if (own) take(own);
-  return best;
+  take(rubyCodeEffect(rt, root, def.body, where, 0, new Set()));
+  return strongest.best;
 }
 
 /** What Ruby code does to the database: its own calls, then the classes it builds (`X.new`, `X.call`) read whole. */
-function codeEffect(rt: Runtime, root: string, code: string, where: string, depth: number, seen: Set<string>): RakeTaskEffect | null {
-  const deletes = DELETE_CODE.exec(code);
-  if (deletes) return { effect: 'delete', why: `${where}: \`${deletes[0].trim()}\`` };
-  let best: RakeTaskEffect | null = null;
-  const writes = WRITE_CODE.exec(code);
-  if (writes) best = { effect: 'write', why: `${where}: \`${writes[0].trim()}\`` };
-  if (depth >= CLASS_DEPTH) return best;
+function rubyCodeEffect(rt: Runtime, root: string, code: string, where: string, depth: number, seen: Set<string>): DataEffect | null {
+  let best = codeEffect(code, where, PATTERNS);
+  if (best?.effect === 'delete' || depth >= CLASS_DEPTH) return best;
   for (const m of code.matchAll(/\b((?:[A-Z]\w*::)*[A-Z]\w*)\.(?:new|call)\b/g)) {
     const constant = m[1] as string;
     if (seen.has(constant)) continue;
     seen.add(constant);
     const found = classFile(rt, root, constant);
     if (found === null) continue;
-    const inner = codeEffect(rt, root, found.text.replace(/^\s*#.*$/gm, ''), `${where} -> ${constant} (${found.rel})`, depth + 1, seen);
+    const inner = rubyCodeEffect(rt, root, found.text.replace(/^\s*#.*$/gm, ''), `${where} -> ${constant} (${found.rel})`, depth + 1, seen);
     if (inner?.effect === 'delete') return inner;
     if (inner && best === null) best = inner;
   }

@@ -36,6 +36,8 @@ function django(t: TestRepo): void {
   // found in an app named by its AppConfig, and reached only through another command
   cmd('blog', 'wipe_posts', '        call_command("flush", "--noinput")\n');
   cmd('base', 'nightly', '        call_command("wipe_posts")\n');
+  // writes rows itself, then runs a project command that deletes: the delete is what it is judged by
+  cmd('base', 'refresh', '        Page.objects.create(title="x")\n        call_command("wipe_posts")\n');
   // the compose service is built from the project and points it at Postgres (bakerydemo's `app`)
   t.write('dj/Dockerfile', 'FROM python:3.12-slim\nWORKDIR /code\nCOPY . .\n');
   t.write('dj/compose.yaml', 'services:\n  app:\n    build: .\n    environment:\n      DATABASE_URL: postgres://bakery@db/bakery\n');
@@ -44,7 +46,7 @@ function django(t: TestRepo): void {
 function rails(t: TestRepo): void {
   t.write('rb/Rakefile', 'require_relative "config/application"\nRails.application.load_tasks\n');
   t.write('rb/config/database.yml', 'default: &default\n  adapter: postgresql\n  host: <%= ENV.fetch("DB_HOST") { "127.0.0.1" } %>\ndevelopment:\n  <<: *default\n  database: app_development\ntest:\n  <<: *default\n  database: app_test\n');
-  t.write('rb/lib/tasks/demo_data.rake', 'namespace :demo_data do\n  desc "Load full demo data"\n  task default: :environment do\n    generator = Demo::Generator.new(seed: 1)\n    generator.generate_default_data!\n  end\n\n  task stats: :environment do\n    puts Entry.count\n  end\nend\n\nnamespace :app do\n  task reset: ["db:reset", :environment] do\n    puts "fresh"\n  end\n  task nightly: :environment do\n    Rake::Task["demo_data:default"].invoke\n  end\nend\n');
+  t.write('rb/lib/tasks/demo_data.rake', 'namespace :demo_data do\n  desc "Load full demo data"\n  task default: :environment do\n    generator = Demo::Generator.new(seed: 1)\n    generator.generate_default_data!\n  end\n\n  task stats: :environment do\n    puts Entry.count\n  end\nend\n\nnamespace :app do\n  task reset: ["db:reset", :environment] do\n    puts "fresh"\n  end\n  task nightly: :environment do\n    Rake::Task["demo_data:default"].invoke\n  end\n  task truncate_logs: :environment do\n    ActiveRecord::Base.connection.execute("TRUNCATE TABLE logs")\n  end\nend\n');
   t.write('rb/app/models/demo/generator.rb', 'class Demo::Generator\n  def generate_default_data!\n    Demo::DataCleaner.new.destroy_everything!\n    Family.create!(name: "Demo")\n  end\nend\n');
   t.write('rb/app/models/demo/data_cleaner.rb', 'class Demo::DataCleaner\n  def destroy_everything!\n    Family.destroy_all\n  end\nend\n');
 }
@@ -53,6 +55,7 @@ function laravel(t: TestRepo): void {
   t.write('php/artisan', '#!/usr/bin/env php\n<?php\n');
   t.write('php/config/database.php', "<?php\nreturn ['default' => env('DB_CONNECTION', 'sqlite'), 'connections' => ['sqlite' => ['driver' => 'sqlite'], 'pgsql' => ['driver' => 'pgsql']]];\n");
   t.write('php/app/Console/Commands/ResetApp.php', "<?php\nnamespace App\\Console\\Commands;\n\nuse Illuminate\\Console\\Command;\n\nclass ResetApp extends Command\n{\n    protected $signature = 'app:reset {--force}';\n\n    public function handle(): void\n    {\n        $this->call('migrate:fresh', ['--seed' => true]);\n    }\n}\n");
+  t.write('php/app/Console/Commands/Stamp.php', "<?php\nclass Stamp extends Command\n{\n    protected $signature = 'app:stamp';\n    public function handle(): void { DB::statement('UPDATE settings SET stamped = 1'); }\n}\n");
   t.write('php/app/Console/Commands/Greet.php', "<?php\nclass Greet extends Command\n{\n    protected $signature = 'app:greet {name}';\n    public function handle(): void { $this->info('hello'); }\n}\n");
 }
 
@@ -93,6 +96,7 @@ describe("a project's own commands", () => {
           // followed through call_command to a command of an app named by its AppConfig, which flushes
           ['python manage.py nightly --settings=bakery.settings.prod', 'deny', 'remote-data-delete', ['nightly', 'wipe_posts', 'call_command("flush"']],
           ['django-admin nightly', 'snapshot', 'overwrite-ignored', ['wipe_posts', 'bakerydemodb']],
+          ['python manage.py refresh --settings=bakery.settings.prod', 'deny', 'remote-data-delete', ['refresh', 'wipe_posts']],
           // a command that only writes rows is free on a server (as Django's loaddata and changepassword are)
           ['DATABASE_URL=postgres://db/bakery python manage.py reset_admin_password', 'snapshot', 'overwrite-ignored', ['reset_admin_password']],
           // (not refused; the repository's files named like a database are captured, as for Django's own commands: php/'s)
@@ -115,6 +119,8 @@ describe("a project's own commands", () => {
           ['bin/rails demo_data:default', 'deny', 'remote-data-delete', ['Demo::Generator']],
           ['bundle exec rake app:reset', 'deny', 'remote-data-delete', ['app:reset', 'db:reset']],
           ['rake app:nightly', 'deny', 'remote-data-delete', ['app:nightly', 'demo_data:default']],
+          // SQL in a string literal (data-effect.ts)
+          ['rake app:truncate_logs', 'deny', 'remote-data-delete', ['TRUNCATE TABLE logs']],
           ['RAILS_ENV=test rake demo_data:default', 'allow', 'no-risk'],
           ['rake demo_data:stats', 'allow', 'no-risk'],
           ['rails server', 'allow', 'no-risk'],
@@ -126,6 +132,7 @@ describe("a project's own commands", () => {
         [
           ['php artisan app:reset --force', 'snapshot', 'overwrite-ignored', ['app:reset', "call('migrate:fresh')", 'database.sqlite']],
           ['DB_CONNECTION=pgsql php artisan app:reset --force', 'deny', 'remote-data-delete', ['app:reset', 'pgsql']],
+          ['php artisan app:stamp', 'snapshot', 'overwrite-ignored', ['UPDATE settings SET']],
           ['php artisan app:greet Ada', 'allow', 'no-risk'],
         ],
         { cwd: path.join(t.dir, 'php') },
