@@ -62,7 +62,13 @@ export interface RepoState {
    * tree exists (after a commit it is the index's cached tree); HEAD may have moved since.
    */
   headTree?: string | null;
-  /** refs/heads/*, refs/tags/* and this worktree's own refs (PER_WORKTREE_REFS), sorted by refname. */
+  /**
+   * refs/heads/*, refs/tags/*, refs/notes/* and this worktree's own refs (PER_WORKTREE_REFS),
+   * sorted by refname. Notes refs since 2026-12-07 (helper rbaudit2): `git notes remove` and
+   * `git notes prune` are allowed for an agent, and a rollback put nothing back; they come with
+   * the same for-each-ref (no process), K keeps their commits as it keeps a branch's, and
+   * rollback moves them in the same compare-and-swap transaction.
+   */
   refs: RefRecord[];
   stash: StashEntry[];
   operation: Operation | null;
@@ -131,7 +137,7 @@ export async function readRepoState(repo: Repo, options: { chainRef?: string } =
   const format = `%(objectname) %(objecttype) %(object) %(type) %(refname)%09%(upstream:remotename)%09%(upstream:remoteref)${chainRef ? `%(if:equals=${chainRef})%(refname)%(then)%0a%(contents)%(end)` : ''}%00`;
   const [head, listed] = await Promise.all([
     readHeadAndMarkers(repo),
-    runGit(['for-each-ref', `--format=${format}`, 'refs/heads', 'refs/tags', ...PER_WORKTREE_REFS.map((p) => p.slice(0, -1)), 'refs/stash', ...(chainRef ? [chainRef] : [])], { cwd: repo.root }),
+    runGit(['for-each-ref', `--format=${format}`, 'refs/heads', 'refs/tags', 'refs/notes', ...PER_WORKTREE_REFS.map((p) => p.slice(0, -1)), 'refs/stash', ...(chainRef ? [chainRef] : [])], { cwd: repo.root }),
   ]);
   const refs: RefRecord[] = [];
   let stashTip: string | null = null;

@@ -1945,10 +1945,11 @@ function checkRef(call: GitCall, ref: string, deleting: boolean): void {
     const glob = protectedBranch(ref, call.rt.ctx);
     if (glob) return deny(call, 'git-branch-protected', `git update-ref ${verb} ${ref}, a protected branch (matches "${glob}")`);
   }
-  // A snapshot holds branches, tags and the stash (and a fetch brings remote-tracking refs back);
-  // a notes, replace or other ref it does not hold, so "restorable" would be a false promise.
-  if (ref.startsWith('refs/') && !/^refs\/(heads|tags|remotes)\//.test(ref) && ref !== 'refs/stash') {
-    return deny(call, 'git-update-ref-unkept', `git update-ref ${verb} ${ref}, a ref no snapshot holds (snapshots keep branches, tags and the stash)`);
+  // A snapshot holds branches, tags, notes refs (since 2026-12-07) and the stash (and a fetch
+  // brings remote-tracking refs back); a replace or other ref it does not hold, so "restorable"
+  // would be a false promise.
+  if (ref.startsWith('refs/') && !/^refs\/(heads|tags|remotes|notes)\//.test(ref) && ref !== 'refs/stash') {
+    return deny(call, 'git-update-ref-unkept', `git update-ref ${verb} ${ref}, a ref no snapshot holds (snapshots keep branches, tags, notes refs and the stash)`);
   }
   local(call, 'snapshot', 'git-update-ref', `git update-ref ${verb} ${ref}`);
 }

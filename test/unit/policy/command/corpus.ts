@@ -394,10 +394,13 @@ const SNAPSHOT: Row[] = [
   ['git update-ref -d refs/heads/feature', 'snapshot', 'git-update-ref'],
   ['git update-ref refs/heads/feature HEAD~1', 'snapshot', 'git-update-ref'],
   ['git symbolic-ref --delete HEAD', 'snapshot', 'git-update-ref'],
+  // Notes refs are in snapshots (since 2026-12-07): a rollback brings a deleted one back.
+  ['git update-ref -d refs/notes/commits', 'snapshot', 'git-update-ref'],
+  ["printf 'delete refs/notes/commits\\n' | git update-ref --stdin", 'snapshot', 'git-update-ref'],
   // Refs a snapshot does not hold: deleting or moving one could not be undone.
-  ['git update-ref -d refs/notes/commits', 'deny', 'git-update-ref-unkept'],
+  ['git update-ref -d refs/meta/config', 'deny', 'git-update-ref-unkept'],
   ['git update-ref refs/replace/0123456789abcdef0123456789abcdef01234567 HEAD', 'deny', 'git-update-ref-unkept'],
-  ["printf 'delete refs/notes/commits\\n' | git update-ref --stdin", 'deny', 'git-update-ref-unkept'],
+  ["printf 'delete refs/meta/config\\n' | git update-ref --stdin", 'deny', 'git-update-ref-unkept'],
   ["printf 'create refs/notes/review HEAD\\n' | git update-ref --stdin", 'allow'],
   ['git update-ref -d refs/remotes/origin/old', 'snapshot', 'git-update-ref'],
   ['git update-ref -d refs/tags/v1', 'snapshot', 'git-update-ref'],
