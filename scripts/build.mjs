@@ -36,7 +36,7 @@ const BUILTINS = {
   'node:fs': { load: 'now', default: true, named: ['existsSync', 'constants', 'renameSync'] },
   'node:fs/promises': { load: 'first-use', default: true },
   'node:child_process': { load: 'first-use', named: ['spawn', 'spawnSync', 'execFile', 'execFileSync'] },
-  'node:crypto': { load: 'first-use', named: ['createHash', 'randomBytes', 'randomUUID'] },
+  'node:crypto': { load: 'first-use', named: ['createHash', 'createHmac', 'randomBytes', 'randomUUID'] },
   'node:os': { load: 'first-use', default: true },
   'node:module': { load: 'first-use', named: ['createRequire'] },
   // Its ES module facade reads every export, and reading `File` loads internal/file.

@@ -4,6 +4,7 @@
  * (and in --json) before they confirm.
  */
 import { planBranchConfig, type BranchConfigChange } from './branch-config.js';
+import { planRemoteConfig, type RemoteConfigPlan } from './remote-config.js';
 import fs from 'node:fs';
 import { worktreeListRecords } from '../git/compat.js';
 import { gitPaths, type Repo } from '../git/repo.js';
@@ -78,6 +79,8 @@ export interface RollbackPlan {
   upstreams?: UpstreamChange[];
   /** Branch config sections that go back to the target's (restore/branch-config.ts); absent when none changes or either snapshot predates them. */
   branchConfig?: BranchConfigChange[];
+  /** Remotes (`remote.<name>.*`) that go back to the target's (restore/remote-config.ts); absent when none changes or either snapshot predates them. */
+  remoteConfig?: RemoteConfigPlan;
   skippedRefs: SkippedRef[];
   head: { from: HeadState; to: HeadState } | null;
   stash: { from: StashEntry[]; to: StashEntry[] } | null;
@@ -179,7 +182,7 @@ function linkedWorktreesMayExist(records: string): boolean {
   }
 }
 
-export async function planRefs(repo: Repo, now: Snapshot, target: Snapshot): Promise<Pick<RollbackPlan, 'refs' | 'upstreams' | 'branchConfig' | 'skippedRefs' | 'head' | 'stash'>> {
+export async function planRefs(repo: Repo, now: Snapshot, target: Snapshot): Promise<Pick<RollbackPlan, 'refs' | 'upstreams' | 'branchConfig' | 'remoteConfig' | 'skippedRefs' | 'head' | 'stash'>> {
   // Asked only when a branch or tag differs (one `git worktree list`): a rollback of files alone moves none.
   const differs = [...new Set([...Object.keys(now.refs), ...Object.keys(target.refs)])].some((ref) => (now.refs[ref] ?? null) !== (target.refs[ref] ?? null));
   const others = differs ? await branchesOfOtherWorktrees(repo) : new Set<string>();
@@ -208,12 +211,15 @@ export async function planRefs(repo: Repo, now: Snapshot, target: Snapshot): Pro
   // Whole sections when both snapshots recorded them; the upstreams alone for an older one.
   const branchConfig = planBranchConfig(now, target, leftAlone);
   const upstreams = branchConfig === null ? planUpstreams(now, target, leftAlone) : [];
+  // The remotes those upstreams name (kept on this machine only: no process).
+  const remoteConfig = planRemoteConfig(repo, now, target);
   const headChanged = now.head.symbolic !== target.head.symbolic || (target.head.symbolic === null && now.head.oid !== target.head.oid);
   const stashChanged = JSON.stringify(now.stash) !== JSON.stringify(target.stash);
   return {
     refs,
     ...(upstreams.length > 0 ? { upstreams } : {}),
     ...(branchConfig && branchConfig.length > 0 ? { branchConfig } : {}),
+    ...(remoteConfig ? { remoteConfig } : {}),
     skippedRefs,
     head: headChanged ? { from: now.head, to: target.head } : null,
     stash: stashChanged ? { from: now.stash, to: target.stash } : null,

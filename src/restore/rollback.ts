@@ -49,6 +49,7 @@ import { clearInProgress, readInProgress, readLastRollback, writeInProgress, wri
 import { diffTrees, markStagedGitlinks, planRefs, type RollbackPlan } from './plan.js';
 import { restoreUpstreams } from './upstreams.js';
 import { restoreBranchConfig } from './branch-config.js';
+import { restoreRemoteConfig } from './remote-config.js';
 import { refreshRawIndex } from './raw-index.js';
 import { copyLfsFromBackup, planLfs, refuseLfsTrouble } from './lfs-restore.js';
 import { withMissingStartCaptures, withoutStartCaptures } from './start-captures.js';
@@ -826,7 +827,7 @@ async function rollbackOnce(repo: Repo, options: RollbackOptions, inTheWay: GitP
     const modesChange = selects(selection)
       ? selectedForModes !== null && JSON.stringify(recordsOf(target, selectedForModes)) !== JSON.stringify({ ...recordsOf(pre, selectedForModes), umask: target.umask })
       : JSON.stringify(target.modes ?? null) !== JSON.stringify(pre.modes ?? null) || knownModesDiffer(repo.root, target);
-    const nothingToDo = !plan.sparse && plan.files.length === 0 && !plan.indexChanges && !modesChange && plan.refs.length === 0 && !plan.upstreams && !plan.branchConfig && !plan.head && !plan.stash && !operationChanges(plan.operation);
+    const nothingToDo = !plan.sparse && plan.files.length === 0 && !plan.indexChanges && !modesChange && plan.refs.length === 0 && !plan.upstreams && !plan.branchConfig && !(plan.remoteConfig && plan.remoteConfig.changes.length > 0) && !plan.head && !plan.stash && !operationChanges(plan.operation);
     if (options.dryRun || (nothingToDo && !interrupted)) {
       // Nothing changes, but a captured file stays out: said in the journal too.
       if (!options.dryRun && plan.capturedNotRestored) journalRollback(repo, 'rollback', plan, target, pre, { pre: null, filesOnly, paths, exactPaths }, watcher);
@@ -904,6 +905,8 @@ async function rollbackOnce(repo: Repo, options: RollbackOptions, inTheWay: GitP
         await restoreUpstreams(repo, plan.upstreams);
         // Its whole config section (description, pushRemote, ...) when both snapshots recorded it.
         await restoreBranchConfig(repo, plan.branchConfig);
+        // The remotes they name (url, fetch, ...), from this machine's record (remote-config.ts).
+        await restoreRemoteConfig(repo, plan.remoteConfig, pre, target!);
         await step('refs');
         await moveHead(repo, plan, pre, env);
         await step('head');

@@ -157,6 +157,13 @@ export interface SnapshotMeta {
    * has one; absent in snapshots written before 2026-12-07 (then `upstreams` alone is used).
    */
   branchConfig?: Record<string, Array<[string, string | null]>>;
+  /**
+   * The key of the repository's remote sections (`remote.<name>.*`), which are kept on this
+   * machine only, never in the metadata, since a URL may hold a token (snapshot/remote-config.ts).
+   * A rollback puts the remotes back from them, compare-and-swap (restore/remote-config.ts).
+   * Absent in snapshots written before 2026-12-07 (helper rbaudit2): then remotes are left as they are.
+   */
+  remoteConfig?: string;
   /** Stash entries, stash@{0} first. */
   stash: StashEntry[];
   /** A merge, rebase, ... in progress, or null. */
@@ -288,7 +295,7 @@ export function decodeMessage(message: string): SnapshotMeta | null {
 }
 
 /** Sort/compare helper: same captured state (used to skip no-change snapshots). */
-export function sameState(a: SnapshotMeta, b: Pick<SnapshotMeta, 'tree' | 'indexTree' | 'rawIndex' | 'head' | 'refs' | 'upstreams' | 'branchConfig' | 'stash' | 'operation' | 'operationState' | 'skipped' | 'indexFlags' | 'modes' | 'knownModes' | 'sparse'> & { rawFiles?: { tree: string } }): boolean {
+export function sameState(a: SnapshotMeta, b: Pick<SnapshotMeta, 'tree' | 'indexTree' | 'rawIndex' | 'head' | 'refs' | 'upstreams' | 'branchConfig' | 'remoteConfig' | 'stash' | 'operation' | 'operationState' | 'skipped' | 'indexFlags' | 'modes' | 'knownModes' | 'sparse'> & { rawFiles?: { tree: string } }): boolean {
   return (
     a.tree === b.tree &&
     // The same blobs with other raw bytes (CRLF now, LF then, under autocrlf=input) differ.
@@ -312,6 +319,9 @@ export function sameState(a: SnapshotMeta, b: Pick<SnapshotMeta, 'tree' | 'index
     JSON.stringify(a.upstreams ?? {}) === JSON.stringify(b.upstreams ?? {}) &&
     // A description or pushRemote set since: another state (absent compares as none, as above).
     JSON.stringify(a.branchConfig ?? {}) === JSON.stringify(b.branchConfig ?? {}) &&
+    // A remote removed, renamed or its URL set since: another state (absent, in older snapshots,
+    // differs, so the pre-rollback snapshot always records the remotes a rollback compares with).
+    (a.remoteConfig ?? null) === (b.remoteConfig ?? null) &&
     JSON.stringify(a.stash) === JSON.stringify(b.stash) &&
     JSON.stringify(a.skipped) === JSON.stringify(b.skipped)
   );

@@ -17,6 +17,10 @@
  * in the local scope: remote, merge, pushRemote, rebase, description, ...), which `git branch -D`
  * removes with the branch (SnapshotMeta.branchConfig, restore/branch-config.ts): no process of its
  * own, and kept with the same stat data.
+ *
+ * And each remote's section (`remote.<name>.*`, local scope: url, pushurl, fetch, ...), which
+ * `git remote remove|rename|set-url` changes: recorded on this machine only, by key
+ * (remote-config.ts: a URL may hold a token), so the snapshot's metadata holds the key alone.
  */
 import { isUtf8 } from 'node:buffer';
 import fs from 'node:fs/promises';
@@ -24,6 +28,7 @@ import type { Repo } from '../git/repo.js';
 import { configFiles } from '../git/config-files.js';
 import { runGit, splitNulBytes } from '../git/run.js';
 import type { ModeRules } from './tree-edit.js';
+import { recordRemoteSections, type RemoteSections } from './remote-config.js';
 
 /** The config that decides whether git converts files (conversions.ts). */
 export interface ConversionConfig {
@@ -45,6 +50,8 @@ export interface KnownModeRules {
   conversion?: ConversionConfig;
   /** Each branch's local config section, by branch name (BranchConfig); absent in an older memo: asked again. */
   branchConfig?: Record<string, BranchConfigPair[]>;
+  /** The key of the remotes' local sections (remote-config.ts); absent in an older memo: asked again. */
+  remoteConfig?: string;
 }
 
 /**
@@ -79,28 +86,30 @@ function gitBool(value: string | undefined): boolean | null {
   return null;
 }
 
-async function askGit(repo: Repo): Promise<{ rules: ModeRules; conversion: ConversionConfig; branchConfig: Record<string, BranchConfigPair[]> }> {
+async function askGit(repo: Repo): Promise<{ rules: ModeRules; conversion: ConversionConfig; branchConfig: Record<string, BranchConfigPair[]>; remoteConfig: string }> {
   // No --type=bool: core.autocrlf may be "input" and core.attributesFile is a path; the last
   // value of a key wins, as git reads it. --show-scope: a branch's keys are recorded only from the
   // repository's own config (a global `branch.x.*` is not this repository's to write back).
-  const result = await runGit(['config', '-z', '--show-scope', '--get-regexp', '^(core\\.(filemode|symlinks|autocrlf|attributesfile|eol)|branch\\..+\\.[^.]+)$'], { cwd: repo.root, okCodes: [1] });
+  const result = await runGit(['config', '-z', '--show-scope', '--get-regexp', '^(core\\.(filemode|symlinks|autocrlf|attributesfile|eol)|(branch|remote)\\..+\\.[^.]+)$'], { cwd: repo.root, okCodes: [1] });
   const rules: ModeRules = { trustExecutableBit: true, hasSymlinks: true };
   const conversion: ConversionConfig = { autocrlf: 'false', attributesFile: null, eol: null };
   const branchConfig: Record<string, BranchConfigPair[]> = {};
+  const remotes: RemoteSections = {};
   const fields = splitNulBytes(result.stdout);
   for (let i = 0; i + 1 < fields.length; i += 2) {
     const scope = fields[i]!;
     const record = fields[i + 1]!;
     const newline = record.indexOf('\n');
-    if (record.startsWith('branch.')) {
+    if (record.startsWith('branch.') || record.startsWith('remote.')) {
       if (scope !== 'local') continue;
       const key = Buffer.from(newline < 0 ? record : record.slice(0, newline), 'latin1');
       const value = newline < 0 ? null : Buffer.from(record.slice(newline + 1), 'latin1');
       // A name or value that is not UTF-8 is not recorded (JSON metadata; ref-name.ts escapes such ref names).
       if (!isUtf8(key) || (value !== null && !isUtf8(value))) continue;
       const text = key.toString('utf8');
-      const name = text.slice('branch.'.length, text.lastIndexOf('.'));
-      (branchConfig[name] ??= []).push([text.slice(text.lastIndexOf('.') + 1), value === null ? null : value.toString('utf8')]);
+      const section = text.startsWith('branch.') ? 'branch.' : 'remote.';
+      const name = text.slice(section.length, text.lastIndexOf('.'));
+      ((section === 'branch.' ? branchConfig : remotes)[name] ??= []).push([text.slice(text.lastIndexOf('.') + 1), value === null ? null : value.toString('utf8')]);
       continue;
     }
     const key = newline < 0 ? record : record.slice(0, newline);
@@ -111,13 +120,13 @@ async function askGit(repo: Repo): Promise<{ rules: ModeRules; conversion: Conve
     if (key === 'core.attributesfile') conversion.attributesFile = value ?? null;
     if (key === 'core.eol') conversion.eol = value?.trim().toLowerCase() ?? null;
   }
-  return { rules, conversion, branchConfig };
+  return { rules, conversion, branchConfig, remoteConfig: recordRemoteSections(repo, remotes) };
 }
 
 /** The rules, from what this process or the scan memo (`known`) already knows when still valid. */
 export async function readModeRules(repo: Repo, known: KnownModeRules | null | undefined): Promise<KnownModeRules> {
   const stamp = await configStamp(repo);
-  const fresh = (k: KnownModeRules | null | undefined): k is KnownModeRules => !!k && k.stamp === stamp && Date.now() - k.at < MAX_AGE_MS && k.conversion !== undefined && k.conversion.eol !== undefined && k.branchConfig !== undefined;
+  const fresh = (k: KnownModeRules | null | undefined): k is KnownModeRules => !!k && k.stamp === stamp && Date.now() - k.at < MAX_AGE_MS && k.conversion !== undefined && k.conversion.eol !== undefined && k.branchConfig !== undefined && k.remoteConfig !== undefined;
   const mine = inProcess.get(repo.gitDir);
   if (fresh(mine)) return mine;
   if (fresh(known)) {

@@ -1,0 +1,89 @@
+/**
+ * The repository's remotes back as the target recorded them (`remote.<name>.*`: url, pushurl,
+ * fetch refspecs and any other key; SnapshotMeta.remoteConfig, kept on this machine by
+ * snapshot/remote-config.ts). Found on a clone of pallets/flask (2026-12-07, helper rbaudit):
+ * `git remote remove origin`, `git remote rename origin up` and `git remote set-url origin ...`
+ * are allowed for an agent, and a rollback brought the branches' upstreams back but not the
+ * remote they name, whose URL the person may not know by heart.
+ *
+ * Each remote's section is compare-and-swap against the config read once before any write, as
+ * branch sections are (branch-config.ts): rewritten only while its keys are still exactly what
+ * the pre-rollback snapshot recorded; a section changed in between is left as it is. Rewritten
+ * as `git config --remove-section remote.<name>` when it has keys, then one `git config --add`
+ * per key of the target's, in the recorded order. So the cost is one read plus one process per
+ * key of the remotes that differ; none when no remote changed, whatever their number.
+ *
+ * Not restored: the remote-tracking refs `git remote remove` deletes (and `rename` moves), which
+ * no snapshot records: `git fetch <remote>` brings them back once the remote is.
+ */
+import type { Repo } from '../git/repo.js';
+import { runGit, splitNulBytes } from '../git/run.js';
+import type { Snapshot } from '../snapshot/format.js';
+import { readRemoteSections, type RemoteConfigPair, type RemoteSections } from '../snapshot/remote-config.js';
+
+/** A remote whose section goes back to the target's: its keys' names only (a URL may hold a token). */
+export interface RemoteConfigChange {
+  remote: string;
+  /** The variables now, in order ([] when there is no such remote now). */
+  from: string[];
+  /** The variables after the rollback ([] when the remote goes). */
+  to: string[];
+}
+
+export interface RemoteConfigPlan {
+  /** The remotes that change. */
+  changes: RemoteConfigChange[];
+  /** The target's remotes are not recorded on this machine: left as they are. */
+  unknown?: true;
+}
+
+/**
+ * The remotes whose section differs between now (the pre-rollback snapshot) and the target.
+ * Null when either was written before remotes were recorded, or when they are the same key.
+ */
+export function planRemoteConfig(repo: Repo, now: Snapshot, target: Snapshot): RemoteConfigPlan | null {
+  if (now.remoteConfig === undefined || target.remoteConfig === undefined || now.remoteConfig === target.remoteConfig) return null;
+  const from = readRemoteSections(repo, now.remoteConfig);
+  const to = readRemoteSections(repo, target.remoteConfig);
+  if (!from || !to) return { changes: [], unknown: true };
+  const changes: RemoteConfigChange[] = [];
+  for (const remote of [...new Set([...Object.keys(from), ...Object.keys(to)])].sort()) {
+    const a = from[remote] ?? [];
+    const b = to[remote] ?? [];
+    if (JSON.stringify(a) !== JSON.stringify(b)) changes.push({ remote, from: a.map(([k]) => k), to: b.map(([k]) => k) });
+  }
+  return changes.length > 0 ? { changes } : null;
+}
+
+/** Every local `remote.<name>.*` key now, by remote name, in the config's order (one process). */
+async function currentSections(repo: Repo): Promise<RemoteSections> {
+  const listed = await runGit(['config', '--local', '-z', '--get-regexp', '^remote\\..+\\.[^.]+$'], { cwd: repo.root, okCodes: [1] });
+  const sections: RemoteSections = {};
+  for (const record of splitNulBytes(listed.stdout)) {
+    const eol = record.indexOf('\n');
+    const key = Buffer.from(eol < 0 ? record : record.slice(0, eol), 'latin1').toString('utf8');
+    const value = eol < 0 ? null : Buffer.from(record.slice(eol + 1), 'latin1').toString('utf8');
+    const dot = key.lastIndexOf('.');
+    (sections[key.slice('remote.'.length, dot)] ??= []).push([key.slice(dot + 1), value]);
+  }
+  return sections;
+}
+
+/** Applies the plan's remote changes, each only while the config still holds what the pre-rollback snapshot recorded. */
+export async function restoreRemoteConfig(repo: Repo, plan: RemoteConfigPlan | undefined, pre: Snapshot, target: Snapshot): Promise<void> {
+  if (!plan || plan.changes.length === 0) return;
+  const from = readRemoteSections(repo, pre.remoteConfig ?? '');
+  const to = readRemoteSections(repo, target.remoteConfig ?? '');
+  if (!from || !to) return;
+  const sections = await currentSections(repo);
+  for (const { remote } of plan.changes) {
+    const current: RemoteConfigPair[] = sections[remote] ?? [];
+    // Changed since the pre-rollback snapshot: left as it is.
+    if (JSON.stringify(current) !== JSON.stringify(from[remote] ?? [])) continue;
+    // Code 128: an emptied `[remote "x"]` header is all there is (nothing to remove).
+    if (current.length > 0) await runGit(['config', '--local', '--remove-section', `remote.${remote}`], { cwd: repo.root, okCodes: [128] });
+    for (const [variable, value] of to[remote] ?? []) {
+      await runGit(['config', '--local', '--add', `remote.${remote}.${variable}`, value ?? 'true'], { cwd: repo.root });
+    }
+  }
+}
