@@ -11,6 +11,8 @@
 import { describe, expect, it } from 'vitest';
 import { withTestRepo } from '../../helpers/git-repo.js';
 import { byteState } from '../../helpers/state.js';
+import { openRepo } from '../../../src/git/repo.js';
+import { rollback } from '../../../src/restore/rollback.js';
 
 describe('rollback and branch config sections', () => {
   it('writes back a deleted branch\'s description, pushRemote and rebase, and the upstreams a removed remote took; --undo gives the incident\'s config back', async () => {
@@ -70,4 +72,34 @@ describe('rollback and branch config sections', () => {
       expect(t.git(['config', 'branch.topic.description']).trim()).toBe('second');
     });
   });
+
+  it('does not clobber a section changed between the pre-rollback snapshot and the restore (compare-and-swap against one read)', () =>
+    withTestRepo(async (t) => {
+      t.write('a.txt', 'a\n');
+      t.git(['add', '-A']);
+      t.git(['commit', '-q', '-m', 'a']);
+      t.git(['branch', '-q', 'topic']);
+      t.git(['branch', '-q', 'other']);
+      t.git(['config', 'branch.topic.description', 'first']);
+      t.git(['config', 'branch.other.description', 'kept']);
+      const id = JSON.parse(t.guard(['snapshot', '--json']).stdout).id as string;
+      t.git(['config', 'branch.topic.description', 'agent']);
+      t.git(['config', 'branch.other.description', 'agent']);
+      // In-process, so the config can change after the pre-rollback snapshot and the plan (the
+      // confirmation, where a person may sit for minutes) and before the sections are written.
+      for (const key of Object.keys(process.env)) if (key.startsWith('GIT_') || key.startsWith('GUARD_')) delete process.env[key];
+      Object.assign(process.env, t.env);
+      const result = await rollback(await openRepo(t.dir), {
+        id,
+        confirm: async (plan) => {
+          expect(plan.branchConfig?.map((c) => c.ref)).toEqual(['refs/heads/other', 'refs/heads/topic']);
+          t.git(['config', 'branch.topic.description', 'the person, meanwhile']);
+          return true;
+        },
+      });
+      expect(result.applied).toBe(true);
+      // Changed in between: left as the person set it. Unchanged since the plan: back to the snapshot's.
+      expect(t.git(['config', '--get-all', 'branch.topic.description'])).toBe('the person, meanwhile\n');
+      expect(t.git(['config', '--get-all', 'branch.other.description'])).toBe('kept\n');
+    }));
 });
