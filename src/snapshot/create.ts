@@ -548,7 +548,7 @@ async function takeSnapshot(repo: Repo, options: CreateSnapshotOptions, pipes: O
         // Always ({} when no branch has a section); absent in snapshots written before 2026-12-07.
         branchConfig: branchConfigOf(state, modeRules.branchConfig),
         // The key of the remotes' sections, kept on this machine only (remote-config.ts).
-        ...(modeRules.remoteConfig !== undefined ? { remoteConfig: modeRules.remoteConfig } : {}),
+        ...(modeRules.remoteConfig ? { remoteConfig: modeRules.remoteConfig } : {}),
         stash: state.stash,
         operation: state.operation,
         // Only when there is one: a snapshot without it reads as before (and as older snapshots).

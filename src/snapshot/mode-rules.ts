@@ -120,7 +120,14 @@ async function askGit(repo: Repo): Promise<{ rules: ModeRules; conversion: Conve
     if (key === 'core.attributesfile') conversion.attributesFile = value ?? null;
     if (key === 'core.eol') conversion.eol = value?.trim().toLowerCase() ?? null;
   }
-  return { rules, conversion, branchConfig, remoteConfig: recordRemoteSections(repo, remotes) };
+  // A record that cannot be written (a full disk, a read-only .git) costs the remotes, not the snapshot: '' (none recorded).
+  let remoteConfig = '';
+  try {
+    remoteConfig = recordRemoteSections(repo, remotes);
+  } catch {
+    /* recorded by a later snapshot */
+  }
+  return { rules, conversion, branchConfig, remoteConfig };
 }
 
 /** The rules, from what this process or the scan memo (`known`) already knows when still valid. */
