@@ -908,8 +908,47 @@ const SUBCOMMANDS: Record<string, (call: GitCall, args: Field[]) => void> = {
   fetch: transport('fetch'),
   clone: transport('clone'),
   'ls-remote': transport('ls-remote'),
-  remote: transport('remote'),
+  remote: gitRemote,
+  notes: gitNotes,
 };
+
+/**
+ * `git remote remove|rm|rename|set-url|set-branches` changes or deletes a remote's settings (its
+ * URL may be one the person does not know by heart). Snapshots record them on this machine
+ * (snapshot/remote-config.ts) and a rollback writes them back: a snapshot first, so the remote as
+ * it is now is the one recorded. `add`, `set-head`, `prune`, `update` and the listings change no
+ * setting (prune's remote-tracking refs come back with a fetch).
+ */
+function gitRemote(call: GitCall, args: Field[]): void {
+  transport('remote')(call, args);
+  const action = args.find((a) => a.value === null || !a.value.startsWith('-'));
+  if (!action) return;
+  if (action.value === null) return opaque(call, 'git remote is given a subcommand guard cannot see');
+  if (!['remove', 'rm', 'rename', 'set-url', 'set-branches'].includes(action.value)) return;
+  const name = args[args.indexOf(action) + 1 + args.slice(args.indexOf(action) + 1).findIndex((a) => a.value === null || !a.value.startsWith('-'))];
+  const what = action.value === 'remove' || action.value === 'rm' ? 'deletes the remote' : action.value === 'rename' ? 'renames the remote' : action.value === 'set-url' ? 'changes the URL of the remote' : 'changes which branches are fetched from the remote';
+  local(call, 'snapshot', 'git-remote-change', `git remote ${action.value} ${what}${name ? ` ${name.display}` : ''}`);
+}
+
+/**
+ * `git notes remove|prune`, and `add`/`copy` with -f (which replace an existing note), delete or
+ * replace notes. Notes refs are in every snapshot (since 2026-12-07): a snapshot first, so a note
+ * added since the latest one comes back too. Adding, appending, showing and listing lose nothing
+ * (`edit` opens an editor, which an agent does not drive).
+ */
+function gitNotes(call: GitCall, args: Field[]): void {
+  const parsed = parseGitArgs(args, { long: { ref: 'required' }, short: {}, stopAtOperand: true });
+  const action = parsed.operands[0];
+  if (!action) return;
+  if (action.value === null) return opaque(call, 'git notes is given a subcommand guard cannot see');
+  const rest = args.slice(args.indexOf(action) + 1);
+  const forced = rest.some((a) => a.value === null || a.value === '--force' || /^-[a-zA-Z]*f[a-zA-Z]*$/.test(a.value));
+  if (action.value === 'remove' || action.value === 'prune') {
+    local(call, 'snapshot', 'git-notes-remove', `git notes ${action.value} deletes notes`);
+  } else if ((action.value === 'add' || action.value === 'copy') && forced) {
+    local(call, 'snapshot', 'git-notes-remove', `git notes ${action.value} -f replaces an existing note`);
+  }
+}
 
 /** Transports can run programs: `ext::` URLs and --upload-pack / --receive-pack / --exec. */
 function transport(subcommand: string) {
@@ -1859,6 +1898,17 @@ function gitConfig(call: GitCall, args: Field[]): void {
   let value: Field | undefined;
   let unset = isSet(parsed, 'unset') || isSet(parsed, 'unset-all');
   const first = operands[0]?.value;
+  // A remote's settings, in the repository's own config (remote-config.ts records them): a snapshot first.
+  const ownConfig = !['global', 'system', 'file', 'blob'].some((o) => isSet(parsed, o));
+  const sectionEdit = isSet(parsed, 'rename-section') || isSet(parsed, 'remove-section') || first === 'rename-section' || first === 'remove-section';
+  if (ownConfig && (sectionEdit || !reads)) {
+    const section = sectionEdit && (first === 'rename-section' || first === 'remove-section') ? operands[1] : operands[first === 'set' || first === 'unset' ? 1 : 0];
+    const writes = sectionEdit || unset || first === 'unset' || (first === 'set' ? operands[2] !== undefined : operands[1] !== undefined);
+    // (A key guard cannot see is judged below, as any such write.)
+    if (writes && section && section.value !== null && /^remote\./i.test(section.value)) {
+      local(call, 'snapshot', 'git-remote-change', `git config changes ${section.display}, a remote's setting`);
+    }
+  }
   if (first !== undefined && first !== null && ['get', 'set', 'unset', 'list', 'edit', 'rename-section', 'remove-section'].includes(first)) {
     if (first !== 'set' && first !== 'unset') return;
     key = operands[1];

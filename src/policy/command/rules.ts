@@ -175,8 +175,16 @@ export const RULES = {
     instead: 'Create a new tag name instead.',
   },
   'git-update-ref-unkept': {
-    description: '`git update-ref` deletes or moves a ref that no snapshot holds (`refs/notes/*`, `refs/replace/*`, any ref outside branches, tags, the stash and remote-tracking refs); so do `git replace -d` and `git replace -f` (a replace ref).',
-    instead: 'Leave that ref as it is, or ask the person to change it (`git for-each-ref refs/replace refs/notes` shows what it holds); new ones can be made without loss by `git notes add` or `git replace` without -f.',
+    description: '`git update-ref` deletes or moves a ref that no snapshot holds (`refs/replace/*`, any ref outside branches, tags, notes, the stash and remote-tracking refs); so do `git replace -d` and `git replace -f` (a replace ref).',
+    instead: 'Leave that ref as it is, or ask the person to change it (`git for-each-ref refs/replace` shows what it holds); new ones can be made without loss by `git replace` without -f.',
+  },
+  'git-remote-change': {
+    description: '`git remote remove`/`rename`/`set-url`/`set-branches`, or `git config` writing a `remote.<name>.*` key, changes or deletes a remote\'s settings (restorable from the snapshot taken first; the remote-tracking refs `remove` deletes come back with `git fetch`).',
+    instead: 'Add another remote with `git remote add` instead of changing the one the branches track.',
+  },
+  'git-notes-remove': {
+    description: '`git notes remove`/`prune`, or `git notes add -f`/`copy -f`, deletes or replaces notes (restorable from the snapshot taken first).',
+    instead: 'Add to a note with `git notes append` instead of replacing or removing it.',
   },
   'git-update-ref': {
     description: '`git update-ref` moves or deletes a ref directly (restorable from the snapshot taken first).',
