@@ -1,20 +1,31 @@
 /**
- * A Laravel project's own artisan commands (`php artisan app:reset`), read from their source in
- * app/Console/Commands/*.php: the class whose `$signature` (or `$name`) starts with the command's
- * name. Until 2026-12-07 only Laravel's own `migrate:fresh`, `db:wipe` ... were judged
- * (server-frameworks-php.ts), so a project's `app:reset` that runs `$this->call('migrate:fresh')`
- * or `User::truncate()` was "no destructive command found". Judged as Django's project commands
- * are (django-commands.ts):
+ * A Laravel project's own artisan commands (`php artisan app:reset`), read from their source:
+ * the class in app/Console/Commands/*.php whose `$signature` (or `$name`) starts with the
+ * command's name, and the closure commands of routes/console.php (`Artisan::command('app:wipe',
+ * function () { ... })`, the call's whole text). Until 2026-12-07 only Laravel's own
+ * `migrate:fresh`, `db:wipe` ... were judged (server-frameworks-php.ts), so a project's `app:reset`
+ * that runs `$this->call('migrate:fresh')` or `User::truncate()` was "no destructive command
+ * found". Judged as Django's project commands are (django-commands.ts):
  *
  * - `delete`: `$this->call('migrate:fresh'|'db:wipe'|'migrate:reset'|'migrate:refresh')` (also
  *   `callSilent(ly)`, `Artisan::call`), `->delete()`, `truncate()`, `forceDelete()`,
  *   `Schema::drop`, SQL that drops, truncates or deletes;
  * - `write`: `migrate`, `db:seed`, `::create(`, `->save()`, `->update(`, `->insert(`,
  *   `updateOrCreate(` ...;
- * - the project's own commands it calls followed, COMMAND_DEPTH deep. File reads only.
+ * - the project's own commands it calls followed, COMMAND_DEPTH deep;
+ * - the methods it calls on the project's own classes (koel's `koel:prune`:
+ *   `$this->libraryManager->prune()`, LibraryManager injected by the constructor, whose `prune`
+ *   runs `$albumQuery->delete()`): a variable or property typed with a class (a constructor's or
+ *   handle()'s parameter, Laravel injects them), one set from `new X`, `app(X::class)`,
+ *   `resolve(X::class)`, and `X::method(` itself; the class named through the file's `use` lines
+ *   and namespace, its file found through composer.json's PSR-4 map (`"App\\": "app/"`); the
+ *   method's body judged, and what it calls followed the same way (`$this->other()` too),
+ *   CALL_DEPTH deep, MAX_CLASS_FILES class files read at most per command.
  *
- * Not read: closure commands in routes/console.php (`Artisan::command('x', fn ...)`), services the
- * command resolves from the container (docs/command-guard.md, Known limits).
+ * File reads only (the state view), no git. Not read: commands in subdirectories of
+ * app/Console/Commands (the view lists a directory's files, not its tree), an interface resolved
+ * by a service provider's binding, a method of a parent class, a trait (docs/command-guard.md,
+ * Known limits).
  */
 import { ARTISAN_DROPS } from './server-frameworks-php.js';
 import type { Runtime } from './runtime.js';
@@ -24,6 +35,10 @@ import { readAt } from './server-frameworks.js';
 
 const COMMAND_DEPTH = 3;
 const MAX_FILES = 60;
+/** Method calls followed below a command (command -> service -> what the service calls). */
+const CALL_DEPTH = 3;
+/** Class files read at most for one command (each a read that may find a model with nothing to say). */
+const MAX_CLASS_FILES = 24;
 
 /** Eloquent's and the query builder's deletes and writes (data-effect.ts adds the SQL literals). */
 const PATTERNS = codePatterns(
@@ -31,33 +46,93 @@ const PATTERNS = codePatterns(
   String.raw`::(?:create|insert|updateOrCreate|firstOrCreate|upsert|factory)\(|->(?:save|update|insert|upsert|increment|decrement|create)\(`,
 );
 
-/** What `artisan NAME` does where NAME is a command of the project's app/Console/Commands, or null. `root`: the directory artisan is in. */
+interface Command {
+  /** Where it is, relative to the project (`app/Console/Commands/Prune.php`, `routes/console.php`). */
+  file: string;
+  /** What runs: the class's file, or the closure command's call. */
+  code: string;
+  /** The file the code is in (its `use` lines and namespace name its classes). */
+  unit: string;
+}
+
+/** What the class-following of one command has read: the PSR-4 map, the files asked for. */
+interface Reach {
+  rt: Runtime;
+  root: string;
+  psr4: Array<[string, string]>;
+  files: Map<string, { rel: string; text: string } | null>;
+}
+
+/** What `artisan NAME` does where NAME is a command of the project's own, or null. `root`: the directory artisan is in. */
 export function artisanCommandEffect(name: string, rt: Runtime, root: string): DataEffect | null {
   const view = rt.ctx.view;
   if (!view || view.mode === 'text' || !/^[\w:-]+$/.test(name)) return null;
+  // asked together, one read pass: the commands, the closure commands, the autoload map
   const commands = projectCommands(rt, root);
-  if (commands === null) return null;
-  return commandEffect(commands, name, 0, new Set());
+  const closures = closureCommands(rt, root);
+  const psr4 = psr4Map(rt, root);
+  if (commands === null && closures.size === 0) return null;
+  const all = new Map([...closures, ...(commands ?? new Map<string, Command>())]);
+  const reach: Reach = { rt, root, psr4, files: new Map() };
+  return commandEffect(all, reach, name, 0, new Set());
 }
 
 /** The project's commands by name: their file and code; null where the directory cannot be listed. */
-function projectCommands(rt: Runtime, root: string): Map<string, { file: string; code: string }> | null {
+function projectCommands(rt: Runtime, root: string): Map<string, Command> | null {
   const dir = `${root}/app/Console/Commands`;
   const names = rt.ctx.view?.fileNames(dir);
   if (names === undefined || names === null || names === 'missing') return null;
-  const out = new Map<string, { file: string; code: string }>();
+  const out = new Map<string, Command>();
   for (const abs of names.filter((n) => n.endsWith('.php')).sort().slice(0, MAX_FILES)) {
     const base = abs.slice(abs.lastIndexOf('/') + 1);
     const found = readAt(rt, dir, base);
     if (!found || found === 'missing') continue;
-    const code = found.text.replace(/^\s*(?:\/\/|#).*$/gm, '');
+    const code = stripComments(found.text);
     const signature = /\$(?:signature|name)\s*=\s*(['"])\s*([\w:-]+)/.exec(code)?.[2];
-    if (signature !== undefined && !out.has(signature)) out.set(signature, { file: `app/Console/Commands/${base}`, code });
+    if (signature !== undefined && !out.has(signature)) out.set(signature, { file: `app/Console/Commands/${base}`, code, unit: code });
   }
   return out;
 }
 
-function commandEffect(commands: Map<string, { file: string; code: string }>, name: string, depth: number, seen: Set<string>): DataEffect | null {
+/** routes/console.php's `Artisan::command('NAME', ...)`: each call's text, closure and all. */
+function closureCommands(rt: Runtime, root: string): Map<string, Command> {
+  const out = new Map<string, Command>();
+  const found = readAt(rt, `${root}/routes`, 'console.php');
+  if (!found || found === 'missing') return out;
+  const unit = stripComments(found.text);
+  for (const m of unit.matchAll(/\bArtisan::command\(\s*(['"])\s*([\w:-]+)/g)) {
+    const open = (m.index ?? 0) + m[0].indexOf('(');
+    const end = matching(unit, open, '(', ')');
+    const name = m[2] as string;
+    if (!out.has(name)) out.set(name, { file: 'routes/console.php', code: unit.slice(open, end === -1 ? unit.length : end + 1), unit });
+  }
+  return out;
+}
+
+function stripComments(text: string): string {
+  return text.replace(/\/\*[\s\S]*?\*\//g, '').replace(/^\s*(?:\/\/|#(?!\[)).*$/gm, '');
+}
+
+/** composer.json's `autoload.psr-4`: [namespace prefix, directory] pairs, the longest prefix first. */
+function psr4Map(rt: Runtime, root: string): Array<[string, string]> {
+  const found = readAt(rt, root, 'composer.json');
+  if (!found || found === 'missing') return [];
+  let json: unknown;
+  try {
+    json = JSON.parse(found.text);
+  } catch {
+    return [];
+  }
+  const map = (json as { autoload?: { 'psr-4'?: unknown } } | null)?.autoload?.['psr-4'];
+  if (map === null || typeof map !== 'object' || Array.isArray(map)) return [];
+  const out: Array<[string, string]> = [];
+  for (const [prefix, dirs] of Object.entries(map as Record<string, unknown>)) {
+    for (const dir of Array.isArray(dirs) ? dirs : [dirs]) if (typeof dir === 'string') out.push([prefix, dir.replace(/\/+$/, '')]);
+  }
+  return out.sort((a, b) => b[0].length - a[0].length);
+}
+
+function commandEffect(commands: Map<string, Command>, reach: Reach, name: string, depth: number, seen: Set<string>): DataEffect | null {
   if (seen.has(name)) return null;
   seen.add(name);
   const command = commands.get(name);
@@ -72,9 +147,123 @@ function commandEffect(commands: Map<string, { file: string; code: string }>, na
     if (ARTISAN_DROPS.includes(called) || called === 'migrate:rollback') take({ effect: 'delete', why: `${where} runs \`${typed}\`` });
     else if (/^(migrate|db:seed|migrate:install)$/.test(called)) take({ effect: 'write', why: `${where} runs \`${typed}\`` });
     else if (depth + 1 < COMMAND_DEPTH) {
-      const inner = commandEffect(commands, called, depth + 1, seen);
+      const inner = commandEffect(commands, reach, called, depth + 1, seen);
       if (inner) take({ effect: inner.effect, why: `${where} runs \`${typed}\`, and ${inner.why}` });
     }
   }
+  if (strongest.best?.effect !== 'delete') take(callsEffect(reach, command.code, command.unit, where, 0, new Set()));
   return strongest.best;
+}
+
+/**
+ * What the project's methods `code` calls do (`$this->libraryManager->prune(`), `unit` the file
+ * it is in: the strongest, each said as `WHERE -> Class::method (file) runs ...`.
+ */
+function callsEffect(reach: Reach, code: string, unit: string, where: string, depth: number, seen: Set<string>): DataEffect | null {
+  if (depth >= CALL_DEPTH) return null;
+  const strongest = new StrongestEffect();
+  for (const { fqcn, method } of calledMethods(code, unit)) {
+    const key = `${fqcn}::${method}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const file = fqcn === '' ? { rel: '', text: unit } : classFile(reach, fqcn);
+    if (file === null) continue;
+    const body = methodBody(file.text, method);
+    if (body === null) continue;
+    const here = fqcn === '' ? where : `${where} -> ${fqcn.replace(/^.*\\/, '')}::${method} (${file.rel})`;
+    // `$this->other()` inside the class is the class's own; the unit is its file
+    strongest.take(codeEffect(body, here, PATTERNS) ?? callsEffect(reach, body, file.text, here, depth + 1, seen));
+    if (strongest.best?.effect === 'delete') break;
+  }
+  return strongest.best;
+}
+
+/** The methods `code` calls on the project's classes: [class (`` for `$this->x(`), method]. */
+function calledMethods(code: string, unit: string): Array<{ fqcn: string; method: string }> {
+  const names = classNames(unit);
+  const typed = new Map<string, string>();
+  // `private readonly LibraryManager $libraryManager`, `handle(Cleaner $cleaner)`, `protected Cleaner $cleaner;`
+  for (const m of unit.matchAll(/(?<![\w$\\>])\??(\\?[A-Z]\w*(?:\\\w+)*)\s+&?(?:\.\.\.)?\$(\w+)/g)) typed.set(m[2] as string, names(m[1] as string));
+  // `$x = new Cleaner(`, `$this->x = app(Cleaner::class)`, `resolve(Cleaner::class)`, `app()->make(Cleaner::class)`
+  for (const m of unit.matchAll(/\$(?:this->)?(\w+)\s*=\s*(?:new\s+(\\?[A-Z][\w\\]*)|(?:app|resolve)\(\s*(\\?[A-Z][\w\\]*)::class|app\(\)->make\(\s*(\\?[A-Z][\w\\]*)::class)/g)) {
+    typed.set(m[1] as string, names((m[2] ?? m[3] ?? m[4]) as string));
+  }
+  // `$this->x = $x;` in a constructor that does not promote: the property has the parameter's class
+  for (const m of unit.matchAll(/\$this->(\w+)\s*=\s*\$(\w+)\s*;/g)) {
+    const cls = typed.get(m[2] as string);
+    if (cls !== undefined && !typed.has(m[1] as string)) typed.set(m[1] as string, cls);
+  }
+  const out: Array<{ fqcn: string; method: string }> = [];
+  for (const m of code.matchAll(/\$(this->)?(\w+)(?:->|\?->)(\w+)\s*\(/g)) {
+    if (m[1] === undefined && m[2] === 'this') {
+      out.push({ fqcn: '', method: m[3] as string });
+      continue;
+    }
+    const cls = typed.get(m[2] as string);
+    if (cls !== undefined) out.push({ fqcn: cls, method: m[3] as string });
+  }
+  // `(new Cleaner())->run(`, `app(Cleaner::class)->run(`, `Cleaner::run(`
+  for (const m of code.matchAll(/(?:\(\s*new\s+(\\?[A-Z][\w\\]*)\s*(?:\([^()]*\))?\s*\)|(?:app|resolve)\(\s*(\\?[A-Z][\w\\]*)::class\s*\))->(\w+)\s*\(/g)) out.push({ fqcn: names((m[1] ?? m[2]) as string), method: m[3] as string });
+  for (const m of code.matchAll(/(?<![\w$\\>])(\\?[A-Z]\w*(?:\\\w+)*)::(\w+)\s*\(/g)) {
+    if (!/^(self|static|parent)$/.test(m[1] as string)) out.push({ fqcn: names(m[1] as string), method: m[2] as string });
+  }
+  return out;
+}
+
+/** How the file's `namespace` and `use` lines turn a class name into its full one. */
+function classNames(unit: string): (name: string) => string {
+  const namespace = /^\s*namespace\s+([\w\\]+)\s*;/m.exec(unit)?.[1];
+  const uses = new Map<string, string>();
+  for (const m of unit.matchAll(/^\s*use\s+([\w\\]+)(?:\s+as\s+(\w+))?\s*;/gm)) {
+    const full = m[1] as string;
+    uses.set(m[2] ?? full.slice(full.lastIndexOf('\\') + 1), full);
+  }
+  return (name) => {
+    if (name.startsWith('\\')) return name.slice(1);
+    const [head = '', ...rest] = name.split('\\');
+    const used = uses.get(head);
+    if (used !== undefined) return [used, ...rest].join('\\');
+    return namespace === undefined ? name : `${namespace}\\${name}`;
+  };
+}
+
+/** A class's file through the PSR-4 map, read once per command, MAX_CLASS_FILES at most; null where none is the project's. */
+function classFile(reach: Reach, fqcn: string): { rel: string; text: string } | null {
+  if (reach.files.has(fqcn)) return reach.files.get(fqcn) ?? null;
+  const entry = reach.psr4.find(([prefix]) => fqcn.startsWith(prefix));
+  if (entry === undefined || reach.files.size >= MAX_CLASS_FILES) return null;
+  const rel = `${entry[1]}/${fqcn.slice(entry[0].length).replace(/\\/g, '/')}.php`;
+  const abs = `${reach.root}/${rel}`;
+  const found = readAt(reach.rt, abs.slice(0, abs.lastIndexOf('/')), abs.slice(abs.lastIndexOf('/') + 1));
+  const file = found && found !== 'missing' ? { rel, text: stripComments(found.text) } : null;
+  reach.files.set(fqcn, file);
+  return file;
+}
+
+/** The body of `function NAME(...) { ... }` in a class's text, or null (none, abstract, an interface's). */
+function methodBody(text: string, method: string): string | null {
+  const m = new RegExp(`\\bfunction\\s+&?${method}\\s*\\(`).exec(text);
+  if (!m) return null;
+  const close = matching(text, m.index + m[0].length - 1, '(', ')');
+  if (close === -1) return null;
+  const open = text.indexOf('{', close);
+  const semicolon = text.indexOf(';', close);
+  if (open === -1 || (semicolon !== -1 && semicolon < open)) return null;
+  const end = matching(text, open, '{', '}');
+  return text.slice(open, end === -1 ? text.length : end + 1);
+}
+
+/** The index of the bracket that closes the one at `open`, string literals skipped; -1 where none does. */
+function matching(text: string, open: number, left: string, right: string): number {
+  let depth = 0;
+  for (let i = open; i < text.length; i++) {
+    const c = text[i];
+    if (c === "'" || c === '"') {
+      for (i++; i < text.length && text[i] !== c; i++) if (text[i] === '\\') i++;
+      continue;
+    }
+    if (c === left) depth++;
+    else if (c === right && --depth === 0) return i;
+  }
+  return -1;
 }

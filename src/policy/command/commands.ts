@@ -28,7 +28,7 @@ import { classifyHelm, classifyHelmfile, classifyKubectl, classifySkaffold, KUBE
 import { classifyEnvPull, ENV_PULL_PROGRAMS } from './env-pull.js';
 import { classifyDenoTask } from './deno-tasks.js';
 import { classifyExpo } from './expo-prebuild.js';
-import { classifyDatabaseClient, classifyMigrationTool, DATABASE_PROGRAMS, MIGRATION_PROGRAMS, refuseDjangoCommand } from './databases.js';
+import { classifyDatabaseClient, classifyMigrationTool, DATABASE_PROGRAMS, MIGRATION_PROGRAMS, refuseProjectCommand } from './databases.js';
 import { classifyRunner, RUNNER_PROGRAMS } from './runners.js';
 import { classifyComposer } from './composer-scripts.js';
 import { classifyBunScript, classifyMonorepoRun, classifyPackageManager, classifyRunAll } from './package-scripts.js';
@@ -116,18 +116,29 @@ function classifyInContainer(inv: Invocation, program: string, name: string, arg
   if (REMOTE_DATA_PROGRAMS.has(name) || name === 'npm') return classifyRemoteData(inv, name, args, rt);
   const unseen = rt.ctx.inContainer?.unseen;
   const here: Invocation = { ...inv, cwd: rt.ctx.inContainer?.configDir ?? null, ...(unseen !== undefined ? { unseenProject: unseen } : {}) };
-  if (SERVER_FRAMEWORK_PROGRAMS.has(name)) return classifyServerFramework(here, name, args, rt);
+  if (SERVER_FRAMEWORK_PROGRAMS.has(name)) {
+    classifyServerFramework(here, name, args, rt);
+    // a project's own rake task (`docker compose run web bin/rails demo_data:default`), where the container's project is the repository
+    if (name === 'rails' || name === 'rake') refuseProjectCommand(here, name, args, rt, undefined);
+    return;
+  }
   if (name === 'dotnet' && args[0]?.value === 'ef') return classifyServerFramework(here, 'dotnet-ef', args.slice(1), rt);
   if (name === 'cargo' && args[0]?.value === 'sqlx') return classifyServerFramework(here, 'sqlx', args.slice(1), rt);
   // `./mvnw flyway:clean`, `gradle flywayClean`, `symfony console doctrine:database:drop --force`: read as on the host
   if (IN_CONTAINER_BUILD_TOOLS.has(name)) return classifyServerFramework(here, name, args, rt);
-  if (name === 'manage.py' || name === 'artisan' || name === 'console' || name === 'mix') return classifyServerFramework(here, name, args, rt, program.startsWith('/') ? undefined : program);
+  if (name === 'manage.py' || name === 'artisan' || name === 'console' || name === 'mix') {
+    classifyServerFramework(here, name, args, rt, program.startsWith('/') ? undefined : program);
+    if (name === 'manage.py' || name === 'artisan') refuseProjectCommand(here, name, args, rt, program.startsWith('/') ? undefined : program);
+    return;
+  }
   // `php artisan migrate:fresh`, `php bin/console doctrine:database:drop --force` (the container's path: its project is the line's directory)
   if (/^php(\d+(\.\d+)*)?$/.test(name)) {
     const at = args.findIndex((a) => !a.value?.startsWith('-'));
     const script = args[at]?.value;
     const base = script ? path.posix.basename(script) : '';
     if (script && (base === 'artisan' || base === 'console')) classifyServerFramework(here, base, args.slice(at + 1), rt, script.startsWith('/') ? undefined : script);
+    // a project's own command (`php artisan koel:prune`), where the container's project is the repository
+    if (script && base === 'artisan') refuseProjectCommand(here, 'artisan', args.slice(at + 1), rt, script.startsWith('/') ? undefined : script);
   }
   // `python manage.py flush`, `python3 -W ignore ./manage.py flush`; `python -m django flush` (django-admin), `python -m alembic downgrade base`
   if (/^python[0-9.]*$/.test(name)) {
@@ -135,7 +146,7 @@ function classifyInContainer(inv: Invocation, program: string, name: string, arg
     if (run && path.posix.basename(run.script) === 'manage.py') {
       classifyServerFramework(here, 'manage.py', run.rest, rt, run.script);
       // a project's own command (`manage.py load_initial_data`), where the container's project is the repository
-      if (here.cwd !== null) refuseDjangoCommand(here, 'manage.py', run.rest, rt, run.script);
+      refuseProjectCommand(here, 'manage.py', run.rest, rt, run.script);
     }
     const module = pythonModuleOf(args);
     const tool = module === null ? undefined : PYTHON_MIGRATION_MODULES[module.module];

@@ -875,10 +875,35 @@ function classifyDjangoCommand(inv: Invocation, program: string, args: Field[], 
  * repository (commands.ts classifyInContainer: `docker compose exec app python manage.py
  * load_initial_data` on bakerydemo, whose service sets DATABASE_URL to its Postgres).
  */
-export function refuseDjangoCommand(inv: Invocation, program: string, args: Field[], rt: Runtime, script: string | undefined): void {
+function refuseDjangoCommand(inv: Invocation, program: string, args: Field[], rt: Runtime, script: string | undefined): void {
   const own = program === 'manage.py' ? script : undefined;
   const found = djangoCommandEffect(inv, args, rt, own);
   if (found !== null) refuseServerDelete(inv, rt, djangoLabel(program), found, () => djangoServerDatabase(inv, args, rt, own));
+}
+
+/**
+ * The server half alone for any project's own command run in a container whose project is the
+ * repository (a compose service built from it, container-exec.ts): `docker compose exec app php
+ * artisan koel:prune`, `docker compose run web bin/rails demo_data:default`. The source is the
+ * repository's, so it is read; the database is the service's (its environment on `inv`). Its
+ * files are the container's: nothing of the repository is captured.
+ */
+export function refuseProjectCommand(inv: Invocation, program: string, args: Field[], rt: Runtime, script: string | undefined): void {
+  if (inv.cwd === null) return;
+  if (program === 'manage.py' || program === 'django-admin' || program === 'django-admin.py') return refuseDjangoCommand(inv, program, args, rt, script);
+  if (program === 'rails' || program === 'rake') {
+    const found = rakeTaskEffect(args, rt, inv.cwd);
+    const environments = railsEnvironments(inv, args);
+    if (found !== null && environments.length > 0) refuseServerDelete(inv, rt, program, found, () => railsServerDatabase(inv, args, rt, environments));
+    return;
+  }
+  if (program === 'artisan') {
+    const name = args.find((a) => !a.value?.startsWith('-'))?.value;
+    const root = scriptDir(script ?? 'artisan', inv.cwd);
+    if (name === undefined || name === null || root === null) return;
+    const found = artisanCommandEffect(name, rt, root);
+    if (found !== null) refuseServerDelete(inv, rt, 'artisan', found, () => laravelServerDatabase(inv, args, rt, root));
+  }
 }
 
 function djangoLabel(program: string): string {

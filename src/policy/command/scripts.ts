@@ -354,7 +354,12 @@ function analyzeCode(code: string, lang: Lang, inv: Invocation, rt: Runtime, lab
     for (const match of (capability.raw ? code : stripped).matchAll(capability.pattern)) {
       const start = (match.index ?? 0) + match[0].length;
       const literal = readLiteral(code, start, lang);
-      if (literal === null && fromFile) continue;
+      if (literal === null && fromFile) {
+        // koel's scripts/koel-init.php: `passthru('php artisan koel:init --ansi ' . implode(' ', $args))`
+        const words = capability.effect === 'shell' ? commandWordsBeforeConcat(code, start, lang) : null;
+        if (words !== null) rt.shell(words, { cwd: inv.cwd, env: inv.env }, inv.source);
+        continue;
+      }
       applyCapability(capability.effect, literal, code, start, lang, inv, rt, label, depth, match[0].trim(), fromFile);
     }
   }
@@ -572,6 +577,21 @@ function readLiteral(code: string, start: number, lang: Lang): Literal | null {
   // String concatenation or formatting right after the literal: the value is computed.
   if (/^\s*(\+|\.(?!\w)|%|\.format\b|\.\.)/.test(code.slice(first.end))) return null;
   return { kind: 'string', value: first.value };
+}
+
+/**
+ * A command line built as a literal and words appended to it (`'php artisan koel:init --ansi ' .
+ * implode(' ', $args)`, `"bin/rails db:seed " + args`): the literal's words, judged as typed, where
+ * it ends in a space (what is appended starts a new word, an argument guard cannot see, left
+ * unjudged as a file's computed values are); null otherwise (`'rm -rf /tmp/' . $dir` names no
+ * whole path). For script files only: a line typed with such code stays opaque.
+ */
+function commandWordsBeforeConcat(code: string, start: number, lang: Lang): string | null {
+  let i = start;
+  while (/\s/.test(code[i] ?? '')) i++;
+  const first = readString(code, i, lang);
+  if (!first || !/^\s*(\+|\.(?!\w)|\.\.)/.test(code.slice(first.end))) return null;
+  return /\S\s+$/.test(first.value) && !first.value.includes('\n') ? first.value.trim() : null;
 }
 
 function skipLiteral(code: string, start: number, lang: Lang): number | null {

@@ -312,7 +312,20 @@ const REAL_PROJECTS_2 = [
   'git stash && mix test && git stash pop', 'git clean -fdx -e .local', 'git checkout -- mix.lock',
 ];
 
-export const EVERYDAY: readonly string[] = [...INSTALLS, ...BUILDS, ...TESTS, ...LINT, ...CLEANUPS, ...MOVES, ...TEMP, ...GIT_READS, ...GIT_WRITES, ...MISC, ...REAL_PROJECTS, ...REAL_PROJECTS_2];
+/**
+ * A project's own commands reached through composer scripts, PHP files, services, helpers and
+ * compose services (holes2, 2026-12-07: artisan-commands.ts, django-commands.ts, scripts.ts):
+ * test runs and commands that read stay free.
+ */
+const PROJECT_COMMAND_REACH = [
+  'composer run-script test', 'composer run test -- --filter=SongTest', 'composer koel:init', 'php artisan koel:prune --dry-run', 'php artisan inspire',
+  'php artisan route:list', 'php artisan test --parallel --recreate-databases', 'docker compose exec app php artisan test',
+  'docker compose exec app php artisan koel:doctor', 'docker compose run --rm app php artisan route:list', 'docker compose run --rm web bin/rails test',
+  'docker compose run web bin/rails test test/models/account_test.rb', 'docker compose exec web bin/rails routes', 'docker compose exec web python manage.py test',
+  'docker compose exec web python manage.py check --deploy', 'python manage.py test shop.catalog', 'python manage.py check', 'bin/rails test test/models',
+];
+
+export const EVERYDAY: readonly string[] = [...INSTALLS, ...BUILDS, ...TESTS, ...LINT, ...CLEANUPS, ...MOVES, ...TEMP, ...GIT_READS, ...GIT_WRITES, ...MISC, ...REAL_PROJECTS, ...REAL_PROJECTS_2, ...PROJECT_COMMAND_REACH];
 
 /** What no snapshot holds: an agent must be stopped (deny, or ask a person). */
 export const UNRECOVERABLE: readonly string[] = [
