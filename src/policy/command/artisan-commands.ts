@@ -63,10 +63,17 @@ interface Reach {
   files: Map<string, { rel: string; text: string } | null>;
 }
 
+/**
+ * Laravel's own commands that change no rows (server-frameworks-php.ts and databases.ts judge the
+ * ones that do): never looked up, so `php artisan test` reads no file of the project (a project
+ * may override one; guard reads Laravel's, as django-commands.ts does Django's).
+ */
+const LARAVEL_OWN = /^(test|serve|tinker|list|help|about|env|down|up|optimize(:clear)?|clear-compiled|package:discover|vendor:publish|storage:link|route:\w+|config:\w+|cache:\w+|view:\w+|event:\w+|queue:\w+|schedule:\w+|make:\w+|lang:publish|stub:publish|pail|boost:\w+|dusk(:\w+)?)$/;
+
 /** What `artisan NAME` does where NAME is a command of the project's own, or null. `root`: the directory artisan is in. */
 export function artisanCommandEffect(name: string, rt: Runtime, root: string): DataEffect | null {
   const view = rt.ctx.view;
-  if (!view || view.mode === 'text' || !/^[\w:-]+$/.test(name)) return null;
+  if (!view || view.mode === 'text' || !/^[\w:-]+$/.test(name) || LARAVEL_OWN.test(name)) return null;
   // asked together, one read pass: the commands, the closure commands, the autoload map
   const commands = projectCommands(rt, root);
   const closures = closureCommands(rt, root);
