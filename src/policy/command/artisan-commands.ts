@@ -158,7 +158,7 @@ function commandEffect(commands: Map<string, Command>, reach: Reach, name: strin
       if (inner) take({ effect: inner.effect, why: `${where} runs \`${typed}\`, and ${inner.why}` });
     }
   }
-  if (strongest.best?.effect !== 'delete') take(callsEffect(reach, command.code, command.unit, where, 0, new Set()));
+  if (strongest.best?.effect !== 'delete') take(callsEffect(reach, command.code, { name: command.file, text: command.unit }, where, 0, new Set()));
   return strongest.best;
 }
 
@@ -166,20 +166,23 @@ function commandEffect(commands: Map<string, Command>, reach: Reach, name: strin
  * What the project's methods `code` calls do (`$this->libraryManager->prune(`), `unit` the file
  * it is in: the strongest, each said as `WHERE -> Class::method (file) runs ...`.
  */
-function callsEffect(reach: Reach, code: string, unit: string, where: string, depth: number, seen: Set<string>): DataEffect | null {
+function callsEffect(reach: Reach, code: string, unit: { name: string; text: string }, where: string, depth: number, seen: Set<string>): DataEffect | null {
   if (depth >= CALL_DEPTH) return null;
   const strongest = new StrongestEffect();
-  for (const { fqcn, method } of calledMethods(code, unit)) {
-    const key = `${fqcn}::${method}`;
+  for (const { fqcn, method } of calledMethods(code, unit.text)) {
+    // `$this->other()` is a method of the class the code is in: its file is `unit`
+    const key = `${fqcn === '' ? unit.name : fqcn}::${method}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    const file = fqcn === '' ? { rel: '', text: unit } : classFile(reach, fqcn);
+    const file = fqcn === '' ? { rel: unit.name, text: unit.text } : classFile(reach, fqcn);
     if (file === null) continue;
     const body = methodBody(file.text, method);
     if (body === null) continue;
     const here = fqcn === '' ? where : `${where} -> ${fqcn.replace(/^.*\\/, '')}::${method} (${file.rel})`;
-    // `$this->other()` inside the class is the class's own; the unit is its file
-    strongest.take(codeEffect(body, here, PATTERNS) ?? callsEffect(reach, body, file.text, here, depth + 1, seen));
+    // its own deletes first; a write of its own does not stop what it calls from being read (a delete there wins)
+    const own = codeEffect(body, here, PATTERNS);
+    strongest.take(own);
+    if (own?.effect !== 'delete') strongest.take(callsEffect(reach, body, { name: fqcn === '' ? unit.name : fqcn, text: file.text }, here, depth + 1, seen));
     if (strongest.best?.effect === 'delete') break;
   }
   return strongest.best;

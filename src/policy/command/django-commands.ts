@@ -177,7 +177,10 @@ function callsEffect(reach: Reach, unit: Unit, code: string, where: string, dept
     const body = pythonBody(target.unit.text, target.path);
     if (body === null) continue;
     const here = `${where} -> ${target.path.join('.')} (${target.unit.rel})`;
-    strongest.take(codeEffect(body, here, PATTERNS) ?? callsEffect(reach, target.unit, body, here, depth + 1, seen));
+    // its own deletes first; a write of its own does not stop what it calls from being read (a delete there wins)
+    const own = codeEffect(body, here, PATTERNS);
+    strongest.take(own);
+    if (own?.effect !== 'delete') strongest.take(callsEffect(reach, target.unit, body, here, depth + 1, seen));
     if (strongest.best?.effect === 'delete') break;
   }
   return strongest.best;
@@ -194,7 +197,8 @@ function calledFunctions(reach: Reach, unit: Unit, code: string): Array<{ unit: 
     if (from === undefined) return defined(name) ? { unit, path: [name] } : null;
     // `from pkg import mod` imports a module where pkg/mod.py exists, else a name of pkg
     if (from.name !== null) {
-      const sub = moduleUnit(reach, `${from.module}.${from.name}`);
+      // (a capitalised name is a class, never looked for as a module)
+      const sub = /^[A-Z]/.test(from.name) ? null : moduleUnit(reach, `${from.module}.${from.name}`);
       if (sub !== null) return { unit: sub, path: [] };
       const owner = moduleUnit(reach, from.module);
       return owner === null ? null : { unit: owner, path: [from.name] };
