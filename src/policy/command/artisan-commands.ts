@@ -20,7 +20,7 @@
  *   `resolve(X::class)`, and `X::method(` itself; the class named through the file's `use` lines
  *   and namespace, its file found through composer.json's PSR-4 map (`"App\\": "app/"`); the
  *   method's body judged, and what it calls followed the same way (`$this->other()` too),
- *   CALL_DEPTH deep, MAX_CLASS_FILES class files read at most per command.
+ *   CALL_DEPTH classes deep (calls inside one class not counted), MAX_CLASS_FILES class files read at most per command.
  *
  * File reads only (the state view), no git. Not read: commands in subdirectories of
  * app/Console/Commands (the view lists a directory's files, not its tree), an interface resolved
@@ -35,7 +35,7 @@ import { readAt } from './server-frameworks.js';
 
 const COMMAND_DEPTH = 3;
 const MAX_FILES = 60;
-/** Method calls followed below a command (command -> service -> what the service calls). */
+/** Classes followed below a command (command -> service -> what the service calls); calls inside one class are not counted. */
 const CALL_DEPTH = 3;
 /** Class files read at most for one command (each a read that may find a model with nothing to say). */
 const MAX_CLASS_FILES = 24;
@@ -178,11 +178,12 @@ function callsEffect(reach: Reach, code: string, unit: { name: string; text: str
     if (file === null) continue;
     const body = methodBody(file.text, method);
     if (body === null) continue;
-    const here = fqcn === '' ? where : `${where} -> ${fqcn.replace(/^.*\\/, '')}::${method} (${file.rel})`;
+    const here = fqcn === '' ? `${where} -> ${method}` : `${where} -> ${fqcn.replace(/^.*\\/, '')}::${method} (${file.rel})`;
     // its own deletes first; a write of its own does not stop what it calls from being read (a delete there wins)
     const own = codeEffect(body, here, PATTERNS);
     strongest.take(own);
-    if (own?.effect !== 'delete') strongest.take(callsEffect(reach, body, { name: fqcn === '' ? unit.name : fqcn, text: file.text }, here, depth + 1, seen));
+    // a hop to another class counts against CALL_DEPTH; `$this->helper()` inside one does not (its methods are finite: `seen`)
+    if (own?.effect !== 'delete') strongest.take(callsEffect(reach, body, { name: fqcn === '' ? unit.name : fqcn, text: file.text }, here, depth + (fqcn === '' ? 0 : 1), seen));
     if (strongest.best?.effect === 'delete') break;
   }
   return strongest.best;

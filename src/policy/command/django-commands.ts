@@ -26,7 +26,7 @@
  * `from .helpers import Cleaner`, `Cleaner().run()` or `Cleaner.run()`): the module found under
  * the project's root (`myapp/utils.py` or `myapp/utils/__init__.py`, a relative import from the
  * command's package), the function's (or method's) body, by indentation, judged, and what it
- * calls followed the same way, CALL_DEPTH deep, MAX_MODULE_FILES module files read at most per
+ * calls followed the same way, CALL_DEPTH modules deep (calls inside one not counted), MAX_MODULE_FILES module files read at most per
  * command. Only names the code calls are followed: a module imported for its models is not read.
  *
  * What is not read: commands of packages installed outside the repository (django-extensions'
@@ -141,7 +141,7 @@ function commandEffect(rt: Runtime, root: string, apps: readonly string[], name:
   return strongest.best;
 }
 
-/** Function calls followed below a command (command -> helper -> what the helper calls). */
+/** Modules followed below a command (command -> helper -> what the helper calls); calls inside one module are not counted. */
 const CALL_DEPTH = 3;
 /** Module files read at most for one command (each import tried at two paths). */
 const MAX_MODULE_FILES = 24;
@@ -180,7 +180,8 @@ function callsEffect(reach: Reach, unit: Unit, code: string, where: string, dept
     // its own deletes first; a write of its own does not stop what it calls from being read (a delete there wins)
     const own = codeEffect(body, here, PATTERNS);
     strongest.take(own);
-    if (own?.effect !== 'delete') strongest.take(callsEffect(reach, target.unit, body, here, depth + 1, seen));
+    // a hop to another module counts against CALL_DEPTH; a call inside one does not (its functions are finite: `seen`)
+    if (own?.effect !== 'delete') strongest.take(callsEffect(reach, target.unit, body, here, depth + (target.unit === unit ? 0 : 1), seen));
     if (strongest.best?.effect === 'delete') break;
   }
   return strongest.best;
