@@ -121,6 +121,10 @@ describe("what a project's own command reaches", () => {
       const compose = checkVerdict(t, 'docker compose exec app php artisan app:prune', { asAgent: true, cwd: path.join(t.dir, 'php') });
       expect(compose).toMatchObject({ verdict: 'deny', rule: 'remote-data-delete' });
       expect(compose.reason).toContain('run in the service app');
+      // 5. through the installed hook (the sh fast path hands the line to Node): the compose worker's rake task
+      const worker = hookWithVerdict(t, 'cd rb && docker compose run worker bin/rails demo_data:default');
+      expect(worker).toMatchObject({ decision: 'deny', verdict: 'deny' });
+      expect(worker.reason).toContain('Demo::DataCleaner');
       await expectEvaluatedVerdicts(
         t,
         [
