@@ -121,6 +121,14 @@ describe("what a project's own command reaches", () => {
       const compose = checkVerdict(t, 'docker compose exec app php artisan app:prune', { asAgent: true, cwd: path.join(t.dir, 'php') });
       expect(compose).toMatchObject({ verdict: 'deny', rule: 'remote-data-delete' });
       expect(compose.reason).toContain('run in the service app');
+      // 3. through check-command: the imported helper's delete, two functions down, refused on the Postgres settings
+      const helper = checkVerdict(t, 'python manage.py wipe_catalog --settings=shop.settings_prod', { asAgent: true, cwd: path.join(t.dir, 'dj') });
+      expect(helper).toMatchObject({ verdict: 'deny', rule: 'remote-data-delete' });
+      expect(helper.reason).toContain('wipe_catalog (shop/catalog/management/commands/wipe_catalog.py) -> reset_everything (shop/catalog/maintenance/cleanup.py) -> _drop_products');
+      // 4. through check-command: a closure command of routes/console.php
+      const closure = checkVerdict(t, 'DB_CONNECTION=pgsql php artisan app:wipe', { asAgent: true, cwd: path.join(t.dir, 'php') });
+      expect(closure).toMatchObject({ verdict: 'deny', rule: 'remote-data-delete' });
+      expect(closure.reason).toContain('app:wipe (routes/console.php) runs `->truncate()`');
       // 5. through the installed hook (the sh fast path hands the line to Node): the compose worker's rake task
       const worker = hookWithVerdict(t, 'cd rb && docker compose run worker bin/rails demo_data:default');
       expect(worker).toMatchObject({ decision: 'deny', verdict: 'deny' });
