@@ -6,7 +6,7 @@
  * src/githooks/planned-refs.ts).
  */
 import { expandShellGlob } from '../util/shell-glob.js';
-import { listDirFiles, listWorkspaceDirs, newReadTrace, readNearestFile, type ReadTrace } from '../util/nearest-file.js';
+import { listDirFiles, listFilesBelow, listWorkspaceDirs, newReadTrace, readNearestFile, type ReadTrace } from '../util/nearest-file.js';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -96,6 +96,7 @@ function classifyInRepository(command: string, context: CommandContext, repo: Re
     ...(repo ? { readAliases: () => configAliases(repo) } : {}),
     listDirs: (query) => listWorkspaceDirs(query, seen),
     listFiles: (dir) => listDirFiles(dir, seen),
+    listFilesBelow: (dir) => listFilesBelow(dir, seen),
     ...(repo ? { readHeadFiles: (query: HeadFilesQuery) => headFilesIn(repo.root, query.dir, query.suffixes) } : {}),
     installPrunesByFiles: (queries) => installPrunesByFiles(queries, seen),
     limits: { maxBytes: settings.maxIgnoredCapture, maxFiles: DEFAULT_CAPTURE_LIMITS.maxFiles },

@@ -278,3 +278,49 @@ export function listDirFiles(dir: string, seen?: ReadTrace): string[] | 'missing
   // a symlink is listed too (terraform follows it); reading it says what it is
   return entries.filter((entry) => entry.isFile() || entry.isSymbolicLink()).map((entry) => escapedText(entry.name));
 }
+
+/** Directory levels listFilesBelow goes down (the directory's own files are level 1). */
+export const FILES_BELOW_DEPTH = 4;
+
+/**
+ * The regular files below `dir` (absolute, escaped text; FilesBelowLister in
+ * src/policy/command/state.ts), relative to it with `/` between parts, FILES_BELOW_DEPTH levels
+ * deep: Laravel discovers the commands in app/Console/Commands and its subdirectories. File system
+ * only, no git; symlinked directories are not followed (a loop, or a tree outside the project).
+ * 'missing' where there is no directory, null where one cannot be read or more than
+ * DIR_FILES_LISTED entries were met. `seen` gets each directory listed (an entry added or removed
+ * in any of them changes the answer).
+ */
+export function listFilesBelow(dir: string, seen?: ReadTrace): string[] | 'missing' | null {
+  const out: string[] = [];
+  let met = 0;
+  const walk = (abs: string, rel: string, level: number): boolean => {
+    let entries: fs.Dirent<Buffer>[];
+    try {
+      entries = fs.readdirSync(escapedBytes(abs), { withFileTypes: true, encoding: 'buffer' });
+    } catch {
+      return false;
+    }
+    met += entries.length;
+    if (met > DIR_FILES_LISTED) return false;
+    seen?.paths.add(abs);
+    for (const entry of entries) {
+      const name = escapedText(entry.name);
+      if (entry.isFile() || entry.isSymbolicLink()) out.push(rel === '' ? name : `${rel}/${name}`);
+      else if (entry.isDirectory() && level < FILES_BELOW_DEPTH && !walk(`${abs}/${name}`, rel === '' ? name : `${rel}/${name}`, level + 1)) return false;
+    }
+    return true;
+  };
+  try {
+    if (!fs.statSync(escapedBytes(dir)).isDirectory()) {
+      seen?.absent.add(dir);
+      return 'missing';
+    }
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== 'ENOENT' && code !== 'ENOTDIR') return null;
+    seen?.absent.add(dir);
+    return 'missing';
+  }
+  return walk(dir, '', 1) ? out : null;
+}

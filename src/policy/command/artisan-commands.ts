@@ -22,8 +22,8 @@
  *   method's body judged, and what it calls followed the same way (`$this->other()` too),
  *   CALL_DEPTH classes deep (calls inside one class not counted), MAX_CLASS_FILES class files read at most per command.
  *
- * File reads only (the state view), no git. Not read: commands in subdirectories of
- * app/Console/Commands (the view lists a directory's files, not its tree), an interface resolved
+ * File reads only (the state view), no git; app/Console/Commands is listed with its
+ * subdirectories (filesBelow, as Laravel discovers them). Not read: an interface resolved
  * by a service provider's binding, a method of a parent class, a trait (docs/command-guard.md,
  * Known limits).
  */
@@ -87,16 +87,17 @@ export function artisanCommandEffect(name: string, rt: Runtime, root: string): D
 /** The project's commands by name: their file and code; null where the directory cannot be listed. */
 function projectCommands(rt: Runtime, root: string): Map<string, Command> | null {
   const dir = `${root}/app/Console/Commands`;
-  const names = rt.ctx.view?.fileNames(dir);
+  // Laravel loads the commands of the directory and its subdirectories (koel's Admin/, Storage/).
+  const names = rt.ctx.view?.filesBelow(dir);
   if (names === undefined || names === null || names === 'missing') return null;
   const out = new Map<string, Command>();
-  for (const abs of names.filter((n) => n.endsWith('.php')).sort().slice(0, MAX_FILES)) {
-    const base = abs.slice(abs.lastIndexOf('/') + 1);
-    const found = readAt(rt, dir, base);
+  for (const rel of names.filter((n) => n.endsWith('.php')).sort().slice(0, MAX_FILES)) {
+    const slash = rel.lastIndexOf('/');
+    const found = readAt(rt, slash < 0 ? dir : `${dir}/${rel.slice(0, slash)}`, rel.slice(slash + 1));
     if (!found || found === 'missing') continue;
     const code = stripComments(found.text);
     const signature = /\$(?:signature|name)\s*=\s*(['"])\s*([\w:-]+)/.exec(code)?.[2];
-    if (signature !== undefined && !out.has(signature)) out.set(signature, { file: `app/Console/Commands/${base}`, code, unit: code });
+    if (signature !== undefined && !out.has(signature)) out.set(signature, { file: `app/Console/Commands/${rel}`, code, unit: code });
   }
   return out;
 }

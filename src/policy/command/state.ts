@@ -645,6 +645,14 @@ export type DirLister = (query: DirQuery) => string[] | null;
 export type EntryLister = (dir: string) => string[] | 'missing' | null;
 
 /**
+ * The regular files below a directory (absolute, escaped text), as paths relative to it, a few
+ * levels deep (FilesBelowLister in src/util/nearest-file.ts): a framework's command directory whose
+ * classes sit in subdirectories (Laravel's app/Console/Commands/Admin/*.php). 'missing' where there
+ * is no directory, null where it cannot be read or holds more than a listing may give.
+ */
+export type FilesBelowLister = (dir: string) => string[] | 'missing' | null;
+
+/**
  * The text at HEAD of the files directly in a directory (absolute, escaped text) whose names end
  * with one of `suffixes`, by name (a remote backend's Terraform configuration as committed:
  * terraform-apply.ts); null where git cannot say. One git process (src/git/head-files.ts).
@@ -701,6 +709,8 @@ export class StateView {
   readonly dirQueries = new Map<string, DirQuery>();
   /** Directories whose files were asked for while collecting that no listing answers yet (absolute, by `entries:` key). */
   readonly entryQueries = new Map<string, string>();
+  /** Directories whose files below were asked for while collecting that no listing answers yet (absolute, by `below:` key). */
+  readonly belowQueries = new Map<string, string>();
   /** Files at HEAD asked for while collecting that no git read answers yet (by headFilesKey). */
   readonly headQueries = new Map<string, HeadFilesQuery>();
 
@@ -768,6 +778,18 @@ export class StateView {
     if (this.files.has(key)) return this.files.get(key) as string[] | 'missing' | null;
     if (this.mode === 'collect') {
       this.entryQueries.set(key, dir);
+      return undefined;
+    }
+    return null;
+  }
+
+  /** The regular files below a directory, relative to it (FilesBelowLister): undefined as for file(); null where guard cannot say. */
+  filesBelow(dir: string): string[] | 'missing' | null | undefined {
+    if (this.mode === 'text' || this.files === null) return undefined;
+    const key = `below:${dir}`;
+    if (this.files.has(key)) return this.files.get(key) as string[] | 'missing' | null;
+    if (this.mode === 'collect') {
+      this.belowQueries.set(key, dir);
       return undefined;
     }
     return null;

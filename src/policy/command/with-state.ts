@@ -8,7 +8,7 @@ import type { RefChange } from './ref-changes.js';
 import { ALLOW, makeVerdict } from './rules.js';
 import { checkDeleteAbs, checkWriteAbs } from './targets.js';
 import { CONTAINER_OVER_BOUND } from './container-run.js';
-import { DEFAULT_CAPTURE_LIMITS, StateView, type CaptureLimits, type DirLister, type EntryLister, type HeadFilesReader, type FileReader, type FoundFile, fileQueryKey, type InstallPruneQuery, type LoopGlobExpander, type StateReader, type StateVerdict } from './state.js';
+import { DEFAULT_CAPTURE_LIMITS, StateView, type CaptureLimits, type DirLister, type EntryLister, type FilesBelowLister, type HeadFilesReader, type FileReader, type FoundFile, fileQueryKey, type InstallPruneQuery, type LoopGlobExpander, type StateReader, type StateVerdict } from './state.js';
 import type { CommandContext, Verdict } from './types.js';
 
 export interface StateOptions {
@@ -23,6 +23,8 @@ export interface StateOptions {
   listDirs?: DirLister;
   /** Lists the files directly in a directory (EntryLister); absent: unknown (null). */
   listFiles?: EntryLister;
+  /** Lists the files below a directory, a few levels deep (FilesBelowLister); absent: unknown (null). */
+  listFilesBelow?: FilesBelowLister;
   /** Reads a directory's files at HEAD (one git process per directory asked); absent: never asked (what depends on them is not judged). */
   readHeadFiles?: HeadFilesReader;
   /**
@@ -88,7 +90,7 @@ export async function classifyWithState(command: string, context: CommandContext
   // that the body's paths, one set per value, are noted and read in the one batch below. A
   // package script (`npm run x`): its package.json read (no git), then collected again.
   const globsPending = (round: number): boolean => round < LOOP_GLOB_ROUNDS && options.expandLoopGlob !== undefined && collect.loopGlobQueries.size > 0;
-  const filesPending = (): boolean => collect.fileQueries.size > 0 || collect.dirQueries.size > 0 || collect.entryQueries.size > 0 || collect.headQueries.size > 0;
+  const filesPending = (): boolean => collect.fileQueries.size > 0 || collect.dirQueries.size > 0 || collect.entryQueries.size > 0 || collect.belowQueries.size > 0 || collect.headQueries.size > 0;
   for (let round = 0; round < Math.max(LOOP_GLOB_ROUNDS, FILE_ROUNDS) && (globsPending(round) || filesPending()); round++) {
     if (globsPending(round)) for (const [key, query] of collect.loopGlobQueries) expansions.set(key, (options.expandLoopGlob as LoopGlobExpander)(query, query.limit ?? LOOP_GLOB_LIMIT));
     for (const [key, query] of collect.fileQueries) {
@@ -100,12 +102,13 @@ export async function classifyWithState(command: string, context: CommandContext
     }
     for (const [key, query] of collect.dirQueries) files?.set(key, options.listDirs ? options.listDirs(query) : null);
     for (const [key, dir] of collect.entryQueries) files?.set(key, options.listFiles ? options.listFiles(dir) : null);
+    for (const [key, dir] of collect.belowQueries) files?.set(key, options.listFilesBelow ? options.listFilesBelow(dir) : null);
     for (const [key, query] of collect.headQueries) heads?.set(key, (options.readHeadFiles as HeadFilesReader)(query));
     collect = new StateView('collect', null, false, expansions, files, null, heads);
     first = classifyCommandFully(command, { ...context, view: collect });
   }
   if (filesPending()) {
-    for (const key of [...collect.fileQueries.keys(), ...collect.dirQueries.keys(), ...collect.entryQueries.keys()]) files?.set(key, null);
+    for (const key of [...collect.fileQueries.keys(), ...collect.dirQueries.keys(), ...collect.entryQueries.keys(), ...collect.belowQueries.keys()]) files?.set(key, null);
     for (const key of collect.headQueries.keys()) heads?.set(key, null);
     collect = new StateView('collect', null, false, expansions, files, null, heads);
     first = classifyCommandFully(command, { ...context, view: collect });

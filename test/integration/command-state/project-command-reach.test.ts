@@ -49,6 +49,8 @@ function laravel(t: TestRepo): void {
   t.write('php/app/Console/Commands/LibraryStatsCommand.php', cmd('LibraryStatsCommand', 'app:stats', 'use App\\Services\\LibraryManager;\n', '        $this->info((string) $this->libraryManager->count());\n', '\n    public function __construct(private LibraryManager $libraryManager)\n    {\n        parent::__construct();\n    }\n'));
   // a handle() parameter, and a class two calls down (Indexer::rebuild -> Store::wipe), whose own helpers (dropAll -> truncateTable) do not count against the depth
   t.write('php/app/Console/Commands/ReindexCommand.php', cmd('ReindexCommand', 'app:reindex', 'use App\\Search\\Indexer;\n', "        $indexer->rebuild();\n").replace('public function handle(): int', 'public function handle(Indexer $indexer): int'));
+  // koel's Admin/ and Storage/: Laravel loads the commands of subdirectories too
+  t.write('php/app/Console/Commands/Admin/ResetUsersCommand.php', cmd('ResetUsersCommand', 'app:admin:reset-users', 'use Illuminate\\Support\\Facades\\DB;\n', "        DB::table('users')->delete();\n").replace('namespace App\\Console\\Commands;', 'namespace App\\Console\\Commands\\Admin;'));
   t.write('php/app/Console/Commands/ImportCommand.php', cmd('ImportCommand', 'app:import', '', "        app(\\App\\Search\\Store::class)->put('x');\n"));
   t.write('php/app/Services/LibraryManager.php', "<?php\n\nnamespace App\\Services;\n\nuse App\\Models\\Album;\nuse Illuminate\\Support\\Facades\\DB;\n\nclass LibraryManager\n{\n    /** Delete albums that have no songs. */\n    public function prune(bool $dryRun = false): int\n    {\n        return DB::transaction(static function () use ($dryRun): int {\n            $query = Album::query()->whereNull('songs.album_id');\n            if (!$dryRun) {\n                $query->delete();\n            }\n            return 0;\n        });\n    }\n\n    public function count(): int\n    {\n        return Album::query()->count();\n    }\n}\n");
   t.write('php/app/Search/Indexer.php', "<?php\n\nnamespace App\\Search;\n\nclass Indexer\n{\n    public function __construct(private Store $store)\n    {\n    }\n\n    public function rebuild(): void\n    {\n        DB::table('search_runs')->insert(['at' => now()]);\n        $this->store->wipe();\n        $this->fill();\n    }\n\n    private function fill(): void\n    {\n    }\n}\n");
@@ -150,6 +152,9 @@ describe("what a project's own command reaches", () => {
           ['DB_CONNECTION=pgsql php artisan app:reindex', 'deny', 'remote-data-delete', ['Indexer::rebuild (app/Search/Indexer.php) -> Store::wipe (app/Search/Store.php) -> dropAll -> truncateTable', 'TRUNCATE TABLE search_index']],
           ['DB_CONNECTION=pgsql php artisan app:import', 'snapshot', 'overwrite-ignored', ['Store::put', '->insert(']],
           ['DB_CONNECTION=pgsql php artisan app:stats', 'allow', 'no-risk'],
+          // a command in a subdirectory of app/Console/Commands (koel's Admin/)
+          ['DB_CONNECTION=pgsql php artisan app:admin:reset-users', 'deny', 'remote-data-delete', ['app:admin:reset-users (app/Console/Commands/Admin/ResetUsersCommand.php)', '->delete()']],
+          ['php artisan app:admin:reset-users', 'snapshot', 'overwrite-ignored', ['database.sqlite']],
           ['php artisan test', 'allow', 'no-risk'],
           // 4. closure commands of routes/console.php
           ['DB_CONNECTION=pgsql php artisan app:wipe', 'deny', 'remote-data-delete', ['app:wipe (routes/console.php)', '->truncate()']],
