@@ -773,23 +773,20 @@ export class StateView {
 
   /** The regular files directly in a directory (EntryLister): undefined as for file(); null where guard cannot say. */
   fileNames(dir: string): string[] | 'missing' | null | undefined {
-    if (this.mode === 'text' || this.files === null) return undefined;
-    const key = `entries:${dir}`;
-    if (this.files.has(key)) return this.files.get(key) as string[] | 'missing' | null;
-    if (this.mode === 'collect') {
-      this.entryQueries.set(key, dir);
-      return undefined;
-    }
-    return null;
+    return this.listing(`entries:${dir}`, dir, this.entryQueries);
   }
 
   /** The regular files below a directory, relative to it (FilesBelowLister): undefined as for file(); null where guard cannot say. */
   filesBelow(dir: string): string[] | 'missing' | null | undefined {
+    return this.listing(`below:${dir}`, dir, this.belowQueries);
+  }
+
+  /** A directory listing by its key: known, noted while collecting (undefined), or unknown (null). */
+  private listing(key: string, dir: string, asked: Map<string, string>): string[] | 'missing' | null | undefined {
     if (this.mode === 'text' || this.files === null) return undefined;
-    const key = `below:${dir}`;
     if (this.files.has(key)) return this.files.get(key) as string[] | 'missing' | null;
     if (this.mode === 'collect') {
-      this.belowQueries.set(key, dir);
+      asked.set(key, dir);
       return undefined;
     }
     return null;
