@@ -5,6 +5,9 @@
 # The second hunt (2026-12-07, helper realproj2: ripgrep, koel, fastapi, t3turbo, nowinandroid, memos,
 # hexpm) used FR_ROOT=/tmp/fr2; nowinandroid's mirror lacks one blob (docs/Now-In-Android-Design-File.pdf):
 # its removal from the index is committed first, as documenso's were.
+# The third hunt (2026-12-07, helper realproj3: pake, codetriage, lume, pydanticai, dotfiles, eks, tca) used
+# FR_ROOT=/tmp/fr3; pydantic-ai's mirror lacks seven cassette blobs (tests/models/cassettes/...image*): their
+# removal from the index is committed first. dotfiles' HOME holds a ~/.zshrc and ~/.gitconfig of its own.
 set -e
 FR_ROOT=${FR_ROOT:-/tmp/fr}
 G=${G:-$(cd "$(dirname "$0")/.." && pwd)/bin/guard.js}
@@ -29,6 +32,13 @@ t3turbo) echo '// wip' >> apps/nextjs/src/app/page.tsx; mk notes.txt node_module
 nowinandroid) echo '// wip' >> app/src/main/kotlin/com/google/samples/apps/nowinandroid/MainActivity.kt; mk notes.txt .gradle/8.14/checksums/a build/reports/a.html app/build/outputs/apk/demo/debug/app-demo-debug.apk core/data/build/tmp/a build-logic/convention/build/libs/a.jar .kotlin/sessions/a .idea/workspace.xml; printf 'sdk.dir=/home/dev/Android/Sdk\n' > local.properties;;
 memos) echo '// wip' >> server/server.go; mk notes.txt build/memos build/.gocache/a web/node_modules/x/index.js web/dist/index.html coverage.out; printf 'SQLite format 3\0' > memos_prod.db; printf 'wal' > memos_prod.db-wal; mkdir -p assets && echo img > assets/a.png;;
 hexpm) echo '# wip' >> lib/hexpm/accounts/user.ex; mk notes.txt _build/dev/lib/hexpm/ebin/a.beam _build/test/lib/x deps/phoenix/mix.exs assets/node_modules/x/index.js priv/static/assets/app.js priv/static/cache_manifest.json priv/geoip/country.mmdb tmp/a logs/a .elixir_ls/a erl_crash.dump; mkdir -p .local; printf 'export HEXPM_SECRET=secret\n' > .local/envrc; chmod 600 .local/envrc;;
+pake) echo '// wip' >> bin/cli.ts; mk notes.txt node_modules/@tauri-apps/cli/index.js src-tauri/target/debug/pake src-tauri/target/release/bundle/deb/pake.deb src-tauri/gen/schemas/desktop-schema.json dist/dev.js output/a.log src-tauri/.pake/pake.json CLAUDE.local.md; mkdir -p src-tauri/.cargo; printf '[source.crates-io]\nreplace-with = "mirror"\n' > src-tauri/.cargo/config.toml;;
+codetriage) echo '# wip' >> app/models/repo.rb; mk notes.txt log/development.log log/test.log tmp/cache/bootsnap/a tmp/pids/server.pid public/assets/application.css coverage/index.html vendor/bundle/ruby/3.4.0/gems/x .bundle/config dump.rdb; cp config/database.example.yml config/database.yml; printf 'GITHUB_APP_ID=1\nGITHUB_APP_SECRET=secret\nPORT=3000\n' > .env; chmod 600 .env;;
+lume) echo '// wip' >> core/site.ts; mk notes.txt _cache/a _binary/lume tests/coverage/cov.json TODO; printf '{"version":"4"}\n' > deno.lock;;
+pydanticai) echo '# wip' >> pydantic_ai_slim/pydantic_ai/_cost.py; mk notes.txt .venv/bin/python .venv310/bin/python dist/pydantic_ai-1.0.tar.gz site/index.html pydantic_ai_slim/pydantic_ai/__pycache__/a.pyc .coverage .cache/a node_modules/x/index.js scratch/try.py postgres-data/PG_VERSION postgres-data/base/1/1259 test_tmp/a .mcp.json CLAUDE.local.md TODO.md; printf 'SQLite format 3\0' > .chat_app_messages.sqlite; printf 'OPENAI_API_KEY=sk-secret\n' > .env; chmod 600 .env;;
+dotfiles) echo '# wip' >> zsh/aliases.zsh; mk notes.txt Brewfile.lock.json; printf '[user]\n  name = dev\n' > git/gitconfig.local.symlink; printf 'export PATH=$HOME/bin:$PATH\n' > $HOME/.zshrc; printf '[user]\n  name = dev\n' > $HOME/.gitconfig.mine; ln -sf $HOME/.gitconfig.mine $HOME/.gitconfig;;
+eks) echo '# wip' >> main.tf; mk notes.txt examples/karpenter/.terraform/providers/registry.terraform.io/hashicorp/aws/x examples/karpenter/.terraform.lock.hcl examples/karpenter/builds/a.zip tests/eks-managed-node-group/.terraform/modules/modules.json; printf '{"version":4,"serial":3}\n' > examples/karpenter/terraform.tfstate; printf '{"version":4,"serial":2}\n' > examples/karpenter/terraform.tfstate.backup; printf 'region = "eu-west-1"\n' > examples/karpenter/terraform.tfvars;;
+tca) echo '// wip' >> Sources/ComposableArchitecture/Core.swift; mk notes.txt .build/debug/ComposableArchitecture.build/a.o .build/checkouts/swift-case-paths/Package.swift .swiftpm/xcode/package.xcworkspace/contents.xcworkspacedata .docc-build/index.html Examples/CaseStudies/CaseStudies.xcodeproj/xcuserdata/dev.xcuserdatad/a.plist $HOME/.derivedData/Debug/Build/a;;
 esac
 node "$G" init --yes --agents claude >/dev/null 2>&1 || node "$G" init --yes --agents claude
 git status --short | head -5

@@ -37,7 +37,7 @@ import { classifyJustRun } from './just-recipes.js';
 import { classifyTaskRun } from './taskfile-tasks.js';
 import { parseWords } from './parse.js';
 import { classifyScriptCommand, PYTHON_MIGRATION_MODULES, pythonModuleOf, pythonScriptOf, SCRIPT_COMMANDS } from './scripts.js';
-import { runScriptFile } from './script-files.js';
+import { readRunFile, runnerOf, runScriptFile, SCRIPT_TEXT_LIMIT } from './script-files.js';
 import { setErrexit } from './errexit.js';
 import { makeVerdict } from './rules.js';
 import { report, reportOpaque, shellQuote, stdinOrigin, sub, values, type Invocation, type Runtime } from './runtime.js';
@@ -177,6 +177,9 @@ export function classifyInvocation(inv: Invocation, rt: Runtime): void {
   const name = path.posix.basename(program).toLowerCase();
   const args = inv.argv.slice(1);
 
+  // A project's shell script run by its path is read whatever its name (projectShellScript).
+  const ownScript = projectShellScript(inv, program, rt);
+  if (ownScript) runScriptFile(inv, program, args, rt, 'command');
   if (SHELLS.has(name)) return classifyShell(inv, args, rt, name);
   if (name === 'busybox' || name === 'toybox') {
     if (args.length > 0) return rt.exec(sub(inv, args));
@@ -350,7 +353,7 @@ export function classifyInvocation(inv: Invocation, rt: Runtime): void {
   if (name === 'expo') classifyExpo(inv, args, rt);
   if (READ_ONLY.has(name)) return;
   // `./reset.sh`, `scripts/build`, `/tmp/x.sh`: a shell script run as a command is read (script-files.ts).
-  if (program.includes('/')) runScriptFile(inv, program, args, rt, 'command');
+  if (program.includes('/') && !ownScript) runScriptFile(inv, program, args, rt, 'command');
   for (const arg of args) {
     if (arg.value === null) continue;
     for (const cwd of [inv.cwd]) {
@@ -785,6 +788,30 @@ function packageBin(spec: string): string {
   return at > 0 ? name.slice(0, at) : name;
 }
 
+/**
+ * A shell script of the project run by a relative path (`script/install`, `bin/git-nuke fr-old`,
+ * `./bin/dot`): true where its text is known and the sh family runs it (script-files.ts runnerOf).
+ * Such a file is read before the program is judged by its name, and as well as that: before
+ * 2026-12-07 a name guard models as another program returned first and the text was never read.
+ * holman/dotfiles' `bin/git-nuke BRANCH` (`git branch -D $1; git push origin :$1`) went as git's
+ * `nuke` subcommand and `script/install` (`find . -name install.sh | while read i; do sh -c "$i";
+ * done`) as coreutils' install with no operands: both "allow: no destructive command found" while
+ * `bash bin/git-nuke fr-old` was refused (git-push-delete) and `sh script/install` refused as
+ * opaque. Both readings stand (the strictest verdict wins): a name that is also the tool guard
+ * models (`./gradlew`, `./mvnw`, read both ways since 2026-12-05) keeps its model. Not here: an
+ * absolute path (`/usr/lib/git-core/git-pull`: not the project's), a package manager's shim under
+ * `node_modules/` or `vendor/` (`node_modules/.bin/prisma`, `vendor/bin/sail`: a launcher of the
+ * program guard models by name), a file of another interpreter (`bin/rails`, Ruby: read below as
+ * before), a binary, and inside a container (its paths are the container's).
+ */
+function projectShellScript(inv: Invocation, program: string, rt: Runtime): boolean {
+  if (!program.includes('/') || program.startsWith('/') || rt.ctx.inContainer) return false;
+  if (/(^|\/)(node_modules|vendor)\//.test(program)) return false;
+  const found = readRunFile(inv, program, rt);
+  if (found === undefined || found === null || found === 'missing') return false;
+  return found.text.length <= SCRIPT_TEXT_LIMIT && runnerOf(found.text) === 'shell';
+}
+
 /** Shells whose script files guard reads (script-files.ts); fish, csh and the rest: not read. */
 const SCRIPT_FILE_SHELLS = new Set(['sh', 'bash', 'dash', 'zsh', 'ksh']);
 
@@ -792,6 +819,10 @@ function classifyShell(inv: Invocation, args: Field[], rt: Runtime, name: string
   const shellOptions: { errexit?: boolean } = {};
   let command = false;
   let fromStdin = false;
+  // `bash -n script/bootstrap`, `zsh -n ~/.zshrc`, `sh -o noexec -c '...'`: the shell reads and
+  // parses, and runs nothing (noexec). Not where it is interactive (`-i`), where noexec is ignored.
+  let noexec = false;
+  let interactive = false;
   let i = 0;
   while (i < args.length) {
     const value = args[i]?.value;
@@ -810,6 +841,7 @@ function classifyShell(inv: Invocation, args: Field[], rt: Runtime, name: string
         i++;
         break;
       }
+      if (value === '--no-execute' && name === 'fish') noexec = true;
       i += ['--rcfile', '--init-file'].includes(value) ? 2 : 1;
       continue;
     }
@@ -820,11 +852,16 @@ function classifyShell(inv: Invocation, args: Field[], rt: Runtime, name: string
       if (letter === 'c') command = true;
       if (letter === 's') fromStdin = true;
       if (letter === 'o' || letter === 'O') consumed = 2;
+      if (letter === 'n') noexec = value.startsWith('-');
+      if (letter === 'i') interactive = true;
     }
+    if (letters.includes('o') && args[i + 1]?.value === 'noexec') noexec = value.startsWith('-');
     // `bash -e script`, `sh -o errexit -c ...`: the shell starts with set -e (evaluate.ts).
     setErrexit(args.slice(i, i + consumed), shellOptions);
     i += consumed;
   }
+  // noexec with a -c string or a script file: parsed, never run (a shell reading a terminal is judged as before).
+  if (noexec && !interactive && (command || (!fromStdin && args[i] !== undefined))) return;
   if (command) {
     const text = args[i];
     if (!text) return;

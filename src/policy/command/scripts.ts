@@ -288,7 +288,8 @@ const CAPABILITIES: Record<Lang, Capability[]> = {
     { pattern: /\beval\s*(?=['"q])/g, effect: 'eval' },
   ],
   ruby: [
-    { pattern: /\b(?:Kernel\.)?(?:system|exec|spawn)\b\s*\(?/g, effect: 'shell' },
+    // `system!` is the wrapper Rails' bin/setup defines (`system(*args) || abort`): `system! "bin/rails db:setup"`.
+    { pattern: /\b(?:Kernel\.)?(?:system|exec|spawn)\b!?\s*\(?/g, effect: 'shell' },
     { pattern: /\b(?:IO\.popen|Open3\.\w+)\s*\(?/g, effect: 'shell' },
     { pattern: /\bFileUtils\.(?:rm_rf|rm_r|rm_f|rm|remove_dir|remove_entry|remove_entry_secure|rmtree|remove)\b\s*\(?/g, effect: 'delete' },
     { pattern: /\b(?:File|Dir)\.(?:delete|unlink|rmdir)\b\s*\(?/g, effect: 'delete' },
