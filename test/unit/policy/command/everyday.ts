@@ -331,10 +331,11 @@ const PROJECT_COMMAND_REACH = [
  * pydantic/pydantic-ai (uv, make), holman/dotfiles, terraform-aws-modules/terraform-aws-eks,
  * pointfreeco/swift-composable-architecture (SwiftPM, make). The lines run from each clone's root
  * that were free or a snapshot there (bench/friction-projects-2026-12-07-round3.tsv), less the ones
- * free there that lose data guard does not see (codetriage's `rails log:clear tmp:clear` and its
- * own schedule tasks, `xcrun simctl erase all`, macOS `defaults` scripts) and the ones that write
- * into the home directory, free only while the file there is absent (`ln -s ... ~/.zshrc`, `stow -t
- * ~`, `rm -rf ~/.dotfiles && git clone ...`): docs/FRICTION.md lists them.
+ * free there that lose data guard does not see (`bin/rails log:clear`, codetriage's own schedule
+ * tasks, dotfiles' `dot` running its installers, `xcrun simctl erase all`, macOS `defaults`
+ * scripts) and the ones that write into the home directory, free only while the file there is
+ * absent (`ln -s ... ~/.zshrc`, `stow -t ~`, `rm -rf ~/.dotfiles && git clone ...`):
+ * docs/FRICTION.md lists them.
  */
 const REAL_PROJECTS_3 = [
   'pnpm install --registry=https://registry.npmmirror.com', 'pnpm run dev', 'pnpm run cli:dev', 'pnpm run cli:build', 'pnpm run build:debug',
