@@ -5,7 +5,7 @@
 # The second hunt (2026-12-07, helper realproj2: ripgrep, koel, fastapi, t3turbo, nowinandroid, memos,
 # hexpm) used FR_ROOT=/tmp/fr2; nowinandroid's mirror lacks one blob (docs/Now-In-Android-Design-File.pdf):
 # its removal from the index is committed first, as documenso's were.
-# The third hunt (2026-12-07, helper realproj3: pake, codetriage, lume, pydanticai, dotfiles, eks, tca) used
+# The third hunt (2026-12-07, helper realproj3: pake, codetriage, lume, pydanticai, dotfiles, eks, tca, nx) used
 # FR_ROOT=/tmp/fr3; pydantic-ai's mirror lacks seven cassette blobs (tests/models/cassettes/...image*): their
 # removal from the index is committed first. dotfiles' HOME holds a ~/.zshrc and ~/.gitconfig of its own.
 set -e
@@ -40,8 +40,9 @@ pydanticai) git log -1 --format=%s | grep -q 'drop blobs' || { git ls-tree -r HE
 dotfiles) echo '# wip' >> zsh/aliases.zsh; mk notes.txt Brewfile.lock.json; printf '[user]\n  name = dev\n' > git/gitconfig.local.symlink; printf 'export PATH=$HOME/bin:$PATH\n' > $HOME/.zshrc; printf '[user]\n  name = dev\n' > $HOME/.gitconfig.mine; ln -sf $HOME/.gitconfig.mine $HOME/.gitconfig;;
 eks) echo '# wip' >> main.tf; mk notes.txt examples/karpenter/.terraform/providers/registry.terraform.io/hashicorp/aws/x examples/karpenter/.terraform.lock.hcl examples/karpenter/builds/a.zip tests/eks-managed-node-group/.terraform/modules/modules.json; printf '{"version":4,"serial":3}\n' > examples/karpenter/terraform.tfstate; printf '{"version":4,"serial":2}\n' > examples/karpenter/terraform.tfstate.backup; printf 'region = "eu-west-1"\n' > examples/karpenter/terraform.tfvars;;
 tca) echo '// wip' >> Sources/ComposableArchitecture/Core.swift; mk notes.txt .build/debug/ComposableArchitecture.build/a.o .build/checkouts/swift-case-paths/Package.swift .swiftpm/xcode/package.xcworkspace/contents.xcworkspacedata .docc-build/index.html Examples/CaseStudies/CaseStudies.xcodeproj/xcuserdata/dev.xcuserdatad/a.plist $HOME/.derivedData/Debug/Build/a $HOME/Library/Developer/Xcode/DerivedData/TCA-abc/Build/a;;
+nx) echo '// wip' >> apps/cart/src/main.ts; mk notes.txt node_modules/nx/index.js node_modules/.cache/x dist/apps/cart/index.html dist/last-deploy.txt .nx/cache/123/outputs/a .nx/workspace-data/project-graph.json .angular/cache/a coverage/apps/cart/index.html tmp/a .claude/worktrees/wt1/a;;
 esac
 # round 3: an old feature branch holding one commit of its own (git branch -D fr-old, git-nuke fr-old)
-case $1 in pake|codetriage|lume|pydanticai|dotfiles|eks|tca) git rev-parse -q --verify fr-old >/dev/null || git branch fr-old "$(echo 'old work' | git commit-tree 'HEAD^{tree}' -p HEAD)";; esac
+case $1 in pake|codetriage|lume|pydanticai|dotfiles|eks|tca|nx) git rev-parse -q --verify fr-old >/dev/null || git branch fr-old "$(echo 'old work' | git commit-tree 'HEAD^{tree}' -p HEAD)";; esac
 node "$G" init --yes --agents claude >/dev/null 2>&1 || node "$G" init --yes --agents claude
 git status --short | head -5

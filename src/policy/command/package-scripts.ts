@@ -871,6 +871,17 @@ export function classifyMonorepoRun(inv: Invocation, args: Field[], rt: Runtime,
   else if (first !== undefined && first !== null && !NX_BUILTINS.has(first) && !first.includes(':')) tasks = words.slice(0, 1);
   else if (first !== undefined && first !== null && first.includes(':') && !NX_BUILTINS.has(first)) tasks = [knownField(first.slice(first.lastIndexOf(':') + 1))];
   if (words[0] && first === null) return reportOpaque(rt, `${name} is given a command guard cannot see`, inv.source);
+  // `nx g @nx/workspace:remove lib`, `nx g move --project x --destination y`: the generator deletes
+  // or moves a project's directory, untracked files and uncommitted edits in it included (nrwl's
+  // nx-examples, 2026-12-07: free before, where `rm -rf libs/x` snapshots). Which files, guard
+  // cannot tell before it runs: a snapshot first. `--dry-run` (-d) writes nothing.
+  if (name === 'nx' && (first === 'g' || first === 'generate')) {
+    const generator = words[1]?.value;
+    const dryRun = args.some((a) => a.value === '--dry-run' || a.value === '-d' || a.value === '--dryRun');
+    if (!dryRun && (generator === null || (generator !== undefined && NX_DELETING_GENERATOR.test(generator)))) {
+      report(rt, 'snapshot', 'rm-in-repo', `nx g ${words[1]?.display ?? ''} deletes or moves a project's files inside the repository, which guard cannot list before it runs; guard snapshots first`, inv.source);
+    }
+  }
   const options = { ...newOptions(inv), workspaces: ['*'] };
   for (const task of tasks.flatMap((t) => (t.value === null ? [t] : t.value.split(',').filter((v) => v !== '').map(knownField)))) {
     if (task.value === null) {
@@ -882,5 +893,8 @@ export function classifyMonorepoRun(inv: Invocation, args: Field[], rt: Runtime,
     runNamed(rt, inv, name, options, script, after, 'nothing');
   }
 }
+
+/** Nx generators that delete or move a project (`@nx/workspace:remove`, `@nx/angular:move`, bare `rm`). */
+const NX_DELETING_GENERATOR = /^(?:[@\w./-]+:)?(?:remove|rm|move|mv)$/;
 
 const NX_BUILTINS = new Set(['add', 'affected', 'connect', 'daemon', 'exec', 'format', 'format:check', 'format:write', 'g', 'generate', 'graph', 'import', 'init', 'list', 'migrate', 'release', 'repair', 'report', 'reset', 'run-many', 'show', 'sync', 'sync:check', 'view-logs', 'watch', 'login', 'logout', 'mcp', 'help']);

@@ -10,7 +10,10 @@
  *    PostgreSQL development database) was not read, so `bin/setup` was free;
  *  - `bash -n FILE`, `zsh -n FILE`: the shell parses and runs nothing (noexec), yet dotfiles'
  *    `bash -n script/bootstrap` was asked (the bootstrap's `rm -rf "$dst"`) and `zsh -n
- *    zsh/zshrc.symlink` refused (zsh syntax guard cannot parse).
+ *    zsh/zshrc.symlink` refused (zsh syntax guard cannot parse);
+ *  - Nx generators that delete or move a project (package-scripts.ts NX_DELETING_GENERATOR): nrwl's
+ *    nx-examples `yarn nx g @nx/workspace:remove shared-feature-x` was free, where `rm -rf
+ *    libs/shared/feature-x` snapshots its untracked files first.
  */
 import { describe, expect, it } from 'vitest';
 import { expectEvaluatedTable, expectEvaluatedVerdicts } from '../../helpers/evaluated.js';
@@ -106,6 +109,35 @@ describe('a shell that parses only (noexec)', () => {
         ['bash -n +n reset.sh', 'deny', 'rm-home'],
         ['bash -n -i reset.sh', 'deny', 'rm-home'],
         ['bash -n; rm -rf ~', 'deny', 'rm-home'],
+      ]);
+    });
+  });
+});
+
+describe('an Nx generator that removes or moves a project', () => {
+  it('snapshots first (the project may hold untracked files and edits); other generators and --dry-run stay free', async () => {
+    await withTestRepo(async (t) => {
+      t.write('package.json', JSON.stringify({ name: 'ws', private: true, workspaces: ['libs/*'], scripts: { nx: 'nx', g: 'nx g' } }, null, 2) + '\n');
+      t.write('nx.json', '{}\n');
+      t.write('libs/feature-x/project.json', '{"name":"feature-x"}\n');
+      t.write('libs/feature-x/src/index.ts', 'export const x = 1;\n');
+      t.git(['add', '-A']);
+      t.git(['commit', '-q', '-m', 'nx workspace']);
+      const init = t.guard(['init', '--yes', '--agents', 'claude']);
+      expect(init.code, init.stderr).toBe(0);
+      commitGuardFiles(t);
+      t.write('libs/feature-x/src/draft.ts', 'export const draft = 2;\n');
+      expect(hookWithVerdict(t, 'npx nx g @nx/workspace:remove feature-x')).toMatchObject({ decision: 'allow', verdict: 'snapshot', rule: 'rm-in-repo' });
+      await expectEvaluatedTable(t, [
+        ['nx g @nx/workspace:remove feature-x', 'snapshot', 'rm-in-repo', ['nx g @nx/workspace:remove']],
+        ['yarn nx g @nx/workspace:remove feature-x', 'snapshot', 'rm-in-repo'],
+        ['npx nx generate @nrwl/workspace:move --project feature-x --destination libs/shared/feature-x', 'snapshot', 'rm-in-repo'],
+        ['npx nx g rm feature-x', 'snapshot', 'rm-in-repo'],
+        ['npm run g -- @nx/angular:move --project feature-x --destination libs/y', 'snapshot', 'rm-in-repo'],
+        ['npx nx g @nx/workspace:remove feature-x --dry-run', 'allow', 'no-risk'],
+        ['npx nx g @nx/angular:library --name=feature-y --directory=libs/feature-y', 'allow', 'no-risk'],
+        ['npx nx g @nx/js:lib libs/z', 'allow', 'no-risk'],
+        ['npx nx reset', 'allow', 'no-risk'],
       ]);
     });
   });

@@ -329,7 +329,8 @@ const PROJECT_COMMAND_REACH = [
  * Real projects, third round (2026-12-07, helper realproj3; docs/FRICTION.md "Real projects, third
  * round"): tw93/Pake (Tauri + pnpm), codetriage (Rails, PostgreSQL), lumeland/lume (Deno),
  * pydantic/pydantic-ai (uv, make), holman/dotfiles, terraform-aws-modules/terraform-aws-eks,
- * pointfreeco/swift-composable-architecture (SwiftPM, make). The lines run from each clone's root
+ * pointfreeco/swift-composable-architecture (SwiftPM, make), nrwl/nx-examples (Nx, yarn
+ * workspaces). The lines run from each clone's root
  * that were free or a snapshot there (bench/friction-projects-2026-12-07-round3.tsv), less the ones
  * free there that lose data guard does not see (`bin/rails log:clear`, codetriage's own schedule
  * tasks, dotfiles' `dot` running its installers, `xcrun simctl erase all`, macOS `defaults`
@@ -396,6 +397,18 @@ const REAL_PROJECTS_3 = [
   'git restore Sources', 'git clean -fdx -e .build', 'git stash && swift test && git stash pop', 'swift run swift-composable-architecture-benchmark',
   'cd Benchmarks && swift run -c release', 'swift format --in-place --recursive Sources Tests', 'git log --oneline -5 && git diff --stat',
   'swift test 2>&1 | tee test.log',
+  'yarn install', 'yarn nx serve products', 'yarn start', 'yarn build', 'yarn nx build cart --configuration=production', 'yarn nx run-many -t build',
+  'yarn nx run-many -t lint,test,build --parallel=4', 'yarn nx affected -t lint,test,build,typecheck,e2e-ci --parallel 4',
+  'yarn nx affected --base=main --head=HEAD -t test', 'yarn nx test products --watch=false', 'yarn nx e2e cart-e2e', 'yarn lint', 'yarn format',
+  'yarn format:check', 'yarn nx format:write --all', 'yarn nx graph --file=output.json', 'yarn nx show projects',
+  'yarn nx show project cart --web=false', 'yarn nx g @nx/angular:library --name=feature-x --directory=libs/shared/feature-x',
+  'yarn nx g @nx/angular:component --path=libs/shared/ui/src/lib/button/button', 'yarn nx g @nx/workspace:remove shared-feature-x',
+  'yarn nx g @nx/workspace:move --project products-home-page --destination libs/products/home', 'yarn update', 'yarn nx migrate latest',
+  'yarn nx migrate --run-migrations', 'yarn nx reset', 'npx nx reset', 'yarn nx run cart:deploy', 'yarn nx affected -t deploy --no-agents',
+  'git rev-parse HEAD > dist/last-deploy.txt', 'npx nx-cloud start-ci-run --distribute-on="5 linux-medium-js" --stop-agents-after="e2e-ci"',
+  'yarn nx daemon --stop', 'rm -rf .nx/cache', 'rm -rf .nx', 'rm -rf node_modules .nx/cache dist && yarn install', 'rm -rf dist/apps/cart',
+  'rm -rf coverage tmp', 'rm -rf .angular/cache', 'rm -rf .claude/worktrees', 'git checkout -- apps/cart/src/main.ts',
+  'git clean -fdx -e node_modules', 'git stash && yarn nx affected -t test && git stash pop',
 ];
 
 export const EVERYDAY: readonly string[] = [...INSTALLS, ...BUILDS, ...TESTS, ...LINT, ...CLEANUPS, ...MOVES, ...TEMP, ...GIT_READS, ...GIT_WRITES, ...MISC, ...REAL_PROJECTS, ...REAL_PROJECTS_2, ...PROJECT_COMMAND_REACH, ...REAL_PROJECTS_3];
