@@ -46,6 +46,7 @@ import type { Invocation, Runtime } from './runtime.js';
 import { TERRAFORM_VALUE_OPTIONS, TERRAGRUNT_VALUE_OPTIONS, TERRAGRUNT_WRAPPING } from './terraform-state.js';
 import { PULUMI_VALUE_OPTIONS } from './pulumi-state.js';
 import { classifyApplyRemovals, flagValues, VALUE_ONLY_TERRAFORM } from './terraform-apply.js';
+import { classifySavedPlan } from './terraform-plan.js';
 
 /** Programs this module judges (commands.ts sends them here; terraform's and pulumi's with their state modules). */
 export const INFRA_DESTROY_PROGRAMS = new Set(['terraform', 'tofu', 'terragrunt', 'pulumi', 'cdk', 'cdktf', 'sst', 'serverless', 'sls', 'sam', 'amplify', 'ampx', 'copilot', 'eksctl', 'kops', 'azd', 'eb']);
@@ -226,6 +227,8 @@ function iacDestroyed(program: string, args: Field[], values: string[]): string 
 /** Refuses (an agent) or asks about (a person) a line that deletes a stack's cloud resources. */
 export function classifyInfraDestroy(inv: Invocation, program: string, args: Field[], rt: Runtime): void {
   const found = destroyed(program, args);
+  // `terraform apply tfplan`: the saved plan's own changes (terraform-plan.ts)
+  if (found === null && classifySavedPlan(inv, program, args, rt)) return;
   // `terraform apply -auto-approve` after a resource block was deleted: judged from the state and the configuration (terraform-apply.ts)
   if (found === null) return classifyApplyRemovals(inv, program, args, rt);
   rt.report(makeVerdict(unrecoverableKind(rt.ctx.isAgent), 'infra-destroy', `${found.words} deletes ${found.what}, outside the repository, where no snapshot holds them`, inv.source, found.instead ?? undefined));

@@ -31,9 +31,7 @@
  * module (classifyTerragruntApply), against HEAD's configuration of that module.
  *
  * Not judged (the state capture of terraform-state.ts still runs): `terraform apply` without
- * `-auto-approve` and with a terminal (it shows the plan and asks), `apply PLANFILE` (a saved plan
- * is a zip whose `tfplan` is Terraform's private protobuf format, version-locked to the Terraform
- * that wrote it; DECISIONS.md), a remote backend's modules and a block removed in a commit already
+ * `-auto-approve` and with a terminal (it shows the plan and asks), a remote backend's modules and a block removed in a commit already
  * made (HEAD then lacks it too), Terragrunt's `run-all` and a source that is not a literal local
  * path, a `count` or `for_each` guard cannot evaluate (a variable: only keys of the wrong kind are
  * judged there), a module call's count against HEAD's (remote backend), a state or configuration file guard
@@ -273,7 +271,7 @@ export function classifyApplyRemovals(inv: Invocation, program: string, args: Fi
   if (!view || view.mode === 'text' || inv.cwd === null || args.some((a) => a.value === null)) return;
   const values = args.map((a) => a.value as string);
   const words = operandWords(args, TERRAFORM_VALUE_OPTIONS);
-  // `apply PLANFILE` applies the saved plan (not read); `-refresh-only` destroys nothing; `-destroy` is infra-destroy.ts's
+  // `apply PLANFILE` applies the saved plan (judged by terraform-plan.ts); `-refresh-only` destroys nothing; `-destroy` is infra-destroy.ts's
   if (words[0] !== 'apply' || words.length > 1 || values.some((v) => /^--?(?:refresh-only|destroy)(?:=true)?$/.test(v))) return;
   if (!autoApproved(inv, values)) return;
   const chdir = flagValues(values, ['-chdir', '--chdir']).at(-1);
