@@ -86,6 +86,15 @@ function directoryAt(abs: string, seen?: ReadTrace): FoundFile {
   return { path: real, text: '' };
 }
 
+/** Where a file read leads, every symlink resolved (FoundFile.real; realpath(3), one system call); nothing where it cannot say. */
+function realOf(abs: string): { real?: string } {
+  try {
+    return { real: escapedText(fs.realpathSync.native(escapedBytes(abs), { encoding: 'buffer' })) };
+  } catch {
+    return {};
+  }
+}
+
 /** `seen`, where given, gets what the answer depends on (ReadTrace). */
 export function readNearestFile(query: FileQuery, seen?: ReadTrace): FoundFile {
   if (query.name === '') return directoryAt(path.posix.resolve(query.dir), seen);
@@ -95,7 +104,7 @@ export function readNearestFile(query: FileQuery, seen?: ReadTrace): FoundFile {
     const found = readOne(abs);
     if (found === null) return null;
     (found === 'missing' ? seen?.absent : seen?.paths)?.add(abs);
-    if (found !== 'missing') return { path: abs, text: found.text };
+    if (found !== 'missing') return { path: abs, text: found.text, ...realOf(abs) };
     const parent = path.posix.dirname(dir);
     if (!query.up || parent === dir) return 'missing';
     dir = parent;

@@ -9,7 +9,7 @@ export type WordPart =
   /** Literal text; `quoted` when it came from quotes or a backslash (no globbing, splitting, braces, tilde). */
   | { kind: 'lit'; text: string; quoted: boolean }
   /** `$name`, `${name}`, `${name:-word}` ... `op` is the operator (`''` for a plain reference). */
-  | { kind: 'param'; name: string; op: string; arg: Word | null; quoted: boolean; indirect: boolean; length: boolean; subscript?: string }
+  | { kind: 'param'; name: string; op: string; arg: Word | null; quoted: boolean; indirect: boolean; length: boolean; subscript?: string; zsh?: ZshParam }
   /** `$(...)` or a backtick substitution. */
   | { kind: 'cmdsub'; body: Script; quoted: boolean }
   /** `$((...))`: the value is a number guard does not compute; inner substitutions still run. */
@@ -113,4 +113,21 @@ export interface AndOr {
 
 export interface Script {
   items: Array<{ andOr: AndOr; background: boolean }>;
+}
+
+/**
+ * zsh's own forms of a parameter expansion (parse.ts, dialect zsh): `${(f)name}` flags,
+ * `${${x%a}#b}` / `${(f)"$(cmd)"}` a nested expansion in place of the name, `${+name}`, and the
+ * history modifiers `${0:a:h}`, `$file:t:r`. A value with flags, a nested expansion or `+` is
+ * unknown; modifiers are applied where guard computes them exactly (expand.ts zshModified).
+ */
+export interface ZshParam {
+  /** The flags between the parentheses (`f`, `ou`), '' for none. */
+  flags: string;
+  /** The expansion written where the name goes (its substitutions still run), or null. */
+  inner: Word | null;
+  /** `${+name}`: 1 or 0, whether it is set. */
+  setTest: boolean;
+  /** The modifiers, each without its colon (`['a', 'h']`). */
+  modifiers: string[];
 }

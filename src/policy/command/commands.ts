@@ -878,7 +878,7 @@ function classifyShell(inv: Invocation, args: Field[], rt: Runtime, name: string
     // An argument that may split into any number of words (xargs input) makes every position unknown.
     const unknownCount = rest.some((a) => a.value === null && a.splittable);
     const positional = unknownCount ? null : rest.map((a) => a.value);
-    rt.shell(text.value, { cwd: inv.cwd, env: inv.env, stdin: inv.stdin, positional: positional === null ? null : positional.length > 0 ? positional : [null], ...shellOptions }, inv.source);
+    rt.shell(text.value, { cwd: inv.cwd, env: inv.env, stdin: inv.stdin, positional: positional === null ? null : positional.length > 0 ? positional : [null], ...shellOptions, ...(name === 'zsh' ? { dialect: 'zsh' as const } : {}) }, inv.source);
     return;
   }
   const script = args[i];
@@ -933,6 +933,11 @@ function classifyEval(inv: Invocation, args: Field[], rt: Runtime): void {
 function classifySource(inv: Invocation, args: Field[], rt: Runtime): void {
   const file = args[0];
   if (!file) return;
+  // In a script file or recipe guard read (CommandContext.inRecipe), `source $1` in a function,
+  // `. "$LIB/common.sh"` with LIB from the environment: a script of the build guard cannot name,
+  // judged as an unknown command name there is (a program of the build, classifyInvocation), not
+  // opaque as typed (ripgrep's ci/test-complete was refused for its `source $1`).
+  if (file.value === null && rt.ctx.inRecipe) return;
   if (file.value === null) {
     reportOpaque(rt, `source reads ${file.display}, a file guard cannot know`, inv.source);
     return;

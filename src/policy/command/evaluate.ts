@@ -310,7 +310,7 @@ export class Evaluator implements Runtime {
     }
     let script: Script;
     try {
-      script = parseScript(source);
+      script = parseScript(source, 0, options.dialect);
     } catch (error) {
       if (!(error instanceof ParseError)) throw error;
       // bash runs nothing of a line it cannot parse; still, a parser gap must not let a risky
@@ -659,7 +659,7 @@ export class Evaluator implements Runtime {
       home: this.ctx.home,
       functions: this.sink.functions,
       ...(this.ctx.scratchDirs?.[0] ? { tempDir: this.ctx.scratchDirs[0] } : {}),
-      ...(this.ctx.view ? { isDir: (abs: string) => isDirectory(this.ctx, abs), realDir: (abs: string) => realDirectory(this.ctx, abs), repoTop: (cwd: string) => worktreeTop(this.ctx, cwd) } : {}),
+      ...(this.ctx.view ? { isDir: (abs: string) => isDirectory(this.ctx, abs), realDir: (abs: string) => realDirectory(this.ctx, abs), realPath: (abs: string) => realPathOf(this.ctx, abs), repoTop: (cwd: string) => worktreeTop(this.ctx, cwd) } : {}),
       // A substitution runs in a subshell, in the current directory.
       onSubstitution: (body) => {
         // One command alone (`$(git ls-files '*.js')`): what it prints may be a listing guard can enumerate.
@@ -980,6 +980,16 @@ function isDirectory(ctx: CommandContext, abs: string): boolean | null {
 function realDirectory(ctx: CommandContext, abs: string): string | null {
   const found = ctx.view?.file({ dir: abs, name: '', up: false });
   return found === undefined || found === null || found === 'missing' ? null : found.path;
+}
+
+/**
+ * Where the existing file abs leads, every symlink resolved (`readlink -f FILE`): the state view's
+ * read of it (FoundFile.real, realpath(3); no git); null where no file is there or guard cannot
+ * read it (a directory, over the read limit), or while collecting (the next pass knows).
+ */
+function realPathOf(ctx: CommandContext, abs: string): string | null {
+  const found = ctx.view?.file({ dir: path.posix.dirname(abs), name: path.posix.basename(abs), up: false });
+  return found && found !== 'missing' ? (found.real ?? null) : null;
 }
 
 /**

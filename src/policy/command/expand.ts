@@ -8,7 +8,7 @@
  */
 import type { LaterBody } from './later-bodies.js';
 import path from 'node:path';
-import type { Pipeline, Redirect, Script, SimpleCommand, Word, WordPart } from './ast.js';
+import type { Pipeline, Redirect, Script, SimpleCommand, Word, WordPart, ZshParam } from './ast.js';
 import type { FoundOperand, Listing } from './state.js';
 import { partRegExp } from '../../util/shell-pattern.js';
 import { escapedBytes, escapedText } from '../../util/escaped-text.js';
@@ -200,6 +200,11 @@ export interface ExpandEnv {
   isDir?(abs: string): boolean | null;
   /** The real path (symlinks resolved) of the directory at `abs`; null where it is none or guard cannot say. */
   realDir?(abs: string): string | null;
+  /**
+   * Where the existing path `abs` leads, every symlink on the way and at its end resolved (what
+   * `readlink -f` prints for a file); null where nothing is there or guard cannot say yet.
+   */
+  realPath?(abs: string): string | null;
   /** What `git rev-parse --show-toplevel` prints run in `cwd`, or null where guard cannot say (absent: unknown). */
   repoTop?(cwd: string): string | null;
   /**
@@ -640,8 +645,10 @@ function cdPwdOutput(body: Script, env: ExpandEnv): string | null | undefined {
  * directory NAME from the current directory (every symlink resolved, as `$(cd -P DIR && pwd -P)`
  * is computed), where NAME is a directory. `readlink -f|-e|-m` (and their long names) and
  * `realpath [-e|-m|-s|-L|-P|-q]` with one operand; `dirname` and `basename` of such a
- * substitution. A NAME that is a file or is not there is unknown: it may be a symlink to anywhere
- * (`$(dirname "$(readlink -f "$0")")` stays unknown). Undefined where the body is not this shape
+ * substitution. A NAME that is a file is where it leads (ExpandEnv.realPath: the state view's
+ * facts of it, symlinks followed), so `$(dirname "$(readlink -f "$0")")` in a script is the
+ * script's real directory (until 2026-12-07 it stayed unknown: `rm -rf "$DIR/../data"` was
+ * asked, as for a path guard cannot know); one not there is unknown. Undefined where the body is not this shape
  * (a plain `readlink LINK` prints the link's target: unknown); null where it is and guard cannot
  * say. `realpath -s` resolves no symlink: NAME made absolute.
  */
@@ -685,11 +692,13 @@ function canonicalOutput(body: Script, env: ExpandEnv): string | null | undefine
   const cwd = singleCwd(env.state);
   if (mode === null || operand === undefined || operand === '' || (!operand.startsWith('/') && cwd === null)) return null;
   const abs = operand.startsWith('/') ? path.posix.normalize(operand).replace(/(.)\/+$/, '$1') : path.posix.resolve(cwd as string, operand);
-  // Every symlink resolved, the last one too: known for a directory (its real path); a file or
-  // nothing there may be a symlink to anywhere (guard does not look): unknown.
-  if (!env.isDir || env.isDir(abs) !== true) return null;
+  // Every symlink resolved, the last one too: a directory's real path, or where an existing file
+  // leads (`$(dirname "$(readlink -f "$0")")`, the script's own file: StateView.path's facts, no
+  // git); nothing there: unknown.
   // `realpath -s`: the name as written, made absolute (no symlink resolved).
-  return strip ? abs : (env.realDir?.(abs) ?? null);
+  if (env.isDir?.(abs) === true) return strip ? abs : (env.realDir?.(abs) ?? null);
+  const real = env.realPath?.(abs) ?? null;
+  return real === null ? null : strip ? abs : real;
 }
 
 /**
@@ -772,6 +781,7 @@ export function lookupVar(name: string, env: ExpandEnv): string | null {
 }
 
 function paramValue(part: Extract<WordPart, { kind: 'param' }>, env: ExpandEnv): string | null {
+  if (part.zsh) return zshParamValue(part, part.zsh, env);
   // Substitutions inside the operator's word may run: classify them whatever the value.
   const argField = part.arg ? expandSingle(part.arg, env) : null;
   const argValue = argField ? argField.value : '';
@@ -809,6 +819,74 @@ function paramValue(part: Extract<WordPart, { kind: 'param' }>, env: ExpandEnv):
     default:
       return null;
   }
+}
+
+/**
+ * A zsh expansion (parse.ts, dialect zsh): flags, a nested expansion in place of the name,
+ * `${+name}` and a subscript (1-based in zsh, a character of a scalar) make the value unknown
+ * (the substitutions inside still run and are judged); modifiers apply to bash's reading of the
+ * rest (zshModified).
+ */
+function zshParamValue(part: Extract<WordPart, { kind: 'param' }>, zsh: ZshParam, env: ExpandEnv): string | null {
+  if (zsh.inner) expandSingle(zsh.inner, env);
+  const { zsh: _zsh, ...plain } = part;
+  const base = paramValue(plain, env);
+  if (zsh.flags !== '' || zsh.inner !== null || zsh.setTest || part.subscript !== undefined || part.length || base === null) return null;
+  return zshModified(base, zsh.modifiers, env);
+}
+
+/**
+ * zsh's modifiers applied to a value, where guard computes them exactly: `h` (the head, `.` for a
+ * bare name), `t` (the tail), `a` (absolute: the current directory prepended, `.` and `..`
+ * segments removed by text, as zsh does), `A`/`P` (`a`, then every symlink resolved: known for an
+ * existing path), `r`/`e` (the extension removed / kept), `l`/`u`. Null for the rest (`:s/a/b/`,
+ * quoting, counts) and where guard cannot say.
+ */
+export function zshModified(value: string, modifiers: string[], env: ExpandEnv): string | null {
+  let v = value;
+  for (const modifier of modifiers) {
+    const slash = v.lastIndexOf('/');
+    const dot = v.lastIndexOf('.');
+    switch (modifier) {
+      case 'h':
+        if (v.length > 1 && v.endsWith('/')) return null;
+        v = slash === -1 ? '.' : slash === 0 ? '/' : v.slice(0, slash);
+        break;
+      case 't':
+        if (v.length > 1 && v.endsWith('/')) return null;
+        v = v.slice(slash + 1);
+        break;
+      case 'a':
+      case 'A':
+      case 'P': {
+        const cwd = singleCwd(env.state);
+        if (v === '' || (!v.startsWith('/') && cwd === null)) return null;
+        v = v.startsWith('/') ? path.posix.resolve(v) : path.posix.resolve(cwd as string, v);
+        if (modifier !== 'a') {
+          const real = env.isDir?.(v) === true ? env.realDir?.(v) : env.realPath?.(v);
+          if (real === null || real === undefined) return null;
+          v = real;
+        }
+        break;
+      }
+      case 'r':
+        if (dot > slash) v = v.slice(0, dot);
+        break;
+      case 'e':
+        if (dot <= slash) return null;
+        v = v.slice(dot + 1);
+        break;
+      case 'l':
+        v = v.toLowerCase();
+        break;
+      case 'u':
+        v = v.toUpperCase();
+        break;
+      default:
+        return null;
+    }
+  }
+  return v;
 }
 
 /** Longest value `${name%pattern}` and its kind are computed for: each is a pattern match per split point. */

@@ -402,17 +402,20 @@ function classifyRsync(inv: Invocation, args: Field[], rt: Runtime): void {
   const dest = operands[operands.length - 1] as Field;
   const sources = operands.slice(0, -1);
   const remote = (f: Field): boolean => f.value !== null && /^[^/]*:/.test(f.value) && !f.value.startsWith('./');
-  const deletes = parsed.flags.some((f) => f.startsWith('--del'));
+  // --del, --delete, --delete-before|during|delay|after|excluded|missing-args (not --delay-updates).
+  const deletes = parsed.flags.some((f) => /^--del(ete(-[a-z-]+)?)?$/.test(f));
+  const dryRun = has(parsed, '--dry-run', '-n', '--list-only');
   // into another machine: what --delete deletes there is outside every snapshot (remote-shell.ts)
-  if (remote(dest) && deletes && !has(parsed, '--dry-run', '-n', '--list-only')) classifyRemoteRsyncDelete(inv, dest.value as string, rt);
+  if (remote(dest) && deletes && !dryRun) classifyRemoteRsyncDelete(inv, dest.value as string, rt);
   if (!remote(dest)) {
-    if (deletes) rt.report(checkDeleteTarget(dest, inv.cwd, rt.ctx, inv.source, { recursive: true, verb: 'rsync --delete deletes files in' }));
+    if (deletes && !dryRun) rt.report(checkDeleteTarget(dest, inv.cwd, rt.ctx, inv.source, { recursive: true, verb: 'rsync --delete deletes files in' }));
     else writeCheck(inv, rt, dest, `rsync writes into ${dest.display}`);
     if (!has(parsed, '--dry-run', '-n', '--list-only', '--ignore-existing')) rsyncFileLandings(inv, rt, sources, dest, remote);
     // --existing updates only files that exist (it replaces them); --ignore-existing only adds new ones.
     if (has(parsed, '-r', '-a', '--recursive', '--archive') && !has(parsed, '--dry-run', '-n', '--list-only')) rsyncTrees(inv, rt, sources.filter((s) => !remote(s)), dest, has(parsed, '-R', '--relative'), has(parsed, '--ignore-existing'));
   }
-  if (has(parsed, '--remove-source-files')) {
+  // --remove-sent-files: rsync 2's name for it, which rsync 3 still accepts.
+  if (has(parsed, '--remove-source-files', '--remove-sent-files') && !dryRun) {
     for (const source of sources) {
       if (!remote(source)) rt.report(checkDeleteTarget(source, inv.cwd, rt.ctx, inv.source, { recursive: true, verb: 'rsync --remove-source-files deletes' }));
     }

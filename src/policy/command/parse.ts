@@ -8,7 +8,7 @@
  * as opaque rather than guessing.
  */
 import { escapedBytes, escapedText } from '../../util/escaped-text.js';
-import type { Assignment, Command, Compound, Heredoc, Pipeline, Redirect, Script, SimpleCommand, Word, WordPart, AndOr } from './ast.js';
+import type { Assignment, Command, Compound, Heredoc, Pipeline, Redirect, Script, SimpleCommand, Word, WordPart, AndOr, ZshParam } from './ast.js';
 
 export class ParseError extends Error {
   constructor(
@@ -29,14 +29,21 @@ const EXTGLOB = new Set(['?', '*', '+', '@', '!']);
 const PARAM_OPS = [':-', ':=', ':?', ':+', '-', '=', '?', '+', '##', '#', '%%', '%', '//', '/#', '/%', '/', '^^', '^', ',,', ',', ':', '@', '*'];
 const REDIRECT_RE = /^(\d+|\{[A-Za-z_][A-Za-z0-9_]*\})?(<<<|<<-|<<|<>|<&|<|>>|>&|>\||>|&>>|&>)/;
 
-export function parseScript(source: string, depth = 0): Script {
+/**
+ * The shell whose grammar a text is read in. `zsh`: a zsh script (`#!/usr/bin/env zsh`, `zsh
+ * FILE`, `zsh -c`), read as bash with zsh's own parameter and glob forms accepted (zshForms
+ * below); anything else of zsh's grammar still fails to parse.
+ */
+export type Dialect = 'bash' | 'zsh';
+
+export function parseScript(source: string, depth = 0, dialect: Dialect = 'bash'): Script {
   if (depth > MAX_DEPTH) throw new ParseError('commands nested too deeply', 0);
-  return new Parser(source, depth).program();
+  return new Parser(source, depth, dialect).program();
 }
 
 /** Parses one word's worth of text as the body of an unquoted heredoc (expansions, no quotes). */
-export function parseHeredocBody(body: string, depth: number): Word {
-  return new Parser(body, depth).heredocWord();
+export function parseHeredocBody(body: string, depth: number, dialect: Dialect = 'bash'): Word {
+  return new Parser(body, depth, dialect).heredocWord();
 }
 
 /** Splits a string into words the way the shell would (used for `env -S`, aliases, `watch`). */
@@ -59,6 +66,7 @@ class Parser {
   constructor(
     readonly src: string,
     readonly depth: number,
+    readonly dialect: Dialect = 'bash',
   ) {}
 
   program(): Script {
@@ -151,7 +159,7 @@ class Parser {
 
   private setBody(doc: Heredoc, body: string): void {
     doc.body = body;
-    doc.bodyWord = doc.quoted ? null : parseHeredocBody(body, this.depth + 1);
+    doc.bodyWord = doc.quoted ? null : parseHeredocBody(body, this.depth + 1, this.dialect);
   }
 
   /** Is an unquoted reserved word (one of `words`) next? */
@@ -304,6 +312,8 @@ class Parser {
         continue;
       }
       if (c === ';' || c === '|' || c === '\n' || c === ')' || c === '&') break;
+      // zsh: a sole `}` closes the brace group with no `;` before it (`{ print x; return 1 }`).
+      if (this.dialect === 'zsh' && words.length + assigns.length + redirects.length > 0 && this.atWord(['}'])) break;
       if (c === '(') {
         if (words.length === 1 && assigns.length === 0 && redirects.length === 0 && /^[A-Za-z_][\w.:-]*$/.test(words[0]?.text ?? '')) {
           return this.functionBody(start, words[0]?.text ?? '');
@@ -630,6 +640,21 @@ class Parser {
         parts.push({ kind: 'procsub', body, direction: c });
         continue;
       }
+      // zsh's `=(cmd)`: a temporary file holding cmd's output, a path as `<(cmd)` is.
+      if (this.dialect === 'zsh' && c === '=' && this.peek(1) === '(' && this.pos === start) {
+        this.pos += 2;
+        const body = this.list({ words: new Set(), paren: true, caseEnd: false });
+        this.skip(true);
+        if (this.peek() !== ')') throw this.error('expected ")"');
+        this.pos++;
+        parts.push({ kind: 'procsub', body, direction: '<' });
+        continue;
+      }
+      // Not `name()` (a function) nor `arr=(a b)` (an array assignment).
+      if (this.dialect === 'zsh' && c === '(' && parts.length > 0 && this.peek(1) !== ')' && this.src[this.pos - 1] !== '=') {
+        this.globQualifiers();
+        continue;
+      }
       if (c === '(' && parts.length > 0 && EXTGLOB.has(this.src[this.pos - 1] ?? '')) {
         pushLit(parts, this.balancedParens(), false);
         continue;
@@ -771,9 +796,29 @@ class Parser {
       return { kind: 'cmdsub', body, quoted };
     }
     if (next === '{') return this.braceParam(quoted);
+    // zsh's `$#name`: the length of name.
+    if (this.dialect === 'zsh' && next === '#' && /[A-Za-z_]/.test(this.peek(2))) {
+      const match = /^[A-Za-z_][A-Za-z0-9_]*/.exec(this.src.slice(this.pos + 2)) as RegExpExecArray;
+      this.pos += 2 + match[0].length;
+      return { kind: 'param', name: match[0], op: '', arg: null, quoted, indirect: false, length: true };
+    }
     if (/[A-Za-z_]/.test(next)) {
       const match = /^[A-Za-z_][A-Za-z0-9_]*/.exec(this.src.slice(this.pos + 1)) as RegExpExecArray;
       this.pos += 1 + match[0].length;
+      if (this.dialect === 'zsh') {
+        // zsh reads `$arr[2]` as an element and `$file:h` with its modifiers, bash as text after.
+        let subscript: string | undefined;
+        if (this.peek() === '[') {
+          const end = this.src.indexOf(']', this.pos);
+          if (end === -1) throw this.error('expected "]"');
+          subscript = this.src.slice(this.pos + 1, end);
+          this.pos = end + 1;
+        }
+        const modifiers = this.zshModifiers(false);
+        if (subscript !== undefined || modifiers.length > 0) {
+          return { kind: 'param', name: match[0], op: '', arg: null, quoted, indirect: false, length: false, ...(subscript !== undefined ? { subscript } : {}), zsh: { flags: '', inner: null, setTest: false, modifiers } };
+        }
+      }
       return { kind: 'param', name: match[0], op: '', arg: null, quoted, indirect: false, length: false };
     }
     if (next !== '' && '0123456789@*#?$!-'.includes(next)) {
@@ -806,6 +851,10 @@ class Parser {
 
   private braceParam(quoted: boolean): WordPart {
     this.pos += 2;
+    if (this.dialect === 'zsh') {
+      const zsh = this.zshBraceParam(quoted);
+      if (zsh) return zsh;
+    }
     let length = false;
     let indirect = false;
     if (this.peek() === '#' && this.peek(1) !== '}' && !/^[-=?+:]/.test(this.peek(1))) {
@@ -839,6 +888,114 @@ class Parser {
     return { kind: 'param', name, op, arg, quoted, indirect, length, ...(subscript !== undefined ? { subscript } : {}) };
   }
 
+  /**
+   * zsh's forms of `${...}` (after the `${`): flags `(f)`, the `= ~ ^ +` prefixes, a nested
+   * expansion in place of the name, and modifiers (`:a:h`). Null where none of them is written
+   * (the position is unchanged and bash's reading goes on). `(e)` evaluates the value as shell
+   * code (as eval does), so it is not read.
+   */
+  private zshBraceParam(quoted: boolean): WordPart | null {
+    const start = this.pos;
+    let flags = '';
+    if (this.peek() === '(') {
+      const end = this.src.indexOf(')', this.pos);
+      if (end === -1) throw this.error('expected ")"');
+      flags = this.src.slice(this.pos + 1, end);
+      this.pos = end + 1;
+      // The arguments of j, s, l, r, Z, _, I between delimiters are text, not flags.
+      if (/e/.test(flags.replace(/[jslrZ_Ig]([^A-Za-z0-9])(?:(?!\1).)*\1/g, ''))) throw this.error("zsh's (e) flag evaluates a value as shell code");
+    }
+    let setTest = false;
+    while ('=~^+'.includes(this.peek()) && this.peek() !== '') {
+      if (this.peek() === '+') setTest = true;
+      this.pos++;
+    }
+    let inner: Word | null = null;
+    let name = '';
+    let length = false;
+    if (this.peek() === '$' || this.peek() === '"') {
+      const from = this.pos;
+      const parts = this.peek() === '"' ? this.doubleQuoted() : [this.dollar(quoted)];
+      inner = { parts: mergeLits(parts), text: this.src.slice(from, this.pos) };
+    } else {
+      if (this.peek() === '#' && /[A-Za-z_]/.test(this.peek(1))) {
+        length = true;
+        this.pos++;
+      }
+      const match = /^(?:[A-Za-z_][A-Za-z0-9_]*|[0-9]+|[@*#?$!-])/.exec(this.src.slice(this.pos));
+      if (!match) throw this.error('bad ${...} expansion');
+      name = match[0];
+      this.pos += name.length;
+    }
+    let subscript: string | undefined;
+    if (this.peek() === '[') {
+      const end = this.src.indexOf(']', this.pos);
+      if (end === -1) throw this.error('expected "]"');
+      subscript = this.src.slice(this.pos + 1, end);
+      this.pos = end + 1;
+    }
+    const modifiers = this.zshModifiers(true);
+    if (flags === '' && inner === null && !setTest && modifiers.length === 0) {
+      this.pos = start;
+      return null;
+    }
+    let op = '';
+    let arg: Word | null = null;
+    if (this.peek() !== '}') {
+      if (modifiers.length > 0) throw this.error('bad ${...} expansion');
+      op = PARAM_OPS.find((candidate) => this.startsWith(candidate)) ?? '';
+      if (!op) throw this.error('bad ${...} expansion');
+      this.pos += op.length;
+      arg = this.braceArg();
+    }
+    if (this.peek() !== '}') throw this.error('expected "}"');
+    this.pos++;
+    const zsh: ZshParam = { flags, inner, setTest, modifiers };
+    return { kind: 'param', name, op, arg, quoted, indirect: false, length, ...(subscript !== undefined ? { subscript } : {}), zsh };
+  }
+
+  /**
+   * zsh's history modifiers after a parameter: `:a` `:A` `:P` `:h` `:t` `:r` `:e` `:l` `:u` `:q`
+   * `:Q` `:x` `:c` `:&` and `:s/old/new/` (`gs`). In braces they must end at `}`; after an
+   * unbraced name they end where no modifier follows (`$f:h.bak` is `$f:h` then `.bak`).
+   */
+  private zshModifiers(braced: boolean): string[] {
+    const modifiers: string[] = [];
+    const save = this.pos;
+    for (;;) {
+      if (this.peek() !== ':') break;
+      const rest = this.src.slice(this.pos + 1, this.pos + 400);
+      const simple = /^[aAPhtrelquQxc&]/.exec(rest);
+      const subst = /^g?s([^A-Za-z0-9\s])(?:(?!\1)[^\n])*\1(?:(?!\1)[^\n])*\1?/.exec(rest);
+      const found = subst ?? simple;
+      if (!found) break;
+      // `h`, `t` may take a count (`:h2`); not modelled: the digits stay in the modifier.
+      const count = /^\d*/.exec(rest.slice(found[0].length))?.[0] ?? '';
+      modifiers.push(found[0] + count);
+      this.pos += 1 + found[0].length + count.length;
+    }
+    if (braced && modifiers.length > 0 && this.peek() !== '}') {
+      // `${x:e}` read as a modifier, but something follows: bash's substring (`${x:a:1}`) or not zsh's.
+      this.pos = save;
+      return [];
+    }
+    return modifiers;
+  }
+
+  /**
+   * zsh's glob qualifiers at the end of a word (`*.o(N)`, `**\/*(.)`, `*(/)`): they only narrow
+   * what the pattern matches, so the word is the pattern without them. Not read: a qualifier that
+   * runs code (`e:...:`, `+func`), adds hidden files (`D`), rewrites the names (`:h`, `P`), or a
+   * group in the middle of a word (`(a|b)`, which is alternation).
+   */
+  private globQualifiers(): void {
+    const text = this.balancedParens();
+    const next = this.peek();
+    const q = text.slice(1, -1);
+    if (!(this.eof() || WORD_END.has(next)) || /[|(]/.test(q)) throw this.error('zsh glob grouping guard does not read');
+    if (/e[^A-Za-z0-9]|\+[A-Za-z_]|[D:P$`]/.test(q)) throw this.error('a zsh glob qualifier guard does not read');
+  }
+
   private backtick(quoted: boolean): WordPart {
     this.pos++;
     let inner = '';
@@ -857,7 +1014,7 @@ class Parser {
       inner += c;
       this.pos++;
     }
-    return { kind: 'cmdsub', body: parseScript(inner, this.depth + 1), quoted };
+    return { kind: 'cmdsub', body: parseScript(inner, this.depth + 1, this.dialect), quoted };
   }
 }
 

@@ -9,6 +9,7 @@ import type { RefChange } from './ref-changes.js';
 import { makeVerdict, opaqueKind, type RuleName } from './rules.js';
 import type { CommandContext, Verdict, VerdictKind } from './types.js';
 import type { Listing } from './state.js';
+import type { Dialect } from './parse.js';
 
 /** What a command reads on stdin. `text` is null when it comes from a pipe or expansion guard cannot see. */
 /**
@@ -77,6 +78,8 @@ export interface ShellOptions {
   stdin?: Stdin;
   /** What runs the code, named in every verdict but allow (`make clean, Makefile:12`: make-targets.ts). */
   via?: string;
+  /** The code is zsh's (a zsh script, `zsh -c`): read with zsh's parameter and glob forms (parse.ts Dialect). */
+  dialect?: Dialect;
   /** A new shell started with `-e` (`bash -e FILE`, `#!/bin/sh -e`): ShellState.errexit. */
   errexit?: boolean;
   /** With `state`: the code runs in that shell at some later point (a trap's handler), judged at every state from here on (later-bodies.ts). */

@@ -26,6 +26,8 @@
  *    and the evaluator's depth bound.
  * An unknown command name in the script is a program of the build (CommandContext.inRecipe), as
  * in a makefile's recipe; everything else is judged as the same text typed.
+ * A file zsh runs (a `#!` naming zsh, `zsh FILE`, sourced from a zsh script) is read with zsh's
+ * parameter and glob forms (parse.ts Dialect; since 2026-12-07), `$ZSH_ARGZERO` the file.
  * `${BASH_SOURCE[0]}` is the file where bash runs it. A file the same command line wrote whole
  * from a heredoc guard knows (`cat > /tmp/x.sh <<'EOF' ... EOF; bash /tmp/x.sh`: expand.ts
  * writtenText) is judged by that text. Not read (judged as before): a file in a directory guard
@@ -143,6 +145,10 @@ export function runScriptFile(inv: Invocation, file: string, args: Field[], rt: 
   // `${BASH_SOURCE[0]}` is the file bash runs or sources, as given (`cd "$(dirname "${BASH_SOURCE[0]}")"`):
   // set where bash runs it (`bash FILE`, a `#!` naming bash, sourced from such a script); elsewhere unknown.
   const bash = how === 'shell' ? path.posix.basename(inv.argv[0]?.value ?? '') === 'bash' : how === 'command' ? interpreterOf(text) === 'bash' : inv.state.vars.has('BASH_SOURCE');
+  // zsh runs it (`zsh FILE`, a `#!` naming zsh, sourced from a zsh script, which sets ZSH_ARGZERO):
+  // read with zsh's parameter and glob forms (parse.ts Dialect), `$ZSH_ARGZERO` the file.
+  const zsh = how === 'shell' ? path.posix.basename(inv.argv[0]?.value ?? '') === 'zsh' : how === 'command' ? interpreterOf(text) === 'zsh' : inv.state.vars.has('ZSH_ARGZERO');
+  const dialect = zsh ? ('zsh' as const) : undefined;
   seen.active.add(abs);
   try {
     if (how === 'source') {
@@ -152,14 +158,15 @@ export function runScriptFile(inv: Invocation, file: string, args: Field[], rt: 
       if (args.length > 0) state.positional = args.some((a) => a.value === null && a.splittable) ? null : [saved?.[0] ?? null, ...args.map((a) => a.value)];
       if (bash) state.vars.set('BASH_SOURCE', { value: file, exported: false });
       try {
-        rt.shell(code, { cwd: inv.cwd, state, via, ctx }, origin);
+        rt.shell(code, { cwd: inv.cwd, state, via, ctx, ...(dialect ? { dialect } : {}) }, origin);
       } finally {
         if (args.length > 0) state.positional = saved;
         if (savedSource) state.vars.set('BASH_SOURCE', savedSource);
       }
     } else {
       const unknownCount = args.some((a) => a.value === null && a.splittable);
-      rt.shell(code, { cwd: inv.cwd, env: inv.env, positional: unknownCount ? null : [file, ...args.map((a) => a.value)], ...(bash ? { vars: new Map([['BASH_SOURCE', file]]) } : {}), via, ctx, errexit: errexit || (how === 'command' && /^#![^\n]*[ \t]-[a-z]*e[a-z]*[ \t]*(\n|$)/.test(text)) }, origin);
+      const vars = bash ? new Map([['BASH_SOURCE', file]]) : zsh ? new Map([['ZSH_ARGZERO', file]]) : null;
+      rt.shell(code, { cwd: inv.cwd, env: inv.env, positional: unknownCount ? null : [file, ...args.map((a) => a.value)], ...(vars ? { vars } : {}), ...(dialect ? { dialect } : {}), via, ctx, errexit: errexit || (how === 'command' && /^#![^\n]*[ \t]-[a-z]*e[a-z]*[ \t]*(\n|$)/.test(text)) }, origin);
     }
   } finally {
     seen.active.delete(abs);

@@ -611,7 +611,12 @@ export interface FileQuery {
  * 'missing' where there is none; null where guard cannot say (unreadable, a directory, over
  * FILE_TEXT_LIMIT bytes): what depends on it is not known.
  */
-export type FoundFile = { path: string; text: string } | 'missing' | null;
+export type FoundFile = {
+  path: string;
+  text: string;
+  /** Where path leads, every symlink resolved (realpath(3)): what `readlink -f` prints for it (expand.ts). */
+  real?: string;
+} | 'missing' | null;
 
 /** Bytes a FileQuery reads at most (a package.json is a few KB). */
 export const FILE_TEXT_LIMIT = 1024 * 1024;

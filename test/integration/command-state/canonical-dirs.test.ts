@@ -35,6 +35,7 @@ describe('a directory made canonical: readlink -f, realpath, pwd -P', () => {
         t.git(['commit', '-q', '-m', 'init']);
         fs.writeFileSync(path.join(outside, 'precious.txt'), 'x\n');
         fs.symlinkSync(outside, path.join(t.dir, 'lnk'));
+        fs.symlinkSync(path.join(outside, 'precious.txt'), path.join(t.dir, 'lnkfile'));
         const web = path.join(t.dir, 'apps', 'web');
         expect(checkVerdict(t, 'npm run build', { asAgent: true, cwd: web })).toEqual(await evaluatedVerdict(t, 'npm run build', { asAgent: true, cwd: web }));
         await expectEvaluatedVerdicts(
@@ -59,10 +60,13 @@ describe('a directory made canonical: readlink -f, realpath, pwd -P', () => {
           // Logical forms name the link itself (rm removes the link, a snapshot brings it back).
           ['rm -rf "$(cd lnk && pwd)"', 'snapshot', 'rm-in-repo'],
           ['rm -rf "$(realpath -s lnk)"', 'snapshot', 'rm-in-repo'],
-          // Unknown: a link's target (no -f), a directory not there, a file (it may be a link to anywhere).
+          // Unknown: a link's target (no -f), a directory not there.
           ['cd "$(readlink apps/web)" && rm -f x', 'ask', 'rm-unknown-target'],
           ['cd "$(realpath -e nowhere)" && rm -f x', 'ask', 'rm-unknown-target'],
-          ['rm -f "$(readlink -f apps/web/package.json)"', 'ask', 'rm-unknown-target'],
+          // A file is where it leads (FoundFile.real, since 2026-12-07): here the file itself.
+          ['rm -f "$(readlink -f apps/web/package.json)"', 'snapshot', 'rm-in-repo'],
+          // and a link to a file out of the repository is that file
+          ['rm -f "$(readlink -f lnkfile)"', 'deny', 'rm-outside-repo'],
         ]);
       });
     } finally {

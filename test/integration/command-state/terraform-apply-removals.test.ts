@@ -184,9 +184,10 @@ describe('terraform apply -auto-approve, judged from the local state and the con
         // a target elsewhere, the resource excluded: not destroyed
         ['terraform -chdir=deleted apply -auto-approve -target=aws_s3_bucket.assets', 'snapshot', 'overwrite-ignored'],
         ['terraform -chdir=deleted apply -auto-approve -exclude=aws_db_instance.main', 'snapshot', 'overwrite-ignored'],
-        // asked at a terminal (the plan shown first), a saved plan (not read), a plan, a refresh: as before
+        // asked at a terminal (the plan shown first), a plan, a refresh: as before
         ['terraform -chdir=deleted apply', 'snapshot', 'overwrite-ignored'],
-        ['terraform -chdir=deleted apply tfplan', 'snapshot', 'overwrite-ignored'],
+        // a saved plan is read since 2026-12-07 (terraform-plan.ts, saved-plans.test.ts): none there is refused
+        ['terraform -chdir=deleted apply tfplan', 'deny', 'opaque-command'],
         ['terraform -chdir=deleted apply -refresh-only -auto-approve', 'snapshot', 'overwrite-ignored'],
         ['terraform -chdir=deleted plan', 'allow', 'no-risk'],
         // renamed with a moved block; forgotten with a removed block
