@@ -57,6 +57,8 @@ describe('zsh scripts, script directories, rsync', () => {
         'ci/complete.zsh': '#compdef tool\n',
         'scripts/wipe.zsh': ['#!/usr/bin/env zsh\nrm -rf ${0:a:h}/../data\n', 0o755],
         'scripts/head.zsh': ['#!/bin/zsh\nf=data/a.txt\nrm -rf $f:h\n', 0o755],
+        // the same text under bash: `$f:h` is data/a.txt:h (no such file), `${f:h}` a substring
+        'scripts/head.bash': ['#!/bin/bash\nf=data/a.txt\nrm -rf $f:h\n', 0o755],
         'scripts/inner.zsh': ['#!/usr/bin/env zsh\nout=${(f)"$(git clean -fdx)"}\n', 0o755],
         'scripts/dotfiles.zsh': ['#!/usr/bin/env zsh\nrm -rf *(D)\n', 0o755],
         'scripts/objects.zsh': ['#!/usr/bin/env zsh\nrm -f build/**/*.o(N)\n', 0o755],
@@ -81,6 +83,7 @@ describe('zsh scripts, script directories, rsync', () => {
         ['zsh ci/test-complete', 'allow', 'no-risk'],
         ['scripts/wipe.zsh', 'snapshot', 'rm-in-repo', ['rm deletes data inside']],
         ['scripts/head.zsh', 'snapshot', 'rm-in-repo', ['rm deletes data inside']],
+        ['scripts/head.bash', 'allow', 'no-risk'],
         ['scripts/inner.zsh', 'snapshot', 'git-clean', ['.env']],
         ['scripts/dotfiles.zsh', 'deny', 'opaque-command', ['zsh glob qualifier']],
         ['scripts/objects.zsh', 'allow', 'no-risk'],
