@@ -917,6 +917,8 @@ class Parser {
       const from = this.pos;
       const parts = this.peek() === '"' ? this.doubleQuoted() : [this.dollar(quoted)];
       inner = { parts: mergeLits(parts), text: this.src.slice(from, this.pos) };
+    } else if (flags !== '' && (this.peek() === ':' || this.peek() === '}')) {
+      // `${(%):-%x}`: flags applied to the operator's word alone (no name); the value is unknown
     } else {
       if (this.peek() === '#' && /[A-Za-z_]/.test(this.peek(1))) {
         length = true;

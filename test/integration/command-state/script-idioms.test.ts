@@ -90,6 +90,8 @@ describe('zsh scripts, script directories, rsync', () => {
         ["zsh -c 'd=data/a.txt; rm -rf ${d:h}'", 'snapshot', 'rm-in-repo', ['data']],
         ["zsh -c 'rm -rf ${${PWD:a}%/*}'", 'ask', 'rm-unknown-target'],
         ["zsh -c 'print -rl -- src/**/*.ts(.N)'", 'allow', 'no-risk'],
+        // the script's own path by prompt expansion: unknown, so deleting under it is asked
+        ["zsh -c 'here=${${(%):-%x}:A:h}; ls $here; rm -rf $here/data'", 'ask', 'rm-unknown-target'],
         // the script directory, through readlink -f, realpath, a symlink, BASH_SOURCE
         ['scripts/realpath.sh', 'snapshot', 'rm-in-repo', ['rm deletes data inside']],
         ['bin/wipe', 'snapshot', 'rm-in-repo', ['rm deletes data inside']],
