@@ -15,7 +15,9 @@ export type WordPart =
   /** `$((...))`: the value is a number guard does not compute; inner substitutions still run. */
   | { kind: 'arith'; subs: Script[]; quoted: boolean }
   /** `<(...)` / `>(...)`. */
-  | { kind: 'procsub'; body: Script; direction: '<' | '>' };
+  | { kind: 'procsub'; body: Script; direction: '<' | '>' }
+  /** `(a b)` after `arr=` in a declaration builtin's word (`local -a arr=(a b)`): the value is unknown; the elements' substitutions run. */
+  | { kind: 'array'; elements: Word[] };
 
 export interface Word {
   parts: WordPart[];

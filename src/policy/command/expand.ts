@@ -483,6 +483,11 @@ function segmentsOf(atoms: Atom[], env: ExpandEnv): Segment[] {
         for (const sub of part.subs) env.onSubstitution(sub);
         segments.push({ text: '$((...))', quoted: part.quoted, unknown: true, expansion: true, ...(env.state.vars.has('IFS') ? {} : { numeric: true }) });
         break;
+      case 'array':
+        // `local -a files=(a $(cmd))`: each element's substitutions run; the word's value is unknown
+        for (const element of part.elements) expandWord(element, env);
+        segments.push({ text: '(...)', quoted: true, unknown: true, expansion: true });
+        break;
       case 'procsub':
         env.onSubstitution(part.body);
         // The word becomes a path like /dev/fd/63: a pipe, whose content guard cannot see.

@@ -26,7 +26,7 @@ const NON_EMPTY_WHEN_TRUE = new Set(['-n', '-d', '-e', '-f', '-s']);
 /** The maybe-empty variable `word` is, quoted and alone (`"$d"`, `"${d}"`), or null. */
 function maybeEmptyVar(word: Word | undefined, state: ShellState): [string, ShellVar] | null {
   const part = word?.parts.length === 1 ? word.parts[0] : undefined;
-  if (!part || part.kind !== 'param' || !part.quoted || part.op !== '' || part.arg !== null || part.length || part.indirect || part.subscript !== undefined) return null;
+  if (!part || part.kind !== 'param' || !part.quoted || part.op !== '' || part.arg !== null || part.length || part.indirect || part.subscript !== undefined || part.zsh !== undefined) return null;
   const variable = state.vars.get(part.name);
   return variable && variable.value === null && variable.nonEmpty !== undefined ? [part.name, variable] : null;
 }

@@ -26,6 +26,8 @@ const WORD_END = new Set([' ', '\t', '\r', '\n', ';', '&', '|', '<', '>', '(', '
 /** Characters that may follow a reserved word. */
 const RESERVED_END = new Set([' ', '\t', '\r', '\n', ';', '&', '|', '<', '>', '(', ')', '']);
 const EXTGLOB = new Set(['?', '*', '+', '@', '!']);
+/** Builtins whose `name=(...)` operands are arrays. */
+const DECLARATIONS = new Set(['local', 'declare', 'typeset', 'readonly', 'export', 'integer', 'float']);
 const PARAM_OPS = [':-', ':=', ':?', ':+', '-', '=', '?', '+', '##', '#', '%%', '%', '//', '/#', '/%', '/', '^^', '^', ',,', ',', ':', '@', '*'];
 const REDIRECT_RE = /^(\d+|\{[A-Za-z_][A-Za-z0-9_]*\})?(<<<|<<-|<<|<>|<&|<|>>|>&|>\||>|&>>|&>)/;
 
@@ -318,6 +320,26 @@ class Parser {
         if (words.length === 1 && assigns.length === 0 && redirects.length === 0 && /^[A-Za-z_][\w.:-]*$/.test(words[0]?.text ?? '')) {
           return this.functionBody(start, words[0]?.text ?? '');
         }
+        // `local -a files=(a b)`, `declare -A m=([k]=v)`: a declaration builtin's array (before
+        // 2026-12-07 a parse error, so a bash or zsh script holding one was refused for an agent).
+        const last = words[words.length - 1];
+        if (last && words.length > 1 && DECLARATIONS.has(words[0]?.text ?? '') && this.src[this.pos - 1] === '=' && /^[A-Za-z_][A-Za-z0-9_]*(\[[^\]]*\])?\+?=$/.test(last.text)) {
+          this.pos++;
+          const elements: Word[] = [];
+          for (;;) {
+            this.skip(true);
+            if (this.eof()) throw this.error('unterminated array');
+            if (this.peek() === ')') {
+              this.pos++;
+              break;
+            }
+            const element = this.readWord();
+            if (!element) throw this.error(`unexpected ${JSON.stringify(this.peek())}`);
+            elements.push(element);
+          }
+          words[words.length - 1] = { parts: [...last.parts, { kind: 'array', elements }], text: `${last.text}(${elements.map((e) => e.text).join(' ')})` };
+          continue;
+        }
         throw this.error('unexpected "("');
       }
       const word = this.readWord();
@@ -577,6 +599,7 @@ class Parser {
         if (part.kind === 'cmdsub') subs.push(part.body);
         if (part.kind === 'arith') subs.push(...part.subs);
         if (part.kind === 'param' && part.arg) collectSubs(part.arg, subs);
+        if (part.kind === 'param' && part.zsh?.inner) collectSubs(part.zsh.inner, subs);
       } else if (c === "'") {
         this.singleQuoted();
       } else if (c === '"') {
@@ -1040,6 +1063,8 @@ function collectSubs(word: Word, into: Script[]): void {
     if (part.kind === 'cmdsub' || part.kind === 'procsub') into.push(part.body);
     else if (part.kind === 'arith') into.push(...part.subs);
     else if (part.kind === 'param' && part.arg) collectSubs(part.arg, into);
+    if (part.kind === 'param' && part.zsh?.inner) collectSubs(part.zsh.inner, into);
+    if (part.kind === 'array') for (const element of part.elements) collectSubs(element, into);
   }
 }
 

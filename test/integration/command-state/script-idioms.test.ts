@@ -9,6 +9,8 @@
  *  - the script-directory idioms resolve: `$(dirname "$(readlink -f "$0")")` and `$(realpath
  *    "$0")` are the script's real directory (a symlinked script's too), so `rm -rf
  *    "$DIR/../data"` is judged against data/ (before: asked, a path guard cannot know);
+ *  - `local -a arr=(a b)` / `declare -A m=([k]=v)` parse (a declaration builtin's array, in bash
+ *    and zsh scripts: before, a parse error refused the whole script for an agent);
  *  - rsync's `--remove-sent-files` (rsync 2's name, still accepted) deletes its sources;
  *    `--delay-updates` deletes nothing and a dry run (`-n`) nothing.
  */
@@ -67,6 +69,9 @@ describe('zsh scripts, script directories, rsync', () => {
         'scripts/clean-build.sh': ['#!/bin/bash\nDIR="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")" && pwd)"\nrm -rf "$DIR/../build"\n', 0o755],
         'scripts/lib-user.sh': ['#!/bin/bash\nload() { . "$1"; }\nload "$(dirname "$0")/lib.sh"\n', 0o755],
         'scripts/lib.sh': 'echo lib\n',
+        // a declaration builtin's array (a parse error before, in bash and zsh scripts alike)
+        'scripts/arrays.sh': ['#!/bin/bash\nrun() {\n  local -a targets=(src "data dir")\n  declare -A seen=([a]=1 [b]=2)\n  echo "${targets[@]}"\n}\nrun\n', 0o755],
+        'scripts/array-clean.sh': ['#!/bin/bash\ndeclare -a out=($(git clean -fdx))\n', 0o755],
       });
       writeFiles(t, { '.env': 'KEY=1\n', 'build/x.o': 'o\n' });
       // a script reached through a symlink elsewhere: `readlink -f "$0"` is where it really is
@@ -98,6 +103,8 @@ describe('zsh scripts, script directories, rsync', () => {
         ['cd scripts && ./readlink.sh', 'snapshot', 'rm-in-repo', ['rm deletes data inside']],
         ['scripts/clean-build.sh', 'allow', 'no-risk'],
         ['scripts/lib-user.sh', 'allow', 'no-risk'],
+        ['scripts/arrays.sh', 'allow', 'no-risk'],
+        ['scripts/array-clean.sh', 'snapshot', 'git-clean', ['.env']],
         // rsync
         ['rsync -a --remove-sent-files data/ /tmp/out/', 'snapshot', 'rm-in-repo', ['data']],
         ['rsync -a --remove-source-files data/ /tmp/out/', 'snapshot', 'rm-in-repo', ['data']],
