@@ -13,18 +13,20 @@
  * which destroys a resource that may hold data (VALUE_ONLY_TERRAFORM stays free, as for
  * `-replace`) is free; one that destroys is refused for an agent (infra-destroy, asked of a
  * person) naming what goes; anything guard cannot read (another format version, not a zip, an
- * OpenTofu plan encrypted, over the read limit, a plan file the same line writes first, none
+ * OpenTofu plan encrypted, over the read limit, a plan file another program of the line writes first, none
  * there yet) is a plan guard cannot see: refused for an agent, asked of a person, with the way
  * forward (make the plan as its own command, show it, or apply without the plan file so guard
  * reads the configuration). A misread can only refuse, never allow: an unknown wire type, a field
- * that runs past its message, a second copy of the entry, all read as "cannot read".
+ * that runs past its message, a second copy of the entry, all read as "cannot read". A plan the
+ * same line makes (`terraform plan -out=tfplan && terraform apply tfplan`) is judged as that plan
+ * applied (judgeLinePlan).
  */
 import path from 'node:path';
 import { inflateRawSync } from 'node:zlib';
 import { escapedBytes } from '../../util/escaped-text.js';
 import { fileKeys, noteWritten, type Field } from './expand.js';
 import { operandWords } from './gnu-args.js';
-import { flagValues, VALUE_ONLY_TERRAFORM } from './terraform-apply.js';
+import { classifyApplyRemovals, flagValues, VALUE_ONLY_TERRAFORM } from './terraform-apply.js';
 import { TERRAFORM_VALUE_OPTIONS } from './terraform-state.js';
 import { makeVerdict, opaqueKind, unrecoverableKind } from './rules.js';
 import type { Invocation, Runtime } from './runtime.js';
@@ -170,6 +172,28 @@ export function readPlan(zip: Buffer): PlanRead {
   }
 }
 
+/** The plans a line makes (`terraform plan -out=FILE`), by the written file's key: for an `apply FILE` later on the line. */
+const madePlans = new WeakMap<Map<string, string>, Map<string, { program: string; args: Field[]; cwd: string }>>();
+
+/**
+ * `apply FILE` of a plan the same line makes: a destroy plan (`plan -destroy`) is infra-destroy
+ * as `terraform destroy` is; any other plan is judged as `apply -auto-approve` with the plan's own
+ * options (`-target`, `-replace`, `-var` ...: what it destroys is read from the configuration and
+ * the state, terraform-apply.ts), in the directory the plan was made in.
+ */
+function judgeLinePlan(inv: Invocation, made: { program: string; args: Field[]; cwd: string }, applies: string, rt: Runtime): void {
+  const values = made.args.map((a) => a.value as string);
+  if (values.some((v) => /^--?destroy(?:=true)?$/.test(v))) {
+    rt.report(makeVerdict(unrecoverableKind(rt.ctx.isAgent), 'infra-destroy', `${applies} applies the destroy plan the same line makes (\`${made.program} plan -destroy\`), which deletes the stack's cloud resources and the data they hold, outside the repository, where no snapshot holds them`, inv.source));
+    return;
+  }
+  const at = made.args.findIndex((a) => a.value === 'plan');
+  const out = new Set(['-out', '--out']);
+  const rest = made.args.slice(at + 1).filter((a, i, all) => !out.has(a.value as string) && !out.has(all[i - 1]?.value as string) && !/^--?out=/.test(a.value as string));
+  const word = (value: string): Field => ({ ...made.args[at]!, value, display: value });
+  classifyApplyRemovals({ ...inv, cwd: made.cwd }, made.program, [...made.args.slice(0, at), word('apply'), word('-auto-approve'), ...rest], rt);
+}
+
 /**
  * `terraform|tofu plan -out=FILE` notes that the line writes FILE (so a later `apply FILE` of the
  * line knows the file on disk is not what it applies); `apply PLANFILE` is judged by the plan
@@ -181,7 +205,14 @@ export function classifySavedPlan(inv: Invocation, program: string, args: Field[
   const words = operandWords(args, TERRAFORM_VALUE_OPTIONS);
   const dir = path.posix.resolve(inv.cwd, flagValues(values, ['-chdir', '--chdir']).at(-1) ?? '.');
   if (words[0] === 'plan') {
-    for (const out of flagValues(values, ['-out', '--out'])) if (out !== '') noteWritten(inv.state, path.posix.resolve(dir, out), `${program} plan`);
+    for (const out of flagValues(values, ['-out', '--out'])) {
+      if (out === '') continue;
+      const abs = path.posix.resolve(dir, out);
+      noteWritten(inv.state, abs, `${program} plan`);
+      let made = madePlans.get(inv.state.written);
+      if (!made) madePlans.set(inv.state.written, (made = new Map()));
+      for (const key of fileKeys(abs, [dir])) made.set(key, { program, args, cwd: inv.cwd });
+    }
     return false;
   }
   if (words[0] !== 'apply' || words.length !== 2) return false;
@@ -200,7 +231,14 @@ export function classifyApplyPlan(inv: Invocation, program: string, file: string
   const applies = `${program} apply ${file}`;
   const forward = `Make the plan as its own command first (\`${program} plan -out=${file}\`), so guard reads what it destroys; or show it (\`${program} show ${file}\`) and let the person apply it; or apply without the plan file (\`${program} apply -auto-approve\`), which guard judges from the configuration and the state.`;
   const unseen = (why: string): void => rt.report(makeVerdict(opaqueKind(rt.ctx.isAgent), 'opaque-command', `${applies} applies a saved plan with no prompt, and guard cannot read the plan (${why}), so what it destroys is not known`, inv.source, forward));
-  if (fileKeys(abs, [dir]).some((key) => inv.state.written.has(key))) return unseen('the same line writes it first');
+  const keys = fileKeys(abs, [dir]);
+  if (keys.some((key) => inv.state.written.has(key))) {
+    // `terraform plan -out=tfplan && terraform apply tfplan`: the plan is the one the line makes
+    // from the configuration now, so the apply is judged as that plan would be applied.
+    const made = keys.map((key) => madePlans.get(inv.state.written)?.get(key)).find((m) => m !== undefined);
+    if (made === undefined || made.program !== program) return unseen('the same line writes it first');
+    return judgeLinePlan(inv, made, applies, rt);
+  }
   const found = view.file({ dir: path.posix.dirname(abs), name: path.posix.basename(abs), up: false });
   if (found === undefined) return; // collecting: read before the next pass
   if (found === 'missing') return unseen('there is no such file yet');

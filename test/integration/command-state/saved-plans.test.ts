@@ -136,12 +136,36 @@ describe('terraform apply PLANFILE', () => {
           ['terraform apply v4.tfplan', 'deny', 'opaque-command', ['version 3']],
           ['tofu apply encrypted.tfplan', 'deny', 'opaque-command', ['not a zip file']],
           ['terraform apply nothere.tfplan', 'deny', 'opaque-command', ['no such file yet']],
-          // the line makes the plan first: the file on disk is not what it applies
-          ['terraform plan -destroy -out=create.tfplan && terraform apply create.tfplan', 'deny', 'opaque-command', ['the same line writes it first']],
-          ['terraform -chdir=.. plan -out=infra/x.tfplan; terraform apply x.tfplan', 'deny', 'opaque-command', ['the same line writes it first']],
+          // the line makes the plan first (the file on disk is not what it applies): judged as that plan applied
+          ['terraform plan -destroy -out=create.tfplan && terraform apply create.tfplan', 'deny', 'infra-destroy', ['the destroy plan the same line makes']],
+          ['terraform plan -out=create.tfplan && terraform apply create.tfplan', 'allow', 'no-risk'],
+          ['terraform -chdir=.. plan -out=infra/x.tfplan; terraform apply x.tfplan', 'allow', 'no-risk'],
+          // a plan tofu makes and terraform applies: not read
+          ['tofu plan -out=x.tfplan && terraform apply x.tfplan', 'deny', 'opaque-command', ['the same line writes it first']],
           // a plan made by its own command, then applied: read
           ['terraform plan -out=create.tfplan', 'allow', 'no-risk'],
           ['terraform show destroy.tfplan', 'allow', 'no-risk'],
+        ],
+        { cwd },
+      );
+    });
+  });
+
+  it('a plan the same line makes and applies is judged as `apply -auto-approve` with its options: a resource the configuration dropped is refused', async () => {
+    await withTestRepo(async (t) => {
+      const state = { version: 4, terraform_version: '1.11.4', serial: 3, lineage: 'l', outputs: {}, resources: ['aws_s3_bucket.assets', 'aws_db_instance.main'].map((a) => ({ mode: 'managed', type: a.split('.')[0], name: a.split('.')[1], provider: 'provider["registry.terraform.io/hashicorp/aws"]', instances: [{ schema_version: 0, attributes: { id: a } }] })) };
+      commitFiles(t, { '.gitignore': '*.tfstate\n*.tfstate.*\n.terraform/\n*.tfplan\n', 'infra/main.tf': 'resource "aws_s3_bucket" "assets" {\n  bucket = "acme-assets"\n}\n' });
+      t.guard(['init', '--yes']);
+      writeFiles(t, { 'infra/terraform.tfstate': JSON.stringify(state) });
+      const cwd = `${t.dir}/infra`;
+      // through the real CLI once
+      expect(checkVerdict(t, 'terraform plan -out=tfplan && terraform apply tfplan', { asAgent: true, cwd })).toMatchObject({ verdict: 'deny', rule: 'infra-destroy', reason: expect.stringContaining('aws_db_instance.main') });
+      await expectEvaluatedTable(
+        t,
+        [
+          ['terraform plan -input=false -out=tfplan && terraform apply -input=false tfplan', 'deny', 'infra-destroy', ['aws_db_instance.main']],
+          // the plan's own -target keeps the apply to the bucket: the state file captured first, as for any apply
+          ['terraform plan -target=aws_s3_bucket.assets -out=tfplan && terraform apply tfplan', 'snapshot', 'overwrite-ignored', ['terraform.tfstate']],
         ],
         { cwd },
       );

@@ -119,7 +119,7 @@ const MISC = [
   'export NODE_OPTIONS=--max-old-space-size=4096', 'env | grep NODE', 'which python3', 'node -v && npm -v', 'python3 --version',
   'node scripts/seed.js', 'python manage.py migrate', 'python manage.py runserver', 'npm run dev', 'npm start &', 'sleep 5 && curl localhost:8080',
   'code .', 'open http://localhost:3000', 'history | tail -20', 'date -u', 'uname -a', 'df -h', 'free -m', 'nproc',
-  'ssh-keygen -lf ~/.ssh/id_ed25519.pub', 'gh pr create --fill', 'gh pr view --web', 'gh run list', 'kubectl get pods', 'terraform plan', 'terraform plan -destroy', 'npx cdk synth', 'pulumi preview',
+  'ssh-keygen -lf ~/.ssh/id_ed25519.pub', 'gh pr create --fill', 'gh pr view --web', 'gh run list', 'kubectl get pods', 'terraform plan', 'terraform plan -destroy', 'terraform plan -out=tfplan && terraform apply tfplan', 'npx cdk synth', 'pulumi preview',
   'sam build', 'sam deploy --no-confirm-changeset', 'sam local start-api', 'amplify status', 'amplify push -y', 'copilot svc deploy --env test', 'eksctl get cluster',
   'azd up', 'azd deploy', 'eb deploy', 'eb status', 'kind delete cluster --name e2e', 'doctl apps list', 'helmfile apply', 'helmfile diff', 'skaffold dev', 'tilt up', 'tilt down',
   'dvc status', 'dvc repro', 'dvc pull', 'dvc push', 'dvc add data/raw.csv', 'dvc dag', 'dvc exp run -S train.lr=0.01', 'dvc metrics show', 'dvc gc -w --dry',
