@@ -49,6 +49,7 @@ import { djangoSqliteNames } from './django-sqlite.js';
 import { snapshotHeldDatabases } from './held-databases.js';
 import { classifyServerFramework, djangoServerDatabase, instead, railsEnvironments, railsServerDatabase } from './server-frameworks.js';
 import { rakeTaskEffect } from './rake-tasks.js';
+import { classifyRailsClears, classifyRailsRunner, runnerEffect } from './rails-runner.js';
 import { artisanCommandEffect } from './artisan-commands.js';
 import { laravelServerDatabase, scriptDir } from './server-frameworks-php.js';
 import { djangoCommandEffect } from './django-commands.js';
@@ -833,6 +834,14 @@ export function classifyMigrationTool(inv: Invocation, program: string, args: Fi
   }
   // `rails db:drop` on PostgreSQL: rows on a server, outside every snapshot (server-frameworks.ts)
   classifyServerFramework(inv, program, args, rt, script);
+  // `rails log:clear tmp:clear`: the files they empty, as typed (rails-runner.ts)
+  if (program === 'rails' || program === 'rake') classifyRailsClears(inv, program, positionalWords(program, args), rt);
+  // `rails runner 'Issue.delete_all'`: its Ruby code, as a rake task's body (rails-runner.ts)
+  if (program === 'rails') {
+    const found = classifyRailsRunner(inv, args, rt);
+    const environments = railsEnvironments(inv, args);
+    if (found !== null && environments.length > 0) judgeProjectCommand(inv, program, 'rails runner', args, rt, undefined, found, () => railsServerDatabase(inv, args, rt, environments));
+  }
   const what = migrationChanges(program, args);
   const django = program === 'manage.py' || program === 'django-admin' || program === 'django-admin.py';
   if (what === null) {
@@ -895,6 +904,9 @@ export function refuseProjectCommand(inv: Invocation, program: string, args: Fie
     const found = rakeTaskEffect(args, rt, inv.cwd);
     const environments = railsEnvironments(inv, args);
     if (found !== null && environments.length > 0) refuseServerDelete(inv, rt, program, found, () => railsServerDatabase(inv, args, rt, environments));
+    // `docker compose exec web bin/rails runner 'Issue.delete_all'`
+    const code = program === 'rails' ? runnerEffect(inv, args, rt) : null;
+    if (code !== null && environments.length > 0) refuseServerDelete(inv, rt, 'rails runner', code, () => railsServerDatabase(inv, args, rt, environments));
     return;
   }
   if (program === 'artisan') {

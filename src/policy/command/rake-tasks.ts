@@ -29,7 +29,7 @@ import { codeEffect, codePatterns, StrongestEffect, type DataEffect } from './da
 /** Rails' own commands (`rails server`, `rails generate`): never looked up as tasks. */
 const RAILS_COMMANDS = new Set(['server', 's', 'console', 'c', 'generate', 'g', 'destroy', 'd', 'new', 'runner', 'r', 'dbconsole', 'db', 'test', 'routes', 'about', 'stats', 'notes', 'middleware', 'initializers', 'secret', 'version', 'help', 'plugin', 'app', 'boot', 'dev:cache', 'environment', 'default', 'spec']);
 
-const RAILS_DROP_TASK = /^db:(drop|reset|purge|setup|schema:load|structure:load|migrate:reset|seed:replant|truncate_all)(:\w+)*$/;
+const RAILS_DROP_TASK = /^db:(drop|reset|purge|setup|schema:load|structure:load|migrate:reset|seed:replant|truncate_all|fixtures:load)(:\w+)*$/;
 
 /** How many project tasks deep invoke and prerequisites are followed; how many classes deep `X.new` is. */
 const TASK_DEPTH = 3;
@@ -136,6 +136,16 @@ function taskEffect(rt: Runtime, root: string, defs: Map<string, TaskDef>, name:
   }
   take(rubyCodeEffect(rt, root, def.body, where, 0, new Set()));
   return strongest.best;
+}
+
+/**
+ * What Ruby code run in a Rails application does to its database (`rails runner CODE`, or a file
+ * given to it: rails-runner.ts), with the vocabulary of a task's body: its calls, then the classes
+ * it builds read whole. `root` null (a directory guard cannot know): the code's own calls only.
+ */
+export function railsCodeEffect(rt: Runtime, root: string | null, code: string, where: string): DataEffect | null {
+  const text = code.replace(/^\s*#.*$/gm, '');
+  return root === null ? codeEffect(text, where, PATTERNS) : rubyCodeEffect(rt, root, text, where, 0, new Set());
 }
 
 /** What Ruby code does to the database: its own calls, then the classes it builds (`X.new`, `X.call`) read whole. */

@@ -122,6 +122,11 @@ export function classifyScriptCommand(inv: Invocation, name: string, args: Field
   }
 }
 
+/** Ruby code run by another program (`rails runner CODE`, rails-runner.ts): judged as `ruby -e` code is, or as a script file's (`fromFile`). */
+export function judgeRubyCode(inv: Invocation, rt: Runtime, code: string, label: string, fromFile: boolean): void {
+  analyzeCode(code, 'ruby', inv, rt, label, 0, fromFile);
+}
+
 function isGuardScript(value: string | null): boolean {
   if (value === null) return false;
   const base = path.posix.basename(value);

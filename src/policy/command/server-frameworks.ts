@@ -50,6 +50,7 @@ export function instead(program: string, remote: 'host' | 'heroku' | 'container'
 const TEST_ENVIRONMENT: Readonly<Record<string, string>> = {
   rails: 'RAILS_ENV=test',
   rake: 'RAILS_ENV=test',
+  'rails runner': 'RAILS_ENV=test',
   sequelize: 'NODE_ENV=test',
   'sequelize-cli': 'NODE_ENV=test',
   knex: 'NODE_ENV=test',
@@ -83,7 +84,8 @@ const SERVER_ADAPTERS = /^(postgresql|postgres|postgis|mysql2?|trilogy|sqlserver
 /** Prisma's server providers. */
 const SERVER_PROVIDERS = new Set(['postgresql', 'postgres', 'mysql', 'sqlserver', 'mongodb', 'cockroachdb']);
 
-const RAILS_DROPS = /^db:(drop|reset|purge|setup|schema:load|structure:load|migrate:reset|seed:replant|truncate_all)(:\w+)*$/;
+/** `db:fixtures:load` deletes every row of each fixture's table, then inserts the fixtures (ActiveRecord::FixtureSet.create_fixtures). */
+const RAILS_DROPS = /^db:(drop|reset|purge|setup|schema:load|structure:load|migrate:reset|seed:replant|truncate_all|fixtures:load)(:\w+)*$/;
 
 /** A file's text (escaped), 'missing', or null where guard cannot read it; undefined while being read or by text. */
 export function readAt(rt: Runtime, dir: string, name: string, up = false): { path: string; text: string } | 'missing' | null | undefined {
@@ -275,7 +277,7 @@ function rails(inv: Invocation, program: string, args: Field[], rt: Runtime): st
   if (environments.length === 0) return null;
   const step = /STEP=(.*)$/.exec(task)?.[1];
   const version = /VERSION=(.*)$/.exec(task)?.[1];
-  const does = RAILS_DROPS.test(task) ? 'drops or empties' : step !== undefined ? `reverts the last ${step} migrations (dropping what they made) of` : version !== undefined && /^0+$/.test(version) ? 'reverts every migration (dropping their tables) of' : 'reverts every migration after that version (dropping what they made) of';
+  const does = /^db:fixtures:load/.test(task) ? 'deletes the rows of the fixtures\' tables (then loads test/fixtures) in' : RAILS_DROPS.test(task) ? 'drops or empties' : step !== undefined ? `reverts the last ${step} migrations (dropping what they made) of` : version !== undefined && /^0+$/.test(version) ? 'reverts every migration (dropping their tables) of' : 'reverts every migration after that version (dropping what they made) of';
   const db = railsServerDatabase(inv, args, rt, environments);
   return db === null ? null : `${program} ${task} ${does} ${db}`;
 }

@@ -176,6 +176,7 @@ const REAL_PROJECTS = [
   'rake demo_data:default', 'bin/rails log:clear tmp:clear', 'bin/rails tmp:clear', 'bin/rails assets:clobber', 'rm -rf tmp/cache',
   'rm -f log/*.log', 'rm -rf tmp/* log/*', 'rm -rf storage/*', 'bin/rails generate migration AddNoteToAccounts note:text',
   'bin/rails db:migrate && git add db/schema.rb', 'git checkout db/schema.rb', "bin/rails runner 'puts Account.count'",
+  "bin/rails runner 'puts 1'", 'bin/rails runner -e test script/seed_check.rb', 'RAILS_ENV=test bin/rails db:fixtures:load', 'bin/rails tmp:cache:clear',
   'bin/rails tailwindcss:build', 'docker compose -f compose.example.yml up -d', 'docker compose -f compose.example.yml down',
   'bundle update rails --conservative', 'bin/rails credentials:edit', 'source .venv/bin/activate && pip install -r requirements/development.txt',
   'cp bakerydemo/settings/local.py.example bakerydemo/settings/local.py', './manage.py migrate', './manage.py load_initial_data',
