@@ -34,6 +34,9 @@ function railsApp(t: TestRepo, adapter: 'postgresql' | 'sqlite3'): void {
   t.write('script/report.rb', 'puts Issue.count\n');
   t.write('app/models/issue_cleaner.rb', 'class IssueCleaner\n  def call\n    Issue.destroy_all\n  end\nend\n');
   t.write('test/fixtures/issues.yml', 'one:\n  title: MyString\n');
+  // the compose service built from the project, pointed at Postgres (codetriage's docker setup)
+  t.write('Dockerfile', 'FROM ruby:3.3\nWORKDIR /app\nCOPY . .\n');
+  t.write('compose.yaml', 'services:\n  web:\n    build: .\n    environment:\n      DATABASE_URL: postgres://postgres@db/triage_development\n');
 }
 
 async function setUp(t: TestRepo, adapter: 'postgresql' | 'sqlite3'): Promise<void> {
@@ -81,6 +84,9 @@ describe('rails runner, db:fixtures:load, log:clear', () => {
         // the code's own shell calls, as `ruby -e` code's
         ["bin/rails runner 'system(\"rm -rf .git\")'", 'deny', 'git-dir-write'],
         ['RAILS_ENV=test bin/rails db:fixtures:load', 'allow', 'no-risk'],
+        // in the compose service built from the project (its Postgres): the server half
+        ["docker compose exec web bin/rails runner 'Issue.delete_all'", 'deny', 'remote-data-delete', ['.delete_all', 'run in the service web']],
+        ["docker compose exec web bin/rails runner 'puts Issue.count'", 'allow', 'no-risk'],
         ['bin/rails db:migrate', 'allow', 'no-risk'],
         ['bin/rails test', 'allow', 'no-risk'],
         // log:clear empties the ignored logs: captured first, as `rm -f log/*.log` typed
