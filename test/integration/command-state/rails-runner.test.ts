@@ -79,6 +79,8 @@ describe('rails runner, db:fixtures:load, log:clear', () => {
         ['bin/rails runner script/report.rb', 'allow', 'no-risk'],
         ["bin/rails runner -e test 'Issue.delete_all'", 'allow', 'no-risk'],
         ["bin/rails runner 'puts 1'", 'allow', 'no-risk'],
+        // `-` reads the code from stdin, as Rails does
+        ["echo 'Issue.delete_all' | bin/rails runner -", 'deny', 'remote-data-delete', ['code from stdin', '.delete_all']],
         // code guard cannot see: opaque, as `ruby -e "$CODE"`
         ['bin/rails runner "$CODE"', 'deny', 'opaque-command', ['rails runner']],
         // the code's own shell calls, as `ruby -e` code's
