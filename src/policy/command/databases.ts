@@ -49,7 +49,7 @@ import { djangoSqliteNames } from './django-sqlite.js';
 import { snapshotHeldDatabases } from './held-databases.js';
 import { classifyServerFramework, djangoServerDatabase, instead, railsEnvironments, railsServerDatabase } from './server-frameworks.js';
 import { rakeTaskEffect } from './rake-tasks.js';
-import { classifyRailsClears, classifyRailsRunner, runnerEffect } from './rails-runner.js';
+import { classifyRailsRunner, runnerEffect } from './rails-runner.js';
 import { artisanCommandEffect } from './artisan-commands.js';
 import { laravelServerDatabase, scriptDir } from './server-frameworks-php.js';
 import { djangoCommandEffect } from './django-commands.js';
@@ -834,8 +834,6 @@ export function classifyMigrationTool(inv: Invocation, program: string, args: Fi
   }
   // `rails db:drop` on PostgreSQL: rows on a server, outside every snapshot (server-frameworks.ts)
   classifyServerFramework(inv, program, args, rt, script);
-  // `rails log:clear tmp:clear`: the files they empty, as typed (rails-runner.ts)
-  if (program === 'rails' || program === 'rake') classifyRailsClears(inv, program, positionalWords(program, args), rt);
   // `rails runner 'Issue.delete_all'`: its Ruby code, as a rake task's body (rails-runner.ts)
   if (program === 'rails') {
     const found = classifyRailsRunner(inv, args, rt);

@@ -10,17 +10,17 @@
  *   capturing the file databases first, a read (`puts User.count`) free. The code's own shell and
  *   file calls are judged as `ruby -e` code is (scripts.ts); code guard cannot see (`"$CODE"`) is
  *   opaque, as for `ruby -e`.
- * - `rails log:clear` truncates log/<env>.log (one per config/environments/*.rb; LOGS=all: every
- *   log/*.log) and `rails tmp:clear` (tmp:cache:clear ...) deletes what tmp/cache, tmp/sockets,
- *   tmp/screenshots and tmp/storage hold: judged as `: > log/*.log` and `rm -rf tmp/cache/*` typed
- *   are (ignored logs are not regenerable output: captured first).
+ *
+ * `rails log:clear` and `rails tmp:clear` stay free, by choice (docs/DECISIONS.md): they exist to
+ * drop logs and caches that have grown past use, and judging them as the typed `: > log/*.log`
+ * (a capture first) refused them (capture-too-large) for exactly the 300 MB development.log they
+ * are run for.
  */
-import { knownField, type Field } from './expand.js';
+import type { Field } from './expand.js';
 import { railsCodeEffect } from './rake-tasks.js';
 import { reportOpaque, type Invocation, type Runtime } from './runtime.js';
 import { readRunFile, SCRIPT_TEXT_LIMIT } from './script-files.js';
 import { judgeRubyCode } from './scripts.js';
-import { checkDeleteTarget } from './targets.js';
 import type { DataEffect } from './data-effect.js';
 
 /** Options of `rails runner` that take a value. */
@@ -77,33 +77,4 @@ export function classifyRailsRunner(inv: Invocation, args: Field[], rt: Runtime)
   }
   judgeRubyCode(inv, rt, code.code, `rails runner ${code.where}`, code.fromFile);
   return railsCodeEffect(rt, inv.cwd, code.code, code.where);
-}
-
-/**
- * What `rails tmp:clear` and its parts empty (railties' tmp.rake: the entries of each directory),
- * judged as deleting the directory whole: the same files, and no glob for guard to match.
- */
-const TMP_CLEARS: Readonly<Record<string, string>> = {
-  'tmp:cache:clear': 'tmp/cache',
-  'tmp:sockets:clear': 'tmp/sockets',
-  'tmp:screenshots:clear': 'tmp/screenshots',
-  'tmp:storage:clear': 'tmp/storage',
-};
-/** `tmp:clear` runs them all. */
-const TMP_CLEAR = Object.values(TMP_CLEARS);
-
-function globField(pattern: string): Field {
-  return { value: pattern, display: pattern, glob: true, pattern, splittable: false };
-}
-
-/** `rails log:clear`, `rails tmp:clear`: the files they empty or delete, judged as typed. */
-export function classifyRailsClears(inv: Invocation, program: string, words: readonly string[], rt: Runtime): void {
-  for (const task of words) {
-    if (task === 'log:clear') {
-      // railties' log.rake truncates log/<env>.log; LOGS=all every log/*.log: the glob holds both
-      rt.report(checkDeleteTarget(globField('log/*.log'), inv.cwd, rt.ctx, inv.source, { recursive: false, verb: `${program} log:clear empties`, follow: true }));
-    }
-    const dirs = task === 'tmp:clear' ? TMP_CLEAR : TMP_CLEARS[task] !== undefined ? [TMP_CLEARS[task] as string] : [];
-    for (const dir of dirs) rt.report(checkDeleteTarget(knownField(dir), inv.cwd, rt.ctx, inv.source, { recursive: true, verb: `${program} ${task} deletes what is in` }));
-  }
 }

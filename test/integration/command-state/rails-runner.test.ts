@@ -2,8 +2,8 @@
  * Rails' own commands found loose on codetriage/CodeTriage (PostgreSQL) on 2026-12-07, each
  * "allow: no destructive command found" before (src/policy/command/rails-runner.ts,
  * server-frameworks.ts): `bin/rails runner 'Issue.delete_all'` (inline, a file, `rails r`,
- * `bundle exec`), `bin/rails db:fixtures:load`, and `bin/rails log:clear tmp:clear`, which empties
- * the ignored logs `rm -f log/*.log` typed captures first.
+ * `bundle exec`) and `bin/rails db:fixtures:load`. `bin/rails log:clear tmp:clear` stays free by
+ * choice (rails-runner.ts): capturing the logs first refused it for the large log it is run for.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -91,15 +91,15 @@ describe('rails runner, db:fixtures:load, log:clear', () => {
         ["docker compose exec web bin/rails runner 'puts Issue.count'", 'allow', 'no-risk'],
         ['bin/rails db:migrate', 'allow', 'no-risk'],
         ['bin/rails test', 'allow', 'no-risk'],
-        // log:clear empties the ignored logs: captured first, as `rm -f log/*.log` typed
-        ['bin/rails log:clear tmp:clear', 'snapshot', 'rm-in-repo', ['log:clear', 'log/development.log']],
+        // log:clear and tmp:clear: Rails' own clean-up of logs and caches, free (rm typed captures)
+        ['bin/rails log:clear tmp:clear', 'allow', 'no-risk'],
         ['bin/rails tmp:clear', 'allow', 'no-risk'],
         ['rm -f log/*.log', 'snapshot', 'rm-in-repo', ['log/development.log']],
       ]);
     });
   });
 
-  it('on SQLite: a runner that deletes rows captures the database first (rollback brings it back), log:clear the logs', async () => {
+  it('on SQLite: a runner that deletes rows captures the database first (rollback brings it back); log:clear of a 300 MB log stays free', async () => {
     await withTestRepo(async (t) => {
       await setUp(t, 'sqlite3');
       fs.mkdirSync(path.join(t.dir, 'storage'));
@@ -110,22 +110,21 @@ describe('rails runner, db:fixtures:load, log:clear', () => {
       fs.writeFileSync(path.join(t.dir, 'storage/development.sqlite3'), 'SQLite format 3\0');
       rollbackOk(t);
       expect(fs.readFileSync(path.join(t.dir, 'storage/development.sqlite3'))).toEqual(DB);
+      // the log that made the person run log:clear: over what guard captures (a sparse file)
+      fs.truncateSync(path.join(t.dir, 'log/development.log'), 300 * 1024 * 1024);
       const clear = hookWithVerdict(t, 'bin/rails log:clear');
-      expect(clear).toMatchObject({ decision: 'allow', verdict: 'snapshot' });
-      expect(clear.capturedIgnored).toContain('log/development.log');
-      fs.writeFileSync(path.join(t.dir, 'log/development.log'), '');
-      rollbackOk(t);
-      expect(fs.readFileSync(path.join(t.dir, 'log/development.log'), 'utf8')).toBe(LOG);
+      expect(clear).toMatchObject({ decision: 'allow', verdict: 'allow' });
+      expect(checkVerdict(t, 'rm -f log/*.log', { asAgent: true })).toMatchObject({ verdict: 'deny', rule: 'capture-too-large' });
       await expectEvaluatedVerdicts(t, [
         ["bin/rails runner 'Issue.create!(title: \"x\")'", 'snapshot', 'overwrite-ignored', ['.create!', 'storage/development.sqlite3']],
         ['bin/rails db:fixtures:load', 'snapshot', 'overwrite-ignored', ['storage/development.sqlite3']],
         ["bin/rails runner 'puts Issue.count'", 'allow', 'no-risk'],
       ]);
-      // tmp:clear deletes what tmp/cache holds: captured first, as `rm -rf tmp/cache` typed
+      // tmp:clear: free, where `rm -rf tmp/cache` typed captures first
       fs.mkdirSync(path.join(t.dir, 'tmp/cache'), { recursive: true });
       fs.writeFileSync(path.join(t.dir, 'tmp/cache/bootsnap.txt'), 'cache\n');
       await expectEvaluatedVerdicts(t, [
-        ['bin/rails tmp:clear', 'snapshot', 'rm-in-repo', ['tmp:clear', 'tmp/cache']],
+        ['bin/rails tmp:clear', 'allow', 'no-risk'],
         ['rm -rf tmp/cache', 'snapshot', 'rm-in-repo', ['tmp/cache']],
       ]);
     });
