@@ -50,7 +50,7 @@ async function setUp(t: TestRepo, adapter: 'postgresql' | 'sqlite3'): Promise<vo
 }
 
 describe('rails runner, db:fixtures:load, log:clear', () => {
-  it('on PostgreSQL: a runner that deletes rows and db:fixtures:load are refused, a read stays free, log:clear captures the logs as rm does', async () => {
+  it('on PostgreSQL: a runner that deletes rows and db:fixtures:load are refused, a read stays free, log:clear and tmp:clear are free', async () => {
     await withTestRepo(async (t) => {
       await setUp(t, 'postgresql');
       // through check-command, as an agent (before: allow, "no destructive command found")
