@@ -86,7 +86,7 @@ function onBranch(rev: string, switchedTo: string | null): string {
 }
 
 /** The revision a change moves its branch to, or replays it onto; null when it names none. */
-function baseOf(change: Exclude<RefChange, { kind: 'switch' | 'abort' | 'push-lease' | 'commit' }>, switchedTo: string | null): string | null {
+function baseOf(change: Exclude<RefChange, { kind: 'switch' | 'abort' | 'push-lease' | 'commit' | 'delete-unnamed' }>, switchedTo: string | null): string | null {
   return change.kind === 'move' && change.to !== null
     ? onBranch(change.to, switchedTo)
     : change.kind === 'rebase' && change.upstream !== null && change.upstream !== '--root'
@@ -96,7 +96,7 @@ function baseOf(change: Exclude<RefChange, { kind: 'switch' | 'abort' | 'push-le
       : null;
 }
 
-function violationOf(ctx: HookContext, change: Exclude<RefChange, { kind: 'switch' | 'abort' | 'push-lease' | 'commit' }>, ref: string, switchedTo: string | null, known: ReadonlyMap<string, string | null>): Violation | null {
+function violationOf(ctx: HookContext, change: Exclude<RefChange, { kind: 'switch' | 'abort' | 'push-lease' | 'commit' | 'delete-unnamed' }>, ref: string, switchedTo: string | null, known: ReadonlyMap<string, string | null>): Violation | null {
   const glob = protectingBranchGlob(ctx.policy, ref);
   if (glob === null) return null;
   // The branch's tip, and the revision it would move to (or be replayed onto), in one batch.
@@ -223,6 +223,32 @@ function pushLeaseViolation(ctx: HookContext, change: PushLease, head: string | 
 }
 
 /**
+ * `git branch -d`/`-D` of names guard cannot read before the command runs: refused where a local
+ * branch matches a protected glob and git would delete it, that is, it is checked out in no
+ * worktree (git refuses to delete a checked-out branch; after a switch earlier in the line, the
+ * branch switched to is the one checked out here, `switchedTo`). One `git for-each-ref`.
+ */
+function unnamedDeleteViolation(ctx: HookContext, change: Extract<RefChange, { kind: 'delete-unnamed' }>, switchedTo: string | null | undefined): Violation | null {
+  const out = runGitSync(['for-each-ref', '--format=%(refname)%00%(worktreepath)', 'refs/heads/'], { cwd: ctx.repo.root }).stdout.toString('utf8');
+  for (const line of out.split('\n')) {
+    if (line === '') continue;
+    const [ref = '', worktree = ''] = line.split('\0');
+    const here = worktree !== '' && path.resolve(worktree) === path.resolve(ctx.repo.root);
+    if (switchedTo === undefined ? worktree !== '' : ref === switchedTo || (worktree !== '' && !here)) continue;
+    const glob = protectingBranchGlob(ctx.policy, ref);
+    if (glob === null) continue;
+    const violation = branchDeleteViolation(ctx, ref, glob, null);
+    const name = ref.replace(/^refs\/heads\//, '');
+    return {
+      ...violation,
+      what: `delete branches guard cannot name before it runs (${change.how}), among which could be the protected branch ${name}`,
+      instead: [`list them first (git branch --merged) and name the ones to delete (git branch -d feature-x); git never deletes the checked-out branch, so this also runs while ${name} is checked out`, ...violation.instead.slice(1)],
+    };
+  }
+  return null;
+}
+
+/**
  * What an agent's `git commit` would commit under the protected paths, as the pre-commit hook
  * would be asked (its fast path's pathspecs; pre-commit.ts decides on the names): a plain commit
  * (or --amend) the index, `-a` the working tree of the tracked files, `git commit <pathspec>` the
@@ -267,10 +293,15 @@ export async function refusedRefChange(ctx: HookContext, changes: readonly RefCh
       }
       continue;
     }
+    if (announced.kind === 'delete-unnamed') {
+      const violation = unnamedDeleteViolation(ctx, announced, switched ? (head ?? null) : undefined);
+      if (violation && (await wouldRefuse(ctx, violation))) return violation;
+      continue;
+    }
     // An abort is a move back to where the operation started, when git would rewind at all.
     const to = announced.kind === 'abort' ? abortTarget(ctx.repo, announced.operation, () => resolveRevSync(ctx.repo, 'HEAD')) : null;
     if (announced.kind === 'abort' && to === null) continue;
-    const change: Exclude<RefChange, { kind: 'abort' | 'commit' }> = announced.kind === 'abort' ? { kind: 'move', ref: 'HEAD', to, how: announced.how, command: announced.command } : announced;
+    const change: Exclude<RefChange, { kind: 'abort' | 'commit' | 'delete-unnamed' }> = announced.kind === 'abort' ? { kind: 'move', ref: 'HEAD', to, how: announced.how, command: announced.command } : announced;
     if (change.kind === 'push-lease') {
       if (head === undefined) head = symbolicFullName(ctx.repo, 'HEAD');
       const violation = pushLeaseViolation(ctx, change, head, keep);

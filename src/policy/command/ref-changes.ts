@@ -45,4 +45,10 @@ export type RefChange =
    */
   | { kind: 'commit'; all: boolean; include: boolean; interactive: boolean; pathspecs: string[] | null; cwd: string | null; command: string }
   /** The ref disappears (`branch -m NEW` renames the current branch away). */
-  | { kind: 'delete'; ref: string; how: string; command: string };
+  | { kind: 'delete'; ref: string; how: string; command: string }
+  /**
+   * `git branch -d`/`-D` of names the words do not give (`$(git branch --merged | grep -v main)`,
+   * `| xargs git branch -d`): any local branch could be among them. The judge refuses where a
+   * protected local branch that git would delete (one not checked out in a worktree) exists.
+   */
+  | { kind: 'delete-unnamed'; how: string; command: string };

@@ -1,0 +1,83 @@
+/**
+ * Branch names guard reads from the repository rather than the words (docs/FRICTION.md, "Real
+ * projects, third round": holman/dotfiles' bin/git-delete-local-merged and bin/git-promote):
+ *  - `git branch -d` of names a substitution or xargs supplies (`git branch --merged | grep -v main
+ *    | xargs git branch -d`, `git branch -d $(git branch --merged | grep -v '\*')`) was refused as
+ *    opaque. git deletes only merged branches with -d and a snapshot holds every branch, so it is a
+ *    snapshot now, unless a protected local branch git would delete (checked out in no worktree)
+ *    exists: planned-refs.ts lists the local branches (one for-each-ref) and refuses then;
+ *  - `git push origin "$(git branch --show-current)"` (and rev-parse --abbrev-ref HEAD, symbolic-ref
+ *    --short HEAD) was refused as an unknown refspec: it is `git push origin HEAD`, judged as such.
+ */
+import { describe, expect, it } from 'vitest';
+import { expectEvaluatedTable } from '../../helpers/evaluated.js';
+import { checkVerdict, hookWithVerdict } from '../../helpers/verdicts.js';
+import { commitGuardFiles } from '../../helpers/guard-steps.js';
+import { withTestRepo } from '../../helpers/git-repo.js';
+
+const XARGS = 'git branch --merged | grep -v main | xargs git branch -d';
+const SUBST = "git branch -d $(git branch --merged | grep -v '\\*')";
+
+describe('git branch -d of names guard cannot read before it runs', () => {
+  it('is a snapshot while no protected branch could be deleted, refused where one could', async () => {
+    await withTestRepo(async (t) => {
+      t.write('a.txt', 'a\n');
+      t.git(['add', '-A']);
+      t.git(['commit', '-q', '-m', 'a']);
+      t.git(['branch', 'fr-old']);
+      t.git(['branch', 'feature']);
+      const init = t.guard(['init', '--yes', '--agents', 'claude']);
+      expect(init.code, init.stderr).toBe(0);
+      commitGuardFiles(t);
+      // On main, the one protected local branch: git never deletes the checked-out branch.
+      expect(hookWithVerdict(t, XARGS)).toMatchObject({ decision: 'allow', verdict: 'snapshot', rule: 'git-branch-delete' });
+      await expectEvaluatedTable(t, [
+        [XARGS, 'snapshot', 'git-branch-delete', ['only merged ones']],
+        [SUBST, 'snapshot', 'git-branch-delete'],
+        ['git branch -D $(git branch --merged | grep -v main)', 'snapshot', 'git-branch-delete', ['merged or not']],
+        // named branches are judged by their names, as before
+        ['git branch -d fr-old', 'allow', 'no-risk'],
+        ['git branch -D fr-old', 'snapshot', 'git-branch-delete'],
+        ['git branch -d main', 'deny', 'git-branch-protected'],
+        // a switch away from main earlier in the line leaves main deletable: refused
+        [`git checkout feature && ${SUBST}`, 'deny', 'protected-branch-delete', ['main']],
+      ]);
+      // On another branch, main could be among the names: refused, with the way forward.
+      t.git(['checkout', '-q', 'feature']);
+      expect(checkVerdict(t, XARGS, { asAgent: true })).toMatchObject({ verdict: 'deny', rule: 'protected-branch-delete' });
+      await expectEvaluatedTable(t, [
+        [XARGS, 'deny', 'protected-branch-delete', ['protected branch main', 'git branch --merged']],
+        ['git branch -D $(git branch --merged)', 'deny', 'protected-branch-delete'],
+        // back on main first: main is the checked-out branch then
+        [`git checkout main && ${SUBST}`, 'snapshot', 'git-branch-delete'],
+      ]);
+    });
+  });
+});
+
+describe('git push of the branch a substitution names', () => {
+  it('is judged as `git push origin HEAD`', async () => {
+    await withTestRepo(async (t) => {
+      t.write('a.txt', 'a\n');
+      t.git(['add', '-A']);
+      t.git(['commit', '-q', '-m', 'a']);
+      const init = t.guard(['init', '--yes', '--agents', 'claude']);
+      expect(init.code, init.stderr).toBe(0);
+      commitGuardFiles(t);
+      t.git(['checkout', '-q', '-b', 'feature']);
+      expect(checkVerdict(t, 'git push origin "$(git branch --show-current)"', { asAgent: true })).toMatchObject({ verdict: 'allow' });
+      await expectEvaluatedTable(t, [
+        ['git push origin "$(git branch --show-current)"', 'allow', 'no-risk'],
+        ['git push -u origin $(git rev-parse --abbrev-ref HEAD)', 'allow', 'no-risk'],
+        ['git push origin "`git symbolic-ref --short HEAD`"', 'allow', 'no-risk'],
+        ['git push --force-with-lease origin "$(git branch --show-current)"', 'snapshot', 'git-push-lease'],
+        ['git push -f origin "$(git branch --show-current)"', 'deny', 'git-push-force'],
+        // anything more than the substitution stays unknown
+        ['git push origin "$(git branch --show-current):main"', 'deny', 'opaque-command'],
+        ['git push origin "+$(git branch --show-current)"', 'deny', 'opaque-command'],
+      ]);
+      t.git(['checkout', '-q', 'main']);
+      await expectEvaluatedTable(t, [['git push --force-with-lease origin "$(git branch --show-current)"', 'deny', 'protected-branch-force-push', ['main']]]);
+    });
+  });
+});
