@@ -440,6 +440,30 @@ export function checkEdits(contents: RepoContents, what: string, ctx: CommandCon
   return makeVerdict('snapshot', 'overwrite-ignored', `${what}, which may replace the ignored ${listNames(files.map(text))} (no snapshot holds ignored files); guard captures ${files.length > 1 ? 'them' : 'it'} into the snapshot first`, source);
 }
 
+/**
+ * Caches in the home directory whose content the tools that made them download or build again,
+ * and which hold nothing else: the XDG cache directory (by the XDG Base Directory spec,
+ * non-essential data: pip, go-build, uv, pre-commit, ms-playwright, ... on Linux), macOS's
+ * ~/Library/Caches (the same there), Xcode's DerivedData, npm's content cache, Gradle's caches,
+ * Cargo's registry and git checkouts, Yarn Berry's and Bun's package caches. Deleting them (or
+ * anything in them) is everyday clean-up, as the temp directory is scratch space. Only these
+ * directories: not their parents (~/.npm, ~/.gradle, ~/.cargo hold configuration, credentials and
+ * installed programs), not Xcode's Archives (release builds and their symbols), not ~/.m2/repository
+ * (artifacts `mvn install`ed from sources that may be gone). Judged after a symlink that leaves
+ * for elsewhere and another worktree (checkDeleteWithFacts), like any path outside.
+ */
+const TOOL_CACHES = ['.cache', 'Library/Caches', 'Library/Developer/Xcode/DerivedData', '.npm/_cacache', '.gradle/caches', '.cargo/registry', '.cargo/git', '.yarn/berry/cache', '.bun/install/cache'];
+
+/** The well-known tool cache `abs` is (or is inside), or null. */
+export function toolCacheDir(abs: string, ctx: CommandContext): string | null {
+  if (!ctx.home || ctx.home === '/') return null;
+  for (const rel of TOOL_CACHES) {
+    const dir = `${ctx.home}/${rel}`;
+    if (isUnder(abs, dir)) return dir;
+  }
+  return null;
+}
+
 /** The verdict from the path's text alone (no view of the file system). */
 function checkDeleteByText(abs: string, ctx: CommandContext, source: string, options: DeleteOptions): Verdict {
   const shown = displayPath(abs, ctx);
@@ -460,6 +484,8 @@ function checkDeleteByText(abs: string, ctx: CommandContext, source: string, opt
     case 'outside': {
       const scratch = scratchDir(abs, ctx);
       if (scratch) return makeVerdict('allow', 'no-risk', `${options.verb} ${abs}, in ${scratch}, the scratch space for temporary files`, source);
+      const cache = toolCacheDir(abs, ctx);
+      if (cache) return makeVerdict('allow', 'no-risk', `${options.verb} ${abs}, in ${cache}, a cache its tools rebuild`, source);
       return makeVerdict('deny', 'rm-outside-repo', `${options.verb} ${abs}, outside ${ctx.repoRoot ? 'the repository' : 'any repository guard protects'}`, source);
     }
     case 'inside':
@@ -780,6 +806,18 @@ function checkDeleteGlob(pattern: string, display: string, cwd: string | null, c
           return makeVerdict('deny', 'rm-outside-repo', `${options.verb} ${display}, which matches ${worktree.inside ? 'inside ' : ''}the worktree ${shownEscaped(worktree.root)} of this repository: its uncommitted work is in no snapshot taken here, so guard could not bring it back`, source);
         }
         return makeVerdict('allow', 'no-risk', `${options.verb} ${display}, in the scratch space for temporary files`, source);
+      }
+      if (toolCacheDir(base, ctx)) {
+        // Only where the view shows the directory the glob starts from really is in the cache
+        // (a symlink there into the repository or elsewhere is not).
+        const view = ctx.view;
+        if (view && !view.isPlaceholder(base) && view.collecting) {
+          view.path(base, false);
+          return noted(source);
+        }
+        const facts = view?.resolved && !view.isPlaceholder(base) ? view.path(base, false) : null;
+        const cache = facts && !facts.otherWorktree ? toolCacheDir(facts.isSymlink ? facts.followed : facts.located, ctx) : null;
+        if (cache) return makeVerdict('allow', 'no-risk', `${options.verb} ${display}, in ${cache}, a cache its tools rebuild`, source);
       }
       return makeVerdict('deny', 'rm-outside-repo', `${options.verb} ${display}, outside the repository`, source);
     case 'repo-ancestor':

@@ -1,0 +1,51 @@
+/**
+ * Build and package caches in the home directory (docs/FRICTION.md, "Real projects, third round":
+ * pointfreeco/swift-composable-architecture's `rm -rf ~/Library/Developer/Xcode/DerivedData`, and
+ * `rm -rf ~/.cache/pip`, `~/.npm/_cacache`, `~/.gradle/caches`, `~/.cache/go-build`) were refused as
+ * rm-outside-repo. Their tools rebuild them: deleting them is free now (targets.ts TOOL_CACHES),
+ * the home directory, its configuration and the caches' parents stay refused.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { expectEvaluatedTable } from '../../helpers/evaluated.js';
+import { checkVerdict } from '../../helpers/verdicts.js';
+import { commitGuardFiles } from '../../helpers/guard-steps.js';
+import { withTestRepo } from '../../helpers/git-repo.js';
+
+describe('a well-known tool cache in the home directory', () => {
+  it('may be deleted; the home directory and what is not a cache stay refused', async () => {
+    await withTestRepo(async (t) => {
+      const init = t.guard(['init', '--yes', '--agents', 'claude']);
+      expect(init.code, init.stderr).toBe(0);
+      commitGuardFiles(t);
+      for (const dir of ['Library/Developer/Xcode/DerivedData/App-abc', 'Library/Developer/Xcode/Archives/x', '.cache/pip/http', '.cache/go-build/00', '.npm/_cacache/index-v5', '.gradle/caches/8.5', '.ssh', '.config/gh', '.derivedData/x']) {
+        fs.mkdirSync(path.join(t.home, dir), { recursive: true });
+      }
+      fs.writeFileSync(path.join(t.home, '.bashrc'), 'export A=1\n');
+      fs.writeFileSync(path.join(t.home, '.gradle/gradle.properties'), 'token=x\n');
+      // a link inside the cache into the repository is no cache
+      fs.symlinkSync(t.dir, path.join(t.home, '.cache/linked'));
+      expect(checkVerdict(t, 'rm -rf ~/Library/Developer/Xcode/DerivedData', { asAgent: true })).toMatchObject({ verdict: 'allow' });
+      await expectEvaluatedTable(t, [
+        ['rm -rf ~/Library/Developer/Xcode/DerivedData', 'allow', 'no-risk'],
+        ['rm -rf ~/Library/Developer/Xcode/DerivedData/*', 'allow', 'no-risk'],
+        ['rm -rf ~/.cache/pip', 'allow', 'no-risk'],
+        ['rm -rf ~/.npm/_cacache', 'allow', 'no-risk'],
+        ['rm -rf ~/.gradle/caches', 'allow', 'no-risk'],
+        ['rm -rf ~/.cache/go-build', 'allow', 'no-risk'],
+        ['rm -rf "$HOME/.cache/pip"', 'allow', 'no-risk'],
+        ['rm -rf ~', 'deny', 'rm-home'],
+        ['rm -rf ~/.ssh', 'deny', 'rm-outside-repo'],
+        ['rm ~/.bashrc', 'deny', 'rm-outside-repo'],
+        ['rm -rf ~/.config', 'deny', 'rm-outside-repo'],
+        ['rm -rf ~/.gradle', 'deny', 'rm-outside-repo'],
+        ['rm ~/.gradle/gradle.properties', 'deny', 'rm-outside-repo'],
+        ['rm -rf ~/Library/Developer/Xcode/Archives', 'deny', 'rm-outside-repo'],
+        ['rm -rf ~/.derivedData', 'deny', 'rm-outside-repo'],
+        ['rm -rf ~/.cache/../.ssh', 'deny', 'rm-outside-repo'],
+        ['rm -rf ~/.cache/linked/*', 'deny', 'rm-outside-repo'],
+      ]);
+    });
+  });
+});
