@@ -214,7 +214,7 @@ export const DEFAULT_PROTECTED_PATHS: readonly string[] = [
  */
 export const DEFAULT_REGENERABLE: readonly string[] = [
   'node_modules', 'bower_components', 'jspm_packages', '.pnpm-store', '.yarn/cache',
-  'dist', 'build', 'out', 'target', '.next', '.nuxt', '.svelte-kit', '.angular', '.turbo', '.parcel-cache', '.vite', '.cache',
+  'dist', 'build', 'out', 'target', '.next', '.nuxt', '.svelte-kit', '.angular', '.turbo', '.nx/cache', '.nx/workspace-data', '.parcel-cache', '.vite', '.cache',
   'coverage', '.nyc_output',
   '__pycache__', '*.pyc', '.pytest_cache', '.mypy_cache', '.ruff_cache', '.tox', '.nox', '.venv', 'venv', '*.egg-info', '.eggs',
   // Symfony's var/cache (its var/log beside it is not rebuilt). `vendor` (Composer, `go mod vendor`,

@@ -49,3 +49,28 @@ describe('a well-known tool cache in the home directory', () => {
     });
   });
 });
+
+describe("Nx's caches in the repository", () => {
+  it('are built-in regenerable output: deleting them needs no snapshot', async () => {
+    await withTestRepo(async (t) => {
+      t.write('.gitignore', '/.nx/cache\n/.nx/workspace-data\nnode_modules/\n');
+      t.write('nx.json', '{}\n');
+      t.write('.nx/installation/package.json', '{}\n');
+      t.git(['add', '-A']);
+      t.git(['commit', '-q', '-m', 'nx']);
+      const init = t.guard(['init', '--yes', '--agents', 'claude']);
+      expect(init.code, init.stderr).toBe(0);
+      commitGuardFiles(t);
+      t.write('.nx/cache/123/outputs/dist/a.js', 'x\n');
+      t.write('.nx/workspace-data/project-graph.json', '{}\n');
+      t.write('.nx/notes.txt', 'mine\n');
+      expect(checkVerdict(t, 'rm -rf .nx/cache', { asAgent: true })).toMatchObject({ verdict: 'allow' });
+      await expectEvaluatedTable(t, [
+        ['rm -rf .nx/cache', 'allow', 'no-risk'],
+        ['rm -rf .nx/cache .nx/workspace-data', 'allow', 'no-risk'],
+        // the rest of .nx is not output: an untracked file of one's own there is captured first
+        ['rm -rf .nx', 'snapshot', 'rm-in-repo'],
+      ]);
+    });
+  });
+});

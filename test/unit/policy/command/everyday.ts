@@ -413,7 +413,15 @@ const REAL_PROJECTS_3 = [
   'git clean -fdx -e node_modules', 'git stash && yarn nx affected -t test && git stash pop',
 ];
 
-export const EVERYDAY: readonly string[] = [...INSTALLS, ...BUILDS, ...TESTS, ...LINT, ...CLEANUPS, ...MOVES, ...TEMP, ...GIT_READS, ...GIT_WRITES, ...MISC, ...REAL_PROJECTS, ...REAL_PROJECTS_2, ...PROJECT_COMMAND_REACH, ...REAL_PROJECTS_3];
+// Real projects, third round, fixed after (friction4): names the repository gives (a merged-branch
+// clean-up once on main, a push of the current branch) and tool caches in the home directory.
+const REAL_PROJECTS_3_FIXED = [
+  'git checkout main && git branch --merged | grep -v main | xargs git branch -d', "git switch main && git branch -d $(git branch --merged | grep -v '\\*')",
+  'git push origin "$(git branch --show-current)"', 'git push -u origin $(git rev-parse --abbrev-ref HEAD)', 'git push origin "$(git symbolic-ref --short HEAD)"',
+  'rm -rf ~/Library/Developer/Xcode/DerivedData', 'rm -rf ~/Library/Developer/Xcode/DerivedData/*', 'rm -rf ~/.cache/pip', 'rm -rf ~/.npm/_cacache', 'rm -rf ~/.gradle/caches', 'rm -rf ~/.cache/go-build', 'rm -rf .nx/cache .nx/workspace-data',
+];
+
+export const EVERYDAY: readonly string[] = [...INSTALLS, ...BUILDS, ...TESTS, ...LINT, ...CLEANUPS, ...MOVES, ...TEMP, ...GIT_READS, ...GIT_WRITES, ...MISC, ...REAL_PROJECTS, ...REAL_PROJECTS_2, ...PROJECT_COMMAND_REACH, ...REAL_PROJECTS_3, ...REAL_PROJECTS_3_FIXED];
 
 /** What no snapshot holds: an agent must be stopped (deny, or ask a person). */
 export const UNRECOVERABLE: readonly string[] = [
