@@ -830,13 +830,7 @@ class Parser {
       this.pos += 1 + match[0].length;
       if (this.dialect === 'zsh') {
         // zsh reads `$arr[2]` as an element and `$file:h` with its modifiers, bash as text after.
-        let subscript: string | undefined;
-        if (this.peek() === '[') {
-          const end = this.src.indexOf(']', this.pos);
-          if (end === -1) throw this.error('expected "]"');
-          subscript = this.src.slice(this.pos + 1, end);
-          this.pos = end + 1;
-        }
+        const subscript = this.zshSubscript();
         const modifiers = this.zshModifiers(false);
         if (subscript !== undefined || modifiers.length > 0) {
           return { kind: 'param', name: match[0], op: '', arg: null, quoted, indirect: false, length: false, ...(subscript !== undefined ? { subscript } : {}), zsh: { flags: '', inner: null, setTest: false, modifiers } };
@@ -952,13 +946,7 @@ class Parser {
       name = match[0];
       this.pos += name.length;
     }
-    let subscript: string | undefined;
-    if (this.peek() === '[') {
-      const end = this.src.indexOf(']', this.pos);
-      if (end === -1) throw this.error('expected "]"');
-      subscript = this.src.slice(this.pos + 1, end);
-      this.pos = end + 1;
-    }
+    const subscript = this.zshSubscript();
     const modifiers = this.zshModifiers(true);
     if (flags === '' && inner === null && !setTest && modifiers.length === 0) {
       this.pos = start;
@@ -977,6 +965,16 @@ class Parser {
     this.pos++;
     const zsh: ZshParam = { flags, inner, setTest, modifiers };
     return { kind: 'param', name, op, arg, quoted, indirect: false, length, ...(subscript !== undefined ? { subscript } : {}), zsh };
+  }
+
+  /** zsh's `[...]` after a parameter's name (`$arr[2]`, `${arr[-1]}`): its text, or undefined where none follows. */
+  private zshSubscript(): string | undefined {
+    if (this.peek() !== '[') return undefined;
+    const end = this.src.indexOf(']', this.pos);
+    if (end === -1) throw this.error('expected "]"');
+    const subscript = this.src.slice(this.pos + 1, end);
+    this.pos = end + 1;
+    return subscript;
   }
 
   /**
