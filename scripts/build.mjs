@@ -41,6 +41,9 @@ const BUILTINS = {
   'node:module': { load: 'first-use', named: ['createRequire'] },
   // Its ES module facade reads every export, and reading `File` loads internal/file.
   'node:buffer': { load: 'first-use', named: ['isUtf8'] },
+  // Loads the stream modules at import; only a saved Terraform plan (terraform-plan.ts) and a
+  // loose object written by batch-objects.ts use it (the deny path loaded it on every call).
+  'node:zlib': { load: 'first-use', named: ['inflateRawSync', 'deflateSync'] },
 };
 
 const builtinsOnDemand = {
