@@ -9,6 +9,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { backgroundPushDone } from '../../helpers/background-push.js';
 import { realBackupPushInFile } from '../../helpers/env.js';
 import { withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
 import { loggedEvents, guardOk } from '../../helpers/guard-steps.js';
@@ -57,8 +58,11 @@ describe('a command that may delete .git gets its snapshot into the backup first
     }));
 
   it('refused when the backup cannot take the snapshot, saying why and what to do', () =>
-    withTestRepo((t) => {
+    withTestRepo(async (t) => {
       setup(t);
+      // init's own push into the backup runs on, detached: removing the backup while it writes
+      // there failed with ENOTEMPTY (a clean-clone run on a faster machine).
+      await backgroundPushDone(t.dir);
       // A backup that cannot take a push: a regular file where its git directory was.
       const { path: backup } = JSON.parse(t.guard(['backup', 'status', '--json']).stdout) as { path: string };
       fs.rmSync(backup, { recursive: true, force: true });
