@@ -830,7 +830,7 @@ class Parser {
       this.pos += 1 + match[0].length;
       if (this.dialect === 'zsh') {
         // zsh reads `$arr[2]` as an element and `$file:h` with its modifiers, bash as text after.
-        const subscript = this.zshSubscript();
+        const subscript = this.subscript();
         const modifiers = this.zshModifiers(false);
         if (subscript !== undefined || modifiers.length > 0) {
           return { kind: 'param', name: match[0], op: '', arg: null, quoted, indirect: false, length: false, ...(subscript !== undefined ? { subscript } : {}), zsh: { flags: '', inner: null, setTest: false, modifiers } };
@@ -885,23 +885,8 @@ class Parser {
     if (!match) throw this.error('bad ${...} expansion');
     const name = match[0];
     this.pos += name.length;
-    let subscript: string | undefined;
-    if (this.peek() === '[') {
-      const end = this.src.indexOf(']', this.pos);
-      if (end === -1) throw this.error('expected "]"');
-      subscript = this.src.slice(this.pos + 1, end);
-      this.pos = end + 1;
-    }
-    let op = '';
-    let arg: Word | null = null;
-    if (this.peek() !== '}') {
-      op = PARAM_OPS.find((candidate) => this.startsWith(candidate)) ?? '';
-      if (!op) throw this.error('bad ${...} expansion');
-      this.pos += op.length;
-      arg = this.braceArg();
-    }
-    if (this.peek() !== '}') throw this.error('expected "}"');
-    this.pos++;
+    const subscript = this.subscript();
+    const { op, arg } = this.paramOperator();
     return { kind: 'param', name, op, arg, quoted, indirect, length, ...(subscript !== undefined ? { subscript } : {}) };
   }
 
@@ -946,16 +931,27 @@ class Parser {
       name = match[0];
       this.pos += name.length;
     }
-    const subscript = this.zshSubscript();
+    const subscript = this.subscript();
     const modifiers = this.zshModifiers(true);
     if (flags === '' && inner === null && !setTest && modifiers.length === 0) {
       this.pos = start;
       return null;
     }
+    // modifiers end the expansion: `${f:h:-x}` is no form of zsh's
+    if (modifiers.length > 0 && this.peek() !== '}') throw this.error('bad ${...} expansion');
+    const { op, arg } = this.paramOperator();
+    const zsh: ZshParam = { flags, inner, setTest, modifiers };
+    return { kind: 'param', name, op, arg, quoted, indirect: false, length, ...(subscript !== undefined ? { subscript } : {}), zsh };
+  }
+
+  /**
+   * The operator and its word after a `${name` (`:-default`, `#prefix`), through the closing `}`:
+   * `''` and null where the `}` comes first.
+   */
+  private paramOperator(): { op: string; arg: Word | null } {
     let op = '';
     let arg: Word | null = null;
     if (this.peek() !== '}') {
-      if (modifiers.length > 0) throw this.error('bad ${...} expansion');
       op = PARAM_OPS.find((candidate) => this.startsWith(candidate)) ?? '';
       if (!op) throw this.error('bad ${...} expansion');
       this.pos += op.length;
@@ -963,12 +959,11 @@ class Parser {
     }
     if (this.peek() !== '}') throw this.error('expected "}"');
     this.pos++;
-    const zsh: ZshParam = { flags, inner, setTest, modifiers };
-    return { kind: 'param', name, op, arg, quoted, indirect: false, length, ...(subscript !== undefined ? { subscript } : {}), zsh };
+    return { op, arg };
   }
 
-  /** zsh's `[...]` after a parameter's name (`$arr[2]`, `${arr[-1]}`): its text, or undefined where none follows. */
-  private zshSubscript(): string | undefined {
+  /** The `[...]` after a parameter's name (`${arr[2]}`; zsh's `$arr[2]` too): its text, or undefined where none follows. */
+  private subscript(): string | undefined {
     if (this.peek() !== '[') return undefined;
     const end = this.src.indexOf(']', this.pos);
     if (end === -1) throw this.error('expected "]"');
