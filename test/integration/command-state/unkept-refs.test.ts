@@ -8,6 +8,7 @@
 import { describe, expect, it } from 'vitest';
 import { checkVerdict } from '../../helpers/verdicts.js';
 import { withTestRepo } from '../../helpers/git-repo.js';
+import { commitFiles } from '../../helpers/repo-steps.js';
 
 describe('refs no snapshot holds', () => {
   it('a deleted notes ref comes back with a rollback, so deleting it is a snapshot; a ref outside what snapshots hold is denied', async () => {
@@ -33,11 +34,8 @@ describe('refs no snapshot holds', () => {
 
   it('a deleted replace ref does not come back with a rollback either: git replace -d is denied, a new replacement allowed', async () => {
     await withTestRepo((t) => {
-      t.write('a.txt', 'a\n');
-      t.git(['add', '-A']);
-      t.git(['commit', '-q', '-m', 'a']);
-      t.write('a.txt', 'b\n');
-      t.git(['commit', '-q', '-am', 'b']);
+      commitFiles(t, { 'a.txt': 'a\n' }, 'a');
+      commitFiles(t, { 'a.txt': 'b\n' }, 'b');
       const first = t.git(['rev-parse', 'HEAD~1']).trim();
       t.git(['replace', first, 'HEAD']);
       const id = JSON.parse(t.guard(['snapshot', '--json']).stdout).id as string;

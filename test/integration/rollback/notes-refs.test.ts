@@ -8,16 +8,14 @@
  */
 import { describe, expect, it } from 'vitest';
 import { withTestRepo } from '../../helpers/git-repo.js';
+import { commitFiles } from '../../helpers/repo-steps.js';
 import { byteState } from '../../helpers/state.js';
 
 describe('rollback and notes refs', () => {
   it('brings back notes removed and a notes ref deleted, also after gc --prune=now; --undo gives the incident back', async () => {
     await withTestRepo((t) => {
-      t.write('a.txt', 'a\n');
-      t.git(['add', '-A']);
-      t.git(['commit', '-q', '-m', 'a']);
-      t.write('a.txt', 'b\n');
-      t.git(['commit', '-q', '-am', 'b']);
+      commitFiles(t, { 'a.txt': 'a\n' }, 'a');
+      commitFiles(t, { 'a.txt': 'b\n' }, 'b');
       t.git(['notes', 'add', '-m', 'reviewed-by: someone', 'HEAD']);
       t.git(['notes', 'add', '-m', 'ci: green', 'HEAD~1']);
       t.git(['notes', '--ref=review', 'add', '-m', 'approved', 'HEAD']);
