@@ -51,6 +51,14 @@ interface Outcome {
 interface Sink {
   verdict(verdict: Verdict): void;
   refChange(change: RefChange): void;
+  /**
+   * The branch checked out after the commands judged so far in the line, where one changed it:
+   * absent while none did (HEAD names it), the branch `git switch -c NAME` / `checkout -b NAME`
+   * makes, null where guard cannot say (another checkout: a tag or a path; a rebase that may stop
+   * detached; HEAD moved by hand). What
+   * `$(git branch --show-current)` prints later in the line. Shared by reference by every sink.
+   */
+  headMoved: { value?: string | null };
   /** Files written so far in the line and where their content came from (ShellState.written). */
   written: Map<string, string>;
   /** A loop body is being judged a second time (compound): loops inside it are not replayed again. */
@@ -164,6 +172,7 @@ function relabelling(parent: Sink, label: ((v: Verdict) => Verdict) | null): Sin
     order: parent.order,
     later: parent.later,
     errexitIgnored: parent.errexitIgnored,
+    headMoved: parent.headMoved,
     get laterScope() {
       return parent.laterScope;
     },
@@ -213,6 +222,7 @@ export function classifySource(source: string, ctx: CommandContext): Classificat
     later: new Map(),
     laterScope: null,
     errexitIgnored: { depth: 0 },
+    headMoved: {},
   };
   const evaluator = new Evaluator(ctx, 0, sink);
   evaluator.shell(source, { cwd: ctx.cwd, state: newState(ctx.cwd, sink.written) }, source);
@@ -300,6 +310,9 @@ export class Evaluator implements Runtime {
   }
 
   noteRefChange(change: RefChange): void {
+    // a new branch (`switch -c NAME`) is checked out; `checkout X` may be a path or a tag (detached): unknown
+    if (change.kind === 'switch') this.sink.headMoved.value = change.created ? change.branch : null;
+    else if (change.kind === 'rebase' || change.kind === 'abort' || ((change.kind === 'move' || change.kind === 'delete') && change.ref === 'HEAD')) this.sink.headMoved.value = null;
     this.sink.refChange(change);
   }
 
@@ -659,7 +672,7 @@ export class Evaluator implements Runtime {
       home: this.ctx.home,
       functions: this.sink.functions,
       ...(this.ctx.scratchDirs?.[0] ? { tempDir: this.ctx.scratchDirs[0] } : {}),
-      ...(this.ctx.view ? { isDir: (abs: string) => isDirectory(this.ctx, abs), realDir: (abs: string) => realDirectory(this.ctx, abs), realPath: (abs: string) => realPathOf(this.ctx, abs), repoTop: (cwd: string) => worktreeTop(this.ctx, cwd) } : {}),
+      ...(this.ctx.view ? { isDir: (abs: string) => isDirectory(this.ctx, abs), realDir: (abs: string) => realDirectory(this.ctx, abs), realPath: (abs: string) => realPathOf(this.ctx, abs), repoTop: (cwd: string) => worktreeTop(this.ctx, cwd), currentBranch: (cwd: string) => (this.sink.headMoved.value !== undefined ? this.sink.headMoved.value : checkedOutBranch(this.ctx, cwd)) } : {}),
       // A substitution runs in a subshell, in the current directory.
       onSubstitution: (body) => {
         // One command alone (`$(git ls-files '*.js')`): what it prints may be a listing guard can enumerate.
@@ -1007,6 +1020,20 @@ function worktreeTop(ctx: CommandContext, cwd: string): string | null {
     if (found !== 'missing') return dir;
   }
   return root;
+}
+
+/**
+ * The branch this worktree has checked out, for a cwd in it (not in a nested repository): HEAD's
+ * `ref: refs/heads/NAME`, read through the state view (so a kept answer is dropped when HEAD moves).
+ * Null while collecting, detached, or where HEAD is a reftable stand-in (`refs/heads/.invalid`,
+ * the branch is in the reftable) or anything else guard cannot read.
+ */
+function checkedOutBranch(ctx: CommandContext, cwd: string): string | null {
+  if (!ctx.gitDir || worktreeTop(ctx, cwd) !== ctx.repoRoot) return null;
+  const found = ctx.view?.file({ dir: ctx.gitDir, name: 'HEAD', up: false });
+  if (!found || found === 'missing') return null;
+  const name = /^ref: refs\/heads\/(.+)\n?$/.exec(found.text)?.[1];
+  return name === undefined || name === '.invalid' ? null : name;
 }
 
 /** `cat` or `cat -` alone: what it writes to stdout is its stdin, byte for byte. */

@@ -208,6 +208,11 @@ export interface ExpandEnv {
   /** What `git rev-parse --show-toplevel` prints run in `cwd`, or null where guard cannot say (absent: unknown). */
   repoTop?(cwd: string): string | null;
   /**
+   * The branch checked out where `cwd` is (what `git branch --show-current` prints there), or null
+   * where guard cannot say: detached, another repository, a HEAD it cannot read (absent: unknown).
+   */
+  currentBranch?(cwd: string): string | null;
+  /**
    * Called for every command substitution (and process substitution) met while expanding; for a
    * command that prints names from a set guard can list, that listing (Listing).
    */
@@ -547,10 +552,22 @@ function substitutionOutput(body: Script, env: ExpandEnv): string | null {
     if (!env.repoTop || cwd === null || env.functions?.has('git') || [...env.state.vars.keys()].some((name) => name.startsWith('GIT_'))) return null;
     return env.repoTop(cwd);
   }
+  // `git push origin "$(git branch --show-current)"`, `b=$(git rev-parse --abbrev-ref HEAD)`: the checked-out branch (no git process).
+  if (argv[0]?.value === 'git' && printsCurrentBranch(argv.slice(1).map((a) => a.value))) {
+    const cwd = singleCwd(env.state);
+    if (!env.currentBranch || cwd === null || env.functions?.has('git') || [...env.state.vars.keys()].some((name) => name.startsWith('GIT_'))) return null;
+    return env.currentBranch(cwd);
+  }
   if (argv[0]?.value !== 'basename' || argv.length < 2 || argv.length > 3 || argv.some((a) => a.value === null || a.glob)) return null;
   const [name, suffix] = argv.slice(1).map((a) => a.value as string) as [string, string | undefined];
   if (name.startsWith('-')) return null;
   return basenameOf(name, suffix);
+}
+
+/** `branch --show-current`, `rev-parse --abbrev-ref HEAD`, `symbolic-ref [-q] --short [-q] HEAD`: git's ways to print the branch's name. */
+function printsCurrentBranch(words: Array<string | null>): boolean {
+  const text = words.every((w) => w !== null) ? words.join(' ') : '';
+  return /^(?:branch --show-current|rev-parse --abbrev-ref HEAD|symbolic-ref (?:-q )?--short (?:-q )?HEAD)$/.test(text);
 }
 
 /**

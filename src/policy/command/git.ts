@@ -1214,7 +1214,7 @@ function gitPush(call: GitCall, args: Field[], subcommand = 'push'): void {
   }
   if (isSet(parsed, 'no-verify')) agentHooks(call, 'git push --no-verify skips the pre-push hook');
   const positional = [...parsed.operands, ...parsed.pathspecs];
-  const refspecs = positional.slice(1).map(currentBranchRefspec);
+  const refspecs = positional.slice(1);
   if (isSet(parsed, 'mirror')) deny(call, 'git-push-mirror', 'git push --mirror overwrites and deletes every ref on the remote');
   if (isSet(parsed, 'delete')) deny(call, 'git-push-delete', `git push --delete deletes ${refspecs.map((r) => r.display).join(', ') || 'remote refs'} on the remote`);
   if (isSet(parsed, 'prune')) deny(call, 'git-push-prune', 'git push --prune deletes remote refs that have no local counterpart');
@@ -1233,19 +1233,6 @@ function gitPush(call: GitCall, args: Field[], subcommand = 'push'): void {
     if (/(^|:|\+)refs\/(guard\/|\*)/.test(value) || value === 'refs/*:refs/*' || namesGuardRef(value)) deny(call, 'git-push-guard-refs', `git push ${value} sends guard's snapshot refs to the remote`);
   }
   if (parsed.unknown && refspecs.length === 0) opaque(call, 'git push is given an option guard cannot see (it could be --force)');
-}
-
-/**
- * `$(git branch --show-current)`, `$(git rev-parse --abbrev-ref HEAD)`, `$(git symbolic-ref --short
- * HEAD)` (quoted or not, or in backquotes) as a push refspec: the checked-out branch's name, which
- * git pushes to the branch of that name, as it pushes `HEAD` (detached, the first prints nothing and
- * the others `HEAD` or an error: git refuses the push). Judged as `HEAD` then: a plain push is free,
- * a force keeps its rule and a lease is resolved against the repository (planned-refs.ts).
- */
-const CURRENT_BRANCH_SUBSTITUTION = /^("?)(?:\$\(|`)\s*git\s+(?:branch\s+--show-current|rev-parse\s+--abbrev-ref\s+HEAD|symbolic-ref\s+(?:-q\s+)?--short\s+(?:-q\s+)?HEAD)\s*(?:\)|`)\1$/;
-
-function currentBranchRefspec(refspec: Field): Field {
-  return refspec.value === null && CURRENT_BRANCH_SUBSTITUTION.test(refspec.display) ? knownField('HEAD') : refspec;
 }
 
 /**

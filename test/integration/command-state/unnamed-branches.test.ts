@@ -7,7 +7,8 @@
  *    snapshot now, unless a protected local branch git would delete (checked out in no worktree)
  *    exists: planned-refs.ts lists the local branches (one for-each-ref) and refuses then;
  *  - `git push origin "$(git branch --show-current)"` (and rev-parse --abbrev-ref HEAD, symbolic-ref
- *    --short HEAD) was refused as an unknown refspec: it is `git push origin HEAD`, judged as such.
+ *    --short HEAD) was refused as an unknown refspec: the substitution is the checked-out branch
+ *    (HEAD read through the state view, expand.ts), wherever it stands, a variable holding it too.
  */
 import { describe, expect, it } from 'vitest';
 import { expectEvaluatedTable } from '../../helpers/evaluated.js';
@@ -56,7 +57,7 @@ describe('git branch -d of names guard cannot read before it runs', () => {
 });
 
 describe('git push of the branch a substitution names', () => {
-  it('is judged as `git push origin HEAD`', async () => {
+  it('is judged as a push of the checked-out branch', async () => {
     await withTestRepo(async (t) => {
       t.write('a.txt', 'a\n');
       t.git(['add', '-A']);
@@ -72,12 +73,18 @@ describe('git push of the branch a substitution names', () => {
         ['git push origin "`git symbolic-ref --short HEAD`"', 'allow', 'no-risk'],
         ['git push --force-with-lease origin "$(git branch --show-current)"', 'snapshot', 'git-push-lease'],
         ['git push -f origin "$(git branch --show-current)"', 'deny', 'git-push-force'],
-        // anything more than the substitution stays unknown
-        ['git push origin "$(git branch --show-current):main"', 'deny', 'opaque-command'],
-        ['git push origin "+$(git branch --show-current)"', 'deny', 'opaque-command'],
+        // its value is the branch wherever it stands: in a variable, in a refspec
+        ['b=$(git branch --show-current); git push origin "$b"', 'allow', 'no-risk'],
+        ['git push origin "+$(git branch --show-current)"', 'deny', 'git-push-force', ['+feature']],
+        ['git push origin ":$(git branch --show-current)"', 'deny', 'git-push-delete', ['feature']],
+        // after a checkout on the line: the new branch -b makes, otherwise unknown (a tag, a path), refused as before
+        ['git checkout -b topic && git push -u origin "$(git branch --show-current)"', 'allow', 'no-risk'],
+        ['git checkout -b topic && git push origin "+$(git branch --show-current)"', 'deny', 'git-push-force', ['+topic']],
+        ['git checkout -q --detach && git push origin "$(git branch --show-current)"', 'deny', 'opaque-command'],
+        ['git checkout main && git push --force-with-lease origin "$(git branch --show-current)"', 'deny', 'opaque-command'],
       ]);
       t.git(['checkout', '-q', 'main']);
-      await expectEvaluatedTable(t, [['git push --force-with-lease origin "$(git branch --show-current)"', 'deny', 'protected-branch-force-push', ['main']]]);
+      await expectEvaluatedTable(t, [['git push --force-with-lease origin "$(git branch --show-current)"', 'deny', 'git-push-force', ['a protected branch (matches "main")']]]);
     });
   });
 });
