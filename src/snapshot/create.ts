@@ -483,6 +483,7 @@ async function takeSnapshot(repo: Repo, options: CreateSnapshotOptions, pipes: O
               tree: capture.tree,
               files: scan.regular ?? new Map(),
               previous: previous?.rawFiles?.tree ?? null,
+              previousTree: previous?.tree ?? null,
               lookedAt: changedPaths ? new Set<string>([...changedPaths, ...scan.drops]) : null,
               noted: note.paths,
               lfOnly: conversions.lfOnly,

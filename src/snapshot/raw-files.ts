@@ -102,6 +102,8 @@ export interface RawCaptureInput {
   files: ReadonlyMap<string, boolean>;
   /** The previous snapshot's raw tree R, if it had one. */
   previous: string | null;
+  /** The previous snapshot's tree W (to carry R's entry of a file that vanished during this snapshot). */
+  previousTree?: string | null;
   /**
    * An incremental snapshot: the paths it looked at (changed files and directories, dropped
    * ones); the previous R's other entries are carried. null: a full walk, every previous entry
@@ -165,6 +167,18 @@ export async function captureRawFiles(repo: Repo, input: RawCaptureInput): Promi
       .filter((b) => b.bytes !== null && (!b.checkout || !b.bytes.equals(b.checkout)));
     const ids = await writeObjects(repo, 'blob', differ.map((d) => d.bytes));
     differ.forEach((d, i) => kept.set(d.path, { mode: toCheck.get(d.path) ? '100755' : '100644', oid: ids[i]! }));
+    // Gone between the scan (W holds it) and this read: W is still restored from, so a file the
+    // previous R kept raw keeps that entry while W's blob is the one the previous snapshot had
+    // (the same clean content, the bytes it was cleaned from then). Without this, a watcher
+    // snapshot racing a deletion held the file in W but not in R, and the watcher's restore wrote
+    // git's checkout (LF) over a CRLF file.
+    const vanished = present.filter((b, i) => onDisk[i] === null && previous.has(b.path));
+    if (vanished.length > 0 && input.previousTree) {
+      const before = await leavesAt(repo, input.previousTree, vanished.map((b) => b.path));
+      vanished.forEach((b, i) => {
+        if (before[i]?.oid === b.oid) kept.set(b.path, previous.get(b.path)!);
+      });
+    }
   }
   if (kept.size === 0) return { tree: null, paths: [] };
   const keptPaths = [...kept.keys()].sort();

@@ -10,6 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
 import { openRepo, type Repo } from '../../../src/git/repo.js';
 import { createSnapshot } from '../../../src/snapshot/create.js';
+import { captureRawFiles } from '../../../src/snapshot/raw-files.js';
 import { gitPath } from '../../../src/git/path.js';
 import { keepObjectPipes } from '../../../src/git/object-pipes.js';
 import { mentionsConversion } from '../../../src/snapshot/conversions.js';
@@ -73,6 +74,42 @@ describe.each([
       }
     });
   });
+});
+
+// A watcher snapshot racing a deletion: the scan read the file into W, then it was gone before R
+// was read. W is what a restore takes the file from, so R must still hold its raw bytes (the
+// watcher test that restores a CRLF file under eol=lf failed on this once in CI).
+describe('raw files of a file deleted during the snapshot', () => {
+  it("keep the previous R's entry while W's blob is the one the previous snapshot had", () =>
+    withTestRepo(async (repo) => {
+      repo.write('.gitattributes', '*.sh text eol=lf\n');
+      repo.write('run.sh', 'echo base\n');
+      repo.write('other.sh', 'echo other\n');
+      repo.git(['add', '-A']);
+      repo.git(['commit', '-q', '-m', 'base']);
+      hermetic(repo);
+      const r = await openRepo(repo.dir);
+      repo.write('run.sh', 'echo changed\r\n');
+      repo.write('other.sh', 'echo other changed\r\n');
+      const { snapshot } = await createSnapshot(r);
+      expect(rawList(repo, snapshot.rawFiles?.tree)).toEqual(['other.sh', 'run.sh']);
+      // Both gone after the scan; other.sh had been changed once more before (W's blob differs
+      // from the previous snapshot's: the old raw bytes are not its bytes and are not carried).
+      const laterOther = repo.git(['hash-object', '-w', '--path=other.sh', '--stdin'], { input: 'echo third\n' }).trim();
+      const w = repo.git(['mktree'], { input: repo.git(['ls-tree', snapshot.tree]).replace(/[0-9a-f]{40}(\tother\.sh)/, `${laterOther}$1`) }).trim();
+      repo.remove('run.sh');
+      repo.remove('other.sh');
+      const raw = await captureRawFiles(r, {
+        config: { autocrlf: 'false', attributesFile: null, eol: null },
+        tree: w,
+        files: new Map([['run.sh', false], ['other.sh', false]]),
+        previous: snapshot.rawFiles!.tree,
+        previousTree: snapshot.tree,
+        lookedAt: new Set(['run.sh', 'other.sh']),
+      });
+      expect(raw.paths).toEqual(['run.sh']);
+      expect(repo.git(['cat-file', 'blob', `${raw.tree}:run.sh`])).toBe('echo changed\r\n');
+    }));
 });
 
 describe('conversions in effect', () => {
