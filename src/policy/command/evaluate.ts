@@ -311,7 +311,8 @@ export class Evaluator implements Runtime {
 
   noteRefChange(change: RefChange): void {
     // a new branch (`switch -c NAME`) is checked out; `checkout X` may be a path or a tag (detached): unknown
-    if (change.kind === 'switch') this.sink.headMoved.value = change.created ? change.branch : null;
+    // an existing local branch named (`git checkout main`, `git switch main`) is checked out too: git prefers the branch to a path or a tag of that name
+    if (change.kind === 'switch') this.sink.headMoved.value = change.created ? change.branch : change.branch !== null && localBranchExists(this.ctx, change.branch) ? change.branch : null;
     else if (change.kind === 'rebase' || change.kind === 'abort' || ((change.kind === 'move' || change.kind === 'delete') && change.ref === 'HEAD')) this.sink.headMoved.value = null;
     this.sink.refChange(change);
   }
@@ -1034,6 +1035,25 @@ function checkedOutBranch(ctx: CommandContext, cwd: string): string | null {
   if (!found || found === 'missing') return null;
   const name = /^ref: refs\/heads\/(.+)\n?$/.exec(found.text)?.[1];
   return name === undefined || name === '.invalid' ? null : name;
+}
+
+/**
+ * Is `name` a local branch now (refs/heads/NAME loose in the common git dir, or in packed-refs),
+ * read through the state view (no git process)? False only where both reads say so; a name git
+ * would read otherwise (`@{-1}`, `HEAD`, an option), a symbolic ref, a reftable repository (its
+ * refs are in no file here), a read guard cannot make or one still being collected: false, so
+ * the branch switched to stays unknown.
+ */
+function localBranchExists(ctx: CommandContext, name: string): boolean {
+  const common = ctx.commonDir ?? ctx.gitDir;
+  if (!common || !ctx.view || !/^[A-Za-z0-9_][A-Za-z0-9._/-]*$/.test(name) || name.includes('..') || name.includes('//') || name.endsWith('/') || name.endsWith('.lock') || name === 'HEAD') return false;
+  const full = path.posix.join(common, 'refs/heads', name);
+  const loose = ctx.view.file({ dir: path.posix.dirname(full), name: path.posix.basename(full), up: false });
+  if (loose === undefined || loose === null) return false;
+  if (loose !== 'missing') return /^[0-9a-f]{40}([0-9a-f]{24})?\n?$/.test(loose.text);
+  const packed = ctx.view.file({ dir: common, name: 'packed-refs', up: false });
+  if (!packed || packed === 'missing') return false;
+  return packed.text.split('\n').some((line) => /^[0-9a-f]{40}([0-9a-f]{24})? /.test(line) && line.slice(line.indexOf(' ') + 1) === `refs/heads/${name}`);
 }
 
 /** `cat` or `cat -` alone: what it writes to stdout is its stdin, byte for byte. */

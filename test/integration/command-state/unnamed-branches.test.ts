@@ -65,6 +65,7 @@ describe('git push of the branch a substitution names', () => {
       const init = t.guard(['init', '--yes', '--agents', 'claude']);
       expect(init.code, init.stderr).toBe(0);
       commitGuardFiles(t);
+      t.git(['tag', 'v1']);
       t.git(['checkout', '-q', '-b', 'feature']);
       expect(checkVerdict(t, 'git push origin "$(git branch --show-current)"', { asAgent: true })).toMatchObject({ verdict: 'allow' });
       await expectEvaluatedTable(t, [
@@ -77,12 +78,22 @@ describe('git push of the branch a substitution names', () => {
         ['b=$(git branch --show-current); git push origin "$b"', 'allow', 'no-risk'],
         ['git push origin "+$(git branch --show-current)"', 'deny', 'git-push-force', ['+feature']],
         ['git push origin ":$(git branch --show-current)"', 'deny', 'git-push-delete', ['feature']],
-        // after a checkout on the line: the new branch -b makes, otherwise unknown (a tag, a path), refused as before
+        // after a checkout on the line: the new branch -b makes, or an existing local branch named
+        // (read from refs/heads and packed-refs); otherwise unknown (a tag, a path), refused as before
         ['git checkout -b topic && git push -u origin "$(git branch --show-current)"', 'allow', 'no-risk'],
         ['git checkout -b topic && git push origin "+$(git branch --show-current)"', 'deny', 'git-push-force', ['+topic']],
         ['git checkout -q --detach && git push origin "$(git branch --show-current)"', 'deny', 'opaque-command'],
-        ['git checkout main && git push --force-with-lease origin "$(git branch --show-current)"', 'deny', 'opaque-command'],
+        ['git checkout main && git push origin "$(git branch --show-current)"', 'allow', 'no-risk'],
+        ['git switch main && git push origin "$(git branch --show-current)"', 'allow', 'no-risk'],
+        ['git checkout main && git push --force-with-lease origin "$(git branch --show-current)"', 'deny', 'git-push-force', ['a protected branch (matches "main")']],
+        ['git checkout no-such-branch && git push origin "$(git branch --show-current)"', 'deny', 'opaque-command'],
+        ['git checkout v1 && git push origin "$(git branch --show-current)"', 'deny', 'opaque-command'],
       ]);
+      // through the installed hook: a checkout of main, then a plain push of it
+      expect(hookWithVerdict(t, 'git checkout main && git push origin "$(git branch --show-current)"')).toMatchObject({ decision: 'allow', verdict: 'allow' });
+      // packed (no loose refs/heads/main): read from packed-refs
+      t.git(['pack-refs', '--all']);
+      await expectEvaluatedTable(t, [['git checkout main && git push origin "$(git branch --show-current)"', 'allow', 'no-risk']]);
       t.git(['checkout', '-q', 'main']);
       await expectEvaluatedTable(t, [['git push --force-with-lease origin "$(git branch --show-current)"', 'deny', 'git-push-force', ['a protected branch (matches "main")']]]);
     });
