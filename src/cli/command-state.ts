@@ -171,7 +171,7 @@ export async function evaluateCommand(command: string, input: Evaluation): Promi
   return {
     verdict: 'deny',
     rule: violation.rule,
-    reason: `${shown} would ${violation.what}; ${violation.rule === 'protected-branch-force-push' ? "git's pre-push hook would refuse it" : "git's reference-transaction hook would refuse it only once the command is under way (a reset has reset the working tree by then)"}, or not at all where the agent runs git with hooks off, so guard refuses it before it starts${violation.why ? `. ${violation.why}` : ''}`,
+    reason: `${shown} would ${violation.what}; ${violation.rule === 'protected-branch-force-push' ? "git's pre-push hook would refuse it" : `git's reference-transaction hook would refuse it only once the command is under way (${violation.partWay ?? 'a reset has reset the working tree by then'})`}, or not at all where the agent runs git with hooks off, so guard refuses it before it starts${violation.why ? `. ${violation.why}` : ''}`,
     instead: violation.instead.join('; '),
     capture: [],
     captureBytes: 0,

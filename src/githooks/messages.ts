@@ -18,6 +18,8 @@ export interface Violation {
   why?: string;
   /** What to do instead, one command or sentence per entry. */
   instead: string[];
+  /** For a refusal before the command starts: what git would have done by the time its hook refused (planned-refs.ts). */
+  partWay?: string;
 }
 
 /** The policy's file as people read it: relative to the worktree, or a label (`HEAD:.guard.yaml`). */

@@ -22,6 +22,7 @@ import { runGitSync } from '../git/run.js';
 import { isAncestorSync, resolveRevSync, resolveRevsSync } from '../git/revs.js';
 import { protectingBranchGlob } from '../policy/match.js';
 import type { RefChange } from '../policy/command/ref-changes.js';
+import { survives } from '../policy/command/branch-names.js';
 import { branchDeleteViolation, branchRewriteViolation } from './branch-violations.js';
 import type { HookContext } from './context.js';
 import { wouldRefuse } from './decide.js';
@@ -226,23 +227,68 @@ function pushLeaseViolation(ctx: HookContext, change: PushLease, head: string | 
  * `git branch -d`/`-D` of names guard cannot read before the command runs: refused where a local
  * branch matches a protected glob and git would delete it, that is, it is checked out in no
  * worktree (git refuses to delete a checked-out branch; after a switch earlier in the line, the
- * branch switched to is the one checked out here, `switchedTo`). One `git for-each-ref`.
+ * branch switched to is the one checked out here, `switchedTo`), and, where the names are words of
+ * `git branch` lines (`change.lines`: `git branch --merged | grep -v main | xargs git branch -d`),
+ * its line `  NAME` is listed and gets through the line's grep filters (branch-names.ts). One `git
+ * for-each-ref`; a second (`--merged=REV`) only where a protected branch gets through the filters
+ * and the listing is `--merged`.
  */
 function unnamedDeleteViolation(ctx: HookContext, change: Extract<RefChange, { kind: 'delete-unnamed' }>, switchedTo: string | null | undefined): Violation | null {
-  const out = runGitSync(['for-each-ref', '--format=%(refname)%00%(worktreepath)', 'refs/heads/'], { cwd: ctx.repo.root }).stdout.toString('utf8');
-  for (const line of out.split('\n')) {
-    if (line === '') continue;
-    const [ref = '', worktree = ''] = line.split('\0');
+  const out = runGitSync(['for-each-ref', '--format=%(refname)%00%(worktreepath)%00%(HEAD)', 'refs/heads/'], { cwd: ctx.repo.root }).stdout.toString('utf8');
+  const branches = out.split('\n').filter((line) => line !== '').map((line) => line.split('\0') as [string, string, string]);
+  // On no branch (detached, or after a detaching switch), `git branch` prints a `* (HEAD detached ...)`
+  // line whose words guard does not model: the filters are not relied on then.
+  const current = switchedTo === undefined ? (branches.find(([, , head]) => head === '*')?.[0] ?? null) : switchedTo;
+  // Globbed words (`git branch -d $(git branch | grep -v main)`): where the `* NAME` line gets
+  // through, its `*` becomes the names of the files in the directory, which could be any branch's.
+  const globbed = current !== null && change.lines?.globbed === true && survives(`* ${current.replace(/^refs\/heads\//, '')}`, change.lines.filters);
+  const lines = current !== null && !globbed ? change.lines : undefined;
+  let merged: Set<string> | null = null;
+  const listed = (ref: string): boolean => {
+    if (!lines || lines.merged === null) return true;
+    if (merged === null) {
+      const result = runGitSync(['for-each-ref', '--format=%(refname)', `--merged=${lines.merged}`, 'refs/heads/'], { cwd: ctx.repo.root, okCodes: [128, 129] });
+      // A revision git cannot resolve: git branch --merged fails too, but guard does not rely on that.
+      merged = result.code === 0 ? new Set(result.stdout.toString('utf8').split('\n').filter(Boolean)) : new Set(branches.map(([name]) => name));
+    }
+    return merged.has(ref);
+  };
+  const candidates: string[] = [];
+  for (const [ref = '', worktree = ''] of branches) {
     const here = worktree !== '' && path.resolve(worktree) === path.resolve(ctx.repo.root);
     if (switchedTo === undefined ? worktree !== '' : ref === switchedTo || (worktree !== '' && !here)) continue;
     const glob = protectingBranchGlob(ctx.policy, ref);
     if (glob === null) continue;
+    const name = ref.replace(/^refs\/heads\//, '');
+    if (lines && !survives(`  ${name}`, lines.filters)) continue;
+    candidates.push(ref);
+  }
+  for (const ref of candidates) {
+    if (!listed(ref)) continue;
+    const glob = protectingBranchGlob(ctx.policy, ref) as string;
     const violation = branchDeleteViolation(ctx, ref, glob, null);
     const name = ref.replace(/^refs\/heads\//, '');
+    const listing = lines ? `git branch${lines.merged !== null ? ` --merged${lines.merged === 'HEAD' ? '' : ` ${lines.merged}`}` : ''}` : '';
+    const why = lines
+      ? `its line \`  ${name}\` in \`${listing}\` gets through the filters`
+      : globbed
+        ? `the line of the checked-out branch gets through the filters, and the shell expands its \`*\` to the names of the files where git runs`
+        : change.lines && current === null
+          ? 'HEAD is on no branch, and its line in `git branch` is not read'
+          : 'any local branch could be among them';
     return {
       ...violation,
-      what: `delete branches guard cannot name before it runs (${change.how}), among which could be the protected branch ${name}`,
-      instead: [`list them first (git branch --merged) and name the ones to delete (git branch -d feature-x); git never deletes the checked-out branch, so this also runs while ${name} is checked out`, ...violation.instead.slice(1)],
+      what: `delete branches guard cannot name before it runs (${change.how}), among which could be the protected branch ${name} (${why})`,
+      partWay: `the branches named before ${name} are deleted by then`,
+      instead: [
+        lines
+          ? `leave ${name} out of the names (\`| grep -vF ${name}\` before xargs), or name the branches to delete (git branch -d feature-x)`
+          : globbed
+            ? `leave the checked-out branch's line out (\`grep -v '^\\*'\`) or hand the names over with \`| xargs git branch -d\`, which globs nothing`
+            : `list them first (git branch --merged) and name the ones to delete (git branch -d feature-x)`,
+        `git never deletes the checked-out branch, so this also runs while ${name} is checked out`,
+        ...violation.instead.slice(1),
+      ],
     };
   }
   return null;

@@ -681,11 +681,13 @@ function classifyXargs(inv: Invocation, args: Field[], rt: Runtime): void {
   const listing = argFile === null && inv.stdin.kind === 'text' ? inv.stdin.listing : undefined;
   const split = nulInput ? 'nul' : 'words';
   const listed = listing && (split === 'nul') === listing.nul ? { listed: { listing, split } as const } : {};
+  // Words of `git branch` lines (`git branch --merged | grep -v main | xargs git branch -d`): branch-names.ts.
+  const branches = argFile === null && inv.stdin.kind === 'text' && inv.stdin.branches ? { branches: inv.stdin.branches } : {};
   if (replace !== null) {
     const marker = replace;
-    command = command.map((field, index) => (index > 0 && field.value !== null && field.value.includes(marker) ? { ...unknownField(`${field.display} (from ${input})`), ...(field.value === marker ? listed : {}) } : field));
+    command = command.map((field, index) => (index > 0 && field.value !== null && field.value.includes(marker) ? { ...unknownField(`${field.display} (from ${input})`), ...(field.value === marker ? { ...listed, ...branches } : {}) } : field));
   } else {
-    command = [...command, { ...unknownField(`(${input})`, true), ...listed }];
+    command = [...command, { ...unknownField(`(${input})`, true), ...listed, ...branches }];
   }
   rt.exec(sub(inv, command, { stdin: { kind: 'terminal' } }));
 }

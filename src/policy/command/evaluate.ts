@@ -24,6 +24,7 @@ import { checkWriteTarget } from './targets.js';
 import { checkTruncateTarget } from './write-targets.js';
 import type { CommandContext, Verdict } from './types.js';
 import { producerListing } from './listings.js';
+import { branchListing, grepFilter, type BranchLines } from './branch-names.js';
 import type { Listing } from './state.js';
 import { namesRead, recheckLater, type LaterBody } from './later-bodies.js';
 import { conditionTest, emptinessTest, endsShell, narrow, valueStates } from './narrowing.js';
@@ -43,6 +44,8 @@ interface Outcome {
   stdout: string | null;
   /** File names from a set guard can list, when it prints them (`git ls-files`, `grep -rl foo src`: listings.ts). */
   listing?: Listing;
+  /** `git branch` lines it prints, after the grep filters guard reads (branch-names.ts). */
+  branches?: BranchLines;
   /** Where stdout is null: the files it prints whole, in order (`cat a.sql b.sql`: absolute, escaped text), for a reader that reads them (server-sql.ts). */
   files?: string[];
 }
@@ -499,9 +502,9 @@ export class Evaluator implements Runtime {
     for (const command of pipeline.commands) {
       // Every member of a pipeline runs in a subshell: cd and assignments do not persist.
       const outcome = this.command(command, cloneState(state), input);
-      input = { kind: 'text', text: outcome.stdout, from: sourceOf(command), ...(outcome.listing ? { listing: outcome.listing } : {}), ...(outcome.files ? { files: outcome.files } : {}) };
+      input = { kind: 'text', text: outcome.stdout, from: sourceOf(command), ...(outcome.listing ? { listing: outcome.listing } : {}), ...(outcome.branches ? { branches: outcome.branches } : {}), ...(outcome.files ? { files: outcome.files } : {}) };
     }
-    return { succ: state.cwds, fail: state.cwds, stdout: null };
+    return { succ: state.cwds, fail: state.cwds, stdout: null, ...(input.kind === 'text' && input.branches ? { branches: input.branches } : {}) };
   }
 
   private command(command: Command, state: ShellState, stdin: Stdin): Outcome {
@@ -681,7 +684,8 @@ export class Evaluator implements Runtime {
         if (only && only.pipelines.length === 1 && !body.items[0]?.background) {
           const inner = { ...cloneState(state), errexit: false };
           inner.cwds = [...inner.cwds];
-          return this.pipeline(only.pipelines[0] as Pipeline, inner, TERMINAL).listing;
+          const printed = this.pipeline(only.pipelines[0] as Pipeline, inner, TERMINAL);
+          return printed.listing ?? (printed.branches ? { branches: printed.branches } : undefined);
         }
         // bash does not keep set -e in a substitution (without inherit_errexit): not relied on there.
         this.script(body, { ...cloneState(state), errexit: false }, TERMINAL);
@@ -776,9 +780,25 @@ export class Evaluator implements Runtime {
     const outcome = this.builtinEffects(argv, state, input, command.source);
     const cwd = state.cwds.length === 1 ? (state.cwds[0] ?? null) : null;
     const order = this.sink.order;
-    const listing = outcome.stdout === null ? producerListing(argv, cwd, this.ctx, command.source, !order.changed && order.unordered === 0) : null;
+    const ordered = !order.changed && order.unordered === 0;
+    const listing = outcome.stdout === null ? producerListing(argv, cwd, this.ctx, command.source, ordered) : null;
+    const branches = outcome.stdout === null ? this.branchLines(argv, input, ordered) : null;
     if (!changesNoFile(argv) || redirectsWrite(command.redirects)) order.changed = true;
-    return listing ? { ...outcome, listing } : outcome;
+    return listing || branches ? { ...outcome, ...(listing ? { listing } : {}), ...(branches ? { branches } : {}) } : outcome;
+  }
+
+  /**
+   * The `git branch` lines a command prints (branch-names.ts): `git branch`'s listing, or a grep
+   * filtering the lines piped in. Not where the line defines a function of that name.
+   */
+  private branchLines(argv: Field[], stdin: Stdin, ordered: boolean): BranchLines | null {
+    const name = argv[0]?.value;
+    if (name === null || name === undefined || this.sink.functions.has(name)) return null;
+    if (stdin.kind === 'text' && stdin.branches) {
+      const filter = grepFilter(argv);
+      return filter ? { ...stdin.branches, filters: [...stdin.branches.filters, filter] } : null;
+    }
+    return branchListing(argv, ordered);
   }
 
   /** An agent may not set guard's internal token (it marks a ref update as guard's own). */

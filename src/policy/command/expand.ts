@@ -6,6 +6,7 @@
  * arithmetic) becomes an unknown part: a Field whose value is null. Rules then treat unknown
  * values conservatively instead of guessing.
  */
+import type { BranchLines } from './branch-names.js';
 import type { LaterBody } from './later-bodies.js';
 import path from 'node:path';
 import type { Pipeline, Redirect, Script, SimpleCommand, Word, WordPart, ZshParam } from './ast.js';
@@ -181,6 +182,8 @@ export interface Field {
    * name holding a blank, a quote, a backslash (or, for `$(...)`, a glob character) could name another file.
    */
   listed?: { listing: Listing; split: 'nul' | 'words' | 'glob' };
+  /** An unknown operand that stands for words of the `git branch` lines a pipeline prints (xargs input from `git branch --merged | grep -v main`: branch-names.ts). */
+  branches?: BranchLines;
 }
 
 export interface ExpandEnv {
@@ -216,7 +219,7 @@ export interface ExpandEnv {
    * Called for every command substitution (and process substitution) met while expanding; for a
    * command that prints names from a set guard can list, that listing (Listing).
    */
-  onSubstitution(body: Script): Listing | undefined | void;
+  onSubstitution(body: Script): Listing | { branches: BranchLines } | undefined | void;
 }
 
 type Atom = { kind: 'char'; c: string } | { kind: 'part'; part: WordPart };
@@ -239,6 +242,8 @@ interface Segment {
    */
   listing?: Listing;
   listSplit?: 'words' | 'glob';
+  /** A `$(...)` of a pipeline printing `git branch` lines (branch-names.ts). */
+  branches?: BranchLines;
   /** Ends the field being built (between the words of a quoted `"$@"`): the next segment starts another. */
   fieldBreak?: boolean;
 }
@@ -425,6 +430,8 @@ function toField(segments: Segment[], display: string): Field {
     // The word is the substitution alone (`$(git ls-files '*.js')`): split on IFS, then globbed.
     const only = segments.length === 1 ? segments[0] : undefined;
     if (only?.listing) field.listed = { listing: only.listing, split: only.listSplit ?? 'glob' };
+    // Unquoted, the shell also expands globs in the words: the `*` of `* NAME` names the files there.
+    if (only?.branches) field.branches = only.quoted ? only.branches : { ...only.branches, globbed: true };
     return field;
   }
   const value = segments.map((s) => s.text).join('');
@@ -479,9 +486,11 @@ function segmentsOf(atoms: Atom[], env: ExpandEnv): Segment[] {
         break;
       }
       case 'cmdsub': {
-        const listing = env.onSubstitution(part.body);
+        const printed = env.onSubstitution(part.body);
+        const listing = printed && !('branches' in printed) ? printed : undefined;
+        const branches = printed && 'branches' in printed ? printed.branches : undefined;
         const output = substitutionOutput(part.body, env);
-        segments.push(output === null ? { text: '$(...)', quoted: part.quoted, unknown: true, expansion: true, ...(listing && !part.quoted ? { listing } : {}) } : { text: output, quoted: part.quoted, unknown: false, expansion: true });
+        segments.push(output === null ? { text: '$(...)', quoted: part.quoted, unknown: true, expansion: true, ...(listing && !part.quoted ? { listing } : {}), ...(branches ? { branches } : {}) } : { text: output, quoted: part.quoted, unknown: false, expansion: true });
         break;
       }
       case 'arith':

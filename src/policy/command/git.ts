@@ -315,7 +315,7 @@ function nothingInProgress(call: GitCall): boolean {
   return absent;
 }
 
-function local(call: GitCall, kind: VerdictKind, rule: RuleName, reason: string): void {
+function local(call: GitCall, kind: VerdictKind, rule: RuleName, reason: string, instead?: string): void {
   const inner = kind === 'snapshot' ? innerRepository(call) : null;
   if (inner) {
     call.rt.report(makeVerdict('deny', rule, `${reason}, in ${inner}, another git repository inside this one (a submodule or a nested repository), whose files no snapshot of this one holds`, call.inv.source));
@@ -330,7 +330,7 @@ function local(call: GitCall, kind: VerdictKind, rule: RuleName, reason: string)
     }
     return;
   }
-  call.rt.report(makeVerdict(kind, rule, reason, call.inv.source));
+  call.rt.report(makeVerdict(kind, rule, reason, call.inv.source, instead));
 }
 
 /**
@@ -1635,8 +1635,13 @@ function gitBranch(call: GitCall, args: Field[]): void {
         // branches, refuses where a protected one could be among them (planned-refs.ts).
         const view = call.rt.ctx.view;
         if (call.target === 'same' && (view?.collecting || view?.resolved)) {
-          local(call, 'snapshot', 'git-branch-delete', `git branch ${force ? '-D' : '-d'} deletes branches guard cannot name before it runs (${force ? 'merged or not' : 'only merged ones'}); guard refuses it where a protected branch could be among them, and the snapshot keeps every branch`);
-          noteRef(call, { kind: 'delete-unnamed', how: `git branch ${force ? '-D' : '-d'} ${name.display}` });
+          const from = name.display.replace(/^\((xargs .*)\)$/, 'the $1');
+          if (force) {
+            local(call, 'snapshot', 'git-branch-delete', `git branch -D deletes the branches named by ${from}, merged or not: commits that only an unmerged one holds are then on no branch; the snapshot taken first keeps every branch tip (guard refuses it where a protected branch could be among them)`, 'Nothing to change if you mean it: `guard rollback` brings the branches back, or `git branch NAME SHA` with the SHA git prints for each ("Deleted branch NAME (was SHA)"). To delete only merged branches, use -d: git then keeps any branch with unmerged work.');
+          } else {
+            local(call, 'snapshot', 'git-branch-delete', `git branch -d deletes the branches named by ${from} that are merged (into HEAD, or into their upstream): only the names go, their commits stay in the branches they were merged into; the snapshot taken first keeps every branch tip (guard refuses it where a protected branch could be among them)`, 'Nothing to change: `guard rollback` brings the branches back, or `git branch NAME SHA` with the SHA git prints for each ("Deleted branch NAME (was SHA)").');
+          }
+          noteRef(call, { kind: 'delete-unnamed', how: `git branch ${force ? '-D' : '-d'} ${name.display}`, ...(name.branches ? { lines: name.branches } : {}) });
         } else opaque(call, `git branch ${force ? '-D' : '-d'} deletes a branch guard cannot see`);
         continue;
       }

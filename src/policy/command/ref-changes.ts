@@ -8,6 +8,8 @@
  * command starts, instead of letting reference-transaction refuse it half-way.
  */
 
+import type { BranchLines } from './branch-names.js';
+
 export type RefChange =
   /**
    * HEAD now names this branch (`checkout X`, `switch X`; `created`: `-b`/`-c`); null: detached
@@ -51,4 +53,4 @@ export type RefChange =
    * `| xargs git branch -d`): any local branch could be among them. The judge refuses where a
    * protected local branch that git would delete (one not checked out in a worktree) exists.
    */
-  | { kind: 'delete-unnamed'; how: string; command: string };
+  | { kind: 'delete-unnamed'; how: string; command: string; /** The names are words of these `git branch` lines (branch-names.ts); absent: any words. */ lines?: BranchLines };

@@ -4,6 +4,7 @@
  * `eval`, `find -exec`, git aliases ...). Handlers never decide alone what a nested string
  * does; they hand it back to the evaluator, so every level gets the same rules.
  */
+import type { BranchLines } from './branch-names.js';
 import type { Field, ShellState } from './expand.js';
 import type { RefChange } from './ref-changes.js';
 import { makeVerdict, opaqueKind, type RuleName } from './rules.js';
@@ -20,7 +21,7 @@ export type Stdin =
   | { kind: 'terminal' }
   | { kind: 'file'; from?: string; path?: string | null }
   /** `files`: where `text` is null, the files (absolute, escaped text) the producer copies out whole (`cat a.sql b.sql |`). */
-  | { kind: 'text'; text: string | null; from: string; listing?: Listing; files?: string[]; /** The line's text handed to a command in a container (hostStdin): a shell there reads it through CommandContext.hostScript. */ host?: true };
+  | { kind: 'text'; text: string | null; from: string; listing?: Listing; /** `git branch` lines, filtered (branch-names.ts). */ branches?: BranchLines; files?: string[]; /** The line's text handed to a command in a container (hostStdin): a shell there reads it through CommandContext.hostScript. */ host?: true };
 
 /** Where stdin comes from, as written (a file, the command piping in), or '' for a terminal. */
 export function stdinOrigin(stdin: Stdin): string {

@@ -33,7 +33,7 @@ describe('git branch -d of names guard cannot read before it runs', () => {
       // On main, the one protected local branch: git never deletes the checked-out branch.
       expect(hookWithVerdict(t, XARGS)).toMatchObject({ decision: 'allow', verdict: 'snapshot', rule: 'git-branch-delete' });
       await expectEvaluatedTable(t, [
-        [XARGS, 'snapshot', 'git-branch-delete', ['only merged ones']],
+        [XARGS, 'snapshot', 'git-branch-delete', ['that are merged', 'their commits stay in the branches they were merged into']],
         [SUBST, 'snapshot', 'git-branch-delete'],
         ['git branch -D $(git branch --merged | grep -v main)', 'snapshot', 'git-branch-delete', ['merged or not']],
         // named branches are judged by their names, as before
@@ -43,14 +43,51 @@ describe('git branch -d of names guard cannot read before it runs', () => {
         // a switch away from main earlier in the line leaves main deletable: refused
         [`git checkout feature && ${SUBST}`, 'deny', 'protected-branch-delete', ['main']],
       ]);
-      // On another branch, main could be among the names: refused, with the way forward.
+      // On another branch: main's line `  main` is listed, and the grep filters decide (branch-names.ts).
       t.git(['checkout', '-q', 'feature']);
-      expect(checkVerdict(t, XARGS, { asAgent: true })).toMatchObject({ verdict: 'deny', rule: 'protected-branch-delete' });
+      // feature up to main (guard's files were committed on main): main is merged into HEAD, so `git branch --merged` lists it
+      t.git(['merge', '-q', '--ff-only', 'main']);
+      expect(checkVerdict(t, XARGS, { asAgent: true })).toMatchObject({ verdict: 'snapshot', rule: 'git-branch-delete' });
+      expect(hookWithVerdict(t, XARGS)).toMatchObject({ decision: 'allow', verdict: 'snapshot', rule: 'git-branch-delete' });
+      expect(checkVerdict(t, "git branch --merged | grep -v '^\\*' | xargs git branch -d", { asAgent: true })).toMatchObject({ verdict: 'deny', rule: 'protected-branch-delete', instead: expect.stringContaining('`| grep -vF main` before xargs') });
       await expectEvaluatedTable(t, [
-        [XARGS, 'deny', 'protected-branch-delete', ['protected branch main', 'git branch --merged']],
+        [XARGS, 'snapshot', 'git-branch-delete'],
+        ["git branch --merged | grep -v '^\\*' | xargs git branch -d", 'deny', 'protected-branch-delete', ["its line `  main` in `git branch --merged` gets through the filters", 'the branches named before main are deleted by then']],
+        ["git branch --merged | grep -vE '(main|master|develop)' | xargs git branch -d", 'snapshot', 'git-branch-delete'],
+        ["git branch --merged | egrep -v '(^\\*|master|main)' | xargs -n 1 git branch -d", 'snapshot', 'git-branch-delete'],
+        ["git branch --merged | grep -v '\\*' | grep -v -e main -e master | xargs -r git branch -d", 'snapshot', 'git-branch-delete'],
+        ["git branch --merged | grep -vx '  main' | xargs git branch -d", 'snapshot', 'git-branch-delete'],
+        ["git branch --merged | grep -v -i MAIN | xargs -I{} git branch -d {}", 'snapshot', 'git-branch-delete'],
+        ['git branch | grep -v main | xargs git branch -D', 'snapshot', 'git-branch-delete', ['merged or not', 'commits that only an unmerged one holds are then on no branch']],
+        // what the model cannot read keeps every line: refused as before
+        ['git branch --merged | grep -vw main | xargs git branch -d', 'deny', 'protected-branch-delete'],
+        ['git branch --merged | grep -v "ma[a-z]n" | xargs git branch -d', 'deny', 'protected-branch-delete'],
+        ['git branch --merged | grep -v main | sed s/x/main/ | xargs git branch -d', 'deny', 'protected-branch-delete', ['any local branch could be among them']],
+        ['git branch -v | grep -v main | xargs git branch -d', 'deny', 'protected-branch-delete'],
+        ['git branch --merged | grep -v main notes.txt | xargs git branch -d', 'deny', 'protected-branch-delete'],
+        ['grep() { cat; }; git branch --merged | grep -v main | xargs git branch -d', 'deny', 'protected-branch-delete'],
+        ['git branch --merged | grep -v mainline | xargs git branch -d', 'deny', 'protected-branch-delete'],
+        ['git branch --merged | grep main | xargs git branch -d', 'deny', 'protected-branch-delete'],
+        ['git branch --merged | grep feature/ | xargs git branch -d', 'snapshot', 'git-branch-delete'],
+        // unquoted $(...): the `*` of the checked-out branch's line is globbed, unless a filter drops it
+        ['git branch -d $(git branch --merged | grep -v main)', 'deny', 'protected-branch-delete', ['expands its `*`']],
+        ["git branch -d $(git branch --merged | grep -v '\\*' | grep -v main)", 'snapshot', 'git-branch-delete'],
         ['git branch -D $(git branch --merged)', 'deny', 'protected-branch-delete'],
         // back on main first: main is the checked-out branch then
         [`git checkout main && ${SUBST}`, 'snapshot', 'git-branch-delete'],
+      ]);
+      // main moves on: no longer merged into feature, `git branch --merged` does not list it (one
+      // for-each-ref --merged=HEAD); `git branch` and `--merged main` still do; after a merge on the line, not relied on
+      t.git(['checkout', '-q', 'main']);
+      t.write('b.txt', 'b\n');
+      t.git(['add', '-A']);
+      t.git(['commit', '-q', '-m', 'b']);
+      t.git(['checkout', '-q', 'feature']);
+      await expectEvaluatedTable(t, [
+        ["git branch --merged | grep -v '^\\*' | xargs git branch -d", 'snapshot', 'git-branch-delete'],
+        ["git branch | grep -v '^\\*' | xargs git branch -d", 'deny', 'protected-branch-delete'],
+        ["git branch --merged main | grep -v '^\\*' | xargs git branch -d", 'deny', 'protected-branch-delete'],
+        ["git merge -q main && git branch --merged | grep -v '^\\*' | xargs git branch -d", 'deny', 'protected-branch-delete'],
       ]);
     });
   });
