@@ -421,7 +421,15 @@ const REAL_PROJECTS_3_FIXED = [
   'rm -rf ~/Library/Developer/Xcode/DerivedData', 'rm -rf ~/Library/Developer/Xcode/DerivedData/*', 'rm -rf ~/.cache/pip', 'rm -rf ~/.npm/_cacache', 'rm -rf ~/.gradle/caches', 'rm -rf ~/.cache/go-build', 'rm -rf .nx/cache .nx/workspace-data',
 ];
 
-export const EVERYDAY: readonly string[] = [...INSTALLS, ...BUILDS, ...TESTS, ...LINT, ...CLEANUPS, ...MOVES, ...TEMP, ...GIT_READS, ...GIT_WRITES, ...MISC, ...REAL_PROJECTS, ...REAL_PROJECTS_2, ...PROJECT_COMMAND_REACH, ...REAL_PROJECTS_3, ...REAL_PROJECTS_3_FIXED];
+/** Friction left by the third round, removed (2026-12-07, helper friction5): read from the repository's state, on the fixture's feature branch. */
+const FRICTION_5 = [
+  'git branch --merged | grep -v main | xargs git branch -d', "git branch --merged | grep -vE '(main|master|develop)' | xargs git branch -d",
+  "git branch --merged | egrep -v '(^\\*|master|main)' | xargs -n 1 git branch -d", "git branch --merged | grep -v '\\*' | grep -v main | xargs git branch -d",
+  'git branch | grep -v main | xargs git branch -D', 'git checkout main && git push origin "$(git branch --show-current)"',
+  'git switch main && git push -u origin "$(git branch --show-current)"',
+];
+
+export const EVERYDAY: readonly string[] = [...INSTALLS, ...BUILDS, ...TESTS, ...LINT, ...CLEANUPS, ...MOVES, ...TEMP, ...GIT_READS, ...GIT_WRITES, ...MISC, ...REAL_PROJECTS, ...REAL_PROJECTS_2, ...PROJECT_COMMAND_REACH, ...REAL_PROJECTS_3, ...REAL_PROJECTS_3_FIXED, ...FRICTION_5];
 
 /** What no snapshot holds: an agent must be stopped (deny, or ask a person). */
 export const UNRECOVERABLE: readonly string[] = [
