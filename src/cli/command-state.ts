@@ -18,6 +18,7 @@ import { installPruneWalk } from '../git/install-prune.js';
 import { isUtf8 } from 'node:buffer';
 import { escapedBytes } from '../util/escaped-text.js';
 import { refusedRefChange } from '../githooks/planned-refs.js';
+import { projectOutputs } from '../policy/project-outputs.js';
 import { configAliases } from '../git/config-aliases.js';
 import { AGENTS_WITHOUT_GIT_HOOKS, AGENTS_WITH_POST_TOOL, type Actor } from '../policy/actor.js';
 import { classifyWithState, DEFAULT_CAPTURE_LIMITS, fileToolCapture, type CommandContext, type FileToolCapture, type FileToolTarget, type StateClassification, type StateVerdict } from '../policy/command/index.js';
@@ -87,10 +88,16 @@ function installPrunesByFiles(queries: InstallPruneQuery[], seen: ReadTrace): bo
   return true;
 }
 
+/** commands.regenerable and the output directories the project's build tools name (project-outputs.ts), for the ignored files path facts judge. */
+function withProjectOutputs(repo: Repo | null, regenerable: readonly string[]): readonly string[] {
+  const outputs = repo ? projectOutputs(repo.root) : [];
+  return outputs.length === 0 ? regenerable : [...regenerable, ...outputs];
+}
+
 function classifyInRepository(command: string, context: CommandContext, repo: Repo | null, settings: CommandSettings, seen: ReadTrace): Promise<StateClassification> {
   const full: CommandContext = { ...context, regenerable: settings.regenerable, maxFileSize: settings.maxFileSize, ...(settings.tempIsScratch ? { scratchDirs: tempDirs() } : {}) };
   return classifyWithState(command, full, {
-    reader: (queries) => readPathFacts(repo, queries, { regenerable: settings.regenerable }),
+    reader: (queries) => readPathFacts(repo, queries, { regenerable: withProjectOutputs(repo, settings.regenerable) }),
     expandLoopGlob: expandShellGlob,
     readFile: (query) => readNearestFile(query, seen),
     ...(repo ? { readAliases: () => configAliases(repo) } : {}),
@@ -207,7 +214,7 @@ export async function fileToolIgnored(targets: FileToolTarget[], input: Evaluati
   const settings = commandSettings(input.policy);
   // maxFileSize: a deletion of a larger untracked file is refused, as the shell's rm is.
   return fileToolCapture(targets, { ...contextOf(input), regenerable: settings.regenerable, maxFileSize: settings.maxFileSize }, {
-    reader: (queries) => readPathFacts(input.repo, queries, { regenerable: settings.regenerable }),
+    reader: (queries) => readPathFacts(input.repo, queries, { regenerable: withProjectOutputs(input.repo, settings.regenerable) }),
     limits: { maxBytes: settings.maxIgnoredCapture, maxFiles: DEFAULT_CAPTURE_LIMITS.maxFiles },
   });
 }
