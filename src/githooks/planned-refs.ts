@@ -242,7 +242,9 @@ function unnamedDeleteViolation(ctx: HookContext, change: Extract<RefChange, { k
   // Globbed words (`git branch -d $(git branch | grep -v main)`): where the `* NAME` line gets
   // through, its `*` becomes the names of the files in the directory, which could be any branch's.
   const globbed = current !== null && change.lines?.globbed === true && survives(`* ${current.replace(/^refs\/heads\//, '')}`, change.lines.filters);
-  const lines = current !== null && !globbed ? change.lines : undefined;
+  // xargs removes quotes from its input (`ma''in` is the word main), and a branch name may hold them.
+  const quoted = branches.some(([ref]) => /['"]/.test(ref));
+  const lines = current !== null && !globbed && !quoted ? change.lines : undefined;
   let merged: Set<string> | null = null;
   const listed = (ref: string): boolean => {
     if (!lines || lines.merged === null) return true;
@@ -275,7 +277,9 @@ function unnamedDeleteViolation(ctx: HookContext, change: Extract<RefChange, { k
         ? `the line of the checked-out branch gets through the filters, and the shell expands its \`*\` to the names of the files where git runs`
         : change.lines && current === null
           ? 'HEAD is on no branch, and its line in `git branch` is not read'
-          : 'any local branch could be among them';
+          : change.lines && quoted
+            ? 'a local branch name holds a quote, which xargs removes, so a line may name another branch'
+            : 'any local branch could be among them';
     return {
       ...violation,
       what: `delete branches guard cannot name before it runs (${change.how}), among which could be the protected branch ${name} (${why})`,

@@ -490,7 +490,7 @@ function segmentsOf(atoms: Atom[], env: ExpandEnv): Segment[] {
         const listing = printed && !('branches' in printed) ? printed : undefined;
         const branches = printed && 'branches' in printed ? printed.branches : undefined;
         const output = substitutionOutput(part.body, env);
-        segments.push(output === null ? { text: '$(...)', quoted: part.quoted, unknown: true, expansion: true, ...(listing && !part.quoted ? { listing } : {}), ...(branches ? { branches } : {}) } : { text: output, quoted: part.quoted, unknown: false, expansion: true });
+        segments.push(output === null ? { text: '$(...)', quoted: part.quoted, unknown: true, expansion: true, ...(listing && !part.quoted ? { listing } : {}), ...(branches && !env.state.vars.has('IFS') ? { branches } : {}) } : { text: output, quoted: part.quoted, unknown: false, expansion: true });
         break;
       }
       case 'arith':

@@ -73,9 +73,15 @@ describe('git branch -d of names guard cannot read before it runs', () => {
         ['git branch -d $(git branch --merged | grep -v main)', 'deny', 'protected-branch-delete', ['expands its `*`']],
         ["git branch -d $(git branch --merged | grep -v '\\*' | grep -v main)", 'snapshot', 'git-branch-delete'],
         ['git branch -D $(git branch --merged)', 'deny', 'protected-branch-delete'],
+        // a line-set IFS splits the lines elsewhere than at blanks (`  fix-main` gives main)
+        ["IFS=-; git branch -d $(git branch --merged | grep -v '\\*' | grep -v main)", 'deny', 'protected-branch-delete'],
         // back on main first: main is the checked-out branch then
         [`git checkout main && ${SUBST}`, 'snapshot', 'git-branch-delete'],
       ]);
+      // a branch name holding quotes: xargs removes them (`ma''in` is main), so the filters are not relied on
+      t.git(['branch', "ma''in"]);
+      await expectEvaluatedTable(t, [[XARGS, 'deny', 'protected-branch-delete', ['holds a quote']]]);
+      t.git(['branch', '-D', "ma''in"]);
       // main moves on: no longer merged into feature, `git branch --merged` does not list it (one
       // for-each-ref --merged=HEAD); `git branch` and `--merged main` still do; after a merge on the line, not relied on
       t.git(['checkout', '-q', 'main']);
