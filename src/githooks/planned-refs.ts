@@ -242,8 +242,9 @@ function unnamedDeleteViolation(ctx: HookContext, change: Extract<RefChange, { k
   // Globbed words (`git branch -d $(git branch | grep -v main)`): where the `* NAME` line gets
   // through, its `*` becomes the names of the files in the directory, which could be any branch's.
   const globbed = current !== null && change.lines?.globbed === true && survives(`* ${current.replace(/^refs\/heads\//, '')}`, change.lines.filters);
-  // xargs removes quotes from its input (`ma''in` is the word main), and a branch name may hold them.
-  const quoted = branches.some(([ref]) => /['"]/.test(ref));
+  // xargs removes quotes from its input (`ma''in` is the word main), and a branch name may hold
+  // them; a branch named `+` is also the marker word of another worktree's line.
+  const quoted = branches.some(([ref]) => /['"]/.test(ref) || ref === 'refs/heads/+');
   const lines = current !== null && !globbed && !quoted ? change.lines : undefined;
   let merged: Set<string> | null = null;
   const listed = (ref: string): boolean => {
