@@ -264,16 +264,9 @@ export class ProtectedRestore {
     }
     if (sources.size === 0) return;
 
-    const { head } = await readRepoState(this.repo);
-    const { tracked: trackedNow, outsideView } = await trackedAmong(this.repo, [...sources.keys()]);
     for (const [p, { snapshot, entry }] of sources) {
-      if (head.symbolic !== snapshot.head.symbolic || head.oid !== snapshot.head.oid) continue;
-      // Taken off the disk by a sparse checkout (`git sparse-checkout set`): the view changed, the
-      // agent hook snapshots that, and a file written back would sit outside the view (on a vite
-      // clone the undo of a rollback then differed by .github/workflows).
-      if (outsideView.has(p)) continue;
-      const held = TEST_FAULTS ? await this.holdForTest() : false;
-      const outcome = await this.restoreOne(p, entry, snapshot, firstSeen, trackedNow.get(p));
+      const held = TEST_FAULTS ? await this.holdForTest('look') : false;
+      const outcome = await this.restoreOne(p, entry, snapshot, firstSeen);
       if (held) this.releasedForTest(outcome);
       if (outcome !== 'written') continue;
       this.options.onRestore({ path: pathText(p), reason: hit.get(p)!, snapshot: snapshot.oid, mode: entry.mode });
@@ -281,46 +274,87 @@ export class ProtectedRestore {
   }
 
   /**
-   * Writes one file back unless git staged its change, it came back meanwhile, or a rollback
-   * paused the watcher. The
-   * pause is checked last, with nothing awaited between the check and the write (write() is
-   * synchronous): once a rollback has its answer to the pause, no restore lands under it.
+   * Writes one file back unless HEAD moved since the snapshot, git staged its change, a sparse
+   * checkout took it off the disk, it came back meanwhile, or a rollback paused the watcher.
+   * HEAD and the index are read here, after the content, each time (not once for the batch before
+   * the first restore: a `git rm` or a checkout while an earlier restore of the batch ran was not
+   * seen, and the file came back untracked, or from the old branch into the new one). Then, with
+   * nothing awaited until the write: the pause, the user's index file as it was before those reads
+   * (a git command that changed it, or holds index.lock, meanwhile: 'moved', looked at again
+   * later), and the file still gone or empty; a file gone is created without replacing anything
+   * (link(2)), so a file that came back (the user's, a checkout's) is never written over.
    */
-  private async restoreOne(p: GitPath, entry: TreeEntry, snapshot: Snapshot, firstSeen: number, stagedNow: string | undefined): Promise<'written' | 'staged' | 'back' | 'deferred'> {
+  private async restoreOne(p: GitPath, entry: TreeEntry, snapshot: Snapshot, firstSeen: number): Promise<'written' | 'staged' | 'back' | 'deferred' | 'head' | 'moved'> {
+    const indexBefore = this.indexStamp();
+    const content = await this.contentOf(snapshot, p, entry);
+    const { head } = await readRepoState(this.repo);
+    if (head.symbolic !== snapshot.head.symbolic || head.oid !== snapshot.head.oid) return 'head';
+    const { tracked, outsideView } = await trackedAmong(this.repo, [p]);
+    // Taken off the disk by a sparse checkout (`git sparse-checkout set`): the view changed, the
+    // agent hook snapshots that, and a file written back would sit outside the view (on a vite
+    // clone the undo of a rollback then differed by .github/workflows).
+    if (outsideView.has(p)) return 'staged';
     // Staged through git since the snapshot: `git rm` (the index lost the path) or a change git
     // made in the index too (`git rm` of the last submodule empties .gitmodules there and on
     // disk): the hooks judge those; written back, the file and the index would disagree.
     if (snapshot.indexTree) {
       const staged = (await entriesAt(this.repo, snapshot.indexTree, [p])).get(p);
-      if (staged && stagedNow !== staged.oid) return 'staged';
+      if (staged && tracked.get(p) !== staged.oid) return 'staged';
     }
-    // Still gone or empty after the git calls above?
-    const stat = lstat(fsPath(this.repo.root, p));
-    if (stat && !(stat.isFile() && stat.size === 0)) return 'back';
-    const content = await this.contentOf(snapshot, p, entry);
+    const heldAtWrite = TEST_FAULTS ? await this.holdForTest('write') : false;
+    const outcome = this.writeIfStill(p, entry, content, snapshot, firstSeen, indexBefore);
+    if (heldAtWrite) this.releasedForTest(outcome);
+    return outcome;
+  }
+
+  /** restoreOne's last step, synchronous: what is checked is what the write meets. */
+  private writeIfStill(p: GitPath, entry: TreeEntry, content: Buffer, snapshot: Snapshot, firstSeen: number, indexBefore: string): 'written' | 'back' | 'deferred' | 'moved' {
     if (this.paused > 0) {
       this.deferred.set(p, Math.min(firstSeen, this.deferred.get(p) ?? firstSeen));
       return 'deferred';
     }
+    if (this.indexStamp() !== indexBefore || fs.existsSync(Buffer.from(`${this.repo.indexFile}.lock`))) {
+      // A git command changed the index (or is changing it) while the above was read: looked at
+      // again once it is done, as first seen.
+      setTimeout(() => this.note(p, firstSeen), SETTLE_MS).unref();
+      return 'moved';
+    }
+    const stat = lstat(fsPath(this.repo.root, p));
+    if (stat && !(stat.isFile() && stat.size === 0)) return 'back';
     // Its permission bits as the snapshot recorded them where they are not git's checkout default
     // (an untracked or captured file at 0600: `modes`), else git's default for its mode.
     const recorded = snapshot.modes?.[pathText(p)];
-    this.write(p, entry, content, recorded !== undefined ? Number.parseInt(recorded, 8) : entry.mode === '100755' ? 0o755 : 0o644);
-    return 'written';
+    return this.write(p, entry, content, recorded !== undefined ? Number.parseInt(recorded, 8) : entry.mode === '100755' ? 0o755 : 0o644, stat === null) ? 'written' : 'back';
+  }
+
+  /** The user's index file's identity now ('' when there is none): any write by git changes it. */
+  private indexStamp(): string {
+    const stat = lstat(Buffer.from(this.repo.indexFile));
+    return stat ? `${stat.ino}:${stat.size}:${stat.mtimeMs}:${stat.ctimeMs}` : '';
   }
 
   /**
    * Test bundle only: when the test armed it (`<gitDir>/guard/test-restore-hold`, with
-   * GUARD_TEST_RESTORE_HOLD set), a restore about to look at the index, its file a last time and
-   * write it renames the file to `test-restore-held` and waits until the test removes it (at
-   * most a minute); releasedForTest then writes `test-restore-done` with what it did (written,
-   * staged, back, deferred). A test holds a restore that is due while it starts a rollback. Armed once, it holds once.
+   * GUARD_TEST_RESTORE_HOLD set), a restore renames the file to `test-restore-held` and waits until
+   * the test removes it (at most a minute); releasedForTest then writes `test-restore-done` with
+   * what it did (written, staged, back, deferred, head, moved). Where it holds is what the armed
+   * file says: empty (or `look`), before it reads HEAD, the index and its content; `write`, after
+   * those reads, right before its last checks and the write. A test holds a restore that is due
+   * while it starts a rollback, or runs git or writes the file under it. Armed once, it holds once.
    */
-  private async holdForTest(): Promise<boolean> {
+  private async holdForTest(point: 'look' | 'write'): Promise<boolean> {
     if (testFault('GUARD_TEST_RESTORE_HOLD') === undefined) return false;
+    const armed = guardPath(this.repo, 'test-restore-hold');
+    let at: string;
+    try {
+      at = fs.readFileSync(armed, 'utf8').trim() || 'look';
+    } catch {
+      return false;
+    }
+    if (at !== point) return false;
     const marker = guardPath(this.repo, 'test-restore-held');
     try {
-      fs.renameSync(guardPath(this.repo, 'test-restore-hold'), marker);
+      fs.renameSync(armed, marker);
     } catch {
       return false;
     }
@@ -354,22 +388,40 @@ export class ProtectedRestore {
     return checkedOut ?? blob(entry.oid);
   }
 
-  private write(rel: GitPath, entry: TreeEntry, content: Buffer, perms: number): void {
+  /**
+   * Writes the file through a temp file; false when something is at the path by now. `gone`: the
+   * file was not there at the last look, so it is created without replacing anything (link(2)
+   * fails on a file that came back since); an emptied one is replaced (rename).
+   */
+  private write(rel: GitPath, entry: TreeEntry, content: Buffer, perms: number, gone: boolean): boolean {
     const target = fsPath(this.repo.root, rel);
     const slash = rel.lastIndexOf('/');
     const dir = slash < 0 ? Buffer.from(this.repo.root) : fsPath(this.repo.root, rel.slice(0, slash) as GitPath);
     const base = pathBytes(rel.slice(slash + 1) as GitPath);
     this.restoring.add(rel);
+    const temp = Buffer.concat([dir, Buffer.from(`${path.sep}.`), base, Buffer.from(`.guard-restore-${process.pid}`)]);
     try {
       fs.mkdirSync(dir, { recursive: true });
-      const temp = Buffer.concat([dir, Buffer.from(`${path.sep}.`), base, Buffer.from(`.guard-restore-${process.pid}`)]);
       fs.rmSync(temp, { force: true });
       // A symlink's blob is its target, bytes as git stores them.
       if (entry.mode === '120000') fs.symlinkSync(content, temp);
       else fs.writeFileSync(temp, content, { mode: perms });
       if (entry.mode !== '120000') fs.chmodSync(temp, perms);
-      fs.renameSync(temp, target);
+      if (!gone) {
+        fs.renameSync(temp, target);
+        return true;
+      }
+      try {
+        fs.linkSync(temp, target);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+        // A file system without hard links: the last look, then the rename.
+        if (lstat(target)) return false;
+        fs.renameSync(temp, target);
+      }
+      return true;
     } finally {
+      fs.rmSync(temp, { force: true });
       // The events of our own write arrive after the settle delay; ignore them until then.
       setTimeout(() => this.restoring.delete(rel), SETTLE_MS * 2).unref();
     }
