@@ -60,6 +60,11 @@ export interface WorktreeScan {
   /** Paths that were regular files at the scan, with their executable bit. */
   regular?: Map<string, boolean>;
   /**
+   * The scan's sign (signOf) of each of `regular`: a later read of the file whose fstat gives the
+   * same read the bytes git hashed into the tree, else the file changed in between (raw-files.ts).
+   */
+  signs?: Map<string, string>;
+  /**
    * Ignored files asked for by name (extraPaths) that the scan keeps, with their lstat data
    * (signOf), when they had not changed for RACY_MS before the scan: while a later lstat gives the
    * same, the file holds the bytes this snapshot read (create.ts heldIgnoredMeta).
@@ -212,6 +217,11 @@ function signOf(stat: fsSync.BigIntStats): { sign: string; mtimeNs: bigint; ctim
   return { sign: `${stat.mode}:${stat.size}:${mtimeNs}:${ctimeNs}:${stat.ino}`, mtimeNs, ctimeNs };
 }
 
+/** The sign (signOf) of lstat (or fstat) data already read. */
+export function statSign(stat: fsSync.BigIntStats): string {
+  return signOf(stat).sign;
+}
+
 /** The sign (signOf) of the file at `full` now; null when nothing is there. */
 export async function lstatSign(full: Buffer): Promise<string | null> {
   const stat = await fs.lstat(full, { bigint: true }).catch(() => null);
@@ -227,6 +237,7 @@ async function screen(repo: Repo, candidates: Candidate[], options: CaptureOptio
   const extraSigns = new Map<string, string>();
   const keep: Array<{ bytes: string; sign: string }> = [];
   const regular = new Map<string, boolean>();
+  const signs = new Map<string, string>();
   const perms = new Map<string, number>();
   const trackedPerms = new Map<string, number>();
   const dirs: Array<{ bytes: string; sign: string }> = [];
@@ -322,6 +333,7 @@ async function screen(repo: Repo, candidates: Candidate[], options: CaptureOptio
       keep.push({ bytes: candidate.bytes, sign });
       if (settledExtra) extraSigns.set(candidate.bytes, sign);
       regular.set(candidate.bytes, (Number(stat.mode) & 0o100) !== 0);
+      signs.set(candidate.bytes, sign);
       if (!isCheckoutMode(Number(stat.mode))) (candidate.untracked || candidate.extra ? perms : trackedPerms).set(candidate.bytes, Number(stat.mode) & 0o7777);
     }),
   );
@@ -335,7 +347,7 @@ async function screen(repo: Repo, candidates: Candidate[], options: CaptureOptio
   for (const s of skipped) hash.update(`skip\0${s.path}\0${s.reason}\0`);
   beyond.sort();
   for (const b of beyond) hash.update(`beyond\0${b}\0`, 'latin1');
-  return { paths: keep.map((k) => k.bytes), drops: [...dirs.map((d) => d.bytes), ...beyond], skipped, signature: hash.digest('hex'), racy, regular, ...(extraSigns.size > 0 ? { extraSigns } : {}), ...(perms.size > 0 ? { perms } : {}), ...(trackedPerms.size > 0 ? { trackedPerms } : {}), ...(dirPerms.size > 0 ? { dirPerms } : {}) };
+  return { paths: keep.map((k) => k.bytes), drops: [...dirs.map((d) => d.bytes), ...beyond], skipped, signature: hash.digest('hex'), racy, regular, signs, ...(extraSigns.size > 0 ? { extraSigns } : {}), ...(perms.size > 0 ? { perms } : {}), ...(trackedPerms.size > 0 ? { trackedPerms } : {}), ...(dirPerms.size > 0 ? { dirPerms } : {}) };
 }
 
 /**

@@ -21,7 +21,7 @@ import fs from 'node:fs/promises';
 import { applyScan, captureOnto, listUserPaths, lstatSign, MAX_INCREMENTAL_PATHS, RACY_MS, retryOnSignal, scanChangedPaths, scanWorktree } from './capture-worktree.js';
 import { readModeRules, type BranchConfigPair } from './mode-rules.js';
 import { checkConversions } from './conversions.js';
-import { captureRawFiles, clearRawNote, rawSignature, readRawNote } from './raw-files.js';
+import { captureRawFiles, clearRawNote, noteRawWrites, rawSignature, readRawNote } from './raw-files.js';
 import { clearScanMemo, readScanMemo, sameStamp, saveScanMemo, statIndex, type IndexStamp, type ScanMemo } from './scan-memo.js';
 import { hasCaptures, tallyChanges, type CapturedNames } from './change-counts.js';
 import { decodeMessage, encodeMessage, FORMAT_VERSION, HELD_IGNORED_MAX, sameState, type ChangeCounts, type HeldIgnored, type SkippedPath, type Snapshot, type SnapshotMeta, type Trigger } from './format.js';
@@ -291,16 +291,21 @@ function sameIndexFile(a: IndexStamp | null, b: IndexStamp | null): boolean {
 
 /**
  * Test bundle only: with GUARD_TEST_SNAPSHOT_HOLD set and `<gitDir>/guard/test-snapshot-hold`
- * written by the test, a full walk, once its scan of the worktree is done and before it reads the
- * index tree, renames that file to `test-snapshot-held` and waits until the test removes it (at
- * most a minute). Armed once, holds once.
+ * written by the test, a snapshot renames that file to `test-snapshot-held` and waits until the
+ * test removes it (at most a minute). Where: what the armed file says; empty, a full walk once its
+ * scan of the worktree is done and before it reads the index tree (`walk`, awaited first); `raw`,
+ * any snapshot once its tree W is written and before it reads the raw files (raw-files.ts).
+ * Armed once, holds once.
  */
-async function holdAfterScan(repo: Repo, walk: Promise<unknown>): Promise<void> {
+async function holdForTest(repo: Repo, point: 'scan' | 'raw', walk?: Promise<unknown>): Promise<void> {
   if (testFault('GUARD_TEST_SNAPSHOT_HOLD') === undefined) return;
-  await walk.catch(() => undefined);
+  const armed = guardPath(repo, 'test-snapshot-hold');
+  const at = await fs.readFile(armed, 'utf8').then((text) => text.trim() || 'scan', () => null);
+  if (at !== point) return;
+  await walk?.catch(() => undefined);
   const marker = guardPath(repo, 'test-snapshot-held');
   try {
-    await fs.rename(guardPath(repo, 'test-snapshot-hold'), marker);
+    await fs.rename(armed, marker);
   } catch {
     return;
   }
@@ -405,7 +410,7 @@ async function takeSnapshot(repo: Repo, options: CreateSnapshotOptions, pipes: O
     let keepTemp = false;
     try {
       emit({ type: 'phase', phase: 'scanning-worktree' });
-      if (TEST_FAULTS && walk) await holdAfterScan(repo, walk);
+      if (TEST_FAULTS && walk) await holdForTest(repo, 'scan', walk);
       const indexRead = sameUserIndex ? Promise.resolve({ indexTree: sameUserIndex.indexTree, rawIndex: sameUserIndex.rawIndex }) : readUserIndexTree(repo, oidBytes(state, previous), new Set([previous?.indexTree, previous?.tree, state.headTree].filter((t): t is string => !!t)), indexData);
       let changedUserPaths = userPaths;
       if (changedPaths && previous?.ignored) {
@@ -469,6 +474,7 @@ async function takeSnapshot(repo: Repo, options: CreateSnapshotOptions, pipes: O
       const conversion = modeRules.conversion ?? { autocrlf: 'false', attributesFile: null, eol: null };
       const [conversions, note] = await Promise.all([checkConversions(repo, conversion, userStamp, oidBytes(state, previous), memo?.attributes, scan.paths, !changedPaths, indexData), readRawNote(repo)]);
       const mayConvert = conversions.mayConvert || note.paths.length > 0;
+      if (TEST_FAULTS && mayConvert) await holdForTest(repo, 'raw');
       // Same scan as the last snapshot (the tree came from the memo), same R files unchanged: same R.
       const sameRaw =
         mayConvert && scanAsLastTime && memo && capture.tree === memo.tree && memo.raw?.mayConvert === true && note.paths.length === 0 && memo.raw.tree === (previous?.rawFiles?.tree ?? null) && (await rawSignature(repo, memo.raw.paths)) === memo.raw.sign
@@ -482,6 +488,7 @@ async function takeSnapshot(repo: Repo, options: CreateSnapshotOptions, pipes: O
               config: conversion,
               tree: capture.tree,
               files: scan.regular ?? new Map(),
+              ...(scan.signs ? { signs: scan.signs } : {}),
               previous: previous?.rawFiles?.tree ?? null,
               previousTree: previous?.tree ?? null,
               lookedAt: changedPaths ? new Set<string>([...changedPaths, ...scan.drops]) : null,
@@ -490,6 +497,9 @@ async function takeSnapshot(repo: Repo, options: CreateSnapshotOptions, pipes: O
             }),
           )));
       const rawTree = raw.tree;
+      // Files that changed under R's read (raw-files.ts): the next snapshot reads them again
+      // (noted once this one has taken the note it found).
+      const unsettled = ('unsettled' in raw && raw.unsettled) || [];
       // The index changed while this attempt read it (a `git add` or `git rm --cached` between the
       // scan, which judged files against one index, and the index tree, read from the other): the
       // tree may lack a file both call the other's (untracked by the one, tracked by the other),
@@ -572,6 +582,7 @@ async function takeSnapshot(repo: Repo, options: CreateSnapshotOptions, pipes: O
       const ownCapture = previous?.trigger === 'session-start' && options.trigger !== 'session-start' && extraPaths.length > 0;
       if (previous && !options.force && !ownCapture && sameState(previous, { ...candidate, ...(rawTree ? { rawFiles: { tree: rawTree } } : {}) })) {
         await clearRawNote(repo, note.bytes);
+        await noteRawWrites(repo, unsettled);
         keepTemp = options.keepIndex === true && temp !== null;
         return { snapshot: previous, created: false, ...(keepTemp && temp ? { worktreeIndex: temp } : {}) };
       }
@@ -646,6 +657,7 @@ async function takeSnapshot(repo: Repo, options: CreateSnapshotOptions, pipes: O
       // A chain this process walked (rollback's lookup of the id) now has this snapshot in front.
       chainGrew(repo, previous?.oid ?? null, oid, message);
       await clearRawNote(repo, note.bytes);
+      await noteRawWrites(repo, unsettled);
       keepTemp = options.keepIndex === true && temp !== null;
       return { snapshot: { ...meta, oid }, created: true, ...(keepTemp && temp ? { worktreeIndex: temp } : {}) };
     } catch (error) {

@@ -26,6 +26,7 @@
  */
 import { createHash } from 'node:crypto';
 import fs from 'node:fs/promises';
+import { constants as fsConstants } from 'node:fs';
 import path from 'node:path';
 import { guardPath, type Repo } from '../git/repo.js';
 import { runGit, splitNulBytes } from '../git/run.js';
@@ -34,6 +35,7 @@ import { checkAttributes } from '../git/check-attr.js';
 import { readCheckedOut, writeObjects } from '../git/batch-objects.js';
 import { editTree, leavesAt, treeId, type PathChange, type TreeLeaf } from './tree-edit.js';
 import type { ConversionConfig } from './mode-rules.js';
+import { lstatSign, statSign } from './capture-worktree.js';
 
 const ATTRIBUTES = ['text', 'eol', 'filter', 'ident', 'working-tree-encoding', 'crlf'];
 
@@ -100,6 +102,11 @@ export interface RawCaptureInput {
   tree: string;
   /** Regular files this snapshot read, with their executable bit. */
   files: ReadonlyMap<string, boolean>;
+  /**
+   * The scan's sign of each of `files` (capture-worktree.ts `signs`): a file whose fstat after
+   * R's read differs changed between the hash in W and that read. Without it the read is trusted.
+   */
+  signs?: ReadonlyMap<string, string>;
   /** The previous snapshot's raw tree R, if it had one. */
   previous: string | null;
   /** The previous snapshot's tree W (to carry R's entry of a file that vanished during this snapshot). */
@@ -119,14 +126,51 @@ export interface RawCaptureInput {
   lfOnly?: boolean;
 }
 
+/**
+ * The bytes of a regular file and the sign (statSign) of its fstat once read; null when it is not
+ * one any more. Opened without following a symlink and without waiting on a FIFO: a file turned
+ * into either since the scan is not read through (a link's target outside the worktree kept as
+ * the file's bytes, or a snapshot waiting forever for a FIFO's writer).
+ */
+export async function readRegular(full: Buffer): Promise<{ bytes: Buffer; sign: string } | null> {
+  let handle: fs.FileHandle;
+  try {
+    handle = await fs.open(full, fsConstants.O_RDONLY | fsConstants.O_NOFOLLOW | fsConstants.O_NONBLOCK);
+  } catch {
+    return null;
+  }
+  try {
+    if (!(await handle.stat()).isFile()) return null;
+    const bytes = await handle.readFile();
+    return { bytes, sign: statSign(await handle.stat({ bigint: true })) };
+  } catch {
+    return null;
+  } finally {
+    await handle.close();
+  }
+}
+
 /** The files of `files` that hold a CR byte (read here, in parallel). */
 async function withCarriageReturn(repo: Repo, files: readonly string[]): Promise<Set<string>> {
-  const found = await Promise.all(files.map((p) => fs.readFile(fsPath(repo.root, p as GitPath)).then((bytes) => bytes.includes(13), () => true)));
+  const found = await Promise.all(files.map((p) => readRegular(fsPath(repo.root, p as GitPath)).then((read) => read === null || read.bytes.includes(13))));
   return new Set(files.filter((_, i) => found[i]));
 }
 
+/**
+ * git's clean of each file as it is on disk now (`hash-object --stdin-paths`, nothing written),
+ * in order; null when any cannot be hashed so (gone, no regular file, a name hash-object cannot
+ * read: a line break, a leading double quote).
+ */
+async function cleanIds(repo: Repo, paths: readonly string[]): Promise<string[] | null> {
+  if (paths.length === 0) return [];
+  if (paths.some((p) => /[\n\r]/.test(p) || p.startsWith('"'))) return null;
+  const result = await runGit(['hash-object', '--stdin-paths'], { cwd: repo.root, input: Buffer.from(paths.map((p) => `${p}\n`).join(''), 'latin1'), okCodes: [128] });
+  const ids = result.stdout.toString('latin1').split('\n').filter(Boolean);
+  return result.code === 0 && ids.length === paths.length ? ids : null;
+}
+
 /** The raw tree R for this snapshot (null when every file's checkout gives its bytes back) and its paths. */
-export async function captureRawFiles(repo: Repo, input: RawCaptureInput): Promise<{ tree: string | null; paths: string[] }> {
+export async function captureRawFiles(repo: Repo, input: RawCaptureInput): Promise<{ tree: string | null; paths: string[]; unsettled?: string[] }> {
   const previous = input.previous ? await listRawFiles(repo, input.previous) : new Map<string, TreeLeaf>();
   const carried = new Map<string, TreeLeaf>();
   const toCheck = new Map<string, boolean>(input.files);
@@ -144,10 +188,16 @@ export async function captureRawFiles(repo: Repo, input: RawCaptureInput): Promi
   // A file the previous snapshot kept raw and this one did not read: checked again while it is
   // still a regular file (its executable bit as it is now).
   const recheck = [...again];
-  const stats = await Promise.all(recheck.map((p) => fs.lstat(fsPath(repo.root, p as GitPath)).catch(() => null)));
+  const stats = await Promise.all(recheck.map((p) => fs.lstat(fsPath(repo.root, p as GitPath), { bigint: true }).catch(() => null)));
+  // What its read must find unchanged: the file as it is now (W has the base's blob for it).
+  const expected = new Map<string, string>(input.signs ?? []);
   recheck.forEach((p, i) => {
-    if (stats[i]?.isFile()) toCheck.set(p, (stats[i]!.mode & 0o100) !== 0);
+    const stat = stats[i];
+    if (!stat?.isFile()) return;
+    toCheck.set(p, (Number(stat.mode) & 0o100) !== 0);
+    expected.set(p, statSign(stat));
   });
+  const unsettled: string[] = [];
   const paths = [...toCheck.keys()].sort();
   const kept = new Map<string, TreeLeaf>(carried);
   if (paths.length > 0) {
@@ -156,10 +206,19 @@ export async function captureRawFiles(repo: Repo, input: RawCaptureInput): Promi
     // (Names with a line break too: leavesAt and readCheckedOut ask git about them another way.)
     const blobs = await leavesAt(repo, input.tree, converting);
     const present = converting.map((p, i) => ({ path: p, oid: blobs[i]?.type === 'blob' ? blobs[i]!.oid : null })).filter((b): b is { path: string; oid: string } => b.oid !== null);
-    const [checkedOut, onDisk] = await Promise.all([
-      readCheckedOut(repo, present),
-      Promise.all(present.map((b) => fs.readFile(fsPath(repo.root, b.path as GitPath)).catch(() => null))),
-    ]);
+    const [checkedOut, reads] = await Promise.all([readCheckedOut(repo, present), Promise.all(present.map((b) => readRegular(fsPath(repo.root, b.path as GitPath))))]);
+    // Changed since the scan's look: W's blob was hashed after that look, before or after the
+    // change. Kept only when git's clean of the file, hashed again now while the file keeps the
+    // bytes read, is W's blob (the change came before W's hash). Else the bytes read are not the
+    // ones W's blob was cleaned from: kept in R, a rollback or the watcher's restore wrote them
+    // under W's name (git then sees the file unchanged, a `commit -a` commits W's blob). Left out
+    // and noted for the next snapshot to read again (create.ts).
+    const changed = present.map((b, i) => ({ ...b, read: reads[i] })).filter((b) => b.read && expected.has(b.path) && expected.get(b.path) !== b.read.sign);
+    const cleanAgain = await cleanIds(repo, changed.map((b) => b.path));
+    const cleanNow = await Promise.all(changed.map((b) => lstatSign(fsPath(repo.root, b.path as GitPath))));
+    const confirmed = new Set(changed.filter((b, i) => cleanAgain?.[i] === b.oid && cleanNow[i] === b.read!.sign).map((b) => b.path));
+    for (const b of changed) if (!confirmed.has(b.path)) unsettled.push(b.path);
+    const onDisk = reads.map((read, i) => (read && !unsettled.includes(present[i]!.path) ? read.bytes : null));
     // Without git's checkout (its smudge filter failed, or a name with a line break that is not
     // UTF-8 cannot be given to git) a converted file keeps its raw bytes: more to store, nothing lost.
     const differ = present
@@ -167,11 +226,11 @@ export async function captureRawFiles(repo: Repo, input: RawCaptureInput): Promi
       .filter((b) => b.bytes !== null && (!b.checkout || !b.bytes.equals(b.checkout)));
     const ids = await writeObjects(repo, 'blob', differ.map((d) => d.bytes));
     differ.forEach((d, i) => kept.set(d.path, { mode: toCheck.get(d.path) ? '100755' : '100644', oid: ids[i]! }));
-    // Gone between the scan (W holds it) and this read: W is still restored from, so a file the
-    // previous R kept raw keeps that entry while W's blob is the one the previous snapshot had
-    // (the same clean content, the bytes it was cleaned from then). Without this, a watcher
-    // snapshot racing a deletion held the file in W but not in R, and the watcher's restore wrote
-    // git's checkout (LF) over a CRLF file.
+    // Gone (or no regular file, or changed) between the scan (W holds it) and this read: W is
+    // still restored from, so a file the previous R kept raw keeps that entry while W's blob is
+    // the one the previous snapshot had (the same clean content, the bytes it was cleaned from
+    // then). Without this, a watcher snapshot racing a deletion held the file in W but not in R,
+    // and the watcher's restore wrote git's checkout (LF) over a CRLF file.
     const vanished = present.filter((b, i) => onDisk[i] === null && previous.has(b.path));
     if (vanished.length > 0 && input.previousTree) {
       const before = await leavesAt(repo, input.previousTree, vanished.map((b) => b.path));
@@ -180,7 +239,8 @@ export async function captureRawFiles(repo: Repo, input: RawCaptureInput): Promi
       });
     }
   }
-  if (kept.size === 0) return { tree: null, paths: [] };
+  const moved = unsettled.length > 0 ? { unsettled: unsettled.sort() } : {};
+  if (kept.size === 0) return { tree: null, paths: [], ...moved };
   const keptPaths = [...kept.keys()].sort();
   // Edit the previous R (only the directories on the way to what changed are written).
   const hash = input.tree.length === 64 ? 'sha256' : 'sha1';
@@ -191,8 +251,8 @@ export async function captureRawFiles(repo: Repo, input: RawCaptureInput): Promi
     if (!was || was.oid !== leaf.oid || was.mode !== leaf.mode) changes.push({ path: p, entry: leaf });
   }
   for (const p of previous.keys()) if (!kept.has(p)) changes.push({ path: p, entry: null });
-  if (changes.length === 0 && input.previous) return { tree: input.previous, paths: keptPaths };
-  return { tree: (await editTree(repo, base, changes)).tree, paths: keptPaths };
+  if (changes.length === 0 && input.previous) return { tree: input.previous, paths: keptPaths, ...moved };
+  return { tree: (await editTree(repo, base, changes)).tree, paths: keptPaths, ...moved };
 }
 
 /**

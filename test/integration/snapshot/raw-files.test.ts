@@ -11,6 +11,8 @@ import { withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
 import { openRepo, type Repo } from '../../../src/git/repo.js';
 import { createSnapshot } from '../../../src/snapshot/create.js';
 import { captureRawFiles } from '../../../src/snapshot/raw-files.js';
+import { lstatSign } from '../../../src/snapshot/capture-worktree.js';
+import { execFileSync } from 'node:child_process';
 import { gitPath } from '../../../src/git/path.js';
 import { keepObjectPipes } from '../../../src/git/object-pipes.js';
 import { mentionsConversion } from '../../../src/snapshot/conversions.js';
@@ -110,6 +112,92 @@ describe('raw files of a file deleted during the snapshot', () => {
       expect(raw.paths).toEqual(['run.sh']);
       expect(repo.git(['cat-file', 'blob', `${raw.tree}:run.sh`])).toBe('echo changed\r\n');
     }));
+});
+
+// A file changed between the scan's look and R's read: W's blob was hashed before or after the
+// change. Kept in R, bytes that W's blob was not cleaned from were written back under W's name by
+// a rollback (git then sees the file unchanged) or by the watcher's restore.
+describe('raw files of a file changed during the snapshot', () => {
+  it("are kept where git's clean of the bytes read is W's blob; else the previous R's entry while W's blob is the previous one, else none, and noted", () =>
+    withTestRepo(async (repo) => {
+      repo.write('.gitattributes', '*.sh text eol=lf\n');
+      repo.write('run.sh', 'echo base\n');
+      repo.write('other.sh', 'echo other\n');
+      repo.write('early.sh', 'echo early\n');
+      repo.git(['add', '-A']);
+      repo.git(['commit', '-q', '-m', 'base']);
+      hermetic(repo);
+      const r = await openRepo(repo.dir);
+      repo.write('run.sh', 'echo changed\r\n');
+      repo.write('other.sh', 'echo other changed\r\n');
+      repo.write('early.sh', 'echo early changed\r\n');
+      const { snapshot } = await createSnapshot(r);
+      expect(rawList(repo, snapshot.rawFiles?.tree)).toEqual(['early.sh', 'other.sh', 'run.sh']);
+
+      // The next snapshot's scan looks at each file (its sign), then:
+      const signs = new Map<string, string>();
+      const look = async (file: string): Promise<void> => void signs.set(file, (await lstatSign(Buffer.from(path.join(repo.dir, file))))!);
+      const blobOf = (file: string, content: string): string => repo.git(['hash-object', '-w', `--path=${file}`, '--stdin'], { input: content }).trim();
+      // run.sh: hashed into W as it was at the look, then changed before R's read;
+      repo.write('run.sh', 'echo v1\r\n');
+      await look('run.sh');
+      const runBlob = blobOf('run.sh', 'echo v1\r\n');
+      repo.write('run.sh', 'echo v2, a longer line\r\n');
+      // other.sh: unchanged at the look (W's blob the previous one), changed before R's read;
+      await look('other.sh');
+      repo.write('other.sh', 'echo other third\r\n');
+      // early.sh: changed after the look, before W's hash (W has the new content).
+      await look('early.sh');
+      repo.write('early.sh', 'echo early v2\r\n');
+      const earlyBlob = blobOf('early.sh', 'echo early v2\r\n');
+      const listing = repo
+        .git(['ls-tree', snapshot.tree])
+        .replace(/[0-9a-f]{40}(\trun\.sh)/, `${runBlob}$1`)
+        .replace(/[0-9a-f]{40}(\tearly\.sh)/, `${earlyBlob}$1`);
+      const w = repo.git(['mktree'], { input: listing }).trim();
+      const raw = await captureRawFiles(r, {
+        config: { autocrlf: 'false', attributesFile: null, eol: null },
+        tree: w,
+        files: new Map([['run.sh', false], ['other.sh', false], ['early.sh', false]]),
+        signs,
+        previous: snapshot.rawFiles!.tree,
+        previousTree: snapshot.tree,
+        lookedAt: new Set(['run.sh', 'other.sh', 'early.sh']),
+      });
+      // Before: R held run.sh's and other.sh's new bytes under W's older blobs.
+      expect(raw.paths).toEqual(['early.sh', 'other.sh']);
+      expect(repo.git(['cat-file', 'blob', `${raw.tree}:other.sh`])).toBe('echo other changed\r\n');
+      expect(repo.git(['cat-file', 'blob', `${raw.tree}:early.sh`])).toBe('echo early v2\r\n');
+      expect(raw.unsettled).toEqual(['other.sh', 'run.sh']);
+    }));
+
+  it('are not read through a symlink or from a FIFO the file turned into', () =>
+    withTestRepo(async (repo) => {
+      repo.write('.gitattributes', '*.sh text eol=lf\n');
+      repo.write('link.sh', 'echo link\n');
+      repo.write('fifo.sh', 'echo fifo\n');
+      repo.git(['add', '-A']);
+      repo.git(['commit', '-q', '-m', 'base']);
+      hermetic(repo);
+      const r = await openRepo(repo.dir);
+      const w = repo.git(['rev-parse', 'HEAD^{tree}']).trim();
+      // Regular files at the scan; then a link to a file outside the worktree, and a FIFO.
+      const outside = path.join(repo.base, 'secret.sh');
+      fs.writeFileSync(outside, 'a secret\r\n');
+      repo.remove('link.sh');
+      fs.symlinkSync(outside, path.join(repo.dir, 'link.sh'));
+      repo.remove('fifo.sh');
+      execFileSync('mkfifo', [path.join(repo.dir, 'fifo.sh')]);
+      const raw = await captureRawFiles(r, {
+        config: { autocrlf: 'false', attributesFile: null, eol: null },
+        tree: w,
+        files: new Map([['link.sh', false], ['fifo.sh', false]]),
+        previous: null,
+        lookedAt: null,
+      });
+      // Before: the link's target was kept as link.sh's bytes, and the FIFO's read never returned.
+      expect(raw).toEqual({ tree: null, paths: [] });
+    }), 20_000);
 });
 
 describe('conversions in effect', () => {

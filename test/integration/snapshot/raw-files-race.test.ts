@@ -1,0 +1,70 @@
+/**
+ * A file git converts, changed between the snapshot's hash of it into the tree W and the read of
+ * its raw bytes into R (src/snapshot/raw-files.ts): R must hold only bytes W's blob was cleaned
+ * from, and the file is read again by the next snapshot even where git then sees it unchanged.
+ * Deterministic through the test bundle's hold (GUARD_TEST_SNAPSHOT_HOLD armed `raw`): `guard
+ * snapshot` stops once W is written, before R's read; the test changes the file there.
+ */
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { GUARD_BIN, withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
+import { waitFor } from '../watcher/helpers.js';
+import { decodeMessage } from '../../../src/snapshot/format.js';
+
+/** `guard snapshot --json` held before its raw files' read while `step` runs; the snapshot. */
+async function snapshotAround(repo: TestRepo, step: () => void): Promise<any> {
+  const guardDir = path.join(repo.dir, '.git', 'guard');
+  fs.mkdirSync(guardDir, { recursive: true });
+  fs.writeFileSync(path.join(guardDir, 'test-snapshot-hold'), 'raw');
+  const child = spawn(process.execPath, [GUARD_BIN, 'snapshot', '--json'], { cwd: repo.dir, env: { ...repo.env, GUARD_TEST_BUNDLE: '1', GUARD_TEST_SNAPSHOT_HOLD: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  const done = new Promise<number | null>((resolve) => child.on('close', resolve));
+  const held = path.join(guardDir, 'test-snapshot-held');
+  await waitFor('the snapshot to hold before its raw files', () => fs.existsSync(held), 60_000, 20);
+  step();
+  fs.rmSync(held);
+  expect(await done, stderr).toBe(0);
+  return JSON.parse(stdout);
+}
+
+/** The raw tree's bytes of `file` in a snapshot (commit id), null when R does not hold it. */
+function rawBytes(repo: TestRepo, oid: string, file: string): string | null {
+  const commit = repo.git(['cat-file', 'commit', oid]);
+  const tree = decodeMessage(commit.slice(commit.indexOf('\n\n') + 2))?.rawFiles?.tree;
+  if (!tree) return null;
+  const r = repo.gitResult(['cat-file', 'blob', `${tree}:${file}`]);
+  return r.code === 0 ? r.stdout : null;
+}
+
+describe('raw files of a file changed between W and R', () => {
+  it('R never holds bytes W was not cleaned from; the next snapshot reads the file again though git sees it unchanged', () =>
+    withTestRepo(async (repo) => {
+      repo.write('.gitattributes', '*.sh text eol=lf\n');
+      // Committed from CRLF on its first line: the index records the file's size on disk.
+      repo.write('run.sh', 'echo a\r\necho b\n');
+      repo.git(['add', '-A']);
+      repo.git(['commit', '-q', '-m', 'base']);
+      expect(repo.guard(['snapshot']).code).toBe(0);
+      repo.write('run.sh', 'echo x\r\n');
+      // W gets `echo x`; then, before R's read, the file gets the committed content with the CR on
+      // its second line: the same size, and git's clean of it is the index's blob, so git status
+      // calls it unchanged from then on.
+      const first = await snapshotAround(repo, () => repo.write('run.sh', 'echo a\necho b\r\n'));
+      expect(repo.git(['cat-file', 'blob', `${first.oid}:run.sh`])).toBe('echo x\n');
+      // Before: R held `echo a\necho b\r\n` under W's `echo x` (a rollback wrote it, and git took
+      // the file for W's blob).
+      expect(rawBytes(repo, first.oid, 'run.sh')).toBeNull();
+      expect(repo.git(['status', '--porcelain', '--', 'run.sh'])).toBe('');
+      // The next snapshot reads it again (noted): W the index's blob, R the bytes on disk.
+      // Without the note nothing read it (unchanged for git, not in the previous R).
+      const second = JSON.parse(repo.guard(['snapshot', '--json']).stdout);
+      expect(second.oid).not.toBe(first.oid);
+      expect(repo.git(['cat-file', 'blob', `${second.oid}:run.sh`])).toBe('echo a\necho b\n');
+      expect(rawBytes(repo, second.oid, 'run.sh')).toBe('echo a\necho b\r\n');
+    }));
+});
