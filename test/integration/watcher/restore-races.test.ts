@@ -127,6 +127,8 @@ describe('the watcher restore of a protected file while git or the user acts on 
       expect(fs.existsSync(path.join(repo.dir, CI))).toBe(false);
       fs.rmSync(lock);
       await waitFor('ci.yml to come back', () => (fs.existsSync(path.join(repo.dir, CI)) && repo.read(CI) === 'on: push\njobs: {}\n') || undefined);
+      // The journal line follows the write (the daemon's: the file can be seen first).
+      await waitFor('the restore in the journal', () => restores(repo).length > 0 || undefined);
       expect(restores(repo).map((e: any) => [e.path, e.reason])).toEqual([[CI, 'deleted']]);
       expect(repo.guard(['watch', 'stop']).code).toBe(0);
     }));

@@ -182,7 +182,11 @@ describe('the watcher', () => {
       // A deletion after it, which the watcher does restore: once it is back, the sparse one was seen too.
       fs.writeFileSync(path.join(repo.dir, '.guard.yaml'), '');
       await waitFor('.guard.yaml to be refilled', () => repo.read('.guard.yaml') !== '');
-      const events = json(repo, ['log', '--session', session.id]).events.filter((e: any) => e.type === 'protected-restore');
+      // The journal line follows the write (another process: the file can be seen first).
+      const events = await waitFor('its restore in the journal', () => {
+        const found = json(repo, ['log', '--session', session.id]).events.filter((e: any) => e.type === 'protected-restore');
+        return found.length > 0 ? found : undefined;
+      });
       expect(events.map((e: any) => e.path)).toEqual(['.guard.yaml']);
       expect(repo.exists('.github/workflows/ci.yml')).toBe(false);
       expect(repo.git(['ls-files', '-t', '.github/workflows/ci.yml'])).toBe('S .github/workflows/ci.yml\n');
