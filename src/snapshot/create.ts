@@ -294,10 +294,10 @@ function sameIndexFile(a: IndexStamp | null, b: IndexStamp | null): boolean {
  * written by the test, a snapshot renames that file to `test-snapshot-held` and waits until the
  * test removes it (at most a minute). Where: what the armed file says; empty, a full walk once its
  * scan of the worktree is done and before it reads the index tree (`walk`, awaited first); `raw`,
- * any snapshot once its tree W is written and before it reads the raw files (raw-files.ts).
- * Armed once, holds once.
+ * any snapshot once its tree W is written and before it reads the raw files (raw-files.ts);
+ * `memo`, once it has read them and before it signs them for the scan memo. Armed once, holds once.
  */
-async function holdForTest(repo: Repo, point: 'scan' | 'raw', walk?: Promise<unknown>): Promise<void> {
+async function holdForTest(repo: Repo, point: 'scan' | 'raw' | 'memo', walk?: Promise<unknown>): Promise<void> {
   if (testFault('GUARD_TEST_SNAPSHOT_HOLD') === undefined) return;
   const armed = guardPath(repo, 'test-snapshot-hold');
   const at = await fs.readFile(armed, 'utf8').then((text) => text.trim() || 'scan', () => null);
@@ -497,6 +497,7 @@ async function takeSnapshot(repo: Repo, options: CreateSnapshotOptions, pipes: O
             }),
           )));
       const rawTree = raw.tree;
+      if (TEST_FAULTS && mayConvert) await holdForTest(repo, 'memo');
       // Files that changed under R's read (raw-files.ts): the next snapshot reads them again
       // (noted once this one has taken the note it found).
       const unsettled = ('unsettled' in raw && raw.unsettled) || [];
@@ -526,7 +527,7 @@ async function takeSnapshot(repo: Repo, options: CreateSnapshotOptions, pipes: O
         scan: changedPaths || scan.racy ? null : scan.signature,
         modeRules,
         attributes: { ...conversions.memo, index: settledIndex },
-        raw: { tree: rawTree, mayConvert, paths: raw.paths, sign: sameRaw?.sign ?? (await rawSignature(repo, raw.paths)) },
+        raw: { tree: rawTree, mayConvert, paths: raw.paths, sign: sameRaw?.sign ?? (await rawSignature(repo, raw.paths, 'seen' in raw ? raw.seen : undefined)) },
       };
       if (indexMoved) await clearScanMemo(repo);
       else if (JSON.stringify(nextMemo) !== JSON.stringify(memo)) await saveScanMemo(repo, nextMemo);

@@ -170,7 +170,7 @@ async function cleanIds(repo: Repo, paths: readonly string[]): Promise<string[] 
 }
 
 /** The raw tree R for this snapshot (null when every file's checkout gives its bytes back) and its paths. */
-export async function captureRawFiles(repo: Repo, input: RawCaptureInput): Promise<{ tree: string | null; paths: string[]; unsettled?: string[] }> {
+export async function captureRawFiles(repo: Repo, input: RawCaptureInput): Promise<{ tree: string | null; paths: string[]; unsettled?: string[]; seen?: Map<string, string> }> {
   const previous = input.previous ? await listRawFiles(repo, input.previous) : new Map<string, TreeLeaf>();
   const carried = new Map<string, TreeLeaf>();
   const toCheck = new Map<string, boolean>(input.files);
@@ -198,6 +198,8 @@ export async function captureRawFiles(repo: Repo, input: RawCaptureInput): Promi
     expected.set(p, statSign(stat));
   });
   const unsettled: string[] = [];
+  // The sign of each file read (readRegular), for the scan memo (rawSignature).
+  const seen = new Map<string, string>();
   const paths = [...toCheck.keys()].sort();
   const kept = new Map<string, TreeLeaf>(carried);
   if (paths.length > 0) {
@@ -219,6 +221,9 @@ export async function captureRawFiles(repo: Repo, input: RawCaptureInput): Promi
     const confirmed = new Set(changed.filter((b, i) => cleanAgain?.[i] === b.oid && cleanNow[i] === b.read!.sign).map((b) => b.path));
     for (const b of changed) if (!confirmed.has(b.path)) unsettled.push(b.path);
     const onDisk = reads.map((read, i) => (read && !unsettled.includes(present[i]!.path) ? read.bytes : null));
+    reads.forEach((read, i) => {
+      if (read && !unsettled.includes(present[i]!.path)) seen.set(present[i]!.path, read.sign);
+    });
     // Without git's checkout (its smudge filter failed, or a name with a line break that is not
     // UTF-8 cannot be given to git) a converted file keeps its raw bytes: more to store, nothing lost.
     const differ = present
@@ -239,7 +244,7 @@ export async function captureRawFiles(repo: Repo, input: RawCaptureInput): Promi
       });
     }
   }
-  const moved = unsettled.length > 0 ? { unsettled: unsettled.sort() } : {};
+  const moved = { ...(unsettled.length > 0 ? { unsettled: unsettled.sort() } : {}), seen };
   if (kept.size === 0) return { tree: null, paths: [], ...moved };
   const keptPaths = [...kept.keys()].sort();
   // Edit the previous R (only the directories on the way to what changed are written).
@@ -258,14 +263,13 @@ export async function captureRawFiles(repo: Repo, input: RawCaptureInput): Promi
 /**
  * The lstat data of R's files, for the scan memo: a snapshot whose scan is the last one's (same
  * index, same differing files) and whose R's files are unchanged has the same R, found without
- * a git process.
+ * a git process. `seen`: the sign of each file as R's read found it (captureRawFiles), used
+ * instead of an lstat now: one taken after the read vouched for a change made after it (the
+ * next snapshot, finding the same lstat, kept R's older bytes).
  */
-export async function rawSignature(repo: Repo, paths: readonly string[]): Promise<string> {
-  const stats = await Promise.all(paths.map((p) => fs.lstat(fsPath(repo.root, p as GitPath), { bigint: true }).catch(() => null)));
+export async function rawSignature(repo: Repo, paths: readonly string[], seen?: ReadonlyMap<string, string>): Promise<string> {
+  const signs = await Promise.all(paths.map((p) => seen?.get(p) ?? lstatSign(fsPath(repo.root, p as GitPath))));
   const hash = createHash('sha1');
-  paths.forEach((p, i) => {
-    const st = stats[i];
-    hash.update(`${p}\0${st ? `${st.mode}:${st.size}:${st.mtimeNs}:${st.ctimeNs}:${st.ino}` : 'gone'}\0`, 'latin1');
-  });
+  paths.forEach((p, i) => hash.update(`${p}\0${signs[i] ?? 'gone'}\0`, 'latin1'));
   return hash.digest('hex');
 }

@@ -13,11 +13,11 @@ import { GUARD_BIN, withTestRepo, type TestRepo } from '../../helpers/git-repo.j
 import { waitFor } from '../watcher/helpers.js';
 import { decodeMessage } from '../../../src/snapshot/format.js';
 
-/** `guard snapshot --json` held before its raw files' read while `step` runs; the snapshot. */
-async function snapshotAround(repo: TestRepo, step: () => void): Promise<any> {
+/** `guard snapshot --json` held at `at` (before its raw files' read, or after it) while `step` runs; the snapshot. */
+async function snapshotAround(repo: TestRepo, step: () => void, at: 'raw' | 'memo' = 'raw'): Promise<any> {
   const guardDir = path.join(repo.dir, '.git', 'guard');
   fs.mkdirSync(guardDir, { recursive: true });
-  fs.writeFileSync(path.join(guardDir, 'test-snapshot-hold'), 'raw');
+  fs.writeFileSync(path.join(guardDir, 'test-snapshot-hold'), at);
   const child = spawn(process.execPath, [GUARD_BIN, 'snapshot', '--json'], { cwd: repo.dir, env: { ...repo.env, GUARD_TEST_BUNDLE: '1', GUARD_TEST_SNAPSHOT_HOLD: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
@@ -25,7 +25,7 @@ async function snapshotAround(repo: TestRepo, step: () => void): Promise<any> {
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
   const done = new Promise<number | null>((resolve) => child.on('close', resolve));
   const held = path.join(guardDir, 'test-snapshot-held');
-  await waitFor('the snapshot to hold before its raw files', () => fs.existsSync(held), 60_000, 20);
+  await waitFor(`the snapshot to hold at ${at}`, () => fs.existsSync(held), 60_000, 20);
   step();
   fs.rmSync(held);
   expect(await done, stderr).toBe(0);
@@ -65,6 +65,31 @@ describe('raw files of a file changed between W and R', () => {
       const second = JSON.parse(repo.guard(['snapshot', '--json']).stdout);
       expect(second.oid).not.toBe(first.oid);
       expect(repo.git(['cat-file', 'blob', `${second.oid}:run.sh`])).toBe('echo a\necho b\n');
+      expect(rawBytes(repo, second.oid, 'run.sh')).toBe('echo a\necho b\r\n');
+    }));
+
+  it('the scan memo signs R\'s files as R\'s read found them: a change after the read is read at the next snapshot', () =>
+    withTestRepo(async (repo) => {
+      repo.write('.gitattributes', '*.sh text eol=lf\n');
+      repo.write('run.sh', 'echo a\r\necho b\n');
+      repo.git(['add', '-A']);
+      repo.git(['commit', '-q', '-m', 'base']);
+      // Read while it differs from the index: R keeps its CRLF bytes.
+      repo.write('run.sh', 'echo x\r\n');
+      expect(repo.guard(['snapshot']).code).toBe(0);
+      // Back to the committed content (git sees it unchanged): read again as the previous R's file.
+      repo.write('run.sh', 'echo a\r\necho b\n');
+      expect(repo.git(['status', '--porcelain'])).toBe('');
+      // An index file older than RACY_MS: the memo may vouch for it (no waiting).
+      const past = new Date(Date.now() - 10_000);
+      fs.utimesSync(path.join(repo.dir, '.git', 'index'), past, past);
+      // Changed after R's read, before the memo signs it: the same size, still unchanged for git.
+      const first = await snapshotAround(repo, () => repo.write('run.sh', 'echo a\necho b\r\n'), 'memo');
+      expect(rawBytes(repo, first.oid, 'run.sh')).toBe('echo a\r\necho b\n');
+      // Before: the memo signed the file as it was after the change, the next snapshot found the
+      // same scan and the same lstat, kept R (the old bytes) and recorded nothing new.
+      const second = JSON.parse(repo.guard(['snapshot', '--json']).stdout);
+      expect(second.oid).not.toBe(first.oid);
       expect(rawBytes(repo, second.oid, 'run.sh')).toBe('echo a\necho b\r\n');
     }));
 });
