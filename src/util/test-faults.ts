@@ -38,8 +38,10 @@ export type TestFault =
    * one tick of that clock looks like, made deterministic.
    */
   /**
-   * Set: the watcher's protected restore holds before its last look and write while the test
-   * has armed it (`<gitDir>/guard/test-restore-hold`; watcher/protected-restore.ts).
+   * Set: the watcher's protected restore holds while the test has armed it
+   * (`<gitDir>/guard/test-restore-hold`; watcher/protected-restore.ts): armed empty, before it
+   * reads HEAD, the index and the content; armed `write`, after those reads, before its last
+   * checks and the write.
    */
   | 'GUARD_TEST_RESTORE_HOLD'
   /**
@@ -48,8 +50,10 @@ export type TestFault =
    */
   | 'GUARD_TEST_ROLLBACK_HOLD'
   /**
-   * Set: a full walk holds once its worktree scan is done, before it reads the index tree, while
-   * the test has armed it (`<gitDir>/guard/test-snapshot-hold`; snapshot/create.ts).
+   * Set: a snapshot holds while the test has armed it (`<gitDir>/guard/test-snapshot-hold`;
+   * snapshot/create.ts): armed empty, a full walk once its worktree scan is done, before it reads
+   * the index tree; `raw`, once its tree is written, before it reads the raw files; `memo`, after
+   * that read, before it signs them for the scan memo.
    */
   | 'GUARD_TEST_SNAPSHOT_HOLD'
   | 'GUARD_TEST_STAT_SECONDS'
