@@ -750,6 +750,18 @@ function positionalWords(program: string, args: Field[]): string[] {
 /** Names a file database (and its side files) goes by. */
 const DATABASE_NAME_PATTERNS = ['*.db*', '*.sqlite*', '*.duckdb*'];
 
+/**
+ * Whether a name the patterns found is a database's: `.db`, `.sqlite` or `.duckdb` ends the name
+ * or a digit, `.`, `-` or `_` follows it (`app.db`, `dev.sqlite3`, `app.db-wal`, `x.duckdb.wal`,
+ * `app.db.bak`), not a longer extension that starts so: simplebank's tracked `doc/db.dbml` (a
+ * DBML schema, text) took a snapshot before every `migrate -database postgresql://... up`
+ * (2026-12-07, helper realproj4). The patterns stay three (a git process each); this only filters.
+ */
+function namedLikeDatabase(path: string): boolean {
+  const name = path.replace(/\/$/, '').slice(path.replace(/\/$/, '').lastIndexOf('/') + 1);
+  return /\.(?:db|sqlite|duckdb)(?:$|[0-9._-])/.test(name);
+}
+
 /** The subcommand (words) that change the database, or null where the command does not. */
 function migrationChanges(program: string, args: Field[]): string | null {
   const words = positionalWords(program, args);
@@ -957,9 +969,14 @@ function captureAppDatabase(inv: Invocation, program: string, args: Field[], rt:
   // Django's SQLite file named otherwise (bakerydemo's `bakerydemodb`): its name from the settings (django-sqlite.ts).
   const django = program === 'manage.py' || program === 'django-admin' || program === 'django-admin.py';
   const patterns = django ? [...DATABASE_NAME_PATTERNS, ...djangoSqliteNames(inv, args, rt, program === 'manage.py' ? script : undefined, DATABASE_NAME_PATTERNS)] : DATABASE_NAME_PATTERNS;
-  captureIgnoredNamed(inv, rt, patterns, why, DATABASE_OVER_BOUND);
+  captureIgnoredNamed(inv, rt, patterns, why, DATABASE_OVER_BOUND, keptAsDatabase);
   // The tracked and untracked ones (the same listings: no more git): a snapshot first holds their current bytes.
   snapshotHeldDatabases(inv, rt, heldNamed(rt, patterns), why);
+}
+
+/** A file `pattern` found is a database's: Django's names from its settings (`bakerydemodb`) as they are. */
+function keptAsDatabase(path: string, pattern: string): boolean {
+  return !DATABASE_NAME_PATTERNS.includes(pattern) || namedLikeDatabase(path);
 }
 
 /** The tracked and untracked files anywhere in the repository named like one of `patterns` (none while collecting or by text). */
@@ -968,6 +985,9 @@ function heldNamed(rt: Runtime, patterns: readonly string[]): HeldFiles {
   const view = rt.ctx.view;
   const root = rt.ctx.repoRoot;
   if (!view?.resolved || !root) return held;
-  for (const pattern of patterns) held.add(view.find({ start: root, shown: '.', filter: { kind: 'name', pattern, icase: false } }));
+  for (const pattern of patterns) {
+    const found = view.find({ start: root, shown: '.', filter: { kind: 'name', pattern, icase: false } });
+    held.add(found && { ...found, tracked: found.tracked.filter((p) => keptAsDatabase(p, pattern)), untracked: found.untracked.filter((p) => keptAsDatabase(p, pattern)) });
+  }
   return held;
 }

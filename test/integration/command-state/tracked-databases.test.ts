@@ -99,4 +99,29 @@ describe('a write of a database file the snapshots hold takes a snapshot first',
       expect(loggedEvents(t, 'allowed-after-snapshot')).toHaveLength(1);
     });
   });
+
+  it('a schema file whose extension starts with db (DBML) is not a database: golang-migrate against a server stays free; a .db beside it is still held', async () => {
+    await withTestRepo(async (t) => {
+      // simplebank's layout (2026-12-07, helper realproj4): a tracked DBML schema, the migrations,
+      // the server's URL on the line; an ignored DBML export beside.
+      commitFiles(t, { '.gitignore': '*.log\nlocal/\n', 'doc/db.dbml': 'Table accounts {\n  id bigserial [pk]\n}\n', 'db/migration/000001_init.up.sql': 'create table accounts(id bigserial);\n' });
+      writeFiles(t, { 'local/export.dbml': 'Table x {}\n' });
+      expect(t.guard(['init', '--yes', '--agents', 'claude']).code).toBe(0);
+      const up = 'migrate -path db/migration -database "postgresql://root:secret@localhost:5432/simple_bank?sslmode=disable" -verbose up';
+      expect(checkVerdict(t, up, { asAgent: true })).toMatchObject({ verdict: 'allow', rule: 'no-risk' });
+      await expectEvaluatedVerdicts(t, [
+        [up, 'allow', 'no-risk'],
+        ['migrate -path db/migration -database "postgresql://root:secret@localhost:5432/simple_bank?sslmode=disable" down 1', 'allow', 'no-risk'],
+        ['goose -dir db/migration postgres "user=root dbname=simple_bank" up', 'allow', 'no-risk'],
+      ]);
+      // A database file beside it is held as before: tracked (snapshot), ignored (captured).
+      writeFiles(t, { 'local/dev.sqlite3': DB, 'local/app.db.bak': DB });
+      await expectEvaluatedVerdicts(t, [
+        [up, 'snapshot', 'overwrite-ignored', ['local/app.db.bak', 'local/dev.sqlite3']],
+      ]);
+      fs.rmSync(path.join(t.dir, 'local'), { recursive: true });
+      commitFiles(t, { 'data/app.db': DB });
+      await expectEvaluatedVerdicts(t, [[up, 'snapshot', 'tracked-database', 'data/app.db']]);
+    });
+  });
 });
