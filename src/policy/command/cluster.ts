@@ -56,6 +56,8 @@ const DATA_KINDS: Record<string, string> = {
   pvc: 'PersistentVolumeClaim', persistentvolumeclaim: 'PersistentVolumeClaim', persistentvolumeclaims: 'PersistentVolumeClaim',
   pv: 'PersistentVolume', persistentvolume: 'PersistentVolume', persistentvolumes: 'PersistentVolume',
   ns: 'Namespace', namespace: 'Namespace', namespaces: 'Namespace', project: 'Namespace', projects: 'Namespace',
+  // argo-helm's CONTRIBUTING: `kubectl delete crd -l app.kubernetes.io/part-of=argocd` (every Application goes with it)
+  crd: 'CustomResourceDefinition', crds: 'CustomResourceDefinition', customresourcedefinition: 'CustomResourceDefinition', customresourcedefinitions: 'CustomResourceDefinition',
 };
 
 /** What each data kind takes with it, for the message. */
@@ -63,6 +65,7 @@ const TAKES: Record<string, string> = {
   PersistentVolumeClaim: 'its volume and the data on it (deleted with the claim under the usual Delete reclaim policy)',
   PersistentVolume: 'the volume and the data on it',
   Namespace: 'everything in it, its PersistentVolumeClaims (and their data) and Secrets included',
+  CustomResourceDefinition: 'every object of its kind in every namespace (an operator\'s databases and backups, Argo CD\'s Applications), deleted with the definition',
 };
 
 const INSTEAD_DATA =
@@ -231,6 +234,33 @@ export function classifyHelm(inv: Invocation, args: Field[], rt: Runtime): void 
     inv,
     `\`helm ${verb} ${releases.join(' ')}\` deletes every object of the release${releases.length > 1 ? 's' : ''}, the PersistentVolumeClaims (and their data) its chart made among them`,
     'See what it would delete first (`helm get manifest RELEASE`, `helm uninstall RELEASE --dry-run`); keep a claim with the `helm.sh/resource-policy: keep` annotation; or ask the person to run it.',
+  );
+}
+
+/** argocd's options that take a value (the global ones, and app|appset delete's). */
+const ARGOCD_VALUE_OPTIONS = [
+  '--server', '--auth-token', '--config', '--argocd-context', '--grpc-web-root-path', '-H', '--header', '--kube-context', '--logformat', '--loglevel',
+  '--port-forward-namespace', '--redis-haproxy-name', '--redis-name', '--repo-server-name', '--server-name', '--client-crt', '--client-crt-key',
+  '--http-retry-max', '-N', '--app-namespace', '-p', '--propagation-policy', '-l', '--selector', '-o', '--output',
+];
+
+/**
+ * `argocd app delete NAME` (`rm`, `remove`; `appset delete`): Argo CD deletes the application and,
+ * cascading by default, every object it deployed, PersistentVolumeClaims (and their data)
+ * included, as `helm uninstall` does (argo-helm's CONTRIBUTING, 2026-12-07, helper realproj4).
+ * `--cascade=false` leaves the objects in the cluster: free.
+ */
+export function classifyArgocd(inv: Invocation, args: Field[], rt: Runtime): void {
+  if (args.some((a) => a.value === '-h' || a.value === '--help' || a.value === '--cascade=false')) return;
+  const [group, verb, ...names] = operandWords(args, ARGOCD_VALUE_OPTIONS);
+  const apps = ['app', 'apps', 'application', 'applications'].includes(group ?? '');
+  const appsets = ['appset', 'appsets', 'applicationset', 'applicationsets'].includes(group ?? '');
+  if ((!apps && !appsets) || !['delete', 'rm', 'remove'].includes(verb ?? '')) return;
+  deny(
+    rt,
+    inv,
+    `\`argocd ${group} ${verb} ${names.join(' ')}\` deletes ${appsets ? 'the applications the set generated and, cascading, every object they' : 'the application and, cascading, every object it'} deployed, the PersistentVolumeClaims (and their data) among them`,
+    'See what it deployed first (`argocd app resources NAME`, `argocd app manifests NAME`); delete the application alone with `--cascade=false` (its objects stay); or ask the person to run it.',
   );
 }
 

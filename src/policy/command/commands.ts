@@ -24,7 +24,8 @@ import { classifyTerraform, TERRAFORM_PROGRAMS } from './terraform-state.js';
 import { classifyDvc } from './dvc.js';
 import { classifyPulumi } from './pulumi-state.js';
 import { classifyInfraDestroy, INFRA_DESTROY_PROGRAMS } from './infra-destroy.js';
-import { classifyHelm, classifyHelmfile, classifyKubectl, classifySkaffold, KUBECTL_PROGRAMS } from './cluster.js';
+import { classifyDotnet } from './dotnet.js';
+import { classifyArgocd, classifyHelm, classifyHelmfile, classifyKubectl, classifySkaffold, KUBECTL_PROGRAMS } from './cluster.js';
 import { classifyEnvPull, ENV_PULL_PROGRAMS } from './env-pull.js';
 import { classifyDenoTask } from './deno-tasks.js';
 import { classifyExpo } from './expo-prebuild.js';
@@ -312,6 +313,8 @@ export function classifyInvocation(inv: Invocation, rt: Runtime): void {
   }
   // `cargo sqlx migrate run` is sqlx-cli's `sqlx migrate run`; `dotnet ef database drop` is dotnet-ef's.
   if (name === 'cargo' && args[0]?.value === 'sqlx') return classifyMigrationTool(inv, 'sqlx', args.slice(1), rt);
+  // `dotnet ef migrations remove` deletes the last migration's files; `dotnet user-secrets clear` (dotnet.ts)
+  if (name === 'dotnet') classifyDotnet(inv, args, rt);
   if (name === 'dotnet' && args[0]?.value === 'ef') return classifyMigrationTool(inv, 'dotnet-ef', args.slice(1), rt);
   // `terraform apply`, `state rm`: the repository's ignored state files (terraform-state.ts).
   if (TERRAFORM_PROGRAMS.has(name)) classifyTerraform(inv, name, args, rt);
@@ -339,6 +342,8 @@ export function classifyInvocation(inv: Invocation, rt: Runtime): void {
   // `helmfile destroy`, `skaffold delete`: a whole release set, whatever a repository deploys (cluster.ts); `tilt down` is a local cluster's (DECISIONS.md).
   if (name === 'helmfile') classifyHelmfile(inv, args, rt);
   if (name === 'skaffold') classifySkaffold(inv, args, rt);
+  // `argocd app delete`: the application's objects, cascading (cluster.ts)
+  if (name === 'argocd') classifyArgocd(inv, args, rt);
   // `gh api -X DELETE repos/O/R/git/refs/heads/B`, `gh repo delete`: the remote, past git push (forge-cli.ts).
   if (FORGE_PROGRAMS.has(name)) classifyForge(inv, name, args, rt);
   // `curl -X DELETE https://api.github.com/repos/O/R/git/refs/heads/B`: the same, with a plain HTTP client (http-api.ts).

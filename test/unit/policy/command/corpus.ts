@@ -1387,6 +1387,24 @@ export const AGENT_ROWS: Row[] = [
   ['kubectl delete pvc data-db-0', 'deny', 'cluster-data-delete'],
   ['kubectl delete pod web-1', 'allow'],
   ['kubectl get pods -A', 'allow'],
+  // A CustomResourceDefinition takes every object of its kind (argo-helm's CONTRIBUTING); argocd app delete cascades
+  // to what the application deployed, as helm uninstall (cluster.ts; 2026-12-07, helper realproj4)
+  ['kubectl delete crd -l app.kubernetes.io/part-of=argocd', 'deny', 'cluster-data-delete'],
+  ['kubectl delete customresourcedefinitions.apiextensions.k8s.io applications.argoproj.io', 'deny', 'cluster-data-delete'],
+  ['kubectl get crd', 'allow'],
+  ['argocd app delete guestbook -y', 'deny', 'cluster-data-delete'],
+  ['argocd --server localhost:8080 app rm guestbook', 'deny', 'cluster-data-delete'],
+  ['argocd appset delete my-set', 'deny', 'cluster-data-delete'],
+  ['argocd app delete guestbook --cascade=false', 'allow'],
+  ['argocd app sync guestbook', 'allow'],
+  ['argocd app create guestbook --repo https://github.com/argoproj/argocd-example-apps.git --path guestbook --dest-server https://kubernetes.default.svc --dest-namespace default', 'allow'],
+  // .NET: the user-secrets store is outside the repository; an EF migration's files inside it (dotnet.ts)
+  ['dotnet user-secrets clear --project src/Web', 'deny', 'rm-outside-repo'],
+  ['dotnet user-secrets set "Mail:Password" secret --project src/Web', 'allow'],
+  ['dotnet user-secrets list', 'allow'],
+  ['dotnet ef migrations remove -p src/Infrastructure -s src/Web', 'snapshot', 'rm-in-repo'],
+  ['dotnet ef migrations add AddOrders -p src/Infrastructure -s src/Web -o Data/Migrations', 'allow'],
+  ['dotnet clean', 'allow'],
   // helmfile's destroy uninstalls every release (as helm uninstall); skaffold delete whatever skaffold.yaml deploys;
   // tilt down is a local cluster's (Tilt deploys to local clusters only unless the Tiltfile allows another)
   ['helmfile destroy', 'deny', 'cluster-data-delete'],
