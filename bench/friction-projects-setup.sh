@@ -8,6 +8,10 @@
 # The third hunt (2026-12-07, helper realproj3: pake, codetriage, lume, pydanticai, dotfiles, eks, tca, nx) used
 # FR_ROOT=/tmp/fr3; pydantic-ai's mirror lacks seven cassette blobs (tests/models/cassettes/...image*): their
 # removal from the index is committed first. dotfiles' HOME holds a ~/.zshrc and ~/.gitconfig of its own.
+# The fourth hunt (2026-12-07, helper realproj4: simplebank, cleanarch, realworld, papermod, argohelm, petclinic,
+# lemmy, changelog) used FR_ROOT=/work/lp/fr4 (a HOME under /tmp is scratch to guard); simplebank's and
+# changelog's mirrors lack blobs (doc/statik/statik.go; two california.mp3): their removal is committed first.
+# papermod works on the theme's exampleSite branch, its theme submodule cloned from the mirror.
 set -e
 FR_ROOT=${FR_ROOT:-/tmp/fr}
 G=${G:-$(cd "$(dirname "$0")/.." && pwd)/bin/guard.js}
@@ -41,8 +45,19 @@ dotfiles) echo '# wip' >> zsh/aliases.zsh; mk notes.txt Brewfile.lock.json; prin
 eks) echo '# wip' >> main.tf; mk notes.txt examples/karpenter/.terraform/providers/registry.terraform.io/hashicorp/aws/x examples/karpenter/.terraform.lock.hcl examples/karpenter/builds/a.zip tests/eks-managed-node-group/.terraform/modules/modules.json; printf '{"version":4,"serial":3}\n' > examples/karpenter/terraform.tfstate; printf '{"version":4,"serial":2}\n' > examples/karpenter/terraform.tfstate.backup; printf 'region = "eu-west-1"\n' > examples/karpenter/terraform.tfvars;;
 tca) echo '// wip' >> Sources/ComposableArchitecture/Core.swift; mk notes.txt .build/debug/ComposableArchitecture.build/a.o .build/checkouts/swift-case-paths/Package.swift .swiftpm/xcode/package.xcworkspace/contents.xcworkspacedata .docc-build/index.html Examples/CaseStudies/CaseStudies.xcodeproj/xcuserdata/dev.xcuserdatad/a.plist $HOME/.derivedData/Debug/Build/a $HOME/Library/Developer/Xcode/DerivedData/TCA-abc/Build/a;;
 nx) echo '// wip' >> apps/cart/src/main.ts; mk notes.txt node_modules/nx/index.js node_modules/.cache/x dist/apps/cart/index.html dist/last-deploy.txt .nx/cache/123/outputs/a .nx/workspace-data/project-graph.json .angular/cache/a coverage/apps/cart/index.html tmp/a .claude/worktrees/wt1/a;;
+simplebank|changelog) git log -1 --format=%s | grep -q 'drop blobs' || { git ls-tree -r HEAD | awk '{print $3}' | git cat-file --batch-check | awk '$2=="missing"{print $1}' > $FR_ROOT/$1-missing; git ls-tree -r HEAD | grep -F -f $FR_ROOT/$1-missing | cut -f2 > $FR_ROOT/$1-paths; git rm -q --cached --pathspec-from-file=$FR_ROOT/$1-paths; git commit -qm 'drop blobs the mirror lacks'; };;&
+simplebank) echo '// wip' >> api/account.go; mk notes.txt main server.log .vscode/settings.json coverage.out;;
+cleanarch) echo '// wip' >> src/Clean.Architecture.Web/Program.cs; mk notes.txt src/Clean.Architecture.Web/bin/Debug/net9.0/Clean.Architecture.Web.dll src/Clean.Architecture.Web/obj/project.assets.json src/Clean.Architecture.Infrastructure/obj/Debug/a.cs tests/Clean.Architecture.UnitTests/TestResults/a.trx tests/Clean.Architecture.UnitTests/bin/Debug/x.dll .vs/a artifacts/pkg.nupkg $HOME/.microsoft/usersecrets/abc/secrets.json; printf 'SQLite format 3\0' > src/Clean.Architecture.Web/database.sqlite; printf 'shm' > src/Clean.Architecture.Web/database.sqlite-shm;;
+realworld) echo '# wip' >> app/main.py; mk notes.txt app/__pycache__/main.cpython-39.pyc htmlcov/index.html .coverage .mypy_cache/a .pytest_cache/a postgres-data/PG_VERSION postgres-data/base/1/1259 dist/app-0.1.tar.gz; cp .env.example .env; chmod 600 .env;;
+papermod) git rev-parse -q --verify fr-work^{commit} >/dev/null && git merge-base --is-ancestor origin/exampleSite fr-work || git reset -q --hard origin/exampleSite
+  git config submodule.themes/hugo-PaperMod.url /work/.mirror/adityatelange+hugo-PaperMod/repo; git -c protocol.file.allow=always submodule -q update --init 2>&1 | tail -1
+  echo 'wip' >> content/about.md; mk notes.txt public/index.html public/posts/a/index.html resources/_gen/assets/css/a.css .hugo_build.lock content/posts/draft-new.md;;
+argohelm) echo '# wip' >> charts/argo-cd/values.yaml; mk notes.txt charts/argo-cd/charts/redis-ha-4.33.2.tgz output/argo-cd-9.0.0.tgz $HOME/.kube/config charts/argo-cd/ci/local-values.yaml;;
+petclinic) echo '// wip' >> src/main/java/org/springframework/samples/petclinic/PetClinicApplication.java; mk notes.txt target/classes/a.class target/spring-petclinic-4.0.0.jar build/libs/a.jar build/classes/java/main/a.class .gradle/8.14/a .idea/workspace.xml HELP.md src/main/resources/application-local.properties;;
+lemmy) echo '// wip' >> crates/server/src/lib.rs; mk notes.txt target/debug/lemmy_server target/debug/.fingerprint/a target/dev_pgdata/PG_VERSION target/dev_pgdata/base/1/1259 docker/volumes/postgres/PG_VERSION docker/volumes/pictrs/files/a.png api_tests/node_modules/x/index.js bindings/Person.ts env_setup.sh; printf -- '-- dump\n' > lemmy_2026-12-01.sqldump; printf 'lemmy_mine\n' > docker/lemmy_mine.hjson;;
+changelog) echo '# wip' >> lib/changelog/application.ex; mk notes.txt _build/dev/lib/changelog/ebin/a.beam deps/phoenix/mix.exs assets/node_modules/x/index.js priv/static/assets/app.js priv/uploads/avatars/a.png cover/excoveralls.html tmp/a erl_crash.dump db/PG_VERSION; printf -- '-- dump\n' > db-changelog_dev.sql; printf 'export GITHUB_TOKEN=secret\n' > .envrc.secrets; chmod 600 .envrc.secrets;;
 esac
 # round 3: an old feature branch holding one commit of its own (git branch -D fr-old, git-nuke fr-old)
-case $1 in pake|codetriage|lume|pydanticai|dotfiles|eks|tca|nx) git rev-parse -q --verify fr-old >/dev/null || git branch fr-old "$(echo 'old work' | git commit-tree 'HEAD^{tree}' -p HEAD)";; esac
+case $1 in pake|codetriage|lume|pydanticai|dotfiles|eks|tca|nx|simplebank|cleanarch|realworld|papermod|argohelm|petclinic|lemmy|changelog) git rev-parse -q --verify fr-old >/dev/null || git branch fr-old "$(echo 'old work' | git commit-tree 'HEAD^{tree}' -p HEAD)";; esac
 node "$G" init --yes --agents claude >/dev/null 2>&1 || node "$G" init --yes --agents claude
 git status --short | head -5
