@@ -313,9 +313,10 @@ export function classifyInvocation(inv: Invocation, rt: Runtime): void {
   }
   // `cargo sqlx migrate run` is sqlx-cli's `sqlx migrate run`; `dotnet ef database drop` is dotnet-ef's.
   if (name === 'cargo' && args[0]?.value === 'sqlx') return classifyMigrationTool(inv, 'sqlx', args.slice(1), rt);
-  // `dotnet ef migrations remove` deletes the last migration's files; `dotnet user-secrets clear` (dotnet.ts)
-  if (name === 'dotnet') classifyDotnet(inv, args, rt);
-  if (name === 'dotnet' && args[0]?.value === 'ef') return classifyMigrationTool(inv, 'dotnet-ef', args.slice(1), rt);
+  // `dotnet ef migrations remove` deletes the last migration's files; `dotnet user-secrets clear` (dotnet.ts).
+  // After the database's: on a tie the first verdict stays, and `remove --force`'s names the database it captures.
+  if (name === 'dotnet' && args[0]?.value === 'ef') classifyMigrationTool(inv, 'dotnet-ef', args.slice(1), rt);
+  if (name === 'dotnet') return classifyDotnet(inv, args, rt);
   // `terraform apply`, `state rm`: the repository's ignored state files (terraform-state.ts).
   if (TERRAFORM_PROGRAMS.has(name)) classifyTerraform(inv, name, args, rt);
   // `pulumi destroy`, `stack rm`: the repository's ignored DIY backend state, `.pulumi/` (pulumi-state.ts).

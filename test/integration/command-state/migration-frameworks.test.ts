@@ -65,7 +65,7 @@ const LEAVES = [
   'bin/console cache:clear', 'bin/console doctrine:migrations:status', 'bin/console doctrine:migrations:diff', 'bin/console doctrine:schema:update --dump-sql', 'bin/console doctrine:database:create', 'bin/console make:migration', 'bin/console debug:router',
   'mix test', 'mix compile', 'mix deps.get', 'mix ecto.migrations', 'mix ecto.gen.migration add_users', 'mix ecto.create', 'mix phx.server', 'mix format',
   'mvn test', 'mvn clean package', 'mvn flyway:info', 'gradle test', 'gradle flywayInfo', 'flyway info', 'liquibase status',
-  'dotnet build', 'dotnet test', 'dotnet ef migrations add Init -o Data/Migrations', 'dotnet ef migrations list', 'dotnet ef migrations remove', 'dotnet ef dbcontext info', 'hanami server',
+  'dotnet build', 'dotnet test', 'dotnet ef migrations add Init -o Data/Migrations', 'dotnet ef migrations list', 'dotnet ef dbcontext info', 'hanami server',
 ];
 
 describe('the migrations of PHP, Elixir, JVM and .NET projects capture the ignored database first', () => {
@@ -84,6 +84,8 @@ describe('the migrations of PHP, Elixir, JVM and .NET projects capture the ignor
         expect(verdict.reason, command).not.toContain('vendor');
       }
       for (const command of LEAVES) expect(await evaluatedVerdict(t, command, { asAgent: true }), command).toMatchObject({ verdict: 'allow', rule: 'no-risk' });
+      // `migrations remove` changes no database; it deletes the last migration's files: a snapshot first (dotnet.ts, 2026-12-07)
+      expect(await evaluatedVerdict(t, 'dotnet ef migrations remove', { asAgent: true })).toMatchObject({ verdict: 'snapshot', rule: 'rm-in-repo' });
       // The sh fast path hands each changing line on to Node (`mix ecto.drop` was answered there);
       // `./gradlew` and `./mvnw` by the shim's look at the shell script they name (as before).
       for (const command of CHANGES.filter((c) => !/^\.\/(gradlew|mvnw) /.test(c))) expect(fastPathAllows(command), command).toBe(false);
