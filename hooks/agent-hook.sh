@@ -158,9 +158,9 @@ guard_benign() {
   done
   IFS=' 	.,:/=@%+^~&|;<>!#-'
   # kubectl, helm, helmfile, pulumi, gh, glab and the HTTP clients, cdk, cdktf, sst and serverless, sam,
-  # amplify, ampx, eksctl, kops, azd, eb, skaffold, argocd, doctl, dvc and dotnet are risky only beside one of their subcommand words
+  # amplify, ampx, eksctl, kops, azd, eb, skaffold, doctl, dvc, dotnet and argocd are risky only beside one of their subcommand words
   # (FAST_PATH_VERB_RISKY)
-  guard_kube=0 guard_helm=0 guard_pulumi=0 guard_v_kube=0 guard_v_helm=0 guard_v_pulumi=0 guard_gh=0 guard_v_gh=0 guard_iac=0 guard_v_iac=0 guard_env=0 guard_v_env=0 guard_do=0 guard_v_do=0 guard_hf=0 guard_v_hf=0 guard_dvc=0 guard_v_dvc=0 guard_dn=0 guard_v_dn=0
+  guard_kube=0 guard_helm=0 guard_pulumi=0 guard_v_kube=0 guard_v_helm=0 guard_v_pulumi=0 guard_gh=0 guard_v_gh=0 guard_iac=0 guard_v_iac=0 guard_env=0 guard_v_env=0 guard_do=0 guard_v_do=0 guard_hf=0 guard_v_hf=0 guard_dvc=0 guard_v_dvc=0 guard_dn=0 guard_v_dn=0 guard_argo=0 guard_v_argo=0
   for guard_token in $guard_unquoted; do
     # gh, glab, curl, http, https, xh, xhs: their words in any case (FAST_PATH_VERB_CASELESS)
     case $guard_token in
@@ -168,13 +168,14 @@ guard_benign() {
       [gG][hH] | [gG][lL][aA][bB] | [cC][uU][rR][lL] | [hH][tT][tT][pP] | [hH][tT][tT][pP][sS] | [xX][hH] | [xX][hH][sS]) guard_gh=1 ;;
     esac
     case $guard_token in
-      delete) guard_v_kube=1 guard_v_helm=1 guard_v_env=1 guard_v_do=1 guard_v_hf=1 ;;
+      delete) guard_v_kube=1 guard_v_helm=1 guard_v_env=1 guard_v_do=1 guard_v_hf=1 guard_v_argo=1 ;;
       d) guard_v_do=1 ;;
-      drain | prune | replace) guard_v_kube=1 ;;
+      drain | replace) guard_v_kube=1 ;;
+      prune) guard_v_kube=1 guard_v_argo=1 ;;
       uninstall | del | un) guard_v_helm=1 ;;
       destroy) guard_v_pulumi=1 guard_v_iac=1 guard_v_hf=1 guard_v_dvc=1 ;;
       gc | f | force | outs) guard_v_dvc=1 ;;
-      remove) guard_v_pulumi=1 guard_v_iac=1 guard_v_env=1 ;;
+      remove) guard_v_pulumi=1 guard_v_iac=1 guard_v_env=1 guard_v_argo=1 ;;
       down) guard_v_pulumi=1 guard_v_env=1 ;;
       terminate) guard_v_env=1 ;;
       clear) guard_v_dn=1 ;;
@@ -184,10 +185,11 @@ guard_benign() {
       [hH][eE][lL][mM][fF][iI][lL][eE]) guard_hf=1 ;;
       [pP][uU][lL][uU][mM][iI]) guard_pulumi=1 ;;
       [cC][dD][kK] | [cC][dD][kK][tT][fF] | [sS][sS][tT] | [sS][eE][rR][vV][eE][rR][lL][eE][sS][sS] | [sS][lL][sS]) guard_iac=1 ;;
-      [sS][aA][mM] | [aA][mM][pP][lL][iI][fF][yY] | [aA][mM][pP][xX] | [eE][kK][sS][cC][tT][lL] | [kK][oO][pP][sS] | [aA][zZ][dD] | [eE][bB] | [sS][kK][aA][fF][fF][oO][lL][dD] | [aA][rR][gG][oO][cC][dD]) guard_env=1 ;;
+      [sS][aA][mM] | [aA][mM][pP][lL][iI][fF][yY] | [aA][mM][pP][xX] | [eE][kK][sS][cC][tT][lL] | [kK][oO][pP][sS] | [aA][zZ][dD] | [eE][bB] | [sS][kK][aA][fF][fF][oO][lL][dD]) guard_env=1 ;;
       [dD][oO][cC][tT][lL]) guard_do=1 ;;
       [dD][vV][cC]) guard_dvc=1 ;;
       [dD][oO][tT][nN][eE][tT]) guard_dn=1 ;;
+      [aA][rR][gG][oO][cC][dD]) guard_argo=1 ;;
     esac
     case $guard_token in
       # BEGIN risky words (generated from FAST_PATH_RISKY_WORDS / _PREFIXES; a test keeps them equal)
@@ -237,7 +239,7 @@ guard_benign() {
       [tT][aA][sS][kK]) guard_prog_word=1 ;;
     esac
   done
-  [ "$guard_kube$guard_v_kube" != 11 ] && [ "$guard_helm$guard_v_helm" != 11 ] && [ "$guard_pulumi$guard_v_pulumi" != 11 ] && [ "$guard_gh$guard_v_gh" != 11 ] && [ "$guard_iac$guard_v_iac" != 11 ] && [ "$guard_env$guard_v_env" != 11 ] && [ "$guard_do$guard_v_do" != 11 ] && [ "$guard_hf$guard_v_hf" != 11 ] && [ "$guard_dvc$guard_v_dvc" != 11 ] && [ "$guard_dn$guard_v_dn" != 11 ] || return 1
+  [ "$guard_kube$guard_v_kube" != 11 ] && [ "$guard_helm$guard_v_helm" != 11 ] && [ "$guard_pulumi$guard_v_pulumi" != 11 ] && [ "$guard_gh$guard_v_gh" != 11 ] && [ "$guard_iac$guard_v_iac" != 11 ] && [ "$guard_env$guard_v_env" != 11 ] && [ "$guard_do$guard_v_do" != 11 ] && [ "$guard_hf$guard_v_hf" != 11 ] && [ "$guard_dvc$guard_v_dvc" != 11 ] && [ "$guard_dn$guard_v_dn" != 11 ] && [ "$guard_argo$guard_v_argo" != 11 ] || return 1
   [ "$guard_prog_word" = 0 ] || guard_operands_only "$guard_cmd" || return 1
   [ "$guard_uq_tokens" = 0 ] || { [ "$guard_uq_write" = 0 ] && [ "$guard_uq_tokens" = "$guard_uq_words" ]; }
 }

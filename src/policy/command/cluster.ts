@@ -248,13 +248,18 @@ const ARGOCD_VALUE_OPTIONS = [
  * `argocd app delete NAME` (`rm`, `remove`; `appset delete`): Argo CD deletes the application and,
  * cascading by default, every object it deployed, PersistentVolumeClaims (and their data)
  * included, as `helm uninstall` does (argo-helm's CONTRIBUTING, 2026-12-07, helper realproj4).
- * `--cascade=false` leaves the objects in the cluster: free.
+ * `--cascade=false` leaves the objects in the cluster: free. `argocd app sync --prune` deletes what
+ * the source no longer lists, judged as `kubectl apply --prune` is.
  */
 export function classifyArgocd(inv: Invocation, args: Field[], rt: Runtime): void {
   if (args.some((a) => a.value === '-h' || a.value === '--help' || a.value === '--cascade=false')) return;
   const [group, verb, ...names] = operandWords(args, ARGOCD_VALUE_OPTIONS);
   const apps = ['app', 'apps', 'application', 'applications'].includes(group ?? '');
   const appsets = ['appset', 'appsets', 'applicationset', 'applicationsets'].includes(group ?? '');
+  // `argocd app sync --prune`: deletes the live objects git no longer lists, as `kubectl apply --prune`
+  if (apps && verb === 'sync' && args.some((a) => a.value === '--prune' || a.value === '--prune=true')) {
+    return deny(rt, inv, `\`argocd app sync --prune\` deletes every object of the application that its source no longer lists, which guard cannot name`, 'Sync without --prune and delete what you mean by kind and name (`kubectl delete deployment NAME`); see what it would prune first (`argocd app diff NAME`); or ask the person to run it.');
+  }
   if ((!apps && !appsets) || !['delete', 'rm', 'remove'].includes(verb ?? '')) return;
   deny(
     rt,

@@ -165,9 +165,10 @@ export const FAST_PATH_VERB_RISKY: Readonly<Record<string, readonly string[]>> =
   sst: IAC_VERBS,
   serverless: IAC_VERBS,
   sls: IAC_VERBS,
-  // infra-destroy.ts: `sam delete`, `azd down`, `eb terminate` ... (`sam build`, `amplify status`, `azd up` stay in sh);
-  // cluster.ts: `argocd app delete|remove` (`rm` is risky anyway; `argocd app sync` stays in sh)
-  ...Object.fromEntries(['sam', 'amplify', 'ampx', 'eksctl', 'kops', 'azd', 'eb', 'argocd'].map((tool) => [tool, ENV_VERBS])),
+  // infra-destroy.ts: `sam delete`, `azd down`, `eb terminate` ... (`sam build`, `amplify status`, `azd up` stay in sh)
+  ...Object.fromEntries(['sam', 'amplify', 'ampx', 'eksctl', 'kops', 'azd', 'eb'].map((tool) => [tool, ENV_VERBS])),
+  // cluster.ts: `argocd app delete|remove`, `argocd app sync --prune` (`rm` is risky anyway; `argocd app sync`, `get` stay in sh)
+  argocd: ['delete', 'remove', 'prune'],
   // remote-data.ts (doctl.ts): `doctl databases delete`, `doctl k8s cluster rm` (`rm` is risky anyway), `doctl compute droplet d`
   doctl: ['delete', 'rm', 'd'],
   // dvc.ts: `dvc gc`, `dvc destroy`, `dvc checkout|pull -f|--force`, `dvc remove --outs` (`dvc status`, `dvc pull`, `dvc repro` stay in sh)

@@ -30,6 +30,8 @@ describe('real projects, fourth round: cluster definitions, Argo CD applications
       const cases: Array<[command: string, verdict: string, rule: string, hook: string]> = [
         ['kubectl delete crd -l app.kubernetes.io/part-of=argocd', 'deny', 'cluster-data-delete', 'deny'],
         ['argocd app delete guestbook -y', 'deny', 'cluster-data-delete', 'deny'],
+        ['argocd app sync guestbook --prune', 'deny', 'cluster-data-delete', 'deny'],
+        ['argocd app sync guestbook', 'allow', 'no-risk', 'allow'],
         ['dotnet user-secrets clear --project src/Web', 'deny', 'rm-outside-repo', 'deny'],
         ['dotnet ef migrations remove -p src/Infrastructure -s src/Web', 'snapshot', 'rm-in-repo', 'allow'],
         ['kubectl get crd', 'allow', 'no-risk', 'allow'],

@@ -1397,6 +1397,8 @@ export const AGENT_ROWS: Row[] = [
   ['argocd appset delete my-set', 'deny', 'cluster-data-delete'],
   ['argocd app delete guestbook --cascade=false', 'allow'],
   ['argocd app sync guestbook', 'allow'],
+  ['argocd app sync guestbook --prune', 'deny', 'cluster-data-delete'],
+  ['argocd app diff guestbook', 'allow'],
   ['argocd app create guestbook --repo https://github.com/argoproj/argocd-example-apps.git --path guestbook --dest-server https://kubernetes.default.svc --dest-namespace default', 'allow'],
   // .NET: the user-secrets store is outside the repository; an EF migration's files inside it (dotnet.ts)
   ['dotnet user-secrets clear --project src/Web', 'deny', 'rm-outside-repo'],
