@@ -528,5 +528,5 @@ export const UNRECOVERABLE: readonly string[] = [
   // Real projects, fourth round (2026-12-07): refused in their clones, and here.
   'kubectl delete crd -l app.kubernetes.io/part-of=argocd', 'argocd app delete guestbook -y', 'dotnet user-secrets clear --project src/Web',
   'migrate -path db/migration -database "postgresql://root:secret@localhost:5432/simple_bank?sslmode=disable" -verbose down',
-  'dropdb changelog_dev', 'helm uninstall argocd -n argocd',
+  'dropdb changelog_dev', 'helm uninstall argocd -n argocd', 'argocd app sync guestbook --prune',
 ];
