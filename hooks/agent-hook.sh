@@ -137,7 +137,7 @@ guard_benign() {
       *) break ;;
     esac
   done
-  # sort, curl and uniq write a file only through some options or operands (FAST_PATH_OPTION_RISKY,
+  # sort, op, curl and uniq write a file only through some options or operands (FAST_PATH_OPTION_RISKY,
   # uniqMayWrite in fast-path.ts): look at the words once quotes are removed, cut at blanks.
   guard_sort_opt=0 guard_curl_opt=0 guard_uq_words=0 guard_uq_ops=-1 guard_uq_write=0 guard_uq_tokens=0 guard_prog_word=0
   for guard_word in $guard_unquoted; do
@@ -233,6 +233,7 @@ guard_benign() {
       [lL][iI][qQ][uU][iI][bB][aA][sS][eE]*|[rR][oO][lL][lL][bB][aA][cC][kK]*) return 1 ;;
       # END risky words
       [sS][oO][rR][tT]) [ "$guard_sort_opt" = 0 ] || return 1 ;;
+      [oO][pP]) [ "$guard_sort_opt" = 0 ] || return 1 ;;
       [cC][uU][rR][lL]) [ "$guard_curl_opt" = 0 ] || return 1 ;;
       [uU][nN][iI][qQ]) guard_uq_tokens=$((guard_uq_tokens + 1)) ;;
       # FAST_PATH_PROGRAM_WORDS: risky only where it may run (guard_operands_only)

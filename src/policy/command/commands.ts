@@ -188,7 +188,11 @@ export function classifyInvocation(inv: Invocation, rt: Runtime): void {
   }
   if (name in WRAPPERS) return unwrap(inv, args, WRAPPERS[name] as WrapperSpec, rt, name);
   // `uv run CMD`, `poetry run CMD`, `bundle exec CMD`, `cross-env A=1 CMD` ...: the command they run (runners.ts).
-  if (RUNNER_PROGRAMS.has(name)) return classifyRunner(inv, name, args, rt);
+  if (RUNNER_PROGRAMS.has(name)) {
+    // `op inject -o .env` is no run: the file it writes (output-files.ts)
+    if (OUTPUT_FILE_PROGRAMS.has(name)) classifyOutputFiles(inv, name, args, rt);
+    return classifyRunner(inv, name, args, rt);
+  }
   // Inside a container or pod (container-exec.ts): only what is sent to a database server or a cloud.
   if (rt.ctx.inContainer && !IN_CONTAINER_UNWRAPPED.has(name)) return classifyInContainer(inv, program, name, args, rt);
   switch (name) {

@@ -108,6 +108,8 @@ export const FAST_PATH_RISKY_WORDS: readonly string[] = [
 export const FAST_PATH_OPTION_RISKY: Readonly<Record<string, (word: string) => boolean>> = {
   // sort -o FILE, -uo FILE, -oFILE, --output=FILE and its prefixes (--o, --ou ...)
   sort: (word) => /^-(?:o|[^-].*o)/s.test(word) || word.startsWith('--o'),
+  // op (1Password) inject/read/document get -o FILE, --out-file, --output: the same words as sort's
+  op: (word) => /^-(?:o|[^-].*o)/s.test(word) || word.startsWith('--o'),
   // curl -o/-O (also in clusters: -sSLo), -c (cookie jar), -D (header dump), -J, -K (a config
   // file may name outputs); every long option (--output, --remote-name, --trace, --stderr ...)
   // Also a cluster holding -X with its method attached (`-sXPATCH`, `-XDELETE`): the method, which

@@ -92,8 +92,24 @@ const UNIQ: GnuGrammar = { shortValues: 'fsw', longValues: ['skip-fields', 'skip
  * guard's files holds a risky word itself). Not `c++`: the fast path cuts words at `+`.
  */
 const COMPILERS = new Set(['gcc', 'cc', 'g++', 'clang', 'clang++', 'go']);
+/**
+ * The 1Password CLI (`op`, cobra flags: `-oFILE`, `-o FILE`, `--out-file=FILE`): `op inject -o
+ * FILE` writes a template with its secrets filled in, `op read -o FILE` one secret, `op document
+ * get -o FILE` a stored document. The file written is usually an ignored secrets file
+ * (`.envrc.secrets`, `.env`), which no snapshot holds; realproj4 found `op inject -o` free on
+ * 2026-12-07. Its value-taking options (op 2.x `--help`): the global ones and these commands'.
+ */
+const OP: GnuGrammar = {
+  shortValues: 'iov',
+  longValues: ['account', 'config', 'encoding', 'format', 'session', 'in-file', 'out-file', 'output', 'file-mode', 'vault'],
+  longFlags: [],
+  inline: true,
+  prefixes: false,
+  missing: null,
+};
+
 /** Programs whose output files this module knows (commands.ts sends them here). */
-export const OUTPUT_FILE_PROGRAMS = new Set(['curl', 'wget', 'sort', 'uniq', 'openssl', ...COMPILERS]);
+export const OUTPUT_FILE_PROGRAMS = new Set(['curl', 'wget', 'sort', 'uniq', 'openssl', 'op', ...COMPILERS]);
 
 function values(scanned: ScannedArgs, ...names: string[]): Field[] {
   return scanned.options.filter((o) => names.includes(o.name) && o.value !== null).map((o) => o.value as Field);
@@ -126,9 +142,19 @@ export function outputFiles(name: string, args: Field[]): OutputFile[] {
     }
     case 'openssl':
       return opensslOutputs(args);
+    case 'op':
+      return opOutputs(args);
     default:
       return [];
   }
+}
+
+/** `op inject|read -o FILE`, `op document get -o FILE` (`--out-file`, `--output`). */
+function opOutputs(args: Field[]): OutputFile[] {
+  const scanned = scanGnuArgs(args, OP);
+  const [first, second] = scanned.operands.map((o) => o.value);
+  if (first !== 'inject' && first !== 'read' && !(first === 'document' && second === 'get')) return [];
+  return written(`op ${first === 'document' ? 'document get' : first}`, values(scanned, '-o', '--out-file', '--output'));
 }
 
 /** Each field as a file the tool writes; `-` is standard output. */

@@ -75,7 +75,9 @@ describe('an ignored file replaced through an output-file option is captured fir
 
   it('wget -O / -qO / --output-document= / -N (network: judged and captured, the write done by hand), and relative to where the command runs', async () => {
     await template.withCopy(async (t) => {
-      for (const command of ['wget -O .env http://127.0.0.1:9/x', 'wget -qO.env http://127.0.0.1:9/x', 'wget --output-document=.env http://127.0.0.1:9/x', 'wget -N http://127.0.0.1:9/.env', 'curl -fsSL http://127.0.0.1:9/x -o .env']) {
+      // op (1Password): secrets written into the ignored file (realproj4's `op inject -o .envrc.secrets`).
+      const op = ['op inject -i tpl/.env -o .env', 'op inject -f --in-file tpl/.env --out-file=.env', 'op read -o .env op://dev/api/key', 'op read op://dev/api/key -fo.env', 'op document get env-file --output .env'];
+      for (const command of ['wget -O .env http://127.0.0.1:9/x', 'wget -qO.env http://127.0.0.1:9/x', 'wget --output-document=.env http://127.0.0.1:9/x', 'wget -N http://127.0.0.1:9/.env', 'curl -fsSL http://127.0.0.1:9/x -o .env', ...op]) {
         expect(await evaluatedVerdict(t, command), command).toMatchObject({ verdict: 'snapshot', rule: 'overwrite-ignored' });
       }
       // From sub/: ../.env is the ignored file, .env there is a new path.
@@ -91,6 +93,11 @@ describe('an ignored file replaced through an output-file option is captured fir
       rollbackOk(t);
       expect(fs.readFileSync(path.join(t.dir, '.env'))).toEqual(OLD);
       expect(fullState(t)).toEqual(before);
+      // The installed hook hands `op ... -o` to Node (the sh fast path would have allowed it).
+      expect(hookWithVerdict(t, 'op inject -i tpl/.env -o .env')).toMatchObject({ decision: 'allow', verdict: 'snapshot', rule: 'overwrite-ignored', capturedIgnored: ['.env'] });
+      fs.writeFileSync(path.join(t.dir, '.env'), 'API_KEY=from-1password\n');
+      rollbackOk(t);
+      expect(fs.readFileSync(path.join(t.dir, '.env'))).toEqual(OLD);
     });
   });
 
@@ -101,6 +108,7 @@ describe('an ignored file replaced through an output-file option is captured fir
         'curl -o - http://127.0.0.1:9/x', 'curl --no-clobber -o .env http://127.0.0.1:9/x', 'curl -o dist/app.js http://127.0.0.1:9/x',
         'wget http://127.0.0.1:9/.env', 'wget -O - http://127.0.0.1:9/x', 'wget -a .env http://127.0.0.1:9/x', 'openssl rand -hex 16',
         'tar -tf .env', 'git archive HEAD', 'gcc -c hello.c', 'sort data.txt',
+        'op read op://dev/api/key', 'op inject -i tpl/.env', 'op inject -i tpl/.env -o new.env', 'op item get api -o json', 'op run --env-file=.env -- npm start',
         // A compiler's output is the build's own (output-files.ts): no capture before each build.
         'gcc -o .env hello.c', 'g++ -o.env hello.c', 'go build -o .env ./cmd/x', 'go test -c -o .env ./pkg',
       ];

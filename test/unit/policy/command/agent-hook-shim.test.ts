@@ -127,8 +127,8 @@ describe('agent-hook.sh fast path', () => {
   });
 
   it('answers curl, sort and uniq in sh unless an option or operand may write a file, and hands those to Node', () => {
-    const fast = ['curl -s http://localhost:3000/api', 'curl -sS -X POST -H Content-Type:application/json localhost:8080', 'ls | sort', 'sort -rn counts.txt', 'cat a | sort | uniq -c | sort -rn | head', 'uniq -c data.txt', 'sort -u data.txt | uniq'];
-    const handed = ['curl -o .env http://x', 'curl -sSLo .env http://x', 'curl -O http://x/.env', 'curl --output .env http://x', 'curl -c jar http://x', 'sort -o .env a', 'sort -uo .env a', "sort '-o' .env a", 'sort --output=.env a', 'uniq a .env', 'uniq -c a .env', 'cat a | uniq - .env', 'x;uniq a', 'uniq a|cat', 'ls | sort; sort -o .env a'];
+    const fast = ['curl -s http://localhost:3000/api', 'curl -sS -X POST -H Content-Type:application/json localhost:8080', 'ls | sort', 'sort -rn counts.txt', 'cat a | sort | uniq -c | sort -rn | head', 'uniq -c data.txt', 'sort -u data.txt | uniq', 'op read op://dev/api/key', 'op whoami'];
+    const handed = ['curl -o .env http://x', 'curl -sSLo .env http://x', 'curl -O http://x/.env', 'curl --output .env http://x', 'curl -c jar http://x', 'sort -o .env a', 'sort -uo .env a', "sort '-o' .env a", 'sort --output=.env a', 'uniq a .env', 'uniq -c a .env', 'cat a | uniq - .env', 'x;uniq a', 'uniq a|cat', 'ls | sort; sort -o .env a', 'op inject -i t -o .env', 'op read --out-file=.env op://x/y/z', 'OP read -fo.env op://x/y/z'];
     const decisions = fastPathBatch('claude', [...fast, ...handed].map(claude));
     fast.forEach((command, i) => expect({ command, fast: decisions[i] }).toEqual({ command, fast: true }));
     handed.forEach((command, i) => expect({ command, fast: decisions[fast.length + i] }).toEqual({ command, fast: false }));
