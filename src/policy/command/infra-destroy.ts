@@ -15,7 +15,9 @@
  * resources, which only a plan says (guard runs neither tool): not judged here (Known limits,
  * docs/command-guard.md), except what terraform-apply.ts reads (since 2026-12-06, night: a
  * `terraform|tofu apply -auto-approve` destroying a resource of the local state, or of HEAD's
- * configuration with a remote backend, whose block was deleted) and where the line itself names
+ * configuration with a remote backend, whose block was deleted), the saved plans
+ * terraform-plan.ts and pulumi-plan.ts read (since 2026-12-07; `pulumi up --yes` is refused as
+ * unseen there, `pulumi up --plan FILE` judged by the plan), and where the line itself names
  * what to replace (since 2026-12-06, late): `terraform apply -replace=ADDR`, `terraform taint ADDR` (the next apply replaces it) and
  * `pulumi up --replace|--target-replace URN` destroy that resource and create it anew, empty. Its
  * type is in the address (`module.db.aws_db_instance.main`, the URN's type token): the providers
@@ -47,6 +49,7 @@ import { TERRAFORM_VALUE_OPTIONS, TERRAGRUNT_VALUE_OPTIONS, TERRAGRUNT_WRAPPING 
 import { PULUMI_VALUE_OPTIONS } from './pulumi-state.js';
 import { classifyApplyRemovals, flagValues, VALUE_ONLY_TERRAFORM } from './terraform-apply.js';
 import { classifySavedPlan } from './terraform-plan.js';
+import { classifyPulumiUp, pulumiType, VALUE_ONLY_PULUMI } from './pulumi-plan.js';
 
 /** Programs this module judges (commands.ts sends them here; terraform's and pulumi's with their state modules). */
 export const INFRA_DESTROY_PROGRAMS = new Set(['terraform', 'tofu', 'terragrunt', 'pulumi', 'cdk', 'cdktf', 'sst', 'serverless', 'sls', 'sam', 'amplify', 'ampx', 'copilot', 'eksctl', 'kops', 'azd', 'eb']);
@@ -146,9 +149,6 @@ export function destroyed(program: string, args: Field[]): InfraDestroyed | null
   return replaced(program, args, values);
 }
 
-/** Pulumi type tokens that only compute values: replacing them loses nothing (Terraform's: terraform-apply.ts). */
-const VALUE_ONLY_PULUMI = /^(?:random|command|time|tls|local|pulumi):/;
-
 /** The type of a Terraform address (`module.db.aws_db_instance.main[0]` -> aws_db_instance), or null. */
 function terraformType(address: string): string | null {
   const parts = address.replace(/\[[^\]]*\]/g, '').split('.');
@@ -156,12 +156,6 @@ function terraformType(address: string): string | null {
   let at = 0;
   while (parts[at] === 'module') at += 2;
   return parts.length - at === 2 ? (parts[at] as string) : null;
-}
-
-/** The type token of a Pulumi URN (`urn:pulumi:dev::app::aws:rds/instance:Instance::db`; a parent's type first, `$`-joined). */
-function pulumiType(urn: string): string | null {
-  const parts = urn.split('::');
-  return parts.length >= 4 ? ((parts.at(-2) as string).split('$').at(-1) as string) : null;
 }
 
 /** `terraform apply -replace=ADDR`, `terraform taint ADDR`, `pulumi up --replace URN`: the resources replaced, when one may hold data. */
@@ -229,6 +223,8 @@ export function classifyInfraDestroy(inv: Invocation, program: string, args: Fie
   const found = destroyed(program, args);
   // `terraform apply tfplan`: the saved plan's own changes (terraform-plan.ts)
   if (found === null && classifySavedPlan(inv, program, args, rt)) return;
+  // `pulumi up --yes`, `pulumi up --plan FILE`: the update plan read, or the program's changes unseen (pulumi-plan.ts)
+  if (found === null && program === 'pulumi') return classifyPulumiUp(inv, args, rt);
   // `terraform apply -auto-approve` after a resource block was deleted: judged from the state and the configuration (terraform-apply.ts)
   if (found === null) return classifyApplyRemovals(inv, program, args, rt);
   rt.report(makeVerdict(unrecoverableKind(rt.ctx.isAgent), 'infra-destroy', `${found.words} deletes ${found.what}, outside the repository, where no snapshot holds them`, inv.source, found.instead ?? undefined));

@@ -200,7 +200,14 @@ function judgeLinePlan(inv: Invocation, made: { program: string; args: Field[]; 
  * (classifyApplyPlan) and true returned. False for every other line (judged elsewhere).
  */
 export function classifySavedPlan(inv: Invocation, program: string, args: Field[], rt: Runtime): boolean {
-  if ((program !== 'terraform' && program !== 'tofu') || inv.cwd === null || args.some((a) => a.value === null)) return false;
+  if (program !== 'terraform' && program !== 'tofu') return false;
+  const unseen = unseenPlanWord(args);
+  if (unseen !== null) {
+    // `terraform apply "$PLAN"`: a word guard cannot see where the plan file goes
+    rt.report(makeVerdict(opaqueKind(rt.ctx.isAgent), 'opaque-command', `${program} apply ${unseen}: guard cannot see the word, which may name a saved plan that applies with no prompt, so what it destroys is not known`, inv.source, `Name the plan file on the line (\`${program} apply tfplan\`), so guard reads what it destroys; or show it (\`${program} show tfplan\`) and let the person apply it.`));
+    return true;
+  }
+  if (inv.cwd === null || args.some((a) => a.value === null)) return false;
   const values = args.map((a) => a.value as string);
   const words = operandWords(args, TERRAFORM_VALUE_OPTIONS);
   const dir = path.posix.resolve(inv.cwd, flagValues(values, ['-chdir', '--chdir']).at(-1) ?? '.');
@@ -218,6 +225,34 @@ export function classifySavedPlan(inv: Invocation, program: string, args: Field[
   if (words[0] !== 'apply' || words.length !== 2) return false;
   classifyApplyPlan(inv, program, words[1] as string, dir, rt);
   return true;
+}
+
+/**
+ * The word of `terraform|tofu apply WORD` guard cannot see (`"$PLAN"`, `$PLANFILE`), as typed, or
+ * null: a word after `apply` that is neither an option (its text starts with `-`: `-var="x=$Y"`)
+ * nor the value of one (`-var "$V"`). Terraform's only operand of apply is a saved plan (a
+ * directory operand was removed in 0.15), applied with no prompt; an unquoted word that may
+ * split into options only (`$TF_ARGS`) is taken as one too, as guard cannot tell.
+ */
+function unseenPlanWord(args: Field[]): string | null {
+  let command: string | null = null;
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i] as Field;
+    const text = arg.value ?? arg.display;
+    if (text.startsWith('-')) {
+      // a spaced value (`-var x=1`); `-var=x` holds its own
+      if (arg.value !== null && TERRAFORM_VALUE_OPTIONS.includes(arg.value)) i++;
+      continue;
+    }
+    if (command === null) {
+      if (arg.value === null) return null; // the subcommand itself unknown: not an apply guard can name
+      command = arg.value;
+      if (command !== 'apply') return null;
+      continue;
+    }
+    if (arg.value === null) return arg.display;
+  }
+  return null;
 }
 
 /**
