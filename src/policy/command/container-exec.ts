@@ -148,7 +148,7 @@ export function classifyContainerData(inv: Invocation, program: 'container' | 'k
   const repository = 'repository' in found && found.repository;
   const configDir = tool || !repository ? null : inv.cwd;
   const env = tool || repository || found.env.has('DATABASE_URL') ? found.env : new Map([...found.env, ['DATABASE_URL', CONTAINER_DATABASE_URL]]);
-  const ctx = { ...rt.ctx, scratchDirs: [...(rt.ctx.scratchDirs ?? []), CONTAINER_FS], inContainer: { configDir, ...(tool || repository ? {} : { unseen: CONTAINER_DATABASE_URL }) }, hostScript: (text: string) => mapScript(text, []) };
+  const ctx = { ...rt.ctx, scratchDirs: [...(rt.ctx.scratchDirs ?? []), CONTAINER_FS], inContainer: { configDir, ...(tool || repository ? {} : { unseen: CONTAINER_DATABASE_URL, sourceDir: inv.cwd }) }, hostScript: (text: string) => mapScript(text, []) };
   rt.ctx.view?.placeholder(CONTAINER_FS);
   // `-e RAILS_ENV=test`, env files, the compose service's environment (container-env.ts): what the container's
   // command sees; the host's own variables do not reach it

@@ -47,7 +47,7 @@ import { reportOpaque, type Invocation, type Runtime } from './runtime.js';
 import { captureIgnoredNamed } from './ignored-by-name.js';
 import { djangoSqliteNames } from './django-sqlite.js';
 import { snapshotHeldDatabases } from './held-databases.js';
-import { classifyServerFramework, djangoServerDatabase, instead, railsEnvironments, railsServerDatabase } from './server-frameworks.js';
+import { classifyServerFramework, CONTAINER_DATABASE_URL, djangoServerDatabase, HEROKU_DATABASE_URL, instead, railsEnvironments, railsServerDatabase, UNSEEN_DATABASE_URL, unseenProject } from './server-frameworks.js';
 import { rakeTaskEffect } from './rake-tasks.js';
 import { classifyRailsRunner, runnerEffect } from './rails-runner.js';
 import { artisanCommandEffect } from './artisan-commands.js';
@@ -880,7 +880,9 @@ function judgeProjectCommand(inv: Invocation, program: string, label: string, ar
 function refuseServerDelete(inv: Invocation, rt: Runtime, label: string, found: DataEffect, serverDatabase: () => string | null): void {
   if (found.effect !== 'delete') return;
   const db = serverDatabase();
-  if (db !== null) rt.report(makeVerdict(unrecoverableKind(rt.ctx.isAgent), 'remote-data-delete', `${label} ${found.why}, which deletes rows of ${db}, outside the repository, where no snapshot holds it`, inv.source, instead(label, null)));
+  // on another machine or in a pod's image: the way to back up its database from there
+  const remote = inv.unseenProject === HEROKU_DATABASE_URL ? 'heroku' : inv.unseenProject === UNSEEN_DATABASE_URL ? 'host' : inv.unseenProject === CONTAINER_DATABASE_URL ? 'container' : null;
+  if (db !== null) rt.report(makeVerdict(unrecoverableKind(rt.ctx.isAgent), 'remote-data-delete', `${label} ${found.why}, which deletes rows of ${db}, outside the repository, where no snapshot holds it`, inv.source, instead(label, remote)));
 }
 
 function classifyDjangoCommand(inv: Invocation, program: string, args: Field[], rt: Runtime, script: string | undefined): void {
@@ -894,9 +896,10 @@ function classifyDjangoCommand(inv: Invocation, program: string, args: Field[], 
  * repository (commands.ts classifyInContainer: `docker compose exec app python manage.py
  * load_initial_data` on bakerydemo, whose service sets DATABASE_URL to its Postgres).
  */
-function refuseDjangoCommand(inv: Invocation, program: string, args: Field[], rt: Runtime, script: string | undefined): void {
+function refuseDjangoCommand(inv: Invocation, read: Invocation, program: string, args: Field[], rt: Runtime, script: string | undefined): void {
   const own = program === 'manage.py' ? script : undefined;
-  const found = djangoCommandEffect(inv, args, rt, own);
+  // the command's source where `read` runs (the repository), the database where `inv` does (a stand-in's on another machine)
+  const found = djangoCommandEffect(read, args, rt, own);
   if (found !== null) refuseServerDelete(inv, rt, djangoLabel(program), found, () => djangoServerDatabase(inv, args, rt, own));
 }
 
@@ -906,25 +909,34 @@ function refuseDjangoCommand(inv: Invocation, program: string, args: Field[], rt
  * artisan koel:prune`, `docker compose run web bin/rails demo_data:default`. The source is the
  * repository's, so it is read; the database is the service's (its environment on `inv`). Its
  * files are the container's: nothing of the repository is captured.
+ *
+ * On another machine or in a pod whose project guard cannot read (`heroku run rake
+ * cleanup:purge`, `kubectl exec web-0 -- bin/rails runner 'User.delete_all'`, `ssh prod 'cd app
+ * && php artisan koel:prune'`; Invocation.unseenProject, since 2026-12-07): the command's source
+ * is read from the repository where the line runs (CommandContext.inContainer.sourceDir: the
+ * project deployed there is most often this one), the database is the stand-in's, a server's.
  */
 export function refuseProjectCommand(inv: Invocation, program: string, args: Field[], rt: Runtime, script: string | undefined): void {
-  if (inv.cwd === null) return;
-  if (program === 'manage.py' || program === 'django-admin' || program === 'django-admin.py') return refuseDjangoCommand(inv, program, args, rt, script);
+  const source = inv.cwd ?? (inv.unseenProject !== undefined ? (rt.ctx.inContainer?.sourceDir ?? null) : null);
+  if (source === null) return;
+  const read: Invocation = { ...inv, cwd: source };
+  if (program === 'manage.py' || program === 'django-admin' || program === 'django-admin.py') return refuseDjangoCommand(inv, read, program, args, rt, script);
   if (program === 'rails' || program === 'rake') {
-    const found = rakeTaskEffect(args, rt, inv.cwd);
+    const found = rakeTaskEffect(args, rt, source);
     const environments = railsEnvironments(inv, args);
     if (found !== null && environments.length > 0) refuseServerDelete(inv, rt, program, found, () => railsServerDatabase(inv, args, rt, environments));
     // `docker compose exec web bin/rails runner 'Issue.delete_all'`
-    const code = program === 'rails' ? runnerEffect(inv, args, rt) : null;
+    const code = program === 'rails' ? runnerEffect(read, args, rt) : null;
     if (code !== null && environments.length > 0) refuseServerDelete(inv, rt, 'rails runner', code, () => railsServerDatabase(inv, args, rt, environments));
     return;
   }
   if (program === 'artisan') {
     const name = args.find((a) => !a.value?.startsWith('-'))?.value;
-    const root = scriptDir(script ?? 'artisan', inv.cwd);
+    const root = scriptDir(script ?? 'artisan', source);
     if (name === undefined || name === null || root === null) return;
     const found = artisanCommandEffect(name, rt, root);
-    if (found !== null) refuseServerDelete(inv, rt, 'artisan', found, () => laravelServerDatabase(inv, args, rt, root));
+    // the project's configuration: the repository's in a container built from it, else the stand-in's (another machine's, a pod's)
+    if (found !== null) refuseServerDelete(inv, rt, 'artisan', found, () => (inv.cwd === null ? (unseenProject(inv, args) ?? null) : laravelServerDatabase(inv, args, rt, root)));
   }
 }
 

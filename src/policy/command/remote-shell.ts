@@ -122,7 +122,19 @@ function herokuCommand(args: Field[]): RemoteCommand | null | 'unknown' {
   const app = options.filter((o) => o.name === '-a' || o.name === '--app').at(-1)?.value?.value ?? 'APP';
   // Heroku sets DATABASE_URL to the app's Postgres; guard stands a server's URL in for it
   const env = new Map<string, string | null>([['DATABASE_URL', HEROKU_DATABASE_URL]]);
-  return { script: inner.map((f) => f.value as string).join(' '), where: `a dyno of ${app}`, host: app, files: false, stdin: true, env, configDir: null };
+  return { script: herokuScript(inner.map((f) => f.value as string)), where: `a dyno of ${app}`, host: app, files: false, stdin: true, env, configDir: null };
+}
+
+/**
+ * The command line heroku run sends the dyno's shell, as the CLI builds it (buildCommand in
+ * heroku/cli's run plugin): one word as it is (`heroku run "rake test"`), several joined by
+ * spaces, a word holding a space or a `"` wrapped in `"` with its `"` escaped. Until 2026-12-07
+ * guard joined them bare: `heroku run bash -c 'rails db:reset'` was read as `bash -c rails
+ * db:reset` and was free.
+ */
+function herokuScript(words: string[]): string {
+  if (words.length === 1) return words[0] as string;
+  return words.map((w) => (w.includes(' ') || w.includes('"') ? `"${w.replace(/"/g, '\\"')}"` : w)).join(' ');
 }
 
 /**
@@ -274,7 +286,7 @@ export function judgeRemote(inv: Invocation, name: string, found: RemoteCommand 
   rt.ctx.view?.placeholder(CONTAINER_FS);
   // what it sends a database server, with the remote's paths
   // (a dyno's configuration is the app's, read from its DATABASE_URL as another machine's is: unseenProject)
-  const dataCtx = { ...rt.ctx, scratchDirs: [...(rt.ctx.scratchDirs ?? []), CONTAINER_FS], inContainer: { configDir: found.configDir, ...(found.configDir === null ? { unseen: name === 'heroku' ? HEROKU_DATABASE_URL : UNSEEN_DATABASE_URL } : {}) }, hostScript };
+  const dataCtx = { ...rt.ctx, scratchDirs: [...(rt.ctx.scratchDirs ?? []), CONTAINER_FS], inContainer: { configDir: found.configDir, ...(found.configDir === null ? { unseen: name === 'heroku' ? HEROKU_DATABASE_URL : UNSEEN_DATABASE_URL, sourceDir: inv.cwd } : {}) }, hostScript };
   // the project there reads its own configuration, which guard cannot see: its database is that machine's, as a dyno's is its app's (UNSEEN_DATABASE_URL)
   const dataEnv = found.configDir === null && name !== 'heroku' && !found.env.has('DATABASE_URL') ? new Map([...found.env, ['DATABASE_URL', UNSEEN_DATABASE_URL]]) : found.env;
   rt.shell(script, { cwd: REMOTE_HOME, ctx: dataCtx, env: dataEnv, foreignEnv: true, stdin, via: `run on ${found.where}` }, inv.source);

@@ -86,6 +86,14 @@ export interface CommandContext {
      * unseenProject).
      */
     unseen?: string;
+    /**
+     * Where a project's own commands (rake tasks, `rails runner`'s classes, artisan and Django
+     * commands) are read when its configuration is unseen (another machine, a pod's image): the
+     * directory the line runs in on the host, the repository, as the project deployed there is
+     * most often this one (databases.ts refuseProjectCommand; since 2026-12-07). Null or absent:
+     * not read.
+     */
+    sourceDir?: string | null;
   };
   /**
    * The root of a file system guard can neither look at nor restore, whose paths the judged code

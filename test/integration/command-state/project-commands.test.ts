@@ -139,4 +139,57 @@ describe("a project's own commands", () => {
       );
     });
   });
+
+  it('run on another machine or in a pod: read from the repository, refused against that server database', async () => {
+    await withTestRepo(async (t) => {
+      // Before 2026-12-07 each of these was "no destructive command found": the project's configuration is there, unseen,
+      // so its own commands were not read at all (databases.ts refuseProjectCommand, CommandContext.inContainer.sourceDir).
+      django(t);
+      rails(t);
+      laravel(t);
+      t.git(['add', '-A']);
+      t.git(['commit', '-q', '-m', 'three projects']);
+      t.guard(['init', '--yes']);
+      // through check-command: a dyno's database is the app's Heroku Postgres; the way forward a backup there
+      const cli = checkVerdict(t, 'heroku run rake demo_data:default -a shop', { asAgent: true, cwd: path.join(t.dir, 'rb') });
+      expect(cli).toMatchObject({ verdict: 'deny', rule: 'remote-data-delete', reason: expect.stringContaining('Demo::DataCleaner') });
+      expect(cli.instead).toContain('heroku pg:backups:capture');
+      await expectEvaluatedVerdicts(
+        t,
+        [
+          ['heroku run bin/rails runner "Family.destroy_all" -a shop', 'deny', 'remote-data-delete', ['rails runner', '.destroy_all', 'DATABASE_URL', 'dyno of shop']],
+          ['kubectl exec web-0 -- bin/rails app:nightly', 'deny', 'remote-data-delete', ['app:nightly', "in the container's image"]],
+          ["fly ssh console -C 'bin/rails demo_data:default'", 'deny', 'remote-data-delete', ['demo_data:default', 'on that machine']],
+          ["ssh prod 'cd /srv/app && bundle exec rake app:truncate_logs'", 'deny', 'remote-data-delete', ['TRUNCATE TABLE logs', 'host prod']],
+          // reads, and the test environment: free there as here
+          ['heroku run rake demo_data:stats', 'allow', 'no-risk'],
+          ["kubectl exec web-0 -- bin/rails runner 'puts Family.count'", 'allow', 'no-risk'],
+          ['kubectl exec web-0 -- env RAILS_ENV=test bin/rails demo_data:default', 'allow', 'no-risk'],
+          ['heroku logs --tail -a shop', 'allow', 'no-risk'],
+        ],
+        { cwd: path.join(t.dir, 'rb') },
+      );
+      await expectEvaluatedVerdicts(
+        t,
+        [
+          ['heroku run python manage.py load_initial_data -a bakery', 'deny', 'remote-data-delete', ['load_initial_data', 'Heroku Postgres']],
+          ['kubectl exec deploy/web -- python manage.py nightly', 'deny', 'remote-data-delete', ['wipe_posts']],
+          ["ssh prod 'cd /srv/app && ./manage.py reset_demo'", 'deny', 'remote-data-delete', ['reset_demo', 'on that machine']],
+          ["ssh prod 'cd /srv/app && python manage.py show_stats'", 'allow', 'no-risk'],
+          ['kubectl exec web -- python manage.py load_initial_data --settings=bakery.settings.test', 'allow', 'no-risk'],
+        ],
+        { cwd: path.join(t.dir, 'dj') },
+      );
+      await expectEvaluatedVerdicts(
+        t,
+        [
+          ["ssh prod 'cd app && php artisan app:reset --force'", 'deny', 'remote-data-delete', ['app:reset', "call('migrate:fresh')", 'host prod']],
+          ['kubectl exec web -- php artisan app:reset --force', 'deny', 'remote-data-delete', ['app:reset']],
+          ['kubectl exec web -- php artisan app:greet Ada', 'allow', 'no-risk'],
+          ['ssh prod uptime', 'allow', 'no-risk'],
+        ],
+        { cwd: path.join(t.dir, 'php') },
+      );
+    });
+  });
 });

@@ -1594,6 +1594,17 @@ export const AGENT_ROWS: Row[] = [
   ['ssh prod "psql -c \'DROP TABLE users\'"', 'deny', 'remote-data-delete'],
   ['ssh prod rm -rf /tmp/build-cache', 'allow'],
   ['ssh prod "tail -n 50 /var/log/app.log"', 'allow'],
+  // heroku run quotes a word holding a space as its CLI does (remote-shell.ts herokuScript): before, `bash -c rails db:reset`
+  ["heroku run bash -c 'rails db:reset' -a shop", 'deny', 'remote-data-delete'],
+  ["heroku run rails runner 'User.where(admin: false).delete_all'", 'deny', 'remote-data-delete'],
+  ["heroku run bash -c 'echo \"hi there\"'", 'allow'],
+  // pulumi up with no prompt: what the program deletes is unseen (pulumi-plan.ts); a plan file guard cannot name (terraform-plan.ts)
+  ['pulumi up --yes', 'deny', 'opaque-command'],
+  ['pulumi up -y --stack prod', 'deny', 'opaque-command'],
+  ['pulumi up', 'allow'],
+  ['pulumi up --preview-only --yes', 'allow'],
+  ['terraform apply "$PLAN"', 'deny', 'opaque-command'],
+  ['terraform apply -auto-approve -var "region=$REGION"', 'allow'],
   // developer platforms and data stores deleted by their own clients (hosted-data.ts)
   ['npx wrangler d1 delete prod-db -y', 'deny', 'remote-data-delete'],
   ['npx wrangler d1 execute prod-db --remote --command "DROP TABLE users"', 'deny', 'remote-data-delete'],
