@@ -7,7 +7,7 @@
  */
 import path from 'node:path';
 import { shownEscaped } from '../../util/escaped-text.js';
-import { knownField, unknownField, type Field } from './expand.js';
+import { fileKeys, knownField, unknownField, type Field } from './expand.js';
 import { containsGuardFiles, guardFile, isGitDirPath, isUnder, resolvePath } from './paths.js';
 import { makeVerdict, opaqueKind } from './rules.js';
 import { report, reportOpaque, type Invocation, type Runtime } from './runtime.js';
@@ -407,19 +407,55 @@ function classifyRsync(inv: Invocation, args: Field[], rt: Runtime): void {
   const dryRun = has(parsed, '--dry-run', '-n', '--list-only');
   // into another machine: what --delete deletes there is outside every snapshot (remote-shell.ts)
   if (remote(dest) && deletes && !dryRun) classifyRemoteRsyncDelete(inv, dest.value as string, rt);
+  // --files-from: only the listed paths below each source are sent (and deleted by --remove-source-files, kept
+  // in step by --delete below the destination); the list read where guard can, else every source whole
+  const removes = has(parsed, '--remove-source-files', '--remove-sent-files') && !dryRun;
+  const listed = parsed.flags.includes('--files-from') && ((deletes && !dryRun) || removes) ? rsyncFilesFrom(inv, rt, parsed) : null;
+  if (listed === 'collecting') return;
+  const below = (f: Field): Field[] => (listed === null || f.value === null || f.glob ? [f] : listed.map((entry) => knownField(path.posix.join(f.value as string, entry))));
   if (!remote(dest)) {
-    if (deletes && !dryRun) rt.report(checkDeleteTarget(dest, inv.cwd, rt.ctx, inv.source, { recursive: true, verb: 'rsync --delete deletes files in' }));
+    if (deletes && !dryRun) for (const target of below(dest)) rt.report(checkDeleteTarget(target, inv.cwd, rt.ctx, inv.source, { recursive: true, verb: 'rsync --delete deletes files in' }));
     else writeCheck(inv, rt, dest, `rsync writes into ${dest.display}`);
     if (!has(parsed, '--dry-run', '-n', '--list-only', '--ignore-existing')) rsyncFileLandings(inv, rt, sources, dest, remote);
     // --existing updates only files that exist (it replaces them); --ignore-existing only adds new ones.
     if (has(parsed, '-r', '-a', '--recursive', '--archive') && !has(parsed, '--dry-run', '-n', '--list-only')) rsyncTrees(inv, rt, sources.filter((s) => !remote(s)), dest, has(parsed, '-R', '--relative'), has(parsed, '--ignore-existing'));
   }
   // --remove-sent-files: rsync 2's name for it, which rsync 3 still accepts.
-  if (has(parsed, '--remove-source-files', '--remove-sent-files') && !dryRun) {
+  if (removes) {
     for (const source of sources) {
-      if (!remote(source)) rt.report(checkDeleteTarget(source, inv.cwd, rt.ctx, inv.source, { recursive: true, verb: 'rsync --remove-source-files deletes' }));
+      if (!remote(source)) for (const target of below(source)) rt.report(checkDeleteTarget(target, inv.cwd, rt.ctx, inv.source, { recursive: true, verb: 'rsync --remove-source-files deletes' }));
     }
   }
+}
+
+/** Entries of an rsync --files-from list guard judges one by one, at most; a longer list is judged as the sources whole. */
+const RSYNC_LIST_LIMIT = 256;
+
+/**
+ * The paths an rsync `--files-from=FILE` list names (relative to each source, as rsync reads them:
+ * one a line, or NUL-separated with `--from0`/`-0`; blank lines and lines starting with `#` or `;`
+ * skipped, a leading `/` dropped), 'collecting' while the file is being read, or null where guard
+ * cannot read it: stdin (`-`), a file on another machine (`host:list`), a name it cannot see, one
+ * the line writes first, none there, too large, or more than RSYNC_LIST_LIMIT entries. Null judges
+ * the sources (and the destination) whole, as before 2026-12-07: `rsync -a --remove-source-files
+ * --files-from=- ./ /tmp/x` is still refused as deleting the repository.
+ */
+function rsyncFilesFrom(inv: Invocation, rt: Runtime, parsed: Operands): string[] | 'collecting' | null {
+  const file = parsed.args.get('--files-from')?.value;
+  const view = rt.ctx.view;
+  if (file === null || file === undefined || file === '' || file === '-' || /^[^/]*:/.test(file) || !view || view.mode === 'text') return null;
+  const abs = resolvePath(file, inv.cwd);
+  if (abs === null || fileKeys(abs, [inv.cwd]).some((key) => inv.state.written.has(key))) return null;
+  const found = view.file({ dir: path.posix.dirname(abs), name: path.posix.basename(abs), up: false });
+  if (found === undefined) return 'collecting';
+  if (found === null || found === 'missing') return null;
+  const nul = has(parsed, '--from0', '-0');
+  const entries = found.text
+    .split(nul ? '\0' : '\n')
+    .filter((line) => line !== '' && (nul || !/^[#;]/.test(line)))
+    .map((line) => line.replace(/^\/+/, ''))
+    .filter((line) => line !== '');
+  return entries.length > RSYNC_LIST_LIMIT ? null : entries;
 }
 
 /**
