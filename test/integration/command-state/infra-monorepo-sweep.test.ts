@@ -145,7 +145,8 @@ const CASES: readonly VerdictCase[] = [
   ['docker run --rm alpine rm -rf /etc', 'allow', 'no-risk'],
   // Pulumi's DIY backend state in the repository (stack/.pulumi): captured before what rewrites it
   ['cd stack && pulumi destroy --yes', 'deny', 'infra-destroy', 'pulumi destroy'],
-  ['pulumi -C stack up -y -s dev', 'snapshot', 'overwrite-ignored', 'stack/.pulumi/stacks/site/dev.json'],
+  // (holes3, 2026-12-07: `up -y` runs whatever the program now declares, unseen: refused for an agent; the capture still runs for a person who goes ahead)
+  ['pulumi -C stack up -y -s dev', 'deny', 'opaque-command', 'pulumi up -y'],
   ['pulumi --cwd stack stack rm dev --yes --force', 'snapshot', 'overwrite-ignored', 'stack/.pulumi/stacks/site/dev.json'],
   ["cd stack && pulumi state delete 'urn:pulumi:dev::site::aws:s3/bucket:Bucket::b' --yes", 'snapshot', 'overwrite-ignored', 'stack/.pulumi/meta.yaml'],
   ['cd stack && pulumi refresh --yes', 'snapshot', 'overwrite-ignored', 'stack/.pulumi/stacks/site/dev.json'],
