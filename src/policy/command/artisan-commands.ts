@@ -23,8 +23,11 @@
  *   CALL_DEPTH classes deep (calls inside one class not counted), MAX_CLASS_FILES class files read at most per command.
  *
  * File reads only (the state view), no git; app/Console/Commands is listed with its
- * subdirectories (filesBelow, as Laravel discovers them). Not read: an interface resolved
- * by a service provider's binding, a method of a parent class, a trait (docs/command-guard.md,
+ * subdirectories (filesBelow, as Laravel discovers them). Since 2026-12-07 (holes3) a type that
+ * is an interface or abstract class a service provider binds is followed to the class bound
+ * (providerBindings), and a method the class does not declare is looked for in its traits and
+ * parent classes (inheritedMethod). Not read: a binding made outside app/Providers, contextual
+ * bindings (`when(X::class)->needs(...)`), a facade's underlying class (docs/command-guard.md,
  * Known limits).
  */
 import { ARTISAN_DROPS } from './server-frameworks-php.js';
@@ -61,7 +64,16 @@ interface Reach {
   root: string;
   psr4: Array<[string, string]>;
   files: Map<string, { rel: string; text: string } | null>;
+  /** The service providers' bindings (interface or abstract -> the class built), read once per command. */
+  bindings?: Map<string, string>;
 }
+
+/** Service provider files read at most for the bindings (app/Providers). */
+const MAX_PROVIDERS = 20;
+/** Parent classes and traits followed up from a class to find a method it does not declare. */
+const INHERIT_DEPTH = 3;
+/** A class name as written in PHP (`Cleaner`, `\App\Services\Cleaner`). */
+const CLASS_NAME = String.raw`\\?[A-Z][\w\\]*`;
 
 /**
  * Laravel's own commands that change no rows (server-frameworks-php.ts and databases.ts judge the
@@ -175,16 +187,21 @@ function callsEffect(reach: Reach, code: string, unit: { name: string; text: str
     const key = `${fqcn === '' ? unit.name : fqcn}::${method}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    const file = fqcn === '' ? { rel: unit.name, text: unit.text } : classFile(reach, fqcn);
+    // an interface (or abstract class) a service provider binds: the class Laravel builds for it
+    const target = fqcn === '' ? '' : (providerBindings(reach).get(fqcn) ?? fqcn);
+    const file = target === '' ? { rel: unit.name, text: unit.text } : classFile(reach, target);
     if (file === null) continue;
-    const body = methodBody(file.text, method);
-    if (body === null) continue;
-    const here = fqcn === '' ? `${where} -> ${method}` : `${where} -> ${fqcn.replace(/^.*\\/, '')}::${method} (${file.rel})`;
+    // declared by the class, else by one of its traits or parent classes
+    const found = inheritedMethod(reach, file, method, 0);
+    if (found === null) continue;
+    const body = found.body;
+    const shown = target === '' ? '' : target.replace(/^.*\\/, '');
+    const here = target === '' ? `${where} -> ${method}${found.file.rel === unit.name ? '' : ` (${found.file.rel})`}` : `${where} -> ${shown}::${method} (${found.file.rel})`;
     // its own deletes first; a write of its own does not stop what it calls from being read (a delete there wins)
     const own = codeEffect(body, here, PATTERNS);
     strongest.take(own);
     // a hop to another class counts against CALL_DEPTH; `$this->helper()` inside one does not (its methods are finite: `seen`)
-    if (own?.effect !== 'delete') strongest.take(callsEffect(reach, body, { name: fqcn === '' ? unit.name : fqcn, text: file.text }, here, depth + (fqcn === '' ? 0 : 1), seen));
+    if (own?.effect !== 'delete') strongest.take(callsEffect(reach, body, { name: found.file === file ? (target === '' ? unit.name : target) : found.file.rel, text: found.file.text }, here, depth + (target === '' ? 0 : 1), seen));
     if (strongest.best?.effect === 'delete') break;
   }
   return strongest.best;
@@ -228,7 +245,9 @@ function classNames(unit: string): (name: string) => string {
   const uses = new Map<string, string>();
   for (const m of unit.matchAll(/^\s*use\s+([\w\\]+)(?:\s+as\s+(\w+))?\s*;/gm)) {
     const full = m[1] as string;
-    uses.set(m[2] ?? full.slice(full.lastIndexOf('\\') + 1), full);
+    const short = m[2] ?? full.slice(full.lastIndexOf('\\') + 1);
+    // the file's imports come first; a trait's `use X;` inside the class body names X through them
+    if (!uses.has(short)) uses.set(short, full);
   }
   return (name) => {
     if (name.startsWith('\\')) return name.slice(1);
@@ -250,6 +269,62 @@ function classFile(reach: Reach, fqcn: string): { rel: string; text: string } | 
   const file = found && found !== 'missing' ? { rel, text: stripComments(found.text) } : null;
   reach.files.set(fqcn, file);
   return file;
+}
+
+/**
+ * The bindings of the project's service providers (app/Providers/*.php): `$this->app->bind(I::class,
+ * C::class)` (also `singleton`, `scoped`, their `If` forms, a closure that returns `new C`) and the
+ * `$bindings`/`$singletons` arrays (`I::class => C::class`), names resolved through each provider's
+ * own `use` lines. A binding chosen at run time (`$this->app->environment()`...) is read as
+ * whichever the file names first.
+ */
+function providerBindings(reach: Reach): Map<string, string> {
+  if (reach.bindings !== undefined) return reach.bindings;
+  const out = new Map<string, string>();
+  reach.bindings = out;
+  const dir = `${reach.root}/app/Providers`;
+  const names = reach.rt.ctx.view?.filesBelow(dir);
+  if (names === undefined || names === null || names === 'missing') return out;
+  for (const rel of names.filter((n) => n.endsWith('.php')).sort().slice(0, MAX_PROVIDERS)) {
+    const slash = rel.lastIndexOf('/');
+    const found = readAt(reach.rt, slash < 0 ? dir : `${dir}/${rel.slice(0, slash)}`, rel.slice(slash + 1));
+    if (!found || found === 'missing') continue;
+    const text = stripComments(found.text);
+    const full = classNames(text);
+    const bind = (from: string, to: string): void => {
+      if (!out.has(full(from))) out.set(full(from), full(to));
+    };
+    const call = new RegExp(String.raw`->(?:bind|singleton|scoped)(?:If)?\(\s*(${CLASS_NAME})::class\s*,\s*(?:(${CLASS_NAME})::class|(?:static\s+)?function\s*\([^)]*\)[^{]*\{\s*return\s+new\s+(${CLASS_NAME})|(?:static\s+)?fn\s*\([^)]*\)[^=]*=>\s*new\s+(${CLASS_NAME}))`, 'g');
+    for (const m of text.matchAll(call)) bind(m[1] as string, (m[2] ?? m[3] ?? m[4]) as string);
+    for (const block of text.matchAll(/\$(?:bindings|singletons)\s*=\s*\[([^\]]*)\]/g)) {
+      for (const m of (block[1] as string).matchAll(new RegExp(String.raw`(${CLASS_NAME})::class\s*=>\s*(${CLASS_NAME})::class`, 'g'))) bind(m[1] as string, m[2] as string);
+    }
+  }
+  return out;
+}
+
+/**
+ * `method`'s body where the class in `file` declares it, or one of its traits (`use Purges;` in
+ * the class body) or parent classes (`extends BaseService`) does, the project's own through the
+ * PSR-4 map, INHERIT_DEPTH levels up: the body and the file it is in; null where none does.
+ */
+function inheritedMethod(reach: Reach, file: { rel: string; text: string }, method: string, hops: number): { body: string; file: { rel: string; text: string } } | null {
+  const body = methodBody(file.text, method);
+  if (body !== null) return { body, file };
+  if (hops >= INHERIT_DEPTH) return null;
+  const decl = new RegExp(String.raw`\b(?:class|trait)\s+\w+(?:\s+extends\s+(${CLASS_NAME}))?(?:\s+implements\s+[^{]+)?\s*\{`).exec(file.text);
+  if (decl === null) return null;
+  const full = classNames(file.text);
+  const inside = file.text.slice(decl.index + decl[0].length);
+  // `use A, B;` or `use A { ... }` inside the class body (a closure's `use ($x)` has no name)
+  const traits = [...inside.matchAll(/^\s*use\s+([\\\w]+(?:\s*,\s*[\\\w]+)*)\s*[;{]/gm)].flatMap((m) => (m[1] as string).split(',').map((name) => full(name.trim())));
+  for (const fqcn of [...traits, ...(decl[1] ? [full(decl[1])] : [])]) {
+    const found = classFile(reach, fqcn);
+    if (found === null) continue;
+    const inherited = inheritedMethod(reach, found, method, hops + 1);
+    if (inherited !== null) return inherited;
+  }
+  return null;
 }
 
 /** The body of `function NAME(...) { ... }` in a class's text, or null (none, abstract, an interface's). */

@@ -198,4 +198,43 @@ describe("what a project's own command reaches", () => {
       );
     });
   });
+
+  it('Laravel: an interface a service provider binds, a trait, a parent class (holes3)', async () => {
+    await withTestRepo(async (t) => {
+      // Before 2026-12-07 each was "no destructive command found" on PostgreSQL: the class reached was an
+      // interface with no body, or the method was declared by a trait or a parent class (artisan-commands.ts).
+      t.write('php/artisan', '#!/usr/bin/env php\n<?php\n');
+      t.write('php/config/database.php', "<?php\nreturn ['default' => env('DB_CONNECTION', 'sqlite'), 'connections' => ['sqlite' => ['driver' => 'sqlite'], 'pgsql' => ['driver' => 'pgsql']]];\n");
+      t.write('php/composer.json', JSON.stringify({ name: 'acme/shop', autoload: { 'psr-4': { 'App\\': 'app/' } } }, null, 2));
+      t.write('php/app/Contracts/Purger.php', '<?php\n\nnamespace App\\Contracts;\n\ninterface Purger\n{\n    public function purge(): int;\n}\n');
+      t.write('php/app/Contracts/Archiver.php', '<?php\n\nnamespace App\\Contracts;\n\ninterface Archiver\n{\n    public function archive(): void;\n}\n');
+      t.write('php/app/Services/DatabasePurger.php', "<?php\n\nnamespace App\\Services;\n\nuse App\\Contracts\\Purger;\nuse App\\Models\\Order;\n\nclass DatabasePurger implements Purger\n{\n    public function purge(): int\n    {\n        return Order::query()->where('state', 'stale')->delete();\n    }\n}\n");
+      t.write('php/app/Services/LogArchiver.php', "<?php\n\nnamespace App\\Services;\n\nuse App\\Contracts\\Archiver;\n\nclass LogArchiver implements Archiver\n{\n    public function archive(): void\n    {\n        logger()->info('archived');\n    }\n}\n");
+      t.write('php/app/Providers/AppServiceProvider.php', "<?php\n\nnamespace App\\Providers;\n\nuse App\\Contracts\\Archiver;\nuse App\\Contracts\\Purger;\nuse App\\Services\\DatabasePurger;\nuse App\\Services\\LogArchiver;\nuse Illuminate\\Support\\ServiceProvider;\n\nclass AppServiceProvider extends ServiceProvider\n{\n    public $singletons = [\n        Archiver::class => LogArchiver::class,\n    ];\n\n    public function register(): void\n    {\n        $this->app->bind(Purger::class, DatabasePurger::class);\n    }\n}\n");
+      t.write('php/app/Concerns/WipesTables.php', "<?php\n\nnamespace App\\Concerns;\n\nuse Illuminate\\Support\\Facades\\DB;\n\ntrait WipesTables\n{\n    protected function wipe(string $table): void\n    {\n        DB::table($table)->truncate();\n    }\n}\n");
+      t.write('php/app/Services/BaseCleaner.php', "<?php\n\nnamespace App\\Services;\n\nabstract class BaseCleaner\n{\n    public function purgeAll(): void\n    {\n        $this->model()::query()->delete();\n    }\n\n    abstract protected function model(): string;\n}\n");
+      t.write('php/app/Services/TagCleaner.php', "<?php\n\nnamespace App\\Services;\n\nclass TagCleaner extends BaseCleaner\n{\n    protected function model(): string\n    {\n        return 'App\\\\Models\\\\Tag';\n    }\n}\n");
+      t.write('php/app/Console/Commands/PurgeCommand.php', cmd('PurgeCommand', 'shop:purge', 'use App\\Contracts\\Purger;\n', '        $purger->purge();\n').replace('public function handle(): int', 'public function handle(Purger $purger): int'));
+      t.write('php/app/Console/Commands/ArchiveCommand.php', cmd('ArchiveCommand', 'shop:archive', 'use App\\Contracts\\Archiver;\n', '        $archiver->archive();\n').replace('public function handle(): int', 'public function handle(Archiver $archiver): int'));
+      t.write('php/app/Console/Commands/ResetCartsCommand.php', cmd('ResetCartsCommand', 'shop:reset-carts', 'use App\\Concerns\\WipesTables;\n', "        $this->wipe('carts');\n").replace("    protected $signature", '    use WipesTables;\n\n    protected $signature'));
+      t.write('php/app/Console/Commands/TagsCommand.php', cmd('TagsCommand', 'shop:tags', 'use App\\Services\\TagCleaner;\n', '        (new TagCleaner())->purgeAll();\n'));
+      t.git(['add', '-A']);
+      t.git(['commit', '-q', '-m', 'shop']);
+      t.guard(['init', '--yes']);
+      const cwd = path.join(t.dir, 'php');
+      // through check-command
+      expect(checkVerdict(t, 'DB_CONNECTION=pgsql php artisan shop:purge', { asAgent: true, cwd })).toMatchObject({ verdict: 'deny', rule: 'remote-data-delete', reason: expect.stringContaining('DatabasePurger::purge (app/Services/DatabasePurger.php)') });
+      await expectEvaluatedVerdicts(
+        t,
+        [
+          ['DB_CONNECTION=pgsql php artisan shop:reset-carts', 'deny', 'remote-data-delete', ['wipe (app/Concerns/WipesTables.php)', '->truncate()']],
+          ['DB_CONNECTION=pgsql php artisan shop:tags', 'deny', 'remote-data-delete', ['TagCleaner::purgeAll (app/Services/BaseCleaner.php)', '->delete()']],
+          ["ssh prod 'cd shop && php artisan shop:purge'", 'deny', 'remote-data-delete', ['DatabasePurger::purge']],
+          // the class bound for Archiver logs only
+          ['DB_CONNECTION=pgsql php artisan shop:archive', 'allow', 'no-risk'],
+        ],
+        { cwd },
+      );
+    });
+  });
 });
