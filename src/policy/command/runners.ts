@@ -2,7 +2,8 @@
  * Programs whose job is to run another command in a prepared environment, as `env` and `npx`
  * do: a project's virtualenv (`uv run`, `poetry run`, `pipenv run`, `pdm run`, `hatch run`,
  * `rye run`, `uvx`), its gems (`bundle exec`), its variables (`cross-env`, `dotenv`,
- * `dotenvx run`, `env-cmd`, `direnv exec`, `op run`, `doppler run`, `infisical run`), its tools
+ * `dotenvx run`, `env-cmd`, `direnv exec`, `op run`, `doppler run`, `infisical run`; `railway
+ * run`, whose service variables name its database: RAILWAY_DATABASE_URL), its tools
  * (`mise exec`, `asdf exec`, `nix develop -c`, `nix shell -c`, `devbox run`, `xvfb-run`). Before
  * 2026-12-05 none of them was modelled, so what they ran was never judged: `uv run rm -rf ~` and
  * `poetry run git reset --hard` were "allow: no destructive command found" (found by the hunt of
@@ -38,7 +39,17 @@ interface RunnerSpec {
   afterDashes?: boolean;
   /** Options whose value is a shell string the runner runs (`nix-shell --run 'cmd'`). */
   shellString?: string[];
+  /** Variables the runner sets for the command over the line's (Railway's service variables). */
+  env?: Readonly<Record<string, string>>;
 }
+
+/**
+ * DATABASE_URL as guard stands it in for `railway run CMD`: the command runs here with the Railway
+ * service's variables, DATABASE_URL among them when the project has a database there (Railway's
+ * Postgres, MySQL): a server, outside every snapshot. Since 2026-12-07 (holes3): before,
+ * `railway run rails db:reset` was not judged at all.
+ */
+const RAILWAY_DATABASE_URL = 'postgres://railway-service-database/railway';
 
 const UV_VALUES = [
   'with', 'with-editable', 'with-requirements', 'python', 'p', 'package', 'extra', 'group', 'only-group', 'no-group', 'no-extra', 'env-file',
@@ -70,6 +81,7 @@ const RUNNERS: Record<string, RunnerSpec> = {
   nix: { run: ['develop', 'shell'], values: ['c', 'command'] },
   'nix-shell': { run: null, values: ['p', 'packages', 'I', 'A', 'attr', 'arg', 'argstr'], shellString: ['run', 'command'] },
   devbox: { run: ['run'], values: ['c', 'config', 'e', 'env', 'env-file'] },
+  railway: { run: ['run'], values: ['s', 'service', 'e', 'environment'], env: { DATABASE_URL: RAILWAY_DATABASE_URL } },
   'xvfb-run': { run: null, values: ['n', 'server-num', 'e', 'error-file', 'f', 'auth-file', 'p', 'xauth-protocol', 's', 'server-args', 'w', 'wait'] },
 };
 
@@ -151,6 +163,7 @@ export function classifyRunner(inv: Invocation, name: string, args: Field[], rt:
   }
   if (!ran) return;
   if (spec.afterDashes && !dashes) return; // `mise exec node@20` with no command: an interactive shell
+  if (spec.env !== undefined) env = new Map([...env, ...Object.entries(spec.env)]);
   const start = i + (spec.operands ?? 0);
   if (name === 'nix') return; // nix develop / nix shell without -c: an interactive shell
   runAt(inv, args, start, cwd, env, rt);

@@ -166,6 +166,11 @@ describe("a project's own commands", () => {
           ["kubectl exec web-0 -- bin/rails runner 'puts Family.count'", 'allow', 'no-risk'],
           ['kubectl exec web-0 -- env RAILS_ENV=test bin/rails demo_data:default', 'allow', 'no-risk'],
           ['heroku logs --tail -a shop', 'allow', 'no-risk'],
+          // railway run: here, with the Railway service's variables (its database's DATABASE_URL)
+          ['railway run bin/rails demo_data:default', 'deny', 'remote-data-delete', ['demo_data:default', 'DATABASE_URL']],
+          ['railway run -s web -- rails db:reset', 'deny', 'remote-data-delete', ['db:reset']],
+          ['railway run bin/rails demo_data:stats', 'allow', 'no-risk'],
+          ['railway run npm test', 'allow', 'no-risk'],
         ],
         { cwd: path.join(t.dir, 'rb') },
       );

@@ -1598,6 +1598,9 @@ export const AGENT_ROWS: Row[] = [
   ["heroku run bash -c 'rails db:reset' -a shop", 'deny', 'remote-data-delete'],
   ["heroku run rails runner 'User.where(admin: false).delete_all'", 'deny', 'remote-data-delete'],
   ["heroku run bash -c 'echo \"hi there\"'", 'allow'],
+  // railway run: the service's DATABASE_URL (runners.ts RAILWAY_DATABASE_URL)
+  ['railway run rails db:reset', 'deny', 'remote-data-delete'],
+  ['railway run npm test', 'allow'],
   // pulumi up with no prompt: what the program deletes is unseen (pulumi-plan.ts); a plan file guard cannot name (terraform-plan.ts)
   ['pulumi up --yes', 'deny', 'opaque-command'],
   ['pulumi up -y --stack prod', 'deny', 'opaque-command'],
