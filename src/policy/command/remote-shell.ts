@@ -22,7 +22,9 @@
  * it is "the project's database there" (UNSEEN_DATABASE_URL): the frameworks that read no
  * DATABASE_URL (Django, Symfony, Ecto, Flyway, EF Core ...) ask server-frameworks.ts unseenProject
  * where they would read their configuration (until 2026-12-07 only Rails, Laravel and Prisma were
- * judged there; `ssh prod "python manage.py flush --noinput"` was free). A Machine's volumes keep their files: `fly ssh console -C` gets both passes.
+ * judged there; `ssh prod "python manage.py flush --noinput"` was free). A Machine's volumes keep their files: `fly ssh console -C`
+ * and `fly machine exec ID CMD` get both passes; `fly console -C CMD` starts a new Machine of the app's image and
+ * secrets that is thrown away after: the data rules alone, as for a dyno (both since 2026-12-07).
  */
 import type { Field } from './expand.js';
 import { CONTAINER_FS, hostStdin, mapScript } from './container-run.js';
@@ -158,19 +160,29 @@ function herokuInner(words: Field[]): Field[] {
 
 /** `fly ssh console -C CMD` / `--command CMD` (also `flyctl`). */
 function flyCommand(args: Field[]): RemoteCommand | null | 'unknown' {
-  if (args[0]?.value !== 'ssh' || args[1]?.value !== 'console') return null;
+  const first = args[0]?.value;
+  // `fly console -C CMD` (since 2026-12-07): a new Machine of the app's image and secrets, thrown away after (its
+  // files are not kept: the data rules alone); `fly machine exec ID CMD`: a running Machine, volumes and all
+  const consoleRun = first === 'console';
+  const exec = (first === 'machine' || first === 'machines' || first === 'm') && args[1]?.value === 'exec';
+  if (!consoleRun && !exec && (first !== 'ssh' || args[1]?.value !== 'console')) return null;
   let script: string | null | undefined;
   let app = 'APP';
-  for (let i = 2; i < args.length; i++) {
+  const operands: Array<string | null> = [];
+  for (let i = consoleRun ? 1 : 2; i < args.length; i++) {
     const w = args[i]!.value;
-    if (w === '-C' || w === '--command') script = args[++i]?.value;
-    else if (w?.startsWith('--command=')) script = w.slice('--command='.length);
+    if (!exec && (w === '-C' || w === '--command')) script = args[++i]?.value;
+    else if (!exec && w?.startsWith('--command=')) script = w.slice('--command='.length);
     else if (w === '-a' || w === '--app') app = args[++i]?.value ?? app;
     else if (w?.startsWith('--app=')) app = w.slice('--app='.length);
+    else if (exec && (w === '--timeout' || w === '-c' || w === '--config' || w === '-r' || w === '--region')) i++;
+    else if (exec && (w === null || !w.startsWith('-'))) operands.push(w ?? null);
   }
+  // `fly machine exec [ID] CMD`: the command is the last operand (the Machine is chosen when the ID is left out)
+  if (exec && operands.length > 0) script = operands.at(-1) as string | null;
   if (script === undefined) return null;
   if (script === null) return 'unknown';
-  return { script, where: `a Machine of ${app}`, host: app, files: true, stdin: false, env: new Map(), configDir: null };
+  return { script, where: consoleRun ? `a console Machine of ${app}` : `a Machine of ${app}`, host: app, files: !consoleRun, stdin: false, env: new Map(), configDir: null };
 }
 
 /** `gcloud compute ssh [USER@]VM --command CMD` (or `-- CMD`, the words after the ssh flags it passes on). */

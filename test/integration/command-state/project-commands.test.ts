@@ -171,6 +171,10 @@ describe("a project's own commands", () => {
           ['railway run -s web -- rails db:reset', 'deny', 'remote-data-delete', ['db:reset']],
           ['railway run bin/rails demo_data:stats', 'allow', 'no-risk'],
           ['railway run npm test', 'allow', 'no-risk'],
+          // fly console -C (a new Machine of the app: its database), fly machine exec (a running one)
+          ["fly console -a shop -C 'bin/rails demo_data:default'", 'deny', 'remote-data-delete', ['demo_data:default', 'console Machine of shop']],
+          ["fly machine exec 3d8d9e1f 'bin/rails app:nightly'", 'deny', 'remote-data-delete', ['app:nightly']],
+          ["fly console -C 'bin/rails demo_data:stats'", 'allow', 'no-risk'],
         ],
         { cwd: path.join(t.dir, 'rb') },
       );

@@ -1601,6 +1601,12 @@ export const AGENT_ROWS: Row[] = [
   // railway run: the service's DATABASE_URL (runners.ts RAILWAY_DATABASE_URL)
   ['railway run rails db:reset', 'deny', 'remote-data-delete'],
   ['railway run npm test', 'allow'],
+  // fly console -C and fly machine exec (remote-shell.ts flyCommand): a console Machine's files are thrown away
+  ["fly m exec 'rm -rf /data/uploads'", 'deny', 'remote-host-delete'],
+  ["fly console -C 'rm -rf /data/uploads'", 'allow'],
+  ["fly console -C 'bin/rails db:reset'", 'deny', 'remote-data-delete'],
+  ['fly console', 'allow'],
+  ['fly machine list', 'allow'],
   // pulumi up with no prompt: what the program deletes is unseen (pulumi-plan.ts); a plan file guard cannot name (terraform-plan.ts)
   ['pulumi up --yes', 'deny', 'opaque-command'],
   ['pulumi up -y --stack prod', 'deny', 'opaque-command'],

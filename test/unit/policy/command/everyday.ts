@@ -457,7 +457,7 @@ const REAL_PROJECTS_4 = [
 const HOLES_3 = [
   'pulumi up', 'pulumi preview --diff', 'pulumi preview --save-plan=plan.json', 'pulumi stack output', 'terraform plan -out=tfplan', 'terraform apply -auto-approve -var "region=$REGION"',
   'heroku logs', 'heroku run rails console -a shop', 'heroku run rake -T', "kubectl exec web-0 -- bin/rails runner 'puts User.count'", 'kubectl get pods -A',
-  'ssh host uptime', 'rsync -a src/ dst/', 'rsync -a --files-from=files.txt ./ /tmp/bundle/', 'railway logs', 'railway run npm test', 'railway up',
+  'ssh host uptime', 'rsync -a src/ dst/', 'rsync -a --files-from=files.txt ./ /tmp/bundle/', 'railway logs', 'railway run npm test', 'railway up', 'fly console', 'fly machine list',
 ];
 
 export const EVERYDAY: readonly string[] = [...INSTALLS, ...BUILDS, ...TESTS, ...LINT, ...CLEANUPS, ...MOVES, ...TEMP, ...GIT_READS, ...GIT_WRITES, ...MISC, ...REAL_PROJECTS, ...REAL_PROJECTS_2, ...PROJECT_COMMAND_REACH, ...REAL_PROJECTS_3, ...REAL_PROJECTS_3_FIXED, ...FRICTION_5, ...REAL_PROJECTS_4, ...HOLES_3];
@@ -539,5 +539,5 @@ export const UNRECOVERABLE: readonly string[] = [
   'dropdb changelog_dev', 'helm uninstall argocd -n argocd', 'argocd app sync guestbook --prune',
   // holes3 (2026-12-07): infrastructure updated with no prompt, a plan file guard cannot name, a project's reset on a dyno
   'pulumi up --yes', 'pulumi up -y --stack prod', 'terraform apply "$PLAN"', "heroku run bash -c 'rails db:reset'", "heroku run rails runner 'User.where(admin: false).delete_all'",
-  'railway run rails db:reset',
+  'railway run rails db:reset', "fly console -C 'bin/rails db:reset'", "fly machine exec 3d8d9e1f 'rm -rf /data/uploads'",
 ];
