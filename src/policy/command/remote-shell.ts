@@ -28,7 +28,7 @@
  */
 import type { Field } from './expand.js';
 import { CONTAINER_FS, hostStdin, mapScript } from './container-run.js';
-import { type GnuGrammar, scanGnuArgs } from './gnu-args.js';
+import { type GnuGrammar, optionValue, scanGnuArgs } from './gnu-args.js';
 import { makeVerdict, unrecoverableKind } from './rules.js';
 import type { Invocation, Runtime } from './runtime.js';
 import { judgeUnseenFiles, scratchUnder } from './unseen-files.js';
@@ -185,6 +185,22 @@ function flyCommand(args: Field[]): RemoteCommand | null | 'unknown' {
   return { script, where: consoleRun ? `a console Machine of ${app}` : `a Machine of ${app}`, host: app, files: !consoleRun, stdin: false, env: new Map(), configDir: null };
 }
 
+/**
+ * `aws ecs execute-command --cluster C --task T [--container X] --command CMD --interactive`
+ * (since 2026-12-07): CMD runs in a running task's container, its image and environment the
+ * service's (its database); the container's files are its own, mostly thrown away with the task:
+ * the data rules alone, as for a dyno.
+ */
+function ecsCommand(args: Field[]): RemoteCommand | null | 'unknown' {
+  if (args[1]?.value !== 'execute-command') return null;
+  const rest = args.slice(2);
+  const script = optionValue(rest, ['--command']);
+  if (script === undefined) return null;
+  if (script === null) return 'unknown';
+  const task = optionValue(rest, ['--task']) ?? 'TASK';
+  return { script, where: `a container of the ECS task ${task}`, host: `task ${task}`, files: false, stdin: false, env: new Map(), configDir: null };
+}
+
 /** `gcloud compute ssh [USER@]VM --command CMD` (or `-- CMD`, the words after the ssh flags it passes on). */
 function gcloudCommand(args: Field[]): RemoteCommand | null | 'unknown' {
   if (args[0]?.value !== 'compute' || args[1]?.value !== 'ssh') return null;
@@ -268,7 +284,7 @@ export const REMOTE_SHELL_PROGRAMS = new Set(['ssh', 'heroku', 'fly', 'flyctl', 
 export function classifyRemoteShell(inv: Invocation, name: string, args: Field[], rt: Runtime): void {
   if (rt.ctx.inContainer) return; // one level is enough, as for containers
   if (name === 'ansible-playbook') return classifyAnsiblePlaybook(inv, args, rt);
-  const found = name === 'ssh' ? sshCommand(args) : name === 'heroku' ? herokuCommand(args) : name === 'gcloud' ? gcloudCommand(args) : name === 'ansible' ? ansibleCommand(inv, args, rt) : name === 'aws' ? ssmCommand(inv, args, rt) : name === 'az' ? azCommand(inv, args, rt, sshCommand) : flyCommand(args);
+  const found = name === 'ssh' ? sshCommand(args) : name === 'heroku' ? herokuCommand(args) : name === 'gcloud' ? gcloudCommand(args) : name === 'ansible' ? ansibleCommand(inv, args, rt) : name === 'aws' ? (args[0]?.value === 'ecs' ? ecsCommand(args) : ssmCommand(inv, args, rt)) : name === 'az' ? azCommand(inv, args, rt, sshCommand) : flyCommand(args);
   if (found === null) return;
   judgeRemote(inv, name, found, rt);
 }

@@ -175,6 +175,7 @@ describe("a project's own commands", () => {
           ["fly console -a shop -C 'bin/rails demo_data:default'", 'deny', 'remote-data-delete', ['demo_data:default', 'console Machine of shop']],
           ["fly machine exec 3d8d9e1f 'bin/rails app:nightly'", 'deny', 'remote-data-delete', ['app:nightly']],
           ["fly console -C 'bin/rails demo_data:stats'", 'allow', 'no-risk'],
+          ["aws ecs execute-command --cluster prod --task 0f9e --container web --command 'bin/rails demo_data:default' --interactive", 'deny', 'remote-data-delete', ['demo_data:default', 'ECS task 0f9e']],
         ],
         { cwd: path.join(t.dir, 'rb') },
       );

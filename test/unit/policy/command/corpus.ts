@@ -1607,6 +1607,10 @@ export const AGENT_ROWS: Row[] = [
   ["fly console -C 'bin/rails db:reset'", 'deny', 'remote-data-delete'],
   ['fly console', 'allow'],
   ['fly machine list', 'allow'],
+  // aws ecs execute-command (remote-shell.ts ecsCommand): the task's database
+  ["aws ecs execute-command --cluster prod --task 0f9e --command 'bin/rails db:reset' --interactive", 'deny', 'remote-data-delete'],
+  ["aws ecs execute-command --cluster prod --task 0f9e --command '/bin/sh' --interactive", 'allow'],
+  ['aws ecs list-tasks --cluster prod', 'allow'],
   // pulumi up with no prompt: what the program deletes is unseen (pulumi-plan.ts); a plan file guard cannot name (terraform-plan.ts)
   ['pulumi up --yes', 'deny', 'opaque-command'],
   ['pulumi up -y --stack prod', 'deny', 'opaque-command'],
