@@ -17,13 +17,14 @@
  *  - it refuses a directory that still is a repository (that is what `guard rollback` is for);
  *  - it only reads the backup (a fetch), never writes to it.
  */
+import { writeStashAtOnce } from '../git/stash-reflog.js';
 import fs from 'node:fs';
 import path from 'node:path';
 import { restoreSparse } from '../restore/sparse-restore.js';
 import { refreshRawIndex } from '../restore/raw-index.js';
 import { GuardError } from '../errors.js';
 import { withInternalToken } from '../git/internal-token.js';
-import { GUARD_IDENTITY } from '../git/objects.js';
+import { GUARD_IDENTITY, zeroOid } from '../git/objects.js';
 import { openRepo, guardPath, type Repo } from '../git/repo.js';
 import { runGit, runGitBytes, splitNul, splitNulBytes } from '../git/run.js';
 import { fsPath, gitPath, gitPathOf, gitPathsOf, pathText, type GitPath } from '../git/path.js';
@@ -222,6 +223,8 @@ async function restoreRefs(repo: Repo, snapshot: Snapshot, env: Record<string, s
   if (lines.length > 0) await runGit(['update-ref', '-m', 'guard: recover', '--stdin'], { cwd: repo.root, env: gitEnv, input: Buffer.concat(lines) });
   if (snapshot.head.symbolic) await runGitBytes(['symbolic-ref', 'HEAD', refNameBytes(snapshot.head.symbolic)], { cwd: repo.root, env: gitEnv });
   else if (snapshot.head.oid) await runGit(['update-ref', '-m', 'guard: recover', '--no-deref', 'HEAD', snapshot.head.oid], { cwd: repo.root, env: gitEnv });
+  // All entries with their reflog in two processes where the ref backend allows (stash-reflog.ts).
+  if (await writeStashAtOnce(repo.root, repo.commonDir, snapshot.stash, zeroOid(snapshot.stash[0]?.oid ?? ''), gitEnv)) return;
   // Oldest first, so the newest entry ends up as stash@{0}; a hidden entry had no reflog.
   for (const entry of [...snapshot.stash].reverse()) {
     const reflog = entry.hidden ? [] : ['--create-reflog', '-m', entry.message];
@@ -377,18 +380,74 @@ async function restoreConfig(repo: Repo, backup: string): Promise<void> {
   if (listed.code !== 0) return;
   const configFile = path.join(repo.commonDir, 'config');
   const present = await runGit(['config', '-f', configFile, '-z', '--list'], { cwd: repo.root, env: NO_REPO_ENV, okCodes: [1] });
-  const keyOf = (item: string): string => (item.indexOf('\n') < 0 ? item : item.slice(0, item.indexOf('\n'))).toLowerCase();
-  const has = new Set(splitNul(present.stdout).map(keyOf));
-  const restored = splitNul(listed.stdout).filter((item) => !has.has(keyOf(item)) && !LAYOUT_KEY.test(keyOf(item)));
+  const keyOf = (item: ConfigRecord): string => item.key.toString('latin1').toLowerCase();
+  const has = new Set(configRecords(present.stdout).map(keyOf));
+  const restored = configRecords(listed.stdout).filter((item) => !has.has(keyOf(item)) && !LAYOUT_KEY.test(keyOf(item)));
   if (restored.length === 0) return;
-  // Appended in the copy's order (multi-valued keys such as remote.*.fetch keep theirs), through
-  // git config so that sections, quoting and subsections are written as git writes them.
+  // Appended in the copy's order (multi-valued keys such as remote.*.fetch keep theirs), in one
+  // write; read back by git, and written key by key through git config when git reads back
+  // anything else (the file's bytes as they were first).
+  const before = fs.readFileSync(configFile);
+  fs.writeFileSync(configFile, Buffer.concat([before, before.length > 0 && before[before.length - 1] !== 0x0a ? Buffer.from('\n') : Buffer.alloc(0), configText(restored)]));
+  const after = await runGit(['config', '-f', configFile, '-z', '--list'], { cwd: repo.root, env: NO_REPO_ENV, okCodes: [1, 128] });
+  const expected = Buffer.concat([present.stdout, ...restored.map((r) => r.raw)]);
+  if (after.code === 0 && after.stdout.equals(expected)) return;
+  fs.writeFileSync(configFile, before);
   for (const item of restored) {
-    const newline = item.indexOf('\n');
-    const key = newline < 0 ? item : item.slice(0, newline);
-    const args = newline < 0 ? ['config', '-f', configFile, '--add', key, 'true'] : ['config', '-f', configFile, '--add', key, item.slice(newline + 1)];
-    await runGit(args, { cwd: repo.root, env: NO_REPO_ENV });
+    await runGitBytes(['config', '-f', configFile, '--add', item.key, item.value ?? 'true'], { cwd: repo.root, env: NO_REPO_ENV });
   }
+}
+
+/** One record of `git config -z --list`, as bytes: the key, its value (null: a key with no `=`), and the record with its NUL. */
+interface ConfigRecord {
+  key: Buffer;
+  value: Buffer | null;
+  raw: Buffer;
+}
+
+function configRecords(out: Buffer): ConfigRecord[] {
+  const records: ConfigRecord[] = [];
+  let start = 0;
+  while (start < out.length) {
+    let end = out.indexOf(0, start);
+    if (end < 0) end = out.length;
+    const item = out.subarray(start, end);
+    const newline = item.indexOf(0x0a);
+    records.push({ key: newline < 0 ? item : item.subarray(0, newline), value: newline < 0 ? null : item.subarray(newline + 1), raw: out.subarray(start, Math.min(end + 1, out.length)) });
+    start = end + 1;
+  }
+  return records;
+}
+
+/**
+ * The records as config file text, bytes kept: `[section "subsection"]` headers (a subsection's
+ * `"` and `\\` escaped) and each value in double quotes with `\\`, `"`, newline and tab escaped,
+ * which git reads back as the same bytes whatever they hold (`#`, `;`, leading spaces).
+ */
+export function configText(records: ConfigRecord[]): Buffer {
+  const parts: Buffer[] = [];
+  let header: Buffer | null = null;
+  const escape = (bytes: Buffer, value: boolean): Buffer => {
+    const out: number[] = [];
+    for (const b of bytes) {
+      if (b === 0x5c || b === 0x22) out.push(0x5c, b);
+      else if (value && b === 0x0a) out.push(0x5c, 0x6e);
+      else if (value && b === 0x09) out.push(0x5c, 0x74);
+      else out.push(b);
+    }
+    return Buffer.from(out);
+  };
+  for (const { key, value } of records) {
+    const first = key.indexOf(0x2e);
+    const last = key.lastIndexOf(0x2e);
+    const section = key.subarray(0, first);
+    const variable = key.subarray(last + 1);
+    const next = first === last ? Buffer.concat([Buffer.from('['), section, Buffer.from(']\n')]) : Buffer.concat([Buffer.from('['), section, Buffer.from(' "'), escape(key.subarray(first + 1, last), false), Buffer.from('"]\n')]);
+    if (!header || !header.equals(next)) parts.push(next);
+    header = next;
+    parts.push(Buffer.from('\t'), variable, value === null ? Buffer.from('\n') : Buffer.concat([Buffer.from(' = "'), escape(value, true), Buffer.from('"\n')]));
+  }
+  return Buffer.concat(parts);
 }
 
 /**

@@ -23,6 +23,7 @@
  *    planned again from a new pre-rollback snapshot (the same one when nothing changed), so what
  *    changed while the question was open is in the snapshot --undo returns to (changedWhileAsked).
  */
+import { writeStashAtOnce } from '../git/stash-reflog.js';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Repo } from '../git/repo.js';
@@ -454,6 +455,12 @@ async function restoreStash(repo: Repo, plan: RollbackPlan, env: Record<string, 
     const removed = await runGit(['update-ref', '-d', 'refs/stash', current], { cwd: repo.root, env: gitEnv, okCodes: [1, 128] });
     if (removed.code !== 0) throw fail(removed.stderr);
     current = null;
+  }
+  // All entries with their reflog in two processes where the ref backend allows (stash-reflog.ts).
+  try {
+    if (await writeStashAtOnce(repo.root, repo.commonDir, plan.stash.to, zero, gitEnv)) return;
+  } catch (error) {
+    throw fail((error as Error).message);
   }
   // Oldest first, so the newest ends up as stash@{0}.
   for (const entry of [...plan.stash.to].reverse()) {

@@ -6,6 +6,7 @@
  * give the same ids in every run.
  */
 import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
 
 export interface ManyRefsOptions {
   /** Tags in all; the first `annotated` of them are annotated, the rest lightweight. */
@@ -15,6 +16,14 @@ export interface ManyRefsOptions {
   branches: number;
   /** Files in the first commit (spread over directories of 100). Default 20. */
   files?: number;
+  /** Notes on commits under refs/notes/commits (one each on the first commits of main). */
+  notes?: number;
+  /** Other notes refs (refs/notes/extra-N), each with one note. */
+  notesRefs?: number;
+  /** Remotes r0..rN-1 with a url, a pushurl and a fetch refspec, each with a remote-tracking main. */
+  remotes?: number;
+  /** Stash entries (stash-shaped commits: worktree commit on main with the index commit as second parent). */
+  stash?: number;
 }
 
 const WHEN = '1767225600 +0000'; // 2026-01-01T00:00:00Z
@@ -42,6 +51,22 @@ export function manyRefsStream(options: ManyRefsOptions): string {
     }
   }
   for (let b = 0; b < options.branches; b++) out.push(`reset refs/heads/branch-${b}\nfrom :${(b % commits) + 2}\n\n`);
+  const tip = `:${commits + 1}`;
+  for (let r = 0; r < (options.remotes ?? 0); r++) out.push(`reset refs/remotes/r${r}/main\nfrom ${tip}\n\n`);
+  if ((options.notes ?? 0) > 0) {
+    out.push(`commit refs/notes/commits\ncommitter Fixture <fixture@example.com> ${WHEN}\n`, data('notes'));
+    for (let n = 0; n < options.notes!; n++) out.push(`N inline :${(n % commits) + 2}\n`, data(`note ${n}`));
+  }
+  for (let r = 0; r < (options.notesRefs ?? 0); r++) {
+    out.push(`commit refs/notes/extra-${r}\ncommitter Fixture <fixture@example.com> ${WHEN}\n`, data('notes'), `N inline ${tip}\n`, data(`extra note ${r}`));
+  }
+  // Stash entries: an index commit on main's tip, and the worktree commit with main and it as parents.
+  let mark = commits + 2;
+  for (let s = 0; s < (options.stash ?? 0); s++) {
+    const index = ++mark;
+    out.push(`commit refs/fixture/stash-${s}\nmark :${index}\ncommitter Fixture <fixture@example.com> ${WHEN}\n`, data(`index on main: stash ${s}`), `from ${tip}\n`, `M 100644 inline history.txt\n`, data(`stashed index ${s}`));
+    out.push(`commit refs/fixture/stash-${s}\nmark :${++mark}\ncommitter Fixture <fixture@example.com> ${WHEN}\n`, data(`On main: stash ${s}`), `from ${tip}\nmerge :${index}\n`, `M 100644 inline history.txt\n`, data(`stashed worktree ${s}`));
+  }
   return out.join('');
 }
 
@@ -54,4 +79,15 @@ export function buildManyRefsRepo(dir: string, env: NodeJS.ProcessEnv, options: 
   run(['fast-import', '--quiet', '--done'], `${manyRefsStream(options)}done\n`);
   run(['read-tree', '-u', '--reset', 'refs/heads/main']);
   run(['symbolic-ref', 'HEAD', 'refs/heads/main']);
+  const remotes = options.remotes ?? 0;
+  if (remotes > 0) {
+    const sections = Array.from({ length: remotes }, (_, r) => `[remote "r${r}"]\n\turl = https://example.com/r${r}.git\n\tpushurl = git@example.com:r${r}.git\n\tfetch = +refs/heads/*:refs/remotes/r${r}/*\n`);
+    const config = `${dir}/.git/config`;
+    fs.appendFileSync(config, sections.join(''));
+  }
+  // The stash list, oldest entry first (stash@{0} is the last one stored).
+  const stashed: string[] = [];
+  for (let s = 0; s < (options.stash ?? 0); s++) stashed.push(`delete refs/fixture/stash-${s}\n`);
+  for (let s = 0; s < (options.stash ?? 0); s++) run(['update-ref', '--create-reflog', '-m', `On main: stash ${s}`, 'refs/stash', `refs/fixture/stash-${s}`]);
+  if (stashed.length > 0) run(['update-ref', '--stdin'], stashed.join(''));
 }

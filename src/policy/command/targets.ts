@@ -530,9 +530,13 @@ function checkDeleteWithFacts(abs: string, facts: PathFacts, ctx: CommandContext
   return judgeContents(rel, contents, isDir, isDir && !facts.emptyDir, ctx, source, options);
 }
 
-/** Byte strings (latin1) from git, as text for matching and messages. */
+/**
+ * Byte strings (latin1) from git, as text for matching and messages: escaped text (escaped-text.ts),
+ * so a name that is not UTF-8 stays the name it is, equal to the same name typed as `$'...\\xff'`
+ * (decoded as UTF-8, its byte became U+FFFD: another name, shown as one nobody can type).
+ */
 function text(bytes: string): string {
-  return Buffer.from(bytes, 'latin1').toString('utf8');
+  return escapedText(Buffer.from(bytes, 'latin1'));
 }
 
 /**
@@ -689,7 +693,7 @@ export function untrackedTooLarge(untracked: string[], sizeOf: ((entry: string) 
 function protectedIn(files: string[], rel: string, ctx: CommandContext, source: string, verb: string): Verdict | null {
   for (const file of files.map(text)) {
     const glob = protectedGlob(file, ctx);
-    if (glob) return makeVerdict('deny', 'protected-path', `${verb} ${rel}${file === rel ? ', a protected path' : `, which holds the protected path ${file}`} (matches "${glob}")`, source);
+    if (glob) return makeVerdict('deny', 'protected-path', `${verb} ${shownEscaped(rel)}${file === rel ? ', a protected path' : `, which holds the protected path ${shownEscaped(file)}`} (matches "${glob}")`, source);
     if (ctx.isAgent && ctx.repoRoot) {
       const own = guardFile(`${ctx.repoRoot}/${file}`, ctx);
       if (own) return makeVerdict('deny', 'guard-self', `${verb} ${file === rel ? rel : `${rel}, which holds ${own}`}, which configures guard or an agent's hooks`, source);

@@ -1,0 +1,162 @@
+/**
+ * Issue 8, on the shape the newer features read: besides tags and branches (process-count.test.ts),
+ * notes refs (refs/notes/commits with notes on many commits, other notes refs), remotes with
+ * pushurls and remote-tracking refs, stash entries and thousands of files. Every step counted on a
+ * small repository and on one with ten times as much of each must start (almost) as many git
+ * processes: a per-remote `git config`, a per-stash-entry `update-ref`, a per-notes-ref read or a
+ * per-file process shows up as tens or hundreds more. Counted with git's trace2 (git-trace.ts),
+ * processes a hook or a watcher starts included.
+ *
+ * The steps: init (Claude Code hooks), status, a commit through the git hooks (pre-commit,
+ * post-commit, reference-transaction), a snapshot after a commit, a session start, the agent hook
+ * on `npm test`, `rm -rf dist` and `git reset --hard` (a snapshot first), a rollback after
+ * `git stash clear` (every entry written back), two removed remotes and deleted notes refs, its --undo, `guard log`, `guard
+ * recover` after `rm -rf .git` and `guard recover --into` after the directory was deleted.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { createTestRepo, GUARD_BIN, type TestRepo } from '../../helpers/git-repo.js';
+import { buildManyRefsRepo, type ManyRefsOptions } from '../../helpers/many-refs.js';
+import { countGitProcesses, traceEnv, type GitProcessCount } from '../../helpers/git-trace.js';
+import { backgroundPushDone } from '../../helpers/background-push.js';
+import { realBackupPushInFile } from '../../helpers/env.js';
+import { hookCommandFor } from '../../../src/agents/launcher.js';
+
+// The process counts here are of guard as users run it, the automatic backup push included (test/helpers/env.ts).
+realBackupPushInFile();
+
+const SMALL: ManyRefsOptions = { tags: 100, annotated: 60, branches: 15, notes: 5, notesRefs: 2, remotes: 2, stash: 3, files: 2_000 };
+const LARGE: ManyRefsOptions = { tags: 1000, annotated: 600, branches: 150, notes: 50, notesRefs: 2, remotes: 20, stash: 30, files: 20_000 };
+
+/**
+ * Processes a step may start beyond the small repository's count: a retried race, a timer, one
+ * more watcher snapshot on a loaded machine (about 6). The large repository has 900 more tags, 135
+ * more branches, 45 more notes, 18 more remotes, 27 more stash entries and 18,000 more files: a
+ * cost per any of them is far above it.
+ */
+const SLACK = 8;
+
+async function traced(t: TestRepo, label: string, run: (env: Record<string, string>) => void): Promise<GitProcessCount> {
+  const file = path.join(t.base, `trace-${label.replace(/\W+/g, '-')}.json`);
+  run(traceEnv(file));
+  await backgroundPushDone(t.dir);
+  return countGitProcesses(file);
+}
+
+function ok(r: { code: number; stderr: string; stdout: string }, what: string): void {
+  expect(r.code, `${what}: ${r.stderr}${r.stdout}`).toBe(0);
+}
+
+/** Claude Code's pre-tool hook as init installed it; its decision. */
+function agentHook(t: TestRepo, command: string, env: Record<string, string>): string {
+  fs.rmSync(path.join(t.dir, '.git', 'guard', 'answers'), { recursive: true, force: true });
+  const payload = { session_id: 's', cwd: t.dir, hook_event_name: 'PreToolUse', tool_name: 'Bash', tool_input: { command } };
+  const r = spawnSync('sh', ['-c', hookCommandFor('claude', 'pre-tool')], { cwd: t.dir, env: { ...t.env, ...env }, input: JSON.stringify(payload), encoding: 'utf8' });
+  expect(r.status, r.stderr).toBe(0);
+  return r.stdout.trim() === '' ? 'allow' : (JSON.parse(r.stdout).hookSpecificOutput?.permissionDecision ?? 'allow');
+}
+
+const stashCount = (t: TestRepo): number => t.git(['stash', 'list']).split('\n').filter(Boolean).length;
+
+async function scenario(shape: ManyRefsOptions): Promise<Map<string, GitProcessCount>> {
+  const t = createTestRepo();
+  const counts = new Map<string, GitProcessCount>();
+  try {
+    buildManyRefsRepo(t.dir, t.env, shape);
+    t.write('.gitignore', 'dist/\n');
+    t.git(['add', '.gitignore']);
+    t.git(['commit', '-q', '-m', 'ignore dist']);
+    t.write('dist/app.js', 'built\n');
+    expect(stashCount(t)).toBe(shape.stash);
+    // The folder trusted, as after a first interactive `claude` in it: `guard status` says ok.
+    fs.writeFileSync(path.join(t.home, '.claude.json'), JSON.stringify({ projects: { [t.dir]: { hasTrustDialogAccepted: true } } }));
+
+    counts.set('init', await traced(t, 'init', (env) => ok(t.guard(['init', '--yes', '--agents', 'claude'], { env }), 'guard init')));
+    counts.set('status', await traced(t, 'status', (env) => ok(t.guard(['status'], { env }), 'guard status')));
+
+    t.write('history.txt', 'a commit through the hooks\n');
+    t.git(['add', 'history.txt']);
+    counts.set('git commit (pre-commit, reference-transaction, post-commit hooks)', await traced(t, 'commit', (env) => t.git(['commit', '-q', '-m', 'through the hooks'], { env })));
+
+    t.write('history.txt', 'a commit after init\n');
+    t.git(['commit', '-q', '-am', 'after init']);
+    counts.set('snapshot after a commit', await traced(t, 'snapshot', (env) => ok(t.guard(['snapshot', '--json'], { env }), 'guard snapshot')));
+
+    t.git(['branch', 'new-branch']);
+    counts.set(
+      'session start',
+      await traced(t, 'session', (env) => {
+        const payload = JSON.stringify({ session_id: 'conv-1', cwd: t.dir, hook_event_name: 'SessionStart', source: 'startup' });
+        const r = spawnSync(process.execPath, [GUARD_BIN, 'agent-hook', 'claude', 'session-start'], { cwd: t.dir, env: { ...t.env, ...env }, input: payload, encoding: 'utf8' });
+        expect(r.status, r.stderr).toBe(0);
+        ok(t.guard(['watch', 'stop'], { env }), 'guard watch stop');
+      }),
+    );
+
+    counts.set('agent hook: npm test', await traced(t, 'npm-test', (env) => expect(agentHook(t, 'npm test', env)).toBe('allow')));
+    counts.set('agent hook: rm -rf dist', await traced(t, 'rm-dist', (env) => expect(agentHook(t, 'rm -rf dist', env)).toBe('allow')));
+    t.write('history.txt', 'uncommitted work\n');
+    counts.set('agent hook: git reset --hard (snapshot first)', await traced(t, 'reset', (env) => expect(agentHook(t, 'git reset --hard', env)).toBe('allow')));
+    t.git(['reset', '-q', '--hard']);
+
+    // The agent's damage to what the newer features record: the stash, the remotes, the notes refs.
+    ok(t.guard(['snapshot']), 'guard snapshot');
+    await backgroundPushDone(t.dir);
+    t.git(['stash', 'clear']);
+    const remotes = shape.remotes ?? 0;
+    // Two remotes removed in both shapes: a rollback writes each key of a remote that changed
+    // (restore/remote-config.ts), a cost of the damage, not of the repository's count of remotes.
+    for (let r = 0; r < 2; r++) t.git(['remote', 'remove', `r${r}`]);
+    const notes = t.git(['for-each-ref', '--format=delete %(refname)', 'refs/notes']);
+    t.git(['update-ref', '--stdin'], { input: notes, env: { GIT_GUARD_TEST_BYPASS: '1' } });
+    t.write('history.txt', 'changed by the agent\n');
+    counts.set('rollback (stash, remotes, notes, a file)', await traced(t, 'rollback', (env) => ok(t.guard(['rollback', '--yes'], { env: { ...env, GUARD_TEST_NO_AUTO_PUSH: '1' } }), 'guard rollback')));
+    expect(stashCount(t)).toBe(shape.stash);
+    expect(t.git(['remote']).split('\n').filter(Boolean)).toHaveLength(remotes);
+    expect(t.git(['notes', 'list']).split('\n').filter(Boolean)).toHaveLength(shape.notes ?? 0);
+    counts.set('rollback --undo', await traced(t, 'undo', (env) => ok(t.guard(['rollback', '--undo', '--yes'], { env: { ...env, GUARD_TEST_NO_AUTO_PUSH: '1' } }), 'guard rollback --undo')));
+    expect(stashCount(t)).toBe(0);
+    counts.set('log', await traced(t, 'log', (env) => ok(t.guard(['log'], { env }), 'guard log')));
+
+    ok(t.guard(['rollback', '--yes']), 'guard rollback');
+    ok(t.guard(['snapshot']), 'guard snapshot');
+    await backgroundPushDone(t.dir);
+    ok(t.guard(['backup', 'push', '--local-only']), 'guard backup push');
+    // A watcher the rollback may have started writes in .git: stopped, as a user's `rm -rf .git` would not wait for it.
+    ok(t.guard(['watch', 'stop']), 'guard watch stop');
+    await backgroundPushDone(t.dir);
+    fs.rmSync(path.join(t.dir, '.git'), { recursive: true, force: true, maxRetries: 5 });
+    counts.set('recover (after rm -rf .git)', await traced(t, 'recover', (env) => ok(t.guard(['recover', '--yes'], { env }), 'guard recover')));
+    expect(stashCount(t)).toBe(shape.stash);
+
+    ok(t.guard(['watch', 'stop']), 'guard watch stop');
+    await backgroundPushDone(t.dir);
+    fs.rmSync(t.dir, { recursive: true, force: true, maxRetries: 5 });
+    counts.set('recover --into', await traced(t, 'recover-into', (env) => ok(t.guard(['recover', '--into', t.dir, '--yes'], { cwd: t.base, env }), 'guard recover --into')));
+    expect(stashCount(t)).toBe(shape.stash);
+    expect(t.git(['for-each-ref', '--format=%(objecttype)', 'refs/tags']).split('\n').filter((l) => l === 'tag')).toHaveLength(shape.annotated);
+    return counts;
+  } finally {
+    t.cleanup();
+  }
+}
+
+function show(count: GitProcessCount | undefined): string {
+  if (!count) return '(none)';
+  return `${count.total} (${count.byCommand.map(([c, n]) => `${c} ${n}`).join(', ')})`;
+}
+
+describe('git processes per operation on a repository with notes, remotes, stash entries and files (issue 8)', () => {
+  it('do not grow with any of them', async () => {
+    const small = await scenario(SMALL);
+    if (process.env.GUARD_PRINT_COUNTS) console.log([...small].map(([step, c]) => `${step}: ${show(c)}`).join('\n'));
+    const large = await scenario(LARGE);
+    const report = [...small.keys()].map((step) => `${step}:\n  small: ${show(small.get(step))}\n  large: ${show(large.get(step))}`).join('\n');
+    if (process.env.GUARD_PRINT_COUNTS) console.log(report);
+    for (const step of small.keys()) {
+      expect(large.get(step)!.total, `${step}\n${report}`).toBeLessThanOrEqual(small.get(step)!.total + SLACK);
+    }
+  }, 900_000);
+});
