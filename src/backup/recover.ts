@@ -17,6 +17,7 @@
  *  - it refuses a directory that still is a repository (that is what `guard rollback` is for);
  *  - it only reads the backup (a fetch), never writes to it.
  */
+import { configRecords, configText, type ConfigRecord } from '../git/config-text.js';
 import { writeStashAtOnce } from '../git/stash-reflog.js';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -396,58 +397,6 @@ async function restoreConfig(repo: Repo, backup: string): Promise<void> {
   for (const item of restored) {
     await runGitBytes(['config', '-f', configFile, '--add', item.key, item.value ?? 'true'], { cwd: repo.root, env: NO_REPO_ENV });
   }
-}
-
-/** One record of `git config -z --list`, as bytes: the key, its value (null: a key with no `=`), and the record with its NUL. */
-interface ConfigRecord {
-  key: Buffer;
-  value: Buffer | null;
-  raw: Buffer;
-}
-
-function configRecords(out: Buffer): ConfigRecord[] {
-  const records: ConfigRecord[] = [];
-  let start = 0;
-  while (start < out.length) {
-    let end = out.indexOf(0, start);
-    if (end < 0) end = out.length;
-    const item = out.subarray(start, end);
-    const newline = item.indexOf(0x0a);
-    records.push({ key: newline < 0 ? item : item.subarray(0, newline), value: newline < 0 ? null : item.subarray(newline + 1), raw: out.subarray(start, Math.min(end + 1, out.length)) });
-    start = end + 1;
-  }
-  return records;
-}
-
-/**
- * The records as config file text, bytes kept: `[section "subsection"]` headers (a subsection's
- * `"` and `\\` escaped) and each value in double quotes with `\\`, `"`, newline and tab escaped,
- * which git reads back as the same bytes whatever they hold (`#`, `;`, leading spaces).
- */
-export function configText(records: ConfigRecord[]): Buffer {
-  const parts: Buffer[] = [];
-  let header: Buffer | null = null;
-  const escape = (bytes: Buffer, value: boolean): Buffer => {
-    const out: number[] = [];
-    for (const b of bytes) {
-      if (b === 0x5c || b === 0x22) out.push(0x5c, b);
-      else if (value && b === 0x0a) out.push(0x5c, 0x6e);
-      else if (value && b === 0x09) out.push(0x5c, 0x74);
-      else out.push(b);
-    }
-    return Buffer.from(out);
-  };
-  for (const { key, value } of records) {
-    const first = key.indexOf(0x2e);
-    const last = key.lastIndexOf(0x2e);
-    const section = key.subarray(0, first);
-    const variable = key.subarray(last + 1);
-    const next = first === last ? Buffer.concat([Buffer.from('['), section, Buffer.from(']\n')]) : Buffer.concat([Buffer.from('['), section, Buffer.from(' "'), escape(key.subarray(first + 1, last), false), Buffer.from('"]\n')]);
-    if (!header || !header.equals(next)) parts.push(next);
-    header = next;
-    parts.push(Buffer.from('\t'), variable, value === null ? Buffer.from('\n') : Buffer.concat([Buffer.from(' = "'), escape(value, true), Buffer.from('"\n')]));
-  }
-  return Buffer.concat(parts);
 }
 
 /**

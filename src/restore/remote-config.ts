@@ -16,7 +16,10 @@
  * Not restored: the remote-tracking refs `git remote remove` deletes (and `rename` moves), which
  * no snapshot records: `git fetch <remote>` brings them back once the remote is.
  */
+import fs from 'node:fs';
+import path from 'node:path';
 import type { Repo } from '../git/repo.js';
+import { configRecords, configText, dropSections, type ConfigRecord } from '../git/config-text.js';
 import { runGit, splitNulBytes } from '../git/run.js';
 import type { Snapshot } from '../snapshot/format.js';
 import { readRemoteSections, type RemoteConfigPair, type RemoteSections } from '../snapshot/remote-config.js';
@@ -75,6 +78,7 @@ export async function restoreRemoteConfig(repo: Repo, plan: RemoteConfigPlan | u
   const from = readRemoteSections(repo, pre.remoteConfig ?? '');
   const to = readRemoteSections(repo, target.remoteConfig ?? '');
   if (!from || !to) return;
+  if (await restoreAtOnce(repo, plan, from, to)) return;
   const sections = await currentSections(repo);
   for (const { remote } of plan.changes) {
     const current: RemoteConfigPair[] = sections[remote] ?? [];
@@ -85,5 +89,73 @@ export async function restoreRemoteConfig(repo: Repo, plan: RemoteConfigPlan | u
     for (const [variable, value] of to[remote] ?? []) {
       await runGit(['config', '--local', '--add', `remote.${remote}.${variable}`, value ?? 'true'], { cwd: repo.root });
     }
+  }
+}
+
+/**
+ * The plan's remote changes in one write of the config file (issue 8: a rollback after `git remote
+ * remove` of 10 remotes ran 31 `git config`), as git writes it: under `config.lock` (created
+ * exclusively: a git writing the config meanwhile makes this give way), the file read through
+ * git once the lock is held (the compare-and-swap against the pre-rollback snapshot, as above),
+ * the changed remotes' sections dropped (config-text.ts dropSections) and the target's appended,
+ * the result read back by git and compared with what it must list before it is renamed into
+ * place. False, with nothing written, where any of that cannot be done: the caller then goes key
+ * by key. Two processes whatever the number of remotes that change.
+ */
+async function restoreAtOnce(repo: Repo, plan: RemoteConfigPlan, from: RemoteSections, to: RemoteSections): Promise<boolean> {
+  const file = path.join(repo.commonDir, 'config');
+  const lock = `${file}.lock`;
+  let fd: number;
+  try {
+    fd = fs.openSync(lock, 'wx', 0o644);
+  } catch {
+    return false;
+  }
+  let done = false;
+  try {
+    const listed = await runGit(['config', '-f', file, '-z', '--list'], { cwd: repo.root, okCodes: [1] });
+    const records = configRecords(listed.stdout);
+    const sections: RemoteSections = {};
+    for (const { key, value } of records) {
+      const text = key.toString('utf8');
+      if (!text.startsWith('remote.') || text.lastIndexOf('.') <= 'remote.'.length) continue;
+      const dot = text.lastIndexOf('.');
+      (sections[text.slice('remote.'.length, dot)] ??= []).push([text.slice(dot + 1), value === null ? null : value.toString('utf8')]);
+    }
+    const dropped = new Set<string>();
+    const added: ConfigRecord[] = [];
+    for (const { remote } of plan.changes) {
+      const current: RemoteConfigPair[] = sections[remote] ?? [];
+      if (JSON.stringify(current) !== JSON.stringify(from[remote] ?? [])) continue;
+      if (current.length > 0) dropped.add(remote);
+      for (const [variable, value] of to[remote] ?? []) {
+        const key = Buffer.from(`remote.${remote}.${variable}`);
+        const raw = Buffer.concat([key, value === null ? Buffer.alloc(0) : Buffer.concat([Buffer.from('\n'), Buffer.from(value)]), Buffer.from([0])]);
+        added.push({ key, value: value === null ? null : Buffer.from(value), raw });
+      }
+    }
+    // Nothing left to write (every changed remote changed again meanwhile): the lock goes, as above.
+    if (dropped.size === 0 && added.length === 0) return true;
+    const before = fs.readFileSync(file);
+    fs.fchmodSync(fd, fs.statSync(file).mode & 0o7777);
+    const kept = dropSections(before, 'remote', dropped);
+    if (kept === null) return false;
+    const separator = kept.length > 0 && kept[kept.length - 1] !== 0x0a ? Buffer.from('\n') : Buffer.alloc(0);
+    fs.writeSync(fd, Buffer.concat([kept, separator, configText(added)]));
+    fs.closeSync(fd);
+    fd = -1;
+    const inDropped = (key: Buffer): boolean => {
+      const text = key.toString('utf8');
+      return text.startsWith('remote.') && dropped.has(text.slice('remote.'.length, text.lastIndexOf('.')));
+    };
+    const expected = Buffer.concat([...records.filter((r) => !inDropped(r.key)).map((r) => r.raw), ...added.map((r) => r.raw)]);
+    const after = await runGit(['config', '-f', lock, '-z', '--list'], { cwd: repo.root, okCodes: [1, 128] });
+    if (after.code > 1 || !after.stdout.equals(expected)) return false;
+    fs.renameSync(lock, file);
+    done = true;
+    return true;
+  } finally {
+    if (fd >= 0) fs.closeSync(fd);
+    if (!done) fs.rmSync(lock, { force: true });
   }
 }
