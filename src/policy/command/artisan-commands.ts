@@ -34,6 +34,7 @@ import { ARTISAN_DROPS } from './server-frameworks-php.js';
 import type { Runtime } from './runtime.js';
 import { codeEffect, codePatterns, StrongestEffect, type DataEffect } from './data-effect.js';
 import { readAt } from './server-frameworks.js';
+import { shownEscaped } from '../../util/escaped-text.js';
 
 
 const COMMAND_DEPTH = 3;
@@ -157,7 +158,7 @@ function commandEffect(commands: Map<string, Command>, reach: Reach, name: strin
   seen.add(name);
   const command = commands.get(name);
   if (command === undefined) return null;
-  const where = `${name} (${command.file})`;
+  const where = `${name} (${shownEscaped(command.file)})`;
   const strongest = new StrongestEffect();
   const take = (found: DataEffect | null): void => strongest.take(found);
   take(codeEffect(command.code, where, PATTERNS));
@@ -196,7 +197,7 @@ function callsEffect(reach: Reach, code: string, unit: { name: string; text: str
     if (found === null) continue;
     const body = found.body;
     const shown = target === '' ? '' : target.replace(/^.*\\/, '');
-    const here = target === '' ? `${where} -> ${method}${found.file.rel === unit.name ? '' : ` (${found.file.rel})`}` : `${where} -> ${shown}::${method} (${found.file.rel})`;
+    const here = target === '' ? `${where} -> ${method}${found.file.rel === unit.name ? '' : ` (${shownEscaped(found.file.rel)})`}` : `${where} -> ${shown}::${method} (${shownEscaped(found.file.rel)})`;
     // its own deletes first; a write of its own does not stop what it calls from being read (a delete there wins)
     const own = codeEffect(body, here, PATTERNS);
     strongest.take(own);
