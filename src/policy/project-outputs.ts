@@ -12,7 +12,9 @@
  *  - Lume (_config.ts / _config.js importing lume): `_site` and `_cache`;
  *  - Rails (config/application.rb with bin/rails): `public/assets` (`assets:precompile` writes it,
  *    `assets:clobber` deletes it), and with Vite Ruby (config/vite.json) `public/vite`, `-dev`, `-test`;
- *  - Hugo (hugo.toml / hugo.yaml / hugo.json): `public` and `resources/_gen`;
+ *  - Hugo (hugo.toml / hugo.yaml / hugo.json, or the older config.toml / config.yaml / config.yml /
+ *    config.json naming a `baseURL` beside a `content/` directory, also under config/_default/:
+ *    hugo-PaperMod's exampleSite uses config.yml): `public` and `resources/_gen`;
  *  - Jekyll (_config.yml with a Gemfile naming jekyll): `_site` and `.jekyll-cache`.
  *
  * Cost: a few stat and small reads of configuration files at the root, no git process, only when
@@ -47,6 +49,27 @@ function relativeDir(value: string): string | null {
   return /^[A-Za-z0-9._/-]+$/.test(dir) ? dir : null;
 }
 
+function isDir(root: string, rel: string): boolean {
+  try {
+    return fs.statSync(path.join(root, rel)).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * A Hugo site at the root: its own configuration name (hugo.*), or a generic config.* naming a
+ * baseURL (Hugo's key; any case, as Hugo reads keys) with the content/ directory Hugo builds from.
+ * The generic name alone is not enough: many tools read a config.yml.
+ */
+function isHugoSite(root: string): boolean {
+  const names = ['hugo.toml', 'hugo.yaml', 'hugo.yml', 'hugo.json'];
+  if ([...names, ...names.map((n) => `config/_default/${n}`)].some((rel) => exists(root, rel))) return true;
+  if (!isDir(root, 'content')) return false;
+  const generic = ['config.toml', 'config.yaml', 'config.yml', 'config.json'];
+  return [...generic, ...generic.map((n) => `config/_default/${n}`)].some((rel) => /^\s*"?baseurl"?\s*[:=]/im.test(read(root, rel) ?? ''));
+}
+
 /** The repo-relative output directories (ending in `/`, so they name directories at that path) of the tools the root's configuration names. */
 export function projectOutputs(root: string): string[] {
   const out: string[] = [];
@@ -63,7 +86,7 @@ export function projectOutputs(root: string): string[] {
     out.push('public/assets/');
     if (exists(root, 'config/vite.json')) out.push('public/vite/', 'public/vite-dev/', 'public/vite-test/');
   }
-  if (['hugo.toml', 'hugo.yaml', 'hugo.json'].some((rel) => exists(root, rel))) out.push('public/', 'resources/_gen/');
+  if (isHugoSite(root)) out.push('public/', 'resources/_gen/');
   if (exists(root, '_config.yml') && /\bjekyll\b/.test(read(root, 'Gemfile') ?? '')) out.push('_site/', '.jekyll-cache/');
   return out;
 }

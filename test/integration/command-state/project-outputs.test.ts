@@ -47,6 +47,20 @@ describe('ignored output named by the project build tool configuration', () => {
         ['rm -rf public/assets', 'allow', 'no-risk'],
         ['rm -rf _cache', 'allow', 'no-risk'],
       ]);
+      // Hugo: hugo.toml, or the older config.yml naming a baseURL beside content/ (hugo-PaperMod's
+      // exampleSite); a config.yml alone (another tool's) is not Hugo's
+      t.write('.gitignore', 'site/\nsrc-tauri/gen\npublic/\n_cache/\nresources/_gen/\n');
+      t.write('resources/_gen/images/a.webp', 'x\n');
+      t.write('config.yml', 'name: other tool\n');
+      await expectEvaluatedTable(t, [['rm -rf resources/_gen', 'snapshot', 'rm-in-repo', ['a.webp']]]);
+      t.write('config.yml', 'baseURL: "https://example.org/"\ntheme: PaperMod\n');
+      await expectEvaluatedTable(t, [['rm -rf resources/_gen', 'snapshot', 'rm-in-repo', ['a.webp']]]);
+      t.write('content/posts/a.md', '# a\n');
+      await expectEvaluatedTable(t, [
+        ['rm -rf resources/_gen', 'allow', 'no-risk'],
+        ['rm -rf public', 'allow', 'no-risk'],
+      ]);
+      expect(checkVerdict(t, 'rm -rf resources/_gen public', { asAgent: true })).toMatchObject({ verdict: 'allow' });
       // what the tool does not rebuild stays captured: tauri android init's project, a site_dir elsewhere
       t.write('src-tauri/gen/android/app/build.gradle.kts', 'signing\n');
       t.write('mkdocs.yml', "site_name: x\nsite_dir: 'build/docs'\n");
