@@ -78,31 +78,51 @@ describe.each([
   });
 });
 
+const NO_AUTOCRLF = { autocrlf: 'false', attributesFile: null, eol: null } as const;
+
+/**
+ * A repository where `*.sh` converts (eol=lf) holding `files` (name to base content) committed;
+ * its Repo. rawSnapshot: `edited` (name to CRLF content) written, the snapshot that keeps them raw.
+ */
+async function eolRepo(repo: TestRepo, files: Record<string, string>): Promise<Repo> {
+  repo.write('.gitattributes', '*.sh text eol=lf\n');
+  for (const [name, content] of Object.entries(files)) repo.write(name, content);
+  repo.git(['add', '-A']);
+  repo.git(['commit', '-q', '-m', 'base']);
+  hermetic(repo);
+  return openRepo(repo.dir);
+}
+
+async function rawSnapshot(repo: TestRepo, r: Repo, edited: Record<string, string>): Promise<Awaited<ReturnType<typeof createSnapshot>>['snapshot']> {
+  for (const [name, content] of Object.entries(edited)) repo.write(name, content);
+  const { snapshot } = await createSnapshot(r);
+  expect(rawList(repo, snapshot.rawFiles?.tree)).toEqual(Object.keys(edited).sort());
+  return snapshot;
+}
+
+/** `tree` with `name`'s blob replaced (W as a scan that hashed another content wrote it). */
+function withBlob(repo: TestRepo, tree: string, replaced: Record<string, string>): string {
+  let listing = repo.git(['ls-tree', tree]);
+  for (const [name, oid] of Object.entries(replaced)) listing = listing.replace(new RegExp(`[0-9a-f]{40}(\\t${name.replace(/\./g, '\\.')})`), `${oid}$1`);
+  return repo.git(['mktree'], { input: listing }).trim();
+}
+
 // A watcher snapshot racing a deletion: the scan read the file into W, then it was gone before R
 // was read. W is what a restore takes the file from, so R must still hold its raw bytes (the
 // watcher test that restores a CRLF file under eol=lf failed on this once in CI).
 describe('raw files of a file deleted during the snapshot', () => {
   it("keep the previous R's entry while W's blob is the one the previous snapshot had", () =>
     withTestRepo(async (repo) => {
-      repo.write('.gitattributes', '*.sh text eol=lf\n');
-      repo.write('run.sh', 'echo base\n');
-      repo.write('other.sh', 'echo other\n');
-      repo.git(['add', '-A']);
-      repo.git(['commit', '-q', '-m', 'base']);
-      hermetic(repo);
-      const r = await openRepo(repo.dir);
-      repo.write('run.sh', 'echo changed\r\n');
-      repo.write('other.sh', 'echo other changed\r\n');
-      const { snapshot } = await createSnapshot(r);
-      expect(rawList(repo, snapshot.rawFiles?.tree)).toEqual(['other.sh', 'run.sh']);
+      const r = await eolRepo(repo, { 'run.sh': 'echo base\n', 'other.sh': 'echo other\n' });
+      const snapshot = await rawSnapshot(repo, r, { 'run.sh': 'echo changed\r\n', 'other.sh': 'echo other changed\r\n' });
       // Both gone after the scan; other.sh had been changed once more before (W's blob differs
       // from the previous snapshot's: the old raw bytes are not its bytes and are not carried).
       const laterOther = repo.git(['hash-object', '-w', '--path=other.sh', '--stdin'], { input: 'echo third\n' }).trim();
-      const w = repo.git(['mktree'], { input: repo.git(['ls-tree', snapshot.tree]).replace(/[0-9a-f]{40}(\tother\.sh)/, `${laterOther}$1`) }).trim();
+      const w = withBlob(repo, snapshot.tree, { 'other.sh': laterOther });
       repo.remove('run.sh');
       repo.remove('other.sh');
       const raw = await captureRawFiles(r, {
-        config: { autocrlf: 'false', attributesFile: null, eol: null },
+        config: NO_AUTOCRLF,
         tree: w,
         files: new Map([['run.sh', false], ['other.sh', false]]),
         previous: snapshot.rawFiles!.tree,
@@ -120,19 +140,8 @@ describe('raw files of a file deleted during the snapshot', () => {
 describe('raw files of a file changed during the snapshot', () => {
   it("are kept where git's clean of the bytes read is W's blob; else the previous R's entry while W's blob is the previous one, else none, and noted", () =>
     withTestRepo(async (repo) => {
-      repo.write('.gitattributes', '*.sh text eol=lf\n');
-      repo.write('run.sh', 'echo base\n');
-      repo.write('other.sh', 'echo other\n');
-      repo.write('early.sh', 'echo early\n');
-      repo.git(['add', '-A']);
-      repo.git(['commit', '-q', '-m', 'base']);
-      hermetic(repo);
-      const r = await openRepo(repo.dir);
-      repo.write('run.sh', 'echo changed\r\n');
-      repo.write('other.sh', 'echo other changed\r\n');
-      repo.write('early.sh', 'echo early changed\r\n');
-      const { snapshot } = await createSnapshot(r);
-      expect(rawList(repo, snapshot.rawFiles?.tree)).toEqual(['early.sh', 'other.sh', 'run.sh']);
+      const r = await eolRepo(repo, { 'run.sh': 'echo base\n', 'other.sh': 'echo other\n', 'early.sh': 'echo early\n' });
+      const snapshot = await rawSnapshot(repo, r, { 'run.sh': 'echo changed\r\n', 'other.sh': 'echo other changed\r\n', 'early.sh': 'echo early changed\r\n' });
 
       // The next snapshot's scan looks at each file (its sign), then:
       const signs = new Map<string, string>();
@@ -150,13 +159,9 @@ describe('raw files of a file changed during the snapshot', () => {
       await look('early.sh');
       repo.write('early.sh', 'echo early v2\r\n');
       const earlyBlob = blobOf('early.sh', 'echo early v2\r\n');
-      const listing = repo
-        .git(['ls-tree', snapshot.tree])
-        .replace(/[0-9a-f]{40}(\trun\.sh)/, `${runBlob}$1`)
-        .replace(/[0-9a-f]{40}(\tearly\.sh)/, `${earlyBlob}$1`);
-      const w = repo.git(['mktree'], { input: listing }).trim();
+      const w = withBlob(repo, snapshot.tree, { 'run.sh': runBlob, 'early.sh': earlyBlob });
       const raw = await captureRawFiles(r, {
-        config: { autocrlf: 'false', attributesFile: null, eol: null },
+        config: NO_AUTOCRLF,
         tree: w,
         files: new Map([['run.sh', false], ['other.sh', false], ['early.sh', false]]),
         signs,
@@ -173,13 +178,7 @@ describe('raw files of a file changed during the snapshot', () => {
 
   it('are not read through a symlink or from a FIFO the file turned into', () =>
     withTestRepo(async (repo) => {
-      repo.write('.gitattributes', '*.sh text eol=lf\n');
-      repo.write('link.sh', 'echo link\n');
-      repo.write('fifo.sh', 'echo fifo\n');
-      repo.git(['add', '-A']);
-      repo.git(['commit', '-q', '-m', 'base']);
-      hermetic(repo);
-      const r = await openRepo(repo.dir);
+      const r = await eolRepo(repo, { 'link.sh': 'echo link\n', 'fifo.sh': 'echo fifo\n' });
       const w = repo.git(['rev-parse', 'HEAD^{tree}']).trim();
       // Regular files at the scan; then a link to a file outside the worktree, and a FIFO.
       const outside = path.join(repo.base, 'secret.sh');
@@ -189,7 +188,7 @@ describe('raw files of a file changed during the snapshot', () => {
       repo.remove('fifo.sh');
       execFileSync('mkfifo', [path.join(repo.dir, 'fifo.sh')]);
       const raw = await captureRawFiles(r, {
-        config: { autocrlf: 'false', attributesFile: null, eol: null },
+        config: NO_AUTOCRLF,
         tree: w,
         files: new Map([['link.sh', false], ['fifo.sh', false]]),
         previous: null,
