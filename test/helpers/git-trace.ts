@@ -6,6 +6,8 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { backgroundPushDone } from './background-push.js';
+import type { TestRepo } from './git-repo.js';
 
 export interface GitProcessCount {
   /** Every git process started. */
@@ -66,4 +68,22 @@ export function withGitCount<T>(dir: string, label: string, fn: (env: Record<str
   const count = countGitProcesses(file);
   fs.rmSync(file, { force: true });
   return { result, count };
+}
+
+/**
+ * One step of a process-count scenario (test/integration/perf/): `run` with a trace file of its own
+ * under the test's base, counted once the background backup push it may have started is done
+ * (that push's git processes are the step's too).
+ */
+export async function tracedStep(t: TestRepo, label: string, run: (env: Record<string, string>) => void): Promise<GitProcessCount> {
+  const file = path.join(t.base, `trace-${label.replace(/\W+/g, '-')}.json`);
+  run(traceEnv(file));
+  await backgroundPushDone(t.dir);
+  return countGitProcesses(file);
+}
+
+/** A count as a report line: the total, then each git command's share. */
+export function shownCount(count: GitProcessCount | undefined): string {
+  if (!count) return '(none)';
+  return `${count.total} (${count.byCommand.map(([c, n]) => `${c} ${n}`).join(', ')})`;
 }

@@ -6,12 +6,11 @@
  * per-tag `cat-file`, `hash-object` or `cat-file -e` shows up as hundreds of extra processes.
  */
 import fs from 'node:fs';
-import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { createTestRepo, GUARD_BIN, type TestRepo } from '../../helpers/git-repo.js';
+import { createTestRepo, GUARD_BIN } from '../../helpers/git-repo.js';
 import { buildManyRefsRepo, type ManyRefsOptions } from '../../helpers/many-refs.js';
-import { countGitProcesses, traceEnv, type GitProcessCount } from '../../helpers/git-trace.js';
+import { shownCount, tracedStep, type GitProcessCount } from '../../helpers/git-trace.js';
 import { backgroundPushDone } from '../../helpers/background-push.js';
 import { realBackupPushInFile } from '../../helpers/env.js';
 import { snapshotId } from '../../helpers/guard-steps.js';
@@ -70,13 +69,6 @@ const STATUS_BOUND = 11;
 
 
 
-async function traced(t: TestRepo, label: string, run: (env: Record<string, string>) => void): Promise<GitProcessCount> {
-  const file = path.join(t.base, `trace-${label.replace(/\W+/g, '-')}.json`);
-  run(traceEnv(file));
-  await backgroundPushDone(t.dir);
-  return countGitProcesses(file);
-}
-
 function ok(r: { code: number; stderr: string; stdout: string }, what: string): void {
   expect(r.code, `${what}: ${r.stderr}${r.stdout}`).toBe(0);
 }
@@ -87,17 +79,17 @@ async function scenario(shape: ManyRefsOptions): Promise<Map<Step, GitProcessCou
   const counts = new Map<Step, GitProcessCount>();
   try {
     buildManyRefsRepo(t.dir, t.env, shape);
-    counts.set('init', await traced(t, 'init', (env) => ok(t.guard(['init', '--yes', '--agents', 'none'], { env }), 'guard init')));
-    counts.set('status', await traced(t, 'status', (env) => ok(t.guard(['status'], { env }), 'guard status')));
+    counts.set('init', await tracedStep(t, 'init', (env) => ok(t.guard(['init', '--yes', '--agents', 'none'], { env }), 'guard init')));
+    counts.set('status', await tracedStep(t, 'status', (env) => ok(t.guard(['status'], { env }), 'guard status')));
 
     t.write('history.txt', 'a commit after init\n');
     t.git(['commit', '-q', '-am', 'after init']);
-    counts.set('snapshot after a commit', await traced(t, 'snapshot', (env) => ok(t.guard(['snapshot', '--json'], { env }), 'guard snapshot')));
+    counts.set('snapshot after a commit', await tracedStep(t, 'snapshot', (env) => ok(t.guard(['snapshot', '--json'], { env }), 'guard snapshot')));
 
     t.git(['branch', 'new-branch']);
     counts.set(
       'session start after a branch',
-      await traced(t, 'session', (env) => {
+      await tracedStep(t, 'session', (env) => {
         const payload = JSON.stringify({ session_id: 'conv-1', cwd: t.dir, hook_event_name: 'SessionStart', source: 'startup' });
         const r = spawnSync(process.execPath, [GUARD_BIN, 'agent-hook', 'claude', 'session-start'], { cwd: t.dir, env: { ...t.env, ...env }, input: payload, encoding: 'utf8' });
         expect(r.status, r.stderr).toBe(0);
@@ -106,7 +98,7 @@ async function scenario(shape: ManyRefsOptions): Promise<Map<Step, GitProcessCou
       }),
     );
 
-    counts.set('backup push', await traced(t, 'push', (env) => ok(t.guard(['backup', 'push', '--local-only'], { env }), 'guard backup push')));
+    counts.set('backup push', await tracedStep(t, 'push', (env) => ok(t.guard(['backup', 'push', '--local-only'], { env }), 'guard backup push')));
 
     // Every tag deleted and its object pruned: the rollback recreates them from the keeper.
     const tags = t.git(['for-each-ref', '--format=delete %(refname)', 'refs/tags']);
@@ -114,7 +106,7 @@ async function scenario(shape: ManyRefsOptions): Promise<Map<Step, GitProcessCou
     t.git(['reflog', 'expire', '--expire=now', '--all']);
     t.git(['gc', '-q', '--prune=now']);
     expect(t.gitResult(['cat-file', '-e', 'refs/heads/main']).code).toBe(0);
-    counts.set('rollback recreating pruned tags', await traced(t, 'rollback', (env) => ok(t.guard(['rollback', '--yes'], { env }), 'guard rollback')));
+    counts.set('rollback recreating pruned tags', await tracedStep(t, 'rollback', (env) => ok(t.guard(['rollback', '--yes'], { env }), 'guard rollback')));
     expect(t.git(['for-each-ref', '--format=%(objecttype)', 'refs/tags']).split('\n').filter((l) => l === 'tag')).toHaveLength(shape.annotated);
 
     // A rollback after an agent's ordinary damage: a tracked file changed, an ignored file the
@@ -131,7 +123,7 @@ async function scenario(shape: ManyRefsOptions): Promise<Map<Step, GitProcessCou
     t.remove('.env');
     t.git(['commit', '-q', '--allow-empty', '-m', 'an agent commit']);
     // Counted without the backup push it starts (a separate process, which the steps above count).
-    counts.set('rollback of a dirty tree', await traced(t, 'dirty', (env) => ok(t.guard(['rollback', good, '--yes'], { env: { ...env, GUARD_TEST_NO_AUTO_PUSH: '1' } }), 'guard rollback')));
+    counts.set('rollback of a dirty tree', await tracedStep(t, 'dirty', (env) => ok(t.guard(['rollback', good, '--yes'], { env: { ...env, GUARD_TEST_NO_AUTO_PUSH: '1' } }), 'guard rollback')));
     expect(t.read('.env')).toBe('TOKEN=secret\n');
     expect(t.read('history.txt')).not.toBe('changed by the agent\n');
     expect(t.git(['rev-parse', 'main']).trim()).toBe(mainBefore);
@@ -140,7 +132,7 @@ async function scenario(shape: ManyRefsOptions): Promise<Map<Step, GitProcessCou
     await backgroundPushDone(t.dir);
     ok(t.guard(['backup', 'push', '--local-only']), 'guard backup push');
     fs.rmSync(t.dir, { recursive: true, force: true });
-    counts.set('recover --into', await traced(t, 'recover', (env) => ok(t.guard(['recover', '--into', t.dir, '--yes'], { cwd: t.base, env }), 'guard recover')));
+    counts.set('recover --into', await tracedStep(t, 'recover', (env) => ok(t.guard(['recover', '--into', t.dir, '--yes'], { cwd: t.base, env }), 'guard recover')));
     expect(t.git(['for-each-ref', '--format=%(objecttype)', 'refs/tags']).split('\n').filter((l) => l === 'tag')).toHaveLength(shape.annotated);
     return counts;
   } finally {
@@ -148,16 +140,11 @@ async function scenario(shape: ManyRefsOptions): Promise<Map<Step, GitProcessCou
   }
 }
 
-function show(count: GitProcessCount | undefined): string {
-  if (!count) return '(none)';
-  return `${count.total} (${count.byCommand.map(([c, n]) => `${c} ${n}`).join(', ')})`;
-}
-
 describe('git processes per operation (issue 8)', () => {
   it('do not grow with the number of tags and branches', async () => {
     const small = await scenario(SMALL);
     const large = await scenario(LARGE);
-    const report = [...small.keys()].map((step) => `${step}:\n  ${SMALL.tags} tags: ${show(small.get(step))}\n  ${LARGE.tags} tags: ${show(large.get(step))}`).join('\n');
+    const report = [...small.keys()].map((step) => `${step}:\n  ${SMALL.tags} tags: ${shownCount(small.get(step))}\n  ${LARGE.tags} tags: ${shownCount(large.get(step))}`).join('\n');
     if (process.env.GUARD_PRINT_COUNTS) console.log(report);
     for (const step of small.keys()) {
       expect(large.get(step)!.total, `${step}\n${report}`).toBeLessThanOrEqual(small.get(step)!.total + SLACK);

@@ -19,7 +19,7 @@ import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { createTestRepo, GUARD_BIN, type TestRepo } from '../../helpers/git-repo.js';
 import { buildManyRefsRepo, type ManyRefsOptions } from '../../helpers/many-refs.js';
-import { countGitProcesses, traceEnv, type GitProcessCount } from '../../helpers/git-trace.js';
+import { shownCount, tracedStep, type GitProcessCount } from '../../helpers/git-trace.js';
 import { backgroundPushDone } from '../../helpers/background-push.js';
 import { realBackupPushInFile } from '../../helpers/env.js';
 import { hookCommandFor } from '../../../src/agents/launcher.js';
@@ -37,13 +37,6 @@ const LARGE: ManyRefsOptions = { tags: 1000, annotated: 600, branches: 150, note
  * cost per any of them is far above it.
  */
 const SLACK = 8;
-
-async function traced(t: TestRepo, label: string, run: (env: Record<string, string>) => void): Promise<GitProcessCount> {
-  const file = path.join(t.base, `trace-${label.replace(/\W+/g, '-')}.json`);
-  run(traceEnv(file));
-  await backgroundPushDone(t.dir);
-  return countGitProcesses(file);
-}
 
 function ok(r: { code: number; stderr: string; stdout: string }, what: string): void {
   expect(r.code, `${what}: ${r.stderr}${r.stdout}`).toBe(0);
@@ -73,21 +66,21 @@ async function scenario(shape: ManyRefsOptions): Promise<Map<string, GitProcessC
     // The folder trusted, as after a first interactive `claude` in it: `guard status` says ok.
     fs.writeFileSync(path.join(t.home, '.claude.json'), JSON.stringify({ projects: { [t.dir]: { hasTrustDialogAccepted: true } } }));
 
-    counts.set('init', await traced(t, 'init', (env) => ok(t.guard(['init', '--yes', '--agents', 'claude'], { env }), 'guard init')));
-    counts.set('status', await traced(t, 'status', (env) => ok(t.guard(['status'], { env }), 'guard status')));
+    counts.set('init', await tracedStep(t, 'init', (env) => ok(t.guard(['init', '--yes', '--agents', 'claude'], { env }), 'guard init')));
+    counts.set('status', await tracedStep(t, 'status', (env) => ok(t.guard(['status'], { env }), 'guard status')));
 
     t.write('history.txt', 'a commit through the hooks\n');
     t.git(['add', 'history.txt']);
-    counts.set('git commit (pre-commit, reference-transaction, post-commit hooks)', await traced(t, 'commit', (env) => t.git(['commit', '-q', '-m', 'through the hooks'], { env })));
+    counts.set('git commit (pre-commit, reference-transaction, post-commit hooks)', await tracedStep(t, 'commit', (env) => t.git(['commit', '-q', '-m', 'through the hooks'], { env })));
 
     t.write('history.txt', 'a commit after init\n');
     t.git(['commit', '-q', '-am', 'after init']);
-    counts.set('snapshot after a commit', await traced(t, 'snapshot', (env) => ok(t.guard(['snapshot', '--json'], { env }), 'guard snapshot')));
+    counts.set('snapshot after a commit', await tracedStep(t, 'snapshot', (env) => ok(t.guard(['snapshot', '--json'], { env }), 'guard snapshot')));
 
     t.git(['branch', 'new-branch']);
     counts.set(
       'session start',
-      await traced(t, 'session', (env) => {
+      await tracedStep(t, 'session', (env) => {
         const payload = JSON.stringify({ session_id: 'conv-1', cwd: t.dir, hook_event_name: 'SessionStart', source: 'startup' });
         const r = spawnSync(process.execPath, [GUARD_BIN, 'agent-hook', 'claude', 'session-start'], { cwd: t.dir, env: { ...t.env, ...env }, input: payload, encoding: 'utf8' });
         expect(r.status, r.stderr).toBe(0);
@@ -100,7 +93,7 @@ async function scenario(shape: ManyRefsOptions): Promise<Map<string, GitProcessC
     const hookStep = async (label: string, command: string): Promise<void> => {
       ok(t.guard(['watch', 'stop']), 'guard watch stop');
       await backgroundPushDone(t.dir);
-      counts.set(`agent hook: ${command}`, await traced(t, label, (env) => {
+      counts.set(`agent hook: ${command}`, await tracedStep(t, label, (env) => {
         expect(agentHook(t, command, env), command).toBe('allow');
         ok(t.guard(['watch', 'stop'], { env }), 'guard watch stop');
       }));
@@ -122,13 +115,13 @@ async function scenario(shape: ManyRefsOptions): Promise<Map<string, GitProcessC
     const notes = t.git(['for-each-ref', '--format=delete %(refname)', 'refs/notes']);
     t.git(['update-ref', '--stdin'], { input: notes, env: { GIT_GUARD_TEST_BYPASS: '1' } });
     t.write('history.txt', 'changed by the agent\n');
-    counts.set('rollback (stash, remotes, notes, a file)', await traced(t, 'rollback', (env) => ok(t.guard(['rollback', '--yes'], { env: { ...env, GUARD_TEST_NO_AUTO_PUSH: '1' } }), 'guard rollback')));
+    counts.set('rollback (stash, remotes, notes, a file)', await tracedStep(t, 'rollback', (env) => ok(t.guard(['rollback', '--yes'], { env: { ...env, GUARD_TEST_NO_AUTO_PUSH: '1' } }), 'guard rollback')));
     expect(stashCount(t)).toBe(shape.stash);
     expect(t.git(['remote']).split('\n').filter(Boolean)).toHaveLength(remotes);
     expect(t.git(['notes', 'list']).split('\n').filter(Boolean)).toHaveLength(shape.notes ?? 0);
-    counts.set('rollback --undo', await traced(t, 'undo', (env) => ok(t.guard(['rollback', '--undo', '--yes'], { env: { ...env, GUARD_TEST_NO_AUTO_PUSH: '1' } }), 'guard rollback --undo')));
+    counts.set('rollback --undo', await tracedStep(t, 'undo', (env) => ok(t.guard(['rollback', '--undo', '--yes'], { env: { ...env, GUARD_TEST_NO_AUTO_PUSH: '1' } }), 'guard rollback --undo')));
     expect(stashCount(t)).toBe(0);
-    counts.set('log', await traced(t, 'log', (env) => ok(t.guard(['log'], { env }), 'guard log')));
+    counts.set('log', await tracedStep(t, 'log', (env) => ok(t.guard(['log'], { env }), 'guard log')));
 
     ok(t.guard(['rollback', '--yes']), 'guard rollback');
     ok(t.guard(['snapshot']), 'guard snapshot');
@@ -138,13 +131,13 @@ async function scenario(shape: ManyRefsOptions): Promise<Map<string, GitProcessC
     ok(t.guard(['watch', 'stop']), 'guard watch stop');
     await backgroundPushDone(t.dir);
     fs.rmSync(path.join(t.dir, '.git'), { recursive: true, force: true, maxRetries: 5 });
-    counts.set('recover (after rm -rf .git)', await traced(t, 'recover', (env) => ok(t.guard(['recover', '--yes'], { env }), 'guard recover')));
+    counts.set('recover (after rm -rf .git)', await tracedStep(t, 'recover', (env) => ok(t.guard(['recover', '--yes'], { env }), 'guard recover')));
     expect(stashCount(t)).toBe(shape.stash);
 
     ok(t.guard(['watch', 'stop']), 'guard watch stop');
     await backgroundPushDone(t.dir);
     fs.rmSync(t.dir, { recursive: true, force: true, maxRetries: 5 });
-    counts.set('recover --into', await traced(t, 'recover-into', (env) => ok(t.guard(['recover', '--into', t.dir, '--yes'], { cwd: t.base, env }), 'guard recover --into')));
+    counts.set('recover --into', await tracedStep(t, 'recover-into', (env) => ok(t.guard(['recover', '--into', t.dir, '--yes'], { cwd: t.base, env }), 'guard recover --into')));
     expect(stashCount(t)).toBe(shape.stash);
     expect(t.git(['for-each-ref', '--format=%(objecttype)', 'refs/tags']).split('\n').filter((l) => l === 'tag')).toHaveLength(shape.annotated);
     return counts;
@@ -153,17 +146,12 @@ async function scenario(shape: ManyRefsOptions): Promise<Map<string, GitProcessC
   }
 }
 
-function show(count: GitProcessCount | undefined): string {
-  if (!count) return '(none)';
-  return `${count.total} (${count.byCommand.map(([c, n]) => `${c} ${n}`).join(', ')})`;
-}
-
 describe('git processes per operation on a repository with notes, remotes, stash entries and files (issue 8)', () => {
   it('do not grow with any of them', async () => {
     const small = await scenario(SMALL);
-    if (process.env.GUARD_PRINT_COUNTS) console.log([...small].map(([step, c]) => `${step}: ${show(c)}`).join('\n'));
+    if (process.env.GUARD_PRINT_COUNTS) console.log([...small].map(([step, c]) => `${step}: ${shownCount(c)}`).join('\n'));
     const large = await scenario(LARGE);
-    const report = [...small.keys()].map((step) => `${step}:\n  small: ${show(small.get(step))}\n  large: ${show(large.get(step))}`).join('\n');
+    const report = [...small.keys()].map((step) => `${step}:\n  small: ${shownCount(small.get(step))}\n  large: ${shownCount(large.get(step))}`).join('\n');
     if (process.env.GUARD_PRINT_COUNTS) console.log(report);
     for (const step of small.keys()) {
       expect(large.get(step)!.total, `${step}\n${report}`).toBeLessThanOrEqual(small.get(step)!.total + SLACK);

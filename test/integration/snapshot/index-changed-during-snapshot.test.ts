@@ -13,13 +13,13 @@
  * full walk, no watcher) stops after its scan, the git command runs, the snapshot goes on. Its tree
  * must be the tree a full walk records now (plain git on a copy of the index), byte for byte.
  */
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { GUARD_BIN, withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
-import { fullWalkTree, waitFor } from '../watcher/helpers.js';
+import { fullWalkTree } from '../watcher/helpers.js';
+import { heldSnapshot } from './held-snapshot.js';
 
 /**
  * `guard snapshot --json` held after its scan while `command` runs; its snapshot's tree. With
@@ -27,25 +27,7 @@ import { fullWalkTree, waitFor } from '../watcher/helpers.js';
  * next command runs there: an index that changes under every attempt.
  */
 async function snapshotAround(repo: TestRepo, command: () => void, ...more: Array<() => void>): Promise<string> {
-  const guardDir = path.join(repo.dir, '.git', 'guard');
-  fs.mkdirSync(guardDir, { recursive: true });
-  fs.writeFileSync(path.join(guardDir, 'test-snapshot-hold'), '');
-  const child = spawn(process.execPath, [GUARD_BIN, 'snapshot', '--json'], { cwd: repo.dir, env: { ...repo.env, GUARD_TEST_BUNDLE: '1', GUARD_TEST_SNAPSHOT_HOLD: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-  const done = new Promise<number | null>((resolve) => child.on('close', resolve));
-  const held = path.join(guardDir, 'test-snapshot-held');
-  for (const [i, step] of [command, ...more].entries()) {
-    await waitFor(`the snapshot to hold after its scan (attempt ${i + 1})`, () => fs.existsSync(held), 60_000, 20);
-    step();
-    if (i < more.length) fs.writeFileSync(path.join(guardDir, 'test-snapshot-hold'), '');
-    fs.rmSync(held);
-  }
-  const code = await done;
-  expect(code, stderr).toBe(0);
-  const oid = JSON.parse(stdout).oid as string;
+  const { oid } = await heldSnapshot(repo, '', [command, ...more]);
   return repo.git(['rev-parse', `${oid}^{tree}`]).trim();
 }
 

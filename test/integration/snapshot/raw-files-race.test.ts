@@ -5,31 +5,16 @@
  * Deterministic through the test bundle's hold (GUARD_TEST_SNAPSHOT_HOLD armed `raw`): `guard
  * snapshot` stops once W is written, before R's read; the test changes the file there.
  */
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { GUARD_BIN, withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
-import { waitFor } from '../watcher/helpers.js';
+import { withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
+import { heldSnapshot } from './held-snapshot.js';
 import { decodeMessage } from '../../../src/snapshot/format.js';
 
 /** `guard snapshot --json` held at `at` (before its raw files' read, or after it) while `step` runs; the snapshot. */
-async function snapshotAround(repo: TestRepo, step: () => void, at: 'raw' | 'memo' = 'raw'): Promise<any> {
-  const guardDir = path.join(repo.dir, '.git', 'guard');
-  fs.mkdirSync(guardDir, { recursive: true });
-  fs.writeFileSync(path.join(guardDir, 'test-snapshot-hold'), at);
-  const child = spawn(process.execPath, [GUARD_BIN, 'snapshot', '--json'], { cwd: repo.dir, env: { ...repo.env, GUARD_TEST_BUNDLE: '1', GUARD_TEST_SNAPSHOT_HOLD: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-  const done = new Promise<number | null>((resolve) => child.on('close', resolve));
-  const held = path.join(guardDir, 'test-snapshot-held');
-  await waitFor(`the snapshot to hold at ${at}`, () => fs.existsSync(held), 60_000, 20);
-  step();
-  fs.rmSync(held);
-  expect(await done, stderr).toBe(0);
-  return JSON.parse(stdout);
+function snapshotAround(repo: TestRepo, step: () => void, at: 'raw' | 'memo' = 'raw'): Promise<any> {
+  return heldSnapshot(repo, at, [step]);
 }
 
 /** The raw tree's bytes of `file` in a snapshot (commit id), null when R does not hold it. */
