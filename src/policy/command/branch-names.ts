@@ -186,6 +186,26 @@ export function translate(pattern: string, ere: boolean): string | null {
   let depth = 0;
   // Where an anchor `^` may stand, and where `*` is literal (BRE): at the start of the pattern or a group or branch.
   let atStart = true;
+  // A group, a branch or a repetition (ERE's `(`, `)`, `|`, `+`, `?`; BRE's GNU `\(` ... `\?`);
+  // false where it is not exact (a `)` with no group, a repetition of nothing).
+  const operator = (op: string, start: boolean): boolean => {
+    if (op === '(') {
+      depth++;
+      out += '(?:';
+      atStart = true;
+    } else if (op === ')') {
+      if (depth === 0) return false;
+      depth--;
+      out += ')';
+    } else if (op === '|') {
+      out += '|';
+      atStart = true;
+    } else {
+      if (start) return false;
+      out += op;
+    }
+    return true;
+  };
   for (let i = 0; i < pattern.length; i++) {
     const c = pattern[i] as string;
     const start = atStart;
@@ -194,21 +214,7 @@ export function translate(pattern: string, ere: boolean): string | null {
       const next = pattern[++i];
       if (next === undefined) return null;
       if (!ere && (next === '(' || next === ')' || next === '|' || next === '+' || next === '?')) {
-        if (next === '(') {
-          depth++;
-          out += '(?:';
-          atStart = true;
-        } else if (next === ')') {
-          if (depth === 0) return null;
-          depth--;
-          out += ')';
-        } else if (next === '|') {
-          out += '|';
-          atStart = true;
-        } else {
-          if (start) return null;
-          out += next;
-        }
+        if (!operator(next, start)) return null;
         continue;
       }
       if (!ere && (next === '{' || next === '}')) return null; // a BRE interval
@@ -259,21 +265,7 @@ export function translate(pattern: string, ere: boolean): string | null {
       continue;
     }
     if (ere && (c === '(' || c === ')' || c === '|' || c === '+' || c === '?')) {
-      if (c === '(') {
-        depth++;
-        out += '(?:';
-        atStart = true;
-      } else if (c === ')') {
-        if (depth === 0) return null;
-        depth--;
-        out += ')';
-      } else if (c === '|') {
-        out += '|';
-        atStart = true;
-      } else {
-        if (start) return null;
-        out += c;
-      }
+      if (!operator(c, start)) return null;
       continue;
     }
     if (c === '{' || c === '}') {
