@@ -230,7 +230,8 @@ export async function pushBackup(repo: Repo, settings: MirrorSettings, options: 
   if (!options.snapshotJustTaken && !(await hasGuardRefs(repo))) {
     return { time: new Date().toISOString(), target: link.path, ok: true, updated: 0, rejected: [], durationMs: 0, empty: true };
   }
-  const skip = (await partialCloneSkip(repo, link.path, options)) ?? (await missingMemo(repo, readPushStatus(repo).local, link.path, options));
+  const before = readPushStatus(repo).local;
+  const skip = (await partialCloneSkip(repo, link.path, options)) ?? (await missingMemo(repo, before, link.path, options));
   if (skip) {
     updatePushStatus(repo, (status) => {
       status.local = skip;
@@ -244,6 +245,16 @@ export async function pushBackup(repo: Repo, settings: MirrorSettings, options: 
     // `guard backup push` may all push at once): creating the backup and its config are not safe
     // to run twice concurrently, and one push after another costs no more.
     outcome = await withAsyncFileLock(`${link.path}.push-lock`, async () => {
+      // A push that held the lock meanwhile (init's first push, still packing the whole history
+      // when the first session starts) may have failed for a missing object: its memo is read
+      // again, so that this push does not pack the whole history once more to fail the same way
+      // (babel: 5 s of CPU in the first session start). Only when the record changed while
+      // waiting: no git process otherwise.
+      const after = readPushStatus(repo).local;
+      if (after && after.time !== before?.time) {
+        const late = await missingMemo(repo, after, link.path, options);
+        if (late) return late;
+      }
       await ensureBackupRepo(link.path, { root: repo.root });
       recordBackup(link.store, { id: link.id, path: link.path, root: repo.root });
       const machineStore = defaultStoreDir();

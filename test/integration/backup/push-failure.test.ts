@@ -2,12 +2,14 @@
  * A backup push that fails names its cause and the way forward (issue 11), not a bare
  * "unpacker error" next to advice about reinstalling hooks.
  */
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cloneFromUpstream } from '../../helpers/fixtures.js';
 import { countGitProcesses, traceEnv, tracedArgv } from '../../helpers/git-trace.js';
-import { withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
+import { GUARD_BIN, withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
+import { pidRecordText } from '../../../src/util/pid-file.js';
 import { json, waitForBackgroundPush } from '../watcher/helpers.js';
 import { realBackupPushInFile } from '../../helpers/env.js';
 
@@ -75,6 +77,60 @@ describe('a failed backup push', () => {
       const fourth = await tracedSessionStart(repo, 'fourth');
       expect(fourth.argv.filter((a) => a.includes('--batch-check=%(objectname)'))).toEqual([]);
       expect(fourth.message).not.toContain('NOT in the backup');
+    }));
+
+  it('a session start while an earlier push holds the backup (init\'s first push): that push\'s missing-object memo is read after the wait, no second pack of the history', () =>
+    withTestRepo(async (repo) => {
+      repo.write('README.md', '# project\n');
+      repo.git(['add', '-A']);
+      repo.git(['commit', '-q', '-m', 'base']);
+      repo.write('gone.txt', 'an old file\n');
+      repo.git(['add', '-A']);
+      repo.git(['commit', '-q', '-m', 'add']);
+      repo.git(['rm', '-q', 'gone.txt']);
+      repo.git(['commit', '-q', '-m', 'remove']);
+      const blob = repo.git(['rev-parse', 'HEAD~:gone.txt']).trim();
+      fs.rmSync(path.join(repo.dir, '.git', 'objects', blob.slice(0, 2), blob.slice(2)));
+      // A first snapshot and its push, which fails for the object and leaves the memo.
+      expect(repo.guard(['snapshot']).code).toBe(0);
+      await waitForBackgroundPush(repo);
+      const statusFile = path.join(repo.dir, '.git', 'guard', 'backup-status.json');
+      const memo = fs.readFileSync(statusFile, 'utf8');
+      expect(JSON.parse(memo).local).toMatchObject({ ok: false, missing: [blob] });
+      const backup = JSON.parse(fs.readFileSync(path.join(repo.dir, '.git', 'guard', 'backup.json'), 'utf8')).path as string;
+
+      // Back to the moment the first session starts on babel: the first push (init's) still runs,
+      // holding the backup's push lock, and has written no outcome yet.
+      fs.rmSync(statusFile);
+      const lock = `${backup}.push-lock`;
+      fs.writeFileSync(lock, pidRecordText());
+      const trace = path.join(repo.base, 'trace-waiting.json');
+      const hook = spawn(process.execPath, [GUARD_BIN, 'agent-hook', 'claude', 'session-start'], { cwd: repo.dir, env: { ...repo.env, ...traceEnv(trace) }, stdio: ['pipe', 'pipe', 'pipe'] });
+      let said = '';
+      hook.stdout.on('data', (chunk: Buffer) => (said += chunk.toString()));
+      hook.stderr.on('data', (chunk: Buffer) => (said += chunk.toString()));
+      const exited = new Promise<number | null>((resolve) => hook.on('close', resolve));
+      hook.stdin.end(JSON.stringify({ session_id: 'waiting', cwd: repo.dir, hook_event_name: 'SessionStart', source: 'startup' }));
+      // The hook reaches its push (the partial-clone check comes right before the lock) and waits.
+      const deadline = Date.now() + 60_000;
+      while (!tracedArgv(trace).some((a) => a.includes('--get-regexp') && a.some((x) => x.includes('partialclone')))) {
+        expect(Date.now()).toBeLessThan(deadline);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      // The first push ends as it did: failed for the object; it releases the lock.
+      fs.writeFileSync(statusFile, memo);
+      fs.rmSync(lock);
+      expect(await exited, said).toBe(0);
+      repo.guard(['session', 'end']);
+      await waitForBackgroundPush(repo);
+      repo.guard(['watch', 'stop']);
+
+      // Told at once, from the memo; nothing packed the history again (the hook, its watcher, their pushes).
+      expect(said).toContain('the session-start snapshot is NOT in the backup');
+      expect(said).toContain(`not retried: ${blob} is still missing`);
+      expect(countGitProcesses(trace).byCommand.find(([name]) => name === 'pack-objects')?.[1] ?? 0).toBe(0);
+      expect(tracedArgv(trace).filter((a) => a.includes('push'))).toEqual([]);
     }));
 
   it('an object missing from history: says so, names the object and suggests git fsck (push, backup status, status)', () =>
