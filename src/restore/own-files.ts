@@ -42,6 +42,12 @@ export interface PutBackEntry {
   /** The command that deletes them (for the journal and the message). */
   command: string;
   time: string;
+  /**
+   * Agents whose hook entries live in a TRACKED settings file (guard's entries an uncommitted
+   * change of it) that the command may revert (`git reset --hard`, `git checkout -f BRANCH`):
+   * their entries are written back into whatever the command left there (noteRehook).
+   */
+  rehook?: string[];
 }
 
 export interface PutBackResult {
@@ -53,7 +59,18 @@ export interface PutBackResult {
   present: string[];
   /** Could not be written, with why (the snapshot holds them: `guard rollback SNAPSHOT --paths F`). */
   failed: Array<{ path: string; error: string }>;
+  /** Hook files the command reverted, guard's entries written back into them (the rest as the command left it). */
+  rehooked?: string[];
+  /** Hook files the command reverted that guard could not write its entries back into, with why. */
+  rehookFailed?: Array<{ path: string; error: string }>;
 }
+
+/**
+ * Writes guard's entries back into the agents' hook files where they are gone or changed (the
+ * same merge as `guard init --agents ID`, which keeps everything else in the file). Injected by
+ * the caller (agents/rehook.ts) so this module does not load the agents' integrations.
+ */
+export type Rehook = (repo: Repo, agents: readonly string[]) => Promise<{ rehooked: string[]; failed: Array<{ path: string; error: string }> }>;
 
 export function putBackPath(repo: Repo): string {
   return guardCommonPath(repo, FILE);
@@ -110,10 +127,25 @@ export async function notHeldBy(repo: Repo, snapshot: Snapshot, paths: readonly 
   return paths.filter((p) => !entries.has(p));
 }
 
+/**
+ * Records agents whose tracked hook files the command may revert, for their entries to be written
+ * back after it (putBackOwnFiles with a Rehook). Kept with the command's snapshot, which holds
+ * the file as it was (`guard rollback SNAPSHOT --paths FILE` if the write-back fails).
+ */
+export function noteRehook(repo: Repo, snapshot: string, agents: readonly string[], command: string): void {
+  const entries = readEntries(repo) ?? [];
+  const same = entries.find((e) => e.gitDir === repo.gitDir && e.snapshot === snapshot);
+  if (same) same.rehook = [...new Set([...(same.rehook ?? []), ...agents])];
+  else entries.push({ gitDir: repo.gitDir, root: repo.root, snapshot, paths: [], command: command.slice(0, 300), time: new Date().toISOString(), rehook: [...agents] });
+  writeEntries(repo, entries);
+}
+
 /** Records the files for the put-back after the command (the snapshot holds them: notHeldBy). */
 export function notePutBack(repo: Repo, snapshot: string, paths: readonly string[], command: string): void {
-  const entries = (readEntries(repo) ?? []).filter((e) => !(e.gitDir === repo.gitDir && e.snapshot === snapshot));
-  entries.push({ gitDir: repo.gitDir, root: repo.root, snapshot, paths: [...paths], command: command.slice(0, 300), time: new Date().toISOString() });
+  const all = readEntries(repo) ?? [];
+  const rehook = all.find((e) => e.gitDir === repo.gitDir && e.snapshot === snapshot)?.rehook;
+  const entries = all.filter((e) => !(e.gitDir === repo.gitDir && e.snapshot === snapshot));
+  entries.push({ gitDir: repo.gitDir, root: repo.root, snapshot, paths: [...paths], command: command.slice(0, 300), time: new Date().toISOString(), ...(rehook ? { rehook } : {}) });
   writeEntries(repo, entries);
 }
 
@@ -142,7 +174,7 @@ async function treeEntries(repo: Repo, tree: string, paths: readonly string[]): 
  * Puts back this worktree's due files that are missing, and forgets the entries. Null when none
  * are due. Journaled (`put-back`, by: the hook event or command that did it).
  */
-export async function putBackOwnFiles(repo: Repo, by: string): Promise<PutBackResult[] | null> {
+export async function putBackOwnFiles(repo: Repo, by: string, rehook?: Rehook): Promise<PutBackResult[] | null> {
   const mine = (readEntries(repo) ?? []).filter((e) => e.gitDir === repo.gitDir);
   if (mine.length === 0) return null;
   const results: PutBackResult[] = [];
@@ -172,8 +204,21 @@ export async function putBackOwnFiles(repo: Repo, by: string): Promise<PutBackRe
         for (const p of missing) result.failed.push({ path: p, error: (error as Error).message });
       }
     }
+    if (entry.rehook && entry.rehook.length > 0) {
+      if (rehook) {
+        try {
+          const done = await rehook(repo, entry.rehook);
+          if (done.rehooked.length > 0) result.rehooked = done.rehooked;
+          if (done.failed.length > 0) result.rehookFailed = done.failed;
+        } catch (error) {
+          result.rehookFailed = [{ path: entry.rehook.join(', '), error: (error as Error).message }];
+        }
+      } else {
+        result.rehookFailed = [{ path: entry.rehook.join(', '), error: 'no write-back here' }];
+      }
+    }
     results.push(result);
-    appendEvent(repo, { type: 'put-back', by, snapshot: entry.snapshot, command: entry.command, putBack: result.putBack, ...(result.present.length > 0 ? { present: result.present } : {}), ...(result.failed.length > 0 ? { failed: result.failed } : {}) });
+    appendEvent(repo, { type: 'put-back', by, snapshot: entry.snapshot, command: entry.command, putBack: result.putBack, ...(result.present.length > 0 ? { present: result.present } : {}), ...(result.failed.length > 0 ? { failed: result.failed } : {}), ...(result.rehooked ? { rehooked: result.rehooked } : {}), ...(result.rehookFailed ? { rehookFailed: result.rehookFailed } : {}) });
   }
   // Re-read: another worktree's hook may have added its own entry meanwhile.
   writeEntries(repo, (readEntries(repo) ?? []).filter((e) => !(e.gitDir === repo.gitDir && mine.some((m) => m.snapshot === e.snapshot))));
@@ -188,6 +233,8 @@ export function putBackMessage(results: PutBackResult[] | null): string {
     const id = r.snapshot.slice(0, 12);
     if (r.putBack.length > 0) lines.push(`git-guard: put back ${r.putBack.join(', ')} (guard's policy or an agent's hook settings), which \`${r.command}\` deleted, from snapshot ${id}`);
     for (const f of r.failed) lines.push(`git-guard: WARNING: could not put back ${f.path}, which \`${r.command}\` deleted (${f.error}); get it back with: guard rollback ${id} --paths ${f.path}`);
+    if (r.rehooked && r.rehooked.length > 0) lines.push(`git-guard: \`${r.command}\` reverted ${r.rehooked.join(', ')} (tracked; guard's hook entries were an uncommitted change of it): wrote guard's hook entries back into it, the rest of the file as the command left it (the file as it was before: guard rollback ${id} --paths ${r.rehooked[0]})`);
+    for (const f of r.rehookFailed ?? []) lines.push(`git-guard: WARNING: \`${r.command}\` may have reverted guard's hook entries in ${f.path} and guard could not write them back (${f.error}); the agent's hooks are off for its next session until \`guard init\` writes them again`);
   }
   return lines.join('\n');
 }

@@ -235,6 +235,15 @@ async function onShell(repo: Repo, policy: Policy, agent: AgentIntegration, even
             if (lost.length > 0) throw new OwnFilesNotHeld(lost);
             notePutBack(repo, snapshot.oid, putBack, command);
           }
+          // An agent's hook file the project tracks (guard's entries an uncommitted change of it):
+          // a command guard lets run after a snapshot may revert it (git reset --hard, git checkout
+          // -f BRANCH); guard's entries are written back after it where they are gone (agents/rehook.ts).
+          const { trackedHookAgents } = await import('../../agents/rehook.js');
+          const rehook = await trackedHookAgents(repo);
+          if (rehook.length > 0) {
+            const { noteRehook } = await import('../../restore/own-files.js');
+            noteRehook(repo, snapshot.oid, rehook, command);
+          }
           const items: KeepItem[] = [
             ...(result.keep ?? []).map((ref) => ({ ref, oid: ref, reason: before.slice(0, 200) })),
             ...(result.keepCommits ?? []).map((c) => ({ ref: `${c.ref} of worktree ${c.root}`, oid: c.oid, reason: before.slice(0, 200) })),
@@ -555,7 +564,8 @@ async function putBackDueFiles(repo: Repo, by: string): Promise<string> {
   const { putBackDue, putBackOwnFiles, putBackMessage } = await import('../../restore/own-files.js');
   if (!putBackDue(repo)) return '';
   try {
-    return putBackMessage(await putBackOwnFiles(repo, by));
+    const { rehookAgents } = await import('../../agents/rehook.js');
+    return putBackMessage(await putBackOwnFiles(repo, by, rehookAgents));
   } catch (error) {
     return `git-guard: WARNING: could not put back guard's own files a clean deleted (${error instanceof Error ? error.message : String(error)}); see \`guard log --limit 5\``;
   }

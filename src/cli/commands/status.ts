@@ -85,7 +85,7 @@ export async function run(_args: Args, { cwd, out }: CommandContext): Promise<nu
   const refreshed = await refreshInstall(repo, 'status').catch(() => ({ launcher: null, hooks: [], edited: [], excluded: [] }));
   // guard's own files a clean deleted and no hook has put back yet (src/restore/own-files.ts).
   const ownFiles = await import('../../restore/own-files.js');
-  const putBack = ownFiles.putBackDue(repo) ? await ownFiles.putBackOwnFiles(repo, 'status') : null;
+  const putBack = ownFiles.putBackDue(repo) ? await ownFiles.putBackOwnFiles(repo, 'status', (await import('../../agents/rehook.js')).rehookAgents) : null;
   // core.hooksPath asked once, for the hooks' state and the hook managers' both.
   const location = await hooksLocation(repo);
   const [hooks, policy, snapshots, size, approvals, managers] = await Promise.all([

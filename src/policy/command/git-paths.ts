@@ -35,8 +35,10 @@ export interface GuardedPathsAsk {
   diff?: GuardedPathsQuery['diff'];
   /** "git rm deletes", "git mv moves away", "git checkout -- . rewrites". */
   what: string;
-  /** The way forward. */
+  /** The way forward (`{file}` stands for the file found). */
   instead: string;
+  /** Only guard's own files refuse (protected paths stay as they are: `git stash` keeps them in its entry). */
+  ownOnly?: boolean;
   /** Only pathspecs whose text names such a file or a directory holding one (a lone `git checkout X`, most often a branch). */
   textOnly?: boolean;
   /**
@@ -110,7 +112,8 @@ export function judgeGuardedPaths(ask: GuardedPathsAsk, ctx: CommandContext, sou
     for (const file of files ?? []) {
       const text = Buffer.from(file, 'latin1').toString('utf8');
       const own = guardFile(`${ctx.repoRoot}/${text}`, ctx);
-      if (own) return makeVerdict('deny', 'guard-self', `${used.what} ${own}, which configures guard or an agent's hooks (an agent could switch its own guard off this way)`, source, used.instead);
+      if (own) return makeVerdict('deny', 'guard-self', `${used.what} ${own}, which configures guard or an agent's hooks (an agent could switch its own guard off this way)`, source, used.instead.replaceAll('{file}', text));
+      if (used.ownOnly) continue;
       const glob = protectedGlob(text, ctx);
       if (glob) return makeVerdict('deny', 'protected-path', `${used.what} ${text}, a protected path (matches "${glob}")`, source, used.instead);
     }

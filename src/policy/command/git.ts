@@ -1596,6 +1596,7 @@ function guardedPaths(call: GitCall, ask: Omit<GuardedPathsAsk, 'cwd'>): void {
 }
 
 const NAME_OTHERS = "Name only the files you mean, leaving guard's files and protected paths out; ask the person to change those.";
+const STASH_OTHERS = "Stash everything else and leave guard's file as it is: git stash push -- . ':!{file}' (its entries are what keeps the agent's hooks on); or ask the person to commit guard's entries in {file}.";
 const RESTORE_OTHERS = "Name the paths to restore leaving guard's files and protected paths out (git restore -- src, git checkout -- src); ask the person to restore those.";
 
 /** Forcing a branch to a new commit (or overwriting it): protected -> deny, else snapshot. */
@@ -1842,6 +1843,17 @@ function gitStashAll(call: GitCall, args: Field[], save: boolean): void {
     alias: { a: 'all', u: 'include-untracked', k: 'keep-index', p: 'patch', S: 'staged', q: 'quiet', m: 'message' },
   });
   const all = isSet(parsed, 'all');
+  // A tracked file guard's agent hooks are written into (ardalis/CleanArchitecture tracks
+  // .claude/settings.local.json), guard's entries an uncommitted change of it: the stash would
+  // take them into its entry, and guard cannot write them back after it (the next `git stash pop`
+  // would then refuse over that file), so it is judged as `git checkout -- .` is (guard-self).
+  if (!parsed.unknown && !isSet(parsed, 'pathspec-from-file') && !isSet(parsed, 'staged') && !isSet(parsed, 'patch')) {
+    // `save` takes a message, not pathspecs: the whole working tree.
+    const words = save ? [] : [...parsed.operands, ...parsed.pathspecs];
+    const root = call.rt.ctx.repoRoot;
+    if (words.length > 0) guardedPaths(call, { words, recursive: true, what: 'git stash takes the uncommitted changes of', instead: STASH_OTHERS, diff: { from: null, cached: false, overlay: false }, ownOnly: true });
+    else if (root) guardedPaths({ ...call, cwd: root }, { words: [{ value: '.', display: '.', glob: false, pattern: null, splittable: false }], recursive: true, what: 'git stash takes the uncommitted changes of', instead: STASH_OTHERS, diff: { from: null, cached: false, overlay: false }, ownOnly: true });
+  }
   if (!all && !isSet(parsed, 'include-untracked')) return;
   const what = 'git stash --all takes ignored files out of the working tree';
   if (call.target !== 'same' || innerRepository(call)) return all ? local(call, 'snapshot', 'git-clean-ignored', what) : undefined;
