@@ -174,8 +174,10 @@ async function treeEntries(repo: Repo, tree: string, paths: readonly string[]): 
  * Puts back this worktree's due files that are missing, and forgets the entries. Null when none
  * are due. Journaled (`put-back`, by: the hook event or command that did it).
  */
-export async function putBackOwnFiles(repo: Repo, by: string, rehook?: Rehook): Promise<PutBackResult[] | null> {
-  const mine = (readEntries(repo) ?? []).filter((e) => e.gitDir === repo.gitDir);
+export async function putBackOwnFiles(repo: Repo, by: string, rehook?: Rehook, options: { preTool?: boolean } = {}): Promise<PutBackResult[] | null> {
+  // A pre-tool event may be another tool call's, run beside the command (Claude Code runs tool
+  // calls in parallel): an entry that writes hook entries back waits for an event after it.
+  const mine = (readEntries(repo) ?? []).filter((e) => e.gitDir === repo.gitDir && !(options.preTool && e.rehook && e.rehook.length > 0));
   if (mine.length === 0) return null;
   const results: PutBackResult[] = [];
   for (const entry of mine) {

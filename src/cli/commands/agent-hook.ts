@@ -547,7 +547,7 @@ async function handle(agent: AgentIntegration, event: AgentEvent, cwd: string, s
   if (TEST_FAULTS && testFault('GUARD_TEST_CRASH') === '1') throw new Error('GUARD_TEST_CRASH=1: simulated crash inside the agent hook');
   // guard's own files a broad clean deleted come back first, whatever the event (the post-tool
   // hook of that call, or any later one): restore/own-files.ts.
-  const putBack = await putBackDueFiles(repo, `${agent.id} ${event.kind}`);
+  const putBack = await putBackDueFiles(repo, `${agent.id} ${event.kind}`, event.kind === 'pre-tool');
   // The launcher that ran was copied from another version of the package than the installed one
   // (an upgrade or downgrade under a running session; the launcher handed the call to Node for
   // it): bring it, and the git hook shims, to this version now rather than at the next session
@@ -560,12 +560,12 @@ async function handle(agent: AgentIntegration, event: AgentEvent, cwd: string, s
 }
 
 /** The put-back of guard's own files when one is due (a file's existence: no git process otherwise); what to say, or ''. */
-async function putBackDueFiles(repo: Repo, by: string): Promise<string> {
+async function putBackDueFiles(repo: Repo, by: string, preTool: boolean): Promise<string> {
   const { putBackDue, putBackOwnFiles, putBackMessage } = await import('../../restore/own-files.js');
   if (!putBackDue(repo)) return '';
   try {
     const { rehookAgents } = await import('../../agents/rehook.js');
-    return putBackMessage(await putBackOwnFiles(repo, by, rehookAgents));
+    return putBackMessage(await putBackOwnFiles(repo, by, rehookAgents, { preTool }));
   } catch (error) {
     return `git-guard: WARNING: could not put back guard's own files a clean deleted (${error instanceof Error ? error.message : String(error)}); see \`guard log --limit 5\``;
   }

@@ -86,6 +86,17 @@ describe("a tracked agent settings file: guard's hook entries written back after
     });
   });
 
+  it("another tool call's pre-tool hook between the command's pre-tool and the command (parallel calls) leaves the write-back due", async () => {
+    await withTestRepo((t) => {
+      const guarded = setup(t);
+      expect(installedClaudeHook(t, 'git reset --hard').decision).toBe('allow');
+      expect(installedClaudeHook(t, 'git status').decision).toBe('allow');
+      t.git(['reset', '-q', '--hard']);
+      expect(postTool(t, 'git reset --hard')).toContain(`reverted ${LOCAL}`);
+      expect(bytes(t, LOCAL).equals(guarded)).toBe(true);
+    });
+  });
+
   it('where the post-tool hook did not run, `guard status` writes them back and says so', async () => {
     await withTestRepo((t) => {
       const guarded = setup(t);
