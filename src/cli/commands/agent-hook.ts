@@ -38,6 +38,7 @@ import { captureNames, evaluateCommand, fileToolIgnored, fileToolTargets } from 
 import { keepAllow } from '../../agents/answer-cache.js';
 import { launcherPath, packageStamp } from '../../agents/launcher.js';
 import { shortId } from '../format.js';
+import { AGENTS_WITH_POST_TOOL } from '../../policy/actor.js';
 import { writeToFd } from '../output.js';
 import { backupAfterSnapshot, pushNow } from '../../backup/auto-push.js';
 import { askWatcher, capturedAll } from '../../watcher/serve.js';
@@ -547,7 +548,9 @@ async function handle(agent: AgentIntegration, event: AgentEvent, cwd: string, s
   if (TEST_FAULTS && testFault('GUARD_TEST_CRASH') === '1') throw new Error('GUARD_TEST_CRASH=1: simulated crash inside the agent hook');
   // guard's own files a broad clean deleted come back first, whatever the event (the post-tool
   // hook of that call, or any later one): restore/own-files.ts.
-  const putBack = await putBackDueFiles(repo, `${agent.id} ${event.kind}`, event.kind === 'pre-tool');
+  // A write-back of hook entries waits past a pre-tool event of an agent whose post-tool hook
+  // follows (it may be a parallel call's, before the command ran); the others' next event is a pre-tool.
+  const putBack = await putBackDueFiles(repo, `${agent.id} ${event.kind}`, event.kind === 'pre-tool' && AGENTS_WITH_POST_TOOL.has(agent.id));
   // The launcher that ran was copied from another version of the package than the installed one
   // (an upgrade or downgrade under a running session; the launcher handed the call to Node for
   // it): bring it, and the git hook shims, to this version now rather than at the next session

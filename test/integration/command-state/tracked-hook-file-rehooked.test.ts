@@ -156,4 +156,29 @@ describe("a tracked agent settings file: guard's hook entries written back after
       expect(installedClaudeHook(t, 'git stash').decision).toBe('allow');
     });
   });
+
+  it("Codex's tracked .codex/hooks.json (no post-tool hook): the next pre-tool hook after the command writes guard's entries back", async () => {
+    await withTestRepo((t) => {
+      const CODEX = '.codex/hooks.json';
+      t.write(CODEX, `${JSON.stringify({ hooks: {} }, null, 2)}\n`);
+      t.write('src/a.cs', 'a\n');
+      t.git(['add', '-A']);
+      t.git(['commit', '-q', '-m', 'init']);
+      expect(t.guard(['init', '--yes', '--agents', 'codex']).code).toBe(0);
+      t.git(['add', '.guard.yaml']);
+      t.git(['commit', '-q', '-m', 'policy']);
+      const guarded = bytes(t, CODEX);
+      const codexPreTool = (command: string): string => {
+        const payload = { session_id: 's', cwd: t.dir, hook_event_name: 'PreToolUse', tool_name: 'Bash', tool_input: { command } };
+        const r = spawnSync('sh', ['-c', hookCommandFor('codex', 'pre-tool')], { cwd: t.dir, env: t.env, input: JSON.stringify(payload), encoding: 'utf8' });
+        expect(r.status, r.stderr).toBe(0);
+        return r.stdout + r.stderr;
+      };
+      codexPreTool('git reset --hard');
+      t.git(['reset', '-q', '--hard']);
+      expect(bytes(t, CODEX).equals(guarded)).toBe(false);
+      expect(codexPreTool('git status')).toContain(`reverted ${CODEX}`);
+      expect(bytes(t, CODEX).equals(guarded)).toBe(true);
+    });
+  });
 });
