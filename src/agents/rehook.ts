@@ -18,8 +18,8 @@ import { findAgent } from './index.js';
 import { installAgents, installedAgentIds } from './install.js';
 
 /**
- * The installed agents whose hook file is tracked and holds guard's entries now (a command that
- * reverts tracked files may take them out). Empty without a git process when no agent is
+ * The installed agents whose hook file is tracked and holds guard's entries now as a change HEAD
+ * does not have (a command that reverts tracked files may take them out). Empty without a git process when no agent is
  * installed or no hook file holds guard's entries.
  */
 export async function trackedHookAgents(repo: Repo): Promise<string[]> {
@@ -29,7 +29,14 @@ export async function trackedHookAgents(repo: Repo): Promise<string[]> {
     if (check?.state === 'ok') files.set(check.file, id);
   }
   if (files.size === 0) return [];
-  const result = await runGit(['ls-files', '-z', '--', ...[...files.keys()].map((f) => `:(literal)${f}`)], { cwd: repo.root, okCodes: [128] });
+  const specs = [...files.keys()].map((f) => `:(literal)${f}`);
+  // Tracked with guard's entries not in HEAD's copy (an uncommitted change, staged or not): what a
+  // reset or a forced checkout reverts. Where the person committed guard's entries (the usual
+  // `git add .claude && git commit` after init), nothing to note: no put-back record, which would
+  // send the agent's next commands through Node until its post-tool hook. One process; an unborn
+  // HEAD (no commit to compare with): every tracked one.
+  const changed = await runGit(['diff-index', '-z', '--name-only', 'HEAD', '--', ...specs], { cwd: repo.root, okCodes: [128] });
+  const result = changed.code === 0 ? changed : await runGit(['ls-files', '-z', '--', ...specs], { cwd: repo.root, okCodes: [128] });
   if (result.code !== 0) return [];
   const tracked = new Set(splitNulBytes(result.stdout));
   return [...files].filter(([file]) => tracked.has(file)).map(([, id]) => id);

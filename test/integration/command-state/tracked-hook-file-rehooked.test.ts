@@ -120,6 +120,23 @@ describe("a tracked agent settings file: guard's hook entries written back after
     });
   });
 
+  it("guard's entries committed in the tracked file (a reset keeps them), or staged: noted only where HEAD's copy lacks them", async () => {
+    await withTestRepo((t) => {
+      setup(t);
+      // Staged, not committed: a reset --hard would revert them; noted.
+      t.git(['add', LOCAL]);
+      expect(installedClaudeHook(t, 'git reset --hard').decision).toBe('allow');
+      expect(t.exists('.git/guard/put-back.json')).toBe(true);
+      postTool(t, 'git reset --hard');
+      // Committed: nothing to write back, so no record (it would send the agent's next commands
+      // through Node until a post-tool hook: script-files.test.ts counts the shim's Node starts).
+      t.git(['commit', '-q', '-m', "guard's hooks"]);
+      t.write('src/a.cs', 'changed\n');
+      expect(installedClaudeHook(t, 'git reset --hard').decision).toBe('allow');
+      expect(t.exists('.git/guard/put-back.json')).toBe(false);
+    });
+  });
+
   it("git stash is judged as `git checkout -- .` is (guard-self): guard could not write its entries back without breaking the pop; the way it names runs and keeps the file", async () => {
     await withTestRepo((t) => {
       const guarded = setup(t);
