@@ -28,20 +28,28 @@ async function tracedSessionStart(repo: TestRepo, id: string): Promise<{ message
   return { message: start.stdout + start.stderr, argv: tracedArgv(trace), packs };
 }
 
+/**
+ * A damaged clone: a blob of the history is gone (HEAD's tree does not need it, so status works),
+ * so every push of the history fails on it. The blob's id.
+ */
+function damagedClone(repo: TestRepo): string {
+  repo.write('README.md', '# project\n');
+  repo.git(['add', '-A']);
+  repo.git(['commit', '-q', '-m', 'base']);
+  repo.write('gone.txt', 'an old file\n');
+  repo.git(['add', '-A']);
+  repo.git(['commit', '-q', '-m', 'add']);
+  repo.git(['rm', '-q', 'gone.txt']);
+  repo.git(['commit', '-q', '-m', 'remove']);
+  const blob = repo.git(['rev-parse', 'HEAD~:gone.txt']).trim();
+  fs.rmSync(path.join(repo.dir, '.git', 'objects', blob.slice(0, 2), blob.slice(2)));
+  return blob;
+}
+
 describe('a failed backup push', () => {
   it('an object missing from a clone that is not partial: one failed push, then session starts report it at once without packing until the object is back', () =>
     withTestRepo(async (repo) => {
-      repo.write('README.md', '# project\n');
-      repo.git(['add', '-A']);
-      repo.git(['commit', '-q', '-m', 'base']);
-      repo.write('gone.txt', 'an old file\n');
-      repo.git(['add', '-A']);
-      repo.git(['commit', '-q', '-m', 'add']);
-      repo.git(['rm', '-q', 'gone.txt']);
-      repo.git(['commit', '-q', '-m', 'remove']);
-      // A damaged clone: a blob of the history is gone; HEAD's tree does not need it, so status works.
-      const blob = repo.git(['rev-parse', 'HEAD~:gone.txt']).trim();
-      fs.rmSync(path.join(repo.dir, '.git', 'objects', blob.slice(0, 2), blob.slice(2)));
+      const blob = damagedClone(repo);
 
       // The first session start packs, fails, and says why.
       const first = await tracedSessionStart(repo, 'first');
@@ -81,16 +89,7 @@ describe('a failed backup push', () => {
 
   it('a session start while an earlier push holds the backup (init\'s first push): that push\'s missing-object memo is read after the wait, no second pack of the history', () =>
     withTestRepo(async (repo) => {
-      repo.write('README.md', '# project\n');
-      repo.git(['add', '-A']);
-      repo.git(['commit', '-q', '-m', 'base']);
-      repo.write('gone.txt', 'an old file\n');
-      repo.git(['add', '-A']);
-      repo.git(['commit', '-q', '-m', 'add']);
-      repo.git(['rm', '-q', 'gone.txt']);
-      repo.git(['commit', '-q', '-m', 'remove']);
-      const blob = repo.git(['rev-parse', 'HEAD~:gone.txt']).trim();
-      fs.rmSync(path.join(repo.dir, '.git', 'objects', blob.slice(0, 2), blob.slice(2)));
+      const blob = damagedClone(repo);
       // A first snapshot and its push, which fails for the object and leaves the memo.
       expect(repo.guard(['snapshot']).code).toBe(0);
       await waitForBackgroundPush(repo);
@@ -111,13 +110,14 @@ describe('a failed backup push', () => {
       hook.stderr.on('data', (chunk: Buffer) => (said += chunk.toString()));
       const exited = new Promise<number | null>((resolve) => hook.on('close', resolve));
       hook.stdin.end(JSON.stringify({ session_id: 'waiting', cwd: repo.dir, hook_event_name: 'SessionStart', source: 'startup' }));
-      // The hook reaches its push (the partial-clone check comes right before the lock) and waits.
+      // The hook reaches its push: it read the push record (none: the memo is not there) before
+      // the partial-clone check, which comes right before the lock, so from here only a read after
+      // the wait can find the memo written below, whenever the hook gets to the lock.
       const deadline = Date.now() + 60_000;
       while (!tracedArgv(trace).some((a) => a.includes('--get-regexp') && a.some((x) => x.includes('partialclone')))) {
         expect(Date.now()).toBeLessThan(deadline);
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
-      await new Promise((resolve) => setTimeout(resolve, 300));
       // The first push ends as it did: failed for the object; it releases the lock.
       fs.writeFileSync(statusFile, memo);
       fs.rmSync(lock);
