@@ -42,7 +42,7 @@ import { coveringPathspecs, fsPath, gitPathsOf, matchText, pathBytes, pathText, 
 import { isProtectedPath, type MatchPolicy } from '../policy/match.js';
 import type { Snapshot } from '../snapshot/format.js';
 import { listSnapshots } from '../snapshot/read.js';
-import { readRepoState } from '../snapshot/repo-state.js';
+import { readHeadAndStash } from '../snapshot/repo-state.js';
 import { TEST_FAULTS, testFault } from '../util/test-faults.js';
 
 /** How long a path must stay deleted/empty before it is restored (editors save by delete + rename). */
@@ -130,6 +130,8 @@ export class ProtectedRestore {
   private restoring = new Set<GitPath>();
   /** Rollbacks holding the watcher (pause()); while above 0 nothing is written. */
   private paused = 0;
+  /** HEAD and the current batch's index entries as read at an index stamp (gitView). */
+  private view: { stamp: string; head: { symbolic: string | null; oid: string | null }; tracked: Map<GitPath, string>; outsideView: Set<GitPath> } | null = null;
   /** Paths due while paused, with when they were first seen: noted again on resume(). */
   private readonly deferred = new Map<GitPath, number>();
 
@@ -264,9 +266,11 @@ export class ProtectedRestore {
     }
     if (sources.size === 0) return;
 
+    this.view = null;
+    const paths = [...sources.keys()];
     for (const [p, { snapshot, entry }] of sources) {
       const held = TEST_FAULTS ? await this.holdForTest('look') : false;
-      const outcome = await this.restoreOne(p, entry, snapshot, firstSeen);
+      const outcome = await this.restoreOne(p, entry, snapshot, firstSeen, paths);
       if (held) this.releasedForTest(outcome);
       if (outcome !== 'written') continue;
       this.options.onRestore({ path: pathText(p), reason: hit.get(p)!, snapshot: snapshot.oid, mode: entry.mode });
@@ -276,20 +280,19 @@ export class ProtectedRestore {
   /**
    * Writes one file back unless HEAD moved since the snapshot, git staged its change, a sparse
    * checkout took it off the disk, it came back meanwhile, or a rollback paused the watcher.
-   * HEAD and the index are read here, after the content, each time (not once for the batch before
-   * the first restore: a `git rm` or a checkout while an earlier restore of the batch ran was not
-   * seen, and the file came back untracked, or from the old branch into the new one). Then, with
+   * HEAD and the index are read after the content, again whenever the index changed (gitView; not
+   * once for the batch before the first restore: a `git rm` or a checkout while an earlier restore
+   * of the batch ran was not seen, and the file came back untracked, or from the old branch into
+   * the new one). Then, with
    * nothing awaited until the write: the pause, the user's index file as it was before those reads
    * (a git command that changed it, or holds index.lock, meanwhile: 'moved', looked at again
    * later), and the file still gone or empty; a file gone is created without replacing anything
    * (link(2)), so a file that came back (the user's, a checkout's) is never written over.
    */
-  private async restoreOne(p: GitPath, entry: TreeEntry, snapshot: Snapshot, firstSeen: number): Promise<'written' | 'staged' | 'back' | 'deferred' | 'head' | 'moved'> {
-    const indexBefore = this.indexStamp();
+  private async restoreOne(p: GitPath, entry: TreeEntry, snapshot: Snapshot, firstSeen: number, batch: GitPath[]): Promise<'written' | 'staged' | 'back' | 'deferred' | 'head' | 'moved'> {
     const content = await this.contentOf(snapshot, p, entry);
-    const { head } = await readRepoState(this.repo);
+    const { stamp: indexBefore, head, tracked, outsideView } = await this.gitView(batch);
     if (head.symbolic !== snapshot.head.symbolic || head.oid !== snapshot.head.oid) return 'head';
-    const { tracked, outsideView } = await trackedAmong(this.repo, [p]);
     // Taken off the disk by a sparse checkout (`git sparse-checkout set`): the view changed, the
     // agent hook snapshots that, and a file written back would sit outside the view (on a vite
     // clone the undo of a rollback then differed by .github/workflows).
@@ -325,6 +328,20 @@ export class ProtectedRestore {
     // (an untracked or captured file at 0600: `modes`), else git's default for its mode.
     const recorded = snapshot.modes?.[pathText(p)];
     return this.write(p, entry, content, recorded !== undefined ? Number.parseInt(recorded, 8) : entry.mode === '100755' ? 0o755 : 0o644, stat === null) ? 'written' : 'back';
+  }
+
+  /**
+   * HEAD and the batch's index entries, read again only when the index file changed since the last
+   * read (a git command ran: `git rm`, a checkout), so a batch of restores costs two git processes,
+   * not two a file (a `rm -rf .github` of thirty protected files). The stamp is taken before the
+   * reads: a change during them shows at the write's check (writeIfStill: 'moved').
+   */
+  private async gitView(batch: GitPath[]): Promise<NonNullable<ProtectedRestore['view']>> {
+    const stamp = this.indexStamp();
+    if (this.view && this.view.stamp === stamp) return this.view;
+    const [{ head }, { tracked, outsideView }] = await Promise.all([readHeadAndStash(this.repo), trackedAmong(this.repo, batch)]);
+    this.view = { stamp, head, tracked, outsideView };
+    return this.view;
   }
 
   /** The user's index file's identity now ('' when there is none): any write by git changes it. */
