@@ -1847,12 +1847,19 @@ function gitStashAll(call: GitCall, args: Field[], save: boolean): void {
   // .claude/settings.local.json), guard's entries an uncommitted change of it: the stash would
   // take them into its entry, and guard cannot write them back after it (the next `git stash pop`
   // would then refuse over that file), so it is judged as `git checkout -- .` is (guard-self).
-  if (!parsed.unknown && !isSet(parsed, 'pathspec-from-file') && !isSet(parsed, 'staged') && !isSet(parsed, 'patch')) {
+  // What the stash takes out of the working tree: without --keep-index, every change from HEAD,
+  // staged or not (`git add -A && git stash` took guard's staged entries and a staged .guard.yaml:
+  // the worktree-to-index diff asked before saw nothing); `--keep-index` only what is not staged;
+  // `--staged` what is staged (it is reverted from the working tree too); `--patch` any hunk of the
+  // change from HEAD. Pathspecs read from a file are not seen: the whole tree is asked.
+  if (!parsed.unknown) {
+    const fromFile = isSet(parsed, 'pathspec-from-file');
     // `save` takes a message, not pathspecs: the whole working tree.
-    const words = save ? [] : [...parsed.operands, ...parsed.pathspecs];
+    const words = save || fromFile ? [] : [...parsed.operands, ...parsed.pathspecs];
+    const diff = isSet(parsed, 'staged') ? { from: 'HEAD', cached: true, overlay: false } : !isSet(parsed, 'patch') && stashKeepsIndex(parsed) ? { from: null, cached: false, overlay: false } : { from: 'HEAD', cached: false, overlay: false };
     const root = call.rt.ctx.repoRoot;
-    if (words.length > 0) guardedPaths(call, { words, recursive: true, what: 'git stash takes the uncommitted changes of', instead: STASH_OTHERS, diff: { from: null, cached: false, overlay: false }, ownOnly: true });
-    else if (root) guardedPaths({ ...call, cwd: root }, { words: [{ value: '.', display: '.', glob: false, pattern: null, splittable: false }], recursive: true, what: 'git stash takes the uncommitted changes of', instead: STASH_OTHERS, diff: { from: null, cached: false, overlay: false }, ownOnly: true });
+    if (words.length > 0) guardedPaths(call, { words, recursive: true, what: 'git stash takes the uncommitted changes of', instead: STASH_OTHERS, diff, ownOnly: true });
+    else if (root) guardedPaths({ ...call, cwd: root }, { words: [{ value: '.', display: '.', glob: false, pattern: null, splittable: false }], recursive: true, what: 'git stash takes the uncommitted changes of', instead: STASH_OTHERS, diff, ownOnly: true });
   }
   if (!all && !isSet(parsed, 'include-untracked')) return;
   const what = 'git stash --all takes ignored files out of the working tree';
@@ -1870,6 +1877,16 @@ function gitStashAll(call: GitCall, args: Field[], save: boolean): void {
     return;
   }
   call.rt.report(checkGitClean({ cwd, pathspecs, takesIgnored: '(which stashes ignored files too)', directories: true, label: 'git stash --all', stashes: true }, call.rt.ctx, call.inv.source));
+}
+
+/** `git stash push -k` (`--keep-index`; the last of it and `--no-keep-index` counts): the staged changes stay in the working tree. */
+function stashKeepsIndex(parsed: ParsedGitArgs): boolean {
+  let keep = false;
+  for (const option of parsed.options) {
+    if (option.name === 'keep-index') keep = !option.negated;
+    else if (option.name === 'no-keep-index') keep = false;
+  }
+  return keep;
 }
 
 function gitSubmodule(call: GitCall, args: Field[]): void {
