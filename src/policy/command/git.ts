@@ -383,6 +383,24 @@ function pullLanding(call: GitCall, parsed: ParsedGitArgs): void {
   }
 }
 
+/**
+ * `git read-tree -u [-m|--reset] <tree-ish>...` writes the trees' files into the working tree and,
+ * as checkout does, replaces the ignored files where they land without asking (`git read-tree -u
+ * -m other` over an ignored `.env` that other tracks, git 2.39, run): each tree-ish is judged as
+ * `git checkout X` is against HEAD, so those files are captured into the snapshot taken first.
+ * `--prefix` (files land under a directory), `--dry-run`, options guard cannot see, and a tree-ish
+ * it cannot resolve leave the plain snapshot verdict.
+ */
+function readTreeLanding(call: GitCall, args: Field[]): void {
+  const parsed = parseGitArgs(args, {
+    long: { reset: 'none', trivial: 'none', aggressive: 'none', 'dry-run': 'none', prefix: 'required', 'index-output': 'required', 'exclude-per-directory': 'required', 'no-sparse-checkout': 'none', 'sparse-checkout': 'none', empty: 'none', quiet: 'none', 'recurse-submodules': 'none', 'no-recurse-submodules': 'none' },
+    short: { m: 'none', u: 'none', i: 'none', n: 'none', v: 'none', q: 'none' },
+    alias: { n: 'dry-run', q: 'quiet' },
+  });
+  if (parsed.unknown || parsed.dashDash || isSet(parsed, 'dry-run') || valueOf(parsed, 'prefix') !== undefined || valueOf(parsed, 'index-output') !== undefined) return;
+  for (const tree of parsed.operands) landing(call, tree, `git read-tree -u ${tree.display}`);
+}
+
 /** Judges a landing query where guard sees the repository git runs in (landing, picks, am). */
 function judgeLanding(call: GitCall, query: Omit<TreeLandingQuery, 'cwd'>, what: string): void {
   const view = call.rt.ctx.view;
@@ -797,6 +815,8 @@ const SUBCOMMANDS: Record<string, (call: GitCall, args: Field[]) => void> = {
   'sparse-checkout': gitSparseCheckout,
   'read-tree'(call, args) {
     if (args.some((a) => a.value === '-u' || (a.value !== null && /^-[a-z]*u[a-z]*$/.test(a.value) && !a.value.startsWith('--')))) {
+      // The ignored files it lands on first: that verdict names them, and the capture is the point.
+      readTreeLanding(call, args);
       local(call, 'snapshot', 'git-worktree-overwrite', 'git read-tree -u overwrites working-tree files');
     }
   },

@@ -49,7 +49,8 @@ function fullState(t: TestRepo) {
   return { ...state, env: fs.readFileSync(path.join(t.dir, '.env')).toString('base64') };
 }
 
-const WRITES = ['git switch other', 'git reset --hard other', 'git checkout other -- .', 'git merge -q --no-edit other', 'git stash pop'];
+// git read-tree -u (-m, --reset) too: a snapshot without the capture before 2026-12-07 (helper recdata), .env gone.
+const WRITES = ['git switch other', 'git reset --hard other', 'git checkout other -- .', 'git merge -q --no-edit other', 'git stash pop', 'git read-tree -u -m other', 'git read-tree --reset -u other'];
 
 describe('an ignored file another tree tracks is captured before git writes over it', () => {
   it.each(WRITES)('%s: .env captured, rollback gives it back byte for byte, --undo the state after', async (command) => {
