@@ -15,6 +15,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
 import { byteState } from '../../helpers/state.js';
+import { shellOk } from '../../helpers/repo-steps.js';
 import { openRepo } from '../../../src/git/repo.js';
 import { rollback } from '../../../src/restore/rollback.js';
 
@@ -52,7 +53,7 @@ describe('rollback and remotes', () => {
 
       const r = t.guard(['rollback', id, '--yes']);
       expect(r.code, r.stderr).toBe(0);
-      expect(r.stdout).toContain('remote origin: config url, fetch, pushurl, tagopt (was none); its remote-tracking refs come back with: git fetch origin');
+      expect(r.stdout).toContain('remote origin: config url, fetch, pushurl, tagopt (was none); its remote-tracking refs come back with: git fetch origin && git remote set-head origin --auto');
       expect(r.stdout).toContain('remote up: removed (was url, fetch)');
       expect({ ...byteState(t), config: configKeys(t) }).toEqual(before);
       expect(t.git(['config', '--get-all', 'remote.origin.fetch'])).toBe('+refs/heads/*:refs/remotes/origin/*\n+refs/pull/*/head:refs/remotes/origin/pr/*\n');
@@ -67,6 +68,36 @@ describe('rollback and remotes', () => {
       const held = fs.readdirSync(store).filter((f) => f.endsWith('.json'));
       expect(held.some((f) => fs.readFileSync(path.join(store, f), 'utf8').includes(TOKEN))).toBe(true);
       for (const f of [...held, 'secret']) expect(fs.statSync(path.join(store, f)).mode & 0o077).toBe(0);
+    });
+  });
+
+  it('after `git remote remove origin`, the commands the rollback names give back every remote-tracking ref, origin/HEAD too', async () => {
+    // A clone has refs/remotes/origin/HEAD; `git remote remove` deletes it with the rest, and
+    // `git fetch origin` alone does not write it again (tried on a vite clone, 2026-12-07, helper recdata).
+    await withTestRepo((t) => {
+      t.write('a.txt', 'a\n');
+      t.git(['add', '-A']);
+      t.git(['commit', '-q', '-m', 'a']);
+      const origin = path.join(t.base, 'origin.git');
+      t.git(['init', '-q', '--bare', '-b', 'main', origin]);
+      t.git(['push', '-q', origin, 'main', 'main:feature']);
+      t.git(['remote', 'add', 'origin', origin]);
+      t.git(['fetch', '-q', 'origin']);
+      t.git(['remote', 'set-head', 'origin', '--auto']);
+      const remoteRefs = (): string => t.git(['for-each-ref', '--format=%(refname) %(objectname) %(symref)', 'refs/remotes']);
+      const before = remoteRefs();
+      expect(before).toContain('refs/remotes/origin/HEAD');
+      expect(before).toContain('refs/remotes/origin/feature');
+      const snap = t.guard(['snapshot', '--json']);
+      expect(snap.code, snap.stderr).toBe(0);
+      t.git(['remote', 'remove', 'origin']);
+      expect(remoteRefs()).toBe('');
+      const r = t.guard(['rollback', JSON.parse(snap.stdout).id as string, '--yes']);
+      expect(r.code, r.stderr).toBe(0);
+      const named = /come back with: (.*)$/m.exec(r.stdout)?.[1];
+      expect(named, r.stdout).toBeDefined();
+      shellOk(t, named!);
+      expect(remoteRefs()).toBe(before);
     });
   });
 
