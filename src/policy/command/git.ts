@@ -755,7 +755,10 @@ const SUBCOMMANDS: Record<string, (call: GitCall, args: Field[]) => void> = {
     const expire = valueOf(parsed, 'expire');
     if (expire === undefined || isShortExpiry(expire)) deny(call, 'git-gc-prune', 'git prune deletes unreachable objects without a grace period');
   },
-  repack: (call) => recoveryConfigs(call, 'repack'),
+  repack(call, args) {
+    recoveryConfigs(call, 'repack');
+    gitRepack(call, args);
+  },
   maintenance: (call) => recoveryConfigs(call, 'maintenance'),
   'filter-branch': (call, args) => {
     if (!args.some((a) => a.value === '--help' || a.value === '-h')) deny(call, 'git-filter-repo', 'git filter-branch rewrites the whole history');
@@ -1200,6 +1203,40 @@ function recoveryConfigs(call: GitCall, subcommand: string): void {
       deny(call, 'git-gc-prune', `git -c ${key}=${value ?? '…'} ${subcommand} shortens how long unreachable objects and reflogs are kept`);
     }
   }
+}
+
+/**
+ * `git repack -a -d` packs what is reachable (refs, reflogs, the index) into one pack and deletes
+ * the old packs, so the unreachable objects in them go at once, with no grace period, as with
+ * `git gc --prune=now` (git 2.39, run: a commit only a deleted branch held, gone). `-A` loosens
+ * them instead (the next gc prunes them after gc.pruneExpire), `-k` keeps them, `--cruft` writes
+ * them into a cruft pack; `--unpack-unreachable` or `--cruft-expiration` shorter than weeks drops
+ * them again. Without -d nothing is deleted.
+ */
+function gitRepack(call: GitCall, args: Field[]): void {
+  const parsed = parseGitArgs(args, {
+    long: {
+      'keep-unreachable': 'none', cruft: 'none', 'cruft-expiration': 'required', 'unpack-unreachable': 'required', 'max-cruft-size': 'required', 'combine-cruft-below-size': 'required',
+      'expire-to': 'required', local: 'none', quiet: 'none', window: 'required', depth: 'required', threads: 'required', 'window-memory': 'required', 'max-pack-size': 'required',
+      'write-bitmap-index': 'none', 'pack-kept-objects': 'none', 'keep-pack': 'required', geometric: 'required', 'write-midx': 'none', filter: 'required', 'filter-to': 'required',
+      'delta-islands': 'none', 'name-hash-version': 'required', 'path-walk': 'none',
+    },
+    short: { a: 'none', A: 'none', d: 'none', k: 'none', l: 'none', f: 'none', F: 'none', q: 'none', n: 'none', b: 'none', i: 'none', m: 'none', g: 'required' },
+    alias: { k: 'keep-unreachable', l: 'local', q: 'quiet', b: 'write-bitmap-index', i: 'delta-islands', m: 'write-midx', g: 'geometric' },
+  });
+  if (parsed.unknown || !isSet(parsed, 'd') || isSet(parsed, 'keep-unreachable')) return;
+  const shown = args.map((a) => a.display).join(' ');
+  if (isSet(parsed, 'cruft')) {
+    const expiration = valueOf(parsed, 'cruft-expiration');
+    if (expiration !== undefined && isShortExpiry(expiration)) deny(call, 'git-gc-prune', `git repack ${shown} deletes the unreachable objects older than ${expiration ?? '…'} at once, with no grace period`);
+    return;
+  }
+  if (isSet(parsed, 'A')) {
+    const unpack = valueOf(parsed, 'unpack-unreachable');
+    if (unpack !== undefined && isShortExpiry(unpack)) deny(call, 'git-gc-prune', `git repack ${shown} deletes the unreachable objects older than ${unpack ?? '…'} at once, with no grace period`);
+    return;
+  }
+  if (isSet(parsed, 'a')) deny(call, 'git-gc-prune', `git repack ${shown} deletes the unreachable objects of the old packs at once, with no grace period`);
 }
 
 /** now, all, 1.hour.ago, 3.days.ago...: anything that is not a multi-week grace period. */

@@ -54,8 +54,8 @@ export const RULES = {
     instead: 'Leave the reflog alone.',
   },
   'git-gc-prune': {
-    description: '`git gc --prune=now`, `git prune` or a shortened expiry deletes unreachable objects at once, with no grace period.',
-    instead: 'Run plain `git gc` (it keeps two weeks of unreachable objects), or ask the person.',
+    description: '`git gc --prune=now`, `git prune`, `git repack -a -d` (without -A, -k or --cruft) or a shortened expiry deletes unreachable objects at once, with no grace period.',
+    instead: 'Run plain `git gc` or `git repack -A -d` (they keep two weeks of unreachable objects), or ask the person.',
   },
   'git-config-recovery': {
     description: 'A git config change that shortens reflog or prune expiry or turns reflogs off, weakening recovery.',
