@@ -158,14 +158,20 @@ guard_benign() {
   done
   IFS=' 	.,:/=@%+^~&|;<>!#-'
   # kubectl, helm, helmfile, pulumi, gh, glab and the HTTP clients, cdk, cdktf, sst and serverless, sam,
-  # amplify, ampx, eksctl, kops, azd, eb, skaffold, doctl, dvc, dotnet and argocd are risky only beside one of their subcommand words
+  # amplify, ampx, eksctl, kops, azd, eb, skaffold, doctl, dvc, dotnet, argocd and the publishers (mkdocs, gh-pages' pages,
+  # hugo, netlify, ntl) are risky only beside one of their subcommand words
   # (FAST_PATH_VERB_RISKY)
-  guard_kube=0 guard_helm=0 guard_pulumi=0 guard_v_kube=0 guard_v_helm=0 guard_v_pulumi=0 guard_gh=0 guard_v_gh=0 guard_iac=0 guard_v_iac=0 guard_env=0 guard_v_env=0 guard_do=0 guard_v_do=0 guard_hf=0 guard_v_hf=0 guard_dvc=0 guard_v_dvc=0 guard_dn=0 guard_v_dn=0 guard_argo=0 guard_v_argo=0
+  guard_kube=0 guard_helm=0 guard_pulumi=0 guard_v_kube=0 guard_v_helm=0 guard_v_pulumi=0 guard_gh=0 guard_v_gh=0 guard_iac=0 guard_v_iac=0 guard_env=0 guard_v_env=0 guard_do=0 guard_v_do=0 guard_hf=0 guard_v_hf=0 guard_dvc=0 guard_v_dvc=0 guard_dn=0 guard_v_dn=0 guard_argo=0 guard_v_argo=0 guard_pub=0 guard_v_pub=0
   for guard_token in $guard_unquoted; do
     # gh, glab, curl, http, https, xh, xhs: their words in any case (FAST_PATH_VERB_CASELESS)
     case $guard_token in
       [dD][eE][lL][eE][tT][eE] | [xX][dD][eE][lL][eE][tT][eE] | [pP][aA][tT][cC][hH] | [xX][pP][aA][tT][cC][hH] | [gG][rR][aA][pP][hH][qQ][lL]) guard_v_gh=1 ;;
       [gG][hH] | [gG][lL][aA][bB] | [cC][uU][rR][lL] | [hH][tT][tT][pP] | [hH][tT][tT][pP][sS] | [xX][hH] | [xX][hH][sS]) guard_gh=1 ;;
+    esac
+    # site-publish.ts: force, history, f, deploy, delete beside mkdocs, pages, hugo, netlify, ntl
+    case $guard_token in
+      force | history | f | deploy | delete) guard_v_pub=1 ;;
+      [mM][kK][dD][oO][cC][sS] | [pP][aA][gG][eE][sS] | [hH][uU][gG][oO] | [nN][eE][tT][lL][iI][fF][yY] | [nN][tT][lL]) guard_pub=1 ;;
     esac
     case $guard_token in
       delete) guard_v_kube=1 guard_v_helm=1 guard_v_env=1 guard_v_do=1 guard_v_hf=1 guard_v_argo=1 ;;
@@ -227,7 +233,7 @@ guard_benign() {
       [aA][wW][sS]|[gG][sS][uU][tT][iI][lL]|[gG][cC][lL][oO][uU][dD]|[aA][zZ]|[fF][iI][rR][eE][bB][aA][sS][eE]|[hH][eE][rR][oO][kK][uU]|[fF][lL][yY]|[fF][lL][yY][cC][tT][lL]|[sS][uU][pP][aA][bB][aA][sS][eE]|[dD][rR][oO][pP][dD][bB]|[pP][sS][qQ][lL]|[mM][yY][sS][qQ][lL]|[mM][aA][rR][iI][aA][dD][bB]|[rR][eE][dD][iI][sS]|[mM][oO][nN][gG][oO][sS][hH]|[mM][oO][nN][gG][oO]|\
       [sS][qQ][lL][cC][mM][dD]|[cC][lL][iI][cC][kK][hH][oO][uU][sS][eE]|[cC][oO][cC][kK][rR][oO][aA][cC][hH]|\
       [cC][qQ][lL][sS][hH]|[sS][sS][hH]|[aA][nN][sS][iI][bB][lL][eE]|[pP][gG]_[rR][eE][sS][tT][oO][rR][eE]|[mM][oO][nN][gG][oO][rR][eE][sS][tT][oO][rR][eE]|[wW][rR][aA][nN][gG][lL][eE][rR]|[nN][eE][oO][nN]|[nN][eE][oO][nN][cC][tT][lL]|[tT][uU][rR][sS][oO]|[pP][sS][cC][aA][lL][eE]|[bB][qQ]|[mM][cC]|[rR][cC][lL][oO][nN][eE]|[sS]3[cC][mM][dD]|[kK][aA][fF][kK][aA]|[eE][tT][cC][dD][cC][tT][lL]|[cC][oO][nN][sS][uU][lL]|[iI][nN][fF][lL][uU][xX]|[cC][oO][nN][vV][eE][xX]|\
-      [tT][eE][rR][rR][aA][fF][oO][rR][mM]|[tT][oO][fF][uU]|[tT][eE][rR][rR][aA][gG][rR][uU][nN][tT]|[dD][oO][cC][kK][eE][rR]|[pP][oO][dD][mM][aA][nN]|[vV][eE][rR][cC][eE][lL]|[tT][rR][aA][sS][hH]|[pP][rR][eE][bB][uU][iI][lL][dD]|\
+      [tT][eE][rR][rR][aA][fF][oO][rR][mM]|[tT][oO][fF][uU]|[tT][eE][rR][rR][aA][gG][rR][uU][nN][tT]|[dD][oO][cC][kK][eE][rR]|[pP][oO][dD][mM][aA][nN]|[vV][eE][rR][cC][eE][lL]|[tT][rR][aA][sS][hH]|[pP][rR][eE][bB][uU][iI][lL][dD]|[gG][hH][pP]|\
       [pP][yY][tT][hH][oO][nN]*|[pP][yY][pP][yY]*|[pP][eE][rR][lL]*|\
       [rR][uU][bB][yY]*|[pP][hH][pP]*|[lL][uU][aA]*|[gG][iI][tT]_*|[gG][uU][aA][rR][dD]_*|[fF][lL][yY][wW][aA][yY]*|\
       [lL][iI][qQ][uU][iI][bB][aA][sS][eE]*|[rR][oO][lL][lL][bB][aA][cC][kK]*) return 1 ;;
@@ -240,7 +246,7 @@ guard_benign() {
       [tT][aA][sS][kK]) guard_prog_word=1 ;;
     esac
   done
-  [ "$guard_kube$guard_v_kube" != 11 ] && [ "$guard_helm$guard_v_helm" != 11 ] && [ "$guard_pulumi$guard_v_pulumi" != 11 ] && [ "$guard_gh$guard_v_gh" != 11 ] && [ "$guard_iac$guard_v_iac" != 11 ] && [ "$guard_env$guard_v_env" != 11 ] && [ "$guard_do$guard_v_do" != 11 ] && [ "$guard_hf$guard_v_hf" != 11 ] && [ "$guard_dvc$guard_v_dvc" != 11 ] && [ "$guard_dn$guard_v_dn" != 11 ] && [ "$guard_argo$guard_v_argo" != 11 ] || return 1
+  [ "$guard_kube$guard_v_kube" != 11 ] && [ "$guard_helm$guard_v_helm" != 11 ] && [ "$guard_pulumi$guard_v_pulumi" != 11 ] && [ "$guard_gh$guard_v_gh" != 11 ] && [ "$guard_iac$guard_v_iac" != 11 ] && [ "$guard_env$guard_v_env" != 11 ] && [ "$guard_do$guard_v_do" != 11 ] && [ "$guard_hf$guard_v_hf" != 11 ] && [ "$guard_dvc$guard_v_dvc" != 11 ] && [ "$guard_dn$guard_v_dn" != 11 ] && [ "$guard_argo$guard_v_argo" != 11 ] && [ "$guard_pub$guard_v_pub" != 11 ] || return 1
   [ "$guard_prog_word" = 0 ] || guard_operands_only "$guard_cmd" || return 1
   [ "$guard_uq_tokens" = 0 ] || { [ "$guard_uq_write" = 0 ] && [ "$guard_uq_tokens" = "$guard_uq_words" ]; }
 }

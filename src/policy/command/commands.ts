@@ -13,6 +13,7 @@ import { classifyGit } from './git.js';
 import { classifyOutputFiles, OUTPUT_FILE_PROGRAMS } from './output-files.js';
 import { classifyContainerVolumes, CONTAINER_PROGRAMS } from './container-volumes.js';
 import { classifyForge, FORGE_PROGRAMS } from './forge-cli.js';
+import { classifySitePublish, SITE_PUBLISH_PROGRAMS } from './site-publish.js';
 import { classifyHttpApi, HTTP_API_PROGRAMS } from './http-api.js';
 import { classifyContainerRun } from './container-run.js';
 import { classifyContainerData } from './container-exec.js';
@@ -99,6 +100,9 @@ const WRAPPERS: Record<string, WrapperSpec> = {
   shx: {},
   // `corepack pnpm install`, `corepack yarn nuke`: the package manager it runs.
   corepack: {},
+  // zsh's `repeat N cmd` (the agent's shell is often zsh): cmd, N times; read by bash's grammar
+  // as a program named repeat, it was free (`repeat 3 rm -rf src`) until 2026-12-07 (holes4).
+  repeat: { operands: 1 },
 };
 
 /** The build tools and CLIs classifyServerFramework reads besides SERVER_FRAMEWORK_PROGRAMS (their Flyway and Liquibase plugins, `symfony console`). */
@@ -188,6 +192,8 @@ export function classifyInvocation(inv: Invocation, rt: Runtime): void {
   }
   if (name in WRAPPERS) return unwrap(inv, args, WRAPPERS[name] as WrapperSpec, rt, name);
   // `uv run CMD`, `poetry run CMD`, `bundle exec CMD`, `cross-env A=1 CMD` ...: the command they run (runners.ts).
+  // `railway ssh CMD`: a running container of the service, not `railway run`'s command here (remote-shell.ts).
+  if (name === 'railway' && args[0]?.value === 'ssh') return classifyRemoteShell(inv, name, args, rt);
   if (RUNNER_PROGRAMS.has(name)) {
     // `op inject -o .env` is no run: the file it writes (output-files.ts)
     if (OUTPUT_FILE_PROGRAMS.has(name)) classifyOutputFiles(inv, name, args, rt);
@@ -351,6 +357,8 @@ export function classifyInvocation(inv: Invocation, rt: Runtime): void {
   if (name === 'argocd') classifyArgocd(inv, args, rt);
   // `gh api -X DELETE repos/O/R/git/refs/heads/B`, `gh repo delete`: the remote, past git push (forge-cli.ts).
   if (FORGE_PROGRAMS.has(name)) classifyForge(inv, name, args, rt);
+  // `ghp-import -p -f`, `mkdocs gh-deploy --force`, `hugo deploy`, `netlify sites:delete` (site-publish.ts).
+  if (SITE_PUBLISH_PROGRAMS.has(name)) classifySitePublish(inv, name, args, rt);
   // `curl -X DELETE https://api.github.com/repos/O/R/git/refs/heads/B`: the same, with a plain HTTP client (http-api.ts).
   if (HTTP_API_PROGRAMS.has(name)) classifyHttpApi(inv, name, args, rt);
   // `aws s3 rm --recursive`, `dropdb`, `psql -c 'DROP ...'`: data in a cloud or a database server (remote-data.ts).
@@ -434,7 +442,9 @@ function unwrap(inv: Invocation, args: Field[], spec: WrapperSpec, rt: Runtime, 
     return;
   }
   i += spec.operands ?? 0;
-  const rest = args.slice(i);
+  let rest = args.slice(i);
+  // `repeat 3 { rm x }`: zsh's brace body, which bash's grammar reads as words.
+  if (name === 'repeat' && rest[0]?.value === '{' && rest[rest.length - 1]?.value === '}') rest = rest.slice(1, -1);
   if (rest.length > 0) rt.exec(sub(inv, rest));
 }
 

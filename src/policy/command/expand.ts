@@ -251,6 +251,23 @@ interface Segment {
 const MAX_BRACE_WORDS = 256;
 const GLOB_CHARS = /[*?]|\[[^\]]+\]/;
 
+/**
+ * Glob forms the agent's shell may read that guard's patterns do not model, each judged as `*`
+ * (what it matches is within what `*` matches in that part of the path): bash's extglob groups
+ * (`!(keep)`, `@(a|b)`, `*(p)`, `+(p)`, `?(p)`) and zsh's glob qualifiers as bash's parser reads
+ * them (`*(.)`, `*(N)`, `*(/)`: the agent's shell is often zsh, whose `rm -rf *(/)` deletes every
+ * directory), and zsh's EXTENDED_GLOB `^name` at the start of a part (everything but name). Since
+ * 2026-12-07 (helper holes4): before, such a word matched no file (`rm src/!(x)`, `rm -rf *(/)`:
+ * "no destructive command found").
+ */
+const EXTGLOB_GROUP = /[?*+@!]\((?:[^()]|\([^()]*\))*\)/g;
+const WIDENED_GLOB = /[?*+@!]\(|(?:^|\/)\^/;
+
+function widenedGlob(text: string, partStart: boolean): string {
+  const groups = text.replace(EXTGLOB_GROUP, '*');
+  return groups.replace(/(^|\/)\^[^/]*/g, (whole, lead: string, at: number) => (at === 0 && lead === '' && !partStart ? whole : `${lead}*`));
+}
+
 export function newState(cwd: string | null, written: Map<string, string> = new Map()): ShellState {
   return { cwds: [cwd], vars: new Map(), positional: null, written };
 }
@@ -435,8 +452,8 @@ function toField(segments: Segment[], display: string): Field {
     return field;
   }
   const value = segments.map((s) => s.text).join('');
-  const glob = segments.some((s) => !s.quoted && GLOB_CHARS.test(s.text));
-  const pattern = glob ? segments.map((s) => (s.quoted ? s.text.replace(/[*?[\]\\]/g, '\\$&') : s.text)).join('') : null;
+  const glob = segments.some((s) => !s.quoted && (GLOB_CHARS.test(s.text) || WIDENED_GLOB.test(s.text)));
+  const pattern = glob ? segments.map((s, i) => (s.quoted ? s.text.replace(/[*?[\]\\]/g, '\\$&') : widenedGlob(s.text, i === 0 || (segments[i - 1] as Segment).text.endsWith('/')))).join('') : null;
   return { value, display, glob, pattern, splittable: false };
 }
 

@@ -95,6 +95,8 @@ export const FAST_PATH_RISKY_WORDS: readonly string[] = [
   // docker-compose, podman-compose cut into docker|podman, compose), `vercel env pull` over .env.local
   // (env-pull.ts), `trash` (files.ts), `expo prebuild --clean` (expo-prebuild.ts)
   'terraform', 'tofu', 'terragrunt', 'docker', 'podman', 'vercel', 'trash', 'prebuild',
+  // `ghp-import -p -f` (site-publish.ts; cut into ghp, import)
+  'ghp',
 ];
 
 /**
@@ -138,6 +140,9 @@ const IAC_VERBS = ['destroy', 'remove'];
  */
 const ENV_VERBS = ['delete', 'remove', 'down', 'terminate'];
 
+/** The publishing tools' words that overwrite or delete what a service holds (site-publish.ts). */
+const PUBLISH_VERBS = ['force', 'history', 'f', 'deploy', 'delete'];
+
 /** Programs whose FAST_PATH_VERB_RISKY words match in any case. */
 export const FAST_PATH_VERB_CASELESS: ReadonlySet<string> = new Set(['gh', 'glab', ...HTTP_CLIENTS]);
 
@@ -177,6 +182,9 @@ export const FAST_PATH_VERB_RISKY: Readonly<Record<string, readonly string[]>> =
   dvc: ['gc', 'destroy', 'f', 'force', 'outs'],
   // dotnet.ts: `dotnet user-secrets clear` (`dotnet ef` is risky anyway: `ef`; `dotnet build`, `dotnet test` stay in sh)
   dotnet: ['clear'],
+  // site-publish.ts: `mkdocs gh-deploy --force|--no-history`, `gh-pages -f` (cut into gh, pages, f), `hugo deploy`,
+  // `netlify sites:delete`; one list for all of them keeps the shim's case short (`mkdocs serve`, `hugo server` stay in sh)
+  ...Object.fromEntries(['mkdocs', 'pages', 'hugo', 'netlify', 'ntl'].map((tool) => [tool, PUBLISH_VERBS])),
   // forge-cli.ts: `gh repo delete`, `gh api -X DELETE|PATCH ...`, `--method=delete`, `-XDELETE`, graphql mutations
   gh: FORGE_VERBS,
   glab: FORGE_VERBS,

@@ -16,7 +16,11 @@
  *  - `gh repo delete`, `glab repo delete`, `gh api -X DELETE repos/O/R` (`projects/ID`) delete the
  *    whole repository with its issues and pull requests: `forge-repo-delete`, refused for an agent
  *    and asked of a person;
- *  - `gh release delete T --cleanup-tag` deletes the tag too: `git-push-delete`.
+ *  - `gh release delete T --cleanup-tag` deletes the tag too: `git-push-delete`;
+ *  - `gh release delete T`, `gh release delete-asset T A`, `gh api -X DELETE
+ *    repos/O/R/releases/ID` (`releases/assets/ID`) delete the release's notes and uploaded assets,
+ *    which GitHub keeps no copy of: `remote-data-delete`, refused for an agent and asked of a
+ *    person (since 2026-12-07, helper holes4; before, free).
  *
  * Free: everything that reads, creates or fast-forwards; `gh pr merge|close --delete-branch`
  * (GitHub keeps the pull request's head, and its page restores the branch).
@@ -89,7 +93,7 @@ function endpointPath(endpoint: string): string {
 }
 
 /** What the line does to the remote that guard refuses, or null. */
-export function forgeDamage(program: string, args: Field[], cwd: string): { rule: RuleName; reason: string } | null {
+export function forgeDamage(program: string, args: Field[], cwd: string): { rule: RuleName; reason: string; instead?: string } | null {
   let start = 0;
   while (start < args.length) {
     const word = args[start]?.value ?? null;
@@ -104,6 +108,11 @@ export function forgeDamage(program: string, args: Field[], cwd: string): { rule
     const tag = rest.find((a) => a.value !== null && !a.value.startsWith('-'))?.value ?? 'its tag';
     return { rule: 'git-push-delete', reason: `gh release delete --cleanup-tag deletes the tag ${tag} on GitHub` };
   }
+  // A release's notes and uploaded assets (builds, signatures): GitHub keeps no copy once deleted.
+  if (program === 'gh' && first === 'release' && (second === 'delete' || second === 'delete-asset')) {
+    const tag = rest.find((a) => a.value !== null && !a.value.startsWith('-'))?.value ?? 'TAG';
+    return { rule: 'remote-data-delete', reason: second === 'delete' ? `gh release delete deletes the release ${tag} on GitHub with its notes and uploaded assets, which GitHub cannot restore` : `gh release delete-asset deletes an uploaded asset of the release ${tag} on GitHub, which GitHub cannot restore`, instead: `Keep a copy first (\`gh release download ${tag} -D release-${tag}\`, \`gh release view ${tag} --json body,name\`), then ask the person to run it; \`gh release edit ${tag} --draft\` hides a release without deleting it.` };
+  }
   if (first !== 'api') return null;
   const call = readApiCall(args.slice(start + 1), cwd);
   if (call.endpoint === null) return null;
@@ -113,6 +122,9 @@ export function forgeDamage(program: string, args: Field[], cwd: string): { rule
     if (damage === 'delete') return { rule: 'git-push-delete', reason: `${program} api graphql runs a deleteRef mutation, which deletes a branch or tag on ${service}` };
     if (damage === 'force') return { rule: 'git-push-force', reason: `${program} api graphql forces a ref update (updateRef with force: true), which rewrites history on ${service}` };
     return null;
+  }
+  if (program === 'gh' && call.method === 'DELETE' && /^repos\/[^/]+\/[^/]+\/releases\/(?:assets\/)?[^/]+\/?$/.test(endpointPath(call.endpoint))) {
+    return { rule: 'remote-data-delete', reason: `gh api -X DELETE ${call.endpoint} deletes a release or an uploaded asset on GitHub, which GitHub cannot restore`, instead: 'Keep a copy first (`gh release download TAG -D backup`), then ask the person to run it; `gh release edit TAG --draft` hides a release without deleting it.' };
   }
   const target = apiTarget(program === 'gh' ? 'github' : 'gitlab', endpointPath(call.endpoint));
   if (target === null) return null;
@@ -130,6 +142,6 @@ export function forgeDamage(program: string, args: Field[], cwd: string): { rule
 export function classifyForge(inv: Invocation, program: string, args: Field[], rt: Runtime): void {
   const damage = forgeDamage(program, args, rt.ctx.cwd ?? '.');
   if (damage === null) return;
-  const kind = damage.rule === 'forge-repo-delete' && !rt.ctx.isAgent ? 'ask' : 'deny';
-  rt.report(makeVerdict(kind, damage.rule, damage.reason, inv.source));
+  const kind = (damage.rule === 'forge-repo-delete' || damage.rule === 'remote-data-delete') && !rt.ctx.isAgent ? 'ask' : 'deny';
+  rt.report(makeVerdict(kind, damage.rule, damage.reason, inv.source, damage.instead));
 }

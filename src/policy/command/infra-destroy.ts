@@ -43,7 +43,7 @@
  */
 import type { Field } from './expand.js';
 import { operandWords } from './gnu-args.js';
-import { makeVerdict, unrecoverableKind } from './rules.js';
+import { makeVerdict, opaqueKind, unrecoverableKind } from './rules.js';
 import type { Invocation, Runtime } from './runtime.js';
 import { TERRAFORM_VALUE_OPTIONS, TERRAGRUNT_VALUE_OPTIONS, TERRAGRUNT_WRAPPING } from './terraform-state.js';
 import { PULUMI_VALUE_OPTIONS } from './pulumi-state.js';
@@ -218,8 +218,47 @@ function iacDestroyed(program: string, args: Field[], values: string[]): string 
   }
 }
 
+/** Each tool's options that take their value as the next word, for finding its subcommand. */
+function valueOptions(program: string): readonly string[] {
+  if (program === 'terraform' || program === 'tofu') return TERRAFORM_VALUE_OPTIONS;
+  if (program === 'terragrunt') return TERRAGRUNT_VALUE_OPTIONS;
+  if (program === 'pulumi') return PULUMI_VALUE_OPTIONS;
+  return VALUE_OPTIONS[program] ?? JS_TOOL_VALUE_OPTIONS;
+}
+
+/**
+ * The word standing where the subcommand goes that guard cannot see (`terraform $CMD`, `tofu
+ * "$SUB" -auto-approve`, `terragrunt run-all $1`), as typed, or null. A word that starts with a
+ * dash as typed (`-chdir="$DIR"`) is an option; the value of an option that takes one is skipped.
+ * Since 2026-12-07 (helper holes4): before, operandWords skipped the unknown word and the line was
+ * free, whatever the variable held (`destroy`).
+ */
+function unseenSubcommand(program: string, args: Field[]): string | null {
+  const valued = valueOptions(program);
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i] as Field;
+    if (arg.value === null) return /^["']?-/.test(arg.display) ? null : arg.display;
+    if (arg.value.startsWith('-')) {
+      if (valued.includes(arg.value)) i++;
+      continue;
+    }
+    // Terragrunt's `run-all CMD`, `run -- CMD`: the subcommand is the word after.
+    if (program === 'terragrunt' && (TERRAGRUNT_WRAPPING.has(arg.value) || arg.value === '--')) continue;
+    return null;
+  }
+  return null;
+}
+
+/** Each tool's subcommand that only shows what would change, for the way forward. */
+const LOOK_FIRST: Readonly<Record<string, string>> = { terraform: 'plan', tofu: 'plan', terragrunt: 'plan', pulumi: 'preview', cdk: 'diff', cdktf: 'diff', sst: 'diff', serverless: 'info', sls: 'info', amplify: 'status' };
+
 /** Refuses (an agent) or asks about (a person) a line that deletes a stack's cloud resources. */
 export function classifyInfraDestroy(inv: Invocation, program: string, args: Field[], rt: Runtime): void {
+  const unseen = args.some((a) => a.value !== null && HELP.test(a.value)) ? null : unseenSubcommand(program, args);
+  if (unseen !== null) {
+    rt.report(makeVerdict(opaqueKind(rt.ctx.isAgent), 'opaque-command', `${program} is given ${unseen}, which guard cannot see, where its subcommand goes: it may be the one that deletes the stack's cloud resources and the data they hold`, inv.source, `Write the subcommand on the line (\`${program} ${LOOK_FIRST[program] ?? 'SUBCOMMAND'}\`), so guard judges what it does; a destroy is for the person to run.`));
+    return;
+  }
   const found = destroyed(program, args);
   // `terraform apply tfplan`: the saved plan's own changes (terraform-plan.ts)
   if (found === null && classifySavedPlan(inv, program, args, rt)) return;

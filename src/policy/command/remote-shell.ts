@@ -33,6 +33,7 @@ import { makeVerdict, unrecoverableKind } from './rules.js';
 import type { Invocation, Runtime } from './runtime.js';
 import { judgeUnseenFiles, scratchUnder } from './unseen-files.js';
 import { HEROKU_DATABASE_URL, UNSEEN_DATABASE_URL } from './server-frameworks.js';
+import { RAILWAY_DATABASE_URL } from './runners.js';
 import { azCommand, ssmCommand } from './cloud-run-command.js';
 import { classifyAnsiblePlaybook } from './ansible-playbook.js';
 import path from 'node:path';
@@ -186,6 +187,48 @@ function flyCommand(args: Field[]): RemoteCommand | null | 'unknown' {
 }
 
 /**
+ * `railway ssh [OPTIONS] [--] CMD ...` (Railway CLI 4: the words after its options are the
+ * command, run in the service's running container over ssh) and `render ssh [SERVICE] -- CMD
+ * ...` (Render CLI: the words after `--`, on a running instance), since 2026-12-07 (holes4):
+ * before, free, so `railway ssh -- rails db:drop` dropped the service's database with "no
+ * destructive command found". Judged as `ssh HOST CMD` is: the command joined with spaces for
+ * the remote shell, the database the service's (DATABASE_URL a server's, as `railway run`), the
+ * container's files its own but a mounted volume's kept (`files`). `railway ssh keys|config`
+ * manage keys.
+ */
+function platformSshCommand(name: 'railway' | 'render', args: Field[]): RemoteCommand | null | 'unknown' {
+  if (args[0]?.value !== 'ssh') return null;
+  const values = name === 'railway' ? ['-p', '--project', '-s', '--service', '-e', '--environment', '-d', '--deployment-instance', '-i', '--identity-file'] : ['-o', '--output'];
+  let service = 'SERVICE';
+  let words: Field[] = [];
+  for (let i = 1; i < args.length; i++) {
+    const w = args[i]!.value;
+    if (w === '--') {
+      words = args.slice(i + 1);
+      break;
+    }
+    if (w !== null && values.includes(w)) {
+      if (w === '-s' || w === '--service') service = args[i + 1]?.value ?? service;
+      i++;
+      continue;
+    }
+    if (w !== null && w.startsWith('-')) continue;
+    if (name === 'render') {
+      // `render ssh SERVICE`: the instance; its command only after `--`
+      service = w ?? args[i]!.display;
+      continue;
+    }
+    if (i === 1 && (w === 'keys' || w === 'config')) return null;
+    words = args.slice(i);
+    break;
+  }
+  if (words.length === 0) return null;
+  if (words.some((f) => f.value === null)) return 'unknown';
+  const env = new Map<string, string | null>([['DATABASE_URL', RAILWAY_DATABASE_URL]]);
+  return { script: words.map((f) => f.value as string).join(' '), where: `a running instance of ${name === 'railway' ? 'the Railway' : 'the Render'} service ${service}`, host: service, files: true, stdin: false, env, configDir: null };
+}
+
+/**
  * `aws ecs execute-command --cluster C --task T [--container X] --command CMD --interactive`
  * (since 2026-12-07): CMD runs in a running task's container, its image and environment the
  * service's (its database); the container's files are its own, mostly thrown away with the task:
@@ -278,13 +321,13 @@ function localFileHere(inv: Invocation, name: string, rt: Runtime): LocalFile | 
 }
 
 /** The programs this module judges (commands.ts sends them here). */
-export const REMOTE_SHELL_PROGRAMS = new Set(['ssh', 'heroku', 'fly', 'flyctl', 'gcloud', 'ansible', 'ansible-playbook', 'aws', 'az']);
+export const REMOTE_SHELL_PROGRAMS = new Set(['ssh', 'heroku', 'fly', 'flyctl', 'gcloud', 'ansible', 'ansible-playbook', 'aws', 'az', 'railway', 'render']);
 
 /** Judges the command `ssh`, `heroku run` or `fly ssh console -C` runs on another machine. */
 export function classifyRemoteShell(inv: Invocation, name: string, args: Field[], rt: Runtime): void {
   if (rt.ctx.inContainer) return; // one level is enough, as for containers
   if (name === 'ansible-playbook') return classifyAnsiblePlaybook(inv, args, rt);
-  const found = name === 'ssh' ? sshCommand(args) : name === 'heroku' ? herokuCommand(args) : name === 'gcloud' ? gcloudCommand(args) : name === 'ansible' ? ansibleCommand(inv, args, rt) : name === 'aws' ? (args[0]?.value === 'ecs' ? ecsCommand(args) : ssmCommand(inv, args, rt)) : name === 'az' ? azCommand(inv, args, rt, sshCommand) : flyCommand(args);
+  const found = name === 'ssh' ? sshCommand(args) : name === 'heroku' ? herokuCommand(args) : name === 'gcloud' ? gcloudCommand(args) : name === 'ansible' ? ansibleCommand(inv, args, rt) : name === 'aws' ? (args[0]?.value === 'ecs' ? ecsCommand(args) : ssmCommand(inv, args, rt)) : name === 'az' ? azCommand(inv, args, rt, sshCommand) : name === 'railway' || name === 'render' ? platformSshCommand(name, args) : flyCommand(args);
   if (found === null) return;
   judgeRemote(inv, name, found, rt);
 }
@@ -349,7 +392,9 @@ function remoteDeleteVerdict(inv: Invocation, rt: Runtime, what: string, host: s
           ? 'an EBS snapshot (`aws ec2 create-snapshot --volume-id VOL`), or `tar czf` of PATH copied off the instance'
           : name === 'az'
             ? 'a disk snapshot (`az snapshot create --source DISK`), or `tar czf` of PATH copied off the VM'
-            : `\`fly ssh sftp get PATH\`, a volume snapshot (\`fly volumes snapshots create VOLUME\`)`;
+            : name === 'railway' || name === 'render'
+              ? `\`${name} ssh${name === 'render' ? ` ${host}` : ''} -- tar czf - PATH > backup.tgz\`, a backup of the service's volume or disk in ${name === 'railway' ? 'Railway' : 'Render'}'s dashboard`
+              : `\`fly ssh sftp get PATH\`, a volume snapshot (\`fly volumes snapshots create VOLUME\`)`;
   return makeVerdict(
     unrecoverableKind(rt.ctx.isAgent),
     'remote-host-delete',

@@ -49,7 +49,7 @@ interface RunnerSpec {
  * Postgres, MySQL): a server, outside every snapshot. Since 2026-12-07 (holes3): before,
  * `railway run rails db:reset` was not judged at all.
  */
-const RAILWAY_DATABASE_URL = 'postgres://railway-service-database/railway';
+export const RAILWAY_DATABASE_URL = 'postgres://railway-service-database/railway';
 
 const UV_VALUES = [
   'with', 'with-editable', 'with-requirements', 'python', 'p', 'package', 'extra', 'group', 'only-group', 'no-group', 'no-extra', 'env-file',
