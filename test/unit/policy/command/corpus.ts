@@ -1448,7 +1448,8 @@ export const AGENT_ROWS: Row[] = [
   ['glab repo delete acme/app -y', 'deny', 'forge-repo-delete'],
   ['glab api --method DELETE projects/42/repository/tags/v1.0', 'deny', 'git-push-delete'],
   ['gh release delete v1.2.0 --cleanup-tag -y', 'deny', 'git-push-delete'],
-  ['gh release delete v1.2.0 -y', 'allow'],
+  // a release's notes and uploaded assets, which GitHub keeps no copy of (holes4, 2026-12-07; before, allowed)
+  ['gh release delete v1.2.0 -y', 'deny', 'remote-data-delete'],
   ['gh pr merge 12 --squash --delete-branch', 'allow'],
   ['gh pr close 12 --delete-branch', 'allow'],
   // The same calls with a plain HTTP client (http-api.ts, forge-api.ts's table).
