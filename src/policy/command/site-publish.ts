@@ -34,9 +34,6 @@ export const SITE_PUBLISH_PROGRAMS = new Set(['ghp-import', 'mkdocs', 'gh-pages'
 
 const has = (values: string[], re: RegExp): boolean => values.some((v) => re.test(v));
 
-/** ghp-import's options with a value (argparse: `-b NAME`, `--branch=NAME`, `-bNAME`). */
-const GHP_VALUE = ['-c', '--cname', '-m', '--message', '-x', '--prefix', '-r', '--remote', '-b', '--branch'];
-
 /** The value of the last `-X V`, `-XV`, `--long V`, `--long=V` among `names`, or the default. */
 function lastValue(args: Field[], names: readonly string[], fallback: string): string {
   let found = fallback;
@@ -84,7 +81,7 @@ export function classifySitePublish(inv: Invocation, program: string, args: Fiel
     rt.report(makeVerdict('deny', 'git-push-force', `${push.tool} force-pushes ${push.branch} to ${push.remote}, dropping what was published there since the last fetch; guard cannot bring the remote branch back`, inv.source, `Publish without the force (\`${push.unforced}\`: a commit on top of the remote branch, which git refuses if the branch moved; then \`git fetch ${push.remote} ${push.branch}\` and publish again), or ask the person to force it.`));
     return;
   }
-  const [first = '', second = ''] = operandWords(args, program === 'hugo' ? ['-s', '--source', '--target', '--maxDeletes', '--config', '--environment', '-e', '--workers'] : ['--scope', '-S', '--token', '-t', '--cwd', '-A', '--local-config', '-Q', '--global-config']);
+  const [first = '', second = ''] = operandWords(args, program === 'hugo' ? ['-s', '--source', '--target', '--maxDeletes', '--config', '--configDir', '--environment', '-e', '--workers', '-d', '--destination', '--clock', '--logLevel', '--themesDir'] : ['--scope', '-S', '--token', '-t', '--cwd', '-A', '--local-config', '-Q', '--global-config']);
   if (program === 'hugo' && first === 'deploy') {
     const maxDeletes = lastValue(args, ['--maxDeletes'], '256');
     if (maxDeletes === '0' || has(values, /^--(?:dryRun|dry-run)$/)) return;
