@@ -210,9 +210,13 @@ function requestDamage(program: string, request: Request): { rule: RuleName; rea
       if (damage === 'force') return { rule: 'git-push-force', reason: `${program} sends a GraphQL ref update with force: true to ${text}, which rewrites history on ${service}` };
       continue;
     }
+    const deletes = request.method === null || request.method === 'DELETE';
+    // a release or an uploaded asset, which GitHub keeps no copy of (as `gh release delete`, forge-cli.ts; since 2026-12-07, holes4)
+    if (api.forge === 'github' && deletes && /^\/repos\/[^/]+\/[^/]+\/releases\/(?:assets\/)?[^/]+\/?$/.test(api.path)) {
+      return { rule: 'remote-data-delete', reason: `${call} deletes a release or an uploaded asset on GitHub, which GitHub cannot restore` };
+    }
     const target = apiTarget(api.forge, api.path);
     if (target === null) continue;
-    const deletes = request.method === null || request.method === 'DELETE';
     if (target.kind === 'repository') {
       if (deletes) return { rule: 'forge-repo-delete', reason: `${call} deletes the repository on ${service}, with every branch, tag, issue and pull request` };
       continue;
@@ -234,8 +238,8 @@ export function classifyHttpApi(inv: Invocation, program: string, args: Field[],
   for (const request of requests) {
     const damage = requestDamage(program, request);
     if (damage === null) continue;
-    const kind = damage.rule === 'forge-repo-delete' && !rt.ctx.isAgent ? 'ask' : 'deny';
-    rt.report(makeVerdict(kind, damage.rule, damage.reason, inv.source));
+    const kind = (damage.rule === 'forge-repo-delete' || damage.rule === 'remote-data-delete') && !rt.ctx.isAgent ? 'ask' : 'deny';
+    rt.report(makeVerdict(kind, damage.rule, damage.reason, inv.source, damage.rule === 'remote-data-delete' ? 'Keep a copy first (`gh release download TAG -D backup`), then ask the person to run it; `gh release edit TAG --draft` hides a release without deleting it.' : undefined));
     return;
   }
 }

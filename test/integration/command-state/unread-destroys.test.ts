@@ -111,6 +111,9 @@ describe('lines guard did not read', () => {
         ['gh release delete-asset v1.2.0 app.zip', 'deny', 'remote-data-delete'],
         ['gh api -X DELETE repos/o/r/releases/123', 'deny', 'remote-data-delete'],
         ['gh api --method DELETE /repos/o/r/releases/assets/9', 'deny', 'remote-data-delete'],
+        ['curl -X DELETE -H "Authorization: token $T" https://api.github.com/repos/o/r/releases/12', 'deny', 'remote-data-delete'],
+        ['http DELETE api.github.com/repos/o/r/releases/assets/3', 'deny', 'remote-data-delete'],
+        ['curl -s https://api.github.com/repos/o/r/releases/latest', 'allow', 'no-risk'],
         ['gh release delete v1 --cleanup-tag -y', 'deny', 'git-push-delete'],
         // on top of the remote branch, previews, and what the service rolls back
         ['ghp-import -p site', 'allow', 'no-risk'],
