@@ -48,7 +48,7 @@ export interface PushOptions {
    */
   automatic?: boolean;
   /**
-   * The caller has just recorded a snapshot (a session start): refs/guard/ holds a ref, so no
+   * The caller has just recorded a snapshot (a session start, the watcher after its own): refs/guard/ holds a ref, so no
    * `for-each-ref` is started to find out whether there is anything to push.
    */
   snapshotJustTaken?: boolean;
