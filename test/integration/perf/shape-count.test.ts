@@ -27,14 +27,18 @@ import { hookCommandFor } from '../../../src/agents/launcher.js';
 // The process counts here are of guard as users run it, the automatic backup push included (test/helpers/env.ts).
 realBackupPushInFile();
 
-const SMALL: ManyRefsOptions = { tags: 100, annotated: 60, branches: 15, notes: 5, notesRefs: 2, remotes: 2, stash: 3, files: 2_000 };
-const LARGE: ManyRefsOptions = { tags: 1000, annotated: 600, branches: 150, notes: 50, notesRefs: 2, remotes: 20, stash: 30, files: 20_000 };
+const SMALL: ManyRefsOptions = { tags: 10, annotated: 6, branches: 3, notes: 2, notesRefs: 2, remotes: 2, stash: 2, files: 100 };
+const LARGE: ManyRefsOptions = { tags: 60, annotated: 36, branches: 20, notes: 14, notesRefs: 2, remotes: 22, stash: 14, files: 5_000 };
 
 /**
  * Processes a step may start beyond the small repository's count: a retried race, a timer, one
- * more watcher snapshot on a loaded machine (about 6). The large repository has 900 more tags, 135
- * more branches, 45 more notes, 18 more remotes, 27 more stash entries and 18,000 more files: a
- * cost per any of them is far above it.
+ * more watcher snapshot on a loaded machine (about 6). The large repository has 50 more tags (30
+ * more annotated), 17 more branches, 12 more notes, 20 more remotes (10 more removed by the
+ * rollback), 12 more stash entries and 4,900 more files: a process per any of them is above it,
+ * and so is one per 500 files (the largest batch guard cuts paths into: git/tree-landing.ts).
+ * Until 2026-12-07 the sizes were 100 / 1,000 tags, 15 / 150 branches, 2,000 / 20,000 files and
+ * the test took 70 s at load 12-13 on 2 cores (49 s now, same load): the counts were the same at
+ * both sizes in both, and a per-item cost needs only a difference above SLACK to show.
  */
 const SLACK = 8;
 
