@@ -17,7 +17,7 @@ import { withAsyncFileLock } from '../util/async-lock.js';
 import { withInternalToken } from '../git/internal-token.js';
 import type { Repo } from '../git/repo.js';
 import { runGit } from '../git/run.js';
-import { GUARD_REF_PREFIX } from '../snapshot/refs.js';
+import { GUARD_REF_PREFIX, headRef } from '../snapshot/refs.js';
 import { resolveLink } from './link.js';
 import { defaultStoreDir } from './location.js';
 import { mendForkedChains } from './mend-fork.js';
@@ -48,7 +48,7 @@ export interface PushOptions {
    */
   automatic?: boolean;
   /**
-   * The caller has just recorded a snapshot (a session start, the watcher after its own): refs/guard/ holds a ref, so no
+   * The caller has just recorded a snapshot (a session start): refs/guard/ holds a ref, so no
    * `for-each-ref` is started to find out whether there is anything to push.
    */
   snapshotJustTaken?: boolean;
@@ -126,7 +126,19 @@ function noteCopied(status: { copiedTo?: string[] }, outcome: PushRecord): void 
   if (outcome.ok && !status.copiedTo?.includes(outcome.target)) status.copiedTo = [...(status.copiedTo ?? []), outcome.target];
 }
 
+/**
+ * Whether refs/guard/ holds a ref. The background pusher a snapshot starts, and the watcher's
+ * start-up push, asked git every time (one `for-each-ref`), right after the snapshot had written
+ * this worktree's chain head: git's files backend writes every ref update as a loose file under
+ * the common git dir, so that file's presence answers without a process. Otherwise (packed by a
+ * gc, a reftable repository, another worktree's snapshots only) git is asked, as before.
+ */
 async function hasGuardRefs(repo: Repo): Promise<boolean> {
+  try {
+    if (fs.statSync(path.join(repo.commonDir, headRef(repo))).isFile()) return true;
+  } catch {
+    // not a loose ref here: ask git
+  }
   const { stdout } = await runGit(['for-each-ref', '--count=1', '--format=%(refname)', GUARD_REF_PREFIX], { cwd: repo.root });
   return stdout.length > 0;
 }

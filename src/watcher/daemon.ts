@@ -120,13 +120,6 @@ export class Watcher {
   private again = false;
   private pushing = false;
   private pushWanted = false;
-  /**
-   * A push was wanted since the last round for another reason than a snapshot this daemon had just
-   * recorded (its start-up push): that round asks git whether refs/guard/ holds anything to push
-   * (mirror.ts hasGuardRefs, one `for-each-ref`). A round wanted only after its own snapshots skips
-   * that process: the snapshot's ref is there (snapshotJustTaken).
-   */
-  private pushUnprompted = false;
   /** A session's watcher pushes after its deferred start-up snapshot, not at its start (doStart). */
   private pushAfterStartup = false;
   private pushDone: Promise<void> = Promise.resolve();
@@ -257,7 +250,7 @@ export class Watcher {
       // and a push of ours now held it up behind the backup's push lock while the agent waited.
       if (this.options.backup !== false && !this.pushing) {
         if (this.options.startedFor) this.pushAfterStartup = true;
-        else this.schedulePush(false);
+        else this.schedulePush();
       }
     } catch (error) {
       await stopServing(this.repo, this.server).catch(() => undefined);
@@ -550,7 +543,7 @@ export class Watcher {
         // `guard snapshot` journals nothing of its own: neither does the snapshot taken for it.
         if (!request) appendEvent(this.repo, { type: 'snapshot', snapshot: snapshot.oid, trigger, session, agent, created });
       }
-      if (push) this.schedulePush(true);
+      if (push) this.schedulePush();
       if (created) {
         // Polling sees no events: keep the list of protected files it checks up to date.
         if (this.state.mode === 'polling') await this.protect.load(snapshot.tree);
@@ -659,12 +652,10 @@ export class Watcher {
     }
   }
 
-  /** `afterSnapshot`: wanted right after a snapshot this daemon recorded (or found unchanged), so refs/guard/ holds its ref. */
-  private schedulePush(afterSnapshot: boolean): void {
+  private schedulePush(): void {
     // Test bundle only: the suite's tests that do not look at the backup push nothing (test-faults.ts).
     if (testFault('GUARD_TEST_NO_AUTO_PUSH') === '1') return;
     this.pushWanted = true;
-    if (!afterSnapshot) this.pushUnprompted = true;
     if (this.pushing) return;
     this.pushing = true;
     this.pushDone = this.pushLoop().finally(() => {
@@ -676,10 +667,8 @@ export class Watcher {
     const { pushBackup, pushRemote } = await import('../backup/mirror.js');
     while (this.pushWanted) {
       this.pushWanted = false;
-      const snapshotJustTaken = !this.pushUnprompted;
-      this.pushUnprompted = false;
       try {
-        const local = await pushBackup(this.repo, this.policy, { automatic: true, ...(snapshotJustTaken ? { snapshotJustTaken: true } : {}) });
+        const local = await pushBackup(this.repo, this.policy, { automatic: true });
         if (!local.empty) this.emit({ type: 'backup', ok: local.ok, target: local.target, message: local.error ?? (local.ok ? `${local.updated} refs updated` : local.rejected.map((r) => `${r.ref}: ${r.reason}`).join('; ')) });
         const remote = await pushRemote(this.repo, this.policy, { automatic: true });
         if (remote && !remote.empty) this.emit({ type: 'backup', ok: remote.ok, target: remote.target, message: remote.error ?? `${remote.updated} refs updated` });

@@ -9,7 +9,7 @@
  * long-lived ones started during the walk once the snapshot knows it will write. Counted with
  * trace2 on a repository with tags and branches (the keeper is written), after a commit with a
  * modified and an untracked file left over; the objects are git's (fsck), and no process of the
- * snapshot outlives it.
+ * snapshot outlives it. The background backup push it starts asks no `for-each-ref` before pushing.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -62,6 +62,10 @@ describe('a snapshot after a commit (issue 8)', () => {
       const count = countGitProcesses(trace);
       const of = Object.fromEntries(count.byCommand.filter(([c]) => SNAPSHOT_COMMANDS.includes(c)));
       expect(of, JSON.stringify(count.argv)).toEqual({ status: 1, 'cat-file': 1, 'hash-object': 3, 'update-ref': 1 });
+      // The background push the snapshot started asks git nothing before its push: the chain
+      // head it is to push was just written as a loose ref (mirror.ts hasGuardRefs).
+      expect(count.argv.filter((a) => a.includes('push')), JSON.stringify(count.argv)).toHaveLength(1);
+      expect(count.argv.filter((a) => a.includes('for-each-ref') && a.includes('--count=1')), JSON.stringify(count.argv)).toEqual([]);
       // The three hash-object: the changed files (with the user's filters), trees and commits.
       const hashers = count.argv.filter((a) => a.includes('hash-object')).map((a) => a.slice(a.indexOf('hash-object')).join(' ')).sort();
       expect(hashers).toEqual(['hash-object -w --stdin-paths', 'hash-object -w -t commit --no-filters --stdin-paths', 'hash-object -w -t tree --no-filters --stdin-paths']);

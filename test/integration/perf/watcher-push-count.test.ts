@@ -1,11 +1,10 @@
 /**
- * The watcher's backup push after a snapshot it has just recorded (issue 8): the push asked git
- * first whether refs/guard/ held anything to push (`for-each-ref --count=1 refs/guard/`,
- * mirror.ts hasGuardRefs), one process more after every agent commit the watcher snapshots,
- * though the snapshot's own ref was written a moment before. Now a push round wanted only after
- * the daemon's own snapshots skips it (daemon.ts schedulePush, snapshotJustTaken); the daemon's
- * start-up push, not after a snapshot of its own, still asks. Counted with trace2: the daemon
- * inherits the trace file from `guard watch`.
+ * The watcher's backup pushes (issue 8): each asked git first whether refs/guard/ held anything
+ * to push (`for-each-ref --count=1 refs/guard/`, mirror.ts hasGuardRefs), one process more after
+ * every agent commit the watcher snapshots, though the snapshot's own ref was written a moment
+ * before. Now that question is answered by the chain head's loose ref file when there is one
+ * (git's files backend writes every ref update so): no process, at the start-up push and after a
+ * commit alike. Counted with trace2: the daemon inherits the trace file from `guard watch`.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -30,8 +29,8 @@ function lastPushTime(t: TestRepo): string | null {
 
 const isGuardRefsProbe = (argv: string[]): boolean => argv.includes('for-each-ref') && argv.includes('--count=1') && argv.includes('refs/guard/');
 
-describe("the watcher's push after its own snapshot (issue 8)", () => {
-  it('asks git no for-each-ref first: the snapshot it has just recorded is there to push', async () => {
+describe("the watcher's pushes (issue 8)", () => {
+  it('ask git no for-each-ref first: the chain head is there to push', async () => {
     await withTestRepo(async (t) => {
       t.write('.guard.yaml', fastWatchConfig());
       t.write('a.txt', 'one\n');
@@ -44,9 +43,9 @@ describe("the watcher's push after its own snapshot (issue 8)", () => {
       const trace = path.join(t.base, 'trace-watch.json');
       expect(t.guard(['watch'], { env: traceEnv(trace) }).code).toBe(0);
       await waitForWatcher(t);
-      // The daemon's start-up push (not after a snapshot of its own: it still asks) is recorded.
+      // The daemon's start-up push is recorded, and asked nothing before it either.
       await waitFor('the start-up push', () => lastPushTime(t) !== pushedAtInit, 30_000);
-      expect(tracedArgv(trace).filter(isGuardRefsProbe)).toHaveLength(1);
+      expect(tracedArgv(trace).filter(isGuardRefsProbe)).toEqual([]);
       const seen = tracedArgv(trace).length;
       const head = t.git(['rev-parse', 'refs/guard/main/head']).trim();
       const pushed = lastPushTime(t);
