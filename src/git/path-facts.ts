@@ -303,7 +303,32 @@ function describeIgnored(repo: Listed, entries: string[], options: PathFactsOpti
 /** describeIgnored, its git process started asynchronously. */
 async function describeIgnoredAsync(repo: Listed, entries: string[], options: PathFactsOptions): Promise<IgnoredEntry[]> {
   const plan = describePlan(repo, entries, options);
-  return plan.listing ? describeListed(repo, plan, (await runGit(plan.listing, { cwd: repo.root })).stdout, options) : plan.out;
+  if (!plan.listing) return plan.out;
+  return describeListed(repo, plan, filesListedUnder(entries, plan.listable) ?? (await runGit(plan.listing, { cwd: repo.root })).stdout, options);
+}
+
+/**
+ * The files under the directories to list, from the `--directory` listing itself, when git
+ * already went into each of them: a directory that is not ignored by a pattern of its own but holds
+ * only ignored files (`.claude/`, where only `.claude/settings.local.json` is ignored) is printed
+ * collapsed and then with every ignored entry under it (git 2.39 and 2.47: outsideListedDirs). A
+ * session start in any clone with Claude Code's hooks ran a second ls-files for that one file.
+ * Null (run the listing) when a directory has nothing under it in the listing (ignored by a
+ * pattern of its own: git did not go in), or holds a directory entry with nothing under it (one
+ * ignored by its own pattern, a nested repository): only git can list those.
+ */
+function filesListedUnder(entries: string[], listable: IgnoredEntry[]): Buffer | null {
+  const sorted = [...entries].sort();
+  const files: string[] = [];
+  for (const dir of listable) {
+    const under = sorted.filter((entry) => entry !== dir.path && entry.startsWith(dir.path));
+    if (under.length === 0) return null;
+    for (const entry of under) {
+      if (!entry.endsWith('/')) files.push(entry);
+      else if (!under.some((other) => other !== entry && other.startsWith(entry))) return null;
+    }
+  }
+  return Buffer.from(files.map((file) => `${file}\0`).join(''), 'latin1');
 }
 
 interface DescribePlan {
@@ -369,7 +394,8 @@ function describeListed(repo: Listed, { out, listable }: DescribePlan, stdout: B
  * Every ignored entry of the worktree (whole ignored directories collapsed, `dir/`), regenerable
  * output marked and the files of the others listed with their sizes (describeIgnored): what a
  * session start captures (src/session/start-capture.ts). Two git processes at most, one when no
- * ignored directory is kept, started asynchronously (a session start lists them beside its
+ * ignored directory is kept or the first listing holds the files of each (filesListedUnder),
+ * started asynchronously (a session start lists them beside its
  * snapshot's walk); null where git cannot list them.
  */
 export async function ignoredEntriesOfWorktree(repo: Pick<Repo, 'root'>, options: PathFactsOptions): Promise<IgnoredEntry[] | null> {

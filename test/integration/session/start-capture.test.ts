@@ -248,4 +248,43 @@ describe('session start captures ignored files that are not regenerable', () => 
     // (A watcher snapshot more or less on a loaded machine: the same slack as perf/process-count.)
     expect(many.total, `${JSON.stringify(few.byCommand)}\n${JSON.stringify(many.byCommand)}`).toBeLessThanOrEqual(few.total + 3);
   });
+
+  it('lists the files of a directory git already went into from its first listing: one ls-files; two where git did not go in', async () => {
+    await withTestRepo(async (t) => {
+      t.write('.gitignore', '.env\n');
+      t.write('src/app.js', 'app\n');
+      t.git(['add', '-A']);
+      t.git(['commit', '-q', '-m', 'base']);
+      t.write('.env', SECRET, 0o600);
+      // Claude Code's hooks in .claude/settings.local.json, which init keeps out of git: .claude/
+      // then holds only ignored files, and git lists it collapsed and then every file in it.
+      guardOk(t, ['init', '--yes', '--agents', 'claude']);
+      t.write('.claude/notes.local.md', 'mine\n');
+      fs.appendFileSync(path.join(t.dir, '.git', 'info', 'exclude'), '.claude/notes.local.md\n');
+      await waitForBackgroundPush(t);
+      const ignoredListings = (trace: string): string[][] => countGitProcesses(trace).argv.filter((argv) => argv.includes('ls-files') && argv.includes('--ignored'));
+      const startWith = (label: string): { listings: string[][]; names: string[] } => {
+        const trace = path.join(t.base, `trace-${label}.json`);
+        const r = t.guard(['session', 'start', '--agent', 'claude', '--json'], { env: traceEnv(trace) });
+        expect(r.code, r.stderr).toBe(0);
+        const start = (JSON.parse(r.stdout) as { session: { startSnapshot: string } }).session.startSnapshot;
+        expect(t.guard(['watch', 'stop']).code).toBe(0);
+        guardOk(t, ['session', 'end']);
+        // The session start's own listings (its watcher, stopped, lists with other flags).
+        return { listings: ignoredListings(trace).filter((argv) => !argv.includes('-t')), names: treeNames(t, start) };
+      };
+
+      const went = startWith('went-in');
+      expect(went.listings.map((argv) => argv.slice(1).join(' '))).toEqual(['ls-files -z --others --ignored --exclude-standard --directory']);
+      expect(went.names).toEqual(expect.arrayContaining(['.env', '.claude/settings.local.json', '.claude/notes.local.md']));
+
+      // A directory ignored by a pattern of its own: git lists it collapsed and does not go in, so
+      // its files are listed by a second ls-files, as before.
+      t.write('.claude/cache/state.json', '{}\n');
+      fs.appendFileSync(path.join(t.dir, '.git', 'info', 'exclude'), '.claude/cache/\n');
+      const not = startWith('not-in');
+      expect(not.listings).toHaveLength(2);
+      expect(not.names).toEqual(expect.arrayContaining(['.env', '.claude/settings.local.json', '.claude/notes.local.md', '.claude/cache/state.json']));
+    });
+  });
 });
