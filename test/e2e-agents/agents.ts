@@ -19,7 +19,7 @@ export interface PinnedAgent {
 }
 
 const PINS = {
-  claude: { pkg: '@anthropic-ai/claude-code', version: '2.1.332', bin: 'claude' },
+  claude: { pkg: '@anthropic-ai/claude-code', version: '2.1.337', bin: 'claude' },
   codex: { pkg: '@openai/codex', version: '0.171.0', bin: 'codex' },
   gemini: { pkg: '@google/gemini-cli', version: '0.61.0', bin: 'gemini' },
   opencode: { pkg: 'opencode-ai', version: '1.18.33', bin: 'opencode' },
