@@ -67,7 +67,20 @@ interface Plan {
 export function pythonScriptOf(args: Field[]): { script: string; rest: Field[] } | null {
   const plan = planFor('python', args);
   const script = plan?.code.length === 0 && !plan.stdin ? plan.script?.value : null;
-  return plan && script && !script.startsWith('-m ') ? { script, rest: plan.rest } : null;
+  const run = script === '-m manage' ? 'manage.py' : script;
+  return plan && run && !run.startsWith('-m ') ? { script: run, rest: plan.rest } : null;
+}
+
+/**
+ * The manage.py a python line runs: `python manage.py ...` by its path, and `python -m manage
+ * ...`, which runs the manage.py of the directory python starts in (the first entry of sys.path):
+ * django/djangoproject.com's Makefile spells every command so (`python -m manage flush
+ * --no-input` in its reset-local-db), and it was free on PostgreSQL (2026-12-07, helper realproj5).
+ */
+function manageScriptOf(script: string | null): string | null {
+  if (script === null) return null;
+  if (script === '-m manage') return 'manage.py';
+  return path.posix.basename(script) === 'manage.py' ? script : null;
 }
 
 /**
@@ -97,7 +110,8 @@ export function classifyScriptCommand(inv: Invocation, name: string, args: Field
   const here: Invocation = { ...inv, cwd };
   if (plan.script && lang === 'js' && isGuardScript(plan.script.value)) return classifyGuard(here, plan.rest, rt);
   // `python manage.py migrate` / `flush`: Django's database, often an ignored db.sqlite3 (databases.ts).
-  if (plan.script && lang === 'python' && plan.script.value !== null && path.posix.basename(plan.script.value) === 'manage.py') classifyMigrationTool(here, 'manage.py', plan.rest, rt, plan.script.value);
+  const manage = plan.script && lang === 'python' && plan.code.length === 0 && !plan.stdin ? manageScriptOf(plan.script.value) : null;
+  if (manage !== null) classifyMigrationTool(here, 'manage.py', plan.rest, rt, manage);
   // `php artisan migrate:fresh`, `php bin/console doctrine:database:drop --force` (framework-migrations.ts).
   if (plan.script && lang === 'php' && plan.script.value !== null && ['artisan', 'console'].includes(path.posix.basename(plan.script.value))) classifyMigrationTool(here, path.posix.basename(plan.script.value), plan.rest, rt, plan.script.value);
   // `python -m flask db upgrade`, `python -m alembic downgrade base`, `python -m django flush`: the module run as its command.

@@ -167,6 +167,12 @@ describe('frameworks dropping or resetting a database on a server', () => {
         ['cd dj && django-admin makemigrations', 'allow', 'no-risk'],
         ['cd dj && python manage.py migrate', 'allow', 'no-risk'],
         ['cd dj && python manage.py test', 'allow', 'no-risk'],
+        // `python -m manage` runs the manage.py of its directory: djangoproject.com's Makefile spelling (2026-12-07, helper realproj5)
+        ['cd dj && python -m manage flush --no-input', 'deny', 'remote-data-delete', ['manage.py flush', 'postgresql', 'proj.settings.dev']],
+        ['cd dj && python3 -m manage migrate blog zero', 'deny', 'remote-data-delete', 'migrate blog zero'],
+        ['cd dj && docker compose run --rm web python -m manage flush --no-input', 'deny', 'remote-data-delete', 'manage.py flush'],
+        ['cd dj && python -m manage test blog --verbosity 2', 'allow', 'no-risk'],
+        ['cd dj && python -m manage migrate', 'allow', 'no-risk'],
         ["cd dj && python manage.py shell -c 'print(1)'", 'allow', 'no-risk'],
       ];
       // check-command's own path for the first row; the tables through the same evaluation in this process.
@@ -181,6 +187,7 @@ describe('frameworks dropping or resetting a database on a server', () => {
         ['cd lite && python manage.py flush --noinput', 'snapshot', 'overwrite-ignored', 'development.sqlite3'],
         ['cd lite && django-admin flush --noinput', 'snapshot', 'overwrite-ignored', 'development.sqlite3'],
         ['cd lite && python -m django flush --noinput --settings=site1.settings', 'snapshot', 'overwrite-ignored', 'development.sqlite3'],
+        ['cd lite && python -m manage flush --noinput', 'snapshot', 'overwrite-ignored', 'development.sqlite3'],
         ['cd lite && npx knex migrate:rollback --all', 'snapshot', 'overwrite-ignored', 'development.sqlite3'],
         // an export earlier on the line is the environment rails runs in; one in a subshell is gone after it
         ['export RAILS_ENV=production && cd lite && rails db:drop', 'deny', 'remote-data-delete', ['production', 'postgresql']],
@@ -191,6 +198,8 @@ describe('frameworks dropping or resetting a database on a server', () => {
       const admin = checkVerdict(t, 'cd dj && django-admin flush --noinput', { asAgent: true });
       expect(admin).toMatchObject({ verdict: 'deny', rule: 'remote-data-delete' });
       expect(admin.instead).toContain('`--settings`');
+      // `python -m manage` through check-command itself
+      expect(checkVerdict(t, 'cd dj && python -m manage flush --no-input', { asAgent: true })).toMatchObject({ verdict: 'deny', rule: 'remote-data-delete' });
       const refused = checkVerdict(t, 'cd pg && rails db:drop', { asAgent: true });
       expect(refused.instead).toContain('pg_dump');
       expect(checkVerdict(t, 'cd pg && rails db:drop')).toMatchObject({ verdict: 'ask', rule: 'remote-data-delete' });
