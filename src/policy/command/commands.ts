@@ -31,6 +31,7 @@ import { classifyEnvPull, ENV_PULL_PROGRAMS } from './env-pull.js';
 import { classifyDenoTask } from './deno-tasks.js';
 import { classifyExpo } from './expo-prebuild.js';
 import { classifyDatabaseClient, classifyMigrationTool, DATABASE_PROGRAMS, MIGRATION_PROGRAMS, refuseProjectCommand } from './databases.js';
+import { pocketbaseRunArgs } from './go-run.js';
 import { classifyRunner, RUNNER_PROGRAMS } from './runners.js';
 import { classifyComposer } from './composer-scripts.js';
 import { classifyBunScript, classifyMonorepoRun, classifyPackageManager, classifyRunAll } from './package-scripts.js';
@@ -309,6 +310,11 @@ export function classifyInvocation(inv: Invocation, rt: Runtime): void {
   if (SCRIPT_COMMANDS(name)) return classifyScriptCommand(inv, name, args, rt);
   // `curl -o FILE`, `sort -o FILE`, `uniq IN OUT` ...: the files written, judged as `> FILE`.
   if (OUTPUT_FILE_PROGRAMS.has(name)) classifyOutputFiles(inv, name, args, rt);
+  // `go run main.go migrate down` in a PocketBase application: the `pocketbase` binary's command (go-run.ts).
+  if (name === 'go' && args[0]?.value === 'run') {
+    const rest = pocketbaseRunArgs(inv, args.slice(1), rt);
+    if (rest !== null) classifyMigrationTool(inv, 'pocketbase', rest, rt);
+  }
   // `sqlite3 local.db 'delete from x'`: the database file, judged as a write where the SQL may write.
   if (DATABASE_PROGRAMS.has(name)) return classifyDatabaseClient(inv, name, args, rt);
   // `./vendor/bin/sail down -v`, `sail artisan migrate:fresh`: the docker compose line Sail runs (sail.ts).

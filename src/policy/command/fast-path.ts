@@ -74,8 +74,9 @@ export const FAST_PATH_RISKY_WORDS: readonly string[] = [
   // hanami; flyway below as a prefix (`gradle flywayClean`), and liquibase (`./gradlew liquibaseDropAll`). `php artisan`
   // is sent on by php. The Liquibase Gradle plugin's tasks under ./gradlew (cut into gradlew, which is not sent on:
   // `./gradlew test` stays fast): dropAll, and rollback as a prefix (rollback, rollbackCount, rollbackToDate)
-  // mix itself: a project's own alias may run ecto.drop (`mix setup` in hexpm: mix-aliases.ts)
-  'artisan', 'console', 'ecto', 'mix', 'gradle', 'ef', 'sequel', 'hanami', 'dropall',
+  // mix itself: a project's own alias may run ecto.drop (`mix setup` in hexpm: mix-aliases.ts).
+  // PocketBase's `superuser upsert|delete` under `go run main.go` (go-run.ts; its `migrate` is above)
+  'artisan', 'console', 'ecto', 'mix', 'gradle', 'ef', 'sequel', 'hanami', 'dropall', 'superuser',
   // composer runs composer.json scripts (composer-scripts.ts): `composer setup` runs artisan key:generate
   'composer',
   // Laravel Sail runs docker compose lines (sail.ts): `sail down -v`, `sail art migrate:fresh`

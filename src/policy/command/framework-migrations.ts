@@ -3,7 +3,8 @@
  * classifyMigrationTool (which captures the repository's ignored database files before them):
  * Laravel's artisan (`migrate:fresh`, `db:wipe` ...), Symfony's console (`doctrine:database:drop`,
  * `doctrine:fixtures:load` ...), Ecto's mix tasks, Flyway and Liquibase (their CLIs, Maven goals
- * and Gradle tasks), Entity Framework's `dotnet ef`, Sequel and Hanami. Each was "no destructive
+ * and Gradle tasks), Entity Framework's `dotnet ef`, Sequel, Hanami and PocketBase (its `pocketbase`
+ * binary, and `go run` of an application that imports it: go-run.ts). Each was "no destructive
  * command found" in the sweep of 2026-12-05 (docs/FRICTION.md, "Everyday commands on PHP,
  * Elixir, Java and .NET projects") while its default local database is an ignored file in the
  * repository: Laravel's `database/database.sqlite` (database/.gitignore: `*.sqlite*`), Phoenix's
@@ -25,7 +26,7 @@ import { operandWords } from './gnu-args.js';
 
 /** Programs (as named on the command line, the basename) whose migration subcommands are read here. */
 export const FRAMEWORK_MIGRATION_PROGRAMS: readonly string[] = [
-  'artisan', 'console', 'symfony', 'mix', 'flyway', 'liquibase', 'mvn', 'mvnw', 'mvnd', 'gradle', 'gradlew', 'dotnet-ef', 'sequel', 'hanami',
+  'artisan', 'console', 'symfony', 'mix', 'flyway', 'liquibase', 'mvn', 'mvnw', 'mvnd', 'gradle', 'gradlew', 'dotnet-ef', 'sequel', 'hanami', 'pocketbase',
 ];
 
 /** Options that take their value as the next word, per program (`bin/console -e test d:m:m`). */
@@ -38,6 +39,8 @@ const VALUE_OPTIONS: Readonly<Record<string, readonly string[]>> = {
   mvn: ['-f', '--file', '-P', '--activate-profiles', '-pl', '--projects', '-s', '--settings', '-rf', '--resume-from', '-T', '--threads'],
   gradle: ['-p', '--project-dir', '-x', '--exclude-task', '-b', '--build-file', '-c', '--settings-file', '-g', '--gradle-user-home', '-I', '--init-script'],
   mix: [],
+  // PocketBase's root flags (pocketbase.go): `--dir pb_data`, `--migrationsDir x`
+  pocketbase: ['--dir', '--hooksDir', '--hooksPool', '--migrationsDir', '--publicDir', '--encryptionEnv', '--queryTimeout', '--http', '--https', '--origins'],
 };
 
 function positional(program: string, args: Field[]): string[] {
@@ -132,6 +135,13 @@ export function frameworkMigrationChanges(program: string, args: Field[]): strin
       return has('-m') ? 'sequel -m' : null;
     case 'hanami':
       return first === 'db' && ['drop', 'migrate', 'rollback', 'prepare', 'reset', 'seed', 'structure', 'create'].includes(second) ? `hanami db ${second}` : null;
+    case 'pocketbase':
+      // `migrate` (up), `migrate down [N]` (drops what the migrations made), `migrate history-sync` (deletes
+      // history rows) and the superuser commands write pb_data/data.db; `migrate create|collections` only
+      // write a new migration file, `serve` is the application running (as `rails s`)
+      if (first === 'migrate' && ['', 'up', 'down', 'history-sync'].includes(second)) return `pocketbase migrate${second ? ` ${second}` : ''}`;
+      if (first === 'superuser' && ['create', 'upsert', 'update', 'delete'].includes(second)) return `pocketbase superuser ${second}`;
+      return null;
     default:
       return null;
   }

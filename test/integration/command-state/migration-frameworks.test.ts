@@ -92,6 +92,38 @@ describe('the migrations of PHP, Elixir, JVM and .NET projects capture the ignor
     });
   });
 
+  it("PocketBase's migrate and superuser commands, by its binary and by `go run` of an application that imports it, capture pb_data first", async () => {
+    await template.withCopy(async (t) => {
+      // pocketbase/pocketbase's examples/base: a main.go importing the framework, its ignored pb_data (2026-12-07, helper realproj5)
+      commitFiles(t, {
+        'app/main.go': 'package main\n\nimport (\n\t"log"\n\n\t"github.com/pocketbase/pocketbase"\n\t"github.com/pocketbase/pocketbase/plugins/migratecmd"\n)\n\nfunc main() {\n\tapp := pocketbase.New()\n\tlog.Fatal(app.Start())\n}\n',
+        'tools/gen.go': 'package main\n\nfunc main() {}\n',
+      });
+      writeFiles(t, { 'app/pb_data/data.db': 'SQLite format 3\0rows', 'app/pb_data/auxiliary.db': 'SQLite format 3\0logs' });
+      const changes = [
+        'cd app && go run main.go migrate down', 'cd app && go run main.go migrate', 'cd app && go run . migrate down 1', 'go run ./app superuser upsert a@b.c 1234567890',
+        'cd app && go run -tags sqlite_fts5 main.go migrate history-sync', './pocketbase migrate down', 'pocketbase --dir app/pb_data superuser delete a@b.c',
+      ];
+      for (const command of changes) {
+        const verdict = await evaluatedVerdict(t, command, { asAgent: true });
+        expect(verdict, command).toMatchObject({ verdict: 'snapshot', rule: 'overwrite-ignored' });
+        expect(verdict.reason, command).toContain('app/pb_data/data.db');
+        expect(fastPathAllows(command), command).toBe(false);
+      }
+      const leaves = [
+        'cd app && go run main.go serve', 'cd app && go run main.go migrate create add_posts', 'cd app && go run main.go migrate collections',
+        'cd app && go run main.go migrate --help', 'go run tools/gen.go migrate down', 'go run github.com/x/tool@latest migrate down', 'go build ./...', 'go test ./...',
+      ];
+      for (const command of leaves) expect(await evaluatedVerdict(t, command, { asAgent: true }), command).toMatchObject({ verdict: 'allow', rule: 'no-risk' });
+      // through the installed hook: the capture, then `migrate down`'s damage undone byte for byte
+      const before = stateWithModes(t, ['app/pb_data/data.db', 'app/pb_data/auxiliary.db']);
+      expect(hookWithVerdict(t, 'cd app && go run main.go migrate down')).toMatchObject({ decision: 'allow', verdict: 'snapshot', rule: 'overwrite-ignored', capturedIgnored: ['app/pb_data/auxiliary.db', 'app/pb_data/data.db'] });
+      fs.writeFileSync(path.join(t.dir, 'app/pb_data/data.db'), 'SQLite format 3\0fewer rows');
+      rollbackOk(t);
+      expect(stateWithModes(t, ['app/pb_data/data.db', 'app/pb_data/auxiliary.db'])).toEqual(before);
+    });
+  });
+
   it('reads a console command name typed in part as Symfony does: part for part, the whole name', () => {
     expect(consoleNames('d:m:m', ['doctrine:migrations:migrate'])).toBe(true);
     expect(consoleNames('migrate:f', ['migrate:fresh'])).toBe(true);
