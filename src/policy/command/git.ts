@@ -186,6 +186,8 @@ function targetOf(call: GitCall, gitDir: string | null | undefined, workTree: st
   const ctx = call.rt.ctx;
   if (!ctx.repoRoot) {
     call.targetDir = call.cwd ?? '?';
+    // (read only for a reason's words: every other use of byCwd asks for the 'same' target)
+    call.byCwd = gitDir === undefined && workTree === undefined && call.cwd !== null;
     return call.cwd === null ? 'unknown' : 'other';
   }
   const root = ctx.repoRoot;
@@ -315,6 +317,9 @@ function nothingInProgress(call: GitCall): boolean {
   return absent;
 }
 
+/** The way forward where a command runs in submodules, which guard does not snapshot. */
+const SUBMODULE_WAY = 'Ask the person to run it. To keep the submodules\' uncommitted work, `git submodule foreach git stash -u` sets it aside in each one\'s own stash (`git submodule foreach git stash pop` brings it back).';
+
 function local(call: GitCall, kind: VerdictKind, rule: RuleName, reason: string, instead?: string): void {
   const inner = kind === 'snapshot' ? innerRepository(call) : null;
   if (inner) {
@@ -325,8 +330,13 @@ function local(call: GitCall, kind: VerdictKind, rule: RuleName, reason: string,
     if (call.target === 'unknown') {
       call.rt.report(makeVerdict(opaqueKind(call.rt.ctx.isAgent), 'opaque-command', `${reason}, in a repository guard cannot determine (so it cannot snapshot it first)`, call.inv.source));
     } else {
-      const where = call.rt.ctx.repoRoot ? `outside the repository guard protects (${call.rt.ctx.repoRoot})` : 'in a directory guard does not protect';
-      call.rt.report(makeVerdict('deny', rule, `${reason}, in ${call.targetDir}, ${where}, so guard cannot snapshot it first`, call.inv.source));
+      const foreach = call.rt.ctx.foreachIn;
+      // `git submodule foreach git clean -xdf` in jq (vendor/oniguruma) named jq itself "a directory guard does not protect" (2026-12-07, helper realproj5)
+      if (foreach !== undefined && call.byCwd && call.cwd === call.inv.cwd) call.rt.report(makeVerdict('deny', rule, `${reason}, in each submodule of ${foreach} (\`git submodule foreach\` runs it there), repositories of their own whose files no snapshot holds, so guard cannot snapshot them first`, call.inv.source, SUBMODULE_WAY));
+      else {
+        const where = call.rt.ctx.repoRoot ? `outside the repository guard protects (${call.rt.ctx.repoRoot})` : 'in a directory guard does not protect';
+        call.rt.report(makeVerdict('deny', rule, `${reason}, in ${call.targetDir}, ${where}, so guard cannot snapshot it first`, call.inv.source));
+      }
     }
     return;
   }
@@ -1972,7 +1982,7 @@ function gitSubmodule(call: GitCall, args: Field[]): void {
     const words = commandWords.map((w) => w.value);
     if (words.some((w) => w === null)) return opaque(call, 'git submodule foreach runs a command guard cannot see');
     // Each submodule is a repository of its own, which guard does not snapshot.
-    const ctx = { ...call.rt.ctx, repoRoot: null, gitDir: null, commonDir: null };
+    const ctx = { ...call.rt.ctx, repoRoot: null, gitDir: null, commonDir: null, foreachIn: call.rt.ctx.foreachIn ?? call.rt.ctx.repoRoot ?? call.cwd ?? '?' };
     call.rt.shell(words.join(' '), { cwd: call.cwd, env: call.inv.env, ctx }, call.inv.source);
   }
 }

@@ -482,6 +482,8 @@ function checkDeleteByText(abs: string, ctx: CommandContext, source: string, opt
     case 'device':
       return makeVerdict('deny', 'device-write', `${options.verb} ${abs}, a device`, source);
     case 'outside': {
+      // in `git submodule foreach`: the path is each submodule's, not the superproject's (cwd stays the superproject's there)
+      if (ctx.foreachIn !== undefined && isUnder(abs, ctx.foreachIn)) return makeVerdict('deny', 'rm-outside-repo', `${options.verb} ${path.posix.relative(ctx.foreachIn, abs) || '.'} in each submodule of ${ctx.foreachIn} (\`git submodule foreach\` runs it there), repositories of their own whose files no snapshot holds`, source);
       const scratch = scratchDir(abs, ctx);
       if (scratch) return makeVerdict('allow', 'no-risk', `${options.verb} ${abs}, in ${scratch}, the scratch space for temporary files`, source);
       const cache = toolCacheDir(abs, ctx);
@@ -500,6 +502,9 @@ function checkDeleteByText(abs: string, ctx: CommandContext, source: string, opt
 function checkDeleteWithFacts(abs: string, facts: PathFacts, ctx: CommandContext, source: string, options: DeleteOptions): Verdict {
   // A Windows drive path names nothing on this file system: what is there cannot be looked at.
   if (isDrivePath(abs)) return checkDeleteByText(abs, ctx, source, options);
+  // In `git submodule foreach` the path is each submodule's: what lies at that path under the superproject says nothing
+  // (`rm -rf build` was "no-risk, which does not exist" where the superproject had no build/)
+  if (ctx.foreachIn !== undefined) return checkDeleteByText(abs, ctx, source, options);
   const follow = options.follow === true && facts.isSymlink;
   const target = follow ? facts.followed : facts.located;
   const exists = follow ? facts.followedExists : facts.exists;

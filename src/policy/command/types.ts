@@ -12,6 +12,13 @@ export interface CommandContext {
   cwd: string;
   /** Absolute top of the working tree guard protects, or null outside a repository. */
   repoRoot: string | null;
+  /**
+   * Set while judging the command `git submodule foreach` runs: the superproject's root. The
+   * command runs in each submodule, repositories of their own (repoRoot is null then), whose
+   * directories are not known here; cwd stays the superproject's, so the reasons name the
+   * submodules rather than a path under the superproject.
+   */
+  foreachIn?: string;
   /** Absolute git dir of that worktree (`<root>/.git` or `.git/worktrees/<name>`), when known. */
   gitDir?: string | null;
   /** Absolute common git dir (differs from gitDir in a linked worktree), when known. */

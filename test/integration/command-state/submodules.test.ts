@@ -93,6 +93,33 @@ describe('deleting what belongs to another repository inside this one', () => {
       expect((await evaluatedVerdict(t, 'git submodule update --init --recursive'))).toMatchObject({ verdict: 'allow' });
     });
   });
+
+  it('`git submodule foreach` with a discard: the reason names the submodules it runs in, not the superproject (jq: "in <superproject>, in a directory guard does not protect")', async () => {
+    await template.withCopy(async (t) => {
+      const root = fs.realpathSync(t.dir);
+      for (const [command, rule, what] of [
+        ['git submodule foreach git clean -xdf', 'git-clean-ignored', 'git clean -x'],
+        ['git submodule foreach --recursive git reset --hard', 'git-reset-hard', 'git reset --hard'],
+        ['git submodule foreach git checkout .', 'git-checkout-discard', 'git checkout .'],
+        ["git submodule foreach 'rm -rf build'", 'rm-outside-repo', 'rm deletes build in each submodule'],
+      ] as const) {
+        const verdict = await evaluatedVerdict(t, command, { asAgent: true });
+        expect(verdict, command).toMatchObject({ verdict: 'deny', rule });
+        expect(verdict.reason, command).toContain(what);
+        expect(verdict.reason, command).toContain(`each submodule of ${root} (\`git submodule foreach\` runs it there)`);
+        expect(verdict.reason, command).not.toContain('a directory guard does not protect');
+        expect(verdict.reason, command).not.toContain(`${root}/build`);
+      }
+      // through the installed hook: the way forward names the submodules' own stash
+      const hook = agentVerdict(t, 'git submodule foreach git clean -xdf');
+      expect(hook.decision).toBe('deny');
+      expect(hook.reason).toContain('each submodule of');
+      expect(hook.reason).toContain('git submodule foreach git stash -u');
+      // a path named with -C is that directory's, as before
+      expect((await evaluatedVerdict(t, "git submodule foreach 'git -C /tmp/x reset --hard'", { asAgent: true })).reason).toContain('in /tmp/x, in a directory guard does not protect');
+      expect(await evaluatedVerdict(t, 'git submodule foreach git stash -u', { asAgent: true })).toMatchObject({ verdict: 'allow' });
+    });
+  });
 });
 
 /** `guard check-command` on COMMAND, with the git processes it started (git's trace2 events). */
