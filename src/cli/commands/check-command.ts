@@ -9,10 +9,11 @@
  * memory; nothing is written), the same repository state and ref checks. Only the actor differs:
  * the agent markers of the environment (src/policy/actor.ts) make it an agent.
  */
+import fs from 'node:fs';
 import path from 'node:path';
 import { readPolicy } from '../../config/compile.js';
 import { GuardError } from '../../errors.js';
-import { openRepo, type Repo } from '../../git/repo.js';
+import { guardCommonPath, openRepo, superprojectOf, type Repo } from '../../git/repo.js';
 import { detectActor } from '../../policy/actor.js';
 import type { Verdict } from '../../policy/command/index.js';
 import { defaultConfig } from '../../policy/schema.js';
@@ -44,6 +45,25 @@ async function findRepo(cwd: string): Promise<Repo | null> {
   }
 }
 
+/**
+ * The repository a command here is judged in, as the installed agent hook judges it
+ * (agent-hook.ts guardedRepo): `repo` where guard is set up in it (its launcher exists), else the
+ * nearest superproject where guard is, for a submodule. In jq's vendor/oniguruma check-command
+ * said "snapshot" for `git reset --hard` (the submodule judged as its own repository, guard's
+ * defaults) where the hook refuses it: another repository inside the protected one (2026-12-07,
+ * helper realproj5). No git process where guard is set up, or where the common git dir is not a
+ * submodule's (`.git/modules/`); one rev-parse per level otherwise.
+ */
+async function judgedRepo(repo: Repo): Promise<Repo> {
+  for (let at = repo; ; ) {
+    if (fs.existsSync(guardCommonPath(at, 'agent-hook.sh'))) return at;
+    if (!/\/modules\//.test(at.commonDir)) return repo;
+    const top = await superprojectOf(at);
+    if (!top) return repo;
+    at = await openRepo(top);
+  }
+}
+
 export function exitCodeForVerdict(verdict: Verdict['verdict']): number {
   return verdict === 'allow' || verdict === 'snapshot' ? ExitCode.ok : ExitCode.refused;
 }
@@ -51,7 +71,8 @@ export function exitCodeForVerdict(verdict: Verdict['verdict']): number {
 export async function run(args: CheckArgs, ctx: CommandContext): Promise<number> {
   const command = await readCommand(args.command);
   const cwd = path.resolve(ctx.cwd);
-  const repo = await findRepo(cwd);
+  const found = await findRepo(cwd);
+  const repo = found ? await judgedRepo(found) : null;
   // Outside a repository there is no .guard.yaml: the documented defaults.
   const policy = repo ? await readPolicy(repo, { persist: false }) : defaultConfig();
   const verdict = await evaluateCommand(command, { cwd, repo, policy, actor: detectActor(process.env) });

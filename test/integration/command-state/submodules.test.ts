@@ -13,7 +13,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { agentVerdict } from '../../helpers/verdicts.js';
+import { agentVerdict, checkVerdict } from '../../helpers/verdicts.js';
 import { evaluatedVerdict } from '../../helpers/evaluated.js';
 import { rollbackOk, snapshotId } from '../../helpers/guard-steps.js';
 import { shellOk } from '../../helpers/repo-steps.js';
@@ -206,6 +206,25 @@ describe('a submodule\'s ignored, regenerable build output', () => {
 });
 
 describe('git run inside a submodule or a nested repository', () => {
+  it('guard check-command run inside a submodule judges as the installed hook does: in the guarded superproject (jq\'s vendor/oniguruma said "snapshot")', async () => {
+    await template.withCopy(async (t) => {
+      const sub = path.join(t.dir, 'vendor/lib');
+      const guarded = fs.existsSync(path.join(t.dir, '.git/guard/agent-hook.sh'));
+      if (!guarded) {
+        // guard set up nowhere: the submodule is judged as its own repository, as before
+        expect(checkVerdict(t, 'git reset --hard', { asAgent: true, cwd: sub })).toMatchObject({ verdict: 'snapshot', rule: 'git-reset-hard' });
+        const init = t.guard(['init', '--yes', '--agents', 'claude']);
+        expect(init.code, init.stderr).toBe(0);
+      }
+      for (const command of ['git reset --hard', 'git clean -fdx']) {
+        const v = checkVerdict(t, command, { asAgent: true, cwd: sub });
+        expect(v, command).toMatchObject({ verdict: 'deny' });
+        expect(v.reason, command).toContain('another git repository inside this one');
+      }
+      expect(checkVerdict(t, 'git status', { asAgent: true, cwd: sub })).toMatchObject({ verdict: 'allow' });
+    });
+  });
+
   it('works on that repository, which no snapshot holds: denied instead of snapshotted', async () => {
     await template.withCopy(async (t) => {
       for (const command of ['git -C vendor/lib reset --hard', 'cd vendor/lib && git reset --hard', 'cd vendor/lib && git clean -fd', 'cd nest/src && git checkout -- .', 'git -C nest stash drop']) {
