@@ -1,8 +1,9 @@
 /**
  * The watcher's protected restore (src/watcher/protected-restore.ts) against git and the user
  * acting on the same file while it runs. Each interleaving is made exact with the test bundle's
- * hold (GUARD_TEST_RESTORE_HOLD): armed empty, the restore holds before it reads HEAD, the index
- * and the content; armed `write`, after those reads, right before its last checks and the write.
+ * hold (GUARD_TEST_RESTORE_HOLD): armed empty, the restore holds before it reads HEAD and the
+ * index (the snapshot's side, the file's bytes and index entry, is read ahead for the batch);
+ * armed `write`, after those reads, right before its last checks and the write.
  * The test acts while it is held, releases it and reads what it did (`test-restore-done`).
  * Real git, the real watcher daemon, no timing.
  */

@@ -216,6 +216,30 @@ describe('the watcher', () => {
       expect(hex('.github/workflows/ci.yml')).toBe(ci.toString('hex'));
     }));
 
+  // The restore reads git's checkout of a whole batch in one `cat-file --batch --filters`, which a
+  // smudge filter that fails stops for every file: then each file is asked about alone, so only
+  // the one whose filter fails is written as its blob.
+  it('restores a deleted directory whose files include one with a smudge filter that fails: the others still as git\'s checkout writes them', () =>
+    withTestRepo(async (repo) => {
+      repo.git(['config', 'filter.broken.clean', 'cat']);
+      repo.git(['config', 'filter.broken.smudge', 'false']);
+      repo.git(['config', 'filter.broken.required', 'true']);
+      repo.write('.gitattributes', 'db/migrate/*.yml text eol=crlf\ndb/migrate/*.bin filter=broken\n');
+      baseRepo(repo);
+      repo.write('db/migrate/002_seed.yml', 'seed: 1\r\nrows: 2\r\n');
+      repo.write('db/migrate/003_blob.bin', 'kept as its blob\n');
+      repo.git(['add', '-A']);
+      repo.git(['commit', '-q', '-m', 'seed and blob']);
+      startSession(repo);
+      await waitForWatcher(repo);
+      fs.rmSync(path.join(repo.dir, 'db'), { recursive: true });
+      await waitFor('the three migrations to come back', () => ['001_init.sh', '002_seed.yml', '003_blob.bin'].every((f) => repo.exists(`db/migrate/${f}`)));
+      // Before the one-by-one retry: the whole batch fell back to the blobs, LF for the eol=crlf file.
+      expect(fs.readFileSync(path.join(repo.dir, 'db/migrate/002_seed.yml')).toString('hex')).toBe(Buffer.from('seed: 1\r\nrows: 2\r\n').toString('hex'));
+      expect(repo.read('db/migrate/003_blob.bin')).toBe('kept as its blob\n');
+      expect(repo.read('db/migrate/001_init.sh')).toBe('#!/bin/sh\necho init\n');
+    }));
+
   it('shows a killed watcher as crashed, and a restarted one records changes again', () =>
     withTestRepo(async (repo) => {
       baseRepo(repo);
