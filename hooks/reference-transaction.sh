@@ -335,6 +335,51 @@ if [ "$guard_state" = committed ]; then
   fi
 fi
 
+# guard's agent hooks taken out by a person's git command. Where a project tracks the agent's
+# settings file (`.claude/settings.json` committed without guard's entries), guard's entries are an
+# uncommitted change of it, and a person's `git reset --hard` or `git stash` reverts it: the
+# agent's next session runs without guard's checks, and no agent hook runs to notice (an agent's
+# own such command is written back by its hooks: src/agents/rehook.ts). `guard init` lists the
+# files and the text of guard's entry in <gitDir>/guard/agent-hook-files (src/agents/install.ts);
+# here each is checked with builtins once it changed since the last look that found them all
+# (agent-hooks-seen: a `-nt` test per file is all a transaction costs then). A file gone or without
+# the entry is said once per change (agent-hooks-reported), on stderr and in the journal
+# (`agent-hooks-gone`); `guard status` reports it too, and `guard init --agents ID` puts them back.
+# Not written back from here: after a person's `git stash`, entries written back would make the
+# later `git stash pop` refuse. A `git checkout -f`/`git restore` (no ref transaction in git 2.39)
+# is seen at the next transaction that follows it (a commit, a reset, a pull) or by `guard status`.
+if [ "$guard_state" = committed ] && [ "$guard_actor" = human ] && [ -f "$guard_wt_git/guard/agent-hook-files" ]; then
+  guard_ah_seen=$guard_wt_git/guard/agent-hooks-seen
+  guard_ah_gone=
+  guard_ah_ids=
+  guard_ah_tab='	'
+  while IFS=$guard_ah_tab read -r guard_af guard_am guard_an guard_ai; do
+    [ -n "$guard_af" ] || continue
+    if [ -f "$guard_af" ]; then
+      [ -f "$guard_ah_seen" ] && ! [ "$guard_af" -nt "$guard_ah_seen" ] && continue
+      guard_found=
+      while IFS= read -r guard_l || [ -n "$guard_l" ]; do
+        case $guard_l in *"$guard_am"*) guard_found=1 && break ;; esac
+      done <"$guard_af"
+      [ -n "$guard_found" ] && continue
+    fi
+    guard_ah_gone="$guard_ah_gone${guard_ah_gone:+, }${guard_af#"$PWD"/} ($guard_an)"
+    guard_ah_ids="$guard_ah_ids${guard_ah_ids:+,}$guard_ai"
+  done <"$guard_wt_git/guard/agent-hook-files"
+  # All there: looked at again only once one of them changes.
+  [ -n "$guard_ah_gone" ] || echo >"$guard_ah_seen" 2>/dev/null || :
+  guard_reported=
+  [ -f "$guard_wt_git/guard/agent-hooks-reported" ] && IFS= read -r guard_reported <"$guard_wt_git/guard/agent-hooks-reported"
+  if [ "$guard_ah_gone" != "$guard_reported" ]; then
+    if [ -n "$guard_ah_gone" ]; then
+      printf 'guard: warning: guard'"'"'s agent hooks are gone from %s: the agent'"'"'s next session runs without guard'"'"'s checks (a git command reverted or removed the file).\n  Put them back: guard init --agents %s (after a git stash, git stash pop brings them back instead)\n' "$guard_ah_gone" "$guard_ah_ids" >&2
+      guard_json_escape "$guard_ah_gone"
+      guard_journal_line agent-hooks-gone "\"files\":\"$guard_json\",\"agents\":\"$guard_ah_ids\",\"actor\":\"$guard_actor\""
+    fi
+    printf '%s\n' "$guard_ah_gone" >"$guard_wt_git/guard/agent-hooks-reported" 2>/dev/null || :
+  fi
+fi
+
 # committed and aborted are after the fact: report, never block.
 guard_has_chained && { printf '%s' "$guard_input" | guard_run_chained "$@" || :; }
 

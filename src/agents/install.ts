@@ -59,6 +59,44 @@ function writeManifest(repo: Repo, manifest: Manifest): void {
   const file = manifestPath(repo);
   fs.mkdirSync(path.dirname(file), { recursive: true });
   fs.writeFileSync(file, `${JSON.stringify(manifest, null, 2)}\n`);
+  writeHookFileList(repo, Object.keys(manifest.agents));
+}
+
+/** The list the reference-transaction hook reads (hooks/reference-transaction.sh, "agent hooks gone"). */
+const HOOK_FILE_LIST = 'agent-hook-files';
+
+/**
+ * For the git hooks: each installed agent's hook file that holds guard's pre-tool entry now, as
+ * "<absolute file> TAB <text of guard's entry> TAB <agent's name> TAB <id>" lines, in
+ * <gitDir>/guard/agent-hook-files. A person's `git reset --hard` or `git stash` over a tracked
+ * settings file takes guard's entries out, and no agent hook runs to see it (the agent's next
+ * session simply runs without them): the reference-transaction hook checks these files with sh
+ * builtins and says so (docs/hooks.md). A file without guard's entry now is not listed (nothing
+ * to lose); no file, no list.
+ */
+function writeHookFileList(repo: Repo, ids: string[]): void {
+  const lines: string[] = [];
+  for (const id of ids) {
+    const agent = findAgent(id);
+    if (!agent) continue;
+    const file = path.join(repo.root, agent.inspect(repo.root).file);
+    // The launcher command's tail, as every JSON hook file holds it (hookCommandFor).
+    const marker = `git-guard ${id} pre-tool`;
+    let text = '';
+    try {
+      text = fs.readFileSync(file, 'utf8');
+    } catch {
+      continue;
+    }
+    if (!text.includes(marker) || /[\t\n]/.test(file + agent.displayName)) continue;
+    lines.push(`${file}\t${marker}\t${agent.displayName}\t${id}\n`);
+  }
+  const list = guardPath(repo, HOOK_FILE_LIST);
+  if (lines.length === 0) fs.rmSync(list, { force: true });
+  else fs.writeFileSync(list, lines.join(''));
+  // Looked at afresh from now on (the hook's stamp of the last look that found them all), and said
+  // again when a later command takes them out again (what it said last).
+  for (const name of ['agent-hooks-seen', 'agent-hooks-reported']) fs.rmSync(guardPath(repo, name), { force: true });
 }
 
 /** The agents `guard init` set up in this worktree (from <gitDir>/guard/agents.json). */
@@ -164,6 +202,7 @@ export async function uninstallAgents(repo: Repo): Promise<UninstallAgentsResult
     if (touched.length > 0) removed.push({ agent: agent.id, displayName: agent.displayName, files: touched });
   }
   fs.rmSync(manifestPath(repo), { force: true });
+  for (const name of [HOOK_FILE_LIST, 'agent-hooks-seen', 'agent-hooks-reported']) fs.rmSync(guardPath(repo, name), { force: true });
   removeLauncher(repo);
   return { removed };
 }
