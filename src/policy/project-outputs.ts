@@ -15,7 +15,18 @@
  *  - Hugo (hugo.toml / hugo.yaml / hugo.json, or the older config.toml / config.yaml / config.yml /
  *    config.json naming a `baseURL` beside a `content/` directory, also under config/_default/:
  *    hugo-PaperMod's exampleSite uses config.yml): `public` and `resources/_gen`;
- *  - Jekyll (_config.yml with a Gemfile naming jekyll): `_site` and `.jekyll-cache`.
+ *  - Jekyll (_config.yml with a Gemfile naming jekyll): `_site` and `.jekyll-cache`;
+ *  - .NET: `TestResults` beside each test project (a .csproj/.fsproj/.vbproj referencing
+ *    Microsoft.NET.Test.Sdk, using MSTest.Sdk or setting IsTestProject) that a solution file at the
+ *    root lists (`dotnet test` writes its results and coverage there by default), or beside such a
+ *    project file at the root; `artifacts` where Directory.Build.props sets UseArtifactsOutput (the
+ *    SDK's artifacts layout, ArtifactsPath when given);
+ *  - Helm (Chart.yaml at the root or in charts/NAME/): the `NAME-*.tgz` archives of each dependency
+ *    Chart.yaml lists, in the chart's charts/ (`helm dependency build` downloads them; an unpacked
+ *    subchart or any other file there stays captured);
+ *  - Phoenix (mix.exs naming :phoenix): the directory under priv/static that its asset build writes,
+ *    as config/config.exs (esbuild `--outdir=../priv/static/assets`, tailwind `--output=...`) or
+ *    assets/webpack.config.js / brunch-config.js (`"/../priv/static"`) names it.
  *
  * Cost: a few stat and small reads of configuration files at the root, no git process, only when
  * path facts are read (command-state.ts).
@@ -88,5 +99,88 @@ export function projectOutputs(root: string): string[] {
   }
   if (isHugoSite(root)) out.push('public/', 'resources/_gen/');
   if (exists(root, '_config.yml') && /\bjekyll\b/.test(read(root, 'Gemfile') ?? '')) out.push('_site/', '.jekyll-cache/');
+  out.push(...dotnetOutputs(root), ...helmOutputs(root), ...phoenixOutputs(root));
   return out;
+}
+
+function listDir(root: string, rel: string): string[] {
+  try {
+    return fs.readdirSync(path.join(root, rel));
+  } catch {
+    return [];
+  }
+}
+
+/** At most this many project files of a solution are read (each a small XML file). */
+const MAX_PROJECTS = 400;
+
+/** A .NET project file that is a test project (`dotnet test` runs it). */
+function isTestProject(text: string): boolean {
+  return /Include\s*=\s*"Microsoft\.NET\.Test\.Sdk"|Sdk\s*=\s*"MSTest\.Sdk|<IsTestProject>\s*true\s*</i.test(text);
+}
+
+/** .NET: TestResults beside the test projects a root solution lists (or at the root), and the artifacts layout's directory. */
+function dotnetOutputs(root: string): string[] {
+  const out: string[] = [];
+  const names = listDir(root, '.');
+  const projects = new Set<string>();
+  for (const name of names) {
+    if (/\.(?:cs|fs|vb)proj$/.test(name)) projects.add(name);
+    if (!/\.slnx?$/.test(name)) continue;
+    const text = read(root, name) ?? '';
+    // .sln: Project("{GUID}") = "Name", "tests\\X\\X.csproj", "{GUID}"; .slnx: <Project Path="tests/X/X.csproj" />
+    for (const m of text.matchAll(/(?:=\s*"[^"\n]*",\s*"|<Project\s+Path\s*=\s*")([^"\n]+\.(?:cs|fs|vb)proj)"/g)) projects.add((m[1] as string).replace(/\\/g, '/'));
+  }
+  let read_ = 0;
+  for (const project of projects) {
+    if (++read_ > MAX_PROJECTS) break;
+    const dir = path.posix.dirname(project);
+    const rel = dir === '.' ? '' : relativeDir(dir);
+    if (rel === null || !isTestProject(read(root, project) ?? '')) continue;
+    out.push(rel === '' ? 'TestResults/' : `${rel}/TestResults/`);
+  }
+  const props = read(root, 'Directory.Build.props') ?? '';
+  if (/<UseArtifactsOutput>\s*true\s*</i.test(props)) {
+    const named = /<ArtifactsPath>\s*\$\(MSBuildThisFileDirectory\)([^<$]*?)\s*<\/ArtifactsPath>/.exec(props);
+    const given = /<ArtifactsPath>/.test(props);
+    const dir = named ? relativeDir(named[1] as string) : given ? null : 'artifacts';
+    if (dir !== null) out.push(`${dir}/`);
+  }
+  return out;
+}
+
+/** The names of the dependencies a Chart.yaml lists (its top-level `dependencies:` block). */
+function chartDependencies(text: string): string[] {
+  const block = /^dependencies:[ \t]*\n((?:[ \t-].*\n?|[ \t]*\n)*)/m.exec(text);
+  if (!block) return [];
+  const names: string[] = [];
+  for (const m of (block[1] as string).matchAll(/^[ \t]*(?:-[ \t]+)?name:[ \t]*["']?([A-Za-z0-9._-]+)["']?[ \t]*(?:#.*)?$/gm)) names.push(m[1] as string);
+  return names;
+}
+
+/** Helm: the dependency archives `helm dependency build` writes into a chart's charts/ (the root chart's, or charts/NAME's). */
+function helmOutputs(root: string): string[] {
+  const out: string[] = [];
+  const charts = ['', ...listDir(root, 'charts').map((name) => `charts/${name}/`)].slice(0, MAX_PROJECTS);
+  for (const chart of charts) {
+    if (chart !== '' && relativeDir(chart) === null) continue;
+    const text = read(root, `${chart}Chart.yaml`);
+    if (text === null) continue;
+    for (const name of chartDependencies(text)) out.push(`${chart}charts/${name}-*.tgz`);
+  }
+  return out;
+}
+
+/** Phoenix: the directory under priv/static its asset build writes, as the build's configuration names it. */
+function phoenixOutputs(root: string): string[] {
+  if (!/:phoenix\b/.test(read(root, 'mix.exs') ?? '')) return [];
+  const out = new Set<string>();
+  for (const rel of ['config/config.exs', 'assets/webpack.config.js', 'assets/brunch-config.js']) {
+    const text = read(root, rel) ?? '';
+    // `--outdir=../priv/static/assets`, `--output=../priv/static/assets/app.css`, `path: __dirname + "/../priv/static"`, `public: "../priv/static"`
+    for (const m of text.matchAll(/(?:--outdir=|--output=|["'])\/?\.\.\/priv\/static((?:\/[A-Za-z0-9_-]+)*)(\/[A-Za-z0-9_-]+\.[A-Za-z0-9]+)?\/?(?=["'\s)])/g)) {
+      out.add(`priv/static${m[1] as string}/`);
+    }
+  }
+  return [...out];
 }

@@ -70,4 +70,52 @@ describe('ignored output named by the project build tool configuration', () => {
       ]);
     });
   });
+
+  // Found on ardalis/CleanArchitecture (`rm -rf tests/.../TestResults`), argoproj/argo-helm (`rm -rf
+  // charts/argo-cd/charts`) and thechangelog/changelog.com (`rm -rf priv/static`): each a snapshot
+  // before, though `dotnet test`, `helm dependency build` and the asset build write them again.
+  it('knows .NET test results, Helm dependency archives and Phoenix static assets from the build files', async () => {
+    await withTestRepo(async (t) => {
+      t.write('.gitignore', '[Tt]est[Rr]esult*/\nartifacts/\n**/charts/*/charts\n/priv/static/\n');
+      t.write('README.md', 'x\n');
+      t.write('tests/App.Tests/App.Tests.csproj', '<Project Sdk="Microsoft.NET.Sdk">\n  <ItemGroup>\n    <PackageReference Include="Microsoft.NET.Test.Sdk" />\n  </ItemGroup>\n</Project>\n');
+      t.write('src/App/App.csproj', '<Project Sdk="Microsoft.NET.Sdk.Web">\n</Project>\n');
+      t.write('charts/web/Chart.yaml', 'apiVersion: v2\nname: web\nversion: 1.0.0\ndependencies:\n  - name: redis-ha\n    version: 4.38.0\n    repository: https://example.org/charts/\n');
+      t.write('mix.exs', 'defp deps do\n  [{:phoenix, "~> 1.7"}]\nend\n');
+      t.write('config/config.exs', 'config :esbuild,\n  default: [args: ~w(js/app.js --bundle --outdir=../priv/static/assets)]\n');
+      t.git(['add', '-A']);
+      t.git(['commit', '-q', '-m', 'a']);
+      const init = t.guard(['init', '--yes', '--agents', 'claude']);
+      expect(init.code, init.stderr).toBe(0);
+      commitGuardFiles(t);
+      t.write('tests/App.Tests/TestResults/a/coverage.cobertura.xml', '<coverage/>\n');
+      t.write('src/App/TestResults/notes.md', 'mine\n');
+      t.write('artifacts/App.1.0.0.nupkg', 'x\n');
+      t.write('charts/web/charts/redis-ha-4.38.0.tgz', 'x\n');
+      t.write('priv/static/assets/app.js', 'x\n');
+      t.write('priv/static/robots.txt', 'mine\n');
+      // no solution file yet, no test project at the root: the results are captured as any ignored files
+      await expectEvaluatedTable(t, [['rm -rf tests/App.Tests/TestResults', 'snapshot', 'rm-in-repo', ['coverage.cobertura.xml']]]);
+      t.write('App.slnx', '<Solution>\n  <Project Path="src/App/App.csproj" />\n  <Project Path="tests/App.Tests/App.Tests.csproj" />\n</Solution>\n');
+      t.git(['add', 'App.slnx']);
+      t.git(['commit', '-q', '-m', 'sln']);
+      expect(checkVerdict(t, 'rm -rf tests/App.Tests/TestResults', { asAgent: true })).toMatchObject({ verdict: 'allow' });
+      await expectEvaluatedTable(t, [
+        ['rm -rf tests/App.Tests/TestResults', 'allow', 'no-risk'],
+        ['rm -rf tests/*/TestResults', 'allow', 'no-risk'],
+        ['rm -rf charts/web/charts', 'allow', 'no-risk'],
+        ['rm -f charts/*/charts/*.tgz', 'allow', 'no-risk'],
+        ['rm -rf priv/static/assets', 'allow', 'no-risk'],
+        // a project that runs no tests, the artifacts layout not configured, a file outside the asset build's directory
+        ['rm -rf src/App/TestResults', 'snapshot', 'rm-in-repo', ['notes.md']],
+        ['rm -rf artifacts', 'snapshot', 'rm-in-repo', ['App.1.0.0.nupkg']],
+        ['rm -rf priv/static', 'snapshot', 'rm-in-repo', ['robots.txt']],
+      ]);
+      // what helm does not write there: an unpacked subchart someone may edit
+      t.write('charts/web/charts/redis-ha/values.yaml', 'mine: true\n');
+      await expectEvaluatedTable(t, [['rm -rf charts/web/charts', 'snapshot', 'rm-in-repo', ['values.yaml']]]);
+      t.write('Directory.Build.props', '<Project>\n  <PropertyGroup>\n    <UseArtifactsOutput>true</UseArtifactsOutput>\n  </PropertyGroup>\n</Project>\n');
+      await expectEvaluatedTable(t, [['rm -rf artifacts', 'allow', 'no-risk']]);
+    });
+  });
 });
