@@ -1699,16 +1699,17 @@ function gitBranch(call: GitCall, args: Field[]): void {
     for (const name of names) {
       if (name.value === null) {
         // The names come from the repository (`$(git branch --merged | grep -v main)`, `| xargs git
-        // branch -d`): a snapshot holds every branch, and the caller, which can list the local
+        // branch -d`): with -D a snapshot holds every branch; the caller, which can list the local
         // branches, refuses where a protected one could be among them (planned-refs.ts).
         const view = call.rt.ctx.view;
         if (call.target === 'same' && (view?.collecting || view?.resolved)) {
           const from = name.display.replace(/^\((xargs .*)\)$/, 'the $1');
           if (force) {
             local(call, 'snapshot', 'git-branch-delete', `git branch -D deletes the branches named by ${from}, merged or not: commits that only an unmerged one holds are then on no branch; the snapshot taken first keeps every branch tip (guard refuses it where a protected branch could be among them)`, 'Nothing to change if you mean it: `guard rollback` brings the branches back, or `git branch NAME SHA` with the SHA git prints for each ("Deleted branch NAME (was SHA)"). To delete only merged branches, use -d: git then keeps any branch with unmerged work.');
-          } else {
-            local(call, 'snapshot', 'git-branch-delete', `git branch -d deletes the branches named by ${from} that are merged (into HEAD, or into their upstream): only the names go, their commits stay in the branches they were merged into; the snapshot taken first keeps every branch tip (guard refuses it where a protected branch could be among them)`, 'Nothing to change: `guard rollback` brings the branches back, or `git branch NAME SHA` with the SHA git prints for each ("Deleted branch NAME (was SHA)").');
           }
+          // -d deletes only merged branches (into HEAD, or into their upstream): their commits stay
+          // where they were merged, as for a named `git branch -d feature` (free). No snapshot;
+          // the protected branches are still checked below (planned-refs.ts).
           noteRef(call, { kind: 'delete-unnamed', how: `git branch ${force ? '-D' : '-d'} ${name.display}`, ...(name.branches ? { lines: name.branches } : {}) });
         } else opaque(call, `git branch ${force ? '-D' : '-d'} deletes a branch guard cannot see`);
         continue;

@@ -3,9 +3,10 @@
  * projects, third round": holman/dotfiles' bin/git-delete-local-merged and bin/git-promote):
  *  - `git branch -d` of names a substitution or xargs supplies (`git branch --merged | grep -v main
  *    | xargs git branch -d`, `git branch -d $(git branch --merged | grep -v '\*')`) was refused as
- *    opaque. git deletes only merged branches with -d and a snapshot holds every branch, so it is a
- *    snapshot now, unless a protected local branch git would delete (checked out in no worktree)
- *    exists: planned-refs.ts lists the local branches (one for-each-ref) and refuses then;
+ *    opaque. git deletes only merged branches with -d, so it is free as a named `git branch -d
+ *    feature` is (a snapshot with -D, which holds every branch), unless a protected local branch git
+ *    would delete (checked out in no worktree) exists: planned-refs.ts lists the local branches (one
+ *    for-each-ref) and refuses then;
  *  - `git push origin "$(git branch --show-current)"` (and rev-parse --abbrev-ref HEAD, symbolic-ref
  *    --short HEAD) was refused as an unknown refspec: the substitution is the checked-out branch
  *    (HEAD read through the state view, expand.ts), wherever it stands, a variable holding it too.
@@ -20,7 +21,7 @@ const XARGS = 'git branch --merged | grep -v main | xargs git branch -d';
 const SUBST = "git branch -d $(git branch --merged | grep -v '\\*')";
 
 describe('git branch -d of names guard cannot read before it runs', () => {
-  it('is a snapshot while no protected branch could be deleted, refused where one could', async () => {
+  it('is free with -d (a snapshot with -D) while no protected branch could be deleted, refused where one could', async () => {
     await withTestRepo(async (t) => {
       t.write('a.txt', 'a\n');
       t.git(['add', '-A']);
@@ -31,11 +32,13 @@ describe('git branch -d of names guard cannot read before it runs', () => {
       expect(init.code, init.stderr).toBe(0);
       commitGuardFiles(t);
       // On main, the one protected local branch: git never deletes the checked-out branch.
-      expect(hookWithVerdict(t, XARGS)).toMatchObject({ decision: 'allow', verdict: 'snapshot', rule: 'git-branch-delete' });
+      expect(hookWithVerdict(t, XARGS)).toMatchObject({ decision: 'allow', verdict: 'allow' });
       await expectEvaluatedTable(t, [
-        [XARGS, 'snapshot', 'git-branch-delete', ['that are merged', 'their commits stay in the branches they were merged into']],
-        [SUBST, 'snapshot', 'git-branch-delete'],
+        [XARGS, 'allow', 'no-risk'],
+        [SUBST, 'allow', 'no-risk'],
         ['git branch -D $(git branch --merged | grep -v main)', 'snapshot', 'git-branch-delete', ['merged or not']],
+        // a loop over a list of names (`git branch -d "$b"` per line): -d refuses unmerged work, main is checked out
+        ['while read b; do git branch -d "$b"; done < branches.txt', 'allow', 'no-risk'],
         // named branches are judged by their names, as before
         ['git branch -d fr-old', 'allow', 'no-risk'],
         ['git branch -D fr-old', 'snapshot', 'git-branch-delete'],
@@ -47,18 +50,20 @@ describe('git branch -d of names guard cannot read before it runs', () => {
       t.git(['checkout', '-q', 'feature']);
       // feature up to main (guard's files were committed on main): main is merged into HEAD, so `git branch --merged` lists it
       t.git(['merge', '-q', '--ff-only', 'main']);
-      expect(checkVerdict(t, XARGS, { asAgent: true })).toMatchObject({ verdict: 'snapshot', rule: 'git-branch-delete' });
-      expect(hookWithVerdict(t, XARGS)).toMatchObject({ decision: 'allow', verdict: 'snapshot', rule: 'git-branch-delete' });
+      expect(checkVerdict(t, XARGS, { asAgent: true })).toMatchObject({ verdict: 'allow', rule: 'no-risk' });
+      expect(hookWithVerdict(t, XARGS)).toMatchObject({ decision: 'allow', verdict: 'allow' });
       expect(checkVerdict(t, "git branch --merged | grep -v '^\\*' | xargs git branch -d", { asAgent: true })).toMatchObject({ verdict: 'deny', rule: 'protected-branch-delete', instead: expect.stringContaining('`| grep -vF main` before xargs') });
       await expectEvaluatedTable(t, [
-        [XARGS, 'snapshot', 'git-branch-delete'],
+        [XARGS, 'allow', 'no-risk'],
         ["git branch --merged | grep -v '^\\*' | xargs git branch -d", 'deny', 'protected-branch-delete', ["its line `  main` in `git branch --merged` gets through the filters", 'the branches named before main are deleted by then']],
-        ["git branch --merged | grep -vE '(main|master|develop)' | xargs git branch -d", 'snapshot', 'git-branch-delete'],
-        ["git branch --merged | egrep -v '(^\\*|master|main)' | xargs -n 1 git branch -d", 'snapshot', 'git-branch-delete'],
-        ["git branch --merged | grep -v '\\*' | grep -v -e main -e master | xargs -r git branch -d", 'snapshot', 'git-branch-delete'],
-        ["git branch --merged | grep -vx '  main' | xargs git branch -d", 'snapshot', 'git-branch-delete'],
-        ["git branch --merged | grep -v -i MAIN | xargs -I{} git branch -d {}", 'snapshot', 'git-branch-delete'],
+        ["git branch --merged | grep -vE '(main|master|develop)' | xargs git branch -d", 'allow', 'no-risk'],
+        ["git branch --merged | egrep -v '(^\\*|master|main)' | xargs -n 1 git branch -d", 'allow', 'no-risk'],
+        ["git branch --merged | grep -v '\\*' | grep -v -e main -e master | xargs -r git branch -d", 'allow', 'no-risk'],
+        ["git branch --merged | grep -vx '  main' | xargs git branch -d", 'allow', 'no-risk'],
+        ["git branch --merged | grep -v -i MAIN | xargs -I{} git branch -d {}", 'allow', 'no-risk'],
         ['git branch | grep -v main | xargs git branch -D', 'snapshot', 'git-branch-delete', ['merged or not', 'commits that only an unmerged one holds are then on no branch']],
+        // a list guard does not read, while main (merged into HEAD) is deletable: refused
+        ['while read b; do git branch -d "$b"; done < branches.txt', 'deny', 'protected-branch-delete', ['any local branch could be among them']],
         // what the model cannot read keeps every line: refused as before
         ['git branch --merged | grep -vw main | xargs git branch -d', 'deny', 'protected-branch-delete'],
         ['git branch --merged | grep -v "ma[a-z]n" | xargs git branch -d', 'deny', 'protected-branch-delete'],
@@ -68,15 +73,15 @@ describe('git branch -d of names guard cannot read before it runs', () => {
         ['grep() { cat; }; git branch --merged | grep -v main | xargs git branch -d', 'deny', 'protected-branch-delete'],
         ['git branch --merged | grep -v mainline | xargs git branch -d', 'deny', 'protected-branch-delete'],
         ['git branch --merged | grep main | xargs git branch -d', 'deny', 'protected-branch-delete'],
-        ['git branch --merged | grep feature/ | xargs git branch -d', 'snapshot', 'git-branch-delete'],
+        ['git branch --merged | grep feature/ | xargs git branch -d', 'allow', 'no-risk'],
         // unquoted $(...): the `*` of the checked-out branch's line is globbed, unless a filter drops it
         ['git branch -d $(git branch --merged | grep -v main)', 'deny', 'protected-branch-delete', ['expands its `*`']],
-        ["git branch -d $(git branch --merged | grep -v '\\*' | grep -v main)", 'snapshot', 'git-branch-delete'],
+        ["git branch -d $(git branch --merged | grep -v '\\*' | grep -v main)", 'allow', 'no-risk'],
         ['git branch -D $(git branch --merged)', 'deny', 'protected-branch-delete'],
         // a line-set IFS splits the lines elsewhere than at blanks (`  fix-main` gives main)
         ["IFS=-; git branch -d $(git branch --merged | grep -v '\\*' | grep -v main)", 'deny', 'protected-branch-delete'],
         // back on main first: main is the checked-out branch then
-        [`git checkout main && ${SUBST}`, 'snapshot', 'git-branch-delete'],
+        [`git checkout main && ${SUBST}`, 'allow', 'no-risk'],
       ]);
       // a branch name holding quotes: xargs removes them (`ma''in` is main), so the filters are not relied on
       t.git(['branch', "ma''in"]);
@@ -90,7 +95,7 @@ describe('git branch -d of names guard cannot read before it runs', () => {
       t.git(['commit', '-q', '-m', 'b']);
       t.git(['checkout', '-q', 'feature']);
       await expectEvaluatedTable(t, [
-        ["git branch --merged | grep -v '^\\*' | xargs git branch -d", 'snapshot', 'git-branch-delete'],
+        ["git branch --merged | grep -v '^\\*' | xargs git branch -d", 'allow', 'no-risk'],
         ["git branch | grep -v '^\\*' | xargs git branch -d", 'deny', 'protected-branch-delete'],
         ["git branch --merged main | grep -v '^\\*' | xargs git branch -d", 'deny', 'protected-branch-delete'],
         ["git merge -q main && git branch --merged | grep -v '^\\*' | xargs git branch -d", 'deny', 'protected-branch-delete'],
