@@ -13,6 +13,7 @@
  * directory of the repository and is never deleted by these.
  */
 import type { Field } from './expand.js';
+import { composeLookup } from './container-env.js';
 import { makeVerdict, unrecoverableKind } from './rules.js';
 import type { Invocation, Runtime } from './runtime.js';
 
@@ -65,9 +66,34 @@ export function containerVolumesDeleted(program: string, args: Field[]): string 
   return null;
 }
 
+/** The names compose looks for, in the working directory and each directory above it (compose-go WithDefaultConfigPath). */
+const COMPOSE_FILE_NAMES = ['compose.yaml', 'compose.yml', 'docker-compose.yml', 'docker-compose.yaml'];
+/** Options that name a compose project without a file in reach (`-p NAME down` works on the engine's containers alone). */
+const PROJECT_OPTIONS = /^(?:-f|--file|-p|--project-name|--project-directory|--env-file)(?:=|$)|^-[a-zA-Z]*[fp]/;
+
+/**
+ * A compose `down -v` / `rm -v` that names no file and no project, where neither COMPOSE_FILE nor
+ * COMPOSE_PROJECT_NAME is set (the line's exports, the working directory's `.env`) and no compose
+ * file is in the working directory or above it: compose stops with "no configuration file
+ * provided" and deletes nothing (found on ardalis/CleanArchitecture, which has no compose file).
+ * False where any of it is not known.
+ */
+function composeFindsNoProject(inv: Invocation, program: string, args: Field[], rt: Runtime): boolean {
+  const view = rt.ctx.view;
+  if (!view || view.mode === 'text' || inv.cwd === null) return false;
+  const compose = program.endsWith('-compose');
+  const sub = compose ? 0 : args.findIndex((a) => a.value === 'compose') + 1;
+  const end = args.findIndex((a, i) => i >= sub && (a.value === 'down' || a.value === 'rm'));
+  if (end === -1 || args.slice(0, end).some((a) => a.value === null || PROJECT_OPTIONS.test(a.value))) return false;
+  const { lookup, pending } = composeLookup(inv, rt, [], inv.cwd);
+  if (pending || lookup('COMPOSE_FILE') !== undefined || lookup('COMPOSE_PROJECT_NAME') !== undefined) return false;
+  return COMPOSE_FILE_NAMES.map((name) => view.file({ dir: inv.cwd as string, name, up: true })).every((found) => found === 'missing');
+}
+
 /** Refuses (an agent) or asks about (a person) a command that deletes container volumes. */
 export function classifyContainerVolumes(inv: Invocation, program: string, args: Field[], rt: Runtime): void {
   const what = containerVolumesDeleted(program, args);
   if (what === null) return;
+  if (/ (?:down|rm) -v /.test(what) && composeFindsNoProject(inv, program, args, rt)) return;
   rt.report(makeVerdict(unrecoverableKind(rt.ctx.isAgent), 'container-volume-delete', `${what} (a database's data), outside the repository, where no snapshot holds them`, inv.source));
 }

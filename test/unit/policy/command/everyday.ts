@@ -469,7 +469,18 @@ const HOLES_4 = [
   'render ssh srv-123', 'render ssh srv-123 -- env', 'rm -rf dist/*(N)', 'ls src/!(*.test).ts', 'repeat 3 npm test',
 ];
 
-export const EVERYDAY: readonly string[] = [...INSTALLS, ...BUILDS, ...TESTS, ...LINT, ...CLEANUPS, ...MOVES, ...TEMP, ...GIT_READS, ...GIT_WRITES, ...MISC, ...REAL_PROJECTS, ...REAL_PROJECTS_2, ...PROJECT_COMMAND_REACH, ...REAL_PROJECTS_3, ...REAL_PROJECTS_3_FIXED, ...FRICTION_5, ...REAL_PROJECTS_4, ...HOLES_3, ...HOLES_4];
+/**
+ * Friction removed by helper friction6 (2026-12-07): test results, dependency archives and static
+ * assets that the project's build files name as outputs (CleanArchitecture, argo-helm,
+ * changelog.com), and merged-branch clean-ups with -d whose names guard cannot read.
+ */
+const FRICTION_6 = [
+  'dotnet test --collect:"XPlat Code Coverage" && rm -rf tests/*/TestResults', 'rm -rf charts/argo-cd/charts && helm dependency build charts/argo-cd',
+  'rm -f charts/*/charts/*.tgz', 'rm -rf priv/static/assets && mix assets.deploy',
+  'git checkout main && while read b; do git branch -d "$b"; done < merged.txt', 'git checkout main && git branch --merged | grep -v main | xargs -n 1 git branch -d',
+];
+
+export const EVERYDAY: readonly string[] = [...INSTALLS, ...BUILDS, ...TESTS, ...LINT, ...CLEANUPS, ...MOVES, ...TEMP, ...GIT_READS, ...GIT_WRITES, ...MISC, ...REAL_PROJECTS, ...REAL_PROJECTS_2, ...PROJECT_COMMAND_REACH, ...REAL_PROJECTS_3, ...REAL_PROJECTS_3_FIXED, ...FRICTION_5, ...REAL_PROJECTS_4, ...HOLES_3, ...HOLES_4, ...FRICTION_6];
 
 /** What no snapshot holds: an agent must be stopped (deny, or ask a person). */
 export const UNRECOVERABLE: readonly string[] = [

@@ -45,6 +45,8 @@ function project(): TestRepo {
     'src/index.ts': 'x\n', 'src/app.ts': 'x\n', 'src/utils.js': 'x\n', 'src/old-helper.ts': 'x\n', 'src/utils/legacy.js': 'x\n', 'src/deep/a.ts': 'x\n',
     'src/config.sample.json': '{}\n', 'components/Button.tsx': 'x\n', 'test/fixtures/tmp.json': '{}\n', 'templates/base/a.txt': 'x\n', '.env.example': 'A=1\n',
     'migrations/001_init.sql': 'create table t (id int);\n', 'db/migrate/001.rb': 'x\n', 'prisma/migrations/001/migration.sql': 'x\n', '.claude/settings.json': '{}\n', '.github/workflows/ci.yml': 'name: ci\n', 'scripts/deploy.sh': 'true\n',
+    // its database in a named volume (the rows that delete it must find the project: compose with no file deletes nothing)
+    'compose.yaml': 'services:\n  db:\n    image: postgres\n    volumes:\n      - db-data:/var/lib/postgresql/data\nvolumes:\n  db-data:\n',
     '.gitignore': ['node_modules/', 'dist/', 'build/', '.next/', 'coverage/', 'out/', 'target/', '__pycache__/', '.pytest_cache/', '.mypy_cache/', '.ruff_cache/', '.venv/', 'venv/', '.turbo/', '.parcel-cache/', '.cache/', 'tmp/', 'logs/', '*.log', '*.egg-info/', '.env', '.DS_Store', 'Pods/', ''].join('\n'),
   };
   for (const [file, text] of Object.entries(tracked)) t.write(file, text);
