@@ -82,7 +82,9 @@ function composeFindsNoProject(inv: Invocation, program: string, args: Field[], 
   const view = rt.ctx.view;
   if (!view || view.mode === 'text' || inv.cwd === null) return false;
   const compose = program.endsWith('-compose');
-  const sub = compose ? 0 : args.findIndex((a) => a.value === 'compose') + 1;
+  const at = compose ? -1 : args.findIndex((a) => a.value === 'compose');
+  if (!compose && at === -1) return false;
+  const sub = at + 1;
   const end = args.findIndex((a, i) => i >= sub && (a.value === 'down' || a.value === 'rm'));
   if (end === -1 || args.slice(0, end).some((a) => a.value === null || PROJECT_OPTIONS.test(a.value))) return false;
   const { lookup, pending } = composeLookup(inv, rt, [], inv.cwd);
@@ -94,6 +96,7 @@ function composeFindsNoProject(inv: Invocation, program: string, args: Field[], 
 export function classifyContainerVolumes(inv: Invocation, program: string, args: Field[], rt: Runtime): void {
   const what = containerVolumesDeleted(program, args);
   if (what === null) return;
-  if (/ (?:down|rm) -v /.test(what) && composeFindsNoProject(inv, program, args, rt)) return;
+  const composeLine = program.endsWith('-compose') ? what.startsWith(`${program} down -v `) || what.startsWith(`${program} rm -v `) : what.startsWith(`${program} compose down -v `) || what.startsWith(`${program} compose rm -v `);
+  if (composeLine && composeFindsNoProject(inv, program, args, rt)) return;
   rt.report(makeVerdict(unrecoverableKind(rt.ctx.isAgent), 'container-volume-delete', `${what} (a database's data), outside the repository, where no snapshot holds them`, inv.source));
 }

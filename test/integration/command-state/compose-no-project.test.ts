@@ -35,6 +35,10 @@ describe('docker compose down -v where compose finds no project', () => {
         ['COMPOSE_FILE=../deploy/compose.yaml docker compose down -v', 'deny', 'container-volume-delete'],
         ['export COMPOSE_PROJECT_NAME=app; docker compose down -v', 'deny', 'container-volume-delete'],
         ['docker volume rm app_db-data', 'deny', 'container-volume-delete'],
+        // not compose: the engine's containers and volumes, with no file to find
+        ['docker rm -f -v web', 'deny', 'container-volume-delete'],
+        ['docker container rm -v web', 'deny', 'container-volume-delete'],
+        ['podman rm -v web', 'deny', 'container-volume-delete'],
       ]);
       t.write('.env', 'COMPOSE_PROJECT_NAME=app\n');
       await expectEvaluatedTable(t, [['docker compose down -v', 'deny', 'container-volume-delete']]);
