@@ -567,7 +567,9 @@ export class Evaluator implements Runtime {
     const always = command.keyword === 'if' ? 1 : 0;
     if (always) this.ignoringErrexit(true, () => this.script(command.bodies[0] as Script, state, input));
     const inner = cloneState(state);
-    if (command.loopVar) inner.vars.set(command.loopVar, { value: null, exported: false, origin: provenance(command.words.map((w) => w.text).join(' '), state), ...(seqList(command.words) ? { numeric: true } : {}) });
+    // `for b in $(git branch --merged | grep -v main)`: b is one word of those lines (already split and globbed there)
+    const loopBranches = command.keyword === 'for' && fields.length === 1 ? fields[0]?.branches : undefined;
+    if (command.loopVar) inner.vars.set(command.loopVar, { value: null, exported: false, origin: provenance(command.words.map((w) => w.text).join(' '), state), ...(seqList(command.words) ? { numeric: true } : {}), ...(loopBranches ? { branches: loopBranches } : {}) });
     const loop = ['while', 'until', 'for', 'select'].includes(command.keyword);
     const before = loop ? writtenFootprint(state) : 0;
     // `if [ -z "$d" ]; then ...; exit 1; fi`: past the `fi` the maybe-empty d is its name (narrowing.ts).
@@ -777,7 +779,7 @@ export class Evaluator implements Runtime {
       for (const [name, value] of assigned) during.vars.set(name, { value, exported: true, ...(origins.get(name) ? { origin: origins.get(name) as string } : {}) });
       this.recheckLater(during, state.cwds);
     }
-    const outcome = this.builtinEffects(argv, state, input, command.source);
+    const outcome = this.builtinEffects(argv, state, input, command.source, assigned.has('IFS'));
     const cwd = state.cwds.length === 1 ? (state.cwds[0] ?? null) : null;
     const order = this.sink.order;
     const ordered = !order.changed && order.unordered === 0;
@@ -809,7 +811,7 @@ export class Evaluator implements Runtime {
   }
 
   /** cd, export, unset, read ...: what changes the shell for the commands that follow. */
-  private builtinEffects(argv: Field[], state: ShellState, stdin: Stdin, source: string): Outcome {
+  private builtinEffects(argv: Field[], state: ShellState, stdin: Stdin, source: string, ifsAssigned = false): Outcome {
     const unchanged: Outcome = { succ: state.cwds, fail: state.cwds, stdout: null };
     const name = argv[0]?.value;
     if (name === null || name === undefined) return unchanged;
@@ -865,7 +867,11 @@ export class Evaluator implements Runtime {
         // f is one line the listing prints, and an in-place edit of "$f" is judged by its set.
         const oneLine = name === 'read' && names.length === 1 && stdin.kind === 'text' && stdin.listing && !stdin.listing.nul && args.every((arg) => arg.value !== null && (arg === names[0] || arg.value === '-r'));
         const listing = oneLine && stdin.kind === 'text' ? stdin.listing : undefined;
-        for (const arg of names) state.vars.set(arg.value as string, { value: null, exported: false, ...(stdinOrigin(stdin) ? { origin: stdinOrigin(stdin) } : {}), ...(listing ? { listing } : {}) });
+        // `read [-r] b` from `git branch` lines: b is one line less its blanks (the name, or `* NAME`);
+        // not with an IFS of the line's (`IFS=' -' read b` makes `  main-` main) or a function named read
+        const branchLine = name === 'read' && !ifsAssigned && !state.vars.has('IFS') && !this.sink.functions.has('read') && names.length === 1 && stdin.kind === 'text' && stdin.branches && args.every((arg) => arg.value !== null && (arg === names[0] || arg.value === '-r'));
+        const branches = branchLine && stdin.kind === 'text' ? stdin.branches : undefined;
+        for (const arg of names) state.vars.set(arg.value as string, { value: null, exported: false, ...(stdinOrigin(stdin) ? { origin: stdinOrigin(stdin) } : {}), ...(listing ? { listing } : {}), ...(branches ? { branches } : {}) });
         return unchanged;
       }
       case 'echo':

@@ -39,6 +39,12 @@ export interface ShellVar {
    * each value is one line that listing prints (listings.ts), as xargs's arguments are.
    */
   listing?: Listing;
+  /**
+   * Read by `read VAR` from `git branch` lines (`git branch --merged | grep -v main | while read
+   * b; do git branch -d "$b"; done`), or the variable of a `for` over them: each value is the words
+   * of one line that gets through the filters, as xargs's arguments are (branch-names.ts).
+   */
+  branches?: BranchLines;
 }
 
 /**
@@ -498,6 +504,12 @@ function segmentsOf(atoms: Atom[], env: ExpandEnv): Segment[] {
         const value = paramValue(part, env);
         // `"$f"` of a `read f` fed by a listing: one line of what the listing prints.
         const listing = value === null && part.op === '' ? env.state.vars.get(part.name)?.listing : undefined;
+        // `"$b"` of a `read b` fed by `git branch` lines: the words of one line (unquoted: split and globbed, unless the line sets IFS)
+        const readBranches = value === null && part.op === '' && !part.length && !part.indirect ? env.state.vars.get(part.name)?.branches : undefined;
+        if (readBranches && (part.quoted || !env.state.vars.has('IFS'))) {
+          segments.push({ text: `$${part.name}`, quoted: part.quoted, unknown: true, expansion: true, branches: readBranches });
+          break;
+        }
         const numeric = value === null && part.op === '' && !part.length && !part.indirect && env.state.vars.get(part.name)?.numeric === true && !env.state.vars.has('IFS');
         segments.push({ text: value ?? `$${part.name}`, quoted: part.quoted, unknown: value === null, expansion: true, ...(numeric ? { numeric } : {}), ...(listing ? { listing, listSplit: part.quoted ? ('words' as const) : ('glob' as const) } : {}) });
         break;

@@ -51,6 +51,7 @@ describe('git branch -d of names guard cannot read before it runs', () => {
       // feature up to main (guard's files were committed on main): main is merged into HEAD, so `git branch --merged` lists it
       t.git(['merge', '-q', '--ff-only', 'main']);
       expect(checkVerdict(t, XARGS, { asAgent: true })).toMatchObject({ verdict: 'allow', rule: 'no-risk' });
+      expect(checkVerdict(t, 'git branch --merged | grep -v main | while read -r b; do git branch -d "$b"; done', { asAgent: true })).toMatchObject({ verdict: 'allow', rule: 'no-risk' });
       expect(hookWithVerdict(t, XARGS)).toMatchObject({ decision: 'allow', verdict: 'allow' });
       expect(checkVerdict(t, "git branch --merged | grep -v '^\\*' | xargs git branch -d", { asAgent: true })).toMatchObject({ verdict: 'deny', rule: 'protected-branch-delete', instead: expect.stringContaining('`| grep -vF main` before xargs') });
       await expectEvaluatedTable(t, [
@@ -62,6 +63,16 @@ describe('git branch -d of names guard cannot read before it runs', () => {
         ["git branch --merged | grep -vx '  main' | xargs git branch -d", 'allow', 'no-risk'],
         ["git branch --merged | grep -v -i MAIN | xargs -I{} git branch -d {}", 'allow', 'no-risk'],
         ['git branch | grep -v main | xargs git branch -D', 'snapshot', 'git-branch-delete', ['merged or not', 'commits that only an unmerged one holds are then on no branch']],
+        // a loop over the lines: `read b` takes one line less its blanks, `for b in $(...)` one word of them
+        ['git branch --merged | grep -v main | while read b; do git branch -d "$b"; done', 'allow', 'no-risk'],
+        ['git branch --merged | grep -v main | while read -r b; do git branch -d "$b"; done', 'allow', 'no-risk'],
+        ['git branch --merged | grep -v main | while read b; do git branch -D "$b"; done', 'snapshot', 'git-branch-delete'],
+        ["for b in $(git branch --merged | grep -v main | grep -v '\\*'); do git branch -d \"$b\"; done", 'allow', 'no-risk'],
+        ['git branch --merged | while read b; do git branch -d "$b"; done', 'deny', 'protected-branch-delete'],
+        // unquoted, the `* feature` line's `*` is globbed; an IFS of the line's reads `  main-` as main; read two words
+        ['for b in $(git branch --merged | grep -v main); do git branch -d $b; done', 'deny', 'protected-branch-delete'],
+        ['git branch --merged | grep -v main | while IFS=" -" read b; do git branch -d "$b"; done', 'deny', 'protected-branch-delete'],
+        ['git branch --merged | grep -v main | while read b c; do git branch -d "$b"; done', 'deny', 'protected-branch-delete'],
         // a list guard does not read, while main (merged into HEAD) is deletable: refused
         ['while read b; do git branch -d "$b"; done < branches.txt', 'deny', 'protected-branch-delete', ['any local branch could be among them']],
         // what the model cannot read keeps every line: refused as before

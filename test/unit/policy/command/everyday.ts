@@ -478,6 +478,7 @@ const FRICTION_6 = [
   'dotnet test --collect:"XPlat Code Coverage" && rm -rf tests/*/TestResults', 'rm -rf charts/argo-cd/charts && helm dependency build charts/argo-cd',
   'rm -f charts/*/charts/*.tgz', 'rm -rf priv/static/assets && mix assets.deploy',
   'git checkout main && while read b; do git branch -d "$b"; done < merged.txt', 'git checkout main && git branch --merged | grep -v main | xargs -n 1 git branch -d',
+  'git branch --merged | grep -v main | while read -r b; do git branch -d "$b"; done', "for b in $(git branch --merged | grep -v main | grep -v '\\*'); do git branch -d \"$b\"; done",
 ];
 
 export const EVERYDAY: readonly string[] = [...INSTALLS, ...BUILDS, ...TESTS, ...LINT, ...CLEANUPS, ...MOVES, ...TEMP, ...GIT_READS, ...GIT_WRITES, ...MISC, ...REAL_PROJECTS, ...REAL_PROJECTS_2, ...PROJECT_COMMAND_REACH, ...REAL_PROJECTS_3, ...REAL_PROJECTS_3_FIXED, ...FRICTION_5, ...REAL_PROJECTS_4, ...HOLES_3, ...HOLES_4, ...FRICTION_6];
