@@ -11,7 +11,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { expectEvaluatedTable } from '../../helpers/evaluated.js';
 import { checkVerdict } from '../../helpers/verdicts.js';
-import { commitGuardFiles } from '../../helpers/guard-steps.js';
+import { commitGuardFiles, installedClaudeHook } from '../../helpers/guard-steps.js';
 import { withTestRepo } from '../../helpers/git-repo.js';
 
 describe('docker compose down -v where compose finds no project', () => {
@@ -40,7 +40,12 @@ describe('docker compose down -v where compose finds no project', () => {
         ['docker container rm -v web', 'deny', 'container-volume-delete'],
         ['podman rm -v web', 'deny', 'container-volume-delete'],
       ]);
+      // through the installed hook: allowed, and the answer may be kept for the sh fast path...
+      expect(installedClaudeHook(t, 'docker compose down -v')).toMatchObject({ decision: 'allow' });
+      expect(installedClaudeHook(t, 'docker compose down -v')).toMatchObject({ decision: 'allow' });
       t.write('.env', 'COMPOSE_PROJECT_NAME=app\n');
+      // ...only until what it read changes: a .env naming the project
+      expect(installedClaudeHook(t, 'docker compose down -v')).toMatchObject({ decision: 'deny', reason: expect.stringContaining('container-volume-delete') });
       await expectEvaluatedTable(t, [['docker compose down -v', 'deny', 'container-volume-delete']]);
       fs.rmSync(path.join(t.dir, '.env'));
       // a compose file in a directory above the working directory: compose finds it there
@@ -49,6 +54,7 @@ describe('docker compose down -v where compose finds no project', () => {
         ['docker compose down -v', 'deny', 'container-volume-delete'],
         ['cd src && docker compose down -v', 'deny', 'container-volume-delete'],
       ]);
+      expect(installedClaudeHook(t, 'cd src && docker compose down -v')).toMatchObject({ decision: 'deny', reason: expect.stringContaining('container-volume-delete') });
     });
   });
 });
