@@ -83,6 +83,8 @@ describe.skipIf(skip !== null)(`Codex ${AGENT.version} (real CLI)`, () => {
       const [benign, push, rmProtected, patched, branchDelete, reset] = outputs as string[];
       expect(benign).toContain('a.txt');
       expect(push).toMatch(/blocked by PreToolUse hook: git-guard blocked this \(rule git-push-force\)/);
+      // Codex adds ". Command: <command>" after the reason: one period, not two.
+      expect(push).toMatch(/[^.]\. Command: git push --force origin main$/);
       expect(rmProtected).toContain('(rule protected-path)');
       expect(patched).toMatch(/git-guard blocked this \(rule (guard-self|hooks-disable)\)/);
       expect(branchDelete).toMatch(/exited with code 0/);

@@ -5,7 +5,8 @@
  *  - stdin: session_id, turn_id, cwd, hook_event_name; PreToolUse adds tool_name (`Bash`,
  *    `apply_patch`, MCP names) and tool_input (`{command}`; a patch for apply_patch, as the real
  *    0.171.0 sends it for its apply_patch tool call: test/e2e-agents/codex.test.ts).
- *  - deny: exit 0 with hookSpecificOutput.permissionDecision "deny" and a non-empty reason.
+ *  - deny: exit 0 with hookSpecificOutput.permissionDecision "deny" and a non-empty reason, which
+ *    Codex follows with ". Command: <command>" (so guard's reason ends without a period).
  *    `ask`, and `allow` without updatedInput, are "unsupported" and make the hook fail, which lets
  *    the tool run: so guard turns ask into deny and prints nothing for allow. Exit 2 counts only
  *    with non-empty stderr; guard does not use it.
@@ -77,7 +78,10 @@ function parseEvent(stdin: string, event: HookEventKind): AgentEvent {
 
 function formatVerdict(verdict: HookVerdict, event: HookEventKind): HookOutput {
   if (event === 'pre-tool' && verdict.decision !== 'allow') {
-    const reason = verdict.decision === 'ask' ? `${verdictText({ ...verdict, decision: 'deny' })} (It needs a person's confirmation, which Codex hooks cannot ask for: the person can run it.)` : verdictText(verdict);
+    const text = verdict.decision === 'ask' ? `${verdictText({ ...verdict, decision: 'deny' })} (It needs a person's confirmation, which Codex hooks cannot ask for: the person can run it.)` : verdictText(verdict);
+    // Codex shows it as "Command blocked by PreToolUse hook: <reason>. Command: <command>" (0.171.0,
+    // seen with the real CLI): its own period follows, so the reason ends without one.
+    const reason = text.replace(/\.+$/, '');
     const output = { hookSpecificOutput: { hookEventName: 'PreToolUse', permissionDecision: 'deny', permissionDecisionReason: reason } };
     return { stdout: `${JSON.stringify(output)}\n`, stderr: '', exitCode: 0 };
   }

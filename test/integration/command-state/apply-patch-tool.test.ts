@@ -134,7 +134,8 @@ describe("Codex's apply_patch tool call is judged as the same patch sent through
         expect(fullState(t), body).toEqual(before);
         if (verdict === 'deny') {
           expect({ body, decision: hook.decision }).toEqual({ body, decision: 'deny' });
-          expect(hook.reason, body).toBe(`git-guard blocked this (rule ${rule}): ${shell.reason}. Instead: ${shell.instead}`);
+          // Without a final period: Codex adds ". Tool: apply_patch" after it.
+          expect(hook.reason, body).toBe(`git-guard blocked this (rule ${rule}): ${shell.reason}. Instead: ${shell.instead}`.replace(/\.$/, ''));
           continue;
         }
         expect({ body, ...hook }).toEqual({ body, decision: 'allow', reason: '' });

@@ -100,7 +100,8 @@ const FIXTURES: AgentFixtures[] = [
     readOnly: (dir) => ({ session_id: SID, turn_id: 'turn-1', cwd: dir, hook_event_name: 'PreToolUse', tool_name: 'mcp__docs__search', tool_input: { q: 'x' }, tool_use_id: 'call_3' }),
     stop: (dir) => ({ session_id: SID, turn_id: 'turn-1', cwd: dir, hook_event_name: 'Stop', model: 'gpt-5-codex', stop_hook_active: false, last_assistant_message: 'done' }),
     allow: '',
-    deny: claudeDeny,
+    // Codex follows the reason with ". Command: <command>" (". Tool: <tool>"): no period of guard's own.
+    deny: (text) => claudeDeny(text.replace(/\.$/, '')),
     reasonOf: (s) => JSON.parse(s).hookSpecificOutput.permissionDecisionReason,
     message: (text) => `${JSON.stringify({ systemMessage: text })}\n`,
     quiet: '',

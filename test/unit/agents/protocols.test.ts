@@ -108,8 +108,9 @@ describe('Codex', () => {
     });
   });
 
-  it('denies with permissionDecision deny and a reason; ask becomes deny; allow prints nothing', () => {
-    const deny = { hookSpecificOutput: { hookEventName: 'PreToolUse', permissionDecision: 'deny', permissionDecisionReason: DENY_TEXT } };
+  it('denies with permissionDecision deny and a reason (without the final period Codex adds itself); ask becomes deny; allow prints nothing', () => {
+    // Codex 0.171.0 shows "Command blocked by PreToolUse hook: <reason>. Command: <command>".
+    const deny = { hookSpecificOutput: { hookEventName: 'PreToolUse', permissionDecision: 'deny', permissionDecisionReason: DENY_TEXT.replace(/\.$/, '') } };
     expect(codex.formatVerdict(DENY, 'pre-tool', null)).toEqual(out(`${JSON.stringify(deny)}\n`));
     const asked = JSON.parse(codex.formatVerdict(ASK, 'pre-tool', null).stdout);
     expect(asked.hookSpecificOutput.permissionDecision).toBe('deny');
