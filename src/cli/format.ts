@@ -36,3 +36,8 @@ export function table(rows: string[][]): string[] {
   for (const row of rows) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, cell.length)));
   return rows.map((row) => row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i]!))).join('  ').trimEnd());
 }
+
+/** Agents that run git with git's hooks off: what guard's git hooks do not see for them. */
+export function gitHooksOffNote(names: string[]): string {
+  return `${names.join(', ')} ${names.length > 1 ? 'run' : 'runs'} every git command with git's hooks off (core.hooksPath=""), so guard's git hooks never run for ${names.length > 1 ? 'their' : 'its'} commands: only the agent hook checks them, before they run (a pull is judged by the tip already fetched; docs/hooks.md, "Agents that run git with hooks off")`;
+}

@@ -19,7 +19,7 @@ import { appendEvent } from '../../session/journal.js';
 import { createSnapshot } from '../../snapshot/create.js';
 import { backupAfterSnapshot } from '../../backup/auto-push.js';
 import { backupReport } from '../../backup/status.js';
-import { shortId } from '../format.js';
+import { gitHooksOffNote, shortId } from '../format.js';
 import type { CommandContext } from '../main.js';
 import { confirm } from '../prompt.js';
 import { planManagerEdits, type ManagerPlan, type PlannedEdit } from '../../githooks/managers/plan.js';
@@ -192,7 +192,7 @@ export async function run(args: Args, { cwd, out }: CommandContext): Promise<num
       hooks: { dir: hooks.manifest.hooksDir, hooksPath: hooks.manifest.hooksPath, changes: hooks.changes, selfTest: status.hooks.map((h) => ({ name: h.name, ...h.selfTest })) },
       agents: agents.installed.map((a) => {
         const health = agentHealth.agents.find((h) => h.agent === a.agent);
-        return { agent: a.agent, files: a.files, notes: a.notes, evidence: a.evidence, trust: health?.trust ?? null };
+        return { agent: a.agent, files: a.files, notes: a.notes, evidence: a.evidence, trust: health?.trust ?? null, gitHooksOff: agentHealth.gitHooksOff.includes(a.displayName) };
       }),
       hookManagers: managerOutcomes,
       snapshot: { id: snapshot.oid, created },
@@ -220,6 +220,8 @@ export async function run(args: Args, { cwd, out }: CommandContext): Promise<num
     const trust = agentHealth.agents.find((h) => h.agent === report.agent)?.trust;
     if (trust?.state === 'loads') out.line(`  its hooks will load: ${trust.detail}`);
     else if (trust) out.line(`  its hooks will NOT load yet: ${trust.detail}\n  to make them load: ${trust.fix ?? 'trust the project in the agent'}`);
+    // The git hooks' self-test below says "runs": not for this agent's commands (guard status says it too).
+    if (agentHealth.gitHooksOff.includes(report.displayName)) out.line(`  note: ${gitHooksOffNote([report.displayName])}`);
   }
   out.line(created ? `first snapshot: ${shortId(snapshot.oid)}` : `latest snapshot ${shortId(snapshot.oid)} already matches this state`);
   // Where the backup stands: on a big repository its first copy runs on after init returns.

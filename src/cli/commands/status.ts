@@ -21,7 +21,7 @@ import { submoduleStartNote } from '../../agents/submodule-note.js';
 import { agentsHealth, type AgentHealth, type Problem } from '../../agents/health.js';
 import { managersStatus, type ManagerStatus } from '../../githooks/managers/report.js';
 import { ExitCode } from '../exit-codes.js';
-import { age, bytes, shortId } from '../format.js';
+import { age, bytes, gitHooksOffNote, shortId } from '../format.js';
 import type { CommandContext } from '../main.js';
 
 interface Args {
@@ -63,11 +63,6 @@ function hookLine(hook: HookStatus, through: ThroughManager | null): string {
   const file = hook.file === 'installed' ? '' : hook.file === 'replaced' ? `, replaced${hook.replacedBy ? ` by ${hook.replacedBy}` : ''}` : `, ${hook.file}`;
   const chained = hook.chainedPresent ? `, chains ${hook.chainedManager ?? 'the previous hook'}` : '';
   return `${test.result === 'alive' && hook.file === 'installed' ? 'ok  ' : 'FAIL'} ${hook.name.padEnd(22)} ${ran}${file}${chained}`;
-}
-
-/** Agents that run git with git's hooks off: what guard's git hooks do not see for them. */
-function gitHooksOffNote(names: string[]): string {
-  return `${names.join(', ')} ${names.length > 1 ? 'run' : 'runs'} every git command with git's hooks off (core.hooksPath=""), so guard's git hooks never run for ${names.length > 1 ? 'their' : 'its'} commands: only the agent hook checks them, before they run (a pull is judged by the tip already fetched; docs/hooks.md, "Agents that run git with hooks off")`;
 }
 
 function agentLine(a: AgentHealth): string {

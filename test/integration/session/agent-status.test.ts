@@ -76,10 +76,19 @@ describe('guard status: agent hooks', () => {
       t.write('a.txt', 'a\n');
       t.git(['add', '.']);
       t.git(['commit', '-q', '-m', 'a']);
-      expect(t.guard(['init', '--yes', '--agents', 'claude']).code).toBe(0);
+      const claudeInit = t.guard(['init', '--yes', '--agents', 'claude']);
+      expect(claudeInit.code).toBe(0);
+      expect(claudeInit.stdout).not.toContain('hooks off');
       expect(JSON.parse(t.guard(['status', '--json']).stdout).agents.gitHooksOff).toEqual([]);
       expect(t.guard(['status']).stdout).not.toContain('hooks off');
-      expect(t.guard(['init', '--yes', '--agents', 'claude,gemini']).code).toBe(0);
+      // guard init says it too, under the agent, before its "pre-commit: runs (self-test passed)"
+      // lines (true for git, not for Gemini's commands).
+      const init = t.guard(['init', '--yes', '--agents', 'claude,gemini']);
+      expect(init.code).toBe(0);
+      expect(init.stdout).toMatch(/\nGemini CLI: created \.gemini\/settings\.json\n(?: {2}.*\n)* {2}note: Gemini CLI runs every git command with git's hooks off \(core\.hooksPath=""\), so guard's git hooks never run for its commands: only the agent hook checks them/);
+      expect(init.stdout.match(/note: Gemini CLI runs every git command/g)).toHaveLength(1);
+      const json = JSON.parse(t.guard(['init', '--yes', '--json', '--agents', 'claude,gemini']).stdout);
+      expect(json.agents.map((a: { agent: string; gitHooksOff: boolean }) => [a.agent, a.gitHooksOff])).toEqual([['claude', false], ['gemini', true]]);
       expect(JSON.parse(t.guard(['status', '--json']).stdout).agents.gitHooksOff).toEqual(['Gemini CLI']);
       const status = t.guard(['status']);
       expect(status.stdout).toContain('note: Gemini CLI runs every git command with git\'s hooks off (core.hooksPath=""), so guard\'s git hooks never run for its commands: only the agent hook checks them');
