@@ -40,6 +40,8 @@ export interface CleanDryRun {
 
 const REMOVE = 'Would remove ';
 const SKIP = 'Would skip repository ';
+/** Printed (git 2.39) where the clean would take the directory it runs in: it keeps that directory, and lists what it takes inside it. */
+const KEEPS_CWD = 'Would refuse to remove current working directory';
 
 /** The entries the clean would delete (root-relative latin1, directories ending in `/`); null where git cannot say. */
 export function cleanDryRun(root: string, request: CleanDryRun): string[] | null {
@@ -67,7 +69,7 @@ export function cleanDryRun(root: string, request: CleanDryRun): string[] | null
   if (listed.code !== 0) return null;
   const out: string[] = [];
   for (const line of listed.stdout.toString('latin1').split('\n')) {
-    if (line === '' || line.startsWith(SKIP)) continue;
+    if (line === '' || line.startsWith(SKIP) || line === KEEPS_CWD) continue;
     if (!line.startsWith(REMOVE)) return null;
     const name = unquoted(line.slice(REMOVE.length));
     if (name === null) return null;

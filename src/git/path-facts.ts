@@ -38,6 +38,7 @@ import type { Repo } from './repo.js';
 import { runGit, runGitSync, splitNulBytes } from './run.js';
 import { sparseLeaving } from './sparse-leaving.js';
 import { CleanEntries, cleanDryRun } from './clean-dry-run.js';
+import { submodulesWithWork } from './submodule-work.js';
 import { treeLanding } from './tree-landing.js';
 import { zipMembers } from '../util/zip-members.js';
 import { configRecursesSubmodules } from './submodule-recurse.js';
@@ -1060,6 +1061,7 @@ function readClean(repo: Repo, query: CleanQuery, options: PathFactsOptions): Cl
     return listed.code === 0 ? splitNulBytes(listed.stdout).filter(keep) : null;
   };
   let taken: CleanEntries | null = null;
+  let nested: string[] | undefined;
   if (query.clean) {
     const { flags, config } = query.clean;
     // Regenerable output is never captured: kept out of the dry run's walk (clean-dry-run.ts).
@@ -1074,6 +1076,13 @@ function readClean(repo: Repo, query: CleanQuery, options: PathFactsOptions): Cl
     }
     const entries = cleanDryRun(repo.root, { cwd, config, flags, pathspecs: typed, leaveOut });
     taken = entries ? new CleanEntries(entries) : null;
+    // -ff: the same dry run with the second -f; what it adds is the nested repositories (git
+    // lists a directory holding one whole only where it may take the repository too).
+    if (query.nested && taken) {
+      const single = taken;
+      const forced = cleanDryRun(repo.root, { cwd, config, flags: ['-f', '-f', ...flags], pathspecs: typed, leaveOut });
+      if (forced) nested = forced.filter((entry) => !single.takes(entry));
+    }
   }
   let untracked: string[] | null | undefined;
   let ignored: IgnoredEntry[] | undefined;
@@ -1101,6 +1110,7 @@ function readClean(repo: Repo, query: CleanQuery, options: PathFactsOptions): Cl
       return readUntracked();
     },
     sizeOf: (entry) => sizeOf(repo, entry),
+    ...(nested ? { nested } : {}),
     ...(exact
       ? {
           taken: {
@@ -1410,6 +1420,18 @@ export async function readPathFacts(repo: Repo | null, queries: StateQueries, op
   if (repo && queries.sparseCheckouts.size > 0) facts.sparseCheckouts = readSparseCheckouts(repo, queries, options);
   if (repo && queries.treeLandings.size > 0) facts.treeLandings = readTreeLandings(repo, queries, options);
   if (repo && queries.submoduleRemovals.size > 0) facts.submoduleRemovals = readSubmoduleRemovals(repo, queries, options);
+  if (repo && queries.submoduleWorks.size > 0) {
+    facts.submoduleWorks = new Map();
+    for (const [key, query] of queries.submoduleWorks) {
+      let found;
+      try {
+        found = submodulesWithWork(repo, query.cwd, query.pathspecs);
+      } catch {
+        found = null;
+      }
+      if (found) facts.submoduleWorks.set(key, found);
+    }
+  }
   if (repo && queries.guardedPaths.size > 0) {
     facts.guardedPaths = new Map();
     for (const [key, query] of queries.guardedPaths) {

@@ -453,6 +453,42 @@ function agentHooks(call: GitCall, reason: string): void {
   if (call.rt.ctx.isAgent) deny(call, 'hooks-disable', reason);
 }
 
+/** `git submodule update` options that take a value in the next word. */
+const SUBMODULE_UPDATE_VALUED = new Set(['--depth', '--reference', '--jobs', '-j', '--filter']);
+/** Its options without a value (the `--x=v` forms are read as one word). */
+const SUBMODULE_UPDATE_FLAGS = /^(--(init|remote|no-fetch|checkout|merge|rebase|recursive|force|quiet|progress|no-progress|single-branch|no-single-branch|recommend-shallow|no-recommend-shallow|no-recursive|no-init|require-init)|-[NfqR]+|--(depth|reference|jobs|filter)=.*|-j\d+)$/;
+
+/**
+ * `git submodule update --force`: it checks the recorded commit out with `checkout -f` in each
+ * submodule it reaches, throwing away their uncommitted tracked changes (and untracked files the
+ * commit tracks), which no snapshot holds. Refused where a reached submodule holds any (one git
+ * status over the submodules: src/git/submodule-work.ts), or where guard cannot ask; where they
+ * are all clean (or not initialised yet), it does what a plain update does (found by the friction
+ * hunt on jqlang/jq: `git submodule update --init --recursive --force` was refused over a clean
+ * vendor/oniguruma).
+ */
+function submoduleUpdateForce(call: GitCall, options: Field[], afterDashes: Field[]): void {
+  const refuse = (why: string): void => deny(call, 'other-repository', why);
+  const plain = 'git submodule update --force throws away the local changes in the submodules, which no snapshot holds';
+  const view = call.rt.ctx.view;
+  const pathspecs: string[] = afterDashes.map((a) => a.value as string);
+  for (let i = 0; i < options.length; i++) {
+    const word = options[i]?.value as string;
+    if (SUBMODULE_UPDATE_VALUED.has(word)) i++;
+    else if (!word.startsWith('-')) pathspecs.push(word);
+    else if (!SUBMODULE_UPDATE_FLAGS.test(word)) return refuse(plain);
+  }
+  if (!view || !(view.collecting || view.resolved) || call.target !== 'same' || call.cwd === null || !call.rt.ctx.repoRoot || call.gitDir || call.workTree || innerRepository(call)) return refuse(plain);
+  const found = view.submoduleWork({ cwd: call.cwd, pathspecs });
+  if (view.collecting) return;
+  if (found === null) return refuse(`${plain}, and guard could not ask git whether they have any`);
+  if (found.length === 0) return;
+  const text = (p: string): string => shownEscaped(escapedText(Buffer.from(p, 'latin1')));
+  const shown = found.slice(0, 5).map(text);
+  const more = found.length > shown.length ? ` and ${found.length - shown.length} more` : '';
+  refuse(`git submodule update --force throws away the uncommitted changes or untracked files in the submodule${found.length === 1 ? '' : 's'} ${shown.join(', ')}${more}, which no snapshot holds`);
+}
+
 // ---------------------------------------------------------------- configuration values
 
 /** A configuration value that git runs or that weakens recovery or hooks. */
@@ -1828,15 +1864,18 @@ function gitClean(call: GitCall, args: Field[]): void {
     return;
   }
   if (isSet(parsed, 'dry-run')) return;
-  if (count(parsed, 'force') >= 2) return deny(call, 'git-clean-nested', 'git clean -ff also deletes nested git repositories, which snapshots do not hold');
+  // -ff also takes untracked nested repositories: refused where git's dry run lists one, or where guard cannot ask (checkGitClean).
+  const nested = count(parsed, 'force') >= 2;
+  const view = call.rt.ctx.view;
+  if (nested && (!view || view.mode === 'text' || call.target !== 'same' || innerRepository(call) || call.gitDir || call.workTree)) return deny(call, 'git-clean-nested', 'git clean -ff also deletes nested git repositories, which snapshots do not hold');
   // What it takes of the ignored files is judged (and captured) by checkGitClean (targets.ts).
   const ignoring = count(parsed, 'X') > 0 ? '-X' : count(parsed, 'x') > 0 ? '-x' : unignores(parsed) ? "with -e '!...' (which un-ignores files)" : call.configs.some((c) => c.key === 'core.excludesfile') ? 'with core.excludesFile overridden' : null;
   if (call.target !== 'same' || innerRepository(call)) return local(call, 'snapshot', ignoring ? 'git-clean-ignored' : 'git-clean', `git clean${ignoring ? ` ${ignoring}` : ''} deletes untracked files`);
   // -X alone takes only what the standard ignore rules ignore; an -e pattern or another excludes
   // file adds to those rules, so then untracked files may go too.
   const onlyIgnored = count(parsed, 'X') > 0 && count(parsed, 'x') === 0 && !parsed.options.some((o) => o.name === 'e' || o.name === 'exclude') && !call.configs.some((c) => c.key === 'core.excludesfile');
-  const clean = dryRunOf(call, parsed);
-  call.rt.report(checkGitClean({ cwd: call.cwd, pathspecs: [...parsed.operands, ...parsed.pathspecs], takesIgnored: ignoring, directories: isSet(parsed, 'd'), onlyIgnored, ...(clean ? { clean } : {}) }, call.rt.ctx, call.inv.source));
+  const clean = dryRunOf(call, parsed) ?? (nested && !unknownPatterns(call, parsed) ? { flags: isSet(parsed, 'd') ? ['-d'] : [], config: [] } : undefined);
+  call.rt.report(checkGitClean({ cwd: call.cwd, pathspecs: [...parsed.operands, ...parsed.pathspecs], takesIgnored: ignoring, directories: isSet(parsed, 'd'), onlyIgnored, ...(clean ? { clean } : {}), ...(nested ? { nested: true as const } : {}) }, call.rt.ctx, call.inv.source));
 }
 
 /**
@@ -1855,6 +1894,11 @@ function dryRunOf(call: GitCall, parsed: ParsedGitArgs): { flags: string[]; conf
   if (excludes.some((o) => o.value === null || o.value === undefined) || excludesFiles.some((c) => c.value === null)) return undefined;
   const flags = [...(isSet(parsed, 'd') ? ['-d'] : []), ...(count(parsed, 'x') > 0 ? ['-x'] : []), ...(count(parsed, 'X') > 0 ? ['-X'] : []), ...excludes.flatMap((o) => ['-e', o.value as string])];
   return { flags, config: excludesFiles.map((c) => `core.excludesFile=${c.value as string}`) };
+}
+
+/** An `-e` pattern or a core.excludesFile the dry run cannot be given (dryRunOf leaves those out). */
+function unknownPatterns(call: GitCall, parsed: ParsedGitArgs): boolean {
+  return parsed.options.some((o) => (o.name === 'e' || o.name === 'exclude') && (o.value === null || o.value === undefined)) || call.configs.some((c) => c.key === 'core.excludesfile' && c.value === null);
 }
 
 /** An `-e` pattern that un-ignores files (`!.env`), or one guard cannot see. */
@@ -1976,7 +2020,7 @@ function gitSubmodule(call: GitCall, args: Field[]): void {
     if (rest.some((a) => a.value === null)) return opaque(call, 'git submodule update is given an argument guard cannot see');
     const end = rest.findIndex((a) => a.value === '--');
     const options = end < 0 ? rest : rest.slice(0, end);
-    if (options.some((a) => a.value === '--force' || /^-[a-zA-Z]*f[a-zA-Z]*$/.test(a.value as string)) || isSet(parsed, 'force')) deny(call, 'other-repository', 'git submodule update --force throws away the local changes in the submodules, which no snapshot holds');
+    if (options.some((a) => a.value === '--force' || /^-[a-zA-Z]*f[a-zA-Z]*$/.test(a.value as string)) || isSet(parsed, 'force')) submoduleUpdateForce(call, options, end < 0 ? [] : rest.slice(end + 1));
   } else if (action.value === 'foreach') {
     const commandWords = rest.filter((a) => a.value !== '--recursive' && a.value !== '-q' && a.value !== '--quiet');
     if (commandWords.length === 0) return;

@@ -131,6 +131,12 @@ export interface CleanFacts {
    * superset, still used where an earlier command in the line changes an ignore file.
    */
   readonly taken?: CleanTaken;
+  /**
+   * For `git clean -ff` (CleanQuery.nested): what git's dry run with -ff lists that the one with a
+   * single -f does not take, the untracked (or, with -x, ignored) nested repositories and the
+   * directories holding them (root-relative, latin1, ending in `/`); absent where git could not say.
+   */
+  readonly nested?: string[];
 }
 
 export interface CleanTaken {
@@ -151,6 +157,8 @@ export interface CleanQuery {
    * (`git stash --all` takes its whole scope).
    */
   clean?: { flags: string[]; config: string[] };
+  /** `git clean -ff` (with `clean`): also list the nested repositories the second -f takes (CleanFacts.nested). */
+  nested?: true;
 }
 
 /**
@@ -277,6 +285,8 @@ export interface StateQueries {
   treeLandings: Map<string, TreeLandingQuery>;
   /** `git submodule deinit` and `git rm` (without --force) in this repository, by submoduleRemovalKey. */
   submoduleRemovals: Map<string, SubmoduleRemovalQuery>;
+  /** `git submodule update --force` in this repository, by submoduleWorkKey. */
+  submoduleWorks: Map<string, SubmoduleWorkQuery>;
   /** Tracked files a `git ls-files`/`git grep -l` can print (Listing), by trackedKey. */
   tracked: Map<string, TrackedQuery>;
   /** git path commands an agent runs over guard's files or protected paths, by guardedPathsKey. */
@@ -312,6 +322,18 @@ export interface SubmoduleRemoval {
 }
 
 export function submoduleRemovalKey(query: SubmoduleRemovalQuery): string {
+  return JSON.stringify([query.cwd, query.pathspecs]);
+}
+
+/** `git submodule update --force` (src/git/submodule-work.ts): the checked-out submodules its pathspecs reach. */
+export interface SubmoduleWorkQuery {
+  /** Where git runs (absolute): the pathspecs are relative to it. */
+  cwd: string;
+  /** The pathspecs as written (none: every submodule). */
+  pathspecs: string[];
+}
+
+export function submoduleWorkKey(query: SubmoduleWorkQuery): string {
   return JSON.stringify([query.cwd, query.pathspecs]);
 }
 
@@ -519,6 +541,8 @@ export interface StateFacts {
   treeLandings?: Map<string, IgnoredEntry[]>;
   /** By submoduleRemovalKey: the checked-out submodules matched; missing where git cannot be asked. */
   submoduleRemovals?: Map<string, SubmoduleRemoval[]>;
+  /** By submoduleWorkKey: the reached submodules with tracked changes or untracked files; missing where git cannot be asked. */
+  submoduleWorks?: Map<string, string[]>;
   /** By guardedPathsKey: the files (repo-relative, latin1 byte strings) taken or changed; missing where git cannot be asked. */
   guardedPaths?: Map<string, string[]>;
   /**
@@ -683,7 +707,7 @@ export function fileQueryKey(query: FileQuery): string {
 
 /** Mutable per-classification state shared by every nested evaluator (through the context). */
 export class StateView {
-  readonly queries: StateQueries = { paths: new Map(), cleans: new Map(), globs: new Set(), finds: new Map(), submoduleRecurse: false, gitAliases: false, worktreeRemovals: new Map(), worktreePrunes: new Map(), sparseCheckouts: new Map(), treeLandings: new Map(), tracked: new Map(), submoduleRemovals: new Map(), guardedPaths: new Map(), installPrunes: new Map() };
+  readonly queries: StateQueries = { paths: new Map(), cleans: new Map(), globs: new Set(), finds: new Map(), submoduleRecurse: false, gitAliases: false, worktreeRemovals: new Map(), worktreePrunes: new Map(), sparseCheckouts: new Map(), treeLandings: new Map(), tracked: new Map(), submoduleRemovals: new Map(), submoduleWorks: new Map(), guardedPaths: new Map(), installPrunes: new Map() };
   /** Something in the line writes, deletes or moves an ignore file (.gitignore, info/exclude). */
   ignoreRulesChanged = false;
   /** Where the line's `mv` commands so far move files to (absolute; targets.ts movedThereFirst). */
@@ -930,6 +954,11 @@ export class StateView {
     return this.keyed(this.queries.submoduleRemovals, this.facts?.submoduleRemovals, submoduleRemovalKey(query), query);
   }
 
+  /** The submodules a `git submodule update --force` reaches that hold work of their own; null while collecting, by text, or where git cannot be asked. */
+  submoduleWork(query: SubmoduleWorkQuery): string[] | null {
+    return this.keyed(this.queries.submoduleWorks, this.facts?.submoduleWorks, submoduleWorkKey(query), query);
+  }
+
   clean(query: CleanQuery): CleanFacts | null {
     return this.keyed(this.queries.cleans, this.facts?.cleans, cleanKey(query), query);
   }
@@ -982,7 +1011,7 @@ export class StateView {
 export const MAX_MODE_PATHS = 1000;
 
 export function cleanKey(query: CleanQuery): string {
-  return JSON.stringify([query.cwd, query.pathspecs, query.clean ?? null]);
+  return JSON.stringify([query.cwd, query.pathspecs, query.clean ?? null, query.nested ?? false]);
 }
 
 /** The verdict, plus the ignored files the pre-command snapshot must capture (latin1 byte strings). */

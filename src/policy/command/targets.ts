@@ -1014,6 +1014,8 @@ export interface CleanRequest {
   stashes?: boolean;
   /** The clean's own choice of files, for git's dry run (CleanQuery.clean). */
   clean?: { flags: string[]; config: string[] };
+  /** `git clean -ff`: the nested repositories it takes are refused (CleanFacts.nested). */
+  nested?: true;
 }
 
 /**
@@ -1113,12 +1115,25 @@ export function checkGitClean(request: CleanRequest, ctx: CommandContext, source
   const label = request.label ?? 'git clean';
   const why = request.takesIgnored ?? (view?.ignoreRulesChanged ? 'after an ignore file is changed' : null);
   const known = request.cwd !== null && request.pathspecs.every((p) => p.value !== null);
-  const query = known ? { cwd: request.cwd as string, pathspecs: request.pathspecs.map((p) => p.value as string), ...(request.clean ? { clean: request.clean } : {}) } : null;
+  const query = known ? { cwd: request.cwd as string, pathspecs: request.pathspecs.map((p) => p.value as string), ...(request.clean ? { clean: request.clean } : {}), ...(request.nested ? { nested: true as const } : {}) } : null;
   if (view?.collecting && query) {
     view.clean(query);
     return noted(source);
   }
   const facts = view?.resolved && query ? view.clean(query) : null;
+  if (request.nested) {
+    // -ff takes untracked nested repositories, whose history no snapshot holds; a registered
+    // submodule is not one (git clean leaves it alone, checked out or not).
+    // (An ignore file changed or a file moved earlier in the line: the dry run ran before it.)
+    const moved = [...(view?.movedInto ?? [])].some((to) => ctx.repoRoot !== null && isUnder(to, ctx.repoRoot));
+    const nested = view?.ignoreRulesChanged || moved ? undefined : facts?.nested;
+    if (!nested) return makeVerdict('deny', 'git-clean-nested', `${label} -ff also deletes nested git repositories, which snapshots do not hold, and guard could not ask git which it takes`, source);
+    if (nested.length > 0) {
+      const shown = nested.slice(0, 5).map((p) => text(p).replace(/\/$/, ''));
+      const more = nested.length > shown.length ? ` and ${nested.length - shown.length} more` : '';
+      return makeVerdict('deny', 'git-clean-nested', `${label} -ff deletes ${shown.join(', ')}${more}, ${nested.length === 1 ? 'a nested git repository or a directory holding one' : 'nested git repositories or directories holding them'} (git clean -n -ff lists ${nested.length === 1 ? 'it' : 'them'}), whose history snapshots do not hold`, source);
+    }
+  }
   // What git's dry run says the clean deletes, unless an ignore file changed earlier in the line
   // (the dry run ran before it): then everything the scope holds.
   const taken = view?.ignoreRulesChanged ? undefined : facts?.taken;

@@ -420,3 +420,102 @@ describe('git submodule deinit and git rm of a clean submodule delete its ignore
     });
   });
 });
+
+/**
+ * Found by the friction hunt on jqlang/jq (vendor/oniguruma, clean): `git submodule update --init
+ * --recursive --force` and `git clean -xdff` were refused by their text alone. --force throws
+ * away only the submodules' uncommitted work, and -ff takes only untracked (or, with -x, ignored)
+ * nested repositories, never a registered submodule: both are judged by what git says is there.
+ */
+describe('git submodule update --force and git clean -ff over clean submodules', () => {
+  it('update --force is refused only where a reached submodule holds uncommitted changes or untracked files; clean or not initialised, it runs as a plain update', async () => {
+    await withTestRepo(async (t) => {
+      t.write('top.txt', 'top\n');
+      t.git(['add', '-A']);
+      t.git(['commit', '-q', '-m', 'top']);
+      addSubmodule(t, 'vendor/lib');
+      const force = 'git submodule update --init --recursive --force';
+      expect(await evaluatedVerdict(t, force)).toMatchObject({ verdict: 'allow' });
+      // through the installed hook, as an agent runs it
+      expect(agentVerdict(t, force).decision).not.toBe('deny');
+      // An ignored file in the submodule is no work --force takes (a plain update overwrites one in the way too).
+      excludeIn(t, 'vendor/lib', '.env\n');
+      t.write('vendor/lib/.env', 'TOKEN=1\n');
+      expect(await evaluatedVerdict(t, force)).toMatchObject({ verdict: 'allow' });
+      t.write('vendor/lib/lib.txt', 'library\nlocal edit\n');
+      for (const command of [force, 'git submodule update -f', 'git submodule update --force -- vendor/lib', 'cd vendor && git submodule update --force']) {
+        const verdict = await evaluatedVerdict(t, command);
+        expect(verdict, command).toMatchObject({ verdict: 'deny', rule: 'other-repository' });
+        expect(verdict.reason, command).toContain('vendor/lib');
+      }
+      expect(agentVerdict(t, force).decision).toBe('deny');
+      // A pathspec that reaches no dirty submodule: nothing of it to lose.
+      expect(await evaluatedVerdict(t, 'git submodule update --force -- top.txt')).toMatchObject({ verdict: 'allow' });
+      // The premise, with real git: the edit is gone, the ignored file stays.
+      t.git(['-c', 'protocol.file.allow=always', 'submodule', 'update', '-q', '--force']);
+      expect([t.read('vendor/lib/lib.txt'), t.read('vendor/lib/.env')]).toEqual(['library\n', 'TOKEN=1\n']);
+      // An untracked file in the submodule: refused too.
+      t.write('vendor/lib/notes.txt', 'mine\n');
+      expect(await evaluatedVerdict(t, force)).toMatchObject({ verdict: 'deny', rule: 'other-repository' });
+      fs.rmSync(path.join(t.dir, 'vendor/lib/notes.txt'));
+      // Not initialised: the update only fills it.
+      t.git(['submodule', 'deinit', '-q', '-f', 'vendor/lib']);
+      expect(await evaluatedVerdict(t, force)).toMatchObject({ verdict: 'allow' });
+      // Unknown options or words guard cannot see: refused by the text, as before.
+      expect(await evaluatedVerdict(t, 'git submodule update --force --frobnicate')).toMatchObject({ verdict: 'deny', rule: 'other-repository' });
+    });
+  });
+
+  it('update --force costs one git status, asked only with --force', async () => {
+    await withTestRepo(async (t) => {
+      t.write('top.txt', 'top\n');
+      t.git(['add', '-A']);
+      t.git(['commit', '-q', '-m', 'top']);
+      addSubmodule(t, 'vendor/lib');
+      const plain = traced(t, 'git submodule update --init --recursive');
+      const force = traced(t, 'git submodule update --init --recursive --force');
+      const statuses = (argv: string[][]): number => argv.filter((a) => a[1] === 'status').length;
+      // guard's one status in the superproject, and git's own one in the checked-out submodule.
+      expect({ plain: statuses(plain.argv), force: statuses(force.argv), more: force.total - plain.total }).toEqual({ plain: 0, force: 2, more: 2 });
+    });
+  });
+
+  it('clean -ff is refused only where git lists an untracked or ignored nested repository it takes; a submodule, checked out or not, dirty or not, is not one', async () => {
+    await template.withCopy(async (t) => {
+      // The template's submodule vendor/lib holds an edit and an untracked file; nest/ is an untracked nested repository.
+      for (const command of ['git clean -xdff', 'git clean -ffd', 'git clean -ffd nest']) {
+        const verdict = await evaluatedVerdict(t, command);
+        expect(verdict, command).toMatchObject({ verdict: 'deny', rule: 'git-clean-nested' });
+        expect(verdict.reason, command).toContain('deletes nest,');
+        expect(verdict.reason, command).not.toContain('vendor');
+      }
+      expect(agentVerdict(t, 'git clean -xdff').decision).toBe('deny');
+      // Outside nest: nothing nested is taken.
+      expect((await evaluatedVerdict(t, 'git clean -ffdx vendor')).verdict).not.toBe('deny');
+      expect((await evaluatedVerdict(t, 'git clean -ff')).verdict).not.toBe('deny');
+      // The premise, with real git: -ff takes nest, leaves the dirty submodule as it was.
+      const before = [t.read('vendor/lib/lib.txt'), t.read('vendor/lib/notes.txt')];
+      t.git(['clean', '-q', '-ffdx']);
+      expect([t.exists('nest'), t.read('vendor/lib/lib.txt'), t.read('vendor/lib/notes.txt')]).toEqual([false, ...before]);
+      for (const command of ['git clean -xdff', 'git clean -ffd']) expect((await evaluatedVerdict(t, command)).verdict, command).not.toBe('deny');
+      expect(agentVerdict(t, 'git clean -xdff').decision).not.toBe('deny');
+      // An ignored nested repository: taken by -ffx, not by -ffd (which leaves ignored files).
+      excludeIn(t, '.', 'cache/\n');
+      t.git(['init', '-q', 'cache/deep/repo']);
+      const ignored = await evaluatedVerdict(t, 'git clean -ffdx');
+      expect(ignored).toMatchObject({ verdict: 'deny', rule: 'git-clean-nested' });
+      expect(ignored.reason).toContain('cache');
+      expect((await evaluatedVerdict(t, 'git clean -ffd')).verdict).not.toBe('deny');
+      fs.rmSync(path.join(t.dir, 'cache'), { recursive: true });
+      // Run inside the directory it cleans (git prints "Would refuse to remove current working directory"): the repository named.
+      t.write('junk/a.txt', 'a\n');
+      t.git(['init', '-q', 'junk/r']);
+      expect(await evaluatedVerdict(t, 'cd junk && git clean -ffd .')).toMatchObject({ verdict: 'deny', rule: 'git-clean-nested', reason: expect.stringContaining('deletes junk/r,') });
+      fs.rmSync(path.join(t.dir, 'junk/r'), { recursive: true });
+      expect((await evaluatedVerdict(t, 'cd junk && git clean -ffd .')).verdict).not.toBe('deny');
+      // Not initialised: an empty directory, nothing of it listed.
+      t.git(['submodule', 'deinit', '-q', '-f', 'vendor/lib']);
+      expect((await evaluatedVerdict(t, 'git clean -xdff')).verdict).not.toBe('deny');
+    });
+  });
+});
