@@ -86,7 +86,7 @@ export const RULES = {
     instead: 'Move the named files out of the submodule first (to a place outside it; or delete them yourself if they are not wanted), then run the command again; or ask the person. `git rm --cached <path>` drops the submodule from the index and leaves its files in place.',
   },
   'other-repository': {
-    description: 'Deleting or discarding files of another git repository inside this one (a checked-out submodule, `git submodule update --force`, `--recurse-submodules` on a command that discards changes, a nested repository\'s files): snapshots record only a submodule\'s commit, never its files.',
+    description: 'Deleting or discarding files of another git repository inside this one (a checked-out submodule, `git submodule update --force` over a submodule with uncommitted changes or untracked files, `--recurse-submodules` on a command that discards changes, a nested repository\'s files): snapshots record only a submodule\'s commit, never its files.',
     instead: 'Commit the work inside that repository first (or ask the person); `git submodule deinit <path>` without --force refuses while a submodule has local changes.',
   },
   'git-clean-ignored': {
@@ -94,7 +94,7 @@ export const RULES = {
     instead: 'Use `git clean -n -x` to list them, then delete named build paths with rm (guard snapshots first).',
   },
   'git-clean-nested': {
-    description: '`git clean -ff` also deletes nested git repositories, which snapshots do not hold.',
+    description: '`git clean -ff` deletes the untracked (with -x, also ignored) nested git repositories its dry run lists, which snapshots do not hold; a registered submodule is never one.',
     instead: 'Use `git clean -fd` (one -f) and remove nested repositories by hand if you really mean it.',
   },
   'git-dir-write': {

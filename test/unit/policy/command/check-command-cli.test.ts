@@ -53,10 +53,16 @@ describe('guard check-command', () => {
   });
 
   it('reads the command from stdin with -', () => {
-    // (git clean -fdx is a snapshot now, with the ignored files captured: -ff is still a deny.)
-    const result = check(['--json', '-'], { input: 'git clean -ffd\n' });
-    expect(result.code).toBe(3);
-    expect(JSON.parse(result.stdout)).toMatchObject({ rule: 'git-clean-nested' });
+    // (git clean -fdx is a snapshot now, with the ignored files captured: -ff is still a deny
+    // where it takes an untracked nested repository.)
+    repo.git(['init', '-q', 'nested-clone']);
+    try {
+      const result = check(['--json', '-'], { input: 'git clean -ffd\n' });
+      expect(result.code).toBe(3);
+      expect(JSON.parse(result.stdout)).toMatchObject({ rule: 'git-clean-nested', reason: expect.stringContaining('nested-clone') });
+    } finally {
+      fs.rmSync(path.join(repo.dir, 'nested-clone'), { recursive: true, force: true });
+    }
   });
 
   it('says what was refused, the rule and what to do instead in human output', () => {
