@@ -158,15 +158,18 @@ async function withCarriageReturn(repo: Repo, files: readonly string[]): Promise
 
 /**
  * git's clean of each file as it is on disk now (`hash-object --stdin-paths`, nothing written),
- * in order; null when any cannot be hashed so (gone, no regular file, a name hash-object cannot
- * read: a line break, a leading double quote).
+ * in order; null for one whose name hash-object cannot read (a line break, a leading double
+ * quote), and for all when any of the others cannot be hashed so (gone, no regular file). Until
+ * 2026-12-07 one such name among them made every changed file unconfirmed (left out of R).
  */
-async function cleanIds(repo: Repo, paths: readonly string[]): Promise<string[] | null> {
-  if (paths.length === 0) return [];
-  if (paths.some((p) => /[\n\r]/.test(p) || p.startsWith('"'))) return null;
-  const result = await runGit(['hash-object', '--stdin-paths'], { cwd: repo.root, input: Buffer.from(paths.map((p) => `${p}\n`).join(''), 'latin1'), okCodes: [128] });
+async function cleanIds(repo: Repo, paths: readonly string[]): Promise<Array<string | null>> {
+  const givable = paths.filter((p) => !/[\n\r]/.test(p) && !p.startsWith('"'));
+  if (givable.length === 0) return paths.map(() => null);
+  const result = await runGit(['hash-object', '--stdin-paths'], { cwd: repo.root, input: Buffer.from(givable.map((p) => `${p}\n`).join(''), 'latin1'), okCodes: [128] });
   const ids = result.stdout.toString('latin1').split('\n').filter(Boolean);
-  return result.code === 0 && ids.length === paths.length ? ids : null;
+  if (result.code !== 0 || ids.length !== givable.length) return paths.map(() => null);
+  const byPath = new Map(givable.map((p, i) => [p, ids[i]!]));
+  return paths.map((p) => byPath.get(p) ?? null);
 }
 
 /** The raw tree R for this snapshot (null when every file's checkout gives its bytes back) and its paths. */
@@ -218,7 +221,7 @@ export async function captureRawFiles(repo: Repo, input: RawCaptureInput): Promi
     const changed = present.map((b, i) => ({ ...b, read: reads[i] })).filter((b) => b.read && expected.has(b.path) && expected.get(b.path) !== b.read.sign);
     const cleanAgain = await cleanIds(repo, changed.map((b) => b.path));
     const cleanNow = await Promise.all(changed.map((b) => lstatSign(fsPath(repo.root, b.path as GitPath))));
-    const confirmed = new Set(changed.filter((b, i) => cleanAgain?.[i] === b.oid && cleanNow[i] === b.read!.sign).map((b) => b.path));
+    const confirmed = new Set(changed.filter((b, i) => cleanAgain[i] === b.oid && cleanNow[i] === b.read!.sign).map((b) => b.path));
     for (const b of changed) if (!confirmed.has(b.path)) unsettled.push(b.path);
     const onDisk = reads.map((read, i) => (read && !unsettled.includes(present[i]!.path) ? read.bytes : null));
     reads.forEach((read, i) => {
