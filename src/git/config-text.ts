@@ -4,6 +4,8 @@
  * text, and a file's sections of one kind dropped by name. Every caller reads the result back
  * with one `git config -z --list` and falls back to `git config` key by key on any difference.
  */
+import { escapedText } from '../util/escaped-text.js';
+
 /** One record of `git config -z --list`, as bytes: the key, its value (null: a key with no `=`), and the record with its NUL. */
 export interface ConfigRecord {
   key: Buffer;
@@ -59,7 +61,7 @@ export function configText(records: ConfigRecord[]): Buffer {
 
 /**
  * `text` (a config file's bytes) without every `[section "name"]` block whose name is in `names`
- * (the header line and the lines up to the next header). Null where the file has a form this
+ * (escaped text, escaped-text.ts: a name that is not UTF-8 is matched by its bytes) (the header line and the lines up to the next header). Null where the file has a form this
  * does not read exactly: a header with more on its line, the old `[section.name]` spelling of
  * this section, a line continued with a backslash; the caller then leaves the work to git.
  */
@@ -82,7 +84,7 @@ export function dropSections(text: Buffer, section: string, names: ReadonlySet<s
       if (oldSpelling.test(asText)) return null;
       const m = header.exec(asText);
       if (m) {
-        const name = Buffer.from(m[1]!.replace(/\\(.)/g, '$1'), 'latin1').toString('utf8');
+        const name = escapedText(Buffer.from(m[1]!.replace(/\\(.)/g, '$1'), 'latin1'));
         dropping = names.has(name);
       } else {
         // Another section's header: alone on its line, or a form not read here.

@@ -20,7 +20,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Repo } from '../git/repo.js';
 import { configRecords, configText, dropSections, type ConfigRecord } from '../git/config-text.js';
-import { runGit, splitNulBytes } from '../git/run.js';
+import { runGit, runGitBytes, splitNulBytes } from '../git/run.js';
+import { escapedBytes, escapedText } from '../util/escaped-text.js';
 import type { Snapshot } from '../snapshot/format.js';
 import { readRemoteSections, type RemoteConfigPair, type RemoteSections } from '../snapshot/remote-config.js';
 
@@ -64,8 +65,8 @@ async function currentSections(repo: Repo): Promise<RemoteSections> {
   const sections: RemoteSections = {};
   for (const record of splitNulBytes(listed.stdout)) {
     const eol = record.indexOf('\n');
-    const key = Buffer.from(eol < 0 ? record : record.slice(0, eol), 'latin1').toString('utf8');
-    const value = eol < 0 ? null : Buffer.from(record.slice(eol + 1), 'latin1').toString('utf8');
+    const key = escapedText(Buffer.from(eol < 0 ? record : record.slice(0, eol), 'latin1'));
+    const value = eol < 0 ? null : escapedText(Buffer.from(record.slice(eol + 1), 'latin1'));
     const dot = key.lastIndexOf('.');
     (sections[key.slice('remote.'.length, dot)] ??= []).push([key.slice(dot + 1), value]);
   }
@@ -85,9 +86,10 @@ export async function restoreRemoteConfig(repo: Repo, plan: RemoteConfigPlan | u
     // Changed since the pre-rollback snapshot: left as it is.
     if (JSON.stringify(current) !== JSON.stringify(from[remote] ?? [])) continue;
     // Code 128: an emptied `[remote "x"]` header is all there is (nothing to remove).
-    if (current.length > 0) await runGit(['config', '--local', '--remove-section', `remote.${remote}`], { cwd: repo.root, okCodes: [128] });
+    // Names and values as their bytes (escaped text: one that is not UTF-8 goes through runGitBytes).
+    if (current.length > 0) await runGitBytes(['config', '--local', '--remove-section', escapedBytes(`remote.${remote}`)], { cwd: repo.root, okCodes: [128] });
     for (const [variable, value] of to[remote] ?? []) {
-      await runGit(['config', '--local', '--add', `remote.${remote}.${variable}`, value ?? 'true'], { cwd: repo.root });
+      await runGitBytes(['config', '--local', '--add', escapedBytes(`remote.${remote}.${variable}`), escapedBytes(value ?? 'true')], { cwd: repo.root });
     }
   }
 }
@@ -117,10 +119,10 @@ async function restoreAtOnce(repo: Repo, plan: RemoteConfigPlan, from: RemoteSec
     const records = configRecords(listed.stdout);
     const sections: RemoteSections = {};
     for (const { key, value } of records) {
-      const text = key.toString('utf8');
+      const text = escapedText(key);
       if (!text.startsWith('remote.') || text.lastIndexOf('.') <= 'remote.'.length) continue;
       const dot = text.lastIndexOf('.');
-      (sections[text.slice('remote.'.length, dot)] ??= []).push([text.slice(dot + 1), value === null ? null : value.toString('utf8')]);
+      (sections[text.slice('remote.'.length, dot)] ??= []).push([text.slice(dot + 1), value === null ? null : escapedText(value)]);
     }
     const dropped = new Set<string>();
     const added: ConfigRecord[] = [];
@@ -129,9 +131,9 @@ async function restoreAtOnce(repo: Repo, plan: RemoteConfigPlan, from: RemoteSec
       if (JSON.stringify(current) !== JSON.stringify(from[remote] ?? [])) continue;
       if (current.length > 0) dropped.add(remote);
       for (const [variable, value] of to[remote] ?? []) {
-        const key = Buffer.from(`remote.${remote}.${variable}`);
-        const raw = Buffer.concat([key, value === null ? Buffer.alloc(0) : Buffer.concat([Buffer.from('\n'), Buffer.from(value)]), Buffer.from([0])]);
-        added.push({ key, value: value === null ? null : Buffer.from(value), raw });
+        const key = escapedBytes(`remote.${remote}.${variable}`);
+        const raw = Buffer.concat([key, value === null ? Buffer.alloc(0) : Buffer.concat([Buffer.from('\n'), escapedBytes(value)]), Buffer.from([0])]);
+        added.push({ key, value: value === null ? null : escapedBytes(value), raw });
       }
     }
     // Nothing left to write (every changed remote changed again meanwhile): the lock goes, as above.
@@ -145,7 +147,7 @@ async function restoreAtOnce(repo: Repo, plan: RemoteConfigPlan, from: RemoteSec
     fs.closeSync(fd);
     fd = -1;
     const inDropped = (key: Buffer): boolean => {
-      const text = key.toString('utf8');
+      const text = escapedText(key);
       return text.startsWith('remote.') && dropped.has(text.slice('remote.'.length, text.lastIndexOf('.')));
     };
     const expected = Buffer.concat([...records.filter((r) => !inDropped(r.key)).map((r) => r.raw), ...added.map((r) => r.raw)]);

@@ -29,6 +29,7 @@ import { configFiles } from '../git/config-files.js';
 import { runGit, splitNulBytes } from '../git/run.js';
 import type { ModeRules } from './tree-edit.js';
 import { recordRemoteSections, type RemoteSections } from './remote-config.js';
+import { escapedText } from '../util/escaped-text.js';
 
 /** The config that decides whether git converts files (conversions.ts). */
 export interface ConversionConfig {
@@ -104,12 +105,16 @@ async function askGit(repo: Repo): Promise<{ rules: ModeRules; conversion: Conve
       if (scope !== 'local') continue;
       const key = Buffer.from(newline < 0 ? record : record.slice(0, newline), 'latin1');
       const value = newline < 0 ? null : Buffer.from(record.slice(newline + 1), 'latin1');
-      // A name or value that is not UTF-8 is not recorded (JSON metadata; ref-name.ts escapes such ref names).
-      if (!isUtf8(key) || (value !== null && !isUtf8(value))) continue;
-      const text = key.toString('utf8');
-      const section = text.startsWith('branch.') ? 'branch.' : 'remote.';
+      const section = record.startsWith('branch.') ? 'branch.' : 'remote.';
+      // A branch's name or value that is not UTF-8 is not recorded (JSON metadata; ref-name.ts
+      // escapes such ref names). A remote's is kept as escaped text (escaped-text.ts: each byte
+      // that is not UTF-8 one lone surrogate, which JSON keeps), written back as its bytes
+      // (restore/remote-config.ts): a remote whose URL is a local path in Latin-1 lost its url
+      // to a rollback (the section went back without it) until 2026-12-07.
+      if (section === 'branch.' && (!isUtf8(key) || (value !== null && !isUtf8(value)))) continue;
+      const text = escapedText(key);
       const name = text.slice(section.length, text.lastIndexOf('.'));
-      ((section === 'branch.' ? branchConfig : remotes)[name] ??= []).push([text.slice(text.lastIndexOf('.') + 1), value === null ? null : value.toString('utf8')]);
+      ((section === 'branch.' ? branchConfig : remotes)[name] ??= []).push([text.slice(text.lastIndexOf('.') + 1), value === null ? null : escapedText(value)]);
       continue;
     }
     const key = newline < 0 ? record : record.slice(0, newline);
