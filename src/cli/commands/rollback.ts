@@ -16,6 +16,7 @@ import { earlierTargets, type EarlierTargets } from '../../restore/earlier-targe
 import { snapshotSettings } from '../snapshot-options.js';
 import { backupAfterSnapshot } from '../../backup/auto-push.js';
 import { shellQuote } from '../../agents/package-root.js';
+import { shownEscaped } from '../../util/escaped-text.js';
 
 /** A --paths value in double quotes: one exact name (pathText's form), not a glob. */
 const quotedName = (p: string): boolean => p.length >= 2 && p.startsWith('"') && p.endsWith('"');
@@ -77,7 +78,9 @@ function printPlan(out: Output, plan: RollbackPlan, target: Snapshot): void {
   for (const c of plan.branchConfig ?? []) printBranchConfig(out, c);
   for (const c of plan.remoteConfig?.changes ?? []) {
     const keys = (k: string[]): string => [...new Set(k)].join(', ') || 'none';
-    out.line(`  remote ${c.remote}: ${c.to.length === 0 ? 'removed' : `config ${keys(c.to)}`} (was ${c.from.length === 0 ? 'none' : keys(c.from)})${c.to.length > 0 ? `; its remote-tracking refs come back with: git fetch ${c.remote} && git remote set-head ${c.remote} --auto` : ''}`);
+    // A name that is not UTF-8 (escaped text) shown as bash's $'...', which names it when typed.
+    const remote = shownEscaped(c.remote);
+    out.line(`  remote ${remote}: ${c.to.length === 0 ? 'removed' : `config ${keys(c.to)}`} (was ${c.from.length === 0 ? 'none' : keys(c.from)})${c.to.length > 0 ? `; its remote-tracking refs come back with: git fetch ${remote} && git remote set-head ${remote} --auto` : ''}`);
   }
   if (plan.remoteConfig?.unknown) out.line('  remotes: left as they are (the snapshot\'s remotes are recorded on the machine that took it, not here)');
   for (const up of plan.upstreams ?? []) out.line(`  ${up.ref}: upstream ${up.to ? `${up.to.remote} ${up.to.merge}` : 'none'} (was ${up.from ? `${up.from.remote} ${up.from.merge}` : 'none'})`);

@@ -44,8 +44,10 @@ describe('a remote whose url or name is not UTF-8', () => {
       gitBytes(t, 'remote', 'set-url', 'origin', 'https://example.com/x.git');
       gitBytes(t, 'remote', 'remove', 'l\xe9');
       gitBytes(t, 'remote', 'add', 'other', '/srv/d\xe8');
-      rollbackOk(t);
+      const shown = rollbackOk(t);
       expect(remotes(t)).toEqual(before);
+      // The way forward names the remote as typed into bash (its bytes), not as U+FFFD.
+      expect(shown).toContain("git fetch $'l\\xe9' && git remote set-head $'l\\xe9' --auto");
     });
   });
 });
