@@ -27,6 +27,7 @@ import { GuardError } from '../errors.js';
 import { withInternalToken } from '../git/internal-token.js';
 import { GUARD_IDENTITY, zeroOid } from '../git/objects.js';
 import { openRepo, guardPath, type Repo } from '../git/repo.js';
+import { escapedBytes } from '../util/escaped-text.js';
 import { runGit, runGitBytes, splitNul, splitNulBytes } from '../git/run.js';
 import { fsPath, gitPath, gitPathOf, gitPathsOf, pathText, type GitPath } from '../git/path.js';
 import { refNameBytes } from '../git/ref-name.js';
@@ -228,8 +229,9 @@ async function restoreRefs(repo: Repo, snapshot: Snapshot, env: Record<string, s
   if (await writeStashAtOnce(repo.root, repo.commonDir, snapshot.stash, zeroOid(snapshot.stash[0]?.oid ?? ''), gitEnv)) return;
   // Oldest first, so the newest entry ends up as stash@{0}; a hidden entry had no reflog.
   for (const entry of [...snapshot.stash].reverse()) {
-    const reflog = entry.hidden ? [] : ['--create-reflog', '-m', entry.message];
-    await runGit(['update-ref', ...reflog, 'refs/stash', entry.oid], { cwd: repo.root, env: gitEnv });
+    // The message is escaped text (repo-state.ts readStash): given to git as its bytes.
+    const reflog = entry.hidden ? [] : ['--create-reflog', '-m', escapedBytes(entry.message)];
+    await runGitBytes(['update-ref', ...reflog, 'refs/stash', entry.oid], { cwd: repo.root, env: gitEnv });
   }
 }
 

@@ -17,9 +17,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { runGit } from './run.js';
+import { escapedBytes } from '../util/escaped-text.js';
 
 export interface StashLine {
   oid: string;
+  /** Escaped text (escaped-text.ts): the reflog message's bytes. */
   message: string;
   hidden?: true;
 }
@@ -40,14 +42,15 @@ export async function writeStashAtOnce(root: string, commonDir: string, entries:
   const moved = await runGit(['-c', 'core.logAllRefUpdates=false', 'update-ref', 'refs/stash', newest.oid, zero], { cwd: root, env, okCodes: [1, 128] });
   if (moved.code !== 0) throw new Error(moved.stderr.trim() || 'refs/stash could not be set');
   let old = zero;
-  const lines: string[] = [];
+  const lines: Buffer[] = [];
+  // A message is escaped text (repo-state.ts readStash): written as its bytes.
   for (const entry of [...entries].reverse()) {
-    lines.push(`${old} ${entry.oid} ${ident}\t${entry.message}\n`);
+    lines.push(Buffer.from(`${old} ${entry.oid} ${ident}\t`), escapedBytes(entry.message), Buffer.from('\n'));
     old = entry.oid;
   }
   fs.mkdirSync(path.dirname(log), { recursive: true });
   const temp = `${log}.guard-${process.pid}`;
-  fs.writeFileSync(temp, lines.join(''));
+  fs.writeFileSync(temp, Buffer.concat(lines));
   try {
     // link: fails when a `git stash` created the log since the check above (its entry is kept).
     fs.linkSync(temp, log);

@@ -27,6 +27,7 @@ import { writeStashAtOnce } from '../git/stash-reflog.js';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Repo } from '../git/repo.js';
+import { escapedBytes } from '../util/escaped-text.js';
 import { runGit, runGitBytes } from '../git/run.js';
 import { emptyTree, GUARD_IDENTITY, zeroOid } from '../git/objects.js';
 import { recreateMissingTags } from '../snapshot/keeper.js';
@@ -465,8 +466,9 @@ async function restoreStash(repo: Repo, plan: RollbackPlan, env: Record<string, 
   // Oldest first, so the newest ends up as stash@{0}.
   for (const entry of [...plan.stash.to].reverse()) {
     // A hidden entry had no reflog: restore the ref alone, so `git stash list` stays empty as it was.
-    const reflog = entry.hidden ? [] : ['--create-reflog', '-m', entry.message];
-    const moved = await runGit(['update-ref', ...reflog, 'refs/stash', entry.oid, current ?? zero], { cwd: repo.root, env: gitEnv, okCodes: [1, 128] });
+    // The message is escaped text (repo-state.ts readStash): given to git as its bytes.
+    const reflog = entry.hidden ? [] : ['--create-reflog', '-m', escapedBytes(entry.message)];
+    const moved = await runGitBytes(['update-ref', ...reflog, 'refs/stash', entry.oid, current ?? zero], { cwd: repo.root, env: gitEnv, okCodes: [1, 128] });
     if (moved.code !== 0) throw fail(moved.stderr);
     current = entry.oid;
   }

@@ -7,7 +7,8 @@ import fs from 'node:fs';
 import { gitPaths, knownGitPaths, rememberGitPaths, type Repo } from '../git/repo.js';
 import { isUtf8 } from 'node:buffer';
 import { hookInputText, refNameOf } from '../git/ref-name.js';
-import { runGit, splitNul } from '../git/run.js';
+import { runGit, splitNulBytes } from '../git/run.js';
+import { escapedText } from '../util/escaped-text.js';
 import type { HeadState, Operation, OperationState, StashEntry } from './format.js';
 import { isReftable, readBackendHeads, readOperationFiles } from './operation-state.js';
 import type { DirCapture } from './operation-dirs.js';
@@ -284,11 +285,13 @@ function sequencerOperation(dir: string): Operation {
 
 async function readStash(repo: Repo, tip: string): Promise<StashEntry[]> {
   // One record per reflog entry, newest first: "<oid> <reflog subject>", NUL-terminated.
-  const records = splitNul((await runGit(['log', '-g', '-z', '--format=%H %gs', 'refs/stash', '--'], { cwd: repo.root, okCodes: [128] })).stdout);
-  const entries = records.map((record) => ({ oid: record.slice(0, record.indexOf(' ')), message: record.slice(record.indexOf(' ') + 1) }));
+  // Messages as escaped text (escaped-text.ts): one that is not UTF-8 (`WIP on caf\xe9: ...`, a
+  // Latin-1 branch) is written back as its bytes (rollback.ts, stash-reflog.ts), not as U+FFFD.
+  const records = splitNulBytes((await runGit(['log', '-g', '-z', '--format=%H %gs', 'refs/stash', '--'], { cwd: repo.root, okCodes: [128] })).stdout);
+  const entries = records.map((record) => ({ oid: record.slice(0, record.indexOf(' ')), message: escapedText(Buffer.from(record.slice(record.indexOf(' ') + 1), 'latin1')) }));
   if (entries.length > 0) return entries;
   // The reflog was expired: `git stash list` shows nothing, but refs/stash still names a commit.
-  const subject = (await runGit(['log', '-1', '--format=%s', tip], { cwd: repo.root })).stdout.toString('utf8').trim();
+  const subject = escapedText((await runGit(['log', '-1', '--format=%s', tip], { cwd: repo.root })).stdout).trim();
   return [{ oid: tip, message: subject, hidden: true }];
 }
 
