@@ -53,4 +53,28 @@ describe('rsync --files-from', () => {
       ]);
     });
   });
+
+  it('a listed ignored file whose name is not UTF-8 (Latin-1 list bytes): captured under its bytes, rolled back byte for byte', async () => {
+    await withTestRepo(async (t) => {
+      t.write('.gitignore', '*.env\n');
+      t.write('src/app.ts', 'export {};\n');
+      t.git(['add', '-A']);
+      t.git(['commit', '-q', '-m', 'app']);
+      const init = t.guard(['init', '--yes', '--agents', 'claude']);
+      expect(init.code, init.stderr).toBe(0);
+      commitGuardFiles(t);
+      const at = (rel: string): Buffer => Buffer.concat([Buffer.from(`${t.dir}/`), Buffer.from(rel, 'latin1')]);
+      const secret = Buffer.from('KEY=\xe9\r\n', 'latin1');
+      fs.writeFileSync(at('src/caf\xe9.env'), secret);
+      fs.writeFileSync(at('src/caf\xe8.env'), 'OTHER=1\n');
+      fs.writeFileSync(at('moved.txt'), Buffer.from('caf\xe9.env\n', 'latin1'));
+      const command = 'rsync -a --remove-source-files --files-from=moved.txt src/ /tmp/archive/';
+      expect(checkVerdict(t, command, { asAgent: true })).toMatchObject({ verdict: 'snapshot', rule: 'rm-in-repo' });
+      expect(hookWithVerdict(t, command)).toMatchObject({ decision: 'allow', verdict: 'snapshot', rule: 'rm-in-repo' });
+      fs.rmSync(at('src/caf\xe9.env'));
+      rollbackOk(t);
+      expect(fs.readFileSync(at('src/caf\xe9.env'))).toEqual(secret);
+      expect(fs.readFileSync(at('src/caf\xe8.env'), 'utf8')).toBe('OTHER=1\n');
+    });
+  });
 });
