@@ -39,7 +39,7 @@ import { runGit, runGitSync, splitNulBytes } from './run.js';
 import { sparseLeaving } from './sparse-leaving.js';
 import { CleanEntries, cleanDryRun } from './clean-dry-run.js';
 import { submodulesWithWork } from './submodule-work.js';
-import { treeLanding } from './tree-landing.js';
+import { treeLandingFacts } from './tree-landing.js';
 import { zipMembers } from '../util/zip-members.js';
 import { configRecursesSubmodules } from './submodule-recurse.js';
 import { removedSubmodules } from './submodule-removal.js';
@@ -1238,11 +1238,13 @@ function readSparseCheckouts(repo: Repo, queries: StateQueries, options: PathFac
  * (tree-landing.ts), regenerable output marked, sizes read. A query whose revisions git cannot
  * resolve stays unanswered: the command keeps the verdict its text gets.
  */
-function readTreeLandings(repo: Repo, queries: StateQueries, options: PathFactsOptions): Map<string, IgnoredEntry[]> {
+function readTreeLandings(repo: Repo, queries: StateQueries, options: PathFactsOptions, deletesPolicy: Set<string>): Map<string, IgnoredEntry[]> {
   const answers = new Map<string, IgnoredEntry[]>();
   for (const [key, query] of queries.treeLandings) {
     try {
-      const files = treeLanding(repo, query, (rel) => isRegenerable(rel, options.regenerable));
+      const read = treeLandingFacts(repo, query, (rel) => isRegenerable(rel, options.regenerable));
+      const files = read.ignored;
+      if (read.deletesPolicy) deletesPolicy.add(key);
       answers.set(key, files.map((file) => ({ path: file, regenerable: isRegenerable(file, options.regenerable), files: file.endsWith('/') ? [] : [{ path: file, size: sizeOf(repo, file) }] })));
     } catch {
       // unanswered: judged by the text, as before
@@ -1418,7 +1420,11 @@ export async function readPathFacts(repo: Repo | null, queries: StateQueries, op
   if (queries.worktreeRemovals.size > 0) facts.worktreeRemovals = readWorktreeRemovals(queries, options);
   if (queries.worktreePrunes.size > 0) facts.worktreePrunes = readWorktreePrunes(queries);
   if (repo && queries.sparseCheckouts.size > 0) facts.sparseCheckouts = readSparseCheckouts(repo, queries, options);
-  if (repo && queries.treeLandings.size > 0) facts.treeLandings = readTreeLandings(repo, queries, options);
+  if (repo && queries.treeLandings.size > 0) {
+    const deletesPolicy = new Set<string>();
+    facts.treeLandings = readTreeLandings(repo, queries, options, deletesPolicy);
+    if (deletesPolicy.size > 0) facts.treeLandingsDeletingPolicy = deletesPolicy;
+  }
   if (repo && queries.submoduleRemovals.size > 0) facts.submoduleRemovals = readSubmoduleRemovals(repo, queries, options);
   if (repo && queries.submoduleWorks.size > 0) {
     facts.submoduleWorks = new Map();

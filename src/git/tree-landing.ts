@@ -21,6 +21,7 @@
 import fs from 'node:fs';
 import type { TreeLandingQuery } from '../policy/command/state.js';
 import { escapedBytes } from '../util/escaped-text.js';
+import { CONFIG_FILE_NAME } from '../policy/schema.js';
 import { patchCreates } from './patch-paths.js';
 import { bytewiseGlob, bytewiseGlobUnder, commandLinePathspecs, isTextPath, matchText, type GitPath } from './path.js';
 import type { Repo } from './repo.js';
@@ -65,7 +66,7 @@ function patchText(files: string[]): string {
 }
 
 /** Paths (latin1 byte strings, repo-relative) that `to` tracks and `from` does not, limited to the pathspecs. */
-function addedPaths(repo: Repo, query: TreeLandingQuery): string[] {
+function addedPaths(repo: Repo, query: TreeLandingQuery, deleted?: string[]): string[] {
   if (query.patches) return patchCreates(patchText(query.patches), query.naming);
   if (query.patchText !== undefined) return patchCreates(Buffer.from(query.patchText, 'utf8').toString('latin1'), query.naming);
   // A pathspec whose name is not UTF-8 (`git checkout X -- $'d\xe9'`) went to git as U+FFFD and
@@ -74,10 +75,10 @@ function addedPaths(repo: Repo, query: TreeLandingQuery): string[] {
   const asked = commandLinePathspecs(repo.root, query.cwd, query.pathspecs);
   if (!asked) throw new Error('a pathspec git cannot be given');
   const specs = asked.pathspecs.length > 0 ? ['--', ...asked.pathspecs] : [];
-  return listAdded(query, specs).filter(asked.keep);
+  return listAdded(query, specs, deleted).filter(asked.keep);
 }
 
-function listAdded(query: TreeLandingQuery, specs: string[]): string[] {
+function listAdded(query: TreeLandingQuery, specs: string[], deleted?: string[]): string[] {
   if (query.fromIndex) {
     // An index path whose file is there is tracked (no ignored file can be at it); one that is
     // missing may be blocked by an ignored file above it, or by a directory at it.
@@ -97,6 +98,18 @@ function listAdded(query: TreeLandingQuery, specs: string[]): string[] {
     return [...new Set(splitNulBytes(out.stdout).filter((p) => p !== ''))];
   }
   try {
+    // The whole tree from HEAD (`reset --hard X`, `checkout X`, `switch X`, `read-tree -u X`,
+    // `merge X`): the same diff names the paths X deletes too, for `.guard.yaml` (deletesPolicy).
+    if (query.from === 'HEAD' && specs.length === 0 && deleted) {
+      const records = splitNulBytes(runGitSync(['diff-tree', '-r', '-z', '--name-status', '--no-renames', '--diff-filter=ADT', query.from, query.to], { cwd: query.cwd }).stdout);
+      const added: string[] = [];
+      for (let i = 0; i + 1 < records.length; i += 2) {
+        const file = records[i + 1] as string;
+        if (records[i] !== 'D') added.push(file);
+        else if (file === CONFIG_FILE_NAME) deleted.push(file);
+      }
+      return added;
+    }
     const out = runGitSync(['diff-tree', '-r', '-z', '--name-only', '--no-renames', '--diff-filter=AT', query.from, query.to, ...specs], { cwd: query.cwd });
     return splitNulBytes(out.stdout);
   } catch (error) {
@@ -166,10 +179,21 @@ function ignoredAt(repo: Repo, entries: string[]): string[] {
 
 /** The ignored entries the command would replace (latin1, repo-relative); throws where git cannot resolve the revisions. `regenerable` is handed a directory as `rel/` (isRegenerable). */
 export function treeLanding(repo: Repo, query: TreeLandingQuery, regenerable: (rel: string) => boolean): string[] {
-  const added = addedPaths(repo, query);
-  if (added.length === 0) return [];
+  return treeLandingFacts(repo, query, regenerable).ignored;
+}
+
+/**
+ * The same, and whether the command deletes guard's policy: `.guard.yaml` tracked in HEAD and not
+ * in the tree it lands (`git reset --hard HEAD~1` after the agent committed it, `git checkout
+ * OTHER`), read from the same diff-tree (no other process). Only for a whole tree from HEAD.
+ */
+export function treeLandingFacts(repo: Repo, query: TreeLandingQuery, regenerable: (rel: string) => boolean): { ignored: string[]; deletesPolicy: boolean } {
+  const deleted: string[] = [];
+  const added = addedPaths(repo, query, deleted);
+  const deletesPolicy = deleted.length > 0;
+  if (added.length === 0) return { ignored: [], deletesPolicy };
   const root = repo.root.replace(/\/+$/, '');
   const found = candidates(root, added, regenerable);
-  if (found.length === 0) return [];
-  return ignoredAt(repo, found);
+  if (found.length === 0) return { ignored: [], deletesPolicy };
+  return { ignored: ignoredAt(repo, found), deletesPolicy };
 }

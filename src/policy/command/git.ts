@@ -19,7 +19,7 @@ import { judgeGitMv, judgeGitMvDest, judgeGitMvOut } from './git-mv.js';
 import { judgeGuardedPaths, type GuardedPathsAsk } from './git-paths.js';
 import { escapeGlob, judgeOutputFile, judgeOutputPattern } from './output-files.js';
 import { judgeSparseCheckout, sparseQuery, SPARSE_WRITES } from './sparse-checkout.js';
-import { judgeTreeLanding } from './tree-landing.js';
+import { judgePolicyLanding, judgeTreeLanding } from './tree-landing.js';
 import { reportOpaque, sub, type Invocation, type Runtime } from './runtime.js';
 import type { LeavingCommit, TreeLandingQuery } from './state.js';
 import type { VerdictKind } from './types.js';
@@ -349,13 +349,13 @@ function local(call: GitCall, kind: VerdictKind, rule: RuleName, reason: string,
  * the repository git runs in (its own worktree, by the directory, no submodule) and the revisions
  * are words it can read (not options, not unseen); elsewhere the verdict of the text stands.
  */
-function landing(call: GitCall, to: Field | string | undefined, what: string, pathspecs: Field[] = [], from = 'HEAD', index = false): void {
+function landing(call: GitCall, to: Field | string | undefined, what: string, pathspecs: Field[] = [], from = 'HEAD', index = false, movesTo = true): void {
   const rev = typeof to === 'string' ? to : to?.value;
   if (typeof rev !== 'string' || rev === '' || (rev.startsWith('-') && rev !== '-') || from.startsWith('-')) return;
   const specs = pathspecs.map((p) => p.value);
   if (specs.some((p) => p === null)) return;
   const query = { from, to: rev === '-' ? '@{-1}' : rev, pathspecs: specs as string[] };
-  judgeLanding(call, index ? { ...query, fromIndex: true } : query, what);
+  judgeLanding(call, index ? { ...query, fromIndex: true } : query, what, movesTo);
 }
 
 /**
@@ -384,12 +384,12 @@ function pullLanding(call: GitCall, parsed: ParsedGitArgs): void {
   const name = remote?.value ?? '';
   // A URL or a path (`../up.git`, `host:repo`, `/srv/repo`) has no remote-tracking refs.
   if (remote && (name === '' || name.includes(':') || name.startsWith('/') || name.startsWith('.') || name.includes('..'))) return;
-  if (!remote || refspecs.length === 0) return landing(call, '@{upstream}', `${how}${remote ? ` ${remote.display}` : ''}`);
+  if (!remote || refspecs.length === 0) return landing(call, '@{upstream}', `${how}${remote ? ` ${remote.display}` : ''}`, [], 'HEAD', false, false);
   for (const spec of refspecs) {
     const source = (spec.value as string).replace(/^\+/, '').split(':')[0] ?? '';
     const branch = source.startsWith('refs/heads/') ? source.slice('refs/heads/'.length) : source;
     if (branch === '' || branch === 'tag' || branch.includes('*') || branch.startsWith('refs/') || branch.startsWith('-')) return;
-    landing(call, `refs/remotes/${name}/${branch}`, `${how} ${remote.display} ${spec.display}`);
+    landing(call, `refs/remotes/${name}/${branch}`, `${how} ${remote.display} ${spec.display}`, [], 'HEAD', false, false);
   }
 }
 
@@ -412,12 +412,17 @@ function readTreeLanding(call: GitCall, args: Field[]): void {
 }
 
 /** Judges a landing query where guard sees the repository git runs in (landing, picks, am). */
-function judgeLanding(call: GitCall, query: Omit<TreeLandingQuery, 'cwd'>, what: string): void {
+function judgeLanding(call: GitCall, query: Omit<TreeLandingQuery, 'cwd'>, what: string, movesTo = false): void {
   const view = call.rt.ctx.view;
   if (!view || view.mode === 'text' || call.target !== 'same' || !call.byCwd || call.cwd === null || call.gitDir || call.workTree) return;
   if (innerRepository(call)) return;
   const verdict = judgeTreeLanding({ ...query, cwd: call.cwd }, what, call.rt.ctx, call.inv.source);
   if (verdict) call.rt.report(verdict);
+  // The working tree becomes `to`'s (reset, checkout, switch, read-tree -u): `.guard.yaml` goes
+  // where `to` lacks it. Not a merge, a rebase or a pull, which keep what HEAD added since the
+  // merge base (a branch made before `guard init` lacks it: every merge of it would snapshot).
+  const policy = movesTo ? judgePolicyLanding({ ...query, cwd: call.cwd }, what, call.rt.ctx, call.inv.source) : null;
+  if (policy) call.rt.report(policy);
 }
 
 type Change = RefChange extends infer T ? (T extends unknown ? Omit<T, 'command'> : never) : never;
@@ -907,7 +912,7 @@ const SUBCOMMANDS: Record<string, (call: GitCall, args: Field[]) => void> = {
     // What each merged commit tracks that HEAD does not (a superset of what the merge writes); no operand: the upstream.
     if (!['abort', 'quit', 'continue'].some((o) => isSet(parsed, o))) {
       const revs = parsed.operands.length > 0 ? parsed.operands : ['@{upstream}'];
-      for (const rev of revs) landing(call, rev, `git merge ${typeof rev === 'string' ? '' : rev.display}`.trimEnd());
+      for (const rev of revs) landing(call, rev, `git merge ${typeof rev === 'string' ? '' : rev.display}`.trimEnd(), [], 'HEAD', false, false);
     }
   },
   pull(call, args) {
@@ -949,8 +954,8 @@ const SUBCOMMANDS: Record<string, (call: GitCall, args: Field[]) => void> = {
       const base = isSet(parsed, 'root') ? '--root' : onto !== undefined ? onto : upstream ? upstream.value : '@{upstream}';
       noteRef(call, { kind: 'rebase', ref: 'HEAD', upstream: base, how: 'git rebase' });
       // It checks out the branch named, then the new base, and replays HEAD's own commits on it.
-      if (branch) landing(call, branch, `git rebase ${upstream?.display ?? ''} ${branch.display}`);
-      if (base !== '--root' && base !== null) landing(call, base, `git rebase ${onto !== undefined ? `--onto ${base}` : base}`);
+      if (branch) landing(call, branch, `git rebase ${upstream?.display ?? ''} ${branch.display}`, [], 'HEAD', false, false);
+      if (base !== '--root' && base !== null) landing(call, base, `git rebase ${onto !== undefined ? `--onto ${base}` : base}`, [], 'HEAD', false, false);
     }
     for (const option of parsed.options) {
       if (option.name !== 'exec') continue;

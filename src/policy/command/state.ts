@@ -539,6 +539,8 @@ export interface StateFacts {
    * output marked and sizes read; a query is missing where git cannot resolve its revisions.
    */
   treeLandings?: Map<string, IgnoredEntry[]>;
+  /** By treeLandingKey: the landings (a whole tree from HEAD) that delete `.guard.yaml`, tracked in HEAD and not in the tree they land. */
+  treeLandingsDeletingPolicy?: Set<string>;
   /** By submoduleRemovalKey: the checked-out submodules matched; missing where git cannot be asked. */
   submoduleRemovals?: Map<string, SubmoduleRemoval[]>;
   /** By submoduleWorkKey: the reached submodules with tracked changes or untracked files; missing where git cannot be asked. */
@@ -947,6 +949,11 @@ export class StateView {
   /** The ignored files a git command writing another tree replaces; null while collecting, by text, or where git cannot resolve it. */
   treeLanding(query: TreeLandingQuery): IgnoredEntry[] | null {
     return this.keyed(this.queries.treeLandings, this.facts?.treeLandings, treeLandingKey(query), query);
+  }
+
+  /** Whether the landing (answered) deletes `.guard.yaml`, tracked in HEAD and not in the tree it lands (no query of its own: treeLanding's). */
+  treeLandingDeletesPolicy(query: TreeLandingQuery): boolean {
+    return this.facts?.treeLandingsDeletingPolicy?.has(treeLandingKey(query)) === true;
   }
 
   /** The checked-out submodules a deinit or rm matches, with their ignored files; null while collecting, by text, or where git cannot be asked. */

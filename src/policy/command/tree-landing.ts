@@ -17,6 +17,7 @@ import { makeVerdict } from './rules.js';
 import type { IgnoredEntry, TreeLandingQuery } from './state.js';
 import { listNames } from './targets.js';
 import type { CommandContext, Verdict } from './types.js';
+import { CONFIG_FILE_NAME } from '../schema.js';
 
 /** The way forward when what git replaces is over the capture limits. */
 export const LANDING_OVER_BOUND = 'Move the ignored files git would write over out of the way first (or add them to commands.regenerable), then run the command; or ask the person to raise commands.maxIgnoredCapture.';
@@ -42,4 +43,27 @@ export function judgeTreeLanding(query: TreeLandingQuery, what: string, ctx: Com
   const names = captured.map((e) => text(e.path));
   const whose = query.fromIndex ? "the index's tracked files" : query.range === 'pick' ? 'the files the picked commits add' : query.range === 'revert' ? 'back the files the reverted commits deleted' : query.patches || query.patchText !== undefined ? 'the files the patches create' : `${query.to}'s tracked files`;
   return makeVerdict('snapshot', 'overwrite-ignored', `${what} writes ${whose} where the ignored ${listNames(names)} ${names.length > 1 ? 'are' : 'is'} on disk (git replaces ignored files without asking, and no snapshot holds them); guard captures ${names.length > 1 ? 'them' : 'it'} into the snapshot first`, source);
+}
+
+/**
+ * An agent's command that lands a tree without `.guard.yaml` while HEAD tracks it (`git reset
+ * --hard HEAD~1` after `git add -A && git commit` took it in, `git checkout OTHER`, `git switch
+ * OTHER`, `read-tree -u X`, `merge`/`rebase`/`pull` of such a tree): git deletes guard's policy,
+ * and guard ran on its defaults from then on, the person's protected paths and branches gone
+ * without a word (found through the real Claude CLI on a djangoproject.com clone, 2026-12-07).
+ * Where the agent's post-tool hook runs (CommandContext.putsBackOwnFiles), it runs after a
+ * snapshot, which holds the file (tracked), and the agent hook puts it back right after, byte for
+ * byte, untracked (restore/own-files.ts), as after a broad `git clean`; elsewhere it is refused
+ * (guard-self). Read from the landing's own diff-tree (treeLandingDeletesPolicy): no git process
+ * of its own. Null: nothing of the kind (or not known yet, or not an agent).
+ */
+export function judgePolicyLanding(query: TreeLandingQuery, what: string, ctx: CommandContext, source: string): Verdict | null {
+  const view = ctx.view;
+  if (!ctx.isAgent || !view || view.mode !== 'resolved' || !view.treeLandingDeletesPolicy(query)) return null;
+  const where = query.to === 'HEAD' ? 'the index' : query.to;
+  if (ctx.putsBackOwnFiles !== true) {
+    return makeVerdict('deny', 'guard-self', `${what} deletes ${CONFIG_FILE_NAME} (tracked in HEAD, not in ${where}), guard's policy: an agent could switch its own guard's protections off this way, and this agent has no hook after its commands to put it back`, source, `Ask the person to run it, or to commit ${CONFIG_FILE_NAME} on ${where} too.`);
+  }
+  view.notePutBack([CONFIG_FILE_NAME]);
+  return makeVerdict('snapshot', 'guard-policy-put-back', `${what} deletes ${CONFIG_FILE_NAME} (tracked in HEAD, not in ${where}); guard keeps it in the snapshot and puts it back right after the command, untracked`, source);
 }
