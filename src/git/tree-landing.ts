@@ -179,7 +179,7 @@ function ignoredAt(repo: Repo, entries: string[]): string[] {
 
 /** The ignored entries the command would replace (latin1, repo-relative); throws where git cannot resolve the revisions. `regenerable` is handed a directory as `rel/` (isRegenerable). */
 export function treeLanding(repo: Repo, query: TreeLandingQuery, regenerable: (rel: string) => boolean): string[] {
-  return treeLandingFacts(repo, query, regenerable).ignored;
+  return ignoredLandedOn(repo, addedPaths(repo, query), regenerable);
 }
 
 /**
@@ -190,10 +190,13 @@ export function treeLanding(repo: Repo, query: TreeLandingQuery, regenerable: (r
 export function treeLandingFacts(repo: Repo, query: TreeLandingQuery, regenerable: (rel: string) => boolean): { ignored: string[]; deletesPolicy: boolean } {
   const deleted: string[] = [];
   const added = addedPaths(repo, query, deleted);
-  const deletesPolicy = deleted.length > 0;
-  if (added.length === 0) return { ignored: [], deletesPolicy };
+  return { ignored: ignoredLandedOn(repo, added, regenerable), deletesPolicy: deleted.length > 0 };
+}
+
+function ignoredLandedOn(repo: Repo, added: string[], regenerable: (rel: string) => boolean): string[] {
+  if (added.length === 0) return [];
   const root = repo.root.replace(/\/+$/, '');
   const found = candidates(root, added, regenerable);
-  if (found.length === 0) return { ignored: [], deletesPolicy };
-  return { ignored: ignoredAt(repo, found), deletesPolicy };
+  if (found.length === 0) return [];
+  return ignoredAt(repo, found);
 }

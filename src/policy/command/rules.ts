@@ -147,7 +147,7 @@ export const RULES = {
     instead: 'Run `git clean -n` first to see what would go.',
   },
   'guard-policy-put-back': {
-    description: "An agent's git command that takes the working tree to a tree without `.guard.yaml` while HEAD tracks it (`git reset --hard HEAD~1` after a commit that took it in, `git checkout X`, `git switch X`, `git read-tree -u X`, `git merge X`): guard puts `.guard.yaml` back right after the command, untracked, byte for byte, from the snapshot taken first (an agent without a hook after its commands is refused: guard-self).",
+    description: "An agent's git command that takes the working tree to a tree without `.guard.yaml` while HEAD tracks it (`git reset --hard HEAD~1` after a commit that took it in, `git checkout X`, `git switch X`, `git read-tree -u X`; not a merge, rebase or pull, which keep it): guard puts `.guard.yaml` back right after the command, untracked, byte for byte, from the snapshot taken first (an agent without a hook after its commands is refused: guard-self).",
     instead: 'Nothing to change: guard puts its policy back after the command (to switch back to a branch that tracks it, `git checkout -f BRANCH`: git stops at the untracked copy).',
   },
   'git-branch-delete': {
