@@ -234,6 +234,8 @@ export function putBackMessage(results: PutBackResult[] | null): string {
   for (const r of results) {
     const id = r.snapshot.slice(0, 12);
     if (r.putBack.length > 0) lines.push(`git-guard: put back ${r.putBack.join(', ')} (guard's policy or an agent's hook settings), which \`${r.command}\` deleted, from snapshot ${id}`);
+    // Untracked now (after a checkout or reset to a tree without it): git stops a plain checkout of a branch that tracks it.
+    if (r.putBack.includes('.guard.yaml')) lines.push("git-guard: .guard.yaml is untracked here; to check out a branch that tracks it, `git checkout -f BRANCH` (git stops at the untracked copy otherwise)");
     for (const f of r.failed) lines.push(`git-guard: WARNING: could not put back ${f.path}, which \`${r.command}\` deleted (${f.error}); get it back with: guard rollback ${id} --paths ${f.path}`);
     if (r.rehooked && r.rehooked.length > 0) lines.push(`git-guard: \`${r.command}\` reverted ${r.rehooked.join(', ')} (tracked; guard's hook entries were an uncommitted change of it): wrote guard's hook entries back into it, the rest of the file as the command left it (the file as it was before: guard rollback ${id} --paths ${r.rehooked[0]})`);
     for (const f of r.rehookFailed ?? []) lines.push(`git-guard: WARNING: \`${r.command}\` may have reverted guard's hook entries in ${f.path} and guard could not write them back (${f.error}); the agent's hooks are off for its next session until \`guard init\` writes them again`);

@@ -60,6 +60,7 @@ describe('.guard.yaml tracked in HEAD, not in the tree a command lands: put back
       expect(t.exists(POLICY)).toBe(false);
       const said = postTool(t, command);
       expect(said).toContain(`put back ${POLICY}`);
+      expect(said).toContain('git checkout -f BRANCH');
       expect(bytes(t).equals(policy)).toBe(true);
       expect(t.git(['status', '--porcelain', '--', POLICY])).toBe(`?? ${POLICY}\n`);
       expect(loggedEvents(t, 'put-back').at(-1)).toMatchObject({ putBack: [POLICY] });
@@ -67,6 +68,21 @@ describe('.guard.yaml tracked in HEAD, not in the tree a command lands: put back
       const edit = JSON.parse(t.guard(['check-command', '--json', 'echo x > src/secret.py'], { env: { CLAUDECODE: '1' } }).stdout) as { verdict: string; rule: string };
       expect(edit).toMatchObject({ verdict: 'deny', rule: 'protected-path' });
       expect(t.guard(['status']).stdout).not.toContain('put back');
+    });
+  });
+
+  it('back to the branch that tracks it: git stops a plain checkout at the untracked copy; `git checkout -f feat`, the way the message names, runs after a snapshot and leaves it tracked, same bytes', async () => {
+    await withTestRepo((t) => {
+      const policy = setup(t);
+      expect(installedClaudeHook(t, 'git checkout other').decision).toBe('allow');
+      run(t, 'git checkout other');
+      postTool(t, 'git checkout other');
+      expect(spawnSync('git', ['checkout', 'feat'], { cwd: t.dir, env: t.env, encoding: 'utf8' }).status).not.toBe(0);
+      expect(installedClaudeHook(t, 'git checkout -f feat').decision).toBe('allow');
+      run(t, 'git checkout -f feat');
+      expect(postTool(t, 'git checkout -f feat')).not.toContain('put back');
+      expect(bytes(t).equals(policy)).toBe(true);
+      expect(t.git(['status', '--porcelain', '--', POLICY])).toBe('');
     });
   });
 
