@@ -14,18 +14,23 @@ import { describe, expect, it } from 'vitest';
 import { expectEvaluatedVerdicts } from '../../helpers/evaluated.js';
 import { checkVerdict, hookWithVerdict } from '../../helpers/verdicts.js';
 import { commitGuardFiles, rollbackOk } from '../../helpers/guard-steps.js';
-import { withTestRepo } from '../../helpers/git-repo.js';
+import { withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
+
+/** A committed app with guard's Claude hooks installed and committed. */
+function guardedApp(t: TestRepo, gitignore: string): void {
+  t.write('.gitignore', gitignore);
+  t.write('src/app.ts', 'export {};\n');
+  t.git(['add', '-A']);
+  t.git(['commit', '-q', '-m', 'app']);
+  const init = t.guard(['init', '--yes', '--agents', 'claude']);
+  expect(init.code, init.stderr).toBe(0);
+  commitGuardFiles(t);
+}
 
 describe('rsync --files-from', () => {
   it('judges the listed paths: a listed untracked file is held by the snapshot and comes back; an unread list keeps the whole source', async () => {
     await withTestRepo(async (t) => {
-      t.write('.gitignore', 'node_modules/\n');
-      t.write('src/app.ts', 'export {};\n');
-      t.git(['add', '-A']);
-      t.git(['commit', '-q', '-m', 'app']);
-      const init = t.guard(['init', '--yes', '--agents', 'claude']);
-      expect(init.code, init.stderr).toBe(0);
-      commitGuardFiles(t);
+      guardedApp(t, 'node_modules/\n');
       const notes = Buffer.from('untracked notes, in no commit\n');
       t.write('exports/notes.txt', notes);
       t.write('moved.txt', '# what goes to the archive\nexports/notes.txt\n');
@@ -56,13 +61,7 @@ describe('rsync --files-from', () => {
 
   it('a listed ignored file whose name is not UTF-8 (Latin-1 list bytes): captured under its bytes, rolled back byte for byte', async () => {
     await withTestRepo(async (t) => {
-      t.write('.gitignore', '*.env\n');
-      t.write('src/app.ts', 'export {};\n');
-      t.git(['add', '-A']);
-      t.git(['commit', '-q', '-m', 'app']);
-      const init = t.guard(['init', '--yes', '--agents', 'claude']);
-      expect(init.code, init.stderr).toBe(0);
-      commitGuardFiles(t);
+      guardedApp(t, '*.env\n');
       const at = (rel: string): Buffer => Buffer.concat([Buffer.from(`${t.dir}/`), Buffer.from(rel, 'latin1')]);
       const secret = Buffer.from('KEY=\xe9\r\n', 'latin1');
       fs.writeFileSync(at('src/caf\xe9.env'), secret);
