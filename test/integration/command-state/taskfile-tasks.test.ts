@@ -352,6 +352,8 @@ describe('task follows the includes of a Taskfile (taskfile-includes.ts)', () =>
       });
       fs.mkdirSync(path.join(t.dir, 'once', 'gen'));
       fs.mkdirSync(path.join(t.dir, 'sh', 'sub'));
+      // something there for the var's git clean to delete (in an empty sub it deletes nothing: git only says it would refuse to remove the current directory)
+      fs.writeFileSync(path.join(t.dir, 'sh', 'sub', 'scratch.txt'), 'x\n');
       const cases: Array<[string, string, string, string]> = [
         ['task -d remote build', 'deny', 'opaque-command', 'remote'],
         ['task -d git-remote build', 'deny', 'opaque-command', 'remote'],
