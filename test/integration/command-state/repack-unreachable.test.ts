@@ -10,16 +10,13 @@ import { describe, expect, it } from 'vitest';
 import { withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
 import { installedClaudeHook } from '../../helpers/guard-steps.js';
 import { checkVerdict } from '../../helpers/verdicts.js';
+import { commitFiles } from '../../helpers/repo-steps.js';
 
 /** A commit no ref or reflog reaches, in a pack (a branch packed, then deleted with its reflog, as a person may). */
 function packedUnreachable(t: TestRepo): string {
-  t.write('a.txt', 'a\n');
-  t.git(['add', '-A']);
-  t.git(['commit', '-q', '-m', 'a']);
+  commitFiles(t, { 'a.txt': 'a\n' }, 'a');
   t.git(['checkout', '-q', '-b', 'x']);
-  t.write('b.txt', 'b\n');
-  t.git(['add', 'b.txt']);
-  t.git(['commit', '-q', '-m', 'b']);
+  commitFiles(t, { 'b.txt': 'b\n' }, 'b');
   const lost = t.git(['rev-parse', 'HEAD']).trim();
   t.git(['checkout', '-q', 'main']);
   t.git(['repack', '-q', '-a', '-d']);

@@ -15,13 +15,11 @@ import { expectEvaluatedVerdicts } from '../../helpers/evaluated.js';
 import { checkVerdict, hookWithVerdict } from '../../helpers/verdicts.js';
 import { commitGuardFiles, rollbackOk } from '../../helpers/guard-steps.js';
 import { withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
+import { commitFiles } from '../../helpers/repo-steps.js';
 
 /** A committed app with guard's Claude hooks installed and committed. */
 function guardedApp(t: TestRepo, gitignore: string): void {
-  t.write('.gitignore', gitignore);
-  t.write('src/app.ts', 'export {};\n');
-  t.git(['add', '-A']);
-  t.git(['commit', '-q', '-m', 'app']);
+  commitFiles(t, { '.gitignore': gitignore, 'src/app.ts': 'export {};\n' }, 'app');
   const init = t.guard(['init', '--yes', '--agents', 'claude']);
   expect(init.code, init.stderr).toBe(0);
   commitGuardFiles(t);
