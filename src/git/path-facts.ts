@@ -49,6 +49,7 @@ import { withTextPaths } from './text-paths.js';
 import { changesInWorktree, IGNORED_IN_WORKTREE, ignoredInWorktree, prunedWorktrees, removedWorktree, worktreeRoots } from './worktree-removal.js';
 import { escapedBytes, escapedText } from '../util/escaped-text.js';
 import { indexedPathsOfAnyFormat, type IndexedPath } from '../snapshot/index-file.js';
+import { VirtualenvFinder } from '../snapshot/virtualenvs.js';
 import { nestedWorkIn } from './nested-work.js';
 import { prunedCloneWork } from './install-prune.js';
 
@@ -528,6 +529,19 @@ class ContentsListing {
     return this.indexedTargets;
   }
 
+  private venvFinder: VirtualenvFinder | undefined;
+
+  /** Whether known() has listed (so reading it costs nothing more). */
+  knownListed(): boolean {
+    return this.records !== undefined;
+  }
+
+  /** Which virtual environment an untracked file lies in (one finder for the batch). */
+  virtualenvs(): VirtualenvFinder {
+    this.venvFinder ??= new VirtualenvFinder((bytes) => fullPath(this.repo, bytes));
+    return this.venvFinder;
+  }
+
   /** The tracked submodules (gitlinks) among what known() lists. */
   submodules(): Set<string> {
     this.known();
@@ -540,13 +554,27 @@ class ContentsListing {
     let tracked: string[] | undefined;
     let untracked: string[] | undefined;
     let ignored: IgnoredEntry[] | undefined;
+    // Untracked files of a Python virtual environment git does not ignore: no snapshot holds them
+    // (snapshot/virtualenvs.ts), so a deletion of them is judged as of ignored regenerable output
+    // (`rm -rf .venv`: allowed, as where .gitignore names it), listed as one such entry.
+    let venvOutput: IgnoredEntry[] = [];
     const split = (): void => {
       tracked = [];
       untracked = [];
+      const venvEntries = new Set<string>();
       for (const record of this.known()) {
         const entry = record.slice(2);
-        if (belongsTo(entry, relBytes)) (record.startsWith('? ') ? untracked : tracked).push(entry);
+        if (!belongsTo(entry, relBytes)) continue;
+        if (!record.startsWith('? ')) {
+          tracked.push(entry);
+          continue;
+        }
+        const root = entry.endsWith('/') ? null : listing.virtualenvs().rootOf(entry);
+        if (root === null) untracked.push(entry);
+        else venvEntries.add(belongsTo(root, relBytes) ? `${root}/` : listing.nonDirs.has(rel) ? relBytes : `${relBytes}/`);
       }
+      venvOutput = [...venvEntries].map((entry) => ({ path: entry, regenerable: true, files: null }));
+      if (ignored) ignored = [...ignored, ...venvOutput];
     };
     const listing = this;
     return {
@@ -575,11 +603,16 @@ class ContentsListing {
         return inner !== null && isRegenerable(asEntry(relBytes, !listing.nonDirs.has(rel)), listing.options.regenerable, inner.split('/').length) && onlyIgnoredThere(listing.repo, inner, relBytes);
       },
       get ignored(): IgnoredEntry[] {
+        // (the untracked files are not listed for this: once they are, split() adds venvOutput)
+        if (!untracked && listing.knownListed()) split();
         // A collapsed directory above the target: only what is under the target goes.
-        ignored ??= listing
-          .ignored()
-          .filter((entry) => belongsTo(entry.path, relBytes))
-          .map((entry) => ({ ...entry, files: entry.files?.filter((f) => belongsTo(f.path, relBytes)) ?? null }));
+        ignored ??= [
+          ...listing
+            .ignored()
+            .filter((entry) => belongsTo(entry.path, relBytes))
+            .map((entry) => ({ ...entry, files: entry.files?.filter((f) => belongsTo(f.path, relBytes)) ?? null })),
+          ...venvOutput,
+        ];
         return ignored;
       },
     };

@@ -27,6 +27,7 @@ import { TEST_FAULTS, testFault } from '../util/test-faults.js';
 import type { IndexFlags } from './index-file.js';
 import { clearFlags, isSparseCheckout, NO_FLAGS } from './index-flags.js';
 import { isCheckoutDirMode, isCheckoutMode } from './file-modes.js';
+import { VirtualenvFinder } from './virtualenvs.js';
 
 export interface CaptureOptions {
   /** Skip new untracked files larger than this many bytes (0 = no limit). */
@@ -274,6 +275,22 @@ async function screen(repo: Repo, candidates: Candidate[], options: CaptureOptio
   };
   // A path found by the walk as well wins over the same path asked for by name.
   const unique = new Map(candidates.map((c) => [c.bytes, c]).reverse() as Array<[string, Candidate]>);
+  // Untracked files of a Python virtual environment git does not ignore are left out, as an
+  // ignored one is (virtualenvs.ts): listed once per environment, and dropped from the base tree
+  // (an incremental scan's previous snapshot may hold them).
+  const venvs = new VirtualenvFinder(fullPath);
+  const venvRoots = new Set<string>();
+  const venvFiles: string[] = [];
+  for (const candidate of [...unique.values()]) {
+    if (!candidate.untracked || candidate.extra === true) continue;
+    const root = venvs.rootOf(candidate.bytes);
+    if (root === null) continue;
+    unique.delete(candidate.bytes);
+    venvRoots.add(root);
+    venvFiles.push(candidate.bytes);
+  }
+  for (const root of venvRoots) skipped.push({ path: bytesToText(root), reason: 'virtualenv' });
+  beyond.push(...venvFiles);
   await Promise.all(
     [...unique.values()].map(async (candidate) => {
       const text = bytesToText(candidate.bytes);

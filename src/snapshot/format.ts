@@ -45,7 +45,8 @@ const MARKER = '--- git-guard snapshot v1 ---';
 export const TRIGGERS = ['manual', 'session-start', 'watch', 'pre-rollback', 'hook', 'recover'] as const;
 export type Trigger = (typeof TRIGGERS)[number];
 
-export type SkipReason = 'too-large' | 'unreadable' | 'special-file' | 'nested-repository';
+/** `virtualenv`: the untracked files of a Python virtual environment git does not ignore (virtualenvs.ts), listed once by its directory. */
+export type SkipReason = 'too-large' | 'unreadable' | 'special-file' | 'nested-repository' | 'virtualenv';
 
 export interface SkippedPath {
   path: string;

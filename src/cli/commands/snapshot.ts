@@ -56,6 +56,9 @@ export async function run(args: Args, { cwd, out }: CommandContext): Promise<num
   for (const skip of snapshot.skipped) {
     out.warn(`  skipped ${skip.path}: ${skip.reason}${skip.size !== undefined ? ` (${bytes(skip.size)})` : ''}`);
   }
+  if (snapshot.skipped.some((s) => s.reason === 'virtualenv')) {
+    out.warn('  A Python virtual environment (a pyvenv.cfg in it) is left out as an ignored one is: `python -m venv` and pip rebuild it, and a rollback leaves it as it is. Add it to .gitignore to say so.');
+  }
   if (snapshot.skipped.some((s) => s.reason === 'too-large')) {
     out.warn('  Large new files are not captured; raise the limit with --max-file-size or snapshot.maxFileSize in .guard.yaml.');
   }
