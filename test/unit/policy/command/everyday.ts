@@ -63,6 +63,8 @@ const CLEANUPS = [
   'find . -name ".DS_Store" -delete', 'npx rimraf dist', 'npx rimraf node_modules', 'npm cache clean --force', 'cargo clean', 'go clean -testcache',
   'make clean', 'make distclean', 'git clean -n', 'git clean -fd', 'rmdir empty-dir', 'docker system prune -f', 'docker compose down',
   'rm -rf build dist *.egg-info', 'rm -rf android/app/build', 'rm -rf ios/Pods', 'rm -rf packages/*/dist', 'rm -rf ./dist/*',
+  // a virtualenv made over (friction7, 2026-12-07): free whether or not .gitignore names it
+  'rm -rf .venv && python3 -m venv .venv', 'python3 -m venv --clear .venv',
 ];
 
 const MOVES = [
