@@ -943,12 +943,21 @@ function readStdinScript(inv: Invocation, rt: Runtime, who: string, asFile: { ho
 
 function classifyEval(inv: Invocation, args: Field[], rt: Runtime): void {
   const words = values(args);
-  if (words === null && rt.ctx.inRecipe && /^(["']?)set --?\s/.test(args[0]?.display ?? '')) {
+  if (words === null && rt.ctx.inRecipe && (/^(["']?)set --?\s/.test(args[0]?.display ?? '') || (args[0]?.value === 'set' && args[1]?.value === '--'))) {
     // gradlew's `eval "set -- $(printf '%s\n' "$JAVA_OPTS ..." | xargs -n1 | sed ...)" '"$@"'`: the
     // options of the build's environment, escaped, made the script's arguments. In a script file
     // or a recipe this sets the positional parameters (now unknown) and runs nothing, as an
     // unknown command name there is a program of the build; typed, eval of unknown text is opaque.
+    // The wrapper of Gradle 4 to 6 (still in many Android projects) writes it unquoted: `eval set
+    // -- $DEFAULT_JVM_OPTS $JAVA_OPTS ... "$APP_ARGS"` (since 2026-12-07, realproj6).
     inv.state.positional = null;
+    return;
+  }
+  if (words === null && rt.ctx.inRecipe && args.length === 1 && /^(`[^`]*`|\$\([^()]*\)|[A-Za-z_][A-Za-z0-9_]*)=/.test(args[0]?.display ?? '')) {
+    // The same wrapper's Cygwin branch: `eval \`echo args$i\`="\"$arg\""`, a variable whose name
+    // is computed (args0, args1 ...) set to an argument. In a script file or a recipe it sets a
+    // variable and runs nothing that guard could name, as `eval "set -- ..."` above; typed, it
+    // stays opaque.
     return;
   }
   if (words === null) {

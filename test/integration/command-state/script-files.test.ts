@@ -10,7 +10,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { checkVerdict } from '../../helpers/verdicts.js';
-import { evaluatedVerdict, expectEvaluatedVerdicts } from '../../helpers/evaluated.js';
+import { evaluatedVerdict, expectEvaluatedTable, expectEvaluatedVerdicts } from '../../helpers/evaluated.js';
 import { commitFiles, shellOk, writeFiles } from '../../helpers/repo-steps.js';
 import { spawnSync } from 'node:child_process';
 import { hookCommandFor } from '../../../src/agents/launcher.js';
@@ -271,6 +271,34 @@ describe('a shell script run from a file is judged by its text', () => {
       // Computing them costs no git process: the script costs what its text typed does.
       expect(allowedCheckGitArgv(t, './scripts/sdir.sh')).toEqual(allowedCheckGitArgv(t, 'SCRIPT_DIR="$( cd -- scripts &> /dev/null && pwd )"; rm -rf "$SCRIPT_DIR/../dist"'));
       expect(allowedCheckGitArgv(t, 'R="$(cd "$(dirname scripts/x)/.." && pwd)"; rm -rf "$R/dist"')).toEqual(allowedCheckGitArgv(t, 'rm -rf dist'));
+    });
+  });
+
+  it("Gradle 4-6's wrapper (android/sunflower's ./gradlew): its unquoted `eval set --` and the Cygwin branch's eval of computed names run the build, allowed; typed, both stay opaque", async () => {
+    await withTestRepo(async (t) => {
+      setup(t);
+      // The idioms of that wrapper, as android/sunflower's gradlew (Gradle 5.1.1) has them: a
+      // Cygwin branch guard walks (it cannot know uname) that sets args0, args1 ... through eval
+      // of a computed name, the arguments escaped by a function, and the final unquoted eval.
+      writeFiles(t, {
+        gradlew: [
+          '#!/usr/bin/env sh\ncygwin=false\ncase "`uname`" in\n  CYGWIN* ) cygwin=true ;;\nesac\nif $cygwin ; then\n    i=0\n    for arg in "$@" ; do\n        CHECK=`echo "$arg"|egrep -c "^-"`\n        if [ $CHECK -ne 0 ] ; then\n            eval `echo args$i`=`cygpath --path --ignore --mixed "$arg"`\n        else\n            eval `echo args$i`="\\"$arg\\""\n        fi\n        i=$((i+1))\n    done\n    case $i in\n        (0) set -- ;;\n        (1) set -- "$args0" ;;\n    esac\nfi\nsave () {\n    for i do printf %s\\\\n "$i" | sed "s/\'/\'\\\\\\\\\'\'/g;1s/^/\'/;\\$s/\\$/\' \\\\\\\\/" ; done\n    echo " "\n}\nAPP_ARGS=$(save "$@")\neval set -- $DEFAULT_JVM_OPTS $JAVA_OPTS "\\"-Dorg.gradle.appname=$APP_BASE_NAME\\"" -classpath "\\"$CLASSPATH\\"" org.gradle.wrapper.GradleWrapperMain "$APP_ARGS"\nexec "$JAVACMD" "$@"\n',
+          0o755,
+        ],
+      });
+      commitGuardFiles(t, 'an old gradlew');
+      await expectEvaluatedTable(t, [
+        ['./gradlew assembleDebug', 'allow', 'no-risk'],
+        ['./gradlew clean build --refresh-dependencies', 'allow', 'no-risk'],
+        ['sh gradlew testDebugUnitTest', 'allow', 'no-risk'],
+        // Typed, eval of text guard cannot see is still opaque, in either spelling.
+        ['eval set -- $JAVA_OPTS build', 'deny', 'opaque-command'],
+        ['eval `echo args0`="$X"', 'deny', 'opaque-command'],
+        ['eval $(echo X)=1', 'deny', 'opaque-command'],
+      ]);
+      // Through the installed hook, as an agent in an Android project runs it.
+      expect(installedClaudeHook(t, './gradlew assembleDebug').decision).toBe('allow');
+      expect(installedClaudeHook(t, './gradlew clean').decision).toBe('allow');
     });
   });
 });
