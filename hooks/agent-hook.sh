@@ -180,7 +180,7 @@ guard_benign() {
       prune) guard_v_kube=1 guard_v_argo=1 ;;
       uninstall | del | un) guard_v_helm=1 ;;
       destroy) guard_v_pulumi=1 guard_v_iac=1 guard_v_hf=1 guard_v_dvc=1 ;;
-      gc | f | force | outs) guard_v_dvc=1 ;;
+      gc | f | force | outs | apply) guard_v_dvc=1 ;;
       remove) guard_v_pulumi=1 guard_v_iac=1 guard_v_env=1 guard_v_argo=1 ;;
       down) guard_v_pulumi=1 guard_v_env=1 ;;
       terminate) guard_v_env=1 ;;

@@ -22,8 +22,12 @@
  *    `dvc remove --outs`: deletes the outputs. The named targets (`X.dvc` stands for X) are judged
  *    as deleted; without targets, every output named by a `.dvc` file beside it (`data/train.csv`
  *    for `data/train.csv.dvc`), so its ignored files are captured first.
+ *  - `dvc exp apply EXP`: restores the experiment's files and outputs into the workspace,
+ *    conflicting changes overwritten without asking (its `--force` is the default since DVC 2.0;
+ *    `--no-force` fails instead): judged as `dvc checkout --force` without targets. Free until
+ *    2026-12-07 (realproj6, iterative/example-get-started).
  * Free: everything else (`status`, `repro`, `push`, `pull` without `-f`, `add`, `dag`, `exp run`,
- * `metrics show`), `exp remove|clean` (experiments are git refs, which a snapshot holds, and their
+ * `metrics show`, `exp show|branch|push`), `exp remove|clean` (experiments are git refs, which a snapshot holds, and their
  * data stays in the cache), `cache migrate` (moves cache files, keeps them), `gc --dry`.
  * Stage-name targets and `dvc.lock` outputs are not resolved (Known limits, docs/command-guard.md).
  */
@@ -99,8 +103,13 @@ export function classifyDvc(inv: Invocation, args: Field[], rt: Runtime): void {
   const values = args.map((a) => a.value).filter((v): v is string => v !== null);
   if (values.some((v) => v === '-h' || v === '--help')) return;
   const words = operandWords(args, DVC_VALUE_OPTIONS);
-  const [sub = '', ...operands] = words;
-  if (!['gc', 'destroy', 'checkout', 'co', 'pull', 'remove'].includes(sub)) return;
+  const [first = '', ...rest] = words;
+  // `dvc exp apply EXP` writes the experiment's outputs over the workspace's, conflicts overwritten
+  // without asking (DVC 2.x made --force its default): judged as `dvc checkout --force` without targets.
+  const expApply = first === 'exp' && rest[0] === 'apply';
+  const sub = expApply ? 'exp apply' : first;
+  const operands = expApply ? [] : rest;
+  if (!['gc', 'destroy', 'checkout', 'co', 'pull', 'remove', 'exp apply'].includes(sub)) return;
   const repoRoot = rt.ctx.repoRoot;
   const cdAt = values.indexOf('--cd');
   const cdValue = cdAt >= 0 ? (values[cdAt + 1] ?? null) : (values.find((v) => v.startsWith('--cd='))?.slice(5) ?? undefined);
@@ -139,8 +148,8 @@ export function classifyDvc(inv: Invocation, args: Field[], rt: Runtime): void {
       break;
   }
   // checkout/pull --force, remove --outs: the workspace outputs.
-  const what = sub === 'remove' ? 'dvc remove --outs deletes' : `dvc ${sub} --force overwrites`;
-  if (sub === 'remove' ? !values.includes('--outs') : !hasFlag(values, 'f', '--force')) return;
+  const what = sub === 'remove' ? 'dvc remove --outs deletes' : sub === 'exp apply' ? 'dvc exp apply overwrites' : `dvc ${sub} --force overwrites`;
+  if (sub === 'remove' ? !values.includes('--outs') : sub === 'exp apply' ? values.includes('--no-force') : !hasFlag(values, 'f', '--force')) return;
   if (operands.length > 0) {
     for (const target of operands) {
       const abs = resolvePath(target.replace(/\.dvc$/, ''), cwd);

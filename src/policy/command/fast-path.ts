@@ -179,8 +179,8 @@ export const FAST_PATH_VERB_RISKY: Readonly<Record<string, readonly string[]>> =
   argocd: ['delete', 'remove', 'prune'],
   // remote-data.ts (doctl.ts): `doctl databases delete`, `doctl k8s cluster rm` (`rm` is risky anyway), `doctl compute droplet d`
   doctl: ['delete', 'rm', 'd'],
-  // dvc.ts: `dvc gc`, `dvc destroy`, `dvc checkout|pull -f|--force`, `dvc remove --outs` (`dvc status`, `dvc pull`, `dvc repro` stay in sh)
-  dvc: ['gc', 'destroy', 'f', 'force', 'outs'],
+  // dvc.ts: `dvc gc`, `dvc destroy`, `dvc checkout|pull -f|--force`, `dvc remove --outs`, `dvc exp apply` (`dvc status`, `dvc pull`, `dvc repro` stay in sh)
+  dvc: ['gc', 'destroy', 'f', 'force', 'outs', 'apply'],
   // dotnet.ts: `dotnet user-secrets clear` (`dotnet ef` is risky anyway: `ef`; `dotnet build`, `dotnet test` stay in sh)
   dotnet: ['clear'],
   // site-publish.ts: `mkdocs gh-deploy --force|--no-history`, `gh-pages -f` (cut into gh, pages, f), `hugo deploy`,

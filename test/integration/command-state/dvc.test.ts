@@ -8,7 +8,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { checkVerdict } from '../../helpers/verdicts.js';
+import { checkVerdict, hookWithVerdict } from '../../helpers/verdicts.js';
 import { evaluatedVerdict, expectEvaluatedVerdicts } from '../../helpers/evaluated.js';
 import { commitFiles, writeFiles } from '../../helpers/repo-steps.js';
 import type { TestRepo } from '../../helpers/git-repo.js';
@@ -61,6 +61,12 @@ const ROWS: readonly VerdictCase[] = [
   ['dvc remove --outs data/train.csv.dvc', 'snapshot', 'rm-in-repo', 'data/train.csv'],
   ['dvc checkout --force', 'snapshot', 'overwrite-ignored', 'data/train.csv'],
   ['dvc pull --force', 'snapshot', 'overwrite-ignored', 'data/train.csv'],
+  // `dvc exp apply` overwrites the workspace's outputs with the experiment's without asking (free
+  // before 2026-12-07, realproj6 on iterative/example-get-started); `--no-force` fails instead
+  ['dvc exp apply exp-1a2b3', 'snapshot', 'overwrite-ignored', 'data/train.csv'],
+  ['dvc exp apply --no-force exp-1a2b3', 'allow', 'no-risk'],
+  ['dvc exp show', 'allow', 'no-risk'],
+  ['dvc exp branch exp-1a2b3 better-model', 'allow', 'no-risk'],
 ];
 
 describe('dvc lines that delete data no snapshot holds', () => {
@@ -73,6 +79,8 @@ describe('dvc lines that delete data no snapshot holds', () => {
       await expectEvaluatedVerdicts(t, [['dvc gc -w', 'snapshot', 'rm-in-repo', CACHE], ['dvc checkout -f train.csv', 'snapshot', 'rm-in-repo', 'data/train.csv']], { cwd: path.join(t.dir, 'data') });
       // through check-command
       expect(checkVerdict(t, 'dvc gc --workspace --cloud', { asAgent: true })).toMatchObject({ verdict: 'deny', rule: 'dvc-data-delete', instead: expect.stringContaining('dvc push') });
+      // through the installed Claude hook: the experiment's apply captures the ignored data file first
+      expect(hookWithVerdict(t, 'dvc exp apply exp-1a2b3')).toMatchObject({ decision: 'allow', verdict: 'snapshot', rule: 'overwrite-ignored', capturedIgnored: ['data/train.csv'] });
     });
   });
 
