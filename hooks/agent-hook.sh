@@ -158,10 +158,10 @@ guard_benign() {
   done
   IFS=' 	.,:/=@%+^~&|;<>!#-'
   # kubectl, helm, helmfile, pulumi, gh, glab and the HTTP clients, cdk, cdktf, sst and serverless, sam,
-  # amplify, ampx, eksctl, kops, azd, eb, skaffold, doctl, dvc, dotnet, argocd and the publishers (mkdocs, gh-pages' pages,
+  # amplify, ampx, eksctl, kops, azd, eb, skaffold, doctl, dvc, adb, emulator, avdmanager, dotnet, argocd and the publishers (mkdocs, gh-pages' pages,
   # hugo, netlify, ntl) are risky only beside one of their subcommand words
   # (FAST_PATH_VERB_RISKY)
-  guard_kube=0 guard_helm=0 guard_pulumi=0 guard_v_kube=0 guard_v_helm=0 guard_v_pulumi=0 guard_gh=0 guard_v_gh=0 guard_iac=0 guard_v_iac=0 guard_env=0 guard_v_env=0 guard_do=0 guard_v_do=0 guard_hf=0 guard_v_hf=0 guard_dvc=0 guard_v_dvc=0 guard_dn=0 guard_v_dn=0 guard_argo=0 guard_v_argo=0 guard_pub=0 guard_v_pub=0
+  guard_kube=0 guard_helm=0 guard_pulumi=0 guard_v_kube=0 guard_v_helm=0 guard_v_pulumi=0 guard_gh=0 guard_v_gh=0 guard_iac=0 guard_v_iac=0 guard_env=0 guard_v_env=0 guard_do=0 guard_v_do=0 guard_hf=0 guard_v_hf=0 guard_dvc=0 guard_v_dvc=0 guard_adb=0 guard_v_adb=0 guard_dn=0 guard_v_dn=0 guard_argo=0 guard_v_argo=0 guard_pub=0 guard_v_pub=0
   for guard_token in $guard_unquoted; do
     # gh, glab, curl, http, https, xh, xhs: their words in any case (FAST_PATH_VERB_CASELESS)
     case $guard_token in
@@ -174,11 +174,13 @@ guard_benign() {
       [mM][kK][dD][oO][cC][sS] | [pP][aA][gG][eE][sS] | [hH][uU][gG][oO] | [nN][eE][tT][lL][iI][fF][yY] | [nN][tT][lL]) guard_pub=1 ;;
     esac
     case $guard_token in
-      delete) guard_v_kube=1 guard_v_helm=1 guard_v_env=1 guard_v_do=1 guard_v_hf=1 guard_v_argo=1 ;;
+      delete) guard_v_kube=1 guard_v_helm=1 guard_v_env=1 guard_v_do=1 guard_v_hf=1 guard_v_argo=1 guard_v_adb=1 ;;
       d) guard_v_do=1 ;;
       drain | replace) guard_v_kube=1 ;;
       prune) guard_v_kube=1 guard_v_argo=1 ;;
-      uninstall | del | un) guard_v_helm=1 ;;
+      uninstall) guard_v_helm=1 guard_v_adb=1 ;;
+      del | un) guard_v_helm=1 ;;
+      shell | wipe) guard_v_adb=1 ;;
       destroy) guard_v_pulumi=1 guard_v_iac=1 guard_v_hf=1 guard_v_dvc=1 ;;
       gc | f | force | outs | apply) guard_v_dvc=1 ;;
       remove) guard_v_pulumi=1 guard_v_iac=1 guard_v_env=1 guard_v_argo=1 ;;
@@ -194,6 +196,7 @@ guard_benign() {
       [sS][aA][mM] | [aA][mM][pP][lL][iI][fF][yY] | [aA][mM][pP][xX] | [eE][kK][sS][cC][tT][lL] | [kK][oO][pP][sS] | [aA][zZ][dD] | [eE][bB] | [sS][kK][aA][fF][fF][oO][lL][dD]) guard_env=1 ;;
       [dD][oO][cC][tT][lL]) guard_do=1 ;;
       [dD][vV][cC]) guard_dvc=1 ;;
+      [aA][dD][bB] | [eE][mM][uU][lL][aA][tT][oO][rR] | [aA][vV][dD][mM][aA][nN][aA][gG][eE][rR]) guard_adb=1 ;;
       [dD][oO][tT][nN][eE][tT]) guard_dn=1 ;;
       [aA][rR][gG][oO][cC][dD]) guard_argo=1 ;;
     esac
@@ -246,7 +249,7 @@ guard_benign() {
       [tT][aA][sS][kK]) guard_prog_word=1 ;;
     esac
   done
-  [ "$guard_kube$guard_v_kube" != 11 ] && [ "$guard_helm$guard_v_helm" != 11 ] && [ "$guard_pulumi$guard_v_pulumi" != 11 ] && [ "$guard_gh$guard_v_gh" != 11 ] && [ "$guard_iac$guard_v_iac" != 11 ] && [ "$guard_env$guard_v_env" != 11 ] && [ "$guard_do$guard_v_do" != 11 ] && [ "$guard_hf$guard_v_hf" != 11 ] && [ "$guard_dvc$guard_v_dvc" != 11 ] && [ "$guard_dn$guard_v_dn" != 11 ] && [ "$guard_argo$guard_v_argo" != 11 ] && [ "$guard_pub$guard_v_pub" != 11 ] || return 1
+  [ "$guard_kube$guard_v_kube" != 11 ] && [ "$guard_helm$guard_v_helm" != 11 ] && [ "$guard_pulumi$guard_v_pulumi" != 11 ] && [ "$guard_gh$guard_v_gh" != 11 ] && [ "$guard_iac$guard_v_iac" != 11 ] && [ "$guard_env$guard_v_env" != 11 ] && [ "$guard_do$guard_v_do" != 11 ] && [ "$guard_hf$guard_v_hf" != 11 ] && [ "$guard_dvc$guard_v_dvc" != 11 ] && [ "$guard_adb$guard_v_adb" != 11 ] && [ "$guard_dn$guard_v_dn" != 11 ] && [ "$guard_argo$guard_v_argo" != 11 ] && [ "$guard_pub$guard_v_pub" != 11 ] || return 1
   [ "$guard_prog_word" = 0 ] || guard_operands_only "$guard_cmd" || return 1
   [ "$guard_uq_tokens" = 0 ] || { [ "$guard_uq_write" = 0 ] && [ "$guard_uq_tokens" = "$guard_uq_words" ]; }
 }

@@ -21,6 +21,7 @@ import { classifySail } from './sail.js';
 import { classifyServerFramework, SERVER_FRAMEWORK_PROGRAMS } from './server-frameworks.js';
 import { classifyRemoteData, REMOTE_DATA_PROGRAMS } from './remote-data.js';
 import { classifyRemoteShell, REMOTE_SHELL_PROGRAMS } from './remote-shell.js';
+import { ANDROID_PROGRAMS, classifyAndroid, classifyDevicePackageManager } from './android.js';
 import { classifyTerraform, TERRAFORM_PROGRAMS } from './terraform-state.js';
 import { classifyDvc } from './dvc.js';
 import { classifyPulumi } from './pulumi-state.js';
@@ -200,6 +201,8 @@ export function classifyInvocation(inv: Invocation, rt: Runtime): void {
     if (OUTPUT_FILE_PROGRAMS.has(name)) classifyOutputFiles(inv, name, args, rt);
     return classifyRunner(inv, name, args, rt);
   }
+  // `adb shell pm clear PKG`: an Android device's package manager, deleting an app's data there (android.ts).
+  if (name === 'pm' || (name === 'cmd' && args[0]?.value === 'package')) return classifyDevicePackageManager(inv, name, args, rt);
   // Inside a container or pod (container-exec.ts): only what is sent to a database server or a cloud.
   if (rt.ctx.inContainer && !IN_CONTAINER_UNWRAPPED.has(name)) return classifyInContainer(inv, program, name, args, rt);
   switch (name) {
@@ -371,6 +374,8 @@ export function classifyInvocation(inv: Invocation, rt: Runtime): void {
   if (REMOTE_DATA_PROGRAMS.has(name)) classifyRemoteData(inv, name, args, rt);
   // `ssh HOST CMD`, `heroku run CMD`, `fly ssh console -C CMD`: what runs on another machine (remote-shell.ts).
   if (REMOTE_SHELL_PROGRAMS.has(name)) classifyRemoteShell(inv, name, args, rt);
+  // `adb uninstall PKG`, `adb shell CMD`, `emulator -wipe-data`: an Android device's or emulator's data (android.ts).
+  if (ANDROID_PROGRAMS.has(name)) classifyAndroid(inv, name, args, rt);
   // `vercel env pull` writes .env.local anew (env-pull.ts).
   if (ENV_PULL_PROGRAMS.has(name)) classifyEnvPull(inv, args, rt);
   // `expo prebuild --clean` deletes android/ and ios/ (expo-prebuild.ts).

@@ -71,6 +71,8 @@ export interface RemoteCommand {
   env: Map<string, string | null>;
   /** The frameworks' configuration: the repository the app is built from, or unknown. */
   configDir: string | null;
+  /** The remote's scratch directories besides /tmp, /var/tmp and /dev/shm (an Android device's /data/local/tmp). */
+  scratch?: string[];
 }
 
 /** `ssh [OPTIONS] HOST [OPTIONS] [--] CMD ...`, null without a command (a login, a tunnel). */
@@ -370,7 +372,7 @@ export function judgeRemote(inv: Invocation, name: string, found: RemoteCommand 
     typed: jinja(found.script),
     cwd: REMOTE_HOME,
     unseen: CONTAINER_FS,
-    scratchDirs: REMOTE_SCRATCH,
+    scratchDirs: [...REMOTE_SCRATCH, ...(found.scratch ?? []).map((dir) => `${CONTAINER_FS}${dir}`)],
     hostScript,
     env: found.env,
     stdin,
@@ -382,7 +384,7 @@ export function judgeRemote(inv: Invocation, name: string, found: RemoteCommand 
 
 /** The refusal of a deletion on another machine, with the way to save what it deletes first. */
 function remoteDeleteVerdict(inv: Invocation, rt: Runtime, what: string, host: string, name: string) {
-  const save = name === 'ssh'
+  const save = name === 'adb' ? '`adb pull PATH ./backup`' : name === 'ssh'
     ? `\`scp -r ${host}:PATH ./backup\`, or \`ssh ${host} tar czf - PATH > backup.tgz\``
     : name === 'gcloud'
       ? `\`gcloud compute scp --recurse ${host}:PATH ./backup\`, a disk snapshot (\`gcloud compute disks snapshot DISK\`)`
@@ -400,7 +402,7 @@ function remoteDeleteVerdict(inv: Invocation, rt: Runtime, what: string, host: s
     'remote-host-delete',
     `${what}, on another machine, outside the repository and every snapshot`,
     inv.source,
-    `Save it first (${save}), then ask the person to run it; the host's /tmp stays free for scratch files.`,
+    `Save it first (${save}), then ask the person to run it; ${name === 'adb' ? "the device's /data/local/tmp" : "the host's /tmp"} stays free for scratch files.`,
   );
 }
 

@@ -289,6 +289,11 @@ const REAL_PROJECTS_2 = [
   './gradlew --stop', './gradlew build --scan', './gradlew :app:installDemoDebug',
   './gradlew :app:clean :app:assembleProdRelease :app:bundleProdRelease --stacktrace -Puse-google-services', './gradlew --refresh-dependencies',
   './gradlew wrapper --gradle-version 8.14', './gradlew kspDemoDebugKotlin --rerun-tasks', 'rm -rf build app/build', 'rm -rf .gradle',
+  // an Android device and emulator (android.ts, realproj6 on android/sunflower): installs keep the app's data
+  'adb devices', 'adb install -r app/build/outputs/apk/debug/app-debug.apk', 'adb logcat -d', 'adb shell am start -n com.example.app/.MainActivity',
+  'adb shell pm list packages', 'adb shell input keyevent 82', 'adb push app/src/main/assets/plants.json /data/local/tmp/plants.json',
+  'adb shell rm -f /data/local/tmp/plants.json', 'adb exec-out screencap -p > /tmp/screen.png', 'adb uninstall -k com.example.app',
+  'emulator -avd Pixel_6_API_34 -no-snapshot', 'avdmanager list avd', 'adb reverse tcp:8081 tcp:8081',
   'rm -rf ~/.gradle/caches/build-cache-1', 'find . -name build -type d -prune -exec rm -rf {} +', 'rm -rf .kotlin', 'rm -rf .idea/workspace.xml',
   'mkdir -p ~/.gradle ; cp .github/ci-gradle.properties ~/.gradle/gradle.properties', 'echo "sdk.dir=$HOME/Android/Sdk" > local.properties',
   'adb install -r app/build/outputs/apk/demo/debug/app-demo-debug.apk', 
