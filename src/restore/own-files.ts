@@ -28,6 +28,7 @@ import { checkoutPerms, recordedUmask } from '../snapshot/file-modes.js';
 import { readSnapshot } from '../snapshot/read.js';
 import type { Snapshot } from '../snapshot/format.js';
 import { appendEvent } from '../session/journal.js';
+import { CONFIG_FILE_NAME } from '../policy/schema.js';
 
 const FILE = 'put-back.json';
 
@@ -48,6 +49,12 @@ export interface PutBackEntry {
    * their entries are written back into whatever the command left there (noteRehook).
    */
   rehook?: string[];
+  /**
+   * A policy watch (notePolicyWatch): the command (a merge, rebase, pull, pick, am, revert, stash
+   * pop) may take in a deletion of `.guard.yaml`; these are its bytes and permission bits before
+   * the command (base64), put back only if it is gone afterwards. `snapshot` is '' then.
+   */
+  copy?: { path: string; base64: string; perms: number };
 }
 
 export interface PutBackResult {
@@ -63,6 +70,14 @@ export interface PutBackResult {
   rehooked?: string[];
   /** Hook files the command reverted that guard could not write its entries back into, with why. */
   rehookFailed?: Array<{ path: string; error: string }>;
+  /** From a policy watch: the copy guard kept before the command (no snapshot). */
+  fromCopy?: true;
+  /**
+   * After a policy watch put `.guard.yaml` back, what git has of it (one `git status`): HEAD and
+   * the index have it as written ('tracked'); the index deletes it (a merge or pick stopped before
+   * its commit: 'staged-deletion'); neither has it ('untracked'); anything else ('other').
+   */
+  policyState?: 'tracked' | 'staged-deletion' | 'untracked' | 'other';
 }
 
 /**
@@ -140,6 +155,38 @@ export function noteRehook(repo: Repo, snapshot: string, agents: readonly string
   writeEntries(repo, entries);
 }
 
+/** The largest `.guard.yaml` a policy watch keeps a copy of (a policy is a few KB; larger: not watched). */
+export const POLICY_COPY_LIMIT = 1024 * 1024;
+
+/**
+ * Keeps a copy of the policy's bytes before an agent's command that may take in a deletion of it
+ * (`git merge X` where X deleted `.guard.yaml` since the merge base, `git rebase X`, `git pull`,
+ * `git cherry-pick C`, `git am`, `git revert C`, `git stash pop`: StateVerdict.watchPolicy), for
+ * putBackOwnFiles to write back if the command deleted it. The file the policy is read from
+ * (`policySource`) is watched only where it is this worktree's own (the main worktree: a linked
+ * one's copy does not govern). No git process: an lstat and a read. False: nothing to watch
+ * (no such file, not a regular file, over POLICY_COPY_LIMIT).
+ */
+export function notePolicyWatch(repo: Repo, policySource: string, command: string): boolean {
+  const rel = path.relative(repo.root, policySource);
+  if (rel !== CONFIG_FILE_NAME) return false;
+  let bytes: Buffer;
+  let perms: number;
+  try {
+    const stat = fs.lstatSync(policySource);
+    if (!stat.isFile() || stat.size > POLICY_COPY_LIMIT) return false;
+    bytes = fs.readFileSync(policySource);
+    perms = stat.mode & 0o7777;
+  } catch {
+    return false;
+  }
+  const shown = command.slice(0, 300);
+  const entries = (readEntries(repo) ?? []).filter((e) => !(e.gitDir === repo.gitDir && e.copy && e.command === shown));
+  entries.push({ gitDir: repo.gitDir, root: repo.root, snapshot: '', paths: [rel], command: shown, time: new Date().toISOString(), copy: { path: rel, base64: bytes.toString('base64'), perms } });
+  writeEntries(repo, entries);
+  return true;
+}
+
 /** Records the files for the put-back after the command (the snapshot holds them: notHeldBy). */
 export function notePutBack(repo: Repo, snapshot: string, paths: readonly string[], command: string): void {
   const all = readEntries(repo) ?? [];
@@ -174,17 +221,33 @@ async function treeEntries(repo: Repo, tree: string, paths: readonly string[]): 
  * Puts back this worktree's due files that are missing, and forgets the entries. Null when none
  * are due. Journaled (`put-back`, by: the hook event or command that did it).
  */
-export async function putBackOwnFiles(repo: Repo, by: string, rehook?: Rehook, options: { preTool?: boolean } = {}): Promise<PutBackResult[] | null> {
+export async function putBackOwnFiles(repo: Repo, by: string, rehook?: Rehook, options: { preTool?: boolean; postToolCommand?: string } = {}): Promise<PutBackResult[] | null> {
   // A pre-tool event may be another tool call's, run beside the command (Claude Code runs tool
   // calls in parallel): an entry that writes hook entries back waits for an event after it.
-  const mine = (readEntries(repo) ?? []).filter((e) => e.gitDir === repo.gitDir && !(options.preTool && e.rehook && e.rehook.length > 0));
+  // A policy watch waits, where the agent's post-tool hook runs, for that hook of its own command
+  // (another call's may come while the merge still runs) or for an event that is no tool call's.
+  const waits = (e: PutBackEntry): boolean => (options.preTool === true && ((e.rehook?.length ?? 0) > 0 || e.copy !== undefined)) || (e.copy !== undefined && options.postToolCommand !== undefined && options.postToolCommand.slice(0, 300) !== e.command);
+  const mine = (readEntries(repo) ?? []).filter((e) => e.gitDir === repo.gitDir && !waits(e));
   if (mine.length === 0) return null;
   const results: PutBackResult[] = [];
   for (const entry of mine) {
     const result: PutBackResult = { snapshot: entry.snapshot, command: entry.command, putBack: [], present: [], failed: [] };
     const missing = entry.paths.filter((p) => !exists(path.join(repo.root, p)));
     result.present = entry.paths.filter((p) => !missing.includes(p));
-    if (missing.length > 0) {
+    if (entry.copy) {
+      // A policy watch: the command left it there (the usual: nothing taken in), or it comes back from the copy.
+      if (missing.length === 0) continue;
+      result.fromCopy = true;
+      const copy = entry.copy;
+      try {
+        writeMissing(path.join(repo.root, copy.path), { mode: '100644', bytes: Buffer.from(copy.base64, 'base64'), perms: copy.perms });
+        result.putBack.push(copy.path);
+        result.policyState = await policyState(repo, copy.path);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === 'EEXIST') continue;
+        result.failed.push({ path: copy.path, error: (error as Error).message });
+      }
+    } else if (missing.length > 0) {
       try {
         const snapshot = await readSnapshot(repo, entry.snapshot);
         const contents = await contentsOf(repo, snapshot, missing);
@@ -223,8 +286,20 @@ export async function putBackOwnFiles(repo: Repo, by: string, rehook?: Rehook, o
     appendEvent(repo, { type: 'put-back', by, snapshot: entry.snapshot, command: entry.command, putBack: result.putBack, ...(result.present.length > 0 ? { present: result.present } : {}), ...(result.failed.length > 0 ? { failed: result.failed } : {}), ...(result.rehooked ? { rehooked: result.rehooked } : {}), ...(result.rehookFailed ? { rehookFailed: result.rehookFailed } : {}) });
   }
   // Re-read: another worktree's hook may have added its own entry meanwhile.
-  writeEntries(repo, (readEntries(repo) ?? []).filter((e) => !(e.gitDir === repo.gitDir && mine.some((m) => m.snapshot === e.snapshot))));
-  return results;
+  writeEntries(repo, (readEntries(repo) ?? []).filter((e) => !(e.gitDir === repo.gitDir && mine.some((m) => m.snapshot === e.snapshot && m.command === e.command && (m.copy === undefined) === (e.copy === undefined)))));
+  return results.length > 0 ? results : null;
+}
+
+/** What git has of the policy file just put back (PutBackResult.policyState): one `git status`. */
+async function policyState(repo: Repo, rel: string): Promise<PutBackResult['policyState']> {
+  const result = await runGit(['status', '--porcelain=v2', '-z', '--untracked-files=normal', '--ignored=no', '--', `:(literal)${rel}`], { cwd: repo.root, okCodes: [128] });
+  if (result.code !== 0) return 'other';
+  const records = splitNulBytes(result.stdout).filter((r) => r !== '');
+  if (records.length === 0) return 'tracked';
+  // "? path": untracked, in neither HEAD nor the index. "1 D. ...": HEAD has it, the index deletes it (and "? path" beside it).
+  if (records.every((r) => r.startsWith('? '))) return 'untracked';
+  if (records.some((r) => r.startsWith('1 D'))) return 'staged-deletion';
+  return 'other';
 }
 
 /** What the person is told ('' when nothing was due). */
@@ -233,6 +308,10 @@ export function putBackMessage(results: PutBackResult[] | null): string {
   const lines: string[] = [];
   for (const r of results) {
     const id = r.snapshot.slice(0, 12);
+    if (r.fromCopy) {
+      lines.push(...policyWatchLines(r));
+      continue;
+    }
     if (r.putBack.length > 0) lines.push(`git-guard: put back ${r.putBack.join(', ')} (guard's policy or an agent's hook settings), which \`${r.command}\` deleted, from snapshot ${id}`);
     // Untracked now (after a checkout or reset to a tree without it): git stops a plain checkout of a branch that tracks it.
     if (r.putBack.includes('.guard.yaml')) lines.push("git-guard: .guard.yaml is untracked here; to check out a branch that tracks it, `git checkout -f BRANCH` (git stops at the untracked copy otherwise)");
@@ -241,6 +320,19 @@ export function putBackMessage(results: PutBackResult[] | null): string {
     for (const f of r.rehookFailed ?? []) lines.push(`git-guard: WARNING: \`${r.command}\` may have reverted guard's hook entries in ${f.path} and guard could not write them back (${f.error}); the agent's hooks are off for its next session until \`guard init\` writes them again`);
   }
   return lines.join('\n');
+}
+
+/** What the person is told after a policy watch put `.guard.yaml` back (or could not). */
+function policyWatchLines(r: PutBackResult): string[] {
+  const lines: string[] = [];
+  for (const p of r.putBack) {
+    lines.push(`git-guard: \`${r.command}\` took in a deletion of ${p}, guard's policy (made on the other branch, commit, patch or stash): guard put it back, byte for byte, from the copy it kept before the command, so the person's protected paths and branches hold again (without it guard runs on its defaults)`);
+    if (r.policyState === 'untracked') lines.push(`git-guard: ${p} is untracked now (the new HEAD does not have it). To keep it on this branch: \`git add ${p} && git commit -m "Keep guard's policy"\`; to check out a branch that tracks it: \`git checkout -f BRANCH\` (git stops at the untracked copy otherwise). Only the person decides to drop it`);
+    else if (r.policyState === 'staged-deletion') lines.push(`git-guard: the index still deletes ${p} (the operation stopped before its commit): \`git add ${p}\` keeps it in the commit that finishes it (guard's pre-commit hook refuses a commit that deletes it). Only the person decides to drop it`);
+    else if (r.policyState === 'other') lines.push(`git-guard: see \`git status -- ${p}\`: the copy put back is guard's policy as it was before the command`);
+  }
+  for (const f of r.failed) lines.push(`git-guard: WARNING: \`${r.command}\` deleted ${f.path}, guard's policy, and guard could not put it back (${f.error}); guard runs on its defaults until it is back: \`git checkout ORIG_HEAD -- ${f.path}\` (or \`git show ORIG_HEAD:${f.path} > ${f.path}\`)`);
+  return lines;
 }
 
 interface Content {

@@ -186,11 +186,15 @@ async function onShell(repo: Repo, policy: Policy, agent: AgentIntegration, even
   // holds now, and what the git hooks would refuse part-way.
   const result = await evaluateCommand(command, { cwd: event.cwd ?? repo.root, repo, policy, actor: { kind: 'agent', agent: agent.id, marker: null } });
   const base = { ...journalBase(agent, session), tool: event.tool?.name, command, rule: result.rule, reason: result.reason };
+  // A merge, rebase, pull, pick, am, revert or stash pop may take in a deletion of .guard.yaml
+  // made on the other side: a copy of its bytes now, put back after the command if it is gone
+  // (restore/own-files.ts notePolicyWatch; the post-tool hook, else the next event).
+  const watch = result.watchPolicy && (result.verdict === 'allow' || result.verdict === 'snapshot') && policy.sourceExists ? await watchPolicyFor(repo, policy, command) : false;
   switch (result.verdict) {
     case 'allow':
       // Decided by the text and the files it read alone (a package script's package.json): kept
       // for the shim, which answers the same call from it while none of those files changes.
-      if (keeping?.launcher && result.readFiles && event.cwd) {
+      if (keeping?.launcher && result.readFiles && event.cwd && !watch) {
         keepAllow({
           launcher: keeping.launcher,
           repoLauncher: launcherPath(repo),
@@ -550,7 +554,9 @@ async function handle(agent: AgentIntegration, event: AgentEvent, cwd: string, s
   // hook of that call, or any later one): restore/own-files.ts.
   // A write-back of hook entries waits past a pre-tool event of an agent whose post-tool hook
   // follows (it may be a parallel call's, before the command ran); the others' next event is a pre-tool.
-  const putBack = await putBackDueFiles(repo, `${agent.id} ${event.kind}`, event.kind === 'pre-tool' && AGENTS_WITH_POST_TOOL.has(agent.id));
+  // A policy watch waits for the post-tool hook of its own command (tool calls run in parallel).
+  const postToolCommand = event.kind === 'post-tool' ? (event.tool?.kind === 'shell' ? (event.tool.command ?? '') : '') : undefined;
+  const putBack = await putBackDueFiles(repo, `${agent.id} ${event.kind}`, event.kind === 'pre-tool' && AGENTS_WITH_POST_TOOL.has(agent.id), postToolCommand);
   // The launcher that ran was copied from another version of the package than the installed one
   // (an upgrade or downgrade under a running session; the launcher handed the call to Node for
   // it): bring it, and the git hook shims, to this version now rather than at the next session
@@ -562,13 +568,26 @@ async function handle(agent: AgentIntegration, event: AgentEvent, cwd: string, s
   return { ...verdict, message: verdict.message ? `${said}\n${verdict.message}` : said };
 }
 
-/** The put-back of guard's own files when one is due (a file's existence: no git process otherwise); what to say, or ''. */
-async function putBackDueFiles(repo: Repo, by: string, preTool: boolean): Promise<string> {
+/** Keeps the policy's bytes for the put-back after the command (StateVerdict.watchPolicy); never a reason to change the verdict. */
+async function watchPolicyFor(repo: Repo, policy: Policy, command: string): Promise<boolean> {
+  try {
+    const { notePolicyWatch } = await import('../../restore/own-files.js');
+    return notePolicyWatch(repo, policy.source, command);
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The put-back of guard's own files when one is due (a file's existence: no git process otherwise); what to say, or ''.
+ * `postToolCommand`: the command whose post-tool hook this is ('' for another tool's).
+ */
+async function putBackDueFiles(repo: Repo, by: string, preTool: boolean, postToolCommand?: string): Promise<string> {
   const { putBackDue, putBackOwnFiles, putBackMessage } = await import('../../restore/own-files.js');
   if (!putBackDue(repo)) return '';
   try {
     const { rehookAgents } = await import('../../agents/rehook.js');
-    return putBackMessage(await putBackOwnFiles(repo, by, rehookAgents, { preTool }));
+    return putBackMessage(await putBackOwnFiles(repo, by, rehookAgents, { preTool, ...(postToolCommand !== undefined ? { postToolCommand } : {}) }));
   } catch (error) {
     return `git-guard: WARNING: could not put back guard's own files a clean deleted (${error instanceof Error ? error.message : String(error)}); see \`guard log --limit 5\``;
   }

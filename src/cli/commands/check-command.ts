@@ -85,6 +85,8 @@ export async function run(args: CheckArgs, ctx: CommandContext): Promise<number>
     if (verdict.verdict === 'snapshot' && verdict.backupFirst) keeps.backupFirst = true;
     if (verdict.keep && verdict.keep.length > 0) keeps.keep = verdict.keep;
     if (verdict.keepCommits && verdict.keepCommits.length > 0) keeps.keepCommits = verdict.keepCommits;
+    // a merge, rebase, pull, pick, am or stash pop: the agent hook keeps a copy of .guard.yaml and puts it back if the command deletes it
+    if (verdict.watchPolicy) keeps.watchPolicy = true;
     out.data({ ...data, ...keeps });
   } else {
     out.line(`${verdict.verdict}: ${verdict.reason} [${verdict.rule}]`);

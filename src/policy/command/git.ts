@@ -579,11 +579,35 @@ function dispatch(call: GitCall, subcommand: Field, args: Field[]): void {
   }
   // Every command that writes objects may run `gc --auto` with these settings.
   if (name !== 'gc' && name !== 'repack' && name !== 'maintenance' && name !== 'config') autoGcConfigs(call, name);
+  watchPolicy(call, name, args);
   const handler = SUBCOMMANDS[name];
   if (handler) handler(call, args);
   // `git guard uninstall` runs the git-guard executable: judge it as that command.
   else if (name === 'guard') call.rt.exec(sub(call.inv, [knownField('git-guard'), ...args], { cwd: call.cwd }));
   else if (!GIT_OWN_COMMANDS.has(name) && call.target === 'same') configAlias(call, name, args);
+}
+
+/** The git commands that may take in a deletion of a file made on another branch, in a patch or in a stash. */
+const TAKES_IN_DELETIONS: ReadonlySet<string> = new Set(['merge', 'rebase', 'pull', 'cherry-pick', 'am', 'revert']);
+
+/**
+ * An agent's command that may take in a deletion of `.guard.yaml` made on the other side (a
+ * branch that deleted it since the merge base, a picked or reverted commit, a patch, a stash):
+ * git deletes guard's policy and guard ran on its defaults from then on, the person's protected
+ * paths and branches gone. Which of these does is known only once git has merged, so nothing is
+ * asked before (a check of the other tip alone cannot tell a deletion from a branch made before
+ * `guard init`): the agent hook keeps a copy of the policy's bytes and puts it back after the
+ * command where it is gone (StateView.watchPolicy; restore/own-files.ts notePolicyWatch). Only
+ * where the command runs in the repository guard protects; from the text alone, no git process.
+ */
+function watchPolicy(call: GitCall, name: string, args: Field[]): void {
+  const view = call.rt.ctx.view;
+  if (!view || !call.rt.ctx.isAgent || call.target !== 'same' || innerRepository(call)) return;
+  if (name === 'stash') {
+    const action = args.find((a) => a.value === null || !a.value.startsWith('-'));
+    if (!action || (action.value !== null && !['pop', 'apply', 'branch'].includes(action.value))) return;
+  } else if (!TAKES_IN_DELETIONS.has(name)) return;
+  view.noteWatchPolicy();
 }
 
 /**

@@ -724,6 +724,13 @@ export class StateView {
    */
   readonly putBack = new Set<string>();
   /**
+   * The agent's command may take in a deletion of `.guard.yaml` made on another branch or in a
+   * patch or stash (`git merge`, `rebase`, `pull`, `cherry-pick`, `am`, `revert`, `stash
+   * pop/apply/branch`): the agent hook keeps a copy of the policy's bytes before it and puts it
+   * back after it if it is gone (restore/own-files.ts notePolicyWatch). Set from the text alone.
+   */
+  watchPolicy = false;
+  /**
    * Tracked files (latin1 byte strings) the command deletes: the snapshot before it looks at their
    * permission bits (a chmod no git command saw is in no index: file-modes.ts).
    */
@@ -1003,6 +1010,11 @@ export class StateView {
     for (const name of names) this.putBack.add(name);
   }
 
+  /** The command may take in a deletion of `.guard.yaml` (StateView.watchPolicy). */
+  noteWatchPolicy(): void {
+    this.watchPolicy = true;
+  }
+
   addCapture(entries: IgnoredEntry[]): void {
     for (const entry of entries) {
       if (entry.regenerable || !entry.files) continue;
@@ -1043,6 +1055,11 @@ export interface StateVerdict extends Verdict {
    * back after it from the snapshot taken first (restore/own-files.ts; StateView.putBack).
    */
   putBack?: string[];
+  /**
+   * The command may take in a deletion of `.guard.yaml` made elsewhere (StateView.watchPolicy):
+   * the agent hook keeps a copy of its bytes and puts it back after the command if it is gone.
+   */
+  watchPolicy?: true;
 }
 
 export interface CaptureLimits {

@@ -131,7 +131,9 @@ export async function classifyWithState(command: string, context: CommandContext
   if (first.verdict.verdict === 'deny' || asksNothing) {
     // (An alias looked up in git's configuration is a fact of the repository too: never kept.)
     const onlyFiles = asksNothing && !queries.gitAliases && (heads?.size ?? 0) === 0 && expansions.size === 0 && collect.loopGlobQueries.size === 0 && ![...(files?.values() ?? [])].includes(null);
-    return { verdict: withCapture(first.verdict, new Map()), refChanges: first.refChanges, ...(onlyFiles ? { textAndFiles: true as const } : {}) };
+    const verdict = withCapture(first.verdict, new Map());
+    if (collect.watchPolicy && verdict.verdict !== 'deny' && verdict.verdict !== 'ask') verdict.watchPolicy = true;
+    return { verdict, refChanges: first.refChanges, ...(onlyFiles && !verdict.watchPolicy ? { textAndFiles: true as const } : {}) };
   }
   const facts = await options.reader(queries);
   const resolved = new StateView('resolved', facts, collect.ignoreRulesChanged, expansions, files, aliases, heads);
@@ -143,6 +145,9 @@ export async function classifyWithState(command: string, context: CommandContext
   if (verdict.verdict === 'snapshot' && resolved.keepCommits.size > 0) verdict.keepCommits = [...resolved.keepCommits.values()];
   // guard's own files a broad clean deletes, for the agent hook to put back after the command.
   if (verdict.verdict === 'snapshot' && resolved.putBack.size > 0) verdict.putBack = [...resolved.putBack].sort();
+  // A merge, rebase, pull, pick, am or stash pop that may take in a deletion of .guard.yaml: the
+  // agent hook keeps a copy and puts it back after the command if it is gone.
+  if (resolved.watchPolicy && verdict.verdict !== 'deny' && verdict.verdict !== 'ask') verdict.watchPolicy = true;
   return { verdict, refChanges: second.refChanges };
 }
 

@@ -1,0 +1,247 @@
+/**
+ * A merge, rebase, pull, cherry-pick, `git am`, `git revert` or `git stash pop` by an agent that
+ * takes in a deletion of `.guard.yaml` made on the other side (a branch that deleted it since the
+ * merge base, the commit picked, the patch, the stash) deleted guard's policy without a word, and
+ * guard ran on its defaults from then on: the person's protected paths and branches gone. Now the
+ * agent hook keeps a copy of the policy's bytes before such a command and puts it back after it
+ * where it is gone (the post-tool hook of that command; for an agent without one, its next hook
+ * event), saying what git has of it and what to do. A person's own merge is theirs: nothing put
+ * back. Real git, the installed launcher, bytes compared.
+ */
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { hookCommandFor } from '../../../src/agents/launcher.js';
+import { withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
+import { installedClaudeHook, installedHookGitProcesses, loggedEvents } from '../../helpers/guard-steps.js';
+
+const POLICY = '.guard.yaml';
+const bytes = (t: TestRepo): Buffer => fs.readFileSync(path.join(t.dir, POLICY));
+
+/**
+ * `main` tracks the person's policy (added alone in the commit tagged `policy`, with a protected
+ * path of theirs); `gone` deleted it since (committed where guard's hooks did not run: --no-verify)
+ * and adds g.txt; `old` was made before `guard init` (never had it). HEAD: `work`, one commit past main.
+ */
+function setup(t: TestRepo, agents = 'claude'): Buffer {
+  t.write('src/a.py', 'a\n');
+  t.git(['add', '-A']);
+  t.git(['commit', '-q', '-m', 'init']);
+  t.git(['branch', 'old']);
+  const r = t.guard(['init', '--yes', '--agents', agents]);
+  expect(r.code, r.stderr + r.stdout).toBe(0);
+  const file = path.join(t.dir, POLICY);
+  const text = fs.readFileSync(file, 'utf8');
+  fs.writeFileSync(file, text.replace(/^( {4}- \.guard\.yaml # this policy.*\n)/m, '$1    - src/secret.py # the person\'s\n'));
+  t.git(['add', POLICY]);
+  t.git(['commit', '-q', '-m', 'policy']);
+  t.git(['tag', 'policy']);
+  t.git(['checkout', '-q', '-b', 'gone']);
+  t.git(['rm', '-q', POLICY]);
+  t.git(['commit', '-q', '--no-verify', '-m', 'drop the policy']);
+  t.write('g.txt', 'g\n');
+  t.git(['add', 'g.txt']);
+  t.git(['commit', '-q', '-m', 'g']);
+  t.git(['checkout', '-q', '-b', 'work', 'main']);
+  t.write('w.txt', 'w\n');
+  t.git(['add', 'w.txt']);
+  t.git(['commit', '-q', '-m', 'w']);
+  return bytes(t);
+}
+
+function hookEvent(t: TestRepo, agent: string, event: 'pre-tool' | 'post-tool', command: string): string {
+  const payload = { session_id: 's', cwd: t.dir, hook_event_name: event === 'pre-tool' ? 'PreToolUse' : 'PostToolUse', tool_name: 'Bash', tool_input: { command }, tool_response: { stdout: '', stderr: '', interrupted: false } };
+  const r = spawnSync('sh', ['-c', hookCommandFor(agent, event)], { cwd: t.dir, env: t.env, input: JSON.stringify(payload), encoding: 'utf8' });
+  expect(r.status, r.stderr).toBe(0);
+  return r.stdout + r.stderr;
+}
+
+function run(t: TestRepo, command: string, code = 0): void {
+  const r = spawnSync('sh', ['-c', command], { cwd: t.dir, env: t.env, encoding: 'utf8' });
+  expect(r.status, r.stderr + r.stdout).toBe(code);
+}
+
+/** guard runs on the person's policy, not its defaults: their protected path is refused to an agent. */
+function personsPolicyHolds(t: TestRepo): void {
+  const edit = JSON.parse(t.guard(['check-command', '--json', 'echo x > src/secret.py'], { env: { CLAUDECODE: '1' } }).stdout) as { verdict: string; rule: string };
+  expect(edit).toMatchObject({ verdict: 'deny', rule: 'protected-path' });
+}
+
+/** The command, and any setup it needs (a remote, a patch file, a stash), given the repository of setup(). */
+const PATHS: Array<[string, (t: TestRepo) => string]> = [
+  ['git merge', () => 'git merge --no-edit gone'],
+  ['git rebase', () => 'git rebase gone'],
+  [
+    'git pull',
+    (t) => {
+      t.git(['clone', '-q', '--bare', t.dir, path.join(t.base, 'up.git')]);
+      t.git(['remote', 'add', 'origin', path.join(t.base, 'up.git')]);
+      t.git(['fetch', '-q', 'origin']);
+      return 'git pull --no-rebase --no-edit origin gone';
+    },
+  ],
+  ['git cherry-pick', () => 'git cherry-pick gone~1'],
+  ['git revert', () => 'git revert --no-edit policy'],
+  [
+    'git am',
+    (t) => {
+      fs.writeFileSync(path.join(t.base, 'drop.patch'), t.git(['format-patch', '-1', '--stdout', 'gone~1']));
+      return `git am ${path.join(t.base, 'drop.patch')}`;
+    },
+  ],
+];
+
+describe('an agent command that takes in a deletion of .guard.yaml made on the other side: put back after it', () => {
+  it.each(PATHS)('%s (Claude Code): allowed, the policy back byte for byte after the post-tool hook, untracked, the way to keep it named; the person\'s protected path refused again', async (_name, prepare) => {
+    await withTestRepo((t) => {
+      const policy = setup(t);
+      const command = prepare(t);
+      expect(installedClaudeHook(t, command).decision).toBe('allow');
+      run(t, command);
+      expect(t.exists(POLICY)).toBe(false);
+      expect(t.git(['ls-tree', 'HEAD', '--', POLICY])).toBe('');
+      const said = hookEvent(t, 'claude', 'post-tool', command);
+      expect(said).toContain(`took in a deletion of ${POLICY}`);
+      expect(said).toContain(`git add ${POLICY} && git commit`);
+      expect(bytes(t).equals(policy)).toBe(true);
+      expect(t.git(['status', '--porcelain', '--', POLICY])).toBe(`?? ${POLICY}\n`);
+      expect(loggedEvents(t, 'put-back').at(-1)).toMatchObject({ putBack: [POLICY], command });
+      expect(t.exists('.git/guard/put-back.json')).toBe(false);
+      personsPolicyHolds(t);
+      // The way the message names keeps it tracked on this branch, same bytes.
+      run(t, `git add ${POLICY} && git commit -q -m keep`);
+      expect(t.git(['show', `HEAD:${POLICY}`])).toBe(policy.toString('utf8'));
+    });
+  });
+
+  it('git stash pop of the person\'s stash that deleted it: put back, tracked as HEAD has it', async () => {
+    await withTestRepo((t) => {
+      const policy = setup(t);
+      fs.rmSync(path.join(t.dir, POLICY));
+      t.write('w.txt', 'changed\n');
+      t.git(['stash', '-q']);
+      expect(bytes(t).equals(policy)).toBe(true);
+      expect(installedClaudeHook(t, 'git stash pop').decision).toBe('allow');
+      run(t, 'git stash pop');
+      expect(t.exists(POLICY)).toBe(false);
+      expect(hookEvent(t, 'claude', 'post-tool', 'git stash pop')).toContain(`took in a deletion of ${POLICY}`);
+      expect(bytes(t).equals(policy)).toBe(true);
+      expect(t.git(['status', '--porcelain', '--', POLICY])).toBe('');
+      personsPolicyHolds(t);
+    });
+  });
+
+  it('a merge that stops at a conflict elsewhere: put back, the index still deletes it, and `git add .guard.yaml`, which the message names, keeps it in the merge commit', async () => {
+    await withTestRepo((t) => {
+      const policy = setup(t);
+      t.git(['checkout', '-q', '-b', 'gone2', 'gone']);
+      t.write('src/a.py', 'theirs\n');
+      t.git(['commit', '-q', '-am', 'theirs']);
+      t.git(['checkout', '-q', 'work']);
+      t.write('src/a.py', 'ours\n');
+      t.git(['commit', '-q', '-am', 'ours']);
+      const command = 'git merge --no-edit gone2';
+      expect(installedClaudeHook(t, command).decision).toBe('allow');
+      run(t, command, 1);
+      expect(t.exists(POLICY)).toBe(false);
+      const said = hookEvent(t, 'claude', 'post-tool', command);
+      expect(said).toContain(`the index still deletes ${POLICY}`);
+      expect(said).toContain(`\`git add ${POLICY}\``);
+      expect(bytes(t).equals(policy)).toBe(true);
+      expect(t.git(['status', '--porcelain', '--', POLICY])).toBe(`D  ${POLICY}\n?? ${POLICY}\n`);
+      personsPolicyHolds(t);
+      t.write('src/a.py', 'both\n');
+      run(t, `git add ${POLICY} src/a.py && git commit -q --no-edit`);
+      expect(t.git(['show', `HEAD:${POLICY}`])).toBe(policy.toString('utf8'));
+      expect(t.git(['rev-parse', '-q', '--verify', 'MERGE_HEAD'], { allowFail: true })).toBe('');
+    });
+  });
+
+  it("another tool call's post-tool hook (Claude Code runs calls in parallel) leaves the watch for the merge's own", async () => {
+    await withTestRepo((t) => {
+      const policy = setup(t);
+      const command = 'git merge --no-edit gone';
+      expect(installedClaudeHook(t, command).decision).toBe('allow');
+      expect(hookEvent(t, 'claude', 'post-tool', 'ls')).not.toContain('deletion');
+      run(t, command);
+      expect(installedClaudeHook(t, 'git status').decision).toBe('allow');
+      expect(t.exists(POLICY)).toBe(false);
+      expect(hookEvent(t, 'claude', 'post-tool', command)).toContain(`took in a deletion of ${POLICY}`);
+      expect(bytes(t).equals(policy)).toBe(true);
+    });
+  });
+
+  it('a merge that keeps it (a branch made before `guard init`, which never had it): nothing put back, nothing said, nothing journaled, the watch gone', async () => {
+    await withTestRepo((t) => {
+      const policy = setup(t);
+      const command = 'git merge --no-edit old';
+      expect(installedClaudeHook(t, command).decision).toBe('allow');
+      expect(t.exists('.git/guard/put-back.json')).toBe(true);
+      run(t, command);
+      expect(hookEvent(t, 'claude', 'post-tool', command)).not.toContain(POLICY);
+      expect(t.exists('.git/guard/put-back.json')).toBe(false);
+      expect(loggedEvents(t, 'put-back')).toEqual([]);
+      expect(bytes(t).equals(policy)).toBe(true);
+      expect(t.git(['status', '--porcelain', '--', POLICY])).toBe('');
+    });
+  });
+
+  it('an agent without a post-tool hook (Codex): its next hook event puts it back, before that call is judged', async () => {
+    await withTestRepo((t) => {
+      const policy = setup(t, 'codex');
+      const command = 'git merge --no-edit gone';
+      expect(hookEvent(t, 'codex', 'pre-tool', command)).not.toContain('deny');
+      run(t, command);
+      expect(t.exists(POLICY)).toBe(false);
+      expect(hookEvent(t, 'codex', 'pre-tool', 'git status')).toContain(`took in a deletion of ${POLICY}`);
+      expect(bytes(t).equals(policy)).toBe(true);
+      expect(t.git(['status', '--porcelain', '--', POLICY])).toBe(`?? ${POLICY}\n`);
+      personsPolicyHolds(t);
+    });
+  });
+
+  it("a person's own merge (no agent hook, git's hooks alone) is theirs: nothing put back, not by `guard status` nor by an agent's next hook event", async () => {
+    await withTestRepo((t) => {
+      setup(t);
+      run(t, 'git merge --no-edit gone');
+      expect(t.exists(POLICY)).toBe(false);
+      expect(t.guard(['status']).stdout).not.toContain('put it back');
+      expect(installedClaudeHook(t, 'git status').decision).toBe('allow');
+      expect(t.exists(POLICY)).toBe(false);
+      expect(loggedEvents(t, 'put-back')).toEqual([]);
+    });
+  });
+
+  it('the verdict carries the watch from the text alone (check-command, Claude Code), for an agent only; `git stash pop` and an alias too', async () => {
+    await withTestRepo((t) => {
+      setup(t);
+      const check = (command: string, env: Record<string, string> = { CLAUDECODE: '1' }): { verdict: string; watchPolicy?: boolean } => JSON.parse(t.guard(['check-command', '--json', command], { env }).stdout) as { verdict: string; watchPolicy?: boolean };
+      for (const command of ['git merge gone', 'git rebase gone', 'git pull', 'git pull --rebase', 'git cherry-pick gone~1', 'git revert policy', 'git am x.patch', 'git stash pop', 'git stash apply', 'git -C . merge gone']) {
+        expect(check(command), command).toMatchObject({ verdict: 'allow', watchPolicy: true });
+      }
+      t.git(['config', 'alias.mg', 'merge --no-edit']);
+      expect(check('git mg gone').watchPolicy).toBe(true);
+      for (const command of ['git status', 'git log', 'git stash list', 'git commit -m x', 'git fetch']) expect(check(command).watchPolicy, command).toBeUndefined();
+      expect(check('git merge gone', {}).watchPolicy).toBeUndefined();
+    });
+  });
+
+  it('git processes of the installed pre-tool hook for `git merge X`, `git pull`, `git rebase X`: the same with 300 more branches and files (the watch asks git nothing)', async () => {
+    await withTestRepo((t) => {
+      setup(t);
+      installedClaudeHook(t, 'git status');
+      const count = (): number[] => ['git merge gone', 'git pull', 'git rebase gone'].map((command) => installedHookGitProcesses(t, command));
+      const small = count();
+      const refs = Array.from({ length: 300 }, (_, i) => `create refs/heads/b${i} HEAD\n`).join('');
+      t.git(['update-ref', '--stdin'], { input: refs });
+      for (let i = 0; i < 300; i++) t.write(`many/f${i}.txt`, `${i}\n`);
+      t.git(['add', 'many']);
+      t.git(['commit', '-q', '-m', 'many']);
+      const large = count();
+      // Printed for docs/BENCHMARKS.md.
+      console.log(`git processes (installed Claude pre-tool hook), merge/pull/rebase: ${small.join('/')}; with 300 more branches and files: ${large.join('/')}`);
+      expect(large).toEqual(small);
+    });
+  });
+});
