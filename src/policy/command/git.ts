@@ -420,7 +420,8 @@ function judgeLanding(call: GitCall, query: Omit<TreeLandingQuery, 'cwd'>, what:
   if (verdict) call.rt.report(verdict);
   // The working tree becomes `to`'s (reset, checkout, switch, read-tree -u): `.guard.yaml` goes
   // where `to` lacks it. Not a merge, a rebase or a pull, which keep what HEAD added since the
-  // merge base (a branch made before `guard init` lacks it: every merge of it would snapshot).
+  // merge base (a branch made before `guard init` lacks it: every merge of it would snapshot);
+  // one that takes in a deletion of it made on the other side is watched instead (watchPolicy).
   const policy = movesTo ? judgePolicyLanding({ ...query, cwd: call.cwd }, what, call.rt.ctx, call.inv.source) : null;
   if (policy) call.rt.report(policy);
 }
