@@ -189,7 +189,8 @@ async function onShell(repo: Repo, policy: Policy, agent: AgentIntegration, even
   // A merge, rebase, pull, pick, am, revert or stash pop may take in a deletion of .guard.yaml
   // made on the other side: a copy of its bytes now, put back after the command if it is gone
   // (restore/own-files.ts notePolicyWatch; the post-tool hook, else the next event).
-  const watch = result.watchPolicy && (result.verdict === 'allow' || result.verdict === 'snapshot') && policy.sourceExists ? await watchPolicyFor(repo, policy, command) : false;
+  // (A snapshot verdict notes it once its snapshot is taken: a refusal leaves no watch behind.)
+  const watch = result.watchPolicy && result.verdict === 'allow' && policy.sourceExists ? await watchPolicyFor(repo, policy, command) : false;
   switch (result.verdict) {
     case 'allow':
       // Decided by the text and the files it read alone (a package script's package.json): kept
@@ -231,6 +232,7 @@ async function onShell(repo: Repo, policy: Policy, agent: AgentIntegration, even
             if (!pushed.ok || pushed.skipped) throw new BackupFirstFailed(pushed.error ?? (pushed.skipped ? `the backup skips a ${pushed.skipped}` : 'not pushed'));
           }
           const backedUp = result.backupFirst ? { backedUpFirst: true } : {};
+          if (result.watchPolicy && policy.sourceExists) await watchPolicyFor(repo, policy, command);
           // guard's own files the command deletes come back after it, from this snapshot, which
           // must hold them; if it does not, the command is refused as before (guard-self).
           const putBack = result.putBack ?? [];

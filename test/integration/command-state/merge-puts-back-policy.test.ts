@@ -158,6 +158,23 @@ describe('an agent command that takes in a deletion of .guard.yaml made on the o
     });
   });
 
+  it('a merge whose verdict is a snapshot (it writes over an ignored file): the watch is noted once the snapshot is taken, the policy back after it', async () => {
+    await withTestRepo((t) => {
+      const policy = setup(t);
+      fs.appendFileSync(path.join(t.dir, '.git', 'info', 'exclude'), 'g.txt\n');
+      t.write('g.txt', 'local\n');
+      const command = 'git merge --no-edit gone';
+      const check = JSON.parse(t.guard(['check-command', '--json', command], { env: { CLAUDECODE: '1' } }).stdout) as { verdict: string; rule: string; watchPolicy?: boolean };
+      expect(check).toMatchObject({ verdict: 'snapshot', rule: 'overwrite-ignored', watchPolicy: true });
+      expect(installedClaudeHook(t, command).decision).toBe('allow');
+      run(t, command);
+      expect(t.exists(POLICY)).toBe(false);
+      expect(hookEvent(t, 'claude', 'post-tool', command)).toContain(`took in a deletion of ${POLICY}`);
+      expect(bytes(t).equals(policy)).toBe(true);
+      personsPolicyHolds(t);
+    });
+  });
+
   it("another tool call's post-tool hook (Claude Code runs calls in parallel) leaves the watch for the merge's own", async () => {
     await withTestRepo((t) => {
       const policy = setup(t);
