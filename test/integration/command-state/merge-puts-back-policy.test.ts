@@ -123,6 +123,10 @@ describe('an agent command that takes in a deletion of .guard.yaml made on the o
       t.git(['stash', '-q']);
       expect(bytes(t).equals(policy)).toBe(true);
       expect(installedClaudeHook(t, 'git stash pop').decision).toBe('allow');
+      // The session's watcher (the hook's session started it) restores a protected path deleted
+      // while HEAD and the index keep it, as a stash pop leaves it (protected-restore.ts), with the
+      // same bytes, racing the hook: stopped, this test is about the hook's put-back.
+      expect(t.guard(['watch', 'stop']).code).toBe(0);
       run(t, 'git stash pop');
       expect(t.exists(POLICY)).toBe(false);
       expect(hookEvent(t, 'claude', 'post-tool', 'git stash pop')).toContain(`took in a deletion of ${POLICY}`);
