@@ -143,6 +143,58 @@ async function hasGuardRefs(repo: Repo): Promise<boolean> {
   return stdout.length > 0;
 }
 
+/**
+ * Whether the backup already holds every snapshot chain of this repository at the commit it has
+ * here, read from the two repositories' ref files without a git process: then a push would send
+ * nothing ("Everything up-to-date") and costs a `git push` and its receive-pack for no object (a
+ * session start that reused the previous snapshot, the watcher's start-up push, a background
+ * push whose snapshot an earlier push already took). True only when every chain here is a loose
+ * ref file (git's files backend writes each ref update as one) and the backup has a loose file
+ * with the same content for each; anything else (a packed-refs file naming refs/guard/ on either
+ * side, a reftable repository, a chain the backup lacks or holds at another commit, a file that
+ * cannot be read) is false, and git pushes as before. A ref in the backup exists only once its
+ * objects arrived (receive-pack checks connectivity before it writes a ref).
+ */
+export function backupHoldsAll(repo: Repo, backup: string): boolean {
+  try {
+    if (fs.existsSync(path.join(repo.commonDir, 'reftable')) || fs.existsSync(path.join(backup, 'reftable'))) return false;
+    for (const dir of [repo.commonDir, backup]) {
+      let packed: Buffer;
+      try {
+        packed = fs.readFileSync(path.join(dir, 'packed-refs'));
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === 'ENOENT') continue;
+        return false;
+      }
+      if (packed.includes(` ${GUARD_REF_PREFIX}`)) return false;
+    }
+    const refs: string[] = [];
+    const walk = (rel: string): void => {
+      for (const entry of fs.readdirSync(path.join(repo.commonDir, rel), { withFileTypes: true })) {
+        const name = `${rel}/${entry.name}`;
+        if (entry.isDirectory()) walk(name);
+        // A lock file (`head.lock`: a ref being written right now) means a push is due anyway.
+        else if (entry.name.endsWith('.lock')) throw new Error('a ref is being written');
+        else refs.push(name);
+      }
+    };
+    walk(GUARD_REF_PREFIX.slice(0, -1));
+    if (refs.length === 0) return false;
+    return refs.every((ref) => {
+      const here = fs.readFileSync(path.join(repo.commonDir, ref), 'utf8').trim();
+      let there: string;
+      try {
+        there = fs.readFileSync(path.join(backup, ref), 'utf8').trim();
+      } catch {
+        return false;
+      }
+      return /^[0-9a-f]{40}([0-9a-f]{24})?$/.test(here) && here === there;
+    });
+  } catch {
+    return false;
+  }
+}
+
 /** Parses `git push --porcelain`: "<flag>\t<src>:<dst>\t<summary>" per ref. */
 export function parsePorcelain(text: string): { updated: number; rejected: RefRejection[] } {
   let updated = 0;
@@ -271,7 +323,8 @@ export async function pushBackup(repo: Repo, settings: MirrorSettings, options: 
       recordBackup(link.store, { id: link.id, path: link.path, root: repo.root });
       const machineStore = defaultStoreDir();
       if (machineStore !== link.store) recordBackup(machineStore, { id: link.id, path: link.path, root: repo.root });
-      let result = await push(repo, link.path, REFSPEC);
+      // Nothing the backup lacks: no `git push` (backupHoldsAll; the config and LFS copies below still run).
+      let result = backupHoldsAll(repo, link.path) ? { target: link.path, ok: true, updated: 0, rejected: [] } : await push(repo, link.path, REFSPEC);
       // A chain an older gc forked in the backup while it holds nothing this one lacks (mend-fork.ts): mended, then pushed again.
       const mended = result.ok || result.rejected.length === 0 ? [] : await mendForkedChains(repo, link.path, result.rejected);
       if (mended.length > 0) {

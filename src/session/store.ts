@@ -2,8 +2,9 @@
  * Agent sessions of one worktree, in `<gitDir>/guard/sessions.json`.
  *
  *  - start takes the session-start snapshot (forced, so the session's baseline always exists as a
- *    snapshot with trigger session-start and this session id, even when nothing changed since the
- *    previous snapshot) and journals it;
+ *    snapshot, even when nothing changed since the previous snapshot; the previous one is the
+ *    baseline when it records the very same state and was itself a session start's, or neither
+ *    captures ignored files: then it carries the earlier session's id) and journals it;
  *  - resume: starting again with the same agent session id (a resumed Claude conversation, a new
  *    turn after Stop) reopens the session and keeps its baseline;
  *  - nesting: a session started while another is open records it as its parent (a stack); ending a
@@ -202,7 +203,10 @@ export async function startSession(repo: Repo, options: StartOptions = {}): Prom
   const spawned = spawnWatcherForSession(repo, { id }, options.watcherPid);
   const message = `${agent ?? 'session'} ${id} started`;
   // A watcher that already ran knows what changed: it takes the baseline, O(changes) (serve.ts).
-  // The baseline must be a snapshot of this session even when nothing changed since the last one (force).
+  // The baseline is a snapshot even when nothing changed since the last one (force), but the last
+  // one stands for it when it records this very state and a rollback to it means the same
+  // (reuseSame: createSnapshot's reusableBaseline): no commit, no ref update. The journal still
+  // says this session started on it (the snapshot event with created: false, the session-start event).
   // With .guard.yaml's snapshot options, as every snapshot (and the watcher, which declines others).
   const { readPolicy } = await import('../config/compile.js');
   const policy = await readPolicy(repo);
@@ -217,11 +221,11 @@ export async function startSession(repo: Repo, options: StartOptions = {}): Prom
   if (spawned.already) {
     // A running watcher is asked with the list (it reads the files when it takes the snapshot).
     const known = await files;
-    const asked = await askWatcher(repo, { root: repo.root, trigger: 'session-start', message, session: id, agent, force: true, maxFileSize, includeIgnored, ...(known.length > 0 ? { captureIgnored: known } : {}) });
+    const asked = await askWatcher(repo, { root: repo.root, trigger: 'session-start', message, session: id, agent, force: true, reuseSame: true, maxFileSize, includeIgnored, ...(known.length > 0 ? { captureIgnored: known } : {}) });
     // A watcher from before captureIgnored existed leaves them out: then this start walks itself.
     served = asked && capturedAll(repo, asked.snapshot, known) ? asked : null;
   }
-  const { snapshot, created } = served ?? (await createSnapshot(repo, { trigger: 'session-start', session: id, agent, message, force: true, maxFileSize, includeIgnored, captureIgnored: files }));
+  const { snapshot, created } = served ?? (await createSnapshot(repo, { trigger: 'session-start', session: id, agent, message, force: true, reuseSame: true, maxFileSize, includeIgnored, captureIgnored: files }));
   const startCapture = await listing;
   const result = update(repo, (store): Omit<StartResult, 'watcher'> => {
     // Another hook of the same agent session may have won the race while we took the snapshot.

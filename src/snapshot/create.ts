@@ -9,6 +9,7 @@ import { gitPathsOf, matchText, pathFromText, pathText, type GitPath } from '../
 import { commitTree, emptyTree, hashBlob, objectExists, zeroOid, GUARD_IDENTITY } from '../git/objects.js';
 import { keeperCommit } from './keeper.js';
 import { treeChanges } from './tree-diff.js';
+import { treeIdWithout } from './tree-edit.js';
 import { sameOperationState } from './operation-state.js';
 import { recordOperationDirs } from './operation-dirs.js';
 import { indexListsPathsOfAnyFormat, isSplitIndex, rootTreeFromCacheTree, type IndexFlags } from './index-file.js';
@@ -63,6 +64,14 @@ export interface CreateSnapshotOptions {
   lookAtModes?: string[];
   /** Write a new snapshot even if nothing changed (the id then differs only in its metadata). */
   force?: boolean;
+  /**
+   * With force (a session start's baseline): hand back the previous snapshot instead of writing
+   * one when it records this very state (sameState: trees, index, HEAD, refs, stash, modes, ...)
+   * with the same captured ignored files and held records, and a rollback to it means what a
+   * rollback to a new one would: it is itself a session start's, or neither captures anything
+   * (a capture's trigger decides how a rollback brings it back). reusableBaseline() is the test.
+   */
+  reuseSame?: boolean;
   /** Keep the private index that mirrors the working tree (rollback uses it); caller disposes. */
   keepIndex?: boolean;
   /**
@@ -82,6 +91,54 @@ export interface CreateSnapshotResult {
   created: boolean;
   /** Only with keepIndex: a private index matching snapshot.tree with fresh stat data. */
   worktreeIndex?: TempIndex;
+}
+
+/**
+ * A previous snapshot of the same state (sameState) that may stand for a new forced one of
+ * `trigger` (createSnapshot's reuseSame): the same ignored files captured by name and the same
+ * held records, and either the same trigger or no capture on either side (how a rollback brings a
+ * capture back depends on the trigger of the snapshot that holds it: start-captures.ts,
+ * captured-ignored.ts).
+ */
+export function reusableBaseline(previous: Snapshot, trigger: Trigger, ignored: string[] | undefined, held: Record<string, HeldIgnored> | undefined): boolean {
+  if (JSON.stringify(previous.ignored ?? []) !== JSON.stringify(ignored ?? [])) return false;
+  if (JSON.stringify(previous.heldIgnored ?? null) !== JSON.stringify(held ?? null)) return false;
+  return previous.trigger === trigger || ((ignored ?? []).length === 0 && held === undefined);
+}
+
+/**
+ * Whether `previous`, a session start's snapshot, is this state plus only its own start captures
+ * (start-capture.ts), all still on disk unchanged: the watcher's start-up walk right after a
+ * session start finds exactly that (a walk does not list ignored files, so its tree lacks them,
+ * and it holds them as records instead). A rollback to either brings the captures back only
+ * where they are gone (start-captures.ts; captured-ignored.ts for a held one of a session
+ * start), so the session start's snapshot stands for it and none is written. Proved from the
+ * state, not assumed: everything sameState compares but the tree (and the captures' own `modes`
+ * records) is equal, the held records are
+ * the session start's own (same lstat signs, every capture among them), and the session start's
+ * tree with the captured files taken out has the id of this tree (computed, nothing written).
+ */
+async function onlyStartCaptures(repo: Repo, previous: Snapshot, candidate: Parameters<typeof sameState>[1] & { ignored?: string[] }, held: Record<string, HeldIgnored> | undefined): Promise<boolean> {
+  if (previous.trigger !== 'session-start' || !previous.ignored || previous.ignored.length === 0 || (candidate.ignored ?? []).length > 0) return false;
+  if (previous.tree === candidate.tree || !held || !previous.heldIgnored) return false;
+  if (!previous.ignored.every((text) => previous.heldIgnored![text] !== undefined)) return false;
+  const expected = Object.fromEntries(Object.entries(previous.heldIgnored).map(([text, record]) => [text, { sign: record.sign, in: record.in ?? previous.oid }]));
+  if (JSON.stringify(expected) !== JSON.stringify(held)) return false;
+  // The captures' permission bits: the session start records them in `modes` (a captured .env at
+  // 0600), the walk after it in `knownModes` (carried from there); the same bits, or none, on
+  // both sides, and the rest of both records equal.
+  const captured = new Set(previous.ignored);
+  for (const text of captured) {
+    const known = candidate.knownModes?.[text];
+    if (known !== undefined && known !== previous.modes?.[text]) return false;
+    if (candidate.modes?.[text] !== undefined) return false;
+  }
+  const strip = (record: Record<string, string> | undefined): Record<string, string> | undefined => {
+    const kept = Object.entries(record ?? {}).filter(([text]) => !captured.has(text));
+    return kept.length > 0 ? Object.fromEntries(kept) : undefined;
+  };
+  if (!sameState({ ...previous, modes: strip(previous.modes), knownModes: strip(previous.knownModes) }, { ...candidate, tree: previous.tree, modes: strip(candidate.modes), knownModes: strip(candidate.knownModes) })) return false;
+  return (await treeIdWithout(repo, previous.tree, previous.ignored.map((text) => pathFromText(text)))) === candidate.tree;
 }
 
 /** The newest snapshot from its ref's commit id and message; null if the ref names no snapshot. */
@@ -336,7 +393,7 @@ export async function createSnapshot(repo: Repo, options: CreateSnapshotOptions 
 async function takeSnapshot(repo: Repo, options: CreateSnapshotOptions, pipes: ObjectPipes | null): Promise<CreateSnapshotResult> {
   const emit = options.onEvent ?? (() => undefined);
   // A forced snapshot writes its keeper (whose tree is read by name) and its commits whatever it finds.
-  if (options.force) pipes?.warm(['read', 'commit']);
+  if (options.force && !options.reuseSame) pipes?.warm(['read', 'commit']);
   await removeStaleTempFiles(repo);
   // Ignored files to capture that are still being listed: a full walk takes them as they come
   // (scanWorktree waits for them beside git's status), an incremental snapshot needs them first.
@@ -345,7 +402,8 @@ async function takeSnapshot(repo: Repo, options: CreateSnapshotOptions, pipes: O
   // Ignored files to capture go into the tree on top of what a walk records: the directories on
   // their way are read and written again (a session start's capture, a command's before it deletes).
   const warmForCaptures = (paths: string[]): void => {
-    if (paths.length > 0) pipes?.warm(['read', 'tree', 'commit']);
+    // (A baseline that may be the previous snapshot's, reuseSame, starts its commit writer at first use.)
+    if (paths.length > 0) pipes?.warm(options.reuseSame ? ['read', 'tree'] : ['read', 'tree', 'commit']);
   };
   if (listing) void listing.then(warmForCaptures, () => undefined);
   else warmForCaptures((options.captureIgnored as string[] | undefined) ?? []);
@@ -395,7 +453,7 @@ async function takeSnapshot(repo: Repo, options: CreateSnapshotOptions, pipes: O
     // HEAD or a ref moved: this snapshot writes at least its keeper and its commit (sameState
     // compares both), so their processes start now, while git's walk still runs.
     const refs = refsRecord(state);
-    if (!options.force && (!previous || previous.head.oid !== state.head.oid || JSON.stringify(previous.refs) !== JSON.stringify(refs))) pipes?.warm(['read', 'commit']);
+    if ((!options.force || options.reuseSame) && (!previous || previous.head.oid !== state.head.oid || JSON.stringify(previous.refs) !== JSON.stringify(refs))) pipes?.warm(['read', 'commit']);
     const sameUserIndex = memo?.userIndex && sameStamp(memo.userIndex.stamp, userStamp) ? memo.userIndex : null;
     // Incremental: only the paths the watcher saw change are read, on top of the newest snapshot.
     // Without a trusted executable bit or symlinks git takes a file's mode from the user's index,
@@ -581,7 +639,15 @@ async function takeSnapshot(repo: Repo, options: CreateSnapshotOptions, pipes: O
       // files: a rollback brings a session start's captures back only where they are gone
       // (restore/start-captures.ts), a command's whatever is there.
       const ownCapture = previous?.trigger === 'session-start' && options.trigger !== 'session-start' && extraPaths.length > 0;
-      if (previous && !options.force && !ownCapture && sameState(previous, { ...candidate, ...(rawTree ? { rawFiles: { tree: rawTree } } : {}) })) {
+      const same = previous !== null && sameState(previous, { ...candidate, ...(rawTree ? { rawFiles: { tree: rawTree } } : {}) });
+      if (previous && same && ((!options.force && !ownCapture) || (options.force && options.reuseSame && reusableBaseline(previous, options.trigger ?? 'manual', ignoredNow.ignored, heldIgnored)))) {
+        await clearRawNote(repo, note.bytes);
+        await noteRawWrites(repo, unsettled);
+        keepTemp = options.keepIndex === true && temp !== null;
+        return { snapshot: previous, created: false, ...(keepTemp && temp ? { worktreeIndex: temp } : {}) };
+      }
+
+      if (previous && !options.force && extraPaths.length === 0 && (await onlyStartCaptures(repo, previous, { ...candidate, ...(rawTree ? { rawFiles: { tree: rawTree } } : {}) }, heldIgnored))) {
         await clearRawNote(repo, note.bytes);
         await noteRawWrites(repo, unsettled);
         keepTemp = options.keepIndex === true && temp !== null;

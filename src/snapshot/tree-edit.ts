@@ -177,6 +177,36 @@ export async function leavesAt(repo: Repo, tree: string, paths: readonly string[
   return paths.map((p) => byPath.get(p) ?? null);
 }
 
+/**
+ * The id of `base` with the entries at `paths` (byte strings) taken out, directories left empty
+ * removed as git would: computed here from the directories on the way (one read through
+ * `cat-file --batch`), nothing written. A path that is not a leaf of `base` (absent, or a
+ * directory) gives null: the caller then knows nothing.
+ */
+export async function treeIdWithout(repo: Repo, base: string, paths: readonly string[]): Promise<string | null> {
+  const hash = base.length === 64 ? 'sha256' : 'sha1';
+  const dirs = await loadDirs(repo, base, wantedDirs(paths));
+  for (const p of paths) {
+    const dir = dirs.get(parentOf(p));
+    const entry = dir?.entries.get(nameOf(p));
+    if (!dir || !entry || isTreeMode(entry.mode)) return null;
+    dir.entries.delete(nameOf(p));
+    dir.dirty = true;
+  }
+  // Deepest first: a parent needs its children's new ids.
+  const ordered = [...dirs.keys()].sort((a, b) => depthOf(b) - depthOf(a));
+  for (const name of ordered) {
+    const dir = dirs.get(name)!;
+    if (!dir.dirty || name === '') continue;
+    const parent = dirs.get(parentOf(name));
+    if (!parent) return null;
+    if (dir.entries.size === 0) parent.entries.delete(nameOf(name));
+    else parent.entries.set(nameOf(name), { mode: TREE_MODE, oid: treeId(dir.entries, hash) });
+    parent.dirty = true;
+  }
+  return treeId(dirs.get('')!.entries, hash);
+}
+
 /** One tree's entries as `mktree -z` input, followed by the empty record that ends it in --batch mode. */
 function mktreeInput(entries: Map<string, Entry>): Buffer {
   const chunks: Buffer[] = [];

@@ -524,7 +524,7 @@ export class Watcher {
         trigger,
         session,
         agent,
-        ...(request ? { message: request.message, force: request.force } : {}),
+        ...(request ? { message: request.message, force: request.force, ...(request.reuseSame ? { reuseSame: true } : {}) } : {}),
         // An agent hook's capture: read now, whether this snapshot is incremental or a walk.
         ...(request?.captureIgnored?.length ? { captureIgnored: request.captureIgnored } : {}),
         ...(request?.lookAtModes?.length ? { lookAtModes: request.lookAtModes } : {}),

@@ -35,6 +35,8 @@ export interface ServeRequest {
   session: string | null;
   agent: string | null;
   force: boolean;
+  /** With force: the previous snapshot stands for it when it records the same state (createSnapshot's reuseSame). A watcher from before forces. */
+  reuseSame?: boolean;
   maxFileSize: number;
   includeIgnored: string[];
   /**

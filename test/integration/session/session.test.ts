@@ -20,10 +20,11 @@ function seed(t: TestRepo): void {
 }
 
 describe('guard session', () => {
-  it('start takes a session-start snapshot even when nothing changed, and journals it', async () => {
+  it('start takes a session-start snapshot when something changed, and journals it', async () => {
     await withTestRepo((t) => {
       seed(t);
       json(t, ['snapshot']);
+      t.write('edit.txt', 'v2\n');
       const { session } = json(t, ['session', 'start', '--agent', 'claude']);
       expect(session.id).toMatch(/^claude-[0-9a-f]{6}$/);
       const snapshots = json(t, ['list', '--all']);
@@ -33,7 +34,32 @@ describe('guard session', () => {
       expect(start.session).toBe(session.id);
       const { events } = json(t, ['log', '--session', session.id]);
       expect(events.map((e: any) => e.type)).toEqual(['snapshot', 'session-start']);
+      expect(events[0]).toMatchObject({ snapshot: session.startSnapshot, created: true });
       expect(events[1]).toMatchObject({ session: session.id, agent: 'claude', resumed: false, worktree: t.dir });
+    });
+  });
+
+  it('with nothing changed since the last snapshot, start takes that one as its baseline and still journals the start', async () => {
+    await withTestRepo((t) => {
+      seed(t);
+      const manual = json(t, ['snapshot']);
+      const { session } = json(t, ['session', 'start', '--agent', 'claude']);
+      const snapshots = json(t, ['list', '--all']);
+      expect(snapshots.filter((s: any) => s.trigger === 'session-start')).toHaveLength(0);
+      expect(session.startSnapshot).toBe(manual.oid ?? manual.snapshot?.oid);
+      const { events } = json(t, ['log', '--session', session.id]);
+      expect(events.map((e: any) => e.type)).toEqual(['snapshot', 'session-start']);
+      expect(events[0]).toMatchObject({ snapshot: session.startSnapshot, trigger: 'session-start', created: false });
+      expect(events[1]).toMatchObject({ session: session.id, snapshot: session.startSnapshot, resumed: false });
+      // A second session right after: the same baseline; a change, and the next one is new.
+      const second = json(t, ['session', 'start', '--agent', 'claude']).session;
+      expect(second.startSnapshot).toBe(session.startSnapshot);
+      t.write('keep.txt', 'changed\n');
+      const third = json(t, ['session', 'start', '--agent', 'claude']).session;
+      expect(third.startSnapshot).not.toBe(session.startSnapshot);
+      // Rolling back to the first session gives its state back exactly.
+      expect(t.guard(['rollback', '--session', session.id, '--yes']).code).toBe(0);
+      expect(t.read('keep.txt')).toBe('keep\n');
     });
   });
 

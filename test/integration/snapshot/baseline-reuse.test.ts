@@ -1,0 +1,164 @@
+/**
+ * A session start with nothing changed since the last snapshot hands that snapshot back as its
+ * baseline instead of writing one (createSnapshot's reuseSame), and the watcher's start-up walk
+ * right after a session start writes nothing when the only difference is the session start's own
+ * captures (onlyStartCaptures). Both must be proved from the state: every change a rollback would
+ * put back (a mode, an untracked file, its bits, the index, a ref, the stash, a captured file)
+ * gives a new snapshot, and a previous snapshot whose captures a rollback treats otherwise (a
+ * command's) is not reused.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
+import { openRepo, type Repo } from '../../../src/git/repo.js';
+import { createSnapshot } from '../../../src/snapshot/create.js';
+import { gitPath } from '../../../src/git/path.js';
+import { backupHoldsAll, pushBackup } from '../../../src/backup/mirror.js';
+
+/** A file's times set back, so that its capture is signed (RACY_MS: unchanged for 2 s when read). */
+function age(t: TestRepo, name: string): void {
+  const past = new Date(Date.now() - 10_000);
+  fs.utimesSync(path.join(t.dir, name), past, past);
+}
+
+async function seeded(t: TestRepo): Promise<Repo> {
+  t.write('.gitignore', '.env\n');
+  t.write('a.txt', 'a\n');
+  t.write('run.sh', 'echo hi\n');
+  t.git(['add', '-A']);
+  t.git(['commit', '-q', '-m', 'base']);
+  t.write('notes.txt', 'untracked\n');
+  t.write('.env', 'KEY=1\n', 0o600);
+  for (const name of ['.env', 'notes.txt', 'a.txt', 'run.sh']) age(t, name);
+  // A capture is signed (held) only for a file whose inode changed more than RACY_MS before (its ctime cannot be set back).
+  await new Promise((resolve) => setTimeout(resolve, 2100));
+  Object.assign(process.env, { GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1', HOME: t.home });
+  return openRepo(t.dir);
+}
+
+const start = (r: Repo) => createSnapshot(r, { trigger: 'session-start', force: true, reuseSame: true, captureIgnored: [gitPath('.env')] });
+
+describe("a session start's baseline: the previous snapshot when the state is the same", () => {
+  it('hands back the previous session start of the same state, and takes a new one once a capture is out of date', async () => {
+    await withTestRepo(async (t) => {
+      const r = await seeded(t);
+      const first = await start(r);
+      expect(first.created).toBe(true);
+      const again = await start(r);
+      expect(again.created).toBe(false);
+      expect(again.snapshot.oid).toBe(first.snapshot.oid);
+      // Without reuseSame (force alone) a new one, as before.
+      expect((await createSnapshot(r, { trigger: 'session-start', force: true, captureIgnored: [gitPath('.env')] })).created).toBe(true);
+    });
+  });
+
+  const changes: Array<[string, (t: TestRepo) => void]> = [
+    ['only a tracked file gained its executable bit', (t) => fs.chmodSync(path.join(t.dir, 'run.sh'), 0o755)],
+    ["only an untracked file's bytes (same size)", (t) => fs.writeFileSync(path.join(t.dir, 'notes.txt'), 'UNTRACKED\n')],
+    ["only an untracked file's permission bits", (t) => fs.chmodSync(path.join(t.dir, 'notes.txt'), 0o600)],
+    ['only a new untracked file', (t) => t.write('more.txt', 'more\n')],
+    ['only the index (an untracked file staged)', (t) => t.git(['add', 'notes.txt'])],
+    ['only a branch created', (t) => t.git(['branch', 'topic'])],
+    ['only the stash (a change stashed: the working tree is as before)', (t) => {
+      t.write('a.txt', 'a2\n');
+      t.git(['stash', 'push', '-q', '--', 'a.txt']);
+    }],
+    ["only the captured .env's bytes (same size)", (t) => fs.writeFileSync(path.join(t.dir, '.env'), 'KEY=2\n')],
+  ];
+
+  it.each(changes)('takes a new baseline when %s', async (_, change) => {
+    await withTestRepo(async (t) => {
+      const r = await seeded(t);
+      const first = await start(r);
+      expect((await start(r)).created).toBe(false);
+      change(t);
+      const next = await start(r);
+      expect(next.created).toBe(true);
+      expect(next.snapshot.oid).not.toBe(first.snapshot.oid);
+    });
+  });
+
+  it("does not stand a command's capture of the same state in for a session start's (a rollback brings the two back differently)", async () => {
+    await withTestRepo(async (t) => {
+      const r = await seeded(t);
+      const hook = await createSnapshot(r, { trigger: 'hook', captureIgnored: [gitPath('.env')] });
+      expect(hook.snapshot.ignored).toEqual(['.env']);
+      const next = await start(r);
+      expect(next.created).toBe(true);
+      expect(next.snapshot.trigger).toBe('session-start');
+      // A snapshot with no capture stands in for a session start that captures nothing.
+      fs.rmSync(path.join(t.dir, '.env'));
+      const plain = await createSnapshot(r, { trigger: 'manual' });
+      const bare = await createSnapshot(r, { trigger: 'session-start', force: true, reuseSame: true });
+      expect(bare.created).toBe(false);
+      expect(bare.snapshot.oid).toBe(plain.snapshot.oid);
+    });
+  });
+});
+
+describe.each([
+  ['a full walk', false],
+  ['an incremental snapshot', true],
+])("the watcher's start-up snapshot after a session start, %s", (_, incremental) => {
+  const watch = (r: Repo, paths: string[]) => createSnapshot(r, { trigger: 'watch', ...(incremental ? { changedPaths: paths.map(gitPath) } : {}) });
+
+  it('writes none when only the start captures differ, and one as soon as anything else does', async () => {
+    await withTestRepo(async (t) => {
+      const r = await seeded(t);
+      const s = await start(r);
+      expect(s.snapshot.ignored).toEqual(['.env']);
+      expect(s.snapshot.heldIgnored?.['.env']).toBeDefined();
+      expect(s.snapshot.modes?.['.env']).toBe('600');
+      const w = await watch(r, []);
+      expect(w.created).toBe(false);
+      expect(w.snapshot.oid).toBe(s.snapshot.oid);
+      t.write('more.txt', 'more\n');
+      const later = await watch(r, ['more.txt']);
+      expect(later.created).toBe(true);
+      expect(later.snapshot.ignored).toBeUndefined();
+      expect(later.snapshot.heldIgnored?.['.env']?.in).toBe(s.snapshot.oid);
+    });
+  });
+
+  const changes: Array<[string, (t: TestRepo) => void, string[]]> = [
+    ["the captured .env's bytes changed (same size)", (t) => fs.writeFileSync(path.join(t.dir, '.env'), 'KEY=2\n'), ['.env']],
+    ['the captured .env deleted', (t) => fs.rmSync(path.join(t.dir, '.env')), ['.env']],
+    ['a tracked file gained its executable bit', (t) => fs.chmodSync(path.join(t.dir, 'run.sh'), 0o755), ['run.sh']],
+    ["an untracked file's bytes changed (same size)", (t) => fs.writeFileSync(path.join(t.dir, 'notes.txt'), 'UNTRACKED\n'), ['notes.txt']],
+    ['a branch created', (t) => t.git(['branch', 'topic']), []],
+  ];
+
+  it.each(changes)('writes one when %s', async (_, change, paths) => {
+    await withTestRepo(async (t) => {
+      const r = await seeded(t);
+      const s = await start(r);
+      change(t);
+      const w = await watch(r, paths);
+      expect(w.created).toBe(true);
+      expect(w.snapshot.oid).not.toBe(s.snapshot.oid);
+    });
+  });
+});
+
+describe('the backup push when the backup holds every chain already', () => {
+  it('is answered from the ref files; a new snapshot or a packed ref in the backup means a push', async () => {
+    await withTestRepo(async (t) => {
+      const r = await seeded(t);
+      await createSnapshot(r);
+      const settings = { backup: { dir: path.join(t.home, 'backups'), remote: null } };
+      const link = await pushBackup(r, settings);
+      expect(link.ok).toBe(true);
+      expect(backupHoldsAll(r, link.target)).toBe(true);
+      const again = await pushBackup(r, settings);
+      expect(again).toMatchObject({ ok: true, updated: 0 });
+      t.write('more.txt', 'more\n');
+      await createSnapshot(r);
+      expect(backupHoldsAll(r, link.target)).toBe(false);
+      expect((await pushBackup(r, settings)).updated).toBe(1);
+      expect(backupHoldsAll(r, link.target)).toBe(true);
+      t.git(['--git-dir', link.target, 'pack-refs', '--all']);
+      expect(backupHoldsAll(r, link.target)).toBe(false);
+    });
+  });
+});
