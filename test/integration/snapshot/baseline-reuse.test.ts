@@ -161,4 +161,26 @@ describe('the backup push when the backup holds every chain already', () => {
       expect(backupHoldsAll(r, link.target)).toBe(false);
     });
   });
+
+  it("does not take a chain packed here (gc) as one the backup holds: another worktree's chain alone up to date is not enough", async () => {
+    await withTestRepo(async (t) => {
+      const r = await seeded(t);
+      await createSnapshot(r);
+      const settings = { backup: { dir: path.join(t.home, 'backups'), remote: null } };
+      const link = await pushBackup(r, settings);
+      t.write('more.txt', 'more\n');
+      await createSnapshot(r);
+      // This worktree's chain is now only in packed-refs, one snapshot ahead of the backup.
+      t.git(['pack-refs', '--all']);
+      const other = path.join(t.home, 'wt2');
+      t.git(['worktree', 'add', '-q', '--detach', other]);
+      const r2 = await openRepo(other);
+      await createSnapshot(r2);
+      const loose = t.git(['for-each-ref', '--format=%(refname)', 'refs/guard/']).split('\n').filter((ref) => ref && fs.existsSync(path.join(t.dir, '.git', ref)));
+      expect(loose).toHaveLength(1);
+      t.git(['push', '-q', link.target, `${loose[0]}:${loose[0]}`]);
+      expect(backupHoldsAll(r, link.target)).toBe(false);
+      expect((await pushBackup(r, settings)).updated).toBe(1);
+    });
+  });
 });
