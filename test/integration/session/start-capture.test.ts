@@ -222,10 +222,15 @@ describe('session start captures ignored files that are not regenerable', () => 
         seed(t);
         for (let i = 0; i < more; i++) t.write(`.idea/f${i}.xml`, `${i}\n`);
         for (let i = 0; i < more; i++) t.write(`node_modules/q${i}/i.js`, `${i}\n`);
+        // Every capture signed in both sizes (a file changed within RACY_MS of its read is not):
+        // then the watcher's start-up walk writes no snapshot of its own in either (only the
+        // session start's captures differ, snapshot/baseline-reuse.test.ts), not in one of them.
+        const written = Date.now();
         // The background backup push init started, finished before counting; the session start's
         // own push, finished before the count is read (on a loaded machine either ran into the
         // window or out of it).
         await waitForBackgroundPush(t);
+        await new Promise((resolve) => setTimeout(resolve, Math.max(0, written + 2100 - Date.now())));
         const trace = path.join(t.base, 'trace-start.json');
         const r = t.guard(['session', 'start', '--agent', 'claude', '--json'], { env: traceEnv(trace) });
         expect(r.code, r.stderr).toBe(0);
