@@ -52,7 +52,9 @@ describe('guard gc', () => {
       // start the backup afresh.
       forgetBackup(repo);
       ageChain(repo, [40, 40, 10, 3]);
-      // A session now: its start snapshot must survive any retention.
+      // A session now: its start snapshot must survive any retention. Something changed since the
+      // last snapshot, so the start writes its own (with nothing changed it reuses the last one).
+      repo.write('session.txt', 'at session start\n');
       const { session } = json(repo, ['session', 'start', '--agent', 'test']);
       // This test takes its snapshots by hand.
       await waitForWatcher(repo);
