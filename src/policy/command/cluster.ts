@@ -23,7 +23,7 @@ import type { Field } from './expand.js';
 import { operandWords, scanGnuArgs, type GnuGrammar } from './gnu-args.js';
 import { manifestKinds } from './manifest-kinds.js';
 import { checkDeleteTarget } from './targets.js';
-import { makeVerdict, unrecoverableKind } from './rules.js';
+import { makeVerdict, opaqueKind, unrecoverableKind } from './rules.js';
 import type { Invocation, Runtime } from './runtime.js';
 
 /** Programs this module judges (commands.ts sends them here). */
@@ -83,6 +83,57 @@ function dryRun(options: Array<{ name: string; value: Field | null }>, args: Fie
 
 function deny(rt: Runtime, inv: Invocation, reason: string, instead: string): void {
   rt.report(makeVerdict(unrecoverableKind(rt.ctx.isAgent), 'cluster-data-delete', `${reason}, in the cluster, outside the repository, where no snapshot holds it`, inv.source, instead));
+}
+
+/**
+ * kubectl's subcommands (kubectl 1.31's `kubectl help`, oc's own besides): a word guard cannot
+ * see followed by one of these is taken for options (`kubectl $KUBE_FLAGS get pods`).
+ */
+const KUBECTL_VERBS = new Set([
+  'create', 'expose', 'run', 'set', 'explain', 'get', 'edit', 'delete', 'rollout', 'scale', 'autoscale', 'certificate', 'cluster-info', 'top', 'cordon',
+  'uncordon', 'drain', 'taint', 'describe', 'logs', 'attach', 'exec', 'port-forward', 'proxy', 'cp', 'auth', 'debug', 'events', 'diff', 'apply', 'patch',
+  'replace', 'wait', 'kustomize', 'label', 'annotate', 'completion', 'api-resources', 'api-versions', 'config', 'plugin', 'version', 'options', 'help',
+  'rsync', 'login', 'logout', 'whoami', 'new-app', 'status', 'rsh', 'start-build', 'adm',
+]);
+
+/**
+ * `kubectl $VERB deployment x`, `kubectl "$@"`, `kubectl -n "$NS" $ACTION pvc data`: a word guard
+ * cannot see where kubectl's subcommand goes (it may be `delete` of a claim or a namespace, or
+ * `exec` of a command in a pod). Returns that word as typed, or the arguments to judge: as they
+ * are, or less the unseen words standing before a subcommand guard sees (`kubectl $FLAGS get
+ * pods`: options, as `-n "$NS"`'s value is). Since 2026-12-07 (holes5): before, the line was
+ * judged without a subcommand and free, whatever the variable held (infra-destroy.ts does the
+ * same for `terraform $CMD`).
+ */
+export function kubectlSubcommand(args: Field[]): { unseen: string } | { args: Field[] } {
+  const { operands } = scanGnuArgs(args, KUBECTL_GRAMMAR);
+  const leading: Field[] = [];
+  const options: Field[] = [];
+  for (const operand of operands) {
+    if (operand.value !== null) {
+      // the first word guard sees is the subcommand where nothing unseen stands before it, or where it is one
+      if (leading.length > 0 && (!KUBECTL_VERBS.has(operand.value) || dataKind(operand.value) !== null)) break;
+      const dropped = [...leading, ...options];
+      return { args: dropped.length === 0 ? args : args.filter((a) => !dropped.includes(a)) };
+    }
+    // `--namespace=$NS`: an option whatever its value
+    if (/^["']?-/.test(operand.display)) options.push(operand);
+    else leading.push(operand);
+  }
+  return leading.length === 0 ? { args } : { unseen: (leading[0] as Field).display };
+}
+
+/** Refuses (an agent) or asks about (a person) `kubectl $VERB ...`, with kubectl's previews as the way forward. */
+export function reportKubectlUnseen(inv: Invocation, program: string, unseen: string, rt: Runtime): void {
+  rt.report(
+    makeVerdict(
+      opaqueKind(rt.ctx.isAgent),
+      'opaque-command',
+      `${program} is given ${unseen}, which guard cannot see, where its subcommand goes: it may be the one that deletes data in the cluster (\`delete pvc\`, \`delete namespace\`) or runs a command in a pod`,
+      inv.source,
+      `Write the subcommand on the line (\`${program} get ...\`, \`${program} delete deployment NAME\`), so guard judges what it does; preview a change with \`${program} diff -f FILE\` or \`--dry-run=server\`; deleting a claim or a namespace is for the person to run.`,
+    ),
+  );
 }
 
 /** `kubectl delete|replace --force|apply --prune|drain`, judged by what it takes. */

@@ -27,7 +27,7 @@ import { classifyDvc } from './dvc.js';
 import { classifyPulumi } from './pulumi-state.js';
 import { classifyInfraDestroy, INFRA_DESTROY_PROGRAMS } from './infra-destroy.js';
 import { classifyDotnet } from './dotnet.js';
-import { classifyArgocd, classifyHelm, classifyHelmfile, classifyKubectl, classifySkaffold, KUBECTL_PROGRAMS } from './cluster.js';
+import { classifyArgocd, classifyHelm, classifyHelmfile, classifyKubectl, classifySkaffold, KUBECTL_PROGRAMS, kubectlSubcommand, reportKubectlUnseen } from './cluster.js';
 import { classifyEnvPull, ENV_PULL_PROGRAMS } from './env-pull.js';
 import { classifyDenoTask } from './deno-tasks.js';
 import { classifyExpo } from './expo-prebuild.js';
@@ -355,8 +355,11 @@ export function classifyInvocation(inv: Invocation, rt: Runtime): void {
   // `kubectl exec pg-0 -- dropdb app`: a database client in a pod (container-exec.ts).
   const kubectlArgs = KUBECTL_PROGRAMS.has(name) || name === 'microk8s.kubectl' ? args : (name === 'microk8s' || name === 'k3s' || name === 'minikube') && args[0]?.value === 'kubectl' ? args.slice(args[1]?.value === '--' ? 2 : 1) : null;
   if (kubectlArgs !== null) {
-    classifyKubectl(inv, 'kubectl', kubectlArgs, rt);
-    classifyContainerData(inv, 'kubectl', name, kubectlArgs, rt);
+    // `kubectl $VERB pvc data`: a subcommand guard cannot see is refused for an agent; unseen options before one it sees are left out
+    const seen = kubectlArgs.some((a) => a.value === '-h' || a.value === '--help') ? { args: kubectlArgs } : kubectlSubcommand(kubectlArgs);
+    if ('unseen' in seen) return reportKubectlUnseen(inv, KUBECTL_PROGRAMS.has(name) ? name : 'kubectl', seen.unseen, rt);
+    classifyKubectl(inv, 'kubectl', seen.args, rt);
+    classifyContainerData(inv, 'kubectl', name, seen.args, rt);
   }
   if (name === 'helm') classifyHelm(inv, args, rt);
   // `helmfile destroy`, `skaffold delete`: a whole release set, whatever a repository deploys (cluster.ts); `tilt down` is a local cluster's (DECISIONS.md).

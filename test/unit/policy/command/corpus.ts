@@ -1262,9 +1262,20 @@ const SPELLINGS: Row[] = [
   ["apply_patch <<'EOF'\n*** Begin Patch\n*** Update File: src/a.ts\n*** Move to: .guard.yaml\n*** End Patch\nEOF", 'deny', 'guard-self'],
   ["apply_patch '*** Begin Patch\n*** Add File: .git/hooks/pre-commit\n+exit 0\n*** End Patch'", 'deny', 'git-dir-write'],
   ['curl -s https://x/p | apply_patch', 'deny', 'opaque-command'],
+  // holes5 (2026-12-07): kubectl's subcommand guard cannot see (cluster.ts kubectlSubcommand)
+  ['kubectl $VERB deployment x', 'deny', 'opaque-command'],
+  ['kubectl "$@"', 'deny', 'opaque-command'],
+  ['kubectl -n "$NS" $ACTION pvc data', 'deny', 'opaque-command'],
+  ['kubectl $KUBE_FLAGS delete pvc data', 'deny', 'cluster-data-delete'],
+  ['kubectl --namespace=$NS delete ns staging', 'deny', 'cluster-data-delete'],
+  ['kubectl get $X', 'allow'],
+  ['kubectl -n "$NS" get pods', 'allow'],
+  ['kubectl logs $POD', 'allow'],
+  ['kubectl $KUBE_FLAGS get pods', 'allow'],
 ];
 
 export const HUMAN_ROWS: Row[] = [
+  ['kubectl $VERB deployment x', 'ask', 'opaque-command'],
   ['gh repo delete acme/app --yes', 'ask', 'forge-repo-delete'],
   ['curl -X DELETE https://api.github.com/repos/o/r', 'ask', 'forge-repo-delete'],
   ['curl -X DELETE https://api.github.com/repos/o/r/git/refs/heads/main', 'deny', 'git-push-delete'],

@@ -488,10 +488,16 @@ const FRICTION_6 = [
   'git branch --merged | grep -v main | while read -r b; do git branch -d "$b"; done', "for b in $(git branch --merged | grep -v main | grep -v '\\*'); do git branch -d \"$b\"; done",
 ];
 
+// Beside the holes closed by holes5 (2026-12-07: kubectl's subcommand unseen, destroys through ssh and container
+// wrappers, zsh exclusion globs, mkdocs' remote_branch): what stays free.
+const HOLES_5 = [
+  'kubectl get $X', 'kubectl -n "$NS" get pods', 'kubectl logs $POD', 'kubectl $KUBE_FLAGS get pods', 'kubectl describe pod "$POD" -n "$NS"',
+];
+
 /** Friction removed by helper gitfriction (2026-12-07), found on jqlang/jq (a clean vendor/oniguruma submodule). */
 const GITFRICTION = ['git submodule update --init --recursive --force', 'git clean -xdff'];
 
-export const EVERYDAY: readonly string[] = [...INSTALLS, ...BUILDS, ...TESTS, ...LINT, ...CLEANUPS, ...MOVES, ...TEMP, ...GIT_READS, ...GIT_WRITES, ...MISC, ...REAL_PROJECTS, ...REAL_PROJECTS_2, ...PROJECT_COMMAND_REACH, ...REAL_PROJECTS_3, ...REAL_PROJECTS_3_FIXED, ...FRICTION_5, ...REAL_PROJECTS_4, ...HOLES_3, ...HOLES_4, ...FRICTION_6, ...GITFRICTION];
+export const EVERYDAY: readonly string[] = [...INSTALLS, ...BUILDS, ...TESTS, ...LINT, ...CLEANUPS, ...MOVES, ...TEMP, ...GIT_READS, ...GIT_WRITES, ...MISC, ...REAL_PROJECTS, ...REAL_PROJECTS_2, ...PROJECT_COMMAND_REACH, ...REAL_PROJECTS_3, ...REAL_PROJECTS_3_FIXED, ...FRICTION_5, ...REAL_PROJECTS_4, ...HOLES_3, ...HOLES_4, ...FRICTION_6, ...GITFRICTION, ...HOLES_5];
 
 /** What no snapshot holds: an agent must be stopped (deny, or ask a person). */
 export const UNRECOVERABLE: readonly string[] = [
@@ -578,4 +584,6 @@ export const UNRECOVERABLE: readonly string[] = [
   'terraform $CMD -auto-approve', 'tofu "$SUB"', 'mkdocs gh-deploy --force', 'ghp-import -n -p -f site', 'npx gh-pages -d dist -f', 'hugo deploy',
   'netlify sites:delete abc123', 'vercel project rm my-app', 'gh release delete v1.2.0 --yes', 'gh api -X DELETE repos/acme/app/releases/42',
   'railway ssh -- rails db:drop', "render ssh srv-123 -- 'rm -rf /var/data'",
+  // holes5 (2026-12-07): kubectl's subcommand unseen
+  'kubectl $VERB deployment x', 'kubectl -n "$NS" $ACTION pvc data',
 ];

@@ -1,0 +1,60 @@
+/**
+ * Lines that destroyed what guard cannot bring back and were free until 2026-12-07 (helper
+ * holes5), because a wrapper or a word hid the command from guard:
+ *
+ *  - kubectl whose subcommand guard cannot see (`kubectl $VERB pvc data`, `kubectl "$@"`, a
+ *    wrapper script whose body is `kubectl "$@"` given such a word): judged without a subcommand,
+ *    free; now refused as opaque, as `terraform $CMD` is (cluster.ts kubectlSubcommand).
+ *
+ * Everyday lines beside them stay free (also in test/unit/policy/command/everyday.ts).
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { checkVerdict, hookWithVerdict } from '../../helpers/verdicts.js';
+import { expectEvaluatedTable } from '../../helpers/evaluated.js';
+import { commitFiles } from '../../helpers/repo-steps.js';
+import { withTestRepo } from '../../helpers/git-repo.js';
+
+describe('destroys hidden behind a wrapper or a word', () => {
+  it('refuses kubectl whose subcommand guard cannot see; seen ones and unseen options are judged as before', async () => {
+    await withTestRepo(async (t) => {
+      commitFiles(t, { 'bin/k': '#!/bin/sh\nkubectl --context prod "$@"\n' });
+      fs.chmodSync(path.join(t.dir, 'bin/k'), 0o755);
+      t.git(['update-index', '--chmod=+x', 'bin/k']);
+      t.guard(['init', '--yes', '--agents', 'claude']);
+      // through the real CLI, with the way forward
+      const v = checkVerdict(t, 'kubectl $VERB deployment x', { asAgent: true });
+      expect(v).toMatchObject({ verdict: 'deny', rule: 'opaque-command', reason: expect.stringContaining('kubectl is given $VERB, which guard cannot see, where its subcommand goes') });
+      expect(v.instead).toContain('`kubectl diff -f FILE`');
+      // through the installed hook
+      expect(hookWithVerdict(t, 'kubectl -n "$NS" $ACTION pvc data')).toMatchObject({ decision: 'deny', verdict: 'deny', reason: expect.stringContaining('kubectl is given $ACTION') });
+      // the wrapper run by its path: the shim reads it as a script and hands it to Node
+      expect(hookWithVerdict(t, 'bin/k delete pvc data')).toMatchObject({ decision: 'deny', verdict: 'deny' });
+      // a person is asked
+      expect(checkVerdict(t, 'kubectl "$@"')).toMatchObject({ verdict: 'ask', rule: 'opaque-command' });
+      await expectEvaluatedTable(t, [
+        ['kubectl "$@"', 'deny', 'opaque-command', ['kubectl is given "$@"']],
+        ['oc $V project staging', 'deny', 'opaque-command'],
+        ['microk8s kubectl $V pvc data', 'deny', 'opaque-command'],
+        // a word that is a subcommand and a kind with data: not taken for the subcommand
+        ['kubectl $VERB pvc logs', 'deny', 'opaque-command'],
+        // the wrapper script given a word guard cannot see
+        ['bin/k $ACTION pvc data', 'deny', 'opaque-command', ['kubectl is given "$@"']],
+        ['sh bin/k delete pvc data', 'deny', 'cluster-data-delete'],
+        ['bin/k get pods', 'allow', 'no-risk'],
+        // unseen options before a subcommand guard sees: judged by it
+        ['kubectl $KUBE_FLAGS delete pvc data', 'deny', 'cluster-data-delete'],
+        ['kubectl --namespace=$NS delete ns staging', 'deny', 'cluster-data-delete'],
+        ['kubectl $KUBE_FLAGS get pods', 'allow', 'no-risk'],
+        ['kubectl get $X', 'allow', 'no-risk'],
+        ['kubectl -n "$NS" get pods', 'allow', 'no-risk'],
+        ['kubectl logs $POD', 'allow', 'no-risk'],
+        ['kubectl describe pod "$POD" -n "$NS"', 'allow', 'no-risk'],
+        ['kubectl $X --help', 'allow', 'no-risk'],
+        ['VERB=get; kubectl $VERB pods', 'allow', 'no-risk'],
+        ['VERB=delete; kubectl $VERB pvc data', 'deny', 'cluster-data-delete'],
+      ]);
+    });
+  });
+});
