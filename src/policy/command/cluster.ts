@@ -169,7 +169,8 @@ export function classifyKubectl(inv: Invocation, program: string, args: Field[],
     }
   }
   if (files.length > 0 || kustomizations.length > 0) {
-    if (files.includes(null) || kustomizations.includes(null)) taken.add('?');
+    // on another machine or in a container (cwd null): its files, unseen
+    if (files.includes(null) || kustomizations.includes(null) || inv.cwd === null) taken.add('?');
     else {
       const kinds = manifestKinds(inv, rt, files as string[], kustomizations as string[], has('-R', '--recursive'));
       if (kinds === undefined) return; // the manifests are being read

@@ -131,6 +131,7 @@ function classifyInContainer(inv: Invocation, program: string, name: string, arg
   }
   if (name === 'dotnet' && args[0]?.value === 'ef') return classifyServerFramework(here, 'dotnet-ef', args.slice(1), rt);
   if (name === 'cargo' && args[0]?.value === 'sqlx') return classifyServerFramework(here, 'sqlx', args.slice(1), rt);
+  if (classifyEngineInContainer(inv, here, name, args, rt)) return;
   // `./mvnw flyway:clean`, `gradle flywayClean`, `symfony console doctrine:database:drop --force`: read as on the host
   if (IN_CONTAINER_BUILD_TOOLS.has(name)) return classifyServerFramework(here, name, args, rt);
   if (name === 'manage.py' || name === 'artisan' || name === 'console' || name === 'mix') {
@@ -159,6 +160,42 @@ function classifyInContainer(inv: Invocation, program: string, name: string, arg
     const tool = module === null ? undefined : PYTHON_MIGRATION_MODULES[module.module];
     if (module !== null && tool !== undefined) classifyServerFramework(here, tool, module.rest, rt);
   }
+}
+
+/**
+ * What a command on another machine or in a container deletes of a Docker engine's, a cluster's
+ * or a cloud stack's, judged by its words as on the host (since 2026-12-07, holes5): `ssh prod
+ * docker compose down -v`, `docker exec ci docker volume rm x`, `ssh bastion kubectl delete pvc
+ * data`, `ssh ops 'cd infra && terraform destroy -auto-approve'`, and a database client in a
+ * container there (`ssh prod docker exec db dropdb app`, container-exec.ts). Before, the inner
+ * command was judged for what it sends a database server alone, and these were free. No file
+ * there is read: a compose file, manifests given with `-f`, a plan or a state are that machine's
+ * (`here`'s cwd is null), so `down -v` is refused whatever its compose file holds, as is `kubectl
+ * delete -f` of manifests guard cannot read. True where NAME is one of these programs.
+ */
+function classifyEngineInContainer(inv: Invocation, here: Invocation, name: string, args: Field[], rt: Runtime): boolean {
+  if (CONTAINER_PROGRAMS.has(name)) {
+    classifyContainerVolumes(here, name, args, rt);
+    classifyContainerData(inv, 'container', name, args, rt);
+    return true;
+  }
+  const kubectlArgs = KUBECTL_PROGRAMS.has(name) ? args : (name === 'microk8s' || name === 'k3s' || name === 'minikube') && args[0]?.value === 'kubectl' ? args.slice(args[1]?.value === '--' ? 2 : 1) : null;
+  if (kubectlArgs !== null) {
+    const seen = kubectlArgs.some((a) => a.value === '-h' || a.value === '--help') ? { args: kubectlArgs } : kubectlSubcommand(kubectlArgs);
+    if ('unseen' in seen) reportKubectlUnseen(inv, KUBECTL_PROGRAMS.has(name) ? name : 'kubectl', seen.unseen, rt);
+    else {
+      classifyKubectl(here, 'kubectl', seen.args, rt);
+      classifyContainerData(inv, 'kubectl', name, seen.args, rt);
+    }
+    return true;
+  }
+  if (name === 'helm') classifyHelm(inv, args, rt);
+  else if (name === 'helmfile') classifyHelmfile(inv, args, rt);
+  else if (name === 'skaffold') classifySkaffold(inv, args, rt);
+  else if (name === 'argocd') classifyArgocd(inv, args, rt);
+  else if (INFRA_DESTROY_PROGRAMS.has(name)) classifyInfraDestroy(here, name, args, rt, true);
+  else return false;
+  return true;
 }
 
 export function classifyInvocation(inv: Invocation, rt: Runtime): void {

@@ -129,7 +129,8 @@ function kubectlCommand(args: Field[]): PodCommand | null {
  * command through the repository's mounts (there the data rules run with everything else).
  */
 export function classifyContainerData(inv: Invocation, program: 'container' | 'kubectl', name: string, args: Field[], rt: Runtime): void {
-  if (rt.ctx.inContainer) return; // `docker exec a docker exec b ...`: one level is enough
+  // `ssh prod docker exec db dropdb app`, `docker exec ci docker exec db psql ...`: each level judged (since 2026-12-07,
+  // holes5; before, one level only, and these were free); the words shrink at each level
   const pod = program === 'kubectl' ? kubectlCommand(args) : null;
   const found = program === 'kubectl' ? pod : containerCommand(inv, name, args, rt);
   if (found === null || found.env === undefined) return; // undefined: an env file is being read, judged once it is

@@ -252,14 +252,19 @@ function unseenSubcommand(program: string, args: Field[]): string | null {
 /** Each tool's subcommand that only shows what would change, for the way forward. */
 const LOOK_FIRST: Readonly<Record<string, string>> = { terraform: 'plan', tofu: 'plan', terragrunt: 'plan', pulumi: 'preview', cdk: 'diff', cdktf: 'diff', sst: 'diff', serverless: 'info', sls: 'info', amplify: 'status' };
 
-/** Refuses (an agent) or asks about (a person) a line that deletes a stack's cloud resources. */
-export function classifyInfraDestroy(inv: Invocation, program: string, args: Field[], rt: Runtime): void {
+/**
+ * Refuses (an agent) or asks about (a person) a line that deletes a stack's cloud resources.
+ * `wordsOnly` (on another machine or in a container, since 2026-12-07, holes5): the words typed
+ * alone, as the files there (a saved plan, the state, the configuration) are unseen.
+ */
+export function classifyInfraDestroy(inv: Invocation, program: string, args: Field[], rt: Runtime, wordsOnly = false): void {
   const unseen = args.some((a) => a.value !== null && HELP.test(a.value)) ? null : unseenSubcommand(program, args);
   if (unseen !== null) {
     rt.report(makeVerdict(opaqueKind(rt.ctx.isAgent), 'opaque-command', `${program} is given ${unseen}, which guard cannot see, where its subcommand goes: it may be the one that deletes the stack's cloud resources and the data they hold`, inv.source, `Write the subcommand on the line (\`${program} ${LOOK_FIRST[program] ?? 'SUBCOMMAND'}\`), so guard judges what it does; a destroy is for the person to run.`));
     return;
   }
   const found = destroyed(program, args);
+  if (found === null && wordsOnly) return;
   // `terraform apply tfplan`: the saved plan's own changes (terraform-plan.ts)
   if (found === null && classifySavedPlan(inv, program, args, rt)) return;
   // `pulumi up --yes`, `pulumi up --plan FILE`: the update plan read, or the program's changes unseen (pulumi-plan.ts)

@@ -4,7 +4,12 @@
  *
  *  - kubectl whose subcommand guard cannot see (`kubectl $VERB pvc data`, `kubectl "$@"`, a
  *    wrapper script whose body is `kubectl "$@"` given such a word): judged without a subcommand,
- *    free; now refused as opaque, as `terraform $CMD` is (cluster.ts kubectlSubcommand).
+ *    free; now refused as opaque, as `terraform $CMD` is (cluster.ts kubectlSubcommand);
+ *  - a Docker engine's, a cluster's or a stack's deletion run on another machine or in a container
+ *    (`ssh prod docker compose down -v`, `docker exec ci docker volume rm x`, `ssh bastion kubectl
+ *    delete pvc data`, `ssh ops 'cd infra && terraform destroy'`), and a database client in a
+ *    container there (`ssh prod docker exec db dropdb app`): the inner command was judged only for
+ *    what it sends a database server, one level deep (commands.ts classifyEngineInContainer).
  *
  * Everyday lines beside them stay free (also in test/unit/policy/command/everyday.ts).
  */
@@ -54,6 +59,45 @@ describe('destroys hidden behind a wrapper or a word', () => {
         ['kubectl $X --help', 'allow', 'no-risk'],
         ['VERB=get; kubectl $VERB pods', 'allow', 'no-risk'],
         ['VERB=delete; kubectl $VERB pvc data', 'deny', 'cluster-data-delete'],
+      ]);
+    });
+  });
+
+  it('judges volume, cluster and stack deletions run on another machine or in a container by their words', async () => {
+    await withTestRepo(async (t) => {
+      // a compose file of bind mounts only here: what the remote's holds is not read
+      commitFiles(t, { 'compose.yaml': 'services:\n  db:\n    image: postgres\n    volumes:\n      - ./pgdata:/var/lib/postgresql/data\n' });
+      t.guard(['init', '--yes', '--agents', 'claude']);
+      const v = checkVerdict(t, 'ssh prod docker compose down -v', { asAgent: true });
+      expect(v).toMatchObject({ verdict: 'deny', rule: 'container-volume-delete', reason: expect.stringContaining('(run on the host prod)') });
+      expect(v.instead).toContain("`docker compose down` keeps them");
+      expect(hookWithVerdict(t, "ssh prod 'cd app && docker compose down -v'")).toMatchObject({ decision: 'deny', verdict: 'deny' });
+      expect(checkVerdict(t, 'docker exec ci docker compose down -v')).toMatchObject({ verdict: 'ask', rule: 'container-volume-delete' });
+      await expectEvaluatedTable(t, [
+        ['docker exec ci docker compose down -v', 'deny', 'container-volume-delete', ['(run in the container ci)']],
+        ['ssh prod sudo docker volume rm pgdata', 'deny', 'container-volume-delete'],
+        ["fly ssh console -C 'docker system prune -a --volumes'", 'deny', 'container-volume-delete'],
+        ['ssh bastion kubectl delete pvc data', 'deny', 'cluster-data-delete'],
+        ['ssh bastion kubectl delete -f k8s/app.yaml', 'deny', 'cluster-data-delete', ['manifests guard cannot read']],
+        ['kubectl exec toolbox -- kubectl delete ns staging', 'deny', 'cluster-data-delete'],
+        ['ssh bastion helm uninstall db', 'deny', 'cluster-data-delete'],
+        ["ssh ops 'cd infra && terraform destroy -auto-approve'", 'deny', 'infra-destroy', ['(run on the host ops)']],
+        ["ssh ops 'terraform $CMD'", 'deny', 'opaque-command'],
+        // a database client in a container on another machine
+        ['ssh prod docker exec db dropdb app', 'deny', 'remote-data-delete', ['(run in the container db) (run on the host prod)']],
+        ["ssh prod 'docker compose exec -T db psql -U app -c \"DROP DATABASE app\"'", 'deny', 'remote-data-delete'],
+        ['ssh prod kubectl exec db-0 -- dropdb app', 'deny', 'remote-data-delete'],
+        ['docker exec ci docker exec db dropdb app', 'deny', 'remote-data-delete'],
+        // stays free
+        ['ssh prod docker compose down', 'allow', 'no-risk'],
+        ['ssh prod docker compose up -d', 'allow', 'no-risk'],
+        ['ssh prod docker compose logs -f web', 'allow', 'no-risk'],
+        ['ssh prod docker system prune -f', 'allow', 'no-risk'],
+        ['ssh prod docker exec db psql -c "select 1"', 'allow', 'no-risk'],
+        ['ssh bastion kubectl get pods', 'allow', 'no-risk'],
+        ['ssh bastion kubectl delete pod web-0', 'allow', 'no-risk'],
+        ['ssh ops terraform plan', 'allow', 'no-risk'],
+        ['docker exec ci docker compose build', 'allow', 'no-risk'],
       ]);
     });
   });

@@ -1272,10 +1272,22 @@ const SPELLINGS: Row[] = [
   ['kubectl -n "$NS" get pods', 'allow'],
   ['kubectl logs $POD', 'allow'],
   ['kubectl $KUBE_FLAGS get pods', 'allow'],
+  // holes5: a Docker engine's, a cluster's or a stack's deletion on another machine or in a container (commands.ts classifyEngineInContainer)
+  ['ssh prod docker compose down -v', 'deny', 'container-volume-delete'],
+  ["ssh prod 'cd app && docker compose down -v'", 'deny', 'container-volume-delete'],
+  ['docker exec ci docker compose down -v', 'deny', 'container-volume-delete'],
+  ['ssh bastion kubectl delete pvc data', 'deny', 'cluster-data-delete'],
+  ["ssh ops 'cd infra && terraform destroy -auto-approve'", 'deny', 'infra-destroy'],
+  ['ssh prod docker exec db dropdb app', 'deny', 'remote-data-delete'],
+  ['ssh prod docker compose down', 'allow'],
+  ['ssh prod docker compose up -d', 'allow'],
+  ['ssh bastion kubectl get pods', 'allow'],
+  ['ssh prod docker exec db psql -c "select 1"', 'allow'],
 ];
 
 export const HUMAN_ROWS: Row[] = [
   ['kubectl $VERB deployment x', 'ask', 'opaque-command'],
+  ['ssh prod docker compose down -v', 'ask', 'container-volume-delete'],
   ['gh repo delete acme/app --yes', 'ask', 'forge-repo-delete'],
   ['curl -X DELETE https://api.github.com/repos/o/r', 'ask', 'forge-repo-delete'],
   ['curl -X DELETE https://api.github.com/repos/o/r/git/refs/heads/main', 'deny', 'git-push-delete'],
