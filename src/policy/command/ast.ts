@@ -23,6 +23,8 @@ export interface Word {
   parts: WordPart[];
   /** The word as written. */
   text: string;
+  /** Read in a zsh script (parse.ts Dialect): its EXTENDED_GLOB forms `a~b` and `x#` are judged too (expand.ts zshWidened). */
+  zsh?: true;
 }
 
 export interface Heredoc {

@@ -274,6 +274,49 @@ function widenedGlob(text: string, partStart: boolean): string {
   return groups.replace(/(^|\/)\^[^/]*/g, (whole, lead: string, at: number) => (at === 0 && lead === '' && !partStart ? whole : `${lead}*`));
 }
 
+/**
+ * zsh's EXTENDED_GLOB forms in a zsh script's word (Word.zsh), judged within what `*` matches
+ * (since 2026-12-07, holes5; before, the word matched no file and `rm *~(*.keep)` was free):
+ * the exclusion `a~b` (what `a` matches less what `b` matches; the `(...)` after it is read as
+ * qualifiers by the parser and dropped) as `a`, or `a*` where `a` ends in no `*`, which also
+ * covers the literal name zsh gives it without EXTENDED_GLOB; `x#` and `x##` (zero or more, one
+ * or more `x`) make their part of the path `*`. A `~` needs a glob character before it in the
+ * word (`notes.txt~`, `a~b` stay names); a `~` or `#` at the word's start is tilde expansion or a
+ * comment, and one ending the word is a name's (`rm -f *~`: zsh 5.9 matches editor backups so).
+ * Checked with zsh 5.9 (`setopt extendedglob; print -l -- PATTERN`). Null where the word holds
+ * neither form unquoted.
+ */
+function zshWidened(segments: Segment[], display: string): string | null {
+  let pattern = '';
+  let found = false;
+  for (const [i, s] of segments.entries()) {
+    if (s.quoted) {
+      pattern += s.text.replace(/[*?[\]\\]/g, '\\$&');
+      continue;
+    }
+    const partStart = i === 0 || (segments[i - 1] as Segment).text.endsWith('/');
+    // a variable's value is no pattern to zsh (no GLOB_SUBST): its `~` and `#` are text
+    const literal = !s.expansion;
+    const tilde = literal ? s.text.indexOf('~', i === 0 ? 1 : 0) : -1;
+    // a `~` ending the word is a name's (`rm -f *~`, editor backups: zsh 5.9 with EXTENDED_GLOB matches it literally);
+    // `*~(*.keep)` ends in what the parser read as qualifiers (zsh 5.9 refuses it so; with NO_BARE_GLOB_QUAL a group)
+    const last = tilde === s.text.length - 1 && i === segments.length - 1 && display.endsWith('~');
+    if (tilde !== -1 && !last && /[*?[]/.test(pattern + s.text.slice(0, tilde))) {
+      pattern += widenedGlob(hashParts(s.text.slice(0, tilde)), partStart);
+      return pattern.endsWith('*') ? pattern : `${pattern}*`;
+    }
+    const text = literal && s.text.includes('#') ? hashParts(s.text) : s.text;
+    if (text !== s.text) found = true;
+    pattern += widenedGlob(text, partStart);
+  }
+  return found ? pattern : null;
+}
+
+/** Each part of a path holding zsh's `#` (`a#`, `x##.log`) as `*`. */
+function hashParts(text: string): string {
+  return text.split('/').map((part) => (part.includes('#') ? '*' : part)).join('/');
+}
+
 export function newState(cwd: string | null, written: Map<string, string> = new Map()): ShellState {
   return { cwds: [cwd], vars: new Map(), positional: null, written };
 }
@@ -295,7 +338,7 @@ export function expandWord(word: Word, env: ExpandEnv, options: { split?: boolea
   const split = options.split !== false;
   const fields: Field[] = [];
   for (const atoms of braceExpand(toAtoms(word))) {
-    fields.push(...fieldsOf(atoms, word.text, env, split));
+    fields.push(...fieldsOf(atoms, word.text, env, split, word.zsh === true));
   }
   return fields;
 }
@@ -385,7 +428,7 @@ function sequence(inner: Atom[]): Atom[][] | null {
   return values.map((v) => [...v].map((c) => ({ kind: 'char', c }) as Atom));
 }
 
-function fieldsOf(atoms: Atom[], display: string, env: ExpandEnv, split: boolean): Field[] {
+function fieldsOf(atoms: Atom[], display: string, env: ExpandEnv, split: boolean, zsh = false): Field[] {
   const segments = segmentsOf(atoms, env);
   // Field splitting: unquoted expansion results break fields at IFS whitespace.
   const fields: Segment[][] = [[]];
@@ -416,7 +459,7 @@ function fieldsOf(atoms: Atom[], display: string, env: ExpandEnv, split: boolean
   for (const fieldSegments of fields) {
     // An unquoted expansion that produced nothing disappears (`rm $EMPTY` has no argument).
     if (fieldSegments.length === 0) continue;
-    out.push(toField(fieldSegments, display));
+    out.push(toField(fieldSegments, display, zsh));
   }
   if (out.length === 0 && sawQuoted) out.push(knownField(''));
   return out;
@@ -438,7 +481,7 @@ export function shownUnknownText(text: string): string {
   return text.includes('\uE000') ? text.replace(UNKNOWN_TEXT, '$1') : text;
 }
 
-function toField(segments: Segment[], display: string): Field {
+function toField(segments: Segment[], display: string, zsh = false): Field {
   let length = 0;
   for (const s of segments) length += s.text.length;
   const tooLong = length > MAX_VALUE;
@@ -458,6 +501,10 @@ function toField(segments: Segment[], display: string): Field {
     return field;
   }
   const value = segments.map((s) => s.text).join('');
+  if (zsh) {
+    const widened = zshWidened(segments, display);
+    if (widened !== null) return { value, display, glob: true, pattern: widened, splittable: false };
+  }
   const glob = segments.some((s) => !s.quoted && (GLOB_CHARS.test(s.text) || WIDENED_GLOB.test(s.text)));
   const pattern = glob ? segments.map((s, i) => (s.quoted ? s.text.replace(/[*?[\]\\]/g, '\\$&') : widenedGlob(s.text, i === 0 || (segments[i - 1] as Segment).text.endsWith('/')))).join('') : null;
   return { value, display, glob, pattern, splittable: false };

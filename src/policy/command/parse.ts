@@ -714,7 +714,7 @@ class Parser {
       }
     }
     if (this.pos === start) return null;
-    return { parts: mergeLits(parts), text: this.src.slice(start, this.pos) };
+    return { parts: mergeLits(parts), text: this.src.slice(start, this.pos), ...(this.dialect === 'zsh' ? { zsh: true as const } : {}) };
   }
 
   /** A word inside `${name<op>...}`: spaces are literal, it ends at the unquoted `}`. */

@@ -9,7 +9,9 @@
  *    (`ssh prod docker compose down -v`, `docker exec ci docker volume rm x`, `ssh bastion kubectl
  *    delete pvc data`, `ssh ops 'cd infra && terraform destroy'`), and a database client in a
  *    container there (`ssh prod docker exec db dropdb app`): the inner command was judged only for
- *    what it sends a database server, one level deep (commands.ts classifyEngineInContainer).
+ *    what it sends a database server, one level deep (commands.ts classifyEngineInContainer);
+ *  - zsh's EXTENDED_GLOB exclusion `a~b` and `x#` in a zsh script (`zsh -c`, a zsh shebang): the
+ *    word matched no file; now judged within `*` (expand.ts zshWidened).
  *
  * Everyday lines beside them stay free (also in test/unit/policy/command/everyday.ts).
  */
@@ -98,6 +100,29 @@ describe('destroys hidden behind a wrapper or a word', () => {
         ['ssh bastion kubectl delete pod web-0', 'allow', 'no-risk'],
         ['ssh ops terraform plan', 'allow', 'no-risk'],
         ['docker exec ci docker compose build', 'allow', 'no-risk'],
+      ]);
+    });
+  });
+
+  it('judges zsh exclusion globs and # in a zsh script as what they may match', async () => {
+    await withTestRepo(async (t) => {
+      commitFiles(t, { 'src/a.c': 'int a;\n', 'src/keep': 'k\n', 'clean.zsh': '#!/usr/bin/env zsh\nsetopt extendedglob\nrm -f src/*~src/keep\n' });
+      t.guard(['init', '--yes', '--agents', 'claude']);
+      const v = checkVerdict(t, "zsh -c 'setopt extendedglob; rm -f *~*.md'", { asAgent: true });
+      expect(v).toMatchObject({ verdict: 'deny', rule: 'protected-path' });
+      expect(hookWithVerdict(t, 'zsh clean.zsh')).toMatchObject({ verdict: 'snapshot', rule: 'rm-in-repo' });
+      await expectEvaluatedTable(t, [
+        ["zsh -c 'rm *~(*.keep)'", 'deny', 'protected-path'],
+        ["zsh -c 'rm -rf src/*~src/keep'", 'snapshot', 'rm-in-repo', ['src/*~src/keep']],
+        ["zsh -c 'rm -f src/a#.c'", 'snapshot', 'rm-in-repo'],
+        ["zsh -c 'rm -f src/x##'", 'snapshot', 'rm-in-repo'],
+        // editor backups: zsh matches a `~` ending the word literally; a name without a glob keeps its `~`
+        ["zsh -c 'rm -f *~'", 'allow', 'no-risk'],
+        ["zsh -c 'rm -f src/a.c~'", 'allow', 'no-risk'],
+        ["zsh -c 'rm -f \"src/*~src/keep\"'", 'allow', 'no-risk'],
+        // bash reads them as names (the agent's line is read with bash's grammar)
+        ['rm -f src/*~src/keep', 'allow', 'no-risk'],
+        ['rm -f src/a#.c', 'allow', 'no-risk'],
       ]);
     });
   });

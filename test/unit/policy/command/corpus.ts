@@ -1283,6 +1283,9 @@ const SPELLINGS: Row[] = [
   ['ssh prod docker compose up -d', 'allow'],
   ['ssh bastion kubectl get pods', 'allow'],
   ['ssh prod docker exec db psql -c "select 1"', 'allow'],
+  // holes5: zsh's EXTENDED_GLOB exclusion and # in a zsh script (expand.ts zshWidened)
+  ["zsh -c 'rm -f *~*.keep'", 'deny', 'protected-path'],
+  ["zsh -c 'rm -rf src/*~src/keep'", 'snapshot', 'rm-in-repo'],
 ];
 
 export const HUMAN_ROWS: Row[] = [

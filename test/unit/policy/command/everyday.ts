@@ -493,7 +493,7 @@ const FRICTION_6 = [
 const HOLES_5 = [
   'kubectl get $X', 'kubectl -n "$NS" get pods', 'kubectl logs $POD', 'kubectl $KUBE_FLAGS get pods', 'kubectl describe pod "$POD" -n "$NS"',
   'ssh prod docker compose down', 'ssh prod docker compose up -d', 'ssh prod docker compose logs -f web', 'ssh bastion kubectl get pods', 'ssh ops terraform plan',
-  'docker exec ci docker compose build', 'ssh prod docker exec db psql -c "select 1"',
+  'docker exec ci docker compose build', 'ssh prod docker exec db psql -c "select 1"', "zsh -c 'rm -f *~'", 'rm -f *~',
 ];
 
 /** Friction removed by helper gitfriction (2026-12-07), found on jqlang/jq (a clean vendor/oniguruma submodule). */
@@ -590,5 +590,5 @@ export const UNRECOVERABLE: readonly string[] = [
   'kubectl $VERB deployment x', 'kubectl -n "$NS" $ACTION pvc data',
   // holes5: through ssh and container wrappers
   'ssh prod docker compose down -v', "ssh prod 'cd app && docker compose down -v'", 'docker exec ci docker compose down -v', 'ssh bastion kubectl delete pvc data',
-  "ssh ops 'cd infra && terraform destroy -auto-approve'", 'ssh prod docker exec db dropdb app',
+  "ssh ops 'cd infra && terraform destroy -auto-approve'", 'ssh prod docker exec db dropdb app', "zsh -c 'setopt extendedglob; rm -rf *~*.keep'",
 ];
