@@ -44,6 +44,7 @@ import { zipMembers } from '../util/zip-members.js';
 import { configRecursesSubmodules } from './submodule-recurse.js';
 import { removedSubmodules } from './submodule-removal.js';
 import { guardedPaths } from './guarded-paths.js';
+import { stagedVersionsLost } from './staged-loss.js';
 import { foldsNames, nameFolding, type NameFolding } from './name-folding.js';
 import { withTextPaths } from './text-paths.js';
 import { changesInWorktree, IGNORED_IN_WORKTREE, ignoredInWorktree, prunedWorktrees, removedWorktree, worktreeRoots } from './worktree-removal.js';
@@ -1476,6 +1477,13 @@ export async function readPathFacts(repo: Repo | null, queries: StateQueries, op
     for (const [key, query] of queries.guardedPaths) {
       const files = guardedPaths(repo, query);
       if (files) facts.guardedPaths.set(key, files);
+    }
+  }
+  if (repo && queries.stagedLosses.size > 0) {
+    facts.stagedLosses = new Map();
+    for (const [key, query] of queries.stagedLosses) {
+      const lost = stagedVersionsLost(repo, query.cwd, query.pathspecs, query.gone === true);
+      if (lost) facts.stagedLosses.set(key, lost);
     }
   }
   if (queries.installPrunes.size > 0) {

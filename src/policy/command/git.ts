@@ -765,6 +765,12 @@ const SUBCOMMANDS: Record<string, (call: GitCall, args: Field[]) => void> = {
     if (rev && paths.length === 0 && parsed.pathspecs.length === 0 && !isSet(parsed, 'patch') && (mode || !parsed.dashDash)) {
       noteRef(call, { kind: 'move', ref: 'HEAD', to: rev.value, how: `git reset ${rev.display}` });
     }
+    // --mixed (the default) and --keep set the index entries to the commit's and keep the files:
+    // a staged version of its own goes (--soft leaves the index; --hard and --merge are above).
+    if (!parsed.unknown && !['hard', 'merge', 'soft'].some((m) => isSet(parsed, m))) {
+      const how = `git reset${isSet(parsed, 'keep') ? ' --keep' : isSet(parsed, 'patch') ? ' --patch' : ''}`;
+      unstage(call, how, resetPathspecs(parsed));
+    }
   },
   checkout: gitCheckout,
   switch: gitSwitch,
@@ -807,6 +813,8 @@ const SUBCOMMANDS: Record<string, (call: GitCall, args: Field[]) => void> = {
       }
     }
     if (source && worktree && valueOf(parsed, 'pathspec-from-file') === undefined) landing(call, source, `git restore --source=${source}`, [...parsed.operands, ...parsed.pathspecs]);
+    // --staged alone sets index entries and leaves the files (and the submodules' working trees).
+    if (!worktree && !parsed.unknown) return unstage(call, 'git restore --staged', valueOf(parsed, 'pathspec-from-file') !== undefined ? null : [...parsed.operands, ...parsed.pathspecs]);
     discard(call, parsed, 'git-restore', 'git restore discards uncommitted changes');
   },
   clean: gitClean,
@@ -888,6 +896,11 @@ const SUBCOMMANDS: Record<string, (call: GitCall, args: Field[]) => void> = {
       const seen = !parsed.unknown && !isSet(parsed, 'pathspec-from-file') && [...parsed.operands, ...parsed.pathspecs].every((a) => a.value !== null);
       const pathspecs = seen ? [...parsed.operands, ...parsed.pathspecs].map((a) => a.value as string) : null;
       if (pathspecs === null || pathspecs.length > 0) submoduleIgnored(call, 'git rm', pathspecs);
+    } else if (isSet(parsed, 'cached') && !isSet(parsed, 'dry-run') && !parsed.unknown) {
+      // git refuses a staged version of its own (neither HEAD's nor the file's) without -f, but
+      // not where the file is gone from the working tree: the index entry was its last copy.
+      const force = isSet(parsed, 'force');
+      unstage(call, `git rm --cached${force ? ' -f' : ''}`, isSet(parsed, 'pathspec-from-file') ? null : [...parsed.operands, ...parsed.pathspecs], !force);
     }
   },
   mv: gitMv,
@@ -897,7 +910,25 @@ const SUBCOMMANDS: Record<string, (call: GitCall, args: Field[]) => void> = {
       // The ignored files it lands on first: that verdict names them, and the capture is the point.
       readTreeLanding(call, args);
       local(call, 'snapshot', 'git-worktree-overwrite', 'git read-tree -u overwrites working-tree files');
+    } else if (!args.some((a) => a.value === '-n' || a.value === '--dry-run' || a.value === '-h' || a.value === '--help')) {
+      // Without -u the index alone becomes the tree's (with -m too: a one-tree merge keeps only stat data).
+      unstage(call, 'git read-tree', null);
     }
+  },
+  'update-index'(call, args) {
+    // --force-remove and --remove (of a file gone from disk) drop entries; --cacheinfo and
+    // --index-info set them to a named blob. Adding the file's own content (`git update-index f`,
+    // --add, --refresh) replaces a staged version as `git add` does: free.
+    const drops = args.some((a) => a.value === null || ['--force-remove', '--remove', '--cacheinfo', '--index-info'].includes(a.value));
+    if (!drops) return;
+    const seen = !args.some((a) => a.value === null || ['--stdin', '--index-info'].includes(a.value));
+    const words = seen ? args.filter((a) => a.value !== null && !a.value.startsWith('-') && !/^\d{6},/.test(a.value)) : null;
+    unstage(call, 'git update-index', args.some((a) => a.value === '--cacheinfo') || words === null || words.length === 0 ? null : words);
+  },
+  apply(call, args) {
+    // --cached changes the index alone: the staged version a patch changes is replaced (the
+    // patch's paths are in its text: every entry is looked at).
+    if (args.some((a) => a.value === '--cached') && !args.some((a) => ['--check', '--stat', '--numstat', '--summary', '-h', '--help'].includes(a.value ?? ''))) unstage(call, 'git apply --cached', null);
   },
   'checkout-index'(call, args) {
     if (args.some((a) => a.value === '--force' || (a.value !== null && /^-[a-z]*f[a-z]*$/.test(a.value)))) {
@@ -1716,6 +1747,48 @@ function discard(call: GitCall, parsed: ParsedGitArgs, rule: RuleName, reason: s
     return deny(call, 'other-repository', `${reason}, inside the submodules too (${why}), and a snapshot holds only a submodule's commit, not its files${forward}`);
   }
   local(call, 'snapshot', rule, reason);
+}
+
+/**
+ * The paths a `git reset` sets in the index, as pathspecs for the staged check (null: every
+ * entry). Without `--` git itself decides whether a lone operand is a revision or a path: both
+ * are covered by every entry; with two or more, the first may be a revision, and as a pathspec
+ * it adds at most a file of that name (a superset).
+ */
+function resetPathspecs(parsed: ParsedGitArgs): Field[] | null {
+  if (valueOf(parsed, 'pathspec-from-file') !== undefined) return null;
+  const words = parsed.dashDash ? [...parsed.operands.slice(1), ...parsed.pathspecs] : parsed.operands.length >= 2 ? parsed.operands : [];
+  return words.length > 0 ? words : null;
+}
+
+/**
+ * A command that sets index entries to another version or removes them and leaves the files
+ * (`git reset [-- <paths>]`, `git read-tree HEAD`, `git rm --cached`, `git restore --staged`): a
+ * staged version that is neither HEAD's nor the working tree's (after `git add -p`, or an edit
+ * after `git add`) would be lost from the index, so a snapshot first where git lists one among
+ * `pathspecs` (null: every entry; src/git/staged-loss.ts, one git process). Where none is, it runs
+ * free: unstaging is everyday work. `gone`: only entries whose file is gone from the working tree
+ * count (`git rm --cached` without -f refuses the others itself). By text (no view) or where git
+ * cannot say: a snapshot. In a
+ * repository guard does not protect (`-C`, GIT_DIR, a submodule) it stays as it was, free: guard
+ * can neither look there nor snapshot it, and denying an unstage there would stop everyday work.
+ */
+function unstage(call: GitCall, what: string, pathspecs: Field[] | null, gone = false): void {
+  if (call.target !== 'same' || call.gitDir || call.workTree) return;
+  const view = call.rt.ctx.view;
+  const maybe = `${what} would drop from the index any staged version that is neither HEAD's nor the working tree's`;
+  if (!view || !(view.collecting || view.resolved)) return local(call, 'snapshot', 'git-unstage', maybe);
+  if (!call.byCwd || call.cwd === null || !call.rt.ctx.repoRoot) return;
+  const inner = innerRepository(call);
+  const words = pathspecs === null || pathspecs.some((p) => p.value === null) ? [] : pathspecs.map((p) => p.value as string);
+  const found = view.stagedLoss({ cwd: call.cwd, pathspecs: words, ...(gone ? { gone: true as const } : {}) });
+  if (view.collecting || inner) return;
+  if (found === null) return local(call, 'snapshot', 'git-unstage', `${maybe}, and guard could not ask git whether one is there`);
+  if (found.length === 0) return;
+  const text = (p: string): string => shownEscaped(escapedText(Buffer.from(p, 'latin1')));
+  const shown = found.slice(0, 5).map(text);
+  const more = found.length > shown.length ? ` and ${found.length - shown.length} more` : '';
+  local(call, 'snapshot', 'git-unstage', `${what} drops the staged version of ${shown.join(', ')}${more}, which is neither HEAD's nor the working tree's`);
 }
 
 /**

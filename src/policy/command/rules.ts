@@ -138,6 +138,10 @@ export const RULES = {
     description: '`git restore` discards uncommitted changes (restorable from the snapshot taken first).',
     instead: 'Use `git stash` to set changes aside.',
   },
+  'git-unstage': {
+    description: 'A command that resets or removes index entries and leaves the files (`git reset [-- <paths>]`, `git reset --mixed|--keep <commit>`, `git restore --staged`, `git rm --cached`, `git read-tree <tree>`, `git update-index --force-remove`, `git apply --cached`) where a staged version it touches is neither HEAD\'s nor the working tree\'s (after `git add -p`, or an edit after `git add`): restorable from the snapshot taken first. Where nothing is staged that way, it runs with no snapshot.',
+    instead: 'Commit the staged version first (`git commit`), or stash it (`git stash push --staged`).',
+  },
   'git-switch-discard': {
     description: '`git switch --discard-changes`/`--force` throws local changes away (restorable from the snapshot taken first).',
     instead: 'Commit or stash first, then switch.',

@@ -293,6 +293,27 @@ export interface StateQueries {
   guardedPaths: Map<string, GuardedPathsQuery>;
   /** Installs that prune node_modules (`npm install`, `npm prune`, `yarn`), by installPruneKey. */
   installPrunes: Map<string, InstallPruneQuery>;
+  /** git commands that replace or remove index entries (`git reset`, `git rm --cached` ...), by stagedLossKey. */
+  stagedLosses: Map<string, StagedLossQuery>;
+}
+
+/**
+ * A git command that sets index entries to another version or removes them, leaving the working
+ * tree as it is (`git reset [-- <paths>]`, `git read-tree HEAD`, `git rm --cached`, `git restore
+ * --staged`): a staged version that is neither HEAD's nor the working tree's is lost from the
+ * index (src/git/staged-loss.ts).
+ */
+export interface StagedLossQuery {
+  /** Where git runs (absolute): the pathspecs are relative to it. */
+  cwd: string;
+  /** The pathspecs as written; empty: every entry. */
+  pathspecs: string[];
+  /** Only entries whose file is gone from the working tree (`git rm --cached` without -f refuses the others). */
+  gone?: true;
+}
+
+export function stagedLossKey(query: StagedLossQuery): string {
+  return JSON.stringify([query.cwd, query.pathspecs, query.gone ?? false]);
 }
 
 /**
@@ -547,6 +568,8 @@ export interface StateFacts {
   submoduleWorks?: Map<string, string[]>;
   /** By guardedPathsKey: the files (repo-relative, latin1 byte strings) taken or changed; missing where git cannot be asked. */
   guardedPaths?: Map<string, string[]>;
+  /** By stagedLossKey: the entries (repo-relative, latin1 byte strings) whose staged version is neither HEAD's nor the working tree's; missing where git cannot be asked. */
+  stagedLosses?: Map<string, string[]>;
   /**
    * Looks the reader makes only when the classifier asks, for a write that lands a whole tree
    * over a directory (a recursive copy, an archive extracted): what can be known only once the
@@ -709,7 +732,7 @@ export function fileQueryKey(query: FileQuery): string {
 
 /** Mutable per-classification state shared by every nested evaluator (through the context). */
 export class StateView {
-  readonly queries: StateQueries = { paths: new Map(), cleans: new Map(), globs: new Set(), finds: new Map(), submoduleRecurse: false, gitAliases: false, worktreeRemovals: new Map(), worktreePrunes: new Map(), sparseCheckouts: new Map(), treeLandings: new Map(), tracked: new Map(), submoduleRemovals: new Map(), submoduleWorks: new Map(), guardedPaths: new Map(), installPrunes: new Map() };
+  readonly queries: StateQueries = { paths: new Map(), cleans: new Map(), globs: new Set(), finds: new Map(), submoduleRecurse: false, gitAliases: false, worktreeRemovals: new Map(), worktreePrunes: new Map(), sparseCheckouts: new Map(), treeLandings: new Map(), tracked: new Map(), submoduleRemovals: new Map(), submoduleWorks: new Map(), guardedPaths: new Map(), installPrunes: new Map(), stagedLosses: new Map() };
   /** Something in the line writes, deletes or moves an ignore file (.gitignore, info/exclude). */
   ignoreRulesChanged = false;
   /** Where the line's `mv` commands so far move files to (absolute; targets.ts movedThereFirst). */
@@ -980,6 +1003,11 @@ export class StateView {
   /** The files a git path command takes or changes among its pathspecs; null while collecting, by text, or where git cannot be asked. */
   guardedPaths(query: GuardedPathsQuery): string[] | null {
     return this.keyed(this.queries.guardedPaths, this.facts?.guardedPaths, guardedPathsKey(query), query);
+  }
+
+  /** The index entries a command that replaces or removes them would lose a staged version of; null while collecting, by text, or where git cannot be asked. */
+  stagedLoss(query: StagedLossQuery): string[] | null {
+    return this.keyed(this.queries.stagedLosses, this.facts?.stagedLosses, stagedLossKey(query), query);
   }
 
   /** A query kept by its key: noted while collecting (null), answered from the facts once resolved. */

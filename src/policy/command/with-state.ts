@@ -122,7 +122,7 @@ export async function classifyWithState(command: string, context: CommandContext
     first = classifyCommandFully(command, { ...context, view: collect });
   }
   const queries = collect.queries;
-  const othersAskNothing = queries.paths.size === 0 && queries.cleans.size === 0 && queries.globs.size === 0 && queries.finds.size === 0 && !queries.submoduleRecurse && queries.worktreeRemovals.size === 0 && queries.worktreePrunes.size === 0 && queries.sparseCheckouts.size === 0 && queries.treeLandings.size === 0 && queries.submoduleRemovals.size === 0 && queries.submoduleWorks.size === 0 && queries.tracked.size === 0 && queries.guardedPaths.size === 0;
+  const othersAskNothing = queries.paths.size === 0 && queries.cleans.size === 0 && queries.globs.size === 0 && queries.finds.size === 0 && !queries.submoduleRecurse && queries.worktreeRemovals.size === 0 && queries.worktreePrunes.size === 0 && queries.sparseCheckouts.size === 0 && queries.treeLandings.size === 0 && queries.submoduleRemovals.size === 0 && queries.submoduleWorks.size === 0 && queries.tracked.size === 0 && queries.guardedPaths.size === 0 && queries.stagedLosses.size === 0;
   // `npm install` with a node_modules: where the walk finds no nested repository there, the collect
   // pass's verdict (it answered "none") is the verdict, decided by the files read and the
   // directories walked, so the agent hook may keep it (package-scripts.ts prunedClone).
