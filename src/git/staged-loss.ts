@@ -6,14 +6,17 @@
  * snapshot taken first brings it back. An entry equal to HEAD's is in a commit, one equal to the
  * working tree's is on disk: nothing of either is lost. Checked with real git 2.39.
  *
- * One `git status --porcelain=v2 -z --untracked-files=no --ignore-submodules=all --no-renames`
- * over the command's pathspecs: for each changed entry, X (HEAD against the index) and Y (the
- * index against the working tree, stat data refreshed in memory, GIT_OPTIONAL_LOCKS=0 so the
- * index is not rewritten); an entry with both set is such a version. An intent-to-add entry
- * (`.A`) holds nothing staged; an unmerged one (`u`) holds the merge's stages, which come from
- * commits and `git checkout -m` recreates; submodules stage a commit of their own repository.
+ * Two steps, so that what is not staged costs no look at the working tree: `git diff-index
+ * --cached --name-only HEAD` over the command's pathspecs lists the staged entries (no stat of the
+ * working tree; where HEAD is unborn it fails, and everything is looked at as below); only where
+ * there are some, `git status --porcelain=v2 -z --untracked-files=no --ignore-submodules=all
+ * --no-renames` over those entries alone gives, for each, X (HEAD against the index) and Y (the
+ * index against the working tree, stat data refreshed in memory; GIT_OPTIONAL_LOCKS=0 leaves the
+ * index file as it is): an entry with both set is such a version. An intent-to-add entry (`.A`)
+ * holds nothing staged; an unmerged one (`u`) holds the merge's stages, which come from commits
+ * and `git checkout -m` recreates; submodules stage a commit of their own repository.
  */
-import { commandLinePathspecs } from './path.js';
+import { commandLinePathspecs, exactPathspecs, type GitPath } from './path.js';
 import type { Repo } from './repo.js';
 import { runGitSync, splitNulBytes } from './run.js';
 
@@ -25,7 +28,20 @@ import { runGitSync, splitNulBytes } from './run.js';
 export function stagedVersionsLost(repo: Repo, cwd: string, typed: readonly string[], gone = false): string[] | null {
   const asked = commandLinePathspecs(repo.root, cwd, typed);
   if (!asked) return null;
-  const listed = runGitSync(['status', '--porcelain=v2', '-z', '--untracked-files=no', '--ignore-submodules=all', '--no-renames', '--', ...asked.pathspecs], { cwd, okCodes: [128] });
+  const staged = runGitSync(['diff-index', '--cached', '--name-only', '-z', '--no-renames', '--ignore-submodules=all', 'HEAD', '--', ...asked.pathspecs], { cwd, okCodes: [128] });
+  let where = cwd;
+  let pathspecs = asked.pathspecs;
+  let names: Set<string> | null = null;
+  if (staged.code === 0) {
+    names = new Set(splitNulBytes(staged.stdout).filter(asked.keep));
+    if (names.size === 0) return [];
+    // Those entries alone (root-relative), where they can go on the command line.
+    if (names.size <= STAGED_NAMED) {
+      where = repo.root;
+      pathspecs = [...names].flatMap((n) => exactPathspecs(n as GitPath));
+    }
+  }
+  const listed = runGitSync(['status', '--porcelain=v2', '-z', '--untracked-files=no', '--ignore-submodules=all', '--no-renames', '--', ...pathspecs], { cwd: where, okCodes: [128] });
   if (listed.code !== 0) return null;
   const found: string[] = [];
   for (const record of splitNulBytes(listed.stdout)) {
@@ -34,8 +50,11 @@ export function stagedVersionsLost(repo: Repo, cwd: string, typed: readonly stri
     const x = record[2];
     const y = record[3];
     if (x === '.' || y === '.' || (gone && y !== 'D')) continue;
-    const parts = record.split(' ');
-    found.push(parts.slice(8).join(' '));
+    const name = record.split(' ').slice(8).join(' ');
+    if (names === null ? asked.keep(name) : names.has(name)) found.push(name);
   }
-  return found.filter(asked.keep);
+  return found;
 }
+
+/** How many staged entries the second step names one by one; past it, it looks at the command's own pathspecs. */
+const STAGED_NAMED = 1000;

@@ -128,7 +128,7 @@ describe('commands that drop a staged version of its own from the index', () => 
     });
   });
 
-  it('stay free where every staged version is also on disk or in HEAD, at one git process more than a command that asks nothing', async () => {
+  it('stay free where every staged version is also on disk or in HEAD, at one git process more than a command that asks nothing (two where something is staged)', async () => {
     await withTestRepo(async (t) => {
       setup(t);
       // Staged as it is on disk (`git add` after the last edit), and an unstaged edit: nothing is lost.
@@ -146,9 +146,19 @@ describe('commands that drop a staged version of its own from the index', () => 
         ['git rm --cached -f -q src/new.ts', 'allow', 'no-risk'],
         ['git reset -- src', 'snapshot', 'git-unstage', ['src/app.ts']],
       ]);
-      // Nothing staged at all: the cost is the one `git status` (git diff asks nothing of the repository).
+      // The cost (git diff asks nothing of the repository): staged entries, one `git diff-index
+      // --cached` and one `git status` over those entries alone; nothing staged, the diff-index alone.
+      const base = installedHookGitProcesses(t, 'git diff --stat');
+      expect(installedHookGitProcesses(t, 'git reset -- src/new.ts')).toBe(base + 2);
       t.git(['reset', '-q']);
-      expect(installedHookGitProcesses(t, 'git reset')).toBe(installedHookGitProcesses(t, 'git diff --stat') + 1);
+      expect(installedHookGitProcesses(t, 'git reset')).toBe(base + 1);
+      // A name that is not UTF-8 (git's bytes on the command line as a bytewise glob).
+      const odd = Buffer.concat([Buffer.from(`${t.dir}/src/caf`), Buffer.from([0xe9]), Buffer.from('.ts')]);
+      fs.writeFileSync(odd, 'staged\n');
+      t.git(['add', '-A', 'src']);
+      fs.writeFileSync(odd, 'edited\n');
+      await expectEvaluatedTable(t, [['git reset', 'snapshot', 'git-unstage', ['src/caf']]]);
+      t.git(['reset', '-q', '--hard']);
       // A person's unstage is judged the same way (check-command, the CLI).
       stageOwnVersions(t);
       expect(checkVerdict(t, 'git reset')).toMatchObject({ verdict: 'snapshot', rule: 'git-unstage' });
