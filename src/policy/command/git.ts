@@ -767,7 +767,7 @@ const SUBCOMMANDS: Record<string, (call: GitCall, args: Field[]) => void> = {
     }
     // --mixed (the default) and --keep set the index entries to the commit's and keep the files:
     // a staged version of its own goes (--soft leaves the index; --hard and --merge are above).
-    if (!parsed.unknown && !['hard', 'merge', 'soft'].some((m) => isSet(parsed, m))) {
+    if (!parsed.unknown && !asksHelp(args) && !['hard', 'merge', 'soft'].some((m) => isSet(parsed, m))) {
       const how = `git reset${isSet(parsed, 'keep') ? ' --keep' : isSet(parsed, 'patch') ? ' --patch' : ''}`;
       unstage(call, how, resetPathspecs(parsed));
     }
@@ -814,7 +814,7 @@ const SUBCOMMANDS: Record<string, (call: GitCall, args: Field[]) => void> = {
     }
     if (source && worktree && valueOf(parsed, 'pathspec-from-file') === undefined) landing(call, source, `git restore --source=${source}`, [...parsed.operands, ...parsed.pathspecs]);
     // --staged alone sets index entries and leaves the files (and the submodules' working trees).
-    if (!worktree && !parsed.unknown) return unstage(call, 'git restore --staged', valueOf(parsed, 'pathspec-from-file') !== undefined ? null : [...parsed.operands, ...parsed.pathspecs]);
+    if (!worktree && !parsed.unknown && !asksHelp(args)) return unstage(call, 'git restore --staged', valueOf(parsed, 'pathspec-from-file') !== undefined ? null : [...parsed.operands, ...parsed.pathspecs]);
     discard(call, parsed, 'git-restore', 'git restore discards uncommitted changes');
   },
   clean: gitClean,
@@ -896,7 +896,7 @@ const SUBCOMMANDS: Record<string, (call: GitCall, args: Field[]) => void> = {
       const seen = !parsed.unknown && !isSet(parsed, 'pathspec-from-file') && [...parsed.operands, ...parsed.pathspecs].every((a) => a.value !== null);
       const pathspecs = seen ? [...parsed.operands, ...parsed.pathspecs].map((a) => a.value as string) : null;
       if (pathspecs === null || pathspecs.length > 0) submoduleIgnored(call, 'git rm', pathspecs);
-    } else if (isSet(parsed, 'cached') && !isSet(parsed, 'dry-run') && !parsed.unknown) {
+    } else if (isSet(parsed, 'cached') && !isSet(parsed, 'dry-run') && !parsed.unknown && !asksHelp(args)) {
       // git refuses a staged version of its own (neither HEAD's nor the file's) without -f, but
       // not where the file is gone from the working tree: the index entry was its last copy.
       const force = isSet(parsed, 'force');
@@ -910,7 +910,7 @@ const SUBCOMMANDS: Record<string, (call: GitCall, args: Field[]) => void> = {
       // The ignored files it lands on first: that verdict names them, and the capture is the point.
       readTreeLanding(call, args);
       local(call, 'snapshot', 'git-worktree-overwrite', 'git read-tree -u overwrites working-tree files');
-    } else if (!args.some((a) => a.value === '-n' || a.value === '--dry-run' || a.value === '-h' || a.value === '--help')) {
+    } else if (!asksHelp(args) && !args.some((a) => a.value === '-n' || a.value === '--dry-run')) {
       // Without -u the index alone becomes the tree's (with -m too: a one-tree merge keeps only stat data).
       unstage(call, 'git read-tree', null);
     }
@@ -920,7 +920,7 @@ const SUBCOMMANDS: Record<string, (call: GitCall, args: Field[]) => void> = {
     // --index-info set them to a named blob. Adding the file's own content (`git update-index f`,
     // --add, --refresh) replaces a staged version as `git add` does: free.
     const drops = args.some((a) => a.value === null || ['--force-remove', '--remove', '--cacheinfo', '--index-info'].includes(a.value));
-    if (!drops) return;
+    if (!drops || asksHelp(args)) return;
     const seen = !args.some((a) => a.value === null || ['--stdin', '--index-info'].includes(a.value));
     const words = seen ? args.filter((a) => a.value !== null && !a.value.startsWith('-') && !/^\d{6},/.test(a.value)) : null;
     unstage(call, 'git update-index', args.some((a) => a.value === '--cacheinfo') || words === null || words.length === 0 ? null : words);
@@ -928,7 +928,7 @@ const SUBCOMMANDS: Record<string, (call: GitCall, args: Field[]) => void> = {
   apply(call, args) {
     // --cached changes the index alone: the staged version a patch changes is replaced (the
     // patch's paths are in its text: every entry is looked at).
-    if (args.some((a) => a.value === '--cached') && !args.some((a) => ['--check', '--stat', '--numstat', '--summary', '-h', '--help'].includes(a.value ?? ''))) unstage(call, 'git apply --cached', null);
+    if (args.some((a) => a.value === '--cached') && !asksHelp(args) && !args.some((a) => ['--check', '--stat', '--numstat', '--summary'].includes(a.value ?? ''))) unstage(call, 'git apply --cached', null);
   },
   'checkout-index'(call, args) {
     if (args.some((a) => a.value === '--force' || (a.value !== null && /^-[a-z]*f[a-z]*$/.test(a.value)))) {
@@ -1749,6 +1749,11 @@ function discard(call: GitCall, parsed: ParsedGitArgs, rule: RuleName, reason: s
   local(call, 'snapshot', rule, reason);
 }
 
+/** `-h` or `--help` among a subcommand's words: git prints its usage and runs nothing. */
+function asksHelp(args: Field[]): boolean {
+  return args.some((a) => a.value === '-h' || a.value === '--help');
+}
+
 /**
  * The paths a `git reset` sets in the index, as pathspecs for the staged check (null: every
  * entry). Without `--` git itself decides whether a lone operand is a revision or a path: both
@@ -1777,7 +1782,9 @@ function unstage(call: GitCall, what: string, pathspecs: Field[] | null, gone = 
   if (call.target !== 'same' || call.gitDir || call.workTree) return;
   const view = call.rt.ctx.view;
   const maybe = `${what} would drop from the index any staged version that is neither HEAD's nor the working tree's`;
-  if (!view || !(view.collecting || view.resolved)) return local(call, 'snapshot', 'git-unstage', maybe);
+  // By text, `git rm --cached` without -f stays free: git refuses a staged version of its own
+  // there unless the file is gone from disk, too rare to snapshot every such call for.
+  if (!view || !(view.collecting || view.resolved)) return gone ? undefined : local(call, 'snapshot', 'git-unstage', maybe);
   if (!call.byCwd || call.cwd === null || !call.rt.ctx.repoRoot) return;
   const inner = innerRepository(call);
   const words = pathspecs === null || pathspecs.some((p) => p.value === null) ? [] : pathspecs.map((p) => p.value as string);

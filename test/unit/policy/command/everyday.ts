@@ -112,6 +112,8 @@ const GIT_WRITES = [
   'git submodule update --init --recursive', 'git worktree add ../review feature', 'git config user.name "Dev"', 'git remote add upstream https://github.com/org/repo.git',
   'git commit --amend --no-edit', 'git rebase -i HEAD~3', 'git reset --soft HEAD~1', 'git checkout -- src/app.ts', 'git restore src/app.ts',
   'git reset --hard', 'git stash drop', 'git branch -D experiment', 'git clean -fdn', 'git push --force-with-lease origin feature/login',
+  // Unstaging (2026-12-07, helper unstage): free where nothing staged would be lost, a snapshot first where it would.
+  'git reset', 'git reset -- src/app.ts', 'git reset HEAD~1', 'git rm --cached .env', 'git rm -r --cached . && git add .', 'git read-tree HEAD',
 ];
 
 const MISC = [
