@@ -91,6 +91,13 @@ export interface CreateSnapshotResult {
   created: boolean;
   /** Only with keepIndex: a private index matching snapshot.tree with fresh stat data. */
   worktreeIndex?: TempIndex;
+  /**
+   * The paths whose index entry differs between the index trees `from` (the previous snapshot's)
+   * and `to` (the one read for this snapshot), when an incremental snapshot compared them anyway:
+   * the watcher reads newly tracked files from it without a git process of its own (daemon.ts,
+   * followTracked).
+   */
+  indexChanged?: { from: string; to: string; paths: GitPath[] };
 }
 
 /**
@@ -466,6 +473,7 @@ async function takeSnapshot(repo: Repo, options: CreateSnapshotOptions, pipes: O
     let changedPaths = userPaths && previous && defaultModes && sameUmask ? requested! : null;
     let temp: TempIndex | null = null;
     let keepTemp = false;
+    let indexChanged: CreateSnapshotResult['indexChanged'];
     try {
       emit({ type: 'phase', phase: 'scanning-worktree' });
       if (TEST_FAULTS && walk) await holdForTest(repo, 'scan', walk);
@@ -487,7 +495,9 @@ async function takeSnapshot(repo: Repo, options: CreateSnapshotOptions, pipes: O
         // What the user's index tracks decides what a walk records (an ignored file that is
         // tracked is kept): paths whose index entry changed since the previous snapshot are read
         // again too, so an incremental snapshot records what a full walk would.
-        const more = await indexChangedPaths(repo, previous.indexTree, (await indexRead).indexTree);
+        const readTree = (await indexRead).indexTree;
+        const more = await indexChangedPaths(repo, previous.indexTree, readTree);
+        if (more && previous.indexTree && readTree) indexChanged = { from: previous.indexTree, to: readTree, paths: more };
         const known = new Set(changedPaths);
         if (more === null) changedPaths = null;
         // (After a commit these are usually the files the watcher saw change already: then the
@@ -651,7 +661,7 @@ async function takeSnapshot(repo: Repo, options: CreateSnapshotOptions, pipes: O
         await clearRawNote(repo, note.bytes);
         await noteRawWrites(repo, unsettled);
         keepTemp = options.keepIndex === true && temp !== null;
-        return { snapshot: previous, created: false, ...(keepTemp && temp ? { worktreeIndex: temp } : {}) };
+        return { snapshot: previous, created: false, ...(keepTemp && temp ? { worktreeIndex: temp } : {}), ...(indexChanged ? { indexChanged } : {}) };
       }
 
       emit({ type: 'phase', phase: 'writing' });
@@ -726,7 +736,7 @@ async function takeSnapshot(repo: Repo, options: CreateSnapshotOptions, pipes: O
       await clearRawNote(repo, note.bytes);
       await noteRawWrites(repo, unsettled);
       keepTemp = options.keepIndex === true && temp !== null;
-      return { snapshot: { ...meta, oid }, created: true, ...(keepTemp && temp ? { worktreeIndex: temp } : {}) };
+      return { snapshot: { ...meta, oid }, created: true, ...(keepTemp && temp ? { worktreeIndex: temp } : {}), ...(indexChanged ? { indexChanged } : {}) };
     } catch (error) {
       // A failed snapshot wrote no ref and touched nothing of the user's: say so, and what to do.
       if (error instanceof GuardError && error.kind === 'git' && error.hints.length === 0) {

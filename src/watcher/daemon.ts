@@ -30,7 +30,7 @@ import type { Policy } from '../policy/schema.js';
 import { appendEvent } from '../session/journal.js';
 import { listSessions } from '../session/store.js';
 import { recordStepSnapshot, stepFlushPath } from '../session/steps.js';
-import { createSnapshot } from '../snapshot/create.js';
+import { createSnapshot, type CreateSnapshotResult } from '../snapshot/create.js';
 import type { Snapshot } from '../snapshot/format.js';
 import { testFault } from '../util/test-faults.js';
 import type { Server } from 'node:net';
@@ -39,7 +39,8 @@ import { readChainHead } from '../snapshot/read.js';
 import { Debouncer } from './debounce.js';
 import { FsEvents, type FsChange } from './fs-events.js';
 import { ProtectedRestore, type RestoreEvent } from './protected-restore.js';
-import { matchText, type GitPath } from '../git/path.js';
+import { gitPathsOf, matchText, type GitPath } from '../git/path.js';
+import { runGit } from '../git/run.js';
 import { keepObjectPipes, type KeptObjectPipes } from '../git/object-pipes.js';
 import { acquirePidFile, readPid, releasePidFile, touchPidFile, writeStateFile, type WatcherStateFile } from './state-file.js';
 
@@ -106,6 +107,12 @@ export function collapsePaths<P extends string>(paths: Iterable<P>): P[] {
   return out;
 }
 
+/** The paths two index trees differ by that the second one added (one `diff-tree`). */
+async function addedToIndex(repo: Repo, from: string, to: string): Promise<GitPath[]> {
+  const { stdout } = await runGit(['diff-tree', '-r', '-z', '--name-only', '--no-renames', '--diff-filter=A', from, to], { cwd: repo.root });
+  return gitPathsOf(stdout);
+}
+
 export class Watcher {
   private readonly emit: (event: WatcherEvent) => void;
   private policy!: Policy;
@@ -140,6 +147,14 @@ export class Watcher {
    * (object-pipes.ts): kept from start to stop, so a snapshot starts fewer git processes.
    */
   private objectPipes: KeptObjectPipes | null = null;
+  /**
+   * The user's index tree as of the last look for newly tracked files (followTracked): a snapshot
+   * that records another one names what the index gained since. undefined: none known (conflicted,
+   * or no snapshot before this watcher's walk).
+   */
+  private indexTreeSeen: string | undefined;
+  /** The looks for newly tracked files, one after the other. */
+  private tracking: Promise<void> = Promise.resolve();
   /** The rollbacks holding the watcher still (pauseFor): no snapshot, no protected restore. */
   private readonly pausedFor: number[] = [];
 
@@ -216,7 +231,14 @@ export class Watcher {
         this.onError(error as Error);
         return null;
       });
+      // The index as the newest snapshot recorded it, read before the walk asks which excluded
+      // directories hold tracked files: what the index gains from there is looked at per snapshot.
+      const seen = readChainHead(this.repo).then(
+        (head) => head?.indexTree ?? undefined,
+        () => undefined,
+      );
       await this.fsEvents.start();
+      this.indexTreeSeen = await seen;
       this.server = await serving;
       if (this.stopping) return;
       this.state.watchedDirs = this.fsEvents?.watchedDirs ?? 0;
@@ -520,7 +542,7 @@ export class Watcher {
     const session = request ? request.session : (this.session?.id ?? null);
     const agent = request ? request.agent : (this.session?.agent ?? null);
     try {
-      const { snapshot, created } = await createSnapshot(this.repo, {
+      const { snapshot, created, indexChanged } = await createSnapshot(this.repo, {
         trigger,
         session,
         agent,
@@ -533,6 +555,7 @@ export class Watcher {
         ...(full ? {} : { changedPaths: paths }),
       });
       this.failures = 0;
+      this.followTracked(snapshot.indexTree, indexChanged);
       // A new snapshot goes into the backup; so does the first one of a session's watcher, new or
       // not (the start-up push it did not do: doStart).
       const push = (created || this.pushAfterStartup) && this.options.backup !== false;
@@ -571,6 +594,40 @@ export class Watcher {
   }
 
   /**
+   * Files the index gained since the last look (`git add -f`, a checkout) may lie in a directory
+   * the rules exclude, which has no watch: those get one (FsEvents.watchTracked), so an edit of
+   * such a file has its event and the next incremental snapshot reads it. The snapshot's own
+   * comparison of the two index trees is used when it made one (an incremental snapshot, no
+   * process); else one `diff-tree` of them, only when the tree changed and some directory is
+   * excluded; with no earlier tree to compare, one `ls-files` of the excluded directories.
+   */
+  private followTracked(indexTree: string | null, changed: CreateSnapshotResult['indexChanged']): void {
+    const before = this.indexTreeSeen;
+    // Conflicted (no tree): looked at once it is resolved, against the tree before.
+    if (indexTree === null || indexTree === before) return;
+    this.indexTreeSeen = indexTree;
+    const events = this.fsEvents;
+    if (!events?.ignoresSome) return;
+    const files =
+      before === undefined
+        ? events.ignored.trackedInIgnored()
+        : changed && changed.from === before && changed.to === indexTree
+          ? Promise.resolve(changed.paths)
+          : addedToIndex(this.repo, before, indexTree);
+    files.catch(() => undefined);
+    this.tracking = this.tracking
+      .then(() => files)
+      .then((paths) => {
+        if (this.fsEvents === events && !this.stopping) events.watchTracked(paths);
+      })
+      .catch((error: unknown) => {
+        this.onError(error as Error);
+        // Not known which files: a rescan asks git about every directory again.
+        if (this.fsEvents === events && !this.stopping) this.onChange({ kind: 'rules', at: Date.now() });
+      });
+  }
+
+  /**
    * Takes the snapshot `guard snapshot`, a session start or an agent hook's pre-command snapshot
    * asked for (serve.ts), O(changes), with the ignored files the hook names read at the
    * snapshot (the watcher does not follow ignored files' content): first every event of a
@@ -594,6 +651,8 @@ export class Watcher {
     const events = this.fsEvents;
     if (!(await events.barrier())) return decline('the watcher could not show that it saw every change');
     await events.settled();
+    // Files the index gained under an excluded directory have their watch, and are pending.
+    await this.tracking;
     if (this.stopping || this.fsEvents !== events) return decline('the watcher stopped watching');
     // One snapshot at a time: wait for the running one, then take ours with everything pending.
     while (this.snapshotting) await this.snapshotting;

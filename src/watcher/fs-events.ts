@@ -317,6 +317,54 @@ export class FsEvents {
     }
   }
 
+  /**
+   * Files git tracks now that lie in a directory the rules exclude and that has no watch: the
+   * index gained them after that directory was classified (`git add -f dist/x.js`, a checkout or
+   * a stash pop that brings tracked files under node_modules/), and no event would ever name an
+   * edit of them, so an incremental snapshot kept their old bytes. (A walk watches a directory
+   * that holds tracked files whatever the rules say; this is the same for files tracked later.)
+   * The directories from the excluded one down to each file's get their watch; their other
+   * subdirectories stay excluded without a question to git (nothing in an excluded directory is
+   * re-included), so node_modules is never walked. Each such file is reported: what it became
+   * before its watch existed is read by the next snapshot. Returns how many were reported.
+   */
+  watchTracked(files: readonly GitPath[]): number {
+    if (this.closed || this.limitHit) return 0;
+    const tops = new Set<GitPath>();
+    // Every directory on the way from an excluded one down to a file's.
+    const wanted = new Set<GitPath>();
+    const reported: GitPath[] = [];
+    for (const file of files) {
+      const cut = file.lastIndexOf('/');
+      if (cut <= 0) continue;
+      const dir = file.slice(0, cut) as GitPath;
+      const top = this.ignored.ignoredAbove(dir);
+      if (top === null) continue;
+      tops.add(top);
+      reported.push(file);
+      for (let at = dir.length; at > top.length; at = dir.lastIndexOf('/', at - 1)) wanted.add(dir.slice(0, at) as GitPath);
+    }
+    let level = [...tops];
+    for (const top of level) this.ignored.unignore(top);
+    while (level.length > 0) {
+      const next: GitPath[] = [];
+      for (const dir of level) {
+        for (const sub of this.visit(dir) ?? []) {
+          if (wanted.has(sub)) next.push(sub);
+          else if (this.ignored.status(sub) === undefined) this.ignored.markIgnored(sub);
+        }
+      }
+      level = next;
+    }
+    for (const file of reported) this.report(file);
+    return reported.length;
+  }
+
+  /** Whether some directory is known to be ignored (else no tracked file can lack a watch). */
+  get ignoresSome(): boolean {
+    return this.ignored.size > 0;
+  }
+
   /** Polls the excludes file git uses now (it may change with the config). */
   private async followExcludesFile(): Promise<void> {
     const file = await this.ignored.excludesFile().catch(() => null);

@@ -186,6 +186,40 @@ export class IgnoredDirs {
     return this.status(rel) === true;
   }
 
+  /**
+   * The ignored directory `rel` lies in (itself or the topmost one above it), or null: a file
+   * git tracks there has no watch over it (followTracked in fs-events.ts gives it one).
+   */
+  ignoredAbove(rel: GitPath): GitPath | null {
+    if (this.ignored.size === 0 || rel === '') return null;
+    for (let at = rel.indexOf('/'); ; at = rel.indexOf('/', at + 1)) {
+      const dir = (at < 0 ? rel : rel.slice(0, at)) as GitPath;
+      if (this.ignored.has(dir)) return dir;
+      if (at < 0) return null;
+    }
+  }
+
+  /** A directory the rules exclude that now holds tracked files: watched from here on. */
+  unignore(rel: GitPath): void {
+    this.ignored.delete(rel);
+  }
+
+  /** A directory inside an excluded one (so excluded too, as git reads its rules) that holds no tracked file. */
+  markIgnored(rel: GitPath): void {
+    this.watched.delete(rel);
+    this.ignored.add(rel);
+  }
+
+  /** The tracked files in the ignored directories (one `ls-files` of them): for a watcher that could not follow the index. */
+  async trackedInIgnored(): Promise<GitPath[]> {
+    const dirs = [...this.ignored];
+    if (dirs.length === 0) return [];
+    // Many directories: the whole index is read either way, and the command line stays short.
+    const specs = dirs.length <= 256 ? coveringPathspecs(dirs) : null;
+    const tracked = await runGit(['ls-files', '-z', ...(specs ? ['--', ...specs] : [])], { cwd: this.repo.root });
+    return gitPathsOf(tracked.stdout).filter((file) => this.ignoredAbove(file.slice(0, Math.max(0, file.lastIndexOf('/'))) as GitPath) !== null);
+  }
+
   markWatched(rel: GitPath): void {
     this.watched.add(rel);
   }
