@@ -228,10 +228,19 @@ if [ "$guard_state" = committed ]; then
         cat "$guard_deleting_file"
         echo
         printf '%s' "$guard_journal_input"
-      } | awk 'BEGIN { listing = 1 } listing { if ($0 == "") listing = 0; else was[$2] = $1; next } $1 !~ /[1-9a-f]/ && $2 !~ /[1-9a-f]/ && ($3 in was) { $1 = was[$3] } { print }'
+      } | awk -v rest="$guard_deleting_file.rest" 'BEGIN { listing = 1 } listing { if ($0 == "") listing = 0; else was[$2] = $1; next } $1 !~ /[1-9a-f]/ && $2 !~ /[1-9a-f]/ && ($3 in was) { $1 = was[$3]; used[$3] = 1 } { print } END { for (r in was) if (!(r in used)) print was[r], r > rest }'
     )
-    rm -f "$guard_deleting_file"
+    # git 2.39's `fetch --prune` deletes packed refs in one transaction, then each loose one in a
+    # transaction of its own (prepared and committed once per ref): the values this run did not
+    # use stay for the next ones (removing the file at the first run left the others without).
+    if [ -s "$guard_deleting_file.rest" ]; then
+      mv -f "$guard_deleting_file.rest" "$guard_deleting_file"
+    else
+      rm -f "$guard_deleting_file" "$guard_deleting_file.rest"
+    fi
   fi
+  # Remote-tracking refs deleted with a known old tip ("<old> <ref>" lines): kept below.
+  guard_dropped=
   while read -r guard_old_oid guard_new_oid guard_ref; do
     [ -n "$guard_ref" ] || continue
     # guard's own snapshot writes are journaled as snapshots, not as someone's ref move.
@@ -252,9 +261,39 @@ if [ "$guard_state" = committed ]; then
     esac
     guard_json_escape "$guard_ref"
     guard_journal_line ref-update "\"ref\":\"$guard_json\",\"old\":\"$guard_old_oid\",\"new\":\"$guard_new_oid\",\"actor\":\"$guard_actor\"$guard_session_field"
+    case $guard_ref:$guard_new_oid:$guard_old_oid in
+      refs/remotes/*:*[!0]*:*) ;;
+      refs/remotes/*:*:*[!0]*) guard_dropped="$guard_dropped$guard_old_oid $guard_ref$guard_nl" ;;
+    esac
   done <<GUARD_INPUT_END
 $guard_journal_input
 GUARD_INPUT_END
+  # `git fetch --prune`, `git remote prune`, `git branch -dr`, `git remote remove`: snapshots do
+  # not hold remote-tracking refs and a deleted ref's reflog goes with it, so the commits of a
+  # branch the remote deleted were left to gc. Their tips go into the keep chain: appended to
+  # <guardDir>/dropped-remotes here (builtins), kept by one Node process in the background
+  # (src/githooks/dropped-remotes.ts), started by the run that found the file absent: git 2.39's
+  # fetch --prune deletes each loose ref in a transaction of its own, so one per ref would cost a
+  # Node start per pruned branch. The way back is said here. Never blocks.
+  if [ -n "$guard_dropped" ] && ! guard_internal_ok; then
+    guard_dropped_file=$GUARD_DIR/dropped-remotes
+    guard_dropped_new=
+    [ -f "$guard_dropped_file" ] || guard_dropped_new=1
+    if printf '%s' "$guard_dropped" >>"$guard_dropped_file" 2>/dev/null; then
+      while read -r guard_old_oid guard_ref; do
+        [ -n "$guard_ref" ] || continue
+        printf 'guard: %s was %s; it stays reachable (refs/guard/keep/head). Back: git update-ref %s %s\n' "${guard_ref#refs/remotes/}" "$guard_old_oid" "$guard_ref" "$guard_old_oid" >&2
+      done <<GUARD_INPUT_END
+$guard_dropped
+GUARD_INPUT_END
+      if [ -n "$guard_dropped_new" ]; then
+        guard_find_node
+        if [ -n "$GUARD_NODE_BIN" ] && [ -f "$GUARD_PKG/bin/guard.js" ]; then
+          (guard_run_node "$GUARD_NODE_BIN" "$GUARD_PKG/bin/guard.js" hook keep-dropped >/dev/null 2>&1 </dev/null &)
+        fi
+      fi
+    fi
+  fi
 fi
 
 # A hook manager re-run (husky by `npm install`) writes its stubs over guard's pre-commit, pre-push

@@ -17,7 +17,7 @@ import type { CommandContext } from '../main.js';
 import { hookInputText } from '../../git/ref-name.js';
 import type { HookReport } from '../../githooks/decide.js';
 
-const HOOKS = ['reference-transaction', 'pre-push', 'pre-commit', 'pre-receive', 'fetch-landing'] as const;
+const HOOKS = ['reference-transaction', 'pre-push', 'pre-commit', 'pre-receive', 'fetch-landing', 'keep-dropped'] as const;
 type HookName = (typeof HOOKS)[number];
 
 /** The hook's input; ref names that are not UTF-8 stay exact (src/git/ref-name.ts), never U+FFFD. */
@@ -52,6 +52,11 @@ async function dispatch(name: HookName, args: string[], cwd: string): Promise<Ho
     case 'pre-commit': {
       const { preCommit } = await import('../../githooks/pre-commit.js');
       return preCommit(ctx);
+    }
+    case 'keep-dropped': {
+      // Not a git hook: the reference-transaction shim's committed run, for deleted remote-tracking refs.
+      const { keepDroppedRemoteTips } = await import('../../githooks/dropped-remotes.js');
+      return keepDroppedRemoteTips(ctx);
     }
   }
 }

@@ -1,0 +1,81 @@
+/**
+ * Remote-tracking refs are not in snapshots, and a deleted ref's reflog goes with it: after `git
+ * fetch --prune` (or `git branch -dr`) the commits of a branch the remote deleted were an
+ * unreachable object, gone at the next `git gc`. The reference-transaction hook keeps their tips
+ * in refs/guard/keep/head and says how to bring each back. Real git: a bare remote, packed refs
+ * (git 2.39 deletes each loose ref in a transaction of its own after the packed one), gc.
+ */
+import { describe, expect, it } from 'vitest';
+import { waitFor } from '../watcher/helpers.js';
+import { AGENT_ENV, guarded, type Guarded } from './setup.js';
+
+/** Every keep commit and its parents (the chain's older commits and the kept tips). */
+function keptParents(repo: Guarded): string[] {
+  const all = repo.run(['rev-list', '--parents', '--first-parent', 'refs/guard/keep/head']);
+  return all.code === 0 ? all.stdout.split(/\s+/).filter(Boolean) : [];
+}
+
+/** A commit on its own branch pushed to the remote, then fetched (remote-tracking ref), the local branch deleted. */
+function remoteOnlyBranch(repo: Guarded, name: string): string {
+  repo.git(['switch', '-q', '-c', name]);
+  repo.write(`${name}.txt`, `${name}\n`);
+  repo.git(['add', `${name}.txt`]);
+  repo.git(['commit', '-q', '-m', `work on ${name}`]);
+  repo.git(['push', '-q', 'origin', name]);
+  repo.git(['switch', '-q', 'main']);
+  repo.git(['branch', '-q', '-D', name]);
+  return repo.rev(`refs/remotes/origin/${name}`)!;
+}
+
+describe('deleted remote-tracking refs', () => {
+  it('git fetch --prune of branches the remote deleted keeps their tips through gc, and the printed command brings one back', async () => {
+    const repo = guarded();
+    try {
+      const tips = ['one', 'two', 'three'].map((name) => remoteOnlyBranch(repo, name));
+      // Packed, as a clone leaves them: the deletion runs one transaction per loose ref after the packed one.
+      repo.git(['pack-refs', '--all']);
+      for (const name of ['one', 'two', 'three']) repo.git(['--git-dir', repo.remote, 'branch', '-q', '-D', name]);
+
+      const fetch = repo.run(['fetch', '--prune', 'origin'], { env: AGENT_ENV });
+      expect(fetch.code, fetch.stderr).toBe(0);
+      for (const name of ['one', 'two', 'three']) expect(repo.rev(`refs/remotes/origin/${name}`)).toBeNull();
+      expect(fetch.stderr).toContain(`guard: origin/two was ${tips[1]}; it stays reachable (refs/guard/keep/head). Back: git update-ref refs/remotes/origin/two ${tips[1]}`);
+      // The journal has every old id (before: only the first loose ref's).
+      const deleted = repo.journal().filter((e) => e.type === 'ref-update' && String(e.ref).startsWith('refs/remotes/origin/') && /^0+$/.test(String(e.new)));
+      expect(deleted.map((e) => [e.ref, e.old]).sort()).toEqual([
+        ['refs/remotes/origin/one', tips[0]],
+        ['refs/remotes/origin/three', tips[2]],
+        ['refs/remotes/origin/two', tips[1]],
+      ]);
+
+      // Kept by a background process once the fetch returned.
+      await waitFor('the tips in the keep chain', () => tips.every((tip) => keptParents(repo).includes(tip)));
+      repo.git(['reflog', 'expire', '--expire=now', '--all']);
+      repo.git(['gc', '-q', '--prune=now']);
+      for (const tip of tips) expect(repo.run(['cat-file', '-e', `${tip}^{commit}`]).code).toBe(0);
+
+      // The way back the hook printed.
+      repo.git(['update-ref', 'refs/remotes/origin/two', tips[1]!]);
+      expect(repo.git(['show', 'origin/two:two.txt'])).toBe('two\n');
+    } finally {
+      repo.cleanup();
+    }
+  });
+
+  it('git branch -dr keeps the tip it deletes', async () => {
+    const repo = guarded();
+    try {
+      const tip = remoteOnlyBranch(repo, 'feature');
+      const r = repo.run(['branch', '-dr', 'origin/feature'], { env: AGENT_ENV });
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stderr).toContain(`Back: git update-ref refs/remotes/origin/feature ${tip}`);
+      await waitFor('the tip in the keep chain', () => keptParents(repo).includes(tip));
+      repo.git(['--git-dir', repo.remote, 'branch', '-q', '-D', 'feature']);
+      repo.git(['reflog', 'expire', '--expire=now', '--all']);
+      repo.git(['gc', '-q', '--prune=now']);
+      expect(repo.run(['cat-file', '-e', `${tip}^{commit}`]).code).toBe(0);
+    } finally {
+      repo.cleanup();
+    }
+  });
+});
