@@ -19,7 +19,9 @@
  * (`[branch "x"] rebase`) comes back as `= true`, and the section comes back at the end of the file.
  */
 import type { Repo } from '../git/repo.js';
-import { runGit, splitNulBytes } from '../git/run.js';
+import { refNameBytes, refNameOf } from '../git/ref-name.js';
+import { runGit, runGitBytes, splitNulBytes } from '../git/run.js';
+import { escapedBytes, escapedText } from '../util/escaped-text.js';
 import type { Snapshot } from '../snapshot/format.js';
 
 export type ConfigPair = [string, string | null];
@@ -34,11 +36,18 @@ export interface BranchConfigChange {
   to: ConfigPair[];
 }
 
-/** The branch name of `refs/heads/<name>`, or null when it is not one git config can name here. */
+/**
+ * The branch name of `refs/heads/<name>` as ref-name.ts writes it (`caf\351` for bytes that are
+ * not UTF-8, the form the snapshot's refs and sections have), or null for another ref.
+ */
 function branchName(ref: string): string | null {
-  // ref-name.ts writes a name that is not UTF-8 with backslash escapes, which no ref name holds.
-  if (!ref.startsWith('refs/heads/') || ref.includes('\\')) return null;
+  if (!ref.startsWith('refs/heads/')) return null;
   return ref.slice('refs/heads/'.length);
+}
+
+/** `branch.<name>[.<variable>]` as the bytes git config is given (the name's bytes, ref-name.ts). */
+function keyBytes(name: string, variable?: string): Buffer {
+  return Buffer.concat([Buffer.from('branch.'), refNameBytes(name), Buffer.from(variable === undefined ? '' : `.${variable}`)]);
 }
 
 /**
@@ -66,13 +75,15 @@ export function planBranchConfig(now: Snapshot, target: Snapshot, leftAlone: Set
 async function currentSections(repo: Repo): Promise<Map<string, ConfigPair[]>> {
   const listed = await runGit(['config', '--local', '-z', '--get-regexp', '^branch\\..+\\.[^.]+$'], { cwd: repo.root, okCodes: [1] });
   const sections = new Map<string, ConfigPair[]>();
+  // Read as the snapshot records them (mode-rules.ts): the name as ref-name.ts writes it, the
+  // value as escaped text, so a name or value that is not UTF-8 compares equal to its record.
   for (const record of splitNulBytes(listed.stdout)) {
     const eol = record.indexOf('\n');
-    const key = Buffer.from(eol < 0 ? record : record.slice(0, eol), 'latin1').toString('utf8');
-    const value = eol < 0 ? null : Buffer.from(record.slice(eol + 1), 'latin1').toString('utf8');
-    const dot = key.lastIndexOf('.');
-    const name = key.slice('branch.'.length, dot);
-    sections.set(name, [...(sections.get(name) ?? []), [key.slice(dot + 1), value]]);
+    const key = Buffer.from(eol < 0 ? record : record.slice(0, eol), 'latin1');
+    const value = eol < 0 ? null : escapedText(Buffer.from(record.slice(eol + 1), 'latin1'));
+    const dot = key.lastIndexOf(0x2e);
+    const name = refNameOf(key.subarray('branch.'.length, dot));
+    sections.set(name, [...(sections.get(name) ?? []), [key.subarray(dot + 1).toString('latin1'), value]]);
   }
   return sections;
 }
@@ -87,9 +98,10 @@ export async function restoreBranchConfig(repo: Repo, changes: BranchConfigChang
     // Changed since the pre-rollback snapshot: left as it is.
     if (JSON.stringify(current) !== JSON.stringify(change.from)) continue;
     // Code 128: an emptied `[branch "x"]` header is all there is (nothing to remove).
-    if (current.length > 0) await runGit(['config', '--local', '--remove-section', `branch.${name}`], { cwd: repo.root, okCodes: [128] });
+    // The name and values as their bytes (runGitBytes: plain runGit when they are UTF-8).
+    if (current.length > 0) await runGitBytes(['config', '--local', '--remove-section', keyBytes(name)], { cwd: repo.root, okCodes: [128] });
     for (const [variable, value] of change.to) {
-      await runGit(['config', '--local', '--add', `branch.${name}.${variable}`, value ?? 'true'], { cwd: repo.root });
+      await runGitBytes(['config', '--local', '--add', keyBytes(name, variable), value === null ? 'true' : escapedBytes(value)], { cwd: repo.root });
     }
   }
 }

@@ -22,7 +22,6 @@
  * `git remote remove|rename|set-url` changes: recorded on this machine only, by key
  * (remote-config.ts: a URL may hold a token), so the snapshot's metadata holds the key alone.
  */
-import { isUtf8 } from 'node:buffer';
 import fs from 'node:fs/promises';
 import type { Repo } from '../git/repo.js';
 import { configFiles } from '../git/config-files.js';
@@ -30,6 +29,7 @@ import { runGit, splitNulBytes } from '../git/run.js';
 import type { ModeRules } from './tree-edit.js';
 import { recordRemoteSections, type RemoteSections } from './remote-config.js';
 import { escapedText } from '../util/escaped-text.js';
+import { refNameOf } from '../git/ref-name.js';
 
 /** The config that decides whether git converts files (conversions.ts). */
 export interface ConversionConfig {
@@ -51,6 +51,8 @@ export interface KnownModeRules {
   conversion?: ConversionConfig;
   /** Each branch's local config section, by branch name (BranchConfig); absent in an older memo: asked again. */
   branchConfig?: Record<string, BranchConfigPair[]>;
+  /** Set since branch names and values are kept by their bytes (2026-12-07); absent: an older memo that left them out, asked again. */
+  branchBytes?: true;
   /** The key of the remotes' local sections (remote-config.ts); absent in an older memo: asked again. */
   remoteConfig?: string;
 }
@@ -87,7 +89,7 @@ function gitBool(value: string | undefined): boolean | null {
   return null;
 }
 
-async function askGit(repo: Repo): Promise<{ rules: ModeRules; conversion: ConversionConfig; branchConfig: Record<string, BranchConfigPair[]>; remoteConfig: string }> {
+async function askGit(repo: Repo): Promise<{ rules: ModeRules; conversion: ConversionConfig; branchConfig: Record<string, BranchConfigPair[]>; branchBytes: true; remoteConfig: string }> {
   // No --type=bool: core.autocrlf may be "input" and core.attributesFile is a path; the last
   // value of a key wins, as git reads it. --show-scope: a branch's keys are recorded only from the
   // repository's own config (a global `branch.x.*` is not this repository's to write back).
@@ -106,15 +108,18 @@ async function askGit(repo: Repo): Promise<{ rules: ModeRules; conversion: Conve
       const key = Buffer.from(newline < 0 ? record : record.slice(0, newline), 'latin1');
       const value = newline < 0 ? null : Buffer.from(record.slice(newline + 1), 'latin1');
       const section = record.startsWith('branch.') ? 'branch.' : 'remote.';
-      // A branch's name or value that is not UTF-8 is not recorded (JSON metadata; ref-name.ts
-      // escapes such ref names). A remote's is kept as escaped text (escaped-text.ts: each byte
-      // that is not UTF-8 one lone surrogate, which JSON keeps), written back as its bytes
-      // (restore/remote-config.ts): a remote whose URL is a local path in Latin-1 lost its url
-      // to a rollback (the section went back without it) until 2026-12-07.
-      if (section === 'branch.' && (!isUtf8(key) || (value !== null && !isUtf8(value)))) continue;
-      const text = escapedText(key);
-      const name = text.slice(section.length, text.lastIndexOf('.'));
-      ((section === 'branch.' ? branchConfig : remotes)[name] ??= []).push([text.slice(text.lastIndexOf('.') + 1), value === null ? null : escapedText(value)]);
+      // Values are kept as escaped text (escaped-text.ts: each byte that is not UTF-8 one lone
+      // surrogate, which JSON keeps), written back as their bytes (restore/remote-config.ts,
+      // restore/branch-config.ts): a remote whose URL is a local path in Latin-1 lost its url to
+      // a rollback (the section went back without it) until 2026-12-07. A branch's name is kept
+      // as ref-name.ts writes it (`caf\351`), the form the snapshot's refs have, so its section
+      // is found by its refname; until 2026-12-07 (helper bytes3) a branch named or configured
+      // with bytes that are not UTF-8 (`git branch $'caf\xe9'`) lost its whole section to
+      // `git branch -D` and a rollback. The variable (after the last dot) is ASCII for git.
+      const dot = key.lastIndexOf(0x2e);
+      const nameBytes = key.subarray(section.length, dot);
+      const name = section === 'branch.' ? refNameOf(nameBytes) : escapedText(nameBytes);
+      ((section === 'branch.' ? branchConfig : remotes)[name] ??= []).push([key.subarray(dot + 1).toString('latin1'), value === null ? null : escapedText(value)]);
       continue;
     }
     const key = newline < 0 ? record : record.slice(0, newline);
@@ -132,13 +137,13 @@ async function askGit(repo: Repo): Promise<{ rules: ModeRules; conversion: Conve
   } catch {
     /* recorded by a later snapshot */
   }
-  return { rules, conversion, branchConfig, remoteConfig };
+  return { rules, conversion, branchConfig, branchBytes: true, remoteConfig };
 }
 
 /** The rules, from what this process or the scan memo (`known`) already knows when still valid. */
 export async function readModeRules(repo: Repo, known: KnownModeRules | null | undefined): Promise<KnownModeRules> {
   const stamp = await configStamp(repo);
-  const fresh = (k: KnownModeRules | null | undefined): k is KnownModeRules => !!k && k.stamp === stamp && Date.now() - k.at < MAX_AGE_MS && k.conversion !== undefined && k.conversion.eol !== undefined && k.branchConfig !== undefined && k.remoteConfig !== undefined;
+  const fresh = (k: KnownModeRules | null | undefined): k is KnownModeRules => !!k && k.stamp === stamp && Date.now() - k.at < MAX_AGE_MS && k.conversion !== undefined && k.conversion.eol !== undefined && k.branchConfig !== undefined && k.branchBytes === true && k.remoteConfig !== undefined;
   const mine = inProcess.get(repo.gitDir);
   if (fresh(mine)) return mine;
   if (fresh(known)) {

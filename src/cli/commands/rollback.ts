@@ -95,7 +95,8 @@ function printBranchConfig(out: Output, change: BranchConfigChange): void {
   const upstream = (pairs: ConfigPair[]): string => {
     const remote = pairs.find(([k]) => k === 'remote')?.[1];
     const merge = pairs.find(([k]) => k === 'merge')?.[1];
-    return remote && merge ? `${remote} ${merge}` : 'none';
+    // Escaped text (a byte that is not UTF-8 shown as bash's `$'\xe9'`), as the snapshot records it.
+    return remote && merge ? `${shownEscaped(remote)} ${shownEscaped(merge)}` : 'none';
   };
   const others = (pairs: ConfigPair[]): string => pairs.filter(([k]) => k !== 'remote' && k !== 'merge').map(([k, v]) => `${k}=${JSON.stringify(v ?? true)}`).join(' ');
   if (upstream(change.from) !== upstream(change.to)) out.line(`  ${change.ref}: upstream ${upstream(change.to)} (was ${upstream(change.from)})`);
