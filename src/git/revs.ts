@@ -6,6 +6,7 @@
  */
 import type { Repo } from './repo.js';
 import { runGit, runGitSync, type GitResult } from './run.js';
+import { escapedBytes } from '../util/escaped-text.js';
 
 /** Exit codes of rev-parse --verify and merge-base --is-ancestor that answer "no" (or "unknown"). */
 const NO = [1, 128];
@@ -23,9 +24,18 @@ export async function resolveRev(repo: Repo, rev: string): Promise<string | null
   return resolved(await runGit(resolveArgs(rev), { cwd: repo.root, okCodes: NO }));
 }
 
+/**
+ * `rev` is text, or escaped text (escaped-text.ts) where it names a ref whose name is not UTF-8
+ * (`refs/heads/caf\udce9` for the bytes `caf\xe9`): such a name cannot go on git's command line
+ * (Node sends argv as UTF-8), so its bytes go to cat-file on stdin instead (resolveRevsSync).
+ */
 export function resolveRevSync(repo: Repo, rev: string): string | null {
+  if (ESCAPED.test(rev) && !/[\n\r\0]/.test(rev)) return resolveRevsSync(repo, [rev])[0] ?? null;
   return resolved(runGitSync(resolveArgs(rev), { cwd: repo.root, okCodes: NO }));
 }
+
+/** A byte escaped-text.ts wrote as a lone surrogate: not UTF-8. */
+const ESCAPED = /[\udc80-\udcff]/;
 
 /**
  * The object names of several revisions (as `rev-parse --verify` resolves them; null: none) from
@@ -34,7 +44,8 @@ export function resolveRevSync(repo: Repo, rev: string): string | null {
 export function resolveRevsSync(repo: Repo, revs: string[]): Array<string | null> {
   // A revision with a line break cannot be one batch line: one rev-parse each instead.
   if (revs.some((rev) => /[\n\r\0]/.test(rev) || rev === '')) return revs.map((rev) => resolveRevSync(repo, rev));
-  const result = runGitSync(['cat-file', '--batch-check=%(objectname)'], { cwd: repo.root, input: `${revs.join('\n')}\n`, okCodes: [128] });
+  // As bytes: a revision in escaped text (a ref name that is not UTF-8) reaches git as the name it is.
+  const result = runGitSync(['cat-file', '--batch-check=%(objectname)'], { cwd: repo.root, input: escapedBytes(`${revs.join('\n')}\n`), okCodes: [128] });
   const lines = result.code === 0 ? result.stdout.toString('utf8').split('\n') : [];
   // Each answer is the object name, or `<rev> missing` / `<rev> ambiguous`.
   return revs.map((_, i) => {

@@ -31,12 +31,14 @@ import { policyPathspecs } from './pathspecs.js';
 import { commitViolations } from './pre-commit.js';
 import { commitChangesSync, type StagedChange } from './staged-changes.js';
 import type { Violation } from './messages.js';
+import { refNameOf } from '../git/ref-name.js';
+import { escapedBytes, escapedText, shownEscaped } from '../util/escaped-text.js';
 
 /** refs/heads/<name> HEAD points to, or null (detached, or no repository state to read). */
 function symbolicFullName(repo: Repo, rev: string): string | null {
   const args = rev === 'HEAD' ? ['symbolic-ref', '-q', 'HEAD'] : ['rev-parse', '--symbolic-full-name', '--end-of-options', rev];
   const result = runGitSync(args, { cwd: repo.root, okCodes: [1, 128] });
-  const name = result.code === 0 ? result.stdout.toString('utf8').trim() : '';
+  const name = result.code === 0 ? escapedText(result.stdout).trim() : '';
   return name.startsWith('refs/heads/') ? name : null;
 }
 
@@ -63,7 +65,7 @@ function headAndBase(repo: Repo, base: string | null): { head: string | null; ti
   const revs = base === null ? ['HEAD'] : ['HEAD', `${base}^{commit}`];
   const result = runGitSync(['rev-parse', ...revs, '--symbolic-full-name', 'HEAD', '--'], { cwd: repo.root, okCodes: [128] });
   if (result.code !== 0) return null;
-  const lines = result.stdout.toString('utf8').split('\n');
+  const lines = escapedText(result.stdout).split('\n');
   if (lines.length !== revs.length + 3 || lines[revs.length + 1] !== '--' || lines[revs.length + 2] !== '') return null;
   const oids = lines.slice(0, revs.length);
   if (!oids.every((line) => OBJECT_NAME.test(line))) return null;
@@ -71,6 +73,21 @@ function headAndBase(repo: Repo, base: string | null): { head: string | null; ti
   // Detached: rev-parse names HEAD itself, as symbolic-ref -q names nothing.
   if (name !== 'HEAD' && !name.startsWith('refs/heads/')) return null;
   return { head: name === 'HEAD' ? null : name, tip: oids[0]!, base: base === null ? null : oids[1]! };
+}
+
+/** A byte escape-text.ts wrote as a lone surrogate: the name is not UTF-8. */
+const ESCAPED = /[\udc80-\udcff]/;
+
+/**
+ * Names here are escaped text (escaped-text.ts), whether read from git or typed in the command:
+ * a name that is not UTF-8 (`git branch $'caf\xe9'`) stays the name it is, resolves by its bytes
+ * (revs.ts) and equals the typed word. Until 2026-12-07 (helper bytes3) git's were decoded as
+ * UTF-8: the name became U+FFFD, which resolved to nothing, so a protected branch read as unborn
+ * and its rewrite went unrefused. The hooks see a ref as ref-name.ts writes it (`caf\351`), and
+ * protect.branches globs are matched there: this is that form, for matching and messages.
+ */
+function hookRef(ref: string): string {
+  return ESCAPED.test(ref) ? refNameOf(escapedBytes(ref)) : ref;
 }
 
 function fullRef(name: string): string {
@@ -98,7 +115,7 @@ function baseOf(change: Exclude<RefChange, { kind: 'switch' | 'abort' | 'push-le
 }
 
 function violationOf(ctx: HookContext, change: Exclude<RefChange, { kind: 'switch' | 'abort' | 'push-lease' | 'commit' | 'delete-unnamed' }>, ref: string, switchedTo: string | null, known: ReadonlyMap<string, string | null>): Violation | null {
-  const glob = protectingBranchGlob(ctx.policy, ref);
+  const glob = protectingBranchGlob(ctx.policy, hookRef(ref));
   if (glob === null) return null;
   // The branch's tip, and the revision it would move to (or be replayed onto), in one batch.
   const base = baseOf(change, switchedTo);
@@ -106,27 +123,27 @@ function violationOf(ctx: HookContext, change: Exclude<RefChange, { kind: 'switc
   if (!old) return null; // an unborn branch has no history to lose
   switch (change.kind) {
     case 'delete':
-      return branchDeleteViolation(ctx, ref, glob, old);
+      return branchDeleteViolation(ctx, hookRef(ref), glob, old);
     case 'rewrite':
-      return branchRewriteViolation(ctx, ref, glob, old, 'a new commit beside it', change.how);
+      return branchRewriteViolation(ctx, hookRef(ref), glob, old, 'a new commit beside it', change.how);
     case 'move': {
-      if (change.to === null) return branchRewriteViolation(ctx, ref, glob, old, 'a revision guard cannot see before the command runs', change.how);
+      if (change.to === null) return branchRewriteViolation(ctx, hookRef(ref), glob, old, 'a revision guard cannot see before the command runs', change.how);
       // Not a revision: git reads it as a path (`git reset file`) or fails; either way no ref moves.
       if (!target || target === old) return null;
       // `HEAD~1`, `HEAD^2` of the branch being moved name its own ancestors: another commit than its
       // tip is then never a fast-forward, and no merge-base needs to say so (the common reset).
       const ownAncestor = change.ref === 'HEAD' && /^(HEAD|@)(?:[~^]\d*)+$/.test(change.to);
       if (!ownAncestor && isAncestorSync(ctx.repo, old, target)) return null;
-      return branchRewriteViolation(ctx, ref, glob, old, target, change.how);
+      return branchRewriteViolation(ctx, hookRef(ref), glob, old, target, change.how);
     }
     case 'rebase': {
       if (change.upstream === null || change.upstream === '--root') {
-        return branchRewriteViolation(ctx, ref, glob, old, change.upstream === null ? 'a base guard cannot see' : 'all of its history replayed', change.how);
+        return branchRewriteViolation(ctx, hookRef(ref), glob, old, change.upstream === null ? 'a base guard cannot see' : 'all of its history replayed', change.how);
       }
       if (!target) return null; // git refuses to start (no such upstream)
       // Replaying nothing of its own onto a descendant is a fast-forward.
       if (isAncestorSync(ctx.repo, old, target)) return null;
-      return branchRewriteViolation(ctx, ref, glob, old, `its commits replayed onto ${change.upstream}`, change.how);
+      return branchRewriteViolation(ctx, hookRef(ref), glob, old, `its commits replayed onto ${shownEscaped(change.upstream)}`, change.how);
     }
   }
 }
@@ -193,8 +210,9 @@ function pushLeaseViolation(ctx: HookContext, change: PushLease, head: string | 
     instead: [`name the branch: git push --force-with-lease ${remote ?? 'origin'} <branch>`],
   });
   const resolved: Array<{ remote: string | null; branch: string }> = [];
-  // git's names reach here decoded as UTF-8: a name that is not UTF-8 could not be kept or matched exactly.
-  if (head?.includes('\uFFFD')) return unknown('the checked-out branch has a name that is not UTF-8');
+  // A name that is not UTF-8 (escaped text here) cannot go on for-each-ref's command line below,
+  // nor be matched as the pre-push hook sees it: refused as unknown, as before.
+  if (head !== null && head !== undefined && ESCAPED.test(head)) return unknown('the checked-out branch has a name that is not UTF-8');
   if (change.destinations === null) {
     if (head === null) return unknown('HEAD is detached');
     const found = defaultPushDestination(ctx.repo, head, remote);
@@ -208,7 +226,7 @@ function pushLeaseViolation(ctx: HookContext, change: PushLease, head: string | 
     }
   }
   for (const { remote: to, branch } of resolved) {
-    const glob = protectingBranchGlob(ctx.policy, `refs/heads/${branch}`);
+    const glob = protectingBranchGlob(ctx.policy, hookRef(`refs/heads/${branch}`));
     if (glob !== null) {
       return {
         rule: 'protected-branch-force-push',
@@ -234,7 +252,9 @@ function pushLeaseViolation(ctx: HookContext, change: PushLease, head: string | 
  * and the listing is `--merged`.
  */
 function unnamedDeleteViolation(ctx: HookContext, change: Extract<RefChange, { kind: 'delete-unnamed' }>, switchedTo: string | null | undefined): Violation | null {
-  const out = runGitSync(['for-each-ref', '--format=%(refname)%00%(worktreepath)%00%(HEAD)', 'refs/heads/'], { cwd: ctx.repo.root }).stdout.toString('utf8');
+  // Escaped text: a name that is not UTF-8 stays itself, equal to the same name typed as `$'caf\xe9'`
+  // in a grep filter (decoded as UTF-8 it was U+FFFD, which no filter matched as git's line would).
+  const out = escapedText(runGitSync(['for-each-ref', '--format=%(refname)%00%(worktreepath)%00%(HEAD)', 'refs/heads/'], { cwd: ctx.repo.root }).stdout);
   const branches = out.split('\n').filter((line) => line !== '').map((line) => line.split('\0') as [string, string, string]);
   // On no branch (detached, or after a detaching switch), `git branch` prints a `* (HEAD detached ...)`
   // line whose words guard does not model: the filters are not relied on then.
@@ -252,7 +272,7 @@ function unnamedDeleteViolation(ctx: HookContext, change: Extract<RefChange, { k
     if (merged === null) {
       const result = runGitSync(['for-each-ref', '--format=%(refname)', `--merged=${lines.merged}`, 'refs/heads/'], { cwd: ctx.repo.root, okCodes: [128, 129] });
       // A revision git cannot resolve: git branch --merged fails too, but guard does not rely on that.
-      merged = result.code === 0 ? new Set(result.stdout.toString('utf8').split('\n').filter(Boolean)) : new Set(branches.map(([name]) => name));
+      merged = result.code === 0 ? new Set(escapedText(result.stdout).split('\n').filter(Boolean)) : new Set(branches.map(([name]) => name));
     }
     return merged.has(ref);
   };
@@ -260,7 +280,7 @@ function unnamedDeleteViolation(ctx: HookContext, change: Extract<RefChange, { k
   for (const [ref = '', worktree = ''] of branches) {
     const here = worktree !== '' && path.resolve(worktree) === path.resolve(ctx.repo.root);
     if (switchedTo === undefined ? worktree !== '' : ref === switchedTo || (worktree !== '' && !here)) continue;
-    const glob = protectingBranchGlob(ctx.policy, ref);
+    const glob = protectingBranchGlob(ctx.policy, hookRef(ref));
     if (glob === null) continue;
     const name = ref.replace(/^refs\/heads\//, '');
     if (lines && !survives(`  ${name}`, lines.filters)) continue;
@@ -268,9 +288,10 @@ function unnamedDeleteViolation(ctx: HookContext, change: Extract<RefChange, { k
   }
   for (const ref of candidates) {
     if (!listed(ref)) continue;
-    const glob = protectingBranchGlob(ctx.policy, ref) as string;
-    const violation = branchDeleteViolation(ctx, ref, glob, null);
-    const name = ref.replace(/^refs\/heads\//, '');
+    const glob = protectingBranchGlob(ctx.policy, hookRef(ref)) as string;
+    const violation = branchDeleteViolation(ctx, hookRef(ref), glob, null);
+    const name = hookRef(ref).replace(/^refs\/heads\//, '');
+    const typed = shownEscaped(ref.replace(/^refs\/heads\//, ''));
     const listing = lines ? `git branch${lines.merged !== null ? ` --merged${lines.merged === 'HEAD' ? '' : ` ${lines.merged}`}` : ''}` : '';
     const why = lines
       ? `its line \`  ${name}\` in \`${listing}\` gets through the filters`
@@ -287,7 +308,7 @@ function unnamedDeleteViolation(ctx: HookContext, change: Extract<RefChange, { k
       partWay: `the branches named before ${name} are deleted by then`,
       instead: [
         lines
-          ? `leave ${name} out of the names (\`| grep -vF ${name}\` before xargs), or name the branches to delete (git branch -d feature-x)`
+          ? `leave ${name} out of the names (\`| grep -vF ${typed}\` before xargs), or name the branches to delete (git branch -d feature-x)`
           : globbed
             ? `leave the checked-out branch's line out (\`grep -v '^\\*'\`) or hand the names over with \`| xargs git branch -d\`, which globs nothing`
             : `list them first (git branch --merged) and name the ones to delete (git branch -d feature-x)`,
@@ -360,6 +381,7 @@ export async function refusedRefChange(ctx: HookContext, changes: readonly RefCh
       continue;
     }
     if (change.kind === 'switch') {
+      // The branch is a word of the command line: escaped text, as git's names are read here.
       switched = true;
       if (change.branch === null) head = null;
       else if (change.branch.startsWith('@{')) head = symbolicFullName(ctx.repo, change.branch);
