@@ -43,17 +43,23 @@ export function escapedBytes(text: string): Buffer {
   return Buffer.concat(parts);
 }
 
+/** Control characters bash's `$'...'` writes as escapes. */
+const CONTROL_ESCAPES: Record<string, string> = { '\t': '\\t', '\n': '\\n', '\r': '\\r' };
+
 /**
- * Escaped text for a message: as is when it holds no escaped byte, else as bash's `$'...'` with
- * `\xHH` for those bytes, which names the file exactly when typed into a shell.
+ * Escaped text for a message: as is when it holds no escaped byte and no control character, else
+ * as bash's `$'...'` with `\xHH` for those bytes (`\t`, `\n`, `\r`, `\xHH` for control
+ * characters), which names the file exactly when typed into a shell, and keeps a name with a line
+ * break on one line of the message (since 2026-12-07, helper bytes3).
  */
 export function shownEscaped(text: string): string {
-  if (!/[\udc80-\udcff]/.test(text)) return text;
+  if (!/[\udc80-\udcff\u0000-\u001f\u007f]/.test(text)) return text;
   let out = '';
   for (const char of text) {
     const code = char.charCodeAt(0);
     if (char.length === 1 && code >= 0xdc80 && code <= 0xdcff) out += `\\x${(code - ESCAPE_BASE).toString(16)}`;
     else if (char === "'" || char === '\\') out += `\\${char}`;
+    else if (code < 0x20 || code === 0x7f) out += CONTROL_ESCAPES[char] ?? `\\x${code.toString(16).padStart(2, '0')}`;
     else out += char;
   }
   return `$'${out}'`;

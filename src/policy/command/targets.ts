@@ -544,6 +544,11 @@ function text(bytes: string): string {
   return escapedText(Buffer.from(bytes, 'latin1'));
 }
 
+/** Byte strings (latin1) from git, for a message: as bash types the name (shownEscaped). */
+function shown(bytes: string): string {
+  return shownEscaped(text(bytes));
+}
+
 /**
  * Ignored files that are not regenerable output, in a directory holding more of them than the
  * reader lists one by one (path-facts.ts, 20,000): no capture could hold them, so a deletion that
@@ -572,20 +577,21 @@ function nestedWorkInOutput(rel: string, contents: RepoContents, source: string,
   const found = dirs.length > 0 ? contents.nestedWork(dirs) : null;
   if (!found) return null;
   const name = text(found.path);
-  const shown = shownEscaped(escapedText(Buffer.from(found.path, 'latin1')));
+  const shown = shownEscaped(name);
+  const shownRel = shownEscaped(rel);
   if (options.installs) {
     return makeVerdict(
       'deny',
       'git-dir-write',
-      `${options.installs} deletes ${rel} before it installs, and ${rel} ${name === rel ? 'is' : 'holds'} the ignored nested git repository ${name}, with ${found.work}: the install does not bring that back, and no snapshot holds another repository's history`,
+      `${options.installs} deletes ${shownRel} before it installs, and ${shownRel} ${name === rel ? 'is' : 'holds'} the ignored nested git repository ${shown}, with ${found.work}: the install does not bring that back, and no snapshot holds another repository's history`,
       source,
-      `Publish or keep that work first (\`git -C ${shown} push\`, or move ${shown} out of ${rel}), then run ${options.installs} again; or run \`npm install\`, which does not delete ${rel} first (it keeps a clone that package.json's dependencies still reach).`,
+      `Publish or keep that work first (\`git -C ${shown} push\`, or move ${shown} out of ${shownRel}), then run ${options.installs} again; or run \`npm install\`, which does not delete ${shownRel} first (it keeps a clone that package.json's dependencies still reach).`,
     );
   }
   return makeVerdict(
     'deny',
     'git-dir-write',
-    `${options.verb} ${rel}, which ${name === rel ? 'is' : 'holds'} the ignored nested git repository ${name}, with ${found.work}: a reinstall does not bring that back, and no snapshot holds another repository's history`,
+    `${options.verb} ${shownRel}, which ${name === rel ? 'is' : 'holds'} the ignored nested git repository ${shown}, with ${found.work}: a reinstall does not bring that back, and no snapshot holds another repository's history`,
     source,
     `Publish or keep that work first (\`git -C ${shown} push\`, or move ${shown} out of the way), then delete; or delete what around it is rebuilt and leave ${shown} in place.`,
   );
@@ -594,16 +600,19 @@ function nestedWorkInOutput(rel: string, contents: RepoContents, source: string,
 /** What deleting `rel` (which exists) takes, from git's listing of what is at or under it. */
 export function judgeContents(rel: string, contents: RepoContents, isDir: boolean, nonEmptyDir: boolean, ctx: CommandContext, source: string, options: DeleteOptions): Verdict {
   const verb = options.verb;
+  // `rel` and git's names (escaped text, text()) are compared as they are; messages show them as
+  // bash types them (`$'caf\xe9'`, shownEscaped), never as lone surrogates or raw line breaks.
+  const shownRel = shownEscaped(rel);
   // A nested repository: its own history goes with it, and no snapshot holds that.
   const nested = contents.untracked.find((p) => p.endsWith('/'));
   if (nested) {
-    return makeVerdict('deny', 'git-dir-write', `${verb} ${rel}, which ${text(nested) === `${rel}/` ? 'is' : 'holds'} the nested git repository ${text(nested).replace(/\/$/, '')} (its history is in no snapshot)`, source);
+    return makeVerdict('deny', 'git-dir-write', `${verb} ${shownRel}, which ${text(nested) === `${rel}/` ? 'is' : 'holds'} the nested git repository ${shown(nested.replace(/\/$/, ''))} (its history is in no snapshot)`, source);
   }
   // A checked-out submodule: its working tree (uncommitted changes, untracked files) goes with
   // it, and a snapshot records only its commit.
   const submodule = contents.submodules?.[0];
   if (submodule !== undefined) {
-    return makeVerdict('deny', 'other-repository', `${verb} ${rel}, which ${text(submodule) === rel ? 'is' : 'holds'} the submodule ${text(submodule)}: its files and uncommitted changes are in no snapshot (a snapshot records only its commit)`, source);
+    return makeVerdict('deny', 'other-repository', `${verb} ${shownRel}, which ${text(submodule) === rel ? 'is' : 'holds'} the submodule ${shown(submodule)}: its files and uncommitted changes are in no snapshot (a snapshot records only its commit)`, source);
   }
   // Tracked and untracked files first: one protected path among them denies whatever is ignored,
   // and the ignored listing is then never asked for (path-facts.ts lists each kind on first use).
@@ -611,7 +620,7 @@ export function judgeContents(rel: string, contents: RepoContents, isDir: boolea
   if (listed) return listed;
   const tooLarge = options.keepsLarge ? null : untrackedTooLarge(contents.untracked, contents.sizeOf, ctx);
   if (tooLarge) {
-    const what = tooLarge.name === rel ? `${rel} (${tooLarge.size})` : `${rel}, which holds ${tooLarge.name} (${tooLarge.size})${tooLarge.more}`;
+    const what = tooLarge.text === rel ? `${shownRel} (${tooLarge.size})` : `${shownRel}, which holds ${tooLarge.name} (${tooLarge.size})${tooLarge.more}`;
     return makeVerdict('deny', 'untracked-too-large', `${verb} ${what}, ${tooLarge.why}`, source);
   }
   const captured = contents.ignored.filter((entry) => !entry.regenerable);
@@ -620,7 +629,7 @@ export function judgeContents(rel: string, contents: RepoContents, isDir: boolea
   const ignoredRepository = captured.flatMap((entry) => entry.files ?? []).find((f) => f.path.endsWith('/'));
   if (ignoredRepository) {
     const name = text(ignoredRepository.path).replace(/\/$/, '');
-    return makeVerdict('deny', 'git-dir-write', `${verb} ${rel}, which ${name === rel ? 'is' : 'holds'} the ignored nested git repository ${name} (its history is in no snapshot)`, source);
+    return makeVerdict('deny', 'git-dir-write', `${verb} ${shownRel}, which ${name === rel ? 'is' : 'holds'} the ignored nested git repository ${shownEscaped(name)} (its history is in no snapshot)`, source);
   }
   const inOutput = nestedWorkInOutput(rel, contents, source, options);
   if (inOutput) return inOutput;
@@ -630,27 +639,27 @@ export function judgeContents(rel: string, contents: RepoContents, isDir: boolea
     const dir = text(entry.path).replace(/\/$/, '');
     // Regenerable output is not looked into, except for a protected path named inside it.
     const glob = entry.regenerable ? explicitProtectedGlob(dir, ctx) : entry.files === null ? protectedBelow(dir, ctx) : null;
-    if (glob) return makeVerdict('deny', 'protected-path', `${verb} ${rel}, which may hold protected paths in ${dir} (matches "${glob}")`, source);
+    if (glob) return makeVerdict('deny', 'protected-path', `${verb} ${shownRel}, which may hold protected paths in ${shownEscaped(dir)} (matches "${glob}")`, source);
     if (ctx.isAgent && ctx.repoRoot && (entry.regenerable || entry.files === null)) {
       const own = containsGuardFiles(`${ctx.repoRoot}/${dir}`, ctx) ?? guardFile(`${ctx.repoRoot}/${dir}`, ctx);
-      if (own) return makeVerdict('deny', 'guard-self', `${verb} ${rel}, which holds ${own}, which configures guard or an agent's hooks`, source);
+      if (own) return makeVerdict('deny', 'guard-self', `${verb} ${shownRel}, which holds ${own}, which configures guard or an agent's hooks`, source);
     }
   }
-  const unlisted = tooManyToCapture(captured, (dir) => `${verb} ${rel}${dir === rel ? '' : `, with ${dir}`}`, source);
+  const unlisted = tooManyToCapture(captured, (dir) => `${verb} ${shownRel}${dir === rel ? '' : `, with ${shownEscaped(dir)}`}`, source);
   if (unlisted) return unlisted;
-  const ignoredNames = captured.flatMap((entry) => (entry.files ?? []).map((f) => text(f.path)));
+  const ignoredNames = captured.flatMap((entry) => (entry.files ?? []).map((f) => shown(f.path)));
   if (options.withinRepo) {
-    if (ignoredNames.length === 0) return makeVerdict('allow', 'no-risk', `${verb} ${rel} inside the repository`, source);
+    if (ignoredNames.length === 0) return makeVerdict('allow', 'no-risk', `${verb} ${shownRel} inside the repository`, source);
     ctx.view?.addCapture(captured);
-    return makeVerdict('snapshot', 'rm-in-repo', `${verb} ${rel} inside the repository, where no snapshot holds the ignored ${listNames(ignoredNames)} (a rollback would not bring ${ignoredNames.length > 1 ? 'them' : 'it'} back); guard captures ${ignoredNames.length > 1 ? 'them' : 'it'} into the snapshot first`, source);
+    return makeVerdict('snapshot', 'rm-in-repo', `${verb} ${shownRel} inside the repository, where no snapshot holds the ignored ${listNames(ignoredNames)} (a rollback would not bring ${ignoredNames.length > 1 ? 'them' : 'it'} back); guard captures ${ignoredNames.length > 1 ? 'them' : 'it'} into the snapshot first`, source);
   }
   ctx.view?.addCapture(captured);
   ctx.view?.addModePaths(contents.tracked);
   const keep = ignoredNames.length > 0 ? `; guard captures the ignored ${listNames(ignoredNames)} into the snapshot first` : '';
   if (contents.tracked.length > 0 || contents.untracked.length > 0 || ignoredNames.length > 0) {
-    return makeVerdict('snapshot', 'rm-in-repo', `${verb} ${rel}${options.where ?? ' inside the repository'}${keep}`, source);
+    return makeVerdict('snapshot', 'rm-in-repo', `${verb} ${shownRel}${options.where ?? ' inside the repository'}${keep}`, source);
   }
-  if (contents.ignored.length > 0) return makeVerdict('allow', 'no-risk', `${verb} ${rel}, ignored output that is rebuilt (not kept in snapshots)`, source);
+  if (contents.ignored.length > 0) return makeVerdict('allow', 'no-risk', `${verb} ${shownRel}, ignored output that is rebuilt (not kept in snapshots)`, source);
   // git lists nothing, yet something is there. Inside a submodule or a nested repository, it is
   // that repository's file, which no snapshot of this one holds; anything else git cannot see
   // is judged by the text, as without a view of the repository.
@@ -661,16 +670,16 @@ export function judgeContents(rel: string, contents: RepoContents, isDir: boolea
     // path named inside it, or guard's own files, still deny.
     if (contents.ignoredOutputThere === true) {
       const glob = explicitProtectedGlob(rel, ctx);
-      if (glob) return makeVerdict('deny', 'protected-path', `${verb} ${rel}, which may hold protected paths (matches "${glob}")`, source);
+      if (glob) return makeVerdict('deny', 'protected-path', `${verb} ${shownRel}, which may hold protected paths (matches "${glob}")`, source);
       const own = ctx.isAgent && ctx.repoRoot ? (containsGuardFiles(`${ctx.repoRoot}/${rel}`, ctx) ?? guardFile(`${ctx.repoRoot}/${rel}`, ctx)) : null;
-      if (own) return makeVerdict('deny', 'guard-self', `${verb} ${rel}, which holds ${own}, which configures guard or an agent's hooks`, source);
-      return makeVerdict('allow', 'no-risk', `${verb} ${rel}, output that ${text(inside)} (another git repository) ignores and that is rebuilt (commands.regenerable; not kept in snapshots)`, source);
+      if (own) return makeVerdict('deny', 'guard-self', `${verb} ${shownRel}, which holds ${own}, which configures guard or an agent's hooks`, source);
+      return makeVerdict('allow', 'no-risk', `${verb} ${shownRel}, output that ${shown(inside)} (another git repository) ignores and that is rebuilt (commands.regenerable; not kept in snapshots)`, source);
     }
-    return makeVerdict('deny', 'other-repository', `${verb} ${rel}, inside ${text(inside)}, another git repository (a submodule or a nested repository): its files are in no snapshot of this one`, source);
+    return makeVerdict('deny', 'other-repository', `${verb} ${shownRel}, inside ${shown(inside)}, another git repository (a submodule or a nested repository): its files are in no snapshot of this one`, source);
   }
-  if (isDir && nonEmptyDir && contents.holdsFiles === false) return makeVerdict('allow', 'no-risk', `${verb} ${rel}, which holds only empty directories`, source);
+  if (isDir && nonEmptyDir && contents.holdsFiles === false) return makeVerdict('allow', 'no-risk', `${verb} ${shownRel}, which holds only empty directories`, source);
   if (!isDir || nonEmptyDir) return checkDeleteInRepo(rel, ctx, source, options);
-  return makeVerdict('allow', 'no-risk', `${verb} ${rel}, an empty directory`, source);
+  return makeVerdict('allow', 'no-risk', `${verb} ${shownRel}, an empty directory`, source);
 }
 
 /**
@@ -678,7 +687,7 @@ export function judgeContents(rel: string, contents: RepoContents, isDir: boolea
  * deletion of one could not be undone. Sizes are read only here, after the cheaper checks, and
  * only for untracked files (tracked ones are in git's objects whatever their size).
  */
-export function untrackedTooLarge(untracked: string[], sizeOf: ((entry: string) => number) | undefined, ctx: CommandContext): { name: string; size: string; more: string; why: string } | null {
+export function untrackedTooLarge(untracked: string[], sizeOf: ((entry: string) => number) | undefined, ctx: CommandContext): { name: string; text: string; size: string; more: string; why: string } | null {
   const cap = ctx.maxFileSize ?? 0;
   if (cap <= 0 || !sizeOf || untracked.length === 0) return null;
   const large = untracked.filter((entry) => !entry.endsWith('/')).map((entry) => ({ entry, size: sizeOf(entry) })).filter((f) => f.size > cap);
@@ -687,7 +696,9 @@ export function untrackedTooLarge(untracked: string[], sizeOf: ((entry: string) 
   const first = large[0] as { entry: string; size: number };
   const mb = (bytes: number): string => `${(bytes / 1024 ** 2).toFixed(1)} MB`;
   return {
-    name: text(first.entry),
+    /** For messages (shownEscaped); `text` to compare with a typed name. */
+    name: shown(first.entry),
+    text: text(first.entry),
     size: mb(first.size),
     more: large.length > 1 ? ` and ${large.length - 1} more such file${large.length > 2 ? 's' : ''}` : '',
     why: `untracked and larger than snapshot.maxFileSize (${mb(cap)}): snapshots skip such files, so guard could not bring ${large.length > 1 ? 'them' : 'it'} back`,
@@ -701,7 +712,7 @@ function protectedIn(files: string[], rel: string, ctx: CommandContext, source: 
     if (glob) return makeVerdict('deny', 'protected-path', `${verb} ${shownEscaped(rel)}${file === rel ? ', a protected path' : `, which holds the protected path ${shownEscaped(file)}`} (matches "${glob}")`, source);
     if (ctx.isAgent && ctx.repoRoot) {
       const own = guardFile(`${ctx.repoRoot}/${file}`, ctx);
-      if (own) return makeVerdict('deny', 'guard-self', `${verb} ${file === rel ? rel : `${rel}, which holds ${own}`}, which configures guard or an agent's hooks`, source);
+      if (own) return makeVerdict('deny', 'guard-self', `${verb} ${file === rel ? shownEscaped(rel) : `${shownEscaped(rel)}, which holds ${shownEscaped(own)}`}, which configures guard or an agent's hooks`, source);
     }
   }
   return null;
@@ -727,7 +738,7 @@ function checkDeleteInRepo(rel: string, ctx: CommandContext, source: string, opt
   const glob = options.recursive ? protectedBelow(rel, ctx) : protectedGlob(rel, ctx);
   if (glob) {
     const exact = protectedGlob(rel, ctx) !== null;
-    return makeVerdict('deny', 'protected-path', `${options.verb} ${rel}, ${exact ? 'a protected path' : 'which may hold protected paths'} (matches "${glob}")`, source);
+    return makeVerdict('deny', 'protected-path', `${options.verb} ${shownEscaped(rel)}, ${exact ? 'a protected path' : 'which may hold protected paths'} (matches "${glob}")`, source);
   }
   if (ctx.isAgent && ctx.repoRoot) {
     const abs = `${ctx.repoRoot}/${rel}`;
@@ -735,8 +746,8 @@ function checkDeleteInRepo(rel: string, ctx: CommandContext, source: string, opt
     if (own) return makeVerdict('deny', 'guard-self', `${options.verb} ${own}, which configures guard or an agent's hooks`, source);
   }
   // Judged by its text: what a move inside the repository takes along is not known, and it stays allowed.
-  if (options.withinRepo) return makeVerdict('allow', 'no-risk', `${options.verb} ${rel} inside the repository`, source);
-  return makeVerdict('snapshot', 'rm-in-repo', `${options.verb} ${rel}${options.where ?? ' inside the repository'}`, source);
+  if (options.withinRepo) return makeVerdict('allow', 'no-risk', `${options.verb} ${shownEscaped(rel)} inside the repository`, source);
+  return makeVerdict('snapshot', 'rm-in-repo', `${options.verb} ${shownEscaped(rel)}${options.where ?? ' inside the repository'}`, source);
 }
 
 /**

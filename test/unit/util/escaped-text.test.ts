@@ -31,6 +31,10 @@ describe('escaped text', () => {
   it('shows a name with escaped bytes as bash types it', () => {
     expect(shownEscaped('/tmp/plain')).toBe('/tmp/plain');
     expect(shownEscaped(escapedText(Buffer.from([...Buffer.from("/tmp/it's/wt"), 0xff])))).toBe("$'/tmp/it\\'s/wt\\xff'");
+    // A control character keeps the name on one line of a message, typed back as the same bytes.
+    expect(shownEscaped('a\tb\nc\rd\x01\\')).toBe("$'a\\tb\\nc\\rd\\x01\\\\'");
+    expect(escapedBytes(decodeAnsiC(shownEscaped('a\tb\nc\rd\x01\\').slice(2, -1)))).toEqual(Buffer.from('a\tb\nc\rd\x01\\'));
+    expect(shownEscaped('"quoted')).toBe('"quoted');
   });
 });
 
