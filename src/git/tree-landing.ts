@@ -25,6 +25,7 @@ import { CONFIG_FILE_NAME } from '../policy/schema.js';
 import { patchCreates } from './patch-paths.js';
 import { bytewiseGlob, bytewiseGlobUnder, commandLinePathspecs, isTextPath, matchText, type GitPath } from './path.js';
 import type { Repo } from './repo.js';
+import { resolveRevsSync } from './revs.js';
 import { runGitSync, splitNulBytes } from './run.js';
 
 /** How many pathspecs one ls-files is given (the command line stays far below the system's limit). */
@@ -75,7 +76,32 @@ function addedPaths(repo: Repo, query: TreeLandingQuery, deleted?: string[]): st
   const asked = commandLinePathspecs(repo.root, query.cwd, query.pathspecs);
   if (!asked) throw new Error('a pathspec git cannot be given');
   const specs = asked.pathspecs.length > 0 ? ['--', ...asked.pathspecs] : [];
-  return listAdded(query, specs, deleted).filter(asked.keep);
+  return listAdded(revisionsForArgv(repo, query), specs, deleted).filter(asked.keep);
+}
+
+/** A byte escaped-text.ts wrote as a lone surrogate: the word is not UTF-8. */
+const ESCAPED = /[\udc80-\udcff]/;
+
+/**
+ * The query with a revision whose name is not UTF-8 (`git switch $'caf\xe9'`: escaped text) as
+ * the object it names, resolved by its bytes (revs.ts: cat-file on stdin): Node gives git its
+ * argv as UTF-8, where the byte became U+FFFD and named no revision, so the query went
+ * unanswered, the policy-deletion put-back (`.guard.yaml` not in that branch) and the ignored
+ * files it lands on were missed (found by hand, 2026-12-07, helper bytes3). One that resolves to
+ * nothing throws, as git's own failure does. Pick and revert words (`A..B`) are left as they are.
+ */
+function revisionsForArgv(repo: Repo, query: TreeLandingQuery): TreeLandingQuery {
+  const escaped = [query.from, query.to].filter((rev) => ESCAPED.test(rev));
+  if (escaped.length === 0) return query;
+  const oids = resolveRevsSync(repo, escaped);
+  const named = new Map(escaped.map((rev, i) => [rev, oids[i] ?? null]));
+  const argv = (rev: string): string => {
+    if (!ESCAPED.test(rev)) return rev;
+    const oid = named.get(rev);
+    if (!oid) throw new Error('a revision git cannot resolve');
+    return oid;
+  };
+  return { ...query, from: argv(query.from), to: argv(query.to) };
 }
 
 function listAdded(query: TreeLandingQuery, specs: string[], deleted?: string[]): string[] {

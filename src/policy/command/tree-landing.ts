@@ -18,12 +18,14 @@ import type { IgnoredEntry, TreeLandingQuery } from './state.js';
 import { listNames } from './targets.js';
 import type { CommandContext, Verdict } from './types.js';
 import { CONFIG_FILE_NAME } from '../schema.js';
+import { escapedText, shownEscaped } from '../../util/escaped-text.js';
 
 /** The way forward when what git replaces is over the capture limits. */
 export const LANDING_OVER_BOUND = 'Move the ignored files git would write over out of the way first (or add them to commands.regenerable), then run the command; or ask the person to raise commands.maxIgnoredCapture.';
 
+/** git's bytes (latin1) for a message, as bash types the name (a byte that is not UTF-8 as `\xHH`, not U+FFFD). */
 function text(bytes: string): string {
-  return Buffer.from(bytes, 'latin1').toString('utf8').replace(/\/$/, '');
+  return shownEscaped(escapedText(Buffer.from(bytes, 'latin1')).replace(/\/$/, ''));
 }
 
 /**
@@ -41,7 +43,7 @@ export function judgeTreeLanding(query: TreeLandingQuery, what: string, ctx: Com
   view.addCapture(captured);
   view.overBoundInstead = LANDING_OVER_BOUND;
   const names = captured.map((e) => text(e.path));
-  const whose = query.fromIndex ? "the index's tracked files" : query.range === 'pick' ? 'the files the picked commits add' : query.range === 'revert' ? 'back the files the reverted commits deleted' : query.patches || query.patchText !== undefined ? 'the files the patches create' : `${query.to}'s tracked files`;
+  const whose = query.fromIndex ? "the index's tracked files" : query.range === 'pick' ? 'the files the picked commits add' : query.range === 'revert' ? 'back the files the reverted commits deleted' : query.patches || query.patchText !== undefined ? 'the files the patches create' : `${shownEscaped(query.to)}'s tracked files`;
   return makeVerdict('snapshot', 'overwrite-ignored', `${what} writes ${whose} where the ignored ${listNames(names)} ${names.length > 1 ? 'are' : 'is'} on disk (git replaces ignored files without asking, and no snapshot holds them); guard captures ${names.length > 1 ? 'them' : 'it'} into the snapshot first`, source);
 }
 
@@ -60,7 +62,7 @@ export function judgeTreeLanding(query: TreeLandingQuery, what: string, ctx: Com
 export function judgePolicyLanding(query: TreeLandingQuery, what: string, ctx: CommandContext, source: string): Verdict | null {
   const view = ctx.view;
   if (!ctx.isAgent || !view || view.mode !== 'resolved' || !view.treeLandingDeletesPolicy(query)) return null;
-  const where = query.to === 'HEAD' ? 'the index' : query.to;
+  const where = query.to === 'HEAD' ? 'the index' : shownEscaped(query.to);
   if (ctx.putsBackOwnFiles !== true) {
     return makeVerdict('deny', 'guard-self', `${what} deletes ${CONFIG_FILE_NAME} (tracked in HEAD, not in ${where}), guard's policy: an agent could switch its own guard's protections off this way, and this agent has no hook after its commands to put it back`, source, `Ask the person to run it, or to commit ${CONFIG_FILE_NAME} on ${where} too.`);
   }
