@@ -15,6 +15,7 @@ import { describe, expect, it } from 'vitest';
 import { hookCommandFor } from '../../../src/agents/launcher.js';
 import { withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
 import { installedClaudeHook, installedHookGitProcesses, loggedEvents } from '../../helpers/guard-steps.js';
+import { commitFiles } from '../../helpers/repo-steps.js';
 
 const POLICY = '.guard.yaml';
 const bytes = (t: TestRepo): Buffer => fs.readFileSync(path.join(t.dir, POLICY));
@@ -40,13 +41,9 @@ function setup(t: TestRepo, agents = 'claude'): Buffer {
   t.git(['checkout', '-q', '-b', 'gone']);
   t.git(['rm', '-q', POLICY]);
   t.git(['commit', '-q', '--no-verify', '-m', 'drop the policy']);
-  t.write('g.txt', 'g\n');
-  t.git(['add', 'g.txt']);
-  t.git(['commit', '-q', '-m', 'g']);
+  commitFiles(t, { 'g.txt': 'g\n' }, 'g');
   t.git(['checkout', '-q', '-b', 'work', 'main']);
-  t.write('w.txt', 'w\n');
-  t.git(['add', 'w.txt']);
-  t.git(['commit', '-q', '-m', 'w']);
+  commitFiles(t, { 'w.txt': 'w\n' }, 'w');
   return bytes(t);
 }
 

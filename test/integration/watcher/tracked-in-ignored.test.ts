@@ -33,6 +33,20 @@ function servedSnapshot(repo: TestRepo): string {
   return json(repo, ['snapshot', '-m', 'now']).oid;
 }
 
+/**
+ * `git add -f dist/sub/a.js` (v1, waited for in a watcher snapshot), then the agent's edit (v2):
+ * the snapshot served next holds v2, which needs the watch the index's new entry brought.
+ */
+async function addForcedThenEdit(repo: TestRepo): Promise<string> {
+  repo.write('dist/sub/a.js', 'v1 staged\n');
+  repo.git(['add', '-f', 'dist/sub/a.js']);
+  await waitForSnapshot(repo, 'the watcher snapshot of the staged file', (s) => s.trigger === 'watch' && blobAt(repo, s.oid, 'dist/sub/a.js') === 'v1 staged\n');
+  repo.write('dist/sub/a.js', 'v2 the agent\'s edit\n');
+  const edited = servedSnapshot(repo);
+  expect(blobAt(repo, edited, 'dist/sub/a.js')).toBe('v2 the agent\'s edit\n');
+  return edited;
+}
+
 describe('tracked files inside ignored directories', () => {
   it('an edit of a file force-added under an ignored directory is in the next watcher snapshot, and a rollback gives its bytes back', () =>
     withTestRepo(async (repo) => {
@@ -40,12 +54,7 @@ describe('tracked files inside ignored directories', () => {
       expect(repo.guard(['watch']).code).toBe(0);
       const before = (await waitForWatcher(repo)).file.watchedDirs;
 
-      repo.write('dist/sub/a.js', 'v1 staged\n');
-      repo.git(['add', '-f', 'dist/sub/a.js']);
-      await waitForSnapshot(repo, 'the watcher snapshot of the staged file', (s) => s.trigger === 'watch' && blobAt(repo, s.oid, 'dist/sub/a.js') === 'v1 staged\n');
-      repo.write('dist/sub/a.js', 'v2 the agent\'s edit\n');
-      const edited = servedSnapshot(repo);
-      expect(blobAt(repo, edited, 'dist/sub/a.js')).toBe('v2 the agent\'s edit\n');
+      const edited = await addForcedThenEdit(repo);
       expect(blobAt(repo, edited, 'dist/other/b.js')).toBeNull();
       expect(blobAt(repo, edited, 'node_modules/dep/index.js')).toBeNull();
       // dist and dist/sub got their watch; dist/other and node_modules stay unwatched.
@@ -122,13 +131,7 @@ describe('tracked files inside ignored directories', () => {
       // In one batch: a change to the captured .env makes the watcher's snapshot a full walk,
       // which compares no index trees; the watcher compares them itself (one diff-tree).
       repo.write('.env', 'TOKEN=1\n');
-      repo.write('dist/sub/a.js', 'v1 staged\n');
-      repo.git(['add', '-f', 'dist/sub/a.js']);
-      await waitForSnapshot(repo, 'the watcher snapshot of the staged file', (s) => s.trigger === 'watch' && blobAt(repo, s.oid, 'dist/sub/a.js') === 'v1 staged\n');
-
-      repo.write('dist/sub/a.js', 'v2 the agent\'s edit\n');
-      const edited = servedSnapshot(repo);
-      expect(blobAt(repo, edited, 'dist/sub/a.js')).toBe('v2 the agent\'s edit\n');
+      await addForcedThenEdit(repo);
       await waitFor('the heartbeat to count dist and dist/sub', () => json(repo, ['watch', 'status']).file.watchedDirs === before + 2);
     }));
 });
