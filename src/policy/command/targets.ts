@@ -201,6 +201,7 @@ function replacesUnseen(abs: string, ctx: CommandContext, source: string, what: 
  */
 function overwritesIgnored(facts: PathFacts, ctx: CommandContext, source: string, what: string): Verdict | null {
   if (!facts.followedExists || facts.followedIsDir) return null;
+  if (ctx.buildOutputs?.has(facts.followed) && !facts.isSymlink) return null;
   return replacesIgnored(facts.followedContents, ctx, source, what);
 }
 

@@ -76,6 +76,13 @@ export interface CommandContext {
    */
   inRecipe?: boolean;
   /**
+   * Absolute paths of ignored files that are the build's own output where this code runs: the
+   * target of the automake Makefile.am rule whose recipe this is, where Makefile.am lists it in
+   * CLEANFILES, MOSTLYCLEANFILES or DISTCLEANFILES (make-targets.ts). A write replacing one is
+   * not captured first (overwrite-ignored), as regenerable output is not.
+   */
+  buildOutputs?: ReadonlySet<string>;
+  /**
    * The code judged runs inside a container or a pod (`docker compose exec db psql ...`,
    * container-exec.ts): only what it sends a database server or a cloud is judged (remote-data.ts,
    * server-frameworks.ts); the files it touches are the container's. `configDir` is where the
