@@ -35,6 +35,9 @@ const BUILDS = [
   'go build -o bin/server ./cmd/server', 'go generate ./...', 'mvn package -DskipTests', 'mvn -q compile', './gradlew assemble',
   'gradle build', 'dotnet build', 'docker build -t app:dev .', 'docker compose build', 'python setup.py build', 'python -m build',
   'bundle exec rake assets:precompile', 'npm run build && npm run test', 'npm run typecheck', 'npx prisma generate', 'protoc --go_out=. api.proto',
+  // autotools and CMake builds (automake's Makefiles: make-targets.ts automakeLayout)
+  'autoreconf -i && ./configure && make -j2', 'make install DESTDIR=/tmp/stage', 'make -j2 check', './config.status',
+  'cmake -S . -B build && make -C build', 'make -C build clean',
 ];
 
 const TESTS = [
