@@ -76,6 +76,8 @@ describe('automake: the Makefile configure wrote from automake output', () => {
         ['make clean', 'snapshot', 'rm-in-repo', ['docs']],
         ['make distclean', 'snapshot', 'rm-in-repo', ['docs']],
         ['make -C lib distclean', 'allow', 'no-risk'],
+        // uninstall-hook (Makefile.am) deletes docs/: automake's uninstall-am runs it through $(MAKE)
+        ['make uninstall', 'snapshot', 'rm-in-repo', ['docs']],
       ]);
       // a Makefile with more dependency files than the 32 makefiles one make run reads (oniguruma's
       // src/Makefile includes 33 .Plo files): they hold prerequisites only, and are not read
