@@ -33,6 +33,10 @@
  * prerequisite guard cannot name is not followed; `include` of a name guard cannot know is not
  * read (a goal then found in no rule is opaque); `vpath`, `-I` include directories, `-e` and
  * target-specific variables are not modelled. justfile recipes: just-recipes.ts.
+ *
+ * automake's Makefiles (automakeLayout): the rules automake generated are judged by what its
+ * templates do (recursion into SUBDIRS, the *-generic cleans of Makefile.am's lists), not by
+ * walking their shell; Makefile.am's own rules, which follow them, are judged as written.
  */
 import path from 'node:path';
 import type { Field } from './expand.js';
