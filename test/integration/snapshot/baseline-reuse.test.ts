@@ -9,8 +9,8 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestRepo, type TestRepo } from '../../helpers/git-repo.js';
 import { openRepo, type Repo } from '../../../src/git/repo.js';
 import { createSnapshot } from '../../../src/snapshot/create.js';
 import { gitPath } from '../../../src/git/path.js';
@@ -22,7 +22,8 @@ function age(t: TestRepo, name: string): void {
   fs.utimesSync(path.join(t.dir, name), past, past);
 }
 
-async function seeded(t: TestRepo): Promise<Repo> {
+/** The repository every case starts from: a commit, an untracked file, a captured 0600 `.env`, all aged. */
+function seed(t: TestRepo): void {
   t.write('.gitignore', '.env\n');
   t.write('a.txt', 'a\n');
   t.write('run.sh', 'echo hi\n');
@@ -31,18 +32,50 @@ async function seeded(t: TestRepo): Promise<Repo> {
   t.write('notes.txt', 'untracked\n');
   t.write('.env', 'KEY=1\n', 0o600);
   for (const name of ['.env', 'notes.txt', 'a.txt', 'run.sh']) age(t, name);
-  // A capture is signed (held) only for a file whose inode changed more than RACY_MS before (its ctime cannot be set back).
-  await new Promise((resolve) => setTimeout(resolve, 2100));
-  Object.assign(process.env, { GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1', HOME: t.home });
-  return openRepo(t.dir);
+}
+
+// A capture is signed (held) only for a file whose inode changed more than RACY_MS before, and a
+// ctime cannot be set back: the repositories are seeded together and the 2 s are waited out once
+// for all of them, not once per case (24 cases x 2.1 s was most of this file's time).
+const RACY_WAIT_MS = 2100;
+const POOL_SIZE = 24;
+const pool: TestRepo[] = [];
+const waitRacy = () => new Promise((resolve) => setTimeout(resolve, RACY_WAIT_MS));
+
+beforeAll(async () => {
+  for (let i = 0; i < POOL_SIZE; i++) {
+    const t = createTestRepo();
+    pool.push(t);
+    seed(t);
+  }
+  await waitRacy();
+});
+
+afterAll(() => {
+  for (const t of pool.splice(0)) t.cleanup();
+});
+
+/** Runs `fn` on a seeded repository whose captures are signed (from the pool; seeded and waited for here once it is empty), then cleans up. */
+async function withSeeded(fn: (t: TestRepo, r: Repo) => Promise<void>): Promise<void> {
+  let t = pool.pop();
+  if (!t) {
+    t = createTestRepo();
+    seed(t);
+    await waitRacy();
+  }
+  try {
+    Object.assign(process.env, { GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1', HOME: t.home });
+    await fn(t, await openRepo(t.dir));
+  } finally {
+    t.cleanup();
+  }
 }
 
 const start = (r: Repo) => createSnapshot(r, { trigger: 'session-start', force: true, reuseSame: true, captureIgnored: [gitPath('.env')] });
 
 describe("a session start's baseline: the previous snapshot when the state is the same", () => {
   it('hands back the previous session start of the same state, and takes a new one once a capture is out of date', async () => {
-    await withTestRepo(async (t) => {
-      const r = await seeded(t);
+    await withSeeded(async (t, r) => {
       const first = await start(r);
       expect(first.created).toBe(true);
       const again = await start(r);
@@ -68,8 +101,7 @@ describe("a session start's baseline: the previous snapshot when the state is th
   ];
 
   it.each(changes)('takes a new baseline when %s', async (_, change) => {
-    await withTestRepo(async (t) => {
-      const r = await seeded(t);
+    await withSeeded(async (t, r) => {
       const first = await start(r);
       expect((await start(r)).created).toBe(false);
       change(t);
@@ -80,8 +112,7 @@ describe("a session start's baseline: the previous snapshot when the state is th
   });
 
   it("does not stand a command's capture of the same state in for a session start's (a rollback brings the two back differently)", async () => {
-    await withTestRepo(async (t) => {
-      const r = await seeded(t);
+    await withSeeded(async (t, r) => {
       const hook = await createSnapshot(r, { trigger: 'hook', captureIgnored: [gitPath('.env')] });
       expect(hook.snapshot.ignored).toEqual(['.env']);
       const next = await start(r);
@@ -104,8 +135,7 @@ describe.each([
   const watch = (r: Repo, paths: string[]) => createSnapshot(r, { trigger: 'watch', ...(incremental ? { changedPaths: paths.map(gitPath) } : {}) });
 
   it('writes none when only the start captures differ, and one as soon as anything else does', async () => {
-    await withTestRepo(async (t) => {
-      const r = await seeded(t);
+    await withSeeded(async (t, r) => {
       const s = await start(r);
       expect(s.snapshot.ignored).toEqual(['.env']);
       expect(s.snapshot.heldIgnored?.['.env']).toBeDefined();
@@ -130,8 +160,7 @@ describe.each([
   ];
 
   it.each(changes)('writes one when %s', async (_, change, paths) => {
-    await withTestRepo(async (t) => {
-      const r = await seeded(t);
+    await withSeeded(async (t, r) => {
       const s = await start(r);
       change(t);
       const w = await watch(r, paths);
@@ -143,8 +172,7 @@ describe.each([
 
 describe('the backup push when the backup holds every chain already', () => {
   it('is answered from the ref files; a new snapshot or a packed ref in the backup means a push', async () => {
-    await withTestRepo(async (t) => {
-      const r = await seeded(t);
+    await withSeeded(async (t, r) => {
       await createSnapshot(r);
       const settings = { backup: { dir: path.join(t.home, 'backups'), remote: null } };
       const link = await pushBackup(r, settings);
@@ -163,8 +191,7 @@ describe('the backup push when the backup holds every chain already', () => {
   });
 
   it("does not take a chain packed here (gc) as one the backup holds: another worktree's chain alone up to date is not enough", async () => {
-    await withTestRepo(async (t) => {
-      const r = await seeded(t);
+    await withSeeded(async (t, r) => {
       await createSnapshot(r);
       const settings = { backup: { dir: path.join(t.home, 'backups'), remote: null } };
       const link = await pushBackup(r, settings);
