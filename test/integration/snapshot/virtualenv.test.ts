@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
+import { commitFiles } from '../../helpers/repo-steps.js';
 import { byteState } from '../../helpers/state.js';
 import { openRepo } from '../../../src/git/repo.js';
 import { createSnapshot } from '../../../src/snapshot/create.js';
@@ -36,9 +37,7 @@ function treeNames(repo: TestRepo, commit: string): string[] {
 describe('a Python virtual environment git does not ignore', () => {
   it('is left out of the snapshot, listed as skipped, and a rollback leaves its bytes as they are', () =>
     withTestRepo((repo) => {
-      repo.write('app.py', 'print(1)\n');
-      repo.git(['add', '-A']);
-      repo.git(['commit', '-q', '-m', 'base']);
+      commitFiles(repo, { 'app.py': 'print(1)\n' }, 'base');
       makeVenv(repo, '.venv');
       // look-alikes that are captured: a directory without pyvenv.cfg, a pyvenv.cfg without `home`
       repo.write('notvenv/lib/site-packages/mine.py', 'mine\n');
@@ -69,9 +68,7 @@ describe('a Python virtual environment git does not ignore', () => {
 
   it('counts only below the root: a repository made into a venv (`python -m venv .`) keeps its untracked files captured', () =>
     withTestRepo((repo) => {
-      repo.write('app.py', 'print(1)\n');
-      repo.git(['add', '-A']);
-      repo.git(['commit', '-q', '-m', 'base']);
+      commitFiles(repo, { 'app.py': 'print(1)\n' }, 'base');
       repo.write('pyvenv.cfg', 'home = /usr/bin\n');
       repo.write('lib/python3.11/site-packages/pkg/__init__.py', 'x\n');
       repo.write('notes.txt', 'mine\n');
@@ -82,10 +79,7 @@ describe('a Python virtual environment git does not ignore', () => {
 
   it('keeps a tracked file inside one captured, and an incremental snapshot gives the full walk’s tree', async () => {
     await withTestRepo(async (repo) => {
-      repo.write('app.py', 'print(1)\n');
-      repo.write('tools/env/requirements.lock', 'pkg==1\n');
-      repo.git(['add', '-A']);
-      repo.git(['commit', '-q', '-m', 'base']);
+      commitFiles(repo, { 'app.py': 'print(1)\n', 'tools/env/requirements.lock': 'pkg==1\n' }, 'base');
       makeVenv(repo, 'tools/env');
       repo.write('tools/env/requirements.lock', 'pkg==2\n');
       Object.assign(process.env, { GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1', HOME: repo.home });
