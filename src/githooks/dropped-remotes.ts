@@ -10,6 +10,8 @@
  * now on start another run) and every tip goes into the keep chain (keep.ts) in one commit.
  */
 import fs from 'node:fs/promises';
+import path from 'node:path';
+import { escapedText } from '../util/escaped-text.js';
 import { guardCommonPath } from '../git/repo.js';
 import { keepTips } from './keep.js';
 import type { HookReport } from './decide.js';
@@ -17,24 +19,51 @@ import type { HookContext } from './context.js';
 
 export const DROPPED_REMOTES_FILE = 'dropped-remotes';
 
+/** Whether process `pid` still runs (a run that took its file and has not finished). */
+function running(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 export async function keepDroppedRemoteTips(ctx: HookContext): Promise<HookReport> {
   const file = guardCommonPath(ctx.repo, DROPPED_REMOTES_FILE);
   const taken = `${file}.${process.pid}`;
-  try {
-    await fs.rename(file, taken);
-  } catch {
-    return { refused: false, messages: [] };
+  // Files an earlier run took and did not keep (its keep failed, or it was killed): taken again
+  // here, so their tips are kept with this run's (the shim starts a run only for a new file).
+  const leftovers: string[] = [];
+  const dir = path.dirname(file);
+  for (const name of await fs.readdir(dir).catch(() => [] as string[])) {
+    // dropped-remotes.<pid> (a run's own), dropped-remotes.<pid>.<pid> (leftovers a run took).
+    const owner = /^dropped-remotes\.(\d+)(?:\.\d+)?$/.exec(name);
+    const pid = owner ? Number(owner[1]) : 0;
+    if (pid <= 0 || pid === process.pid || running(pid)) continue;
+    const mine = `${taken}.${leftovers.length}`;
+    if (await fs.rename(path.join(dir, name), mine).then(() => true, () => false)) leftovers.push(mine);
   }
-  try {
-    const text = await fs.readFile(taken, 'utf8');
-    const items = text
-      .split('\n')
-      .map((line) => /^([0-9a-f]{40}|[0-9a-f]{64}) (refs\/remotes\/.+)$/.exec(line))
-      .filter((m): m is RegExpExecArray => m !== null && /[1-9a-f]/.test(m[1]!))
-      .map((m) => ({ ref: m[2]!, oid: m[1]!, reason: 'remote-tracking-deleted' }));
-    if (items.length > 0) await keepTips(ctx.repo, items);
-    return { refused: false, messages: [] };
-  } finally {
-    await fs.rm(taken, { force: true });
+  const ownFile = await fs.rename(file, taken).then(() => true, () => false);
+  if (!ownFile && leftovers.length === 0) return { refused: false, messages: [] };
+  const texts = await Promise.all([...(ownFile ? [taken] : []), ...leftovers].map((name) => fs.readFile(name, 'latin1')));
+  const items = texts
+    .join('\n')
+    .split('\n')
+    .map((line) => /^([0-9a-f]{40}|[0-9a-f]{64}) (refs\/remotes\/.+)$/.exec(line))
+    .filter((m): m is RegExpExecArray => m !== null && /[1-9a-f]/.test(m[1]!))
+    .map((m) => ({ ref: escapedText(Buffer.from(m[2]!, 'latin1')), oid: m[1]!, reason: 'remote-tracking-deleted' }));
+  // A keep that fails leaves every line in one file of this run's (taken by the next run, above):
+  // the tips stay named, not dropped with the file.
+  if (items.length > 0) {
+    try {
+      await keepTips(ctx.repo, items);
+    } catch (error) {
+      await fs.writeFile(taken, texts.join('\n'), 'latin1');
+      for (const name of leftovers) await fs.rm(name, { force: true });
+      throw error;
+    }
   }
+  for (const name of [taken, ...leftovers]) await fs.rm(name, { force: true });
+  return { refused: false, messages: [] };
 }

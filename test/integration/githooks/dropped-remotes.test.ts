@@ -5,6 +5,8 @@
  * in refs/guard/keep/head and says how to bring each back. Real git: a bare remote, packed refs
  * (git 2.39 deletes each loose ref in a transaction of its own after the packed one), gc.
  */
+import fs from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { waitFor } from '../watcher/helpers.js';
 import { AGENT_ENV, guarded, type Guarded } from './setup.js';
@@ -74,6 +76,44 @@ describe('deleted remote-tracking refs', () => {
       repo.git(['reflog', 'expire', '--expire=now', '--all']);
       repo.git(['gc', '-q', '--prune=now']);
       expect(repo.run(['cat-file', '-e', `${tip}^{commit}`]).code).toBe(0);
+    } finally {
+      repo.cleanup();
+    }
+  });
+  it('a keep that fails leaves its tips named, and the next deletion keeps them too', async () => {
+    const repo = guarded();
+    try {
+      const first = remoteOnlyBranch(repo, 'first');
+      const second = remoteOnlyBranch(repo, 'second');
+      // The keep chain locked: the background keep of the first deletion fails (update-ref cannot lock it).
+      const guardDir = path.join(repo.dir, '.git', 'guard');
+      const lock = path.join(repo.dir, '.git', 'refs', 'guard', 'keep', 'head.lock');
+      fs.mkdirSync(path.dirname(lock), { recursive: true });
+      fs.writeFileSync(lock, '');
+      const r1 = repo.run(['branch', '-dr', 'origin/first'], { env: AGENT_ENV });
+      expect(r1.code, r1.stderr).toBe(0);
+      // The failed run's file still names the tip (before: removed with it, the tip named nowhere).
+      const left = await waitFor('the failed keep to leave its file', () => {
+        const names = fs.readdirSync(guardDir).filter((name) => /^dropped-remotes\.\d+$/.test(name));
+        const text = names.map((name) => fs.readFileSync(path.join(guardDir, name), 'utf8')).join('');
+        // Its run over (the owner's pid gone): a running one's file is in use, not left.
+        const over = names.every((name) => {
+          try {
+            process.kill(Number(name.slice('dropped-remotes.'.length)), 0);
+            return false;
+          } catch {
+            return true;
+          }
+        });
+        return over && text.includes(`${first} refs/remotes/origin/first`) ? names : null;
+      });
+      expect(left).toHaveLength(1);
+      fs.rmSync(lock);
+
+      const r2 = repo.run(['branch', '-dr', 'origin/second'], { env: AGENT_ENV });
+      expect(r2.code, r2.stderr).toBe(0);
+      await waitFor('both tips in the keep chain', () => keptParents(repo).includes(first) && keptParents(repo).includes(second));
+      await waitFor('no file left', () => fs.readdirSync(guardDir).every((name) => !name.startsWith('dropped-remotes')));
     } finally {
       repo.cleanup();
     }
