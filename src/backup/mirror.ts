@@ -158,41 +158,55 @@ async function hasGuardRefs(repo: Repo): Promise<boolean> {
 export function backupHoldsAll(repo: Repo, backup: string): boolean {
   try {
     if (fs.existsSync(path.join(repo.commonDir, 'reftable')) || fs.existsSync(path.join(backup, 'reftable'))) return false;
-    for (const dir of [repo.commonDir, backup]) {
-      let packed: Buffer;
-      try {
-        packed = fs.readFileSync(path.join(dir, 'packed-refs'));
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code === 'ENOENT') continue;
-        return false;
-      }
-      if (packed.includes(` ${GUARD_REF_PREFIX}`)) return false;
-    }
-    const refs: string[] = [];
-    const walk = (rel: string): void => {
-      for (const entry of fs.readdirSync(path.join(repo.commonDir, rel), { withFileTypes: true })) {
-        const name = `${rel}/${entry.name}`;
-        if (entry.isDirectory()) walk(name);
-        // A lock file (`head.lock`: a ref being written right now) means a push is due anyway.
-        else if (entry.name.endsWith('.lock')) throw new Error('a ref is being written');
-        else refs.push(name);
-      }
-    };
-    walk(GUARD_REF_PREFIX.slice(0, -1));
-    if (refs.length === 0) return false;
-    return refs.every((ref) => {
-      const here = fs.readFileSync(path.join(repo.commonDir, ref), 'utf8').trim();
-      let there: string;
-      try {
-        there = fs.readFileSync(path.join(backup, ref), 'utf8').trim();
-      } catch {
-        return false;
-      }
-      return /^[0-9a-f]{40}([0-9a-f]{24})?$/.test(here) && here === there;
-    });
+    const here = guardRefValues(repo.commonDir);
+    const there = guardRefValues(backup);
+    if (here === null || there === null || here.size === 0) return false;
+    return [...here].every(([ref, oid]) => /^[0-9a-f]{40}([0-9a-f]{24})?$/.test(oid) && there.get(ref) === oid);
   } catch {
     return false;
   }
+}
+
+/**
+ * The guard refs of a files-backend git directory and their values, from its ref files alone: the
+ * refs/guard/ lines of packed-refs (git gc packs every ref, a backup's receive-pack runs gc --auto),
+ * each overridden by a loose file of the same name, as git reads them. Null when a ref is being
+ * written (a `.lock` file) or a file cannot be read.
+ */
+function guardRefValues(gitDir: string): Map<string, string> | null {
+  const values = new Map<string, string>();
+  let packed: Buffer | null = null;
+  try {
+    packed = fs.readFileSync(path.join(gitDir, 'packed-refs'));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') return null;
+  }
+  // packed-refs is sorted by name: only the refs/guard/ lines are looked at.
+  if (packed && packed.includes(` ${GUARD_REF_PREFIX}`)) {
+    for (const line of packed.toString('latin1').split('\n')) {
+      const space = line.indexOf(' ');
+      if (space > 0 && line.startsWith(GUARD_REF_PREFIX, space + 1)) values.set(line.slice(space + 1), line.slice(0, space));
+    }
+  }
+  let locked = false;
+  const walk = (rel: string): void => {
+    let entries: fs.Dirent[];
+    try {
+      entries = fs.readdirSync(path.join(gitDir, rel), { withFileTypes: true });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+      throw error;
+    }
+    for (const entry of entries) {
+      const name = `${rel}/${entry.name}`;
+      if (entry.isDirectory()) walk(name);
+      // A lock file (`head.lock`: a ref being written right now) means a push is due anyway.
+      else if (entry.name.endsWith('.lock')) locked = true;
+      else values.set(name, fs.readFileSync(path.join(gitDir, name), 'latin1').trim());
+    }
+  };
+  walk(GUARD_REF_PREFIX.slice(0, -1));
+  return locked ? null : values;
 }
 
 /** Parses `git push --porcelain`: "<flag>\t<src>:<dst>\t<summary>" per ref. */
