@@ -29,6 +29,7 @@ import { readSnapshot } from '../snapshot/read.js';
 import type { Snapshot } from '../snapshot/format.js';
 import { appendEvent } from '../session/journal.js';
 import { CONFIG_FILE_NAME } from '../policy/schema.js';
+import { shQuote } from '../config/policy-sh.js';
 
 const FILE = 'put-back.json';
 
@@ -68,6 +69,12 @@ export interface PutBackResult {
   failed: Array<{ path: string; error: string }>;
   /** Hook files the command reverted, guard's entries written back into them (the rest as the command left it). */
   rehooked?: string[];
+  /**
+   * A policy copy that could not be written back stays due (tried again at the next hook event or
+   * `guard status`: the copy is the only one of an uncommitted policy) and is also saved here, for
+   * the person to copy back by hand (undefined when that failed too).
+   */
+  keptAt?: string;
   /** Hook files the command reverted that guard could not write its entries back into, with why. */
   rehookFailed?: Array<{ path: string; error: string }>;
   /** From a policy watch: the copy guard kept before the command (no snapshot). */
@@ -230,6 +237,7 @@ export async function putBackOwnFiles(repo: Repo, by: string, rehook?: Rehook, o
   const mine = (readEntries(repo) ?? []).filter((e) => e.gitDir === repo.gitDir && !waits(e));
   if (mine.length === 0) return null;
   const results: PutBackResult[] = [];
+  const stillDue: PutBackEntry[] = [];
   for (const entry of mine) {
     const result: PutBackResult = { snapshot: entry.snapshot, command: entry.command, putBack: [], present: [], failed: [] };
     const missing = entry.paths.filter((p) => !exists(path.join(repo.root, p)));
@@ -246,6 +254,8 @@ export async function putBackOwnFiles(repo: Repo, by: string, rehook?: Rehook, o
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code === 'EEXIST') continue;
         result.failed.push({ path: copy.path, error: (error as Error).message });
+        stillDue.push(entry);
+        result.keptAt = saveKeptCopy(repo, copy) ?? undefined;
       }
     } else if (missing.length > 0) {
       try {
@@ -286,8 +296,20 @@ export async function putBackOwnFiles(repo: Repo, by: string, rehook?: Rehook, o
     appendEvent(repo, { type: 'put-back', by, snapshot: entry.snapshot, command: entry.command, putBack: result.putBack, ...(result.present.length > 0 ? { present: result.present } : {}), ...(result.failed.length > 0 ? { failed: result.failed } : {}), ...(result.rehooked ? { rehooked: result.rehooked } : {}), ...(result.rehookFailed ? { rehookFailed: result.rehookFailed } : {}) });
   }
   // Re-read: another worktree's hook may have added its own entry meanwhile.
-  writeEntries(repo, (readEntries(repo) ?? []).filter((e) => !(e.gitDir === repo.gitDir && mine.some((m) => m.snapshot === e.snapshot && m.command === e.command && (m.copy === undefined) === (e.copy === undefined)))));
+  const done = mine.filter((m) => !stillDue.includes(m));
+  writeEntries(repo, (readEntries(repo) ?? []).filter((e) => !(e.gitDir === repo.gitDir && done.some((m) => m.snapshot === e.snapshot && m.command === e.command && (m.copy === undefined) === (e.copy === undefined)))));
   return results.length > 0 ? results : null;
+}
+
+/** Saves a policy copy that could not be put back beside put-back.json, for a `cp` by hand; null if that fails too (the entry stays due either way). */
+function saveKeptCopy(repo: Repo, copy: NonNullable<PutBackEntry['copy']>): string | null {
+  const file = path.join(path.dirname(putBackPath(repo)), 'guard-yaml.kept');
+  try {
+    fs.writeFileSync(file, Buffer.from(copy.base64, 'base64'), { mode: 0o600 });
+    return file;
+  } catch {
+    return null;
+  }
 }
 
 /** What git has of the policy file just put back (PutBackResult.policyState): one `git status`. */
@@ -331,7 +353,10 @@ function policyWatchLines(r: PutBackResult): string[] {
     else if (r.policyState === 'staged-deletion') lines.push(`git-guard: the index still deletes ${p} (the operation stopped before its commit): \`git add ${p}\` keeps it in the commit that finishes it (guard's pre-commit hook refuses a commit that deletes it). Only the person decides to drop it`);
     else if (r.policyState === 'other') lines.push(`git-guard: see \`git status -- ${p}\`: the copy put back is guard's policy as it was before the command`);
   }
-  for (const f of r.failed) lines.push(`git-guard: WARNING: \`${r.command}\` deleted ${f.path}, guard's policy, and guard could not put it back (${f.error}); guard runs on its defaults until it is back: \`git checkout ORIG_HEAD -- ${f.path}\` (or \`git show ORIG_HEAD:${f.path} > ${f.path}\`)`);
+  for (const f of r.failed) {
+    const byHand = r.keptAt ? `, or now: \`cp ${shQuote(r.keptAt)} ${f.path}\` (its bytes before the command)` : '';
+    lines.push(`git-guard: WARNING: \`${r.command}\` deleted ${f.path}, guard's policy, and guard could not put it back (${f.error}); guard runs on its defaults until it is back. guard keeps its copy and tries again at the next hook event or \`guard status\`${byHand}`);
+  }
   return lines;
 }
 
