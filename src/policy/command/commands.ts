@@ -179,16 +179,7 @@ function classifyEngineInContainer(inv: Invocation, here: Invocation, name: stri
     classifyContainerData(inv, 'container', name, args, rt);
     return true;
   }
-  const kubectlArgs = KUBECTL_PROGRAMS.has(name) ? args : (name === 'microk8s' || name === 'k3s' || name === 'minikube') && args[0]?.value === 'kubectl' ? args.slice(args[1]?.value === '--' ? 2 : 1) : null;
-  if (kubectlArgs !== null) {
-    const seen = kubectlArgs.some((a) => a.value === '-h' || a.value === '--help') ? { args: kubectlArgs } : kubectlSubcommand(kubectlArgs);
-    if ('unseen' in seen) reportKubectlUnseen(inv, KUBECTL_PROGRAMS.has(name) ? name : 'kubectl', seen.unseen, rt);
-    else {
-      classifyKubectl(here, 'kubectl', seen.args, rt);
-      classifyContainerData(inv, 'kubectl', name, seen.args, rt);
-    }
-    return true;
-  }
+  if (classifyKubectlLine(inv, here, name, args, rt) !== null) return true;
   if (name === 'helm') classifyHelm(inv, args, rt);
   else if (name === 'helmfile') classifyHelmfile(inv, args, rt);
   else if (name === 'skaffold') classifySkaffold(inv, args, rt);
@@ -196,6 +187,36 @@ function classifyEngineInContainer(inv: Invocation, here: Invocation, name: stri
   else if (INFRA_DESTROY_PROGRAMS.has(name)) classifyInfraDestroy(here, name, args, rt, true);
   else return false;
   return true;
+}
+
+/**
+ * kubectl's arguments where NAME runs kubectl (`kubectl`, `oc`, `kubecolor`, `microk8s.kubectl`,
+ * `microk8s kubectl`, `k3s kubectl`, `minikube kubectl --`); null where it does not.
+ */
+function kubectlArgsOf(name: string, args: Field[]): Field[] | null {
+  if (KUBECTL_PROGRAMS.has(name) || name === 'microk8s.kubectl') return args;
+  if ((name === 'microk8s' || name === 'k3s' || name === 'minikube') && args[0]?.value === 'kubectl') return args.slice(args[1]?.value === '--' ? 2 : 1);
+  return null;
+}
+
+/**
+ * `kubectl delete pvc x` (cluster.ts), `kubectl exec pg-0 -- dropdb app` (container-exec.ts), on
+ * the host or on another machine (`here`: the invocation whose files are read; its cwd is null
+ * there). A subcommand guard cannot see is refused for an agent; unseen options before one it
+ * sees are left out. The one reading of a kubectl line for both places: null where NAME does not run
+ * kubectl, 'unseen' where the subcommand was not seen (nothing else to judge of the line).
+ */
+function classifyKubectlLine(inv: Invocation, here: Invocation, name: string, args: Field[], rt: Runtime): 'judged' | 'unseen' | null {
+  const kubectlArgs = kubectlArgsOf(name, args);
+  if (kubectlArgs === null) return null;
+  const seen = kubectlArgs.some((a) => a.value === '-h' || a.value === '--help') ? { args: kubectlArgs } : kubectlSubcommand(kubectlArgs);
+  if ('unseen' in seen) {
+    reportKubectlUnseen(inv, KUBECTL_PROGRAMS.has(name) ? name : 'kubectl', seen.unseen, rt);
+    return 'unseen';
+  }
+  classifyKubectl(here, 'kubectl', seen.args, rt);
+  classifyContainerData(inv, 'kubectl', name, seen.args, rt);
+  return 'judged';
 }
 
 export function classifyInvocation(inv: Invocation, rt: Runtime): void {
@@ -390,14 +411,7 @@ export function classifyInvocation(inv: Invocation, rt: Runtime): void {
   }
   // `kubectl delete pvc x`, `helm uninstall x`: data in a cluster (cluster.ts); `microk8s kubectl`, `k3s kubectl`, `minikube kubectl --` run kubectl.
   // `kubectl exec pg-0 -- dropdb app`: a database client in a pod (container-exec.ts).
-  const kubectlArgs = KUBECTL_PROGRAMS.has(name) || name === 'microk8s.kubectl' ? args : (name === 'microk8s' || name === 'k3s' || name === 'minikube') && args[0]?.value === 'kubectl' ? args.slice(args[1]?.value === '--' ? 2 : 1) : null;
-  if (kubectlArgs !== null) {
-    // `kubectl $VERB pvc data`: a subcommand guard cannot see is refused for an agent; unseen options before one it sees are left out
-    const seen = kubectlArgs.some((a) => a.value === '-h' || a.value === '--help') ? { args: kubectlArgs } : kubectlSubcommand(kubectlArgs);
-    if ('unseen' in seen) return reportKubectlUnseen(inv, KUBECTL_PROGRAMS.has(name) ? name : 'kubectl', seen.unseen, rt);
-    classifyKubectl(inv, 'kubectl', seen.args, rt);
-    classifyContainerData(inv, 'kubectl', name, seen.args, rt);
-  }
+  if (classifyKubectlLine(inv, inv, name, args, rt) === 'unseen') return;
   if (name === 'helm') classifyHelm(inv, args, rt);
   // `helmfile destroy`, `skaffold delete`: a whole release set, whatever a repository deploys (cluster.ts); `tilt down` is a local cluster's (DECISIONS.md).
   if (name === 'helmfile') classifyHelmfile(inv, args, rt);

@@ -75,11 +75,14 @@ describe('destroys hidden behind a wrapper or a word', () => {
       expect(v.instead).toContain("`docker compose down` keeps them");
       expect(hookWithVerdict(t, "ssh prod 'cd app && docker compose down -v'")).toMatchObject({ decision: 'deny', verdict: 'deny' });
       expect(checkVerdict(t, 'docker exec ci docker compose down -v')).toMatchObject({ verdict: 'ask', rule: 'container-volume-delete' });
+      expect(checkVerdict(t, 'ssh bastion microk8s.kubectl delete pvc data', { asAgent: true })).toMatchObject({ verdict: 'deny', rule: 'cluster-data-delete' });
       await expectEvaluatedTable(t, [
         ['docker exec ci docker compose down -v', 'deny', 'container-volume-delete', ['(run in the container ci)']],
         ['ssh prod sudo docker volume rm pgdata', 'deny', 'container-volume-delete'],
         ["fly ssh console -C 'docker system prune -a --volumes'", 'deny', 'container-volume-delete'],
         ['ssh bastion kubectl delete pvc data', 'deny', 'cluster-data-delete'],
+        // the same kubectl names as on the host (one reading, commands.ts classifyKubectlLine; microk8s.kubectl was free here)
+        ['ssh bastion microk8s.kubectl delete pvc data', 'deny', 'cluster-data-delete'],
         ['ssh bastion kubectl delete -f k8s/app.yaml', 'deny', 'cluster-data-delete', ['manifests guard cannot read']],
         ['kubectl exec toolbox -- kubectl delete ns staging', 'deny', 'cluster-data-delete'],
         ['ssh bastion helm uninstall db', 'deny', 'cluster-data-delete'],
