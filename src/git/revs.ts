@@ -6,7 +6,7 @@
  */
 import type { Repo } from './repo.js';
 import { runGit, runGitSync, type GitResult } from './run.js';
-import { escapedBytes } from '../util/escaped-text.js';
+import { escapedBytes, holdsEscapedBytes } from '../util/escaped-text.js';
 
 /** Exit codes of rev-parse --verify and merge-base --is-ancestor that answer "no" (or "unknown"). */
 const NO = [1, 128];
@@ -30,12 +30,10 @@ export async function resolveRev(repo: Repo, rev: string): Promise<string | null
  * (Node sends argv as UTF-8), so its bytes go to cat-file on stdin instead (resolveRevsSync).
  */
 export function resolveRevSync(repo: Repo, rev: string): string | null {
-  if (ESCAPED.test(rev) && !/[\n\r\0]/.test(rev)) return resolveRevsSync(repo, [rev])[0] ?? null;
+  if (holdsEscapedBytes(rev) && !/[\n\r\0]/.test(rev)) return resolveRevsSync(repo, [rev])[0] ?? null;
   return resolved(runGitSync(resolveArgs(rev), { cwd: repo.root, okCodes: NO }));
 }
 
-/** A byte escaped-text.ts wrote as a lone surrogate: not UTF-8. */
-const ESCAPED = /[\udc80-\udcff]/;
 
 /**
  * The object names of several revisions (as `rev-parse --verify` resolves them; null: none) from

@@ -27,6 +27,7 @@ import { bytewiseGlob, bytewiseGlobUnder, commandLinePathspecs, isTextPath, matc
 import type { Repo } from './repo.js';
 import { resolveRevsSync } from './revs.js';
 import { runGitSync, splitNulBytes } from './run.js';
+import { holdsEscapedBytes } from '../util/escaped-text.js';
 
 /** How many pathspecs one ls-files is given (the command line stays far below the system's limit). */
 const CHUNK = 500;
@@ -79,8 +80,6 @@ function addedPaths(repo: Repo, query: TreeLandingQuery, deleted?: string[]): st
   return listAdded(revisionsForArgv(repo, query), specs, deleted).filter(asked.keep);
 }
 
-/** A byte escaped-text.ts wrote as a lone surrogate: the word is not UTF-8. */
-const ESCAPED = /[\udc80-\udcff]/;
 
 /**
  * The query with a revision whose name is not UTF-8 (`git switch $'caf\xe9'`: escaped text) as
@@ -91,12 +90,12 @@ const ESCAPED = /[\udc80-\udcff]/;
  * nothing throws, as git's own failure does. Pick and revert words (`A..B`) are left as they are.
  */
 function revisionsForArgv(repo: Repo, query: TreeLandingQuery): TreeLandingQuery {
-  const escaped = [query.from, query.to].filter((rev) => ESCAPED.test(rev));
+  const escaped = [query.from, query.to].filter((rev) => holdsEscapedBytes(rev));
   if (escaped.length === 0) return query;
   const oids = resolveRevsSync(repo, escaped);
   const named = new Map(escaped.map((rev, i) => [rev, oids[i] ?? null]));
   const argv = (rev: string): string => {
-    if (!ESCAPED.test(rev)) return rev;
+    if (!holdsEscapedBytes(rev)) return rev;
     const oid = named.get(rev);
     if (!oid) throw new Error('a revision git cannot resolve');
     return oid;

@@ -31,9 +31,16 @@ export function escapedText(bytes: Buffer): string {
   return out;
 }
 
+/** Whether `text` holds an escaped byte: the name it stands for is not UTF-8. */
+export function holdsEscapedBytes(text: string): boolean {
+  return ESCAPED_BYTE.test(text);
+}
+
+const ESCAPED_BYTE = /[\udc80-\udcff]/;
+
 /** The bytes escapedText made `text` from (plain text is its UTF-8). */
 export function escapedBytes(text: string): Buffer {
-  if (!/[\udc80-\udcff]/.test(text)) return Buffer.from(text, 'utf8');
+  if (!ESCAPED_BYTE.test(text)) return Buffer.from(text, 'utf8');
   const parts: Buffer[] = [];
   for (const char of text) {
     const code = char.charCodeAt(0);
@@ -63,4 +70,9 @@ export function shownEscaped(text: string): string {
     else out += char;
   }
   return `$'${out}'`;
+}
+
+/** A name git gave as bytes (a latin1 string, as git's -z output is read) for a message (shownEscaped). */
+export function shownGitName(latin1: string): string {
+  return shownEscaped(escapedText(Buffer.from(latin1, 'latin1')));
 }

@@ -23,7 +23,7 @@ import { judgePolicyLanding, judgeTreeLanding } from './tree-landing.js';
 import { reportOpaque, sub, type Invocation, type Runtime } from './runtime.js';
 import type { LeavingCommit, TreeLandingQuery } from './state.js';
 import type { VerdictKind } from './types.js';
-import { escapedBytes, escapedText, shownEscaped } from '../../util/escaped-text.js';
+import { escapedBytes, shownEscaped, shownGitName } from '../../util/escaped-text.js';
 
 type Target = 'same' | 'other' | 'unknown';
 
@@ -288,7 +288,7 @@ function submoduleIgnored(call: GitCall, what: string, pathspecs: string[] | nul
   if (lost.length === 0) return;
   // The submodules the command names whose trees hold them (a nested one's files go with its parent's).
   const subs = removal.filter((sub) => !sub.nested && lost.some((p) => p.startsWith(`${sub.path}/`))).map((sub) => sub.path);
-  const text = (p: string): string => shownEscaped(escapedText(Buffer.from(p, 'latin1')));
+  const text = shownGitName;
   const shown = lost.slice(0, 5).map(text);
   const more = lost.length > shown.length ? ` and ${lost.length - shown.length} more` : '';
   const whose = subs.length === 1 ? `the working tree of the submodule ${text(subs[0] as string)} once git finds it clean, its ignored files with it` : `the working trees of the submodules ${subs.map(text).join(', ')} once git finds them clean, their ignored files with them`;
@@ -489,7 +489,7 @@ function submoduleUpdateForce(call: GitCall, options: Field[], afterDashes: Fiel
   if (view.collecting) return;
   if (found === null) return refuse(`${plain}, and guard could not ask git whether they have any`);
   if (found.length === 0) return;
-  const text = (p: string): string => shownEscaped(escapedText(Buffer.from(p, 'latin1')));
+  const text = shownGitName;
   const shown = found.slice(0, 5).map(text);
   const more = found.length > shown.length ? ` and ${found.length - shown.length} more` : '';
   refuse(`git submodule update --force throws away the uncommitted changes or untracked files in the submodule${found.length === 1 ? '' : 's'} ${shown.join(', ')}${more}, which no snapshot holds`);
@@ -1622,7 +1622,7 @@ function worktreeRemove(call: GitCall, where: Field | undefined, force: number):
   if (!removal) return;
   const whose = call.target === 'same' ? '' : ` (${call.targetDir}, a repository guard does not protect)`;
   const named = (paths: string[]): string => {
-    const shown = paths.slice(0, 5).map((p) => shownEscaped(escapedText(Buffer.from(p, 'latin1'))));
+    const shown = paths.slice(0, 5).map(shownGitName);
     return `${shown.join(', ')}${paths.length > shown.length ? ` and ${paths.length - shown.length} more` : ''}`;
   };
   // Locked, and --force given less than twice: git refuses ("cannot remove a locked working tree").
@@ -1792,7 +1792,7 @@ function unstage(call: GitCall, what: string, pathspecs: Field[] | null, gone = 
   if (view.collecting || inner) return;
   if (found === null) return local(call, 'snapshot', 'git-unstage', `${maybe}, and guard could not ask git whether one is there`);
   if (found.length === 0) return;
-  const text = (p: string): string => shownEscaped(escapedText(Buffer.from(p, 'latin1')));
+  const text = shownGitName;
   const shown = found.slice(0, 5).map(text);
   const more = found.length > shown.length ? ` and ${found.length - shown.length} more` : '';
   local(call, 'snapshot', 'git-unstage', `${what} drops the staged version of ${shown.join(', ')}${more}, which is neither HEAD's nor the working tree's`);

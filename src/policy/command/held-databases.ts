@@ -11,7 +11,7 @@
  * writes are a snapshot first (`tracked-database`), which holds the file's current bytes. Ignored
  * database files are captured instead (overwrite-ignored, databases.ts): no snapshot holds them.
  */
-import { escapedText, shownEscaped } from '../../util/escaped-text.js';
+import { shownGitName } from '../../util/escaped-text.js';
 import { makeVerdict } from './rules.js';
 import type { Invocation, Runtime } from './runtime.js';
 import type { RepoContents } from './state.js';
@@ -35,6 +35,6 @@ export function snapshotHeldDatabases(inv: Invocation, rt: Runtime, held: Pick<R
     rt.report(makeVerdict('deny', 'untracked-too-large', `${what}; the database ${tooLarge.name} (${tooLarge.size})${tooLarge.more} is ${tooLarge.why}`, inv.source, TOO_LARGE_INSTEAD));
     return;
   }
-  const names = files.map((file) => shownEscaped(escapedText(Buffer.from(file, 'latin1'))));
+  const names = files.map(shownGitName);
   rt.report(makeVerdict('snapshot', 'tracked-database', `${what}; the snapshots hold the database ${listNames(names)}, but a running application may have written rows since the last one: guard snapshots first, so ${names.length > 1 ? 'their' : 'its'} current bytes are held`, inv.source));
 }

@@ -55,7 +55,7 @@ import { knownField, type Field } from './expand.js';
 import { appendArgs, report, reportOpaque, sub, type Invocation, type Runtime } from './runtime.js';
 import { resolvePath } from './paths.js';
 import { checkDeleteAbs } from './targets.js';
-import { escapedText, shownEscaped } from '../../util/escaped-text.js';
+import { shownGitName } from '../../util/escaped-text.js';
 
 /** Script bodies judged per command line, over all nesting (a script graph can fan out): past it, unknown. */
 export const MAX_SCRIPTS = 2000;
@@ -638,7 +638,7 @@ function prunedClone(rt: Runtime, inv: Invocation, dir: string, label: string, d
   const found = view.installPrune({ dir, drop: drop.map((field) => (field.value === null ? '*' : field.value.replace(/(.)@[^@/]*$/, '$1'))) });
   if (!found) return;
   const name = Buffer.from(found.path, 'latin1').toString('utf8');
-  const shown = shownEscaped(escapedText(Buffer.from(found.path, 'latin1')));
+  const shown = shownGitName(found.path);
   const manager = label.split(' ')[0] as string;
   report(
     rt,

@@ -6,7 +6,7 @@
  * are only refused where they switch protection off or destroy what cannot be rebuilt: `.git`,
  * block devices, guard's own files and protected paths (the last two for agents).
  */
-import { escapedText, shownEscaped } from '../../util/escaped-text.js';
+import { escapedText, shownEscaped, shownGitName } from '../../util/escaped-text.js';
 import path from 'node:path';
 import type { Field } from './expand.js';
 import {
@@ -214,7 +214,7 @@ export function replacesIgnored(contents: RepoContents | null, ctx: CommandConte
   const files = captured.flatMap((entry) => entry.files ?? []);
   if (files.length === 0) return null;
   ctx.view?.addCapture(captured);
-  return makeVerdict('snapshot', 'overwrite-ignored', `${what}, which replaces the ignored ${listNames(files.map((f) => shownEscaped(escapedText(Buffer.from(f.path, 'latin1')))))} (no snapshot holds ignored files); guard captures ${files.length > 1 ? 'them' : 'it'} into the snapshot first`, source);
+  return makeVerdict('snapshot', 'overwrite-ignored', `${what}, which replaces the ignored ${listNames(files.map((f) => shown(f.path)))} (no snapshot holds ignored files); guard captures ${files.length > 1 ? 'them' : 'it'} into the snapshot first`, source);
 }
 
 export function checkWriteText(abs: string, ctx: CommandContext, source: string, what: string): Verdict | null {
@@ -546,9 +546,7 @@ function text(bytes: string): string {
 }
 
 /** Byte strings (latin1) from git, for a message: as bash types the name (shownEscaped). */
-function shown(bytes: string): string {
-  return shownEscaped(text(bytes));
-}
+const shown = shownGitName;
 
 /**
  * Ignored files that are not regenerable output, in a directory holding more of them than the

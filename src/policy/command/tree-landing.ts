@@ -18,14 +18,14 @@ import type { IgnoredEntry, TreeLandingQuery } from './state.js';
 import { listNames } from './targets.js';
 import type { CommandContext, Verdict } from './types.js';
 import { CONFIG_FILE_NAME } from '../schema.js';
-import { escapedText, shownEscaped } from '../../util/escaped-text.js';
+import { shownEscaped, shownGitName } from '../../util/escaped-text.js';
 
 /** The way forward when what git replaces is over the capture limits. */
 export const LANDING_OVER_BOUND = 'Move the ignored files git would write over out of the way first (or add them to commands.regenerable), then run the command; or ask the person to raise commands.maxIgnoredCapture.';
 
 /** git's bytes (latin1) for a message, as bash types the name (a byte that is not UTF-8 as `\xHH`, not U+FFFD). */
 function text(bytes: string): string {
-  return shownEscaped(escapedText(Buffer.from(bytes, 'latin1')).replace(/\/$/, ''));
+  return shownGitName(bytes.replace(/\/$/, ''));
 }
 
 /**
