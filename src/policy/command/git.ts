@@ -602,12 +602,14 @@ const TAKES_IN_DELETIONS: ReadonlySet<string> = new Set(['merge', 'rebase', 'pul
  * where the command runs in the repository guard protects; from the text alone, no git process.
  */
 function watchPolicy(call: GitCall, name: string, args: Field[]): void {
-  const view = call.rt.ctx.view;
-  if (!view || !call.rt.ctx.isAgent || call.target !== 'same' || innerRepository(call)) return;
   if (name === 'stash') {
     const action = args.find((a) => a.value === null || !a.value.startsWith('-'));
     if (!action || (action.value !== null && !['pop', 'apply', 'branch'].includes(action.value))) return;
   } else if (!TAKES_IN_DELETIONS.has(name)) return;
+  // (the name first: innerRepository notes a look at each directory up to the root, which every
+  // other git command, run from a subdirectory, would pay for)
+  const view = call.rt.ctx.view;
+  if (!view || !call.rt.ctx.isAgent || call.target !== 'same' || innerRepository(call)) return;
   view.noteWatchPolicy();
 }
 

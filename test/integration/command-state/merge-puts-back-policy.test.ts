@@ -16,6 +16,10 @@ import { hookCommandFor } from '../../../src/agents/launcher.js';
 import { withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
 import { installedClaudeHook, installedHookGitProcesses, loggedEvents } from '../../helpers/guard-steps.js';
 import { commitFiles } from '../../helpers/repo-steps.js';
+import { evaluateCommand } from '../../../src/cli/command-state.js';
+import { readPolicy } from '../../../src/config/compile.js';
+import { openRepo } from '../../../src/git/repo.js';
+import { detectActor } from '../../../src/policy/actor.js';
 
 const POLICY = '.guard.yaml';
 const bytes = (t: TestRepo): Buffer => fs.readFileSync(path.join(t.dir, POLICY));
@@ -242,6 +246,26 @@ describe('an agent command that takes in a deletion of .guard.yaml made on the o
       expect(check('git mg gone').watchPolicy).toBe(true);
       for (const command of ['git status', 'git log', 'git stash list', 'git commit -m x', 'git fetch']) expect(check(command).watchPolicy, command).toBeUndefined();
       expect(check('git merge gone', {}).watchPolicy).toBeUndefined();
+    });
+  });
+
+  it('other git commands run from a subdirectory ask nothing for the watch: their answer is still kept from text and files', async () => {
+    await withTestRepo(async (t) => {
+      setup(t);
+      t.write('src/deep/er/f.txt', 'x\n');
+      const cwd = path.join(t.dir, 'src/deep/er');
+      const saved = process.env;
+      process.env = { ...t.env, CLAUDECODE: '1' };
+      try {
+        const repo = await openRepo(cwd);
+        const policy = await readPolicy(repo, { persist: false });
+        const evaluate = (command: string) => evaluateCommand(command, { cwd, repo, policy, actor: detectActor(process.env), home: t.home });
+        // (innerRepository's look at each directory up to the root was noted for every git command before its name was checked)
+        for (const command of ['git status', 'git log -1', 'git diff --stat']) expect((await evaluate(command)).readFiles, command).toBeDefined();
+        expect(await evaluate('git merge gone')).toMatchObject({ verdict: 'allow', watchPolicy: true });
+      } finally {
+        process.env = saved;
+      }
     });
   });
 
