@@ -1773,7 +1773,7 @@ function resetPathspecs(parsed: ParsedGitArgs): Field[] | null {
  * (`git reset [-- <paths>]`, `git read-tree HEAD`, `git rm --cached`, `git restore --staged`): a
  * staged version that is neither HEAD's nor the working tree's (after `git add -p`, or an edit
  * after `git add`) would be lost from the index, so a snapshot first where git lists one among
- * `pathspecs` (null: every entry; src/git/staged-loss.ts, one git process). Where none is, it runs
+ * `pathspecs` (null: every entry; src/git/staged-loss.ts: one git process, two where something is staged). Where none is, it runs
  * free: unstaging is everyday work. `gone`: only entries whose file is gone from the working tree
  * count (`git rm --cached` without -f refuses the others itself). By text (no view) or where git
  * cannot say: a snapshot. In a

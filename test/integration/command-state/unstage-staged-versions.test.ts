@@ -3,11 +3,12 @@
  * after `git add`) is lost from the index by a plain `git reset`, `git reset -- <path>`,
  * `git read-tree HEAD`, `git rm --cached` (-f, or a file gone from disk), `git update-index
  * --force-remove` or `git apply --cached -R`: its blob goes unreachable, and before 2026-12-07
- * (helper unstage) an agent ran each with no snapshot. Now the command guard asks git (one
- * `git status --porcelain=v2`) whether the command touches such an entry: a snapshot first where
- * it does, from which `guard rollback` gives the index entry back (oid and mode) with the
- * working tree's bytes; free where it does not (an unstage of what is also on disk), with one git
- * process more than a command that asks nothing. Real git, the installed Claude Code hook.
+ * (helper unstage) an agent ran each with no snapshot. Now the command guard asks git
+ * (`git diff-index --cached`, then `git status --porcelain=v2` over what is staged) whether the
+ * command touches such an entry: a snapshot first where it does, from which `guard rollback`
+ * gives the index entry back (oid and mode) with the working tree's bytes; free where it does not
+ * (an unstage of what is also on disk), with one git process more than a command that asks
+ * nothing where nothing is staged, two where something is. Real git, the installed Claude Code hook.
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
