@@ -55,6 +55,22 @@ function agentHook(t: TestRepo, command: string, env: Record<string, string>): s
   return r.stdout.trim() === '' ? 'allow' : (JSON.parse(r.stdout).hookSpecificOutput?.permissionDecision ?? 'allow');
 }
 
+/**
+ * Waits, untraced, until a watcher the hook started is past its start-up (or none runs), so the
+ * step's `guard watch stop` finds it in the same state on both repositories. A stop that came
+ * while the daemon still loaded skipped its start-up snapshot, one that came after took it: on a
+ * loaded CI machine that made `rm -rf dist` count 9 on the small repository and 18 on the large.
+ */
+function settleWatcher(t: TestRepo): void {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const status = JSON.parse(t.guard(['watch', 'status', '--json']).stdout || '{}') as { alive?: boolean; health?: string };
+    if (!status.alive || status.health === 'running' || status.health === 'polling') return;
+    expect(Date.now(), `the watcher to finish starting: ${JSON.stringify(status)}`).toBeLessThan(deadline);
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 100);
+  }
+}
+
 const stashCount = (t: TestRepo): number => t.git(['stash', 'list']).split('\n').filter(Boolean).length;
 
 async function scenario(shape: ManyRefsOptions): Promise<Map<string, GitProcessCount>> {
@@ -99,6 +115,7 @@ async function scenario(shape: ManyRefsOptions): Promise<Map<string, GitProcessC
       await backgroundPushDone(t.dir);
       counts.set(`agent hook: ${command}`, await tracedStep(t, label, (env) => {
         expect(agentHook(t, command, env), command).toBe('allow');
+        settleWatcher(t);
         ok(t.guard(['watch', 'stop'], { env }), 'guard watch stop');
       }));
     };
