@@ -258,7 +258,9 @@ function targetSpecs(rel: string): string[] {
  */
 export function isRegenerable(entry: string, patterns: readonly string[], from = 0): boolean {
   const isDir = entry.endsWith('/');
-  const rel = Buffer.from(entry.replace(/\/$/, ''), 'latin1').toString('utf8');
+  // Escaped text (util/escaped-text.ts), not a lossy decoding: a name that is not UTF-8 matches
+  // only a pattern naming its very bytes (project-outputs.ts), never one that holds U+FFFD.
+  const rel = escapedText(Buffer.from(entry.replace(/\/$/, ''), 'latin1'));
   const segments = rel.split('/');
   for (const pattern of patterns) {
     // How many leading segments the pattern may match: all, or all but a file's own name.

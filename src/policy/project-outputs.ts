@@ -11,7 +11,10 @@
  *    writes (not the rest of `gen`: `tauri android init`'s project there is edited by hand, for signing);
  *  - Lume (_config.ts / _config.js importing lume): `_site` and `_cache`;
  *  - Rails (config/application.rb with bin/rails): `public/assets` (`assets:precompile` writes it,
- *    `assets:clobber` deletes it), and with Vite Ruby (config/vite.json) `public/vite`, `-dev`, `-test`;
+ *    `assets:clobber` deletes it), `tmp/cache` (the cache store, bootsnap and sprockets caches:
+ *    `bin/rails tmp:clear` empties it), the `log/*.log` files (`bin/rails log:clear` truncates them;
+ *    a log/ file of another name stays captured), and with Vite Ruby (config/vite.json)
+ *    `public/vite`, `-dev`, `-test`;
  *  - Hugo (hugo.toml / hugo.yaml / hugo.json, or the older config.toml / config.yaml / config.yml /
  *    config.json naming a `baseURL` beside a `content/` directory, also under config/_default/:
  *    hugo-PaperMod's exampleSite uses config.yml): `public` and `resources/_gen`;
@@ -30,16 +33,29 @@
  *
  * Cost: a few stat and small reads of configuration files at the root, no git process, only when
  * path facts are read (command-state.ts).
+ *
+ * Names are bytes end to end: a directory's entries are read as Buffers and carried as escaped
+ * text (util/escaped-text.ts: every byte that is not UTF-8 kept as U+DC80+byte), every fs call
+ * gets the exact bytes back, and isRegenerable (path-facts.ts) reads git's entries the same way,
+ * so a chart or project directory whose name is not UTF-8 is named exactly, never as U+FFFD
+ * (which stood for every such name, and for none on disk).
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { escapedBytes, escapedText } from '../util/escaped-text.js';
 
+/** `root`/`rel` (escaped text) as the exact bytes for an fs call. */
+function at(root: string, rel: string): Buffer {
+  return Buffer.concat([Buffer.from(`${root}/`, 'utf8'), escapedBytes(rel)]);
+}
+
+/** A file's text; a byte that is not UTF-8 stays escaped (a solution file may name such a project). */
 function read(root: string, rel: string): string | null {
   try {
-    const abs = path.join(root, rel);
+    const abs = at(root, rel);
     const stat = fs.statSync(abs);
     if (!stat.isFile() || stat.size > 256 * 1024) return null;
-    return fs.readFileSync(abs, 'utf8');
+    return escapedText(fs.readFileSync(abs));
   } catch {
     return null;
   }
@@ -47,22 +63,26 @@ function read(root: string, rel: string): string | null {
 
 function exists(root: string, rel: string): boolean {
   try {
-    return fs.statSync(path.join(root, rel)).isFile();
+    return fs.statSync(at(root, rel)).isFile();
   } catch {
     return false;
   }
 }
 
-/** A directory the configuration names, kept only where it is a plain relative path inside the worktree. */
+/**
+ * A directory the configuration names, kept only where it is a plain relative path inside the
+ * worktree, with no character a glob reads (it becomes part of a pattern: `charts/NAME/charts/x-*.tgz`).
+ * Any other name is kept, bytes that are not UTF-8 included.
+ */
 function relativeDir(value: string): string | null {
   const dir = value.trim().replace(/^\.\//, '').replace(/\/+$/, '');
   if (dir === '' || dir === '.' || dir.startsWith('/') || dir.split('/').some((s) => s === '..' || s === '.' || s === '' || s === '.git')) return null;
-  return /^[A-Za-z0-9._/-]+$/.test(dir) ? dir : null;
+  return /^[^*?[\]{}()!+@\\\x00-\x1f\x7f]+$/.test(dir) ? dir : null;
 }
 
 function isDir(root: string, rel: string): boolean {
   try {
-    return fs.statSync(path.join(root, rel)).isDirectory();
+    return fs.statSync(at(root, rel)).isDirectory();
   } catch {
     return false;
   }
@@ -94,7 +114,7 @@ export function projectOutputs(root: string): string[] {
   const lume = read(root, '_config.ts') ?? read(root, '_config.js');
   if (lume !== null && /\blume\b/.test(lume)) out.push('_site/', '_cache/');
   if (exists(root, 'config/application.rb') && exists(root, 'bin/rails')) {
-    out.push('public/assets/');
+    out.push('public/assets/', 'tmp/cache/', 'log/*.log');
     if (exists(root, 'config/vite.json')) out.push('public/vite/', 'public/vite-dev/', 'public/vite-test/');
   }
   if (isHugoSite(root)) out.push('public/', 'resources/_gen/');
@@ -103,9 +123,10 @@ export function projectOutputs(root: string): string[] {
   return out;
 }
 
+/** The names in a directory, as escaped text (read as bytes, never decoded lossily). */
 function listDir(root: string, rel: string): string[] {
   try {
-    return fs.readdirSync(path.join(root, rel));
+    return fs.readdirSync(at(root, rel), { encoding: 'buffer' }).map((name) => escapedText(name));
   } catch {
     return [];
   }
@@ -184,3 +205,4 @@ function phoenixOutputs(root: string): string[] {
   }
   return [...out];
 }
+

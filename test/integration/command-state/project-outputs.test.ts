@@ -5,6 +5,7 @@
  * (`rm -rf site`). Both must hold: ignored, and the tool's configuration at the root; without the
  * configuration, or where the directory holds what the tool does not rebuild, the capture stays.
  */
+import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { expectEvaluatedTable } from '../../helpers/evaluated.js';
 import { checkVerdict } from '../../helpers/verdicts.js';
@@ -116,6 +117,73 @@ describe('ignored output named by the project build tool configuration', () => {
       await expectEvaluatedTable(t, [['rm -rf charts/web/charts', 'snapshot', 'rm-in-repo', ['values.yaml']]]);
       t.write('Directory.Build.props', '<Project>\n  <PropertyGroup>\n    <UseArtifactsOutput>true</UseArtifactsOutput>\n  </PropertyGroup>\n</Project>\n');
       await expectEvaluatedTable(t, [['rm -rf artifacts', 'allow', 'no-risk']]);
+    });
+  });
+
+  // A Rails app (maybe-finance/maybe): `rm -rf tmp/cache log/*.log coverage public/assets` captured
+  // tmp/cache and the logs first (500 files, ~4.4 MB of objects, 8 git processes, ~0.75 s per
+  // call), though `bin/rails tmp:clear` / `log:clear` discard them. Another log/ file, and the
+  // rest of tmp/ (pids, storage: uploaded files in development), stay captured.
+  it("frees a Rails app's tmp/cache and log/*.log, not the rest of tmp/ or log/", async () => {
+    await withTestRepo(async (t) => {
+      t.write('.gitignore', '/log/*\n/tmp/*\n!/log/.keep\n!/tmp/.keep\n/public/assets\ncoverage\n*.log\n');
+      t.write('config/application.rb', 'module App; class Application < Rails::Application; end; end\n');
+      t.write('bin/rails', '#!/usr/bin/env ruby\n');
+      t.write('log/.keep', '');
+      t.write('tmp/.keep', '');
+      t.git(['add', '-A']);
+      t.git(['commit', '-q', '-m', 'a']);
+      const init = t.guard(['init', '--yes', '--agents', 'claude']);
+      expect(init.code, init.stderr).toBe(0);
+      commitGuardFiles(t);
+      t.write('log/development.log', 'Started GET "/"\n');
+      t.write('log/test.log', 'x\n');
+      t.write('log/notes.txt', 'mine\n');
+      t.write('tmp/cache/bootsnap/compile-cache-iseq/00/aa', 'x\n');
+      t.write('tmp/storage/va/ri/upload', 'someone uploaded this\n');
+      t.write('coverage/index.html', 'x\n');
+      t.write('public/assets/app-1.js', 'x\n');
+      expect(checkVerdict(t, 'rm -rf tmp/cache log/*.log coverage public/assets', { asAgent: true })).toMatchObject({ verdict: 'allow' });
+      await expectEvaluatedTable(t, [
+        ['rm -rf tmp/cache log/*.log coverage public/assets', 'allow', 'no-risk'],
+        ['rm log/development.log', 'allow', 'no-risk'],
+        ['rm -rf tmp/cache/bootsnap', 'allow', 'no-risk'],
+        ['rm -rf log/*', 'snapshot', 'rm-in-repo', ['notes.txt']],
+        ['rm -rf tmp/*', 'snapshot', 'rm-in-repo', ['upload']],
+      ]);
+    });
+  });
+
+  // A chart or project directory whose name is not UTF-8: listed as bytes (project-outputs.ts
+  // listDir, escaped text), so its outputs are named by its exact bytes. Read as UTF-8 text the
+  // name became U+FFFD, no Chart.yaml or .csproj was found under it, and its output stayed captured.
+  it('names output under a directory or project whose name is not UTF-8 by its bytes', async () => {
+    await withTestRepo(async (t) => {
+      const bytesPath = (rel: string) => Buffer.concat([Buffer.from(`${t.dir}/`), Buffer.from(rel, 'latin1')]);
+      const put = (rel: string, text: string) => {
+        const full = bytesPath(rel);
+        fs.mkdirSync(full.subarray(0, full.lastIndexOf(0x2f)), { recursive: true });
+        fs.writeFileSync(full, text);
+      };
+      t.write('.gitignore', '**/charts/*/charts\n[Tt]est[Rr]esult*/\n');
+      const chart = 'apiVersion: v2\nname: web\nversion: 1.0.0\ndependencies:\n  - name: redis-ha\n    version: 4.38.0\n';
+      put('charts/caf\xe9/Chart.yaml', chart);
+      put('T\xe9sts.csproj', '<Project Sdk="Microsoft.NET.Sdk">\n  <ItemGroup>\n    <PackageReference Include="Microsoft.NET.Test.Sdk" />\n  </ItemGroup>\n</Project>\n');
+      t.git(['add', '-A']);
+      t.git(['commit', '-q', '-m', 'a']);
+      const init = t.guard(['init', '--yes', '--agents', 'claude']);
+      expect(init.code, init.stderr).toBe(0);
+      commitGuardFiles(t);
+      put('charts/caf\xe9/charts/redis-ha-4.38.0.tgz', 'x\n');
+      // another name that is not UTF-8, with no Chart.yaml: nothing there is helm's
+      put('charts/caf\xe8/charts/redis-ha-4.38.0.tgz', 'mine\n');
+      put('TestResults/run/coverage.xml', '<coverage/>\n');
+      expect(checkVerdict(t, "rm -rf $'charts/caf\\xe9/charts'", { asAgent: true })).toMatchObject({ verdict: 'allow' });
+      await expectEvaluatedTable(t, [
+        ["rm -rf $'charts/caf\\xe9/charts'", 'allow', 'no-risk'],
+        ['rm -rf TestResults', 'allow', 'no-risk'],
+        ["rm -rf $'charts/caf\\xe8/charts'", 'snapshot', 'rm-in-repo', ['redis-ha-4.38.0.tgz']],
+      ]);
     });
   });
 });
