@@ -182,13 +182,20 @@ const REMOTE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
  * where push refspecs are configured), unless push.default is `matching` (every branch with a
  * counterpart on the remote goes, protected ones too). Two git processes, only for this form.
  * A string is the destination branch and its remote; null: git's answer is none guard can judge.
+ *
+ * Names are escaped text (a branch whose name is not UTF-8 is itself, not U+FFFD): such a `head`
+ * cannot go on for-each-ref's command line, so then every local branch is listed with its
+ * refname and the line whose bytes are `head`'s answers (still one process).
  */
 function defaultPushDestination(repo: Repo, head: string, remote: string | null): { remote: string; branch: string } | null {
   const mode = runGitSync(['config', '--get', 'push.default'], { cwd: repo.root, okCodes: [1] }).stdout.toString('utf8').trim();
   if (mode === 'matching') return null;
-  const out = runGitSync(['for-each-ref', '--format=%(push:remotename)%00%(push)%00%(push:remoteref)', '--end-of-options', head], { cwd: repo.root }).stdout.toString('utf8');
-  const [pushRemote = '', tracking = '', remoteRef = ''] = out.replace(/\n$/, '').split('\0');
-  if (!pushRemote || (remote !== null && remote !== pushRemote) || out.includes('\uFFFD')) return null;
+  const byBytes = ESCAPED.test(head);
+  const format = `${byBytes ? '%(refname)%00' : ''}%(push:remotename)%00%(push)%00%(push:remoteref)`;
+  const out = escapedText(runGitSync(['for-each-ref', `--format=${format}`, '--end-of-options', byBytes ? 'refs/heads/' : head], { cwd: repo.root }).stdout);
+  const line = byBytes ? (out.split('\n').find((l) => l.startsWith(`${head}\0`))?.slice(head.length + 1) ?? '') : out.replace(/\n$/, '');
+  const [pushRemote = '', tracking = '', remoteRef = ''] = line.split('\0');
+  if (!pushRemote || (remote !== null && remote !== pushRemote)) return null;
   if (remoteRef) return remoteRef.startsWith('refs/heads/') ? { remote: pushRemote, branch: remoteRef.slice('refs/heads/'.length) } : null;
   const prefix = `refs/remotes/${pushRemote}/`;
   return tracking.startsWith(prefix) ? { remote: pushRemote, branch: tracking.slice(prefix.length) } : null;
@@ -210,13 +217,13 @@ function pushLeaseViolation(ctx: HookContext, change: PushLease, head: string | 
     instead: [`name the branch: git push --force-with-lease ${remote ?? 'origin'} <branch>`],
   });
   const resolved: Array<{ remote: string | null; branch: string }> = [];
-  // A name that is not UTF-8 (escaped text here) cannot go on for-each-ref's command line below,
-  // nor be matched as the pre-push hook sees it: refused as unknown, as before.
-  if (head !== null && head !== undefined && ESCAPED.test(head)) return unknown('the checked-out branch has a name that is not UTF-8');
+  // A name that is not UTF-8 is escaped text, judged by its bytes as any other (until 2026-12-07,
+  // helper friction8, it was refused as unknown): defaultPushDestination finds it by its bytes,
+  // protect.branches matches it as the pre-push hook sees it (hookRef).
   if (change.destinations === null) {
     if (head === null) return unknown('HEAD is detached');
     const found = defaultPushDestination(ctx.repo, head, remote);
-    if (found === null) return unknown(`git's push destination for ${head.replace(/^refs\/heads\//, '')} depends on push.default, the upstream or the remote named`);
+    if (found === null) return unknown(`git's push destination for ${shownEscaped(head.replace(/^refs\/heads\//, ''))} depends on push.default, the upstream or the remote named`);
     resolved.push(found);
   } else {
     for (const destination of change.destinations) {
@@ -230,10 +237,10 @@ function pushLeaseViolation(ctx: HookContext, change: PushLease, head: string | 
     if (glob !== null) {
       return {
         rule: 'protected-branch-force-push',
-        what: `rewrite the protected branch ${branch} on ${to ?? shownRemote} (a force-push; --force-with-lease is no exemption)`,
-        subject: `${to ?? shownRemote} refs/heads/${branch}`,
-        why: `${branch} is protected: it matches '${glob}' (${configuredAt(ctx.policy, 'protect.branches', ctx.repo.root)})`,
-        instead: [`git fetch ${to ?? 'origin'} && git rebase ${to ?? 'origin'}/${branch} (or merge), then push without --force`, 'or push your work to a new branch and open a pull request'],
+        what: `rewrite the protected branch ${shownEscaped(branch)} on ${to ?? shownRemote} (a force-push; --force-with-lease is no exemption)`,
+        subject: `${to ?? shownRemote} ${shownEscaped(`refs/heads/${branch}`)}`,
+        why: `${shownEscaped(branch)} is protected: it matches '${glob}' (${configuredAt(ctx.policy, 'protect.branches', ctx.repo.root)})`,
+        instead: [`git fetch ${to ?? 'origin'} && git rebase ${shownEscaped(`${to ?? 'origin'}/${branch}`)} (or merge), then push without --force`, 'or push your work to a new branch and open a pull request'],
       };
     }
     if (to !== null && REMOTE_NAME.test(to)) keep.push(`refs/remotes/${to}/${branch}`);

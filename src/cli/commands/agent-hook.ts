@@ -31,6 +31,7 @@ import { newStepMark, pokeWatcher, recordStepEnd, recordStepSnapshot, recordStep
 import { checkpointSession, endSession, ensureSession, openSessionOf, startSession, type SessionRecord } from '../../session/store.js';
 import { summaryHasChanges } from '../../session/summary.js';
 import { createSnapshot } from '../../snapshot/create.js';
+import { escapedBytes } from '../../util/escaped-text.js';
 import { keepTips, type KeepItem } from '../../githooks/keep.js';
 import type { Snapshot } from '../../snapshot/format.js';
 import type { CommandContext } from '../main.js';
@@ -252,7 +253,8 @@ async function onShell(repo: Repo, policy: Policy, agent: AgentIntegration, even
             noteRehook(repo, snapshot.oid, rehook, command);
           }
           const items: KeepItem[] = [
-            ...(result.keep ?? []).map((ref) => ({ ref, oid: ref, reason: before.slice(0, 200) })),
+            // A kept ref is escaped text; cat-file reads each name as latin1 bytes (checkObjects): its exact bytes.
+            ...(result.keep ?? []).map((ref) => ({ ref, oid: escapedBytes(ref).toString('latin1'), reason: before.slice(0, 200) })),
             ...(result.keepCommits ?? []).map((c) => ({ ref: `${c.ref} of worktree ${c.root}`, oid: c.oid, reason: before.slice(0, 200) })),
           ];
           const kept = items.length > 0 ? (await keepTips(repo, items)).kept : [];

@@ -1435,7 +1435,7 @@ function pushWithLease(call: GitCall, parsed: ParsedGitArgs, remoteField: Field 
   for (const destination of destinations) {
     if (destination === 'HEAD') continue;
     const glob = protectedBranch(destination, call.rt.ctx);
-    if (glob) return deny(call, 'git-push-force', `git push --force-with-lease rewrites ${destination} on ${remote ?? 'the remote'}, a protected branch (matches "${glob}")`);
+    if (glob) return deny(call, 'git-push-force', `git push --force-with-lease rewrites ${shownEscaped(destination)} on ${remote ?? 'the remote'}, a protected branch (matches "${glob}")`);
   }
   // By text alone (no view of the repository) the checked-out branch and git's push destination are unknown.
   const view = call.rt.ctx.view;

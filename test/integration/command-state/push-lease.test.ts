@@ -114,15 +114,54 @@ describe('git push --force-with-lease through the agent hook', () => {
       expect(matching.reason).toMatch(/cannot determine/);
       repo.git(['config', '--unset', 'push.default']);
       expect(installedClaudeHook(repo, 'git push --force-with-lease').decision).toBe('allow');
-      // A branch name that is not UTF-8 (git's bytes reach the judge decoded): refused, not guessed.
-      const made = spawnSync('sh', ['-c', `git switch -q -c "$(printf 'caf\\351')" && git push -q -u origin HEAD`], { cwd: repo.dir, env: repo.env, encoding: 'utf8' });
-      expect(made.status, made.stderr).toBe(0);
-      const latin1 = installedClaudeHook(repo, 'git push --force-with-lease origin HEAD');
-      expect(latin1.decision).toBe('deny');
-      expect(latin1.reason).toMatch(/not UTF-8/);
       repo.git(['switch', '-q', '--detach', 'HEAD']);
       const detached = installedClaudeHook(repo, 'git push --force-with-lease origin HEAD');
       expect(detached.decision).toBe('deny');
       expect(detached.reason).toMatch(/HEAD is detached/);
+    }));
+
+  // A branch whose name is not UTF-8 (`caf\xe9`): until 2026-12-07 every lease push from it was
+  // refused as "a branch guard cannot determine". Now it is judged by its bytes as any other:
+  // allowed after a snapshot with origin's tip kept, refused where protect.branches covers it.
+  it('from a branch whose name is not UTF-8 is judged like any other, by its bytes', async () =>
+    withTestRepo((repo) => {
+      const { remote } = setUp(repo);
+      const sh = (script: string): string => {
+        const r = spawnSync('sh', ['-c', script], { cwd: repo.dir, env: repo.env, encoding: 'latin1' });
+        expect(r.status, r.stderr).toBe(0);
+        return r.stdout;
+      };
+      sh(`git switch -q -c "$(printf 'caf\\351')" && git push -q -u origin HEAD`);
+      const rounds = ['git push --force-with-lease', 'git push --force-with-lease origin HEAD', "git push --force-with-lease origin $'caf\\xe9'"];
+      rounds.forEach((command, round) => {
+        sh(`echo "round ${round}" > f.txt && git commit -q -a --amend -m "round ${round}"`);
+        const overwritten = sh(`git rev-parse "$(printf 'refs/remotes/origin/caf\\351')"`).trim();
+        const local = repo.git(['rev-parse', 'HEAD']).trim();
+        expect(kept(repo), command).not.toContain(overwritten);
+        const verdict = installedClaudeHook(repo, command);
+        expect(verdict.decision, `${command}: ${verdict.reason}`).toBe('allow');
+        expect(kept(repo), command).toContain(overwritten);
+        sh(`git push -q --force-with-lease origin "$(printf 'caf\\351')"`);
+        expect(sh(`git --git-dir "${remote}" rev-parse "$(printf 'refs/heads/caf\\351')"`).trim(), command).toBe(local);
+      });
+      // A UTF-8 name beyond ASCII: its remote tip is kept too (the kept ref reached cat-file as
+      // latin1 of its characters, `r\xe9sum\xe9`, a ref that does not exist, so nothing was kept).
+      repo.git(['switch', '-q', '-c', 'résumé']);
+      repo.git(['push', '-q', '-u', 'origin', 'résumé']);
+      repo.git(['commit', '-q', '--amend', '-m', 'résumé, amended']);
+      const overwritten = repo.git(['rev-parse', 'refs/remotes/origin/résumé']).trim();
+      expect(installedClaudeHook(repo, 'git push --force-with-lease origin résumé').decision).toBe('allow');
+      expect(kept(repo)).toContain(overwritten);
+      sh(`git switch -q "$(printf 'caf\\351')"`);
+      // protect.branches covering it: refused, the name shown as bash types it
+      const policy = repo.read('.guard.yaml').replace(/^  branches:\n/m, "  branches:\n    - 'caf*'\n");
+      expect(policy).toContain("- 'caf*'");
+      repo.write('.guard.yaml', policy);
+      for (const command of rounds) {
+        const verdict = installedClaudeHook(repo, command);
+        expect(verdict.decision, command).toBe('deny');
+        expect(verdict.reason, command).toMatch(/protected/);
+        expect(verdict.reason, command).toContain("$'caf\\xe9'");
+      }
     }));
 });
