@@ -1484,7 +1484,7 @@ export async function readPathFacts(repo: Repo | null, queries: StateQueries, op
   if (repo && queries.stagedLosses.size > 0) {
     facts.stagedLosses = new Map();
     for (const [key, query] of queries.stagedLosses) {
-      const lost = stagedVersionsLost(repo, query.cwd, query.pathspecs, query.gone === true);
+      const lost = stagedVersionsLost(repo, query.cwd, query.pathspecs, query.gone === true, query.fromHead === true);
       if (lost) facts.stagedLosses.set(key, lost);
     }
   }

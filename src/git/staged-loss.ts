@@ -23,15 +23,18 @@ import { runGitSync, splitNulBytes } from './run.js';
 /**
  * The entries (root-relative, git's bytes as latin1) under the pathspecs (relative to `cwd`;
  * none: every entry) whose staged version differs from both HEAD and the working tree (`gone`:
- * only those whose file is gone from the working tree); null where git cannot say.
+ * only those whose file is gone from the working tree); null where git cannot say. `fromHead`:
+ * every entry whose staged version differs from HEAD's (`git apply --index`, which overwrites the
+ * file too): the first step's answer alone, one process (where HEAD is unborn: null).
  */
-export function stagedVersionsLost(repo: Repo, cwd: string, typed: readonly string[], gone = false): string[] | null {
+export function stagedVersionsLost(repo: Repo, cwd: string, typed: readonly string[], gone = false, fromHead = false): string[] | null {
   const asked = commandLinePathspecs(repo.root, cwd, typed);
   if (!asked) return null;
   const staged = runGitSync(['diff-index', '--cached', '--name-only', '-z', '--no-renames', '--ignore-submodules=all', 'HEAD', '--', ...asked.pathspecs], { cwd, okCodes: [128] });
   let where = cwd;
   let pathspecs = asked.pathspecs;
   let names: Set<string> | null = null;
+  if (fromHead) return staged.code === 0 ? splitNulBytes(staged.stdout).filter(asked.keep) : null;
   if (staged.code === 0) {
     names = new Set(splitNulBytes(staged.stdout).filter(asked.keep));
     if (names.size === 0) return [];

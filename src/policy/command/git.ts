@@ -930,7 +930,13 @@ const SUBCOMMANDS: Record<string, (call: GitCall, args: Field[]) => void> = {
   apply(call, args) {
     // --cached changes the index alone: the staged version a patch changes is replaced (the
     // patch's paths are in its text: every entry is looked at).
-    if (args.some((a) => a.value === '--cached') && !asksHelp(args) && !args.some((a) => ['--check', '--stat', '--numstat', '--summary'].includes(a.value ?? ''))) unstage(call, 'git apply --cached', null);
+    if (asksHelp(args) || args.some((a) => ['--check', '--stat', '--numstat', '--summary'].includes(a.value ?? ''))) return;
+    if (args.some((a) => a.value === '--cached')) return unstage(call, 'git apply --cached', null);
+    // --index (and -3/--3way, which implies it) changes the file and its index entry together, and
+    // only where the file equals the entry: a staged version that is not HEAD's is lost from both
+    // (plain `git apply` leaves it in the index). Until 2026-12-07 (helper friction8) it was free.
+    const index = args.find((a) => a.value === '--index' || a.value === '-3' || a.value === '--3way');
+    if (index) unstage(call, `git apply ${index.value as string}`, null, false, true);
   },
   'checkout-index'(call, args) {
     if (args.some((a) => a.value === '--force' || (a.value !== null && /^-[a-z]*f[a-z]*$/.test(a.value)))) {
@@ -1780,24 +1786,24 @@ function resetPathspecs(parsed: ParsedGitArgs): Field[] | null {
  * repository guard does not protect (`-C`, GIT_DIR, a submodule) it stays as it was, free: guard
  * can neither look there nor snapshot it, and denying an unstage there would stop everyday work.
  */
-function unstage(call: GitCall, what: string, pathspecs: Field[] | null, gone = false): void {
+function unstage(call: GitCall, what: string, pathspecs: Field[] | null, gone = false, fromHead = false): void {
   if (call.target !== 'same' || call.gitDir || call.workTree) return;
   const view = call.rt.ctx.view;
-  const maybe = `${what} would drop from the index any staged version that is neither HEAD's nor the working tree's`;
+  const maybe = fromHead ? `${what} would replace, in the index and the file alike, any staged version that is not HEAD's` : `${what} would drop from the index any staged version that is neither HEAD's nor the working tree's`;
   // By text, `git rm --cached` without -f stays free: git refuses a staged version of its own
   // there unless the file is gone from disk, too rare to snapshot every such call for.
   if (!view || !(view.collecting || view.resolved)) return gone ? undefined : local(call, 'snapshot', 'git-unstage', maybe);
   if (!call.byCwd || call.cwd === null || !call.rt.ctx.repoRoot) return;
   const inner = innerRepository(call);
   const words = pathspecs === null || pathspecs.some((p) => p.value === null) ? [] : pathspecs.map((p) => p.value as string);
-  const found = view.stagedLoss({ cwd: call.cwd, pathspecs: words, ...(gone ? { gone: true as const } : {}) });
+  const found = view.stagedLoss({ cwd: call.cwd, pathspecs: words, ...(gone ? { gone: true as const } : {}), ...(fromHead ? { fromHead: true as const } : {}) });
   if (view.collecting || inner) return;
   if (found === null) return local(call, 'snapshot', 'git-unstage', `${maybe}, and guard could not ask git whether one is there`);
   if (found.length === 0) return;
   const text = shownGitName;
   const shown = found.slice(0, 5).map(text);
   const more = found.length > shown.length ? ` and ${found.length - shown.length} more` : '';
-  local(call, 'snapshot', 'git-unstage', `${what} drops the staged version of ${shown.join(', ')}${more}, which is neither HEAD's nor the working tree's`);
+  local(call, 'snapshot', 'git-unstage', fromHead ? `${what} may replace the staged version of ${shown.join(', ')}${more}, which is not HEAD's, in the index and the file alike` : `${what} drops the staged version of ${shown.join(', ')}${more}, which is neither HEAD's nor the working tree's`);
 }
 
 /**

@@ -139,7 +139,7 @@ export const RULES = {
     instead: 'Use `git stash` to set changes aside.',
   },
   'git-unstage': {
-    description: 'A command that resets or removes index entries and leaves the files (`git reset [-- <paths>]`, `git reset --mixed|--keep <commit>`, `git restore --staged`, `git rm --cached`, `git read-tree <tree>`, `git update-index --force-remove`, `git apply --cached`) where a staged version it touches is neither HEAD\'s nor the working tree\'s (after `git add -p`, or an edit after `git add`): restorable from the snapshot taken first. Where nothing is staged that way, it runs with no snapshot.',
+    description: 'A command that resets or removes index entries and leaves the files (`git reset [-- <paths>]`, `git reset --mixed|--keep <commit>`, `git restore --staged`, `git rm --cached`, `git read-tree <tree>`, `git update-index --force-remove`, `git apply --cached`) where a staged version it touches is neither HEAD\'s nor the working tree\'s (after `git add -p`, or an edit after `git add`), and `git apply --index` / `-3` (which replaces the file along with its entry) where a staged version is not HEAD\'s: restorable from the snapshot taken first. Where nothing is staged that way, it runs with no snapshot.',
     instead: 'Commit the staged version first (`git commit`), or stash it (`git stash push --staged`).',
   },
   'git-switch-discard': {

@@ -310,10 +310,16 @@ export interface StagedLossQuery {
   pathspecs: string[];
   /** Only entries whose file is gone from the working tree (`git rm --cached` without -f refuses the others). */
   gone?: true;
+  /**
+   * Every entry whose staged version is not HEAD's, whatever the working tree holds: `git apply
+   * --index` / `-3` replaces the index entry and the file together (git applies only where the file
+   * equals the index entry), so a staged version that is not in a commit is lost from both.
+   */
+  fromHead?: true;
 }
 
 export function stagedLossKey(query: StagedLossQuery): string {
-  return JSON.stringify([query.cwd, query.pathspecs, query.gone ?? false]);
+  return JSON.stringify([query.cwd, query.pathspecs, query.gone ?? false, query.fromHead ?? false]);
 }
 
 /**

@@ -166,4 +166,47 @@ describe('commands that drop a staged version of its own from the index', () => 
       expect(checkVerdict(t, 'git reset --soft HEAD')).toMatchObject({ verdict: 'allow' });
     });
   });
+
+  // `git apply --index PATCH` (and `-3`) replaces the file and its index entry together; git applies
+  // only where the file equals the entry, so a staged version that is not HEAD's (`git add` after an
+  // edit) is lost from both, where plain `git apply` leaves it in the index. It was free until
+  // 2026-12-07 (helper friction8); now a snapshot first where such a version is staged, free (at one
+  // `git diff-index`) where the index is HEAD's.
+  it('git apply --index / -3: a snapshot where a staged version is not HEAD\'s, and rollback gives it back', async () => {
+    await withTestRepo(async (t) => {
+      setup(t);
+      t.write('src/app.ts', 'one\n2\n3\n4\n5\n6\n');
+      t.git(['add', 'src/app.ts']);
+      t.git(['commit', '-q', '-m', 'six lines']);
+      t.write('src/app.ts', 'one\n2\n3\n4\n5\n6\n7\n');
+      fs.writeFileSync(path.join(t.base, 'seven.patch'), t.git(['diff']));
+      t.git(['checkout', '-q', '--', 'src/app.ts']);
+      // nothing staged: free, one git process more than a command that asks nothing
+      await expectEvaluatedTable(t, [
+        [`git apply --index ${t.base}/seven.patch`, 'allow', 'no-risk'],
+        [`git apply -3 ${t.base}/seven.patch`, 'allow', 'no-risk'],
+        [`git apply --check --index ${t.base}/seven.patch`, 'allow', 'no-risk'],
+      ]);
+      installedHookGitProcesses(t, 'git diff --stat'); // the first call in a repository does more (its first snapshot)
+      const base = installedHookGitProcesses(t, 'git diff --stat');
+      expect(installedHookGitProcesses(t, `git apply --index ${t.base}/seven.patch`)).toBe(base + 1);
+      // a version of its own staged, equal to the file (as --index needs): captured first
+      t.write('src/app.ts', 'ONE, staged\n2\n3\n4\n5\n6\n');
+      t.git(['add', 'src/app.ts']);
+      const before = indexAndFiles(t);
+      await expectEvaluatedTable(t, [
+        [`git apply -3 ${t.base}/seven.patch`, 'snapshot', 'git-unstage', ['src/app.ts']],
+        [`git apply --cached ${t.base}/seven.patch`, 'allow', 'no-risk'],
+        [`git apply ${t.base}/seven.patch`, 'allow', 'no-risk'],
+      ]);
+      const command = `git apply --index ${t.base}/seven.patch`;
+      const hook = hookWithVerdict(t, command);
+      expect([hook.verdict, hook.rule]).toEqual(['snapshot', 'git-unstage']);
+      const [snapshot] = snapshotsBefore(t, command).slice(-1);
+      shellOk(t, command);
+      expect(t.git(['show', ':src/app.ts'])).toBe('ONE, staged\n2\n3\n4\n5\n6\n7\n');
+      rollbackOk(t, snapshot as string);
+      expect(indexAndFiles(t)).toEqual(before);
+    });
+  });
 });
