@@ -57,7 +57,7 @@ const LINT = [
 ];
 
 const CLEANUPS = [
-  'rm -rf node_modules', 'rm -rf node_modules && npm install', 'rm -rf node_modules package-lock.json && npm install', 'rm -rf dist',
+  'rm -rf node_modules', 'rm -rf node_modules && npm install', 'rm -rf node_modules package-lock.json && npm install', 'rm -rf dist', 'rm -rf tmp/cache log/*.log coverage public/assets', 'rm local.properties',
   'rm -rf dist && npm run build', 'rm -rf build/', 'rm -rf .next coverage', 'rm -rf .next', 'rm -rf coverage', 'rm -rf out',
   'rm -rf target', 'rm -rf __pycache__', 'rm -rf .pytest_cache', 'rm -rf .mypy_cache .ruff_cache', 'rm -rf .venv', 'rm -rf venv',
   'rm -rf .turbo', 'rm -rf .parcel-cache', 'rm -rf .cache', 'rm -rf tmp', 'rm -rf logs', 'rm -r src/deep', 'rm -rf does-not-exist',
@@ -80,7 +80,7 @@ const MOVES = [
   'mv dist/index.js dist/main.js', 'cp package.json /tmp/package.json.bak', 'echo "node_modules" >> .gitignore', 'echo "PORT=3000" >> .env',
   "sed -i 's/foo/bar/g' src/app.ts", "sed -i '' 's/v1/v2/' README.md", "perl -pi -e 's/old/new/g' src/*.js",
   'cat > src/new-module.ts <<\'EOF\'\nexport const x = 1;\nEOF', 'printf "a\\nb\\n" > data/input.txt', 'echo "# Title" > docs/new-page.md',
-  'tee src/generated.ts < template.ts', 'npx prisma migrate dev --name init', 'patch -p1 < fix.patch', 'git apply fix.patch',
+  'tee src/generated.ts < template.ts', 'npx prisma migrate dev --name init', 'patch -p1 < fix.patch', 'git apply fix.patch', 'git apply --index fix.patch', 'git apply -3 fix.patch',
 ];
 
 const TEMP = [
