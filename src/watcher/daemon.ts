@@ -153,6 +153,12 @@ export class Watcher {
    * or no snapshot before this watcher's walk).
    */
   private indexTreeSeen: string | undefined;
+  /** The tree of the last snapshot this watcher took or was handed back (snapshotStep). */
+  private headTree: string | undefined;
+  /** The tree the protected files the restores know of were listed from (loadProtected). */
+  private protectTree: string | null = null;
+  /** A session's watcher: list the protected files again from its first snapshot (doStart). */
+  private protectAfterStartup = false;
   /** The looks for newly tracked files, one after the other. */
   private tracking: Promise<void> = Promise.resolve();
   /** The rollbacks holding the watcher still (pauseFor): no snapshot, no protected restore. */
@@ -231,14 +237,14 @@ export class Watcher {
         this.onError(error as Error);
         return null;
       });
-      // The index as the newest snapshot recorded it, read before the walk asks which excluded
-      // directories hold tracked files: what the index gains from there is looked at per snapshot.
-      const seen = readChainHead(this.repo).then(
-        (head) => head?.indexTree ?? undefined,
-        () => undefined,
-      );
+      // The newest snapshot, read beside the walk (one `git log -1`, the start-up's only read of
+      // the chain head): its index tree is where the look for newly tracked files starts (what
+      // the index gains from there is looked at per snapshot), its tree lists the protected files
+      // below when no start-up snapshot runs first. undefined: the read failed.
+      const seen = readChainHead(this.repo).catch(() => undefined);
       await this.fsEvents.start();
-      this.indexTreeSeen = await seen;
+      const head = await seen;
+      this.indexTreeSeen = head?.indexTree ?? undefined;
       this.server = await serving;
       if (this.stopping) return;
       this.state.watchedDirs = this.fsEvents?.watchedDirs ?? 0;
@@ -253,9 +259,24 @@ export class Watcher {
       // the CPU while the agent waits. Nothing is lost meanwhile: everything stays pending (a
       // served request takes it at once), and every change from here on has its event.
       this.everything = true;
-      if (this.options.startedFor) this.debouncer.touch();
-      else await this.snapshot();
-      await this.protect.load((await readChainHead(this.repo))?.tree ?? null);
+      // The protected files the restores know of: those of the start-up snapshot (the chain head
+      // it returns, new or not: no second read of the head); for a session's watcher, whose
+      // start-up snapshot comes later, those of the head read beside the walk, listed again from
+      // the first snapshot taken after the watches were in place (snapshotStep) when its tree is
+      // another. The head is read again only when neither is known (a failed read or snapshot).
+      let tree: string | null | undefined;
+      if (this.options.startedFor) {
+        this.debouncer.touch();
+        this.protectAfterStartup = true;
+        tree = head === undefined ? undefined : (head?.tree ?? null);
+      } else {
+        this.headTree = undefined;
+        await this.snapshot();
+        tree = this.headTree;
+      }
+      if (tree === undefined) tree = (await readChainHead(this.repo))?.tree ?? null;
+      // Polling lists them after each new snapshot already (snapshotStep): not twice.
+      if (tree === null || tree !== this.protectTree) await this.loadProtected(tree);
       // Stopped while starting (a signal): shutdown() finishes the job once this returns.
       if (this.stopping) return;
       this.state.state = 'running';
@@ -484,6 +505,11 @@ export class Watcher {
     return false;
   }
 
+  private async loadProtected(tree: string | null): Promise<void> {
+    this.protectTree = tree;
+    await this.protect.load(tree);
+  }
+
   /** Takes one snapshot of what is pending (serialised; a call during a snapshot runs again after it). */
   private snapshot(): Promise<void> {
     if (this.snapshotting) {
@@ -567,11 +593,18 @@ export class Watcher {
         if (!request) appendEvent(this.repo, { type: 'snapshot', snapshot: snapshot.oid, trigger, session, agent, created });
       }
       if (push) this.schedulePush();
+      this.headTree = snapshot.tree;
       if (created) {
         // Polling sees no events: keep the list of protected files it checks up to date.
-        if (this.state.mode === 'polling') await this.protect.load(snapshot.tree);
+        if (this.state.mode === 'polling') await this.loadProtected(snapshot.tree);
       } else {
         this.state.snapshots.unchanged++;
+      }
+      if (this.protectAfterStartup) {
+        // A session's watcher listed the protected files of the head read beside its walk: what
+        // was created since (before the watches) is in this first snapshot's tree.
+        this.protectAfterStartup = false;
+        if (snapshot.tree !== this.protectTree) await this.loadProtected(snapshot.tree);
       }
       if (marks.length > 0) this.journalStepSnapshot(marks, snapshot.oid);
       this.writeState();
@@ -796,7 +829,7 @@ export class Watcher {
       const previous = JSON.stringify(this.policy.protect.paths) + String(this.policy.error);
       this.policy = await loadPolicy(this.repo);
       this.includeIgnoredMatchers = null;
-      if (JSON.stringify(this.policy.protect.paths) + String(this.policy.error) !== previous) await this.protect.load((await readChainHead(this.repo))?.tree ?? null);
+      if (JSON.stringify(this.policy.protect.paths) + String(this.policy.error) !== previous) await this.loadProtected((await readChainHead(this.repo))?.tree ?? null);
       const before = this.session?.id;
       this.session = topOpenSession(this.repo);
       // A session that just started counts as activity.

@@ -188,7 +188,9 @@ async function trackedAmong(repo: Repo, paths: GitPath[]): Promise<{ tracked: Ma
 
 export class ProtectedRestore {
   /** Protected paths that exist (or existed) in this worktree: the candidates a deletion can hit. */
-  private readonly known = new Set<GitPath>();
+  private known = new Set<GitPath>();
+  /** Calls of load so far: only the newest one's list is kept. */
+  private loads = 0;
   private readonly queue = new Map<GitPath, number>();
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;
@@ -211,11 +213,22 @@ export class ProtectedRestore {
 
   /** Lists the protected paths in a snapshot's tree (at start, and when the policy changes). */
   async load(tree: string | null): Promise<void> {
-    this.known.clear();
     const policy = this.options.policy();
-    if (!tree || !policy) return;
+    const seq = ++this.loads;
+    if (!tree || !policy) {
+      this.known.clear();
+      return;
+    }
+    // The set in use stays in place while git lists (a reload after the watcher's start-up
+    // snapshot: daemon.ts); what events add meanwhile is kept.
+    const before = new Set(this.known);
     const listed = await runGit(['ls-tree', '-r', '-z', '--name-only', '--full-tree', tree], { cwd: this.repo.root });
-    for (const file of gitPathsOf(listed.stdout)) if (isProtectedPath(policy, matchText(file))) this.known.add(file);
+    const known = new Set<GitPath>();
+    for (const file of gitPathsOf(listed.stdout)) if (isProtectedPath(policy, matchText(file))) known.add(file);
+    // A later load (another tree) started while this one listed: its list is the one to keep.
+    if (seq !== this.loads) return;
+    for (const file of this.known) if (!before.has(file)) known.add(file);
+    this.known = known;
   }
 
   /** A path (file or directory, its name as bytes) changed at `at`. */
