@@ -19,8 +19,9 @@
  */
 import type { Field } from './expand.js';
 import { makeVerdict, unrecoverableKind } from './rules.js';
-import type { Invocation, Runtime } from './runtime.js';
+import { type Invocation, type Runtime, sub } from './runtime.js';
 import { judgeRemote } from './remote-shell.js';
+import { CONTAINER_FS } from './container-run.js';
 
 /** The programs this module judges (commands.ts sends them here). */
 export const ANDROID_PROGRAMS = new Set(['adb', 'emulator', 'avdmanager']);
@@ -107,4 +108,21 @@ function classifyAvdmanager(inv: Invocation, args: Field[], rt: Runtime): void {
 
 function appDataVerdict(inv: Invocation, rt: Runtime, what: string) {
   return makeVerdict(unrecoverableKind(rt.ctx.isAgent), 'device-app-data-delete', `${what}, outside the repository, where no snapshot holds it`, inv.source);
+}
+
+/**
+ * `run-as PKG [--user UID] CMD ...` where it is not the first word of what `adb shell` runs (`adb
+ * shell "cd /x && run-as com.app rm -rf databases"`, `adb shell 'run-as com.app ls; run-as
+ * com.app rm -rf files'`): CMD runs as the app in its data directory, /data/data/PKG. Called in
+ * the file pass of a machine guard cannot see (CommandContext.unseenFiles: every path there
+ * mapped under CONTAINER_FS), where a deletion is `remote-host-delete`. Until 2026-12-07 (holes6)
+ * only a leading run-as was read (classifyAndroid) and this was a program guard did not know: free.
+ */
+export function classifyRunAs(inv: Invocation, args: Field[], rt: Runtime): void {
+  const pkg = args[0];
+  if (pkg === undefined || pkg.value?.startsWith('-')) return;
+  const rest = args.slice(args[1]?.value === '--user' ? 3 : 1);
+  if (rest.length === 0) return;
+  // a package guard cannot see: its data directory is not known (a relative path there is an unknown target)
+  rt.exec(sub(inv, rest, { cwd: pkg.value === null || pkg.value.includes('/') ? null : `${CONTAINER_FS}/data/data/${pkg.value}` }));
 }

@@ -21,7 +21,7 @@ import { classifySail } from './sail.js';
 import { classifyServerFramework, SERVER_FRAMEWORK_PROGRAMS } from './server-frameworks.js';
 import { classifyRemoteData, REMOTE_DATA_PROGRAMS } from './remote-data.js';
 import { classifyRemoteShell, REMOTE_SHELL_PROGRAMS } from './remote-shell.js';
-import { ANDROID_PROGRAMS, classifyAndroid, classifyDevicePackageManager } from './android.js';
+import { ANDROID_PROGRAMS, classifyAndroid, classifyDevicePackageManager, classifyRunAs } from './android.js';
 import { classifyTerraform, TERRAFORM_PROGRAMS } from './terraform-state.js';
 import { classifyDvc } from './dvc.js';
 import { classifyPulumi } from './pulumi-state.js';
@@ -32,7 +32,7 @@ import { classifyEnvPull, ENV_PULL_PROGRAMS } from './env-pull.js';
 import { classifyDenoTask } from './deno-tasks.js';
 import { classifyExpo } from './expo-prebuild.js';
 import { classifyDatabaseClient, classifyMigrationTool, DATABASE_PROGRAMS, MIGRATION_PROGRAMS, refuseProjectCommand } from './databases.js';
-import { pocketbaseRunArgs } from './go-run.js';
+import { pocketbaseRunArgs, renamedPocketbase } from './go-run.js';
 import { classifyRunner, RUNNER_PROGRAMS } from './runners.js';
 import { classifyComposer } from './composer-scripts.js';
 import { classifyBunScript, classifyMonorepoRun, classifyPackageManager, classifyRunAll } from './package-scripts.js';
@@ -261,6 +261,8 @@ export function classifyInvocation(inv: Invocation, rt: Runtime): void {
   }
   // `adb shell pm clear PKG`: an Android device's package manager, deleting an app's data there (android.ts).
   if (name === 'pm' || (name === 'cmd' && args[0]?.value === 'package')) return classifyDevicePackageManager(inv, name, args, rt);
+  // `adb shell "cd /x && run-as com.app rm -rf databases"`: the command in the app's data directory, on the device (android.ts)
+  if (name === 'run-as' && rt.ctx.unseenFiles !== undefined) return classifyRunAs(inv, args, rt);
   // Inside a container or pod (container-exec.ts): only what is sent to a database server or a cloud.
   if (rt.ctx.inContainer && !IN_CONTAINER_UNWRAPPED.has(name)) return classifyInContainer(inv, program, name, args, rt);
   switch (name) {
@@ -376,6 +378,8 @@ export function classifyInvocation(inv: Invocation, rt: Runtime): void {
     const rest = pocketbaseRunArgs(inv, args.slice(1), rt);
     if (rest !== null) classifyMigrationTool(inv, 'pocketbase', rest, rt);
   }
+  // `./base migrate down`: a PocketBase application built under another name, known by the main.go beside it (go-run.ts).
+  if (name !== 'pocketbase' && renamedPocketbase(inv, program, args, rt)) classifyMigrationTool(inv, 'pocketbase', args, rt);
   // `sqlite3 local.db 'delete from x'`: the database file, judged as a write where the SQL may write.
   if (DATABASE_PROGRAMS.has(name)) return classifyDatabaseClient(inv, name, args, rt);
   // `./vendor/bin/sail down -v`, `sail artisan migrate:fresh`: the docker compose line Sail runs (sail.ts).

@@ -545,6 +545,8 @@ function composeService(inv: Invocation, rt: Runtime, spec: RunSpec): { mounts: 
 /** A container path as the host sees it through the mounts: the mount's source, or the container's own (CONTAINER_FS). */
 function mapPath(p: string, mounts: Mount[], above = true): string {
   const abs = path.posix.normalize(p).replace(/(.)\/$/, '$1');
+  // already the container's (a pod's command inside an ssh command string, mapped whole: remote-shell.ts)
+  if (abs === CONTAINER_FS || abs.startsWith(`${CONTAINER_FS}/`)) return abs;
   const within = mounts.filter((m) => abs === m.target || abs.startsWith(m.target === '/' ? '/' : `${m.target}/`)).sort((a, b) => b.target.length - a.target.length)[0];
   if (within) return within.source + (abs === within.target ? '' : abs.slice(within.target === '/' ? 0 : within.target.length));
   // a directory above a mount target: deleting it deletes what the mount shows, the whole source
@@ -586,6 +588,11 @@ function quote(word: string): string {
 export function classifyContainerRun(inv: Invocation, program: string, args: Field[], rt: Runtime): boolean {
   const found = runSpec(inv, program, args);
   if (found === null) return false;
+  // on a machine guard cannot see (`ssh prod docker exec app rm -rf /data`): that machine's containers, none of the repository's files
+  if (rt.ctx.unseenFiles !== undefined) {
+    classifyUnseenMachineContainer(inv, found, args, rt);
+    return true;
+  }
   // `docker compose run flyway clean`: the service's image is the tool's (compose-tools.ts)
   const tool = composeToolSpec(inv, rt, found);
   if (tool === undefined) return true; // the compose file or Dockerfile is being read: judged once it is
@@ -724,6 +731,27 @@ function classifyUnknownMounts(inv: Invocation, spec: RunSpec, rt: Runtime): voi
       return { ...makeVerdict('snapshot', 'container-unknown-mounts', `\`${shown(v.command)}\` deletes or overwrites files that may be the repository's, through a bind mount${keeps}`, shown(v.command)), backupFirst: true };
     },
   }, inv.source);
+}
+
+/**
+ * `docker exec NAME CMD` (compose's `exec` and `run`, `docker run` with a mount) in the file pass
+ * of a machine guard cannot see (CommandContext.unseenFiles: `ssh prod docker exec app rm -rf
+ * /data`, remote-shell.ts; a pod's, container-exec.ts). Until 2026-12-07 (holes6) this pass judged
+ * the container as the host's own (its compose file read here, the repository's files guessed
+ * behind its mounts) and its verdict, a snapshot, was dropped by the caller: the deletion was free.
+ * That machine's container shows that machine's files, a volume or a bind mount of its own, and
+ * none of the repository's: CMD is judged by the file rules with every path unseen (the caller's
+ * mapping: the ssh command string was mapped whole), its /tmp scratch, and the caller rewords
+ * what it finds (`remote-host-delete`). A fresh `docker run` without a mount deletes only the
+ * image's copy in its own container: free.
+ */
+function classifyUnseenMachineContainer(inv: Invocation, spec: RunSpec, args: Field[], rt: Runtime): void {
+  if (spec.tool || spec.inner.length === 0) return; // a migration tool's image: its data (container-exec.ts's data pass)
+  if (spec.kind === 'run' && spec.mounts.length === 0 && !spec.unknownMounts && !args.some((a) => a.value === '--volumes-from' || a.value?.startsWith('--volumes-from=') === true)) return;
+  const words = spec.inner.map((f) => f.value);
+  if (words.includes(null)) return; // a word guard cannot see: the data pass judged what it could
+  const cwd = spec.workdir === null || !spec.workdir.startsWith('/') ? CONTAINER_FS : spec.workdir;
+  rt.shell((words as string[]).map((w) => (/^[\w@%+=:,./-]+$/.test(w) ? w : quote(w))).join(' '), { cwd, env: new Map(), foreignEnv: true, ...(spec.stdin ? { stdin: hostStdin(inv) } : {}), via: `run in ${containerLabel(spec)}` }, inv.source);
 }
 
 /** Guessed mounts judged at most per command (each is one more in-process judgement; a path lookup where a suffix exists). */

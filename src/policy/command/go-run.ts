@@ -5,8 +5,8 @@
  * reverts migrations in the ignored `pb_data/data.db`, which was free with no capture (a clone
  * of pocketbase/pocketbase's examples/base, 2026-12-07, helper realproj5). Only the file named
  * (`main.go`, `cmd/app/main.go`) or a package directory's `main.go` is read, one read each; a
- * binary built from it under another name (`go build -o base && ./base migrate down`) is not
- * recognised (docs/command-guard.md, Known limits).
+ * binary built from it under another name (`go build -o base && ./base migrate down`) is
+ * recognised by the main.go beside it (renamedPocketbase, since 2026-12-07, holes6).
  */
 import path from 'node:path';
 import type { Field } from './expand.js';
@@ -51,4 +51,23 @@ export function pocketbaseRunArgs(inv: Invocation, args: Field[], rt: Runtime): 
     if (found && found !== 'missing' && POCKETBASE_IMPORT.test(found.text)) return target.rest;
   }
   return null;
+}
+
+/**
+ * A PocketBase application built under another name and run by its path (`go build -o base &&
+ * ./base migrate down`, as pocketbase/pocketbase's examples/base builds; `CGO_ENABLED=0 go build`
+ * names it after the directory): true where the directory the program file is in, or the line's
+ * directory, holds a `main.go` that imports PocketBase. Asked only for a path (`./base`,
+ * `bin/app`) given PocketBase's `migrate` or `superuser` command, so a line of any other program
+ * reads nothing; at most two reads. Until 2026-12-07 (holes6) such a binary was an unknown program
+ * and its `migrate down` was free, with no capture of the ignored pb_data/data.db.
+ */
+export function renamedPocketbase(inv: Invocation, program: string, args: Field[], rt: Runtime): boolean {
+  if (!program.includes('/') || !args.some((a) => a.value === 'migrate' || a.value === 'superuser')) return false;
+  const abs = resolvePath(program, inv.cwd);
+  const dirs = [...new Set([abs === null ? null : path.posix.dirname(abs), inv.cwd].filter((d): d is string => d !== null))];
+  return dirs.some((dir) => {
+    const found = readAt(rt, dir, 'main.go');
+    return found !== null && found !== undefined && found !== 'missing' && POCKETBASE_IMPORT.test(found.text);
+  });
 }

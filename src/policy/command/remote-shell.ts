@@ -384,8 +384,13 @@ export function judgeRemote(inv: Invocation, name: string, found: RemoteCommand 
 
 /** The refusal of a deletion on another machine, with the way to save what it deletes first. */
 function remoteDeleteVerdict(inv: Invocation, rt: Runtime, what: string, host: string, name: string) {
+  // in a container there (`ssh prod docker exec app rm -rf /data`: container-run.ts), its files are copied out by docker
+  const container = /\(run in (?:the container|the service|a container of) /.test(what);
+  const pod = /\(run in (?:the pod|a copy of the pod|a debugging pod) /.test(what);
   const save = name === 'adb' ? '`adb pull PATH ./backup`' : name === 'ssh'
-    ? `\`scp -r ${host}:PATH ./backup\`, or \`ssh ${host} tar czf - PATH > backup.tgz\``
+    ? container || pod
+      ? `\`ssh ${host} ${pod ? 'kubectl exec POD --' : 'docker exec CONTAINER'} tar czf - PATH > backup.tgz\`, or a snapshot of its volume`
+      : `\`scp -r ${host}:PATH ./backup\`, or \`ssh ${host} tar czf - PATH > backup.tgz\``
     : name === 'gcloud'
       ? `\`gcloud compute scp --recurse ${host}:PATH ./backup\`, a disk snapshot (\`gcloud compute disks snapshot DISK\`)`
       : name === 'ansible' || name === 'ansible-playbook'

@@ -27,6 +27,7 @@ import { checkDeleteTarget, checkMoveSource, checkWriteTarget, movesOut } from '
 import { classifyMigrationTool, judgeDatabaseFile, sqlMayWrite } from './databases.js';
 import { checkWriteGlob } from './write-targets.js';
 import { readRunFile, SCRIPT_TEXT_LIMIT } from './script-files.js';
+import { judgeGhPagesApi } from './site-publish.js';
 
 type Lang = 'python' | 'js' | 'perl' | 'ruby' | 'php' | 'awk' | 'lua' | 'applescript';
 
@@ -389,6 +390,8 @@ function analyzeCode(code: string, lang: Lang, inv: Invocation, rt: Runtime, lab
     }
   }
   if (lang === 'python') pythonDatabases(code, stripped, inv, rt, label, fromFile);
+  // `require('gh-pages').publish('dist', {history: false})`: a forced push, as the CLI's --no-history (site-publish.ts)
+  if (lang === 'js') judgeGhPagesApi(inv, code, rt);
   if (fromFile) return;
   const indirect = INDIRECT[lang].exec(stripped);
   if (indirect && !(lang !== 'js' && /^`/.test(indirect[0]))) {

@@ -1,0 +1,151 @@
+/**
+ * Lines that destroyed what guard cannot bring back and were free until 2026-12-07 (helper
+ * holes6), because the command ran where guard judged it without looking:
+ *
+ *  - a container or a pod on another machine deleting its files (`ssh host docker exec app rm -rf
+ *    /data`, `ssh bastion kubectl exec db-0 -- rm -rf ...`): the ssh file pass judged the
+ *    container as the host's own and dropped its verdict (container-run.ts
+ *    classifyUnseenMachineContainer; unseen-files.ts hands a nested pass's verdict to the outer);
+ *  - git on another machine (`ssh host 'cd /srv/app && git push -f origin main'`, `ssh host git
+ *    -C /srv/repo reset --hard`, `ssh host 'git branch -D x'`): its repository has no snapshot
+ *    (unseen-files.ts gitElsewhere);
+ *  - `run-as PKG CMD` after other commands in `adb shell`'s string (android.ts classifyRunAs);
+ *  - a PocketBase application built under another name (`./base migrate down`: go-run.ts
+ *    renamedPocketbase);
+ *  - mkdocs.yml's `remote_branch:` named in the refusal of `mkdocs gh-deploy --force`, and
+ *    gh-pages' Node API with `history: false` (site-publish.ts).
+ *
+ * Everyday lines beside them stay free (also in test/unit/policy/command/everyday.ts).
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { checkVerdict, hookWithVerdict } from '../../helpers/verdicts.js';
+import { expectEvaluatedTable } from '../../helpers/evaluated.js';
+import { commitFiles, writeFiles } from '../../helpers/repo-steps.js';
+import { withTestRepo } from '../../helpers/git-repo.js';
+
+describe('what runs where guard sees nothing', () => {
+  it('refuses a deletion in a container or pod on another machine; its /tmp and reads stay free', async () => {
+    await withTestRepo(async (t) => {
+      // a compose file here names a service app with a bind mount: the other machine's is not this one
+      commitFiles(t, { 'compose.yaml': 'services:\n  app:\n    image: node\n    volumes:\n      - ./:/data\n' });
+      t.guard(['init', '--yes', '--agents', 'claude']);
+      const v = checkVerdict(t, 'ssh host docker exec app rm -rf /data', { asAgent: true });
+      expect(v).toMatchObject({ verdict: 'deny', rule: 'remote-host-delete', reason: expect.stringContaining('`rm -rf /data`: rm deletes /data (run in the container app), on another machine') });
+      expect(v.instead).toContain('`ssh host docker exec CONTAINER tar czf - PATH > backup.tgz`');
+      expect(hookWithVerdict(t, "ssh host 'docker exec app sh -c \"rm -rf /data\"'")).toMatchObject({ decision: 'deny', verdict: 'deny' });
+      // a person is asked
+      expect(checkVerdict(t, 'ssh host docker compose exec app rm -rf /data')).toMatchObject({ verdict: 'ask', rule: 'remote-host-delete' });
+      await expectEvaluatedTable(t, [
+        ['ssh host docker exec -w /app app rm -rf uploads', 'deny', 'remote-host-delete', ['/app/uploads (run in the container app)']],
+        ['ssh host docker run -v /srv/data:/data alpine rm -rf /data', 'deny', 'remote-host-delete', ['(run in a container of alpine)']],
+        ['ssh bastion kubectl exec db-0 -- rm -rf /var/lib/postgresql/data', 'deny', 'remote-host-delete', ['`rm -rf /var/lib/postgresql/data`', '(run in the pod db-0)']],
+        ["ssh bastion 'kubectl exec db-0 -- sh -c \"rm -rf /data\"'", 'deny', 'remote-host-delete', ['(run in the pod db-0)']],
+        // judged before, unchanged
+        ["ssh host 'docker compose exec db psql -c \"DROP TABLE x\"'", 'deny', 'remote-data-delete'],
+        ['ssh host kubectl delete ns prod', 'deny', 'cluster-data-delete'],
+        ['ssh prod docker exec db dropdb app', 'deny', 'remote-data-delete'],
+        ['kubectl exec db-0 -- rm -rf /data', 'deny', 'cluster-data-delete'],
+        // here, a running container's mounts may show the repository: a snapshot first, as before
+        ['docker exec web rm -rf /srv/x', 'snapshot', 'container-unknown-mounts'],
+        // free: reads, the container's /tmp, a fresh container's own files
+        ['ssh host docker ps', 'allow', 'no-risk'],
+        ['ssh host docker exec app ls /data', 'allow', 'no-risk'],
+        ['ssh host docker exec app rm -rf /tmp/cache', 'allow', 'no-risk'],
+        ['ssh host docker run --rm alpine rm -rf /x', 'allow', 'no-risk'],
+        ['ssh bastion kubectl exec db-0 -- ls /data', 'allow', 'no-risk'],
+        ['ssh bastion kubectl exec db-0 -- rm -rf /tmp/x', 'allow', 'no-risk'],
+        ['ssh host ls', 'allow', 'no-risk'],
+      ]);
+    });
+  });
+
+  it("refuses git that drops work in another machine's repository, with git's own way forward", async () => {
+    await withTestRepo(async (t) => {
+      t.guard(['init', '--yes', '--agents', 'claude']);
+      const v = checkVerdict(t, 'ssh host git -C /srv/repo reset --hard', { asAgent: true });
+      expect(v).toMatchObject({ verdict: 'deny', rule: 'git-reset-hard', reason: 'git reset --hard discards uncommitted changes, in /srv/repo on another machine, where guard cannot snapshot the repository first (run on the host host)' });
+      expect(v.instead).toContain('`git reset --keep`');
+      expect(hookWithVerdict(t, "ssh host 'cd /srv/app && git push -f origin main'")).toMatchObject({ decision: 'deny', verdict: 'deny' });
+      expect(checkVerdict(t, "ssh host 'git branch -D x'")).toMatchObject({ verdict: 'ask', rule: 'git-branch-delete' });
+      await expectEvaluatedTable(t, [
+        ["ssh host 'cd /srv/app && git push -f origin main'", 'deny', 'git-push-force', ['on another machine']],
+        ["ssh host 'git branch -D x'", 'deny', 'git-branch-delete', ['in ~ on another machine']],
+        ["ssh prod 'cd app && git clean -fdx'", 'deny', 'git-clean-ignored', ['in ~/app on another machine']],
+        ["ssh prod 'cd app && git checkout -- .'", 'deny', 'git-checkout-discard'],
+        ["ssh prod 'cd app && git stash drop'", 'deny', 'git-stash-drop'],
+        ["ssh prod 'cd app && git fetch && git reset --hard origin/main'", 'deny', 'git-reset-hard'],
+        ['kubectl exec web-0 -- git reset --hard', 'deny', 'git-reset-hard', ['(run in the pod web-0)']],
+        // free: what keeps the work there
+        ["ssh host 'git pull'", 'allow', 'no-risk'],
+        ['ssh host git status', 'allow', 'no-risk'],
+        ["ssh prod 'cd app && git fetch && git checkout v1.2.0'", 'allow', 'no-risk'],
+        ["ssh prod 'cd app && git reset --keep origin/main'", 'allow', 'no-risk'],
+        ["ssh prod 'cd app && git stash && git pull --rebase && git stash pop'", 'allow', 'no-risk'],
+        ["ssh prod 'cd app && git commit -am x && git push'", 'allow', 'no-risk'],
+        ["ssh prod 'git clone https://example.com/a/b.git /srv/b'", 'allow', 'no-risk'],
+      ]);
+    });
+  });
+
+  it("judges run-as anywhere in adb shell's string in the app's data directory", async () => {
+    await withTestRepo(async (t) => {
+      t.guard(['init', '--yes', '--agents', 'claude']);
+      expect(checkVerdict(t, 'adb shell "cd /x && run-as com.app rm -rf databases"', { asAgent: true })).toMatchObject({ verdict: 'deny', rule: 'remote-host-delete', reason: expect.stringContaining('rm deletes /data/data/com.app/databases, on another machine') });
+      await expectEvaluatedTable(t, [
+        ["adb shell 'run-as com.app ls; run-as com.app rm -rf files'", 'deny', 'remote-host-delete', ['/data/data/com.app/files']],
+        ['adb shell "run-as com.app --user 10 rm -rf shared_prefs"', 'deny', 'remote-host-delete', ['/data/data/com.app/shared_prefs']],
+        ['adb shell run-as com.app rm -rf databases', 'deny', 'remote-host-delete'],
+        ['adb shell run-as com.app ls', 'allow', 'no-risk'],
+        ['adb shell "cd /data/local/tmp && run-as com.app ls databases"', 'allow', 'no-risk'],
+        ['adb shell "run-as com.app cp databases/app.db /data/local/tmp/app.db"', 'allow', 'no-risk'],
+      ]);
+    });
+  });
+
+  it('knows a PocketBase application built under another name by the main.go beside it', async () => {
+    await withTestRepo(async (t) => {
+      // pocketbase/pocketbase's examples/base: `/*` ignored but .gitignore and main.go; `go build` makes ./base
+      commitFiles(t, {
+        '.gitignore': '/*\n!.gitignore\n!main.go\n',
+        'main.go': 'package main\n\nimport (\n\t"log"\n\n\t"github.com/pocketbase/pocketbase"\n)\n\nfunc main() {\n\tapp := pocketbase.New()\n\tif err := app.Start(); err != nil {\n\t\tlog.Fatal(err)\n\t}\n}\n',
+      });
+      writeFiles(t, { 'base': '\u007fELF not really\n', 'pb_data/data.db': 'SQLite format 3\u0000rows\n' });
+      fs.chmodSync(path.join(t.dir, 'base'), 0o755);
+      t.guard(['init', '--yes', '--agents', 'claude']);
+      expect(checkVerdict(t, './base migrate down', { asAgent: true })).toMatchObject({ verdict: 'snapshot', rule: 'overwrite-ignored', reason: expect.stringContaining('pb_data/data.db') });
+      await expectEvaluatedTable(t, [
+        ['./base migrate down 2', 'snapshot', 'overwrite-ignored', ['pocketbase migrate down', 'pb_data/data.db']],
+        ['./base superuser delete a@b.c', 'snapshot', 'overwrite-ignored', ['pocketbase superuser delete']],
+        ['./base serve', 'allow', 'no-risk'],
+        ['./base migrate create add_posts', 'allow', 'no-risk'],
+      ]);
+      // the same binary where no main.go imports PocketBase: an unknown program, as before
+      fs.writeFileSync(path.join(t.dir, 'main.go'), 'package main\n\nfunc main() {}\n');
+      await expectEvaluatedTable(t, [['./base migrate down', 'allow', 'no-risk']]);
+    });
+  });
+
+  it("names mkdocs.yml's remote_branch, and refuses gh-pages' Node API with history: false", async () => {
+    await withTestRepo(async (t) => {
+      commitFiles(t, {
+        'mkdocs.yml': 'site_name: x\nremote_branch: main # the site on main\nremote_name: upstream\n',
+        'scripts/deploy.mjs': "import ghpages from 'gh-pages';\nghpages.publish('dist', { history: false, branch: 'pages' }, (err) => console.log(err));\n",
+        'scripts/deploy-plain.js': "const ghpages = require('gh-pages');\nghpages.publish('dist', () => {});\n",
+        'package.json': JSON.stringify({ name: 'x', scripts: { deploy: 'node scripts/deploy.mjs', 'deploy:plain': 'node scripts/deploy-plain.js' } }),
+      });
+      t.guard(['init', '--yes', '--agents', 'claude']);
+      expect(checkVerdict(t, 'mkdocs gh-deploy --force', { asAgent: true })).toMatchObject({ verdict: 'deny', rule: 'git-push-force', reason: expect.stringContaining("force-pushes main (mkdocs.yml's remote_branch) to upstream") });
+      expect(hookWithVerdict(t, 'npm run deploy')).toMatchObject({ decision: 'deny', verdict: 'deny' });
+      await expectEvaluatedTable(t, [
+        ['mkdocs gh-deploy --force -b pages', 'deny', 'git-push-force', ['force-pushes pages to upstream']],
+        ["node -e \"require('gh-pages').publish('dist', {history: false})\"", 'deny', 'git-push-force', ['force-pushes gh-pages to origin']],
+        ['node scripts/deploy.mjs', 'deny', 'git-push-force', ['force-pushes pages to origin']],
+        ['mkdocs gh-deploy', 'allow', 'no-risk'],
+        ["node -e \"require('gh-pages').publish('dist')\"", 'allow', 'no-risk'],
+        ['npm run deploy:plain', 'allow', 'no-risk'],
+      ]);
+    });
+  });
+});
