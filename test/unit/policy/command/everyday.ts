@@ -508,7 +508,7 @@ const HOLES_6 = [
   "ssh prod 'cd /srv/app && git fetch && git checkout v1.2.0'", "ssh prod 'cd /srv/app && git pull --ff-only && git log -1'",
   "ssh prod 'cd /srv/app && git reset --keep origin/main'", 'ssh prod docker exec app ls /data', 'ssh prod docker exec app rm -rf /tmp/cache',
   'ssh prod docker run --rm alpine rm -rf /x', 'ssh prod docker logs -f app', 'ssh bastion kubectl exec web-0 -- ls /data',
-  'adb shell "cd /data/local/tmp && run-as com.app ls databases"', "node -e \"require('gh-pages').publish('dist')\"", 'mkdocs gh-deploy',
+  'adb shell "cd /data/local/tmp && run-as com.app ls databases"', "node -e \"require('gh-pages').publish('dist')\"", 'mkdocs gh-deploy --remote-branch gh-pages',
 ];
 
 /** Friction removed by helper gitfriction (2026-12-07), found on jqlang/jq (a clean vendor/oniguruma submodule). */
