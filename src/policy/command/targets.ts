@@ -188,7 +188,8 @@ function replacesUnseen(abs: string, ctx: CommandContext, source: string, what: 
   const root = ctx.unseenFiles;
   if (!root || !isStrictlyUnder(abs, root) || options.append === true || options.edits === true || options.keepsOld === true) return null;
   const inside = abs.slice(root.length);
-  if (scratchDir(abs, ctx) !== null || /^\/(proc|sys)\//.test(inside) || /^\/dev\/(null|zero|full|u?random|stdout|stderr|stdin|tty|fd\/\d+)$/.test(inside)) return null;
+  // a scratch directory itself (`ssh h cp a /tmp/`): the file lands in it (holes6; it was refused as replacing /tmp)
+  if (scratchDir(abs, ctx) !== null || ctx.scratchDirs?.includes(abs.replace(/(.)\/$/, '$1')) === true || /^\/(proc|sys)\//.test(inside) || /^\/dev\/(null|zero|full|u?random|stdout|stderr|stdin|tty|fd\/\d+)$/.test(inside)) return null;
   return makeVerdict('deny', 'rm-outside-repo', `${what}${what.includes(inside) ? '' : ` (${inside})`}, replacing the file there if there is one, outside the repository, where guard can neither look nor restore it`, source, REPLACES_OUTSIDE_INSTEAD);
 }
 

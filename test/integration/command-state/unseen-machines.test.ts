@@ -12,6 +12,8 @@
  *  - `run-as PKG CMD` after other commands in `adb shell`'s string (android.ts classifyRunAs);
  *  - a PocketBase application built under another name (`./base migrate down`: go-run.ts
  *    renamedPocketbase);
+ *  - (friction) a copy into the other machine's /tmp itself (`ssh host cp app.log /tmp/`) was
+ *    refused as replacing /tmp (targets.ts replacesUnseen);
  *  - mkdocs.yml's `remote_branch:` named in the refusal of `mkdocs gh-deploy --force`, and
  *    gh-pages' Node API with `history: false` (site-publish.ts).
  *
@@ -57,6 +59,12 @@ describe('what runs where guard sees nothing', () => {
         ['ssh bastion kubectl exec db-0 -- ls /data', 'allow', 'no-risk'],
         ['ssh bastion kubectl exec db-0 -- rm -rf /tmp/x', 'allow', 'no-risk'],
         ['ssh host ls', 'allow', 'no-risk'],
+        // a copy into a scratch directory itself lands in it (it was refused as replacing /tmp)
+        ['ssh host cp app.log /tmp/', 'allow', 'no-risk'],
+        ['ssh host mv app.log /tmp', 'allow', 'no-risk'],
+        ['adb shell "cp /sdcard/x.png /data/local/tmp/"', 'allow', 'no-risk'],
+        ['ssh host cp app.conf /etc/', 'deny', 'remote-host-delete'],
+        ['ssh host rm -rf /tmp', 'deny', 'remote-host-delete'],
       ]);
     });
   });

@@ -508,6 +508,7 @@ const HOLES_6 = [
   "ssh prod 'cd /srv/app && git fetch && git checkout v1.2.0'", "ssh prod 'cd /srv/app && git pull --ff-only && git log -1'",
   "ssh prod 'cd /srv/app && git reset --keep origin/main'", 'ssh prod docker exec app ls /data', 'ssh prod docker exec app rm -rf /tmp/cache',
   'ssh prod docker run --rm alpine rm -rf /x', 'ssh prod docker logs -f app', 'ssh bastion kubectl exec web-0 -- ls /data',
+  'ssh prod cp /var/log/app.log /tmp/', 'adb shell "cp /sdcard/screen.png /data/local/tmp/"',
   'adb shell "cd /data/local/tmp && run-as com.app ls databases"', "node -e \"require('gh-pages').publish('dist')\"", 'mkdocs gh-deploy --remote-branch gh-pages',
 ];
 
