@@ -613,7 +613,8 @@ async function handleEvent(repo: Repo, agent: AgentIntegration, event: AgentEven
       const watcher = result.watcher.ready ? '' : ` Not ready yet: ${result.watcher.error}.`;
       const warning = sessionBackupWarning(result.backup);
       const submodules = agent.unguardedInSubmodule && hasSubmodules(repo.root) ? `\ngit-guard: note: ${submoduleStartNote([agent.displayName])}` : '';
-      return { decision: 'allow', message: `${sessionHeading(s, what)}. Undo everything this session does: guard rollback --session ${s.id}${watcher}${warning ? `\ngit-guard: WARNING: ${warning}` : ''}${submodules}${refreshed ? `\n${refreshed}` : ''}` };
+      const policyGone = await policyGoneAtStart(repo);
+      return { decision: 'allow', message: `${sessionHeading(s, what)}. Undo everything this session does: guard rollback --session ${s.id}${watcher}${warning ? `\ngit-guard: WARNING: ${warning}` : ''}${policyGone ? `\ngit-guard: WARNING: ${policyGone}` : ''}${submodules}${refreshed ? `\n${refreshed}` : ''}` };
     }
     case 'pre-tool': {
       const tool = event.tool;
@@ -654,6 +655,23 @@ async function handleEvent(repo: Repo, agent: AgentIntegration, event: AgentEven
       const show = event.kind === 'session-end' || summaryHasChanges(ended.summary);
       return { decision: 'allow', ...(show ? { message: summaryText(ended.summary, sessionHeading(ended.session, 'ended')) } : {}) };
     }
+  }
+}
+
+/**
+ * At a session start: the committed policy gone from the worktree (the person's own merge or commit
+ * deleted it; restore/policy-gone.ts), said with the way back so the session does not start on the
+ * defaults unseen. No git process while the policy file is there; never a reason to fail the start.
+ */
+async function policyGoneAtStart(repo: Repo): Promise<string> {
+  try {
+    const policy = await readPolicy(repo);
+    if (policy.sourceExists || policy.error) return '';
+    const { policyGone, policyGoneText, policyGoneFix } = await import('../../restore/policy-gone.js');
+    const gone = await policyGone(repo, policy.source, false, null);
+    return gone ? `${policyGoneText(gone)}; ${policyGoneFix(gone)}` : '';
+  } catch {
+    return '';
   }
 }
 

@@ -133,8 +133,13 @@ export async function run(_args: Args, { cwd, out }: CommandContext): Promise<nu
       fix: `make its hooks load (\`guard init --agents ${s.agent ?? 'LIST'}\`, and the trust step above), then \`guard session end --id ${s.id}\``,
     });
   }
-  const degraded = problems.length > 0;
   const latest = snapshots[0] ?? null;
+  // The committed policy deleted by the person's own merge or commit (an agent's is put back by its
+  // hook): guard runs on its defaults without a word otherwise. One git process, only without the file.
+  const { policyGone, policyGoneText, policyGoneFix } = await import('../../restore/policy-gone.js');
+  const gone = policy.error ? null : await policyGone(repo, policy.source, policy.sourceExists, latest?.oid ?? null);
+  if (gone) problems.push({ problem: policyGoneText(gone), fix: policyGoneFix(gone) });
+  const degraded = problems.length > 0;
   // A layer that is off says so: the session start's capture of ignored files (start-capture.ts).
   const captureNotes =
     policy.snapshot.ignoredAtSessionStart > 0 && policy.backup.remote
@@ -156,7 +161,7 @@ export async function run(_args: Args, { cwd, out }: CommandContext): Promise<nu
         list: hooks.hooks.map((h) => ({ ...h, throughManager: through.get(h.name) ?? null })),
       },
       hookManagers: managers,
-      config: { file: policy.source, exists: policy.sourceExists, valid: policy.error === null, error: policy.error, problems: policy.problems },
+      config: { file: policy.source, exists: policy.sourceExists, valid: policy.error === null, error: policy.error, problems: policy.problems, ...(gone ? { gone: { heldBy: gone.heldBy, oid: gone.oid, back: gone.back } } : {}) },
       snapshot: latest ? { id: latest.oid, time: latest.time, trigger: latest.trigger } : null,
       storeBytes: size,
       watcher: watcher.json,
