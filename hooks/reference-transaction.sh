@@ -279,6 +279,13 @@ GUARD_INPUT_END
     guard_dropped_file=$GUARD_DIR/dropped-remotes
     guard_dropped_new=
     [ -f "$guard_dropped_file" ] || guard_dropped_new=1
+    # A file no run took for a minute: its run could not start (no Node then, killed before it
+    # took the file), and appending alone would leave every later tip waiting too. Started again
+    # (a run that is only slow to start loses the rename to this one, harmlessly). One `find`,
+    # only where the file is there already (before this append moves its time).
+    if [ -z "$guard_dropped_new" ] && [ -n "$(find "$guard_dropped_file" -prune -mmin +1 2>/dev/null)" ]; then
+      guard_dropped_new=1
+    fi
     if printf '%s' "$guard_dropped" >>"$guard_dropped_file" 2>/dev/null; then
       while read -r guard_old_oid guard_ref; do
         [ -n "$guard_ref" ] || continue
@@ -290,6 +297,8 @@ GUARD_INPUT_END
         guard_find_node
         if [ -n "$GUARD_NODE_BIN" ] && [ -f "$GUARD_PKG/bin/guard.js" ]; then
           (guard_run_node "$GUARD_NODE_BIN" "$GUARD_PKG/bin/guard.js" hook keep-dropped >/dev/null 2>&1 </dev/null &)
+        else
+          printf 'guard: warning: cannot start Node to keep these tips now (they wait in %s); `guard status` keeps them\n' "$guard_dropped_file" >&2
         fi
       fi
     fi

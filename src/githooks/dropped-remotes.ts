@@ -12,7 +12,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { escapedText } from '../util/escaped-text.js';
-import { guardCommonPath } from '../git/repo.js';
+import { guardCommonPath, type Repo } from '../git/repo.js';
 import { keepTips } from './keep.js';
 import type { HookReport } from './decide.js';
 import type { HookContext } from './context.js';
@@ -29,7 +29,44 @@ function running(pid: number): boolean {
   }
 }
 
-export async function keepDroppedRemoteTips(ctx: HookContext): Promise<HookReport> {
+/** A file no run has taken for this long is waiting: its background run did not start or died (WaitingTips). */
+export const DROPPED_STALE_MS = 60_000;
+
+export interface WaitingTips {
+  /** "<old oid> <ref>" lines (refs as git wrote them, latin1 text) in files no run holds. */
+  lines: string[];
+  /** The oldest such file's mtime (ms). */
+  since: number;
+}
+
+/**
+ * Tips deleted remote-tracking refs left waiting: <guardDir>/dropped-remotes older than
+ * DROPPED_STALE_MS (the shim starts a run for it when it creates it; a run that cannot start
+ * leaves it, and later deletions only append) and the files of runs that ended without keeping
+ * theirs. Null when none (a readdir, no git process). For `guard status`, which keeps them.
+ */
+export async function waitingDroppedTips(repo: Repo, now = Date.now()): Promise<WaitingTips | null> {
+  const dir = guardCommonPath(repo);
+  const names = (await fs.readdir(dir).catch(() => [] as string[])).filter((name) => name.startsWith(DROPPED_REMOTES_FILE));
+  if (names.length === 0) return null;
+  const lines: string[] = [];
+  let since = Infinity;
+  for (const name of names) {
+    const owner = /^dropped-remotes(?:\.(\d+)(?:\.\d+)?)?$/.exec(name);
+    if (!owner) continue;
+    if (owner[1] !== undefined && running(Number(owner[1]))) continue;
+    const stat = await fs.stat(path.join(dir, name)).catch(() => null);
+    if (!stat || (owner[1] === undefined && now - stat.mtimeMs < DROPPED_STALE_MS)) continue;
+    const text = await fs.readFile(path.join(dir, name), 'latin1').catch(() => '');
+    const found = text.split('\n').filter((line) => /^([0-9a-f]{40}|[0-9a-f]{64}) refs\/remotes\/./.test(line));
+    if (found.length === 0) continue;
+    lines.push(...found);
+    since = Math.min(since, stat.mtimeMs);
+  }
+  return lines.length > 0 ? { lines, since } : null;
+}
+
+export async function keepDroppedRemoteTips(ctx: Pick<HookContext, 'repo'>): Promise<HookReport> {
   const file = guardCommonPath(ctx.repo, DROPPED_REMOTES_FILE);
   const taken = `${file}.${process.pid}`;
   // Files an earlier run took and did not keep (its keep failed, or it was killed): taken again

@@ -8,7 +8,7 @@
 import { diskUsage } from '../../git/compat.js';
 import { readPolicy } from '../../config/compile.js';
 import { displayPath } from '../../config/load.js';
-import { openRepo, type Repo } from '../../git/repo.js';
+import { guardCommonPath, openRepo, type Repo } from '../../git/repo.js';
 import { listApprovals } from '../../githooks/approvals.js';
 import { hooksLocation } from '../../githooks/install/hooks-dir.js';
 import { hooksStatus } from '../../githooks/install/local.js';
@@ -81,6 +81,19 @@ export async function run(_args: Args, { cwd, out }: CommandContext): Promise<nu
   // guard's own files a clean deleted and no hook has put back yet (src/restore/own-files.ts).
   const ownFiles = await import('../../restore/own-files.js');
   const putBack = ownFiles.putBackDue(repo) ? await ownFiles.putBackOwnFiles(repo, 'status', (await import('../../agents/rehook.js')).rehookAgents) : null;
+  // Tips of deleted remote-tracking refs whose background keep did not run (githooks/dropped-remotes.ts):
+  // kept here. A readdir; git only when some wait.
+  const dropped = await import('../../githooks/dropped-remotes.js');
+  const waiting = await dropped.waitingDroppedTips(repo);
+  let droppedKept: { kept: number; since: string } | { failed: string; waiting: number } | null = null;
+  if (waiting) {
+    try {
+      await dropped.keepDroppedRemoteTips({ repo });
+      droppedKept = { kept: waiting.lines.length, since: new Date(waiting.since).toISOString() };
+    } catch (error) {
+      droppedKept = { failed: error instanceof Error ? error.message : String(error), waiting: waiting.lines.length };
+    }
+  }
   // core.hooksPath asked once, for the hooks' state and the hook managers' both.
   const location = await hooksLocation(repo);
   const [hooks, policy, snapshots, size, approvals, managers] = await Promise.all([
@@ -133,6 +146,12 @@ export async function run(_args: Args, { cwd, out }: CommandContext): Promise<nu
       fix: `make its hooks load (\`guard init --agents ${s.agent ?? 'LIST'}\`, and the trust step above), then \`guard session end --id ${s.id}\``,
     });
   }
+  if (droppedKept && 'failed' in droppedKept) {
+    problems.push({
+      problem: `${droppedKept.waiting} tip(s) of deleted remote-tracking refs wait to be kept in refs/guard/keep/head (their background keep did not run, and keeping them now failed: ${droppedKept.failed}); until then \`git gc\` may drop their commits`,
+      fix: `\`guard hook keep-dropped\` keeps them (the lines in ${guardCommonPath(repo, 'dropped-remotes')}* name each tip: \`git update-ref REF OID\` brings one back)`,
+    });
+  }
   const latest = snapshots[0] ?? null;
   // The committed policy deleted by the person's own merge or commit (an agent's is put back by its
   // hook): guard runs on its defaults without a word otherwise. One git process, only without the file.
@@ -175,6 +194,7 @@ export async function run(_args: Args, { cwd, out }: CommandContext): Promise<nu
       approvals,
       refreshed,
       ...(putBack ? { putBack } : {}),
+      ...(droppedKept ? { droppedRemoteTips: droppedKept } : {}),
       problems: problems.map((p) => p.problem),
       fixes: problems,
       notes: [...hooks.notes, ...managerNotes, ...captureNotes],
@@ -184,6 +204,7 @@ export async function run(_args: Args, { cwd, out }: CommandContext): Promise<nu
 
   out.line(`guard status: ${repo.root}${repo.isLinkedWorktree ? ' (linked worktree)' : ''}`);
   for (const line of [refreshMessage(refreshed), ownFiles.putBackMessage(putBack)].join('\n').split('\n').filter(Boolean)) out.line(line.replace(/^git-guard: /, ''));
+  if (droppedKept && 'kept' in droppedKept) out.line(`kept ${droppedKept.kept} tip(s) of deleted remote-tracking refs in refs/guard/keep/head that waited since ${droppedKept.since} (their background keep did not run); \`guard log --type ref-update\` names each`);
   if (hooks.installed) {
     const pathNote = hooks.location.hooksPath ? `core.hooksPath = ${hooks.location.hooksPath.value} (${hooks.location.hooksPath.scope})` : 'core.hooksPath not set';
     out.line(`hooks in ${displayPath(hooks.location.dir, cwd)} (${pathNote}${hooks.hooksPathDrift ? ', CHANGED since guard init' : ', unchanged since guard init'})`);

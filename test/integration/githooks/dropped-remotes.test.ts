@@ -118,4 +118,52 @@ describe('deleted remote-tracking refs', () => {
       repo.cleanup();
     }
   });
+
+  /** The state a first run that could not start leaves (no Node, killed before it took the file): its file, a minute and more old. */
+  function waitingFile(repo: Guarded, tip: string, ref: string): string {
+    const file = path.join(repo.dir, '.git', 'guard', 'dropped-remotes');
+    fs.writeFileSync(file, `${tip} ${ref}\n`);
+    const old = new Date(Date.now() - 120_000);
+    fs.utimesSync(file, old, old);
+    return file;
+  }
+
+  it("a file whose run never started: the next deletion starts a run again, and both tips are kept (before: only appended, both left to gc)", async () => {
+    const repo = guarded();
+    try {
+      const first = remoteOnlyBranch(repo, 'first');
+      const second = remoteOnlyBranch(repo, 'second');
+      // Gone without a hook run (the loose file removed), its tip only in the waiting file.
+      fs.rmSync(path.join(repo.dir, '.git', 'refs', 'remotes', 'origin', 'first'));
+      expect(repo.rev('refs/remotes/origin/first')).toBeNull();
+      waitingFile(repo, first, 'refs/remotes/origin/first');
+      const r = repo.run(['branch', '-dr', 'origin/second'], { env: AGENT_ENV });
+      expect(r.code, r.stderr).toBe(0);
+      await waitFor('both tips in the keep chain', () => keptParents(repo).includes(first) && keptParents(repo).includes(second));
+      await waitFor('no file left', () => fs.readdirSync(path.join(repo.dir, '.git', 'guard')).every((name) => !name.startsWith('dropped-remotes')));
+    } finally {
+      repo.cleanup();
+    }
+  });
+
+  it('guard status keeps the tips that wait, and says so; a fresh file (its run about to take it) is left to that run', async () => {
+    const repo = guarded();
+    try {
+      const tip = remoteOnlyBranch(repo, 'feature');
+      const file = waitingFile(repo, tip, 'refs/remotes/origin/feature');
+      const now = new Date();
+      fs.utimesSync(file, now, now);
+      const fresh = JSON.parse(repo.guard(['status', '--json']).stdout) as { droppedRemoteTips?: unknown };
+      expect(fresh.droppedRemoteTips).toBeUndefined();
+      expect(fs.existsSync(file)).toBe(true);
+      const old = new Date(Date.now() - 120_000);
+      fs.utimesSync(file, old, old);
+      const text = repo.guard(['status']);
+      expect(text.stdout).toContain('kept 1 tip(s) of deleted remote-tracking refs in refs/guard/keep/head that waited since');
+      expect(keptParents(repo)).toContain(tip);
+      expect(fs.existsSync(file)).toBe(false);
+    } finally {
+      repo.cleanup();
+    }
+  });
 });
