@@ -39,6 +39,7 @@ import { inBackup, isBackupRepo, objectBytes } from './store.js';
 import { dropUnnamedLfsObjects, type LfsDrop } from './lfs-gc.js';
 import { localLfsObjects } from './lfs-objects.js';
 import { readChainCommits, type ChainCommit, type GitCtx } from './chain-commits.js';
+import { trimKeepChain, type KeepTrim } from '../githooks/keep.js';
 
 export interface GcOptions {
   dryRun?: boolean;
@@ -72,6 +73,8 @@ export interface GcReport {
   backup: { path: string; chains: number; snapshots: number; reclaimedBytes: number; skipped: string[]; lfs?: LfsDrop } | null;
   /** Loose objects older than this were pruned. */
   pruneCutoff: string;
+  /** The keep chain trimmed to the retention (null: there is none). */
+  keepChain?: KeepTrim | null;
 }
 
 async function emptyTreeIn(ctx: GitCtx): Promise<string> {
@@ -290,6 +293,9 @@ export async function runGc(repo: Repo, settings: MirrorSettings, options: GcOpt
     }
   }
 
+  // The keep chain (refs/guard/keep/head) under the same retention: tips kept longer ago go, the
+  // rest fold into one commit (githooks/keep.ts trimKeepChain). Its objects go with the prune below.
+  report.keepChain = await trimKeepChain(repo, options.keepMs, { now, dryRun });
   if (!dryRun) {
     // Only guard's own loose objects become unreachable here; the cutoff keeps everything newer.
     await runGit(['prune', `--expire=${cutoff(options.keepMs, now)}`], { cwd: repo.root });

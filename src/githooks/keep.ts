@@ -14,7 +14,7 @@ import { checkObjects } from '../git/batch-objects.js';
 import { commitTree, emptyTree, zeroOid } from '../git/objects.js';
 import { resolveRev } from '../git/revs.js';
 import type { Repo } from '../git/repo.js';
-import { runGit } from '../git/run.js';
+import { openGitPipe, runGit } from '../git/run.js';
 import { KEEP_REF } from '../snapshot/refs.js';
 
 export interface KeepItem {
@@ -66,5 +66,100 @@ export async function keepTips(repo: Repo, items: KeepItem[]): Promise<KeepResul
       if (update.code === 0) return { commit, kept: fresh };
     }
     throw new GuardError('git', `could not update ${KEEP_REF}: it kept changing under guard`);
+  });
+}
+
+export interface KeepTrim {
+  /** Keep commits in the chain before. */
+  before: number;
+  /** Tips no longer kept (kept longer than the retention). */
+  dropped: KeepItem[];
+  /** Tips kept, now in one commit (or none: the ref deleted). */
+  kept: number;
+  /** The new chain head ('' when the ref was deleted), null when nothing changed. */
+  commit: string | null;
+}
+
+interface KeptTip extends KeepItem {
+  /** When it was kept (ISO). */
+  time: string;
+}
+
+/**
+ * `guard gc`: the keep chain grows one commit per keep (a batch of deleted remote-tracking refs, a
+ * rewritten protected branch, a force push), and nothing trimmed it. Tips kept longer ago than
+ * `keepMs` (the snapshot retention: what guard printed as "stays reachable" stays so as long as
+ * snapshots do) are let go; the rest are folded into one commit whose message lists each with the
+ * time it was kept (so a later gc drops them one by one). Nothing changes while no tip is that
+ * old. One `git log` of the chain; a commit-tree and an update-ref only when something goes.
+ */
+export async function trimKeepChain(repo: Repo, keepMs: number, options: { now?: number; dryRun?: boolean } = {}): Promise<KeepTrim | null> {
+  const now = options.now ?? Date.now();
+  const head = await resolveRev(repo, KEEP_REF);
+  if (!head) return null;
+  // The chain, newest first: keep commits (the empty tree, "guard keep" messages) linked by their
+  // first parent. The oldest one's first parent is a kept tip, whose own history is not walked:
+  // one `git cat-file --batch` asked commit by commit (a `git log --first-parent` would go on
+  // through the tip's whole history).
+  const empty = await emptyTree(repo);
+  const pipe = openGitPipe(['cat-file', '--batch'], { cwd: repo.root });
+  const parsed: Array<{ oid: string; parents: string[]; time: string; body: string }> = [];
+  try {
+    for (let next: string | undefined = head; next; ) {
+      pipe.write(`${next}\n`);
+      const header = (await pipe.readLine()).split(' ');
+      if (header[1] !== 'commit') break;
+      const text = (await pipe.readBytes(Number(header[2]) + 1)).toString('utf8');
+      const [headers, ...rest] = text.split('\n\n');
+      const lines = headers!.split('\n');
+      const body = rest.join('\n\n');
+      if (lines[0] !== `tree ${empty}` || !body.startsWith('guard keep')) break;
+      const parents = lines.filter((l) => l.startsWith('parent ')).map((l) => l.slice('parent '.length));
+      const ct = /^committer .* (\d+) [+-]\d{4}$/.exec(lines.find((l) => l.startsWith('committer ')) ?? '');
+      parsed.push({ oid: next, parents, time: new Date(Number(ct?.[1] ?? 0) * 1000).toISOString(), body });
+      next = parents[0];
+    }
+  } finally {
+    await pipe.close().catch(() => undefined);
+  }
+  // A commit's first parent is the previous keep commit when the chain goes on (the oldest has none: all its parents are tips).
+  const chain = parsed.map((commit, i) => ({ ...commit, previous: i + 1 < parsed.length ? parsed[i + 1]!.oid : null }));
+  const tips = new Map<string, KeptTip>();
+  // Oldest first, so a tip kept again later carries its later time.
+  for (const commit of [...chain].reverse()) {
+    let meta: { time?: string; items?: Array<Partial<KeptTip>> } = {};
+    try {
+      meta = JSON.parse(commit.body.split('\n').find((line) => line.startsWith('{')) ?? '{}') as typeof meta;
+    } catch {
+      meta = {};
+    }
+    const named = new Map((meta.items ?? []).filter((item) => typeof item.oid === 'string').map((item) => [item.oid!, item] as const));
+    const at = typeof meta.time === 'string' ? meta.time : commit.time;
+    for (const parent of commit.parents.filter((p) => p !== commit.previous)) {
+      const item = named.get(parent);
+      tips.set(parent, { ref: item?.ref ?? '', oid: parent, reason: item?.reason ?? '', time: typeof item?.time === 'string' ? item.time : at });
+    }
+  }
+  const cutoff = now - keepMs;
+  const stays = [...tips.values()].filter((tip) => Date.parse(tip.time) >= cutoff);
+  const dropped = [...tips.values()].filter((tip) => Date.parse(tip.time) < cutoff);
+  if (dropped.length === 0) return { before: chain.length, dropped: [], kept: stays.length, commit: null };
+  const result = { before: chain.length, dropped: dropped.map(({ time: _t, ...item }) => item), kept: stays.length };
+  if (options.dryRun) return { ...result, commit: null };
+  return withInternalToken(repo, async (env) => {
+    let commit = '';
+    if (stays.length > 0) {
+      const message = [
+        `guard keep: ${stays.length} tip(s), folded by guard gc`.slice(0, 200),
+        '',
+        JSON.stringify({ time: new Date(now).toISOString(), folded: true, items: stays }),
+        '',
+      ].join('\n');
+      commit = await commitTree(repo, await emptyTree(repo), stays.map((tip) => tip.oid), message);
+    }
+    // Expected old value: a keep that lands meanwhile makes this fail, and this gc leaves the chain as it is.
+    const update = await runGit(commit ? ['update-ref', '-m', 'guard gc: keep chain folded', KEEP_REF, commit, head] : ['update-ref', '-m', 'guard gc: keep chain emptied', '-d', KEEP_REF, head], { cwd: repo.root, env, okCodes: [1, 128] });
+    if (update.code !== 0) return { before: chain.length, dropped: [], kept: tips.size, commit: null };
+    return { ...result, commit };
   });
 }

@@ -93,7 +93,11 @@ export async function run(args: Args, ctx: CommandContext): Promise<number> {
   for (const chain of report.chains) {
     ctx.out.line(`  ${chain.ref}: ${chain.before} snapshots, ${verb} ${chain.dropped.length}${chain.renamed > 0 ? `, ${chain.renamed} kept ones re-linked (new ids)` : ''}`);
   }
-  if (dropped === 0) ctx.out.line('Nothing to drop.');
+  const keepChain = report.keepChain;
+  if (keepChain && keepChain.dropped.length > 0) {
+    ctx.out.line(`  refs/guard/keep/head: ${keepChain.before} keep commit(s), ${verb} ${keepChain.dropped.length} tip(s) kept longer ago than the retention (${keepChain.dropped.map((d) => `${d.ref || 'a commit'} ${d.oid.slice(0, 12)}`).slice(0, 5).join(', ')}${keepChain.dropped.length > 5 ? ', ...' : ''}); ${keepChain.kept} younger tip(s) ${report.dryRun ? 'would be' : 'are'} kept in one commit`);
+  }
+  if (dropped === 0 && !(keepChain && keepChain.dropped.length > 0)) ctx.out.line('Nothing to drop.');
   else if (report.dryRun) ctx.out.line(`About ${bytes(report.reclaimableBytes)} is held only by those snapshots.`);
   else ctx.out.line(`Reclaimed ${bytes(report.reclaimedBytes)} in this repository (${bytes(report.reclaimableBytes)} was held only by the dropped snapshots; objects newer than ${report.pruneCutoff.slice(0, 10)} are left for git's own gc).`);
   const backup = report.backup;
