@@ -116,6 +116,39 @@ describe('an agent command that takes in a deletion of .guard.yaml made on the o
     });
   });
 
+  it('a rebase that stops part-way: the copy waits until the rebase ends, so a later pick that changes .guard.yaml does not stop at an untracked copy', async () => {
+    await withTestRepo((t) => {
+      const policy = setup(t);
+      t.git(['checkout', '-q', 'gone']);
+      commitFiles(t, { 'src/a.py': 'gone\n' }, 'gone edits a');
+      t.git(['checkout', '-q', 'work']);
+      commitFiles(t, { 'src/a.py': 'work\n' }, 'work edits a');
+      const edited = Buffer.concat([policy, Buffer.from('# edited on work\n')]);
+      t.write(POLICY, edited);
+      t.git(['commit', '-q', '-am', 'work edits the policy']);
+      expect(installedClaudeHook(t, 'git rebase gone').decision).toBe('allow');
+      run(t, 'git rebase gone', 1);
+      expect(t.exists('.git/rebase-merge')).toBe(true);
+      // The stop at src/a.py: the policy absent (gone's), nothing written back yet.
+      hookEvent(t, 'claude', 'post-tool', 'git rebase gone');
+      expect(t.exists(POLICY)).toBe(false);
+      expect(t.exists('.git/guard/put-back.json')).toBe(true);
+      t.write('src/a.py', 'both\n');
+      t.git(['add', 'src/a.py']);
+      // The next stop is git's modify/delete conflict on the policy, not an untracked copy in the way.
+      const next = spawnSync('sh', ['-c', 'GIT_EDITOR=true git rebase --continue'], { cwd: t.dir, env: t.env, encoding: 'utf8' });
+      expect(next.stdout + next.stderr).not.toContain('would be overwritten');
+      expect(next.stdout + next.stderr).toContain(`CONFLICT (modify/delete): ${POLICY}`);
+      run(t, `git add ${POLICY} && GIT_EDITOR=true git rebase --continue`);
+      expect(t.exists('.git/rebase-merge')).toBe(false);
+      expect(t.git(['show', `HEAD:${POLICY}`])).toBe(edited.toString('utf8'));
+      // The rebase over: the watch is answered (the file is there) and forgotten.
+      hookEvent(t, 'claude', 'post-tool', 'git rebase gone');
+      expect(bytes(t).equals(edited)).toBe(true);
+      expect(t.exists('.git/guard/put-back.json')).toBe(false);
+    });
+  });
+
   it('git stash pop of the person\'s stash that deleted it: put back, tracked as HEAD has it', async () => {
     await withTestRepo((t) => {
       const policy = setup(t);
