@@ -26,9 +26,12 @@
  * subdirectories (filesBelow, as Laravel discovers them). Since 2026-12-07 (holes3) a type that
  * is an interface or abstract class a service provider binds is followed to the class bound
  * (providerBindings), and a method the class does not declare is looked for in its traits and
- * parent classes (inheritedMethod). Not read: a binding made outside app/Providers, contextual
- * bindings (`when(X::class)->needs(...)`), a facade's underlying class (docs/command-guard.md,
- * Known limits).
+ * parent classes (inheritedMethod). Since 2026-12-07 (realproj7) a command's `$aliases` (and
+ * `name|alias`) name it too, and a facade of the project's is followed to the class its
+ * getFacadeAccessor() names (`X::class`, or a string key a provider binds), as is a real-time
+ * facade (`Facades\App\X`). Not read: a binding made outside app/Providers, contextual
+ * bindings (`when(X::class)->needs(...)`), Laravel's own facades' classes (DB::, Schema:: are read
+ * by their calls) (docs/command-guard.md, Known limits).
  */
 import { ARTISAN_DROPS } from './server-frameworks-php.js';
 import type { Runtime } from './runtime.js';
@@ -109,8 +112,13 @@ function projectCommands(rt: Runtime, root: string): Map<string, Command> | null
     const found = readAt(rt, slash < 0 ? dir : `${dir}/${rel.slice(0, slash)}`, rel.slice(slash + 1));
     if (!found || found === 'missing') continue;
     const code = stripComments(found.text);
-    const signature = /\$(?:signature|name)\s*=\s*(['"])\s*([\w:-]+)/.exec(code)?.[2];
-    if (signature !== undefined && !out.has(signature)) out.set(signature, { file: `app/Console/Commands/${rel}`, code, unit: code });
+    const signature = /\$(?:signature|name)\s*=\s*(['"])\s*([\w:|-]+)/.exec(code)?.[2];
+    if (signature === undefined) continue;
+    // Laravel registers `protected $aliases = ['demo:reset']` as the command's other names (Symfony's
+    // setAliases), and Symfony's `name|alias` spelling does the same
+    const aliases = /\$aliases\s*=\s*(?:\[|array\()([^\])]*)/.exec(code)?.[1] ?? '';
+    const names = [...signature.split('|'), ...[...aliases.matchAll(/(['"])\s*([\w:-]+)\s*\1/g)].map((m) => m[2] as string)];
+    for (const one of names) if (one !== '' && !out.has(one)) out.set(one, { file: `app/Console/Commands/${rel}`, code, unit: code });
   }
   return out;
 }
@@ -188,13 +196,22 @@ function callsEffect(reach: Reach, code: string, unit: { name: string; text: str
     const key = `${fqcn === '' ? unit.name : fqcn}::${method}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    // an interface (or abstract class) a service provider binds: the class Laravel builds for it
-    const target = fqcn === '' ? '' : (providerBindings(reach).get(fqcn) ?? fqcn);
-    const file = target === '' ? { rel: unit.name, text: unit.text } : classFile(reach, target);
+    // an interface (or abstract class) a service provider binds: the class Laravel builds for it; a
+    // real-time facade (`use Facades\App\Services\Accounts;`) is the class it names
+    let target = fqcn === '' ? '' : (providerBindings(reach).get(fqcn) ?? fqcn.replace(/^Facades\\/, ''));
+    let file = target === '' ? { rel: unit.name, text: unit.text } : classFile(reach, target);
     if (file === null) continue;
     // declared by the class, else by one of its traits or parent classes
-    const found = inheritedMethod(reach, file, method, 0);
-    if (found === null) continue;
+    let found = inheritedMethod(reach, file, method, 0);
+    // a facade of the project's (`Accounts::purgeAll()`, `class Accounts extends Facade`): the class
+    // its getFacadeAccessor() names, or the one a provider binds to the key it returns
+    const behind = found === null && target !== '' ? facadeRoot(reach, file.text) : null;
+    if (behind !== null) {
+      target = behind;
+      file = classFile(reach, target);
+      found = file === null ? null : inheritedMethod(reach, file, method, 0);
+    }
+    if (found === null || file === null) continue;
     const body = found.body;
     const shown = target === '' ? '' : target.replace(/^.*\\/, '');
     const here = target === '' ? `${where} -> ${method}${found.file.rel === unit.name ? '' : ` (${shownEscaped(found.file.rel)})`}` : `${where} -> ${shown}::${method} (${shownEscaped(found.file.rel)})`;
@@ -297,11 +314,32 @@ function providerBindings(reach: Reach): Map<string, string> {
     };
     const call = new RegExp(String.raw`->(?:bind|singleton|scoped)(?:If)?\(\s*(${CLASS_NAME})::class\s*,\s*(?:(${CLASS_NAME})::class|(?:static\s+)?function\s*\([^)]*\)[^{]*\{\s*return\s+new\s+(${CLASS_NAME})|(?:static\s+)?fn\s*\([^)]*\)[^=]*=>\s*new\s+(${CLASS_NAME}))`, 'g');
     for (const m of text.matchAll(call)) bind(m[1] as string, (m[2] ?? m[3] ?? m[4]) as string);
+    // a string key (a facade's accessor): `->singleton('accounts', AccountService::class)` or a closure returning `new X`, kept as `'accounts'`
+    const keyed = new RegExp(String.raw`->(?:bind|singleton|scoped)(?:If)?\(\s*(['"])([\w.:-]+)\1\s*,\s*(?:(${CLASS_NAME})::class|(?:static\s+)?function\s*\([^)]*\)[^{]*\{\s*return\s+new\s+(${CLASS_NAME})|(?:static\s+)?fn\s*\([^)]*\)[^=]*=>\s*new\s+(${CLASS_NAME}))`, 'g');
+    for (const m of text.matchAll(keyed)) if (!out.has(`'${m[2] as string}'`)) out.set(`'${m[2] as string}'`, full((m[3] ?? m[4] ?? m[5]) as string));
     for (const block of text.matchAll(/\$(?:bindings|singletons)\s*=\s*\[([^\]]*)\]/g)) {
       for (const m of (block[1] as string).matchAll(new RegExp(String.raw`(${CLASS_NAME})::class\s*=>\s*(${CLASS_NAME})::class`, 'g'))) bind(m[1] as string, m[2] as string);
     }
   }
   return out;
+}
+
+/**
+ * The class behind a facade of the project's: what `getFacadeAccessor()` returns, `X::class` (or a
+ * binding's interface, followed to the class bound) or a string key a service provider binds
+ * (`$this->app->singleton('accounts', fn () => new AccountService)`); null where `text` is no
+ * facade or the accessor is not one guard reads.
+ */
+function facadeRoot(reach: Reach, text: string): string | null {
+  if (!/\bextends\s+\\?(?:Illuminate\\Support\\Facades\\)?Facade\b/.test(text)) return null;
+  const m = new RegExp(String.raw`function\s+getFacadeAccessor\s*\([^)]*\)[^{]*\{\s*return\s+(?:(${CLASS_NAME})::class|(['"])([\w.:\\-]+)\2)\s*;`).exec(text);
+  if (m === null) return null;
+  const bindings = providerBindings(reach);
+  if (m[1] !== undefined) {
+    const named = classNames(text)(m[1]);
+    return bindings.get(named) ?? named;
+  }
+  return bindings.get(`'${m[3] as string}'`) ?? null;
 }
 
 /**

@@ -170,6 +170,15 @@ export function classifyRemoteData(inv: Invocation, program: string, args: Field
   refuse(inv, rt, what);
 }
 
+/**
+ * `prisma db execute --file F | --stdin` where the datasource is a server (server-frameworks.ts
+ * decides): the SQL judged as psql's is. `--stdin` alone reads stdin; without it prisma reads none.
+ */
+export function classifyPrismaExecute(inv: Invocation, args: Field[], rt: Runtime): void {
+  const spec: ClientSpec = { inline: [], files: ['--file'], prints: ['--help', '-h'], noStdin: !args.some((a) => a.value === '--stdin') };
+  classifyServerSql(inv, 'prisma db execute', spec, args, rt);
+}
+
 function refuse(inv: Invocation, rt: Runtime, what: string): void {
   rt.report(makeVerdict(unrecoverableKind(rt.ctx.isAgent), 'remote-data-delete', `${what}, outside the repository, where no snapshot holds it`, inv.source));
 }

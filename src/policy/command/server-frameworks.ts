@@ -27,6 +27,7 @@ import path from 'node:path';
 import type { Field } from './expand.js';
 import { operandWords, optionValue } from './gnu-args.js';
 import { resolvePath } from './paths.js';
+import { classifyPrismaExecute } from './remote-data.js';
 import { makeVerdict, unrecoverableKind } from './rules.js';
 import { unexportedForChild, type Invocation, type Runtime } from './runtime.js';
 import { ecto } from './server-frameworks-ecto.js';
@@ -321,6 +322,29 @@ function prismaProvider(text: string): string | null {
   return /\bdatasource\s+\w+\s*\{[^}]*?\bprovider\s*=\s*"([^"]+)"/s.exec(code)?.[1] ?? null;
 }
 
+/**
+ * `prisma db execute`: whether the database it sends its SQL to is a server's: `--url`'s scheme
+ * (one guard cannot see counts as a server), else the schema's datasource provider, as for a reset.
+ * A SQLite file is the repository's (databases.ts captures it first).
+ */
+function prismaExecutesOnServer(inv: Invocation, args: Field[], rt: Runtime): boolean {
+  const url = args.findIndex((a) => a.value === '--url');
+  const given = url !== -1 ? (args[url + 1] === undefined ? undefined : args[url + 1]!.value) : args.find((a) => a.value?.startsWith('--url='))?.value?.slice('--url='.length);
+  if (given !== undefined) return given === null || !/^file:/.test(given);
+  if (inv.cwd === null) return lineServerUrl(inv, args) !== undefined;
+  return prismaServerProvider(inv.cwd, args, rt) !== null;
+}
+
+/** The server provider of the schema a prisma line reads (`--schema`, else prisma/schema.prisma or schema.prisma), or null. */
+function prismaServerProvider(cwd: string, args: Field[], rt: Runtime): string | null {
+  const schemaIndex = args.findIndex((a) => a.value === '--schema');
+  const named = schemaIndex !== -1 ? args[schemaIndex + 1]?.value : args.find((a) => a.value?.startsWith('--schema='))?.value?.slice('--schema='.length);
+  const candidates = named !== undefined ? (named === null ? [] : [resolvePath(named, cwd)]) : [`${cwd}/prisma/schema.prisma`, `${cwd}/schema.prisma`];
+  const schema = firstConfig(rt, candidates);
+  const provider = schema === null ? null : prismaProvider(schema.text);
+  return provider !== null && SERVER_PROVIDERS.has(provider) ? provider : null;
+}
+
 function prisma(inv: Invocation, args: Field[], rt: Runtime): string | null {
   const [first = '', second = ''] = operandWords(args, ['--schema']);
   const has = (flag: string): boolean => args.some((a) => a.value === flag);
@@ -333,12 +357,8 @@ function prisma(inv: Invocation, args: Field[], rt: Runtime): string | null {
     const server = lineServerUrl(inv, args);
     return server ? `${what} drops the data of ${urlDatabase(server)}` : null;
   }
-  const schemaIndex = args.findIndex((a) => a.value === '--schema');
-  const named = schemaIndex !== -1 ? args[schemaIndex + 1]?.value : args.find((a) => a.value?.startsWith('--schema='))?.value?.slice('--schema='.length);
-  const candidates = named !== undefined ? (named === null ? [] : [resolvePath(named, inv.cwd)]) : [`${inv.cwd}/prisma/schema.prisma`, `${inv.cwd}/schema.prisma`];
-  const schema = firstConfig(rt, candidates);
-  const provider = schema === null ? null : prismaProvider(schema.text);
-  return provider !== null && SERVER_PROVIDERS.has(provider) ? `${what} drops the ${provider} database's data (schema.prisma's datasource)` : null;
+  const provider = prismaServerProvider(inv.cwd, args, rt);
+  return provider !== null ? `${what} drops the ${provider} database's data (schema.prisma's datasource)` : null;
 }
 
 /** Django's database ENGINEs that are servers. */
@@ -605,7 +625,12 @@ export const SERVER_FRAMEWORK_PROGRAMS: ReadonlySet<string> = new Set(['rails', 
 export function classifyServerFramework(inv: Invocation, program: string, args: Field[], rt: Runtime, script?: string): void {
   let what: string | null = null;
   if (program === 'rails' || program === 'rake') what = rails(inv, program, args, rt);
-  else if (program === 'prisma') what = prisma(inv, args, rt);
+  else if (program === 'prisma') {
+    // `prisma db execute --file F | --stdin` on a server: its SQL judged as psql's (remote-data.ts)
+    const [first = '', second = ''] = operandWords(args, ['--schema', '--url', '--file']);
+    if (first === 'db' && second === 'execute') return prismaExecutesOnServer(inv, args, rt) ? classifyPrismaExecute(inv, args, rt) : undefined;
+    what = prisma(inv, args, rt);
+  }
   else if (program === 'drizzle-kit') what = drizzle(inv, args, rt);
   else if (program.startsWith('typeorm')) what = typeorm(inv, program, args, rt);
   else if (program === 'manage.py') what = django(inv, args, rt, script);
