@@ -87,17 +87,29 @@ const CLASS_NAME = String.raw`\\?[A-Z][\w\\]*`;
 const LARAVEL_OWN = /^(test|serve|tinker|list|help|about|env|down|up|optimize(:clear)?|clear-compiled|package:discover|vendor:publish|storage:link|route:\w+|config:\w+|cache:\w+|view:\w+|event:\w+|queue:\w+|schedule:\w+|make:\w+|lang:publish|stub:publish|pail|boost:\w+|dusk(:\w+)?)$/;
 
 /** What `artisan NAME` does where NAME is a command of the project's own, or null. `root`: the directory artisan is in. */
-export function artisanCommandEffect(name: string, rt: Runtime, root: string): DataEffect | null {
+export function artisanCommandEffect(name: string, rt: Runtime, root: string, tinker?: string | null): DataEffect | null {
   const view = rt.ctx.view;
-  if (!view || view.mode === 'text' || !/^[\w:-]+$/.test(name) || LARAVEL_OWN.test(name)) return null;
+  const typed = name === 'tinker' && typeof tinker === 'string';
+  if (!view || view.mode === 'text' || !/^[\w:-]+$/.test(name) || (LARAVEL_OWN.test(name) && !typed)) return null;
   // asked together, one read pass: the commands, the closure commands, the autoload map
   const commands = projectCommands(rt, root);
   const closures = closureCommands(rt, root);
   const psr4 = psr4Map(rt, root);
-  if (commands === null && closures.size === 0) return null;
+  if (commands === null && closures.size === 0 && !typed) return null;
   const all = new Map([...closures, ...(commands ?? new Map<string, Command>())]);
+  // `php artisan tinker --execute 'User::truncate()'`: the code given, judged as a closure command's body
+  if (typed) all.set('tinker', { file: '--execute', code: tinker, unit: tinker });
   const reach: Reach = { rt, root, psr4, files: new Map() };
   return commandEffect(all, reach, name, 0, new Set());
+}
+
+/** The PHP code of `artisan tinker --execute CODE` (`--execute=CODE`); null where guard cannot see it, undefined where none is given. */
+export function tinkerCode(words: ReadonlyArray<string | null>): string | null | undefined {
+  const at = words.findIndex((w) => w === '--execute' || (w?.startsWith('--execute=') ?? false));
+  if (at === -1) return undefined;
+  const word = words[at];
+  if (word === '--execute') return words[at + 1] ?? null;
+  return word === null || word === undefined ? null : word.slice('--execute='.length);
 }
 
 /** The project's commands by name: their file and code; null where the directory cannot be listed. */

@@ -50,7 +50,7 @@ import { snapshotHeldDatabases } from './held-databases.js';
 import { classifyServerFramework, CONTAINER_DATABASE_URL, djangoServerDatabase, HEROKU_DATABASE_URL, instead, railsEnvironments, railsServerDatabase, UNSEEN_DATABASE_URL, unseenProject } from './server-frameworks.js';
 import { rakeTaskEffect } from './rake-tasks.js';
 import { classifyRailsRunner, runnerEffect } from './rails-runner.js';
-import { artisanCommandEffect } from './artisan-commands.js';
+import { artisanCommandEffect, tinkerCode } from './artisan-commands.js';
 import { laravelServerDatabase, scriptDir } from './server-frameworks-php.js';
 import { djangoCommandEffect } from './django-commands.js';
 import type { DataEffect } from './data-effect.js';
@@ -934,7 +934,7 @@ export function refuseProjectCommand(inv: Invocation, program: string, args: Fie
     const name = args.find((a) => !a.value?.startsWith('-'))?.value;
     const root = scriptDir(script ?? 'artisan', source);
     if (name === undefined || name === null || root === null) return;
-    const found = artisanCommandEffect(name, rt, root);
+    const found = artisanCommandEffect(name, rt, root, name === 'tinker' ? tinkerCode(args.map((a) => a.value)) : undefined);
     // the project's configuration: the repository's in a container built from it, else the stand-in's (another machine's, a pod's)
     if (found !== null) refuseServerDelete(inv, rt, 'artisan', found, () => (inv.cwd === null ? (unseenProject(inv, args) ?? null) : laravelServerDatabase(inv, args, rt, root)));
   }
@@ -956,7 +956,8 @@ function classifyArtisanCommand(inv: Invocation, args: Field[], rt: Runtime, scr
   const name = args.find((a) => !a.value?.startsWith('-'))?.value;
   const root = scriptDir(script ?? 'artisan', inv.cwd);
   if (name === undefined || name === null || root === null) return;
-  const found = artisanCommandEffect(name, rt, root);
+  // `tinker --execute CODE`: the code judged as a command's body (artisan-commands.ts)
+  const found = artisanCommandEffect(name, rt, root, name === 'tinker' ? tinkerCode(args.map((a) => a.value)) : undefined);
   if (found !== null) judgeProjectCommand(inv, 'artisan', 'artisan', args, rt, script, found, () => laravelServerDatabase(inv, args, rt, root));
 }
 

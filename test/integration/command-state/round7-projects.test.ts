@@ -8,7 +8,8 @@
  * 2. laravel/laravel with the project's own commands: a command reached by its `$aliases` name
  *    (`php artisan demo:reset` for `app:reset-demo`, which runs migrate:fresh) and one whose delete
  *    is behind a facade of the project's (`Accounts::purgeAll()`, `getFacadeAccessor()` returning
- *    `AccountService::class`) were "no destructive command found".
+ *    `AccountService::class`) were "no destructive command found", as was `php artisan tinker
+ *    --execute 'User::truncate()'`.
  *
  * The fixtures are the projects' real files cut down (taxonomy's schema.prisma datasource,
  * Laravel's skeleton layout and composer.json autoload).
@@ -120,6 +121,13 @@ describe("laravel: a command's aliases, and a facade of the project's", () => {
         ['php artisan app:rebuild', 'snapshot', 'overwrite-ignored', 'AccountService::purgeAll'],
         ['DB_CONNECTION=pgsql php artisan demo:reset', 'deny', 'remote-data-delete', 'demo:reset'],
         ['DB_CONNECTION=pgsql php artisan app:purge-users', 'deny', 'remote-data-delete', ['AccountService::purgeAll', 'pgsql']],
+        // `tinker --execute CODE`: the code judged as a command's body (before: no destructive command found)
+        ["php artisan tinker --execute 'User::truncate()'", 'snapshot', 'overwrite-ignored', ['tinker (--execute)', '::truncate(']],
+        ["php artisan tinker --execute=\"Artisan::call('migrate:fresh')\"", 'snapshot', 'overwrite-ignored', "call('migrate:fresh')"],
+        ["php artisan tinker --execute 'App\\Facades\\Accounts::purgeAll()'", 'snapshot', 'overwrite-ignored', 'AccountService::purgeAll'],
+        ["DB_CONNECTION=pgsql php artisan tinker --execute 'DB::table(\"users\")->delete()'", 'deny', 'remote-data-delete', ['tinker (--execute)', '->delete()', 'pgsql']],
+        ["php artisan tinker --execute 'App\\Models\\User::count()'", 'allow', 'no-risk'],
+        ['php artisan tinker', 'allow', 'no-risk'],
         ['php artisan app:count-users', 'allow', 'no-risk'],
         ['php artisan inspire', 'allow', 'no-risk'],
         ['php artisan test', 'allow', 'no-risk'],
@@ -132,6 +140,9 @@ describe("laravel: a command's aliases, and a facade of the project's", () => {
       fs.writeFileSync(path.join(t.dir, 'database/database.sqlite'), 'SQLite format 3\0');
       rollbackOk(t);
       expect(fs.readFileSync(path.join(t.dir, 'database/database.sqlite'))).toEqual(DB);
+      const tinker = hookWithVerdict(t, "php artisan tinker --execute 'User::truncate()'");
+      expect(tinker).toMatchObject({ decision: 'allow', verdict: 'snapshot', rule: 'overwrite-ignored' });
+      expect(tinker.capturedIgnored).toContain('database/database.sqlite');
       // the facade's delete through the installed hook
       const facade = hookWithVerdict(t, 'php artisan app:purge-users');
       expect(facade).toMatchObject({ decision: 'allow', verdict: 'snapshot', rule: 'overwrite-ignored' });
