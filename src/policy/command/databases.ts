@@ -977,6 +977,16 @@ function classifyMixAlias(inv: Invocation, args: Field[], rt: Runtime): void {
   captureAppDatabase(inv, 'mix', args, rt, undefined, `${mixTaskLabel(hit)} runs mix ${hit.task}, which changes the application's database, which may be a file in the repository`);
 }
 
+/**
+ * A project's Python script whose own code drops or deletes through SQLAlchemy (scripts.ts: a
+ * typer/click CLI's `metadata.drop_all(bind=engine)`): the application's database files captured
+ * first, as for a migration tool's reset. Which database the script opens is in its settings, so
+ * a server's is not refused (docs/command-guard.md, Known limits).
+ */
+export function captureScriptDatabase(inv: Invocation, rt: Runtime, why: string): void {
+  captureAppDatabase(inv, 'python', [], rt, undefined, why);
+}
+
 /** The application's database files captured first (ignored ones into the snapshot, held ones by the snapshot itself). */
 function captureAppDatabase(inv: Invocation, program: string, args: Field[], rt: Runtime, script: string | undefined, why: string): void {
   // Django's SQLite file named otherwise (bakerydemo's `bakerydemodb`): its name from the settings (django-sqlite.ts).

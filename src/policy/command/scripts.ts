@@ -24,7 +24,7 @@ import { knownField, type Field } from './expand.js';
 import { classifyGuard } from './commands.js';
 import { report, reportOpaque, sub, type Invocation, type Runtime } from './runtime.js';
 import { checkDeleteTarget, checkMoveSource, checkWriteTarget, movesOut } from './targets.js';
-import { classifyMigrationTool, judgeDatabaseFile, sqlMayWrite } from './databases.js';
+import { captureScriptDatabase, classifyMigrationTool, judgeDatabaseFile, sqlMayWrite } from './databases.js';
 import { checkWriteGlob } from './write-targets.js';
 import { readRunFile, SCRIPT_TEXT_LIMIT } from './script-files.js';
 import { judgeGhPagesApi } from './site-publish.js';
@@ -121,6 +121,18 @@ export function classifyScriptCommand(inv: Invocation, name: string, args: Field
   if (plan.script && plan.code.length === 0 && !plan.stdin && plan.script.value !== null && !plan.script.value.startsWith('-m ') && lang !== 'awk') {
     const found = readRunFile(here, plan.script.value, rt);
     if (found && found !== 'missing' && found.text.length <= SCRIPT_TEXT_LIMIT) judgeInterpreterFile(here, name, found, rt, `${name} ${plan.script.value}`);
+  }
+  // `python -m mealie.cli reset-db`: a module of the project's (python puts its directory first on
+  // sys.path), its file read as a script's for its database deletes only (realproj7, 2026-12-07)
+  if (plan.script && lang === 'python' && module === undefined && /^-m [A-Za-z_]\w*(?:\.\w+)*$/.test(plan.script.value ?? '') && here.cwd !== null) {
+    const dotted = (plan.script.value as string).slice(3).replace(/\./g, '/');
+    for (const candidate of [`${dotted}.py`, `${dotted}/__main__.py`]) {
+      const found = readRunFile(here, candidate, rt);
+      if (found === undefined) break;
+      if (found === null || found === 'missing') continue;
+      if (found.text.length <= SCRIPT_TEXT_LIMIT && !found.text.includes('\0')) pythonOrmDeletes(stripStrings(found.text, 'python'), here, rt, `${name} ${plan.script.value}`);
+      break;
+    }
   }
   for (const code of plan.code) {
     if (code === null) reportOpaque(rt, `${label} runs code guard cannot see before it runs`, inv.source);
@@ -392,6 +404,7 @@ function analyzeCode(code: string, lang: Lang, inv: Invocation, rt: Runtime, lab
   if (lang === 'python') pythonDatabases(code, stripped, inv, rt, label, fromFile);
   // `require('gh-pages').publish('dist', {history: false})`: a forced push, as the CLI's --no-history (site-publish.ts)
   if (lang === 'js') judgeGhPagesApi(inv, code, rt);
+  if (lang === 'python' && fromFile) pythonOrmDeletes(stripped, inv, rt, label);
   if (fromFile) return;
   const indirect = INDIRECT[lang].exec(stripped);
   if (indirect && !(lang !== 'js' && /^`/.test(indirect[0]))) {
@@ -424,6 +437,19 @@ function pythonDatabases(code: string, stripped: string, inv: Invocation, rt: Ru
     if (literal?.kind === 'string') judgeDatabaseFile(inv, rt, program, knownField(literal.value), why, connect[1] === 'duckdb' ? 'duckdb' : 'sqlite');
     else if (!fromFile) reportOpaque(rt, `${program} opens a database whose path guard cannot read, and its SQL may write`, inv.source);
   }
+}
+
+/**
+ * SQLAlchemy's drops and bulk deletes in a script file of the project's (mealie's typer CLI:
+ * `SqlAlchemyBase.metadata.drop_all(bind=engine)`; 2026-12-07, realproj7): the whole file, every
+ * command of a CLI alike (a decorator picks which runs; guard does not narrow to it).
+ */
+const PY_ORM_DELETES = /\.\s*drop_all\s*\(|\.__table__\s*\.\s*drop\s*\(|\.query\s*\([^\n]*\)\s*(?:\.\s*\w+\s*\([^\n]*?\)\s*)*?\.\s*delete\s*\(|\.execute\s*\(\s*(?:sa\.|sqlalchemy\.)?delete\s*\(/;
+
+function pythonOrmDeletes(stripped: string, inv: Invocation, rt: Runtime, label: string): void {
+  const hit = PY_ORM_DELETES.exec(stripped);
+  if (hit === null) return;
+  captureScriptDatabase(inv, rt, `${label} runs \`${hit[0].replace(/\s+/g, '').replace(/^\./, '')}\`, which deletes rows of the application's database, which may be a file in the repository`);
 }
 
 const PY_SHELL = ['system', 'popen', 'run', 'call', 'check_call', 'check_output', 'Popen', 'getoutput', 'getstatusoutput', 'spawn'];

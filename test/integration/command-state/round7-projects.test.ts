@@ -150,3 +150,46 @@ describe("laravel: a command's aliases, and a facade of the project's", () => {
     });
   });
 });
+
+const MEALIE_DB = Buffer.from('SQLite format 3\0the recipes the person saved\n');
+
+describe("mealie: a typer CLI of the project's that drops every table", () => {
+  it('captures the ignored SQLite file first, through `python FILE` and `python -m MODULE`; scripts without a drop stay free', async () => {
+    await withTestRepo(async (t) => {
+      // mealie's .gitignore lines for its dev data, its pyproject's poetry script, and a CLI as typer lays one out
+      t.write('.gitignore', '.env\n*.db\ndev/data/users/*\ndev/data/recipes/*\n.venv\n');
+      t.write('pyproject.toml', '[tool.poetry]\nname = "mealie"\nversion = "2.0.0"\n\n[tool.poetry.scripts]\nstart = "mealie.app:main"\n');
+      t.write('mealie/__init__.py', '');
+      t.write('mealie/cli.py', fs.readFileSync(path.join(import.meta.dirname, '../../../bench/friction-round7/mealie/cli.py'), 'utf8'));
+      t.write('mealie/db/__init__.py', '');
+      t.write('mealie/db/init_db.py', 'from mealie.db.db_setup import session_context\n\n\ndef main():\n    with session_context() as session:\n        session.add(object())\n        session.commit()\n\n\nif __name__ == "__main__":\n    main()\n');
+      t.write('mealie/db/reset/__init__.py', '');
+      t.write('mealie/db/reset/__main__.py', 'from mealie.db.db_setup import SessionLocal\nfrom mealie.db.models.users import User\n\nwith SessionLocal() as session:\n    session.query(User).filter(User.admin == False).delete()  # noqa: E712\n    session.commit()\n');
+      t.write('scripts/stats.py', '# drop_all( is only mentioned here\nprint("SqlAlchemyBase.metadata.drop_all(bind=engine)")\n');
+      t.git(['add', '-A']);
+      t.git(['commit', '-q', '-m', 'mealie']);
+      const init = t.guard(['init', '--yes', '--agents', 'claude']);
+      expect(init.code, init.stderr).toBe(0);
+      commitGuardFiles(t);
+      fs.mkdirSync(path.join(t.dir, 'dev/data'), { recursive: true });
+      fs.writeFileSync(path.join(t.dir, 'dev/data/mealie.db'), MEALIE_DB);
+      const cases: VerdictCase[] = [
+        ['poetry run python -m mealie.cli reset-db', 'snapshot', 'overwrite-ignored', ['python -m mealie.cli', 'drop_all(', 'dev/data/mealie.db']],
+        ['python mealie/cli.py reset-db', 'snapshot', 'overwrite-ignored', ['mealie/cli.py', 'drop_all(']],
+        ['uv run python -m mealie.db.reset', 'snapshot', 'overwrite-ignored', ['python -m mealie.db.reset', 'delete(']],
+        ['poetry run python mealie/db/init_db.py', 'allow', 'no-risk'],
+        ['python scripts/stats.py', 'allow', 'no-risk'],
+        ['python -m pytest tests', 'allow', 'no-risk'],
+        ['python -m mealie.missing', 'allow', 'no-risk'],
+      ];
+      await expectEvaluatedVerdicts(t, cases);
+      // through the installed hook: captured first, and rollback brings the bytes back
+      const hook = hookWithVerdict(t, 'poetry run python -m mealie.cli reset-db');
+      expect(hook).toMatchObject({ decision: 'allow', verdict: 'snapshot', rule: 'overwrite-ignored' });
+      expect(hook.capturedIgnored).toContain('dev/data/mealie.db');
+      fs.writeFileSync(path.join(t.dir, 'dev/data/mealie.db'), 'SQLite format 3\0');
+      rollbackOk(t);
+      expect(fs.readFileSync(path.join(t.dir, 'dev/data/mealie.db'))).toEqual(MEALIE_DB);
+    });
+  });
+});
