@@ -163,6 +163,14 @@ export interface AgentIntegration {
    * already (src/agents/local-exclude.ts).
    */
   localSettingsFile?: string;
+  /**
+   * The agent's non-interactive mode shows no hook output to the person (`codex exec`, `copilot -p`:
+   * seen with the real CLIs, docs/agents.md "What the person and the model see"): the program
+   * names of its process among the hook's ancestors, and whether its arguments make the run
+   * non-interactive. guard appends its messages to that process's stderr there
+   * (src/cli/headless-output.ts); never in the interactive TUI, whose screen it would garble.
+   */
+  headlessOutput?: { programs: string[]; headless: (args: string[]) => boolean };
   /** Is this agent used here: configuration in the repo, or installed on the machine. */
   detect(root: string, env: NodeJS.ProcessEnv): Detection;
   install(context: InstallContext): InstallResult;

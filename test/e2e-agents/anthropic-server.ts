@@ -25,6 +25,8 @@ export interface ScriptedServer {
   url: string;
   /** The tool_result blocks the agent sent back, in order. */
   results(): ToolResult[];
+  /** Every request body the agent sent, in order (to find text a hook gave the model). */
+  bodies(): string[];
   close(): Promise<void>;
 }
 
@@ -37,10 +39,12 @@ function textOf(content: unknown): string {
 export async function startAnthropicServer(script: ToolCall[]): Promise<ScriptedServer> {
   let step = 0;
   const results = new Map<string, ToolResult>();
+  const bodies: string[] = [];
   const server = http.createServer((req, res) => {
     let body = '';
     req.on('data', (d: Buffer) => (body += d.toString('utf8')));
     req.on('end', () => {
+      bodies.push(body);
       let json: { tools?: unknown[]; stream?: boolean; model?: string; messages?: Array<{ role: string; content: unknown }> } = {};
       try {
         json = JSON.parse(body);
@@ -95,6 +99,7 @@ export async function startAnthropicServer(script: ToolCall[]): Promise<Scripted
   return {
     url: `http://127.0.0.1:${port}`,
     results: () => [...results.values()],
+    bodies: () => [...bodies],
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }
@@ -104,7 +109,7 @@ export async function startAnthropicServer(script: ToolCall[]): Promise<Scripted
  * server answering `script`: its exit, output, and the tool results the model was sent. `IS_SANDBOX`
  * lets it skip permissions as root; telemetry, updates and other traffic stay off.
  */
-export async function runClaudeScripted(bin: string, script: ToolCall[], prompt: string, cwd: string, env: NodeJS.ProcessEnv): Promise<{ code: number | null; stdout: string; stderr: string; results: ToolResult[] }> {
+export async function runClaudeScripted(bin: string, script: ToolCall[], prompt: string, cwd: string, env: NodeJS.ProcessEnv): Promise<{ code: number | null; stdout: string; stderr: string; results: ToolResult[]; bodies: string[] }> {
   const server = await startAnthropicServer(script);
   try {
     const result = await run(bin, ['-p', prompt, '--dangerously-skip-permissions', '--output-format', 'json'], cwd, {
@@ -116,7 +121,7 @@ export async function runClaudeScripted(bin: string, script: ToolCall[], prompt:
       DISABLE_AUTOUPDATER: '1',
       CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
     });
-    return { ...result, results: server.results() };
+    return { ...result, results: server.results(), bodies: server.bodies() };
   } finally {
     await server.close();
   }

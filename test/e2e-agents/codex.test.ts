@@ -13,12 +13,11 @@
  * construct_model_info_from_candidates), and an unknown slug gets fallback metadata without it.
  * So that case names a catalog model (APPLY_PATCH_MODEL) served by the scripted provider.
  */
-import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { codex } from '../../src/agents/codex/index.js';
-import { codexEventLabel, codexHookHash } from '../../src/agents/trust/codex.js';
-import { withTestRepo, type TestRepo } from '../helpers/git-repo.js';
+import { withTestRepo } from '../helpers/git-repo.js';
+import { writeCodexConfig } from './codex-config.js';
 import { ensureInstalled, PINNED, skipReason } from './agents.js';
 import { startResponsesServer, type FunctionCall } from './responses-server.js';
 import { checkOutcome, checkPatchOutcome, COMMANDS, prepare, preparePatches, run } from './scenario.js';
@@ -32,32 +31,6 @@ if (skip) console.warn(`e2e-agents: Codex ${AGENT.version} skipped: ${skip}`);
  * model of the 0.171.0 catalog does); the scripted provider serves it like any other slug.
  */
 const APPLY_PATCH_MODEL = 'gpt-5.5';
-
-/** config.toml: the scripted provider, the trusted project, and guard's hooks trusted by hash. */
-function writeCodexConfig(t: TestRepo, url: string, model = 'e2e-model'): void {
-  const hooksFile = path.join(t.dir, '.codex', 'hooks.json');
-  const hooks = JSON.parse(fs.readFileSync(hooksFile, 'utf8')).hooks as Record<string, Array<{ hooks: Array<Record<string, unknown>> }>>;
-  const states = Object.entries(hooks).map(([event, groups]) => {
-    const group = groups[0] as { hooks: Array<Record<string, unknown>> };
-    return `[hooks.state."${hooksFile}:${codexEventLabel(event)}:0:0"]\ntrusted_hash = "${codexHookHash(event, group, group.hooks[0] as Record<string, unknown>)}"\n`;
-  });
-  const config = [
-    `model = "${model}"`,
-    'model_provider = "e2e"',
-    '',
-    '[model_providers.e2e]',
-    'name = "e2e"',
-    `base_url = "${url}"`,
-    'wire_api = "responses"',
-    '',
-    `[projects."${t.dir}"]`,
-    'trust_level = "trusted"',
-    '',
-    ...states,
-  ].join('\n');
-  fs.mkdirSync(path.join(t.home, '.codex'), { recursive: true });
-  fs.writeFileSync(path.join(t.home, '.codex', 'config.toml'), config);
-}
 
 describe.skipIf(skip !== null)(`Codex ${AGENT.version} (real CLI)`, () => {
   it('trusted by hash, its hooks fire: denies hold in bypass mode, snapshots precede destructive commands, rollback and undo are byte-exact', { timeout: 900_000 }, async () => {

@@ -19,6 +19,8 @@ export interface ScriptedOpenAI {
   toolMessages(): string[];
   /** The names of the function tools of the first request that offered tools. */
   offered(): string[];
+  /** Every request body the agent sent, in order (to find text a hook gave the model). */
+  bodies(): string[];
   close(): Promise<void>;
 }
 
@@ -26,10 +28,12 @@ export async function startOpenAIServer(script: OpenAICall[]): Promise<ScriptedO
   let step = 0;
   let tools: string[] = [];
   let offered: string[] | undefined;
+  const bodies: string[] = [];
   const server = http.createServer((req, res) => {
     let body = '';
     req.on('data', (d: Buffer) => (body += d.toString('utf8')));
     req.on('end', () => {
+      bodies.push(body);
       let json: { model?: string; stream?: boolean; tools?: unknown[]; messages?: Array<{ role: string; content: unknown }> } = {};
       try {
         json = JSON.parse(body);
@@ -72,6 +76,7 @@ export async function startOpenAIServer(script: OpenAICall[]): Promise<ScriptedO
     url: `http://127.0.0.1:${port}/v1`,
     toolMessages: () => tools,
     offered: () => offered ?? [],
+    bodies: () => [...bodies],
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }

@@ -36,6 +36,8 @@ export interface ScriptedResponses {
   outputs(): string[];
   /** The tools of the agent's first request. */
   offered(): OfferedTool[];
+  /** Every request body the agent sent, in order (to find text a hook gave the model). */
+  bodies(): string[];
   close(): Promise<void>;
 }
 
@@ -43,10 +45,12 @@ export async function startResponsesServer(script: ScriptedCall[]): Promise<Scri
   let step = 0;
   const outputs = new Map<string, string>();
   let offered: OfferedTool[] | undefined;
+  const bodies: string[] = [];
   const server = http.createServer((req, res) => {
     let body = '';
     req.on('data', (d: Buffer) => (body += d.toString('utf8')));
     req.on('end', () => {
+      bodies.push(body);
       let json: { input?: Array<Record<string, unknown>>; tools?: Array<Record<string, unknown>> } = {};
       try {
         json = JSON.parse(body);
@@ -86,6 +90,7 @@ export async function startResponsesServer(script: ScriptedCall[]): Promise<Scri
     url: `http://127.0.0.1:${port}/v1`,
     offered: () => offered ?? [],
     outputs: () => [...outputs.entries()].sort((a, b) => Number(a[0].slice(5)) - Number(b[0].slice(5))).map(([, v]) => v),
+    bodies: () => [...bodies],
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }

@@ -87,6 +87,13 @@ function formatVerdict(verdict: HookVerdict, event: HookEventKind, parsed: Agent
     };
     return { stdout: `${JSON.stringify(output)}\n`, stderr: '', exitCode: 0 };
   }
+  if (verdict.message && event === 'post-tool') {
+    // After a tool call (guard's own files put back after a merge or clean deleted them): the
+    // person sees systemMessage, the model only additionalContext (2.1.337, seen with the real CLI:
+    // test/e2e-agents/agent-output.test.ts), and the model must know its command's effect was undone.
+    const output = { systemMessage: verdict.message, hookSpecificOutput: { hookEventName: 'PostToolUse', additionalContext: verdict.message } };
+    return { stdout: `${JSON.stringify(output)}\n`, stderr: '', exitCode: 0 };
+  }
   if (verdict.message) return { stdout: `${JSON.stringify({ systemMessage: verdict.message })}\n`, stderr: '', exitCode: 0 };
   return { stdout: '', stderr: '', exitCode: 0 };
 }

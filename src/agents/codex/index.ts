@@ -85,6 +85,13 @@ function formatVerdict(verdict: HookVerdict, event: HookEventKind): HookOutput {
     const output = { hookSpecificOutput: { hookEventName: 'PreToolUse', permissionDecision: 'deny', permissionDecisionReason: reason } };
     return { stdout: `${JSON.stringify(output)}\n`, stderr: '', exitCode: 0 };
   }
+  if (verdict.message && event === 'pre-tool') {
+    // An allow with something to say (guard's own files put back, ignored files captured): Codex
+    // hands additionalContext to the model (0.171.0, seen with the real CLI); systemMessage shows in
+    // the TUI only (`codex exec` prints neither: the person reads it on exec's stderr, agent-hook.ts).
+    const output = { systemMessage: verdict.message, hookSpecificOutput: { hookEventName: 'PreToolUse', additionalContext: verdict.message } };
+    return { stdout: `${JSON.stringify(output)}\n`, stderr: '', exitCode: 0 };
+  }
   if (verdict.message) return { stdout: `${JSON.stringify({ systemMessage: verdict.message })}\n`, stderr: '', exitCode: 0 };
   return { stdout: '', stderr: '', exitCode: 0 };
 }
@@ -94,6 +101,8 @@ export const codex: AgentIntegration = {
   displayName: 'OpenAI Codex CLI',
   unguardedInSubmodule: true,
   reportsSessionEnd: false,
+  // `codex exec` prints a hook's status ("hook: Stop Completed") but none of its output (0.171.0).
+  headlessOutput: { programs: ['codex'], headless: (args) => args.includes('exec') },
   detect: (root, env) => detectBy(root, env, { repoPaths: ['.codex'], homePaths: ['.codex'], binaries: ['codex'] }),
   install(context) {
     const record = inheritRecord(context.root, context.previous);

@@ -83,6 +83,8 @@ export const copilot: AgentIntegration = {
   unguardedInSubmodule: true,
   reportsSessionEnd: true,
   aliases: ['copilot-cli'],
+  // `copilot -p` shows no hook output (1.0.102); additionalContext reaches only the model.
+  headlessOutput: { programs: ['copilot'], headless: (args) => args.some((a) => a === '-p' || a === '--prompt' || a.startsWith('--prompt=')) },
   // Evidence of the CLI itself: `.github/copilot-instructions.md` is read by VS Code and code
   // review too, so it does not say Copilot CLI is used here.
   detect: (root, env) => detectBy(root, env, { repoPaths: ['.github/hooks'], homePaths: ['.copilot'], binaries: ['copilot'] }),

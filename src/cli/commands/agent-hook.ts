@@ -41,6 +41,7 @@ import { launcherPath, packageStamp } from '../../agents/launcher.js';
 import { shortId } from '../format.js';
 import { AGENTS_WITH_POST_TOOL } from '../../policy/actor.js';
 import { writeToFd } from '../output.js';
+import { tellHeadlessUser } from '../headless-output.js';
 import { backupAfterSnapshot, pushNow } from '../../backup/auto-push.js';
 import { askWatcher, capturedAll } from '../../watcher/serve.js';
 import { recoverAdvice } from '../recover-hint.js';
@@ -792,6 +793,8 @@ export async function run(args: HookArgs, ctx: CommandContext): Promise<number> 
   const output = agent.formatVerdict(verdict, event, parsed);
   writeToFd(1, output.stdout);
   writeToFd(2, output.stderr);
+  // Where the agent's non-interactive run shows no hook output, the person still reads it.
+  if (verdict.message && verdict.decision === 'allow' && agent.headlessOutput) tellHeadlessUser(agent, verdict.message);
   // The answer is out; a snapshot still running past its budget must not hold the agent up.
   if (abandonedWork) process.exit(output.exitCode);
   return output.exitCode;

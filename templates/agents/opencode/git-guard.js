@@ -64,6 +64,20 @@ function toolCwd(directory, tool, args) {
   return isAbsolute(workdir) ? workdir : resolve(directory, workdir);
 }
 
+/**
+ * `opencode run` (non-interactive) prints its transcript on this process's stderr and stdout, and a
+ * plugin runs in that process: guard's message for the person (its answer's stderr: the session
+ * start and its undo command, the summary, guard's own files put back) goes to stderr there. In the
+ * TUI a write to the terminal would garble its screen, so nothing is written there.
+ */
+const HEADLESS = process.argv.slice(1).includes('run');
+
+function tellPerson(result) {
+  const text = (result.stderr || '').trim();
+  if (HEADLESS && text !== '') process.stderr.write(`${text}\n`);
+  return text;
+}
+
 export const GitGuard = async ({ directory }) => {
   const launcher = findLauncher(directory);
   if (launcher === null) {
@@ -71,23 +85,35 @@ export const GitGuard = async ({ directory }) => {
   }
   const callGuard = (event, payload) =>
     spawnSync('sh', [launcher, 'opencode', event], { cwd: directory, input: JSON.stringify(payload), encoding: 'utf8', timeout: 120000 });
+  // What guard said when it let a call run (its own files put back, ignored files captured), by
+  // call: appended to that tool's output, which is what the model reads.
+  const said = new Map();
   return {
     'tool.execute.before': async (input, output) => {
       if (launcher === null) return;
       const tool = String(input.tool ?? '');
       const args = output.args ?? {};
-      const answer = answerOf(callGuard('pre-tool', { sessionID: input.sessionID, tool, args, cwd: toolCwd(directory, tool, args) }));
+      const result = callGuard('pre-tool', { sessionID: input.sessionID, tool, args, cwd: toolCwd(directory, tool, args) });
+      const answer = answerOf(result);
       if (answer === null) {
         if (CHECKED.has(tool)) throw new Error('git-guard could not check this tool call, so it was blocked. Run `guard status` to see what is wrong.');
         return;
       }
       if (answer.decision === 'deny' || answer.decision === 'ask') throw new Error(answer.reason || 'blocked by git-guard');
+      const text = tellPerson(result);
+      if (text !== '' && input.callID) said.set(input.callID, text);
+    },
+    'tool.execute.after': async (input, output) => {
+      const text = input.callID ? said.get(input.callID) : undefined;
+      if (text === undefined) return;
+      said.delete(input.callID);
+      if (output && typeof output.output === 'string') output.output = `${output.output}\n${text}`;
     },
     event: async ({ event }) => {
       if (launcher === null) return;
-      if (event.type === 'session.created') callGuard('session-start', { sessionID: sessionIdOf(event.properties), cwd: directory });
-      else if (event.type === 'session.idle') callGuard('stop', { sessionID: sessionIdOf(event.properties), cwd: directory });
-      else if (event.type === 'session.deleted') callGuard('session-end', { sessionID: sessionIdOf(event.properties), cwd: directory });
+      if (event.type === 'session.created') tellPerson(callGuard('session-start', { sessionID: sessionIdOf(event.properties), cwd: directory }));
+      else if (event.type === 'session.idle') tellPerson(callGuard('stop', { sessionID: sessionIdOf(event.properties), cwd: directory }));
+      else if (event.type === 'session.deleted') tellPerson(callGuard('session-end', { sessionID: sessionIdOf(event.properties), cwd: directory }));
     },
   };
 };

@@ -13,6 +13,7 @@ import { countGitProcesses, traceEnv } from '../../helpers/git-trace.js';
 
 type Hooks = {
   'tool.execute.before': (input: { tool: string; sessionID: string; callID: string }, output: { args: Record<string, unknown> }) => Promise<void>;
+  'tool.execute.after': (input: { tool: string; sessionID: string; callID: string }, output: { output: unknown }) => Promise<void>;
   event: (arg: { event: { type: string; properties: Record<string, unknown> } }) => Promise<void>;
 };
 
@@ -80,6 +81,23 @@ describe('OpenCode plugin', () => {
       await expect(hooks['tool.execute.before'](call('read'), { args: { filePath: path.join(t.dir, 'a.txt') } })).resolves.toBeUndefined();
       const sessions = JSON.parse(t.guard(['session', 'list', '--json']).stdout).sessions;
       expect(sessions[0]).toMatchObject({ agent: 'opencode', agentSession: 'ses_1' });
+    });
+  });
+
+  it("appends what guard said when it let a call run (its own files put back) to that call's output, which the model reads", async () => {
+    await withTestRepo(async (t) => {
+      const hooks = await loadPlugin(t, "cat >/dev/null; echo 'git-guard: put back .guard.yaml' >&2\n");
+      const call = { tool: 'bash', sessionID: 's', callID: 'c1' };
+      await hooks['tool.execute.before'](call, { args: { command: 'ls' } });
+      const output = { output: 'a.txt\n' };
+      await hooks['tool.execute.after'](call, output);
+      expect(output.output).toBe('a.txt\n\ngit-guard: put back .guard.yaml');
+      // Once only, and only for that call.
+      await hooks['tool.execute.after'](call, output);
+      const other = { output: 'b\n' };
+      await hooks['tool.execute.after']({ ...call, callID: 'c2' }, other);
+      expect(output.output).toBe('a.txt\n\ngit-guard: put back .guard.yaml');
+      expect(other.output).toBe('b\n');
     });
   });
 

@@ -86,6 +86,12 @@ describe('Claude Code', () => {
     expect(claude.formatVerdict({ decision: 'allow', message: 'summary' }, 'stop', null)).toEqual(out('{"systemMessage":"summary"}\n'));
     expect(claude.formatVerdict({ decision: 'allow' }, 'session-end', null)).toEqual(out(''));
   });
+
+  it('after a tool call, tells the model too (additionalContext: systemMessage reaches only the person)', () => {
+    const said = { systemMessage: 'put back', hookSpecificOutput: { hookEventName: 'PostToolUse', additionalContext: 'put back' } };
+    expect(claude.formatVerdict({ decision: 'allow', message: 'put back' }, 'post-tool', null)).toEqual(out(`${JSON.stringify(said)}\n`));
+    expect(claude.formatVerdict({ decision: 'allow' }, 'post-tool', null)).toEqual(out(''));
+  });
 });
 
 describe('Codex', () => {
@@ -116,6 +122,14 @@ describe('Codex', () => {
     expect(asked.hookSpecificOutput.permissionDecision).toBe('deny');
     expect(asked.hookSpecificOutput.permissionDecisionReason).toBe(`git-guard blocked this (rule opaque-command): guard cannot see what runs. Instead: Write it out. (It needs a person's confirmation, which Codex hooks cannot ask for: the person can run it.)`);
     expect(codex.formatVerdict(ALLOW, 'pre-tool', null)).toEqual(out(''));
+  });
+
+  it('an allow with a message tells the model (additionalContext) and the TUI (systemMessage); exec runs are told on their stderr', () => {
+    const said = { systemMessage: 'put back', hookSpecificOutput: { hookEventName: 'PreToolUse', additionalContext: 'put back' } };
+    expect(codex.formatVerdict({ decision: 'allow', message: 'put back' }, 'pre-tool', null)).toEqual(out(`${JSON.stringify(said)}\n`));
+    expect(codex.formatVerdict({ decision: 'allow', message: 'summary' }, 'stop', null)).toEqual(out('{"systemMessage":"summary"}\n'));
+    expect(codex.headlessOutput?.headless(['exec', '--json', 'do it'])).toBe(true);
+    expect(codex.headlessOutput?.headless(['do it'])).toBe(false);
   });
 });
 

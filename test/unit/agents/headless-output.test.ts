@@ -1,0 +1,52 @@
+/**
+ * guard's messages where the agent's non-interactive mode shows no hook output (`codex exec`,
+ * `copilot -p`): the hook finds the agent's process among its ancestors and appends the message to
+ * that process's stderr when it is a terminal or a pipe; an interactive run (its TUI) is left
+ * alone. Real processes: a stand-in named `codex` that runs the real `guard agent-hook`.
+ * (With the real CLIs: test/e2e-agents/agent-output.test.ts.)
+ */
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { GUARD_BIN, withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
+
+/** `<base>/bin/codex`: a shell script (so it stays the hook's parent) that runs guard's Stop hook. */
+function standIn(t: TestRepo): string {
+  const file = path.join(t.base, 'bin', 'codex');
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const payload = JSON.stringify({ session_id: 'thr-1', turn_id: 't', cwd: t.dir, hook_event_name: 'SessionStart', source: 'startup' });
+  fs.writeFileSync(file, `#!/bin/sh\nprintf '%s' '${payload}' | '${process.execPath}' '${GUARD_BIN}' agent-hook codex session-start >/dev/null 2>&1\necho done\n`, { mode: 0o755 });
+  return file;
+}
+
+/** Runs `codex ARGS` with its stderr a pipe (to cat) and returns what came out. */
+function runCodex(t: TestRepo, args: string[]): string {
+  const r = spawnSync('sh', ['-c', `"$0" "$@" 2>&1 | cat`, standIn(t), ...args], { cwd: t.dir, env: t.env, encoding: 'utf8' });
+  expect(r.status, r.stderr).toBe(0);
+  return r.stdout;
+}
+
+describe.runIf(process.platform === 'linux')("headless agents: guard's message on the agent's stderr", () => {
+  it('`codex exec`: the session start and its undo command reach the stderr of the codex process', async () => {
+    await withTestRepo(async (t) => {
+      t.write('a.txt', 'a\n');
+      t.git(['add', '.']);
+      t.git(['commit', '-q', '-m', 'base']);
+      expect(t.guard(['init', '--yes', '--agents', 'codex']).code).toBe(0);
+      const out = runCodex(t, ['exec', 'Work.']);
+      expect(out).toMatch(/^git-guard: session \S+ \(codex\) started at snapshot \w+\. Undo everything this session does: guard rollback --session \S+\n/m);
+      expect(out).toMatch(/done\n$/);
+    });
+  });
+
+  it('an interactive codex (no exec) is left alone: nothing is written into its terminal', async () => {
+    await withTestRepo(async (t) => {
+      t.write('a.txt', 'a\n');
+      t.git(['add', '.']);
+      t.git(['commit', '-q', '-m', 'base']);
+      expect(t.guard(['init', '--yes', '--agents', 'codex']).code).toBe(0);
+      expect(runCodex(t, ['Work.'])).toBe('done\n');
+    });
+  });
+});
