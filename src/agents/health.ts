@@ -6,6 +6,7 @@
  * fixes it.
  */
 import path from 'node:path';
+import { readSeenEnv } from './seen-env.js';
 import { displayPath } from '../config/load.js';
 import type { Repo } from '../git/repo.js';
 import { findAgent } from './index.js';
@@ -61,7 +62,9 @@ export function agentsHealth(repo: Repo, env: NodeJS.ProcessEnv = process.env, i
     if (!agent) continue;
     const file = agent.inspect(repo.root);
     // Codex reads the main checkout's trust and hooks in a linked worktree (src/agents/trust/codex.ts).
-    const trust = agent.trust(repo.root, env, repo.isLinkedWorktree ? path.dirname(repo.commonDir) : undefined);
+    // What the agent's own hook last saw of the variables its trust reads (another shell's environment).
+    const seen = agent.trustEnv ? readSeenEnv(repo.gitDir, agent.id) : undefined;
+    const trust = agent.trust(repo.root, env, repo.isLinkedWorktree ? path.dirname(repo.commonDir) : undefined, seen);
     const own: Problem[] = [];
     const shown = displayPath(`${repo.root}/${file.file}`, repo.root);
     if (file.state === 'missing' || file.state === 'changed') {

@@ -186,5 +186,19 @@ export interface AgentIntegration {
    * variables. `mainRoot`: in a linked worktree, the directory that holds the common git dir
    * (the main checkout), which some agents use in place of the worktree (Codex).
    */
-  trust(root: string, env: NodeJS.ProcessEnv, mainRoot?: string): TrustReport;
+  trust(root: string, env: NodeJS.ProcessEnv, mainRoot?: string, seen?: SeenEnv): TrustReport;
+  /**
+   * Environment variables the agent's trust decision reads (Gemini CLI's GEMINI_CLI_TRUST_WORKSPACE):
+   * its session-start hook, which runs with the agent's own environment, records their values
+   * (src/agents/seen-env.ts), so `guard status` in another shell can say how the agent trusted the folder.
+   */
+  trustEnv?: string[];
+}
+
+/** What the agent's last session-start hook in this worktree saw of its trustEnv variables. */
+export interface SeenEnv {
+  /** ISO time of that session start. */
+  time: string;
+  /** Each variable's value, or null when it was unset. */
+  env: Record<string, string | null>;
 }

@@ -58,6 +58,10 @@ describe.skipIf(skip !== null)(`Gemini CLI ${AGENT.version} (real CLI)`, () => {
       expect(write).toContain('rule hooks-disable');
       expect(branchDelete).not.toMatch(/blocked/);
       expect(reset).not.toMatch(/blocked/);
+      // guard status from a shell without the variable reads what the CLI read (its hook's environment):
+      // trusted through it, that shell only, not a failure.
+      const status = t.guard(['status']).stdout;
+      expect(status).toMatch(/ok +Gemini CLI .*trusted through GEMINI_CLI_TRUST_WORKSPACE=true in the shell Gemini CLI ran in/);
       const session = JSON.parse(t.guard(['session', 'list', '--json']).stdout).sessions[0];
       checkOutcome(t, prepared, 'gemini', session.agentSession, 'end');
     });

@@ -23,7 +23,7 @@ import { firstStr, objectField, parsePayload, str } from '../shared/payload.js';
 import { verdictText } from '../shared/verdict-text.js';
 import { hookCommandFor } from '../launcher.js';
 import { inspectJsonHooks } from '../shared/inspect.js';
-import { geminiTrust } from '../trust/gemini.js';
+import { GEMINI_TRUST_ENV, geminiTrust } from '../trust/gemini.js';
 
 /** The context guard installs with: the stable command of src/agents/launcher.ts. */
 const stableContext = (id: string): InstallContext => ({ root: '', hookCommand: (event) => hookCommandFor(id, event), previous: undefined });
@@ -106,5 +106,6 @@ export const gemini: AgentIntegration = {
   parseEvent,
   formatVerdict,
   inspect: (root) => inspectJsonHooks(root, PLAN, { nested: specs(stableContext('gemini')) }),
-  trust: (root, env) => geminiTrust(root, env, specs(stableContext('gemini')).map((s) => String(s.hook.name))),
+  trust: (root, env, _mainRoot, seen) => geminiTrust(root, env, specs(stableContext('gemini')).map((s) => String(s.hook.name)), seen),
+  trustEnv: GEMINI_TRUST_ENV,
 };

@@ -37,6 +37,7 @@ import type { Snapshot } from '../../snapshot/format.js';
 import type { CommandContext } from '../main.js';
 import { captureNames, evaluateCommand, fileToolIgnored, fileToolTargets } from '../command-state.js';
 import { keepAllow } from '../../agents/answer-cache.js';
+import { recordSeenEnv } from '../../agents/seen-env.js';
 import { launcherPath, packageStamp } from '../../agents/launcher.js';
 import { shortId } from '../format.js';
 import { AGENTS_WITH_POST_TOOL } from '../../policy/actor.js';
@@ -609,6 +610,8 @@ async function handleEvent(repo: Repo, agent: AgentIntegration, event: AgentEven
         startSession(repo, { agent: agent.id, agentSession: event.sessionId, ...(event.source ? { source: event.source } : {}), ...(watcherPid ? { watcherPid } : {}) }),
         refreshOwnCopies(repo, 'session-start'),
       ]);
+      // The variables the agent's trust reads, as this hook (the agent's environment) sees them: `guard status`.
+      if (agent.trustEnv) recordSeenEnv(repo.gitDir, agent.id, agent.trustEnv, process.env);
       const s = result.session;
       const what = result.resumed ? 'resumed' : `started at snapshot ${shortId(s.startSnapshot)}`;
       const watcher = result.watcher.ready ? '' : ` Not ready yet: ${result.watcher.error}.`;

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { addSubmodule } from '../../helpers/fixtures.js';
 import { GUARD_BIN, withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
+import { hookCommandFor } from '../../../src/agents/launcher.js';
 
 function trustEverything(t: TestRepo): void {
   const write = (file: string, text: string): void => {
@@ -41,6 +42,28 @@ describe('guard status: agent hooks', () => {
       expect(after.code, after.stderr).toBe(0);
       expect(after.stdout).toMatch(/ok +GitHub Copilot CLI +guard's hooks in \.github\/hooks\/git-guard\.json are intact; loads/);
       expect(after.stdout).toContain('protection: ok');
+    });
+  });
+
+  it('Gemini CLI trusted only by GEMINI_CLI_TRUST_WORKSPACE in the shell it ran in: status, from a shell without it, says so rather than FAIL', async () => {
+    await withTestRepo(async (t) => {
+      t.write('a.txt', 'a\n');
+      t.git(['add', '.']);
+      t.git(['commit', '-q', '-m', 'a']);
+      expect(t.guard(['init', '--yes', '--agents', 'gemini']).code).toBe(0);
+      expect(t.guard(['status']).stdout).toMatch(/FAIL +Gemini CLI .*does NOT load/);
+      // In the shell that sets it: loads, through the variable, that shell only.
+      const here = t.guard(['status'], { env: { GEMINI_CLI_TRUST_WORKSPACE: 'true' } });
+      expect(here.stdout).toMatch(/ok +Gemini CLI .*loads \(trusted through GEMINI_CLI_TRUST_WORKSPACE=true \(this shell only/);
+      // gemini started with it runs guard's session-start hook (the installed command, gemini's environment) ...
+      const r = spawnSync('sh', ['-c', hookCommandFor('gemini', 'session-start')], { cwd: t.dir, env: { ...t.env, GEMINI_CLI_TRUST_WORKSPACE: 'true' }, input: JSON.stringify({ session_id: 'g1', cwd: t.dir, hook_event_name: 'SessionStart', source: 'startup' }), encoding: 'utf8' });
+      expect(r.status, r.stderr).toBe(0);
+      // ... so status in another shell reads the same input the CLI read.
+      const other = t.guard(['status']);
+      expect(other.stdout).not.toMatch(/FAIL +Gemini CLI/);
+      expect(other.stdout).toMatch(/ok +Gemini CLI .*load state unknown: trusted through GEMINI_CLI_TRUST_WORKSPACE=true in the shell Gemini CLI ran in .*that shell only/);
+      // GEMINI_RESTRICTED_MODE distrusts the folder whatever else says, as Gemini CLI reads it.
+      expect(t.guard(['status'], { env: { GEMINI_CLI_TRUST_WORKSPACE: 'true', GEMINI_RESTRICTED_MODE: 'true' } }).stdout).toMatch(/FAIL +Gemini CLI .*not trusted \(GEMINI_RESTRICTED_MODE=true\)/);
     });
   });
 

@@ -165,6 +165,18 @@ describe('Gemini CLI', () => {
     expect(geminiTrust(root, env({ GEMINI_CLI_TRUST_WORKSPACE: 'false' }), names).state).toBe('blocked');
   });
 
+  it('reads what Gemini CLI reads: GEMINI_RESTRICTED_MODE, and the variables its own session-start hook saw (another shell); says a variable trusts one shell only', () => {
+    write(folders(), JSON.stringify({ [root]: 'TRUST_FOLDER' }));
+    expect(geminiTrust(root, env({ GEMINI_RESTRICTED_MODE: 'true' }), names)).toMatchObject({ state: 'blocked', detail: expect.stringContaining('(GEMINI_RESTRICTED_MODE=true)') });
+    write(folders(), '{}');
+    expect(geminiTrust(root, env({ GEMINI_CLI_TRUST_WORKSPACE: 'true' }), names)).toMatchObject({ state: 'loads', detail: expect.stringMatching(/^trusted through GEMINI_CLI_TRUST_WORKSPACE=true \(this shell only/) });
+    const seen = { time: '2026-12-07T21:00:00.000Z', env: { GEMINI_CLI_TRUST_WORKSPACE: 'true', GEMINI_RESTRICTED_MODE: null } };
+    expect(geminiTrust(root, env(), names, seen)).toMatchObject({ state: 'unknown', detail: expect.stringContaining('trusted through GEMINI_CLI_TRUST_WORKSPACE=true in the shell Gemini CLI ran in'), fix: expect.stringContaining('set GEMINI_CLI_TRUST_WORKSPACE=true wherever gemini is started') });
+    // What it saw distrusted the folder, or nothing of it: untrusted stays a failure.
+    expect(geminiTrust(root, env(), names, { ...seen, env: { GEMINI_CLI_TRUST_WORKSPACE: 'true', GEMINI_RESTRICTED_MODE: 'true' } }).state).toBe('blocked');
+    expect(geminiTrust(root, env(), names, { ...seen, env: { GEMINI_CLI_TRUST_WORKSPACE: null, GEMINI_RESTRICTED_MODE: null } }).state).toBe('blocked');
+  });
+
   it('reports hooksConfig.enabled: false and guard hooks listed in hooksConfig.disabled', () => {
     write(folders(), JSON.stringify({ [root]: 'TRUST_FOLDER' }));
     write(path.join(home, '.gemini', 'settings.json'), JSON.stringify({ hooksConfig: { disabled: ['git-guard-pre-tool'] } }));
