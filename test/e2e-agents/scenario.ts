@@ -165,10 +165,15 @@ export function preparePatches(t: TestRepo, agent: string): PatchPrepared {
  * check-command's reason; `guard rollback --yes` byte-exact, `--undo` back. `startupDir`: a
  * directory the agent fills itself at startup, before guard's session starts (OpenCode's npm
  * install in `.opencode/`): what is new there since `before` is no part of the comparison with it.
+ * `toldCapture`: the agent shows the model what guard said when it let a call run in that call's
+ * output (OpenCode's plugin), so the Add File over `.env` reads guard's capture message.
  */
-export function checkPatchOutcome(t: TestRepo, p: PatchPrepared, outputs: string[], startupDir?: string): void {
+export function checkPatchOutcome(t: TestRepo, p: PatchPrepared, outputs: string[], startupDir?: string, toldCapture = false): void {
   expect(outputs).toHaveLength(p.patches.length);
-  for (const i of [0, 1, 3]) expect(outputs[i], p.patches[i]).not.toMatch(/git-guard|blocked/);
+  for (const i of toldCapture ? [0, 1] : [0, 1, 3]) expect(outputs[i], p.patches[i]).not.toMatch(/git-guard|blocked/);
+  // Where the agent puts guard's words for an allowed call into the tool's output (OpenCode's plugin):
+  // the model reads that the ignored secret was captured first, and how to get it back.
+  if (toldCapture) expect(outputs[3]).toMatch(/^Success[\s\S]*\ngit-guard: the ignored \.env was captured into snapshot (\w+) before this call writes over it; to get it back: guard rollback \1 --paths \.env$/);
   expect(outputs[2]).toContain(`git-guard blocked this (rule protected-path): ${p.shell[2]!.reason}`);
 
   // Applied: the staged file left the repository, the two files are gone, the secret replaced; the
