@@ -60,7 +60,10 @@ export function tellHeadlessUser(agent: AgentIntegration, message: string): bool
   if (pid === null) return false;
   let fd: number | null = null;
   try {
-    fd = fs.openSync(`/proc/${pid}/fd/2`, 'a');
+    // Non-blocking, and never creating: a pipe whose reader is gone would block an open for
+    // writing until one came (here ENXIO ends it), and a full pipe must not hold the hook up
+    // (EAGAIN: the message is dropped). The flag is this open's own, not the agent's descriptor's.
+    fd = fs.openSync(`/proc/${pid}/fd/2`, fs.constants.O_WRONLY | fs.constants.O_APPEND | fs.constants.O_NONBLOCK);
     // A terminal or a pipe only: into a file the agent writes at its own offset (`2> log`), guard's
     // lines would be overwritten by its next ones. (A socket cannot be opened this way at all.)
     const kind = fs.fstatSync(fd);

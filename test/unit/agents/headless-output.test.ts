@@ -5,7 +5,7 @@
  * alone. Real processes: a stand-in named `codex` that runs the real `guard agent-hook`.
  * (With the real CLIs: test/e2e-agents/agent-output.test.ts.)
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -39,6 +39,36 @@ describe.runIf(process.platform === 'linux')("headless agents: guard's message o
       expect(out).toMatch(/done\n$/);
     });
   });
+
+  it('a named pipe whose reader is gone does not hold the hook: the message is dropped, the session starts', async () => {
+    await withTestRepo(async (t) => {
+      t.write('a.txt', 'a\n');
+      t.git(['add', '.']);
+      t.git(['commit', '-q', '-m', 'base']);
+      expect(t.guard(['init', '--yes', '--agents', 'codex']).code).toBe(0);
+      // `codex exec ... 2>FIFO` whose reader went away before the hook opens codex's stderr (the
+      // sleep): an open for writing of a named pipe without a reader waits for one, here forever.
+      const file = standIn(t);
+      fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace('#!/bin/sh\n', '#!/bin/sh\nsleep 1\n'));
+      const fifo = path.join(t.base, 'codex-stderr');
+      expect(spawnSync('mkfifo', [fifo]).status).toBe(0);
+      const reader = fs.openSync(fifo, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
+      const writer = fs.openSync(fifo, 'w');
+      const child = spawn(file, ['exec', 'Work.'], { cwd: t.dir, env: t.env, stdio: ['ignore', 'ignore', writer] });
+      fs.closeSync(writer);
+      fs.closeSync(reader);
+      const exited = await new Promise<boolean>((resolve) => {
+        const timer = setTimeout(() => resolve(false), 30_000);
+        child.on('exit', () => {
+          clearTimeout(timer);
+          resolve(true);
+        });
+      });
+      if (!exited) spawnSync('pkill', ['-f', `${GUARD_BIN} agent-hook codex`]);
+      expect(exited, 'the hook hung opening the pipe').toBe(true);
+      expect(JSON.parse(t.guard(['session', 'list', '--json']).stdout).sessions).toHaveLength(1);
+    });
+  }, 60_000);
 
   it('an interactive codex (no exec) is left alone: nothing is written into its terminal', async () => {
     await withTestRepo(async (t) => {
