@@ -234,11 +234,11 @@ export async function putBackOwnFiles(repo: Repo, by: string, rehook?: Rehook, o
   // A policy watch waits, where the agent's post-tool hook runs, for that hook of its own command
   // (another call's may come while the merge still runs) or for an event that is no tool call's.
   const waits = (e: PutBackEntry): boolean => (options.preTool === true && ((e.rehook?.length ?? 0) > 0 || e.copy !== undefined)) || (e.copy !== undefined && options.postToolCommand !== undefined && options.postToolCommand.slice(0, 300) !== e.command);
-  // A rebase (or `git am`) that stopped part-way: a copy put back now, untracked, stops a later
-  // pick of the sequence that changes the file ("untracked working tree file would be
-  // overwritten"). The watch waits until the sequence ends (its state directory gone): two stats,
-  // only while a watch is due.
-  const sequencing = (e: PutBackEntry): boolean => e.copy !== undefined && (fs.existsSync(path.join(repo.gitDir, 'rebase-merge')) || fs.existsSync(path.join(repo.gitDir, 'rebase-apply')));
+  // A rebase, `git am`, or a cherry-pick or revert of several commits that stopped part-way: a
+  // copy put back now, untracked, stops a later pick of the sequence that changes the file
+  // ("untracked working tree file would be overwritten"). The watch waits until the sequence ends
+  // (its state directory gone): three stats, only while a watch is due.
+  const sequencing = (e: PutBackEntry): boolean => e.copy !== undefined && ['rebase-merge', 'rebase-apply', 'sequencer'].some((dir) => fs.existsSync(path.join(repo.gitDir, dir)));
   const mine = (readEntries(repo) ?? []).filter((e) => e.gitDir === repo.gitDir && !waits(e) && !sequencing(e));
   if (mine.length === 0) return null;
   const results: PutBackResult[] = [];

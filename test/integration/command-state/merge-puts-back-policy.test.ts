@@ -149,6 +149,37 @@ describe('an agent command that takes in a deletion of .guard.yaml made on the o
     });
   });
 
+  it('a cherry-pick of several commits that stops part-way: the copy waits until the sequence ends, as after a rebase', async () => {
+    await withTestRepo((t) => {
+      const policy = setup(t);
+      t.git(['checkout', '-q', '-b', 'side', 'main']);
+      commitFiles(t, { 'src/a.py': 'side\n' }, 'side edits a');
+      const edited = Buffer.concat([policy, Buffer.from('# edited on side\n')]);
+      t.write(POLICY, edited);
+      t.git(['commit', '-q', '-am', 'side edits the policy']);
+      t.git(['checkout', '-q', 'work']);
+      commitFiles(t, { 'src/a.py': 'work\n' }, 'work edits a');
+      // The first pick drops the policy, the second stops at src/a.py, the third edits the policy.
+      const picks = 'git cherry-pick gone~1 side~1 side';
+      expect(installedClaudeHook(t, picks).decision).toBe('allow');
+      run(t, picks, 1);
+      expect(t.exists('.git/sequencer')).toBe(true);
+      hookEvent(t, 'claude', 'post-tool', picks);
+      expect(t.exists(POLICY)).toBe(false);
+      t.write('src/a.py', 'both\n');
+      t.git(['add', 'src/a.py']);
+      const next = spawnSync('sh', ['-c', 'GIT_EDITOR=true git cherry-pick --continue'], { cwd: t.dir, env: t.env, encoding: 'utf8' });
+      expect(next.stdout + next.stderr).not.toContain('would be overwritten');
+      expect(next.stdout + next.stderr).toContain(`CONFLICT (modify/delete): ${POLICY}`);
+      run(t, `git add ${POLICY} && GIT_EDITOR=true git cherry-pick --continue`);
+      expect(t.exists('.git/sequencer')).toBe(false);
+      expect(t.git(['show', `HEAD:${POLICY}`])).toBe(edited.toString('utf8'));
+      hookEvent(t, 'claude', 'post-tool', picks);
+      expect(bytes(t).equals(edited)).toBe(true);
+      expect(t.exists('.git/guard/put-back.json')).toBe(false);
+    });
+  });
+
   it('git stash pop of the person\'s stash that deleted it: put back, tracked as HEAD has it', async () => {
     await withTestRepo((t) => {
       const policy = setup(t);
