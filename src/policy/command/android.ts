@@ -106,8 +106,8 @@ function classifyAvdmanager(inv: Invocation, args: Field[], rt: Runtime): void {
   rt.report(appDataVerdict(inv, rt, `avdmanager delete avd deletes the emulator ${at >= 0 ? (args[at + 1]?.display ?? 'AVD') : 'AVD'} with its apps and their data (~/.android/avd)`));
 }
 
-function appDataVerdict(inv: Invocation, rt: Runtime, what: string) {
-  return makeVerdict(unrecoverableKind(rt.ctx.isAgent), 'device-app-data-delete', `${what}, outside the repository, where no snapshot holds it`, inv.source);
+export function appDataVerdict(inv: Invocation, rt: Runtime, what: string, instead?: string) {
+  return makeVerdict(unrecoverableKind(rt.ctx.isAgent), 'device-app-data-delete', `${what}, outside the repository, where no snapshot holds it`, inv.source, instead);
 }
 
 /**

@@ -22,6 +22,7 @@ import { classifyServerFramework, SERVER_FRAMEWORK_PROGRAMS } from './server-fra
 import { classifyRemoteData, REMOTE_DATA_PROGRAMS } from './remote-data.js';
 import { classifyRemoteShell, REMOTE_SHELL_PROGRAMS } from './remote-shell.js';
 import { ANDROID_PROGRAMS, classifyAndroid, classifyDevicePackageManager, classifyRunAs } from './android.js';
+import { SIMULATOR_PROGRAMS, classifySimulator } from './ios-simulator.js';
 import { classifyTerraform, TERRAFORM_PROGRAMS } from './terraform-state.js';
 import { classifyDvc } from './dvc.js';
 import { classifyPulumi } from './pulumi-state.js';
@@ -434,6 +435,8 @@ export function classifyInvocation(inv: Invocation, rt: Runtime): void {
   if (REMOTE_SHELL_PROGRAMS.has(name)) classifyRemoteShell(inv, name, args, rt);
   // `adb uninstall PKG`, `adb shell CMD`, `emulator -wipe-data`: an Android device's or emulator's data (android.ts).
   if (ANDROID_PROGRAMS.has(name)) classifyAndroid(inv, name, args, rt);
+  // `xcrun simctl uninstall|erase|delete`: an iOS simulator's app data (ios-simulator.ts).
+  if (SIMULATOR_PROGRAMS.has(name)) classifySimulator(inv, name, args, rt);
   // `vercel env pull` writes .env.local anew (env-pull.ts).
   if (ENV_PULL_PROGRAMS.has(name)) classifyEnvPull(inv, args, rt);
   // `expo prebuild --clean` deletes android/ and ios/ (expo-prebuild.ts).

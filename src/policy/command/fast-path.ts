@@ -182,8 +182,10 @@ export const FAST_PATH_VERB_RISKY: Readonly<Record<string, readonly string[]>> =
   // dvc.ts: `dvc gc`, `dvc destroy`, `dvc checkout|pull -f|--force`, `dvc remove --outs`, `dvc exp apply` (`dvc status`, `dvc pull`, `dvc repro` stay in sh)
   dvc: ['gc', 'destroy', 'f', 'force', 'outs', 'apply'],
   // android.ts: `adb uninstall`, `adb shell CMD` (`exec-out`: exec is risky anyway), `emulator -wipe-data`, `avdmanager delete avd`;
-  // one list for the three keeps the shim's case short (`adb install -r`: install is risky anyway; `adb logcat`, `adb devices`, `emulator -avd X` stay in sh)
-  ...Object.fromEntries(['adb', 'emulator', 'avdmanager'].map((tool) => [tool, ['uninstall', 'shell', 'wipe', 'delete']])),
+  // ios-simulator.ts: `xcrun simctl uninstall|delete` (`erase` is risky anyway); hosted-data.ts: `stripe ... delete --live`;
+  // one list for them keeps the shim's case short (`adb install -r`: install is risky anyway; `adb logcat`, `adb devices`, `emulator -avd X`,
+  // `xcrun simctl list|boot`, `stripe listen` stay in sh)
+  ...Object.fromEntries(['adb', 'emulator', 'avdmanager', 'simctl', 'stripe'].map((tool) => [tool, ['uninstall', 'shell', 'wipe', 'delete']])),
   // dotnet.ts: `dotnet user-secrets clear` (`dotnet ef` is risky anyway: `ef`; `dotnet build`, `dotnet test` stay in sh)
   dotnet: ['clear'],
   // site-publish.ts: `mkdocs gh-deploy --force|--no-history`, `gh-pages -f` (cut into gh, pages, f), `hugo deploy`,

@@ -4,7 +4,8 @@
  * branches, BigQuery datasets and tables (`bq`), a restore over a database (`pg_restore --clean
  * -d`, `mongorestore --drop`), objects in S3-compatible stores through MinIO's
  * `mc`, `rclone` and `s3cmd`, Kafka topics, etcd and Consul key ranges, InfluxDB buckets and
- * Convex tables. Until 2026-12-06 (night) each was "no destructive command found" while
+ * Convex tables, Stripe objects in live mode (`stripe customers delete cus_1 --live`, since
+ * 2026-12-07, holes7). Until 2026-12-06 (night) each was "no destructive command found" while
  * remote-data.ts refused the same loss through aws, gcloud and az. Judged for remote-data.ts
  * (rule `remote-data-delete`: refused for an agent, asked of a person); the SQL these clients send
  * (`wrangler d1 execute --remote --command`, `turso db shell DB SQL`, `bq query SQL`, `cqlsh -e`)
@@ -15,7 +16,10 @@
  * spellings `kv:bulk` are wrangler 3's and remote). Deleting one object or key (`mc rm X`,
  * `rclone deletefile`, `etcdctl del KEY`) is free as `aws s3 rm s3://b/k` is: one named item, not
  * a store's contents. An R2 bucket can only be deleted empty, so `wrangler r2 bucket delete` is
- * free. A local path given to mc, rclone or s3cmd is not judged here (Known limits).
+ * free. A local path given to mc, rclone or s3cmd is not judged here (Known limits). The Stripe
+ * CLI works in test mode unless `--live` is given or `--api-key` names a live key (`sk_live_`,
+ * `rk_live_`): a test-mode delete stays free (test data is made again by fixtures and `stripe
+ * trigger`); a key guard cannot read (`--api-key "$KEY"`) may be a live one.
  */
 import type { Field } from './expand.js';
 import { type GnuGrammar, operandWords, scanGnuArgs } from './gnu-args.js';
@@ -24,8 +28,30 @@ import { type GnuGrammar, operandWords, scanGnuArgs } from './gnu-args.js';
 export const HOSTED_DATA_PROGRAMS: readonly string[] = [
   'wrangler', 'neon', 'neonctl', 'turso', 'pscale', 'bq', 'mc', 'rclone', 's3cmd',
   'kafka-topics', 'kafka-topics.sh', 'kafka-delete-records', 'kafka-delete-records.sh', 'etcdctl', 'consul', 'influx', 'convex',
-  'pg_restore', 'mongorestore',
+  'pg_restore', 'mongorestore', 'stripe',
 ];
+
+/** The Stripe CLI's global and request options that take a value (`stripe --help`, `stripe customers delete --help`). */
+const STRIPE_VALUES = ['--api-key', '--color', '--config', '--device-name', '--log-level', '-p', '--project-name', '--stripe-account', '--stripe-version', '-v', '-d', '--data', '-e', '--expand', '-i', '--idempotency', '--stripe-context'];
+
+/**
+ * Where a Stripe CLI line runs: 'live' (`--live`, a live key), 'unknown' (a key guard cannot
+ * read), or 'test' (the CLI's default: the profile's test-mode key).
+ */
+function stripeMode(args: Field[]): 'live' | 'test' | 'unknown' {
+  let mode: 'live' | 'test' | 'unknown' = 'test';
+  for (let i = 0; i < args.length; i++) {
+    const w = args[i]!.value;
+    if (w === '--live' || w === '--live=true') return 'live';
+    let key: string | null | undefined;
+    if (w === '--api-key') key = args[++i]?.value;
+    else if (w?.startsWith('--api-key=')) key = w.slice('--api-key='.length);
+    else continue;
+    if (key === null || key === undefined) mode = 'unknown';
+    else if (/^(?:sk|rk)_live_/.test(key)) return 'live';
+  }
+  return mode;
+}
 
 /** A remote of rclone (`name:path`, `:backend:path`), not a Windows drive (`C:\x`) or a local path. */
 function isRcloneRemote(word: string): boolean {
@@ -128,6 +154,16 @@ export function hostedDataDeleted(name: string, args: Field[]): string | null {
       return pgRestoreOverDatabase(args) ? 'pg_restore --clean drops the database objects the archive holds and restores the dump\'s rows over them, what changed since the dump gone' : null;
     case 'mongorestore':
       return has('--drop') ? 'mongorestore --drop drops each collection the dump holds and restores the dump\'s documents, what changed since the dump gone' : null;
+    case 'stripe': {
+      // `stripe RESOURCE delete ID` (`stripe customers delete cus_1`) or the raw request `stripe delete /v1/customers/cus_1`
+      const stripeOps = operandWords(args, STRIPE_VALUES);
+      const [r = '', v = '', id = ''] = stripeOps;
+      const target = r === 'delete' ? v : v === 'delete' ? id : null;
+      if (target === null) return null;
+      const mode = stripeMode(args);
+      if (mode === 'test') return null;
+      return `stripe ${r === 'delete' ? 'delete' : `${r} delete`} deletes ${target || 'the object'} from the Stripe account ${mode === 'live' ? 'in live mode' : 'with an API key guard cannot read (a live key deletes in live mode)'}`;
+    }
     case 'convex':
       return a === 'import' && has('--replace', '--replace-all') ? 'convex import --replace replaces the documents of the deployment\'s tables' : null;
   }

@@ -167,8 +167,11 @@ export function classifyRemoteData(inv: Invocation, program: string, args: Field
   if (client) return classifyServerSql(inv, client.shown, client.spec, client.args, rt);
   const what = remoteDataDeleted(program, args);
   if (what === null) return;
-  refuse(inv, rt, what);
+  refuse(inv, rt, what, program === 'stripe' ? STRIPE_INSTEAD : undefined);
 }
+
+/** The way forward for a live-mode Stripe delete. */
+const STRIPE_INSTEAD = 'Run it in test mode (without `--live` or a live key: the Stripe CLI\'s default); save the object first (`stripe customers retrieve ID --live > customer.json`); or ask the person to run it in live mode.';
 
 /**
  * `prisma db execute --file F | --stdin` where the datasource is a server (server-frameworks.ts
@@ -179,8 +182,8 @@ export function classifyPrismaExecute(inv: Invocation, args: Field[], rt: Runtim
   classifyServerSql(inv, 'prisma db execute', spec, args, rt);
 }
 
-function refuse(inv: Invocation, rt: Runtime, what: string): void {
-  rt.report(makeVerdict(unrecoverableKind(rt.ctx.isAgent), 'remote-data-delete', `${what}, outside the repository, where no snapshot holds it`, inv.source));
+function refuse(inv: Invocation, rt: Runtime, what: string, instead?: string): void {
+  rt.report(makeVerdict(unrecoverableKind(rt.ctx.isAgent), 'remote-data-delete', `${what}, outside the repository, where no snapshot holds it`, inv.source, instead));
 }
 
 /** The way forward where guard cannot read the SQL a client sends to its server. */

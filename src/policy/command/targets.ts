@@ -447,14 +447,17 @@ export function checkEdits(contents: RepoContents, what: string, ctx: CommandCon
  * and which hold nothing else: the XDG cache directory (by the XDG Base Directory spec,
  * non-essential data: pip, go-build, uv, pre-commit, ms-playwright, ... on Linux), macOS's
  * ~/Library/Caches (the same there), Xcode's DerivedData, npm's content cache, Gradle's caches,
- * Cargo's registry and git checkouts, Yarn Berry's and Bun's package caches. Deleting them (or
+ * Cargo's registry and git checkouts, Yarn Berry's and Bun's package caches, Dart's pub cache
+ * (~/.pub-cache whole: pub calls all of it its system cache and `dart pub cache clean` empties it;
+ * its globally activated packages come back by `dart pub global activate`; added 2026-12-07,
+ * holes7, as `flutter pub cache clean -f` was free and `rm -rf ~/.pub-cache` refused). Deleting them (or
  * anything in them) is everyday clean-up, as the temp directory is scratch space. Only these
  * directories: not their parents (~/.npm, ~/.gradle, ~/.cargo hold configuration, credentials and
  * installed programs), not Xcode's Archives (release builds and their symbols), not ~/.m2/repository
  * (artifacts `mvn install`ed from sources that may be gone). Judged after a symlink that leaves
  * for elsewhere and another worktree (checkDeleteWithFacts), like any path outside.
  */
-const TOOL_CACHES = ['.cache', 'Library/Caches', 'Library/Developer/Xcode/DerivedData', '.npm/_cacache', '.gradle/caches', '.cargo/registry', '.cargo/git', '.yarn/berry/cache', '.bun/install/cache'];
+const TOOL_CACHES = ['.cache', 'Library/Caches', 'Library/Developer/Xcode/DerivedData', '.npm/_cacache', '.gradle/caches', '.cargo/registry', '.cargo/git', '.yarn/berry/cache', '.bun/install/cache', '.pub-cache'];
 
 /** The well-known tool cache `abs` is (or is inside), or null. */
 export function toolCacheDir(abs: string, ctx: CommandContext): string | null {

@@ -52,3 +52,39 @@ describe('Android devices and emulators', () => {
     });
   });
 });
+
+describe('iOS simulators (xcrun simctl)', () => {
+  it("refuses what deletes a simulator's apps and their data, as adb uninstall is; list, boot, install, launch stay free", async () => {
+    await withTestRepo(async (t) => {
+      commitFiles(t, { 'App.xcodeproj/project.pbxproj': '// !$*UTF8*$!\n', '.gitignore': '/build\n' });
+      const init = t.guard(['init', '--yes', '--agents', 'claude']);
+      expect(init.code, init.stderr).toBe(0);
+      // holes7 (2026-12-07): each deny row below was "allow: no destructive command found"
+      await expectEvaluatedTable(t, [
+        ['xcrun simctl uninstall booted com.example.app', 'deny', 'device-app-data-delete', ['com.example.app', 'data container']],
+        ['xcrun --sdk iphonesimulator simctl uninstall booted com.example.app', 'deny', 'device-app-data-delete', ['com.example.app']],
+        ['xcrun simctl erase all', 'deny', 'device-app-data-delete', ['every simulator']],
+        ['xcrun simctl erase 8A1B2C3D-1111-2222-3333-444455556666', 'deny', 'device-app-data-delete', ['8A1B2C3D-1111-2222-3333-444455556666']],
+        ['xcrun simctl delete all', 'deny', 'device-app-data-delete', ['every simulator']],
+        ['xcrun simctl delete "iPhone 15"', 'deny', 'device-app-data-delete', ['iPhone 15']],
+        ['xcrun simctl list devices', 'allow', 'no-risk'],
+        ['xcrun simctl boot "iPhone 15"', 'allow', 'no-risk'],
+        ['xcrun simctl install booted build/App.app', 'allow', 'no-risk'],
+        ['xcrun simctl launch booted com.example.app', 'allow', 'no-risk'],
+        ['xcrun simctl shutdown all', 'allow', 'no-risk'],
+        ['xcrun simctl delete unavailable', 'allow', 'no-risk'],
+        ['xcrun simctl erase', 'allow', 'no-risk'],
+        ['xcrun simctl get_app_container booted com.example.app data', 'allow', 'no-risk'],
+        ['xcrun -f simctl', 'allow', 'no-risk'],
+      ]);
+      // Through the installed Claude hook (its sh fast path must send the line to Node), with the way forward.
+      const hook = installedClaudeHook(t, 'xcrun simctl uninstall booted com.example.app');
+      expect(hook.decision).toBe('deny');
+      expect(hook.reason).toContain('get_app_container');
+      expect(installedClaudeHook(t, 'xcrun simctl delete all').decision).toBe('deny');
+      expect(installedClaudeHook(t, 'xcrun simctl install booted build/App.app').decision).toBe('allow');
+      // A person is asked.
+      expect(t.guard(['check-command', '--json', 'xcrun simctl erase all']).stdout).toContain('"ask"');
+    });
+  });
+});

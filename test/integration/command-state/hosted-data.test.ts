@@ -117,3 +117,30 @@ describe('hosted data: developer platforms and data stores their clients delete'
     });
   });
 });
+
+describe('the Stripe CLI (holes7, 2026-12-07)', () => {
+  it('refuses a live-mode delete for an agent, with the way forward; test mode (the CLI default) stays free', async () => {
+    await withTestRepo(async (t) => {
+      commitFiles(t, FILES);
+      // each deny row was "allow: no destructive command found"
+      await expectEvaluatedTable(t, [
+        ['stripe products delete prod_123 --live', 'deny', 'remote-data-delete', ['prod_123', 'live mode']],
+        ['stripe customers delete cus_1 --api-key sk_live_abc', 'deny', 'remote-data-delete', ['cus_1', 'live mode']],
+        ['stripe customers delete cus_1 --api-key=rk_live_abc', 'deny', 'remote-data-delete', ['live mode']],
+        ['stripe delete /v1/customers/cus_1 --live', 'deny', 'remote-data-delete', ['/v1/customers/cus_1']],
+        ['stripe customers delete cus_1 --api-key "$STRIPE_KEY"', 'deny', 'remote-data-delete', ['cannot read']],
+        ['stripe products delete prod_123', 'allow', 'no-risk'],
+        ['stripe customers delete cus_1 --api-key sk_test_abc', 'allow', 'no-risk'],
+        ['stripe delete /v1/customers/cus_1', 'allow', 'no-risk'],
+        ['stripe products list --live', 'allow', 'no-risk'],
+        ['stripe listen --forward-to localhost:3000/webhook', 'allow', 'no-risk'],
+      ]);
+      // through guard check-command itself
+      const agent = checkVerdict(t, 'stripe products delete prod_123 --live', { asAgent: true });
+      expect(agent).toMatchObject({ verdict: 'deny', rule: 'remote-data-delete' });
+      expect(agent.instead).toContain('test mode');
+      expect(checkVerdict(t, 'stripe products delete prod_123', { asAgent: true })).toMatchObject({ verdict: 'allow' });
+      expect(checkVerdict(t, 'stripe products delete prod_123 --live')).toMatchObject({ verdict: 'ask', rule: 'remote-data-delete' });
+    });
+  });
+});

@@ -19,7 +19,7 @@ describe('a well-known tool cache in the home directory', () => {
       const init = t.guard(['init', '--yes', '--agents', 'claude']);
       expect(init.code, init.stderr).toBe(0);
       commitGuardFiles(t);
-      for (const dir of ['Library/Developer/Xcode/DerivedData/App-abc', 'Library/Developer/Xcode/Archives/x', '.cache/pip/http', '.cache/go-build/00', '.npm/_cacache/index-v5', '.gradle/caches/8.5', '.ssh', '.config/gh', '.derivedData/x']) {
+      for (const dir of ['Library/Developer/Xcode/DerivedData/App-abc', 'Library/Developer/Xcode/Archives/x', '.cache/pip/http', '.cache/go-build/00', '.npm/_cacache/index-v5', '.gradle/caches/8.5', '.ssh', '.config/gh', '.derivedData/x', '.pub-cache/hosted/pub.dev/path-1.9.0', '.pub-cache/bin', '.pub-cache-old/x']) {
         fs.mkdirSync(path.join(t.home, dir), { recursive: true });
       }
       fs.writeFileSync(path.join(t.home, '.bashrc'), 'export A=1\n');
@@ -27,6 +27,8 @@ describe('a well-known tool cache in the home directory', () => {
       // a link inside the cache into the repository is no cache
       fs.symlinkSync(t.dir, path.join(t.home, '.cache/linked'));
       expect(checkVerdict(t, 'rm -rf ~/Library/Developer/Xcode/DerivedData', { asAgent: true })).toMatchObject({ verdict: 'allow' });
+      // holes7 (2026-12-07): Dart's pub cache was refused while `dart pub cache clean -f` was free
+      expect(checkVerdict(t, 'rm -rf ~/.pub-cache', { asAgent: true })).toMatchObject({ verdict: 'allow', rule: 'no-risk' });
       await expectEvaluatedTable(t, [
         ['rm -rf ~/Library/Developer/Xcode/DerivedData', 'allow', 'no-risk'],
         ['rm -rf ~/Library/Developer/Xcode/DerivedData/*', 'allow', 'no-risk'],
@@ -35,6 +37,11 @@ describe('a well-known tool cache in the home directory', () => {
         ['rm -rf ~/.gradle/caches', 'allow', 'no-risk'],
         ['rm -rf ~/.cache/go-build', 'allow', 'no-risk'],
         ['rm -rf "$HOME/.cache/pip"', 'allow', 'no-risk'],
+        ['rm -rf ~/.pub-cache', 'allow', 'no-risk'],
+        ['rm -rf ~/.pub-cache/hosted', 'allow', 'no-risk'],
+        ['rm -rf $HOME/.pub-cache/hosted/pub.dev/path-1.9.0', 'allow', 'no-risk'],
+        ['rm -rf ~/.pub-cache-old', 'deny', 'rm-outside-repo'],
+        ['rm -rf ~/.pub-cache/../.ssh', 'deny', 'rm-outside-repo'],
         ['rm -rf ~', 'deny', 'rm-home'],
         ['rm -rf ~/.ssh', 'deny', 'rm-outside-repo'],
         ['rm ~/.bashrc', 'deny', 'rm-outside-repo'],

@@ -534,7 +534,14 @@ const REAL_PROJECTS_7 = [
   'poetry run alembic revision --autogenerate -m "x"', 'task ui:build', 'poetry lock --no-update',
 ];
 
-export const EVERYDAY: readonly string[] = [...INSTALLS, ...BUILDS, ...TESTS, ...LINT, ...CLEANUPS, ...MOVES, ...TEMP, ...GIT_READS, ...GIT_WRITES, ...MISC, ...REAL_PROJECTS, ...REAL_PROJECTS_2, ...PROJECT_COMMAND_REACH, ...REAL_PROJECTS_3, ...REAL_PROJECTS_3_FIXED, ...FRICTION_5, ...REAL_PROJECTS_4, ...HOLES_3, ...HOLES_4, ...FRICTION_6, ...GITFRICTION, ...HOLES_5, ...HOLES_6, ...REAL_PROJECTS_7];
+// holes7 (2026-12-07): simulators' everyday lines, Stripe's test mode, Dart's pub cache
+const HOLES_7 = [
+  'xcrun simctl list devices', 'xcrun simctl boot "iPhone 15"', 'xcrun simctl install booted build/App.app', 'xcrun simctl launch booted com.example.app',
+  'xcrun simctl shutdown all', 'xcrun simctl delete unavailable', 'stripe products delete prod_123', 'stripe listen --forward-to localhost:3000/webhook',
+  'stripe trigger payment_intent.succeeded', 'rm -rf ~/.pub-cache', 'dart pub cache clean -f', 'flutter pub cache clean -f',
+];
+
+export const EVERYDAY: readonly string[] = [...INSTALLS, ...BUILDS, ...TESTS, ...LINT, ...CLEANUPS, ...MOVES, ...TEMP, ...GIT_READS, ...GIT_WRITES, ...MISC, ...REAL_PROJECTS, ...REAL_PROJECTS_2, ...PROJECT_COMMAND_REACH, ...REAL_PROJECTS_3, ...REAL_PROJECTS_3_FIXED, ...FRICTION_5, ...REAL_PROJECTS_4, ...HOLES_3, ...HOLES_4, ...FRICTION_6, ...GITFRICTION, ...HOLES_5, ...HOLES_6, ...REAL_PROJECTS_7, ...HOLES_7];
 
 /** What no snapshot holds: an agent must be stopped (deny, or ask a person). */
 export const UNRECOVERABLE: readonly string[] = [
@@ -633,4 +640,7 @@ export const UNRECOVERABLE: readonly string[] = [
   "node -e \"require('gh-pages').publish('dist', {history: false})\"",
   // realproj7 (2026-12-07): SQL sent through prisma to a server, a Laravel tinker line on a server database
   'echo \'DROP TABLE "users";\' | npx prisma db execute --url "$DATABASE_URL" --stdin', "DB_CONNECTION=pgsql php artisan tinker --execute 'User::truncate()'",
+  // holes7 (2026-12-07): an iOS simulator's apps and data, a live-mode Stripe delete
+  'xcrun simctl uninstall booted com.example.app', 'xcrun simctl erase all', 'xcrun simctl delete all', 'stripe products delete prod_123 --live',
+  'stripe customers delete cus_1 --api-key sk_live_abc',
 ];
