@@ -10,11 +10,12 @@
  */
 import { GuardError } from '../errors.js';
 import { withInternalToken } from '../git/internal-token.js';
+import { escapedBytes } from '../util/escaped-text.js';
 import { checkObjects } from '../git/batch-objects.js';
 import { commitTree, emptyTree, zeroOid } from '../git/objects.js';
 import { resolveRev } from '../git/revs.js';
 import type { Repo } from '../git/repo.js';
-import { openGitPipe, runGit } from '../git/run.js';
+import { openGitPipe, runGit, type GitPipe } from '../git/run.js';
 import { KEEP_REF } from '../snapshot/refs.js';
 
 export interface KeepItem {
@@ -85,42 +86,39 @@ interface KeptTip extends KeepItem {
   time: string;
 }
 
+interface KeepChain {
+  /** Keep commits, newest first; `previous` is the next older keep commit (null for the oldest). */
+  chain: Array<{ oid: string; parents: string[]; time: string; body: string; previous: string | null }>;
+  /** Every kept tip by its commit, with the ref, reason and time its latest keep recorded. */
+  tips: Map<string, KeptTip>;
+}
+
 /**
- * `guard gc`: the keep chain grows one commit per keep (a batch of deleted remote-tracking refs, a
- * rewritten protected branch, a force push), and nothing trimmed it. Tips kept longer ago than
- * `keepMs` (the snapshot retention: what guard printed as "stays reachable" stays so as long as
- * snapshots do) are let go; the rest are folded into one commit whose message lists each with the
- * time it was kept (so a later gc drops them one by one). Nothing changes while no tip is that
- * old. One `git log` of the chain; a commit-tree and an update-ref only when something goes.
+ * The keep chain from `head` (an oid or a ref name, which `cat-file --batch` resolves; missing:
+ * an empty chain), read over an open `git cat-file --batch`: keep commits (the empty tree, "guard
+ * keep" messages) linked by their first parent. The oldest one's first parent is a kept tip, whose
+ * own history is not walked: asked commit by commit (a `git log --first-parent` would go on
+ * through the tip's whole history).
  */
-export async function trimKeepChain(repo: Repo, keepMs: number, options: { now?: number; dryRun?: boolean } = {}): Promise<KeepTrim | null> {
-  const now = options.now ?? Date.now();
-  const head = await resolveRev(repo, KEEP_REF);
-  if (!head) return null;
-  // The chain, newest first: keep commits (the empty tree, "guard keep" messages) linked by their
-  // first parent. The oldest one's first parent is a kept tip, whose own history is not walked:
-  // one `git cat-file --batch` asked commit by commit (a `git log --first-parent` would go on
-  // through the tip's whole history).
-  const empty = await emptyTree(repo);
-  const pipe = openGitPipe(['cat-file', '--batch'], { cwd: repo.root });
+async function readKeepChain(pipe: GitPipe, head: string, empty: string | null): Promise<KeepChain> {
   const parsed: Array<{ oid: string; parents: string[]; time: string; body: string }> = [];
-  try {
-    for (let next: string | undefined = head; next; ) {
-      pipe.write(`${next}\n`);
-      const header = (await pipe.readLine()).split(' ');
-      if (header[1] !== 'commit') break;
-      const text = (await pipe.readBytes(Number(header[2]) + 1)).toString('utf8');
-      const [headers, ...rest] = text.split('\n\n');
-      const lines = headers!.split('\n');
-      const body = rest.join('\n\n');
-      if (lines[0] !== `tree ${empty}` || !body.startsWith('guard keep')) break;
-      const parents = lines.filter((l) => l.startsWith('parent ')).map((l) => l.slice('parent '.length));
-      const ct = /^committer .* (\d+) [+-]\d{4}$/.exec(lines.find((l) => l.startsWith('committer ')) ?? '');
-      parsed.push({ oid: next, parents, time: new Date(Number(ct?.[1] ?? 0) * 1000).toISOString(), body });
-      next = parents[0];
+  for (let next: string | undefined = head; next; ) {
+    pipe.write(`${next}\n`);
+    const header = (await pipe.readLine()).split(' ');
+    if (header[1] !== 'commit') {
+      // A blob or tree has content to read past before the next question; `missing` has none.
+      if (header.length === 3) await pipe.readBytes(Number(header[2]) + 1);
+      break;
     }
-  } finally {
-    await pipe.close().catch(() => undefined);
+    const text = (await pipe.readBytes(Number(header[2]) + 1)).toString('utf8');
+    const [headers, ...rest] = text.split('\n\n');
+    const lines = headers!.split('\n');
+    const body = rest.join('\n\n');
+    if (lines[0] !== `tree ${empty ?? EMPTY_TREE[header[0]!.length]}` || !body.startsWith('guard keep')) break;
+    const parents = lines.filter((l) => l.startsWith('parent ')).map((l) => l.slice('parent '.length));
+    const ct = /^committer .* (\d+) [+-]\d{4}$/.exec(lines.find((l) => l.startsWith('committer ')) ?? '');
+    parsed.push({ oid: header[0]!, parents, time: new Date(Number(ct?.[1] ?? 0) * 1000).toISOString(), body });
+    next = parents[0];
   }
   // A commit's first parent is the previous keep commit when the chain goes on (the oldest has none: all its parents are tips).
   const chain = parsed.map((commit, i) => ({ ...commit, previous: i + 1 < parsed.length ? parsed[i + 1]!.oid : null }));
@@ -140,6 +138,78 @@ export async function trimKeepChain(repo: Repo, keepMs: number, options: { now?:
       tips.set(parent, { ref: item?.ref ?? '', oid: parent, reason: item?.reason ?? '', time: typeof item?.time === 'string' ? item.time : at });
     }
   }
+  return { chain, tips };
+}
+
+/** The empty tree's id for sha1 and sha256 repositories (a keep commit's tree; no `mktree` to ask). */
+const EMPTY_TREE: Record<number, string> = {
+  40: '4b825dc642cb6eb9a060e54bf8d69288fbee4904',
+  64: '6ef19b41225c5369f1c104d45d8d85efa9b057b53b14b4b9b939dd74decc5321',
+};
+
+export interface PrunedRemote {
+  /** The remote-tracking ref (escaped text: ref-name bytes that are not UTF-8 escaped). */
+  ref: string;
+  /** Its tip when it was deleted (kept in KEEP_REF). */
+  oid: string;
+  /** When the tip was kept (ISO; the background keep runs seconds after the deletion). */
+  keptAt: string;
+}
+
+/**
+ * `guard rollback`: the remote-tracking refs deleted (`git fetch --prune`, `git remote prune`,
+ * `git branch -dr`) whose tips were kept at or after `since` (the target snapshot's time) and that
+ * do not exist now: snapshots do not hold refs/remotes (docs/DECISIONS.md), so the rollback leaves
+ * them, and says each one's way back. A ref kept more than once counts with its latest tip. One
+ * `git cat-file --batch` reads the chain and then asks each such ref whether it exists; no chain,
+ * no question past the first.
+ */
+export async function prunedRemotesSince(repo: Repo, since: string): Promise<PrunedRemote[]> {
+  const sinceMs = Date.parse(since);
+  const pipe = openGitPipe(['cat-file', '--batch'], { cwd: repo.root });
+  try {
+    const { tips } = await readKeepChain(pipe, KEEP_REF, null);
+    const latest = new Map<string, KeptTip>();
+    for (const tip of tips.values()) {
+      if (tip.reason !== 'remote-tracking-deleted' || !tip.ref.startsWith('refs/remotes/') || !(Date.parse(tip.time) >= sinceMs)) continue;
+      const seen = latest.get(tip.ref);
+      if (!seen || Date.parse(tip.time) >= Date.parse(seen.time)) latest.set(tip.ref, tip);
+    }
+    const pruned: PrunedRemote[] = [];
+    for (const tip of latest.values()) {
+      // The ref by its full name: `<name> missing` when it does not exist (a fetch brought it back: left out).
+      pipe.write(Buffer.concat([escapedBytes(tip.ref), Buffer.from('\n')]));
+      const header = (await pipe.readLine()).split(' ');
+      if (header.length === 3) await pipe.readBytes(Number(header[2]) + 1);
+      else pruned.push({ ref: tip.ref, oid: tip.oid, keptAt: tip.time });
+    }
+    return pruned.sort((a, b) => a.keptAt.localeCompare(b.keptAt) || a.ref.localeCompare(b.ref));
+  } finally {
+    await pipe.close().catch(() => undefined);
+  }
+}
+
+/**
+ * `guard gc`: the keep chain grows one commit per keep (a batch of deleted remote-tracking refs, a
+ * rewritten protected branch, a force push), and nothing trimmed it. Tips kept longer ago than
+ * `keepMs` (the snapshot retention: what guard printed as "stays reachable" stays so as long as
+ * snapshots do) are let go; the rest are folded into one commit whose message lists each with the
+ * time it was kept (so a later gc drops them one by one). Nothing changes while no tip is that
+ * old. One `git log` of the chain; a commit-tree and an update-ref only when something goes.
+ */
+export async function trimKeepChain(repo: Repo, keepMs: number, options: { now?: number; dryRun?: boolean } = {}): Promise<KeepTrim | null> {
+  const now = options.now ?? Date.now();
+  const head = await resolveRev(repo, KEEP_REF);
+  if (!head) return null;
+  const empty = await emptyTree(repo);
+  const pipe = openGitPipe(['cat-file', '--batch'], { cwd: repo.root });
+  let read: KeepChain;
+  try {
+    read = await readKeepChain(pipe, head, empty);
+  } finally {
+    await pipe.close().catch(() => undefined);
+  }
+  const { chain, tips } = read;
   const cutoff = now - keepMs;
   const stays = [...tips.values()].filter((tip) => Date.parse(tip.time) >= cutoff);
   const dropped = [...tips.values()].filter((tip) => Date.parse(tip.time) < cutoff);

@@ -16,7 +16,8 @@ import { earlierTargets, type EarlierTargets } from '../../restore/earlier-targe
 import { snapshotSettings } from '../snapshot-options.js';
 import { backupAfterSnapshot } from '../../backup/auto-push.js';
 import { shellQuote } from '../../agents/package-root.js';
-import { shownEscaped } from '../../util/escaped-text.js';
+import { holdsEscapedBytes, shownEscaped } from '../../util/escaped-text.js';
+import { prunedRemotesSince, type PrunedRemote } from '../../githooks/keep.js';
 
 /** A --paths value in double quotes: one exact name (pathText's form), not a glob. */
 const quotedName = (p: string): boolean => p.length >= 2 && p.startsWith('"') && p.endsWith('"');
@@ -36,7 +37,28 @@ interface Args {
 
 const SHOW_PATHS = 15;
 
-function printPlan(out: Output, plan: RollbackPlan, target: Snapshot): void {
+/** The command that brings a deleted remote-tracking ref back at its kept tip (only for a ref that does not exist: it would move one). */
+function prunedCommand(pruned: PrunedRemote): string {
+  return `git update-ref ${holdsEscapedBytes(pruned.ref) ? shownEscaped(pruned.ref) : shellQuote(pruned.ref)} ${pruned.oid}`;
+}
+
+/**
+ * Remote-tracking refs deleted since the target snapshot: snapshots do not hold refs/remotes, so
+ * the rollback leaves them, and this is where a person reading its output learns they are gone
+ * and how each comes back (their tips are in the keep chain).
+ */
+function printPruned(out: Output, pruned: PrunedRemote[], indent: string): void {
+  if (pruned.length === 0) return;
+  out.line(`${indent}remote-tracking refs deleted since this snapshot (a rollback does not restore refs/remotes; their commits are kept in refs/guard/keep/head): ${pruned.length}`);
+  for (const p of pruned.slice(0, SHOW_PATHS)) out.line(`${indent}  ${shownEscaped(p.ref)}: back with: ${prunedCommand(p)}`);
+  if (pruned.length > SHOW_PATHS) out.line(`${indent}  … and ${pruned.length - SHOW_PATHS} more (guard rollback --dry-run --json lists them all)`);
+}
+
+function prunedJson(pruned: PrunedRemote[]): Array<Record<string, string>> {
+  return pruned.map((p) => ({ ...p, command: prunedCommand(p) }));
+}
+
+function printPlan(out: Output, plan: RollbackPlan, target: Snapshot, pruned: PrunedRemote[] = []): void {
   out.line(`Rollback to snapshot ${shortId(target.oid)} (${target.time}, ${target.trigger}${target.message ? `: ${target.message}` : ''})`);
   const groups: Array<['write' | 'create' | 'delete', string]> = [
     ['write', 'restore'],
@@ -87,6 +109,7 @@ function printPlan(out: Output, plan: RollbackPlan, target: Snapshot): void {
   if (plan.head) out.line(`  HEAD: ${branchName(plan.head.from.symbolic)} -> ${plan.head.to.symbolic ? branchName(plan.head.to.symbolic) : `detached at ${shortId(plan.head.to.oid ?? '')}`}`);
   if (plan.stash) out.line(`  stash: ${plan.stash.from.length} -> ${plan.stash.to.length} entries`);
   for (const skip of plan.skippedRefs) out.line(`  left alone: ${skip.ref} (${skip.reason})`);
+  printPruned(out, pruned, '  ');
   printOperation(out, plan, '  ');
 }
 
@@ -227,6 +250,12 @@ export async function run(args: Args, { cwd, out }: CommandContext): Promise<num
   // Rollback picks the target itself: say when earlier snapshots hold more (a mid-incident target).
   const picked = !target && args.id === undefined && !args.undo && !args.resume;
   let earlier: EarlierTargets | null = null;
+  // Read once per target (the confirmation and the output after it say the same).
+  const prunedFor = new Map<string, Promise<PrunedRemote[]>>();
+  const prunedSince = (t: Snapshot): Promise<PrunedRemote[]> => {
+    if (!prunedFor.has(t.oid)) prunedFor.set(t.oid, prunedRemotesSince(repo, t.time).catch(() => [])); // a listing that fails does not stop the rollback
+    return prunedFor.get(t.oid)!;
+  };
   const result = await rollback(repo, {
     ...(args.id !== undefined ? { id: args.id } : {}),
     ...(target ? { target } : {}),
@@ -250,13 +279,14 @@ export async function run(args: Args, { cwd, out }: CommandContext): Promise<num
       planned = plan.files.length;
       out.done();
       if (picked) earlier = await earlierTargets(repo, t);
-      printPlan(out, plan, t);
+      const pruned = await prunedSince(t);
+      printPlan(out, plan, t, pruned);
       printEarlier(out, earlier);
       if (args.yes) return true;
       if (!out.interactive || out.json) {
         throw new GuardError('refused', 'rollback needs confirmation and there is no terminal to ask; nothing was changed', {
           hints: [`Review the plan above, then run: guard rollback ${shortId(t.oid)} --yes`],
-          details: { plan: planJson(plan), ...(earlier ? { earlier: earlierJson(earlier) } : {}) },
+          details: { plan: planJson(plan), prunedRemotes: prunedJson(pruned), ...(earlier ? { earlier: earlierJson(earlier) } : {}) },
         });
       }
       process.on('SIGINT', onSigint);
@@ -265,6 +295,7 @@ export async function run(args: Args, { cwd, out }: CommandContext): Promise<num
   }).finally(() => process.off('SIGINT', onSigint));
   out.done();
   if (picked && args.dryRun) earlier = await earlierTargets(repo, result.target);
+  const pruned = await prunedSince(result.target);
   // The pre-rollback snapshot (what --undo goes back to) goes to the backup too, in the background.
   if (!args.dryRun) backupAfterSnapshot(repo, !result.nothingToDo);
 
@@ -279,9 +310,10 @@ export async function run(args: Args, { cwd, out }: CommandContext): Promise<num
     ...(result.changedWhileAsked ? { changedWhileAsked: true } : {}),
     ...(picked ? { earlier: earlierJson(earlier) } : {}),
     lfsPointers: (result.lfsPointers ?? []).map(pathText),
+    prunedRemotes: prunedJson(pruned),
   });
   if (args.dryRun) {
-    printPlan(out, result.plan, result.target);
+    printPlan(out, result.plan, result.target, pruned);
     printEarlier(out, earlier);
     out.line('Dry run: nothing was changed.');
     return 0;
@@ -289,6 +321,7 @@ export async function run(args: Args, { cwd, out }: CommandContext): Promise<num
   if (result.nothingToDo) {
     out.line(`Already at snapshot ${shortId(result.target.oid)}: nothing to change.`);
     printNotRestored(out, result.plan, '');
+    printPruned(out, pruned, '');
     return 0;
   }
   out.line(`Rolled back to ${shortId(result.target.oid)}. The state before is snapshot ${shortId(result.pre.oid)}.`);

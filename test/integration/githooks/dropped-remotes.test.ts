@@ -10,6 +10,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { waitFor } from '../watcher/helpers.js';
 import { AGENT_ENV, guarded, type Guarded } from './setup.js';
+import { countGitProcesses, traceEnv } from '../../helpers/git-trace.js';
 
 /** Every keep commit and its parents (the chain's older commits and the kept tips). */
 function keptParents(repo: Guarded): string[] {
@@ -162,6 +163,75 @@ describe('deleted remote-tracking refs', () => {
       expect(text.stdout).toContain('kept 1 tip(s) of deleted remote-tracking refs in refs/guard/keep/head that waited since');
       expect(keptParents(repo)).toContain(tip);
       expect(fs.existsSync(file)).toBe(false);
+    } finally {
+      repo.cleanup();
+    }
+  });
+
+  it('guard rollback names the remote-tracking refs pruned since its snapshot, and each named command brings one back', async () => {
+    const repo = guarded();
+    try {
+      // Pruned before the snapshot: not this rollback's business.
+      const early = remoteOnlyBranch(repo, 'early');
+      repo.git(['--git-dir', repo.remote, 'branch', '-q', '-D', 'early']);
+      expect(repo.run(['fetch', '--prune', 'origin'], { env: AGENT_ENV }).code).toBe(0);
+      await waitFor('the early tip kept', () => keptParents(repo).includes(early));
+      const tips = ['one', 'two', 'back'].map((name) => remoteOnlyBranch(repo, name));
+      repo.git(['pack-refs', '--all']);
+      // A state of its own, so the snapshot is a new one (an unchanged state returns the earlier snapshot, older than the early prune).
+      repo.write('notes.txt', 'at the snapshot\n');
+      const snap = repo.guard(['snapshot', '--json']);
+      expect(snap.code, snap.stderr).toBe(0);
+      const id = JSON.parse(snap.stdout).id as string;
+      repo.write('README.md', 'changed after the snapshot\n');
+
+      for (const name of ['one', 'two', 'back']) repo.git(['--git-dir', repo.remote, 'branch', '-q', '-D', name]);
+      expect(repo.run(['fetch', '--prune', 'origin'], { env: AGENT_ENV }).code).toBe(0);
+      await waitFor('the tips in the keep chain', () => tips.every((tip) => keptParents(repo).includes(tip)));
+      // 'back' came back on the remote and was fetched again: it exists, so it is not named.
+      repo.git(['--git-dir', repo.remote, 'branch', '-q', 'back', tips[2]!]);
+      repo.git(['fetch', '-q', 'origin']);
+      repo.git(['reflog', 'expire', '--expire=now', '--all']);
+      repo.git(['gc', '-q', '--prune=now']);
+
+      const trace = path.join(repo.base, 'rollback-dry-run.trace');
+      const dry = repo.guard(['rollback', id, '--dry-run'], { env: traceEnv(trace) });
+      expect(dry.code, dry.stderr).toBe(0);
+      const named = dry.stdout.split('\n').filter((line) => line.includes('back with: git update-ref '));
+      expect(named).toEqual([
+        `    refs/remotes/origin/one: back with: git update-ref refs/remotes/origin/one ${tips[0]}`,
+        `    refs/remotes/origin/two: back with: git update-ref refs/remotes/origin/two ${tips[1]}`,
+      ]);
+      // One cat-file reads the chain and asks both refs: no git process per ref.
+      const count = countGitProcesses(trace);
+      expect(count.argv.filter((argv) => argv.some((arg) => arg.includes('refs/remotes/')))).toEqual([]);
+
+      const json = repo.guard(['rollback', id, '--dry-run', '--json']);
+      expect(json.code, json.stderr).toBe(0);
+      const listed = (JSON.parse(json.stdout) as { prunedRemotes: Array<{ ref: string; oid: string; command: string }> }).prunedRemotes;
+      expect(listed.map((p) => [p.ref, p.oid])).toEqual([
+        ['refs/remotes/origin/one', tips[0]],
+        ['refs/remotes/origin/two', tips[1]],
+      ]);
+
+      // The rollback itself says them too (the plan it prints), and leaves refs/remotes alone.
+      const done = repo.guard(['rollback', id, '--yes']);
+      expect(done.code, done.stderr).toBe(0);
+      expect(done.stdout).toContain(`git update-ref refs/remotes/origin/two ${tips[1]}`);
+      expect(repo.rev('refs/remotes/origin/one')).toBeNull();
+
+      // Each command as printed brings its ref back at the same id, after the gc.
+      for (const p of listed) {
+        const [cmd, ...args] = p.command.split(' ');
+        expect(cmd).toBe('git');
+        repo.git(args);
+      }
+      expect(repo.rev('refs/remotes/origin/one')).toBe(tips[0]);
+      expect(repo.rev('refs/remotes/origin/two')).toBe(tips[1]);
+      expect(repo.git(['show', 'origin/two:two.txt'])).toBe('two\n');
+      // Now they exist: no longer named.
+      const again = repo.guard(['rollback', id, '--dry-run', '--json']);
+      expect((JSON.parse(again.stdout) as { prunedRemotes: unknown[] }).prunedRemotes).toEqual([]);
     } finally {
       repo.cleanup();
     }
