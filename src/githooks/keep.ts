@@ -40,9 +40,14 @@ export async function keepTips(repo: Repo, items: KeepItem[]): Promise<KeepResul
   // Each item's commit (a tag is peeled; a tree or blob is no commit), all in one cat-file.
   const commits = await checkObjects(repo, items.map((item) => `${item.oid}^{commit}`));
   const resolved = new Map<string, KeepItem>();
+  // Deleted remote-tracking refs are recorded each by its name even when their commit is kept
+  // already (under another ref, or another remote-tracking ref at the same commit): `guard
+  // rollback` lists them by these records (prunedRemotesSince).
+  const named: KeepItem[] = [];
   items.forEach((item, i) => {
     const commit = commits[i]?.type === 'commit' ? commits[i]!.oid : null;
     if (commit && !resolved.has(commit)) resolved.set(commit, { ...item, oid: commit });
+    if (commit && item.reason === 'remote-tracking-deleted') named.push({ ...item, oid: commit });
   });
   if (resolved.size === 0) return { commit: null, kept: [] };
   return withInternalToken(repo, async (env) => {
@@ -50,11 +55,12 @@ export async function keepTips(repo: Repo, items: KeepItem[]): Promise<KeepResul
       const previous = await resolveRev(repo, KEEP_REF);
       const already = previous ? new Set(await parentsOf(repo, previous)) : new Set<string>();
       const fresh = [...resolved.values()].filter((item) => !already.has(item.oid));
-      if (fresh.length === 0) return { commit: null, kept: [] };
+      const records = [...fresh, ...named.filter((item) => !fresh.some((f) => f.ref === item.ref && f.oid === item.oid))];
+      if (records.length === 0) return { commit: null, kept: [] };
       const message = [
-        `guard keep: ${fresh.map((item) => `${item.ref} ${item.oid.slice(0, 12)}`).join(', ')}`.slice(0, 200),
+        `guard keep: ${records.map((item) => `${item.ref} ${item.oid.slice(0, 12)}`).join(', ')}`.slice(0, 200),
         '',
-        JSON.stringify({ time: new Date().toISOString(), items: fresh }),
+        JSON.stringify({ time: new Date().toISOString(), items: records }),
         '',
       ].join('\n');
       const commit = await commitTree(repo, await emptyTree(repo), [...(previous ? [previous] : []), ...fresh.map((item) => item.oid)], message);
@@ -91,6 +97,8 @@ interface KeepChain {
   chain: Array<{ oid: string; parents: string[]; time: string; body: string; previous: string | null }>;
   /** Every kept tip by its commit, with the ref, reason and time its latest keep recorded. */
   tips: Map<string, KeptTip>;
+  /** Every deleted remote-tracking ref a keep commit records (also one whose commit an earlier keep held), oldest first. */
+  remotes: KeptTip[];
 }
 
 /**
@@ -123,6 +131,7 @@ async function readKeepChain(pipe: GitPipe, head: string, empty: string | null):
   // A commit's first parent is the previous keep commit when the chain goes on (the oldest has none: all its parents are tips).
   const chain = parsed.map((commit, i) => ({ ...commit, previous: i + 1 < parsed.length ? parsed[i + 1]!.oid : null }));
   const tips = new Map<string, KeptTip>();
+  const remotes: KeptTip[] = [];
   // Oldest first, so a tip kept again later carries its later time.
   for (const commit of [...chain].reverse()) {
     let meta: { time?: string; items?: Array<Partial<KeptTip>> } = {};
@@ -133,12 +142,15 @@ async function readKeepChain(pipe: GitPipe, head: string, empty: string | null):
     }
     const named = new Map((meta.items ?? []).filter((item) => typeof item.oid === 'string').map((item) => [item.oid!, item] as const));
     const at = typeof meta.time === 'string' ? meta.time : commit.time;
+    for (const item of meta.items ?? []) {
+      if (item.reason === 'remote-tracking-deleted' && typeof item.ref === 'string' && typeof item.oid === 'string') remotes.push({ ref: item.ref, oid: item.oid, reason: item.reason, time: typeof item.time === 'string' ? item.time : at });
+    }
     for (const parent of commit.parents.filter((p) => p !== commit.previous)) {
       const item = named.get(parent);
       tips.set(parent, { ref: item?.ref ?? '', oid: parent, reason: item?.reason ?? '', time: typeof item?.time === 'string' ? item.time : at });
     }
   }
-  return { chain, tips };
+  return { chain, tips, remotes };
 }
 
 /** The empty tree's id for sha1 and sha256 repositories (a keep commit's tree; no `mktree` to ask). */
@@ -168,9 +180,9 @@ export async function prunedRemotesSince(repo: Repo, since: string): Promise<Pru
   const sinceMs = Date.parse(since);
   const pipe = openGitPipe(['cat-file', '--batch'], { cwd: repo.root });
   try {
-    const { tips } = await readKeepChain(pipe, KEEP_REF, null);
+    const { remotes } = await readKeepChain(pipe, KEEP_REF, null);
     const latest = new Map<string, KeptTip>();
-    for (const tip of tips.values()) {
+    for (const tip of remotes) {
       if (tip.reason !== 'remote-tracking-deleted' || !tip.ref.startsWith('refs/remotes/') || !(Date.parse(tip.time) >= sinceMs)) continue;
       const seen = latest.get(tip.ref);
       if (!seen || Date.parse(tip.time) >= Date.parse(seen.time)) latest.set(tip.ref, tip);

@@ -177,6 +177,9 @@ describe('deleted remote-tracking refs', () => {
       expect(repo.run(['fetch', '--prune', 'origin'], { env: AGENT_ENV }).code).toBe(0);
       await waitFor('the early tip kept', () => keptParents(repo).includes(early));
       const tips = ['one', 'two', 'back'].map((name) => remoteOnlyBranch(repo, name));
+      // A second remote branch at two's commit: named too (its commit is kept once, under two's name).
+      repo.git(['push', '-q', 'origin', `${tips[1]}:refs/heads/twin`]);
+      repo.git(['fetch', '-q', 'origin']);
       repo.git(['pack-refs', '--all']);
       // A state of its own, so the snapshot is a new one (an unchanged state returns the earlier snapshot, older than the early prune).
       repo.write('notes.txt', 'at the snapshot\n');
@@ -185,7 +188,7 @@ describe('deleted remote-tracking refs', () => {
       const id = JSON.parse(snap.stdout).id as string;
       repo.write('README.md', 'changed after the snapshot\n');
 
-      for (const name of ['one', 'two', 'back']) repo.git(['--git-dir', repo.remote, 'branch', '-q', '-D', name]);
+      for (const name of ['one', 'two', 'twin', 'back']) repo.git(['--git-dir', repo.remote, 'branch', '-q', '-D', name]);
       expect(repo.run(['fetch', '--prune', 'origin'], { env: AGENT_ENV }).code).toBe(0);
       await waitFor('the tips in the keep chain', () => tips.every((tip) => keptParents(repo).includes(tip)));
       // 'back' came back on the remote and was fetched again: it exists, so it is not named.
@@ -200,6 +203,7 @@ describe('deleted remote-tracking refs', () => {
       const named = dry.stdout.split('\n').filter((line) => line.includes('back with: git update-ref '));
       expect(named).toEqual([
         `    refs/remotes/origin/one: back with: git update-ref refs/remotes/origin/one ${tips[0]}`,
+        `    refs/remotes/origin/twin: back with: git update-ref refs/remotes/origin/twin ${tips[1]}`,
         `    refs/remotes/origin/two: back with: git update-ref refs/remotes/origin/two ${tips[1]}`,
       ]);
       // One cat-file reads the chain and asks both refs: no git process per ref.
@@ -211,6 +215,7 @@ describe('deleted remote-tracking refs', () => {
       const listed = (JSON.parse(json.stdout) as { prunedRemotes: Array<{ ref: string; oid: string; command: string }> }).prunedRemotes;
       expect(listed.map((p) => [p.ref, p.oid])).toEqual([
         ['refs/remotes/origin/one', tips[0]],
+        ['refs/remotes/origin/twin', tips[1]],
         ['refs/remotes/origin/two', tips[1]],
       ]);
 
@@ -228,6 +233,7 @@ describe('deleted remote-tracking refs', () => {
       }
       expect(repo.rev('refs/remotes/origin/one')).toBe(tips[0]);
       expect(repo.rev('refs/remotes/origin/two')).toBe(tips[1]);
+      expect(repo.rev('refs/remotes/origin/twin')).toBe(tips[1]);
       expect(repo.git(['show', 'origin/two:two.txt'])).toBe('two\n');
       // Now they exist: no longer named.
       const again = repo.guard(['rollback', id, '--dry-run', '--json']);
