@@ -601,6 +601,10 @@ class ContentsListing {
       get holdsFiles(): boolean {
         return holdsNonDirectory(fullPath(listing.repo, relBytes));
       },
+      get ignoredThere(): boolean {
+        const inner = repositoryAbove(listing.repo, relBytes);
+        return inner !== null && onlyIgnoredThere(listing.repo, inner, relBytes);
+      },
       get ignoredOutputThere(): boolean {
         const inner = repositoryAbove(listing.repo, relBytes);
         return inner !== null && isRegenerable(asEntry(relBytes, !listing.nonDirs.has(rel)), listing.options.regenerable, inner.split('/').length) && onlyIgnoredThere(listing.repo, inner, relBytes);

@@ -151,7 +151,8 @@ export const FAST_PATH_VERB_CASELESS: ReadonlySet<string> = new Set(['gh', 'glab
  * Programs that change something guard judges only through some of their subcommands, common in
  * read-only lines (`kubectl get pods`, `kubectl logs x`, `helm list`, `pulumi preview`): such a
  * program word is risky only when the line, once quotes are removed and cut at every character
- * that is not a letter, digit or `_`, also holds one of its subcommand words (as written: the
+ * that is not a letter, digit or `_`, also holds one of its subcommand words (one ending in `*`:
+ * any word starting with the rest, as Gradle's `cleanTest`, `uninstallDebug`) (as written: the
  * tools read their subcommands case-sensitively; gh's and glab's in any case, FAST_PATH_VERB_CASELESS). The classifier judges these programs only
  * where such a word is their subcommand (cluster.ts, pulumi-state.ts), so the line is sound to
  * pass without it. kubectl's: `delete`, `drain`, `apply --prune`, `replace --force`; helm's
@@ -186,6 +187,11 @@ export const FAST_PATH_VERB_RISKY: Readonly<Record<string, readonly string[]>> =
   // one list for them keeps the shim's case short (`adb install -r`: install is risky anyway; `adb logcat`, `adb devices`, `emulator -avd X`,
   // `xcrun simctl list|boot`, `stripe listen` stay in sh)
   ...Object.fromEntries(['adb', 'emulator', 'avdmanager', 'simctl', 'stripe'].map((tool) => [tool, ['uninstall', 'shell', 'wipe', 'delete']])),
+  // one list for the three keeps the shim's case short (`adb install -r`: install is risky anyway; `adb logcat`, `adb devices`, `emulator -avd X` stay in sh)
+  ...Object.fromEntries(['adb', 'emulator', 'avdmanager'].map((tool) => [tool, ['uninstall', 'shell', 'wipe', 'delete']])),
+  // build-tools.ts: `mvn clean`, `./mvnw post-clean`, `./gradlew clean`, `:app:cleanTest` (clean and its tasks: a prefix),
+  // `./gradlew uninstallAll|uninstallDebug` (a prefix: any variant). `gradle` is risky anyway; `./gradlew test`, `mvn package` stay in sh
+  ...Object.fromEntries(['mvn', 'mvnw', 'mvnd', 'gradlew'].map((tool) => [tool, ['clean*', 'uninstall*']])),
   // dotnet.ts: `dotnet user-secrets clear` (`dotnet ef` is risky anyway: `ef`; `dotnet build`, `dotnet test` stay in sh)
   dotnet: ['clear'],
   // site-publish.ts: `mkdocs gh-deploy --force|--no-history`, `gh-pages -f` (cut into gh, pages, f), `hugo deploy`,
@@ -281,6 +287,11 @@ export function uniqMayWrite(words: readonly string[], tokens: number): boolean 
   return standalone !== tokens;
 }
 
+/** A FAST_PATH_VERB_RISKY word as written, or one ending in `*`: any word it starts (`clean*`: clean, cleanTest). */
+function verbMatches(verbs: readonly string[], token: string): boolean {
+  return verbs.some((verb) => (verb.endsWith('*') ? token.startsWith(verb.slice(0, -1)) : token === verb));
+}
+
 export function isRiskyWord(word: string): boolean {
   const lower = word.toLowerCase();
   return RISKY.has(lower) || FAST_PATH_RISKY_PREFIXES.some((prefix) => lower.startsWith(prefix));
@@ -312,7 +323,7 @@ export function fastPathAllows(command: string): boolean {
     if (isRiskyWord(token)) return false;
     const verbs = FAST_PATH_VERB_RISKY[token.toLowerCase()];
     const caseless = FAST_PATH_VERB_CASELESS.has(token.toLowerCase());
-    if (verbs && tokens.some((t) => verbs.includes(caseless ? t.toLowerCase() : t))) return false;
+    if (verbs && tokens.some((t) => verbMatches(verbs, caseless ? t.toLowerCase() : t))) return false;
     const lower = token.toLowerCase();
     if (PROGRAM_WORDS.has(lower)) programWord = true;
     const writes = FAST_PATH_OPTION_RISKY[lower];

@@ -1242,7 +1242,7 @@ function judgeGoals(inv: Invocation, run: MakeRun, db: Database, rt: Runtime, au
       // lists automake fills itself (AUTOMAKE_OUTPUT_LISTS) left empty.
       const recursive = /^(.+)-recursive$/.exec(item.target);
       if (recursive && rule.recipe.some((l) => l.text.includes('local_target'))) judgeSubdirs(inv, recursive[1] as string, run, db, expander, rt, rule);
-      else if (AUTOMAKE_CLEAN.test(item.target) && /-generic$/.test(item.target)) withEmpty(db, AUTOMAKE_OUTPUT_LISTS, () => judgeRecipe(inv, item.target, rule, run, db, expander, rt, item.stem));
+      else if (AUTOMAKE_CLEAN.test(item.target) && /-generic$/.test(item.target)) withEmpty(db, AUTOMAKE_OUTPUT_LISTS, () => judgeRecipe(inv, item.target, rule, run, db, expander, rt, item.stem, cleanOutputs(db, expander)));
     }
   }
 }
@@ -1261,6 +1261,28 @@ function declaredOutput(target: string, db: Database, expander: Expander): Reado
     if (values.length > 0 && values.every((value) => words(value).includes(target))) return new Set([path.posix.join(db.opts.dir, target)]);
   }
   return undefined;
+}
+
+/**
+ * The files automake's *-generic cleans delete that the build makes (absolute): the entries of
+ * CLEANFILES, MOSTLYCLEANFILES, DISTCLEANFILES and MAINTAINERCLEANFILES, in every value the
+ * conditionals may give them, that an explicit rule of the makefile makes (jq's `src/version.h:`,
+ * `jq.1:`, oniguruma's `oniguruma.pc:`). An entry no rule makes (a `.env` a Makefile.am lists) is
+ * not one: deleting it still captures it. Checked on jq with real make (DECISIONS.md): what
+ * `make clean` and `make distclean` deleted was only ignored files, these among them.
+ */
+function cleanOutputs(db: Database, expander: Expander): ReadonlySet<string> {
+  const out = new Set<string>();
+  for (const list of ['CLEANFILES', 'MOSTLYCLEANFILES', 'DISTCLEANFILES', 'MAINTAINERCLEANFILES']) {
+    if (!db.vars.has(list)) continue;
+    for (const value of expander.variable(list, { depth: 0 })) {
+      for (const word of words(value)) {
+        if (hasUnknown(word) || word.startsWith('/') || word.split('/').includes('..') || /[*?[]/.test(word)) continue;
+        if (db.rules.get(word)?.some((r) => r.recipe.length > 0 || r.prereqs.length > 0)) out.add(path.posix.join(db.opts.dir, word));
+      }
+    }
+  }
+  return out;
 }
 
 /**

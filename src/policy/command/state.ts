@@ -54,6 +54,13 @@ export interface RepoContents {
    */
   ignoredOutputThere?: boolean;
   /**
+   * As ignoredOutputThere, whatever the path's name: the other repository's git lists nothing
+   * tracked and nothing untracked that it does not ignore at or under the path. For a file the
+   * build declares its own output (CommandContext.buildOutputs: a makefile's CLEANFILES entry
+   * that a rule makes). Read only when asked: one `ls-files` in that repository.
+   */
+  ignoredThere?: boolean;
+  /**
    * Whether anything but directories lies at or under the path, read where git lists nothing
    * there (false: only empty directories, which no snapshot holds anyway). Absent where the
    * reader cannot look.

@@ -537,7 +537,27 @@ function checkDeleteWithFacts(abs: string, facts: PathFacts, ctx: CommandContext
   if (isDir && !options.recursive) return makeVerdict('allow', 'no-risk', `${options.verb} ${rel}, a directory it does not delete without -r`, source);
   const contents = follow ? facts.followedContents : facts.locatedContents;
   if (!contents) return checkDeleteInRepo(rel, ctx, source, options);
-  return judgeContents(rel, contents, isDir, isDir && !facts.emptyDir, ctx, source, options);
+  return judgeContents(rel, declaredOutputs(target, facts, contents, ctx), isDir, isDir && !facts.emptyDir, ctx, source, options);
+}
+
+/**
+ * The build's declared outputs (CommandContext.buildOutputs: automake's clean lists, entries a
+ * rule of the makefile makes) among what a deletion takes: an ignored file there is regenerable
+ * output, neither captured nor a reason to stop (jq's `make clean` took a snapshot to capture
+ * src/version.h, jq.1, src/builtin.inc). Only the file itself, not through a symbolic link (as
+ * overwritesIgnored); tracked and untracked files count as before.
+ */
+function declaredOutputs(target: string, facts: PathFacts, contents: RepoContents, ctx: CommandContext): RepoContents {
+  const outputs = ctx.buildOutputs;
+  if (!outputs?.has(target) || facts.isSymlink || !ctx.repoRoot) return contents;
+  const root = ctx.repoRoot;
+  // the other listings stay as lazy as the reader made them (path-facts.ts lists each kind on first use)
+  let ignored: IgnoredEntry[] | undefined;
+  const wrapped = Object.create(contents) as RepoContents;
+  Object.defineProperty(wrapped, 'ignored', {
+    get: () => (ignored ??= contents.ignored.map((entry) => (!entry.regenerable && !entry.path.endsWith('/') && outputs.has(`${root}/${text(entry.path)}`) ? { ...entry, regenerable: true, files: [] } : entry))),
+  });
+  return wrapped;
 }
 
 /**
@@ -671,7 +691,10 @@ export function judgeContents(rel: string, contents: RepoContents, isDir: boolea
     // Except its ignored, regenerable output (`rm -rf vendor/lib/build`): rebuilt, as this
     // repository's own `dist` is, and that repository's git lists nothing else there. A protected
     // path named inside it, or guard's own files, still deny.
-    if (contents.ignoredOutputThere === true) {
+    // A file the build declares its own output (automake's clean lists, made by a rule: oniguruma's
+    // oniguruma.pc in its DISTCLEANFILES) that repository ignores: the same.
+    const declared = ctx.buildOutputs !== undefined && ctx.repoRoot !== null && ctx.repoRoot !== undefined && ctx.buildOutputs.has(`${ctx.repoRoot}/${rel}`);
+    if (contents.ignoredOutputThere === true || (declared && !isDir && contents.ignoredThere === true)) {
       const glob = explicitProtectedGlob(rel, ctx);
       if (glob) return makeVerdict('deny', 'protected-path', `${verb} ${shownRel}, which may hold protected paths (matches "${glob}")`, source);
       const own = ctx.isAgent && ctx.repoRoot ? (containsGuardFiles(`${ctx.repoRoot}/${rel}`, ctx) ?? guardFile(`${ctx.repoRoot}/${rel}`, ctx)) : null;

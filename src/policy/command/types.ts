@@ -79,7 +79,10 @@ export interface CommandContext {
    * Absolute paths of ignored files that are the build's own output where this code runs: the
    * target of the automake Makefile.am rule whose recipe this is, where Makefile.am lists it in
    * CLEANFILES, MOSTLYCLEANFILES or DISTCLEANFILES (make-targets.ts). A write replacing one is
-   * not captured first (overwrite-ignored), as regenerable output is not.
+   * not captured first (overwrite-ignored), as regenerable output is not. In automake's *-generic
+   * cleans: the entries of those lists (and MAINTAINERCLEANFILES) that a rule of the makefile
+   * makes; a deletion of one that git ignores is of regenerable output (targets.ts
+   * declaredOutputs), also inside a submodule whose own git ignores it.
    */
   buildOutputs?: ReadonlySet<string>;
   /**

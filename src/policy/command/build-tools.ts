@@ -1,0 +1,329 @@
+/**
+ * Maven's and Gradle's clean and the Android Gradle plugin's uninstall tasks, judged by what they
+ * delete in the repository as it is (since 2026-12-07, helper buildtools). Before, `mvn clean`,
+ * `./gradlew clean` and `./gradlew uninstallAll` were "no destructive command found" whatever
+ * target/ or build/ held: a tracked file there with uncommitted changes, or an untracked file
+ * nothing ignores, was gone with no snapshot.
+ *
+ *  - `mvn clean` (also `mvnw`, `mvnd`, `post-clean`, `clean:clean`, the plugin's full name)
+ *    deletes `${project.build.directory}` (target/ beside the pom) of every project of the
+ *    reactor: the pom make runs with (`-f`, else the directory's pom.xml; none: Maven stops) and
+ *    its `<modules>` (also in profiles, and Maven 4's `<subprojects>`), read recursively; a
+ *    `<build><directory>` of the pom replaces target, and the clean plugin's `<filesets>`
+ *    directories are deleted too. `-N` keeps to the first pom; `-Dmaven.clean.skip` deletes nothing.
+ *  - `gradle clean` (also `./gradlew`, `:app:clean`, `cleanTest` ...) deletes the build/ of every
+ *    project at or under the directory it runs in (`-p`), the projects being the root (where the
+ *    nearest settings.gradle(.kts) is) and what settings includes (`include ':app', ':core:data'`,
+ *    `project(':x').projectDir = file('y')`). Where settings includes projects guard cannot name
+ *    (a loop, a variable), every `build` directory below the root is judged (`rm -rf **\/build`).
+ *    A build script that sets its own build directory (`buildDir =`, `layout.buildDirectory.set`)
+ *    is asked about: guard cannot tell where it deletes.
+ *  Each directory is judged as `rm -rf DIR` is (targets.ts checkDeleteAbs): only ignored
+ *  regenerable output, or nothing: free (one git process for all of them); a tracked or untracked
+ *  file there: a snapshot first (ignored files that are not regenerable output are captured).
+ *  - `gradle uninstallAll`, `uninstallDebug` (any `uninstall<Variant>`) remove the app and its
+ *    data from every connected device, as `adb uninstall PKG` does: device-app-data-delete.
+ *
+ * Not read: a clean task's own `delete` configured in a build script, a parent pom's
+ * `<build><directory>` inherited by a module (docs/command-guard.md, Known limits).
+ */
+import path from 'node:path';
+import type { Field } from './expand.js';
+import { resolvePath } from './paths.js';
+import { makeVerdict, unrecoverableKind } from './rules.js';
+import type { Invocation, Runtime } from './runtime.js';
+import { checkDeleteAbs, checkDeleteTarget } from './targets.js';
+
+/** The programs this module judges (commands.ts sends them here). */
+export const BUILD_TOOL_PROGRAMS = new Set(['mvn', 'mvnw', 'mvnd', 'gradle', 'gradlew']);
+
+/** Projects of one build guard reads at most; past it, the rest is judged as every such directory below the root. */
+const MAX_PROJECTS = 200;
+
+/** Maven's options that take a value as the next word. */
+const MAVEN_VALUES = new Set(['-f', '--file', '-P', '--activate-profiles', '-pl', '--projects', '-s', '--settings', '-gs', '--global-settings', '-t', '--toolchains', '-gt', '--global-toolchains', '-rf', '--resume-from', '-T', '--threads', '-l', '--log-file', '-b', '--builder', '-D', '--define', '-emp', '--encrypt-master-password', '-ep', '--encrypt-password']);
+
+/** Gradle's options that take a value as the next word. */
+const GRADLE_VALUES = new Set(['-p', '--project-dir', '-x', '--exclude-task', '-b', '--build-file', '-c', '--settings-file', '-g', '--gradle-user-home', '-I', '--init-script', '-D', '--system-prop', '-P', '--project-prop', '--console', '--warning-mode', '--include-build', '--max-workers', '--priority', '-M', '--write-verification-metadata', '--dependency-verification', '-F']);
+
+/** Judges `mvn`, `mvnw`, `mvnd`, `gradle` and `gradlew` lines. */
+export function classifyBuildTool(inv: Invocation, name: string, args: Field[], rt: Runtime): void {
+  if (name.startsWith('mvn')) classifyMaven(inv, name, args, rt);
+  else classifyGradle(inv, name, args, rt);
+}
+
+/** The words that are not options or their values; null where an unknown word may be one. */
+function operands(args: Field[], values: Set<string>): { words: Array<string | null>; options: Map<string, string | null> } {
+  const words: Array<string | null> = [];
+  const options = new Map<string, string | null>();
+  for (let i = 0; i < args.length; i++) {
+    const w = args[i]!.value;
+    if (w === null) {
+      words.push(null);
+      continue;
+    }
+    if (w.startsWith('-') && w.length > 1) {
+      const eq = w.indexOf('=');
+      if (w.startsWith('--') && eq > 0) options.set(w.slice(0, eq), w.slice(eq + 1));
+      else if (values.has(w)) {
+        options.set(w, args[i + 1]?.value ?? null);
+        i++;
+      } else options.set(w, '');
+      continue;
+    }
+    words.push(w);
+  }
+  return { words, options };
+}
+
+/** The verdict for deleting one build directory (absolute), as `rm -rf DIR`. */
+function judgeDir(inv: Invocation, abs: string, verb: string, rt: Runtime): void {
+  rt.report(checkDeleteAbs(abs, rt.ctx, inv.source, { recursive: true, verb }));
+}
+
+/** Every directory named `name` below `root` (`rm -rf root/**\/name`), for projects guard cannot name. */
+function judgeEveryDir(inv: Invocation, root: string, name: string, verb: string, rt: Runtime): void {
+  const pattern = `${root}/**/${name}`;
+  const field: Field = { value: pattern, display: `${path.posix.relative(inv.cwd ?? root, pattern) || pattern}`, glob: true, pattern, splittable: false };
+  rt.report(checkDeleteTarget(field, inv.cwd, rt.ctx, inv.source, { recursive: true, verb }));
+}
+
+/**
+ * A file's text as the state view read it: undefined while collecting (noted) or without a view,
+ * 'missing', or null where guard cannot read it.
+ */
+function readText(rt: Runtime, abs: string, up = false): { path: string; text: string } | 'missing' | null | undefined {
+  return rt.ctx.view?.file({ dir: path.posix.dirname(abs), name: path.posix.basename(abs), up });
+}
+
+// ---------------------------------------------------------------- Maven
+
+/** A clean goal or phase: `clean`, `post-clean`, `clean:clean`, `org.apache.maven.plugins:maven-clean-plugin[:VERSION]:clean`. */
+const MAVEN_CLEAN = /^(?:(?:post-)?clean|clean:clean|(?:[\w.-]+:)?maven-clean-plugin(?::[\w.-]+)?:clean)$/;
+
+function classifyMaven(inv: Invocation, program: string, args: Field[], rt: Runtime): void {
+  const { words, options } = operands(args, MAVEN_VALUES);
+  if (!words.some((w) => w !== null && MAVEN_CLEAN.test(w))) return;
+  if (options.has('-h') || options.has('--help') || options.has('-v') || options.has('--version')) return;
+  // -Dmaven.clean.skip[=true]: the clean plugin deletes nothing
+  if (args.some((a) => a.value !== null && /^-Dmaven\.clean\.skip(?:=true)?$/.test(a.value))) return;
+  const verb = `${program} clean deletes`;
+  if (inv.cwd === null) {
+    rt.report(checkDeleteTarget({ value: 'target', display: 'target', glob: false, pattern: null, splittable: false }, null, rt.ctx, inv.source, { recursive: true, verb }));
+    return;
+  }
+  const file = options.get('-f') ?? options.get('--file');
+  const named = file === undefined ? path.posix.join(inv.cwd, 'pom.xml') : file === null ? null : resolvePath(file, inv.cwd);
+  if (named === null) {
+    rt.report(makeVerdict('ask', 'rm-unknown-target', `${verb} the build directory of a pom guard cannot name`, inv.source));
+    return;
+  }
+  const first = /\.xml$/i.test(named) ? named : path.posix.join(named, 'pom.xml');
+  const recursive = !options.has('-N') && !options.has('--non-recursive');
+  const queue = [first];
+  const seen = new Set<string>();
+  while (queue.length > 0) {
+    const pom = queue.shift() as string;
+    if (seen.has(pom)) continue;
+    seen.add(pom);
+    const dir = path.posix.dirname(pom);
+    if (seen.size > MAX_PROJECTS) {
+      judgeEveryDir(inv, path.posix.dirname(first), 'target', verb, rt);
+      return;
+    }
+    const found = readText(rt, pom);
+    if (found === undefined) {
+      if (rt.ctx.view?.collecting) continue; // noted: read before the next pass
+      judgeDir(inv, path.posix.join(dir, 'target'), verb, rt); // by text
+      continue;
+    }
+    if (found === 'missing') continue; // no pom: Maven stops there (a module without one fails the build)
+    if (found === null) {
+      // too large or not a file: this project's target, and every target below it for its modules
+      judgeEveryDir(inv, dir, 'target', verb, rt);
+      continue;
+    }
+    const pomFacts = readPom(found.text);
+    for (const out of pomFacts.outputs) {
+      const abs = mavenPath(out, dir, pomFacts.properties);
+      if (abs === null) rt.report(makeVerdict('ask', 'rm-unknown-target', `${verb} ${out}, a directory ${path.posix.relative(inv.cwd, pom) || 'pom.xml'} names with a property guard cannot know`, inv.source));
+      else judgeDir(inv, abs, verb, rt);
+    }
+    if (!recursive) break;
+    for (const module of pomFacts.modules) {
+      const abs = mavenPath(module, dir, pomFacts.properties);
+      if (abs === null) {
+        judgeEveryDir(inv, dir, 'target', verb, rt);
+        continue;
+      }
+      queue.push(/\.xml$/i.test(abs) ? abs : path.posix.join(abs, 'pom.xml'));
+    }
+  }
+}
+
+interface PomFacts {
+  /** The directories the clean deletes: the build directory (target unless set) and the clean plugin's filesets. */
+  outputs: string[];
+  modules: string[];
+  properties: Map<string, string>;
+}
+
+/**
+ * What a pom says of its clean, read as elements (comments and CDATA dropped): the text of
+ * project/build/directory, project/(profiles/profile/)modules/module (and subprojects/subproject),
+ * project/properties/*, and the directories of the clean plugin's filesets.
+ */
+export function readPom(xml: string): PomFacts {
+  const text = xml.replace(/<!--[\s\S]*?-->/g, '').replace(/<\?[\s\S]*?\?>/g, '').replace(/<!\[CDATA\[[\s\S]*?\]\]>/g, '');
+  const stack: string[] = [];
+  const facts: PomFacts = { outputs: [], modules: [], properties: new Map() };
+  let buildDir: string | null = null;
+  let excludeDefaults = false;
+  let pluginIsClean = false;
+  const tag = /<(\/?)([\w.:-]+)[^>]*?(\/?)>|([^<]+)/g;
+  for (let m = tag.exec(text); m !== null; m = tag.exec(text)) {
+    if (m[4] !== undefined) {
+      const value = m[4].trim();
+      if (value === '') continue;
+      const at = stack.join('/');
+      const leaf = stack[stack.length - 1];
+      if (at === 'project/build/directory') buildDir = value;
+      else if (/^project\/(?:profiles\/profile\/)?(?:modules\/module|subprojects\/subproject)$/.test(at)) facts.modules.push(value);
+      else if (stack.length === 3 && at.startsWith('project/properties/') && leaf !== undefined) facts.properties.set(leaf, value);
+      else if (/^project\/(?:profiles\/profile\/)?build\/(?:pluginManagement\/)?plugins\/plugin\/artifactId$/.test(at)) pluginIsClean = value === 'maven-clean-plugin';
+      else if (pluginIsClean && /\/plugin\/configuration\/filesets\/fileset\/directory$/.test(at)) facts.outputs.push(value);
+      else if (pluginIsClean && /\/plugin\/configuration\/excludeDefaultDirectories$/.test(at)) excludeDefaults = value === 'true';
+      continue;
+    }
+    if (m[3] === '/') continue; // <empty/>
+    if (m[1] === '/') {
+      if (stack[stack.length - 1] === 'plugin') pluginIsClean = false;
+      stack.pop();
+    } else stack.push(m[2] as string);
+  }
+  if (!excludeDefaults) facts.outputs.unshift(buildDir ?? 'target');
+  return facts;
+}
+
+/** A pom's path (relative to its directory, or `${project.basedir}/...`) as an absolute path; null where a property is unknown. */
+function mavenPath(value: string, dir: string, properties: Map<string, string>): string | null {
+  let unknown = false;
+  const filled = value.replace(/\$\{([\w.-]+)\}/g, (_m, name: string) => {
+    if (name === 'project.basedir' || name === 'basedir') return dir;
+    if (name === 'project.build.directory') return path.posix.join(dir, 'target');
+    const got = properties.get(name);
+    if (got === undefined || got.includes('${')) unknown = true;
+    return got ?? '';
+  });
+  return unknown ? null : resolvePath(filled, dir);
+}
+
+// ---------------------------------------------------------------- Gradle
+
+/** A task that deletes build output: `clean`, `cleanTest`, with a project path (`:app:clean`). */
+const GRADLE_CLEAN = /^((?::?[\w.-]+)*:)?(clean(?:[A-Z]\w*)?)$/;
+/** The Android Gradle plugin's uninstall tasks: `uninstallAll`, `uninstallDebug`, `uninstallFreeReleaseAndroidTest`. */
+const GRADLE_UNINSTALL = /^(?:(?::?[\w.-]+)*:)?(uninstall(?:All|[A-Z]\w*))$/;
+
+function classifyGradle(inv: Invocation, program: string, args: Field[], rt: Runtime): void {
+  const { words, options } = operands(args, GRADLE_VALUES);
+  if (options.has('-m') || options.has('--dry-run') || options.has('-h') || options.has('--help') || options.has('-v') || options.has('--version')) return;
+  const excluded = new Set<string>();
+  for (let i = 0; i < args.length; i++) if ((args[i]!.value === '-x' || args[i]!.value === '--exclude-task') && args[i + 1]?.value) excluded.add(args[i + 1]!.value as string);
+  for (const a of args) if (a.value?.startsWith('--exclude-task=')) excluded.add(a.value.slice('--exclude-task='.length));
+  const tasks = words.filter((w): w is string => w !== null && !excluded.has(w));
+  const uninstall = tasks.find((t) => GRADLE_UNINSTALL.test(t));
+  if (uninstall) {
+    rt.report(makeVerdict(unrecoverableKind(rt.ctx.isAgent), 'device-app-data-delete', `${program} ${uninstall} uninstalls the app and deletes its data (databases, preferences, files) on every connected Android device or emulator, outside the repository, where no snapshot holds it`, inv.source));
+  }
+  const cleans = tasks.map((t) => GRADLE_CLEAN.exec(t)).filter((m): m is RegExpExecArray => m !== null);
+  if (cleans.length === 0) return;
+  const verb = `${program} ${cleans[0]![0]} deletes`;
+  if (inv.cwd === null) {
+    rt.report(checkDeleteTarget({ value: 'build', display: 'build', glob: false, pattern: null, splittable: false }, null, rt.ctx, inv.source, { recursive: true, verb }));
+    return;
+  }
+  const dirOption = options.get('-p') ?? options.get('--project-dir');
+  const start = dirOption === undefined ? inv.cwd : dirOption === null ? null : resolvePath(dirOption, inv.cwd);
+  if (start === null) {
+    rt.report(makeVerdict('ask', 'rm-unknown-target', `${verb} the build directories of a project guard cannot name`, inv.source));
+    return;
+  }
+  const groovy = readText(rt, path.posix.join(start, 'settings.gradle'), true);
+  const kts = readText(rt, path.posix.join(start, 'settings.gradle.kts'), true);
+  if (groovy === undefined || kts === undefined) {
+    if (!rt.ctx.view?.collecting) judgeDir(inv, path.posix.join(start, 'build'), verb, rt); // by text
+    return;
+  }
+  // the nearer of the two (Gradle looks in each directory up for either)
+  const settings = [groovy, kts].filter((f): f is { path: string; text: string } => f !== null && f !== 'missing').sort((a, b) => b.path.length - a.path.length)[0];
+  const root = settings ? path.posix.dirname(settings.path) : start;
+  const projects = settings ? gradleProjects(settings.text, root) : [root];
+  // an unreadable settings file (too large, not a file): its projects are unknown
+  const unknownProjects = groovy === null || kts === null || projects.includes(null);
+  const known = projects.filter((p): p is string => p !== null);
+  // a task with a project path runs in that project only; a bare name in every project at or under the start
+  const chosen = new Set<string>();
+  for (const m of cleans) {
+    const prefix = m[1];
+    if (prefix === undefined) for (const p of known) {
+      if (p === start || p.startsWith(`${start}/`)) chosen.add(p);
+    }
+    else chosen.add(path.posix.join(root, prefix.replace(/^:/, '').replace(/:$/, '').split(':').join('/')));
+  }
+  for (const dir of chosen) {
+    const own = readText(rt, path.posix.join(dir, 'build.gradle'));
+    const ownKts = readText(rt, path.posix.join(dir, 'build.gradle.kts'));
+    const scripts = [own, ownKts, ...(dir === root ? [] : [readText(rt, path.posix.join(root, 'build.gradle')), readText(rt, path.posix.join(root, 'build.gradle.kts'))])];
+    if (scripts.some((s) => s === undefined) && rt.ctx.view?.collecting) continue;
+    const sets = scripts.find((s) => typeof s === 'object' && s !== null && SETS_BUILD_DIR.test(stripComments(s.text)));
+    if (sets && typeof sets === 'object') {
+      rt.report(makeVerdict('ask', 'rm-unknown-target', `${verb} the build directory ${sets.path.slice(root.length + 1)} sets, which guard does not work out`, inv.source));
+      continue;
+    }
+    judgeDir(inv, path.posix.join(dir, 'build'), verb, rt);
+  }
+  if (unknownProjects) judgeEveryDir(inv, root, 'build', verb, rt);
+}
+
+/** A build script setting its own build directory. */
+const SETS_BUILD_DIR = /\b(?:buildDir\s*=|setBuildDir\s*\(|buildDirectory\s*(?:=|\.set\s*\(|\.value\s*\())/;
+
+function stripComments(text: string): string {
+  return text.replace(/\/\*[\s\S]*?\*\//g, '').replace(/(^|[^:"'])\/\/[^\n]*/g, '$1');
+}
+
+/**
+ * The project directories settings.gradle(.kts) names: the root and every `include`d project
+ * (`:a:b` is a/b), with `project(':x').projectDir = file('y')` applied; a null entry where it
+ * includes what guard cannot name (a variable, a loop, `includeFlat`).
+ */
+export function gradleProjects(settingsText: string, root: string): Array<string | null> {
+  const text = stripComments(settingsText);
+  const projects: Array<string | null> = [root];
+  const dirs = new Map<string, string>();
+  let unknown = false;
+  const custom = /project\s*\(\s*["'](:?[\w.:-]+)["']\s*\)\s*\.\s*projectDir\s*=\s*(?:new\s+File\s*\(\s*(?:settingsDir|rootDir|rootProject\.projectDir)\s*,\s*|File\s*\(\s*(?:settingsDir|rootDir)\s*,\s*|file\s*\(\s*)["']([^"'$]+)["']\s*\)/g;
+  for (let m = custom.exec(text); m !== null; m = custom.exec(text)) dirs.set((m[1] as string).replace(/^:/, ''), m[2] as string);
+  const assignments = (text.match(/\.projectDir\s*=/g) ?? []).length;
+  if (assignments > dirs.size) unknown = true;
+  if (/\bincludeFlat\b/.test(text)) unknown = true;
+  const include = /\binclude\b(?!\s*[=.])/g;
+  for (let m = include.exec(text); m !== null; m = include.exec(text)) {
+    const rest = text.slice(m.index + m[0].length);
+    const list = /^\s*\(?\s*((?:["'][^"'$]*["']\s*,\s*)*["'][^"'$]*["'])\s*\)?/.exec(rest);
+    if (!list) {
+      unknown = true;
+      continue;
+    }
+    for (const lit of (list[1] as string).match(/["'][^"']*["']/g) ?? []) {
+      const name = lit.slice(1, -1).replace(/^:/, '');
+      if (name === '') continue;
+      const dir = dirs.get(name) ?? name.split(':').join('/');
+      const abs = resolvePath(dir, root);
+      projects.push(abs);
+    }
+  }
+  if (unknown || projects.length > MAX_PROJECTS) projects.push(null);
+  return projects;
+}
