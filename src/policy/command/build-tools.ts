@@ -258,18 +258,19 @@ function classifyGradle(inv: Invocation, program: string, args: Field[], rt: Run
   // the nearer of the two (Gradle looks in each directory up for either)
   const settings = [groovy, kts].filter((f): f is { path: string; text: string } => f !== null && f !== 'missing').sort((a, b) => b.path.length - a.path.length)[0];
   const root = settings ? path.posix.dirname(settings.path) : start;
-  const projects = settings ? gradleProjects(settings.text, root) : [root];
+  const read = settings ? gradleProjects(settings.text, root) : { projects: new Map([[':', root]]), unknown: false };
   // an unreadable settings file (too large, not a file): its projects are unknown
-  const unknownProjects = groovy === null || kts === null || projects.includes(null);
-  const known = projects.filter((p): p is string => p !== null);
+  const unknownProjects = groovy === null || kts === null || read.unknown;
   // a task with a project path runs in that project only; a bare name in every project at or under the start
   const chosen = new Set<string>();
   for (const m of cleans) {
     const prefix = m[1];
-    if (prefix === undefined) for (const p of known) {
-      if (p === start || p.startsWith(`${start}/`)) chosen.add(p);
+    if (prefix === undefined) {
+      for (const p of read.projects.values()) if (p === start || p.startsWith(`${start}/`)) chosen.add(p);
+      continue;
     }
-    else chosen.add(path.posix.join(root, prefix.replace(/^:/, '').replace(/:$/, '').split(':').join('/')));
+    const name = `:${prefix.replace(/^:/, '').replace(/:$/, '')}`;
+    chosen.add(read.projects.get(name) ?? path.posix.join(root, name.slice(1).split(':').join('/')));
   }
   for (const dir of chosen) {
     const own = readText(rt, path.posix.join(dir, 'build.gradle'));
@@ -295,16 +296,17 @@ function stripComments(text: string): string {
 
 /**
  * The project directories settings.gradle(.kts) names: the root and every `include`d project
- * (`:a:b` is a/b), with `project(':x').projectDir = file('y')` applied; a null entry where it
- * includes what guard cannot name (a variable, a loop, `includeFlat`).
+ * (`:a:b` is a/b), by project path (the root is `:`), with `project(':x').projectDir =
+ * file('y')` applied; `unknown` where it includes what guard cannot name (a variable, a loop,
+ * `includeFlat`, a projectDir set otherwise).
  */
-export function gradleProjects(settingsText: string, root: string): Array<string | null> {
+export function gradleProjects(settingsText: string, root: string): { projects: Map<string, string>; unknown: boolean } {
   const text = stripComments(settingsText);
-  const projects: Array<string | null> = [root];
+  const projects = new Map<string, string>([[':', root]]);
   const dirs = new Map<string, string>();
   let unknown = false;
   const custom = /project\s*\(\s*["'](:?[\w.:-]+)["']\s*\)\s*\.\s*projectDir\s*=\s*(?:new\s+File\s*\(\s*(?:settingsDir|rootDir|rootProject\.projectDir)\s*,\s*|File\s*\(\s*(?:settingsDir|rootDir)\s*,\s*|file\s*\(\s*)["']([^"'$]+)["']\s*\)/g;
-  for (let m = custom.exec(text); m !== null; m = custom.exec(text)) dirs.set((m[1] as string).replace(/^:/, ''), m[2] as string);
+  for (let m = custom.exec(text); m !== null; m = custom.exec(text)) dirs.set(`:${(m[1] as string).replace(/^:/, '')}`, m[2] as string);
   const assignments = (text.match(/\.projectDir\s*=/g) ?? []).length;
   if (assignments > dirs.size) unknown = true;
   if (/\bincludeFlat\b/.test(text)) unknown = true;
@@ -317,13 +319,11 @@ export function gradleProjects(settingsText: string, root: string): Array<string
       continue;
     }
     for (const lit of (list[1] as string).match(/["'][^"']*["']/g) ?? []) {
-      const name = lit.slice(1, -1).replace(/^:/, '');
-      if (name === '') continue;
-      const dir = dirs.get(name) ?? name.split(':').join('/');
-      const abs = resolvePath(dir, root);
-      projects.push(abs);
+      const name = `:${lit.slice(1, -1).replace(/^:/, '')}`;
+      if (name === ':') continue;
+      const abs = resolvePath(dirs.get(name) ?? name.slice(1).split(':').join('/'), root);
+      if (abs !== null) projects.set(name, abs);
     }
   }
-  if (unknown || projects.length > MAX_PROJECTS) projects.push(null);
-  return projects;
+  return { projects, unknown: unknown || projects.size > MAX_PROJECTS };
 }

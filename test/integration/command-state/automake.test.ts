@@ -11,8 +11,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { checkVerdict } from '../../helpers/verdicts.js';
-import { expectEvaluatedTable } from '../../helpers/evaluated.js';
-import { commitFiles, writeFiles } from '../../helpers/repo-steps.js';
+import { evaluatedVerdict, expectEvaluatedTable } from '../../helpers/evaluated.js';
+import { commitFiles, commitForced, writeFiles } from '../../helpers/repo-steps.js';
 import type { TestRepo } from '../../helpers/git-repo.js';
 import { fileTemplate } from '../../helpers/repo-template.js';
 
@@ -66,10 +66,25 @@ describe('automake: the Makefile configure wrote from automake output', () => {
         // automake's mostlyclean deletes objects and the test logs of TESTS (run.log, run.trs,
         // test-suite.log: ignored, automake's own output); nothing of Makefile.am's runs
         ['make mostlyclean', 'allow', 'no-risk'],
-        // CLEANFILES (Makefile.am) names the ignored gen.h: captured, as `rm -f gen.h` is
-        ['make clean', 'snapshot', 'rm-in-repo', ['gen.h']],
-        ['make distclean', 'snapshot', 'rm-in-repo', ['gen.h']],
+        // CLEANFILES (Makefile.am) names the ignored gen.h, which its rule makes: the build's own
+        // output, free as `rm -rf dist` is (a snapshot capturing it until 2026-12-07)
+        ['make clean', 'snapshot', 'rm-in-repo', ['docs']],
+        ['make -C lib clean', 'allow', 'no-risk'],
       ]);
+      expect((await evaluatedVerdict(t, 'make clean', { asAgent: true })).reason).not.toContain('gen.h');
+      // an ignored file CLEANFILES lists that no rule makes (a local config): captured, as `rm -f config.local` is
+      t.write('Makefile', fixture('Makefile.generated').replace(/^CLEANFILES = gen\.h$/m, 'CLEANFILES = gen.h config.local'));
+      t.write('config.local', 'KEY=mine\n');
+      await expectEvaluatedTable(t, [['make clean', 'snapshot', 'rm-in-repo', ['config.local']]]);
+      t.write('Makefile', fixture('Makefile.generated'));
+      fs.rmSync(path.join(t.dir, 'config.local'));
+      // gen.h tracked, with changes: a snapshot holds them
+      commitForced(t, { 'gen.h': '#define MINI 2\n' }, 'gen.h tracked');
+      t.write('gen.h', '#define MINI 3\n');
+      await expectEvaluatedTable(t, [['make -C . mostlyclean', 'allow', 'no-risk']]);
+      expect((await evaluatedVerdict(t, 'make clean', { asAgent: true })).reason).toContain('gen.h');
+      t.git(['rm', '-q', '--cached', 'gen.h']);
+      t.git(['commit', '-qm', 'gen.h untracked']);
       // clean-local (Makefile.am) deletes the tracked docs/: caught through clean-am
       fs.rmSync(path.join(t.dir, 'gen.h'));
       await expectEvaluatedTable(t, [
@@ -88,6 +103,40 @@ describe('automake: the Makefile configure wrote from automake output', () => {
       // the installed guard answers the same (the real CLI, state read from the repository)
       expect(checkVerdict(t, 'make', { asAgent: true })).toMatchObject({ verdict: 'allow' });
       expect(checkVerdict(t, 'make clean', { asAgent: true })).toMatchObject({ verdict: 'snapshot', rule: 'rm-in-repo' });
+    });
+  });
+
+  it("a submodule's distclean deleting a file its DISTCLEANFILES lists, a rule makes and its own git ignores: free (jq's oniguruma.pc); not where that git lists it", async () => {
+    await template.withCopy(async (t) => {
+      // lib/ as a submodule of its own (oniguruma in jq), its .gitignore ignoring *.pc
+      const origin = path.join(t.base, 'lib-origin');
+      t.git(['init', '-q', '-b', 'main', origin]);
+      fs.writeFileSync(path.join(origin, 'Makefile.am'), fixture('lib/Makefile.am'));
+      fs.writeFileSync(path.join(origin, 'mini.c'), 'int mini(void) { return 1; }\n');
+      fs.writeFileSync(path.join(origin, '.gitignore'), 'Makefile\n*.o\n*.a\n.deps/\n*.pc\n');
+      t.git(['add', '-A'], { cwd: origin });
+      t.git(['commit', '-q', '-m', 'lib'], { cwd: origin });
+      t.git(['rm', '-rq', 'lib']);
+      fs.rmSync(path.join(t.dir, 'lib'), { recursive: true, force: true });
+      t.git(['-c', 'protocol.file.allow=always', 'submodule', 'add', '-q', origin, 'lib']);
+      t.git(['commit', '-qm', 'lib as a submodule']);
+      // automake's output for DISTCLEANFILES = mini.pc, with Makefile.am's rule making it
+      const makefile = fixture('lib/Makefile.generated')
+        .replace(/^(libmini_a_SOURCES = mini\.c)$/m, '$1\nDISTCLEANFILES = mini.pc')
+        .replace(/^(distclean-generic:\n.*\n.*\n)/m, '$1\t-test -z "$(DISTCLEANFILES)" || rm -f $(DISTCLEANFILES)\n')
+        .replace(/^\.PRECIOUS: Makefile$/m, '.PRECIOUS: Makefile\n\nmini.pc: Makefile\n\techo > $@\n');
+      expect(makefile).toContain('rm -f $(DISTCLEANFILES)');
+      t.write('lib/Makefile', makefile);
+      t.write('lib/mini.pc', 'Name: mini\n');
+      await expectEvaluatedTable(t, [['make -C lib distclean', 'allow', 'no-risk']]);
+      expect(checkVerdict(t, 'make -C lib distclean', { asAgent: true })).toMatchObject({ verdict: 'allow' });
+      // the submodule's git does not ignore it: its file, in no snapshot of this repository
+      t.write('lib/.gitignore', 'Makefile\n*.o\n*.a\n.deps/\n');
+      await expectEvaluatedTable(t, [['make -C lib distclean', 'deny', 'other-repository', ['lib/mini.pc']]]);
+      // the same file with no rule making it: as before, another repository's file
+      t.write('lib/.gitignore', 'Makefile\n*.o\n*.a\n.deps/\n*.pc\n');
+      t.write('lib/Makefile', makefile.replace('mini.pc: Makefile\n\techo > $@\n', ''));
+      await expectEvaluatedTable(t, [['make -C lib distclean', 'deny', 'other-repository', ['lib/mini.pc']]]);
     });
   });
 
