@@ -14,8 +14,9 @@
  *  - `avdmanager delete avd -n NAME` deletes the emulator itself (`~/.android/avd/NAME.avd`).
  * Free: `adb install [-r]` (keeps the data), `adb uninstall -k`, `adb logcat`, `adb pull`,
  * `adb shell am start ...`, `adb shell pm list packages`, `emulator -avd NAME`, `./gradlew
- * installDebug` (an install keeps the data; `./gradlew uninstallAll` is the project's Gradle task,
- * which guard does not read: Known limits).
+ * installDebug` (an install keeps the data). `./gradlew uninstallAll` / `uninstall<Variant>` (the
+ * Android Gradle plugin's tasks, adb uninstall on every connected device) are judged in
+ * build-tools.ts with this rule.
  */
 import type { Field } from './expand.js';
 import { makeVerdict, unrecoverableKind } from './rules.js';

@@ -542,6 +542,11 @@ const HOLES_7 = [
 ];
 
 export const EVERYDAY: readonly string[] = [...INSTALLS, ...BUILDS, ...TESTS, ...LINT, ...CLEANUPS, ...MOVES, ...TEMP, ...GIT_READS, ...GIT_WRITES, ...MISC, ...REAL_PROJECTS, ...REAL_PROJECTS_2, ...PROJECT_COMMAND_REACH, ...REAL_PROJECTS_3, ...REAL_PROJECTS_3_FIXED, ...FRICTION_5, ...REAL_PROJECTS_4, ...HOLES_3, ...HOLES_4, ...FRICTION_6, ...GITFRICTION, ...HOLES_5, ...HOLES_6, ...REAL_PROJECTS_7, ...HOLES_7];
+export const EVERYDAY: readonly string[] = [...INSTALLS, ...BUILDS, ...TESTS, ...LINT, ...CLEANUPS, ...MOVES, ...TEMP, ...GIT_READS, ...GIT_WRITES, ...MISC, ...REAL_PROJECTS, ...REAL_PROJECTS_2, ...PROJECT_COMMAND_REACH, ...REAL_PROJECTS_3, ...REAL_PROJECTS_3_FIXED, ...FRICTION_5, ...REAL_PROJECTS_4, ...HOLES_3, ...HOLES_4, ...FRICTION_6, ...GITFRICTION, ...HOLES_5, ...HOLES_6, ...REAL_PROJECTS_7];
+/** buildtools (2026-12-07): the builds' cleans, judged by what target/ and build/ hold (build-tools.ts); free over ignored output. */
+const BUILDTOOLS = ['mvn clean install -DskipTests', 'mvn -q clean verify', 'mvnd clean package', './gradlew :app:clean', './gradlew clean test --no-daemon', 'gradle cleanTest test'];
+
+export const EVERYDAY: readonly string[] = [...INSTALLS, ...BUILDS, ...TESTS, ...LINT, ...CLEANUPS, ...MOVES, ...TEMP, ...GIT_READS, ...GIT_WRITES, ...MISC, ...REAL_PROJECTS, ...REAL_PROJECTS_2, ...PROJECT_COMMAND_REACH, ...REAL_PROJECTS_3, ...REAL_PROJECTS_3_FIXED, ...FRICTION_5, ...REAL_PROJECTS_4, ...HOLES_3, ...HOLES_4, ...FRICTION_6, ...GITFRICTION, ...HOLES_5, ...HOLES_6, ...BUILDTOOLS];
 
 /** What no snapshot holds: an agent must be stopped (deny, or ask a person). */
 export const UNRECOVERABLE: readonly string[] = [
@@ -631,6 +636,8 @@ export const UNRECOVERABLE: readonly string[] = [
   // holes5 (2026-12-07): kubectl's subcommand unseen
   'kubectl $VERB deployment x', 'kubectl -n "$NS" $ACTION pvc data',
   // holes5: through ssh and container wrappers
+  // buildtools (2026-12-07): the Android Gradle plugin's uninstall tasks delete the app's data on the device (build-tools.ts)
+  './gradlew uninstallAll', './gradlew uninstallDebug',
   'ssh prod docker compose down -v', "ssh prod 'cd app && docker compose down -v'", 'docker exec ci docker compose down -v', 'ssh bastion kubectl delete pvc data',
   "ssh ops 'cd infra && terraform destroy -auto-approve'", 'ssh prod docker exec db dropdb app', "zsh -c 'setopt extendedglob; rm -rf *~*.keep'",
   // holes6 (2026-12-07): a container, a pod or git on another machine, run-as later in adb's string, gh-pages' Node API forced
