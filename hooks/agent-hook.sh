@@ -158,8 +158,7 @@ guard_benign() {
   done
   IFS=' 	.,:/=@%+^~&|;<>!#-'
   # kubectl, helm, helmfile, pulumi, gh, glab and the HTTP clients, cdk, cdktf, sst and serverless, sam,
-  # amplify, ampx, eksctl, kops, azd, eb, skaffold, doctl, dvc, adb, emulator, avdmanager, simctl, stripe, dotnet, argocd and the publishers (mkdocs, gh-pages' pages,
-  # amplify, ampx, eksctl, kops, azd, eb, skaffold, doctl, dvc, adb, emulator, avdmanager, dotnet, argocd, mvn, mvnw, mvnd, gradlew and the publishers (mkdocs, gh-pages' pages,
+  # amplify, ampx, eksctl, kops, azd, eb, skaffold, doctl, dvc, adb, emulator, avdmanager, simctl, stripe, dotnet, argocd, mvn, mvnw, mvnd, gradlew and the publishers (mkdocs, gh-pages' pages,
   # hugo, netlify, ntl) are risky only beside one of their subcommand words
   # (FAST_PATH_VERB_RISKY)
   guard_kube=0 guard_helm=0 guard_pulumi=0 guard_v_kube=0 guard_v_helm=0 guard_v_pulumi=0 guard_gh=0 guard_v_gh=0 guard_iac=0 guard_v_iac=0 guard_env=0 guard_v_env=0 guard_do=0 guard_v_do=0 guard_hf=0 guard_v_hf=0 guard_dvc=0 guard_v_dvc=0 guard_adb=0 guard_v_adb=0 guard_dn=0 guard_v_dn=0 guard_argo=0 guard_v_argo=0 guard_pub=0 guard_v_pub=0 guard_bt=0 guard_v_bt=0

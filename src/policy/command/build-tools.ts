@@ -220,10 +220,15 @@ function mavenPath(value: string, dir: string, properties: Map<string, string>):
 
 // ---------------------------------------------------------------- Gradle
 
-/** A task that deletes build output: `clean`, `cleanTest`, with a project path (`:app:clean`). */
-const GRADLE_CLEAN = /^((?::?[\w.-]+)*:)?(clean(?:[A-Z]\w*)?)$/;
-/** The Android Gradle plugin's uninstall tasks: `uninstallAll`, `uninstallDebug`, `uninstallFreeReleaseAndroidTest`. */
-const GRADLE_UNINSTALL = /^(?:(?::?[\w.-]+)*:)?(uninstall(?:All|[A-Z]\w*))$/;
+/**
+ * A task that deletes build output: `clean`, `cleanTest`, with a project path (`:app:clean`,
+ * `:clean`). The path's names are separated by a colon each: a `(:?NAME)*` let a word with no
+ * colon at all (`--tests com.example.app.ui.NavigationTest`) be cut into names in exponentially
+ * many ways, and the check never ended.
+ */
+const GRADLE_CLEAN = /^((?::?[\w.-]+(?::[\w.-]+)*)?:)?(clean(?:[A-Z]\w*)?)$/;
+/** The Android Gradle plugin's uninstall tasks: `uninstallAll`, `uninstallDebug`, `uninstallFreeReleaseAndroidTest` (a project path as GRADLE_CLEAN's). */
+const GRADLE_UNINSTALL = /^(?:(?::?[\w.-]+(?::[\w.-]+)*)?:)?(uninstall(?:All|[A-Z]\w*))$/;
 
 function classifyGradle(inv: Invocation, program: string, args: Field[], rt: Runtime): void {
   const { words, options } = operands(args, GRADLE_VALUES);

@@ -187,8 +187,6 @@ export const FAST_PATH_VERB_RISKY: Readonly<Record<string, readonly string[]>> =
   // one list for them keeps the shim's case short (`adb install -r`: install is risky anyway; `adb logcat`, `adb devices`, `emulator -avd X`,
   // `xcrun simctl list|boot`, `stripe listen` stay in sh)
   ...Object.fromEntries(['adb', 'emulator', 'avdmanager', 'simctl', 'stripe'].map((tool) => [tool, ['uninstall', 'shell', 'wipe', 'delete']])),
-  // one list for the three keeps the shim's case short (`adb install -r`: install is risky anyway; `adb logcat`, `adb devices`, `emulator -avd X` stay in sh)
-  ...Object.fromEntries(['adb', 'emulator', 'avdmanager'].map((tool) => [tool, ['uninstall', 'shell', 'wipe', 'delete']])),
   // build-tools.ts: `mvn clean`, `./mvnw post-clean`, `./gradlew clean`, `:app:cleanTest` (clean and its tasks: a prefix),
   // `./gradlew uninstallAll|uninstallDebug` (a prefix: any variant). `gradle` is risky anyway; `./gradlew test`, `mvn package` stay in sh
   ...Object.fromEntries(['mvn', 'mvnw', 'mvnd', 'gradlew'].map((tool) => [tool, ['clean*', 'uninstall*']])),

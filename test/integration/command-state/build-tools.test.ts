@@ -5,6 +5,7 @@
  * file there with uncommitted changes, or an untracked file nothing ignores, was gone with no
  * snapshot (friction7's find on spring-petclinic and android/sunflower).
  */
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -12,7 +13,7 @@ import { checkVerdict, hookWithVerdict } from '../../helpers/verdicts.js';
 import { expectEvaluatedTable } from '../../helpers/evaluated.js';
 import { commitFiles, commitForced, writeFiles } from '../../helpers/repo-steps.js';
 import { allowedCheckGitArgv, rollbackOk } from '../../helpers/guard-steps.js';
-import type { TestRepo } from '../../helpers/git-repo.js';
+import { GUARD_BIN, type TestRepo } from '../../helpers/git-repo.js';
 import { fileTemplate } from '../../helpers/repo-template.js';
 
 const POM = (body: string): string => `<?xml version="1.0"?>\n<project xmlns="http://maven.apache.org/POM/4.0.0">\n  <modelVersion>4.0.0</modelVersion>\n${body}\n</project>\n`;
@@ -140,6 +141,17 @@ describe('gradle clean: build/ of every project settings.gradle includes', () =>
       expect(checkVerdict(t, './gradlew clean', { asAgent: true })).toMatchObject({ verdict: 'snapshot', rule: 'rm-in-repo' });
       const hook = hookWithVerdict(t, './gradlew clean build');
       expect(hook).toMatchObject({ decision: 'allow', verdict: 'snapshot', rule: 'rm-in-repo' });
+    });
+  });
+
+  it('a long task argument without a colon (a test class name) is judged at once: the task pattern does not backtrack', async () => {
+    await template.withCopy(async (t) => {
+      // Found by the figures run, which never ended: nowinandroid's `--tests` line. A child process
+      // with a deadline, so a pattern that backtracks fails here instead of holding the suite.
+      const command = './gradlew testDemoDebug --tests "com.google.samples.apps.nowinandroid.ui.NavigationTest"';
+      const r = spawnSync(process.execPath, [GUARD_BIN, 'check-command', '--json', command], { cwd: t.dir, env: { ...t.env, CLAUDECODE: '1' }, encoding: 'utf8', timeout: 30_000 });
+      expect(r.signal, 'check-command did not finish').toBeNull();
+      expect(JSON.parse(r.stdout)).toMatchObject({ verdict: 'allow' });
     });
   });
 
