@@ -404,7 +404,9 @@ if [ "$guard_state" = committed ] && [ "$guard_actor" = human ] && [ -f "$guard_
   while IFS=$guard_ah_tab read -r guard_af guard_am guard_an guard_ai; do
     [ -n "$guard_af" ] || continue
     if [ -f "$guard_af" ]; then
-      [ -f "$guard_ah_seen" ] && ! [ "$guard_af" -nt "$guard_ah_seen" ] && continue
+      # Skipped only when the last look is strictly newer: a file rewritten in the same clock tick
+      # as that look (git stash: its ref transaction, then at once the reset) has the same mtime.
+      [ -f "$guard_ah_seen" ] && [ "$guard_ah_seen" -nt "$guard_af" ] && continue
       guard_found=
       while IFS= read -r guard_l || [ -n "$guard_l" ]; do
         case $guard_l in *"$guard_am"*) guard_found=1 && break ;; esac

@@ -600,15 +600,16 @@ export class Watcher {
       } else {
         this.state.snapshots.unchanged++;
       }
-      if (this.protectAfterStartup) {
-        // A session's watcher listed the protected files of the head read beside its walk: what
-        // was created since (before the watches) is in this first snapshot's tree.
-        this.protectAfterStartup = false;
-        if (snapshot.tree !== this.protectTree) await this.loadProtected(snapshot.tree);
-      }
       if (marks.length > 0) this.journalStepSnapshot(marks, snapshot.oid);
       this.writeState();
       this.emit({ type: 'snapshot', oid: snapshot.oid, created, paths: full ? 'all' : paths.length, ms: Date.now() - started, ...(request ? { served: true } : {}) });
+      if (this.protectAfterStartup) {
+        // A session's watcher listed the protected files of the head read beside its walk: what
+        // was created since (before the watches) is in this first snapshot's tree. After the
+        // snapshot is said: the push scheduled above must not be logged before it.
+        this.protectAfterStartup = false;
+        if (snapshot.tree !== this.protectTree) await this.loadProtected(snapshot.tree);
+      }
       return request ? { snapshot, created } : 'next';
     } catch (error) {
       if (!this.repoExists()) return 'stop';

@@ -66,6 +66,21 @@ describe("a person's git command takes guard's agent hooks out of a tracked sett
       expect(loggedEvents(t, 'agent-hooks-gone')).toHaveLength(2);
     }));
 
+  it('a file reverted in the same clock tick as the last look (git stash: its ref transaction, then the reset at once) is still looked at', () =>
+    withTestRepo((t) => {
+      setup(t);
+      // The last look found guard's entries (a transaction); the file then reverted with the same
+      // mtime as that look, as a reset right after the transaction can within one tick of the clock.
+      expect(person(t, ['branch', 'look'])).not.toContain('agent hooks');
+      const seen = path.join(t.dir, '.git', 'guard', 'agent-hooks-seen');
+      expect(fs.existsSync(seen)).toBe(true);
+      t.write(LOCAL, PROJECT);
+      const tick = fs.statSync(seen).mtime;
+      fs.utimesSync(path.join(t.dir, LOCAL), tick, tick);
+      fs.utimesSync(seen, tick, tick);
+      expect(person(t, ['branch', 'next'])).toContain(WARNING);
+    }));
+
   it("git stash: said, naming git stash pop; the pop brings guard's entries back", () =>
     withTestRepo((t) => {
       setup(t);
