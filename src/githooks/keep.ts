@@ -213,11 +213,11 @@ export async function trimKeepChain(repo: Repo, keepMs: number, options: { now?:
   const now = options.now ?? Date.now();
   const head = await resolveRev(repo, KEEP_REF);
   if (!head) return null;
-  const empty = await emptyTree(repo);
   const pipe = openGitPipe(['cat-file', '--batch'], { cwd: repo.root });
   let read: KeepChain;
   try {
-    read = await readKeepChain(pipe, head, empty);
+    // null: the empty tree's id by the object format (EMPTY_TREE), no process to ask it
+    read = await readKeepChain(pipe, head, null);
   } finally {
     await pipe.close().catch(() => undefined);
   }

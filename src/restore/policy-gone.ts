@@ -13,6 +13,7 @@ import path from 'node:path';
 import type { Repo } from '../git/repo.js';
 import { runGit } from '../git/run.js';
 import { CONFIG_FILE_NAME } from '../policy/schema.js';
+import { shellQuote } from '../agents/package-root.js';
 
 export interface PolicyGone {
   /** The policy file that is absent (absolute). */
@@ -51,10 +52,10 @@ export async function policyGone(repo: Repo, policySource: string, sourceExists:
   const [head, inHead, parent, inParent] = [found(0), found(1), found(2), found(3)];
   const inSnapshot = own && latestSnapshot ? found(4) : null;
   const rel = own ? CONFIG_FILE_NAME : policySource;
-  const back = (oid: string): string => (own ? `git checkout ${oid.slice(0, 12)} -- ${CONFIG_FILE_NAME}` : `git -C ${root} checkout ${oid.slice(0, 12)} -- ${CONFIG_FILE_NAME}`);
+  const back = (oid: string): string => (own ? `git checkout ${oid.slice(0, 12)} -- ${CONFIG_FILE_NAME}` : `git -C ${shellQuote(root)} checkout ${oid.slice(0, 12)} -- ${CONFIG_FILE_NAME}`);
   if (head && inHead) return { file: policySource, heldBy: 'HEAD', oid: head, back: back(head) };
   if (parent && inParent) return { file: policySource, heldBy: 'parent', oid: parent, back: back(parent) };
-  if (latestSnapshot && inSnapshot) return { file: policySource, heldBy: 'snapshot', oid: latestSnapshot, back: `guard rollback ${latestSnapshot.slice(0, 12)} --paths ${rel}` };
+  if (latestSnapshot && inSnapshot) return { file: policySource, heldBy: 'snapshot', oid: latestSnapshot, back: `guard rollback ${latestSnapshot.slice(0, 12)} --paths ${shellQuote(rel)}` };
   return null;
 }
 
