@@ -16,7 +16,7 @@ import { commitTree, emptyTree, zeroOid } from '../git/objects.js';
 import { resolveRev } from '../git/revs.js';
 import type { Repo } from '../git/repo.js';
 import { openGitPipe, runGit, type GitPipe } from '../git/run.js';
-import { KEEP_REF } from '../snapshot/refs.js';
+import { KEEP_REF, noteKeepHead, seenKeepHead } from '../snapshot/refs.js';
 
 export interface KeepItem {
   /** The ref whose move left the commit behind (a local branch, or `origin refs/heads/x`). */
@@ -70,7 +70,10 @@ export async function keepTips(repo: Repo, items: KeepItem[]): Promise<KeepResul
         env,
         okCodes: [1, 128],
       });
-      if (update.code === 0) return { commit, kept: fresh };
+      if (update.code === 0) {
+        noteKeepHead(repo, commit);
+        return { commit, kept: fresh };
+      }
     }
     throw new GuardError('git', `could not update ${KEEP_REF}: it kept changing under guard`);
   });
@@ -174,9 +177,11 @@ export interface PrunedRemote {
  * do not exist now: snapshots do not hold refs/remotes (docs/DECISIONS.md), so the rollback leaves
  * them, and says each one's way back. A ref kept more than once counts with its latest tip. One
  * `git cat-file --batch` reads the chain and then asks each such ref whether it exists; no chain,
- * no question past the first.
+ * no question past the first. No process at all when this process's last look at the refs (the
+ * pre-rollback snapshot's for-each-ref, refs.ts seenKeepHead) found no chain.
  */
 export async function prunedRemotesSince(repo: Repo, since: string): Promise<PrunedRemote[]> {
+  if (seenKeepHead(repo) === null) return [];
   const sinceMs = Date.parse(since);
   const pipe = openGitPipe(['cat-file', '--batch'], { cwd: repo.root });
   try {
@@ -242,6 +247,7 @@ export async function trimKeepChain(repo: Repo, keepMs: number, options: { now?:
     // Expected old value: a keep that lands meanwhile makes this fail, and this gc leaves the chain as it is.
     const update = await runGit(commit ? ['update-ref', '-m', 'guard gc: keep chain folded', KEEP_REF, commit, head] : ['update-ref', '-m', 'guard gc: keep chain emptied', '-d', KEEP_REF, head], { cwd: repo.root, env, okCodes: [1, 128] });
     if (update.code !== 0) return { before: chain.length, dropped: [], kept: tips.size, commit: null };
+    noteKeepHead(repo, commit || null);
     return { ...result, commit };
   });
 }

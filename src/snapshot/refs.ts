@@ -38,6 +38,23 @@ export function headRef(repo: Repo): string {
  */
 export const KEEP_REF = `${GUARD_REF_PREFIX}keep/head`;
 
+/**
+ * The keep chain's head as this process last saw it (the snapshot's for-each-ref lists KEEP_REF
+ * with the branches and tags, repo-state.ts; a keep or a gc of this process writes it): null when
+ * there was no chain. `guard rollback` asks the chain for pruned remote-tracking refs only when
+ * one was there (keep.ts prunedRemotesSince): no `cat-file --batch` in a repository without one.
+ */
+const keepHeads = new Map<string, string | null>();
+
+export function noteKeepHead(repo: Repo, oid: string | null): void {
+  keepHeads.set(repo.commonDir, oid);
+}
+
+/** undefined: not seen in this process. */
+export function seenKeepHead(repo: Repo): string | null | undefined {
+  return keepHeads.get(repo.commonDir);
+}
+
 /** Pattern for `git for-each-ref` listing every chain head of every worktree. */
 export const ALL_CHAIN_HEADS = [`${GUARD_REF_PREFIX}main/head`, `${GUARD_REF_PREFIX}worktrees/*/head`];
 

@@ -12,6 +12,7 @@ import { escapedText } from '../util/escaped-text.js';
 import type { HeadState, Operation, OperationState, StashEntry } from './format.js';
 import { isReftable, readBackendHeads, readOperationFiles } from './operation-state.js';
 import type { DirCapture } from './operation-dirs.js';
+import { KEEP_REF, noteKeepHead } from './refs.js';
 
 /**
  * The refs git keeps per worktree (each worktree has its own, and `for-each-ref` run in a worktree
@@ -138,11 +139,13 @@ export async function readRepoState(repo: Repo, options: { chainRef?: string } =
   const format = `%(objectname) %(objecttype) %(object) %(type) %(refname)%09%(upstream:remotename)%09%(upstream:remoteref)${chainRef ? `%(if:equals=${chainRef})%(refname)%(then)%0a%(contents)%(end)` : ''}%00`;
   const [head, listed] = await Promise.all([
     readHeadAndMarkers(repo),
-    runGit(['for-each-ref', `--format=${format}`, 'refs/heads', 'refs/tags', 'refs/notes', ...PER_WORKTREE_REFS.map((p) => p.slice(0, -1)), 'refs/stash', ...(chainRef ? [chainRef] : [])], { cwd: repo.root }),
+    runGit(['for-each-ref', `--format=${format}`, 'refs/heads', 'refs/tags', 'refs/notes', ...PER_WORKTREE_REFS.map((p) => p.slice(0, -1)), 'refs/stash', ...(chainRef ? [chainRef] : []), KEEP_REF], { cwd: repo.root }),
   ]);
   const refs: RefRecord[] = [];
   let stashTip: string | null = null;
   let chainHead: ChainHeadRecord | null = null;
+  // The keep chain's head, listed by the same for-each-ref (no process): rollback's question for pruned remote-tracking refs needs a chain (refs.ts noteKeepHead).
+  let keepHead: string | null = null;
   // Bytes (latin1) until each part is known: a ref name need not be UTF-8 (`git branch $'bad\xff'`),
   // and decoded as UTF-8 it became U+FFFD, so a rollback created a branch of another name and
   // left the deleted one gone. It is kept as ref-name.ts writes it (`bad\377`); the message is UTF-8.
@@ -160,9 +163,11 @@ export async function readRepoState(repo: Repo, options: { chainRef?: string } =
     const message = (): string => (eol < 0 ? '' : utf8 ? record.slice(eol + 1) : Buffer.from(record.slice(eol + 1), 'latin1').toString('utf8'));
     if (chainRef && refname === chainRef) chainHead = { oid: oid!, message: message() };
     else if (refname === 'refs/stash') stashTip = oid!;
+    else if (refname === KEEP_REF) keepHead = oid!;
     else refs.push({ refname, oid: oid!, type: type!, peeledOid: peeledOid || null, peeledType: peeledType || null, ...(upstream && refname.startsWith('refs/heads/') ? { upstream } : {}) });
   }
   refs.sort((a, b) => (a.refname < b.refname ? -1 : a.refname > b.refname ? 1 : 0));
+  noteKeepHead(repo, keepHead);
 
   const symbolicRef = head.symbolic;
   let headOid: string | null;

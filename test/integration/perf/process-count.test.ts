@@ -46,7 +46,7 @@ type Step = 'init' | 'status' | 'snapshot after a commit' | 'session start after
  * are with the repository's paths); HEAD, the stash and the operation read back under the index
  * lock with one rev-parse instead of a rev-parse and a for-each-ref of every ref.
  */
-const DIRTY_ROLLBACK_BOUND = 24; // 24 since 2026-12-07 (remotes6): one `cat-file --batch` reads the keep chain for the remote-tracking refs pruned since the snapshot, whatever their number
+const DIRTY_ROLLBACK_BOUND = 23; // 24 on 2026-12-07 (remotes6: a `cat-file --batch` read the keep chain for pruned remote-tracking refs); 23 since 2026-12-08 (perf11): not started when the pre-rollback snapshot's for-each-ref listed no keep chain (this repository has none)
 
 /**
  * The git processes `guard init --yes --agents none` may start, its first backup push included
