@@ -4,6 +4,7 @@
  * lock and writes nothing.
  */
 import fs from 'node:fs';
+import path from 'node:path';
 import { gitPaths, knownGitPaths, rememberGitPaths, type Repo } from '../git/repo.js';
 import { isUtf8 } from 'node:buffer';
 import { hookInputText, refNameOf } from '../git/ref-name.js';
@@ -136,9 +137,13 @@ export async function readRepoState(repo: Repo, options: { chainRef?: string } =
   // unambiguous; the chain head's message follows it; %00 ends a record (no message holds a NUL).
   // A branch's upstream after a tab (no ref name holds one): the same process, read from the config
   // git has loaded anyway. Empty for a tag, or a branch without both keys.
-  const format = `%(objectname) %(objecttype) %(object) %(type) %(refname)%09%(upstream:remotename)%09%(upstream:remoteref)${chainRef ? `%(if:equals=${chainRef})%(refname)%(then)%0a%(contents)%(end)` : ''}%00`;
-  const [head, listed] = await Promise.all([
-    readHeadAndMarkers(repo),
+  // A commit's tree after its type (empty for anything else): HEAD's tree, when HEAD names a branch, comes from here.
+  const format = `%(objectname) %(objecttype) %(object) %(type) %(tree) %(refname)%09%(upstream:remotename)%09%(upstream:remoteref)${chainRef ? `%(if:equals=${chainRef})%(refname)%(then)%0a%(contents)%(end)` : ''}%00`;
+  // HEAD from its file when it names a branch and the markers' paths are known (no rev-parse: the
+  // branch's commit and tree come with the refs); anything else asks git as before.
+  const fromFile = headFromFile(repo);
+  const [headRead, listed] = await Promise.all([
+    fromFile ? Promise.resolve(null) : readHeadAndMarkers(repo),
     runGit(['for-each-ref', `--format=${format}`, 'refs/heads', 'refs/tags', 'refs/notes', ...PER_WORKTREE_REFS.map((p) => p.slice(0, -1)), 'refs/stash', ...(chainRef ? [chainRef] : []), KEEP_REF], { cwd: repo.root }),
   ]);
   const refs: RefRecord[] = [];
@@ -156,7 +161,7 @@ export async function readRepoState(repo: Repo, options: { chainRef?: string } =
     if (!record) continue;
     const eol = record.indexOf('\n');
     const [line, remote, merge] = (eol < 0 ? record : record.slice(0, eol)).split('\t');
-    const [oid, type, peeledOid, peeledType, ...rest] = line!.split(' ');
+    const [oid, type, peeledOid, peeledType, tree, ...rest] = line!.split(' ');
     const refname = utf8 ? rest.join(' ') : refNameOf(Buffer.from(rest.join(' '), 'latin1'));
     // Text only: a remote or branch name that is not UTF-8 is not recorded (its bytes would not survive JSON).
     const upstream = remote && merge && (utf8 || /^[\x20-\x7e]*$/.test(remote + merge)) ? { remote, merge } : undefined;
@@ -164,11 +169,16 @@ export async function readRepoState(repo: Repo, options: { chainRef?: string } =
     if (chainRef && refname === chainRef) chainHead = { oid: oid!, message: message() };
     else if (refname === 'refs/stash') stashTip = oid!;
     else if (refname === KEEP_REF) keepHead = oid!;
-    else refs.push({ refname, oid: oid!, type: type!, peeledOid: peeledOid || null, peeledType: peeledType || null, ...(upstream && refname.startsWith('refs/heads/') ? { upstream } : {}) });
+    else {
+      refs.push({ refname, oid: oid!, type: type!, peeledOid: peeledOid || null, peeledType: peeledType || null, ...(upstream && refname.startsWith('refs/heads/') ? { upstream } : {}) });
+      if (fromFile && refname === fromFile.symbolic && type === 'commit' && tree) fromFile.tree = tree;
+    }
   }
   refs.sort((a, b) => (a.refname < b.refname ? -1 : a.refname > b.refname ? 1 : 0));
   noteKeepHead(repo, keepHead);
 
+  // HEAD's branch not listed: unborn (no commit, no tree), as rev-parse's failure and symbolic-ref said before.
+  const head = headRead ?? { symbolic: fromFile!.symbolic, ...(fromFile!.tree ? { tree: fromFile!.tree } : {}), markers: fromFile!.markers };
   const symbolicRef = head.symbolic;
   let headOid: string | null;
   const branch = symbolicRef ? refs.find((r) => r.refname === symbolicRef) : undefined;
@@ -194,6 +204,28 @@ export async function readRepoState(repo: Repo, options: { chainRef?: string } =
     sparseFile: head.markers.paths[SPARSE_LINE] || null,
     ...(chainRef ? { chainHead } : {}),
   };
+}
+
+/**
+ * HEAD as its file in this worktree's git directory says, when that is `ref: refs/heads/NAME` (a
+ * printable ASCII name) and this process knows the operation markers' paths (the repository's
+ * opening rev-parse asked them): then the snapshot needs no rev-parse of HEAD, the branch's commit
+ * and tree come from the for-each-ref (`tree` filled there). A files ref backend: a reftable
+ * repository's HEAD file names `refs/heads/.invalid`, which no branch can be called. The branch
+ * not listed: unborn. Detached, or anything else: null, and git is asked.
+ */
+function headFromFile(repo: Repo): { symbolic: string; tree?: string; markers: Markers } | null {
+  const known = knownGitPaths(repo, MARKER_NAMES);
+  if (!known) return null;
+  let text: string;
+  try {
+    text = fs.readFileSync(path.join(repo.gitDir, 'HEAD'), 'latin1');
+  } catch {
+    return null;
+  }
+  const m = /^ref: (refs\/heads\/[\x21-\x7e]+)\n?$/.exec(text);
+  if (!m || m[1]!.split('/').some((part) => part.startsWith('.'))) return null;
+  return { symbolic: m[1]!, markers: { paths: known, reftable: false } };
 }
 
 /**
