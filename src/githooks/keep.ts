@@ -143,7 +143,10 @@ async function readKeepChain(pipe: GitPipe, head: string, empty: string | null):
     } catch {
       meta = {};
     }
-    const named = new Map((meta.items ?? []).filter((item) => typeof item.oid === 'string').map((item) => [item.oid!, item] as const));
+    // The first record of each commit is its tip's (keepTips and the fold write the tip first; a
+    // second name of the same commit, a deleted remote-tracking ref, comes after it).
+    const named = new Map<string, Partial<KeptTip>>();
+    for (const item of meta.items ?? []) if (typeof item.oid === 'string' && !named.has(item.oid)) named.set(item.oid, item);
     const at = typeof meta.time === 'string' ? meta.time : commit.time;
     for (const item of meta.items ?? []) {
       if (item.reason === 'remote-tracking-deleted' && typeof item.ref === 'string' && typeof item.oid === 'string') remotes.push({ ref: item.ref, oid: item.oid, reason: item.reason, time: typeof item.time === 'string' ? item.time : at });
@@ -226,10 +229,28 @@ export async function trimKeepChain(repo: Repo, keepMs: number, options: { now?:
   } finally {
     await pipe.close().catch(() => undefined);
   }
-  const { chain, tips } = read;
+  const { chain, tips, remotes } = read;
   const cutoff = now - keepMs;
-  const stays = [...tips.values()].filter((tip) => Date.parse(tip.time) >= cutoff);
-  const dropped = [...tips.values()].filter((tip) => Date.parse(tip.time) < cutoff);
+  // A commit stays while any record of it is younger than the retention: its tip's keep, or a
+  // later deleted remote-tracking ref recorded by name at it (a second name of a kept commit).
+  const latest = new Map<string, number>();
+  for (const tip of tips.values()) latest.set(tip.oid, Date.parse(tip.time));
+  for (const name of remotes) if (tips.has(name.oid)) latest.set(name.oid, Math.max(latest.get(name.oid)!, Date.parse(name.time)));
+  const stays = [...tips.values()].filter((tip) => latest.get(tip.oid)! >= cutoff);
+  const dropped = [...tips.values()].filter((tip) => !(latest.get(tip.oid)! >= cutoff));
+  // Every name record younger than the retention goes into the fold too, not only one per commit:
+  // `guard rollback` lists each pruned remote-tracking ref by these records (prunedRemotesSince).
+  // After the tips' own records, so each commit's first record stays its tip's; the latest record
+  // of each name and commit (a tip's own record may repeat as a name: prunedRemotesSince takes the latest).
+  const staying = new Set(stays.map((tip) => tip.oid));
+  const seen = new Set<string>();
+  const names: KeptTip[] = [];
+  for (const name of [...remotes].reverse()) {
+    const key = `${name.ref}\0${name.oid}`;
+    if (!staying.has(name.oid) || !(Date.parse(name.time) >= cutoff) || seen.has(key)) continue;
+    seen.add(key);
+    names.push(name);
+  }
   if (dropped.length === 0) return { before: chain.length, dropped: [], kept: stays.length, commit: null };
   const result = { before: chain.length, dropped: dropped.map(({ time: _t, ...item }) => item), kept: stays.length };
   if (options.dryRun) return { ...result, commit: null };
@@ -239,7 +260,7 @@ export async function trimKeepChain(repo: Repo, keepMs: number, options: { now?:
       const message = [
         `guard keep: ${stays.length} tip(s), folded by guard gc`.slice(0, 200),
         '',
-        JSON.stringify({ time: new Date(now).toISOString(), folded: true, items: stays }),
+        JSON.stringify({ time: new Date(now).toISOString(), folded: true, items: [...stays, ...names.reverse()] }),
         '',
       ].join('\n');
       commit = await commitTree(repo, await emptyTree(repo), stays.map((tip) => tip.oid), message);

@@ -89,4 +89,105 @@ describe('guard gc and the keep chain', () => {
       repo.cleanup();
     }
   });
+
+  it('a fold keeps every pruned name: two remote branches at one commit, pruned together, are both listed and restored by guard rollback after gc', async () => {
+    const repo = guarded();
+    try {
+      const old = dropRemoteBranch(repo, 'old');
+      await waitFor('old kept', () => keptTips(repo).includes(old));
+      const oldKeptAt = Date.now();
+      // The snapshot the rollback goes back to, before the prune.
+      repo.write('notes.txt', 'at the snapshot\n');
+      const snap = repo.guard(['snapshot', '--json']);
+      expect(snap.code, snap.stderr).toBe(0);
+      const id = JSON.parse(snap.stdout).id as string;
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+
+      // Two remote branches at one commit, pruned by one fetch: the commit is kept once, under one name.
+      repo.git(['switch', '-q', '-c', 'twin-a']);
+      repo.write('twin.txt', 'twin\n');
+      repo.git(['add', 'twin.txt']);
+      repo.git(['commit', '-q', '-m', 'twin work']);
+      repo.git(['push', '-q', 'origin', 'twin-a', 'twin-a:twin-b']);
+      repo.git(['switch', '-q', 'main']);
+      repo.git(['branch', '-q', '-D', 'twin-a']);
+      repo.git(['fetch', '-q', 'origin']);
+      const twin = repo.rev('refs/remotes/origin/twin-a')!;
+      expect(repo.rev('refs/remotes/origin/twin-b')).toBe(twin);
+      repo.git(['pack-refs', '--all']);
+      for (const name of ['twin-a', 'twin-b']) repo.git(['--git-dir', repo.remote, 'branch', '-q', '-D', name]);
+      const fetch = repo.run(['fetch', '--prune', 'origin'], { env: AGENT_ENV });
+      expect(fetch.code, fetch.stderr).toBe(0);
+      await waitFor('twin kept', () => keptTips(repo).includes(twin));
+
+      const listed = (): Array<{ ref: string; oid: string; command: string }> => {
+        const json = repo.guard(['rollback', id, '--dry-run', '--json']);
+        expect(json.code, json.stderr).toBe(0);
+        return (JSON.parse(json.stdout) as { prunedRemotes: Array<{ ref: string; oid: string; command: string }> }).prunedRemotes;
+      };
+      const before = listed().map((p) => [p.ref, p.oid]);
+      expect(before).toEqual([
+        ['refs/remotes/origin/twin-a', twin],
+        ['refs/remotes/origin/twin-b', twin],
+      ]);
+
+      // The fold: old goes (kept before the retention), the twin commit stays with both its names.
+      const r = await openRepo(repo.dir);
+      const now = Date.now() + 1000;
+      const trim = await trimKeepChain(r, now - (oldKeptAt + 700), { now });
+      expect(trim?.dropped.map((d) => d.oid)).toEqual([old]);
+      expect(trim?.commit).toBeTruthy();
+      expect(keepCommits(repo)).toBe(1);
+      expect(keptTips(repo)).toEqual([twin]);
+      // A second fold (the default retention: nothing to drop) and git's own gc change nothing of it.
+      const plain = repo.guard(['gc']);
+      expect(plain.code, plain.stderr).toBe(0);
+      repo.git(['reflog', 'expire', '--expire=now', '--all']);
+      repo.git(['gc', '-q', '--prune=now']);
+
+      const after = listed();
+      expect(after.map((p) => [p.ref, p.oid])).toEqual(before);
+      const done = repo.guard(['rollback', id, '--yes']);
+      expect(done.code, done.stderr).toBe(0);
+      expect(done.stdout).toContain(`git update-ref refs/remotes/origin/twin-b ${twin}`);
+      for (const p of after) {
+        const [cmd, ...args] = p.command.split(' ');
+        expect(cmd).toBe('git');
+        repo.git(args);
+      }
+      expect(repo.rev('refs/remotes/origin/twin-a')).toBe(twin);
+      expect(repo.rev('refs/remotes/origin/twin-b')).toBe(twin);
+      expect(repo.git(['show', 'origin/twin-b:twin.txt'])).toBe('twin\n');
+    } finally {
+      repo.cleanup();
+    }
+  });
+
+  it('a commit named again after its keep (a second remote branch at it pruned later) stays through a fold that would drop its first keep', async () => {
+    const repo = guarded();
+    try {
+      const tip = dropRemoteBranch(repo, 'first');
+      await waitFor('first kept', () => keptTips(repo).includes(tip));
+      const firstKeptAt = Date.now();
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      // The same commit comes back under another remote name, which the remote then deletes.
+      repo.git(['--git-dir', repo.remote, 'branch', '-q', 'second', tip]);
+      repo.git(['fetch', '-q', 'origin']);
+      repo.git(['--git-dir', repo.remote, 'branch', '-q', '-D', 'second']);
+      const head = repo.rev('refs/guard/keep/head');
+      expect(repo.run(['fetch', '--prune', 'origin'], { env: AGENT_ENV }).code).toBe(0);
+      await waitFor('the second name recorded', () => repo.rev('refs/guard/keep/head') !== head);
+
+      const r = await openRepo(repo.dir);
+      const now = Date.now() + 1000;
+      const trim = await trimKeepChain(r, now - (firstKeptAt + 700), { now });
+      expect(trim?.dropped).toEqual([]);
+      expect(keptTips(repo)).toContain(tip);
+      repo.git(['reflog', 'expire', '--expire=now', '--all']);
+      repo.git(['gc', '-q', '--prune=now']);
+      expect(repo.run(['cat-file', '-e', `${tip}^{commit}`]).code).toBe(0);
+    } finally {
+      repo.cleanup();
+    }
+  });
 });
