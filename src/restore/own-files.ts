@@ -56,6 +56,13 @@ export interface PutBackEntry {
    * the command (base64), put back only if it is gone afterwards. `snapshot` is '' then.
    */
   copy?: { path: string; base64: string; perms: number };
+  /**
+   * The watch's command stopped part-way in a sequence (rebase-merge/, rebase-apply/ or sequencer/
+   * seen by a hook event after it): the command is over, so once the sequence ends (`git rebase
+   * --continue`, `--abort`, `--skip`, the person's or the agent's) any event answers the watch, not
+   * only that command's own post-tool hook.
+   */
+  stopped?: true;
 }
 
 export interface PutBackResult {
@@ -233,13 +240,24 @@ export async function putBackOwnFiles(repo: Repo, by: string, rehook?: Rehook, o
   // calls in parallel): an entry that writes hook entries back waits for an event after it.
   // A policy watch waits, where the agent's post-tool hook runs, for that hook of its own command
   // (another call's may come while the merge still runs) or for an event that is no tool call's.
-  const waits = (e: PutBackEntry): boolean => (options.preTool === true && ((e.rehook?.length ?? 0) > 0 || e.copy !== undefined)) || (e.copy !== undefined && options.postToolCommand !== undefined && options.postToolCommand.slice(0, 300) !== e.command);
+  const waits = (e: PutBackEntry): boolean => (options.preTool === true && ((e.rehook?.length ?? 0) > 0 || (e.copy !== undefined && !e.stopped))) || (e.copy !== undefined && !e.stopped && options.postToolCommand !== undefined && options.postToolCommand.slice(0, 300) !== e.command);
   // A rebase, `git am`, or a cherry-pick or revert of several commits that stopped part-way: a
   // copy put back now, untracked, stops a later pick of the sequence that changes the file
   // ("untracked working tree file would be overwritten"). The watch waits until the sequence ends
   // (its state directory gone): three stats, only while a watch is due.
-  const sequencing = (e: PutBackEntry): boolean => e.copy !== undefined && ['rebase-merge', 'rebase-apply', 'sequencer'].some((dir) => fs.existsSync(path.join(repo.gitDir, dir)));
-  const mine = (readEntries(repo) ?? []).filter((e) => e.gitDir === repo.gitDir && !waits(e) && !sequencing(e));
+  // A watch seen waiting on a sequence (by its own command's post-tool hook, or any event where
+  // nothing waits for another) is marked stopped: that command is over, and the sequence's end
+  // (its state directory removed after the last pick and the autostash) is where the watch is answered,
+  // by whichever event comes first: the post-tool hook of `git rebase --continue` or `--abort`.
+  const inSequence = ['rebase-merge', 'rebase-apply', 'sequencer'].some((dir) => fs.existsSync(path.join(repo.gitDir, dir)));
+  const sequencing = (e: PutBackEntry): boolean => e.copy !== undefined && inSequence;
+  const all = readEntries(repo) ?? [];
+  const stopping = all.filter((e) => e.gitDir === repo.gitDir && sequencing(e) && !e.stopped && !waits(e));
+  if (stopping.length > 0) {
+    for (const e of stopping) e.stopped = true;
+    writeEntries(repo, all);
+  }
+  const mine = all.filter((e) => e.gitDir === repo.gitDir && !waits(e) && !sequencing(e));
   if (mine.length === 0) return null;
   const results: PutBackResult[] = [];
   const stillDue: PutBackEntry[] = [];

@@ -149,6 +149,58 @@ describe('an agent command that takes in a deletion of .guard.yaml made on the o
     });
   });
 
+  it('a rebase that stopped and then ends (`git rebase --continue`, `--abort`): the post-tool hook of that command answers the watch; guard status right after reads the person\'s policy', async () => {
+    await withTestRepo((t) => {
+      const policy = setup(t);
+      t.git(['checkout', '-q', 'gone']);
+      commitFiles(t, { 'src/a.py': 'gone\n' }, 'gone edits a');
+      t.git(['checkout', '-q', 'work']);
+      commitFiles(t, { 'src/a.py': 'work\n' }, 'work edits a');
+      const stop = (): void => {
+        expect(installedClaudeHook(t, 'git rebase gone').decision).toBe('allow');
+        run(t, 'git rebase gone', 1);
+        hookEvent(t, 'claude', 'post-tool', 'git rebase gone');
+        expect(t.exists(POLICY)).toBe(false);
+        expect(t.exists('.git/guard/put-back.json')).toBe(true);
+      };
+      // --continue ends it without the policy (gone's tree): the --continue's own post-tool hook puts it back.
+      stop();
+      t.write('src/a.py', 'both\n');
+      t.git(['add', 'src/a.py']);
+      const cont = 'GIT_EDITOR=true git rebase --continue';
+      expect(installedClaudeHook(t, cont).decision).toBe('allow');
+      run(t, cont);
+      expect(t.exists('.git/rebase-merge')).toBe(false);
+      const said = hookEvent(t, 'claude', 'post-tool', cont);
+      expect(said).toContain(`took in a deletion of ${POLICY}`);
+      expect(bytes(t).equals(policy)).toBe(true);
+      expect(t.exists('.git/guard/put-back.json')).toBe(false);
+      personsPolicyHolds(t);
+
+      // --abort: git brings the branch's policy back itself; the watch is answered and forgotten at the --abort's post-tool hook.
+      t.git(['reset', '-q', '--hard', 'ORIG_HEAD']);
+      fs.rmSync(path.join(t.dir, POLICY));
+      t.git(['checkout', '-q', '--', POLICY]);
+      stop();
+      run(t, 'git rebase --abort');
+      hookEvent(t, 'claude', 'post-tool', 'git rebase --abort');
+      expect(bytes(t).equals(policy)).toBe(true);
+      expect(t.exists('.git/guard/put-back.json')).toBe(false);
+      expect(t.git(['status', '--porcelain', '--', POLICY])).toBe('');
+
+      // guard status right after the end (no agent event between): puts it back before it reads the policy.
+      stop();
+      t.write('src/a.py', 'both\n');
+      t.git(['add', 'src/a.py']);
+      run(t, cont);
+      const status = t.guard(['status']);
+      expect(status.stdout).toContain(`took in a deletion of ${POLICY}`);
+      expect(status.stdout).not.toContain('no .guard.yaml');
+      expect(bytes(t).equals(policy)).toBe(true);
+      personsPolicyHolds(t);
+    });
+  });
+
   it('a cherry-pick of several commits that stops part-way: the copy waits until the sequence ends, as after a rebase', async () => {
     await withTestRepo((t) => {
       const policy = setup(t);
