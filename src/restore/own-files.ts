@@ -249,9 +249,10 @@ export async function putBackOwnFiles(repo: Repo, by: string, rehook?: Rehook, o
   // nothing waits for another) is marked stopped: that command is over, and the sequence's end
   // (its state directory removed after the last pick and the autostash) is where the watch is answered,
   // by whichever event comes first: the post-tool hook of `git rebase --continue` or `--abort`.
-  const inSequence = ['rebase-merge', 'rebase-apply', 'sequencer'].some((dir) => fs.existsSync(path.join(repo.gitDir, dir)));
-  const sequencing = (e: PutBackEntry): boolean => e.copy !== undefined && inSequence;
   const all = readEntries(repo) ?? [];
+  // The stats only where a watch is due.
+  const inSequence = all.some((e) => e.copy !== undefined) && ['rebase-merge', 'rebase-apply', 'sequencer'].some((dir) => fs.existsSync(path.join(repo.gitDir, dir)));
+  const sequencing = (e: PutBackEntry): boolean => e.copy !== undefined && inSequence;
   const stopping = all.filter((e) => e.gitDir === repo.gitDir && sequencing(e) && !e.stopped && !waits(e));
   if (stopping.length > 0) {
     for (const e of stopping) e.stopped = true;
