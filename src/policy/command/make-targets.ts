@@ -176,8 +176,16 @@ function closing(text: string, start: number, open: string, close: string): numb
 }
 
 function words(text: string): string[] {
-  return text.split(/[ \t\n]+/).filter((w) => w !== '');
+  // A mark of unknown text is one word: its shown name (`$(shell ...)`) holds a blank, and a piece
+  // cut from it (`...)_amd64`) would read as a known target whose recipe runs with it (fzf's
+  // `target/fzf-$(GOOS)_amd64`, GOOS from $(shell ...): `make` was refused as unparsable).
+  const kept = hasUnknown(text) ? text.replace(UNKNOWN_RE, (mark) => mark.replace(/[ \t\n]/g, BLANK_IN_MARK)) : text;
+  const out = kept.split(/[ \t\n]+/).filter((w) => w !== '');
+  return kept === text ? out : out.map((w) => w.replaceAll(BLANK_IN_MARK, ' '));
 }
+
+/** Stands for a blank inside a mark of unknown text while words() cuts (a private-use character, as the marks). */
+const BLANK_IN_MARK = '\uE002';
 
 /** make's `%` pattern match: the stem, or null. */
 function patternStem(pattern: string, word: string): string | null {

@@ -208,6 +208,32 @@ describe('make is judged by the recipes it runs', () => {
       expect(loggedEvents(t, 'allowed-after-snapshot')).toEqual([]);
     });
   });
+
+  it("a target named from $(shell ...)'s output is one word guard cannot know, not pieces of its shown name (junegunn/fzf's Makefile)", async () => {
+    await template.withCopy(async (t) => {
+      // fzf: GOOS from `$(shell go env GOOS)`, `all: target/$(BINARY)` with BINARY := fzf-$(GOOS)_amd64.
+      // The mark's shown name `$(shell ...)` was cut at its blank: `...)_amd64` read as a known
+      // target, its recipe run as `go build ... -o ...)_amd64`, which no shell parses: `make` was
+      // denied (opaque-command) on 2026-12-08's main.
+      t.write('fzf.mk', [
+        'GOOS ?= $(shell go env GOOS)',
+        'BINARY := fzf-$(GOOS)_amd64',
+        'all: target/$(BINARY)',
+        'target/$(BINARY): main.go',
+        '\tGOARCH=amd64 go build -o $@',
+        'bin/fzf: target/$(BINARY)',
+        '\tcp -f target/$(BINARY) bin/fzf',
+        '',
+      ].join('\n'));
+      for (const command of ['make -f fzf.mk', 'make -f fzf.mk all', 'make -f fzf.mk bin/fzf']) {
+        expect(await evaluatedVerdict(t, command, { asAgent: true }), command).toMatchObject({ verdict: 'allow' });
+      }
+      expect(checkVerdict(t, 'make -f fzf.mk', { asAgent: true })).toMatchObject({ verdict: 'allow', rule: 'no-risk' });
+      // A recipe whose words hold the mark is still judged with it as an unknown word.
+      t.write('wipe.mk', ['OUT := $(shell cat dirs.txt)', 'all:', "\trm -rf 'x-$(OUT)-y'", ''].join('\n'));
+      expect(await evaluatedVerdict(t, 'make -f wipe.mk', { asAgent: true })).toMatchObject({ verdict: 'ask', rule: 'rm-unknown-target' });
+    });
+  });
 });
 
 describe('just is judged by the recipes of its justfile', () => {
