@@ -18,7 +18,8 @@
  *  - Hugo (hugo.toml / hugo.yaml / hugo.json, or the older config.toml / config.yaml / config.yml /
  *    config.json naming a `baseURL` beside a `content/` directory, also under config/_default/:
  *    hugo-PaperMod's exampleSite uses config.yml): `public` and `resources/_gen`;
- *  - Jekyll (_config.yml with a Gemfile naming jekyll): `_site` and `.jekyll-cache`;
+ *  - Jekyll (_config.yml with a Gemfile naming jekyll): `_site`, `.jekyll-cache`, `.sass-cache` and the
+ *    `.jekyll-metadata` file (incremental builds), the four `jekyll clean` deletes;
  *  - .NET: `TestResults` beside each test project (a .csproj/.fsproj/.vbproj referencing
  *    Microsoft.NET.Test.Sdk, using MSTest.Sdk or setting IsTestProject) that a solution file at the
  *    root lists (`dotnet test` writes its results and coverage there by default), or beside such a
@@ -118,7 +119,7 @@ export function projectOutputs(root: string): string[] {
     if (exists(root, 'config/vite.json')) out.push('public/vite/', 'public/vite-dev/', 'public/vite-test/');
   }
   if (isHugoSite(root)) out.push('public/', 'resources/_gen/');
-  if (exists(root, '_config.yml') && /\bjekyll\b/.test(read(root, 'Gemfile') ?? '')) out.push('_site/', '.jekyll-cache/');
+  if (exists(root, '_config.yml') && /\bjekyll\b/.test(read(root, 'Gemfile') ?? '')) out.push('_site/', '.jekyll-cache/', '.sass-cache/', '.jekyll-metadata');
   out.push(...dotnetOutputs(root), ...helmOutputs(root), ...phoenixOutputs(root));
   return out;
 }

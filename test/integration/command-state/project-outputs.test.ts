@@ -72,6 +72,37 @@ describe('ignored output named by the project build tool configuration', () => {
     });
   });
 
+  // Found on jekyll/minima (friction9, 2026-12-08): `rm -rf _site .jekyll-cache .sass-cache` and `rm -f
+  // .jekyll-metadata` (what `jekyll clean` deletes) were snapshots for the Sass cache and the metadata.
+  it("knows what `jekyll clean` deletes in a Jekyll site: _site, .jekyll-cache, .sass-cache, .jekyll-metadata", async () => {
+    await withTestRepo(async (t) => {
+      t.write('.gitignore', '_site/\n.sass-cache/\n.jekyll-cache/\n.jekyll-metadata\n');
+      t.write('_config.yml', 'title: x\n');
+      t.write('Gemfile', 'source "https://rubygems.org"\ngemspec\n');
+      t.git(['add', '-A']);
+      t.git(['commit', '-q', '-m', 'a']);
+      const init = t.guard(['init', '--yes', '--agents', 'claude']);
+      expect(init.code, init.stderr).toBe(0);
+      commitGuardFiles(t);
+      for (const file of ['_site/index.html', '.jekyll-cache/Jekyll/Cache/a', '.sass-cache/a/b.scssc', '.jekyll-metadata', 'notes/.sass-cache/x']) t.write(file, 'x\n');
+      // a Gemfile naming no jekyll: another tool's _config.yml, captured first
+      const cleans: Array<[string, string, string, string[]?]> = [
+        ['rm -rf _site .jekyll-cache .sass-cache', 'snapshot', 'rm-in-repo', ['_site']],
+        ['rm -f .jekyll-metadata', 'snapshot', 'rm-in-repo', ['.jekyll-metadata']],
+      ];
+      await expectEvaluatedTable(t, cleans);
+      t.write('Gemfile', 'source "https://rubygems.org"\ngemspec\ngem "jekyll", ENV["JEKYLL_VERSION"] if ENV["JEKYLL_VERSION"]\n');
+      t.git(['commit', '-q', '-am', 'jekyll']);
+      expect(checkVerdict(t, 'rm -rf _site .jekyll-cache .sass-cache', { asAgent: true })).toMatchObject({ verdict: 'allow' });
+      await expectEvaluatedTable(t, [
+        ['rm -rf _site .jekyll-cache .sass-cache', 'allow', 'no-risk'],
+        ['rm -f .jekyll-metadata', 'allow', 'no-risk'],
+        // a .sass-cache elsewhere is not the site's
+        ['rm -rf notes/.sass-cache', 'snapshot', 'rm-in-repo', ['notes/.sass-cache']],
+      ]);
+    });
+  });
+
   // Found on ardalis/CleanArchitecture (`rm -rf tests/.../TestResults`), argoproj/argo-helm (`rm -rf
   // charts/argo-cd/charts`) and thechangelog/changelog.com (`rm -rf priv/static`): each a snapshot
   // before, though `dotnet test`, `helm dependency build` and the asset build write them again.
