@@ -139,7 +139,7 @@ guard_benign() {
   done
   # sort, op, curl and uniq write a file only through some options or operands (FAST_PATH_OPTION_RISKY,
   # uniqMayWrite in fast-path.ts): look at the words once quotes are removed, cut at blanks.
-  guard_sort_opt=0 guard_curl_opt=0 guard_uq_words=0 guard_uq_ops=-1 guard_uq_write=0 guard_uq_tokens=0 guard_prog_word=0
+  guard_sort_opt=0 guard_curl_opt=0 guard_uq_words=0 guard_uq_ops=-1 guard_uq_write=0 guard_uq_tokens=0 guard_prog_word=0 guard_inst_word=0
   for guard_word in $guard_unquoted; do
     case $guard_word in -o* | -[!-]*o* | --o*) guard_sort_opt=1 ;; esac
     case $guard_word in -[oOcDJK]* | -[!-]*[oOcDJK]* | -X?* | -[!-]*X?* | --*) guard_curl_opt=1 ;; esac
@@ -215,7 +215,7 @@ guard_benign() {
       [rR][iI]|[iI][tT][eE][mM]|[dD][dD]|[mM][kK][fF][sS]|[mM][kK][sS][wW][aA][pP]|\
       [wW][iI][pP][eE][fF][sS]|[fF][dD][iI][sS][kK]|[sS][fF][dD][iI][sS][kK]|[cC][fF][dD][iI][sS][kK]|\
       [gG][dD][iI][sS][kK]|[sS][gG][dD][iI][sS][kK]|[pP][aA][rR][tT][eE][dD]|\
-      [bB][lL][kK][dD][iI][sS][cC][aA][rR][dD]|[cC][pP]|[mM][vV]|[lL][nN]|[iI][nN][sS][tT][aA][lL][lL]|\
+      [bB][lL][kK][dD][iI][sS][cC][aA][rR][dD]|[cC][pP]|[mM][vV]|[lL][nN]|\
       [tT][eE][eE]|[sS][eE][dD]|[gG][sS][eE][dD]|[rR][sS][yY][nN][cC]|[cC][hH][mM][oO][dD]|\
       [cC][hH][oO][wW][nN]|[cC][hH][gG][rR][pP]|[sS][uU][dD][oO]|[sS][uU][dD][oO][eE][dD][iI][tT]|\
       [tT][iI][mM][eE]|[tT][aA][rR]|[gG][tT][aA][rR]|[bB][sS][dD][tT][aA][rR]|[uU][nN][zZ][iI][pP]|\
@@ -252,19 +252,25 @@ guard_benign() {
       [uU][nN][iI][qQ]) guard_uq_tokens=$((guard_uq_tokens + 1)) ;;
       # FAST_PATH_PROGRAM_WORDS: risky only where it may run (guard_operands_only)
       [tT][aA][sS][kK]) guard_prog_word=1 ;;
+      # FAST_PATH_SUBCOMMAND_WORDS: risky but as an installer's subcommand (guard_operands_only install)
+      [iI][nN][sS][tT][aA][lL][lL]) guard_inst_word=1 ;;
     esac
   done
   [ "$guard_kube$guard_v_kube" != 11 ] && [ "$guard_helm$guard_v_helm" != 11 ] && [ "$guard_pulumi$guard_v_pulumi" != 11 ] && [ "$guard_gh$guard_v_gh" != 11 ] && [ "$guard_iac$guard_v_iac" != 11 ] && [ "$guard_env$guard_v_env" != 11 ] && [ "$guard_do$guard_v_do" != 11 ] && [ "$guard_hf$guard_v_hf" != 11 ] && [ "$guard_dvc$guard_v_dvc" != 11 ] && [ "$guard_adb$guard_v_adb" != 11 ] && [ "$guard_dn$guard_v_dn" != 11 ] && [ "$guard_argo$guard_v_argo" != 11 ] && [ "$guard_pub$guard_v_pub" != 11 ] && [ "$guard_bt$guard_v_bt" != 11 ] || return 1
-  [ "$guard_prog_word" = 0 ] || guard_operands_only "$guard_cmd" || return 1
+  [ "$guard_prog_word" = 0 ] || guard_operands_only task "$guard_cmd" || return 1
+  [ "$guard_inst_word" = 0 ] || guard_operands_only install "$guard_cmd" || return 1
   [ "$guard_uq_tokens" = 0 ] || { [ "$guard_uq_write" = 0 ] && [ "$guard_uq_tokens" = "$guard_uq_words" ]; }
 }
 
-# guard_operands_only COMMAND: every part of COMMAND holding the word task (FAST_PATH_PROGRAM_WORDS),
+# guard_operands_only task COMMAND: every part of COMMAND holding the word task (FAST_PATH_PROGRAM_WORDS),
 # cut at ; & | outside quotes and with quotes removed, starts with a program that runs none of its
 # operands (FAST_PATH_OPERAND_ONLY): `grep -rn task src`, `echo task`. Fails on an unmatched quote.
-# (fast-path.ts programWordsOnlyAsOperands.)
+# (fast-path.ts programWordsOnlyAsOperands.) guard_operands_only install COMMAND: every part holding
+# the word install (FAST_PATH_SUBCOMMAND_WORDS) holds it once, as the word after an installer
+# (FAST_PATH_INSTALLERS): `pip install -e .`, `bundle install` (installWordsOnlyAsSubcommands).
 guard_operands_only() {
-  guard_o_rest=$1
+  guard_o_mode=$1
+  guard_o_rest=$2
   guard_o_part=
   guard_o_stop="'\";&|"
   while :; do
@@ -281,21 +287,30 @@ guard_operands_only() {
         continue
         ;;
       [';&|']* | '')
-        IFS=' 	.,:/=@%+^~<>!#-'
+        IFS=' 	.,:/=@%+^~&|;<>!#-'
         guard_o_has=0
         for guard_o_w in $guard_o_part; do
-          case $guard_o_w in
-            [tT][aA][sS][kK]) guard_o_has=1 ;;
+          case $guard_o_mode$guard_o_w in
+            task[tT][aA][sS][kK] | install[iI][nN][sS][tT][aA][lL][lL]) guard_o_has=$((guard_o_has + 1)) ;;
           esac
         done
-        if [ "$guard_o_has" = 1 ]; then
+        if [ "$guard_o_has" != 0 ]; then
           IFS=' 	'
           # shellcheck disable=SC2086
           set -- $guard_o_part
-          case ${1-} in
-            echo | printf | grep | egrep | fgrep | cat | head | tail | wc | ls) ;;
-            *) return 1 ;;
-          esac
+          if [ "$guard_o_mode" = task ]; then
+            case ${1-} in
+              echo | printf | grep | egrep | fgrep | cat | head | tail | wc | ls) ;;
+              *) return 1 ;;
+            esac
+          else
+            # FAST_PATH_INSTALLERS, then the word itself, held once
+            [ "$guard_o_has" = 1 ] && [ "${2-}" = install ] || return 1
+            case ${1-} in
+              pip | pip3 | pipx | poetry | bundle | gem | brew | cargo | go | pre-commit) ;;
+              *) return 1 ;;
+            esac
+          fi
         fi
         [ -n "$guard_o_rest" ] || return 0
         guard_o_part=

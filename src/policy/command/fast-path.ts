@@ -11,7 +11,8 @@
  * FAST_PATH_RISKY_WORDS or starting with a FAST_PATH_RISKY_PREFIXES entry (case-insensitive),
  * or a word of FAST_PATH_OPTION_RISKY while the line holds an option that may make it write
  * (or a `uniq` that may write: uniqMayWrite), or a word of FAST_PATH_PROGRAM_WORDS anywhere but
- * as an operand of a program that runs none (programWordsOnlyAsOperands). Every rule in the classifier is keyed to such a word (a program name, `.git`, a guard file,
+ * as an operand of a program that runs none (programWordsOnlyAsOperands), or a word of
+ * FAST_PATH_SUBCOMMAND_WORDS anywhere but as an installer's subcommand (installWordsOnlyAsSubcommands). Every rule in the classifier is keyed to such a word (a program name, `.git`, a guard file,
  * `/dev/stdin`), so a command passing all three checks is allowed without starting Node.
  */
 
@@ -43,8 +44,8 @@ export const FAST_PATH_RISKY_WORDS: readonly string[] = [
   'erase', 'rmdir', 'rd', 'ri', 'item',
   // devices
   'dd', 'mkfs', 'mkswap', 'wipefs', 'fdisk', 'sfdisk', 'cfdisk', 'gdisk', 'sgdisk', 'parted', 'blkdiscard',
-  // writing by name
-  'cp', 'mv', 'ln', 'install', 'tee', 'sed', 'gsed', 'rsync', 'chmod', 'chown', 'chgrp', 'sudo', 'sudoedit', 'time',
+  // writing by name (install: FAST_PATH_SUBCOMMAND_WORDS)
+  'cp', 'mv', 'ln', 'tee', 'sed', 'gsed', 'rsync', 'chmod', 'chown', 'chgrp', 'sudo', 'sudoedit', 'time',
   // extracting archives over ignored files (archives.ts)
   'tar', 'gtar', 'bsdtar', 'unzip', 'cpio', '7z', '7za', '7zr', '7zz', 'zip',
   // shells, eval and interpreters
@@ -219,11 +220,60 @@ const PROGRAM_WORDS = new Set(FAST_PATH_PROGRAM_WORDS);
 const OPERAND_ONLY = new Set(FAST_PATH_OPERAND_ONLY);
 
 /**
+ * Words risky only where they are not the subcommand of an installer: `install` is coreutils'
+ * install(1), which writes the files it names (files.ts), and the subcommand of the installers an
+ * agent runs all day (`pip install -e .`, `bundle install`, `poetry install`, `gem install
+ * bundler`), which no rule judges (runners.ts: not a run). Such a word is risky unless every part
+ * of the line that holds it (quotes removed, cut at `;`, `&`, `|` outside quotes) is a program of
+ * FAST_PATH_INSTALLERS, as written, followed by the word as written, and holds the word once
+ * (`pip install ./install.whl`, `poetry run install a b`, `env pip install x` go to Node).
+ */
+export const FAST_PATH_SUBCOMMAND_WORDS: readonly string[] = ['install'];
+
+/**
+ * Installers whose `install` runs nothing guard judges. npm, pnpm, yarn, bun and composer are risky
+ * words anyway (their scripts: package-scripts.ts); `adb install -r` is judged (android.ts) and
+ * `helm install` is helm's, so neither is here.
+ */
+export const FAST_PATH_INSTALLERS: readonly string[] = ['pip', 'pip3', 'pipx', 'poetry', 'bundle', 'gem', 'brew', 'cargo', 'go', 'pre-commit'];
+
+const SUBCOMMAND_WORDS = new Set(FAST_PATH_SUBCOMMAND_WORDS);
+const INSTALLERS = new Set(FAST_PATH_INSTALLERS);
+
+/**
+ * Every part of the line holding a FAST_PATH_SUBCOMMAND_WORDS word is `INSTALLER WORD ...` with the
+ * word once (FAST_PATH_SUBCOMMAND_WORDS); the parts as programWordsOnlyAsOperands cuts them.
+ */
+export function installWordsOnlyAsSubcommands(command: string): boolean {
+  const parts = lineParts(command);
+  if (parts === null) return false;
+  for (const part of parts) {
+    const held = part.split(/[^A-Za-z0-9_]+/).filter((token) => SUBCOMMAND_WORDS.has(token.toLowerCase())).length;
+    if (held === 0) continue;
+    const words = part.split(/[ \t]+/).filter((word) => word !== '');
+    if (held !== 1 || !INSTALLERS.has(words[0] ?? '') || !SUBCOMMAND_WORDS.has(words[1] ?? '')) return false;
+  }
+  return true;
+}
+
+/**
  * Every part of the line holding a FAST_PATH_PROGRAM_WORDS word starts with a FAST_PATH_OPERAND_ONLY
  * program. The line is cut at `;`, `&` and `|` outside quotes (a quoted one is an operand:
  * `xargs -d ';echo' task` runs task), and quotes are removed; an unmatched quote: false.
  */
 export function programWordsOnlyAsOperands(command: string): boolean {
+  const parts = lineParts(command);
+  if (parts === null) return false;
+  for (const part of parts) {
+    if (!part.split(/[^A-Za-z0-9_]+/).some((token) => PROGRAM_WORDS.has(token.toLowerCase()))) continue;
+    const first = part.split(/[ \t]+/).find((word) => word !== '');
+    if (first === undefined || !OPERAND_ONLY.has(first)) return false;
+  }
+  return true;
+}
+
+/** The line cut at `;`, `&` and `|` outside quotes, quotes removed; null for an unmatched quote. */
+function lineParts(command: string): string[] | null {
   const parts: string[] = [];
   let part = '';
   let quote: string | null = null;
@@ -237,14 +287,9 @@ export function programWordsOnlyAsOperands(command: string): boolean {
       part = '';
     } else part += c;
   }
-  if (quote !== null) return false;
+  if (quote !== null) return null;
   parts.push(part);
-  for (const part of parts) {
-    if (!part.split(/[^A-Za-z0-9_]+/).some((token) => PROGRAM_WORDS.has(token.toLowerCase()))) continue;
-    const first = part.split(/[ \t]+/).find((word) => word !== '');
-    if (first === undefined || !OPERAND_ONLY.has(first)) return false;
-  }
-  return true;
+  return parts;
 }
 
 /** Word prefixes that send a command to the full check (python3, perl5, GIT_DIR, GUARD_...). */
@@ -315,6 +360,7 @@ export function fastPathAllows(command: string): boolean {
   const unquotedWords = unquoted.split(/[ \t]+/).filter((word) => word !== '');
   let uniqTokens = 0;
   let programWord = false;
+  let subcommandWord = false;
   const tokens = unquoted.split(/[^A-Za-z0-9_]+/);
   for (const token of tokens) {
     if (token === '') continue;
@@ -324,10 +370,12 @@ export function fastPathAllows(command: string): boolean {
     if (verbs && tokens.some((t) => verbMatches(verbs, caseless ? t.toLowerCase() : t))) return false;
     const lower = token.toLowerCase();
     if (PROGRAM_WORDS.has(lower)) programWord = true;
+    if (SUBCOMMAND_WORDS.has(lower)) subcommandWord = true;
     const writes = FAST_PATH_OPTION_RISKY[lower];
     if (writes && unquotedWords.some(writes)) return false;
     if (lower === 'uniq') uniqTokens++;
   }
   if (programWord && !programWordsOnlyAsOperands(command)) return false;
+  if (subcommandWord && !installWordsOnlyAsSubcommands(command)) return false;
   return uniqTokens === 0 || !uniqMayWrite(unquotedWords, uniqTokens);
 }

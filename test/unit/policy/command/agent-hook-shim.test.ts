@@ -173,7 +173,7 @@ describe('agent-hook.sh fast path', () => {
 
   it('answers the word task in sh where only a program that runs no operand has it (grep task README.md), and hands task the program to Node', () => {
     const fast = ['grep task README.md', 'echo task', 'grep -rn "task" src | head', 'cat docs/task.md', 'ls taskfiles && grep -i Task notes.txt', 'echo task:db', "printf '%s' task; ls", 'grep "a;b" task.txt', 'wc -l task', 'grep "x;" task'];
-    const handed = ['task', 'task build', 'TASK clean', 'ls && task db:reset', 'echo x; task clean', 'echo x | task', 'echo x&&task y', 'env task clean', 'timeout 60 task x', 'FOO=1 task x', '>/dev/null task clean', '! task x', '"task" clean', "ta'sk' clean", '/usr/local/bin/task clean', './bin/task x', 'xargs task <list', "xargs -d ';echo' task", 'go test ./internal/task/...', "echo 'task", 'grep x|task', 'rg --pre task x'];
+    const handed = ['task', 'task build', 'TASK clean', 'ls && task db:reset', 'echo x; task clean', 'echo x | task', 'echo x&&task y', 'env task clean', 'timeout 60 task x', 'FOO=1 task x', '>/dev/null task clean', '! task x', '"task" clean', "ta'sk' clean", '/usr/local/bin/task clean', './bin/task x', 'xargs task <list', "xargs -d ';echo' task", 'go test ./internal/task/...', "echo 'task", 'grep x|task', 'rg --pre task x', "env 'a;task'"];
     const decisions = fastPathBatch('claude', [...fast, ...handed].map(claude));
     fast.forEach((command, i) => expect({ command, fast: decisions[i] }).toEqual({ command, fast: true }));
     handed.forEach((command, i) => expect({ command, fast: decisions[fast.length + i] }).toEqual({ command, fast: false }));
@@ -181,6 +181,22 @@ describe('agent-hook.sh fast path', () => {
     // The answers of a real sh run: no Node for grep, Node for task.
     expect(runShim('claude', 'pre-tool', claude('grep task README.md'))).toMatchObject({ stdout: '', handedOff: false });
     expect(runShim('claude', 'pre-tool', claude('ls && task db:reset')).handedOff).toBe(true);
+  });
+
+  it("answers an installer's install in sh (pip install -e ., bundle install), and hands install the program to Node", () => {
+    // friction9 (2026-12-08): `bundle install`, `poetry install`, `pip install -e .`, `gem install bundler`,
+    // `pre-commit install` started Node in textualize/rich and jekyll/minima for the word install alone.
+    const fast = ['pip install -e .', 'pip3 install requests', 'poetry install --with dev', 'bundle install', 'gem install bundler', 'pre-commit install', 'cargo install cargo-insta', 'go install ./cmd/x', 'brew install jq', 'pipx install black', 'bundle install && rspec', 'cargo build; cargo install --path .', '"pip" install x'];
+    const handed = ['install -m 755 bin/x /usr/local/bin/x', 'INSTALL a b', 'make install', 'pip install ./install.whl', 'pip install --install-option=x y', 'poetry run install a b', 'env pip install x', 'sudo pip install x', 'FOO=1 pip install x', 'pip -q install x', 'pip INSTALL x', 'pip install x && install a b', 'pip install x; install a b', 'pip install x | install a', 'xargs install <list', "pip install 'x;install' a", 'adb install -r app.apk', 'helm install x ./chart', 'uv pip install ruff', '/usr/bin/pip install x', "pip install 'x", 'go test ./internal/install/...'];
+    const decisions = fastPathBatch('claude', [...fast, ...handed].map(claude));
+    fast.forEach((command, i) => expect({ command, fast: decisions[i] }).toEqual({ command, fast: true }));
+    handed.forEach((command, i) => expect({ command, fast: decisions[fast.length + i] }).toEqual({ command, fast: false }));
+    for (const command of [...fast, ...handed]) expect({ command, ts: fastPathAllows(command) }).toEqual({ command, ts: fast.includes(command) });
+    // What sh answers, the full check allows; install the program still writes by name there.
+    for (const command of fast) expect({ command, verdict: classifyCommand(command, AGENT_CONTEXT).verdict }).toEqual({ command, verdict: 'allow' });
+    // The answers of a real sh run: no Node for bundle install, Node for install.
+    expect(runShim('claude', 'pre-tool', claude('bundle install'))).toMatchObject({ stdout: '', handedOff: false });
+    expect(runShim('claude', 'pre-tool', claude('pip install x && install -m 644 a /etc/a')).handedOff).toBe(true);
   });
 
   it('treats every escape but \\" as risky, and escaped quotes correctly', () => {
@@ -232,7 +248,7 @@ describe('agent-hook.sh fast path', () => {
   });
 
   it('agrees with fastPathAllows on generated commands, and stays sound on them', () => {
-    const pieces = ['ls', '-la', 'npm', 'test', 'rm', 'git', 'push', '-f', '>', '/dev/null', '2>&1', '|', '&&', ';', "'", '"', 'x', 'src/app.ts', 'GIT_DIR=x', 'node_modules', 'R""M', '.git', 'echo', '#', '~', 'ca', 't', '>>', '2>', 'cp', 'a.txt', 'python3', 'pythonic', 'sort', 'curl', 'uniq', 'UNIQ', 'Sort', '-o', '-uo', '-rn', '--output=x', '-sSLo', '-sS', '-c', '-', 'data.txt', '.env', '|', ';uniq', '-a-o', '--fail', 'task', 'TASK', 'grep', 'db:reset', 'env', ';echo', '&', '-X', 'DELETE', '-sXpatch', 'xh', 'http://x/graphql'];
+    const pieces = ['ls', '-la', 'npm', 'test', 'rm', 'git', 'push', '-f', '>', '/dev/null', '2>&1', '|', '&&', ';', "'", '"', 'x', 'src/app.ts', 'GIT_DIR=x', 'node_modules', 'R""M', '.git', 'echo', '#', '~', 'ca', 't', '>>', '2>', 'cp', 'a.txt', 'python3', 'pythonic', 'sort', 'curl', 'uniq', 'UNIQ', 'Sort', '-o', '-uo', '-rn', '--output=x', '-sSLo', '-sS', '-c', '-', 'data.txt', '.env', '|', ';uniq', '-a-o', '--fail', 'task', 'TASK', 'grep', 'db:reset', 'env', ';echo', '&', '-X', 'DELETE', '-sXpatch', 'xh', 'http://x/graphql', 'install', 'INSTALL', 'pip', 'bundle', 'pre-commit'];
     let seed = 7;
     const rnd = (): number => {
       seed = (seed * 1103515245 + 12345) & 0x7fffffff;
