@@ -544,7 +544,19 @@ const HOLES_7 = [
 /** buildtools (2026-12-07): the builds' cleans, judged by what target/ and build/ hold (build-tools.ts); free over ignored output. */
 const BUILDTOOLS = ['mvn clean install -DskipTests', 'mvn -q clean verify', 'mvnd clean package', './gradlew :app:clean', './gradlew clean test --no-daemon', 'gradle cleanTest test'];
 
-export const EVERYDAY: readonly string[] = [...INSTALLS, ...BUILDS, ...TESTS, ...LINT, ...CLEANUPS, ...MOVES, ...TEMP, ...GIT_READS, ...GIT_WRITES, ...MISC, ...REAL_PROJECTS, ...REAL_PROJECTS_2, ...PROJECT_COMMAND_REACH, ...REAL_PROJECTS_3, ...REAL_PROJECTS_3_FIXED, ...FRICTION_5, ...REAL_PROJECTS_4, ...HOLES_3, ...HOLES_4, ...FRICTION_6, ...GITFRICTION, ...HOLES_5, ...HOLES_6, ...REAL_PROJECTS_7, ...HOLES_7, ...BUILDTOOLS];
+// friction9 (2026-12-08): casey/just (a Rust workspace with a justfile), junegunn/fzf (Go and a Makefile),
+// Textualize/rich (poetry, tox, a Makefile), honojs/hono (Bun), jekyll/minima (a Jekyll theme): their own lines
+const FRICTION_9 = [
+  'cargo test --all -- --nocapture', 'cargo insta accept', 'just test', 'just --list', './bin/forbid', 'rm -rf book/en/build',
+  'gofmt -l -w src', 'go clean -cache -testcache', 'go test -race ./src/...', 'ruby test/runner.rb --verbose', 'rm -f bin/fzf',
+  'poetry install --with dev', 'poetry run pytest tests/ -vv', 'tox -e py312', 'tox -r -e py312',
+  'mypy -p rich --no-incremental', 'rm -rf .mypy_cache .pytest_cache htmlcov .coverage', "find . -type d -name __pycache__ -prune -exec rm -rf {} \\;",
+  'bun run build', 'bun run lint:fix', 'bun test runtime-tests/bun', 'bunx vitest --run src/hono.test.ts', 'rm -rf node_modules bun.lock && bun install',
+  'bundle exec jekyll build --config _config_theme-dev.yml', 'bundle exec jekyll serve --livereload --drafts', 'gem build minima.gemspec',
+  'rm -rf _site .jekyll-cache .sass-cache', 'rm -f .jekyll-metadata', 'git rebase -i HEAD~1',
+];
+
+export const EVERYDAY: readonly string[] = [...INSTALLS, ...BUILDS, ...TESTS, ...LINT, ...CLEANUPS, ...MOVES, ...TEMP, ...GIT_READS, ...GIT_WRITES, ...MISC, ...REAL_PROJECTS, ...REAL_PROJECTS_2, ...PROJECT_COMMAND_REACH, ...REAL_PROJECTS_3, ...REAL_PROJECTS_3_FIXED, ...FRICTION_5, ...REAL_PROJECTS_4, ...HOLES_3, ...HOLES_4, ...FRICTION_6, ...GITFRICTION, ...HOLES_5, ...HOLES_6, ...REAL_PROJECTS_7, ...HOLES_7, ...BUILDTOOLS, ...FRICTION_9];
 
 /** What no snapshot holds: an agent must be stopped (deny, or ask a person). */
 export const UNRECOVERABLE: readonly string[] = [
