@@ -30,7 +30,10 @@
  *    subchart or any other file there stays captured);
  *  - Phoenix (mix.exs naming :phoenix): the directory under priv/static that its asset build writes,
  *    as config/config.exs (esbuild `--outdir=../priv/static/assets`, tailwind `--output=...`) or
- *    assets/webpack.config.js / brunch-config.js (`"/../priv/static"`) names it.
+ *    assets/webpack.config.js / brunch-config.js (`"/../priv/static"`) names it;
+ *  - coverage.py (a .coveragerc, or pyproject.toml, setup.cfg or tox.ini naming pytest-cov or a
+ *    coverage section): `htmlcov` (`coverage html`'s default directory) and the `.coverage` data
+ *    files (`.coverage`, `.coverage.*` of parallel runs) each test run writes and `coverage erase` deletes.
  *
  * Cost: a few stat and small reads of configuration files at the root, no git process, only when
  * path facts are read (command-state.ts).
@@ -102,6 +105,13 @@ function isHugoSite(root: string): boolean {
   return [...generic, ...generic.map((n) => `config/_default/${n}`)].some((rel) => /^\s*"?baseurl"?\s*[:=]/im.test(read(root, rel) ?? ''));
 }
 
+/** coverage.py is the project's: its own configuration file, or a Python build or test configuration naming pytest-cov or a coverage section. */
+function usesCoveragePy(root: string): boolean {
+  if (exists(root, '.coveragerc')) return true;
+  if (/^\[tool\.coverage\b|\bpytest-cov\b/m.test(read(root, 'pyproject.toml') ?? '')) return true;
+  return ['setup.cfg', 'tox.ini'].some((rel) => /^\[coverage:|\bpytest-cov\b|--cov\b/m.test(read(root, rel) ?? ''));
+}
+
 /** The repo-relative output directories (ending in `/`, so they name directories at that path) of the tools the root's configuration names. */
 export function projectOutputs(root: string): string[] {
   const out: string[] = [];
@@ -120,6 +130,7 @@ export function projectOutputs(root: string): string[] {
   }
   if (isHugoSite(root)) out.push('public/', 'resources/_gen/');
   if (exists(root, '_config.yml') && /\bjekyll\b/.test(read(root, 'Gemfile') ?? '')) out.push('_site/', '.jekyll-cache/', '.sass-cache/', '.jekyll-metadata');
+  if (usesCoveragePy(root)) out.push('htmlcov/', '.coverage', '.coverage.*');
   out.push(...dotnetOutputs(root), ...helmOutputs(root), ...phoenixOutputs(root));
   return out;
 }

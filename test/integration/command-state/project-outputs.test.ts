@@ -103,6 +103,43 @@ describe('ignored output named by the project build tool configuration', () => {
     });
   });
 
+  // Found on Textualize/rich (friction9, 2026-12-08): `rm -rf .mypy_cache .pytest_cache htmlcov .coverage`
+  // took a snapshot for htmlcov and .coverage, which pytest-cov writes at every run.
+  it('knows coverage.py output where the project uses it: htmlcov and the .coverage data files', async () => {
+    await withTestRepo(async (t) => {
+      t.write('.gitignore', 'htmlcov/\n.coverage\n.coverage.*\n.pytest_cache/\n');
+      t.write('pyproject.toml', '[tool.poetry]\nname = "x"\n');
+      t.git(['add', '-A']);
+      t.git(['commit', '-q', '-m', 'a']);
+      const init = t.guard(['init', '--yes', '--agents', 'claude']);
+      expect(init.code, init.stderr).toBe(0);
+      commitGuardFiles(t);
+      for (const file of ['htmlcov/index.html', '.coverage', '.coverage.host.123.456', '.pytest_cache/v/x']) t.write(file, 'x\n');
+      await expectEvaluatedTable(t, [
+        ['rm -rf .pytest_cache htmlcov .coverage', 'snapshot', 'rm-in-repo', ['htmlcov']],
+        ['rm -f .coverage .coverage.host.123.456', 'snapshot', 'rm-in-repo', ['.coverage']],
+      ]);
+      t.write('pyproject.toml', '[tool.poetry]\nname = "x"\n[tool.poetry.dev-dependencies]\npytest-cov = "^3.0.0"\n');
+      t.git(['commit', '-q', '-am', 'cov']);
+      expect(checkVerdict(t, 'rm -rf .pytest_cache htmlcov .coverage', { asAgent: true })).toMatchObject({ verdict: 'allow' });
+      await expectEvaluatedTable(t, [
+        ['rm -rf .pytest_cache htmlcov .coverage', 'allow', 'no-risk'],
+        ['rm -f .coverage .coverage.host.123.456', 'allow', 'no-risk'],
+      ]);
+      // a .coveragerc alone says so too; an ignored file beside it of another name stays captured
+      t.write('pyproject.toml', '[tool.poetry]\nname = "x"\n');
+      t.write('.coveragerc', '[run]\nbranch = True\n');
+      t.write('.gitignore', 'htmlcov/\n.coverage\n.coverage.*\n.pytest_cache/\ncoverage.xml\n');
+      t.git(['add', '-A']);
+      t.git(['commit', '-q', '-m', 'rc']);
+      t.write('coverage.xml', '<x/>\n');
+      await expectEvaluatedTable(t, [
+        ['rm -rf htmlcov .coverage', 'allow', 'no-risk'],
+        ['rm -f coverage.xml', 'snapshot', 'rm-in-repo', ['coverage.xml']],
+      ]);
+    });
+  });
+
   // Found on ardalis/CleanArchitecture (`rm -rf tests/.../TestResults`), argoproj/argo-helm (`rm -rf
   // charts/argo-cd/charts`) and thechangelog/changelog.com (`rm -rf priv/static`): each a snapshot
   // before, though `dotnet test`, `helm dependency build` and the asset build write them again.
