@@ -15,6 +15,8 @@
 # used FR_ROOT=/work/lp/rp7; laravel's and mealie's project commands (bench/friction-round7/) are the
 # probes of bench/friction-projects-2026-12-07-round7.tsv's comment, copied in as untracked files; wonderous' and
 # mealie's mirrors lack a blob each (a font, a test zip: the clone's checkout fails), dropped in a commit first.
+# friction9's second hunt (2026-12-08: nextforge, click, cobra, zellij, fresh, docsy) used FR_ROOT=/work/lp/f9; zellij's
+# mirror lacks assets/demo.gif: its removal is committed first.
 # papermod works on the theme's exampleSite branch, its theme submodule cloned from the mirror.
 set -e
 FR_ROOT=${FR_ROOT:-/tmp/fr}
@@ -69,8 +71,14 @@ laravel) echo '// wip' >> app/Models/User.php; mk notes.txt vendor/autoload.php 
 bazel) echo '// wip' >> cpp-tutorial/stage1/main/hello-world.cc; mk notes.txt; for d in cpp-tutorial/stage1 java-maven frontend; do ln -sfn $HOME/.cache/bazel/_bazel_dev/abc/execroot/_main/bazel-out $d/bazel-out; ln -sfn $HOME/.cache/bazel/_bazel_dev/abc/execroot/_main/bazel-out/k8-fastbuild/bin $d/bazel-bin; done; mk $HOME/.cache/bazel/_bazel_dev/abc/execroot/_main/bazel-out/k8-fastbuild/bin/a frontend/node_modules/x/index.js;;
 wonderous) echo '// wip' >> lib/main.dart; mk notes.txt .dart_tool/package_config.json build/app/outputs/flutter-apk/app-release.apk build/web/index.html ios/Pods/Manifest.lock ios/Flutter/Generated.xcconfig android/.gradle/8.0/a android/local.properties .flutter-plugins-dependencies $HOME/.pub-cache/hosted/pub.dev/x/pubspec.yaml;;
 mealie) echo '# wip' >> mealie/app.py; mk notes.txt .venv/bin/python frontend/node_modules/x/index.js frontend/.nuxt/a.js mealie/__pycache__/app.cpython-312.pyc .mypy_cache/a .pytest_cache/a dev/data/recipes/pasta/original.json dev/data/users/u1/a.png htmlcov/index.html .coverage; printf 'SQLite format 3\0' > dev/data/mealie.db; printf 'secret\n' > dev/data/.secret; printf 'DB_ENGINE=sqlite\nBASE_URL=http://localhost:3000\n' > .env; cp $B7/mealie/cli.py mealie/cli.py;;
+nextforge) echo '// wip' >> apps/app/app/layout.tsx; mk notes.txt node_modules/turbo/index.js node_modules/.cache/x apps/app/node_modules/x apps/app/.next/cache/a apps/app/.next/server/a.js apps/web/.next/server/a.js .turbo/cookies/a apps/api/.turbo/turbo-build.log packages/database/generated/client/index.js apps/storybook/storybook-static/index.html dist/index.js apps/email/.react-email/a apps/app/next-env.d.ts apps/app/tsconfig.tsbuildinfo; printf 'CLERK_SECRET_KEY=sk_test_x\n' > apps/app/.env.local; printf 'DATABASE_URL="postgresql://u:p@db.example.com:5432/app"\n' > packages/database/.env; chmod 600 apps/app/.env.local packages/database/.env;;
+click) echo '# wip' >> src/click/core.py; mk notes.txt .venv/bin/python .tox/py3.12/bin/python .tox/.pkg/a dist/click-8.3.0.tar.gz htmlcov/index.html .coverage .coverage.host.1234 docs/_build/dirhtml/index.html src/click/__pycache__/core.cpython-312.pyc .mypy_cache/a .pytest_cache/a .ruff_cache/a;;
+cobra) echo '// wip' >> command.go; mk notes.txt bin/cobra cobra.test coverage.out;;
+zellij) echo '// wip' >> zellij-server/src/lib.rs; mk notes.txt target/debug/zellij target/debug/.fingerprint/a target/wasm32-wasip1/release/strider.wasm target/release/zellij target/dev-data/a;;
+fresh) echo '// wip' >> packages/fresh/src/app.ts; mk notes.txt vendor/jsr.io/x node_modules/.deno/x www/_fresh/server.js packages/plugin-vite/demo/_fresh/server.js coverage/a.json .vite/a tmp_abc/a packages/plugin-vite/demo/dist/a.js;;
+docsy) echo 'wip' >> content/en/about/index.md; mk notes.txt node_modules/hugo-extended/x public/index.html public/docs/index.html resources/_gen/assets/a.css .hugo_build.lock tmp/a package-lock.json packages/hugoautogen/package.json;;
 esac
 # round 3: an old feature branch holding one commit of its own (git branch -D fr-old, git-nuke fr-old)
-case $1 in pake|codetriage|lume|pydanticai|dotfiles|eks|tca|nx|simplebank|cleanarch|realworld|papermod|argohelm|petclinic|lemmy|changelog) git rev-parse -q --verify fr-old >/dev/null || git branch fr-old "$(echo 'old work' | git commit-tree 'HEAD^{tree}' -p HEAD)";; esac
+case $1 in nextforge|click|cobra|zellij|fresh|docsy|pake|codetriage|lume|pydanticai|dotfiles|eks|tca|nx|simplebank|cleanarch|realworld|papermod|argohelm|petclinic|lemmy|changelog) git rev-parse -q --verify fr-old >/dev/null || git branch fr-old "$(echo 'old work' | git commit-tree 'HEAD^{tree}' -p HEAD)";; esac
 node "$G" init --yes --agents claude >/dev/null 2>&1 || node "$G" init --yes --agents claude
 git status --short | head -5

@@ -17,7 +17,8 @@
  *    `public/vite`, `-dev`, `-test`;
  *  - Hugo (hugo.toml / hugo.yaml / hugo.json, or the older config.toml / config.yaml / config.yml /
  *    config.json naming a `baseURL` beside a `content/` directory, also under config/_default/:
- *    hugo-PaperMod's exampleSite uses config.yml): `public` and `resources/_gen`;
+ *    hugo-PaperMod's exampleSite uses config.yml): `public`, `resources/_gen` and the `.hugo_build.lock`
+ *    file every build creates (empty; docsy-example ignores it and its clean-up deletes it);
  *  - Jekyll (_config.yml with a Gemfile naming jekyll): `_site`, `.jekyll-cache`, `.sass-cache` and the
  *    `.jekyll-metadata` file (incremental builds), the four `jekyll clean` deletes;
  *  - .NET: `TestResults` beside each test project (a .csproj/.fsproj/.vbproj referencing
@@ -33,7 +34,13 @@
  *    assets/webpack.config.js / brunch-config.js (`"/../priv/static"`) names it;
  *  - coverage.py (a .coveragerc, or pyproject.toml, setup.cfg or tox.ini naming pytest-cov or a
  *    coverage section): `htmlcov` (`coverage html`'s default directory) and the `.coverage` data
- *    files (`.coverage`, `.coverage.*` of parallel runs) each test run writes and `coverage erase` deletes.
+ *    files (`.coverage`, `.coverage.*` of parallel runs) each test run writes and `coverage erase` deletes;
+ *  - Fresh (a deno.json / deno.jsonc at the root importing Fresh from jsr:@fresh/... or deno.land/x/fresh):
+ *    every `_fresh` directory, the build's output (`deno task build`), at the root or in a workspace member;
+ *  - Prisma (schema.prisma at the root or in prisma/, also in packages/NAME/ and apps/NAME/ of a
+ *    monorepo): each generator's `output` directory, relative to its schema file, which `prisma
+ *    generate` rewrites (next-forge's packages/database/generated). The client in node_modules is
+ *    already regenerable.
  *
  * Cost: a few stat and small reads of configuration files at the root, no git process, only when
  * path facts are read (command-state.ts).
@@ -128,10 +135,12 @@ export function projectOutputs(root: string): string[] {
     out.push('public/assets/', 'tmp/cache/', 'log/*.log');
     if (exists(root, 'config/vite.json')) out.push('public/vite/', 'public/vite-dev/', 'public/vite-test/');
   }
-  if (isHugoSite(root)) out.push('public/', 'resources/_gen/');
+  if (isHugoSite(root)) out.push('public/', 'resources/_gen/', '.hugo_build.lock');
   if (exists(root, '_config.yml') && /\bjekyll\b/.test(read(root, 'Gemfile') ?? '')) out.push('_site/', '.jekyll-cache/', '.sass-cache/', '.jekyll-metadata');
   if (usesCoveragePy(root)) out.push('htmlcov/', '.coverage', '.coverage.*');
-  out.push(...dotnetOutputs(root), ...helmOutputs(root), ...phoenixOutputs(root));
+  const deno = read(root, 'deno.json') ?? read(root, 'deno.jsonc') ?? '';
+  if (/jsr:@fresh\/|deno\.land\/x\/fresh@/.test(deno)) out.push('**/_fresh/');
+  out.push(...dotnetOutputs(root), ...helmOutputs(root), ...phoenixOutputs(root), ...prismaOutputs(root));
   return out;
 }
 
@@ -218,3 +227,23 @@ function phoenixOutputs(root: string): string[] {
   return [...out];
 }
 
+
+/** Prisma: the `output` directory of each generator block of the schema files at the usual places (relative to the schema file). */
+function prismaOutputs(root: string): string[] {
+  const dirs = ['', 'prisma/'];
+  for (const ws of ['packages', 'apps']) {
+    for (const name of listDir(root, ws).slice(0, MAX_PROJECTS)) dirs.push(`${ws}/${name}/`, `${ws}/${name}/prisma/`);
+  }
+  const out = new Set<string>();
+  for (const dir of dirs) {
+    const text = read(root, `${dir}schema.prisma`);
+    if (text === null) continue;
+    for (const block of text.matchAll(/^[ \t]*generator[ \t]+\w+[ \t]*\{([^}]*)\}/gm)) {
+      const named = /^[ \t]*output[ \t]*=[ \t]*"([^"\n]+)"/m.exec(block[1] as string);
+      if (!named) continue;
+      const rel = relativeDir(path.posix.normalize(`${dir}${named[1] as string}`));
+      if (rel !== null) out.add(`${rel}/`);
+    }
+  }
+  return [...out];
+}

@@ -140,6 +140,42 @@ describe('ignored output named by the project build tool configuration', () => {
     });
   });
 
+  // Found on google/docsy-example, denoland/fresh and vercel/next-forge (friction9, 2026-12-08): `rm -rf
+  // public resources .hugo_build.lock`, `rm -rf www/_fresh` and `rm -rf packages/database/generated` each
+  // took a snapshot of a file the build writes again (hugo, `deno task build`, `prisma generate`).
+  it("knows Hugo's .hugo_build.lock, Fresh's _fresh and a Prisma generator's output directory", async () => {
+    await withTestRepo(async (t) => {
+      t.write('.gitignore', '.hugo_build.lock\n_fresh/\npackages/database/generated\n');
+      t.write('README.md', 'x\n');
+      t.git(['add', '-A']);
+      t.git(['commit', '-q', '-m', 'a']);
+      const init = t.guard(['init', '--yes', '--agents', 'claude']);
+      expect(init.code, init.stderr).toBe(0);
+      commitGuardFiles(t);
+      for (const file of ['.hugo_build.lock', 'www/_fresh/server.js', '_fresh/server.js', 'packages/database/generated/client/index.js']) t.write(file, 'x\n');
+      // no hugo.yaml, deno.json or schema.prisma: the same names are captured
+      await expectEvaluatedTable(t, [
+        ['rm -f .hugo_build.lock', 'snapshot', 'rm-in-repo', ['.hugo_build.lock']],
+        ['rm -rf www/_fresh _fresh', 'snapshot', 'rm-in-repo', ['www/_fresh']],
+        ['rm -rf packages/database/generated', 'snapshot', 'rm-in-repo', ['packages/database/generated']],
+      ]);
+      t.write('hugo.yaml', 'baseURL: /\n');
+      t.write('deno.json', '{ "imports": { "fresh": "jsr:@fresh/core@^2.0.0" } }\n');
+      t.write('packages/database/prisma/schema.prisma', 'generator client {\n  provider = "prisma-client"\n  output   = "../generated"\n}\n');
+      t.git(['add', '-A']);
+      t.git(['commit', '-q', '-m', 'tools']);
+      await expectEvaluatedTable(t, [
+        ['rm -f .hugo_build.lock', 'allow', 'no-risk'],
+        ['rm -rf www/_fresh _fresh', 'allow', 'no-risk'],
+        ['rm -rf packages/database/generated', 'allow', 'no-risk'],
+      ]);
+      // an output outside the worktree is never named; another ignored file beside the generated one stays captured
+      t.write('packages/database/prisma/schema.prisma', 'generator client {\n  provider = "prisma-client"\n  output   = "../../../../generated"\n}\n');
+      t.git(['commit', '-q', '-am', 'out']);
+      await expectEvaluatedTable(t, [['rm -rf packages/database/generated', 'snapshot', 'rm-in-repo', ['packages/database/generated']]]);
+    });
+  });
+
   // Found on ardalis/CleanArchitecture (`rm -rf tests/.../TestResults`), argoproj/argo-helm (`rm -rf
   // charts/argo-cd/charts`) and thechangelog/changelog.com (`rm -rf priv/static`): each a snapshot
   // before, though `dotnet test`, `helm dependency build` and the asset build write them again.
