@@ -556,7 +556,19 @@ const FRICTION_9 = [
   'rm -rf _site .jekyll-cache .sass-cache', 'rm -f .jekyll-metadata', 'git rebase -i HEAD~1',
 ];
 
-export const EVERYDAY: readonly string[] = [...INSTALLS, ...BUILDS, ...TESTS, ...LINT, ...CLEANUPS, ...MOVES, ...TEMP, ...GIT_READS, ...GIT_WRITES, ...MISC, ...REAL_PROJECTS, ...REAL_PROJECTS_2, ...PROJECT_COMMAND_REACH, ...REAL_PROJECTS_3, ...REAL_PROJECTS_3_FIXED, ...FRICTION_5, ...REAL_PROJECTS_4, ...HOLES_3, ...HOLES_4, ...FRICTION_6, ...GITFRICTION, ...HOLES_5, ...HOLES_6, ...REAL_PROJECTS_7, ...HOLES_7, ...BUILDTOOLS, ...FRICTION_9];
+// friction9, second hunt (2026-12-08): vercel/next-forge (Bun and turbo), pallets/click (uv and tox),
+// zellij-org/zellij (a Rust workspace on cargo xtask), denoland/fresh (a Deno workspace), google/docsy-example (Hugo and npm)
+const FRICTION_9B = [
+  'bun run clean', 'git clean -xdf .cache .turbo dist node_modules', 'bunx ultracite fix', 'turbo build --filter=app', 'bunx turbo run build --filter=web...',
+  'rm -rf node_modules .turbo apps/*/.next', 'rm -rf packages/database/generated', 'bunx prisma generate', 'bun run typecheck',
+  'uv run --locked --no-default-groups --group dev tox run -e typing', 'tox run -e py3.13 -- tests/test_basic.py', 'tox p', 'uv build',
+  'rm -rf .tox .venv dist htmlcov .coverage*', 'rm -rf docs/_build', 'uv run sphinx-build -E -W -b dirhtml docs docs/_build/dirhtml', 'uv lock --upgrade',
+  'cargo xtask build', 'cargo x build --release', 'cargo xtask ci e2e --test', 'rm -rf target/wasm32-wasip1', 'cargo build --release --target wasm32-wasip1 -p strider',
+  'deno task ok', 'deno install', 'rm -rf vendor node_modules && deno install', 'rm -rf www/_fresh packages/plugin-vite/demo/_fresh', 'deno publish --dry-run',
+  'rm -Rf public/* resources', 'rm -rf public resources .hugo_build.lock', 'hugo mod get -u github.com/google/docsy/theme', 'hugo --cleanDestinationDir',
+];
+
+export const EVERYDAY: readonly string[] = [...INSTALLS, ...BUILDS, ...TESTS, ...LINT, ...CLEANUPS, ...MOVES, ...TEMP, ...GIT_READS, ...GIT_WRITES, ...MISC, ...REAL_PROJECTS, ...REAL_PROJECTS_2, ...PROJECT_COMMAND_REACH, ...REAL_PROJECTS_3, ...REAL_PROJECTS_3_FIXED, ...FRICTION_5, ...REAL_PROJECTS_4, ...HOLES_3, ...HOLES_4, ...FRICTION_6, ...GITFRICTION, ...HOLES_5, ...HOLES_6, ...REAL_PROJECTS_7, ...HOLES_7, ...BUILDTOOLS, ...FRICTION_9, ...FRICTION_9B];
 
 /** What no snapshot holds: an agent must be stopped (deny, or ask a person). */
 export const UNRECOVERABLE: readonly string[] = [
