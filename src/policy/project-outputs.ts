@@ -42,8 +42,8 @@
  *    generate` rewrites (next-forge's packages/database/generated). The client in node_modules is
  *    already regenerable.
  *
- * Cost: a few stat and small reads of configuration files at the root, no git process, only when
- * path facts are read (command-state.ts).
+ * Cost: a few stat and small reads of configuration files at the root, plus two stats per entry of
+ * packages/ and apps/ (Prisma's schema), no git process, only when path facts are read (command-state.ts).
  *
  * Names are bytes end to end: a directory's entries are read as Buffers and carried as escaped
  * text (util/escaped-text.ts: every byte that is not UTF-8 kept as U+DC80+byte), every fs call
