@@ -185,14 +185,15 @@ guard_benign() {
       prune) guard_v_kube=1 guard_v_argo=1 ;;
       uninstall) guard_v_helm=1 guard_v_adb=1 ;;
       del | un) guard_v_helm=1 ;;
-      shell | wipe) guard_v_adb=1 ;;
+      shell | wipe | reset | void | void_invoice | void_credit_note | reject) guard_v_adb=1 ;;
       destroy) guard_v_pulumi=1 guard_v_iac=1 guard_v_hf=1 guard_v_dvc=1 ;;
       gc | f | force | outs | apply) guard_v_dvc=1 ;;
       remove) guard_v_pulumi=1 guard_v_iac=1 guard_v_env=1 guard_v_argo=1 ;;
       down) guard_v_pulumi=1 guard_v_env=1 ;;
       terminate) guard_v_env=1 ;;
       clear) guard_v_dn=1 ;;
-      up | update | dn | refresh | import | cancel | watch | rename | change | state) guard_v_pulumi=1 ;;
+      cancel) guard_v_pulumi=1 guard_v_adb=1 ;;
+      up | update | dn | refresh | import | watch | rename | change | state) guard_v_pulumi=1 ;;
       [kK][uU][bB][eE][cC][tT][lL] | [oO][cC] | [kK][uU][bB][eE][cC][oO][lL][oO][rR]) guard_kube=1 ;;
       [hH][eE][lL][mM]) guard_helm=1 ;;
       [hH][eE][lL][mM][fF][iI][lL][eE]) guard_hf=1 ;;

@@ -46,7 +46,7 @@ import { classifyScriptCommand, PYTHON_MIGRATION_MODULES, pythonModuleOf, python
 import { readRunFile, runnerOf, runScriptFile, SCRIPT_TEXT_LIMIT } from './script-files.js';
 import { setErrexit } from './errexit.js';
 import { makeVerdict } from './rules.js';
-import { report, reportOpaque, shellQuote, stdinOrigin, sub, values, type Invocation, type Runtime } from './runtime.js';
+import { report, reportOpaque, shellQuote, stdinOrigin, sub, unexportedForChild, values, type Invocation, type Runtime } from './runtime.js';
 import { checkDeleteTarget, checkMoveSource, checkOpaqueArgument, checkWriteTarget, movesOut } from './targets.js';
 import { isUnder, resolvePath } from './paths.js';
 
@@ -267,6 +267,7 @@ export function classifyInvocation(inv: Invocation, rt: Runtime): void {
   if (name === 'run-as' && rt.ctx.unseenFiles !== undefined) return classifyRunAs(inv, args, rt);
   // Inside a container or pod (container-exec.ts): only what is sent to a database server or a cloud.
   if (rt.ctx.inContainer && !IN_CONTAINER_UNWRAPPED.has(name)) return classifyInContainer(inv, program, name, args, rt);
+  if ((name === 'dart' || name === 'flutter') && classifyPubCacheClean(inv, name, args, rt)) return;
   switch (name) {
     case 'env':
       return classifyEnv(inv, args, rt);
@@ -1215,3 +1216,22 @@ function classifyApplyPatch(inv: Invocation, args: Field[], rt: Runtime): void {
 }
 
 export { shellQuote };
+
+/**
+ * `dart|flutter pub cache clean` deletes pub's cache directory whole: ~/.pub-cache (targets.ts
+ * TOOL_CACHES: free), or $PUB_CACHE. Where this line sets PUB_CACHE, the directory is the one the
+ * line names, whatever it is (`PUB_CACHE=$HOME dart pub cache clean -f` deletes the home
+ * directory), so it is judged as `rm -rf` of that path (since 2026-12-08, holes8; before, free
+ * whatever PUB_CACHE named). A PUB_CACHE of the agent's own environment is pub's cache by pub's
+ * definition, set by the person: free, as before. True where judged here.
+ */
+function classifyPubCacheClean(inv: Invocation, name: string, args: Field[], rt: Runtime): boolean {
+  const ops = args.filter((a) => a.value === null || !a.value.startsWith('-'));
+  if (ops[0]?.value !== 'pub' || ops[1]?.value !== 'cache' || ops[2]?.value !== 'clean') return false;
+  if (!inv.env.has('PUB_CACHE') || unexportedForChild(inv, 'PUB_CACHE')) return true;
+  const value = inv.env.get('PUB_CACHE') ?? null;
+  // an empty value is not read (pub versions differ: the default cache, or the working directory)
+  const field = value === null || value === '' ? unknownField('$PUB_CACHE') : knownField(value);
+  rt.report(checkDeleteTarget(field, inv.cwd, rt.ctx, inv.source, { recursive: true, verb: `${name} pub cache clean deletes PUB_CACHE,` }));
+  return true;
+}

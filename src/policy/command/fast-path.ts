@@ -184,10 +184,11 @@ export const FAST_PATH_VERB_RISKY: Readonly<Record<string, readonly string[]>> =
   // dvc.ts: `dvc gc`, `dvc destroy`, `dvc checkout|pull -f|--force`, `dvc remove --outs`, `dvc exp apply` (`dvc status`, `dvc pull`, `dvc repro` stay in sh)
   dvc: ['gc', 'destroy', 'f', 'force', 'outs', 'apply'],
   // android.ts: `adb uninstall`, `adb shell CMD` (`exec-out`: exec is risky anyway), `emulator -wipe-data`, `avdmanager delete avd`;
-  // ios-simulator.ts: `xcrun simctl uninstall|delete` (`erase` is risky anyway); hosted-data.ts: `stripe ... delete --live`;
+  // ios-simulator.ts: `xcrun simctl uninstall|delete`, `simctl keychain DEVICE reset` (`erase` is risky anyway); hosted-data.ts:
+  // `stripe ... delete --live`, `stripe subscriptions cancel|invoices void_invoice|accounts reject ... --live`;
   // one list for them keeps the shim's case short (`adb install -r`: install is risky anyway; `adb logcat`, `adb devices`, `emulator -avd X`,
   // `xcrun simctl list|boot`, `stripe listen` stay in sh)
-  ...Object.fromEntries(['adb', 'emulator', 'avdmanager', 'simctl', 'stripe'].map((tool) => [tool, ['uninstall', 'shell', 'wipe', 'delete']])),
+  ...Object.fromEntries(['adb', 'emulator', 'avdmanager', 'simctl', 'stripe'].map((tool) => [tool, ['uninstall', 'shell', 'wipe', 'delete', 'reset', 'cancel', 'void', 'void_invoice', 'void_credit_note', 'reject']])),
   // build-tools.ts: `mvn clean`, `./mvnw post-clean`, `./gradlew clean`, `:app:cleanTest` (clean and its tasks: a prefix),
   // `./gradlew uninstallAll|uninstallDebug` (a prefix: any variant). `gradle` is risky anyway; `./gradlew test`, `mvn package` stay in sh
   ...Object.fromEntries(['mvn', 'mvnw', 'mvnd', 'gradlew'].map((tool) => [tool, ['clean*', 'uninstall*']])),

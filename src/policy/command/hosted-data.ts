@@ -35,10 +35,30 @@ export const HOSTED_DATA_PROGRAMS: readonly string[] = [
 const STRIPE_VALUES = ['--api-key', '--color', '--config', '--device-name', '--log-level', '-p', '--project-name', '--stripe-account', '--stripe-version', '-v', '-d', '--data', '-e', '--expand', '-i', '--idempotency', '--stripe-context'];
 
 /**
- * Where a Stripe CLI line runs: 'live' (`--live`, a live key), 'unknown' (a key guard cannot
- * read), or 'test' (the CLI's default: the profile's test-mode key).
+ * STRIPE_API_KEY as the line sets it for the CLI (Invocation.env): `value` null where guard cannot
+ * read it; `exported` false where the line set it without exporting it (the CLI sees it only if
+ * the agent's own environment exports the name). Undefined: the line does not set it.
  */
-function stripeMode(args: Field[]): 'live' | 'test' | 'unknown' {
+export interface StripeEnvKey {
+  value: string | null;
+  exported: boolean;
+}
+
+/**
+ * Where a Stripe CLI line runs: 'live' (`--live`, a live key), 'unknown' (a key guard cannot
+ * read), or 'test' (the CLI's default: the profile's test-mode key). STRIPE_API_KEY comes first:
+ * the CLI takes it over `--api-key` and `--live` alike (stripe-cli pkg/config/profile.go
+ * GetAPIKey: a non-empty STRIPE_API_KEY is returned before the flag's key or a live profile's);
+ * since 2026-12-08 (holes8), before which `STRIPE_API_KEY=sk_live_... stripe customers delete
+ * cus_1` was free. STRIPE_SECRET_KEY and the like are the application's, not the CLI's.
+ */
+function stripeMode(args: Field[], envKey?: StripeEnvKey): 'live' | 'test' | 'unknown' {
+  if (envKey !== undefined) {
+    if (envKey.value === null) return 'unknown';
+    if (/^(?:sk|rk)_live_/.test(envKey.value)) return 'live';
+    // a test key the CLI surely sees wins over the line's --live and --api-key
+    if (envKey.value !== '' && envKey.exported) return 'test';
+  }
   let mode: 'live' | 'test' | 'unknown' = 'test';
   for (let i = 0; i < args.length; i++) {
     const w = args[i]!.value;
@@ -80,7 +100,40 @@ function pgRestoreOverDatabase(args: Field[]): boolean {
 }
 
 /** What `name args` deletes on a platform or in a data store, as the refusal says it, or null. */
-export function hostedDataDeleted(name: string, args: Field[]): string | null {
+/**
+ * The Stripe CLI's operations that end an object for good where Stripe deletes none: a canceled
+ * subscription cannot be reactivated (`subscriptions cancel` is the API's DELETE
+ * /v1/subscriptions/ID, which `stripe delete` already sent), a void invoice or credit note stays
+ * void, a canceled PaymentIntent, SetupIntent, quote or subscription schedule (whose subscription
+ * is canceled with it) cannot be used again, a rejected connected account stays rejected
+ * (operation names from stripe-cli's generated resources_cmds.go; the raw `stripe post
+ * /v1/RESOURCE/ID/ACTION` too). Money that moves (`refunds create`, `payouts create`,
+ * `transfers create`, `charges capture`) is left: no data is lost, the account records each, and
+ * judging payments is not guard's part (command-guard.md Known limits).
+ */
+const STRIPE_TERMINAL: Readonly<Record<string, { op: string; action: string; what: string }>> = {
+  subscriptions: { op: 'cancel', action: 'cancel', what: 'cancels the subscription' },
+  subscription_schedules: { op: 'cancel', action: 'cancel', what: 'cancels the subscription schedule and its subscription' },
+  payment_intents: { op: 'cancel', action: 'cancel', what: 'cancels the PaymentIntent' },
+  setup_intents: { op: 'cancel', action: 'cancel', what: 'cancels the SetupIntent' },
+  quotes: { op: 'cancel', action: 'cancel', what: 'cancels the quote' },
+  invoices: { op: 'void_invoice', action: 'void', what: 'voids the invoice' },
+  credit_notes: { op: 'void_credit_note', action: 'void', what: 'voids the credit note' },
+  accounts: { op: 'reject', action: 'reject', what: 'rejects the connected account' },
+};
+
+/** `stripe RESOURCE OP ID` or `stripe post /v1/RESOURCE/ID/ACTION` that ends an object for good (STRIPE_TERMINAL): what it does, or null. */
+function stripeTerminal(ops: string[]): string | null {
+  const [r = '', v = '', id = ''] = ops;
+  const direct = STRIPE_TERMINAL[r];
+  if (direct !== undefined && v === direct.op) return `stripe ${r} ${v} ${direct.what} ${id || ''}`.trimEnd();
+  if (r !== 'post') return null;
+  const parts = v.replace(/^\/?v1\//, '').split('/');
+  const raw = parts.length === 3 ? STRIPE_TERMINAL[parts[0] as string] : undefined;
+  return raw !== undefined && parts[2] === raw.action && parts[1] !== '' ? `stripe post ${v} ${raw.what} ${parts[1]}` : null;
+}
+
+export function hostedDataDeleted(name: string, args: Field[], stripeKey?: StripeEnvKey): string | null {
   const words = args.map((a) => a.value ?? '');
   if (words.some((w) => w === '--help' || w === '-h' || w === 'help')) return null;
   const has = (...names: string[]): boolean => words.some((w) => names.includes(w));
@@ -159,10 +212,13 @@ export function hostedDataDeleted(name: string, args: Field[]): string | null {
       const stripeOps = operandWords(args, STRIPE_VALUES);
       const [r = '', v = '', id = ''] = stripeOps;
       const target = r === 'delete' ? v : v === 'delete' ? id : null;
-      if (target === null) return null;
-      const mode = stripeMode(args);
+      const ends = target === null ? stripeTerminal(stripeOps) : null;
+      if (target === null && ends === null) return null;
+      const mode = stripeMode(args, stripeKey);
       if (mode === 'test') return null;
-      return `stripe ${r === 'delete' ? 'delete' : `${r} delete`} deletes ${target || 'the object'} from the Stripe account ${mode === 'live' ? 'in live mode' : 'with an API key guard cannot read (a live key deletes in live mode)'}`;
+      const how = mode === 'live' ? 'in live mode' : `with an API key guard cannot read (a live key ${ends === null ? 'deletes' : 'acts'} in live mode)`;
+      if (ends !== null) return `${ends} in the Stripe account ${how}, for good`;
+      return `stripe ${r === 'delete' ? 'delete' : `${r} delete`} deletes ${target || 'the object'} from the Stripe account ${how}`;
     }
     case 'convex':
       return a === 'import' && has('--replace', '--replace-all') ? 'convex import --replace replaces the documents of the deployment\'s tables' : null;

@@ -22,10 +22,10 @@ import { posix } from 'node:path';
 import { type Field, knownField } from './expand.js';
 import { resolvePath } from './paths.js';
 import { makeVerdict, unrecoverableKind } from './rules.js';
-import type { Invocation, Runtime } from './runtime.js';
+import { type Invocation, type Runtime, unexportedForChild } from './runtime.js';
 import { CONTAINER_FS } from './container-run.js';
 import { doctlDeleted } from './doctl.js';
-import { HOSTED_DATA_PROGRAMS, hostedDataDeleted } from './hosted-data.js';
+import { HOSTED_DATA_PROGRAMS, hostedDataDeleted, type StripeEnvKey } from './hosted-data.js';
 import { serverSqlDeletes } from './server-sql.js';
 import { FILE_TEXT_LIMIT } from './state.js';
 
@@ -101,7 +101,7 @@ function optionValues(words: string[], names: readonly string[]): string[] {
 }
 
 /** What the line deletes, as said in the refusal, or null. */
-export function remoteDataDeleted(program: string, args: Field[]): string | null {
+export function remoteDataDeleted(program: string, args: Field[], stripeKey?: StripeEnvKey): string | null {
   const words = args.map((a) => a.value ?? '');
   const ops = operands(words);
   const has = (...names: string[]): boolean => words.some((w) => names.includes(w));
@@ -156,7 +156,7 @@ export function remoteDataDeleted(program: string, args: Field[]): string | null
       // the CQL is read in classifyRemoteData (serverSql)
       return null;
   }
-  if (HOSTED_DATA_PROGRAMS.includes(name)) return hostedDataDeleted(name, args);
+  if (HOSTED_DATA_PROGRAMS.includes(name)) return hostedDataDeleted(name, args, stripeKey);
   const sequence = (SEQUENCES[name] ?? []).find((s) => hasSequence(ops, s));
   return sequence ? `${program} ${sequence.join(' ')} deletes a cloud resource and the data it holds` : null;
 }
@@ -165,9 +165,15 @@ export function remoteDataDeleted(program: string, args: Field[]): string | null
 export function classifyRemoteData(inv: Invocation, program: string, args: Field[], rt: Runtime): void {
   const client = sqlClient(program, args);
   if (client) return classifyServerSql(inv, client.shown, client.spec, client.args, rt);
-  const what = remoteDataDeleted(program, args);
+  const what = remoteDataDeleted(program, args, stripeEnvKey(inv));
   if (what === null) return;
   refuse(inv, rt, what, program === 'stripe' ? STRIPE_INSTEAD : undefined);
+}
+
+/** STRIPE_API_KEY as this line sets it (hosted-data.ts stripeMode), or undefined. */
+function stripeEnvKey(inv: Invocation): StripeEnvKey | undefined {
+  if (!inv.env.has('STRIPE_API_KEY')) return undefined;
+  return { value: inv.env.get('STRIPE_API_KEY') ?? null, exported: !unexportedForChild(inv, 'STRIPE_API_KEY') };
 }
 
 /** The way forward for a live-mode Stripe delete. */

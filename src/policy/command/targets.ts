@@ -258,6 +258,8 @@ const CACHE_CLEANS: ReadonlyArray<[RegExp, string]> = [
   [/\buv\s+cache\s+dir\b/, 'uv cache clean'],
   [/\bnpm\s+config\s+get\s+cache\b/, 'npm cache clean --force'],
   [/\byarn\s+cache\s+dir\b/, 'yarn cache clean'],
+  // pub's cache from the environment (`rm -rf $PUB_CACHE`, holes8): pub's own clean empties the same directory
+  [/^"?\$\{?PUB_CACHE\}?"?$/, 'dart pub cache clean -f'],
 ];
 
 function cacheCleanInstead(display: string): string | undefined {
