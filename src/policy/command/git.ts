@@ -1496,8 +1496,12 @@ function gitCheckout(call: GitCall, args: Field[]): void {
   // submodule's local changes even when it recurses: only the snapshot is taken.
   if (operands.length === 1) {
     if (namesNoPath(call, parsed)) return;
-    // on a machine guard cannot see (`ssh prod 'cd app && git checkout v1.2'`): taken for the branch it most often is (holes6)
-    if (call.rt.ctx.unseenFiles !== undefined) return;
+    // on a machine guard cannot see (`ssh prod 'cd app && git checkout v1.2'`): taken for the branch it most often is (holes6),
+    // unless no branch, tag or commit can have its name (`.`, `config.yml`: holes8)
+    if (call.rt.ctx.unseenFiles !== undefined) {
+      if (!surelyPath(operands[0] as string)) return;
+      return discard(call, parsed, 'git-checkout-discard', `git checkout ${shown} discards the uncommitted changes of ${shown} (a path by its name, not a branch or tag)`);
+    }
     return local(call, 'snapshot', 'git-checkout-discard', `git checkout ${shown}: if ${shown} is a path, its uncommitted changes are discarded`);
   }
   discard(call, parsed, 'git-checkout-discard', `git checkout ${shown} overwrites those paths`);
@@ -1552,6 +1556,33 @@ function checkoutLanding(call: GitCall, parsed: ParsedGitArgs, creates: boolean)
     return;
   }
   landing(call, rev, what, paths);
+}
+
+/** Release qualifiers a version tag ends with after a dot (`v1.0.0.rc1`, `5.6.15.Final`, `1.x`): not a file's extension. */
+const VERSION_SUFFIX = /^(?:x|alpha\d*|beta\d*|rc\d*|pre\d*|dev\d*|post\d*|m\d+|ga|final|release|snapshot|stable|lts)$/i;
+
+/**
+ * `git checkout X` where X can only be a path, judged without the repository (another machine's:
+ * holes8). git reads a lone operand as a branch, tag or commit first, a path only when none has
+ * that name (builtin/checkout.c parse_branchname_arg); so X is a path where no ref can be named so
+ * (git check-ref-format: no component starting with `.` or ending with `.lock`, no `*?[\` or
+ * blank, no leading or trailing `/`; `.`, `./x`, `../x`, `/srv/x`, `.env`, `yarn.lock`, `src/`), or
+ * where its last component is a file name: a lowercase extension that is not a version's
+ * qualifier (`config.yml`, `app/settings.py`, `404.html`; not `v1.2.0`, `release/2.x`,
+ * `v1.0.0.rc1`, `5.6.15.Final`), or a build file's name (`Makefile`, `Dockerfile`, `Gemfile`).
+ * Left taken for a branch: a name with neither (`src`, `config`, `README`): Known limits.
+ */
+function surelyPath(operand: string): boolean {
+  if (operand === '' || operand === '-' || operand.startsWith('-') || operand.startsWith(':') || operand.includes('@{') || /[~^]/.test(operand)) return false;
+  if (operand.startsWith('/') || operand.endsWith('/') || /[*?[\\\s]/.test(operand)) return true;
+  const parts = operand.split('/');
+  if (parts.some((p) => p.startsWith('.') || p.endsWith('.lock') || p === '')) return true;
+  const last = parts[parts.length - 1] as string;
+  if (/^[A-Z][a-z]*file$/.test(last)) return true;
+  const dot = last.lastIndexOf('.');
+  if (dot <= 0) return false;
+  const ext = last.slice(dot + 1);
+  return /^[a-z][a-z0-9]*$/.test(ext) && !VERSION_SUFFIX.test(ext);
 }
 
 /**
