@@ -92,11 +92,59 @@ function composeFindsNoProject(inv: Invocation, program: string, args: Field[], 
   return COMPOSE_FILE_NAMES.map((name) => view.file({ dir: inv.cwd as string, name, up: true })).every((found) => found === 'missing');
 }
 
+/** Global options that pick the engine a command talks to (docker's `-H`/`--host`, `-c`/`--context`; podman's `-c`/`--connection`, `--url`). */
+const ENGINE_OPTIONS = new Set(['-H', '--host', '-c', '--context', '--connection', '--url']);
+/** Variables that pick it (docker's DOCKER_HOST, DOCKER_CONTEXT; podman's CONTAINER_HOST, CONTAINER_CONNECTION). */
+const ENGINE_VARIABLES = ['DOCKER_HOST', 'DOCKER_CONTEXT', 'CONTAINER_HOST', 'CONTAINER_CONNECTION'];
+
+/** An engine on this machine: its socket, the default context, a loopback address. */
+function localEngine(value: string): boolean {
+  return value === 'default' || /^(?:unix|npipe):\/\//.test(value) || /^(?:tcp|http|https):\/\/(?:localhost|127\.0\.0\.1|\[::1\])(?::\d+)?\/?$/.test(value);
+}
+
+/**
+ * Where the volumes are when not on this machine's engine: the words that reach that engine
+ * (`ssh prod`, `docker -H ssh://prod`, `docker --context prod`, `DOCKER_HOST=ssh://prod docker`)
+ * and the engine's name for the refusal; null for this machine's engine. The way forward is then
+ * written with them: the rule's own (`docker run ... -v "$PWD":/b ...`) would save this
+ * machine's volume of that name, or write the archive into a directory of the other machine
+ * (since 2026-12-08, holes8).
+ */
+function otherEngine(inv: Invocation, program: string, args: Field[], rt: Runtime): { run: string; where: string } | null {
+  const engine = program.startsWith('podman') ? 'podman' : 'docker';
+  const reach = rt.ctx.inContainer?.reach;
+  if (reach !== undefined) return { run: `${reach} ${engine}`, where: '' };
+  for (let i = 0; i < args.length; i++) {
+    const w = args[i]!.value;
+    if (w === null || !w.startsWith('-')) break;
+    const eq = w.indexOf('=');
+    const name = eq === -1 ? w : w.slice(0, eq);
+    const value = eq === -1 ? args[i + 1]?.value : w.slice(eq + 1);
+    if (ENGINE_OPTIONS.has(name) && value !== undefined) {
+      if (value === null) return { run: `${engine} ${name} ${args[i + 1]?.display ?? 'ENGINE'}`, where: ` on the engine ${args[i + 1]?.display ?? ''}` };
+      if (!localEngine(value)) return { run: `${engine} ${name} ${value}`, where: ` on the engine ${value}` };
+    }
+    if (eq === -1 && VALUE_OPTIONS.has(w)) i++;
+  }
+  for (const variable of ENGINE_VARIABLES) {
+    if (!inv.env.has(variable)) continue;
+    const value = inv.env.get(variable) ?? null;
+    if (value !== null && (value === '' || localEngine(value))) continue;
+    const shown = value ?? `$${variable}`;
+    return { run: `${variable}=${shown} ${engine}`, where: ` on the engine ${shown}` };
+  }
+  return null;
+}
+
 /** Refuses (an agent) or asks about (a person) a command that deletes container volumes. */
 export function classifyContainerVolumes(inv: Invocation, program: string, args: Field[], rt: Runtime): void {
   const what = containerVolumesDeleted(program, args);
   if (what === null) return;
   const composeLine = program.endsWith('-compose') ? what.startsWith(`${program} down -v `) || what.startsWith(`${program} rm -v `) : what.startsWith(`${program} compose down -v `) || what.startsWith(`${program} compose rm -v `);
   if (composeLine && composeFindsNoProject(inv, program, args, rt)) return;
-  rt.report(makeVerdict(unrecoverableKind(rt.ctx.isAgent), 'container-volume-delete', `${what} (a database's data), outside the repository, where no snapshot holds them`, inv.source));
+  const other = otherEngine(inv, program, args, rt);
+  const instead = other === null
+    ? undefined
+    : `Run it without deleting volumes (\`docker compose down\` keeps them); the volumes are ${other.where === '' ? 'on another machine' : `on the engine${other.where.slice(' on the engine'.length)}`}: save each to this machine first with \`${other.run} run --rm -v VOLUME:/v alpine tar czf - -C /v . > VOLUME.tgz\` (\`${other.run} volume ls\` names them); or ask the person to run it.`;
+  rt.report(makeVerdict(unrecoverableKind(rt.ctx.isAgent), 'container-volume-delete', `${what}${other?.where ?? ''} (a database's data), outside the repository, where no snapshot holds them`, inv.source, instead));
 }

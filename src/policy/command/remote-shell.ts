@@ -359,7 +359,8 @@ export function judgeRemote(inv: Invocation, name: string, found: RemoteCommand 
   rt.ctx.view?.placeholder(CONTAINER_FS);
   // what it sends a database server, with the remote's paths
   // (a dyno's configuration is the app's, read from its DATABASE_URL as another machine's is: unseenProject)
-  const dataCtx = { ...rt.ctx, scratchDirs: [...(rt.ctx.scratchDirs ?? []), CONTAINER_FS], inContainer: { configDir: found.configDir, ...(found.configDir === null ? { unseen: name === 'heroku' ? HEROKU_DATABASE_URL : UNSEEN_DATABASE_URL, sourceDir: inv.cwd } : {}) }, hostScript };
+  const reach = name === 'ssh' ? { reach: `ssh ${found.host}` } : {};
+  const dataCtx = { ...rt.ctx, scratchDirs: [...(rt.ctx.scratchDirs ?? []), CONTAINER_FS], inContainer: { configDir: found.configDir, ...(found.configDir === null ? { unseen: name === 'heroku' ? HEROKU_DATABASE_URL : UNSEEN_DATABASE_URL, sourceDir: inv.cwd } : {}), ...reach }, hostScript };
   // the project there reads its own configuration, which guard cannot see: its database is that machine's, as a dyno's is its app's (UNSEEN_DATABASE_URL)
   const dataEnv = found.configDir === null && name !== 'heroku' && !found.env.has('DATABASE_URL') ? new Map([...found.env, ['DATABASE_URL', UNSEEN_DATABASE_URL]]) : found.env;
   rt.shell(script, { cwd: REMOTE_HOME, ctx: dataCtx, env: dataEnv, foreignEnv: true, stdin, via: `run on ${found.where}` }, inv.source);

@@ -111,6 +111,12 @@ export interface CommandContext {
      * not read.
      */
     sourceDir?: string | null;
+    /**
+     * The words that reach that machine from here (`ssh prod`), where the code runs on another
+     * machine through ssh: a way forward run there is written with them (container-volumes.ts:
+     * `ssh prod docker run ... tar czf - ... > VOLUME.tgz`). Absent elsewhere.
+     */
+    reach?: string;
   };
   /**
    * The root of a file system guard can neither look at nor restore, whose paths the judged code
