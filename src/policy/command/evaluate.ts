@@ -851,7 +851,11 @@ export class Evaluator implements Runtime {
           const varName = match[1] as string;
           if (this.ctx.isAgent && varName === 'GUARD_INTERNAL_TOKEN') this.checkAssignments(new Map([[varName, null]]), argv.map((a) => a.display).join(' '));
           const before = state.vars.get(varName);
-          state.vars.set(varName, { value: match[2] !== undefined ? match[2] : (before?.value ?? null), exported: exported || (before?.exported ?? false) });
+          // `export X=~/.ssh`: bash expands an unquoted `~` right after the `=` of a declaration's assignment, as in `X=~/.ssh`
+          // (since 2026-12-08, holes8: the value was the literal `~/.ssh`, a path in the working directory, and `rm -rf $X` free)
+          const tilde = match[2] !== undefined && /^[A-Za-z_][A-Za-z0-9_]*=~(?:\/|$)/.test(arg.display) && /^~(?:\/|$)/.test(match[2]);
+          const value = match[2] === undefined ? (before?.value ?? null) : tilde ? (this.ctx.home ? this.ctx.home + match[2].slice(1) : null) : match[2];
+          state.vars.set(varName, { value, exported: exported || (before?.exported ?? false) });
         }
         return unchanged;
       }

@@ -83,6 +83,18 @@ describe('iOS simulators (xcrun simctl)', () => {
       expect(hook.reason).toContain('get_app_container');
       expect(installedClaudeHook(t, 'xcrun simctl delete all').decision).toBe('deny');
       expect(installedClaudeHook(t, 'xcrun simctl install booted build/App.app').decision).toBe('allow');
+      // holes8 (2026-12-08): a keychain reset was free; the hook's sh fast path sends `reset` beside simctl to Node
+      const keychain = installedClaudeHook(t, 'xcrun simctl keychain booted reset');
+      expect(keychain.decision).toBe('deny');
+      expect(keychain.reason).toContain('xcrun simctl clone DEVICE NAME');
+      await expectEvaluatedTable(t, [
+        ['xcrun simctl keychain booted reset', 'deny', 'device-app-data-delete', ['every keychain item on the simulator booted']],
+        ['xcrun simctl keychain "iPhone 15" reset', 'deny', 'device-app-data-delete', ['iPhone 15']],
+        // permission answers come back with `privacy DEVICE grant`; a certificate added is no loss
+        ['xcrun simctl privacy booted reset all com.example.app', 'allow', 'no-risk'],
+        ['xcrun simctl keychain booted add-root-cert certs/dev.pem', 'allow', 'no-risk'],
+        ['xcrun simctl clone booted Backup', 'allow', 'no-risk'],
+      ]);
       // A person is asked.
       expect(t.guard(['check-command', '--json', 'xcrun simctl erase all']).stdout).toContain('"ask"');
     });

@@ -143,4 +143,42 @@ describe('the Stripe CLI (holes7, 2026-12-07)', () => {
       expect(checkVerdict(t, 'stripe products delete prod_123 --live')).toMatchObject({ verdict: 'ask', rule: 'remote-data-delete' });
     });
   });
+
+  it("reads STRIPE_API_KEY as the CLI does, and refuses a live cancel, void or reject (holes8, 2026-12-08)", async () => {
+    await withTestRepo(async (t) => {
+      commitFiles(t, FILES);
+      // each deny row was "allow: no destructive command found"
+      await expectEvaluatedTable(t, [
+        ['STRIPE_API_KEY=sk_live_abc stripe customers delete cus_1', 'deny', 'remote-data-delete', ['cus_1', 'live mode']],
+        ['export STRIPE_API_KEY=rk_live_abc; stripe customers delete cus_1', 'deny', 'remote-data-delete', ['live mode']],
+        // STRIPE_API_KEY wins over --api-key (stripe-cli profile.go GetAPIKey)
+        ['STRIPE_API_KEY=sk_live_abc stripe customers delete cus_1 --api-key sk_test_x', 'deny', 'remote-data-delete', ['live mode']],
+        ['STRIPE_API_KEY=$(cat .stripe-key) stripe customers delete cus_1', 'deny', 'remote-data-delete', ['cannot read']],
+        ['stripe subscriptions cancel sub_1 --live', 'deny', 'remote-data-delete', ['cancels the subscription sub_1', 'for good']],
+        ['stripe subscription_schedules cancel sub_sched_1 --live', 'deny', 'remote-data-delete', ['its subscription']],
+        ['stripe payment_intents cancel pi_1 --api-key sk_live_abc', 'deny', 'remote-data-delete', ['PaymentIntent pi_1']],
+        ['STRIPE_API_KEY=sk_live_abc stripe invoices void_invoice in_1', 'deny', 'remote-data-delete', ['voids the invoice in_1']],
+        ['stripe credit_notes void_credit_note cn_1 --live', 'deny', 'remote-data-delete', ['credit note cn_1']],
+        ['stripe accounts reject acct_1 --reason fraud --live', 'deny', 'remote-data-delete', ['connected account acct_1']],
+        ['stripe post /v1/invoices/in_1/void --live', 'deny', 'remote-data-delete', ['voids the invoice in_1']],
+        ['stripe post /v1/quotes/qt_1/cancel --api-key "$KEY"', 'deny', 'remote-data-delete', ['cannot read']],
+        // test mode and reads stay free; a test key in STRIPE_API_KEY wins over --live
+        ['STRIPE_API_KEY=sk_test_abc stripe customers delete cus_1', 'allow', 'no-risk'],
+        ['STRIPE_API_KEY=sk_test_abc stripe customers delete cus_1 --live', 'allow', 'no-risk'],
+        ['stripe subscriptions cancel sub_1', 'allow', 'no-risk'],
+        ['STRIPE_API_KEY=sk_test_abc stripe subscriptions cancel sub_1', 'allow', 'no-risk'],
+        ['STRIPE_API_KEY=sk_live_abc stripe customers list', 'allow', 'no-risk'],
+        ['stripe subscriptions retrieve sub_1 --live', 'allow', 'no-risk'],
+        // the application's variable, not the CLI's: the CLI runs on the profile's test key
+        ['STRIPE_SECRET_KEY=sk_live_abc stripe customers delete cus_1', 'allow', 'no-risk'],
+        // money that moves is recorded, no data lost: left (command-guard.md Known limits)
+        ['stripe refunds create --charge ch_1 --live', 'allow', 'no-risk'],
+        ['stripe subscriptions update sub_1 -d cancel_at_period_end=true --live', 'allow', 'no-risk'],
+      ]);
+      const agent = checkVerdict(t, 'STRIPE_API_KEY=sk_live_abc stripe subscriptions cancel sub_1', { asAgent: true });
+      expect(agent).toMatchObject({ verdict: 'deny', rule: 'remote-data-delete', reason: expect.stringContaining('cancels the subscription sub_1 in the Stripe account in live mode') });
+      expect(agent.instead).toContain('test mode');
+      expect(checkVerdict(t, 'STRIPE_API_KEY=sk_live_abc stripe subscriptions cancel sub_1')).toMatchObject({ verdict: 'ask' });
+    });
+  });
 });

@@ -53,6 +53,29 @@ describe('a well-known tool cache in the home directory', () => {
         ['rm -rf ~/.cache/../.ssh', 'deny', 'rm-outside-repo'],
         ['rm -rf ~/.cache/linked/*', 'deny', 'rm-outside-repo'],
       ]);
+      // holes8 (2026-12-08): `pub cache clean` deletes $PUB_CACHE whole; one the line sets is judged as that
+      // directory's deletion (it was free whatever it named); the environment's own stays free, as ~/.pub-cache
+      const home = checkVerdict(t, 'PUB_CACHE=$HOME dart pub cache clean -f', { asAgent: true });
+      expect(home).toMatchObject({ verdict: 'deny', rule: 'rm-home', reason: expect.stringContaining('dart pub cache clean deletes PUB_CACHE') });
+      const unknown = checkVerdict(t, 'rm -rf "$PUB_CACHE"', { asAgent: true });
+      expect(unknown).toMatchObject({ verdict: 'ask', rule: 'rm-unknown-target' });
+      expect(unknown.instead).toContain('`dart pub cache clean -f`');
+      await expectEvaluatedTable(t, [
+        ['export PUB_CACHE=$HOME/.ssh; flutter pub cache clean -f', 'deny', 'rm-outside-repo', ['flutter pub cache clean deletes PUB_CACHE']],
+        ['PUB_CACHE=$(cat where) dart pub cache clean -f', 'ask', 'rm-unknown-target', ['$PUB_CACHE']],
+        // bash expands `~` after a declaration's `=` (it was the literal `~/.ssh` to guard: free)
+        ['export PUB_CACHE=~/.ssh; dart pub cache clean -f', 'deny', 'rm-outside-repo', ['/.ssh']],
+        ['export X=~/.ssh; rm -rf $X', 'deny', 'rm-outside-repo'],
+        ['declare X=~/.ssh; rm -rf "$X"', 'deny', 'rm-outside-repo'],
+        ["export X='~/.ssh'; rm -rf $X", 'allow', 'no-risk'],
+        ['export X=~/.cache/pip; rm -rf $X', 'allow', 'no-risk'],
+        ['rm -rf $PUB_CACHE', 'ask', 'rm-unknown-target'],
+        ['dart pub cache clean -f', 'allow', 'no-risk'],
+        ['flutter pub cache clean --force', 'allow', 'no-risk'],
+        ['PUB_CACHE=~/.pub-cache dart pub cache clean -f', 'allow', 'no-risk'],
+        ['PUB_CACHE=/tmp/pub dart pub cache clean -f', 'allow', 'no-risk'],
+        ['PUB_CACHE=/tmp/pub dart pub get', 'allow', 'no-risk'],
+      ]);
     });
   });
 });

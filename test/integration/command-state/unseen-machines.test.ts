@@ -97,6 +97,73 @@ describe('what runs where guard sees nothing', () => {
     });
   });
 
+  it('takes a lone git checkout there for a path where only a path can have its name (holes8, 2026-12-08)', async () => {
+    await withTestRepo(async (t) => {
+      t.guard(['init', '--yes', '--agents', 'claude']);
+      const v = checkVerdict(t, "ssh host 'cd /srv/app && git checkout config.yml'", { asAgent: true });
+      expect(v).toMatchObject({ verdict: 'deny', rule: 'git-checkout-discard', reason: expect.stringContaining('git checkout config.yml discards the uncommitted changes of config.yml (a path by its name, not a branch or tag), in /srv/app on another machine') });
+      expect(hookWithVerdict(t, 'ssh host git checkout .')).toMatchObject({ decision: 'deny', verdict: 'deny' });
+      expect(checkVerdict(t, 'ssh host git checkout .env')).toMatchObject({ verdict: 'ask', rule: 'git-checkout-discard' });
+      // each deny row was "allow: no destructive command found"
+      await expectEvaluatedTable(t, [
+        ['ssh host git -C /srv/app checkout src/app.py', 'deny', 'git-checkout-discard', ['in /srv/app on another machine']],
+        ['ssh host git checkout yarn.lock', 'deny', 'git-checkout-discard'],
+        ['ssh host git checkout src/', 'deny', 'git-checkout-discard'],
+        ['ssh host git checkout ./deploy/nginx.conf', 'deny', 'git-checkout-discard'],
+        ['ssh host git checkout public/404.html', 'deny', 'git-checkout-discard'],
+        ['ssh host git checkout Dockerfile', 'deny', 'git-checkout-discard'],
+        ["ssh host 'git checkout \"*.py\"'", 'deny', 'git-checkout-discard'],
+        ['kubectl exec web-0 -- git checkout settings.py', 'deny', 'git-checkout-discard', ['(run in the pod web-0)']],
+        // judged before, unchanged
+        ["ssh host 'cd /srv/app && git checkout -- config.yml'", 'deny', 'git-checkout-discard'],
+        ['ssh host git restore .', 'deny', 'git-restore'],
+        // a deploy's branch, tag or commit stays free
+        ['ssh host git checkout v1.2.0', 'allow', 'no-risk'],
+        ['ssh host git checkout main', 'allow', 'no-risk'],
+        ["ssh host 'cd /srv/app && git fetch --tags && git checkout v2.0.0-rc.1'", 'allow', 'no-risk'],
+        ['ssh host git checkout release/2.x', 'allow', 'no-risk'],
+        ['ssh host git checkout v1.0.0.rc1', 'allow', 'no-risk'],
+        ['ssh host git checkout 5.6.15.Final', 'allow', 'no-risk'],
+        ['ssh host git checkout origin/main', 'allow', 'no-risk'],
+        ['ssh host git checkout 3f2a9c1', 'allow', 'no-risk'],
+        ['ssh host git checkout HEAD~1', 'allow', 'no-risk'],
+        ['ssh host git checkout -', 'allow', 'no-risk'],
+        ['ssh host git checkout -b hotfix origin/main', 'allow', 'no-risk'],
+      ]);
+    });
+  });
+
+  it("refuses a volume deletion on another machine's engine with a way forward through that engine (holes8, 2026-12-08)", async () => {
+    await withTestRepo(async (t) => {
+      // this repository's compose file with a named volume: `-H`/`--context` run it against the other engine
+      commitFiles(t, { 'compose.yaml': 'services:\n  db:\n    image: postgres:16\n    volumes:\n      - pgdata:/var/lib/postgresql/data\nvolumes:\n  pgdata:\n' });
+      t.guard(['init', '--yes', '--agents', 'claude']);
+      const ssh = checkVerdict(t, "ssh prod 'cd /srv/app && docker compose down --volumes'", { asAgent: true });
+      expect(ssh).toMatchObject({ verdict: 'deny', rule: 'container-volume-delete' });
+      // the rule's own way forward (`-v "$PWD":/b`) would save this machine's volume of that name
+      expect(ssh.instead).toContain('`ssh prod docker run --rm -v VOLUME:/v alpine tar czf - -C /v . > VOLUME.tgz`');
+      const host = checkVerdict(t, 'docker -H ssh://prod compose down -v', { asAgent: true });
+      expect(host).toMatchObject({ verdict: 'deny', rule: 'container-volume-delete', reason: expect.stringContaining('on the engine ssh://prod') });
+      expect(host.instead).toContain('`docker -H ssh://prod run --rm -v VOLUME:/v alpine tar czf - -C /v . > VOLUME.tgz`');
+      expect(checkVerdict(t, 'DOCKER_HOST=ssh://prod docker volume rm pgdata')).toMatchObject({ verdict: 'ask', rule: 'container-volume-delete' });
+      await expectEvaluatedTable(t, [
+        ['docker --context prod compose down -v', 'deny', 'container-volume-delete', ['on the engine prod']],
+        ['DOCKER_CONTEXT=prod docker volume prune -af', 'deny', 'container-volume-delete', ['on the engine prod']],
+        ['podman --connection prod volume rm pgdata', 'deny', 'container-volume-delete', ['on the engine prod']],
+        ['ssh prod docker compose down -v', 'deny', 'container-volume-delete', ['(run on the host prod)']],
+        // this machine's engine: as before
+        ['docker -H unix:///var/run/docker.sock volume rm pgdata', 'deny', 'container-volume-delete'],
+        // free: what keeps the volumes, and the way forward itself
+        ['ssh prod docker compose ps', 'allow', 'no-risk'],
+        ['ssh prod docker compose logs --tail 50 db', 'allow', 'no-risk'],
+        ["ssh prod 'cd /srv/app && docker compose pull && docker compose up -d'", 'allow', 'no-risk'],
+        ['docker -H ssh://prod compose down', 'allow', 'no-risk'],
+        ['DOCKER_HOST=ssh://prod docker volume ls', 'allow', 'no-risk'],
+        ['ssh prod docker run --rm -v pgdata:/v alpine tar czf - -C /v . > pgdata.tgz', 'allow', 'no-risk'],
+      ]);
+    });
+  });
+
   it("judges run-as anywhere in adb shell's string in the app's data directory", async () => {
     await withTestRepo(async (t) => {
       t.guard(['init', '--yes', '--agents', 'claude']);
