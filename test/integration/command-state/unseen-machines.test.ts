@@ -117,6 +117,13 @@ describe('what runs where guard sees nothing', () => {
         // judged before, unchanged
         ["ssh host 'cd /srv/app && git checkout -- config.yml'", 'deny', 'git-checkout-discard'],
         ['ssh host git restore .', 'deny', 'git-restore'],
+        // git restore takes only paths: refused there whatever the path's name (since holes6), not only a file's name as checkout
+        ['ssh host git restore config.yml', 'deny', 'git-restore', ['in ~ on another machine']],
+        ["ssh host 'cd /srv/app && git restore src'", 'deny', 'git-restore', ['in /srv/app on another machine']],
+        ['ssh host git restore --source=HEAD~1 --worktree README', 'deny', 'git-restore'],
+        ['ssh host git restore -p', 'deny', 'git-restore'],
+        // only the index: the files stay
+        ['ssh host git restore --staged config.yml', 'allow', 'no-risk'],
         // a deploy's branch, tag or commit stays free
         ['ssh host git checkout v1.2.0', 'allow', 'no-risk'],
         ['ssh host git checkout main', 'allow', 'no-risk'],
