@@ -158,7 +158,7 @@ guard_benign() {
   done
   IFS=' 	.,:/=@%+^~&|;<>!#-'
   # kubectl, helm, helmfile, pulumi, gh, glab and the HTTP clients, cdk, cdktf, sst and serverless, sam,
-  # amplify, ampx, eksctl, kops, azd, eb, skaffold, doctl, dvc, adb, emulator, avdmanager, simctl, stripe, dotnet, argocd, mvn, mvnw, mvnd, gradlew and the publishers (mkdocs, gh-pages' pages,
+  # amplify, ampx, eksctl, kops, azd, eb, skaffold, doctl, dvc, medusa, adb, emulator, avdmanager, simctl, stripe, dotnet, argocd, mvn, mvnw, mvnd, gradlew and the publishers (mkdocs, gh-pages' pages,
   # hugo, netlify, ntl) are risky only beside one of their subcommand words
   # (FAST_PATH_VERB_RISKY)
   guard_kube=0 guard_helm=0 guard_pulumi=0 guard_v_kube=0 guard_v_helm=0 guard_v_pulumi=0 guard_gh=0 guard_v_gh=0 guard_iac=0 guard_v_iac=0 guard_env=0 guard_v_env=0 guard_do=0 guard_v_do=0 guard_hf=0 guard_v_hf=0 guard_dvc=0 guard_v_dvc=0 guard_adb=0 guard_v_adb=0 guard_dn=0 guard_v_dn=0 guard_argo=0 guard_v_argo=0 guard_pub=0 guard_v_pub=0 guard_bt=0 guard_v_bt=0
@@ -187,7 +187,7 @@ guard_benign() {
       del | un) guard_v_helm=1 ;;
       shell | wipe | reset | void | void_invoice | void_credit_note | reject) guard_v_adb=1 ;;
       destroy) guard_v_pulumi=1 guard_v_iac=1 guard_v_hf=1 guard_v_dvc=1 ;;
-      gc | f | force | outs | apply) guard_v_dvc=1 ;;
+      gc | f | force | outs | apply | execute) guard_v_dvc=1 ;;
       remove) guard_v_pulumi=1 guard_v_iac=1 guard_v_env=1 guard_v_argo=1 ;;
       down) guard_v_pulumi=1 guard_v_env=1 ;;
       terminate) guard_v_env=1 ;;
@@ -201,7 +201,7 @@ guard_benign() {
       [cC][dD][kK] | [cC][dD][kK][tT][fF] | [sS][sS][tT] | [sS][eE][rR][vV][eE][rR][lL][eE][sS][sS] | [sS][lL][sS]) guard_iac=1 ;;
       [sS][aA][mM] | [aA][mM][pP][lL][iI][fF][yY] | [aA][mM][pP][xX] | [eE][kK][sS][cC][tT][lL] | [kK][oO][pP][sS] | [aA][zZ][dD] | [eE][bB] | [sS][kK][aA][fF][fF][oO][lL][dD]) guard_env=1 ;;
       [dD][oO][cC][tT][lL]) guard_do=1 ;;
-      [dD][vV][cC]) guard_dvc=1 ;;
+      [dD][vV][cC] | [mM][eE][dD][uU][sS][aA]) guard_dvc=1 ;;
       [aA][dD][bB] | [eE][mM][uU][lL][aA][tT][oO][rR] | [aA][vV][dD][mM][aA][nN][aA][gG][eE][rR] | [sS][iI][mM][cC][tT][lL] | [sS][tT][rR][iI][pP][eE]) guard_adb=1 ;;
       [dD][oO][tT][nN][eE][tT]) guard_dn=1 ;;
       [aA][rR][gG][oO][cC][dD]) guard_argo=1 ;;

@@ -247,6 +247,8 @@ function calledMethods(code: string, unit: string): Array<{ fqcn: string; method
   for (const m of unit.matchAll(/\$(?:this->)?(\w+)\s*=\s*(?:new\s+(\\?[A-Z][\w\\]*)|(?:app|resolve)\(\s*(\\?[A-Z][\w\\]*)::class|app\(\)->make\(\s*(\\?[A-Z][\w\\]*)::class)/g)) {
     typed.set(m[1] as string, names((m[2] ?? m[3] ?? m[4]) as string));
   }
+  // `$x = app('accounts')`, `resolve('accounts')`, `app()->make('accounts')`: a string key, followed through providerBindings (realproj8, 2026-12-08)
+  for (const m of unit.matchAll(/\$(?:this->)?(\w+)\s*=\s*(?:app|resolve|app\(\)->make)\(\s*(['"])([\w.:-]+)\2\s*\)/g)) typed.set(m[1] as string, `'${m[3] as string}'`);
   // `$this->x = $x;` in a constructor that does not promote: the property has the parameter's class
   for (const m of unit.matchAll(/\$this->(\w+)\s*=\s*\$(\w+)\s*;/g)) {
     const cls = typed.get(m[2] as string);
@@ -263,6 +265,8 @@ function calledMethods(code: string, unit: string): Array<{ fqcn: string; method
   }
   // `(new Cleaner())->run(`, `app(Cleaner::class)->run(`, `Cleaner::run(`
   for (const m of code.matchAll(/(?:\(\s*new\s+(\\?[A-Z][\w\\]*)\s*(?:\([^()]*\))?\s*\)|(?:app|resolve)\(\s*(\\?[A-Z][\w\\]*)::class\s*\))->(\w+)\s*\(/g)) out.push({ fqcn: names((m[1] ?? m[2]) as string), method: m[3] as string });
+  // `app('accounts')->purgeAll(`, `resolve('accounts')->x(`, `app()->make('accounts')->x(`: the class a provider binds to the key
+  for (const m of code.matchAll(/(?<![\w$>])(?:app|resolve|app\(\)->make)\(\s*(['"])([\w.:-]+)\1\s*\)->(\w+)\s*\(/g)) out.push({ fqcn: `'${m[2] as string}'`, method: m[3] as string });
   for (const m of code.matchAll(/(?<![\w$\\>])(\\?[A-Z]\w*(?:\\\w+)*)::(\w+)\s*\(/g)) {
     if (!/^(self|static|parent)$/.test(m[1] as string)) out.push({ fqcn: names(m[1] as string), method: m[2] as string });
   }

@@ -35,6 +35,7 @@ import { classifyExpo } from './expo-prebuild.js';
 import { BUILD_TOOL_PROGRAMS, classifyBuildTool } from './build-tools.js';
 import { classifyDatabaseClient, classifyMigrationTool, DATABASE_PROGRAMS, MIGRATION_PROGRAMS, refuseProjectCommand } from './databases.js';
 import { pocketbaseRunArgs, renamedPocketbase } from './go-run.js';
+import { redwoodPrismaArgs } from './js-frameworks.js';
 import { classifyRunner, RUNNER_PROGRAMS } from './runners.js';
 import { classifyComposer } from './composer-scripts.js';
 import { classifyBunScript, classifyMonorepoRun, classifyPackageManager, classifyRunAll } from './package-scripts.js';
@@ -380,6 +381,11 @@ export function classifyInvocation(inv: Invocation, rt: Runtime): void {
   if (name === 'go' && args[0]?.value === 'run') {
     const rest = pocketbaseRunArgs(inv, args.slice(1), rt);
     if (rest !== null) classifyMigrationTool(inv, 'pocketbase', rest, rt);
+  }
+  // `yarn rw prisma migrate reset`: Redwood's CLI runs Prisma with the project's api/db schema (js-frameworks.ts).
+  if ((name === 'rw' || name === 'redwood') && args[0]?.value === 'prisma') {
+    const rest = redwoodPrismaArgs(inv, args.slice(1), rt);
+    if (rest !== null) classifyMigrationTool(inv, 'prisma', rest, rt);
   }
   // `./base migrate down`: a PocketBase application built under another name, known by the main.go beside it (go-run.ts).
   if (name !== 'pocketbase' && renamedPocketbase(inv, program, args, rt)) classifyMigrationTool(inv, 'pocketbase', args, rt);

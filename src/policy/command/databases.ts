@@ -718,6 +718,8 @@ export function sqlMayWrite(script: string, dialect: Dialect = 'sqlite'): boolea
  */
 export const MIGRATION_PROGRAMS = new Set([
   'prisma', 'rails', 'rake', 'alembic', 'knex', 'sequelize', 'sequelize-cli', 'drizzle-kit', 'typeorm', 'typeorm-ts-node-commonjs', 'typeorm-ts-node-esm', 'manage.py', 'django-admin', 'django-admin.py', 'flask', 'diesel', 'sqlx', 'sea-orm-cli', 'goose', 'migrate', 'atlas', 'dbmate',
+  // Medusa 2 (PostgreSQL only: nothing of the repository's to capture; server-frameworks-js.ts refuses its drops)
+  'medusa',
   // PHP, Elixir, JVM and .NET (framework-migrations.ts): artisan, bin/console, mix, flyway, liquibase, mvn, gradle, dotnet-ef ...
   ...FRAMEWORK_MIGRATION_PROGRAMS,
 ]);
@@ -740,6 +742,7 @@ const MIGRATION_VALUE_OPTIONS: Readonly<Record<string, readonly string[]>> = {
   migrate: ['-path', '--path', '-source', '--source', '-database', '--database', '-prefetch', '-lock-timeout'],
   atlas: ['--url', '-u', '--to', '--dev-url', '--dir', '--env', '--config', '-c', '--var', '--schema', '-s', '--exclude', '--format', '--revisions-schema', '--baseline'],
   dbmate: ['--url', '-u', '--env', '-e', '--env-file', '--migrations-dir', '-d', '--migrations-table', '--schema-file', '-s', '--wait-timeout'],
+  ace: ['--connection', '-c', '--batch', '--step'],
 };
 
 /** The words that are not options nor an option's value (as the program reads them, roughly). */
@@ -823,6 +826,11 @@ function migrationChanges(program: string, args: Field[]): string | null {
       return /^db:(migrate|seed|drop|create)/.test(first) && first !== 'db:migrate:status' ? `${program} ${first}` : null;
     case 'drizzle-kit':
       return ['push', 'migrate', 'drop'].includes(first) ? `drizzle-kit ${first}` : null;
+    case 'ace':
+      // AdonisJS's Lucid (`node ace migration:fresh`): every migration and seed command writes the connection's database
+      return /^(migration:(run|rollback|reset|refresh|fresh)|db:(seed|wipe|truncate))$/.test(first) ? `ace ${first}` : null;
+    case 'medusa':
+      return null;
     case 'typeorm':
     case 'typeorm-ts-node-commonjs':
     case 'typeorm-ts-node-esm':

@@ -181,8 +181,9 @@ export const FAST_PATH_VERB_RISKY: Readonly<Record<string, readonly string[]>> =
   argocd: ['delete', 'remove', 'prune'],
   // remote-data.ts (doctl.ts): `doctl databases delete`, `doctl k8s cluster rm` (`rm` is risky anyway), `doctl compute droplet d`
   doctl: ['delete', 'rm', 'd'],
-  // dvc.ts: `dvc gc`, `dvc destroy`, `dvc checkout|pull -f|--force`, `dvc remove --outs`, `dvc exp apply` (`dvc status`, `dvc pull`, `dvc repro` stay in sh)
-  dvc: ['gc', 'destroy', 'f', 'force', 'outs', 'apply'],
+  // dvc.ts: `dvc gc`, `dvc destroy`, `dvc checkout|pull -f|--force`, `dvc remove --outs`, `dvc exp apply` (`dvc status`, `dvc pull`, `dvc repro` stay in sh);
+  // server-frameworks-js.ts: `medusa db:sync-links --execute-all` (cut into execute, all; `--execute-safe` reaches Node too, `db:rollback` is risky anyway). One list keeps the shim's case short
+  ...Object.fromEntries(['dvc', 'medusa'].map((tool) => [tool, ['gc', 'destroy', 'f', 'force', 'outs', 'apply', 'execute']])),
   // android.ts: `adb uninstall`, `adb shell CMD` (`exec-out`: exec is risky anyway), `emulator -wipe-data`, `avdmanager delete avd`;
   // ios-simulator.ts: `xcrun simctl uninstall|delete`, `simctl keychain DEVICE reset` (`erase` is risky anyway); hosted-data.ts:
   // `stripe ... delete --live`, `stripe subscriptions cancel|invoices void_invoice|accounts reject ... --live`;

@@ -18,6 +18,8 @@ import { readAt } from './server-frameworks.js';
 const VALUE_FLAGS = new Set(['C', 'tags', 'ldflags', 'gcflags', 'asmflags', 'gccgoflags', 'mod', 'modfile', 'exec', 'p', 'pkgdir', 'overlay', 'pgo', 'toolexec', 'buildmode', 'compiler', 'installsuffix', 'coverpkg', 'covermode', 'o']);
 
 const POCKETBASE_IMPORT = /"github\.com\/pocketbase\/pocketbase"/;
+/** go.mod's requirement of PocketBase (`require github.com/pocketbase/pocketbase v0.22.0`, or a line of a `require (...)` block). */
+const POCKETBASE_REQUIRE = /^[ \t]*(?:require[ \t]+)?github\.com\/pocketbase\/pocketbase[ \t]+v\d/m;
 
 /** The program `go run` builds and the arguments it is given: the .go files or the package, null where guard cannot tell. */
 function goRunTarget(args: Field[]): { files: string[]; rest: Field[] } | null {
@@ -59,15 +61,20 @@ export function pocketbaseRunArgs(inv: Invocation, args: Field[], rt: Runtime): 
  * names it after the directory): true where the directory the program file is in, or the line's
  * directory, holds a `main.go` that imports PocketBase. Asked only for a path (`./base`,
  * `bin/app`) given PocketBase's `migrate` or `superuser` command, so a line of any other program
- * reads nothing; at most two reads. Until 2026-12-07 (holes6) such a binary was an unknown program
+ * reads nothing; at most three reads (the third, go.mod, finds a main package under cmd/). Until 2026-12-07 (holes6) such a binary was an unknown program
  * and its `migrate down` was free, with no capture of the ignored pb_data/data.db.
  */
 export function renamedPocketbase(inv: Invocation, program: string, args: Field[], rt: Runtime): boolean {
   if (!program.includes('/') || !args.some((a) => a.value === 'migrate' || a.value === 'superuser')) return false;
   const abs = resolvePath(program, inv.cwd);
   const dirs = [...new Set([abs === null ? null : path.posix.dirname(abs), inv.cwd].filter((d): d is string => d !== null))];
-  return dirs.some((dir) => {
+  if (dirs.some((dir) => {
     const found = readAt(rt, dir, 'main.go');
     return found !== null && found !== undefined && found !== 'missing' && POCKETBASE_IMPORT.test(found.text);
-  });
+  })) return true;
+  // the main package elsewhere (`go build -o bin/app ./cmd/app && ./bin/app migrate down`): the
+  // module of the line's directory requires PocketBase (realproj8, 2026-12-08)
+  if (inv.cwd === null) return false;
+  const mod = readAt(rt, inv.cwd, 'go.mod');
+  return mod !== null && mod !== undefined && mod !== 'missing' && POCKETBASE_REQUIRE.test(mod.text.replace(/\/\/.*$/gm, ''));
 }

@@ -40,7 +40,8 @@ import type { Field } from './expand.js';
 import { fileKeys, writtenText } from './expand.js';
 import { resolvePath } from './paths.js';
 import { reportOpaque, type Invocation, type Runtime } from './runtime.js';
-import { judgeInterpreterFile } from './scripts.js';
+import { djangoManageFile, judgeInterpreterFile } from './scripts.js';
+import { classifyMigrationTool } from './databases.js';
 
 /** Bytes of a script file guard reads and judges (a script an agent writes is a few KB). */
 export const SCRIPT_TEXT_LIMIT = 256 * 1024;
@@ -125,7 +126,11 @@ export function runScriptFile(inv: Invocation, file: string, args: Field[], rt: 
   const runner = runnerOf(text);
   if (runner === 'binary') return how !== 'command'; // a program (as before), or a file the shell refuses
   // python, node, perl, ruby, php named by the `#!` line: its calls read as `python3 FILE` reads them (scripts.ts).
-  if (runner === 'other' && how === 'command') return text.length <= SCRIPT_TEXT_LIMIT && judgeInterpreterFile(inv, interpreterOf(text), { path: found.path, text }, rt, file);
+  if (runner === 'other' && how === 'command') {
+    // `./manage flush`: a Django manage.py under another name, run by its `#!` line (scripts.ts djangoManageFile)
+    if (/^python[0-9.]*$/.test(interpreterOf(text)) && path.posix.basename(found.path) !== 'manage.py' && djangoManageFile(text)) classifyMigrationTool(inv, 'manage.py', args, rt, file);
+    return text.length <= SCRIPT_TEXT_LIMIT && judgeInterpreterFile(inv, interpreterOf(text), { path: found.path, text }, rt, file);
+  }
   if (text.length > SCRIPT_TEXT_LIMIT) return false;
   if (text.includes('\0')) {
     reportOpaque(rt, `${who} runs the script ${abs}, which holds NUL bytes past its first line: guard cannot read it as text`, inv.source);

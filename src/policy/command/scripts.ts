@@ -85,6 +85,19 @@ function manageScriptOf(script: string | null): string | null {
 }
 
 /**
+ * A Django manage.py under another name (`./manage`, `bin/django`, `src/run.py`): a Python file that
+ * hands its argv to Django's `execute_from_command_line`, as the manage.py `startproject` writes
+ * does. `python src/manage.py flush` was judged by its name, while `./manage flush` (the file
+ * copied without its extension, run by its `#!` line) and `python manage flush` were "no
+ * destructive command found" on PostgreSQL (realproj8, 2026-12-08). The text is read where the
+ * line runs the file anyway (script-files.ts, classifyScriptCommand); its settings are then read
+ * as for manage.py (DJANGO_SETTINGS_MODULE's default in that file).
+ */
+export function djangoManageFile(text: string): boolean {
+  return /^[ \t]*(?:from[ \t]+django\.core\.management[ \t]+import[ \t]+[^\n]*\bexecute_from_command_line\b|[^#\n]*\bdjango\.core\.management\.execute_from_command_line\b)/m.test(text) && /\bexecute_from_command_line\s*\(\s*(?:sys\.)?argv\b/.test(text);
+}
+
+/**
  * The module `python [OPTIONS] -m MODULE ARGS` runs and its arguments (`-m django`, `-m flask`,
  * `-m alembic`), by the same grammar as pythonScriptOf; null otherwise. For the frameworks judged
  * inside a container or on another machine (commands.ts).
@@ -113,6 +126,13 @@ export function classifyScriptCommand(inv: Invocation, name: string, args: Field
   // `python manage.py migrate` / `flush`: Django's database, often an ignored db.sqlite3 (databases.ts).
   const manage = plan.script && lang === 'python' && plan.code.length === 0 && !plan.stdin ? manageScriptOf(plan.script.value) : null;
   if (manage !== null) classifyMigrationTool(here, 'manage.py', plan.rest, rt, manage);
+  // `python manage flush`, `python src/run.py flush`: a manage.py under another name, known by its text (djangoManageFile)
+  else if (plan.script && lang === 'python' && plan.code.length === 0 && !plan.stdin && plan.script.value !== null && !plan.script.value.startsWith('-m ')) {
+    const found = readRunFile(here, plan.script.value, rt);
+    if (found && found !== 'missing' && djangoManageFile(found.text)) classifyMigrationTool(here, 'manage.py', plan.rest, rt, plan.script.value);
+  }
+  // `node ace migration:fresh` (AdonisJS's Lucid): judged as artisan's (server-frameworks-js.ts adonis).
+  if (plan.script && lang === 'js' && name !== 'deno' && plan.code.length === 0 && !plan.stdin && plan.script.value !== null && path.posix.basename(plan.script.value) === 'ace') classifyMigrationTool(here, 'ace', plan.rest, rt, plan.script.value);
   // `php artisan migrate:fresh`, `php bin/console doctrine:database:drop --force` (framework-migrations.ts).
   if (plan.script && lang === 'php' && plan.script.value !== null && ['artisan', 'console'].includes(path.posix.basename(plan.script.value))) classifyMigrationTool(here, path.posix.basename(plan.script.value), plan.rest, rt, plan.script.value);
   // `python -m flask db upgrade`, `python -m alembic downgrade base`, `python -m django flush`: the module run as its command.
@@ -404,7 +424,8 @@ function analyzeCode(code: string, lang: Lang, inv: Invocation, rt: Runtime, lab
   if (lang === 'python') pythonDatabases(code, stripped, inv, rt, label, fromFile);
   // `require('gh-pages').publish('dist', {history: false})`: a forced push, as the CLI's --no-history (site-publish.ts)
   if (lang === 'js') judgeGhPagesApi(inv, code, rt);
-  if (lang === 'python' && fromFile) pythonOrmDeletes(stripped, inv, rt, label);
+  // a script file's, and `python -c` code's alike (`session.query(User).delete(); session.commit()`; realproj8, 2026-12-08)
+  if (lang === 'python') pythonOrmDeletes(stripped, inv, rt, label);
   if (fromFile) return;
   const indirect = INDIRECT[lang].exec(stripped);
   if (indirect && !(lang !== 'js' && /^`/.test(indirect[0]))) {
@@ -442,7 +463,11 @@ function pythonDatabases(code: string, stripped: string, inv: Invocation, rt: Ru
 /**
  * SQLAlchemy's drops and bulk deletes in a script file of the project's (mealie's typer CLI:
  * `SqlAlchemyBase.metadata.drop_all(bind=engine)`; 2026-12-07, realproj7): the whole file, every
- * command of a CLI alike (a decorator picks which runs; guard does not narrow to it).
+ * command of a CLI alike (a decorator picks which runs; guard does not narrow to it). Since
+ * 2026-12-08 (realproj8) also code typed with `python -c` (`from app.db import SessionLocal; s =
+ * SessionLocal(); s.query(Item).delete(); s.commit()`), which was free: the same capture of the
+ * repository's database files. Where the engine's URL names a server, nothing more is judged:
+ * the URL is most often the application's settings, which guard does not read (Known limits).
  */
 const PY_ORM_DELETES = /\.\s*drop_all\s*\(|\.__table__\s*\.\s*drop\s*\(|\.query\s*\([^\n]*\)\s*(?:\.\s*\w+\s*\([^\n]*?\)\s*)*?\.\s*delete\s*\(|\.execute\s*\(\s*(?:sa\.|sqlalchemy\.)?delete\s*\(/;
 

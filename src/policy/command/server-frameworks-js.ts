@@ -80,3 +80,62 @@ export function typeorm(inv: Invocation, program: string, args: Field[], rt: Run
   if (type === undefined) return null;
   return `${program} ${first} ${does}, on a ${type} server (${source}'s type)`;
 }
+
+/** Lucid's (AdonisJS) commands that drop tables or delete rows, with what each does. */
+const ADONIS_DROPS: Readonly<Record<string, string>> = {
+  'migration:fresh': 'drops every table and runs the migrations again',
+  'migration:reset': 'rolls back every migration, dropping the tables they made',
+  'migration:refresh': 'rolls back every migration and runs them again, dropping the tables they made',
+  'migration:rollback': 'rolls back the last batch of migrations (every migration, where they ran at once), dropping the tables they made',
+  'db:wipe': 'drops every table, view and type',
+  'db:truncate': 'deletes every row of every table',
+};
+
+/** Lucid's clients that talk to a server (pg, mysql2, mssql, oracledb, and their aliases). */
+const LUCID_SERVER_CLIENTS = /^(?:pg|postgres|postgresql|mysql2?|mssql|oracledb|oracle|cockroachdb)$/;
+
+/**
+ * `node ace migration:fresh|reset|refresh|rollback`, `db:wipe`, `db:truncate` (AdonisJS's Lucid)
+ * against a server: the connection `--connection`/`-c` names, else config/database.ts's default
+ * `connection:` (a literal, or `env.get('DB_CONNECTION', 'x')`'s fallback), its `client:` read in
+ * that connection's block. `ace` beside the config (`script`: the path ace was run by). null
+ * where guard cannot read it (the databases.ts capture of file databases stays), and for
+ * `migration:run` and `db:seed`, which only write (filipebraida/adonisjs-starter-kit on PostgreSQL,
+ * realproj8, 2026-12-08: each of these was "no destructive command found").
+ */
+export function adonis(inv: Invocation, args: Field[], rt: Runtime, script: string | undefined): string | null {
+  const [first = ''] = operandWords(args, ['--connection', '-c', '--batch', '--step']);
+  const does = ADONIS_DROPS[first];
+  if (does === undefined || args.some((a) => a.value === '--dry-run')) return null;
+  const remote = unseenProject(inv, args);
+  if (remote !== undefined) return `ace ${first} ${does} in ${remote}`;
+  const ace = resolvePath(script ?? 'ace', inv.cwd);
+  if (ace === null) return null;
+  const root = path.posix.dirname(ace);
+  const config = firstConfig(rt, ['config/database.ts', 'config/database.js'].map((n) => `${root}/${n}`));
+  if (config === null) return null;
+  const code = jsCode(config.text);
+  const named = optionValue(args, ['--connection', '-c']);
+  if (named === null) return null;
+  const connection = named ?? /\bconnection\s*:\s*(?:['"`](\w+)['"`]|env\.get\(\s*['"`]\w+['"`]\s*,\s*['"`](\w+)['"`]\s*\))/.exec(code)?.slice(1).find((v) => v !== undefined);
+  if (connection === undefined) return null;
+  const block = new RegExp(`(?:^|[\\s{,])['"]?${connection}['"]?\\s*:\\s*\\{[^}]*?\\bclient\\s*:\\s*['"\`]([\\w-]+)['"\`]`).exec(code);
+  const client = block?.[1];
+  if (client === undefined || !LUCID_SERVER_CLIENTS.test(client)) return null;
+  return `ace ${first} ${does}, in the ${connection} connection's database on a ${client} server (${path.posix.relative(root, config.abs)})`;
+}
+
+/**
+ * Medusa 2's `medusa db:rollback --modules X` (reverts those modules' last migrations, dropping
+ * what they made) and `medusa db:sync-links --execute-all` (drops the link tables the code no
+ * longer defines, without asking): Medusa 2 runs on PostgreSQL only (medusa-config's
+ * databaseUrl), so the rows are a server's wherever the project is (medusajs/medusa-starter-default,
+ * realproj8, 2026-12-08: both were "no destructive command found").
+ */
+export function medusa(inv: Invocation, args: Field[]): string | null {
+  const [first = ''] = operandWords(args, ['--modules', '--db', '--directory', '-d']);
+  const where = unseenProject(inv, args) ?? 'the PostgreSQL database medusa-config.ts names (DATABASE_URL)';
+  if (first === 'db:rollback') return `medusa db:rollback reverts the last migrations of ${optionValue(args, ['--modules']) ?? 'the modules named'}, dropping the tables and columns they made in ${where}`;
+  if (first === 'db:sync-links' && args.some((a) => a.value === '--execute-all')) return `medusa db:sync-links --execute-all drops the link tables the code no longer defines, without asking, in ${where}`;
+  return null;
+}

@@ -35,7 +35,7 @@ import { entityFramework, flyway, gradle, liquibase, maven } from './server-fram
 import { laravel, symfony } from './server-frameworks-php.js';
 import { atlas, dbmate, diesel, golangMigrate, goose, sqlx } from './server-frameworks-migrate.js';
 import { alembic, flaskMigrate } from './server-frameworks-python.js';
-import { drizzle, typeorm } from './server-frameworks-js.js';
+import { adonis, drizzle, medusa, typeorm } from './server-frameworks-js.js';
 import { get, readYaml, str, TooBig, type Y } from './taskfile-yaml.js';
 
 /** The way forward: a dump first (on the machine that holds it), or the framework's own test environment, which guard leaves free. */
@@ -78,6 +78,8 @@ const TEST_ENVIRONMENT: Readonly<Record<string, string>> = {
   atlas: '`--url` of a throwaway database (atlas\'s `--dev-url` docker:// databases are disposable)',
   migrate: '`-database` of a throwaway database',
   dbmate: '`--url` of a throwaway database',
+  ace: '`--connection` of a throwaway database (a SQLite connection)',
+  medusa: 'a DATABASE_URL of a throwaway database on the line',
 };
 
 /** Rails adapters (and URL schemes) that talk to a server. */
@@ -409,6 +411,9 @@ export function djangoServerDatabase(inv: Invocation, args: Field[], rt: Runtime
   if (module === null) return 'the database of a settings module guard cannot see (computed when the line runs; name it on the line, `--settings=project.settings.dev`, so guard can read it)';
   if (module === undefined && script === undefined && inv.cwd !== null && readAt(rt, inv.cwd, 'manage.py') === 'missing') return 'the database of the settings module the environment names (DJANGO_SETTINGS_MODULE, unseen: no manage.py here names one; name it on the line, `--settings=project.settings.dev`, so guard can read it)';
   const found = djangoSettings(inv, args, rt, script);
+  // django-admin / `python -m django` given a module guard cannot find where it looks (`--pythonpath`, else the line's
+  // directory): a src/ layout installed with `pip install -e .`, or PYTHONPATH, finds it when the line runs (realproj8, 2026-12-08)
+  if (found === null && script === undefined && typeof module === 'string' && /^[\w.]+$/.test(module) && optionValue(args, ['--pythonpath']) !== null) return `the database of the settings module ${module}, which guard cannot find from ${optionValue(args, ['--pythonpath']) ?? 'the line\'s directory'} (installed, or on PYTHONPATH; name its directory on the line, \`--pythonpath=src\`, so guard can read it)`;
   if (found === null) return null;
   const { text: settings } = found;
   // settings that take DATABASE_URL (dj-database-url, django-environ's env.db()) where the line or the container's
@@ -619,7 +624,7 @@ function knex(inv: Invocation, args: Field[], rt: Runtime): string | null {
 }
 
 /** The programs classifyServerFramework reads besides manage.py (container-exec.ts sends them here from inside a container). */
-export const SERVER_FRAMEWORK_PROGRAMS: ReadonlySet<string> = new Set(['rails', 'rake', 'prisma', 'sequelize', 'sequelize-cli', 'knex', 'flyway', 'liquibase', 'alembic', 'dotnet-ef', 'flask', 'migrate', 'dbmate', 'diesel', 'sqlx', 'goose', 'atlas', 'drizzle-kit', 'typeorm', 'typeorm-ts-node-commonjs', 'typeorm-ts-node-esm', 'django-admin', 'django-admin.py']);
+export const SERVER_FRAMEWORK_PROGRAMS: ReadonlySet<string> = new Set(['rails', 'rake', 'prisma', 'sequelize', 'sequelize-cli', 'knex', 'flyway', 'liquibase', 'alembic', 'dotnet-ef', 'flask', 'migrate', 'dbmate', 'diesel', 'sqlx', 'goose', 'atlas', 'drizzle-kit', 'typeorm', 'typeorm-ts-node-commonjs', 'typeorm-ts-node-esm', 'django-admin', 'django-admin.py', 'medusa']);
 
 /** Refuses (an agent) or asks about (a person) a framework's drop or reset of a server database. */
 export function classifyServerFramework(inv: Invocation, program: string, args: Field[], rt: Runtime, script?: string): void {
@@ -632,6 +637,9 @@ export function classifyServerFramework(inv: Invocation, program: string, args: 
     what = prisma(inv, args, rt);
   }
   else if (program === 'drizzle-kit') what = drizzle(inv, args, rt);
+  // `node ace migration:fresh` (AdonisJS's Lucid), `medusa db:rollback` (js-frameworks.ts)
+  else if (program === 'ace') what = adonis(inv, args, rt, script);
+  else if (program === 'medusa') what = medusa(inv, args);
   else if (program.startsWith('typeorm')) what = typeorm(inv, program, args, rt);
   else if (program === 'manage.py') what = django(inv, args, rt, script);
   // `django-admin flush`, `python -m django flush` (scripts.ts): the settings module the line or the project's manage.py names

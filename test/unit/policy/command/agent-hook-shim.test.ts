@@ -153,6 +153,15 @@ describe('agent-hook.sh fast path', () => {
     for (const command of [...fast, ...handed]) expect({ command, ts: fastPathAllows(command) }).toEqual({ command, ts: fast.includes(command) });
   });
 
+  it('answers medusa in sh unless beside --execute-* or a risky word (server-frameworks-js.ts medusa), and hands those to Node', () => {
+    const fast = ['medusa develop', 'npx medusa start', 'npx medusa build'];
+    const handed = ['npx medusa db:sync-links --execute-all', 'npx medusa db:sync-links --execute-safe', 'npx medusa db:rollback --modules product', 'MEDUSA db:sync-links --execute-all'];
+    const decisions = fastPathBatch('claude', [...fast, ...handed].map(claude));
+    fast.forEach((command, i) => expect({ command, fast: decisions[i] }).toEqual({ command, fast: true }));
+    handed.forEach((command, i) => expect({ command, fast: decisions[fast.length + i] }).toEqual({ command, fast: false }));
+    for (const command of [...fast, ...handed]) expect({ command, ts: fastPathAllows(command) }).toEqual({ command, ts: fast.includes(command) });
+  });
+
   it('answers dvc in sh unless beside gc, destroy, -f/--force, --outs or apply (dvc.ts), and hands those to Node', () => {
     const fast = ['dvc status', 'dvc repro', 'dvc push', 'dvc pull', 'dvc add data/train.csv', 'dvc dag', 'dvc exp run', 'dvc metrics show', 'dvc checkout data/train.csv', 'dvc exp remove --all', 'dvc exp show', 'dvc exp branch exp-1a2b3 better'];
     const handed = ['dvc gc -w', 'dvc gc -aT -c -f', 'dvc destroy -f', 'dvc checkout -f', 'dvc checkout --force data/train.csv', 'dvc pull -f', 'dvc remove --outs data/train.csv.dvc', 'cd ml && dvc gc --workspace', 'DVC gc -w', 'dvc exp apply exp-1a2b3'];
