@@ -555,7 +555,7 @@ const REAL_PROJECTS_8 = [
   'node ace serve --hmr', 'node ace test', 'node ace build', 'pnpm infra:up', 'yarn redwood dev', 'yarn rw test', 'yarn rw build', 'yarn rw prisma studio',
   'yarn rw prisma migrate status', 'yarn rw g scaffold post', 'yarn rw exec seed', 'npx medusa db:migrate', 'npx medusa db:sync-links --execute-safe',
   'npx medusa user -e admin@medusa-test.com -p supersecret', 'npx medusa exec ./src/scripts/seed.ts', 'yarn test:unit',
-  './bin/app serve', "python -c \"from app.db import SessionLocal; print(SessionLocal().query(Item).count())\"", 'django-admin startproject mysite',
+  './bin/app serve', "python -c \"from app.db import SessionLocal; print(SessionLocal().query(Item).count())\"",
 ];
 
 /** buildtools (2026-12-07): the builds' cleans, judged by what target/ and build/ hold (build-tools.ts); free over ignored output. */
