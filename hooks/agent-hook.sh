@@ -235,6 +235,7 @@ guard_benign() {
       [dD][uU][cC][kK][dD][bB]|[pP][rR][iI][sS][mM][aA]|[mM][aA][nN][aA][gG][eE]|[dD][jJ][aA][nN][gG][oO]|[rR][aA][iI][lL][sS]|[rR][aA][kK][eE]|\
       [aA][lL][eE][mM][bB][iI][cC]|[kK][nN][eE][xX]|[sS][eE][qQ][uU][eE][lL][iI][zZ][eE]|[dD][rR][iI][zZ][zZ][lL][eE]|[tT][yY][pP][eE][oO][rR][mM]|\
       [fF][lL][aA][sS][kK]|[dD][iI][eE][sS][eE][lL]|[sS][qQ][lL][xX]|[oO][rR][mM]|[gG][oO][oO][sS][eE]|[mM][iI][gG][rR][aA][tT][eE]|[aA][tT][lL][aA][sS]|[dD][bB][mM][aA][tT][eE]|\
+      [sS][tT][rR][aA][pP][iI]|\
       [aA][rR][tT][iI][sS][aA][nN]|[cC][oO][nN][sS][oO][lL][eE]|[eE][cC][tT][oO]|[mM][iI][xX]|[gG][rR][aA][dD][lL][eE]|[eE][fF]|[sS][eE][qQ][uU][eE][lL]|[hH][aA][nN][aA][mM][iI]|[dD][rR][oO][pP][aA][lL][lL]|[sS][uU][pP][eE][rR][uU][sS][eE][rR]|[cC][oO][mM][pP][oO][sS][eE][rR]|[sS][aA][iI][lL]|\
       [dD][oO][tT][eE][nN][vV]|[dD][oO][tT][eE][nN][vV][xX]|\
       [nN][pP][mM]|[pP][nN][pP][mM]|[yY][aA][rR][nN]|[pP][rR][eE][mM][oO][vV][eE]|\

@@ -720,6 +720,8 @@ export const MIGRATION_PROGRAMS = new Set([
   'prisma', 'rails', 'rake', 'alembic', 'knex', 'sequelize', 'sequelize-cli', 'drizzle-kit', 'typeorm', 'typeorm-ts-node-commonjs', 'typeorm-ts-node-esm', 'manage.py', 'django-admin', 'django-admin.py', 'flask', 'diesel', 'sqlx', 'sea-orm-cli', 'goose', 'migrate', 'atlas', 'dbmate',
   // Medusa 2 (PostgreSQL only: nothing of the repository's to capture; server-frameworks-js.ts refuses its drops)
   'medusa',
+  // Strapi's `import|transfer --force` (server-frameworks-js.ts strapi): every entry deleted before the archive's are written
+  'strapi',
   // PHP, Elixir, JVM and .NET (framework-migrations.ts): artisan, bin/console, mix, flyway, liquibase, mvn, gradle, dotnet-ef ...
   ...FRAMEWORK_MIGRATION_PROGRAMS,
 ]);
@@ -831,6 +833,9 @@ function migrationChanges(program: string, args: Field[]): string | null {
       return /^(migration:(run|rollback|reset|refresh|fresh)|db:(seed|wipe|truncate))$/.test(first) ? `ace ${first}` : null;
     case 'medusa':
       return null;
+    case 'strapi':
+      // `strapi import --force`, `strapi transfer --from URL --force` empty the project's database (SQLite: .tmp/data.db) first
+      return (first === 'import' || (first === 'transfer' && args.some((a) => a.value === '--from' || a.value?.startsWith('--from=')))) && args.some((a) => a.value === '--force') ? `strapi ${first} --force` : null;
     case 'typeorm':
     case 'typeorm-ts-node-commonjs':
     case 'typeorm-ts-node-esm':

@@ -69,6 +69,8 @@ export const FAST_PATH_RISKY_WORDS: readonly string[] = [
   // (cut into sea, orm, cli), goose, migrate, atlas, dbmate; django-admin (cut into django, admin; `python -m django` is python's)
   'prisma', 'manage', 'django', 'rails', 'rake', 'alembic', 'knex', 'sequelize', 'drizzle', 'typeorm',
   'flask', 'diesel', 'sqlx', 'orm', 'goose', 'migrate', 'atlas', 'dbmate',
+  // Strapi's `import|transfer --force` (server-frameworks-js.ts strapi; realproj8)
+  'strapi',
   // ... of PHP, Elixir, JVM and .NET projects (framework-migrations.ts): ./artisan, bin/console and
   // `symfony console`, `mix ecto.drop` (cut into mix, ecto, drop), liquibase (`mvn liquibase:dropAll`),
   // gradle (its Liquibase tasks are plain words: update, rollback), `dotnet ef` and dotnet-ef, sequel,

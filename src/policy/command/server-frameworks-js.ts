@@ -20,7 +20,8 @@ import type { Field } from './expand.js';
 import { operandWords, optionValue } from './gnu-args.js';
 import { resolvePath } from './paths.js';
 import type { Invocation, Runtime } from './runtime.js';
-import { firstConfig, readAt, unseenProject } from './server-frameworks.js';
+import { environmentsOf, firstConfig, readAt, unseenProject } from './server-frameworks.js';
+import { parseDotenv } from './dotenv.js';
 
 /** drizzle.config's `dialect` (0.21+) or `driver` (0.20) values that name a server. */
 const DRIZZLE_SERVER = /\b(?:dialect|driver)\s*:\s*['"`](postgresql|mysql|singlestore|gel|turso|pg|mysql2|d1-http|aws-data-api|pglite-server)['"`]/;
@@ -138,4 +139,40 @@ export function medusa(inv: Invocation, args: Field[]): string | null {
   if (first === 'db:rollback') return `medusa db:rollback reverts the last migrations of ${optionValue(args, ['--modules']) ?? 'the modules named'}, dropping the tables and columns they made in ${where}`;
   if (first === 'db:sync-links' && args.some((a) => a.value === '--execute-all')) return `medusa db:sync-links --execute-all drops the link tables the code no longer defines, without asking, in ${where}`;
   return null;
+}
+
+/** Strapi's database clients that talk to a server (config/database's `client`, DATABASE_CLIENT). */
+const STRAPI_SERVER_CLIENTS = /^(?:postgres|postgresql|pg|mysql|mysql2|mariadb)$/;
+
+/**
+ * `strapi import --force` and `strapi transfer --from URL --force` delete every entry and upload
+ * of the project's Strapi before they write the archive's (or the other Strapi's) data; `strapi
+ * transfer --to URL --force` does so to the Strapi at URL. Refused where that database is a
+ * server's: `--to` always (another machine's Strapi), else the client config/database.(js|ts)
+ * names beside the line (`env('DATABASE_CLIENT', 'x')`'s fallback, or a literal `client:`;
+ * DATABASE_CLIENT on the line first, then the .env beside it). Without `--force` Strapi asks first and, with no terminal,
+ * stops: null, as for `prisma migrate dev`. The SQLite default (`.tmp/data.db`) is databases.ts's
+ * capture (strapi/foodadvisor, realproj8, 2026-12-08: `yarn strapi import -f export.tar.gz --force`
+ * was "no destructive command found").
+ */
+export function strapi(inv: Invocation, args: Field[], rt: Runtime): string | null {
+  const [first = ''] = operandWords(args, ['--file', '-f', '--key', '-k', '--to', '--from', '--to-token', '--from-token', '--exclude', '--only', '--throttle']);
+  if ((first !== 'import' && first !== 'transfer') || !args.some((a) => a.value === '--force')) return null;
+  const to = optionValue(args, ['--to']);
+  if (first === 'transfer' && to !== undefined) return `strapi transfer --to ${to ?? 'URL'} --force deletes every entry and upload of the Strapi at that URL before it writes this project's, on its database server`;
+  if (first === 'transfer' && optionValue(args, ['--from']) === undefined) return null;
+  const does = `strapi ${first} --force deletes every entry of the project's database (and its uploads) before it writes ${first === 'import' ? "the archive's" : "the other Strapi's"}`;
+  const remote = unseenProject(inv, args);
+  if (remote !== undefined) return `${does}, in ${remote}`;
+  if (inv.cwd === null) return null;
+  const config = firstConfig(rt, ['config/database.ts', 'config/database.js'].map((n) => `${inv.cwd}/${n}`));
+  const code = config === null ? '' : jsCode(config.text);
+  const fallback = /\benv\(\s*['"`]DATABASE_CLIENT['"`]\s*,\s*['"`]([\w-]+)['"`]\s*\)/.exec(code)?.[1] ?? /\bclient\s*:\s*['"`]([\w-]+)['"`]/.exec(code)?.[1] ?? '';
+  // Strapi loads the project's .env before its config: create-strapi-app writes DATABASE_CLIENT there
+  const dot = readAt(rt, inv.cwd, '.env');
+  const fromDotenv = dot && dot !== 'missing' ? parseDotenv(dot.text).get('DATABASE_CLIENT') : undefined;
+  const clients = environmentsOf(inv, args, ['DATABASE_CLIENT'], fromDotenv ?? fallback);
+  const server = clients.find((c) => c !== null && STRAPI_SERVER_CLIENTS.test(c));
+  if (server === undefined || server === null) return null;
+  return `${does}, in the ${server} server's database${config === null ? '' : ` (${path.posix.relative(inv.cwd, config.abs)})`}`;
 }

@@ -35,7 +35,7 @@ import { entityFramework, flyway, gradle, liquibase, maven } from './server-fram
 import { laravel, symfony } from './server-frameworks-php.js';
 import { atlas, dbmate, diesel, golangMigrate, goose, sqlx } from './server-frameworks-migrate.js';
 import { alembic, flaskMigrate } from './server-frameworks-python.js';
-import { adonis, drizzle, medusa, typeorm } from './server-frameworks-js.js';
+import { adonis, drizzle, medusa, strapi, typeorm } from './server-frameworks-js.js';
 import { get, readYaml, str, TooBig, type Y } from './taskfile-yaml.js';
 
 /** The way forward: a dump first (on the machine that holds it), or the framework's own test environment, which guard leaves free. */
@@ -80,6 +80,7 @@ const TEST_ENVIRONMENT: Readonly<Record<string, string>> = {
   dbmate: '`--url` of a throwaway database',
   ace: '`--connection` of a throwaway database (a SQLite connection)',
   medusa: 'a DATABASE_URL of a throwaway database on the line',
+  strapi: 'DATABASE_CLIENT=sqlite on the line (`strapi export` first keeps an archive `strapi import` brings back)',
 };
 
 /** Rails adapters (and URL schemes) that talk to a server. */
@@ -624,7 +625,7 @@ function knex(inv: Invocation, args: Field[], rt: Runtime): string | null {
 }
 
 /** The programs classifyServerFramework reads besides manage.py (container-exec.ts sends them here from inside a container). */
-export const SERVER_FRAMEWORK_PROGRAMS: ReadonlySet<string> = new Set(['rails', 'rake', 'prisma', 'sequelize', 'sequelize-cli', 'knex', 'flyway', 'liquibase', 'alembic', 'dotnet-ef', 'flask', 'migrate', 'dbmate', 'diesel', 'sqlx', 'goose', 'atlas', 'drizzle-kit', 'typeorm', 'typeorm-ts-node-commonjs', 'typeorm-ts-node-esm', 'django-admin', 'django-admin.py', 'medusa']);
+export const SERVER_FRAMEWORK_PROGRAMS: ReadonlySet<string> = new Set(['rails', 'rake', 'prisma', 'sequelize', 'sequelize-cli', 'knex', 'flyway', 'liquibase', 'alembic', 'dotnet-ef', 'flask', 'migrate', 'dbmate', 'diesel', 'sqlx', 'goose', 'atlas', 'drizzle-kit', 'typeorm', 'typeorm-ts-node-commonjs', 'typeorm-ts-node-esm', 'django-admin', 'django-admin.py', 'medusa', 'strapi']);
 
 /** Refuses (an agent) or asks about (a person) a framework's drop or reset of a server database. */
 export function classifyServerFramework(inv: Invocation, program: string, args: Field[], rt: Runtime, script?: string): void {
@@ -640,6 +641,8 @@ export function classifyServerFramework(inv: Invocation, program: string, args: 
   // `node ace migration:fresh` (AdonisJS's Lucid), `medusa db:rollback` (js-frameworks.ts)
   else if (program === 'ace') what = adonis(inv, args, rt, script);
   else if (program === 'medusa') what = medusa(inv, args);
+  // `strapi import --force` (strapi/foodadvisor): every entry deleted first (server-frameworks-js.ts)
+  else if (program === 'strapi') what = strapi(inv, args, rt);
   else if (program.startsWith('typeorm')) what = typeorm(inv, program, args, rt);
   else if (program === 'manage.py') what = django(inv, args, rt, script);
   // `django-admin flush`, `python -m django flush` (scripts.ts): the settings module the line or the project's manage.py names

@@ -280,3 +280,70 @@ describe('AdonisJS (filipebraida/adonisjs-starter-kit) and Medusa: their CLIs on
     });
   });
 });
+
+/** strapi/foodadvisor's api/config/database.js, cut down: the client from DATABASE_CLIENT, SQLite by default. */
+const STRAPI_DATABASE = `const path = require('path');
+
+module.exports = ({ env }) => {
+  const client = env('DATABASE_CLIENT', 'sqlite');
+
+  const connections = {
+    postgres: {
+      connection: {
+        connectionString: env('DATABASE_URL'),
+        host: env('DATABASE_HOST', 'localhost'),
+      },
+    },
+    sqlite: {
+      connection: {
+        filename: env('DATABASE_FILENAME', '.tmp/data.db'),
+      },
+      useNullAsDefault: true,
+    },
+  };
+
+  return { connection: { client, ...connections[client] } };
+};
+`;
+
+describe('strapi/foodadvisor: strapi import and transfer', () => {
+  it('captures the SQLite .tmp/data.db before an import --force, refuses it on PostgreSQL and a transfer --to, leaves export and develop free', async () => {
+    await withTestRepo(async (t) => {
+      // foodadvisor's api/: its .gitignore lines for .tmp and uploads, package.json's scripts, config/database.js
+      t.write('api/.gitignore', '.tmp\npublic/uploads/*\n!public/uploads/.gitkeep\n.env\n');
+      t.write('api/package.json', JSON.stringify({ name: 'foodadvisor', private: true, scripts: { develop: 'strapi develop', start: 'strapi start', build: 'strapi build', strapi: 'strapi' }, dependencies: { '@strapi/strapi': '4.13.5', 'better-sqlite3': '^7.6.2' } }, null, 2));
+      t.write('api/config/database.js', STRAPI_DATABASE);
+      t.write('pg/package.json', JSON.stringify({ name: 'cms', private: true, scripts: { strapi: 'strapi' }, dependencies: { '@strapi/strapi': '5.0.0' } }, null, 2));
+      t.write('pg/config/database.ts', STRAPI_DATABASE.replace("'DATABASE_CLIENT', 'sqlite'", "'DATABASE_CLIENT', 'sqlite'").replace('module.exports =', 'export default'));
+      t.write('pg/.gitignore', '.env\n');
+      t.git(['add', '-A']);
+      t.git(['commit', '-q', '-m', 'strapi']);
+      const init = t.guard(['init', '--yes', '--agents', 'claude']);
+      expect(init.code, init.stderr).toBe(0);
+      commitGuardFiles(t);
+      fs.mkdirSync(path.join(t.dir, 'api/.tmp'));
+      fs.writeFileSync(path.join(t.dir, 'api/.tmp/data.db'), DB);
+      // create-strapi-app writes the chosen client into .env (ignored)
+      fs.writeFileSync(path.join(t.dir, 'pg/.env'), 'DATABASE_CLIENT=postgres\nDATABASE_HOST=db.example.com\n');
+      const cases: VerdictCase[] = [
+        ['cd api && yarn strapi import -f export.tar.gz --force', 'snapshot', 'overwrite-ignored', ['strapi import', 'api/.tmp/data.db']],
+        ['cd api && npx strapi transfer --from https://cms.example.com/admin --from-token abc --force', 'snapshot', 'overwrite-ignored', 'api/.tmp/data.db'],
+        ['cd api && DATABASE_CLIENT=postgres npx strapi import -f export.tar.gz --force', 'deny', 'remote-data-delete', ['strapi import --force deletes every entry', 'postgres']],
+        ['cd pg && npx strapi import -f export.tar.gz --force', 'deny', 'remote-data-delete', ['strapi import --force', 'postgres', 'config/database.ts']],
+        ['cd api && npx strapi transfer --to https://cms.example.com/admin --to-token abc --force', 'deny', 'remote-data-delete', 'strapi transfer --to'],
+        ['cd api && npx strapi export --no-encrypt -f backup', 'allow', 'no-risk'],
+        ['cd api && yarn develop', 'allow', 'no-risk'],
+        ['cd api && npx strapi import -f export.tar.gz', 'allow', 'no-risk'],
+        ['cd pg && npx strapi configuration:dump -f config.json', 'allow', 'no-risk'],
+      ];
+      await expectEvaluatedVerdicts(t, cases);
+      expect(checkVerdict(t, 'cd pg && npx strapi import -f export.tar.gz --force', { asAgent: true }).instead).toContain('pg_dump');
+      const hook = hookWithVerdict(t, 'cd api && yarn strapi import -f export.tar.gz --force');
+      expect(hook).toMatchObject({ decision: 'allow', verdict: 'snapshot', rule: 'overwrite-ignored' });
+      expect(hook.capturedIgnored).toContain('api/.tmp/data.db');
+      fs.writeFileSync(path.join(t.dir, 'api/.tmp/data.db'), 'SQLite format 3\0');
+      rollbackOk(t);
+      expect(fs.readFileSync(path.join(t.dir, 'api/.tmp/data.db'))).toEqual(DB);
+    });
+  });
+});

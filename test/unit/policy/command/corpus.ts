@@ -1640,6 +1640,15 @@ export const AGENT_ROWS: Row[] = [
   // Drizzle Kit and TypeORM by their configuration (server-frameworks-js.ts): without one, free
   ['npx drizzle-kit push --force', 'allow'],
   ['npx typeorm schema:drop -d src/data-source.ts', 'allow'],
+  // the eighth real-projects round (realproj8, 2026-12-08; round8-projects.test.ts): Medusa 2 runs on PostgreSQL only,
+  // a Strapi transfer --to deletes the other Strapi's data; without --force it asks first
+  ['npx medusa db:rollback --modules product', 'deny', 'remote-data-delete'],
+  ['npx medusa db:sync-links --execute-all', 'deny', 'remote-data-delete'],
+  ['npx medusa db:sync-links --execute-safe', 'allow'],
+  ['npx medusa db:migrate', 'allow'],
+  ['npx strapi transfer --to https://cms.example.com/admin --to-token abc --force', 'deny', 'remote-data-delete'],
+  ['npx strapi transfer --to https://cms.example.com/admin --to-token abc', 'allow'],
+  ['npx strapi export --no-encrypt -f backup', 'allow'],
   // on another machine (remote-shell.ts): ssh's command, rsync --delete into HOST:PATH, heroku run, fly ssh console -C
   ['ssh prod "rm -rf /var/www/app"', 'deny', 'remote-host-delete'],
   ['rsync -av --delete dist/ deploy@prod:/var/www/app/', 'deny', 'remote-host-delete'],

@@ -556,6 +556,10 @@ const REAL_PROJECTS_8 = [
   'yarn rw prisma migrate status', 'yarn rw g scaffold post', 'yarn rw exec seed', 'npx medusa db:migrate', 'npx medusa db:sync-links --execute-safe',
   'npx medusa user -e admin@medusa-test.com -p supersecret', 'npx medusa exec ./src/scripts/seed.ts', 'yarn test:unit',
   './bin/app serve', "python -c \"from app.db import SessionLocal; print(SessionLocal().query(Item).count())\"",
+  // the same round's neighbours of Strapi's import, Drizzle's push --force, supabase db reset --linked and Phoenix's ecto.reset
+  'npx strapi export --no-encrypt -f backup', 'npx strapi import -f export.tar.gz', 'npx drizzle-kit generate', 'npx drizzle-kit migrate',
+  'npx typeorm migration:generate src/migrations/AddPosts -d src/data-source.ts', 'supabase db reset', 'supabase migration list',
+  'mix ecto.gen.migration add_posts', 'yarn rw prisma migrate dev',
 ];
 
 /** buildtools (2026-12-07): the builds' cleans, judged by what target/ and build/ hold (build-tools.ts); free over ignored output. */
@@ -606,7 +610,7 @@ export const UNRECOVERABLE: readonly string[] = [
   'http DELETE api.github.com/repos/acme/app/git/refs/tags/v1.0',
   // Data in clouds and on database servers (remote-data.ts)
   'aws s3 rm s3://prod-assets --recursive', 'aws s3 sync ./empty s3://prod-assets --delete', 'gcloud projects delete prod-123', 'az group delete -n prod -y',
-  'heroku pg:reset DATABASE_URL --confirm app', 'npx medusa db:rollback --modules product', 'npx medusa db:sync-links --execute-all', 'dropdb app_production', "psql \"$DATABASE_URL\" -c 'DROP SCHEMA public CASCADE'", 'redis-cli -h cache flushall',
+  'heroku pg:reset DATABASE_URL --confirm app', 'npx medusa db:rollback --modules product', 'npx medusa db:sync-links --execute-all', 'npx strapi transfer --to https://cms.example.com/admin --to-token abc --force', 'dropdb app_production', "psql \"$DATABASE_URL\" -c 'DROP SCHEMA public CASCADE'", 'redis-cli -h cache flushall',
   "sqlcmd -S prod -Q 'DROP TABLE users'", "clickhouse-client --query 'DROP TABLE events'", "cockroach sql -e 'DROP DATABASE app'", "psql -c 'UPDATE users SET admin=true'",
   // ... the same clients run inside a container or a pod (container-exec.ts)
   "docker compose exec db psql -U postgres -c 'DROP DATABASE app'", 'kubectl exec -it pg-0 -- dropdb app', 'docker compose exec -T db psql <<EOF\nTRUNCATE users;\nEOF',
