@@ -10,6 +10,7 @@
  * 2. New projects: redwoodjs/example-blog (`yarn rw prisma migrate reset` on its SQLite api/db/dev.db),
  *    filipebraida/adonisjs-starter-kit (`node ace migration:fresh`, `db:wipe` on PostgreSQL) and
  *    medusajs/medusa-starter-default (`medusa db:rollback`, `db:sync-links --execute-all`).
+ *    strapi/foodadvisor (`strapi import --force`, `strapi transfer --to|--from URL --force`).
  *
  * The fixtures are the projects' real files cut down (redwood.toml and api/db/schema.prisma's
  * datasource, the starter kit's config/database.ts, Django's startproject manage.py).
