@@ -589,8 +589,7 @@ const FRICTION_9B = [
   'rm -Rf public/* resources', 'rm -rf public resources .hugo_build.lock', 'hugo mod get -u github.com/google/docsy/theme', 'hugo --cleanDestinationDir',
 ];
 
-export const EVERYDAY: readonly string[] = [...INSTALLS, ...BUILDS, ...TESTS, ...LINT, ...CLEANUPS, ...MOVES, ...TEMP, ...GIT_READS, ...GIT_WRITES, ...MISC, ...REAL_PROJECTS, ...REAL_PROJECTS_2, ...PROJECT_COMMAND_REACH, ...REAL_PROJECTS_3, ...REAL_PROJECTS_3_FIXED, ...FRICTION_5, ...REAL_PROJECTS_4, ...HOLES_3, ...HOLES_4, ...FRICTION_6, ...GITFRICTION, ...HOLES_5, ...HOLES_6, ...REAL_PROJECTS_7, ...HOLES_7, ...BUILDTOOLS, ...FRICTION_9, ...FRICTION_9B, ...HOLES_8];
-export const EVERYDAY: readonly string[] = [...INSTALLS, ...BUILDS, ...TESTS, ...LINT, ...CLEANUPS, ...MOVES, ...TEMP, ...GIT_READS, ...GIT_WRITES, ...MISC, ...REAL_PROJECTS, ...REAL_PROJECTS_2, ...PROJECT_COMMAND_REACH, ...REAL_PROJECTS_3, ...REAL_PROJECTS_3_FIXED, ...FRICTION_5, ...REAL_PROJECTS_4, ...HOLES_3, ...HOLES_4, ...FRICTION_6, ...GITFRICTION, ...HOLES_5, ...HOLES_6, ...REAL_PROJECTS_7, ...HOLES_7, ...BUILDTOOLS, ...REAL_PROJECTS_8];
+export const EVERYDAY: readonly string[] = [...INSTALLS, ...BUILDS, ...TESTS, ...LINT, ...CLEANUPS, ...MOVES, ...TEMP, ...GIT_READS, ...GIT_WRITES, ...MISC, ...REAL_PROJECTS, ...REAL_PROJECTS_2, ...PROJECT_COMMAND_REACH, ...REAL_PROJECTS_3, ...REAL_PROJECTS_3_FIXED, ...FRICTION_5, ...REAL_PROJECTS_4, ...HOLES_3, ...HOLES_4, ...FRICTION_6, ...GITFRICTION, ...HOLES_5, ...HOLES_6, ...REAL_PROJECTS_7, ...HOLES_7, ...BUILDTOOLS, ...FRICTION_9, ...FRICTION_9B, ...HOLES_8, ...REAL_PROJECTS_8];
 
 /** What no snapshot holds: an agent must be stopped (deny, or ask a person). */
 export const UNRECOVERABLE: readonly string[] = [
