@@ -548,6 +548,8 @@ const HOLES_8 = [
   'docker -H ssh://prod compose ps', 'docker --context prod compose up -d', 'DOCKER_HOST=ssh://prod docker volume ls',
   'STRIPE_API_KEY=sk_test_abc stripe customers delete cus_1', 'stripe subscriptions cancel sub_1', 'STRIPE_API_KEY=sk_live_abc stripe customers list',
   'xcrun simctl privacy booted reset all com.example.app', 'xcrun simctl keychain booted add-root-cert certs/dev.pem', 'PUB_CACHE=/tmp/pub dart pub get',
+];
+
 // realproj8 (2026-12-08): strapi/foodadvisor, filipebraida/adonisjs-starter-kit (AdonisJS on PostgreSQL), redwoodjs/example-blog,
 // medusajs/medusa-starter-default: free in their clones
 const REAL_PROJECTS_8 = [
