@@ -80,3 +80,28 @@ describe.runIf(process.platform === 'linux')("headless agents: guard's message o
     });
   });
 });
+
+/**
+ * Elsewhere than Linux (macOS) there is no /proc: the hook says nothing on the agent's stderr and
+ * goes on (docs/agents.md, "What the person and the model see"). The real hook, with
+ * process.platform reading `darwin` (a preload), under the same stand-in as above.
+ */
+describe.runIf(process.platform === 'linux')('headless agents on macOS (no /proc)', () => {
+  it('`codex exec`: the session starts, nothing is written to the agent, the hook neither blocks nor fails', async () => {
+    await withTestRepo(async (t) => {
+      t.write('a.txt', 'a\n');
+      t.git(['add', '.']);
+      t.git(['commit', '-q', '-m', 'base']);
+      expect(t.guard(['init', '--yes', '--agents', 'codex']).code).toBe(0);
+      const preload = path.join(t.base, 'darwin.mjs');
+      fs.writeFileSync(preload, "Object.defineProperty(process, 'platform', { value: 'darwin' });\n");
+      const file = standIn(t);
+      // The stand-in's hook line, with its exit code kept instead of its output.
+      fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace('>/dev/null 2>&1\n', '>/dev/null 2>&1; echo "hook exit $?"\n'));
+      const r = spawnSync('sh', ['-c', `"$0" exec Work. 2>&1 | cat`, file], { cwd: t.dir, env: { ...t.env, NODE_OPTIONS: `--import=${preload}` }, encoding: 'utf8', timeout: 60_000 });
+      expect(r.status, r.stderr).toBe(0);
+      expect(r.stdout).toBe('hook exit 0\ndone\n');
+      expect(JSON.parse(t.guard(['session', 'list', '--json']).stdout).sessions).toHaveLength(1);
+    });
+  }, 60_000);
+});
