@@ -235,17 +235,41 @@ guard_heal_session() {
   guard_open_session
   [ -z "$guard_session_id" ] || return 0
   [ -d "$guard_wt_git/guard" ] || return 0
-  # One healer at a time (hooks run in parallel); Node removes the lock when it is done.
-  mkdir "$guard_wt_git/guard/session-heal.lock" 2>/dev/null || return 0
+  # One healer at a time (hooks run in parallel); Node removes the lock when it is done. The lock
+  # names its holder (pid): one that is gone (killed before Node removed the lock) is taken over,
+  # else no session would ever be opened here again.
+  guard_heal_lock=$guard_wt_git/guard/session-heal.lock
+  if ! mkdir "$guard_heal_lock" 2>/dev/null; then
+    guard_heal_pid=
+    [ -f "$guard_heal_lock/pid" ] && IFS= read -r guard_heal_pid <"$guard_heal_lock/pid"
+    case $guard_heal_pid in
+      '' | *[!0-9]*) return 0 ;;
+    esac
+    kill -0 "$guard_heal_pid" 2>/dev/null && return 0
+    rm -f "$guard_heal_lock/pid"
+    rmdir "$guard_heal_lock" 2>/dev/null
+    mkdir "$guard_heal_lock" 2>/dev/null || return 0
+  fi
+  printf '%s\n' "$$" 2>/dev/null >"$guard_heal_lock/pid"
   guard_find_node
   if [ -z "$GUARD_NODE_BIN" ] || [ ! -f "$GUARD_PKG/bin/guard.js" ]; then
-    rmdir "$guard_wt_git/guard/session-heal.lock" 2>/dev/null
+    rm -f "$guard_heal_lock/pid"
+    rmdir "$guard_heal_lock" 2>/dev/null
     return 0
   fi
+  # Said on the git command's stderr, which the agent shows the model and the person: its hooks
+  # are off. Sync: Node's line, with the session and the fix; async: this line, before Node runs.
   if [ "$1" = sync ]; then
-    guard_run_node "$GUARD_NODE_BIN" "$GUARD_PKG/bin/guard.js" session start --agent "$guard_agent_id" --without-agent-hooks >/dev/null 2>&1 </dev/null || :
+    guard_run_node "$GUARD_NODE_BIN" "$GUARD_PKG/bin/guard.js" session start --agent "$guard_agent_id" --without-agent-hooks >&2 2>/dev/null </dev/null || :
   else
-    (guard_run_node "$GUARD_NODE_BIN" "$GUARD_PKG/bin/guard.js" session start --agent "$guard_agent_id" --without-agent-hooks >/dev/null 2>&1 </dev/null &)
+    printf "git-guard: %s runs git here without guard's agent hooks, so its commands are not checked before they run; guard opens a session and takes a snapshot. \`guard status\` names the fix.\n" "$guard_agent_id" >&2
+    # In its own session (setsid) where there is one: Codex ends the process group of a command
+    # when the command is done, which killed this Node before it opened the session.
+    guard_heal_setsid=
+    command -v setsid >/dev/null 2>&1 && guard_heal_setsid=setsid
+    # shellcheck disable=SC2086
+    guard_run_node $guard_heal_setsid "$GUARD_NODE_BIN" "$GUARD_PKG/bin/guard.js" session start --agent "$guard_agent_id" --without-agent-hooks >/dev/null 2>&1 </dev/null &
+    printf '%s\n' "$!" 2>/dev/null >"$guard_heal_lock/pid"
   fi
 }
 

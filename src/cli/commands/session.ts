@@ -30,7 +30,8 @@ export async function start(args: StartArgs, ctx: CommandContext): Promise<numbe
     const { openSessionWithoutAgentHooks } = await import('../../session/heal.js');
     const healed = await openSessionWithoutAgentHooks(repo, args.agent, await hooksFix(repo, args.agent));
     ctx.out.data(healed);
-    ctx.out.line(`git-guard: ${healed.message}`);
+    // Only a session opened here is news (the hook prints this line on the git command's stderr).
+    if (healed.session) ctx.out.line(`git-guard: ${healed.message}`);
     return 0;
   }
   const result = await startSession(repo, { agent: args.agent ?? null, ...(args.id !== undefined ? { id: args.id } : {}) });

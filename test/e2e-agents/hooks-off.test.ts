@@ -1,0 +1,91 @@
+/**
+ * An agent whose guard hooks do not load, with the real CLI: does guard say so where the person
+ * and the model look? Codex (`codex exec`) with the project trusted but guard's hooks not trusted
+ * by hash in config.toml (what a person who skipped `/hooks` has): no agent hook runs. guard's
+ * git hooks see Codex's marker (CODEX_THREAD_ID) and no open session (hooks/lib.sh
+ * guard_heal_session): they open a session and say, on the git command's stderr, which the model
+ * reads as the command's output and the person in the transcript, that the agent hooks are off
+ * and the step that turns them on. `guard status` says the same. Skips as codex.test.ts does.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { codex } from '../../src/agents/codex/index.js';
+import { withTestRepo } from '../helpers/git-repo.js';
+import { ensureInstalled, PINNED, skipReason } from './agents.js';
+import { writeCodexConfig } from './codex-config.js';
+import { startResponsesServer, type FunctionCall } from './responses-server.js';
+import { run } from './scenario.js';
+
+const AGENT = PINNED.codex;
+const skip = skipReason(AGENT);
+if (skip) console.warn(`e2e-agents: Codex ${AGENT.version} (hooks off) skipped: ${skip}`);
+
+const OFF = /git-guard: codex runs git here without guard's agent hooks .*guard opened session (\S+), took a snapshot.*Fix: .*\/hooks/;
+
+describe.skipIf(skip !== null)(`Codex ${AGENT.version}: guard's hooks not trusted`, () => {
+  it("the agent's first git command that runs a git hook says guard's agent hooks are off and how to turn them on", { timeout: 300_000 }, async () => {
+    const bin = ensureInstalled(AGENT);
+    await withTestRepo(async (t) => {
+      t.write('a.txt', 'a\n');
+      t.git(['add', '-A']);
+      t.git(['commit', '-q', '-m', 'init']);
+      expect(t.guard(['init', '--yes', '--agents', 'codex']).code).toBe(0);
+      const shell = (cmd: string): FunctionCall => ({ name: 'exec_command', args: { cmd } });
+      const server = await startResponsesServer([shell('echo b > b.txt && git add b.txt && git commit -q -m b'), shell('git commit -q --allow-empty -m c')]);
+      let r;
+      try {
+        writeCodexConfig(t, server.url);
+        const config = path.join(t.home, '.codex', 'config.toml');
+        // The project trusted, guard's hooks not (no [hooks.state] records).
+        fs.writeFileSync(config, fs.readFileSync(config, 'utf8').split('[hooks.state')[0] as string);
+        expect(codex.trust(t.dir, t.env)).toMatchObject({ state: 'blocked' });
+        r = await run(bin, ['exec', '--dangerously-bypass-approvals-and-sandbox', 'Work.'], t.dir, { ...t.env, CODEX_HOME: path.join(t.home, '.codex') });
+      } finally {
+        await server.close();
+      }
+      expect(r.code, r.stderr).toBe(0);
+      const [first, second] = server.outputs() as [string, string];
+      // No agent hook ran: the session was opened by the git hook.
+      const sessions = JSON.parse(t.guard(['session', 'list', '--json']).stdout).sessions;
+      expect(sessions).toHaveLength(1);
+      expect(sessions[0]).toMatchObject({ agent: 'codex', withoutAgentHooks: true });
+      expect(first).toMatch(OFF);
+      expect(OFF.exec(first)?.[1]).toBe(sessions[0].id);
+      // Said once: the next git command finds the session open.
+      expect(second).not.toMatch(/git-guard/);
+      const status = t.guard(['status']);
+      expect(status.stderr + status.stdout).toMatch(/codex runs git here without guard's agent hooks/);
+    });
+  });
+
+  it('a git command that runs only reference-transaction (a new branch) says it too, and the session opens behind it', { timeout: 300_000 }, async () => {
+    const bin = ensureInstalled(AGENT);
+    await withTestRepo(async (t) => {
+      t.write('a.txt', 'a\n');
+      t.git(['add', '-A']);
+      t.git(['commit', '-q', '-m', 'init']);
+      expect(t.guard(['init', '--yes', '--agents', 'codex']).code).toBe(0);
+      const server = await startResponsesServer([{ name: 'exec_command', args: { cmd: 'git checkout -q -b topic' } }]);
+      let r;
+      try {
+        writeCodexConfig(t, server.url);
+        const config = path.join(t.home, '.codex', 'config.toml');
+        fs.writeFileSync(config, fs.readFileSync(config, 'utf8').split('[hooks.state')[0] as string);
+        r = await run(bin, ['exec', '--dangerously-bypass-approvals-and-sandbox', 'Work.'], t.dir, { ...t.env, CODEX_HOME: path.join(t.home, '.codex') });
+      } finally {
+        await server.close();
+      }
+      expect(r.code, r.stderr).toBe(0);
+      const [out] = server.outputs() as [string];
+      expect(out).toMatch(/git-guard: codex runs git here without guard's agent hooks, so its commands are not checked before they run; .*`guard status` names the fix\./);
+      // The session opens in the background: wait for it (bounded), not for a time.
+      let sessions: Array<Record<string, unknown>> = [];
+      for (let i = 0; i < 100 && sessions.length === 0; i++) {
+        sessions = JSON.parse(t.guard(['session', 'list', '--json']).stdout).sessions;
+        if (sessions.length === 0) await new Promise((res) => setTimeout(res, 100));
+      }
+      expect(sessions[0]).toMatchObject({ agent: 'codex', withoutAgentHooks: true });
+    });
+  });
+});
