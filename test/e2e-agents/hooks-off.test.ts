@@ -6,14 +6,17 @@
  * guard_heal_session): they open a session and say, on the git command's stderr, which the model
  * reads as the command's output and the person in the transcript, that the agent hooks are off
  * and the step that turns them on. `guard status` says the same. Skips as codex.test.ts does.
+ * Copilot CLI (`copilot -p`) in a folder not trusted loads no `.github/hooks` and still runs its
+ * tools; its shells carry COPILOT_CLI=1 (seen with 1.0.102), so the same holds.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { codex } from '../../src/agents/codex/index.js';
 import { withTestRepo } from '../helpers/git-repo.js';
-import { ensureInstalled, PINNED, skipReason } from './agents.js';
+import { ensureInstalled, PINNED, sharedCacheDir, skipReason } from './agents.js';
 import { writeCodexConfig } from './codex-config.js';
+import { startOpenAIServer } from './openai-server.js';
 import { startResponsesServer, type FunctionCall } from './responses-server.js';
 import { run } from './scenario.js';
 
@@ -86,6 +89,44 @@ describe.skipIf(skip !== null)(`Codex ${AGENT.version}: guard's hooks not truste
         if (sessions.length === 0) await new Promise((res) => setTimeout(res, 100));
       }
       expect(sessions[0]).toMatchObject({ agent: 'codex', withoutAgentHooks: true });
+    });
+  });
+});
+
+const COPILOT = PINNED.copilot;
+const copilotSkip = skipReason(COPILOT);
+
+describe.skipIf(copilotSkip !== null)(`Copilot CLI ${COPILOT.version}: the folder not trusted`, () => {
+  it("`copilot -p` runs its tools without guard's hooks; its first git commit says so, with the trust step", { timeout: 300_000 }, async () => {
+    const bin = ensureInstalled(COPILOT);
+    await withTestRepo(async (t) => {
+      t.write('a.txt', 'a\n');
+      t.git(['add', '-A']);
+      t.git(['commit', '-q', '-m', 'init']);
+      expect(t.guard(['init', '--yes', '--agents', 'copilot']).code).toBe(0);
+      fs.mkdirSync(path.join(t.home, '.copilot'), { recursive: true });
+      fs.writeFileSync(path.join(t.home, '.copilot', 'config.json'), JSON.stringify({}));
+      const shell = (command: string) => ({ name: 'bash', args: { command, description: command } });
+      const server = await startOpenAIServer([shell('echo b > b.txt && git add b.txt && git commit -q -m b')]);
+      let r;
+      try {
+        r = await run(bin, ['-p', 'Work.', '--allow-all-tools'], t.dir, {
+          ...t.env,
+          COPILOT_PKG_CACHE_HOME: sharedCacheDir(COPILOT, 'pkg-cache'),
+          COPILOT_OFFLINE: 'true',
+          COPILOT_PROVIDER_BASE_URL: server.url,
+          COPILOT_PROVIDER_API_KEY: 'e2e-test-key',
+          COPILOT_MODEL: 'e2e-model',
+        });
+      } finally {
+        await server.close();
+      }
+      expect(r.code, r.stderr).toBe(0);
+      const sessions = JSON.parse(t.guard(['session', 'list', '--json']).stdout).sessions;
+      expect(sessions).toHaveLength(1);
+      expect(sessions[0]).toMatchObject({ agent: 'copilot', withoutAgentHooks: true });
+      const [out] = server.toolMessages() as [string];
+      expect(out).toMatch(new RegExp(`git-guard: copilot runs git here without guard's agent hooks .*session ${sessions[0].id}.*Fix: start \`copilot\` in .* trust the folder`));
     });
   });
 });
