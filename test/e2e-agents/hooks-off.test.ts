@@ -7,7 +7,8 @@
  * reads as the command's output and the person in the transcript, that the agent hooks are off
  * and the step that turns them on. `guard status` says the same. Skips as codex.test.ts does.
  * Copilot CLI (`copilot -p`) in a folder not trusted loads no `.github/hooks` and still runs its
- * tools; its shells carry COPILOT_CLI=1 (seen with 1.0.102), so the same holds.
+ * tools; its shells carry COPILOT_CLI=1 (seen with 1.0.102), so the same holds. Claude Code
+ * (`claude -p`) with `disableAllHooks` in the person's settings: likewise (CLAUDECODE=1).
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -16,6 +17,7 @@ import { codex } from '../../src/agents/codex/index.js';
 import { withTestRepo } from '../helpers/git-repo.js';
 import { ensureInstalled, PINNED, sharedCacheDir, skipReason } from './agents.js';
 import { writeCodexConfig } from './codex-config.js';
+import { runClaudeScripted } from './anthropic-server.js';
 import { startOpenAIServer } from './openai-server.js';
 import { startResponsesServer, type FunctionCall } from './responses-server.js';
 import { run } from './scenario.js';
@@ -127,6 +129,32 @@ describe.skipIf(copilotSkip !== null)(`Copilot CLI ${COPILOT.version}: the folde
       expect(sessions[0]).toMatchObject({ agent: 'copilot', withoutAgentHooks: true });
       const [out] = server.toolMessages() as [string];
       expect(out).toMatch(new RegExp(`git-guard: copilot runs git here without guard's agent hooks .*session ${sessions[0].id}.*Fix: start \`copilot\` in .* trust the folder`));
+    });
+  });
+});
+
+const CLAUDE = PINNED.claude;
+const claudeSkip = skipReason(CLAUDE);
+
+describe.skipIf(claudeSkip !== null)(`Claude Code ${CLAUDE.version}: disableAllHooks`, () => {
+  it("`claude -p` with every hook off: its first git commit tells the model, with the setting to remove", { timeout: 300_000 }, async () => {
+    const bin = ensureInstalled(CLAUDE);
+    await withTestRepo(async (t) => {
+      t.write('a.txt', 'a\n');
+      t.git(['add', '-A']);
+      t.git(['commit', '-q', '-m', 'init']);
+      expect(t.guard(['init', '--yes', '--agents', 'claude']).code).toBe(0);
+      fs.mkdirSync(path.join(t.home, '.claude'), { recursive: true });
+      fs.writeFileSync(path.join(t.home, '.claude', 'settings.json'), JSON.stringify({ disableAllHooks: true }));
+      const r = await runClaudeScripted(bin, [{ name: 'Bash', input: { command: 'echo b > b.txt && git add b.txt && git commit -q -m b' } }], 'Work.', t.dir, t.env);
+      expect(r.code, r.stderr).toBe(0);
+      const sessions = JSON.parse(t.guard(['session', 'list', '--json']).stdout).sessions;
+      expect(sessions).toHaveLength(1);
+      expect(sessions[0]).toMatchObject({ agent: 'claude', withoutAgentHooks: true });
+      expect(r.results).toHaveLength(1);
+      expect(r.results[0]?.content).toMatch(new RegExp(`git-guard: claude runs git here without guard's agent hooks .*session ${sessions[0].id}.*Fix: remove disableAllHooks from `));
+      const status = t.guard(['status']);
+      expect(status.stderr + status.stdout).toMatch(/claude runs git here without guard's agent hooks/);
     });
   });
 });
