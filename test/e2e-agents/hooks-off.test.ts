@@ -9,6 +9,11 @@
  * Copilot CLI (`copilot -p`) in a folder not trusted loads no `.github/hooks` and still runs its
  * tools; its shells carry COPILOT_CLI=1 (seen with 1.0.102), so the same holds. Claude Code
  * (`claude -p`) with `disableAllHooks` in the person's settings: likewise (CLAUDECODE=1).
+ * Gemini CLI (`gemini -p`) with `hooksConfig.enabled: false` in the person's settings runs no
+ * project hook, and its shells run git with git's hooks off (core.hooksPath=""): neither layer
+ * runs and no git hook can say so, so only `guard status` does: Gemini's hooks do not load (with
+ * the setting to remove), and its git commands never run guard's git hooks. (Not trusted, 0.61.0
+ * `gemini -p` does not start at all: exit 55, naming --skip-trust and GEMINI_CLI_TRUST_WORKSPACE.)
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -18,6 +23,7 @@ import { withTestRepo } from '../helpers/git-repo.js';
 import { ensureInstalled, PINNED, sharedCacheDir, skipReason } from './agents.js';
 import { writeCodexConfig } from './codex-config.js';
 import { runClaudeScripted } from './anthropic-server.js';
+import { startGeminiServer } from './gemini-server.js';
 import { startOpenAIServer } from './openai-server.js';
 import { startResponsesServer, type FunctionCall } from './responses-server.js';
 import { run } from './scenario.js';
@@ -155,6 +161,52 @@ describe.skipIf(claudeSkip !== null)(`Claude Code ${CLAUDE.version}: disableAllH
       expect(r.results[0]?.content).toMatch(new RegExp(`git-guard: claude runs git here without guard's agent hooks .*session ${sessions[0].id}.*Fix: remove disableAllHooks from `));
       const status = t.guard(['status']);
       expect(status.stderr + status.stdout).toMatch(/claude runs git here without guard's agent hooks/);
+    });
+  });
+});
+
+const GEMINI = PINNED.gemini;
+const geminiSkip = skipReason(GEMINI);
+
+describe.skipIf(geminiSkip !== null)(`Gemini CLI ${GEMINI.version}: hooksConfig.enabled false, git's hooks off`, () => {
+  it('`gemini -p` runs its shell with no guard hook of either layer; `guard status` says both, with the fix', { timeout: 300_000 }, async () => {
+    const bin = ensureInstalled(GEMINI);
+    await withTestRepo(async (t) => {
+      t.write('a.txt', 'a\n');
+      t.git(['add', '-A']);
+      t.git(['commit', '-q', '-m', 'init']);
+      expect(t.guard(['init', '--yes', '--agents', 'gemini']).code).toBe(0);
+      fs.mkdirSync(path.join(t.home, '.gemini'), { recursive: true });
+      fs.writeFileSync(path.join(t.home, '.gemini', 'settings.json'), JSON.stringify({ security: { auth: { selectedType: 'gemini-api-key' } }, hooksConfig: { enabled: false } }));
+      const trusted = { GEMINI_CLI_TRUST_WORKSPACE: 'true' };
+      const command = 'git config --show-scope --get-all core.hooksPath; echo b > b.txt && git add b.txt && git commit -q -m b && echo committed';
+      const server = await startGeminiServer([{ name: 'run_shell_command', args: { command } }]);
+      let r;
+      try {
+        r = await run(bin, ['-p', 'Work.', '--yolo', '-m', 'gemini-2.5-flash', '--output-format', 'json'], t.dir, {
+          ...t.env,
+          ...trusted,
+          GEMINI_API_KEY: 'e2e-test-key',
+          GOOGLE_GEMINI_BASE_URL: server.url,
+          GEMINI_CLI_NO_RELAUNCH: 'true',
+        });
+      } finally {
+        await server.close();
+      }
+      expect(r.code, r.stderr).toBe(0);
+      const [out] = server.responses() as [string];
+      // Its shell ran git with hooks off (set on the command line, empty) and committed.
+      expect(out).toMatch(/command\\t(\\n|")/);
+      expect(out).toContain('committed');
+      // No guard hook of either layer ran: no session, nothing said to the model.
+      expect(JSON.parse(t.guard(['session', 'list', '--json']).stdout).sessions).toHaveLength(0);
+      expect(out).not.toMatch(/git-guard/);
+      // In the shell Gemini ran in (trusted there): the hooks are off by the setting.
+      const status = t.guard(['status'], { env: trusted });
+      expect(status.stdout).toMatch(/FAIL +Gemini CLI .*does NOT load: hooks are turned off in .*settings\.json \(hooksConfig\.enabled: false\)/);
+      expect(status.stderr).toMatch(/fix: remove hooksConfig\.enabled: false from /);
+      expect(status.stdout).toMatch(/Gemini CLI runs every git command with git's hooks off \(core.hooksPath=""\), so guard's git hooks never run for its commands/);
+      expect(status.stderr).toMatch(/guard: problem: .*Gemini CLI/);
     });
   });
 });
