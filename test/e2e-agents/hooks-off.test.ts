@@ -67,6 +67,7 @@ describe.skipIf(skip !== null)(`Codex ${AGENT.version}: guard's hooks not truste
       expect(second).not.toMatch(/git-guard/);
       const status = t.guard(['status']);
       expect(status.stderr + status.stdout).toMatch(/codex runs git here without guard's agent hooks/);
+      expect(status.stdout).toMatch(/FAIL +OpenAI Codex CLI .*does NOT load: .*\/hooks/);
     });
   });
 
@@ -135,6 +136,9 @@ describe.skipIf(copilotSkip !== null)(`Copilot CLI ${COPILOT.version}: the folde
       expect(sessions[0]).toMatchObject({ agent: 'copilot', withoutAgentHooks: true });
       const [out] = server.toolMessages() as [string];
       expect(out).toMatch(new RegExp(`git-guard: copilot runs git here without guard's agent hooks .*session ${sessions[0].id}.*Fix: start \`copilot\` in .* trust the folder`));
+      const status = t.guard(['status']);
+      expect(status.stderr).toMatch(/copilot runs git here without guard's agent hooks/);
+      expect(status.stdout).toMatch(/FAIL +GitHub Copilot CLI .*does NOT load: /);
     });
   });
 });
@@ -161,6 +165,7 @@ describe.skipIf(claudeSkip !== null)(`Claude Code ${CLAUDE.version}: disableAllH
       expect(r.results[0]?.content).toMatch(new RegExp(`git-guard: claude runs git here without guard's agent hooks .*session ${sessions[0].id}.*Fix: remove disableAllHooks from `));
       const status = t.guard(['status']);
       expect(status.stderr + status.stdout).toMatch(/claude runs git here without guard's agent hooks/);
+      expect(status.stdout).toMatch(/FAIL +Claude Code .*does NOT load: .*disableAllHooks/);
     });
   });
 });
