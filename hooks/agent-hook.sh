@@ -158,15 +158,20 @@ guard_benign() {
   done
   IFS=' 	.,:/=@%+^~&|;<>!#-'
   # kubectl, helm, helmfile, pulumi, gh, glab and the HTTP clients, cdk, cdktf, sst and serverless, sam,
-  # amplify, ampx, eksctl, kops, azd, eb, skaffold, doctl, dvc, medusa, adb, emulator, avdmanager, simctl, stripe, dotnet, argocd, mvn, mvnw, mvnd, gradlew and the publishers (mkdocs, gh-pages' pages,
+  # amplify, ampx, eksctl, kops, azd, eb, skaffold, doctl, dvc, medusa, adb, emulator, avdmanager, simctl, stripe, dotnet, argocd, mvn, mvnw, mvnd, gradlew, cargo, flutter, swift, go and the publishers (mkdocs, gh-pages' pages,
   # hugo, netlify, ntl) are risky only beside one of their subcommand words
   # (FAST_PATH_VERB_RISKY)
-  guard_kube=0 guard_helm=0 guard_pulumi=0 guard_v_kube=0 guard_v_helm=0 guard_v_pulumi=0 guard_gh=0 guard_v_gh=0 guard_iac=0 guard_v_iac=0 guard_env=0 guard_v_env=0 guard_do=0 guard_v_do=0 guard_hf=0 guard_v_hf=0 guard_dvc=0 guard_v_dvc=0 guard_adb=0 guard_v_adb=0 guard_dn=0 guard_v_dn=0 guard_argo=0 guard_v_argo=0 guard_pub=0 guard_v_pub=0 guard_bt=0 guard_v_bt=0
+  guard_kube=0 guard_helm=0 guard_pulumi=0 guard_v_kube=0 guard_v_helm=0 guard_v_pulumi=0 guard_gh=0 guard_v_gh=0 guard_iac=0 guard_v_iac=0 guard_env=0 guard_v_env=0 guard_do=0 guard_v_do=0 guard_hf=0 guard_v_hf=0 guard_dvc=0 guard_v_dvc=0 guard_adb=0 guard_v_adb=0 guard_dn=0 guard_v_dn=0 guard_argo=0 guard_v_argo=0 guard_pub=0 guard_v_pub=0 guard_bt=0 guard_v_bt=0 guard_cl=0 guard_v_cl=0
   for guard_token in $guard_unquoted; do
     # build-tools.ts: clean* and uninstall* (prefixes, as written) beside mvn, mvnw, mvnd, gradlew
     case $guard_token in
       clean* | uninstall*) guard_v_bt=1 ;;
       [mM][vV][nN] | [mM][vV][nN][wW] | [mM][vV][nN][dD] | [gG][rR][aA][dD][lL][eE][wW]) guard_bt=1 ;;
+    esac
+    # build-tools.ts: clean and reset beside cargo, flutter, swift, go
+    case $guard_token in
+      clean | reset) guard_v_cl=1 ;;
+      [cC][aA][rR][gG][oO] | [fF][lL][uU][tT][tT][eE][rR] | [sS][wW][iI][fF][tT] | [gG][oO]) guard_cl=1 ;;
     esac
     # gh, glab, curl, http, https, xh, xhs: their words in any case (FAST_PATH_VERB_CASELESS)
     case $guard_token in
@@ -258,7 +263,7 @@ guard_benign() {
       [iI][nN][sS][tT][aA][lL][lL]) guard_inst_word=1 ;;
     esac
   done
-  [ "$guard_kube$guard_v_kube" != 11 ] && [ "$guard_helm$guard_v_helm" != 11 ] && [ "$guard_pulumi$guard_v_pulumi" != 11 ] && [ "$guard_gh$guard_v_gh" != 11 ] && [ "$guard_iac$guard_v_iac" != 11 ] && [ "$guard_env$guard_v_env" != 11 ] && [ "$guard_do$guard_v_do" != 11 ] && [ "$guard_hf$guard_v_hf" != 11 ] && [ "$guard_dvc$guard_v_dvc" != 11 ] && [ "$guard_adb$guard_v_adb" != 11 ] && [ "$guard_dn$guard_v_dn" != 11 ] && [ "$guard_argo$guard_v_argo" != 11 ] && [ "$guard_pub$guard_v_pub" != 11 ] && [ "$guard_bt$guard_v_bt" != 11 ] || return 1
+  [ "$guard_kube$guard_v_kube" != 11 ] && [ "$guard_helm$guard_v_helm" != 11 ] && [ "$guard_pulumi$guard_v_pulumi" != 11 ] && [ "$guard_gh$guard_v_gh" != 11 ] && [ "$guard_iac$guard_v_iac" != 11 ] && [ "$guard_env$guard_v_env" != 11 ] && [ "$guard_do$guard_v_do" != 11 ] && [ "$guard_hf$guard_v_hf" != 11 ] && [ "$guard_dvc$guard_v_dvc" != 11 ] && [ "$guard_adb$guard_v_adb" != 11 ] && [ "$guard_dn$guard_v_dn" != 11 ] && [ "$guard_argo$guard_v_argo" != 11 ] && [ "$guard_pub$guard_v_pub" != 11 ] && [ "$guard_bt$guard_v_bt" != 11 ] && [ "$guard_cl$guard_v_cl" != 11 ] || return 1
   [ "$guard_prog_word" = 0 ] || guard_operands_only task "$guard_cmd" || return 1
   [ "$guard_inst_word" = 0 ] || guard_operands_only install "$guard_cmd" || return 1
   [ "$guard_uq_tokens" = 0 ] || { [ "$guard_uq_write" = 0 ] && [ "$guard_uq_tokens" = "$guard_uq_words" ]; }

@@ -76,9 +76,14 @@ function operands(args: Field[], values: Set<string>): { words: Array<string | n
   return { words, options };
 }
 
-/** The verdict for deleting one build directory (absolute), as `rm -rf DIR`. */
-function judgeDir(inv: Invocation, abs: string, verb: string, rt: Runtime): void {
-  rt.report(checkDeleteAbs(abs, rt.ctx, inv.source, { recursive: true, verb }));
+/**
+ * The verdict for deleting one build directory (absolute), as `rm -rf DIR`. `declared`: the path
+ * is the tool's own output by its definition (flutter's Generated.xcconfig, ephemeral/): what git
+ * ignores there is regenerable output (CommandContext.buildOutputs), as target/ and build/ are by name.
+ */
+function judgeDir(inv: Invocation, abs: string, verb: string, rt: Runtime, declared = false): void {
+  const ctx = declared ? { ...rt.ctx, buildOutputs: new Set([...(rt.ctx.buildOutputs ?? []), abs]) } : rt.ctx;
+  rt.report(checkDeleteAbs(abs, ctx, inv.source, { recursive: true, verb }));
 }
 
 /** Every directory named `name` below `root` (`rm -rf root/**\/name`), for projects guard cannot name. */
@@ -331,4 +336,334 @@ export function gradleProjects(settingsText: string, root: string): { projects: 
     }
   }
   return { projects, unknown: unknown || projects.size > MAX_PROJECTS };
+}
+
+// ---------------------------------------------------------------- cargo, flutter, swift, go
+
+/**
+ * The other build tools' cleans (since 2026-12-08, helper buildtools2), judged as `rm -rf` of
+ * what each deletes (read from the tools' sources), through the same checkDeleteAbs: ignored
+ * output free, a tracked or unignored file a snapshot first. Before, `cargo clean`, `flutter
+ * clean`, `swift package clean|reset` and `go clean` were "no destructive command found" (the
+ * fast path did not even start Node for them).
+ */
+export const CLEAN_TOOL_PROGRAMS = new Set(['cargo', 'flutter', 'swift', 'go']);
+
+/** Judges `cargo clean`, `flutter clean`, `swift package clean|reset`, `go clean`. */
+export function classifyCleanTool(inv: Invocation, name: string, args: Field[], rt: Runtime): void {
+  if (name === 'cargo') classifyCargo(inv, args, rt);
+  else if (name === 'flutter') classifyFlutter(inv, args, rt);
+  else if (name === 'swift') classifySwift(inv, args, rt);
+  else classifyGoClean(inv, args, rt);
+}
+
+/** The subcommand (first word that is not an option or an option's value) and the words after it; null where a word is unknown before it. */
+function subcommand(args: Field[], values: Set<string>): { word: string; rest: Field[] } | null | undefined {
+  for (let i = 0; i < args.length; i++) {
+    const w = args[i]!.value;
+    if (w === null) return null;
+    if (w.startsWith('+')) continue; // cargo +nightly
+    if (w.startsWith('-')) {
+      if (values.has(w)) i++;
+      continue;
+    }
+    return { word: w, rest: args.slice(i + 1) };
+  }
+  return undefined;
+}
+
+/** The nearest file `name` at or above `dir`, then the nearest above that one's directory, and so on (undefined while collecting). */
+function chainUp(rt: Runtime, dir: string, name: string, limit = 12): Array<{ path: string; text: string } | null> | undefined {
+  const found: Array<{ path: string; text: string } | null> = [];
+  let at = dir;
+  for (let i = 0; i < limit; i++) {
+    // `name` may hold a slash (`.cargo/config.toml`): looked for below each directory up, not from `at/.cargo` up
+    const got = rt.ctx.view?.file({ dir: at, name, up: true });
+    if (got === undefined) return undefined;
+    if (got === 'missing') break;
+    found.push(got);
+    if (got === null) break;
+    const holder = got.path.slice(0, got.path.length - name.length - 1) || '/';
+    if (holder === '/') break;
+    at = path.posix.dirname(holder);
+  }
+  return found;
+}
+
+function unknownTarget(inv: Invocation, verb: string, what: string, rt: Runtime): void {
+  rt.report(makeVerdict('ask', 'rm-unknown-target', `${verb} ${what}, which guard cannot name before the command runs`, inv.source));
+}
+
+/** cargo's global options that take a value as the next word. */
+const CARGO_GLOBAL_VALUES = new Set(['--config', '-Z', '--color', '-C']);
+/** `cargo clean`'s options that take a value as the next word. */
+const CARGO_CLEAN_VALUES = new Set(['-p', '--package', '--manifest-path', '--target', '--target-dir', '--profile', '--config', '-Z', '--color', '--lockfile-path']);
+
+/**
+ * `cargo clean` deletes the target directory (cargo's ops/cargo_clean.rs removes it whole; `-p`,
+ * `--release`, `--doc`, `--target`, `--profile` delete a part of it: judged as the whole, a
+ * superset): `--target-dir`, else CARGO_TARGET_DIR / CARGO_BUILD_TARGET_DIR set on the line,
+ * else `--config build.target-dir=...`, else `build.target-dir` of the nearest
+ * `.cargo/config.toml` (or `.cargo/config`) at or above the directory it runs in that sets one
+ * (relative to the directory holding `.cargo`), else `target/` of the workspace root: the nearest
+ * Cargo.toml (or `--manifest-path`) and the nearest one above it holding `[workspace]` (both
+ * judged: a member a workspace excludes is its own root). `-n`/`--dry-run` deletes nothing.
+ */
+function classifyCargo(inv: Invocation, args: Field[], rt: Runtime): void {
+  const sub = subcommand(args, CARGO_GLOBAL_VALUES);
+  if (sub === undefined || sub === null || sub.word !== 'clean') return;
+  const all = [...args.slice(0, args.length - sub.rest.length - 1), ...sub.rest];
+  const { options } = operands(all, CARGO_CLEAN_VALUES);
+  if (options.has('-n') || options.has('--dry-run') || options.has('-h') || options.has('--help')) return;
+  const verb = 'cargo clean deletes';
+  const cwd = inv.cwd;
+  if (cwd === null) {
+    rt.report(checkDeleteTarget({ value: 'target', display: 'target', glob: false, pattern: null, splittable: false }, null, rt.ctx, inv.source, { recursive: true, verb }));
+    return;
+  }
+  const targetDir = options.get('--target-dir');
+  if (targetDir !== undefined) {
+    if (targetDir === null || targetDir === '') unknownTarget(inv, verb, 'the --target-dir', rt);
+    else judgeDir(inv, resolvePath(targetDir, cwd) ?? targetDir, verb, rt);
+    return;
+  }
+  for (const variable of ['CARGO_TARGET_DIR', 'CARGO_BUILD_TARGET_DIR']) {
+    if (!inv.env.has(variable)) continue;
+    const value = inv.env.get(variable);
+    if (value === null || value === undefined) unknownTarget(inv, verb, `the ${variable} directory`, rt);
+    else if (value !== '') judgeDir(inv, resolvePath(value, cwd) ?? value, verb, rt);
+    else continue;
+    return;
+  }
+  // --config build.target-dir="x" (also KEY=VALUE in any --config)
+  for (let i = 0; i < all.length; i++) {
+    const w = all[i]!.value;
+    const value = w === '--config' ? all[i + 1]?.value : w?.startsWith('--config=') ? w.slice('--config='.length) : undefined;
+    if (value === undefined) continue;
+    if (value === null) return unknownTarget(inv, verb, 'the target directory of a --config', rt);
+    const set = /^\s*build\.target-dir\s*=\s*(["'])(.*)\1\s*$/.exec(value);
+    if (set) return judgeDir(inv, resolvePath(set[2] as string, cwd) ?? (set[2] as string), verb, rt);
+    if (/target-dir/.test(value)) return unknownTarget(inv, verb, 'the target directory a --config sets', rt);
+  }
+  for (const name of ['.cargo/config.toml', '.cargo/config']) {
+    const configs = chainUp(rt, cwd, name);
+    if (configs === undefined) {
+      if (rt.ctx.view?.collecting) return;
+      break; // by text: target/
+    }
+    for (const config of configs) {
+      if (config === null) return unknownTarget(inv, verb, `the target directory of a ${name} guard cannot read`, rt);
+      const set = cargoTargetDir(config.text);
+      if (set === undefined) continue;
+      if (set === null) return unknownTarget(inv, verb, `the target directory ${config.path.slice(0, -name.length)}${name} sets`, rt);
+      const base = path.posix.dirname(path.posix.dirname(config.path));
+      return judgeDir(inv, resolvePath(set, base) ?? set, verb, rt);
+    }
+  }
+  const manifestPath = options.get('--manifest-path');
+  if (manifestPath === null) return unknownTarget(inv, verb, 'the target directory of a manifest', rt);
+  const manifests = manifestPath === undefined ? chainUp(rt, cwd, 'Cargo.toml') : undefined;
+  if (manifestPath !== undefined) {
+    const abs = resolvePath(manifestPath, cwd) ?? manifestPath;
+    const dir = path.posix.dirname(abs);
+    const above = chainUp(rt, path.posix.dirname(dir), 'Cargo.toml');
+    judgeDir(inv, path.posix.join(dir, 'target'), verb, rt);
+    const root = above?.find((m) => m === null || /^\s*\[workspace\]/m.test(m.text));
+    if (root) judgeDir(inv, path.posix.join(path.posix.dirname(root.path), 'target'), verb, rt);
+    return;
+  }
+  if (manifests === undefined) {
+    if (!rt.ctx.view?.collecting) judgeDir(inv, path.posix.join(cwd, 'target'), verb, rt); // by text
+    return;
+  }
+  const nearest = manifests[0];
+  if (nearest === undefined) return; // no Cargo.toml: cargo stops
+  if (nearest === null) return judgeEveryDir(inv, cwd, 'target', verb, rt);
+  judgeDir(inv, path.posix.join(path.posix.dirname(nearest.path), 'target'), verb, rt);
+  if (/^\s*\[workspace\]/m.test(nearest.text)) return;
+  const root = manifests.slice(1).find((m) => m === null || /^\s*\[workspace\]/m.test(m.text));
+  if (root === null) judgeEveryDir(inv, cwd, 'target', verb, rt);
+  else if (root) judgeDir(inv, path.posix.join(path.posix.dirname(root.path), 'target'), verb, rt);
+}
+
+/** `build.target-dir` of a cargo config: the value, undefined where it sets none, null where guard cannot read it. */
+export function cargoTargetDir(toml: string): string | null | undefined {
+  let table = '';
+  let found: string | null | undefined;
+  for (const raw of toml.split('\n')) {
+    const line = raw.replace(/(^|\s)#.*$/, '').trim();
+    if (line === '') continue;
+    const header = /^\[\s*([^\]]+?)\s*\]$/.exec(line);
+    if (header) {
+      table = header[1] as string;
+      continue;
+    }
+    const key = /^([\w.-]+|"[^"]*")\s*=\s*(.*)$/.exec(line);
+    if (!key) {
+      if (/target-dir/.test(line)) found = null;
+      continue;
+    }
+    const full = (table === '' ? '' : `${table}.`) + (key[1] as string).replace(/\s+/g, '');
+    if (full === 'build.target-dir') {
+      const value = /^(["'])(.*)\1$/.exec((key[2] as string).trim());
+      found = value ? (value[2] as string) : null;
+    } else if (/target-dir/.test(full) && full !== 'build.target-dir') found = found ?? null;
+    else if (table === '' && key[1] === 'build' && /target-dir/.test(key[2] as string)) {
+      const inline = /target-dir\s*=\s*(["'])([^"']*)\1/.exec(key[2] as string);
+      found = inline ? (inline[2] as string) : null;
+    }
+  }
+  return found;
+}
+
+/** flutter's global options that take a value as the next word. */
+const FLUTTER_GLOBAL_VALUES = new Set(['-d', '--device-id', '--local-engine', '--local-engine-src-path', '--local-engine-host', '--local-web-sdk']);
+
+/**
+ * What `flutter clean` deletes in a project (flutter_tools' commands/clean.dart): build/,
+ * .dart_tool/, the Android and iOS module directories, the iOS ephemeral files, the desktop
+ * ephemeral directories and .flutter-plugins-dependencies (.flutter-plugins for older Flutter).
+ */
+export const FLUTTER_CLEAN_PATHS = [
+  'build', '.dart_tool', '.android', '.ios', 'ios/Flutter/ephemeral', 'ios/Flutter/Generated.xcconfig',
+  'ios/Flutter/flutter_export_environment.sh', 'ios/Flutter/App.framework', 'ios/Flutter/Flutter.framework',
+  'ios/Flutter/Flutter.podspec', 'linux/flutter/ephemeral', 'macos/Flutter/ephemeral', 'windows/flutter/ephemeral',
+  '.flutter-plugins-dependencies', '.flutter-plugins',
+];
+
+/**
+ * `flutter clean` (also `fvm flutter clean` through its runner): FLUTTER_CLEAN_PATHS of the
+ * project, the nearest directory at or above the one it runs in with a pubspec.yaml (flutter
+ * changes to it), and with `--include-example` of its example/ too.
+ */
+function classifyFlutter(inv: Invocation, args: Field[], rt: Runtime): void {
+  const sub = subcommand(args, FLUTTER_GLOBAL_VALUES);
+  if (sub === undefined || sub === null || sub.word !== 'clean') return;
+  if (sub.rest.some((a) => a.value === '-h' || a.value === '--help')) return;
+  const verb = 'flutter clean deletes';
+  if (inv.cwd === null) {
+    rt.report(checkDeleteTarget({ value: 'build', display: 'build', glob: false, pattern: null, splittable: false }, null, rt.ctx, inv.source, { recursive: true, verb }));
+    return;
+  }
+  const pubspec = readText(rt, path.posix.join(inv.cwd, 'pubspec.yaml'), true);
+  if (pubspec === undefined && rt.ctx.view?.collecting) return;
+  if (pubspec === 'missing') return; // no project: flutter stops
+  const root = pubspec && typeof pubspec === 'object' ? path.posix.dirname(pubspec.path) : inv.cwd;
+  const projects = [root];
+  if (sub.rest.some((a) => a.value === '--include-example')) projects.push(path.posix.join(root, 'example'));
+  for (const project of projects) for (const rel of FLUTTER_CLEAN_PATHS) judgeDir(inv, path.posix.join(project, rel), verb, rt, true);
+}
+
+/** SwiftPM's options that take a value as the next word. */
+const SWIFT_VALUES = new Set(['--package-path', '--scratch-path', '--build-path', '--cache-path', '--config-path', '--security-path', '--swift-sdks-path', '-c', '--configuration', '-Xswiftc', '-Xcc', '-Xlinker', '-Xcxx', '--triple', '--sdk', '--toolchain', '--jobs', '-j']);
+
+/**
+ * `swift package clean` deletes the build artifacts in the scratch directory (.build beside
+ * Package.swift, or `--scratch-path`/`--build-path`), `swift package reset` the whole directory:
+ * both judged as `rm -rf .build` (clean's a part of it: a superset). `purge-cache` deletes
+ * SwiftPM's cache outside the repository: free, as every cache.
+ */
+function classifySwift(inv: Invocation, args: Field[], rt: Runtime): void {
+  const sub = subcommand(args, SWIFT_VALUES);
+  if (sub === undefined || sub === null || sub.word !== 'package') return;
+  const action = subcommand(sub.rest, SWIFT_VALUES);
+  if (action === undefined || action === null || (action.word !== 'clean' && action.word !== 'reset')) return;
+  const { options } = operands([...args], SWIFT_VALUES);
+  if (options.has('-h') || options.has('--help')) return;
+  const verb = `swift package ${action.word} deletes`;
+  if (inv.cwd === null) {
+    rt.report(checkDeleteTarget({ value: '.build', display: '.build', glob: false, pattern: null, splittable: false }, null, rt.ctx, inv.source, { recursive: true, verb }));
+    return;
+  }
+  const scratch = options.get('--scratch-path') ?? options.get('--build-path');
+  if (scratch === null) return unknownTarget(inv, verb, 'the scratch directory', rt);
+  if (scratch !== undefined) return judgeDir(inv, resolvePath(scratch, inv.cwd) ?? scratch, verb, rt);
+  const packagePath = options.get('--package-path');
+  if (packagePath === null) return unknownTarget(inv, verb, 'the scratch directory of a package', rt);
+  if (packagePath !== undefined) return judgeDir(inv, path.posix.join(resolvePath(packagePath, inv.cwd) ?? packagePath, '.build'), verb, rt);
+  const manifest = readText(rt, path.posix.join(inv.cwd, 'Package.swift'), true);
+  if (manifest === undefined && rt.ctx.view?.collecting) return;
+  if (manifest === 'missing') return; // no package: swift stops
+  judgeDir(inv, path.posix.join(manifest && typeof manifest === 'object' ? path.posix.dirname(manifest.path) : inv.cwd, '.build'), verb, rt);
+}
+
+/** go's build flags that take a value as the next word. */
+const GO_VALUES = new Set(['-C', '-p', '-asmflags', '-buildmode', '-buildvcs', '-compiler', '-gccgoflags', '-gcflags', '-installsuffix', '-ldflags', '-mod', '-modfile', '-overlay', '-pgo', '-pkgdir', '-tags', '-toolexec', '-o', '-covermode', '-coverpkg']);
+
+/** Files `go clean` deletes in a package directory that are not the package's (cmd/go/internal/clean). */
+const GO_CLEAN_FILES = ['_obj', '_test', '_testmain.go', 'test.out', 'build.out', 'a.out', '*.a', '*.o', '*.so', '*.5', '*.6', '*.8'];
+
+/**
+ * `go clean` deletes, in each package directory it names (none: the one it runs in; `./...`:
+ * every one below), `_obj/`, `_test/`, `test.out`, `a.out`, object files and archives (`*.a`,
+ * `*.o`, `*.so`: a prebuilt library a cgo package links may be tracked there) and the
+ * executables `go build` and `go test -c` name after the directory (DIR, DIR.test, also .exe).
+ * Judged as `rm -rf` of those names. With only `-cache`, `-testcache`, `-modcache` or `-fuzzcache`
+ * it cleans caches outside the repository: free, as every cache. `-n` deletes nothing; `-i`
+ * deletes installed binaries in GOBIN (outside the repository: not judged); an import path guard
+ * cannot map to a directory (not `.`/`./x`): every such name below the directory it runs in.
+ */
+function classifyGoClean(inv: Invocation, args: Field[], rt: Runtime): void {
+  if (args[0]?.value !== 'clean') return;
+  const rest = args.slice(1);
+  const { words, options } = operands(rest, GO_VALUES);
+  if (options.has('-n') || options.has('-h') || options.has('--help') || options.has('-help')) return;
+  const caches = ['-cache', '-testcache', '-modcache', '-fuzzcache'].some((o) => options.has(o));
+  if (words.length === 0 && caches && !options.has('-i') && !options.has('-r')) return;
+  const verb = 'go clean deletes';
+  const dirOption = options.get('-C');
+  const cwd = dirOption === undefined ? inv.cwd : dirOption === null || inv.cwd === null ? null : resolvePath(dirOption, inv.cwd);
+  if (cwd === null) return unknownTarget(inv, verb, 'the object files and executables of packages', rt);
+  const dirs: Array<{ dir: string; below: boolean }> = [];
+  for (const w of words.length === 0 ? ['.'] : words) {
+    if (w === null) return unknownTarget(inv, verb, 'the object files and executables of a package', rt);
+    const below = w.endsWith('/...') || w === '...';
+    const rel = below ? w.slice(0, -4) || '.' : w;
+    if (rel === '.' || rel === '..' || rel.startsWith('./') || rel.startsWith('../') || rel.startsWith('/')) dirs.push({ dir: resolvePath(rel, cwd) ?? rel, below });
+    else dirs.push({ dir: cwd, below: true }); // an import path: somewhere in the module
+  }
+  if (options.has('-r')) for (const d of dirs) d.below = true; // its dependencies in the module
+  for (const { dir, below } of dirs) {
+    if (below) {
+      // what `find DIR -name NAME` selects, by git's listing (a `**/NAME` glob may match a protected path)
+      for (const name of GO_CLEAN_FILES) {
+        const shown = path.posix.relative(inv.cwd ?? dir, dir) || '.';
+        const field: Field = { value: dir, display: `${shown}/**/${name}`, glob: false, pattern: null, splittable: false, found: { kind: 'find', query: { start: dir, shown, filter: { kind: 'name', pattern: name, icase: false } } } };
+        rt.report(checkDeleteTarget(field, inv.cwd, rt.ctx, inv.source, { recursive: true, verb }));
+      }
+      continue;
+    }
+    const names = goExecNames(dir, rt);
+    if (names === undefined) continue; // noted
+    for (const name of [...GO_CLEAN_FILES, ...names.flatMap((n) => [n, `${n}.exe`, `${n}.test`, `${n}.test.exe`])]) {
+      const abs = path.posix.join(dir, name);
+      if (name.includes('*')) {
+        const field: Field = { value: abs, display: path.posix.relative(inv.cwd ?? dir, abs) || abs, glob: true, pattern: abs, splittable: false };
+        rt.report(checkDeleteTarget(field, inv.cwd, rt.ctx, inv.source, { recursive: true, verb }));
+      } else judgeDir(inv, abs, verb, rt, true); // the go command's own output by name: ignored, regenerable
+    }
+  }
+}
+
+/**
+ * The names `go build` and `go test -c` give a package's executables: the last element of its
+ * import path (the module path of the nearest go.mod and the directory below it) and, where that
+ * is a major version (`v2`), the element before it (cmd/go's DefaultExecName); the directory's
+ * own name too (GOPATH mode, or no go.mod guard can read). Undefined while collecting.
+ */
+function goExecNames(dir: string, rt: Runtime): string[] | undefined {
+  const names = new Set([path.posix.basename(dir)]);
+  const mod = readText(rt, path.posix.join(dir, 'go.mod'), true);
+  if (mod === undefined && rt.ctx.view?.collecting) return undefined;
+  if (mod && typeof mod === 'object') {
+    const module = /^\s*module\s+"?([^\s"]+)"?/m.exec(mod.text)?.[1];
+    if (module) {
+      const rel = path.posix.relative(path.posix.dirname(mod.path), dir);
+      const elems = (rel === '' ? module : `${module}/${rel}`).split('/');
+      const last = elems[elems.length - 1] as string;
+      names.add(last);
+      if (/^v\d+$/.test(last) && elems.length > 1) names.add(elems[elems.length - 2] as string);
+    }
+  }
+  return [...names];
 }

@@ -32,7 +32,7 @@ import { classifyArgocd, classifyHelm, classifyHelmfile, classifyKubectl, classi
 import { classifyEnvPull, ENV_PULL_PROGRAMS } from './env-pull.js';
 import { classifyDenoTask } from './deno-tasks.js';
 import { classifyExpo } from './expo-prebuild.js';
-import { BUILD_TOOL_PROGRAMS, classifyBuildTool } from './build-tools.js';
+import { BUILD_TOOL_PROGRAMS, CLEAN_TOOL_PROGRAMS, classifyBuildTool, classifyCleanTool } from './build-tools.js';
 import { classifyDatabaseClient, classifyMigrationTool, DATABASE_PROGRAMS, MIGRATION_PROGRAMS, refuseProjectCommand } from './databases.js';
 import { pocketbaseRunArgs, renamedPocketbase } from './go-run.js';
 import { redwoodPrismaArgs } from './js-frameworks.js';
@@ -395,6 +395,8 @@ export function classifyInvocation(inv: Invocation, rt: Runtime): void {
   if (name === 'sail') return classifySail(inv, args, rt);
   // `mvn clean`, `./gradlew clean`: target/ and build/ as `rm -rf` judges them; `./gradlew uninstallAll`: a device's app data (build-tools.ts).
   if (BUILD_TOOL_PROGRAMS.has(name)) classifyBuildTool(inv, name, args, rt);
+  // `cargo clean`, `flutter clean`, `swift package clean|reset`, `go clean`: their output directories as `rm -rf` judges them (build-tools.ts).
+  if (CLEAN_TOOL_PROGRAMS.has(name)) classifyCleanTool(inv, name, args, rt);
   // `npx prisma migrate reset`, `./manage.py flush`, `rails db:reset`: the repository's ignored database files.
   // `bin/migrate` is the project's own script (read below), not golang-migrate.
   if (MIGRATION_PROGRAMS.has(name) && !(name === 'migrate' && program.includes('/'))) {

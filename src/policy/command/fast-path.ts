@@ -195,6 +195,9 @@ export const FAST_PATH_VERB_RISKY: Readonly<Record<string, readonly string[]>> =
   // build-tools.ts: `mvn clean`, `./mvnw post-clean`, `./gradlew clean`, `:app:cleanTest` (clean and its tasks: a prefix),
   // `./gradlew uninstallAll|uninstallDebug` (a prefix: any variant). `gradle` is risky anyway; `./gradlew test`, `mvn package` stay in sh
   ...Object.fromEntries(['mvn', 'mvnw', 'mvnd', 'gradlew'].map((tool) => [tool, ['clean*', 'uninstall*']])),
+  // build-tools.ts: `cargo clean`, `flutter clean`, `swift package clean|reset`, `go clean` (one list for them keeps the shim's
+  // case short; `cargo build`, `flutter run`, `swift build`, `go test ./...` stay in sh)
+  ...Object.fromEntries(['cargo', 'flutter', 'swift', 'go'].map((tool) => [tool, ['clean', 'reset']])),
   // dotnet.ts: `dotnet user-secrets clear` (`dotnet ef` is risky anyway: `ef`; `dotnet build`, `dotnet test` stay in sh)
   dotnet: ['clear'],
   // site-publish.ts: `mkdocs gh-deploy --force|--no-history`, `gh-pages -f` (cut into gh, pages, f), `hugo deploy`,

@@ -547,7 +547,8 @@ function checkDeleteWithFacts(abs: string, facts: PathFacts, ctx: CommandContext
  * rule of the makefile makes) among what a deletion takes: an ignored file there is regenerable
  * output, neither captured nor a reason to stop (jq's `make clean` took a snapshot to capture
  * src/version.h, jq.1, src/builtin.inc). Only the file itself, not through a symbolic link (as
- * overwritesIgnored); tracked and untracked files count as before.
+ * overwritesIgnored), or every ignored entry below a declared directory (flutter's ephemeral
+ * directories: build-tools.ts); tracked and untracked files count as before.
  */
 function declaredOutputs(target: string, facts: PathFacts, contents: RepoContents, ctx: CommandContext): RepoContents {
   const outputs = ctx.buildOutputs;
@@ -557,7 +558,9 @@ function declaredOutputs(target: string, facts: PathFacts, contents: RepoContent
   let ignored: IgnoredEntry[] | undefined;
   const wrapped = Object.create(contents) as RepoContents;
   Object.defineProperty(wrapped, 'ignored', {
-    get: () => (ignored ??= contents.ignored.map((entry) => (!entry.regenerable && !entry.path.endsWith('/') && outputs.has(`${root}/${text(entry.path)}`) ? { ...entry, regenerable: true, files: [] } : entry))),
+    // a declared output directory (flutter's ephemeral/, a cargo target-dir a config names: build-tools.ts) is
+    // the tool's as a whole: every ignored entry under it is its output
+    get: () => (ignored ??= contents.ignored.map((entry) => (!entry.regenerable && (facts.isDir || (!entry.path.endsWith('/') && outputs.has(`${root}/${text(entry.path)}`))) ? { ...entry, regenerable: true, files: [] } : entry))),
   });
   return wrapped;
 }
