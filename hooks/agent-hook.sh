@@ -196,7 +196,7 @@ guard_benign() {
       remove) guard_v_pulumi=1 guard_v_iac=1 guard_v_env=1 guard_v_argo=1 ;;
       down) guard_v_pulumi=1 guard_v_env=1 ;;
       terminate) guard_v_env=1 ;;
-      clear) guard_v_dn=1 ;;
+      clear | clean) guard_v_dn=1 ;;
       cancel) guard_v_pulumi=1 guard_v_adb=1 ;;
       up | update | dn | refresh | import | watch | rename | change | state) guard_v_pulumi=1 ;;
       [kK][uU][bB][eE][cC][tT][lL] | [oO][cC] | [kK][uU][bB][eE][cC][oO][lL][oO][rR]) guard_kube=1 ;;

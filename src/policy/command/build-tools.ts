@@ -667,3 +667,30 @@ function goExecNames(dir: string, rt: Runtime): string[] | undefined {
   }
   return [...names];
 }
+
+/** `dotnet clean`'s options that take a value as the next word. */
+const DOTNET_CLEAN_VALUES = new Set(['-c', '--configuration', '-f', '--framework', '-o', '--output', '-r', '--runtime', '-v', '--verbosity', '--tl', '-p', '--property']);
+
+/**
+ * `dotnet clean` deletes the files the last build of each project listed in
+ * obj/CONFIG/TFM/NAME.csproj.FileListAbsolute.txt, in its bin/ and obj/ (or `-o DIR`), for the
+ * project or solution named (else the one where it runs) and every project it references: judged
+ * as `find ROOT -name bin|obj -exec rm -rf {} +` over the repository (a superset: a reference may
+ * lie anywhere in it; what git ignores in bin/ and obj/ is regenerable output by name), and `rm
+ * -rf` of an `-o` directory. Reading the lists themselves would be exact: left (Known limits).
+ */
+export function classifyDotnetClean(inv: Invocation, args: Field[], rt: Runtime): void {
+  const { options } = operands(args, DOTNET_CLEAN_VALUES);
+  const verb = 'dotnet clean deletes';
+  const cwd = inv.cwd;
+  if (cwd === null) return unknownTarget(inv, verb, 'the build output of projects', rt);
+  const output = options.get('-o') ?? options.get('--output');
+  if (output === null) unknownTarget(inv, verb, 'the --output directory', rt);
+  else if (output !== undefined) judgeDir(inv, resolvePath(output, cwd) ?? output, verb, rt);
+  const root = rt.ctx.repoRoot && (cwd === rt.ctx.repoRoot || cwd.startsWith(`${rt.ctx.repoRoot}/`)) ? rt.ctx.repoRoot : cwd;
+  for (const name of ['bin', 'obj']) {
+    const shown = path.posix.relative(cwd, root) || '.';
+    const field: Field = { value: root, display: `${shown}/**/${name}`, glob: false, pattern: null, splittable: false, found: { kind: 'find', query: { start: root, shown, filter: { kind: 'name', pattern: name, icase: false } } } };
+    rt.report(checkDeleteTarget(field, cwd, rt.ctx, inv.source, { recursive: true, verb }));
+  }
+}

@@ -12,6 +12,7 @@
  *    person, as truncating a file there is. `set` and `remove KEY` edit it in place, free as
  *    `sed -i` on a file there is.
  */
+import { classifyDotnetClean } from './build-tools.js';
 import type { Field } from './expand.js';
 import { operandWords } from './gnu-args.js';
 import { unrecoverableKind } from './rules.js';
@@ -27,6 +28,8 @@ const SECRETS_VALUE_OPTIONS = ['-p', '--project', '--id', '-c', '--configuration
 export function classifyDotnet(inv: Invocation, args: Field[], rt: Runtime): void {
   if (args.some((a) => a.value === '-h' || a.value === '--help' || a.value === '-?')) return;
   const tool = args[0]?.value;
+  // `dotnet clean`: bin/ and obj/ of the projects, as `rm -rf` judges them (build-tools.ts)
+  if (tool === 'clean') return classifyDotnetClean(inv, args.slice(1), rt);
   if (tool === 'ef') {
     const [group, verb] = operandWords(args.slice(1), EF_VALUE_OPTIONS);
     if (group === 'migrations' && verb === 'remove') {

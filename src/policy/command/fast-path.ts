@@ -198,8 +198,8 @@ export const FAST_PATH_VERB_RISKY: Readonly<Record<string, readonly string[]>> =
   // build-tools.ts: `cargo clean`, `flutter clean`, `swift package clean|reset`, `go clean` (one list for them keeps the shim's
   // case short; `cargo build`, `flutter run`, `swift build`, `go test ./...` stay in sh)
   ...Object.fromEntries(['cargo', 'flutter', 'swift', 'go'].map((tool) => [tool, ['clean', 'reset']])),
-  // dotnet.ts: `dotnet user-secrets clear` (`dotnet ef` is risky anyway: `ef`; `dotnet build`, `dotnet test` stay in sh)
-  dotnet: ['clear'],
+  // dotnet.ts: `dotnet user-secrets clear`, `dotnet clean` (build-tools.ts) (`dotnet ef` is risky anyway: `ef`; `dotnet build`, `dotnet test` stay in sh)
+  dotnet: ['clear', 'clean'],
   // site-publish.ts: `mkdocs gh-deploy --force|--no-history`, `gh-pages -f` (cut into gh, pages, f), `hugo deploy`,
   // `netlify sites:delete`; one list for all of them keeps the shim's case short (`mkdocs serve`, `hugo server` stay in sh)
   ...Object.fromEntries(['mkdocs', 'pages', 'hugo', 'netlify', 'ntl'].map((tool) => [tool, PUBLISH_VERBS])),

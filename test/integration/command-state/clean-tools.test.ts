@@ -43,6 +43,11 @@ function build(t: TestRepo): void {
     'gomod/cmd/server/main.go': 'package main\nfunc main() {}\n',
     'gomod/lib/native.go': 'package lib\n',
     'gomod/lib/libnative.a': 'archive\n',
+    // a .NET solution, ignoring what Visual Studio's .gitignore ignores
+    'dotnet/.gitignore': '[Bb]in/\n[Oo]bj/\n',
+    'dotnet/App.sln': 'Microsoft Visual Studio Solution File\n',
+    'dotnet/src/App/App.csproj': '<Project Sdk="Microsoft.NET.Sdk"></Project>\n',
+    'dotnet/src/Core/Core.csproj': '<Project Sdk="Microsoft.NET.Sdk"></Project>\n',
   });
   // the builds' ignored output
   writeFiles(t, {
@@ -57,6 +62,9 @@ function build(t: TestRepo): void {
     'app/.flutter-plugins-dependencies': '{}\n',
     'swiftpkg/.build/debug/P.build/P.o': 'o\n',
     'gomod/v2': 'bin\n',
+    'dotnet/src/App/bin/Debug/net8.0/App.dll': 'dll\n',
+    'dotnet/src/App/obj/project.assets.json': '{}\n',
+    'dotnet/src/Core/obj/Debug/net8.0/Core.csproj.FileListAbsolute.txt': 'x\n',
   });
   const init = t.guard(['init', '--yes', '--agents', 'claude']);
   expect(init.code, init.stderr).toBe(0);
@@ -194,9 +202,31 @@ describe("go clean: a package directory's object files and executables; the cach
   });
 });
 
+describe('dotnet clean: bin/ and obj/ of the projects', () => {
+  it('free over ignored output; a snapshot where a tracked file with changes in obj/ would go', async () => {
+    await template.withCopy(async (t) => {
+      await expectEvaluatedTable(t, [
+        ['cd dotnet && dotnet clean', 'allow', 'no-risk'],
+        ['cd dotnet/src/App && dotnet clean -c Release', 'allow', 'no-risk'],
+        ['cd dotnet && dotnet build', 'allow', 'no-risk'],
+      ]);
+      commitForced(t, { 'dotnet/src/Core/obj/keep.props': '<Project/>\n' }, 'a file in obj');
+      t.write('dotnet/src/Core/obj/keep.props', '<Project>changed</Project>\n');
+      await expectEvaluatedTable(t, [
+        // a referenced project anywhere in the repository: every obj/ of it judged
+        ['cd dotnet/src/App && dotnet clean', 'snapshot', 'rm-in-repo', ['obj']],
+        ['cd dotnet && dotnet clean App.sln', 'snapshot', 'rm-in-repo', ['obj']],
+        ['cd dotnet && dotnet clean -o /tmp/dn', 'snapshot', 'rm-in-repo', ['obj']],
+        ['cd dotnet && dotnet test', 'allow', 'no-risk'],
+      ]);
+      expect(checkVerdict(t, 'cd dotnet && dotnet clean', { asAgent: true })).toMatchObject({ verdict: 'snapshot', rule: 'rm-in-repo' });
+    });
+  });
+});
+
 describe('the fast path sends the cleans to Node, and only them', () => {
   it('clean and reset beside cargo, flutter, swift, go', () => {
-    for (const line of ['cargo clean', 'flutter clean', 'swift package clean', 'swift package reset', 'go clean', 'go clean -r ./...']) expect(fastPathAllows(line), line).toBe(false);
+    for (const line of ['cargo clean', 'flutter clean', 'swift package clean', 'swift package reset', 'go clean', 'go clean -r ./...', 'dotnet clean']) expect(fastPathAllows(line), line).toBe(false);
     for (const line of ['cargo build', 'cargo test --workspace', 'flutter run', 'flutter pub get', 'swift build', 'go test ./...', 'go build -o bin/x ./cmd/x']) expect(fastPathAllows(line), line).toBe(true);
   });
 });
