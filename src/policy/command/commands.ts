@@ -40,6 +40,7 @@ import { classifyRunner, RUNNER_PROGRAMS } from './runners.js';
 import { classifyComposer } from './composer-scripts.js';
 import { classifyBunScript, classifyMonorepoRun, classifyPackageManager, classifyRunAll } from './package-scripts.js';
 import { classifyMakeRun } from './make-targets.js';
+import { NINJA_CLEAN_PROGRAMS, classifyNinjaClean } from './ninja-clean.js';
 import { classifyJustRun } from './just-recipes.js';
 import { classifyTaskRun } from './taskfile-tasks.js';
 import { parseWords } from './parse.js';
@@ -397,6 +398,8 @@ export function classifyInvocation(inv: Invocation, rt: Runtime): void {
   if (BUILD_TOOL_PROGRAMS.has(name)) classifyBuildTool(inv, name, args, rt);
   // `cargo clean`, `flutter clean`, `swift package clean|reset`, `go clean`: their output directories as `rm -rf` judges them (build-tools.ts).
   if (CLEAN_TOOL_PROGRAMS.has(name)) classifyCleanTool(inv, name, args, rt);
+  // `ninja -t clean`, `ninja clean`, `cmake --build B --target clean`: the outputs the build lists, as `rm -f` judges them (ninja-clean.ts).
+  if (NINJA_CLEAN_PROGRAMS.has(name)) classifyNinjaClean(inv, name, args, rt);
   // `npx prisma migrate reset`, `./manage.py flush`, `rails db:reset`: the repository's ignored database files.
   // `bin/migrate` is the project's own script (read below), not golang-migrate.
   if (MIGRATION_PROGRAMS.has(name) && !(name === 'migrate' && program.includes('/'))) {

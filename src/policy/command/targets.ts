@@ -559,8 +559,10 @@ function declaredOutputs(target: string, facts: PathFacts, contents: RepoContent
   const wrapped = Object.create(contents) as RepoContents;
   Object.defineProperty(wrapped, 'ignored', {
     // a declared output directory (flutter's ephemeral/, a cargo target-dir a config names: build-tools.ts) is
-    // the tool's as a whole: every ignored entry under it is its output
-    get: () => (ignored ??= contents.ignored.map((entry) => (!entry.regenerable && (facts.isDir || (!entry.path.endsWith('/') && outputs.has(`${root}/${text(entry.path)}`))) ? { ...entry, regenerable: true, files: [] } : entry))),
+    // the tool's as a whole: every ignored entry under it is its output. A declared file inside an ignored
+    // directory (CMake's cmake_clean.cmake names build-make/app, ignored as build-make/: ninja-clean.ts) is
+    // listed as that directory: only the file goes, so the entry holding it is the output there.
+    get: () => (ignored ??= contents.ignored.map((entry) => (!entry.regenerable && (facts.isDir || (entry.path.endsWith('/') ? target.startsWith(`${root}/${text(entry.path)}`) : outputs.has(`${root}/${text(entry.path)}`))) ? { ...entry, regenerable: true, files: [] } : entry))),
   });
   return wrapped;
 }
