@@ -158,7 +158,7 @@ guard_benign() {
   done
   IFS=' 	.,:/=@%+^~&|;<>!#-'
   # kubectl, helm, helmfile, pulumi, gh, glab and the HTTP clients, cdk, cdktf, sst and serverless, sam,
-  # amplify, ampx, eksctl, kops, azd, eb, skaffold, doctl, dvc, medusa, adb, emulator, avdmanager, simctl, stripe, dotnet, argocd, mvn, mvnw, mvnd, gradlew, cargo, flutter, swift, go, ninja, samu, cmake and the publishers (mkdocs, gh-pages' pages,
+  # amplify, ampx, eksctl, kops, azd, eb, skaffold, doctl, dvc, medusa, adb, emulator, avdmanager, simctl, stripe, dotnet, argocd, mvn, mvnw, mvnd, gradlew, cargo, flutter, swift, go, ninja, samu, cmake, meson and the publishers (mkdocs, gh-pages' pages,
   # hugo, netlify, ntl) are risky only beside one of their subcommand words
   # (FAST_PATH_VERB_RISKY)
   guard_kube=0 guard_helm=0 guard_pulumi=0 guard_v_kube=0 guard_v_helm=0 guard_v_pulumi=0 guard_gh=0 guard_v_gh=0 guard_iac=0 guard_v_iac=0 guard_env=0 guard_v_env=0 guard_do=0 guard_v_do=0 guard_hf=0 guard_v_hf=0 guard_dvc=0 guard_v_dvc=0 guard_adb=0 guard_v_adb=0 guard_dn=0 guard_v_dn=0 guard_argo=0 guard_v_argo=0 guard_pub=0 guard_v_pub=0 guard_bt=0 guard_v_bt=0 guard_cl=0 guard_v_cl=0
@@ -169,10 +169,10 @@ guard_benign() {
       [mM][vV][nN] | [mM][vV][nN][wW] | [mM][vV][nN][dD] | [gG][rR][aA][dD][lL][eE][wW]) guard_bt=1 ;;
     esac
     # build-tools.ts: clean and reset beside cargo, flutter, swift, go; ninja-clean.ts: the same and remove,
-    # remove_directory, P beside ninja, samu, cmake
+    # remove_directory, P beside ninja, samu, cmake, meson
     case $guard_token in
       clean | reset | remove | remove_directory | P) guard_v_cl=1 ;;
-      [cC][aA][rR][gG][oO] | [fF][lL][uU][tT][tT][eE][rR] | [sS][wW][iI][fF][tT] | [gG][oO] | [nN][iI][nN][jJ][aA] | [sS][aA][mM][uU] | [cC][mM][aA][kK][eE]) guard_cl=1 ;;
+      [cC][aA][rR][gG][oO] | [fF][lL][uU][tT][tT][eE][rR] | [sS][wW][iI][fF][tT] | [gG][oO] | [nN][iI][nN][jJ][aA] | [sS][aA][mM][uU] | [cC][mM][aA][kK][eE] | [mM][eE][sS][oO][nN]) guard_cl=1 ;;
     esac
     # gh, glab, curl, http, https, xh, xhs: their words in any case (FAST_PATH_VERB_CASELESS)
     case $guard_token in

@@ -628,7 +628,7 @@ function classifyGoClean(inv: Invocation, args: Field[], rt: Runtime): void {
       // what `find DIR -name NAME` selects, by git's listing (a `**/NAME` glob may match a protected path)
       for (const name of GO_CLEAN_FILES) {
         const shown = path.posix.relative(inv.cwd ?? dir, dir) || '.';
-        const field: Field = { value: dir, display: `${shown}/**/${name}`, glob: false, pattern: null, splittable: false, found: { kind: 'find', query: { start: dir, shown, filter: { kind: 'name', pattern: name, icase: false } } } };
+        const field = foundByName(dir, shown, name);
         rt.report(checkDeleteTarget(field, inv.cwd, rt.ctx, inv.source, { recursive: true, verb }));
       }
       continue;
@@ -668,6 +668,16 @@ function goExecNames(dir: string, rt: Runtime): string[] | undefined {
   return [...names];
 }
 
+/**
+ * Every entry named `name` below `dir`, as `find DIR -name NAME` selects it (git's listing), and
+ * without a listing (by text) as the glob `DIR/**\/NAME`: the directory itself as the operand made
+ * `dotnet clean` by text `rm -rf` of the repository's root (denied).
+ */
+function foundByName(dir: string, shown: string, name: string): Field {
+  const pattern = `${dir}/**/${name}`;
+  return { value: pattern, display: `${shown}/**/${name}`, glob: true, pattern, splittable: false, found: { kind: 'find', query: { start: dir, shown, filter: { kind: 'name', pattern: name, icase: false } } } };
+}
+
 /** `dotnet clean`'s options that take a value as the next word. */
 const DOTNET_CLEAN_VALUES = new Set(['-c', '--configuration', '-f', '--framework', '-o', '--output', '-r', '--runtime', '-v', '--verbosity', '--tl', '-p', '--property']);
 
@@ -690,7 +700,7 @@ export function classifyDotnetClean(inv: Invocation, args: Field[], rt: Runtime)
   const root = rt.ctx.repoRoot && (cwd === rt.ctx.repoRoot || cwd.startsWith(`${rt.ctx.repoRoot}/`)) ? rt.ctx.repoRoot : cwd;
   for (const name of ['bin', 'obj']) {
     const shown = path.posix.relative(cwd, root) || '.';
-    const field: Field = { value: root, display: `${shown}/**/${name}`, glob: false, pattern: null, splittable: false, found: { kind: 'find', query: { start: root, shown, filter: { kind: 'name', pattern: name, icase: false } } } };
+    const field = foundByName(root, shown, name);
     rt.report(checkDeleteTarget(field, cwd, rt.ctx, inv.source, { recursive: true, verb }));
   }
 }

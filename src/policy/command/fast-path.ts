@@ -199,8 +199,8 @@ export const FAST_PATH_VERB_RISKY: Readonly<Record<string, readonly string[]>> =
   // case short; `cargo build`, `flutter run`, `swift build`, `go test ./...` stay in sh)
   // ninja-clean.ts, in the same list: `ninja -t clean`, `ninja clean` (ninja-build is cut into ninja, build), `cmake --build B
   // --target clean|--clean-first`, `cmake -E remove|remove_directory` (`cmake -E rm`: rm is risky anyway), `cmake -P x.cmake`
-  // (cut into P); `cmake --build build`, `ninja -C build` stay in sh
-  ...Object.fromEntries(['cargo', 'flutter', 'swift', 'go', 'ninja', 'samu', 'cmake'].map((tool) => [tool, ['clean', 'reset', 'remove', 'remove_directory', 'P']])),
+  // (cut into P), `meson compile --clean`; `cmake --build build`, `ninja -C build`, `meson compile` stay in sh
+  ...Object.fromEntries(['cargo', 'flutter', 'swift', 'go', 'ninja', 'samu', 'cmake', 'meson'].map((tool) => [tool, ['clean', 'reset', 'remove', 'remove_directory', 'P']])),
   // dotnet.ts: `dotnet user-secrets clear`, `dotnet clean` (build-tools.ts) (`dotnet ef` is risky anyway: `ef`; `dotnet build`, `dotnet test` stay in sh)
   dotnet: ['clear', 'clean'],
   // site-publish.ts: `mkdocs gh-deploy --force|--no-history`, `gh-pages -f` (cut into gh, pages, f), `hugo deploy`,

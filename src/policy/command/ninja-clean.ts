@@ -18,6 +18,7 @@
  *  - `cmake --build B --target clean` (`-t`, `--target=clean`) and `--clean-first`: with Ninja
  *    (B/build.ninja), `ninja clean` in B; with Makefiles, the `file(REMOVE_RECURSE ...)` lists of
  *    each target's cmake_clean.cmake (B/CMakeFiles/TargetDirectories.txt names the targets).
+ *  - `meson compile [-C DIR] --clean`: `ninja clean` in DIR (Meson's clean target runs `ninja -t clean`).
  *  - `cmake -E rm|remove|remove_directory PATH...`: as `rm` judges them; `cmake -P FILE`:
  *    FILE's `file(REMOVE|REMOVE_RECURSE ...)` (how `make clean` of CMake's Makefiles deletes).
  *
@@ -32,7 +33,7 @@ import type { Invocation, Runtime } from './runtime.js';
 import { checkDeleteAbs, checkDeleteTarget } from './targets.js';
 
 /** The programs this module judges (commands.ts sends them here). */
-export const NINJA_CLEAN_PROGRAMS = new Set(['ninja', 'ninja-build', 'samu', 'cmake']);
+export const NINJA_CLEAN_PROGRAMS = new Set(['ninja', 'ninja-build', 'samu', 'cmake', 'meson']);
 
 /** Files a manifest may include, at most (CMake: one; gn: one per toolchain). */
 const MAX_MANIFESTS = 64;
@@ -47,7 +48,17 @@ function read(rt: Runtime, abs: string): Found {
 
 export function classifyNinjaClean(inv: Invocation, name: string, args: Field[], rt: Runtime): void {
   if (name === 'cmake') classifyCmake(inv, args, rt);
+  else if (name === 'meson') classifyMeson(inv, args, rt);
   else classifyNinja(inv, name, args, rt);
+}
+
+/** `meson compile [-C DIR] --clean` runs `ninja clean` in the build directory (DIR, else where it runs). */
+function classifyMeson(inv: Invocation, args: Field[], rt: Runtime): void {
+  if (args[0]?.value !== 'compile' || !args.some((a) => a.value === '--clean')) return;
+  const at = args.findIndex((a) => a.value === '-C');
+  const dir = at < 0 ? [] : [{ ...args[at + 1]!, value: args[at + 1]?.value ?? null }];
+  if (at >= 0 && args[at + 1] === undefined) return;
+  classifyNinja(inv, 'meson', [...(at < 0 ? [] : [args[at]!, ...dir]), { ...args[0]!, value: 'clean' }], rt);
 }
 
 // ---------------------------------------------------------------- ninja
@@ -86,7 +97,7 @@ function classifyNinja(inv: Invocation, program: string, args: Field[], rt: Runt
     else if (option === '-t') tool = value;
   }
   if (dryRun) return;
-  const verb = `${program} ${tool === undefined ? 'clean' : `-t ${tool ?? '?'}`} deletes`;
+  const verb = program === 'meson' ? 'meson compile --clean deletes' : `${program} ${tool === undefined ? 'clean' : `-t ${tool ?? '?'}`} deletes`;
   if (tool === null) return unknown(inv, verb, 'what a tool guard cannot name deletes', rt);
   if (tool !== undefined && tool !== 'clean') return; // -t targets, query, compdb ... read only
   if (tool === undefined && !targets.includes('clean') && !targets.includes(null)) return;

@@ -114,6 +114,7 @@ describe('ninja and CMake cleans: the outputs the build lists', () => {
         ['cmake --build build --target clean', 'snapshot', 'rm-in-repo', ['src/gen.h']],
         ['cmake --build build -j 4 --clean-first', 'snapshot', 'rm-in-repo', ['src/gen.h']],
         ['cmake --build build-make --target clean', 'snapshot', 'rm-in-repo', ['src/gen.h']],
+        ['meson compile -C build --clean', 'snapshot', 'rm-in-repo', ['src/gen.h']],
         ['ninja -C build', 'allow', 'no-risk'],
         ['cmake --build build', 'allow', 'no-risk'],
         ['ninja -C build -n -t clean', 'allow', 'no-risk'],
@@ -152,8 +153,8 @@ describe('ninja and CMake cleans: the outputs the build lists', () => {
 
 describe('the fast path sends the cleans to Node, and only them', () => {
   it('clean beside ninja and cmake', () => {
-    for (const line of ['ninja -C build clean', 'ninja -t clean', 'ninja-build -C out clean', 'cmake --build build --target clean', 'cmake --build build --clean-first', 'cmake -E remove_directory x', 'cmake -P clean.cmake']) expect(fastPathAllows(line), line).toBe(false);
-    for (const line of ['ninja -C build', 'cmake --build build -j', 'cmake -S . -B build -G Ninja', 'ninja -C build test']) expect(fastPathAllows(line), line).toBe(true);
+    for (const line of ['ninja -C build clean', 'ninja -t clean', 'ninja-build -C out clean', 'cmake --build build --target clean', 'cmake --build build --clean-first', 'cmake -E remove_directory x', 'cmake -P clean.cmake', 'meson compile -C builddir --clean']) expect(fastPathAllows(line), line).toBe(false);
+    for (const line of ['ninja -C build', 'cmake --build build -j', 'cmake -S . -B build -G Ninja', 'ninja -C build test', 'meson compile -C builddir', 'meson setup builddir']) expect(fastPathAllows(line), line).toBe(true);
   });
 });
 

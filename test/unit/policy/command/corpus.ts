@@ -1458,7 +1458,19 @@ export const AGENT_ROWS: Row[] = [
   ['dotnet user-secrets list', 'allow'],
   ['dotnet ef migrations remove -p src/Infrastructure -s src/Web', 'snapshot', 'rm-in-repo'],
   ['dotnet ef migrations add AddOrders -p src/Infrastructure -s src/Web -o Data/Migrations', 'allow'],
-  ['dotnet clean', 'allow'],
+  // by text (no listing) every bin/ and obj/ as a glob, as `rm -rf **/bin` (this context names nothing regenerable);
+  // before 2026-12-08 it was the root itself, denied (rm-repo-root)
+  ['dotnet clean', 'snapshot', 'rm-in-repo'],
+  // ninja-clean.ts: CMake's -E removes as rm; a clean judged by the build's list (by text: the build directory)
+  ['cmake -E remove_directory src', 'snapshot', 'rm-in-repo'],
+  ['cmake -E rm -rf src docs', 'snapshot', 'rm-in-repo'],
+  ['cmake -E remove -f README.md', 'snapshot', 'rm-in-repo'],
+  ['cmake -E rm -rf ~/.ssh', 'deny', 'rm-outside-repo'],
+  ['cmake -E remove_directory /', 'deny', 'rm-root'],
+  ['cmake --build . --target clean', 'ask', 'rm-unknown-target'],
+  ['cmake --build build --target clean', 'snapshot', 'rm-in-repo'],
+  ['ninja -C build clean', 'snapshot', 'rm-in-repo'],
+  ['go clean ./...', 'snapshot', 'rm-in-repo'],
   // helmfile's destroy uninstalls every release (as helm uninstall); skaffold delete whatever skaffold.yaml deploys;
   // tilt down is a local cluster's (Tilt deploys to local clusters only unless the Tiltfile allows another)
   ['helmfile destroy', 'deny', 'cluster-data-delete'],

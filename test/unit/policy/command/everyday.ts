@@ -596,6 +596,9 @@ export const EVERYDAY: readonly string[] = [...INSTALLS, ...BUILDS, ...TESTS, ..
 const BUILDTOOLS_2 = [
   'flutter clean && flutter pub get', 'cargo clean -p serde', 'cargo clean --doc', 'go clean', 'go clean -cache -modcache', 'go clean -i ./...',
   'go clean ./...', 'go clean -fuzzcache', 'cmake --build build --target clean', 'ninja -C build -t clean', 'dotnet clean',
+  // ninja-clean.ts: the outputs the build lists (read where there is a build; here by text, the build directory)
+  'ninja -C build clean', 'cmake --build build --clean-first', 'cmake --build build -j 8 --target clean all', 'cmake --build cmake-build-debug --target clean',
+  'ninja -C out/Default -t clean', 'meson compile -C builddir --clean', 'cmake -E rm -rf build', 'cmake -E remove_directory build',
 ];
 
 export const EVERYDAY: readonly string[] = [...INSTALLS, ...BUILDS, ...TESTS, ...LINT, ...CLEANUPS, ...MOVES, ...TEMP, ...GIT_READS, ...GIT_WRITES, ...MISC, ...REAL_PROJECTS, ...REAL_PROJECTS_2, ...PROJECT_COMMAND_REACH, ...REAL_PROJECTS_3, ...REAL_PROJECTS_3_FIXED, ...FRICTION_5, ...REAL_PROJECTS_4, ...HOLES_3, ...HOLES_4, ...FRICTION_6, ...GITFRICTION, ...HOLES_5, ...HOLES_6, ...REAL_PROJECTS_7, ...HOLES_7, ...BUILDTOOLS, ...BUILDTOOLS_2];
