@@ -591,7 +591,6 @@ const FRICTION_9B = [
   'rm -Rf public/* resources', 'rm -rf public resources .hugo_build.lock', 'hugo mod get -u github.com/google/docsy/theme', 'hugo --cleanDestinationDir',
 ];
 
-export const EVERYDAY: readonly string[] = [...INSTALLS, ...BUILDS, ...TESTS, ...LINT, ...CLEANUPS, ...MOVES, ...TEMP, ...GIT_READS, ...GIT_WRITES, ...MISC, ...REAL_PROJECTS, ...REAL_PROJECTS_2, ...PROJECT_COMMAND_REACH, ...REAL_PROJECTS_3, ...REAL_PROJECTS_3_FIXED, ...FRICTION_5, ...REAL_PROJECTS_4, ...HOLES_3, ...HOLES_4, ...FRICTION_6, ...GITFRICTION, ...HOLES_5, ...HOLES_6, ...REAL_PROJECTS_7, ...HOLES_7, ...BUILDTOOLS, ...FRICTION_9, ...FRICTION_9B, ...HOLES_8, ...REAL_PROJECTS_8];
 // build-tools.ts (2026-12-08, helper buildtools2): the other build tools' cleans, judged as rm -rf of their output, free here
 const BUILDTOOLS_2 = [
   'flutter clean && flutter pub get', 'cargo clean -p serde', 'cargo clean --doc', 'go clean', 'go clean -cache -modcache', 'go clean -i ./...',
@@ -601,7 +600,7 @@ const BUILDTOOLS_2 = [
   'ninja -C out/Default -t clean', 'meson compile -C builddir --clean', 'cmake -E rm -rf build', 'cmake -E remove_directory build',
 ];
 
-export const EVERYDAY: readonly string[] = [...INSTALLS, ...BUILDS, ...TESTS, ...LINT, ...CLEANUPS, ...MOVES, ...TEMP, ...GIT_READS, ...GIT_WRITES, ...MISC, ...REAL_PROJECTS, ...REAL_PROJECTS_2, ...PROJECT_COMMAND_REACH, ...REAL_PROJECTS_3, ...REAL_PROJECTS_3_FIXED, ...FRICTION_5, ...REAL_PROJECTS_4, ...HOLES_3, ...HOLES_4, ...FRICTION_6, ...GITFRICTION, ...HOLES_5, ...HOLES_6, ...REAL_PROJECTS_7, ...HOLES_7, ...BUILDTOOLS, ...BUILDTOOLS_2];
+export const EVERYDAY: readonly string[] = [...INSTALLS, ...BUILDS, ...TESTS, ...LINT, ...CLEANUPS, ...MOVES, ...TEMP, ...GIT_READS, ...GIT_WRITES, ...MISC, ...REAL_PROJECTS, ...REAL_PROJECTS_2, ...PROJECT_COMMAND_REACH, ...REAL_PROJECTS_3, ...REAL_PROJECTS_3_FIXED, ...FRICTION_5, ...REAL_PROJECTS_4, ...HOLES_3, ...HOLES_4, ...FRICTION_6, ...GITFRICTION, ...HOLES_5, ...HOLES_6, ...REAL_PROJECTS_7, ...HOLES_7, ...BUILDTOOLS, ...FRICTION_9, ...FRICTION_9B, ...HOLES_8, ...REAL_PROJECTS_8, ...BUILDTOOLS_2];
 
 /** What no snapshot holds: an agent must be stopped (deny, or ask a person). */
 export const UNRECOVERABLE: readonly string[] = [
