@@ -14,11 +14,17 @@ export function json(repo: TestRepo, args: string[], options: { cwd?: string; en
   return JSON.parse(r.stdout);
 }
 
-/** Polls `check` until it returns a value that is not undefined/false, or fails after `timeoutMs`. */
+/**
+ * Polls `check` until it returns a value that is not undefined/false, or fails after `timeoutMs`.
+ * Between two checks it waits `everyMs`, or as long as the last check took where that was longer:
+ * a check that spawns guard (Node's start, 0.1-0.3 s of CPU) polled every 100 ms kept a core busy
+ * with polling while the watcher it waited for needed that core (issue 8).
+ */
 export async function waitFor<T>(what: string, check: () => T | undefined | false | null, timeoutMs = 30_000, everyMs = 100): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {
+    const started = Date.now();
     try {
       const value = check();
       if (value !== undefined && value !== false && value !== null) return value;
@@ -26,7 +32,7 @@ export async function waitFor<T>(what: string, check: () => T | undefined | fals
       last = error;
     }
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-    await new Promise((resolve) => setTimeout(resolve, everyMs));
+    await new Promise((resolve) => setTimeout(resolve, Math.max(everyMs, Date.now() - started)));
   }
 }
 
@@ -47,20 +53,49 @@ export function treeFiles(repo: TestRepo, oid: string): string[] {
     .filter(Boolean);
 }
 
+/**
+ * The stamp of the watcher's state file (.git/guard/watcher.json, which the daemon rewrites
+ * atomically at every change of state and heartbeat), or null where `.git` is not a directory.
+ */
+function stateFileStamp(repo: TestRepo): string | null {
+  const gitDir = path.join(repo.dir, '.git');
+  if (!fs.statSync(gitDir, { throwIfNoEntry: false })?.isDirectory()) return null;
+  const stat = fs.statSync(path.join(gitDir, 'guard', 'watcher.json'), { bigint: true, throwIfNoEntry: false });
+  return stat ? `${stat.ino}:${stat.mtimeNs}:${stat.size}` : '';
+}
+
+/**
+ * Waits until `guard watch status --json` gives a status for which `match` holds, and returns it.
+ * guard is asked again as soon as the watcher's state file changed, and at least once a second
+ * otherwise (a dead daemon, a pid file, a worktree whose .git is a file): not at every 100 ms
+ * poll, which spawned Node ten times a second for the up to 5 s a heartbeat takes (issue 8).
+ */
+export async function waitForStatus(repo: TestRepo, what: string, match: (status: any) => unknown, timeoutMs = 30_000): Promise<any> {
+  let asked = 0;
+  let stamp: string | null | undefined;
+  return waitFor(what, () => {
+    const now = stateFileStamp(repo);
+    if (now !== null && now === stamp && Date.now() - asked < 1000) return undefined;
+    stamp = now;
+    asked = Date.now();
+    const status = JSON.parse(repo.guard(['watch', 'status', '--json']).stdout || '{}');
+    return match(status) ? status : undefined;
+  }, timeoutMs);
+}
+
 export async function waitForWatcher(repo: TestRepo, health: string[] = ['running']): Promise<any> {
-  return waitFor(`the watcher to be ${health.join(' or ')}`, () => {
-    const r = repo.guard(['watch', 'status', '--json']);
-    const status = JSON.parse(r.stdout || '{}');
-    return health.includes(status.health) ? status : undefined;
-  });
+  return waitForStatus(repo, `the watcher to be ${health.join(' or ')}`, (status) => health.includes(status.health));
 }
 
 /** The newest snapshot (any trigger) for which `match` holds. */
 export async function waitForSnapshot(repo: TestRepo, what: string, match: (snapshot: any, files: string[]) => boolean, timeoutMs?: number): Promise<any> {
+  // A snapshot's tree never changes: each one's files are listed once per wait, not at every poll.
+  const files = new Map<string, string[]>();
+  const filesOf = (oid: string): string[] => files.get(oid) ?? files.set(oid, treeFiles(repo, oid)).get(oid)!;
   return waitFor(
     what,
     () => {
-      for (const s of snapshots(repo)) if (match(s, treeFiles(repo, s.oid))) return s;
+      for (const s of snapshots(repo)) if (match(s, filesOf(s.oid))) return s;
       return undefined;
     },
     timeoutMs,

@@ -11,7 +11,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
-import { fastWatchConfig, fullWalkTree, json, snapshots, waitFor, waitForWatcher, waitForWatcherToMatchFullWalk } from './helpers.js';
+import { fastWatchConfig, fullWalkTree, json, snapshots, waitFor, waitForStatus, waitForWatcher, waitForWatcherToMatchFullWalk } from './helpers.js';
 
 function treeOf(repo: TestRepo, oid: string): string {
   return repo.git(['rev-parse', `${oid}^{tree}`]).trim();
@@ -41,7 +41,7 @@ describe('the watcher when a rescan of the ignore rules fails', () => {
       // From here every check-ignore of a walk dies; build/ stops being ignored.
       fs.writeFileSync(dies, '');
       repo.write('.gitignore', '*.tmp\n');
-      await waitFor('the rescan to fail', () => json(repo, ['watch', 'status']).file.lastError?.message.includes('pathspec magic'));
+      await waitForStatus(repo, 'the rescan to fail', (s) => s.file.lastError?.message.includes('pathspec magic'));
       // The full snapshot a rules change asks for, whatever its rescan did.
       await waitForWatcherToMatchFullWalk(repo, 'build/old.txt in a watcher snapshot');
 
@@ -73,7 +73,7 @@ describe('the watcher when a rescan of the ignore rules fails', () => {
 
       // git answers again: a retry finishes the rescan, build/ is watched and events do the rest.
       fs.rmSync(dies);
-      await waitFor('a retried rescan to finish', () => json(repo, ['watch', 'status']).file.watchesIncomplete === false, 90_000);
+      await waitForStatus(repo, 'a retried rescan to finish', (s) => s.file.watchesIncomplete === false, 90_000);
       repo.write('build/third.txt', 'third\n');
       await waitForWatcherToMatchFullWalk(repo, 'build/third.txt in a snapshot');
       // The full snapshot that follows the rescan has been taken by now: this one is from its event.

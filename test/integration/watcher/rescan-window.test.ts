@@ -11,7 +11,7 @@ import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
-import { fastWatchConfig, json, latestTree, waitFor, waitForWatcher, waitForWatcherToMatchFullWalk } from './helpers.js';
+import { fastWatchConfig, json, latestTree, waitFor, waitForStatus, waitForWatcher, waitForWatcherToMatchFullWalk } from './helpers.js';
 
 function guardFile(repo: TestRepo, name: string): string {
   return path.join(repo.dir, '.git', 'guard', name);
@@ -101,7 +101,7 @@ describe('an edit made while the watcher rescans', () => {
         // The rescan of a rules change dies: build/ is no longer ignored and has no watch.
         fs.writeFileSync(dies, '');
         repo.write('.gitignore', '*.tmp\n');
-        await waitFor('the watches to be incomplete', () => json(repo, ['watch', 'status']).watchesIncomplete === true, 60_000);
+        await waitForStatus(repo, 'the watches to be incomplete', (s) => s.watchesIncomplete === true, 60_000);
         await waitForWatcherToMatchFullWalk(repo, 'build/old.txt by a full walk');
         // The next retry finishes, held at the chosen directory.
         fs.rmSync(dies);
@@ -114,7 +114,7 @@ describe('an edit made while the watcher rescans', () => {
         repo.write('src/deep/lib.js', 'export const v = 3;\n');
         repo.write('build/new.txt', 'in a directory without a watch, again\n');
         release();
-        await waitFor('the watches to be whole again', () => json(repo, ['watch', 'status']).watchesIncomplete === false, 60_000);
+        await waitForStatus(repo, 'the watches to be whole again', (s) => s.watchesIncomplete === false, 60_000);
         const tree = await waitForWatcherToMatchFullWalk(repo, 'the edits made at the end of the held rescan');
         expect(tree).toBe(latestTree(repo));
         expect(recorded(repo, 'src/app.js')).toBe('console.log(2);\n');

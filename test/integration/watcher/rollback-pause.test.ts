@@ -19,7 +19,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { GUARD_BIN, stopWatchers, withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
 import { captureState } from '../../helpers/state.js';
 import { addSubmodule } from '../../helpers/fixtures.js';
-import { fastWatchConfig, json, snapshots, treeFiles, waitFor, waitForWatcher, waitForWatcherToMatchFullWalk } from './helpers.js';
+import { fastWatchConfig, json, snapshots, treeFiles, waitFor, waitForStatus, waitForWatcher, waitForWatcherToMatchFullWalk } from './helpers.js';
 
 const HOLDS = { GUARD_TEST_BUNDLE: '1', GUARD_TEST_RESTORE_HOLD: '1', GUARD_TEST_ROLLBACK_HOLD: '1' };
 
@@ -122,7 +122,7 @@ describe('a rollback while the watcher restores a protected file', () => {
         // The agent goes on meanwhile: the snapshot that becomes due is held (counted), not taken
         // while the rollback runs; the watcher records it once the rollback ends.
         repo.write('notes.txt', 'written while the rollback ran\n');
-        await waitFor('the watcher to hold a snapshot for the rollback', () => json(repo, ['watch', 'status']).file.snapshots.held > 0 || undefined);
+        await waitForStatus(repo, 'the watcher to hold a snapshot for the rollback', (s) => s.file.snapshots.held > 0 || undefined);
       });
       const r = await rollback.done;
       // Before the fix the watcher wrote ci.yml while the rollback was held ('written') and the
@@ -139,7 +139,7 @@ describe('a rollback while the watcher restores a protected file', () => {
       expect(rolledBack.files['notes.txt']).toBeDefined();
       delete rolledBack.files['notes.txt'];
       expect(rolledBack).toEqual(atStart);
-      await waitFor('the watcher to be paused for no one', () => json(repo, ['watch', 'status']).file.pausedFor.length === 0 || undefined);
+      await waitForStatus(repo, 'the watcher to be paused for no one', (s) => s.file.pausedFor.length === 0 || undefined);
       // The watcher records the result once the pause ends, and no snapshot of it lies between
       // the pre-rollback snapshot and that one (none of a half-restored tree).
       const after = await waitForWatcherToMatchFullWalk(repo, 'the watcher to record the rolled-back tree');

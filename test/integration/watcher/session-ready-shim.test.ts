@@ -11,7 +11,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PROJECT_ROOT, withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
 import { DAEMON_NODE_FLAGS } from '../../../src/watcher/control.js';
-import { fastWatchConfig, json, waitFor, waitForSnapshot, waitForWatcher } from './helpers.js';
+import { fastWatchConfig, json, waitForSnapshot, waitForStatus, waitForWatcher } from './helpers.js';
 
 const SHIM = path.join(PROJECT_ROOT, 'hooks', 'agent-hook.sh');
 const SH = fs.existsSync('/usr/bin/dash') ? '/usr/bin/dash' : '/bin/sh';
@@ -60,7 +60,7 @@ describe('a session start through the agent hook\'s shim', () => {
       // The bare pid the shim claimed the file with is written again with its pid namespace.
       expect(fs.readFileSync(path.join(repo.dir, '.git', 'guard', 'watcher.pid'), 'utf8')).toMatch(new RegExp(`^${pid} host=[^;]+;pidns=\\S+\\n$`));
       const session = json(repo, ['session', 'list']).sessions.find((s: any) => s.endedAt === null);
-      await waitFor('the watcher to name its session', () => json(repo, ['watch', 'status']).file.startedFor === session.id);
+      await waitForStatus(repo, 'the watcher to name its session', (s) => s.file.startedFor === session.id);
 
       // A change right after the hook returned is recorded by that watcher.
       repo.write('src/after-start.js', 'written by the agent\n');
@@ -68,7 +68,7 @@ describe('a session start through the agent hook\'s shim', () => {
       expect(json(repo, ['watch', 'status']).file.pid).toBe(pid);
       // Its session's end stops it, as it stops a watcher Node started for a session.
       expect(repo.guard(['session', 'end']).code).toBe(0);
-      await waitFor('the watcher to stop with its session', () => json(repo, ['watch', 'status']).health === 'stopped' || undefined);
+      await waitForStatus(repo, 'the watcher to stop with its session', (s) => s.health === 'stopped' || undefined);
     }));
 
   it('starts none when a watcher runs: the running one is the session\'s', () =>

@@ -11,7 +11,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { GUARD_BIN, withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
-import { fastWatchConfig, inotifyWatchedInodes, json, waitFor, waitForWatcher, waitForWatcherToMatchFullWalk } from './helpers.js';
+import { fastWatchConfig, inotifyWatchedInodes, json, waitFor, waitForStatus, waitForWatcher, waitForWatcherToMatchFullWalk } from './helpers.js';
 
 function inode(file: string): number {
   return fs.statSync(file).ino;
@@ -103,7 +103,7 @@ describe('the watcher and symlinks', () => {
       await waitForWatcherToMatchFullWalk(repo, 'src/app.js edited during the retried rescan');
       repo.write('src/app.js', 'console.log(3);\n');
       fs.rmSync(rescanPaused);
-      await waitFor('the watches to be whole again', () => json(repo, ['watch', 'status']).watchesIncomplete === false || undefined);
+      await waitForStatus(repo, 'the watches to be whole again', (s) => s.watchesIncomplete === false || undefined);
       await waitForWatcherToMatchFullWalk(repo, 'src/app.js edited as the retried rescan went on');
       repo.write('src/app.js', 'console.log(4);\n');
       await waitForWatcherToMatchFullWalk(repo, 'src/app.js after the swap');

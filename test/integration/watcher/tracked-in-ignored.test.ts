@@ -11,7 +11,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
-import { fastWatchConfig, json, waitFor, waitForSnapshot, waitForWatcher } from './helpers.js';
+import { fastWatchConfig, json, waitForSnapshot, waitForStatus, waitForWatcher } from './helpers.js';
 
 function baseRepo(repo: TestRepo): void {
   repo.write('.gitignore', 'dist/\nnode_modules/\n');
@@ -58,7 +58,7 @@ describe('tracked files inside ignored directories', () => {
       expect(blobAt(repo, edited, 'dist/other/b.js')).toBeNull();
       expect(blobAt(repo, edited, 'node_modules/dep/index.js')).toBeNull();
       // dist and dist/sub got their watch; dist/other and node_modules stay unwatched.
-      await waitFor('the heartbeat to count dist and dist/sub', () => json(repo, ['watch', 'status']).file.watchedDirs === before + 2);
+      await waitForStatus(repo, 'the heartbeat to count dist and dist/sub', (s) => s.file.watchedDirs === before + 2);
 
       // The agent throws the edit away; the rollback to the snapshot brings back its bytes.
       repo.git(['checkout', '--', 'dist/sub/a.js']);
@@ -90,7 +90,7 @@ describe('tracked files inside ignored directories', () => {
       expect(blobAt(repo, edited, 'node_modules/dep/lib/patched.js')).toBe('patched v2\n');
       expect(blobAt(repo, edited, 'node_modules/dep/index.js')).toBeNull();
       // node_modules, dep and lib: not dep's other directories.
-      await waitFor('the heartbeat to count node_modules, dep and lib', () => json(repo, ['watch', 'status']).file.watchedDirs === before + 3);
+      await waitForStatus(repo, 'the heartbeat to count node_modules, dep and lib', (s) => s.file.watchedDirs === before + 3);
     }));
 
   it('a rollback to a snapshot whose index tracks a file under node_modules/ watches it: a later edit is recorded', () =>
@@ -111,7 +111,7 @@ describe('tracked files inside ignored directories', () => {
       const r = repo.guard(['rollback', vendored.slice(0, 12), '--yes']);
       expect(r.code, r.stderr).toBe(0);
       expect(repo.git(['ls-files', 'node_modules'])).toBe('node_modules/dep/lib/patched.js\n');
-      await waitFor('the heartbeat to count node_modules, dep and lib', () => json(repo, ['watch', 'status']).file.watchedDirs === before + 3);
+      await waitForStatus(repo, 'the heartbeat to count node_modules, dep and lib', (s) => s.file.watchedDirs === before + 3);
 
       repo.write('node_modules/dep/lib/patched.js', 'patched v2\n');
       const edited = servedSnapshot(repo);
@@ -132,6 +132,6 @@ describe('tracked files inside ignored directories', () => {
       // which compares no index trees; the watcher compares them itself (one diff-tree).
       repo.write('.env', 'TOKEN=1\n');
       await addForcedThenEdit(repo);
-      await waitFor('the heartbeat to count dist and dist/sub', () => json(repo, ['watch', 'status']).file.watchedDirs === before + 2);
+      await waitForStatus(repo, 'the heartbeat to count dist and dist/sub', (s) => s.file.watchedDirs === before + 2);
     }));
 });

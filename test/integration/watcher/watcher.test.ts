@@ -3,7 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
 import { captureState } from '../../helpers/state.js';
-import { fastWatchConfig, json, snapshots, treeFiles, waitFor, waitForSnapshot, waitForWatcher } from './helpers.js';
+import { fastWatchConfig, json, snapshots, treeFiles, waitFor, waitForSnapshot, waitForStatus, waitForWatcher } from './helpers.js';
 
 function baseRepo(repo: TestRepo, config = fastWatchConfig()): void {
   repo.write('.gitignore', 'node_modules/\n.env\n*.log\n');
@@ -68,7 +68,7 @@ describe('the watcher', () => {
       repo.write('pkg/node_modules/dep/index.js', 'dep\n');
       await waitForSnapshot(repo, 'the new tree', (_s, files) => files.includes('pkg/sub/deep/x.txt'));
       // The deepest new directory got its own watch: a later edit there is recorded too.
-      await waitFor('the new directories to be watched', () => json(repo, ['watch', 'status']).file.watchedDirs === before + 3);
+      await waitForStatus(repo, 'the new directories to be watched', (s) => s.file.watchedDirs === before + 3);
       repo.write('pkg/sub/deep/x.txt', 'two\n');
       const edited = await waitForSnapshot(repo, 'the edit in the new directory', (s) => repo.git(['show', `${s.oid}:pkg/sub/deep/x.txt`], { allowFail: true }) === 'two\n');
       expect(treeFiles(repo, edited.oid).filter((f) => f.includes('generated/') || f.includes('node_modules/'))).toEqual([]);
