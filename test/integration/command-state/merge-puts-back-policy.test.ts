@@ -16,6 +16,7 @@ import { hookCommandFor } from '../../../src/agents/launcher.js';
 import { withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
 import { installedClaudeHook, installedHookGitProcesses, loggedEvents } from '../../helpers/guard-steps.js';
 import { commitFiles } from '../../helpers/repo-steps.js';
+import { fileTemplate } from '../../helpers/repo-template.js';
 import { evaluateCommand } from '../../../src/cli/command-state.js';
 import { readPolicy } from '../../../src/config/compile.js';
 import { openRepo } from '../../../src/git/repo.js';
@@ -50,6 +51,9 @@ function setup(t: TestRepo, agents = 'claude'): Buffer {
   commitFiles(t, { 'w.txt': 'w\n' }, 'w');
   return bytes(t);
 }
+
+/** setup(t) for Claude Code built once for the file, each test on a copy (repo-template.ts); the policy's bytes as setup left them. */
+const template = fileTemplate((t) => void setup(t));
 
 function hookEvent(t: TestRepo, agent: string, event: 'pre-tool' | 'post-tool', command: string): string {
   const payload = { session_id: 's', cwd: t.dir, hook_event_name: event === 'pre-tool' ? 'PreToolUse' : 'PostToolUse', tool_name: 'Bash', tool_input: { command }, tool_response: { stdout: '', stderr: '', interrupted: false } };
@@ -95,8 +99,8 @@ const PATHS: Array<[string, (t: TestRepo) => string]> = [
 
 describe('an agent command that takes in a deletion of .guard.yaml made on the other side: put back after it', () => {
   it.each(PATHS)('%s (Claude Code): allowed, the policy back byte for byte after the post-tool hook, untracked, the way to keep it named; the person\'s protected path refused again', async (_name, prepare) => {
-    await withTestRepo((t) => {
-      const policy = setup(t);
+    await template.withCopy((t) => {
+      const policy = bytes(t);
       const command = prepare(t);
       expect(installedClaudeHook(t, command).decision).toBe('allow');
       run(t, command);
@@ -117,8 +121,8 @@ describe('an agent command that takes in a deletion of .guard.yaml made on the o
   });
 
   it('a rebase that stops part-way: the copy waits until the rebase ends, so a later pick that changes .guard.yaml does not stop at an untracked copy', async () => {
-    await withTestRepo((t) => {
-      const policy = setup(t);
+    await template.withCopy((t) => {
+      const policy = bytes(t);
       t.git(['checkout', '-q', 'gone']);
       commitFiles(t, { 'src/a.py': 'gone\n' }, 'gone edits a');
       t.git(['checkout', '-q', 'work']);
@@ -202,8 +206,8 @@ describe('an agent command that takes in a deletion of .guard.yaml made on the o
   });
 
   it('a cherry-pick of several commits that stops part-way: the copy waits until the sequence ends, as after a rebase', async () => {
-    await withTestRepo((t) => {
-      const policy = setup(t);
+    await template.withCopy((t) => {
+      const policy = bytes(t);
       t.git(['checkout', '-q', '-b', 'side', 'main']);
       commitFiles(t, { 'src/a.py': 'side\n' }, 'side edits a');
       const edited = Buffer.concat([policy, Buffer.from('# edited on side\n')]);
@@ -233,8 +237,8 @@ describe('an agent command that takes in a deletion of .guard.yaml made on the o
   });
 
   it('git stash pop of the person\'s stash that deleted it: put back, tracked as HEAD has it', async () => {
-    await withTestRepo((t) => {
-      const policy = setup(t);
+    await template.withCopy((t) => {
+      const policy = bytes(t);
       fs.rmSync(path.join(t.dir, POLICY));
       t.write('w.txt', 'changed\n');
       t.git(['stash', '-q']);
@@ -254,8 +258,8 @@ describe('an agent command that takes in a deletion of .guard.yaml made on the o
   });
 
   it('a merge that stops at a conflict elsewhere: put back, the index still deletes it, and `git add .guard.yaml`, which the message names, keeps it in the merge commit', async () => {
-    await withTestRepo((t) => {
-      const policy = setup(t);
+    await template.withCopy((t) => {
+      const policy = bytes(t);
       t.git(['checkout', '-q', '-b', 'gone2', 'gone']);
       t.write('src/a.py', 'theirs\n');
       t.git(['commit', '-q', '-am', 'theirs']);
@@ -280,8 +284,8 @@ describe('an agent command that takes in a deletion of .guard.yaml made on the o
   });
 
   it('a merge whose verdict is a snapshot (it writes over an ignored file): the watch is noted once the snapshot is taken, the policy back after it', async () => {
-    await withTestRepo((t) => {
-      const policy = setup(t);
+    await template.withCopy((t) => {
+      const policy = bytes(t);
       fs.appendFileSync(path.join(t.dir, '.git', 'info', 'exclude'), 'g.txt\n');
       t.write('g.txt', 'local\n');
       const command = 'git merge --no-edit gone';
@@ -297,8 +301,8 @@ describe('an agent command that takes in a deletion of .guard.yaml made on the o
   });
 
   it("another tool call's post-tool hook (Claude Code runs calls in parallel) leaves the watch for the merge's own", async () => {
-    await withTestRepo((t) => {
-      const policy = setup(t);
+    await template.withCopy((t) => {
+      const policy = bytes(t);
       const command = 'git merge --no-edit gone';
       expect(installedClaudeHook(t, command).decision).toBe('allow');
       expect(hookEvent(t, 'claude', 'post-tool', 'ls')).not.toContain('deletion');
@@ -311,8 +315,8 @@ describe('an agent command that takes in a deletion of .guard.yaml made on the o
   });
 
   it('a merge that keeps it (a branch made before `guard init`, which never had it): nothing put back, nothing said, nothing journaled, the watch gone', async () => {
-    await withTestRepo((t) => {
-      const policy = setup(t);
+    await template.withCopy((t) => {
+      const policy = bytes(t);
       const command = 'git merge --no-edit old';
       expect(installedClaudeHook(t, command).decision).toBe('allow');
       expect(t.exists('.git/guard/put-back.json')).toBe(true);
@@ -340,8 +344,7 @@ describe('an agent command that takes in a deletion of .guard.yaml made on the o
   });
 
   it("a person's own merge (no agent hook, git's hooks alone) is theirs: nothing put back, not by `guard status` nor by an agent's next hook event", async () => {
-    await withTestRepo((t) => {
-      setup(t);
+    await template.withCopy((t) => {
       run(t, 'git merge --no-edit gone');
       expect(t.exists(POLICY)).toBe(false);
       expect(t.guard(['status']).stdout).not.toContain('put it back');
@@ -352,8 +355,7 @@ describe('an agent command that takes in a deletion of .guard.yaml made on the o
   });
 
   it('the verdict carries the watch from the text alone (check-command, Claude Code), for an agent only; `git stash pop` and an alias too', async () => {
-    await withTestRepo((t) => {
-      setup(t);
+    await template.withCopy((t) => {
       const check = (command: string, env: Record<string, string> = { CLAUDECODE: '1' }): { verdict: string; watchPolicy?: boolean } => JSON.parse(t.guard(['check-command', '--json', command], { env }).stdout) as { verdict: string; watchPolicy?: boolean };
       for (const command of ['git merge gone', 'git rebase gone', 'git pull', 'git pull --rebase', 'git cherry-pick gone~1', 'git revert policy', 'git am x.patch', 'git stash pop', 'git stash apply', 'git -C . merge gone']) {
         expect(check(command), command).toMatchObject({ verdict: 'allow', watchPolicy: true });
@@ -366,8 +368,7 @@ describe('an agent command that takes in a deletion of .guard.yaml made on the o
   });
 
   it('other git commands run from a subdirectory ask nothing for the watch: their answer is still kept from text and files', async () => {
-    await withTestRepo(async (t) => {
-      setup(t);
+    await template.withCopy(async (t) => {
       t.write('src/deep/er/f.txt', 'x\n');
       const cwd = path.join(t.dir, 'src/deep/er');
       const saved = process.env;
@@ -386,8 +387,7 @@ describe('an agent command that takes in a deletion of .guard.yaml made on the o
   });
 
   it('git processes of the installed pre-tool hook for `git merge X`, `git pull`, `git rebase X`: the same with 300 more branches and files (the watch asks git nothing)', async () => {
-    await withTestRepo((t) => {
-      setup(t);
+    await template.withCopy((t) => {
       installedClaudeHook(t, 'git status');
       const count = (): number[] => ['git merge gone', 'git pull', 'git rebase gone'].map((command) => installedHookGitProcesses(t, command));
       const small = count();
