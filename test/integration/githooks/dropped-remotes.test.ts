@@ -9,14 +9,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { waitFor } from '../watcher/helpers.js';
-import { AGENT_ENV, guarded, type Guarded } from './setup.js';
+import { AGENT_ENV, guarded, keptTips, type Guarded } from './setup.js';
 import { countGitProcesses, traceEnv } from '../../helpers/git-trace.js';
-
-/** Every keep commit and its parents (the chain's older commits and the kept tips). */
-function keptParents(repo: Guarded): string[] {
-  const all = repo.run(['rev-list', '--parents', '--first-parent', 'refs/guard/keep/head']);
-  return all.code === 0 ? all.stdout.split(/\s+/).filter(Boolean) : [];
-}
 
 /** A commit on its own branch pushed to the remote, then fetched (remote-tracking ref), the local branch deleted. */
 function remoteOnlyBranch(repo: Guarded, name: string): string {
@@ -52,7 +46,7 @@ describe('deleted remote-tracking refs', () => {
       ]);
 
       // Kept by a background process once the fetch returned.
-      await waitFor('the tips in the keep chain', () => tips.every((tip) => keptParents(repo).includes(tip)));
+      await waitFor('the tips in the keep chain', () => tips.every((tip) => keptTips(repo).includes(tip)));
       repo.git(['reflog', 'expire', '--expire=now', '--all']);
       repo.git(['gc', '-q', '--prune=now']);
       for (const tip of tips) expect(repo.run(['cat-file', '-e', `${tip}^{commit}`]).code).toBe(0);
@@ -72,7 +66,7 @@ describe('deleted remote-tracking refs', () => {
       const r = repo.run(['branch', '-dr', 'origin/feature'], { env: AGENT_ENV });
       expect(r.code, r.stderr).toBe(0);
       expect(r.stderr).toContain(`Back: git update-ref refs/remotes/origin/feature ${tip}`);
-      await waitFor('the tip in the keep chain', () => keptParents(repo).includes(tip));
+      await waitFor('the tip in the keep chain', () => keptTips(repo).includes(tip));
       repo.git(['--git-dir', repo.remote, 'branch', '-q', '-D', 'feature']);
       repo.git(['reflog', 'expire', '--expire=now', '--all']);
       repo.git(['gc', '-q', '--prune=now']);
@@ -113,7 +107,7 @@ describe('deleted remote-tracking refs', () => {
 
       const r2 = repo.run(['branch', '-dr', 'origin/second'], { env: AGENT_ENV });
       expect(r2.code, r2.stderr).toBe(0);
-      await waitFor('both tips in the keep chain', () => keptParents(repo).includes(first) && keptParents(repo).includes(second));
+      await waitFor('both tips in the keep chain', () => keptTips(repo).includes(first) && keptTips(repo).includes(second));
       await waitFor('no file left', () => fs.readdirSync(guardDir).every((name) => !name.startsWith('dropped-remotes')));
     } finally {
       repo.cleanup();
@@ -140,7 +134,7 @@ describe('deleted remote-tracking refs', () => {
       waitingFile(repo, first, 'refs/remotes/origin/first');
       const r = repo.run(['branch', '-dr', 'origin/second'], { env: AGENT_ENV });
       expect(r.code, r.stderr).toBe(0);
-      await waitFor('both tips in the keep chain', () => keptParents(repo).includes(first) && keptParents(repo).includes(second));
+      await waitFor('both tips in the keep chain', () => keptTips(repo).includes(first) && keptTips(repo).includes(second));
       await waitFor('no file left', () => fs.readdirSync(path.join(repo.dir, '.git', 'guard')).every((name) => !name.startsWith('dropped-remotes')));
     } finally {
       repo.cleanup();
@@ -161,7 +155,7 @@ describe('deleted remote-tracking refs', () => {
       fs.utimesSync(file, old, old);
       const text = repo.guard(['status']);
       expect(text.stdout).toContain('kept 1 tip(s) of deleted remote-tracking refs in refs/guard/keep/head that waited since');
-      expect(keptParents(repo)).toContain(tip);
+      expect(keptTips(repo)).toContain(tip);
       expect(fs.existsSync(file)).toBe(false);
     } finally {
       repo.cleanup();
@@ -175,7 +169,7 @@ describe('deleted remote-tracking refs', () => {
       const early = remoteOnlyBranch(repo, 'early');
       repo.git(['--git-dir', repo.remote, 'branch', '-q', '-D', 'early']);
       expect(repo.run(['fetch', '--prune', 'origin'], { env: AGENT_ENV }).code).toBe(0);
-      await waitFor('the early tip kept', () => keptParents(repo).includes(early));
+      await waitFor('the early tip kept', () => keptTips(repo).includes(early));
       const tips = ['one', 'two', 'back'].map((name) => remoteOnlyBranch(repo, name));
       // A second remote branch at two's commit: named too (its commit is kept once, under two's name).
       repo.git(['push', '-q', 'origin', `${tips[1]}:refs/heads/twin`]);
@@ -190,7 +184,7 @@ describe('deleted remote-tracking refs', () => {
 
       for (const name of ['one', 'two', 'twin', 'back']) repo.git(['--git-dir', repo.remote, 'branch', '-q', '-D', name]);
       expect(repo.run(['fetch', '--prune', 'origin'], { env: AGENT_ENV }).code).toBe(0);
-      await waitFor('the tips in the keep chain', () => tips.every((tip) => keptParents(repo).includes(tip)));
+      await waitFor('the tips in the keep chain', () => tips.every((tip) => keptTips(repo).includes(tip)));
       // 'back' came back on the remote and was fetched again: it exists, so it is not named.
       repo.git(['--git-dir', repo.remote, 'branch', '-q', 'back', tips[2]!]);
       repo.git(['fetch', '-q', 'origin']);

@@ -7,19 +7,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { waitFor } from '../watcher/helpers.js';
-import { AGENT_ENV, guarded, type Guarded } from './setup.js';
+import { AGENT_ENV, guarded, keptTips, type Guarded } from './setup.js';
 import { trimKeepChain } from '../../../src/githooks/keep.js';
 import { openRepo } from '../../../src/git/repo.js';
-
-/** Every keep commit's parents but the chain's own links (`git log --format=%P` lists all parents, rev-list --first-parent only the first). */
-/** Every keep commit's parents but the chain's own links (the chain: commits whose message starts "guard keep"). */
-function keptTips(repo: Guarded): string[] {
-  const log = repo.run(['log', '--first-parent', '--format=%H %P%x01%s', 'refs/guard/keep/head']);
-  if (log.code !== 0) return [];
-  const lines = log.stdout.split('\n').filter(Boolean).map((line) => line.split('\x01')).filter(([, subject]) => subject!.startsWith('guard keep')).map(([ids]) => ids!.split(' '));
-  const chain = lines.map((l) => l[0]);
-  return lines.flatMap((l) => l.slice(1)).filter((p) => !chain.includes(p));
-}
 
 /** How many keep commits the chain has. */
 function keepCommits(repo: Guarded): number {

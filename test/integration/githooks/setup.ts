@@ -116,3 +116,15 @@ export function dirState(dir: string, skip: (rel: string) => boolean = () => fal
   walk('');
   return out;
 }
+
+/**
+ * The tips the keep chain (refs/guard/keep/head) holds: every keep commit's parents but the
+ * chain's own links (the chain: commits whose message starts "guard keep"). Empty without a chain.
+ */
+export function keptTips(repo: Guarded): string[] {
+  const log = repo.run(['log', '--first-parent', '--format=%H %P%x01%s', 'refs/guard/keep/head']);
+  if (log.code !== 0) return [];
+  const lines = log.stdout.split('\n').filter(Boolean).map((line) => line.split('\x01')).filter(([, subject]) => subject!.startsWith('guard keep')).map(([ids]) => ids!.split(' '));
+  const chain = lines.map((l) => l[0]);
+  return lines.flatMap((l) => l.slice(1)).filter((p) => !chain.includes(p));
+}
