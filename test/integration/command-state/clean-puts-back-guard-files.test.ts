@@ -13,6 +13,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { hookCommandFor } from '../../../src/agents/launcher.js';
 import { withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
+import { fileTemplate } from '../../helpers/repo-template.js';
 import { installedClaudeHook, loggedEvents } from '../../helpers/guard-steps.js';
 
 const LOCAL = '.claude/settings.local.json';
@@ -70,10 +71,13 @@ function allowedWithoutWatcher(t: TestRepo, command: string): void {
   expect(r.code, r.stderr).toBe(0);
 }
 
+/** setup(t) built once for the file, each test on a copy (repo-template.ts: issue 8, the suite's time). */
+const template = fileTemplate((t) => void setup(t));
+
 describe("git clean and guard's own files, put back after the command", () => {
   it("an agent's git clean -fdx runs; the post-tool hook puts the hook settings back byte for byte, 0600; .env stays captured for a rollback", async () => {
-    await withTestRepo((t) => {
-      const mine = setup(t);
+    await template.withCopy((t) => {
+      const mine = fs.readFileSync(path.join(t.dir, LOCAL));
       const check = JSON.parse(t.guard(['check-command', '--json', 'git clean -fdx'], { env: { CLAUDECODE: '1' } }).stdout);
       expect(check).toMatchObject({ verdict: 'snapshot', rule: 'git-clean' });
       expect(check.reason).toContain(`puts it back right after the command`);
@@ -99,8 +103,8 @@ describe("git clean and guard's own files, put back after the command", () => {
   });
 
   it('when the post-tool hook did not run, the next hook event puts the file back, even one the sh fast path would answer', async () => {
-    await withTestRepo((t) => {
-      const mine = setup(t);
+    await template.withCopy((t) => {
+      const mine = fs.readFileSync(path.join(t.dir, LOCAL));
       allowedWithoutWatcher(t, 'git clean -fdx');
       t.git(['clean', '-fdx']);
       const next = installedHook(t, 'pre-tool', 'ls');
@@ -128,8 +132,8 @@ describe("git clean and guard's own files, put back after the command", () => {
   });
 
   it("with the session's watcher running, the file comes back by itself, with its 0600, before the post-tool hook looks", async () => {
-    await withTestRepo(async (t) => {
-      const mine = setup(t);
+    await template.withCopy(async (t) => {
+      const mine = fs.readFileSync(path.join(t.dir, LOCAL));
       expect(installedClaudeHook(t, 'git clean -fdx').decision).toBe('allow');
       t.git(['clean', '-fdx']);
       const file = path.join(t.dir, LOCAL);
@@ -144,8 +148,7 @@ describe("git clean and guard's own files, put back after the command", () => {
   });
 
   it('a put-back file that cannot be read, or names a worktree that is gone, is dropped: the sh fast path answers again', async () => {
-    await withTestRepo((t) => {
-      setup(t);
+    await template.withCopy((t) => {
       for (const text of ['not json\n', JSON.stringify([{ gitDir: path.join(t.base, 'gone', '.git'), root: path.join(t.base, 'gone'), snapshot: 'a'.repeat(40), paths: [LOCAL], command: 'git clean -fdx', time: '2026-12-05T00:00:00Z' }])]) {
         fs.writeFileSync(putBackFile(t), text);
         // The sh fast path steps aside while the file is there; Node drops it.
@@ -157,8 +160,7 @@ describe("git clean and guard's own files, put back after the command", () => {
   });
 
   it('an agent without a post-tool hook (Codex) is still refused the clean', async () => {
-    await withTestRepo((t) => {
-      setup(t);
+    await template.withCopy((t) => {
       const codex = JSON.parse(t.guard(['check-command', '--json', 'git clean -fdx'], { env: { CODEX_THREAD_ID: 't1' } }).stdout);
       expect(codex.verdict).toBe('deny');
       expect(codex.reason).toContain(LOCAL);

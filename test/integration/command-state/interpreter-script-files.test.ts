@@ -18,7 +18,8 @@ import { checkVerdict } from '../../helpers/verdicts.js';
 import { commitFiles, shellOk, writeFiles } from '../../helpers/repo-steps.js';
 import { commitGuardFiles, installedClaudeHook, loggedEvents, rollbackOk } from '../../helpers/guard-steps.js';
 import { stateWithModes } from '../../helpers/state.js';
-import { withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
+import type { TestRepo } from '../../helpers/git-repo.js';
+import { fileTemplate } from '../../helpers/repo-template.js';
 
 const DB = Buffer.concat([Buffer.from('SQLite format 3\0', 'latin1'), Buffer.alloc(1024, 0x62), Buffer.from([0xfe, 0x0d, 0x0a])]);
 const ENV = 'SECRET=1\n';
@@ -49,10 +50,12 @@ function setup(t: TestRepo): void {
   commitGuardFiles(t);
 }
 
+/** setup(t) built once for the file, each test on a copy (repo-template.ts: issue 8, the suite's time). */
+const template = fileTemplate((t) => void setup(t));
+
 describe('a script file of another interpreter is judged by the literal calls guard can read in it', () => {
   it('literal deletions, commands and writes are judged as typed; computed ones as before', async () => {
-    await withTestRepo(async (t) => {
-      setup(t);
+    await template.withCopy(async (t) => {
       // check-command's own path for the first row; the table through the same evaluation in this process.
       expect(checkVerdict(t, 'python3 scripts/reset_db.py', { asAgent: true })).toEqual(await evaluatedVerdict(t, 'python3 scripts/reset_db.py', { asAgent: true }));
       await expectEvaluatedVerdicts(t, [
@@ -80,8 +83,7 @@ describe('a script file of another interpreter is judged by the literal calls gu
   });
 
   it('python3 scripts/reset_db.py through the installed hook: local.db is captured first, the real script deletes it, the rollback gives bytes and mode back', async () => {
-    await withTestRepo(async (t) => {
-      setup(t);
+    await template.withCopy(async (t) => {
       installedClaudeHook(t, 'echo start'); // the session start's own capture is not the one looked at
       const before = stateWithModes(t, ['local.db']);
       expect(installedClaudeHook(t, 'python3 scripts/reset_db.py').decision).toBe('allow');
@@ -95,8 +97,7 @@ describe('a script file of another interpreter is judged by the literal calls gu
   });
 
   it('./reset.py through the installed hook: the shim hands a python `#!` script to Node, which captures local.db first', async () => {
-    await withTestRepo(async (t) => {
-      setup(t);
+    await template.withCopy(async (t) => {
       installedClaudeHook(t, 'echo start');
       expect(installedClaudeHook(t, './reset.py').decision).toBe('allow');
       expect(loggedEvents<{ capturedIgnored?: string[] }>(t, 'allowed-after-snapshot')).toEqual([expect.objectContaining({ capturedIgnored: ['local.db'] })]);
@@ -104,8 +105,7 @@ describe('a script file of another interpreter is judged by the literal calls gu
   });
 
   it('an allow the hook kept for a script is dropped when the script is edited (same size, same mtime)', async () => {
-    await withTestRepo(async (t) => {
-      setup(t);
+    await template.withCopy(async (t) => {
       const file = path.join(t.dir, 'scripts/tool.py');
       const harmless = 'import os\nos.stat  ("local.db")\n';
       const harmful = 'import os\nos.remove("local.db")\n';

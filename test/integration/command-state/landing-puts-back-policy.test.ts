@@ -15,6 +15,7 @@ import { describe, expect, it } from 'vitest';
 import { hookCommandFor } from '../../../src/agents/launcher.js';
 import { withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
 import { installedClaudeHook, loggedEvents } from '../../helpers/guard-steps.js';
+import { fileTemplate } from '../../helpers/repo-template.js';
 
 const POLICY = '.guard.yaml';
 const bytes = (t: TestRepo): Buffer => fs.readFileSync(path.join(t.dir, POLICY));
@@ -39,6 +40,9 @@ function setup(t: TestRepo): Buffer {
   return bytes(t);
 }
 
+/** setup(t) built once for the file, each test on a copy (repo-template.ts: issue 8, the suite's time). */
+const template = fileTemplate((t) => void setup(t));
+
 function postTool(t: TestRepo, command: string): string {
   const payload = { session_id: 's', cwd: t.dir, hook_event_name: 'PostToolUse', tool_name: 'Bash', tool_input: { command }, tool_response: { stdout: '', stderr: '', interrupted: false } };
   const r = spawnSync('sh', ['-c', hookCommandFor('claude', 'post-tool')], { cwd: t.dir, env: t.env, input: JSON.stringify(payload), encoding: 'utf8' });
@@ -53,8 +57,8 @@ function run(t: TestRepo, command: string): void {
 
 describe('.guard.yaml tracked in HEAD, not in the tree a command lands: put back after it', () => {
   it.each([['git reset --hard HEAD~1'], ['git checkout other'], ['git switch other'], ['git checkout -q -b x other']])('%s: allowed after a snapshot, the policy back byte for byte (untracked), the agent told', async (command) => {
-    await withTestRepo((t) => {
-      const policy = setup(t);
+    await template.withCopy((t) => {
+      const policy = bytes(t);
       expect(installedClaudeHook(t, command).decision).toBe('allow');
       run(t, command);
       expect(t.exists(POLICY)).toBe(false);
@@ -72,8 +76,8 @@ describe('.guard.yaml tracked in HEAD, not in the tree a command lands: put back
   });
 
   it('back to the branch that tracks it: git stops a plain checkout at the untracked copy; `git checkout -f feat`, the way the message names, runs after a snapshot and leaves it tracked, same bytes', async () => {
-    await withTestRepo((t) => {
-      const policy = setup(t);
+    await template.withCopy((t) => {
+      const policy = bytes(t);
       expect(installedClaudeHook(t, 'git checkout other').decision).toBe('allow');
       run(t, 'git checkout other');
       postTool(t, 'git checkout other');
@@ -87,8 +91,7 @@ describe('.guard.yaml tracked in HEAD, not in the tree a command lands: put back
   });
 
   it('the verdict names it (check-command, Claude Code), and `git merge other` (which keeps it) is not touched', async () => {
-    await withTestRepo((t) => {
-      setup(t);
+    await template.withCopy((t) => {
       const check = JSON.parse(t.guard(['check-command', '--json', 'git checkout other'], { env: { CLAUDECODE: '1' } }).stdout) as { verdict: string; rule: string; reason: string };
       expect(check).toMatchObject({ verdict: 'snapshot', rule: 'guard-policy-put-back' });
       expect(check.reason).toContain(`deletes ${POLICY} (tracked in HEAD, not in other)`);
@@ -101,8 +104,8 @@ describe('.guard.yaml tracked in HEAD, not in the tree a command lands: put back
   });
 
   it('where the post-tool hook did not run, `guard status` puts it back and says so', async () => {
-    await withTestRepo((t) => {
-      const policy = setup(t);
+    await template.withCopy((t) => {
+      const policy = bytes(t);
       expect(installedClaudeHook(t, 'git reset --hard HEAD~1').decision).toBe('allow');
       run(t, 'git reset --hard HEAD~1');
       const status = t.guard(['status']);
@@ -112,8 +115,7 @@ describe('.guard.yaml tracked in HEAD, not in the tree a command lands: put back
   });
 
   it('an agent without a post-tool hook (Codex) is refused (guard-self), and nothing is noted', async () => {
-    await withTestRepo((t) => {
-      setup(t);
+    await template.withCopy((t) => {
       for (const command of ['git reset --hard HEAD~1', 'git checkout other', 'git switch other']) {
         const codex = JSON.parse(t.guard(['check-command', '--json', command], { env: { CODEX_THREAD_ID: 't1' } }).stdout) as { verdict: string; rule: string; reason: string; instead: string };
         expect(codex, command).toMatchObject({ verdict: 'deny', rule: 'guard-self' });

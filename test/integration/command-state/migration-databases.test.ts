@@ -16,6 +16,7 @@ import { commitFiles, writeFiles } from '../../helpers/repo-steps.js';
 import { installedClaudeHook, loggedEvents, rollbackOk } from '../../helpers/guard-steps.js';
 import { stateWithModes } from '../../helpers/state.js';
 import { withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
+import { fileTemplate } from '../../helpers/repo-template.js';
 import { traceEnv, tracedArgv } from '../../helpers/git-trace.js';
 
 const DB = Buffer.concat([Buffer.from('SQLite format 3\0', 'latin1'), Buffer.alloc(2048, 0x61), Buffer.from([0xff, 0x0d, 0x0a])]);
@@ -67,10 +68,12 @@ const LEAVES = [
   'goose -dir db/migrations sqlite3 ./local.db status', 'goose create add_users sql', 'migrate create -ext sql -dir db/migrations add_users', 'atlas schema inspect -u sqlite://local.db', 'dbmate new add_users',
 ];
 
+/** setup(t) built once for the file, each test on a copy (repo-template.ts: issue 8, the suite's time). */
+const template = fileTemplate((t) => void setup(t));
+
 describe('a migration or reset captures the repository\'s ignored database files first', () => {
   it('each command that changes the database snapshots and captures them; the ones that do not stay free', async () => {
-    await withTestRepo((t) => {
-      setup(t);
+    await template.withCopy((t) => {
       for (const command of CHANGES) {
         const verdict = checkVerdict(t, command, { asAgent: true });
         expect(verdict, command).toMatchObject({ verdict: 'snapshot', rule: 'overwrite-ignored' });
@@ -91,8 +94,7 @@ describe('a migration or reset captures the repository\'s ignored database files
   }, 300_000);
 
   it('npx prisma migrate reset --force through the installed hook: captured, and the rollback gives the bytes and modes back', async () => {
-    await withTestRepo((t) => {
-      setup(t);
+    await template.withCopy((t) => {
       const files = ['prisma/dev.db', 'prisma/dev.db-journal', 'db.sqlite3'];
       const before = stateWithModes(t, files);
       expect(installedClaudeHook(t, 'npx prisma migrate reset --force').decision).toBe('allow');
@@ -107,8 +109,7 @@ describe('a migration or reset captures the repository\'s ignored database files
   });
 
   it('flask db downgrade base through the installed hook (its sh fast path hands it on): captured, and the rollback gives the database back', async () => {
-    await withTestRepo((t) => {
-      setup(t);
+    await template.withCopy((t) => {
       writeFiles(t, { 'instance/app.db': [DB, 0o644] });
       const files = ['instance/app.db', 'db.sqlite3'];
       const before = stateWithModes(t, files);
@@ -122,8 +123,7 @@ describe('a migration or reset captures the repository\'s ignored database files
   });
 
   it('a project script named migrate is read as a script, not taken for golang-migrate', async () => {
-    await withTestRepo((t) => {
-      setup(t);
+    await template.withCopy((t) => {
       commitFiles(t, { 'bin/migrate': ['#!/bin/sh\nrm -f db.sqlite3\n', 0o755] });
       expect(checkVerdict(t, 'bin/migrate up', { asAgent: true })).toMatchObject({ verdict: 'snapshot', rule: 'rm-in-repo' });
     });

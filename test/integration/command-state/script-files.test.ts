@@ -16,7 +16,8 @@ import { spawnSync } from 'node:child_process';
 import { hookCommandFor } from '../../../src/agents/launcher.js';
 import { allowedCheckGitArgv, commitGuardFiles, installedClaudeHook, installedHookGitProcesses, loggedEvents, rollbackOk } from '../../helpers/guard-steps.js';
 import { stateWithModes } from '../../helpers/state.js';
-import { withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
+import type { TestRepo } from '../../helpers/git-repo.js';
+import { fileTemplate } from '../../helpers/repo-template.js';
 
 const ENV = Buffer.from('API_KEY=s3cr3t\nDB=local\n');
 
@@ -74,10 +75,12 @@ function setup(t: TestRepo): void {
   commitGuardFiles(t, 'scripts and guard init');
 }
 
+/** setup(t) built once for the file, each test on a copy (repo-template.ts: issue 8, the suite's time). */
+const template = fileTemplate((t) => void setup(t));
+
 describe('a shell script run from a file is judged by its text', () => {
   it('every spelling of running the script: snapshot capturing .env, the arguments as $1, a protected path denied', async () => {
-    await withTestRepo(async (t) => {
-      setup(t);
+    await template.withCopy(async (t) => {
       const cases: Array<[string, string, string, string?]> = [
         ['git clean -fdx', 'snapshot', 'git-clean', '.env'],
         ['./scripts/reset.sh', 'snapshot', 'git-clean', '.env'],
@@ -146,8 +149,7 @@ describe('a shell script run from a file is judged by its text', () => {
   });
 
   it('./scripts/reset.sh through the installed hook: .env captured first, the script run, and the rollback gives bytes and mode back', async () => {
-    await withTestRepo(async (t) => {
-      setup(t);
+    await template.withCopy(async (t) => {
       fs.rmSync(path.join(t.dir, 'dist'), { recursive: true });
       const before = stateWithModes(t, ['.env']);
       expect(installedClaudeHook(t, './scripts/reset.sh').decision).toBe('allow');
@@ -162,8 +164,7 @@ describe('a shell script run from a file is judged by its text', () => {
   });
 
   it('a benign build script stays allowed, at the git process count of its commands typed', async () => {
-    await withTestRepo(async (t) => {
-      setup(t);
+    await template.withCopy(async (t) => {
       // An unknown command name typed is opaque; in a script it is a program of the build, as in a makefile's recipe.
       expect(await evaluatedVerdict(t, '${TEST_RUNNER} src', { asAgent: true })).toMatchObject({ verdict: 'deny', rule: 'opaque-command' });
       for (const command of ['./test.sh', 'bash test.sh', './build.sh', 'bash build.sh', 'sh -e build.sh', './tmpwork.sh', 'TMP=$(mktemp -d); echo hi > "$TMP/x"; rm -rf "$TMP"', 'T=$(mktemp -d -t w.XXXXXX) && rm -rf "$T"', 'if T="$(mktemp -d)" && [ -d "$T" ]; then :; fi; echo hi > "$T/x"']) expect(await evaluatedVerdict(t, command, { asAgent: true }), command).toMatchObject({ verdict: 'allow', rule: 'no-risk' });
@@ -180,8 +181,7 @@ describe('a shell script run from a file is judged by its text', () => {
   });
 
   it('an extensionless script typed alone (./reset, bin/setup) through the installed hook: the shim hands it to Node, .env is captured first, and the rollback gives it back', async () => {
-    await withTestRepo(async (t) => {
-      setup(t);
+    await template.withCopy(async (t) => {
       fs.rmSync(path.join(t.dir, 'dist'), { recursive: true });
       writeFiles(t, {
         reset: ['#!/bin/sh\nset -e\ngit clean -fdx\n', 0o755],
@@ -227,8 +227,7 @@ describe('a shell script run from a file is judged by its text', () => {
   });
 
   it("a script's own directory and the repository's root are computed (BASH_SOURCE, $(cd ... && pwd), git rev-parse --show-toplevel); a heredoc-written script is judged", async () => {
-    await withTestRepo(async (t) => {
-      setup(t);
+    await template.withCopy(async (t) => {
       writeFiles(t, {
         'scripts/root.sh': ['#!/usr/bin/env bash\nROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"\nrm -rf "$ROOT/dist"\nrm -f "$ROOT/.env"\n', 0o755],
         'scripts/here.sh': ['#!/bin/sh\nHERE=$(cd "$(dirname "$0")" && pwd)\nrm -f "$HERE/../.env"\n', 0o755],
@@ -275,8 +274,7 @@ describe('a shell script run from a file is judged by its text', () => {
   });
 
   it("Gradle 4-6's wrapper (android/sunflower's ./gradlew): its unquoted `eval set --` and the Cygwin branch's eval of computed names run the build, allowed; typed, both stay opaque", async () => {
-    await withTestRepo(async (t) => {
-      setup(t);
+    await template.withCopy(async (t) => {
       // The idioms of that wrapper, as android/sunflower's gradlew (Gradle 5.1.1) has them: a
       // Cygwin branch guard walks (it cannot know uname) that sets args0, args1 ... through eval
       // of a computed name, the arguments escaped by a function, and the final unquoted eval.

@@ -14,6 +14,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { hookCommandFor } from '../../../src/agents/launcher.js';
 import { withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
+import { fileTemplate } from '../../helpers/repo-template.js';
 import { installedClaudeHook, loggedEvents } from '../../helpers/guard-steps.js';
 
 const LOCAL = '.claude/settings.local.json';
@@ -40,6 +41,9 @@ function setup(t: TestRepo): Buffer {
   return bytes(t, LOCAL);
 }
 
+/** setup(t) built once for the file, each test on a copy (repo-template.ts: issue 8, the suite's time). */
+const template = fileTemplate((t) => void setup(t));
+
 function postTool(t: TestRepo, command: string): string {
   const payload = { session_id: 's', cwd: t.dir, hook_event_name: 'PostToolUse', tool_name: 'Bash', tool_input: { command }, tool_response: { stdout: '', stderr: '', interrupted: false } };
   const r = spawnSync('sh', ['-c', hookCommandFor('claude', 'post-tool')], { cwd: t.dir, env: t.env, input: JSON.stringify(payload), encoding: 'utf8' });
@@ -57,8 +61,8 @@ function agentRuns(t: TestRepo, command: string): string {
 
 describe("a tracked agent settings file: guard's hook entries written back after a command reverts it", () => {
   it.each([['git reset --hard'], ['git reset --hard HEAD']])("%s: the file comes back byte for byte as guard left it, and the agent is told", async (command) => {
-    await withTestRepo((t) => {
-      const guarded = setup(t);
+    await template.withCopy((t) => {
+      const guarded = bytes(t, LOCAL);
       t.write('src/a.cs', 'changed\n');
       const said = agentRuns(t, command);
       expect(t.read('src/a.cs')).toBe('a\n');
@@ -71,8 +75,7 @@ describe("a tracked agent settings file: guard's hook entries written back after
   });
 
   it.each([['git checkout -f other'], ['git switch --discard-changes other']])("%s: guard's entries go into the other branch's copy, which keeps its own", async (command) => {
-    await withTestRepo((t) => {
-      setup(t);
+    await template.withCopy((t) => {
       agentRuns(t, command);
       expect(t.git(['branch', '--show-current']).trim()).toBe('other');
       const now = JSON.parse(t.read(LOCAL)) as { permissions: unknown; hooks?: unknown };
@@ -87,8 +90,8 @@ describe("a tracked agent settings file: guard's hook entries written back after
   });
 
   it("another tool call's pre-tool hook between the command's pre-tool and the command (parallel calls) leaves the write-back due", async () => {
-    await withTestRepo((t) => {
-      const guarded = setup(t);
+    await template.withCopy((t) => {
+      const guarded = bytes(t, LOCAL);
       expect(installedClaudeHook(t, 'git reset --hard').decision).toBe('allow');
       expect(installedClaudeHook(t, 'git status').decision).toBe('allow');
       t.git(['reset', '-q', '--hard']);
@@ -98,8 +101,8 @@ describe("a tracked agent settings file: guard's hook entries written back after
   });
 
   it('where the post-tool hook did not run, `guard status` writes them back and says so', async () => {
-    await withTestRepo((t) => {
-      const guarded = setup(t);
+    await template.withCopy((t) => {
+      const guarded = bytes(t, LOCAL);
       expect(installedClaudeHook(t, 'git reset --hard').decision).toBe('allow');
       t.git(['reset', '-q', '--hard']);
       expect(t.read(LOCAL)).toBe(PROJECT);
@@ -121,8 +124,7 @@ describe("a tracked agent settings file: guard's hook entries written back after
   });
 
   it("guard's entries committed in the tracked file (a reset keeps them), or staged: noted only where HEAD's copy lacks them", async () => {
-    await withTestRepo((t) => {
-      setup(t);
+    await template.withCopy((t) => {
       // Staged, not committed: a reset --hard would revert them; noted.
       t.git(['add', LOCAL]);
       expect(installedClaudeHook(t, 'git reset --hard').decision).toBe('allow');
@@ -138,8 +140,8 @@ describe("a tracked agent settings file: guard's hook entries written back after
   });
 
   it("git stash is judged as `git checkout -- .` is (guard-self): guard could not write its entries back without breaking the pop; the way it names runs and keeps the file", async () => {
-    await withTestRepo((t) => {
-      const guarded = setup(t);
+    await template.withCopy((t) => {
+      const guarded = bytes(t, LOCAL);
       t.write('src/a.cs', 'changed\n');
       for (const command of ['git stash', 'git stash push -m wip', 'git stash save wip', 'git stash -u', 'git stash push -- .claude']) {
         const verdict = installedClaudeHook(t, command);

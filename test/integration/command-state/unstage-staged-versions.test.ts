@@ -14,7 +14,8 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
+import type { TestRepo } from '../../helpers/git-repo.js';
+import { fileTemplate } from '../../helpers/repo-template.js';
 import { commitGuardFiles, installedHookGitProcesses, rollbackOk, snapshotsBefore } from '../../helpers/guard-steps.js';
 import { commitFiles, shellOk } from '../../helpers/repo-steps.js';
 import { expectEvaluatedTable, type EvaluatedRow } from '../../helpers/evaluated.js';
@@ -65,10 +66,12 @@ const LOSING = [
   'git update-index --force-remove bin/run.sh',
 ];
 
+/** setup(t) built once for the file, each test on a copy (repo-template.ts: issue 8, the suite's time). */
+const template = fileTemplate((t) => void setup(t));
+
 describe('commands that drop a staged version of its own from the index', () => {
   it('take a snapshot first, and guard rollback gives each index entry back (oid, mode) with the bytes on disk', async () => {
-    await withTestRepo(async (t) => {
-      setup(t);
+    await template.withCopy(async (t) => {
       stageOwnVersions(t);
       const before = indexAndFiles(t);
       expect(before.index).toContain('100755');
@@ -96,8 +99,7 @@ describe('commands that drop a staged version of its own from the index', () => 
   });
 
   it('git rm --cached without -f: free where git refuses the entry itself, a snapshot where its file is gone from disk (git takes it then)', async () => {
-    await withTestRepo((t) => {
-      setup(t);
+    await template.withCopy((t) => {
       stageOwnVersions(t);
       expect(hookWithVerdict(t, 'git rm --cached src/app.ts').verdict).toBe('allow');
       expect(spawnSync('sh', ['-c', 'git rm --cached src/app.ts'], { cwd: t.dir, env: t.env }).status).not.toBe(0);
@@ -114,8 +116,7 @@ describe('commands that drop a staged version of its own from the index', () => 
   });
 
   it('git apply --cached -R of the staged diff (read from a pipe: nothing else holds it) takes a snapshot first', async () => {
-    await withTestRepo((t) => {
-      setup(t);
+    await template.withCopy((t) => {
       stageOwnVersions(t);
       const before = indexAndFiles(t);
       const command = 'git diff --cached | git apply --cached -R';
@@ -130,8 +131,7 @@ describe('commands that drop a staged version of its own from the index', () => 
   });
 
   it('stay free where every staged version is also on disk or in HEAD, at one git process more than a command that asks nothing (two where something is staged)', async () => {
-    await withTestRepo(async (t) => {
-      setup(t);
+    await template.withCopy(async (t) => {
       // Staged as it is on disk (`git add` after the last edit), and an unstaged edit: nothing is lost.
       t.write('src/app.ts', 'one\ntwo\n');
       t.write('src/new.ts', 'new\n');
@@ -173,8 +173,7 @@ describe('commands that drop a staged version of its own from the index', () => 
   // 2026-12-07 (helper friction8); now a snapshot first where such a version is staged, free (at one
   // `git diff-index`) where the index is HEAD's.
   it('git apply --index / -3: a snapshot where a staged version is not HEAD\'s, and rollback gives it back', async () => {
-    await withTestRepo(async (t) => {
-      setup(t);
+    await template.withCopy(async (t) => {
       t.write('src/app.ts', 'one\n2\n3\n4\n5\n6\n');
       t.git(['add', 'src/app.ts']);
       t.git(['commit', '-q', '-m', 'six lines']);
