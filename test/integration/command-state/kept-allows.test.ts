@@ -18,9 +18,13 @@ import { countGitProcesses, traceEnv } from '../../helpers/git-trace.js';
 import { withTestRepo, type TestRepo } from '../../helpers/git-repo.js';
 import { fileTemplate } from '../../helpers/repo-template.js';
 
-/** Waits until everything written so far is older than the window within which the hook keeps nothing (and the second it rounds to). */
-function pastRacyWindow(): void {
-  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, RACY_WINDOW_MS + 1200);
+/**
+ * Waits until everything written so far is older than the window within which the hook keeps
+ * nothing (and the second it rounds to). Asynchronously: the tests run concurrently, so one
+ * test's waits (5 s each, 8 in the file) pass while another runs its hooks (issue 8).
+ */
+async function pastRacyWindow(): Promise<void> {
+  await new Promise((resolve) => setTimeout(resolve, RACY_WINDOW_MS + 1200));
 }
 
 /**
@@ -73,10 +77,13 @@ function setup(t: TestRepo): void {
  */
 const template = fileTemplate(setup);
 
-describe('an allow decided by package.json alone is answered by the hook without Node', () => {
+// Concurrent: each test has a repository of its own (a copy, or its own build); only the waits
+// overlap, since every hook and git call is synchronous (spawnSync) and runs to the next wait whole.
+// A test's time then includes the others' calls between its waits: 60 s ran out at load 20.
+describe.concurrent('an allow decided by package.json alone is answered by the hook without Node', { timeout: 240_000 }, () => {
   it('on the next call, until package.json or a workspace package.json changes (same size, same second); a state-dependent script never', async () => {
-    await template.withCopy((t) => {
-      pastRacyWindow();
+    await template.withCopy(async (t) => {
+      await pastRacyWindow();
       for (const command of ['npm test', 'pnpm lint', 'pnpm build']) {
         expect(installedHookGitProcesses(t, command, { kept: true }), command).toBeGreaterThan(1);
         expect(installedHookGitProcesses(t, command, { kept: true }), command).toBe(1);
@@ -112,7 +119,7 @@ describe('an allow decided by package.json alone is answered by the hook without
   });
 
   it("a script that finds a directory with `$(cd DIR && pwd)` or writes to /dev/null (gradlew's `cd -P ... > /dev/null`): kept until the directory is swapped", async () => {
-    await template.withCopy((t) => {
+    await template.withCopy(async (t) => {
       commitFiles(t, {
         'tools/gen.sh': 'echo generated\n',
         'gradlew': '#!/bin/sh\nAPP_HOME=$( cd -P "${0%/*}" > /dev/null && printf \'%s\\n\' "$PWD" ) || exit\necho "$APP_HOME"\n',
@@ -120,7 +127,7 @@ describe('an allow decided by package.json alone is answered by the hook without
       });
       fs.chmodSync(path.join(t.dir, 'gradlew'), 0o755);
       fs.chmodSync(path.join(t.dir, 'scripts', 'gen.sh'), 0o755);
-      pastRacyWindow();
+      await pastRacyWindow();
       for (const command of ['./gradlew build', './scripts/gen.sh']) {
         expect(installedHookGitProcesses(t, command, { kept: true }), command).toBeGreaterThan(1);
         expect(installedHookGitProcesses(t, command, { kept: true }), command).toBe(1);
@@ -136,8 +143,8 @@ describe('an allow decided by package.json alone is answered by the hook without
   });
 
   it('keeps nothing judged from a file changed within the window, so an edit in the same tick is not missed', async () => {
-    await template.withCopy((t) => {
-      pastRacyWindow();
+    await template.withCopy(async (t) => {
+      await pastRacyWindow();
       // As on a file system whose times lag the clock by up to 2 s (whole seconds, FAT's two).
       const lagging = { GUARD_TEST_BUNDLE: '1', GUARD_TEST_ANSWER_CLOCK_AHEAD_MS: '2000' };
       sameSizeEdit(t, 'package.json', '"test": "tsc -b ."', '"test": "tsc -p ."');
@@ -149,7 +156,7 @@ describe('an allow decided by package.json alone is answered by the hook without
   });
 
   it('a task of an included Taskfile (taskfile-includes.ts): kept until the root or the included Taskfile changes (same size, same second) or an optional include appears', async () => {
-    await withTestRepo((t) => {
+    await withTestRepo(async (t) => {
       commitFiles(t, {
         '.gitignore': '.env\n',
         'Taskfile.yml': "version: '3'\nincludes:\n  db: ./taskfiles/db.yml\n  opt:\n    taskfile: ./extra/opt.yml\n    optional: true\ntasks:\n  build: echo build\n",
@@ -160,7 +167,7 @@ describe('an allow decided by package.json alone is answered by the hook without
       const init = t.guard(['init', '--yes', '--agents', 'claude']);
       expect(init.code, init.stderr).toBe(0);
       commitGuardFiles(t);
-      pastRacyWindow();
+      await pastRacyWindow();
       const kept = (): void => {
         expect(installedHookGitProcesses(t, 'task db:migrate', { kept: true })).toBeGreaterThan(1);
         expect(installedHookGitProcesses(t, 'task db:migrate', { kept: true })).toBe(1);
@@ -168,11 +175,11 @@ describe('an allow decided by package.json alone is answered by the hook without
       kept();
       // The optional include comes to exist: its globals could change what db:migrate runs. Node again.
       fs.writeFileSync(path.join(t.dir, 'extra', 'opt.yml'), "version: '3'\ntasks:\n  x: echo x\n");
-      pastRacyWindow();
+      await pastRacyWindow();
       kept();
       // The root Taskfile (same size): Node again.
       sameSizeEdit(t, 'Taskfile.yml', 'echo build', 'echo built');
-      pastRacyWindow();
+      await pastRacyWindow();
       kept();
       // The included task turns destructive, same size and mtime: refused, not answered from the entry.
       sameSizeEdit(t, 'taskfiles/db.yml', 'echo ok!', 'rm -rf ~');
@@ -181,10 +188,10 @@ describe('an allow decided by package.json alone is answered by the hook without
   });
 
   it('for Gemini CLI, Cursor, Copilot CLI and OpenCode too, keyed by the cwd their payload sends; a Gemini call with dir_path is always Node\'s', async () => {
-    await template.withCopy((t) => {
+    await template.withCopy(async (t) => {
       // A package of its own under tools/, whose test script deletes: where Gemini's dir_path leads.
       t.write('tools/package.json', `${JSON.stringify({ name: 'tools', scripts: { test: 'rm -rf ~' } })}\n`);
-      pastRacyWindow();
+      await pastRacyWindow();
       for (const agent of Object.keys(OTHER_AGENTS)) {
         const first = otherAgentHook(t, agent, 'npm test');
         expect(first.decision, agent).toBe('allow');
