@@ -65,6 +65,21 @@ function putBack(t: TestRepo, policy: Buffer): void {
   expect(fs.readFileSync(path.join(t.dir, '.guard.yaml'))).toEqual(policy);
 }
 
+/**
+ * The CLI ended well, guard's policy is back, and the person saw guard's session start (with its
+ * undo command), the put-back and the session summary on the agent's stderr.
+ */
+function shownOnStderr(t: TestRepo, policy: Buffer, r: Awaited<ReturnType<typeof run>>): void {
+  expect(r.code, r.stderr).toBe(0);
+  putBack(t, policy);
+  expect(r.stderr).toMatch(STARTED);
+  expect(r.stderr).toMatch(PUT_BACK);
+  expect(r.stderr).toMatch(SUMMARY);
+}
+
+/** A shell tool call of the OpenAI-style servers (Copilot CLI's and OpenCode's `bash`). */
+const shell = (command: string): OpenAICall => ({ name: 'bash', args: { command, description: command } });
+
 const skipOf = (agent: (typeof PINNED)[keyof typeof PINNED]): string | null => skipReason(agent);
 
 describe.skipIf(skipOf(PINNED.claude) !== null)(`Claude Code ${PINNED.claude.version}: what reaches the model`, () => {
@@ -95,11 +110,7 @@ describe.skipIf(skipOf(PINNED.codex) !== null)(`Codex ${PINNED.codex.version}: c
       } finally {
         await server.close();
       }
-      expect(r.code, r.stderr).toBe(0);
-      putBack(t, policy);
-      expect(r.stderr).toMatch(STARTED);
-      expect(r.stderr).toMatch(PUT_BACK);
-      expect(r.stderr).toMatch(SUMMARY);
+      shownOnStderr(t, policy, r);
       expect(server.bodies().some((b) => PUT_BACK.test(b.replace(/\\"/g, '"')))).toBe(true);
     });
   });
@@ -112,7 +123,6 @@ describe.skipIf(skipOf(PINNED.copilot) !== null)(`Copilot CLI ${PINNED.copilot.v
       const policy = setup(t, 'copilot');
       fs.mkdirSync(path.join(t.home, '.copilot'), { recursive: true });
       fs.writeFileSync(path.join(t.home, '.copilot', 'config.json'), JSON.stringify({ trustedFolders: [t.dir] }));
-      const shell = (command: string): OpenAICall => ({ name: 'bash', args: { command, description: command } });
       const server = await startOpenAIServer([shell(MERGE), shell('ls')]);
       let r;
       try {
@@ -127,11 +137,7 @@ describe.skipIf(skipOf(PINNED.copilot) !== null)(`Copilot CLI ${PINNED.copilot.v
       } finally {
         await server.close();
       }
-      expect(r.code, r.stderr).toBe(0);
-      putBack(t, policy);
-      expect(r.stderr).toMatch(STARTED);
-      expect(r.stderr).toMatch(PUT_BACK);
-      expect(r.stderr).toMatch(SUMMARY);
+      shownOnStderr(t, policy, r);
     });
   });
 });
@@ -142,7 +148,6 @@ describe.skipIf(skipOf(PINNED.opencode) !== null)(`OpenCode ${PINNED.opencode.ve
     const configDeps = ensureConfigDeps(PINNED.opencode);
     await withTestRepo(async (t) => {
       const policy = setup(t, 'opencode');
-      const shell = (command: string): OpenAICall => ({ name: 'bash', args: { command, description: command } });
       const server = await startOpenAIServer([shell(MERGE), shell('ls')]);
       const config = path.join(t.home, '.config', 'opencode', 'opencode.json');
       linkConfigDeps(configDeps, path.dirname(config));
@@ -153,11 +158,7 @@ describe.skipIf(skipOf(PINNED.opencode) !== null)(`OpenCode ${PINNED.opencode.ve
       } finally {
         await server.close();
       }
-      expect(r.code, r.stderr).toBe(0);
-      putBack(t, policy);
-      expect(r.stderr).toMatch(STARTED);
-      expect(r.stderr).toMatch(PUT_BACK);
-      expect(r.stderr).toMatch(SUMMARY);
+      shownOnStderr(t, policy, r);
       expect(server.toolMessages()[1]).toMatch(PUT_BACK);
     });
   });
