@@ -21,7 +21,11 @@ function startSession(repo: TestRepo): any {
   return json(repo, ['session', 'start', '--agent', 'test']).session;
 }
 
-describe('the watcher', () => {
+// Concurrent: each test has its own repository, HOME and watcher daemon, and spends most of its
+// time waiting (async) for that daemon; the waits overlap (issue 8: the suite's time). Every
+// step between two waits is synchronous, so a test's own burst of writes stays one burst. A
+// test's time then includes the others' calls: 240 s.
+describe.concurrent('the watcher', { timeout: 240_000 }, () => {
   it('records changes during a session, ignores node_modules churn, and a rollback undoes rm -rf of the worktree', () =>
     withTestRepo(async (repo) => {
       baseRepo(repo);
