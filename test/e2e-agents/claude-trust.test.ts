@@ -13,10 +13,9 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { agentsHealth } from '../../src/agents/health.js';
 import { openRepo } from '../../src/git/repo.js';
-import { withTestRepo } from '../helpers/git-repo.js';
 import { ensureInstalled, PINNED, skipReason } from './agents.js';
 import { startAnthropicServer } from './anthropic-server.js';
-import { noPty, settle, underPty, trustRepo } from './pty.js';
+import { noPty, settle, underPty, trustRepos } from './pty.js';
 
 const AGENT = PINNED.claude;
 const skip = skipReason(AGENT) ?? noPty;
@@ -25,12 +24,13 @@ if (skip) console.warn(`e2e-agents: interactive Claude Code ${AGENT.version} ski
 const TRUST_DIALOG = /Isthisaprojectyoucreatedoroneyoutrust/;
 
 describe.skipIf(skip !== null)(`Claude Code ${AGENT.version} interactive (real CLI under a pty)`, () => {
+  // The repositories copied from one build each (pty.ts trustRepos).
+  const withTrustRepo = trustRepos('claude');
   for (const trusted of ['nothing', 'the root', 'only the parent', 'only the main checkout (run in a linked worktree)'] as const) {
     it(`with ${trusted} trusted: hooks run exactly when guard reports that they load`, { timeout: 300_000 }, async () => {
       const bin = ensureInstalled(AGENT);
-      await withTestRepo(async (t) => {
-        const linked = trusted === 'only the main checkout (run in a linked worktree)';
-        const { dir, journal } = trustRepo(t, 'claude', linked);
+      const linked = trusted === 'only the main checkout (run in a linked worktree)';
+      await withTrustRepo(linked, async (t, { dir, journal }) => {
         const key = 'sk-ant-e2e-test-0123456789abcdefghij';
         const projects: Record<string, unknown> = {};
         if (trusted === 'the root' || linked) projects[t.dir] = { hasTrustDialogAccepted: true };

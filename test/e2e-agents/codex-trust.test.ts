@@ -15,9 +15,9 @@ import { describe, expect, it } from 'vitest';
 import { agentsHealth } from '../../src/agents/health.js';
 import { codexEventLabel, codexHookHash } from '../../src/agents/trust/codex.js';
 import { openRepo } from '../../src/git/repo.js';
-import { withTestRepo, type TestRepo } from '../helpers/git-repo.js';
+import type { TestRepo } from '../helpers/git-repo.js';
 import { ensureInstalled, PINNED, skipReason } from './agents.js';
-import { noPty, settle, underPty, trustRepo } from './pty.js';
+import { noPty, settle, underPty, trustRepos } from './pty.js';
 import { startResponsesServer } from './responses-server.js';
 
 const AGENT = PINNED.codex;
@@ -59,11 +59,12 @@ const CASES: Case[] = [
 ];
 
 describe.skipIf(skip !== null)(`Codex ${AGENT.version} interactive (real CLI under a pty)`, () => {
+  // The repositories copied from one build each (pty.ts trustRepos).
+  const withTrustRepo = trustRepos('codex');
   for (const c of CASES) {
     it(`${c.name}: hooks run exactly when guard reports that they load`, { timeout: 300_000 }, async () => {
       const bin = ensureInstalled(AGENT);
-      await withTestRepo(async (t) => {
-        const { dir, journal } = trustRepo(t, 'codex', c.linked === true);
+      await withTrustRepo(c.linked === true, async (t, { dir, journal }) => {
         const server = await startResponsesServer([{ name: 'exec_command', args: { cmd: 'ls -la' } }]);
         const codexHome = path.join(t.home, '.codex');
         const config = ['model = "e2e-model"', 'model_provider = "e2e"', '', '[model_providers.e2e]', 'name = "e2e"', `base_url = "${server.url}"`, 'wire_api = "responses"', '', ...c.trust(t, dir)];

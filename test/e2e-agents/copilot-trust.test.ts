@@ -13,10 +13,10 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { agentsHealth } from '../../src/agents/health.js';
 import { openRepo } from '../../src/git/repo.js';
-import { withTestRepo, type TestRepo } from '../helpers/git-repo.js';
+import type { TestRepo } from '../helpers/git-repo.js';
 import { ensureInstalled, PINNED, sharedCacheDir, skipReason } from './agents.js';
 import { startOpenAIServer } from './openai-server.js';
-import { noPty, settle, underPty, trustRepo } from './pty.js';
+import { noPty, settle, underPty, trustRepos } from './pty.js';
 
 const AGENT = PINNED.copilot;
 const skip = skipReason(AGENT) ?? noPty;
@@ -35,11 +35,12 @@ const CASES: Array<{ name: string; linked?: boolean; config: (t: TestRepo) => Re
 ];
 
 describe.skipIf(skip !== null)(`Copilot CLI ${AGENT.version} interactive (real CLI under a pty)`, () => {
+  // The repositories copied from one build each (pty.ts trustRepos).
+  const withTrustRepo = trustRepos('copilot', { 'sub/b.txt': 'b\n' });
   for (const c of CASES) {
     it(`${c.name}: hooks run exactly when guard reports that they load`, { timeout: 300_000 }, async () => {
       const bin = ensureInstalled(AGENT);
-      await withTestRepo(async (t) => {
-        const { dir, journal } = trustRepo(t, 'copilot', c.linked === true, { 'sub/b.txt': 'b\n' });
+      await withTrustRepo(c.linked === true, async (t, { dir, journal }) => {
         fs.mkdirSync(path.join(t.home, '.copilot'), { recursive: true });
         fs.writeFileSync(path.join(t.home, '.copilot', 'config.json'), JSON.stringify(c.config(t)));
         const predicted = agentsHealth(await openRepo(dir), t.env, ['copilot']).agents[0]!.trust;

@@ -14,10 +14,10 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { agentsHealth } from '../../src/agents/health.js';
 import { openRepo } from '../../src/git/repo.js';
-import { withTestRepo, type TestRepo } from '../helpers/git-repo.js';
+import type { TestRepo } from '../helpers/git-repo.js';
 import { ensureInstalled, PINNED, skipReason } from './agents.js';
 import { startGeminiServer } from './gemini-server.js';
-import { noPty, settle, underPty, trustRepo } from './pty.js';
+import { noPty, settle, underPty, trustRepos } from './pty.js';
 
 const AGENT = PINNED.gemini;
 const skip = skipReason(AGENT) ?? noPty;
@@ -53,11 +53,12 @@ const CASES: Case[] = [
 ];
 
 describe.skipIf(skip !== null)(`Gemini CLI ${AGENT.version} interactive (real CLI under a pty)`, () => {
+  // The repositories copied from one build each (pty.ts trustRepos).
+  const withTrustRepo = trustRepos('gemini');
   for (const c of CASES) {
     it(`${c.name}: hooks run exactly when guard reports that they load`, { timeout: 300_000 }, async () => {
       const bin = ensureInstalled(AGENT);
-      await withTestRepo(async (t) => {
-        const { dir, journal } = trustRepo(t, 'gemini', c.linked === true);
+      await withTrustRepo(c.linked === true, async (t, { dir, journal }) => {
         const gem = path.join(t.home, '.gemini');
         fs.mkdirSync(gem, { recursive: true });
         // API-key auth chosen, so the only dialog left is the trust dialog.

@@ -9,6 +9,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { processesWithHomeUnder, stopWatchers, type TestRepo } from '../helpers/git-repo.js';
+import { fileTemplate } from '../helpers/repo-template.js';
 
 /**
  * What a terminal answers to the queries TUIs send at startup (cursor position, device
@@ -113,13 +114,27 @@ export function trustRepo(t: TestRepo, agent: string, linked: boolean, extraFile
   t.git(['commit', '-q', '-m', 'base']);
   const init = t.guard(['init', '--yes', '--agents', agent]);
   if (init.code !== 0) throw new Error(`guard init failed: ${init.stderr}`);
-  let dir = t.dir;
   if (linked) {
     t.git(['add', '-A']);
     t.git(['commit', '-q', '-m', 'guard']);
-    dir = path.join(t.base, 'wt');
-    t.git(['worktree', 'add', '-q', dir]);
+    t.git(['worktree', 'add', '-q', path.join(t.base, 'wt')]);
   }
+  return trustRepoAt(t, linked);
+}
+
+/**
+ * trustRepo's two repositories for `agent` (the main checkout, and with a linked worktree), each
+ * built once per file and copied for each case (repo-template.ts; issue 8: a `guard init` per
+ * case was some 2.5 s of CPU): a case gets the directory, HOME and processes of its own copy, as
+ * trustRepo would have given it. Call it inside the file's describe, whose skip its hooks follow.
+ */
+export function trustRepos(agent: string, extraFiles: Record<string, string> = {}): <T>(linked: boolean, fn: (t: TestRepo, repo: { dir: string; journal: () => string }) => Promise<T>) => Promise<T> {
+  const templates = [false, true].map((linked) => fileTemplate((t) => void trustRepo(t, agent, linked, extraFiles)));
+  return (linked, fn) => templates[linked ? 1 : 0]!.withCopy((t) => fn(t, trustRepoAt(t, linked)));
+}
+
+/** The directory and journal reader of a repository trustRepo built (or a copy of one). */
+function trustRepoAt(t: TestRepo, linked: boolean): { dir: string; journal: () => string } {
   const file = path.join(t.dir, '.git', 'guard', 'journal.jsonl');
-  return { dir, journal: () => (existsSync(file) ? readFileSync(file, 'utf8') : '') };
+  return { dir: linked ? path.join(t.base, 'wt') : t.dir, journal: () => (existsSync(file) ? readFileSync(file, 'utf8') : '') };
 }
