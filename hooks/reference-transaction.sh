@@ -272,7 +272,7 @@ GUARD_INPUT_END
   # not hold remote-tracking refs and a deleted ref's reflog goes with it, so the commits of a
   # branch the remote deleted were left to gc. Their tips go into the keep chain: appended to
   # <guardDir>/dropped-remotes here (builtins), kept by one Node process in the background
-  # (src/githooks/dropped-remotes.ts), started by the run that found the file absent: git 2.39's
+  # (src/githooks/dropped-remotes.ts), started by the run that made the file: git 2.39's
   # fetch --prune deletes each loose ref in a transaction of its own, so one per ref would cost a
   # Node start per pruned branch. The way back is said here. Never blocks.
   if [ -n "$guard_dropped" ] && ! guard_internal_ok; then
@@ -287,12 +287,24 @@ GUARD_INPUT_END
       guard_dropped_new=1
     fi
     if printf '%s' "$guard_dropped" >>"$guard_dropped_file" 2>/dev/null; then
+      guard_dropped_ours=0
       while read -r guard_old_oid guard_ref; do
         [ -n "$guard_ref" ] || continue
+        guard_dropped_ours=$((guard_dropped_ours + 1))
         printf 'guard: %s was %s; it stays reachable (refs/guard/keep/head). Back: git update-ref %s %s\n' "${guard_ref#refs/remotes/}" "$guard_old_oid" "$guard_ref" "$guard_old_oid" >&2
       done <<GUARD_INPUT_END
 $guard_dropped
 GUARD_INPUT_END
+      # The file was there at the check above, but a run may have taken it (renamed) between that
+      # check and this append, which then made a new file no run will take: the tips would wait a
+      # minute for the stale check (seen: fetch --prune's third transaction, under load). A file
+      # that holds this run's lines alone is one this run made: start a run for it. A file with
+      # more is one whose maker started a run that has not taken it yet. Read in a subshell (a
+      # fork, no exec): a file gone meanwhile (taken, these lines with it) is then no error here.
+      if [ -z "$guard_dropped_new" ]; then
+        guard_dropped_held=$( { guard_n=0; while read -r guard_old_oid guard_ref; do [ -z "$guard_ref" ] || guard_n=$((guard_n + 1)); done <"$guard_dropped_file"; echo "$guard_n"; } 2>/dev/null)
+        [ "$guard_dropped_held" != "$guard_dropped_ours" ] || guard_dropped_new=1
+      fi
       if [ -n "$guard_dropped_new" ]; then
         guard_find_node
         if [ -n "$GUARD_NODE_BIN" ] && [ -f "$GUARD_PKG/bin/guard.js" ]; then

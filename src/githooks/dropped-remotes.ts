@@ -84,12 +84,7 @@ export async function keepDroppedRemoteTips(ctx: Pick<HookContext, 'repo'>): Pro
   const ownFile = await fs.rename(file, taken).then(() => true, () => false);
   if (!ownFile && leftovers.length === 0) return { refused: false, messages: [] };
   const texts = await Promise.all([...(ownFile ? [taken] : []), ...leftovers].map((name) => fs.readFile(name, 'latin1')));
-  const items = texts
-    .join('\n')
-    .split('\n')
-    .map((line) => /^([0-9a-f]{40}|[0-9a-f]{64}) (refs\/remotes\/.+)$/.exec(line))
-    .filter((m): m is RegExpExecArray => m !== null && /[1-9a-f]/.test(m[1]!))
-    .map((m) => ({ ref: escapedText(Buffer.from(m[2]!, 'latin1')), oid: m[1]!, reason: 'remote-tracking-deleted' }));
+  const items = droppedItems(texts.join('\n'));
   // A keep that fails leaves every line in one file of this run's (taken by the next run, above):
   // the tips stay named, not dropped with the file.
   if (items.length > 0) {
@@ -101,6 +96,24 @@ export async function keepDroppedRemoteTips(ctx: Pick<HookContext, 'repo'>): Pro
       throw error;
     }
   }
+  // A shim's append that opened the file just before the rename writes into this run's file,
+  // perhaps after the read above: read it again before removing it, and keep what came late.
+  if (ownFile) {
+    const again = await fs.readFile(taken, 'latin1').catch(() => texts[0]!);
+    if (again.length > texts[0]!.length) {
+      const late = droppedItems(again.slice(texts[0]!.length));
+      if (late.length > 0) await keepTips(ctx.repo, late);
+    }
+  }
   for (const name of [taken, ...leftovers]) await fs.rm(name, { force: true });
   return { refused: false, messages: [] };
+}
+
+/** The "<old oid> <ref>" lines of a dropped-remotes file as keep items (a zero oid is no tip). */
+function droppedItems(text: string) {
+  return text
+    .split('\n')
+    .map((line) => /^([0-9a-f]{40}|[0-9a-f]{64}) (refs\/remotes\/.+)$/.exec(line))
+    .filter((m): m is RegExpExecArray => m !== null && /[1-9a-f]/.test(m[1]!))
+    .map((m) => ({ ref: escapedText(Buffer.from(m[2]!, 'latin1')), oid: m[1]!, reason: 'remote-tracking-deleted' }));
 }

@@ -141,6 +141,32 @@ describe('deleted remote-tracking refs', () => {
     }
   });
 
+  it("a run that takes the file between the shim's check and its append: the new file the append made gets a run (before: its tips waited a minute)", async () => {
+    const repo = guarded();
+    try {
+      const first = remoteOnlyBranch(repo, 'first');
+      const second = remoteOnlyBranch(repo, 'second');
+      // The file is there when the shim looks (a run started for it); the shim's one `find` (its
+      // stale check, which runs between the look and the append) stands in for that run taking
+      // the file then: renamed as a run's own, by a pid no process has (a run that died after the
+      // rename: its file is a leftover the next run takes).
+      fs.rmSync(path.join(repo.dir, '.git', 'refs', 'remotes', 'origin', 'first'));
+      const file = waitingFile(repo, first, 'refs/remotes/origin/first');
+      const now = new Date();
+      fs.utimesSync(file, now, now);
+      const bin = fs.mkdtempSync(path.join(repo.dir, '.git', 'taker-'));
+      fs.writeFileSync(path.join(bin, 'find'), `#!/bin/sh\ncase "$1" in *dropped-remotes) mv "$1" "$1.99999999" ;; esac\nexit 0\n`, { mode: 0o755 });
+      const r = repo.run(['branch', '-dr', 'origin/second'], { env: { ...AGENT_ENV, PATH: `${bin}:${process.env.PATH}` } });
+      expect(r.code, r.stderr).toBe(0);
+      expect(fs.existsSync(`${file}.99999999`) || keptTips(repo).includes(first)).toBe(true);
+      // Well before the minute after which a waiting file is started again.
+      await waitFor('both tips in the keep chain', () => keptTips(repo).includes(first) && keptTips(repo).includes(second), 20_000);
+      await waitFor('no file left', () => fs.readdirSync(path.join(repo.dir, '.git', 'guard')).every((name) => !name.startsWith('dropped-remotes')));
+    } finally {
+      repo.cleanup();
+    }
+  });
+
   it('guard status keeps the tips that wait, and says so; a fresh file (its run about to take it) is left to that run', async () => {
     const repo = guarded();
     try {
