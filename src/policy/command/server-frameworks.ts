@@ -391,6 +391,9 @@ function django(inv: Invocation, args: Field[], rt: Runtime, script: string | un
   return db === null ? null : `${label} ${does} ${db}`;
 }
 
+/** A settings module named as the framework's test environment (`app.settings.test`, `tests_settings`): free, as RAILS_ENV=test is. */
+const TEST_SETTINGS = /(^|[._])(tests?|testing)([._]|$)/;
+
 /**
  * The server database a Django line's settings name, in a refusal's words (`the postgresql
  * database (app.settings.prod)`), or null where it is not a server's (SQLite, or guard cannot
@@ -403,7 +406,7 @@ export function djangoServerDatabase(inv: Invocation, args: Field[], rt: Runtime
   // line (`--settings=app.settings.test`) is the framework's test environment, free as RAILS_ENV=test is there
   const remote = unseenProject(inv, args);
   const named = optionValue(args, ['--settings']) ?? lineVar(inv, args, 'DJANGO_SETTINGS_MODULE');
-  if (remote !== undefined) return typeof named === 'string' && /(^|[._])(tests?|testing)([._]|$)/.test(named) ? null : remote;
+  if (remote !== undefined) return typeof named === 'string' && TEST_SETTINGS.test(named) ? null : remote;
   // a settings module guard cannot know: computed when the line runs (`--settings="$S"`, DJANGO_SETTINGS_MODULE=$(...)), or
   // django-admin's from the environment where no manage.py here names the project's (docs/DECISIONS.md, "A settings module guard cannot see")
   // `--settings="$S"` is one word guard cannot see whole
@@ -413,8 +416,9 @@ export function djangoServerDatabase(inv: Invocation, args: Field[], rt: Runtime
   if (module === undefined && script === undefined && inv.cwd !== null && readAt(rt, inv.cwd, 'manage.py') === 'missing') return 'the database of the settings module the environment names (DJANGO_SETTINGS_MODULE, unseen: no manage.py here names one; name it on the line, `--settings=project.settings.dev`, so guard can read it)';
   const found = djangoSettings(inv, args, rt, script);
   // django-admin / `python -m django` given a module guard cannot find where it looks (`--pythonpath`, else the line's
-  // directory): a src/ layout installed with `pip install -e .`, or PYTHONPATH, finds it when the line runs (realproj8, 2026-12-08)
-  if (found === null && script === undefined && typeof module === 'string' && /^[\w.]+$/.test(module) && optionValue(args, ['--pythonpath']) !== null) return `the database of the settings module ${module}, which guard cannot find from ${optionValue(args, ['--pythonpath']) ?? 'the line\'s directory'} (installed, or on PYTHONPATH; name its directory on the line, \`--pythonpath=src\`, so guard can read it)`;
+  // directory): a src/ layout installed with `pip install -e .`, or PYTHONPATH, finds it when the line runs (realproj8, 2026-12-08);
+  // a test settings module stays free, as on another machine (unseen-settings.test.ts: `django-admin flush --settings=app.settings.test`)
+  if (found === null && script === undefined && typeof module === 'string' && /^[\w.]+$/.test(module) && !TEST_SETTINGS.test(module) && optionValue(args, ['--pythonpath']) !== null) return `the database of the settings module ${module}, which guard cannot find from ${optionValue(args, ['--pythonpath']) ?? 'the line\'s directory'} (installed, or on PYTHONPATH; name its directory on the line, \`--pythonpath=src\`, so guard can read it)`;
   if (found === null) return null;
   const { text: settings } = found;
   // settings that take DATABASE_URL (dj-database-url, django-environ's env.db()) where the line or the container's

@@ -107,7 +107,8 @@ describe("a person's git command takes guard's agent hooks out of a tracked sett
       setup(t);
       const agent = t.gitResult(['reset', '--hard'], { env: { CLAUDECODE: '1' } });
       expect(agent.code, agent.stderr).toBe(0);
-      expect(agent.stderr).not.toContain('agent hooks');
+      // (Its line that Claude Code runs git here without guard's agent hooks, no session being open, is the hooks-off heal's: agent-hooks-gone is what must not be said.)
+      expect(agent.stderr).not.toContain("guard's agent hooks are gone");
       expect(loggedEvents(t, 'agent-hooks-gone')).toEqual([]);
       init(t);
       const removed = t.guard(['uninstall']);
