@@ -19,7 +19,7 @@ import { withTestRepo } from '../helpers/git-repo.js';
 import { ensureInstalled, PINNED, skipReason } from './agents.js';
 import { writeCodexConfig } from './codex-config.js';
 import { startResponsesServer, type FunctionCall } from './responses-server.js';
-import { run } from './scenario.js';
+import { run, initialised } from './scenario.js';
 
 const AGENT = PINNED.codex;
 const skip = skipReason(AGENT);
@@ -31,10 +31,7 @@ describe.skipIf(skip !== null)(`Codex ${AGENT.version}: codex exec --json`, () =
   it("a denial reaches the model (reason and way forward) and the person (codex's stderr); guard writes nothing into the JSON stream", { timeout: 300_000 }, async () => {
     const bin = ensureInstalled(AGENT);
     await withTestRepo(async (t) => {
-      t.write('a.txt', 'a\n');
-      t.git(['add', '-A']);
-      t.git(['commit', '-q', '-m', 'init']);
-      expect(t.guard(['init', '--yes', '--agents', 'codex']).code).toBe(0);
+      initialised(t, 'codex');
       const shell = (cmd: string): FunctionCall => ({ name: 'exec_command', args: { cmd } });
       const server = await startResponsesServer([shell('git push --force origin main'), shell('ls')]);
       const stream = path.join(t.home, 'events.jsonl');

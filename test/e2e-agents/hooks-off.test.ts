@@ -26,7 +26,7 @@ import { runClaudeScripted } from './anthropic-server.js';
 import { startGeminiServer } from './gemini-server.js';
 import { startOpenAIServer } from './openai-server.js';
 import { startResponsesServer, type FunctionCall } from './responses-server.js';
-import { run } from './scenario.js';
+import { run, initialised } from './scenario.js';
 
 const AGENT = PINNED.codex;
 const skip = skipReason(AGENT);
@@ -38,10 +38,7 @@ describe.skipIf(skip !== null)(`Codex ${AGENT.version}: guard's hooks not truste
   it("the agent's first git command that runs a git hook says guard's agent hooks are off and how to turn them on", { timeout: 300_000 }, async () => {
     const bin = ensureInstalled(AGENT);
     await withTestRepo(async (t) => {
-      t.write('a.txt', 'a\n');
-      t.git(['add', '-A']);
-      t.git(['commit', '-q', '-m', 'init']);
-      expect(t.guard(['init', '--yes', '--agents', 'codex']).code).toBe(0);
+      initialised(t, 'codex');
       const shell = (cmd: string): FunctionCall => ({ name: 'exec_command', args: { cmd } });
       const server = await startResponsesServer([shell('echo b > b.txt && git add b.txt && git commit -q -m b'), shell('git commit -q --allow-empty -m c')]);
       let r;
@@ -74,10 +71,7 @@ describe.skipIf(skip !== null)(`Codex ${AGENT.version}: guard's hooks not truste
   it('a git command that runs only reference-transaction (a new branch) says it too, and the session opens behind it', { timeout: 300_000 }, async () => {
     const bin = ensureInstalled(AGENT);
     await withTestRepo(async (t) => {
-      t.write('a.txt', 'a\n');
-      t.git(['add', '-A']);
-      t.git(['commit', '-q', '-m', 'init']);
-      expect(t.guard(['init', '--yes', '--agents', 'codex']).code).toBe(0);
+      initialised(t, 'codex');
       const server = await startResponsesServer([{ name: 'exec_command', args: { cmd: 'git checkout -q -b topic' } }]);
       let r;
       try {
@@ -109,10 +103,7 @@ describe.skipIf(copilotSkip !== null)(`Copilot CLI ${COPILOT.version}: the folde
   it("`copilot -p` runs its tools without guard's hooks; its first git commit says so, with the trust step", { timeout: 300_000 }, async () => {
     const bin = ensureInstalled(COPILOT);
     await withTestRepo(async (t) => {
-      t.write('a.txt', 'a\n');
-      t.git(['add', '-A']);
-      t.git(['commit', '-q', '-m', 'init']);
-      expect(t.guard(['init', '--yes', '--agents', 'copilot']).code).toBe(0);
+      initialised(t, 'copilot');
       fs.mkdirSync(path.join(t.home, '.copilot'), { recursive: true });
       fs.writeFileSync(path.join(t.home, '.copilot', 'config.json'), JSON.stringify({}));
       const shell = (command: string) => ({ name: 'bash', args: { command, description: command } });
@@ -150,10 +141,7 @@ describe.skipIf(claudeSkip !== null)(`Claude Code ${CLAUDE.version}: disableAllH
   it("`claude -p` with every hook off: its first git commit tells the model, with the setting to remove", { timeout: 300_000 }, async () => {
     const bin = ensureInstalled(CLAUDE);
     await withTestRepo(async (t) => {
-      t.write('a.txt', 'a\n');
-      t.git(['add', '-A']);
-      t.git(['commit', '-q', '-m', 'init']);
-      expect(t.guard(['init', '--yes', '--agents', 'claude']).code).toBe(0);
+      initialised(t, 'claude');
       fs.mkdirSync(path.join(t.home, '.claude'), { recursive: true });
       fs.writeFileSync(path.join(t.home, '.claude', 'settings.json'), JSON.stringify({ disableAllHooks: true }));
       const r = await runClaudeScripted(bin, [{ name: 'Bash', input: { command: 'echo b > b.txt && git add b.txt && git commit -q -m b' } }], 'Work.', t.dir, t.env);
@@ -177,10 +165,7 @@ describe.skipIf(geminiSkip !== null)(`Gemini CLI ${GEMINI.version}: hooksConfig.
   it('`gemini -p` runs its shell with no guard hook of either layer; `guard status` says both, with the fix', { timeout: 300_000 }, async () => {
     const bin = ensureInstalled(GEMINI);
     await withTestRepo(async (t) => {
-      t.write('a.txt', 'a\n');
-      t.git(['add', '-A']);
-      t.git(['commit', '-q', '-m', 'init']);
-      expect(t.guard(['init', '--yes', '--agents', 'gemini']).code).toBe(0);
+      initialised(t, 'gemini');
       fs.mkdirSync(path.join(t.home, '.gemini'), { recursive: true });
       fs.writeFileSync(path.join(t.home, '.gemini', 'settings.json'), JSON.stringify({ security: { auth: { selectedType: 'gemini-api-key' } }, hooksConfig: { enabled: false } }));
       const trusted = { GEMINI_CLI_TRUST_WORKSPACE: 'true' };

@@ -226,3 +226,11 @@ function withoutNew(state: Record<string, string>, before: Record<string, string
     .join('\0');
   return out;
 }
+
+/** One commit (a.txt) and `guard init --yes --agents AGENT`: the repository an agent's hooks-off and output cases start from. */
+export function initialised(t: TestRepo, agent: string): void {
+  t.write('a.txt', 'a\n');
+  t.git(['add', '-A']);
+  t.git(['commit', '-q', '-m', 'init']);
+  expect(t.guard(['init', '--yes', '--agents', agent]).code).toBe(0);
+}
